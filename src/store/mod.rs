@@ -1,0 +1,1 @@
+//! IndexedDB persistence (wasm only).
