@@ -1,1 +1,4 @@
-//! sim
+//! The engine: a deterministic Kafka cluster as sans-IO state machines.
+
+pub mod rng;
+pub mod types;
