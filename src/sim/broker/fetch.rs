@@ -1,0 +1,352 @@
+//! Fetch: the leader serving followers and consumers, long polling (the delayed-fetch
+//! purgatory), and the follower's replica fetcher (kafka-semantics.md §4.2, §4.5, §5.3).
+//!
+//! A follower reads up to the leader's LEO; a read_uncommitted consumer up to the HW; a
+//! read_committed consumer up to the LSO. A follower sends the epoch of its last batch; when
+//! the leader's log disagrees it answers with the diverging epoch (KIP-320) and the follower
+//! truncates by the leader-epoch rules before fetching again.
+
+use super::replica::Role;
+use super::*;
+use crate::sim::epoch_cache::truncation_decision;
+use crate::sim::protocol::{FetchPartition, FetchedPartition, Isolation};
+
+
+/// A fetch parked until data arrives or `max.wait.ms` passes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DelayedFetch {
+    pub from: NodeAddr,
+    pub corr: u64,
+    pub replica: i32,
+    pub isolation: Isolation,
+    pub max_bytes: i32,
+    pub partitions: Vec<FetchPartition>,
+    pub deadline: SimTime,
+}
+
+/// A follower's fetcher towards one leader (one per leader, like `num.replica.fetchers=1`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Fetcher {
+    pub partitions: Vec<TopicPartition>,
+    pub inflight: Option<u64>,
+    pub backoff_until: SimTime,
+    pub sent_at: SimTime,
+}
+
+impl BrokerProc {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn handle_fetch(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        replica: i32,
+        max_wait_ms: i64,
+        _min_bytes: i32,
+        max_bytes: i32,
+        isolation: Isolation,
+        partitions: Vec<FetchPartition>,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        let now_ms = env.wall_ms(now);
+        // Followers report their position first: the leader updates its view of them.
+        if replica >= 0 {
+            for fp in &partitions {
+                let tp = &fp.tp;
+                let Some(r) = self.replicas.get_mut(tp) else { continue };
+                if r.leader_epoch != fp.current_leader_epoch {
+                    continue;
+                }
+                let Some(log) = disk.logs.get(tp) else { continue };
+                if fp.last_fetched_epoch >= 0 && fp.fetch_offset > 0 {
+                    let (e, end) = log.end_offset_for(fp.last_fetched_epoch);
+                    if e < fp.last_fetched_epoch || end < fp.fetch_offset {
+                        continue;
+                    }
+                }
+                let leo = log.log_end_offset;
+                if let Role::Leader { followers } = &mut r.role {
+                    if let Some(f) = followers.get_mut(&replica) {
+                        f.update_fetch_state(fp.fetch_offset.min(leo), fp.log_start_offset, leo, now_ms);
+                    }
+                }
+                self.maybe_expand_isr(now, tp, replica, disk, env, out);
+                self.maybe_increment_hw(now, tp, disk, env, out);
+            }
+        }
+        let (resp, has_data) = self.read_fetch(replica, isolation, max_bytes, &partitions, disk);
+        if has_data || max_wait_ms <= 0 {
+            out.respond(from, corr, resp);
+            return;
+        }
+        let id = self.next_delayed;
+        self.next_delayed += 1;
+        let deadline = now.plus_ms(max_wait_ms);
+        self.delayed_fetch.insert(id, DelayedFetch { from, corr, replica, isolation, max_bytes, partitions, deadline });
+        out.timer(deadline, Timer::DelayedFetch(id));
+    }
+
+    /// Reads every partition of a fetch; returns the response and whether it carries
+    /// anything worth answering now (records, an error, or a divergence).
+    fn read_fetch(&self, replica: i32, isolation: Isolation, max_bytes: i32, partitions: &[FetchPartition], disk: &BrokerDisk) -> (Response, bool) {
+        let mut out = Vec::with_capacity(partitions.len());
+        let mut has_data = false;
+        let mut budget = i64::from(max_bytes.max(1));
+        for fp in partitions {
+            let p = self.read_partition(replica, isolation, budget, fp, disk);
+            let bytes: i64 = p.batches.iter().map(|b| i64::from(b.size_bytes)).sum();
+            budget = (budget - bytes).max(1);
+            if !p.batches.is_empty() || p.error.is_some() || p.diverging_epoch.is_some() {
+                has_data = true;
+            }
+            out.push(p);
+        }
+        (Response::Fetch { error: None, partitions: out }, has_data)
+    }
+
+    fn read_partition(&self, replica: i32, isolation: Isolation, max_bytes: i64, fp: &FetchPartition, disk: &BrokerDisk) -> FetchedPartition {
+        let tp = &fp.tp;
+        let empty = |error: Option<KafkaError>, epoch: Epoch| FetchedPartition {
+            tp: tp.clone(),
+            error,
+            high_watermark: -1,
+            last_stable_offset: -1,
+            log_start_offset: -1,
+            diverging_epoch: None,
+            aborted: vec![],
+            batches: vec![],
+            leader_epoch: epoch,
+        };
+        let Some(r) = self.replicas.get(tp) else {
+            let known = self.image.partition(&tp.topic, tp.partition).is_some();
+            return empty(Some(if known { KafkaError::NOT_LEADER_OR_FOLLOWER } else { KafkaError::UNKNOWN_TOPIC_OR_PARTITION }), -1);
+        };
+        if !r.is_leader() {
+            return empty(Some(KafkaError::NOT_LEADER_OR_FOLLOWER), r.leader_epoch);
+        }
+        if fp.current_leader_epoch >= 0 && fp.current_leader_epoch < r.leader_epoch {
+            return empty(Some(KafkaError::FENCED_LEADER_EPOCH), r.leader_epoch);
+        }
+        if fp.current_leader_epoch > r.leader_epoch {
+            return empty(Some(KafkaError::UNKNOWN_LEADER_EPOCH), r.leader_epoch);
+        }
+        let Some(log) = disk.logs.get(tp) else { return empty(Some(KafkaError::NOT_LEADER_OR_FOLLOWER), r.leader_epoch) };
+        let mut p = FetchedPartition {
+            tp: tp.clone(),
+            error: None,
+            high_watermark: log.high_watermark,
+            last_stable_offset: log.last_stable_offset(),
+            log_start_offset: log.log_start_offset,
+            diverging_epoch: None,
+            aborted: vec![],
+            batches: vec![],
+            leader_epoch: r.leader_epoch,
+        };
+        if replica >= 0 && fp.last_fetched_epoch >= 0 && fp.fetch_offset > 0 {
+            let (e, end) = log.end_offset_for(fp.last_fetched_epoch);
+            if e < fp.last_fetched_epoch || end < fp.fetch_offset {
+                p.diverging_epoch = Some((e, end));
+                return p;
+            }
+        }
+        let limit = if replica >= 0 {
+            log.log_end_offset
+        } else {
+            match isolation {
+                Isolation::ReadUncommitted => log.high_watermark,
+                Isolation::ReadCommitted => log.last_stable_offset(),
+            }
+        };
+        match log.read(fp.fetch_offset, limit, max_bytes) {
+            Ok(b) => p.batches = b,
+            Err(e) => p.error = Some(e),
+        }
+        if replica < 0 && isolation == Isolation::ReadCommitted {
+            if let Some(last) = p.batches.last() {
+                p.aborted = log.aborted_in(fp.fetch_offset, last.next_offset());
+            }
+        }
+        p
+    }
+
+    /// Answers parked fetches that now have something to return.
+    pub(crate) fn try_complete_delayed_fetches(&mut self, _now: SimTime, disk: &mut BrokerDisk, _env: &Env, out: &mut Out) {
+        if self.delayed_fetch.is_empty() {
+            return;
+        }
+        let mut done = Vec::new();
+        for (id, d) in &self.delayed_fetch {
+            let (resp, has_data) = self.read_fetch(d.replica, d.isolation, d.max_bytes, &d.partitions, disk);
+            if has_data {
+                out.respond(d.from, d.corr, resp);
+                done.push(*id);
+            }
+        }
+        for id in done {
+            self.delayed_fetch.remove(&id);
+        }
+    }
+
+    pub(crate) fn expire_delayed_fetch(&mut self, now: SimTime, id: u64, disk: &mut BrokerDisk, _env: &Env, out: &mut Out) {
+        let Some(d) = self.delayed_fetch.get(&id) else { return };
+        if d.deadline > now {
+            return;
+        }
+        let d = self.delayed_fetch.remove(&id).expect("present");
+        let (resp, _) = self.read_fetch(d.replica, d.isolation, d.max_bytes, &d.partitions, disk);
+        out.respond(d.from, d.corr, resp);
+    }
+
+    // ---------------- the follower side ----------------
+
+    pub(crate) fn start_fetching(&mut self, now: SimTime, tp: &TopicPartition, leader: BrokerId, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        let f = self.fetchers.entry(leader).or_default();
+        if !f.partitions.contains(tp) {
+            f.partitions.push(tp.clone());
+        }
+        self.maybe_send_replica_fetch(now, leader, disk, env, out);
+    }
+
+    pub(crate) fn stop_fetching(&mut self, tp: &TopicPartition) {
+        for f in self.fetchers.values_mut() {
+            f.partitions.retain(|t| t != tp);
+        }
+        self.fetchers.retain(|_, f| !f.partitions.is_empty() || f.inflight.is_some());
+    }
+
+    pub(crate) fn maybe_send_replica_fetch(&mut self, now: SimTime, leader: BrokerId, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        let Some(f) = self.fetchers.get(&leader) else { return };
+        if f.inflight.is_some() || f.partitions.is_empty() {
+            return;
+        }
+        if now < f.backoff_until {
+            out.timer(f.backoff_until, Timer::FetcherWake(leader));
+            return;
+        }
+        let mut parts = Vec::new();
+        for tp in &f.partitions {
+            let (Some(r), Some(log)) = (self.replicas.get(tp), disk.logs.get(tp)) else { continue };
+            if !matches!(r.role, Role::Follower { leader: l } if l == leader) {
+                continue;
+            }
+            parts.push(FetchPartition {
+                tp: tp.clone(),
+                fetch_offset: log.log_end_offset,
+                current_leader_epoch: r.leader_epoch,
+                last_fetched_epoch: log.last_epoch(),
+                log_start_offset: log.log_start_offset,
+            });
+        }
+        if parts.is_empty() {
+            return;
+        }
+        let corr = self.corr.next();
+        let f = self.fetchers.get_mut(&leader).expect("fetcher");
+        f.inflight = Some(corr);
+        f.sent_at = now;
+        out.request(
+            NodeAddr::Broker(leader),
+            corr,
+            Request::Fetch {
+                replica: self.id,
+                max_wait_ms: env.settings.replica_fetch_wait_max_ms,
+                min_bytes: 1,
+                max_bytes: 10 * 1024 * 1024,
+                isolation: Isolation::ReadUncommitted,
+                partitions: parts,
+            },
+        );
+        out.timer(now.plus_ms(env.settings.replica_fetch_wait_max_ms + 30_000), Timer::ReplicaRequestTimeout(corr));
+    }
+
+    pub(crate) fn on_replica_fetch_timeout(&mut self, now: SimTime, corr: u64, env: &Env, out: &mut Out) {
+        let Some((leader, f)) = self.fetchers.iter_mut().find(|(_, f)| f.inflight == Some(corr)) else { return };
+        f.inflight = None;
+        f.backoff_until = now.plus_ms(env.settings.replica_fetch_backoff_ms);
+        out.timer(f.backoff_until, Timer::FetcherWake(*leader));
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn on_replica_fetch_response(
+        &mut self,
+        now: SimTime,
+        leader: BrokerId,
+        corr: u64,
+        error: Option<KafkaError>,
+        partitions: Vec<FetchedPartition>,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        let Some(f) = self.fetchers.get_mut(&leader) else { return };
+        if f.inflight != Some(corr) {
+            return;
+        }
+        f.inflight = None;
+        let now_ms = env.wall_ms(now);
+        let mut backoff = error.is_some();
+        for p in partitions {
+            let tp = p.tp.clone();
+            let Some(r) = self.replicas.get(&tp) else { continue };
+            if !matches!(r.role, Role::Follower { leader: l } if l == leader) {
+                continue;
+            }
+            let cfg = self.config(&tp.topic);
+            let Some(log) = disk.logs.get_mut(&tp) else { continue };
+            if let Some(e) = p.error {
+                if e == KafkaError::OFFSET_OUT_OF_RANGE && p.log_start_offset > log.log_end_offset {
+                    let removed = log.truncate_fully_and_start_at(p.log_start_offset, now_ms);
+                    out.trace(TraceKind::Truncated { tp, broker: self.id, from: p.log_start_offset, to: p.log_start_offset, removed });
+                } else {
+                    backoff = true;
+                }
+                continue;
+            }
+            if let Some(div) = p.diverging_epoch {
+                // Truncate by the leader-epoch rules (§4.5), then fetch again.
+                let leo = log.log_end_offset;
+                let decision = truncation_decision(div, &log.epochs, leo, log.high_watermark);
+                let to = decision.offset.clamp(log.log_start_offset, leo);
+                if to < leo {
+                    let removed = log.truncate_to(to);
+                    out.trace(TraceKind::Truncated { tp, broker: self.id, from: leo, to, removed });
+                }
+                continue;
+            }
+            for b in p.batches {
+                let b = if b.base_offset < log.log_end_offset {
+                    match b.suffix_from(log.log_end_offset) {
+                        Some(s) => Rc::new(s),
+                        None => continue,
+                    }
+                } else {
+                    b
+                };
+                if !log.append_as_follower(b, now_ms, &cfg) {
+                    break;
+                }
+            }
+            let old_hw = log.high_watermark;
+            let new_hw = p.high_watermark.min(log.log_end_offset);
+            if new_hw > old_hw || new_hw < old_hw {
+                log.update_high_watermark(new_hw);
+                if log.high_watermark != old_hw {
+                    out.trace(TraceKind::HighWatermark { tp, broker: self.id, hw: log.high_watermark });
+                }
+            }
+        }
+        let delay = if backoff { env.settings.replica_fetch_backoff_ms } else { self.fetch_delay_ms };
+        if delay > 0 {
+            let at = now.plus_ms(delay);
+            if let Some(f) = self.fetchers.get_mut(&leader) {
+                f.backoff_until = at;
+            }
+            out.timer(at, Timer::FetcherWake(leader));
+        } else {
+            self.maybe_send_replica_fetch(now, leader, disk, env, out);
+        }
+    }
+}
+

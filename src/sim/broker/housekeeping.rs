@@ -1,0 +1,46 @@
+//! Periodic broker work: retention (`log.retention.check.interval.ms`), the log cleaner
+//! (`log.cleaner.backoff.ms`) and flushing (`flush.ms`, `flush.messages`).
+
+use super::*;
+
+impl BrokerProc {
+    /// Deletes old segments on every hosted log (kafka-semantics.md §7.1).
+    pub(crate) fn run_retention(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        let now_ms = env.wall_ms(now);
+        let tps: Vec<TopicPartition> = disk.logs.keys().cloned().collect();
+        for tp in tps {
+            let cfg = self.config(&tp.topic);
+            let Some(log) = disk.logs.get_mut(&tp) else { continue };
+            if let Some((start, reason)) = log.delete_old_segments(now_ms, &cfg) {
+                out.trace(TraceKind::SegmentsDeleted { tp, broker: self.id, log_start_offset: start, reason: reason.to_string() });
+            }
+        }
+    }
+
+    /// Compacts logs whose topics use `cleanup.policy=compact` (kafka-semantics.md §7.2).
+    pub(crate) fn run_cleaner(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        let now_ms = env.wall_ms(now);
+        let tps: Vec<TopicPartition> = disk.logs.keys().cloned().collect();
+        for tp in tps {
+            let cfg = self.config(&tp.topic);
+            if !cfg.cleanup_compact {
+                continue;
+            }
+            let Some(log) = disk.logs.get_mut(&tp) else { continue };
+            if let Some(removed) = log.clean(now_ms, &cfg, false) {
+                out.trace(TraceKind::LogCleaned { tp, broker: self.id, removed });
+            }
+        }
+    }
+
+    /// fsyncs logs whose `flush.ms` has passed.
+    pub(crate) fn run_flush(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env) {
+        let now_ms = env.wall_ms(now);
+        for (tp, log) in disk.logs.iter_mut() {
+            let cfg = self.topic_configs.get(&tp.topic).cloned().unwrap_or_default();
+            if now_ms - log.last_flush_ms >= cfg.flush_ms || log.log_end_offset - log.recovery_point >= cfg.flush_messages {
+                log.flush(now_ms);
+            }
+        }
+    }
+}

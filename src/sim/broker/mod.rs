@@ -1,0 +1,605 @@
+//! A Kafka broker: its disk (partition logs, a copy of the metadata log, checkpoints) and, while
+//! running, its process (kafka-semantics.md §4).
+//!
+//! * [`replica`]: partition roles, follower state on the leader, ISR changes, the HW rule.
+//! * [`produce`]: Produce, acks, min.insync.replicas, the delayed-produce purgatory.
+//! * [`fetch`]: Fetch on the leader (followers and consumers), long polling, and the
+//!   follower's replica fetcher with epoch-based truncation.
+//! * [`requests`]: Metadata, ListOffsets, DescribeConfigs, ApiVersions, admin forwarding.
+//! * [`housekeeping`]: retention, compaction, HW checkpoints, flushing.
+
+pub mod fetch;
+pub mod housekeeping;
+pub mod produce;
+pub mod replica;
+pub mod requests;
+
+use crate::sim::config::TopicConfig;
+use crate::sim::errors::KafkaError;
+use crate::sim::log::Log;
+use crate::sim::metadata::{ImageDelta, MetadataImage, MetadataRecord};
+use crate::sim::node::{CorrIds, Env, Out, Timer};
+use crate::sim::protocol::{Body, BrokerEndpoint, Message, NodeAddr, Request, Response};
+use crate::sim::rng::Pcg32;
+use crate::sim::time::SimTime;
+use crate::sim::trace::TraceKind;
+use crate::sim::types::{BrokerId, Epoch, Offset, TopicPartition};
+use fetch::{DelayedFetch, Fetcher};
+use produce::DelayedProduce;
+use replica::ReplicaState;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// What a broker keeps on disk across crashes.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct BrokerDisk {
+    pub logs: BTreeMap<TopicPartition, Log>,
+    /// The committed metadata records this broker has fetched.
+    pub metadata: Vec<(Offset, Epoch, Rc<MetadataRecord>)>,
+    /// `replication-offset-checkpoint`: the HW of each partition, written periodically.
+    pub hw_checkpoint: BTreeMap<TopicPartition, Offset>,
+}
+
+/// Where the broker is in its life.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BrokerState {
+    /// Catching up with the metadata log, not yet registered.
+    Starting,
+    /// Registered, fenced until caught up.
+    Fenced,
+    Running,
+    /// Controlled shutdown in progress: leaderships are moving away.
+    ShuttingDown,
+}
+
+impl BrokerState {
+    pub fn name(self) -> &'static str {
+        match self {
+            BrokerState::Starting => "starting",
+            BrokerState::Fenced => "fenced",
+            BrokerState::Running => "running",
+            BrokerState::ShuttingDown => "shutting down",
+        }
+    }
+}
+
+/// The link to the active controller: who we think leads the quorum.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ControllerLink {
+    pub leader: Option<i32>,
+    next: u32,
+}
+
+impl ControllerLink {
+    pub fn target(&mut self, env: &Env) -> NodeAddr {
+        match self.leader {
+            Some(l) => NodeAddr::Controller(l),
+            None => {
+                let v = env.voters[(self.next as usize) % env.voters.len()];
+                NodeAddr::Controller(v)
+            }
+        }
+    }
+    /// The current target did not answer: try the next voter.
+    pub fn failed(&mut self) {
+        self.leader = None;
+        self.next = self.next.wrapping_add(1);
+    }
+    pub fn hint(&mut self, leader: Option<i32>) {
+        if leader.is_some() {
+            self.leader = leader;
+        }
+    }
+}
+
+/// A broker's running process: everything here is lost in a crash.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BrokerProc {
+    pub id: BrokerId,
+    pub incarnation: u64,
+    pub(crate) rng: Pcg32,
+    pub(crate) corr: CorrIds,
+    pub state: BrokerState,
+    pub broker_epoch: i64,
+    pub image: MetadataImage,
+    pub(crate) controller: ControllerLink,
+    pub(crate) registration_inflight: Option<u64>,
+    pub(crate) heartbeat_inflight: Option<u64>,
+    pub(crate) meta_fetch_inflight: Option<u64>,
+    pub(crate) next_heartbeat: SimTime,
+    pub replicas: BTreeMap<TopicPartition, ReplicaState>,
+    pub(crate) fetchers: BTreeMap<BrokerId, Fetcher>,
+    pub(crate) delayed_produce: BTreeMap<u64, DelayedProduce>,
+    pub(crate) delayed_fetch: BTreeMap<u64, DelayedFetch>,
+    pub(crate) next_delayed: u64,
+    /// Admin requests forwarded to the controller: our corr → (client, client's corr).
+    pub(crate) forwarded: BTreeMap<u64, (NodeAddr, u64)>,
+    pub(crate) alter_partition_inflight: BTreeMap<u64, TopicPartition>,
+    pub(crate) topic_configs: BTreeMap<String, TopicConfig>,
+    /// Fault injection: extra delay before each replica fetch (a slow follower).
+    pub fetch_delay_ms: i64,
+    /// Topics this broker asked the controller to auto-create (so it asks once).
+    pub(crate) auto_creating: BTreeMap<String, SimTime>,
+    pub(crate) producer_ids: (i64, i64),
+    pub(crate) producer_id_inflight: Option<u64>,
+    pub(crate) waiting_for_producer_id: Vec<(NodeAddr, u64, Request)>,
+    pub coordinator: crate::sim::group::GroupCoordinator,
+    pub txn: crate::sim::txn::TxnCoordinator,
+}
+
+/// A broker: disk plus process.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BrokerNode {
+    pub id: BrokerId,
+    pub rack: Option<String>,
+    pub disk: BrokerDisk,
+    pub proc: Option<BrokerProc>,
+    pub incarnations: u64,
+}
+
+/// The port of `localhost:<port>` for a broker.
+pub fn endpoint_for(id: BrokerId, rack: Option<String>) -> BrokerEndpoint {
+    BrokerEndpoint { id, host: "localhost".into(), port: Env::broker_port(id), rack }
+}
+
+impl BrokerNode {
+    pub fn new(id: BrokerId, rack: Option<String>) -> BrokerNode {
+        BrokerNode { id, rack, disk: BrokerDisk::default(), proc: None, incarnations: 0 }
+    }
+
+    /// Starts the broker process: log recovery, replay of the local metadata copy, then
+    /// metadata fetching and registration.
+    pub fn start(&mut self, now: SimTime, env: &Env, rng: Pcg32, out: &mut Out) {
+        self.incarnations += 1;
+        let mut image = MetadataImage::new();
+        for (off, _, rec) in &self.disk.metadata {
+            image.apply(*off, rec);
+        }
+        let now_ms = env.wall_ms(now);
+        for (tp, log) in self.disk.logs.iter_mut() {
+            let lost = log.recover(env.power_loss);
+            if let Some(hw) = self.disk.hw_checkpoint.get(tp) {
+                log.high_watermark = (*hw).min(log.log_end_offset).max(log.log_start_offset);
+            } else {
+                log.high_watermark = log.high_watermark.min(log.log_end_offset);
+            }
+            if !lost.is_empty() {
+                out.trace(TraceKind::LogRecovered { broker: self.id, tp: tp.clone(), log_end_offset: log.log_end_offset, lost_unflushed: lost });
+            }
+            log.last_flush_ms = now_ms;
+        }
+        let mut p = BrokerProc {
+            id: self.id,
+            incarnation: self.incarnations,
+            rng,
+            corr: CorrIds::default(),
+            state: BrokerState::Starting,
+            broker_epoch: -1,
+            image,
+            controller: ControllerLink::default(),
+            registration_inflight: None,
+            heartbeat_inflight: None,
+            meta_fetch_inflight: None,
+            next_heartbeat: now,
+            replicas: BTreeMap::new(),
+            fetchers: BTreeMap::new(),
+            delayed_produce: BTreeMap::new(),
+            delayed_fetch: BTreeMap::new(),
+            next_delayed: 0,
+            forwarded: BTreeMap::new(),
+            alter_partition_inflight: BTreeMap::new(),
+            topic_configs: BTreeMap::new(),
+            fetch_delay_ms: 0,
+            auto_creating: BTreeMap::new(),
+            producer_ids: (0, 0),
+            producer_id_inflight: None,
+            waiting_for_producer_id: Vec::new(),
+            coordinator: crate::sim::group::GroupCoordinator::default(),
+            txn: crate::sim::txn::TxnCoordinator::default(),
+        };
+        out.trace(TraceKind::ProcessStarted { node: NodeAddr::Broker(self.id) });
+        p.refresh_all_configs(env);
+        p.fetch_metadata(now, env, out);
+        p.register(now, env, &self.rack, out);
+        out.timer(now.plus_ms(env.settings.replica_lag_time_max_ms / 2), Timer::IsrExpiration);
+        out.timer(now.plus_ms(env.settings.log_retention_check_interval_ms), Timer::RetentionCheck);
+        out.timer(now.plus_ms(env.settings.log_cleaner_backoff_ms), Timer::CleanerCheck);
+        out.timer(now.plus_ms(5000), Timer::HwCheckpoint);
+        out.timer(now.plus_ms(1000), Timer::Flush);
+        self.proc = Some(p);
+        // Act on the partitions we already know about from the local metadata copy.
+        if let Some(p) = self.proc.as_mut() {
+            let parts: Vec<TopicPartition> = p
+                .image
+                .topics
+                .values()
+                .flat_map(|t| t.partitions.keys().map(move |pid| TopicPartition::new(t.name.clone(), *pid)))
+                .collect();
+            for tp in parts {
+                p.apply_partition(now, &tp, &mut self.disk, env, out);
+            }
+        }
+    }
+
+    pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut Out) {
+        let Some(p) = self.proc.as_mut() else { return };
+        let disk = &mut self.disk;
+        match msg.body {
+            Body::Req(req) => p.handle_request(now, from, msg.corr, req, disk, env, out),
+            Body::Resp(resp) => p.handle_response(now, from, msg.corr, resp, disk, env, out),
+        }
+    }
+
+    pub fn handle_timer(&mut self, now: SimTime, timer: Timer, env: &Env, out: &mut Out) {
+        let Some(p) = self.proc.as_mut() else { return };
+        p.handle_timer(now, timer, &mut self.disk, env, out);
+    }
+
+    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, env: &Env, out: &mut Out) {
+        let Some(p) = self.proc.as_mut() else { return };
+        match peer {
+            NodeAddr::Controller(_) => {
+                p.controller.failed();
+                if p.meta_fetch_inflight.take().is_some() {
+                    out.timer(now.plus_ms(100), Timer::ControllerRequestTimeout(0));
+                }
+                p.registration_inflight = None;
+                p.heartbeat_inflight = None;
+            }
+            NodeAddr::Broker(leader) => {
+                if let Some(f) = p.fetchers.get_mut(&leader) {
+                    f.inflight = None;
+                    let at = now.plus_ms(env.settings.replica_fetch_backoff_ms);
+                    f.backoff_until = at;
+                    out.timer(at, Timer::FetcherWake(leader));
+                }
+            }
+            NodeAddr::Client(_) => {}
+        }
+    }
+}
+
+impl BrokerProc {
+    pub fn is_alive_for_clients(&self) -> bool {
+        true
+    }
+
+    /// The effective config of a topic on this broker.
+    pub fn config(&self, topic: &str) -> TopicConfig {
+        self.topic_configs.get(topic).cloned().unwrap_or_default()
+    }
+
+    pub(crate) fn refresh_all_configs(&mut self, env: &Env) {
+        let broker = self.image.broker_level_configs(self.id, &env.static_configs);
+        self.topic_configs = self.image.topics.values().map(|t| (t.name.clone(), TopicConfig::resolve(&t.configs, &broker))).collect();
+    }
+
+    fn register(&mut self, now: SimTime, env: &Env, rack: &Option<String>, out: &mut Out) {
+        if self.registration_inflight.is_some() {
+            return;
+        }
+        let corr = self.corr.next();
+        self.registration_inflight = Some(corr);
+        let to = self.controller.target(env);
+        out.request(to, corr, Request::BrokerRegistration { endpoint: endpoint_for(self.id, rack.clone()), incarnation: self.incarnation });
+        out.timer(now.plus_ms(2000), Timer::ControllerRequestTimeout(corr));
+    }
+
+    /// Long-polls the active controller for committed metadata records (as an observer).
+    pub(crate) fn fetch_metadata(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+        if self.meta_fetch_inflight.is_some() {
+            return;
+        }
+        let corr = self.corr.next();
+        self.meta_fetch_inflight = Some(corr);
+        let to = self.controller.target(env);
+        let last_epoch = 0;
+        out.request(
+            to,
+            corr,
+            Request::MetadataFetch { replica: self.id, fetch_offset: self.image.offset + 1, last_fetched_epoch: last_epoch, max_wait_ms: 500 },
+        );
+        out.timer(now.plus_ms(2500), Timer::ControllerRequestTimeout(corr));
+    }
+
+    fn send_heartbeat(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+        if self.broker_epoch < 0 || self.heartbeat_inflight.is_some() {
+            return;
+        }
+        let corr = self.corr.next();
+        self.heartbeat_inflight = Some(corr);
+        let to = self.controller.target(env);
+        out.request(
+            to,
+            corr,
+            Request::BrokerHeartbeat {
+                broker: self.id,
+                broker_epoch: self.broker_epoch,
+                metadata_offset: self.image.offset,
+                want_fence: false,
+                want_shutdown: self.state == BrokerState::ShuttingDown,
+            },
+        );
+        out.timer(now.plus_ms(env.settings.broker_heartbeat_interval_ms.max(1000)), Timer::ControllerRequestTimeout(corr));
+    }
+
+    /// Begins a controlled shutdown: heartbeats now ask for it.
+    pub fn begin_controlled_shutdown(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+        if self.state == BrokerState::ShuttingDown {
+            return;
+        }
+        self.state = BrokerState::ShuttingDown;
+        self.heartbeat_inflight = None;
+        self.send_heartbeat(now, env, out);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn handle_request(&mut self, now: SimTime, from: NodeAddr, corr: u64, req: Request, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        match req {
+            Request::Produce { acks, timeout_ms, batches, .. } => self.handle_produce(now, from, corr, acks, timeout_ms, batches, disk, env, out),
+            Request::Fetch { replica, max_wait_ms, min_bytes, max_bytes, isolation, partitions } => {
+                self.handle_fetch(now, from, corr, replica, max_wait_ms, min_bytes, max_bytes, isolation, partitions, disk, env, out)
+            }
+            Request::Metadata { topics, allow_auto_create } => self.handle_metadata(now, from, corr, topics, allow_auto_create, env, out),
+            Request::ListOffsets { isolation, partitions } => self.handle_list_offsets(from, corr, isolation, partitions, disk, out),
+            Request::DescribeConfigs { resources } => self.handle_describe_configs(from, corr, resources, env, out),
+            Request::ApiVersions => out.respond(from, corr, Response::ApiVersions(requests::api_versions())),
+            Request::Controller(inner) => self.forward_to_controller(now, from, corr, inner, env, out),
+            Request::WriteTxnMarkers { markers } => self.handle_write_txn_markers(now, from, corr, markers, disk, env, out),
+            other => self.handle_coordinator_request(now, from, corr, other, disk, env, out),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn handle_response(&mut self, now: SimTime, from: NodeAddr, corr: u64, resp: Response, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        match resp {
+            Response::MetadataFetch { leader, error, high_watermark, entries, .. } => {
+                if self.meta_fetch_inflight != Some(corr) {
+                    return;
+                }
+                self.meta_fetch_inflight = None;
+                if error.is_some() {
+                    if leader.is_some() && leader != self.controller.leader {
+                        self.controller.hint(leader);
+                    } else {
+                        self.controller.failed();
+                    }
+                    out.timer(now.plus_ms(100), Timer::ControllerRequestTimeout(0));
+                    return;
+                }
+                self.controller.hint(leader);
+                let mut changed = false;
+                for (off, e, rec) in entries {
+                    if off != self.image.offset + 1 || off >= high_watermark {
+                        continue;
+                    }
+                    disk.metadata.push((off, e, rec.clone()));
+                    let delta = self.image.apply(off, &rec);
+                    self.on_metadata_delta(now, delta, disk, env, out);
+                    changed = true;
+                }
+                if changed {
+                    self.on_metadata_applied(now, disk, env, out);
+                }
+                self.fetch_metadata(now, env, out);
+            }
+            Response::BrokerRegistration { error, broker_epoch, leader } => {
+                if self.registration_inflight != Some(corr) {
+                    return;
+                }
+                self.registration_inflight = None;
+                match error {
+                    None => {
+                        self.broker_epoch = broker_epoch;
+                        if self.state == BrokerState::Starting {
+                            self.state = BrokerState::Fenced;
+                        }
+                        self.send_heartbeat(now, env, out);
+                    }
+                    Some(e) => {
+                        if e.error == KafkaError::NOT_CONTROLLER {
+                            if leader.is_some() {
+                                self.controller.hint(leader);
+                            } else {
+                                self.controller.failed();
+                            }
+                        }
+                        out.timer(now.plus_ms(if e.error == KafkaError::NOT_CONTROLLER { 50 } else { 1000 }), Timer::ControllerRequestTimeout(0));
+                    }
+                }
+            }
+            Response::BrokerHeartbeat { error, is_fenced, should_shutdown, leader, .. } => {
+                if self.heartbeat_inflight != Some(corr) {
+                    return;
+                }
+                self.heartbeat_inflight = None;
+                match error {
+                    Some(KafkaError::NOT_CONTROLLER) => {
+                        if leader.is_some() {
+                            self.controller.hint(leader);
+                        } else {
+                            self.controller.failed();
+                        }
+                        out.timer(now.plus_ms(50), Timer::BrokerHeartbeat);
+                        return;
+                    }
+                    Some(_) => {
+                        // Our registration is stale (e.g. the controller lost it): register again.
+                        self.broker_epoch = -1;
+                        self.state = if self.state == BrokerState::ShuttingDown { BrokerState::ShuttingDown } else { BrokerState::Starting };
+                        out.timer(now.plus_ms(100), Timer::ControllerRequestTimeout(0));
+                        return;
+                    }
+                    None => {}
+                }
+                if self.state == BrokerState::ShuttingDown && should_shutdown {
+                    out.trace(TraceKind::ProcessStopped { node: NodeAddr::Broker(self.id) });
+                    // The world stops the process when it sees this state.
+                    self.state = BrokerState::ShuttingDown;
+                    self.broker_epoch = -2;
+                    return;
+                }
+                if self.state == BrokerState::Fenced && !is_fenced {
+                    self.state = BrokerState::Running;
+                }
+                let next = now.plus_ms(if self.state == BrokerState::ShuttingDown { 500 } else { env.settings.broker_heartbeat_interval_ms });
+                self.next_heartbeat = next;
+                out.timer(next, Timer::BrokerHeartbeat);
+            }
+            Response::AlterPartition { tp, error, leader_epoch, partition_epoch, isr, leader } => {
+                if self.alter_partition_inflight.remove(&corr).is_none() {
+                    return;
+                }
+                if error == Some(KafkaError::NOT_CONTROLLER) {
+                    self.controller.hint(leader);
+                }
+                self.on_alter_partition_response(now, &tp, error, leader_epoch, partition_epoch, isr, disk, env, out);
+            }
+            Response::AllocateProducerIds { error, first, count, leader } => {
+                if self.producer_id_inflight != Some(corr) {
+                    return;
+                }
+                self.producer_id_inflight = None;
+                if error.is_some() {
+                    self.controller.hint(leader);
+                    if leader.is_none() {
+                        self.controller.failed();
+                    }
+                    out.timer(now.plus_ms(100), Timer::TxnTick);
+                    return;
+                }
+                self.producer_ids = (first, first + count);
+                let waiting = std::mem::take(&mut self.waiting_for_producer_id);
+                for (from, c, req) in waiting {
+                    self.handle_coordinator_request(now, from, c, req, disk, env, out);
+                }
+            }
+            Response::Controller(inner) => self.on_controller_response(now, corr, inner, out),
+            Response::Fetch { error, partitions } => {
+                if let NodeAddr::Broker(leader) = from {
+                    self.on_replica_fetch_response(now, leader, corr, error, partitions, disk, env, out);
+                }
+            }
+            other => self.handle_coordinator_response(now, from, corr, other, disk, env, out),
+        }
+    }
+
+    fn handle_timer(&mut self, now: SimTime, timer: Timer, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        match timer {
+            Timer::BrokerHeartbeat => {
+                if now >= self.next_heartbeat || self.state == BrokerState::ShuttingDown {
+                    self.send_heartbeat(now, env, out);
+                }
+            }
+            Timer::ControllerRequestTimeout(corr) => {
+                let mut retry = corr == 0;
+                if corr != 0 && self.registration_inflight == Some(corr) {
+                    self.registration_inflight = None;
+                    self.controller.failed();
+                    retry = true;
+                }
+                if corr != 0 && self.heartbeat_inflight == Some(corr) {
+                    self.heartbeat_inflight = None;
+                    self.controller.failed();
+                    retry = true;
+                }
+                if corr != 0 && self.meta_fetch_inflight == Some(corr) {
+                    self.meta_fetch_inflight = None;
+                    self.controller.failed();
+                    retry = true;
+                }
+                if corr != 0 {
+                    if let Some((client, ccorr)) = self.forwarded.remove(&corr) {
+                        out.respond(client, ccorr, Response::Controller(crate::sim::protocol::ControllerResponse::NotController { leader: None }));
+                        self.controller.failed();
+                    }
+                    self.alter_partition_inflight.remove(&corr);
+                }
+                if retry {
+                    self.fetch_metadata(now, env, out);
+                    if self.broker_epoch == -1 {
+                        let rack = self.image.brokers.get(&self.id).and_then(|b| b.endpoint.rack.clone());
+                        self.register(now, env, &rack, out);
+                    } else if self.broker_epoch >= 0 {
+                        self.send_heartbeat(now, env, out);
+                    }
+                }
+            }
+            Timer::IsrExpiration => {
+                self.maybe_shrink_isr(now, disk, env, out);
+                out.timer(now.plus_ms((env.settings.replica_lag_time_max_ms / 2).max(1)), Timer::IsrExpiration);
+            }
+            Timer::FetcherWake(leader) => self.maybe_send_replica_fetch(now, leader, disk, env, out),
+            Timer::ReplicaRequestTimeout(corr) => self.on_replica_fetch_timeout(now, corr, env, out),
+            Timer::DelayedProduce(id) => self.expire_delayed_produce(now, id, disk, env, out),
+            Timer::DelayedFetch(id) => self.expire_delayed_fetch(now, id, disk, env, out),
+            Timer::RetentionCheck => {
+                self.run_retention(now, disk, env, out);
+                out.timer(now.plus_ms(env.settings.log_retention_check_interval_ms), Timer::RetentionCheck);
+            }
+            Timer::CleanerCheck => {
+                self.run_cleaner(now, disk, env, out);
+                out.timer(now.plus_ms(env.settings.log_cleaner_backoff_ms), Timer::CleanerCheck);
+            }
+            Timer::HwCheckpoint => {
+                for (tp, log) in &disk.logs {
+                    disk.hw_checkpoint.insert(tp.clone(), log.high_watermark);
+                }
+                disk.hw_checkpoint.retain(|tp, _| disk.logs.contains_key(tp));
+                out.timer(now.plus_ms(5000), Timer::HwCheckpoint);
+            }
+            Timer::Flush => {
+                self.run_flush(now, disk, env);
+                out.timer(now.plus_ms(1000), Timer::Flush);
+            }
+            Timer::GroupTick(_) | Timer::TxnTick => self.handle_coordinator_timer(now, timer, disk, env, out),
+            _ => {}
+        }
+    }
+
+    /// Reacts to one applied metadata record.
+    fn on_metadata_delta(&mut self, now: SimTime, delta: ImageDelta, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        match delta {
+            ImageDelta::Partition { topic, partition } => {
+                let tp = TopicPartition::new(topic, partition);
+                self.apply_partition(now, &tp, disk, env, out);
+            }
+            ImageDelta::TopicCreated { topic } => {
+                let broker = self.image.broker_level_configs(self.id, &env.static_configs);
+                if let Some(t) = self.image.topics.get(&topic) {
+                    self.topic_configs.insert(topic.clone(), TopicConfig::resolve(&t.configs, &broker));
+                }
+                self.auto_creating.remove(&topic);
+            }
+            ImageDelta::TopicRemoved { topic, partitions, .. } => {
+                for (p, _) in partitions {
+                    let tp = TopicPartition::new(topic.clone(), p);
+                    self.remove_replica(now, &tp, disk, out, true);
+                }
+                self.topic_configs.remove(&topic);
+            }
+            ImageDelta::Config(_) => self.refresh_all_configs(env),
+            ImageDelta::Broker(b) => {
+                if b == self.id {
+                    if let Some(reg) = self.image.brokers.get(&self.id) {
+                        if !reg.fenced && self.state == BrokerState::Fenced && reg.epoch == self.broker_epoch {
+                            self.state = BrokerState::Running;
+                        }
+                    }
+                }
+            }
+            ImageDelta::None => {}
+        }
+    }
+
+    /// After a batch of metadata: retry what may have become possible.
+    fn on_metadata_applied(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        // Follower fetchers may need to start for newly known leaders.
+        let leaders: Vec<BrokerId> = self.fetchers.keys().copied().collect();
+        for l in leaders {
+            self.maybe_send_replica_fetch(now, l, disk, env, out);
+        }
+        self.on_coordinator_metadata(now, disk, env, out);
+    }
+}

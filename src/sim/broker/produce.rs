@@ -1,0 +1,199 @@
+//! Produce on the leader (kafka-semantics.md §4.4): acks 0/1/all, min.insync.replicas with
+//! NOT_ENOUGH_REPLICAS (nothing written) and NOT_ENOUGH_REPLICAS_AFTER_APPEND (written, not
+//! acknowledged), idempotent de-duplication, and the delayed-produce purgatory that answers
+//! acks=all once the HW reaches the batch — or REQUEST_TIMED_OUT.
+
+use super::*;
+use crate::sim::errors::ApiError;
+use crate::sim::protocol::ProduceBatch;
+
+/// A produce waiting in purgatory for the HW to pass its batches.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DelayedProduce {
+    pub from: NodeAddr,
+    pub corr: u64,
+    pub deadline: SimTime,
+    /// Per partition: the offset the HW must reach, or an already-final result.
+    pub parts: Vec<(TopicPartition, Offset, Result<(Offset, i64), ApiError>, bool)>,
+}
+
+impl BrokerProc {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn handle_produce(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        acks: i16,
+        timeout_ms: i64,
+        batches: Vec<ProduceBatch>,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        let now_ms = env.wall_ms(now);
+        let mut parts = Vec::with_capacity(batches.len());
+        for pb in batches {
+            let tp = pb.tp.clone();
+            let result = self.append_to_leader(&pb, acks, now, now_ms, disk, env, out);
+            match result {
+                Ok((base, last, log_append_time)) => parts.push((tp, last + 1, Ok((base, log_append_time)), false)),
+                Err(e) => parts.push((tp, 0, Err(e), true)),
+            }
+        }
+        self.try_complete_delayed_fetches(now, disk, env, out);
+        // A single-replica ISR can move the HW at once.
+        let tps: Vec<TopicPartition> = parts.iter().filter(|p| p.2.is_ok()).map(|p| p.0.clone()).collect();
+        for tp in &tps {
+            self.maybe_increment_hw(now, tp, disk, env, out);
+        }
+        match acks {
+            0 => {}
+            1 => {
+                let results = parts.into_iter().map(|(tp, _, r, _)| (tp, r)).collect();
+                out.respond(from, corr, Response::Produce { results });
+            }
+            _ => {
+                let id = self.next_delayed;
+                self.next_delayed += 1;
+                let deadline = now.plus_ms(timeout_ms.max(0));
+                self.delayed_produce.insert(id, DelayedProduce { from, corr, deadline, parts });
+                if !self.check_delayed_produce(id, disk, out) {
+                    out.timer(deadline, Timer::DelayedProduce(id));
+                }
+            }
+        }
+    }
+
+    /// Appends one batch as leader; returns (base offset, last offset, log append time).
+    #[allow(clippy::too_many_arguments)]
+    fn append_to_leader(
+        &mut self,
+        pb: &ProduceBatch,
+        acks: i16,
+        _now: SimTime,
+        now_ms: i64,
+        disk: &mut BrokerDisk,
+        _env: &Env,
+        out: &mut Out,
+    ) -> Result<(Offset, Offset, i64), ApiError> {
+        let tp = &pb.tp;
+        let Some(r) = self.replicas.get(tp) else {
+            let known = self.image.partition(&tp.topic, tp.partition).is_some();
+            return Err(ApiError::new(if known { KafkaError::NOT_LEADER_OR_FOLLOWER } else { KafkaError::UNKNOWN_TOPIC_OR_PARTITION }));
+        };
+        if !r.is_leader() {
+            return Err(ApiError::new(KafkaError::NOT_LEADER_OR_FOLLOWER));
+        }
+        let min_isr = self.effective_min_isr(tp, r);
+        if acks == -1 && r.isr.len() < min_isr {
+            // Rejected before the append: nothing is written (§4.4).
+            return Err(ApiError::with(
+                KafkaError::NOT_ENOUGH_REPLICAS,
+                format!(
+                    "The size of the current ISR {} is insufficient to satisfy the min.isr requirement of {min_isr} for partition {tp}",
+                    fmt_set(&r.isr)
+                ),
+            ));
+        }
+        let epoch = r.leader_epoch;
+        let cfg = self.config(&tp.topic);
+        let log = disk.logs.get_mut(tp).ok_or_else(|| ApiError::new(KafkaError::NOT_LEADER_OR_FOLLOWER))?;
+        let (info, batch) = log.append_as_leader(pb, epoch, now_ms, &cfg)?;
+        if info.rolled {
+            out.trace(TraceKind::SegmentRolled { tp: tp.clone(), broker: self.id, base_offset: info.base_offset });
+        }
+        let _ = batch;
+        Ok((info.base_offset, info.last_offset, if cfg.log_append_time { now_ms } else { -1 }))
+    }
+
+    /// Completes a delayed produce if every partition is done; returns whether it completed.
+    fn check_delayed_produce(&mut self, id: u64, disk: &BrokerDisk, out: &mut Out) -> bool {
+        let Some(dp) = self.delayed_produce.get_mut(&id) else { return true };
+        let mut all_done = true;
+        for (tp, required, result, done) in dp.parts.iter_mut() {
+            if *done {
+                continue;
+            }
+            let Some(r) = self.replicas.get(tp) else {
+                *result = Err(ApiError::new(KafkaError::NOT_LEADER_OR_FOLLOWER));
+                *done = true;
+                continue;
+            };
+            if !r.is_leader() {
+                *result = Err(ApiError::new(KafkaError::NOT_LEADER_OR_FOLLOWER));
+                *done = true;
+                continue;
+            }
+            let hw = disk.logs.get(tp).map(|l| l.high_watermark).unwrap_or(0);
+            if hw >= *required {
+                // `checkEnoughReplicasReachOffset`: HW reached, but is the ISR still big enough?
+                let cfg_min = {
+                    let c = self.topic_configs.get(&tp.topic).map(|c| c.min_insync_replicas).unwrap_or(1).max(1) as usize;
+                    c.min(r.replicas.len().max(1))
+                };
+                if r.maximal_isr().len() < cfg_min {
+                    *result = Err(ApiError::new(KafkaError::NOT_ENOUGH_REPLICAS_AFTER_APPEND));
+                }
+                *done = true;
+            } else {
+                all_done = false;
+            }
+        }
+        if all_done {
+            let dp = self.delayed_produce.remove(&id).expect("present");
+            let results = dp.parts.into_iter().map(|(tp, _, r, _)| (tp, r)).collect();
+            out.respond(dp.from, dp.corr, Response::Produce { results });
+        }
+        all_done
+    }
+
+    /// Re-checks the delayed produces waiting on `tp`.
+    pub(crate) fn try_complete_delayed_produce(&mut self, _now: SimTime, tp: &TopicPartition, disk: &mut BrokerDisk, _env: &Env, out: &mut Out) {
+        let ids: Vec<u64> = self
+            .delayed_produce
+            .iter()
+            .filter(|(_, d)| d.parts.iter().any(|(t, _, _, done)| t == tp && !done))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            self.check_delayed_produce(id, disk, out);
+        }
+    }
+
+    /// Leadership moved away: waiting produces for `tp` fail with `error`.
+    pub(crate) fn fail_delayed_produce_for(&mut self, tp: &TopicPartition, error: KafkaError, disk: &BrokerDisk, out: &mut Out) {
+        let ids: Vec<u64> = self.delayed_produce.iter().filter(|(_, d)| d.parts.iter().any(|(t, ..)| t == tp)).map(|(id, _)| *id).collect();
+        for id in ids {
+            if let Some(dp) = self.delayed_produce.get_mut(&id) {
+                for (t, _, r, done) in dp.parts.iter_mut() {
+                    if t == tp && !*done {
+                        *r = Err(ApiError::new(error));
+                        *done = true;
+                    }
+                }
+            }
+            self.check_delayed_produce(id, disk, out);
+        }
+    }
+
+    /// `request.timeout.ms` on the broker side: the HW never got there.
+    pub(crate) fn expire_delayed_produce(&mut self, now: SimTime, id: u64, disk: &mut BrokerDisk, _env: &Env, out: &mut Out) {
+        let Some(dp) = self.delayed_produce.get_mut(&id) else { return };
+        if dp.deadline > now {
+            return;
+        }
+        for (_, _, r, done) in dp.parts.iter_mut() {
+            if !*done {
+                *r = Err(ApiError::new(KafkaError::REQUEST_TIMED_OUT));
+                *done = true;
+            }
+        }
+        self.check_delayed_produce(id, disk, out);
+    }
+}
+
+/// Formats a broker-id set like Scala's `Set(1, 2)` in Kafka's messages.
+pub fn fmt_set(ids: &[BrokerId]) -> String {
+    format!("Set({})", ids.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(", "))
+}

@@ -1,0 +1,406 @@
+//! Partition replicas on a broker: becoming leader or follower from metadata, the leader's
+//! view of its followers, ISR shrink and expand through AlterPartition, and the high-watermark
+//! rule (kafka-semantics.md §4.2, §4.3, §4.6).
+
+use super::*;
+use crate::sim::node::Timer;
+
+/// The leader's record of one follower (`Replica.scala` state).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowerState {
+    /// -1 while unknown (a new leader resets it).
+    pub log_end_offset: Offset,
+    pub log_start_offset: Offset,
+    pub last_caught_up_ms: i64,
+    pub last_fetch_leader_leo: Offset,
+    pub last_fetch_ms: i64,
+}
+
+impl FollowerState {
+    fn unknown() -> FollowerState {
+        FollowerState { log_end_offset: -1, log_start_offset: -1, last_caught_up_ms: 0, last_fetch_leader_leo: -1, last_fetch_ms: 0 }
+    }
+
+    /// `isCaughtUp(leaderLEO, now, maxLag)` (§4.2).
+    pub fn is_caught_up(&self, leader_leo: Offset, now_ms: i64, max_lag_ms: i64) -> bool {
+        self.log_end_offset == leader_leo || now_ms - self.last_caught_up_ms <= max_lag_ms
+    }
+
+    /// `updateFetchState` for a follower fetch at `fetch_offset` (§4.2).
+    pub fn update_fetch_state(&mut self, fetch_offset: Offset, log_start: Offset, leader_leo: Offset, now_ms: i64) {
+        if fetch_offset >= leader_leo {
+            self.last_caught_up_ms = self.last_caught_up_ms.max(now_ms);
+        } else if fetch_offset >= self.last_fetch_leader_leo {
+            self.last_caught_up_ms = self.last_caught_up_ms.max(self.last_fetch_ms);
+        }
+        self.log_end_offset = fetch_offset;
+        self.log_start_offset = log_start;
+        self.last_fetch_leader_leo = leader_leo;
+        self.last_fetch_ms = now_ms;
+    }
+
+    /// `resetReplicaState` on a leader change (§4.2).
+    pub fn reset(&mut self, leader_leo: Offset, now_ms: i64, new_leader: bool, in_sync: bool) {
+        if new_leader {
+            self.log_end_offset = -1;
+            self.log_start_offset = -1;
+            self.last_fetch_leader_leo = -1;
+            self.last_fetch_ms = 0;
+        } else {
+            self.last_fetch_leader_leo = leader_leo;
+            self.last_fetch_ms = if in_sync { now_ms } else { 0 };
+        }
+        self.last_caught_up_ms = if in_sync { now_ms } else { 0 };
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    Leader { followers: BTreeMap<BrokerId, FollowerState> },
+    Follower { leader: BrokerId },
+    /// A replica whose partition has no leader.
+    Offline,
+}
+
+/// A partition this broker hosts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicaState {
+    pub role: Role,
+    pub leader_epoch: Epoch,
+    pub partition_epoch: i32,
+    pub replicas: Vec<BrokerId>,
+    /// The committed ISR.
+    pub isr: Vec<BrokerId>,
+    /// An ISR change sent to the controller and not answered yet.
+    pub pending_isr: Option<Vec<BrokerId>>,
+}
+
+impl ReplicaState {
+    pub fn is_leader(&self) -> bool {
+        matches!(self.role, Role::Leader { .. })
+    }
+    /// The "maximal ISR": the committed ISR plus replicas a pending expansion adds (a pending
+    /// shrink does not remove anyone until it is committed).
+    pub fn maximal_isr(&self) -> Vec<BrokerId> {
+        let mut m = self.isr.clone();
+        if let Some(p) = &self.pending_isr {
+            for b in p {
+                if !m.contains(b) {
+                    m.push(*b);
+                }
+            }
+        }
+        m
+    }
+}
+
+impl BrokerProc {
+    /// Brings this broker's replica of `tp` in line with the metadata image: become leader,
+    /// follower, or drop the replica.
+    pub(crate) fn apply_partition(&mut self, now: SimTime, tp: &TopicPartition, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        let Some(state) = self.image.partition(&tp.topic, tp.partition).cloned() else {
+            self.remove_replica(now, tp, disk, out, true);
+            return;
+        };
+        if !state.replicas.contains(&self.id) {
+            if self.replicas.contains_key(tp) || disk.logs.contains_key(tp) {
+                self.remove_replica(now, tp, disk, out, true);
+            }
+            return;
+        }
+        let now_ms = env.wall_ms(now);
+        if !disk.logs.contains_key(tp) {
+            disk.logs.insert(tp.clone(), Log::new(tp.clone(), now_ms));
+        }
+        let me = self.id;
+        let prev = self.replicas.get(tp).cloned();
+        let epoch_changed = prev.as_ref().map(|p| p.leader_epoch != state.leader_epoch).unwrap_or(true);
+        if state.leader == me {
+            let log = disk.logs.get_mut(tp).expect("log exists");
+            let was_leader = prev.as_ref().map(|p| p.is_leader()).unwrap_or(false);
+            if !was_leader || epoch_changed {
+                // Become leader (`makeLeader`): stamp the new epoch at our LEO, reset followers.
+                let leo = log.log_end_offset;
+                if log.epochs.latest_epoch().map(|e| state.leader_epoch > e).unwrap_or(true) {
+                    let _ = log.epochs.assign(state.leader_epoch, leo);
+                }
+                let mut followers = BTreeMap::new();
+                let old_followers = match prev.as_ref().map(|p| &p.role) {
+                    Some(Role::Leader { followers }) => followers.clone(),
+                    _ => BTreeMap::new(),
+                };
+                for r in &state.replicas {
+                    if *r == me {
+                        continue;
+                    }
+                    let mut f = old_followers.get(r).cloned().unwrap_or_else(FollowerState::unknown);
+                    f.reset(leo, now_ms, !was_leader, state.isr.contains(r));
+                    followers.insert(*r, f);
+                }
+                self.replicas.insert(
+                    tp.clone(),
+                    ReplicaState {
+                        role: Role::Leader { followers },
+                        leader_epoch: state.leader_epoch,
+                        partition_epoch: state.partition_epoch,
+                        replicas: state.replicas.clone(),
+                        isr: state.isr.clone(),
+                        pending_isr: None,
+                    },
+                );
+                self.stop_fetching(tp);
+                self.fail_delayed_produce_for(tp, KafkaError::NOT_LEADER_OR_FOLLOWER, disk, out);
+                out.trace(TraceKind::BecameLeader { tp: tp.clone(), broker: me, epoch: state.leader_epoch, log_end_offset: leo });
+                self.on_become_leader_coordinator(now, tp, disk, env, out);
+            } else if let Some(r) = self.replicas.get_mut(tp) {
+                // Same leader and epoch: take the committed ISR and replica set.
+                r.partition_epoch = state.partition_epoch;
+                r.isr = state.isr.clone();
+                r.pending_isr = None;
+                if let Role::Leader { followers } = &mut r.role {
+                    for b in &state.replicas {
+                        if *b != me && !followers.contains_key(b) {
+                            followers.insert(*b, FollowerState::unknown());
+                        }
+                    }
+                    followers.retain(|b, _| state.replicas.contains(b));
+                }
+                r.replicas = state.replicas.clone();
+            }
+            self.maybe_increment_hw(now, tp, disk, env, out);
+            self.try_complete_delayed_produce(now, tp, disk, env, out);
+        } else {
+            let was_follower_of = match prev.as_ref().map(|p| &p.role) {
+                Some(Role::Follower { leader }) => Some(*leader),
+                _ => None,
+            };
+            let role = if state.leader >= 0 { Role::Follower { leader: state.leader } } else { Role::Offline };
+            let was_leader = prev.as_ref().map(|p| p.is_leader()).unwrap_or(false);
+            self.replicas.insert(
+                tp.clone(),
+                ReplicaState {
+                    role,
+                    leader_epoch: state.leader_epoch,
+                    partition_epoch: state.partition_epoch,
+                    replicas: state.replicas.clone(),
+                    isr: state.isr.clone(),
+                    pending_isr: None,
+                },
+            );
+            if was_leader {
+                self.fail_delayed_produce_for(tp, KafkaError::NOT_LEADER_OR_FOLLOWER, disk, out);
+                self.on_resign_leader_coordinator(now, tp, disk, env, out);
+            }
+            if epoch_changed || was_follower_of != Some(state.leader) {
+                self.stop_fetching(tp);
+                if state.leader >= 0 {
+                    out.trace(TraceKind::BecameFollower { tp: tp.clone(), broker: me, leader: state.leader, epoch: state.leader_epoch });
+                    self.start_fetching(now, tp, state.leader, disk, env, out);
+                }
+            }
+        }
+    }
+
+    /// Deletes a replica this broker no longer hosts (a deleted topic or a reassignment).
+    pub(crate) fn remove_replica(&mut self, _now: SimTime, tp: &TopicPartition, disk: &mut BrokerDisk, out: &mut Out, delete_log: bool) {
+        let hosted = self.replicas.remove(tp).is_some();
+        self.stop_fetching(tp);
+        self.fail_delayed_produce_for(tp, KafkaError::NOT_LEADER_OR_FOLLOWER, disk, out);
+        if delete_log && disk.logs.remove(tp).is_some() || hosted {
+            disk.hw_checkpoint.remove(tp);
+            out.trace(TraceKind::ReplicaDeleted { tp: tp.clone(), broker: self.id });
+        }
+    }
+
+    /// The effective min ISR of a partition: `min(min.insync.replicas, replication factor)`.
+    pub(crate) fn effective_min_isr(&self, tp: &TopicPartition, r: &ReplicaState) -> usize {
+        let cfg = self.config(&tp.topic).min_insync_replicas.max(1) as usize;
+        cfg.min(r.replicas.len().max(1))
+    }
+
+    /// `maybeIncrementLeaderHW` (§4.3): the smallest LEO among the maximal ISR and any caught-up
+    /// eligible replica, and only while the ISR is at least the effective min ISR.
+    pub(crate) fn maybe_increment_hw(&mut self, now: SimTime, tp: &TopicPartition, disk: &mut BrokerDisk, env: &Env, out: &mut Out) -> bool {
+        let Some(r) = self.replicas.get(tp) else { return false };
+        let Role::Leader { followers } = &r.role else { return false };
+        let Some(log) = disk.logs.get(tp) else { return false };
+        if r.isr.len() < self.effective_min_isr(tp, r) {
+            return false;
+        }
+        let leo = log.log_end_offset;
+        let now_ms = env.wall_ms(now);
+        let max_lag = env.settings.replica_lag_time_max_ms;
+        let maximal = r.maximal_isr();
+        let mut hw = leo;
+        for (b, f) in followers {
+            let alive = self.image.is_unfenced(*b);
+            if maximal.contains(b) || (alive && f.is_caught_up(leo, now_ms, max_lag)) {
+                hw = hw.min(f.log_end_offset.max(0));
+            }
+        }
+        let log = disk.logs.get_mut(tp).expect("log");
+        if hw > log.high_watermark {
+            log.update_high_watermark(hw);
+            out.trace(TraceKind::HighWatermark { tp: tp.clone(), broker: self.id, hw });
+            self.on_high_watermark_advanced(now, tp, disk, env, out);
+            return true;
+        }
+        false
+    }
+
+    /// After a follower fetch: may the follower join the ISR? (§4.2 expand rule).
+    pub(crate) fn maybe_expand_isr(&mut self, now: SimTime, tp: &TopicPartition, follower: BrokerId, disk: &BrokerDisk, env: &Env, out: &mut Out) {
+        let Some(r) = self.replicas.get(tp) else { return };
+        if r.pending_isr.is_some() || r.isr.contains(&follower) {
+            return;
+        }
+        let Role::Leader { followers } = &r.role else { return };
+        let Some(f) = followers.get(&follower) else { return };
+        let Some(log) = disk.logs.get(tp) else { return };
+        let epoch_start = log.epochs.entries().iter().find(|e| e.epoch == r.leader_epoch).map(|e| e.start_offset).unwrap_or(0);
+        let eligible = self.image.brokers.get(&follower).map(|b| !b.fenced && !b.in_controlled_shutdown).unwrap_or(false);
+        if eligible && f.log_end_offset >= log.high_watermark && f.log_end_offset >= epoch_start {
+            let mut isr = r.isr.clone();
+            isr.push(follower);
+            self.propose_isr(now, tp, isr, env, out);
+        }
+    }
+
+    /// The periodic `isr-expiration` check (every `replica.lag.time.max.ms / 2`).
+    pub(crate) fn maybe_shrink_isr(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        let now_ms = env.wall_ms(now);
+        let max_lag = env.settings.replica_lag_time_max_ms;
+        let mut proposals = Vec::new();
+        for (tp, r) in &self.replicas {
+            let Role::Leader { followers } = &r.role else { continue };
+            if r.pending_isr.is_some() {
+                continue;
+            }
+            let Some(log) = disk.logs.get(tp) else { continue };
+            let leo = log.log_end_offset;
+            let out_of_sync: Vec<BrokerId> = r
+                .isr
+                .iter()
+                .copied()
+                .filter(|b| *b != self.id && followers.get(b).map(|f| !f.is_caught_up(leo, now_ms, max_lag)).unwrap_or(true))
+                .collect();
+            if !out_of_sync.is_empty() {
+                let isr: Vec<BrokerId> = r.isr.iter().copied().filter(|b| !out_of_sync.contains(b)).collect();
+                proposals.push((tp.clone(), isr));
+            }
+        }
+        for (tp, isr) in proposals {
+            self.propose_isr(now, &tp, isr, env, out);
+        }
+    }
+
+    /// Sends AlterPartition with a new ISR and remembers it as pending.
+    fn propose_isr(&mut self, now: SimTime, tp: &TopicPartition, isr: Vec<BrokerId>, env: &Env, out: &mut Out) {
+        let Some(r) = self.replicas.get_mut(tp) else { return };
+        r.pending_isr = Some(isr.clone());
+        let (leader_epoch, partition_epoch) = (r.leader_epoch, r.partition_epoch);
+        let corr = self.corr.next();
+        self.alter_partition_inflight.insert(corr, tp.clone());
+        let to = self.controller.target(env);
+        out.request(
+            to,
+            corr,
+            Request::AlterPartition { broker: self.id, broker_epoch: self.broker_epoch, tp: tp.clone(), leader_epoch, partition_epoch, new_isr: isr },
+        );
+        out.timer(now.plus_ms(5000), Timer::ControllerRequestTimeout(corr));
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn on_alter_partition_response(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        error: Option<KafkaError>,
+        leader_epoch: Epoch,
+        partition_epoch: i32,
+        isr: Vec<BrokerId>,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        let Some(r) = self.replicas.get_mut(tp) else { return };
+        r.pending_isr = None;
+        if error.is_none() && leader_epoch == r.leader_epoch && partition_epoch >= r.partition_epoch {
+            r.isr = isr;
+            r.partition_epoch = partition_epoch;
+            self.maybe_increment_hw(now, tp, disk, env, out);
+            self.try_complete_delayed_produce(now, tp, disk, env, out);
+        }
+    }
+
+    /// Called when a leader's HW moves: parked consumer fetches and acks=all produces may
+    /// complete.
+    pub(crate) fn on_high_watermark_advanced(&mut self, now: SimTime, tp: &TopicPartition, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        self.try_complete_delayed_produce(now, tp, disk, env, out);
+        self.try_complete_delayed_fetches(now, disk, env, out);
+        self.on_hw_advanced_coordinator(now, tp, disk, env, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // kafka-semantics.md §4.2, ReplicaTest: testUpdateFetchState.
+    #[test]
+    fn update_fetch_state_follows_replica_test() {
+        let mut f = FollowerState::unknown();
+        f.last_caught_up_ms = 0;
+        f.last_fetch_leader_leo = 0;
+        f.last_fetch_ms = 0;
+        let (t1, t2, t3) = (100, 200, 300);
+        f.update_fetch_state(5, 1, 10, t1);
+        assert_eq!((f.log_start_offset, f.log_end_offset, f.last_caught_up_ms, f.last_fetch_leader_leo, f.last_fetch_ms), (1, 5, 0, 10, t1));
+        f.update_fetch_state(10, 2, 15, t2);
+        assert_eq!((f.log_start_offset, f.log_end_offset, f.last_caught_up_ms, f.last_fetch_leader_leo, f.last_fetch_ms), (2, 10, t1, 15, t2));
+        f.update_fetch_state(15, 3, 15, t3);
+        assert_eq!((f.log_start_offset, f.log_end_offset, f.last_caught_up_ms, f.last_fetch_leader_leo, f.last_fetch_ms), (3, 15, t3, 15, t3));
+    }
+
+    // §4.2 testIsCaughtUpWhenReplicaIsCaughtUpToLogEnd / …NotCaughtUpToLogEnd.
+    #[test]
+    fn is_caught_up_follows_replica_test() {
+        let lag = 30_000;
+        let mut f = FollowerState { log_end_offset: -1, log_start_offset: -1, last_caught_up_ms: 0, last_fetch_leader_leo: 0, last_fetch_ms: 0 };
+        let t = 1_000_000;
+        assert!(!f.is_caught_up(10, t, lag));
+        f.update_fetch_state(10, 1, 10, t);
+        assert!(f.is_caught_up(10, t, lag));
+        assert!(f.is_caught_up(10, t + 30_001, lag), "LEO equals the leader LEO");
+
+        let mut g = FollowerState { log_end_offset: -1, log_start_offset: -1, last_caught_up_ms: 0, last_fetch_leader_leo: 0, last_fetch_ms: 0 };
+        g.update_fetch_state(5, 1, 10, t);
+        assert!(!g.is_caught_up(10, t, lag));
+        g.update_fetch_state(10, 1, 15, t);
+        assert!(g.is_caught_up(16, t, lag));
+        assert!(!g.is_caught_up(16, t + 30_001, lag));
+    }
+
+    // §4.2 testResetReplicaState… (four cases).
+    #[test]
+    fn reset_follows_replica_test() {
+        let t = 5000;
+        let base = || {
+            let mut f = FollowerState { log_end_offset: -1, log_start_offset: -1, last_caught_up_ms: 0, last_fetch_leader_leo: 0, last_fetch_ms: 0 };
+            f.update_fetch_state(10, 1, 10, 1000);
+            f
+        };
+        let mut a = base();
+        a.reset(11, t, false, true);
+        assert_eq!((a.log_end_offset, a.last_caught_up_ms, a.last_fetch_leader_leo, a.last_fetch_ms), (10, t, 11, t));
+        let mut b = base();
+        b.reset(11, t, false, false);
+        assert_eq!((b.log_end_offset, b.last_caught_up_ms, b.last_fetch_leader_leo, b.last_fetch_ms), (10, 0, 11, 0));
+        let mut c = base();
+        c.reset(11, t, true, true);
+        assert_eq!((c.log_start_offset, c.log_end_offset, c.last_caught_up_ms, c.last_fetch_leader_leo, c.last_fetch_ms), (-1, -1, t, -1, 0));
+        let mut d = base();
+        d.reset(11, t, true, false);
+        assert_eq!((d.log_start_offset, d.log_end_offset, d.last_caught_up_ms, d.last_fetch_leader_leo, d.last_fetch_ms), (-1, -1, 0, -1, 0));
+    }
+}

@@ -1,0 +1,266 @@
+//! Client-facing broker requests besides Produce and Fetch: Metadata (with topic
+//! auto-creation), ListOffsets, DescribeConfigs, ApiVersions, and forwarding admin requests
+//! to the active controller (KIP-590).
+
+use super::*;
+use crate::sim::config::{broker_config_def, describe_topic_configs, ConfigEntry, ConfigSource, BROKER_CONFIGS};
+use crate::sim::errors::ApiError;
+use crate::sim::metadata::is_internal_topic;
+use crate::sim::protocol::{ConfigResource, ControllerRequest, ControllerResponse, Isolation, MetadataPartition, MetadataTopic, NewTopic};
+
+/// The client APIs a Kafka 4.0 broker advertises: (key, name, min, max).
+pub fn api_versions() -> Vec<(i16, String, i16, i16)> {
+    const APIS: &[(i16, &str, i16, i16)] = &[
+        (0, "Produce", 3, 12),
+        (1, "Fetch", 4, 17),
+        (2, "ListOffsets", 1, 10),
+        (3, "Metadata", 0, 13),
+        (8, "OffsetCommit", 2, 9),
+        (9, "OffsetFetch", 1, 9),
+        (10, "FindCoordinator", 0, 6),
+        (11, "JoinGroup", 0, 9),
+        (12, "Heartbeat", 0, 4),
+        (13, "LeaveGroup", 0, 5),
+        (14, "SyncGroup", 0, 5),
+        (15, "DescribeGroups", 0, 6),
+        (16, "ListGroups", 0, 5),
+        (17, "SaslHandshake", 0, 1),
+        (18, "ApiVersions", 0, 4),
+        (19, "CreateTopics", 2, 7),
+        (20, "DeleteTopics", 1, 6),
+        (21, "DeleteRecords", 0, 2),
+        (22, "InitProducerId", 0, 5),
+        (23, "OffsetForLeaderEpoch", 2, 4),
+        (24, "AddPartitionsToTxn", 0, 5),
+        (25, "AddOffsetsToTxn", 0, 4),
+        (26, "EndTxn", 0, 5),
+        (27, "WriteTxnMarkers", 1, 1),
+        (28, "TxnOffsetCommit", 0, 5),
+        (29, "DescribeAcls", 1, 3),
+        (30, "CreateAcls", 1, 3),
+        (31, "DeleteAcls", 1, 3),
+        (32, "DescribeConfigs", 1, 4),
+        (33, "AlterConfigs", 0, 2),
+        (34, "AlterReplicaLogDirs", 1, 2),
+        (35, "DescribeLogDirs", 1, 4),
+        (36, "SaslAuthenticate", 0, 2),
+        (37, "CreatePartitions", 0, 3),
+        (42, "DeleteGroups", 0, 2),
+        (43, "ElectLeaders", 0, 2),
+        (44, "IncrementalAlterConfigs", 0, 1),
+        (45, "AlterPartitionReassignments", 0, 0),
+        (46, "ListPartitionReassignments", 0, 0),
+        (47, "OffsetDelete", 0, 0),
+        (48, "DescribeClientQuotas", 0, 1),
+        (49, "AlterClientQuotas", 0, 1),
+        (50, "DescribeUserScramCredentials", 0, 0),
+        (51, "AlterUserScramCredentials", 0, 0),
+        (55, "DescribeQuorum", 0, 2),
+        (57, "UpdateFeatures", 0, 1),
+        (60, "DescribeCluster", 0, 1),
+        (61, "DescribeProducers", 0, 0),
+        (64, "UnregisterBroker", 0, 0),
+        (65, "DescribeTransactions", 0, 0),
+        (66, "ListTransactions", 0, 1),
+        (68, "ConsumerGroupHeartbeat", 0, 1),
+        (69, "ConsumerGroupDescribe", 0, 1),
+        (71, "GetTelemetrySubscriptions", 0, 0),
+        (72, "PushTelemetry", 0, 0),
+        (75, "DescribeTopicPartitions", 0, 0),
+    ];
+    APIS.iter().map(|(k, n, lo, hi)| (*k, n.to_string(), *lo, *hi)).collect()
+}
+
+impl BrokerProc {
+    /// The partitions of a topic as a Metadata response shows them.
+    pub fn metadata_topic(&self, name: &str) -> Option<MetadataTopic> {
+        let t = self.image.topics.get(name)?;
+        let partitions = t
+            .partitions
+            .iter()
+            .map(|(p, s)| MetadataPartition {
+                partition: *p,
+                leader: s.leader,
+                leader_epoch: s.leader_epoch,
+                replicas: s.replicas.clone(),
+                isr: s.isr.clone(),
+                offline: s.replicas.iter().copied().filter(|b| !self.image.is_unfenced(*b)).collect(),
+                elr: vec![],
+                last_known_elr: vec![],
+                adding: s.adding.clone(),
+                removing: s.removing.clone(),
+            })
+            .collect();
+        Some(MetadataTopic { name: t.name.clone(), id: t.id, error: None, internal: t.is_internal(), partitions })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn handle_metadata(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        topics: Option<Vec<String>>,
+        allow_auto_create: bool,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        let brokers = self.image.brokers.values().filter(|b| !b.fenced).map(|b| b.endpoint.clone()).collect();
+        let names: Vec<String> = match topics {
+            Some(t) => t,
+            None => self.image.topics.keys().cloned().collect(),
+        };
+        let mut result = Vec::new();
+        for name in names {
+            match self.metadata_topic(&name) {
+                Some(t) => result.push(t),
+                None => {
+                    let valid = crate::sim::controller::topics::validate_topic_name(&name).is_ok();
+                    if allow_auto_create && env.settings.auto_create_topics_enable && valid && !is_internal_topic(&name) {
+                        self.auto_create(now, &name, env, out);
+                    }
+                    let error = if valid { KafkaError::UNKNOWN_TOPIC_OR_PARTITION } else { KafkaError::INVALID_TOPIC_EXCEPTION };
+                    result.push(MetadataTopic { name, id: crate::sim::metadata::TopicId::ZERO, error: Some(error), internal: false, partitions: vec![] });
+                }
+            }
+        }
+        let controller = if self.image.is_unfenced(self.id) {
+            self.id
+        } else {
+            self.image.brokers.iter().find(|(_, b)| !b.fenced).map(|(id, _)| *id).unwrap_or(-1)
+        };
+        out.respond(from, corr, Response::Metadata { brokers, controller, topics: result, cluster_id: env.cluster_id.clone() });
+    }
+
+    /// Asks the controller to create a topic with the broker defaults (auto.create.topics.enable).
+    pub(crate) fn auto_create(&mut self, now: SimTime, name: &str, env: &Env, out: &mut Out) {
+        if let Some(t) = self.auto_creating.get(name) {
+            if now.ms_since(*t) < 5000 {
+                return;
+            }
+        }
+        self.auto_creating.insert(name.to_string(), now);
+        self.create_topic_internally(now, NewTopic { name: name.into(), partitions: -1, replication_factor: -1, assignment: None, configs: BTreeMap::new() }, env, out);
+    }
+
+    /// Sends a CreateTopics of the broker's own (auto-creation, internal topics).
+    pub(crate) fn create_topic_internally(&mut self, now: SimTime, topic: NewTopic, env: &Env, out: &mut Out) {
+        let me = NodeAddr::Broker(self.id);
+        self.forward_to_controller(now, me, 0, ControllerRequest::CreateTopics { topics: vec![topic], validate_only: false }, env, out);
+    }
+
+    pub(crate) fn forward_to_controller(&mut self, now: SimTime, client: NodeAddr, client_corr: u64, inner: ControllerRequest, env: &Env, out: &mut Out) {
+        let corr = self.corr.next();
+        self.forwarded.insert(corr, (client, client_corr));
+        let to = self.controller.target(env);
+        out.request(to, corr, Request::Envelope { client, client_corr, inner });
+        out.timer(now.plus_ms(10_000), Timer::ControllerRequestTimeout(corr));
+    }
+
+    pub(crate) fn on_controller_response(&mut self, _now: SimTime, corr: u64, resp: ControllerResponse, out: &mut Out) {
+        let Some((client, client_corr)) = self.forwarded.remove(&corr) else { return };
+        if let ControllerResponse::NotController { leader } = &resp {
+            if leader.is_some() {
+                self.controller.hint(*leader);
+            } else {
+                self.controller.failed();
+            }
+        }
+        if client != NodeAddr::Broker(self.id) {
+            out.respond(client, client_corr, Response::Controller(resp));
+        }
+    }
+
+    pub(crate) fn handle_list_offsets(
+        &mut self,
+        from: NodeAddr,
+        corr: u64,
+        isolation: Isolation,
+        partitions: Vec<(TopicPartition, i64)>,
+        disk: &BrokerDisk,
+        out: &mut Out,
+    ) {
+        let mut results = Vec::new();
+        for (tp, spec) in partitions {
+            let r = match (self.replicas.get(&tp), disk.logs.get(&tp)) {
+                (Some(r), Some(log)) if r.is_leader() => match spec {
+                    -2 => Ok((log.log_start_offset, -1)),
+                    -1 => Ok((if isolation == Isolation::ReadCommitted { log.last_stable_offset() } else { log.high_watermark }, -1)),
+                    -3 => Ok(log.max_timestamp_offset().filter(|(o, _)| *o < log.high_watermark).unwrap_or((-1, -1))),
+                    ts if ts >= 0 => Ok(log.offset_for_timestamp(ts).filter(|(o, _)| *o < log.high_watermark).unwrap_or((-1, -1))),
+                    _ => Err(KafkaError::INVALID_REQUEST),
+                },
+                (Some(_), _) => Err(KafkaError::NOT_LEADER_OR_FOLLOWER),
+                (None, _) => Err(if self.image.partition(&tp.topic, tp.partition).is_some() {
+                    KafkaError::NOT_LEADER_OR_FOLLOWER
+                } else {
+                    KafkaError::UNKNOWN_TOPIC_OR_PARTITION
+                }),
+            };
+            results.push((tp, r));
+        }
+        out.respond(from, corr, Response::ListOffsets { partitions: results });
+    }
+
+    pub(crate) fn handle_describe_configs(&mut self, from: NodeAddr, corr: u64, resources: Vec<ConfigResource>, env: &Env, out: &mut Out) {
+        let empty = BTreeMap::new();
+        let mut results = Vec::new();
+        for res in resources {
+            let r = match &res {
+                ConfigResource::Topic(t) => match self.image.topics.get(t) {
+                    Some(t) => Ok(describe_topic_configs(
+                        &t.configs,
+                        self.image.broker_configs.get(&self.id).unwrap_or(&empty),
+                        &self.image.cluster_configs,
+                        &env.static_configs,
+                    )),
+                    None => Err(ApiError::new(KafkaError::UNKNOWN_TOPIC_OR_PARTITION)),
+                },
+                ConfigResource::Broker(Some(b)) => {
+                    if !self.image.brokers.contains_key(b) {
+                        Err(ApiError::with(KafkaError::INVALID_REQUEST, format!("Broker {b} is not registered")))
+                    } else {
+                        Ok(self.describe_broker_configs(Some(*b), env))
+                    }
+                }
+                ConfigResource::Broker(None) => Ok(self.describe_broker_configs(None, env)),
+            };
+            results.push((res, r));
+        }
+        out.respond(from, corr, Response::DescribeConfigs(results));
+    }
+
+    fn describe_broker_configs(&self, broker: Option<BrokerId>, env: &Env) -> Vec<ConfigEntry> {
+        let empty = BTreeMap::new();
+        let per_broker = broker.and_then(|b| self.image.broker_configs.get(&b)).unwrap_or(&empty);
+        BROKER_CONFIGS
+            .iter()
+            .map(|def| {
+                let mut synonyms = Vec::new();
+                if broker.is_some() {
+                    if let Some(v) = per_broker.get(def.name) {
+                        synonyms.push((ConfigSource::DynamicBrokerConfig, def.name.to_string(), v.clone()));
+                    }
+                }
+                if let Some(v) = self.image.cluster_configs.get(def.name) {
+                    synonyms.push((ConfigSource::DynamicDefaultBrokerConfig, def.name.to_string(), v.clone()));
+                }
+                if broker.is_some() {
+                    if let Some(v) = env.static_configs.get(def.name) {
+                        synonyms.push((ConfigSource::StaticBrokerConfig, def.name.to_string(), v.clone()));
+                    }
+                }
+                synonyms.push((ConfigSource::DefaultConfig, def.name.to_string(), def.default.to_string()));
+                let (source, value) = (synonyms[0].0, synonyms[0].2.clone());
+                ConfigEntry {
+                    name: def.name.to_string(),
+                    value: Some(value),
+                    source,
+                    sensitive: false,
+                    read_only: !broker_config_def(def.name).map(|d| d.dynamic).unwrap_or(false),
+                    synonyms,
+                }
+            })
+            .collect()
+    }
+}

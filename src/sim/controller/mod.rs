@@ -1,0 +1,500 @@
+//! A KRaft controller: a voter of the `__cluster_metadata` Raft quorum, and — when it is the
+//! quorum leader — the active controller that decides everything about the cluster
+//! (kafka-semantics.md §4.6, §4.7).
+//!
+//! * [`quorum`]: Raft — votes, epochs, pull replication, the high watermark.
+//! * [`cluster`]: broker registration, heartbeats, sessions, fencing, controlled shutdown.
+//! * [`replication`]: partition changes — elections, ISR updates, reassignments.
+//! * [`topics`]: create, delete, add partitions, configs.
+
+pub mod cluster;
+pub mod quorum;
+pub mod replication;
+pub mod topics;
+
+use crate::sim::metadata::{MetadataImage, MetadataRecord};
+use crate::sim::node::{CorrIds, Env, Out, Timer};
+use crate::sim::protocol::{Body, ControllerRequest, ControllerResponse, Message, NodeAddr, Request, Response};
+use crate::sim::rng::Pcg32;
+use crate::sim::time::SimTime;
+use crate::sim::trace::TraceKind;
+use crate::sim::types::{BrokerId, Epoch, Offset};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+/// `controller.quorum.election.timeout.ms` (KRaft default).
+pub const ELECTION_TIMEOUT_MS: i64 = 1000;
+/// `controller.quorum.fetch.timeout.ms` (KRaft default).
+pub const FETCH_TIMEOUT_MS: i64 = 2000;
+/// How long a fetch of the metadata log may wait for new records.
+pub const FETCH_MAX_WAIT_MS: i64 = 500;
+/// How often the active controller looks for expired broker sessions.
+pub const SESSION_CHECK_MS: i64 = 250;
+
+/// One entry of the metadata log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetaEntry {
+    pub epoch: Epoch,
+    pub record: Rc<MetadataRecord>,
+}
+
+/// What a controller keeps on disk: the metadata log and its quorum state.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ControllerDisk {
+    pub log: Vec<MetaEntry>,
+    pub epoch: Epoch,
+    pub voted_for: Option<i32>,
+}
+
+impl ControllerDisk {
+    pub fn log_end(&self) -> Offset {
+        self.log.len() as Offset
+    }
+    pub fn last_epoch(&self) -> Epoch {
+        self.log.last().map(|e| e.epoch).unwrap_or(0)
+    }
+    /// Like `LeaderEpochFileCache.endOffsetFor` over the metadata log: the largest epoch
+    /// `<= epoch` and the offset where the next higher epoch starts (or the log end).
+    pub fn end_offset_for(&self, epoch: Epoch) -> (Epoch, Offset) {
+        let mut floor: Option<Epoch> = None;
+        for e in &self.log {
+            if e.epoch <= epoch {
+                floor = Some(e.epoch);
+            } else {
+                break;
+            }
+        }
+        match floor {
+            None => (-1, -1),
+            Some(f) => {
+                let end = self.log.iter().position(|e| e.epoch > f).map(|p| p as Offset).unwrap_or(self.log_end());
+                (f, end)
+            }
+        }
+    }
+}
+
+/// Progress of one replica of the metadata log, as the leader sees it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Progress {
+    pub end: Offset,
+    pub last_fetch: Option<SimTime>,
+    pub last_caught_up: Option<SimTime>,
+}
+
+/// A response that goes out once the records it depends on are committed.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Pending {
+    pub offset: Offset,
+    pub to: NodeAddr,
+    pub corr: u64,
+    pub resp: Response,
+}
+
+/// A fetch of the metadata log waiting for new records.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Parked {
+    pub from: NodeAddr,
+    pub corr: u64,
+    pub replica: i32,
+    pub fetch_offset: Offset,
+    pub deadline: SimTime,
+}
+
+/// The active controller's state (only while it leads the quorum).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LeaderState {
+    pub voters: BTreeMap<i32, Progress>,
+    pub observers: BTreeMap<i32, Progress>,
+    /// Last heartbeat per broker (sessions restart when a controller takes over).
+    pub sessions: BTreeMap<BrokerId, SimTime>,
+    pub epoch_start: Offset,
+    pub pending: Vec<Pending>,
+    pub pending_trace: Vec<(Offset, TraceKind)>,
+    pub parked: Vec<Parked>,
+    pub became_leader_at: SimTime,
+    pub last_imbalance_check: SimTime,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Role {
+    /// No known leader and no vote in flight.
+    Unattached,
+    Follower { leader: i32 },
+    Candidate { votes: BTreeSet<i32> },
+    Leader(Box<LeaderState>),
+}
+
+impl Role {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Role::Unattached => "unattached",
+            Role::Follower { .. } => "follower",
+            Role::Candidate { .. } => "candidate",
+            Role::Leader(_) => "leader",
+        }
+    }
+}
+
+/// The running controller process (lost when it crashes).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ControllerProc {
+    pub id: i32,
+    rng: Pcg32,
+    corr: CorrIds,
+    pub role: Role,
+    /// Offset after the last committed entry.
+    pub hw: Offset,
+    /// The metadata image: all appended entries on the leader, committed ones elsewhere.
+    pub image: MetadataImage,
+    applied: Offset,
+    last_leader_contact: SimTime,
+    fetch_inflight: Option<u64>,
+    election_deadline: SimTime,
+    pending_votes: BTreeMap<u64, i32>,
+}
+
+/// A controller: its disk and, while running, its process.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ControllerNode {
+    pub id: i32,
+    pub disk: ControllerDisk,
+    pub proc: Option<ControllerProc>,
+}
+
+impl ControllerNode {
+    pub fn new(id: i32) -> ControllerNode {
+        ControllerNode { id, disk: ControllerDisk::default(), proc: None }
+    }
+
+    /// Starts the process: replays the log into an image and waits for (or starts) an election.
+    pub fn start(&mut self, now: SimTime, env: &Env, rng: Pcg32, out: &mut Out) {
+        let mut p = ControllerProc {
+            id: self.id,
+            rng,
+            corr: CorrIds::default(),
+            role: Role::Unattached,
+            hw: 0,
+            image: MetadataImage::new(),
+            applied: 0,
+            last_leader_contact: now,
+            fetch_inflight: None,
+            election_deadline: now,
+            pending_votes: BTreeMap::new(),
+        };
+        p.reset_election_deadline(now, out);
+        out.trace(TraceKind::ProcessStarted { node: NodeAddr::Controller(self.id) });
+        if env.voters == [self.id] {
+            // A single voter elects itself at once.
+            p.start_election(now, &mut self.disk, env, out);
+        }
+        self.proc = Some(p);
+    }
+
+    pub fn is_active(&self) -> bool {
+        matches!(self.proc.as_ref().map(|p| &p.role), Some(Role::Leader(_)))
+    }
+
+    pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut Out) {
+        let Some(p) = self.proc.as_mut() else { return };
+        let disk = &mut self.disk;
+        match msg.body {
+            Body::Req(req) => p.handle_request(now, from, msg.corr, req, disk, env, out),
+            Body::Resp(resp) => p.handle_response(now, from, msg.corr, resp, disk, env, out),
+        }
+        p.after_step(now, disk, env, out);
+    }
+
+    pub fn handle_timer(&mut self, now: SimTime, timer: Timer, env: &Env, out: &mut Out) {
+        let Some(p) = self.proc.as_mut() else { return };
+        let disk = &mut self.disk;
+        p.handle_timer(now, timer, disk, env, out);
+        p.after_step(now, disk, env, out);
+    }
+
+    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, env: &Env, out: &mut Out) {
+        let Some(p) = self.proc.as_mut() else { return };
+        if let NodeAddr::Controller(_) = peer {
+            if p.fetch_inflight.is_some() {
+                p.fetch_inflight = None;
+                out.timer(now.plus_ms(50), Timer::QuorumFetch);
+            }
+        }
+        p.after_step(now, &mut self.disk, env, out);
+    }
+}
+
+impl ControllerProc {
+    pub fn epoch(&self, disk: &ControllerDisk) -> Epoch {
+        disk.epoch
+    }
+
+    pub fn leader_id(&self) -> Option<i32> {
+        match &self.role {
+            Role::Leader(_) => Some(self.id),
+            Role::Follower { leader } => Some(*leader),
+            _ => None,
+        }
+    }
+
+    fn leader_state(&mut self) -> Option<&mut LeaderState> {
+        match &mut self.role {
+            Role::Leader(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// Appends a record as the active controller; it is applied to the image at once and
+    /// committed when a majority of voters has it.
+    pub fn append(&mut self, disk: &mut ControllerDisk, record: MetadataRecord) -> Offset {
+        let offset = disk.log_end();
+        let record = Rc::new(record);
+        disk.log.push(MetaEntry { epoch: disk.epoch, record: record.clone() });
+        self.image.apply(offset, &record);
+        self.applied = offset + 1;
+        offset
+    }
+
+    /// Queues a response for when `offset` is committed.
+    pub fn respond_after(&mut self, offset: Offset, to: NodeAddr, corr: u64, resp: Response, out: &mut Out) {
+        if offset < self.hw {
+            out.respond(to, corr, resp);
+        } else if let Some(l) = self.leader_state() {
+            l.pending.push(Pending { offset, to, corr, resp });
+        }
+    }
+
+    /// Queues a trace event for when `offset` is committed.
+    pub fn trace_after(&mut self, offset: Offset, kind: TraceKind, out: &mut Out) {
+        if offset < self.hw {
+            out.trace(kind);
+        } else if let Some(l) = self.leader_state() {
+            l.pending_trace.push((offset, kind));
+        }
+    }
+
+    fn handle_request(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        req: Request,
+        disk: &mut ControllerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        match req {
+            Request::Vote { epoch, candidate, last_epoch, last_offset } => {
+                self.handle_vote(now, from, corr, epoch, candidate, last_epoch, last_offset, disk, out)
+            }
+            Request::BeginQuorumEpoch { epoch, leader } => {
+                self.handle_begin_quorum_epoch(now, from, corr, epoch, leader, disk, out)
+            }
+            Request::MetadataFetch { replica, fetch_offset, last_fetched_epoch, max_wait_ms } => {
+                self.handle_metadata_fetch(now, from, corr, replica, fetch_offset, last_fetched_epoch, max_wait_ms, disk, out)
+            }
+            Request::BrokerRegistration { endpoint, incarnation } => {
+                if !self.is_leader() {
+                    let leader = self.leader_id();
+                    out.respond(from, corr, Response::BrokerRegistration { error: Some(crate::sim::errors::ApiError::new(crate::sim::errors::KafkaError::NOT_CONTROLLER)), broker_epoch: -1, leader });
+                    return;
+                }
+                self.handle_broker_registration(now, from, corr, endpoint, incarnation, disk, env, out);
+            }
+            Request::BrokerHeartbeat { broker, broker_epoch, metadata_offset, want_fence, want_shutdown } => {
+                if !self.is_leader() {
+                    let leader = self.leader_id();
+                    out.respond(from, corr, Response::BrokerHeartbeat { error: Some(crate::sim::errors::KafkaError::NOT_CONTROLLER), is_caught_up: false, is_fenced: true, should_shutdown: false, leader });
+                    return;
+                }
+                self.handle_broker_heartbeat(now, from, corr, broker, broker_epoch, metadata_offset, want_fence, want_shutdown, disk, env, out);
+            }
+            Request::AlterPartition { broker, broker_epoch, tp, leader_epoch, partition_epoch, new_isr } => {
+                if !self.is_leader() {
+                    let leader = self.leader_id();
+                    out.respond(from, corr, Response::AlterPartition { tp, error: Some(crate::sim::errors::KafkaError::NOT_CONTROLLER), leader_epoch: -1, partition_epoch: -1, isr: vec![], leader });
+                    return;
+                }
+                self.handle_alter_partition(now, from, corr, broker, broker_epoch, tp, leader_epoch, partition_epoch, new_isr, disk, env, out);
+            }
+            Request::AllocateProducerIds { .. } => {
+                if !self.is_leader() {
+                    let leader = self.leader_id();
+                    out.respond(from, corr, Response::AllocateProducerIds { error: Some(crate::sim::errors::KafkaError::NOT_CONTROLLER), first: -1, count: 0, leader });
+                    return;
+                }
+                let first = self.image.next_producer_id_block;
+                let broker = match from {
+                    NodeAddr::Broker(b) => b,
+                    _ => -1,
+                };
+                let off = self.append(disk, MetadataRecord::ProducerIds { broker, next_block_start: first + 1000 });
+                self.respond_after(off, from, corr, Response::AllocateProducerIds { error: None, first, count: 1000, leader: Some(self.id) }, out);
+            }
+            Request::Envelope { inner, .. } | Request::Controller(inner) => {
+                if !self.is_leader() {
+                    out.respond(from, corr, Response::Controller(ControllerResponse::NotController { leader: self.leader_id() }));
+                    return;
+                }
+                self.handle_controller_request(now, from, corr, inner, disk, env, out);
+            }
+            _ => {}
+        }
+    }
+
+    fn handle_controller_request(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        req: ControllerRequest,
+        disk: &mut ControllerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        match req {
+            ControllerRequest::CreateTopics { topics, validate_only } => {
+                self.create_topics(now, from, corr, topics, validate_only, disk, env, out)
+            }
+            ControllerRequest::DeleteTopics { names } => self.delete_topics(from, corr, names, disk, out),
+            ControllerRequest::CreatePartitions { topic, count, assignment } => {
+                self.create_partitions(from, corr, topic, count, assignment, disk, out)
+            }
+            ControllerRequest::AlterConfigs { resource, ops } => {
+                self.alter_configs(now, from, corr, resource, ops, disk, env, out)
+            }
+            ControllerRequest::ElectLeaders { election, partitions } => {
+                self.elect_leaders(from, corr, election, partitions, disk, out)
+            }
+            ControllerRequest::AlterReassignments { moves } => self.alter_reassignments(from, corr, moves, disk, out),
+            ControllerRequest::ListReassignments => {
+                let mut list = Vec::new();
+                for t in self.image.topics.values() {
+                    for (p, s) in &t.partitions {
+                        if !s.adding.is_empty() || !s.removing.is_empty() {
+                            list.push((
+                                crate::sim::types::TopicPartition::new(t.name.clone(), *p),
+                                s.replicas.clone(),
+                                s.adding.clone(),
+                                s.removing.clone(),
+                            ));
+                        }
+                    }
+                }
+                out.respond(from, corr, Response::Controller(ControllerResponse::ListReassignments(list)));
+            }
+            ControllerRequest::DescribeQuorum => {
+                let info = self.quorum_info(disk, env);
+                out.respond(from, corr, Response::Controller(ControllerResponse::DescribeQuorum(info)));
+            }
+        }
+    }
+
+    fn handle_response(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        resp: Response,
+        disk: &mut ControllerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        match resp {
+            Response::Vote { epoch, granted, leader } => {
+                self.handle_vote_response(now, from, corr, epoch, granted, leader, disk, env, out)
+            }
+            Response::MetadataFetch { epoch, leader, error, high_watermark, diverging, entries } => {
+                self.handle_fetch_response(now, corr, epoch, leader, error, high_watermark, diverging, entries, disk, out)
+            }
+            Response::BeginQuorumEpoch { .. } => {}
+            _ => {}
+        }
+    }
+
+    fn handle_timer(&mut self, now: SimTime, timer: Timer, disk: &mut ControllerDisk, env: &Env, out: &mut Out) {
+        match timer {
+            Timer::QuorumElection => self.on_election_timer(now, disk, env, out),
+            Timer::QuorumFetch => self.maybe_fetch(now, disk, out),
+            Timer::QuorumRequestTimeout(corr) => {
+                if self.fetch_inflight == Some(corr) {
+                    self.fetch_inflight = None;
+                    self.maybe_fetch(now, disk, out);
+                }
+            }
+            Timer::ParkedFetch(addr, corr) => self.expire_parked(now, addr, corr, disk, out),
+            Timer::SessionCheck => {
+                if self.is_leader() {
+                    self.check_sessions(now, disk, env, out);
+                    self.check_quorum(now, disk, env, out);
+                    if self.is_leader() {
+                        out.timer(now.plus_ms(SESSION_CHECK_MS), Timer::SessionCheck);
+                    }
+                }
+            }
+            Timer::LeaderImbalanceCheck => {
+                if self.is_leader() {
+                    if env.settings.auto_leader_rebalance_enable {
+                        self.rebalance_preferred_leaders(disk, out);
+                    }
+                    out.timer(now.plus_ms(env.settings.leader_imbalance_check_interval_ms), Timer::LeaderImbalanceCheck);
+                }
+            }
+            Timer::UncleanElectionCheck => {
+                if self.is_leader() {
+                    self.unclean_elect_leaderless(disk, env, out);
+                    out.timer(now.plus_ms(env.settings.unclean_leader_election_interval_ms), Timer::UncleanElectionCheck);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn is_leader(&self) -> bool {
+        matches!(self.role, Role::Leader(_))
+    }
+
+    /// After every input: advance the commit point, release what waited on it, apply
+    /// committed records (followers), and answer parked fetches that now have data.
+    fn after_step(&mut self, now: SimTime, disk: &mut ControllerDisk, env: &Env, out: &mut Out) {
+        if self.is_leader() {
+            self.update_high_watermark(now, disk, env, out);
+            self.release_pending(out);
+            self.answer_parked(now, disk, out, false);
+        } else {
+            while self.applied < self.hw.min(disk.log_end()) {
+                let off = self.applied;
+                let rec = disk.log[off as usize].record.clone();
+                self.image.apply(off, &rec);
+                self.applied += 1;
+            }
+        }
+    }
+
+    fn release_pending(&mut self, out: &mut Out) {
+        let hw = self.hw;
+        let id = self.id;
+        if let Role::Leader(l) = &mut self.role {
+            let mut keep = Vec::new();
+            for p in l.pending.drain(..) {
+                if p.offset < hw {
+                    out.respond(p.to, p.corr, p.resp);
+                } else {
+                    keep.push(p);
+                }
+            }
+            l.pending = keep;
+            let mut keep_t = Vec::new();
+            for (off, t) in l.pending_trace.drain(..) {
+                if off < hw {
+                    out.trace(t);
+                } else {
+                    keep_t.push((off, t));
+                }
+            }
+            l.pending_trace = keep_t;
+            let _ = id;
+        }
+    }
+}

@@ -1,0 +1,497 @@
+//! KRaft: the Raft quorum that replicates `__cluster_metadata` (kafka-semantics.md §4.7).
+//!
+//! Followers and observers pull the log with Fetch (long-polling); the leader's high watermark
+//! is the largest offset a majority of voters has, once an entry of its own epoch is there
+//! (the LeaderChange record it writes on election). A voter that hears nothing from the leader
+//! for `controller.quorum.fetch.timeout.ms` starts an election; a leader that no majority has
+//! fetched from for 1.5× that long resigns (check-quorum).
+
+use super::*;
+use crate::sim::errors::KafkaError;
+use crate::sim::protocol::{QuorumInfo, ReplicaProgress};
+
+impl ControllerProc {
+    pub(super) fn reset_election_deadline(&mut self, now: SimTime, out: &mut Out) {
+        let jitter = i64::from(self.rng.below(ELECTION_TIMEOUT_MS as u32));
+        self.election_deadline = now.plus_ms(ELECTION_TIMEOUT_MS + jitter);
+        out.timer(self.election_deadline, Timer::QuorumElection);
+    }
+
+    pub(super) fn on_election_timer(&mut self, now: SimTime, disk: &mut ControllerDisk, env: &Env, out: &mut Out) {
+        match &self.role {
+            Role::Leader(_) => {}
+            Role::Follower { .. } => {
+                if now.ms_since(self.last_leader_contact) >= FETCH_TIMEOUT_MS {
+                    self.start_election(now, disk, env, out);
+                } else {
+                    out.timer(self.last_leader_contact.plus_ms(FETCH_TIMEOUT_MS), Timer::QuorumElection);
+                }
+            }
+            Role::Unattached | Role::Candidate { .. } => {
+                if now >= self.election_deadline {
+                    self.start_election(now, disk, env, out);
+                }
+            }
+        }
+    }
+
+    /// Becomes a candidate in a new epoch and asks the other voters for their votes.
+    pub(super) fn start_election(&mut self, now: SimTime, disk: &mut ControllerDisk, env: &Env, out: &mut Out) {
+        disk.epoch += 1;
+        disk.voted_for = Some(self.id);
+        let mut votes = BTreeSet::new();
+        votes.insert(self.id);
+        self.role = Role::Candidate { votes };
+        self.fetch_inflight = None;
+        out.trace(TraceKind::QuorumElectionStarted { controller: self.id, epoch: disk.epoch });
+        if env.voters.len() == 1 {
+            self.become_leader(now, disk, env, out);
+            return;
+        }
+        self.pending_votes.clear();
+        for &v in &env.voters {
+            if v != self.id {
+                let corr = self.corr.next();
+                self.pending_votes.insert(corr, v);
+                out.request(
+                    NodeAddr::Controller(v),
+                    corr,
+                    Request::Vote { epoch: disk.epoch, candidate: self.id, last_epoch: disk.last_epoch(), last_offset: disk.log_end() },
+                );
+            }
+        }
+        self.reset_election_deadline(now, out);
+    }
+
+    /// Moves to a higher epoch learned from another voter.
+    fn observe_epoch(&mut self, now: SimTime, epoch: Epoch, leader: Option<i32>, disk: &mut ControllerDisk, out: &mut Out) {
+        if epoch > disk.epoch {
+            disk.epoch = epoch;
+            disk.voted_for = None;
+            self.role = Role::Unattached;
+            self.reset_election_deadline(now, out);
+        }
+        if epoch == disk.epoch {
+            if let Some(l) = leader {
+                if l != self.id && !matches!(self.role, Role::Follower { leader } if leader == l) {
+                    self.become_follower(now, l, out);
+                }
+            }
+        }
+    }
+
+    fn become_follower(&mut self, now: SimTime, leader: i32, out: &mut Out) {
+        self.role = Role::Follower { leader };
+        self.last_leader_contact = now;
+        self.fetch_inflight = None;
+        out.timer(now, Timer::QuorumFetch);
+        out.timer(now.plus_ms(FETCH_TIMEOUT_MS), Timer::QuorumElection);
+    }
+
+    pub(super) fn become_leader(&mut self, now: SimTime, disk: &mut ControllerDisk, env: &Env, out: &mut Out) {
+        // Rebuild the image from the whole log: a new leader owns its uncommitted tail.
+        self.image = MetadataImage::new();
+        for (i, e) in disk.log.iter().enumerate() {
+            self.image.apply(i as Offset, &e.record);
+        }
+        self.applied = disk.log_end();
+        let mut voters = BTreeMap::new();
+        for &v in &env.voters {
+            let end = if v == self.id { disk.log_end() } else { 0 };
+            voters.insert(v, Progress { end, last_fetch: if v == self.id { Some(now) } else { None }, last_caught_up: None });
+        }
+        let mut sessions = BTreeMap::new();
+        for b in self.image.brokers.keys() {
+            // Every broker gets a fresh session with a new leader.
+            sessions.insert(*b, now);
+        }
+        let state = LeaderState {
+            voters,
+            observers: BTreeMap::new(),
+            sessions,
+            epoch_start: disk.log_end(),
+            pending: vec![],
+            pending_trace: vec![],
+            parked: vec![],
+            became_leader_at: now,
+            last_imbalance_check: now,
+        };
+        self.role = Role::Leader(Box::new(state));
+        self.fetch_inflight = None;
+        self.append(disk, MetadataRecord::LeaderChange { leader: self.id, voters: env.voters.clone() });
+        out.trace(TraceKind::QuorumLeaderElected { controller: self.id, epoch: disk.epoch });
+        for &v in &env.voters {
+            if v != self.id {
+                let corr = self.corr.next();
+                out.request(NodeAddr::Controller(v), corr, Request::BeginQuorumEpoch { epoch: disk.epoch, leader: self.id });
+            }
+        }
+        out.timer(now.plus_ms(SESSION_CHECK_MS), Timer::SessionCheck);
+        out.timer(now.plus_ms(env.settings.leader_imbalance_check_interval_ms), Timer::LeaderImbalanceCheck);
+        out.timer(now.plus_ms(env.settings.unclean_leader_election_interval_ms), Timer::UncleanElectionCheck);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn handle_vote(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        epoch: Epoch,
+        candidate: i32,
+        last_epoch: Epoch,
+        last_offset: Offset,
+        disk: &mut ControllerDisk,
+        out: &mut Out,
+    ) {
+        if epoch > disk.epoch {
+            self.observe_epoch(now, epoch, None, disk, out);
+        }
+        let up_to_date = (last_epoch, last_offset) >= (disk.last_epoch(), disk.log_end());
+        let can_vote = epoch == disk.epoch
+            && !self.is_leader()
+            && !matches!(self.role, Role::Follower { .. })
+            && (disk.voted_for.is_none() || disk.voted_for == Some(candidate));
+        let granted = can_vote && up_to_date;
+        if granted {
+            disk.voted_for = Some(candidate);
+            self.reset_election_deadline(now, out);
+        }
+        out.respond(from, corr, Response::Vote { epoch: disk.epoch, granted, leader: self.leader_id() });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn handle_vote_response(
+        &mut self,
+        now: SimTime,
+        _from: NodeAddr,
+        corr: u64,
+        epoch: Epoch,
+        granted: bool,
+        leader: Option<i32>,
+        disk: &mut ControllerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        let Some(voter) = self.pending_votes.remove(&corr) else { return };
+        if epoch > disk.epoch {
+            self.observe_epoch(now, epoch, leader, disk, out);
+            return;
+        }
+        if let Role::Candidate { votes } = &mut self.role {
+            if granted && epoch == disk.epoch {
+                votes.insert(voter);
+                if votes.len() * 2 > env.voters.len() {
+                    self.become_leader(now, disk, env, out);
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn handle_begin_quorum_epoch(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        epoch: Epoch,
+        leader: i32,
+        disk: &mut ControllerDisk,
+        out: &mut Out,
+    ) {
+        if epoch >= disk.epoch && leader != self.id {
+            if epoch > disk.epoch {
+                disk.epoch = epoch;
+                disk.voted_for = None;
+            }
+            self.become_follower(now, leader, out);
+        }
+        out.respond(from, corr, Response::BeginQuorumEpoch { epoch: disk.epoch });
+    }
+
+    /// The leader's side of a metadata Fetch from a voter or an observer (a broker).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn handle_metadata_fetch(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        replica: i32,
+        fetch_offset: Offset,
+        last_fetched_epoch: Epoch,
+        max_wait_ms: i64,
+        disk: &mut ControllerDisk,
+        out: &mut Out,
+    ) {
+        let epoch = disk.epoch;
+        if !self.is_leader() {
+            out.respond(
+                from,
+                corr,
+                Response::MetadataFetch {
+                    epoch,
+                    leader: self.leader_id(),
+                    error: Some(KafkaError::NOT_LEADER_OR_FOLLOWER),
+                    high_watermark: -1,
+                    diverging: None,
+                    entries: vec![],
+                },
+            );
+            return;
+        }
+        // Divergence check (KIP-320 style): does our log agree with the fetcher's last epoch?
+        if fetch_offset > 0 {
+            let (e, end) = disk.end_offset_for(last_fetched_epoch);
+            if e != last_fetched_epoch || end < fetch_offset {
+                out.respond(
+                    from,
+                    corr,
+                    Response::MetadataFetch {
+                        epoch,
+                        leader: Some(self.id),
+                        error: None,
+                        high_watermark: self.hw,
+                        diverging: Some((e, end.max(0))),
+                        entries: vec![],
+                    },
+                );
+                return;
+            }
+        }
+        let is_voter = matches!(from, NodeAddr::Controller(_));
+        let log_end = disk.log_end();
+        let hw = self.hw;
+        if let Some(l) = self.leader_state() {
+            let progress = if is_voter { l.voters.entry(replica) } else { l.observers.entry(replica) }.or_insert(Progress {
+                end: 0,
+                last_fetch: None,
+                last_caught_up: None,
+            });
+            progress.end = fetch_offset.min(log_end);
+            progress.last_fetch = Some(now);
+            if fetch_offset >= log_end {
+                progress.last_caught_up = Some(now);
+            }
+        }
+        let limit = if is_voter { log_end } else { hw };
+        if fetch_offset >= limit && max_wait_ms > 0 {
+            let deadline = now.plus_ms(max_wait_ms);
+            if let Some(l) = self.leader_state() {
+                l.parked.retain(|p| p.from != from);
+                l.parked.push(Parked { from, corr, replica, fetch_offset, deadline });
+            }
+            out.timer(deadline, Timer::ParkedFetch(from, corr));
+            return;
+        }
+        self.send_fetch_response(from, corr, fetch_offset, limit, disk, out);
+    }
+
+    fn send_fetch_response(&self, to: NodeAddr, corr: u64, from_offset: Offset, limit: Offset, disk: &ControllerDisk, out: &mut Out) {
+        let start = from_offset.max(0);
+        let end = limit.min(disk.log_end()).min(start + 2000);
+        let entries = (start..end.max(start))
+            .map(|o| {
+                let e = &disk.log[o as usize];
+                (o, e.epoch, e.record.clone())
+            })
+            .collect();
+        out.respond(
+            to,
+            corr,
+            Response::MetadataFetch {
+                epoch: disk.epoch,
+                leader: Some(self.id),
+                error: None,
+                high_watermark: self.hw,
+                diverging: None,
+                entries,
+            },
+        );
+    }
+
+    /// Answers parked fetches that now have data (or all of them when `all`).
+    pub(super) fn answer_parked(&mut self, _now: SimTime, disk: &ControllerDisk, out: &mut Out, all: bool) {
+        let hw = self.hw;
+        let log_end = disk.log_end();
+        let ready: Vec<Parked> = match self.leader_state() {
+            Some(l) => {
+                let (ready, keep): (Vec<Parked>, Vec<Parked>) = l.parked.drain(..).partition(|p| {
+                    let limit = if matches!(p.from, NodeAddr::Controller(_)) { log_end } else { hw };
+                    all || p.fetch_offset < limit
+                });
+                l.parked = keep;
+                ready
+            }
+            None => return,
+        };
+        for p in ready {
+            let limit = if matches!(p.from, NodeAddr::Controller(_)) { log_end } else { hw };
+            self.send_fetch_response(p.from, p.corr, p.fetch_offset, limit, disk, out);
+        }
+    }
+
+    pub(super) fn expire_parked(&mut self, now: SimTime, addr: NodeAddr, corr: u64, disk: &ControllerDisk, out: &mut Out) {
+        let hw = self.hw;
+        let log_end = disk.log_end();
+        let found = match self.leader_state() {
+            Some(l) => {
+                let pos = l.parked.iter().position(|p| p.from == addr && p.corr == corr && p.deadline <= now);
+                pos.map(|i| l.parked.remove(i))
+            }
+            None => None,
+        };
+        if let Some(p) = found {
+            let limit = if matches!(p.from, NodeAddr::Controller(_)) { log_end } else { hw };
+            self.send_fetch_response(p.from, p.corr, p.fetch_offset, limit, disk, out);
+        }
+    }
+
+    /// A follower voter fetches from the leader when it has no fetch in flight.
+    pub(super) fn maybe_fetch(&mut self, now: SimTime, disk: &ControllerDisk, out: &mut Out) {
+        let Role::Follower { leader } = self.role else { return };
+        if self.fetch_inflight.is_some() {
+            return;
+        }
+        let corr = self.corr.next();
+        self.fetch_inflight = Some(corr);
+        out.request(
+            NodeAddr::Controller(leader),
+            corr,
+            Request::MetadataFetch {
+                replica: self.id,
+                fetch_offset: disk.log_end(),
+                last_fetched_epoch: disk.last_epoch(),
+                max_wait_ms: FETCH_MAX_WAIT_MS,
+            },
+        );
+        out.timer(now.plus_ms(FETCH_MAX_WAIT_MS + FETCH_TIMEOUT_MS), Timer::QuorumRequestTimeout(corr));
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn handle_fetch_response(
+        &mut self,
+        now: SimTime,
+        corr: u64,
+        epoch: Epoch,
+        leader: Option<i32>,
+        error: Option<KafkaError>,
+        high_watermark: Offset,
+        diverging: Option<(Epoch, Offset)>,
+        entries: Vec<(Offset, Epoch, Rc<MetadataRecord>)>,
+        disk: &mut ControllerDisk,
+        out: &mut Out,
+    ) {
+        if self.fetch_inflight != Some(corr) {
+            return;
+        }
+        self.fetch_inflight = None;
+        if epoch > disk.epoch {
+            self.observe_epoch(now, epoch, leader, disk, out);
+        }
+        let Role::Follower { leader: current } = self.role else { return };
+        if error.is_some() || leader != Some(current) || epoch < disk.epoch {
+            if let Some(l) = leader {
+                if l != current && epoch >= disk.epoch {
+                    self.become_follower(now, l, out);
+                }
+            }
+            out.timer(now.plus_ms(100), Timer::QuorumFetch);
+            return;
+        }
+        self.last_leader_contact = now;
+        out.timer(now.plus_ms(FETCH_TIMEOUT_MS), Timer::QuorumElection);
+        if let Some((e, end)) = diverging {
+            // Truncate to where our log agrees with the leader's (§4.5 rules on the metadata log).
+            let (mine_e, mine_end) = disk.end_offset_for(e);
+            let to = if mine_e == e { end.min(mine_end) } else { mine_end.max(0).min(end) };
+            let to = to.max(self.hw.min(disk.log_end())).min(disk.log_end());
+            disk.log.truncate(to.max(0) as usize);
+            if self.applied > disk.log_end() {
+                // Uncommitted entries we had applied are gone: rebuild the image.
+                self.image = MetadataImage::new();
+                self.applied = 0;
+            }
+            out.timer(now, Timer::QuorumFetch);
+            return;
+        }
+        for (off, e, rec) in entries {
+            if off == disk.log_end() {
+                disk.log.push(MetaEntry { epoch: e, record: rec });
+            }
+        }
+        self.hw = high_watermark.min(disk.log_end()).max(self.hw);
+        out.timer(now, Timer::QuorumFetch);
+    }
+
+    /// The leader's high watermark: the largest offset held by a majority of voters, once
+    /// that offset is past the start of the leader's epoch.
+    pub(super) fn update_high_watermark(&mut self, _now: SimTime, disk: &ControllerDisk, _env: &Env, out: &mut Out) {
+        let id = self.id;
+        let log_end = disk.log_end();
+        let Some(l) = self.leader_state() else { return };
+        if let Some(me) = l.voters.get_mut(&id) {
+            me.end = log_end;
+            me.last_fetch = Some(_now);
+            me.last_caught_up = Some(_now);
+        }
+        let mut ends: Vec<Offset> = l.voters.values().map(|p| p.end).collect();
+        ends.sort_unstable_by(|a, b| b.cmp(a));
+        let majority_end = ends[ends.len() / 2];
+        let epoch_start = l.epoch_start;
+        if majority_end > epoch_start && majority_end > self.hw {
+            self.hw = majority_end;
+        }
+        let _ = out;
+    }
+
+    /// Check-quorum: a leader that a majority has not fetched from recently resigns.
+    pub(super) fn check_quorum(&mut self, now: SimTime, _disk: &mut ControllerDisk, env: &Env, out: &mut Out) {
+        if env.voters.len() == 1 {
+            return;
+        }
+        let id = self.id;
+        let limit = FETCH_TIMEOUT_MS * 3 / 2;
+        let Some(l) = self.leader_state() else { return };
+        if now.ms_since(l.became_leader_at) < limit {
+            return;
+        }
+        let recent = l
+            .voters
+            .iter()
+            .filter(|(v, p)| **v == id || p.last_fetch.map(|t| now.ms_since(t) < limit).unwrap_or(false))
+            .count();
+        if recent * 2 <= env.voters.len() {
+            self.role = Role::Unattached;
+            self.reset_election_deadline(now, out);
+        }
+    }
+
+    /// `DescribeQuorum`: the leader's view of every replica of the metadata log.
+    pub fn quorum_info(&self, disk: &ControllerDisk, env: &Env) -> QuorumInfo {
+        let to_ms = |t: Option<SimTime>| t.map(|t| env.wall_ms(t)).unwrap_or(-1);
+        let (voters, observers) = match &self.role {
+            Role::Leader(l) => (
+                l.voters
+                    .iter()
+                    .map(|(id, p)| ReplicaProgress {
+                        id: *id,
+                        log_end_offset: p.end,
+                        last_fetch_ms: to_ms(p.last_fetch),
+                        last_caught_up_ms: to_ms(p.last_caught_up.or(if *id == self.id { p.last_fetch } else { None })),
+                    })
+                    .collect(),
+                l.observers
+                    .iter()
+                    .map(|(id, p)| ReplicaProgress {
+                        id: *id,
+                        log_end_offset: p.end,
+                        last_fetch_ms: to_ms(p.last_fetch),
+                        last_caught_up_ms: to_ms(p.last_caught_up),
+                    })
+                    .collect(),
+            ),
+            _ => (vec![], vec![]),
+        };
+        QuorumInfo { leader_id: self.leader_id().unwrap_or(-1), leader_epoch: disk.epoch, high_watermark: self.hw, voters, observers }
+    }
+}

@@ -1,0 +1,415 @@
+//! Topic administration on the active controller: CreateTopics, DeleteTopics,
+//! CreatePartitions and IncrementalAlterConfigs, with the KRaft controller's messages
+//! (kafka-cli.md §2.6, §12; kafka-semantics.md §2.3).
+
+use super::*;
+use crate::sim::config::{broker_config_def, topic_config_def, validate, validate_topic_configs};
+use crate::sim::errors::{ApiError, KafkaError};
+use crate::sim::metadata::TopicId;
+use crate::sim::placement::{place, PlacementBroker};
+use crate::sim::protocol::{AlterOp, ConfigResource, NewTopic};
+use crate::sim::trace::ElectionReason;
+
+/// `Topic.validate`: Kafka's rules for topic names.
+pub fn validate_topic_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("Topic name is invalid: the empty string is not allowed".into());
+    }
+    if name == "." || name == ".." {
+        return Err(format!("Topic name is invalid: '{name}' is not allowed"));
+    }
+    if name.len() > 249 {
+        return Err(format!("Topic name is invalid: the length of '{name}' is longer than the max allowed length 249"));
+    }
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-') {
+        return Err(format!(
+            "Topic name is invalid: '{name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'"
+        ));
+    }
+    Ok(())
+}
+
+impl ControllerProc {
+    fn placement_brokers(&self) -> Vec<PlacementBroker> {
+        self.image
+            .brokers
+            .iter()
+            .map(|(id, b)| PlacementBroker { id: *id, rack: b.endpoint.rack.clone(), fenced: b.fenced || b.in_controlled_shutdown })
+            .collect()
+    }
+
+    fn validate_new_topic(&self, t: &NewTopic, env: &Env) -> Result<(i32, i32), ApiError> {
+        validate_topic_name(&t.name).map_err(|m| ApiError::with(KafkaError::INVALID_TOPIC_EXCEPTION, m))?;
+        if self.image.topics.contains_key(&t.name) {
+            return Err(ApiError::with(KafkaError::TOPIC_ALREADY_EXISTS, format!("Topic '{}' already exists.", t.name)));
+        }
+        let unified = t.name.replace('.', "_");
+        if let Some(other) = self.image.topics.keys().find(|n| n.replace('.', "_") == unified) {
+            return Err(ApiError::with(
+                KafkaError::INVALID_TOPIC_EXCEPTION,
+                format!("Topic '{}' collides with existing topic: {other}", t.name),
+            ));
+        }
+        validate_topic_configs(&t.configs).map_err(|m| ApiError::with(KafkaError::INVALID_CONFIG, m))?;
+        if t.assignment.is_none() {
+            if t.partitions == 0 || t.partitions < -1 {
+                return Err(ApiError::with(KafkaError::INVALID_PARTITIONS, "Number of partitions was set to an invalid non-positive value."));
+            }
+            if t.replication_factor == 0 || t.replication_factor < -1 {
+                return Err(ApiError::with(
+                    KafkaError::INVALID_REPLICATION_FACTOR,
+                    "Replication factor must be larger than 0, or -1 to use the default value.",
+                ));
+            }
+        }
+        let partitions = if t.partitions == -1 { env.settings.num_partitions } else { t.partitions };
+        let rf = if t.replication_factor == -1 { env.settings.default_replication_factor } else { t.replication_factor };
+        Ok((partitions, rf))
+    }
+
+    fn manual_assignment_error(&self, assignment: &[Vec<BrokerId>]) -> Option<ApiError> {
+        let first_len = assignment.first().map(|r| r.len()).unwrap_or(0);
+        for (i, replicas) in assignment.iter().enumerate() {
+            if replicas.is_empty() {
+                return Some(ApiError::with(KafkaError::INVALID_REPLICA_ASSIGNMENT, format!("The manual partition assignment includes an empty replica list for partition {i}.")));
+            }
+            let mut seen = BTreeSet::new();
+            for b in replicas {
+                if !self.image.brokers.contains_key(b) {
+                    return Some(ApiError::with(
+                        KafkaError::INVALID_REPLICA_ASSIGNMENT,
+                        format!("The manual partition assignment includes broker {b}, but no such broker is registered."),
+                    ));
+                }
+                if !seen.insert(*b) {
+                    return Some(ApiError::with(
+                        KafkaError::INVALID_REPLICA_ASSIGNMENT,
+                        format!("The manual partition assignment includes the broker {b} more than once."),
+                    ));
+                }
+            }
+            if replicas.len() != first_len {
+                return Some(ApiError::with(
+                    KafkaError::INVALID_REPLICA_ASSIGNMENT,
+                    format!(
+                        "The manual partition assignment includes a partition with {} replica(s), but this is not consistent with previous partitions, which have {first_len} replica(s).",
+                        replicas.len()
+                    ),
+                ));
+            }
+        }
+        None
+    }
+
+    /// Appends the records for `count` new partitions starting at `first`: ISR = the active
+    /// replicas, leader = the first of them (kafka-semantics.md §2.3).
+    fn append_partitions(
+        &mut self,
+        topic: &str,
+        topic_id: TopicId,
+        first: i32,
+        assignment: &[Vec<BrokerId>],
+        disk: &mut ControllerDisk,
+        out: &mut Out,
+    ) -> Result<Offset, ApiError> {
+        // Validate every partition before writing anything.
+        for (i, replicas) in assignment.iter().enumerate() {
+            if !replicas.iter().any(|b| self.is_eligible(*b)) {
+                return Err(ApiError::with(
+                    KafkaError::INVALID_REPLICATION_FACTOR,
+                    format!("All brokers specified in the partition assignment for partition {} are fenced or in controlled shutdown.", first + i as i32),
+                ));
+            }
+        }
+        let mut last = -1;
+        for (i, replicas) in assignment.iter().enumerate() {
+            let isr: Vec<BrokerId> = replicas.iter().copied().filter(|b| self.is_eligible(*b)).collect();
+            let leader = isr[0];
+            let partition = first + i as i32;
+            last = self.append(
+                disk,
+                MetadataRecord::Partition { topic_id, partition, replicas: replicas.clone(), isr: isr.clone(), leader, leader_epoch: 0, partition_epoch: 0 },
+            );
+            self.trace_after(
+                last,
+                TraceKind::LeaderElected {
+                    tp: crate::sim::types::TopicPartition::new(topic, partition),
+                    leader,
+                    previous: crate::sim::types::NO_LEADER,
+                    epoch: 0,
+                    isr,
+                    reason: ElectionReason::NewPartition,
+                },
+                out,
+            );
+        }
+        Ok(last)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn create_topics(
+        &mut self,
+        _now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        topics: Vec<NewTopic>,
+        validate_only: bool,
+        disk: &mut ControllerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        let mut results = Vec::new();
+        let mut last: Option<Offset> = None;
+        for t in topics {
+            let (partitions, rf) = match self.validate_new_topic(&t, env) {
+                Ok(x) => x,
+                Err(e) => {
+                    results.push((t.name.clone(), Err(e)));
+                    continue;
+                }
+            };
+            let assignment = match &t.assignment {
+                Some(a) => {
+                    if let Some(e) = self.manual_assignment_error(a) {
+                        results.push((t.name.clone(), Err(e)));
+                        continue;
+                    }
+                    a.clone()
+                }
+                None => match place(&self.placement_brokers(), partitions, rf, &mut self.rng) {
+                    Ok(a) => a,
+                    Err(msg) => {
+                        let code = KafkaError::INVALID_REPLICATION_FACTOR;
+                        results.push((t.name.clone(), Err(ApiError::with(code, format!("Unable to replicate the partition {rf} time(s): {msg}")))));
+                        continue;
+                    }
+                },
+            };
+            let partitions = assignment.len() as i32;
+            let rf = assignment.first().map(|r| r.len() as i32).unwrap_or(rf);
+            if validate_only {
+                results.push((t.name.clone(), Ok((TopicId::ZERO, partitions, rf))));
+                continue;
+            }
+            let id = TopicId::random(&mut self.rng);
+            let off = self.append(disk, MetadataRecord::Topic { name: t.name.clone(), id });
+            for (k, v) in &t.configs {
+                self.append(disk, MetadataRecord::Config { resource: ConfigResource::Topic(t.name.clone()), name: k.clone(), value: Some(v.clone()) });
+            }
+            match self.append_partitions(&t.name, id, 0, &assignment, disk, out) {
+                Ok(o) => {
+                    self.trace_after(off, TraceKind::TopicCreated { topic: t.name.clone(), id: id.to_string(), assignment: assignment.clone() }, out);
+                    last = Some(o.max(off));
+                    results.push((t.name.clone(), Ok((id, partitions, rf))));
+                }
+                Err(e) => {
+                    // Roll back the topic record we just wrote.
+                    let o = self.append(disk, MetadataRecord::RemoveTopic { topic_id: id });
+                    last = Some(o);
+                    results.push((t.name.clone(), Err(e)));
+                }
+            }
+        }
+        let resp = Response::Controller(ControllerResponse::CreateTopics(results));
+        match last {
+            Some(o) => self.respond_after(o, from, corr, resp, out),
+            None => out.respond(from, corr, resp),
+        }
+    }
+
+    pub(super) fn delete_topics(&mut self, from: NodeAddr, corr: u64, names: Vec<String>, disk: &mut ControllerDisk, out: &mut Out) {
+        let mut results = Vec::new();
+        let mut last = None;
+        for name in names {
+            match self.image.topics.get(&name).map(|t| t.id) {
+                None => results.push((name, Some(ApiError::new(KafkaError::UNKNOWN_TOPIC_OR_PARTITION)))),
+                Some(id) => {
+                    let off = self.append(disk, MetadataRecord::RemoveTopic { topic_id: id });
+                    self.trace_after(off, TraceKind::TopicDeleted { topic: name.clone() }, out);
+                    last = Some(off);
+                    results.push((name, None));
+                }
+            }
+        }
+        let resp = Response::Controller(ControllerResponse::DeleteTopics(results));
+        match last {
+            Some(o) => self.respond_after(o, from, corr, resp, out),
+            None => out.respond(from, corr, resp),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn create_partitions(
+        &mut self,
+        from: NodeAddr,
+        corr: u64,
+        topic: String,
+        count: i32,
+        assignment: Option<Vec<Vec<BrokerId>>>,
+        disk: &mut ControllerDisk,
+        out: &mut Out,
+    ) {
+        let reply = |e: Option<ApiError>| Response::Controller(ControllerResponse::CreatePartitions(e));
+        let Some(t) = self.image.topics.get(&topic) else {
+            out.respond(from, corr, reply(Some(ApiError::new(KafkaError::UNKNOWN_TOPIC_OR_PARTITION))));
+            return;
+        };
+        let id = t.id;
+        let current = t.partitions.len() as i32;
+        let rf = t.partitions.get(&0).map(|p| p.replicas.len() as i32).unwrap_or(1);
+        if count == current {
+            out.respond(from, corr, reply(Some(ApiError::with(KafkaError::INVALID_PARTITIONS, format!("Topic already has {current} partition(s).")))));
+            return;
+        }
+        if count < current {
+            out.respond(
+                from,
+                corr,
+                reply(Some(ApiError::with(
+                    KafkaError::INVALID_PARTITIONS,
+                    format!("The topic {topic} currently has {current} partition(s); {count} would not be an increase."),
+                ))),
+            );
+            return;
+        }
+        let new = match assignment {
+            Some(a) => {
+                if let Some(e) = self.manual_assignment_error(&a) {
+                    out.respond(from, corr, reply(Some(e)));
+                    return;
+                }
+                if a.len() as i32 != count - current {
+                    out.respond(
+                        from,
+                        corr,
+                        reply(Some(ApiError::with(
+                            KafkaError::INVALID_REPLICA_ASSIGNMENT,
+                            format!("Attempted to add {} additional partition(s), but only {} assignment(s) were specified.", count - current, a.len()),
+                        ))),
+                    );
+                    return;
+                }
+                a
+            }
+            None => match place(&self.placement_brokers(), count - current, rf, &mut self.rng) {
+                Ok(a) => a,
+                Err(msg) => {
+                    out.respond(
+                        from,
+                        corr,
+                        reply(Some(ApiError::with(KafkaError::INVALID_REPLICATION_FACTOR, format!("Unable to replicate the partition {rf} time(s): {msg}")))),
+                    );
+                    return;
+                }
+            },
+        };
+        match self.append_partitions(&topic, id, current, &new, disk, out) {
+            Ok(off) => {
+                self.trace_after(off, TraceKind::PartitionsAdded { topic, assignment: new }, out);
+                self.respond_after(off, from, corr, reply(None), out);
+            }
+            Err(e) => out.respond(from, corr, reply(Some(e))),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn alter_configs(
+        &mut self,
+        _now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        resource: ConfigResource,
+        ops: Vec<AlterOp>,
+        disk: &mut ControllerDisk,
+        _env: &Env,
+        out: &mut Out,
+    ) {
+        let reply = |e: Option<ApiError>| Response::Controller(ControllerResponse::AlterConfigs(e));
+        // Validate everything first: a bad request changes nothing.
+        let mut not_dynamic = Vec::new();
+        for op in &ops {
+            let name = match op {
+                AlterOp::Set(n, _) | AlterOp::Delete(n) => n,
+            };
+            let check = match &resource {
+                ConfigResource::Topic(t) => {
+                    if !self.image.topics.contains_key(t) {
+                        out.respond(from, corr, reply(Some(ApiError::new(KafkaError::UNKNOWN_TOPIC_OR_PARTITION))));
+                        return;
+                    }
+                    match (topic_config_def(name), op) {
+                        (None, _) => Err(format!("Unknown topic config name: {name}")),
+                        (Some(d), AlterOp::Set(_, v)) => validate(name, d.kind, v),
+                        _ => Ok(()),
+                    }
+                }
+                ConfigResource::Broker(b) => {
+                    if let Some(b) = b {
+                        if !self.image.brokers.contains_key(b) {
+                            out.respond(from, corr, reply(Some(ApiError::with(KafkaError::INVALID_REQUEST, format!("Broker {b} is not registered.")))));
+                            return;
+                        }
+                    }
+                    match (broker_config_def(name), op) {
+                        (None, _) => Err(format!("Unknown broker config name: {name}")),
+                        (Some(d), _) if !d.dynamic => {
+                            not_dynamic.push(name.clone());
+                            Ok(())
+                        }
+                        (Some(d), AlterOp::Set(_, v)) => validate(name, d.kind, v),
+                        _ => Ok(()),
+                    }
+                }
+            };
+            if let Err(msg) = check {
+                out.respond(from, corr, reply(Some(ApiError::with(KafkaError::INVALID_CONFIG, msg))));
+                return;
+            }
+        }
+        if !not_dynamic.is_empty() {
+            out.respond(
+                from,
+                corr,
+                reply(Some(ApiError::with(KafkaError::INVALID_REQUEST, format!("Cannot update these configs dynamically: Set({})", not_dynamic.join(", "))))),
+            );
+            return;
+        }
+        let label = match &resource {
+            ConfigResource::Topic(t) => format!("topic {t}"),
+            ConfigResource::Broker(Some(b)) => format!("broker {b}"),
+            ConfigResource::Broker(None) => "brokers (default)".to_string(),
+        };
+        let mut last = None;
+        for op in ops {
+            let (name, value) = match op {
+                AlterOp::Set(n, v) => (n, Some(v)),
+                AlterOp::Delete(n) => (n, None),
+            };
+            let off = self.append(disk, MetadataRecord::Config { resource: resource.clone(), name: name.clone(), value: value.clone() });
+            self.trace_after(off, TraceKind::ConfigChanged { resource: label.clone(), name, value }, out);
+            last = Some(off);
+        }
+        match last {
+            Some(o) => self.respond_after(o, from, corr, reply(None), out),
+            None => out.respond(from, corr, reply(None)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::validate_topic_name;
+
+    #[test]
+    fn topic_names_follow_topic_validate() {
+        // kafka-cli.md §2.6 "invalid name".
+        assert!(validate_topic_name("orders-v2.eu_west").is_ok());
+        assert_eq!(validate_topic_name(""), Err("Topic name is invalid: the empty string is not allowed".into()));
+        assert_eq!(validate_topic_name(".."), Err("Topic name is invalid: '..' is not allowed".into()));
+        assert_eq!(
+            validate_topic_name("a b"),
+            Err("Topic name is invalid: 'a b' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'".into())
+        );
+        assert!(validate_topic_name(&"x".repeat(250)).unwrap_err().ends_with("longer than the max allowed length 249"));
+    }
+}

@@ -1,0 +1,747 @@
+//! A partition's log on one broker (`UnifiedLog`): segments of record batches, log start
+//! offset, log end offset (LEO), high watermark (HW), last stable offset (LSO), the leader-epoch
+//! cache, producer state, retention and compaction (kafka-semantics.md §4.1, §4.3, §4.5, §6,
+//! §7).
+
+use crate::sim::config::TopicConfig;
+use crate::sim::epoch_cache::LeaderEpochCache;
+use crate::sim::errors::{ApiError, KafkaError};
+use crate::sim::producer_state::{AppendOrigin, AppendOutcome, ControlRecordType, DataBatch, ProducerStateManager};
+use crate::sim::protocol::ProduceBatch;
+use crate::sim::record::{batch_size, ControlType, Record, RecordBatch, NO_PRODUCER_ID};
+use crate::sim::trace::RecordRef;
+use crate::sim::types::{Epoch, Offset, TopicPartition};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// One segment: batches from `base_offset` on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Segment {
+    pub base_offset: Offset,
+    pub batches: Vec<Rc<RecordBatch>>,
+    pub size_bytes: u64,
+    /// When the segment was created (wall ms), for `segment.ms`.
+    pub created_ms: i64,
+    pub max_timestamp: i64,
+}
+
+impl Segment {
+    fn new(base_offset: Offset, now_ms: i64) -> Segment {
+        Segment { base_offset, batches: Vec::new(), size_bytes: 0, created_ms: now_ms, max_timestamp: -1 }
+    }
+    fn push(&mut self, b: Rc<RecordBatch>) {
+        self.size_bytes += u64::from(b.size_bytes);
+        self.max_timestamp = self.max_timestamp.max(b.max_timestamp);
+        self.batches.push(b);
+    }
+    fn recompute(&mut self) {
+        self.size_bytes = self.batches.iter().map(|b| u64::from(b.size_bytes)).sum();
+        self.max_timestamp = self.batches.iter().map(|b| b.max_timestamp).max().unwrap_or(-1);
+    }
+}
+
+/// A transaction that was aborted: read_committed consumers skip its records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AbortedTxn {
+    pub producer_id: i64,
+    pub first_offset: Offset,
+    pub last_offset: Offset,
+}
+
+/// The result of a leader append.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AppendInfo {
+    pub base_offset: Offset,
+    pub last_offset: Offset,
+    pub duplicate: bool,
+    pub rolled: bool,
+}
+
+/// A partition's log.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Log {
+    pub tp: TopicPartition,
+    pub segments: Vec<Segment>,
+    pub log_start_offset: Offset,
+    pub log_end_offset: Offset,
+    pub high_watermark: Offset,
+    pub epochs: LeaderEpochCache,
+    pub producers: ProducerStateManager,
+    pub aborted: Vec<AbortedTxn>,
+    /// Everything below this offset has been fsynced (`flush.messages`, `flush.ms`).
+    pub recovery_point: Offset,
+    pub last_flush_ms: i64,
+    /// The first offset the cleaner has not compacted yet.
+    pub cleaner_checkpoint: Offset,
+    /// Increases on every change; lets the UI and the disk store skip unchanged logs.
+    pub version: u64,
+}
+
+impl Log {
+    pub fn new(tp: TopicPartition, now_ms: i64) -> Log {
+        Log {
+            producers: ProducerStateManager::new(tp.clone()),
+            tp,
+            segments: vec![Segment::new(0, now_ms)],
+            log_start_offset: 0,
+            log_end_offset: 0,
+            high_watermark: 0,
+            epochs: LeaderEpochCache::new(),
+            aborted: Vec::new(),
+            recovery_point: 0,
+            last_flush_ms: now_ms,
+            cleaner_checkpoint: 0,
+            version: 0,
+        }
+    }
+
+    pub fn size_bytes(&self) -> u64 {
+        self.segments.iter().map(|s| s.size_bytes).sum()
+    }
+
+    pub fn batches(&self) -> impl Iterator<Item = &Rc<RecordBatch>> {
+        self.segments.iter().flat_map(|s| s.batches.iter())
+    }
+
+    /// The number of records (not offsets: compaction leaves gaps).
+    pub fn record_count(&self) -> u64 {
+        self.batches().filter(|b| !b.is_control()).map(|b| u64::from(b.record_count())).sum()
+    }
+
+    /// The epoch of the last batch in the log (KIP-320 "last fetched epoch"), -1 when empty.
+    pub fn last_epoch(&self) -> Epoch {
+        self.epochs.latest_epoch().unwrap_or(-1)
+    }
+
+    /// `LeaderEpochFileCache.endOffsetFor` against this log's end.
+    pub fn end_offset_for(&self, epoch: Epoch) -> (Epoch, Offset) {
+        self.epochs.end_offset_for(epoch, self.log_end_offset)
+    }
+
+    /// Last stable offset: the first offset of an undecided transaction, or HW (§4.1, §6.3).
+    pub fn last_stable_offset(&self) -> Offset {
+        self.producers.last_stable_offset(self.high_watermark)
+    }
+
+    fn maybe_roll(&mut self, incoming: u32, now_ms: i64, cfg: &TopicConfig) -> bool {
+        let active = self.segments.last().expect("a log always has a segment");
+        let full = active.size_bytes > 0 && active.size_bytes + u64::from(incoming) > cfg.segment_bytes.max(14) as u64;
+        let old = active.size_bytes > 0 && now_ms - active.created_ms > cfg.segment_ms;
+        if full || old {
+            let base = self.log_end_offset;
+            self.segments.push(Segment::new(base, now_ms));
+            true
+        } else {
+            false
+        }
+    }
+
+    fn push_batch(&mut self, batch: Rc<RecordBatch>, now_ms: i64, cfg: &TopicConfig) -> bool {
+        let rolled = self.maybe_roll(batch.size_bytes, now_ms, cfg);
+        self.log_end_offset = batch.next_offset();
+        self.segments.last_mut().expect("segment").push(batch);
+        self.maybe_flush(now_ms, cfg);
+        self.version += 1;
+        rolled
+    }
+
+    fn maybe_flush(&mut self, now_ms: i64, cfg: &TopicConfig) {
+        let unflushed = self.log_end_offset - self.recovery_point;
+        if unflushed >= cfg.flush_messages || now_ms - self.last_flush_ms >= cfg.flush_ms {
+            self.flush(now_ms);
+        }
+    }
+
+    /// fsync: everything written so far survives a power loss.
+    pub fn flush(&mut self, now_ms: i64) {
+        self.recovery_point = self.log_end_offset;
+        self.last_flush_ms = now_ms;
+    }
+
+    /// Appends a producer's batch as the leader (`appendAsLeader`): validates it, checks the
+    /// producer's sequence (idempotence, §6.2), assigns offsets and stamps the leader epoch.
+    pub fn append_as_leader(
+        &mut self,
+        pb: &ProduceBatch,
+        leader_epoch: Epoch,
+        now_ms: i64,
+        cfg: &TopicConfig,
+    ) -> Result<(AppendInfo, Option<Rc<RecordBatch>>), ApiError> {
+        let count = pb.records.len() as i64;
+        if count == 0 {
+            return Err(ApiError::new(KafkaError::INVALID_RECORD));
+        }
+        if pb.size_bytes > cfg.max_message_bytes.max(0) as u32 {
+            return Err(ApiError::new(KafkaError::MESSAGE_TOO_LARGE));
+        }
+        if cfg.cleanup_compact && pb.records.iter().any(|r| r.key.is_none()) {
+            return Err(ApiError::with(
+                KafkaError::CORRUPT_MESSAGE,
+                format!("Compacted topic cannot accept message without key in topic partition {}.", self.tp),
+            ));
+        }
+        let base = self.log_end_offset;
+        let max_ts = pb.records.iter().map(|r| r.timestamp).max().unwrap_or(now_ms);
+        if pb.producer_id != NO_PRODUCER_ID {
+            let db = DataBatch {
+                producer_id: pb.producer_id,
+                producer_epoch: pb.producer_epoch,
+                base_sequence: pb.base_sequence,
+                record_count: count as i32,
+                is_transactional: pb.transactional,
+                max_timestamp: max_ts,
+            };
+            match self.producers.append_as_leader(&db, base) {
+                Ok(AppendOutcome::Duplicate { first_offset, last_offset }) => {
+                    return Ok((AppendInfo { base_offset: first_offset, last_offset, duplicate: true, rolled: false }, None));
+                }
+                Ok(AppendOutcome::Append) => {}
+                Err(e) => {
+                    let err = match e.error_code() {
+                        45 => KafkaError::OUT_OF_ORDER_SEQUENCE_NUMBER,
+                        47 => KafkaError::INVALID_PRODUCER_EPOCH,
+                        _ => KafkaError::INVALID_TXN_STATE,
+                    };
+                    return Err(ApiError::with(err, e.message().to_string()));
+                }
+            }
+        }
+        let records = if cfg.log_append_time {
+            Rc::new(pb.records.iter().map(|r| Record { timestamp: now_ms, ..r.clone() }).collect::<Vec<_>>())
+        } else {
+            pb.records.clone()
+        };
+        let batch = Rc::new(RecordBatch {
+            base_offset: base,
+            last_offset: base + count - 1,
+            partition_leader_epoch: leader_epoch,
+            producer_id: pb.producer_id,
+            producer_epoch: pb.producer_epoch,
+            base_sequence: pb.base_sequence,
+            transactional: pb.transactional,
+            control: None,
+            max_timestamp: if cfg.log_append_time { now_ms } else { max_ts },
+            size_bytes: pb.size_bytes,
+            records,
+            delete_horizon_ms: None,
+            origin: pb.origin,
+        });
+        self.assign_epoch(leader_epoch, base);
+        let rolled = self.push_batch(batch.clone(), now_ms, cfg);
+        Ok((AppendInfo { base_offset: base, last_offset: base + count - 1, duplicate: false, rolled }, Some(batch)))
+    }
+
+    fn assign_epoch(&mut self, epoch: Epoch, offset: Offset) {
+        if epoch >= 0 && self.epochs.latest_epoch().map(|e| epoch > e).unwrap_or(true) {
+            let _ = self.epochs.assign(epoch, offset);
+        }
+    }
+
+    /// Writes a COMMIT or ABORT marker as the leader (from WriteTxnMarkers).
+    pub fn append_marker_as_leader(
+        &mut self,
+        producer_id: i64,
+        producer_epoch: i16,
+        control: ControlType,
+        coordinator_epoch: i32,
+        leader_epoch: Epoch,
+        now_ms: i64,
+        cfg: &TopicConfig,
+    ) -> Result<Rc<RecordBatch>, ApiError> {
+        let base = self.log_end_offset;
+        let kind = match control {
+            ControlType::Abort => ControlRecordType::Abort,
+            ControlType::Commit => ControlRecordType::Commit,
+        };
+        let completed = self
+            .producers
+            .append_marker(producer_id, producer_epoch, kind, base, coordinator_epoch, now_ms, AppendOrigin::Coordinator)
+            .map_err(|e| ApiError::with(if e.error_code() == 47 { KafkaError::INVALID_PRODUCER_EPOCH } else { KafkaError::INVALID_TXN_STATE }, e.message().to_string()))?;
+        if let Some(t) = completed {
+            if t.is_aborted {
+                self.aborted.push(AbortedTxn { producer_id, first_offset: t.first_offset, last_offset: t.last_offset });
+            }
+        }
+        let records = vec![Record { offset_delta: 0, timestamp: now_ms, key: None, value: None, headers: vec![] }];
+        let batch = Rc::new(RecordBatch {
+            base_offset: base,
+            last_offset: base,
+            partition_leader_epoch: leader_epoch,
+            producer_id,
+            producer_epoch,
+            base_sequence: -1,
+            transactional: true,
+            control: Some(control),
+            max_timestamp: now_ms,
+            size_bytes: batch_size(&records),
+            records: Rc::new(records),
+            delete_horizon_ms: None,
+            origin: 0,
+        });
+        self.assign_epoch(leader_epoch, base);
+        self.push_batch(batch.clone(), now_ms, cfg);
+        Ok(batch)
+    }
+
+    /// Appends a batch fetched from the leader (`appendAsFollower`): no validation, offsets
+    /// and epochs as the leader assigned them. Batches not starting at our LEO are skipped.
+    pub fn append_as_follower(&mut self, batch: Rc<RecordBatch>, now_ms: i64, cfg: &TopicConfig) -> bool {
+        if batch.base_offset != self.log_end_offset {
+            if batch.last_offset >= self.log_end_offset && batch.base_offset < self.log_end_offset {
+                // The batch straddles our end: keep only the part we lack.
+                return false;
+            }
+            return false;
+        }
+        self.apply_producer_state(&batch);
+        self.assign_epoch(batch.partition_leader_epoch, batch.base_offset);
+        self.push_batch(batch, now_ms, cfg);
+        true
+    }
+
+    fn apply_producer_state(&mut self, batch: &RecordBatch) {
+        if batch.producer_id == NO_PRODUCER_ID {
+            return;
+        }
+        match batch.control {
+            Some(c) => {
+                let kind = match c {
+                    ControlType::Abort => ControlRecordType::Abort,
+                    ControlType::Commit => ControlRecordType::Commit,
+                };
+                if let Ok(Some(t)) = self.producers.append_marker(
+                    batch.producer_id,
+                    batch.producer_epoch,
+                    kind,
+                    batch.base_offset,
+                    -1,
+                    batch.max_timestamp,
+                    AppendOrigin::Replication,
+                ) {
+                    if t.is_aborted {
+                        self.aborted.push(AbortedTxn { producer_id: batch.producer_id, first_offset: t.first_offset, last_offset: t.last_offset });
+                    }
+                }
+            }
+            None => {
+                let db = DataBatch {
+                    producer_id: batch.producer_id,
+                    producer_epoch: batch.producer_epoch,
+                    base_sequence: batch.base_sequence,
+                    record_count: (batch.last_offset - batch.base_offset + 1) as i32,
+                    is_transactional: batch.transactional,
+                    max_timestamp: batch.max_timestamp,
+                };
+                let _ = self.producers.append_as_follower(&db, batch.base_offset);
+            }
+        }
+    }
+
+    /// Moves the HW (never above the LEO); returns whether it changed.
+    pub fn update_high_watermark(&mut self, hw: Offset) -> bool {
+        let hw = hw.min(self.log_end_offset).max(self.log_start_offset);
+        if hw == self.high_watermark {
+            return false;
+        }
+        self.high_watermark = hw;
+        self.producers.on_high_watermark_updated(hw);
+        self.version += 1;
+        true
+    }
+
+    /// Batches from `from` (inclusive) up to `max_offset` (exclusive), at most `max_bytes`
+    /// but always at least one batch (KIP-74). OFFSET_OUT_OF_RANGE outside the log.
+    pub fn read(&self, from: Offset, max_offset: Offset, max_bytes: i64) -> Result<Vec<Rc<RecordBatch>>, KafkaError> {
+        if from < self.log_start_offset || from > self.log_end_offset {
+            return Err(KafkaError::OFFSET_OUT_OF_RANGE);
+        }
+        let mut out = Vec::new();
+        let mut bytes = 0i64;
+        let seg_idx = match self.segments.binary_search_by(|s| s.base_offset.cmp(&from)) {
+            Ok(i) => i,
+            Err(0) => 0,
+            Err(i) => i - 1,
+        };
+        'outer: for seg in &self.segments[seg_idx..] {
+            let start = match seg.batches.binary_search_by(|b| b.last_offset.cmp(&from)) {
+                Ok(i) | Err(i) => i,
+            };
+            for b in &seg.batches[start..] {
+                if b.base_offset >= max_offset {
+                    break 'outer;
+                }
+                if b.last_offset < from {
+                    continue;
+                }
+                if !out.is_empty() && bytes + i64::from(b.size_bytes) > max_bytes {
+                    break 'outer;
+                }
+                bytes += i64::from(b.size_bytes);
+                out.push(b.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Aborted transactions overlapping `[from, to)`, for read_committed fetches.
+    pub fn aborted_in(&self, from: Offset, to: Offset) -> Vec<(i64, Offset)> {
+        self.aborted.iter().filter(|a| a.last_offset >= from && a.first_offset < to).map(|a| (a.producer_id, a.first_offset)).collect()
+    }
+
+    /// Removes every record at or above `offset` (`truncateTo`); returns what was removed.
+    pub fn truncate_to(&mut self, offset: Offset) -> Vec<RecordRef> {
+        if offset >= self.log_end_offset {
+            return Vec::new();
+        }
+        let offset = offset.max(self.log_start_offset);
+        let mut removed = Vec::new();
+        for seg in self.segments.iter_mut() {
+            if seg.batches.last().map(|b| b.last_offset < offset).unwrap_or(true) {
+                continue;
+            }
+            let mut kept = Vec::with_capacity(seg.batches.len());
+            for b in seg.batches.drain(..) {
+                if b.last_offset < offset {
+                    kept.push(b);
+                    continue;
+                }
+                for (i, (o, _)) in b.iter_with_offsets().enumerate() {
+                    if o >= offset && !b.is_control() {
+                        removed.push(RecordRef { offset: o, origin: b.origin, index: i as u32 });
+                    }
+                }
+                if let Some(t) = b.truncated_before(offset) {
+                    kept.push(Rc::new(t));
+                }
+            }
+            seg.batches = kept;
+            seg.recompute();
+        }
+        // Drop segments that now start at or after the truncation point (keep one).
+        while self.segments.len() > 1 && self.segments.last().map(|s| s.base_offset >= offset && s.batches.is_empty()).unwrap_or(false) {
+            self.segments.pop();
+        }
+        self.log_end_offset = offset;
+        if self.high_watermark > offset {
+            self.high_watermark = offset;
+        }
+        self.recovery_point = self.recovery_point.min(offset);
+        self.cleaner_checkpoint = self.cleaner_checkpoint.min(offset);
+        self.epochs.truncate_from_end(offset);
+        self.aborted.retain(|a| a.last_offset < offset);
+        self.rebuild_producer_state();
+        self.version += 1;
+        removed
+    }
+
+    /// Deletes everything and starts the log at `offset` (`truncateFullyAndStartAt`).
+    pub fn truncate_fully_and_start_at(&mut self, offset: Offset, now_ms: i64) -> Vec<RecordRef> {
+        let mut removed = Vec::new();
+        for b in self.batches() {
+            if !b.is_control() {
+                for (i, (o, _)) in b.iter_with_offsets().enumerate() {
+                    removed.push(RecordRef { offset: o, origin: b.origin, index: i as u32 });
+                }
+            }
+        }
+        self.segments = vec![Segment::new(offset, now_ms)];
+        self.log_start_offset = offset;
+        self.log_end_offset = offset;
+        self.high_watermark = offset;
+        self.recovery_point = offset;
+        self.cleaner_checkpoint = offset;
+        self.epochs.truncate_from_end(offset);
+        self.epochs.truncate_from_start(offset);
+        self.aborted.clear();
+        self.producers = ProducerStateManager::new(self.tp.clone());
+        self.version += 1;
+        removed
+    }
+
+    fn rebuild_producer_state(&mut self) {
+        self.producers = ProducerStateManager::new(self.tp.clone());
+        self.aborted.clear();
+        let batches: Vec<Rc<RecordBatch>> = self.batches().cloned().collect();
+        for b in batches {
+            self.apply_producer_state(&b);
+        }
+        self.producers.on_high_watermark_updated(self.high_watermark);
+    }
+
+    /// Crash recovery: with the power-loss model, everything after the recovery point (not
+    /// fsynced) is lost; otherwise the OS page cache kept it all.
+    pub fn recover(&mut self, power_loss: bool) -> Vec<RecordRef> {
+        if power_loss && self.recovery_point < self.log_end_offset {
+            let to = self.recovery_point;
+            return self.truncate_to(to);
+        }
+        Vec::new()
+    }
+
+    /// Retention (`deleteOldSegments`, §7.1): the start-offset rule, then size, then time,
+    /// whole segments only, never at or above the HW. Returns the new log start offset and
+    /// the reason when segments were deleted.
+    pub fn delete_old_segments(&mut self, now_ms: i64, cfg: &TopicConfig) -> Option<(Offset, &'static str)> {
+        let mut reason = None;
+        let mut n = self.deletable(|log, i| {
+            log.segments.get(i + 1).map(|next| next.base_offset <= log.log_start_offset).unwrap_or(false)
+        });
+        if n > 0 {
+            reason = Some("log start offset");
+        }
+        if n == 0 && cfg.cleanup_delete && cfg.retention_bytes >= 0 {
+            let size = self.size_bytes() as i64;
+            if size >= cfg.retention_bytes {
+                let mut diff = size - cfg.retention_bytes;
+                n = self.deletable(|log, i| {
+                    let s = log.segments[i].size_bytes as i64;
+                    if diff - s >= 0 {
+                        diff -= s;
+                        true
+                    } else {
+                        false
+                    }
+                });
+                if n > 0 {
+                    reason = Some("retention.bytes");
+                }
+            }
+        }
+        if n == 0 && cfg.cleanup_delete && cfg.retention_ms >= 0 {
+            let limit = cfg.retention_ms;
+            n = self.deletable(|log, i| now_ms - log.segments[i].max_timestamp > limit);
+            if n > 0 {
+                reason = Some("retention.ms");
+            }
+        }
+        if n == 0 {
+            return None;
+        }
+        if n == self.segments.len() {
+            // Every segment goes: roll an empty active segment first.
+            let base = self.log_end_offset;
+            self.segments.push(Segment::new(base, now_ms));
+        }
+        self.segments.drain(..n);
+        let first = self.segments[0].base_offset;
+        if first > self.log_start_offset {
+            self.log_start_offset = first;
+        }
+        self.epochs.truncate_from_start(self.log_start_offset);
+        self.aborted.retain(|a| a.last_offset >= self.log_start_offset);
+        self.cleaner_checkpoint = self.cleaner_checkpoint.max(self.log_start_offset);
+        self.version += 1;
+        reason.map(|r| (self.log_start_offset, r))
+    }
+
+    /// How many leading segments satisfy `pred` (Kafka's `deletableSegments` loop).
+    fn deletable(&self, mut pred: impl FnMut(&Log, usize) -> bool) -> usize {
+        let mut n = 0;
+        for i in 0..self.segments.len() {
+            let seg = &self.segments[i];
+            let upper = self.segments.get(i + 1).map(|s| s.base_offset).unwrap_or(self.log_end_offset);
+            let last_and_empty = i + 1 == self.segments.len() && seg.size_bytes == 0;
+            if self.high_watermark >= upper && !last_and_empty && pred(self, i) {
+                n += 1;
+            } else {
+                break;
+            }
+        }
+        n
+    }
+
+    /// Log compaction (§7.2): keeps the latest value per key below the first uncleanable
+    /// offset (active segment, LSO, `min.compaction.lag.ms`), removes aborted transactional
+    /// records at once, and tombstones `delete.retention.ms` after their first cleaning.
+    /// Returns how many records were removed, or None when the log was not cleanable.
+    pub fn clean(&mut self, now_ms: i64, cfg: &TopicConfig, force: bool) -> Option<u32> {
+        if !cfg.cleanup_compact || self.segments.len() < 2 {
+            return None;
+        }
+        let active_base = self.segments.last().map(|s| s.base_offset).unwrap_or(0);
+        let mut first_uncleanable = active_base.min(self.last_stable_offset());
+        if cfg.min_compaction_lag_ms > 0 {
+            if let Some(s) = self.segments.iter().find(|s| s.max_timestamp > now_ms - cfg.min_compaction_lag_ms) {
+                first_uncleanable = first_uncleanable.min(s.base_offset);
+            }
+        }
+        let dirty_start = self.cleaner_checkpoint.max(self.log_start_offset);
+        if first_uncleanable <= dirty_start && !force {
+            return None;
+        }
+        let mut total = 0u64;
+        let mut dirty = 0u64;
+        for s in &self.segments {
+            if s.base_offset >= first_uncleanable {
+                break;
+            }
+            total += s.size_bytes;
+            if s.base_offset >= dirty_start {
+                dirty += s.size_bytes;
+            }
+        }
+        let (num, den) = cfg.min_cleanable_dirty_ratio;
+        let ratio_ok = total > 0 && u128::from(dirty) * u128::from(den) > u128::from(num) * u128::from(total);
+        let max_lag_forced = cfg.max_compaction_lag_ms < i64::MAX
+            && self.segments.iter().any(|s| s.base_offset >= dirty_start && s.base_offset < first_uncleanable && now_ms - s.max_timestamp > cfg.max_compaction_lag_ms);
+        if !(force || ratio_ok || max_lag_forced) {
+            return None;
+        }
+        // The offset map: the latest offset of every key below the first uncleanable offset.
+        let mut latest: BTreeMap<Rc<[u8]>, Offset> = BTreeMap::new();
+        let aborted = self.aborted.clone();
+        let is_aborted = |pid: i64, off: Offset| aborted.iter().any(|a| a.producer_id == pid && off >= a.first_offset && off <= a.last_offset);
+        for b in self.batches() {
+            if b.base_offset >= first_uncleanable || b.is_control() {
+                continue;
+            }
+            for (o, r) in b.iter_with_offsets() {
+                if let Some(k) = &r.key {
+                    if !(b.transactional && is_aborted(b.producer_id, o)) {
+                        latest.insert(k.clone(), o);
+                    }
+                }
+            }
+        }
+        let mut removed = 0u32;
+        for seg in self.segments.iter_mut() {
+            if seg.base_offset >= first_uncleanable {
+                break;
+            }
+            let mut kept = Vec::with_capacity(seg.batches.len());
+            for b in seg.batches.drain(..) {
+                if b.is_control() {
+                    kept.push(b);
+                    continue;
+                }
+                let horizon = b.delete_horizon_ms;
+                let mut has_tombstone = false;
+                let records: Vec<Record> = b
+                    .records
+                    .iter()
+                    .filter(|r| {
+                        let o = b.base_offset + Offset::from(r.offset_delta);
+                        let keep = match &r.key {
+                            None => false,
+                            Some(k) => {
+                                let aborted_rec = b.transactional && is_aborted(b.producer_id, o);
+                                let superseded = latest.get(k).map(|l| *l > o).unwrap_or(false);
+                                let tombstone_expired = r.value.is_none() && horizon.map(|h| now_ms >= h).unwrap_or(false);
+                                !aborted_rec && !superseded && !tombstone_expired
+                            }
+                        };
+                        if keep && r.value.is_none() {
+                            has_tombstone = true;
+                        }
+                        if !keep {
+                            removed += 1;
+                        }
+                        keep
+                    })
+                    .cloned()
+                    .collect();
+                if records.len() == b.records.len() && (horizon.is_some() || !has_tombstone) {
+                    kept.push(b);
+                    continue;
+                }
+                if records.is_empty() {
+                    continue;
+                }
+                let mut nb = (*b).clone();
+                nb.size_bytes = batch_size(&records);
+                nb.max_timestamp = records.iter().map(|r| r.timestamp).max().unwrap_or(b.max_timestamp);
+                nb.records = Rc::new(records);
+                if has_tombstone && nb.delete_horizon_ms.is_none() {
+                    nb.delete_horizon_ms = Some(now_ms + cfg.delete_retention_ms);
+                }
+                kept.push(Rc::new(nb));
+            }
+            seg.batches = kept;
+            seg.recompute();
+        }
+        // Merge cleaned segments that now fit together (`groupSegmentsBySize`).
+        let mut merged: Vec<Segment> = Vec::new();
+        for seg in self.segments.drain(..) {
+            if let Some(prev) = merged.last_mut() {
+                if seg.base_offset < first_uncleanable
+                    && prev.base_offset < first_uncleanable
+                    && prev.size_bytes + seg.size_bytes <= cfg.segment_bytes.max(14) as u64
+                {
+                    for b in seg.batches {
+                        prev.push(b);
+                    }
+                    continue;
+                }
+            }
+            merged.push(seg);
+        }
+        self.segments = merged;
+        self.cleaner_checkpoint = first_uncleanable;
+        self.version += 1;
+        Some(removed)
+    }
+
+    /// The first offset whose record timestamp is at or after `ts` (ListOffsets by time).
+    pub fn offset_for_timestamp(&self, ts: i64) -> Option<(Offset, i64)> {
+        for b in self.batches() {
+            if b.max_timestamp < ts || b.is_control() {
+                continue;
+            }
+            for (o, r) in b.iter_with_offsets() {
+                if r.timestamp >= ts && o >= self.log_start_offset {
+                    return Some((o, r.timestamp));
+                }
+            }
+        }
+        None
+    }
+
+    /// The offset and timestamp of the record with the largest timestamp (`max-timestamp`).
+    pub fn max_timestamp_offset(&self) -> Option<(Offset, i64)> {
+        let mut best: Option<(Offset, i64)> = None;
+        for b in self.batches() {
+            if b.is_control() {
+                continue;
+            }
+            for (o, r) in b.iter_with_offsets() {
+                if best.map(|(_, t)| r.timestamp > t).unwrap_or(true) {
+                    best = Some((o, r.timestamp));
+                }
+            }
+        }
+        best
+    }
+
+    /// Checks the log's own invariants; returns a description of the first violation.
+    pub fn check_invariants(&self) -> Option<String> {
+        if self.high_watermark > self.log_end_offset {
+            return Some(format!("{}: HW {} > LEO {}", self.tp, self.high_watermark, self.log_end_offset));
+        }
+        if self.log_start_offset > self.high_watermark {
+            return Some(format!("{}: log start {} > HW {}", self.tp, self.log_start_offset, self.high_watermark));
+        }
+        let mut next: Option<Offset> = None;
+        for b in self.batches() {
+            if let Some(n) = next {
+                if b.base_offset < n {
+                    return Some(format!("{}: batch at {} overlaps the previous one ending at {}", self.tp, b.base_offset, n - 1));
+                }
+            }
+            let mut prev = -1i64;
+            for (o, _) in b.iter_with_offsets() {
+                if o <= prev || o > b.last_offset {
+                    return Some(format!("{}: offsets not increasing inside the batch at {}", self.tp, b.base_offset));
+                }
+                prev = o;
+            }
+            next = Some(b.next_offset());
+        }
+        if let Some(n) = next {
+            if n != self.log_end_offset {
+                return Some(format!("{}: LEO {} but the last batch ends at {}", self.tp, self.log_end_offset, n - 1));
+            }
+        }
+        None
+    }
+}

@@ -1,0 +1,436 @@
+//! KRaft metadata: the records of `__cluster_metadata` and the image built by applying them.
+//!
+//! The active controller appends records; voters replicate them by Raft; brokers fetch the
+//! committed ones and apply them to their own [`MetadataImage`], which is how a broker learns
+//! that it leads or follows a partition (kafka-semantics.md §4.7).
+
+use crate::sim::protocol::{BrokerEndpoint, ConfigResource};
+use crate::sim::rng::Pcg32;
+use crate::sim::types::{BrokerId, Epoch, Offset, PartitionId, NO_LEADER};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A topic id: a 128-bit UUID printed as 22 characters of URL-safe base64 (Kafka's `Uuid`).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TopicId(pub u64, pub u64);
+
+impl TopicId {
+    pub const ZERO: TopicId = TopicId(0, 0);
+
+    /// A random id. Like `Uuid.randomUuid`, ids whose text starts with `-` are drawn again.
+    pub fn random(rng: &mut Pcg32) -> TopicId {
+        loop {
+            let mut hi = rng.next_u64();
+            let mut lo = rng.next_u64();
+            // Version 4, IETF variant bits, as java.util.UUID.randomUUID sets them.
+            hi = (hi & !0xF000) | 0x4000;
+            lo = (lo & !(0xC000_0000_0000_0000)) | 0x8000_0000_0000_0000;
+            let id = TopicId(hi, lo);
+            if !id.to_string().starts_with('-') {
+                return id;
+            }
+        }
+    }
+}
+
+impl fmt::Display for TopicId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&self.0.to_be_bytes());
+        bytes[8..].copy_from_slice(&self.1.to_be_bytes());
+        f.write_str(&base64url_nopad(&bytes))
+    }
+}
+
+/// URL-safe base64 without padding.
+pub fn base64url_nopad(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(data.len() * 4 / 3 + 2);
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        let chars = chunk.len() + 1;
+        for i in 0..chars {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// A record of the metadata log. The names follow Kafka's `*Record` schemas.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MetadataRecord {
+    /// KRaft control record written by a new quorum leader.
+    LeaderChange { leader: i32, voters: Vec<i32> },
+    RegisterBroker { broker: BrokerId, incarnation: u64, endpoint: BrokerEndpoint, fenced: bool },
+    BrokerRegistrationChange { broker: BrokerId, broker_epoch: i64, fenced: Option<bool>, in_controlled_shutdown: Option<bool> },
+    UnregisterBroker { broker: BrokerId, broker_epoch: i64 },
+    Topic { name: String, id: TopicId },
+    Partition {
+        topic_id: TopicId,
+        partition: PartitionId,
+        replicas: Vec<BrokerId>,
+        isr: Vec<BrokerId>,
+        leader: BrokerId,
+        leader_epoch: Epoch,
+        partition_epoch: i32,
+    },
+    /// A change to one partition. `leader_epoch_bump` is set whenever Kafka bumps the leader
+    /// epoch (a leader change, or replicas removed — kafka-semantics.md §4.6).
+    PartitionChange {
+        topic_id: TopicId,
+        partition: PartitionId,
+        leader: Option<BrokerId>,
+        isr: Option<Vec<BrokerId>>,
+        replicas: Option<Vec<BrokerId>>,
+        adding: Option<Vec<BrokerId>>,
+        removing: Option<Vec<BrokerId>>,
+        leader_recovering: Option<bool>,
+        leader_epoch_bump: bool,
+    },
+    RemoveTopic { topic_id: TopicId },
+    Config { resource: ConfigResource, name: String, value: Option<String> },
+    ProducerIds { broker: BrokerId, next_block_start: i64 },
+}
+
+impl MetadataRecord {
+    /// The record type name, as Kafka's metadata shell prints it.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            MetadataRecord::LeaderChange { .. } => "LeaderChangeMessage",
+            MetadataRecord::RegisterBroker { .. } => "RegisterBrokerRecord",
+            MetadataRecord::BrokerRegistrationChange { .. } => "BrokerRegistrationChangeRecord",
+            MetadataRecord::UnregisterBroker { .. } => "UnregisterBrokerRecord",
+            MetadataRecord::Topic { .. } => "TopicRecord",
+            MetadataRecord::Partition { .. } => "PartitionRecord",
+            MetadataRecord::PartitionChange { .. } => "PartitionChangeRecord",
+            MetadataRecord::RemoveTopic { .. } => "RemoveTopicRecord",
+            MetadataRecord::Config { .. } => "ConfigRecord",
+            MetadataRecord::ProducerIds { .. } => "ProducerIdsRecord",
+        }
+    }
+}
+
+/// A registered broker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrokerRegistration {
+    pub endpoint: BrokerEndpoint,
+    /// The broker epoch: the offset of its RegisterBrokerRecord.
+    pub epoch: i64,
+    pub incarnation: u64,
+    pub fenced: bool,
+    pub in_controlled_shutdown: bool,
+}
+
+/// A partition as the metadata describes it (`PartitionRegistration`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionState {
+    pub replicas: Vec<BrokerId>,
+    pub isr: Vec<BrokerId>,
+    pub leader: BrokerId,
+    pub leader_epoch: Epoch,
+    pub partition_epoch: i32,
+    pub adding: Vec<BrokerId>,
+    pub removing: Vec<BrokerId>,
+    pub leader_recovering: bool,
+}
+
+impl PartitionState {
+    pub fn preferred(&self) -> BrokerId {
+        self.replicas.first().copied().unwrap_or(NO_LEADER)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicImage {
+    pub name: String,
+    pub id: TopicId,
+    pub partitions: BTreeMap<PartitionId, PartitionState>,
+    pub configs: BTreeMap<String, String>,
+}
+
+impl TopicImage {
+    pub fn is_internal(&self) -> bool {
+        is_internal_topic(&self.name)
+    }
+}
+
+/// `__consumer_offsets` and `__transaction_state` (and the share-group state topic).
+pub fn is_internal_topic(name: &str) -> bool {
+    matches!(name, "__consumer_offsets" | "__transaction_state" | "__share_group_state")
+}
+
+/// The state built by applying metadata records in order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetadataImage {
+    /// The offset of the last record applied (-1: none).
+    pub offset: Offset,
+    pub brokers: BTreeMap<BrokerId, BrokerRegistration>,
+    pub topics: BTreeMap<String, TopicImage>,
+    pub topic_names: BTreeMap<TopicId, String>,
+    /// Cluster-wide dynamic broker configs (`--entity-default`).
+    pub cluster_configs: BTreeMap<String, String>,
+    /// Per-broker dynamic configs.
+    pub broker_configs: BTreeMap<BrokerId, BTreeMap<String, String>>,
+    pub next_producer_id_block: i64,
+    pub quorum_leader: Option<i32>,
+}
+
+/// What applying a record changed, for brokers to act on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImageDelta {
+    None,
+    Partition { topic: String, partition: PartitionId },
+    TopicCreated { topic: String },
+    TopicRemoved { topic: String, id: TopicId, partitions: Vec<(PartitionId, Vec<BrokerId>)> },
+    Broker(BrokerId),
+    Config(ConfigResource),
+}
+
+impl MetadataImage {
+    pub fn new() -> MetadataImage {
+        MetadataImage { offset: -1, next_producer_id_block: 0, ..Default::default() }
+    }
+
+    pub fn topic_by_id(&self, id: TopicId) -> Option<&TopicImage> {
+        self.topic_names.get(&id).and_then(|n| self.topics.get(n))
+    }
+
+    pub fn partition(&self, topic: &str, partition: PartitionId) -> Option<&PartitionState> {
+        self.topics.get(topic).and_then(|t| t.partitions.get(&partition))
+    }
+
+    /// Registered brokers that are not fenced.
+    pub fn is_unfenced(&self, broker: BrokerId) -> bool {
+        self.brokers.get(&broker).map(|b| !b.fenced).unwrap_or(false)
+    }
+
+    /// Applies one record at `offset`.
+    pub fn apply(&mut self, offset: Offset, record: &MetadataRecord) -> ImageDelta {
+        self.offset = offset;
+        match record {
+            MetadataRecord::LeaderChange { leader, .. } => {
+                self.quorum_leader = Some(*leader);
+                ImageDelta::None
+            }
+            MetadataRecord::RegisterBroker { broker, incarnation, endpoint, fenced } => {
+                self.brokers.insert(
+                    *broker,
+                    BrokerRegistration {
+                        endpoint: endpoint.clone(),
+                        epoch: offset,
+                        incarnation: *incarnation,
+                        fenced: *fenced,
+                        in_controlled_shutdown: false,
+                    },
+                );
+                ImageDelta::Broker(*broker)
+            }
+            MetadataRecord::BrokerRegistrationChange { broker, broker_epoch, fenced, in_controlled_shutdown } => {
+                if let Some(b) = self.brokers.get_mut(broker) {
+                    if b.epoch == *broker_epoch {
+                        if let Some(f) = fenced {
+                            b.fenced = *f;
+                            if !*f {
+                                b.in_controlled_shutdown = false;
+                            }
+                        }
+                        if let Some(s) = in_controlled_shutdown {
+                            b.in_controlled_shutdown = *s;
+                        }
+                    }
+                }
+                ImageDelta::Broker(*broker)
+            }
+            MetadataRecord::UnregisterBroker { broker, broker_epoch } => {
+                if self.brokers.get(broker).map(|b| b.epoch == *broker_epoch).unwrap_or(false) {
+                    self.brokers.remove(broker);
+                }
+                ImageDelta::Broker(*broker)
+            }
+            MetadataRecord::Topic { name, id } => {
+                self.topics.insert(
+                    name.clone(),
+                    TopicImage { name: name.clone(), id: *id, partitions: BTreeMap::new(), configs: BTreeMap::new() },
+                );
+                self.topic_names.insert(*id, name.clone());
+                ImageDelta::TopicCreated { topic: name.clone() }
+            }
+            MetadataRecord::Partition { topic_id, partition, replicas, isr, leader, leader_epoch, partition_epoch } => {
+                let Some(name) = self.topic_names.get(topic_id).cloned() else { return ImageDelta::None };
+                if let Some(t) = self.topics.get_mut(&name) {
+                    t.partitions.insert(
+                        *partition,
+                        PartitionState {
+                            replicas: replicas.clone(),
+                            isr: isr.clone(),
+                            leader: *leader,
+                            leader_epoch: *leader_epoch,
+                            partition_epoch: *partition_epoch,
+                            adding: vec![],
+                            removing: vec![],
+                            leader_recovering: false,
+                        },
+                    );
+                }
+                ImageDelta::Partition { topic: name, partition: *partition }
+            }
+            MetadataRecord::PartitionChange {
+                topic_id,
+                partition,
+                leader,
+                isr,
+                replicas,
+                adding,
+                removing,
+                leader_recovering,
+                leader_epoch_bump,
+            } => {
+                let Some(name) = self.topic_names.get(topic_id).cloned() else { return ImageDelta::None };
+                let Some(p) = self.topics.get_mut(&name).and_then(|t| t.partitions.get_mut(partition)) else {
+                    return ImageDelta::None;
+                };
+                if let Some(l) = leader {
+                    p.leader = *l;
+                }
+                if let Some(i) = isr {
+                    p.isr = i.clone();
+                }
+                if let Some(r) = replicas {
+                    p.replicas = r.clone();
+                }
+                if let Some(a) = adding {
+                    p.adding = a.clone();
+                }
+                if let Some(r) = removing {
+                    p.removing = r.clone();
+                }
+                if let Some(lr) = leader_recovering {
+                    p.leader_recovering = *lr;
+                }
+                if *leader_epoch_bump {
+                    p.leader_epoch += 1;
+                }
+                p.partition_epoch += 1;
+                ImageDelta::Partition { topic: name, partition: *partition }
+            }
+            MetadataRecord::RemoveTopic { topic_id } => {
+                let Some(name) = self.topic_names.remove(topic_id) else { return ImageDelta::None };
+                let t = self.topics.remove(&name);
+                let partitions = t
+                    .map(|t| t.partitions.into_iter().map(|(p, s)| (p, s.replicas)).collect())
+                    .unwrap_or_default();
+                ImageDelta::TopicRemoved { topic: name, id: *topic_id, partitions }
+            }
+            MetadataRecord::Config { resource, name, value } => {
+                let map = match resource {
+                    ConfigResource::Topic(t) => match self.topics.get_mut(t) {
+                        Some(t) => &mut t.configs,
+                        None => return ImageDelta::None,
+                    },
+                    ConfigResource::Broker(None) => &mut self.cluster_configs,
+                    ConfigResource::Broker(Some(b)) => self.broker_configs.entry(*b).or_default(),
+                };
+                match value {
+                    Some(v) => {
+                        map.insert(name.clone(), v.clone());
+                    }
+                    None => {
+                        map.remove(name);
+                    }
+                }
+                ImageDelta::Config(resource.clone())
+            }
+            MetadataRecord::ProducerIds { next_block_start, .. } => {
+                self.next_producer_id_block = *next_block_start;
+                ImageDelta::None
+            }
+        }
+    }
+
+    /// The broker-level config map a topic falls back to on `broker` (cluster default merged
+    /// with the broker's own dynamic configs, then the static configs given at start).
+    pub fn broker_level_configs(&self, broker: BrokerId, static_configs: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+        let mut m = static_configs.clone();
+        for (k, v) in &self.cluster_configs {
+            m.insert(k.clone(), v.clone());
+        }
+        if let Some(b) = self.broker_configs.get(&broker) {
+            for (k, v) in b {
+                m.insert(k.clone(), v.clone());
+            }
+        }
+        m
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topic_ids_print_as_22_char_base64url() {
+        let mut rng = Pcg32::new(1, 2);
+        for _ in 0..100 {
+            let id = TopicId::random(&mut rng);
+            let s = id.to_string();
+            assert_eq!(s.len(), 22);
+            assert!(!s.starts_with('-'));
+            assert!(s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        }
+        assert_eq!(TopicId::ZERO.to_string(), "AAAAAAAAAAAAAAAAAAAAAA");
+    }
+
+    #[test]
+    fn partition_change_bumps_epochs_like_kraft() {
+        let mut img = MetadataImage::new();
+        let id = TopicId(1, 2);
+        img.apply(0, &MetadataRecord::Topic { name: "orders".into(), id });
+        img.apply(
+            1,
+            &MetadataRecord::Partition {
+                topic_id: id,
+                partition: 0,
+                replicas: vec![1, 2, 3],
+                isr: vec![1, 2, 3],
+                leader: 1,
+                leader_epoch: 0,
+                partition_epoch: 0,
+            },
+        );
+        // An ISR shrink does not bump the leader epoch (§4.6, KAFKA-15021), only the partition epoch.
+        img.apply(
+            2,
+            &MetadataRecord::PartitionChange {
+                topic_id: id,
+                partition: 0,
+                leader: None,
+                isr: Some(vec![1, 2]),
+                replicas: None,
+                adding: None,
+                removing: None,
+                leader_recovering: None,
+                leader_epoch_bump: false,
+            },
+        );
+        let p = img.partition("orders", 0).unwrap();
+        assert_eq!((p.leader_epoch, p.partition_epoch, p.isr.clone()), (0, 1, vec![1, 2]));
+        img.apply(
+            3,
+            &MetadataRecord::PartitionChange {
+                topic_id: id,
+                partition: 0,
+                leader: Some(2),
+                isr: Some(vec![2]),
+                replicas: None,
+                adding: None,
+                removing: None,
+                leader_recovering: None,
+                leader_epoch_bump: true,
+            },
+        );
+        let p = img.partition("orders", 0).unwrap();
+        assert_eq!((p.leader, p.leader_epoch, p.partition_epoch), (2, 1, 2));
+    }
+}

@@ -1,0 +1,288 @@
+//! The simulated network: per-link latency with jitter, bandwidth, loss, full and one-way
+//! partitions, slow links and "drop the next message".
+//!
+//! Each directed link is FIFO, like the TCP connection between two Kafka nodes: jitter never
+//! reorders messages on one link. A dropped message is simply never delivered; the sender finds
+//! out through its request timeout, as a Kafka client does when the network goes quiet. A
+//! message to a crashed process is answered by a disconnect (a TCP reset) instead.
+
+use crate::sim::protocol::NodeAddr;
+use crate::sim::rng::Pcg32;
+use crate::sim::time::SimTime;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Network-wide defaults.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetConfig {
+    /// One-way base latency in microseconds.
+    pub latency_us: u64,
+    /// Uniform extra latency in `0..=jitter_us`.
+    pub jitter_us: u64,
+    /// Link bandwidth in bytes per second (0: unlimited).
+    pub bandwidth_bytes_per_sec: u64,
+}
+
+impl Default for NetConfig {
+    fn default() -> Self {
+        // A data-centre network: 1 ms ± 0.5 ms, 1 Gbit/s per link.
+        NetConfig { latency_us: 1000, jitter_us: 500, bandwidth_bytes_per_sec: 125_000_000 }
+    }
+}
+
+/// A fault rule on one directed link.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkRule {
+    pub cut: bool,
+    pub extra_latency_us: u64,
+    pub extra_jitter_us: u64,
+    /// Loss probability in parts per million (integer ratio, no floats).
+    pub loss_ppm: u32,
+    pub drop_next: u32,
+}
+
+impl LinkRule {
+    fn is_default(&self) -> bool {
+        *self == LinkRule::default()
+    }
+}
+
+/// Why a message was not delivered.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DropReason {
+    /// The link is cut (a network partition).
+    Partitioned,
+    /// Random loss on the link.
+    Lost,
+    /// `net drop-next`.
+    DroppedByRule,
+    /// The destination process is not running.
+    NodeDown,
+}
+
+impl DropReason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            DropReason::Partitioned => "the link is cut",
+            DropReason::Lost => "lost on the link",
+            DropReason::DroppedByRule => "dropped (drop-next)",
+            DropReason::NodeDown => "the destination is down",
+        }
+    }
+}
+
+/// A message on its way, for the UI to draw.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InFlight {
+    pub id: u64,
+    pub from: NodeAddr,
+    pub to: NodeAddr,
+    pub label: String,
+    pub response: bool,
+    pub sent: SimTime,
+    pub arrives: SimTime,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct LinkState {
+    busy_until: SimTime,
+    last_arrival: SimTime,
+}
+
+/// The network between all nodes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Network {
+    pub config: NetConfig,
+    rules: BTreeMap<(NodeAddr, NodeAddr), LinkRule>,
+    links: BTreeMap<(NodeAddr, NodeAddr), LinkState>,
+    rng: Pcg32,
+    next_id: u64,
+    /// Whether to keep [`InFlight`] entries (the UI wants them; benchmarks do not).
+    pub track_in_flight: bool,
+    in_flight: BTreeMap<u64, InFlight>,
+}
+
+/// The outcome of sending one message.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Sent {
+    Arrives { id: u64, at: SimTime },
+    Dropped { id: u64, reason: DropReason },
+}
+
+impl Network {
+    pub fn new(config: NetConfig, rng: Pcg32) -> Network {
+        Network {
+            config,
+            rules: BTreeMap::new(),
+            links: BTreeMap::new(),
+            rng,
+            next_id: 1,
+            track_in_flight: false,
+            in_flight: BTreeMap::new(),
+        }
+    }
+
+    /// Sends `bytes` from `from` to `to` at `now`.
+    pub fn send(&mut self, now: SimTime, from: NodeAddr, to: NodeAddr, bytes: u32, label: &str, response: bool) -> Sent {
+        let id = self.next_id;
+        self.next_id += 1;
+        let key = (from, to);
+        if let Some(rule) = self.rules.get_mut(&key) {
+            if rule.cut {
+                return Sent::Dropped { id, reason: DropReason::Partitioned };
+            }
+            if rule.drop_next > 0 {
+                rule.drop_next -= 1;
+                let clean = rule.is_default();
+                if clean {
+                    self.rules.remove(&key);
+                }
+                return Sent::Dropped { id, reason: DropReason::DroppedByRule };
+            }
+        }
+        let rule = self.rules.get(&key).cloned().unwrap_or_default();
+        if rule.loss_ppm > 0 && self.rng.chance(rule.loss_ppm, 1_000_000) {
+            return Sent::Dropped { id, reason: DropReason::Lost };
+        }
+        let tx_us = if self.config.bandwidth_bytes_per_sec == 0 {
+            0
+        } else {
+            u64::from(bytes) * 1_000_000 / self.config.bandwidth_bytes_per_sec
+        };
+        let jitter_max = self.config.jitter_us + rule.extra_jitter_us;
+        let jitter = if jitter_max == 0 { 0 } else { self.rng.range_u64(0, jitter_max) };
+        let link = self.links.entry(key).or_default();
+        let start = if link.busy_until > now { link.busy_until } else { now };
+        let done = start.plus_micros(tx_us);
+        link.busy_until = done;
+        let mut at = done.plus_micros(self.config.latency_us + rule.extra_latency_us + jitter);
+        if at < link.last_arrival {
+            at = link.last_arrival;
+        }
+        link.last_arrival = at;
+        if self.track_in_flight {
+            self.in_flight.insert(
+                id,
+                InFlight { id, from, to, label: label.to_string(), response, sent: now, arrives: at },
+            );
+        }
+        Sent::Arrives { id, at }
+    }
+
+    /// The one-way latency a reset (disconnect) notice takes to travel back.
+    pub fn notice_delay_us(&self, from: NodeAddr, to: NodeAddr) -> Option<u64> {
+        match self.rules.get(&(from, to)) {
+            Some(r) if r.cut => None,
+            Some(r) => Some(self.config.latency_us + r.extra_latency_us),
+            None => Some(self.config.latency_us),
+        }
+    }
+
+    pub fn delivered(&mut self, id: u64) {
+        if self.track_in_flight {
+            self.in_flight.remove(&id);
+        }
+    }
+
+    pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
+        self.in_flight.values()
+    }
+
+    /// Forgets messages in flight from or to `node` (its process died).
+    pub fn forget_node(&mut self, node: NodeAddr) {
+        self.in_flight.retain(|_, m| m.from != node && m.to != node);
+    }
+
+    pub fn rule_mut(&mut self, from: NodeAddr, to: NodeAddr) -> &mut LinkRule {
+        self.rules.entry((from, to)).or_default()
+    }
+
+    pub fn rules(&self) -> impl Iterator<Item = (&(NodeAddr, NodeAddr), &LinkRule)> {
+        self.rules.iter()
+    }
+
+    pub fn is_cut(&self, from: NodeAddr, to: NodeAddr) -> bool {
+        self.rules.get(&(from, to)).map(|r| r.cut).unwrap_or(false)
+    }
+
+    /// Removes every rule between `a` and `b` (both directions), or all rules when `None`.
+    pub fn heal(&mut self, pair: Option<(NodeAddr, NodeAddr)>) {
+        match pair {
+            None => self.rules.clear(),
+            Some((a, b)) => {
+                self.rules.remove(&(a, b));
+                self.rules.remove(&(b, a));
+            }
+        }
+    }
+
+    /// Removes every rule touching `node`.
+    pub fn heal_node(&mut self, node: NodeAddr) {
+        self.rules.retain(|(a, b), _| *a != node && *b != node);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn net() -> Network {
+        Network::new(NetConfig { latency_us: 1000, jitter_us: 800, bandwidth_bytes_per_sec: 0 }, Pcg32::new(3, 3))
+    }
+
+    #[test]
+    fn links_are_fifo_despite_jitter() {
+        let mut n = net();
+        let (a, b) = (NodeAddr::Broker(1), NodeAddr::Broker(2));
+        let mut last = SimTime::ZERO;
+        for i in 0..200 {
+            match n.send(SimTime(i * 10), a, b, 100, "Fetch", false) {
+                Sent::Arrives { at, .. } => {
+                    assert!(at >= last);
+                    assert!(at.0 >= i * 10 + 1000 && at.0 <= i * 10 + 1800 + 2000);
+                    last = at;
+                }
+                Sent::Dropped { .. } => panic!("no rule, no drop"),
+            }
+        }
+    }
+
+    #[test]
+    fn cuts_are_directional_and_heal() {
+        let mut n = net();
+        let (a, b) = (NodeAddr::Broker(1), NodeAddr::Broker(2));
+        n.rule_mut(a, b).cut = true;
+        assert!(matches!(n.send(SimTime::ZERO, a, b, 1, "x", false), Sent::Dropped { reason: DropReason::Partitioned, .. }));
+        assert!(matches!(n.send(SimTime::ZERO, b, a, 1, "x", false), Sent::Arrives { .. }));
+        n.heal(Some((b, a)));
+        assert!(matches!(n.send(SimTime::ZERO, a, b, 1, "x", false), Sent::Arrives { .. }));
+    }
+
+    #[test]
+    fn drop_next_drops_exactly_n() {
+        let mut n = net();
+        let (a, b) = (NodeAddr::Client(1), NodeAddr::Broker(2));
+        n.rule_mut(a, b).drop_next = 2;
+        let drops = (0..5).filter(|_| matches!(n.send(SimTime::ZERO, a, b, 1, "x", false), Sent::Dropped { .. })).count();
+        assert_eq!(drops, 2);
+    }
+
+    #[test]
+    fn loss_is_an_integer_ratio() {
+        let mut n = net();
+        let (a, b) = (NodeAddr::Client(1), NodeAddr::Broker(2));
+        n.rule_mut(a, b).loss_ppm = 250_000;
+        let drops = (0..4000).filter(|_| matches!(n.send(SimTime::ZERO, a, b, 1, "x", false), Sent::Dropped { .. })).count();
+        assert!((800..1200).contains(&drops), "about a quarter lost, got {drops}");
+    }
+
+    #[test]
+    fn bandwidth_serialises_big_messages() {
+        let mut n = Network::new(NetConfig { latency_us: 0, jitter_us: 0, bandwidth_bytes_per_sec: 1_000_000 }, Pcg32::new(1, 1));
+        let (a, b) = (NodeAddr::Broker(1), NodeAddr::Broker(2));
+        let t1 = n.send(SimTime::ZERO, a, b, 1000, "x", false);
+        let t2 = n.send(SimTime::ZERO, a, b, 1000, "x", false);
+        assert_eq!(t1, Sent::Arrives { id: 1, at: SimTime(1000) });
+        assert_eq!(t2, Sent::Arrives { id: 2, at: SimTime(2000) });
+    }
+}

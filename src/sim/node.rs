@@ -1,0 +1,111 @@
+//! What every node handler gets and produces: the environment it reads and the outbox it fills.
+//!
+//! Nodes are sans-IO state machines in the quinn-proto style: `handle_*` methods take `now`
+//! and an input (a message, a timer, a disconnect) and push their outputs — messages to send,
+//! timers to arm, trace events — into an [`Out`], which the world drains.
+
+use crate::sim::config::BrokerSettings;
+use crate::sim::protocol::{Body, Message, NodeAddr, Request, Response};
+use crate::sim::time::SimTime;
+use crate::sim::trace::TraceKind;
+use crate::sim::types::BrokerId;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Read-only facts every node may consult.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Env {
+    pub settings: BrokerSettings,
+    /// Static broker configs (`server.properties`), given when the cluster was created.
+    pub static_configs: BTreeMap<String, String>,
+    /// Milliseconds since the Unix epoch at simulated time zero.
+    pub epoch_ms: i64,
+    pub cluster_id: String,
+    /// The controller quorum's voter ids.
+    pub voters: Vec<i32>,
+    /// Opt-in power-loss model: unflushed data is lost when a broker crashes.
+    pub power_loss: bool,
+}
+
+impl Env {
+    /// Wall-clock milliseconds (Kafka timestamps) at simulated time `now`.
+    pub fn wall_ms(&self, now: SimTime) -> i64 {
+        self.epoch_ms + now.as_ms() as i64
+    }
+    /// The listener port of a broker: broker 1 is localhost:9092, broker 2 localhost:9093, …
+    pub fn broker_port(id: BrokerId) -> u16 {
+        (9091 + id.clamp(0, 50_000)) as u16
+    }
+    /// The listener port of a controller: controller 1001 is localhost:19091, …
+    pub fn controller_port(id: i32) -> u16 {
+        (18090 + id.clamp(0, 40_000)) as u16
+    }
+}
+
+/// Timers, by node kind. A timer carries what it is about, so a stale one is recognised and
+/// ignored (a timer is never cancelled, it just finds nothing to do).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Timer {
+    // controller
+    QuorumElection,
+    QuorumFetch,
+    QuorumRequestTimeout(u64),
+    SessionCheck,
+    LeaderImbalanceCheck,
+    UncleanElectionCheck,
+    ParkedFetch(NodeAddr, u64),
+    // broker
+    BrokerHeartbeat,
+    ControllerRequestTimeout(u64),
+    IsrExpiration,
+    FetcherWake(BrokerId),
+    ReplicaRequestTimeout(u64),
+    DelayedProduce(u64),
+    DelayedFetch(u64),
+    RetentionCheck,
+    CleanerCheck,
+    HwCheckpoint,
+    Flush,
+    GroupTick(String),
+    TxnTick,
+    // clients
+    RequestTimeout(u64),
+    ClientWake,
+}
+
+/// A handler's outputs.
+#[derive(Debug, Default)]
+pub struct Out {
+    pub sends: Vec<(NodeAddr, Message)>,
+    pub timers: Vec<(SimTime, Timer)>,
+    pub trace: Vec<TraceKind>,
+}
+
+impl Out {
+    pub fn request(&mut self, to: NodeAddr, corr: u64, req: Request) {
+        self.sends.push((to, Message { corr, body: Body::Req(req) }));
+    }
+    pub fn respond(&mut self, to: NodeAddr, corr: u64, resp: Response) {
+        self.sends.push((to, Message { corr, body: Body::Resp(resp) }));
+    }
+    pub fn timer(&mut self, at: SimTime, timer: Timer) {
+        self.timers.push((at, timer));
+    }
+    pub fn trace(&mut self, kind: TraceKind) {
+        self.trace.push(kind);
+    }
+    pub fn is_empty(&self) -> bool {
+        self.sends.is_empty() && self.timers.is_empty() && self.trace.is_empty()
+    }
+}
+
+/// A counter for correlation ids.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct CorrIds(u64);
+
+impl CorrIds {
+    pub fn next(&mut self) -> u64 {
+        self.0 += 1;
+        self.0
+    }
+}

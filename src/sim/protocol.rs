@@ -1,0 +1,415 @@
+//! Messages on the simulated network: Kafka's own request/response pairs.
+//!
+//! Each request carries a correlation id chosen by its sender; the response echoes it. The
+//! UI draws every message in flight with [`Message::label`], the Kafka API name.
+
+use crate::sim::errors::{ApiError, KafkaError};
+use crate::sim::metadata::{MetadataRecord, TopicId};
+use crate::sim::record::{Bytes, ControlType, Record, RecordBatch};
+use crate::sim::types::{BrokerId, Epoch, Offset, PartitionId, TopicPartition};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::rc::Rc;
+
+/// A network endpoint: a controller, a broker or a client process.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum NodeAddr {
+    Controller(i32),
+    Broker(i32),
+    Client(u32),
+}
+
+impl fmt::Display for NodeAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NodeAddr::Controller(id) => write!(f, "controller-{id}"),
+            NodeAddr::Broker(id) => write!(f, "broker-{id}"),
+            NodeAddr::Client(id) => write!(f, "client-{id}"),
+        }
+    }
+}
+
+/// A message: a request or a response, with its correlation id.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Message {
+    pub corr: u64,
+    pub body: Body,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Body {
+    Req(Request),
+    Resp(Response),
+}
+
+/// Partition data in a produce request (one batch per partition, as the Java producer sends).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ProduceBatch {
+    pub tp: TopicPartition,
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pub base_sequence: i32,
+    pub transactional: bool,
+    pub records: Rc<Vec<Record>>,
+    pub size_bytes: u32,
+    /// Identity of the producer-side batch; retries carry the same value. Not a Kafka field:
+    /// the history checker uses it to recognise duplicates and losses.
+    pub origin: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FetchPartition {
+    pub tp: TopicPartition,
+    pub fetch_offset: Offset,
+    pub current_leader_epoch: Epoch,
+    /// The epoch of the last fetched batch (KIP-320); -1 when unknown.
+    pub last_fetched_epoch: Epoch,
+    pub log_start_offset: Offset,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Isolation {
+    ReadUncommitted,
+    ReadCommitted,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FetchedPartition {
+    pub tp: TopicPartition,
+    pub error: Option<KafkaError>,
+    pub high_watermark: Offset,
+    pub last_stable_offset: Offset,
+    pub log_start_offset: Offset,
+    /// Set when the follower's log diverges from the leader's (KIP-320): (epoch, end offset).
+    pub diverging_epoch: Option<(Epoch, Offset)>,
+    pub aborted: Vec<(i64, Offset)>,
+    pub batches: Vec<Rc<RecordBatch>>,
+    /// The leader's current epoch, so a follower can tell a stale leader.
+    pub leader_epoch: Epoch,
+}
+
+/// A broker's registration as the controller records it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrokerEndpoint {
+    pub id: BrokerId,
+    pub host: String,
+    pub port: u16,
+    pub rack: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MetadataTopic {
+    pub name: String,
+    pub id: TopicId,
+    pub error: Option<KafkaError>,
+    pub internal: bool,
+    pub partitions: Vec<MetadataPartition>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetadataPartition {
+    pub partition: PartitionId,
+    pub leader: BrokerId,
+    pub leader_epoch: Epoch,
+    pub replicas: Vec<BrokerId>,
+    pub isr: Vec<BrokerId>,
+    pub offline: Vec<BrokerId>,
+    pub elr: Vec<BrokerId>,
+    pub last_known_elr: Vec<BrokerId>,
+    pub adding: Vec<BrokerId>,
+    pub removing: Vec<BrokerId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTopic {
+    pub name: String,
+    /// -1: the broker default `num.partitions`.
+    pub partitions: i32,
+    /// -1: the broker default `default.replication.factor`.
+    pub replication_factor: i32,
+    pub assignment: Option<Vec<Vec<BrokerId>>>,
+    pub configs: BTreeMap<String, String>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ElectionType {
+    Preferred,
+    Unclean,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConfigResource {
+    Topic(String),
+    /// A broker id, or None for the cluster-wide default.
+    Broker(Option<BrokerId>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AlterOp {
+    Set(String, String),
+    Delete(String),
+}
+
+/// What the controller quorum says about itself (`DescribeQuorum`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuorumInfo {
+    pub leader_id: i32,
+    pub leader_epoch: Epoch,
+    pub high_watermark: Offset,
+    pub voters: Vec<ReplicaProgress>,
+    pub observers: Vec<ReplicaProgress>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicaProgress {
+    pub id: i32,
+    pub log_end_offset: Offset,
+    /// Milliseconds since the epoch, -1 when unknown.
+    pub last_fetch_ms: i64,
+    pub last_caught_up_ms: i64,
+}
+
+/// Requests the controller handles (directly, or forwarded by a broker in an Envelope).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum ControllerRequest {
+    CreateTopics { topics: Vec<NewTopic>, validate_only: bool },
+    DeleteTopics { names: Vec<String> },
+    CreatePartitions { topic: String, count: i32, assignment: Option<Vec<Vec<BrokerId>>> },
+    AlterConfigs { resource: ConfigResource, ops: Vec<AlterOp> },
+    ElectLeaders { election: ElectionType, partitions: Option<Vec<TopicPartition>> },
+    AlterReassignments { moves: Vec<(TopicPartition, Option<Vec<BrokerId>>)> },
+    ListReassignments,
+    DescribeQuorum,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum ControllerResponse {
+    CreateTopics(Vec<(String, Result<(TopicId, i32, i32), ApiError>)>),
+    DeleteTopics(Vec<(String, Option<ApiError>)>),
+    CreatePartitions(Option<ApiError>),
+    AlterConfigs(Option<ApiError>),
+    ElectLeaders(Result<Vec<(TopicPartition, Option<ApiError>)>, ApiError>),
+    AlterReassignments(Vec<(TopicPartition, Option<ApiError>)>),
+    ListReassignments(Vec<(TopicPartition, Vec<BrokerId>, Vec<BrokerId>, Vec<BrokerId>)>),
+    DescribeQuorum(QuorumInfo),
+    /// Not the active controller; the hint names who is, if known.
+    NotController { leader: Option<i32> },
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Request {
+    // ---- KRaft quorum (controllers) ----
+    /// A candidate asks for a vote.
+    Vote { epoch: Epoch, candidate: i32, last_epoch: Epoch, last_offset: Offset },
+    /// The new leader announces itself to the voters.
+    BeginQuorumEpoch { epoch: Epoch, leader: i32 },
+    /// Pull replication of `__cluster_metadata` by voters and observers (brokers).
+    MetadataFetch { replica: i32, fetch_offset: Offset, last_fetched_epoch: Epoch, max_wait_ms: i64 },
+    // ---- broker lifecycle (broker → active controller) ----
+    BrokerRegistration { endpoint: BrokerEndpoint, incarnation: u64 },
+    BrokerHeartbeat { broker: BrokerId, broker_epoch: i64, metadata_offset: Offset, want_fence: bool, want_shutdown: bool },
+    /// A leader asks to change a partition's ISR (KIP-497).
+    AlterPartition { broker: BrokerId, broker_epoch: i64, tp: TopicPartition, leader_epoch: Epoch, partition_epoch: i32, new_isr: Vec<BrokerId> },
+    /// A producer-id block for idempotent producers (KIP-730).
+    AllocateProducerIds { broker: BrokerId, broker_epoch: i64 },
+    // ---- admin (client → broker → controller) ----
+    Controller(ControllerRequest),
+    /// A broker forwarding a client's admin request to the controller (KIP-590).
+    Envelope { client: NodeAddr, client_corr: u64, inner: ControllerRequest },
+    DescribeConfigs { resources: Vec<ConfigResource> },
+    ApiVersions,
+    // ---- clients ----
+    Metadata { topics: Option<Vec<String>>, allow_auto_create: bool },
+    Produce { acks: i16, timeout_ms: i64, transactional_id: Option<String>, batches: Vec<ProduceBatch> },
+    Fetch { replica: i32, max_wait_ms: i64, min_bytes: i32, max_bytes: i32, isolation: Isolation, partitions: Vec<FetchPartition> },
+    ListOffsets { isolation: Isolation, partitions: Vec<(TopicPartition, i64)> },
+    // ---- groups (client → coordinator) ----
+    FindCoordinator { key: String, transaction: bool },
+    JoinGroup { group: String, session_timeout_ms: i64, rebalance_timeout_ms: i64, member_id: String, instance_id: Option<String>, protocol_type: String, protocols: Vec<(String, Rc<GroupSubscription>)>, reason: Option<String> },
+    SyncGroup { group: String, generation: i32, member_id: String, instance_id: Option<String>, assignments: Vec<(String, Vec<TopicPartition>)> },
+    Heartbeat { group: String, generation: i32, member_id: String, instance_id: Option<String> },
+    LeaveGroup { group: String, members: Vec<(String, Option<String>)>, reason: Option<String> },
+    OffsetCommit { group: String, generation: i32, member_id: String, offsets: Vec<(TopicPartition, Offset, Option<Epoch>)> },
+    OffsetFetch { group: String, partitions: Option<Vec<TopicPartition>>, require_stable: bool },
+    ListGroups { states: Vec<String> },
+    DescribeGroups { groups: Vec<String> },
+    DeleteGroups { groups: Vec<String> },
+    OffsetDelete { group: String, partitions: Vec<TopicPartition> },
+    // ---- idempotence and transactions ----
+    InitProducerId { transactional_id: Option<String>, timeout_ms: i64, producer_id: i64, producer_epoch: i16 },
+    AddPartitionsToTxn { transactional_id: String, producer_id: i64, producer_epoch: i16, partitions: Vec<TopicPartition> },
+    AddOffsetsToTxn { transactional_id: String, producer_id: i64, producer_epoch: i16, group: String },
+    EndTxn { transactional_id: String, producer_id: i64, producer_epoch: i16, commit: bool },
+    TxnOffsetCommit { transactional_id: String, group: String, producer_id: i64, producer_epoch: i16, generation: i32, member_id: String, offsets: Vec<(TopicPartition, Offset)> },
+    /// The transaction coordinator writes COMMIT/ABORT markers to a partition leader.
+    WriteTxnMarkers { markers: Vec<(i64, i16, ControlType, Vec<TopicPartition>, i32)> },
+}
+
+/// A member's subscription as carried in JoinGroup (ConsumerProtocolSubscription).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupSubscription {
+    pub topics: Vec<String>,
+    pub owned: Vec<TopicPartition>,
+    pub generation: i32,
+    pub rack: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinMember {
+    pub member_id: String,
+    pub instance_id: Option<String>,
+    pub subscription: Rc<GroupSubscription>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupMemberDescription {
+    pub member_id: String,
+    pub instance_id: Option<String>,
+    pub client_id: String,
+    pub host: String,
+    pub assignment: Vec<TopicPartition>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupDescription {
+    pub group: String,
+    pub error: Option<KafkaError>,
+    pub state: String,
+    pub protocol_type: String,
+    pub protocol: String,
+    pub members: Vec<GroupMemberDescription>,
+    pub coordinator: BrokerId,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Response {
+    Vote { epoch: Epoch, granted: bool, leader: Option<i32> },
+    BeginQuorumEpoch { epoch: Epoch },
+    MetadataFetch {
+        epoch: Epoch,
+        leader: Option<i32>,
+        error: Option<KafkaError>,
+        high_watermark: Offset,
+        diverging: Option<(Epoch, Offset)>,
+        entries: Vec<(Offset, Epoch, Rc<MetadataRecord>)>,
+    },
+    BrokerRegistration { error: Option<ApiError>, broker_epoch: i64, leader: Option<i32> },
+    BrokerHeartbeat { error: Option<KafkaError>, is_caught_up: bool, is_fenced: bool, should_shutdown: bool, leader: Option<i32> },
+    AlterPartition { tp: TopicPartition, error: Option<KafkaError>, leader_epoch: Epoch, partition_epoch: i32, isr: Vec<BrokerId>, leader: Option<i32> },
+    AllocateProducerIds { error: Option<KafkaError>, first: i64, count: i64, leader: Option<i32> },
+    Controller(ControllerResponse),
+    DescribeConfigs(Vec<(ConfigResource, Result<Vec<crate::sim::config::ConfigEntry>, ApiError>)>),
+    ApiVersions(Vec<(i16, String, i16, i16)>),
+    Metadata { brokers: Vec<BrokerEndpoint>, controller: i32, topics: Vec<MetadataTopic>, cluster_id: String },
+    Produce { results: Vec<(TopicPartition, Result<(Offset, i64), ApiError>)> },
+    Fetch { error: Option<KafkaError>, partitions: Vec<FetchedPartition> },
+    ListOffsets { partitions: Vec<(TopicPartition, Result<(Offset, i64), KafkaError>)> },
+    FindCoordinator { error: Option<KafkaError>, node: BrokerId, host: String, port: u16 },
+    JoinGroup { error: Option<KafkaError>, generation: i32, protocol: String, leader: String, member_id: String, members: Vec<JoinMember> },
+    SyncGroup { error: Option<KafkaError>, protocol: String, assignment: Vec<TopicPartition> },
+    Heartbeat { error: Option<KafkaError> },
+    LeaveGroup { error: Option<KafkaError> },
+    OffsetCommit { results: Vec<(TopicPartition, Option<KafkaError>)>, error: Option<KafkaError> },
+    OffsetFetch { error: Option<KafkaError>, offsets: Vec<(TopicPartition, Offset, Option<KafkaError>)> },
+    ListGroups { error: Option<KafkaError>, groups: Vec<(String, String, String)> },
+    DescribeGroups(Vec<GroupDescription>),
+    DeleteGroups(Vec<(String, Option<KafkaError>)>),
+    OffsetDelete { error: Option<KafkaError>, results: Vec<(TopicPartition, Option<KafkaError>)> },
+    InitProducerId { error: Option<KafkaError>, producer_id: i64, producer_epoch: i16 },
+    AddPartitionsToTxn { results: Vec<(TopicPartition, Option<KafkaError>)> },
+    AddOffsetsToTxn { error: Option<KafkaError> },
+    EndTxn { error: Option<KafkaError> },
+    TxnOffsetCommit { results: Vec<(TopicPartition, Option<KafkaError>)> },
+    WriteTxnMarkers { results: Vec<(i64, Vec<(TopicPartition, Option<KafkaError>)>)> },
+}
+
+impl Request {
+    /// The Kafka API name (`ApiKeys`), shown on the message in flight.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Request::Vote { .. } => "Vote",
+            Request::BeginQuorumEpoch { .. } => "BeginQuorumEpoch",
+            Request::MetadataFetch { .. } => "Fetch(__cluster_metadata)",
+            Request::BrokerRegistration { .. } => "BrokerRegistration",
+            Request::BrokerHeartbeat { .. } => "BrokerHeartbeat",
+            Request::AlterPartition { .. } => "AlterPartition",
+            Request::AllocateProducerIds { .. } => "AllocateProducerIds",
+            Request::Controller(c) | Request::Envelope { inner: c, .. } => c.label(),
+            Request::DescribeConfigs { .. } => "DescribeConfigs",
+            Request::ApiVersions => "ApiVersions",
+            Request::Metadata { .. } => "Metadata",
+            Request::Produce { .. } => "Produce",
+            Request::Fetch { replica, .. } => {
+                if *replica >= 0 {
+                    "Fetch(replica)"
+                } else {
+                    "Fetch"
+                }
+            }
+            Request::ListOffsets { .. } => "ListOffsets",
+            Request::FindCoordinator { .. } => "FindCoordinator",
+            Request::JoinGroup { .. } => "JoinGroup",
+            Request::SyncGroup { .. } => "SyncGroup",
+            Request::Heartbeat { .. } => "Heartbeat",
+            Request::LeaveGroup { .. } => "LeaveGroup",
+            Request::OffsetCommit { .. } => "OffsetCommit",
+            Request::OffsetFetch { .. } => "OffsetFetch",
+            Request::ListGroups { .. } => "ListGroups",
+            Request::DescribeGroups { .. } => "DescribeGroups",
+            Request::DeleteGroups { .. } => "DeleteGroups",
+            Request::OffsetDelete { .. } => "OffsetDelete",
+            Request::InitProducerId { .. } => "InitProducerId",
+            Request::AddPartitionsToTxn { .. } => "AddPartitionsToTxn",
+            Request::AddOffsetsToTxn { .. } => "AddOffsetsToTxn",
+            Request::EndTxn { .. } => "EndTxn",
+            Request::TxnOffsetCommit { .. } => "TxnOffsetCommit",
+            Request::WriteTxnMarkers { .. } => "WriteTxnMarkers",
+        }
+    }
+}
+
+impl ControllerRequest {
+    pub fn label(&self) -> &'static str {
+        match self {
+            ControllerRequest::CreateTopics { .. } => "CreateTopics",
+            ControllerRequest::DeleteTopics { .. } => "DeleteTopics",
+            ControllerRequest::CreatePartitions { .. } => "CreatePartitions",
+            ControllerRequest::AlterConfigs { .. } => "IncrementalAlterConfigs",
+            ControllerRequest::ElectLeaders { .. } => "ElectLeaders",
+            ControllerRequest::AlterReassignments { .. } => "AlterPartitionReassignments",
+            ControllerRequest::ListReassignments => "ListPartitionReassignments",
+            ControllerRequest::DescribeQuorum => "DescribeQuorum",
+        }
+    }
+}
+
+impl Message {
+    pub fn label(&self) -> &'static str {
+        match &self.body {
+            Body::Req(r) => r.label(),
+            Body::Resp(_) => "response",
+        }
+    }
+    pub fn is_response(&self) -> bool {
+        matches!(self.body, Body::Resp(_))
+    }
+    /// An approximate size on the wire, for the bandwidth model.
+    pub fn size_bytes(&self) -> u32 {
+        const HEADER: u32 = 40;
+        match &self.body {
+            Body::Req(Request::Produce { batches, .. }) => HEADER + batches.iter().map(|b| b.size_bytes + 16).sum::<u32>(),
+            Body::Resp(Response::Fetch { partitions, .. }) => {
+                HEADER + partitions.iter().map(|p| 40 + p.batches.iter().map(|b| b.size_bytes).sum::<u32>()).sum::<u32>()
+            }
+            Body::Req(Request::Fetch { partitions, .. }) => HEADER + 30 * partitions.len() as u32,
+            _ => HEADER + 60,
+        }
+    }
+}
+
+/// Keys of the client-facing APIs with their (min, max) versions, as a Kafka 4.0 broker
+/// advertises them (`kafka-broker-api-versions`).
+pub fn value_len(v: &Option<Bytes>) -> u32 {
+    v.as_ref().map(|b| b.len() as u32).unwrap_or(0)
+}

@@ -1,0 +1,332 @@
+//! Records and record batches (message format v2), with Kafka's size accounting.
+//!
+//! Batches are immutable once a leader has stamped them with offsets and its leader epoch, so
+//! leader and followers share them through `Rc`: replication copies a pointer, not the records.
+
+use crate::sim::types::{Epoch, Offset};
+use serde::{Deserialize, Serialize};
+use std::rc::Rc;
+
+/// Immutable bytes shared between producer, leader and followers.
+pub type Bytes = Rc<[u8]>;
+
+pub fn bytes(data: &[u8]) -> Bytes {
+    Rc::from(data)
+}
+
+/// A record header: a string key and optional bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Header {
+    pub key: String,
+    pub value: Option<Bytes>,
+}
+
+/// One record. `offset_delta` is its position relative to the batch's base offset; it is kept
+/// through compaction so offsets never change (kafka-semantics.md §7.2).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Record {
+    pub offset_delta: u32,
+    pub timestamp: i64,
+    pub key: Option<Bytes>,
+    pub value: Option<Bytes>,
+    pub headers: Vec<Header>,
+}
+
+/// Control record types (`ControlRecordType`, kafka-semantics.md §6.2).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ControlType {
+    Abort,
+    Commit,
+}
+
+impl ControlType {
+    pub fn code(self) -> i16 {
+        match self {
+            ControlType::Abort => 0,
+            ControlType::Commit => 1,
+        }
+    }
+}
+
+pub const NO_PRODUCER_ID: i64 = -1;
+pub const NO_PRODUCER_EPOCH: i16 = -1;
+pub const NO_SEQUENCE: i32 = -1;
+/// `DefaultRecordBatch.RECORD_BATCH_OVERHEAD`.
+pub const RECORD_BATCH_OVERHEAD: u32 = 61;
+
+/// A batch as stored in a log: offsets assigned, leader epoch stamped.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RecordBatch {
+    pub base_offset: Offset,
+    /// The last offset the batch covers (kept through compaction, like Kafka's lastOffsetDelta).
+    pub last_offset: Offset,
+    pub partition_leader_epoch: Epoch,
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pub base_sequence: i32,
+    pub transactional: bool,
+    pub control: Option<ControlType>,
+    pub records: Rc<Vec<Record>>,
+    pub max_timestamp: i64,
+    pub size_bytes: u32,
+    /// Set by compaction for batches holding tombstones or markers (v2 `deleteHorizonMs`).
+    pub delete_horizon_ms: Option<i64>,
+    /// Not a Kafka field: the identity of the producer-side batch (retries keep it), so the
+    /// history checker can recognise duplicates and losses. 0 for markers.
+    pub origin: u64,
+}
+
+impl RecordBatch {
+    pub fn record_count(&self) -> u32 {
+        self.records.len() as u32
+    }
+    /// The offset after this batch.
+    pub fn next_offset(&self) -> Offset {
+        self.last_offset + 1
+    }
+    pub fn is_control(&self) -> bool {
+        self.control.is_some()
+    }
+    pub fn last_sequence(&self) -> i32 {
+        if self.base_sequence == NO_SEQUENCE {
+            return NO_SEQUENCE;
+        }
+        let delta = (self.last_offset - self.base_offset) as i32;
+        // Sequences wrap at Integer.MAX_VALUE (kafka-semantics.md §6.2).
+        let s = i64::from(self.base_sequence) + i64::from(delta);
+        if s > i64::from(i32::MAX) {
+            (s - i64::from(i32::MAX) - 1) as i32
+        } else {
+            s as i32
+        }
+    }
+    /// Records with their absolute offsets.
+    pub fn iter_with_offsets(&self) -> impl Iterator<Item = (Offset, &Record)> {
+        let base = self.base_offset;
+        self.records.iter().map(move |r| (base + Offset::from(r.offset_delta), r))
+    }
+    /// A copy of this batch holding only the records with offset `< end`, or `None` when none
+    /// is left. Used when a log is truncated inside a batch.
+    pub fn truncated_before(&self, end: Offset) -> Option<RecordBatch> {
+        if end <= self.base_offset {
+            return None;
+        }
+        if end > self.last_offset {
+            return Some(self.clone());
+        }
+        let kept: Vec<Record> =
+            self.records.iter().filter(|r| self.base_offset + Offset::from(r.offset_delta) < end).cloned().collect();
+        if kept.is_empty() {
+            return None;
+        }
+        let mut b = self.clone();
+        b.last_offset = end - 1;
+        b.size_bytes = batch_size(&kept);
+        b.max_timestamp = kept.iter().map(|r| r.timestamp).max().unwrap_or(self.max_timestamp);
+        b.records = Rc::new(kept);
+        Some(b)
+    }
+    /// The part of this batch at or after `start` (a follower that truncated inside a batch
+    /// fetches the rest of it again).
+    pub fn suffix_from(&self, start: Offset) -> Option<RecordBatch> {
+        if start <= self.base_offset {
+            return Some(self.clone());
+        }
+        if start > self.last_offset {
+            return None;
+        }
+        let kept: Vec<Record> = self
+            .records
+            .iter()
+            .filter(|r| self.base_offset + Offset::from(r.offset_delta) >= start)
+            .map(|r| Record { offset_delta: (self.base_offset + Offset::from(r.offset_delta) - start) as u32, ..r.clone() })
+            .collect();
+        if kept.is_empty() {
+            return None;
+        }
+        let mut b = self.clone();
+        let skipped = (start - self.base_offset) as i32;
+        if b.base_sequence >= 0 {
+            b.base_sequence = ((i64::from(b.base_sequence) + i64::from(skipped)) % (i64::from(i32::MAX) + 1)) as i32;
+        }
+        b.base_offset = start;
+        b.size_bytes = batch_size(&kept);
+        b.records = Rc::new(kept);
+        Some(b)
+    }
+
+    /// The CRC-32C of the batch's logical content, used to detect corruption on disk.
+    pub fn checksum(&self) -> u32 {
+        let mut buf = Vec::with_capacity(self.size_bytes as usize);
+        buf.extend_from_slice(&self.base_offset.to_le_bytes());
+        buf.extend_from_slice(&self.last_offset.to_le_bytes());
+        buf.extend_from_slice(&self.partition_leader_epoch.to_le_bytes());
+        buf.extend_from_slice(&self.producer_id.to_le_bytes());
+        buf.extend_from_slice(&self.producer_epoch.to_le_bytes());
+        buf.extend_from_slice(&self.base_sequence.to_le_bytes());
+        buf.push(u8::from(self.transactional));
+        buf.push(self.control.map(|c| c.code() as u8 + 1).unwrap_or(0));
+        for r in self.records.iter() {
+            buf.extend_from_slice(&r.offset_delta.to_le_bytes());
+            buf.extend_from_slice(&r.timestamp.to_le_bytes());
+            push_opt(&mut buf, r.key.as_deref());
+            push_opt(&mut buf, r.value.as_deref());
+            buf.extend_from_slice(&(r.headers.len() as u32).to_le_bytes());
+            for h in &r.headers {
+                push_opt(&mut buf, Some(h.key.as_bytes()));
+                push_opt(&mut buf, h.value.as_deref());
+            }
+        }
+        crate::sim::hash::crc32c(&buf)
+    }
+}
+
+fn push_opt(buf: &mut Vec<u8>, data: Option<&[u8]>) {
+    match data {
+        None => buf.extend_from_slice(&u32::MAX.to_le_bytes()),
+        Some(d) => {
+            buf.extend_from_slice(&(d.len() as u32).to_le_bytes());
+            buf.extend_from_slice(d);
+        }
+    }
+}
+
+/// `ByteUtils.sizeOfUnsignedVarint`.
+pub fn size_of_unsigned_varint(value: u32) -> u32 {
+    let leading = value.leading_zeros();
+    // (38 - leadingZeros) / 7 in Java's bit trick equals ceil(bits / 7), at least 1.
+    let bits = 32 - leading;
+    if bits == 0 {
+        1
+    } else {
+        bits.div_ceil(7)
+    }
+}
+
+/// `ByteUtils.sizeOfVarint` (zig-zag).
+pub fn size_of_varint(value: i32) -> u32 {
+    size_of_unsigned_varint(((value << 1) ^ (value >> 31)) as u32)
+}
+
+/// `ByteUtils.sizeOfVarlong` (zig-zag).
+pub fn size_of_varlong(value: i64) -> u32 {
+    let mut v = ((value << 1) ^ (value >> 63)) as u64;
+    let mut bytes = 1;
+    while v & !0x7f != 0 {
+        bytes += 1;
+        v >>= 7;
+    }
+    bytes
+}
+
+fn size_of_opt(data: Option<&[u8]>) -> u32 {
+    match data {
+        None => 1,
+        Some(d) => size_of_varint(d.len() as i32) + d.len() as u32,
+    }
+}
+
+/// `DefaultRecord.sizeInBytes`: the record's size inside a v2 batch.
+pub fn record_size(offset_delta: u32, timestamp_delta: i64, r: &Record) -> u32 {
+    let mut body = 1 + size_of_varlong(timestamp_delta) + size_of_varint(offset_delta as i32);
+    body += size_of_opt(r.key.as_deref());
+    body += size_of_opt(r.value.as_deref());
+    body += size_of_varint(r.headers.len() as i32);
+    for h in &r.headers {
+        body += size_of_varint(h.key.len() as i32) + h.key.len() as u32;
+        body += size_of_opt(h.value.as_deref());
+    }
+    size_of_varint(body as i32) + body
+}
+
+/// The size of a v2 batch holding `records` (batch header + records).
+pub fn batch_size(records: &[Record]) -> u32 {
+    let first_ts = records.first().map(|r| r.timestamp).unwrap_or(0);
+    RECORD_BATCH_OVERHEAD
+        + records.iter().map(|r| record_size(r.offset_delta, r.timestamp - first_ts, r)).sum::<u32>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(i: u32, key: Option<&str>, value: Option<&str>) -> Record {
+        Record {
+            offset_delta: i,
+            timestamp: 1000,
+            key: key.map(|k| bytes(k.as_bytes())),
+            value: value.map(|v| bytes(v.as_bytes())),
+            headers: vec![],
+        }
+    }
+
+    #[test]
+    fn varint_sizes_match_byte_utils() {
+        assert_eq!(size_of_varint(0), 1);
+        assert_eq!(size_of_varint(-1), 1);
+        assert_eq!(size_of_varint(63), 1);
+        assert_eq!(size_of_varint(64), 2);
+        assert_eq!(size_of_varint(i32::MAX), 5);
+        assert_eq!(size_of_varint(i32::MIN), 5);
+        assert_eq!(size_of_varlong(0), 1);
+        assert_eq!(size_of_varlong(i64::MAX), 10);
+    }
+
+    #[test]
+    fn a_small_record_has_kafkas_size() {
+        // Body: attributes 1 + timestampDelta 1 + offsetDelta 1 + key (1+3) + value (1+5)
+        // + header count 1 = 14 bytes, plus a 1-byte length varint: 15.
+        let r = rec(0, Some("key"), Some("value"));
+        assert_eq!(record_size(0, 0, &r), 15);
+        assert_eq!(batch_size(&[r]), 61 + 15);
+        // A null key costs one byte (varint -1).
+        assert_eq!(record_size(0, 0, &rec(0, None, Some("value"))), 12);
+    }
+
+    #[test]
+    fn truncation_inside_a_batch_keeps_the_prefix() {
+        let records: Vec<Record> = (0..5).map(|i| rec(i, None, Some("v"))).collect();
+        let b = RecordBatch {
+            base_offset: 10,
+            last_offset: 14,
+            partition_leader_epoch: 1,
+            producer_id: NO_PRODUCER_ID,
+            producer_epoch: NO_PRODUCER_EPOCH,
+            base_sequence: NO_SEQUENCE,
+            transactional: false,
+            control: None,
+            size_bytes: batch_size(&records),
+            records: Rc::new(records),
+            max_timestamp: 1000,
+            delete_horizon_ms: None,
+            origin: 1,
+        };
+        let t = b.truncated_before(12).expect("two records kept");
+        assert_eq!((t.base_offset, t.last_offset, t.record_count()), (10, 11, 2));
+        assert!(b.truncated_before(10).is_none());
+        assert_eq!(b.truncated_before(20).map(|x| x.last_offset), Some(14));
+        assert_ne!(b.checksum(), t.checksum());
+    }
+
+    #[test]
+    fn sequences_wrap_at_int_max() {
+        let mut b = RecordBatch {
+            base_offset: 0,
+            last_offset: 1,
+            partition_leader_epoch: 0,
+            producer_id: 1,
+            producer_epoch: 0,
+            base_sequence: i32::MAX,
+            transactional: false,
+            control: None,
+            records: Rc::new(vec![]),
+            max_timestamp: 0,
+            size_bytes: 0,
+            delete_horizon_ms: None,
+            origin: 1,
+        };
+        assert_eq!(b.last_sequence(), 0);
+        b.base_sequence = 5;
+        assert_eq!(b.last_sequence(), 6);
+    }
+}
