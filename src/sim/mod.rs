@@ -21,3 +21,4 @@ pub mod log;
 pub mod broker;
 pub mod group;
 pub mod txn;
+pub mod partitioner;

@@ -1,0 +1,685 @@
+//! The producer (`KafkaProducer`, `RecordAccumulator`, `Sender`): partitioning (murmur2 for
+//! keys, the built-in sticky partitioner otherwise — kafka-semantics.md §1), batching by
+//! `linger.ms` and `batch.size`, `max.in.flight.requests.per.connection`, acks, retries with
+//! backoff, `request.timeout.ms`, `delivery.timeout.ms`, and idempotence with producer id,
+//! epoch and sequence numbers (§4.4, §6.1, §6.2).
+//!
+//! Without idempotence a retry after a lost response writes the batch twice, and with more
+//! than one request in flight a retried batch can land after a later one — exactly as in Kafka.
+
+use super::config::ProducerConfig;
+use super::{ClientMetadata, TopicMeta};
+use crate::sim::errors::{ApiError, KafkaError};
+use crate::sim::node::{CorrIds, Env, Out, Timer};
+use crate::sim::partitioner::{partition_for_key, BuiltInPartitioner};
+use crate::sim::protocol::{Body, Message, NodeAddr, ProduceBatch, Request, Response};
+use crate::sim::record::{batch_size, record_size, Bytes, Header, Record, RECORD_BATCH_OVERHEAD};
+use crate::sim::rng::Pcg32;
+use crate::sim::time::SimTime;
+use crate::sim::trace::TraceKind;
+use crate::sim::types::{BrokerId, Offset, TopicPartition};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
+
+/// What an application hands to `send()`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProducerRecord {
+    pub topic: String,
+    pub partition: Option<i32>,
+    pub key: Option<Bytes>,
+    pub value: Option<Bytes>,
+    pub headers: Vec<Header>,
+    pub timestamp: Option<i64>,
+}
+
+/// The outcome of a batch of sends, for the application that made them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Completion {
+    pub tp: TopicPartition,
+    pub send_ids: Vec<u64>,
+    /// The base offset (-1 when unknown: acks=0, or a duplicate the broker dropped).
+    pub result: Result<Offset, ApiError>,
+    pub at: SimTime,
+}
+
+/// Why `send()` could not take a record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SendError {
+    /// `buffer.memory` is full: the application waits (`max.block.ms`).
+    BufferFull,
+    /// The producer cannot accept records any more, or the record is invalid.
+    Fatal(String),
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ProducerBatch {
+    pub tp: TopicPartition,
+    pub records: Vec<Record>,
+    pub frozen: Option<Rc<Vec<Record>>>,
+    pub send_ids: Vec<u64>,
+    pub size: u32,
+    pub created: SimTime,
+    pub attempts: u32,
+    pub base_sequence: i32,
+    pub producer_epoch: i16,
+    pub origin: u64,
+    pub retry_at: SimTime,
+    pub full: bool,
+    pub first_timestamp: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct InflightProduce {
+    broker: BrokerId,
+    batches: Vec<ProducerBatch>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Producer {
+    pub id: u32,
+    pub client_id: String,
+    pub cfg: ProducerConfig,
+    pub meta: ClientMetadata,
+    corr: CorrIds,
+    rng: Pcg32,
+    pending: VecDeque<(u64, ProducerRecord, SimTime)>,
+    pub accum: BTreeMap<TopicPartition, VecDeque<ProducerBatch>>,
+    partitioners: BTreeMap<String, BuiltInPartitioner>,
+    inflight: BTreeMap<u64, InflightProduce>,
+    pub buffered: i64,
+    pub completions: VecDeque<Completion>,
+    next_send_id: u64,
+    next_batch: u64,
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pid_inflight: Option<u64>,
+    pid_backoff: SimTime,
+    next_seq: BTreeMap<TopicPartition, i32>,
+    pub flushing: bool,
+    pub closed: bool,
+    pub fatal: Option<String>,
+    wake_at: Option<SimTime>,
+    /// Records acknowledged so far (for the view).
+    pub acked: u64,
+    pub failed: u64,
+    pub txn: Option<crate::sim::client::consumer::ProducerTxn>,
+}
+
+impl Producer {
+    pub fn new(id: u32, client_id: String, cfg: ProducerConfig, bootstrap: Vec<(String, Option<BrokerId>)>, rng: Pcg32) -> Producer {
+        let mut meta = ClientMetadata::new(bootstrap);
+        meta.max_age_ms = cfg.metadata_max_age_ms;
+        let txn = cfg.transactional_id.clone().map(crate::sim::client::consumer::ProducerTxn::new);
+        Producer {
+            id,
+            client_id,
+            cfg,
+            meta,
+            corr: CorrIds::default(),
+            rng,
+            pending: VecDeque::new(),
+            accum: BTreeMap::new(),
+            partitioners: BTreeMap::new(),
+            inflight: BTreeMap::new(),
+            buffered: 0,
+            completions: VecDeque::new(),
+            next_send_id: 0,
+            next_batch: 0,
+            producer_id: -1,
+            producer_epoch: -1,
+            pid_inflight: None,
+            pid_backoff: SimTime::ZERO,
+            next_seq: BTreeMap::new(),
+            flushing: false,
+            closed: false,
+            fatal: None,
+            wake_at: None,
+            acked: 0,
+            failed: 0,
+            txn,
+        }
+    }
+
+    /// Accepts a record (`KafkaProducer.send`). The result arrives later as a [`Completion`].
+    pub fn send(&mut self, now: SimTime, record: ProducerRecord) -> Result<u64, SendError> {
+        if let Some(f) = &self.fatal {
+            return Err(SendError::Fatal(f.clone()));
+        }
+        if self.closed {
+            return Err(SendError::Fatal("Cannot perform operation after producer has been closed".into()));
+        }
+        let probe = Record { offset_delta: 0, timestamp: 0, key: record.key.clone(), value: record.value.clone(), headers: record.headers.clone() };
+        let size = record_size(0, 0, &probe) + RECORD_BATCH_OVERHEAD;
+        if size > self.cfg.max_request_size as u32 {
+            return Err(SendError::Fatal(format!(
+                "org.apache.kafka.common.errors.RecordTooLargeException: The message is {size} bytes when serialized which is larger than {}, which is the value of the max.request.size configuration.",
+                self.cfg.max_request_size
+            )));
+        }
+        if self.buffered + i64::from(size) > self.cfg.buffer_memory {
+            return Err(SendError::BufferFull);
+        }
+        self.buffered += i64::from(size);
+        let id = self.next_send_id;
+        self.next_send_id += 1;
+        self.meta.want(&record.topic);
+        self.pending.push_back((id, record, now));
+        Ok(id)
+    }
+
+    /// Whether everything sent has completed.
+    pub fn is_idle(&self) -> bool {
+        self.pending.is_empty() && self.accum.values().all(|q| q.is_empty()) && self.inflight.is_empty()
+    }
+
+    pub fn in_flight_requests(&self) -> usize {
+        self.inflight.len()
+    }
+
+    pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut Out) {
+        let Body::Resp(resp) = msg.body else { return };
+        match resp {
+            Response::Metadata { brokers, controller, topics, cluster_id } => {
+                let errors: Vec<(String, KafkaError)> = topics.iter().filter_map(|t| t.error.map(|e| (t.name.clone(), e))).collect();
+                if self.meta.on_response(now, msg.corr, brokers, controller, topics, cluster_id) && !errors.is_empty() {
+                    out.trace(TraceKind::ClientError {
+                        client: self.client_id.clone(),
+                        api: "Metadata".into(),
+                        error: errors[0].1,
+                        detail: format!("{{{}={}}}", errors[0].0, errors[0].1.name()),
+                    });
+                }
+            }
+            Response::Produce { results } => self.on_produce_response(now, msg.corr, results, out),
+            Response::InitProducerId { error, producer_id, producer_epoch } => {
+                if self.pid_inflight != Some(msg.corr) {
+                    return;
+                }
+                self.pid_inflight = None;
+                match error {
+                    None => {
+                        self.producer_id = producer_id;
+                        self.producer_epoch = producer_epoch;
+                        self.next_seq.clear();
+                        if let Some(t) = &mut self.txn {
+                            t.on_init(producer_id, producer_epoch);
+                        }
+                    }
+                    Some(e) => {
+                        if let (Some(t), false) = (&mut self.txn, e.is_retriable()) {
+                            self.fatal = Some(e.java_string(None));
+                            t.fatal = Some(e);
+                        }
+                        self.pid_backoff = now.plus_ms(self.cfg.retry_backoff_ms);
+                        out.timer(self.pid_backoff, Timer::ClientWake);
+                    }
+                }
+            }
+            other => {
+                if let Some(t) = &mut self.txn {
+                    t.on_response(now, from, msg.corr, other, &mut self.meta, out);
+                }
+            }
+        }
+        let _ = env;
+    }
+
+    pub fn handle_timer(&mut self, now: SimTime, timer: Timer, _env: &Env, out: &mut Out) {
+        if let Timer::RequestTimeout(corr) = timer {
+            if self.meta.on_failure(now, corr, out) {
+                return;
+            }
+            if self.pid_inflight == Some(corr) {
+                self.pid_inflight = None;
+                return;
+            }
+            if let Some(req) = self.inflight.get(&corr) {
+                // Kafka closes the connection on a request timeout: every request on it fails.
+                let broker = req.broker;
+                self.fail_connection(now, broker, Some(corr), out);
+                return;
+            }
+            if let Some(t) = &mut self.txn {
+                t.on_timeout(now, corr, &mut self.meta, out);
+            }
+        }
+    }
+
+    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, out: &mut Out) {
+        self.meta.on_disconnect(now, peer, out);
+        if let NodeAddr::Broker(b) = peer {
+            self.fail_connection(now, b, None, out);
+            if self.pid_inflight.is_some() {
+                self.pid_inflight = None;
+            }
+            if let Some(t) = &mut self.txn {
+                t.on_disconnect(now, peer);
+            }
+        }
+    }
+
+    fn fail_connection(&mut self, now: SimTime, broker: BrokerId, timed_out: Option<u64>, out: &mut Out) {
+        let corrs: Vec<u64> = self.inflight.iter().filter(|(_, r)| r.broker == broker).map(|(c, _)| *c).collect();
+        for c in corrs {
+            let req = self.inflight.remove(&c).expect("present");
+            let err = if Some(c) == timed_out { KafkaError::REQUEST_TIMED_OUT } else { KafkaError::NETWORK_EXCEPTION };
+            for b in req.batches {
+                self.on_batch_failed(now, b, ApiError::new(err), out);
+            }
+        }
+        self.meta.need_update = true;
+    }
+
+    fn on_produce_response(&mut self, now: SimTime, corr: u64, results: Vec<(TopicPartition, Result<(Offset, i64), ApiError>)>, out: &mut Out) {
+        let Some(req) = self.inflight.remove(&corr) else { return };
+        let mut batches = req.batches;
+        for (tp, result) in results {
+            let Some(pos) = batches.iter().position(|b| b.tp == tp) else { continue };
+            let b = batches.remove(pos);
+            match result {
+                Ok((base, _)) => self.complete(now, b, Ok(base), out),
+                Err(e) if e.error == KafkaError::DUPLICATE_SEQUENCE_NUMBER => self.complete(now, b, Ok(-1), out),
+                Err(e) => self.on_batch_failed(now, b, e, out),
+            }
+        }
+        for b in batches {
+            self.on_batch_failed(now, b, ApiError::new(KafkaError::NETWORK_EXCEPTION), out);
+        }
+    }
+
+    fn complete(&mut self, now: SimTime, b: ProducerBatch, result: Result<Offset, ApiError>, out: &mut Out) {
+        let count = b.send_ids.len() as u32;
+        self.buffered -= i64::from(b.size);
+        match &result {
+            Ok(base) => {
+                self.acked += u64::from(count);
+                out.trace(TraceKind::ProduceAcked { client: self.client_id.clone(), tp: b.tp.clone(), base_offset: *base, count, acks: self.cfg.acks });
+            }
+            Err(e) => {
+                self.failed += u64::from(count);
+                out.trace(TraceKind::ProduceFailed { client: self.client_id.clone(), tp: b.tp.clone(), error: e.error, count, retrying: false });
+            }
+        }
+        self.completions.push_back(Completion { tp: b.tp, send_ids: b.send_ids, result, at: now });
+    }
+
+    fn on_batch_failed(&mut self, now: SimTime, mut b: ProducerBatch, e: ApiError, out: &mut Out) {
+        if matches!(
+            e.error,
+            KafkaError::NOT_LEADER_OR_FOLLOWER
+                | KafkaError::UNKNOWN_TOPIC_OR_PARTITION
+                | KafkaError::LEADER_NOT_AVAILABLE
+                | KafkaError::NETWORK_EXCEPTION
+                | KafkaError::REQUEST_TIMED_OUT
+                | KafkaError::FENCED_LEADER_EPOCH
+        ) {
+            self.meta.need_update = true;
+        }
+        let idem = self.cfg.enable_idempotence;
+        // With idempotence, a batch after a retried one fails OUT_OF_ORDER_SEQUENCE and is
+        // simply retried behind it.
+        let earlier_retrying = idem
+            && self.accum.get(&b.tp).map(|q| q.iter().any(|x| x.base_sequence >= 0 && x.base_sequence < b.base_sequence)).unwrap_or(false);
+        let retriable = e.error.is_retriable() || (e.error == KafkaError::OUT_OF_ORDER_SEQUENCE_NUMBER && earlier_retrying);
+        let in_time = now.ms_since(b.created) < self.cfg.delivery_timeout_ms;
+        if retriable && i64::from(b.attempts) <= self.cfg.retries && in_time && self.cfg.acks != 0 {
+            let backoff = (self.cfg.retry_backoff_ms << (b.attempts.saturating_sub(1)).min(10)).min(self.cfg.retry_backoff_max_ms.max(self.cfg.retry_backoff_ms));
+            b.retry_at = now.plus_ms(backoff);
+            out.trace(TraceKind::ProduceFailed { client: self.client_id.clone(), tp: b.tp.clone(), error: e.error, count: b.send_ids.len() as u32, retrying: true });
+            out.timer(b.retry_at, Timer::ClientWake);
+            let q = self.accum.entry(b.tp.clone()).or_default();
+            if idem && b.base_sequence >= 0 {
+                let pos = q.iter().position(|x| x.base_sequence < 0 || x.base_sequence > b.base_sequence).unwrap_or(q.len());
+                q.insert(pos, b);
+            } else {
+                q.push_front(b);
+            }
+        } else {
+            let err = if !in_time && retriable {
+                ApiError::with(
+                    KafkaError::REQUEST_TIMED_OUT,
+                    format!("Expiring {} record(s) for {}:{} ms has passed since batch creation", b.send_ids.len(), b.tp, now.ms_since(b.created)),
+                )
+            } else {
+                e
+            };
+            if idem && b.base_sequence >= 0 {
+                // KIP-360: bump the epoch so sequence numbers can start again.
+                self.producer_epoch = -1;
+            }
+            self.complete(now, b, Err(err), out);
+        }
+    }
+
+    /// The poll loop: route records to partitions, expire old batches, send ready ones.
+    pub fn poll(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+        let _ = env;
+        if !self.meta.maybe_request(now, &mut self.corr, out, self.cfg.request_timeout_ms) {
+            self.expire_pending_without_metadata(now, out);
+        }
+        self.route_pending(now, out);
+        self.expire_batches(now, out);
+        if self.cfg.enable_idempotence && (self.producer_id < 0 || self.producer_epoch < 0) {
+            self.init_producer_id(now, out);
+            self.schedule_wake(now, out);
+            return;
+        }
+        if let Some(t) = &mut self.txn {
+            t.poll(now, &mut self.meta, &mut self.corr, self.producer_id, self.producer_epoch, out);
+            if !t.can_send_partitions() {
+                self.schedule_wake(now, out);
+                return;
+            }
+        }
+        self.drain(now, out);
+        self.schedule_wake(now, out);
+    }
+
+    fn init_producer_id(&mut self, now: SimTime, out: &mut Out) {
+        if self.pid_inflight.is_some() || now < self.pid_backoff {
+            return;
+        }
+        let target = match &self.txn {
+            Some(t) => match t.coordinator {
+                Some(c) => Some(NodeAddr::Broker(c)),
+                None => {
+                    if let Some(t) = &mut self.txn {
+                        t.find_coordinator(now, &mut self.meta, &mut self.corr, out);
+                    }
+                    return;
+                }
+            },
+            None => self.meta.brokers.keys().next().map(|b| NodeAddr::Broker(*b)),
+        };
+        let Some(to) = target else { return };
+        let corr = self.corr.next();
+        self.pid_inflight = Some(corr);
+        out.request(
+            to,
+            corr,
+            Request::InitProducerId {
+                transactional_id: self.cfg.transactional_id.clone(),
+                timeout_ms: self.cfg.transaction_timeout_ms,
+                producer_id: self.producer_id,
+                producer_epoch: self.producer_epoch,
+            },
+        );
+        out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
+    }
+
+    fn expire_pending_without_metadata(&mut self, now: SimTime, out: &mut Out) {
+        let max_block = self.cfg.max_block_ms;
+        while let Some((_, r, t)) = self.pending.front() {
+            if now.ms_since(*t) < max_block {
+                break;
+            }
+            let (id, r2, _) = self.pending.pop_front().expect("front");
+            let _ = r;
+            self.fail_unrouted(now, id, &r2, format!("Topic {} not present in metadata after {max_block} ms.", r2.topic), out);
+        }
+    }
+
+    fn fail_unrouted(&mut self, now: SimTime, id: u64, r: &ProducerRecord, msg: String, out: &mut Out) {
+        let probe = Record { offset_delta: 0, timestamp: 0, key: r.key.clone(), value: r.value.clone(), headers: r.headers.clone() };
+        self.buffered -= i64::from(record_size(0, 0, &probe) + RECORD_BATCH_OVERHEAD);
+        self.failed += 1;
+        let tp = TopicPartition::new(r.topic.clone(), r.partition.unwrap_or(-1));
+        out.trace(TraceKind::ProduceFailed { client: self.client_id.clone(), tp: tp.clone(), error: KafkaError::REQUEST_TIMED_OUT, count: 1, retrying: false });
+        self.completions.push_back(Completion { tp, send_ids: vec![id], result: Err(ApiError::with(KafkaError::REQUEST_TIMED_OUT, msg)), at: now });
+    }
+
+    fn route_pending(&mut self, now: SimTime, out: &mut Out) {
+        let mut waiting = VecDeque::new();
+        while let Some((id, r, t)) = self.pending.pop_front() {
+            let count = match self.meta.topics.get(&r.topic) {
+                Some(TopicMeta { error: None, partitions, .. }) if !partitions.is_empty() => partitions.len() as i32,
+                Some(TopicMeta { error: Some(e), .. }) if !e.is_retriable() => {
+                    self.fail_unrouted(now, id, &r, format!("{}", e.message()), out);
+                    continue;
+                }
+                _ => {
+                    if now.ms_since(t) >= self.cfg.max_block_ms {
+                        let msg = format!("Topic {} not present in metadata after {} ms.", r.topic, self.cfg.max_block_ms);
+                        self.fail_unrouted(now, id, &r, msg, out);
+                    } else {
+                        self.meta.want(&r.topic);
+                        waiting.push_back((id, r, t));
+                    }
+                    continue;
+                }
+            };
+            if let Some(p) = r.partition {
+                if p < 0 || p >= count {
+                    let msg = format!("Invalid partition given with record: {p} is not in the range [0...{}].", count);
+                    self.fail_unrouted(now, id, &r, msg, out);
+                    continue;
+                }
+            }
+            self.append(now, id, r, count);
+        }
+        self.pending = waiting;
+    }
+
+    /// `RecordAccumulator.append` with the partition choice of §1.5.
+    fn append(&mut self, now: SimTime, send_id: u64, r: ProducerRecord, count: i32) {
+        let sticky = r.partition.is_none() && (r.key.is_none() || self.cfg.partitioner_ignore_keys);
+        let partition = match (r.partition, &r.key) {
+            (Some(p), _) => p,
+            (None, Some(k)) if !self.cfg.partitioner_ignore_keys => partition_for_key(k, count),
+            _ => {
+                let available = self.meta.available_partitions(&r.topic);
+                let part = self
+                    .partitioners
+                    .entry(r.topic.clone())
+                    .or_insert_with(|| BuiltInPartitioner::new(self.cfg.batch_size.max(1)).expect("batch size >= 1"));
+                part.peek_current_partition(&available, count, &mut self.rng)
+            }
+        };
+        let tp = TopicPartition::new(r.topic.clone(), partition);
+        let ts = r.timestamp.unwrap_or(-1);
+        let q = self.accum.entry(tp.clone()).or_default();
+        let need_new = match q.back() {
+            None => true,
+            Some(b) => b.full || b.frozen.is_some() || b.attempts > 0,
+        };
+        if need_new {
+            self.next_batch += 1;
+            q.push_back(ProducerBatch {
+                tp: tp.clone(),
+                records: Vec::new(),
+                frozen: None,
+                send_ids: Vec::new(),
+                size: RECORD_BATCH_OVERHEAD,
+                created: now,
+                attempts: 0,
+                base_sequence: -1,
+                producer_epoch: -1,
+                origin: (u64::from(self.id) << 40) | self.next_batch,
+                retry_at: SimTime::ZERO,
+                full: false,
+                first_timestamp: ts,
+            });
+        }
+        let b = q.back_mut().expect("batch");
+        let delta = b.records.len() as u32;
+        let rec = Record { offset_delta: delta, timestamp: ts, key: r.key, value: r.value, headers: r.headers };
+        let rs = record_size(delta, ts - b.first_timestamp, &rec);
+        if !b.records.is_empty() && b.size + rs > self.cfg.batch_size as u32 {
+            b.full = true;
+            self.next_batch += 1;
+            let mut nb = ProducerBatch {
+                tp: tp.clone(),
+                records: Vec::new(),
+                frozen: None,
+                send_ids: Vec::new(),
+                size: RECORD_BATCH_OVERHEAD,
+                created: now,
+                attempts: 0,
+                base_sequence: -1,
+                producer_epoch: -1,
+                origin: (u64::from(self.id) << 40) | self.next_batch,
+                retry_at: SimTime::ZERO,
+                full: false,
+                first_timestamp: ts,
+            };
+            let rec = Record { offset_delta: 0, ..rec };
+            nb.size += record_size(0, 0, &rec);
+            nb.records.push(rec);
+            nb.send_ids.push(send_id);
+            q.push_back(nb);
+        } else {
+            b.size += rs;
+            b.records.push(rec);
+            b.send_ids.push(send_id);
+            if b.size >= self.cfg.batch_size as u32 {
+                b.full = true;
+            }
+        }
+        if sticky {
+            let all_full = q.iter().all(|b| b.full);
+            let available = self.meta.available_partitions(&tp.topic);
+            if let Some(part) = self.partitioners.get_mut(&tp.topic) {
+                part.update_partition_info(rs as i32, all_full, &available, count, &mut self.rng);
+            }
+        }
+    }
+
+    fn expire_batches(&mut self, now: SimTime, out: &mut Out) {
+        let timeout = self.cfg.delivery_timeout_ms;
+        let mut expired = Vec::new();
+        for q in self.accum.values_mut() {
+            while let Some(b) = q.front() {
+                if now.ms_since(b.created) >= timeout {
+                    expired.push(q.pop_front().expect("front"));
+                } else {
+                    break;
+                }
+            }
+        }
+        for b in expired {
+            let msg = format!("Expiring {} record(s) for {}:{} ms has passed since batch creation", b.send_ids.len(), b.tp, now.ms_since(b.created));
+            self.complete(now, b, Err(ApiError::with(KafkaError::REQUEST_TIMED_OUT, msg)), out);
+        }
+        self.accum.retain(|_, q| !q.is_empty());
+    }
+
+    fn is_ready(&self, b: &ProducerBatch, queued: usize, now: SimTime) -> bool {
+        if b.retry_at > now {
+            return false;
+        }
+        b.attempts > 0 || b.full || queued > 1 || self.flushing || now.ms_since(b.created) >= self.cfg.linger_ms
+    }
+
+    /// `Sender.sendProducerData`: one request per broker with the first ready batch of each of
+    /// its partitions, within `max.in.flight.requests.per.connection`.
+    fn drain(&mut self, now: SimTime, out: &mut Out) {
+        let mut per_broker: BTreeMap<BrokerId, Vec<TopicPartition>> = BTreeMap::new();
+        let in_flight_tps: Vec<TopicPartition> =
+            self.inflight.values().flat_map(|r| r.batches.iter().map(|b| b.tp.clone())).collect();
+        for (tp, q) in &self.accum {
+            let Some(b) = q.front() else { continue };
+            if !self.is_ready(b, q.len(), now) {
+                continue;
+            }
+            // max.in.flight=1 guarantees order: one batch per partition on the wire.
+            if self.cfg.max_in_flight == 1 && in_flight_tps.contains(tp) {
+                continue;
+            }
+            if let Some(t) = &self.txn {
+                if !t.partition_added(tp) {
+                    continue;
+                }
+            }
+            match self.meta.leader(tp) {
+                Some(l) => per_broker.entry(l).or_default().push(tp.clone()),
+                None => self.meta.need_update = true,
+            }
+        }
+        for (broker, tps) in per_broker {
+            let in_flight = self.inflight.values().filter(|r| r.broker == broker).count() as i32;
+            if in_flight >= self.cfg.max_in_flight {
+                continue;
+            }
+            let mut batches = Vec::new();
+            let mut size = 0u32;
+            for tp in tps {
+                let Some(q) = self.accum.get_mut(&tp) else { continue };
+                let Some(front) = q.front() else { continue };
+                if !batches.is_empty() && size + front.size > self.cfg.max_request_size as u32 {
+                    break;
+                }
+                let mut b = q.pop_front().expect("front");
+                size += b.size;
+                if b.frozen.is_none() {
+                    b.frozen = Some(Rc::new(std::mem::take(&mut b.records)));
+                }
+                if self.cfg.enable_idempotence && b.base_sequence < 0 {
+                    let seq = self.next_seq.entry(tp.clone()).or_insert(0);
+                    b.base_sequence = *seq;
+                    b.producer_epoch = self.producer_epoch;
+                    *seq = seq.wrapping_add(b.send_ids.len() as i32);
+                }
+                b.attempts += 1;
+                batches.push(b);
+            }
+            if batches.is_empty() {
+                continue;
+            }
+            let corr = self.corr.next();
+            let wire: Vec<ProduceBatch> = batches
+                .iter()
+                .map(|b| {
+                    let records = b.frozen.clone().expect("frozen");
+                    ProduceBatch {
+                        tp: b.tp.clone(),
+                        producer_id: if self.cfg.enable_idempotence { self.producer_id } else { -1 },
+                        producer_epoch: if self.cfg.enable_idempotence { b.producer_epoch } else { -1 },
+                        base_sequence: if self.cfg.enable_idempotence { b.base_sequence } else { -1 },
+                        transactional: self.txn.is_some(),
+                        size_bytes: batch_size(&records),
+                        records,
+                        origin: b.origin,
+                    }
+                })
+                .collect();
+            out.request(
+                NodeAddr::Broker(broker),
+                corr,
+                Request::Produce { acks: self.cfg.acks, timeout_ms: self.cfg.request_timeout_ms, transactional_id: self.cfg.transactional_id.clone(), batches: wire },
+            );
+            if self.cfg.acks == 0 {
+                for b in batches {
+                    self.complete(now, b, Ok(-1), out);
+                }
+            } else {
+                self.inflight.insert(corr, InflightProduce { broker, batches });
+                out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
+            }
+        }
+        self.accum.retain(|_, q| !q.is_empty());
+    }
+
+    fn schedule_wake(&mut self, now: SimTime, out: &mut Out) {
+        let mut next: Option<SimTime> = None;
+        for q in self.accum.values() {
+            if let Some(b) = q.front() {
+                let t = if b.retry_at > now { b.retry_at } else { b.created.plus_ms(self.cfg.linger_ms) };
+                let t = if t <= now { now.plus_ms(1) } else { t };
+                next = Some(next.map_or(t, |n| n.min(t)));
+                let exp = b.created.plus_ms(self.cfg.delivery_timeout_ms);
+                next = Some(next.map_or(exp, |n| n.min(exp)));
+            }
+        }
+        if !self.pending.is_empty() {
+            let t = now.plus_ms(100);
+            next = Some(next.map_or(t, |n| n.min(t)));
+        }
+        if let Some(t) = next {
+            if self.wake_at.map(|w| w <= now || t < w).unwrap_or(true) {
+                self.wake_at = Some(t);
+                out.timer(t, Timer::ClientWake);
+            }
+        }
+    }
+}
