@@ -155,7 +155,7 @@ pub fn Console() -> Html {
                     class="console__input"
                     type="text"
                     aria-label="Console command"
-                    placeholder="type a command, e.g. kafka-topics.sh --list"
+                    placeholder="try: kafka-topics.sh --list"
                     autocomplete="off"
                     autocapitalize="off"
                     spellcheck="false"
