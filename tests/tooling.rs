@@ -63,5 +63,7 @@ fn index_html_builds_the_app_with_its_assets() {
     ] {
         assert!(index.contains(needle), "index.html lacks {needle}");
     }
-    assert!(Path::new(env!("CARGO_MANIFEST_DIR")).join("www/lessons").is_dir());
+    assert!(Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("www/lessons")
+        .is_dir());
 }

@@ -39,7 +39,10 @@ async fn store_writes_and_reads_back_through_indexeddb() -> Result<(), StoreErro
     let read: Option<Progress> = store.get("progress").await?;
     assert_eq!(read.as_ref(), Some(&progress));
 
-    let next = Progress { step: 3, ..progress };
+    let next = Progress {
+        step: 3,
+        ..progress
+    };
     store.put("progress", &next).await?;
     let read: Option<Progress> = store.get("progress").await?;
     assert_eq!(read, Some(next), "put replaces the previous value");
@@ -82,15 +85,35 @@ fn cast<T: JsCast>(element: Element, what: &str) -> T {
 #[wasm_bindgen_test]
 async fn app_shows_the_three_areas_and_the_console_answers() {
     let document = gloo::utils::document();
-    let root = document.create_element("div").expect("create a root element");
-    document.body().expect("page has a body").append_child(&root).expect("attach root");
+    let root = document
+        .create_element("div")
+        .expect("create a root element");
+    document
+        .body()
+        .expect("page has a body")
+        .append_child(&root)
+        .expect("attach root");
 
     let app = yew::Renderer::<App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
 
-    assert_eq!(find(&root, "#title").text_content().as_deref(), Some("Brokerlab"));
-    assert_eq!(find(&root, "[data-testid=tagline]").text_content().as_deref(), Some(TAGLINE));
-    for area in ["#cluster", "#console", "#lesson", "#console-output", "#console-input"] {
+    assert_eq!(
+        find(&root, "#title").text_content().as_deref(),
+        Some("Brokerlab")
+    );
+    assert_eq!(
+        find(&root, "[data-testid=tagline]")
+            .text_content()
+            .as_deref(),
+        Some(TAGLINE)
+    );
+    for area in [
+        "#cluster",
+        "#console",
+        "#lesson",
+        "#console-output",
+        "#console-input",
+    ] {
         find(&root, area);
     }
 
@@ -129,7 +152,10 @@ async fn app_shows_the_three_areas_and_the_console_answers() {
     toggle.click();
     yew::scheduler::flush().await;
     assert!(find(&root, "#lesson").has_attribute("hidden"));
-    assert_eq!(toggle.get_attribute("aria-expanded").as_deref(), Some("false"));
+    assert_eq!(
+        toggle.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
     toggle.click();
     yew::scheduler::flush().await;
     assert!(!find(&root, "#lesson").has_attribute("hidden"));
