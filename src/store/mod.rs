@@ -1,1 +1,178 @@
-//! IndexedDB persistence (wasm only).
+//! IndexedDB persistence (wasm only): a small wrapper over [rexie].
+//!
+//! One database, [`DB_NAME`], at schema version [`DB_VERSION`], with a key–value object store
+//! [`KV_STORE`] (out-of-line string keys, JSON-compatible values). Every operation returns a
+//! [`StoreError`] instead of panicking: private browsing, a full disk or a blocked upgrade
+//! are things a learner's browser can do to us.
+//!
+//! An IndexedDB transaction commits as soon as control returns to the event loop with no
+//! request pending, so each method awaits only IndexedDB requests inside its transaction.
+
+use std::fmt;
+
+use rexie::{ObjectStore, Rexie, TransactionMode};
+use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::JsValue;
+
+/// The app's database name.
+pub const DB_NAME: &str = "brokerlab";
+/// Schema version. Bump it, and add the new stores to [`Store::open_named`], to migrate.
+pub const DB_VERSION: u32 = 1;
+/// Key–value object store: string keys, JSON-compatible values.
+pub const KV_STORE: &str = "kv";
+
+/// What went wrong talking to IndexedDB, with the browser's own message as detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The database could not be opened or upgraded (e.g. IndexedDB unavailable, blocked).
+    Open { db: String, detail: String },
+    /// A transaction could not be started or did not commit.
+    Transaction { detail: String },
+    /// A value could not be written.
+    Write { key: String, detail: String },
+    /// A value could not be read.
+    Read { key: String, detail: String },
+    /// A value could not be converted to a JavaScript value.
+    Encode { key: String, detail: String },
+    /// A stored value did not have the expected shape.
+    Decode { key: String, detail: String },
+    /// The database could not be deleted.
+    Delete { db: String, detail: String },
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Open { db, detail } => write!(f, "could not open database `{db}`: {detail}"),
+            Self::Transaction { detail } => write!(f, "IndexedDB transaction failed: {detail}"),
+            Self::Write { key, detail } => write!(f, "could not save `{key}`: {detail}"),
+            Self::Read { key, detail } => write!(f, "could not read `{key}`: {detail}"),
+            Self::Encode { key, detail } => write!(f, "could not encode `{key}`: {detail}"),
+            Self::Decode { key, detail } => write!(f, "stored `{key}` is unreadable: {detail}"),
+            Self::Delete { db, detail } => write!(f, "could not delete database `{db}`: {detail}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// rexie's own `Display` says only "idb error"; the wrapped idb error has the browser's message.
+fn detail(error: rexie::Error) -> String {
+    match error {
+        rexie::Error::IdbError(inner) => inner.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// An open connection to one Brokerlab database.
+pub struct Store {
+    db: Rexie,
+}
+
+impl Store {
+    /// Opens (creating or upgrading as needed) the app's database, [`DB_NAME`].
+    pub async fn open() -> Result<Self, StoreError> {
+        Self::open_named(DB_NAME).await
+    }
+
+    /// Opens a database with the app's schema under another name (tests use their own).
+    pub async fn open_named(name: &str) -> Result<Self, StoreError> {
+        let db = Rexie::builder(name)
+            .version(DB_VERSION)
+            .add_object_store(ObjectStore::new(KV_STORE))
+            .build()
+            .await
+            .map_err(|e| StoreError::Open {
+                db: name.to_owned(),
+                detail: detail(e),
+            })?;
+        Ok(Self { db })
+    }
+
+    /// Deletes a whole database (used by tests to start clean).
+    pub async fn delete_database(name: &str) -> Result<(), StoreError> {
+        Rexie::delete(name).await.map_err(|e| StoreError::Delete {
+            db: name.to_owned(),
+            detail: detail(e),
+        })
+    }
+
+    /// The database's name.
+    pub fn name(&self) -> String {
+        self.db.name()
+    }
+
+    /// Writes `value` under `key` in [`KV_STORE`], replacing any previous value, and waits
+    /// until the transaction has committed.
+    pub async fn put<T: Serialize + ?Sized>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+        let js_value = value
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|e| StoreError::Encode {
+                key: key.to_owned(),
+                detail: e.to_string(),
+            })?;
+        let transaction = self
+            .db
+            .transaction(&[KV_STORE], TransactionMode::ReadWrite)
+            .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+        let store = transaction
+            .store(KV_STORE)
+            .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+        store
+            .put(&js_value, Some(&JsValue::from_str(key)))
+            .await
+            .map_err(|e| StoreError::Write {
+                key: key.to_owned(),
+                detail: detail(e),
+            })?;
+        let result = transaction
+            .done()
+            .await
+            .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+        if result.is_committed() {
+            Ok(())
+        } else {
+            Err(StoreError::Write {
+                key: key.to_owned(),
+                detail: "the transaction was aborted".to_owned(),
+            })
+        }
+    }
+
+    /// Reads the value stored under `key` in [`KV_STORE`]; `Ok(None)` when there is none.
+    pub async fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
+        let transaction = self
+            .db
+            .transaction(&[KV_STORE], TransactionMode::ReadOnly)
+            .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+        let store = transaction
+            .store(KV_STORE)
+            .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+        let found = store
+            .get(JsValue::from_str(key))
+            .await
+            .map_err(|e| StoreError::Read {
+                key: key.to_owned(),
+                detail: detail(e),
+            })?;
+        transaction
+            .done()
+            .await
+            .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+        match found {
+            None => Ok(None),
+            Some(value) if value.is_undefined() => Ok(None),
+            Some(value) => serde_wasm_bindgen::from_value(value)
+                .map(Some)
+                .map_err(|e| StoreError::Decode {
+                    key: key.to_owned(),
+                    detail: e.to_string(),
+                }),
+        }
+    }
+
+    /// Closes the connection (lets another connection delete or upgrade the database).
+    pub fn close(self) {
+        self.db.close();
+    }
+}

@@ -1,4 +1,25 @@
 //! The Yew front end (wasm only).
+//!
+//! * [`app`] — the page: header, cluster area, lesson panel, console; owns the top-level state.
+//! * [`components`] — one file per area of the screen.
 
-/// Mounts the app on the page.
-pub fn start() {}
+pub mod app;
+pub mod components;
+
+pub use app::App;
+
+/// The element the app mounts into (see `index.html`).
+pub const ROOT_ID: &str = "app";
+
+/// Mounts the app on the page: into `#app` when it exists, otherwise into `<body>`.
+pub fn start() {
+    let root = gloo::utils::document().get_element_by_id(ROOT_ID);
+    match root {
+        Some(root) => {
+            yew::Renderer::<App>::with_root(root).render();
+        }
+        None => {
+            yew::Renderer::<App>::new().render();
+        }
+    }
+}
