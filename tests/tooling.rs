@@ -15,14 +15,10 @@ fn read(path: &str) -> String {
 fn locked_version(package: &str) -> String {
     let lock = read("Cargo.lock");
     let header = format!("name = \"{package}\"\n");
-    let start = lock
-        .find(&header)
-        .unwrap_or_else(|| panic!("{package} is not in Cargo.lock"));
+    let start = lock.find(&header).unwrap_or_else(|| panic!("{package} is not in Cargo.lock"));
     let rest = &lock[start + header.len()..];
     let line = rest.lines().next().unwrap_or_default();
-    line.trim_start_matches("version = ")
-        .trim_matches('"')
-        .to_owned()
+    line.trim_start_matches("version = ").trim_matches('"').to_owned()
 }
 
 #[test]
@@ -63,7 +59,5 @@ fn index_html_builds_the_app_with_its_assets() {
     ] {
         assert!(index.contains(needle), "index.html lacks {needle}");
     }
-    assert!(Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("www/lessons")
-        .is_dir());
+    assert!(Path::new(env!("CARGO_MANIFEST_DIR")).join("www/lessons").is_dir());
 }

@@ -30,19 +30,12 @@ async fn store_writes_and_reads_back_through_indexeddb() -> Result<(), StoreErro
     let missing: Option<Progress> = store.get("progress").await?;
     assert_eq!(missing, None, "a fresh database has no value");
 
-    let progress = Progress {
-        lesson: "topics-and-partitions".into(),
-        step: 2,
-        done: vec!["what-is-a-broker".into()],
-    };
+    let progress = Progress { lesson: "topics-and-partitions".into(), step: 2, done: vec!["what-is-a-broker".into()] };
     store.put("progress", &progress).await?;
     let read: Option<Progress> = store.get("progress").await?;
     assert_eq!(read.as_ref(), Some(&progress));
 
-    let next = Progress {
-        step: 3,
-        ..progress
-    };
+    let next = Progress { step: 3, ..progress };
     store.put("progress", &next).await?;
     let read: Option<Progress> = store.get("progress").await?;
     assert_eq!(read, Some(next), "put replaces the previous value");
@@ -58,10 +51,7 @@ async fn store_reports_a_value_of_the_wrong_shape_as_an_error() -> Result<(), St
     let store = Store::open_named(name).await?;
     store.put("progress", "not a progress record").await?;
     let read = store.get::<Progress>("progress").await;
-    assert!(
-        matches!(read, Err(StoreError::Decode { .. })),
-        "expected a decode error, got {read:?}"
-    );
+    assert!(matches!(read, Err(StoreError::Decode { .. })), "expected a decode error, got {read:?}");
     if let Err(error) = read {
         assert!(error.to_string().contains("`progress`"), "{error}");
     }
@@ -70,50 +60,25 @@ async fn store_reports_a_value_of_the_wrong_shape_as_an_error() -> Result<(), St
 }
 
 fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("no element matches {selector}"))
+    root.query_selector(selector).ok().flatten().unwrap_or_else(|| panic!("no element matches {selector}"))
 }
 
 fn cast<T: JsCast>(element: Element, what: &str) -> T {
-    element
-        .dyn_into::<T>()
-        .unwrap_or_else(|_| panic!("{what} has an unexpected element type"))
+    element.dyn_into::<T>().unwrap_or_else(|_| panic!("{what} has an unexpected element type"))
 }
 
 #[wasm_bindgen_test]
 async fn app_shows_the_three_areas_and_the_console_answers() {
     let document = gloo::utils::document();
-    let root = document
-        .create_element("div")
-        .expect("create a root element");
-    document
-        .body()
-        .expect("page has a body")
-        .append_child(&root)
-        .expect("attach root");
+    let root = document.create_element("div").expect("create a root element");
+    document.body().expect("page has a body").append_child(&root).expect("attach root");
 
     let app = yew::Renderer::<App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
 
-    assert_eq!(
-        find(&root, "#title").text_content().as_deref(),
-        Some("Brokerlab")
-    );
-    assert_eq!(
-        find(&root, "[data-testid=tagline]")
-            .text_content()
-            .as_deref(),
-        Some(TAGLINE)
-    );
-    for area in [
-        "#cluster",
-        "#console",
-        "#lesson",
-        "#console-output",
-        "#console-input",
-    ] {
+    assert_eq!(find(&root, "#title").text_content().as_deref(), Some("Brokerlab"));
+    assert_eq!(find(&root, "[data-testid=tagline]").text_content().as_deref(), Some(TAGLINE));
+    for area in ["#cluster", "#console", "#lesson", "#console-output", "#console-input"] {
         find(&root, area);
     }
 
@@ -125,13 +90,8 @@ async fn app_shows_the_three_areas_and_the_console_answers() {
     yew::scheduler::flush().await;
 
     let lines: Vec<String> = {
-        let items = find(&root, "#console-output")
-            .query_selector_all("li")
-            .expect("list console lines");
-        (0..items.length())
-            .filter_map(|i| items.item(i))
-            .filter_map(|node| node.text_content())
-            .collect()
+        let items = find(&root, "#console-output").query_selector_all("li").expect("list console lines");
+        (0..items.length()).filter_map(|i| items.item(i)).filter_map(|node| node.text_content()).collect()
     };
     let n = lines.len();
     assert!(n >= 2, "expected the command and its reply, got {lines:?}");
@@ -152,10 +112,7 @@ async fn app_shows_the_three_areas_and_the_console_answers() {
     toggle.click();
     yew::scheduler::flush().await;
     assert!(find(&root, "#lesson").has_attribute("hidden"));
-    assert_eq!(
-        toggle.get_attribute("aria-expanded").as_deref(),
-        Some("false")
-    );
+    assert_eq!(toggle.get_attribute("aria-expanded").as_deref(), Some("false"));
     toggle.click();
     yew::scheduler::flush().await;
     assert!(!find(&root, "#lesson").has_attribute("hidden"));

@@ -133,13 +133,7 @@ impl LeaderEpochCache {
         }
         let last_removed = self.entries[removed - 1];
         self.entries.drain(..removed);
-        self.entries.insert(
-            0,
-            EpochEntry {
-                epoch: last_removed.epoch,
-                start_offset,
-            },
-        );
+        self.entries.insert(0, EpochEntry { epoch: last_removed.epoch, start_offset });
     }
 
     /// Removes every entry (`clearAndFlush`).
@@ -175,34 +169,19 @@ pub fn truncation_decision(
 ) -> Truncation {
     let (leader_epoch, leader_end) = leader_epoch_end;
     if leader_end == UNDEFINED_EPOCH_OFFSET {
-        return Truncation {
-            offset: follower_hw,
-            done: true,
-        };
+        return Truncation { offset: follower_hw, done: true };
     }
     if leader_epoch == UNDEFINED_EPOCH {
-        return Truncation {
-            offset: leader_end.min(follower_leo),
-            done: true,
-        };
+        return Truncation { offset: leader_end.min(follower_leo), done: true };
     }
     let (follower_epoch, follower_end) = follower_cache.end_offset_for(leader_epoch, follower_leo);
     if follower_end == UNDEFINED_EPOCH_OFFSET {
-        return Truncation {
-            offset: leader_end.min(follower_leo),
-            done: true,
-        };
+        return Truncation { offset: leader_end.min(follower_leo), done: true };
     }
     if follower_epoch != leader_epoch {
-        Truncation {
-            offset: follower_end.min(follower_leo),
-            done: false,
-        }
+        Truncation { offset: follower_end.min(follower_leo), done: false }
     } else {
-        Truncation {
-            offset: follower_end.min(leader_end).min(follower_leo),
-            done: true,
-        }
+        Truncation { offset: follower_end.min(leader_end).min(follower_leo), done: true }
     }
 }
 

@@ -194,7 +194,10 @@ impl Log {
             };
             match self.producers.append_as_leader(&db, base) {
                 Ok(AppendOutcome::Duplicate { first_offset, last_offset }) => {
-                    return Ok((AppendInfo { base_offset: first_offset, last_offset, duplicate: true, rolled: false }, None));
+                    return Ok((
+                        AppendInfo { base_offset: first_offset, last_offset, duplicate: true, rolled: false },
+                        None,
+                    ));
                 }
                 Ok(AppendOutcome::Append) => {}
                 Err(e) => {
@@ -256,8 +259,25 @@ impl Log {
         };
         let completed = self
             .producers
-            .append_marker(producer_id, producer_epoch, kind, base, coordinator_epoch, now_ms, AppendOrigin::Coordinator)
-            .map_err(|e| ApiError::with(if e.error_code() == 47 { KafkaError::INVALID_PRODUCER_EPOCH } else { KafkaError::INVALID_TXN_STATE }, e.message().to_string()))?;
+            .append_marker(
+                producer_id,
+                producer_epoch,
+                kind,
+                base,
+                coordinator_epoch,
+                now_ms,
+                AppendOrigin::Coordinator,
+            )
+            .map_err(|e| {
+                ApiError::with(
+                    if e.error_code() == 47 {
+                        KafkaError::INVALID_PRODUCER_EPOCH
+                    } else {
+                        KafkaError::INVALID_TXN_STATE
+                    },
+                    e.message().to_string(),
+                )
+            })?;
         if let Some(t) = completed {
             if t.is_aborted {
                 self.aborted.push(AbortedTxn { producer_id, first_offset: t.first_offset, last_offset: t.last_offset });
@@ -320,7 +340,11 @@ impl Log {
                     AppendOrigin::Replication,
                 ) {
                     if t.is_aborted {
-                        self.aborted.push(AbortedTxn { producer_id: batch.producer_id, first_offset: t.first_offset, last_offset: t.last_offset });
+                        self.aborted.push(AbortedTxn {
+                            producer_id: batch.producer_id,
+                            first_offset: t.first_offset,
+                            last_offset: t.last_offset,
+                        });
                     }
                 }
             }
@@ -386,7 +410,11 @@ impl Log {
 
     /// Aborted transactions overlapping `[from, to)`, for read_committed fetches.
     pub fn aborted_in(&self, from: Offset, to: Offset) -> Vec<(i64, Offset)> {
-        self.aborted.iter().filter(|a| a.last_offset >= from && a.first_offset < to).map(|a| (a.producer_id, a.first_offset)).collect()
+        self.aborted
+            .iter()
+            .filter(|a| a.last_offset >= from && a.first_offset < to)
+            .map(|a| (a.producer_id, a.first_offset))
+            .collect()
     }
 
     /// Removes every record at or above `offset` (`truncateTo`); returns what was removed.
@@ -419,7 +447,9 @@ impl Log {
             seg.recompute();
         }
         // Drop segments that now start at or after the truncation point (keep one).
-        while self.segments.len() > 1 && self.segments.last().map(|s| s.base_offset >= offset && s.batches.is_empty()).unwrap_or(false) {
+        while self.segments.len() > 1
+            && self.segments.last().map(|s| s.base_offset >= offset && s.batches.is_empty()).unwrap_or(false)
+        {
             self.segments.pop();
         }
         self.log_end_offset = offset;
@@ -584,14 +614,20 @@ impl Log {
         let (num, den) = cfg.min_cleanable_dirty_ratio;
         let ratio_ok = total > 0 && u128::from(dirty) * u128::from(den) > u128::from(num) * u128::from(total);
         let max_lag_forced = cfg.max_compaction_lag_ms < i64::MAX
-            && self.segments.iter().any(|s| s.base_offset >= dirty_start && s.base_offset < first_uncleanable && now_ms - s.max_timestamp > cfg.max_compaction_lag_ms);
+            && self.segments.iter().any(|s| {
+                s.base_offset >= dirty_start
+                    && s.base_offset < first_uncleanable
+                    && now_ms - s.max_timestamp > cfg.max_compaction_lag_ms
+            });
         if !(force || ratio_ok || max_lag_forced) {
             return None;
         }
         // The offset map: the latest offset of every key below the first uncleanable offset.
         let mut latest: BTreeMap<Rc<[u8]>, Offset> = BTreeMap::new();
         let aborted = self.aborted.clone();
-        let is_aborted = |pid: i64, off: Offset| aborted.iter().any(|a| a.producer_id == pid && off >= a.first_offset && off <= a.last_offset);
+        let is_aborted = |pid: i64, off: Offset| {
+            aborted.iter().any(|a| a.producer_id == pid && off >= a.first_offset && off <= a.last_offset)
+        };
         for b in self.batches() {
             if b.base_offset >= first_uncleanable || b.is_control() {
                 continue;
@@ -627,7 +663,8 @@ impl Log {
                             Some(k) => {
                                 let aborted_rec = b.transactional && is_aborted(b.producer_id, o);
                                 let superseded = latest.get(k).map(|l| *l > o).unwrap_or(false);
-                                let tombstone_expired = r.value.is_none() && horizon.map(|h| now_ms >= h).unwrap_or(false);
+                                let tombstone_expired =
+                                    r.value.is_none() && horizon.map(|h| now_ms >= h).unwrap_or(false);
                                 !aborted_rec && !superseded && !tombstone_expired
                             }
                         };
@@ -725,7 +762,12 @@ impl Log {
         for b in self.batches() {
             if let Some(n) = next {
                 if b.base_offset < n {
-                    return Some(format!("{}: batch at {} overlaps the previous one ending at {}", self.tp, b.base_offset, n - 1));
+                    return Some(format!(
+                        "{}: batch at {} overlaps the previous one ending at {}",
+                        self.tp,
+                        b.base_offset,
+                        n - 1
+                    ));
                 }
             }
             let mut prev = -1i64;

@@ -62,11 +62,30 @@ pub fn base64url_nopad(data: &[u8]) -> String {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MetadataRecord {
     /// KRaft control record written by a new quorum leader.
-    LeaderChange { leader: i32, voters: Vec<i32> },
-    RegisterBroker { broker: BrokerId, incarnation: u64, endpoint: BrokerEndpoint, fenced: bool },
-    BrokerRegistrationChange { broker: BrokerId, broker_epoch: i64, fenced: Option<bool>, in_controlled_shutdown: Option<bool> },
-    UnregisterBroker { broker: BrokerId, broker_epoch: i64 },
-    Topic { name: String, id: TopicId },
+    LeaderChange {
+        leader: i32,
+        voters: Vec<i32>,
+    },
+    RegisterBroker {
+        broker: BrokerId,
+        incarnation: u64,
+        endpoint: BrokerEndpoint,
+        fenced: bool,
+    },
+    BrokerRegistrationChange {
+        broker: BrokerId,
+        broker_epoch: i64,
+        fenced: Option<bool>,
+        in_controlled_shutdown: Option<bool>,
+    },
+    UnregisterBroker {
+        broker: BrokerId,
+        broker_epoch: i64,
+    },
+    Topic {
+        name: String,
+        id: TopicId,
+    },
     Partition {
         topic_id: TopicId,
         partition: PartitionId,
@@ -89,9 +108,18 @@ pub enum MetadataRecord {
         leader_recovering: Option<bool>,
         leader_epoch_bump: bool,
     },
-    RemoveTopic { topic_id: TopicId },
-    Config { resource: ConfigResource, name: String, value: Option<String> },
-    ProducerIds { broker: BrokerId, next_block_start: i64 },
+    RemoveTopic {
+        topic_id: TopicId,
+    },
+    Config {
+        resource: ConfigResource,
+        name: String,
+        value: Option<String>,
+    },
+    ProducerIds {
+        broker: BrokerId,
+        next_block_start: i64,
+    },
 }
 
 impl MetadataRecord {
@@ -318,9 +346,8 @@ impl MetadataImage {
             MetadataRecord::RemoveTopic { topic_id } => {
                 let Some(name) = self.topic_names.remove(topic_id) else { return ImageDelta::None };
                 let t = self.topics.remove(&name);
-                let partitions = t
-                    .map(|t| t.partitions.into_iter().map(|(p, s)| (p, s.replicas)).collect())
-                    .unwrap_or_default();
+                let partitions =
+                    t.map(|t| t.partitions.into_iter().map(|(p, s)| (p, s.replicas)).collect()).unwrap_or_default();
                 ImageDelta::TopicRemoved { topic: name, id: *topic_id, partitions }
             }
             MetadataRecord::Config { resource, name, value } => {
@@ -351,7 +378,11 @@ impl MetadataImage {
 
     /// The broker-level config map a topic falls back to on `broker` (cluster default merged
     /// with the broker's own dynamic configs, then the static configs given at start).
-    pub fn broker_level_configs(&self, broker: BrokerId, static_configs: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    pub fn broker_level_configs(
+        &self,
+        broker: BrokerId,
+        static_configs: &BTreeMap<String, String>,
+    ) -> BTreeMap<String, String> {
         let mut m = static_configs.clone();
         for (k, v) in &self.cluster_configs {
             m.insert(k.clone(), v.clone());

@@ -123,7 +123,15 @@ impl Network {
     }
 
     /// Sends `bytes` from `from` to `to` at `now`.
-    pub fn send(&mut self, now: SimTime, from: NodeAddr, to: NodeAddr, bytes: u32, label: &str, response: bool) -> Sent {
+    pub fn send(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        to: NodeAddr,
+        bytes: u32,
+        label: &str,
+        response: bool,
+    ) -> Sent {
         let id = self.next_id;
         self.next_id += 1;
         let key = (from, to);
@@ -161,10 +169,8 @@ impl Network {
         }
         link.last_arrival = at;
         if self.track_in_flight {
-            self.in_flight.insert(
-                id,
-                InFlight { id, from, to, label: label.to_string(), response, sent: now, arrives: at },
-            );
+            self.in_flight
+                .insert(id, InFlight { id, from, to, label: label.to_string(), response, sent: now, arrives: at });
         }
         Sent::Arrives { id, at }
     }
@@ -252,7 +258,10 @@ mod tests {
         let mut n = net();
         let (a, b) = (NodeAddr::Broker(1), NodeAddr::Broker(2));
         n.rule_mut(a, b).cut = true;
-        assert!(matches!(n.send(SimTime::ZERO, a, b, 1, "x", false), Sent::Dropped { reason: DropReason::Partitioned, .. }));
+        assert!(matches!(
+            n.send(SimTime::ZERO, a, b, 1, "x", false),
+            Sent::Dropped { reason: DropReason::Partitioned, .. }
+        ));
         assert!(matches!(n.send(SimTime::ZERO, b, a, 1, "x", false), Sent::Arrives { .. }));
         n.heal(Some((b, a)));
         assert!(matches!(n.send(SimTime::ZERO, a, b, 1, "x", false), Sent::Arrives { .. }));
@@ -263,7 +272,8 @@ mod tests {
         let mut n = net();
         let (a, b) = (NodeAddr::Client(1), NodeAddr::Broker(2));
         n.rule_mut(a, b).drop_next = 2;
-        let drops = (0..5).filter(|_| matches!(n.send(SimTime::ZERO, a, b, 1, "x", false), Sent::Dropped { .. })).count();
+        let drops =
+            (0..5).filter(|_| matches!(n.send(SimTime::ZERO, a, b, 1, "x", false), Sent::Dropped { .. })).count();
         assert_eq!(drops, 2);
     }
 
@@ -272,13 +282,17 @@ mod tests {
         let mut n = net();
         let (a, b) = (NodeAddr::Client(1), NodeAddr::Broker(2));
         n.rule_mut(a, b).loss_ppm = 250_000;
-        let drops = (0..4000).filter(|_| matches!(n.send(SimTime::ZERO, a, b, 1, "x", false), Sent::Dropped { .. })).count();
+        let drops =
+            (0..4000).filter(|_| matches!(n.send(SimTime::ZERO, a, b, 1, "x", false), Sent::Dropped { .. })).count();
         assert!((800..1200).contains(&drops), "about a quarter lost, got {drops}");
     }
 
     #[test]
     fn bandwidth_serialises_big_messages() {
-        let mut n = Network::new(NetConfig { latency_us: 0, jitter_us: 0, bandwidth_bytes_per_sec: 1_000_000 }, Pcg32::new(1, 1));
+        let mut n = Network::new(
+            NetConfig { latency_us: 0, jitter_us: 0, bandwidth_bytes_per_sec: 1_000_000 },
+            Pcg32::new(1, 1),
+        );
         let (a, b) = (NodeAddr::Broker(1), NodeAddr::Broker(2));
         let t1 = n.send(SimTime::ZERO, a, b, 1000, "x", false);
         let t2 = n.send(SimTime::ZERO, a, b, 1000, "x", false);

@@ -164,10 +164,7 @@ impl PartitionLoadStats {
         if len == 0 {
             return -1;
         }
-        let idx = self
-            .cumulative_frequency_table
-            .partition_point(|&v| v <= weighted_random)
-            .min(len - 1);
+        let idx = self.cumulative_frequency_table.partition_point(|&v| v <= weighted_random).min(len - 1);
         idx as i32
     }
 }
@@ -190,16 +187,9 @@ impl BuiltInPartitioner {
     /// producer's `batch.size` and must be ≥ 1.
     pub fn new(sticky_batch_size: i32) -> Result<BuiltInPartitioner, String> {
         if sticky_batch_size < 1 {
-            return Err(format!(
-                "stickyBatchSize must be >= 1 but got {}",
-                sticky_batch_size
-            ));
+            return Err(format!("stickyBatchSize must be >= 1 but got {}", sticky_batch_size));
         }
-        Ok(BuiltInPartitioner {
-            sticky_batch_size,
-            sticky: None,
-            load_stats: None,
-        })
+        Ok(BuiltInPartitioner { sticky_batch_size, sticky: None, load_stats: None })
     }
 
     /// The sticky batch size (`batch.size`).
@@ -219,28 +209,20 @@ impl BuiltInPartitioner {
 
     /// Mirrors `loadStatsRangeEnd()`: the last CFT value, when load stats are defined.
     pub fn load_stats_range_end(&self) -> Option<i32> {
-        self.load_stats
-            .as_ref()
-            .and_then(|s| s.cumulative_frequency_table.last().copied())
+        self.load_stats.as_ref().and_then(|s| s.cumulative_frequency_table.last().copied())
     }
 
     /// Mirrors `nextPartition(cluster)`: draws one random number, then uses the CFT when load
     /// stats exist, else `random % available.len()`, else `random % num_partitions` when no
     /// partition has a leader. The result may equal the current partition. Returns
     /// [`UNKNOWN_PARTITION`] if the topic has no partitions at all (Java would throw).
-    pub fn next_partition<R: RandomInt + ?Sized>(
-        &self,
-        available: &[i32],
-        num_partitions: i32,
-        rng: &mut R,
-    ) -> i32 {
+    pub fn next_partition<R: RandomInt + ?Sized>(&self, available: &[i32], num_partitions: i32, rng: &mut R) -> i32 {
         let random = rng.next_int().max(0);
         if let Some(stats) = &self.load_stats {
             if let Some(&last) = stats.cumulative_frequency_table.last() {
                 if last > 0 && !stats.partition_ids.is_empty() {
                     let weighted = random % last;
-                    let idx = (stats.index_for(weighted).max(0) as usize)
-                        .min(stats.partition_ids.len() - 1);
+                    let idx = (stats.index_for(weighted).max(0) as usize).min(stats.partition_ids.len() - 1);
                     return stats.partition_ids[idx];
                 }
             }
@@ -267,10 +249,7 @@ impl BuiltInPartitioner {
             return info.partition;
         }
         let partition = self.next_partition(available, num_partitions, rng);
-        self.sticky = Some(StickyPartitionInfo {
-            partition,
-            produced_bytes: 0,
-        });
+        self.sticky = Some(StickyPartitionInfo { partition, produced_bytes: 0 });
         partition
     }
 
@@ -298,10 +277,7 @@ impl BuiltInPartitioner {
         let batch = self.sticky_batch_size;
         if (produced >= batch && enable_switch) || produced >= batch.wrapping_mul(2) {
             let partition = self.next_partition(available, num_partitions, rng);
-            self.sticky = Some(StickyPartitionInfo {
-                partition,
-                produced_bytes: 0,
-            });
+            self.sticky = Some(StickyPartitionInfo { partition, produced_bytes: 0 });
             true
         } else {
             false
@@ -317,12 +293,7 @@ impl BuiltInPartitioner {
     /// in `partition_ids`. No stats when `length < 1`, when there are fewer than 2 slots, or when
     /// all the `length` sizes are equal and nothing was excluded (`length == queue_sizes.len()`).
     /// Otherwise the CFT is built with weights `(max+1) - q`.
-    pub fn update_partition_load_stats(
-        &mut self,
-        queue_sizes: Option<&[i32]>,
-        partition_ids: &[i32],
-        length: i32,
-    ) {
+    pub fn update_partition_load_stats(&mut self, queue_sizes: Option<&[i32]>, partition_ids: &[i32], length: i32) {
         let queue_sizes = match queue_sizes {
             None => {
                 self.load_stats = None;
@@ -377,19 +348,11 @@ mod tests {
             (b"foobar", -790332482),
             (b"a-little-bit-long-string", -985981536),
             (b"a-little-bit-longer-string", -1486304829),
-            (
-                b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8",
-                -58897971,
-            ),
+            (b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", -58897971),
             (b"abc", 479470107), // the test's bytes {'a','b','c'}
         ];
         for (input, expected) in rows {
-            assert_eq!(
-                murmur2(input),
-                expected,
-                "§1.3 UtilsTest row {:?}",
-                String::from_utf8_lossy(input)
-            );
+            assert_eq!(murmur2(input), expected, "§1.3 UtilsTest row {:?}", String::from_utf8_lossy(input));
         }
     }
 
@@ -403,41 +366,15 @@ mod tests {
             ("234", 0xe7c009ca, -406844982),
             ("34", 0x873930da, -2026295078),
             ("4", 0x5a4b5ca1, 1514888353),
-            (
-                "PreAmbleWillBeRemoved,ThePrePartThatIs",
-                0x78424f1c,
-                2017611548,
-            ),
-            (
-                "reAmbleWillBeRemoved,ThePrePartThatIs",
-                0x4a62b377,
-                1247982455,
-            ),
-            (
-                "eAmbleWillBeRemoved,ThePrePartThatIs",
-                0xe0e4e09e,
-                -521871202,
-            ),
-            (
-                "AmbleWillBeRemoved,ThePrePartThatIs",
-                0x62b8b43f,
-                1656271935,
-            ),
+            ("PreAmbleWillBeRemoved,ThePrePartThatIs", 0x78424f1c, 2017611548),
+            ("reAmbleWillBeRemoved,ThePrePartThatIs", 0x4a62b377, 1247982455),
+            ("eAmbleWillBeRemoved,ThePrePartThatIs", 0xe0e4e09e, -521871202),
+            ("AmbleWillBeRemoved,ThePrePartThatIs", 0x62b8b43f, 1656271935),
             ("", 0x106e08d9, 275646681),
         ];
         for (input, hex, signed) in rows {
-            assert_eq!(
-                murmur2(input.as_bytes()),
-                signed,
-                "§1.3 librdkafka row {:?}",
-                input
-            );
-            assert_eq!(
-                murmur2(input.as_bytes()) as u32,
-                hex,
-                "§1.3 librdkafka hex row {:?}",
-                input
-            );
+            assert_eq!(murmur2(input.as_bytes()), signed, "§1.3 librdkafka row {:?}", input);
+            assert_eq!(murmur2(input.as_bytes()) as u32, hex, "§1.3 librdkafka hex row {:?}", input);
         }
     }
 
@@ -465,21 +402,9 @@ mod tests {
         let rows: [(&str, i32, [i32; 9]); 17] = [
             ("21", 1173551340, [0, 0, 0, 0, 0, 4, 0, 0, 40]),
             ("foobar", 1357151166, [0, 0, 2, 1, 0, 6, 6, 6, 16]),
-            (
-                "a-little-bit-long-string",
-                1161502112,
-                [0, 2, 0, 2, 2, 0, 2, 8, 12],
-            ),
-            (
-                "a-little-bit-longer-string",
-                661178819,
-                [1, 2, 3, 4, 5, 3, 9, 11, 19],
-            ),
-            (
-                "lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8",
-                2088585677,
-                [1, 2, 1, 2, 5, 5, 7, 5, 27],
-            ),
+            ("a-little-bit-long-string", 1161502112, [0, 2, 0, 2, 2, 0, 2, 8, 12]),
+            ("a-little-bit-longer-string", 661178819, [1, 2, 3, 4, 5, 3, 9, 11, 19]),
+            ("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", 2088585677, [1, 2, 1, 2, 5, 5, 7, 5, 27]),
             ("abc", 479470107, [1, 0, 3, 2, 3, 3, 7, 3, 7]),
             ("kafka", 1348980580, [0, 1, 0, 0, 4, 4, 0, 4, 30]),
             ("giberish123456789", 257239820, [0, 2, 0, 0, 2, 4, 0, 8, 20]),
@@ -487,43 +412,16 @@ mod tests {
             ("234", 1740638666, [0, 2, 2, 1, 2, 2, 6, 2, 16]),
             ("34", 121188570, [0, 0, 2, 0, 0, 2, 0, 6, 20]),
             ("4", 1514888353, [1, 1, 1, 3, 1, 1, 3, 1, 3]),
-            (
-                "PreAmbleWillBeRemoved,ThePrePartThatIs",
-                2017611548,
-                [0, 2, 0, 3, 2, 4, 8, 8, 48],
-            ),
-            (
-                "reAmbleWillBeRemoved,ThePrePartThatIs",
-                1247982455,
-                [1, 2, 3, 0, 5, 7, 5, 11, 5],
-            ),
-            (
-                "eAmbleWillBeRemoved,ThePrePartThatIs",
-                1625612446,
-                [0, 1, 2, 1, 4, 6, 6, 10, 46],
-            ),
-            (
-                "AmbleWillBeRemoved,ThePrePartThatIs",
-                1656271935,
-                [1, 0, 3, 0, 3, 7, 5, 3, 35],
-            ),
+            ("PreAmbleWillBeRemoved,ThePrePartThatIs", 2017611548, [0, 2, 0, 3, 2, 4, 8, 8, 48]),
+            ("reAmbleWillBeRemoved,ThePrePartThatIs", 1247982455, [1, 2, 3, 0, 5, 7, 5, 11, 5]),
+            ("eAmbleWillBeRemoved,ThePrePartThatIs", 1625612446, [0, 1, 2, 1, 4, 6, 6, 10, 46]),
+            ("AmbleWillBeRemoved,ThePrePartThatIs", 1656271935, [1, 0, 3, 0, 3, 7, 5, 3, 35]),
             ("", 275646681, [1, 0, 1, 1, 3, 1, 1, 9, 31]),
         ];
         for (key, positive, cells) in rows {
-            assert_eq!(
-                to_positive(murmur2(key.as_bytes())),
-                positive,
-                "§1.4 toPositive {:?}",
-                key
-            );
+            assert_eq!(to_positive(murmur2(key.as_bytes())), positive, "§1.4 toPositive {:?}", key);
             for (n, expected) in ns.iter().zip(cells.iter()) {
-                assert_eq!(
-                    partition_for_key(key.as_bytes(), *n),
-                    *expected,
-                    "§1.4 key {:?} N={}",
-                    key,
-                    n
-                );
+                assert_eq!(partition_for_key(key.as_bytes(), *n), *expected, "§1.4 key {:?} N={}", key, n);
             }
         }
     }
@@ -550,10 +448,7 @@ mod tests {
         assert_eq!(java_string_hash("\u{1F600}"), 0xD83D * 31 + 0xDE00);
         // abs, not toPositive: -1 → 1, where toPositive would give MAX_VALUE.
         let h = java_string_hash("consumer-group-7");
-        assert_eq!(
-            coordinator_partition("consumer-group-7", 50),
-            java_abs(h) % 50
-        );
+        assert_eq!(coordinator_partition("consumer-group-7", 50), java_abs(h) % 50);
     }
 
     #[test]
@@ -590,11 +485,7 @@ mod tests {
         let mut rng = SequentialRandom::default();
         let mut p = BuiltInPartitioner::new(1).unwrap();
         for _ in 0..10 {
-            assert_eq!(
-                p.peek_current_partition(&[0], 1, &mut rng),
-                0,
-                "§1.7 topicB"
-            );
+            assert_eq!(p.peek_current_partition(&[0], 1, &mut rng), 0, "§1.7 topicB");
             p.update_partition_info(1, true, &[0], 1, &mut rng);
         }
     }
@@ -612,16 +503,10 @@ mod tests {
         for _ in 0..100 {
             let part = p.peek_current_partition(&available, 3, &mut rng);
             p.update_partition_info(1, true, &available, 3, &mut rng);
-            assert_ne!(
-                part, 1,
-                "§1.7 unavailablePartitionsTest topicA: p1 never chosen"
-            );
+            assert_ne!(part, 1, "§1.7 unavailablePartitionsTest topicA: p1 never chosen");
             found_another |= part != part_a;
         }
-        assert!(
-            found_another,
-            "§1.7 unavailablePartitionsTest topicA: another partition seen"
-        );
+        assert!(found_another, "§1.7 unavailablePartitionsTest topicA: another partition seen");
     }
 
     // kafka-semantics.md §1.7, unavailablePartitionsTest (topicB: p0 no leader, p1 leader).
@@ -630,11 +515,7 @@ mod tests {
         let mut rng = Pcg32::new(5, 5);
         let mut p = BuiltInPartitioner::new(1).unwrap();
         for _ in 0..101 {
-            assert_eq!(
-                p.peek_current_partition(&[1], 2, &mut rng),
-                1,
-                "§1.7 topicB always p1"
-            );
+            assert_eq!(p.peek_current_partition(&[1], 2, &mut rng), 1, "§1.7 topicB always p1");
             p.update_partition_info(1, true, &[1], 2, &mut rng);
         }
     }
@@ -646,11 +527,7 @@ mod tests {
         let mut p = BuiltInPartitioner::new(1).unwrap();
         assert_eq!(p.peek_current_partition(&[], 1, &mut rng), 0, "§1.7 topicC");
         p.update_partition_info(1, true, &[], 1, &mut rng);
-        assert_eq!(
-            p.peek_current_partition(&[], 1, &mut rng),
-            0,
-            "§1.7 topicC after switch"
-        );
+        assert_eq!(p.peek_current_partition(&[], 1, &mut rng), 0, "§1.7 topicC after switch");
     }
 
     // kafka-semantics.md §1.7, adaptivePartitionsTest: queue sizes {5,0,3,0,1}, 42 draws.
@@ -670,20 +547,13 @@ mod tests {
             freq[part as usize] += 1;
             p.update_partition_info(1, true, &ids, 5, &mut rng);
         }
-        assert_eq!(
-            freq,
-            [2, 12, 6, 12, 10],
-            "§1.7 adaptivePartitionsTest frequencies 2×(6−q)"
-        );
+        assert_eq!(freq, [2, 12, 6, 12, 10], "§1.7 adaptivePartitionsTest frequencies 2×(6−q)");
     }
 
     // kafka-semantics.md §1.7, testStickyBatchSizeMoreThatZero.
     #[test]
     fn sticky_batch_size_must_be_positive() {
-        assert_eq!(
-            BuiltInPartitioner::new(0).unwrap_err(),
-            "stickyBatchSize must be >= 1 but got 0"
-        );
+        assert_eq!(BuiltInPartitioner::new(0).unwrap_err(), "stickyBatchSize must be >= 1 but got 0");
         assert!(BuiltInPartitioner::new(1).is_ok());
     }
 
@@ -714,10 +584,7 @@ mod tests {
         let mut p = BuiltInPartitioner::new(1).unwrap();
         // Partition ids 7, 8, 9 show that the CFT indexes partition_ids, not partitions.
         p.update_partition_load_stats(Some(&[0, 3, 1]), &[7, 8, 9], 3);
-        assert_eq!(
-            p.load_stats().unwrap().cumulative_frequency_table,
-            vec![4, 5, 8]
-        );
+        assert_eq!(p.load_stats().unwrap().cumulative_frequency_table, vec![4, 5, 8]);
         for r in 0..8 {
             let expected = match r {
                 0..=3 => 7,
@@ -725,12 +592,7 @@ mod tests {
                 _ => 9,
             };
             let mut rng = SequentialRandom::starting_at(r);
-            assert_eq!(
-                p.next_partition(&[7, 8, 9], 10, &mut rng),
-                expected,
-                "Javadoc r={}",
-                r
-            );
+            assert_eq!(p.next_partition(&[7, 8, 9], 10, &mut rng), expected, "Javadoc r={}", r);
         }
     }
 
@@ -744,10 +606,7 @@ mod tests {
         assert!(p.load_stats().is_none(), "all equal, none excluded");
         // All equal but one slot excluded (no leader / availability timeout): stats are used.
         p.update_partition_load_stats(Some(&[2, 2, 0]), &[0, 2, 0], 2);
-        assert_eq!(
-            p.load_stats().unwrap().cumulative_frequency_table,
-            vec![1, 2]
-        );
+        assert_eq!(p.load_stats().unwrap().cumulative_frequency_table, vec![1, 2]);
         assert_eq!(p.load_stats().unwrap().partition_ids, vec![0, 2]);
         p.update_partition_load_stats(None, &[], 0);
         assert!(p.load_stats().is_none(), "null queue sizes clear the stats");
@@ -766,16 +625,10 @@ mod tests {
         assert!(!p.update_partition_info(15, false, &avail, 3, &mut rng));
         assert_eq!(p.current().unwrap().produced_bytes, 15);
         assert!(!p.update_partition_info(4, false, &avail, 3, &mut rng));
-        assert!(
-            p.update_partition_info(1, false, &avail, 3, &mut rng),
-            "20 ≥ 2 × 10"
-        );
+        assert!(p.update_partition_info(1, false, &avail, 3, &mut rng), "20 ≥ 2 × 10");
         assert_eq!(p.current().unwrap().partition, 1);
         assert_eq!(p.current().unwrap().produced_bytes, 0);
-        assert!(
-            p.update_partition_info(10, true, &avail, 3, &mut rng),
-            "10 ≥ 10 and enabled"
-        );
+        assert!(p.update_partition_info(10, true, &avail, 3, &mut rng), "10 ≥ 10 and enabled");
         // The new partition may equal the old one (unlike KIP-480): random 2 % 3 = 2 here.
         assert_eq!(p.current().unwrap().partition, 2);
     }

@@ -41,9 +41,9 @@ pub fn increment_sequence(sequence: i32, increment: i32) -> i32 {
 /// Mirrors `DefaultRecordBatch.decrementSequence`.
 pub fn decrement_sequence(sequence: i32, decrement: i32) -> i32 {
     if sequence < decrement {
-        i32::MAX - (decrement - sequence) + 1
+        i32::MAX.wrapping_sub(decrement.wrapping_sub(sequence)).wrapping_add(1)
     } else {
-        sequence - decrement
+        sequence.wrapping_sub(decrement)
     }
 }
 
@@ -64,6 +64,19 @@ impl ControlRecordType {
             ControlRecordType::Commit => 1,
         }
     }
+}
+
+/// A COMMIT/ABORT control batch written by the transaction coordinator: mirrors the fields of
+/// `EndTransactionMarker` and its batch that `appendEndTxnMarker` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TxnMarker {
+    pub producer_id: ProducerId,
+    pub producer_epoch: ProducerEpoch,
+    pub control_type: ControlRecordType,
+    /// The marker's offset in the log.
+    pub offset: Offset,
+    pub coordinator_epoch: i32,
+    pub timestamp: i64,
 }
 
 /// Mirrors `org.apache.kafka.storage.internals.log.AppendOrigin`: how much validation is done.
@@ -153,10 +166,7 @@ impl ProducerStateEntry {
         if epoch != self.producer_epoch {
             return None;
         }
-        self.batches
-            .iter()
-            .find(|b| b.first_seq == first_seq && b.last_seq == last_seq)
-            .copied()
+        self.batches.iter().find(|b| b.first_seq == first_seq && b.last_seq == last_seq).copied()
     }
 }
 
@@ -287,7 +297,11 @@ impl ProducerStateManager {
     /// Appends as leader for a client produce request (`UnifiedLog.appendAsLeader`, origin
     /// CLIENT): duplicate check against the last 5 batches first, then full validation.
     /// `first_offset` is where the log would write the batch (its LEO).
-    pub fn append_as_leader(&mut self, batch: &DataBatch, first_offset: Offset) -> Result<AppendOutcome, ProducerStateError> {
+    pub fn append_as_leader(
+        &mut self,
+        batch: &DataBatch,
+        first_offset: Offset,
+    ) -> Result<AppendOutcome, ProducerStateError> {
         if batch.producer_id != NO_PRODUCER_ID {
             if let Some(entry) = self.producers.get(&batch.producer_id) {
                 if let Some(dup) =
@@ -325,12 +339,8 @@ impl ProducerStateManager {
         let epoch = batch.producer_epoch;
         let first_seq = batch.base_sequence;
         let last_seq = batch.last_sequence();
-        let last_offset = first_offset + i64::from(batch.record_count.max(1) - 1);
-        let current = self
-            .producers
-            .get(&pid)
-            .cloned()
-            .unwrap_or_else(|| ProducerStateEntry::empty(pid));
+        let last_offset = first_offset.saturating_add(i64::from(batch.record_count.max(1) - 1));
+        let current = self.producers.get(&pid).cloned().unwrap_or_else(|| ProducerStateEntry::empty(pid));
         self.check_producer_epoch(&current, epoch, first_offset, origin)?;
         if origin == AppendOrigin::Client {
             self.check_sequence(&current, epoch, first_seq, first_offset)?;
@@ -338,13 +348,7 @@ impl ProducerStateManager {
         let mut updated = current;
         updated.add_batch(
             epoch,
-            BatchMetadata {
-                first_seq,
-                last_seq,
-                first_offset,
-                last_offset,
-                timestamp: batch.max_timestamp,
-            },
+            BatchMetadata { first_seq, last_seq, first_offset, last_offset, timestamp: batch.max_timestamp },
         );
         match (updated.current_txn_first_offset, batch.is_transactional) {
             (Some(_), false) => {
@@ -357,14 +361,8 @@ impl ProducerStateManager {
             }
             (None, true) => {
                 updated.current_txn_first_offset = Some(first_offset);
-                self.ongoing_txns.insert(
-                    first_offset,
-                    TxnMetadata {
-                        producer_id: pid,
-                        first_offset,
-                        last_offset: None,
-                    },
-                );
+                self.ongoing_txns
+                    .insert(first_offset, TxnMetadata { producer_id: pid, first_offset, last_offset: None });
             }
             _ => {}
         }
@@ -418,26 +416,36 @@ impl ProducerStateManager {
         Ok(())
     }
 
-    /// Appends a COMMIT or ABORT marker written at `offset` (`appendEndTxnMarker`). Checks the
-    /// producer epoch (a warning only for replication) and the coordinator epoch; a higher
-    /// epoch bumps the stored epoch and clears the retained batches (sequence back to
-    /// `NO_SEQUENCE`). Closes the producer's open transaction: the transaction stops being
-    /// undecided, and stays unstable until the HW passes the marker.
+    /// Appends a COMMIT or ABORT marker written at `offset` (`appendEndTxnMarker`); the same as
+    /// [`Self::append_txn_marker`] with the fields passed one by one.
+    #[allow(clippy::too_many_arguments)]
     pub fn append_marker(
         &mut self,
         producer_id: ProducerId,
         producer_epoch: ProducerEpoch,
-        marker: ControlRecordType,
+        control_type: ControlRecordType,
         offset: Offset,
         coordinator_epoch: i32,
         timestamp: i64,
         origin: AppendOrigin,
     ) -> Result<Option<CompletedTxn>, ProducerStateError> {
-        let current = self
-            .producers
-            .get(&producer_id)
-            .cloned()
-            .unwrap_or_else(|| ProducerStateEntry::empty(producer_id));
+        let marker = TxnMarker { producer_id, producer_epoch, control_type, offset, coordinator_epoch, timestamp };
+        self.append_txn_marker(&marker, origin)
+    }
+
+    /// Appends a COMMIT or ABORT marker (`appendEndTxnMarker`). Checks the producer epoch (a
+    /// warning only for replication) and the coordinator epoch; a higher epoch bumps the stored
+    /// epoch and clears the retained batches (sequence back to `NO_SEQUENCE`). Closes the
+    /// producer's open transaction: the transaction stops being undecided, and stays unstable
+    /// until the HW passes the marker. Returns the completed transaction, if it had data here.
+    pub fn append_txn_marker(
+        &mut self,
+        marker: &TxnMarker,
+        origin: AppendOrigin,
+    ) -> Result<Option<CompletedTxn>, ProducerStateError> {
+        let TxnMarker { producer_id, producer_epoch, control_type, offset, coordinator_epoch, timestamp } = *marker;
+        let current =
+            self.producers.get(&producer_id).cloned().unwrap_or_else(|| ProducerStateEntry::empty(producer_id));
         self.check_producer_epoch(&current, producer_epoch, offset, origin)?;
         if current.coordinator_epoch > coordinator_epoch && origin != AppendOrigin::Replication {
             return Err(ProducerStateError::TransactionCoordinatorFenced(format!(
@@ -449,7 +457,7 @@ impl ProducerStateManager {
             producer_id,
             first_offset: first,
             last_offset: offset,
-            is_aborted: marker == ControlRecordType::Abort,
+            is_aborted: control_type == ControlRecordType::Abort,
         });
         let mut updated = current;
         updated.maybe_update_producer_epoch(producer_epoch);
@@ -477,8 +485,7 @@ impl ProducerStateManager {
     /// `onHighWatermarkUpdated(highWatermark)`: decided transactions whose marker is below the
     /// HW stop counting as unstable.
     pub fn on_high_watermark_updated(&mut self, high_watermark: Offset) {
-        self.unreplicated_txns
-            .retain(|_, t| !matches!(t.last_offset, Some(last) if last < high_watermark));
+        self.unreplicated_txns.retain(|_, t| !matches!(t.last_offset, Some(last) if last < high_watermark));
     }
 
     /// `firstUndecidedOffset()`: the first offset of the earliest open transaction.
@@ -523,6 +530,17 @@ mod tests {
     use super::*;
 
     const PID: ProducerId = 1;
+
+    fn marker(
+        pid: ProducerId,
+        epoch: ProducerEpoch,
+        control_type: ControlRecordType,
+        offset: Offset,
+        coordinator_epoch: i32,
+        timestamp: i64,
+    ) -> TxnMarker {
+        TxnMarker { producer_id: pid, producer_epoch: epoch, control_type, offset, coordinator_epoch, timestamp }
+    }
 
     fn mgr() -> ProducerStateManager {
         ProducerStateManager::new(TopicPartition::new("topic", 0))
@@ -571,7 +589,8 @@ mod tests {
         assert_eq!(
             err,
             ProducerStateError::InvalidProducerEpoch(
-                "Epoch of producer 1 at offset 3 in topic-0 is 0, which is smaller than the last seen epoch 1".to_string()
+                "Epoch of producer 1 at offset 3 in topic-0 is 0, which is smaller than the last seen epoch 1"
+                    .to_string()
             )
         );
         assert_eq!(err.error_code(), 47);
@@ -615,7 +634,9 @@ mod tests {
     #[test]
     fn append_txn_marker_with_no_producer_state() {
         let mut m = mgr();
-        let completed = m.append_marker(PID, 2, ControlRecordType::Commit, 27, 0, 0, AppendOrigin::Coordinator).unwrap();
+        let completed = m
+            .append_txn_marker(&marker(PID, 2, ControlRecordType::Commit, 27, 0, 0), AppendOrigin::Coordinator)
+            .unwrap();
         assert_eq!(completed, None, "an empty transaction completes nothing");
         let e = m.last_entry(PID).unwrap();
         assert_eq!((e.producer_epoch, e.last_seq()), (2, -1));
@@ -630,7 +651,7 @@ mod tests {
     fn control_record_bumps_producer_epoch() {
         let mut m = mgr();
         m.append_as_leader(&batch(0, 0, 1, false), 0).unwrap();
-        m.append_marker(PID, 1, ControlRecordType::Abort, 1, 0, 0, AppendOrigin::Coordinator).unwrap();
+        m.append_txn_marker(&marker(PID, 1, ControlRecordType::Abort, 1, 0, 0), AppendOrigin::Coordinator).unwrap();
         let e = m.last_entry(PID).unwrap();
         assert_eq!((e.producer_epoch, e.first_seq(), e.last_seq()), (1, -1, -1));
         assert_eq!(m.append_as_leader(&batch(1, 0, 1, false), 2), Ok(AppendOutcome::Append));
@@ -642,7 +663,7 @@ mod tests {
         let mut m = mgr();
         m.append_as_leader(&batch(0, 0, 1, true), 0).unwrap();
         m.append_as_leader(&batch(0, 1, 1, true), 1).unwrap();
-        m.append_marker(PID, 1, ControlRecordType::Abort, 2, 0, 0, AppendOrigin::Coordinator).unwrap();
+        m.append_txn_marker(&marker(PID, 1, ControlRecordType::Abort, 2, 0, 0), AppendOrigin::Coordinator).unwrap();
         assert!(is_out_of_order(m.append_as_leader(&batch(1, 2, 1, true), 3)));
         let err = m.append_as_leader(&batch(2, 2, 1, true), 3).unwrap_err();
         assert_eq!(
@@ -707,25 +728,49 @@ mod tests {
         let mut m = mgr();
         let mut hw: Offset = 0;
         let pid2: ProducerId = 2;
-        assert_eq!((m.first_undecided_offset(), m.first_unstable_offset(), m.last_stable_offset(hw)), (None, None, 0), "start");
+        assert_eq!(
+            (m.first_undecided_offset(), m.first_unstable_offset(), m.last_stable_offset(hw)),
+            (None, None, 0),
+            "start"
+        );
         m.append_data(&DataBatch { producer_id: PID, ..batch(5, 0, 1, true) }, 99, AppendOrigin::Client).unwrap();
-        hw = 99;
         assert_eq!((m.first_undecided_offset(), m.first_unstable_offset()), (Some(99), Some(99)), "pid1 txn at 99");
+        assert_eq!(m.last_stable_offset(100), 99, "[X] LSO = min(firstUnstable, HW)");
         m.append_data(&DataBatch { producer_id: pid2, ..batch(5, 0, 1, true) }, 105, AppendOrigin::Client).unwrap();
         assert_eq!((m.first_undecided_offset(), m.first_unstable_offset()), (Some(99), Some(99)), "pid2 txn at 105");
-        m.append_marker(PID, 5, ControlRecordType::Commit, 109, 0, 0, AppendOrigin::Coordinator).unwrap();
-        assert_eq!((m.first_undecided_offset(), m.first_unstable_offset()), (Some(105), Some(99)), "COMMIT pid1 at 109");
+        m.append_txn_marker(&marker(PID, 5, ControlRecordType::Commit, 109, 0, 0), AppendOrigin::Coordinator).unwrap();
+        assert_eq!(
+            (m.first_undecided_offset(), m.first_unstable_offset()),
+            (Some(105), Some(99)),
+            "COMMIT pid1 at 109"
+        );
         hw = 100;
         m.on_high_watermark_updated(hw);
-        assert_eq!((m.first_undecided_offset(), m.first_unstable_offset(), m.last_stable_offset(hw)), (Some(105), Some(99), 99), "HW 100");
+        assert_eq!(
+            (m.first_undecided_offset(), m.first_unstable_offset(), m.last_stable_offset(hw)),
+            (Some(105), Some(99), 99),
+            "HW 100"
+        );
         hw = 110;
         m.on_high_watermark_updated(hw);
-        assert_eq!((m.first_undecided_offset(), m.first_unstable_offset(), m.last_stable_offset(hw)), (Some(105), Some(105), 105), "HW 110");
-        m.append_marker(pid2, 5, ControlRecordType::Abort, 112, 0, 0, AppendOrigin::Coordinator).unwrap();
-        assert_eq!((m.first_undecided_offset(), m.first_unstable_offset(), m.last_stable_offset(hw)), (None, Some(105), 105), "ABORT pid2 at 112");
+        assert_eq!(
+            (m.first_undecided_offset(), m.first_unstable_offset(), m.last_stable_offset(hw)),
+            (Some(105), Some(105), 105),
+            "HW 110"
+        );
+        m.append_txn_marker(&marker(pid2, 5, ControlRecordType::Abort, 112, 0, 0), AppendOrigin::Coordinator).unwrap();
+        assert_eq!(
+            (m.first_undecided_offset(), m.first_unstable_offset(), m.last_stable_offset(hw)),
+            (None, Some(105), 105),
+            "ABORT pid2 at 112"
+        );
         hw = 113;
         m.on_high_watermark_updated(hw);
-        assert_eq!((m.first_undecided_offset(), m.first_unstable_offset(), m.last_stable_offset(hw)), (None, None, 113), "HW 113");
+        assert_eq!(
+            (m.first_undecided_offset(), m.first_unstable_offset(), m.last_stable_offset(hw)),
+            (None, None, 113),
+            "HW 113"
+        );
     }
 
     // kafka-semantics.md §6.3 UnifiedLogTest.testLastStableOffsetWithMixedProducerData.
@@ -738,11 +783,11 @@ mod tests {
         m.append_data(&DataBatch { producer_id: 3, ..batch(0, 0, 3, false) }, 3, AppendOrigin::Client).unwrap();
         m.append_data(&DataBatch { producer_id: pid2, ..batch(0, 0, 3, true) }, 6, AppendOrigin::Client).unwrap();
         assert_eq!(m.first_unstable_offset(), Some(0));
-        m.append_marker(PID, 0, ControlRecordType::Abort, 9, 0, 0, AppendOrigin::Coordinator).unwrap();
+        m.append_txn_marker(&marker(PID, 0, ControlRecordType::Abort, 9, 0, 0), AppendOrigin::Coordinator).unwrap();
         m.on_high_watermark_updated(10);
         assert_eq!(m.first_unstable_offset(), Some(6));
         assert_eq!(m.last_stable_offset(10), 6);
-        m.append_marker(pid2, 0, ControlRecordType::Commit, 10, 0, 0, AppendOrigin::Coordinator).unwrap();
+        m.append_txn_marker(&marker(pid2, 0, ControlRecordType::Commit, 10, 0, 0), AppendOrigin::Coordinator).unwrap();
         m.on_high_watermark_updated(11);
         assert_eq!(m.first_unstable_offset(), None);
         assert_eq!(m.last_stable_offset(11), 11);
@@ -757,7 +802,12 @@ mod tests {
         m.on_high_watermark_updated(4);
         assert_eq!(m.first_unstable_offset(), Some(0));
         let commit_offset = 4;
-        let done = m.append_marker(PID, 0, ControlRecordType::Commit, commit_offset, 0, 0, AppendOrigin::Coordinator).unwrap();
+        let done = m
+            .append_txn_marker(
+                &marker(PID, 0, ControlRecordType::Commit, commit_offset, 0, 0),
+                AppendOrigin::Coordinator,
+            )
+            .unwrap();
         assert_eq!(done, Some(CompletedTxn { producer_id: PID, first_offset: 0, last_offset: 4, is_aborted: false }));
         assert_eq!(m.first_unstable_offset(), Some(0), "unchanged after the COMMIT marker");
         m.on_high_watermark_updated(commit_offset);
@@ -769,12 +819,20 @@ mod tests {
     #[test]
     fn coordinator_epoch_fencing_and_untracked_producers() {
         let mut m = mgr();
-        m.append_marker(PID, 0, ControlRecordType::Commit, 0, 5, 0, AppendOrigin::Coordinator).unwrap();
-        let err = m.append_marker(PID, 0, ControlRecordType::Abort, 1, 4, 0, AppendOrigin::Coordinator).unwrap_err();
+        m.append_txn_marker(&marker(PID, 0, ControlRecordType::Commit, 0, 5, 0), AppendOrigin::Coordinator).unwrap();
+        let err = m
+            .append_txn_marker(&marker(PID, 0, ControlRecordType::Abort, 1, 4, 0), AppendOrigin::Coordinator)
+            .unwrap_err();
         assert_eq!(err.error_code(), 52);
-        assert!(m.append_marker(PID, 0, ControlRecordType::Abort, 1, 4, 0, AppendOrigin::Replication).is_ok());
+        assert!(m
+            .append_txn_marker(&marker(PID, 0, ControlRecordType::Abort, 1, 4, 0), AppendOrigin::Replication)
+            .is_ok());
+        assert!(m
+            .append_marker(PID, 0, ControlRecordType::Commit, 3, 5, 0, AppendOrigin::Coordinator)
+            .unwrap()
+            .is_none());
         let plain = DataBatch { producer_id: NO_PRODUCER_ID, ..batch(-1, -1, 3, false) };
-        assert_eq!(m.append_as_leader(&plain, 2), Ok(AppendOutcome::Append));
+        assert_eq!(m.append_as_leader(&plain, 4), Ok(AppendOutcome::Append));
         assert_eq!(increment_sequence(i32::MAX, 1), 0);
         assert_eq!(decrement_sequence(0, 1), i32::MAX);
         assert_eq!(ControlRecordType::Commit.id(), 1);

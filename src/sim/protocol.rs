@@ -194,56 +194,189 @@ pub enum ControllerResponse {
     ListReassignments(Vec<(TopicPartition, Vec<BrokerId>, Vec<BrokerId>, Vec<BrokerId>)>),
     DescribeQuorum(QuorumInfo),
     /// Not the active controller; the hint names who is, if known.
-    NotController { leader: Option<i32> },
+    NotController {
+        leader: Option<i32>,
+    },
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Request {
     // ---- KRaft quorum (controllers) ----
     /// A candidate asks for a vote.
-    Vote { epoch: Epoch, candidate: i32, last_epoch: Epoch, last_offset: Offset },
+    Vote {
+        epoch: Epoch,
+        candidate: i32,
+        last_epoch: Epoch,
+        last_offset: Offset,
+    },
     /// The new leader announces itself to the voters.
-    BeginQuorumEpoch { epoch: Epoch, leader: i32 },
+    BeginQuorumEpoch {
+        epoch: Epoch,
+        leader: i32,
+    },
     /// Pull replication of `__cluster_metadata` by voters and observers (brokers).
-    MetadataFetch { replica: i32, fetch_offset: Offset, last_fetched_epoch: Epoch, max_wait_ms: i64 },
+    MetadataFetch {
+        replica: i32,
+        fetch_offset: Offset,
+        last_fetched_epoch: Epoch,
+        max_wait_ms: i64,
+    },
     // ---- broker lifecycle (broker → active controller) ----
-    BrokerRegistration { endpoint: BrokerEndpoint, incarnation: u64 },
-    BrokerHeartbeat { broker: BrokerId, broker_epoch: i64, metadata_offset: Offset, want_fence: bool, want_shutdown: bool },
+    BrokerRegistration {
+        endpoint: BrokerEndpoint,
+        incarnation: u64,
+    },
+    BrokerHeartbeat {
+        broker: BrokerId,
+        broker_epoch: i64,
+        metadata_offset: Offset,
+        want_fence: bool,
+        want_shutdown: bool,
+    },
     /// A leader asks to change a partition's ISR (KIP-497).
-    AlterPartition { broker: BrokerId, broker_epoch: i64, tp: TopicPartition, leader_epoch: Epoch, partition_epoch: i32, new_isr: Vec<BrokerId> },
+    AlterPartition {
+        broker: BrokerId,
+        broker_epoch: i64,
+        tp: TopicPartition,
+        leader_epoch: Epoch,
+        partition_epoch: i32,
+        new_isr: Vec<BrokerId>,
+    },
     /// A producer-id block for idempotent producers (KIP-730).
-    AllocateProducerIds { broker: BrokerId, broker_epoch: i64 },
+    AllocateProducerIds {
+        broker: BrokerId,
+        broker_epoch: i64,
+    },
     // ---- admin (client → broker → controller) ----
     Controller(ControllerRequest),
     /// A broker forwarding a client's admin request to the controller (KIP-590).
-    Envelope { client: NodeAddr, client_corr: u64, inner: ControllerRequest },
-    DescribeConfigs { resources: Vec<ConfigResource> },
+    Envelope {
+        client: NodeAddr,
+        client_corr: u64,
+        inner: ControllerRequest,
+    },
+    DescribeConfigs {
+        resources: Vec<ConfigResource>,
+    },
     ApiVersions,
     // ---- clients ----
-    Metadata { topics: Option<Vec<String>>, allow_auto_create: bool },
-    Produce { acks: i16, timeout_ms: i64, transactional_id: Option<String>, batches: Vec<ProduceBatch> },
-    Fetch { replica: i32, max_wait_ms: i64, min_bytes: i32, max_bytes: i32, isolation: Isolation, partitions: Vec<FetchPartition> },
-    ListOffsets { isolation: Isolation, partitions: Vec<(TopicPartition, i64)> },
+    Metadata {
+        topics: Option<Vec<String>>,
+        allow_auto_create: bool,
+    },
+    Produce {
+        acks: i16,
+        timeout_ms: i64,
+        transactional_id: Option<String>,
+        batches: Vec<ProduceBatch>,
+    },
+    Fetch {
+        replica: i32,
+        max_wait_ms: i64,
+        min_bytes: i32,
+        max_bytes: i32,
+        isolation: Isolation,
+        partitions: Vec<FetchPartition>,
+    },
+    ListOffsets {
+        isolation: Isolation,
+        partitions: Vec<(TopicPartition, i64)>,
+    },
     // ---- groups (client → coordinator) ----
-    FindCoordinator { key: String, transaction: bool },
-    JoinGroup { group: String, session_timeout_ms: i64, rebalance_timeout_ms: i64, member_id: String, instance_id: Option<String>, protocol_type: String, protocols: Vec<(String, Rc<GroupSubscription>)>, reason: Option<String> },
-    SyncGroup { group: String, generation: i32, member_id: String, instance_id: Option<String>, assignments: Vec<(String, Vec<TopicPartition>)> },
-    Heartbeat { group: String, generation: i32, member_id: String, instance_id: Option<String> },
-    LeaveGroup { group: String, members: Vec<(String, Option<String>)>, reason: Option<String> },
-    OffsetCommit { group: String, generation: i32, member_id: String, offsets: Vec<(TopicPartition, Offset, Option<Epoch>)> },
-    OffsetFetch { group: String, partitions: Option<Vec<TopicPartition>>, require_stable: bool },
-    ListGroups { states: Vec<String> },
-    DescribeGroups { groups: Vec<String> },
-    DeleteGroups { groups: Vec<String> },
-    OffsetDelete { group: String, partitions: Vec<TopicPartition> },
+    FindCoordinator {
+        key: String,
+        transaction: bool,
+    },
+    JoinGroup {
+        group: String,
+        session_timeout_ms: i64,
+        rebalance_timeout_ms: i64,
+        member_id: String,
+        instance_id: Option<String>,
+        protocol_type: String,
+        protocols: Vec<(String, Rc<GroupSubscription>)>,
+        reason: Option<String>,
+    },
+    SyncGroup {
+        group: String,
+        generation: i32,
+        member_id: String,
+        instance_id: Option<String>,
+        assignments: Vec<(String, Vec<TopicPartition>)>,
+    },
+    Heartbeat {
+        group: String,
+        generation: i32,
+        member_id: String,
+        instance_id: Option<String>,
+    },
+    LeaveGroup {
+        group: String,
+        members: Vec<(String, Option<String>)>,
+        reason: Option<String>,
+    },
+    OffsetCommit {
+        group: String,
+        generation: i32,
+        member_id: String,
+        offsets: Vec<(TopicPartition, Offset, Option<Epoch>)>,
+    },
+    OffsetFetch {
+        group: String,
+        partitions: Option<Vec<TopicPartition>>,
+        require_stable: bool,
+    },
+    ListGroups {
+        states: Vec<String>,
+    },
+    DescribeGroups {
+        groups: Vec<String>,
+    },
+    DeleteGroups {
+        groups: Vec<String>,
+    },
+    OffsetDelete {
+        group: String,
+        partitions: Vec<TopicPartition>,
+    },
     // ---- idempotence and transactions ----
-    InitProducerId { transactional_id: Option<String>, timeout_ms: i64, producer_id: i64, producer_epoch: i16 },
-    AddPartitionsToTxn { transactional_id: String, producer_id: i64, producer_epoch: i16, partitions: Vec<TopicPartition> },
-    AddOffsetsToTxn { transactional_id: String, producer_id: i64, producer_epoch: i16, group: String },
-    EndTxn { transactional_id: String, producer_id: i64, producer_epoch: i16, commit: bool },
-    TxnOffsetCommit { transactional_id: String, group: String, producer_id: i64, producer_epoch: i16, generation: i32, member_id: String, offsets: Vec<(TopicPartition, Offset)> },
+    InitProducerId {
+        transactional_id: Option<String>,
+        timeout_ms: i64,
+        producer_id: i64,
+        producer_epoch: i16,
+    },
+    AddPartitionsToTxn {
+        transactional_id: String,
+        producer_id: i64,
+        producer_epoch: i16,
+        partitions: Vec<TopicPartition>,
+    },
+    AddOffsetsToTxn {
+        transactional_id: String,
+        producer_id: i64,
+        producer_epoch: i16,
+        group: String,
+    },
+    EndTxn {
+        transactional_id: String,
+        producer_id: i64,
+        producer_epoch: i16,
+        commit: bool,
+    },
+    TxnOffsetCommit {
+        transactional_id: String,
+        group: String,
+        producer_id: i64,
+        producer_epoch: i16,
+        generation: i32,
+        member_id: String,
+        offsets: Vec<(TopicPartition, Offset)>,
+    },
     /// The transaction coordinator writes COMMIT/ABORT markers to a partition leader.
-    WriteTxnMarkers { markers: Vec<(i64, i16, ControlType, Vec<TopicPartition>, i32)> },
+    WriteTxnMarkers {
+        markers: Vec<(i64, i16, ControlType, Vec<TopicPartition>, i32)>,
+    },
 }
 
 /// A member's subscription as carried in JoinGroup (ConsumerProtocolSubscription).
@@ -284,8 +417,14 @@ pub struct GroupDescription {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Response {
-    Vote { epoch: Epoch, granted: bool, leader: Option<i32> },
-    BeginQuorumEpoch { epoch: Epoch },
+    Vote {
+        epoch: Epoch,
+        granted: bool,
+        leader: Option<i32>,
+    },
+    BeginQuorumEpoch {
+        epoch: Epoch,
+    },
     MetadataFetch {
         epoch: Epoch,
         leader: Option<i32>,
@@ -294,34 +433,114 @@ pub enum Response {
         diverging: Option<(Epoch, Offset)>,
         entries: Vec<(Offset, Epoch, Rc<MetadataRecord>)>,
     },
-    BrokerRegistration { error: Option<ApiError>, broker_epoch: i64, leader: Option<i32> },
-    BrokerHeartbeat { error: Option<KafkaError>, is_caught_up: bool, is_fenced: bool, should_shutdown: bool, leader: Option<i32> },
-    AlterPartition { tp: TopicPartition, error: Option<KafkaError>, leader_epoch: Epoch, partition_epoch: i32, isr: Vec<BrokerId>, leader: Option<i32> },
-    AllocateProducerIds { error: Option<KafkaError>, first: i64, count: i64, leader: Option<i32> },
+    BrokerRegistration {
+        error: Option<ApiError>,
+        broker_epoch: i64,
+        leader: Option<i32>,
+    },
+    BrokerHeartbeat {
+        error: Option<KafkaError>,
+        is_caught_up: bool,
+        is_fenced: bool,
+        should_shutdown: bool,
+        leader: Option<i32>,
+    },
+    AlterPartition {
+        tp: TopicPartition,
+        error: Option<KafkaError>,
+        leader_epoch: Epoch,
+        partition_epoch: i32,
+        isr: Vec<BrokerId>,
+        leader: Option<i32>,
+    },
+    AllocateProducerIds {
+        error: Option<KafkaError>,
+        first: i64,
+        count: i64,
+        leader: Option<i32>,
+    },
     Controller(ControllerResponse),
     DescribeConfigs(Vec<(ConfigResource, Result<Vec<crate::sim::config::ConfigEntry>, ApiError>)>),
     ApiVersions(Vec<(i16, String, i16, i16)>),
-    Metadata { brokers: Vec<BrokerEndpoint>, controller: i32, topics: Vec<MetadataTopic>, cluster_id: String },
-    Produce { results: Vec<(TopicPartition, Result<(Offset, i64), ApiError>)> },
-    Fetch { error: Option<KafkaError>, partitions: Vec<FetchedPartition> },
-    ListOffsets { partitions: Vec<(TopicPartition, Result<(Offset, i64), KafkaError>)> },
-    FindCoordinator { error: Option<KafkaError>, node: BrokerId, host: String, port: u16 },
-    JoinGroup { error: Option<KafkaError>, generation: i32, protocol: String, leader: String, member_id: String, members: Vec<JoinMember> },
-    SyncGroup { error: Option<KafkaError>, protocol: String, assignment: Vec<TopicPartition> },
-    Heartbeat { error: Option<KafkaError> },
-    LeaveGroup { error: Option<KafkaError> },
-    OffsetCommit { results: Vec<(TopicPartition, Option<KafkaError>)>, error: Option<KafkaError> },
-    OffsetFetch { error: Option<KafkaError>, offsets: Vec<(TopicPartition, Offset, Option<KafkaError>)> },
-    ListGroups { error: Option<KafkaError>, groups: Vec<(String, String, String)> },
+    Metadata {
+        brokers: Vec<BrokerEndpoint>,
+        controller: i32,
+        topics: Vec<MetadataTopic>,
+        cluster_id: String,
+    },
+    Produce {
+        results: Vec<(TopicPartition, Result<(Offset, i64), ApiError>)>,
+    },
+    Fetch {
+        error: Option<KafkaError>,
+        partitions: Vec<FetchedPartition>,
+    },
+    ListOffsets {
+        partitions: Vec<(TopicPartition, Result<(Offset, i64), KafkaError>)>,
+    },
+    FindCoordinator {
+        error: Option<KafkaError>,
+        node: BrokerId,
+        host: String,
+        port: u16,
+    },
+    JoinGroup {
+        error: Option<KafkaError>,
+        generation: i32,
+        protocol: String,
+        leader: String,
+        member_id: String,
+        members: Vec<JoinMember>,
+    },
+    SyncGroup {
+        error: Option<KafkaError>,
+        protocol: String,
+        assignment: Vec<TopicPartition>,
+    },
+    Heartbeat {
+        error: Option<KafkaError>,
+    },
+    LeaveGroup {
+        error: Option<KafkaError>,
+    },
+    OffsetCommit {
+        results: Vec<(TopicPartition, Option<KafkaError>)>,
+        error: Option<KafkaError>,
+    },
+    OffsetFetch {
+        error: Option<KafkaError>,
+        offsets: Vec<(TopicPartition, Offset, Option<KafkaError>)>,
+    },
+    ListGroups {
+        error: Option<KafkaError>,
+        groups: Vec<(String, String, String)>,
+    },
     DescribeGroups(Vec<GroupDescription>),
     DeleteGroups(Vec<(String, Option<KafkaError>)>),
-    OffsetDelete { error: Option<KafkaError>, results: Vec<(TopicPartition, Option<KafkaError>)> },
-    InitProducerId { error: Option<KafkaError>, producer_id: i64, producer_epoch: i16 },
-    AddPartitionsToTxn { results: Vec<(TopicPartition, Option<KafkaError>)> },
-    AddOffsetsToTxn { error: Option<KafkaError> },
-    EndTxn { error: Option<KafkaError> },
-    TxnOffsetCommit { results: Vec<(TopicPartition, Option<KafkaError>)> },
-    WriteTxnMarkers { results: Vec<(i64, Vec<(TopicPartition, Option<KafkaError>)>)> },
+    OffsetDelete {
+        error: Option<KafkaError>,
+        results: Vec<(TopicPartition, Option<KafkaError>)>,
+    },
+    InitProducerId {
+        error: Option<KafkaError>,
+        producer_id: i64,
+        producer_epoch: i16,
+    },
+    AddPartitionsToTxn {
+        results: Vec<(TopicPartition, Option<KafkaError>)>,
+    },
+    AddOffsetsToTxn {
+        error: Option<KafkaError>,
+    },
+    EndTxn {
+        error: Option<KafkaError>,
+    },
+    TxnOffsetCommit {
+        results: Vec<(TopicPartition, Option<KafkaError>)>,
+    },
+    WriteTxnMarkers {
+        results: Vec<(i64, Vec<(TopicPartition, Option<KafkaError>)>)>,
+    },
 }
 
 impl Request {
@@ -398,9 +617,12 @@ impl Message {
     pub fn size_bytes(&self) -> u32 {
         const HEADER: u32 = 40;
         match &self.body {
-            Body::Req(Request::Produce { batches, .. }) => HEADER + batches.iter().map(|b| b.size_bytes + 16).sum::<u32>(),
+            Body::Req(Request::Produce { batches, .. }) => {
+                HEADER + batches.iter().map(|b| b.size_bytes + 16).sum::<u32>()
+            }
             Body::Resp(Response::Fetch { partitions, .. }) => {
-                HEADER + partitions.iter().map(|p| 40 + p.batches.iter().map(|b| b.size_bytes).sum::<u32>()).sum::<u32>()
+                HEADER
+                    + partitions.iter().map(|p| 40 + p.batches.iter().map(|b| b.size_bytes).sum::<u32>()).sum::<u32>()
             }
             Body::Req(Request::Fetch { partitions, .. }) => HEADER + 30 * partitions.len() as u32,
             _ => HEADER + 60,

@@ -139,7 +139,10 @@ impl RecordBatch {
             .records
             .iter()
             .filter(|r| self.base_offset + Offset::from(r.offset_delta) >= start)
-            .map(|r| Record { offset_delta: (self.base_offset + Offset::from(r.offset_delta) - start) as u32, ..r.clone() })
+            .map(|r| Record {
+                offset_delta: (self.base_offset + Offset::from(r.offset_delta) - start) as u32,
+                ..r.clone()
+            })
             .collect();
         if kept.is_empty() {
             return None;
@@ -242,8 +245,7 @@ pub fn record_size(offset_delta: u32, timestamp_delta: i64, r: &Record) -> u32 {
 /// The size of a v2 batch holding `records` (batch header + records).
 pub fn batch_size(records: &[Record]) -> u32 {
     let first_ts = records.first().map(|r| r.timestamp).unwrap_or(0);
-    RECORD_BATCH_OVERHEAD
-        + records.iter().map(|r| record_size(r.offset_delta, r.timestamp - first_ts, r)).sum::<u32>()
+    RECORD_BATCH_OVERHEAD + records.iter().map(|r| record_size(r.offset_delta, r.timestamp - first_ts, r)).sum::<u32>()
 }
 
 #[cfg(test)]

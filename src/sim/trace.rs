@@ -103,31 +103,95 @@ pub struct TraceEvent {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TraceKind {
     // ---- network ----
-    Sent { id: u64, from: NodeAddr, to: NodeAddr, api: Cow<'static, str>, response: bool, bytes: u32 },
-    Delivered { id: u64 },
-    Dropped { id: u64, from: NodeAddr, to: NodeAddr, api: Cow<'static, str>, reason: DropReason },
+    Sent {
+        id: u64,
+        from: NodeAddr,
+        to: NodeAddr,
+        api: Cow<'static, str>,
+        response: bool,
+        bytes: u32,
+    },
+    Delivered {
+        id: u64,
+    },
+    Dropped {
+        id: u64,
+        from: NodeAddr,
+        to: NodeAddr,
+        api: Cow<'static, str>,
+        reason: DropReason,
+    },
     /// A connection reset seen by `node` because `peer` went away.
-    Disconnected { node: NodeAddr, peer: NodeAddr },
+    Disconnected {
+        node: NodeAddr,
+        peer: NodeAddr,
+    },
     // ---- processes ----
-    ProcessStarted { node: NodeAddr },
-    ProcessCrashed { node: NodeAddr },
-    ProcessStopped { node: NodeAddr },
-    DiskLost { node: NodeAddr },
+    ProcessStarted {
+        node: NodeAddr,
+    },
+    ProcessCrashed {
+        node: NodeAddr,
+    },
+    ProcessStopped {
+        node: NodeAddr,
+    },
+    DiskLost {
+        node: NodeAddr,
+    },
     /// A broker's log recovery at start-up, and what the power-loss model removed.
-    LogRecovered { broker: BrokerId, tp: TopicPartition, log_end_offset: Offset, lost_unflushed: Vec<RecordRef> },
+    LogRecovered {
+        broker: BrokerId,
+        tp: TopicPartition,
+        log_end_offset: Offset,
+        lost_unflushed: Vec<RecordRef>,
+    },
     // ---- KRaft ----
-    QuorumLeaderElected { controller: i32, epoch: Epoch },
-    QuorumElectionStarted { controller: i32, epoch: Epoch },
-    MetadataCommitted { controller: i32, offset: Offset, record: String },
-    BrokerRegistered { broker: BrokerId, broker_epoch: i64 },
-    BrokerFenced { broker: BrokerId, reason: String },
-    BrokerUnfenced { broker: BrokerId },
-    BrokerControlledShutdown { broker: BrokerId },
+    QuorumLeaderElected {
+        controller: i32,
+        epoch: Epoch,
+    },
+    QuorumElectionStarted {
+        controller: i32,
+        epoch: Epoch,
+    },
+    MetadataCommitted {
+        controller: i32,
+        offset: Offset,
+        record: String,
+    },
+    BrokerRegistered {
+        broker: BrokerId,
+        broker_epoch: i64,
+    },
+    BrokerFenced {
+        broker: BrokerId,
+        reason: String,
+    },
+    BrokerUnfenced {
+        broker: BrokerId,
+    },
+    BrokerControlledShutdown {
+        broker: BrokerId,
+    },
     // ---- topics ----
-    TopicCreated { topic: String, id: String, assignment: Vec<Vec<BrokerId>> },
-    TopicDeleted { topic: String },
-    PartitionsAdded { topic: String, assignment: Vec<Vec<BrokerId>> },
-    ConfigChanged { resource: String, name: String, value: Option<String> },
+    TopicCreated {
+        topic: String,
+        id: String,
+        assignment: Vec<Vec<BrokerId>>,
+    },
+    TopicDeleted {
+        topic: String,
+    },
+    PartitionsAdded {
+        topic: String,
+        assignment: Vec<Vec<BrokerId>>,
+    },
+    ConfigChanged {
+        resource: String,
+        name: String,
+        value: Option<String>,
+    },
     // ---- replication ----
     LeaderElected {
         tp: TopicPartition,
@@ -138,33 +202,134 @@ pub enum TraceKind {
         reason: ElectionReason,
     },
     /// The controller has no eligible leader for a partition.
-    PartitionOffline { tp: TopicPartition, isr: Vec<BrokerId> },
-    IsrShrunk { tp: TopicPartition, leader: BrokerId, removed: Vec<BrokerId>, isr: Vec<BrokerId> },
-    IsrExpanded { tp: TopicPartition, leader: BrokerId, added: Vec<BrokerId>, isr: Vec<BrokerId> },
-    HighWatermark { tp: TopicPartition, broker: BrokerId, hw: Offset },
-    BecameLeader { tp: TopicPartition, broker: BrokerId, epoch: Epoch, log_end_offset: Offset },
-    BecameFollower { tp: TopicPartition, broker: BrokerId, leader: BrokerId, epoch: Epoch },
-    Truncated { tp: TopicPartition, broker: BrokerId, from: Offset, to: Offset, removed: Vec<RecordRef> },
-    ReplicaDeleted { tp: TopicPartition, broker: BrokerId },
-    SegmentRolled { tp: TopicPartition, broker: BrokerId, base_offset: Offset },
-    SegmentsDeleted { tp: TopicPartition, broker: BrokerId, log_start_offset: Offset, reason: String },
-    LogCleaned { tp: TopicPartition, broker: BrokerId, removed: u32 },
+    PartitionOffline {
+        tp: TopicPartition,
+        isr: Vec<BrokerId>,
+    },
+    IsrShrunk {
+        tp: TopicPartition,
+        leader: BrokerId,
+        removed: Vec<BrokerId>,
+        isr: Vec<BrokerId>,
+    },
+    IsrExpanded {
+        tp: TopicPartition,
+        leader: BrokerId,
+        added: Vec<BrokerId>,
+        isr: Vec<BrokerId>,
+    },
+    HighWatermark {
+        tp: TopicPartition,
+        broker: BrokerId,
+        hw: Offset,
+    },
+    BecameLeader {
+        tp: TopicPartition,
+        broker: BrokerId,
+        epoch: Epoch,
+        log_end_offset: Offset,
+    },
+    BecameFollower {
+        tp: TopicPartition,
+        broker: BrokerId,
+        leader: BrokerId,
+        epoch: Epoch,
+    },
+    Truncated {
+        tp: TopicPartition,
+        broker: BrokerId,
+        from: Offset,
+        to: Offset,
+        removed: Vec<RecordRef>,
+    },
+    ReplicaDeleted {
+        tp: TopicPartition,
+        broker: BrokerId,
+    },
+    SegmentRolled {
+        tp: TopicPartition,
+        broker: BrokerId,
+        base_offset: Offset,
+    },
+    SegmentsDeleted {
+        tp: TopicPartition,
+        broker: BrokerId,
+        log_start_offset: Offset,
+        reason: String,
+    },
+    LogCleaned {
+        tp: TopicPartition,
+        broker: BrokerId,
+        removed: u32,
+    },
     // ---- clients ----
-    ProduceAcked { client: String, tp: TopicPartition, base_offset: Offset, count: u32, acks: i16 },
-    ProduceFailed { client: String, tp: TopicPartition, error: KafkaError, count: u32, retrying: bool },
-    ClientError { client: String, api: Cow<'static, str>, error: KafkaError, detail: String },
-    MetadataRefreshed { client: String },
-    Consumed { client: String, tp: TopicPartition, from: Offset, count: u32 },
-    OffsetsCommitted { group: String, client: String, offsets: Vec<(TopicPartition, Offset)> },
-    OffsetReset { client: String, tp: TopicPartition, offset: Offset, reason: String },
-    GroupStateChanged { group: String, state: String, generation: i32, reason: String },
-    GroupAssignment { group: String, member: String, generation: i32, partitions: Vec<TopicPartition> },
-    MemberRemoved { group: String, member: String, reason: String },
-    TransactionState { transactional_id: String, state: String },
+    ProduceAcked {
+        client: String,
+        tp: TopicPartition,
+        base_offset: Offset,
+        count: u32,
+        acks: i16,
+    },
+    ProduceFailed {
+        client: String,
+        tp: TopicPartition,
+        error: KafkaError,
+        count: u32,
+        retrying: bool,
+    },
+    ClientError {
+        client: String,
+        api: Cow<'static, str>,
+        error: KafkaError,
+        detail: String,
+    },
+    MetadataRefreshed {
+        client: String,
+    },
+    Consumed {
+        client: String,
+        tp: TopicPartition,
+        from: Offset,
+        count: u32,
+    },
+    OffsetsCommitted {
+        group: String,
+        client: String,
+        offsets: Vec<(TopicPartition, Offset)>,
+    },
+    OffsetReset {
+        client: String,
+        tp: TopicPartition,
+        offset: Offset,
+        reason: String,
+    },
+    GroupStateChanged {
+        group: String,
+        state: String,
+        generation: i32,
+        reason: String,
+    },
+    GroupAssignment {
+        group: String,
+        member: String,
+        generation: i32,
+        partitions: Vec<TopicPartition>,
+    },
+    MemberRemoved {
+        group: String,
+        member: String,
+        reason: String,
+    },
+    TransactionState {
+        transactional_id: String,
+        state: String,
+    },
     // ---- checker ----
     Check(Finding),
     /// A note from a console command or lesson, for the feed.
-    Note { text: String },
+    Note {
+        text: String,
+    },
 }
 
 impl TraceKind {

@@ -82,19 +82,13 @@ impl Store {
             .add_object_store(ObjectStore::new(KV_STORE))
             .build()
             .await
-            .map_err(|e| StoreError::Open {
-                db: name.to_owned(),
-                detail: detail(e),
-            })?;
+            .map_err(|e| StoreError::Open { db: name.to_owned(), detail: detail(e) })?;
         Ok(Self { db })
     }
 
     /// Deletes a whole database (used by tests to start clean).
     pub async fn delete_database(name: &str) -> Result<(), StoreError> {
-        Rexie::delete(name).await.map_err(|e| StoreError::Delete {
-            db: name.to_owned(),
-            detail: detail(e),
-        })
+        Rexie::delete(name).await.map_err(|e| StoreError::Delete { db: name.to_owned(), detail: detail(e) })
     }
 
     /// The database's name.
@@ -107,35 +101,21 @@ impl Store {
     pub async fn put<T: Serialize + ?Sized>(&self, key: &str, value: &T) -> Result<(), StoreError> {
         let js_value = value
             .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|e| StoreError::Encode {
-                key: key.to_owned(),
-                detail: e.to_string(),
-            })?;
+            .map_err(|e| StoreError::Encode { key: key.to_owned(), detail: e.to_string() })?;
         let transaction = self
             .db
             .transaction(&[KV_STORE], TransactionMode::ReadWrite)
             .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
-        let store = transaction
-            .store(KV_STORE)
-            .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+        let store = transaction.store(KV_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
         store
             .put(&js_value, Some(&JsValue::from_str(key)))
             .await
-            .map_err(|e| StoreError::Write {
-                key: key.to_owned(),
-                detail: detail(e),
-            })?;
-        let result = transaction
-            .done()
-            .await
-            .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+            .map_err(|e| StoreError::Write { key: key.to_owned(), detail: detail(e) })?;
+        let result = transaction.done().await.map_err(|e| StoreError::Transaction { detail: detail(e) })?;
         if result.is_committed() {
             Ok(())
         } else {
-            Err(StoreError::Write {
-                key: key.to_owned(),
-                detail: "the transaction was aborted".to_owned(),
-            })
+            Err(StoreError::Write { key: key.to_owned(), detail: "the transaction was aborted".to_owned() })
         }
     }
 
@@ -145,29 +125,18 @@ impl Store {
             .db
             .transaction(&[KV_STORE], TransactionMode::ReadOnly)
             .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
-        let store = transaction
-            .store(KV_STORE)
-            .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+        let store = transaction.store(KV_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
         let found = store
             .get(JsValue::from_str(key))
             .await
-            .map_err(|e| StoreError::Read {
-                key: key.to_owned(),
-                detail: detail(e),
-            })?;
-        transaction
-            .done()
-            .await
-            .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+            .map_err(|e| StoreError::Read { key: key.to_owned(), detail: detail(e) })?;
+        transaction.done().await.map_err(|e| StoreError::Transaction { detail: detail(e) })?;
         match found {
             None => Ok(None),
             Some(value) if value.is_undefined() => Ok(None),
             Some(value) => serde_wasm_bindgen::from_value(value)
                 .map(Some)
-                .map_err(|e| StoreError::Decode {
-                    key: key.to_owned(),
-                    detail: e.to_string(),
-                }),
+                .map_err(|e| StoreError::Decode { key: key.to_owned(), detail: e.to_string() }),
         }
     }
 

@@ -11,9 +11,7 @@ pub fn App() -> Html {
     let lesson_open = use_state_eq(|| true);
     let on_toggle_lesson = {
         let lesson_open = lesson_open.clone();
-        use_callback(*lesson_open, move |_: MouseEvent, open: &bool| {
-            lesson_open.set(!*open)
-        })
+        use_callback(*lesson_open, move |_: MouseEvent, open: &bool| lesson_open.set(!*open))
     };
 
     let class = classes!("app", (!*lesson_open).then_some("app--lesson-closed"));

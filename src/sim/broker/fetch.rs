@@ -11,7 +11,6 @@ use super::*;
 use crate::sim::epoch_cache::truncation_decision;
 use crate::sim::protocol::{FetchPartition, FetchedPartition, Isolation};
 
-
 /// A fetch parked until data arrives or `max.wait.ms` passes.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DelayedFetch {
@@ -90,7 +89,14 @@ impl BrokerProc {
 
     /// Reads every partition of a fetch; returns the response and whether it carries
     /// anything worth answering now (records, an error, or a divergence).
-    fn read_fetch(&self, replica: i32, isolation: Isolation, max_bytes: i32, partitions: &[FetchPartition], disk: &BrokerDisk) -> (Response, bool) {
+    fn read_fetch(
+        &self,
+        replica: i32,
+        isolation: Isolation,
+        max_bytes: i32,
+        partitions: &[FetchPartition],
+        disk: &BrokerDisk,
+    ) -> (Response, bool) {
         let mut out = Vec::with_capacity(partitions.len());
         let mut has_data = false;
         let mut budget = i64::from(max_bytes.max(1));
@@ -106,7 +112,14 @@ impl BrokerProc {
         (Response::Fetch { error: None, partitions: out }, has_data)
     }
 
-    fn read_partition(&self, replica: i32, isolation: Isolation, max_bytes: i64, fp: &FetchPartition, disk: &BrokerDisk) -> FetchedPartition {
+    fn read_partition(
+        &self,
+        replica: i32,
+        isolation: Isolation,
+        max_bytes: i64,
+        fp: &FetchPartition,
+        disk: &BrokerDisk,
+    ) -> FetchedPartition {
         let tp = &fp.tp;
         let empty = |error: Option<KafkaError>, epoch: Epoch| FetchedPartition {
             tp: tp.clone(),
@@ -121,7 +134,10 @@ impl BrokerProc {
         };
         let Some(r) = self.replicas.get(tp) else {
             let known = self.image.partition(&tp.topic, tp.partition).is_some();
-            return empty(Some(if known { KafkaError::NOT_LEADER_OR_FOLLOWER } else { KafkaError::UNKNOWN_TOPIC_OR_PARTITION }), -1);
+            return empty(
+                Some(if known { KafkaError::NOT_LEADER_OR_FOLLOWER } else { KafkaError::UNKNOWN_TOPIC_OR_PARTITION }),
+                -1,
+            );
         };
         if !r.is_leader() {
             return empty(Some(KafkaError::NOT_LEADER_OR_FOLLOWER), r.leader_epoch);
@@ -132,7 +148,9 @@ impl BrokerProc {
         if fp.current_leader_epoch > r.leader_epoch {
             return empty(Some(KafkaError::UNKNOWN_LEADER_EPOCH), r.leader_epoch);
         }
-        let Some(log) = disk.logs.get(tp) else { return empty(Some(KafkaError::NOT_LEADER_OR_FOLLOWER), r.leader_epoch) };
+        let Some(log) = disk.logs.get(tp) else {
+            return empty(Some(KafkaError::NOT_LEADER_OR_FOLLOWER), r.leader_epoch);
+        };
         let mut p = FetchedPartition {
             tp: tp.clone(),
             error: None,
@@ -172,7 +190,13 @@ impl BrokerProc {
     }
 
     /// Answers parked fetches that now have something to return.
-    pub(crate) fn try_complete_delayed_fetches(&mut self, _now: SimTime, disk: &mut BrokerDisk, _env: &Env, out: &mut Out) {
+    pub(crate) fn try_complete_delayed_fetches(
+        &mut self,
+        _now: SimTime,
+        disk: &mut BrokerDisk,
+        _env: &Env,
+        out: &mut Out,
+    ) {
         if self.delayed_fetch.is_empty() {
             return;
         }
@@ -189,7 +213,14 @@ impl BrokerProc {
         }
     }
 
-    pub(crate) fn expire_delayed_fetch(&mut self, now: SimTime, id: u64, disk: &mut BrokerDisk, _env: &Env, out: &mut Out) {
+    pub(crate) fn expire_delayed_fetch(
+        &mut self,
+        now: SimTime,
+        id: u64,
+        disk: &mut BrokerDisk,
+        _env: &Env,
+        out: &mut Out,
+    ) {
         let Some(d) = self.delayed_fetch.get(&id) else { return };
         if d.deadline > now {
             return;
@@ -201,7 +232,15 @@ impl BrokerProc {
 
     // ---------------- the follower side ----------------
 
-    pub(crate) fn start_fetching(&mut self, now: SimTime, tp: &TopicPartition, leader: BrokerId, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn start_fetching(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        leader: BrokerId,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
         let f = self.fetchers.entry(leader).or_default();
         if !f.partitions.contains(tp) {
             f.partitions.push(tp.clone());
@@ -216,7 +255,14 @@ impl BrokerProc {
         self.fetchers.retain(|_, f| !f.partitions.is_empty() || f.inflight.is_some());
     }
 
-    pub(crate) fn maybe_send_replica_fetch(&mut self, now: SimTime, leader: BrokerId, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn maybe_send_replica_fetch(
+        &mut self,
+        now: SimTime,
+        leader: BrokerId,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
         let Some(f) = self.fetchers.get(&leader) else { return };
         if f.inflight.is_some() || f.partitions.is_empty() {
             return;
@@ -298,7 +344,13 @@ impl BrokerProc {
             if let Some(e) = p.error {
                 if e == KafkaError::OFFSET_OUT_OF_RANGE && p.log_start_offset > log.log_end_offset {
                     let removed = log.truncate_fully_and_start_at(p.log_start_offset, now_ms);
-                    out.trace(TraceKind::Truncated { tp, broker: self.id, from: p.log_start_offset, to: p.log_start_offset, removed });
+                    out.trace(TraceKind::Truncated {
+                        tp,
+                        broker: self.id,
+                        from: p.log_start_offset,
+                        to: p.log_start_offset,
+                        removed,
+                    });
                 } else {
                     backoff = true;
                 }
@@ -349,4 +401,3 @@ impl BrokerProc {
         }
     }
 }
-

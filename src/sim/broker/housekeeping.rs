@@ -12,7 +12,12 @@ impl BrokerProc {
             let cfg = self.config(&tp.topic);
             let Some(log) = disk.logs.get_mut(&tp) else { continue };
             if let Some((start, reason)) = log.delete_old_segments(now_ms, &cfg) {
-                out.trace(TraceKind::SegmentsDeleted { tp, broker: self.id, log_start_offset: start, reason: reason.to_string() });
+                out.trace(TraceKind::SegmentsDeleted {
+                    tp,
+                    broker: self.id,
+                    log_start_offset: start,
+                    reason: reason.to_string(),
+                });
             }
         }
     }
@@ -38,7 +43,9 @@ impl BrokerProc {
         let now_ms = env.wall_ms(now);
         for (tp, log) in disk.logs.iter_mut() {
             let cfg = self.topic_configs.get(&tp.topic).cloned().unwrap_or_default();
-            if now_ms - log.last_flush_ms >= cfg.flush_ms || log.log_end_offset - log.recovery_point >= cfg.flush_messages {
+            if now_ms - log.last_flush_ms >= cfg.flush_ms
+                || log.log_end_offset - log.recovery_point >= cfg.flush_messages
+            {
                 log.flush(now_ms);
             }
         }

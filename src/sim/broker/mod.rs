@@ -165,7 +165,12 @@ impl BrokerNode {
                 log.high_watermark = log.high_watermark.min(log.log_end_offset);
             }
             if !lost.is_empty() {
-                out.trace(TraceKind::LogRecovered { broker: self.id, tp: tp.clone(), log_end_offset: log.log_end_offset, lost_unflushed: lost });
+                out.trace(TraceKind::LogRecovered {
+                    broker: self.id,
+                    tp: tp.clone(),
+                    log_end_offset: log.log_end_offset,
+                    lost_unflushed: lost,
+                });
             }
             log.last_flush_ms = now_ms;
         }
@@ -272,7 +277,8 @@ impl BrokerProc {
 
     pub(crate) fn refresh_all_configs(&mut self, env: &Env) {
         let broker = self.image.broker_level_configs(self.id, &env.static_configs);
-        self.topic_configs = self.image.topics.values().map(|t| (t.name.clone(), TopicConfig::resolve(&t.configs, &broker))).collect();
+        self.topic_configs =
+            self.image.topics.values().map(|t| (t.name.clone(), TopicConfig::resolve(&t.configs, &broker))).collect();
     }
 
     fn register(&mut self, now: SimTime, env: &Env, rack: &Option<String>, out: &mut Out) {
@@ -282,7 +288,14 @@ impl BrokerProc {
         let corr = self.corr.next();
         self.registration_inflight = Some(corr);
         let to = self.controller.target(env);
-        out.request(to, corr, Request::BrokerRegistration { endpoint: endpoint_for(self.id, rack.clone()), incarnation: self.incarnation });
+        out.request(
+            to,
+            corr,
+            Request::BrokerRegistration {
+                endpoint: endpoint_for(self.id, rack.clone()),
+                incarnation: self.incarnation,
+            },
+        );
         out.timer(now.plus_ms(2000), Timer::ControllerRequestTimeout(corr));
     }
 
@@ -298,7 +311,12 @@ impl BrokerProc {
         out.request(
             to,
             corr,
-            Request::MetadataFetch { replica: self.id, fetch_offset: self.image.offset + 1, last_fetched_epoch: last_epoch, max_wait_ms: 500 },
+            Request::MetadataFetch {
+                replica: self.id,
+                fetch_offset: self.image.offset + 1,
+                last_fetched_epoch: last_epoch,
+                max_wait_ms: 500,
+            },
         );
         out.timer(now.plus_ms(2500), Timer::ControllerRequestTimeout(corr));
     }
@@ -321,7 +339,10 @@ impl BrokerProc {
                 want_shutdown: self.state == BrokerState::ShuttingDown,
             },
         );
-        out.timer(now.plus_ms(env.settings.broker_heartbeat_interval_ms.max(1000)), Timer::ControllerRequestTimeout(corr));
+        out.timer(
+            now.plus_ms(env.settings.broker_heartbeat_interval_ms.max(1000)),
+            Timer::ControllerRequestTimeout(corr),
+        );
     }
 
     /// Begins a controlled shutdown: heartbeats now ask for it.
@@ -335,24 +356,61 @@ impl BrokerProc {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn handle_request(&mut self, now: SimTime, from: NodeAddr, corr: u64, req: Request, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    fn handle_request(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        req: Request,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
         match req {
-            Request::Produce { acks, timeout_ms, batches, .. } => self.handle_produce(now, from, corr, acks, timeout_ms, batches, disk, env, out),
-            Request::Fetch { replica, max_wait_ms, min_bytes, max_bytes, isolation, partitions } => {
-                self.handle_fetch(now, from, corr, replica, max_wait_ms, min_bytes, max_bytes, isolation, partitions, disk, env, out)
+            Request::Produce { acks, timeout_ms, batches, .. } => {
+                self.handle_produce(now, from, corr, acks, timeout_ms, batches, disk, env, out)
             }
-            Request::Metadata { topics, allow_auto_create } => self.handle_metadata(now, from, corr, topics, allow_auto_create, env, out),
-            Request::ListOffsets { isolation, partitions } => self.handle_list_offsets(from, corr, isolation, partitions, disk, out),
+            Request::Fetch { replica, max_wait_ms, min_bytes, max_bytes, isolation, partitions } => self.handle_fetch(
+                now,
+                from,
+                corr,
+                replica,
+                max_wait_ms,
+                min_bytes,
+                max_bytes,
+                isolation,
+                partitions,
+                disk,
+                env,
+                out,
+            ),
+            Request::Metadata { topics, allow_auto_create } => {
+                self.handle_metadata(now, from, corr, topics, allow_auto_create, env, out)
+            }
+            Request::ListOffsets { isolation, partitions } => {
+                self.handle_list_offsets(from, corr, isolation, partitions, disk, out)
+            }
             Request::DescribeConfigs { resources } => self.handle_describe_configs(from, corr, resources, env, out),
             Request::ApiVersions => out.respond(from, corr, Response::ApiVersions(requests::api_versions())),
             Request::Controller(inner) => self.forward_to_controller(now, from, corr, inner, env, out),
-            Request::WriteTxnMarkers { markers } => self.handle_write_txn_markers(now, from, corr, markers, disk, env, out),
+            Request::WriteTxnMarkers { markers } => {
+                self.handle_write_txn_markers(now, from, corr, markers, disk, env, out)
+            }
             other => self.handle_coordinator_request(now, from, corr, other, disk, env, out),
         }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn handle_response(&mut self, now: SimTime, from: NodeAddr, corr: u64, resp: Response, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    fn handle_response(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        resp: Response,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
         match resp {
             Response::MetadataFetch { leader, error, high_watermark, entries, .. } => {
                 if self.meta_fetch_inflight != Some(corr) {
@@ -405,7 +463,10 @@ impl BrokerProc {
                                 self.controller.failed();
                             }
                         }
-                        out.timer(now.plus_ms(if e.error == KafkaError::NOT_CONTROLLER { 50 } else { 1000 }), Timer::ControllerRequestTimeout(0));
+                        out.timer(
+                            now.plus_ms(if e.error == KafkaError::NOT_CONTROLLER { 50 } else { 1000 }),
+                            Timer::ControllerRequestTimeout(0),
+                        );
                     }
                 }
             }
@@ -427,7 +488,11 @@ impl BrokerProc {
                     Some(_) => {
                         // Our registration is stale (e.g. the controller lost it): register again.
                         self.broker_epoch = -1;
-                        self.state = if self.state == BrokerState::ShuttingDown { BrokerState::ShuttingDown } else { BrokerState::Starting };
+                        self.state = if self.state == BrokerState::ShuttingDown {
+                            BrokerState::ShuttingDown
+                        } else {
+                            BrokerState::Starting
+                        };
                         out.timer(now.plus_ms(100), Timer::ControllerRequestTimeout(0));
                         return;
                     }
@@ -443,7 +508,11 @@ impl BrokerProc {
                 if self.state == BrokerState::Fenced && !is_fenced {
                     self.state = BrokerState::Running;
                 }
-                let next = now.plus_ms(if self.state == BrokerState::ShuttingDown { 500 } else { env.settings.broker_heartbeat_interval_ms });
+                let next = now.plus_ms(if self.state == BrokerState::ShuttingDown {
+                    500
+                } else {
+                    env.settings.broker_heartbeat_interval_ms
+                });
                 self.next_heartbeat = next;
                 out.timer(next, Timer::BrokerHeartbeat);
             }
@@ -511,7 +580,13 @@ impl BrokerProc {
                 }
                 if corr != 0 {
                     if let Some((client, ccorr)) = self.forwarded.remove(&corr) {
-                        out.respond(client, ccorr, Response::Controller(crate::sim::protocol::ControllerResponse::NotController { leader: None }));
+                        out.respond(
+                            client,
+                            ccorr,
+                            Response::Controller(crate::sim::protocol::ControllerResponse::NotController {
+                                leader: None,
+                            }),
+                        );
                         self.controller.failed();
                     }
                     self.alter_partition_inflight.remove(&corr);

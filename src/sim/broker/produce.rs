@@ -80,7 +80,11 @@ impl BrokerProc {
         let tp = &pb.tp;
         let Some(r) = self.replicas.get(tp) else {
             let known = self.image.partition(&tp.topic, tp.partition).is_some();
-            return Err(ApiError::new(if known { KafkaError::NOT_LEADER_OR_FOLLOWER } else { KafkaError::UNKNOWN_TOPIC_OR_PARTITION }));
+            return Err(ApiError::new(if known {
+                KafkaError::NOT_LEADER_OR_FOLLOWER
+            } else {
+                KafkaError::UNKNOWN_TOPIC_OR_PARTITION
+            }));
         };
         if !r.is_leader() {
             return Err(ApiError::new(KafkaError::NOT_LEADER_OR_FOLLOWER));
@@ -129,7 +133,8 @@ impl BrokerProc {
             if hw >= *required {
                 // `checkEnoughReplicasReachOffset`: HW reached, but is the ISR still big enough?
                 let cfg_min = {
-                    let c = self.topic_configs.get(&tp.topic).map(|c| c.min_insync_replicas).unwrap_or(1).max(1) as usize;
+                    let c =
+                        self.topic_configs.get(&tp.topic).map(|c| c.min_insync_replicas).unwrap_or(1).max(1) as usize;
                     c.min(r.replicas.len().max(1))
                 };
                 if r.maximal_isr().len() < cfg_min {
@@ -149,7 +154,14 @@ impl BrokerProc {
     }
 
     /// Re-checks the delayed produces waiting on `tp`.
-    pub(crate) fn try_complete_delayed_produce(&mut self, _now: SimTime, tp: &TopicPartition, disk: &mut BrokerDisk, _env: &Env, out: &mut Out) {
+    pub(crate) fn try_complete_delayed_produce(
+        &mut self,
+        _now: SimTime,
+        tp: &TopicPartition,
+        disk: &mut BrokerDisk,
+        _env: &Env,
+        out: &mut Out,
+    ) {
         let ids: Vec<u64> = self
             .delayed_produce
             .iter()
@@ -162,8 +174,19 @@ impl BrokerProc {
     }
 
     /// Leadership moved away: waiting produces for `tp` fail with `error`.
-    pub(crate) fn fail_delayed_produce_for(&mut self, tp: &TopicPartition, error: KafkaError, disk: &BrokerDisk, out: &mut Out) {
-        let ids: Vec<u64> = self.delayed_produce.iter().filter(|(_, d)| d.parts.iter().any(|(t, ..)| t == tp)).map(|(id, _)| *id).collect();
+    pub(crate) fn fail_delayed_produce_for(
+        &mut self,
+        tp: &TopicPartition,
+        error: KafkaError,
+        disk: &BrokerDisk,
+        out: &mut Out,
+    ) {
+        let ids: Vec<u64> = self
+            .delayed_produce
+            .iter()
+            .filter(|(_, d)| d.parts.iter().any(|(t, ..)| t == tp))
+            .map(|(id, _)| *id)
+            .collect();
         for id in ids {
             if let Some(dp) = self.delayed_produce.get_mut(&id) {
                 for (t, _, r, done) in dp.parts.iter_mut() {
@@ -178,7 +201,14 @@ impl BrokerProc {
     }
 
     /// `request.timeout.ms` on the broker side: the HW never got there.
-    pub(crate) fn expire_delayed_produce(&mut self, now: SimTime, id: u64, disk: &mut BrokerDisk, _env: &Env, out: &mut Out) {
+    pub(crate) fn expire_delayed_produce(
+        &mut self,
+        now: SimTime,
+        id: u64,
+        disk: &mut BrokerDisk,
+        _env: &Env,
+        out: &mut Out,
+    ) {
         let Some(dp) = self.delayed_produce.get_mut(&id) else { return };
         if dp.deadline > now {
             return;

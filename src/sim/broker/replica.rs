@@ -18,7 +18,13 @@ pub struct FollowerState {
 
 impl FollowerState {
     fn unknown() -> FollowerState {
-        FollowerState { log_end_offset: -1, log_start_offset: -1, last_caught_up_ms: 0, last_fetch_leader_leo: -1, last_fetch_ms: 0 }
+        FollowerState {
+            log_end_offset: -1,
+            log_start_offset: -1,
+            last_caught_up_ms: 0,
+            last_fetch_leader_leo: -1,
+            last_fetch_ms: 0,
+        }
     }
 
     /// `isCaughtUp(leaderLEO, now, maxLag)` (§4.2).
@@ -56,8 +62,12 @@ impl FollowerState {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Role {
-    Leader { followers: BTreeMap<BrokerId, FollowerState> },
-    Follower { leader: BrokerId },
+    Leader {
+        followers: BTreeMap<BrokerId, FollowerState>,
+    },
+    Follower {
+        leader: BrokerId,
+    },
     /// A replica whose partition has no leader.
     Offline,
 }
@@ -97,7 +107,14 @@ impl ReplicaState {
 impl BrokerProc {
     /// Brings this broker's replica of `tp` in line with the metadata image: become leader,
     /// follower, or drop the replica.
-    pub(crate) fn apply_partition(&mut self, now: SimTime, tp: &TopicPartition, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn apply_partition(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
         let Some(state) = self.image.partition(&tp.topic, tp.partition).cloned() else {
             self.remove_replica(now, tp, disk, out, true);
             return;
@@ -150,7 +167,12 @@ impl BrokerProc {
                 );
                 self.stop_fetching(tp);
                 self.fail_delayed_produce_for(tp, KafkaError::NOT_LEADER_OR_FOLLOWER, disk, out);
-                out.trace(TraceKind::BecameLeader { tp: tp.clone(), broker: me, epoch: state.leader_epoch, log_end_offset: leo });
+                out.trace(TraceKind::BecameLeader {
+                    tp: tp.clone(),
+                    broker: me,
+                    epoch: state.leader_epoch,
+                    log_end_offset: leo,
+                });
                 self.on_become_leader_coordinator(now, tp, disk, env, out);
             } else if let Some(r) = self.replicas.get_mut(tp) {
                 // Same leader and epoch: take the committed ISR and replica set.
@@ -194,7 +216,12 @@ impl BrokerProc {
             if epoch_changed || was_follower_of != Some(state.leader) {
                 self.stop_fetching(tp);
                 if state.leader >= 0 {
-                    out.trace(TraceKind::BecameFollower { tp: tp.clone(), broker: me, leader: state.leader, epoch: state.leader_epoch });
+                    out.trace(TraceKind::BecameFollower {
+                        tp: tp.clone(),
+                        broker: me,
+                        leader: state.leader,
+                        epoch: state.leader_epoch,
+                    });
                     self.start_fetching(now, tp, state.leader, disk, env, out);
                 }
             }
@@ -202,7 +229,14 @@ impl BrokerProc {
     }
 
     /// Deletes a replica this broker no longer hosts (a deleted topic or a reassignment).
-    pub(crate) fn remove_replica(&mut self, _now: SimTime, tp: &TopicPartition, disk: &mut BrokerDisk, out: &mut Out, delete_log: bool) {
+    pub(crate) fn remove_replica(
+        &mut self,
+        _now: SimTime,
+        tp: &TopicPartition,
+        disk: &mut BrokerDisk,
+        out: &mut Out,
+        delete_log: bool,
+    ) {
         let hosted = self.replicas.remove(tp).is_some();
         self.stop_fetching(tp);
         self.fail_delayed_produce_for(tp, KafkaError::NOT_LEADER_OR_FOLLOWER, disk, out);
@@ -220,7 +254,14 @@ impl BrokerProc {
 
     /// `maybeIncrementLeaderHW` (§4.3): the smallest LEO among the maximal ISR and any caught-up
     /// eligible replica, and only while the ISR is at least the effective min ISR.
-    pub(crate) fn maybe_increment_hw(&mut self, now: SimTime, tp: &TopicPartition, disk: &mut BrokerDisk, env: &Env, out: &mut Out) -> bool {
+    pub(crate) fn maybe_increment_hw(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) -> bool {
         let Some(r) = self.replicas.get(tp) else { return false };
         let Role::Leader { followers } = &r.role else { return false };
         let Some(log) = disk.logs.get(tp) else { return false };
@@ -249,7 +290,15 @@ impl BrokerProc {
     }
 
     /// After a follower fetch: may the follower join the ISR? (§4.2 expand rule).
-    pub(crate) fn maybe_expand_isr(&mut self, now: SimTime, tp: &TopicPartition, follower: BrokerId, disk: &BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn maybe_expand_isr(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        follower: BrokerId,
+        disk: &BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
         let Some(r) = self.replicas.get(tp) else { return };
         if r.pending_isr.is_some() || r.isr.contains(&follower) {
             return;
@@ -257,8 +306,10 @@ impl BrokerProc {
         let Role::Leader { followers } = &r.role else { return };
         let Some(f) = followers.get(&follower) else { return };
         let Some(log) = disk.logs.get(tp) else { return };
-        let epoch_start = log.epochs.entries().iter().find(|e| e.epoch == r.leader_epoch).map(|e| e.start_offset).unwrap_or(0);
-        let eligible = self.image.brokers.get(&follower).map(|b| !b.fenced && !b.in_controlled_shutdown).unwrap_or(false);
+        let epoch_start =
+            log.epochs.entries().iter().find(|e| e.epoch == r.leader_epoch).map(|e| e.start_offset).unwrap_or(0);
+        let eligible =
+            self.image.brokers.get(&follower).map(|b| !b.fenced && !b.in_controlled_shutdown).unwrap_or(false);
         if eligible && f.log_end_offset >= log.high_watermark && f.log_end_offset >= epoch_start {
             let mut isr = r.isr.clone();
             isr.push(follower);
@@ -282,7 +333,9 @@ impl BrokerProc {
                 .isr
                 .iter()
                 .copied()
-                .filter(|b| *b != self.id && followers.get(b).map(|f| !f.is_caught_up(leo, now_ms, max_lag)).unwrap_or(true))
+                .filter(|b| {
+                    *b != self.id && followers.get(b).map(|f| !f.is_caught_up(leo, now_ms, max_lag)).unwrap_or(true)
+                })
                 .collect();
             if !out_of_sync.is_empty() {
                 let isr: Vec<BrokerId> = r.isr.iter().copied().filter(|b| !out_of_sync.contains(b)).collect();
@@ -305,7 +358,14 @@ impl BrokerProc {
         out.request(
             to,
             corr,
-            Request::AlterPartition { broker: self.id, broker_epoch: self.broker_epoch, tp: tp.clone(), leader_epoch, partition_epoch, new_isr: isr },
+            Request::AlterPartition {
+                broker: self.id,
+                broker_epoch: self.broker_epoch,
+                tp: tp.clone(),
+                leader_epoch,
+                partition_epoch,
+                new_isr: isr,
+            },
         );
         out.timer(now.plus_ms(5000), Timer::ControllerRequestTimeout(corr));
     }
@@ -335,7 +395,14 @@ impl BrokerProc {
 
     /// Called when a leader's HW moves: parked consumer fetches and acks=all produces may
     /// complete.
-    pub(crate) fn on_high_watermark_advanced(&mut self, now: SimTime, tp: &TopicPartition, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn on_high_watermark_advanced(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
         self.try_complete_delayed_produce(now, tp, disk, env, out);
         self.try_complete_delayed_fetches(now, disk, env, out);
         self.on_hw_advanced_coordinator(now, tp, disk, env, out);
@@ -355,25 +422,46 @@ mod tests {
         f.last_fetch_ms = 0;
         let (t1, t2, t3) = (100, 200, 300);
         f.update_fetch_state(5, 1, 10, t1);
-        assert_eq!((f.log_start_offset, f.log_end_offset, f.last_caught_up_ms, f.last_fetch_leader_leo, f.last_fetch_ms), (1, 5, 0, 10, t1));
+        assert_eq!(
+            (f.log_start_offset, f.log_end_offset, f.last_caught_up_ms, f.last_fetch_leader_leo, f.last_fetch_ms),
+            (1, 5, 0, 10, t1)
+        );
         f.update_fetch_state(10, 2, 15, t2);
-        assert_eq!((f.log_start_offset, f.log_end_offset, f.last_caught_up_ms, f.last_fetch_leader_leo, f.last_fetch_ms), (2, 10, t1, 15, t2));
+        assert_eq!(
+            (f.log_start_offset, f.log_end_offset, f.last_caught_up_ms, f.last_fetch_leader_leo, f.last_fetch_ms),
+            (2, 10, t1, 15, t2)
+        );
         f.update_fetch_state(15, 3, 15, t3);
-        assert_eq!((f.log_start_offset, f.log_end_offset, f.last_caught_up_ms, f.last_fetch_leader_leo, f.last_fetch_ms), (3, 15, t3, 15, t3));
+        assert_eq!(
+            (f.log_start_offset, f.log_end_offset, f.last_caught_up_ms, f.last_fetch_leader_leo, f.last_fetch_ms),
+            (3, 15, t3, 15, t3)
+        );
     }
 
     // §4.2 testIsCaughtUpWhenReplicaIsCaughtUpToLogEnd / …NotCaughtUpToLogEnd.
     #[test]
     fn is_caught_up_follows_replica_test() {
         let lag = 30_000;
-        let mut f = FollowerState { log_end_offset: -1, log_start_offset: -1, last_caught_up_ms: 0, last_fetch_leader_leo: 0, last_fetch_ms: 0 };
+        let mut f = FollowerState {
+            log_end_offset: -1,
+            log_start_offset: -1,
+            last_caught_up_ms: 0,
+            last_fetch_leader_leo: 0,
+            last_fetch_ms: 0,
+        };
         let t = 1_000_000;
         assert!(!f.is_caught_up(10, t, lag));
         f.update_fetch_state(10, 1, 10, t);
         assert!(f.is_caught_up(10, t, lag));
         assert!(f.is_caught_up(10, t + 30_001, lag), "LEO equals the leader LEO");
 
-        let mut g = FollowerState { log_end_offset: -1, log_start_offset: -1, last_caught_up_ms: 0, last_fetch_leader_leo: 0, last_fetch_ms: 0 };
+        let mut g = FollowerState {
+            log_end_offset: -1,
+            log_start_offset: -1,
+            last_caught_up_ms: 0,
+            last_fetch_leader_leo: 0,
+            last_fetch_ms: 0,
+        };
         g.update_fetch_state(5, 1, 10, t);
         assert!(!g.is_caught_up(10, t, lag));
         g.update_fetch_state(10, 1, 15, t);
@@ -386,7 +474,13 @@ mod tests {
     fn reset_follows_replica_test() {
         let t = 5000;
         let base = || {
-            let mut f = FollowerState { log_end_offset: -1, log_start_offset: -1, last_caught_up_ms: 0, last_fetch_leader_leo: 0, last_fetch_ms: 0 };
+            let mut f = FollowerState {
+                log_end_offset: -1,
+                log_start_offset: -1,
+                last_caught_up_ms: 0,
+                last_fetch_leader_leo: 0,
+                last_fetch_ms: 0,
+            };
             f.update_fetch_state(10, 1, 10, 1000);
             f
         };
@@ -398,9 +492,15 @@ mod tests {
         assert_eq!((b.log_end_offset, b.last_caught_up_ms, b.last_fetch_leader_leo, b.last_fetch_ms), (10, 0, 11, 0));
         let mut c = base();
         c.reset(11, t, true, true);
-        assert_eq!((c.log_start_offset, c.log_end_offset, c.last_caught_up_ms, c.last_fetch_leader_leo, c.last_fetch_ms), (-1, -1, t, -1, 0));
+        assert_eq!(
+            (c.log_start_offset, c.log_end_offset, c.last_caught_up_ms, c.last_fetch_leader_leo, c.last_fetch_ms),
+            (-1, -1, t, -1, 0)
+        );
         let mut d = base();
         d.reset(11, t, true, false);
-        assert_eq!((d.log_start_offset, d.log_end_offset, d.last_caught_up_ms, d.last_fetch_leader_leo, d.last_fetch_ms), (-1, -1, 0, -1, 0));
+        assert_eq!(
+            (d.log_start_offset, d.log_end_offset, d.last_caught_up_ms, d.last_fetch_leader_leo, d.last_fetch_ms),
+            (-1, -1, 0, -1, 0)
+        );
     }
 }

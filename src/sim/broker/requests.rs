@@ -6,7 +6,9 @@ use super::*;
 use crate::sim::config::{broker_config_def, describe_topic_configs, ConfigEntry, ConfigSource, BROKER_CONFIGS};
 use crate::sim::errors::ApiError;
 use crate::sim::metadata::is_internal_topic;
-use crate::sim::protocol::{ConfigResource, ControllerRequest, ControllerResponse, Isolation, MetadataPartition, MetadataTopic, NewTopic};
+use crate::sim::protocol::{
+    ConfigResource, ControllerRequest, ControllerResponse, Isolation, MetadataPartition, MetadataTopic, NewTopic,
+};
 
 /// The client APIs a Kafka 4.0 broker advertises: (key, name, min, max).
 pub fn api_versions() -> Vec<(i16, String, i16, i16)> {
@@ -116,11 +118,22 @@ impl BrokerProc {
                 Some(t) => result.push(t),
                 None => {
                     let valid = crate::sim::controller::topics::validate_topic_name(&name).is_ok();
-                    if allow_auto_create && env.settings.auto_create_topics_enable && valid && !is_internal_topic(&name) {
+                    if allow_auto_create && env.settings.auto_create_topics_enable && valid && !is_internal_topic(&name)
+                    {
                         self.auto_create(now, &name, env, out);
                     }
-                    let error = if valid { KafkaError::UNKNOWN_TOPIC_OR_PARTITION } else { KafkaError::INVALID_TOPIC_EXCEPTION };
-                    result.push(MetadataTopic { name, id: crate::sim::metadata::TopicId::ZERO, error: Some(error), internal: false, partitions: vec![] });
+                    let error = if valid {
+                        KafkaError::UNKNOWN_TOPIC_OR_PARTITION
+                    } else {
+                        KafkaError::INVALID_TOPIC_EXCEPTION
+                    };
+                    result.push(MetadataTopic {
+                        name,
+                        id: crate::sim::metadata::TopicId::ZERO,
+                        error: Some(error),
+                        internal: false,
+                        partitions: vec![],
+                    });
                 }
             }
         }
@@ -129,7 +142,11 @@ impl BrokerProc {
         } else {
             self.image.brokers.iter().find(|(_, b)| !b.fenced).map(|(id, _)| *id).unwrap_or(-1)
         };
-        out.respond(from, corr, Response::Metadata { brokers, controller, topics: result, cluster_id: env.cluster_id.clone() });
+        out.respond(
+            from,
+            corr,
+            Response::Metadata { brokers, controller, topics: result, cluster_id: env.cluster_id.clone() },
+        );
     }
 
     /// Asks the controller to create a topic with the broker defaults (auto.create.topics.enable).
@@ -140,16 +157,42 @@ impl BrokerProc {
             }
         }
         self.auto_creating.insert(name.to_string(), now);
-        self.create_topic_internally(now, NewTopic { name: name.into(), partitions: -1, replication_factor: -1, assignment: None, configs: BTreeMap::new() }, env, out);
+        self.create_topic_internally(
+            now,
+            NewTopic {
+                name: name.into(),
+                partitions: -1,
+                replication_factor: -1,
+                assignment: None,
+                configs: BTreeMap::new(),
+            },
+            env,
+            out,
+        );
     }
 
     /// Sends a CreateTopics of the broker's own (auto-creation, internal topics).
     pub(crate) fn create_topic_internally(&mut self, now: SimTime, topic: NewTopic, env: &Env, out: &mut Out) {
         let me = NodeAddr::Broker(self.id);
-        self.forward_to_controller(now, me, 0, ControllerRequest::CreateTopics { topics: vec![topic], validate_only: false }, env, out);
+        self.forward_to_controller(
+            now,
+            me,
+            0,
+            ControllerRequest::CreateTopics { topics: vec![topic], validate_only: false },
+            env,
+            out,
+        );
     }
 
-    pub(crate) fn forward_to_controller(&mut self, now: SimTime, client: NodeAddr, client_corr: u64, inner: ControllerRequest, env: &Env, out: &mut Out) {
+    pub(crate) fn forward_to_controller(
+        &mut self,
+        now: SimTime,
+        client: NodeAddr,
+        client_corr: u64,
+        inner: ControllerRequest,
+        env: &Env,
+        out: &mut Out,
+    ) {
         let corr = self.corr.next();
         self.forwarded.insert(corr, (client, client_corr));
         let to = self.controller.target(env);
@@ -185,9 +228,18 @@ impl BrokerProc {
             let r = match (self.replicas.get(&tp), disk.logs.get(&tp)) {
                 (Some(r), Some(log)) if r.is_leader() => match spec {
                     -2 => Ok((log.log_start_offset, -1)),
-                    -1 => Ok((if isolation == Isolation::ReadCommitted { log.last_stable_offset() } else { log.high_watermark }, -1)),
+                    -1 => Ok((
+                        if isolation == Isolation::ReadCommitted {
+                            log.last_stable_offset()
+                        } else {
+                            log.high_watermark
+                        },
+                        -1,
+                    )),
                     -3 => Ok(log.max_timestamp_offset().filter(|(o, _)| *o < log.high_watermark).unwrap_or((-1, -1))),
-                    ts if ts >= 0 => Ok(log.offset_for_timestamp(ts).filter(|(o, _)| *o < log.high_watermark).unwrap_or((-1, -1))),
+                    ts if ts >= 0 => {
+                        Ok(log.offset_for_timestamp(ts).filter(|(o, _)| *o < log.high_watermark).unwrap_or((-1, -1)))
+                    }
                     _ => Err(KafkaError::INVALID_REQUEST),
                 },
                 (Some(_), _) => Err(KafkaError::NOT_LEADER_OR_FOLLOWER),
@@ -202,7 +254,14 @@ impl BrokerProc {
         out.respond(from, corr, Response::ListOffsets { partitions: results });
     }
 
-    pub(crate) fn handle_describe_configs(&mut self, from: NodeAddr, corr: u64, resources: Vec<ConfigResource>, env: &Env, out: &mut Out) {
+    pub(crate) fn handle_describe_configs(
+        &mut self,
+        from: NodeAddr,
+        corr: u64,
+        resources: Vec<ConfigResource>,
+        env: &Env,
+        out: &mut Out,
+    ) {
         let empty = BTreeMap::new();
         let mut results = Vec::new();
         for res in resources {

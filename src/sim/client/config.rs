@@ -32,11 +32,34 @@ pub struct ProducerConfig {
 }
 
 const PRODUCER_KNOWN: &[&str] = &[
-    "acks", "batch.size", "bootstrap.servers", "buffer.memory", "client.id", "compression.type", "delivery.timeout.ms",
-    "enable.idempotence", "key.serializer", "linger.ms", "max.block.ms", "max.in.flight.requests.per.connection",
-    "max.request.size", "metadata.max.age.ms", "partitioner.adaptive.partitioning.enable", "partitioner.availability.timeout.ms",
-    "partitioner.class", "partitioner.ignore.keys", "request.timeout.ms", "retries", "retry.backoff.max.ms", "retry.backoff.ms",
-    "transaction.timeout.ms", "transactional.id", "value.serializer", "compression.gzip.level", "send.buffer.bytes", "receive.buffer.bytes",
+    "acks",
+    "batch.size",
+    "bootstrap.servers",
+    "buffer.memory",
+    "client.id",
+    "compression.type",
+    "delivery.timeout.ms",
+    "enable.idempotence",
+    "key.serializer",
+    "linger.ms",
+    "max.block.ms",
+    "max.in.flight.requests.per.connection",
+    "max.request.size",
+    "metadata.max.age.ms",
+    "partitioner.adaptive.partitioning.enable",
+    "partitioner.availability.timeout.ms",
+    "partitioner.class",
+    "partitioner.ignore.keys",
+    "request.timeout.ms",
+    "retries",
+    "retry.backoff.max.ms",
+    "retry.backoff.ms",
+    "transaction.timeout.ms",
+    "transactional.id",
+    "value.serializer",
+    "compression.gzip.level",
+    "send.buffer.bytes",
+    "receive.buffer.bytes",
 ];
 
 fn get_long(map: &BTreeMap<String, String>, name: &str, default: i64, min: i64) -> Result<i64, String> {
@@ -76,7 +99,9 @@ impl ProducerConfig {
             None | Some("all") | Some("-1") => -1,
             Some("0") => 0,
             Some("1") => 1,
-            Some(v) => return Err(format!("Invalid value {v} for configuration acks: String must be one of: all, -1, 0, 1")),
+            Some(v) => {
+                return Err(format!("Invalid value {v} for configuration acks: String must be one of: all, -1, 0, 1"))
+            }
         };
         let retries = get_int(map, "retries", i64::from(i32::MAX), 0)?;
         let max_in_flight = get_int(map, "max.in.flight.requests.per.connection", 5, 1)? as i32;
@@ -111,7 +136,9 @@ impl ProducerConfig {
         let delivery_timeout_ms = get_int(map, "delivery.timeout.ms", 120_000, 0)?;
         if delivery_timeout_ms < linger_ms + request_timeout_ms {
             if map.contains_key("delivery.timeout.ms") {
-                return Err("delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms".into());
+                return Err(
+                    "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms".into()
+                );
             }
         }
         let batch_size = get_int(map, "batch.size", 16384, 0)? as i32;
@@ -183,11 +210,32 @@ pub struct ConsumerConfig {
 }
 
 const CONSUMER_KNOWN: &[&str] = &[
-    "auto.commit.interval.ms", "auto.offset.reset", "bootstrap.servers", "client.id", "client.rack", "default.api.timeout.ms",
-    "enable.auto.commit", "fetch.max.bytes", "fetch.max.wait.ms", "fetch.min.bytes", "group.id", "group.instance.id",
-    "group.protocol", "heartbeat.interval.ms", "isolation.level", "key.deserializer", "max.partition.fetch.bytes",
-    "max.poll.interval.ms", "max.poll.records", "partition.assignment.strategy", "request.timeout.ms", "retry.backoff.ms",
-    "session.timeout.ms", "value.deserializer", "exclude.internal.topics", "allow.auto.create.topics",
+    "auto.commit.interval.ms",
+    "auto.offset.reset",
+    "bootstrap.servers",
+    "client.id",
+    "client.rack",
+    "default.api.timeout.ms",
+    "enable.auto.commit",
+    "fetch.max.bytes",
+    "fetch.max.wait.ms",
+    "fetch.min.bytes",
+    "group.id",
+    "group.instance.id",
+    "group.protocol",
+    "heartbeat.interval.ms",
+    "isolation.level",
+    "key.deserializer",
+    "max.partition.fetch.bytes",
+    "max.poll.interval.ms",
+    "max.poll.records",
+    "partition.assignment.strategy",
+    "request.timeout.ms",
+    "retry.backoff.ms",
+    "session.timeout.ms",
+    "value.deserializer",
+    "exclude.internal.topics",
+    "allow.auto.create.topics",
 ];
 
 /// Maps a `partition.assignment.strategy` entry (short name or class name) to its name.
@@ -300,7 +348,9 @@ mod tests {
         // A transactional id implies idempotence.
         let t = ProducerConfig::parse(&m(&[("transactional.id", "tx-1")])).unwrap();
         assert!(t.enable_idempotence);
-        assert!(ProducerConfig::parse(&m(&[("acks", "2")])).unwrap_err().contains("String must be one of: all, -1, 0, 1"));
+        assert!(ProducerConfig::parse(&m(&[("acks", "2")]))
+            .unwrap_err()
+            .contains("String must be one of: all, -1, 0, 1"));
     }
 
     #[test]

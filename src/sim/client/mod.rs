@@ -8,6 +8,7 @@ pub mod admin;
 pub mod config;
 pub mod consumer;
 pub mod producer;
+pub mod txn;
 
 use crate::sim::errors::KafkaError;
 use crate::sim::node::{CorrIds, Env, Out, Timer};
@@ -109,7 +110,15 @@ impl ClientMetadata {
         true
     }
 
-    pub fn on_response(&mut self, now: SimTime, corr: u64, brokers: Vec<BrokerEndpoint>, controller: BrokerId, topics: Vec<MetadataTopic>, cluster_id: String) -> bool {
+    pub fn on_response(
+        &mut self,
+        now: SimTime,
+        corr: u64,
+        brokers: Vec<BrokerEndpoint>,
+        controller: BrokerId,
+        topics: Vec<MetadataTopic>,
+        cluster_id: String,
+    ) -> bool {
         if self.inflight.map(|(c, _)| c) != Some(corr) {
             return false;
         }
@@ -123,7 +132,8 @@ impl ClientMetadata {
             if t.error.is_some() {
                 retry = true;
             }
-            self.topics.insert(t.name.clone(), TopicMeta { error: t.error, internal: t.internal, partitions: t.partitions });
+            self.topics
+                .insert(t.name.clone(), TopicMeta { error: t.error, internal: t.internal, partitions: t.partitions });
         }
         self.last_update = Some(now);
         self.need_update = retry;
@@ -167,14 +177,23 @@ impl ClientMetadata {
     }
 
     pub fn partition_count(&self, topic: &str) -> Option<i32> {
-        self.topics.get(topic).filter(|t| t.error.is_none() && !t.partitions.is_empty()).map(|t| t.partitions.len() as i32)
+        self.topics
+            .get(topic)
+            .filter(|t| t.error.is_none() && !t.partitions.is_empty())
+            .map(|t| t.partitions.len() as i32)
     }
 
     /// Partitions of `topic` that have a leader right now.
     pub fn available_partitions(&self, topic: &str) -> Vec<PartitionId> {
         self.topics
             .get(topic)
-            .map(|t| t.partitions.iter().filter(|p| p.leader >= 0 && self.brokers.contains_key(&p.leader)).map(|p| p.partition).collect())
+            .map(|t| {
+                t.partitions
+                    .iter()
+                    .filter(|p| p.leader >= 0 && self.brokers.contains_key(&p.leader))
+                    .map(|p| p.partition)
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }

@@ -103,14 +103,20 @@ pub struct Producer {
     /// Records acknowledged so far (for the view).
     pub acked: u64,
     pub failed: u64,
-    pub txn: Option<crate::sim::client::consumer::ProducerTxn>,
+    pub txn: Option<crate::sim::client::txn::ProducerTxn>,
 }
 
 impl Producer {
-    pub fn new(id: u32, client_id: String, cfg: ProducerConfig, bootstrap: Vec<(String, Option<BrokerId>)>, rng: Pcg32) -> Producer {
+    pub fn new(
+        id: u32,
+        client_id: String,
+        cfg: ProducerConfig,
+        bootstrap: Vec<(String, Option<BrokerId>)>,
+        rng: Pcg32,
+    ) -> Producer {
         let mut meta = ClientMetadata::new(bootstrap);
         meta.max_age_ms = cfg.metadata_max_age_ms;
-        let txn = cfg.transactional_id.clone().map(crate::sim::client::consumer::ProducerTxn::new);
+        let txn = cfg.transactional_id.clone().map(crate::sim::client::txn::ProducerTxn::new);
         Producer {
             id,
             client_id,
@@ -149,7 +155,13 @@ impl Producer {
         if self.closed {
             return Err(SendError::Fatal("Cannot perform operation after producer has been closed".into()));
         }
-        let probe = Record { offset_delta: 0, timestamp: 0, key: record.key.clone(), value: record.value.clone(), headers: record.headers.clone() };
+        let probe = Record {
+            offset_delta: 0,
+            timestamp: 0,
+            key: record.key.clone(),
+            value: record.value.clone(),
+            headers: record.headers.clone(),
+        };
         let size = record_size(0, 0, &probe) + RECORD_BATCH_OVERHEAD;
         if size > self.cfg.max_request_size as u32 {
             return Err(SendError::Fatal(format!(
@@ -181,7 +193,8 @@ impl Producer {
         let Body::Resp(resp) = msg.body else { return };
         match resp {
             Response::Metadata { brokers, controller, topics, cluster_id } => {
-                let errors: Vec<(String, KafkaError)> = topics.iter().filter_map(|t| t.error.map(|e| (t.name.clone(), e))).collect();
+                let errors: Vec<(String, KafkaError)> =
+                    topics.iter().filter_map(|t| t.error.map(|e| (t.name.clone(), e))).collect();
                 if self.meta.on_response(now, msg.corr, brokers, controller, topics, cluster_id) && !errors.is_empty() {
                     out.trace(TraceKind::ClientError {
                         client: self.client_id.clone(),
@@ -271,7 +284,13 @@ impl Producer {
         self.meta.need_update = true;
     }
 
-    fn on_produce_response(&mut self, now: SimTime, corr: u64, results: Vec<(TopicPartition, Result<(Offset, i64), ApiError>)>, out: &mut Out) {
+    fn on_produce_response(
+        &mut self,
+        now: SimTime,
+        corr: u64,
+        results: Vec<(TopicPartition, Result<(Offset, i64), ApiError>)>,
+        out: &mut Out,
+    ) {
         let Some(req) = self.inflight.remove(&corr) else { return };
         let mut batches = req.batches;
         for (tp, result) in results {
@@ -294,11 +313,23 @@ impl Producer {
         match &result {
             Ok(base) => {
                 self.acked += u64::from(count);
-                out.trace(TraceKind::ProduceAcked { client: self.client_id.clone(), tp: b.tp.clone(), base_offset: *base, count, acks: self.cfg.acks });
+                out.trace(TraceKind::ProduceAcked {
+                    client: self.client_id.clone(),
+                    tp: b.tp.clone(),
+                    base_offset: *base,
+                    count,
+                    acks: self.cfg.acks,
+                });
             }
             Err(e) => {
                 self.failed += u64::from(count);
-                out.trace(TraceKind::ProduceFailed { client: self.client_id.clone(), tp: b.tp.clone(), error: e.error, count, retrying: false });
+                out.trace(TraceKind::ProduceFailed {
+                    client: self.client_id.clone(),
+                    tp: b.tp.clone(),
+                    error: e.error,
+                    count,
+                    retrying: false,
+                });
             }
         }
         self.completions.push_back(Completion { tp: b.tp, send_ids: b.send_ids, result, at: now });
@@ -320,17 +351,30 @@ impl Producer {
         // With idempotence, a batch after a retried one fails OUT_OF_ORDER_SEQUENCE and is
         // simply retried behind it.
         let earlier_retrying = idem
-            && self.accum.get(&b.tp).map(|q| q.iter().any(|x| x.base_sequence >= 0 && x.base_sequence < b.base_sequence)).unwrap_or(false);
-        let retriable = e.error.is_retriable() || (e.error == KafkaError::OUT_OF_ORDER_SEQUENCE_NUMBER && earlier_retrying);
+            && self
+                .accum
+                .get(&b.tp)
+                .map(|q| q.iter().any(|x| x.base_sequence >= 0 && x.base_sequence < b.base_sequence))
+                .unwrap_or(false);
+        let retriable =
+            e.error.is_retriable() || (e.error == KafkaError::OUT_OF_ORDER_SEQUENCE_NUMBER && earlier_retrying);
         let in_time = now.ms_since(b.created) < self.cfg.delivery_timeout_ms;
         if retriable && i64::from(b.attempts) <= self.cfg.retries && in_time && self.cfg.acks != 0 {
-            let backoff = (self.cfg.retry_backoff_ms << (b.attempts.saturating_sub(1)).min(10)).min(self.cfg.retry_backoff_max_ms.max(self.cfg.retry_backoff_ms));
+            let backoff = (self.cfg.retry_backoff_ms << (b.attempts.saturating_sub(1)).min(10))
+                .min(self.cfg.retry_backoff_max_ms.max(self.cfg.retry_backoff_ms));
             b.retry_at = now.plus_ms(backoff);
-            out.trace(TraceKind::ProduceFailed { client: self.client_id.clone(), tp: b.tp.clone(), error: e.error, count: b.send_ids.len() as u32, retrying: true });
+            out.trace(TraceKind::ProduceFailed {
+                client: self.client_id.clone(),
+                tp: b.tp.clone(),
+                error: e.error,
+                count: b.send_ids.len() as u32,
+                retrying: true,
+            });
             out.timer(b.retry_at, Timer::ClientWake);
             let q = self.accum.entry(b.tp.clone()).or_default();
             if idem && b.base_sequence >= 0 {
-                let pos = q.iter().position(|x| x.base_sequence < 0 || x.base_sequence > b.base_sequence).unwrap_or(q.len());
+                let pos =
+                    q.iter().position(|x| x.base_sequence < 0 || x.base_sequence > b.base_sequence).unwrap_or(q.len());
                 q.insert(pos, b);
             } else {
                 q.push_front(b);
@@ -339,7 +383,12 @@ impl Producer {
             let err = if !in_time && retriable {
                 ApiError::with(
                     KafkaError::REQUEST_TIMED_OUT,
-                    format!("Expiring {} record(s) for {}:{} ms has passed since batch creation", b.send_ids.len(), b.tp, now.ms_since(b.created)),
+                    format!(
+                        "Expiring {} record(s) for {}:{} ms has passed since batch creation",
+                        b.send_ids.len(),
+                        b.tp,
+                        now.ms_since(b.created)
+                    ),
                 )
             } else {
                 e
@@ -410,23 +459,45 @@ impl Producer {
 
     fn expire_pending_without_metadata(&mut self, now: SimTime, out: &mut Out) {
         let max_block = self.cfg.max_block_ms;
-        while let Some((_, r, t)) = self.pending.front() {
-            if now.ms_since(*t) < max_block {
+        while let Some(t) = self.pending.front().map(|(_, _, t)| *t) {
+            if now.ms_since(t) < max_block {
                 break;
             }
             let (id, r2, _) = self.pending.pop_front().expect("front");
-            let _ = r;
-            self.fail_unrouted(now, id, &r2, format!("Topic {} not present in metadata after {max_block} ms.", r2.topic), out);
+            self.fail_unrouted(
+                now,
+                id,
+                &r2,
+                format!("Topic {} not present in metadata after {max_block} ms.", r2.topic),
+                out,
+            );
         }
     }
 
     fn fail_unrouted(&mut self, now: SimTime, id: u64, r: &ProducerRecord, msg: String, out: &mut Out) {
-        let probe = Record { offset_delta: 0, timestamp: 0, key: r.key.clone(), value: r.value.clone(), headers: r.headers.clone() };
+        let probe = Record {
+            offset_delta: 0,
+            timestamp: 0,
+            key: r.key.clone(),
+            value: r.value.clone(),
+            headers: r.headers.clone(),
+        };
         self.buffered -= i64::from(record_size(0, 0, &probe) + RECORD_BATCH_OVERHEAD);
         self.failed += 1;
         let tp = TopicPartition::new(r.topic.clone(), r.partition.unwrap_or(-1));
-        out.trace(TraceKind::ProduceFailed { client: self.client_id.clone(), tp: tp.clone(), error: KafkaError::REQUEST_TIMED_OUT, count: 1, retrying: false });
-        self.completions.push_back(Completion { tp, send_ids: vec![id], result: Err(ApiError::with(KafkaError::REQUEST_TIMED_OUT, msg)), at: now });
+        out.trace(TraceKind::ProduceFailed {
+            client: self.client_id.clone(),
+            tp: tp.clone(),
+            error: KafkaError::REQUEST_TIMED_OUT,
+            count: 1,
+            retrying: false,
+        });
+        self.completions.push_back(Completion {
+            tp,
+            send_ids: vec![id],
+            result: Err(ApiError::with(KafkaError::REQUEST_TIMED_OUT, msg)),
+            at: now,
+        });
     }
 
     fn route_pending(&mut self, now: SimTime, out: &mut Out) {
@@ -440,7 +511,8 @@ impl Producer {
                 }
                 _ => {
                     if now.ms_since(t) >= self.cfg.max_block_ms {
-                        let msg = format!("Topic {} not present in metadata after {} ms.", r.topic, self.cfg.max_block_ms);
+                        let msg =
+                            format!("Topic {} not present in metadata after {} ms.", r.topic, self.cfg.max_block_ms);
                         self.fail_unrouted(now, id, &r, msg, out);
                     } else {
                         self.meta.want(&r.topic);
@@ -558,7 +630,12 @@ impl Producer {
             }
         }
         for b in expired {
-            let msg = format!("Expiring {} record(s) for {}:{} ms has passed since batch creation", b.send_ids.len(), b.tp, now.ms_since(b.created));
+            let msg = format!(
+                "Expiring {} record(s) for {}:{} ms has passed since batch creation",
+                b.send_ids.len(),
+                b.tp,
+                now.ms_since(b.created)
+            );
             self.complete(now, b, Err(ApiError::with(KafkaError::REQUEST_TIMED_OUT, msg)), out);
         }
         self.accum.retain(|_, q| !q.is_empty());
@@ -646,7 +723,12 @@ impl Producer {
             out.request(
                 NodeAddr::Broker(broker),
                 corr,
-                Request::Produce { acks: self.cfg.acks, timeout_ms: self.cfg.request_timeout_ms, transactional_id: self.cfg.transactional_id.clone(), batches: wire },
+                Request::Produce {
+                    acks: self.cfg.acks,
+                    timeout_ms: self.cfg.request_timeout_ms,
+                    transactional_id: self.cfg.transactional_id.clone(),
+                    batches: wire,
+                },
             );
             if self.cfg.acks == 0 {
                 for b in batches {

@@ -29,7 +29,13 @@ impl ControllerProc {
             if existing.incarnation == incarnation {
                 // A retried registration: answer with the epoch it already has.
                 let epoch = existing.epoch;
-                self.respond_after(epoch, from, corr, Response::BrokerRegistration { error: None, broker_epoch: epoch, leader: Some(self.id) }, out);
+                self.respond_after(
+                    epoch,
+                    from,
+                    corr,
+                    Response::BrokerRegistration { error: None, broker_epoch: epoch, leader: Some(self.id) },
+                    out,
+                );
                 return;
             }
             let session_valid = self
@@ -60,7 +66,13 @@ impl ControllerProc {
             l.sessions.insert(broker, now);
         }
         self.trace_after(offset, TraceKind::BrokerRegistered { broker, broker_epoch: offset }, out);
-        self.respond_after(offset, from, corr, Response::BrokerRegistration { error: None, broker_epoch: offset, leader: Some(self.id) }, out);
+        self.respond_after(
+            offset,
+            from,
+            corr,
+            Response::BrokerRegistration { error: None, broker_epoch: offset, leader: Some(self.id) },
+            out,
+        );
     }
 
     pub(super) fn leader_state_ref(&self) -> Option<&LeaderState> {
@@ -86,11 +98,31 @@ impl ControllerProc {
         out: &mut Out,
     ) {
         let Some(reg) = self.image.brokers.get(&broker).cloned() else {
-            out.respond(from, corr, Response::BrokerHeartbeat { error: Some(KafkaError::BROKER_NOT_AVAILABLE), is_caught_up: false, is_fenced: true, should_shutdown: false, leader: Some(self.id) });
+            out.respond(
+                from,
+                corr,
+                Response::BrokerHeartbeat {
+                    error: Some(KafkaError::BROKER_NOT_AVAILABLE),
+                    is_caught_up: false,
+                    is_fenced: true,
+                    should_shutdown: false,
+                    leader: Some(self.id),
+                },
+            );
             return;
         };
         if reg.epoch != broker_epoch {
-            out.respond(from, corr, Response::BrokerHeartbeat { error: Some(KafkaError::INVALID_REQUEST), is_caught_up: false, is_fenced: true, should_shutdown: false, leader: Some(self.id) });
+            out.respond(
+                from,
+                corr,
+                Response::BrokerHeartbeat {
+                    error: Some(KafkaError::INVALID_REQUEST),
+                    is_caught_up: false,
+                    is_fenced: true,
+                    should_shutdown: false,
+                    leader: Some(self.id),
+                },
+            );
             return;
         }
         if let Some(l) = self.leader_state() {
@@ -103,10 +135,17 @@ impl ControllerProc {
                 out.trace(TraceKind::BrokerControlledShutdown { broker });
                 let off = self.append(
                     disk,
-                    MetadataRecord::BrokerRegistrationChange { broker, broker_epoch, fenced: None, in_controlled_shutdown: Some(true) },
+                    MetadataRecord::BrokerRegistrationChange {
+                        broker,
+                        broker_epoch,
+                        fenced: None,
+                        in_controlled_shutdown: Some(true),
+                    },
                 );
                 last = Some(off);
-                if let Some(o) = self.remove_broker_from_partitions(broker, ElectionReason::ControlledShutdown, disk, env, out) {
+                if let Some(o) =
+                    self.remove_broker_from_partitions(broker, ElectionReason::ControlledShutdown, disk, env, out)
+                {
                     last = Some(o);
                 }
             }
@@ -115,12 +154,27 @@ impl ControllerProc {
                 // Done moving leaders away: fence it and tell it to shut down.
                 let off = self.append(
                     disk,
-                    MetadataRecord::BrokerRegistrationChange { broker, broker_epoch, fenced: Some(true), in_controlled_shutdown: None },
+                    MetadataRecord::BrokerRegistrationChange {
+                        broker,
+                        broker_epoch,
+                        fenced: Some(true),
+                        in_controlled_shutdown: None,
+                    },
                 );
-                self.trace_after(off, TraceKind::BrokerFenced { broker, reason: "controlled shutdown complete".into() }, out);
+                self.trace_after(
+                    off,
+                    TraceKind::BrokerFenced { broker, reason: "controlled shutdown complete".into() },
+                    out,
+                );
                 last = Some(off);
             }
-            let resp = Response::BrokerHeartbeat { error: None, is_caught_up: caught_up, is_fenced: true, should_shutdown: !leads_any, leader: Some(self.id) };
+            let resp = Response::BrokerHeartbeat {
+                error: None,
+                is_caught_up: caught_up,
+                is_fenced: true,
+                should_shutdown: !leads_any,
+                leader: Some(self.id),
+            };
             match last {
                 Some(o) => self.respond_after(o, from, corr, resp, out),
                 None => out.respond(from, corr, resp),
@@ -131,7 +185,12 @@ impl ControllerProc {
         if reg.fenced && !want_fence && caught_up {
             let off = self.append(
                 disk,
-                MetadataRecord::BrokerRegistrationChange { broker, broker_epoch, fenced: Some(false), in_controlled_shutdown: None },
+                MetadataRecord::BrokerRegistrationChange {
+                    broker,
+                    broker_epoch,
+                    fenced: Some(false),
+                    in_controlled_shutdown: None,
+                },
             );
             self.trace_after(off, TraceKind::BrokerUnfenced { broker }, out);
             fenced = false;
@@ -140,7 +199,13 @@ impl ControllerProc {
                 last = Some(o);
             }
         }
-        let resp = Response::BrokerHeartbeat { error: None, is_caught_up: caught_up, is_fenced: fenced, should_shutdown: false, leader: Some(self.id) };
+        let resp = Response::BrokerHeartbeat {
+            error: None,
+            is_caught_up: caught_up,
+            is_fenced: fenced,
+            should_shutdown: false,
+            leader: Some(self.id),
+        };
         match last {
             Some(o) => self.respond_after(o, from, corr, resp, out),
             None => out.respond(from, corr, resp),
@@ -159,9 +224,7 @@ impl ControllerProc {
             self.image
                 .brokers
                 .iter()
-                .filter(|(id, b)| {
-                    !b.fenced && l.sessions.get(id).map(|t| now.ms_since(*t) >= timeout).unwrap_or(true)
-                })
+                .filter(|(id, b)| !b.fenced && l.sessions.get(id).map(|t| now.ms_since(*t) >= timeout).unwrap_or(true))
                 .map(|(id, b)| (*id, b.epoch))
                 .collect()
         };
@@ -169,11 +232,19 @@ impl ControllerProc {
             let secs = timeout / 1000;
             let off = self.append(
                 disk,
-                MetadataRecord::BrokerRegistrationChange { broker, broker_epoch, fenced: Some(true), in_controlled_shutdown: None },
+                MetadataRecord::BrokerRegistrationChange {
+                    broker,
+                    broker_epoch,
+                    fenced: Some(true),
+                    in_controlled_shutdown: None,
+                },
             );
             self.trace_after(
                 off,
-                TraceKind::BrokerFenced { broker, reason: format!("no heartbeat for {secs} s (broker.session.timeout.ms={timeout})") },
+                TraceKind::BrokerFenced {
+                    broker,
+                    reason: format!("no heartbeat for {secs} s (broker.session.timeout.ms={timeout})"),
+                },
                 out,
             );
             self.remove_broker_from_partitions(broker, ElectionReason::LeaderFenced, disk, env, out);
@@ -219,7 +290,12 @@ impl ControllerProc {
 
     /// When a broker is unfenced, leaderless partitions whose ISR includes it get it back as
     /// leader (an ONLINE election).
-    fn elect_for_returning_broker(&mut self, broker: BrokerId, disk: &mut ControllerDisk, out: &mut Out) -> Option<Offset> {
+    fn elect_for_returning_broker(
+        &mut self,
+        broker: BrokerId,
+        disk: &mut ControllerDisk,
+        out: &mut Out,
+    ) -> Option<Offset> {
         let mut last = None;
         let targets: Vec<(String, i32, Vec<BrokerId>)> = self
             .image
@@ -233,7 +309,9 @@ impl ControllerProc {
             })
             .collect();
         for (topic, partition, isr) in targets {
-            if let Some(o) = self.change_partition(&topic, partition, isr, Election::Online, ElectionReason::Recovered, disk, out) {
+            if let Some(o) =
+                self.change_partition(&topic, partition, isr, Election::Online, ElectionReason::Recovered, disk, out)
+            {
                 last = Some(o);
             }
         }

@@ -121,8 +121,12 @@ pub struct LeaderState {
 pub enum Role {
     /// No known leader and no vote in flight.
     Unattached,
-    Follower { leader: i32 },
-    Candidate { votes: BTreeSet<i32> },
+    Follower {
+        leader: i32,
+    },
+    Candidate {
+        votes: BTreeSet<i32>,
+    },
     Leader(Box<LeaderState>),
 }
 
@@ -291,13 +295,32 @@ impl ControllerProc {
             Request::BeginQuorumEpoch { epoch, leader } => {
                 self.handle_begin_quorum_epoch(now, from, corr, epoch, leader, disk, out)
             }
-            Request::MetadataFetch { replica, fetch_offset, last_fetched_epoch, max_wait_ms } => {
-                self.handle_metadata_fetch(now, from, corr, replica, fetch_offset, last_fetched_epoch, max_wait_ms, disk, out)
-            }
+            Request::MetadataFetch { replica, fetch_offset, last_fetched_epoch, max_wait_ms } => self
+                .handle_metadata_fetch(
+                    now,
+                    from,
+                    corr,
+                    replica,
+                    fetch_offset,
+                    last_fetched_epoch,
+                    max_wait_ms,
+                    disk,
+                    out,
+                ),
             Request::BrokerRegistration { endpoint, incarnation } => {
                 if !self.is_leader() {
                     let leader = self.leader_id();
-                    out.respond(from, corr, Response::BrokerRegistration { error: Some(crate::sim::errors::ApiError::new(crate::sim::errors::KafkaError::NOT_CONTROLLER)), broker_epoch: -1, leader });
+                    out.respond(
+                        from,
+                        corr,
+                        Response::BrokerRegistration {
+                            error: Some(crate::sim::errors::ApiError::new(
+                                crate::sim::errors::KafkaError::NOT_CONTROLLER,
+                            )),
+                            broker_epoch: -1,
+                            leader,
+                        },
+                    );
                     return;
                 }
                 self.handle_broker_registration(now, from, corr, endpoint, incarnation, disk, env, out);
@@ -305,23 +328,78 @@ impl ControllerProc {
             Request::BrokerHeartbeat { broker, broker_epoch, metadata_offset, want_fence, want_shutdown } => {
                 if !self.is_leader() {
                     let leader = self.leader_id();
-                    out.respond(from, corr, Response::BrokerHeartbeat { error: Some(crate::sim::errors::KafkaError::NOT_CONTROLLER), is_caught_up: false, is_fenced: true, should_shutdown: false, leader });
+                    out.respond(
+                        from,
+                        corr,
+                        Response::BrokerHeartbeat {
+                            error: Some(crate::sim::errors::KafkaError::NOT_CONTROLLER),
+                            is_caught_up: false,
+                            is_fenced: true,
+                            should_shutdown: false,
+                            leader,
+                        },
+                    );
                     return;
                 }
-                self.handle_broker_heartbeat(now, from, corr, broker, broker_epoch, metadata_offset, want_fence, want_shutdown, disk, env, out);
+                self.handle_broker_heartbeat(
+                    now,
+                    from,
+                    corr,
+                    broker,
+                    broker_epoch,
+                    metadata_offset,
+                    want_fence,
+                    want_shutdown,
+                    disk,
+                    env,
+                    out,
+                );
             }
             Request::AlterPartition { broker, broker_epoch, tp, leader_epoch, partition_epoch, new_isr } => {
                 if !self.is_leader() {
                     let leader = self.leader_id();
-                    out.respond(from, corr, Response::AlterPartition { tp, error: Some(crate::sim::errors::KafkaError::NOT_CONTROLLER), leader_epoch: -1, partition_epoch: -1, isr: vec![], leader });
+                    out.respond(
+                        from,
+                        corr,
+                        Response::AlterPartition {
+                            tp,
+                            error: Some(crate::sim::errors::KafkaError::NOT_CONTROLLER),
+                            leader_epoch: -1,
+                            partition_epoch: -1,
+                            isr: vec![],
+                            leader,
+                        },
+                    );
                     return;
                 }
-                self.handle_alter_partition(now, from, corr, broker, broker_epoch, tp, leader_epoch, partition_epoch, new_isr, disk, env, out);
+                self.handle_alter_partition(
+                    now,
+                    from,
+                    corr,
+                    broker,
+                    broker_epoch,
+                    tp,
+                    leader_epoch,
+                    partition_epoch,
+                    new_isr,
+                    disk,
+                    env,
+                    out,
+                );
             }
             Request::AllocateProducerIds { .. } => {
                 if !self.is_leader() {
                     let leader = self.leader_id();
-                    out.respond(from, corr, Response::AllocateProducerIds { error: Some(crate::sim::errors::KafkaError::NOT_CONTROLLER), first: -1, count: 0, leader });
+                    out.respond(
+                        from,
+                        corr,
+                        Response::AllocateProducerIds {
+                            error: Some(crate::sim::errors::KafkaError::NOT_CONTROLLER),
+                            first: -1,
+                            count: 0,
+                            leader,
+                        },
+                    );
                     return;
                 }
                 let first = self.image.next_producer_id_block;
@@ -330,11 +408,21 @@ impl ControllerProc {
                     _ => -1,
                 };
                 let off = self.append(disk, MetadataRecord::ProducerIds { broker, next_block_start: first + 1000 });
-                self.respond_after(off, from, corr, Response::AllocateProducerIds { error: None, first, count: 1000, leader: Some(self.id) }, out);
+                self.respond_after(
+                    off,
+                    from,
+                    corr,
+                    Response::AllocateProducerIds { error: None, first, count: 1000, leader: Some(self.id) },
+                    out,
+                );
             }
             Request::Envelope { inner, .. } | Request::Controller(inner) => {
                 if !self.is_leader() {
-                    out.respond(from, corr, Response::Controller(ControllerResponse::NotController { leader: self.leader_id() }));
+                    out.respond(
+                        from,
+                        corr,
+                        Response::Controller(ControllerResponse::NotController { leader: self.leader_id() }),
+                    );
                     return;
                 }
                 self.handle_controller_request(now, from, corr, inner, disk, env, out);
@@ -405,9 +493,8 @@ impl ControllerProc {
             Response::Vote { epoch, granted, leader } => {
                 self.handle_vote_response(now, from, corr, epoch, granted, leader, disk, env, out)
             }
-            Response::MetadataFetch { epoch, leader, error, high_watermark, diverging, entries } => {
-                self.handle_fetch_response(now, corr, epoch, leader, error, high_watermark, diverging, entries, disk, out)
-            }
+            Response::MetadataFetch { epoch, leader, error, high_watermark, diverging, entries } => self
+                .handle_fetch_response(now, corr, epoch, leader, error, high_watermark, diverging, entries, disk, out),
             Response::BeginQuorumEpoch { .. } => {}
             _ => {}
         }
@@ -438,13 +525,19 @@ impl ControllerProc {
                     if env.settings.auto_leader_rebalance_enable {
                         self.rebalance_preferred_leaders(disk, out);
                     }
-                    out.timer(now.plus_ms(env.settings.leader_imbalance_check_interval_ms), Timer::LeaderImbalanceCheck);
+                    out.timer(
+                        now.plus_ms(env.settings.leader_imbalance_check_interval_ms),
+                        Timer::LeaderImbalanceCheck,
+                    );
                 }
             }
             Timer::UncleanElectionCheck => {
                 if self.is_leader() {
                     self.unclean_elect_leaderless(disk, env, out);
-                    out.timer(now.plus_ms(env.settings.unclean_leader_election_interval_ms), Timer::UncleanElectionCheck);
+                    out.timer(
+                        now.plus_ms(env.settings.unclean_leader_election_interval_ms),
+                        Timer::UncleanElectionCheck,
+                    );
                 }
             }
             _ => {}

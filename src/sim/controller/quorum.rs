@@ -56,7 +56,12 @@ impl ControllerProc {
                 out.request(
                     NodeAddr::Controller(v),
                     corr,
-                    Request::Vote { epoch: disk.epoch, candidate: self.id, last_epoch: disk.last_epoch(), last_offset: disk.log_end() },
+                    Request::Vote {
+                        epoch: disk.epoch,
+                        candidate: self.id,
+                        last_epoch: disk.last_epoch(),
+                        last_offset: disk.log_end(),
+                    },
                 );
             }
         }
@@ -64,7 +69,14 @@ impl ControllerProc {
     }
 
     /// Moves to a higher epoch learned from another voter.
-    fn observe_epoch(&mut self, now: SimTime, epoch: Epoch, leader: Option<i32>, disk: &mut ControllerDisk, out: &mut Out) {
+    fn observe_epoch(
+        &mut self,
+        now: SimTime,
+        epoch: Epoch,
+        leader: Option<i32>,
+        disk: &mut ControllerDisk,
+        out: &mut Out,
+    ) {
         if epoch > disk.epoch {
             disk.epoch = epoch;
             disk.voted_for = None;
@@ -98,7 +110,10 @@ impl ControllerProc {
         let mut voters = BTreeMap::new();
         for &v in &env.voters {
             let end = if v == self.id { disk.log_end() } else { 0 };
-            voters.insert(v, Progress { end, last_fetch: if v == self.id { Some(now) } else { None }, last_caught_up: None });
+            voters.insert(
+                v,
+                Progress { end, last_fetch: if v == self.id { Some(now) } else { None }, last_caught_up: None },
+            );
         }
         let mut sessions = BTreeMap::new();
         for b in self.image.brokers.keys() {
@@ -123,7 +138,11 @@ impl ControllerProc {
         for &v in &env.voters {
             if v != self.id {
                 let corr = self.corr.next();
-                out.request(NodeAddr::Controller(v), corr, Request::BeginQuorumEpoch { epoch: disk.epoch, leader: self.id });
+                out.request(
+                    NodeAddr::Controller(v),
+                    corr,
+                    Request::BeginQuorumEpoch { epoch: disk.epoch, leader: self.id },
+                );
             }
         }
         out.timer(now.plus_ms(SESSION_CHECK_MS), Timer::SessionCheck);
@@ -262,11 +281,8 @@ impl ControllerProc {
         let log_end = disk.log_end();
         let hw = self.hw;
         if let Some(l) = self.leader_state() {
-            let progress = if is_voter { l.voters.entry(replica) } else { l.observers.entry(replica) }.or_insert(Progress {
-                end: 0,
-                last_fetch: None,
-                last_caught_up: None,
-            });
+            let progress = if is_voter { l.voters.entry(replica) } else { l.observers.entry(replica) }
+                .or_insert(Progress { end: 0, last_fetch: None, last_caught_up: None });
             progress.end = fetch_offset.min(log_end);
             progress.last_fetch = Some(now);
             if fetch_offset >= log_end {
@@ -286,7 +302,15 @@ impl ControllerProc {
         self.send_fetch_response(from, corr, fetch_offset, limit, disk, out);
     }
 
-    fn send_fetch_response(&self, to: NodeAddr, corr: u64, from_offset: Offset, limit: Offset, disk: &ControllerDisk, out: &mut Out) {
+    fn send_fetch_response(
+        &self,
+        to: NodeAddr,
+        corr: u64,
+        from_offset: Offset,
+        limit: Offset,
+        disk: &ControllerDisk,
+        out: &mut Out,
+    ) {
         let start = from_offset.max(0);
         let end = limit.min(disk.log_end()).min(start + 2000);
         let entries = (start..end.max(start))
@@ -330,7 +354,14 @@ impl ControllerProc {
         }
     }
 
-    pub(super) fn expire_parked(&mut self, now: SimTime, addr: NodeAddr, corr: u64, disk: &ControllerDisk, out: &mut Out) {
+    pub(super) fn expire_parked(
+        &mut self,
+        now: SimTime,
+        addr: NodeAddr,
+        corr: u64,
+        disk: &ControllerDisk,
+        out: &mut Out,
+    ) {
         let hw = self.hw;
         let log_end = disk.log_end();
         let found = match self.leader_state() {
@@ -492,6 +523,12 @@ impl ControllerProc {
             ),
             _ => (vec![], vec![]),
         };
-        QuorumInfo { leader_id: self.leader_id().unwrap_or(-1), leader_epoch: disk.epoch, high_watermark: self.hw, voters, observers }
+        QuorumInfo {
+            leader_id: self.leader_id().unwrap_or(-1),
+            leader_epoch: disk.epoch,
+            high_watermark: self.hw,
+            voters,
+            observers,
+        }
     }
 }

@@ -114,14 +114,15 @@ impl ControllerProc {
         out: &mut Out,
     ) {
         let id = self.id;
-        let reply = |error: Option<KafkaError>, st: Option<&crate::sim::metadata::PartitionState>| Response::AlterPartition {
-            tp: tp.clone(),
-            error,
-            leader_epoch: st.map(|s| s.leader_epoch).unwrap_or(-1),
-            partition_epoch: st.map(|s| s.partition_epoch).unwrap_or(-1),
-            isr: st.map(|s| s.isr.clone()).unwrap_or_default(),
-            leader: Some(id),
-        };
+        let reply =
+            |error: Option<KafkaError>, st: Option<&crate::sim::metadata::PartitionState>| Response::AlterPartition {
+                tp: tp.clone(),
+                error,
+                leader_epoch: st.map(|s| s.leader_epoch).unwrap_or(-1),
+                partition_epoch: st.map(|s| s.partition_epoch).unwrap_or(-1),
+                isr: st.map(|s| s.isr.clone()).unwrap_or_default(),
+                leader: Some(id),
+            };
         let Some(state) = self.image.partition(&tp.topic, tp.partition).cloned() else {
             out.respond(from, corr, reply(Some(KafkaError::UNKNOWN_TOPIC_OR_PARTITION), None));
             return;
@@ -167,10 +168,18 @@ impl ControllerProc {
         let removed: Vec<BrokerId> = state.isr.iter().copied().filter(|b| !new_isr.contains(b)).collect();
         let added: Vec<BrokerId> = new_isr.iter().copied().filter(|b| !state.isr.contains(b)).collect();
         if !removed.is_empty() {
-            self.trace_after(off, TraceKind::IsrShrunk { tp: tp.clone(), leader: broker, removed, isr: new_isr.clone() }, out);
+            self.trace_after(
+                off,
+                TraceKind::IsrShrunk { tp: tp.clone(), leader: broker, removed, isr: new_isr.clone() },
+                out,
+            );
         }
         if !added.is_empty() {
-            self.trace_after(off, TraceKind::IsrExpanded { tp: tp.clone(), leader: broker, added, isr: new_isr.clone() }, out);
+            self.trace_after(
+                off,
+                TraceKind::IsrExpanded { tp: tp.clone(), leader: broker, added, isr: new_isr.clone() },
+                out,
+            );
         }
         let mut last = off;
         if let Some(o) = self.maybe_complete_reassignment(&tp.topic, tp.partition, disk, out) {
@@ -205,11 +214,20 @@ impl ControllerProc {
         let mut last: Option<Offset> = None;
         for tp in list {
             let Some(t) = self.image.topics.get(&tp.topic) else {
-                results.push((tp.clone(), Some(ApiError::with(KafkaError::UNKNOWN_TOPIC_OR_PARTITION, format!("No such topic as {}", tp.topic)))));
+                results.push((
+                    tp.clone(),
+                    Some(ApiError::with(
+                        KafkaError::UNKNOWN_TOPIC_OR_PARTITION,
+                        format!("No such topic as {}", tp.topic),
+                    )),
+                ));
                 continue;
             };
             let Some(state) = t.partitions.get(&tp.partition).cloned() else {
-                results.push((tp.clone(), Some(ApiError::with(KafkaError::UNKNOWN_TOPIC_OR_PARTITION, format!("No such partition as {tp}")))));
+                results.push((
+                    tp.clone(),
+                    Some(ApiError::with(KafkaError::UNKNOWN_TOPIC_OR_PARTITION, format!("No such partition as {tp}"))),
+                ));
                 continue;
             };
             match election {
@@ -220,12 +238,26 @@ impl ControllerProc {
                         }
                         continue;
                     }
-                    let (leader, _) = elect_leader(&state.replicas, &state.isr, state.leader, |b| self.is_eligible(b), Election::Preferred);
+                    let (leader, _) = elect_leader(
+                        &state.replicas,
+                        &state.isr,
+                        state.leader,
+                        |b| self.is_eligible(b),
+                        Election::Preferred,
+                    );
                     if leader != state.preferred() {
                         results.push((tp, Some(ApiError::new(KafkaError::PREFERRED_LEADER_NOT_AVAILABLE))));
                         continue;
                     }
-                    if let Some(o) = self.change_partition(&tp.topic, tp.partition, state.isr.clone(), Election::Preferred, ElectionReason::Preferred, disk, out) {
+                    if let Some(o) = self.change_partition(
+                        &tp.topic,
+                        tp.partition,
+                        state.isr.clone(),
+                        Election::Preferred,
+                        ElectionReason::Preferred,
+                        disk,
+                        out,
+                    ) {
                         last = Some(o);
                     }
                     results.push((tp, None));
@@ -237,8 +269,22 @@ impl ControllerProc {
                         }
                         continue;
                     }
-                    match self.change_partition(&tp.topic, tp.partition, state.isr.clone(), Election::Unclean, ElectionReason::Unclean, disk, out) {
-                        Some(o) if self.image.partition(&tp.topic, tp.partition).map(|p| p.leader != NO_LEADER).unwrap_or(false) => {
+                    match self.change_partition(
+                        &tp.topic,
+                        tp.partition,
+                        state.isr.clone(),
+                        Election::Unclean,
+                        ElectionReason::Unclean,
+                        disk,
+                        out,
+                    ) {
+                        Some(o)
+                            if self
+                                .image
+                                .partition(&tp.topic, tp.partition)
+                                .map(|p| p.leader != NO_LEADER)
+                                .unwrap_or(false) =>
+                        {
                             last = Some(o);
                             results.push((tp, None));
                         }
@@ -277,7 +323,15 @@ impl ControllerProc {
             for (topic, p) in moved {
                 let Some(state) = self.image.partition(&topic, p).cloned() else { continue };
                 if state.isr.contains(&broker) {
-                    self.change_partition(&topic, p, state.isr.clone(), Election::Preferred, ElectionReason::Preferred, disk, out);
+                    self.change_partition(
+                        &topic,
+                        p,
+                        state.isr.clone(),
+                        Election::Preferred,
+                        ElectionReason::Preferred,
+                        disk,
+                        out,
+                    );
                 }
             }
         }
@@ -290,7 +344,10 @@ impl ControllerProc {
             .topics
             .values()
             .flat_map(|t| {
-                t.partitions.iter().filter(|(_, s)| s.leader == NO_LEADER).map(move |(p, s)| (t.name.clone(), *p, s.isr.clone()))
+                t.partitions
+                    .iter()
+                    .filter(|(_, s)| s.leader == NO_LEADER)
+                    .map(move |(p, s)| (t.name.clone(), *p, s.isr.clone()))
             })
             .collect();
         for (topic, p, isr) in leaderless {
@@ -327,7 +384,8 @@ impl ControllerProc {
                         results.push((tp, Some(ApiError::new(KafkaError::NO_REASSIGNMENT_IN_PROGRESS))));
                         continue;
                     }
-                    let original: Vec<BrokerId> = state.replicas.iter().copied().filter(|b| !state.adding.contains(b)).collect();
+                    let original: Vec<BrokerId> =
+                        state.replicas.iter().copied().filter(|b| !state.adding.contains(b)).collect();
                     let isr: Vec<BrokerId> = state.isr.iter().copied().filter(|b| original.contains(b)).collect();
                     MetadataRecord::PartitionChange {
                         topic_id,
@@ -344,14 +402,27 @@ impl ControllerProc {
                 Some(target) => {
                     let mut seen = BTreeSet::new();
                     if target.is_empty() || !target.iter().all(|b| seen.insert(*b)) {
-                        results.push((tp, Some(ApiError::with(KafkaError::INVALID_REPLICA_ASSIGNMENT, "Duplicate replica assignment"))));
+                        results.push((
+                            tp,
+                            Some(ApiError::with(
+                                KafkaError::INVALID_REPLICA_ASSIGNMENT,
+                                "Duplicate replica assignment",
+                            )),
+                        ));
                         continue;
                     }
                     if let Some(b) = target.iter().find(|b| !self.image.brokers.contains_key(b)) {
-                        results.push((tp, Some(ApiError::with(KafkaError::INVALID_REPLICA_ASSIGNMENT, format!("Unknown broker id {b}")))));
+                        results.push((
+                            tp,
+                            Some(ApiError::with(
+                                KafkaError::INVALID_REPLICA_ASSIGNMENT,
+                                format!("Unknown broker id {b}"),
+                            )),
+                        ));
                         continue;
                     }
-                    let current: Vec<BrokerId> = state.replicas.iter().copied().filter(|b| !state.adding.contains(b)).collect();
+                    let current: Vec<BrokerId> =
+                        state.replicas.iter().copied().filter(|b| !state.adding.contains(b)).collect();
                     let adding: Vec<BrokerId> = target.iter().copied().filter(|b| !current.contains(b)).collect();
                     let removing: Vec<BrokerId> = current.iter().copied().filter(|b| !target.contains(b)).collect();
                     let mut replicas = target.clone();
@@ -385,7 +456,13 @@ impl ControllerProc {
 
     /// Finishes a reassignment once every target replica is in the ISR: the replica set
     /// becomes the target, removed replicas leave, and the leader moves if it was removed.
-    pub(super) fn maybe_complete_reassignment(&mut self, topic: &str, partition: i32, disk: &mut ControllerDisk, out: &mut Out) -> Option<Offset> {
+    pub(super) fn maybe_complete_reassignment(
+        &mut self,
+        topic: &str,
+        partition: i32,
+        disk: &mut ControllerDisk,
+        out: &mut Out,
+    ) -> Option<Offset> {
         let t = self.image.topics.get(topic)?;
         let topic_id = t.id;
         let state = t.partitions.get(&partition)?.clone();

@@ -34,14 +34,21 @@ impl ControllerProc {
         self.image
             .brokers
             .iter()
-            .map(|(id, b)| PlacementBroker { id: *id, rack: b.endpoint.rack.clone(), fenced: b.fenced || b.in_controlled_shutdown })
+            .map(|(id, b)| PlacementBroker {
+                id: *id,
+                rack: b.endpoint.rack.clone(),
+                fenced: b.fenced || b.in_controlled_shutdown,
+            })
             .collect()
     }
 
     fn validate_new_topic(&self, t: &NewTopic, env: &Env) -> Result<(i32, i32), ApiError> {
         validate_topic_name(&t.name).map_err(|m| ApiError::with(KafkaError::INVALID_TOPIC_EXCEPTION, m))?;
         if self.image.topics.contains_key(&t.name) {
-            return Err(ApiError::with(KafkaError::TOPIC_ALREADY_EXISTS, format!("Topic '{}' already exists.", t.name)));
+            return Err(ApiError::with(
+                KafkaError::TOPIC_ALREADY_EXISTS,
+                format!("Topic '{}' already exists.", t.name),
+            ));
         }
         let unified = t.name.replace('.', "_");
         if let Some(other) = self.image.topics.keys().find(|n| n.replace('.', "_") == unified) {
@@ -53,7 +60,10 @@ impl ControllerProc {
         validate_topic_configs(&t.configs).map_err(|m| ApiError::with(KafkaError::INVALID_CONFIG, m))?;
         if t.assignment.is_none() {
             if t.partitions == 0 || t.partitions < -1 {
-                return Err(ApiError::with(KafkaError::INVALID_PARTITIONS, "Number of partitions was set to an invalid non-positive value."));
+                return Err(ApiError::with(
+                    KafkaError::INVALID_PARTITIONS,
+                    "Number of partitions was set to an invalid non-positive value.",
+                ));
             }
             if t.replication_factor == 0 || t.replication_factor < -1 {
                 return Err(ApiError::with(
@@ -63,7 +73,8 @@ impl ControllerProc {
             }
         }
         let partitions = if t.partitions == -1 { env.settings.num_partitions } else { t.partitions };
-        let rf = if t.replication_factor == -1 { env.settings.default_replication_factor } else { t.replication_factor };
+        let rf =
+            if t.replication_factor == -1 { env.settings.default_replication_factor } else { t.replication_factor };
         Ok((partitions, rf))
     }
 
@@ -71,14 +82,19 @@ impl ControllerProc {
         let first_len = assignment.first().map(|r| r.len()).unwrap_or(0);
         for (i, replicas) in assignment.iter().enumerate() {
             if replicas.is_empty() {
-                return Some(ApiError::with(KafkaError::INVALID_REPLICA_ASSIGNMENT, format!("The manual partition assignment includes an empty replica list for partition {i}.")));
+                return Some(ApiError::with(
+                    KafkaError::INVALID_REPLICA_ASSIGNMENT,
+                    format!("The manual partition assignment includes an empty replica list for partition {i}."),
+                ));
             }
             let mut seen = BTreeSet::new();
             for b in replicas {
                 if !self.image.brokers.contains_key(b) {
                     return Some(ApiError::with(
                         KafkaError::INVALID_REPLICA_ASSIGNMENT,
-                        format!("The manual partition assignment includes broker {b}, but no such broker is registered."),
+                        format!(
+                            "The manual partition assignment includes broker {b}, but no such broker is registered."
+                        ),
                     ));
                 }
                 if !seen.insert(*b) {
@@ -128,7 +144,15 @@ impl ControllerProc {
             let partition = first + i as i32;
             last = self.append(
                 disk,
-                MetadataRecord::Partition { topic_id, partition, replicas: replicas.clone(), isr: isr.clone(), leader, leader_epoch: 0, partition_epoch: 0 },
+                MetadataRecord::Partition {
+                    topic_id,
+                    partition,
+                    replicas: replicas.clone(),
+                    isr: isr.clone(),
+                    leader,
+                    leader_epoch: 0,
+                    partition_epoch: 0,
+                },
             );
             self.trace_after(
                 last,
@@ -180,7 +204,10 @@ impl ControllerProc {
                     Ok(a) => a,
                     Err(msg) => {
                         let code = KafkaError::INVALID_REPLICATION_FACTOR;
-                        results.push((t.name.clone(), Err(ApiError::with(code, format!("Unable to replicate the partition {rf} time(s): {msg}")))));
+                        results.push((
+                            t.name.clone(),
+                            Err(ApiError::with(code, format!("Unable to replicate the partition {rf} time(s): {msg}"))),
+                        ));
                         continue;
                     }
                 },
@@ -194,11 +221,26 @@ impl ControllerProc {
             let id = TopicId::random(&mut self.rng);
             let off = self.append(disk, MetadataRecord::Topic { name: t.name.clone(), id });
             for (k, v) in &t.configs {
-                self.append(disk, MetadataRecord::Config { resource: ConfigResource::Topic(t.name.clone()), name: k.clone(), value: Some(v.clone()) });
+                self.append(
+                    disk,
+                    MetadataRecord::Config {
+                        resource: ConfigResource::Topic(t.name.clone()),
+                        name: k.clone(),
+                        value: Some(v.clone()),
+                    },
+                );
             }
             match self.append_partitions(&t.name, id, 0, &assignment, disk, out) {
                 Ok(o) => {
-                    self.trace_after(off, TraceKind::TopicCreated { topic: t.name.clone(), id: id.to_string(), assignment: assignment.clone() }, out);
+                    self.trace_after(
+                        off,
+                        TraceKind::TopicCreated {
+                            topic: t.name.clone(),
+                            id: id.to_string(),
+                            assignment: assignment.clone(),
+                        },
+                        out,
+                    );
                     last = Some(o.max(off));
                     results.push((t.name.clone(), Ok((id, partitions, rf))));
                 }
@@ -217,7 +259,14 @@ impl ControllerProc {
         }
     }
 
-    pub(super) fn delete_topics(&mut self, from: NodeAddr, corr: u64, names: Vec<String>, disk: &mut ControllerDisk, out: &mut Out) {
+    pub(super) fn delete_topics(
+        &mut self,
+        from: NodeAddr,
+        corr: u64,
+        names: Vec<String>,
+        disk: &mut ControllerDisk,
+        out: &mut Out,
+    ) {
         let mut results = Vec::new();
         let mut last = None;
         for name in names {
@@ -258,7 +307,14 @@ impl ControllerProc {
         let current = t.partitions.len() as i32;
         let rf = t.partitions.get(&0).map(|p| p.replicas.len() as i32).unwrap_or(1);
         if count == current {
-            out.respond(from, corr, reply(Some(ApiError::with(KafkaError::INVALID_PARTITIONS, format!("Topic already has {current} partition(s).")))));
+            out.respond(
+                from,
+                corr,
+                reply(Some(ApiError::with(
+                    KafkaError::INVALID_PARTITIONS,
+                    format!("Topic already has {current} partition(s)."),
+                ))),
+            );
             return;
         }
         if count < current {
@@ -267,7 +323,9 @@ impl ControllerProc {
                 corr,
                 reply(Some(ApiError::with(
                     KafkaError::INVALID_PARTITIONS,
-                    format!("The topic {topic} currently has {current} partition(s); {count} would not be an increase."),
+                    format!(
+                        "The topic {topic} currently has {current} partition(s); {count} would not be an increase."
+                    ),
                 ))),
             );
             return;
@@ -297,7 +355,10 @@ impl ControllerProc {
                     out.respond(
                         from,
                         corr,
-                        reply(Some(ApiError::with(KafkaError::INVALID_REPLICATION_FACTOR, format!("Unable to replicate the partition {rf} time(s): {msg}")))),
+                        reply(Some(ApiError::with(
+                            KafkaError::INVALID_REPLICATION_FACTOR,
+                            format!("Unable to replicate the partition {rf} time(s): {msg}"),
+                        ))),
                     );
                     return;
                 }
@@ -346,7 +407,14 @@ impl ControllerProc {
                 ConfigResource::Broker(b) => {
                     if let Some(b) = b {
                         if !self.image.brokers.contains_key(b) {
-                            out.respond(from, corr, reply(Some(ApiError::with(KafkaError::INVALID_REQUEST, format!("Broker {b} is not registered.")))));
+                            out.respond(
+                                from,
+                                corr,
+                                reply(Some(ApiError::with(
+                                    KafkaError::INVALID_REQUEST,
+                                    format!("Broker {b} is not registered."),
+                                ))),
+                            );
                             return;
                         }
                     }
@@ -370,7 +438,10 @@ impl ControllerProc {
             out.respond(
                 from,
                 corr,
-                reply(Some(ApiError::with(KafkaError::INVALID_REQUEST, format!("Cannot update these configs dynamically: Set({})", not_dynamic.join(", "))))),
+                reply(Some(ApiError::with(
+                    KafkaError::INVALID_REQUEST,
+                    format!("Cannot update these configs dynamically: Set({})", not_dynamic.join(", ")),
+                ))),
             );
             return;
         }
@@ -385,7 +456,10 @@ impl ControllerProc {
                 AlterOp::Set(n, v) => (n, Some(v)),
                 AlterOp::Delete(n) => (n, None),
             };
-            let off = self.append(disk, MetadataRecord::Config { resource: resource.clone(), name: name.clone(), value: value.clone() });
+            let off = self.append(
+                disk,
+                MetadataRecord::Config { resource: resource.clone(), name: name.clone(), value: value.clone() },
+            );
             self.trace_after(off, TraceKind::ConfigChanged { resource: label.clone(), name, value }, out);
             last = Some(off);
         }

@@ -51,10 +51,7 @@ pub struct Transcript {
 
 impl Default for Transcript {
     fn default() -> Self {
-        let mut transcript = Self {
-            next_id: 0,
-            lines: Vec::new(),
-        };
+        let mut transcript = Self { next_id: 0, lines: Vec::new() };
         transcript.push(LineKind::Info, WELCOME.to_owned());
         transcript
     }
@@ -62,11 +59,7 @@ impl Default for Transcript {
 
 impl Transcript {
     fn push(&mut self, kind: LineKind, text: String) {
-        self.lines.push(Line {
-            id: self.next_id,
-            kind,
-            text: AttrValue::from(text),
-        });
+        self.lines.push(Line { id: self.next_id, kind, text: AttrValue::from(text) });
         self.next_id += 1;
         if self.lines.len() > MAX_LINES {
             let excess = self.lines.len() - MAX_LINES;

@@ -15,11 +15,7 @@ pub struct HeaderProps {
 
 #[component]
 pub fn Header(props: &HeaderProps) -> Html {
-    let label = if props.lesson_open {
-        "Hide lesson"
-    } else {
-        "Show lesson"
-    };
+    let label = if props.lesson_open { "Hide lesson" } else { "Show lesson" };
     html! {
         <header class="topbar">
             <div class="brand">

@@ -1,0 +1,324 @@
+//! The admin client behind the CLI tools (`KafkaAdminClient`): each operation is a set of
+//! calls, each sent to the right node — any broker, a given broker, a partition's leader, or a
+//! group's coordinator — retried on NOT_CONTROLLER, NOT_COORDINATOR, NOT_LEADER_OR_FOLLOWER and
+//! timeouts until `default.api.timeout.ms` (60 s).
+
+use super::ClientMetadata;
+use crate::sim::errors::KafkaError;
+use crate::sim::node::{CorrIds, Env, Out, Timer};
+use crate::sim::protocol::{Body, ControllerResponse, Message, NodeAddr, Request, Response};
+use crate::sim::time::SimTime;
+use crate::sim::types::{BrokerId, TopicPartition};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Where a call goes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Target {
+    /// The least loaded broker (any).
+    Any,
+    Broker(BrokerId),
+    /// The current leader of a partition.
+    Leader(TopicPartition),
+    /// The coordinator of a group (`transaction` = a transactional id's coordinator).
+    Coordinator {
+        key: String,
+        transaction: bool,
+    },
+}
+
+/// One request of an admin operation.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Call {
+    pub name: String,
+    pub target: Target,
+    pub request: Request,
+    pub response: Option<Result<Response, String>>,
+    corr: Option<u64>,
+    sent_to: Option<NodeAddr>,
+    tries: u32,
+    next_try: SimTime,
+    coordinator: Option<BrokerId>,
+    find_corr: Option<u64>,
+}
+
+impl Call {
+    pub fn new(name: &str, target: Target, request: Request) -> Call {
+        Call {
+            name: name.to_string(),
+            target,
+            request,
+            response: None,
+            corr: None,
+            sent_to: None,
+            tries: 0,
+            next_try: SimTime::ZERO,
+            coordinator: None,
+            find_corr: None,
+        }
+    }
+}
+
+/// A running admin operation.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AdminTask {
+    pub calls: Vec<Call>,
+    pub deadline: SimTime,
+    pub started: SimTime,
+}
+
+impl AdminTask {
+    pub fn is_done(&self) -> bool {
+        self.calls.iter().all(|c| c.response.is_some())
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Admin {
+    pub id: u32,
+    pub client_id: String,
+    pub meta: ClientMetadata,
+    corr: CorrIds,
+    pub tasks: BTreeMap<u64, AdminTask>,
+    next_task: u64,
+    pub request_timeout_ms: i64,
+    pub api_timeout_ms: i64,
+}
+
+impl Admin {
+    pub fn new(id: u32, client_id: String, bootstrap: Vec<(String, Option<BrokerId>)>) -> Admin {
+        let mut meta = ClientMetadata::new(bootstrap);
+        meta.allow_auto_create = false;
+        meta.all_topics = true;
+        Admin {
+            id,
+            client_id,
+            meta,
+            corr: CorrIds::default(),
+            tasks: BTreeMap::new(),
+            next_task: 1,
+            request_timeout_ms: 30_000,
+            api_timeout_ms: 60_000,
+        }
+    }
+
+    /// Starts an operation made of `calls`; its results appear in `tasks[id]` when done.
+    pub fn submit(&mut self, now: SimTime, calls: Vec<Call>, timeout_ms: Option<i64>, out: &mut Out) -> u64 {
+        let id = self.next_task;
+        self.next_task += 1;
+        let deadline = now.plus_ms(timeout_ms.unwrap_or(self.api_timeout_ms));
+        self.tasks.insert(id, AdminTask { calls, deadline, started: now });
+        self.meta.need_update = true;
+        out.timer(deadline, Timer::ClientWake);
+        id
+    }
+
+    pub fn take(&mut self, id: u64) -> Option<AdminTask> {
+        if self.tasks.get(&id).map(|t| t.is_done()).unwrap_or(false) {
+            self.tasks.remove(&id)
+        } else {
+            None
+        }
+    }
+
+    pub fn handle_message(&mut self, now: SimTime, _from: NodeAddr, msg: Message, _env: &Env, out: &mut Out) {
+        let Body::Resp(resp) = msg.body else { return };
+        if let Response::Metadata { brokers, controller, topics, cluster_id } = resp {
+            if self.meta.on_response(now, msg.corr, brokers, controller, topics, cluster_id) {
+                self.meta.need_update = false;
+                return;
+            }
+            // A Metadata call of a task.
+            self.deliver(
+                now,
+                msg.corr,
+                Response::Metadata { brokers: vec![], controller: -1, topics: vec![], cluster_id: String::new() },
+                out,
+            );
+            return;
+        }
+        self.deliver(now, msg.corr, resp, out);
+    }
+
+    fn deliver(&mut self, now: SimTime, corr: u64, resp: Response, out: &mut Out) {
+        let backoff = now.plus_ms(100);
+        for task in self.tasks.values_mut() {
+            for call in task.calls.iter_mut() {
+                if call.find_corr == Some(corr) {
+                    call.find_corr = None;
+                    if let Response::FindCoordinator { error: None, node, .. } = resp {
+                        call.coordinator = Some(node);
+                    } else {
+                        call.next_try = backoff;
+                        out.timer(backoff, Timer::ClientWake);
+                    }
+                    return;
+                }
+                if call.corr != Some(corr) {
+                    continue;
+                }
+                call.corr = None;
+                // Retriable answers: try again (elsewhere) until the deadline.
+                let retry = match &resp {
+                    Response::Controller(ControllerResponse::NotController { .. }) => true,
+                    Response::DescribeGroups(g) => g.iter().any(|d| {
+                        matches!(
+                            d.error,
+                            Some(
+                                KafkaError::NOT_COORDINATOR
+                                    | KafkaError::COORDINATOR_LOAD_IN_PROGRESS
+                                    | KafkaError::COORDINATOR_NOT_AVAILABLE
+                            )
+                        )
+                    }),
+                    Response::OffsetFetch { error: Some(e), .. }
+                    | Response::OffsetCommit { error: Some(e), .. }
+                    | Response::OffsetDelete { error: Some(e), .. } => {
+                        matches!(
+                            e,
+                            KafkaError::NOT_COORDINATOR
+                                | KafkaError::COORDINATOR_LOAD_IN_PROGRESS
+                                | KafkaError::COORDINATOR_NOT_AVAILABLE
+                        )
+                    }
+                    Response::DeleteGroups(g) => g.iter().any(|(_, e)| {
+                        matches!(
+                            e,
+                            Some(
+                                KafkaError::NOT_COORDINATOR
+                                    | KafkaError::COORDINATOR_LOAD_IN_PROGRESS
+                                    | KafkaError::COORDINATOR_NOT_AVAILABLE
+                            )
+                        )
+                    }),
+                    Response::ListOffsets { partitions } => partitions.iter().any(|(_, r)| {
+                        matches!(r, Err(KafkaError::NOT_LEADER_OR_FOLLOWER | KafkaError::LEADER_NOT_AVAILABLE))
+                    }),
+                    _ => false,
+                };
+                if retry && now < task.deadline {
+                    if matches!(call.target, Target::Coordinator { .. }) {
+                        call.coordinator = None;
+                    }
+                    self.meta.need_update = true;
+                    call.next_try = backoff;
+                    out.timer(backoff, Timer::ClientWake);
+                } else {
+                    call.response = Some(Ok(resp));
+                }
+                return;
+            }
+        }
+    }
+
+    pub fn handle_timer(&mut self, now: SimTime, timer: Timer, _env: &Env, out: &mut Out) {
+        if let Timer::RequestTimeout(corr) = timer {
+            if self.meta.on_failure(now, corr, out) {
+                return;
+            }
+            for task in self.tasks.values_mut() {
+                for call in task.calls.iter_mut() {
+                    if call.corr == Some(corr) || call.find_corr == Some(corr) {
+                        call.corr = None;
+                        call.find_corr = None;
+                        call.coordinator = None;
+                        self.meta.need_update = true;
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, out: &mut Out) {
+        self.meta.on_disconnect(now, peer, out);
+        for task in self.tasks.values_mut() {
+            for call in task.calls.iter_mut() {
+                if call.sent_to == Some(peer) && (call.corr.is_some() || call.find_corr.is_some()) {
+                    call.corr = None;
+                    call.find_corr = None;
+                    call.coordinator = None;
+                    call.next_try = now.plus_ms(100);
+                    out.timer(call.next_try, Timer::ClientWake);
+                }
+            }
+        }
+    }
+
+    /// Sends every call that can go now; fails calls whose task deadline has passed.
+    pub fn poll(&mut self, now: SimTime, _env: &Env, out: &mut Out) {
+        if self.tasks.is_empty() {
+            return;
+        }
+        let reachable = self.meta.maybe_request(now, &mut self.corr, out, self.request_timeout_ms);
+        let have_meta = self.meta.last_update.is_some();
+        let brokers: Vec<BrokerId> = self.meta.brokers.keys().copied().collect();
+        for task in self.tasks.values_mut() {
+            for (i, call) in task.calls.iter_mut().enumerate() {
+                if call.response.is_some() {
+                    continue;
+                }
+                if now >= task.deadline {
+                    let msg = if call.tries == 0 {
+                        format!("Timed out waiting for a node assignment. Call: {}", call.name)
+                    } else {
+                        format!(
+                            "Call(callName={}, deadlineMs={}, tries={}, nextAllowedTryMs={}) timed out at {} after {} attempt(s)",
+                            call.name,
+                            task.deadline.as_ms(),
+                            call.tries,
+                            call.next_try.as_ms(),
+                            now.as_ms(),
+                            call.tries
+                        )
+                    };
+                    call.response = Some(Err(msg));
+                    continue;
+                }
+                if call.corr.is_some() || call.find_corr.is_some() || now < call.next_try || !have_meta || !reachable {
+                    continue;
+                }
+                let node = match &call.target {
+                    Target::Any => {
+                        if brokers.is_empty() {
+                            None
+                        } else {
+                            Some(brokers[(i + call.tries as usize) % brokers.len()])
+                        }
+                    }
+                    Target::Broker(b) => Some(*b),
+                    Target::Leader(tp) => self.meta.leader(tp),
+                    Target::Coordinator { key, transaction } => match call.coordinator {
+                        Some(c) => Some(c),
+                        None => {
+                            if brokers.is_empty() {
+                                continue;
+                            }
+                            let b = brokers[(call.tries as usize) % brokers.len()];
+                            let c = self.corr.next();
+                            call.find_corr = Some(c);
+                            call.sent_to = Some(NodeAddr::Broker(b));
+                            out.request(
+                                NodeAddr::Broker(b),
+                                c,
+                                Request::FindCoordinator { key: key.clone(), transaction: *transaction },
+                            );
+                            out.timer(now.plus_ms(self.request_timeout_ms), Timer::RequestTimeout(c));
+                            call.tries += 1;
+                            continue;
+                        }
+                    },
+                };
+                let Some(node) = node else {
+                    self.meta.need_update = true;
+                    continue;
+                };
+                let c = self.corr.next();
+                call.corr = Some(c);
+                call.tries += 1;
+                call.sent_to = Some(NodeAddr::Broker(node));
+                out.request(NodeAddr::Broker(node), c, call.request.clone());
+                out.timer(now.plus_ms(self.request_timeout_ms), Timer::RequestTimeout(c));
+            }
+        }
+    }
+}
