@@ -28,9 +28,6 @@ impl BrokerProc {
             Request::FindCoordinator { .. } => {
                 Response::FindCoordinator { error: e, node: -1, host: String::new(), port: 0 }
             }
-            Request::InitProducerId { .. } => {
-                Response::InitProducerId { error: e, producer_id: -1, producer_epoch: -1 }
-            }
             _ => return,
         };
         out.respond(from, corr, resp);

@@ -2,6 +2,7 @@
 
 pub mod assignor;
 pub mod broker;
+pub mod checker;
 pub mod client;
 pub mod config;
 pub mod controller;
@@ -24,3 +25,4 @@ pub mod time;
 pub mod trace;
 pub mod txn;
 pub mod types;
+pub mod world;

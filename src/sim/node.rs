@@ -74,14 +74,21 @@ pub enum Timer {
 }
 
 /// A handler's outputs.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Out {
     pub sends: Vec<(NodeAddr, Message)>,
     pub timers: Vec<(SimTime, Timer)>,
     pub trace: Vec<TraceKind>,
+    /// Partitions whose log changed, for the invariant checker.
+    pub touched: Vec<crate::sim::types::TopicPartition>,
 }
 
 impl Out {
+    pub fn touch(&mut self, tp: &crate::sim::types::TopicPartition) {
+        if self.touched.last() != Some(tp) {
+            self.touched.push(tp.clone());
+        }
+    }
     pub fn request(&mut self, to: NodeAddr, corr: u64, req: Request) {
         self.sends.push((to, Message { corr, body: Body::Req(req) }));
     }

@@ -269,6 +269,7 @@ pub enum TraceKind {
         base_offset: Offset,
         count: u32,
         acks: i16,
+        origin: u64,
     },
     ProduceFailed {
         client: String,

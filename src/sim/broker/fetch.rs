@@ -341,6 +341,7 @@ impl BrokerProc {
             }
             let cfg = self.config(&tp.topic);
             let Some(log) = disk.logs.get_mut(&tp) else { continue };
+            out.touch(&tp);
             if let Some(e) = p.error {
                 if e == KafkaError::OFFSET_OUT_OF_RANGE && p.log_start_offset > log.log_end_offset {
                     let removed = log.truncate_fully_and_start_at(p.log_start_offset, now_ms);

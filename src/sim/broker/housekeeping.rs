@@ -12,6 +12,7 @@ impl BrokerProc {
             let cfg = self.config(&tp.topic);
             let Some(log) = disk.logs.get_mut(&tp) else { continue };
             if let Some((start, reason)) = log.delete_old_segments(now_ms, &cfg) {
+                out.touch(&tp);
                 out.trace(TraceKind::SegmentsDeleted {
                     tp,
                     broker: self.id,
@@ -33,6 +34,7 @@ impl BrokerProc {
             }
             let Some(log) = disk.logs.get_mut(&tp) else { continue };
             if let Some(removed) = log.clean(now_ms, &cfg, false) {
+                out.touch(&tp);
                 out.trace(TraceKind::LogCleaned { tp, broker: self.id, removed });
             }
         }

@@ -107,6 +107,8 @@ pub struct BrokerProc {
     pub(crate) registration_inflight: Option<u64>,
     pub(crate) heartbeat_inflight: Option<u64>,
     pub(crate) meta_fetch_inflight: Option<u64>,
+    /// The epoch of the last metadata record we hold (sent as `last_fetched_epoch`).
+    pub(crate) meta_last_epoch: Epoch,
     pub(crate) next_heartbeat: SimTime,
     pub replicas: BTreeMap<TopicPartition, ReplicaState>,
     pub(crate) fetchers: BTreeMap<BrokerId, Fetcher>,
@@ -186,6 +188,7 @@ impl BrokerNode {
             registration_inflight: None,
             heartbeat_inflight: None,
             meta_fetch_inflight: None,
+            meta_last_epoch: self.disk.metadata.last().map(|(_, e, _)| *e).unwrap_or(0),
             next_heartbeat: now,
             replicas: BTreeMap::new(),
             fetchers: BTreeMap::new(),
@@ -307,7 +310,7 @@ impl BrokerProc {
         let corr = self.corr.next();
         self.meta_fetch_inflight = Some(corr);
         let to = self.controller.target(env);
-        let last_epoch = 0;
+        let last_epoch = self.meta_last_epoch;
         out.request(
             to,
             corr,
@@ -396,6 +399,9 @@ impl BrokerProc {
             Request::WriteTxnMarkers { markers } => {
                 self.handle_write_txn_markers(now, from, corr, markers, disk, env, out)
             }
+            req @ Request::InitProducerId { transactional_id: None, .. } => {
+                self.handle_init_producer_id(now, from, corr, req, disk, env, out)
+            }
             other => self.handle_coordinator_request(now, from, corr, other, disk, env, out),
         }
     }
@@ -433,6 +439,7 @@ impl BrokerProc {
                         continue;
                     }
                     disk.metadata.push((off, e, rec.clone()));
+                    self.meta_last_epoch = e;
                     let delta = self.image.apply(off, &rec);
                     self.on_metadata_delta(now, delta, disk, env, out);
                     changed = true;
@@ -541,7 +548,7 @@ impl BrokerProc {
                 self.producer_ids = (first, first + count);
                 let waiting = std::mem::take(&mut self.waiting_for_producer_id);
                 for (from, c, req) in waiting {
-                    self.handle_coordinator_request(now, from, c, req, disk, env, out);
+                    self.handle_init_producer_id(now, from, c, req, disk, env, out);
                 }
             }
             Response::Controller(inner) => self.on_controller_response(now, corr, inner, out),

@@ -104,6 +104,7 @@ impl BrokerProc {
         let cfg = self.config(&tp.topic);
         let log = disk.logs.get_mut(tp).ok_or_else(|| ApiError::new(KafkaError::NOT_LEADER_OR_FOLLOWER))?;
         let (info, batch) = log.append_as_leader(pb, epoch, now_ms, &cfg)?;
+        out.touch(tp);
         if info.rolled {
             out.trace(TraceKind::SegmentRolled { tp: tp.clone(), broker: self.id, base_offset: info.base_offset });
         }

@@ -282,6 +282,7 @@ impl BrokerProc {
         let log = disk.logs.get_mut(tp).expect("log");
         if hw > log.high_watermark {
             log.update_high_watermark(hw);
+            out.touch(tp);
             out.trace(TraceKind::HighWatermark { tp: tp.clone(), broker: self.id, hw });
             self.on_high_watermark_advanced(now, tp, disk, env, out);
             return true;

@@ -9,6 +9,16 @@ use serde::{Deserialize, Serialize};
 pub struct Consumer {}
 
 impl Consumer {
+    pub fn new(
+        _id: u32,
+        _client_id: String,
+        _cfg: crate::sim::client::config::ConsumerConfig,
+        _bootstrap: Vec<(String, Option<crate::sim::types::BrokerId>)>,
+        _rng: crate::sim::rng::Pcg32,
+    ) -> Consumer {
+        Consumer {}
+    }
+    pub fn close(&mut self, _now: SimTime, _out: &mut Out) {}
     pub fn handle_message(&mut self, _now: SimTime, _from: NodeAddr, _msg: Message, _env: &Env, _out: &mut Out) {}
     pub fn handle_timer(&mut self, _now: SimTime, _t: Timer, _env: &Env, _out: &mut Out) {}
     pub fn handle_disconnect(&mut self, _now: SimTime, _peer: NodeAddr, _env: &Env, _out: &mut Out) {}

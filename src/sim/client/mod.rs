@@ -46,6 +46,10 @@ pub struct ClientMetadata {
     pub cluster_id: Option<String>,
     pub controller: BrokerId,
     pub max_age_ms: i64,
+    /// Bumped whenever a new topic is wanted, so a response to an older request does not
+    /// count as fresh for it.
+    pub want_generation: u32,
+    pub inflight_generation: u32,
 }
 
 impl ClientMetadata {
@@ -66,12 +70,15 @@ impl ClientMetadata {
             cluster_id: None,
             controller: -1,
             max_age_ms: 300_000,
+            want_generation: 0,
+            inflight_generation: 0,
         }
     }
 
     pub fn want(&mut self, topic: &str) {
         if self.wanted.insert(topic.to_string()) {
             self.need_update = true;
+            self.want_generation += 1;
         }
     }
 
@@ -104,6 +111,7 @@ impl ClientMetadata {
         };
         let c = corr.next();
         self.inflight = Some((c, node));
+        self.inflight_generation = self.want_generation;
         let topics = if self.all_topics { None } else { Some(self.wanted.iter().cloned().collect()) };
         out.request(node, c, Request::Metadata { topics, allow_auto_create: self.allow_auto_create });
         out.timer(now.plus_ms(request_timeout_ms), Timer::RequestTimeout(c));
@@ -136,7 +144,7 @@ impl ClientMetadata {
                 .insert(t.name.clone(), TopicMeta { error: t.error, internal: t.internal, partitions: t.partitions });
         }
         self.last_update = Some(now);
-        self.need_update = retry;
+        self.need_update = retry || self.inflight_generation != self.want_generation;
         if retry {
             self.backoff_until = now.plus_ms(100);
         }

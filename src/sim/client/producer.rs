@@ -319,6 +319,7 @@ impl Producer {
                     base_offset: *base,
                     count,
                     acks: self.cfg.acks,
+                    origin: b.origin,
                 });
             }
             Err(e) => {

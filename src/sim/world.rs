@@ -1,0 +1,912 @@
+//! The world: every node, the network between them, simulated time and the event queue.
+//!
+//! One seed decides everything: the root PRNG is split per component, events at the same
+//! instant run in the order they were scheduled, and every container whose order can reach the
+//! trace is ordered. Time only moves in [`Sim::step`], by popping the next event.
+
+use crate::sim::broker::{BrokerNode, BrokerState};
+use crate::sim::checker::Checker;
+use crate::sim::client::admin::{Admin, AdminTask, Call};
+use crate::sim::client::config::{ConsumerConfig, ProducerConfig};
+use crate::sim::client::consumer::Consumer;
+use crate::sim::client::producer::{Completion, Producer, ProducerRecord, SendError};
+use crate::sim::client::{ClientKind, ClientNode};
+use crate::sim::config::{validate_broker_configs, BrokerSettings};
+use crate::sim::controller::ControllerNode;
+use crate::sim::hash::StableHasher;
+use crate::sim::net::{DropReason, NetConfig, Network, Sent};
+use crate::sim::node::{Env, Out, Timer};
+use crate::sim::protocol::{Message, NodeAddr};
+use crate::sim::rng::Pcg32;
+use crate::sim::time::{SimTime, DEFAULT_EPOCH_MS};
+use crate::sim::trace::{TraceEvent, TraceKind, TraceLevel};
+use crate::sim::types::BrokerId;
+use serde::{Deserialize, Serialize};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, VecDeque};
+use std::hash::{Hash, Hasher};
+
+/// Everything needed to create a cluster.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterConfig {
+    pub brokers: u32,
+    /// 1 or 3 KRaft controllers (or any odd number).
+    pub controllers: u32,
+    /// Racks assigned to brokers in turn (empty: no racks).
+    pub racks: Vec<String>,
+    /// Static broker configs (`server.properties`).
+    pub broker_configs: BTreeMap<String, String>,
+    pub net: NetConfig,
+    pub power_loss: bool,
+    pub epoch_ms: i64,
+    pub trace_level: TraceLevel,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            brokers: 3,
+            controllers: 1,
+            racks: vec![],
+            broker_configs: BTreeMap::new(),
+            net: NetConfig::default(),
+            power_loss: false,
+            epoch_ms: DEFAULT_EPOCH_MS,
+            trace_level: TraceLevel::Messages,
+        }
+    }
+}
+
+/// The first controller id: controllers are 1001, 1002, 1003.
+pub const FIRST_CONTROLLER_ID: i32 = 1001;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+enum Event {
+    Deliver { from: NodeAddr, from_inc: u64, to: NodeAddr, to_inc: u64, id: u64, msg: Message },
+    Timer { node: NodeAddr, inc: u64, timer: Timer },
+    Disconnect { node: NodeAddr, inc: u64, peer: NodeAddr },
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Scheduled {
+    at: SimTime,
+    seq: u64,
+    event: Event,
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+impl Eq for Scheduled {}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Scheduled {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.at, self.seq).cmp(&(other.at, other.seq))
+    }
+}
+
+/// The trace: a bounded window of recent events, a running stable hash over all of them, and
+/// a cursor so observers can read what is new.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TraceLog {
+    pub level: TraceLevel,
+    pub events: VecDeque<TraceEvent>,
+    pub capacity: usize,
+    /// Index of `events[0]` in the whole trace.
+    pub first_index: u64,
+    #[serde(skip, default = "StableHasher::new")]
+    hasher: StableHasher,
+    pub hash: u64,
+    pub total: u64,
+}
+
+impl TraceLog {
+    fn new(level: TraceLevel) -> TraceLog {
+        TraceLog {
+            level,
+            events: VecDeque::new(),
+            capacity: 200_000,
+            first_index: 0,
+            hasher: StableHasher::new(),
+            hash: 0,
+            total: 0,
+        }
+    }
+
+    fn push(&mut self, at: SimTime, kind: TraceKind) {
+        if self.level < TraceLevel::Messages && kind.is_message_level() {
+            return;
+        }
+        let ev = TraceEvent { at, kind };
+        ev.hash(&mut self.hasher);
+        self.hash = self.hasher.finish();
+        self.total += 1;
+        self.events.push_back(ev);
+        if self.events.len() > self.capacity {
+            self.events.pop_front();
+            self.first_index += 1;
+        }
+    }
+
+    /// Events from absolute index `from` on (what an observer has not seen yet).
+    pub fn since(&self, from: u64) -> impl Iterator<Item = &TraceEvent> {
+        let skip = from.saturating_sub(self.first_index) as usize;
+        self.events.iter().skip(skip)
+    }
+
+    pub fn next_index(&self) -> u64 {
+        self.first_index + self.events.len() as u64
+    }
+}
+
+/// The simulated world.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Sim {
+    pub seed: u64,
+    pub config: ClusterConfig,
+    pub now: SimTime,
+    seq: u64,
+    queue: BinaryHeap<Reverse<Scheduled>>,
+    pub env: Env,
+    pub net: Network,
+    pub controllers: BTreeMap<i32, ControllerNode>,
+    pub brokers: BTreeMap<BrokerId, BrokerNode>,
+    pub clients: BTreeMap<u32, ClientNode>,
+    rng: Pcg32,
+    incarnations: BTreeMap<NodeAddr, u64>,
+    connections: BTreeSet<(NodeAddr, NodeAddr)>,
+    pub trace: TraceLog,
+    pub checker: Checker,
+    next_client: u32,
+    pub events_processed: u64,
+    #[serde(skip)]
+    out: Out,
+}
+
+impl Sim {
+    /// Creates and starts a cluster. Brokers and controllers boot at time zero; call
+    /// [`Sim::boot`] to run until the cluster is ready.
+    pub fn new(seed: u64, config: ClusterConfig) -> Result<Sim, String> {
+        if config.brokers == 0 || config.brokers > 64 {
+            return Err(format!("a cluster needs between 1 and 64 brokers, not {}", config.brokers));
+        }
+        if config.controllers == 0 || config.controllers % 2 == 0 || config.controllers > 7 {
+            return Err(format!(
+                "the controller quorum needs an odd number of controllers (1, 3, 5 or 7), not {}",
+                config.controllers
+            ));
+        }
+        let mut static_configs = config.broker_configs.clone();
+        validate_broker_configs(&static_configs)?;
+        // Small clusters cannot host RF-3 internal topics: do what Kafka's single-node and
+        // docker quickstart configs do and lower them.
+        let n = config.brokers as i32;
+        for (k, v) in [
+            ("offsets.topic.replication.factor", n.min(3)),
+            ("transaction.state.log.replication.factor", n.min(3)),
+            ("transaction.state.log.min.isr", n.min(2)),
+        ] {
+            static_configs.entry(k.to_string()).or_insert_with(|| v.to_string());
+        }
+        let settings = BrokerSettings::resolve(&static_configs);
+        let mut rng = Pcg32::new(seed, 0xb20c_e21a);
+        let cluster_id = crate::sim::metadata::TopicId::random(&mut rng.split("cluster-id")).to_string();
+        let voters: Vec<i32> = (0..config.controllers as i32).map(|i| FIRST_CONTROLLER_ID + i).collect();
+        let env = Env {
+            settings,
+            static_configs,
+            epoch_ms: config.epoch_ms,
+            cluster_id,
+            voters: voters.clone(),
+            power_loss: config.power_loss,
+        };
+        let net = Network::new(config.net.clone(), rng.split("network"));
+        let mut sim = Sim {
+            seed,
+            now: SimTime::ZERO,
+            seq: 0,
+            queue: BinaryHeap::new(),
+            env,
+            net,
+            controllers: BTreeMap::new(),
+            brokers: BTreeMap::new(),
+            clients: BTreeMap::new(),
+            rng,
+            incarnations: BTreeMap::new(),
+            connections: BTreeSet::new(),
+            trace: TraceLog::new(config.trace_level),
+            checker: Checker::default(),
+            next_client: 1,
+            events_processed: 0,
+            out: Out::default(),
+            config,
+        };
+        for id in voters {
+            sim.controllers.insert(id, ControllerNode::new(id));
+            sim.start_controller(id)?;
+        }
+        for i in 1..=sim.config.brokers as i32 {
+            let rack = sim.rack_for(i);
+            sim.brokers.insert(i, BrokerNode::new(i, rack));
+            sim.start_broker(i)?;
+        }
+        Ok(sim)
+    }
+
+    fn rack_for(&self, broker: BrokerId) -> Option<String> {
+        if self.config.racks.is_empty() {
+            None
+        } else {
+            Some(self.config.racks[((broker - 1).max(0) as usize) % self.config.racks.len()].clone())
+        }
+    }
+
+    /// Runs until every broker is unfenced (or 60 s of simulated time pass).
+    pub fn boot(&mut self) -> Result<(), String> {
+        let limit = self.now.plus_ms(60_000);
+        while self.now < limit {
+            if self.cluster_ready() {
+                return Ok(());
+            }
+            if !self.step_until(limit) {
+                break;
+            }
+        }
+        if self.cluster_ready() {
+            Ok(())
+        } else {
+            Err("the cluster did not become ready within 60 s of simulated time".into())
+        }
+    }
+
+    /// Whether every running broker is registered and unfenced.
+    pub fn cluster_ready(&self) -> bool {
+        self.brokers.values().all(|b| match &b.proc {
+            Some(p) => p.state == BrokerState::Running && p.image.is_unfenced(b.id),
+            None => true,
+        }) && self.active_controller().is_some()
+    }
+
+    pub fn active_controller(&self) -> Option<i32> {
+        self.controllers.values().find(|c| c.is_active()).map(|c| c.id)
+    }
+
+    // ---------------- scheduling ----------------
+
+    fn push(&mut self, at: SimTime, event: Event) {
+        self.seq += 1;
+        self.queue.push(Reverse(Scheduled { at, seq: self.seq, event }));
+    }
+
+    fn inc(&self, node: NodeAddr) -> u64 {
+        self.incarnations.get(&node).copied().unwrap_or(0)
+    }
+
+    fn is_up(&self, node: NodeAddr) -> bool {
+        match node {
+            NodeAddr::Controller(id) => self.controllers.get(&id).map(|c| c.proc.is_some()).unwrap_or(false),
+            NodeAddr::Broker(id) => self.brokers.get(&id).map(|b| b.proc.is_some()).unwrap_or(false),
+            NodeAddr::Client(id) => self.clients.contains_key(&id),
+        }
+    }
+
+    /// The time of the next event, if any.
+    pub fn next_event_at(&self) -> Option<SimTime> {
+        self.queue.peek().map(|Reverse(s)| s.at)
+    }
+
+    /// Processes the next event if it is due at or before `limit`. Returns false when nothing
+    /// was due (time then moves to `limit`).
+    pub fn step_until(&mut self, limit: SimTime) -> bool {
+        match self.queue.peek() {
+            Some(Reverse(s)) if s.at <= limit => {}
+            _ => {
+                if limit > self.now && limit != SimTime::MAX {
+                    self.now = limit;
+                }
+                return false;
+            }
+        }
+        let Reverse(s) = self.queue.pop().expect("peeked");
+        if s.at > self.now {
+            self.now = s.at;
+        }
+        self.events_processed += 1;
+        self.dispatch(s.event);
+        true
+    }
+
+    /// Processes exactly the next event.
+    pub fn step(&mut self) -> bool {
+        self.step_until(SimTime::MAX)
+    }
+
+    /// Runs every event up to `t`, then sets the clock to `t`.
+    pub fn run_until(&mut self, t: SimTime) {
+        while self.step_until(t) {}
+        if t > self.now {
+            self.now = t;
+        }
+    }
+
+    pub fn run_for_ms(&mut self, ms: u64) {
+        let t = self.now.plus_ms(ms as i64);
+        self.run_until(t);
+    }
+
+    fn dispatch(&mut self, event: Event) {
+        let mut out = std::mem::take(&mut self.out);
+        let now = self.now;
+        let node = match event {
+            Event::Deliver { from, from_inc, to, to_inc, id, msg } => {
+                self.net.delivered(id);
+                let sender_gone = self.inc(from) != from_inc || !self.is_up(from);
+                let receiver_changed = self.inc(to) != to_inc;
+                if !self.is_up(to) || receiver_changed {
+                    self.trace.push(
+                        now,
+                        TraceKind::Dropped { id, from, to, api: msg.label().into(), reason: DropReason::NodeDown },
+                    );
+                    if !sender_gone {
+                        self.notify_disconnect(from, to);
+                    }
+                    self.out = out;
+                    return;
+                }
+                if sender_gone {
+                    // The sender died after sending: its connection is closed, nothing arrives.
+                    self.trace.push(
+                        now,
+                        TraceKind::Dropped { id, from, to, api: msg.label().into(), reason: DropReason::NodeDown },
+                    );
+                    self.out = out;
+                    return;
+                }
+                self.trace.push(now, TraceKind::Delivered { id });
+                self.connections.insert(ordered(from, to));
+                let env = &self.env;
+                match to {
+                    NodeAddr::Controller(c) => {
+                        if let Some(n) = self.controllers.get_mut(&c) {
+                            n.handle_message(now, from, msg, env, &mut out)
+                        }
+                    }
+                    NodeAddr::Broker(b) => {
+                        if let Some(n) = self.brokers.get_mut(&b) {
+                            n.handle_message(now, from, msg, env, &mut out)
+                        }
+                    }
+                    NodeAddr::Client(c) => {
+                        if let Some(n) = self.clients.get_mut(&c) {
+                            n.handle_message(now, from, msg, env, &mut out)
+                        }
+                    }
+                }
+                to
+            }
+            Event::Timer { node, inc, timer } => {
+                if self.inc(node) != inc || !self.is_up(node) {
+                    self.out = out;
+                    return;
+                }
+                let env = &self.env;
+                match node {
+                    NodeAddr::Controller(c) => {
+                        if let Some(n) = self.controllers.get_mut(&c) {
+                            n.handle_timer(now, timer, env, &mut out)
+                        }
+                    }
+                    NodeAddr::Broker(b) => {
+                        if let Some(n) = self.brokers.get_mut(&b) {
+                            n.handle_timer(now, timer, env, &mut out)
+                        }
+                    }
+                    NodeAddr::Client(c) => {
+                        if let Some(n) = self.clients.get_mut(&c) {
+                            n.handle_timer(now, timer, env, &mut out)
+                        }
+                    }
+                }
+                node
+            }
+            Event::Disconnect { node, inc, peer } => {
+                if self.inc(node) != inc || !self.is_up(node) {
+                    self.out = out;
+                    return;
+                }
+                let env = &self.env;
+                match node {
+                    NodeAddr::Controller(c) => {
+                        if let Some(n) = self.controllers.get_mut(&c) {
+                            n.handle_disconnect(now, peer, env, &mut out)
+                        }
+                    }
+                    NodeAddr::Broker(b) => {
+                        if let Some(n) = self.brokers.get_mut(&b) {
+                            n.handle_disconnect(now, peer, env, &mut out)
+                        }
+                    }
+                    NodeAddr::Client(c) => {
+                        if let Some(n) = self.clients.get_mut(&c) {
+                            n.handle_disconnect(now, peer, env, &mut out)
+                        }
+                    }
+                }
+                node
+            }
+        };
+        self.flush_out(node, &mut out);
+        self.out = out;
+        self.after_event(node);
+    }
+
+    /// Sends what a handler produced, arms its timers and records its trace.
+    fn flush_out(&mut self, node: NodeAddr, out: &mut Out) {
+        let now = self.now;
+        let inc = self.inc(node);
+        let mut findings = Vec::new();
+        for kind in out.trace.drain(..) {
+            self.checker.observe(now, &kind);
+            if let TraceKind::BecameLeader { tp, broker, .. } = &kind {
+                if let Some(log) = self.brokers.get(broker).and_then(|b| b.disk.logs.get(tp)) {
+                    let compacted = self.brokers[broker]
+                        .proc
+                        .as_ref()
+                        .map(|p| p.config(&tp.topic).cleanup_compact)
+                        .unwrap_or(false);
+                    findings.extend(self.checker.check_new_leader(tp, log, compacted));
+                }
+            }
+            self.trace.push(now, kind);
+        }
+        if !out.touched.is_empty() {
+            if let NodeAddr::Broker(b) = node {
+                if let Some(n) = self.brokers.get(&b) {
+                    if let Some(p) = &n.proc {
+                        let touched = std::mem::take(&mut out.touched);
+                        findings
+                            .extend(self.checker.check_touched(p, &n.disk, &touched, |t| p.config(t).cleanup_compact));
+                    }
+                }
+            }
+            out.touched.clear();
+        }
+        for f in findings {
+            self.trace.push(now, TraceKind::Check(f));
+        }
+        for (at, timer) in out.timers.drain(..) {
+            let at = if at < now { now } else { at };
+            self.push(at, Event::Timer { node, inc, timer });
+        }
+        let sends: Vec<(NodeAddr, Message)> = out.sends.drain(..).collect();
+        for (to, msg) in sends {
+            self.send(node, to, msg);
+        }
+    }
+
+    fn send(&mut self, from: NodeAddr, to: NodeAddr, msg: Message) {
+        let now = self.now;
+        let label = msg.label();
+        let response = msg.is_response();
+        match self.net.send(now, from, to, msg.size_bytes(), label, response) {
+            Sent::Arrives { id, at } => {
+                if self.trace.level >= TraceLevel::Messages {
+                    self.trace.push(
+                        now,
+                        TraceKind::Sent { id, from, to, api: label.into(), response, bytes: msg.size_bytes() },
+                    );
+                }
+                let (from_inc, to_inc) = (self.inc(from), self.inc(to));
+                self.push(at, Event::Deliver { from, from_inc, to, to_inc, id, msg });
+            }
+            Sent::Dropped { id, reason } => {
+                self.trace.push(now, TraceKind::Dropped { id, from, to, api: label.into(), reason });
+                if !self.is_up(to) {
+                    // Connection refused: the sender hears at once (if the link lets it).
+                    self.notify_disconnect(from, to);
+                }
+            }
+        }
+    }
+
+    /// Tells `node` that its connection to `peer` was reset (after one network latency).
+    fn notify_disconnect(&mut self, node: NodeAddr, peer: NodeAddr) {
+        if let Some(delay) = self.net.notice_delay_us(peer, node) {
+            let at = self.now.plus_micros(delay);
+            let inc = self.inc(node);
+            self.push(at, Event::Disconnect { node, inc, peer });
+        }
+    }
+
+    fn after_event(&mut self, node: NodeAddr) {
+        // A broker that finished its controlled shutdown exits.
+        if let NodeAddr::Broker(b) = node {
+            let done =
+                self.brokers.get(&b).and_then(|n| n.proc.as_ref()).map(|p| p.broker_epoch == -2).unwrap_or(false);
+            if done {
+                self.stop_process(node);
+            }
+        }
+    }
+
+    // ---------------- process lifecycle ----------------
+
+    fn next_incarnation(&mut self, node: NodeAddr) -> u64 {
+        let e = self.incarnations.entry(node).or_insert(0);
+        *e += 1;
+        *e
+    }
+
+    fn run_handler(&mut self, node: NodeAddr, f: impl FnOnce(&mut Sim, &mut Out)) {
+        let mut out = std::mem::take(&mut self.out);
+        f(self, &mut out);
+        self.flush_out(node, &mut out);
+        self.out = out;
+    }
+
+    pub fn start_controller(&mut self, id: i32) -> Result<(), String> {
+        if !self.controllers.contains_key(&id) {
+            return Err(format!("there is no controller {id}"));
+        }
+        if self.controllers[&id].proc.is_some() {
+            return Err(format!("controller {id} is already running"));
+        }
+        let node = NodeAddr::Controller(id);
+        self.next_incarnation(node);
+        let rng = self.rng.split(&format!("{node}#{}", self.inc(node)));
+        self.run_handler(node, |sim, out| {
+            let env = sim.env.clone();
+            if let Some(c) = sim.controllers.get_mut(&id) {
+                c.start(sim.now, &env, rng, out);
+            }
+        });
+        Ok(())
+    }
+
+    pub fn start_broker(&mut self, id: BrokerId) -> Result<(), String> {
+        if !self.brokers.contains_key(&id) {
+            return Err(format!("there is no broker {id}"));
+        }
+        if self.brokers[&id].proc.is_some() {
+            return Err(format!("broker {id} is already running"));
+        }
+        let node = NodeAddr::Broker(id);
+        self.next_incarnation(node);
+        let rng = self.rng.split(&format!("{node}#{}", self.inc(node)));
+        self.run_handler(node, |sim, out| {
+            let env = sim.env.clone();
+            if let Some(b) = sim.brokers.get_mut(&id) {
+                b.start(sim.now, &env, rng, out);
+            }
+        });
+        Ok(())
+    }
+
+    /// Ends a process: in-memory state is gone, the disk stays. Peers with open connections
+    /// see a reset.
+    fn stop_process(&mut self, node: NodeAddr) {
+        match node {
+            NodeAddr::Controller(id) => {
+                if let Some(c) = self.controllers.get_mut(&id) {
+                    c.proc = None;
+                }
+            }
+            NodeAddr::Broker(id) => {
+                if let Some(b) = self.brokers.get_mut(&id) {
+                    b.proc = None;
+                }
+            }
+            NodeAddr::Client(id) => {
+                self.clients.remove(&id);
+            }
+        }
+        self.net.forget_node(node);
+        let peers: Vec<NodeAddr> = self
+            .connections
+            .iter()
+            .filter(|(a, b)| *a == node || *b == node)
+            .map(|(a, b)| if *a == node { *b } else { *a })
+            .collect();
+        self.connections.retain(|(a, b)| *a != node && *b != node);
+        for p in peers {
+            if self.is_up(p) {
+                self.notify_disconnect(p, node);
+            }
+        }
+    }
+
+    /// `kill -9` of a broker: the process is gone, its log stays on disk.
+    pub fn kill_broker(&mut self, id: BrokerId) -> Result<(), String> {
+        match self.brokers.get(&id) {
+            None => Err(format!("there is no broker {id}")),
+            Some(b) if b.proc.is_none() => Err(format!("broker {id} is not running")),
+            Some(_) => {
+                self.trace.push(self.now, TraceKind::ProcessCrashed { node: NodeAddr::Broker(id) });
+                self.stop_process(NodeAddr::Broker(id));
+                Ok(())
+            }
+        }
+    }
+
+    /// Controlled shutdown: the broker asks the controller to move its leaderships, then exits.
+    pub fn stop_broker(&mut self, id: BrokerId) -> Result<(), String> {
+        match self.brokers.get(&id) {
+            None => return Err(format!("there is no broker {id}")),
+            Some(b) if b.proc.is_none() => return Err(format!("broker {id} is not running")),
+            _ => {}
+        }
+        let node = NodeAddr::Broker(id);
+        self.run_handler(node, |sim, out| {
+            let env = sim.env.clone();
+            let now = sim.now;
+            if let Some(p) = sim.brokers.get_mut(&id).and_then(|b| b.proc.as_mut()) {
+                if p.broker_epoch < 0 {
+                    // Never registered: just exit.
+                    p.broker_epoch = -2;
+                } else {
+                    p.begin_controlled_shutdown(now, &env, out);
+                }
+            }
+        });
+        self.after_event(node);
+        Ok(())
+    }
+
+    /// The broker's disk is lost (it must be down or is killed first); it restarts empty.
+    pub fn lose_disk(&mut self, id: BrokerId) -> Result<(), String> {
+        if !self.brokers.contains_key(&id) {
+            return Err(format!("there is no broker {id}"));
+        }
+        if self.brokers[&id].proc.is_some() {
+            self.kill_broker(id)?;
+        }
+        if let Some(b) = self.brokers.get_mut(&id) {
+            b.disk = Default::default();
+        }
+        self.trace.push(self.now, TraceKind::DiskLost { node: NodeAddr::Broker(id) });
+        Ok(())
+    }
+
+    /// Adds a new broker with the next free id and starts it.
+    pub fn add_broker(&mut self) -> Result<BrokerId, String> {
+        let id = self.brokers.keys().max().copied().unwrap_or(0) + 1;
+        if id > 64 {
+            return Err("Brokerlab simulates at most 64 brokers".into());
+        }
+        let rack = self.rack_for(id);
+        self.brokers.insert(id, BrokerNode::new(id, rack));
+        self.start_broker(id)?;
+        Ok(id)
+    }
+
+    pub fn kill_controller(&mut self, id: i32) -> Result<(), String> {
+        match self.controllers.get(&id) {
+            None => Err(format!("there is no controller {id}")),
+            Some(c) if c.proc.is_none() => Err(format!("controller {id} is not running")),
+            Some(_) => {
+                self.trace.push(self.now, TraceKind::ProcessCrashed { node: NodeAddr::Controller(id) });
+                self.stop_process(NodeAddr::Controller(id));
+                Ok(())
+            }
+        }
+    }
+
+    /// Slows a broker's replica fetchers: it waits `delay_ms` before each fetch.
+    pub fn slow_broker(&mut self, id: BrokerId, delay_ms: i64) -> Result<(), String> {
+        let p = self
+            .brokers
+            .get_mut(&id)
+            .and_then(|b| b.proc.as_mut())
+            .ok_or_else(|| format!("broker {id} is not running"))?;
+        p.fetch_delay_ms = delay_ms.max(0);
+        Ok(())
+    }
+
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.trace.push(self.now, TraceKind::Note { text: text.into() });
+    }
+
+    // ---------------- clients ----------------
+
+    /// Resolves `host:port,host:port` against the simulated listeners.
+    pub fn resolve_bootstrap(&self, servers: &str) -> Vec<(String, Option<BrokerId>)> {
+        servers
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| {
+                let s = s.trim().to_string();
+                let resolved = s.rsplit_once(':').and_then(|(host, port)| {
+                    let local = matches!(host, "localhost" | "127.0.0.1" | "broker" | "kafka")
+                        || host.starts_with("broker-")
+                        || host.starts_with("kafka-");
+                    let port: u16 = port.parse().ok()?;
+                    if !local {
+                        return None;
+                    }
+                    self.brokers.keys().copied().find(|b| Env::broker_port(*b) == port)
+                });
+                (s, resolved)
+            })
+            .collect()
+    }
+
+    fn add_client(&mut self, name: String, make: impl FnOnce(u32, Pcg32) -> ClientKind) -> u32 {
+        let id = self.next_client;
+        self.next_client += 1;
+        let node = NodeAddr::Client(id);
+        self.next_incarnation(node);
+        let rng = self.rng.split(&format!("client-{id}"));
+        let kind = make(id, rng);
+        self.clients.insert(id, ClientNode { id, name, kind, paused: false });
+        self.trace.push(self.now, TraceKind::ProcessStarted { node });
+        self.poke_client(id);
+        id
+    }
+
+    /// Runs a client's poll loop now (after the application handed it work).
+    pub fn poke_client(&mut self, id: u32) {
+        let node = NodeAddr::Client(id);
+        self.run_handler(node, |sim, out| {
+            let env = sim.env.clone();
+            let now = sim.now;
+            if let Some(c) = sim.clients.get_mut(&id) {
+                c.after(now, &env, out);
+            }
+        });
+    }
+
+    pub fn create_producer(&mut self, name: &str, bootstrap: &str, cfg: ProducerConfig) -> u32 {
+        let bs = self.resolve_bootstrap(bootstrap);
+        let client_id = if cfg.client_id.is_empty() { name.to_string() } else { cfg.client_id.clone() };
+        self.add_client(name.to_string(), move |id, rng| {
+            ClientKind::Producer(Box::new(Producer::new(id, client_id, cfg, bs, rng)))
+        })
+    }
+
+    pub fn create_consumer(&mut self, name: &str, bootstrap: &str, cfg: ConsumerConfig) -> u32 {
+        let bs = self.resolve_bootstrap(bootstrap);
+        let client_id = if cfg.client_id.is_empty() { name.to_string() } else { cfg.client_id.clone() };
+        self.add_client(name.to_string(), move |id, rng| {
+            ClientKind::Consumer(Box::new(Consumer::new(id, client_id, cfg, bs, rng)))
+        })
+    }
+
+    pub fn create_admin(&mut self, name: &str, bootstrap: &str) -> u32 {
+        let bs = self.resolve_bootstrap(bootstrap);
+        let client_id = name.to_string();
+        self.add_client(name.to_string(), move |id, _| ClientKind::Admin(Box::new(Admin::new(id, client_id, bs))))
+    }
+
+    /// Closes a client gracefully (a consumer leaves its group first).
+    pub fn close_client(&mut self, id: u32) {
+        if let Some(ClientKind::Consumer(_)) = self.clients.get(&id).map(|c| &c.kind) {
+            let node = NodeAddr::Client(id);
+            self.run_handler(node, |sim, out| {
+                let now = sim.now;
+                if let Some(ClientKind::Consumer(c)) = sim.clients.get_mut(&id).map(|c| &mut c.kind) {
+                    c.close(now, out);
+                }
+            });
+            // Let the LeaveGroup go out before the process ends.
+        }
+        if self.clients.contains_key(&id) {
+            self.trace.push(self.now, TraceKind::ProcessStopped { node: NodeAddr::Client(id) });
+            self.stop_process(NodeAddr::Client(id));
+        }
+    }
+
+    /// The application process dies without closing anything.
+    pub fn crash_client(&mut self, id: u32) -> Result<(), String> {
+        if !self.clients.contains_key(&id) {
+            return Err(format!("there is no client {id}"));
+        }
+        self.trace.push(self.now, TraceKind::ProcessCrashed { node: NodeAddr::Client(id) });
+        self.stop_process(NodeAddr::Client(id));
+        Ok(())
+    }
+
+    pub fn client_by_name(&self, name: &str) -> Option<u32> {
+        self.clients.values().find(|c| c.name == name).map(|c| c.id)
+    }
+
+    pub fn producer_mut(&mut self, id: u32) -> Option<&mut Producer> {
+        match self.clients.get_mut(&id).map(|c| &mut c.kind) {
+            Some(ClientKind::Producer(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn consumer_mut(&mut self, id: u32) -> Option<&mut Consumer> {
+        match self.clients.get_mut(&id).map(|c| &mut c.kind) {
+            Some(ClientKind::Consumer(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn admin_mut(&mut self, id: u32) -> Option<&mut Admin> {
+        match self.clients.get_mut(&id).map(|c| &mut c.kind) {
+            Some(ClientKind::Admin(a)) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Hands a record to a producer (`send()`).
+    pub fn produce(&mut self, producer: u32, record: ProducerRecord) -> Result<u64, SendError> {
+        let now = self.now;
+        let p = self.producer_mut(producer).ok_or_else(|| SendError::Fatal(format!("no producer {producer}")))?;
+        let id = p.send(now, record)?;
+        self.poke_client(producer);
+        Ok(id)
+    }
+
+    pub fn take_completions(&mut self, producer: u32) -> Vec<Completion> {
+        self.producer_mut(producer).map(|p| p.completions.drain(..).collect()).unwrap_or_default()
+    }
+
+    /// Starts an admin operation; poll [`Sim::admin_take`] for its result.
+    pub fn admin_submit(&mut self, admin: u32, calls: Vec<Call>, timeout_ms: Option<i64>) -> Option<u64> {
+        let node = NodeAddr::Client(admin);
+        let mut task = None;
+        self.run_handler(node, |sim, out| {
+            let now = sim.now;
+            if let Some(a) = sim.admin_mut(admin) {
+                task = Some(a.submit(now, calls, timeout_ms, out));
+            }
+        });
+        self.poke_client(admin);
+        task
+    }
+
+    pub fn admin_take(&mut self, admin: u32, task: u64) -> Option<AdminTask> {
+        self.admin_mut(admin).and_then(|a| a.take(task))
+    }
+
+    /// Runs an admin operation to completion (advancing time) and returns its calls.
+    pub fn admin_run(&mut self, admin: u32, calls: Vec<Call>, timeout_ms: Option<i64>) -> AdminTask {
+        let Some(task) = self.admin_submit(admin, calls, timeout_ms) else {
+            return AdminTask { calls: vec![], deadline: self.now, started: self.now };
+        };
+        loop {
+            if let Some(t) = self.admin_take(admin, task) {
+                return t;
+            }
+            if !self.step() {
+                // Nothing left to happen: the task can never finish (should not occur, the
+                // deadline timer is always queued).
+                return AdminTask { calls: vec![], deadline: self.now, started: self.now };
+            }
+        }
+    }
+
+    /// Runs until `done` holds or `max_ms` of simulated time pass; returns whether it held.
+    pub fn run_while(&mut self, max_ms: i64, mut done: impl FnMut(&mut Sim) -> bool) -> bool {
+        let limit = self.now.plus_ms(max_ms);
+        loop {
+            if done(self) {
+                return true;
+            }
+            if !self.step_until(limit) {
+                return done(self);
+            }
+        }
+    }
+
+    /// The stable hash of the trace so far.
+    pub fn trace_hash(&self) -> u64 {
+        self.trace.hash
+    }
+}
+
+fn ordered(a: NodeAddr, b: NodeAddr) -> (NodeAddr, NodeAddr) {
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
