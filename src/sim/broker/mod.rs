@@ -109,6 +109,10 @@ pub struct BrokerProc {
     pub(crate) meta_fetch_inflight: Option<u64>,
     /// The epoch of the last metadata record we hold (sent as `last_fetched_epoch`).
     pub(crate) meta_last_epoch: Epoch,
+    /// Whether the initial metadata catch-up is done: until then the broker does not act on
+    /// partitions (its local copy may be stale), as KRaft brokers wait before starting the
+    /// replica manager.
+    pub caught_up: bool,
     pub(crate) next_heartbeat: SimTime,
     pub replicas: BTreeMap<TopicPartition, ReplicaState>,
     pub(crate) fetchers: BTreeMap<BrokerId, Fetcher>,
@@ -189,6 +193,7 @@ impl BrokerNode {
             heartbeat_inflight: None,
             meta_fetch_inflight: None,
             meta_last_epoch: self.disk.metadata.last().map(|(_, e, _)| *e).unwrap_or(0),
+            caught_up: false,
             next_heartbeat: now,
             replicas: BTreeMap::new(),
             fetchers: BTreeMap::new(),
@@ -216,18 +221,6 @@ impl BrokerNode {
         out.timer(now.plus_ms(5000), Timer::HwCheckpoint);
         out.timer(now.plus_ms(1000), Timer::Flush);
         self.proc = Some(p);
-        // Act on the partitions we already know about from the local metadata copy.
-        if let Some(p) = self.proc.as_mut() {
-            let parts: Vec<TopicPartition> = p
-                .image
-                .topics
-                .values()
-                .flat_map(|t| t.partitions.keys().map(move |pid| TopicPartition::new(t.name.clone(), *pid)))
-                .collect();
-            for tp in parts {
-                p.apply_partition(now, &tp, &mut self.disk, env, out);
-            }
-        }
     }
 
     pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut Out) {
@@ -441,10 +434,33 @@ impl BrokerProc {
                     disk.metadata.push((off, e, rec.clone()));
                     self.meta_last_epoch = e;
                     let delta = self.image.apply(off, &rec);
-                    self.on_metadata_delta(now, delta, disk, env, out);
+                    if self.caught_up {
+                        self.on_metadata_delta(now, delta, disk, env, out);
+                    }
                     changed = true;
                 }
-                if changed {
+                if !self.caught_up && self.image.offset + 1 >= high_watermark {
+                    // Initial catch-up done: act on every partition at once.
+                    self.caught_up = true;
+                    self.refresh_all_configs(env);
+                    let parts: Vec<TopicPartition> = self
+                        .image
+                        .topics
+                        .values()
+                        .flat_map(|t| t.partitions.keys().map(move |pid| TopicPartition::new(t.name.clone(), *pid)))
+                        .collect();
+                    for tp in parts {
+                        self.apply_partition(now, &tp, disk, env, out);
+                    }
+                    // Logs of partitions this broker no longer hosts (deleted while it was away).
+                    let stray: Vec<TopicPartition> =
+                        disk.logs.keys().filter(|tp| !self.replicas.contains_key(*tp)).cloned().collect();
+                    for tp in stray {
+                        self.remove_replica(now, &tp, disk, out, true);
+                    }
+                    changed = true;
+                }
+                if changed && self.caught_up {
                     self.on_metadata_applied(now, disk, env, out);
                 }
                 self.fetch_metadata(now, env, out);

@@ -195,7 +195,7 @@ impl ControllerProc {
             self.trace_after(off, TraceKind::BrokerUnfenced { broker }, out);
             fenced = false;
             last = Some(off);
-            if let Some(o) = self.elect_for_returning_broker(broker, disk, out) {
+            if let Some(o) = self.elect_for_returning_broker(broker, disk, env, out) {
                 last = Some(o);
             }
         }
@@ -294,6 +294,7 @@ impl ControllerProc {
         &mut self,
         broker: BrokerId,
         disk: &mut ControllerDisk,
+        env: &Env,
         out: &mut Out,
     ) -> Option<Offset> {
         let mut last = None;
@@ -309,8 +310,9 @@ impl ControllerProc {
             })
             .collect();
         for (topic, partition, isr) in targets {
+            let election = if self.unclean_allowed(&topic, env) { Election::Unclean } else { Election::Online };
             if let Some(o) =
-                self.change_partition(&topic, partition, isr, Election::Online, ElectionReason::Recovered, disk, out)
+                self.change_partition(&topic, partition, isr, election, ElectionReason::Recovered, disk, out)
             {
                 last = Some(o);
             }
