@@ -453,8 +453,16 @@ impl Sim {
         let mut findings = Vec::new();
         for kind in out.trace.drain(..) {
             self.checker.observe(now, &kind);
-            if let TraceKind::BecameLeader { tp, broker, .. } = &kind {
-                if let Some(log) = self.brokers.get(broker).and_then(|b| b.disk.logs.get(tp)) {
+            if let TraceKind::BecameLeader { tp, broker, epoch, .. } = &kind {
+                // Only a leader the controller currently records is the truth (a broker that
+                // was cut off may briefly act on an old epoch).
+                let current = self
+                    .active_controller()
+                    .and_then(|c| self.controllers[&c].proc.as_ref())
+                    .and_then(|p| p.image.partition(&tp.topic, tp.partition))
+                    .map(|st| st.leader == *broker && st.leader_epoch == *epoch)
+                    .unwrap_or(false);
+                if let Some(log) = self.brokers.get(broker).and_then(|b| b.disk.logs.get(tp)).filter(|_| current) {
                     let compacted = self.brokers[broker]
                         .proc
                         .as_ref()

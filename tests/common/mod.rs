@@ -13,6 +13,8 @@ use brokerlab::sim::types::{BrokerId, Offset, TopicPartition};
 use brokerlab::sim::world::{ClusterConfig, Sim};
 use std::collections::BTreeMap;
 
+pub mod sweep;
+
 pub fn cluster(seed: u64, brokers: u32) -> Sim {
     let cfg = ClusterConfig { brokers, ..ClusterConfig::default() };
     let mut sim = Sim::new(seed, cfg).expect("valid config");

@@ -427,6 +427,7 @@ impl BrokerProc {
                 }
                 self.controller.hint(leader);
                 let mut changed = false;
+                let mut deltas: Vec<ImageDelta> = Vec::new();
                 for (off, e, rec) in entries {
                     if off != self.image.offset + 1 || off >= high_watermark {
                         continue;
@@ -434,10 +435,15 @@ impl BrokerProc {
                     disk.metadata.push((off, e, rec.clone()));
                     self.meta_last_epoch = e;
                     let delta = self.image.apply(off, &rec);
-                    if self.caught_up {
-                        self.on_metadata_delta(now, delta, disk, env, out);
+                    if self.caught_up && !deltas.contains(&delta) {
+                        deltas.push(delta);
                     }
                     changed = true;
+                }
+                // Act on the batch as a whole, like a published metadata image: a broker that
+                // catches up after a partition never acts on intermediate states.
+                for delta in deltas {
+                    self.on_metadata_delta(now, delta, disk, env, out);
                 }
                 if !self.caught_up && self.image.offset + 1 >= high_watermark {
                     // Initial catch-up done: act on every partition at once.

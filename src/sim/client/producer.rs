@@ -394,12 +394,39 @@ impl Producer {
             } else {
                 e
             };
-            if idem && b.base_sequence >= 0 {
-                // KIP-360: bump the epoch so sequence numbers can start again.
-                self.producer_epoch = -1;
+            let sequenced = idem && b.base_sequence >= 0;
+            let tp = b.tp.clone();
+            self.complete(now, b, Err(err.clone()), out);
+            if sequenced {
+                self.bump_epoch(now, &tp, err, out);
             }
-            self.complete(now, b, Err(err), out);
         }
+    }
+
+    /// KIP-360 for an idempotent producer: after a batch of unknown fate fails, the producer
+    /// bumps its epoch locally and starts sequences again at 0. Batches of the partition that
+    /// already carry a sequence have an unknown fate too: they fail rather than being sent
+    /// again under new numbers (which could write them twice).
+    fn bump_epoch(&mut self, now: SimTime, tp: &TopicPartition, err: ApiError, out: &mut Out) {
+        let stale: Vec<ProducerBatch> = match self.accum.get_mut(tp) {
+            Some(q) => {
+                let (stale, keep): (VecDeque<ProducerBatch>, VecDeque<ProducerBatch>) =
+                    q.drain(..).partition(|b| b.base_sequence >= 0);
+                *q = keep;
+                stale.into_iter().collect()
+            }
+            None => Vec::new(),
+        };
+        for b in stale {
+            self.complete(now, b, Err(err.clone()), out);
+        }
+        if self.producer_epoch < i16::MAX {
+            self.producer_epoch += 1;
+        } else {
+            self.producer_id = -1;
+            self.producer_epoch = -1;
+        }
+        self.next_seq.clear();
     }
 
     /// The poll loop: route records to partitions, expire old batches, send ready ones.
@@ -637,7 +664,13 @@ impl Producer {
                 b.tp,
                 now.ms_since(b.created)
             );
-            self.complete(now, b, Err(ApiError::with(KafkaError::REQUEST_TIMED_OUT, msg)), out);
+            let err = ApiError::with(KafkaError::REQUEST_TIMED_OUT, msg);
+            let sequenced = self.cfg.enable_idempotence && b.base_sequence >= 0;
+            let tp = b.tp.clone();
+            self.complete(now, b, Err(err.clone()), out);
+            if sequenced {
+                self.bump_epoch(now, &tp, err, out);
+            }
         }
         self.accum.retain(|_, q| !q.is_empty());
     }

@@ -1,0 +1,40 @@
+//! Seed sweeps: random fault schedules. Safe settings must show zero invariant violations and
+//! zero lost or duplicated acknowledged writes; unsafe settings must have their losses found.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+use brokerlab::sim::trace::Finding;
+use common::sweep::run_schedule;
+
+fn seeds() -> u64 {
+    std::env::var("BROKERLAB_SWEEP_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(1000)
+}
+
+#[test]
+fn safe_settings_never_lose_or_duplicate_an_acknowledged_write() {
+    let n = seeds();
+    let mut total_acked = 0;
+    for seed in 0..n {
+        let out = run_schedule(seed, true, 30);
+        total_acked += out.acked;
+        let bad: Vec<&Finding> = out.findings.iter().filter(|f| !f.is_expected_under(true)).collect();
+        assert!(bad.is_empty(), "reproduce with seed={seed}: {bad:?}");
+    }
+    assert!(total_acked > n * 20, "the workload made progress ({total_acked} acknowledged)");
+}
+
+#[test]
+fn unsafe_settings_lose_writes_and_the_checker_reports_them() {
+    let n = seeds();
+    let mut lossy_seeds = 0;
+    for seed in 0..n {
+        let out = run_schedule(seed, false, 30);
+        let violations: Vec<&Finding> =
+            out.findings.iter().filter(|f| matches!(f, Finding::InvariantViolated { .. })).collect();
+        assert!(violations.is_empty(), "reproduce with seed={seed}: {violations:?}");
+        if out.findings.iter().any(|f| matches!(f, Finding::LostWrite { .. } | Finding::Duplicate { .. })) {
+            lossy_seeds += 1;
+        }
+    }
+    assert!(lossy_seeds * 10 >= n, "losses found in {lossy_seeds} of {n} unsafe schedules");
+}
