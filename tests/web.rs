@@ -120,3 +120,11 @@ async fn app_shows_the_three_areas_and_the_console_answers() {
     app.destroy();
     root.remove();
 }
+
+/// Engine I: the same seed gives the same trace in wasm as natively (tests/determinism.rs
+/// checks the native side against the same pinned value).
+#[wasm_bindgen_test]
+fn the_reference_scenario_hashes_the_same_in_wasm() {
+    let sim = brokerlab::sim::scenarios::reference_scenario(42);
+    assert_eq!(sim.trace_hash(), brokerlab::sim::scenarios::REFERENCE_TRACE_HASH);
+}

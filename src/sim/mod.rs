@@ -26,3 +26,4 @@ pub mod trace;
 pub mod txn;
 pub mod types;
 pub mod world;
+pub mod scenarios;

@@ -1,0 +1,113 @@
+//! Fixed scenarios used by determinism tests and benchmarks, natively and in wasm.
+
+use crate::sim::client::admin::{Call, Target};
+use crate::sim::client::config::ProducerConfig;
+use crate::sim::client::producer::{ProducerRecord, SendError};
+use crate::sim::protocol::{ControllerRequest, NewTopic, NodeAddr, Request};
+use crate::sim::record::bytes;
+use crate::sim::trace::TraceLevel;
+use crate::sim::world::{ClusterConfig, Sim};
+use std::collections::BTreeMap;
+
+/// The trace hash the reference scenario must produce on every platform (seed 42). A native
+/// test and a browser test both compare against it; change it only together with a
+/// deliberate change of the engine's behaviour.
+pub const REFERENCE_TRACE_HASH: u64 = 0xd711_677b_8869_0223;
+
+/// Creates a topic through the admin client, as `kafka-topics --create` does.
+pub fn create_topic(sim: &mut Sim, name: &str, partitions: i32, rf: i32, configs: &[(&str, &str)]) -> bool {
+    let admin = sim.create_admin("setup", "localhost:9092");
+    let topic = NewTopic {
+        name: name.into(),
+        partitions,
+        replication_factor: rf,
+        assignment: None,
+        configs: configs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+    };
+    let call = Call::new("createTopics", Target::Any, Request::Controller(ControllerRequest::CreateTopics { topics: vec![topic], validate_only: false }));
+    let task = sim.admin_run(admin, vec![call], None);
+    sim.close_client(admin);
+    matches!(task.calls.first().and_then(|c| c.response.as_ref()), Some(Ok(_)))
+}
+
+/// A scenario that exercises most of the engine: a 3-controller quorum, keyed and unkeyed
+/// produce, a broker crash and restart, a network cut and heal, a slow follower. Returns the
+/// world so callers can read its trace hash and state.
+pub fn reference_scenario(seed: u64) -> Sim {
+    let cfg = ClusterConfig { brokers: 3, controllers: 3, trace_level: TraceLevel::Messages, ..ClusterConfig::default() };
+    let mut sim = Sim::new(seed, cfg).expect("valid config");
+    let _ = sim.boot();
+    create_topic(&mut sim, "orders", 3, 3, &[("min.insync.replicas", "2")]);
+    let mut props = BTreeMap::new();
+    props.insert("linger.ms".to_string(), "5".to_string());
+    let p = sim.create_producer("p1", "localhost:9092", ProducerConfig::parse(&props).expect("valid"));
+    for i in 0..200u32 {
+        let key = if i % 3 == 0 { None } else { Some(bytes(format!("user-{}", i % 17).as_bytes())) };
+        let rec = ProducerRecord { topic: "orders".into(), partition: None, key, value: Some(bytes(format!("event-{i}").as_bytes())), headers: vec![], timestamp: None };
+        match sim.produce(p, rec) {
+            Ok(_) | Err(SendError::BufferFull) => {}
+            Err(SendError::Fatal(_)) => break,
+        }
+        sim.run_for_ms(37);
+        match i {
+            40 => {
+                let _ = sim.kill_broker(2);
+            }
+            70 => {
+                let _ = sim.start_broker(2);
+            }
+            100 => {
+                sim.net.rule_mut(NodeAddr::Broker(3), NodeAddr::Broker(1)).cut = true;
+            }
+            130 => sim.net.heal(None),
+            150 => {
+                let _ = sim.slow_broker(1, 2_000);
+            }
+            170 => {
+                let _ = sim.slow_broker(1, 0);
+            }
+            _ => {}
+        }
+    }
+    sim.run_for_ms(20_000);
+    sim
+}
+
+/// The simulated-throughput workload of the benchmarks: 3 brokers, RF 3, acks=all, one
+/// producer writing `records` records of `record_size` bytes as fast as the buffer allows.
+/// Returns the world (its clock tells the simulated duration).
+pub fn throughput_scenario(seed: u64, records: u64, record_size: usize, trace: TraceLevel) -> Sim {
+    let cfg = ClusterConfig { brokers: 3, controllers: 1, trace_level: trace, ..ClusterConfig::default() };
+    let mut sim = Sim::new(seed, cfg).expect("valid config");
+    let _ = sim.boot();
+    sim.trace.capacity = 10_000;
+    create_topic(&mut sim, "bench", 6, 3, &[]);
+    let mut props = BTreeMap::new();
+    props.insert("acks".to_string(), "all".to_string());
+    props.insert("linger.ms".to_string(), "5".to_string());
+    let p = sim.create_producer("perf", "localhost:9092", ProducerConfig::parse(&props).expect("valid"));
+    let value = bytes(&vec![b'x'; record_size]);
+    let mut sent = 0u64;
+    while sent < records {
+        // Hand the producer as much as its buffer takes, then let the world run a little.
+        loop {
+            if sent >= records {
+                break;
+            }
+            let rec = ProducerRecord { topic: "bench".into(), partition: None, key: None, value: Some(value.clone()), headers: vec![], timestamp: None };
+            let now = sim.now;
+            let Some(prod) = sim.producer_mut(p) else { return sim };
+            match prod.send(now, rec) {
+                Ok(_) => sent += 1,
+                Err(_) => break,
+            }
+        }
+        sim.poke_client(p);
+        let t = sim.now.plus_ms(2);
+        sim.run_until(t);
+        sim.take_completions(p);
+    }
+    sim.run_while(60_000, |s| s.producer_mut(p).map(|p| p.is_idle()).unwrap_or(true));
+    sim.take_completions(p);
+    sim
+}
