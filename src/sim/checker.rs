@@ -28,12 +28,23 @@ pub struct Acked {
     pub unclean_after: bool,
 }
 
+/// How far the checker has scanned one broker's log, so each batch is examined once.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct Cursor {
+    next: Offset,
+    start: Offset,
+    origins: BTreeMap<u64, Offset>,
+}
+
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Checker {
     pub acked: BTreeMap<TopicPartition, Vec<Acked>>,
     /// Every finding so far (also emitted as trace events).
     pub findings: Vec<Finding>,
     reported_dups: BTreeSet<(TopicPartition, u64)>,
+    cursors: BTreeMap<(i32, TopicPartition), Cursor>,
+    #[serde(skip)]
+    pending_dups: Vec<(u64, Offset, Offset)>,
 }
 
 impl Checker {
@@ -78,14 +89,12 @@ impl Checker {
     ) -> Vec<Finding> {
         let mut out = Vec::new();
         for tp in touched {
-            let Some(log) = disk.logs.get(tp) else { continue };
-            if let Some(what) = log.check_invariants() {
+            let Some(log) = disk.logs.get(tp) else {
+                self.cursors.remove(&(p.id, tp.clone()));
+                continue;
+            };
+            if let Some(what) = self.scan(p.id, log, compacted(&tp.topic)) {
                 self.report(Finding::InvariantViolated { what: format!("broker {}: {what}", p.id) }, &mut out);
-            }
-            if !compacted(&tp.topic) {
-                if let Some(what) = gaps(log) {
-                    self.report(Finding::InvariantViolated { what: format!("broker {}: {what}", p.id) }, &mut out);
-                }
             }
             if let Some(r) = p.replicas.get(tp) {
                 if matches!(r.role, Role::Leader { .. }) && !r.isr.contains(&p.id) {
@@ -97,32 +106,75 @@ impl Checker {
                     );
                 }
             }
-            self.check_duplicates(tp, log, &mut out);
+            let dups = std::mem::take(&mut self.pending_dups);
+            for (origin, first, second) in dups {
+                if self.reported_dups.insert((tp.clone(), origin)) {
+                    self.report(Finding::Duplicate { tp: tp.clone(), first, second }, &mut out);
+                }
+            }
         }
         out
     }
 
-    fn check_duplicates(&mut self, tp: &TopicPartition, log: &Log, out: &mut Vec<Finding>) {
-        let Some(acked) = self.acked.get(tp) else { return };
-        if acked.is_empty() {
-            return;
+    /// Examines what changed in a log since the last scan: the O(1) invariants always, and
+    /// each new batch once (increasing, dense offsets; one producer batch written twice).
+    fn scan(&mut self, broker: i32, log: &Log, compacted: bool) -> Option<String> {
+        if log.high_watermark > log.log_end_offset {
+            return Some(format!("{}: HW {} > LEO {}", log.tp, log.high_watermark, log.log_end_offset));
         }
-        let mut seen: BTreeMap<u64, Offset> = BTreeMap::new();
-        let mut dups = Vec::new();
-        for b in log.batches() {
-            if b.origin == 0 || b.is_control() {
+        if log.log_start_offset > log.high_watermark {
+            return Some(format!("{}: log start {} > HW {}", log.tp, log.log_start_offset, log.high_watermark));
+        }
+        let key = (broker, log.tp.clone());
+        let cur = self.cursors.entry(key).or_default();
+        if log.log_end_offset < cur.next || log.log_start_offset != cur.start {
+            // Truncated, trimmed or compacted: rescan from the start.
+            *cur = Cursor { next: log.log_start_offset.min(first_base(log)), start: log.log_start_offset, origins: BTreeMap::new() };
+            cur.next = -1;
+        }
+        let mut prev_end: Option<Offset> = if cur.next >= 0 { Some(cur.next) } else { None };
+        let from = cur.next.max(0);
+        let batches = log.read(from.max(log.log_start_offset).min(log.log_end_offset), log.log_end_offset, i64::MAX).unwrap_or_default();
+        for b in batches {
+            if b.next_offset() <= from && cur.next >= 0 {
                 continue;
             }
-            if let Some(first) = seen.insert(b.origin, b.base_offset) {
-                if first != b.base_offset && !self.reported_dups.contains(&(tp.clone(), b.origin)) {
-                    dups.push((b.origin, first, b.base_offset));
+            if let Some(n) = prev_end {
+                if b.base_offset < n {
+                    return Some(format!("{}: batch at {} overlaps the previous one ending at {}", log.tp, b.base_offset, n - 1));
+                }
+                if !compacted && b.base_offset != n {
+                    return Some(format!("{}: offsets jump from {} to {}", log.tp, n - 1, b.base_offset));
                 }
             }
+            let mut last = -1i64;
+            for (o, _) in b.iter_with_offsets() {
+                if o <= last || o > b.last_offset {
+                    return Some(format!("{}: offsets not increasing inside the batch at {}", log.tp, b.base_offset));
+                }
+                last = o;
+            }
+            if !compacted && !b.is_control() && b.records.len() as i64 != b.last_offset - b.base_offset + 1 {
+                return Some(format!("{}: batch at {} has gaps", log.tp, b.base_offset));
+            }
+            if b.origin != 0 && !b.is_control() {
+                if let Some(first) = cur.origins.insert(b.origin, b.base_offset) {
+                    if first != b.base_offset {
+                        self.pending_dups.push((b.origin, first, b.base_offset));
+                    }
+                }
+            }
+            prev_end = Some(b.next_offset());
         }
-        for (origin, first, second) in dups {
-            self.reported_dups.insert((tp.clone(), origin));
-            self.report(Finding::Duplicate { tp: tp.clone(), first, second }, out);
+        let cur = self.cursors.get_mut(&(broker, log.tp.clone())).expect("cursor");
+        cur.next = log.log_end_offset;
+        cur.start = log.log_start_offset;
+        if let Some(n) = prev_end {
+            if n != log.log_end_offset {
+                return Some(format!("{}: LEO {} but the last batch ends at {}", log.tp, log.log_end_offset, n - 1));
+            }
         }
+        None
     }
 
     /// When a broker becomes leader its log is the truth: every acknowledged record must be
@@ -175,19 +227,6 @@ fn holds(log: &Log, offset: Offset, origin: u64) -> bool {
     }
 }
 
-/// Offsets are dense in a log that compaction never touched.
-fn gaps(log: &Log) -> Option<String> {
-    let mut next: Option<Offset> = None;
-    for b in log.batches() {
-        if let Some(n) = next {
-            if b.base_offset != n {
-                return Some(format!("{}: offsets jump from {} to {}", log.tp, n - 1, b.base_offset));
-            }
-        }
-        if !b.is_control() && b.records.len() as i64 != b.last_offset - b.base_offset + 1 {
-            return Some(format!("{}: batch at {} has gaps", log.tp, b.base_offset));
-        }
-        next = Some(b.next_offset());
-    }
-    None
+fn first_base(log: &Log) -> Offset {
+    log.batches().next().map(|b| b.base_offset).unwrap_or(log.log_end_offset)
 }

@@ -25,6 +25,9 @@ pub struct TopicMeta {
     pub error: Option<KafkaError>,
     pub internal: bool,
     pub partitions: Vec<MetadataPartition>,
+    /// Partitions with a leader (computed once per metadata update; the sticky partitioner
+    /// reads it for every record).
+    pub available: Vec<PartitionId>,
 }
 
 /// The client's metadata cache (`Metadata` + the bootstrap logic of `NetworkClient`).
@@ -140,8 +143,13 @@ impl ClientMetadata {
             if t.error.is_some() {
                 retry = true;
             }
-            self.topics
-                .insert(t.name.clone(), TopicMeta { error: t.error, internal: t.internal, partitions: t.partitions });
+                        let available = t
+                .partitions
+                .iter()
+                .filter(|p| p.leader >= 0 && self.brokers.contains_key(&p.leader))
+                .map(|p| p.partition)
+                .collect();
+            self.topics.insert(t.name.clone(), TopicMeta { error: t.error, internal: t.internal, partitions: t.partitions, available });
         }
         self.last_update = Some(now);
         self.need_update = retry || self.inflight_generation != self.want_generation;
@@ -192,17 +200,8 @@ impl ClientMetadata {
     }
 
     /// Partitions of `topic` that have a leader right now.
-    pub fn available_partitions(&self, topic: &str) -> Vec<PartitionId> {
-        self.topics
-            .get(topic)
-            .map(|t| {
-                t.partitions
-                    .iter()
-                    .filter(|p| p.leader >= 0 && self.brokers.contains_key(&p.leader))
-                    .map(|p| p.partition)
-                    .collect()
-            })
-            .unwrap_or_default()
+        pub fn available_partitions(&self, topic: &str) -> &[PartitionId] {
+        self.topics.get(topic).map(|t| t.available.as_slice()).unwrap_or(&[])
     }
 }
 

@@ -65,8 +65,31 @@ pub struct ProducerBatch {
     pub producer_epoch: i16,
     pub origin: u64,
     pub retry_at: SimTime,
-    pub full: bool,
+        pub full: bool,
     pub first_timestamp: i64,
+    /// What this batch holds of `buffer.memory` (released when it completes).
+    pub reserved: i64,
+}
+
+impl ProducerBatch {
+    fn new(tp: TopicPartition, now: SimTime, first_timestamp: i64, origin: u64) -> ProducerBatch {
+        ProducerBatch {
+            tp,
+            records: Vec::new(),
+            frozen: None,
+            send_ids: Vec::new(),
+            size: RECORD_BATCH_OVERHEAD,
+            created: now,
+            attempts: 0,
+            base_sequence: -1,
+            producer_epoch: -1,
+            origin,
+            retry_at: SimTime::ZERO,
+                        full: false,
+            first_timestamp,
+            reserved: 0,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -155,14 +178,7 @@ impl Producer {
         if self.closed {
             return Err(SendError::Fatal("Cannot perform operation after producer has been closed".into()));
         }
-        let probe = Record {
-            offset_delta: 0,
-            timestamp: 0,
-            key: record.key.clone(),
-            value: record.value.clone(),
-            headers: record.headers.clone(),
-        };
-        let size = record_size(0, 0, &probe) + RECORD_BATCH_OVERHEAD;
+                let size = reservation(&record);
         if size > self.cfg.max_request_size as u32 {
             return Err(SendError::Fatal(format!(
                 "org.apache.kafka.common.errors.RecordTooLargeException: The message is {size} bytes when serialized which is larger than {}, which is the value of the max.request.size configuration.",
@@ -172,11 +188,21 @@ impl Producer {
         if self.buffered + i64::from(size) > self.cfg.buffer_memory {
             return Err(SendError::BufferFull);
         }
-        self.buffered += i64::from(size);
+                self.buffered += i64::from(size);
         let id = self.next_send_id;
         self.next_send_id += 1;
-        self.meta.want(&record.topic);
-        self.pending.push_back((id, record, now));
+        // With the topic's metadata at hand (and nothing queued before it), the record goes
+        // straight into the accumulator, as `KafkaProducer.send` does.
+        let count = match self.meta.topics.get(&record.topic) {
+            Some(TopicMeta { error: None, partitions, .. }) if self.pending.is_empty() => partitions.len() as i32,
+            _ => 0,
+        };
+        if count > 0 && record.partition.map(|p| p >= 0 && p < count).unwrap_or(true) {
+            self.append(now, id, record, count);
+        } else {
+            self.meta.want(&record.topic);
+            self.pending.push_back((id, record, now));
+        }
         Ok(id)
     }
 
@@ -308,8 +334,8 @@ impl Producer {
     }
 
     fn complete(&mut self, now: SimTime, b: ProducerBatch, result: Result<Offset, ApiError>, out: &mut Out) {
-        let count = b.send_ids.len() as u32;
-        self.buffered -= i64::from(b.size);
+                let count = b.send_ids.len() as u32;
+        self.buffered -= b.reserved;
         match &result {
             Ok(base) => {
                 self.acked += u64::from(count);
@@ -502,15 +528,8 @@ impl Producer {
         }
     }
 
-    fn fail_unrouted(&mut self, now: SimTime, id: u64, r: &ProducerRecord, msg: String, out: &mut Out) {
-        let probe = Record {
-            offset_delta: 0,
-            timestamp: 0,
-            key: r.key.clone(),
-            value: r.value.clone(),
-            headers: r.headers.clone(),
-        };
-        self.buffered -= i64::from(record_size(0, 0, &probe) + RECORD_BATCH_OVERHEAD);
+        fn fail_unrouted(&mut self, now: SimTime, id: u64, r: &ProducerRecord, msg: String, out: &mut Out) {
+        self.buffered -= i64::from(reservation(r));
         self.failed += 1;
         let tp = TopicPartition::new(r.topic.clone(), r.partition.unwrap_or(-1));
         out.trace(TraceKind::ProduceFailed {
@@ -562,18 +581,23 @@ impl Producer {
     }
 
     /// `RecordAccumulator.append` with the partition choice of §1.5.
-    fn append(&mut self, now: SimTime, send_id: u64, r: ProducerRecord, count: i32) {
+        fn append(&mut self, now: SimTime, send_id: u64, r: ProducerRecord, count: i32) {
+        let reserved = i64::from(reservation(&r));
         let sticky = r.partition.is_none() && (r.key.is_none() || self.cfg.partitioner_ignore_keys);
         let partition = match (r.partition, &r.key) {
             (Some(p), _) => p,
             (None, Some(k)) if !self.cfg.partitioner_ignore_keys => partition_for_key(k, count),
-            _ => {
-                let available = self.meta.available_partitions(&r.topic);
-                let part = self
-                    .partitioners
-                    .entry(r.topic.clone())
-                    .or_insert_with(|| BuiltInPartitioner::new(self.cfg.batch_size.max(1)).expect("batch size >= 1"));
-                part.peek_current_partition(&available, count, &mut self.rng)
+                        _ => {
+                let available = self.meta.topics.get(&r.topic).map(|t| t.available.as_slice()).unwrap_or(&[]);
+                let batch_size = self.cfg.batch_size.max(1);
+                let part = match self.partitioners.get_mut(&r.topic) {
+                    Some(p) => p,
+                    None => self
+                        .partitioners
+                        .entry(r.topic.clone())
+                        .or_insert_with(|| BuiltInPartitioner::new(batch_size).expect("batch size >= 1")),
+                };
+                part.peek_current_partition(available, count, &mut self.rng)
             }
         };
         let tp = TopicPartition::new(r.topic.clone(), partition);
@@ -583,23 +607,9 @@ impl Producer {
             None => true,
             Some(b) => b.full || b.frozen.is_some() || b.attempts > 0,
         };
-        if need_new {
+                if need_new {
             self.next_batch += 1;
-            q.push_back(ProducerBatch {
-                tp: tp.clone(),
-                records: Vec::new(),
-                frozen: None,
-                send_ids: Vec::new(),
-                size: RECORD_BATCH_OVERHEAD,
-                created: now,
-                attempts: 0,
-                base_sequence: -1,
-                producer_epoch: -1,
-                origin: (u64::from(self.id) << 40) | self.next_batch,
-                retry_at: SimTime::ZERO,
-                full: false,
-                first_timestamp: ts,
-            });
+            q.push_back(ProducerBatch::new(tp.clone(), now, ts, (u64::from(self.id) << 40) | self.next_batch));
         }
         let b = q.back_mut().expect("batch");
         let delta = b.records.len() as u32;
@@ -607,29 +617,17 @@ impl Producer {
         let rs = record_size(delta, ts - b.first_timestamp, &rec);
         if !b.records.is_empty() && b.size + rs > self.cfg.batch_size as u32 {
             b.full = true;
-            self.next_batch += 1;
-            let mut nb = ProducerBatch {
-                tp: tp.clone(),
-                records: Vec::new(),
-                frozen: None,
-                send_ids: Vec::new(),
-                size: RECORD_BATCH_OVERHEAD,
-                created: now,
-                attempts: 0,
-                base_sequence: -1,
-                producer_epoch: -1,
-                origin: (u64::from(self.id) << 40) | self.next_batch,
-                retry_at: SimTime::ZERO,
-                full: false,
-                first_timestamp: ts,
-            };
+                        self.next_batch += 1;
+            let mut nb = ProducerBatch::new(tp.clone(), now, ts, (u64::from(self.id) << 40) | self.next_batch);
             let rec = Record { offset_delta: 0, ..rec };
-            nb.size += record_size(0, 0, &rec);
+                        nb.size += record_size(0, 0, &rec);
+            nb.reserved += reserved;
             nb.records.push(rec);
             nb.send_ids.push(send_id);
             q.push_back(nb);
         } else {
-            b.size += rs;
+                        b.size += rs;
+            b.reserved += reserved;
             b.records.push(rec);
             b.send_ids.push(send_id);
             if b.size >= self.cfg.batch_size as u32 {
@@ -638,9 +636,9 @@ impl Producer {
         }
         if sticky {
             let all_full = q.iter().all(|b| b.full);
-            let available = self.meta.available_partitions(&tp.topic);
+                        let available = self.meta.topics.get(&tp.topic).map(|t| t.available.as_slice()).unwrap_or(&[]);
             if let Some(part) = self.partitioners.get_mut(&tp.topic) {
-                part.update_partition_info(rs as i32, all_full, &available, count, &mut self.rng);
+                part.update_partition_info(rs as i32, all_full, available, count, &mut self.rng);
             }
         }
     }
@@ -798,4 +796,12 @@ impl Producer {
             }
         }
     }
+}
+
+/// What one record takes from `buffer.memory` until its batch completes: its size in a batch
+/// plus a share of the batch header (the Java producer allocates whole batches; this keeps the
+/// same order of magnitude without a buffer pool).
+fn reservation(r: &ProducerRecord) -> u32 {
+    let probe = Record { offset_delta: 0, timestamp: 0, key: r.key.clone(), value: r.value.clone(), headers: r.headers.clone() };
+    record_size(0, 0, &probe) + RECORD_BATCH_OVERHEAD
 }
