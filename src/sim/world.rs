@@ -853,6 +853,22 @@ impl Sim {
         Ok(id)
     }
 
+        /// Starts, changes or stops a producer application's stream of records.
+    pub fn set_producer_workload(&mut self, producer: u32, workload: Option<crate::sim::client::producer::Workload>) -> Result<(), String> {
+        if self.producer_mut(producer).is_none() {
+            return Err(format!("there is no producer {producer}"));
+        }
+        let node = NodeAddr::Client(producer);
+        self.run_handler(node, |sim, out| {
+            let now = sim.now;
+            if let Some(p) = sim.producer_mut(producer) {
+                p.set_workload(now, workload, out);
+            }
+        });
+        self.poke_client(producer);
+        Ok(())
+    }
+
     pub fn take_completions(&mut self, producer: u32) -> Vec<Completion> {
         self.producer_mut(producer).map(|p| p.completions.drain(..).collect()).unwrap_or_default()
     }

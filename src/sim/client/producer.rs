@@ -126,7 +126,25 @@ pub struct Producer {
     /// Records acknowledged so far (for the view).
     pub acked: u64,
     pub failed: u64,
-    pub txn: Option<crate::sim::client::txn::ProducerTxn>,
+        pub txn: Option<crate::sim::client::txn::ProducerTxn>,
+    /// A simulated application writing records at a steady rate (`producer start`).
+    pub workload: Option<Workload>,
+}
+
+/// A long-running producer application: one record every `1/rate` seconds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workload {
+    pub topic: String,
+    /// Records per second; 0 pauses the application.
+    pub rate_per_sec: u32,
+    /// Keys used in turn (empty: null keys, spread by the sticky partitioner).
+    pub keys: Vec<String>,
+    /// Values are `<prefix><n>`.
+    pub value_prefix: String,
+    /// Stop after this many records.
+    pub max_records: Option<u64>,
+    pub sent: u64,
+    pub next_at: SimTime,
 }
 
 impl Producer {
@@ -164,9 +182,10 @@ impl Producer {
             closed: false,
             fatal: None,
             wake_at: None,
-            acked: 0,
+                        acked: 0,
             failed: 0,
             txn,
+            workload: None,
         }
     }
 
@@ -264,7 +283,42 @@ impl Producer {
         let _ = env;
     }
 
+        /// Starts, changes or stops the application's steady stream of records.
+    pub fn set_workload(&mut self, now: SimTime, workload: Option<Workload>, out: &mut Out) {
+        self.workload = workload.map(|mut w| {
+            w.next_at = now;
+            w
+        });
+        self.run_workload(now, out);
+    }
+
+    fn run_workload(&mut self, now: SimTime, out: &mut Out) {
+        let Some(w) = self.workload.as_mut() else { return };
+        if w.rate_per_sec == 0 || w.max_records.map(|m| w.sent >= m).unwrap_or(false) {
+            return;
+        }
+        let interval_us = (1_000_000 / u64::from(w.rate_per_sec)).max(1);
+        let mut due = Vec::new();
+        while w.next_at <= now && w.max_records.map(|m| w.sent < m).unwrap_or(true) {
+            let key = if w.keys.is_empty() { None } else { Some(crate::sim::record::bytes(w.keys[(w.sent % w.keys.len() as u64) as usize].as_bytes())) };
+            let value = Some(crate::sim::record::bytes(format!("{}{}", w.value_prefix, w.sent).as_bytes()));
+            due.push(ProducerRecord { topic: w.topic.clone(), partition: None, key, value, headers: vec![], timestamp: None });
+            w.sent += 1;
+            w.next_at = w.next_at.plus_micros(interval_us);
+        }
+        let next = w.next_at;
+        for r in due {
+            // A full buffer drops the record on the floor for this simple application (its
+            // send() would block); the view shows the producer as saturated.
+            let _ = self.send(now, r);
+        }
+        out.timer(next, Timer::ClientWake);
+    }
+
     pub fn handle_timer(&mut self, now: SimTime, timer: Timer, _env: &Env, out: &mut Out) {
+        if timer == Timer::ClientWake {
+            self.run_workload(now, out);
+        }
         if let Timer::RequestTimeout(corr) = timer {
             if self.meta.on_failure(now, corr, out) {
                 return;

@@ -1,0 +1,255 @@
+//! `kafka-console-consumer`: `DefaultMessageFormatter` (`kafka-cli.md` §4.3),
+//! the exit lines (§4.2) and the option errors (§4.1).
+
+use serde::{Deserialize, Serialize};
+
+use super::log_line;
+
+/// §4.1, note the trailing space.
+pub const EXACTLY_ONE_TOPIC_OR_INCLUDE: &str = "Exactly one of --include/--topic is required. ";
+/// §4.1
+pub const TOPIC_REQUIRED_WITH_PARTITION: &str =
+    "The topic is required when partition is specified.";
+/// §4.1
+pub const PARTITION_REQUIRED_WITH_OFFSET: &str =
+    "The partition is required when offset is specified.";
+/// §4.1
+pub const FROM_BEGINNING_AND_OFFSET: &str =
+    "Options from-beginning and offset cannot be specified together.";
+/// §4.1
+pub const GROUP_AND_PARTITION: &str = "Options group and partition cannot be specified together.";
+
+/// §4.1: `The provided offset value '<v>' is incorrect. ...`
+pub fn invalid_offset(value: &str) -> String {
+    format!(
+        "The provided offset value '{value}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long."
+    )
+}
+
+/// §4.1: group ids given in several places differ. `ids` in the order the
+/// tool's `HashSet` yields them (see `opts::java_hash_set_order`).
+pub fn group_ids_mismatch(ids: &[String]) -> String {
+    let quoted: Vec<String> = ids.iter().map(|g| format!("'{g}'")).collect();
+    format!(
+        "The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: {}",
+        quoted.join(", ")
+    )
+}
+
+/// §4.1: `--from-beginning` with `auto.offset.reset` other than earliest.
+pub fn from_beginning_conflict(value: &str) -> String {
+    format!(
+        "Can't simultaneously specify --from-beginning and 'auto.offset.reset={value}', please remove one option"
+    )
+}
+
+/// Where `--offset` starts (§4.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StartOffset {
+    Earliest,
+    Latest,
+    At(i64),
+}
+
+/// Parses `--offset` (case-insensitive `earliest`/`latest`, or a
+/// non-negative long), with the tool's message on failure (§4.1).
+pub fn parse_offset(value: &str) -> Result<StartOffset, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "earliest" => Ok(StartOffset::Earliest),
+        "latest" => Ok(StartOffset::Latest),
+        _ => match crate::console::opts::java_parse_long(value) {
+            Some(v) if v >= 0 => Ok(StartOffset::At(v)),
+            _ => Err(invalid_offset(value)),
+        },
+    }
+}
+
+/// The timestamp type of a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TimestampType {
+    NoTimestamp,
+    CreateTime,
+    LogAppendTime,
+}
+
+/// A consumed record, as the formatter sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsumedRecord {
+    pub partition: i32,
+    pub offset: i64,
+    pub timestamp_type: TimestampType,
+    pub timestamp: i64,
+    pub key: Option<Vec<u8>>,
+    pub value: Option<Vec<u8>>,
+    pub headers: Vec<(String, Option<Vec<u8>>)>,
+    /// Share-consumer delivery count (`Delivery:`), usually `None`.
+    pub delivery_count: Option<i32>,
+    /// Leader epoch (`Epoch:`); the 4.0 console consumer passes none.
+    pub leader_epoch: Option<i32>,
+}
+
+/// `DefaultMessageFormatter` properties (§4.3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormatterConfig {
+    pub print_timestamp: bool,
+    pub print_partition: bool,
+    pub print_offset: bool,
+    pub print_delivery: bool,
+    pub print_epoch: bool,
+    pub print_headers: bool,
+    pub print_key: bool,
+    pub print_value: bool,
+    pub key_separator: String,
+    pub line_separator: String,
+    pub headers_separator: String,
+    pub null_literal: String,
+}
+
+impl Default for FormatterConfig {
+    fn default() -> Self {
+        FormatterConfig {
+            print_timestamp: false,
+            print_partition: false,
+            print_offset: false,
+            print_delivery: false,
+            print_epoch: false,
+            print_headers: false,
+            print_key: false,
+            print_value: true,
+            key_separator: "\t".to_string(),
+            line_separator: "\n".to_string(),
+            headers_separator: ",".to_string(),
+            null_literal: "null".to_string(),
+        }
+    }
+}
+
+impl FormatterConfig {
+    /// Reads `--property` pairs (§4.3): booleans are true only for `true`
+    /// (case-insensitive, trimmed); unknown keys are ignored.
+    pub fn from_properties(props: &[(String, String)]) -> FormatterConfig {
+        let mut c = FormatterConfig::default();
+        for (k, v) in props {
+            let b = v.trim().eq_ignore_ascii_case("true");
+            match k.as_str() {
+                "print.timestamp" => c.print_timestamp = b,
+                "print.partition" => c.print_partition = b,
+                "print.offset" => c.print_offset = b,
+                "print.delivery" => c.print_delivery = b,
+                "print.epoch" => c.print_epoch = b,
+                "print.headers" => c.print_headers = b,
+                "print.key" => c.print_key = b,
+                "print.value" => c.print_value = b,
+                "key.separator" => c.key_separator = v.clone(),
+                "line.separator" => c.line_separator = v.clone(),
+                "headers.separator" => c.headers_separator = v.clone(),
+                "null.literal" => c.null_literal = v.clone(),
+                _ => {}
+            }
+        }
+        c
+    }
+}
+
+/// Formats one record (§4.3): fields in the fixed order timestamp,
+/// partition, offset, delivery, epoch, headers, key, value; `key.separator`
+/// between every two printed fields, `line.separator` after the last.
+/// Bytes are returned as is (keys and values may be any bytes).
+pub fn format_record(r: &ConsumedRecord, c: &FormatterConfig) -> Vec<u8> {
+    let mut fields: Vec<Vec<u8>> = Vec::new();
+    if c.print_timestamp {
+        let t = match r.timestamp_type {
+            TimestampType::NoTimestamp => "NO_TIMESTAMP".to_string(),
+            TimestampType::CreateTime => format!("CreateTime:{}", r.timestamp),
+            TimestampType::LogAppendTime => format!("LogAppendTime:{}", r.timestamp),
+        };
+        fields.push(t.into_bytes());
+    }
+    if c.print_partition {
+        fields.push(format!("Partition:{}", r.partition).into_bytes());
+    }
+    if c.print_offset {
+        fields.push(format!("Offset:{}", r.offset).into_bytes());
+    }
+    if c.print_delivery {
+        let d = match r.delivery_count {
+            Some(n) => format!("Delivery:{n}"),
+            None => "Delivery:NOT_PRESENT".to_string(),
+        };
+        fields.push(d.into_bytes());
+    }
+    if c.print_epoch {
+        let e = match r.leader_epoch {
+            Some(n) => format!("Epoch:{n}"),
+            None => "Epoch:NOT_PRESENT".to_string(),
+        };
+        fields.push(e.into_bytes());
+    }
+    if c.print_headers {
+        if r.headers.is_empty() {
+            fields.push(b"NO_HEADERS".to_vec());
+        } else {
+            let mut h: Vec<u8> = Vec::new();
+            for (i, (k, v)) in r.headers.iter().enumerate() {
+                if i > 0 {
+                    h.extend_from_slice(c.headers_separator.as_bytes());
+                }
+                h.extend_from_slice(k.as_bytes());
+                h.push(b':');
+                match v {
+                    Some(bytes) => h.extend_from_slice(bytes),
+                    None => h.extend_from_slice(c.null_literal.as_bytes()),
+                }
+            }
+            fields.push(h);
+        }
+    }
+    let or_null = |v: &Option<Vec<u8>>| match v {
+        Some(b) => b.clone(),
+        None => c.null_literal.as_bytes().to_vec(),
+    };
+    if c.print_key {
+        fields.push(or_null(&r.key));
+    }
+    if c.print_value {
+        fields.push(or_null(&r.value));
+    }
+    let mut out: Vec<u8> = Vec::new();
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(c.key_separator.as_bytes());
+        }
+        out.extend_from_slice(f);
+    }
+    // The last printed field is followed by line.separator; with nothing
+    // to print the formatter writes nothing at all.
+    if !fields.is_empty() {
+        out.extend_from_slice(c.line_separator.as_bytes());
+    }
+    out
+}
+
+/// [`format_record`] as text (invalid UTF-8 replaced, as a terminal would).
+pub fn format_record_text(r: &ConsumedRecord, c: &FormatterConfig) -> String {
+    String::from_utf8_lossy(&format_record(r, c)).into_owned()
+}
+
+/// `Processed a total of <N> messages` (§4.2), stderr, with newline. Always
+/// "messages".
+pub fn processed_total(n: i64) -> String {
+    format!("Processed a total of {n} messages\n")
+}
+
+/// The `--timeout-ms` expiry lines (§4.2), stderr, before the total. Note
+/// the two spaces before `(`.
+pub fn timeout_error(timestamp: &str) -> String {
+    format!(
+        "{}\norg.apache.kafka.common.errors.TimeoutException\n",
+        log_line(
+            timestamp,
+            "ERROR",
+            "Error processing message, terminating consumer process: ",
+            "org.apache.kafka.tools.consumer.ConsoleConsumer"
+        )
+    )
+}

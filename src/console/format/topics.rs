@@ -1,0 +1,441 @@
+//! `kafka-topics` output (`kafka-cli.md` §2.2–§2.7).
+
+use serde::{Deserialize, Serialize};
+
+use super::{join_ints, log_line, Output};
+use crate::console::opts::java_string_cmp;
+
+/// The logger of `TopicCommand`'s error lines (§2.7).
+pub const LOGGER: &str = "org.apache.kafka.tools.TopicCommand";
+
+/// One partition as `--describe` shows it (§2.4).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionInfo {
+    pub partition: i32,
+    /// `None` prints `Leader: none`.
+    pub leader: Option<i32>,
+    pub replicas: Vec<i32>,
+    pub isr: Vec<i32>,
+    /// `Some((adding, removing))` only while a reassignment is in progress.
+    pub reassignment: Option<(Vec<i32>, Vec<i32>)>,
+    /// `None` prints `N/A` (broker without DescribeTopicPartitions, pre-3.8).
+    pub elr: Option<Vec<i32>>,
+    /// `None` prints `N/A`.
+    pub last_known_elr: Option<Vec<i32>>,
+}
+
+impl PartitionInfo {
+    /// Replica count minus adding replicas (§2.4).
+    pub fn replication_factor(&self) -> i32 {
+        let adding = self
+            .reassignment
+            .as_ref()
+            .map(|(a, _)| a.len())
+            .unwrap_or(0);
+        i32::try_from(self.replicas.len().saturating_sub(adding)).unwrap_or(i32::MAX)
+    }
+
+    /// `isUnderReplicated`: fewer in-sync replicas than the replication factor.
+    pub fn is_under_replicated(&self) -> bool {
+        self.replication_factor() - i32::try_from(self.isr.len()).unwrap_or(i32::MAX) > 0
+    }
+
+    /// `hasUnavailablePartitions`: no leader, or the leader is not live.
+    pub fn is_unavailable(&self, live_brokers: &[i32]) -> bool {
+        match self.leader {
+            None => true,
+            Some(l) => !live_brokers.contains(&l),
+        }
+    }
+
+    /// `isUnderMinIsr`: no leader, or ISR below `min.insync.replicas`.
+    pub fn is_under_min_isr(&self, min_isr: Option<i32>) -> bool {
+        self.leader.is_none() || min_isr.is_some_and(|m| (self.isr.len() as i64) < i64::from(m))
+    }
+
+    /// `isAtMinIsrPartitions`: ISR size equals `min.insync.replicas`.
+    pub fn is_at_min_isr(&self, min_isr: Option<i32>) -> bool {
+        min_isr.is_some_and(|m| self.isr.len() as i64 == i64::from(m))
+    }
+}
+
+/// One topic as `--describe` shows it (§2.4).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicInfo {
+    pub name: String,
+    /// 22-character base64url id; `None` (or the all-zero id
+    /// `AAAAAAAAAAAAAAAAAAAAAA`) omits the field.
+    pub topic_id: Option<String>,
+    /// Entries whose source is not `DEFAULT_CONFIG`, in display order.
+    pub configs: Vec<(String, String)>,
+    pub partitions: Vec<PartitionInfo>,
+    /// `min.insync.replicas` of the topic (for the ISR filters).
+    pub min_isr: Option<i32>,
+}
+
+/// Which lines `--describe` prints (§2.1, §2.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DescribeFilter {
+    /// Topic line and every partition line.
+    None,
+    /// `--under-replicated-partitions`: matching partition lines only.
+    UnderReplicated,
+    /// `--unavailable-partitions`
+    Unavailable,
+    /// `--under-min-isr-partitions`
+    UnderMinIsr,
+    /// `--at-min-isr-partitions`
+    AtMinIsr,
+    /// `--topics-with-overrides`: topic lines of topics with configs only.
+    TopicsWithOverrides,
+}
+
+/// `Topic 'x' ...` warning printed before creating a topic whose name has
+/// `.` or `_` (§2.2), on stdout.
+pub const COLLISION_WARNING: &str = "WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.";
+
+/// `--list` (§2.3): names sorted by Java `String` order, one per line; with
+/// no topics a single empty line. The caller applies `--exclude-internal`
+/// and `--topic`.
+pub fn list(names: &[String]) -> Output {
+    let mut sorted: Vec<&String> = names.iter().collect();
+    sorted.sort_by(|a, b| java_string_cmp(a, b));
+    let mut o = Output::new();
+    o.outln(
+        &sorted
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    o
+}
+
+/// The topic summary line without newline (§2.4; no leading tab).
+pub fn topic_line(t: &TopicInfo) -> String {
+    let mut s = format!("Topic: {}", t.name);
+    if let Some(id) = &t.topic_id {
+        if id != "AAAAAAAAAAAAAAAAAAAAAA" {
+            s.push_str("\tTopicId: ");
+            s.push_str(id);
+        }
+    }
+    let rf = t
+        .partitions
+        .first()
+        .map(PartitionInfo::replication_factor)
+        .unwrap_or(0);
+    s.push_str(&format!("\tPartitionCount: {}", t.partitions.len()));
+    s.push_str(&format!("\tReplicationFactor: {rf}"));
+    let configs: Vec<String> = t.configs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    s.push_str("\tConfigs: ");
+    s.push_str(&configs.join(","));
+    s
+}
+
+fn ids_or_na(v: &Option<Vec<i32>>) -> String {
+    match v {
+        Some(ids) => join_ints(ids),
+        None => "N/A".to_string(),
+    }
+}
+
+/// A partition line without newline (§2.4): starts with a TAB; an empty
+/// `Elr`/`LastKnownElr` leaves a trailing space.
+pub fn partition_line(topic: &str, p: &PartitionInfo) -> String {
+    let leader = match p.leader {
+        Some(l) => l.to_string(),
+        None => "none".to_string(),
+    };
+    let mut s = format!(
+        "\tTopic: {topic}\tPartition: {}\tLeader: {leader}\tReplicas: {}\tIsr: {}",
+        p.partition,
+        join_ints(&p.replicas),
+        join_ints(&p.isr)
+    );
+    if let Some((adding, removing)) = &p.reassignment {
+        s.push_str(&format!(
+            "\tAdding Replicas: {}\tRemoving Replicas: {}",
+            join_ints(adding),
+            join_ints(removing)
+        ));
+    }
+    s.push_str(&format!("\tElr: {}", ids_or_na(&p.elr)));
+    s.push_str(&format!("\tLastKnownElr: {}", ids_or_na(&p.last_known_elr)));
+    s
+}
+
+/// `--describe` (§2.4). Topics are printed sorted by name (§15.3: the real
+/// order is a hash order), partitions by id. `live_brokers` serves
+/// `--unavailable-partitions`.
+pub fn describe(topics: &[TopicInfo], filter: DescribeFilter, live_brokers: &[i32]) -> Output {
+    let mut sorted: Vec<&TopicInfo> = topics.iter().collect();
+    sorted.sort_by(|a, b| java_string_cmp(&a.name, &b.name));
+    let mut o = Output::new();
+    for t in sorted {
+        let mut parts: Vec<&PartitionInfo> = t.partitions.iter().collect();
+        parts.sort_by_key(|p| p.partition);
+        match filter {
+            DescribeFilter::None => {
+                o.outln(&topic_line(t));
+                for p in parts {
+                    o.outln(&partition_line(&t.name, p));
+                }
+            }
+            DescribeFilter::TopicsWithOverrides => {
+                if !t.configs.is_empty() {
+                    o.outln(&topic_line(t));
+                }
+            }
+            _ => {
+                for p in parts {
+                    let show = match filter {
+                        DescribeFilter::UnderReplicated => p.is_under_replicated(),
+                        DescribeFilter::Unavailable => p.is_unavailable(live_brokers),
+                        DescribeFilter::UnderMinIsr => p.is_under_min_isr(t.min_isr),
+                        DescribeFilter::AtMinIsr => p.is_at_min_isr(t.min_isr),
+                        _ => false,
+                    };
+                    if show {
+                        o.outln(&partition_line(&t.name, p));
+                    }
+                }
+            }
+        }
+    }
+    o
+}
+
+/// Whether a topic name has `.` or `_` (`Topic.hasCollisionChars`, §2.2).
+pub fn has_collision_chars(name: &str) -> bool {
+    name.contains('.') || name.contains('_')
+}
+
+/// `--create` success (§2.2): the collision warning when needed, then
+/// `Created topic <name>.` on stdout.
+pub fn created(name: &str) -> Output {
+    let mut o = Output::new();
+    if has_collision_chars(name) {
+        o.outln(COLLISION_WARNING);
+    }
+    o.outln(&format!("Created topic {name}."));
+    o
+}
+
+/// `Topic.validate` (§2.6): `Ok` or the reason after `Topic name is invalid: `.
+pub fn validate_topic_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("the empty string is not allowed".to_string());
+    }
+    if name == "." {
+        return Err("'.' is not allowed".to_string());
+    }
+    if name == ".." {
+        return Err("'..' is not allowed".to_string());
+    }
+    if name.encode_utf16().count() > 249 {
+        return Err(format!(
+            "the length of '{name}' is longer than the max allowed length 249"
+        ));
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
+    {
+        return Err(format!(
+            "'{name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'"
+        ));
+    }
+    Ok(())
+}
+
+/// Errors of `kafka-topics` actions (§2.2, §2.5, §2.6, §2.7), each with its
+/// message and exception class.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TopicCommandError {
+    /// `Topic '<name>' already exists.` (TopicExistsException)
+    TopicExists(String),
+    /// `The replication factor must be between 1 and 32767 inclusive`
+    ReplicationFactorRange,
+    /// `The partitions must be greater than 0`
+    PartitionsNotPositive,
+    /// `requirement failed: Invalid topic config: ...`
+    ConfigFormat,
+    /// `Unknown topic config name: <name>`
+    UnknownConfig(String),
+    /// `Invalid value <v> for configuration <name>: <reason>`
+    InvalidConfigValue {
+        value: String,
+        name: String,
+        reason: String,
+    },
+    /// `Partition replica lists may not contain duplicate entries: <ids>`
+    DuplicateReplicas(Vec<i32>),
+    /// `Partition <i> has different replication factor: [<ids>]`
+    DifferentReplicationFactor { partition: i32, replicas: Vec<i32> },
+    /// `Unable to replicate the partition <rf> time(s): The target
+    /// replication factor of <rf> cannot be reached because only <n>
+    /// broker(s) are registered.`
+    NotEnoughBrokers { rf: i32, registered: i32 },
+    /// `... All brokers are currently fenced.`
+    AllBrokersFenced { rf: i32 },
+    /// `... All brokers are currently fenced or in controlled shutdown.`
+    AllBrokersFencedOrShuttingDown { rf: i32 },
+    /// `Replication factor must be larger than 0, or -1 to use the default value.` (§12)
+    ReplicationFactorInvalid,
+    /// `Number of partitions was set to an invalid non-positive value.` (§12)
+    PartitionsInvalid,
+    /// `Topic name is invalid: <reason>` (reason from [`validate_topic_name`])
+    InvalidName(String),
+    /// `Topic '<name>' collides with existing topic: <other>`
+    Collision { name: String, existing: String },
+    /// `Topic '<name>' does not exist as expected` (§15.5 clean form)
+    DoesNotExist(String),
+    /// `TopicId '<id>' does not exist as expected`
+    TopicIdDoesNotExist(String),
+    /// `Topic already has <n> partition(s).`
+    AlreadyHasPartitions(i32),
+    /// `The topic <name> currently has <n> partition(s); <m> would not be an increase.`
+    NotAnIncrease {
+        name: String,
+        current: i32,
+        requested: i32,
+    },
+    /// `Timed out waiting for a node assignment. Call: <call>`
+    Timeout(String),
+}
+
+impl TopicCommandError {
+    /// The exception message.
+    pub fn message(&self) -> String {
+        match self {
+            TopicCommandError::TopicExists(n) => format!("Topic '{n}' already exists."),
+            TopicCommandError::ReplicationFactorRange => {
+                "The replication factor must be between 1 and 32767 inclusive".to_string()
+            }
+            TopicCommandError::PartitionsNotPositive => "The partitions must be greater than 0".to_string(),
+            TopicCommandError::ConfigFormat => {
+                "requirement failed: Invalid topic config: all configs to be added must be in the format \"key=val\".".to_string()
+            }
+            TopicCommandError::UnknownConfig(n) => format!("Unknown topic config name: {n}"),
+            TopicCommandError::InvalidConfigValue { value, name, reason } => {
+                format!("Invalid value {value} for configuration {name}: {reason}")
+            }
+            TopicCommandError::DuplicateReplicas(ids) => format!(
+                "Partition replica lists may not contain duplicate entries: {}",
+                join_ints(ids)
+            ),
+            TopicCommandError::DifferentReplicationFactor { partition, replicas } => format!(
+                "Partition {partition} has different replication factor: [{}]",
+                replicas.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
+            ),
+            TopicCommandError::NotEnoughBrokers { rf, registered } => format!(
+                "Unable to replicate the partition {rf} time(s): The target replication factor of {rf} cannot be reached because only {registered} broker(s) are registered."
+            ),
+            TopicCommandError::AllBrokersFenced { rf } => format!(
+                "Unable to replicate the partition {rf} time(s): All brokers are currently fenced."
+            ),
+            TopicCommandError::AllBrokersFencedOrShuttingDown { rf } => format!(
+                "Unable to replicate the partition {rf} time(s): All brokers are currently fenced or in controlled shutdown."
+            ),
+            TopicCommandError::ReplicationFactorInvalid => {
+                "Replication factor must be larger than 0, or -1 to use the default value.".to_string()
+            }
+            TopicCommandError::PartitionsInvalid => {
+                "Number of partitions was set to an invalid non-positive value.".to_string()
+            }
+            TopicCommandError::InvalidName(reason) => format!("Topic name is invalid: {reason}"),
+            TopicCommandError::Collision { name, existing } => {
+                format!("Topic '{name}' collides with existing topic: {existing}")
+            }
+            TopicCommandError::DoesNotExist(n) => format!("Topic '{n}' does not exist as expected"),
+            TopicCommandError::TopicIdDoesNotExist(id) => format!("TopicId '{id}' does not exist as expected"),
+            TopicCommandError::AlreadyHasPartitions(n) => format!("Topic already has {n} partition(s)."),
+            TopicCommandError::NotAnIncrease { name, current, requested } => format!(
+                "The topic {name} currently has {current} partition(s); {requested} would not be an increase."
+            ),
+            TopicCommandError::Timeout(call) => {
+                format!("Timed out waiting for a node assignment. Call: {call}")
+            }
+        }
+    }
+
+    /// The exception class, and whether it carries a stack trace (Kafka's
+    /// `ApiException`s do not, §1.3).
+    pub fn exception(&self) -> (&'static str, bool) {
+        match self {
+            TopicCommandError::TopicExists(_) => {
+                ("org.apache.kafka.common.errors.TopicExistsException", false)
+            }
+            TopicCommandError::ReplicationFactorRange
+            | TopicCommandError::PartitionsNotPositive
+            | TopicCommandError::ConfigFormat
+            | TopicCommandError::DoesNotExist(_)
+            | TopicCommandError::TopicIdDoesNotExist(_) => {
+                ("java.lang.IllegalArgumentException", true)
+            }
+            TopicCommandError::UnknownConfig(_) => (
+                "org.apache.kafka.common.errors.InvalidConfigurationException",
+                false,
+            ),
+            TopicCommandError::InvalidConfigValue { .. } => {
+                ("org.apache.kafka.common.config.ConfigException", true)
+            }
+            TopicCommandError::DuplicateReplicas(_)
+            | TopicCommandError::DifferentReplicationFactor { .. } => (
+                "org.apache.kafka.server.common.AdminOperationException",
+                true,
+            ),
+            TopicCommandError::NotEnoughBrokers { .. }
+            | TopicCommandError::AllBrokersFenced { .. }
+            | TopicCommandError::AllBrokersFencedOrShuttingDown { .. }
+            | TopicCommandError::ReplicationFactorInvalid => (
+                "org.apache.kafka.common.errors.InvalidReplicationFactorException",
+                false,
+            ),
+            TopicCommandError::PartitionsInvalid
+            | TopicCommandError::AlreadyHasPartitions(_)
+            | TopicCommandError::NotAnIncrease { .. } => (
+                "org.apache.kafka.common.errors.InvalidPartitionsException",
+                false,
+            ),
+            TopicCommandError::InvalidName(_) | TopicCommandError::Collision { .. } => (
+                "org.apache.kafka.common.errors.InvalidTopicException",
+                false,
+            ),
+            TopicCommandError::Timeout(_) => {
+                ("org.apache.kafka.common.errors.TimeoutException", false)
+            }
+        }
+    }
+}
+
+/// How `TopicCommand` prints a failed action (§2.7): one stdout line
+/// `Error while executing topic command : <message>`, then the ERROR log on
+/// stderr (the exception's `toString`, its stack when it has one, and the
+/// logger on its own line because the stack text ends with a newline), exit 1.
+/// `timestamp` is the formatted log time (`2024-10-25 12:00:00,123`).
+pub fn command_error(err: &TopicCommandError, timestamp: &str) -> Output {
+    let (class, with_stack) = err.exception();
+    error_output(&err.message(), class, with_stack, timestamp)
+}
+
+/// [`command_error`] for any message and exception class.
+pub fn error_output(
+    message: &str,
+    exception_class: &str,
+    with_stack: bool,
+    timestamp: &str,
+) -> Output {
+    let mut o = Output::new();
+    o.outln(&format!("Error while executing topic command : {message}"));
+    let mut stack = format!("{exception_class}: {message}\n");
+    if with_stack {
+        stack.push_str("\tat ...\n");
+    }
+    o.err(&format!("[{timestamp}] ERROR {stack}"));
+    o.errln(&format!(" ({LOGGER})"));
+    o.exit_code = 1;
+    let _ = log_line; // the same pattern as format::log_line, split over lines
+    o
+}

@@ -1,0 +1,1019 @@
+//! jopt-simple-like option parsing for the Kafka command-line tools
+//! (`kafka-cli.md` §1.1), the shared `CommandLineUtils` messages (§1.2), the
+//! jopt-simple `BuiltinHelpFormatter` usage table (§1.2) and, per tool, how a
+//! rejection is reported (stdout vs stderr, exit code: §1.1, §2.1, §2.7, §4,
+//! §5.1, §6.1, §8.1).
+//!
+//! * [`parse`] is the raw jopt-simple parser: `--opt value`, `--opt=value`,
+//!   single-dash long names, `--` terminator, no abbreviation.
+//! * [`tables`] holds the option table of every tool (real option names and
+//!   descriptions from Kafka's source, see each table's doc comment).
+//! * [`check`] runs each tool's own argument checks in the tool's order.
+//! * [`argparse`] is the small argparse4j-style parser used by
+//!   `kafka-metadata-quorum` (§10.1) and `kafka-producer-perf-test`.
+//! * [`parse_command`] is the entry point for the executor: parse, `--help`,
+//!   `--version`, the tool checks, and the exact rejection [`Output`].
+
+use serde::{Deserialize, Serialize};
+
+use super::format::{stack_trace, Output};
+
+pub mod argparse;
+pub mod check;
+pub mod tables;
+
+/// The Kafka version the simulator claims (`--version`, §1.2).
+pub const KAFKA_VERSION: &str = "4.0.0";
+
+/// The tools the console knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Tool {
+    Topics,
+    ConsoleProducer,
+    ConsoleConsumer,
+    ConsumerGroups,
+    Configs,
+    GetOffsets,
+    LeaderElection,
+    ReassignPartitions,
+    ProducerPerfTest,
+    ConsumerPerfTest,
+    BrokerApiVersions,
+    MetadataQuorum,
+}
+
+impl Tool {
+    /// Every tool, in a fixed order.
+    pub const ALL: [Tool; 12] = [
+        Tool::Topics,
+        Tool::ConsoleProducer,
+        Tool::ConsoleConsumer,
+        Tool::ConsumerGroups,
+        Tool::Configs,
+        Tool::GetOffsets,
+        Tool::LeaderElection,
+        Tool::ReassignPartitions,
+        Tool::ProducerPerfTest,
+        Tool::ConsumerPerfTest,
+        Tool::BrokerApiVersions,
+        Tool::MetadataQuorum,
+    ];
+
+    /// The normalised program name (`kafka-topics`).
+    pub fn program(self) -> &'static str {
+        match self {
+            Tool::Topics => "kafka-topics",
+            Tool::ConsoleProducer => "kafka-console-producer",
+            Tool::ConsoleConsumer => "kafka-console-consumer",
+            Tool::ConsumerGroups => "kafka-consumer-groups",
+            Tool::Configs => "kafka-configs",
+            Tool::GetOffsets => "kafka-get-offsets",
+            Tool::LeaderElection => "kafka-leader-election",
+            Tool::ReassignPartitions => "kafka-reassign-partitions",
+            Tool::ProducerPerfTest => "kafka-producer-perf-test",
+            Tool::ConsumerPerfTest => "kafka-consumer-perf-test",
+            Tool::BrokerApiVersions => "kafka-broker-api-versions",
+            Tool::MetadataQuorum => "kafka-metadata-quorum",
+        }
+    }
+
+    /// Looks a normalised program name up (see `shell::normalize_program`).
+    pub fn from_program(name: &str) -> Option<Tool> {
+        Tool::ALL.iter().copied().find(|t| t.program() == name)
+    }
+
+    /// The jopt-simple option table, or `None` for the argparse4j tools.
+    pub fn spec(self) -> Option<&'static ToolSpec> {
+        match self {
+            Tool::Topics => Some(&tables::TOPICS),
+            Tool::ConsoleProducer => Some(&tables::CONSOLE_PRODUCER),
+            Tool::ConsoleConsumer => Some(&tables::CONSOLE_CONSUMER),
+            Tool::ConsumerGroups => Some(&tables::CONSUMER_GROUPS),
+            Tool::Configs => Some(&tables::CONFIGS),
+            Tool::GetOffsets => Some(&tables::GET_OFFSETS),
+            Tool::LeaderElection => Some(&tables::LEADER_ELECTION),
+            Tool::ReassignPartitions => Some(&tables::REASSIGN_PARTITIONS),
+            Tool::ConsumerPerfTest => Some(&tables::CONSUMER_PERF_TEST),
+            Tool::BrokerApiVersions => Some(&tables::BROKER_API_VERSIONS),
+            Tool::ProducerPerfTest | Tool::MetadataQuorum => None,
+        }
+    }
+}
+
+/// The type of an option argument. Shown in the usage table as the type
+/// indicator (`<Integer: # of partitions>`, §1.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueType {
+    String,
+    Integer,
+    Long,
+    Double,
+    /// A value converter with a pattern (jopt-simple shows the pattern as the
+    /// type indicator, e.g. `^\d+$`); values are checked as `Long`.
+    LongPattern(&'static str),
+    /// An enum converter (`[PREFERRED,UNCLEAN]`); values are matched
+    /// case-insensitively against the listed constants.
+    Enum(&'static str, &'static [&'static str]),
+}
+
+impl ValueType {
+    /// The type indicator jopt-simple prints (`String`, `Integer`, ...).
+    pub fn indicator(self) -> &'static str {
+        match self {
+            ValueType::String => "String",
+            ValueType::Integer => "Integer",
+            ValueType::Long => "Long",
+            ValueType::Double => "Double",
+            ValueType::LongPattern(p) => p,
+            ValueType::Enum(p, _) => p,
+        }
+    }
+
+    /// Whether `v` converts (Java `Integer.valueOf`, `Long.valueOf`,
+    /// `Double.valueOf`, regex `^\d+$`, enum constant).
+    pub fn accepts(self, v: &str) -> bool {
+        match self {
+            ValueType::String => true,
+            ValueType::Integer => java_parse_int(v).is_some(),
+            ValueType::Long => java_parse_long(v).is_some(),
+            ValueType::Double => java_parse_double(v).is_some(),
+            ValueType::LongPattern(_) => {
+                !v.is_empty()
+                    && v.chars().all(|c| c.is_ascii_digit())
+                    && java_parse_long(v).is_some()
+            }
+            ValueType::Enum(_, names) => names.iter().any(|n| n.eq_ignore_ascii_case(v)),
+        }
+    }
+}
+
+/// Whether an option takes an argument (jopt-simple `withRequiredArg` /
+/// `withOptionalArg`). The `&str` is the `describedAs` text (may be empty).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgKind {
+    None,
+    Required(&'static str, ValueType),
+    Optional(&'static str, ValueType),
+}
+
+/// One option of a tool (jopt-simple `parser.accepts(...)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OptionSpec {
+    /// The long name without dashes (`bootstrap-server`).
+    pub name: &'static str,
+    pub arg: ArgKind,
+    pub description: &'static str,
+    pub default: Option<&'static str>,
+    /// May be given several times (`valuesOf`); otherwise a second value is
+    /// rejected like jopt-simple's `valueOf` does.
+    pub repeatable: bool,
+    /// jopt-simple `availableIf`: the option is only accepted when one of
+    /// these options is present (§5.1: `--members` needs `--describe`).
+    pub available_if: &'static [&'static str],
+}
+
+impl OptionSpec {
+    /// A flag without argument.
+    pub const fn flag(name: &'static str, description: &'static str) -> OptionSpec {
+        OptionSpec {
+            name,
+            arg: ArgKind::None,
+            description,
+            default: None,
+            repeatable: false,
+            available_if: &[],
+        }
+    }
+
+    /// An option with a required argument.
+    pub const fn req(
+        name: &'static str,
+        described_as: &'static str,
+        ty: ValueType,
+        description: &'static str,
+    ) -> OptionSpec {
+        OptionSpec {
+            name,
+            arg: ArgKind::Required(described_as, ty),
+            description,
+            default: None,
+            repeatable: false,
+            available_if: &[],
+        }
+    }
+
+    /// An option with an optional argument.
+    pub const fn opt(
+        name: &'static str,
+        described_as: &'static str,
+        ty: ValueType,
+        description: &'static str,
+    ) -> OptionSpec {
+        OptionSpec {
+            name,
+            arg: ArgKind::Optional(described_as, ty),
+            description,
+            default: None,
+            repeatable: false,
+            available_if: &[],
+        }
+    }
+
+    pub const fn with_default(mut self, value: &'static str) -> OptionSpec {
+        self.default = Some(value);
+        self
+    }
+
+    pub const fn repeatable(mut self) -> OptionSpec {
+        self.repeatable = true;
+        self
+    }
+
+    pub const fn available_if(mut self, names: &'static [&'static str]) -> OptionSpec {
+        self.available_if = names;
+        self
+    }
+
+    /// The value type, if the option takes an argument.
+    pub fn value_type(&self) -> Option<ValueType> {
+        match self.arg {
+            ArgKind::None => None,
+            ArgKind::Required(_, t) | ArgKind::Optional(_, t) => Some(t),
+        }
+    }
+}
+
+/// How a tool reports a jopt-simple `OptionException` thrown while parsing
+/// (§1.1 and the tool sections).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ParseErrorStyle {
+    /// Message, then the usage table, on stderr; exit 1 (console producer
+    /// and consumer, consumer perf test: `printUsageAndExit`).
+    UsageOnStderr,
+    /// Message, then the exception's stack trace, on stderr; exit 1
+    /// (kafka-topics §1.1, leader election §8.1, broker-api-versions).
+    MessageAndStackTrace,
+    /// The JVM's `Exception in thread "main" ...` on stderr; exit 1
+    /// (kafka-consumer-groups parses outside its `try`, §1.1).
+    UncaughtJvm,
+    /// Only the message on stderr; exit 1 (kafka-configs §6.1).
+    MessageOnly,
+    /// `Error occurred: <message>` on stderr; exit 1 (kafka-get-offsets §7.2).
+    ErrorOccurred,
+}
+
+/// A tool's option table and reporting rules.
+#[derive(Clone, Copy, Debug)]
+pub struct ToolSpec {
+    pub tool: Tool,
+    /// Program name as in `bin/` without `.sh`.
+    pub name: &'static str,
+    /// First stderr line for `--help` (§1.2).
+    pub description_help: &'static str,
+    /// First stderr line when run with no arguments (§1.2; differs for
+    /// kafka-topics, §2.1).
+    pub description_noargs: &'static str,
+    /// The tool's own options; `--help` and `--version` are added by
+    /// [`ToolSpec::all_options`] (`CommandDefaultOptions`, §1.1).
+    pub options: &'static [OptionSpec],
+    pub parse_errors: ParseErrorStyle,
+}
+
+/// `--help` and `--version`, added to every jopt-simple tool (§1.1).
+pub const DEFAULT_OPTIONS: [OptionSpec; 2] = [
+    OptionSpec::flag("help", "Print usage information."),
+    OptionSpec::flag("version", "Display Kafka version."),
+];
+
+impl ToolSpec {
+    /// The tool's options plus `--help` and `--version`.
+    pub fn all_options(&self) -> Vec<OptionSpec> {
+        let mut v: Vec<OptionSpec> = self.options.to_vec();
+        for d in DEFAULT_OPTIONS {
+            if !v.iter().any(|o| o.name == d.name) {
+                v.push(d);
+            }
+        }
+        v
+    }
+
+    /// Finds an option by its exact long name.
+    pub fn find(&self, name: &str) -> Option<OptionSpec> {
+        self.options
+            .iter()
+            .chain(DEFAULT_OPTIONS.iter())
+            .find(|o| o.name == name)
+            .copied()
+    }
+}
+
+/// The result of a successful parse: options in command-line order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParsedOpts {
+    /// `(option name, value)` in the order given; flags have `None`.
+    pub entries: Vec<(String, Option<String>)>,
+    /// Arguments that are not options, in order.
+    pub non_options: Vec<String>,
+    /// Sub-command (argparse4j tools only).
+    pub subcommand: Option<String>,
+    /// Number of command-line arguments (0 means "no args", §1.2).
+    pub arg_count: u32,
+}
+
+impl ParsedOpts {
+    /// Whether the option was given.
+    pub fn has(&self, name: &str) -> bool {
+        self.entries.iter().any(|(n, _)| n == name)
+    }
+
+    /// All values of the option, in order.
+    pub fn values(&self, name: &str) -> Vec<&str> {
+        self.entries
+            .iter()
+            .filter(|(n, _)| n == name)
+            .filter_map(|(_, v)| v.as_deref())
+            .collect()
+    }
+
+    /// The first value of the option.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.values(name).into_iter().next()
+    }
+
+    /// The value, or the option's default from `spec`.
+    pub fn value_or_default(&self, spec: &ToolSpec, name: &str) -> Option<String> {
+        self.value(name)
+            .map(str::to_string)
+            .or_else(|| spec.find(name).and_then(|o| o.default).map(str::to_string))
+    }
+
+    /// How many of `names` were given.
+    pub fn count_present(&self, names: &[&str]) -> usize {
+        names.iter().filter(|n| self.has(n)).count()
+    }
+
+    /// The value as an `i32` (Java `Integer`), with jopt-simple's message on
+    /// failure (§1.1).
+    pub fn int_value(&self, name: &str) -> Result<Option<i32>, OptError> {
+        match self.value(name) {
+            None => Ok(None),
+            Some(v) => java_parse_int(v)
+                .map(Some)
+                .ok_or_else(|| OptError::CannotParse {
+                    value: v.to_string(),
+                    option: name.to_string(),
+                }),
+        }
+    }
+
+    /// The value as an `i64` (Java `Long`), with jopt-simple's message on
+    /// failure (§1.1).
+    pub fn long_value(&self, name: &str) -> Result<Option<i64>, OptError> {
+        match self.value(name) {
+            None => Ok(None),
+            Some(v) => java_parse_long(v)
+                .map(Some)
+                .ok_or_else(|| OptError::CannotParse {
+                    value: v.to_string(),
+                    option: name.to_string(),
+                }),
+        }
+    }
+
+    /// Converts every typed value, in command-line order, as jopt-simple
+    /// does when the tool reads them (`valueOf`). Also rejects a second
+    /// value for a non-repeatable option.
+    pub fn check_types(&self, spec: &ToolSpec) -> Result<(), OptError> {
+        for (i, (name, value)) in self.entries.iter().enumerate() {
+            let Some(o) = spec.find(name) else { continue };
+            if !o.repeatable
+                && value.is_some()
+                && self.entries[..i]
+                    .iter()
+                    .any(|(n, v)| n == name && v.is_some())
+            {
+                return Err(OptError::MultipleArguments(name.clone()));
+            }
+            if let (Some(ty), Some(v)) = (o.value_type(), value) {
+                if !ty.accepts(v) {
+                    return Err(OptError::CannotParse {
+                        value: v.clone(),
+                        option: name.clone(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A jopt-simple `OptionException` (messages from
+/// `joptsimple/ExceptionMessages.properties`, §1.1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OptError {
+    /// `<name> is not a recognized option`
+    Unrecognized(String),
+    /// `Option <name> requires an argument`
+    MissingArgument(String),
+    /// `Cannot parse argument '<value>' of option <name>`
+    CannotParse { value: String, option: String },
+    /// `Option(s) [<names>] are unavailable given other options on the command line`
+    Unavailable(Vec<String>),
+    /// `Found multiple arguments for option <name>, but you asked for only one`
+    MultipleArguments(String),
+}
+
+impl OptError {
+    /// The exception message, one line.
+    pub fn message(&self) -> String {
+        match self {
+            OptError::Unrecognized(n) => format!("{n} is not a recognized option"),
+            OptError::MissingArgument(n) => format!("Option {n} requires an argument"),
+            OptError::CannotParse { value, option } => {
+                format!("Cannot parse argument '{value}' of option {option}")
+            }
+            OptError::Unavailable(names) => format!(
+                "Option(s) [{}] are unavailable given other options on the command line",
+                names.join(", ")
+            ),
+            OptError::MultipleArguments(n) => {
+                format!("Found multiple arguments for option {n}, but you asked for only one")
+            }
+        }
+    }
+
+    /// The fully qualified exception class.
+    pub fn exception_class(&self) -> &'static str {
+        match self {
+            OptError::Unrecognized(_) => "joptsimple.UnrecognizedOptionException",
+            OptError::MissingArgument(_) => "joptsimple.OptionMissingRequiredArgumentException",
+            OptError::CannotParse { .. } => "joptsimple.OptionArgumentConversionException",
+            OptError::Unavailable(_) => "joptsimple.UnavailableOptionException",
+            OptError::MultipleArguments(_) => "joptsimple.MultipleArgumentsForOptionException",
+        }
+    }
+}
+
+fn looks_like_option(arg: &str) -> bool {
+    arg.starts_with('-') && arg != "-"
+}
+
+/// Parses `args` (without the program name) like jopt-simple 5.0.4 with
+/// abbreviations off (§1.1): `--opt value`, `--opt=value`, `-opt value`
+/// (single-dash long name), `--` ends the options. Typed values are checked
+/// later by [`ParsedOpts::check_types`], as in jopt-simple; an optional
+/// argument is only taken when it converts.
+pub fn parse(spec: &ToolSpec, args: &[String]) -> Result<ParsedOpts, OptError> {
+    let mut out = ParsedOpts {
+        arg_count: u32::try_from(args.len()).unwrap_or(u32::MAX),
+        ..ParsedOpts::default()
+    };
+    let mut i = 0usize;
+    while i < args.len() {
+        let arg = &args[i];
+        i += 1;
+        if arg == "--" {
+            out.non_options.extend(args[i..].iter().cloned());
+            break;
+        }
+        let body = if let Some(b) = arg.strip_prefix("--") {
+            b
+        } else if arg.starts_with('-') && arg != "-" {
+            let b = &arg[1..];
+            let name = b.split_once('=').map(|(n, _)| n).unwrap_or(b);
+            if spec.find(name).is_none() {
+                // A short-option cluster: jopt-simple names the first letter.
+                let first: String = b.chars().next().map(String::from).unwrap_or_default();
+                return Err(OptError::Unrecognized(first));
+            }
+            b
+        } else {
+            out.non_options.push(arg.clone());
+            continue;
+        };
+        let (name, inline) = match body.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (body, None),
+        };
+        let Some(o) = spec.find(name) else {
+            return Err(OptError::Unrecognized(name.to_string()));
+        };
+        match o.arg {
+            ArgKind::None => out.entries.push((o.name.to_string(), None)),
+            ArgKind::Required(_, _) => {
+                let value = match inline {
+                    Some(v) => v,
+                    None => match args.get(i) {
+                        Some(v) => {
+                            i += 1;
+                            v.clone()
+                        }
+                        None => return Err(OptError::MissingArgument(o.name.to_string())),
+                    },
+                };
+                out.entries.push((o.name.to_string(), Some(value)));
+            }
+            ArgKind::Optional(_, ty) => {
+                let value = match inline {
+                    Some(v) => Some(v),
+                    None => match args.get(i) {
+                        Some(next) if ty.accepts(next) => {
+                            let numeric = matches!(
+                                ty,
+                                ValueType::Integer | ValueType::Long | ValueType::Double
+                            );
+                            if !looks_like_option(next) || numeric {
+                                i += 1;
+                                Some(next.clone())
+                            } else {
+                                None
+                            }
+                        }
+                        _ => None,
+                    },
+                };
+                out.entries.push((o.name.to_string(), value));
+            }
+        }
+    }
+    // availableIf (jopt-simple checks it after the whole line is read).
+    let mut unavailable: Vec<String> = Vec::new();
+    for (name, _) in &out.entries {
+        if let Some(o) = spec.find(name) {
+            if !o.available_if.is_empty()
+                && !o.available_if.iter().any(|a| out.has(a))
+                && !unavailable.contains(name)
+            {
+                unavailable.push(name.clone());
+            }
+        }
+    }
+    if !unavailable.is_empty() {
+        return Err(OptError::Unavailable(unavailable));
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------
+// CommandLineUtils messages (§1.2)
+// ---------------------------------------------------------------------------
+
+/// `Missing required argument "[<opt>]"` (§1.2).
+pub fn missing_required(option: &str) -> String {
+    format!("Missing required argument \"[{option}]\"")
+}
+
+/// `Option "[<opt>]" can't be used with option "[<other>]"` (§1.2).
+pub fn cant_be_used_with(option: &str, other: &str) -> String {
+    format!("Option \"[{option}]\" can't be used with option \"[{other}]\"")
+}
+
+/// `Option combination "[[<a>], [<b>]]" can't be used with option "[<c>]"<suffix>`
+/// (§1.2; the caller passes the set in Java hash order).
+pub fn combination_cant_be_used_with(used: &[&str], other: &str, suffix: &str) -> String {
+    let set: Vec<String> = used.iter().map(|u| format!("[{u}]")).collect();
+    format!(
+        "Option combination \"[{}]\" can't be used with option \"[{other}]\"{suffix}",
+        set.join(", ")
+    )
+}
+
+/// `Exactly one of the following arguments is required: [a], [b]`
+/// (`CommandLineUtils.checkOneOfArgs`).
+pub fn exactly_one_of(options: &[&str]) -> String {
+    let list: Vec<String> = options.iter().map(|o| format!("[{o}]")).collect();
+    format!(
+        "Exactly one of the following arguments is required: {}",
+        list.join(", ")
+    )
+}
+
+/// `You cannot specify both --bootstrap-controller and --bootstrap-server.` (§1.2)
+pub const BOTH_BOOTSTRAP: &str =
+    "You cannot specify both --bootstrap-controller and --bootstrap-server.";
+/// `You must specify either --bootstrap-controller or --bootstrap-server.` (§1.2)
+pub const NEITHER_BOOTSTRAP: &str =
+    "You must specify either --bootstrap-controller or --bootstrap-server.";
+/// `ToolsUtils.validateBootstrapServer`, empty address (§1.3; ends with `\n`).
+pub const BOOTSTRAP_EMPTY: &str = "Error while validating the bootstrap address\n";
+/// `ToolsUtils.validateBootstrapServer`, host without port (§1.3; ends with `\n`).
+pub const BOOTSTRAP_NO_PORT: &str = "Please provide valid host:port like host1:9091,host2:9092\n";
+
+/// `ToolsUtils.validateBootstrapServer` (§1.3): every comma-separated entry
+/// needs a `host:port` (`Utils.getPort`).
+pub fn validate_bootstrap_server(value: Option<&str>) -> Result<(), &'static str> {
+    let Some(v) = value else {
+        return Err(BOOTSTRAP_EMPTY);
+    };
+    if v.trim().is_empty() {
+        return Err(BOOTSTRAP_EMPTY);
+    }
+    // Java's String.split drops trailing empty strings.
+    let mut parts: Vec<&str> = v.split(',').collect();
+    while parts.len() > 1 && parts.last() == Some(&"") {
+        parts.pop();
+    }
+    let ok = parts.iter().all(|p| has_port(p));
+    if ok {
+        Ok(())
+    } else {
+        Err(BOOTSTRAP_NO_PORT)
+    }
+}
+
+fn has_port(host_port: &str) -> bool {
+    // Utils.getPort: `.*?\[?([0-9a-zA-Z\-%._:]*)\]?:([0-9]+)` must match the
+    // whole string.
+    let Some(idx) = host_port.rfind(':') else {
+        return false;
+    };
+    let port = &host_port[idx + 1..];
+    !port.is_empty() && port.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The usage-style rejection: message then the usage table on stderr,
+/// exit 1 (`CommandLineUtils.printUsageAndExit`, §1.2).
+pub fn usage_error(spec: &ToolSpec, message: &str) -> Output {
+    let mut o = Output::new();
+    o.errln(message);
+    o.err(&usage_table(spec));
+    o.exit_code = 1;
+    o
+}
+
+/// `--help` or no arguments: the tool description and the usage table on
+/// stderr, exit 1 (§1.2: yes, `--help` exits 1).
+pub fn help_output(spec: &ToolSpec, no_args: bool) -> Output {
+    let d = if no_args {
+        spec.description_noargs
+    } else {
+        spec.description_help
+    };
+    usage_error(spec, d)
+}
+
+/// `--version`: `4.0.0` on stdout, exit 0 (§1.2).
+pub fn version_output() -> Output {
+    let mut o = Output::new();
+    o.outln(KAFKA_VERSION);
+    o
+}
+
+/// An exception printed as its message and then its stack trace on stderr,
+/// exit 1 (the `mainNoExit` catch-all of the Java tools, §1.3, §15.4).
+pub fn exception_output(message: &str, exception_class: &str) -> Output {
+    let mut o = Output::new();
+    o.errln(message);
+    o.err(&stack_trace(exception_class, message));
+    o.exit_code = 1;
+    o
+}
+
+/// How `spec`'s tool reports a parse-time [`OptError`].
+pub fn option_error(spec: &ToolSpec, e: &OptError) -> Output {
+    let msg = e.message();
+    let class = e.exception_class();
+    let mut o = Output::new();
+    o.exit_code = 1;
+    match spec.parse_errors {
+        ParseErrorStyle::UsageOnStderr => return usage_error(spec, &msg),
+        ParseErrorStyle::MessageAndStackTrace => return exception_output(&msg, class),
+        ParseErrorStyle::UncaughtJvm => {
+            o.err("Exception in thread \"main\" ");
+            o.err(&stack_trace(class, &msg));
+        }
+        ParseErrorStyle::MessageOnly => o.errln(&msg),
+        ParseErrorStyle::ErrorOccurred => o.errln(&format!("Error occurred: {msg}")),
+    }
+    o
+}
+
+/// A successful parse: the options, plus anything the tool already printed
+/// while checking them (warnings such as §5.6's `WARN: No action ...`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Parsed {
+    pub opts: ParsedOpts,
+    pub notes: Output,
+}
+
+/// The executor's entry point: parses `args` for `tool`, handles no-args,
+/// `--help`, `--version` and the tool's own argument checks ([`check`]).
+/// `Err` is the complete output of the rejected invocation (exit code set).
+pub fn parse_command(tool: Tool, args: &[String]) -> Result<Parsed, Output> {
+    match tool {
+        Tool::MetadataQuorum => return argparse::parse_metadata_quorum(args),
+        Tool::ProducerPerfTest => return argparse::parse_producer_perf_test(args),
+        _ => {}
+    }
+    let Some(spec) = tool.spec() else {
+        return Err(Output::failure("internal: no option table"));
+    };
+    // Tools that test `args.length == 0` before parsing (§2.1, §7.1).
+    if args.is_empty() {
+        return Err(help_output(spec, true));
+    }
+    let opts = parse(spec, args).map_err(|e| option_error(spec, &e))?;
+    if opts.has("help") {
+        return Err(help_output(spec, false));
+    }
+    if opts.has("version") {
+        return Err(version_output());
+    }
+    let notes = check::check(tool, spec, &opts)?;
+    Ok(Parsed { opts, notes })
+}
+
+// ---------------------------------------------------------------------------
+// Usage table: jopt-simple BuiltinHelpFormatter (§1.2)
+// ---------------------------------------------------------------------------
+
+/// Overall width of the usage table (§1.2).
+pub const HELP_WIDTH: usize = 80;
+const COLUMN_SEPARATOR: usize = 2;
+const INDENT: usize = 2;
+
+/// The text an option shows in the left column: `--name <Type: describedAs>`,
+/// or `[...]` for an optional argument.
+pub fn option_display(o: &OptionSpec) -> String {
+    let mut s = format!("--{}", o.name);
+    let (open, close, described, ty) = match o.arg {
+        ArgKind::None => return s,
+        ArgKind::Required(d, t) => ('<', '>', d, t),
+        ArgKind::Optional(d, t) => ('[', ']', d, t),
+    };
+    s.push(' ');
+    s.push(open);
+    s.push_str(ty.indicator());
+    if !described.is_empty() {
+        s.push_str(": ");
+        s.push_str(described);
+    }
+    s.push(close);
+    s
+}
+
+/// The right column: the description, then `(default: N)`.
+pub fn description_display(o: &OptionSpec) -> String {
+    match o.default {
+        None => o.description.to_string(),
+        Some(d) => format!("{} (default: {d})", o.description)
+            .trim()
+            .to_string(),
+    }
+}
+
+/// Renders the usage table of a tool like jopt-simple's
+/// `BuiltinHelpFormatter` (80 columns, separator 2, options sorted by name,
+/// header `Option`/`Description`, wrapped lines indented by 2, every line
+/// padded with trailing spaces, §1.2). Lines break where Java's line
+/// `BreakIterator` allows: after blanks, after runs of `-` and after
+/// punctuation such as `.` `,` `:` (an approximation of the JDK rules).
+pub fn usage_table(spec: &ToolSpec) -> String {
+    // The table is a pure function of the static spec: render it once.
+    static CACHE: [std::sync::OnceLock<String>; 12] = [const { std::sync::OnceLock::new() }; 12];
+    let idx = Tool::ALL.iter().position(|t| *t == spec.tool).unwrap_or(0);
+    if std::ptr::eq(spec, spec.tool.spec().unwrap_or(spec)) {
+        return CACHE[idx].get_or_init(|| render_usage_table(spec)).clone();
+    }
+    render_usage_table(spec)
+}
+
+/// [`usage_table`] without the cache (for specs built at run time).
+pub fn render_usage_table(spec: &ToolSpec) -> String {
+    let mut options = spec.all_options();
+    options.sort_by(|a, b| java_string_cmp(a.name, b.name));
+    let mut rows: Vec<(String, String)> = vec![
+        ("Option".to_string(), "Description".to_string()),
+        ("------".to_string(), "-----------".to_string()),
+    ];
+    for o in &options {
+        push_unique(&mut rows, (option_display(o), description_display(o)));
+    }
+    render_rows(&rows)
+}
+
+fn push_unique(rows: &mut Vec<(String, String)>, row: (String, String)) {
+    if !rows.contains(&row) {
+        rows.push(row);
+    }
+}
+
+fn jlen(s: &str) -> usize {
+    s.encode_utf16().count()
+}
+
+/// Fits and renders rows (jopt-simple `Rows.fitToWidth` + `render`).
+pub fn render_rows(rows: &[(String, String)]) -> String {
+    let widest_option = rows.iter().map(|r| jlen(&r.0)).max().unwrap_or(0);
+    let widest_desc = rows.iter().map(|r| jlen(&r.1)).max().unwrap_or(0);
+    let option_width = ((HELP_WIDTH - COLUMN_SEPARATOR) / 2).min(widest_option);
+    let desc_width = (HELP_WIDTH - option_width - COLUMN_SEPARATOR).min(widest_desc);
+    // Fit: each row becomes several rows (jopt-simple `Columns.fit` collects
+    // one option's rows in a LinkedHashSet, so identical continuation rows of
+    // one option collapse; rows of different options are all kept, as real
+    // help output shows).
+    let mut fitted: Vec<(String, String)> = Vec::new();
+    for (opt, desc) in rows {
+        let opts = pieces_of(opt, option_width);
+        let descs = pieces_of(desc, desc_width);
+        let mut own: Vec<(String, String)> = Vec::new();
+        for i in 0..opts.len().max(descs.len()) {
+            let row = (
+                opts.get(i).cloned().unwrap_or_default(),
+                descs.get(i).cloned().unwrap_or_default(),
+            );
+            push_unique(&mut own, row);
+        }
+        fitted.extend(own);
+    }
+    let ow = fitted
+        .iter()
+        .map(|r| jlen(&r.0))
+        .max()
+        .unwrap_or(0)
+        .min(option_width);
+    let widest_fitted_desc = fitted.iter().map(|r| jlen(&r.1)).max().unwrap_or(0);
+    let dw = (HELP_WIDTH.saturating_sub(ow + COLUMN_SEPARATOR)).min(widest_fitted_desc);
+    let mut out = String::new();
+    for (o, d) in &fitted {
+        out.push_str(o);
+        out.extend(std::iter::repeat_n(' ', ow.saturating_sub(jlen(o))));
+        out.extend(std::iter::repeat_n(' ', COLUMN_SEPARATOR));
+        out.push_str(d);
+        out.extend(std::iter::repeat_n(' ', dw.saturating_sub(jlen(d))));
+        out.push('\n');
+    }
+    out
+}
+
+/// Splits a cell into lines of at most `width` (jopt-simple `Columns.piecesOf`).
+fn pieces_of(raw: &str, width: usize) -> Vec<String> {
+    let mut pieces = Vec::new();
+    for line in raw.trim().split('\n') {
+        let mut next = String::new();
+        for word in java_line_words(line) {
+            if jlen(&next) + jlen(&word) > width {
+                pieces.push(next.trim_end().to_string());
+                next = " ".repeat(INDENT);
+                next.push_str(&word);
+            } else {
+                next.push_str(&word);
+            }
+        }
+        if !next.is_empty() {
+            pieces.push(next);
+        }
+    }
+    pieces
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{00ad}')
+}
+
+fn is_post_word(c: char) -> bool {
+    matches!(
+        c,
+        ')' | ']' | '}' | '!' | '%' | '.' | ',' | ':' | ';' | '?' | '"'
+    )
+}
+
+/// Splits a line into "words" where Java's line `BreakIterator` allows a
+/// break after each: a core, then a run of dashes or closing punctuation,
+/// then blanks. A tab is a word of its own.
+pub fn java_line_words(line: &str) -> Vec<String> {
+    let chars: Vec<char> = line.chars().collect();
+    let n = chars.len();
+    let mut words = Vec::new();
+    let mut i = 0usize;
+    while i < n {
+        let start = i;
+        // core
+        while i < n {
+            let c = chars[i];
+            let next_is_digit = chars.get(i + 1).is_some_and(|d| d.is_ascii_digit());
+            let prev_is_digit = i > 0 && chars[i - 1].is_ascii_digit();
+            if c == ' ' || c == '\t' {
+                break;
+            }
+            if is_dash(c) {
+                if next_is_digit && (i == start || !chars[i - 1].is_alphanumeric()) {
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+            if matches!(c, '.' | ',') && prev_is_digit && next_is_digit {
+                i += 1;
+                continue;
+            }
+            if is_post_word(c) && c != '"' {
+                break;
+            }
+            if c == '"' && i > start {
+                break;
+            }
+            i += 1;
+        }
+        // suffix: dashes or closing punctuation
+        if i < n && is_dash(chars[i]) {
+            while i < n && is_dash(chars[i]) {
+                i += 1;
+            }
+        } else if i < n && is_post_word(chars[i]) {
+            while i < n && is_post_word(chars[i]) {
+                i += 1;
+            }
+        }
+        while i < n && chars[i] == ' ' {
+            i += 1;
+        }
+        if i == start {
+            i += 1; // a tab (hard break) or anything else: one char
+        }
+        words.push(chars[start..i].iter().collect());
+    }
+    words
+}
+
+// ---------------------------------------------------------------------------
+// Java helpers
+// ---------------------------------------------------------------------------
+
+/// Java `String.compareTo`: UTF-16 code unit order.
+pub fn java_string_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// Java `String.hashCode`.
+pub fn java_string_hash(s: &str) -> i32 {
+    let mut h: i32 = 0;
+    for u in s.encode_utf16() {
+        h = h.wrapping_mul(31).wrapping_add(i32::from(u));
+    }
+    h
+}
+
+/// Iteration order of a small `java.util.HashSet<String>` (16 buckets,
+/// enough for up to 12 entries): by bucket, then insertion order (§1.2 "the
+/// orders quoted below were computed by emulating Java hashing").
+pub fn java_hash_set_order(items: &[String]) -> Vec<String> {
+    let mut unique: Vec<String> = Vec::new();
+    for i in items {
+        if !unique.contains(i) {
+            unique.push(i.clone());
+        }
+    }
+    let mut cap = 16usize;
+    while unique.len() * 4 > cap * 3 {
+        cap *= 2;
+    }
+    let bucket = |s: &String| -> usize {
+        let h = java_string_hash(s) as u32;
+        let spread = h ^ (h >> 16);
+        (spread as usize) & (cap - 1)
+    };
+    let mut keyed: Vec<(usize, usize, String)> = unique
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (bucket(&s), i, s))
+        .collect();
+    keyed.sort();
+    keyed.into_iter().map(|(_, _, s)| s).collect()
+}
+
+/// Java `Integer.parseInt` (optional sign, decimal digits, 32-bit range).
+pub fn java_parse_int(s: &str) -> Option<i32> {
+    java_parse_long(s).and_then(|v| i32::try_from(v).ok())
+}
+
+/// Java `Long.parseLong` (optional sign, decimal digits, 64-bit range).
+pub fn java_parse_long(s: &str) -> Option<i64> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    s.strip_prefix('+').unwrap_or(s).parse::<i64>().ok()
+}
+
+/// Java `Double.valueOf` (blanks trimmed; decimal forms, `NaN`, `Infinity`).
+pub fn java_parse_double(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let t = t.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(t);
+    match t.strip_prefix(['+', '-']).unwrap_or(t) {
+        "NaN" | "Infinity" => return t.replace("Infinity", "inf").parse().ok(),
+        "" => return None,
+        body => {
+            if !body
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+            {
+                return None;
+            }
+        }
+    }
+    t.parse::<f64>().ok()
+}
+
+#[cfg(test)]
+mod tests;

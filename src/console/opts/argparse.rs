@@ -1,0 +1,701 @@
+//! A small argparse4j-style parser for the two tools that use argparse4j
+//! instead of jopt-simple: `kafka-metadata-quorum` (sub-commands, §10.1) and
+//! `kafka-producer-perf-test` (`ProducerPerformance`, program name
+//! `producer-performance`).
+//!
+//! argparse4j accepts unique prefixes of long options (§1.1: `describe --re
+//! --hu` works). A parse error prints the usage line and
+//! `<prog>: error: <message>` on stderr, exit 1; `-h`/`--help` prints the help
+//! on stdout, exit 0. §10.1 says the argparse4j texts were not verified
+//! verbatim; the messages here follow argparse4j 0.7's wording as far as it is
+//! known (see the report).
+
+use super::super::format::{stack_trace, Output};
+use super::{java_parse_double, java_parse_int, java_parse_long, Parsed, ParsedOpts};
+
+/// The type of an argparse4j argument value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgType {
+    String,
+    Integer,
+    Long,
+    Double,
+}
+
+impl ArgType {
+    fn java_name(self) -> &'static str {
+        match self {
+            ArgType::String => "String",
+            ArgType::Integer => "Integer",
+            ArgType::Long => "Long",
+            ArgType::Double => "Double",
+        }
+    }
+
+    fn converts(self, v: &str) -> bool {
+        match self {
+            ArgType::String => true,
+            ArgType::Integer => java_parse_int(v).is_some(),
+            ArgType::Long => java_parse_long(v).is_some(),
+            ArgType::Double => java_parse_double(v).is_some(),
+        }
+    }
+}
+
+/// One argparse4j argument (`parser.addArgument("--topic")`).
+#[derive(Clone, Copy, Debug)]
+pub struct ArgSpec {
+    /// `--topic`
+    pub flag: &'static str,
+    /// `TOPIC`; `None` for `storeTrue()` flags.
+    pub metavar: Option<&'static str>,
+    pub ty: ArgType,
+    pub help: &'static str,
+    pub required: bool,
+    /// Index of the mutually exclusive group, if any.
+    pub group: Option<u8>,
+    /// `nargs("+")`
+    pub many: bool,
+}
+
+const fn flag(flag: &'static str, help: &'static str) -> ArgSpec {
+    ArgSpec {
+        flag,
+        metavar: None,
+        ty: ArgType::String,
+        help,
+        required: false,
+        group: None,
+        many: false,
+    }
+}
+
+const fn value(
+    flag: &'static str,
+    metavar: &'static str,
+    ty: ArgType,
+    help: &'static str,
+) -> ArgSpec {
+    ArgSpec {
+        flag,
+        metavar: Some(metavar),
+        ty,
+        help,
+        required: false,
+        group: None,
+        many: false,
+    }
+}
+
+impl ArgSpec {
+    const fn required(mut self) -> ArgSpec {
+        self.required = true;
+        self
+    }
+    const fn in_group(mut self, g: u8) -> ArgSpec {
+        self.group = Some(g);
+        self
+    }
+    const fn many(mut self) -> ArgSpec {
+        self.many = true;
+        self
+    }
+    /// The destination name (`--num-records` → `num-records`).
+    pub fn name(&self) -> &'static str {
+        self.flag.trim_start_matches('-')
+    }
+}
+
+/// A mutually exclusive group.
+#[derive(Clone, Copy, Debug)]
+pub struct GroupSpec {
+    pub id: u8,
+    pub required: bool,
+}
+
+/// A sub-command (`describe`).
+#[derive(Clone, Copy, Debug)]
+pub struct SubSpec {
+    pub name: &'static str,
+    pub help: &'static str,
+    pub args: &'static [ArgSpec],
+}
+
+/// A parser.
+#[derive(Clone, Copy, Debug)]
+pub struct ParserSpec {
+    pub prog: &'static str,
+    pub description: &'static str,
+    pub args: &'static [ArgSpec],
+    pub groups: &'static [GroupSpec],
+    pub subcommands: &'static [SubSpec],
+}
+
+/// `kafka-metadata-quorum` (§10.1; `MetadataQuorumCommand`).
+pub static METADATA_QUORUM: ParserSpec = ParserSpec {
+    prog: "kafka-metadata-quorum",
+    description: "This tool describes kraft metadata quorum status.",
+    args: &[
+        value("--bootstrap-server", "BOOTSTRAP_SERVER", ArgType::String, "A comma-separated list of host:port pairs to use for establishing the connection to the Kafka cluster.").in_group(0),
+        value("--bootstrap-controller", "BOOTSTRAP_CONTROLLER", ArgType::String, "A comma-separated list of host:port pairs to use for establishing the connection to the Kafka controllers.").in_group(0),
+        value("--command-config", "COMMAND_CONFIG", ArgType::String, "Property file containing configs to be passed to Admin Client. For add-controller, the file is used to specify the controller properties as well."),
+    ],
+    groups: &[GroupSpec { id: 0, required: true }],
+    subcommands: &[
+        SubSpec {
+            name: "describe",
+            help: "Describe the metadata quorum info",
+            args: &[
+                flag("--status", "A short summary of the quorum status and the other provides detailed information about the status of replication."),
+                flag("--replication", "Detailed information about the status of replication"),
+                flag("--human-readable", "Human-readable output"),
+            ],
+        },
+        SubSpec {
+            name: "add-controller",
+            help: "Add a controller to the KRaft controller cluster",
+            args: &[flag("--dry-run", "True if we should print what would be done, but not do it.")],
+        },
+        SubSpec {
+            name: "remove-controller",
+            help: "Remove a controller from the KRaft controller cluster",
+            args: &[
+                value("--controller-id", "CONTROLLER_ID", ArgType::Integer, "The id of the controller to remove.").required(),
+                value("--controller-directory-id", "CONTROLLER_DIRECTORY_ID", ArgType::String, "The directory ID of the controller to remove.").required(),
+                flag("--dry-run", "True if we should print what would be done, but not do it."),
+            ],
+        },
+    ],
+};
+
+/// `kafka-producer-perf-test` (`ProducerPerformance.argParser`, without the
+/// 4.1 `--warmup-records`).
+pub static PRODUCER_PERF_TEST: ParserSpec = ParserSpec {
+    prog: "producer-performance",
+    description: "This tool is used to verify the producer performance. To enable transactions, you can specify a transaction id or set a transaction duration using --transaction-duration-ms. There are three ways to specify the transaction id: set transaction.id=<id> via --producer-props, set transaction.id=<id> in the config file via --producer.config, or use --transaction-id <id>.",
+    args: &[
+        value("--topic", "TOPIC", ArgType::String, "produce messages to this topic").required(),
+        value("--num-records", "NUM-RECORDS", ArgType::Long, "number of messages to produce").required(),
+        value("--record-size", "RECORD-SIZE", ArgType::Integer, "message size in bytes. Note that you must provide exactly one of --record-size or --payload-file or --payload-monotonic.").in_group(0),
+        value("--payload-file", "PAYLOAD-FILE", ArgType::String, "file to read the message payloads from. This works only for UTF-8 encoded text files. Payloads will be read from this file and a payload will be randomly selected when sending messages. Note that you must provide exactly one of --record-size or --payload-file or --payload-monotonic.").in_group(0),
+        flag("--payload-monotonic", "payload is monotonically increasing integer. Note that you must provide exactly one of --record-size or --payload-file or --payload-monotonic.").in_group(0),
+        value("--payload-delimiter", "PAYLOAD-DELIMITER", ArgType::String, "provides delimiter to be used when --payload-file is provided. Defaults to new line. Note that this parameter will be ignored if --payload-file is not provided. (default: \\n)"),
+        value("--throughput", "THROUGHPUT", ArgType::Double, "throttle maximum message throughput to *approximately* THROUGHPUT messages/sec. Set this to -1 to disable throttling.").required(),
+        value("--producer-props", "PROP-NAME=PROP-VALUE", ArgType::String, "kafka producer related configuration properties like bootstrap.servers,client.id etc. These configs take precedence over those passed via --producer.config.").many(),
+        value("--producer.config", "CONFIG-FILE", ArgType::String, "producer config properties file."),
+        flag("--print-metrics", "print out metrics at the end of the test. (default: false)"),
+        value("--transactional-id", "TRANSACTIONAL-ID", ArgType::String, "The transactional id to use. This config takes precedence over the transactional.id specified via --producer.config or --producer-props. Note that if the transactional id is not specified while --transaction-duration-ms is provided, the default value for the transactional id will be performance-producer- followed by a random uuid."),
+        value("--transaction-duration-ms", "TRANSACTION-DURATION", ArgType::Long, "The max age of each transaction. The commitTransaction will be called after this time has elapsed. The value should be greater than 0. If the transactional id is specified via --producer-props, --producer.config, or --transactional-id but --transaction-duration-ms is not specified, the default value will be 3000."),
+    ],
+    groups: &[GroupSpec { id: 0, required: true }],
+    subcommands: &[],
+};
+
+/// The outcome of an argparse4j parse.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    Parsed(ParsedOpts),
+    /// `-h`/`--help`: help text on stdout, exit 0.
+    Help(Output),
+    /// A parse error, already formatted.
+    Error(Output),
+}
+
+fn usage_fragment(a: &ArgSpec) -> String {
+    match (a.metavar, a.many) {
+        (None, _) => a.flag.to_string(),
+        (Some(m), false) => format!("{} {m}", a.flag),
+        (Some(m), true) => format!("{} {m} [{m} ...]", a.flag),
+    }
+}
+
+/// The usage line(s), wrapped at 80 columns like argparse4j.
+pub fn usage(spec: &ParserSpec, sub: Option<&SubSpec>) -> String {
+    let prog = match sub {
+        Some(s) => format!("{} {}", spec.prog, s.name),
+        None => spec.prog.to_string(),
+    };
+    let args: &[ArgSpec] = match sub {
+        Some(s) => s.args,
+        None => spec.args,
+    };
+    let mut parts: Vec<String> = vec!["[-h]".to_string()];
+    let mut done_groups: Vec<u8> = Vec::new();
+    for a in args {
+        if let (Some(g), None) = (a.group, sub) {
+            if done_groups.contains(&g) {
+                continue;
+            }
+            done_groups.push(g);
+            let members: Vec<String> = args
+                .iter()
+                .filter(|x| x.group == Some(g))
+                .map(usage_fragment)
+                .collect();
+            let required = spec.groups.iter().any(|gs| gs.id == g && gs.required);
+            if required {
+                parts.push(format!("({})", members.join(" | ")));
+            } else {
+                parts.push(format!("[{}]", members.join(" | ")));
+            }
+            continue;
+        }
+        if a.required {
+            parts.push(usage_fragment(a));
+        } else {
+            parts.push(format!("[{}]", usage_fragment(a)));
+        }
+    }
+    if sub.is_none() && !spec.subcommands.is_empty() {
+        let names: Vec<&str> = spec.subcommands.iter().map(|s| s.name).collect();
+        parts.push(format!("{{{}}}", names.join(",")));
+        parts.push("...".to_string());
+    }
+    let head = format!("usage: {prog} ");
+    let indent = " ".repeat(head.chars().count());
+    let mut out = String::new();
+    let mut line = head.clone();
+    let mut line_has_part = false;
+    for p in parts {
+        if line_has_part && line.chars().count() + p.chars().count() > 80 {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = indent.clone();
+        }
+        line.push_str(&p);
+        line.push(' ');
+        line_has_part = true;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
+}
+
+/// `handleError`: usage, then `<prog>: error: <message>`, stderr, exit 1.
+pub fn error_output(spec: &ParserSpec, sub: Option<&SubSpec>, message: &str) -> Output {
+    let mut o = Output::new();
+    o.err(&usage(spec, sub));
+    let prog = match sub {
+        Some(s) => format!("{} {}", spec.prog, s.name),
+        None => spec.prog.to_string(),
+    };
+    o.errln(&format!("{prog}: error: {message}"));
+    o.exit_code = 1;
+    o
+}
+
+fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for w in text.split(' ') {
+        if !cur.is_empty() && cur.chars().count() + 1 + w.chars().count() > width {
+            lines.push(cur);
+            cur = String::new();
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(w);
+    }
+    if !cur.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    let _ = indent;
+    lines
+}
+
+/// The `-h` help text (argparse4j `printHelp`, approximated).
+pub fn help(spec: &ParserSpec, sub: Option<&SubSpec>) -> String {
+    let mut out = usage(spec, sub);
+    let (description, args) = match sub {
+        Some(s) => (s.help, s.args),
+        None => (spec.description, spec.args),
+    };
+    out.push('\n');
+    for l in wrap(description, 80, 0) {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    if sub.is_none() && !spec.subcommands.is_empty() {
+        out.push_str("\npositional arguments:\n");
+        let names: Vec<&str> = spec.subcommands.iter().map(|s| s.name).collect();
+        out.push_str(&format!("  {{{}}}\n", names.join(",")));
+        for s in spec.subcommands {
+            out.push_str(&format!("    {:<21}{}\n", s.name, s.help));
+        }
+    }
+    out.push_str("\noptional arguments:\n");
+    let mut rows: Vec<(String, &str)> =
+        vec![("-h, --help".to_string(), "show this help message and exit")];
+    for a in args {
+        rows.push((usage_fragment(a), a.help));
+    }
+    for (left, text) in rows {
+        let left = format!("  {left}");
+        let desc = wrap(text, 80 - 25, 25);
+        if left.chars().count() <= 23 {
+            out.push_str(&format!("{left:<25}{}\n", desc[0]));
+            for d in &desc[1..] {
+                out.push_str(&format!("{:25}{d}\n", ""));
+            }
+        } else {
+            out.push_str(&left);
+            out.push('\n');
+            for d in &desc {
+                out.push_str(&format!("{:25}{d}\n", ""));
+            }
+        }
+    }
+    out
+}
+
+fn looks_like_flag(s: &str) -> bool {
+    s.starts_with('-')
+        && s.len() > 1
+        && !s[1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '.')
+}
+
+enum Match<'a> {
+    Found(&'a ArgSpec),
+    Help,
+    Ambiguous(Vec<&'static str>),
+    None,
+}
+
+fn find_arg<'a>(args: &'a [ArgSpec], name: &str) -> Match<'a> {
+    if name == "-h" || name == "--help" {
+        return Match::Help;
+    }
+    if let Some(a) = args.iter().find(|a| a.flag == name) {
+        return Match::Found(a);
+    }
+    if !name.starts_with("--") || name.len() < 3 {
+        return Match::None;
+    }
+    let mut cands: Vec<&'static str> = args
+        .iter()
+        .map(|a| a.flag)
+        .filter(|f| f.starts_with(name))
+        .collect();
+    if "--help".starts_with(name) {
+        cands.push("--help");
+    }
+    match cands.len() {
+        0 => Match::None,
+        1 if cands[0] == "--help" => Match::Help,
+        1 => match args.iter().find(|a| a.flag == cands[0]) {
+            Some(a) => Match::Found(a),
+            None => Match::None,
+        },
+        _ => Match::Ambiguous(cands),
+    }
+}
+
+/// Parses the options of one level (top level or a sub-command). Returns the
+/// index where a positional (the sub-command) starts, if any.
+fn parse_level(
+    spec: &ParserSpec,
+    sub: Option<&SubSpec>,
+    args: &[String],
+    out: &mut ParsedOpts,
+    stop_at_positional: bool,
+) -> Result<Option<usize>, Outcome> {
+    let specs: &[ArgSpec] = match sub {
+        Some(s) => s.args,
+        None => spec.args,
+    };
+    let err = |m: String| Outcome::Error(error_output(spec, sub, &m));
+    let mut unrecognized: Vec<String> = Vec::new();
+    let mut seen_groups: Vec<(u8, &'static str)> = Vec::new();
+    let mut i = 0usize;
+    while i < args.len() {
+        let a = &args[i];
+        i += 1;
+        if !looks_like_flag(a) {
+            if stop_at_positional {
+                finish_level(spec, sub, specs, out, &unrecognized)?;
+                return Ok(Some(i - 1));
+            }
+            unrecognized.push(a.clone());
+            continue;
+        }
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
+            _ => (a.as_str(), None),
+        };
+        let found = match find_arg(specs, name) {
+            Match::Help => return Err(Outcome::Help(help_output(spec, sub))),
+            Match::Ambiguous(c) => {
+                return Err(err(format!(
+                    "ambiguous option: {name} could match {}",
+                    c.join(", ")
+                )))
+            }
+            Match::None => {
+                unrecognized.push(a.clone());
+                continue;
+            }
+            Match::Found(f) => f,
+        };
+        if let Some(g) = found.group {
+            if let Some((_, other)) = seen_groups
+                .iter()
+                .find(|(sg, f)| *sg == g && *f != found.flag)
+            {
+                return Err(err(format!(
+                    "argument {}: not allowed with argument {other}",
+                    found.flag
+                )));
+            }
+            seen_groups.push((g, found.flag));
+        }
+        let dest = found.name().to_string();
+        match found.metavar {
+            None => {
+                if inline.is_some() {
+                    return Err(err(format!(
+                        "argument {}: ignored explicit argument '{}'",
+                        found.flag,
+                        inline.unwrap_or_default()
+                    )));
+                }
+                out.entries.retain(|(n, _)| *n != dest);
+                out.entries.push((dest, None));
+            }
+            Some(_) => {
+                let mut vals: Vec<String> = Vec::new();
+                if let Some(v) = inline {
+                    vals.push(v);
+                } else if found.many {
+                    while i < args.len() && !looks_like_flag(&args[i]) {
+                        vals.push(args[i].clone());
+                        i += 1;
+                    }
+                } else if i < args.len() && !looks_like_flag(&args[i]) {
+                    vals.push(args[i].clone());
+                    i += 1;
+                }
+                if vals.is_empty() {
+                    let what = if found.many {
+                        "expected at least one argument"
+                    } else {
+                        "expected one argument"
+                    };
+                    return Err(err(format!("argument {}: {what}", found.flag)));
+                }
+                for v in &vals {
+                    if !found.ty.converts(v) {
+                        return Err(err(format!(
+                            "argument {}: could not convert '{v}' to {} (For input string: \"{v}\")",
+                            found.flag,
+                            found.ty.java_name()
+                        )));
+                    }
+                }
+                out.entries.retain(|(n, _)| *n != dest);
+                for v in vals {
+                    out.entries.push((dest.clone(), Some(v)));
+                }
+            }
+        }
+    }
+    finish_level(spec, sub, specs, out, &unrecognized)?;
+    Ok(None)
+}
+
+/// The end-of-level checks: required arguments, required mutually
+/// exclusive groups, then unrecognized arguments.
+fn finish_level(
+    spec: &ParserSpec,
+    sub: Option<&SubSpec>,
+    specs: &[ArgSpec],
+    out: &ParsedOpts,
+    unrecognized: &[String],
+) -> Result<(), Outcome> {
+    let err = |m: String| Outcome::Error(error_output(spec, sub, &m));
+    for a in specs.iter().filter(|a| a.required) {
+        if !out.has(a.name()) {
+            return Err(err(format!("argument {} is required", a.flag)));
+        }
+    }
+    if sub.is_none() {
+        for g in spec.groups.iter().filter(|g| g.required) {
+            let members: Vec<&ArgSpec> = specs.iter().filter(|a| a.group == Some(g.id)).collect();
+            if !members.iter().any(|m| out.has(m.name())) {
+                let flags: Vec<&str> = members.iter().map(|m| m.flag).collect();
+                return Err(err(format!(
+                    "one of the arguments {} is required",
+                    flags.join(" ")
+                )));
+            }
+        }
+    }
+    if !unrecognized.is_empty() {
+        return Err(err(format!(
+            "unrecognized arguments: '{}'",
+            unrecognized.join(" ")
+        )));
+    }
+    Ok(())
+}
+
+fn help_output(spec: &ParserSpec, sub: Option<&SubSpec>) -> Output {
+    let mut o = Output::new();
+    o.out(&help(spec, sub));
+    o
+}
+
+/// Parses `args` against `spec` (argparse4j rules: prefixes accepted).
+pub fn parse_args(spec: &ParserSpec, args: &[String]) -> Outcome {
+    let mut out = ParsedOpts {
+        arg_count: u32::try_from(args.len()).unwrap_or(u32::MAX),
+        ..ParsedOpts::default()
+    };
+    let has_subs = !spec.subcommands.is_empty();
+    let pos = match parse_level(spec, None, args, &mut out, has_subs) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    if !has_subs {
+        return Outcome::Parsed(out);
+    }
+    let Some(pos) = pos else {
+        return Outcome::Error(error_output(spec, None, "too few arguments"));
+    };
+    let name = &args[pos];
+    let Some(sub) = spec.subcommands.iter().find(|s| s.name == name) else {
+        let choices: Vec<String> = spec
+            .subcommands
+            .iter()
+            .map(|s| format!("'{}'", s.name))
+            .collect();
+        return Outcome::Error(error_output(
+            spec,
+            None,
+            &format!(
+                "invalid choice: '{name}' (choose from {})",
+                choices.join(", ")
+            ),
+        ));
+    };
+    out.subcommand = Some(sub.name.to_string());
+    if let Err(o) = parse_level(spec, Some(sub), &args[pos + 1..], &mut out, false) {
+        return o;
+    }
+    Outcome::Parsed(out)
+}
+
+/// `TerseException` output of `kafka-metadata-quorum`: the message on
+/// stderr, exit 1 (§10.1).
+pub fn terse(message: &str) -> Output {
+    Output::failure(message)
+}
+
+/// §10.1 checks of `describe`.
+pub const QUORUM_ONE_OF: &str =
+    "One of --status or --replication must be specified with describe sub-command";
+/// §10.1
+pub const QUORUM_ONLY_ONE: &str =
+    "Only one of --status or --replication should be specified with describe sub-command";
+/// §10.1
+pub const QUORUM_HUMAN_READABLE: &str =
+    "The option --human-readable is only supported along with --replication";
+/// §10.4
+pub const QUORUM_ADD_NEEDS_CONFIG: &str =
+    "You must supply the configuration file of the controller you are adding when using add-controller.";
+
+/// `Properties file <f> does not exists!` (§10.1, sic).
+pub fn quorum_properties_missing(file: &str) -> String {
+    format!("Properties file {file} does not exists!")
+}
+
+/// Parses and checks a `kafka-metadata-quorum` command line (§10.1).
+pub fn parse_metadata_quorum(args: &[String]) -> Result<Parsed, Output> {
+    let opts = match parse_args(&METADATA_QUORUM, args) {
+        Outcome::Parsed(p) => p,
+        Outcome::Help(o) | Outcome::Error(o) => return Err(o),
+    };
+    match opts.subcommand.as_deref() {
+        Some("describe") => {
+            let status = opts.has("status");
+            let replication = opts.has("replication");
+            if status && replication {
+                return Err(terse(QUORUM_ONLY_ONE));
+            }
+            if status && opts.has("human-readable") {
+                return Err(terse(QUORUM_HUMAN_READABLE));
+            }
+            if !status && !replication {
+                return Err(terse(QUORUM_ONE_OF));
+            }
+        }
+        Some("add-controller") if !opts.has("command-config") => {
+            return Err(terse(QUORUM_ADD_NEEDS_CONFIG));
+        }
+        _ => {}
+    }
+    Ok(Parsed {
+        opts,
+        notes: Output::new(),
+    })
+}
+
+/// Parses and checks a `kafka-producer-perf-test` command line
+/// (`ProducerPerformance.ConfigPostProcessor`). With no arguments the tool
+/// prints its help on stdout and exits 0.
+pub fn parse_producer_perf_test(args: &[String]) -> Result<Parsed, Output> {
+    let spec = &PRODUCER_PERF_TEST;
+    if args.is_empty() {
+        return Err(help_output(spec, None));
+    }
+    let opts = match parse_args(spec, args) {
+        Outcome::Parsed(p) => p,
+        Outcome::Help(o) | Outcome::Error(o) => return Err(o),
+    };
+    let fail = |m: &str| Err(error_output(spec, None, m));
+    let num = opts
+        .value("num-records")
+        .and_then(java_parse_long)
+        .unwrap_or(0);
+    if num <= 0 {
+        return fail("--num-records should be greater than zero");
+    }
+    if let Some(rs) = opts.value("record-size").and_then(java_parse_int) {
+        if rs <= 0 {
+            return fail("--record-size should be greater than zero");
+        }
+    }
+    if !opts.has("producer-props") && !opts.has("producer.config") {
+        return fail("Either --producer-props or --producer.config must be specified.");
+    }
+    if let Some(d) = opts
+        .value("transaction-duration-ms")
+        .and_then(java_parse_long)
+    {
+        if d <= 0 {
+            return fail("--transaction-duration-ms should be greater than zero");
+        }
+    }
+    for prop in opts.values("producer-props") {
+        // Java `prop.split("=")` drops trailing empty strings.
+        let mut pieces: Vec<&str> = prop.split('=').collect();
+        while pieces.last() == Some(&"") {
+            pieces.pop();
+        }
+        if pieces.len() != 2 {
+            let mut o = Output::new();
+            let msg = format!("Invalid property: {prop}");
+            o.err("Exception in thread \"main\" ");
+            o.err(&stack_trace("java.lang.IllegalArgumentException", &msg));
+            o.exit_code = 1;
+            return Err(o);
+        }
+    }
+    Ok(Parsed {
+        opts,
+        notes: Output::new(),
+    })
+}

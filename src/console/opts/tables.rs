@@ -1,0 +1,353 @@
+//! Option tables of the jopt-simple tools (`kafka-cli.md` §2.1, §3.1, §4.1,
+//! §5.1, §6.1, §7.1, §8.1, §9.1). Names, `describedAs` texts, types and
+//! defaults are Kafka's; descriptions were read from `apache/kafka`
+//! (`tools/src/main/java/org/apache/kafka/tools/...`) and adjusted to 4.0
+//! where the stored source was newer or older (noted per table).
+//! `--help` and `--version` are added by `ToolSpec::all_options`.
+
+use super::{OptionSpec as O, ParseErrorStyle, Tool, ToolSpec, ValueType as T};
+
+/// Suffix of `--alter`/`--config` in kafka-topics (§2.1).
+pub const KAFKA_CONFIGS_HINT: &str =
+    " (To alter topic configurations, the kafka-configs tool can be used.)";
+
+/// Topic-level configuration names (`LogConfig.nonInternalConfigNames()`),
+/// sorted. The 4.0 list is assumed from memory (not read from source).
+pub const TOPIC_CONFIG_NAMES: &[&str] = &[
+    "cleanup.policy",
+    "compression.gzip.level",
+    "compression.lz4.level",
+    "compression.type",
+    "compression.zstd.level",
+    "delete.retention.ms",
+    "file.delete.delay.ms",
+    "flush.messages",
+    "flush.ms",
+    "follower.replication.throttled.replicas",
+    "index.interval.bytes",
+    "leader.replication.throttled.replicas",
+    "local.retention.bytes",
+    "local.retention.ms",
+    "max.compaction.lag.ms",
+    "max.message.bytes",
+    "message.timestamp.after.max.ms",
+    "message.timestamp.before.max.ms",
+    "message.timestamp.type",
+    "min.cleanable.dirty.ratio",
+    "min.compaction.lag.ms",
+    "min.insync.replicas",
+    "preallocate",
+    "remote.log.copy.disable",
+    "remote.log.delete.on.disable",
+    "remote.storage.enable",
+    "retention.bytes",
+    "retention.ms",
+    "segment.bytes",
+    "segment.index.bytes",
+    "segment.jitter.ms",
+    "segment.ms",
+    "unclean.leader.election.enable",
+];
+
+const TOPICS_CONFIG_DESC: &str = "A topic configuration override for the topic being created. The following is a list of valid configurations: \n\tcleanup.policy\n\tcompression.gzip.level\n\tcompression.lz4.level\n\tcompression.type\n\tcompression.zstd.level\n\tdelete.retention.ms\n\tfile.delete.delay.ms\n\tflush.messages\n\tflush.ms\n\tfollower.replication.throttled.replicas\n\tindex.interval.bytes\n\tleader.replication.throttled.replicas\n\tlocal.retention.bytes\n\tlocal.retention.ms\n\tmax.compaction.lag.ms\n\tmax.message.bytes\n\tmessage.timestamp.after.max.ms\n\tmessage.timestamp.before.max.ms\n\tmessage.timestamp.type\n\tmin.cleanable.dirty.ratio\n\tmin.compaction.lag.ms\n\tmin.insync.replicas\n\tpreallocate\n\tremote.log.copy.disable\n\tremote.log.delete.on.disable\n\tremote.storage.enable\n\tretention.bytes\n\tretention.ms\n\tsegment.bytes\n\tsegment.index.bytes\n\tsegment.jitter.ms\n\tsegment.ms\n\tunclean.leader.election.enable\nSee the Kafka documentation for full details on the topic configs. It is supported only in combination with --create. (To alter topic configurations, the kafka-configs tool can be used.)";
+
+/// `kafka-topics` (§2.1; `TopicCommand.TopicCommandOptions`).
+pub static TOPICS: ToolSpec = ToolSpec {
+    tool: Tool::Topics,
+    name: "kafka-topics",
+    description_help: "This tool helps to create, delete, describe, or change a topic.",
+    description_noargs: "Create, delete, describe, or change a topic.",
+    parse_errors: ParseErrorStyle::MessageAndStackTrace,
+    options: &[
+        O::flag("alter", "Alter the number of partitions and replica assignment. (To alter topic configurations, the kafka-configs tool can be used.)"),
+        O::flag("at-min-isr-partitions", "If set when describing topics, only show partitions whose isr count is equal to the configured minimum."),
+        O::req("bootstrap-server", "server to connect to", T::String, "REQUIRED: The Kafka server to connect to."),
+        O::req("command-config", "command config property file", T::String, "Property file containing configs to be passed to Admin Client."),
+        O::req("config", "name=value", T::String, TOPICS_CONFIG_DESC).repeatable(),
+        O::flag("create", "Create a new topic."),
+        O::flag("delete", "Delete a topic."),
+        O::req("delete-config", "name", T::String, "This option is no longer supported and has been deprecated since 4.0"),
+        O::flag("describe", "List details for the given topics."),
+        O::flag("exclude-internal", "Exclude internal topics when listing or describing topics. By default, the internal topics are included."),
+        O::flag("if-exists", "If set when altering or deleting or describing topics, the action will only execute if the topic exists."),
+        O::flag("if-not-exists", "If set when creating topics, the create request will not fail if the topic already exists, but the request will still be sent."),
+        O::flag("list", "List all available topics."),
+        O::req("partition-size-limit-per-response", "maximum number of partitions per response", T::Integer, "The maximum partition size to be included in one DescribeTopicPartitions response."),
+        O::req("partitions", "# of partitions", T::Integer, "The number of partitions for the topic being created or altered. If not supplied with --create, the topic uses the cluster default. (WARNING: If partitions are increased for a topic that has a key, the partition logic or ordering of the messages will be affected)."),
+        O::req("replica-assignment", "broker_id_for_part1_replica1 : broker_id_for_part1_replica2 , broker_id_for_part2_replica1 : broker_id_for_part2_replica2 , ...", T::String, "A list of manual partition-to-broker assignments for the topic being created or altered."),
+        O::req("replication-factor", "replication factor", T::Integer, "The replication factor for each partition in the topic being created. If not supplied, the topic uses the cluster default."),
+        O::req("topic", "topic", T::String, "The topic to create, alter, describe or delete. It also accepts a regular expression, except for --create option."),
+        O::req("topic-id", "topic-id", T::String, "The topic-id to describe."),
+        O::flag("topics-with-overrides", "If set when describing topics, only show topics that have overridden configs."),
+        O::flag("unavailable-partitions", "If set when describing topics, only show partitions whose leader is not available."),
+        O::flag("under-min-isr-partitions", "If set when describing topics, only show partitions whose isr count is less than the configured minimum."),
+        O::flag("under-replicated-partitions", "If set when describing topics, only show under-replicated partitions."),
+    ],
+};
+
+const PRODUCER_PROPERTY_DESC: &str = "A mechanism to pass user-defined properties in the form key=value to the message reader. This allows custom configuration for a user-defined message reader.Default properties include:\n parse.key=false\n parse.headers=false\n ignore.error=false\n key.separator=\\t\n headers.delimiter=\\t\n headers.separator=,\n headers.key.separator=:\n null.marker=   When set, any fields (key, value and headers) equal to this will be replaced by null\nDefault parsing pattern when:\n parse.headers=true and parse.key=true:\n  \"h1:v1,h2:v2...\\tkey\\tvalue\"\n parse.key=true:\n  \"key\\tvalue\"\n parse.headers=true:\n  \"h1:v1,h2:v2...\\tvalue\"";
+
+/// `kafka-console-producer` (§3.1; `ConsoleProducer.ConsoleProducerConfig`).
+/// The stored source still had the 3.x `--broker-list`; it is gone in 4.0
+/// (§3), so it is left out and `--bootstrap-server` reads "REQUIRED: ..."
+/// (assumed wording).
+pub static CONSOLE_PRODUCER: ToolSpec = ToolSpec {
+    tool: Tool::ConsoleProducer,
+    name: "kafka-console-producer",
+    description_help: "This tool helps to read data from standard input and publish it to Kafka.",
+    description_noargs: "This tool helps to read data from standard input and publish it to Kafka.",
+    parse_errors: ParseErrorStyle::UsageOnStderr,
+    options: &[
+        O::req("batch-size", "size", T::Integer, "Number of messages to send in a single batch if they are not being sent synchronously. please note that this option will be replaced if max-partition-memory-bytes is also set").with_default("16384"),
+        O::req("bootstrap-server", "server to connect to", T::String, "REQUIRED: The server(s) to connect to. The broker list string in the form HOST1:PORT1,HOST2:PORT2."),
+        O::opt("compression-codec", "compression-codec", T::String, "The compression codec: either 'none', 'gzip', 'snappy', 'lz4', or 'zstd'.If specified without value, then it defaults to 'gzip'"),
+        O::req("line-reader", "reader_class", T::String, "The class name of the class to use for reading lines from standard in. By default each line is read as a separate message.").with_default("org.apache.kafka.tools.LineMessageReader"),
+        O::req("max-block-ms", "max block on send", T::Long, "The max time that the producer will block for during a send request.").with_default("60000"),
+        O::req("max-memory-bytes", "total memory in bytes", T::Long, "The total memory used by the producer to buffer records waiting to be sent to the server. This is the option to control `buffer.memory` in producer configs.").with_default("33554432"),
+        O::req("max-partition-memory-bytes", "memory in bytes per partition", T::Integer, "The buffer size allocated for a partition. When records are received which are smaller than this size the producer will attempt to optimistically group them together until this size is reached. This is the option to control `batch.size` in producer configs.").with_default("16384"),
+        O::req("message-send-max-retries", "", T::Integer, "Brokers can fail receiving the message for multiple reasons, and being unavailable transiently is just one of them. This property specifies the number of retries before the producer give up and drop this message. This is the option to control `retries` in producer configs.").with_default("3"),
+        O::req("metadata-expiry-ms", "metadata expiration interval", T::Long, "The period of time in milliseconds after which we force a refresh of metadata even if we haven't seen any leadership changes. This is the option to control `metadata.max.age.ms` in producer configs.").with_default("300000"),
+        O::req("producer-property", "producer_prop", T::String, "A mechanism to pass user-defined properties in the form key=value to the producer. ").repeatable(),
+        O::req("producer.config", "config file", T::String, "Producer config properties file. Note that [producer-property] takes precedence over this config."),
+        O::req("property", "prop", T::String, PRODUCER_PROPERTY_DESC).repeatable(),
+        O::req("reader-config", "config file", T::String, "Config properties file for the message reader. Note that [property] takes precedence over this config."),
+        O::req("request-required-acks", "request required acks", T::String, "The required `acks` of the producer requests").with_default("-1"),
+        O::req("request-timeout-ms", "request timeout ms", T::Integer, "The ack timeout of the producer requests. Value must be non-negative and non-zero.").with_default("1500"),
+        O::req("retry-backoff-ms", "", T::Long, "Before each retry, the producer refreshes the metadata of relevant topics. Since leader election takes a bit of time, this property specifies the amount of time that the producer waits before refreshing the metadata. This is the option to control `retry.backoff.ms` in producer configs.").with_default("100"),
+        O::req("socket-buffer-size", "size", T::Integer, "The size of the tcp RECV size. This is the option to control `send.buffer.bytes` in producer configs.").with_default("102400"),
+        O::flag("sync", "If set message send requests to the brokers are synchronously, one at a time as they arrive."),
+        O::req("timeout", "timeout_ms", T::Long, "If set and the producer is running in asynchronous mode, this gives the maximum amount of time a message will queue awaiting sufficient batch size. The value is given in ms. This is the option to control `linger.ms` in producer configs.").with_default("1000"),
+        O::req("topic", "topic", T::String, "REQUIRED: The topic id to produce messages to."),
+    ],
+};
+
+const FORMATTER_PROPERTY_DESC: &str = "The properties to initialize the message formatter. Default properties include: \n print.timestamp=true|false\n print.key=true|false\n print.offset=true|false\n print.epoch=true|false\n print.partition=true|false\n print.headers=true|false\n print.value=true|false\n key.separator=<key.separator>\n line.separator=<line.separator>\n headers.separator=<headers.separator>\n null.literal=<null.literal>\n key.deserializer=<key.deserializer>\n value.deserializer=<value.deserializer>\n header.deserializer=<header.deserializer>\n\nUsers can also pass in customized properties for their formatter; more specifically, users can pass in properties keyed with 'key.deserializer.', 'value.deserializer.' and 'headers.deserializer.' prefixes to configure their deserializers.";
+
+/// `kafka-console-consumer` (§4.1; `ConsoleConsumerOptions`). The stored
+/// source was 4.2 (KIP-1147 renames); the 4.0 names of §4.1 are used and the
+/// `--consumer-property`/`--consumer.config` texts are assumed.
+pub static CONSOLE_CONSUMER: ToolSpec = ToolSpec {
+    tool: Tool::ConsoleConsumer,
+    name: "kafka-console-consumer",
+    description_help: "This tool helps to read data from Kafka topics and outputs it to standard output.",
+    description_noargs: "This tool helps to read data from Kafka topics and outputs it to standard output.",
+    parse_errors: ParseErrorStyle::UsageOnStderr,
+    options: &[
+        O::req("bootstrap-server", "server to connect to", T::String, "REQUIRED: The server(s) to connect to."),
+        O::req("consumer-property", "consumer_prop", T::String, "A mechanism to pass user-defined properties in the form key=value to the consumer.").repeatable(),
+        O::req("consumer.config", "config file", T::String, "Consumer config properties file. Note that [consumer-property] takes precedence over this config."),
+        O::flag("enable-systest-events", "Log lifecycle events of the consumer in addition to logging consumed messages. (This is specific for system tests.)"),
+        O::req("formatter", "class", T::String, "The name of a class to use for formatting kafka messages for display.").with_default("org.apache.kafka.tools.consumer.DefaultMessageFormatter"),
+        O::req("formatter-config", "config file", T::String, "Config properties file to initialize the message formatter. Note that [property] takes precedence over this config."),
+        O::flag("from-beginning", "If the consumer does not already have an established offset to consume from, start with the earliest message present in the log rather than the latest message."),
+        O::req("group", "consumer group id", T::String, "The consumer group id of the consumer."),
+        O::req("include", "Java regex (String)", T::String, "Regular expression specifying list of topics to include for consumption."),
+        O::req("isolation-level", "", T::String, "Set to read_committed in order to filter out transactional messages which are not committed. Set to read_uncommitted to read all messages.").with_default("read_uncommitted"),
+        O::req("key-deserializer", "deserializer for keys", T::String, "The name of the class to use for deserializing keys."),
+        O::req("max-messages", "num_messages", T::Integer, "The maximum number of messages to consume before exiting. If not set, consumption is continual."),
+        O::req("offset", "consume offset", T::String, "The offset to consume from (a non-negative number), or 'earliest' which means from beginning, or 'latest' which means from end").with_default("latest"),
+        O::req("partition", "partition", T::Integer, "The partition to consume from. Consumption starts from the end of the partition unless '--offset' is specified."),
+        O::req("property", "prop", T::String, FORMATTER_PROPERTY_DESC).repeatable(),
+        O::flag("skip-message-on-error", "If there is an error when processing a message, skip it instead of halt."),
+        O::req("timeout-ms", "timeout_ms", T::Long, "If specified, exit if no message is available for consumption for the specified interval."),
+        O::req("topic", "topic", T::String, "The topic to consume from."),
+        O::req("value-deserializer", "deserializer for values", T::String, "The name of the class to use for deserializing values."),
+    ],
+};
+
+/// `kafka-consumer-groups` (§5.1; `ConsumerGroupCommandOptions`).
+pub static CONSUMER_GROUPS: ToolSpec = ToolSpec {
+    tool: Tool::ConsumerGroups,
+    name: "kafka-consumer-groups",
+    description_help: "This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.",
+    description_noargs: "This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.",
+    parse_errors: ParseErrorStyle::UncaughtJvm,
+    options: &[
+        O::flag("all-groups", "Apply to all consumer groups."),
+        O::flag("all-topics", "Consider all topics assigned to a group in the `reset-offsets` process."),
+        O::req("bootstrap-server", "server to connect to", T::String, "REQUIRED: The server(s) to connect to."),
+        O::req("by-duration", "duration", T::String, "Reset offsets to offset by duration from current timestamp. Format: 'PnDTnHnMnS'"),
+        O::req("command-config", "command config property file", T::String, "Property file containing configs to be passed to Admin Client and Consumer."),
+        O::flag("delete", "Pass in groups to delete topic partition offsets and ownership information over the entire consumer group. For instance --group g1 --group g2"),
+        O::flag("delete-offsets", "Delete offsets of consumer group. Supports one consumer group at the time, and multiple topics."),
+        O::flag("describe", "Describe consumer group and list offset lag (number of messages not yet processed) related to given group."),
+        O::flag("dry-run", "Only show results without executing changes on Consumer Groups. Supported operations: reset-offsets."),
+        O::flag("execute", "Execute operation. Supported operations: reset-offsets."),
+        O::flag("export", "Export operation execution to a CSV file. Supported operations: reset-offsets."),
+        O::req("from-file", "path to CSV file", T::String, "Reset offsets to values defined in CSV file."),
+        O::req("group", "consumer group", T::String, "The consumer group we wish to act on.").repeatable(),
+        O::flag("list", "List all consumer groups."),
+        O::flag("members", "Describe members of the group. This option may be used with '--describe' and '--bootstrap-server' options only.\nExample: --bootstrap-server localhost:9092 --describe --group group1 --members").available_if(&["describe"]),
+        O::flag("offsets", "Describe the group and list all topic partitions in the group along with their offset lag. This is the default sub-action of and may be used with '--describe' and '--bootstrap-server' options only.\nExample: --bootstrap-server localhost:9092 --describe --group group1 --offsets").available_if(&["describe"]),
+        O::flag("reset-offsets", "Reset offsets of consumer group. Supports one consumer group at the time, and instances should be inactive\nHas 2 execution options: --dry-run (the default) to plan which offsets to reset, and --execute to update the offsets. Additionally, the --export option is used to export the results to a CSV format.\nYou must choose one of the following reset specifications: --to-datetime, --by-duration, --to-earliest, --to-latest, --shift-by, --from-file, --to-current, --to-offset.\nTo define the scope use --all-topics or --topic. One scope must be specified unless you use '--from-file'."),
+        O::req("shift-by", "number-of-offsets", T::Long, "Reset offsets shifting current offset by 'n', where 'n' can be positive or negative."),
+        O::opt("state", "", T::String, "When specified with '--describe', includes the state of the group.\nExample: --bootstrap-server localhost:9092 --describe --group group1 --state\nWhen specified with '--list', it displays the state of all groups. It can also be used to list groups with specific states.\nExample: --bootstrap-server localhost:9092 --list --state stable,empty\nThis option may be used with '--describe', '--list' and '--bootstrap-server' options only.").available_if(&["describe", "list"]),
+        O::req("timeout", "timeout (ms)", T::Long, "The timeout that can be set for some use cases. For example, it can be used when describing the group to specify the maximum amount of time in milliseconds to wait before the group stabilizes (when the group is just created, or is going through some changes).").with_default("5000"),
+        O::flag("to-current", "Reset offsets to current offset."),
+        O::req("to-datetime", "datetime", T::String, "Reset offsets to offset from datetime. Format: 'YYYY-MM-DDTHH:mm:SS.sss'"),
+        O::flag("to-earliest", "Reset offsets to earliest offset."),
+        O::flag("to-latest", "Reset offsets to latest offset."),
+        O::req("to-offset", "offset", T::Long, "Reset offsets to a specific offset."),
+        O::req("topic", "topic", T::String, "The topic whose consumer group information should be deleted or topic whose should be included in the reset offset process. In `reset-offsets` case, partitions can be specified using this format: `topic1:0,1,2`, where 0,1,2 are the partition to be included in the process. Reset-offsets also supports multiple topic inputs.").repeatable(),
+        O::opt("type", "", T::String, "When specified with '--list', it displays the types of all the groups. It can also be used to list groups with specific types.\nExample: --bootstrap-server localhost:9092 --list --type classic,consumer\nThis option may be used with the '--list' option only.").available_if(&["list"]),
+        O::flag("verbose", "Provide additional information, if any, when describing the group. This option may be used with '--offsets'/'--members'/'--state' and '--bootstrap-server' options only.\nExample: --bootstrap-server localhost:9092 --describe --group group1 --members --verbose").available_if(&["describe"]),
+    ],
+};
+
+const CONFIGS_ADD_CONFIG_DESC: &str = "Key Value pairs of configs to add. Square brackets can be used to group values which contain commas: 'k1=v1,k2=[v1,v2,v2],k3=v3'. The following is a list of valid configurations: For entity-type 'topics': \n\tcleanup.policy\n\tcompression.gzip.level\n\tcompression.lz4.level\n\tcompression.type\n\tcompression.zstd.level\n\tdelete.retention.ms\n\tfile.delete.delay.ms\n\tflush.messages\n\tflush.ms\n\tfollower.replication.throttled.replicas\n\tindex.interval.bytes\n\tleader.replication.throttled.replicas\n\tlocal.retention.bytes\n\tlocal.retention.ms\n\tmax.compaction.lag.ms\n\tmax.message.bytes\n\tmessage.timestamp.after.max.ms\n\tmessage.timestamp.before.max.ms\n\tmessage.timestamp.type\n\tmin.cleanable.dirty.ratio\n\tmin.compaction.lag.ms\n\tmin.insync.replicas\n\tpreallocate\n\tremote.log.copy.disable\n\tremote.log.delete.on.disable\n\tremote.storage.enable\n\tretention.bytes\n\tretention.ms\n\tsegment.bytes\n\tsegment.index.bytes\n\tsegment.jitter.ms\n\tsegment.ms\n\tunclean.leader.election.enable\nFor entity-type 'brokers': \n\tbackground.threads\n\tcompression.type\n\tfollower.replication.throttled.rate\n\tleader.replication.throttled.rate\n\tlistener.security.protocol.map\n\tlisteners\n\tlog.cleaner.backoff.ms\n\tlog.cleaner.dedupe.buffer.size\n\tlog.cleaner.delete.retention.ms\n\tlog.cleaner.io.buffer.load.factor\n\tlog.cleaner.io.buffer.size\n\tlog.cleaner.io.max.bytes.per.second\n\tlog.cleaner.max.compaction.lag.ms\n\tlog.cleaner.min.cleanable.ratio\n\tlog.cleaner.min.compaction.lag.ms\n\tlog.cleaner.threads\n\tlog.cleanup.policy\n\tlog.flush.interval.messages\n\tlog.flush.interval.ms\n\tlog.index.interval.bytes\n\tlog.index.size.max.bytes\n\tlog.message.timestamp.after.max.ms\n\tlog.message.timestamp.before.max.ms\n\tlog.message.timestamp.type\n\tlog.preallocate\n\tlog.retention.bytes\n\tlog.retention.ms\n\tlog.roll.jitter.ms\n\tlog.roll.ms\n\tlog.segment.bytes\n\tlog.segment.delete.delay.ms\n\tmax.connection.creation.rate\n\tmax.connections\n\tmax.connections.per.ip\n\tmax.connections.per.ip.overrides\n\tmessage.max.bytes\n\tmetric.reporters\n\tmin.insync.replicas\n\tnum.io.threads\n\tnum.network.threads\n\tnum.recovery.threads.per.data.dir\n\tnum.replica.fetchers\n\tprincipal.builder.class\n\treplica.alter.log.dirs.io.max.bytes.per.second\n\tsasl.enabled.mechanisms\n\tsasl.jaas.config\n\tsasl.kerberos.kinit.cmd\n\tsasl.kerberos.min.time.before.relogin\n\tsasl.kerberos.principal.to.local.rules\n\tsasl.kerberos.service.name\n\tsasl.kerberos.ticket.renew.jitter\n\tsasl.kerberos.ticket.renew.window.factor\n\tsasl.login.refresh.buffer.seconds\n\tsasl.login.refresh.min.period.seconds\n\tsasl.login.refresh.window.factor\n\tsasl.login.refresh.window.jitter\n\tsasl.mechanism.inter.broker.protocol\n\tssl.cipher.suites\n\tssl.client.auth\n\tssl.enabled.protocols\n\tssl.endpoint.identification.algorithm\n\tssl.engine.factory.class\n\tssl.key.password\n\tssl.keymanager.algorithm\n\tssl.keystore.certificate.chain\n\tssl.keystore.key\n\tssl.keystore.location\n\tssl.keystore.password\n\tssl.keystore.type\n\tssl.protocol\n\tssl.provider\n\tssl.secure.random.implementation\n\tssl.trustmanager.algorithm\n\tssl.truststore.certificates\n\tssl.truststore.location\n\tssl.truststore.password\n\tssl.truststore.type\n\tunclean.leader.election.enable\nFor entity-type 'users': \n\tSCRAM-SHA-256\n\tSCRAM-SHA-512\n\tconsumer_byte_rate\n\tcontroller_mutation_rate\n\tproducer_byte_rate\n\trequest_percentage\nFor entity-type 'clients': \n\tconsumer_byte_rate\n\tcontroller_mutation_rate\n\tproducer_byte_rate\n\trequest_percentage\nFor entity-type 'ips': \n\tconnection_creation_rate\nFor entity-type 'client-metrics': \n\tinterval.ms\n\tmatch\n\tmetrics\nFor entity-type 'groups': \n\tconsumer.heartbeat.interval.ms\n\tconsumer.session.timeout.ms\n\tshare.auto.offset.reset\n\tshare.heartbeat.interval.ms\n\tshare.record.lock.duration.ms\n\tshare.session.timeout.ms\nEntity types 'users' and 'clients' may be specified together to update config for clients of a specific user.";
+
+/// `kafka-configs` (§6.1; option texts from the Java `ConfigCommandOptions`,
+/// which kept the Scala wording; `--zookeeper` is gone in 4.0 and is left
+/// out). The per-type config lists in `--add-config` are assumed.
+pub static CONFIGS: ToolSpec = ToolSpec {
+    tool: Tool::Configs,
+    name: "kafka-configs",
+    description_help: "This tool helps to manipulate and describe entity config for a topic, client, user, broker, ip, client-metrics or group",
+    description_noargs: "This tool helps to manipulate and describe entity config for a topic, client, user, broker, ip, client-metrics or group",
+    parse_errors: ParseErrorStyle::MessageOnly,
+    options: &[
+        O::req("add-config", "", T::String, CONFIGS_ADD_CONFIG_DESC),
+        O::req("add-config-file", "", T::String, "Path to a properties file with configs to add. See add-config for a list of valid configurations."),
+        O::flag("all", "List all configs for the given entity, including static configs if available."),
+        O::flag("alter", "Alter the configuration for the entity."),
+        O::req("bootstrap-controller", "controller to connect to", T::String, "The Kafka controllers to connect to."),
+        O::req("bootstrap-server", "server to connect to", T::String, "The Kafka servers to connect to."),
+        O::req("broker", "", T::String, "The broker's ID."),
+        O::flag("broker-defaults", "The config defaults for all brokers."),
+        O::req("broker-logger", "", T::String, "The broker's ID for its logger config."),
+        O::req("client", "", T::String, "The client's ID."),
+        O::flag("client-defaults", "The config defaults for all clients."),
+        O::req("client-metrics", "", T::String, "The client metrics config resource name."),
+        O::req("command-config", "command config property file", T::String, "Property file containing configs to be passed to Admin Client. This is used only with --bootstrap-server option for describing and altering broker configs."),
+        O::req("delete-config", "", T::String, "config keys to remove 'k1,k2'").repeatable(),
+        O::flag("describe", "List configs for the given entity."),
+        O::flag("entity-default", "Default entity name for clients/users/brokers/ips (applies to corresponding entity type)"),
+        O::req("entity-name", "", T::String, "Name of entity (topic name/client id/user principal name/broker id/ip/client metrics/group id)").repeatable(),
+        O::req("entity-type", "", T::String, "Type of entity (topics/clients/users/brokers/broker-loggers/ips/client-metrics/groups)").repeatable(),
+        O::flag("force", "Suppress console prompts"),
+        O::req("group", "", T::String, "The group's ID."),
+        O::req("ip", "", T::String, "The IP address."),
+        O::flag("ip-defaults", "The config defaults for all IPs."),
+        O::req("topic", "", T::String, "The topic's name."),
+        O::req("user", "", T::String, "The user's principal name."),
+        O::flag("user-defaults", "The config defaults for all users."),
+    ],
+};
+
+/// `kafka-get-offsets` (§7.1; `GetOffsetShell.GetOffsetShellOptions`;
+/// `--broker-list` is gone in 4.0, the extended `--time` text is assumed).
+pub static GET_OFFSETS: ToolSpec = ToolSpec {
+    tool: Tool::GetOffsets,
+    name: "kafka-get-offsets",
+    description_help: "An interactive shell for getting topic-partition offsets.",
+    description_noargs: "An interactive shell for getting topic-partition offsets.",
+    parse_errors: ParseErrorStyle::ErrorOccurred,
+    options: &[
+        O::req("bootstrap-server", "HOST1:PORT1,...,HOST3:PORT3", T::String, "REQUIRED. The server(s) to connect to in the form HOST1:PORT1,HOST2:PORT2."),
+        O::req("command-config", "config file", T::String, "Property file containing configs to be passed to Admin Client."),
+        O::flag("exclude-internal-topics", "By default, internal topics are included. If specified, internal topics are excluded."),
+        O::req("partitions", "partition ids", T::String, "Comma separated list of partition ids to get the offsets for. If not present, all partitions of the authorized topics are queried. Cannot be used if --topic-partitions is present."),
+        O::req("time", "<timestamp> / -1 or latest / -2 or earliest / -3 or max-timestamp / -4 or earliest-local / -5 or latest-tiered", T::String, "timestamp of the offsets before that. [Note: No offset is returned, if the timestamp greater than recently committed record timestamp is given.]").with_default("latest"),
+        O::req("topic", "topic", T::String, "The topic to get the offsets for. It also accepts a regular expression. If not present, all authorized topics are queried. Cannot be used if --topic-partitions is present."),
+        O::req("topic-partitions", "topic1:1,topic2:0-3,topic3,topic4:5-,topic5:-3", T::String, "Comma separated list of topic-partition patterns to get the offsets for, with the format of '([^:,]*)(?::(?:([0-9]*)|(?:([0-9]*)-([0-9]*))))?'. The first group is an optional regex for the topic name, if omitted, it matches any topic name. The section after ':' describes a 'partition' pattern, which can be: a number, a range in the format of 'NUMBER-NUMBER' (lower inclusive, upper exclusive), an inclusive lower bound in the format of 'NUMBER-', an exclusive upper bound in the format of '-NUMBER' or may be omitted to accept all partitions."),
+    ],
+};
+
+/// The constants of `ElectionType` (§8.1).
+pub const ELECTION_TYPES: &[&str] = &["PREFERRED", "UNCLEAN"];
+
+/// `kafka-leader-election` (§8.1; `LeaderElectionCommand.LeaderElectionCommandOptions`).
+pub static LEADER_ELECTION: ToolSpec = ToolSpec {
+    tool: Tool::LeaderElection,
+    name: "kafka-leader-election",
+    description_help: "This tool attempts to elect a new leader for a set of topic partitions. The type of elections supported are preferred replicas and unclean replicas.",
+    description_noargs: "This tool attempts to elect a new leader for a set of topic partitions. The type of elections supported are preferred replicas and unclean replicas.",
+    parse_errors: ParseErrorStyle::MessageAndStackTrace,
+    options: &[
+        O::req("admin.config", "config file", T::String, "Configuration properties files to pass to the admin client"),
+        O::flag("all-topic-partitions", "Perform election on all of the eligible topic partitions based on the type of election (see the --election-type flag). Not allowed if --topic or --path-to-json-file is specified."),
+        O::req("bootstrap-server", "host:port", T::String, "A hostname and port for the broker to connect to, in the form host:port. Multiple comma separated URLs can be given. REQUIRED."),
+        O::req("election-type", "election type", T::Enum("[PREFERRED,UNCLEAN]", ELECTION_TYPES), "Type of election to attempt. Possible values are \"preferred\" for preferred leader election or \"unclean\" for unclean leader election. If preferred election is selection, the election is only performed if the current leader is not the preferred leader for the topic partition. If unclean election is selected, the election is only performed if there are no leader for the topic partition. REQUIRED."),
+        O::req("partition", "partition id", T::Integer, "Partition id for which to perform an election. REQUIRED if --topic is specified."),
+        O::req("path-to-json-file", "Path to JSON file", T::String, "The JSON file with the list  of partition for which leader elections should be performed. This is an example format. \n{\"partitions\":\n\t[{\"topic\": \"foo\", \"partition\": 1},\n\t {\"topic\": \"foobar\", \"partition\": 2}]\n}\nNot allowed if --all-topic-partitions or --topic flags are specified."),
+        O::req("topic", "topic name", T::String, "Name of topic for which to perform an election. Not allowed if --path-to-json-file or --all-topic-partitions is specified."),
+    ],
+};
+
+/// `kafka-reassign-partitions` (§9.1; `ReassignPartitionsCommandOptions`).
+pub static REASSIGN_PARTITIONS: ToolSpec = ToolSpec {
+    tool: Tool::ReassignPartitions,
+    name: "kafka-reassign-partitions",
+    description_help: "This tool helps to move topic partitions between replicas.",
+    description_noargs: "This command moves topic partitions between replicas.",
+    parse_errors: ParseErrorStyle::UncaughtJvm,
+    options: &[
+        O::flag("additional", "Execute this reassignment in addition to any other ongoing ones. This option can also be used to change the throttle of an ongoing reassignment."),
+        O::opt("bootstrap-controller", "bootstrap controller to connect to", T::String, "The controller to use for reassignment. By default, the tool will get the quorum controller. This option supports the actions --cancel and --list."),
+        O::req("bootstrap-server", "Server(s) to use for bootstrapping", T::String, "REQUIRED: the server(s) to use for bootstrapping."),
+        O::req("broker-list", "brokerlist", T::String, "The list of brokers to which the partitions need to be reassigned in the form \"0,1,2\". This is required if --topics-to-move-json-file is used to generate reassignment configuration"),
+        O::flag("cancel", "Cancel an active reassignment."),
+        O::req("command-config", "Admin client property file", T::String, "Property file containing configs to be passed to Admin Client."),
+        O::flag("disable-rack-aware", "Disable rack aware replica assignment"),
+        O::flag("execute", "Kick off the reassignment as specified by the --reassignment-json-file option."),
+        O::flag("generate", "Generate a candidate partition reassignment configuration. Note that this only generates a candidate assignment, it does not execute it."),
+        O::flag("list", "List all active partition reassignments."),
+        O::flag("preserve-throttles", "Do not modify broker or topic throttles."),
+        O::req("reassignment-json-file", "manual assignment json file path", T::String, "The JSON file with the partition reassignment configurationThe format to use is - \n{\"partitions\":\n\t[{\"topic\": \"foo\",\n\t  \"partition\": 1,\n\t  \"replicas\": [1,2,3],\n\t  \"log_dirs\": [\"dir1\",\"dir2\",\"dir3\"] }],\n\"version\":1\n}\nNote that \"log_dirs\" is optional. When it is specified, its length must equal the length of the replicas list. The value in this list can be either \"any\" or the absolution path of the log directory on the broker. If absolute log directory path is specified, the replica will be moved to the specified log directory on the broker."),
+        O::req("replica-alter-log-dirs-throttle", "replicaAlterLogDirsThrottle", T::Long, "The movement of replicas between log directories on the same broker will be throttled to this value (bytes/sec). This option can be included with --execute when a reassignment is started, and it can be altered by resubmitting the current reassignment along with the --additional flag. The throttle rate should be at least 1 KB/s.").with_default("-1"),
+        O::req("throttle", "throttle", T::Long, "The movement of partitions between brokers will be throttled to this value (bytes/sec). This option can be included with --execute when a reassignment is started, and it can be altered by resubmitting the current reassignment along with the --additional flag. The throttle rate should be at least 1 KB/s.").with_default("-1"),
+        O::req("timeout", "timeout", T::Long, "The maximum time in ms to wait for log directory replica assignment to begin.").with_default("10000"),
+        O::req("topics-to-move-json-file", "topics to reassign json file path", T::String, "Generate a reassignment configuration to move the partitions of the specified topics to the list of brokers specified by the --broker-list option. The format to use is - \n{\"topics\":\n\t[{\"topic\": \"foo\"},{\"topic\": \"foo1\"}],\n\"version\":1\n}"),
+        O::flag("verify", "Verify if the reassignment completed as specified by the --reassignment-json-file option. If there is a throttle engaged for the replicas specified, and the rebalance has completed, the throttle will be removed"),
+    ],
+};
+
+/// `kafka-consumer-perf-test` (`ConsumerPerformance.ConsumerPerfOptions`).
+pub static CONSUMER_PERF_TEST: ToolSpec = ToolSpec {
+    tool: Tool::ConsumerPerfTest,
+    name: "kafka-consumer-perf-test",
+    description_help: "This tool is used to verify the consumer performance.",
+    description_noargs: "This tool is used to verify the consumer performance.",
+    parse_errors: ParseErrorStyle::UsageOnStderr,
+    options: &[
+        O::req("bootstrap-server", "server to connect to", T::String, "REQUIRED: The server(s) to connect to."),
+        O::req("consumer.config", "config file", T::String, "Consumer config properties file."),
+        O::req("date-format", "date format", T::String, "The date format to use for formatting the time field. See java.text.SimpleDateFormat for options.").with_default("yyyy-MM-dd HH:mm:ss:SSS"),
+        O::req("fetch-size", "size", T::Integer, "The amount of data to fetch in a single request.").with_default("1048576"),
+        O::flag("from-latest", "If the consumer does not already have an established offset to consume from, start with the latest message present in the log rather than the earliest message."),
+        O::req("group", "gid", T::String, "The group id to consume on."),
+        O::flag("hide-header", "If set, skips printing the header for the stats"),
+        O::req("include", "Java regex (String)", T::String, "Regular expression specifying list of topics to include for consumption."),
+        O::req("messages", "count", T::Long, "REQUIRED: The number of messages to consume."),
+        O::flag("print-metrics", "Print out the metrics."),
+        O::req("reporting-interval", "interval_ms", T::LongPattern("^\\d+$"), "Interval in milliseconds at which to print progress info.").with_default("5000"),
+        O::flag("show-detailed-stats", "If set, stats are reported for each reporting interval as configured by reporting-interval"),
+        O::req("socket-buffer-size", "size", T::Integer, "The size of the tcp RECV size.").with_default("2097152"),
+        O::opt("timeout", "milliseconds", T::Long, "The maximum allowed time in milliseconds between returned records.").with_default("10000"),
+        O::req("topic", "topic", T::String, "The topic to consume from."),
+    ],
+};
+
+/// `kafka-broker-api-versions` (§11; `BrokerApiVersionsCommand`; the 4.0
+/// `--bootstrap-server` wording "REQUIRED: ..." is assumed).
+pub static BROKER_API_VERSIONS: ToolSpec = ToolSpec {
+    tool: Tool::BrokerApiVersions,
+    name: "kafka-broker-api-versions",
+    description_help: "This tool helps to retrieve broker version information.",
+    description_noargs: "This tool helps to retrieve broker version information.",
+    parse_errors: ParseErrorStyle::MessageAndStackTrace,
+    options: &[
+        O::req(
+            "bootstrap-server",
+            "server(s) to use for bootstrapping",
+            T::String,
+            "REQUIRED: The server to connect to.",
+        ),
+        O::req(
+            "command-config",
+            "command config property file",
+            T::String,
+            "A property file containing configs to be passed to Admin Client.",
+        ),
+    ],
+};
