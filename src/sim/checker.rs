@@ -42,9 +42,11 @@ pub struct Checker {
     /// Every finding so far (also emitted as trace events).
     pub findings: Vec<Finding>,
     reported_dups: BTreeSet<(TopicPartition, u64)>,
-    cursors: BTreeMap<(i32, TopicPartition), Cursor>,
+        cursors: BTreeMap<(i32, TopicPartition), Cursor>,
     #[serde(skip)]
     pending_dups: Vec<(u64, Offset, Offset)>,
+    /// The history checker over what consumers saw.
+    pub history: History,
 }
 
 impl Checker {
@@ -229,4 +231,89 @@ fn holds(log: &Log, offset: Offset, origin: u64) -> bool {
 
 fn first_base(log: &Log) -> Offset {
     log.batches().next().map(|b| b.base_offset).unwrap_or(log.log_end_offset)
+}
+
+/// The history checker, in the spirit of Jepsen's Kafka checker: from what consumers were
+/// given, find duplicates (one producer record at two offsets), reordering (a producer's
+/// records out of send order within a partition), skipped offsets (a readable record a
+/// consumer jumped over), reads beyond the HW/LSO, and aborted records seen by read_committed.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct History {
+    /// Per consumer and partition: the next offset expected, and per producer the last
+    /// (batch, index) seen.
+    cursors: BTreeMap<(String, TopicPartition), (Offset, BTreeMap<u64, (u64, u32, Offset)>)>,
+    /// Per partition: where each producer record was first seen.
+    seen_at: BTreeMap<TopicPartition, BTreeMap<(u64, u32), Offset>>,
+    reported: BTreeSet<(TopicPartition, u64, u32)>,
+    pub consumed: u64,
+}
+
+impl History {
+    pub fn observe(&mut self, obs: &crate::sim::node::Observation, leader_log: Option<&Log>) -> Vec<Finding> {
+        use crate::sim::node::Observation;
+        let mut out = Vec::new();
+        match obs {
+            Observation::Position { client, tp, offset } => {
+                let e = self.cursors.entry((client.clone(), tp.clone())).or_default();
+                e.0 = *offset;
+            }
+            Observation::Consumed { client, tp, offset, origin, index, bound, read_committed, producer_id, transactional } => {
+                self.consumed += 1;
+                if offset >= bound {
+                    out.push(Finding::ReadBeyondBound { tp: tp.clone(), consumer: client.clone(), offset: *offset });
+                }
+                if *read_committed && *transactional {
+                    if let Some(log) = leader_log {
+                        if log.aborted.iter().any(|a| a.producer_id == *producer_id && *offset >= a.first_offset && *offset <= a.last_offset) {
+                            out.push(Finding::AbortedRead { tp: tp.clone(), consumer: client.clone(), offset: *offset });
+                        }
+                    }
+                }
+                let key = (client.clone(), tp.clone());
+                let (expected, last_by_producer) = self.cursors.entry(key).or_insert((*offset, BTreeMap::new()));
+                if *offset > *expected && *expected >= 0 {
+                    if let Some(log) = leader_log {
+                        if let Some(skipped) = first_readable(log, *expected, *offset, *read_committed) {
+                            out.push(Finding::SkippedOffset { tp: tp.clone(), consumer: client.clone(), offset: skipped });
+                        }
+                    }
+                }
+                if *origin != 0 {
+                    let producer = origin >> 40;
+                    let batch = origin & ((1u64 << 40) - 1);
+                    if let Some((lb, li, lo)) = last_by_producer.get(&producer).copied() {
+                        if *offset > lo && (batch, *index) < (lb, li) && !(batch == lb && *index == li) {
+                            out.push(Finding::Reordered { tp: tp.clone(), earlier_sent_at: *offset, later_sent_at: lo });
+                        }
+                    }
+                    last_by_producer.insert(producer, (batch, *index, *offset));
+                    let first = *self.seen_at.entry(tp.clone()).or_default().entry((*origin, *index)).or_insert(*offset);
+                    if first != *offset && self.reported.insert((tp.clone(), *origin, *index)) {
+                        out.push(Finding::Duplicate { tp: tp.clone(), first, second: *offset });
+                    }
+                }
+                *expected = offset + 1;
+            }
+        }
+        out
+    }
+}
+
+/// The first offset in `[from, to)` holding a record a consumer should have received.
+fn first_readable(log: &Log, from: Offset, to: Offset, read_committed: bool) -> Option<Offset> {
+    let batches = log.read(from.max(log.log_start_offset), to, i64::MAX).ok()?;
+    for b in batches {
+        if b.is_control() {
+            continue;
+        }
+        if read_committed && b.transactional && log.aborted.iter().any(|a| a.producer_id == b.producer_id && b.base_offset >= a.first_offset && b.base_offset <= a.last_offset) {
+            continue;
+        }
+        for (o, _) in b.iter_with_offsets() {
+            if o >= from && o < to {
+                return Some(o);
+            }
+        }
+    }
+    None
 }

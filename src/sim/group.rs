@@ -1,103 +1,1475 @@
-//! The group coordinator (classic protocol). Engine II.
+//! The group coordinator, classic protocol (`GroupCoordinator`, `GroupMetadata`), on the
+//! partitions of a real `__consumer_offsets` topic (kafka-semantics.md §3.6, §5).
+//!
+//! The coordinator of a group is the leader of partition `abs(hashCode(group)) % 50` of
+//! `__consumer_offsets` (§5.6). Committed offsets and group metadata are records in that
+//! partition; a broker that becomes its leader rebuilds the groups by replaying it, which is
+//! how a group survives its coordinator's failure. Members join (JoinGroup), the leader member
+//! computes the assignment on the client side (SyncGroup), everyone heartbeats; a member that
+//! misses its session, leaves, or joins starts a rebalance. Static members
+//! (`group.instance.id`) can come back under a new member id without one.
 
 use crate::sim::broker::{BrokerDisk, BrokerProc};
+use crate::sim::config::TopicConfig;
 use crate::sim::errors::KafkaError;
 use crate::sim::node::{Env, Out, Timer};
-use crate::sim::protocol::{NodeAddr, Request, Response};
+use crate::sim::partitioner::coordinator_partition;
+use crate::sim::protocol::{
+    GroupDescription, GroupMemberDescription, GroupSubscription, JoinMember, NewTopic, NodeAddr, ProduceBatch,
+    Request, Response,
+};
+use crate::sim::record::{batch_size, bytes, ControlType, Record};
 use crate::sim::time::SimTime;
-use crate::sim::types::TopicPartition;
+use crate::sim::trace::TraceKind;
+use crate::sim::types::{Epoch, Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
+pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
+
+/// `GroupState` names as the tools print them.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GroupState {
+    Empty,
+    PreparingRebalance,
+    CompletingRebalance,
+    Stable,
+    Dead,
+}
+
+impl GroupState {
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupState::Empty => "Empty",
+            GroupState::PreparingRebalance => "PreparingRebalance",
+            GroupState::CompletingRebalance => "CompletingRebalance",
+            GroupState::Stable => "Stable",
+            GroupState::Dead => "Dead",
+        }
+    }
+}
+
+/// A member of a classic group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub member_id: String,
+    pub instance_id: Option<String>,
+    pub client_id: String,
+    pub host: String,
+    pub session_timeout_ms: i64,
+    pub rebalance_timeout_ms: i64,
+    pub protocols: Vec<(String, Rc<GroupSubscription>)>,
+    pub assignment: Vec<TopicPartition>,
+    pub last_heartbeat: SimTime,
+    /// Set while its JoinGroup waits for the rebalance to complete.
+    #[serde(skip)]
+    pub join_pending: Option<(NodeAddr, u64)>,
+    #[serde(skip)]
+    pub sync_pending: Option<(NodeAddr, u64)>,
+    pub joined_at: SimTime,
+}
+
+/// A committed offset (`OffsetAndMetadata`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommittedOffset {
+    pub offset: Offset,
+    pub leader_epoch: Option<Epoch>,
+    pub commit_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    pub state: GroupState,
+    pub generation: i32,
+    pub protocol_type: Option<String>,
+    pub protocol: Option<String>,
+    pub leader: Option<String>,
+    pub members: BTreeMap<String, Member>,
+    pub offsets: BTreeMap<TopicPartition, CommittedOffset>,
+    /// Offsets committed inside a transaction, visible once it commits (by producer id).
+    pub pending_txn_offsets: BTreeMap<i64, BTreeMap<TopicPartition, CommittedOffset>>,
+    pub rebalance_deadline: Option<SimTime>,
+    /// The initial rebalance delay of an empty group (`group.initial.rebalance.delay.ms`).
+    pub initial_delay_until: Option<SimTime>,
+    pub empty_since: Option<SimTime>,
+}
+
+impl Group {
+    fn new(id: &str) -> Group {
+        Group {
+            id: id.to_string(),
+            state: GroupState::Empty,
+            generation: 0,
+            protocol_type: None,
+            protocol: None,
+            leader: None,
+            members: BTreeMap::new(),
+            offsets: BTreeMap::new(),
+            pending_txn_offsets: BTreeMap::new(),
+            rebalance_deadline: None,
+            initial_delay_until: None,
+            empty_since: None,
+        }
+    }
+
+    /// Topics the members subscribe to.
+    pub fn subscribed_topics(&self) -> BTreeSet<String> {
+        let mut s = BTreeSet::new();
+        for m in self.members.values() {
+            for (_, sub) in &m.protocols {
+                s.extend(sub.topics.iter().cloned());
+            }
+        }
+        s
+    }
+
+    /// `GroupMetadata.selectProtocol`: among the protocols every member supports, the one most
+    /// members prefer (ties: the earlier in the first member's list).
+    fn select_protocol(&self) -> Option<String> {
+        let mut candidates: Option<Vec<String>> = None;
+        for m in self.members.values() {
+            let names: Vec<String> = m.protocols.iter().map(|(n, _)| n.clone()).collect();
+            candidates = Some(match candidates {
+                None => names,
+                Some(c) => c.into_iter().filter(|n| names.contains(n)).collect(),
+            });
+        }
+        let candidates = candidates?;
+        let mut votes: BTreeMap<String, u32> = BTreeMap::new();
+        for m in self.members.values() {
+            if let Some((n, _)) = m.protocols.iter().find(|(n, _)| candidates.contains(n)) {
+                *votes.entry(n.clone()).or_default() += 1;
+            }
+        }
+        let best = votes.values().copied().max()?;
+        candidates.into_iter().find(|c| votes.get(c).copied() == Some(best))
+    }
+
+    fn member_by_instance(&self, instance: &str) -> Option<String> {
+        self.members.values().find(|m| m.instance_id.as_deref() == Some(instance)).map(|m| m.member_id.clone())
+    }
+}
+
+/// A write to `__consumer_offsets` waiting for its HW, then its response.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PendingWrite {
+    pub partition: i32,
+    pub required: Offset,
+    pub to: NodeAddr,
+    pub corr: u64,
+    pub resp: Response,
+    /// Offsets to publish in the group's cache when the write completes.
+    pub group: String,
+    pub offsets: Vec<(TopicPartition, CommittedOffset)>,
+}
+
+/// The group coordinator of one broker.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct GroupCoordinator {}
+pub struct GroupCoordinator {
+    pub groups: BTreeMap<String, Group>,
+    /// `__consumer_offsets` partitions this broker leads and has loaded.
+    pub owned: BTreeSet<i32>,
+    pub pending_writes: Vec<PendingWrite>,
+    creating_topic_at: Option<SimTime>,
+}
+
+/// Record keys and values of `__consumer_offsets` (text, so a learner can read them).
+fn offset_key(group: &str, tp: &TopicPartition) -> String {
+    format!("offset:{group},{},{}", tp.topic, tp.partition)
+}
+
+fn group_key(group: &str) -> String {
+    format!("group:{group}")
+}
+
+/// A member id: `<client.id>-<UUID>` (`ClassicGroup.generateMemberId`).
+fn member_id(client_id: &str, rng: &mut crate::sim::rng::Pcg32) -> String {
+    let a = rng.next_u64();
+    let b = rng.next_u64();
+    let hex = format!("{a:016x}{b:016x}");
+    format!("{client_id}-{}-{}-4{}-{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[16..20], &hex[20..32])
+}
 
 impl BrokerProc {
+    pub(crate) fn offsets_partitions(&self, env: &Env) -> i32 {
+        self.image.topics.get(OFFSETS_TOPIC).map(|t| t.partitions.len() as i32).unwrap_or(env.settings.offsets_topic_num_partitions)
+    }
+
+    /// The `__consumer_offsets` partition of a group (§5.6).
+    pub(crate) fn group_partition(&self, group: &str, env: &Env) -> i32 {
+        coordinator_partition(group, self.offsets_partitions(env))
+    }
+
+    /// Whether this broker coordinates `group` right now.
+    fn coordinates(&self, group: &str, env: &Env) -> bool {
+        self.coordinator.owned.contains(&self.group_partition(group, env))
+    }
+
+    /// Creates `__consumer_offsets` the first time a client looks for a coordinator.
+    fn ensure_offsets_topic(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+        if self.image.topics.contains_key(OFFSETS_TOPIC) {
+            return;
+        }
+        if let Some(t) = self.coordinator.creating_topic_at {
+            if now.ms_since(t) < 5000 {
+                return;
+            }
+        }
+        self.coordinator.creating_topic_at = Some(now);
+        let mut configs = BTreeMap::new();
+        configs.insert("cleanup.policy".to_string(), "compact".to_string());
+        configs.insert("segment.bytes".to_string(), "104857600".to_string());
+        configs.insert("compression.type".to_string(), "producer".to_string());
+        let topic = NewTopic {
+            name: OFFSETS_TOPIC.into(),
+            partitions: env.settings.offsets_topic_num_partitions,
+            replication_factor: env.settings.offsets_topic_replication_factor,
+            assignment: None,
+            configs,
+        };
+        self.create_topic_internally(now, topic, env, out);
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn handle_coordinator_request(
         &mut self,
-        _now: SimTime,
+        now: SimTime,
         from: NodeAddr,
         corr: u64,
         req: Request,
-        _disk: &mut BrokerDisk,
-        _env: &Env,
+        disk: &mut BrokerDisk,
+        env: &Env,
         out: &mut Out,
     ) {
-        let e = Some(KafkaError::COORDINATOR_NOT_AVAILABLE);
-        let resp = match req {
-            Request::FindCoordinator { .. } => {
-                Response::FindCoordinator { error: e, node: -1, host: String::new(), port: 0 }
+        match req {
+            Request::FindCoordinator { key, transaction } => {
+                let (topic, n) = if transaction {
+                    (crate::sim::txn::TXN_TOPIC, self.txn_partitions(env))
+                } else {
+                    (OFFSETS_TOPIC, self.offsets_partitions(env))
+                };
+                if !self.image.topics.contains_key(topic) {
+                    if transaction {
+                        self.ensure_txn_topic(now, env, out);
+                    } else {
+                        self.ensure_offsets_topic(now, env, out);
+                    }
+                    out.respond(from, corr, Response::FindCoordinator { error: Some(KafkaError::COORDINATOR_NOT_AVAILABLE), node: -1, host: String::new(), port: 0 });
+                    return;
+                }
+                let p = coordinator_partition(&key, n);
+                let leader = self.image.partition(topic, p).map(|s| s.leader).unwrap_or(-1);
+                match self.image.brokers.get(&leader).filter(|b| !b.fenced) {
+                    Some(b) => out.respond(
+                        from,
+                        corr,
+                        Response::FindCoordinator { error: None, node: leader, host: b.endpoint.host.clone(), port: b.endpoint.port },
+                    ),
+                    None => out.respond(from, corr, Response::FindCoordinator { error: Some(KafkaError::COORDINATOR_NOT_AVAILABLE), node: -1, host: String::new(), port: 0 }),
+                }
             }
-            _ => return,
-        };
-        out.respond(from, corr, resp);
+                        Request::JoinGroup { client_id, group, session_timeout_ms, rebalance_timeout_ms, member_id, instance_id, protocol_type, protocols, .. } => {
+                self.join_group(now, from, corr, client_id, group, session_timeout_ms, rebalance_timeout_ms, member_id, instance_id, protocol_type, protocols, disk, env, out)
+            }
+            Request::SyncGroup { group, generation, member_id, instance_id, assignments } => {
+                self.sync_group(now, from, corr, group, generation, member_id, instance_id, assignments, disk, env, out)
+            }
+            Request::Heartbeat { group, generation, member_id, instance_id } => {
+                let error = self.heartbeat(now, &group, generation, &member_id, instance_id.as_deref(), env);
+                out.respond(from, corr, Response::Heartbeat { error });
+            }
+            Request::LeaveGroup { group, members, reason } => {
+                let error = self.leave_group(now, &group, &members, reason.as_deref().unwrap_or("the consumer left"), disk, env, out);
+                out.respond(from, corr, Response::LeaveGroup { error });
+            }
+            Request::OffsetCommit { group, generation, member_id, offsets } => {
+                self.offset_commit(now, from, corr, group, generation, member_id, offsets, disk, env, out)
+            }
+            Request::OffsetFetch { group, partitions, require_stable } => {
+                let resp = self.offset_fetch(&group, partitions, require_stable, env);
+                out.respond(from, corr, resp);
+            }
+            Request::ListGroups { states } => {
+                let groups = self
+                    .coordinator
+                    .groups
+                    .values()
+                    .filter(|g| self.coordinates(&g.id, env))
+                    .filter(|g| states.is_empty() || states.iter().any(|s| s.eq_ignore_ascii_case(g.state.name())))
+                    .map(|g| (g.id.clone(), g.protocol_type.clone().unwrap_or_else(|| "consumer".into()), g.state.name().to_string()))
+                    .collect();
+                out.respond(from, corr, Response::ListGroups { error: None, groups });
+            }
+            Request::DescribeGroups { groups } => {
+                let d = groups.iter().map(|g| self.describe_group(g, env)).collect();
+                out.respond(from, corr, Response::DescribeGroups(d));
+            }
+            Request::DeleteGroups { groups } => {
+                let mut results = Vec::new();
+                for g in groups {
+                    let e = self.delete_group(now, &g, disk, env, out);
+                    results.push((g, e));
+                }
+                out.respond(from, corr, Response::DeleteGroups(results));
+            }
+            Request::OffsetDelete { group, partitions } => {
+                let resp = self.offset_delete(now, &group, partitions, disk, env, out);
+                out.respond(from, corr, resp);
+            }
+            Request::TxnOffsetCommit { group, producer_id, producer_epoch, offsets, generation, member_id, .. } => {
+                self.txn_offset_commit(now, from, corr, group, producer_id, producer_epoch, generation, member_id, offsets, disk, env, out)
+            }
+            other => self.handle_txn_request(now, from, corr, other, disk, env, out),
+        }
+        self.schedule_group_ticks(now, out);
     }
+
+    fn not_coordinator(&self, group: &str, env: &Env) -> Option<KafkaError> {
+        if !self.image.topics.contains_key(OFFSETS_TOPIC) {
+            return Some(KafkaError::COORDINATOR_NOT_AVAILABLE);
+        }
+        if !self.coordinates(group, env) {
+            return Some(KafkaError::NOT_COORDINATOR);
+        }
+        None
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn join_group(
+        &mut self,
+        now: SimTime,
+                from: NodeAddr,
+        corr: u64,
+        client: String,
+        group_id: String,
+        session_timeout_ms: i64,
+        rebalance_timeout_ms: i64,
+        member_id: String,
+        instance_id: Option<String>,
+        protocol_type: String,
+        protocols: Vec<(String, Rc<GroupSubscription>)>,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        let fail = |error: KafkaError, member: String| Response::JoinGroup {
+            error: Some(error),
+            generation: -1,
+            protocol: String::new(),
+            leader: String::new(),
+            member_id: member,
+            members: vec![],
+        };
+        if let Some(e) = self.not_coordinator(&group_id, env) {
+            out.respond(from, corr, fail(e, member_id));
+            return;
+        }
+        if session_timeout_ms < env.settings.group_min_session_timeout_ms || session_timeout_ms > env.settings.group_max_session_timeout_ms {
+            out.respond(from, corr, fail(KafkaError::INVALID_SESSION_TIMEOUT, member_id));
+            return;
+        }
+        if protocols.is_empty() || protocol_type.is_empty() {
+            out.respond(from, corr, fail(KafkaError::INCONSISTENT_GROUP_PROTOCOL, member_id));
+            return;
+        }
+                let group = self.coordinator.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
+        if group.state == GroupState::Dead {
+            *group = Group::new(&group_id);
+        }
+        // The group's members must speak a common protocol.
+        if group.state != GroupState::Empty && !group.members.is_empty() {
+            let common = group
+                .members
+                .values()
+                .next()
+                .map(|m| m.protocols.iter().any(|(n, _)| protocols.iter().any(|(p, _)| p == n)))
+                .unwrap_or(true);
+            if !common || group.protocol_type.as_deref().map(|t| t != protocol_type).unwrap_or(false) {
+                out.respond(from, corr, fail(KafkaError::INCONSISTENT_GROUP_PROTOCOL, member_id));
+                return;
+            }
+        }
+                let host = "/127.0.0.1".to_string();
+        if member_id.is_empty() {
+            // A new member: static members are recognised by their instance id.
+            if let Some(inst) = &instance_id {
+                if let Some(old) = self.coordinator.groups[&group_id].member_by_instance(inst) {
+                    let new_id = member_id_for(&client, &mut self.rng);
+                    self.replace_static_member(now, from, corr, &group_id, &old, new_id, protocols, disk, env, out);
+                    return;
+                }
+                let new_id = member_id_for(&client, &mut self.rng);
+                self.add_member(now, from, corr, &group_id, new_id, instance_id, client, host, session_timeout_ms, rebalance_timeout_ms, protocol_type, protocols, env, out);
+                return;
+            }
+            // KIP-394: tell the client its member id; it joins again with it.
+            let new_id = member_id_for(&client, &mut self.rng);
+            out.respond(from, corr, fail(KafkaError::MEMBER_ID_REQUIRED, new_id.clone()));
+            // Remember it so its next join is accepted (pending member).
+            let g = self.coordinator.groups.get_mut(&group_id).expect("group");
+            g.protocol_type.get_or_insert(protocol_type);
+            let _ = g;
+            return;
+        }
+        let known = self.coordinator.groups[&group_id].members.contains_key(&member_id);
+        if !known {
+            if let Some(inst) = &instance_id {
+                if self.coordinator.groups[&group_id].member_by_instance(inst).is_some() {
+                    out.respond(from, corr, fail(KafkaError::FENCED_INSTANCE_ID, member_id));
+                    return;
+                }
+            }
+            self.add_member(now, from, corr, &group_id, member_id, instance_id, client, host, session_timeout_ms, rebalance_timeout_ms, protocol_type, protocols, env, out);
+            return;
+        }
+        // A known member joining again.
+        let g = self.coordinator.groups.get_mut(&group_id).expect("group");
+        let m = g.members.get_mut(&member_id).expect("member");
+        let same = m.protocols == protocols;
+        m.protocols = protocols;
+        m.session_timeout_ms = session_timeout_ms;
+        m.rebalance_timeout_ms = rebalance_timeout_ms;
+        m.last_heartbeat = now;
+        m.join_pending = Some((from, corr));
+        match g.state {
+            GroupState::PreparingRebalance => {}
+            GroupState::CompletingRebalance | GroupState::Stable if same && g.leader.as_deref() != Some(&member_id) && g.state == GroupState::Stable => {
+                // A follower rejoining with unchanged metadata while Stable: answer at once.
+                let resp = Response::JoinGroup {
+                    error: None,
+                    generation: g.generation,
+                    protocol: g.protocol.clone().unwrap_or_default(),
+                    leader: g.leader.clone().unwrap_or_default(),
+                    member_id: member_id.clone(),
+                    members: vec![],
+                };
+                g.members.get_mut(&member_id).expect("member").join_pending = None;
+                out.respond(from, corr, resp);
+            }
+            _ => self.prepare_rebalance(now, &group_id, &format!("member {member_id} rejoined"), env, out),
+        }
+        self.maybe_complete_join(now, &group_id, disk, env, out);
+    }
+
+        fn member_label(from: NodeAddr, member_id: &str) -> String {
+        if member_id.is_empty() {
+            from.to_string()
+        } else {
+            member_id.to_string()
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_member(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        group_id: &str,
+        member_id: String,
+        instance_id: Option<String>,
+        client_id: String,
+        host: String,
+        session_timeout_ms: i64,
+        rebalance_timeout_ms: i64,
+        protocol_type: String,
+        protocols: Vec<(String, Rc<GroupSubscription>)>,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        let g = self.coordinator.groups.get_mut(group_id).expect("group");
+        let was_empty = g.members.is_empty();
+        g.protocol_type = Some(protocol_type);
+        g.members.insert(
+            member_id.clone(),
+            Member {
+                member_id: member_id.clone(),
+                instance_id,
+                client_id,
+                host,
+                session_timeout_ms,
+                rebalance_timeout_ms,
+                protocols,
+                assignment: vec![],
+                last_heartbeat: now,
+                join_pending: Some((from, corr)),
+                sync_pending: None,
+                joined_at: now,
+            },
+        );
+        if was_empty && matches!(g.state, GroupState::Empty) {
+            // group.initial.rebalance.delay.ms: wait for more members before the first rebalance.
+            let delay = env.settings.group_initial_rebalance_delay_ms;
+            g.initial_delay_until = Some(now.plus_ms(delay));
+            g.rebalance_deadline = Some(now.plus_ms(rebalance_timeout_ms.max(delay)));
+            g.state = GroupState::PreparingRebalance;
+            out.trace(TraceKind::GroupStateChanged {
+                group: group_id.to_string(),
+                state: "PreparingRebalance".into(),
+                generation: g.generation,
+                reason: format!("member {member_id} joined an empty group"),
+            });
+        } else if g.state == GroupState::PreparingRebalance {
+            if let Some(until) = g.initial_delay_until {
+                // Each new member extends the initial delay, up to the rebalance timeout.
+                let delay = env.settings.group_initial_rebalance_delay_ms;
+                let extended = now.plus_ms(delay);
+                let cap = g.rebalance_deadline.unwrap_or(extended);
+                g.initial_delay_until = Some(if extended > until { extended.min(cap) } else { until });
+            }
+        } else {
+            self.prepare_rebalance(now, group_id, &format!("member {member_id} joined"), env, out);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn replace_static_member(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        group_id: &str,
+        old_id: &str,
+        new_id: String,
+        protocols: Vec<(String, Rc<GroupSubscription>)>,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        let g = self.coordinator.groups.get_mut(group_id).expect("group");
+        let Some(mut m) = g.members.remove(old_id) else { return };
+        let same = m.protocols == protocols;
+        // A join still waiting under the old id is answered with FENCED_INSTANCE_ID.
+        if let Some((to, c)) = m.join_pending.take() {
+            out.respond(to, c, Response::JoinGroup { error: Some(KafkaError::FENCED_INSTANCE_ID), generation: -1, protocol: String::new(), leader: String::new(), member_id: old_id.to_string(), members: vec![] });
+        }
+        m.member_id = new_id.clone();
+        m.protocols = protocols;
+        m.last_heartbeat = now;
+        if g.leader.as_deref() == Some(old_id) {
+            g.leader = Some(new_id.clone());
+        }
+        let stable = g.state == GroupState::Stable;
+        if stable && same {
+            // Static member bounce: same assignment, no rebalance (KIP-345).
+            let resp = Response::JoinGroup {
+                error: None,
+                generation: g.generation,
+                protocol: g.protocol.clone().unwrap_or_default(),
+                leader: g.leader.clone().unwrap_or_default(),
+                member_id: new_id.clone(),
+                members: vec![],
+            };
+            g.members.insert(new_id.clone(), m);
+            out.respond(from, corr, resp);
+            self.persist_group(now, group_id, disk, env, out);
+            return;
+        }
+        m.join_pending = Some((from, corr));
+        g.members.insert(new_id.clone(), m);
+        if g.state != GroupState::PreparingRebalance {
+            self.prepare_rebalance(now, group_id, &format!("static member {new_id} joined with new metadata"), env, out);
+        }
+        self.maybe_complete_join(now, group_id, disk, env, out);
+    }
+
+    /// Starts a rebalance: everyone must join again within the rebalance timeout.
+    fn prepare_rebalance(&mut self, now: SimTime, group_id: &str, reason: &str, _env: &Env, out: &mut Out) {
+        let Some(g) = self.coordinator.groups.get_mut(group_id) else { return };
+        if g.state == GroupState::PreparingRebalance {
+            return;
+        }
+        // Syncs waiting for the old generation are told to rejoin.
+        for m in g.members.values_mut() {
+            if let Some((to, c)) = m.sync_pending.take() {
+                out.respond(to, c, Response::SyncGroup { error: Some(KafkaError::REBALANCE_IN_PROGRESS), protocol: String::new(), assignment: vec![] });
+            }
+        }
+        let timeout = g.members.values().map(|m| m.rebalance_timeout_ms).max().unwrap_or(0);
+        g.rebalance_deadline = Some(now.plus_ms(timeout));
+        g.initial_delay_until = None;
+        g.state = GroupState::PreparingRebalance;
+        out.trace(TraceKind::GroupStateChanged {
+            group: group_id.to_string(),
+            state: "PreparingRebalance".into(),
+            generation: g.generation,
+            reason: reason.to_string(),
+        });
+    }
+
+    /// Completes the join phase once every member has joined (or the deadline passed).
+    fn maybe_complete_join(&mut self, now: SimTime, group_id: &str, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        let Some(g) = self.coordinator.groups.get(group_id) else { return };
+        if g.state != GroupState::PreparingRebalance {
+            return;
+        }
+        let all_joined = g.members.values().all(|m| m.join_pending.is_some());
+        let delay_over = g.initial_delay_until.map(|t| now >= t).unwrap_or(true);
+        let deadline_passed = g.rebalance_deadline.map(|t| now >= t).unwrap_or(false);
+        if !(all_joined && delay_over) && !deadline_passed {
+            return;
+        }
+        let g = self.coordinator.groups.get_mut(group_id).expect("group");
+        // Members that did not rejoin in time are removed.
+        let gone: Vec<String> = g.members.values().filter(|m| m.join_pending.is_none()).map(|m| m.member_id.clone()).collect();
+        for id in &gone {
+            g.members.remove(id);
+            out.trace(TraceKind::MemberRemoved { group: group_id.to_string(), member: id.clone(), reason: "did not rejoin within the rebalance timeout".into() });
+        }
+        g.initial_delay_until = None;
+        g.rebalance_deadline = None;
+        if g.members.is_empty() {
+            g.state = GroupState::Empty;
+            g.generation += 1;
+            g.protocol = None;
+            g.leader = None;
+            g.empty_since = Some(now);
+            out.trace(TraceKind::GroupStateChanged { group: group_id.to_string(), state: "Empty".into(), generation: g.generation, reason: "no members left".into() });
+            self.persist_group(now, group_id, disk, env, out);
+            return;
+        }
+        g.generation += 1;
+        g.protocol = g.select_protocol();
+        if g.leader.as_ref().map(|l| !g.members.contains_key(l)).unwrap_or(true) {
+            g.leader = g.members.values().min_by_key(|m| (m.joined_at, m.member_id.clone())).map(|m| m.member_id.clone());
+        }
+        g.state = GroupState::CompletingRebalance;
+        let protocol = g.protocol.clone().unwrap_or_default();
+        let leader = g.leader.clone().unwrap_or_default();
+        let members: Vec<JoinMember> = g
+            .members
+            .values()
+            .map(|m| JoinMember {
+                member_id: m.member_id.clone(),
+                instance_id: m.instance_id.clone(),
+                subscription: m.protocols.iter().find(|(n, _)| *n == protocol).map(|(_, s)| s.clone()).unwrap_or_else(|| m.protocols[0].1.clone()),
+            })
+            .collect();
+        out.trace(TraceKind::GroupStateChanged {
+            group: group_id.to_string(),
+            state: "CompletingRebalance".into(),
+            generation: g.generation,
+            reason: format!("{} member(s) joined; leader {leader}, assignor {protocol}", g.members.len()),
+        });
+        for m in g.members.values_mut() {
+            if let Some((to, c)) = m.join_pending.take() {
+                m.last_heartbeat = now;
+                let is_leader = m.member_id == leader;
+                out.respond(
+                    to,
+                    c,
+                    Response::JoinGroup {
+                        error: None,
+                        generation: g.generation,
+                        protocol: protocol.clone(),
+                        leader: leader.clone(),
+                        member_id: m.member_id.clone(),
+                        members: if is_leader { members.clone() } else { vec![] },
+                    },
+                );
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn sync_group(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        group_id: String,
+        generation: i32,
+        member_id: String,
+        _instance_id: Option<String>,
+        assignments: Vec<(String, Vec<TopicPartition>)>,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        let fail = |e: KafkaError| Response::SyncGroup { error: Some(e), protocol: String::new(), assignment: vec![] };
+        if let Some(e) = self.not_coordinator(&group_id, env) {
+            out.respond(from, corr, fail(e));
+            return;
+        }
+        let Some(g) = self.coordinator.groups.get_mut(&group_id) else {
+            out.respond(from, corr, fail(KafkaError::UNKNOWN_MEMBER_ID));
+            return;
+        };
+        if !g.members.contains_key(&member_id) {
+            out.respond(from, corr, fail(KafkaError::UNKNOWN_MEMBER_ID));
+            return;
+        }
+        if generation != g.generation {
+            out.respond(from, corr, fail(KafkaError::ILLEGAL_GENERATION));
+            return;
+        }
+        match g.state {
+            GroupState::PreparingRebalance => out.respond(from, corr, fail(KafkaError::REBALANCE_IN_PROGRESS)),
+            GroupState::Stable => {
+                let m = &g.members[&member_id];
+                out.respond(from, corr, Response::SyncGroup { error: None, protocol: g.protocol.clone().unwrap_or_default(), assignment: m.assignment.clone() });
+            }
+            GroupState::CompletingRebalance => {
+                if let Some(m) = g.members.get_mut(&member_id) {
+                    m.sync_pending = Some((from, corr));
+                    m.last_heartbeat = now;
+                }
+                if g.leader.as_deref() == Some(&member_id) {
+                    for m in g.members.values_mut() {
+                        m.assignment = assignments.iter().find(|(id, _)| *id == m.member_id).map(|(_, a)| a.clone()).unwrap_or_default();
+                    }
+                    g.state = GroupState::Stable;
+                    let protocol = g.protocol.clone().unwrap_or_default();
+                    out.trace(TraceKind::GroupStateChanged { group: group_id.clone(), state: "Stable".into(), generation: g.generation, reason: format!("the leader sent the {protocol} assignment") });
+                    for m in g.members.values() {
+                        out.trace(TraceKind::GroupAssignment { group: group_id.clone(), member: m.member_id.clone(), generation: g.generation, partitions: m.assignment.clone() });
+                    }
+                    for m in g.members.values_mut() {
+                        if let Some((to, c)) = m.sync_pending.take() {
+                            out.respond(to, c, Response::SyncGroup { error: None, protocol: protocol.clone(), assignment: m.assignment.clone() });
+                        }
+                    }
+                    self.persist_group(now, &group_id, disk, env, out);
+                }
+            }
+            GroupState::Empty | GroupState::Dead => out.respond(from, corr, fail(KafkaError::UNKNOWN_MEMBER_ID)),
+        }
+    }
+
+    fn heartbeat(&mut self, now: SimTime, group_id: &str, generation: i32, member_id: &str, instance_id: Option<&str>, env: &Env) -> Option<KafkaError> {
+        if let Some(e) = self.not_coordinator(group_id, env) {
+            return Some(e);
+        }
+        let Some(g) = self.coordinator.groups.get_mut(group_id) else { return Some(KafkaError::UNKNOWN_MEMBER_ID) };
+        let Some(m) = g.members.get_mut(member_id) else {
+            if let Some(inst) = instance_id {
+                if g.member_by_instance(inst).is_some() {
+                    return Some(KafkaError::FENCED_INSTANCE_ID);
+                }
+            }
+            return Some(KafkaError::UNKNOWN_MEMBER_ID);
+        };
+        m.last_heartbeat = now;
+        match g.state {
+            GroupState::PreparingRebalance => Some(KafkaError::REBALANCE_IN_PROGRESS),
+            GroupState::CompletingRebalance | GroupState::Stable if generation != g.generation => Some(KafkaError::ILLEGAL_GENERATION),
+            GroupState::CompletingRebalance | GroupState::Stable => None,
+            _ => Some(KafkaError::UNKNOWN_MEMBER_ID),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn leave_group(
+        &mut self,
+        now: SimTime,
+        group_id: &str,
+        members: &[(String, Option<String>)],
+        reason: &str,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) -> Option<KafkaError> {
+        if let Some(e) = self.not_coordinator(group_id, env) {
+            return Some(e);
+        }
+        let Some(g) = self.coordinator.groups.get_mut(group_id) else { return Some(KafkaError::UNKNOWN_MEMBER_ID) };
+        let mut removed = false;
+        for (member, instance) in members {
+            let id = if member.is_empty() { instance.as_deref().and_then(|i| g.member_by_instance(i)) } else { Some(member.clone()) };
+            if let Some(id) = id {
+                if let Some(mut m) = g.members.remove(&id) {
+                    if let Some((to, c)) = m.join_pending.take() {
+                        out.respond(to, c, Response::JoinGroup { error: Some(KafkaError::UNKNOWN_MEMBER_ID), generation: -1, protocol: String::new(), leader: String::new(), member_id: id.clone(), members: vec![] });
+                    }
+                    out.trace(TraceKind::MemberRemoved { group: group_id.to_string(), member: id, reason: reason.to_string() });
+                    removed = true;
+                }
+            }
+        }
+        if !removed {
+            return Some(KafkaError::UNKNOWN_MEMBER_ID);
+        }
+        self.on_members_removed(now, group_id, "a member left the group", disk, env, out);
+        None
+    }
+
+    /// After members left or expired: rebalance, or become Empty.
+    fn on_members_removed(&mut self, now: SimTime, group_id: &str, reason: &str, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        let Some(g) = self.coordinator.groups.get_mut(group_id) else { return };
+        if g.members.is_empty() && g.state != GroupState::PreparingRebalance {
+            g.state = GroupState::Empty;
+            g.generation += 1;
+            g.protocol = None;
+            g.leader = None;
+            g.empty_since = Some(now);
+            out.trace(TraceKind::GroupStateChanged { group: group_id.to_string(), state: "Empty".into(), generation: g.generation, reason: reason.to_string() });
+            self.persist_group(now, group_id, disk, env, out);
+            return;
+        }
+        match g.state {
+            GroupState::Stable | GroupState::CompletingRebalance => self.prepare_rebalance(now, group_id, reason, env, out),
+            _ => {}
+        }
+        self.maybe_complete_join(now, group_id, disk, env, out);
+    }
+
+    /// Periodic work per group: expired sessions, rebalance deadlines, initial delays.
+    pub(crate) fn group_tick(&mut self, now: SimTime, group_id: &str, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        let Some(g) = self.coordinator.groups.get_mut(group_id) else { return };
+        let expired: Vec<String> = g
+            .members
+            .values()
+            .filter(|m| m.join_pending.is_none() && now.ms_since(m.last_heartbeat) >= m.session_timeout_ms)
+            .map(|m| m.member_id.clone())
+            .collect();
+        for id in &expired {
+            if let Some(m) = g.members.remove(id) {
+                out.trace(TraceKind::MemberRemoved {
+                    group: group_id.to_string(),
+                    member: id.clone(),
+                    reason: format!("no heartbeat for {} s (session.timeout.ms={})", m.session_timeout_ms / 1000, m.session_timeout_ms),
+                });
+            }
+        }
+        if !expired.is_empty() {
+            self.on_members_removed(now, group_id, "a member's session expired", disk, env, out);
+        }
+        self.maybe_complete_join(now, group_id, disk, env, out);
+    }
+
+    /// Arms a timer for the next deadline of every group this broker coordinates.
+    pub(crate) fn schedule_group_ticks(&mut self, now: SimTime, out: &mut Out) {
+        for g in self.coordinator.groups.values() {
+            let mut next: Option<SimTime> = None;
+            let mut consider = |t: SimTime| next = Some(next.map_or(t, |n: SimTime| n.min(t)));
+            for m in g.members.values() {
+                if m.join_pending.is_none() {
+                    consider(m.last_heartbeat.plus_ms(m.session_timeout_ms));
+                }
+            }
+            if let Some(t) = g.initial_delay_until {
+                consider(t);
+            }
+            if let Some(t) = g.rebalance_deadline {
+                consider(t);
+            }
+            if let Some(t) = next {
+                out.timer(if t < now { now } else { t }, Timer::GroupTick(g.id.clone()));
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn offset_commit(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        group_id: String,
+        generation: i32,
+        member_id: String,
+        offsets: Vec<(TopicPartition, Offset, Option<Epoch>)>,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        let reply = |e: Option<KafkaError>, offsets: &[(TopicPartition, Offset, Option<Epoch>)]| Response::OffsetCommit {
+            results: offsets.iter().map(|(tp, _, _)| (tp.clone(), e)).collect(),
+            error: e,
+        };
+        if let Some(e) = self.not_coordinator(&group_id, env) {
+            out.respond(from, corr, reply(Some(e), &offsets));
+            return;
+        }
+        let g = self.coordinator.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
+        if g.state == GroupState::Dead {
+            *g = Group::new(&group_id);
+        }
+        if generation >= 0 || !g.members.is_empty() {
+            // A member commit: it must be a current member of the current generation.
+            let error = if !g.members.contains_key(&member_id) {
+                Some(if g.members.is_empty() { KafkaError::ILLEGAL_GENERATION } else { KafkaError::UNKNOWN_MEMBER_ID })
+            } else if generation != g.generation {
+                Some(KafkaError::ILLEGAL_GENERATION)
+                        } else if g.state == GroupState::CompletingRebalance {
+                // Commits are accepted while PreparingRebalance (the heartbeat tells the member
+                // to rejoin); only the sync phase refuses them (GroupCoordinator.doCommitOffsets).
+                Some(KafkaError::REBALANCE_IN_PROGRESS)
+            } else {
+                None
+            };
+            if let Some(e) = error {
+                if !(generation < 0 && g.members.is_empty()) {
+                    out.respond(from, corr, reply(Some(e), &offsets));
+                    return;
+                }
+            }
+            if let Some(m) = g.members.get_mut(&member_id) {
+                m.last_heartbeat = now;
+            }
+        }
+        let commit_ms = env.wall_ms(now);
+        let entries: Vec<(TopicPartition, CommittedOffset)> = offsets
+            .iter()
+            .map(|(tp, o, e)| (tp.clone(), CommittedOffset { offset: *o, leader_epoch: *e, commit_ms }))
+            .collect();
+        let records: Vec<(String, Option<String>)> = entries
+            .iter()
+            .map(|(tp, c)| {
+                (offset_key(&group_id, tp), Some(format!("offset={} leaderEpoch={} commitTimestamp={}", c.offset, c.leader_epoch.map(|e| e.to_string()).unwrap_or_else(|| "none".into()), c.commit_ms)))
+            })
+            .collect();
+        let resp = reply(None, &offsets);
+        out.trace(TraceKind::OffsetsCommitted {
+            group: group_id.clone(),
+                        client: Self::member_label(from, &member_id),
+            offsets: offsets.iter().map(|(tp, o, _)| (tp.clone(), *o)).collect(),
+        });
+        self.write_offsets_records(now, from, corr, &group_id, records, resp, entries, disk, env, out);
+    }
+
+    /// Appends records to the group's `__consumer_offsets` partition as its leader; the
+    /// response (and the cache update) waits until the HW passes them.
+    #[allow(clippy::too_many_arguments)]
+    fn write_offsets_records(
+        &mut self,
+        now: SimTime,
+        to: NodeAddr,
+        corr: u64,
+        group_id: &str,
+        records: Vec<(String, Option<String>)>,
+        resp: Response,
+        offsets: Vec<(TopicPartition, CommittedOffset)>,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        let partition = self.group_partition(group_id, env);
+        let tp = TopicPartition::new(OFFSETS_TOPIC, partition);
+        let now_ms = env.wall_ms(now);
+        let recs: Vec<Record> = records
+            .into_iter()
+            .enumerate()
+            .map(|(i, (k, v))| Record { offset_delta: i as u32, timestamp: now_ms, key: Some(bytes(k.as_bytes())), value: v.map(|v| bytes(v.as_bytes())), headers: vec![] })
+            .collect();
+        let size = batch_size(&recs);
+        let pb = ProduceBatch { tp: tp.clone(), producer_id: -1, producer_epoch: -1, base_sequence: -1, transactional: false, records: Rc::new(recs), size_bytes: size, origin: 0 };
+        let epoch = self.replicas.get(&tp).map(|r| r.leader_epoch).unwrap_or(0);
+        let cfg = self.config(OFFSETS_TOPIC);
+        let Some(log) = disk.logs.get_mut(&tp) else {
+            if to != NodeAddr::Broker(self.id) {
+                out.respond(to, corr, with_error(resp, KafkaError::NOT_COORDINATOR));
+            }
+            return;
+        };
+        match log.append_as_leader(&pb, epoch, now_ms, &cfg) {
+            Ok((info, _)) => {
+                out.touch(&tp);
+                self.coordinator.pending_writes.push(PendingWrite { partition, required: info.last_offset + 1, to, corr, resp, group: group_id.to_string(), offsets });
+                self.try_complete_delayed_fetches(now, disk, env, out);
+                self.maybe_increment_hw(now, &tp, disk, env, out);
+                self.complete_offset_writes(now, disk, out);
+            }
+            Err(e) => {
+                if to != NodeAddr::Broker(self.id) {
+                    out.respond(to, corr, with_error(resp, if e.error == KafkaError::NOT_ENOUGH_REPLICAS { KafkaError::COORDINATOR_NOT_AVAILABLE } else { e.error }));
+                }
+            }
+        }
+    }
+
+    /// Answers offset writes whose records the HW has passed.
+    fn complete_offset_writes(&mut self, _now: SimTime, disk: &BrokerDisk, out: &mut Out) {
+        let mut keep = Vec::new();
+        for w in std::mem::take(&mut self.coordinator.pending_writes) {
+            let tp = TopicPartition::new(OFFSETS_TOPIC, w.partition);
+            let hw = disk.logs.get(&tp).map(|l| l.high_watermark).unwrap_or(0);
+            if hw >= w.required {
+                if let Some(g) = self.coordinator.groups.get_mut(&w.group) {
+                    for (tp, c) in w.offsets {
+                        g.offsets.insert(tp, c);
+                    }
+                }
+                if w.to != NodeAddr::Broker(self.id) {
+                    out.respond(w.to, w.corr, w.resp);
+                }
+            } else {
+                keep.push(w);
+            }
+        }
+        self.coordinator.pending_writes = keep;
+    }
+
+    /// Persists the group's membership (GroupMetadata record) after a completed rebalance.
+    fn persist_group(&mut self, now: SimTime, group_id: &str, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        let Some(g) = self.coordinator.groups.get(group_id) else { return };
+        let value = serde_json::to_string(&StoredGroup::from(g)).unwrap_or_default();
+        let me = NodeAddr::Broker(self.id);
+        self.write_offsets_records(now, me, 0, group_id, vec![(group_key(group_id), Some(value))], Response::Heartbeat { error: None }, vec![], disk, env, out);
+    }
+
+    fn offset_fetch(&self, group_id: &str, partitions: Option<Vec<TopicPartition>>, require_stable: bool, env: &Env) -> Response {
+        if let Some(e) = self.not_coordinator(group_id, env) {
+            return Response::OffsetFetch { error: Some(e), offsets: vec![] };
+        }
+        let g = self.coordinator.groups.get(group_id);
+        let list: Vec<TopicPartition> = match partitions {
+            Some(p) => p,
+            None => g.map(|g| g.offsets.keys().cloned().collect()).unwrap_or_default(),
+        };
+        let offsets = list
+            .into_iter()
+            .map(|tp| {
+                let pending = require_stable && g.map(|g| g.pending_txn_offsets.values().any(|m| m.contains_key(&tp))).unwrap_or(false);
+                let o = g.and_then(|g| g.offsets.get(&tp)).map(|c| c.offset).unwrap_or(-1);
+                (tp, o, if pending { Some(KafkaError::UNSTABLE_OFFSET_COMMIT) } else { None })
+            })
+            .collect();
+        Response::OffsetFetch { error: None, offsets }
+    }
+
+    fn describe_group(&self, group_id: &str, env: &Env) -> GroupDescription {
+        let base = |error: Option<KafkaError>, state: &str| GroupDescription {
+            group: group_id.to_string(),
+            error,
+            state: state.to_string(),
+            protocol_type: String::new(),
+            protocol: String::new(),
+            members: vec![],
+            coordinator: self.id,
+        };
+        if let Some(e) = self.not_coordinator(group_id, env) {
+            return base(Some(e), "");
+        }
+        let Some(g) = self.coordinator.groups.get(group_id) else { return base(None, "Dead") };
+        GroupDescription {
+            group: g.id.clone(),
+            error: None,
+            state: g.state.name().to_string(),
+            protocol_type: g.protocol_type.clone().unwrap_or_default(),
+            protocol: if g.state == GroupState::Empty { String::new() } else { g.protocol.clone().unwrap_or_default() },
+            members: g
+                .members
+                .values()
+                .map(|m| GroupMemberDescription {
+                    member_id: m.member_id.clone(),
+                    instance_id: m.instance_id.clone(),
+                    client_id: m.client_id.clone(),
+                    host: m.host.clone(),
+                    assignment: m.assignment.clone(),
+                })
+                .collect(),
+            coordinator: self.id,
+        }
+    }
+
+    fn delete_group(&mut self, now: SimTime, group_id: &str, disk: &mut BrokerDisk, env: &Env, out: &mut Out) -> Option<KafkaError> {
+        if let Some(e) = self.not_coordinator(group_id, env) {
+            return Some(e);
+        }
+        let Some(g) = self.coordinator.groups.get(group_id) else { return Some(KafkaError::GROUP_ID_NOT_FOUND) };
+        if !matches!(g.state, GroupState::Empty | GroupState::Dead) {
+            return Some(KafkaError::NON_EMPTY_GROUP);
+        }
+        // Tombstones for every offset and for the group itself; compaction removes them.
+        let mut records: Vec<(String, Option<String>)> = g.offsets.keys().map(|tp| (offset_key(group_id, tp), None)).collect();
+        records.push((group_key(group_id), None));
+        self.coordinator.groups.remove(group_id);
+        let me = NodeAddr::Broker(self.id);
+        self.write_offsets_records(now, me, 0, group_id, records, Response::Heartbeat { error: None }, vec![], disk, env, out);
+        out.trace(TraceKind::GroupStateChanged { group: group_id.to_string(), state: "Dead".into(), generation: -1, reason: "deleted".into() });
+        None
+    }
+
+    fn offset_delete(&mut self, now: SimTime, group_id: &str, partitions: Vec<TopicPartition>, disk: &mut BrokerDisk, env: &Env, out: &mut Out) -> Response {
+        if let Some(e) = self.not_coordinator(group_id, env) {
+            return Response::OffsetDelete { error: Some(e), results: vec![] };
+        }
+        let Some(g) = self.coordinator.groups.get_mut(group_id) else {
+            return Response::OffsetDelete { error: Some(KafkaError::GROUP_ID_NOT_FOUND), results: vec![] };
+        };
+        let active = !g.members.is_empty();
+        let subscribed = g.subscribed_topics();
+        let mut results = Vec::new();
+        let mut records = Vec::new();
+        for tp in partitions {
+            if active && subscribed.contains(&tp.topic) {
+                results.push((tp, Some(KafkaError::GROUP_SUBSCRIBED_TO_TOPIC)));
+            } else {
+                if g.offsets.remove(&tp).is_some() {
+                    records.push((offset_key(group_id, &tp), None));
+                }
+                results.push((tp, None));
+            }
+        }
+        if !records.is_empty() {
+            let me = NodeAddr::Broker(self.id);
+            self.write_offsets_records(now, me, 0, group_id, records, Response::Heartbeat { error: None }, vec![], disk, env, out);
+        }
+        let error = if results.iter().any(|(_, e)| e.is_some()) && active { None } else { None };
+        Response::OffsetDelete { error, results }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn txn_offset_commit(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        group_id: String,
+        producer_id: i64,
+        _producer_epoch: i16,
+        _generation: i32,
+        _member_id: String,
+        offsets: Vec<(TopicPartition, Offset)>,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        if let Some(e) = self.not_coordinator(&group_id, env) {
+            out.respond(from, corr, Response::TxnOffsetCommit { results: offsets.iter().map(|(tp, _)| (tp.clone(), Some(e))).collect() });
+            return;
+        }
+        let commit_ms = env.wall_ms(now);
+        let g = self.coordinator.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
+        let pending = g.pending_txn_offsets.entry(producer_id).or_default();
+        for (tp, o) in &offsets {
+            pending.insert(tp.clone(), CommittedOffset { offset: *o, leader_epoch: None, commit_ms });
+        }
+        // The offsets are written as transactional records; they become visible on COMMIT.
+        let records = offsets.iter().map(|(tp, o)| (offset_key(&group_id, tp), Some(format!("offset={o} (transactional, producerId={producer_id})")))).collect();
+        let resp = Response::TxnOffsetCommit { results: offsets.iter().map(|(tp, _)| (tp.clone(), None)).collect() };
+        self.write_offsets_records(now, from, corr, &group_id, records, resp, vec![], disk, env, out);
+    }
+
+    /// A COMMIT or ABORT marker reached a `__consumer_offsets` partition we lead: pending
+    /// transactional offsets of that producer become visible, or are dropped.
+    pub(crate) fn complete_txn_offsets(&mut self, partition: i32, producer_id: i64, control: ControlType, env: &Env) {
+        let n = self.offsets_partitions(env);
+        for g in self.coordinator.groups.values_mut() {
+            if coordinator_partition(&g.id, n) != partition {
+                continue;
+            }
+            if let Some(pending) = g.pending_txn_offsets.remove(&producer_id) {
+                if control == ControlType::Commit {
+                    for (tp, c) in pending {
+                        g.offsets.insert(tp, c);
+                    }
+                }
+            }
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn handle_coordinator_response(
         &mut self,
-        _now: SimTime,
-        _from: NodeAddr,
-        _corr: u64,
-        _resp: Response,
-        _disk: &mut BrokerDisk,
-        _env: &Env,
-        _out: &mut Out,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        resp: Response,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
     ) {
+        self.handle_txn_response(now, from, corr, resp, disk, env, out);
     }
-    pub(crate) fn handle_coordinator_timer(
-        &mut self,
-        _now: SimTime,
-        _t: Timer,
-        _disk: &mut BrokerDisk,
-        _env: &Env,
-        _out: &mut Out,
-    ) {
+
+    pub(crate) fn handle_coordinator_timer(&mut self, now: SimTime, timer: Timer, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        match timer {
+            Timer::GroupTick(group) => {
+                if !group.is_empty() {
+                    self.group_tick(now, &group, disk, env, out);
+                }
+                self.schedule_group_ticks(now, out);
+            }
+            Timer::TxnTick => self.txn_tick(now, disk, env, out),
+            _ => {}
+        }
     }
-    pub(crate) fn on_coordinator_metadata(
-        &mut self,
-        _now: SimTime,
-        _disk: &mut BrokerDisk,
-        _env: &Env,
-        _out: &mut Out,
-    ) {
+
+    pub(crate) fn on_coordinator_metadata(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        self.retry_txn_markers(now, disk, env, out);
     }
-    pub(crate) fn on_become_leader_coordinator(
-        &mut self,
-        _now: SimTime,
-        _tp: &TopicPartition,
-        _disk: &mut BrokerDisk,
-        _env: &Env,
-        _out: &mut Out,
-    ) {
+
+    /// Becoming leader of a `__consumer_offsets` partition: load its groups by replaying it.
+    pub(crate) fn on_become_leader_coordinator(&mut self, now: SimTime, tp: &TopicPartition, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        if tp.topic == crate::sim::txn::TXN_TOPIC {
+            self.load_transactions(now, tp, disk, env, out);
+            return;
+        }
+        if tp.topic != OFFSETS_TOPIC {
+            return;
+        }
+        self.coordinator.owned.insert(tp.partition);
+        let Some(log) = disk.logs.get(tp) else { return };
+        let mut loaded: BTreeMap<String, Group> = BTreeMap::new();
+        for b in log.batches() {
+            if b.is_control() {
+                continue;
+            }
+            for r in b.records.iter() {
+                let Some(key) = r.key.as_ref().and_then(|k| std::str::from_utf8(k).ok()) else { continue };
+                let value = r.value.as_ref().and_then(|v| std::str::from_utf8(v).ok());
+                if let Some(rest) = key.strip_prefix("offset:") {
+                    let mut parts = rest.rsplitn(3, ',');
+                    let (Some(p), Some(topic), Some(group)) = (parts.next(), parts.next(), parts.next()) else { continue };
+                    let Ok(p) = p.parse::<i32>() else { continue };
+                    let g = loaded.entry(group.to_string()).or_insert_with(|| Group::new(group));
+                    let tp = TopicPartition::new(topic, p);
+                    match value.and_then(parse_offset_value) {
+                        Some(c) if !b.transactional => {
+                            g.offsets.insert(tp, c);
+                        }
+                        Some(_) => {}
+                        None => {
+                            g.offsets.remove(&tp);
+                        }
+                    }
+                } else if let Some(group) = key.strip_prefix("group:") {
+                    match value.and_then(|v| serde_json::from_str::<StoredGroup>(v).ok()) {
+                        Some(s) => {
+                            let g = loaded.entry(group.to_string()).or_insert_with(|| Group::new(group));
+                            s.restore(g, now);
+                        }
+                        None => {
+                            loaded.remove(group);
+                        }
+                    }
+                }
+            }
+        }
+        let n = self.offsets_partitions(env);
+        for (id, g) in loaded {
+            if coordinator_partition(&id, n) == tp.partition {
+                self.coordinator.groups.insert(id, g);
+            }
+        }
+        self.schedule_group_ticks(now, out);
     }
-    pub(crate) fn on_resign_leader_coordinator(
-        &mut self,
-        _now: SimTime,
-        _tp: &TopicPartition,
-        _disk: &mut BrokerDisk,
-        _env: &Env,
-        _out: &mut Out,
-    ) {
+
+    /// Losing leadership of a `__consumer_offsets` partition: its groups move to the new leader.
+    pub(crate) fn on_resign_leader_coordinator(&mut self, _now: SimTime, tp: &TopicPartition, _disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        if tp.topic == crate::sim::txn::TXN_TOPIC {
+            self.unload_transactions(tp, env);
+            return;
+        }
+        if tp.topic != OFFSETS_TOPIC || !self.coordinator.owned.remove(&tp.partition) {
+            return;
+        }
+        let n = self.offsets_partitions(env);
+        let gone: Vec<String> = self.coordinator.groups.keys().filter(|g| coordinator_partition(g, n) == tp.partition).cloned().collect();
+        for id in gone {
+            if let Some(g) = self.coordinator.groups.remove(&id) {
+                for m in g.members.into_values() {
+                    if let Some((to, c)) = m.join_pending {
+                        out.respond(to, c, Response::JoinGroup { error: Some(KafkaError::NOT_COORDINATOR), generation: -1, protocol: String::new(), leader: String::new(), member_id: m.member_id.clone(), members: vec![] });
+                    }
+                    if let Some((to, c)) = m.sync_pending {
+                        out.respond(to, c, Response::SyncGroup { error: Some(KafkaError::NOT_COORDINATOR), protocol: String::new(), assignment: vec![] });
+                    }
+                }
+            }
+        }
+        let p = tp.partition;
+        let pending: Vec<PendingWrite> = self.coordinator.pending_writes.iter().filter(|w| w.partition == p).cloned().collect();
+        self.coordinator.pending_writes.retain(|w| w.partition != p);
+        for w in pending {
+            if w.to != NodeAddr::Broker(self.id) {
+                out.respond(w.to, w.corr, with_error(w.resp, KafkaError::NOT_COORDINATOR));
+            }
+        }
     }
-    pub(crate) fn on_hw_advanced_coordinator(
-        &mut self,
-        _now: SimTime,
-        _tp: &TopicPartition,
-        _disk: &mut BrokerDisk,
-        _env: &Env,
-        _out: &mut Out,
-    ) {
+
+    pub(crate) fn on_hw_advanced_coordinator(&mut self, now: SimTime, tp: &TopicPartition, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        if tp.topic == OFFSETS_TOPIC {
+            self.complete_offset_writes(now, disk, out);
+        } else if tp.topic == crate::sim::txn::TXN_TOPIC {
+            self.complete_txn_writes(now, disk, env, out);
+        }
     }
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn handle_write_txn_markers(
-        &mut self,
-        _now: SimTime,
-        _from: NodeAddr,
-        _corr: u64,
-        _markers: Vec<(i64, i16, crate::sim::record::ControlType, Vec<TopicPartition>, i32)>,
-        _disk: &mut BrokerDisk,
-        _env: &Env,
-        _out: &mut Out,
-    ) {
+
+    /// The effective config of `__consumer_offsets` (for tests).
+    pub fn offsets_topic_config(&self) -> TopicConfig {
+        self.config(OFFSETS_TOPIC)
+    }
+
+    
+}
+
+fn member_id_for(client: &str, rng: &mut crate::sim::rng::Pcg32) -> String {
+    member_id(client, rng)
+}
+
+/// Replaces the error of a response (for answers that must fail late).
+fn with_error(resp: Response, e: KafkaError) -> Response {
+    match resp {
+        Response::OffsetCommit { results, .. } => Response::OffsetCommit { results: results.into_iter().map(|(tp, _)| (tp, Some(e))).collect(), error: Some(e) },
+        Response::TxnOffsetCommit { results } => Response::TxnOffsetCommit { results: results.into_iter().map(|(tp, _)| (tp, Some(e))).collect() },
+        other => other,
+    }
+}
+
+fn parse_offset_value(v: &str) -> Option<CommittedOffset> {
+    let mut offset = None;
+    let mut epoch = None;
+    let mut ts = 0;
+    for part in v.split_whitespace() {
+        if let Some(x) = part.strip_prefix("offset=") {
+            offset = x.parse().ok();
+        } else if let Some(x) = part.strip_prefix("leaderEpoch=") {
+            epoch = x.parse().ok();
+        } else if let Some(x) = part.strip_prefix("commitTimestamp=") {
+            ts = x.parse().unwrap_or(0);
+        }
+    }
+    offset.map(|o| CommittedOffset { offset: o, leader_epoch: epoch, commit_ms: ts })
+}
+
+/// What a GroupMetadata record holds.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct StoredGroup {
+    state: String,
+    generation: i32,
+    protocol_type: Option<String>,
+    protocol: Option<String>,
+    leader: Option<String>,
+    members: Vec<StoredMember>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct StoredMember {
+    member_id: String,
+    instance_id: Option<String>,
+    client_id: String,
+    host: String,
+    session_timeout_ms: i64,
+    rebalance_timeout_ms: i64,
+    protocols: Vec<(String, Rc<GroupSubscription>)>,
+    assignment: Vec<TopicPartition>,
+}
+
+impl From<&Group> for StoredGroup {
+    fn from(g: &Group) -> StoredGroup {
+        StoredGroup {
+            state: g.state.name().to_string(),
+            generation: g.generation,
+            protocol_type: g.protocol_type.clone(),
+            protocol: g.protocol.clone(),
+            leader: g.leader.clone(),
+            members: g
+                .members
+                .values()
+                .map(|m| StoredMember {
+                    member_id: m.member_id.clone(),
+                    instance_id: m.instance_id.clone(),
+                    client_id: m.client_id.clone(),
+                    host: m.host.clone(),
+                    session_timeout_ms: m.session_timeout_ms,
+                    rebalance_timeout_ms: m.rebalance_timeout_ms,
+                    protocols: m.protocols.clone(),
+                    assignment: m.assignment.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl StoredGroup {
+    /// Restores membership on a new coordinator: members keep their generation and get a
+    /// fresh session (they must heartbeat within `session.timeout.ms`).
+    fn restore(self, g: &mut Group, now: SimTime) {
+        g.generation = self.generation;
+        g.protocol_type = self.protocol_type;
+        g.protocol = self.protocol;
+        g.leader = self.leader;
+        g.members = self
+            .members
+            .into_iter()
+            .map(|m| {
+                (
+                    m.member_id.clone(),
+                    Member {
+                        member_id: m.member_id,
+                        instance_id: m.instance_id,
+                        client_id: m.client_id,
+                        host: m.host,
+                        session_timeout_ms: m.session_timeout_ms,
+                        rebalance_timeout_ms: m.rebalance_timeout_ms,
+                        protocols: m.protocols,
+                        assignment: m.assignment,
+                        last_heartbeat: now,
+                        join_pending: None,
+                        sync_pending: None,
+                        joined_at: now,
+                    },
+                )
+            })
+            .collect();
+        g.state = if g.members.is_empty() {
+            GroupState::Empty
+        } else if self.state == "Stable" {
+            GroupState::Stable
+        } else {
+            // A rebalance was in flight: start it again.
+            GroupState::PreparingRebalance
+        };
+        if g.state == GroupState::PreparingRebalance {
+            let timeout = g.members.values().map(|m| m.rebalance_timeout_ms).max().unwrap_or(0);
+            g.rebalance_deadline = Some(now.plus_ms(timeout));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_ids_look_like_kafkas() {
+        let mut rng = crate::sim::rng::Pcg32::new(1, 1);
+        let id = member_id("console-consumer", &mut rng);
+        // console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 (kafka-cli.md §4.1)
+        let uuid = id.strip_prefix("console-consumer-").unwrap();
+        let parts: Vec<usize> = uuid.split('-').map(|p| p.len()).collect();
+        assert_eq!(parts, vec![8, 4, 4, 4, 12]);
+        assert_eq!(&uuid[14..15], "4");
+    }
+
+    #[test]
+    fn protocol_selection_picks_what_everyone_supports() {
+        let sub = Rc::new(GroupSubscription { topics: vec!["t".into()], owned: vec![], generation: -1, rack: None });
+        let mut g = Group::new("g");
+        for (id, protos) in [("a", vec!["range", "cooperative-sticky"]), ("b", vec!["cooperative-sticky", "range"]), ("c", vec!["cooperative-sticky"])] {
+            g.members.insert(
+                id.into(),
+                Member {
+                    member_id: id.into(),
+                    instance_id: None,
+                    client_id: id.into(),
+                    host: String::new(),
+                    session_timeout_ms: 45000,
+                    rebalance_timeout_ms: 300000,
+                    protocols: protos.iter().map(|p| (p.to_string(), sub.clone())).collect(),
+                    assignment: vec![],
+                    last_heartbeat: SimTime::ZERO,
+                    join_pending: None,
+                    sync_pending: None,
+                    joined_at: SimTime::ZERO,
+                },
+            );
+        }
+        assert_eq!(g.select_protocol().as_deref(), Some("cooperative-sticky"));
+        g.members.remove("c");
+        // a votes range, b votes cooperative-sticky: a tie goes to the first candidate.
+        assert_eq!(g.select_protocol().as_deref(), Some("range"));
+    }
+
+    #[test]
+    fn offset_values_round_trip() {
+        let c = parse_offset_value("offset=5 leaderEpoch=2 commitTimestamp=1742256000123").unwrap();
+        assert_eq!(c, CommittedOffset { offset: 5, leader_epoch: Some(2), commit_ms: 1742256000123 });
+        assert_eq!(parse_offset_value("offset=7 leaderEpoch=none commitTimestamp=1").unwrap().leader_epoch, None);
     }
 }

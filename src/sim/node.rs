@@ -79,11 +79,36 @@ pub struct Out {
     pub sends: Vec<(NodeAddr, Message)>,
     pub timers: Vec<(SimTime, Timer)>,
     pub trace: Vec<TraceKind>,
-    /// Partitions whose log changed, for the invariant checker.
+        /// Partitions whose log changed, for the invariant checker.
     pub touched: Vec<crate::sim::types::TopicPartition>,
+    /// What clients observed, for the history checker.
+    pub observations: Vec<Observation>,
+}
+
+/// Facts for the history checker that are not trace events (too many, too detailed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Observation {
+    /// A consumer's application received a record.
+    Consumed {
+        client: String,
+        tp: crate::sim::types::TopicPartition,
+        offset: crate::sim::types::Offset,
+        origin: u64,
+        index: u32,
+        bound: crate::sim::types::Offset,
+        read_committed: bool,
+                producer_id: i64,
+        transactional: bool,
+    },
+    /// A consumer's position was set other than by consuming (reset, committed offset, seek).
+    Position { client: String, tp: crate::sim::types::TopicPartition, offset: crate::sim::types::Offset },
 }
 
 impl Out {
+        pub fn observe(&mut self, o: Observation) {
+        self.observations.push(o);
+    }
+
     pub fn touch(&mut self, tp: &crate::sim::types::TopicPartition) {
         if self.touched.last() != Some(tp) {
             self.touched.push(tp.clone());

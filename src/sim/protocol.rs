@@ -287,7 +287,9 @@ pub enum Request {
         key: String,
         transaction: bool,
     },
-    JoinGroup {
+        JoinGroup {
+        /// From the request header (`client.id`).
+        client_id: String,
         group: String,
         session_timeout_ms: i64,
         rebalance_timeout_ms: i64,

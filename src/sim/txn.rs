@@ -3,18 +3,143 @@
 //! Idempotent producers get a producer id from any broker; brokers take ids in blocks of 1000
 //! from the controller (`AllocateProducerIds`, KIP-730), so the first producers of a fresh
 //! cluster get ids 0, 1, 2, …
+//!
+//! Transactional producers talk to the coordinator of their `transactional.id`: the leader of
+//! partition `abs(hashCode(id)) % 50` of `__transaction_state` (§5.6). It bumps the epoch on
+//! every InitProducerId (fencing older instances), records the partitions a transaction
+//! touches, and on EndTxn writes PrepareCommit/PrepareAbort, sends COMMIT/ABORT markers to every
+//! partition leader (WriteTxnMarkers), then CompleteCommit/CompleteAbort. A transaction open
+//! longer than its timeout is aborted with an epoch bump. The state lives as records in
+//! `__transaction_state`, replayed by the next leader.
 
 use crate::sim::broker::{BrokerDisk, BrokerProc};
 use crate::sim::errors::KafkaError;
 use crate::sim::node::{Env, Out, Timer};
-use crate::sim::protocol::{NodeAddr, Request, Response};
+use crate::sim::partitioner::coordinator_partition;
+use crate::sim::protocol::{NewTopic, NodeAddr, ProduceBatch, Request, Response};
+use crate::sim::record::{batch_size, bytes, ControlType, Record};
 use crate::sim::time::SimTime;
+use crate::sim::trace::TraceKind;
+use crate::sim::types::{BrokerId, Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+pub const TXN_TOPIC: &str = "__transaction_state";
+
+/// Transaction states with Kafka's ids (§6.3).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TxnState {
+    Empty,
+    Ongoing,
+    PrepareCommit,
+    PrepareAbort,
+    CompleteCommit,
+    CompleteAbort,
+    Dead,
+    PrepareEpochFence,
+}
+
+impl TxnState {
+    pub fn name(self) -> &'static str {
+        match self {
+            TxnState::Empty => "Empty",
+            TxnState::Ongoing => "Ongoing",
+            TxnState::PrepareCommit => "PrepareCommit",
+            TxnState::PrepareAbort => "PrepareAbort",
+            TxnState::CompleteCommit => "CompleteCommit",
+            TxnState::CompleteAbort => "CompleteAbort",
+            TxnState::Dead => "Dead",
+            TxnState::PrepareEpochFence => "PrepareEpochFence",
+        }
+    }
+    pub fn id(self) -> u8 {
+        self as u8
+    }
+}
+
+/// `TransactionMetadata`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TxnMeta {
+    pub transactional_id: String,
+    pub producer_id: i64,
+    pub epoch: i16,
+    pub timeout_ms: i64,
+    pub state: TxnState,
+    pub partitions: BTreeSet<TopicPartition>,
+    pub txn_start: SimTime,
+    /// Partitions whose marker is not acknowledged yet.
+    pub pending_markers: BTreeSet<TopicPartition>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct TxnWrite {
+    partition: i32,
+    required: Offset,
+    to: NodeAddr,
+    corr: u64,
+    resp: Option<Response>,
+    /// After the write: send markers for this transactional id.
+    send_markers: Option<String>,
+}
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct TxnCoordinator {}
+pub struct TxnCoordinator {
+    pub txns: BTreeMap<String, TxnMeta>,
+    pub owned: BTreeSet<i32>,
+    writes: Vec<TxnWrite>,
+    markers_inflight: BTreeMap<u64, (String, Vec<TopicPartition>)>,
+    creating_topic_at: Option<SimTime>,
+    next_tick: Option<SimTime>,
+}
+
+/// How often timed-out transactions are looked for
+/// (`transaction.abort.timed.out.transaction.cleanup.interval.ms`).
+const CLEANUP_INTERVAL_MS: i64 = 10_000;
 
 impl BrokerProc {
+    pub(crate) fn txn_partitions(&self, env: &Env) -> i32 {
+        self.image.topics.get(TXN_TOPIC).map(|t| t.partitions.len() as i32).unwrap_or(env.settings.transaction_state_log_num_partitions)
+    }
+
+    fn txn_partition(&self, id: &str, env: &Env) -> i32 {
+        coordinator_partition(id, self.txn_partitions(env))
+    }
+
+    fn txn_not_coordinator(&self, id: &str, env: &Env) -> Option<KafkaError> {
+        if !self.image.topics.contains_key(TXN_TOPIC) {
+            return Some(KafkaError::COORDINATOR_NOT_AVAILABLE);
+        }
+        if !self.txn.owned.contains(&self.txn_partition(id, env)) {
+            return Some(KafkaError::NOT_COORDINATOR);
+        }
+        None
+    }
+
+    pub(crate) fn ensure_txn_topic(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+        if self.image.topics.contains_key(TXN_TOPIC) {
+            return;
+        }
+        if let Some(t) = self.txn.creating_topic_at {
+            if now.ms_since(t) < 5000 {
+                return;
+            }
+        }
+        self.txn.creating_topic_at = Some(now);
+        let mut configs = BTreeMap::new();
+        configs.insert("cleanup.policy".to_string(), "compact".to_string());
+        configs.insert("min.insync.replicas".to_string(), env.settings.transaction_state_log_min_isr.to_string());
+        configs.insert("segment.bytes".to_string(), "104857600".to_string());
+        let topic = NewTopic {
+            name: TXN_TOPIC.into(),
+            partitions: env.settings.transaction_state_log_num_partitions,
+            replication_factor: env.settings.transaction_state_log_replication_factor,
+            assignment: None,
+            configs,
+        };
+        self.create_topic_internally(now, topic, env, out);
+    }
+
     /// Takes the next producer id from the local block, asking the controller for a new block
     /// when it is used up (the request then waits).
     pub(crate) fn next_producer_id(&mut self, now: SimTime, env: &Env, out: &mut Out) -> Option<i64> {
@@ -40,28 +165,472 @@ impl BrokerProc {
         from: NodeAddr,
         corr: u64,
         req: Request,
-        _disk: &mut BrokerDisk,
+        disk: &mut BrokerDisk,
         env: &Env,
         out: &mut Out,
     ) {
-        let Request::InitProducerId { transactional_id, .. } = &req else { return };
-        if transactional_id.is_some() {
-            out.respond(
-                from,
-                corr,
-                Response::InitProducerId {
-                    error: Some(KafkaError::COORDINATOR_NOT_AVAILABLE),
-                    producer_id: -1,
-                    producer_epoch: -1,
-                },
-            );
+        let Request::InitProducerId { transactional_id, timeout_ms, .. } = &req else { return };
+        let fail = |e: KafkaError| Response::InitProducerId { error: Some(e), producer_id: -1, producer_epoch: -1 };
+        let Some(txn_id) = transactional_id.clone() else {
+            match self.next_producer_id(now, env, out) {
+                Some(pid) => out.respond(from, corr, Response::InitProducerId { error: None, producer_id: pid, producer_epoch: 0 }),
+                None => self.waiting_for_producer_id.push((from, corr, req)),
+            }
+            return;
+        };
+        if let Some(e) = self.txn_not_coordinator(&txn_id, env) {
+            out.respond(from, corr, fail(e));
             return;
         }
-        match self.next_producer_id(now, env, out) {
-            Some(pid) => {
-                out.respond(from, corr, Response::InitProducerId { error: None, producer_id: pid, producer_epoch: 0 })
-            }
-            None => self.waiting_for_producer_id.push((from, corr, req)),
+        if *timeout_ms > env.settings.transaction_max_timeout_ms || *timeout_ms <= 0 {
+            out.respond(from, corr, fail(KafkaError::INVALID_TRANSACTION_TIMEOUT));
+            return;
         }
+        let existing = self.txn.txns.get(&txn_id).cloned();
+        let meta = match existing {
+            None => {
+                let Some(pid) = self.next_producer_id(now, env, out) else {
+                    self.waiting_for_producer_id.push((from, corr, req.clone()));
+                    return;
+                };
+                TxnMeta {
+                    transactional_id: txn_id.clone(),
+                    producer_id: pid,
+                    epoch: 0,
+                    timeout_ms: *timeout_ms,
+                    state: TxnState::Empty,
+                    partitions: BTreeSet::new(),
+                    txn_start: now,
+                    pending_markers: BTreeSet::new(),
+                }
+            }
+            Some(m) => match m.state {
+                TxnState::PrepareCommit | TxnState::PrepareAbort | TxnState::PrepareEpochFence => {
+                    out.respond(from, corr, fail(KafkaError::CONCURRENT_TRANSACTIONS));
+                    return;
+                }
+                TxnState::Ongoing => {
+                    // A new instance fences the old one: abort its transaction with a bumped
+                    // epoch; the new producer retries (CONCURRENT_TRANSACTIONS) until done.
+                    let mut m = m;
+                    m.epoch = m.epoch.saturating_add(1);
+                    self.begin_completion(now, m, false, None, disk, env, out);
+                    out.respond(from, corr, fail(KafkaError::CONCURRENT_TRANSACTIONS));
+                    return;
+                }
+                _ => {
+                    let mut m = m;
+                    if m.epoch == i16::MAX - 1 {
+                        let Some(pid) = self.next_producer_id(now, env, out) else {
+                            self.waiting_for_producer_id.push((from, corr, req.clone()));
+                            return;
+                        };
+                        m.producer_id = pid;
+                        m.epoch = 0;
+                    } else {
+                        m.epoch += 1;
+                    }
+                    m.state = TxnState::Empty;
+                    m.partitions.clear();
+                    m.timeout_ms = *timeout_ms;
+                    m
+                }
+            },
+        };
+        let resp = Response::InitProducerId { error: None, producer_id: meta.producer_id, producer_epoch: meta.epoch };
+        out.trace(TraceKind::TransactionState { transactional_id: txn_id.clone(), state: format!("Empty (producerId={}, epoch={})", meta.producer_id, meta.epoch) });
+        self.persist_txn(now, meta, from, corr, Some(resp), None, disk, env, out);
+    }
+
+    /// Validates producer id and epoch against the stored transaction.
+    fn check_txn_producer(&self, id: &str, pid: i64, epoch: i16) -> Result<TxnMeta, KafkaError> {
+        let Some(m) = self.txn.txns.get(id) else { return Err(KafkaError::INVALID_PRODUCER_ID_MAPPING) };
+        if m.producer_id != pid {
+            return Err(KafkaError::INVALID_PRODUCER_ID_MAPPING);
+        }
+        if epoch < m.epoch {
+            return Err(KafkaError::PRODUCER_FENCED);
+        }
+        if epoch > m.epoch {
+            return Err(KafkaError::INVALID_PRODUCER_EPOCH);
+        }
+        Ok(m.clone())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn handle_txn_request(&mut self, now: SimTime, from: NodeAddr, corr: u64, req: Request, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        match req {
+            Request::InitProducerId { .. } => self.handle_init_producer_id(now, from, corr, req, disk, env, out),
+            Request::AddPartitionsToTxn { transactional_id, producer_id, producer_epoch, partitions } => {
+                let fail = |e: KafkaError, parts: &[TopicPartition]| Response::AddPartitionsToTxn { results: parts.iter().map(|tp| (tp.clone(), Some(e))).collect() };
+                if let Some(e) = self.txn_not_coordinator(&transactional_id, env) {
+                    out.respond(from, corr, fail(e, &partitions));
+                    return;
+                }
+                let mut m = match self.check_txn_producer(&transactional_id, producer_id, producer_epoch) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        out.respond(from, corr, fail(e, &partitions));
+                        return;
+                    }
+                };
+                if matches!(m.state, TxnState::PrepareCommit | TxnState::PrepareAbort | TxnState::PrepareEpochFence) {
+                    out.respond(from, corr, fail(KafkaError::CONCURRENT_TRANSACTIONS, &partitions));
+                    return;
+                }
+                if m.state != TxnState::Ongoing {
+                    m.txn_start = now;
+                    m.partitions.clear();
+                    out.trace(TraceKind::TransactionState { transactional_id: transactional_id.clone(), state: "Ongoing".into() });
+                }
+                m.state = TxnState::Ongoing;
+                m.partitions.extend(partitions.iter().cloned());
+                let resp = Response::AddPartitionsToTxn { results: partitions.iter().map(|tp| (tp.clone(), None)).collect() };
+                self.persist_txn(now, m, from, corr, Some(resp), None, disk, env, out);
+            }
+            Request::AddOffsetsToTxn { transactional_id, producer_id, producer_epoch, group } => {
+                if let Some(e) = self.txn_not_coordinator(&transactional_id, env) {
+                    out.respond(from, corr, Response::AddOffsetsToTxn { error: Some(e) });
+                    return;
+                }
+                let mut m = match self.check_txn_producer(&transactional_id, producer_id, producer_epoch) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        out.respond(from, corr, Response::AddOffsetsToTxn { error: Some(e) });
+                        return;
+                    }
+                };
+                if matches!(m.state, TxnState::PrepareCommit | TxnState::PrepareAbort | TxnState::PrepareEpochFence) {
+                    out.respond(from, corr, Response::AddOffsetsToTxn { error: Some(KafkaError::CONCURRENT_TRANSACTIONS) });
+                    return;
+                }
+                if m.state != TxnState::Ongoing {
+                    m.txn_start = now;
+                    m.partitions.clear();
+                }
+                m.state = TxnState::Ongoing;
+                let p = self.group_partition(&group, env);
+                m.partitions.insert(TopicPartition::new(crate::sim::group::OFFSETS_TOPIC, p));
+                self.persist_txn(now, m, from, corr, Some(Response::AddOffsetsToTxn { error: None }), None, disk, env, out);
+            }
+            Request::EndTxn { transactional_id, producer_id, producer_epoch, commit } => {
+                if let Some(e) = self.txn_not_coordinator(&transactional_id, env) {
+                    out.respond(from, corr, Response::EndTxn { error: Some(e) });
+                    return;
+                }
+                let m = match self.check_txn_producer(&transactional_id, producer_id, producer_epoch) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        out.respond(from, corr, Response::EndTxn { error: Some(e) });
+                        return;
+                    }
+                };
+                match (m.state, commit) {
+                    (TxnState::Ongoing, _) => self.begin_completion(now, m, commit, Some((from, corr)), disk, env, out),
+                    (TxnState::CompleteCommit | TxnState::PrepareCommit, true) | (TxnState::CompleteAbort | TxnState::PrepareAbort, false) => {
+                        // A retried EndTxn: already decided.
+                        out.respond(from, corr, Response::EndTxn { error: None });
+                    }
+                    (TxnState::Empty, false) => out.respond(from, corr, Response::EndTxn { error: None }),
+                    (TxnState::PrepareCommit | TxnState::PrepareAbort, _) => out.respond(from, corr, Response::EndTxn { error: Some(KafkaError::CONCURRENT_TRANSACTIONS) }),
+                    _ => out.respond(from, corr, Response::EndTxn { error: Some(KafkaError::INVALID_TXN_STATE) }),
+                }
+            }
+            _ => {}
+        }
+        self.arm_txn_tick(now, out);
+    }
+
+    /// PrepareCommit/PrepareAbort: persisted, then EndTxn is answered and markers go out.
+    #[allow(clippy::too_many_arguments)]
+    fn begin_completion(&mut self, now: SimTime, mut m: TxnMeta, commit: bool, reply: Option<(NodeAddr, u64)>, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        m.state = if commit { TxnState::PrepareCommit } else { TxnState::PrepareAbort };
+        m.pending_markers = m.partitions.clone();
+        out.trace(TraceKind::TransactionState { transactional_id: m.transactional_id.clone(), state: m.state.name().into() });
+        let id = m.transactional_id.clone();
+        let (to, corr) = reply.unwrap_or((NodeAddr::Broker(self.id), 0));
+        let resp = reply.map(|_| Response::EndTxn { error: None });
+        self.persist_txn(now, m, to, corr, resp, Some(id), disk, env, out);
+    }
+
+    /// Writes the transaction's state to `__transaction_state`; the response (and markers)
+    /// wait for the HW.
+    #[allow(clippy::too_many_arguments)]
+    fn persist_txn(
+        &mut self,
+        now: SimTime,
+        meta: TxnMeta,
+        to: NodeAddr,
+        corr: u64,
+        resp: Option<Response>,
+        send_markers: Option<String>,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        let partition = self.txn_partition(&meta.transactional_id, env);
+        let tp = TopicPartition::new(TXN_TOPIC, partition);
+        let now_ms = env.wall_ms(now);
+        let value = serde_json::to_string(&meta).unwrap_or_default();
+        let key = format!("txn:{}", meta.transactional_id);
+        self.txn.txns.insert(meta.transactional_id.clone(), meta);
+        let recs = vec![Record { offset_delta: 0, timestamp: now_ms, key: Some(bytes(key.as_bytes())), value: Some(bytes(value.as_bytes())), headers: vec![] }];
+        let size = batch_size(&recs);
+        let pb = ProduceBatch { tp: tp.clone(), producer_id: -1, producer_epoch: -1, base_sequence: -1, transactional: false, records: Rc::new(recs), size_bytes: size, origin: 0 };
+        let epoch = self.replicas.get(&tp).map(|r| r.leader_epoch).unwrap_or(0);
+        let cfg = self.config(TXN_TOPIC);
+        let result = match disk.logs.get_mut(&tp) {
+            Some(log) => log.append_as_leader(&pb, epoch, now_ms, &cfg).map_err(|e| e.error),
+            None => Err(KafkaError::NOT_COORDINATOR),
+        };
+        match result {
+            Ok((info, _)) => {
+                out.touch(&tp);
+                self.txn.writes.push(TxnWrite { partition, required: info.last_offset + 1, to, corr, resp, send_markers });
+                self.try_complete_delayed_fetches(now, disk, env, out);
+                self.maybe_increment_hw(now, &tp, disk, env, out);
+                self.complete_txn_writes(now, disk, env, out);
+            }
+            Err(e) => {
+                if let Some(r) = resp {
+                    out.respond(to, corr, error_of(r, if e == KafkaError::NOT_ENOUGH_REPLICAS { KafkaError::COORDINATOR_NOT_AVAILABLE } else { e }));
+                }
+            }
+        }
+    }
+
+    pub(crate) fn complete_txn_writes(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        let mut keep = Vec::new();
+        let mut markers = Vec::new();
+        for w in std::mem::take(&mut self.txn.writes) {
+            let tp = TopicPartition::new(TXN_TOPIC, w.partition);
+            let hw = disk.logs.get(&tp).map(|l| l.high_watermark).unwrap_or(0);
+            if hw >= w.required {
+                if let Some(r) = w.resp {
+                    if w.to != NodeAddr::Broker(self.id) {
+                        out.respond(w.to, w.corr, r);
+                    }
+                }
+                if let Some(id) = w.send_markers {
+                    markers.push(id);
+                }
+            } else {
+                keep.push(w);
+            }
+        }
+        self.txn.writes = keep;
+        for id in markers {
+            self.send_markers(now, &id, disk, env, out);
+        }
+    }
+
+    /// Sends WriteTxnMarkers for the transaction's partitions whose markers are missing.
+    fn send_markers(&mut self, now: SimTime, id: &str, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        let Some(m) = self.txn.txns.get(id).cloned() else { return };
+        if !matches!(m.state, TxnState::PrepareCommit | TxnState::PrepareAbort) {
+            return;
+        }
+        if m.pending_markers.is_empty() {
+            self.finish_completion(now, id, disk, env, out);
+            return;
+        }
+        let in_flight: BTreeSet<TopicPartition> =
+            self.txn.markers_inflight.values().filter(|(t, _)| t == id).flat_map(|(_, p)| p.iter().cloned()).collect();
+        let control = if m.state == TxnState::PrepareCommit { ControlType::Commit } else { ControlType::Abort };
+        let mut by_leader: BTreeMap<BrokerId, Vec<TopicPartition>> = BTreeMap::new();
+        for tp in &m.pending_markers {
+            if in_flight.contains(tp) {
+                continue;
+            }
+            match self.image.partition(&tp.topic, tp.partition) {
+                Some(s) if s.leader >= 0 => by_leader.entry(s.leader).or_default().push(tp.clone()),
+                Some(_) => {}
+                None => {
+                    // The topic is gone: nothing to mark.
+                    if let Some(mm) = self.txn.txns.get_mut(id) {
+                        mm.pending_markers.remove(tp);
+                    }
+                }
+            }
+        }
+        for (leader, parts) in by_leader {
+            let corr = self.corr.next();
+            self.txn.markers_inflight.insert(corr, (id.to_string(), parts.clone()));
+            out.request(NodeAddr::Broker(leader), corr, Request::WriteTxnMarkers { markers: vec![(m.producer_id, m.epoch, control, parts, 0)] });
+            out.timer(now.plus_ms(30_000), Timer::TxnTick);
+        }
+        if self.txn.txns.get(id).map(|m| m.pending_markers.is_empty()).unwrap_or(false) {
+            self.finish_completion(now, id, disk, env, out);
+        }
+    }
+
+    /// All markers written: CompleteCommit / CompleteAbort.
+    fn finish_completion(&mut self, now: SimTime, id: &str, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        let Some(mut m) = self.txn.txns.get(id).cloned() else { return };
+        m.state = if m.state == TxnState::PrepareCommit { TxnState::CompleteCommit } else { TxnState::CompleteAbort };
+        m.partitions.clear();
+        out.trace(TraceKind::TransactionState { transactional_id: id.to_string(), state: m.state.name().into() });
+        let me = NodeAddr::Broker(self.id);
+        self.persist_txn(now, m, me, 0, None, None, disk, env, out);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn handle_txn_response(&mut self, now: SimTime, _from: NodeAddr, corr: u64, resp: Response, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        let Response::WriteTxnMarkers { results } = resp else { return };
+        let Some((id, _)) = self.txn.markers_inflight.remove(&corr) else { return };
+        if let Some(m) = self.txn.txns.get_mut(&id) {
+            for (_, parts) in results {
+                for (tp, e) in parts {
+                    if e.is_none() {
+                        m.pending_markers.remove(&tp);
+                    }
+                }
+            }
+        }
+        self.send_markers(now, &id, disk, env, out);
+    }
+
+    /// Periodic: abort timed-out transactions, resend markers that failed.
+    pub(crate) fn txn_tick(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        self.txn.next_tick = None;
+        let timed_out: Vec<TxnMeta> = self
+            .txn
+            .txns
+            .values()
+            .filter(|m| m.state == TxnState::Ongoing && now.ms_since(m.txn_start) > m.timeout_ms)
+            .filter(|m| self.txn.owned.contains(&self.txn_partition(&m.transactional_id, env)))
+            .cloned()
+            .collect();
+        for mut m in timed_out {
+            // Abort with an epoch bump: the zombie producer is fenced.
+            m.epoch = m.epoch.saturating_add(1);
+            out.trace(TraceKind::Note { text: format!("transaction {} timed out after {} ms: the coordinator aborts it", m.transactional_id, m.timeout_ms) });
+            self.begin_completion(now, m, false, None, disk, env, out);
+        }
+        self.retry_txn_markers(now, disk, env, out);
+        self.arm_txn_tick(now, out);
+    }
+
+    pub(crate) fn retry_txn_markers(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        let pending: Vec<String> = self
+            .txn
+            .txns
+            .values()
+            .filter(|m| matches!(m.state, TxnState::PrepareCommit | TxnState::PrepareAbort))
+            .map(|m| m.transactional_id.clone())
+            .collect();
+        for id in pending {
+            self.send_markers(now, &id, disk, env, out);
+        }
+    }
+
+    fn arm_txn_tick(&mut self, now: SimTime, out: &mut Out) {
+        if self.txn.owned.is_empty() || self.txn.txns.is_empty() {
+            return;
+        }
+        if self.txn.next_tick.map(|t| t > now).unwrap_or(false) {
+            return;
+        }
+        let at = now.plus_ms(CLEANUP_INTERVAL_MS);
+        self.txn.next_tick = Some(at);
+        out.timer(at, Timer::TxnTick);
+    }
+
+    /// WriteTxnMarkers at a partition leader: append the control record; on
+    /// `__consumer_offsets` it also publishes (or drops) the transaction's offsets.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn handle_write_txn_markers(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        markers: Vec<(i64, i16, ControlType, Vec<TopicPartition>, i32)>,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
+        let now_ms = env.wall_ms(now);
+        let mut results = Vec::new();
+        for (pid, epoch, control, parts, coordinator_epoch) in markers {
+            let mut r = Vec::new();
+            for tp in parts {
+                let leader_epoch = match self.replicas.get(&tp) {
+                    Some(rep) if rep.is_leader() => rep.leader_epoch,
+                    _ => {
+                        r.push((tp, Some(KafkaError::NOT_LEADER_OR_FOLLOWER)));
+                        continue;
+                    }
+                };
+                let cfg = self.config(&tp.topic);
+                let Some(log) = disk.logs.get_mut(&tp) else {
+                    r.push((tp, Some(KafkaError::NOT_LEADER_OR_FOLLOWER)));
+                    continue;
+                };
+                match log.append_marker_as_leader(pid, epoch, control, coordinator_epoch, leader_epoch, now_ms, &cfg) {
+                    Ok(_) => {
+                        out.touch(&tp);
+                        if tp.topic == crate::sim::group::OFFSETS_TOPIC {
+                            self.complete_txn_offsets(tp.partition, pid, control, env);
+                        }
+                        r.push((tp, None));
+                    }
+                    Err(e) => r.push((tp, Some(e.error))),
+                }
+            }
+            results.push((pid, r));
+        }
+        self.try_complete_delayed_fetches(now, disk, env, out);
+        let touched: Vec<TopicPartition> = results.iter().flat_map(|(_, r)| r.iter().filter(|(_, e)| e.is_none()).map(|(tp, _)| tp.clone())).collect();
+        for tp in touched {
+            self.maybe_increment_hw(now, &tp, disk, env, out);
+        }
+        out.respond(from, corr, Response::WriteTxnMarkers { results });
+    }
+
+    /// Becoming leader of a `__transaction_state` partition: replay it.
+    pub(crate) fn load_transactions(&mut self, now: SimTime, tp: &TopicPartition, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+        self.txn.owned.insert(tp.partition);
+        let Some(log) = disk.logs.get(tp) else { return };
+        let mut loaded: BTreeMap<String, TxnMeta> = BTreeMap::new();
+        for b in log.batches() {
+            for r in b.records.iter() {
+                let Some(key) = r.key.as_ref().and_then(|k| std::str::from_utf8(k).ok()) else { continue };
+                let Some(id) = key.strip_prefix("txn:") else { continue };
+                match r.value.as_ref().and_then(|v| std::str::from_utf8(v).ok()).and_then(|v| serde_json::from_str::<TxnMeta>(v).ok()) {
+                    Some(m) => {
+                        loaded.insert(id.to_string(), m);
+                    }
+                    None => {
+                        loaded.remove(id);
+                    }
+                }
+            }
+        }
+        for (id, mut m) in loaded {
+            // Time spent by the old coordinator counts from now on.
+            m.txn_start = now;
+            self.txn.txns.insert(id, m);
+        }
+        self.retry_txn_markers(now, disk, env, out);
+        self.arm_txn_tick(now, out);
+    }
+
+    pub(crate) fn unload_transactions(&mut self, tp: &TopicPartition, env: &Env) {
+        if !self.txn.owned.remove(&tp.partition) {
+            return;
+        }
+        let n = self.txn_partitions(env);
+        self.txn.txns.retain(|id, _| coordinator_partition(id, n) != tp.partition);
+        self.txn.writes.retain(|w| w.partition != tp.partition);
+    }
+}
+
+fn error_of(resp: Response, e: KafkaError) -> Response {
+    match resp {
+        Response::InitProducerId { .. } => Response::InitProducerId { error: Some(e), producer_id: -1, producer_epoch: -1 },
+        Response::AddPartitionsToTxn { results } => Response::AddPartitionsToTxn { results: results.into_iter().map(|(tp, _)| (tp, Some(e))).collect() },
+        Response::AddOffsetsToTxn { .. } => Response::AddOffsetsToTxn { error: Some(e) },
+        Response::EndTxn { .. } => Response::EndTxn { error: Some(e) },
+        other => other,
     }
 }

@@ -160,7 +160,9 @@ pub struct Sim {
     pub clients: BTreeMap<u32, ClientNode>,
     rng: Pcg32,
     incarnations: BTreeMap<NodeAddr, u64>,
-    connections: BTreeSet<(NodeAddr, NodeAddr)>,
+        connections: BTreeSet<(NodeAddr, NodeAddr)>,
+    /// Processes that closed gracefully: what they sent before closing still arrives.
+    graceful: BTreeSet<(NodeAddr, u64)>,
     pub trace: TraceLog,
     pub checker: Checker,
     next_client: u32,
@@ -219,7 +221,8 @@ impl Sim {
             clients: BTreeMap::new(),
             rng,
             incarnations: BTreeMap::new(),
-            connections: BTreeSet::new(),
+                        connections: BTreeSet::new(),
+            graceful: BTreeSet::new(),
             trace: TraceLog::new(config.trace_level),
             checker: Checker::default(),
             next_client: 1,
@@ -359,7 +362,7 @@ impl Sim {
                     self.out = out;
                     return;
                 }
-                if sender_gone {
+                                if sender_gone && !self.graceful.contains(&(from, from_inc)) {
                     // The sender died after sending: its connection is closed, nothing arrives.
                     self.trace.push(
                         now,
@@ -484,6 +487,16 @@ impl Sim {
                 }
             }
             out.touched.clear();
+        }
+                for obs in std::mem::take(&mut out.observations) {
+            let tp = match &obs {
+                crate::sim::node::Observation::Consumed { tp, .. } | crate::sim::node::Observation::Position { tp, .. } => tp.clone(),
+            };
+                                    let leader = self.leader_of(&tp);
+            let log = leader.and_then(|l| self.brokers.get(&l)).and_then(|b| b.disk.logs.get(&tp));
+            let seen = self.checker.history.observe(&obs, log);
+            self.checker.findings.extend(seen.iter().cloned());
+            findings.extend(seen);
         }
         for f in findings {
             self.trace.push(now, TraceKind::Check(f));
@@ -797,13 +810,15 @@ impl Sim {
             let node = NodeAddr::Client(id);
             self.run_handler(node, |sim, out| {
                 let now = sim.now;
-                if let Some(ClientKind::Consumer(c)) = sim.clients.get_mut(&id).map(|c| &mut c.kind) {
+                                if let Some(ClientKind::Consumer(c)) = sim.clients.get_mut(&id).map(|c| &mut c.kind) {
                     c.close(now, out);
                 }
             });
-            // Let the LeaveGroup go out before the process ends.
         }
         if self.clients.contains_key(&id) {
+            // What was sent before a graceful close (a commit, a LeaveGroup) still arrives.
+            let node = NodeAddr::Client(id);
+            self.graceful.insert((node, self.inc(node)));
             self.trace.push(self.now, TraceKind::ProcessStopped { node: NodeAddr::Client(id) });
             self.stop_process(NodeAddr::Client(id));
         }
@@ -919,6 +934,64 @@ impl Sim {
                 return done(self);
             }
         }
+    }
+
+            /// The partition's current leader, per the active controller.
+    pub fn leader_of(&self, tp: &crate::sim::types::TopicPartition) -> Option<BrokerId> {
+        let c = self.active_controller()?;
+        let leader = self.controllers[&c].proc.as_ref()?.image.partition(&tp.topic, tp.partition)?.leader;
+        (leader >= 0).then_some(leader)
+    }
+
+    /// The log of the partition's current leader.
+    pub fn leader_log(&self, tp: &crate::sim::types::TopicPartition) -> Option<&crate::sim::log::Log> {
+        let leader = self.leader_of(tp)?;
+        self.brokers.get(&leader)?.disk.logs.get(tp)
+    }
+
+    /// Runs `f` on a consumer (the application's API: subscribe, assign, seek, commit, close),
+    /// then lets its client react.
+    pub fn with_consumer<T>(&mut self, id: u32, f: impl FnOnce(&mut Consumer, SimTime, &mut Out) -> T) -> Option<T> {
+        let node = NodeAddr::Client(id);
+        let mut result = None;
+        self.run_handler(node, |sim, out| {
+            let now = sim.now;
+            if let Some(c) = sim.consumer_mut(id) {
+                result = Some(f(c, now, out));
+            }
+        });
+        self.poke_client(id);
+        result
+    }
+
+    /// Runs `f` on a producer (transactions, flush, close), then lets its client react.
+    pub fn with_producer<T>(&mut self, id: u32, f: impl FnOnce(&mut Producer, SimTime, &mut Out) -> T) -> Option<T> {
+        let node = NodeAddr::Client(id);
+        let mut result = None;
+        self.run_handler(node, |sim, out| {
+            let now = sim.now;
+            if let Some(p) = sim.producer_mut(id) {
+                result = Some(f(p, now, out));
+            }
+        });
+        self.poke_client(id);
+        result
+    }
+
+    /// Pauses or resumes a client's application (a stuck poll loop).
+    pub fn pause_client(&mut self, id: u32, paused: bool) -> Result<(), String> {
+        let c = self.clients.get_mut(&id).ok_or_else(|| format!("there is no client {id}"))?;
+        c.paused = paused;
+        if let ClientKind::Consumer(cons) = &mut c.kind {
+            cons.app.stuck = paused;
+        }
+        if let ClientKind::Producer(p) = &mut c.kind {
+            if let Some(w) = &mut p.workload {
+                w.next_at = self.now;
+            }
+        }
+        self.poke_client(id);
+        Ok(())
     }
 
     /// The stable hash of the trace so far.

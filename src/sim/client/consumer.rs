@@ -1,27 +1,1349 @@
-//! The consumer. Engine II completes it.
+//! The consumer (`KafkaConsumer` with the classic group protocol): assign or subscribe (topics
+//! or a pattern), positions and `auto.offset.reset` (kafka-semantics.md §5.1–5.2), fetching up
+//! to the HW or the LSO (§5.3) with read_committed filtering of aborted transactions (§6.3),
+//! commits (sync, async, auto-commit), and group membership: FindCoordinator, JoinGroup,
+//! SyncGroup, Heartbeat, LeaveGroup, eager and cooperative rebalancing, static membership,
+//! `max.poll.interval.ms`.
+//!
+//! The application on top is modelled too: it polls whenever it is not busy, spends
+//! `processing_ms` per record, and commits as configured. A crash before committing makes
+//! another consumer read those records again (at-least-once); committing before processing
+//! loses them instead (at-most-once).
 
-use crate::sim::node::{Env, Out, Timer};
-use crate::sim::protocol::{Message, NodeAddr};
+use super::config::{ConsumerConfig, OffsetReset};
+use super::ClientMetadata;
+use crate::sim::assignor;
+use crate::sim::errors::{ApiError, KafkaError};
+use crate::sim::node::{CorrIds, Env, Out, Timer};
+use crate::sim::protocol::{
+    Body, FetchPartition, FetchedPartition, GroupSubscription, Isolation, JoinMember, Message, NodeAddr, Request,
+    Response,
+};
+use crate::sim::record::{Bytes, Header};
+use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
+use crate::sim::trace::TraceKind;
+use crate::sim::types::{BrokerId, Epoch, Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::rc::Rc;
+
+/// A record as the application receives it (`ConsumerRecord`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsumedRecord {
+    pub tp: TopicPartition,
+    pub offset: Offset,
+    pub timestamp: i64,
+    pub log_append_time: bool,
+    pub key: Option<Bytes>,
+    pub value: Option<Bytes>,
+    pub headers: Vec<Header>,
+    pub leader_epoch: Epoch,
+    /// The producer-side batch and index (for the history checker).
+    pub origin: u64,
+    pub index: u32,
+    pub producer_id: i64,
+    pub transactional: bool,
+    /// The fetch's bound (HW, or LSO for read_committed) when it was read.
+    pub bound: Offset,
+}
+
+/// What the consumer reads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Subscription {
+    None,
+    Topics(BTreeSet<String>),
+    Pattern(String),
+    Assigned(Vec<TopicPartition>),
+}
+
+/// How the application commits (`consumer start --commit ...`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CommitMode {
+    /// `enable.auto.commit` decides (auto-commit every `auto.commit.interval.ms`).
+    Auto,
+    /// commitSync after processing each poll: at-least-once.
+    AfterProcessing,
+    /// commitSync right after poll, before processing: at-most-once.
+    BeforeProcessing,
+}
+
+/// The application that calls `poll()`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct App {
+    pub processing_ms_per_record: i64,
+    pub commit: CommitMode,
+    /// The application is stuck (never polls): `consumer pause`.
+    pub stuck: bool,
+    pub busy_until: SimTime,
+    /// Records handed to the application and not processed yet.
+    pub in_process: Vec<ConsumedRecord>,
+    pub processed: u64,
+}
+
+impl Default for App {
+    fn default() -> Self {
+        App { processing_ms_per_record: 0, commit: CommitMode::Auto, stuck: false, busy_until: SimTime::ZERO, in_process: vec![], processed: 0 }
+    }
+}
+
+/// Per assigned partition.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionState {
+    /// The offset of the next record to give the application (None: not known yet).
+    pub position: Option<Offset>,
+    pub position_epoch: Option<Epoch>,
+    pub reset: Option<OffsetReset>,
+    pub awaiting_committed: bool,
+    pub high_watermark: Offset,
+    pub last_stable_offset: Offset,
+    pub log_start_offset: Offset,
+    pub paused: bool,
+    /// Fetched records not handed to the application yet.
+    pub buffered: VecDeque<ConsumedRecord>,
+    /// Where the position goes once `buffered` is drained (past markers and aborted data).
+    pub next_position: Option<Offset>,
+}
+
+impl PartitionState {
+    fn new() -> PartitionState {
+        PartitionState {
+            position: None,
+            position_epoch: None,
+            reset: None,
+            awaiting_committed: false,
+            high_watermark: -1,
+            last_stable_offset: -1,
+            log_start_offset: -1,
+            paused: false,
+            buffered: VecDeque::new(),
+            next_position: None,
+        }
+    }
+
+    /// `records-lag`: HW (or LSO) − position (§5.4).
+    pub fn lag(&self, read_committed: bool) -> Option<i64> {
+        let end = if read_committed { self.last_stable_offset } else { self.high_watermark };
+        match (self.position, end >= 0) {
+            (Some(p), true) => Some((end - p).max(0)),
+            _ => None,
+        }
+    }
+}
+
+/// Where the member is in the group protocol.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MemberState {
+    Unjoined,
+    /// Committing before revoking (eager), waiting for that commit.
+    PreparingJoin,
+    Joining,
+    /// The leader is waiting for metadata to compute the assignment.
+    Assigning,
+    Syncing,
+    Stable,
+}
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Consumer {}
+pub struct GroupClient {
+    pub group_id: String,
+    pub instance_id: Option<String>,
+    pub coordinator: Option<BrokerId>,
+    find_inflight: Option<u64>,
+    find_backoff: SimTime,
+    pub member_id: String,
+    pub generation: i32,
+    pub protocol: Option<String>,
+    pub leader: Option<String>,
+    pub state: MemberState,
+    pub rejoin_needed: bool,
+    pub rejoin_reason: String,
+    join_inflight: Option<u64>,
+    sync_inflight: Option<u64>,
+    heartbeat_inflight: Option<u64>,
+    next_heartbeat: SimTime,
+    offset_fetch_inflight: Option<u64>,
+        /// Commits in flight, with the generation they were sent in.
+    commit_inflight: BTreeMap<u64, (i32, Vec<(TopicPartition, Offset)>)>,
+    prepare_commit: Option<u64>,
+    next_auto_commit: SimTime,
+    join_members: Vec<JoinMember>,
+    /// Left because `max.poll.interval.ms` expired; rejoins at the next poll.
+    pub left_for_poll_timeout: bool,
+    pub rebalances: u32,
+    leave_sent: bool,
+}
+
+impl GroupClient {
+    fn new(group_id: String, instance_id: Option<String>) -> GroupClient {
+        GroupClient {
+            group_id,
+            instance_id,
+            coordinator: None,
+            find_inflight: None,
+            find_backoff: SimTime::ZERO,
+            member_id: String::new(),
+            generation: -1,
+            protocol: None,
+            leader: None,
+            state: MemberState::Unjoined,
+            rejoin_needed: true,
+            rejoin_reason: "the consumer started".into(),
+            join_inflight: None,
+            sync_inflight: None,
+            heartbeat_inflight: None,
+            next_heartbeat: SimTime::ZERO,
+            offset_fetch_inflight: None,
+            commit_inflight: BTreeMap::new(),
+            prepare_commit: None,
+            next_auto_commit: SimTime::ZERO,
+            join_members: vec![],
+            left_for_poll_timeout: false,
+            rebalances: 0,
+            leave_sent: false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Consumer {
+    pub id: u32,
+    pub client_id: String,
+    pub cfg: ConsumerConfig,
+    pub meta: ClientMetadata,
+    corr: CorrIds,
+    rng: Pcg32,
+    pub subscription: Subscription,
+    pub assignment: BTreeMap<TopicPartition, PartitionState>,
+    fetch_inflight: BTreeMap<BrokerId, u64>,
+    list_offsets_inflight: BTreeMap<u64, Vec<TopicPartition>>,
+    pub group: Option<GroupClient>,
+    pub app: App,
+    /// Records given to the application (the console prints them; an app counts them).
+    pub delivered: VecDeque<ConsumedRecord>,
+    pub delivered_total: u64,
+    pub last_poll: SimTime,
+    /// Errors the application sees (thrown from poll()).
+    pub errors: VecDeque<ApiError>,
+    pub closed: bool,
+    wake_at: Option<SimTime>,
+    /// Keep at most this many delivered records (a long-running app discards older ones).
+    pub delivered_cap: usize,
+}
 
 impl Consumer {
-    pub fn new(
-        _id: u32,
-        _client_id: String,
-        _cfg: crate::sim::client::config::ConsumerConfig,
-        _bootstrap: Vec<(String, Option<crate::sim::types::BrokerId>)>,
-        _rng: crate::sim::rng::Pcg32,
-    ) -> Consumer {
-        Consumer {}
+    pub fn new(id: u32, client_id: String, cfg: ConsumerConfig, bootstrap: Vec<(String, Option<BrokerId>)>, rng: Pcg32) -> Consumer {
+        let group = cfg.group_id.clone().map(|g| GroupClient::new(g, cfg.group_instance_id.clone()));
+        let mut meta = ClientMetadata::new(bootstrap);
+        meta.allow_auto_create = true;
+        Consumer {
+            id,
+            client_id,
+            cfg,
+            meta,
+            corr: CorrIds::default(),
+            rng,
+            subscription: Subscription::None,
+            assignment: BTreeMap::new(),
+            fetch_inflight: BTreeMap::new(),
+            list_offsets_inflight: BTreeMap::new(),
+            group,
+            app: App::default(),
+            delivered: VecDeque::new(),
+            delivered_total: 0,
+            last_poll: SimTime::ZERO,
+            errors: VecDeque::new(),
+            closed: false,
+            wake_at: None,
+            delivered_cap: 100_000,
+        }
     }
-    pub fn close(&mut self, _now: SimTime, _out: &mut Out) {}
-    pub fn handle_message(&mut self, _now: SimTime, _from: NodeAddr, _msg: Message, _env: &Env, _out: &mut Out) {}
-    pub fn handle_timer(&mut self, _now: SimTime, _t: Timer, _env: &Env, _out: &mut Out) {}
-    pub fn handle_disconnect(&mut self, _now: SimTime, _peer: NodeAddr, _env: &Env, _out: &mut Out) {}
-    pub fn poll(&mut self, _now: SimTime, _env: &Env, _out: &mut Out) {}
-    pub fn poll_network_only(&mut self, _now: SimTime, _env: &Env, _out: &mut Out) {}
+
+    fn isolation(&self) -> Isolation {
+        if self.cfg.read_committed {
+            Isolation::ReadCommitted
+        } else {
+            Isolation::ReadUncommitted
+        }
+    }
+
+    // ---------------- the application's API ----------------
+
+    pub fn subscribe(&mut self, topics: Vec<String>) {
+        for t in &topics {
+            self.meta.want(t);
+        }
+        self.subscription = Subscription::Topics(topics.into_iter().collect());
+        self.request_rejoin("subscription changed");
+    }
+
+    pub fn subscribe_pattern(&mut self, pattern: String) {
+        self.meta.all_topics = true;
+        self.meta.need_update = true;
+        self.subscription = Subscription::Pattern(pattern);
+        self.request_rejoin("subscription changed");
+    }
+
+    /// Manual assignment (no group management).
+    pub fn assign(&mut self, partitions: Vec<TopicPartition>) {
+        for tp in &partitions {
+            self.meta.want(&tp.topic);
+        }
+        self.assignment.retain(|tp, _| partitions.contains(tp));
+        for tp in &partitions {
+            self.assignment.entry(tp.clone()).or_insert_with(PartitionState::new);
+        }
+        self.subscription = Subscription::Assigned(partitions);
+    }
+
+    pub fn seek(&mut self, tp: &TopicPartition, offset: Offset) {
+        if let Some(p) = self.assignment.get_mut(tp) {
+            p.position = Some(offset);
+            p.reset = None;
+            p.awaiting_committed = false;
+            p.buffered.clear();
+            p.next_position = None;
+        }
+    }
+
+    pub fn seek_to(&mut self, tp: &TopicPartition, reset: OffsetReset) {
+        if let Some(p) = self.assignment.get_mut(tp) {
+            p.position = None;
+            p.reset = Some(reset);
+            p.awaiting_committed = false;
+            p.buffered.clear();
+            p.next_position = None;
+        }
+    }
+
+    pub fn position(&self, tp: &TopicPartition) -> Option<Offset> {
+        self.assignment.get(tp).and_then(|p| p.position)
+    }
+
+    pub fn take_delivered(&mut self, max: usize) -> Vec<ConsumedRecord> {
+        let n = max.min(self.delivered.len());
+        self.delivered.drain(..n).collect()
+    }
+
+    fn request_rejoin(&mut self, reason: &str) {
+        if let Some(g) = &mut self.group {
+            if !g.rejoin_needed {
+                g.rejoin_needed = true;
+                g.rejoin_reason = reason.to_string();
+            }
+        }
+    }
+
+    /// The topics the subscription covers, given what metadata knows.
+    pub fn subscribed_topics(&self) -> Vec<String> {
+        match &self.subscription {
+            Subscription::Topics(t) => t.iter().cloned().collect(),
+            Subscription::Pattern(p) => match regex_lite::Regex::new(&format!("^(?:{p})$")) {
+                Ok(re) => self.meta.topics.iter().filter(|(n, t)| !t.internal && re.is_match(n)).map(|(n, _)| n.clone()).collect(),
+                Err(_) => vec![],
+            },
+            _ => vec![],
+        }
+    }
+
+    /// Commits `offsets` (commitAsync; the console's reset tool uses the admin client instead).
+    pub fn commit(&mut self, now: SimTime, offsets: Vec<(TopicPartition, Offset)>, out: &mut Out) {
+        let Some(g) = &mut self.group else { return };
+        let Some(c) = g.coordinator else { return };
+        if offsets.is_empty() {
+            return;
+        }
+        let corr = self.corr.next();
+                g.commit_inflight.insert(corr, (g.generation, offsets.clone()));
+        let with_epochs = offsets
+            .iter()
+            .map(|(tp, o)| (tp.clone(), *o, self.assignment.get(tp).and_then(|p| p.position_epoch)))
+            .collect();
+        out.request(
+            NodeAddr::Broker(c),
+            corr,
+            Request::OffsetCommit { group: g.group_id.clone(), generation: g.generation, member_id: g.member_id.clone(), offsets: with_epochs },
+        );
+        out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
+    }
+
+    /// The positions of every assigned partition (what auto-commit sends, §5.1).
+    pub fn all_consumed(&self) -> Vec<(TopicPartition, Offset)> {
+        self.assignment.iter().filter_map(|(tp, p)| p.position.map(|o| (tp.clone(), o))).collect()
+    }
+
+    /// `close()`: commit (auto-commit), leave the group (dynamic members), stop.
+    pub fn close(&mut self, now: SimTime, out: &mut Out) {
+        if self.closed {
+            return;
+        }
+        if self.cfg.enable_auto_commit && self.app.commit == CommitMode::Auto {
+            let offsets = self.all_consumed();
+            self.commit(now, offsets, out);
+        }
+        self.leave_group(now, "the consumer is being closed", out);
+        self.closed = true;
+    }
+
+    fn leave_group(&mut self, now: SimTime, reason: &str, out: &mut Out) {
+        let Some(g) = &mut self.group else { return };
+        if let (Some(c), false, true) = (g.coordinator, g.member_id.is_empty(), g.instance_id.is_none()) {
+            let corr = self.corr.next();
+            out.request(
+                NodeAddr::Broker(c),
+                corr,
+                Request::LeaveGroup { group: g.group_id.clone(), members: vec![(g.member_id.clone(), None)], reason: Some(reason.to_string()) },
+            );
+            out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
+            g.leave_sent = true;
+        }
+        if g.instance_id.is_none() {
+            g.member_id.clear();
+        }
+        g.generation = -1;
+        g.state = MemberState::Unjoined;
+        g.join_inflight = None;
+        g.sync_inflight = None;
+        g.heartbeat_inflight = None;
+    }
+
+    // ---------------- inputs ----------------
+
+    pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, _env: &Env, out: &mut Out) {
+        let Body::Resp(resp) = msg.body else { return };
+        let corr = msg.corr;
+        match resp {
+            Response::Metadata { brokers, controller, topics, cluster_id } => {
+                self.meta.on_response(now, corr, brokers, controller, topics, cluster_id);
+                // A pattern subscription follows new and deleted topics.
+                if let (Subscription::Pattern(_), Some(g)) = (&self.subscription, &self.group) {
+                    if g.state == MemberState::Stable {
+                        let now_topics: BTreeSet<String> = self.subscribed_topics().into_iter().collect();
+                        let assigned: BTreeSet<String> = self.assignment.keys().map(|tp| tp.topic.clone()).collect();
+                        if now_topics != assigned && !now_topics.is_empty() {
+                            self.request_rejoin("the subscribed pattern matches different topics now");
+                        }
+                    }
+                }
+            }
+            Response::Fetch { error, partitions } => self.on_fetch_response(now, from, corr, error, partitions, out),
+            Response::ListOffsets { partitions } => {
+                if self.list_offsets_inflight.remove(&corr).is_none() {
+                    return;
+                }
+                for (tp, r) in partitions {
+                    let Some(p) = self.assignment.get_mut(&tp) else { continue };
+                    match r {
+                        Ok((offset, _)) if offset >= 0 => {
+                            if p.position.is_none() && p.reset.is_some() {
+                                let reason = match p.reset {
+                                    Some(OffsetReset::Earliest) => "earliest",
+                                    _ => "latest",
+                                };
+                                                                p.position = Some(offset);
+                                p.reset = None;
+                                out.observe(crate::sim::node::Observation::Position { client: self.client_id.clone(), tp: tp.clone(), offset });
+                                out.trace(TraceKind::OffsetReset { client: self.client_id.clone(), tp: tp.clone(), offset, reason: format!("auto.offset.reset={reason}") });
+                            }
+                        }
+                        _ => self.meta.need_update = true,
+                    }
+                }
+            }
+            Response::FindCoordinator { error, node, .. } => {
+                let Some(g) = &mut self.group else { return };
+                if g.find_inflight != Some(corr) {
+                    return;
+                }
+                g.find_inflight = None;
+                match error {
+                    None => g.coordinator = Some(node),
+                    Some(_) => g.find_backoff = now.plus_ms(self.cfg.retry_backoff_ms),
+                }
+            }
+            Response::JoinGroup { error, generation, protocol, leader, member_id, members } => {
+                self.on_join_response(now, corr, error, generation, protocol, leader, member_id, members, out)
+            }
+            Response::SyncGroup { error, protocol, assignment } => self.on_sync_response(now, corr, error, protocol, assignment, out),
+            Response::Heartbeat { error } => {
+                let Some(g) = &mut self.group else { return };
+                if g.heartbeat_inflight != Some(corr) {
+                    return;
+                }
+                g.heartbeat_inflight = None;
+                match error {
+                    None => {}
+                    Some(KafkaError::REBALANCE_IN_PROGRESS) => {
+                        g.rejoin_needed = true;
+                        g.rejoin_reason = "the group is rebalancing".into();
+                    }
+                    Some(KafkaError::UNKNOWN_MEMBER_ID) => {
+                        g.member_id.clear();
+                        g.generation = -1;
+                        g.rejoin_needed = true;
+                        g.rejoin_reason = "the coordinator no longer knows this member".into();
+                    }
+                    Some(KafkaError::ILLEGAL_GENERATION) => {
+                        g.generation = -1;
+                        g.rejoin_needed = true;
+                        g.rejoin_reason = "the generation is stale".into();
+                    }
+                    Some(KafkaError::FENCED_INSTANCE_ID) => {
+                        self.errors.push_back(ApiError::new(KafkaError::FENCED_INSTANCE_ID));
+                    }
+                    Some(_) => {
+                        g.coordinator = None;
+                    }
+                }
+            }
+                        Response::OffsetFetch { error, offsets } => {
+                let Some(g) = &mut self.group else { return };
+                let _ = &out;
+                if g.offset_fetch_inflight != Some(corr) {
+                    return;
+                }
+                g.offset_fetch_inflight = None;
+                if let Some(e) = error {
+                    if matches!(e, KafkaError::NOT_COORDINATOR | KafkaError::COORDINATOR_NOT_AVAILABLE | KafkaError::COORDINATOR_LOAD_IN_PROGRESS) {
+                        g.coordinator = None;
+                    }
+                    return;
+                }
+                for (tp, o, e) in offsets {
+                    let Some(p) = self.assignment.get_mut(&tp) else { continue };
+                    if !p.awaiting_committed {
+                        continue;
+                    }
+                    if e == Some(KafkaError::UNSTABLE_OFFSET_COMMIT) {
+                        continue; // asked again later
+                    }
+                                        p.awaiting_committed = false;
+                    if o >= 0 {
+                        p.position = Some(o);
+                        out.observe(crate::sim::node::Observation::Position { client: self.client_id.clone(), tp: tp.clone(), offset: o });
+                    } else {
+                        p.reset = Some(self.cfg.auto_offset_reset);
+                    }
+                }
+            }
+            Response::OffsetCommit { results, error } => {
+                let Some(g) = &mut self.group else { return };
+                                let Some((commit_generation, offsets)) = g.commit_inflight.remove(&corr) else { return };
+                let failed = error.or_else(|| results.iter().find_map(|(_, e)| *e));
+                match failed {
+                    None => {
+                        out.trace(TraceKind::OffsetsCommitted { group: g.group_id.clone(), client: self.client_id.clone(), offsets });
+                    }
+                    Some(e) => {
+                        out.trace(TraceKind::ClientError {
+                            client: self.client_id.clone(),
+                            api: "OffsetCommit".into(),
+                            error: e,
+                            detail: "Commit cannot be completed since the group has already rebalanced and assigned the partitions to another member.".into(),
+                        });
+                        if matches!(e, KafkaError::NOT_COORDINATOR | KafkaError::COORDINATOR_NOT_AVAILABLE) {
+                            g.coordinator = None;
+                                                } else if matches!(e, KafkaError::ILLEGAL_GENERATION | KafkaError::UNKNOWN_MEMBER_ID | KafkaError::REBALANCE_IN_PROGRESS)
+                            && commit_generation == g.generation
+                            && g.state == MemberState::Stable
+                        {
+                            g.rejoin_needed = true;
+                            g.rejoin_reason = "a commit failed: the group rebalanced".into();
+                        }
+                    }
+                }
+                if g.prepare_commit == Some(corr) {
+                    g.prepare_commit = None;
+                }
+            }
+            Response::LeaveGroup { .. } => {}
+            _ => {}
+        }
+    }
+
+    pub fn handle_timer(&mut self, now: SimTime, timer: Timer, _env: &Env, out: &mut Out) {
+        if let Timer::RequestTimeout(corr) = timer {
+            if self.meta.on_failure(now, corr, out) {
+                return;
+            }
+            if let Some((&b, _)) = self.fetch_inflight.iter().find(|(_, c)| **c == corr) {
+                self.fetch_inflight.remove(&b);
+                self.meta.need_update = true;
+            }
+            self.list_offsets_inflight.remove(&corr);
+            if let Some(g) = &mut self.group {
+                let mut lost = false;
+                for slot in [&mut g.find_inflight, &mut g.join_inflight, &mut g.sync_inflight, &mut g.heartbeat_inflight, &mut g.offset_fetch_inflight] {
+                    if *slot == Some(corr) {
+                        *slot = None;
+                        lost = true;
+                    }
+                }
+                if g.commit_inflight.remove(&corr).is_some() {
+                    lost = true;
+                    if g.prepare_commit == Some(corr) {
+                        g.prepare_commit = None;
+                    }
+                }
+                if lost {
+                    // The coordinator did not answer: look for it again.
+                    g.coordinator = None;
+                    if matches!(g.state, MemberState::Joining | MemberState::Syncing) {
+                        g.state = MemberState::Unjoined;
+                        g.rejoin_needed = true;
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, out: &mut Out) {
+        self.meta.on_disconnect(now, peer, out);
+        if let NodeAddr::Broker(b) = peer {
+            self.fetch_inflight.remove(&b);
+            if let Some(g) = &mut self.group {
+                if g.coordinator == Some(b) {
+                    g.coordinator = None;
+                    g.find_inflight = None;
+                    g.heartbeat_inflight = None;
+                    g.offset_fetch_inflight = None;
+                    g.commit_inflight.clear();
+                    g.prepare_commit = None;
+                    if matches!(g.state, MemberState::Joining | MemberState::Syncing | MemberState::Assigning) {
+                        g.join_inflight = None;
+                        g.sync_inflight = None;
+                        g.state = MemberState::Unjoined;
+                        g.rejoin_needed = true;
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------- the poll loop ----------------
+
+    /// Network work only (a stuck application still heartbeats — until max.poll.interval.ms).
+    pub fn poll_network_only(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+        self.maintain(now, env, out, false);
+    }
+
+    /// The client's work after any input, and the application's poll() when it is free.
+    pub fn poll(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+        self.maintain(now, env, out, true);
+    }
+
+    fn maintain(&mut self, now: SimTime, env: &Env, out: &mut Out, app_runs: bool) {
+        if self.closed {
+            return;
+        }
+        self.meta.maybe_request(now, &mut self.corr, out, self.cfg.request_timeout_ms);
+        self.finish_processing(now, out);
+        if self.group.is_some() {
+            self.maintain_group(now, env, out, app_runs && !self.app.stuck);
+        }
+        self.refresh_positions(now, out);
+        self.send_fetches(now, out);
+        if app_runs && !self.app.stuck && now >= self.app.busy_until {
+            self.app_poll(now, out);
+        }
+        self.schedule_wake(now, out);
+    }
+
+    /// The application finished processing what it polled.
+    fn finish_processing(&mut self, now: SimTime, out: &mut Out) {
+        if self.app.in_process.is_empty() || now < self.app.busy_until {
+            return;
+        }
+        let done = std::mem::take(&mut self.app.in_process);
+        self.app.processed += done.len() as u64;
+        if self.app.commit == CommitMode::AfterProcessing {
+            let mut last: BTreeMap<TopicPartition, Offset> = BTreeMap::new();
+            for r in &done {
+                last.insert(r.tp.clone(), r.offset + 1);
+            }
+            self.commit(now, last.into_iter().collect(), out);
+        }
+    }
+
+    /// `poll()`: hand buffered records to the application (max.poll.records).
+    fn app_poll(&mut self, now: SimTime, out: &mut Out) {
+        self.last_poll = now;
+        if let Some(g) = &mut self.group {
+            if g.left_for_poll_timeout {
+                g.left_for_poll_timeout = false;
+                g.rejoin_needed = true;
+                g.rejoin_reason = "the consumer polled again after leaving for max.poll.interval.ms".into();
+            }
+            // During a rebalance poll() returns nothing (eager: the partitions are revoked).
+            if g.state != MemberState::Stable || g.rejoin_needed {
+                if g.state != MemberState::Stable {
+                    return;
+                }
+            }
+        }
+        if self.cfg.enable_auto_commit && self.app.commit == CommitMode::Auto {
+            if let Some(g) = &self.group {
+                if g.state == MemberState::Stable && now >= g.next_auto_commit && g.commit_inflight.is_empty() {
+                    let offsets = self.all_consumed();
+                    self.commit(now, offsets, out);
+                    if let Some(g) = &mut self.group {
+                        g.next_auto_commit = now.plus_ms(self.cfg.auto_commit_interval_ms);
+                    }
+                }
+            }
+        }
+        let max = self.cfg.max_poll_records.max(1) as usize;
+        let mut taken: Vec<ConsumedRecord> = Vec::new();
+        let tps: Vec<TopicPartition> = self.assignment.keys().cloned().collect();
+        for tp in tps {
+            if taken.len() >= max {
+                break;
+            }
+            let Some(p) = self.assignment.get_mut(&tp) else { continue };
+            if p.paused {
+                continue;
+            }
+            while taken.len() < max {
+                let Some(r) = p.buffered.pop_front() else { break };
+                p.position = Some(r.offset + 1);
+                p.position_epoch = Some(r.leader_epoch);
+                taken.push(r);
+            }
+            if p.buffered.is_empty() {
+                if let Some(n) = p.next_position.take() {
+                    if p.position.map(|x| n > x).unwrap_or(true) {
+                        p.position = Some(n);
+                    }
+                }
+            }
+        }
+        if taken.is_empty() {
+            return;
+        }
+        for r in &taken {
+            out.observe(crate::sim::node::Observation::Consumed {
+                client: self.client_id.clone(),
+                tp: r.tp.clone(),
+                offset: r.offset,
+                origin: r.origin,
+                index: r.index,
+                bound: r.bound,
+                read_committed: self.cfg.read_committed,
+                producer_id: r.producer_id,
+                transactional: r.transactional,
+            });
+        }
+        let mut per_tp: BTreeMap<TopicPartition, (Offset, u32)> = BTreeMap::new();
+        for r in &taken {
+            let e = per_tp.entry(r.tp.clone()).or_insert((r.offset, 0));
+            e.1 += 1;
+        }
+        for (tp, (from, count)) in per_tp {
+            out.trace(TraceKind::Consumed { client: self.client_id.clone(), tp, from, count });
+        }
+        if self.app.commit == CommitMode::BeforeProcessing {
+            let mut last: BTreeMap<TopicPartition, Offset> = BTreeMap::new();
+            for r in &taken {
+                last.insert(r.tp.clone(), r.offset + 1);
+            }
+            self.commit(now, last.into_iter().collect(), out);
+        }
+        self.delivered_total += taken.len() as u64;
+        let n = taken.len() as i64;
+        self.app.busy_until = now.plus_ms(self.app.processing_ms_per_record.saturating_mul(n));
+        self.app.in_process = taken.clone();
+        for r in taken {
+            self.delivered.push_back(r);
+        }
+        while self.delivered.len() > self.delivered_cap {
+            self.delivered.pop_front();
+        }
+        if self.app.processing_ms_per_record == 0 {
+            self.finish_processing(now, out);
+        }
+    }
+
+    /// Gets positions for partitions that have none: committed offsets, then resets.
+    fn refresh_positions(&mut self, now: SimTime, out: &mut Out) {
+        let in_group = self.group.as_ref().map(|g| g.state == MemberState::Stable).unwrap_or(false);
+        let group_mode = self.group.is_some() && !matches!(self.subscription, Subscription::Assigned(_));
+        // Committed offsets first (group mode).
+        if group_mode && in_group {
+            let want: Vec<TopicPartition> = self.assignment.iter().filter(|(_, p)| p.position.is_none() && p.reset.is_none()).map(|(tp, _)| tp.clone()).collect();
+            if !want.is_empty() {
+                let g = self.group.as_mut().expect("group");
+                if g.offset_fetch_inflight.is_none() {
+                    if let Some(c) = g.coordinator {
+                        let corr = self.corr.next();
+                        g.offset_fetch_inflight = Some(corr);
+                        for tp in &want {
+                            if let Some(p) = self.assignment.get_mut(tp) {
+                                p.awaiting_committed = true;
+                            }
+                        }
+                        out.request(NodeAddr::Broker(c), corr, Request::OffsetFetch { group: g.group_id.clone(), partitions: Some(want), require_stable: self.cfg.read_committed });
+                        out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
+                    }
+                }
+            }
+        } else if !group_mode {
+            for p in self.assignment.values_mut() {
+                if p.position.is_none() && p.reset.is_none() {
+                    p.reset = Some(self.cfg.auto_offset_reset);
+                }
+            }
+        }
+        // Resets through ListOffsets to each partition's leader.
+        let pending: BTreeSet<TopicPartition> = self.list_offsets_inflight.values().flatten().cloned().collect();
+        let mut by_leader: BTreeMap<BrokerId, Vec<(TopicPartition, i64)>> = BTreeMap::new();
+        let mut no_reset = Vec::new();
+        for (tp, p) in &self.assignment {
+            let Some(reset) = p.reset else { continue };
+            if p.position.is_some() || pending.contains(tp) {
+                continue;
+            }
+            let spec = match reset {
+                OffsetReset::Earliest => -2,
+                OffsetReset::Latest => -1,
+                OffsetReset::None => {
+                    no_reset.push(tp.clone());
+                    continue;
+                }
+            };
+            match self.meta.leader(tp) {
+                Some(l) => by_leader.entry(l).or_default().push((tp.clone(), spec)),
+                None => self.meta.need_update = true,
+            }
+        }
+        if !no_reset.is_empty() {
+            let names: Vec<String> = no_reset.iter().map(|tp| tp.to_string()).collect();
+            self.errors.push_back(ApiError::with(
+                KafkaError::OFFSET_OUT_OF_RANGE,
+                format!("Undefined offset with no reset policy for partitions: [{}]", names.join(", ")),
+            ));
+            for tp in no_reset {
+                if let Some(p) = self.assignment.get_mut(&tp) {
+                    p.reset = None;
+                    p.paused = true;
+                }
+            }
+        }
+        for (leader, parts) in by_leader {
+            let corr = self.corr.next();
+            self.list_offsets_inflight.insert(corr, parts.iter().map(|(tp, _)| tp.clone()).collect());
+            out.request(NodeAddr::Broker(leader), corr, Request::ListOffsets { isolation: self.isolation(), partitions: parts });
+            out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
+        }
+    }
+
+    /// One Fetch per leader for partitions with a position and nothing buffered.
+    fn send_fetches(&mut self, now: SimTime, out: &mut Out) {
+        if let Some(g) = &self.group {
+            if !matches!(self.subscription, Subscription::Assigned(_)) && g.state != MemberState::Stable {
+                return;
+            }
+        }
+        let mut by_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
+        for (tp, p) in &self.assignment {
+            let Some(position) = p.position else { continue };
+            if !p.buffered.is_empty() || p.paused || p.next_position.is_some() {
+                continue;
+            }
+            match self.meta.leader(tp) {
+                Some(l) => {
+                    if self.fetch_inflight.contains_key(&l) {
+                        continue;
+                    }
+                    by_leader.entry(l).or_default().push(FetchPartition {
+                        tp: tp.clone(),
+                        fetch_offset: position,
+                        current_leader_epoch: self.meta.leader_epoch(tp),
+                        last_fetched_epoch: -1,
+                        log_start_offset: -1,
+                    });
+                }
+                None => self.meta.need_update = true,
+            }
+        }
+        for (leader, parts) in by_leader {
+            let corr = self.corr.next();
+            self.fetch_inflight.insert(leader, corr);
+            out.request(
+                NodeAddr::Broker(leader),
+                corr,
+                Request::Fetch {
+                    replica: -1,
+                    max_wait_ms: self.cfg.fetch_max_wait_ms,
+                    min_bytes: self.cfg.fetch_min_bytes,
+                    max_bytes: self.cfg.fetch_max_bytes,
+                    isolation: self.isolation(),
+                    partitions: parts,
+                },
+            );
+            out.timer(now.plus_ms(self.cfg.request_timeout_ms + self.cfg.fetch_max_wait_ms), Timer::RequestTimeout(corr));
+        }
+    }
+
+    fn on_fetch_response(&mut self, _now: SimTime, from: NodeAddr, corr: u64, _error: Option<KafkaError>, partitions: Vec<FetchedPartition>, out: &mut Out) {
+        let NodeAddr::Broker(b) = from else { return };
+        if self.fetch_inflight.get(&b) != Some(&corr) {
+            return;
+        }
+        self.fetch_inflight.remove(&b);
+        let read_committed = self.cfg.read_committed;
+        let reset_policy = self.cfg.auto_offset_reset;
+        for fp in partitions {
+            let Some(p) = self.assignment.get_mut(&fp.tp) else { continue };
+            if let Some(e) = fp.error {
+                match e {
+                    KafkaError::OFFSET_OUT_OF_RANGE => {
+                        // §5.2: a consumer that fell off the log resets (or fails with none).
+                        let at = p.position.unwrap_or(-1);
+                        out.trace(TraceKind::ClientError {
+                            client: self.client_id.clone(),
+                            api: "Fetch".into(),
+                            error: e,
+                            detail: format!("Fetch position FetchPosition{{offset={at}}} is out of range for partition {}", fp.tp),
+                        });
+                        p.position = None;
+                        p.buffered.clear();
+                        p.reset = Some(reset_policy);
+                        if reset_policy == OffsetReset::None {
+                            self.errors.push_back(ApiError::with(
+                                KafkaError::OFFSET_OUT_OF_RANGE,
+                                format!("Fetch position FetchPosition{{offset={at}}} is out of range for partition {}", fp.tp),
+                            ));
+                        }
+                    }
+                    _ => self.meta.need_update = true,
+                }
+                continue;
+            }
+            p.high_watermark = fp.high_watermark;
+            p.last_stable_offset = fp.last_stable_offset;
+            p.log_start_offset = fp.log_start_offset;
+            let Some(position) = p.position else { continue };
+            let bound = if read_committed { fp.last_stable_offset } else { fp.high_watermark };
+            // read_committed: skip batches of aborted transactions (FetchCollector logic).
+            let mut aborted: Vec<(i64, Offset)> = fp.aborted.clone();
+            aborted.sort_by_key(|(_, o)| *o);
+            let mut aborted_pids: BTreeSet<i64> = BTreeSet::new();
+            let mut next = position;
+            for batch in &fp.batches {
+                if batch.next_offset() <= position {
+                    continue;
+                }
+                if read_committed {
+                    while let Some((pid, first)) = aborted.first().copied() {
+                        if first <= batch.last_offset {
+                            aborted_pids.insert(pid);
+                            aborted.remove(0);
+                        } else {
+                            break;
+                        }
+                    }
+                }
+                next = batch.next_offset();
+                if batch.is_control() {
+                    if batch.control == Some(crate::sim::record::ControlType::Abort) {
+                        aborted_pids.remove(&batch.producer_id);
+                    }
+                    continue;
+                }
+                if read_committed && batch.transactional && aborted_pids.contains(&batch.producer_id) {
+                    continue;
+                }
+                for (i, (o, r)) in batch.iter_with_offsets().enumerate() {
+                    if o < position {
+                        continue;
+                    }
+                    p.buffered.push_back(ConsumedRecord {
+                        tp: fp.tp.clone(),
+                        offset: o,
+                        timestamp: r.timestamp,
+                        log_append_time: false,
+                        key: r.key.clone(),
+                        value: r.value.clone(),
+                        headers: r.headers.clone(),
+                        leader_epoch: batch.partition_leader_epoch,
+                        origin: batch.origin,
+                        index: i as u32,
+                        producer_id: batch.producer_id,
+                        transactional: batch.transactional,
+                        bound,
+                    });
+                }
+            }
+            if next > position {
+                if p.buffered.is_empty() {
+                    p.position = Some(next);
+                } else {
+                    p.next_position = Some(next);
+                }
+            }
+        }
+    }
+
+    fn schedule_wake(&mut self, now: SimTime, out: &mut Out) {
+        let mut next: Option<SimTime> = None;
+        let mut consider = |t: SimTime| {
+            let t = if t <= now { now.plus_micros(1) } else { t };
+            next = Some(next.map_or(t, |n: SimTime| n.min(t)))
+        };
+        if self.app.busy_until > now {
+            consider(self.app.busy_until);
+        }
+        if let Some(g) = &self.group {
+            if matches!(g.state, MemberState::Stable | MemberState::Syncing | MemberState::Assigning) {
+                consider(g.next_heartbeat);
+            }
+            if self.cfg.enable_auto_commit && g.state == MemberState::Stable {
+                consider(g.next_auto_commit);
+            }
+            if g.coordinator.is_none() && g.find_inflight.is_none() {
+                consider(if g.find_backoff > now { g.find_backoff } else { now.plus_ms(self.cfg.retry_backoff_ms) });
+            }
+            if g.state == MemberState::Stable && !g.left_for_poll_timeout {
+                consider(self.last_poll.plus_ms(self.cfg.max_poll_interval_ms));
+            }
+        }
+        if self.assignment.values().any(|p| p.position.is_none()) {
+            consider(now.plus_ms(self.cfg.retry_backoff_ms.max(50)));
+        }
+        if let Some(t) = next {
+            if self.wake_at.map(|w| w <= now || t < w).unwrap_or(true) {
+                self.wake_at = Some(t);
+                out.timer(t, Timer::ClientWake);
+            }
+        }
+    }
+
+    // ---------------- group membership ----------------
+
+    fn maintain_group(&mut self, now: SimTime, _env: &Env, out: &mut Out, app_polling: bool) {
+        let rebalance_timeout = self.cfg.max_poll_interval_ms;
+        let session = self.cfg.session_timeout_ms;
+        let heartbeat = self.cfg.heartbeat_interval_ms;
+        let client_id = self.client_id.clone();
+        let subscribed = self.subscribed_topics();
+        let owned: Vec<TopicPartition> = self.assignment.keys().cloned().collect();
+        let max_poll = self.cfg.max_poll_interval_ms;
+        let Some(g) = &mut self.group else { return };
+        if matches!(self.subscription, Subscription::None | Subscription::Assigned(_)) {
+            // No group management: the group only stores commits.
+            if g.coordinator.is_none() && g.find_inflight.is_none() && now >= g.find_backoff {
+                if let Some(node) = self.meta.pick_node() {
+                    let corr = self.corr.next();
+                    g.find_inflight = Some(corr);
+                    out.request(node, corr, Request::FindCoordinator { key: g.group_id.clone(), transaction: false });
+                    out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
+                }
+            }
+            return;
+        }
+        // max.poll.interval.ms: the application did not call poll() in time.
+        if g.state == MemberState::Stable && !g.left_for_poll_timeout && now.ms_since(self.last_poll) > max_poll && self.last_poll > SimTime::ZERO {
+            out.trace(TraceKind::ClientError {
+                client: client_id.clone(),
+                api: "Heartbeat".into(),
+                error: KafkaError::REBALANCE_IN_PROGRESS,
+                detail: format!(
+                    "consumer poll timeout has expired. This means the time between subsequent calls to poll() was longer than the configured max.poll.interval.ms ({max_poll} ms), which typically implies that the poll loop is spending too much time processing messages."
+                ),
+            });
+            let static_member = g.instance_id.is_some();
+            g.left_for_poll_timeout = true;
+            if static_member {
+                // A static member stops heartbeating; the coordinator removes it after
+                // session.timeout.ms (§3.6).
+                g.state = MemberState::Unjoined;
+                g.rejoin_needed = false;
+            } else {
+                let reason = "consumer poll timeout has expired".to_string();
+                self.leave_group(now, &reason, out);
+                self.revoke_all(now, out);
+            }
+            return;
+        }
+        let Some(g) = &mut self.group else { return };
+        if g.left_for_poll_timeout {
+            return;
+        }
+        // Find the coordinator.
+        if g.coordinator.is_none() {
+            if g.find_inflight.is_none() && now >= g.find_backoff {
+                if let Some(node) = self.meta.pick_node() {
+                    let corr = self.corr.next();
+                    g.find_inflight = Some(corr);
+                    out.request(node, corr, Request::FindCoordinator { key: g.group_id.clone(), transaction: false });
+                    out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
+                }
+            }
+            return;
+        }
+        let coordinator = g.coordinator.expect("known");
+        // Heartbeats while a member.
+        if matches!(g.state, MemberState::Stable | MemberState::Syncing | MemberState::Assigning) && g.heartbeat_inflight.is_none() && now >= g.next_heartbeat && !g.member_id.is_empty() {
+            let corr = self.corr.next();
+            g.heartbeat_inflight = Some(corr);
+            g.next_heartbeat = now.plus_ms(heartbeat);
+            out.request(
+                NodeAddr::Broker(coordinator),
+                corr,
+                Request::Heartbeat { group: g.group_id.clone(), generation: g.generation, member_id: g.member_id.clone(), instance_id: g.instance_id.clone() },
+            );
+            out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
+        }
+        // (Re)join when needed — from the application's poll().
+        if g.rejoin_needed && app_polling && matches!(g.state, MemberState::Stable | MemberState::Unjoined) {
+            if subscribed.is_empty() {
+                if matches!(self.subscription, Subscription::Topics(_)) {
+                    // Waiting for metadata of the subscribed topics.
+                }
+                return;
+            }
+            let eager = !self.uses_cooperative();
+            if eager && !owned.is_empty() {
+                // Eager: commit (auto-commit) and revoke everything before joining.
+                if self.cfg.enable_auto_commit && self.app.commit == CommitMode::Auto {
+                    let offsets = self.all_consumed();
+                    self.commit(now, offsets, out);
+                }
+                self.revoke_all(now, out);
+            }
+            let Some(g) = &mut self.group else { return };
+            g.rejoin_needed = false;
+            g.state = MemberState::Joining;
+            g.rebalances += 1;
+            let corr = self.corr.next();
+            g.join_inflight = Some(corr);
+            let owned_now: Vec<TopicPartition> = self.assignment.keys().cloned().collect();
+            let sub = Rc::new(GroupSubscription { topics: subscribed, owned: owned_now, generation: g.generation, rack: self.cfg.client_rack.clone() });
+            let protocols = self.cfg.assignors.iter().map(|a| (a.clone(), sub.clone())).collect();
+            out.request(
+                NodeAddr::Broker(coordinator),
+                corr,
+                Request::JoinGroup {
+                    client_id,
+                    group: g.group_id.clone(),
+                    session_timeout_ms: session,
+                    rebalance_timeout_ms: rebalance_timeout,
+                    member_id: g.member_id.clone(),
+                    instance_id: g.instance_id.clone(),
+                    protocol_type: "consumer".into(),
+                    protocols,
+                    reason: Some(g.rejoin_reason.clone()),
+                },
+            );
+            // JoinGroup can wait up to the rebalance timeout on the coordinator.
+            out.timer(now.plus_ms(rebalance_timeout + 5000), Timer::RequestTimeout(corr));
+        }
+        // The leader computes the assignment once it has the metadata it needs.
+        if let Some(g) = &self.group {
+            if g.state == MemberState::Assigning {
+                self.try_assign(now, out);
+            }
+        }
+    }
+
+    fn uses_cooperative(&self) -> bool {
+        let chosen = self.group.as_ref().and_then(|g| g.protocol.clone());
+        match chosen {
+            Some(p) => p == "cooperative-sticky",
+            None => self.cfg.assignors.first().map(|a| a == "cooperative-sticky").unwrap_or(false) && self.cfg.assignors.iter().all(|a| a == "cooperative-sticky"),
+        }
+    }
+
+    /// Eager revocation: the application loses every partition (and what it buffered).
+    fn revoke_all(&mut self, _now: SimTime, _out: &mut Out) {
+        self.assignment.clear();
+        self.fetch_inflight.clear();
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn on_join_response(
+        &mut self,
+        now: SimTime,
+        corr: u64,
+        error: Option<KafkaError>,
+        generation: i32,
+        protocol: String,
+        leader: String,
+        member_id: String,
+        members: Vec<JoinMember>,
+        out: &mut Out,
+    ) {
+        let Some(g) = &mut self.group else { return };
+        if g.join_inflight != Some(corr) {
+            return;
+        }
+        g.join_inflight = None;
+        match error {
+            None => {}
+            Some(KafkaError::MEMBER_ID_REQUIRED) => {
+                g.member_id = member_id;
+                g.state = MemberState::Unjoined;
+                g.rejoin_needed = true;
+                return;
+            }
+            Some(KafkaError::UNKNOWN_MEMBER_ID) => {
+                g.member_id.clear();
+                g.state = MemberState::Unjoined;
+                g.rejoin_needed = true;
+                return;
+            }
+            Some(KafkaError::FENCED_INSTANCE_ID | KafkaError::INCONSISTENT_GROUP_PROTOCOL | KafkaError::INVALID_SESSION_TIMEOUT) => {
+                let e = error.expect("error");
+                self.errors.push_back(ApiError::new(e));
+                g.state = MemberState::Unjoined;
+                out.trace(TraceKind::ClientError { client: self.client_id.clone(), api: "JoinGroup".into(), error: e, detail: e.message().into() });
+                return;
+            }
+            Some(e) => {
+                if matches!(e, KafkaError::NOT_COORDINATOR | KafkaError::COORDINATOR_NOT_AVAILABLE | KafkaError::COORDINATOR_LOAD_IN_PROGRESS) {
+                    g.coordinator = None;
+                }
+                g.state = MemberState::Unjoined;
+                g.rejoin_needed = true;
+                return;
+            }
+        }
+        g.member_id = member_id;
+        g.generation = generation;
+        g.protocol = Some(protocol);
+        g.leader = Some(leader.clone());
+        g.next_heartbeat = now.plus_ms(self.cfg.heartbeat_interval_ms);
+        if leader == g.member_id {
+            g.join_members = members;
+            g.state = MemberState::Assigning;
+            for m in &g.join_members {
+                for t in &m.subscription.topics {
+                    self.meta.want(t);
+                }
+            }
+            self.try_assign(now, out);
+        } else {
+            g.state = MemberState::Syncing;
+            self.send_sync(now, vec![], out);
+        }
+    }
+
+    /// The leader's client-side assignment (§3).
+    fn try_assign(&mut self, now: SimTime, out: &mut Out) {
+        let Some(g) = &self.group else { return };
+        let mut partitions: BTreeMap<String, i32> = BTreeMap::new();
+        for m in &g.join_members {
+            for t in &m.subscription.topics {
+                match self.meta.partition_count(t) {
+                    Some(n) => {
+                        partitions.insert(t.clone(), n);
+                    }
+                    None => {
+                        if self.meta.last_update.is_none() || self.meta.need_update || self.meta.inflight.is_some() {
+                            return; // wait for metadata
+                        }
+                    }
+                }
+            }
+        }
+        let members: Vec<assignor::Member> = g
+            .join_members
+            .iter()
+            .map(|m| assignor::Member {
+                member_id: m.member_id.clone(),
+                group_instance_id: m.instance_id.clone(),
+                topics: m.subscription.topics.clone(),
+                owned: m.subscription.owned.clone(),
+                generation: m.subscription.generation,
+            })
+            .collect();
+        let assignment = match g.protocol.as_deref() {
+            Some("roundrobin") => assignor::round_robin(&members, &partitions),
+            Some("sticky") => assignor::sticky(&members, &partitions),
+            Some("cooperative-sticky") => assignor::cooperative_sticky_round(&members, &partitions).assignment,
+            _ => assignor::range(&members, &partitions),
+        };
+        let list: Vec<(String, Vec<TopicPartition>)> = members.iter().map(|m| (m.member_id.clone(), assignment.get(&m.member_id).cloned().unwrap_or_default())).collect();
+        if let Some(g) = &mut self.group {
+            g.state = MemberState::Syncing;
+        }
+        self.send_sync(now, list, out);
+    }
+
+    fn send_sync(&mut self, now: SimTime, assignments: Vec<(String, Vec<TopicPartition>)>, out: &mut Out) {
+        let Some(g) = &mut self.group else { return };
+        let Some(c) = g.coordinator else {
+            g.state = MemberState::Unjoined;
+            g.rejoin_needed = true;
+            return;
+        };
+        let corr = self.corr.next();
+        g.sync_inflight = Some(corr);
+        out.request(
+            NodeAddr::Broker(c),
+            corr,
+            Request::SyncGroup { group: g.group_id.clone(), generation: g.generation, member_id: g.member_id.clone(), instance_id: g.instance_id.clone(), assignments },
+        );
+        out.timer(now.plus_ms(self.cfg.max_poll_interval_ms + 5000), Timer::RequestTimeout(corr));
+    }
+
+    fn on_sync_response(&mut self, now: SimTime, corr: u64, error: Option<KafkaError>, _protocol: String, assignment: Vec<TopicPartition>, out: &mut Out) {
+        let cooperative = self.uses_cooperative();
+        let auto_commit = self.cfg.enable_auto_commit && self.app.commit == CommitMode::Auto;
+        let Some(g) = &mut self.group else { return };
+        if g.sync_inflight != Some(corr) {
+            return;
+        }
+        g.sync_inflight = None;
+        if let Some(e) = error {
+            match e {
+                KafkaError::UNKNOWN_MEMBER_ID => g.member_id.clear(),
+                KafkaError::ILLEGAL_GENERATION => g.generation = -1,
+                KafkaError::NOT_COORDINATOR | KafkaError::COORDINATOR_NOT_AVAILABLE => g.coordinator = None,
+                _ => {}
+            }
+            g.state = MemberState::Unjoined;
+            g.rejoin_needed = true;
+            g.rejoin_reason = format!("SyncGroup failed with {}", e.name());
+            return;
+        }
+        g.state = MemberState::Stable;
+        g.next_heartbeat = now.plus_ms(self.cfg.heartbeat_interval_ms);
+        g.next_auto_commit = now.plus_ms(self.cfg.auto_commit_interval_ms);
+        let new: BTreeSet<TopicPartition> = assignment.iter().cloned().collect();
+        let old: BTreeSet<TopicPartition> = self.assignment.keys().cloned().collect();
+        let revoked: Vec<TopicPartition> = old.difference(&new).cloned().collect();
+        if cooperative && !revoked.is_empty() {
+            // Cooperative: commit and give up only what moves, then rejoin so the new owner
+            // gets it in a follow-up rebalance (§3.4).
+            if auto_commit {
+                let offsets: Vec<(TopicPartition, Offset)> =
+                    revoked.iter().filter_map(|tp| self.assignment.get(tp).and_then(|p| p.position).map(|o| (tp.clone(), o))).collect();
+                self.commit(now, offsets, out);
+            }
+            for tp in &revoked {
+                self.assignment.remove(tp);
+            }
+            if let Some(g) = &mut self.group {
+                g.rejoin_needed = true;
+                g.rejoin_reason = "partitions were revoked (cooperative follow-up rebalance)".into();
+            }
+        } else {
+            for tp in &revoked {
+                self.assignment.remove(tp);
+            }
+        }
+        for tp in new {
+            self.assignment.entry(tp).or_insert_with(PartitionState::new);
+        }
+        self.fetch_inflight.clear();
+    }
+
+    /// Lag per assigned partition as the consumer sees it (`records-lag`, §5.4).
+    pub fn lag(&self) -> BTreeMap<TopicPartition, Option<i64>> {
+        self.assignment.iter().map(|(tp, p)| (tp.clone(), p.lag(self.cfg.read_committed))).collect()
+    }
 }
+
+/// The transactional side of a producer lives in `txn.rs`; re-exported for convenience.
+pub use crate::sim::client::txn::ProducerTxn;

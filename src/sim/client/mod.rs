@@ -51,8 +51,12 @@ pub struct ClientMetadata {
     pub max_age_ms: i64,
     /// Bumped whenever a new topic is wanted, so a response to an older request does not
     /// count as fresh for it.
-    pub want_generation: u32,
+        pub want_generation: u32,
     pub inflight_generation: u32,
+    /// Nodes whose connection failed: not used again before the reconnect back-off ends
+    /// (`reconnect.backoff.ms` doubling to `reconnect.backoff.max.ms`).
+        pub unready: BTreeMap<BrokerId, (SimTime, u32)>,
+    clock: SimTime,
 }
 
 impl ClientMetadata {
@@ -73,8 +77,10 @@ impl ClientMetadata {
             cluster_id: None,
             controller: -1,
             max_age_ms: 300_000,
-            want_generation: 0,
+                        want_generation: 0,
             inflight_generation: 0,
+                        unready: BTreeMap::new(),
+            clock: SimTime::ZERO,
         }
     }
 
@@ -85,9 +91,17 @@ impl ClientMetadata {
         }
     }
 
+        /// Whether a connection to `broker` may be (re)tried now.
+    pub fn ready(&self, broker: BrokerId, now: SimTime) -> bool {
+        self.unready.get(&broker).map(|(until, _)| now >= *until).unwrap_or(true)
+    }
+
     /// The node to ask next: known brokers round-robin, else the bootstrap list.
     pub fn pick_node(&mut self) -> Option<NodeAddr> {
-        let known: Vec<BrokerId> = self.brokers.keys().copied().collect();
+        let all: Vec<BrokerId> = self.brokers.keys().copied().collect();
+        let now = self.clock;
+        let ready: Vec<BrokerId> = all.iter().copied().filter(|b| self.ready(*b, now)).collect();
+        let known = if ready.is_empty() { all } else { ready };
         self.rr = self.rr.wrapping_add(1);
         if !known.is_empty() && self.failures < 2 * known.len() as u32 {
             return Some(NodeAddr::Broker(known[(self.rr as usize) % known.len()]));
@@ -171,21 +185,39 @@ impl ClientMetadata {
         true
     }
 
-    pub fn on_disconnect(&mut self, now: SimTime, peer: NodeAddr, out: &mut Out) {
+        pub fn on_disconnect(&mut self, now: SimTime, peer: NodeAddr, out: &mut Out) {
         if let Some((c, n)) = self.inflight {
             if n == peer {
                 self.on_failure(now, c, out);
             }
         }
+        if let NodeAddr::Broker(b) = peer {
+            let e = self.unready.entry(b).or_insert((now, 0));
+            e.1 += 1;
+            e.0 = now.plus_ms(reconnect_backoff(e.1));
+            out.timer(e.0, Timer::ClientWake);
+        }
         self.need_update = true;
+    }
+
+    /// Keeps the client's notion of now (for choosing ready nodes).
+    pub fn tick(&mut self, now: SimTime) {
+        self.clock = now;
+        self.unready.retain(|_, (until, failures)| now < *until || *failures < 6);
+    }
+
+    /// A node answered: its connection works again.
+    pub fn node_ok(&mut self, broker: BrokerId) {
+        self.unready.remove(&broker);
     }
 
     pub fn partition(&self, tp: &TopicPartition) -> Option<&MetadataPartition> {
         self.topics.get(&tp.topic).and_then(|t| t.partitions.iter().find(|p| p.partition == tp.partition))
     }
 
+        /// The partition's leader, if known and its connection is not backing off.
     pub fn leader(&self, tp: &TopicPartition) -> Option<BrokerId> {
-        self.partition(tp).map(|p| p.leader).filter(|l| *l >= 0 && self.brokers.contains_key(l))
+        self.partition(tp).map(|p| p.leader).filter(|l| *l >= 0 && self.brokers.contains_key(l) && self.ready(*l, self.clock))
     }
 
     pub fn leader_epoch(&self, tp: &TopicPartition) -> Epoch {
@@ -230,7 +262,11 @@ pub struct ClientNode {
 }
 
 impl ClientNode {
-    pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut Out) {
+        pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut Out) {
+        if let NodeAddr::Broker(b) = from {
+            self.meta_mut().node_ok(b);
+        }
+        self.meta_mut().tick(now);
         match &mut self.kind {
             ClientKind::Producer(p) => p.handle_message(now, from, msg, env, out),
             ClientKind::Consumer(c) => c.handle_message(now, from, msg, env, out),
@@ -239,7 +275,16 @@ impl ClientNode {
         self.after(now, env, out);
     }
 
+        fn meta_mut(&mut self) -> &mut ClientMetadata {
+        match &mut self.kind {
+            ClientKind::Producer(p) => &mut p.meta,
+            ClientKind::Consumer(c) => &mut c.meta,
+            ClientKind::Admin(a) => &mut a.meta,
+        }
+    }
+
     pub fn handle_timer(&mut self, now: SimTime, timer: Timer, env: &Env, out: &mut Out) {
+        self.meta_mut().tick(now);
         match &mut self.kind {
             ClientKind::Producer(p) => p.handle_timer(now, timer, env, out),
             ClientKind::Consumer(c) => c.handle_timer(now, timer, env, out),
@@ -248,7 +293,8 @@ impl ClientNode {
         self.after(now, env, out);
     }
 
-    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, env: &Env, out: &mut Out) {
+        pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, env: &Env, out: &mut Out) {
+        self.meta_mut().tick(now);
         out.trace(TraceKind::Disconnected { node: NodeAddr::Client(self.id), peer });
         match &mut self.kind {
             ClientKind::Producer(p) => p.handle_disconnect(now, peer, env, out),
@@ -259,7 +305,8 @@ impl ClientNode {
     }
 
     /// Runs the client's poll loop after any input.
-    pub fn after(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+        pub fn after(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+        self.meta_mut().tick(now);
         let paused = self.paused;
         match &mut self.kind {
             ClientKind::Producer(p) => p.poll(now, env, out),
