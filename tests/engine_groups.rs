@@ -82,7 +82,10 @@ fn rebalances_on_join_leave_and_crash() {
     assert_eq!(members_of(&mut sim, &[a]).concat().len(), 2, "still waiting for the session to expire");
     sim.run_for_ms(25_000);
     assert_eq!(members_of(&mut sim, &[a]), vec![vec![0, 1, 2]], "{}", dump(&sim));
-    assert!(has_event(&sim, |k| matches!(k, brokerlab::sim::trace::TraceKind::MemberRemoved { reason, .. } if reason.contains("session.timeout.ms"))));
+    assert!(has_event(
+        &sim,
+        |k| matches!(k, brokerlab::sim::trace::TraceKind::MemberRemoved { reason, .. } if reason.contains("session.timeout.ms"))
+    ));
 }
 
 /// More consumers than partitions: the extra ones are idle.
@@ -112,7 +115,10 @@ fn exceeding_max_poll_interval_triggers_a_rebalance() {
     sim.pause_client(a, true).unwrap();
     sim.run_for_ms(20_000);
     assert_eq!(members_of(&mut sim, &[b]), vec![vec![0, 1, 2]], "{}", dump(&sim));
-    assert!(has_event(&sim, |k| matches!(k, brokerlab::sim::trace::TraceKind::ClientError { detail, .. } if detail.contains("max.poll.interval.ms"))));
+    assert!(has_event(
+        &sim,
+        |k| matches!(k, brokerlab::sim::trace::TraceKind::ClientError { detail, .. } if detail.contains("max.poll.interval.ms"))
+    ));
     // Unstuck, it joins again.
     sim.pause_client(a, false).unwrap();
     sim.run_for_ms(10_000);
@@ -132,7 +138,12 @@ fn a_static_member_bounce_does_not_rebalance() {
     }
     sim.run_for_ms(10_000);
     let before = members_of(&mut sim, &[a]);
-    let generation = |s: &Sim| s.brokers.values().filter_map(|b| b.proc.as_ref()).find_map(|p| p.coordinator.groups.get("g").filter(|g| !g.members.is_empty()).map(|g| g.generation));
+    let generation = |s: &Sim| {
+        s.brokers
+            .values()
+            .filter_map(|b| b.proc.as_ref())
+            .find_map(|p| p.coordinator.groups.get("g").filter(|g| !g.members.is_empty()).map(|g| g.generation))
+    };
     let gen_before = generation(&sim);
     sim.crash_client(a).unwrap();
     sim.run_for_ms(5000);
@@ -152,7 +163,16 @@ fn commit_strategies_give_at_least_once_or_at_most_once() {
         let mut sim = cluster(26, 3);
         create_topic_assigned(&mut sim, "orders", vec![vec![1, 2, 3]], &[]);
         produce_n(&mut sim, "orders", 10);
-        let a = consumer(&mut sim, "a", &[("group.id", "g"), ("enable.auto.commit", "false"), ("auto.offset.reset", "earliest"), ("max.poll.records", "10")]);
+        let a = consumer(
+            &mut sim,
+            "a",
+            &[
+                ("group.id", "g"),
+                ("enable.auto.commit", "false"),
+                ("auto.offset.reset", "earliest"),
+                ("max.poll.records", "10"),
+            ],
+        );
         sim.with_consumer(a, |c, _, _| {
             c.app.commit = mode;
             c.app.processing_ms_per_record = 1000;
@@ -217,7 +237,11 @@ fn cooperative_rebalancing_keeps_unmoved_partitions() {
 fn the_group_survives_its_coordinator() {
     let mut sim = three_partitions(29);
     produce_n(&mut sim, "orders", 15);
-    let c = consumer(&mut sim, "c", &[("group.id", "g"), ("auto.offset.reset", "earliest"), ("auto.commit.interval.ms", "1000")]);
+    let c = consumer(
+        &mut sim,
+        "c",
+        &[("group.id", "g"), ("auto.offset.reset", "earliest"), ("auto.commit.interval.ms", "1000")],
+    );
     sim.with_consumer(c, |c, _, _| c.subscribe(vec!["orders".into()]));
     sim.run_while(30_000, |s| delivered(s, c) >= 15);
     sim.run_for_ms(3000);
@@ -229,7 +253,13 @@ fn the_group_survives_its_coordinator() {
     produce_n(&mut sim, "orders", 5);
     sim.run_for_ms(10_000);
     assert_eq!(delivered(&mut sim, c), 20, "no record read twice or missed\n{}", dump(&sim));
-    let committed: i64 = sim.brokers.values().filter_map(|b| b.proc.as_ref()).flat_map(|p| p.coordinator.groups.get("g")).flat_map(|g| g.offsets.values().map(|o| o.offset)).sum();
+    let committed: i64 = sim
+        .brokers
+        .values()
+        .filter_map(|b| b.proc.as_ref())
+        .flat_map(|p| p.coordinator.groups.get("g"))
+        .flat_map(|g| g.offsets.values().map(|o| o.offset))
+        .sum();
     assert_eq!(committed, 20, "committed offsets add up to every record");
     assert!(findings(&sim).is_empty(), "{:?}", findings(&sim));
 }

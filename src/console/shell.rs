@@ -88,9 +88,7 @@ pub fn parse_script(src: &str) -> Vec<Result<ScriptItem, ShellError>> {
                 let what = if *quote == '\'' { "single" } else { "double" };
                 out.push(Err(ShellError {
                     line: cl.first_line,
-                    message: format!(
-                        "unterminated {what} quote: the {quote} opened on line {qline} is never closed"
-                    ),
+                    message: format!("unterminated {what} quote: the {quote} opened on line {qline} is never closed"),
                 }));
                 // Resume on the physical line after the one where the command
                 // started, so later commands still run.
@@ -101,7 +99,8 @@ pub fn parse_script(src: &str) -> Vec<Result<ScriptItem, ShellError>> {
             Some(Incomplete::Pipe) => {
                 out.push(Err(ShellError {
                     line: cl.first_line,
-                    message: "syntax error: unexpected end of input after '|' (a command must follow the pipe)".to_string(),
+                    message: "syntax error: unexpected end of input after '|' (a command must follow the pipe)"
+                        .to_string(),
                 }));
                 continue;
             }
@@ -226,10 +225,7 @@ fn next_line_start(chars: &[char], from: usize) -> usize {
 }
 
 fn line_of(chars: &[char], pos: usize) -> u32 {
-    let n = chars[..pos.min(chars.len())]
-        .iter()
-        .filter(|c| **c == '\n')
-        .count();
+    let n = chars[..pos.min(chars.len())].iter().filter(|c| **c == '\n').count();
     u32::try_from(n).unwrap_or(u32::MAX - 1).saturating_add(1)
 }
 
@@ -241,23 +237,12 @@ struct WordBuf {
 
 fn flush(word: &mut Option<WordBuf>, toks: &mut Vec<Tok>, end: usize) {
     if let Some(w) = word.take() {
-        toks.push(Tok {
-            kind: TokKind::Word(w.text),
-            start: w.start,
-            end,
-            line: w.line,
-        });
+        toks.push(Tok { kind: TokKind::Word(w.text), start: w.start, end, line: w.line });
     }
 }
 
 fn begin(word: &mut Option<WordBuf>, pos: usize, line: u32) -> &mut String {
-    &mut word
-        .get_or_insert_with(|| WordBuf {
-            text: String::new(),
-            start: pos,
-            line,
-        })
-        .text
+    &mut word.get_or_insert_with(|| WordBuf { text: String::new(), start: pos, line }).text
 }
 
 fn is_operator_char(c: char) -> bool {
@@ -267,22 +252,15 @@ fn is_operator_char(c: char) -> bool {
 /// Lexes one logical command line (continuations and pipe continuations
 /// included) and reads the bodies of its here-documents.
 fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandLine {
-    let mut cl = CommandLine {
-        toks: Vec::new(),
-        heredocs: Vec::new(),
-        start: *pos,
-        first_line: *line,
-        incomplete: None,
-    };
+    let mut cl =
+        CommandLine { toks: Vec::new(), heredocs: Vec::new(), start: *pos, first_line: *line, incomplete: None };
     let mut word: Option<WordBuf> = None;
     let mut first_line_set = false;
     let len = chars.len();
     loop {
         if *pos >= len {
             flush(&mut word, &mut cl.toks, *pos);
-            if cl.incomplete.is_none()
-                && matches!(cl.toks.last(), Some(t) if matches!(t.kind, TokKind::Pipe))
-            {
+            if cl.incomplete.is_none() && matches!(cl.toks.last(), Some(t) if matches!(t.kind, TokKind::Pipe)) {
                 cl.incomplete = Some(Incomplete::Pipe);
             }
             break;
@@ -343,10 +321,7 @@ fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandL
                 }
                 begin(&mut word, qstart, qline).push_str(&buf);
                 if !closed {
-                    cl.incomplete = Some(Incomplete::Quote {
-                        quote: '\'',
-                        line: qline,
-                    });
+                    cl.incomplete = Some(Incomplete::Quote { quote: '\'', line: qline });
                     flush(&mut word, &mut cl.toks, *pos);
                     break;
                 }
@@ -390,10 +365,7 @@ fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandL
                 }
                 begin(&mut word, qstart, qline).push_str(&buf);
                 if !closed {
-                    cl.incomplete = Some(Incomplete::Quote {
-                        quote: '"',
-                        line: qline,
-                    });
+                    cl.incomplete = Some(Incomplete::Quote { quote: '"', line: qline });
                     flush(&mut word, &mut cl.toks, *pos);
                     break;
                 }
@@ -409,31 +381,19 @@ fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandL
                 if *pos + 1 < len && chars[*pos + 1] == '|' {
                     *pos += 2;
                     cl.toks.push(Tok {
-                        kind: TokKind::Bad(
-                            "'||' is not supported: run the commands on separate lines".to_string(),
-                        ),
+                        kind: TokKind::Bad("'||' is not supported: run the commands on separate lines".to_string()),
                         start,
                         end: *pos,
                         line: *line,
                     });
                 } else {
                     *pos += 1;
-                    cl.toks.push(Tok {
-                        kind: TokKind::Pipe,
-                        start,
-                        end: *pos,
-                        line: *line,
-                    });
+                    cl.toks.push(Tok { kind: TokKind::Pipe, start, end: *pos, line: *line });
                 }
             }
             ';' => {
                 flush(&mut word, &mut cl.toks, *pos);
-                cl.toks.push(Tok {
-                    kind: TokKind::Semi,
-                    start: *pos,
-                    end: *pos + 1,
-                    line: *line,
-                });
+                cl.toks.push(Tok { kind: TokKind::Semi, start: *pos, end: *pos + 1, line: *line });
                 *pos += 1;
             }
             '&' => {
@@ -446,12 +406,7 @@ fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandL
                     *pos += 1;
                     "'&' (background jobs) is not supported: tools that keep running, like the console consumer, already run in the background of the simulator"
                 };
-                cl.toks.push(Tok {
-                    kind: TokKind::Bad(msg.to_string()),
-                    start,
-                    end: *pos,
-                    line: *line,
-                });
+                cl.toks.push(Tok { kind: TokKind::Bad(msg.to_string()), start, end: *pos, line: *line });
             }
             '<' => {
                 flush(&mut word, &mut cl.toks, *pos);
@@ -461,7 +416,9 @@ fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandL
                     if *pos + 2 < len && chars[*pos + 2] == '<' {
                         *pos += 3;
                         cl.toks.push(Tok {
-                            kind: TokKind::Bad("here-strings (<<<) are not supported: use <<EOF ... EOF or echo ... |".to_string()),
+                            kind: TokKind::Bad(
+                                "here-strings (<<<) are not supported: use <<EOF ... EOF or echo ... |".to_string(),
+                            ),
                             start,
                             end: *pos,
                             line: tok_line,
@@ -469,12 +426,7 @@ fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandL
                     } else {
                         *pos += 2;
                         let kind = lex_heredoc_op(chars, pos, *line, &mut cl.heredocs);
-                        cl.toks.push(Tok {
-                            kind,
-                            start,
-                            end: *pos,
-                            line: tok_line,
-                        });
+                        cl.toks.push(Tok { kind, start, end: *pos, line: tok_line });
                     }
                 } else {
                     *pos += 1;
@@ -509,12 +461,7 @@ fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandL
                 } else {
                     "subshells and grouping with '(' ')' are not supported (quote the text if it is an argument)"
                 };
-                cl.toks.push(Tok {
-                    kind: TokKind::Bad(msg.to_string()),
-                    start,
-                    end: *pos,
-                    line: *line,
-                });
+                cl.toks.push(Tok { kind: TokKind::Bad(msg.to_string()), start, end: *pos, line: *line });
             }
             '$' if *pos + 1 < len && chars[*pos + 1] == '(' => {
                 flush(&mut word, &mut cl.toks, *pos);
@@ -540,12 +487,7 @@ fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandL
 }
 
 /// After `<<`: reads the optional `-` and the delimiter word.
-fn lex_heredoc_op(
-    chars: &[char],
-    pos: &mut usize,
-    line: u32,
-    heredocs: &mut Vec<HereDoc>,
-) -> TokKind {
+fn lex_heredoc_op(chars: &[char], pos: &mut usize, line: u32, heredocs: &mut Vec<HereDoc>) -> TokKind {
     let len = chars.len();
     let mut strip_tabs = false;
     if *pos < len && chars[*pos] == '-' {
@@ -595,9 +537,7 @@ fn lex_heredoc_op(
         }
     }
     if !any {
-        return TokKind::Bad(
-            "syntax error: a delimiter word must follow '<<' (for example <<EOF)".to_string(),
-        );
+        return TokKind::Bad("syntax error: a delimiter word must follow '<<' (for example <<EOF)".to_string());
     }
     heredocs.push(HereDoc {
         delim,
@@ -615,12 +555,7 @@ fn lex_heredoc_op(
 
 /// Reads the body of every here-document of the current line that has not
 /// been read yet, starting at `pos` (just after a newline).
-fn read_pending_heredocs(
-    chars: &[char],
-    pos: &mut usize,
-    line: &mut u32,
-    heredocs: &mut [HereDoc],
-) {
+fn read_pending_heredocs(chars: &[char], pos: &mut usize, line: &mut u32, heredocs: &mut [HereDoc]) {
     let len = chars.len();
     for h in heredocs.iter_mut().filter(|h| !h.read) {
         h.read = true;
@@ -637,11 +572,7 @@ fn read_pending_heredocs(
                 line_end += 1;
             }
             let raw: String = chars[line_start..line_end].iter().collect();
-            let cmp: &str = if h.strip_tabs {
-                raw.trim_start_matches('\t')
-            } else {
-                raw.as_str()
-            };
+            let cmp: &str = if h.strip_tabs { raw.trim_start_matches('\t') } else { raw.as_str() };
             let at_eof = line_end >= len;
             *pos = if at_eof { len } else { line_end + 1 };
             if !at_eof {
@@ -659,11 +590,7 @@ fn read_pending_heredocs(
                 break;
             }
         }
-        h.body = if h.quoted {
-            raw_body
-        } else {
-            unquoted_heredoc_body(&raw_body)
-        };
+        h.body = if h.quoted { raw_body } else { unquoted_heredoc_body(&raw_body) };
     }
 }
 
@@ -732,33 +659,21 @@ fn build_segment(chars: &[char], cl: &CommandLine, seg: &[&Tok]) -> Result<Scrip
     // Text: the tokens' source range, then any here-document body.
     let start = seg.first().map(|t| t.start).unwrap_or(0);
     let end = seg.last().map(|t| t.end).unwrap_or(start);
-    let mut text: String = chars[start.min(chars.len())..end.min(chars.len())]
-        .iter()
-        .collect();
+    let mut text: String = chars[start.min(chars.len())..end.min(chars.len())].iter().collect();
     for t in seg {
         if let TokKind::HereDoc(i) = t.kind {
             if let Some(h) = cl.heredocs.get(i) {
-                let raw: String = chars[h.raw_start.min(chars.len())..h.raw_end.min(chars.len())]
-                    .iter()
-                    .collect();
+                let raw: String = chars[h.raw_start.min(chars.len())..h.raw_end.min(chars.len())].iter().collect();
                 text.push('\n');
                 text.push_str(&raw);
             }
         }
     }
 
-    let mut stages: Vec<Stage> = vec![Stage {
-        words: Vec::new(),
-        heredoc: None,
-        line,
-    }];
+    let mut stages: Vec<Stage> = vec![Stage { words: Vec::new(), heredoc: None, line }];
     for t in seg {
         match &t.kind {
-            TokKind::Pipe => stages.push(Stage {
-                words: Vec::new(),
-                heredoc: None,
-                line: t.line,
-            }),
+            TokKind::Pipe => stages.push(Stage { words: Vec::new(), heredoc: None, line: t.line }),
             TokKind::Word(w) => {
                 if let Some(s) = stages.last_mut() {
                     if s.words.is_empty() {
@@ -775,22 +690,12 @@ fn build_segment(chars: &[char], cl: &CommandLine, seg: &[&Tok]) -> Result<Scrip
             TokKind::Semi | TokKind::Bad(_) => {}
         }
     }
-    if stages
-        .iter()
-        .any(|s| s.words.is_empty() && s.heredoc.is_none())
-        && stages.len() > 1
-    {
-        return err(
-            "syntax error near unexpected token '|': a command is missing on one side of the pipe"
-                .to_string(),
-        );
+    if stages.iter().any(|s| s.words.is_empty() && s.heredoc.is_none()) && stages.len() > 1 {
+        return err("syntax error near unexpected token '|': a command is missing on one side of the pipe".to_string());
     }
     for s in &stages {
         if s.words.is_empty() {
-            return err(
-                "a here-document needs a command: write e.g. kafka-console-producer ... <<EOF"
-                    .to_string(),
-            );
+            return err("a here-document needs a command: write e.g. kafka-console-producer ... <<EOF".to_string());
         }
         if let Some(h) = s.heredoc {
             if !h.closed {
@@ -802,24 +707,15 @@ fn build_segment(chars: &[char], cl: &CommandLine, seg: &[&Tok]) -> Result<Scrip
         }
     }
     if stages.len() > 2 {
-        return err(
-            "only one '|' per command is supported: <echo|printf|seq|cat <<EOF> | <kafka tool>"
-                .to_string(),
-        );
+        return err("only one '|' per command is supported: <echo|printf|seq|cat <<EOF> | <kafka tool>".to_string());
     }
     let (stdin, consumer) = if stages.len() == 2 {
         let producer = &stages[0];
         let consumer = &stages[1];
-        let produced =
-            match producer_output(&producer.words, producer.heredoc.map(|h| h.body.as_str())) {
-                Ok(s) => s,
-                Err(m) => {
-                    return Err(ShellError {
-                        line: producer.line,
-                        message: m,
-                    })
-                }
-            };
+        let produced = match producer_output(&producer.words, producer.heredoc.map(|h| h.body.as_str())) {
+            Ok(s) => s,
+            Err(m) => return Err(ShellError { line: producer.line, message: m }),
+        };
         // As in sh, a here-document on the right side wins over the pipe.
         let stdin = consumer.heredoc.map(|h| h.body.clone()).unwrap_or(produced);
         (Some(stdin), consumer)
@@ -832,13 +728,7 @@ fn build_segment(chars: &[char], cl: &CommandLine, seg: &[&Tok]) -> Result<Scrip
     if let Some(first) = argv.first_mut() {
         *first = normalize_program(first);
     }
-    Ok(ScriptItem {
-        line,
-        text,
-        argv,
-        program_as_typed,
-        stdin,
-    })
+    Ok(ScriptItem { line, text, argv, program_as_typed, stdin })
 }
 
 // ---------------------------------------------------------------------------
@@ -851,9 +741,7 @@ fn run_echo(args: &[String]) -> String {
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
-        let is_opt = a.len() > 1
-            && a.starts_with('-')
-            && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E'));
+        let is_opt = a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E'));
         if !is_opt {
             break;
         }
@@ -968,12 +856,7 @@ fn run_printf(args: &[String]) -> Result<String, String> {
 }
 
 /// One pass over the format. Returns the number of conversions seen.
-fn printf_pass(
-    fmt: &[char],
-    args: &[String],
-    next: &mut usize,
-    out: &mut String,
-) -> Result<usize, String> {
+fn printf_pass(fmt: &[char], args: &[String], next: &mut usize, out: &mut String) -> Result<usize, String> {
     let mut conversions = 0;
     let mut i = 0;
     while i < fmt.len() {
@@ -1031,9 +914,7 @@ fn printf_pass(
         }
         let mut width = 0usize;
         while i < fmt.len() && fmt[i].is_ascii_digit() {
-            width = width
-                .saturating_mul(10)
-                .saturating_add(fmt[i] as usize - '0' as usize);
+            width = width.saturating_mul(10).saturating_add(fmt[i] as usize - '0' as usize);
             i += 1;
         }
         let mut precision: Option<usize> = None;
@@ -1041,9 +922,7 @@ fn printf_pass(
             i += 1;
             let mut p = 0usize;
             while i < fmt.len() && fmt[i].is_ascii_digit() {
-                p = p
-                    .saturating_mul(10)
-                    .saturating_add(fmt[i] as usize - '0' as usize);
+                p = p.saturating_mul(10).saturating_add(fmt[i] as usize - '0' as usize);
                 i += 1;
             }
             precision = Some(p);
@@ -1077,11 +956,7 @@ fn printf_pass(
                     Err(_) => return Err(format!("printf: {s}: invalid number")),
                 }
             }
-            other => {
-                return Err(format!(
-                    "printf: '%{other}': invalid format character (supported: %s, %d, %%)"
-                ))
-            }
+            other => return Err(format!("printf: '%{other}': invalid format character (supported: %s, %d, %%)")),
         };
         let n = body.chars().count();
         if n < width {
@@ -1110,9 +985,7 @@ fn printf_pass(
 
 fn run_seq(args: &[String]) -> Result<String, String> {
     let parse = |s: &String| -> Result<i64, String> {
-        s.trim()
-            .parse::<i64>()
-            .map_err(|_| format!("seq: invalid integer argument: '{s}'"))
+        s.trim().parse::<i64>().map_err(|_| format!("seq: invalid integer argument: '{s}'"))
     };
     let (first, step, last) = match args.len() {
         1 => (1, 1, parse(&args[0])?),
@@ -1130,9 +1003,7 @@ fn run_seq(args: &[String]) -> Result<String, String> {
         (i128::from(last) - i128::from(first)) / i128::from(step) + 1
     };
     if count > i128::from(SEQ_LIMIT) {
-        return Err(format!(
-            "seq: refusing to print more than {SEQ_LIMIT} numbers in the simulator"
-        ));
+        return Err(format!("seq: refusing to print more than {SEQ_LIMIT} numbers in the simulator"));
     }
     let mut out = String::new();
     let mut v = i128::from(first);

@@ -42,7 +42,7 @@ pub struct Checker {
     /// Every finding so far (also emitted as trace events).
     pub findings: Vec<Finding>,
     reported_dups: BTreeSet<(TopicPartition, u64)>,
-        cursors: BTreeMap<(i32, TopicPartition), Cursor>,
+    cursors: BTreeMap<(i32, TopicPartition), Cursor>,
     #[serde(skip)]
     pending_dups: Vec<(u64, Offset, Offset)>,
     /// The history checker over what consumers saw.
@@ -131,19 +131,30 @@ impl Checker {
         let cur = self.cursors.entry(key).or_default();
         if log.log_end_offset < cur.next || log.log_start_offset != cur.start {
             // Truncated, trimmed or compacted: rescan from the start.
-            *cur = Cursor { next: log.log_start_offset.min(first_base(log)), start: log.log_start_offset, origins: BTreeMap::new() };
+            *cur = Cursor {
+                next: log.log_start_offset.min(first_base(log)),
+                start: log.log_start_offset,
+                origins: BTreeMap::new(),
+            };
             cur.next = -1;
         }
         let mut prev_end: Option<Offset> = if cur.next >= 0 { Some(cur.next) } else { None };
         let from = cur.next.max(0);
-        let batches = log.read(from.max(log.log_start_offset).min(log.log_end_offset), log.log_end_offset, i64::MAX).unwrap_or_default();
+        let batches = log
+            .read(from.max(log.log_start_offset).min(log.log_end_offset), log.log_end_offset, i64::MAX)
+            .unwrap_or_default();
         for b in batches {
             if b.next_offset() <= from && cur.next >= 0 {
                 continue;
             }
             if let Some(n) = prev_end {
                 if b.base_offset < n {
-                    return Some(format!("{}: batch at {} overlaps the previous one ending at {}", log.tp, b.base_offset, n - 1));
+                    return Some(format!(
+                        "{}: batch at {} overlaps the previous one ending at {}",
+                        log.tp,
+                        b.base_offset,
+                        n - 1
+                    ));
                 }
                 if !compacted && b.base_offset != n {
                     return Some(format!("{}: offsets jump from {} to {}", log.tp, n - 1, b.base_offset));
@@ -257,15 +268,31 @@ impl History {
                 let e = self.cursors.entry((client.clone(), tp.clone())).or_default();
                 e.0 = *offset;
             }
-            Observation::Consumed { client, tp, offset, origin, index, bound, read_committed, producer_id, transactional } => {
+            Observation::Consumed {
+                client,
+                tp,
+                offset,
+                origin,
+                index,
+                bound,
+                read_committed,
+                producer_id,
+                transactional,
+            } => {
                 self.consumed += 1;
                 if offset >= bound {
                     out.push(Finding::ReadBeyondBound { tp: tp.clone(), consumer: client.clone(), offset: *offset });
                 }
                 if *read_committed && *transactional {
                     if let Some(log) = leader_log {
-                        if log.aborted.iter().any(|a| a.producer_id == *producer_id && *offset >= a.first_offset && *offset <= a.last_offset) {
-                            out.push(Finding::AbortedRead { tp: tp.clone(), consumer: client.clone(), offset: *offset });
+                        if log.aborted.iter().any(|a| {
+                            a.producer_id == *producer_id && *offset >= a.first_offset && *offset <= a.last_offset
+                        }) {
+                            out.push(Finding::AbortedRead {
+                                tp: tp.clone(),
+                                consumer: client.clone(),
+                                offset: *offset,
+                            });
                         }
                     }
                 }
@@ -274,7 +301,11 @@ impl History {
                 if *offset > *expected && *expected >= 0 {
                     if let Some(log) = leader_log {
                         if let Some(skipped) = first_readable(log, *expected, *offset, *read_committed) {
-                            out.push(Finding::SkippedOffset { tp: tp.clone(), consumer: client.clone(), offset: skipped });
+                            out.push(Finding::SkippedOffset {
+                                tp: tp.clone(),
+                                consumer: client.clone(),
+                                offset: skipped,
+                            });
                         }
                     }
                 }
@@ -283,11 +314,16 @@ impl History {
                     let batch = origin & ((1u64 << 40) - 1);
                     if let Some((lb, li, lo)) = last_by_producer.get(&producer).copied() {
                         if *offset > lo && (batch, *index) < (lb, li) && !(batch == lb && *index == li) {
-                            out.push(Finding::Reordered { tp: tp.clone(), earlier_sent_at: *offset, later_sent_at: lo });
+                            out.push(Finding::Reordered {
+                                tp: tp.clone(),
+                                earlier_sent_at: *offset,
+                                later_sent_at: lo,
+                            });
                         }
                     }
                     last_by_producer.insert(producer, (batch, *index, *offset));
-                    let first = *self.seen_at.entry(tp.clone()).or_default().entry((*origin, *index)).or_insert(*offset);
+                    let first =
+                        *self.seen_at.entry(tp.clone()).or_default().entry((*origin, *index)).or_insert(*offset);
                     if first != *offset && self.reported.insert((tp.clone(), *origin, *index)) {
                         out.push(Finding::Duplicate { tp: tp.clone(), first, second: *offset });
                     }
@@ -306,7 +342,12 @@ fn first_readable(log: &Log, from: Offset, to: Offset, read_committed: bool) -> 
         if b.is_control() {
             continue;
         }
-        if read_committed && b.transactional && log.aborted.iter().any(|a| a.producer_id == b.producer_id && b.base_offset >= a.first_offset && b.base_offset <= a.last_offset) {
+        if read_committed
+            && b.transactional
+            && log.aborted.iter().any(|a| {
+                a.producer_id == b.producer_id && b.base_offset >= a.first_offset && b.base_offset <= a.last_offset
+            })
+        {
             continue;
         }
         for (o, _) in b.iter_with_offsets() {

@@ -15,8 +15,8 @@ use crate::sim::errors::KafkaError;
 use crate::sim::node::{Env, Out, Timer};
 use crate::sim::partitioner::coordinator_partition;
 use crate::sim::protocol::{
-    GroupDescription, GroupMemberDescription, GroupSubscription, JoinMember, NewTopic, NodeAddr, ProduceBatch,
-    Request, Response,
+    GroupDescription, GroupMemberDescription, GroupSubscription, JoinMember, NewTopic, NodeAddr, ProduceBatch, Request,
+    Response,
 };
 use crate::sim::record::{batch_size, bytes, ControlType, Record};
 use crate::sim::time::SimTime;
@@ -194,7 +194,11 @@ fn member_id(client_id: &str, rng: &mut crate::sim::rng::Pcg32) -> String {
 
 impl BrokerProc {
     pub(crate) fn offsets_partitions(&self, env: &Env) -> i32 {
-        self.image.topics.get(OFFSETS_TOPIC).map(|t| t.partitions.len() as i32).unwrap_or(env.settings.offsets_topic_num_partitions)
+        self.image
+            .topics
+            .get(OFFSETS_TOPIC)
+            .map(|t| t.partitions.len() as i32)
+            .unwrap_or(env.settings.offsets_topic_num_partitions)
     }
 
     /// The `__consumer_offsets` partition of a group (§5.6).
@@ -256,7 +260,16 @@ impl BrokerProc {
                     } else {
                         self.ensure_offsets_topic(now, env, out);
                     }
-                    out.respond(from, corr, Response::FindCoordinator { error: Some(KafkaError::COORDINATOR_NOT_AVAILABLE), node: -1, host: String::new(), port: 0 });
+                    out.respond(
+                        from,
+                        corr,
+                        Response::FindCoordinator {
+                            error: Some(KafkaError::COORDINATOR_NOT_AVAILABLE),
+                            node: -1,
+                            host: String::new(),
+                            port: 0,
+                        },
+                    );
                     return;
                 }
                 let p = coordinator_partition(&key, n);
@@ -265,14 +278,51 @@ impl BrokerProc {
                     Some(b) => out.respond(
                         from,
                         corr,
-                        Response::FindCoordinator { error: None, node: leader, host: b.endpoint.host.clone(), port: b.endpoint.port },
+                        Response::FindCoordinator {
+                            error: None,
+                            node: leader,
+                            host: b.endpoint.host.clone(),
+                            port: b.endpoint.port,
+                        },
                     ),
-                    None => out.respond(from, corr, Response::FindCoordinator { error: Some(KafkaError::COORDINATOR_NOT_AVAILABLE), node: -1, host: String::new(), port: 0 }),
+                    None => out.respond(
+                        from,
+                        corr,
+                        Response::FindCoordinator {
+                            error: Some(KafkaError::COORDINATOR_NOT_AVAILABLE),
+                            node: -1,
+                            host: String::new(),
+                            port: 0,
+                        },
+                    ),
                 }
             }
-                        Request::JoinGroup { client_id, group, session_timeout_ms, rebalance_timeout_ms, member_id, instance_id, protocol_type, protocols, .. } => {
-                self.join_group(now, from, corr, client_id, group, session_timeout_ms, rebalance_timeout_ms, member_id, instance_id, protocol_type, protocols, disk, env, out)
-            }
+            Request::JoinGroup {
+                client_id,
+                group,
+                session_timeout_ms,
+                rebalance_timeout_ms,
+                member_id,
+                instance_id,
+                protocol_type,
+                protocols,
+                ..
+            } => self.join_group(
+                now,
+                from,
+                corr,
+                client_id,
+                group,
+                session_timeout_ms,
+                rebalance_timeout_ms,
+                member_id,
+                instance_id,
+                protocol_type,
+                protocols,
+                disk,
+                env,
+                out,
+            ),
             Request::SyncGroup { group, generation, member_id, instance_id, assignments } => {
                 self.sync_group(now, from, corr, group, generation, member_id, instance_id, assignments, disk, env, out)
             }
@@ -281,7 +331,15 @@ impl BrokerProc {
                 out.respond(from, corr, Response::Heartbeat { error });
             }
             Request::LeaveGroup { group, members, reason } => {
-                let error = self.leave_group(now, &group, &members, reason.as_deref().unwrap_or("the consumer left"), disk, env, out);
+                let error = self.leave_group(
+                    now,
+                    &group,
+                    &members,
+                    reason.as_deref().unwrap_or("the consumer left"),
+                    disk,
+                    env,
+                    out,
+                );
                 out.respond(from, corr, Response::LeaveGroup { error });
             }
             Request::OffsetCommit { group, generation, member_id, offsets } => {
@@ -298,7 +356,13 @@ impl BrokerProc {
                     .values()
                     .filter(|g| self.coordinates(&g.id, env))
                     .filter(|g| states.is_empty() || states.iter().any(|s| s.eq_ignore_ascii_case(g.state.name())))
-                    .map(|g| (g.id.clone(), g.protocol_type.clone().unwrap_or_else(|| "consumer".into()), g.state.name().to_string()))
+                    .map(|g| {
+                        (
+                            g.id.clone(),
+                            g.protocol_type.clone().unwrap_or_else(|| "consumer".into()),
+                            g.state.name().to_string(),
+                        )
+                    })
                     .collect();
                 out.respond(from, corr, Response::ListGroups { error: None, groups });
             }
@@ -318,9 +382,21 @@ impl BrokerProc {
                 let resp = self.offset_delete(now, &group, partitions, disk, env, out);
                 out.respond(from, corr, resp);
             }
-            Request::TxnOffsetCommit { group, producer_id, producer_epoch, offsets, generation, member_id, .. } => {
-                self.txn_offset_commit(now, from, corr, group, producer_id, producer_epoch, generation, member_id, offsets, disk, env, out)
-            }
+            Request::TxnOffsetCommit { group, producer_id, producer_epoch, offsets, generation, member_id, .. } => self
+                .txn_offset_commit(
+                    now,
+                    from,
+                    corr,
+                    group,
+                    producer_id,
+                    producer_epoch,
+                    generation,
+                    member_id,
+                    offsets,
+                    disk,
+                    env,
+                    out,
+                ),
             other => self.handle_txn_request(now, from, corr, other, disk, env, out),
         }
         self.schedule_group_ticks(now, out);
@@ -340,7 +416,7 @@ impl BrokerProc {
     fn join_group(
         &mut self,
         now: SimTime,
-                from: NodeAddr,
+        from: NodeAddr,
         corr: u64,
         client: String,
         group_id: String,
@@ -366,7 +442,9 @@ impl BrokerProc {
             out.respond(from, corr, fail(e, member_id));
             return;
         }
-        if session_timeout_ms < env.settings.group_min_session_timeout_ms || session_timeout_ms > env.settings.group_max_session_timeout_ms {
+        if session_timeout_ms < env.settings.group_min_session_timeout_ms
+            || session_timeout_ms > env.settings.group_max_session_timeout_ms
+        {
             out.respond(from, corr, fail(KafkaError::INVALID_SESSION_TIMEOUT, member_id));
             return;
         }
@@ -374,7 +452,7 @@ impl BrokerProc {
             out.respond(from, corr, fail(KafkaError::INCONSISTENT_GROUP_PROTOCOL, member_id));
             return;
         }
-                let group = self.coordinator.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
+        let group = self.coordinator.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
         if group.state == GroupState::Dead {
             *group = Group::new(&group_id);
         }
@@ -391,7 +469,7 @@ impl BrokerProc {
                 return;
             }
         }
-                let host = "/127.0.0.1".to_string();
+        let host = "/127.0.0.1".to_string();
         if member_id.is_empty() {
             // A new member: static members are recognised by their instance id.
             if let Some(inst) = &instance_id {
@@ -401,7 +479,22 @@ impl BrokerProc {
                     return;
                 }
                 let new_id = member_id_for(&client, &mut self.rng);
-                self.add_member(now, from, corr, &group_id, new_id, instance_id, client, host, session_timeout_ms, rebalance_timeout_ms, protocol_type, protocols, env, out);
+                self.add_member(
+                    now,
+                    from,
+                    corr,
+                    &group_id,
+                    new_id,
+                    instance_id,
+                    client,
+                    host,
+                    session_timeout_ms,
+                    rebalance_timeout_ms,
+                    protocol_type,
+                    protocols,
+                    env,
+                    out,
+                );
                 return;
             }
             // KIP-394: tell the client its member id; it joins again with it.
@@ -421,7 +514,22 @@ impl BrokerProc {
                     return;
                 }
             }
-            self.add_member(now, from, corr, &group_id, member_id, instance_id, client, host, session_timeout_ms, rebalance_timeout_ms, protocol_type, protocols, env, out);
+            self.add_member(
+                now,
+                from,
+                corr,
+                &group_id,
+                member_id,
+                instance_id,
+                client,
+                host,
+                session_timeout_ms,
+                rebalance_timeout_ms,
+                protocol_type,
+                protocols,
+                env,
+                out,
+            );
             return;
         }
         // A known member joining again.
@@ -435,7 +543,9 @@ impl BrokerProc {
         m.join_pending = Some((from, corr));
         match g.state {
             GroupState::PreparingRebalance => {}
-            GroupState::CompletingRebalance | GroupState::Stable if same && g.leader.as_deref() != Some(&member_id) && g.state == GroupState::Stable => {
+            GroupState::CompletingRebalance | GroupState::Stable
+                if same && g.leader.as_deref() != Some(&member_id) && g.state == GroupState::Stable =>
+            {
                 // A follower rejoining with unchanged metadata while Stable: answer at once.
                 let resp = Response::JoinGroup {
                     error: None,
@@ -453,7 +563,7 @@ impl BrokerProc {
         self.maybe_complete_join(now, &group_id, disk, env, out);
     }
 
-        fn member_label(from: NodeAddr, member_id: &str) -> String {
+    fn member_label(from: NodeAddr, member_id: &str) -> String {
         if member_id.is_empty() {
             from.to_string()
         } else {
@@ -543,7 +653,18 @@ impl BrokerProc {
         let same = m.protocols == protocols;
         // A join still waiting under the old id is answered with FENCED_INSTANCE_ID.
         if let Some((to, c)) = m.join_pending.take() {
-            out.respond(to, c, Response::JoinGroup { error: Some(KafkaError::FENCED_INSTANCE_ID), generation: -1, protocol: String::new(), leader: String::new(), member_id: old_id.to_string(), members: vec![] });
+            out.respond(
+                to,
+                c,
+                Response::JoinGroup {
+                    error: Some(KafkaError::FENCED_INSTANCE_ID),
+                    generation: -1,
+                    protocol: String::new(),
+                    leader: String::new(),
+                    member_id: old_id.to_string(),
+                    members: vec![],
+                },
+            );
         }
         m.member_id = new_id.clone();
         m.protocols = protocols;
@@ -570,7 +691,13 @@ impl BrokerProc {
         m.join_pending = Some((from, corr));
         g.members.insert(new_id.clone(), m);
         if g.state != GroupState::PreparingRebalance {
-            self.prepare_rebalance(now, group_id, &format!("static member {new_id} joined with new metadata"), env, out);
+            self.prepare_rebalance(
+                now,
+                group_id,
+                &format!("static member {new_id} joined with new metadata"),
+                env,
+                out,
+            );
         }
         self.maybe_complete_join(now, group_id, disk, env, out);
     }
@@ -584,7 +711,15 @@ impl BrokerProc {
         // Syncs waiting for the old generation are told to rejoin.
         for m in g.members.values_mut() {
             if let Some((to, c)) = m.sync_pending.take() {
-                out.respond(to, c, Response::SyncGroup { error: Some(KafkaError::REBALANCE_IN_PROGRESS), protocol: String::new(), assignment: vec![] });
+                out.respond(
+                    to,
+                    c,
+                    Response::SyncGroup {
+                        error: Some(KafkaError::REBALANCE_IN_PROGRESS),
+                        protocol: String::new(),
+                        assignment: vec![],
+                    },
+                );
             }
         }
         let timeout = g.members.values().map(|m| m.rebalance_timeout_ms).max().unwrap_or(0);
@@ -613,10 +748,15 @@ impl BrokerProc {
         }
         let g = self.coordinator.groups.get_mut(group_id).expect("group");
         // Members that did not rejoin in time are removed.
-        let gone: Vec<String> = g.members.values().filter(|m| m.join_pending.is_none()).map(|m| m.member_id.clone()).collect();
+        let gone: Vec<String> =
+            g.members.values().filter(|m| m.join_pending.is_none()).map(|m| m.member_id.clone()).collect();
         for id in &gone {
             g.members.remove(id);
-            out.trace(TraceKind::MemberRemoved { group: group_id.to_string(), member: id.clone(), reason: "did not rejoin within the rebalance timeout".into() });
+            out.trace(TraceKind::MemberRemoved {
+                group: group_id.to_string(),
+                member: id.clone(),
+                reason: "did not rejoin within the rebalance timeout".into(),
+            });
         }
         g.initial_delay_until = None;
         g.rebalance_deadline = None;
@@ -626,14 +766,20 @@ impl BrokerProc {
             g.protocol = None;
             g.leader = None;
             g.empty_since = Some(now);
-            out.trace(TraceKind::GroupStateChanged { group: group_id.to_string(), state: "Empty".into(), generation: g.generation, reason: "no members left".into() });
+            out.trace(TraceKind::GroupStateChanged {
+                group: group_id.to_string(),
+                state: "Empty".into(),
+                generation: g.generation,
+                reason: "no members left".into(),
+            });
             self.persist_group(now, group_id, disk, env, out);
             return;
         }
         g.generation += 1;
         g.protocol = g.select_protocol();
         if g.leader.as_ref().map(|l| !g.members.contains_key(l)).unwrap_or(true) {
-            g.leader = g.members.values().min_by_key(|m| (m.joined_at, m.member_id.clone())).map(|m| m.member_id.clone());
+            g.leader =
+                g.members.values().min_by_key(|m| (m.joined_at, m.member_id.clone())).map(|m| m.member_id.clone());
         }
         g.state = GroupState::CompletingRebalance;
         let protocol = g.protocol.clone().unwrap_or_default();
@@ -644,7 +790,12 @@ impl BrokerProc {
             .map(|m| JoinMember {
                 member_id: m.member_id.clone(),
                 instance_id: m.instance_id.clone(),
-                subscription: m.protocols.iter().find(|(n, _)| *n == protocol).map(|(_, s)| s.clone()).unwrap_or_else(|| m.protocols[0].1.clone()),
+                subscription: m
+                    .protocols
+                    .iter()
+                    .find(|(n, _)| *n == protocol)
+                    .map(|(_, s)| s.clone())
+                    .unwrap_or_else(|| m.protocols[0].1.clone()),
             })
             .collect();
         out.trace(TraceKind::GroupStateChanged {
@@ -709,7 +860,15 @@ impl BrokerProc {
             GroupState::PreparingRebalance => out.respond(from, corr, fail(KafkaError::REBALANCE_IN_PROGRESS)),
             GroupState::Stable => {
                 let m = &g.members[&member_id];
-                out.respond(from, corr, Response::SyncGroup { error: None, protocol: g.protocol.clone().unwrap_or_default(), assignment: m.assignment.clone() });
+                out.respond(
+                    from,
+                    corr,
+                    Response::SyncGroup {
+                        error: None,
+                        protocol: g.protocol.clone().unwrap_or_default(),
+                        assignment: m.assignment.clone(),
+                    },
+                );
             }
             GroupState::CompletingRebalance => {
                 if let Some(m) = g.members.get_mut(&member_id) {
@@ -718,17 +877,39 @@ impl BrokerProc {
                 }
                 if g.leader.as_deref() == Some(&member_id) {
                     for m in g.members.values_mut() {
-                        m.assignment = assignments.iter().find(|(id, _)| *id == m.member_id).map(|(_, a)| a.clone()).unwrap_or_default();
+                        m.assignment = assignments
+                            .iter()
+                            .find(|(id, _)| *id == m.member_id)
+                            .map(|(_, a)| a.clone())
+                            .unwrap_or_default();
                     }
                     g.state = GroupState::Stable;
                     let protocol = g.protocol.clone().unwrap_or_default();
-                    out.trace(TraceKind::GroupStateChanged { group: group_id.clone(), state: "Stable".into(), generation: g.generation, reason: format!("the leader sent the {protocol} assignment") });
+                    out.trace(TraceKind::GroupStateChanged {
+                        group: group_id.clone(),
+                        state: "Stable".into(),
+                        generation: g.generation,
+                        reason: format!("the leader sent the {protocol} assignment"),
+                    });
                     for m in g.members.values() {
-                        out.trace(TraceKind::GroupAssignment { group: group_id.clone(), member: m.member_id.clone(), generation: g.generation, partitions: m.assignment.clone() });
+                        out.trace(TraceKind::GroupAssignment {
+                            group: group_id.clone(),
+                            member: m.member_id.clone(),
+                            generation: g.generation,
+                            partitions: m.assignment.clone(),
+                        });
                     }
                     for m in g.members.values_mut() {
                         if let Some((to, c)) = m.sync_pending.take() {
-                            out.respond(to, c, Response::SyncGroup { error: None, protocol: protocol.clone(), assignment: m.assignment.clone() });
+                            out.respond(
+                                to,
+                                c,
+                                Response::SyncGroup {
+                                    error: None,
+                                    protocol: protocol.clone(),
+                                    assignment: m.assignment.clone(),
+                                },
+                            );
                         }
                     }
                     self.persist_group(now, &group_id, disk, env, out);
@@ -738,7 +919,15 @@ impl BrokerProc {
         }
     }
 
-    fn heartbeat(&mut self, now: SimTime, group_id: &str, generation: i32, member_id: &str, instance_id: Option<&str>, env: &Env) -> Option<KafkaError> {
+    fn heartbeat(
+        &mut self,
+        now: SimTime,
+        group_id: &str,
+        generation: i32,
+        member_id: &str,
+        instance_id: Option<&str>,
+        env: &Env,
+    ) -> Option<KafkaError> {
         if let Some(e) = self.not_coordinator(group_id, env) {
             return Some(e);
         }
@@ -754,7 +943,9 @@ impl BrokerProc {
         m.last_heartbeat = now;
         match g.state {
             GroupState::PreparingRebalance => Some(KafkaError::REBALANCE_IN_PROGRESS),
-            GroupState::CompletingRebalance | GroupState::Stable if generation != g.generation => Some(KafkaError::ILLEGAL_GENERATION),
+            GroupState::CompletingRebalance | GroupState::Stable if generation != g.generation => {
+                Some(KafkaError::ILLEGAL_GENERATION)
+            }
             GroupState::CompletingRebalance | GroupState::Stable => None,
             _ => Some(KafkaError::UNKNOWN_MEMBER_ID),
         }
@@ -777,13 +968,32 @@ impl BrokerProc {
         let Some(g) = self.coordinator.groups.get_mut(group_id) else { return Some(KafkaError::UNKNOWN_MEMBER_ID) };
         let mut removed = false;
         for (member, instance) in members {
-            let id = if member.is_empty() { instance.as_deref().and_then(|i| g.member_by_instance(i)) } else { Some(member.clone()) };
+            let id = if member.is_empty() {
+                instance.as_deref().and_then(|i| g.member_by_instance(i))
+            } else {
+                Some(member.clone())
+            };
             if let Some(id) = id {
                 if let Some(mut m) = g.members.remove(&id) {
                     if let Some((to, c)) = m.join_pending.take() {
-                        out.respond(to, c, Response::JoinGroup { error: Some(KafkaError::UNKNOWN_MEMBER_ID), generation: -1, protocol: String::new(), leader: String::new(), member_id: id.clone(), members: vec![] });
+                        out.respond(
+                            to,
+                            c,
+                            Response::JoinGroup {
+                                error: Some(KafkaError::UNKNOWN_MEMBER_ID),
+                                generation: -1,
+                                protocol: String::new(),
+                                leader: String::new(),
+                                member_id: id.clone(),
+                                members: vec![],
+                            },
+                        );
                     }
-                    out.trace(TraceKind::MemberRemoved { group: group_id.to_string(), member: id, reason: reason.to_string() });
+                    out.trace(TraceKind::MemberRemoved {
+                        group: group_id.to_string(),
+                        member: id,
+                        reason: reason.to_string(),
+                    });
                     removed = true;
                 }
             }
@@ -796,7 +1006,15 @@ impl BrokerProc {
     }
 
     /// After members left or expired: rebalance, or become Empty.
-    fn on_members_removed(&mut self, now: SimTime, group_id: &str, reason: &str, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    fn on_members_removed(
+        &mut self,
+        now: SimTime,
+        group_id: &str,
+        reason: &str,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
         let Some(g) = self.coordinator.groups.get_mut(group_id) else { return };
         if g.members.is_empty() && g.state != GroupState::PreparingRebalance {
             g.state = GroupState::Empty;
@@ -804,12 +1022,19 @@ impl BrokerProc {
             g.protocol = None;
             g.leader = None;
             g.empty_since = Some(now);
-            out.trace(TraceKind::GroupStateChanged { group: group_id.to_string(), state: "Empty".into(), generation: g.generation, reason: reason.to_string() });
+            out.trace(TraceKind::GroupStateChanged {
+                group: group_id.to_string(),
+                state: "Empty".into(),
+                generation: g.generation,
+                reason: reason.to_string(),
+            });
             self.persist_group(now, group_id, disk, env, out);
             return;
         }
         match g.state {
-            GroupState::Stable | GroupState::CompletingRebalance => self.prepare_rebalance(now, group_id, reason, env, out),
+            GroupState::Stable | GroupState::CompletingRebalance => {
+                self.prepare_rebalance(now, group_id, reason, env, out)
+            }
             _ => {}
         }
         self.maybe_complete_join(now, group_id, disk, env, out);
@@ -829,7 +1054,11 @@ impl BrokerProc {
                 out.trace(TraceKind::MemberRemoved {
                     group: group_id.to_string(),
                     member: id.clone(),
-                    reason: format!("no heartbeat for {} s (session.timeout.ms={})", m.session_timeout_ms / 1000, m.session_timeout_ms),
+                    reason: format!(
+                        "no heartbeat for {} s (session.timeout.ms={})",
+                        m.session_timeout_ms / 1000,
+                        m.session_timeout_ms
+                    ),
                 });
             }
         }
@@ -875,9 +1104,8 @@ impl BrokerProc {
         env: &Env,
         out: &mut Out,
     ) {
-        let reply = |e: Option<KafkaError>, offsets: &[(TopicPartition, Offset, Option<Epoch>)]| Response::OffsetCommit {
-            results: offsets.iter().map(|(tp, _, _)| (tp.clone(), e)).collect(),
-            error: e,
+        let reply = |e: Option<KafkaError>, offsets: &[(TopicPartition, Offset, Option<Epoch>)]| {
+            Response::OffsetCommit { results: offsets.iter().map(|(tp, _, _)| (tp.clone(), e)).collect(), error: e }
         };
         if let Some(e) = self.not_coordinator(&group_id, env) {
             out.respond(from, corr, reply(Some(e), &offsets));
@@ -893,7 +1121,7 @@ impl BrokerProc {
                 Some(if g.members.is_empty() { KafkaError::ILLEGAL_GENERATION } else { KafkaError::UNKNOWN_MEMBER_ID })
             } else if generation != g.generation {
                 Some(KafkaError::ILLEGAL_GENERATION)
-                        } else if g.state == GroupState::CompletingRebalance {
+            } else if g.state == GroupState::CompletingRebalance {
                 // Commits are accepted while PreparingRebalance (the heartbeat tells the member
                 // to rejoin); only the sync phase refuses them (GroupCoordinator.doCommitOffsets).
                 Some(KafkaError::REBALANCE_IN_PROGRESS)
@@ -918,13 +1146,21 @@ impl BrokerProc {
         let records: Vec<(String, Option<String>)> = entries
             .iter()
             .map(|(tp, c)| {
-                (offset_key(&group_id, tp), Some(format!("offset={} leaderEpoch={} commitTimestamp={}", c.offset, c.leader_epoch.map(|e| e.to_string()).unwrap_or_else(|| "none".into()), c.commit_ms)))
+                (
+                    offset_key(&group_id, tp),
+                    Some(format!(
+                        "offset={} leaderEpoch={} commitTimestamp={}",
+                        c.offset,
+                        c.leader_epoch.map(|e| e.to_string()).unwrap_or_else(|| "none".into()),
+                        c.commit_ms
+                    )),
+                )
             })
             .collect();
         let resp = reply(None, &offsets);
         out.trace(TraceKind::OffsetsCommitted {
             group: group_id.clone(),
-                        client: Self::member_label(from, &member_id),
+            client: Self::member_label(from, &member_id),
             offsets: offsets.iter().map(|(tp, o, _)| (tp.clone(), *o)).collect(),
         });
         self.write_offsets_records(now, from, corr, &group_id, records, resp, entries, disk, env, out);
@@ -952,10 +1188,25 @@ impl BrokerProc {
         let recs: Vec<Record> = records
             .into_iter()
             .enumerate()
-            .map(|(i, (k, v))| Record { offset_delta: i as u32, timestamp: now_ms, key: Some(bytes(k.as_bytes())), value: v.map(|v| bytes(v.as_bytes())), headers: vec![] })
+            .map(|(i, (k, v))| Record {
+                offset_delta: i as u32,
+                timestamp: now_ms,
+                key: Some(bytes(k.as_bytes())),
+                value: v.map(|v| bytes(v.as_bytes())),
+                headers: vec![],
+            })
             .collect();
         let size = batch_size(&recs);
-        let pb = ProduceBatch { tp: tp.clone(), producer_id: -1, producer_epoch: -1, base_sequence: -1, transactional: false, records: Rc::new(recs), size_bytes: size, origin: 0 };
+        let pb = ProduceBatch {
+            tp: tp.clone(),
+            producer_id: -1,
+            producer_epoch: -1,
+            base_sequence: -1,
+            transactional: false,
+            records: Rc::new(recs),
+            size_bytes: size,
+            origin: 0,
+        };
         let epoch = self.replicas.get(&tp).map(|r| r.leader_epoch).unwrap_or(0);
         let cfg = self.config(OFFSETS_TOPIC);
         let Some(log) = disk.logs.get_mut(&tp) else {
@@ -967,14 +1218,33 @@ impl BrokerProc {
         match log.append_as_leader(&pb, epoch, now_ms, &cfg) {
             Ok((info, _)) => {
                 out.touch(&tp);
-                self.coordinator.pending_writes.push(PendingWrite { partition, required: info.last_offset + 1, to, corr, resp, group: group_id.to_string(), offsets });
+                self.coordinator.pending_writes.push(PendingWrite {
+                    partition,
+                    required: info.last_offset + 1,
+                    to,
+                    corr,
+                    resp,
+                    group: group_id.to_string(),
+                    offsets,
+                });
                 self.try_complete_delayed_fetches(now, disk, env, out);
                 self.maybe_increment_hw(now, &tp, disk, env, out);
                 self.complete_offset_writes(now, disk, out);
             }
             Err(e) => {
                 if to != NodeAddr::Broker(self.id) {
-                    out.respond(to, corr, with_error(resp, if e.error == KafkaError::NOT_ENOUGH_REPLICAS { KafkaError::COORDINATOR_NOT_AVAILABLE } else { e.error }));
+                    out.respond(
+                        to,
+                        corr,
+                        with_error(
+                            resp,
+                            if e.error == KafkaError::NOT_ENOUGH_REPLICAS {
+                                KafkaError::COORDINATOR_NOT_AVAILABLE
+                            } else {
+                                e.error
+                            },
+                        ),
+                    );
                 }
             }
         }
@@ -1007,10 +1277,27 @@ impl BrokerProc {
         let Some(g) = self.coordinator.groups.get(group_id) else { return };
         let value = serde_json::to_string(&StoredGroup::from(g)).unwrap_or_default();
         let me = NodeAddr::Broker(self.id);
-        self.write_offsets_records(now, me, 0, group_id, vec![(group_key(group_id), Some(value))], Response::Heartbeat { error: None }, vec![], disk, env, out);
+        self.write_offsets_records(
+            now,
+            me,
+            0,
+            group_id,
+            vec![(group_key(group_id), Some(value))],
+            Response::Heartbeat { error: None },
+            vec![],
+            disk,
+            env,
+            out,
+        );
     }
 
-    fn offset_fetch(&self, group_id: &str, partitions: Option<Vec<TopicPartition>>, require_stable: bool, env: &Env) -> Response {
+    fn offset_fetch(
+        &self,
+        group_id: &str,
+        partitions: Option<Vec<TopicPartition>>,
+        require_stable: bool,
+        env: &Env,
+    ) -> Response {
         if let Some(e) = self.not_coordinator(group_id, env) {
             return Response::OffsetFetch { error: Some(e), offsets: vec![] };
         }
@@ -1022,7 +1309,8 @@ impl BrokerProc {
         let offsets = list
             .into_iter()
             .map(|tp| {
-                let pending = require_stable && g.map(|g| g.pending_txn_offsets.values().any(|m| m.contains_key(&tp))).unwrap_or(false);
+                let pending = require_stable
+                    && g.map(|g| g.pending_txn_offsets.values().any(|m| m.contains_key(&tp))).unwrap_or(false);
                 let o = g.and_then(|g| g.offsets.get(&tp)).map(|c| c.offset).unwrap_or(-1);
                 (tp, o, if pending { Some(KafkaError::UNSTABLE_OFFSET_COMMIT) } else { None })
             })
@@ -1065,7 +1353,14 @@ impl BrokerProc {
         }
     }
 
-    fn delete_group(&mut self, now: SimTime, group_id: &str, disk: &mut BrokerDisk, env: &Env, out: &mut Out) -> Option<KafkaError> {
+    fn delete_group(
+        &mut self,
+        now: SimTime,
+        group_id: &str,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) -> Option<KafkaError> {
         if let Some(e) = self.not_coordinator(group_id, env) {
             return Some(e);
         }
@@ -1074,16 +1369,41 @@ impl BrokerProc {
             return Some(KafkaError::NON_EMPTY_GROUP);
         }
         // Tombstones for every offset and for the group itself; compaction removes them.
-        let mut records: Vec<(String, Option<String>)> = g.offsets.keys().map(|tp| (offset_key(group_id, tp), None)).collect();
+        let mut records: Vec<(String, Option<String>)> =
+            g.offsets.keys().map(|tp| (offset_key(group_id, tp), None)).collect();
         records.push((group_key(group_id), None));
         self.coordinator.groups.remove(group_id);
         let me = NodeAddr::Broker(self.id);
-        self.write_offsets_records(now, me, 0, group_id, records, Response::Heartbeat { error: None }, vec![], disk, env, out);
-        out.trace(TraceKind::GroupStateChanged { group: group_id.to_string(), state: "Dead".into(), generation: -1, reason: "deleted".into() });
+        self.write_offsets_records(
+            now,
+            me,
+            0,
+            group_id,
+            records,
+            Response::Heartbeat { error: None },
+            vec![],
+            disk,
+            env,
+            out,
+        );
+        out.trace(TraceKind::GroupStateChanged {
+            group: group_id.to_string(),
+            state: "Dead".into(),
+            generation: -1,
+            reason: "deleted".into(),
+        });
         None
     }
 
-    fn offset_delete(&mut self, now: SimTime, group_id: &str, partitions: Vec<TopicPartition>, disk: &mut BrokerDisk, env: &Env, out: &mut Out) -> Response {
+    fn offset_delete(
+        &mut self,
+        now: SimTime,
+        group_id: &str,
+        partitions: Vec<TopicPartition>,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) -> Response {
         if let Some(e) = self.not_coordinator(group_id, env) {
             return Response::OffsetDelete { error: Some(e), results: vec![] };
         }
@@ -1106,7 +1426,18 @@ impl BrokerProc {
         }
         if !records.is_empty() {
             let me = NodeAddr::Broker(self.id);
-            self.write_offsets_records(now, me, 0, group_id, records, Response::Heartbeat { error: None }, vec![], disk, env, out);
+            self.write_offsets_records(
+                now,
+                me,
+                0,
+                group_id,
+                records,
+                Response::Heartbeat { error: None },
+                vec![],
+                disk,
+                env,
+                out,
+            );
         }
         let error = if results.iter().any(|(_, e)| e.is_some()) && active { None } else { None };
         Response::OffsetDelete { error, results }
@@ -1129,7 +1460,11 @@ impl BrokerProc {
         out: &mut Out,
     ) {
         if let Some(e) = self.not_coordinator(&group_id, env) {
-            out.respond(from, corr, Response::TxnOffsetCommit { results: offsets.iter().map(|(tp, _)| (tp.clone(), Some(e))).collect() });
+            out.respond(
+                from,
+                corr,
+                Response::TxnOffsetCommit { results: offsets.iter().map(|(tp, _)| (tp.clone(), Some(e))).collect() },
+            );
             return;
         }
         let commit_ms = env.wall_ms(now);
@@ -1139,7 +1474,12 @@ impl BrokerProc {
             pending.insert(tp.clone(), CommittedOffset { offset: *o, leader_epoch: None, commit_ms });
         }
         // The offsets are written as transactional records; they become visible on COMMIT.
-        let records = offsets.iter().map(|(tp, o)| (offset_key(&group_id, tp), Some(format!("offset={o} (transactional, producerId={producer_id})")))).collect();
+        let records = offsets
+            .iter()
+            .map(|(tp, o)| {
+                (offset_key(&group_id, tp), Some(format!("offset={o} (transactional, producerId={producer_id})")))
+            })
+            .collect();
         let resp = Response::TxnOffsetCommit { results: offsets.iter().map(|(tp, _)| (tp.clone(), None)).collect() };
         self.write_offsets_records(now, from, corr, &group_id, records, resp, vec![], disk, env, out);
     }
@@ -1176,7 +1516,14 @@ impl BrokerProc {
         self.handle_txn_response(now, from, corr, resp, disk, env, out);
     }
 
-    pub(crate) fn handle_coordinator_timer(&mut self, now: SimTime, timer: Timer, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn handle_coordinator_timer(
+        &mut self,
+        now: SimTime,
+        timer: Timer,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
         match timer {
             Timer::GroupTick(group) => {
                 if !group.is_empty() {
@@ -1194,7 +1541,14 @@ impl BrokerProc {
     }
 
     /// Becoming leader of a `__consumer_offsets` partition: load its groups by replaying it.
-    pub(crate) fn on_become_leader_coordinator(&mut self, now: SimTime, tp: &TopicPartition, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn on_become_leader_coordinator(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
         if tp.topic == crate::sim::txn::TXN_TOPIC {
             self.load_transactions(now, tp, disk, env, out);
             return;
@@ -1214,7 +1568,9 @@ impl BrokerProc {
                 let value = r.value.as_ref().and_then(|v| std::str::from_utf8(v).ok());
                 if let Some(rest) = key.strip_prefix("offset:") {
                     let mut parts = rest.rsplitn(3, ',');
-                    let (Some(p), Some(topic), Some(group)) = (parts.next(), parts.next(), parts.next()) else { continue };
+                    let (Some(p), Some(topic), Some(group)) = (parts.next(), parts.next(), parts.next()) else {
+                        continue;
+                    };
                     let Ok(p) = p.parse::<i32>() else { continue };
                     let g = loaded.entry(group.to_string()).or_insert_with(|| Group::new(group));
                     let tp = TopicPartition::new(topic, p);
@@ -1250,7 +1606,14 @@ impl BrokerProc {
     }
 
     /// Losing leadership of a `__consumer_offsets` partition: its groups move to the new leader.
-    pub(crate) fn on_resign_leader_coordinator(&mut self, _now: SimTime, tp: &TopicPartition, _disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn on_resign_leader_coordinator(
+        &mut self,
+        _now: SimTime,
+        tp: &TopicPartition,
+        _disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
         if tp.topic == crate::sim::txn::TXN_TOPIC {
             self.unload_transactions(tp, env);
             return;
@@ -1259,21 +1622,42 @@ impl BrokerProc {
             return;
         }
         let n = self.offsets_partitions(env);
-        let gone: Vec<String> = self.coordinator.groups.keys().filter(|g| coordinator_partition(g, n) == tp.partition).cloned().collect();
+        let gone: Vec<String> =
+            self.coordinator.groups.keys().filter(|g| coordinator_partition(g, n) == tp.partition).cloned().collect();
         for id in gone {
             if let Some(g) = self.coordinator.groups.remove(&id) {
                 for m in g.members.into_values() {
                     if let Some((to, c)) = m.join_pending {
-                        out.respond(to, c, Response::JoinGroup { error: Some(KafkaError::NOT_COORDINATOR), generation: -1, protocol: String::new(), leader: String::new(), member_id: m.member_id.clone(), members: vec![] });
+                        out.respond(
+                            to,
+                            c,
+                            Response::JoinGroup {
+                                error: Some(KafkaError::NOT_COORDINATOR),
+                                generation: -1,
+                                protocol: String::new(),
+                                leader: String::new(),
+                                member_id: m.member_id.clone(),
+                                members: vec![],
+                            },
+                        );
                     }
                     if let Some((to, c)) = m.sync_pending {
-                        out.respond(to, c, Response::SyncGroup { error: Some(KafkaError::NOT_COORDINATOR), protocol: String::new(), assignment: vec![] });
+                        out.respond(
+                            to,
+                            c,
+                            Response::SyncGroup {
+                                error: Some(KafkaError::NOT_COORDINATOR),
+                                protocol: String::new(),
+                                assignment: vec![],
+                            },
+                        );
                     }
                 }
             }
         }
         let p = tp.partition;
-        let pending: Vec<PendingWrite> = self.coordinator.pending_writes.iter().filter(|w| w.partition == p).cloned().collect();
+        let pending: Vec<PendingWrite> =
+            self.coordinator.pending_writes.iter().filter(|w| w.partition == p).cloned().collect();
         self.coordinator.pending_writes.retain(|w| w.partition != p);
         for w in pending {
             if w.to != NodeAddr::Broker(self.id) {
@@ -1282,7 +1666,14 @@ impl BrokerProc {
         }
     }
 
-    pub(crate) fn on_hw_advanced_coordinator(&mut self, now: SimTime, tp: &TopicPartition, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn on_hw_advanced_coordinator(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
         if tp.topic == OFFSETS_TOPIC {
             self.complete_offset_writes(now, disk, out);
         } else if tp.topic == crate::sim::txn::TXN_TOPIC {
@@ -1294,8 +1685,6 @@ impl BrokerProc {
     pub fn offsets_topic_config(&self) -> TopicConfig {
         self.config(OFFSETS_TOPIC)
     }
-
-    
 }
 
 fn member_id_for(client: &str, rng: &mut crate::sim::rng::Pcg32) -> String {
@@ -1305,8 +1694,13 @@ fn member_id_for(client: &str, rng: &mut crate::sim::rng::Pcg32) -> String {
 /// Replaces the error of a response (for answers that must fail late).
 fn with_error(resp: Response, e: KafkaError) -> Response {
     match resp {
-        Response::OffsetCommit { results, .. } => Response::OffsetCommit { results: results.into_iter().map(|(tp, _)| (tp, Some(e))).collect(), error: Some(e) },
-        Response::TxnOffsetCommit { results } => Response::TxnOffsetCommit { results: results.into_iter().map(|(tp, _)| (tp, Some(e))).collect() },
+        Response::OffsetCommit { results, .. } => Response::OffsetCommit {
+            results: results.into_iter().map(|(tp, _)| (tp, Some(e))).collect(),
+            error: Some(e),
+        },
+        Response::TxnOffsetCommit { results } => {
+            Response::TxnOffsetCommit { results: results.into_iter().map(|(tp, _)| (tp, Some(e))).collect() }
+        }
         other => other,
     }
 }
@@ -1441,7 +1835,11 @@ mod tests {
     fn protocol_selection_picks_what_everyone_supports() {
         let sub = Rc::new(GroupSubscription { topics: vec!["t".into()], owned: vec![], generation: -1, rack: None });
         let mut g = Group::new("g");
-        for (id, protos) in [("a", vec!["range", "cooperative-sticky"]), ("b", vec!["cooperative-sticky", "range"]), ("c", vec!["cooperative-sticky"])] {
+        for (id, protos) in [
+            ("a", vec!["range", "cooperative-sticky"]),
+            ("b", vec!["cooperative-sticky", "range"]),
+            ("c", vec!["cooperative-sticky"]),
+        ] {
             g.members.insert(
                 id.into(),
                 Member {

@@ -153,6 +153,15 @@ impl Log {
         }
     }
 
+    /// Rolls a new active segment now (`roll()`), if the active one has data.
+    pub fn roll(&mut self, now_ms: i64) {
+        if self.segments.last().map(|s| s.size_bytes > 0).unwrap_or(false) {
+            let base = self.log_end_offset;
+            self.segments.push(Segment::new(base, now_ms));
+            self.version += 1;
+        }
+    }
+
     /// fsync: everything written so far survives a power loss.
     pub fn flush(&mut self, now_ms: i64) {
         self.recovery_point = self.log_end_offset;
@@ -785,5 +794,265 @@ impl Log {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::record::bytes;
+    use std::collections::BTreeMap;
+
+    fn cfg(pairs: &[(&str, &str)]) -> TopicConfig {
+        let m: BTreeMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        TopicConfig::resolve(&m, &BTreeMap::new())
+    }
+
+    fn batch(records: Vec<Record>, pid: i64, seq: i32, txn: bool) -> ProduceBatch {
+        let size = batch_size(&records);
+        ProduceBatch {
+            tp: TopicPartition::new("t", 0),
+            producer_id: pid,
+            producer_epoch: if pid >= 0 { 0 } else { -1 },
+            base_sequence: seq,
+            transactional: txn,
+            records: Rc::new(records),
+            size_bytes: size,
+            origin: 1,
+        }
+    }
+
+    fn rec(key: Option<&str>, value: Option<&str>, ts: i64) -> Record {
+        Record {
+            offset_delta: 0,
+            timestamp: ts,
+            key: key.map(|k| bytes(k.as_bytes())),
+            value: value.map(|v| bytes(v.as_bytes())),
+            headers: vec![],
+        }
+    }
+
+    /// `singletonRecords("test")` × 15 with segment.bytes = 5 records' size → 3 segments.
+    fn fifteen(c: &TopicConfig, ts: i64) -> Log {
+        let mut log = Log::new(TopicPartition::new("t", 0), 0);
+        for _ in 0..15 {
+            log.append_as_leader(&batch(vec![rec(Some("test"), Some("test"), ts)], -1, -1, false), 0, ts, c)
+                .expect("append");
+        }
+        log.update_high_watermark(log.log_end_offset);
+        log
+    }
+
+    fn one_batch_size() -> i32 {
+        batch_size(&[rec(Some("test"), Some("test"), 0)]) as i32
+    }
+
+    fn bases(log: &Log) -> Vec<Offset> {
+        log.segments.iter().map(|s| s.base_offset).collect()
+    }
+
+    // kafka-semantics.md §7.1, UnifiedLogTest: the retention vectors.
+    #[test]
+    fn size_based_retention_deletes_whole_segments() {
+        let seg = (5 * one_batch_size()).to_string();
+        let c = cfg(&[("segment.bytes", &seg), ("retention.bytes", &(10 * one_batch_size()).to_string())]);
+        let mut log = fifteen(&c, 0);
+        assert_eq!(bases(&log), vec![0, 5, 10]);
+        log.delete_old_segments(0, &c);
+        assert_eq!(log.segments.len(), 2, "shouldDeleteSizeBasedSegments");
+        assert_eq!(log.log_start_offset, 5);
+
+        let c = cfg(&[("segment.bytes", &seg), ("retention.bytes", &(15 * one_batch_size()).to_string())]);
+        let mut log = fifteen(&c, 0);
+        log.delete_old_segments(0, &c);
+        assert_eq!(log.segments.len(), 3, "shouldNotDeleteSizeBasedSegmentsWhenUnderRetentionSize");
+    }
+
+    #[test]
+    fn time_based_retention_uses_the_largest_timestamp() {
+        let seg = (5 * one_batch_size()).to_string();
+        let now = 1_000_000;
+        let c = cfg(&[("segment.bytes", &seg), ("retention.ms", "10000")]);
+        let mut log = fifteen(&c, 10);
+        log.delete_old_segments(now, &c);
+        assert_eq!(
+            log.segments.len(),
+            1,
+            "shouldDeleteTimeBasedSegmentsReadyToBeDeleted: all deleted, an empty one rolled"
+        );
+        assert_eq!((log.log_start_offset, log.log_end_offset), (15, 15));
+
+        let c = cfg(&[("segment.bytes", &seg), ("retention.ms", "10000000")]);
+        let mut log = fifteen(&c, now);
+        log.delete_old_segments(now, &c);
+        assert_eq!(log.segments.len(), 3, "shouldNotDeleteTimeBasedSegmentsWhenNoneReadyToBeDeleted");
+    }
+
+    #[test]
+    fn retention_follows_the_cleanup_policy() {
+        let seg = (5 * one_batch_size()).to_string();
+        let now = 1_000_000;
+        let c = cfg(&[("segment.bytes", &seg), ("retention.ms", "10000"), ("cleanup.policy", "compact")]);
+        let mut log = fifteen(&c, 10);
+        log.delete_old_segments(now, &c);
+        assert_eq!(log.segments.len(), 3, "shouldNotDeleteSegmentsWhenPolicyDoesNotIncludeDelete");
+
+        let c = cfg(&[("segment.bytes", &seg), ("retention.ms", "10000"), ("cleanup.policy", "compact,delete")]);
+        let mut log = fifteen(&c, 10);
+        log.delete_old_segments(now, &c);
+        assert_eq!(log.segments.len(), 1, "shouldDeleteSegmentsReadyToBeDeletedWhenCleanupPolicyIsCompactAndDelete");
+
+        let c = cfg(&[("segment.bytes", &seg), ("cleanup.policy", "compact")]);
+        let mut log = fifteen(&c, now);
+        log.log_start_offset = 5;
+        log.delete_old_segments(now, &c);
+        assert_eq!(log.segments.len(), 2, "shouldDeleteStartOffsetBreachedSegmentsWhenPolicyDoesNotIncludeDelete");
+        assert!(log.segments[0].base_offset <= log.log_start_offset);
+    }
+
+    #[test]
+    fn retention_never_deletes_at_or_above_the_high_watermark() {
+        let seg = (5 * one_batch_size()).to_string();
+        let c = cfg(&[("segment.bytes", &seg), ("retention.ms", "10000")]);
+        let mut log = fifteen(&c, 10);
+        log.update_high_watermark(7);
+        log.delete_old_segments(1_000_000, &c);
+        assert_eq!(bases(&log), vec![5, 10], "the segment [5-9] holds offsets ≥ HW 7: kept");
+    }
+
+    // §7.2 LogCleanerTest.testBasicTransactionAwareCleaning.
+    #[test]
+    fn transaction_aware_cleaning_removes_aborted_data_and_keeps_markers() {
+        let c = cfg(&[("cleanup.policy", "compact")]);
+        let mut log = Log::new(TopicPartition::new("t", 0), 0);
+        let two = |k1: &str, k2: &str| {
+            vec![rec(Some(k1), Some("v"), 0), Record { offset_delta: 1, ..rec(Some(k2), Some("v"), 0) }]
+        };
+        log.append_as_leader(&batch(two("1", "2"), 1, 0, true), 0, 0, &c).unwrap();
+        log.append_as_leader(&batch(two("2", "3"), 2, 0, true), 0, 0, &c).unwrap();
+        log.append_as_leader(&batch(two("3", "4"), 1, 2, true), 0, 0, &c).unwrap();
+        log.append_marker_as_leader(1, 0, ControlType::Abort, 0, 0, 0, &c).unwrap();
+        log.append_marker_as_leader(2, 0, ControlType::Commit, 0, 0, 0, &c).unwrap();
+        log.append_as_leader(&batch(vec![rec(Some("2"), Some("v"), 0)], 1, 4, true), 0, 0, &c).unwrap();
+        log.append_marker_as_leader(1, 0, ControlType::Commit, 0, 0, 0, &c).unwrap();
+        log.update_high_watermark(log.log_end_offset);
+        log.roll(0);
+        log.clean(0, &c, true).expect("cleaned");
+        let mut keys = Vec::new();
+        let mut offsets = Vec::new();
+        for b in log.batches() {
+            for (o, r) in b.iter_with_offsets() {
+                offsets.push(o);
+                if !b.is_control() {
+                    keys.push(String::from_utf8(r.key.as_deref().unwrap().to_vec()).unwrap());
+                }
+            }
+        }
+        assert_eq!(keys, vec!["3", "2"]);
+        assert_eq!(offsets, vec![3, 6, 7, 8, 9]);
+    }
+
+    // §7.2: latest value per key; tombstones go only after delete.retention.ms, counted from
+    // their first cleaning; the active segment is never cleaned; offsets never change.
+    #[test]
+    fn compaction_keeps_the_latest_value_and_expires_tombstones() {
+        let c = cfg(&[("cleanup.policy", "compact"), ("delete.retention.ms", "1000")]);
+        let mut log = Log::new(TopicPartition::new("t", 0), 0);
+        for (k, v) in [("a", Some("1")), ("b", Some("1")), ("a", Some("2")), ("b", None), ("c", Some("1"))] {
+            log.append_as_leader(&batch(vec![rec(Some(k), v, 0)], -1, -1, false), 0, 0, &c).unwrap();
+        }
+        log.update_high_watermark(log.log_end_offset);
+        assert_eq!(log.clean(0, &c, true), None, "one segment: the active segment is never cleaned");
+        log.roll(0);
+        log.append_as_leader(&batch(vec![rec(Some("d"), Some("1"), 0)], -1, -1, false), 0, 0, &c).unwrap();
+        log.update_high_watermark(log.log_end_offset);
+        log.clean(100, &c, true).unwrap();
+        let live = |log: &Log| -> Vec<(Offset, String)> {
+            log.batches()
+                .flat_map(|b| {
+                    b.iter_with_offsets()
+                        .map(|(o, r)| (o, String::from_utf8_lossy(r.key.as_deref().unwrap_or(b"")).into_owned()))
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        };
+        assert_eq!(
+            live(&log),
+            vec![(2, "a".into()), (3, "b".into()), (4, "c".into()), (5, "d".into())],
+            "a@0 and b@1 superseded; the tombstone b@3 stays"
+        );
+        log.clean(500, &c, true).unwrap();
+        assert!(live(&log).contains(&(3, "b".into())), "before delete.retention.ms the tombstone stays");
+        log.clean(1100, &c, true).unwrap();
+        assert_eq!(
+            live(&log),
+            vec![(2, "a".into()), (4, "c".into()), (5, "d".into())],
+            "after it, the tombstone is gone"
+        );
+        // A read from a removed offset starts at the next offset present (offsets 0, 1 → 2).
+        assert_eq!(log.read(0, log.log_end_offset, i64::MAX).unwrap()[0].iter_with_offsets().next().unwrap().0, 2);
+    }
+
+    // §4.3 UnifiedLogTest.testHighWatermarkMaintenance.
+    #[test]
+    fn high_watermark_maintenance() {
+        let c = cfg(&[]);
+        let mut log = Log::new(TopicPartition::new("t", 0), 0);
+        let three = || (0..3).map(|i| Record { offset_delta: i, ..rec(None, Some("x"), 0) }).collect::<Vec<_>>();
+        assert_eq!((log.log_end_offset, log.high_watermark), (0, 0));
+        log.append_as_leader(&batch(three(), -1, -1, false), 0, 0, &c).unwrap();
+        assert_eq!((log.log_end_offset, log.high_watermark), (3, 0), "an append does not move the HW");
+        log.update_high_watermark(1);
+        assert_eq!(log.high_watermark, 1);
+        log.update_high_watermark(5);
+        assert_eq!(log.high_watermark, 3, "capped at the LEO");
+        let follower = RecordBatch {
+            base_offset: 3,
+            last_offset: 5,
+            partition_leader_epoch: 0,
+            producer_id: -1,
+            producer_epoch: -1,
+            base_sequence: -1,
+            transactional: false,
+            control: None,
+            records: Rc::new(three()),
+            max_timestamp: 0,
+            size_bytes: batch_size(&three()),
+            delete_horizon_ms: None,
+            origin: 2,
+        };
+        assert!(log.append_as_follower(Rc::new(follower), 0, &c));
+        log.update_high_watermark(6);
+        assert_eq!((log.log_end_offset, log.high_watermark), (6, 6));
+        log.truncate_to(3);
+        assert_eq!((log.log_end_offset, log.high_watermark), (3, 3), "lowered by the truncation");
+        log.append_as_leader(&batch(three(), -1, -1, false), 0, 0, &c).unwrap();
+        assert_eq!((log.log_end_offset, log.high_watermark), (6, 3));
+        log.truncate_fully_and_start_at(4, 0);
+        assert_eq!((log.log_end_offset, log.log_start_offset, log.high_watermark), (4, 4, 4));
+    }
+
+    // §6.2 testDuplicateAppends at the log level: a retried batch returns its first offsets.
+    #[test]
+    fn duplicate_appends_return_the_original_offsets() {
+        let c = cfg(&[]);
+        let mut log = Log::new(TopicPartition::new("t", 0), 0);
+        for seq in 0..6 {
+            let (info, _) =
+                log.append_as_leader(&batch(vec![rec(None, Some("x"), 0)], 1, seq, false), 0, 0, &c).unwrap();
+            assert_eq!(info.base_offset, i64::from(seq));
+        }
+        let three = || (0..3).map(|i| Record { offset_delta: i, ..rec(None, Some("x"), 0) }).collect::<Vec<_>>();
+        let (first, _) = log.append_as_leader(&batch(three(), 1, 6, false), 0, 0, &c).unwrap();
+        assert_eq!((first.base_offset, first.last_offset), (6, 8));
+        let (again, b) = log.append_as_leader(&batch(three(), 1, 6, false), 0, 0, &c).unwrap();
+        assert!(again.duplicate && b.is_none());
+        assert_eq!((again.base_offset, again.last_offset), (6, 8));
+        let two = (0..2).map(|i| Record { offset_delta: i, ..rec(None, Some("x"), 0) }).collect::<Vec<_>>();
+        assert_eq!(
+            log.append_as_leader(&batch(two, 1, 7, false), 0, 0, &c).unwrap_err().error,
+            crate::sim::errors::KafkaError::OUT_OF_ORDER_SEQUENCE_NUMBER
+        );
+        assert_eq!(log.log_end_offset, 9);
     }
 }

@@ -79,7 +79,7 @@ pub struct Out {
     pub sends: Vec<(NodeAddr, Message)>,
     pub timers: Vec<(SimTime, Timer)>,
     pub trace: Vec<TraceKind>,
-        /// Partitions whose log changed, for the invariant checker.
+    /// Partitions whose log changed, for the invariant checker.
     pub touched: Vec<crate::sim::types::TopicPartition>,
     /// What clients observed, for the history checker.
     pub observations: Vec<Observation>,
@@ -97,7 +97,7 @@ pub enum Observation {
         index: u32,
         bound: crate::sim::types::Offset,
         read_committed: bool,
-                producer_id: i64,
+        producer_id: i64,
         transactional: bool,
     },
     /// A consumer's position was set other than by consuming (reset, committed offset, seek).
@@ -105,7 +105,7 @@ pub enum Observation {
 }
 
 impl Out {
-        pub fn observe(&mut self, o: Observation) {
+    pub fn observe(&mut self, o: Observation) {
         self.observations.push(o);
     }
 

@@ -287,7 +287,7 @@ pub enum Request {
         key: String,
         transaction: bool,
     },
-        JoinGroup {
+    JoinGroup {
         /// From the request header (`client.id`).
         client_id: String,
         group: String,

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 /// The trace hash the reference scenario must produce on every platform (seed 42). A native
 /// test and a browser test both compare against it; change it only together with a
 /// deliberate change of the engine's behaviour.
-pub const REFERENCE_TRACE_HASH: u64 = 0x4abd_360e_2242_7f8b;
+pub const REFERENCE_TRACE_HASH: u64 = 0x6f15_377e_d9bc_5ab2;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.
 pub fn create_topic(sim: &mut Sim, name: &str, partitions: i32, rf: i32, configs: &[(&str, &str)]) -> bool {
@@ -24,7 +24,11 @@ pub fn create_topic(sim: &mut Sim, name: &str, partitions: i32, rf: i32, configs
         assignment: None,
         configs: configs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
     };
-    let call = Call::new("createTopics", Target::Any, Request::Controller(ControllerRequest::CreateTopics { topics: vec![topic], validate_only: false }));
+    let call = Call::new(
+        "createTopics",
+        Target::Any,
+        Request::Controller(ControllerRequest::CreateTopics { topics: vec![topic], validate_only: false }),
+    );
     let task = sim.admin_run(admin, vec![call], None);
     sim.close_client(admin);
     matches!(task.calls.first().and_then(|c| c.response.as_ref()), Some(Ok(_)))
@@ -34,7 +38,8 @@ pub fn create_topic(sim: &mut Sim, name: &str, partitions: i32, rf: i32, configs
 /// produce, a broker crash and restart, a network cut and heal, a slow follower. Returns the
 /// world so callers can read its trace hash and state.
 pub fn reference_scenario(seed: u64) -> Sim {
-    let cfg = ClusterConfig { brokers: 3, controllers: 3, trace_level: TraceLevel::Messages, ..ClusterConfig::default() };
+    let cfg =
+        ClusterConfig { brokers: 3, controllers: 3, trace_level: TraceLevel::Messages, ..ClusterConfig::default() };
     let mut sim = Sim::new(seed, cfg).expect("valid config");
     let _ = sim.boot();
     create_topic(&mut sim, "orders", 3, 3, &[("min.insync.replicas", "2")]);
@@ -43,7 +48,14 @@ pub fn reference_scenario(seed: u64) -> Sim {
     let p = sim.create_producer("p1", "localhost:9092", ProducerConfig::parse(&props).expect("valid"));
     for i in 0..200u32 {
         let key = if i % 3 == 0 { None } else { Some(bytes(format!("user-{}", i % 17).as_bytes())) };
-        let rec = ProducerRecord { topic: "orders".into(), partition: None, key, value: Some(bytes(format!("event-{i}").as_bytes())), headers: vec![], timestamp: None };
+        let rec = ProducerRecord {
+            topic: "orders".into(),
+            partition: None,
+            key,
+            value: Some(bytes(format!("event-{i}").as_bytes())),
+            headers: vec![],
+            timestamp: None,
+        };
         match sim.produce(p, rec) {
             Ok(_) | Err(SendError::BufferFull) => {}
             Err(SendError::Fatal(_)) => break,
@@ -94,7 +106,14 @@ pub fn throughput_scenario(seed: u64, records: u64, record_size: usize, trace: T
             if sent >= records {
                 break;
             }
-            let rec = ProducerRecord { topic: "bench".into(), partition: None, key: None, value: Some(value.clone()), headers: vec![], timestamp: None };
+            let rec = ProducerRecord {
+                topic: "bench".into(),
+                partition: None,
+                key: None,
+                value: Some(value.clone()),
+                headers: vec![],
+                timestamp: None,
+            };
             let now = sim.now;
             let Some(prod) = sim.producer_mut(p) else { return sim };
             match prod.send(now, rec) {

@@ -99,7 +99,11 @@ const CLEANUP_INTERVAL_MS: i64 = 10_000;
 
 impl BrokerProc {
     pub(crate) fn txn_partitions(&self, env: &Env) -> i32 {
-        self.image.topics.get(TXN_TOPIC).map(|t| t.partitions.len() as i32).unwrap_or(env.settings.transaction_state_log_num_partitions)
+        self.image
+            .topics
+            .get(TXN_TOPIC)
+            .map(|t| t.partitions.len() as i32)
+            .unwrap_or(env.settings.transaction_state_log_num_partitions)
     }
 
     fn txn_partition(&self, id: &str, env: &Env) -> i32 {
@@ -173,7 +177,11 @@ impl BrokerProc {
         let fail = |e: KafkaError| Response::InitProducerId { error: Some(e), producer_id: -1, producer_epoch: -1 };
         let Some(txn_id) = transactional_id.clone() else {
             match self.next_producer_id(now, env, out) {
-                Some(pid) => out.respond(from, corr, Response::InitProducerId { error: None, producer_id: pid, producer_epoch: 0 }),
+                Some(pid) => out.respond(
+                    from,
+                    corr,
+                    Response::InitProducerId { error: None, producer_id: pid, producer_epoch: 0 },
+                ),
                 None => self.waiting_for_producer_id.push((from, corr, req)),
             }
             return;
@@ -238,7 +246,10 @@ impl BrokerProc {
             },
         };
         let resp = Response::InitProducerId { error: None, producer_id: meta.producer_id, producer_epoch: meta.epoch };
-        out.trace(TraceKind::TransactionState { transactional_id: txn_id.clone(), state: format!("Empty (producerId={}, epoch={})", meta.producer_id, meta.epoch) });
+        out.trace(TraceKind::TransactionState {
+            transactional_id: txn_id.clone(),
+            state: format!("Empty (producerId={}, epoch={})", meta.producer_id, meta.epoch),
+        });
         self.persist_txn(now, meta, from, corr, Some(resp), None, disk, env, out);
     }
 
@@ -258,11 +269,22 @@ impl BrokerProc {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn handle_txn_request(&mut self, now: SimTime, from: NodeAddr, corr: u64, req: Request, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn handle_txn_request(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        req: Request,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
         match req {
             Request::InitProducerId { .. } => self.handle_init_producer_id(now, from, corr, req, disk, env, out),
             Request::AddPartitionsToTxn { transactional_id, producer_id, producer_epoch, partitions } => {
-                let fail = |e: KafkaError, parts: &[TopicPartition]| Response::AddPartitionsToTxn { results: parts.iter().map(|tp| (tp.clone(), Some(e))).collect() };
+                let fail = |e: KafkaError, parts: &[TopicPartition]| Response::AddPartitionsToTxn {
+                    results: parts.iter().map(|tp| (tp.clone(), Some(e))).collect(),
+                };
                 if let Some(e) = self.txn_not_coordinator(&transactional_id, env) {
                     out.respond(from, corr, fail(e, &partitions));
                     return;
@@ -281,11 +303,15 @@ impl BrokerProc {
                 if m.state != TxnState::Ongoing {
                     m.txn_start = now;
                     m.partitions.clear();
-                    out.trace(TraceKind::TransactionState { transactional_id: transactional_id.clone(), state: "Ongoing".into() });
+                    out.trace(TraceKind::TransactionState {
+                        transactional_id: transactional_id.clone(),
+                        state: "Ongoing".into(),
+                    });
                 }
                 m.state = TxnState::Ongoing;
                 m.partitions.extend(partitions.iter().cloned());
-                let resp = Response::AddPartitionsToTxn { results: partitions.iter().map(|tp| (tp.clone(), None)).collect() };
+                let resp =
+                    Response::AddPartitionsToTxn { results: partitions.iter().map(|tp| (tp.clone(), None)).collect() };
                 self.persist_txn(now, m, from, corr, Some(resp), None, disk, env, out);
             }
             Request::AddOffsetsToTxn { transactional_id, producer_id, producer_epoch, group } => {
@@ -301,7 +327,11 @@ impl BrokerProc {
                     }
                 };
                 if matches!(m.state, TxnState::PrepareCommit | TxnState::PrepareAbort | TxnState::PrepareEpochFence) {
-                    out.respond(from, corr, Response::AddOffsetsToTxn { error: Some(KafkaError::CONCURRENT_TRANSACTIONS) });
+                    out.respond(
+                        from,
+                        corr,
+                        Response::AddOffsetsToTxn { error: Some(KafkaError::CONCURRENT_TRANSACTIONS) },
+                    );
                     return;
                 }
                 if m.state != TxnState::Ongoing {
@@ -311,7 +341,17 @@ impl BrokerProc {
                 m.state = TxnState::Ongoing;
                 let p = self.group_partition(&group, env);
                 m.partitions.insert(TopicPartition::new(crate::sim::group::OFFSETS_TOPIC, p));
-                self.persist_txn(now, m, from, corr, Some(Response::AddOffsetsToTxn { error: None }), None, disk, env, out);
+                self.persist_txn(
+                    now,
+                    m,
+                    from,
+                    corr,
+                    Some(Response::AddOffsetsToTxn { error: None }),
+                    None,
+                    disk,
+                    env,
+                    out,
+                );
             }
             Request::EndTxn { transactional_id, producer_id, producer_epoch, commit } => {
                 if let Some(e) = self.txn_not_coordinator(&transactional_id, env) {
@@ -327,12 +367,15 @@ impl BrokerProc {
                 };
                 match (m.state, commit) {
                     (TxnState::Ongoing, _) => self.begin_completion(now, m, commit, Some((from, corr)), disk, env, out),
-                    (TxnState::CompleteCommit | TxnState::PrepareCommit, true) | (TxnState::CompleteAbort | TxnState::PrepareAbort, false) => {
+                    (TxnState::CompleteCommit | TxnState::PrepareCommit, true)
+                    | (TxnState::CompleteAbort | TxnState::PrepareAbort, false) => {
                         // A retried EndTxn: already decided.
                         out.respond(from, corr, Response::EndTxn { error: None });
                     }
                     (TxnState::Empty, false) => out.respond(from, corr, Response::EndTxn { error: None }),
-                    (TxnState::PrepareCommit | TxnState::PrepareAbort, _) => out.respond(from, corr, Response::EndTxn { error: Some(KafkaError::CONCURRENT_TRANSACTIONS) }),
+                    (TxnState::PrepareCommit | TxnState::PrepareAbort, _) => {
+                        out.respond(from, corr, Response::EndTxn { error: Some(KafkaError::CONCURRENT_TRANSACTIONS) })
+                    }
                     _ => out.respond(from, corr, Response::EndTxn { error: Some(KafkaError::INVALID_TXN_STATE) }),
                 }
             }
@@ -343,10 +386,22 @@ impl BrokerProc {
 
     /// PrepareCommit/PrepareAbort: persisted, then EndTxn is answered and markers go out.
     #[allow(clippy::too_many_arguments)]
-    fn begin_completion(&mut self, now: SimTime, mut m: TxnMeta, commit: bool, reply: Option<(NodeAddr, u64)>, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    fn begin_completion(
+        &mut self,
+        now: SimTime,
+        mut m: TxnMeta,
+        commit: bool,
+        reply: Option<(NodeAddr, u64)>,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
         m.state = if commit { TxnState::PrepareCommit } else { TxnState::PrepareAbort };
         m.pending_markers = m.partitions.clone();
-        out.trace(TraceKind::TransactionState { transactional_id: m.transactional_id.clone(), state: m.state.name().into() });
+        out.trace(TraceKind::TransactionState {
+            transactional_id: m.transactional_id.clone(),
+            state: m.state.name().into(),
+        });
         let id = m.transactional_id.clone();
         let (to, corr) = reply.unwrap_or((NodeAddr::Broker(self.id), 0));
         let resp = reply.map(|_| Response::EndTxn { error: None });
@@ -374,9 +429,24 @@ impl BrokerProc {
         let value = serde_json::to_string(&meta).unwrap_or_default();
         let key = format!("txn:{}", meta.transactional_id);
         self.txn.txns.insert(meta.transactional_id.clone(), meta);
-        let recs = vec![Record { offset_delta: 0, timestamp: now_ms, key: Some(bytes(key.as_bytes())), value: Some(bytes(value.as_bytes())), headers: vec![] }];
+        let recs = vec![Record {
+            offset_delta: 0,
+            timestamp: now_ms,
+            key: Some(bytes(key.as_bytes())),
+            value: Some(bytes(value.as_bytes())),
+            headers: vec![],
+        }];
         let size = batch_size(&recs);
-        let pb = ProduceBatch { tp: tp.clone(), producer_id: -1, producer_epoch: -1, base_sequence: -1, transactional: false, records: Rc::new(recs), size_bytes: size, origin: 0 };
+        let pb = ProduceBatch {
+            tp: tp.clone(),
+            producer_id: -1,
+            producer_epoch: -1,
+            base_sequence: -1,
+            transactional: false,
+            records: Rc::new(recs),
+            size_bytes: size,
+            origin: 0,
+        };
         let epoch = self.replicas.get(&tp).map(|r| r.leader_epoch).unwrap_or(0);
         let cfg = self.config(TXN_TOPIC);
         let result = match disk.logs.get_mut(&tp) {
@@ -386,14 +456,32 @@ impl BrokerProc {
         match result {
             Ok((info, _)) => {
                 out.touch(&tp);
-                self.txn.writes.push(TxnWrite { partition, required: info.last_offset + 1, to, corr, resp, send_markers });
+                self.txn.writes.push(TxnWrite {
+                    partition,
+                    required: info.last_offset + 1,
+                    to,
+                    corr,
+                    resp,
+                    send_markers,
+                });
                 self.try_complete_delayed_fetches(now, disk, env, out);
                 self.maybe_increment_hw(now, &tp, disk, env, out);
                 self.complete_txn_writes(now, disk, env, out);
             }
             Err(e) => {
                 if let Some(r) = resp {
-                    out.respond(to, corr, error_of(r, if e == KafkaError::NOT_ENOUGH_REPLICAS { KafkaError::COORDINATOR_NOT_AVAILABLE } else { e }));
+                    out.respond(
+                        to,
+                        corr,
+                        error_of(
+                            r,
+                            if e == KafkaError::NOT_ENOUGH_REPLICAS {
+                                KafkaError::COORDINATOR_NOT_AVAILABLE
+                            } else {
+                                e
+                            },
+                        ),
+                    );
                 }
             }
         }
@@ -456,7 +544,11 @@ impl BrokerProc {
         for (leader, parts) in by_leader {
             let corr = self.corr.next();
             self.txn.markers_inflight.insert(corr, (id.to_string(), parts.clone()));
-            out.request(NodeAddr::Broker(leader), corr, Request::WriteTxnMarkers { markers: vec![(m.producer_id, m.epoch, control, parts, 0)] });
+            out.request(
+                NodeAddr::Broker(leader),
+                corr,
+                Request::WriteTxnMarkers { markers: vec![(m.producer_id, m.epoch, control, parts, 0)] },
+            );
             out.timer(now.plus_ms(30_000), Timer::TxnTick);
         }
         if self.txn.txns.get(id).map(|m| m.pending_markers.is_empty()).unwrap_or(false) {
@@ -475,7 +567,16 @@ impl BrokerProc {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn handle_txn_response(&mut self, now: SimTime, _from: NodeAddr, corr: u64, resp: Response, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn handle_txn_response(
+        &mut self,
+        now: SimTime,
+        _from: NodeAddr,
+        corr: u64,
+        resp: Response,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
         let Response::WriteTxnMarkers { results } = resp else { return };
         let Some((id, _)) = self.txn.markers_inflight.remove(&corr) else { return };
         if let Some(m) = self.txn.txns.get_mut(&id) {
@@ -504,7 +605,12 @@ impl BrokerProc {
         for mut m in timed_out {
             // Abort with an epoch bump: the zombie producer is fenced.
             m.epoch = m.epoch.saturating_add(1);
-            out.trace(TraceKind::Note { text: format!("transaction {} timed out after {} ms: the coordinator aborts it", m.transactional_id, m.timeout_ms) });
+            out.trace(TraceKind::Note {
+                text: format!(
+                    "transaction {} timed out after {} ms: the coordinator aborts it",
+                    m.transactional_id, m.timeout_ms
+                ),
+            });
             self.begin_completion(now, m, false, None, disk, env, out);
         }
         self.retry_txn_markers(now, disk, env, out);
@@ -580,7 +686,8 @@ impl BrokerProc {
             results.push((pid, r));
         }
         self.try_complete_delayed_fetches(now, disk, env, out);
-        let touched: Vec<TopicPartition> = results.iter().flat_map(|(_, r)| r.iter().filter(|(_, e)| e.is_none()).map(|(tp, _)| tp.clone())).collect();
+        let touched: Vec<TopicPartition> =
+            results.iter().flat_map(|(_, r)| r.iter().filter(|(_, e)| e.is_none()).map(|(tp, _)| tp.clone())).collect();
         for tp in touched {
             self.maybe_increment_hw(now, &tp, disk, env, out);
         }
@@ -588,7 +695,14 @@ impl BrokerProc {
     }
 
     /// Becoming leader of a `__transaction_state` partition: replay it.
-    pub(crate) fn load_transactions(&mut self, now: SimTime, tp: &TopicPartition, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn load_transactions(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) {
         self.txn.owned.insert(tp.partition);
         let Some(log) = disk.logs.get(tp) else { return };
         let mut loaded: BTreeMap<String, TxnMeta> = BTreeMap::new();
@@ -596,7 +710,12 @@ impl BrokerProc {
             for r in b.records.iter() {
                 let Some(key) = r.key.as_ref().and_then(|k| std::str::from_utf8(k).ok()) else { continue };
                 let Some(id) = key.strip_prefix("txn:") else { continue };
-                match r.value.as_ref().and_then(|v| std::str::from_utf8(v).ok()).and_then(|v| serde_json::from_str::<TxnMeta>(v).ok()) {
+                match r
+                    .value
+                    .as_ref()
+                    .and_then(|v| std::str::from_utf8(v).ok())
+                    .and_then(|v| serde_json::from_str::<TxnMeta>(v).ok())
+                {
                     Some(m) => {
                         loaded.insert(id.to_string(), m);
                     }
@@ -627,8 +746,12 @@ impl BrokerProc {
 
 fn error_of(resp: Response, e: KafkaError) -> Response {
     match resp {
-        Response::InitProducerId { .. } => Response::InitProducerId { error: Some(e), producer_id: -1, producer_epoch: -1 },
-        Response::AddPartitionsToTxn { results } => Response::AddPartitionsToTxn { results: results.into_iter().map(|(tp, _)| (tp, Some(e))).collect() },
+        Response::InitProducerId { .. } => {
+            Response::InitProducerId { error: Some(e), producer_id: -1, producer_epoch: -1 }
+        }
+        Response::AddPartitionsToTxn { results } => {
+            Response::AddPartitionsToTxn { results: results.into_iter().map(|(tp, _)| (tp, Some(e))).collect() }
+        }
         Response::AddOffsetsToTxn { .. } => Response::AddOffsetsToTxn { error: Some(e) },
         Response::EndTxn { .. } => Response::EndTxn { error: Some(e) },
         other => other,

@@ -160,7 +160,7 @@ pub struct Sim {
     pub clients: BTreeMap<u32, ClientNode>,
     rng: Pcg32,
     incarnations: BTreeMap<NodeAddr, u64>,
-        connections: BTreeSet<(NodeAddr, NodeAddr)>,
+    connections: BTreeSet<(NodeAddr, NodeAddr)>,
     /// Processes that closed gracefully: what they sent before closing still arrives.
     graceful: BTreeSet<(NodeAddr, u64)>,
     pub trace: TraceLog,
@@ -221,7 +221,7 @@ impl Sim {
             clients: BTreeMap::new(),
             rng,
             incarnations: BTreeMap::new(),
-                        connections: BTreeSet::new(),
+            connections: BTreeSet::new(),
             graceful: BTreeSet::new(),
             trace: TraceLog::new(config.trace_level),
             checker: Checker::default(),
@@ -362,7 +362,7 @@ impl Sim {
                     self.out = out;
                     return;
                 }
-                                if sender_gone && !self.graceful.contains(&(from, from_inc)) {
+                if sender_gone && !self.graceful.contains(&(from, from_inc)) {
                     // The sender died after sending: its connection is closed, nothing arrives.
                     self.trace.push(
                         now,
@@ -488,11 +488,12 @@ impl Sim {
             }
             out.touched.clear();
         }
-                for obs in std::mem::take(&mut out.observations) {
+        for obs in std::mem::take(&mut out.observations) {
             let tp = match &obs {
-                crate::sim::node::Observation::Consumed { tp, .. } | crate::sim::node::Observation::Position { tp, .. } => tp.clone(),
+                crate::sim::node::Observation::Consumed { tp, .. }
+                | crate::sim::node::Observation::Position { tp, .. } => tp.clone(),
             };
-                                    let leader = self.leader_of(&tp);
+            let leader = self.leader_of(&tp);
             let log = leader.and_then(|l| self.brokers.get(&l)).and_then(|b| b.disk.logs.get(&tp));
             let seen = self.checker.history.observe(&obs, log);
             self.checker.findings.extend(seen.iter().cloned());
@@ -785,8 +786,11 @@ impl Sim {
     pub fn create_producer(&mut self, name: &str, bootstrap: &str, cfg: ProducerConfig) -> u32 {
         let bs = self.resolve_bootstrap(bootstrap);
         let client_id = if cfg.client_id.is_empty() { name.to_string() } else { cfg.client_id.clone() };
+        let epoch_ms = self.env.epoch_ms;
         self.add_client(name.to_string(), move |id, rng| {
-            ClientKind::Producer(Box::new(Producer::new(id, client_id, cfg, bs, rng)))
+            let mut p = Producer::new(id, client_id, cfg, bs, rng);
+            p.epoch_ms = epoch_ms;
+            ClientKind::Producer(Box::new(p))
         })
     }
 
@@ -810,7 +814,7 @@ impl Sim {
             let node = NodeAddr::Client(id);
             self.run_handler(node, |sim, out| {
                 let now = sim.now;
-                                if let Some(ClientKind::Consumer(c)) = sim.clients.get_mut(&id).map(|c| &mut c.kind) {
+                if let Some(ClientKind::Consumer(c)) = sim.clients.get_mut(&id).map(|c| &mut c.kind) {
                     c.close(now, out);
                 }
             });
@@ -868,8 +872,12 @@ impl Sim {
         Ok(id)
     }
 
-        /// Starts, changes or stops a producer application's stream of records.
-    pub fn set_producer_workload(&mut self, producer: u32, workload: Option<crate::sim::client::producer::Workload>) -> Result<(), String> {
+    /// Starts, changes or stops a producer application's stream of records.
+    pub fn set_producer_workload(
+        &mut self,
+        producer: u32,
+        workload: Option<crate::sim::client::producer::Workload>,
+    ) -> Result<(), String> {
         if self.producer_mut(producer).is_none() {
             return Err(format!("there is no producer {producer}"));
         }
@@ -936,7 +944,7 @@ impl Sim {
         }
     }
 
-            /// The partition's current leader, per the active controller.
+    /// The partition's current leader, per the active controller.
     pub fn leader_of(&self, tp: &crate::sim::types::TopicPartition) -> Option<BrokerId> {
         let c = self.active_controller()?;
         let leader = self.controllers[&c].proc.as_ref()?.image.partition(&tp.topic, tp.partition)?.leader;

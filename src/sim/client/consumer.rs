@@ -83,7 +83,14 @@ pub struct App {
 
 impl Default for App {
     fn default() -> Self {
-        App { processing_ms_per_record: 0, commit: CommitMode::Auto, stuck: false, busy_until: SimTime::ZERO, in_process: vec![], processed: 0 }
+        App {
+            processing_ms_per_record: 0,
+            commit: CommitMode::Auto,
+            stuck: false,
+            busy_until: SimTime::ZERO,
+            in_process: vec![],
+            processed: 0,
+        }
     }
 }
 
@@ -163,7 +170,7 @@ pub struct GroupClient {
     heartbeat_inflight: Option<u64>,
     next_heartbeat: SimTime,
     offset_fetch_inflight: Option<u64>,
-        /// Commits in flight, with the generation they were sent in.
+    /// Commits in flight, with the generation they were sent in.
     commit_inflight: BTreeMap<u64, (i32, Vec<(TopicPartition, Offset)>)>,
     prepare_commit: Option<u64>,
     next_auto_commit: SimTime,
@@ -232,7 +239,13 @@ pub struct Consumer {
 }
 
 impl Consumer {
-    pub fn new(id: u32, client_id: String, cfg: ConsumerConfig, bootstrap: Vec<(String, Option<BrokerId>)>, rng: Pcg32) -> Consumer {
+    pub fn new(
+        id: u32,
+        client_id: String,
+        cfg: ConsumerConfig,
+        bootstrap: Vec<(String, Option<BrokerId>)>,
+        rng: Pcg32,
+    ) -> Consumer {
         let group = cfg.group_id.clone().map(|g| GroupClient::new(g, cfg.group_instance_id.clone()));
         let mut meta = ClientMetadata::new(bootstrap);
         meta.allow_auto_create = true;
@@ -339,7 +352,13 @@ impl Consumer {
         match &self.subscription {
             Subscription::Topics(t) => t.iter().cloned().collect(),
             Subscription::Pattern(p) => match regex_lite::Regex::new(&format!("^(?:{p})$")) {
-                Ok(re) => self.meta.topics.iter().filter(|(n, t)| !t.internal && re.is_match(n)).map(|(n, _)| n.clone()).collect(),
+                Ok(re) => self
+                    .meta
+                    .topics
+                    .iter()
+                    .filter(|(n, t)| !t.internal && re.is_match(n))
+                    .map(|(n, _)| n.clone())
+                    .collect(),
                 Err(_) => vec![],
             },
             _ => vec![],
@@ -354,7 +373,7 @@ impl Consumer {
             return;
         }
         let corr = self.corr.next();
-                g.commit_inflight.insert(corr, (g.generation, offsets.clone()));
+        g.commit_inflight.insert(corr, (g.generation, offsets.clone()));
         let with_epochs = offsets
             .iter()
             .map(|(tp, o)| (tp.clone(), *o, self.assignment.get(tp).and_then(|p| p.position_epoch)))
@@ -362,7 +381,12 @@ impl Consumer {
         out.request(
             NodeAddr::Broker(c),
             corr,
-            Request::OffsetCommit { group: g.group_id.clone(), generation: g.generation, member_id: g.member_id.clone(), offsets: with_epochs },
+            Request::OffsetCommit {
+                group: g.group_id.clone(),
+                generation: g.generation,
+                member_id: g.member_id.clone(),
+                offsets: with_epochs,
+            },
         );
         out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
     }
@@ -392,7 +416,11 @@ impl Consumer {
             out.request(
                 NodeAddr::Broker(c),
                 corr,
-                Request::LeaveGroup { group: g.group_id.clone(), members: vec![(g.member_id.clone(), None)], reason: Some(reason.to_string()) },
+                Request::LeaveGroup {
+                    group: g.group_id.clone(),
+                    members: vec![(g.member_id.clone(), None)],
+                    reason: Some(reason.to_string()),
+                },
             );
             out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
             g.leave_sent = true;
@@ -440,10 +468,19 @@ impl Consumer {
                                     Some(OffsetReset::Earliest) => "earliest",
                                     _ => "latest",
                                 };
-                                                                p.position = Some(offset);
+                                p.position = Some(offset);
                                 p.reset = None;
-                                out.observe(crate::sim::node::Observation::Position { client: self.client_id.clone(), tp: tp.clone(), offset });
-                                out.trace(TraceKind::OffsetReset { client: self.client_id.clone(), tp: tp.clone(), offset, reason: format!("auto.offset.reset={reason}") });
+                                out.observe(crate::sim::node::Observation::Position {
+                                    client: self.client_id.clone(),
+                                    tp: tp.clone(),
+                                    offset,
+                                });
+                                out.trace(TraceKind::OffsetReset {
+                                    client: self.client_id.clone(),
+                                    tp: tp.clone(),
+                                    offset,
+                                    reason: format!("auto.offset.reset={reason}"),
+                                });
                             }
                         }
                         _ => self.meta.need_update = true,
@@ -464,7 +501,9 @@ impl Consumer {
             Response::JoinGroup { error, generation, protocol, leader, member_id, members } => {
                 self.on_join_response(now, corr, error, generation, protocol, leader, member_id, members, out)
             }
-            Response::SyncGroup { error, protocol, assignment } => self.on_sync_response(now, corr, error, protocol, assignment, out),
+            Response::SyncGroup { error, protocol, assignment } => {
+                self.on_sync_response(now, corr, error, protocol, assignment, out)
+            }
             Response::Heartbeat { error } => {
                 let Some(g) = &mut self.group else { return };
                 if g.heartbeat_inflight != Some(corr) {
@@ -496,7 +535,7 @@ impl Consumer {
                     }
                 }
             }
-                        Response::OffsetFetch { error, offsets } => {
+            Response::OffsetFetch { error, offsets } => {
                 let Some(g) = &mut self.group else { return };
                 let _ = &out;
                 if g.offset_fetch_inflight != Some(corr) {
@@ -504,7 +543,12 @@ impl Consumer {
                 }
                 g.offset_fetch_inflight = None;
                 if let Some(e) = error {
-                    if matches!(e, KafkaError::NOT_COORDINATOR | KafkaError::COORDINATOR_NOT_AVAILABLE | KafkaError::COORDINATOR_LOAD_IN_PROGRESS) {
+                    if matches!(
+                        e,
+                        KafkaError::NOT_COORDINATOR
+                            | KafkaError::COORDINATOR_NOT_AVAILABLE
+                            | KafkaError::COORDINATOR_LOAD_IN_PROGRESS
+                    ) {
                         g.coordinator = None;
                     }
                     return;
@@ -517,10 +561,14 @@ impl Consumer {
                     if e == Some(KafkaError::UNSTABLE_OFFSET_COMMIT) {
                         continue; // asked again later
                     }
-                                        p.awaiting_committed = false;
+                    p.awaiting_committed = false;
                     if o >= 0 {
                         p.position = Some(o);
-                        out.observe(crate::sim::node::Observation::Position { client: self.client_id.clone(), tp: tp.clone(), offset: o });
+                        out.observe(crate::sim::node::Observation::Position {
+                            client: self.client_id.clone(),
+                            tp: tp.clone(),
+                            offset: o,
+                        });
                     } else {
                         p.reset = Some(self.cfg.auto_offset_reset);
                     }
@@ -528,11 +576,15 @@ impl Consumer {
             }
             Response::OffsetCommit { results, error } => {
                 let Some(g) = &mut self.group else { return };
-                                let Some((commit_generation, offsets)) = g.commit_inflight.remove(&corr) else { return };
+                let Some((commit_generation, offsets)) = g.commit_inflight.remove(&corr) else { return };
                 let failed = error.or_else(|| results.iter().find_map(|(_, e)| *e));
                 match failed {
                     None => {
-                        out.trace(TraceKind::OffsetsCommitted { group: g.group_id.clone(), client: self.client_id.clone(), offsets });
+                        out.trace(TraceKind::OffsetsCommitted {
+                            group: g.group_id.clone(),
+                            client: self.client_id.clone(),
+                            offsets,
+                        });
                     }
                     Some(e) => {
                         out.trace(TraceKind::ClientError {
@@ -543,8 +595,12 @@ impl Consumer {
                         });
                         if matches!(e, KafkaError::NOT_COORDINATOR | KafkaError::COORDINATOR_NOT_AVAILABLE) {
                             g.coordinator = None;
-                                                } else if matches!(e, KafkaError::ILLEGAL_GENERATION | KafkaError::UNKNOWN_MEMBER_ID | KafkaError::REBALANCE_IN_PROGRESS)
-                            && commit_generation == g.generation
+                        } else if matches!(
+                            e,
+                            KafkaError::ILLEGAL_GENERATION
+                                | KafkaError::UNKNOWN_MEMBER_ID
+                                | KafkaError::REBALANCE_IN_PROGRESS
+                        ) && commit_generation == g.generation
                             && g.state == MemberState::Stable
                         {
                             g.rejoin_needed = true;
@@ -573,7 +629,13 @@ impl Consumer {
             self.list_offsets_inflight.remove(&corr);
             if let Some(g) = &mut self.group {
                 let mut lost = false;
-                for slot in [&mut g.find_inflight, &mut g.join_inflight, &mut g.sync_inflight, &mut g.heartbeat_inflight, &mut g.offset_fetch_inflight] {
+                for slot in [
+                    &mut g.find_inflight,
+                    &mut g.join_inflight,
+                    &mut g.sync_inflight,
+                    &mut g.heartbeat_inflight,
+                    &mut g.offset_fetch_inflight,
+                ] {
                     if *slot == Some(corr) {
                         *slot = None;
                         lost = true;
@@ -769,7 +831,12 @@ impl Consumer {
         let group_mode = self.group.is_some() && !matches!(self.subscription, Subscription::Assigned(_));
         // Committed offsets first (group mode).
         if group_mode && in_group {
-            let want: Vec<TopicPartition> = self.assignment.iter().filter(|(_, p)| p.position.is_none() && p.reset.is_none()).map(|(tp, _)| tp.clone()).collect();
+            let want: Vec<TopicPartition> = self
+                .assignment
+                .iter()
+                .filter(|(_, p)| p.position.is_none() && p.reset.is_none())
+                .map(|(tp, _)| tp.clone())
+                .collect();
             if !want.is_empty() {
                 let g = self.group.as_mut().expect("group");
                 if g.offset_fetch_inflight.is_none() {
@@ -781,7 +848,15 @@ impl Consumer {
                                 p.awaiting_committed = true;
                             }
                         }
-                        out.request(NodeAddr::Broker(c), corr, Request::OffsetFetch { group: g.group_id.clone(), partitions: Some(want), require_stable: self.cfg.read_committed });
+                        out.request(
+                            NodeAddr::Broker(c),
+                            corr,
+                            Request::OffsetFetch {
+                                group: g.group_id.clone(),
+                                partitions: Some(want),
+                                require_stable: self.cfg.read_committed,
+                            },
+                        );
                         out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
                     }
                 }
@@ -831,7 +906,11 @@ impl Consumer {
         for (leader, parts) in by_leader {
             let corr = self.corr.next();
             self.list_offsets_inflight.insert(corr, parts.iter().map(|(tp, _)| tp.clone()).collect());
-            out.request(NodeAddr::Broker(leader), corr, Request::ListOffsets { isolation: self.isolation(), partitions: parts });
+            out.request(
+                NodeAddr::Broker(leader),
+                corr,
+                Request::ListOffsets { isolation: self.isolation(), partitions: parts },
+            );
             out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
         }
     }
@@ -880,11 +959,22 @@ impl Consumer {
                     partitions: parts,
                 },
             );
-            out.timer(now.plus_ms(self.cfg.request_timeout_ms + self.cfg.fetch_max_wait_ms), Timer::RequestTimeout(corr));
+            out.timer(
+                now.plus_ms(self.cfg.request_timeout_ms + self.cfg.fetch_max_wait_ms),
+                Timer::RequestTimeout(corr),
+            );
         }
     }
 
-    fn on_fetch_response(&mut self, _now: SimTime, from: NodeAddr, corr: u64, _error: Option<KafkaError>, partitions: Vec<FetchedPartition>, out: &mut Out) {
+    fn on_fetch_response(
+        &mut self,
+        _now: SimTime,
+        from: NodeAddr,
+        corr: u64,
+        _error: Option<KafkaError>,
+        partitions: Vec<FetchedPartition>,
+        out: &mut Out,
+    ) {
         let NodeAddr::Broker(b) = from else { return };
         if self.fetch_inflight.get(&b) != Some(&corr) {
             return;
@@ -903,7 +993,10 @@ impl Consumer {
                             client: self.client_id.clone(),
                             api: "Fetch".into(),
                             error: e,
-                            detail: format!("Fetch position FetchPosition{{offset={at}}} is out of range for partition {}", fp.tp),
+                            detail: format!(
+                                "Fetch position FetchPosition{{offset={at}}} is out of range for partition {}",
+                                fp.tp
+                            ),
                         });
                         p.position = None;
                         p.buffered.clear();
@@ -911,7 +1004,10 @@ impl Consumer {
                         if reset_policy == OffsetReset::None {
                             self.errors.push_back(ApiError::with(
                                 KafkaError::OFFSET_OUT_OF_RANGE,
-                                format!("Fetch position FetchPosition{{offset={at}}} is out of range for partition {}", fp.tp),
+                                format!(
+                                    "Fetch position FetchPosition{{offset={at}}} is out of range for partition {}",
+                                    fp.tp
+                                ),
                             ));
                         }
                     }
@@ -1042,7 +1138,11 @@ impl Consumer {
             return;
         }
         // max.poll.interval.ms: the application did not call poll() in time.
-        if g.state == MemberState::Stable && !g.left_for_poll_timeout && now.ms_since(self.last_poll) > max_poll && self.last_poll > SimTime::ZERO {
+        if g.state == MemberState::Stable
+            && !g.left_for_poll_timeout
+            && now.ms_since(self.last_poll) > max_poll
+            && self.last_poll > SimTime::ZERO
+        {
             out.trace(TraceKind::ClientError {
                 client: client_id.clone(),
                 api: "Heartbeat".into(),
@@ -1083,14 +1183,23 @@ impl Consumer {
         }
         let coordinator = g.coordinator.expect("known");
         // Heartbeats while a member.
-        if matches!(g.state, MemberState::Stable | MemberState::Syncing | MemberState::Assigning) && g.heartbeat_inflight.is_none() && now >= g.next_heartbeat && !g.member_id.is_empty() {
+        if matches!(g.state, MemberState::Stable | MemberState::Syncing | MemberState::Assigning)
+            && g.heartbeat_inflight.is_none()
+            && now >= g.next_heartbeat
+            && !g.member_id.is_empty()
+        {
             let corr = self.corr.next();
             g.heartbeat_inflight = Some(corr);
             g.next_heartbeat = now.plus_ms(heartbeat);
             out.request(
                 NodeAddr::Broker(coordinator),
                 corr,
-                Request::Heartbeat { group: g.group_id.clone(), generation: g.generation, member_id: g.member_id.clone(), instance_id: g.instance_id.clone() },
+                Request::Heartbeat {
+                    group: g.group_id.clone(),
+                    generation: g.generation,
+                    member_id: g.member_id.clone(),
+                    instance_id: g.instance_id.clone(),
+                },
             );
             out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
         }
@@ -1118,7 +1227,12 @@ impl Consumer {
             let corr = self.corr.next();
             g.join_inflight = Some(corr);
             let owned_now: Vec<TopicPartition> = self.assignment.keys().cloned().collect();
-            let sub = Rc::new(GroupSubscription { topics: subscribed, owned: owned_now, generation: g.generation, rack: self.cfg.client_rack.clone() });
+            let sub = Rc::new(GroupSubscription {
+                topics: subscribed,
+                owned: owned_now,
+                generation: g.generation,
+                rack: self.cfg.client_rack.clone(),
+            });
             let protocols = self.cfg.assignors.iter().map(|a| (a.clone(), sub.clone())).collect();
             out.request(
                 NodeAddr::Broker(coordinator),
@@ -1150,7 +1264,10 @@ impl Consumer {
         let chosen = self.group.as_ref().and_then(|g| g.protocol.clone());
         match chosen {
             Some(p) => p == "cooperative-sticky",
-            None => self.cfg.assignors.first().map(|a| a == "cooperative-sticky").unwrap_or(false) && self.cfg.assignors.iter().all(|a| a == "cooperative-sticky"),
+            None => {
+                self.cfg.assignors.first().map(|a| a == "cooperative-sticky").unwrap_or(false)
+                    && self.cfg.assignors.iter().all(|a| a == "cooperative-sticky")
+            }
         }
     }
 
@@ -1192,15 +1309,29 @@ impl Consumer {
                 g.rejoin_needed = true;
                 return;
             }
-            Some(KafkaError::FENCED_INSTANCE_ID | KafkaError::INCONSISTENT_GROUP_PROTOCOL | KafkaError::INVALID_SESSION_TIMEOUT) => {
+            Some(
+                KafkaError::FENCED_INSTANCE_ID
+                | KafkaError::INCONSISTENT_GROUP_PROTOCOL
+                | KafkaError::INVALID_SESSION_TIMEOUT,
+            ) => {
                 let e = error.expect("error");
                 self.errors.push_back(ApiError::new(e));
                 g.state = MemberState::Unjoined;
-                out.trace(TraceKind::ClientError { client: self.client_id.clone(), api: "JoinGroup".into(), error: e, detail: e.message().into() });
+                out.trace(TraceKind::ClientError {
+                    client: self.client_id.clone(),
+                    api: "JoinGroup".into(),
+                    error: e,
+                    detail: e.message().into(),
+                });
                 return;
             }
             Some(e) => {
-                if matches!(e, KafkaError::NOT_COORDINATOR | KafkaError::COORDINATOR_NOT_AVAILABLE | KafkaError::COORDINATOR_LOAD_IN_PROGRESS) {
+                if matches!(
+                    e,
+                    KafkaError::NOT_COORDINATOR
+                        | KafkaError::COORDINATOR_NOT_AVAILABLE
+                        | KafkaError::COORDINATOR_LOAD_IN_PROGRESS
+                ) {
                     g.coordinator = None;
                 }
                 g.state = MemberState::Unjoined;
@@ -1263,7 +1394,10 @@ impl Consumer {
             Some("cooperative-sticky") => assignor::cooperative_sticky_round(&members, &partitions).assignment,
             _ => assignor::range(&members, &partitions),
         };
-        let list: Vec<(String, Vec<TopicPartition>)> = members.iter().map(|m| (m.member_id.clone(), assignment.get(&m.member_id).cloned().unwrap_or_default())).collect();
+        let list: Vec<(String, Vec<TopicPartition>)> = members
+            .iter()
+            .map(|m| (m.member_id.clone(), assignment.get(&m.member_id).cloned().unwrap_or_default()))
+            .collect();
         if let Some(g) = &mut self.group {
             g.state = MemberState::Syncing;
         }
@@ -1282,12 +1416,26 @@ impl Consumer {
         out.request(
             NodeAddr::Broker(c),
             corr,
-            Request::SyncGroup { group: g.group_id.clone(), generation: g.generation, member_id: g.member_id.clone(), instance_id: g.instance_id.clone(), assignments },
+            Request::SyncGroup {
+                group: g.group_id.clone(),
+                generation: g.generation,
+                member_id: g.member_id.clone(),
+                instance_id: g.instance_id.clone(),
+                assignments,
+            },
         );
         out.timer(now.plus_ms(self.cfg.max_poll_interval_ms + 5000), Timer::RequestTimeout(corr));
     }
 
-    fn on_sync_response(&mut self, now: SimTime, corr: u64, error: Option<KafkaError>, _protocol: String, assignment: Vec<TopicPartition>, out: &mut Out) {
+    fn on_sync_response(
+        &mut self,
+        now: SimTime,
+        corr: u64,
+        error: Option<KafkaError>,
+        _protocol: String,
+        assignment: Vec<TopicPartition>,
+        out: &mut Out,
+    ) {
         let cooperative = self.uses_cooperative();
         let auto_commit = self.cfg.enable_auto_commit && self.app.commit == CommitMode::Auto;
         let Some(g) = &mut self.group else { return };
@@ -1317,8 +1465,10 @@ impl Consumer {
             // Cooperative: commit and give up only what moves, then rejoin so the new owner
             // gets it in a follow-up rebalance (§3.4).
             if auto_commit {
-                let offsets: Vec<(TopicPartition, Offset)> =
-                    revoked.iter().filter_map(|tp| self.assignment.get(tp).and_then(|p| p.position).map(|o| (tp.clone(), o))).collect();
+                let offsets: Vec<(TopicPartition, Offset)> = revoked
+                    .iter()
+                    .filter_map(|tp| self.assignment.get(tp).and_then(|p| p.position).map(|o| (tp.clone(), o)))
+                    .collect();
                 self.commit(now, offsets, out);
             }
             for tp in &revoked {

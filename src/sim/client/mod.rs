@@ -51,11 +51,11 @@ pub struct ClientMetadata {
     pub max_age_ms: i64,
     /// Bumped whenever a new topic is wanted, so a response to an older request does not
     /// count as fresh for it.
-        pub want_generation: u32,
+    pub want_generation: u32,
     pub inflight_generation: u32,
     /// Nodes whose connection failed: not used again before the reconnect back-off ends
     /// (`reconnect.backoff.ms` doubling to `reconnect.backoff.max.ms`).
-        pub unready: BTreeMap<BrokerId, (SimTime, u32)>,
+    pub unready: BTreeMap<BrokerId, (SimTime, u32)>,
     clock: SimTime,
 }
 
@@ -77,9 +77,9 @@ impl ClientMetadata {
             cluster_id: None,
             controller: -1,
             max_age_ms: 300_000,
-                        want_generation: 0,
+            want_generation: 0,
             inflight_generation: 0,
-                        unready: BTreeMap::new(),
+            unready: BTreeMap::new(),
             clock: SimTime::ZERO,
         }
     }
@@ -91,7 +91,7 @@ impl ClientMetadata {
         }
     }
 
-        /// Whether a connection to `broker` may be (re)tried now.
+    /// Whether a connection to `broker` may be (re)tried now.
     pub fn ready(&self, broker: BrokerId, now: SimTime) -> bool {
         self.unready.get(&broker).map(|(until, _)| now >= *until).unwrap_or(true)
     }
@@ -157,13 +157,16 @@ impl ClientMetadata {
             if t.error.is_some() {
                 retry = true;
             }
-                        let available = t
+            let available = t
                 .partitions
                 .iter()
                 .filter(|p| p.leader >= 0 && self.brokers.contains_key(&p.leader))
                 .map(|p| p.partition)
                 .collect();
-            self.topics.insert(t.name.clone(), TopicMeta { error: t.error, internal: t.internal, partitions: t.partitions, available });
+            self.topics.insert(
+                t.name.clone(),
+                TopicMeta { error: t.error, internal: t.internal, partitions: t.partitions, available },
+            );
         }
         self.last_update = Some(now);
         self.need_update = retry || self.inflight_generation != self.want_generation;
@@ -185,7 +188,7 @@ impl ClientMetadata {
         true
     }
 
-        pub fn on_disconnect(&mut self, now: SimTime, peer: NodeAddr, out: &mut Out) {
+    pub fn on_disconnect(&mut self, now: SimTime, peer: NodeAddr, out: &mut Out) {
         if let Some((c, n)) = self.inflight {
             if n == peer {
                 self.on_failure(now, c, out);
@@ -215,9 +218,11 @@ impl ClientMetadata {
         self.topics.get(&tp.topic).and_then(|t| t.partitions.iter().find(|p| p.partition == tp.partition))
     }
 
-        /// The partition's leader, if known and its connection is not backing off.
+    /// The partition's leader, if known and its connection is not backing off.
     pub fn leader(&self, tp: &TopicPartition) -> Option<BrokerId> {
-        self.partition(tp).map(|p| p.leader).filter(|l| *l >= 0 && self.brokers.contains_key(l) && self.ready(*l, self.clock))
+        self.partition(tp)
+            .map(|p| p.leader)
+            .filter(|l| *l >= 0 && self.brokers.contains_key(l) && self.ready(*l, self.clock))
     }
 
     pub fn leader_epoch(&self, tp: &TopicPartition) -> Epoch {
@@ -232,7 +237,7 @@ impl ClientMetadata {
     }
 
     /// Partitions of `topic` that have a leader right now.
-        pub fn available_partitions(&self, topic: &str) -> &[PartitionId] {
+    pub fn available_partitions(&self, topic: &str) -> &[PartitionId] {
         self.topics.get(topic).map(|t| t.available.as_slice()).unwrap_or(&[])
     }
 }
@@ -262,7 +267,7 @@ pub struct ClientNode {
 }
 
 impl ClientNode {
-        pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut Out) {
+    pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut Out) {
         if let NodeAddr::Broker(b) = from {
             self.meta_mut().node_ok(b);
         }
@@ -275,7 +280,7 @@ impl ClientNode {
         self.after(now, env, out);
     }
 
-        fn meta_mut(&mut self) -> &mut ClientMetadata {
+    fn meta_mut(&mut self) -> &mut ClientMetadata {
         match &mut self.kind {
             ClientKind::Producer(p) => &mut p.meta,
             ClientKind::Consumer(c) => &mut c.meta,
@@ -293,7 +298,7 @@ impl ClientNode {
         self.after(now, env, out);
     }
 
-        pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, env: &Env, out: &mut Out) {
+    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, env: &Env, out: &mut Out) {
         self.meta_mut().tick(now);
         out.trace(TraceKind::Disconnected { node: NodeAddr::Client(self.id), peer });
         match &mut self.kind {
@@ -305,7 +310,7 @@ impl ClientNode {
     }
 
     /// Runs the client's poll loop after any input.
-        pub fn after(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+    pub fn after(&mut self, now: SimTime, env: &Env, out: &mut Out) {
         self.meta_mut().tick(now);
         let paused = self.paused;
         match &mut self.kind {

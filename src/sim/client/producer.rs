@@ -65,7 +65,7 @@ pub struct ProducerBatch {
     pub producer_epoch: i16,
     pub origin: u64,
     pub retry_at: SimTime,
-        pub full: bool,
+    pub full: bool,
     pub first_timestamp: i64,
     /// What this batch holds of `buffer.memory` (released when it completes).
     pub reserved: i64,
@@ -85,7 +85,7 @@ impl ProducerBatch {
             producer_epoch: -1,
             origin,
             retry_at: SimTime::ZERO,
-                        full: false,
+            full: false,
             first_timestamp,
             reserved: 0,
         }
@@ -126,9 +126,11 @@ pub struct Producer {
     /// Records acknowledged so far (for the view).
     pub acked: u64,
     pub failed: u64,
-        pub txn: Option<crate::sim::client::txn::ProducerTxn>,
+    pub txn: Option<crate::sim::client::txn::ProducerTxn>,
     /// A simulated application writing records at a steady rate (`producer start`).
     pub workload: Option<Workload>,
+    /// Wall-clock milliseconds at simulated time zero (for record timestamps).
+    pub epoch_ms: i64,
 }
 
 /// A long-running producer application: one record every `1/rate` seconds.
@@ -182,10 +184,11 @@ impl Producer {
             closed: false,
             fatal: None,
             wake_at: None,
-                        acked: 0,
+            acked: 0,
             failed: 0,
             txn,
             workload: None,
+            epoch_ms: crate::sim::time::DEFAULT_EPOCH_MS,
         }
     }
 
@@ -197,7 +200,10 @@ impl Producer {
         if self.closed {
             return Err(SendError::Fatal("Cannot perform operation after producer has been closed".into()));
         }
-                let size = reservation(&record);
+        if let Some(t) = &self.txn {
+            t.can_send().map_err(|e| SendError::Fatal(e.java_string()))?;
+        }
+        let size = reservation(&record);
         if size > self.cfg.max_request_size as u32 {
             return Err(SendError::Fatal(format!(
                 "org.apache.kafka.common.errors.RecordTooLargeException: The message is {size} bytes when serialized which is larger than {}, which is the value of the max.request.size configuration.",
@@ -207,7 +213,7 @@ impl Producer {
         if self.buffered + i64::from(size) > self.cfg.buffer_memory {
             return Err(SendError::BufferFull);
         }
-                self.buffered += i64::from(size);
+        self.buffered += i64::from(size);
         let id = self.next_send_id;
         self.next_send_id += 1;
         // With the topic's metadata at hand (and nothing queued before it), the record goes
@@ -283,7 +289,7 @@ impl Producer {
         let _ = env;
     }
 
-        /// Starts, changes or stops the application's steady stream of records.
+    /// Starts, changes or stops the application's steady stream of records.
     pub fn set_workload(&mut self, now: SimTime, workload: Option<Workload>, out: &mut Out) {
         self.workload = workload.map(|mut w| {
             w.next_at = now;
@@ -300,9 +306,20 @@ impl Producer {
         let interval_us = (1_000_000 / u64::from(w.rate_per_sec)).max(1);
         let mut due = Vec::new();
         while w.next_at <= now && w.max_records.map(|m| w.sent < m).unwrap_or(true) {
-            let key = if w.keys.is_empty() { None } else { Some(crate::sim::record::bytes(w.keys[(w.sent % w.keys.len() as u64) as usize].as_bytes())) };
+            let key = if w.keys.is_empty() {
+                None
+            } else {
+                Some(crate::sim::record::bytes(w.keys[(w.sent % w.keys.len() as u64) as usize].as_bytes()))
+            };
             let value = Some(crate::sim::record::bytes(format!("{}{}", w.value_prefix, w.sent).as_bytes()));
-            due.push(ProducerRecord { topic: w.topic.clone(), partition: None, key, value, headers: vec![], timestamp: None });
+            due.push(ProducerRecord {
+                topic: w.topic.clone(),
+                partition: None,
+                key,
+                value,
+                headers: vec![],
+                timestamp: None,
+            });
             w.sent += 1;
             w.next_at = w.next_at.plus_micros(interval_us);
         }
@@ -388,7 +405,10 @@ impl Producer {
     }
 
     fn complete(&mut self, now: SimTime, b: ProducerBatch, result: Result<Offset, ApiError>, out: &mut Out) {
-                let count = b.send_ids.len() as u32;
+        if let (Err(e), Some(t)) = (&result, &mut self.txn) {
+            t.on_produce_error(e.error, out);
+        }
+        let count = b.send_ids.len() as u32;
         self.buffered -= b.reserved;
         match &result {
             Ok(base) => {
@@ -517,20 +537,54 @@ impl Producer {
         }
         self.route_pending(now, out);
         self.expire_batches(now, out);
-        if self.cfg.enable_idempotence && (self.producer_id < 0 || self.producer_epoch < 0) {
+        let initializing = self.txn.as_ref().map(|t| t.state == crate::sim::client::txn::TxnClientState::Initializing);
+        let need_pid = match initializing {
+            Some(init) => init,
+            None => self.cfg.enable_idempotence && (self.producer_id < 0 || self.producer_epoch < 0),
+        };
+        if need_pid {
             self.init_producer_id(now, out);
             self.schedule_wake(now, out);
             return;
         }
+        if self.txn.as_ref().map(|t| t.aborting()).unwrap_or(false) {
+            self.fail_unsent_for_abort(now, out);
+        }
+        let idle = self.is_idle();
         if let Some(t) = &mut self.txn {
-            t.poll(now, &mut self.meta, &mut self.corr, self.producer_id, self.producer_epoch, out);
+            t.poll(now, &mut self.meta, &mut self.corr, self.producer_id, self.producer_epoch, idle, out);
             if !t.can_send_partitions() {
                 self.schedule_wake(now, out);
                 return;
             }
         }
         self.drain(now, out);
+        if let Some(t) = &mut self.txn {
+            let idle = self.pending.is_empty() && self.accum.values().all(|q| q.is_empty()) && self.inflight.is_empty();
+            t.poll(now, &mut self.meta, &mut self.corr, self.producer_id, self.producer_epoch, idle, out);
+        }
         self.schedule_wake(now, out);
+    }
+
+    /// abortTransaction(): batches not sent yet are failed (`TransactionAbortedException`).
+    fn fail_unsent_for_abort(&mut self, now: SimTime, out: &mut Out) {
+        let mut unsent = Vec::new();
+        for q in self.accum.values_mut() {
+            let (gone, keep): (VecDeque<ProducerBatch>, VecDeque<ProducerBatch>) =
+                q.drain(..).partition(|b| b.attempts == 0);
+            *q = keep;
+            unsent.extend(gone);
+        }
+        self.accum.retain(|_, q| !q.is_empty());
+        for b in unsent {
+            let err = ApiError::with(KafkaError::INVALID_TXN_STATE, "Failing batch since transaction was aborted");
+            self.complete(now, b, Err(err), out);
+        }
+    }
+
+    /// The transaction manager, for a transactional producer.
+    pub fn txn_mut(&mut self) -> Option<&mut crate::sim::client::txn::ProducerTxn> {
+        self.txn.as_mut()
     }
 
     fn init_producer_id(&mut self, now: SimTime, out: &mut Out) {
@@ -582,7 +636,7 @@ impl Producer {
         }
     }
 
-        fn fail_unrouted(&mut self, now: SimTime, id: u64, r: &ProducerRecord, msg: String, out: &mut Out) {
+    fn fail_unrouted(&mut self, now: SimTime, id: u64, r: &ProducerRecord, msg: String, out: &mut Out) {
         self.buffered -= i64::from(reservation(r));
         self.failed += 1;
         let tp = TopicPartition::new(r.topic.clone(), r.partition.unwrap_or(-1));
@@ -635,13 +689,13 @@ impl Producer {
     }
 
     /// `RecordAccumulator.append` with the partition choice of §1.5.
-        fn append(&mut self, now: SimTime, send_id: u64, r: ProducerRecord, count: i32) {
+    fn append(&mut self, now: SimTime, send_id: u64, r: ProducerRecord, count: i32) {
         let reserved = i64::from(reservation(&r));
         let sticky = r.partition.is_none() && (r.key.is_none() || self.cfg.partitioner_ignore_keys);
         let partition = match (r.partition, &r.key) {
             (Some(p), _) => p,
             (None, Some(k)) if !self.cfg.partitioner_ignore_keys => partition_for_key(k, count),
-                        _ => {
+            _ => {
                 let available = self.meta.topics.get(&r.topic).map(|t| t.available.as_slice()).unwrap_or(&[]);
                 let batch_size = self.cfg.batch_size.max(1);
                 let part = match self.partitioners.get_mut(&r.topic) {
@@ -655,13 +709,14 @@ impl Producer {
             }
         };
         let tp = TopicPartition::new(r.topic.clone(), partition);
-        let ts = r.timestamp.unwrap_or(-1);
+        // CreateTime: the producer's clock when the application did not set a timestamp.
+        let ts = r.timestamp.unwrap_or(self.epoch_ms + now.as_ms() as i64);
         let q = self.accum.entry(tp.clone()).or_default();
         let need_new = match q.back() {
             None => true,
             Some(b) => b.full || b.frozen.is_some() || b.attempts > 0,
         };
-                if need_new {
+        if need_new {
             self.next_batch += 1;
             q.push_back(ProducerBatch::new(tp.clone(), now, ts, (u64::from(self.id) << 40) | self.next_batch));
         }
@@ -671,16 +726,16 @@ impl Producer {
         let rs = record_size(delta, ts - b.first_timestamp, &rec);
         if !b.records.is_empty() && b.size + rs > self.cfg.batch_size as u32 {
             b.full = true;
-                        self.next_batch += 1;
+            self.next_batch += 1;
             let mut nb = ProducerBatch::new(tp.clone(), now, ts, (u64::from(self.id) << 40) | self.next_batch);
             let rec = Record { offset_delta: 0, ..rec };
-                        nb.size += record_size(0, 0, &rec);
+            nb.size += record_size(0, 0, &rec);
             nb.reserved += reserved;
             nb.records.push(rec);
             nb.send_ids.push(send_id);
             q.push_back(nb);
         } else {
-                        b.size += rs;
+            b.size += rs;
             b.reserved += reserved;
             b.records.push(rec);
             b.send_ids.push(send_id);
@@ -690,7 +745,7 @@ impl Producer {
         }
         if sticky {
             let all_full = q.iter().all(|b| b.full);
-                        let available = self.meta.topics.get(&tp.topic).map(|t| t.available.as_slice()).unwrap_or(&[]);
+            let available = self.meta.topics.get(&tp.topic).map(|t| t.available.as_slice()).unwrap_or(&[]);
             if let Some(part) = self.partitioners.get_mut(&tp.topic) {
                 part.update_partition_info(rs as i32, all_full, available, count, &mut self.rng);
             }
@@ -738,6 +793,7 @@ impl Producer {
     /// its partitions, within `max.in.flight.requests.per.connection`.
     fn drain(&mut self, now: SimTime, out: &mut Out) {
         let mut per_broker: BTreeMap<BrokerId, Vec<TopicPartition>> = BTreeMap::new();
+        let mut not_added: Vec<TopicPartition> = Vec::new();
         let in_flight_tps: Vec<TopicPartition> =
             self.inflight.values().flat_map(|r| r.batches.iter().map(|b| b.tp.clone())).collect();
         for (tp, q) in &self.accum {
@@ -751,12 +807,18 @@ impl Producer {
             }
             if let Some(t) = &self.txn {
                 if !t.partition_added(tp) {
+                    not_added.push(tp.clone());
                     continue;
                 }
             }
             match self.meta.leader(tp) {
                 Some(l) => per_broker.entry(l).or_default().push(tp.clone()),
                 None => self.meta.need_update = true,
+            }
+        }
+        if let Some(t) = &mut self.txn {
+            for tp in &not_added {
+                t.want_partition(tp);
             }
         }
         for (broker, tps) in per_broker {
@@ -856,6 +918,12 @@ impl Producer {
 /// plus a share of the batch header (the Java producer allocates whole batches; this keeps the
 /// same order of magnitude without a buffer pool).
 fn reservation(r: &ProducerRecord) -> u32 {
-    let probe = Record { offset_delta: 0, timestamp: 0, key: r.key.clone(), value: r.value.clone(), headers: r.headers.clone() };
+    let probe = Record {
+        offset_delta: 0,
+        timestamp: 0,
+        key: r.key.clone(),
+        value: r.value.clone(),
+        headers: r.headers.clone(),
+    };
     record_size(0, 0, &probe) + RECORD_BATCH_OVERHEAD
 }

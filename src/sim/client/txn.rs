@@ -1,53 +1,554 @@
-//! The transactional side of the producer (`TransactionManager`). Engine II completes it.
+//! The transactional side of the producer (`TransactionManager`, kafka-semantics.md §6.3):
+//! initTransactions, beginTransaction, adding partitions before writing to them
+//! (AddPartitionsToTxn), sendOffsetsToTransaction (AddOffsetsToTxn + TxnOffsetCommit to the
+//! group coordinator), commitTransaction (flush, then EndTxn) and abortTransaction.
+//! PRODUCER_FENCED and INVALID_PRODUCER_EPOCH are fatal: a newer instance took over.
 
 use super::ClientMetadata;
-use crate::sim::errors::KafkaError;
-use crate::sim::node::{CorrIds, Out};
-use crate::sim::protocol::{NodeAddr, Response};
+use crate::sim::errors::{ApiError, KafkaError};
+use crate::sim::node::{CorrIds, Out, Timer};
+use crate::sim::protocol::{NodeAddr, Request, Response};
 use crate::sim::time::SimTime;
-use crate::sim::types::{BrokerId, TopicPartition};
+use crate::sim::trace::TraceKind;
+use crate::sim::types::{BrokerId, Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// `TransactionManager.State`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TxnClientState {
+    Uninitialized,
+    Initializing,
+    Ready,
+    InTransaction,
+    CommittingTransaction,
+    AbortingTransaction,
+    AbortableError,
+    FatalError,
+}
+
+impl TxnClientState {
+    pub fn name(self) -> &'static str {
+        match self {
+            TxnClientState::Uninitialized => "UNINITIALIZED",
+            TxnClientState::Initializing => "INITIALIZING",
+            TxnClientState::Ready => "READY",
+            TxnClientState::InTransaction => "IN_TRANSACTION",
+            TxnClientState::CommittingTransaction => "COMMITTING_TRANSACTION",
+            TxnClientState::AbortingTransaction => "ABORTING_TRANSACTION",
+            TxnClientState::AbortableError => "ABORTABLE_ERROR",
+            TxnClientState::FatalError => "FATAL_ERROR",
+        }
+    }
+}
+
+/// sendOffsetsToTransaction in progress.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct PendingOffsets {
+    group: String,
+    offsets: Vec<(TopicPartition, Offset)>,
+    added: bool,
+    group_coordinator: Option<BrokerId>,
+}
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ProducerTxn {
     pub transactional_id: String,
     pub coordinator: Option<BrokerId>,
+    find_inflight: Option<u64>,
+    find_backoff: SimTime,
+    pub state: TxnClientState,
     pub fatal: Option<KafkaError>,
+    pub added: BTreeSet<TopicPartition>,
+    to_add: BTreeSet<TopicPartition>,
+    add_inflight: Option<(u64, Vec<TopicPartition>)>,
+    offsets: Option<PendingOffsets>,
+    offsets_inflight: Option<u64>,
+    group_find_inflight: Option<u64>,
+    end_inflight: Option<u64>,
+    retry_at: SimTime,
+    /// The outcome of the last application call (init, sendOffsets, commit, abort).
+    pub result: Option<(String, Result<(), ApiError>)>,
+    pid: i64,
+    epoch: i16,
 }
 
 impl ProducerTxn {
     pub fn new(transactional_id: String) -> ProducerTxn {
-        ProducerTxn { transactional_id, coordinator: None, fatal: None }
+        ProducerTxn {
+            transactional_id,
+            coordinator: None,
+            find_inflight: None,
+            find_backoff: SimTime::ZERO,
+            state: TxnClientState::Uninitialized,
+            fatal: None,
+            added: BTreeSet::new(),
+            to_add: BTreeSet::new(),
+            add_inflight: None,
+            offsets: None,
+            offsets_inflight: None,
+            group_find_inflight: None,
+            end_inflight: None,
+            retry_at: SimTime::ZERO,
+            result: None,
+            pid: -1,
+            epoch: -1,
+        }
     }
-    pub fn on_init(&mut self, _pid: i64, _epoch: i16) {}
-    pub fn on_response(
-        &mut self,
-        _now: SimTime,
-        _from: NodeAddr,
-        _corr: u64,
-        _resp: Response,
-        _meta: &mut ClientMetadata,
-        _out: &mut Out,
-    ) {
+
+    fn illegal(&self, what: &str) -> ApiError {
+        ApiError::with(KafkaError::INVALID_TXN_STATE, format!("Cannot {what} in state {}", self.state.name()))
     }
-    pub fn on_timeout(&mut self, _now: SimTime, _corr: u64, _meta: &mut ClientMetadata, _out: &mut Out) {}
-    pub fn on_disconnect(&mut self, _now: SimTime, _peer: NodeAddr) {}
+
+    // ---------------- the application's calls ----------------
+
+    /// `initTransactions()`.
+    pub fn init(&mut self) -> Result<(), ApiError> {
+        match self.state {
+            TxnClientState::Uninitialized | TxnClientState::Ready => {
+                self.state = TxnClientState::Initializing;
+                self.result = None;
+                Ok(())
+            }
+            _ => Err(self.illegal("call initTransactions")),
+        }
+    }
+
+    /// `beginTransaction()` (local only).
+    pub fn begin(&mut self) -> Result<(), ApiError> {
+        if self.state != TxnClientState::Ready {
+            return Err(self.illegal("call beginTransaction"));
+        }
+        self.state = TxnClientState::InTransaction;
+        self.added.clear();
+        Ok(())
+    }
+
+    /// Whether `send()` is allowed now.
+    pub fn can_send(&self) -> Result<(), ApiError> {
+        match self.state {
+            TxnClientState::InTransaction => Ok(()),
+            TxnClientState::FatalError => Err(ApiError::new(self.fatal.unwrap_or(KafkaError::PRODUCER_FENCED))),
+            TxnClientState::Uninitialized | TxnClientState::Initializing => Err(ApiError::with(
+                KafkaError::INVALID_TXN_STATE,
+                "Cannot perform a 'send' before completing a call to initTransactions when transactions are enabled.",
+            )),
+            _ => Err(self.illegal("call send")),
+        }
+    }
+
+    /// `sendOffsetsToTransaction(offsets, groupMetadata)`.
+    pub fn send_offsets(&mut self, group: String, offsets: Vec<(TopicPartition, Offset)>) -> Result<(), ApiError> {
+        if self.state != TxnClientState::InTransaction {
+            return Err(self.illegal("send offsets"));
+        }
+        self.result = None;
+        self.offsets = Some(PendingOffsets { group, offsets, added: false, group_coordinator: None });
+        Ok(())
+    }
+
+    /// `commitTransaction()`: the producer flushes, then EndTxn(commit).
+    pub fn commit(&mut self) -> Result<(), ApiError> {
+        if self.state != TxnClientState::InTransaction {
+            return Err(self.illegal("commit transaction"));
+        }
+        self.result = None;
+        self.state = TxnClientState::CommittingTransaction;
+        Ok(())
+    }
+
+    /// `abortTransaction()`.
+    pub fn abort(&mut self) -> Result<(), ApiError> {
+        match self.state {
+            TxnClientState::InTransaction | TxnClientState::AbortableError => {
+                self.result = None;
+                self.state = TxnClientState::AbortingTransaction;
+                Ok(())
+            }
+            _ => Err(self.illegal("abort transaction")),
+        }
+    }
+
+    // ---------------- hooks used by the producer ----------------
+
+    pub fn on_init(&mut self, pid: i64, epoch: i16) {
+        self.pid = pid;
+        self.epoch = epoch;
+        if self.state == TxnClientState::Initializing {
+            self.state = TxnClientState::Ready;
+            self.result = Some(("initTransactions".into(), Ok(())));
+        }
+    }
+
+    /// A batch of the transaction may only be sent once its partition is added.
+    pub fn partition_added(&self, tp: &TopicPartition) -> bool {
+        self.added.contains(tp)
+    }
+
+    pub fn want_partition(&mut self, tp: &TopicPartition) {
+        if !self.added.contains(tp)
+            && matches!(self.state, TxnClientState::InTransaction | TxnClientState::CommittingTransaction)
+        {
+            self.to_add.insert(tp.clone());
+        }
+    }
+
+    pub fn can_send_partitions(&self) -> bool {
+        !matches!(self.state, TxnClientState::Uninitialized | TxnClientState::Initializing | TxnClientState::FatalError)
+    }
+
+    /// Whether queued, unsent batches must be dropped (an abort in progress).
+    pub fn aborting(&self) -> bool {
+        self.state == TxnClientState::AbortingTransaction
+    }
+
+    pub fn find_coordinator(&mut self, now: SimTime, meta: &mut ClientMetadata, corr: &mut CorrIds, out: &mut Out) {
+        if self.find_inflight.is_some() {
+            return;
+        }
+        if now < self.find_backoff {
+            out.timer(self.find_backoff, Timer::ClientWake);
+            return;
+        }
+        let Some(node) = meta.pick_node() else { return };
+        let c = corr.next();
+        self.find_inflight = Some(c);
+        out.request(node, c, Request::FindCoordinator { key: self.transactional_id.clone(), transaction: true });
+        out.timer(now.plus_ms(30_000), Timer::RequestTimeout(c));
+    }
+
+    fn fail_fatal(&mut self, e: KafkaError, out: &mut Out) {
+        self.state = TxnClientState::FatalError;
+        self.fatal = Some(e);
+        out.trace(TraceKind::TransactionState {
+            transactional_id: self.transactional_id.clone(),
+            state: format!("FATAL_ERROR ({})", e.exception()),
+        });
+    }
+
+    /// Sends what the transaction needs next. `idle`: nothing of the producer is queued or in
+    /// flight (a commit may go out).
+    #[allow(clippy::too_many_arguments)]
     pub fn poll(
         &mut self,
-        _now: SimTime,
-        _meta: &mut ClientMetadata,
-        _corr: &mut CorrIds,
-        _pid: i64,
-        _epoch: i16,
-        _out: &mut Out,
+        now: SimTime,
+        meta: &mut ClientMetadata,
+        corr: &mut CorrIds,
+        pid: i64,
+        epoch: i16,
+        idle: bool,
+        out: &mut Out,
     ) {
+        if self.state == TxnClientState::FatalError {
+            return;
+        }
+        if now < self.retry_at {
+            out.timer(self.retry_at, Timer::ClientWake);
+            return;
+        }
+        let Some(coord) = self.coordinator else {
+            if matches!(
+                self.state,
+                TxnClientState::InTransaction
+                    | TxnClientState::CommittingTransaction
+                    | TxnClientState::AbortingTransaction
+            ) {
+                self.find_coordinator(now, meta, corr, out);
+            }
+            return;
+        };
+        let to = NodeAddr::Broker(coord);
+        // AddPartitionsToTxn for partitions the application wrote to.
+        if self.add_inflight.is_none() && !self.to_add.is_empty() && pid >= 0 {
+            let parts: Vec<TopicPartition> = std::mem::take(&mut self.to_add).into_iter().collect();
+            let c = corr.next();
+            self.add_inflight = Some((c, parts.clone()));
+            out.request(
+                to,
+                c,
+                Request::AddPartitionsToTxn {
+                    transactional_id: self.transactional_id.clone(),
+                    producer_id: pid,
+                    producer_epoch: epoch,
+                    partitions: parts,
+                },
+            );
+            out.timer(now.plus_ms(30_000), Timer::RequestTimeout(c));
+        }
+        // sendOffsetsToTransaction: AddOffsetsToTxn, then TxnOffsetCommit to the group's coordinator.
+        if let Some(po) = &self.offsets {
+            if self.offsets_inflight.is_none() && self.group_find_inflight.is_none() {
+                if !po.added {
+                    let c = corr.next();
+                    self.offsets_inflight = Some(c);
+                    out.request(
+                        to,
+                        c,
+                        Request::AddOffsetsToTxn {
+                            transactional_id: self.transactional_id.clone(),
+                            producer_id: pid,
+                            producer_epoch: epoch,
+                            group: po.group.clone(),
+                        },
+                    );
+                    out.timer(now.plus_ms(30_000), Timer::RequestTimeout(c));
+                } else if let Some(gc) = po.group_coordinator {
+                    let c = corr.next();
+                    self.offsets_inflight = Some(c);
+                    out.request(
+                        NodeAddr::Broker(gc),
+                        c,
+                        Request::TxnOffsetCommit {
+                            transactional_id: self.transactional_id.clone(),
+                            group: po.group.clone(),
+                            producer_id: pid,
+                            producer_epoch: epoch,
+                            generation: -1,
+                            member_id: String::new(),
+                            offsets: po.offsets.clone(),
+                        },
+                    );
+                    out.timer(now.plus_ms(30_000), Timer::RequestTimeout(c));
+                } else if let Some(node) = meta.pick_node() {
+                    let c = corr.next();
+                    self.group_find_inflight = Some(c);
+                    out.request(node, c, Request::FindCoordinator { key: po.group.clone(), transaction: false });
+                    out.timer(now.plus_ms(30_000), Timer::RequestTimeout(c));
+                }
+            }
+        }
+        // EndTxn once everything was sent and acknowledged.
+        let ending = matches!(self.state, TxnClientState::CommittingTransaction | TxnClientState::AbortingTransaction);
+        if ending
+            && self.end_inflight.is_none()
+            && idle
+            && self.add_inflight.is_none()
+            && self.to_add.is_empty()
+            && self.offsets.is_none()
+        {
+            let commit = self.state == TxnClientState::CommittingTransaction;
+            if self.added.is_empty() && self.offsets.is_none() {
+                // Nothing was written: nothing to end on the coordinator.
+                self.complete_end(commit, out);
+                return;
+            }
+            let c = corr.next();
+            self.end_inflight = Some(c);
+            out.request(
+                to,
+                c,
+                Request::EndTxn {
+                    transactional_id: self.transactional_id.clone(),
+                    producer_id: pid,
+                    producer_epoch: epoch,
+                    commit,
+                },
+            );
+            out.timer(now.plus_ms(30_000), Timer::RequestTimeout(c));
+        }
     }
-    pub fn can_send_partitions(&self) -> bool {
-        true
+
+    fn complete_end(&mut self, commit: bool, out: &mut Out) {
+        self.state = TxnClientState::Ready;
+        self.added.clear();
+        let what = if commit { "commitTransaction" } else { "abortTransaction" };
+        self.result = Some((what.into(), Ok(())));
+        out.trace(TraceKind::TransactionState {
+            transactional_id: self.transactional_id.clone(),
+            state: if commit { "committed".into() } else { "aborted".into() },
+        });
     }
-    pub fn partition_added(&self, _tp: &TopicPartition) -> bool {
-        true
+
+    fn retriable(e: KafkaError) -> bool {
+        matches!(
+            e,
+            KafkaError::COORDINATOR_NOT_AVAILABLE
+                | KafkaError::NOT_COORDINATOR
+                | KafkaError::COORDINATOR_LOAD_IN_PROGRESS
+                | KafkaError::CONCURRENT_TRANSACTIONS
+                | KafkaError::REQUEST_TIMED_OUT
+                | KafkaError::NETWORK_EXCEPTION
+        )
     }
-    pub fn find_coordinator(&mut self, _now: SimTime, _meta: &mut ClientMetadata, _corr: &mut CorrIds, _out: &mut Out) {
+
+    pub fn on_response(
+        &mut self,
+        now: SimTime,
+        _from: NodeAddr,
+        corr: u64,
+        resp: Response,
+        _meta: &mut ClientMetadata,
+        out: &mut Out,
+    ) {
+        match resp {
+            Response::FindCoordinator { error, node, .. } => {
+                if self.find_inflight == Some(corr) {
+                    self.find_inflight = None;
+                    match error {
+                        None => self.coordinator = Some(node),
+                        Some(_) => self.find_backoff = now.plus_ms(100),
+                    }
+                } else if self.group_find_inflight == Some(corr) {
+                    self.group_find_inflight = None;
+                    if let (None, Some(po)) = (error, &mut self.offsets) {
+                        po.group_coordinator = Some(node);
+                    } else {
+                        self.retry_at = now.plus_ms(100);
+                    }
+                }
+            }
+            Response::AddPartitionsToTxn { results } => {
+                let Some((c, parts)) = self.add_inflight.take() else { return };
+                if c != corr {
+                    self.add_inflight = Some((c, parts));
+                    return;
+                }
+                for (tp, e) in results {
+                    match e {
+                        None => {
+                            self.added.insert(tp);
+                        }
+                        Some(e)
+                            if matches!(
+                                e,
+                                KafkaError::PRODUCER_FENCED
+                                    | KafkaError::INVALID_PRODUCER_EPOCH
+                                    | KafkaError::INVALID_PRODUCER_ID_MAPPING
+                            ) =>
+                        {
+                            self.fail_fatal(e, out);
+                            return;
+                        }
+                        Some(e) => {
+                            if matches!(e, KafkaError::NOT_COORDINATOR | KafkaError::COORDINATOR_NOT_AVAILABLE) {
+                                self.coordinator = None;
+                            }
+                            self.to_add.insert(tp);
+                            self.retry_at = now.plus_ms(20);
+                        }
+                    }
+                }
+                let _ = parts;
+            }
+            Response::AddOffsetsToTxn { error } => {
+                if self.offsets_inflight != Some(corr) {
+                    return;
+                }
+                self.offsets_inflight = None;
+                match error {
+                    None => {
+                        if let Some(po) = &mut self.offsets {
+                            po.added = true;
+                        }
+                    }
+                    Some(e) if Self::retriable(e) => {
+                        if matches!(e, KafkaError::NOT_COORDINATOR | KafkaError::COORDINATOR_NOT_AVAILABLE) {
+                            self.coordinator = None;
+                        }
+                        self.retry_at = now.plus_ms(100);
+                    }
+                    Some(e) => {
+                        self.offsets = None;
+                        self.result = Some(("sendOffsetsToTransaction".into(), Err(ApiError::new(e))));
+                        self.fail_fatal(e, out);
+                    }
+                }
+            }
+            Response::TxnOffsetCommit { results } => {
+                if self.offsets_inflight != Some(corr) {
+                    return;
+                }
+                self.offsets_inflight = None;
+                match results.iter().find_map(|(_, e)| *e) {
+                    None => {
+                        self.offsets = None;
+                        self.result = Some(("sendOffsetsToTransaction".into(), Ok(())));
+                    }
+                    Some(e) if Self::retriable(e) => {
+                        if let Some(po) = &mut self.offsets {
+                            po.group_coordinator = None;
+                        }
+                        self.retry_at = now.plus_ms(100);
+                    }
+                    Some(e) => {
+                        self.offsets = None;
+                        self.result = Some(("sendOffsetsToTransaction".into(), Err(ApiError::new(e))));
+                    }
+                }
+            }
+            Response::EndTxn { error } => {
+                if self.end_inflight != Some(corr) {
+                    return;
+                }
+                self.end_inflight = None;
+                let commit = self.state == TxnClientState::CommittingTransaction;
+                match error {
+                    None => self.complete_end(commit, out),
+                    Some(e) if Self::retriable(e) => {
+                        if matches!(e, KafkaError::NOT_COORDINATOR | KafkaError::COORDINATOR_NOT_AVAILABLE) {
+                            self.coordinator = None;
+                        }
+                        self.retry_at = now.plus_ms(100);
+                    }
+                    Some(e) => {
+                        let what = if commit { "commitTransaction" } else { "abortTransaction" };
+                        self.result = Some((what.into(), Err(ApiError::new(e))));
+                        self.fail_fatal(e, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn on_timeout(&mut self, _now: SimTime, corr: u64, _meta: &mut ClientMetadata, _out: &mut Out) {
+        if self.find_inflight == Some(corr) {
+            self.find_inflight = None;
+        }
+        if self.group_find_inflight == Some(corr) {
+            self.group_find_inflight = None;
+        }
+        if let Some((c, parts)) = self.add_inflight.take() {
+            if c == corr {
+                self.to_add.extend(parts);
+                self.coordinator = None;
+            } else {
+                self.add_inflight = Some((c, parts));
+            }
+        }
+        for slot in [&mut self.offsets_inflight, &mut self.end_inflight] {
+            if *slot == Some(corr) {
+                *slot = None;
+                self.coordinator = None;
+            }
+        }
+    }
+
+    pub fn on_disconnect(&mut self, _now: SimTime, peer: NodeAddr) {
+        if let NodeAddr::Broker(b) = peer {
+            if self.coordinator == Some(b) {
+                self.coordinator = None;
+                self.find_inflight = None;
+                if let Some((_, parts)) = self.add_inflight.take() {
+                    self.to_add.extend(parts);
+                }
+                self.offsets_inflight = None;
+                self.end_inflight = None;
+            }
+        }
+    }
+
+    /// A produce failed with a fencing error: the producer is done for.
+    pub fn on_produce_error(&mut self, e: KafkaError, out: &mut Out) {
+        match e {
+            KafkaError::PRODUCER_FENCED
+            | KafkaError::INVALID_PRODUCER_EPOCH
+            | KafkaError::INVALID_PRODUCER_ID_MAPPING => self.fail_fatal(e, out),
+            _ => {
+                if self.state == TxnClientState::InTransaction {
+                    self.state = TxnClientState::AbortableError;
+                }
+            }
+        }
     }
 }

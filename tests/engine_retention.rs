@@ -1,0 +1,107 @@
+//! Engine II: retention and compaction running on the brokers (kafka-semantics.md §7), and a
+//! consumer that falls off the log (§5.2).
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+use brokerlab::sim::client::config::ConsumerConfig;
+use brokerlab::sim::trace::TraceKind;
+use brokerlab::sim::types::TopicPartition;
+use brokerlab::sim::world::{ClusterConfig, Sim};
+use common::*;
+
+fn fast_housekeeping(seed: u64) -> Sim {
+    let mut cfg = ClusterConfig::default();
+    cfg.broker_configs.insert("log.retention.check.interval.ms".into(), "2000".into());
+    cfg.broker_configs.insert("log.cleaner.backoff.ms".into(), "2000".into());
+    let mut sim = Sim::new(seed, cfg).unwrap();
+    sim.boot().unwrap();
+    sim
+}
+
+#[test]
+fn a_consumer_that_falls_off_the_log_resets() {
+    let mut sim = fast_housekeeping(41);
+    create_topic_assigned(&mut sim, "t", vec![vec![1, 2, 3]], &[("segment.bytes", "500"), ("retention.bytes", "1500")]);
+    let c = sim.create_consumer(
+        "slow",
+        "localhost:9092",
+        ConsumerConfig::parse(&props(&[("group.id", "g"), ("auto.offset.reset", "earliest")])).unwrap(),
+    );
+    sim.with_consumer(c, |c, _, _| c.subscribe(vec!["t".into()]));
+    let p = producer(&mut sim, "p", &[("linger.ms", "0")]);
+    send(&mut sim, p, "t", Some(0), "k", "first");
+    wait_idle(&mut sim, p, 5000);
+    sim.run_while(20_000, |s| s.consumer_mut(c).map(|c| c.delivered_total >= 1).unwrap_or(false));
+    sim.pause_client(c, true).unwrap();
+    for i in 0..60 {
+        send(&mut sim, p, "t", Some(0), "k", &format!("value-{i:04}"));
+        wait_idle(&mut sim, p, 5000);
+    }
+    sim.run_for_ms(5000);
+    let log = sim.leader_log(&TopicPartition::new("t", 0)).unwrap();
+    assert!(log.log_start_offset > 1, "retention moved the log start: {}", log.log_start_offset);
+    assert!(has_event(&sim, |k| matches!(k, TraceKind::SegmentsDeleted { reason, .. } if reason == "retention.bytes")));
+    sim.pause_client(c, false).unwrap();
+    sim.run_for_ms(5000);
+    assert!(
+        has_event(&sim, |k| matches!(
+            k,
+            TraceKind::ClientError { error: brokerlab::sim::errors::KafkaError::OFFSET_OUT_OF_RANGE, .. }
+        )),
+        "{}",
+        dump(&sim)
+    );
+    assert!(has_event(&sim, |k| matches!(k, TraceKind::OffsetReset { reason, .. } if reason.contains("earliest"))));
+    // Delivery resumes with what the client had prefetched, then jumps to the log start the
+    // reset found: the records in between were deleted by retention, not skipped.
+    let offsets: Vec<i64> = sim.consumer_mut(c).unwrap().delivered.iter().map(|r| r.offset).collect();
+    let jump = offsets.windows(2).find(|w| w[1] > w[0] + 1).map(|w| (w[0], w[1]));
+    let (before, after) = jump.expect("a jump over deleted records");
+    assert!(before < after && after > 1, "{offsets:?}");
+    assert!(
+        !findings(&sim).iter().any(|f| matches!(f, brokerlab::sim::trace::Finding::SkippedOffset { .. })),
+        "{:?}",
+        findings(&sim)
+    );
+}
+
+#[test]
+fn the_cleaner_compacts_to_the_latest_value_per_key() {
+    let mut sim = fast_housekeeping(42);
+    create_topic_assigned(
+        &mut sim,
+        "c",
+        vec![vec![1, 2, 3]],
+        &[
+            ("cleanup.policy", "compact"),
+            ("segment.ms", "1000"),
+            ("min.cleanable.dirty.ratio", "0.01"),
+            ("delete.retention.ms", "5000"),
+        ],
+    );
+    let p = producer(&mut sim, "p", &[("linger.ms", "0")]);
+    for round in 0..5 {
+        for key in ["alice", "bob", "carol"] {
+            send(&mut sim, p, "c", Some(0), key, &format!("{key}-{round}"));
+        }
+        wait_idle(&mut sim, p, 5000);
+        sim.run_for_ms(1200);
+    }
+    sim.run_for_ms(10_000);
+    let log = sim.leader_log(&TopicPartition::new("c", 0)).unwrap();
+    let kept: Vec<String> = log
+        .batches()
+        .flat_map(|b| {
+            b.records
+                .iter()
+                .map(|r| String::from_utf8_lossy(r.value.as_deref().unwrap_or(b"")).into_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(has_event(&sim, |k| matches!(k, TraceKind::LogCleaned { .. })), "{}", dump(&sim));
+    for key in ["alice", "bob", "carol"] {
+        assert!(kept.contains(&format!("{key}-4")), "{kept:?}");
+        assert!(!kept.contains(&format!("{key}-0")), "old values compacted away: {kept:?}");
+    }
+    assert_eq!(log.log_end_offset, 15, "offsets never change");
+}

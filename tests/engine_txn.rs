@@ -1,0 +1,217 @@
+//! Engine II: transactions, the LSO and read_committed (kafka-semantics.md §5.3, §5.5, §6.3).
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+use brokerlab::sim::client::config::ConsumerConfig;
+use brokerlab::sim::client::producer::ProducerRecord;
+use brokerlab::sim::errors::KafkaError;
+use brokerlab::sim::record::bytes;
+use brokerlab::sim::types::TopicPartition;
+use brokerlab::sim::world::Sim;
+use common::*;
+
+fn txn_producer(sim: &mut Sim, name: &str, id: &str, extra: &[(&str, &str)]) -> u32 {
+    let mut pairs = vec![("transactional.id", id)];
+    pairs.extend_from_slice(extra);
+    let p = producer(sim, name, &pairs);
+    sim.with_producer(p, |p, _, _| p.txn_mut().unwrap().init()).unwrap().unwrap();
+    let ok =
+        sim.run_while(30_000, |s| s.producer_mut(p).and_then(|p| p.txn_mut().and_then(|t| t.result.clone())).is_some());
+    assert!(ok, "initTransactions completed");
+    p
+}
+
+/// Runs one transactional call and waits for its result.
+fn txn_call(
+    sim: &mut Sim,
+    p: u32,
+    f: impl FnOnce(&mut brokerlab::sim::client::txn::ProducerTxn) -> Result<(), brokerlab::sim::errors::ApiError>,
+) -> Result<(), KafkaError> {
+    sim.with_producer(p, |p, _, _| f(p.txn_mut().unwrap())).unwrap().map_err(|e| e.error)?;
+    sim.run_while(30_000, |s| s.producer_mut(p).and_then(|p| p.txn_mut().and_then(|t| t.result.clone())).is_some());
+    let r = sim.producer_mut(p).and_then(|p| p.txn_mut().and_then(|t| t.result.take()));
+    match r {
+        Some((_, Ok(()))) => Ok(()),
+        Some((_, Err(e))) => Err(e.error),
+        None => Err(KafkaError::REQUEST_TIMED_OUT),
+    }
+}
+
+fn send_value(sim: &mut Sim, p: u32, topic: &str, value: &str) {
+    let r = ProducerRecord {
+        topic: topic.into(),
+        partition: Some(0),
+        key: Some(bytes(value.as_bytes())),
+        value: Some(bytes(value.as_bytes())),
+        headers: vec![],
+        timestamp: None,
+    };
+    sim.produce(p, r).expect("accepted");
+    wait_idle(sim, p, 20_000);
+}
+
+fn read_all(sim: &mut Sim, topic: &str, read_committed: bool, ms: u64) -> Vec<String> {
+    let iso = if read_committed { "read_committed" } else { "read_uncommitted" };
+    let c = sim.create_consumer(
+        &format!("reader-{iso}"),
+        "localhost:9092",
+        ConsumerConfig::parse(&props(&[("isolation.level", iso), ("auto.offset.reset", "earliest")])).unwrap(),
+    );
+    sim.with_consumer(c, |c, _, _| c.assign(vec![TopicPartition::new(topic, 0)]));
+    sim.run_for_ms(ms);
+    let out: Vec<String> = sim
+        .consumer_mut(c)
+        .unwrap()
+        .take_delivered(usize::MAX)
+        .iter()
+        .map(|r| String::from_utf8_lossy(r.value.as_deref().unwrap_or(b"")).into_owned())
+        .collect();
+    sim.close_client(c);
+    out
+}
+
+/// §6.3 FetcherTest.testReadCommittedWithCommittedAndAbortedTransactions, driven through two
+/// real transactional producers.
+#[test]
+fn read_committed_skips_aborted_transactions() {
+    let mut sim = cluster(31, 3);
+    create_topic_assigned(&mut sim, "t", vec![vec![1, 2, 3]], &[]);
+    let p1 = txn_producer(&mut sim, "p1", "pid1", &[]);
+    let p2 = txn_producer(&mut sim, "p2", "pid2", &[]);
+    sim.with_producer(p1, |p, _, _| p.txn_mut().unwrap().begin()).unwrap().unwrap();
+    send_value(&mut sim, p1, "t", "commit1-1");
+    send_value(&mut sim, p1, "t", "commit1-2");
+    sim.with_producer(p2, |p, _, _| p.txn_mut().unwrap().begin()).unwrap().unwrap();
+    send_value(&mut sim, p2, "t", "abort2-1");
+    assert_eq!(txn_call(&mut sim, p1, |t| t.commit()), Ok(()));
+    send_value(&mut sim, p2, "t", "abort2-2");
+    assert_eq!(txn_call(&mut sim, p2, |t| t.abort()), Ok(()));
+    sim.with_producer(p1, |p, _, _| p.txn_mut().unwrap().begin()).unwrap().unwrap();
+    send_value(&mut sim, p1, "t", "abort1-1");
+    sim.with_producer(p2, |p, _, _| p.txn_mut().unwrap().begin()).unwrap().unwrap();
+    send_value(&mut sim, p2, "t", "commit2-1");
+    send_value(&mut sim, p1, "t", "abort1-2");
+    assert_eq!(txn_call(&mut sim, p1, |t| t.abort()), Ok(()));
+    assert_eq!(txn_call(&mut sim, p2, |t| t.commit()), Ok(()));
+    sim.run_for_ms(3000);
+    // The log: 6 data records and 5 markers, as in the reference table.
+    let log = sim.leader_log(&TopicPartition::new("t", 0)).unwrap();
+    assert_eq!(log.log_end_offset, 11, "6 records + 5 markers");
+    assert_eq!(log.aborted.len(), 2);
+    let committed = read_all(&mut sim, "t", true, 5000);
+    assert_eq!(committed, vec!["commit1-1", "commit1-2", "commit2-1"]);
+    let all = read_all(&mut sim, "t", false, 5000);
+    // read_uncommitted gets every data record, aborted ones included (testReturnAbortedTransactionsInUncommittedMode).
+    assert_eq!(all, vec!["commit1-1", "commit1-2", "abort2-1", "abort2-2", "abort1-1", "commit2-1", "abort1-2"]);
+    assert!(findings(&sim).iter().all(|f| !matches!(f, brokerlab::sim::trace::Finding::AbortedRead { .. })));
+}
+
+/// §6.3: an open transaction holds the LSO; read_committed consumers stop there, even for
+/// later non-transactional records, until the coordinator aborts it after
+/// transaction.timeout.ms.
+#[test]
+fn a_hanging_transaction_pins_the_lso_until_it_times_out() {
+    let mut sim = cluster(32, 3);
+    create_topic_assigned(&mut sim, "t", vec![vec![1, 2, 3]], &[]);
+    let plain = producer(&mut sim, "plain", &[]);
+    send_value(&mut sim, plain, "t", "before");
+    let hung = txn_producer(&mut sim, "hung", "stuck", &[("transaction.timeout.ms", "20000")]);
+    sim.with_producer(hung, |p, _, _| p.txn_mut().unwrap().begin()).unwrap().unwrap();
+    send_value(&mut sim, hung, "t", "in-txn");
+    for i in 0..3 {
+        send_value(&mut sim, plain, "t", &format!("after-{i}"));
+    }
+    sim.run_for_ms(2000);
+    let log = sim.leader_log(&TopicPartition::new("t", 0)).unwrap();
+    assert_eq!(
+        (log.high_watermark, log.last_stable_offset()),
+        (5, 1),
+        "HW 5, LSO pinned at the open transaction's first offset"
+    );
+    assert_eq!(read_all(&mut sim, "t", true, 3000), vec!["before"]);
+    assert_eq!(read_all(&mut sim, "t", false, 3000).len(), 5);
+    // After transaction.timeout.ms the coordinator aborts it (with an epoch bump).
+    sim.run_for_ms(30_000);
+    let log = sim.leader_log(&TopicPartition::new("t", 0)).unwrap();
+    assert_eq!(log.last_stable_offset(), log.high_watermark);
+    assert_eq!(read_all(&mut sim, "t", true, 3000), vec!["before", "after-0", "after-1", "after-2"]);
+    // The zombie is fenced.
+    let r = sim.with_producer(hung, |p, _, _| p.txn_mut().unwrap().commit()).unwrap();
+    let outcome = if r.is_ok() {
+        sim.run_while(10_000, |s| {
+            s.producer_mut(hung).and_then(|p| p.txn_mut().and_then(|t| t.result.clone())).is_some()
+        });
+        sim.producer_mut(hung).and_then(|p| p.txn_mut().and_then(|t| t.result.clone()))
+    } else {
+        None
+    };
+    assert!(matches!(outcome, Some((_, Err(_)))) || r.is_err(), "{outcome:?}");
+}
+
+/// §6.3: a second instance with the same transactional.id fences the first.
+#[test]
+fn a_new_instance_fences_the_old_one() {
+    let mut sim = cluster(33, 3);
+    create_topic_assigned(&mut sim, "t", vec![vec![1, 2, 3]], &[]);
+    let old = txn_producer(&mut sim, "old", "app-1", &[]);
+    sim.with_producer(old, |p, _, _| p.txn_mut().unwrap().begin()).unwrap().unwrap();
+    send_value(&mut sim, old, "t", "zombie");
+    let new = txn_producer(&mut sim, "new", "app-1", &[]);
+    let epochs = (sim.producer_mut(old).unwrap().producer_epoch, sim.producer_mut(new).unwrap().producer_epoch);
+    assert!(epochs.1 > epochs.0, "{epochs:?}");
+    assert_eq!(txn_call(&mut sim, old, |t| t.commit()), Err(KafkaError::PRODUCER_FENCED));
+    // The old transaction was aborted: read_committed sees nothing of it.
+    sim.with_producer(new, |p, _, _| p.txn_mut().unwrap().begin()).unwrap().unwrap();
+    send_value(&mut sim, new, "t", "fresh");
+    assert_eq!(txn_call(&mut sim, new, |t| t.commit()), Ok(()));
+    sim.run_for_ms(2000);
+    assert_eq!(read_all(&mut sim, "t", true, 3000), vec!["fresh"]);
+}
+
+/// Exactly-once read-process-write: consume, produce, send the consumer's offsets to the
+/// transaction, commit — the output holds each input once and the group's offsets move with it.
+#[test]
+fn read_process_write_is_exactly_once() {
+    let mut sim = cluster(34, 3);
+    create_topic_assigned(&mut sim, "in", vec![vec![1, 2, 3]], &[]);
+    create_topic_assigned(&mut sim, "out", vec![vec![2, 3, 1]], &[]);
+    let feeder = producer(&mut sim, "feeder", &[]);
+    for i in 0..5 {
+        send_value(&mut sim, feeder, "in", &format!("m{i}"));
+    }
+    let c = sim.create_consumer(
+        "worker-in",
+        "localhost:9092",
+        ConsumerConfig::parse(&props(&[
+            ("group.id", "eos"),
+            ("enable.auto.commit", "false"),
+            ("isolation.level", "read_committed"),
+            ("auto.offset.reset", "earliest"),
+        ]))
+        .unwrap(),
+    );
+    sim.with_consumer(c, |c, _, _| c.subscribe(vec!["in".into()]));
+    sim.run_while(30_000, |s| s.consumer_mut(c).map(|c| c.delivered_total >= 5).unwrap_or(false));
+    let records = sim.consumer_mut(c).unwrap().take_delivered(usize::MAX);
+    let p = txn_producer(&mut sim, "worker-out", "eos-worker", &[]);
+    sim.with_producer(p, |p, _, _| p.txn_mut().unwrap().begin()).unwrap().unwrap();
+    for r in &records {
+        send_value(&mut sim, p, "out", &format!("{}-processed", String::from_utf8_lossy(r.value.as_deref().unwrap())));
+    }
+    let next = records.last().unwrap().offset + 1;
+    assert_eq!(
+        txn_call(&mut sim, p, |t| t.send_offsets("eos".into(), vec![(TopicPartition::new("in", 0), next)])),
+        Ok(())
+    );
+    assert_eq!(txn_call(&mut sim, p, |t| t.commit()), Ok(()));
+    sim.run_for_ms(3000);
+    assert_eq!(read_all(&mut sim, "out", true, 3000).len(), 5);
+    let committed: Vec<i64> = sim
+        .brokers
+        .values()
+        .filter_map(|b| b.proc.as_ref())
+        .flat_map(|b| b.coordinator.groups.get("eos"))
+        .flat_map(|g| g.offsets.values().map(|o| o.offset))
+        .collect();
+    assert_eq!(committed, vec![5], "the offsets became visible with the commit");
+}
