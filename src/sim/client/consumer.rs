@@ -1082,9 +1082,12 @@ impl Consumer {
 
     fn schedule_wake(&mut self, now: SimTime, out: &mut Out) {
         let mut next: Option<SimTime> = None;
+        // Only future deadlines: work that is due but blocked (a request in flight) resumes
+        // when the response arrives, not by spinning.
         let mut consider = |t: SimTime| {
-            let t = if t <= now { now.plus_micros(1) } else { t };
-            next = Some(next.map_or(t, |n: SimTime| n.min(t)))
+            if t > now {
+                next = Some(next.map_or(t, |n: SimTime| n.min(t)))
+            }
         };
         if self.app.busy_until > now {
             consider(self.app.busy_until);

@@ -116,7 +116,11 @@ impl ClientMetadata {
     /// Sends a Metadata request if one is due. Returns false when no node can be reached.
     pub fn maybe_request(&mut self, now: SimTime, corr: &mut CorrIds, out: &mut Out, request_timeout_ms: i64) -> bool {
         let stale = self.last_update.map(|t| now.ms_since(t) >= self.max_age_ms).unwrap_or(true);
-        if self.inflight.is_some() || !(self.need_update || stale) || now < self.backoff_until {
+        if self.inflight.is_some() || !(self.need_update || stale) {
+            return true;
+        }
+        if now < self.backoff_until {
+            out.timer(self.backoff_until, Timer::ClientWake);
             return true;
         }
         let Some(node) = self.pick_node() else {

@@ -895,8 +895,11 @@ impl Producer {
         for q in self.accum.values() {
             if let Some(b) = q.front() {
                 let t = if b.retry_at > now { b.retry_at } else { b.created.plus_ms(self.cfg.linger_ms) };
-                let t = if t <= now { now.plus_ms(1) } else { t };
-                next = Some(next.map_or(t, |n| n.min(t)));
+                // A batch already due but not sendable (in-flight limit, no leader) is sent
+                // when a response or metadata arrives; no need to spin.
+                if t > now {
+                    next = Some(next.map_or(t, |n| n.min(t)));
+                }
                 let exp = b.created.plus_ms(self.cfg.delivery_timeout_ms);
                 next = Some(next.map_or(exp, |n| n.min(exp)));
             }
