@@ -2,7 +2,7 @@
 //! which builds them with the `bench` profile and prints the figures.
 #![cfg(target_arch = "wasm32")]
 
-use brokerlab::sim::scenarios::throughput_scenario;
+use brokerlab::sim::scenarios::{end_to_end_scenario, throughput_scenario};
 use brokerlab::sim::trace::TraceLevel;
 use wasm_bindgen_test::*;
 
@@ -21,11 +21,21 @@ fn engine_throughput_in_wasm() {
         let sim = throughput_scenario(1, records, 100, level);
         let wall = (now_ms() - start) / 1000.0;
         console_log!(
-            "wasm, {label}: {records} records of 100 B in {:.3} s wall ({:.0} records/s, {:.0} events/s)",
+            "wasm, produce, {label}: {records} records of 100 B in {:.3} s wall ({:.0} records/s, {:.0} events/s)",
             wall,
             records as f64 / wall,
             sim.events_processed as f64 / wall
         );
         assert!(sim.now.as_ms() > 0);
     }
+    let e2e = records / 2;
+    let start = now_ms();
+    let (sim, got) = end_to_end_scenario(1, e2e, 100);
+    let wall = (now_ms() - start) / 1000.0;
+    console_log!(
+        "wasm, end-to-end (3 consumers, 12 partitions, RF 3): {got} of {e2e} records in {:.3} s wall ({:.0} records/s, {:.0} events/s)",
+        wall,
+        got as f64 / wall,
+        sim.events_processed as f64 / wall
+    );
 }

@@ -130,3 +130,56 @@ pub fn throughput_scenario(seed: u64, records: u64, record_size: usize, trace: T
     sim.take_completions(p);
     sim
 }
+
+/// The end-to-end benchmark of Engine II: a 3-consumer group reading a 12-partition RF 3 topic
+/// while one producer writes `records` records. Returns the world and how many records the
+/// consumers received.
+pub fn end_to_end_scenario(seed: u64, records: u64, record_size: usize) -> (Sim, u64) {
+    use crate::sim::client::config::ConsumerConfig;
+    let cfg = ClusterConfig { brokers: 3, controllers: 1, trace_level: TraceLevel::Events, ..ClusterConfig::default() };
+    let mut sim = Sim::new(seed, cfg).expect("valid config");
+    let _ = sim.boot();
+    sim.trace.capacity = 10_000;
+    create_topic(&mut sim, "e2e", 12, 3, &[]);
+    let mut consumers = Vec::new();
+    for i in 0..3 {
+        let mut m = BTreeMap::new();
+        m.insert("group.id".to_string(), "bench".to_string());
+        m.insert("auto.offset.reset".to_string(), "earliest".to_string());
+        m.insert("max.poll.records".to_string(), "2000".to_string());
+        let c = sim.create_consumer(&format!("c{i}"), "localhost:9092", ConsumerConfig::parse(&m).expect("valid"));
+        sim.with_consumer(c, |c, _, _| {
+            c.delivered_cap = 0;
+            c.subscribe(vec!["e2e".into()])
+        });
+        consumers.push(c);
+    }
+    sim.run_for_ms(5_000);
+    let mut props = BTreeMap::new();
+    props.insert("linger.ms".to_string(), "5".to_string());
+    let p = sim.create_producer("perf", "localhost:9092", ProducerConfig::parse(&props).expect("valid"));
+    let value = bytes(&vec![b'x'; record_size]);
+    let mut sent = 0u64;
+    let total = |s: &mut Sim| consumers.iter().map(|c| s.consumer_mut(*c).map(|c| c.delivered_total).unwrap_or(0)).sum::<u64>();
+    while sent < records {
+        loop {
+            if sent >= records {
+                break;
+            }
+            let rec = ProducerRecord { topic: "e2e".into(), partition: None, key: None, value: Some(value.clone()), headers: vec![], timestamp: None };
+            let now = sim.now;
+            let Some(prod) = sim.producer_mut(p) else { return (sim, 0) };
+            match prod.send(now, rec) {
+                Ok(_) => sent += 1,
+                Err(_) => break,
+            }
+        }
+        sim.poke_client(p);
+        let t = sim.now.plus_ms(2);
+        sim.run_until(t);
+        sim.take_completions(p);
+    }
+    sim.run_while(120_000, |s| total(s) >= records);
+    let got = total(&mut sim);
+    (sim, got)
+}
