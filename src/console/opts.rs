@@ -138,9 +138,7 @@ impl ValueType {
             ValueType::Long => java_parse_long(v).is_some(),
             ValueType::Double => java_parse_double(v).is_some(),
             ValueType::LongPattern(_) => {
-                !v.is_empty()
-                    && v.chars().all(|c| c.is_ascii_digit())
-                    && java_parse_long(v).is_some()
+                !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()) && java_parse_long(v).is_some()
             }
             ValueType::Enum(_, names) => names.iter().any(|n| n.eq_ignore_ascii_case(v)),
         }
@@ -175,14 +173,7 @@ pub struct OptionSpec {
 impl OptionSpec {
     /// A flag without argument.
     pub const fn flag(name: &'static str, description: &'static str) -> OptionSpec {
-        OptionSpec {
-            name,
-            arg: ArgKind::None,
-            description,
-            default: None,
-            repeatable: false,
-            available_if: &[],
-        }
+        OptionSpec { name, arg: ArgKind::None, description, default: None, repeatable: false, available_if: &[] }
     }
 
     /// An option with a required argument.
@@ -280,10 +271,8 @@ pub struct ToolSpec {
 }
 
 /// `--help` and `--version`, added to every jopt-simple tool (§1.1).
-pub const DEFAULT_OPTIONS: [OptionSpec; 2] = [
-    OptionSpec::flag("help", "Print usage information."),
-    OptionSpec::flag("version", "Display Kafka version."),
-];
+pub const DEFAULT_OPTIONS: [OptionSpec; 2] =
+    [OptionSpec::flag("help", "Print usage information."), OptionSpec::flag("version", "Display Kafka version.")];
 
 impl ToolSpec {
     /// The tool's options plus `--help` and `--version`.
@@ -299,11 +288,7 @@ impl ToolSpec {
 
     /// Finds an option by its exact long name.
     pub fn find(&self, name: &str) -> Option<OptionSpec> {
-        self.options
-            .iter()
-            .chain(DEFAULT_OPTIONS.iter())
-            .find(|o| o.name == name)
-            .copied()
+        self.options.iter().chain(DEFAULT_OPTIONS.iter()).find(|o| o.name == name).copied()
     }
 }
 
@@ -328,11 +313,7 @@ impl ParsedOpts {
 
     /// All values of the option, in order.
     pub fn values(&self, name: &str) -> Vec<&str> {
-        self.entries
-            .iter()
-            .filter(|(n, _)| n == name)
-            .filter_map(|(_, v)| v.as_deref())
-            .collect()
+        self.entries.iter().filter(|(n, _)| n == name).filter_map(|(_, v)| v.as_deref()).collect()
     }
 
     /// The first value of the option.
@@ -342,9 +323,7 @@ impl ParsedOpts {
 
     /// The value, or the option's default from `spec`.
     pub fn value_or_default(&self, spec: &ToolSpec, name: &str) -> Option<String> {
-        self.value(name)
-            .map(str::to_string)
-            .or_else(|| spec.find(name).and_then(|o| o.default).map(str::to_string))
+        self.value(name).map(str::to_string).or_else(|| spec.find(name).and_then(|o| o.default).map(str::to_string))
     }
 
     /// How many of `names` were given.
@@ -359,10 +338,7 @@ impl ParsedOpts {
             None => Ok(None),
             Some(v) => java_parse_int(v)
                 .map(Some)
-                .ok_or_else(|| OptError::CannotParse {
-                    value: v.to_string(),
-                    option: name.to_string(),
-                }),
+                .ok_or_else(|| OptError::CannotParse { value: v.to_string(), option: name.to_string() }),
         }
     }
 
@@ -373,10 +349,7 @@ impl ParsedOpts {
             None => Ok(None),
             Some(v) => java_parse_long(v)
                 .map(Some)
-                .ok_or_else(|| OptError::CannotParse {
-                    value: v.to_string(),
-                    option: name.to_string(),
-                }),
+                .ok_or_else(|| OptError::CannotParse { value: v.to_string(), option: name.to_string() }),
         }
     }
 
@@ -386,20 +359,12 @@ impl ParsedOpts {
     pub fn check_types(&self, spec: &ToolSpec) -> Result<(), OptError> {
         for (i, (name, value)) in self.entries.iter().enumerate() {
             let Some(o) = spec.find(name) else { continue };
-            if !o.repeatable
-                && value.is_some()
-                && self.entries[..i]
-                    .iter()
-                    .any(|(n, v)| n == name && v.is_some())
-            {
+            if !o.repeatable && value.is_some() && self.entries[..i].iter().any(|(n, v)| n == name && v.is_some()) {
                 return Err(OptError::MultipleArguments(name.clone()));
             }
             if let (Some(ty), Some(v)) = (o.value_type(), value) {
                 if !ty.accepts(v) {
-                    return Err(OptError::CannotParse {
-                        value: v.clone(),
-                        option: name.clone(),
-                    });
+                    return Err(OptError::CannotParse { value: v.clone(), option: name.clone() });
                 }
             }
         }
@@ -432,10 +397,9 @@ impl OptError {
             OptError::CannotParse { value, option } => {
                 format!("Cannot parse argument '{value}' of option {option}")
             }
-            OptError::Unavailable(names) => format!(
-                "Option(s) [{}] are unavailable given other options on the command line",
-                names.join(", ")
-            ),
+            OptError::Unavailable(names) => {
+                format!("Option(s) [{}] are unavailable given other options on the command line", names.join(", "))
+            }
             OptError::MultipleArguments(n) => {
                 format!("Found multiple arguments for option {n}, but you asked for only one")
             }
@@ -464,10 +428,7 @@ fn looks_like_option(arg: &str) -> bool {
 /// later by [`ParsedOpts::check_types`], as in jopt-simple; an optional
 /// argument is only taken when it converts.
 pub fn parse(spec: &ToolSpec, args: &[String]) -> Result<ParsedOpts, OptError> {
-    let mut out = ParsedOpts {
-        arg_count: u32::try_from(args.len()).unwrap_or(u32::MAX),
-        ..ParsedOpts::default()
-    };
+    let mut out = ParsedOpts { arg_count: u32::try_from(args.len()).unwrap_or(u32::MAX), ..ParsedOpts::default() };
     let mut i = 0usize;
     while i < args.len() {
         let arg = &args[i];
@@ -518,10 +479,7 @@ pub fn parse(spec: &ToolSpec, args: &[String]) -> Result<ParsedOpts, OptError> {
                     Some(v) => Some(v),
                     None => match args.get(i) {
                         Some(next) if ty.accepts(next) => {
-                            let numeric = matches!(
-                                ty,
-                                ValueType::Integer | ValueType::Long | ValueType::Double
-                            );
+                            let numeric = matches!(ty, ValueType::Integer | ValueType::Long | ValueType::Double);
                             if !looks_like_option(next) || numeric {
                                 i += 1;
                                 Some(next.clone())
@@ -540,10 +498,7 @@ pub fn parse(spec: &ToolSpec, args: &[String]) -> Result<ParsedOpts, OptError> {
     let mut unavailable: Vec<String> = Vec::new();
     for (name, _) in &out.entries {
         if let Some(o) = spec.find(name) {
-            if !o.available_if.is_empty()
-                && !o.available_if.iter().any(|a| out.has(a))
-                && !unavailable.contains(name)
-            {
+            if !o.available_if.is_empty() && !o.available_if.iter().any(|a| out.has(a)) && !unavailable.contains(name) {
                 unavailable.push(name.clone());
             }
         }
@@ -572,28 +527,20 @@ pub fn cant_be_used_with(option: &str, other: &str) -> String {
 /// (§1.2; the caller passes the set in Java hash order).
 pub fn combination_cant_be_used_with(used: &[&str], other: &str, suffix: &str) -> String {
     let set: Vec<String> = used.iter().map(|u| format!("[{u}]")).collect();
-    format!(
-        "Option combination \"[{}]\" can't be used with option \"[{other}]\"{suffix}",
-        set.join(", ")
-    )
+    format!("Option combination \"[{}]\" can't be used with option \"[{other}]\"{suffix}", set.join(", "))
 }
 
 /// `Exactly one of the following arguments is required: [a], [b]`
 /// (`CommandLineUtils.checkOneOfArgs`).
 pub fn exactly_one_of(options: &[&str]) -> String {
     let list: Vec<String> = options.iter().map(|o| format!("[{o}]")).collect();
-    format!(
-        "Exactly one of the following arguments is required: {}",
-        list.join(", ")
-    )
+    format!("Exactly one of the following arguments is required: {}", list.join(", "))
 }
 
 /// `You cannot specify both --bootstrap-controller and --bootstrap-server.` (§1.2)
-pub const BOTH_BOOTSTRAP: &str =
-    "You cannot specify both --bootstrap-controller and --bootstrap-server.";
+pub const BOTH_BOOTSTRAP: &str = "You cannot specify both --bootstrap-controller and --bootstrap-server.";
 /// `You must specify either --bootstrap-controller or --bootstrap-server.` (§1.2)
-pub const NEITHER_BOOTSTRAP: &str =
-    "You must specify either --bootstrap-controller or --bootstrap-server.";
+pub const NEITHER_BOOTSTRAP: &str = "You must specify either --bootstrap-controller or --bootstrap-server.";
 /// `ToolsUtils.validateBootstrapServer`, empty address (§1.3; ends with `\n`).
 pub const BOOTSTRAP_EMPTY: &str = "Error while validating the bootstrap address\n";
 /// `ToolsUtils.validateBootstrapServer`, host without port (§1.3; ends with `\n`).
@@ -644,11 +591,7 @@ pub fn usage_error(spec: &ToolSpec, message: &str) -> Output {
 /// `--help` or no arguments: the tool description and the usage table on
 /// stderr, exit 1 (§1.2: yes, `--help` exits 1).
 pub fn help_output(spec: &ToolSpec, no_args: bool) -> Output {
-    let d = if no_args {
-        spec.description_noargs
-    } else {
-        spec.description_help
-    };
+    let d = if no_args { spec.description_noargs } else { spec.description_help };
     usage_error(spec, d)
 }
 
@@ -756,9 +699,7 @@ pub fn option_display(o: &OptionSpec) -> String {
 pub fn description_display(o: &OptionSpec) -> String {
     match o.default {
         None => o.description.to_string(),
-        Some(d) => format!("{} (default: {d})", o.description)
-            .trim()
-            .to_string(),
+        Some(d) => format!("{} (default: {d})", o.description).trim().to_string(),
     }
 }
 
@@ -782,10 +723,8 @@ pub fn usage_table(spec: &ToolSpec) -> String {
 pub fn render_usage_table(spec: &ToolSpec) -> String {
     let mut options = spec.all_options();
     options.sort_by(|a, b| java_string_cmp(a.name, b.name));
-    let mut rows: Vec<(String, String)> = vec![
-        ("Option".to_string(), "Description".to_string()),
-        ("------".to_string(), "-----------".to_string()),
-    ];
+    let mut rows: Vec<(String, String)> =
+        vec![("Option".to_string(), "Description".to_string()), ("------".to_string(), "-----------".to_string())];
     for o in &options {
         push_unique(&mut rows, (option_display(o), description_display(o)));
     }
@@ -818,20 +757,12 @@ pub fn render_rows(rows: &[(String, String)]) -> String {
         let descs = pieces_of(desc, desc_width);
         let mut own: Vec<(String, String)> = Vec::new();
         for i in 0..opts.len().max(descs.len()) {
-            let row = (
-                opts.get(i).cloned().unwrap_or_default(),
-                descs.get(i).cloned().unwrap_or_default(),
-            );
+            let row = (opts.get(i).cloned().unwrap_or_default(), descs.get(i).cloned().unwrap_or_default());
             push_unique(&mut own, row);
         }
         fitted.extend(own);
     }
-    let ow = fitted
-        .iter()
-        .map(|r| jlen(&r.0))
-        .max()
-        .unwrap_or(0)
-        .min(option_width);
+    let ow = fitted.iter().map(|r| jlen(&r.0)).max().unwrap_or(0).min(option_width);
     let widest_fitted_desc = fitted.iter().map(|r| jlen(&r.1)).max().unwrap_or(0);
     let dw = (HELP_WIDTH.saturating_sub(ow + COLUMN_SEPARATOR)).min(widest_fitted_desc);
     let mut out = String::new();
@@ -872,10 +803,7 @@ fn is_dash(c: char) -> bool {
 }
 
 fn is_post_word(c: char) -> bool {
-    matches!(
-        c,
-        ')' | ']' | '}' | '!' | '%' | '.' | ',' | ':' | ';' | '?' | '"'
-    )
+    matches!(c, ')' | ']' | '}' | '!' | '%' | '.' | ',' | ':' | ';' | '?' | '"')
 }
 
 /// Splits a line into "words" where Java's line `BreakIterator` allows a
@@ -973,11 +901,8 @@ pub fn java_hash_set_order(items: &[String]) -> Vec<String> {
         let spread = h ^ (h >> 16);
         (spread as usize) & (cap - 1)
     };
-    let mut keyed: Vec<(usize, usize, String)> = unique
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| (bucket(&s), i, s))
-        .collect();
+    let mut keyed: Vec<(usize, usize, String)> =
+        unique.into_iter().enumerate().map(|(i, s)| (bucket(&s), i, s)).collect();
     keyed.sort();
     keyed.into_iter().map(|(_, _, s)| s).collect()
 }
@@ -1004,10 +929,7 @@ pub fn java_parse_double(s: &str) -> Option<f64> {
         "NaN" | "Infinity" => return t.replace("Infinity", "inf").parse().ok(),
         "" => return None,
         body => {
-            if !body
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
-            {
+            if !body.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')) {
                 return None;
             }
         }

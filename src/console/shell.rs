@@ -14,9 +14,12 @@
 //!   `printf` (`%s`, `%d`, `%%`, `\n`, `\t`, `\\`, format reuse), `seq N`,
 //!   `seq A B` (`seq A STEP B`) or `cat <<EOF`.
 //!
-//! There are no environment variables: `$VAR` stays literal. Redirections,
-//! `&&`, `||`, `&`, subshells and command substitution are rejected with a
-//! one-line message. Nothing here panics: every rejection is a [`ShellError`]
+//! * stdout redirection to the console's virtual files: `> FILE`, `1> FILE`,
+//!   `>> FILE`; stdin from a file: `< FILE` or `cat FILE | ...`.
+//!
+//! There are no environment variables: `$VAR` stays literal. Redirecting
+//! stderr (`2>`), `&&`, `||`, `&`, subshells and command substitution are
+//! rejected with a one-line message. Nothing here panics: every rejection is a [`ShellError`]
 //! tied to the line where the bad command starts, and later commands are still
 //! parsed.
 
@@ -38,6 +41,20 @@ pub struct ScriptItem {
     /// Standard input: a here-document body or the output of the producer
     /// left of `|`. `None` when the command reads no stdin.
     pub stdin: Option<String>,
+    /// Standard input from a file of the console's virtual file system
+    /// (`tool < FILE` or `cat FILE | tool`); the executor reads it.
+    #[serde(default)]
+    pub stdin_file: Option<String>,
+    /// Standard output redirected to a file (`> FILE`, `>> FILE`).
+    #[serde(default)]
+    pub redirect: Option<Redirect>,
+}
+
+/// `> FILE` (truncate) or `>> FILE` (append): where stdout goes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Redirect {
+    pub path: String,
+    pub append: bool,
 }
 
 /// A command that could not be parsed. `message` is one line.
@@ -88,9 +105,7 @@ pub fn parse_script(src: &str) -> Vec<Result<ScriptItem, ShellError>> {
                 let what = if *quote == '\'' { "single" } else { "double" };
                 out.push(Err(ShellError {
                     line: cl.first_line,
-                    message: format!(
-                        "unterminated {what} quote: the {quote} opened on line {qline} is never closed"
-                    ),
+                    message: format!("unterminated {what} quote: the {quote} opened on line {qline} is never closed"),
                 }));
                 // Resume on the physical line after the one where the command
                 // started, so later commands still run.
@@ -101,7 +116,8 @@ pub fn parse_script(src: &str) -> Vec<Result<ScriptItem, ShellError>> {
             Some(Incomplete::Pipe) => {
                 out.push(Err(ShellError {
                     line: cl.first_line,
-                    message: "syntax error: unexpected end of input after '|' (a command must follow the pipe)".to_string(),
+                    message: "syntax error: unexpected end of input after '|' (a command must follow the pipe)"
+                        .to_string(),
                 }));
                 continue;
             }
@@ -152,7 +168,8 @@ pub fn producer_output(argv: &[String], heredoc: Option<&str>) -> Result<String,
             let plain = args.iter().all(|a| a == "-");
             match heredoc {
                 Some(body) if plain => Ok(body.to_string()),
-                _ => Err("cat can only pass a here-document into a pipe here (cat <<EOF | kafka-...); there are no files to read".to_string()),
+                _ => Err("cat can pass a here-document or one file into a pipe (cat <<EOF | ..., cat FILE | ...)"
+                    .to_string()),
             }
         }
         other => Err(format!(
@@ -172,6 +189,10 @@ enum TokKind {
     Semi,
     /// Index into `CommandLine::heredocs`.
     HereDoc(usize),
+    /// `>` (false) or `>>` (true); the next word is the file.
+    RedirectOut(bool),
+    /// `<`; the next word is the file.
+    RedirectIn,
     /// An unsupported construct; the message says what is supported.
     Bad(String),
 }
@@ -226,10 +247,7 @@ fn next_line_start(chars: &[char], from: usize) -> usize {
 }
 
 fn line_of(chars: &[char], pos: usize) -> u32 {
-    let n = chars[..pos.min(chars.len())]
-        .iter()
-        .filter(|c| **c == '\n')
-        .count();
+    let n = chars[..pos.min(chars.len())].iter().filter(|c| **c == '\n').count();
     u32::try_from(n).unwrap_or(u32::MAX - 1).saturating_add(1)
 }
 
@@ -241,23 +259,12 @@ struct WordBuf {
 
 fn flush(word: &mut Option<WordBuf>, toks: &mut Vec<Tok>, end: usize) {
     if let Some(w) = word.take() {
-        toks.push(Tok {
-            kind: TokKind::Word(w.text),
-            start: w.start,
-            end,
-            line: w.line,
-        });
+        toks.push(Tok { kind: TokKind::Word(w.text), start: w.start, end, line: w.line });
     }
 }
 
 fn begin(word: &mut Option<WordBuf>, pos: usize, line: u32) -> &mut String {
-    &mut word
-        .get_or_insert_with(|| WordBuf {
-            text: String::new(),
-            start: pos,
-            line,
-        })
-        .text
+    &mut word.get_or_insert_with(|| WordBuf { text: String::new(), start: pos, line }).text
 }
 
 fn is_operator_char(c: char) -> bool {
@@ -267,22 +274,15 @@ fn is_operator_char(c: char) -> bool {
 /// Lexes one logical command line (continuations and pipe continuations
 /// included) and reads the bodies of its here-documents.
 fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandLine {
-    let mut cl = CommandLine {
-        toks: Vec::new(),
-        heredocs: Vec::new(),
-        start: *pos,
-        first_line: *line,
-        incomplete: None,
-    };
+    let mut cl =
+        CommandLine { toks: Vec::new(), heredocs: Vec::new(), start: *pos, first_line: *line, incomplete: None };
     let mut word: Option<WordBuf> = None;
     let mut first_line_set = false;
     let len = chars.len();
     loop {
         if *pos >= len {
             flush(&mut word, &mut cl.toks, *pos);
-            if cl.incomplete.is_none()
-                && matches!(cl.toks.last(), Some(t) if matches!(t.kind, TokKind::Pipe))
-            {
+            if cl.incomplete.is_none() && matches!(cl.toks.last(), Some(t) if matches!(t.kind, TokKind::Pipe)) {
                 cl.incomplete = Some(Incomplete::Pipe);
             }
             break;
@@ -343,10 +343,7 @@ fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandL
                 }
                 begin(&mut word, qstart, qline).push_str(&buf);
                 if !closed {
-                    cl.incomplete = Some(Incomplete::Quote {
-                        quote: '\'',
-                        line: qline,
-                    });
+                    cl.incomplete = Some(Incomplete::Quote { quote: '\'', line: qline });
                     flush(&mut word, &mut cl.toks, *pos);
                     break;
                 }
@@ -390,10 +387,7 @@ fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandL
                 }
                 begin(&mut word, qstart, qline).push_str(&buf);
                 if !closed {
-                    cl.incomplete = Some(Incomplete::Quote {
-                        quote: '"',
-                        line: qline,
-                    });
+                    cl.incomplete = Some(Incomplete::Quote { quote: '"', line: qline });
                     flush(&mut word, &mut cl.toks, *pos);
                     break;
                 }
@@ -409,31 +403,19 @@ fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandL
                 if *pos + 1 < len && chars[*pos + 1] == '|' {
                     *pos += 2;
                     cl.toks.push(Tok {
-                        kind: TokKind::Bad(
-                            "'||' is not supported: run the commands on separate lines".to_string(),
-                        ),
+                        kind: TokKind::Bad("'||' is not supported: run the commands on separate lines".to_string()),
                         start,
                         end: *pos,
                         line: *line,
                     });
                 } else {
                     *pos += 1;
-                    cl.toks.push(Tok {
-                        kind: TokKind::Pipe,
-                        start,
-                        end: *pos,
-                        line: *line,
-                    });
+                    cl.toks.push(Tok { kind: TokKind::Pipe, start, end: *pos, line: *line });
                 }
             }
             ';' => {
                 flush(&mut word, &mut cl.toks, *pos);
-                cl.toks.push(Tok {
-                    kind: TokKind::Semi,
-                    start: *pos,
-                    end: *pos + 1,
-                    line: *line,
-                });
+                cl.toks.push(Tok { kind: TokKind::Semi, start: *pos, end: *pos + 1, line: *line });
                 *pos += 1;
             }
             '&' => {
@@ -446,12 +428,7 @@ fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandL
                     *pos += 1;
                     "'&' (background jobs) is not supported: tools that keep running, like the console consumer, already run in the background of the simulator"
                 };
-                cl.toks.push(Tok {
-                    kind: TokKind::Bad(msg.to_string()),
-                    start,
-                    end: *pos,
-                    line: *line,
-                });
+                cl.toks.push(Tok { kind: TokKind::Bad(msg.to_string()), start, end: *pos, line: *line });
             }
             '<' => {
                 flush(&mut word, &mut cl.toks, *pos);
@@ -461,7 +438,9 @@ fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandL
                     if *pos + 2 < len && chars[*pos + 2] == '<' {
                         *pos += 3;
                         cl.toks.push(Tok {
-                            kind: TokKind::Bad("here-strings (<<<) are not supported: use <<EOF ... EOF or echo ... |".to_string()),
+                            kind: TokKind::Bad(
+                                "here-strings (<<<) are not supported: use <<EOF ... EOF or echo ... |".to_string(),
+                            ),
                             start,
                             end: *pos,
                             line: tok_line,
@@ -469,36 +448,44 @@ fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandL
                     } else {
                         *pos += 2;
                         let kind = lex_heredoc_op(chars, pos, *line, &mut cl.heredocs);
-                        cl.toks.push(Tok {
-                            kind,
-                            start,
-                            end: *pos,
-                            line: tok_line,
-                        });
+                        cl.toks.push(Tok { kind, start, end: *pos, line: tok_line });
                     }
                 } else {
                     *pos += 1;
-                    cl.toks.push(Tok {
-                        kind: TokKind::Bad("input redirection '<' is not supported: there are no files here; use a here-document (<<EOF) or a pipe from echo/printf/seq".to_string()),
-                        start,
-                        end: *pos,
-                        line: tok_line,
-                    });
+                    cl.toks.push(Tok { kind: TokKind::RedirectIn, start, end: *pos, line: tok_line });
                 }
             }
             '>' => {
-                flush(&mut word, &mut cl.toks, *pos);
-                let start = *pos;
+                // `1>` and `2>`: a lone digit glued to the operator names a descriptor.
+                let fd = match &word {
+                    Some(w) if w.text == "1" || w.text == "2" => w.text.clone(),
+                    _ => String::new(),
+                };
+                let start = if fd.is_empty() {
+                    flush(&mut word, &mut cl.toks, *pos);
+                    *pos
+                } else {
+                    word.take().map(|w| w.start).unwrap_or(*pos)
+                };
                 *pos += 1;
-                while *pos < len && matches!(chars[*pos], '>' | '&') {
+                let mut append = false;
+                if *pos < len && chars[*pos] == '>' {
+                    append = true;
                     *pos += 1;
                 }
-                cl.toks.push(Tok {
-                    kind: TokKind::Bad("output redirection '>' is not supported: output always goes to the console (stderr lines are marked)".to_string()),
-                    start,
-                    end: *pos,
-                    line: *line,
-                });
+                let mut bad = false;
+                while *pos < len && matches!(chars[*pos], '>' | '&' | '|') {
+                    bad = true;
+                    *pos += 1;
+                }
+                let kind = if fd == "2" {
+                    TokKind::Bad("redirecting stderr (2>) is not supported: stderr always goes to the console, where its lines are marked".to_string())
+                } else if bad {
+                    TokKind::Bad("only '> FILE' and '>> FILE' redirections are supported".to_string())
+                } else {
+                    TokKind::RedirectOut(append)
+                };
+                cl.toks.push(Tok { kind, start, end: *pos, line: *line });
             }
             '(' | ')' | '`' => {
                 flush(&mut word, &mut cl.toks, *pos);
@@ -509,12 +496,7 @@ fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandL
                 } else {
                     "subshells and grouping with '(' ')' are not supported (quote the text if it is an argument)"
                 };
-                cl.toks.push(Tok {
-                    kind: TokKind::Bad(msg.to_string()),
-                    start,
-                    end: *pos,
-                    line: *line,
-                });
+                cl.toks.push(Tok { kind: TokKind::Bad(msg.to_string()), start, end: *pos, line: *line });
             }
             '$' if *pos + 1 < len && chars[*pos + 1] == '(' => {
                 flush(&mut word, &mut cl.toks, *pos);
@@ -540,12 +522,7 @@ fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandL
 }
 
 /// After `<<`: reads the optional `-` and the delimiter word.
-fn lex_heredoc_op(
-    chars: &[char],
-    pos: &mut usize,
-    line: u32,
-    heredocs: &mut Vec<HereDoc>,
-) -> TokKind {
+fn lex_heredoc_op(chars: &[char], pos: &mut usize, line: u32, heredocs: &mut Vec<HereDoc>) -> TokKind {
     let len = chars.len();
     let mut strip_tabs = false;
     if *pos < len && chars[*pos] == '-' {
@@ -595,9 +572,7 @@ fn lex_heredoc_op(
         }
     }
     if !any {
-        return TokKind::Bad(
-            "syntax error: a delimiter word must follow '<<' (for example <<EOF)".to_string(),
-        );
+        return TokKind::Bad("syntax error: a delimiter word must follow '<<' (for example <<EOF)".to_string());
     }
     heredocs.push(HereDoc {
         delim,
@@ -615,12 +590,7 @@ fn lex_heredoc_op(
 
 /// Reads the body of every here-document of the current line that has not
 /// been read yet, starting at `pos` (just after a newline).
-fn read_pending_heredocs(
-    chars: &[char],
-    pos: &mut usize,
-    line: &mut u32,
-    heredocs: &mut [HereDoc],
-) {
+fn read_pending_heredocs(chars: &[char], pos: &mut usize, line: &mut u32, heredocs: &mut [HereDoc]) {
     let len = chars.len();
     for h in heredocs.iter_mut().filter(|h| !h.read) {
         h.read = true;
@@ -637,11 +607,7 @@ fn read_pending_heredocs(
                 line_end += 1;
             }
             let raw: String = chars[line_start..line_end].iter().collect();
-            let cmp: &str = if h.strip_tabs {
-                raw.trim_start_matches('\t')
-            } else {
-                raw.as_str()
-            };
+            let cmp: &str = if h.strip_tabs { raw.trim_start_matches('\t') } else { raw.as_str() };
             let at_eof = line_end >= len;
             *pos = if at_eof { len } else { line_end + 1 };
             if !at_eof {
@@ -659,11 +625,7 @@ fn read_pending_heredocs(
                 break;
             }
         }
-        h.body = if h.quoted {
-            raw_body
-        } else {
-            unquoted_heredoc_body(&raw_body)
-        };
+        h.body = if h.quoted { raw_body } else { unquoted_heredoc_body(&raw_body) };
     }
 }
 
@@ -732,34 +694,35 @@ fn build_segment(chars: &[char], cl: &CommandLine, seg: &[&Tok]) -> Result<Scrip
     // Text: the tokens' source range, then any here-document body.
     let start = seg.first().map(|t| t.start).unwrap_or(0);
     let end = seg.last().map(|t| t.end).unwrap_or(start);
-    let mut text: String = chars[start.min(chars.len())..end.min(chars.len())]
-        .iter()
-        .collect();
+    let mut text: String = chars[start.min(chars.len())..end.min(chars.len())].iter().collect();
     for t in seg {
         if let TokKind::HereDoc(i) = t.kind {
             if let Some(h) = cl.heredocs.get(i) {
-                let raw: String = chars[h.raw_start.min(chars.len())..h.raw_end.min(chars.len())]
-                    .iter()
-                    .collect();
+                let raw: String = chars[h.raw_start.min(chars.len())..h.raw_end.min(chars.len())].iter().collect();
                 text.push('\n');
                 text.push_str(&raw);
             }
         }
     }
 
-    let mut stages: Vec<Stage> = vec![Stage {
-        words: Vec::new(),
-        heredoc: None,
-        line,
-    }];
+    let mut stages: Vec<Stage> = vec![Stage { words: Vec::new(), heredoc: None, line }];
+    let mut redirect: Option<Redirect> = None;
+    let mut stdin_file: Option<String> = None;
+    // Some(Some(append)) after `>`/`>>`, Some(None) after `<`.
+    let mut pending_redirect: Option<Option<bool>> = None;
+    let mut redirect_stage = usize::MAX;
     for t in seg {
         match &t.kind {
-            TokKind::Pipe => stages.push(Stage {
-                words: Vec::new(),
-                heredoc: None,
-                line: t.line,
-            }),
+            TokKind::Pipe => stages.push(Stage { words: Vec::new(), heredoc: None, line: t.line }),
             TokKind::Word(w) => {
+                if let Some(target) = pending_redirect.take() {
+                    match target {
+                        Some(append) => redirect = Some(Redirect { path: w.clone(), append }),
+                        None => stdin_file = Some(w.clone()),
+                    }
+                    redirect_stage = redirect_stage.min(stages.len());
+                    continue;
+                }
                 if let Some(s) = stages.last_mut() {
                     if s.words.is_empty() {
                         s.line = t.line;
@@ -767,30 +730,39 @@ fn build_segment(chars: &[char], cl: &CommandLine, seg: &[&Tok]) -> Result<Scrip
                     s.words.push(w.clone());
                 }
             }
+            TokKind::RedirectOut(append) => {
+                if pending_redirect.is_some() {
+                    return err("syntax error: a file name must follow '>'".to_string());
+                }
+                pending_redirect = Some(Some(*append));
+            }
+            TokKind::RedirectIn => {
+                if pending_redirect.is_some() {
+                    return err("syntax error: a file name must follow '<'".to_string());
+                }
+                pending_redirect = Some(None);
+            }
             TokKind::HereDoc(i) => {
                 if let (Some(s), Some(h)) = (stages.last_mut(), cl.heredocs.get(*i)) {
                     s.heredoc = Some(h);
                 }
             }
-            TokKind::Semi | TokKind::Bad(_) => {}
+            TokKind::Semi | TokKind::Bad(_) | TokKind::RedirectOut(_) | TokKind::RedirectIn => {}
         }
     }
-    if stages
-        .iter()
-        .any(|s| s.words.is_empty() && s.heredoc.is_none())
-        && stages.len() > 1
-    {
-        return err(
-            "syntax error near unexpected token '|': a command is missing on one side of the pipe"
-                .to_string(),
-        );
+    if let Some(target) = pending_redirect {
+        let op = if target.is_some() { '>' } else { '<' };
+        return err(format!("syntax error: a file name must follow '{op}'"));
+    }
+    if stages.len() > 1 && redirect_stage < stages.len() {
+        return err("a redirection must come after the last command of a pipe".to_string());
+    }
+    if stages.iter().any(|s| s.words.is_empty() && s.heredoc.is_none()) && stages.len() > 1 {
+        return err("syntax error near unexpected token '|': a command is missing on one side of the pipe".to_string());
     }
     for s in &stages {
         if s.words.is_empty() {
-            return err(
-                "a here-document needs a command: write e.g. kafka-console-producer ... <<EOF"
-                    .to_string(),
-            );
+            return err("a here-document needs a command: write e.g. kafka-console-producer ... <<EOF".to_string());
         }
         if let Some(h) = s.heredoc {
             if !h.closed {
@@ -802,27 +774,35 @@ fn build_segment(chars: &[char], cl: &CommandLine, seg: &[&Tok]) -> Result<Scrip
         }
     }
     if stages.len() > 2 {
-        return err(
-            "only one '|' per command is supported: <echo|printf|seq|cat <<EOF> | <kafka tool>"
-                .to_string(),
-        );
+        return err("only one '|' per command is supported: <echo|printf|seq|cat <<EOF> | <kafka tool>".to_string());
     }
     let (stdin, consumer) = if stages.len() == 2 {
         let producer = &stages[0];
         let consumer = &stages[1];
-        let produced =
-            match producer_output(&producer.words, producer.heredoc.map(|h| h.body.as_str())) {
-                Ok(s) => s,
-                Err(m) => {
-                    return Err(ShellError {
-                        line: producer.line,
-                        message: m,
-                    })
-                }
-            };
+        // `cat FILE | tool`: the executor reads the file.
+        let cat_file = producer.heredoc.is_none()
+            && producer.words.len() == 2
+            && producer.words[0] == "cat"
+            && producer.words[1] != "-";
+        if cat_file && consumer.heredoc.is_none() && stdin_file.is_none() {
+            stdin_file = Some(producer.words[1].clone());
+        }
+        let produced = if cat_file {
+            Ok(String::new())
+        } else {
+            producer_output(&producer.words, producer.heredoc.map(|h| h.body.as_str()))
+        };
+        let produced = match produced {
+            Ok(s) => s,
+            Err(m) => return Err(ShellError { line: producer.line, message: m }),
+        };
         // As in sh, a here-document on the right side wins over the pipe.
         let stdin = consumer.heredoc.map(|h| h.body.clone()).unwrap_or(produced);
-        (Some(stdin), consumer)
+        if stdin_file.is_some() && consumer.heredoc.is_none() {
+            (None, consumer)
+        } else {
+            (Some(stdin), consumer)
+        }
     } else {
         let only = &stages[0];
         (only.heredoc.map(|h| h.body.clone()), only)
@@ -832,13 +812,9 @@ fn build_segment(chars: &[char], cl: &CommandLine, seg: &[&Tok]) -> Result<Scrip
     if let Some(first) = argv.first_mut() {
         *first = normalize_program(first);
     }
-    Ok(ScriptItem {
-        line,
-        text,
-        argv,
-        program_as_typed,
-        stdin,
-    })
+    // A here-document wins over `< FILE`, as in sh when it comes last; keep it simple.
+    let stdin_file = if stdin.is_some() { None } else { stdin_file };
+    Ok(ScriptItem { line, text, argv, program_as_typed, stdin, stdin_file, redirect })
 }
 
 // ---------------------------------------------------------------------------
@@ -851,9 +827,7 @@ fn run_echo(args: &[String]) -> String {
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
-        let is_opt = a.len() > 1
-            && a.starts_with('-')
-            && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E'));
+        let is_opt = a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E'));
         if !is_opt {
             break;
         }
@@ -968,12 +942,7 @@ fn run_printf(args: &[String]) -> Result<String, String> {
 }
 
 /// One pass over the format. Returns the number of conversions seen.
-fn printf_pass(
-    fmt: &[char],
-    args: &[String],
-    next: &mut usize,
-    out: &mut String,
-) -> Result<usize, String> {
+fn printf_pass(fmt: &[char], args: &[String], next: &mut usize, out: &mut String) -> Result<usize, String> {
     let mut conversions = 0;
     let mut i = 0;
     while i < fmt.len() {
@@ -1031,9 +1000,7 @@ fn printf_pass(
         }
         let mut width = 0usize;
         while i < fmt.len() && fmt[i].is_ascii_digit() {
-            width = width
-                .saturating_mul(10)
-                .saturating_add(fmt[i] as usize - '0' as usize);
+            width = width.saturating_mul(10).saturating_add(fmt[i] as usize - '0' as usize);
             i += 1;
         }
         let mut precision: Option<usize> = None;
@@ -1041,9 +1008,7 @@ fn printf_pass(
             i += 1;
             let mut p = 0usize;
             while i < fmt.len() && fmt[i].is_ascii_digit() {
-                p = p
-                    .saturating_mul(10)
-                    .saturating_add(fmt[i] as usize - '0' as usize);
+                p = p.saturating_mul(10).saturating_add(fmt[i] as usize - '0' as usize);
                 i += 1;
             }
             precision = Some(p);
@@ -1077,11 +1042,7 @@ fn printf_pass(
                     Err(_) => return Err(format!("printf: {s}: invalid number")),
                 }
             }
-            other => {
-                return Err(format!(
-                    "printf: '%{other}': invalid format character (supported: %s, %d, %%)"
-                ))
-            }
+            other => return Err(format!("printf: '%{other}': invalid format character (supported: %s, %d, %%)")),
         };
         let n = body.chars().count();
         if n < width {
@@ -1110,9 +1071,7 @@ fn printf_pass(
 
 fn run_seq(args: &[String]) -> Result<String, String> {
     let parse = |s: &String| -> Result<i64, String> {
-        s.trim()
-            .parse::<i64>()
-            .map_err(|_| format!("seq: invalid integer argument: '{s}'"))
+        s.trim().parse::<i64>().map_err(|_| format!("seq: invalid integer argument: '{s}'"))
     };
     let (first, step, last) = match args.len() {
         1 => (1, 1, parse(&args[0])?),
@@ -1130,9 +1089,7 @@ fn run_seq(args: &[String]) -> Result<String, String> {
         (i128::from(last) - i128::from(first)) / i128::from(step) + 1
     };
     if count > i128::from(SEQ_LIMIT) {
-        return Err(format!(
-            "seq: refusing to print more than {SEQ_LIMIT} numbers in the simulator"
-        ));
+        return Err(format!("seq: refusing to print more than {SEQ_LIMIT} numbers in the simulator"));
     }
     let mut out = String::new();
     let mut v = i128::from(first);

@@ -20,19 +20,11 @@ pub struct ApiKeyInfo {
 }
 
 const fn api(key: i16, name: &'static str, min: i16, max: i16) -> ApiKeyInfo {
-    ApiKeyInfo {
-        key,
-        name,
-        versions: Some((min, max)),
-    }
+    ApiKeyInfo { key, name, versions: Some((min, max)) }
 }
 
 const fn unsupported(key: i16, name: &'static str) -> ApiKeyInfo {
-    ApiKeyInfo {
-        key,
-        name,
-        versions: None,
-    }
+    ApiKeyInfo { key, name, versions: None }
 }
 
 /// The client APIs (`ApiKeys.clientApis()` = the broker listener's APIs) of
@@ -135,10 +127,7 @@ pub struct BrokerNode {
 pub fn node_string(n: &BrokerNode) -> String {
     let rack = n.rack.clone().unwrap_or_else(|| "null".to_string());
     match n.is_fenced {
-        Some(f) => format!(
-            "{}:{} (id: {} rack: {rack} isFenced: {f})",
-            n.host, n.port, n.id
-        ),
+        Some(f) => format!("{}:{} (id: {} rack: {rack} isFenced: {f})", n.host, n.port, n.id),
         None => format!("{}:{} (id: {} rack: {rack})", n.host, n.port, n.id),
     }
 }

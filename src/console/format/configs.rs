@@ -21,13 +21,8 @@ pub fn singular(entity_type: &str) -> &str {
 pub fn alter_completed(entity_type: &str, entity_name: Option<&str>) -> Output {
     let mut o = Output::new();
     match entity_name {
-        Some(n) => o.outln(&format!(
-            "Completed updating config for {} {n}.",
-            singular(entity_type)
-        )),
-        None => o.outln(&format!(
-            "Completed updating default config for {entity_type} in the cluster."
-        )),
+        Some(n) => o.outln(&format!("Completed updating config for {} {n}.", singular(entity_type))),
+        None => o.outln(&format!("Completed updating default config for {entity_type} in the cluster.")),
     }
     o
 }
@@ -60,18 +55,9 @@ fn shown(v: &Option<String>, sensitive: bool) -> String {
 /// `  <name>=<value> sensitive=<b> synonyms={<SOURCE>:<name>=<value>, ...}`
 /// (§6.3; sensitive values print as `null`).
 pub fn entry_line(e: &ConfigEntryView) -> String {
-    let syn: Vec<String> = e
-        .synonyms
-        .iter()
-        .map(|s| format!("{}:{}={}", s.source, s.name, shown(&s.value, e.sensitive)))
-        .collect();
-    format!(
-        "  {}={} sensitive={} synonyms={{{}}}",
-        e.name,
-        shown(&e.value, e.sensitive),
-        e.sensitive,
-        syn.join(", ")
-    )
+    let syn: Vec<String> =
+        e.synonyms.iter().map(|s| format!("{}:{}={}", s.source, s.name, shown(&s.value, e.sensitive))).collect();
+    format!("  {}={} sensitive={} synonyms={{{}}}", e.name, shown(&e.value, e.sensitive), e.sensitive, syn.join(", "))
 }
 
 /// The header line of one entity (§6.3).
@@ -98,11 +84,7 @@ pub struct ConfigBlock {
 pub fn describe(blocks: &[ConfigBlock]) -> Output {
     let mut o = Output::new();
     for b in blocks {
-        o.outln(&describe_header(
-            &b.entity_type,
-            b.entity_name.as_deref(),
-            b.all,
-        ));
+        o.outln(&describe_header(&b.entity_type, b.entity_name.as_deref(), b.all));
         let mut entries: Vec<&ConfigEntryView> = b.entries.iter().collect();
         entries.sort_by(|a, b| java_string_cmp(&a.name, &b.name));
         for e in entries {
@@ -122,10 +104,7 @@ pub fn arg_error(message: &str) -> Output {
 /// after the program name.
 pub fn command_failed(args: &[String], exception_class: &str, message: &str) -> Output {
     let mut o = Output::new();
-    o.errln(&format!(
-        "Error while executing config command with args '{}'",
-        args.join(" ")
-    ));
+    o.errln(&format!("Error while executing config command with args '{}'", args.join(" ")));
     o.err(&stack_trace(exception_class, message));
     o.exit_code = 1;
     o
@@ -151,10 +130,7 @@ pub fn invalid_configs(keys: &[String]) -> String {
 
 /// `Cannot update these configs dynamically: Set(<key>)` (§6.1).
 pub fn cannot_update_dynamically(keys: &[String]) -> String {
-    format!(
-        "Cannot update these configs dynamically: Set({})",
-        keys.join(", ")
-    )
+    format!("Cannot update these configs dynamically: Set({})", keys.join(", "))
 }
 
 /// Whether the separator at byte `idx` is outside square brackets (the
@@ -203,10 +179,5 @@ pub fn parse_add_config(input: &str) -> Result<Vec<(String, String)>, String> {
 
 /// Parses `--delete-config k1,k2` (values separated by `,`).
 pub fn parse_delete_config(values: &[&str]) -> Vec<String> {
-    values
-        .iter()
-        .flat_map(|v| v.split(','))
-        .filter(|k| !k.is_empty())
-        .map(|k| k.trim().to_string())
-        .collect()
+    values.iter().flat_map(|v| v.split(',')).filter(|k| !k.is_empty()).map(|k| k.trim().to_string()).collect()
 }

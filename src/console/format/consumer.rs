@@ -8,14 +8,11 @@ use super::log_line;
 /// §4.1, note the trailing space.
 pub const EXACTLY_ONE_TOPIC_OR_INCLUDE: &str = "Exactly one of --include/--topic is required. ";
 /// §4.1
-pub const TOPIC_REQUIRED_WITH_PARTITION: &str =
-    "The topic is required when partition is specified.";
+pub const TOPIC_REQUIRED_WITH_PARTITION: &str = "The topic is required when partition is specified.";
 /// §4.1
-pub const PARTITION_REQUIRED_WITH_OFFSET: &str =
-    "The partition is required when offset is specified.";
+pub const PARTITION_REQUIRED_WITH_OFFSET: &str = "The partition is required when offset is specified.";
 /// §4.1
-pub const FROM_BEGINNING_AND_OFFSET: &str =
-    "Options from-beginning and offset cannot be specified together.";
+pub const FROM_BEGINNING_AND_OFFSET: &str = "Options from-beginning and offset cannot be specified together.";
 /// §4.1
 pub const GROUP_AND_PARTITION: &str = "Options group and partition cannot be specified together.";
 
@@ -38,9 +35,7 @@ pub fn group_ids_mismatch(ids: &[String]) -> String {
 
 /// §4.1: `--from-beginning` with `auto.offset.reset` other than earliest.
 pub fn from_beginning_conflict(value: &str) -> String {
-    format!(
-        "Can't simultaneously specify --from-beginning and 'auto.offset.reset={value}', please remove one option"
-    )
+    format!("Can't simultaneously specify --from-beginning and 'auto.offset.reset={value}', please remove one option")
 }
 
 /// Where `--offset` starts (§4.1).

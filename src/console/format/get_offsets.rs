@@ -6,8 +6,7 @@ use super::Output;
 use crate::console::opts::{java_parse_int, java_parse_long, java_string_cmp};
 
 /// §7.1
-pub const TOPIC_PARTITIONS_CONFLICT: &str =
-    "--topic-partitions cannot be used with --topic or --partitions";
+pub const TOPIC_PARTITIONS_CONFLICT: &str = "--topic-partitions cannot be used with --topic or --partitions";
 /// §7.2
 pub const NO_MATCH: &str = "Could not match any topic-partitions with the specified filters";
 
@@ -22,21 +21,13 @@ pub struct PartitionOffset {
 /// The result lines `<topic>:<partition>:<offset>` (§7.2), sorted by the
 /// string `<topic>-<partition>` (so `t-10` before `t-2`).
 pub fn offsets(rows: &[PartitionOffset]) -> Output {
-    let mut v: Vec<(String, &PartitionOffset)> = rows
-        .iter()
-        .filter(|r| r.offset.is_some())
-        .map(|r| (format!("{}-{}", r.topic, r.partition), r))
-        .collect();
+    let mut v: Vec<(String, &PartitionOffset)> =
+        rows.iter().filter(|r| r.offset.is_some()).map(|r| (format!("{}-{}", r.topic, r.partition), r)).collect();
     v.sort_by(|a, b| java_string_cmp(&a.0, &b.0));
     v.dedup_by(|a, b| a.0 == b.0);
     let mut o = Output::new();
     for (_, r) in v {
-        o.outln(&format!(
-            "{}:{}:{}",
-            r.topic,
-            r.partition,
-            r.offset.unwrap_or_default()
-        ));
+        o.outln(&format!("{}:{}:{}", r.topic, r.partition, r.offset.unwrap_or_default()));
     }
     o
 }
@@ -154,11 +145,7 @@ pub fn parse_topic_partitions(s: &str) -> Result<Vec<TopicPartitionRule>, String
             Some((t, p)) => (t, Some(p)),
             None => (spec, None),
         };
-        let topic_regex = if topic.is_empty() {
-            None
-        } else {
-            Some(topic.to_string())
-        };
+        let topic_regex = if topic.is_empty() { None } else { Some(topic.to_string()) };
         let num = |x: &str| -> Result<Option<i32>, String> {
             if x.is_empty() {
                 Ok(None)
@@ -170,23 +157,16 @@ pub fn parse_topic_partitions(s: &str) -> Result<Vec<TopicPartitionRule>, String
             None => PartitionRule::All,
             Some(p) if digits(p) => match num(p)? {
                 Some(v) => PartitionRule::One(v),
-                None => PartitionRule::Range {
-                    from: 0,
-                    to: i32::MAX,
-                },
+                None => PartitionRule::Range { from: 0, to: i32::MAX },
             },
             Some(p) => match p.split_once('-') {
-                Some((a, b)) if digits(a) && digits(b) => PartitionRule::Range {
-                    from: num(a)?.unwrap_or(0),
-                    to: num(b)?.unwrap_or(i32::MAX),
-                },
+                Some((a, b)) if digits(a) && digits(b) => {
+                    PartitionRule::Range { from: num(a)?.unwrap_or(0), to: num(b)?.unwrap_or(i32::MAX) }
+                }
                 _ => return Err(invalid()),
             },
         };
-        rules.push(TopicPartitionRule {
-            topic_regex,
-            partitions,
-        });
+        rules.push(TopicPartitionRule { topic_regex, partitions });
     }
     Ok(rules)
 }

@@ -115,11 +115,7 @@ pub fn parse_type_list(input: &str) -> Result<Vec<GroupType>, String> {
             .find(|t| t.name().eq_ignore_ascii_case(p))
         {
             Some(t) => out.push(*t),
-            None => {
-                return Err(format!(
-                    "Invalid types list '{input}'. Valid types are: Consumer, Classic, Share"
-                ))
-            }
+            None => return Err(format!("Invalid types list '{input}'. Valid types are: Consumer, Classic, Share")),
         }
     }
     Ok(out)
@@ -176,14 +172,8 @@ pub fn does_not_exist(group: &str) -> String {
 fn state_note(group: &str, state: GroupState) -> Option<(bool, String)> {
     match state {
         GroupState::Dead => Some((false, does_not_exist(group))),
-        GroupState::Empty => Some((
-            true,
-            format!("\nConsumer group '{group}' has no active members.\n"),
-        )),
-        s if s.is_rebalancing() => Some((
-            true,
-            format!("\nWarning: Consumer group '{group}' is rebalancing.\n"),
-        )),
+        GroupState::Empty => Some((true, format!("\nConsumer group '{group}' has no active members.\n"))),
+        s if s.is_rebalancing() => Some((true, format!("\nWarning: Consumer group '{group}' is rebalancing.\n"))),
         _ => None,
     }
 }
@@ -232,9 +222,7 @@ pub struct GroupOffsets {
 }
 
 fn dash<T: ToString>(v: &Option<T>) -> String {
-    v.as_ref()
-        .map(|x| x.to_string())
-        .unwrap_or_else(|| "-".to_string())
+    v.as_ref().map(|x| x.to_string()).unwrap_or_else(|| "-".to_string())
 }
 
 /// `--describe [--offsets]` (§5.3): per group (sorted by id), the state note
@@ -298,9 +286,7 @@ pub fn describe_offsets(groups: &[GroupOffsets]) -> Output {
         ]));
         for c in &cells {
             o.out("\n");
-            o.out(&fmt([
-                &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7], &c[8],
-            ]));
+            o.out(&fmt([&c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7], &c[8]]));
         }
         o.out("\n");
     }
@@ -339,11 +325,7 @@ pub fn assignment_text(assignment: &[(String, i32)]) -> String {
     topics
         .iter()
         .map(|t| {
-            let mut parts: Vec<i32> = assignment
-                .iter()
-                .filter(|(x, _)| x == t)
-                .map(|(_, p)| *p)
-                .collect();
+            let mut parts: Vec<i32> = assignment.iter().filter(|(x, _)| x == t).map(|(_, p)| *p).collect();
             parts.sort_unstable();
             parts.dedup();
             let list: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
@@ -368,47 +350,23 @@ pub fn describe_members(groups: &[GroupMembers], verbose: bool) -> Output {
         let with_instance = g.members.iter().any(|m| m.group_instance_id.is_some());
         let gw = width_of(15, std::iter::once(g.group.as_str()));
         let cw = width_of(15, g.members.iter().map(|m| m.consumer_id.as_str()));
-        let iw = width_of(
-            17,
-            g.members
-                .iter()
-                .filter_map(|m| m.group_instance_id.as_deref()),
-        );
+        let iw = width_of(17, g.members.iter().filter_map(|m| m.group_instance_id.as_deref()));
         let hw = width_of(15, g.members.iter().map(|m| m.host.as_str()));
         let lw = width_of(15, g.members.iter().map(|m| m.client_id.as_str()));
-        let fmt = |group: &str,
-                   cid: &str,
-                   iid: &str,
-                   host: &str,
-                   client: &str,
-                   parts: &str,
-                   assign: &str| {
+        let fmt = |group: &str, cid: &str, iid: &str, host: &str, client: &str, parts: &str, assign: &str| {
             let mut s = format!("{} {} ", pad_right(group, gw), pad_right(cid, cw));
             if with_instance {
                 s.push_str(&pad_right(iid, iw));
                 s.push(' ');
             }
-            s.push_str(&format!(
-                "{} {} {} ",
-                pad_right(host, hw),
-                pad_right(client, lw),
-                pad_right(parts, 15)
-            ));
+            s.push_str(&format!("{} {} {} ", pad_right(host, hw), pad_right(client, lw), pad_right(parts, 15)));
             if verbose {
                 s.push_str(assign);
             }
             s
         };
         o.out("\n");
-        o.outln(&fmt(
-            "GROUP",
-            "CONSUMER-ID",
-            "GROUP-INSTANCE-ID",
-            "HOST",
-            "CLIENT-ID",
-            "#PARTITIONS",
-            "ASSIGNMENT",
-        ));
+        o.outln(&fmt("GROUP", "CONSUMER-ID", "GROUP-INSTANCE-ID", "HOST", "CLIENT-ID", "#PARTITIONS", "ASSIGNMENT"));
         for m in &g.members {
             o.outln(&fmt(
                 &g.group,
@@ -458,36 +416,14 @@ pub fn describe_state(groups: &[GroupStateRow]) -> Output {
         if g.state == GroupState::Dead {
             continue;
         }
-        let coord = format!(
-            "{}:{}  ({})",
-            g.coordinator.host, g.coordinator.port, g.coordinator.id
-        );
+        let coord = format!("{}:{}  ({})", g.coordinator.host, g.coordinator.port, g.coordinator.id);
         let k = width_of(25, std::iter::once(coord.as_str()));
         let fmt = |a: &str, b: &str, c: &str, d: &str, e: &str| {
-            format!(
-                "{} {} {} {} {}",
-                pad_right(a, k),
-                pad_right(b, 25),
-                pad_right(c, 20),
-                pad_right(d, 15),
-                e
-            )
+            format!("{} {} {} {} {}", pad_right(a, k), pad_right(b, 25), pad_right(c, 20), pad_right(d, 15), e)
         };
         o.out("\n");
-        o.outln(&fmt(
-            "GROUP",
-            "COORDINATOR (ID)",
-            "ASSIGNMENT-STRATEGY",
-            "STATE",
-            "#MEMBERS",
-        ));
-        o.outln(&fmt(
-            &g.group,
-            &coord,
-            &g.assignment_strategy,
-            g.state.name(),
-            &g.members.to_string(),
-        ));
+        o.outln(&fmt("GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "#MEMBERS"));
+        o.outln(&fmt(&g.group, &coord, &g.assignment_strategy, g.state.name(), &g.members.to_string()));
     }
     o
 }
@@ -512,13 +448,7 @@ fn sort_reset(rows: &[ResetRow]) -> Vec<&ResetRow> {
 }
 
 fn reset_line(a: &str, b: &str, c: &str, d: &str) -> String {
-    format!(
-        "{} {} {} {}",
-        pad_right(a, 30),
-        pad_right(b, 30),
-        pad_right(c, 10),
-        pad_right(d, 15)
-    )
+    format!("{} {} {} {}", pad_right(a, 30), pad_right(b, 30), pad_right(c, 10), pad_right(d, 15))
 }
 
 /// The reset-offsets table (§5.6), same for dry-run and execute: an empty
@@ -530,12 +460,7 @@ pub fn reset_table(rows: &[ResetRow]) -> Output {
     o.out("\n");
     o.outln(&reset_line("GROUP", "TOPIC", "PARTITION", "NEW-OFFSET"));
     for r in sort_reset(rows) {
-        o.outln(&reset_line(
-            &r.group,
-            &r.topic,
-            &r.partition.to_string(),
-            &r.new_offset.to_string(),
-        ));
+        o.outln(&reset_line(&r.group, &r.topic, &r.partition.to_string(), &r.new_offset.to_string()));
     }
     o
 }
@@ -546,10 +471,7 @@ pub fn reset_csv(rows: &[ResetRow], several_groups: bool) -> Output {
     let mut o = Output::new();
     for r in sort_reset(rows) {
         if several_groups {
-            o.outln(&format!(
-                "{},{},{},{}",
-                r.group, r.topic, r.partition, r.new_offset
-            ));
+            o.outln(&format!("{},{},{},{}", r.group, r.topic, r.partition, r.new_offset));
         } else {
             o.outln(&format!("{},{},{}", r.topic, r.partition, r.new_offset));
         }
@@ -583,13 +505,7 @@ pub fn empty_partition_warning(topic: &str, partition: i32) -> String {
 
 /// The WARN log when a target offset is above the log end (§5.6), without
 /// newline.
-pub fn offset_clamped_high(
-    timestamp: &str,
-    new_offset: i64,
-    topic: &str,
-    partition: i32,
-    end: i64,
-) -> String {
+pub fn offset_clamped_high(timestamp: &str, new_offset: i64, topic: &str, partition: i32, end: i64) -> String {
     super::log_line(
         timestamp,
         "WARN",
@@ -614,7 +530,9 @@ pub enum DeleteGroupError {
 impl DeleteGroupError {
     fn text(&self) -> String {
         match self {
-            DeleteGroupError::NotEmpty => "org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.".to_string(),
+            DeleteGroupError::NotEmpty => {
+                "org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.".to_string()
+            }
             DeleteGroupError::NotFound => {
                 "org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.".to_string()
             }
@@ -628,22 +546,13 @@ impl DeleteGroupError {
 pub fn delete_groups(results: &[(String, Option<DeleteGroupError>)]) -> Output {
     let mut sorted: Vec<&(String, Option<DeleteGroupError>)> = results.iter().collect();
     sorted.sort_by(|a, b| java_string_cmp(&a.0, &b.0));
-    let ok: Vec<&str> = sorted
-        .iter()
-        .filter(|r| r.1.is_none())
-        .map(|r| r.0.as_str())
-        .collect();
-    let failed: Vec<(&str, &DeleteGroupError)> = sorted
-        .iter()
-        .filter_map(|r| r.1.as_ref().map(|e| (r.0.as_str(), e)))
-        .collect();
+    let ok: Vec<&str> = sorted.iter().filter(|r| r.1.is_none()).map(|r| r.0.as_str()).collect();
+    let failed: Vec<(&str, &DeleteGroupError)> =
+        sorted.iter().filter_map(|r| r.1.as_ref().map(|e| (r.0.as_str(), e))).collect();
     let mut o = Output::new();
     if failed.is_empty() {
         let quoted: Vec<String> = ok.iter().map(|g| format!("'{g}'")).collect();
-        o.outln(&format!(
-            "Deletion of requested consumer groups ({}) was successful.",
-            quoted.join(", ")
-        ));
+        o.outln(&format!("Deletion of requested consumer groups ({}) was successful.", quoted.join(", ")));
         return o;
     }
     o.out("\nError: Deletion of some consumer groups failed:\n");
@@ -655,10 +564,7 @@ pub fn delete_groups(results: &[(String, Option<DeleteGroupError>)]) -> Output {
     }
     if !ok.is_empty() {
         // The real code joins with "'" and ends with "', '" (§5.7).
-        o.outln(&format!(
-            "\nThese consumer groups were deleted successfully: '{}', '",
-            ok.join("'")
-        ));
+        o.outln(&format!("\nThese consumer groups were deleted successfully: '{}', '", ok.join("'")));
     }
     o
 }
@@ -691,10 +597,9 @@ pub fn delete_offsets(
 ) -> Output {
     let mut o = Output::new();
     let first = match result {
-        DeleteOffsetsResult::Success => format!(
-            "Request succeed for deleting offsets with topic {} group {group}",
-            topics.join(", ")
-        ),
+        DeleteOffsetsResult::Success => {
+            format!("Request succeed for deleting offsets with topic {} group {group}", topics.join(", "))
+        }
         DeleteOffsetsResult::GroupNotFound => format!("Error: '{group}' does not exist."),
         DeleteOffsetsResult::GroupNotEmpty => {
             format!("Error: Deleting offsets of a consumer group '{group}' is forbidden if the group is not empty.")
@@ -704,14 +609,7 @@ pub fn delete_offsets(
         }
     };
     o.outln(&first);
-    let line = |a: &str, b: &str, c: &str| {
-        format!(
-            "{} {} {}",
-            pad_right(a, 30),
-            pad_right(b, 15),
-            pad_right(c, 15)
-        )
-    };
+    let line = |a: &str, b: &str, c: &str| format!("{} {} {}", pad_right(a, 30), pad_right(b, 15), pad_right(c, 15));
     o.out("\n");
     o.outln(&line("TOPIC", "PARTITION", "STATUS"));
     let mut sorted: Vec<&DeleteOffsetsRow> = rows.iter().collect();
@@ -731,9 +629,7 @@ pub fn delete_offsets(
 /// the stack trace; the tool still exits 0.
 pub fn command_failed(message: &str, exception_class: &str) -> Output {
     let mut o = Output::new();
-    o.out(&format!(
-        "\nError: Executing consumer group command failed due to {message}\n"
-    ));
+    o.out(&format!("\nError: Executing consumer group command failed due to {message}\n"));
     o.err(&stack_trace(exception_class, message));
     o
 }

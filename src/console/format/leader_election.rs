@@ -45,10 +45,7 @@ pub struct ElectionResults {
 fn tp_list(v: &[(String, i32)]) -> String {
     let mut s: Vec<&(String, i32)> = v.iter().collect();
     s.sort_by(|a, b| java_string_cmp(&a.0, &b.0).then(a.1.cmp(&b.1)));
-    s.iter()
-        .map(|(t, p)| format!("{t}-{p}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    s.iter().map(|(t, p)| format!("{t}-{p}")).collect::<Vec<_>>().join(", ")
 }
 
 /// The election output (§8.2): success and "already elected" lines on
@@ -66,26 +63,17 @@ pub fn results(t: ElectionType, r: &ElectionResults) -> Output {
         ));
     }
     if !r.not_needed.is_empty() {
-        o.outln(&format!(
-            "Valid replica already elected for partitions {}",
-            tp_list(&r.not_needed)
-        ));
+        o.outln(&format!("Valid replica already elected for partitions {}", tp_list(&r.not_needed)));
     }
     if !r.failed.is_empty() {
         let mut failed: Vec<&((String, i32), String)> = r.failed.iter().collect();
         failed.sort_by(|a, b| java_string_cmp(&a.0 .0, &b.0 .0).then(a.0 .1.cmp(&b.0 .1)));
         for ((topic, p), e) in failed {
-            o.outln(&format!(
-                "Error completing leader election ({}) for partition: {topic}-{p}: {e}",
-                t.name()
-            ));
+            o.outln(&format!("Error completing leader election ({}) for partition: {topic}-{p}: {e}", t.name()));
         }
         let msg = format!("{} replica(s) could not be elected", r.failed.len());
         o.errln(&msg);
-        o.err(&stack_trace(
-            "org.apache.kafka.server.common.AdminCommandFailedException",
-            &msg,
-        ));
+        o.err(&stack_trace("org.apache.kafka.server.common.AdminCommandFailedException", &msg));
         o.exit_code = 1;
     }
     o
@@ -100,9 +88,7 @@ pub const ELIGIBLE_NOT_AVAILABLE: &str =
 
 /// `...UnknownTopicOrPartitionException: No such topic as <t>` (§8.2)
 pub fn no_such_topic(topic: &str) -> String {
-    format!(
-        "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: No such topic as {topic}"
-    )
+    format!("org.apache.kafka.common.errors.UnknownTopicOrPartitionException: No such topic as {topic}")
 }
 
 /// `...UnknownTopicOrPartitionException: No such partition as <t>-<p>` (§8.2)

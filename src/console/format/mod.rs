@@ -72,10 +72,7 @@ impl Output {
                 return;
             }
         }
-        self.chunks.push(Chunk {
-            stream,
-            text: text.to_string(),
-        });
+        self.chunks.push(Chunk { stream, text: text.to_string() });
     }
 
     /// Writes to stdout (Java `System.out.print`).
@@ -127,11 +124,7 @@ impl Output {
     }
 
     fn stream_text(&self, s: Stream) -> String {
-        self.chunks
-            .iter()
-            .filter(|c| c.stream == s)
-            .map(|c| c.text.as_str())
-            .collect()
+        self.chunks.iter().filter(|c| c.stream == s).map(|c| c.text.as_str()).collect()
     }
 
     /// Display lines in order, each tagged with its stream. A chunk that
@@ -208,18 +201,12 @@ pub fn pad_right(s: &str, width: usize) -> String {
 
 /// Java `%-Ns` with a width computed from data.
 pub fn width_of<'a, I: IntoIterator<Item = &'a str>>(min: usize, values: I) -> usize {
-    values
-        .into_iter()
-        .map(|v| v.encode_utf16().count())
-        .fold(min, usize::max)
+    values.into_iter().map(|v| v.encode_utf16().count()).fold(min, usize::max)
 }
 
 /// Joins ints with `,` (Kafka's replica lists, §2.4).
 pub fn join_ints(v: &[i32]) -> String {
-    v.iter()
-        .map(|x| x.to_string())
-        .collect::<Vec<_>>()
-        .join(",")
+    v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")
 }
 
 /// Java `String.format("%.Nf", x)`: Java rounds HALF_UP on the shortest
@@ -237,11 +224,7 @@ pub fn java_fixed(x: f64, decimals: usize) -> String {
     let repr = format!("{:e}", x.abs());
     let (mantissa, exp) = repr.split_once('e').unwrap_or((repr.as_str(), "0"));
     let exp: i64 = exp.parse().unwrap_or(0);
-    let digits: Vec<u8> = mantissa
-        .bytes()
-        .filter(u8::is_ascii_digit)
-        .map(|b| b - b'0')
-        .collect();
+    let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect();
     let point = exp + 1;
     let (mut int_part, mut frac): (Vec<u8>, Vec<u8>) = if point <= 0 {
         let mut f: Vec<u8> = std::iter::repeat_n(0u8, (-point) as usize).collect();
@@ -252,10 +235,7 @@ pub fn java_fixed(x: f64, decimals: usize) -> String {
         i.extend(std::iter::repeat_n(0u8, point as usize - digits.len()));
         (i, Vec::new())
     } else {
-        (
-            digits[..point as usize].to_vec(),
-            digits[point as usize..].to_vec(),
-        )
+        (digits[..point as usize].to_vec(), digits[point as usize..].to_vec())
     };
     if frac.len() > decimals {
         let round_up = frac[decimals] >= 5;

@@ -83,10 +83,7 @@ pub fn percentiles(latencies: &[i32]) -> [i32; 4] {
     let mut out = [0i32; 4];
     for (i, p) in [0.5f64, 0.95, 0.99, 0.999].iter().enumerate() {
         let idx = (p * v.len() as f64) as usize;
-        out[i] = v
-            .get(idx.min(v.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or(0);
+        out[i] = v.get(idx.min(v.len().saturating_sub(1))).copied().unwrap_or(0);
     }
     out
 }
@@ -95,9 +92,7 @@ pub fn percentiles(latencies: &[i32]) -> [i32; 4] {
 pub fn consumer_header(show_detailed_stats: bool) -> String {
     let extra = ", rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec";
     if show_detailed_stats {
-        format!(
-            "time, threadId, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec{extra}\n"
-        )
+        format!("time, threadId, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec{extra}\n")
     } else {
         format!("start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec{extra}\n")
     }
@@ -160,17 +155,11 @@ pub fn consumer_detailed_line(i: &ConsumerInterval) -> String {
     let interval_mb_per_sec = 1000.0 * interval_mb / elapsed_ms;
     let interval_msgs = i.messages_read.wrapping_sub(i.last_messages_read);
     let interval_msgs_per_sec = (interval_msgs as f64 / elapsed_ms) * 1000.0;
-    let fetch_ms = i
-        .end_ms
-        .wrapping_sub(i.start_ms)
-        .wrapping_sub(i.join_ms_in_round);
+    let fetch_ms = i.end_ms.wrapping_sub(i.start_ms).wrapping_sub(i.join_ms_in_round);
     let (f_mb, f_msgs) = if fetch_ms <= 0 {
         (0.0, 0.0)
     } else {
-        (
-            1000.0 * interval_mb / fetch_ms as f64,
-            1000.0 * interval_msgs as f64 / fetch_ms as f64,
-        )
+        (1000.0 * interval_mb / fetch_ms as f64, 1000.0 * interval_msgs as f64 / fetch_ms as f64)
     };
     format!(
         "{}, 0, {}, {}, {}, {}, {}, {}, {}, {}\n",

@@ -42,13 +42,7 @@ impl ReaderConfig {
     /// `equalsIgnoreCase("true")` after trimming; the conflict checks run in
     /// Kafka's order and return the `KafkaException` message.
     pub fn from_properties(props: &[(String, String)]) -> Result<ReaderConfig, String> {
-        let get = |k: &str| {
-            props
-                .iter()
-                .rev()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.as_str())
-        };
+        let get = |k: &str| props.iter().rev().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         let mut c = ReaderConfig::default();
         if let Some(v) = get("parse.key") {
             c.parse_key = is_true(v);
@@ -118,16 +112,8 @@ fn find_from(line: &str, start: usize, pat: &str) -> Option<usize> {
 /// (§3.2). `line_number` counts from 1. `Err` is the `KafkaException`
 /// message (§3.4). Separators are matched literally (Kafka compiles
 /// `headers.separator` as a regex; plain separators behave the same).
-pub fn read_record(
-    line: &str,
-    line_number: u32,
-    cfg: &ReaderConfig,
-) -> Result<ParsedRecord, String> {
-    let parse = |enabled: bool,
-                 start: usize,
-                 demarcation: &str,
-                 name: &str|
-     -> Result<Option<String>, String> {
+pub fn read_record(line: &str, line_number: u32, cfg: &ReaderConfig) -> Result<ParsedRecord, String> {
+    let parse = |enabled: bool, start: usize, demarcation: &str, name: &str| -> Result<Option<String>, String> {
         if !enabled {
             return Ok(None);
         }
@@ -136,46 +122,21 @@ pub fn read_record(
                 if cfg.ignore_error {
                     Ok(None)
                 } else {
-                    Err(format!(
-                        "No {name} found on line number {line_number}: '{line}'"
-                    ))
+                    Err(format!("No {name} found on line number {line_number}: '{line}'"))
                 }
             }
             Some(idx) => Ok(Some(line[start..idx].to_string())),
         }
     };
-    let headers = parse(
-        cfg.parse_headers,
-        0,
-        &cfg.headers_delimiter,
-        "headers delimiter",
-    )?;
-    let header_offset = headers
-        .as_ref()
-        .map(|h| h.len() + cfg.headers_delimiter.len())
-        .unwrap_or(0);
-    let key = parse(
-        cfg.parse_key,
-        header_offset,
-        &cfg.key_separator,
-        "key separator",
-    )?;
-    let key_offset = key
-        .as_ref()
-        .map(|k| k.len() + cfg.key_separator.len())
-        .unwrap_or(0);
-    let value = line
-        .get(header_offset + key_offset..)
-        .unwrap_or("")
-        .to_string();
+    let headers = parse(cfg.parse_headers, 0, &cfg.headers_delimiter, "headers delimiter")?;
+    let header_offset = headers.as_ref().map(|h| h.len() + cfg.headers_delimiter.len()).unwrap_or(0);
+    let key = parse(cfg.parse_key, header_offset, &cfg.key_separator, "key separator")?;
+    let key_offset = key.as_ref().map(|k| k.len() + cfg.key_separator.len()).unwrap_or(0);
+    let value = line.get(header_offset + key_offset..).unwrap_or("").to_string();
     let is_null = |s: &str| cfg.null_marker.as_deref() == Some(s);
     let mut record = ParsedRecord {
         key: key.filter(|k| !is_null(k)).map(String::into_bytes),
-        value: if is_null(&value) {
-            None
-        } else {
-            Some(value.into_bytes())
-        },
+        value: if is_null(&value) { None } else { Some(value.into_bytes()) },
         headers: Vec::new(),
     };
     if let Some(h) = headers {
@@ -201,11 +162,7 @@ fn java_split<'a>(s: &'a str, sep: &str) -> Vec<&'a str> {
     v
 }
 
-fn split_headers(
-    headers: &str,
-    line_number: u32,
-    cfg: &ReaderConfig,
-) -> Result<Vec<Header>, String> {
+fn split_headers(headers: &str, line_number: u32, cfg: &ReaderConfig) -> Result<Vec<Header>, String> {
     let mut out = Vec::new();
     for pair in java_split(headers, &cfg.headers_separator) {
         match pair.find(&cfg.headers_key_separator) {
@@ -213,9 +170,7 @@ fn split_headers(
                 if cfg.ignore_error {
                     out.push((pair.to_string(), None));
                 } else {
-                    return Err(format!(
-                        "No header key separator found in pair '{pair}' on line number {line_number}"
-                    ));
+                    return Err(format!("No header key separator found in pair '{pair}' on line number {line_number}"));
                 }
             }
             Some(i) => {
@@ -226,11 +181,7 @@ fn split_headers(
                     ));
                 }
                 let value = &pair[i + cfg.headers_key_separator.len()..];
-                let v = if cfg.null_marker.as_deref() == Some(value) {
-                    None
-                } else {
-                    Some(value.as_bytes().to_vec())
-                };
+                let v = if cfg.null_marker.as_deref() == Some(value) { None } else { Some(value.as_bytes().to_vec()) };
                 out.push((key.to_string(), v));
             }
         }
@@ -307,10 +258,7 @@ pub fn prompts(lines_read: u32, interactive: bool) -> String {
 /// exit 1.
 pub fn kafka_exception_output(message: &str) -> Output {
     let mut o = Output::new();
-    o.err(&stack_trace(
-        "org.apache.kafka.common.KafkaException",
-        message,
-    ));
+    o.err(&stack_trace("org.apache.kafka.common.KafkaException", message));
     o.exit_code = 1;
     o
 }

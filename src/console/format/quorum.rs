@@ -47,10 +47,7 @@ fn replica_json(r: &QuorumReplica) -> String {
 }
 
 fn replicas_json(v: &[QuorumReplica]) -> String {
-    format!(
-        "[{}]",
-        v.iter().map(replica_json).collect::<Vec<_>>().join(", ")
-    )
+    format!("[{}]", v.iter().map(replica_json).collect::<Vec<_>>().join(", "))
 }
 
 /// `describe --status` (§10.2): eight lines, values from column 25.
@@ -82,14 +79,8 @@ pub fn describe_status(q: &QuorumInfo) -> Output {
     o.outln(&format!("HighWatermark:          {}", q.high_watermark));
     o.outln(&format!("MaxFollowerLag:         {max_lag}"));
     o.outln(&format!("MaxFollowerLagTimeMs:   {max_lag_ms}"));
-    o.outln(&format!(
-        "CurrentVoters:          {}",
-        replicas_json(&q.voters)
-    ));
-    o.outln(&format!(
-        "CurrentObservers:       {}",
-        replicas_json(&q.observers)
-    ));
+    o.outln(&format!("CurrentVoters:          {}", replicas_json(&q.voters)));
+    o.outln(&format!("CurrentObservers:       {}", replicas_json(&q.observers)));
     o
 }
 
@@ -166,9 +157,7 @@ pub fn describe_replication(q: &QuorumInfo, now_ms: Option<i64>) -> Output {
         };
         rows.push(vec![
             r.id.to_string(),
-            r.directory_id
-                .clone()
-                .unwrap_or_else(|| ZERO_DIRECTORY_ID.to_string()),
+            r.directory_id.clone().unwrap_or_else(|| ZERO_DIRECTORY_ID.to_string()),
             r.log_end_offset.to_string(),
             leader_leo.wrapping_sub(r.log_end_offset).to_string(),
             fetch,
@@ -178,33 +167,16 @@ pub fn describe_replication(q: &QuorumInfo, now_ms: Option<i64>) -> Output {
     }
     let mut o = Output::new();
     o.out(&pretty_print_table(
-        &[
-            "NodeId",
-            "DirectoryId",
-            "LogEndOffset",
-            "Lag",
-            "LastFetchTimestamp",
-            "LastCaughtUpTimestamp",
-            "Status",
-        ],
+        &["NodeId", "DirectoryId", "LogEndOffset", "Lag", "LastFetchTimestamp", "LastCaughtUpTimestamp", "Status"],
         &rows,
     ));
     o
 }
 
 /// `add-controller` success (§10.4).
-pub fn added_controller(
-    id: i32,
-    directory_id: &str,
-    endpoints: &[String],
-    dry_run: bool,
-) -> Output {
+pub fn added_controller(id: i32, directory_id: &str, endpoints: &[String], dry_run: bool) -> Output {
     let mut o = Output::new();
-    let prefix = if dry_run {
-        "DRY RUN of adding"
-    } else {
-        "Added"
-    };
+    let prefix = if dry_run { "DRY RUN of adding" } else { "Added" };
     o.outln(&format!(
         "{prefix} controller {id} with directory id {directory_id} and endpoints: {}",
         endpoints.join(", ")
@@ -215,13 +187,7 @@ pub fn added_controller(
 /// `remove-controller` success (§10.4): two spaces before `KRaft`.
 pub fn removed_controller(id: i32, directory_id: &str, dry_run: bool) -> Output {
     let mut o = Output::new();
-    let prefix = if dry_run {
-        "DRY RUN of removing "
-    } else {
-        "Removed "
-    };
-    o.outln(&format!(
-        "{prefix} KRaft controller {id} with directory id {directory_id}"
-    ));
+    let prefix = if dry_run { "DRY RUN of removing " } else { "Removed " };
+    o.outln(&format!("{prefix} KRaft controller {id} with directory id {directory_id}"));
     o
 }

@@ -79,14 +79,12 @@ pub fn generate(current: &[PartitionReplicas], proposed: &[PartitionReplicas]) -
 fn tp_names(parts: &[(String, i32)]) -> String {
     let mut v: Vec<&(String, i32)> = parts.iter().collect();
     v.sort_by(|a, b| java_string_cmp(&a.0, &b.0).then(a.1.cmp(&b.1)));
-    v.iter()
-        .map(|(t, p)| format!("{t}-{p}"))
-        .collect::<Vec<_>>()
-        .join(",")
+    v.iter().map(|(t, p)| format!("{t}-{p}")).collect::<Vec<_>>().join(",")
 }
 
 /// `Warning: You must run --verify periodically, ...` (§9.2)
-pub const VERIFY_PERIODICALLY: &str = "Warning: You must run --verify periodically, until the reassignment completes, to ensure the throttle is removed.";
+pub const VERIFY_PERIODICALLY: &str =
+    "Warning: You must run --verify periodically, until the reassignment completes, to ensure the throttle is removed.";
 
 /// `--execute` (§9.2): the rollback block (current assignment of the moved
 /// partitions), the throttle lines when set (values >= 0), then
@@ -107,22 +105,15 @@ pub fn execute(
     if inter_broker_throttle >= 0 || log_dir_throttle >= 0 {
         o.outln(VERIFY_PERIODICALLY);
         if inter_broker_throttle >= 0 {
-            o.outln(&format!(
-                "The inter-broker throttle limit was set to {inter_broker_throttle} B/s"
-            ));
+            o.outln(&format!("The inter-broker throttle limit was set to {inter_broker_throttle} B/s"));
         }
         if log_dir_throttle >= 0 {
-            o.outln(&format!(
-                "The replica-alter-dir throttle limit was set to {log_dir_throttle} B/s"
-            ));
+            o.outln(&format!("The replica-alter-dir throttle limit was set to {log_dir_throttle} B/s"));
         }
     }
     if !started.is_empty() {
         let s = if started.len() == 1 { "" } else { "s" };
-        o.outln(&format!(
-            "Successfully started partition reassignment{s} for {}",
-            tp_names(started)
-        ));
+        o.outln(&format!("Successfully started partition reassignment{s} for {}", tp_names(started)));
     }
     o
 }
@@ -218,12 +209,7 @@ pub fn list(ongoing: &[OngoingReassignment]) -> Output {
     let mut v: Vec<&OngoingReassignment> = ongoing.iter().collect();
     v.sort_by(|a, b| java_string_cmp(&a.topic, &b.topic).then(a.partition.cmp(&b.partition)));
     for r in v {
-        let mut s = format!(
-            "{}-{}: replicas: {}.",
-            r.topic,
-            r.partition,
-            join_ints(&r.replicas)
-        );
+        let mut s = format!("{}-{}: replicas: {}.", r.topic, r.partition, join_ints(&r.replicas));
         if !r.adding.is_empty() {
             s.push_str(&format!(" adding: {}.", join_ints(&r.adding)));
         }
@@ -244,10 +230,7 @@ pub fn cancel(cancelled: &[(String, i32)], clear: Option<(&[i32], &[String])>) -
         o.outln("None of the specified partition reassignments are active.");
     } else {
         let s = if cancelled.len() == 1 { "" } else { "s" };
-        o.outln(&format!(
-            "Successfully cancelled partition reassignment{s} for: {}",
-            tp_names(cancelled)
-        ));
+        o.outln(&format!("Successfully cancelled partition reassignment{s} for: {}", tp_names(cancelled)));
     }
     o.out("None of the specified partition moves are active.");
     if let Some((brokers, topics)) = clear {

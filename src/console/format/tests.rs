@@ -24,10 +24,7 @@ fn output_lines_keep_interleaving() {
         vec![
             (Stream::Stdout, String::new()),
             (Stream::Stderr, String::new()),
-            (
-                Stream::Stderr,
-                "Consumer group 'g' has no active members.".to_string()
-            ),
+            (Stream::Stderr, "Consumer group 'g' has no active members.".to_string()),
             (Stream::Stdout, "A".to_string()),
             (Stream::Stdout, "BC".to_string()),
             (Stream::Stderr, ">".to_string()),
@@ -105,14 +102,9 @@ fn orders(parts: Vec<PartitionInfo>) -> TopicInfo {
 // kafka-cli.md §2.3
 #[test]
 fn topics_list() {
-    let names: Vec<String> = ["payments", "orders", "__consumer_offsets", "Zeta"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    assert_eq!(
-        topics::list(&names).stdout(),
-        "Zeta\n__consumer_offsets\norders\npayments\n"
-    );
+    let names: Vec<String> =
+        ["payments", "orders", "__consumer_offsets", "Zeta"].iter().map(|s| s.to_string()).collect();
+    assert_eq!(topics::list(&names).stdout(), "Zeta\n__consumer_offsets\norders\npayments\n");
     // no topics: a single empty line
     assert_eq!(topics::list(&[]).stdout(), "\n");
 }
@@ -165,40 +157,16 @@ fn topics_describe_test_assertions() {
     let out = topics::describe(std::slice::from_ref(&single), DescribeFilter::None, &[]).stdout();
     let rows: Vec<&str> = out.lines().collect();
     assert_eq!(rows.len(), 2);
-    assert_eq!(
-        rows[0],
-        "Topic: t\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: "
-    );
+    assert_eq!(rows[0], "Topic: t\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: ");
     assert!(rows[1].starts_with("\tTopic: t"));
     assert!(rows[1].contains("\tElr") && rows[1].contains("LastKnownElr"));
-    let unavailable = topics::describe(
-        std::slice::from_ref(&single),
-        DescribeFilter::Unavailable,
-        &[],
-    )
-    .stdout();
+    let unavailable = topics::describe(std::slice::from_ref(&single), DescribeFilter::Unavailable, &[]).stdout();
     assert!(unavailable.contains("Leader: none\tReplicas: 0\tIsr:"));
-    assert_eq!(
-        unavailable,
-        "\tTopic: t\tPartition: 0\tLeader: none\tReplicas: 0\tIsr: 0\tElr: \tLastKnownElr: \n"
-    );
+    assert_eq!(unavailable, "\tTopic: t\tPartition: 0\tLeader: none\tReplicas: 0\tIsr: 0\tElr: \tLastKnownElr: \n");
     let healthy = orders(vec![part(0, Some(1), &[1, 2], &[1, 2])]);
-    assert_eq!(
-        topics::describe(
-            std::slice::from_ref(&healthy),
-            DescribeFilter::UnderReplicated,
-            &[1, 2]
-        )
-        .stdout(),
-        ""
-    );
+    assert_eq!(topics::describe(std::slice::from_ref(&healthy), DescribeFilter::UnderReplicated, &[1, 2]).stdout(), "");
     // --topics-with-overrides: topic lines only, only topics with configs
-    let out = topics::describe(
-        &[healthy, single],
-        DescribeFilter::TopicsWithOverrides,
-        &[1, 2],
-    )
-    .stdout();
+    let out = topics::describe(&[healthy, single], DescribeFilter::TopicsWithOverrides, &[1, 2]).stdout();
     assert_eq!(
         out,
         "Topic: orders\tTopicId: 2Q8vJ6yDQeGmXn1u0aBc3w\tPartitionCount: 1\tReplicationFactor: 2\tConfigs: segment.bytes=1073741824\n"
@@ -224,21 +192,9 @@ fn topics_describe_details() {
         partitions: vec![p.clone()],
         min_isr: Some(2),
     };
-    assert_eq!(
-        topics::topic_line(&t),
-        "Topic: x\tPartitionCount: 1\tReplicationFactor: 3\tConfigs: a=1,b=2"
-    );
-    assert_eq!(
-        topics::describe(std::slice::from_ref(&t), DescribeFilter::AtMinIsr, &[1])
-            .stdout()
-            .lines()
-            .count(),
-        1
-    );
-    assert_eq!(
-        topics::describe(std::slice::from_ref(&t), DescribeFilter::UnderMinIsr, &[1]).stdout(),
-        ""
-    );
+    assert_eq!(topics::topic_line(&t), "Topic: x\tPartitionCount: 1\tReplicationFactor: 3\tConfigs: a=1,b=2");
+    assert_eq!(topics::describe(std::slice::from_ref(&t), DescribeFilter::AtMinIsr, &[1]).stdout().lines().count(), 1);
+    assert_eq!(topics::describe(std::slice::from_ref(&t), DescribeFilter::UnderMinIsr, &[1]).stdout(), "");
     let mut b = t.clone();
     b.name = "a".into();
     let both = topics::describe(&[t, b], DescribeFilter::None, &[1]).stdout();
@@ -248,10 +204,7 @@ fn topics_describe_details() {
 // kafka-cli.md §2.2
 #[test]
 fn topics_created() {
-    assert_eq!(
-        topics::created("orders").stdout(),
-        "Created topic orders.\n"
-    );
+    assert_eq!(topics::created("orders").stdout(), "Created topic orders.\n");
     assert_eq!(
         topics::created("my.topic").stdout(),
         "WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.\nCreated topic my.topic.\n"
@@ -262,14 +215,8 @@ fn topics_created() {
 // kafka-cli.md §2.7 (exact example)
 #[test]
 fn topics_error_printing() {
-    let o = topics::command_error(
-        &TopicCommandError::TopicExists("orders".into()),
-        "2024-10-25 12:00:00,123",
-    );
-    assert_eq!(
-        o.stdout(),
-        "Error while executing topic command : Topic 'orders' already exists.\n"
-    );
+    let o = topics::command_error(&TopicCommandError::TopicExists("orders".into()), "2024-10-25 12:00:00,123");
+    assert_eq!(o.stdout(), "Error while executing topic command : Topic 'orders' already exists.\n");
     assert_eq!(
         o.stderr(),
         "[2024-10-25 12:00:00,123] ERROR org.apache.kafka.common.errors.TopicExistsException: Topic 'orders' already exists.\n (org.apache.kafka.tools.TopicCommand)\n"
@@ -278,10 +225,7 @@ fn topics_error_printing() {
     // stdout line first
     assert_eq!(o.lines()[0].0, Stream::Stdout);
     let o = topics::command_error(&TopicCommandError::DoesNotExist("nope".into()), "T");
-    assert_eq!(
-        o.stdout(),
-        "Error while executing topic command : Topic 'nope' does not exist as expected\n"
-    );
+    assert_eq!(o.stdout(), "Error while executing topic command : Topic 'nope' does not exist as expected\n");
     assert_eq!(
         o.stderr(),
         "[T] ERROR java.lang.IllegalArgumentException: Topic 'nope' does not exist as expected\n\tat ...\n (org.apache.kafka.tools.TopicCommand)\n"
@@ -334,37 +278,21 @@ fn topics_error_messages() {
     for (e, msg) in cases {
         assert_eq!(e.message(), msg);
         let o = topics::command_error(&e, "T");
-        assert_eq!(
-            o.stdout(),
-            format!("Error while executing topic command : {msg}\n")
-        );
-        assert!(o
-            .stderr()
-            .ends_with(" (org.apache.kafka.tools.TopicCommand)\n"));
+        assert_eq!(o.stdout(), format!("Error while executing topic command : {msg}\n"));
+        assert!(o.stderr().ends_with(" (org.apache.kafka.tools.TopicCommand)\n"));
     }
 }
 
 // kafka-cli.md §2.6 Topic.validate
 #[test]
 fn topic_name_validation() {
-    assert_eq!(
-        topics::validate_topic_name(""),
-        Err("the empty string is not allowed".into())
-    );
-    assert_eq!(
-        topics::validate_topic_name("."),
-        Err("'.' is not allowed".into())
-    );
-    assert_eq!(
-        topics::validate_topic_name(".."),
-        Err("'..' is not allowed".into())
-    );
+    assert_eq!(topics::validate_topic_name(""), Err("the empty string is not allowed".into()));
+    assert_eq!(topics::validate_topic_name("."), Err("'.' is not allowed".into()));
+    assert_eq!(topics::validate_topic_name(".."), Err("'..' is not allowed".into()));
     let long = "a".repeat(250);
     assert_eq!(
         topics::validate_topic_name(&long),
-        Err(format!(
-            "the length of '{long}' is longer than the max allowed length 249"
-        ))
+        Err(format!("the length of '{long}' is longer than the max allowed length 249"))
     );
     assert_eq!(
         topics::validate_topic_name("a b"),
@@ -381,10 +309,7 @@ fn topic_name_validation() {
 use producer::{read_record, ParsedRecord, ReaderConfig};
 
 fn cfg(props: &[(&str, &str)]) -> ReaderConfig {
-    let v: Vec<(String, String)> = props
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let v: Vec<(String, String)> = props.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     ReaderConfig::from_properties(&v).unwrap()
 }
 
@@ -392,10 +317,7 @@ fn rec(key: Option<&str>, value: Option<&str>, headers: &[(&str, Option<&str>)])
     ParsedRecord {
         key: key.map(|k| k.as_bytes().to_vec()),
         value: value.map(|v| v.as_bytes().to_vec()),
-        headers: headers
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.map(|x| x.as_bytes().to_vec())))
-            .collect(),
+        headers: headers.iter().map(|(k, v)| (k.to_string(), v.map(|x| x.as_bytes().to_vec()))).collect(),
     }
 }
 
@@ -403,29 +325,14 @@ fn rec(key: Option<&str>, value: Option<&str>, headers: &[(&str, Option<&str>)])
 #[test]
 fn reader_defaults_and_keys() {
     let c = ReaderConfig::default();
-    assert_eq!(
-        read_record("hello\tworld", 1, &c).unwrap(),
-        rec(None, Some("hello\tworld"), &[])
-    );
+    assert_eq!(read_record("hello\tworld", 1, &c).unwrap(), rec(None, Some("hello\tworld"), &[]));
     let c = cfg(&[("parse.key", "true"), ("key.separator", ":")]);
-    assert_eq!(
-        read_record("user1:hello", 1, &c).unwrap(),
-        rec(Some("user1"), Some("hello"), &[])
-    );
+    assert_eq!(read_record("user1:hello", 1, &c).unwrap(), rec(Some("user1"), Some("hello"), &[]));
     // splits at the first separator; the value may contain it
-    assert_eq!(
-        read_record("k:a:b", 1, &c).unwrap(),
-        rec(Some("k"), Some("a:b"), &[])
-    );
-    assert_eq!(
-        read_record(":v", 1, &c).unwrap(),
-        rec(Some(""), Some("v"), &[])
-    );
+    assert_eq!(read_record("k:a:b", 1, &c).unwrap(), rec(Some("k"), Some("a:b"), &[]));
+    assert_eq!(read_record(":v", 1, &c).unwrap(), rec(Some(""), Some("v"), &[]));
     let c = cfg(&[("parse.key", " TRUE ")]);
-    assert_eq!(
-        read_record("k\tv", 1, &c).unwrap(),
-        rec(Some("k"), Some("v"), &[])
-    );
+    assert_eq!(read_record("k\tv", 1, &c).unwrap(), rec(Some("k"), Some("v"), &[]));
     let c = cfg(&[("parse.key", "yes")]);
     assert!(!c.parse_key);
 }
@@ -439,10 +346,7 @@ fn reader_missing_key_separator() {
         "No key separator found on line number 2: 'no separator here'"
     );
     let c = cfg(&[("parse.key", "true"), ("ignore.error", "true")]);
-    assert_eq!(
-        read_record("abc", 1, &c).unwrap(),
-        rec(None, Some("abc"), &[])
-    );
+    assert_eq!(read_record("abc", 1, &c).unwrap(), rec(None, Some("abc"), &[]));
     let o = producer::kafka_exception_output("No key separator found on line number 2: 'x'");
     assert_eq!(
         o.stderr(),
@@ -457,17 +361,10 @@ fn reader_headers() {
     let c = cfg(&[("parse.headers", "true"), ("parse.key", "true")]);
     assert_eq!(
         read_record("h1:v1,h2:v2\tkey\tvalue", 1, &c).unwrap(),
-        rec(
-            Some("key"),
-            Some("value"),
-            &[("h1", Some("v1")), ("h2", Some("v2"))]
-        )
+        rec(Some("key"), Some("value"), &[("h1", Some("v1")), ("h2", Some("v2"))])
     );
     let c = cfg(&[("parse.headers", "true")]);
-    assert_eq!(
-        read_record("h1:v1:x\tvalue", 1, &c).unwrap(),
-        rec(None, Some("value"), &[("h1", Some("v1:x"))])
-    );
+    assert_eq!(read_record("h1:v1:x\tvalue", 1, &c).unwrap(), rec(None, Some("value"), &[("h1", Some("v1:x"))]));
     assert_eq!(
         read_record("noheaders", 3, &c).unwrap_err(),
         "No headers delimiter found on line number 3: 'noheaders'"
@@ -487,28 +384,15 @@ fn reader_headers() {
         ("headers.separator", ";"),
         ("headers.key.separator", "="),
     ]);
-    assert_eq!(
-        read_record("a=1;b=2|v", 1, &c).unwrap(),
-        rec(None, Some("v"), &[("a", Some("1")), ("b", Some("2"))])
-    );
+    assert_eq!(read_record("a=1;b=2|v", 1, &c).unwrap(), rec(None, Some("v"), &[("a", Some("1")), ("b", Some("2"))]));
 }
 
 // kafka-cli.md §3.2 null.marker, §3.4
 #[test]
 fn reader_null_marker() {
-    let c = cfg(&[
-        ("parse.key", "true"),
-        ("parse.headers", "true"),
-        ("null.marker", "<NULL>"),
-    ]);
-    assert_eq!(
-        read_record("h1:<NULL>\t<NULL>\t<NULL>", 1, &c).unwrap(),
-        rec(None, None, &[("h1", None)])
-    );
-    assert_eq!(
-        read_record("<NULL>\tk\tv", 1, &c).unwrap(),
-        rec(Some("k"), Some("v"), &[])
-    );
+    let c = cfg(&[("parse.key", "true"), ("parse.headers", "true"), ("null.marker", "<NULL>")]);
+    assert_eq!(read_record("h1:<NULL>\t<NULL>\t<NULL>", 1, &c).unwrap(), rec(None, None, &[("h1", None)]));
+    assert_eq!(read_record("<NULL>\tk\tv", 1, &c).unwrap(), rec(Some("k"), Some("v"), &[]));
     assert_eq!(
         read_record("<NULL>:x\tk\tv", 7, &c).unwrap_err(),
         "Header keys should not be equal to the null marker '<NULL>' as they can't be null"
@@ -519,40 +403,22 @@ fn reader_null_marker() {
 #[test]
 fn reader_config_conflicts() {
     let conflict = |props: &[(&str, &str)]| {
-        let v: Vec<(String, String)> = props
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let v: Vec<(String, String)> = props.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         ReaderConfig::from_properties(&v).unwrap_err()
     };
-    assert_eq!(
-        conflict(&[("headers.delimiter", ",")]),
-        "headers.delimiter and headers.separator may not be equal"
-    );
-    assert_eq!(
-        conflict(&[("headers.delimiter", ":")]),
-        "headers.delimiter and headers.key.separator may not be equal"
-    );
-    assert_eq!(
-        conflict(&[("headers.separator", ":")]),
-        "headers.separator and headers.key.separator may not be equal"
-    );
+    assert_eq!(conflict(&[("headers.delimiter", ",")]), "headers.delimiter and headers.separator may not be equal");
+    assert_eq!(conflict(&[("headers.delimiter", ":")]), "headers.delimiter and headers.key.separator may not be equal");
+    assert_eq!(conflict(&[("headers.separator", ":")]), "headers.separator and headers.key.separator may not be equal");
     assert_eq!(
         conflict(&[("null.marker", "\t"), ("headers.delimiter", "|")]),
         "null.marker and key.separator may not be equal"
     );
-    assert_eq!(
-        conflict(&[("null.marker", ",")]),
-        "null.marker and headers.separator may not be equal"
-    );
+    assert_eq!(conflict(&[("null.marker", ",")]), "null.marker and headers.separator may not be equal");
     assert_eq!(
         conflict(&[("null.marker", "|"), ("headers.delimiter", "|")]),
         "null.marker and headers.delimiter may not be equal"
     );
-    assert_eq!(
-        conflict(&[("null.marker", ":")]),
-        "null.marker and headers.key.separator may not be equal"
-    );
+    assert_eq!(conflict(&[("null.marker", ":")]), "null.marker and headers.key.separator may not be equal");
 }
 
 // kafka-cli.md §3.3 prompt rules
@@ -564,10 +430,7 @@ fn producer_prompt() {
     assert_eq!(producer::prompts(2, true), ">>>");
     assert_eq!(producer::prompts(0, true), ">");
     assert_eq!(producer::prompts(5, false), "");
-    assert_eq!(
-        producer::stdin_lines("a\nb\r\nc\rd"),
-        vec!["a", "b", "c", "d"]
-    );
+    assert_eq!(producer::stdin_lines("a\nb\r\nc\rd"), vec!["a", "b", "c", "d"]);
     assert_eq!(producer::stdin_lines("a\n"), vec!["a"]);
     assert_eq!(producer::stdin_lines("a\n\n"), vec!["a", ""]);
     assert!(producer::stdin_lines("").is_empty());
@@ -596,12 +459,7 @@ fn producer_metadata_warning() {
 
 use consumer::{format_record_text, ConsumedRecord, FormatterConfig, TimestampType};
 
-fn consumed(
-    ts_type: TimestampType,
-    ts: i64,
-    headers: &[(&str, &str)],
-    value: Option<&str>,
-) -> ConsumedRecord {
+fn consumed(ts_type: TimestampType, ts: i64, headers: &[(&str, &str)], value: Option<&str>) -> ConsumedRecord {
     ConsumedRecord {
         partition: 0,
         offset: 123,
@@ -609,10 +467,7 @@ fn consumed(
         timestamp: ts,
         key: Some(b"key".to_vec()),
         value: value.map(|v| v.as_bytes().to_vec()),
-        headers: headers
-            .iter()
-            .map(|(k, v)| (k.to_string(), Some(v.as_bytes().to_vec())))
-            .collect(),
+        headers: headers.iter().map(|(k, v)| (k.to_string(), Some(v.as_bytes().to_vec()))).collect(),
         delivery_count: Some(1),
         leader_epoch: Some(58),
     }
@@ -622,9 +477,7 @@ fn consumed(
 #[test]
 fn default_message_formatter_table() {
     let mut props: Vec<(String, String)> = Vec::new();
-    let add = |k: &str, v: &str, props: &mut Vec<(String, String)>| {
-        props.push((k.to_string(), v.to_string()))
-    };
+    let add = |k: &str, v: &str, props: &mut Vec<(String, String)>| props.push((k.to_string(), v.to_string()));
     let plain = consumed(TimestampType::NoTimestamp, -1, &[], Some("value"));
     let fmt = |props: &Vec<(String, String)>, r: &ConsumedRecord| {
         format_record_text(r, &FormatterConfig::from_properties(props))
@@ -635,26 +488,12 @@ fn default_message_formatter_table() {
     add("print.partition", "true", &mut props);
     assert_eq!(fmt(&props, &plain), "Partition:0\tkey\tvalue\n");
     add("print.timestamp", "true", &mut props);
-    assert_eq!(
-        fmt(&props, &plain),
-        "NO_TIMESTAMP\tPartition:0\tkey\tvalue\n"
-    );
+    assert_eq!(fmt(&props, &plain), "NO_TIMESTAMP\tPartition:0\tkey\tvalue\n");
     add("print.offset", "true", &mut props);
-    assert_eq!(
-        fmt(&props, &plain),
-        "NO_TIMESTAMP\tPartition:0\tOffset:123\tkey\tvalue\n"
-    );
+    assert_eq!(fmt(&props, &plain), "NO_TIMESTAMP\tPartition:0\tOffset:123\tkey\tvalue\n");
     add("print.headers", "true", &mut props);
-    assert_eq!(
-        fmt(&props, &plain),
-        "NO_TIMESTAMP\tPartition:0\tOffset:123\tNO_HEADERS\tkey\tvalue\n"
-    );
-    let full = consumed(
-        TimestampType::CreateTime,
-        123,
-        &[("h1", "v1"), ("h2", "v2")],
-        Some("value"),
-    );
+    assert_eq!(fmt(&props, &plain), "NO_TIMESTAMP\tPartition:0\tOffset:123\tNO_HEADERS\tkey\tvalue\n");
+    let full = consumed(TimestampType::CreateTime, 123, &[("h1", "v1"), ("h2", "v2")], Some("value"));
     add("print.delivery", "true", &mut props);
     add("print.epoch", "true", &mut props);
     assert_eq!(
@@ -662,10 +501,7 @@ fn default_message_formatter_table() {
         "CreateTime:123\tPartition:0\tOffset:123\tDelivery:1\tEpoch:58\th1:v1,h2:v2\tkey\tvalue\n"
     );
     add("print.value", "false", &mut props);
-    assert_eq!(
-        fmt(&props, &full),
-        "CreateTime:123\tPartition:0\tOffset:123\tDelivery:1\tEpoch:58\th1:v1,h2:v2\tkey\n"
-    );
+    assert_eq!(fmt(&props, &full), "CreateTime:123\tPartition:0\tOffset:123\tDelivery:1\tEpoch:58\th1:v1,h2:v2\tkey\n");
     add("key.separator", "<sep>", &mut props);
     assert_eq!(
         fmt(&props, &full),
@@ -674,24 +510,13 @@ fn default_message_formatter_table() {
     add("print.delivery", "false", &mut props);
     add("print.epoch", "false", &mut props);
     add("line.separator", "<end>", &mut props);
-    assert_eq!(
-        fmt(&props, &full),
-        "CreateTime:123<sep>Partition:0<sep>Offset:123<sep>h1:v1,h2:v2<sep>key<end>"
-    );
+    assert_eq!(fmt(&props, &full), "CreateTime:123<sep>Partition:0<sep>Offset:123<sep>h1:v1,h2:v2<sep>key<end>");
     add("headers.separator", "|", &mut props);
-    assert_eq!(
-        fmt(&props, &full),
-        "CreateTime:123<sep>Partition:0<sep>Offset:123<sep>h1:v1|h2:v2<sep>key<end>"
-    );
+    assert_eq!(fmt(&props, &full), "CreateTime:123<sep>Partition:0<sep>Offset:123<sep>h1:v1|h2:v2<sep>key<end>");
     // value null, print.value=true, null.literal=<null>, upper-case deserializers (applied by the caller)
     add("print.value", "true", &mut props);
     add("null.literal", "<null>", &mut props);
-    let mut upper = consumed(
-        TimestampType::CreateTime,
-        123,
-        &[("h1", "V1"), ("h2", "V2")],
-        None,
-    );
+    let mut upper = consumed(TimestampType::CreateTime, 123, &[("h1", "V1"), ("h2", "V2")], None);
     upper.key = Some(b"KEY".to_vec());
     assert_eq!(
         fmt(&props, &upper),
@@ -712,10 +537,7 @@ fn formatter_details() {
         ("print.delivery".into(), "true".into()),
         ("print.epoch".into(), "true".into()),
     ]);
-    assert_eq!(
-        format_record_text(&r, &c),
-        "LogAppendTime:99\tDelivery:NOT_PRESENT\tEpoch:NOT_PRESENT\tnull\tv\n"
-    );
+    assert_eq!(format_record_text(&r, &c), "LogAppendTime:99\tDelivery:NOT_PRESENT\tEpoch:NOT_PRESENT\tnull\tv\n");
     let none = FormatterConfig::from_properties(&[("print.value".into(), "false".into())]);
     assert_eq!(format_record_text(&r, &none), "");
 }
@@ -739,28 +561,18 @@ fn consumer_typical_session() {
         delivery_count: None,
         leader_epoch: None,
     };
-    let out: String = [
-        mk(0, 0, "user1", "hello"),
-        mk(0, 1, "user1", "again"),
-        mk(2, 0, "user2", "world"),
-    ]
-    .iter()
-    .map(|r| format_record_text(r, &c))
-    .collect();
+    let out: String = [mk(0, 0, "user1", "hello"), mk(0, 1, "user1", "again"), mk(2, 0, "user2", "world")]
+        .iter()
+        .map(|r| format_record_text(r, &c))
+        .collect();
     assert_eq!(out, "Partition:0\tOffset:0\tuser1\thello\nPartition:0\tOffset:1\tuser1\tagain\nPartition:2\tOffset:0\tuser2\tworld\n");
 }
 
 // kafka-cli.md §4.2
 #[test]
 fn consumer_exit_lines() {
-    assert_eq!(
-        consumer::processed_total(3),
-        "Processed a total of 3 messages\n"
-    );
-    assert_eq!(
-        consumer::processed_total(1),
-        "Processed a total of 1 messages\n"
-    );
+    assert_eq!(consumer::processed_total(3), "Processed a total of 3 messages\n");
+    assert_eq!(consumer::processed_total(1), "Processed a total of 1 messages\n");
     assert_eq!(
         format!("{}{}", consumer::timeout_error("2024-10-25 12:00:00,123"), consumer::processed_total(0)),
         "[2024-10-25 12:00:00,123] ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.errors.TimeoutException\nProcessed a total of 0 messages\n"
@@ -771,20 +583,14 @@ fn consumer_exit_lines() {
 #[test]
 fn consumer_option_messages() {
     use consumer::StartOffset;
-    assert_eq!(
-        consumer::parse_offset("Earliest"),
-        Ok(StartOffset::Earliest)
-    );
+    assert_eq!(consumer::parse_offset("Earliest"), Ok(StartOffset::Earliest));
     assert_eq!(consumer::parse_offset("latest"), Ok(StartOffset::Latest));
     assert_eq!(consumer::parse_offset("42"), Ok(StartOffset::At(42)));
     assert_eq!(
         consumer::parse_offset("-5"),
         Err("The provided offset value '-5' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.".to_string())
     );
-    assert_eq!(
-        consumer::EXACTLY_ONE_TOPIC_OR_INCLUDE,
-        "Exactly one of --include/--topic is required. "
-    );
+    assert_eq!(consumer::EXACTLY_ONE_TOPIC_OR_INCLUDE, "Exactly one of --include/--topic is required. ");
     assert_eq!(
         consumer::group_ids_mismatch(&["a".into(), "b".into()]),
         "The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: 'a', 'b'"
@@ -808,11 +614,8 @@ fn extreme_values_do_not_panic() {
         host: None,
         client_id: None,
     };
-    let _ = groups::describe_offsets(&[GroupOffsets {
-        group: String::new(),
-        state: GroupState::Stable,
-        rows: vec![row],
-    }]);
+    let _ =
+        groups::describe_offsets(&[GroupOffsets { group: String::new(), state: GroupState::Stable, rows: vec![row] }]);
     let q = quorum::QuorumInfo {
         cluster_id: String::new(),
         leader_id: 9,

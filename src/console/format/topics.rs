@@ -27,11 +27,7 @@ pub struct PartitionInfo {
 impl PartitionInfo {
     /// Replica count minus adding replicas (§2.4).
     pub fn replication_factor(&self) -> i32 {
-        let adding = self
-            .reassignment
-            .as_ref()
-            .map(|(a, _)| a.len())
-            .unwrap_or(0);
+        let adding = self.reassignment.as_ref().map(|(a, _)| a.len()).unwrap_or(0);
         i32::try_from(self.replicas.len().saturating_sub(adding)).unwrap_or(i32::MAX)
     }
 
@@ -101,13 +97,7 @@ pub fn list(names: &[String]) -> Output {
     let mut sorted: Vec<&String> = names.iter().collect();
     sorted.sort_by(|a, b| java_string_cmp(a, b));
     let mut o = Output::new();
-    o.outln(
-        &sorted
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join("\n"),
-    );
+    o.outln(&sorted.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"));
     o
 }
 
@@ -120,11 +110,7 @@ pub fn topic_line(t: &TopicInfo) -> String {
             s.push_str(id);
         }
     }
-    let rf = t
-        .partitions
-        .first()
-        .map(PartitionInfo::replication_factor)
-        .unwrap_or(0);
+    let rf = t.partitions.first().map(PartitionInfo::replication_factor).unwrap_or(0);
     s.push_str(&format!("\tPartitionCount: {}", t.partitions.len()));
     s.push_str(&format!("\tReplicationFactor: {rf}"));
     let configs: Vec<String> = t.configs.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -154,11 +140,7 @@ pub fn partition_line(topic: &str, p: &PartitionInfo) -> String {
         join_ints(&p.isr)
     );
     if let Some((adding, removing)) = &p.reassignment {
-        s.push_str(&format!(
-            "\tAdding Replicas: {}\tRemoving Replicas: {}",
-            join_ints(adding),
-            join_ints(removing)
-        ));
+        s.push_str(&format!("\tAdding Replicas: {}\tRemoving Replicas: {}", join_ints(adding), join_ints(removing)));
     }
     s.push_str(&format!("\tElr: {}", ids_or_na(&p.elr)));
     s.push_str(&format!("\tLastKnownElr: {}", ids_or_na(&p.last_known_elr)));
@@ -234,14 +216,9 @@ pub fn validate_topic_name(name: &str) -> Result<(), String> {
         return Err("'..' is not allowed".to_string());
     }
     if name.encode_utf16().count() > 249 {
-        return Err(format!(
-            "the length of '{name}' is longer than the max allowed length 249"
-        ));
+        return Err(format!("the length of '{name}' is longer than the max allowed length 249"));
     }
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
-    {
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-') {
         return Err(format!(
             "'{name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'"
         ));
@@ -264,11 +241,7 @@ pub enum TopicCommandError {
     /// `Unknown topic config name: <name>`
     UnknownConfig(String),
     /// `Invalid value <v> for configuration <name>: <reason>`
-    InvalidConfigValue {
-        value: String,
-        name: String,
-        reason: String,
-    },
+    InvalidConfigValue { value: String, name: String, reason: String },
     /// `Partition replica lists may not contain duplicate entries: <ids>`
     DuplicateReplicas(Vec<i32>),
     /// `Partition <i> has different replication factor: [<ids>]`
@@ -296,11 +269,7 @@ pub enum TopicCommandError {
     /// `Topic already has <n> partition(s).`
     AlreadyHasPartitions(i32),
     /// `The topic <name> currently has <n> partition(s); <m> would not be an increase.`
-    NotAnIncrease {
-        name: String,
-        current: i32,
-        requested: i32,
-    },
+    NotAnIncrease { name: String, current: i32, requested: i32 },
     /// `Timed out waiting for a node assignment. Call: <call>`
     Timeout(String),
 }
@@ -364,48 +333,34 @@ impl TopicCommandError {
     /// `ApiException`s do not, §1.3).
     pub fn exception(&self) -> (&'static str, bool) {
         match self {
-            TopicCommandError::TopicExists(_) => {
-                ("org.apache.kafka.common.errors.TopicExistsException", false)
-            }
+            TopicCommandError::TopicExists(_) => ("org.apache.kafka.common.errors.TopicExistsException", false),
             TopicCommandError::ReplicationFactorRange
             | TopicCommandError::PartitionsNotPositive
             | TopicCommandError::ConfigFormat
             | TopicCommandError::DoesNotExist(_)
-            | TopicCommandError::TopicIdDoesNotExist(_) => {
-                ("java.lang.IllegalArgumentException", true)
+            | TopicCommandError::TopicIdDoesNotExist(_) => ("java.lang.IllegalArgumentException", true),
+            TopicCommandError::UnknownConfig(_) => {
+                ("org.apache.kafka.common.errors.InvalidConfigurationException", false)
             }
-            TopicCommandError::UnknownConfig(_) => (
-                "org.apache.kafka.common.errors.InvalidConfigurationException",
-                false,
-            ),
-            TopicCommandError::InvalidConfigValue { .. } => {
-                ("org.apache.kafka.common.config.ConfigException", true)
+            TopicCommandError::InvalidConfigValue { .. } => ("org.apache.kafka.common.config.ConfigException", true),
+            TopicCommandError::DuplicateReplicas(_) | TopicCommandError::DifferentReplicationFactor { .. } => {
+                ("org.apache.kafka.server.common.AdminOperationException", true)
             }
-            TopicCommandError::DuplicateReplicas(_)
-            | TopicCommandError::DifferentReplicationFactor { .. } => (
-                "org.apache.kafka.server.common.AdminOperationException",
-                true,
-            ),
             TopicCommandError::NotEnoughBrokers { .. }
             | TopicCommandError::AllBrokersFenced { .. }
             | TopicCommandError::AllBrokersFencedOrShuttingDown { .. }
-            | TopicCommandError::ReplicationFactorInvalid => (
-                "org.apache.kafka.common.errors.InvalidReplicationFactorException",
-                false,
-            ),
+            | TopicCommandError::ReplicationFactorInvalid => {
+                ("org.apache.kafka.common.errors.InvalidReplicationFactorException", false)
+            }
             TopicCommandError::PartitionsInvalid
             | TopicCommandError::AlreadyHasPartitions(_)
-            | TopicCommandError::NotAnIncrease { .. } => (
-                "org.apache.kafka.common.errors.InvalidPartitionsException",
-                false,
-            ),
-            TopicCommandError::InvalidName(_) | TopicCommandError::Collision { .. } => (
-                "org.apache.kafka.common.errors.InvalidTopicException",
-                false,
-            ),
-            TopicCommandError::Timeout(_) => {
-                ("org.apache.kafka.common.errors.TimeoutException", false)
+            | TopicCommandError::NotAnIncrease { .. } => {
+                ("org.apache.kafka.common.errors.InvalidPartitionsException", false)
             }
+            TopicCommandError::InvalidName(_) | TopicCommandError::Collision { .. } => {
+                ("org.apache.kafka.common.errors.InvalidTopicException", false)
+            }
+            TopicCommandError::Timeout(_) => ("org.apache.kafka.common.errors.TimeoutException", false),
         }
     }
 }
@@ -421,12 +376,7 @@ pub fn command_error(err: &TopicCommandError, timestamp: &str) -> Output {
 }
 
 /// [`command_error`] for any message and exception class.
-pub fn error_output(
-    message: &str,
-    exception_class: &str,
-    with_stack: bool,
-    timestamp: &str,
-) -> Output {
+pub fn error_output(message: &str, exception_class: &str, with_stack: bool, timestamp: &str) -> Output {
     let mut o = Output::new();
     o.outln(&format!("Error while executing topic command : {message}"));
     let mut stack = format!("{exception_class}: {message}\n");

@@ -59,32 +59,11 @@ pub struct ArgSpec {
 }
 
 const fn flag(flag: &'static str, help: &'static str) -> ArgSpec {
-    ArgSpec {
-        flag,
-        metavar: None,
-        ty: ArgType::String,
-        help,
-        required: false,
-        group: None,
-        many: false,
-    }
+    ArgSpec { flag, metavar: None, ty: ArgType::String, help, required: false, group: None, many: false }
 }
 
-const fn value(
-    flag: &'static str,
-    metavar: &'static str,
-    ty: ArgType,
-    help: &'static str,
-) -> ArgSpec {
-    ArgSpec {
-        flag,
-        metavar: Some(metavar),
-        ty,
-        help,
-        required: false,
-        group: None,
-        many: false,
-    }
+const fn value(flag: &'static str, metavar: &'static str, ty: ArgType, help: &'static str) -> ArgSpec {
+    ArgSpec { flag, metavar: Some(metavar), ty, help, required: false, group: None, many: false }
 }
 
 impl ArgSpec {
@@ -227,11 +206,7 @@ pub fn usage(spec: &ParserSpec, sub: Option<&SubSpec>) -> String {
                 continue;
             }
             done_groups.push(g);
-            let members: Vec<String> = args
-                .iter()
-                .filter(|x| x.group == Some(g))
-                .map(usage_fragment)
-                .collect();
+            let members: Vec<String> = args.iter().filter(|x| x.group == Some(g)).map(usage_fragment).collect();
             let required = spec.groups.iter().any(|gs| gs.id == g && gs.required);
             if required {
                 parts.push(format!("({})", members.join(" | ")));
@@ -325,8 +300,7 @@ pub fn help(spec: &ParserSpec, sub: Option<&SubSpec>) -> String {
         }
     }
     out.push_str("\noptional arguments:\n");
-    let mut rows: Vec<(String, &str)> =
-        vec![("-h, --help".to_string(), "show this help message and exit")];
+    let mut rows: Vec<(String, &str)> = vec![("-h, --help".to_string(), "show this help message and exit")];
     for a in args {
         rows.push((usage_fragment(a), a.help));
     }
@@ -350,12 +324,7 @@ pub fn help(spec: &ParserSpec, sub: Option<&SubSpec>) -> String {
 }
 
 fn looks_like_flag(s: &str) -> bool {
-    s.starts_with('-')
-        && s.len() > 1
-        && !s[1..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit() || c == '.')
+    s.starts_with('-') && s.len() > 1 && !s[1..].chars().next().is_some_and(|c| c.is_ascii_digit() || c == '.')
 }
 
 enum Match<'a> {
@@ -375,11 +344,7 @@ fn find_arg<'a>(args: &'a [ArgSpec], name: &str) -> Match<'a> {
     if !name.starts_with("--") || name.len() < 3 {
         return Match::None;
     }
-    let mut cands: Vec<&'static str> = args
-        .iter()
-        .map(|a| a.flag)
-        .filter(|f| f.starts_with(name))
-        .collect();
+    let mut cands: Vec<&'static str> = args.iter().map(|a| a.flag).filter(|f| f.starts_with(name)).collect();
     if "--help".starts_with(name) {
         cands.push("--help");
     }
@@ -428,12 +393,7 @@ fn parse_level(
         };
         let found = match find_arg(specs, name) {
             Match::Help => return Err(Outcome::Help(help_output(spec, sub))),
-            Match::Ambiguous(c) => {
-                return Err(err(format!(
-                    "ambiguous option: {name} could match {}",
-                    c.join(", ")
-                )))
-            }
+            Match::Ambiguous(c) => return Err(err(format!("ambiguous option: {name} could match {}", c.join(", ")))),
             Match::None => {
                 unrecognized.push(a.clone());
                 continue;
@@ -441,14 +401,8 @@ fn parse_level(
             Match::Found(f) => f,
         };
         if let Some(g) = found.group {
-            if let Some((_, other)) = seen_groups
-                .iter()
-                .find(|(sg, f)| *sg == g && *f != found.flag)
-            {
-                return Err(err(format!(
-                    "argument {}: not allowed with argument {other}",
-                    found.flag
-                )));
+            if let Some((_, other)) = seen_groups.iter().find(|(sg, f)| *sg == g && *f != found.flag) {
+                return Err(err(format!("argument {}: not allowed with argument {other}", found.flag)));
             }
             seen_groups.push((g, found.flag));
         }
@@ -479,11 +433,7 @@ fn parse_level(
                     i += 1;
                 }
                 if vals.is_empty() {
-                    let what = if found.many {
-                        "expected at least one argument"
-                    } else {
-                        "expected one argument"
-                    };
+                    let what = if found.many { "expected at least one argument" } else { "expected one argument" };
                     return Err(err(format!("argument {}: {what}", found.flag)));
                 }
                 for v in &vals {
@@ -526,18 +476,12 @@ fn finish_level(
             let members: Vec<&ArgSpec> = specs.iter().filter(|a| a.group == Some(g.id)).collect();
             if !members.iter().any(|m| out.has(m.name())) {
                 let flags: Vec<&str> = members.iter().map(|m| m.flag).collect();
-                return Err(err(format!(
-                    "one of the arguments {} is required",
-                    flags.join(" ")
-                )));
+                return Err(err(format!("one of the arguments {} is required", flags.join(" "))));
             }
         }
     }
     if !unrecognized.is_empty() {
-        return Err(err(format!(
-            "unrecognized arguments: '{}'",
-            unrecognized.join(" ")
-        )));
+        return Err(err(format!("unrecognized arguments: '{}'", unrecognized.join(" "))));
     }
     Ok(())
 }
@@ -550,10 +494,7 @@ fn help_output(spec: &ParserSpec, sub: Option<&SubSpec>) -> Output {
 
 /// Parses `args` against `spec` (argparse4j rules: prefixes accepted).
 pub fn parse_args(spec: &ParserSpec, args: &[String]) -> Outcome {
-    let mut out = ParsedOpts {
-        arg_count: u32::try_from(args.len()).unwrap_or(u32::MAX),
-        ..ParsedOpts::default()
-    };
+    let mut out = ParsedOpts { arg_count: u32::try_from(args.len()).unwrap_or(u32::MAX), ..ParsedOpts::default() };
     let has_subs = !spec.subcommands.is_empty();
     let pos = match parse_level(spec, None, args, &mut out, has_subs) {
         Ok(p) => p,
@@ -567,18 +508,11 @@ pub fn parse_args(spec: &ParserSpec, args: &[String]) -> Outcome {
     };
     let name = &args[pos];
     let Some(sub) = spec.subcommands.iter().find(|s| s.name == name) else {
-        let choices: Vec<String> = spec
-            .subcommands
-            .iter()
-            .map(|s| format!("'{}'", s.name))
-            .collect();
+        let choices: Vec<String> = spec.subcommands.iter().map(|s| format!("'{}'", s.name)).collect();
         return Outcome::Error(error_output(
             spec,
             None,
-            &format!(
-                "invalid choice: '{name}' (choose from {})",
-                choices.join(", ")
-            ),
+            &format!("invalid choice: '{name}' (choose from {})", choices.join(", ")),
         ));
     };
     out.subcommand = Some(sub.name.to_string());
@@ -595,14 +529,11 @@ pub fn terse(message: &str) -> Output {
 }
 
 /// §10.1 checks of `describe`.
-pub const QUORUM_ONE_OF: &str =
-    "One of --status or --replication must be specified with describe sub-command";
+pub const QUORUM_ONE_OF: &str = "One of --status or --replication must be specified with describe sub-command";
 /// §10.1
-pub const QUORUM_ONLY_ONE: &str =
-    "Only one of --status or --replication should be specified with describe sub-command";
+pub const QUORUM_ONLY_ONE: &str = "Only one of --status or --replication should be specified with describe sub-command";
 /// §10.1
-pub const QUORUM_HUMAN_READABLE: &str =
-    "The option --human-readable is only supported along with --replication";
+pub const QUORUM_HUMAN_READABLE: &str = "The option --human-readable is only supported along with --replication";
 /// §10.4
 pub const QUORUM_ADD_NEEDS_CONFIG: &str =
     "You must supply the configuration file of the controller you are adding when using add-controller.";
@@ -637,10 +568,7 @@ pub fn parse_metadata_quorum(args: &[String]) -> Result<Parsed, Output> {
         }
         _ => {}
     }
-    Ok(Parsed {
-        opts,
-        notes: Output::new(),
-    })
+    Ok(Parsed { opts, notes: Output::new() })
 }
 
 /// Parses and checks a `kafka-producer-perf-test` command line
@@ -656,10 +584,7 @@ pub fn parse_producer_perf_test(args: &[String]) -> Result<Parsed, Output> {
         Outcome::Help(o) | Outcome::Error(o) => return Err(o),
     };
     let fail = |m: &str| Err(error_output(spec, None, m));
-    let num = opts
-        .value("num-records")
-        .and_then(java_parse_long)
-        .unwrap_or(0);
+    let num = opts.value("num-records").and_then(java_parse_long).unwrap_or(0);
     if num <= 0 {
         return fail("--num-records should be greater than zero");
     }
@@ -671,10 +596,7 @@ pub fn parse_producer_perf_test(args: &[String]) -> Result<Parsed, Output> {
     if !opts.has("producer-props") && !opts.has("producer.config") {
         return fail("Either --producer-props or --producer.config must be specified.");
     }
-    if let Some(d) = opts
-        .value("transaction-duration-ms")
-        .and_then(java_parse_long)
-    {
+    if let Some(d) = opts.value("transaction-duration-ms").and_then(java_parse_long) {
         if d <= 0 {
             return fail("--transaction-duration-ms should be greater than zero");
         }
@@ -694,8 +616,5 @@ pub fn parse_producer_perf_test(args: &[String]) -> Result<Parsed, Output> {
             return Err(o);
         }
     }
-    Ok(Parsed {
-        opts,
-        notes: Output::new(),
-    })
+    Ok(Parsed { opts, notes: Output::new() })
 }

@@ -9,9 +9,8 @@
 
 use super::super::format::{consumer, get_offsets, producer, stack_trace, Output};
 use super::{
-    cant_be_used_with, combination_cant_be_used_with, exactly_one_of, exception_output,
-    java_hash_set_order, missing_required, option_error, usage_error, validate_bootstrap_server,
-    OptError, ParsedOpts, Tool, ToolSpec,
+    cant_be_used_with, combination_cant_be_used_with, exactly_one_of, exception_output, java_hash_set_order,
+    missing_required, option_error, usage_error, validate_bootstrap_server, OptError, ParsedOpts, Tool, ToolSpec,
 };
 
 /// Runs the checks of `tool`.
@@ -43,10 +42,7 @@ fn first_invalid(p: &ParsedOpts, used: &str, others: &[&str]) -> Option<String> 
     if !p.has(used) {
         return None;
     }
-    others
-        .iter()
-        .find(|o| p.has(o))
-        .map(|o| cant_be_used_with(used, o))
+    others.iter().find(|o| p.has(o)).map(|o| cant_be_used_with(used, o))
 }
 
 fn types(spec: &ToolSpec, p: &ParsedOpts) -> Result<(), Output> {
@@ -58,12 +54,8 @@ fn types(spec: &ToolSpec, p: &ParsedOpts) -> Result<(), Output> {
 // ---------------------------------------------------------------------------
 
 /// The describe filters, in the order `TopicCommand` checks them.
-const TOPIC_REPORT_OPTS: [&str; 4] = [
-    "under-replicated-partitions",
-    "under-min-isr-partitions",
-    "at-min-isr-partitions",
-    "unavailable-partitions",
-];
+const TOPIC_REPORT_OPTS: [&str; 4] =
+    ["under-replicated-partitions", "under-min-isr-partitions", "at-min-isr-partitions", "unavailable-partitions"];
 
 fn check_topics(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     let actions = ["create", "list", "alter", "describe", "delete"];
@@ -80,10 +72,7 @@ fn check_topics(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     if !p.has("bootstrap-server") {
         return Err(with_notes(
             &notes,
-            exception_output(
-                "--bootstrap-server must be specified",
-                "java.lang.IllegalArgumentException",
-            ),
+            exception_output("--bootstrap-server must be specified", "java.lang.IllegalArgumentException"),
         ));
     }
     let usage = |m: String| with_notes(&notes, usage_error(spec, &m));
@@ -106,10 +95,7 @@ fn check_topics(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     let checks: Vec<(&str, Vec<&str>)> = vec![
         ("config", not_create_alter.to_vec()),
         ("partitions", not_create_alter.to_vec()),
-        (
-            "replication-factor",
-            vec!["alter", "list", "describe", "delete"],
-        ),
+        ("replication-factor", vec!["alter", "list", "describe", "delete"]),
         ("replica-assignment", not_create_alter.to_vec()),
     ];
     for (used, others) in &checks {
@@ -118,11 +104,7 @@ fn check_topics(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
         }
     }
     if p.has("create") {
-        if let Some(m) = first_invalid(
-            p,
-            "replica-assignment",
-            &["partitions", "replication-factor"],
-        ) {
+        if let Some(m) = first_invalid(p, "replica-assignment", &["partitions", "replication-factor"]) {
             return Err(usage(m));
         }
     }
@@ -133,10 +115,8 @@ fn check_topics(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
         }
     }
     // Actions, then the report options in Java HashSet order.
-    let mut overrides_others: Vec<String> = ["alter", "create", "list", "delete"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut overrides_others: Vec<String> =
+        ["alter", "create", "list", "delete"].iter().map(|s| s.to_string()).collect();
     let report: Vec<String> = TOPIC_REPORT_OPTS.iter().map(|s| s.to_string()).collect();
     overrides_others.extend(java_option_set_order(&report));
     let refs: Vec<&str> = overrides_others.iter().map(String::as_str).collect();
@@ -252,16 +232,8 @@ fn check_console_consumer(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Out
 // ---------------------------------------------------------------------------
 
 /// `allResetOffsetScenarioOpts` in Java HashSet order (§5.1, computed).
-pub const RESET_SCENARIOS_HASH_ORDER: [&str; 8] = [
-    "to-offset",
-    "to-current",
-    "to-datetime",
-    "from-file",
-    "by-duration",
-    "to-earliest",
-    "to-latest",
-    "shift-by",
-];
+pub const RESET_SCENARIOS_HASH_ORDER: [&str; 8] =
+    ["to-offset", "to-current", "to-datetime", "from-file", "by-duration", "to-earliest", "to-latest", "shift-by"];
 
 /// `WARN: No action will be performed ...` (§5.6; no space after `missing.`).
 pub const RESET_WARN: &str = "WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.";
@@ -275,10 +247,7 @@ fn check_consumer_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Outp
     let scope = "[all-groups], [group]";
     if p.has("describe") {
         if !p.has("group") && !p.has("all-groups") {
-            return Err(usage(
-                &notes,
-                &format!("Option [describe] takes one of these options: {scope}"),
-            ));
+            return Err(usage(&notes, &format!("Option [describe] takes one of these options: {scope}")));
         }
         if p.count_present(&["members", "offsets", "state"]) > 1 {
             return Err(usage(
@@ -287,18 +256,12 @@ fn check_consumer_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Outp
             ));
         }
         if p.value("state").is_some() {
-            return Err(usage(
-                &notes,
-                "Option [describe] does not take a value for [state]",
-            ));
+            return Err(usage(&notes, "Option [describe] does not take a value for [state]"));
         }
     }
     if p.has("delete") {
         if !p.has("group") && !p.has("all-groups") {
-            return Err(usage(
-                &notes,
-                &format!("Option [delete] takes one of these options: {scope}"),
-            ));
+            return Err(usage(&notes, &format!("Option [delete] takes one of these options: {scope}")));
         }
         if p.has("topic") {
             return Err(usage(
@@ -308,26 +271,17 @@ fn check_consumer_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Outp
         }
     }
     if p.has("delete-offsets") && (!p.has("group") || !p.has("topic")) {
-        return Err(usage(
-            &notes,
-            "Option [delete-offsets] takes the following options: [topic], [group]",
-        ));
+        return Err(usage(&notes, "Option [delete-offsets] takes the following options: [topic], [group]"));
     }
     if p.has("reset-offsets") {
         if p.has("dry-run") && p.has("execute") {
-            return Err(usage(
-                &notes,
-                "Option [reset-offsets] only accepts one of [execute] and [dry-run]",
-            ));
+            return Err(usage(&notes, "Option [reset-offsets] only accepts one of [execute] and [dry-run]"));
         }
         if !p.has("dry-run") && !p.has("execute") {
             notes.errln(RESET_WARN);
         }
         if !p.has("group") && !p.has("all-groups") {
-            return Err(usage(
-                &notes,
-                &format!("Option [reset-offsets] takes one of these options: {scope}"),
-            ));
+            return Err(usage(&notes, &format!("Option [reset-offsets] takes one of these options: {scope}")));
         }
         for used in [
             "to-offset",
@@ -339,11 +293,7 @@ fn check_consumer_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Outp
             "shift-by",
             "from-file",
         ] {
-            let others: Vec<&str> = RESET_SCENARIOS_HASH_ORDER
-                .iter()
-                .copied()
-                .filter(|o| *o != used)
-                .collect();
+            let others: Vec<&str> = RESET_SCENARIOS_HASH_ORDER.iter().copied().filter(|o| *o != used).collect();
             if let Some(m) = first_invalid(p, used, &others) {
                 return Err(usage(&notes, &m));
             }
@@ -358,13 +308,7 @@ fn check_consumer_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Outp
     if let Some(m) = first_invalid(p, "topic", &["describe", "list"]) {
         return Err(usage(&notes, &m));
     }
-    let actions = [
-        "list",
-        "describe",
-        "delete",
-        "reset-offsets",
-        "delete-offsets",
-    ];
+    let actions = ["list", "describe", "delete", "reset-offsets", "delete-offsets"];
     if p.count_present(&actions) != 1 {
         return Err(usage(
             &notes,
@@ -389,23 +333,14 @@ fn check_consumer_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Outp
     }
     if p.has("reset-offsets") {
         if !RESET_SCENARIOS_HASH_ORDER.iter().any(|s| p.has(s)) {
-            let list: Vec<String> = RESET_SCENARIOS_HASH_ORDER
-                .iter()
-                .map(|s| format!("[{s}]"))
-                .collect();
+            let list: Vec<String> = RESET_SCENARIOS_HASH_ORDER.iter().map(|s| format!("[{s}]")).collect();
             return Err(usage(
                 &notes,
-                &format!(
-                    "Option '[reset-offsets]' requires one of the following scenarios: [{}]",
-                    list.join(", ")
-                ),
+                &format!("Option '[reset-offsets]' requires one of the following scenarios: [{}]", list.join(", ")),
             ));
         }
         if !p.has("all-topics") && !p.has("topic") && !p.has("from-file") {
-            return Err(usage(
-                &notes,
-                "One of the reset scopes should be defined: --all-topics, --topic.",
-            ));
+            return Err(usage(&notes, "One of the reset scopes should be defined: --all-topics, --topic."));
         }
     }
     Ok(notes)
@@ -417,16 +352,8 @@ fn check_consumer_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Outp
 
 /// Entity types accepted with `--bootstrap-server`/`--bootstrap-controller`
 /// (§6.1, in the order of the error message).
-pub const CONFIG_ENTITY_TYPES: [&str; 8] = [
-    "topics",
-    "clients",
-    "users",
-    "brokers",
-    "ips",
-    "broker-loggers",
-    "client-metrics",
-    "groups",
-];
+pub const CONFIG_ENTITY_TYPES: [&str; 8] =
+    ["topics", "clients", "users", "brokers", "ips", "broker-loggers", "client-metrics", "groups"];
 
 /// Shorthand flags with a value and the entity type they stand for (§6.1).
 pub const CONFIG_ENTITY_FLAGS: [(&str, &str); 8] = [
@@ -450,15 +377,8 @@ pub const CONFIG_DEFAULT_FLAGS: [(&str, &str); 4] = [
 
 /// The entity types given, `--entity-type` values first, then flags.
 pub fn config_entity_types(p: &ParsedOpts) -> Vec<String> {
-    let mut v: Vec<String> = p
-        .values("entity-type")
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    for (flag, ty) in CONFIG_ENTITY_FLAGS
-        .iter()
-        .chain(CONFIG_DEFAULT_FLAGS.iter())
-    {
+    let mut v: Vec<String> = p.values("entity-type").iter().map(|s| s.to_string()).collect();
+    for (flag, ty) in CONFIG_ENTITY_FLAGS.iter().chain(CONFIG_DEFAULT_FLAGS.iter()) {
         if p.has(flag) {
             v.push(ty.to_string());
         }
@@ -494,10 +414,7 @@ pub fn config_entity_names(p: &ParsedOpts) -> Vec<String> {
 fn check_configs(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     let arg_error = |m: &str| Output::failure(m);
     if p.count_present(&["alter", "describe"]) != 1 {
-        return Err(usage_error(
-            spec,
-            "Command must include exactly one action: --describe, --alter",
-        ));
+        return Err(usage_error(spec, "Command must include exactly one action: --describe, --alter"));
     }
     if let Some(m) = first_invalid(p, "describe", &["alter", "add-config", "delete-config"]) {
         return Err(usage_error(spec, &m));
@@ -510,10 +427,7 @@ fn check_configs(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
         }
     }
     if !dups.is_empty() {
-        return Err(arg_error(&format!(
-            "Duplicate entity type(s) specified: {}",
-            dups.join(",")
-        )));
+        return Err(arg_error(&format!("Duplicate entity type(s) specified: {}", dups.join(","))));
     }
     for t in &types_given {
         if !CONFIG_ENTITY_TYPES.contains(&t.as_str()) {
@@ -530,14 +444,9 @@ fn check_configs(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
         && types_given.contains(&"users".to_string())
         && types_given.contains(&"clients".to_string());
     if types_given.len() > 1 && !is_user_client {
-        return Err(arg_error(
-            "Only 'users' and 'clients' entity types may be specified together",
-        ));
+        return Err(arg_error("Only 'users' and 'clients' entity types may be specified together"));
     }
-    let any_flag = CONFIG_ENTITY_FLAGS
-        .iter()
-        .chain(CONFIG_DEFAULT_FLAGS.iter())
-        .any(|(f, _)| p.has(f));
+    let any_flag = CONFIG_ENTITY_FLAGS.iter().chain(CONFIG_DEFAULT_FLAGS.iter()).any(|(f, _)| p.has(f));
     if (p.has("entity-name") || p.has("entity-type") || p.has("entity-default")) && any_flag {
         return Err(arg_error(
             "--entity-{type,name,default} should not be used in conjunction with specific entity flags",
@@ -547,11 +456,9 @@ fn check_configs(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     let has_name = names.iter().any(|n| !n.is_empty());
     let has_default = names.iter().any(String::is_empty);
     match p.count_present(&["bootstrap-server", "bootstrap-controller"]) {
-        0 => {
-            return Err(arg_error(
-                "One of the required --bootstrap-server, --boostrap-controller, or --zookeeper arguments must be specified",
-            ))
-        }
+        0 => return Err(arg_error(
+            "One of the required --bootstrap-server, --boostrap-controller, or --zookeeper arguments must be specified",
+        )),
         1 => {}
         _ => {
             return Err(arg_error(
@@ -573,24 +480,17 @@ fn check_configs(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     }
     let joined = types_given.join(",");
     if p.has("describe") {
-        let default_ok = ["users", "clients", "brokers", "ips"]
-            .iter()
-            .any(|t| types_given.iter().any(|g| g == t));
+        let default_ok = ["users", "clients", "brokers", "ips"].iter().any(|t| types_given.iter().any(|g| g == t));
         if !default_ok && p.has("entity-default") {
-            return Err(arg_error(&format!(
-                "--entity-default must not be specified with --describe of {joined}"
-            )));
+            return Err(arg_error(&format!("--entity-default must not be specified with --describe of {joined}")));
         }
         if types_given.iter().any(|t| t == "broker-loggers") && !has_name {
-            return Err(arg_error(&format!(
-                "An entity name must be specified with --describe of {joined}"
-            )));
+            return Err(arg_error(&format!("An entity name must be specified with --describe of {joined}")));
         }
     }
     if p.has("alter") {
-        let needs_name_or_default = ["users", "clients", "brokers", "ips"]
-            .iter()
-            .any(|t| types_given.iter().any(|g| g == t));
+        let needs_name_or_default =
+            ["users", "clients", "brokers", "ips"].iter().any(|t| types_given.iter().any(|g| g == t));
         if needs_name_or_default {
             if !has_name && !has_default {
                 return Err(arg_error(
@@ -598,9 +498,7 @@ fn check_configs(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
                 ));
             }
         } else if !has_name {
-            return Err(arg_error(&format!(
-                "An entity name must be specified with --alter of {joined}"
-            )));
+            return Err(arg_error(&format!("An entity name must be specified with --alter of {joined}")));
         }
         if !p.has("add-config") && !p.has("add-config-file") && !p.has("delete-config") {
             return Err(arg_error(
@@ -608,9 +506,7 @@ fn check_configs(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
             ));
         }
         if p.has("add-config") && p.has("add-config-file") {
-            return Err(arg_error(
-                "Only one of --add-config or --add-config-file must be specified",
-            ));
+            return Err(arg_error("Only one of --add-config or --add-config-file must be specified"));
         }
     }
     if let Err(e) = p.check_types(spec) {
@@ -671,10 +567,7 @@ fn check_leader_election(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Outp
         missing.push("election-type");
     }
     if !missing.is_empty() {
-        return Err(fail(&format!(
-            "Missing required option(s): {}",
-            missing.join(", ")
-        )));
+        return Err(fail(&format!("Missing required option(s): {}", missing.join(", "))));
     }
     if p.count_present(&["topic", "all-topic-partitions", "path-to-json-file"]) != 1 {
         return Err(fail(
@@ -707,16 +600,10 @@ fn check_reassign(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     let action = present[0];
     match (p.has("bootstrap-server"), p.has("bootstrap-controller")) {
         (true, true) => {
-            return Err(usage_error(
-                spec,
-                "Please don't specify both --bootstrap-server and --bootstrap-controller",
-            ))
+            return Err(usage_error(spec, "Please don't specify both --bootstrap-server and --bootstrap-controller"))
         }
         (false, false) => {
-            return Err(usage_error(
-                spec,
-                "Please specify either --bootstrap-server or --bootstrap-controller",
-            ))
+            return Err(usage_error(spec, "Please specify either --bootstrap-server or --bootstrap-controller"))
         }
         _ => {}
     }
@@ -732,12 +619,7 @@ fn check_reassign(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     }
     let permitted: &[&str] = match action {
         "verify" => &["bootstrap-server", "command-config", "preserve-throttles"],
-        "generate" => &[
-            "bootstrap-server",
-            "broker-list",
-            "command-config",
-            "disable-rack-aware",
-        ],
+        "generate" => &["bootstrap-server", "broker-list", "command-config", "disable-rack-aware"],
         "execute" => &[
             "additional",
             "bootstrap-server",
@@ -746,13 +628,7 @@ fn check_reassign(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
             "replica-alter-log-dirs-throttle",
             "timeout",
         ],
-        "cancel" => &[
-            "bootstrap-server",
-            "bootstrap-controller",
-            "command-config",
-            "preserve-throttles",
-            "timeout",
-        ],
+        "cancel" => &["bootstrap-server", "bootstrap-controller", "command-config", "preserve-throttles", "timeout"],
         _ => &["bootstrap-server", "bootstrap-controller", "command-config"],
     };
     let mut seen: Vec<&str> = Vec::new();
@@ -761,14 +637,10 @@ fn check_reassign(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
             continue;
         }
         seen.push(name);
-        if name == action || required.contains(&name.as_str()) || permitted.contains(&name.as_str())
-        {
+        if name == action || required.contains(&name.as_str()) || permitted.contains(&name.as_str()) {
             continue;
         }
-        return Err(usage_error(
-            spec,
-            &format!("Option \"[{name}]\" can't be used with action \"[{action}]\""),
-        ));
+        return Err(usage_error(spec, &format!("Option \"[{name}]\" can't be used with action \"[{action}]\"")));
     }
     if let Err(e) = p.check_types(spec) {
         let mut o = Output::new();

@@ -8,8 +8,7 @@
 use super::{OptionSpec as O, ParseErrorStyle, Tool, ToolSpec, ValueType as T};
 
 /// Suffix of `--alter`/`--config` in kafka-topics (§2.1).
-pub const KAFKA_CONFIGS_HINT: &str =
-    " (To alter topic configurations, the kafka-configs tool can be used.)";
+pub const KAFKA_CONFIGS_HINT: &str = " (To alter topic configurations, the kafka-configs tool can be used.)";
 
 /// Topic-level configuration names (`LogConfig.nonInternalConfigNames()`),
 /// sorted. The 4.0 list is assumed from memory (not read from source).

@@ -43,11 +43,7 @@ fn assert_usage(o: &Output, message: &str) {
 // kafka-cli.md §1.1
 #[test]
 fn long_options_with_space_or_equals() {
-    let p = parse(
-        &tables::TOPICS,
-        &args("--bootstrap-server=localhost:9092 --topic orders --list"),
-    )
-    .unwrap();
+    let p = parse(&tables::TOPICS, &args("--bootstrap-server=localhost:9092 --topic orders --list")).unwrap();
     assert_eq!(p.value("bootstrap-server"), Some("localhost:9092"));
     assert_eq!(p.value("topic"), Some("orders"));
     assert!(p.has("list"));
@@ -59,10 +55,7 @@ fn long_options_with_space_or_equals() {
 fn no_abbreviation() {
     let e = parse(&tables::TOPICS, &args("--topi x")).unwrap_err();
     assert_eq!(e.message(), "topi is not a recognized option");
-    assert_eq!(
-        e.exception_class(),
-        "joptsimple.UnrecognizedOptionException"
-    );
+    assert_eq!(e.exception_class(), "joptsimple.UnrecognizedOptionException");
 }
 
 // kafka-cli.md §1.1
@@ -72,10 +65,7 @@ fn missing_argument_and_bad_numbers() {
     assert_eq!(e.message(), "Option topic requires an argument");
     let p = parse(&tables::TOPICS, &args("--create --partitions abc")).unwrap();
     let e = p.check_types(&tables::TOPICS).unwrap_err();
-    assert_eq!(
-        e.message(),
-        "Cannot parse argument 'abc' of option partitions"
-    );
+    assert_eq!(e.message(), "Cannot parse argument 'abc' of option partitions");
     assert_eq!(p.int_value("partitions").unwrap_err(), e);
     let p = parse(&tables::TOPICS, &args("--partitions 99999999999")).unwrap();
     assert!(p.check_types(&tables::TOPICS).is_err());
@@ -86,11 +76,7 @@ fn missing_argument_and_bad_numbers() {
 // kafka-cli.md §1.1, §1.2
 #[test]
 fn required_argument_takes_next_token_even_if_dashed() {
-    let p = parse(
-        &tables::CONSUMER_GROUPS,
-        &args("--shift-by -2 --topic --list"),
-    )
-    .unwrap();
+    let p = parse(&tables::CONSUMER_GROUPS, &args("--shift-by -2 --topic --list")).unwrap();
     assert_eq!(p.value("shift-by"), Some("-2"));
     assert_eq!(p.value("topic"), Some("--list"));
     assert!(!p.has("list"));
@@ -119,17 +105,9 @@ fn non_options_and_terminator() {
 // kafka-cli.md §1.1, §1.2
 #[test]
 fn optional_argument_rules() {
-    let p = parse(
-        &tables::CONSUMER_GROUPS,
-        &args("--list --state stable,empty --bootstrap-server b:1"),
-    )
-    .unwrap();
+    let p = parse(&tables::CONSUMER_GROUPS, &args("--list --state stable,empty --bootstrap-server b:1")).unwrap();
     assert_eq!(p.value("state"), Some("stable,empty"));
-    let p = parse(
-        &tables::CONSUMER_GROUPS,
-        &args("--list --state --bootstrap-server b:1"),
-    )
-    .unwrap();
+    let p = parse(&tables::CONSUMER_GROUPS, &args("--list --state --bootstrap-server b:1")).unwrap();
     assert!(p.has("state"));
     assert_eq!(p.value("state"), None);
     assert_eq!(p.value("bootstrap-server"), Some("b:1"));
@@ -142,15 +120,8 @@ fn optional_argument_rules() {
 // kafka-cli.md §1.1 availableIf, §5.1
 #[test]
 fn available_if() {
-    let e = parse(
-        &tables::CONSUMER_GROUPS,
-        &args("--list --members --verbose"),
-    )
-    .unwrap_err();
-    assert_eq!(
-        e.message(),
-        "Option(s) [members, verbose] are unavailable given other options on the command line"
-    );
+    let e = parse(&tables::CONSUMER_GROUPS, &args("--list --members --verbose")).unwrap_err();
+    assert_eq!(e.message(), "Option(s) [members, verbose] are unavailable given other options on the command line");
     assert!(parse(&tables::CONSUMER_GROUPS, &args("--describe --members")).is_ok());
     assert!(parse(&tables::CONSUMER_GROUPS, &args("--describe --type")).is_err());
 }
@@ -175,14 +146,8 @@ fn repeated_non_repeatable_option() {
 // kafka-cli.md §1.2
 #[test]
 fn helper_messages() {
-    assert_eq!(
-        missing_required("topic"),
-        "Missing required argument \"[topic]\""
-    );
-    assert_eq!(
-        cant_be_used_with("config", "list"),
-        "Option \"[config]\" can't be used with option \"[list]\""
-    );
+    assert_eq!(missing_required("topic"), "Missing required argument \"[topic]\"");
+    assert_eq!(cant_be_used_with("config", "list"), "Option \"[config]\" can't be used with option \"[list]\"");
     assert_eq!(
         combination_cant_be_used_with(&["bootstrap-server", "config"], "alter", tables::KAFKA_CONFIGS_HINT),
         "Option combination \"[[bootstrap-server], [config]]\" can't be used with option \"[alter]\" (To alter topic configurations, the kafka-configs tool can be used.)"
@@ -191,27 +156,15 @@ fn helper_messages() {
         exactly_one_of(&["topic", "include"]),
         "Exactly one of the following arguments is required: [topic], [include]"
     );
-    assert_eq!(
-        BOTH_BOOTSTRAP,
-        "You cannot specify both --bootstrap-controller and --bootstrap-server."
-    );
-    assert_eq!(
-        NEITHER_BOOTSTRAP,
-        "You must specify either --bootstrap-controller or --bootstrap-server."
-    );
+    assert_eq!(BOTH_BOOTSTRAP, "You cannot specify both --bootstrap-controller and --bootstrap-server.");
+    assert_eq!(NEITHER_BOOTSTRAP, "You must specify either --bootstrap-controller or --bootstrap-server.");
 }
 
 // kafka-cli.md §1.3 validateBootstrapServer
 #[test]
 fn bootstrap_validation() {
-    assert_eq!(
-        validate_bootstrap_server(None),
-        Err("Error while validating the bootstrap address\n")
-    );
-    assert_eq!(
-        validate_bootstrap_server(Some("  ")),
-        Err("Error while validating the bootstrap address\n")
-    );
+    assert_eq!(validate_bootstrap_server(None), Err("Error while validating the bootstrap address\n"));
+    assert_eq!(validate_bootstrap_server(Some("  ")), Err("Error while validating the bootstrap address\n"));
     assert_eq!(
         validate_bootstrap_server(Some("localhost")),
         Err("Please provide valid host:port like host1:9091,host2:9092\n")
@@ -243,46 +196,29 @@ fn version_for_every_jopt_tool() {
 #[test]
 fn help_and_no_args() {
     let o = rejected(Tool::Topics, "--help");
-    assert_usage(
-        &o,
-        "This tool helps to create, delete, describe, or change a topic.",
-    );
+    assert_usage(&o, "This tool helps to create, delete, describe, or change a topic.");
     let o = rejected(Tool::Topics, "");
     assert_usage(&o, "Create, delete, describe, or change a topic.");
     let o = rejected(Tool::GetOffsets, "--help");
-    assert!(o
-        .stderr()
-        .starts_with("An interactive shell for getting topic-partition offsets.\n"));
+    assert!(o.stderr().starts_with("An interactive shell for getting topic-partition offsets.\n"));
     let o = rejected(Tool::ConsumerGroups, "");
     assert_usage(&o, "This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.");
     let o = rejected(Tool::ReassignPartitions, "");
     assert_usage(&o, "This command moves topic partitions between replicas.");
     let o = rejected(Tool::ReassignPartitions, "--help");
-    assert_usage(
-        &o,
-        "This tool helps to move topic partitions between replicas.",
-    );
+    assert_usage(&o, "This tool helps to move topic partitions between replicas.");
     let o = rejected(Tool::Configs, "--help");
     assert_usage(&o, "This tool helps to manipulate and describe entity config for a topic, client, user, broker, ip, client-metrics or group");
     let o = rejected(Tool::LeaderElection, "");
     assert_usage(&o, "This tool attempts to elect a new leader for a set of topic partitions. The type of elections supported are preferred replicas and unclean replicas.");
     let o = rejected(Tool::ConsoleProducer, "");
-    assert_usage(
-        &o,
-        "This tool helps to read data from standard input and publish it to Kafka.",
-    );
+    assert_usage(&o, "This tool helps to read data from standard input and publish it to Kafka.");
     let o = rejected(Tool::ConsoleConsumer, "--help");
-    assert_usage(
-        &o,
-        "This tool helps to read data from Kafka topics and outputs it to standard output.",
-    );
+    assert_usage(&o, "This tool helps to read data from Kafka topics and outputs it to standard output.");
     let o = rejected(Tool::ConsumerPerfTest, "--help");
     assert_usage(&o, "This tool is used to verify the consumer performance.");
     let o = rejected(Tool::BrokerApiVersions, "--help");
-    assert_usage(
-        &o,
-        "This tool helps to retrieve broker version information.",
-    );
+    assert_usage(&o, "This tool helps to retrieve broker version information.");
 }
 
 // ---------------------------------------------------------------------------
@@ -299,27 +235,9 @@ fn usage_table_layout_get_offsets() {
     let row = |o: &str, d: &str| format!("{o:<38}  {d:<39}");
     assert_eq!(lines[0], row("Option", "Description"));
     assert_eq!(lines[1], row("------", "-----------"));
-    assert_eq!(
-        lines[2],
-        row(
-            "--bootstrap-server <String: HOST1:",
-            "REQUIRED. The server(s) to connect to"
-        )
-    );
-    assert_eq!(
-        lines[3],
-        row(
-            "  PORT1,...,HOST3:PORT3>",
-            "  in the form HOST1:PORT1,HOST2:PORT2."
-        )
-    );
-    assert_eq!(
-        lines[4],
-        row(
-            "--command-config <String: config file>",
-            "Property file containing configs to be"
-        )
-    );
+    assert_eq!(lines[2], row("--bootstrap-server <String: HOST1:", "REQUIRED. The server(s) to connect to"));
+    assert_eq!(lines[3], row("  PORT1,...,HOST3:PORT3>", "  in the form HOST1:PORT1,HOST2:PORT2."));
+    assert_eq!(lines[4], row("--command-config <String: config file>", "Property file containing configs to be"));
     assert_eq!(lines[5], row("", "  passed to Admin Client."));
     assert!(lines.iter().all(|l| l.chars().count() == 79), "{t}");
     // alphabetical, with the default options
@@ -350,50 +268,18 @@ fn usage_table_layout_get_offsets() {
 fn usage_table_wraps_like_jopt_simple() {
     let t = usage_table(&tables::TOPICS);
     let row = |o: &str, d: &str| format!("{o:<39}  {d:<39}\n");
-    assert!(
-        t.contains(&row(
-            "--bootstrap-server <String: server to",
-            "REQUIRED: The Kafka server to connect"
-        )),
-        "{t}"
-    );
+    assert!(t.contains(&row("--bootstrap-server <String: server to", "REQUIRED: The Kafka server to connect")), "{t}");
     assert!(t.contains(&row("  connect to>", "  to.")), "{t}");
     assert!(
-        t.contains(&row(
-            "--partitions <Integer: # of partitions>",
-            "The number of partitions for the topic"
-        )),
+        t.contains(&row("--partitions <Integer: # of partitions>", "The number of partitions for the topic")),
         "{t}"
     );
-    assert!(
-        t.contains(&row(
-            "--replica-assignment <String:",
-            "A list of manual partition-to-broker"
-        )),
-        "{t}"
-    );
-    assert!(
-        t.contains(&row(
-            "  broker_id_for_part1_replica1 :",
-            "  assignments for the topic being"
-        )),
-        "{t}"
-    );
-    assert!(
-        t.contains(&row("  broker_id_for_part2_replica2 , ...>", "")),
-        "{t}"
-    );
+    assert!(t.contains(&row("--replica-assignment <String:", "A list of manual partition-to-broker")), "{t}");
+    assert!(t.contains(&row("  broker_id_for_part1_replica1 :", "  assignments for the topic being")), "{t}");
+    assert!(t.contains(&row("  broker_id_for_part2_replica2 , ...>", "")), "{t}");
     // rows of different options are not de-duplicated (real help output)
-    assert_eq!(
-        t.matches(&row("", "  show partitions whose isr count is"))
-            .count(),
-        2,
-        "{t}"
-    );
-    assert!(
-        t.contains(&row("", "  configurations, the kafka-configs")),
-        "{t}"
-    );
+    assert_eq!(t.matches(&row("", "  show partitions whose isr count is")).count(), 2, "{t}");
+    assert!(t.contains(&row("", "  configurations, the kafka-configs")), "{t}");
     assert!(t.contains("\t"), "the --config list keeps its tabs");
     assert!(t.lines().all(|l| l.chars().count() >= 41));
 }
@@ -407,10 +293,7 @@ fn java_line_words_break_points() {
     );
     assert_eq!(java_line_words("e.g. x"), vec!["e.", "g. ", "x"]);
     assert_eq!(java_line_words("-1 or 1,000"), vec!["-1 ", "or ", "1,000"]);
-    assert_eq!(
-        java_line_words("\tcleanup.policy"),
-        vec!["\t", "cleanup.", "policy"]
-    );
+    assert_eq!(java_line_words("\tcleanup.policy"), vec!["\t", "cleanup.", "policy"]);
 }
 
 // ---------------------------------------------------------------------------
@@ -446,10 +329,7 @@ fn topics_checks() {
         "--bootstrap-server must be specified\njava.lang.IllegalArgumentException: --bootstrap-server must be specified\n\tat ...\n"
     );
     assert_eq!(o.exit_code, 1);
-    assert_usage(
-        &rejected(Tool::Topics, "--bootstrap-server b:1 --create"),
-        "Missing required argument \"[topic]\"",
-    );
+    assert_usage(&rejected(Tool::Topics, "--bootstrap-server b:1 --create"), "Missing required argument \"[topic]\"");
     assert_usage(
         &rejected(Tool::Topics, "--bootstrap-server b:1 --alter --topic t"),
         "Missing required argument \"[partitions]\"",
@@ -463,97 +343,56 @@ fn topics_checks() {
         "Option \"[config]\" can't be used with option \"[list]\"",
     );
     assert_usage(
-        &rejected(
-            Tool::Topics,
-            "--bootstrap-server b:1 --describe --partitions 3",
-        ),
+        &rejected(Tool::Topics, "--bootstrap-server b:1 --describe --partitions 3"),
         "Option \"[partitions]\" can't be used with option \"[describe]\"",
     );
     assert_usage(
-        &rejected(
-            Tool::Topics,
-            "--bootstrap-server b:1 --alter --topic t --partitions 3 --replication-factor 2",
-        ),
+        &rejected(Tool::Topics, "--bootstrap-server b:1 --alter --topic t --partitions 3 --replication-factor 2"),
         "Option \"[replication-factor]\" can't be used with option \"[alter]\"",
     );
     assert_usage(
-        &rejected(
-            Tool::Topics,
-            "--bootstrap-server b:1 --create --topic t --replica-assignment 1:2 --partitions 3",
-        ),
+        &rejected(Tool::Topics, "--bootstrap-server b:1 --create --topic t --replica-assignment 1:2 --partitions 3"),
         "Option \"[replica-assignment]\" can't be used with option \"[partitions]\"",
     );
     assert_usage(
-        &rejected(
-            Tool::Topics,
-            "--bootstrap-server b:1 --list --under-replicated-partitions",
-        ),
+        &rejected(Tool::Topics, "--bootstrap-server b:1 --list --under-replicated-partitions"),
         "Option \"[under-replicated-partitions]\" can't be used with option \"[list]\"",
     );
     assert_usage(
-        &rejected(
-            Tool::Topics,
-            "--bootstrap-server b:1 --describe --unavailable-partitions --topics-with-overrides",
-        ),
+        &rejected(Tool::Topics, "--bootstrap-server b:1 --describe --unavailable-partitions --topics-with-overrides"),
         "Option \"[unavailable-partitions]\" can't be used with option \"[topics-with-overrides]\"",
     );
     assert_usage(
-        &rejected(
-            Tool::Topics,
-            "--bootstrap-server b:1 --create --topic t --topics-with-overrides",
-        ),
+        &rejected(Tool::Topics, "--bootstrap-server b:1 --create --topic t --topics-with-overrides"),
         "Option \"[topics-with-overrides]\" can't be used with option \"[create]\"",
     );
     assert_usage(
-        &rejected(
-            Tool::Topics,
-            "--bootstrap-server b:1 --create --topic t --if-exists",
-        ),
+        &rejected(Tool::Topics, "--bootstrap-server b:1 --create --topic t --if-exists"),
         "Option \"[if-exists]\" can't be used with option \"[create]\"",
     );
     assert_usage(
-        &rejected(
-            Tool::Topics,
-            "--bootstrap-server b:1 --delete --topic t --if-not-exists",
-        ),
+        &rejected(Tool::Topics, "--bootstrap-server b:1 --delete --topic t --if-not-exists"),
         "Option \"[if-not-exists]\" can't be used with option \"[delete]\"",
     );
     assert_usage(
-        &rejected(
-            Tool::Topics,
-            "--bootstrap-server b:1 --delete --topic t --exclude-internal",
-        ),
+        &rejected(Tool::Topics, "--bootstrap-server b:1 --delete --topic t --exclude-internal"),
         "Option \"[exclude-internal]\" can't be used with option \"[delete]\"",
     );
-    let o = rejected(
-        Tool::Topics,
-        "--bootstrap-server b:1 --create --topic t --partitions x",
+    let o = rejected(Tool::Topics, "--bootstrap-server b:1 --create --topic t --partitions x");
+    assert_eq!(first_stderr_line(&o), "Cannot parse argument 'x' of option partitions");
+    assert!(o
+        .stderr()
+        .contains("joptsimple.OptionArgumentConversionException: Cannot parse argument 'x' of option partitions"));
+    assert!(
+        run(Tool::Topics, "--bootstrap-server b:1 --create --topic t --partitions 3 --replication-factor 1").is_ok()
     );
-    assert_eq!(
-        first_stderr_line(&o),
-        "Cannot parse argument 'x' of option partitions"
-    );
-    assert!(o.stderr().contains("joptsimple.OptionArgumentConversionException: Cannot parse argument 'x' of option partitions"));
-    assert!(run(
-        Tool::Topics,
-        "--bootstrap-server b:1 --create --topic t --partitions 3 --replication-factor 1"
-    )
-    .is_ok());
-    assert!(run(
-        Tool::Topics,
-        "--bootstrap-server b:1 --describe --topics-with-overrides"
-    )
-    .is_ok());
+    assert!(run(Tool::Topics, "--bootstrap-server b:1 --describe --topics-with-overrides").is_ok());
 }
 
 // kafka-cli.md §2.1: --delete-config only warns
 #[test]
 fn topics_delete_config_warning() {
-    let p = run(
-        Tool::Topics,
-        "--bootstrap-server b:1 --alter --topic t --partitions 4 --delete-config x",
-    )
-    .unwrap();
+    let p = run(Tool::Topics, "--bootstrap-server b:1 --alter --topic t --partitions 4 --delete-config x").unwrap();
     assert_eq!(
         p.notes.stderr(),
         "delete-config option is no longer supported and deprecated since version 4.0. The config will be fully removed in future releases.\n"
@@ -567,24 +406,11 @@ fn topics_delete_config_warning() {
 // kafka-cli.md §3.1, §1.3
 #[test]
 fn producer_checks() {
-    assert_usage(
-        &rejected(Tool::ConsoleProducer, "--bootstrap-server b:1"),
-        "Missing required argument \"[topic]\"",
-    );
+    assert_usage(&rejected(Tool::ConsoleProducer, "--bootstrap-server b:1"), "Missing required argument \"[topic]\"");
     let o = rejected(Tool::ConsoleProducer, "--topic t");
-    assert!(
-        o.stderr()
-            .starts_with("Error while validating the bootstrap address\n\nOption "),
-        "{}",
-        o.stderr()
-    );
-    let o = rejected(
-        Tool::ConsoleProducer,
-        "--topic t --bootstrap-server localhost",
-    );
-    assert!(o
-        .stderr()
-        .starts_with("Please provide valid host:port like host1:9091,host2:9092\n\n"));
+    assert!(o.stderr().starts_with("Error while validating the bootstrap address\n\nOption "), "{}", o.stderr());
+    let o = rejected(Tool::ConsoleProducer, "--topic t --bootstrap-server localhost");
+    assert!(o.stderr().starts_with("Please provide valid host:port like host1:9091,host2:9092\n\n"));
     assert_usage(
         &rejected(Tool::ConsoleProducer, "--topic t --broker-list b:1"),
         "broker-list is not a recognized option",
@@ -597,11 +423,7 @@ fn producer_checks() {
         o.stderr(),
         "org.apache.kafka.common.KafkaException: headers.delimiter and headers.separator may not be equal\n\tat ...\n"
     );
-    assert!(run(
-        Tool::ConsoleProducer,
-        "--topic t --bootstrap-server b:1 --property parse.key=true"
-    )
-    .is_ok());
+    assert!(run(Tool::ConsoleProducer, "--topic t --bootstrap-server b:1 --property parse.key=true").is_ok());
 }
 
 // ---------------------------------------------------------------------------
@@ -614,42 +436,24 @@ fn consumer_checks() {
     let o = rejected(Tool::ConsoleConsumer, "--bootstrap-server b:1");
     assert_usage(&o, "Exactly one of --include/--topic is required. ");
     assert_usage(
-        &rejected(
-            Tool::ConsoleConsumer,
-            "--bootstrap-server b:1 --topic t --include x",
-        ),
+        &rejected(Tool::ConsoleConsumer, "--bootstrap-server b:1 --topic t --include x"),
         "Exactly one of --include/--topic is required. ",
     );
     assert_usage(
-        &rejected(
-            Tool::ConsoleConsumer,
-            "--bootstrap-server b:1 --include x --partition 0",
-        ),
+        &rejected(Tool::ConsoleConsumer, "--bootstrap-server b:1 --include x --partition 0"),
         "The topic is required when partition is specified.",
     );
     assert_usage(
-        &rejected(
-            Tool::ConsoleConsumer,
-            "--bootstrap-server b:1 --topic t --partition 0 --offset 3 --from-beginning",
-        ),
+        &rejected(Tool::ConsoleConsumer, "--bootstrap-server b:1 --topic t --partition 0 --offset 3 --from-beginning"),
         "Options from-beginning and offset cannot be specified together.",
     );
     assert_usage(
-        &rejected(
-            Tool::ConsoleConsumer,
-            "--bootstrap-server b:1 --topic t --offset 3",
-        ),
+        &rejected(Tool::ConsoleConsumer, "--bootstrap-server b:1 --topic t --offset 3"),
         "The partition is required when offset is specified.",
     );
+    assert_usage(&rejected(Tool::ConsoleConsumer, "--topic t"), "Missing required argument \"[bootstrap-server]\"");
     assert_usage(
-        &rejected(Tool::ConsoleConsumer, "--topic t"),
-        "Missing required argument \"[bootstrap-server]\"",
-    );
-    assert_usage(
-        &rejected(
-            Tool::ConsoleConsumer,
-            "--bootstrap-server b:1 --topic t --group g --partition 0",
-        ),
+        &rejected(Tool::ConsoleConsumer, "--bootstrap-server b:1 --topic t --group g --partition 0"),
         "Options group and partition cannot be specified together.",
     );
     assert_usage(
@@ -661,31 +465,23 @@ fn consumer_checks() {
         "The provided offset value 'abc' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.",
     );
     assert_usage(
-        &rejected(Tool::ConsoleConsumer, "--bootstrap-server b:1 --topic t --from-beginning --consumer-property auto.offset.reset=latest"),
+        &rejected(
+            Tool::ConsoleConsumer,
+            "--bootstrap-server b:1 --topic t --from-beginning --consumer-property auto.offset.reset=latest",
+        ),
         "Can't simultaneously specify --from-beginning and 'auto.offset.reset=latest', please remove one option",
     );
-    let o = rejected(
-        Tool::ConsoleConsumer,
-        "--bootstrap-server b:1 --topic t --group a --consumer-property group.id=b",
-    );
+    let o =
+        rejected(Tool::ConsoleConsumer, "--bootstrap-server b:1 --topic t --group a --consumer-property group.id=b");
     let first = first_stderr_line(&o);
     assert!(first.starts_with("The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: "));
     assert!(first.ends_with("'a', 'b'"), "{first}");
-    assert!(run(
-        Tool::ConsoleConsumer,
-        "--bootstrap-server b:1 --topic t --group a --consumer-property group.id=a"
-    )
-    .is_ok());
-    assert!(run(
-        Tool::ConsoleConsumer,
-        "--bootstrap-server b:1 --topic t --partition 0 --offset EARLIEST"
-    )
-    .is_ok());
+    assert!(
+        run(Tool::ConsoleConsumer, "--bootstrap-server b:1 --topic t --group a --consumer-property group.id=a").is_ok()
+    );
+    assert!(run(Tool::ConsoleConsumer, "--bootstrap-server b:1 --topic t --partition 0 --offset EARLIEST").is_ok());
     assert_usage(
-        &rejected(
-            Tool::ConsoleConsumer,
-            "--bootstrap-server b:1 --topic t --whitelist x",
-        ),
+        &rejected(Tool::ConsoleConsumer, "--bootstrap-server b:1 --topic t --whitelist x"),
         "whitelist is not a recognized option",
     );
 }
@@ -697,10 +493,7 @@ fn consumer_checks() {
 // kafka-cli.md §1.1: parse errors escape main
 #[test]
 fn groups_parse_error_is_uncaught() {
-    let o = rejected(
-        Tool::ConsumerGroups,
-        "--bootstrap-server b:1 --list --zookeeper z:1",
-    );
+    let o = rejected(Tool::ConsumerGroups, "--bootstrap-server b:1 --list --zookeeper z:1");
     assert_eq!(
         o.stderr(),
         "Exception in thread \"main\" joptsimple.UnrecognizedOptionException: zookeeper is not a recognized option\n\tat ...\n"
@@ -712,11 +505,11 @@ fn groups_parse_error_is_uncaught() {
 #[test]
 fn groups_checks() {
     let g = Tool::ConsumerGroups;
+    assert_usage(&rejected(g, "--list"), "Missing required argument \"[bootstrap-server]\"");
     assert_usage(
-        &rejected(g, "--list"),
-        "Missing required argument \"[bootstrap-server]\"",
+        &rejected(g, "--bootstrap-server b:1"),
+        "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets",
     );
-    assert_usage(&rejected(g, "--bootstrap-server b:1"), "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets");
     assert_usage(
         &rejected(g, "--bootstrap-server b:1 --describe"),
         "Option [describe] takes one of these options: [all-groups], [group]",
@@ -726,17 +519,11 @@ fn groups_checks() {
         "Option [delete] takes one of these options: [all-groups], [group]",
     );
     assert_usage(
-        &rejected(
-            g,
-            "--bootstrap-server b:1 --describe --group g --members --state",
-        ),
+        &rejected(g, "--bootstrap-server b:1 --describe --group g --members --state"),
         "Option [describe] takes at most one of these options: [members], [offsets], [state]",
     );
     assert_usage(
-        &rejected(
-            g,
-            "--bootstrap-server b:1 --describe --group g --state Stable",
-        ),
+        &rejected(g, "--bootstrap-server b:1 --describe --group g --state Stable"),
         "Option [describe] does not take a value for [state]",
     );
     assert_usage(
@@ -747,9 +534,15 @@ fn groups_checks() {
         &rejected(g, "--bootstrap-server b:1 --delete-offsets --group g"),
         "Option [delete-offsets] takes the following options: [topic], [group]",
     );
-    assert_usage(&rejected(g, "--bootstrap-server b:1 --reset-offsets --group g --dry-run --execute --to-earliest --all-topics"), "Option [reset-offsets] only accepts one of [execute] and [dry-run]");
     assert_usage(
-        &rejected(g, "--bootstrap-server b:1 --reset-offsets --group g --to-earliest --to-latest --all-topics --execute"),
+        &rejected(g, "--bootstrap-server b:1 --reset-offsets --group g --dry-run --execute --to-earliest --all-topics"),
+        "Option [reset-offsets] only accepts one of [execute] and [dry-run]",
+    );
+    assert_usage(
+        &rejected(
+            g,
+            "--bootstrap-server b:1 --reset-offsets --group g --to-earliest --to-latest --all-topics --execute",
+        ),
         "Option \"[to-earliest]\" can't be used with option \"[to-latest]\"",
     );
     assert_usage(
@@ -757,10 +550,7 @@ fn groups_checks() {
         "Option '[reset-offsets]' requires one of the following scenarios: [[to-offset], [to-current], [to-datetime], [from-file], [by-duration], [to-earliest], [to-latest], [shift-by]]",
     );
     assert_usage(
-        &rejected(
-            g,
-            "--bootstrap-server b:1 --reset-offsets --group g --to-earliest --execute",
-        ),
+        &rejected(g, "--bootstrap-server b:1 --reset-offsets --group g --to-earliest --execute"),
         "One of the reset scopes should be defined: --all-topics, --topic.",
     );
     assert_usage(
@@ -768,10 +558,7 @@ fn groups_checks() {
         "Option \"[group]\" can't be used with option \"[list]\"",
     );
     assert_usage(
-        &rejected(
-            g,
-            "--bootstrap-server b:1 --describe --group g --all-groups",
-        ),
+        &rejected(g, "--bootstrap-server b:1 --describe --group g --all-groups"),
         "Option \"[group]\" can't be used with option \"[all-groups]\"",
     );
     assert_usage(
@@ -786,26 +573,15 @@ fn groups_checks() {
         &rejected(g, "--bootstrap-server b:1 --list --type x"),
         "Invalid types list 'x'. Valid types are: Consumer, Classic, Share",
     );
-    assert!(run(
-        g,
-        "--bootstrap-server b:1 --list --state stable,EMPTY --type classic"
-    )
-    .is_ok());
-    assert!(run(
-        g,
-        "--bootstrap-server b:1 --describe --group g --group h --members --verbose"
-    )
-    .is_ok());
+    assert!(run(g, "--bootstrap-server b:1 --list --state stable,EMPTY --type classic").is_ok());
+    assert!(run(g, "--bootstrap-server b:1 --describe --group g --group h --members --verbose").is_ok());
 }
 
 // kafka-cli.md §5.6: the WARN goes to stderr first, and stays before later errors
 #[test]
 fn groups_reset_warning() {
-    let p = run(
-        Tool::ConsumerGroups,
-        "--bootstrap-server b:1 --reset-offsets --group g --to-earliest --all-topics",
-    )
-    .unwrap();
+    let p = run(Tool::ConsumerGroups, "--bootstrap-server b:1 --reset-offsets --group g --to-earliest --all-topics")
+        .unwrap();
     assert_eq!(
         p.notes.stderr(),
         "WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.\n"
@@ -816,14 +592,10 @@ fn groups_reset_warning() {
     )
     .unwrap();
     assert_eq!(p.notes.stderr(), "");
-    let o = rejected(
-        Tool::ConsumerGroups,
-        "--bootstrap-server b:1 --reset-offsets --to-earliest --all-topics",
-    );
+    let o = rejected(Tool::ConsumerGroups, "--bootstrap-server b:1 --reset-offsets --to-earliest --all-topics");
     let err = o.stderr();
     assert!(err.starts_with("WARN: No action"));
-    assert!(err
-        .contains("\nOption [reset-offsets] takes one of these options: [all-groups], [group]\n"));
+    assert!(err.contains("\nOption [reset-offsets] takes one of these options: [all-groups], [group]\n"));
 }
 
 // ---------------------------------------------------------------------------
@@ -845,20 +617,14 @@ fn configs_checks() {
         "Command must include exactly one action: --describe, --alter",
     );
     assert_usage(
-        &rejected(
-            c,
-            "--bootstrap-server b:1 --describe --entity-type topics --add-config a=b",
-        ),
+        &rejected(c, "--bootstrap-server b:1 --describe --entity-type topics --add-config a=b"),
         "Option \"[describe]\" can't be used with option \"[add-config]\"",
     );
     only(
         "--bootstrap-server b:1 --describe --entity-type topic --entity-name t",
         "Invalid entity type topic, the entity type must be one of topics, clients, users, brokers, ips, broker-loggers, client-metrics, groups with a --bootstrap-server or --bootstrap-controller argument",
     );
-    only(
-        "--bootstrap-server b:1 --describe",
-        "At least one entity type must be specified",
-    );
+    only("--bootstrap-server b:1 --describe", "At least one entity type must be specified");
     only(
         "--describe --entity-type topics --entity-name t",
         "One of the required --bootstrap-server, --boostrap-controller, or --zookeeper arguments must be specified",
@@ -907,17 +673,13 @@ fn configs_checks() {
         "--bootstrap-server b:1 --describe --entity-type topics --zookeeper z:1",
         "zookeeper is not a recognized option",
     );
-    assert!(run(c, "--bootstrap-server b:1 --alter --entity-type topics --entity-name orders --add-config retention.ms=1").is_ok());
     assert!(run(
         c,
-        "--bootstrap-server b:1 --alter --broker-defaults --add-config log.cleaner.threads=2"
+        "--bootstrap-server b:1 --alter --entity-type topics --entity-name orders --add-config retention.ms=1"
     )
     .is_ok());
-    assert!(run(
-        c,
-        "--bootstrap-server b:1 --describe --entity-type users --entity-type clients"
-    )
-    .is_ok());
+    assert!(run(c, "--bootstrap-server b:1 --alter --broker-defaults --add-config log.cleaner.threads=2").is_ok());
+    assert!(run(c, "--bootstrap-server b:1 --describe --entity-type users --entity-type clients").is_ok());
 }
 
 // ---------------------------------------------------------------------------
@@ -945,24 +707,11 @@ fn get_offsets_checks() {
         "--bootstrap-server b:1 --partitions 0,x",
         "--partitions expects a comma separated list of numeric partition ids, but received: 0,x",
     );
-    occurred(
-        "--bootstrap-server b:1 --broker-list b:1",
-        "broker-list is not a recognized option",
-    );
-    occurred(
-        "--bootstrap-server b:1 --topic-partitions t:a",
-        "Invalid rule specification: t:a",
-    );
-    assert_usage(
-        &rejected(g, "--topic t"),
-        "Missing required argument \"[bootstrap-server]\"",
-    );
+    occurred("--bootstrap-server b:1 --broker-list b:1", "broker-list is not a recognized option");
+    occurred("--bootstrap-server b:1 --topic-partitions t:a", "Invalid rule specification: t:a");
+    assert_usage(&rejected(g, "--topic t"), "Missing required argument \"[bootstrap-server]\"");
     assert!(run(g, "--bootstrap-server b:1 --topic orders --time -2").is_ok());
-    assert!(run(
-        g,
-        "--bootstrap-server b:1 --topic-partitions topic1:0,topic2:1,topic(3|4):2,__.*:3"
-    )
-    .is_ok());
+    assert!(run(g, "--bootstrap-server b:1 --topic-partitions topic1:0,topic2:1,topic(3|4):2,__.*:3").is_ok());
 }
 
 // ---------------------------------------------------------------------------
@@ -982,14 +731,8 @@ fn leader_election_checks() {
         );
         assert_eq!(o.exit_code, 1);
     };
-    failed(
-        "--all-topic-partitions",
-        "Missing required option(s): bootstrap-server, election-type",
-    );
-    failed(
-        "--bootstrap-server b:1 --all-topic-partitions",
-        "Missing required option(s): election-type",
-    );
+    failed("--all-topic-partitions", "Missing required option(s): bootstrap-server, election-type");
+    failed("--bootstrap-server b:1 --all-topic-partitions", "Missing required option(s): election-type");
     failed(
         "--bootstrap-server b:1 --election-type preferred",
         "One and only one of the following options is required: topic, all-topic-partitions, path-to-json-file",
@@ -998,32 +741,15 @@ fn leader_election_checks() {
         "--bootstrap-server b:1 --election-type preferred --topic t --all-topic-partitions",
         "One and only one of the following options is required: topic, all-topic-partitions, path-to-json-file",
     );
-    failed(
-        "--bootstrap-server b:1 --election-type preferred --topic t",
-        "Missing required option(s): partition",
-    );
+    failed("--bootstrap-server b:1 --election-type preferred --topic t", "Missing required option(s): partition");
     failed(
         "--bootstrap-server b:1 --election-type preferred --all-topic-partitions --partition 0",
         "Option partition is only allowed if topic is used",
     );
-    let o = rejected(
-        l,
-        "--bootstrap-server b:1 --election-type best --all-topic-partitions",
-    );
-    assert_eq!(
-        first_stderr_line(&o),
-        "Cannot parse argument 'best' of option election-type"
-    );
-    assert!(run(
-        l,
-        "--bootstrap-server b:1 --election-type PREFERRED --all-topic-partitions"
-    )
-    .is_ok());
-    assert!(run(
-        l,
-        "--bootstrap-server b:1 --election-type unclean --topic t --partition 0"
-    )
-    .is_ok());
+    let o = rejected(l, "--bootstrap-server b:1 --election-type best --all-topic-partitions");
+    assert_eq!(first_stderr_line(&o), "Cannot parse argument 'best' of option election-type");
+    assert!(run(l, "--bootstrap-server b:1 --election-type PREFERRED --all-topic-partitions").is_ok());
+    assert!(run(l, "--bootstrap-server b:1 --election-type unclean --topic t --partition 0").is_ok());
 }
 
 // ---------------------------------------------------------------------------
@@ -1034,16 +760,13 @@ fn leader_election_checks() {
 #[test]
 fn reassign_checks() {
     let r = Tool::ReassignPartitions;
-    assert_usage(&rejected(r, "--bootstrap-server b:1"), "Command must include exactly one action: --generate, --execute, --verify, --cancel, --list");
     assert_usage(
-        &rejected(r, "--list"),
-        "Please specify either --bootstrap-server or --bootstrap-controller",
+        &rejected(r, "--bootstrap-server b:1"),
+        "Command must include exactly one action: --generate, --execute, --verify, --cancel, --list",
     );
+    assert_usage(&rejected(r, "--list"), "Please specify either --bootstrap-server or --bootstrap-controller");
     assert_usage(
-        &rejected(
-            r,
-            "--list --bootstrap-server b:1 --bootstrap-controller c:1",
-        ),
+        &rejected(r, "--list --bootstrap-server b:1 --bootstrap-controller c:1"),
         "Please don't specify both --bootstrap-server and --bootstrap-controller",
     );
     assert_usage(
@@ -1051,27 +774,19 @@ fn reassign_checks() {
         "Missing required argument \"[reassignment-json-file]\"",
     );
     assert_usage(
-        &rejected(
-            r,
-            "--generate --bootstrap-server b:1 --topics-to-move-json-file f",
-        ),
+        &rejected(r, "--generate --bootstrap-server b:1 --topics-to-move-json-file f"),
         "Missing required argument \"[broker-list]\"",
     );
     assert_usage(
-        &rejected(
-            r,
-            "--verify --bootstrap-server b:1 --reassignment-json-file f --throttle 5",
-        ),
+        &rejected(r, "--verify --bootstrap-server b:1 --reassignment-json-file f --throttle 5"),
         "Option \"[throttle]\" can't be used with action \"[verify]\"",
     );
-    assert!(run(
-        r,
-        "--execute --bootstrap-server b:1 --reassignment-json-file f --throttle 50000 --additional"
-    )
-    .is_ok());
+    assert!(run(r, "--execute --bootstrap-server b:1 --reassignment-json-file f --throttle 50000 --additional").is_ok());
     assert!(run(r, "--list --bootstrap-controller c:1").is_ok());
     let o = rejected(r, "--list --bootstrap-server b:1 --zookeeper z");
-    assert!(o.stderr().starts_with("Exception in thread \"main\" joptsimple.UnrecognizedOptionException: zookeeper is not a recognized option"));
+    assert!(o.stderr().starts_with(
+        "Exception in thread \"main\" joptsimple.UnrecognizedOptionException: zookeeper is not a recognized option"
+    ));
 }
 
 // ---------------------------------------------------------------------------
@@ -1082,34 +797,18 @@ fn reassign_checks() {
 #[test]
 fn consumer_perf_checks() {
     let c = Tool::ConsumerPerfTest;
-    assert_usage(
-        &rejected(c, "--topic t --bootstrap-server b:1"),
-        "Missing required argument \"[messages]\"",
-    );
+    assert_usage(&rejected(c, "--topic t --bootstrap-server b:1"), "Missing required argument \"[messages]\"");
     assert_usage(
         &rejected(c, "--messages 5 --bootstrap-server b:1"),
         "Exactly one of the following arguments is required: [topic], [include]",
     );
     assert_usage(
-        &rejected(
-            c,
-            "--messages 5 --topic t --bootstrap-server b:1 --reporting-interval x",
-        ),
+        &rejected(c, "--messages 5 --topic t --bootstrap-server b:1 --reporting-interval x"),
         "Cannot parse argument 'x' of option reporting-interval",
     );
-    let o = rejected(
-        c,
-        "--messages 5 --topic t --bootstrap-server b:1 --reporting-interval 0",
-    );
-    assert_eq!(
-        first_stderr_line(&o),
-        "Reporting interval must be greater than 0."
-    );
-    assert!(run(
-        c,
-        "--messages 5 --topic t --bootstrap-server b:1 --show-detailed-stats"
-    )
-    .is_ok());
+    let o = rejected(c, "--messages 5 --topic t --bootstrap-server b:1 --reporting-interval 0");
+    assert_eq!(first_stderr_line(&o), "Reporting interval must be greater than 0.");
+    assert!(run(c, "--messages 5 --topic t --bootstrap-server b:1 --show-detailed-stats").is_ok());
     let t = usage_table(&tables::CONSUMER_PERF_TEST);
     assert!(t.contains("--reporting-interval <^\\d+$:"), "{t}");
 }
@@ -1118,10 +817,7 @@ fn consumer_perf_checks() {
 #[test]
 fn broker_api_versions_checks() {
     let b = Tool::BrokerApiVersions;
-    assert_usage(
-        &rejected(b, "--command-config f"),
-        "Missing required argument \"[bootstrap-server]\"",
-    );
+    assert_usage(&rejected(b, "--command-config f"), "Missing required argument \"[bootstrap-server]\"");
     assert!(run(b, "--bootstrap-server localhost:9092").is_ok());
 }
 
@@ -1132,11 +828,7 @@ fn broker_api_versions_checks() {
 // kafka-cli.md §10.1: abbreviations accepted (MetadataQuorumCommandTest runs describe --re --hu)
 #[test]
 fn quorum_abbreviations() {
-    let p = run(
-        Tool::MetadataQuorum,
-        "--bootstrap-server b:1 describe --re --hu",
-    )
-    .unwrap();
+    let p = run(Tool::MetadataQuorum, "--bootstrap-server b:1 describe --re --hu").unwrap();
     assert_eq!(p.opts.subcommand.as_deref(), Some("describe"));
     assert!(p.opts.has("replication"));
     assert!(p.opts.has("human-readable"));
@@ -1149,10 +841,22 @@ fn quorum_abbreviations() {
 fn quorum_describe_errors() {
     let q = Tool::MetadataQuorum;
     for (line, msg) in [
-        ("--bootstrap-server b:1 describe", "One of --status or --replication must be specified with describe sub-command"),
-        ("--bootstrap-server b:1 describe --status --replication", "Only one of --status or --replication should be specified with describe sub-command"),
-        ("--bootstrap-server b:1 describe --status --human-readable", "The option --human-readable is only supported along with --replication"),
-        ("--bootstrap-server b:1 add-controller", "You must supply the configuration file of the controller you are adding when using add-controller."),
+        (
+            "--bootstrap-server b:1 describe",
+            "One of --status or --replication must be specified with describe sub-command",
+        ),
+        (
+            "--bootstrap-server b:1 describe --status --replication",
+            "Only one of --status or --replication should be specified with describe sub-command",
+        ),
+        (
+            "--bootstrap-server b:1 describe --status --human-readable",
+            "The option --human-readable is only supported along with --replication",
+        ),
+        (
+            "--bootstrap-server b:1 add-controller",
+            "You must supply the configuration file of the controller you are adding when using add-controller.",
+        ),
     ] {
         let o = rejected(q, line);
         assert_eq!(o.stderr(), format!("{msg}\n"), "{line}");
@@ -1169,109 +873,79 @@ fn quorum_describe_errors() {
 fn quorum_parse_errors() {
     let q = Tool::MetadataQuorum;
     let o = rejected(q, "describe --status");
+    assert!(o.stderr().starts_with("usage: kafka-metadata-quorum [-h]"), "{}", o.stderr());
+    assert!(o.stderr().ends_with(
+        "kafka-metadata-quorum: error: one of the arguments --bootstrap-server --bootstrap-controller is required\n"
+    ));
+    assert_eq!(o.exit_code, 1);
+    let o = rejected(q, "--bootstrap-server b:1");
+    assert!(o.stderr().ends_with("kafka-metadata-quorum: error: too few arguments\n"));
+    let o = rejected(q, "--bootstrap-server b:1 explain");
+    assert!(o.stderr().ends_with(
+        "error: invalid choice: 'explain' (choose from 'describe', 'add-controller', 'remove-controller')\n"
+    ));
+    let o = rejected(q, "--bootstrap b:1 describe --status");
     assert!(
-        o.stderr().starts_with("usage: kafka-metadata-quorum [-h]"),
+        o.stderr()
+            .ends_with("error: ambiguous option: --bootstrap could match --bootstrap-server, --bootstrap-controller\n"),
         "{}",
         o.stderr()
     );
-    assert!(o.stderr().ends_with("kafka-metadata-quorum: error: one of the arguments --bootstrap-server --bootstrap-controller is required\n"));
-    assert_eq!(o.exit_code, 1);
-    let o = rejected(q, "--bootstrap-server b:1");
+    let o = rejected(q, "--bootstrap-server b:1 --bootstrap-controller c:1 describe --status");
     assert!(o
         .stderr()
-        .ends_with("kafka-metadata-quorum: error: too few arguments\n"));
-    let o = rejected(q, "--bootstrap-server b:1 explain");
-    assert!(o.stderr().ends_with("error: invalid choice: 'explain' (choose from 'describe', 'add-controller', 'remove-controller')\n"));
-    let o = rejected(q, "--bootstrap b:1 describe --status");
-    assert!(o.stderr().ends_with("error: ambiguous option: --bootstrap could match --bootstrap-server, --bootstrap-controller\n"), "{}", o.stderr());
-    let o = rejected(
-        q,
-        "--bootstrap-server b:1 --bootstrap-controller c:1 describe --status",
-    );
-    assert!(o.stderr().ends_with(
-        "error: argument --bootstrap-controller: not allowed with argument --bootstrap-server\n"
-    ));
+        .ends_with("error: argument --bootstrap-controller: not allowed with argument --bootstrap-server\n"));
     let o = rejected(q, "--bootstrap-server b:1 describe --status --foo");
-    assert!(o
-        .stderr()
-        .contains("usage: kafka-metadata-quorum describe [-h] [--status] [--replication]"));
-    assert!(o
-        .stderr()
-        .ends_with("kafka-metadata-quorum describe: error: unrecognized arguments: '--foo'\n"));
+    assert!(o.stderr().contains("usage: kafka-metadata-quorum describe [-h] [--status] [--replication]"));
+    assert!(o.stderr().ends_with("kafka-metadata-quorum describe: error: unrecognized arguments: '--foo'\n"));
     let o = rejected(q, "--bootstrap-server");
+    assert!(o.stderr().ends_with("error: argument --bootstrap-server: expected one argument\n"));
+    let o = rejected(q, "--bootstrap-server b:1 remove-controller --controller-id x --controller-directory-id d");
     assert!(o
         .stderr()
-        .ends_with("error: argument --bootstrap-server: expected one argument\n"));
-    let o = rejected(
-        q,
-        "--bootstrap-server b:1 remove-controller --controller-id x --controller-directory-id d",
-    );
-    assert!(o.stderr().ends_with("error: argument --controller-id: could not convert 'x' to Integer (For input string: \"x\")\n"));
+        .ends_with("error: argument --controller-id: could not convert 'x' to Integer (For input string: \"x\")\n"));
     let o = rejected(q, "-h");
     assert_eq!(o.exit_code, 0);
     assert!(o.stdout().starts_with("usage: kafka-metadata-quorum"));
-    assert!(o
-        .stdout()
-        .contains("This tool describes kraft metadata quorum status."));
+    assert!(o.stdout().contains("This tool describes kraft metadata quorum status."));
 }
 
 // kafka-cli.md §1.1, §1.2
 #[test]
 fn producer_perf_parse() {
     let t = Tool::ProducerPerfTest;
-    let p = run(t, "--topic t --num-records 10 --record-size 100 --throughput -1 --producer-props bootstrap.servers=b:1 acks=all").unwrap();
-    assert_eq!(
-        p.opts.values("producer-props"),
-        vec!["bootstrap.servers=b:1", "acks=all"]
-    );
+    let p = run(
+        t,
+        "--topic t --num-records 10 --record-size 100 --throughput -1 --producer-props bootstrap.servers=b:1 acks=all",
+    )
+    .unwrap();
+    assert_eq!(p.opts.values("producer-props"), vec!["bootstrap.servers=b:1", "acks=all"]);
     assert_eq!(p.opts.value("throughput"), Some("-1"));
     let o = rejected(t, "");
     assert_eq!(o.exit_code, 0);
-    assert!(o
-        .stdout()
-        .starts_with("usage: producer-performance [-h] --topic TOPIC --num-records NUM-RECORDS"));
-    let o = rejected(
-        t,
-        "--topic t --num-records 10 --throughput 5 --producer-props a=b",
-    );
+    assert!(o.stdout().starts_with("usage: producer-performance [-h] --topic TOPIC --num-records NUM-RECORDS"));
+    let o = rejected(t, "--topic t --num-records 10 --throughput 5 --producer-props a=b");
     assert!(o.stderr().ends_with("producer-performance: error: one of the arguments --record-size --payload-file --payload-monotonic is required\n"));
-    let o = rejected(
-        t,
-        "--topic t --num-records 0 --record-size 1 --throughput 5 --producer-props a=b",
-    );
+    let o = rejected(t, "--topic t --num-records 0 --record-size 1 --throughput 5 --producer-props a=b");
+    assert!(o.stderr().ends_with("producer-performance: error: --num-records should be greater than zero\n"));
+    let o = rejected(t, "--topic t --num-records 5 --record-size 1 --throughput 5");
     assert!(o
         .stderr()
-        .ends_with("producer-performance: error: --num-records should be greater than zero\n"));
+        .ends_with("producer-performance: error: Either --producer-props or --producer.config must be specified.\n"));
+    let o = rejected(t, "--num-records 5 --record-size 1 --throughput 5 --producer-props a=b");
+    assert!(o.stderr().ends_with("producer-performance: error: argument --topic is required\n"));
     let o = rejected(
         t,
-        "--topic t --num-records 5 --record-size 1 --throughput 5",
+        "--topic t --num-records 5 --record-size 1 --payload-monotonic --throughput 5 --producer-props a=b",
     );
-    assert!(o.stderr().ends_with("producer-performance: error: Either --producer-props or --producer.config must be specified.\n"));
-    let o = rejected(
-        t,
-        "--num-records 5 --record-size 1 --throughput 5 --producer-props a=b",
-    );
-    assert!(o
-        .stderr()
-        .ends_with("producer-performance: error: argument --topic is required\n"));
-    let o = rejected(t, "--topic t --num-records 5 --record-size 1 --payload-monotonic --throughput 5 --producer-props a=b");
-    assert!(o.stderr().ends_with(
-        "error: argument --payload-monotonic: not allowed with argument --record-size\n"
-    ));
-    let o = rejected(
-        t,
-        "--topic t --num-records 5 --record-size 1 --throughput 5 --producer-props novalue",
-    );
+    assert!(o.stderr().ends_with("error: argument --payload-monotonic: not allowed with argument --record-size\n"));
+    let o = rejected(t, "--topic t --num-records 5 --record-size 1 --throughput 5 --producer-props novalue");
     assert_eq!(
         o.stderr(),
         "Exception in thread \"main\" java.lang.IllegalArgumentException: Invalid property: novalue\n\tat ...\n"
     );
     // prefixes work in argparse4j
-    assert!(run(
-        t,
-        "--top t --num 5 --record-s 1 --through 5 --producer-p a=b"
-    )
-    .is_ok());
+    assert!(run(t, "--top t --num 5 --record-s 1 --through 5 --producer-p a=b").is_ok());
 }
 
 // kafka-cli.md §1.1, §1.2
@@ -1298,10 +972,7 @@ fn output_streams_are_tagged() {
 #[test]
 fn java_helpers() {
     assert_eq!(java_string_hash("group"), 98629247);
-    assert_eq!(
-        java_hash_set_order(&["group".into(), "all-groups".into()]),
-        vec!["all-groups", "group"]
-    );
+    assert_eq!(java_hash_set_order(&["group".into(), "all-groups".into()]), vec!["all-groups", "group"]);
     assert_eq!(
         check::java_option_set_order(&[
             "under-replicated-partitions".into(),
@@ -1317,23 +988,14 @@ fn java_helpers() {
         ]
     );
     // kafka-cli.md §5.1 computed orders
-    assert_eq!(
-        check::java_option_set_order(&["group".into(), "all-groups".into()]),
-        vec!["all-groups", "group"]
-    );
-    assert_eq!(
-        check::java_option_set_order(&["group".into(), "topic".into()]),
-        vec!["topic", "group"]
-    );
+    assert_eq!(check::java_option_set_order(&["group".into(), "all-groups".into()]), vec!["all-groups", "group"]);
+    assert_eq!(check::java_option_set_order(&["group".into(), "topic".into()]), vec!["topic", "group"]);
     assert_eq!(java_parse_long("+5"), Some(5));
     assert_eq!(java_parse_long("5 "), None);
     assert_eq!(java_parse_double("1e3"), Some(1000.0));
     assert_eq!(java_parse_double("-1"), Some(-1.0));
     assert_eq!(java_parse_double("abc"), None);
-    assert_eq!(
-        java_string_cmp("__consumer_offsets", "orders"),
-        std::cmp::Ordering::Less
-    );
+    assert_eq!(java_string_cmp("__consumer_offsets", "orders"), std::cmp::Ordering::Less);
     assert_eq!(java_string_cmp("Zeta", "alpha"), std::cmp::Ordering::Less);
 }
 
@@ -1356,12 +1018,7 @@ fn show_argparse_help() {
         println!("{}", o.stdout());
         let o = parse_command(
             t,
-            &[
-                "--bootstrap-server".to_string(),
-                "b:1".to_string(),
-                "describe".to_string(),
-                "--x".to_string(),
-            ],
+            &["--bootstrap-server".to_string(), "b:1".to_string(), "describe".to_string(), "--x".to_string()],
         )
         .unwrap_err();
         println!("{}", o.stderr());

@@ -3,10 +3,7 @@
 use super::*;
 
 fn ok(src: &str) -> Vec<ScriptItem> {
-    parse_script(src)
-        .into_iter()
-        .map(|r| r.unwrap_or_else(|e| panic!("unexpected error {e:?} for {src:?}")))
-        .collect()
+    parse_script(src).into_iter().map(|r| r.unwrap_or_else(|e| panic!("unexpected error {e:?} for {src:?}"))).collect()
 }
 
 fn one(src: &str) -> ScriptItem {
@@ -29,28 +26,12 @@ fn argv(v: &[&str]) -> Vec<String> {
 #[test]
 fn program_name_is_normalised_and_original_kept() {
     let it = one("bin/kafka-topics.sh --bootstrap-server localhost:9092 --list");
-    assert_eq!(
-        it.argv,
-        argv(&[
-            "kafka-topics",
-            "--bootstrap-server",
-            "localhost:9092",
-            "--list"
-        ])
-    );
+    assert_eq!(it.argv, argv(&["kafka-topics", "--bootstrap-server", "localhost:9092", "--list"]));
     assert_eq!(it.program_as_typed, "bin/kafka-topics.sh");
     assert_eq!(it.line, 1);
-    assert_eq!(
-        it.text,
-        "bin/kafka-topics.sh --bootstrap-server localhost:9092 --list"
-    );
+    assert_eq!(it.text, "bin/kafka-topics.sh --bootstrap-server localhost:9092 --list");
     assert_eq!(it.stdin, None);
-    for name in [
-        "kafka-topics",
-        "kafka-topics.sh",
-        "./bin/kafka-topics.sh",
-        "/opt/kafka/bin/kafka-topics.sh",
-    ] {
+    for name in ["kafka-topics", "kafka-topics.sh", "./bin/kafka-topics.sh", "/opt/kafka/bin/kafka-topics.sh"] {
         assert_eq!(normalize_program(name), "kafka-topics", "{name}");
     }
 }
@@ -61,10 +42,7 @@ fn whitespace_and_blank_lines_and_comments() {
     let v = ok("\n\n   # a comment\nkafka-topics   --list\t--bootstrap-server x:1 # trailing\n\n");
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].line, 4);
-    assert_eq!(
-        v[0].argv,
-        argv(&["kafka-topics", "--list", "--bootstrap-server", "x:1"])
-    );
+    assert_eq!(v[0].argv, argv(&["kafka-topics", "--list", "--bootstrap-server", "x:1"]));
 }
 
 // kafka-cli.md §3.3 (tools read stdin); shell subset of the brief §1
@@ -87,20 +65,14 @@ fn single_quotes_are_literal() {
 #[test]
 fn double_quotes_with_escapes() {
     let it = one(r#"cmd "a \"b\" c" "back\\slash" "\$VAR" "keep\n" "$VAR""#);
-    assert_eq!(
-        it.argv,
-        argv(&["cmd", "a \"b\" c", r"back\slash", "$VAR", r"keep\n", "$VAR"])
-    );
+    assert_eq!(it.argv, argv(&["cmd", "a \"b\" c", r"back\slash", "$VAR", r"keep\n", "$VAR"]));
 }
 
 // kafka-cli.md §3.3 (tools read stdin); shell subset of the brief §1
 #[test]
 fn adjacent_quotes_concatenate_and_empty_words_survive() {
     let it = one(r#"cmd --property "key.separator="':' '' """#);
-    assert_eq!(
-        it.argv,
-        argv(&["cmd", "--property", "key.separator=:", "", ""])
-    );
+    assert_eq!(it.argv, argv(&["cmd", "--property", "key.separator=:", "", ""]));
 }
 
 // kafka-cli.md §3.3 (tools read stdin); shell subset of the brief §1
@@ -160,7 +132,10 @@ fn heredoc_feeds_stdin() {
     assert_eq!(v.len(), 2);
     assert_eq!(v[0].stdin.as_deref(), Some("first\nsecond\n"));
     assert_eq!(v[0].argv[0], "kafka-console-producer");
-    assert_eq!(v[0].text, "kafka-console-producer --topic orders --bootstrap-server localhost:9092 <<EOF\nfirst\nsecond\nEOF");
+    assert_eq!(
+        v[0].text,
+        "kafka-console-producer --topic orders --bootstrap-server localhost:9092 <<EOF\nfirst\nsecond\nEOF"
+    );
     assert_eq!(v[1].line, 5);
 }
 
@@ -202,10 +177,7 @@ fn heredoc_empty_body() {
 fn heredoc_body_lines_that_look_like_commands_are_data() {
     let v = ok("p <<EOF\nkafka-topics --list\n# not a comment\nEOF\nq\n");
     assert_eq!(v.len(), 2);
-    assert_eq!(
-        v[0].stdin.as_deref(),
-        Some("kafka-topics --list\n# not a comment\n")
-    );
+    assert_eq!(v[0].stdin.as_deref(), Some("kafka-topics --list\n# not a comment\n"));
     assert_eq!(v[1].argv, argv(&["q"]));
     assert_eq!(v[1].line, 5);
 }
@@ -215,10 +187,7 @@ fn heredoc_body_lines_that_look_like_commands_are_data() {
 fn unterminated_heredoc_is_an_error() {
     let e = err("kafka-console-producer --topic t <<EOF\na\nb\n");
     assert_eq!(e.line, 1);
-    assert_eq!(
-        e.message,
-        "here-document started on line 1 is never closed: add a line containing only 'EOF'"
-    );
+    assert_eq!(e.message, "here-document started on line 1 is never closed: add a line containing only 'EOF'");
 }
 
 // kafka-cli.md §3.3 (tools read stdin); shell subset of the brief §1
@@ -228,19 +197,10 @@ fn unterminated_quotes_are_errors_and_parsing_goes_on() {
     assert_eq!(v.len(), 2, "{v:?}");
     let e = v[0].clone().unwrap_err();
     assert_eq!(e.line, 1);
-    assert_eq!(
-        e.message,
-        "unterminated single quote: the ' opened on line 1 is never closed"
-    );
-    assert_eq!(
-        v[1].clone().unwrap().argv,
-        argv(&["kafka-topics", "--list"])
-    );
+    assert_eq!(e.message, "unterminated single quote: the ' opened on line 1 is never closed");
+    assert_eq!(v[1].clone().unwrap().argv, argv(&["kafka-topics", "--list"]));
     let e = err("echo \"abc");
-    assert_eq!(
-        e.message,
-        "unterminated double quote: the \" opened on line 1 is never closed"
-    );
+    assert_eq!(e.message, "unterminated double quote: the \" opened on line 1 is never closed");
 }
 
 // kafka-cli.md §3.3 (tools read stdin); shell subset of the brief §1
@@ -249,10 +209,7 @@ fn echo_pipe() {
     let it = one("echo hello world | kafka-console-producer --topic t --bootstrap-server b:1");
     assert_eq!(it.stdin.as_deref(), Some("hello world\n"));
     assert_eq!(it.argv[0], "kafka-console-producer");
-    assert_eq!(
-        it.text,
-        "echo hello world | kafka-console-producer --topic t --bootstrap-server b:1"
-    );
+    assert_eq!(it.text, "echo hello world | kafka-console-producer --topic t --bootstrap-server b:1");
     let it = one("echo -n abc | p");
     assert_eq!(it.stdin.as_deref(), Some("abc"));
     let it = one(r#"echo -e "k1:v1\nk2:v2\tx" | p"#);
@@ -291,18 +248,9 @@ fn printf_pipe() {
 // kafka-cli.md §3.3 (tools read stdin); shell subset of the brief §1
 #[test]
 fn printf_errors() {
-    assert_eq!(
-        err("printf '%d' abc | p").message,
-        "printf: abc: invalid number"
-    );
-    assert_eq!(
-        err("printf '%q' a | p").message,
-        "printf: '%q': invalid format character (supported: %s, %d, %%)"
-    );
-    assert_eq!(
-        err("printf | p").message,
-        "printf: usage: printf format [arguments]"
-    );
+    assert_eq!(err("printf '%d' abc | p").message, "printf: abc: invalid number");
+    assert_eq!(err("printf '%q' a | p").message, "printf: '%q': invalid format character (supported: %s, %d, %%)");
+    assert_eq!(err("printf | p").message, "printf: usage: printf format [arguments]");
 }
 
 // kafka-cli.md §3.3 (tools read stdin); shell subset of the brief §1
@@ -316,22 +264,10 @@ fn seq_pipe() {
     let big = one("seq 100000 | p").stdin.unwrap();
     assert_eq!(big.lines().count(), 100_000);
     assert!(big.ends_with("100000\n"));
-    assert_eq!(
-        err("seq x | p").message,
-        "seq: invalid integer argument: 'x'"
-    );
-    assert_eq!(
-        err("seq | p").message,
-        "seq: missing operand (use seq N or seq A B)"
-    );
-    assert_eq!(
-        err("seq 1 0 5 | p").message,
-        "seq: invalid Zero increment value: '0'"
-    );
-    assert_eq!(
-        err("seq 99999999999 | p").message,
-        "seq: refusing to print more than 1000000 numbers in the simulator"
-    );
+    assert_eq!(err("seq x | p").message, "seq: invalid integer argument: 'x'");
+    assert_eq!(err("seq | p").message, "seq: missing operand (use seq N or seq A B)");
+    assert_eq!(err("seq 1 0 5 | p").message, "seq: invalid Zero increment value: '0'");
+    assert_eq!(err("seq 99999999999 | p").message, "seq: refusing to print more than 1000000 numbers in the simulator");
 }
 
 // kafka-cli.md §3.3 (tools read stdin); shell subset of the brief §1
@@ -341,9 +277,13 @@ fn cat_heredoc_pipe() {
     assert_eq!(it.stdin.as_deref(), Some("k1\tv1\nk2\tv2\n"));
     assert_eq!(it.argv[0], "kafka-console-producer");
     assert!(it.text.ends_with("\nk1\tv1\nk2\tv2\nEOF"));
+    // `cat FILE | tool`: the executor reads the file from the virtual file system.
+    let f = one("cat data.txt | p");
+    assert_eq!(f.stdin_file.as_deref(), Some("data.txt"));
+    assert_eq!(f.stdin, None);
     assert_eq!(
-        err("cat data.txt | p").message,
-        "cat can only pass a here-document into a pipe here (cat <<EOF | kafka-...); there are no files to read"
+        err("cat a b | p").message,
+        "cat can pass a here-document or one file into a pipe (cat <<EOF | ..., cat FILE | ...)"
     );
 }
 
@@ -364,34 +304,15 @@ fn unsupported_producers_and_operators() {
     );
     assert!(err("a && b").message.starts_with("'&&' is not supported"));
     assert!(err("a || b").message.starts_with("'||' is not supported"));
-    assert!(err("a &")
-        .message
-        .starts_with("'&' (background jobs) is not supported"));
-    assert!(err("a > out.txt")
-        .message
-        .starts_with("output redirection '>' is not supported"));
-    assert!(err("a 2>/dev/null")
-        .message
-        .starts_with("output redirection"));
-    assert!(err("a < in.txt")
-        .message
-        .starts_with("input redirection '<' is not supported"));
-    assert!(err("a <<< x")
-        .message
-        .starts_with("here-strings (<<<) are not supported"));
-    assert!(err("a $(b)")
-        .message
-        .starts_with("command substitution $(...)"));
-    assert!(err("a `b`")
-        .message
-        .starts_with("command substitution (`...`)"));
+    assert!(err("a &").message.starts_with("'&' (background jobs) is not supported"));
+    assert!(err("a 2>/dev/null").message.starts_with("redirecting stderr (2>) is not supported"));
+    assert!(err("a >& x").message.starts_with("only '> FILE' and '>> FILE'"));
+    assert!(err("a <<< x").message.starts_with("here-strings (<<<) are not supported"));
+    assert!(err("a $(b)").message.starts_with("command substitution $(...)"));
+    assert!(err("a `b`").message.starts_with("command substitution (`...`)"));
     assert!(err("(a)").message.starts_with("subshells"));
-    assert!(err("| p")
-        .message
-        .starts_with("syntax error near unexpected token '|'"));
-    assert!(err("a <<")
-        .message
-        .starts_with("syntax error: a delimiter word must follow '<<'"));
+    assert!(err("| p").message.starts_with("syntax error near unexpected token '|'"));
+    assert!(err("a <<").message.starts_with("syntax error: a delimiter word must follow '<<'"));
 }
 
 // kafka-cli.md §3.3 (tools read stdin); shell subset of the brief §1
@@ -401,15 +322,13 @@ fn trailing_pipe_continues_on_next_line_or_errors_at_eof() {
     assert_eq!(it.stdin.as_deref(), Some("x\n"));
     assert_eq!(it.argv, argv(&["p", "--a"]));
     let e = err("echo x |");
-    assert!(e
-        .message
-        .starts_with("syntax error: unexpected end of input after '|'"));
+    assert!(e.message.starts_with("syntax error: unexpected end of input after '|'"));
 }
 
 // kafka-cli.md §3.3 (tools read stdin); shell subset of the brief §1
 #[test]
 fn errors_do_not_stop_later_commands() {
-    let v = parse_script("good 1\nbad > x\ngood 2\ngrep | p\ngood 3\n");
+    let v = parse_script("good 1\nbad 2> x\ngood 2\ngrep | p\ngood 3\n");
     assert_eq!(v.len(), 5);
     assert!(v[0].is_ok() && v[2].is_ok() && v[4].is_ok());
     assert_eq!(v[1].as_ref().unwrap_err().line, 2);
@@ -463,4 +382,34 @@ fn needs_more_input_cases() {
     assert!(needs_more_input("cat <<EOF | p\na\n"));
     assert!(!needs_more_input("echo 'a' # it's a comment"));
     assert!(!needs_more_input("a \\\nb"));
+}
+
+// Brief §1: `cmd > file`, `cmd >> file`, `cat > plan.json <<EOF`, `< file`.
+#[test]
+fn stdout_redirection_and_input_files() {
+    let it = one("kafka-topics --list > topics.txt");
+    assert_eq!(it.argv, argv(&["kafka-topics", "--list"]));
+    assert_eq!(it.redirect, Some(super::Redirect { path: "topics.txt".into(), append: false }));
+    let it = one("echo hi >>log.txt");
+    assert_eq!(it.argv, argv(&["echo", "hi"]));
+    assert_eq!(it.redirect, Some(super::Redirect { path: "log.txt".into(), append: true }));
+    let it = one("echo hi 1> one.txt");
+    assert_eq!(it.argv, argv(&["echo", "hi"]));
+    assert_eq!(it.redirect.map(|r| r.path), Some("one.txt".to_string()));
+    let it = one("cat > plan.json <<EOF\n{\"a\":1}\nEOF\n");
+    assert_eq!(it.argv, argv(&["cat"]));
+    assert_eq!(it.stdin.as_deref(), Some("{\"a\":1}\n"));
+    assert_eq!(it.redirect.map(|r| r.path), Some("plan.json".to_string()));
+    let it = one("kafka-console-producer --topic t < lines.txt");
+    assert_eq!(it.stdin_file.as_deref(), Some("lines.txt"));
+    assert_eq!(it.argv.len(), 3);
+    let it = one("echo a | p > out.txt");
+    assert_eq!(it.stdin.as_deref(), Some("a\n"));
+    assert_eq!(it.redirect.map(|r| r.path), Some("out.txt".to_string()));
+    assert_eq!(err("a >").message, "syntax error: a file name must follow '>'");
+    assert_eq!(err("a <").message, "syntax error: a file name must follow '<'");
+    assert_eq!(err("echo a > f | p").message, "a redirection must come after the last command of a pipe");
+    // A word that merely contains a digit is not a descriptor.
+    let it = one("echo 12> x");
+    assert_eq!(it.argv, argv(&["echo", "12"]));
 }

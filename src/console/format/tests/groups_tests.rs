@@ -6,11 +6,7 @@ use super::super::Stream;
 const CID: &str = "console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59";
 
 fn listing(id: &str, t: GroupType, s: GroupState) -> GroupListing {
-    GroupListing {
-        group_id: id.to_string(),
-        group_type: t,
-        state: s,
-    }
+    GroupListing { group_id: id.to_string(), group_type: t, state: s }
 }
 
 // kafka-cli.md §5.2
@@ -18,16 +14,9 @@ fn listing(id: &str, t: GroupType, s: GroupState) -> GroupListing {
 fn list_plain_and_tables() {
     let groups = vec![
         listing("my-group", GroupType::Classic, GroupState::Stable),
-        listing(
-            "console-consumer-40213",
-            GroupType::Classic,
-            GroupState::Empty,
-        ),
+        listing("console-consumer-40213", GroupType::Classic, GroupState::Empty),
     ];
-    assert_eq!(
-        list(&groups, false, false).stdout(),
-        "my-group\nconsole-consumer-40213\n"
-    );
+    assert_eq!(list(&groups, false, false).stdout(), "my-group\nconsole-consumer-40213\n");
     assert_eq!(list(&[], false, false).stdout(), "");
     assert_eq!(
         list(&groups, false, true).stdout(),
@@ -46,19 +35,13 @@ fn list_plain_and_tables() {
 // kafka-cli.md §5.1
 #[test]
 fn state_and_type_lists() {
-    assert_eq!(
-        parse_state_list("stable,EMPTY"),
-        Ok(vec![GroupState::Stable, GroupState::Empty])
-    );
+    assert_eq!(parse_state_list("stable,EMPTY"), Ok(vec![GroupState::Stable, GroupState::Empty]));
     assert_eq!(parse_state_list(""), Ok(vec![]));
     assert_eq!(
         parse_state_list("Stable,Bogus"),
         Err("Invalid state list 'Stable,Bogus'. Valid states are: PreparingRebalance, CompletingRebalance, Stable, Dead, Empty, Assigning, Reconciling".to_string())
     );
-    assert_eq!(
-        parse_type_list("classic,Consumer"),
-        Ok(vec![GroupType::Classic, GroupType::Consumer])
-    );
+    assert_eq!(parse_type_list("classic,Consumer"), Ok(vec![GroupType::Classic, GroupType::Consumer]));
     assert_eq!(
         parse_type_list("x"),
         Err("Invalid types list 'x'. Valid types are: Consumer, Classic, Share".to_string())
@@ -83,11 +66,7 @@ fn describe_offsets_stable() {
     let g = GroupOffsets {
         group: "my-group".to_string(),
         state: GroupState::Stable,
-        rows: vec![
-            row(0, Some(5), 7, true),
-            row(1, Some(3), 3, true),
-            row(2, Some(4), 6, true),
-        ],
+        rows: vec![row(0, Some(5), 7, true), row(1, Some(3), 3, true), row(2, Some(4), 6, true)],
     };
     let o = describe_offsets(&[g]);
     assert_eq!(
@@ -104,73 +83,41 @@ fn describe_offsets_empty_group() {
     let g = GroupOffsets {
         group: "my-group".to_string(),
         state: GroupState::Empty,
-        rows: vec![
-            row(0, Some(7), 7, false),
-            row(1, Some(3), 3, false),
-            row(2, Some(6), 6, false),
-        ],
+        rows: vec![row(0, Some(7), 7, false), row(1, Some(3), 3, false), row(2, Some(6), 6, false)],
     };
     let o = describe_offsets(&[g]);
-    assert_eq!(
-        o.stderr(),
-        "\nConsumer group 'my-group' has no active members.\n"
-    );
+    assert_eq!(o.stderr(), "\nConsumer group 'my-group' has no active members.\n");
     assert_eq!(
         o.stdout(),
         "\nGROUP           TOPIC           PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG             CONSUMER-ID     HOST            CLIENT-ID\nmy-group        orders          0          7               7               0               -               -               -\nmy-group        orders          1          3               3               0               -               -               -\nmy-group        orders          2          6               6               0               -               -               -\n"
     );
-    assert_eq!(
-        o.lines()[1],
-        (
-            Stream::Stderr,
-            "Consumer group 'my-group' has no active members.".to_string()
-        )
-    );
+    assert_eq!(o.lines()[1], (Stream::Stderr, "Consumer group 'my-group' has no active members.".to_string()));
 }
 
 // kafka-cli.md §5.3 other states, missing values, no rows, several groups
 #[test]
 fn describe_offsets_states() {
-    let dead = GroupOffsets {
-        group: "missing.group".into(),
-        state: GroupState::Dead,
-        rows: vec![],
-    };
+    let dead = GroupOffsets { group: "missing.group".into(), state: GroupState::Dead, rows: vec![] };
     let o = describe_offsets(&[dead]);
-    assert_eq!(
-        o.stdout(),
-        "\nError: Consumer group 'missing.group' does not exist.\n"
-    );
+    assert_eq!(o.stdout(), "\nError: Consumer group 'missing.group' does not exist.\n");
     assert_eq!(o.stderr(), "");
     assert_eq!(o.exit_code, 0);
-    let empty_no_rows = GroupOffsets {
-        group: "g".into(),
-        state: GroupState::Empty,
-        rows: vec![],
-    };
+    let empty_no_rows = GroupOffsets { group: "g".into(), state: GroupState::Empty, rows: vec![] };
     let o = describe_offsets(&[empty_no_rows]);
     assert_eq!(o.stdout(), "");
     assert_eq!(o.stderr(), "\nConsumer group 'g' has no active members.\n");
-    let rebalancing = GroupOffsets {
-        group: "b".into(),
-        state: GroupState::PreparingRebalance,
-        rows: vec![row(0, None, 4, true)],
-    };
-    let stable = GroupOffsets {
-        group: "a".into(),
-        state: GroupState::Stable,
-        rows: vec![row(0, Some(1), 1, true)],
-    };
+    let rebalancing =
+        GroupOffsets { group: "b".into(), state: GroupState::PreparingRebalance, rows: vec![row(0, None, 4, true)] };
+    let stable = GroupOffsets { group: "a".into(), state: GroupState::Stable, rows: vec![row(0, Some(1), 1, true)] };
     let o = describe_offsets(&[rebalancing, stable]);
-    assert_eq!(
-        o.stderr(),
-        "\nWarning: Consumer group 'b' is rebalancing.\n"
-    );
+    assert_eq!(o.stderr(), "\nWarning: Consumer group 'b' is rebalancing.\n");
     let out = o.stdout();
     let a_pos = out.find("\na ").unwrap();
     let b_pos = out.find("\nb ").unwrap();
     assert!(a_pos < b_pos, "groups in name order");
-    assert!(out.contains("\nb               orders          0          -               4               -               console-consumer"));
+    assert!(out.contains(
+        "\nb               orders          0          -               4               -               console-consumer"
+    ));
 }
 
 fn member(cid: &str, iid: Option<&str>, parts: &[(&str, i32)]) -> MemberRow {
@@ -189,11 +136,7 @@ fn describe_members_examples() {
     let g = GroupMembers {
         group: "my-group".into(),
         state: GroupState::Stable,
-        members: vec![member(
-            CID,
-            None,
-            &[("orders", 2), ("orders", 0), ("orders", 1)],
-        )],
+        members: vec![member(CID, None, &[("orders", 2), ("orders", 0), ("orders", 1)])],
     };
     assert_eq!(
         describe_members(std::slice::from_ref(&g), false).stdout(),
@@ -209,41 +152,26 @@ fn describe_members_examples() {
 #[test]
 fn describe_members_rules() {
     assert_eq!(
-        assignment_text(&[
-            ("payments".into(), 3),
-            ("orders".into(), 10),
-            ("orders".into(), 2)
-        ]),
+        assignment_text(&[("payments".into(), 3), ("orders".into(), 10), ("orders".into(), 2)]),
         "orders(2,10), payments(3)"
     );
     assert_eq!(assignment_text(&[]), "-");
     let g = GroupMembers {
         group: "g".into(),
         state: GroupState::Stable,
-        members: vec![
-            member("c-1", Some("static-1"), &[("t", 0)]),
-            member("c-2", None, &[]),
-        ],
+        members: vec![member("c-1", Some("static-1"), &[("t", 0)]), member("c-2", None, &[])],
     };
     assert_eq!(
         describe_members(&[g], true).stdout(),
         "\nGROUP           CONSUMER-ID     GROUP-INSTANCE-ID HOST            CLIENT-ID        #PARTITIONS     ASSIGNMENT\ng               c-1             static-1          /127.0.0.1      console-consumer 1               t(0)\ng               c-2             -                 /127.0.0.1      console-consumer 0               -\n"
     );
-    let missing = GroupMembers {
-        group: "nope".into(),
-        state: GroupState::Dead,
-        members: vec![],
-    };
+    let missing = GroupMembers { group: "nope".into(), state: GroupState::Dead, members: vec![] };
     let o = describe_members(&[missing], false);
     assert_eq!(
         o.stdout(),
         "\nError: Consumer group 'nope' does not exist.\n\nGROUP           CONSUMER-ID     HOST            CLIENT-ID       #PARTITIONS     \n"
     );
-    let empty = GroupMembers {
-        group: "e".into(),
-        state: GroupState::Empty,
-        members: vec![],
-    };
+    let empty = GroupMembers { group: "e".into(), state: GroupState::Empty, members: vec![] };
     let o = describe_members(&[empty], false);
     assert_eq!(o.stderr(), "\nConsumer group 'e' has no active members.\n");
     assert!(o.stdout().starts_with("\nGROUP "));
@@ -252,11 +180,7 @@ fn describe_members_rules() {
 // kafka-cli.md §5.5 (exact)
 #[test]
 fn describe_state_examples() {
-    let coord = Coordinator {
-        host: "localhost".into(),
-        port: 9092,
-        id: 1,
-    };
+    let coord = Coordinator { host: "localhost".into(), port: 9092, id: 1 };
     let stable = GroupStateRow {
         group: "my-group".into(),
         coordinator: coord.clone(),
@@ -280,24 +204,20 @@ fn describe_state_examples() {
         o.stdout(),
         "\nGROUP                     COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE           #MEMBERS\nmy-group                  localhost:9092  (1)                            Empty           0\n"
     );
-    assert_eq!(
-        o.stderr(),
-        "\nConsumer group 'my-group' has no active members.\n"
-    );
+    assert_eq!(o.stderr(), "\nConsumer group 'my-group' has no active members.\n");
     // the first column is sized by the coordinator text
     let long = GroupStateRow {
         group: "g".into(),
-        coordinator: Coordinator {
-            host: "broker-number-one.example.com".into(),
-            port: 9092,
-            id: 1,
-        },
+        coordinator: Coordinator { host: "broker-number-one.example.com".into(), port: 9092, id: 1 },
         assignment_strategy: "uniform".into(),
         state: GroupState::Stable,
         members: 2,
     };
     let out = describe_state(&[long]).stdout();
-    assert!(out.contains("\ng                                       broker-number-one.example.com:9092  (1) uniform "), "{out}");
+    assert!(
+        out.contains("\ng                                       broker-number-one.example.com:9092  (1) uniform "),
+        "{out}"
+    );
 }
 
 // kafka-cli.md §5.6 (exact)
@@ -305,25 +225,14 @@ fn describe_state_examples() {
 fn reset_offsets_layouts() {
     let rows: Vec<ResetRow> = [2, 0, 1]
         .iter()
-        .map(|p| ResetRow {
-            group: "my-group".into(),
-            topic: "orders".into(),
-            partition: *p,
-            new_offset: 0,
-        })
+        .map(|p| ResetRow { group: "my-group".into(), topic: "orders".into(), partition: *p, new_offset: 0 })
         .collect();
     assert_eq!(
         reset_table(&rows).stdout(),
         "\nGROUP                          TOPIC                          PARTITION  NEW-OFFSET     \nmy-group                       orders                         0          0              \nmy-group                       orders                         1          0              \nmy-group                       orders                         2          0              \n"
     );
-    assert_eq!(
-        reset_csv(&rows, false).stdout(),
-        "orders,0,0\norders,1,0\norders,2,0\n"
-    );
-    assert_eq!(
-        reset_csv(&rows[..1], true).stdout(),
-        "my-group,orders,2,0\n"
-    );
+    assert_eq!(reset_csv(&rows, false).stdout(), "orders,0,0\norders,1,0\norders,2,0\n");
+    assert_eq!(reset_csv(&rows[..1], true).stdout(), "my-group,orders,2,0\n");
     let o = reset_group_not_inactive("my-group", GroupState::Stable);
     assert_eq!(
         o.stdout(),
@@ -362,10 +271,7 @@ fn delete_groups_layouts() {
         delete_groups(&[("my-group".into(), Some(DeleteGroupError::NotEmpty))]).stdout(),
         "\nError: Deletion of some consumer groups failed:\n* Group 'my-group' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.\n"
     );
-    let o = delete_groups(&[
-        ("a".into(), Some(DeleteGroupError::NotFound)),
-        ("b".into(), None),
-    ]);
+    let o = delete_groups(&[("a".into(), Some(DeleteGroupError::NotFound)), ("b".into(), None)]);
     assert_eq!(
         o.stdout(),
         "\nError: Deletion of some consumer groups failed:\n* Group 'a' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.\n\nThese consumer groups were deleted successfully: 'b', '\n"
@@ -376,13 +282,8 @@ fn delete_groups_layouts() {
 // kafka-cli.md §5.8 (exact)
 #[test]
 fn delete_offsets_layouts() {
-    let rows: Vec<DeleteOffsetsRow> = (0..3)
-        .map(|p| DeleteOffsetsRow {
-            topic: "orders".into(),
-            partition: p,
-            error: None,
-        })
-        .collect();
+    let rows: Vec<DeleteOffsetsRow> =
+        (0..3).map(|p| DeleteOffsetsRow { topic: "orders".into(), partition: p, error: None }).collect();
     assert_eq!(
         delete_offsets("my-group", &["orders".into()], DeleteOffsetsResult::Success, &rows).stdout(),
         "Request succeed for deleting offsets with topic orders group my-group\n\nTOPIC                          PARTITION       STATUS         \norders                         0               Successful     \norders                         1               Successful     \norders                         2               Successful     \n"
@@ -390,26 +291,21 @@ fn delete_offsets_layouts() {
     let o = delete_offsets("g", &["t".into()], DeleteOffsetsResult::GroupNotFound, &[]);
     assert!(o.stdout().starts_with("Error: 'g' does not exist.\n"));
     let o = delete_offsets("g", &["t".into()], DeleteOffsetsResult::GroupNotEmpty, &[]);
-    assert!(o.stdout().starts_with(
-        "Error: Deleting offsets of a consumer group 'g' is forbidden if the group is not empty.\n"
-    ));
+    assert!(o
+        .stdout()
+        .starts_with("Error: Deleting offsets of a consumer group 'g' is forbidden if the group is not empty.\n"));
     let err_row = DeleteOffsetsRow {
         topic: "t".into(),
         partition: 0,
-        error: Some("Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.".into()),
+        error: Some(
+            "Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.".into(),
+        ),
     };
-    let o = delete_offsets(
-        "g",
-        &["t".into()],
-        DeleteOffsetsResult::PartitionErrors,
-        &[err_row],
-    );
+    let o = delete_offsets("g", &["t".into()], DeleteOffsetsResult::PartitionErrors, &[err_row]);
+    assert!(o.stdout().starts_with("Error: Encounter some partition level error, see the follow-up details:\n"));
     assert!(o
         .stdout()
-        .starts_with("Error: Encounter some partition level error, see the follow-up details:\n"));
-    assert!(o.stdout().contains(
-        "\nt                              0               Error: :Deleting offsets of a topic"
-    ));
+        .contains("\nt                              0               Error: :Deleting offsets of a topic"));
 }
 
 // kafka-cli.md §5.1 runtime failure exits 0
@@ -420,8 +316,6 @@ fn groups_command_failed() {
         "org.apache.kafka.common.errors.TimeoutException",
     );
     assert_eq!(o.stdout(), "\nError: Executing consumer group command failed due to Timed out waiting for a node assignment. Call: listGroups\n");
-    assert!(o
-        .stderr()
-        .starts_with("org.apache.kafka.common.errors.TimeoutException: Timed out"));
+    assert!(o.stderr().starts_with("org.apache.kafka.common.errors.TimeoutException: Timed out"));
     assert_eq!(o.exit_code, 0);
 }

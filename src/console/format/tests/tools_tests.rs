@@ -29,11 +29,7 @@ fn configs_alter_lines() {
 }
 
 fn syn(source: &str, name: &str, value: &str) -> configs::ConfigSynonym {
-    configs::ConfigSynonym {
-        source: source.into(),
-        name: name.into(),
-        value: Some(value.into()),
-    }
+    configs::ConfigSynonym { source: source.into(), name: name.into(), value: Some(value.into()) }
 }
 
 // kafka-cli.md §6.3 (exact example)
@@ -88,14 +84,8 @@ fn configs_describe_example() {
 // kafka-cli.md §6.3 headers, sensitive values
 #[test]
 fn configs_describe_details() {
-    assert_eq!(
-        configs::describe_header("topics", Some("t"), true),
-        "All configs for topic t are:"
-    );
-    assert_eq!(
-        configs::describe_header("brokers", None, false),
-        "Default configs for brokers in the cluster are:"
-    );
+    assert_eq!(configs::describe_header("topics", Some("t"), true), "All configs for topic t are:");
+    assert_eq!(configs::describe_header("brokers", None, false), "Default configs for brokers in the cluster are:");
     let e = configs::ConfigEntryView {
         name: "ssl.key.password".into(),
         value: Some("secret".into()),
@@ -112,10 +102,7 @@ fn configs_describe_details() {
         all: false,
         entries: vec![],
     };
-    assert_eq!(
-        configs::describe(&[empty]).stdout(),
-        "Dynamic configs for topic o are:\n"
-    );
+    assert_eq!(configs::describe(&[empty]).stdout(), "Dynamic configs for topic o are:\n");
 }
 
 // kafka-cli.md §6.1 --add-config parsing and messages
@@ -123,37 +110,20 @@ fn configs_describe_details() {
 fn configs_add_config_parsing() {
     assert_eq!(
         configs::parse_add_config("k1=v1,k2=[a,b],k3=v3").unwrap(),
-        vec![
-            ("k1".into(), "v1".into()),
-            ("k2".into(), "a,b".into()),
-            ("k3".into(), "v3".into())
-        ]
+        vec![("k1".into(), "v1".into()), ("k2".into(), "a,b".into()), ("k3".into(), "v3".into())]
     );
-    assert_eq!(
-        configs::parse_add_config(" a = 1 ,").unwrap(),
-        vec![("a".into(), "1".into())]
-    );
+    assert_eq!(configs::parse_add_config(" a = 1 ,").unwrap(), vec![("a".into(), "1".into())]);
     let bad = "requirement failed: Invalid entity config: all configs to be added must be in the format \"key=val\".";
     assert_eq!(configs::parse_add_config("novalue").unwrap_err(), bad);
     assert_eq!(configs::parse_add_config("a=b=c").unwrap_err(), bad);
     assert_eq!(configs::parse_add_config("").unwrap_err(), bad);
-    assert_eq!(
-        configs::parse_delete_config(&["a,b", "c"]),
-        vec!["a", "b", "c"]
-    );
-    assert_eq!(
-        configs::invalid_configs(&["x".into(), "y".into()]),
-        "Invalid config(s): x,y"
-    );
+    assert_eq!(configs::parse_delete_config(&["a,b", "c"]), vec!["a", "b", "c"]);
+    assert_eq!(configs::invalid_configs(&["x".into(), "y".into()]), "Invalid config(s): x,y");
     assert_eq!(
         configs::cannot_update_dynamically(&["security.inter.broker.protocol".into()]),
         "Cannot update these configs dynamically: Set(security.inter.broker.protocol)"
     );
-    let o = configs::unknown_topic(&[
-        "--bootstrap-server".into(),
-        "b:1".into(),
-        "--describe".into(),
-    ]);
+    let o = configs::unknown_topic(&["--bootstrap-server".into(), "b:1".into(), "--describe".into()]);
     assert_eq!(
         o.stderr(),
         "Error while executing config command with args '--bootstrap-server b:1 --describe'\njava.util.concurrent.ExecutionException: org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.\n\tat ...\n"
@@ -172,28 +142,18 @@ fn configs_add_config_parsing() {
 use get_offsets::{OffsetTime, PartitionOffset, PartitionRule};
 
 fn po(t: &str, p: i32, o: Option<i64>) -> PartitionOffset {
-    PartitionOffset {
-        topic: t.into(),
-        partition: p,
-        offset: o,
-    }
+    PartitionOffset { topic: t.into(), partition: p, offset: o }
 }
 
 // kafka-cli.md §7.2 (exact example, ordering rule, omitted partitions)
 #[test]
 fn get_offsets_output() {
     assert_eq!(
-        get_offsets::offsets(&[
-            po("orders", 2, Some(6)),
-            po("orders", 0, Some(7)),
-            po("orders", 1, Some(3))
-        ])
-        .stdout(),
+        get_offsets::offsets(&[po("orders", 2, Some(6)), po("orders", 0, Some(7)), po("orders", 1, Some(3))]).stdout(),
         "orders:0:7\norders:1:3\norders:2:6\n"
     );
     assert_eq!(
-        get_offsets::offsets(&[po("t", 2, Some(1)), po("t", 10, Some(1)), po("t", 1, None)])
-            .stdout(),
+        get_offsets::offsets(&[po("t", 2, Some(1)), po("t", 10, Some(1)), po("t", 1, None)]).stdout(),
         "t:10:1\nt:2:1\n"
     );
     // GetOffsetShellTest fixture order
@@ -225,37 +185,20 @@ fn get_offsets_parsing() {
     assert_eq!(get_offsets::parse_time("latest"), Ok(OffsetTime::Latest));
     assert_eq!(get_offsets::parse_time("-2"), Ok(OffsetTime::Earliest));
     assert_eq!(get_offsets::parse_time("-3"), Ok(OffsetTime::MaxTimestamp));
-    assert_eq!(
-        get_offsets::parse_time("earliest-local"),
-        Ok(OffsetTime::EarliestLocal)
-    );
+    assert_eq!(get_offsets::parse_time("earliest-local"), Ok(OffsetTime::EarliestLocal));
     assert_eq!(get_offsets::parse_time("-5"), Ok(OffsetTime::LatestTiered));
-    assert_eq!(
-        get_offsets::parse_time("1729850000000"),
-        Ok(OffsetTime::Timestamp(1_729_850_000_000))
-    );
+    assert_eq!(get_offsets::parse_time("1729850000000"), Ok(OffsetTime::Timestamp(1_729_850_000_000)));
     assert!(get_offsets::parse_time("Latest").is_err());
     assert_eq!(get_offsets::parse_partitions("2,0,2"), Ok(vec![0, 2]));
-    let rules =
-        get_offsets::parse_topic_partitions("topic1:1,topic2:0-3,topic3,topic4:5-,topic5:-3,:7")
-            .unwrap();
+    let rules = get_offsets::parse_topic_partitions("topic1:1,topic2:0-3,topic3,topic4:5-,topic5:-3,:7").unwrap();
     assert_eq!(rules[0].partitions, PartitionRule::One(1));
     assert_eq!(rules[1].partitions, PartitionRule::Range { from: 0, to: 3 });
     assert_eq!(rules[2].partitions, PartitionRule::All);
-    assert_eq!(
-        rules[3].partitions,
-        PartitionRule::Range {
-            from: 5,
-            to: i32::MAX
-        }
-    );
+    assert_eq!(rules[3].partitions, PartitionRule::Range { from: 5, to: i32::MAX });
     assert_eq!(rules[4].partitions, PartitionRule::Range { from: 0, to: 3 });
     assert_eq!(rules[5].topic_regex, None);
     assert!(rules[1].partitions.matches(2) && !rules[1].partitions.matches(3));
-    assert_eq!(
-        get_offsets::parse_topic_partitions("a:1:2").unwrap_err(),
-        "Invalid rule specification: a:1:2"
-    );
+    assert_eq!(get_offsets::parse_topic_partitions("a:1:2").unwrap_err(), "Invalid rule specification: a:1:2");
 }
 
 // ---------------------------------------------------------------------------
@@ -278,17 +221,11 @@ fn leader_election_output() {
         "Successfully completed leader election (PREFERRED) for partitions orders-0, orders-2\nValid replica already elected for partitions orders-1\n"
     );
     assert_eq!(o.exit_code, 0);
-    assert_eq!(
-        leader_election::results(ElectionType::Preferred, &ElectionResults::default()),
-        Output::new()
-    );
+    assert_eq!(leader_election::results(ElectionType::Preferred, &ElectionResults::default()), Output::new());
     let r = ElectionResults {
         succeeded: vec![],
         not_needed: vec![],
-        failed: vec![(
-            ("orders".into(), 0),
-            leader_election::PREFERRED_NOT_AVAILABLE.into(),
-        )],
+        failed: vec![(("orders".into(), 0), leader_election::PREFERRED_NOT_AVAILABLE.into())],
     };
     let o = leader_election::results(ElectionType::Unclean, &r);
     assert_eq!(
@@ -300,10 +237,7 @@ fn leader_election_output() {
         "1 replica(s) could not be elected\norg.apache.kafka.server.common.AdminCommandFailedException: 1 replica(s) could not be elected\n\tat ...\n"
     );
     assert_eq!(o.exit_code, 1);
-    assert_eq!(
-        ElectionType::parse("Preferred"),
-        Some(ElectionType::Preferred)
-    );
+    assert_eq!(ElectionType::parse("Preferred"), Some(ElectionType::Preferred));
     assert_eq!(
         leader_election::no_such_topic("x"),
         "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: No such topic as x"
@@ -321,12 +255,7 @@ fn leader_election_output() {
 use reassign::{OngoingReassignment, PartitionReplicas, VerifyState};
 
 fn pr(t: &str, p: i32, r: &[i32]) -> PartitionReplicas {
-    PartitionReplicas {
-        topic: t.into(),
-        partition: p,
-        replicas: r.to_vec(),
-        log_dirs: None,
-    }
+    PartitionReplicas { topic: t.into(), partition: p, replicas: r.to_vec(), log_dirs: None }
 }
 
 // kafka-cli.md §9.2 --generate (exact)
@@ -363,9 +292,7 @@ fn reassign_execute() {
         "Warning: You must run --verify periodically, until the reassignment completes, to ensure the throttle is removed.\nThe inter-broker throttle limit was set to 50000 B/s\nSuccessfully started partition reassignment for foo-0\n"
     ));
     let o = reassign::execute(&[pr("foo", 0, &[1])], &[("foo".into(), 0)], -1, 1000);
-    assert!(o
-        .stdout()
-        .contains("The replica-alter-dir throttle limit was set to 1000 B/s\n"));
+    assert!(o.stdout().contains("The replica-alter-dir throttle limit was set to 1000 B/s\n"));
 }
 
 // kafka-cli.md §9.2 --verify (exact)
@@ -389,14 +316,7 @@ fn reassign_verify() {
         reassign::verify(&done, true, &[1], &["foo".into()]).stdout(),
         "Status of partition reassignment:\nReassignment of partition foo-0 is completed.\n"
     );
-    let mism = vec![(
-        "foo".to_string(),
-        0,
-        VerifyState::Mismatch {
-            current: vec![1, 2],
-            target: vec![3, 4],
-        },
-    )];
+    let mism = vec![("foo".to_string(), 0, VerifyState::Mismatch { current: vec![1, 2], target: vec![3, 4] })];
     assert!(reassign::verify(&mism, true, &[], &[])
         .stdout()
         .contains("There is no active reassignment of partition foo-0, but replica set is 1,2 rather than 3,4.\n"));
@@ -436,10 +356,7 @@ fn reassign_list_and_cancel() {
         reassign::list(&ongoing).stdout(),
         "Current partition reassignments:\nbar-0: replicas: 2,3,0. removing: 0.\nfoo-0: replicas: 0,1,2. adding: 4.\nfoo-1: replicas: 1,2,3. adding: 4,5. removing: 1,2.\n"
     );
-    assert_eq!(
-        reassign::list(&[]).stdout(),
-        "No partition reassignments found.\n"
-    );
+    assert_eq!(reassign::list(&[]).stdout(), "No partition reassignments found.\n");
     let brokers = [1];
     let topics = ["foo".to_string()];
     assert_eq!(
@@ -465,19 +382,10 @@ fn reassign_errors() {
     );
     assert_eq!(o.exit_code, 1);
     assert_eq!(reassign::unknown_broker(9), "Unknown broker id 9");
-    assert_eq!(
-        reassign::unable_to_find_partition("foo", 10),
-        "Unable to find partition: foo-10"
-    );
-    assert_eq!(
-        reassign::rf_larger_than_brokers(3, 2),
-        "Replication factor: 3 larger than available brokers: 2."
-    );
+    assert_eq!(reassign::unable_to_find_partition("foo", 10), "Unable to find partition: foo-10");
+    assert_eq!(reassign::rf_larger_than_brokers(3, 2), "Replication factor: 3 larger than available brokers: 2.");
     let o = reassign::error("boom", "java.lang.RuntimeException");
-    assert_eq!(
-        o.stdout(),
-        "Error: boom\njava.lang.RuntimeException: boom\n\tat ...\n"
-    );
+    assert_eq!(o.stdout(), "Error: boom\njava.lang.RuntimeException: boom\n\tat ...\n");
 }
 
 // ---------------------------------------------------------------------------
@@ -486,14 +394,7 @@ fn reassign_errors() {
 
 use quorum::{QuorumInfo, QuorumReplica};
 
-fn qr(
-    id: i32,
-    dir: Option<&str>,
-    leo: i64,
-    fetch: Option<i64>,
-    caught: Option<i64>,
-    eps: &[&str],
-) -> QuorumReplica {
+fn qr(id: i32, dir: Option<&str>, leo: i64, fetch: Option<i64>, caught: Option<i64>, eps: &[&str]) -> QuorumReplica {
     QuorumReplica {
         id,
         directory_id: dir.map(str::to_string),
@@ -512,14 +413,7 @@ fn quorum_status() {
         leader_id: 1,
         leader_epoch: 1,
         high_watermark: 1421,
-        voters: vec![qr(
-            1,
-            Some("pbvuBlaTTwKRxS5NLJwRFQ"),
-            1421,
-            Some(1),
-            Some(1),
-            &["CONTROLLER://localhost:9093"],
-        )],
+        voters: vec![qr(1, Some("pbvuBlaTTwKRxS5NLJwRFQ"), 1421, Some(1), Some(1), &["CONTROLLER://localhost:9093"])],
         observers: vec![],
     };
     assert_eq!(
@@ -528,22 +422,8 @@ fn quorum_status() {
     );
     let q2 = QuorumInfo {
         voters: vec![
-            qr(
-                1,
-                Some("a"),
-                100,
-                None,
-                Some(1000),
-                &["CONTROLLER://c1:9093"],
-            ),
-            qr(
-                2,
-                None,
-                90,
-                None,
-                Some(700),
-                &["CONTROLLER://c2:9093", "X://c2:1"],
-            ),
+            qr(1, Some("a"), 100, None, Some(1000), &["CONTROLLER://c1:9093"]),
+            qr(2, None, 90, None, Some(700), &["CONTROLLER://c2:9093", "X://c2:1"]),
         ],
         observers: vec![qr(4, Some("b"), 95, None, None, &[])],
         ..q
@@ -561,30 +441,9 @@ fn replication_quorum() -> QuorumInfo {
         leader_epoch: 3,
         high_watermark: 1234,
         voters: vec![
-            qr(
-                2,
-                Some("Fz4fwHbdSuCgfSQ3RM4lrg"),
-                1234,
-                Some(1_729_849_999_721),
-                Some(1_729_849_999_721),
-                &[],
-            ),
-            qr(
-                1,
-                Some("pbvuBlaTTwKRxS5NLJwRFQ"),
-                1234,
-                Some(1_729_850_000_000),
-                Some(1_729_850_000_000),
-                &[],
-            ),
-            qr(
-                3,
-                Some("jD0ebhfKTGSOyGDfV2d5Ew"),
-                1230,
-                Some(1_729_849_999_400),
-                Some(1_729_849_999_100),
-                &[],
-            ),
+            qr(2, Some("Fz4fwHbdSuCgfSQ3RM4lrg"), 1234, Some(1_729_849_999_721), Some(1_729_849_999_721), &[]),
+            qr(1, Some("pbvuBlaTTwKRxS5NLJwRFQ"), 1234, Some(1_729_850_000_000), Some(1_729_850_000_000), &[]),
+            qr(3, Some("jD0ebhfKTGSOyGDfV2d5Ew"), 1230, Some(1_729_849_999_400), Some(1_729_849_999_100), &[]),
         ],
         observers: vec![],
     }
@@ -606,11 +465,11 @@ fn quorum_replication_details() {
     q.observers.push(qr(4, None, 1200, None, None, &[]));
     let out = quorum::describe_replication(&q, Some(1_729_850_000_500)).stdout();
     let lines: Vec<&str> = out.lines().collect();
-    assert!(
-        lines[1].starts_with("1     \tpbvuBlaTTwKRxS5NLJwRFQ\t1234        \t0  \t500 ms ago"),
-        "{out}"
+    assert!(lines[1].starts_with("1     \tpbvuBlaTTwKRxS5NLJwRFQ\t1234        \t0  \t500 ms ago"), "{out}");
+    assert_eq!(
+        lines[4],
+        "4     \tAAAAAAAAAAAAAAAAAAAAAA\t1200        \t34 \t-1                \t-1                   \tObserver\t"
     );
-    assert_eq!(lines[4], "4     \tAAAAAAAAAAAAAAAAAAAAAA\t1200        \t34 \t-1                \t-1                   \tObserver\t");
     let bad = quorum::describe_replication(&q, Some(1));
     assert_eq!(bad.exit_code, 1);
     assert!(bad.stderr().starts_with("Error while computing relative time, possible drift in system clock.\nCurrent timestamp is 1, last fetch timestamp is 1729850000000\n"));
@@ -623,9 +482,7 @@ fn quorum_controllers() {
         quorum::added_controller(3, "dirid", &["CONTROLLER://host:9093".into()], false).stdout(),
         "Added controller 3 with directory id dirid and endpoints: CONTROLLER://host:9093\n"
     );
-    assert!(quorum::added_controller(3, "d", &[], true)
-        .stdout()
-        .starts_with("DRY RUN of adding controller 3"));
+    assert!(quorum::added_controller(3, "d", &[], true).stdout().starts_with("DRY RUN of adding controller 3"));
     assert_eq!(
         quorum::removed_controller(3, "dirid", false).stdout(),
         "Removed  KRaft controller 3 with directory id dirid\n"
@@ -643,39 +500,17 @@ fn quorum_controllers() {
 use api_versions::{ApiKeyInfo, BrokerNode, KAFKA_4_0_BROKER_APIS};
 
 fn node(fenced: Option<bool>) -> BrokerNode {
-    BrokerNode {
-        host: "localhost".into(),
-        port: 9092,
-        id: 1,
-        rack: None,
-        is_fenced: fenced,
-    }
+    BrokerNode { host: "localhost".into(), port: 9092, id: 1, rack: None, is_fenced: fenced }
 }
 
 // kafka-cli.md §11 block layout (BrokerApiVersionsCommandTest)
 #[test]
 fn api_versions_block() {
     let apis = [
-        ApiKeyInfo {
-            key: 1,
-            name: "Fetch",
-            versions: Some((0, 17)),
-        },
-        ApiKeyInfo {
-            key: 0,
-            name: "Produce",
-            versions: Some((0, 11)),
-        },
-        ApiKeyInfo {
-            key: 75,
-            name: "DescribeTopicPartitions",
-            versions: Some((0, 0)),
-        },
-        ApiKeyInfo {
-            key: 71,
-            name: "GetTelemetrySubscriptions",
-            versions: None,
-        },
+        ApiKeyInfo { key: 1, name: "Fetch", versions: Some((0, 17)) },
+        ApiKeyInfo { key: 0, name: "Produce", versions: Some((0, 11)) },
+        ApiKeyInfo { key: 75, name: "DescribeTopicPartitions", versions: Some((0, 0)) },
+        ApiKeyInfo { key: 71, name: "GetTelemetrySubscriptions", versions: None },
     ];
     assert_eq!(
         api_versions::broker_block(&node(None), &apis),
@@ -687,10 +522,7 @@ fn api_versions_block() {
     );
     let mut racked = node(None);
     racked.rack = Some("r1".into());
-    assert_eq!(
-        api_versions::node_string(&racked),
-        "localhost:9092 (id: 1 rack: r1)"
-    );
+    assert_eq!(api_versions::node_string(&racked), "localhost:9092 (id: 1 rack: r1)");
 }
 
 // kafka-cli.md §11 (block layout); the 4.0 version numbers are assumed
@@ -791,9 +623,6 @@ fn consumer_perf_lines() {
         "WARNING: Exiting before consuming the expected number of messages: timeout (10000 ms) exceeded. You can use the --timeout option to increase the timeout.\n"
     );
     assert_eq!(perf::simple_date(0), "1970-01-01 00:00:00:000");
-    assert_eq!(
-        perf::simple_date(951_782_400_123),
-        "2000-02-29 00:00:00:123"
-    );
+    assert_eq!(perf::simple_date(951_782_400_123), "2000-02-29 00:00:00:123");
     assert_eq!(perf::simple_date(-1), "1969-12-31 23:59:59:999");
 }

@@ -31,9 +31,9 @@ impl Rng {
 }
 
 const ODD: &[&str] = &[
-    "'", "\"", "\\", "|", "<<EOF", "<<-X", "<<'E O'", "\nEOF\n", ";", "#", "&", ">", "<", "$(",
-    "`", "(", ")", "\n", "\t", "é", "✓", "\u{0}", "\u{7f}", "日本", "--", "-", "=", "==", ":", ",",
-    "[", "]", "{", "}", "%d", "%s", "%q", "\\n", "-e", "-n", "\r", "\u{feff}", "🦀", "\u{202e}",
+    "'", "\"", "\\", "|", "<<EOF", "<<-X", "<<'E O'", "\nEOF\n", ";", "#", "&", ">", "<", "$(", "`", "(", ")", "\n",
+    "\t", "é", "✓", "\u{0}", "\u{7f}", "日本", "--", "-", "=", "==", ":", ",", "[", "]", "{", "}", "%d", "%s", "%q",
+    "\\n", "-e", "-n", "\r", "\u{feff}", "🦀", "\u{202e}",
 ];
 
 const VALUES: &[&str] = &[
@@ -152,13 +152,9 @@ fn random_token(rng: &mut Rng, names: &[String]) -> String {
         6 => rng.pick(ODD).to_string(),
         7 => {
             let n = rng.below(6);
-            (0..n)
-                .map(|_| char::from_u32((rng.next() % 0x2FFF) as u32).unwrap_or('?'))
-                .collect()
+            (0..n).map(|_| char::from_u32((rng.next() % 0x2FFF) as u32).unwrap_or('?')).collect()
         }
-        8 => {
-            ["describe", "add-controller", "remove-controller", "explain"][rng.below(4)].to_string()
-        }
+        8 => ["describe", "add-controller", "remove-controller", "explain"][rng.below(4)].to_string(),
         _ => rng.pick(VALUES).to_string(),
     }
 }
@@ -194,14 +190,8 @@ fn check_line(line: &str, counts: &mut [u64; 4]) {
         match item {
             Err(e) => {
                 counts[0] += 1;
-                assert!(
-                    !e.message.trim().is_empty(),
-                    "empty shell error for {line:?}"
-                );
-                assert!(
-                    !e.message.contains('\n'),
-                    "multi-line shell error {e:?} for {line:?}"
-                );
+                assert!(!e.message.trim().is_empty(), "empty shell error for {line:?}");
+                assert!(!e.message.contains('\n'), "multi-line shell error {e:?} for {line:?}");
                 assert!(e.line >= 1);
             }
             Ok(it) => {
@@ -218,11 +208,7 @@ fn check_line(line: &str, counts: &mut [u64; 4]) {
                         counts[3] += 1;
                         let text: String = o.chunks.iter().map(|c| c.text.as_str()).collect();
                         let first = text.lines().next().unwrap_or_default();
-                        assert!(
-                            !first.trim().is_empty(),
-                            "empty first line for {:?}: {o:?}",
-                            it.argv
-                        );
+                        assert!(!first.trim().is_empty(), "empty first line for {:?}: {o:?}", it.argv);
                         if o.exit_code == 0 {
                             // only --version and help screens succeed
                             assert!(
@@ -245,12 +231,15 @@ fn fuzz_command_lines() {
     let mut counts = [0u64; 4];
     let seeds: Vec<String> = vec![
         "bin/kafka-topics.sh --bootstrap-server localhost:9092 --create --topic orders --partitions 3".to_string(),
-        "kafka-console-producer --topic t --bootstrap-server b:1 --property parse.key=true <<EOF\nk\tv\nEOF".to_string(),
+        "kafka-console-producer --topic t --bootstrap-server b:1 --property parse.key=true <<EOF\nk\tv\nEOF"
+            .to_string(),
         "echo hi | kafka-console-producer --topic t --bootstrap-server b:1".to_string(),
         "kafka-consumer-groups --bootstrap-server b:1 --describe --group g --members --verbose".to_string(),
         "kafka-metadata-quorum --bootstrap-server b:1 describe --re --hu".to_string(),
-        "kafka-producer-perf-test --topic t --num-records 5 --record-size 1 --throughput -1 --producer-props a=b".to_string(),
-        "kafka-configs --bootstrap-server b:1 --alter --entity-type topics --entity-name t --add-config 'a=[1,2],b=3'".to_string(),
+        "kafka-producer-perf-test --topic t --num-records 5 --record-size 1 --throughput -1 --producer-props a=b"
+            .to_string(),
+        "kafka-configs --bootstrap-server b:1 --alter --entity-type topics --entity-name t --add-config 'a=[1,2],b=3'"
+            .to_string(),
     ];
     const N: usize = 100_000;
     for i in 0..N {
@@ -265,11 +254,7 @@ fn fuzz_command_lines() {
                 parts.push(rng.pick(PRODUCERS).to_string());
                 parts.push("|".to_string());
             }
-            parts.push(if rng.chance(95) {
-                tool_token(&mut rng, tool)
-            } else {
-                "kafka-nope".to_string()
-            });
+            parts.push(if rng.chance(95) { tool_token(&mut rng, tool) } else { "kafka-nope".to_string() });
             for _ in 0..rng.below(9) {
                 parts.push(random_token(&mut rng, &names));
             }
@@ -289,34 +274,13 @@ fn fuzz_line_reader() {
     let seps = ["\t", ":", ",", "=", "", "::", "é", "|"];
     for i in 0..20_000u32 {
         let props: Vec<(String, String)> = vec![
-            (
-                "parse.key".into(),
-                if rng.chance(50) {
-                    "true".into()
-                } else {
-                    "false".into()
-                },
-            ),
-            (
-                "parse.headers".into(),
-                if rng.chance(50) {
-                    " TRUE ".into()
-                } else {
-                    "no".into()
-                },
-            ),
+            ("parse.key".into(), if rng.chance(50) { "true".into() } else { "false".into() }),
+            ("parse.headers".into(), if rng.chance(50) { " TRUE ".into() } else { "no".into() }),
             ("key.separator".into(), rng.pick(&seps).to_string()),
             ("headers.delimiter".into(), rng.pick(&seps).to_string()),
             ("headers.separator".into(), rng.pick(&seps).to_string()),
             ("headers.key.separator".into(), rng.pick(&seps).to_string()),
-            (
-                "ignore.error".into(),
-                if rng.chance(30) {
-                    "true".into()
-                } else {
-                    "false".into()
-                },
-            ),
+            ("ignore.error".into(), if rng.chance(30) { "true".into() } else { "false".into() }),
         ];
         let cfg = match ReaderConfig::from_properties(&props) {
             Ok(c) => c,
