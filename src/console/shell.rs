@@ -747,7 +747,7 @@ fn build_segment(chars: &[char], cl: &CommandLine, seg: &[&Tok]) -> Result<Scrip
                     s.heredoc = Some(h);
                 }
             }
-            TokKind::Semi | TokKind::Bad(_) | TokKind::RedirectOut(_) | TokKind::RedirectIn => {}
+            TokKind::Semi | TokKind::Bad(_) => {}
         }
     }
     if let Some(target) = pending_redirect {
