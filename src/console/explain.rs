@@ -105,8 +105,8 @@ pub fn describe_event(ev: &TraceEvent) -> Option<String> {
         K::PartitionOffline { tp, isr } => {
             format!("{tp} is offline: no live replica of the ISR {} can lead it", ids(isr))
         }
-        K::IsrShrunk { tp, leader, removed, isr } => format!(
-            "{tp}: leader {leader} removed {} from the ISR, which is now {}",
+        K::IsrShrunk { tp, removed, isr, .. } => format!(
+            "{tp}: {} left the ISR, which is now {}",
             removed.iter().map(|b| format!("broker {b}")).collect::<Vec<_>>().join(" and "),
             ids(isr)
         ),

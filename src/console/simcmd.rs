@@ -446,7 +446,13 @@ impl Console {
                             what.push(format!("jitter {}ms", r.extra_jitter_us / 1000));
                         }
                         if r.loss_ppm > 0 {
-                            what.push(format!("loss {}.{:04}%", r.loss_ppm / 10_000, r.loss_ppm % 10_000));
+                            let frac = format!("{:04}", r.loss_ppm % 10_000);
+                            let frac = frac.trim_end_matches('0');
+                            if frac.is_empty() {
+                                what.push(format!("loss {}%", r.loss_ppm / 10_000));
+                            } else {
+                                what.push(format!("loss {}.{frac}%", r.loss_ppm / 10_000));
+                            }
                         }
                         if r.drop_next > 0 {
                             what.push(format!("drop next {}", r.drop_next));
@@ -695,6 +701,9 @@ impl Console {
 
     fn cmd_sleep(&mut self, args: &[String]) -> Output {
         let Some(d) = args.first() else { return fail("sleep needs a duration: sleep 5s") };
+        if args.len() > 1 {
+            return fail(&format!("sleep takes one duration, e.g. sleep 5s (not '{}')", args.join(" ")));
+        }
         match parse_duration_us(d) {
             Ok(us) if us <= 3_600_000_000 => {
                 let t = self.sim.now.plus_micros(us);

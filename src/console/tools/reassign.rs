@@ -57,7 +57,7 @@ fn timeout(m: &str) -> Output {
 /// Reads a JSON file given to the tool; `Err` is the complete failure output.
 fn read_json(ctx: &Ctx, path: &str) -> Result<serde_json::Value, Output> {
     let Some(text) = ctx.vfs.read(path) else {
-        return Err(fmt::error(&super::no_such_file(path), "java.nio.file.NoSuchFileException"));
+        return Err(fmt::error(path, "java.nio.file.NoSuchFileException"));
     };
     serde_json::from_str(text).map_err(|e| fmt::error(&format!("Failed to parse JSON: {e}"), ADMIN_OPERATION))
 }
