@@ -51,25 +51,28 @@ fn topics_describe_matches_2_4_before_and_after_a_broker_stops() {
     assert_eq!((out.as_str(), code), ("Created topic orders.\n", 0));
     let id = topic_id(&c, "orders");
     let (out, err, _) = run(&mut c, "bin/kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic orders");
-    let expected = "Topic: orders\tTopicId: ID\tPartitionCount: 3\tReplicationFactor: 2\tConfigs: segment.bytes=1073741824
+    let expected =
+        "Topic: orders\tTopicId: ID\tPartitionCount: 3\tReplicationFactor: 2\tConfigs: segment.bytes=1073741824
 \tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1,2\tIsr: 1,2\tElr: \tLastKnownElr: 
 \tTopic: orders\tPartition: 1\tLeader: 2\tReplicas: 2,3\tIsr: 2,3\tElr: \tLastKnownElr: 
 \tTopic: orders\tPartition: 2\tLeader: 3\tReplicas: 3,1\tIsr: 3,1\tElr: \tLastKnownElr: 
 "
-    .replace("ID", &id);
+        .replace("ID", &id);
     assert_eq!(out, expected);
     assert_eq!(err, "");
     run(&mut c, "broker stop 3\nsleep 5s");
     let (out, _, _) = run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --describe --topic orders");
-    let expected = "Topic: orders\tTopicId: ID\tPartitionCount: 3\tReplicationFactor: 2\tConfigs: segment.bytes=1073741824
+    let expected =
+        "Topic: orders\tTopicId: ID\tPartitionCount: 3\tReplicationFactor: 2\tConfigs: segment.bytes=1073741824
 \tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1,2\tIsr: 1,2\tElr: \tLastKnownElr: 
 \tTopic: orders\tPartition: 1\tLeader: 2\tReplicas: 2,3\tIsr: 2\tElr: \tLastKnownElr: 
 \tTopic: orders\tPartition: 2\tLeader: 1\tReplicas: 3,1\tIsr: 1\tElr: \tLastKnownElr: 
 "
-    .replace("ID", &id);
+        .replace("ID", &id);
     assert_eq!(out, expected);
     // §2.1 filters: only partition lines, no topic line.
-    let (out, _, _) = run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --describe --under-replicated-partitions");
+    let (out, _, _) =
+        run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --describe --under-replicated-partitions");
     assert_eq!(
         out,
         "\tTopic: orders\tPartition: 1\tLeader: 2\tReplicas: 2,3\tIsr: 2\tElr: \tLastKnownElr: 
@@ -77,7 +80,10 @@ fn topics_describe_matches_2_4_before_and_after_a_broker_stops() {
 "
     );
     // §2.3: --list sorts by Java String order.
-    run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --create --topic Zeta --partitions 1 --replication-factor 1");
+    run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic Zeta --partitions 1 --replication-factor 1",
+    );
     let (out, _, _) = run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --list");
     assert_eq!(out, "Zeta\norders\n");
 }
@@ -86,10 +92,15 @@ fn topics_describe_matches_2_4_before_and_after_a_broker_stops() {
 #[test]
 fn topics_errors_follow_2_6_and_2_7() {
     let mut c = console();
-    run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3");
+    run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3",
+    );
     let before = c.sim().topic_names();
-    let (out, err, code) =
-        run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --create --topic big --partitions 1 --replication-factor 4");
+    let (out, err, code) = run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic big --partitions 1 --replication-factor 4",
+    );
     assert_eq!(code, 1);
     assert_eq!(
         out,
@@ -106,11 +117,16 @@ fn topics_errors_follow_2_6_and_2_7() {
     let (out, err, code) = run(&mut c, "bin/kafka-topics.sh --zookeeper localhost:2181 --list");
     assert_eq!((out.as_str(), code), ("", 1));
     assert!(err.starts_with("zookeeper is not a recognized option\njoptsimple.UnrecognizedOptionException: zookeeper is not a recognized option\n"));
-    let (_, err, _) = run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --create --topic x --config retention.ms=abc");
-    assert!(err.contains("ConfigException: Invalid value abc for configuration retention.ms: Not a number of type LONG"));
+    let (_, err, _) =
+        run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --create --topic x --config retention.ms=abc");
+    assert!(
+        err.contains("ConfigException: Invalid value abc for configuration retention.ms: Not a number of type LONG")
+    );
     // §2.1: exactly one action.
     let (_, err, _) = run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --topic orders");
-    assert!(err.starts_with("Command must include exactly one action: --list, --describe, --create, --alter or --delete\n"));
+    assert!(
+        err.starts_with("Command must include exactly one action: --list, --describe, --create, --alter or --delete\n")
+    );
     // Failed commands changed nothing.
     assert_eq!(c.sim().topic_names(), before);
     // §2.5: a successful delete prints nothing.
@@ -126,7 +142,10 @@ fn unreachable_bootstrap_times_out_after_60_s_and_changes_nothing() {
     let t0 = c.sim().now;
     let (out, err, code) = run(&mut c, "kafka-topics --bootstrap-server localhost:9999 --create --topic lost");
     assert_eq!(code, 1);
-    assert_eq!(out, "Error while executing topic command : Timed out waiting for a node assignment. Call: createTopics\n");
+    assert_eq!(
+        out,
+        "Error while executing topic command : Timed out waiting for a node assignment. Call: createTopics\n"
+    );
     assert!(err.contains("WARN [AdminClient clientId=adminclient-1] Connection to node -1 (localhost/127.0.0.1:9999) could not be established. Node may not be available. (org.apache.kafka.clients.NetworkClient)\n"));
     let waited = c.sim().now.ms_since(t0);
     assert!((60_000..61_000).contains(&waited), "waited {waited} ms");
@@ -163,7 +182,10 @@ fn producer_failure_is_logged_like_error_logging_callback() {
 #[test]
 fn configs_match_6_2_and_6_3() {
     let mut c = console();
-    run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 1 --replication-factor 1");
+    run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 1 --replication-factor 1",
+    );
     let (out, _, _) = run(&mut c, "bin/kafka-configs.sh --bootstrap-server localhost:9092 --entity-type topics --entity-name orders --alter --add-config retention.ms=86400000,cleanup.policy=compact
 bin/kafka-configs.sh --bootstrap-server localhost:9092 --entity-type topics --entity-name orders --describe
 bin/kafka-configs.sh --bootstrap-server localhost:9092 --entity-type brokers --entity-name 1 --alter --add-config log.cleaner.threads=2
@@ -179,8 +201,10 @@ Dynamic configs for broker 1 are:
   log.cleaner.threads=2 sensitive=false synonyms={DYNAMIC_BROKER_CONFIG:log.cleaner.threads=2, DEFAULT_CONFIG:log.cleaner.threads=1}
 "
     );
-    let (_, err, code) =
-        run(&mut c, "kafka-configs --bootstrap-server localhost:9092 --entity-type topic --entity-name orders --describe");
+    let (_, err, code) = run(
+        &mut c,
+        "kafka-configs --bootstrap-server localhost:9092 --entity-type topic --entity-name orders --describe",
+    );
     assert_eq!(code, 1);
     assert_eq!(err, "Invalid entity type topic, the entity type must be one of topics, clients, users, brokers, ips, broker-loggers, client-metrics, groups with a --bootstrap-server or --bootstrap-controller argument\n");
 }
@@ -189,11 +213,17 @@ Dynamic configs for broker 1 are:
 #[test]
 fn get_offsets_order_follows_7_2() {
     let mut c = console();
-    run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --create --topic t --partitions 11 --replication-factor 1");
+    run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic t --partitions 11 --replication-factor 1",
+    );
     let (out, _, _) = run(&mut c, "kafka-get-offsets --bootstrap-server localhost:9092 --topic t --partitions 1,2,10");
     assert_eq!(out, "t:1:0\nt:10:0\nt:2:0\n");
     let (_, err, code) = run(&mut c, "kafka-get-offsets --bootstrap-server localhost:9092 --topic missing");
-    assert_eq!((err.as_str(), code), ("Error occurred: Could not match any topic-partitions with the specified filters\n", 1));
+    assert_eq!(
+        (err.as_str(), code),
+        ("Error occurred: Could not match any topic-partitions with the specified filters\n", 1)
+    );
 }
 
 // kafka-cli.md §8.2.
@@ -205,7 +235,10 @@ fn leader_election_lines_follow_8_2() {
     assert_eq!(out, "Successfully completed leader election (PREFERRED) for partitions orders-0\n");
     let (out, _, _) = run(&mut c, "kafka-leader-election --bootstrap-server localhost:9092 --election-type preferred --topic orders --partition 0");
     assert_eq!(out, "Valid replica already elected for partitions orders-0\n");
-    let (out, err, code) = run(&mut c, "kafka-leader-election --bootstrap-server localhost:9092 --election-type preferred --all-topic-partitions");
+    let (out, err, code) = run(
+        &mut c,
+        "kafka-leader-election --bootstrap-server localhost:9092 --election-type preferred --all-topic-partitions",
+    );
     assert_eq!((out.as_str(), err.as_str(), code), ("", "", 0));
 }
 
@@ -214,8 +247,13 @@ fn leader_election_lines_follow_8_2() {
 fn reassignment_follows_9_2() {
     let mut c = console();
     run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --create --topic foo --replica-assignment 1:2");
-    c.files_mut().write("plan.json", r#"{"version":1,"partitions":[{"topic":"foo","partition":0,"replicas":[2,3]}]}"#).unwrap();
-    let (out, _, _) = run(&mut c, "kafka-reassign-partitions --bootstrap-server localhost:9092 --execute --reassignment-json-file plan.json");
+    c.files_mut()
+        .write("plan.json", r#"{"version":1,"partitions":[{"topic":"foo","partition":0,"replicas":[2,3]}]}"#)
+        .unwrap();
+    let (out, _, _) = run(
+        &mut c,
+        "kafka-reassign-partitions --bootstrap-server localhost:9092 --execute --reassignment-json-file plan.json",
+    );
     assert_eq!(
         out,
         "Current partition replica assignment
@@ -227,7 +265,10 @@ Successfully started partition reassignment for foo-0
 "
     );
     run(&mut c, "sleep 5s");
-    let (out, _, _) = run(&mut c, "kafka-reassign-partitions --bootstrap-server localhost:9092 --verify --reassignment-json-file plan.json");
+    let (out, _, _) = run(
+        &mut c,
+        "kafka-reassign-partitions --bootstrap-server localhost:9092 --verify --reassignment-json-file plan.json",
+    );
     assert_eq!(
         out,
         "Status of partition reassignment:
@@ -239,7 +280,10 @@ Clearing topic-level throttles on topic foo
     );
     let (out, _, _) = run(&mut c, "kafka-reassign-partitions --bootstrap-server localhost:9092 --list");
     assert_eq!(out, "No partition reassignments found.\n");
-    let (out, _, code) = run(&mut c, "kafka-reassign-partitions --bootstrap-server localhost:9092 --execute --reassignment-json-file nope.json");
+    let (out, _, code) = run(
+        &mut c,
+        "kafka-reassign-partitions --bootstrap-server localhost:9092 --execute --reassignment-json-file nope.json",
+    );
     assert_eq!(code, 1);
     assert!(out.starts_with("Error: nope.json\njava.nio.file.NoSuchFileException: nope.json\n"));
 }
@@ -267,7 +311,9 @@ fn metadata_quorum_follows_10_2_and_10_3() {
     assert_eq!(lines[0].len(), 24 + 22, "ClusterId is 22 characters");
     assert!(lines[6].contains("\"endpoints\": [\"CONTROLLER://localhost:19091\"]"));
     let (out, _, _) = run(&mut c, "kafka-metadata-quorum --bootstrap-server localhost:9092 describe --replication");
-    assert!(out.starts_with("NodeId\tDirectoryId           \tLogEndOffset\tLag\tLastFetchTimestamp\tLastCaughtUpTimestamp\tStatus  \t\n"));
+    assert!(out.starts_with(
+        "NodeId\tDirectoryId           \tLogEndOffset\tLag\tLastFetchTimestamp\tLastCaughtUpTimestamp\tStatus  \t\n"
+    ));
     assert!(out.lines().all(|l| l.ends_with('\t')));
     assert_eq!(out.lines().filter(|l| l.contains("\tLeader  \t")).count(), 1);
 }
@@ -303,7 +349,10 @@ fn help_and_version_follow_1_2() {
 #[test]
 fn streams_stay_apart() {
     let mut c = console();
-    let r = c.run_script("kafka-topics --bootstrap-server localhost:9092 --create --topic a.b --partitions 1 --replication-factor 1", false);
+    let r = c.run_script(
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic a.b --partitions 1 --replication-factor 1",
+        false,
+    );
     let chunks = &r.commands[0].output.chunks;
     assert!(chunks.iter().all(|c| c.stream == Stream::Stdout));
     assert!(chunks[0].text.starts_with("WARNING: Due to limitations in metric names"));

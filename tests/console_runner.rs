@@ -15,7 +15,8 @@ fn script_file(name: &str, text: &str) -> std::path::PathBuf {
     p
 }
 
-const SCRIPT: &str = "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 2 --replication-factor 2
+const SCRIPT: &str =
+    "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 2 --replication-factor 2
 kafka-topics --bootstrap-server localhost:9092 --create --topic orders
 kafka-topics --bootstrap-server localhost:9092 --list
 ";
@@ -56,7 +57,10 @@ fn reads_stdin_and_echoes_commands() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.starts_with("$ seed\n7\n$ broker list\nBROKER  LISTENER        STATE    LEADERS  RACK\n1 "), "{stdout}");
+    assert!(
+        stdout.starts_with("$ seed\n7\n$ broker list\nBROKER  LISTENER        STATE    LEADERS  RACK\n1 "),
+        "{stdout}"
+    );
 }
 
 #[test]

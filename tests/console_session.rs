@@ -20,7 +20,10 @@ fn item(line: &str) -> brokerlab::console::shell::ScriptItem {
 #[test]
 fn interactive_console_producer_prompts_and_sends_each_line() {
     let mut c = console();
-    c.run_script("kafka-topics --bootstrap-server localhost:9092 --create --topic chat --partitions 1 --replication-factor 3", true);
+    c.run_script(
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic chat --partitions 1 --replication-factor 3",
+        true,
+    );
     let started = c.start(&item("kafka-console-producer --bootstrap-server localhost:9092 --topic chat"));
     assert_eq!(started, Started::Job);
     assert!(c.job_running());
@@ -47,7 +50,10 @@ fn interactive_console_producer_prompts_and_sends_each_line() {
 #[test]
 fn interrupt_stops_the_perf_test() {
     let mut c = console();
-    c.run_script("kafka-topics --bootstrap-server localhost:9092 --create --topic perf --partitions 1 --replication-factor 1", true);
+    c.run_script(
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic perf --partitions 1 --replication-factor 1",
+        true,
+    );
     let s = c.start(&item(
         "kafka-producer-perf-test --topic perf --num-records 100000 --record-size 10 --throughput 100 --producer-props bootstrap.servers=localhost:9092",
     ));
@@ -118,7 +124,10 @@ fn long_output_comes_in_chunks() {
     // Through the job path the output is chunked.
     let mut c = console();
     c.files_mut().write("big.txt", &"line of text\n".repeat(20_000)).unwrap();
-    c.run_script("kafka-topics --bootstrap-server localhost:9092 --create --topic big --partitions 1 --replication-factor 1", true);
+    c.run_script(
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic big --partitions 1 --replication-factor 1",
+        true,
+    );
     let s = c.start(&item("kafka-console-producer --bootstrap-server localhost:9092 --topic big < big.txt"));
     assert_eq!(s, Started::Job);
     let t = c.sim().now.plus_ms(30_000);
@@ -137,7 +146,10 @@ fn tab_completion_knows_tools_options_names_and_configs() {
     assert_eq!(c.complete("bin/kafka-top"), vec!["bin/kafka-topics.sh"]);
     assert_eq!(c.complete("bro"), vec!["broker"]);
     assert_eq!(c.complete("kafka-topics --boot"), vec!["--bootstrap-server"]);
-    assert_eq!(c.complete("kafka-topics --bootstrap-server "), vec!["localhost:9092", "localhost:9093", "localhost:9094"]);
+    assert_eq!(
+        c.complete("kafka-topics --bootstrap-server "),
+        vec!["localhost:9092", "localhost:9093", "localhost:9094"]
+    );
     assert_eq!(c.complete("kafka-topics --bootstrap-server localhost:9092 --describe --topic o"), vec!["orders"]);
     assert_eq!(
         c.complete("kafka-configs --bootstrap-server localhost:9092 --topic orders --alter --add-config retention."),
@@ -177,8 +189,14 @@ ls",
     assert_eq!(r.commands[5].output.stderr(), "cat: nope.txt: No such file or directory\n");
     assert_eq!(outs[7], "");
     // A properties file for --producer.config, missing and present.
-    let r = c.run_script("echo x | kafka-console-producer --bootstrap-server localhost:9092 --topic t --producer.config p.properties", false);
-    assert!(r.commands[0].output.stderr().starts_with("java.io.FileNotFoundException: p.properties (No such file or directory)\n"));
+    let r = c.run_script(
+        "echo x | kafka-console-producer --bootstrap-server localhost:9092 --topic t --producer.config p.properties",
+        false,
+    );
+    assert!(r.commands[0]
+        .output
+        .stderr()
+        .starts_with("java.io.FileNotFoundException: p.properties (No such file or directory)\n"));
     c.files_mut().write("p.properties", "acks=1\nlinger.ms=0\n").unwrap();
     let r = c.run_script("echo x | kafka-console-producer --bootstrap-server localhost:9092 --topic t --producer.config p.properties\nkafka-get-offsets --bootstrap-server localhost:9092 --topic t", false);
     assert_eq!(r.commands[1].output.stdout(), "t:0:1\n");

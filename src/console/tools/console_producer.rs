@@ -283,7 +283,14 @@ impl ProducerJob {
     fn scan_trace(&mut self, sim: &Sim, out: &mut Output) {
         let me = NodeAddr::Client(self.client);
         let mut lines = Vec::new();
-        for ev in sim.trace.since(self.trace_cursor) {
+        let next = sim.trace.next_index();
+        let fresh = usize::try_from(next.saturating_sub(self.trace_cursor)).unwrap_or(usize::MAX);
+        if fresh == 0 {
+            return;
+        }
+        // Only the new events, read from the back (skipping from the front is linear).
+        let new_events: Vec<&crate::sim::trace::TraceEvent> = sim.trace.events.iter().rev().take(fresh).collect();
+        for ev in new_events.into_iter().rev() {
             match &ev.kind {
                 TraceKind::Sent { from, response: false, api, .. } if *from == me => {
                     self.requests_sent += 1;
