@@ -131,7 +131,7 @@ fn line(rng: &mut Pcg32) -> String {
     let mut template = pick(rng, TEMPLATES);
     // Producing runs the engine for seconds of simulated time: keep it to 1 line in 25 so
     // the whole run stays within about a minute in a debug build.
-    while (template.contains("producer") && !template.starts_with("producer")) && rng.next_u64() % 25 != 0 {
+    while (template.contains("producer") && !template.starts_with("producer")) && !rng.next_u64().is_multiple_of(25) {
         template = pick(rng, TEMPLATES);
     }
     let base = template.replace('T', if topic.is_empty() { "orders" } else { topic });

@@ -2,7 +2,7 @@
 //! topic, broker, node and client names, config names after `--config`/`--add-config`,
 //! and file names after options that take a file.
 
-use super::opts::{ArgKind, Tool};
+use super::opts::Tool;
 use super::session::Console;
 use super::shell::normalize_program;
 use super::simcmd::{BUILTINS, SIM_COMMANDS};
@@ -149,8 +149,7 @@ impl Console {
             Some(spec) => {
                 for o in spec.all_options() {
                     let flag = format!("--{}", o.name);
-                    let repeat = o.repeatable || matches!(o.arg, ArgKind::None) && false;
-                    if repeat || !before.contains(&flag.as_str()) {
+                    if o.repeatable || !before.contains(&flag.as_str()) {
                         v.push(flag);
                     }
                 }

@@ -18,6 +18,9 @@ use crate::sim::metadata::is_internal_topic;
 use crate::sim::protocol::{ConfigResource, ControllerRequest, ControllerResponse, NewTopic, Request, Response};
 use std::collections::BTreeMap;
 
+/// A topic's non-default configs and its `min.insync.replicas`.
+type TopicConfigs = (Vec<(String, String)>, Option<i32>);
+
 /// A failed action: message, exception class, whether a stack trace follows (§2.7).
 struct Failure {
     message: String,
@@ -156,7 +159,7 @@ fn describe(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts, out: &mut Output) 
     let resp = admin
         .call(ctx, "describeConfigs", Target::Any, Request::DescribeConfigs { resources })
         .map_err(Failure::timeout)?;
-    let mut configs: BTreeMap<String, (Vec<(String, String)>, Option<i32>)> = BTreeMap::new();
+    let mut configs: BTreeMap<String, TopicConfigs> = BTreeMap::new();
     if let Response::DescribeConfigs(results) = resp {
         for (res, r) in results {
             let (ConfigResource::Topic(name), Ok(entries)) = (res, r) else { continue };
@@ -337,7 +340,7 @@ fn create(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts, out: &mut Output) ->
             out.outln(&format!("Created topic {name}."));
             Ok(())
         }
-        _ => Err(Failure::timeout(format!("Timed out waiting for a node assignment. Call: createTopics"))),
+        _ => Err(Failure::timeout("Timed out waiting for a node assignment. Call: createTopics".to_string())),
     }
 }
 
