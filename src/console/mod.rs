@@ -1,12 +1,25 @@
 //! The Kafka command-line tools and the simulator's own commands.
 //!
-//! * [`shell`]: scripts and command lines — quoting, comments, heredocs, pipes.
+//! * [`shell`]: scripts and command lines — quoting, comments, heredocs, pipes,
+//!   redirections.
 //! * [`opts`]: jopt-simple/argparse4j-style option parsing with the real tools' messages.
 //! * [`format`]: the tools' exact output layouts, as pure functions over plain data.
+//! * [`session`]: the [`session::Console`] — a simulated cluster, the command log,
+//!   history, jobs for the browser.
+//! * [`tools`]: the Kafka tools, one file each; [`simcmd`]: the simulator commands and
+//!   shell builtins; [`complete`]: tab completion; [`explain`]: trace events in words.
+//! * [`vfs`]: the console's files; [`regex`]: the topic filters' regular expressions.
 
+pub mod complete;
+pub mod explain;
 pub mod format;
 pub mod opts;
+pub mod regex;
+pub mod session;
 pub mod shell;
+pub mod simcmd;
+pub mod tools;
+pub mod vfs;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod runner;

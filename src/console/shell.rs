@@ -14,9 +14,12 @@
 //!   `printf` (`%s`, `%d`, `%%`, `\n`, `\t`, `\\`, format reuse), `seq N`,
 //!   `seq A B` (`seq A STEP B`) or `cat <<EOF`.
 //!
-//! There are no environment variables: `$VAR` stays literal. Redirections,
-//! `&&`, `||`, `&`, subshells and command substitution are rejected with a
-//! one-line message. Nothing here panics: every rejection is a [`ShellError`]
+//! * stdout redirection to the console's virtual files: `> FILE`, `1> FILE`,
+//!   `>> FILE`; stdin from a file: `< FILE` or `cat FILE | ...`.
+//!
+//! There are no environment variables: `$VAR` stays literal. Redirecting
+//! stderr (`2>`), `&&`, `||`, `&`, subshells and command substitution are
+//! rejected with a one-line message. Nothing here panics: every rejection is a [`ShellError`]
 //! tied to the line where the bad command starts, and later commands are still
 //! parsed.
 
@@ -38,6 +41,20 @@ pub struct ScriptItem {
     /// Standard input: a here-document body or the output of the producer
     /// left of `|`. `None` when the command reads no stdin.
     pub stdin: Option<String>,
+    /// Standard input from a file of the console's virtual file system
+    /// (`tool < FILE` or `cat FILE | tool`); the executor reads it.
+    #[serde(default)]
+    pub stdin_file: Option<String>,
+    /// Standard output redirected to a file (`> FILE`, `>> FILE`).
+    #[serde(default)]
+    pub redirect: Option<Redirect>,
+}
+
+/// `> FILE` (truncate) or `>> FILE` (append): where stdout goes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Redirect {
+    pub path: String,
+    pub append: bool,
 }
 
 /// A command that could not be parsed. `message` is one line.
@@ -151,7 +168,8 @@ pub fn producer_output(argv: &[String], heredoc: Option<&str>) -> Result<String,
             let plain = args.iter().all(|a| a == "-");
             match heredoc {
                 Some(body) if plain => Ok(body.to_string()),
-                _ => Err("cat can only pass a here-document into a pipe here (cat <<EOF | kafka-...); there are no files to read".to_string()),
+                _ => Err("cat can pass a here-document or one file into a pipe (cat <<EOF | ..., cat FILE | ...)"
+                    .to_string()),
             }
         }
         other => Err(format!(
@@ -171,6 +189,10 @@ enum TokKind {
     Semi,
     /// Index into `CommandLine::heredocs`.
     HereDoc(usize),
+    /// `>` (false) or `>>` (true); the next word is the file.
+    RedirectOut(bool),
+    /// `<`; the next word is the file.
+    RedirectIn,
     /// An unsupported construct; the message says what is supported.
     Bad(String),
 }
@@ -430,27 +452,40 @@ fn lex_command_line(chars: &[char], pos: &mut usize, line: &mut u32) -> CommandL
                     }
                 } else {
                     *pos += 1;
-                    cl.toks.push(Tok {
-                        kind: TokKind::Bad("input redirection '<' is not supported: there are no files here; use a here-document (<<EOF) or a pipe from echo/printf/seq".to_string()),
-                        start,
-                        end: *pos,
-                        line: tok_line,
-                    });
+                    cl.toks.push(Tok { kind: TokKind::RedirectIn, start, end: *pos, line: tok_line });
                 }
             }
             '>' => {
-                flush(&mut word, &mut cl.toks, *pos);
-                let start = *pos;
+                // `1>` and `2>`: a lone digit glued to the operator names a descriptor.
+                let fd = match &word {
+                    Some(w) if w.text == "1" || w.text == "2" => w.text.clone(),
+                    _ => String::new(),
+                };
+                let start = if fd.is_empty() {
+                    flush(&mut word, &mut cl.toks, *pos);
+                    *pos
+                } else {
+                    word.take().map(|w| w.start).unwrap_or(*pos)
+                };
                 *pos += 1;
-                while *pos < len && matches!(chars[*pos], '>' | '&') {
+                let mut append = false;
+                if *pos < len && chars[*pos] == '>' {
+                    append = true;
                     *pos += 1;
                 }
-                cl.toks.push(Tok {
-                    kind: TokKind::Bad("output redirection '>' is not supported: output always goes to the console (stderr lines are marked)".to_string()),
-                    start,
-                    end: *pos,
-                    line: *line,
-                });
+                let mut bad = false;
+                while *pos < len && matches!(chars[*pos], '>' | '&' | '|') {
+                    bad = true;
+                    *pos += 1;
+                }
+                let kind = if fd == "2" {
+                    TokKind::Bad("redirecting stderr (2>) is not supported: stderr always goes to the console, where its lines are marked".to_string())
+                } else if bad {
+                    TokKind::Bad("only '> FILE' and '>> FILE' redirections are supported".to_string())
+                } else {
+                    TokKind::RedirectOut(append)
+                };
+                cl.toks.push(Tok { kind, start, end: *pos, line: *line });
             }
             '(' | ')' | '`' => {
                 flush(&mut word, &mut cl.toks, *pos);
@@ -671,16 +706,41 @@ fn build_segment(chars: &[char], cl: &CommandLine, seg: &[&Tok]) -> Result<Scrip
     }
 
     let mut stages: Vec<Stage> = vec![Stage { words: Vec::new(), heredoc: None, line }];
+    let mut redirect: Option<Redirect> = None;
+    let mut stdin_file: Option<String> = None;
+    // Some(Some(append)) after `>`/`>>`, Some(None) after `<`.
+    let mut pending_redirect: Option<Option<bool>> = None;
+    let mut redirect_stage = usize::MAX;
     for t in seg {
         match &t.kind {
             TokKind::Pipe => stages.push(Stage { words: Vec::new(), heredoc: None, line: t.line }),
             TokKind::Word(w) => {
+                if let Some(target) = pending_redirect.take() {
+                    match target {
+                        Some(append) => redirect = Some(Redirect { path: w.clone(), append }),
+                        None => stdin_file = Some(w.clone()),
+                    }
+                    redirect_stage = redirect_stage.min(stages.len());
+                    continue;
+                }
                 if let Some(s) = stages.last_mut() {
                     if s.words.is_empty() {
                         s.line = t.line;
                     }
                     s.words.push(w.clone());
                 }
+            }
+            TokKind::RedirectOut(append) => {
+                if pending_redirect.is_some() {
+                    return err("syntax error: a file name must follow '>'".to_string());
+                }
+                pending_redirect = Some(Some(*append));
+            }
+            TokKind::RedirectIn => {
+                if pending_redirect.is_some() {
+                    return err("syntax error: a file name must follow '<'".to_string());
+                }
+                pending_redirect = Some(None);
             }
             TokKind::HereDoc(i) => {
                 if let (Some(s), Some(h)) = (stages.last_mut(), cl.heredocs.get(*i)) {
@@ -689,6 +749,13 @@ fn build_segment(chars: &[char], cl: &CommandLine, seg: &[&Tok]) -> Result<Scrip
             }
             TokKind::Semi | TokKind::Bad(_) => {}
         }
+    }
+    if let Some(target) = pending_redirect {
+        let op = if target.is_some() { '>' } else { '<' };
+        return err(format!("syntax error: a file name must follow '{op}'"));
+    }
+    if stages.len() > 1 && redirect_stage < stages.len() {
+        return err("a redirection must come after the last command of a pipe".to_string());
     }
     if stages.iter().any(|s| s.words.is_empty() && s.heredoc.is_none()) && stages.len() > 1 {
         return err("syntax error near unexpected token '|': a command is missing on one side of the pipe".to_string());
@@ -712,13 +779,30 @@ fn build_segment(chars: &[char], cl: &CommandLine, seg: &[&Tok]) -> Result<Scrip
     let (stdin, consumer) = if stages.len() == 2 {
         let producer = &stages[0];
         let consumer = &stages[1];
-        let produced = match producer_output(&producer.words, producer.heredoc.map(|h| h.body.as_str())) {
+        // `cat FILE | tool`: the executor reads the file.
+        let cat_file = producer.heredoc.is_none()
+            && producer.words.len() == 2
+            && producer.words[0] == "cat"
+            && producer.words[1] != "-";
+        if cat_file && consumer.heredoc.is_none() && stdin_file.is_none() {
+            stdin_file = Some(producer.words[1].clone());
+        }
+        let produced = if cat_file {
+            Ok(String::new())
+        } else {
+            producer_output(&producer.words, producer.heredoc.map(|h| h.body.as_str()))
+        };
+        let produced = match produced {
             Ok(s) => s,
             Err(m) => return Err(ShellError { line: producer.line, message: m }),
         };
         // As in sh, a here-document on the right side wins over the pipe.
         let stdin = consumer.heredoc.map(|h| h.body.clone()).unwrap_or(produced);
-        (Some(stdin), consumer)
+        if stdin_file.is_some() && consumer.heredoc.is_none() {
+            (None, consumer)
+        } else {
+            (Some(stdin), consumer)
+        }
     } else {
         let only = &stages[0];
         (only.heredoc.map(|h| h.body.clone()), only)
@@ -728,7 +812,9 @@ fn build_segment(chars: &[char], cl: &CommandLine, seg: &[&Tok]) -> Result<Scrip
     if let Some(first) = argv.first_mut() {
         *first = normalize_program(first);
     }
-    Ok(ScriptItem { line, text, argv, program_as_typed, stdin })
+    // A here-document wins over `< FILE`, as in sh when it comes last; keep it simple.
+    let stdin_file = if stdin.is_some() { None } else { stdin_file };
+    Ok(ScriptItem { line, text, argv, program_as_typed, stdin, stdin_file, redirect })
 }
 
 // ---------------------------------------------------------------------------

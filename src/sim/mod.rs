@@ -19,6 +19,7 @@ pub mod partitioner;
 pub mod placement;
 pub mod producer_state;
 pub mod protocol;
+pub mod query;
 pub mod record;
 pub mod rng;
 pub mod scenarios;

@@ -160,13 +160,21 @@ pub fn end_to_end_scenario(seed: u64, records: u64, record_size: usize) -> (Sim,
     let p = sim.create_producer("perf", "localhost:9092", ProducerConfig::parse(&props).expect("valid"));
     let value = bytes(&vec![b'x'; record_size]);
     let mut sent = 0u64;
-    let total = |s: &mut Sim| consumers.iter().map(|c| s.consumer_mut(*c).map(|c| c.delivered_total).unwrap_or(0)).sum::<u64>();
+    let total =
+        |s: &mut Sim| consumers.iter().map(|c| s.consumer_mut(*c).map(|c| c.delivered_total).unwrap_or(0)).sum::<u64>();
     while sent < records {
         loop {
             if sent >= records {
                 break;
             }
-            let rec = ProducerRecord { topic: "e2e".into(), partition: None, key: None, value: Some(value.clone()), headers: vec![], timestamp: None };
+            let rec = ProducerRecord {
+                topic: "e2e".into(),
+                partition: None,
+                key: None,
+                value: Some(value.clone()),
+                headers: vec![],
+                timestamp: None,
+            };
             let now = sim.now;
             let Some(prod) = sim.producer_mut(p) else { return (sim, 0) };
             match prod.send(now, rec) {

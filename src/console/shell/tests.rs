@@ -277,9 +277,13 @@ fn cat_heredoc_pipe() {
     assert_eq!(it.stdin.as_deref(), Some("k1\tv1\nk2\tv2\n"));
     assert_eq!(it.argv[0], "kafka-console-producer");
     assert!(it.text.ends_with("\nk1\tv1\nk2\tv2\nEOF"));
+    // `cat FILE | tool`: the executor reads the file from the virtual file system.
+    let f = one("cat data.txt | p");
+    assert_eq!(f.stdin_file.as_deref(), Some("data.txt"));
+    assert_eq!(f.stdin, None);
     assert_eq!(
-        err("cat data.txt | p").message,
-        "cat can only pass a here-document into a pipe here (cat <<EOF | kafka-...); there are no files to read"
+        err("cat a b | p").message,
+        "cat can pass a here-document or one file into a pipe (cat <<EOF | ..., cat FILE | ...)"
     );
 }
 
@@ -301,9 +305,8 @@ fn unsupported_producers_and_operators() {
     assert!(err("a && b").message.starts_with("'&&' is not supported"));
     assert!(err("a || b").message.starts_with("'||' is not supported"));
     assert!(err("a &").message.starts_with("'&' (background jobs) is not supported"));
-    assert!(err("a > out.txt").message.starts_with("output redirection '>' is not supported"));
-    assert!(err("a 2>/dev/null").message.starts_with("output redirection"));
-    assert!(err("a < in.txt").message.starts_with("input redirection '<' is not supported"));
+    assert!(err("a 2>/dev/null").message.starts_with("redirecting stderr (2>) is not supported"));
+    assert!(err("a >& x").message.starts_with("only '> FILE' and '>> FILE'"));
     assert!(err("a <<< x").message.starts_with("here-strings (<<<) are not supported"));
     assert!(err("a $(b)").message.starts_with("command substitution $(...)"));
     assert!(err("a `b`").message.starts_with("command substitution (`...`)"));
@@ -325,7 +328,7 @@ fn trailing_pipe_continues_on_next_line_or_errors_at_eof() {
 // kafka-cli.md §3.3 (tools read stdin); shell subset of the brief §1
 #[test]
 fn errors_do_not_stop_later_commands() {
-    let v = parse_script("good 1\nbad > x\ngood 2\ngrep | p\ngood 3\n");
+    let v = parse_script("good 1\nbad 2> x\ngood 2\ngrep | p\ngood 3\n");
     assert_eq!(v.len(), 5);
     assert!(v[0].is_ok() && v[2].is_ok() && v[4].is_ok());
     assert_eq!(v[1].as_ref().unwrap_err().line, 2);
@@ -379,4 +382,34 @@ fn needs_more_input_cases() {
     assert!(needs_more_input("cat <<EOF | p\na\n"));
     assert!(!needs_more_input("echo 'a' # it's a comment"));
     assert!(!needs_more_input("a \\\nb"));
+}
+
+// Brief §1: `cmd > file`, `cmd >> file`, `cat > plan.json <<EOF`, `< file`.
+#[test]
+fn stdout_redirection_and_input_files() {
+    let it = one("kafka-topics --list > topics.txt");
+    assert_eq!(it.argv, argv(&["kafka-topics", "--list"]));
+    assert_eq!(it.redirect, Some(super::Redirect { path: "topics.txt".into(), append: false }));
+    let it = one("echo hi >>log.txt");
+    assert_eq!(it.argv, argv(&["echo", "hi"]));
+    assert_eq!(it.redirect, Some(super::Redirect { path: "log.txt".into(), append: true }));
+    let it = one("echo hi 1> one.txt");
+    assert_eq!(it.argv, argv(&["echo", "hi"]));
+    assert_eq!(it.redirect.map(|r| r.path), Some("one.txt".to_string()));
+    let it = one("cat > plan.json <<EOF\n{\"a\":1}\nEOF\n");
+    assert_eq!(it.argv, argv(&["cat"]));
+    assert_eq!(it.stdin.as_deref(), Some("{\"a\":1}\n"));
+    assert_eq!(it.redirect.map(|r| r.path), Some("plan.json".to_string()));
+    let it = one("kafka-console-producer --topic t < lines.txt");
+    assert_eq!(it.stdin_file.as_deref(), Some("lines.txt"));
+    assert_eq!(it.argv.len(), 3);
+    let it = one("echo a | p > out.txt");
+    assert_eq!(it.stdin.as_deref(), Some("a\n"));
+    assert_eq!(it.redirect.map(|r| r.path), Some("out.txt".to_string()));
+    assert_eq!(err("a >").message, "syntax error: a file name must follow '>'");
+    assert_eq!(err("a <").message, "syntax error: a file name must follow '<'");
+    assert_eq!(err("echo a > f | p").message, "a redirection must come after the last command of a pipe");
+    // A word that merely contains a digit is not a descriptor.
+    let it = one("echo 12> x");
+    assert_eq!(it.argv, argv(&["echo", "12"]));
 }

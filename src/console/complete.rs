@@ -1,0 +1,227 @@
+//! Tab completion: tool names, simulator commands, the options of the tool being typed,
+//! topic, broker, node and client names, config names after `--config`/`--add-config`,
+//! and file names after options that take a file.
+
+use super::opts::Tool;
+use super::session::Console;
+use super::shell::normalize_program;
+use super::simcmd::{BUILTINS, SIM_COMMANDS};
+use crate::sim::config::{BROKER_CONFIGS, TOPIC_CONFIGS};
+use crate::sim::node::Env;
+
+/// Options whose value is a file of the console.
+const FILE_OPTIONS: &[&str] = &[
+    "--reassignment-json-file",
+    "--topics-to-move-json-file",
+    "--path-to-json-file",
+    "--command-config",
+    "--producer.config",
+    "--reader-config",
+    "--admin.config",
+    "--add-config-file",
+    "--payload-file",
+];
+
+const READER_PROPERTIES: &[&str] = &[
+    "parse.key=true",
+    "key.separator=",
+    "parse.headers=true",
+    "headers.delimiter=",
+    "headers.separator=",
+    "headers.key.separator=",
+    "null.marker=",
+    "ignore.error=true",
+];
+
+const PRODUCER_PROPERTIES: &[&str] = &[
+    "acks=",
+    "batch.size=",
+    "buffer.memory=",
+    "client.id=",
+    "compression.type=",
+    "delivery.timeout.ms=",
+    "enable.idempotence=",
+    "linger.ms=",
+    "max.block.ms=",
+    "max.in.flight.requests.per.connection=",
+    "max.request.size=",
+    "partitioner.ignore.keys=",
+    "request.timeout.ms=",
+    "retries=",
+    "retry.backoff.ms=",
+];
+
+impl Console {
+    /// Candidates for the word being typed at the end of `partial` (whole words, sorted).
+    pub fn complete(&self, partial: &str) -> Vec<String> {
+        let words: Vec<&str> = partial.split_whitespace().collect();
+        let at_new_word = partial.is_empty() || partial.ends_with(char::is_whitespace);
+        let current = if at_new_word { "" } else { words.last().copied().unwrap_or("") };
+        let before: Vec<&str> =
+            if at_new_word { words.clone() } else { words[..words.len().saturating_sub(1)].to_vec() };
+        let mut cands: Vec<String> = if before.is_empty() {
+            self.program_candidates(current)
+        } else {
+            let program = normalize_program(before[0]);
+            match Tool::from_program(&program) {
+                Some(tool) => self.tool_candidates(tool, &before, current),
+                None => self.command_candidates(&program, &before, current),
+            }
+        };
+        cands.retain(|c| c.starts_with(current));
+        cands.sort();
+        cands.dedup();
+        cands
+    }
+
+    fn program_candidates(&self, current: &str) -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        for t in Tool::ALL {
+            v.push(t.program().to_string());
+            v.push(format!("{}.sh", t.program()));
+            v.push(format!("bin/{}.sh", t.program()));
+        }
+        v.extend(SIM_COMMANDS.iter().map(|(n, _, _)| n.to_string()));
+        v.extend(BUILTINS.iter().map(|(n, _)| n.to_string()));
+        if !current.contains('.') && !current.starts_with("bin/") {
+            v.retain(|c| !c.ends_with(".sh"));
+        }
+        v
+    }
+
+    fn topics(&self) -> Vec<String> {
+        self.sim.topic_names()
+    }
+
+    fn listeners(&self) -> Vec<String> {
+        self.sim.brokers.keys().map(|b| format!("localhost:{}", Env::broker_port(*b))).collect()
+    }
+
+    fn broker_ids(&self) -> Vec<String> {
+        self.sim.brokers.keys().map(|b| b.to_string()).collect()
+    }
+
+    fn node_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.sim.brokers.keys().map(|b| format!("broker-{b}")).collect();
+        v.extend(self.sim.controllers.keys().map(|c| format!("controller-{c}")));
+        v.extend(self.sim.client_names());
+        v
+    }
+
+    fn tool_candidates(&self, tool: Tool, before: &[&str], current: &str) -> Vec<String> {
+        let prev = before.last().copied().unwrap_or("");
+        let configs_on_brokers = before.windows(2).any(|w| w[0] == "--entity-type" && w[1] == "brokers")
+            || before.iter().any(|w| *w == "--broker" || *w == "--broker-defaults");
+        match prev {
+            "--topic" => return self.topics(),
+            "--bootstrap-server" => return self.listeners(),
+            "--bootstrap-controller" => {
+                return self.sim.controllers.keys().map(|c| format!("localhost:{}", Env::controller_port(*c))).collect()
+            }
+            "--broker" => return self.broker_ids(),
+            "--entity-type" => return vec!["topics".into(), "brokers".into()],
+            "--entity-name" => {
+                return if configs_on_brokers { self.broker_ids() } else { self.topics() };
+            }
+            "--election-type" => return vec!["preferred".into(), "unclean".into()],
+            "--time" => return vec!["latest".into(), "earliest".into(), "max-timestamp".into()],
+            "--property" => return READER_PROPERTIES.iter().map(|s| s.to_string()).collect(),
+            "--producer-property" | "--producer-props" => {
+                return PRODUCER_PROPERTIES.iter().map(|s| s.to_string()).collect()
+            }
+            "--config" | "--add-config" | "--delete-config" => {
+                let eq = if prev == "--delete-config" { "" } else { "=" };
+                return if configs_on_brokers {
+                    BROKER_CONFIGS.iter().filter(|d| d.dynamic).map(|d| format!("{}{eq}", d.name)).collect()
+                } else {
+                    TOPIC_CONFIGS.iter().map(|d| format!("{}{eq}", d.name)).collect()
+                };
+            }
+            "--broker-list" => return vec![self.broker_ids().join(",")],
+            p if FILE_OPTIONS.contains(&p) => return self.vfs.names(),
+            _ => {}
+        }
+        if tool == Tool::MetadataQuorum && !before.contains(&"describe") && !current.starts_with('-') {
+            return vec!["describe".into()];
+        }
+        let mut v: Vec<String> = Vec::new();
+        match tool.spec() {
+            Some(spec) => {
+                for o in spec.all_options() {
+                    let flag = format!("--{}", o.name);
+                    if o.repeatable || !before.contains(&flag.as_str()) {
+                        v.push(flag);
+                    }
+                }
+            }
+            None => {
+                let names: &[&str] = match tool {
+                    Tool::MetadataQuorum => &[
+                        "--bootstrap-server",
+                        "--bootstrap-controller",
+                        "--command-config",
+                        "--status",
+                        "--replication",
+                        "--human-readable",
+                    ],
+                    _ => &[
+                        "--topic",
+                        "--num-records",
+                        "--record-size",
+                        "--payload-file",
+                        "--payload-monotonic",
+                        "--throughput",
+                        "--producer-props",
+                        "--producer.config",
+                        "--print-metrics",
+                    ],
+                };
+                v.extend(names.iter().filter(|n| !before.contains(n)).map(|n| n.to_string()));
+            }
+        }
+        v
+    }
+
+    fn command_candidates(&self, program: &str, before: &[&str], _current: &str) -> Vec<String> {
+        let arg_index = before.len() - 1;
+        let sub = before.get(1).copied().unwrap_or("");
+        let strs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        match (program, arg_index) {
+            ("broker", 0) => strs(&["list", "kill", "stop", "start", "add", "lose-disk", "slow"]),
+            ("broker", 1) if sub != "list" && sub != "add" => self.broker_ids(),
+            ("broker", 2) if sub == "slow" => strs(&["1s", "5s", "off"]),
+            ("controller", 0) => strs(&["list", "kill", "start"]),
+            ("controller", 1) => self.sim.controllers.keys().map(|c| c.to_string()).collect(),
+            ("net", 0) => strs(&["cut", "heal", "isolate", "delay", "loss", "drop-next", "show"]),
+            ("net", 1 | 2) if sub != "show" => self.node_names(),
+            ("net", _) if sub == "cut" => strs(&["--one-way"]),
+            ("net", _) if sub == "delay" => strs(&["--jitter"]),
+            ("producer", 0) => strs(&["start", "rate", "pause", "resume", "stop", "crash"]),
+            ("producer", 1) if sub != "start" => self.apps.keys().cloned().collect(),
+            ("producer", _) if sub == "start" => {
+                if before.last() == Some(&"--topic") {
+                    self.topics()
+                } else {
+                    strs(&["--topic", "--rate", "--keys", "--value-prefix", "--max", "--producer-property"])
+                }
+            }
+            ("describe", 0) => strs(&["partition"]),
+            ("describe", 1) => {
+                let mut v = Vec::new();
+                if let Some(image) = self.sim.metadata_image() {
+                    for t in image.topics.values() {
+                        for p in t.partitions.keys() {
+                            v.push(format!("{}-{p}", t.name));
+                        }
+                    }
+                }
+                v
+            }
+            ("reset", _) => strs(&["--brokers", "--controllers", "--seed", "--broker-config"]),
+            ("trace", _) => strs(&["--last"]),
+            ("help", 0) => SIM_COMMANDS.iter().map(|(n, _, _)| n.to_string()).collect(),
+            ("cat" | "rm", _) => self.vfs.names(),
+            _ => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,841 @@
+//! The simulator's own commands (what no Kafka tool does: kill a broker, cut the
+//! network, run a steady producer, let time pass, look inside a partition) and the few
+//! shell builtins the console offers (`cat`, `ls`, `rm`, `echo`, `printf`, `seq`,
+//! `history`).
+//!
+//! Every command checks all of its arguments before it changes anything, so a mistyped
+//! command changes nothing; the message says what to type instead. Every command takes
+//! `--help`.
+
+use super::explain::describe_event;
+use super::format::{pad_right, Output};
+use super::session::{AppProducer, Console};
+use super::shell;
+use super::tools::log_timestamp;
+use crate::sim::broker::BrokerState;
+use crate::sim::client::config::ProducerConfig;
+use crate::sim::client::producer::Workload;
+use crate::sim::client::ClientKind;
+use crate::sim::node::Env;
+use crate::sim::protocol::NodeAddr;
+use crate::sim::time::{parse_duration_us, SimTime};
+use crate::sim::types::TopicPartition;
+use crate::sim::world::{ClusterConfig, Sim};
+use std::collections::BTreeMap;
+
+/// The Kafka tools, with one line each (for `help`).
+pub const TOOL_HELP: &[(&str, &str)] = &[
+    ("kafka-topics", "create, list, describe, alter (partitions) and delete topics"),
+    ("kafka-console-producer", "send lines of stdin (or what you type) as records"),
+    ("kafka-producer-perf-test", "send many records as fast as asked and report throughput and latency"),
+    ("kafka-configs", "describe and change topic and broker configs"),
+    ("kafka-get-offsets", "show the earliest, latest or by-time offsets of partitions"),
+    ("kafka-leader-election", "run a preferred or unclean leader election"),
+    ("kafka-reassign-partitions", "generate, execute, verify, list and cancel replica moves"),
+    ("kafka-metadata-quorum", "describe the KRaft controller quorum (--status, --replication)"),
+    ("kafka-broker-api-versions", "list the API versions each live broker supports"),
+    ("kafka-console-consumer", "(arrives with the simulated consumer)"),
+    ("kafka-consumer-groups", "(arrives with the simulated consumer)"),
+    ("kafka-consumer-perf-test", "(arrives with the simulated consumer)"),
+];
+
+/// The simulator commands: name, usage, one-line summary.
+pub const SIM_COMMANDS: &[(&str, &str, &str)] = &[
+    ("broker", "broker list|kill <id>|stop <id>|start <id>|add|lose-disk <id>|slow <id> <delay|off>", "list brokers, crash, stop, start or add one, wipe its disk, slow its replication"),
+    ("controller", "controller list|kill <id>|start <id>", "list the KRaft controllers, crash or start one"),
+    ("net", "net cut <a> <b> [--one-way] | heal [<a> <b>] | isolate <node> | delay <a> <b> <latency> [--jitter <d>] | loss <a> <b> <percent> | drop-next <a> <b> [count] | show", "break and repair the network between nodes (broker-1, controller-1001, a client's name)"),
+    ("producer", "producer start <name> --topic <t> [--rate 10/s] [--keys a,b,c] [--value-prefix v] [--max N] [--producer-property k=v]... | rate <name> <n>/s | pause|resume|stop|crash <name>", "run a steady producer application in the background"),
+    ("clients", "clients", "list the client processes (producers, admin clients)"),
+    ("sleep", "sleep <duration>", "let simulated time pass, e.g. sleep 5s, sleep 500ms, sleep 2m"),
+    ("time", "time", "show the simulated time"),
+    ("seed", "seed", "show the seed of this cluster"),
+    ("reset", "reset [--brokers N] [--controllers N] [--seed N] [--broker-config k=v]...", "start a fresh cluster"),
+    ("trace", "trace [--last N]", "recent cluster events in plain words"),
+    ("describe", "describe partition <topic>-<partition>", "a partition's replicas from the inside: role, LEO, HW, log start, epoch cache"),
+    ("help", "help [command]", "this list, or the usage of one command"),
+];
+
+/// The shell builtins: name, summary.
+pub const BUILTINS: &[(&str, &str)] = &[
+    ("cat", "print files (cat FILE...), or write one: cat > plan.json <<EOF"),
+    ("ls", "list the console's files"),
+    ("rm", "remove files"),
+    ("echo", "print its arguments"),
+    ("printf", "print formatted text (%s, %d)"),
+    ("seq", "print a sequence of numbers"),
+    ("history", "list the commands typed so far"),
+];
+
+/// Detailed help of each simulator command.
+fn command_help(name: &str) -> Option<String> {
+    let (_, usage, summary) = SIM_COMMANDS.iter().find(|(n, _, _)| *n == name)?;
+    let details = match name {
+        "broker" => "  broker list              brokers, their listener, state and leaderships\n  broker kill 2            crash broker 2 (kill -9): memory lost, disk kept\n  broker stop 2            controlled shutdown: leaderships move away first\n  broker start 2           start broker 2 again\n  broker add               add a broker with the next id\n  broker lose-disk 2       crash broker 2 and wipe its disk\n  broker slow 2 3s         broker 2 waits 3 s before each replica fetch (off: normal)\n",
+        "controller" => "  controller list          controllers, their role in the quorum, epoch and log end\n  controller kill 1001     crash controller 1001\n  controller start 1001    start it again\n",
+        "net" => "  net cut broker-1 controller-1001 [--one-way]   drop every message between them\n  net heal [broker-1 controller-1001]            remove the faults between them (or all)\n  net isolate broker-2                           cut broker-2 from every other node\n  net delay broker-1 broker-2 200ms [--jitter 50ms]\n  net loss broker-1 broker-2 10                  lose 10% of the messages\n  net drop-next console-producer broker-1 [2]    drop the next message(s) from a to b\n  net show                                       list the faults in place\n",
+        "producer" => "  producer start p1 --topic orders --rate 10/s --keys a,b,c --max 1000\n  producer rate p1 50/s    change the rate\n  producer pause p1        stop sending (resume continues)\n  producer stop p1         close the producer (waits for what is in flight)\n  producer crash p1        kill the application without closing\n",
+        "reset" => "  reset                    a fresh cluster like the current one\n  reset --brokers 5 --controllers 3 --seed 7 --broker-config min.insync.replicas=2\n",
+        "sleep" => "  durations: 250us, 500ms, 5s, 2m, 1h (at most 1h per command)\n",
+        "trace" => "  trace                    the last 20 events\n  trace --last 100         the last 100 events\n",
+        "describe" => "  describe partition orders-0\n",
+        _ => "",
+    };
+    Some(format!("usage: {usage}\n{summary}\n{details}"))
+}
+
+/// `help`: every tool, simulator command and builtin, one line each.
+pub fn help_text() -> String {
+    let mut s = String::from("Kafka tools (also as bin/<tool>.sh; add --help for their options):\n");
+    for (n, d) in TOOL_HELP {
+        s.push_str(&format!("  {} {d}\n", pad_right(n, 27)));
+    }
+    s.push_str("Simulator commands (add --help for details):\n");
+    for (n, _, d) in SIM_COMMANDS {
+        s.push_str(&format!("  {} {d}\n", pad_right(n, 27)));
+    }
+    s.push_str("Shell:\n");
+    for (n, d) in BUILTINS {
+        s.push_str(&format!("  {} {d}\n", pad_right(n, 27)));
+    }
+    s
+}
+
+fn fail(msg: &str) -> Output {
+    Output::failure(msg)
+}
+
+fn ok(text: &str) -> Output {
+    let mut o = Output::new();
+    o.out(text);
+    if !text.is_empty() && !text.ends_with('\n') {
+        o.out("\n");
+    }
+    o
+}
+
+/// A table with left-aligned columns separated by two spaces (no trailing spaces).
+fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(c.chars().count());
+            }
+        }
+    }
+    let mut out = String::new();
+    let all: Vec<Vec<String>> =
+        std::iter::once(headers.iter().map(|h| h.to_string()).collect()).chain(rows.iter().cloned()).collect();
+    for r in all {
+        let mut line = String::new();
+        for (i, c) in r.iter().enumerate() {
+            if i + 1 == r.len() {
+                line.push_str(c);
+            } else {
+                line.push_str(&pad_right(c, widths.get(i).copied().unwrap_or(0)));
+                line.push_str("  ");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn parse_id(s: Option<&String>, what: &str, example: &str) -> Result<i32, String> {
+    match s {
+        None => Err(format!("{what} needs an id: {example}")),
+        Some(v) => v.trim().parse::<i32>().map_err(|_| format!("'{v}' is not an id: {example}")),
+    }
+}
+
+/// Parses `10/s`, `10` or `10/sec` into records per second.
+fn parse_rate(s: &str) -> Result<u32, String> {
+    let n = s.trim().trim_end_matches("/sec").trim_end_matches("/s");
+    n.parse::<u32>()
+        .ok()
+        .filter(|r| *r <= 100_000)
+        .ok_or_else(|| format!("'{s}' is not a rate: write records per second, e.g. 10/s (at most 100000/s)"))
+}
+
+impl Console {
+    /// Runs a builtin or simulator command (anything that is not a Kafka tool).
+    pub(crate) fn builtin(&mut self, program: &str, args: &[String], stdin: Option<&str>) -> Output {
+        if args.first().map(|a| a == "--help" || a == "-h").unwrap_or(false) {
+            if let Some(h) = command_help(program) {
+                return ok(&h);
+            }
+        }
+        match program {
+            "help" => match args.first() {
+                Some(c) => match command_help(c) {
+                    Some(h) => ok(&h),
+                    None if super::opts::Tool::from_program(&shell::normalize_program(c)).is_some() => {
+                        ok(&format!("type {c} --help for the options of the real tool\n"))
+                    }
+                    None => fail(&format!("no help for '{c}': type help to list the commands")),
+                },
+                None => ok(&help_text()),
+            },
+            "cat" => self.cat(args, stdin),
+            "ls" => {
+                let mut o = Output::new();
+                for n in self.vfs.names() {
+                    o.outln(&n);
+                }
+                o
+            }
+            "rm" => {
+                if args.is_empty() {
+                    return fail("rm: missing operand: rm FILE...");
+                }
+                let mut o = Output::new();
+                for a in args.iter().filter(|a| !a.starts_with('-')) {
+                    if !self.vfs.remove(a) {
+                        o.errln(&format!("rm: cannot remove '{a}': No such file or directory"));
+                        o.exit_code = 1;
+                    }
+                }
+                o
+            }
+            "echo" | "printf" | "seq" => {
+                let mut argv = vec![program.to_string()];
+                argv.extend(args.iter().cloned());
+                match shell::producer_output(&argv, None) {
+                    Ok(s) => {
+                        let mut o = Output::new();
+                        o.out(&s);
+                        o
+                    }
+                    Err(m) => fail(&m),
+                }
+            }
+            "history" => {
+                let mut o = Output::new();
+                for (i, h) in self.history.iter().enumerate() {
+                    o.outln(&format!("{:>5}  {}", i + 1, h.replace('\n', "\n       ")));
+                }
+                o
+            }
+            "broker" => self.cmd_broker(args),
+            "controller" => self.cmd_controller(args),
+            "net" => self.cmd_net(args),
+            "producer" => self.cmd_producer(args),
+            "clients" => self.cmd_clients(),
+            "sleep" => self.cmd_sleep(args),
+            "time" => {
+                let now = self.sim.now;
+                ok(&format!("{now} of simulated time ({} UTC)", log_timestamp(self.sim.env.wall_ms(now))))
+            }
+            "seed" => ok(&self.seed.to_string()),
+            "reset" => self.cmd_reset(args),
+            "trace" => self.cmd_trace(args),
+            "describe" => self.cmd_describe(args),
+            "zookeeper-server-start" | "zookeeper-server-stop" | "zookeeper-shell" => {
+                fail("ZooKeeper is gone in Kafka 4.0: this cluster runs in KRaft mode (see controller list).")
+            }
+            "kafka-server-start" => {
+                fail("the brokers are already running: use broker start <id> to start a stopped one")
+            }
+            "kafka-server-stop" => fail("use broker stop <id> for a controlled shutdown of one broker"),
+            "clear" | "" => Output::new(),
+            p if p.starts_with("kafka-") => {
+                fail(&format!("{p} is not simulated in Brokerlab: type help for the tools that are"))
+            }
+            p => {
+                let mut o = fail(&format!("{p}: command not found (type help for the list of commands)"));
+                o.exit_code = 127;
+                o
+            }
+        }
+    }
+
+    fn cat(&mut self, args: &[String], stdin: Option<&str>) -> Output {
+        let mut o = Output::new();
+        let files: Vec<&String> = args.iter().filter(|a| a.as_str() != "-").collect();
+        if files.is_empty() {
+            if let Some(s) = stdin {
+                o.out(s);
+            }
+            return o;
+        }
+        for f in files {
+            match self.vfs.read(f) {
+                Some(t) => o.out(t),
+                None => {
+                    o.errln(&format!("cat: {f}: No such file or directory"));
+                    o.exit_code = 1;
+                }
+            }
+        }
+        o
+    }
+
+    fn cmd_broker(&mut self, args: &[String]) -> Output {
+        let usage = "broker list|kill <id>|stop <id>|start <id>|add|lose-disk <id>|slow <id> <delay|off>";
+        let sub = args.first().map(String::as_str).unwrap_or("");
+        let id = |ex: &str| parse_id(args.get(1), &format!("broker {sub}"), ex);
+        let res: Result<String, String> = match sub {
+            "list" | "ls" => return ok(&self.broker_list()),
+            "kill" => id("broker kill 2").and_then(|b| {
+                self.sim.kill_broker(b).map(|_| format!("broker {b} killed: its process is gone, its disk stays"))
+            }),
+            "stop" => id("broker stop 2").and_then(|b| {
+                self.sim.stop_broker(b).map(|_| format!("broker {b} is shutting down: its leaderships move away first"))
+            }),
+            "start" => {
+                id("broker start 2").and_then(|b| self.sim.start_broker(b).map(|_| format!("broker {b} started")))
+            }
+            "add" => self
+                .sim
+                .add_broker()
+                .map(|b| format!("broker {b} added, listening on localhost:{}", Env::broker_port(b))),
+            "lose-disk" => id("broker lose-disk 2").and_then(|b| {
+                self.sim
+                    .lose_disk(b)
+                    .map(|_| format!("broker {b} crashed and lost its disk: start it with broker start {b}"))
+            }),
+            "slow" => id("broker slow 2 3s").and_then(|b| {
+                let d =
+                    args.get(2).ok_or_else(|| "broker slow needs a delay: broker slow 2 3s (or off)".to_string())?;
+                let ms = if d == "off" { 0 } else { (parse_duration_us(d)? / 1000) as i64 };
+                self.sim.slow_broker(b, ms).map(|_| {
+                    if ms == 0 {
+                        format!("broker {b} fetches at normal speed again")
+                    } else {
+                        format!("broker {b} now waits {d} before each replica fetch")
+                    }
+                })
+            }),
+            "" => Err(format!("usage: {usage}")),
+            other => Err(format!("unknown broker command '{other}': {usage}")),
+        };
+        match res {
+            Ok(m) => ok(&m),
+            Err(m) => fail(&m),
+        }
+    }
+
+    fn broker_list(&self) -> String {
+        let image = self.sim.metadata_image();
+        let mut rows = Vec::new();
+        for (id, b) in &self.sim.brokers {
+            let state = match &b.proc {
+                None => "down".to_string(),
+                Some(p) => match p.state {
+                    BrokerState::Running if image.map(|i| i.is_unfenced(*id)).unwrap_or(false) => "running".to_string(),
+                    BrokerState::Running => "fenced".to_string(),
+                    other => other.name().to_string(),
+                },
+            };
+            let leads = image
+                .map(|i| i.topics.values().flat_map(|t| t.partitions.values()).filter(|s| s.leader == *id).count())
+                .unwrap_or(0);
+            let slow = b.proc.as_ref().map(|p| p.fetch_delay_ms).unwrap_or(0);
+            rows.push(vec![
+                id.to_string(),
+                format!("localhost:{}", Env::broker_port(*id)),
+                if slow > 0 { format!("{state} (slow {slow}ms)") } else { state },
+                leads.to_string(),
+                b.rack.clone().unwrap_or_else(|| "-".to_string()),
+            ]);
+        }
+        table(&["BROKER", "LISTENER", "STATE", "LEADERS", "RACK"], &rows)
+    }
+
+    fn cmd_controller(&mut self, args: &[String]) -> Output {
+        let usage = "controller list|kill <id>|start <id>";
+        let sub = args.first().map(String::as_str).unwrap_or("");
+        let res = match sub {
+            "list" | "ls" => {
+                let mut rows = Vec::new();
+                for (id, c) in &self.sim.controllers {
+                    let (role, hw) = match &c.proc {
+                        None => ("down".to_string(), "-".to_string()),
+                        Some(p) => {
+                            let r =
+                                if p.is_leader() { "leader (active)".to_string() } else { p.role.name().to_string() };
+                            (r, p.hw.to_string())
+                        }
+                    };
+                    rows.push(vec![
+                        id.to_string(),
+                        format!("localhost:{}", Env::controller_port(*id)),
+                        role,
+                        c.disk.epoch.to_string(),
+                        c.disk.log_end().to_string(),
+                        hw,
+                    ]);
+                }
+                return ok(&table(&["CONTROLLER", "LISTENER", "ROLE", "EPOCH", "LOG-END", "COMMITTED"], &rows));
+            }
+            "kill" => parse_id(args.get(1), "controller kill", "controller kill 1001")
+                .and_then(|c| self.sim.kill_controller(c).map(|_| format!("controller {c} killed"))),
+            "start" => parse_id(args.get(1), "controller start", "controller start 1001")
+                .and_then(|c| self.sim.start_controller(c).map(|_| format!("controller {c} started"))),
+            "" => Err(format!("usage: {usage}")),
+            other => Err(format!("unknown controller command '{other}': {usage}")),
+        };
+        match res {
+            Ok(m) => ok(&m),
+            Err(m) => fail(&m),
+        }
+    }
+
+    /// A node by name: `broker-1`, `controller-1001`, or a client's name.
+    fn node(&self, s: Option<&String>) -> Result<NodeAddr, String> {
+        let hint = "use broker-1, controller-1001 or a client's name (see clients)";
+        let Some(s) = s else { return Err(format!("a node is missing: {hint}")) };
+        if let Some(n) = s.strip_prefix("broker-").and_then(|n| n.parse::<i32>().ok()) {
+            if self.sim.brokers.contains_key(&n) {
+                return Ok(NodeAddr::Broker(n));
+            }
+            return Err(format!("there is no broker {n} (see broker list)"));
+        }
+        if let Some(n) = s.strip_prefix("controller-").and_then(|n| n.parse::<i32>().ok()) {
+            if self.sim.controllers.contains_key(&n) {
+                return Ok(NodeAddr::Controller(n));
+            }
+            return Err(format!("there is no controller {n} (see controller list)"));
+        }
+        if let Some(id) = self.sim.client_by_name(s) {
+            return Ok(NodeAddr::Client(id));
+        }
+        if let Some(n) = s.strip_prefix("client-").and_then(|n| n.parse::<u32>().ok()) {
+            if self.sim.clients.contains_key(&n) {
+                return Ok(NodeAddr::Client(n));
+            }
+        }
+        Err(format!("unknown node '{s}': {hint}"))
+    }
+
+    fn node_name(&self, n: NodeAddr) -> String {
+        match n {
+            NodeAddr::Client(id) => self.sim.clients.get(&id).map(|c| c.name.clone()).unwrap_or_else(|| n.to_string()),
+            other => other.to_string(),
+        }
+    }
+
+    fn all_nodes(&self) -> Vec<NodeAddr> {
+        let mut v: Vec<NodeAddr> = self.sim.controllers.keys().map(|c| NodeAddr::Controller(*c)).collect();
+        v.extend(self.sim.brokers.keys().map(|b| NodeAddr::Broker(*b)));
+        v.extend(self.sim.clients.keys().map(|c| NodeAddr::Client(*c)));
+        v
+    }
+
+    fn cmd_net(&mut self, args: &[String]) -> Output {
+        let usage = "net cut|heal|isolate|delay|loss|drop-next|show (type net --help)";
+        let sub = args.first().map(String::as_str).unwrap_or("");
+        let flag = |name: &str| args.iter().any(|a| a == name);
+        let opt = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+        let res: Result<String, String> = match sub {
+            "show" | "list" => {
+                let rules: Vec<String> = self
+                    .sim
+                    .net
+                    .rules()
+                    .map(|((a, b), r)| {
+                        let mut what = Vec::new();
+                        if r.cut {
+                            what.push("cut".to_string());
+                        }
+                        if r.extra_latency_us > 0 {
+                            what.push(format!("+{}ms", r.extra_latency_us / 1000));
+                        }
+                        if r.extra_jitter_us > 0 {
+                            what.push(format!("jitter {}ms", r.extra_jitter_us / 1000));
+                        }
+                        if r.loss_ppm > 0 {
+                            let frac = format!("{:04}", r.loss_ppm % 10_000);
+                            let frac = frac.trim_end_matches('0');
+                            if frac.is_empty() {
+                                what.push(format!("loss {}%", r.loss_ppm / 10_000));
+                            } else {
+                                what.push(format!("loss {}.{frac}%", r.loss_ppm / 10_000));
+                            }
+                        }
+                        if r.drop_next > 0 {
+                            what.push(format!("drop next {}", r.drop_next));
+                        }
+                        format!("{} -> {}: {}", self.node_name(*a), self.node_name(*b), what.join(", "))
+                    })
+                    .collect();
+                if rules.is_empty() {
+                    Ok("no network faults: every node reaches every other".to_string())
+                } else {
+                    Ok(rules.join("\n"))
+                }
+            }
+            "cut" => (|| {
+                let a = self.node(args.get(1))?;
+                let b = self.node(args.get(2))?;
+                if a == b {
+                    return Err("a node cannot be cut from itself".to_string());
+                }
+                self.sim.net.rule_mut(a, b).cut = true;
+                if flag("--one-way") {
+                    Ok(format!("messages from {} to {} are now dropped", self.node_name(a), self.node_name(b)))
+                } else {
+                    self.sim.net.rule_mut(b, a).cut = true;
+                    Ok(format!("{} and {} can no longer reach each other", self.node_name(a), self.node_name(b)))
+                }
+            })(),
+            "heal" => {
+                if args.len() == 1 {
+                    self.sim.net.heal(None);
+                    Ok("every network fault removed".to_string())
+                } else {
+                    (|| {
+                        let a = self.node(args.get(1))?;
+                        let b = self.node(args.get(2))?;
+                        self.sim.net.heal(Some((a, b)));
+                        Ok(format!("the link between {} and {} is healthy again", self.node_name(a), self.node_name(b)))
+                    })()
+                }
+            }
+            "isolate" => (|| {
+                let n = self.node(args.get(1))?;
+                for other in self.all_nodes() {
+                    if other != n {
+                        self.sim.net.rule_mut(n, other).cut = true;
+                        self.sim.net.rule_mut(other, n).cut = true;
+                    }
+                }
+                Ok(format!("{} is cut off from every other node (net heal to undo)", self.node_name(n)))
+            })(),
+            "delay" => (|| {
+                let a = self.node(args.get(1))?;
+                let b = self.node(args.get(2))?;
+                let lat = args.get(3).ok_or("net delay needs a latency: net delay broker-1 broker-2 200ms")?;
+                let us = parse_duration_us(lat)?;
+                let jitter = match opt("--jitter") {
+                    Some(j) => parse_duration_us(&j)?,
+                    None => 0,
+                };
+                for (x, y) in [(a, b), (b, a)] {
+                    let r = self.sim.net.rule_mut(x, y);
+                    r.extra_latency_us = us;
+                    r.extra_jitter_us = jitter;
+                }
+                Ok(format!("messages between {} and {} take {lat} longer", self.node_name(a), self.node_name(b)))
+            })(),
+            "loss" => (|| {
+                let a = self.node(args.get(1))?;
+                let b = self.node(args.get(2))?;
+                let p = args.get(3).ok_or("net loss needs a percentage: net loss broker-1 broker-2 10")?;
+                let (num, den) = crate::sim::config::parse_ratio(p.trim_end_matches('%'))
+                    .filter(|(n, d)| *d > 0 && n.saturating_mul(1) <= d.saturating_mul(100))
+                    .ok_or_else(|| format!("'{p}' is not a percentage between 0 and 100"))?;
+                let ppm = u32::try_from(num.saturating_mul(10_000) / den).unwrap_or(1_000_000);
+                self.sim.net.rule_mut(a, b).loss_ppm = ppm;
+                self.sim.net.rule_mut(b, a).loss_ppm = ppm;
+                Ok(format!("{p}% of the messages between {} and {} are lost", self.node_name(a), self.node_name(b)))
+            })(),
+            "drop-next" => (|| {
+                let a = self.node(args.get(1))?;
+                let b = self.node(args.get(2))?;
+                let n = match args.get(3) {
+                    Some(c) => c.parse::<u32>().ok().filter(|c| *c > 0 && *c <= 1000).ok_or_else(|| {
+                        format!("'{c}' is not a count between 1 and 1000: net drop-next {} {} 2", args[1], args[2])
+                    })?,
+                    None => 1,
+                };
+                self.sim.net.rule_mut(a, b).drop_next += n;
+                Ok(format!(
+                    "the next {n} message(s) from {} to {} will be dropped",
+                    self.node_name(a),
+                    self.node_name(b)
+                ))
+            })(),
+            "" => Err(format!("usage: {usage}")),
+            other => Err(format!("unknown net command '{other}': {usage}")),
+        };
+        match res {
+            Ok(m) => ok(&m),
+            Err(m) => fail(&m),
+        }
+    }
+
+    fn bootstrap_all(&self) -> String {
+        self.sim.brokers.keys().map(|b| format!("localhost:{}", Env::broker_port(*b))).collect::<Vec<_>>().join(",")
+    }
+
+    fn cmd_producer(&mut self, args: &[String]) -> Output {
+        let usage =
+            "producer start <name> --topic <t> [--rate 10/s] ... | rate <name> <n>/s | pause|resume|stop|crash <name>";
+        let sub = args.first().map(String::as_str).unwrap_or("");
+        let name = args.get(1).cloned().unwrap_or_default();
+        let found = self.apps.get(&name).cloned().filter(|a| self.sim.clients.contains_key(&a.client));
+        let app = || -> Result<AppProducer, String> {
+            found.clone().ok_or_else(|| {
+                if name.is_empty() {
+                    format!("producer {sub} needs the producer's name: producer {sub} p1")
+                } else {
+                    format!("there is no running producer '{name}' (producer start {name} --topic <topic> starts one)")
+                }
+            })
+        };
+        let res: Result<String, String> = match sub {
+            "start" => self.producer_start(args),
+            "rate" => (|| {
+                let a = app()?;
+                let r = parse_rate(args.get(2).map(String::as_str).unwrap_or(""))?;
+                let w = self.sim.producer_mut(a.client).and_then(|p| p.workload.clone());
+                let Some(mut w) = w else { return Err(format!("producer {name} has no workload")) };
+                w.rate_per_sec = r;
+                let next_at = w.next_at;
+                self.sim.set_producer_workload(a.client, Some(w))?;
+                let _ = next_at;
+                self.apps.insert(name.clone(), AppProducer { rate_per_sec: r, paused: false, ..a });
+                Ok(format!("producer {name} now sends {r} records/s"))
+            })(),
+            "pause" | "resume" => (|| {
+                let a = app()?;
+                let w = self.sim.producer_mut(a.client).and_then(|p| p.workload.clone());
+                let Some(mut w) = w else { return Err(format!("producer {name} has no workload")) };
+                let pause = sub == "pause";
+                w.rate_per_sec = if pause { 0 } else { a.rate_per_sec };
+                self.sim.set_producer_workload(a.client, Some(w))?;
+                self.apps.insert(name.clone(), AppProducer { paused: pause, ..a });
+                Ok(if pause { format!("producer {name} paused") } else { format!("producer {name} resumed") })
+            })(),
+            "stop" => (|| {
+                let a = app()?;
+                self.sim.set_producer_workload(a.client, None)?;
+                if let Some(p) = self.sim.producer_mut(a.client) {
+                    p.flushing = true;
+                }
+                self.sim.poke_client(a.client);
+                let c = a.client;
+                self.sim.run_while(30_000, |s| s.producer_mut(c).map(|p| p.is_idle()).unwrap_or(true));
+                self.sim.close_client(c);
+                self.apps.remove(&name);
+                Ok(format!("producer {name} closed"))
+            })(),
+            "crash" => (|| {
+                let a = app()?;
+                self.sim.crash_client(a.client)?;
+                self.apps.remove(&name);
+                Ok(format!("producer {name} crashed: what it had not sent is lost"))
+            })(),
+            "" => Err(format!("usage: {usage}")),
+            other => Err(format!("unknown producer command '{other}': {usage}")),
+        };
+        match res {
+            Ok(m) => ok(&m),
+            Err(m) => fail(&m),
+        }
+    }
+
+    fn producer_start(&mut self, args: &[String]) -> Result<String, String> {
+        let example = "producer start p1 --topic orders --rate 10/s";
+        let name =
+            args.get(1).filter(|n| !n.starts_with('-')).cloned().ok_or(format!("name the producer: {example}"))?;
+        if self.sim.client_by_name(&name).is_some() {
+            return Err(format!("a client named '{name}' is already running: choose another name"));
+        }
+        let mut topic = None;
+        let mut rate = 10u32;
+        let mut keys: Vec<String> = Vec::new();
+        let mut prefix = "value-".to_string();
+        let mut max = None;
+        let mut props: BTreeMap<String, String> = BTreeMap::new();
+        let mut i = 2;
+        while i < args.len() {
+            let flag = args[i].as_str();
+            let val = args.get(i + 1).cloned().ok_or(format!("{flag} needs a value: {example}"))?;
+            match flag {
+                "--topic" => topic = Some(val),
+                "--rate" => rate = parse_rate(&val)?,
+                "--keys" => keys = val.split(',').filter(|k| !k.is_empty()).map(str::to_string).collect(),
+                "--value-prefix" => prefix = val,
+                "--max" => max = Some(val.parse::<u64>().map_err(|_| format!("'{val}' is not a count: --max 1000"))?),
+                "--producer-property" => {
+                    let (k, v) =
+                        val.split_once('=').ok_or(format!("'{val}' is not k=v: --producer-property acks=1"))?;
+                    props.insert(k.to_string(), v.to_string());
+                }
+                other => return Err(format!("unknown option '{other}': {example}")),
+            }
+            i += 2;
+        }
+        let topic = topic.ok_or(format!("which topic? {example}"))?;
+        crate::console::format::topics::validate_topic_name(&topic)
+            .map_err(|m| format!("Topic name is invalid: {m}"))?;
+        props.entry("client.id".into()).or_insert_with(|| name.clone());
+        let cfg = ProducerConfig::parse(&props)?;
+        let bootstrap = self.bootstrap_all();
+        let client = self.sim.create_producer(&name, &bootstrap, cfg);
+        let w = Workload {
+            topic: topic.clone(),
+            rate_per_sec: rate,
+            keys,
+            value_prefix: prefix,
+            max_records: max,
+            sent: 0,
+            next_at: self.sim.now,
+        };
+        self.sim.set_producer_workload(client, Some(w))?;
+        self.apps.insert(name.clone(), AppProducer { client, rate_per_sec: rate, paused: false });
+        Ok(format!("producer {name} started: {rate} records/s to {topic}"))
+    }
+
+    fn cmd_clients(&self) -> Output {
+        let mut rows = Vec::new();
+        for c in self.sim.clients.values() {
+            let (kind, details) = match &c.kind {
+                ClientKind::Producer(p) => {
+                    let rate = p.workload.as_ref().map(|w| format!(", {} records/s to {}", w.rate_per_sec, w.topic));
+                    ("producer", format!("{} acked, {} failed{}", p.acked, p.failed, rate.unwrap_or_default()))
+                }
+                ClientKind::Consumer(_) => ("consumer", String::new()),
+                ClientKind::Admin(_) => ("admin", String::new()),
+            };
+            rows.push(vec![c.name.clone(), format!("client-{}", c.id), kind.to_string(), details]);
+        }
+        if rows.is_empty() {
+            return ok("no client processes are running");
+        }
+        ok(&table(&["NAME", "NODE", "KIND", "DETAILS"], &rows))
+    }
+
+    fn cmd_sleep(&mut self, args: &[String]) -> Output {
+        let Some(d) = args.first() else { return fail("sleep needs a duration: sleep 5s") };
+        if args.len() > 1 {
+            return fail(&format!("sleep takes one duration, e.g. sleep 5s (not '{}')", args.join(" ")));
+        }
+        match parse_duration_us(d) {
+            Ok(us) if us <= 3_600_000_000 => {
+                let t = self.sim.now.plus_micros(us);
+                self.sim.run_until(t);
+                Output::new()
+            }
+            Ok(_) => fail("sleep is limited to 1h of simulated time per command: sleep 1h"),
+            Err(m) => fail(&m),
+        }
+    }
+
+    fn cmd_reset(&mut self, args: &[String]) -> Output {
+        let mut cfg: ClusterConfig = self.config.clone();
+        let mut seed = self.seed;
+        let mut i = 0;
+        let example = "reset --brokers 3 --controllers 1 --seed 42 --broker-config min.insync.replicas=2";
+        let mut broker_configs = cfg.broker_configs.clone();
+        while i < args.len() {
+            let flag = args[i].as_str();
+            let Some(val) = args.get(i + 1) else { return fail(&format!("{flag} needs a value: {example}")) };
+            match flag {
+                "--brokers" => match val.parse::<u32>() {
+                    Ok(n) if (1..=64).contains(&n) => cfg.brokers = n,
+                    _ => return fail(&format!("'{val}' is not a broker count between 1 and 64")),
+                },
+                "--controllers" => match val.parse::<u32>() {
+                    Ok(n) if n % 2 == 1 && n <= 7 => cfg.controllers = n,
+                    _ => return fail(&format!("'{val}' is not an odd controller count (1, 3, 5 or 7)")),
+                },
+                "--seed" => match val.parse::<u64>() {
+                    Ok(s) => seed = s,
+                    Err(_) => return fail(&format!("'{val}' is not a seed: --seed 42")),
+                },
+                "--broker-config" => match val.split_once('=') {
+                    Some((k, v)) => {
+                        broker_configs.insert(k.to_string(), v.to_string());
+                    }
+                    None => return fail(&format!("'{val}' is not k=v: --broker-config min.insync.replicas=2")),
+                },
+                other => return fail(&format!("unknown option '{other}': {example}")),
+            }
+            i += 2;
+        }
+        cfg.broker_configs = broker_configs;
+        let sim = match Sim::new(seed, cfg.clone()).and_then(|mut s| s.boot().map(|_| s)) {
+            Ok(s) => s,
+            Err(m) => return fail(&m),
+        };
+        self.sim = sim;
+        self.seed = seed;
+        self.config = cfg.clone();
+        self.apps.clear();
+        ok(&format!("a fresh cluster: {} broker(s), {} controller(s), seed {seed}", cfg.brokers, cfg.controllers))
+    }
+
+    fn cmd_trace(&self, args: &[String]) -> Output {
+        let mut last = 20usize;
+        if let Some(i) = args.iter().position(|a| a == "--last") {
+            match args.get(i + 1).and_then(|v| v.parse::<usize>().ok()) {
+                Some(n) if n > 0 && n <= 10_000 => last = n,
+                _ => return fail("--last needs a count between 1 and 10000: trace --last 50"),
+            }
+        } else if let Some(a) = args.first() {
+            return fail(&format!("unknown option '{a}': trace [--last N]"));
+        }
+        let lines: Vec<String> = self
+            .sim
+            .trace
+            .events
+            .iter()
+            .filter_map(|e| describe_event(e).map(|s| format!("{:>10}  {s}", e.at.to_string())))
+            .collect();
+        let start = lines.len().saturating_sub(last);
+        let mut o = Output::new();
+        for l in &lines[start..] {
+            o.outln(l);
+        }
+        o
+    }
+
+    fn cmd_describe(&self, args: &[String]) -> Output {
+        let example = "describe partition orders-0";
+        if args.first().map(String::as_str) != Some("partition") {
+            return fail(&format!("usage: {example}"));
+        }
+        let Some(spec) = args.get(1) else { return fail(&format!("which partition? {example}")) };
+        let Some((topic, p)) = spec.rsplit_once('-') else {
+            return fail(&format!("'{spec}' is not <topic>-<partition>: {example}"));
+        };
+        let Ok(partition) = p.parse::<i32>() else {
+            return fail(&format!("'{spec}' is not <topic>-<partition>: {example}"));
+        };
+        let tp = TopicPartition::new(topic, partition);
+        let state = self.sim.metadata_image().and_then(|i| i.partition(topic, partition)).cloned();
+        let Some(state) = state else {
+            return fail(&format!("there is no partition {tp} (kafka-topics --describe lists them)"));
+        };
+        let mut o = Output::new();
+        let leader = if state.leader >= 0 { state.leader.to_string() } else { "none".to_string() };
+        o.outln(&format!(
+            "{tp}: leader {leader}, leader epoch {}, ISR {:?}, replicas {:?} (as the controller records it)",
+            state.leader_epoch, state.isr, state.replicas
+        ));
+        let rows: Vec<Vec<String>> = self
+            .sim
+            .replica_views(&tp)
+            .iter()
+            .map(|v| {
+                let opt = |x: Option<i64>| x.map(|v| v.to_string()).unwrap_or_else(|| "-".to_string());
+                let cache = v.epochs.iter().map(|(e, s)| format!("{e}@{s}")).collect::<Vec<_>>().join(" ");
+                let mut role = v.role.clone();
+                if !v.followers.is_empty() {
+                    let f: Vec<String> = v.followers.iter().map(|(b, leo)| format!("{b}:{leo}")).collect();
+                    role = format!("{role} (followers at {})", f.join(" "));
+                }
+                vec![
+                    v.broker.to_string(),
+                    role,
+                    if v.leader_epoch >= 0 { v.leader_epoch.to_string() } else { "-".to_string() },
+                    opt(v.log_end_offset),
+                    opt(v.high_watermark),
+                    opt(v.log_start_offset),
+                    if cache.is_empty() { "-".to_string() } else { cache },
+                ]
+            })
+            .collect();
+        o.out(&table(&["BROKER", "ROLE", "EPOCH", "LEO", "HW", "LOG-START", "EPOCH-CACHE (epoch@start)"], &rows));
+        o
+    }
+}
+
+/// The simulated time as the console prints it.
+pub fn time_text(t: SimTime) -> String {
+    t.to_string()
+}

@@ -1,0 +1,255 @@
+//! `kafka-configs` (`kafka-cli.md` §6) for topics, brokers and the broker default
+//! entity: `--describe [--all]`, `--alter --add-config/--add-config-file/--delete-config`.
+//! Other entity types (users, clients, ips, client metrics, groups, broker loggers) are
+//! not simulated and say so.
+
+use super::{error_class, AdminConn, Ctx, Started};
+use crate::console::format::configs::{
+    self as fmt, arg_error, command_failed, invalid_configs, parse_add_config, parse_delete_config, ConfigBlock,
+    ConfigEntryView, ConfigSynonym,
+};
+use crate::console::format::Output;
+use crate::console::opts::check::{config_entity_names, config_entity_types};
+use crate::console::opts::{java_parse_int, parse_command, ParsedOpts, Tool};
+use crate::sim::client::admin::Target;
+use crate::sim::config::{ConfigEntry, ConfigSource};
+use crate::sim::errors::ApiError;
+use crate::sim::protocol::{AlterOp, ConfigResource, ControllerRequest, ControllerResponse, Request, Response};
+
+const EXECUTION_EXCEPTION: &str = "java.util.concurrent.ExecutionException";
+
+pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+    let parsed = match parse_command(Tool::Configs, args) {
+        Ok(p) => p,
+        Err(o) => return Started::Done(o),
+    };
+    let p = &parsed.opts;
+    let types = config_entity_types(p);
+    let Some(entity_type) = types.first().cloned() else {
+        return Started::Done(arg_error("At least one entity type must be specified"));
+    };
+    if entity_type != "topics" && entity_type != "brokers" {
+        return Started::Done(Output::failure(&format!(
+            "Brokerlab simulates topic and broker configs only; {entity_type} configs (quotas, client metrics, group configs, loggers) are not simulated."
+        )));
+    }
+    if let Some(path) = p.value("command-config").filter(|f| !ctx.vfs.exists(f)) {
+        return Started::Done(command_failed(
+            args,
+            super::FILE_NOT_FOUND,
+            &format!("{path} (No such file or directory)"),
+        ));
+    }
+    let names = config_entity_names(p);
+    let servers = p.value("bootstrap-server").or(p.value("bootstrap-controller")).unwrap_or("").to_string();
+    let admin = AdminConn::open(ctx.sim, &servers);
+    let mut out = Output::new();
+    if p.has("describe") {
+        describe(ctx, &admin, p, args, &entity_type, &names, &mut out);
+    } else {
+        alter(ctx, &admin, p, args, &entity_type, &names, &mut out);
+    }
+    admin.close(ctx.sim);
+    Started::Done(out)
+}
+
+/// The resource of an entity name (`""` = the broker default).
+fn resource(entity_type: &str, name: &str) -> Result<ConfigResource, String> {
+    if entity_type == "topics" {
+        return Ok(ConfigResource::Topic(name.to_string()));
+    }
+    if name.is_empty() {
+        return Ok(ConfigResource::Broker(None));
+    }
+    java_parse_int(name)
+        .map(|id| ConfigResource::Broker(Some(id)))
+        .ok_or_else(|| format!("The entity name for brokers must be a valid integer broker id, but it is: {name}"))
+}
+
+/// The source an entry must have to show without `--all` (§6.3).
+fn dynamic_source(r: &ConfigResource) -> ConfigSource {
+    match r {
+        ConfigResource::Topic(_) => ConfigSource::DynamicTopicConfig,
+        ConfigResource::Broker(Some(_)) => ConfigSource::DynamicBrokerConfig,
+        ConfigResource::Broker(None) => ConfigSource::DynamicDefaultBrokerConfig,
+    }
+}
+
+fn view(e: &ConfigEntry) -> ConfigEntryView {
+    ConfigEntryView {
+        name: e.name.clone(),
+        value: e.value.clone(),
+        sensitive: e.sensitive,
+        synonyms: e
+            .synonyms
+            .iter()
+            .map(|(s, n, v)| ConfigSynonym { source: s.name().to_string(), name: n.clone(), value: Some(v.clone()) })
+            .collect(),
+    }
+}
+
+/// `describeConfigs` of one resource: the entries, or the failure to print.
+fn fetch(ctx: &mut Ctx, admin: &AdminConn, r: &ConfigResource) -> Result<Vec<ConfigEntry>, (String, String)> {
+    let resp = admin
+        .call(ctx, "describeConfigs", Target::Any, Request::DescribeConfigs { resources: vec![r.clone()] })
+        .map_err(|m| {
+            (EXECUTION_EXCEPTION.to_string(), format!("org.apache.kafka.common.errors.TimeoutException: {m}"))
+        })?;
+    match resp {
+        Response::DescribeConfigs(mut v) => match v.pop() {
+            Some((_, Ok(entries))) => Ok(entries),
+            Some((_, Err(e))) => Err((EXECUTION_EXCEPTION.to_string(), e.java_string())),
+            None => Err((EXECUTION_EXCEPTION.to_string(), "no answer".to_string())),
+        },
+        _ => Err((EXECUTION_EXCEPTION.to_string(), "unexpected answer".to_string())),
+    }
+}
+
+fn describe(
+    ctx: &mut Ctx,
+    admin: &AdminConn,
+    p: &ParsedOpts,
+    args: &[String],
+    entity_type: &str,
+    names: &[String],
+    out: &mut Output,
+) {
+    let all = p.has("all");
+    let mut entities: Vec<String> = names.to_vec();
+    if entities.is_empty() {
+        // Every topic (internal ones too), or every live broker then the default entity.
+        let listed =
+            admin.call(ctx, "listTopics", Target::Any, Request::Metadata { topics: None, allow_auto_create: false });
+        if let Err(m) = listed {
+            out.append(&command_failed(
+                args,
+                EXECUTION_EXCEPTION,
+                &format!("org.apache.kafka.common.errors.TimeoutException: {m}"),
+            ));
+            return;
+        }
+        let meta = ctx.sim.admin_mut(admin.id).map(|a| a.meta.clone());
+        if let Some(meta) = meta {
+            if entity_type == "topics" {
+                entities = meta.topics.keys().cloned().collect();
+                entities.sort_by(|a, b| crate::console::opts::java_string_cmp(a, b));
+            } else {
+                entities = meta.brokers.keys().map(|b| b.to_string()).collect();
+                entities.push(String::new());
+            }
+        }
+    }
+    for name in entities {
+        let r = match resource(entity_type, &name) {
+            Ok(r) => r,
+            Err(m) => {
+                out.append(&arg_error(&m));
+                return;
+            }
+        };
+        let block_name = if name.is_empty() { None } else { Some(name.clone()) };
+        out.outln(&fmt::describe_header(entity_type, block_name.as_deref(), all));
+        match fetch(ctx, admin, &r) {
+            Ok(entries) => {
+                let src = dynamic_source(&r);
+                let shown: Vec<ConfigEntryView> = entries.iter().filter(|e| all || e.source == src).map(view).collect();
+                let block =
+                    ConfigBlock { entity_type: entity_type.to_string(), entity_name: block_name, all, entries: shown };
+                // The header is already out; print the entries only.
+                let body = fmt::describe(&[block]);
+                let text = body.stdout();
+                let rest = text.split_once('\n').map(|(_, r)| r).unwrap_or("");
+                out.out(rest);
+            }
+            Err((class, msg)) => {
+                out.append(&command_failed(args, &class, &msg));
+                return;
+            }
+        }
+    }
+}
+
+fn alter(
+    ctx: &mut Ctx,
+    admin: &AdminConn,
+    p: &ParsedOpts,
+    args: &[String],
+    entity_type: &str,
+    names: &[String],
+    out: &mut Output,
+) {
+    let mut to_add: Vec<(String, String)> = Vec::new();
+    if let Some(s) = p.value("add-config") {
+        match parse_add_config(s) {
+            Ok(v) => to_add.extend(v),
+            Err(m) => {
+                out.append(&arg_error(&m));
+                return;
+            }
+        }
+    }
+    if let Some(path) = p.value("add-config-file") {
+        match super::load_props(ctx, path) {
+            Ok(v) => to_add.extend(v),
+            Err(m) => {
+                out.append(&command_failed(args, super::FILE_NOT_FOUND, &m));
+                return;
+            }
+        }
+    }
+    if let Some((k, _)) = to_add.iter().find(|(k, _)| k.is_empty() || k.contains(char::is_whitespace)) {
+        out.append(&arg_error(&format!("Invalid character found for config key: {k}")));
+        return;
+    }
+    let to_delete = parse_delete_config(&p.values("delete-config"));
+    let name = names.first().cloned().unwrap_or_default();
+    let r = match resource(entity_type, &name) {
+        Ok(r) => r,
+        Err(m) => {
+            out.append(&arg_error(&m));
+            return;
+        }
+    };
+    // The entity's current dynamic configs: deleting one that is not set is an error.
+    let current = match fetch(ctx, admin, &r) {
+        Ok(e) => e,
+        Err((class, msg)) => {
+            out.append(&command_failed(args, &class, &msg));
+            return;
+        }
+    };
+    let src = dynamic_source(&r);
+    let set: Vec<&str> = current.iter().filter(|e| e.source == src).map(|e| e.name.as_str()).collect();
+    let invalid: Vec<String> = to_delete.iter().filter(|k| !set.contains(&k.as_str())).cloned().collect();
+    if !invalid.is_empty() {
+        out.append(&arg_error(&invalid_configs(&invalid)));
+        return;
+    }
+    let mut ops: Vec<AlterOp> = to_add.iter().map(|(k, v)| AlterOp::Set(k.clone(), v.clone())).collect();
+    ops.extend(to_delete.iter().map(|k| AlterOp::Delete(k.clone())));
+    let resp = admin.call(
+        ctx,
+        "incrementalAlterConfigs",
+        Target::Any,
+        Request::Controller(ControllerRequest::AlterConfigs { resource: r, ops }),
+    );
+    match resp {
+        Ok(Response::Controller(ControllerResponse::AlterConfigs(None))) => {
+            let n = if name.is_empty() { None } else { Some(name.as_str()) };
+            out.append(&fmt::alter_completed(entity_type, n));
+        }
+        Ok(Response::Controller(ControllerResponse::AlterConfigs(Some(e)))) => {
+            out.append(&failed_api(args, &e));
+        }
+        Ok(_) => out.append(&command_failed(args, EXECUTION_EXCEPTION, "unexpected answer")),
+        Err(m) => out.append(&command_failed(
+            args,
+            EXECUTION_EXCEPTION,
+            &format!("org.apache.kafka.common.errors.TimeoutException: {m}"),
+        )),
+    }
+}
+
+fn failed_api(args: &[String], e: &ApiError) -> Output {
+    command_failed(args, EXECUTION_EXCEPTION, &format!("{}: {}", error_class(e.error), e.text()))
+}

@@ -1,0 +1,113 @@
+//! `kafka-leader-election` (`kafka-cli.md` §8): preferred or unclean elections for one
+//! partition (`--topic` + `--partition`), all partitions, or a JSON file of partitions.
+
+use super::{AdminConn, Ctx, Started};
+use crate::console::format::leader_election::{results, ElectionResults, ElectionType};
+use crate::console::format::Output;
+use crate::console::opts::check::ADMIN_COMMAND_FAILED;
+use crate::console::opts::{exception_output, parse_command, Tool};
+use crate::sim::client::admin::Target;
+use crate::sim::errors::KafkaError;
+use crate::sim::protocol::{ControllerRequest, ControllerResponse, ElectionType as SimElection, Request, Response};
+use crate::sim::types::TopicPartition;
+
+/// The admin timeout the tool passes (`Duration.ofMillis(30000)`).
+pub const TIMEOUT_MS: i64 = 30_000;
+
+/// Parses `{"partitions": [{"topic": "foo", "partition": 1}, ...]}` (§8.1).
+pub fn parse_partitions_json(text: &str) -> Result<Vec<TopicPartition>, String> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let list = v
+        .get("partitions")
+        .and_then(|p| p.as_array())
+        .ok_or_else(|| "Missing required field 'partitions'".to_string())?;
+    let mut out: Vec<TopicPartition> = Vec::new();
+    for item in list {
+        let topic =
+            item.get("topic").and_then(|t| t.as_str()).ok_or_else(|| "Missing required field 'topic'".to_string())?;
+        let partition = item
+            .get("partition")
+            .and_then(|p| p.as_i64())
+            .and_then(|p| i32::try_from(p).ok())
+            .ok_or_else(|| "Missing required field 'partition'".to_string())?;
+        out.push(TopicPartition::new(topic, partition));
+    }
+    let mut dups: Vec<String> = Vec::new();
+    for (i, tp) in out.iter().enumerate() {
+        if out[..i].contains(tp) && !dups.contains(&tp.to_string()) {
+            dups.push(tp.to_string());
+        }
+    }
+    if !dups.is_empty() {
+        return Err(format!("Replica election data contains duplicate partitions: {}", dups.join(",")));
+    }
+    Ok(out)
+}
+
+pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+    let parsed = match parse_command(Tool::LeaderElection, args) {
+        Ok(p) => p,
+        Err(o) => return Started::Done(o),
+    };
+    let p = &parsed.opts;
+    let Some(kind) = p.value("election-type").and_then(ElectionType::parse) else {
+        return Started::Done(Output::failure("internal: election type"));
+    };
+    let partitions: Option<Vec<TopicPartition>> = if let Some(t) = p.value("topic") {
+        let part = p.int_value("partition").ok().flatten().unwrap_or(0);
+        Some(vec![TopicPartition::new(t, part)])
+    } else if let Some(path) = p.value("path-to-json-file") {
+        let Some(text) = ctx.vfs.read(path) else {
+            return Started::Done(exception_output(path, "java.nio.file.NoSuchFileException"));
+        };
+        match parse_partitions_json(text) {
+            Ok(v) => Some(v),
+            Err(m) => return Started::Done(exception_output(&m, ADMIN_COMMAND_FAILED)),
+        }
+    } else {
+        None
+    };
+    if let Some(path) = p.value("admin.config").filter(|f| !ctx.vfs.exists(f)) {
+        return Started::Done(exception_output(&format!("{path} (No such file or directory)"), super::FILE_NOT_FOUND));
+    }
+    let servers = p.value("bootstrap-server").unwrap_or("").to_string();
+    let mut admin = AdminConn::open(ctx.sim, &servers);
+    admin.timeout_ms = Some(TIMEOUT_MS);
+    let election = match kind {
+        ElectionType::Preferred => SimElection::Preferred,
+        ElectionType::Unclean => SimElection::Unclean,
+    };
+    let resp = admin.call(
+        ctx,
+        "electLeaders",
+        Target::Any,
+        Request::Controller(ControllerRequest::ElectLeaders { election, partitions }),
+    );
+    admin.close(ctx.sim);
+    let mut out = Output::new();
+    match resp {
+        Ok(Response::Controller(ControllerResponse::ElectLeaders(Ok(list)))) => {
+            let mut r = ElectionResults::default();
+            for (tp, e) in list {
+                match e {
+                    None => r.succeeded.push((tp.topic, tp.partition)),
+                    Some(e) if e.error == KafkaError::ELECTION_NOT_NEEDED => {
+                        r.not_needed.push((tp.topic, tp.partition))
+                    }
+                    Some(e) => r.failed.push(((tp.topic, tp.partition), e.java_string())),
+                }
+            }
+            out.append(&results(kind, &r));
+        }
+        Ok(Response::Controller(ControllerResponse::ElectLeaders(Err(e)))) => {
+            out.append(&exception_output(&e.java_string(), "java.util.concurrent.ExecutionException"));
+        }
+        Ok(_) => out.append(&Output::failure("unexpected answer")),
+        Err(m) => {
+            out.outln("Timeout waiting for election results");
+            let msg = format!("org.apache.kafka.common.errors.TimeoutException: {m}");
+            out.append(&exception_output(&msg, "java.util.concurrent.ExecutionException"));
+        }
+    }
+    Started::Done(out)
+}

@@ -1,0 +1,291 @@
+//! The Kafka command-line tools, each in its own file, driving the engine through the
+//! admin client and the producer and printing with [`crate::console::format`].
+//!
+//! A tool is a function `fn(&mut Ctx, args) -> Started`: it either finishes at once
+//! ([`Started::Done`], time has advanced as far as the real tool would wait) or returns a
+//! [`Job`] that keeps running while the simulated clock plays (the interactive console
+//! producer, the producer perf test). [`TOOLS`] is the dispatch table: adding a tool is
+//! one entry.
+
+pub mod api_versions;
+pub mod configs;
+pub mod console_producer;
+pub mod get_offsets;
+pub mod leader_election;
+pub mod metadata_quorum;
+pub mod perf_test;
+pub mod reassign;
+pub mod topics;
+
+use crate::console::format::{log_line, Output};
+use crate::console::opts::Tool;
+use crate::console::vfs::Vfs;
+use crate::sim::client::admin::{Call, Target};
+use crate::sim::protocol::{Request, Response};
+use crate::sim::time::SimTime;
+use crate::sim::world::Sim;
+
+/// What a running tool may touch.
+pub struct Ctx<'a> {
+    pub sim: &'a mut Sim,
+    pub vfs: &'a mut Vfs,
+    /// Whether stdin is an interactive terminal (the browser's job API); scripts and
+    /// pipes are not (`kafka-cli.md` §3.3: no `>` prompt then).
+    pub interactive: bool,
+    /// Standard input given with the command (here-document, pipe or file).
+    pub stdin: Option<String>,
+    /// Lines a client logged while waiting (e.g. connection warnings); printed before the
+    /// tool's own output.
+    pub log: Output,
+}
+
+/// The outcome of starting a tool.
+pub enum Started {
+    /// The tool finished; this is everything it printed.
+    Done(Output),
+    /// The tool keeps running (it reads stdin or works while time passes).
+    Job(Box<dyn Job>),
+}
+
+/// A tool that keeps running: the session feeds it input and calls [`Job::poll`] after
+/// every engine event until it returns an exit code.
+pub trait Job {
+    /// Runs once when the job starts (e.g. the producer's first `>` prompt).
+    fn start(&mut self, _sim: &mut Sim, _out: &mut Output) {}
+    /// One line of standard input (without its newline).
+    fn input(&mut self, sim: &mut Sim, line: &str, out: &mut Output);
+    /// End of standard input (Ctrl-D, or the end of a here-document or pipe).
+    fn eof(&mut self, sim: &mut Sim, out: &mut Output);
+    /// Ctrl-C.
+    fn interrupt(&mut self, sim: &mut Sim, out: &mut Output);
+    /// Looks at the engine after time moved; `Some(exit code)` when the tool is done.
+    fn poll(&mut self, sim: &mut Sim, out: &mut Output) -> Option<i32>;
+    /// The next time the job wants to run even if nothing happens in the engine.
+    fn wake_at(&self) -> Option<SimTime> {
+        None
+    }
+    /// Whether the job reads standard input (a tool that does not ignores typed lines).
+    fn reads_stdin(&self) -> bool;
+}
+
+/// A tool's entry point: the arguments after the program name.
+pub type ToolFn = fn(&mut Ctx, &[String]) -> Started;
+
+/// The dispatch table. `None`: the tool arrives with the consumer (built separately).
+pub const TOOLS: &[(Tool, Option<ToolFn>)] = &[
+    (Tool::Topics, Some(topics::run)),
+    (Tool::ConsoleProducer, Some(console_producer::run)),
+    (Tool::ProducerPerfTest, Some(perf_test::run)),
+    (Tool::Configs, Some(configs::run)),
+    (Tool::GetOffsets, Some(get_offsets::run)),
+    (Tool::LeaderElection, Some(leader_election::run)),
+    (Tool::ReassignPartitions, Some(reassign::run)),
+    (Tool::MetadataQuorum, Some(metadata_quorum::run)),
+    (Tool::BrokerApiVersions, Some(api_versions::run)),
+    (Tool::ConsoleConsumer, None),
+    (Tool::ConsumerGroups, None),
+    (Tool::ConsumerPerfTest, None),
+];
+
+/// Runs `tool` with `args`.
+pub fn dispatch(ctx: &mut Ctx, tool: Tool, args: &[String]) -> Started {
+    match TOOLS.iter().find(|(t, _)| *t == tool) {
+        Some((_, Some(f))) => {
+            let started = f(ctx, args);
+            match started {
+                Started::Done(out) => {
+                    let mut all = std::mem::take(&mut ctx.log);
+                    all.append(&out);
+                    all.exit_code = out.exit_code;
+                    Started::Done(all)
+                }
+                job => job,
+            }
+        }
+        _ => Started::Done(Output::failure(&format!(
+            "{} is not available yet in Brokerlab: it arrives together with the simulated consumer.",
+            tool.program()
+        ))),
+    }
+}
+
+/// `yyyy-MM-dd HH:mm:ss,SSS` in UTC: log4j's `%d` (`kafka-cli.md` §1.3).
+pub fn log_timestamp(wall_ms: i64) -> String {
+    let s = crate::console::format::perf::simple_date(wall_ms);
+    // simple_date ends in `:SSS`; log4j uses `,SSS`.
+    match s.rfind(':') {
+        Some(i) => format!("{},{}", &s[..i], &s[i + 1..]),
+        None => s,
+    }
+}
+
+/// The log timestamp of the engine's current time.
+pub fn now_ts(sim: &Sim) -> String {
+    log_timestamp(sim.env.wall_ms(sim.now))
+}
+
+/// Whether any of `servers` names the listener of a running broker.
+pub fn bootstrap_reachable(sim: &Sim, servers: &str) -> bool {
+    sim.resolve_bootstrap(servers)
+        .iter()
+        .any(|(_, b)| b.and_then(|id| sim.brokers.get(&id)).map(|n| n.proc.is_some()).unwrap_or(false))
+}
+
+/// The WARN lines a Java client logs while nothing listens at its bootstrap servers:
+/// one per connection attempt, with `reconnect.backoff.ms` doubling from 50 ms to 1 s
+/// (`kafka-cli.md` §1.3), from `from` up to `until`.
+pub fn connection_warnings(sim: &Sim, prefix: &str, servers: &str, from: SimTime, until: SimTime) -> String {
+    let mut w = WarnSchedule::starting(prefix, servers, from);
+    let mut out = Output::new();
+    w.emit_until(sim, until, &mut out);
+    out.stderr()
+}
+
+/// The connection attempts of a client whose bootstrap servers do not answer, each
+/// logged as `WARN [<client>] Connection to node -1 (host/127.0.0.1:port) could not be
+/// established. Node may not be available. (org.apache.kafka.clients.NetworkClient)`.
+#[derive(Clone, Debug)]
+pub struct WarnSchedule {
+    prefix: String,
+    servers: Vec<String>,
+    next: SimTime,
+    failures: u32,
+    attempt: usize,
+}
+
+impl WarnSchedule {
+    pub fn starting(prefix: &str, servers: &str, at: SimTime) -> WarnSchedule {
+        WarnSchedule {
+            prefix: prefix.to_string(),
+            servers: servers.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect(),
+            next: at,
+            failures: 0,
+            attempt: 0,
+        }
+    }
+
+    /// Logs every attempt due up to `until` (at most 1000 in all).
+    pub fn emit_until(&mut self, sim: &Sim, until: SimTime, out: &mut Output) {
+        if self.servers.is_empty() {
+            return;
+        }
+        while self.next <= until && self.attempt < 1000 {
+            let i = self.attempt % self.servers.len();
+            let server = &self.servers[i];
+            let (host, port) = server.rsplit_once(':').unwrap_or((server.as_str(), ""));
+            let addr = if matches!(host, "localhost" | "127.0.0.1") {
+                format!("{host}/127.0.0.1:{port}")
+            } else {
+                format!("{host}:{port}")
+            };
+            let line = log_line(
+                &log_timestamp(sim.env.wall_ms(self.next)),
+                "WARN",
+                &format!(
+                    "{} Connection to node {} ({addr}) could not be established. Node may not be available.",
+                    self.prefix,
+                    -1 - i as i64
+                ),
+                "org.apache.kafka.clients.NetworkClient",
+            );
+            out.errln(&line);
+            self.failures += 1;
+            self.next = self.next.plus_ms(crate::sim::client::reconnect_backoff(self.failures));
+            self.attempt += 1;
+        }
+    }
+}
+
+/// An admin client for one tool run (`KafkaAdminClient`, client id `adminclient-1`).
+pub struct AdminConn {
+    pub id: u32,
+    pub servers: String,
+    pub reachable: bool,
+    pub opened: SimTime,
+    /// The operation timeout (`default.api.timeout.ms`, 60 s, unless a tool sets one).
+    pub timeout_ms: Option<i64>,
+}
+
+impl AdminConn {
+    /// Creates the client; nothing is sent until a call.
+    pub fn open(sim: &mut Sim, servers: &str) -> AdminConn {
+        let reachable = bootstrap_reachable(sim, servers);
+        let id = sim.create_admin("adminclient-1", servers);
+        AdminConn { id, servers: servers.to_string(), reachable, opened: sim.now, timeout_ms: None }
+    }
+
+    /// Runs calls to completion (at most the 60 s API timeout); each result is the
+    /// response or the client-side failure text (`Timed out waiting for a node
+    /// assignment. Call: <name>`).
+    pub fn run(&self, ctx: &mut Ctx, calls: Vec<Call>) -> Vec<Result<Response, String>> {
+        let start = ctx.sim.now;
+        let n = calls.len();
+        let task = ctx.sim.admin_run(self.id, calls, self.timeout_ms);
+        let mut out: Vec<Result<Response, String>> = task
+            .calls
+            .into_iter()
+            .map(|c| c.response.unwrap_or_else(|| Err("the call was never answered".to_string())))
+            .collect();
+        while out.len() < n {
+            out.push(Err("the admin client is gone".to_string()));
+        }
+        if !self.reachable && out.iter().any(|r| r.is_err()) {
+            let w =
+                connection_warnings(ctx.sim, "[AdminClient clientId=adminclient-1]", &self.servers, start, ctx.sim.now);
+            ctx.log.err(&w);
+        }
+        out
+    }
+
+    /// One call.
+    pub fn call(&self, ctx: &mut Ctx, name: &str, target: Target, request: Request) -> Result<Response, String> {
+        let mut v = self.run(ctx, vec![Call::new(name, target, request)]);
+        v.pop().unwrap_or_else(|| Err("no answer".to_string()))
+    }
+
+    /// Closes the client (the process of the tool exits).
+    pub fn close(self, sim: &mut Sim) {
+        sim.close_client(self.id);
+    }
+}
+
+/// `org.apache.kafka.common.errors.<Exception>`.
+pub fn error_class(e: crate::sim::errors::KafkaError) -> String {
+    format!("org.apache.kafka.common.errors.{}", e.exception())
+}
+
+/// Reads a file a tool was given; `Err` is the path for the tool's own message.
+pub fn read_file<'a>(ctx: &'a Ctx, path: &str) -> Result<&'a str, String> {
+    ctx.vfs.read(path).ok_or_else(|| path.to_string())
+}
+
+/// `java.nio.file.NoSuchFileException: <path>` (what `Utils.readFileAsString` throws).
+pub fn no_such_file(path: &str) -> String {
+    format!("java.nio.file.NoSuchFileException: {path}")
+}
+
+/// Loads a `--command-config`/`--producer.config` style properties file. `Err` is the
+/// `java.nio.file.NoSuchFileException` text, as `Utils.loadProps` fails.
+pub fn load_props(ctx: &Ctx, path: &str) -> Result<Vec<(String, String)>, String> {
+    match ctx.vfs.read(path) {
+        Some(t) => Ok(crate::console::vfs::parse_properties(t)),
+        None => Err(format!("{path} (No such file or directory)")),
+    }
+}
+
+/// `java.io.FileNotFoundException: <path> (No such file or directory)`: what
+/// `Utils.loadProps` throws for a missing properties file.
+pub const FILE_NOT_FOUND: &str = "java.io.FileNotFoundException";
+
+/// Parses `host:port` servers, checking them like `ToolsUtils.validateBootstrapServer`.
+pub fn validate_bootstrap(value: Option<&str>) -> Result<String, Output> {
+    match crate::console::opts::validate_bootstrap_server(value) {
+        Ok(()) => Ok(value.unwrap_or("").to_string()),
+        Err(m) => {
+            let mut o = Output::new();
+            o.err(m);
+            o.exit_code = 1;
+            Err(o)
+        }
+    }
+}

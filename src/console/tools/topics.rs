@@ -1,0 +1,406 @@
+//! `kafka-topics` (`kafka-cli.md` §2): create, list, describe, alter, delete, through the
+//! admin client.
+//!
+//! The admin client's metadata cache supplies what `listTopics`/`describeTopics` return
+//! (the broker's view of leaders and ISRs); topic ids come from the cluster metadata
+//! image, as the broker would report them.
+
+use super::{error_class, AdminConn, Ctx, Started};
+use crate::console::format::topics::{self as fmt, DescribeFilter, PartitionInfo, TopicCommandError, TopicInfo};
+use crate::console::format::Output;
+use crate::console::opts::{java_parse_int, parse_command, ParsedOpts, Tool};
+use crate::console::regex::Regex;
+use crate::sim::client::admin::Target;
+use crate::sim::client::TopicMeta;
+use crate::sim::config::{topic_config_def, validate, ConfigSource};
+use crate::sim::errors::{ApiError, KafkaError};
+use crate::sim::metadata::is_internal_topic;
+use crate::sim::protocol::{ConfigResource, ControllerRequest, ControllerResponse, NewTopic, Request, Response};
+use std::collections::BTreeMap;
+
+/// A topic's non-default configs and its `min.insync.replicas`.
+type TopicConfigs = (Vec<(String, String)>, Option<i32>);
+
+/// A failed action: message, exception class, whether a stack trace follows (§2.7).
+struct Failure {
+    message: String,
+    class: String,
+    stack: bool,
+}
+
+impl Failure {
+    fn of(e: TopicCommandError) -> Failure {
+        let (class, stack) = e.exception();
+        Failure { message: e.message(), class: class.to_string(), stack }
+    }
+    fn api(e: &ApiError) -> Failure {
+        Failure { message: e.text().to_string(), class: error_class(e.error), stack: false }
+    }
+    fn timeout(msg: String) -> Failure {
+        Failure { message: msg, class: "org.apache.kafka.common.errors.TimeoutException".into(), stack: false }
+    }
+}
+
+pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+    let parsed = match parse_command(Tool::Topics, args) {
+        Ok(p) => p,
+        Err(o) => return Started::Done(o),
+    };
+    let p = &parsed.opts;
+    let mut out = parsed.notes.clone();
+    let result = if let Some(path) = p.value("command-config").filter(|f| !ctx.vfs.exists(f)) {
+        Err(Failure {
+            message: format!("{path} (No such file or directory)"),
+            class: super::FILE_NOT_FOUND.to_string(),
+            stack: true,
+        })
+    } else {
+        let servers = p.value("bootstrap-server").unwrap_or("").to_string();
+        let admin = AdminConn::open(ctx.sim, &servers);
+        let r = if p.has("create") {
+            create(ctx, &admin, p, &mut out)
+        } else if p.has("list") {
+            list(ctx, &admin, p, &mut out)
+        } else if p.has("describe") {
+            describe(ctx, &admin, p, &mut out)
+        } else if p.has("alter") {
+            alter(ctx, &admin, p)
+        } else {
+            delete(ctx, &admin, p)
+        };
+        admin.close(ctx.sim);
+        r
+    };
+    if let Err(f) = result {
+        let ts = super::now_ts(ctx.sim);
+        out.append(&fmt::error_output(&f.message, &f.class, f.stack, &ts));
+    }
+    Started::Done(out)
+}
+
+/// `IncludeList`: the `--topic` value as a regex, commas meaning `|` (§2.1).
+fn topic_filter(p: &ParsedOpts) -> Result<Option<Regex>, Failure> {
+    match p.value("topic") {
+        None => Ok(None),
+        Some(t) => {
+            let pattern = t.trim().replace(',', "|");
+            Regex::new(&pattern).map(Some).map_err(|e| Failure {
+                message: format!("{e} in the regular expression {pattern}"),
+                class: "java.util.regex.PatternSyntaxException".into(),
+                stack: true,
+            })
+        }
+    }
+}
+
+/// Fetches the cluster's topics through the admin client (`listTopics`).
+fn fetch_topics(ctx: &mut Ctx, admin: &AdminConn, call: &str) -> Result<BTreeMap<String, TopicMeta>, Failure> {
+    let r = admin.call(ctx, call, Target::Any, Request::Metadata { topics: None, allow_auto_create: false });
+    r.map_err(Failure::timeout)?;
+    Ok(ctx.sim.admin_mut(admin.id).map(|a| a.meta.topics.clone()).unwrap_or_default())
+}
+
+/// The topics an action works on (`getTopics`), sorted.
+fn matching_topics(
+    ctx: &mut Ctx,
+    admin: &AdminConn,
+    p: &ParsedOpts,
+    call: &str,
+) -> Result<(Vec<String>, BTreeMap<String, TopicMeta>), Failure> {
+    let filter = topic_filter(p)?;
+    let all = fetch_topics(ctx, admin, call)?;
+    let exclude = p.has("exclude-internal");
+    let mut names: Vec<String> = all
+        .iter()
+        .filter(|(n, t)| t.error.is_none() && !(exclude && (t.internal || is_internal_topic(n))))
+        .filter(|(n, _)| filter.as_ref().map(|f| f.is_full_match(n)).unwrap_or(true))
+        .map(|(n, _)| n.clone())
+        .collect();
+    names.sort_by(|a, b| crate::console::opts::java_string_cmp(a, b));
+    Ok((names, all))
+}
+
+/// `ensureTopicExists` (§2.7, clean form per §15.5).
+fn ensure_exists(names: &[String], p: &ParsedOpts) -> Result<(), Failure> {
+    if names.is_empty() && !p.has("if-exists") {
+        if let Some(t) = p.value("topic") {
+            return Err(Failure::of(TopicCommandError::DoesNotExist(t.to_string())));
+        }
+    }
+    Ok(())
+}
+
+fn list(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts, out: &mut Output) -> Result<(), Failure> {
+    let (names, _) = matching_topics(ctx, admin, p, "listTopics")?;
+    out.append(&fmt::list(&names));
+    Ok(())
+}
+
+fn describe(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts, out: &mut Output) -> Result<(), Failure> {
+    let (mut names, all) = matching_topics(ctx, admin, p, "listTopics")?;
+    let ids: BTreeMap<String, String> = ctx
+        .sim
+        .metadata_image()
+        .map(|i| i.topics.values().map(|t| (t.name.clone(), t.id.to_string())).collect())
+        .unwrap_or_default();
+    if let Some(id) = p.value("topic-id") {
+        names = ids.iter().filter(|(_, v)| v.as_str() == id).map(|(k, _)| k.clone()).collect();
+        if names.is_empty() && !p.has("if-exists") {
+            return Err(Failure::of(TopicCommandError::TopicIdDoesNotExist(id.to_string())));
+        }
+    } else {
+        ensure_exists(&names, p)?;
+    }
+    if names.is_empty() {
+        return Ok(());
+    }
+    // describeConfigs for every topic: `Configs:` shows entries not from DEFAULT_CONFIG.
+    let resources: Vec<ConfigResource> = names.iter().map(|n| ConfigResource::Topic(n.clone())).collect();
+    let resp = admin
+        .call(ctx, "describeConfigs", Target::Any, Request::DescribeConfigs { resources })
+        .map_err(Failure::timeout)?;
+    let mut configs: BTreeMap<String, TopicConfigs> = BTreeMap::new();
+    if let Response::DescribeConfigs(results) = resp {
+        for (res, r) in results {
+            let (ConfigResource::Topic(name), Ok(entries)) = (res, r) else { continue };
+            let shown: Vec<(String, String)> = entries
+                .iter()
+                .filter(|e| e.source != ConfigSource::DefaultConfig)
+                .map(|e| (e.name.clone(), e.value.clone().unwrap_or_default()))
+                .collect();
+            let min_isr = entries
+                .iter()
+                .find(|e| e.name == "min.insync.replicas")
+                .and_then(|e| e.value.as_deref())
+                .and_then(java_parse_int);
+            configs.insert(name, (shown, min_isr));
+        }
+    }
+    let topics: Vec<TopicInfo> = names
+        .iter()
+        .filter_map(|n| {
+            let meta = all.get(n)?;
+            let (cfg, min_isr) = configs.get(n).cloned().unwrap_or_default();
+            Some(TopicInfo {
+                name: n.clone(),
+                topic_id: ids.get(n).cloned(),
+                configs: cfg,
+                partitions: meta
+                    .partitions
+                    .iter()
+                    .map(|mp| PartitionInfo {
+                        partition: mp.partition,
+                        leader: (mp.leader >= 0).then_some(mp.leader),
+                        replicas: mp.replicas.clone(),
+                        isr: mp.isr.clone(),
+                        reassignment: (!mp.adding.is_empty() || !mp.removing.is_empty())
+                            .then(|| (mp.adding.clone(), mp.removing.clone())),
+                        elr: Some(mp.elr.clone()),
+                        last_known_elr: Some(mp.last_known_elr.clone()),
+                    })
+                    .collect(),
+                min_isr,
+            })
+        })
+        .collect();
+    let filter = if p.has("under-replicated-partitions") {
+        DescribeFilter::UnderReplicated
+    } else if p.has("unavailable-partitions") {
+        DescribeFilter::Unavailable
+    } else if p.has("under-min-isr-partitions") {
+        DescribeFilter::UnderMinIsr
+    } else if p.has("at-min-isr-partitions") {
+        DescribeFilter::AtMinIsr
+    } else if p.has("topics-with-overrides") {
+        DescribeFilter::TopicsWithOverrides
+    } else {
+        DescribeFilter::None
+    };
+    let live: Vec<i32> =
+        ctx.sim.admin_mut(admin.id).map(|a| a.meta.brokers.keys().copied().collect()).unwrap_or_default();
+    out.append(&fmt::describe(&topics, filter, &live));
+    Ok(())
+}
+
+/// `--replica-assignment 1:2,2:3` (§2.2): partitions separated by `,`, replicas by `:`.
+fn parse_assignment(s: &str) -> Result<Vec<Vec<i32>>, Failure> {
+    let mut out: Vec<Vec<i32>> = Vec::new();
+    for (i, part) in s.split(',').enumerate() {
+        let mut replicas = Vec::new();
+        for b in part.split(':') {
+            let t = b.trim();
+            match java_parse_int(t) {
+                Some(v) => replicas.push(v),
+                None => {
+                    return Err(Failure {
+                        message: format!("For input string: \"{t}\""),
+                        class: "java.lang.NumberFormatException".into(),
+                        stack: true,
+                    })
+                }
+            }
+        }
+        let mut dups: Vec<i32> = Vec::new();
+        for (j, r) in replicas.iter().enumerate() {
+            if replicas[..j].contains(r) && !dups.contains(r) {
+                dups.push(*r);
+            }
+        }
+        if !dups.is_empty() {
+            return Err(Failure::of(TopicCommandError::DuplicateReplicas(dups)));
+        }
+        if let Some(first) = out.first() {
+            if first.len() != replicas.len() {
+                return Err(Failure::of(TopicCommandError::DifferentReplicationFactor {
+                    partition: i32::try_from(i).unwrap_or(i32::MAX),
+                    replicas,
+                }));
+            }
+        }
+        out.push(replicas);
+    }
+    Ok(out)
+}
+
+/// `parseTopicConfigsToBeAdded` plus `LogConfig.validate` (§2.2).
+fn parse_configs(p: &ParsedOpts) -> Result<BTreeMap<String, String>, Failure> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for c in p.values("config") {
+        // `split("\\s*=\\s*")`, Java drops trailing empty strings.
+        let mut parts: Vec<String> = c.split('=').map(|s| s.trim().to_string()).collect();
+        while parts.len() > 1 && parts.last().is_some_and(|s| s.is_empty()) {
+            parts.pop();
+        }
+        if parts.len() != 2 {
+            return Err(Failure::of(TopicCommandError::ConfigFormat));
+        }
+        pairs.push((parts[0].clone(), parts[1].clone()));
+    }
+    let map: BTreeMap<String, String> = pairs.into_iter().collect();
+    for (k, v) in &map {
+        match topic_config_def(k) {
+            None => return Err(Failure::of(TopicCommandError::UnknownConfig(k.clone()))),
+            Some(d) => {
+                if let Err(m) = validate(k, d.kind, v) {
+                    return Err(Failure {
+                        message: m,
+                        class: "org.apache.kafka.common.config.ConfigException".into(),
+                        stack: true,
+                    });
+                }
+            }
+        }
+    }
+    Ok(map)
+}
+
+fn create(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts, out: &mut Output) -> Result<(), Failure> {
+    let name = p.value("topic").unwrap_or("").to_string();
+    let configs = parse_configs(p)?;
+    let assignment = match p.value("replica-assignment") {
+        Some(s) => Some(parse_assignment(s)?),
+        None => None,
+    };
+    if fmt::has_collision_chars(&name) {
+        out.outln(fmt::COLLISION_WARNING);
+    }
+    let rf = p.int_value("replication-factor").ok().flatten();
+    let partitions = p.int_value("partitions").ok().flatten();
+    if rf.is_some_and(|r| !(1..=32767).contains(&r)) {
+        return Err(Failure::of(TopicCommandError::ReplicationFactorRange));
+    }
+    if partitions.is_some_and(|n| n < 1) {
+        return Err(Failure::of(TopicCommandError::PartitionsNotPositive));
+    }
+    let topic = NewTopic {
+        name: name.clone(),
+        partitions: if assignment.is_some() { -1 } else { partitions.unwrap_or(-1) },
+        replication_factor: if assignment.is_some() { -1 } else { rf.unwrap_or(-1) },
+        assignment,
+        configs,
+    };
+    let resp = admin
+        .call(
+            ctx,
+            "createTopics",
+            Target::Any,
+            Request::Controller(ControllerRequest::CreateTopics { topics: vec![topic], validate_only: false }),
+        )
+        .map_err(Failure::timeout)?;
+    match resp {
+        Response::Controller(ControllerResponse::CreateTopics(results)) => {
+            for (_, r) in results {
+                if let Err(e) = r {
+                    if e.error == KafkaError::TOPIC_ALREADY_EXISTS && p.has("if-not-exists") {
+                        return Ok(());
+                    }
+                    return Err(Failure::api(&e));
+                }
+            }
+            out.outln(&format!("Created topic {name}."));
+            Ok(())
+        }
+        _ => Err(Failure::timeout("Timed out waiting for a node assignment. Call: createTopics".to_string())),
+    }
+}
+
+fn alter(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<(), Failure> {
+    let assignment = match p.value("replica-assignment") {
+        Some(s) => Some(parse_assignment(s)?),
+        None => None,
+    };
+    let (names, all) = matching_topics(ctx, admin, p, "listTopics")?;
+    ensure_exists(&names, p)?;
+    let count = p.int_value("partitions").ok().flatten().unwrap_or(0);
+    for name in names {
+        let current = all.get(&name).map(|t| t.partitions.len()).unwrap_or(0);
+        let new_assignment = assignment.as_ref().map(|a| a.iter().skip(current).cloned().collect::<Vec<_>>());
+        let resp = admin
+            .call(
+                ctx,
+                "createPartitions",
+                Target::Any,
+                Request::Controller(ControllerRequest::CreatePartitions {
+                    topic: name.clone(),
+                    count,
+                    assignment: new_assignment,
+                }),
+            )
+            .map_err(Failure::timeout)?;
+        if let Response::Controller(ControllerResponse::CreatePartitions(Some(e))) = resp {
+            return Err(Failure::api(&e));
+        }
+    }
+    Ok(())
+}
+
+fn delete(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<(), Failure> {
+    let (names, _) = matching_topics(ctx, admin, p, "listTopics")?;
+    ensure_exists(&names, p)?;
+    if let Some(internal) = names.iter().find(|n| is_internal_topic(n)) {
+        return Err(Failure {
+            message: format!(
+                "Topic {internal} is a kafka internal topic and is not allowed to be marked for deletion."
+            ),
+            class: "org.apache.kafka.server.common.AdminOperationException".into(),
+            stack: true,
+        });
+    }
+    if names.is_empty() {
+        return Ok(());
+    }
+    let resp = admin
+        .call(
+            ctx,
+            "deleteTopics",
+            Target::Any,
+            Request::Controller(ControllerRequest::DeleteTopics { names: names.clone() }),
+        )
+        .map_err(Failure::timeout)?;
+    if let Response::Controller(ControllerResponse::DeleteTopics(results)) = resp {
+        if let Some(e) = results.iter().find_map(|(_, e)| e.clone()) {
+            return Err(Failure::api(&e));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! Read-only questions the console asks the engine directly: the internals no Kafka tool
+//! shows (`describe partition`), the cluster's members for `broker list` and tab
+//! completion. Kafka tools themselves go through the admin client instead.
+
+use crate::sim::broker::replica::Role;
+use crate::sim::metadata::MetadataImage;
+use crate::sim::types::{BrokerId, Epoch, Offset, TopicPartition};
+use crate::sim::world::Sim;
+
+/// One replica of a partition as its broker holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplicaView {
+    pub broker: BrokerId,
+    /// Whether the broker process runs.
+    pub running: bool,
+    /// `leader`, `follower of N`, `offline`, or `not hosted` / `down`.
+    pub role: String,
+    /// The leader epoch the broker knows for the partition (-1: none).
+    pub leader_epoch: Epoch,
+    pub log_end_offset: Option<Offset>,
+    pub high_watermark: Option<Offset>,
+    pub log_start_offset: Option<Offset>,
+    /// The leader-epoch cache: (epoch, start offset).
+    pub epochs: Vec<(Epoch, Offset)>,
+    /// On the leader: each follower's fetch position (broker, LEO).
+    pub followers: Vec<(BrokerId, Offset)>,
+}
+
+impl Sim {
+    /// The metadata image of the active controller, or of the first running controller.
+    pub fn metadata_image(&self) -> Option<&MetadataImage> {
+        if let Some(id) = self.active_controller() {
+            if let Some(p) = self.controllers.get(&id).and_then(|c| c.proc.as_ref()) {
+                return Some(&p.image);
+            }
+        }
+        self.controllers.values().find_map(|c| c.proc.as_ref()).map(|p| &p.image)
+    }
+
+    /// Topic names the cluster knows (sorted).
+    pub fn topic_names(&self) -> Vec<String> {
+        self.metadata_image().map(|i| i.topics.keys().cloned().collect()).unwrap_or_default()
+    }
+
+    /// The replicas of a partition (from its replica list, or every broker holding a log).
+    pub fn replica_views(&self, tp: &TopicPartition) -> Vec<ReplicaView> {
+        let mut ids: Vec<BrokerId> = self
+            .metadata_image()
+            .and_then(|i| i.partition(&tp.topic, tp.partition))
+            .map(|p| p.replicas.clone())
+            .unwrap_or_default();
+        for (id, b) in &self.brokers {
+            if b.disk.logs.contains_key(tp) && !ids.contains(id) {
+                ids.push(*id);
+            }
+        }
+        ids.iter()
+            .map(|id| {
+                let node = self.brokers.get(id);
+                let running = node.map(|n| n.proc.is_some()).unwrap_or(false);
+                let log = node.and_then(|n| n.disk.logs.get(tp));
+                let state = node.and_then(|n| n.proc.as_ref()).and_then(|p| p.replicas.get(tp));
+                let (role, leader_epoch, followers) = match state {
+                    Some(s) => match &s.role {
+                        Role::Leader { followers } => (
+                            "leader".to_string(),
+                            s.leader_epoch,
+                            followers.iter().map(|(b, f)| (*b, f.log_end_offset)).collect(),
+                        ),
+                        Role::Follower { leader } => (format!("follower of {leader}"), s.leader_epoch, vec![]),
+                        Role::Offline => ("offline".to_string(), s.leader_epoch, vec![]),
+                    },
+                    None if !running && node.is_some() => ("down".to_string(), -1, vec![]),
+                    None => ("not hosted".to_string(), -1, vec![]),
+                };
+                ReplicaView {
+                    broker: *id,
+                    running,
+                    role,
+                    leader_epoch,
+                    log_end_offset: log.map(|l| l.log_end_offset),
+                    high_watermark: log.map(|l| l.high_watermark),
+                    log_start_offset: log.map(|l| l.log_start_offset),
+                    epochs: log
+                        .map(|l| l.epochs.entries().iter().map(|e| (e.epoch, e.start_offset)).collect())
+                        .unwrap_or_default(),
+                    followers,
+                }
+            })
+            .collect()
+    }
+
+    /// Names of the client processes (producers, consumers, admin clients), by id.
+    pub fn client_names(&self) -> Vec<String> {
+        self.clients.values().map(|c| c.name.clone()).collect()
+    }
+}

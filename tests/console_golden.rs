@@ -1,0 +1,359 @@
+//! Golden outputs against a live simulated cluster, asserted exactly (tabs, trailing
+//! spaces) with the expected text taken from `kafka-cli.md`; and error messages, with
+//! checks that a failing command changes nothing in the cluster.
+#![cfg(not(target_arch = "wasm32"))]
+
+use brokerlab::console::format::Stream;
+use brokerlab::console::session::Console;
+use brokerlab::sim::world::ClusterConfig;
+
+/// A cluster started from the sample KRaft config: `log.segment.bytes=1073741824` is a
+/// static broker config, so every topic shows `Configs: segment.bytes=1073741824`
+/// (kafka-cli.md §2.4).
+fn sample_cluster() -> Console {
+    let mut cfg = ClusterConfig::default();
+    cfg.broker_configs.insert("log.segment.bytes".into(), "1073741824".into());
+    Console::new(42, cfg).expect("boots")
+}
+
+fn console() -> Console {
+    Console::new(42, ClusterConfig::default()).expect("boots")
+}
+
+fn run(c: &mut Console, script: &str) -> (String, String, i32) {
+    let r = c.run_script(script, false);
+    let mut out = String::new();
+    let mut err = String::new();
+    let mut code = 0;
+    for cmd in &r.commands {
+        out.push_str(&cmd.output.stdout());
+        err.push_str(&cmd.output.stderr());
+        if code == 0 {
+            code = cmd.output.exit_code;
+        }
+    }
+    (out, err, code)
+}
+
+fn topic_id(c: &Console, topic: &str) -> String {
+    c.sim().metadata_image().and_then(|i| i.topics.get(topic)).map(|t| t.id.to_string()).expect("topic exists")
+}
+
+// kafka-cli.md §2.4: the describe example (3 brokers, `orders`, 3 partitions, RF 2), then the
+// same topic after broker 3 stops.
+#[test]
+fn topics_describe_matches_2_4_before_and_after_a_broker_stops() {
+    let mut c = sample_cluster();
+    let (out, _, code) = run(
+        &mut c,
+        "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic orders --replica-assignment 1:2,2:3,3:1",
+    );
+    assert_eq!((out.as_str(), code), ("Created topic orders.\n", 0));
+    let id = topic_id(&c, "orders");
+    let (out, err, _) = run(&mut c, "bin/kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic orders");
+    let expected =
+        "Topic: orders\tTopicId: ID\tPartitionCount: 3\tReplicationFactor: 2\tConfigs: segment.bytes=1073741824
+\tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1,2\tIsr: 1,2\tElr: \tLastKnownElr: 
+\tTopic: orders\tPartition: 1\tLeader: 2\tReplicas: 2,3\tIsr: 2,3\tElr: \tLastKnownElr: 
+\tTopic: orders\tPartition: 2\tLeader: 3\tReplicas: 3,1\tIsr: 3,1\tElr: \tLastKnownElr: 
+"
+        .replace("ID", &id);
+    assert_eq!(out, expected);
+    assert_eq!(err, "");
+    run(&mut c, "broker stop 3\nsleep 5s");
+    let (out, _, _) = run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --describe --topic orders");
+    let expected =
+        "Topic: orders\tTopicId: ID\tPartitionCount: 3\tReplicationFactor: 2\tConfigs: segment.bytes=1073741824
+\tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1,2\tIsr: 1,2\tElr: \tLastKnownElr: 
+\tTopic: orders\tPartition: 1\tLeader: 2\tReplicas: 2,3\tIsr: 2\tElr: \tLastKnownElr: 
+\tTopic: orders\tPartition: 2\tLeader: 1\tReplicas: 3,1\tIsr: 1\tElr: \tLastKnownElr: 
+"
+        .replace("ID", &id);
+    assert_eq!(out, expected);
+    // §2.1 filters: only partition lines, no topic line.
+    let (out, _, _) =
+        run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --describe --under-replicated-partitions");
+    assert_eq!(
+        out,
+        "\tTopic: orders\tPartition: 1\tLeader: 2\tReplicas: 2,3\tIsr: 2\tElr: \tLastKnownElr: 
+\tTopic: orders\tPartition: 2\tLeader: 1\tReplicas: 3,1\tIsr: 1\tElr: \tLastKnownElr: 
+"
+    );
+    // §2.3: --list sorts by Java String order.
+    run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic Zeta --partitions 1 --replication-factor 1",
+    );
+    let (out, _, _) = run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --list");
+    assert_eq!(out, "Zeta\norders\n");
+}
+
+// kafka-cli.md §2.7: errors print one stdout line and the ERROR log (two lines for an ApiException).
+#[test]
+fn topics_errors_follow_2_6_and_2_7() {
+    let mut c = console();
+    run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3",
+    );
+    let before = c.sim().topic_names();
+    let (out, err, code) = run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic big --partitions 1 --replication-factor 4",
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "Error while executing topic command : Unable to replicate the partition 4 time(s): The target replication factor of 4 cannot be reached because only 3 broker(s) are registered.\n"
+    );
+    assert!(err.ends_with(" ERROR org.apache.kafka.common.errors.InvalidReplicationFactorException: Unable to replicate the partition 4 time(s): The target replication factor of 4 cannot be reached because only 3 broker(s) are registered.\n (org.apache.kafka.tools.TopicCommand)\n"), "{err}");
+    assert!(err.starts_with("[2025-03-18 00:00:0"), "log lines use the simulated wall clock: {err}");
+    let (out, err, _) = run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --create --topic orders");
+    assert_eq!(out, "Error while executing topic command : Topic 'orders' already exists.\n");
+    assert!(err.contains("] ERROR org.apache.kafka.common.errors.TopicExistsException: Topic 'orders' already exists.\n (org.apache.kafka.tools.TopicCommand)\n"));
+    let (out, _, _) = run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --describe --topic nope");
+    assert_eq!(out, "Error while executing topic command : Topic 'nope' does not exist as expected\n");
+    // §2.1: an old tutorial's --zookeeper.
+    let (out, err, code) = run(&mut c, "bin/kafka-topics.sh --zookeeper localhost:2181 --list");
+    assert_eq!((out.as_str(), code), ("", 1));
+    assert!(err.starts_with("zookeeper is not a recognized option\njoptsimple.UnrecognizedOptionException: zookeeper is not a recognized option\n"));
+    let (_, err, _) =
+        run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --create --topic x --config retention.ms=abc");
+    assert!(
+        err.contains("ConfigException: Invalid value abc for configuration retention.ms: Not a number of type LONG")
+    );
+    // §2.1: exactly one action.
+    let (_, err, _) = run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --topic orders");
+    assert!(
+        err.starts_with("Command must include exactly one action: --list, --describe, --create, --alter or --delete\n")
+    );
+    // Failed commands changed nothing.
+    assert_eq!(c.sim().topic_names(), before);
+    // §2.5: a successful delete prints nothing.
+    let (out, _, code) = run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --delete --topic orders");
+    assert_eq!((out.as_str(), code), ("", 0));
+}
+
+// kafka-cli.md §1.3: nobody listens at the bootstrap address: 60 s of simulated time, then the timeout.
+#[test]
+fn unreachable_bootstrap_times_out_after_60_s_and_changes_nothing() {
+    let mut c = console();
+    let before = c.sim().topic_names();
+    let t0 = c.sim().now;
+    let (out, err, code) = run(&mut c, "kafka-topics --bootstrap-server localhost:9999 --create --topic lost");
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "Error while executing topic command : Timed out waiting for a node assignment. Call: createTopics\n"
+    );
+    assert!(err.contains("WARN [AdminClient clientId=adminclient-1] Connection to node -1 (localhost/127.0.0.1:9999) could not be established. Node may not be available. (org.apache.kafka.clients.NetworkClient)\n"));
+    let waited = c.sim().now.ms_since(t0);
+    assert!((60_000..61_000).contains(&waited), "waited {waited} ms");
+    assert_eq!(c.sim().topic_names(), before);
+    // §1.3 validateBootstrapServer messages (with their extra newline).
+    let (_, err, _) = run(&mut c, "echo x | kafka-console-producer --bootstrap-server localhost --topic t");
+    assert!(err.starts_with("Please provide valid host:port like host1:9091,host2:9092\n\n"));
+    let (_, err, _) = run(&mut c, "kafka-get-offsets --bootstrap-server '' --topic t");
+    assert!(err.starts_with("Error while validating the bootstrap address\n\n"));
+}
+
+// kafka-cli.md §3.4 (the brief's producer errors): ErrorLoggingCallback's two lines.
+#[test]
+fn producer_failure_is_logged_like_error_logging_callback() {
+    let mut c = console();
+    run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic p --replica-assignment 1:2:3 --config min.insync.replicas=3\nbroker kill 3\nsleep 12s",
+    );
+    let (out, err, code) = run(&mut c, "printf 'k:hello\\n' | kafka-console-producer --bootstrap-server localhost:9092 --topic p --property parse.key=true --property key.separator=:");
+    assert_eq!((out.as_str(), code), ("", 0));
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with("[2025-03-18 00:00:"));
+    assert!(lines[0].ends_with("] ERROR Error when sending message to topic p with key: 1 bytes, value: 5 bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)"));
+    assert!(lines[1].starts_with("org.apache.kafka.common.errors.NotEnoughReplicasException: "));
+    // §3.4: the missing separator.
+    let (_, err, code) = run(&mut c, "printf 'a:1\\nb\\n' | kafka-console-producer --bootstrap-server localhost:9092 --topic p --property parse.key=true --property key.separator=:");
+    assert_eq!(code, 1);
+    assert!(err.starts_with("org.apache.kafka.common.KafkaException: No key separator found on line number 2: 'b'\n"));
+}
+
+// kafka-cli.md §6.2 and §6.3: the exact example block.
+#[test]
+fn configs_match_6_2_and_6_3() {
+    let mut c = console();
+    run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 1 --replication-factor 1",
+    );
+    let (out, _, _) = run(&mut c, "bin/kafka-configs.sh --bootstrap-server localhost:9092 --entity-type topics --entity-name orders --alter --add-config retention.ms=86400000,cleanup.policy=compact
+bin/kafka-configs.sh --bootstrap-server localhost:9092 --entity-type topics --entity-name orders --describe
+bin/kafka-configs.sh --bootstrap-server localhost:9092 --entity-type brokers --entity-name 1 --alter --add-config log.cleaner.threads=2
+bin/kafka-configs.sh --bootstrap-server localhost:9092 --entity-type brokers --entity-name 1 --describe");
+    assert_eq!(
+        out,
+        "Completed updating config for topic orders.
+Dynamic configs for topic orders are:
+  cleanup.policy=compact sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:cleanup.policy=compact, DEFAULT_CONFIG:log.cleanup.policy=delete}
+  retention.ms=86400000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=86400000}
+Completed updating config for broker 1.
+Dynamic configs for broker 1 are:
+  log.cleaner.threads=2 sensitive=false synonyms={DYNAMIC_BROKER_CONFIG:log.cleaner.threads=2, DEFAULT_CONFIG:log.cleaner.threads=1}
+"
+    );
+    let (_, err, code) = run(
+        &mut c,
+        "kafka-configs --bootstrap-server localhost:9092 --entity-type topic --entity-name orders --describe",
+    );
+    assert_eq!(code, 1);
+    assert_eq!(err, "Invalid entity type topic, the entity type must be one of topics, clients, users, brokers, ips, broker-loggers, client-metrics, groups with a --bootstrap-server or --bootstrap-controller argument\n");
+}
+
+// kafka-cli.md §7.2: `<topic>:<partition>:<offset>`, sorted by `<topic>-<partition>` as strings.
+#[test]
+fn get_offsets_order_follows_7_2() {
+    let mut c = console();
+    run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic t --partitions 11 --replication-factor 1",
+    );
+    let (out, _, _) = run(&mut c, "kafka-get-offsets --bootstrap-server localhost:9092 --topic t --partitions 1,2,10");
+    assert_eq!(out, "t:1:0\nt:10:0\nt:2:0\n");
+    let (_, err, code) = run(&mut c, "kafka-get-offsets --bootstrap-server localhost:9092 --topic missing");
+    assert_eq!(
+        (err.as_str(), code),
+        ("Error occurred: Could not match any topic-partitions with the specified filters\n", 1)
+    );
+}
+
+// kafka-cli.md §8.2.
+#[test]
+fn leader_election_lines_follow_8_2() {
+    let mut c = console();
+    run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --replica-assignment 1:2\nbroker stop 1\nsleep 3s\nbroker start 1\nsleep 10s");
+    let (out, _, _) = run(&mut c, "kafka-leader-election --bootstrap-server localhost:9092 --election-type preferred --topic orders --partition 0");
+    assert_eq!(out, "Successfully completed leader election (PREFERRED) for partitions orders-0\n");
+    let (out, _, _) = run(&mut c, "kafka-leader-election --bootstrap-server localhost:9092 --election-type preferred --topic orders --partition 0");
+    assert_eq!(out, "Valid replica already elected for partitions orders-0\n");
+    let (out, err, code) = run(
+        &mut c,
+        "kafka-leader-election --bootstrap-server localhost:9092 --election-type preferred --all-topic-partitions",
+    );
+    assert_eq!((out.as_str(), err.as_str(), code), ("", "", 0));
+}
+
+// kafka-cli.md §9.2: one-line JSON, the rollback block, verify lines.
+#[test]
+fn reassignment_follows_9_2() {
+    let mut c = console();
+    run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --create --topic foo --replica-assignment 1:2");
+    c.files_mut()
+        .write("plan.json", r#"{"version":1,"partitions":[{"topic":"foo","partition":0,"replicas":[2,3]}]}"#)
+        .unwrap();
+    let (out, _, _) = run(
+        &mut c,
+        "kafka-reassign-partitions --bootstrap-server localhost:9092 --execute --reassignment-json-file plan.json",
+    );
+    assert_eq!(
+        out,
+        "Current partition replica assignment
+
+{\"version\":1,\"partitions\":[{\"topic\":\"foo\",\"partition\":0,\"replicas\":[1,2],\"log_dirs\":[\"any\",\"any\"]}]}
+
+Save this to use as the --reassignment-json-file option during rollback
+Successfully started partition reassignment for foo-0
+"
+    );
+    run(&mut c, "sleep 5s");
+    let (out, _, _) = run(
+        &mut c,
+        "kafka-reassign-partitions --bootstrap-server localhost:9092 --verify --reassignment-json-file plan.json",
+    );
+    assert_eq!(
+        out,
+        "Status of partition reassignment:
+Reassignment of partition foo-0 is completed.
+
+Clearing broker-level throttles on brokers 1,2,3
+Clearing topic-level throttles on topic foo
+"
+    );
+    let (out, _, _) = run(&mut c, "kafka-reassign-partitions --bootstrap-server localhost:9092 --list");
+    assert_eq!(out, "No partition reassignments found.\n");
+    let (out, _, code) = run(
+        &mut c,
+        "kafka-reassign-partitions --bootstrap-server localhost:9092 --execute --reassignment-json-file nope.json",
+    );
+    assert_eq!(code, 1);
+    assert!(out.starts_with("Error: nope.json\njava.nio.file.NoSuchFileException: nope.json\n"));
+}
+
+// kafka-cli.md §10.2: labels padded to column 25; §10.3 every line ends with a TAB.
+#[test]
+fn metadata_quorum_follows_10_2_and_10_3() {
+    let mut c = Console::new(42, ClusterConfig { controllers: 3, ..ClusterConfig::default() }).unwrap();
+    let (out, _, _) = run(&mut c, "kafka-metadata-quorum --bootstrap-server localhost:9092 describe --status");
+    let lines: Vec<&str> = out.lines().collect();
+    let labels = [
+        "ClusterId:              ",
+        "LeaderId:               ",
+        "LeaderEpoch:            ",
+        "HighWatermark:          ",
+        "MaxFollowerLag:         ",
+        "MaxFollowerLagTimeMs:   ",
+        "CurrentVoters:          ",
+        "CurrentObservers:       ",
+    ];
+    assert_eq!(lines.len(), 8);
+    for (l, label) in lines.iter().zip(labels) {
+        assert!(l.starts_with(label) && l.len() > 24, "{l}");
+    }
+    assert_eq!(lines[0].len(), 24 + 22, "ClusterId is 22 characters");
+    assert!(lines[6].contains("\"endpoints\": [\"CONTROLLER://localhost:19091\"]"));
+    let (out, _, _) = run(&mut c, "kafka-metadata-quorum --bootstrap-server localhost:9092 describe --replication");
+    assert!(out.starts_with(
+        "NodeId\tDirectoryId           \tLogEndOffset\tLag\tLastFetchTimestamp\tLastCaughtUpTimestamp\tStatus  \t\n"
+    ));
+    assert!(out.lines().all(|l| l.ends_with('\t')));
+    assert_eq!(out.lines().filter(|l| l.contains("\tLeader  \t")).count(), 1);
+}
+
+// kafka-cli.md §11: the reference form of the first line and the API lines.
+#[test]
+fn api_versions_follow_11() {
+    let mut c = console();
+    let (out, _, _) = run(&mut c, "kafka-broker-api-versions --bootstrap-server localhost:9092");
+    assert!(out.starts_with("localhost:9092 (id: 1 rack: null) -> (\n\tProduce(0): 0 to 12 [usable: 12],\n"));
+    assert_eq!(out.matches(" -> (\n").count(), 3, "one block per live broker");
+    assert!(out.contains("\tDescribeTopicPartitions(75): 0 [usable: 0],\n"));
+    assert!(out.ends_with("\n)\n"));
+    run(&mut c, "broker kill 3\nsleep 12s");
+    let (out, _, _) = run(&mut c, "kafka-broker-api-versions --bootstrap-server localhost:9092");
+    assert_eq!(out.matches(" -> (\n").count(), 2);
+}
+
+// kafka-cli.md §1.2: --help prints the description and usage on stderr and exits 1; --version.
+#[test]
+fn help_and_version_follow_1_2() {
+    let mut c = console();
+    let (out, err, code) = run(&mut c, "kafka-topics --help");
+    assert_eq!((out.as_str(), code), ("", 1));
+    assert!(err.starts_with("This tool helps to create, delete, describe, or change a topic.\nOption "));
+    let (out, _, code) = run(&mut c, "kafka-get-offsets --version");
+    assert_eq!((out.as_str(), code), ("4.0.0\n", 0));
+    let (_, err, _) = run(&mut c, "kafka-topics");
+    assert!(err.starts_with("Create, delete, describe, or change a topic.\n"));
+}
+
+// Stdout and stderr stay apart and in order.
+#[test]
+fn streams_stay_apart() {
+    let mut c = console();
+    let r = c.run_script(
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic a.b --partitions 1 --replication-factor 1",
+        false,
+    );
+    let chunks = &r.commands[0].output.chunks;
+    assert!(chunks.iter().all(|c| c.stream == Stream::Stdout));
+    assert!(chunks[0].text.starts_with("WARNING: Due to limitations in metric names"));
+}

@@ -1,0 +1,220 @@
+//! The console session: the job API the browser drives, the command log and replay,
+//! history, tab completion, chunked output, files.
+#![cfg(not(target_arch = "wasm32"))]
+
+use brokerlab::console::format::Stream;
+use brokerlab::console::session::{parse_line, Action, Console, Started, CHUNK_BYTES};
+use brokerlab::sim::time::SimTime;
+use brokerlab::sim::world::ClusterConfig;
+
+fn console() -> Console {
+    Console::new(42, ClusterConfig::default()).expect("boots")
+}
+
+fn item(line: &str) -> brokerlab::console::shell::ScriptItem {
+    parse_line(line).expect("parses")
+}
+
+// kafka-cli.md §3.3: an interactive producer prints `>` before each line it reads; records
+// go out as lines are entered; Ctrl-D flushes, closes and returns.
+#[test]
+fn interactive_console_producer_prompts_and_sends_each_line() {
+    let mut c = console();
+    c.run_script(
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic chat --partitions 1 --replication-factor 3",
+        true,
+    );
+    let started = c.start(&item("kafka-console-producer --bootstrap-server localhost:9092 --topic chat"));
+    assert_eq!(started, Started::Job);
+    assert!(c.job_running());
+    assert_eq!(c.take_output().stdout(), ">");
+    c.job_input("hello");
+    assert_eq!(c.take_output().stdout(), ">");
+    c.job_input("world");
+    let t = c.sim().now.plus_ms(3000);
+    c.advance_to(t);
+    assert_eq!(c.take_output().stdout(), ">");
+    // Sent while the job still runs (linger.ms=1000 has passed).
+    let out = c.run_script("kafka-get-offsets --bootstrap-server localhost:9092 --topic chat", true);
+    assert_eq!(out.commands[0].output.stdout(), "");
+    assert!(out.commands[0].output.stderr().contains("a command is still running"));
+    c.job_eof();
+    let t = c.sim().now.plus_ms(1000);
+    c.advance_to(t);
+    assert!(!c.job_running());
+    let out = c.run_script("kafka-get-offsets --bootstrap-server localhost:9092 --topic chat", true);
+    assert_eq!(out.commands[0].output.stdout(), "chat:0:2\n");
+}
+
+// Ctrl-C stops a job; the output shows ^C and the exit code is 130.
+#[test]
+fn interrupt_stops_the_perf_test() {
+    let mut c = console();
+    c.run_script(
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic perf --partitions 1 --replication-factor 1",
+        true,
+    );
+    let s = c.start(&item(
+        "kafka-producer-perf-test --topic perf --num-records 100000 --record-size 10 --throughput 100 --producer-props bootstrap.servers=localhost:9092",
+    ));
+    assert_eq!(s, Started::Job);
+    let t = c.sim().now.plus_ms(11_000);
+    c.advance_to(t);
+    let out = c.take_output();
+    assert_eq!(out.stdout().lines().count(), 2, "two progress windows in 11 s: {:?}", out.stdout());
+    c.job_interrupt();
+    assert!(!c.job_running());
+    let out = c.take_output();
+    assert!(out.stdout().starts_with("^C"));
+    assert_eq!(out.exit_code, 130);
+}
+
+// Brief: replaying the command log on a fresh console reproduces the same state.
+#[test]
+fn replaying_the_log_gives_the_same_trace_hash() {
+    let mut a = console();
+    a.run_script(
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3
+producer start app --topic orders --rate 5/s --keys a,b --producer-property acks=1
+sleep 3s
+broker kill 2
+echo x | kafka-console-producer --bootstrap-server localhost:9092 --topic orders
+net cut broker-1 broker-3",
+        false,
+    );
+    a.start(&item("kafka-console-producer --bootstrap-server localhost:9092 --topic orders"));
+    a.job_input("typed");
+    let t = a.sim().now.plus_ms(2500);
+    a.advance_to(t);
+    a.job_eof();
+    let t = a.sim().now.plus_ms(20_000);
+    a.advance_to(t);
+    a.run_script("net heal\nbroker start 2\nsleep 5s\nkafka-topics --bootstrap-server localhost:9092 --describe\nreset --brokers 2 --seed 9\nkafka-topics --bootstrap-server localhost:9092 --create --topic x --partitions 1 --replication-factor 2", false);
+    assert!(a.log().iter().any(|e| matches!(e.action, Action::Input(_))));
+    let log = a.log().to_vec();
+    let mut b = console();
+    b.replay(&log);
+    assert_eq!(a.sim().trace_hash(), b.sim().trace_hash());
+    assert_eq!(a.sim().now, b.sim().now);
+    assert_eq!(a.sim().topic_names(), b.sim().topic_names());
+    // The log is plain data: it survives JSON (share links).
+    let json = serde_json::to_string(&log).unwrap();
+    let back: Vec<brokerlab::console::session::LogEntry> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, log);
+}
+
+#[test]
+fn history_and_log_record_everything_typed() {
+    let mut c = console();
+    c.run_script("time\nseed\nbogus-command", false);
+    assert_eq!(c.history(), &["time".to_string(), "seed".to_string(), "bogus-command".to_string()]);
+    c.advance_to(SimTime::from_secs(100));
+    assert!(matches!(c.log().last().map(|e| &e.action), Some(Action::AdvanceTo(_))));
+    let out = c.run_script("history", false);
+    assert!(out.commands[0].output.stdout().starts_with("    1  time\n    2  seed\n"));
+}
+
+// Brief: a long output is returned in chunks the UI can render incrementally.
+#[test]
+fn long_output_comes_in_chunks() {
+    let mut c = console();
+    let s = c.start(&item("seq 200000"));
+    let Started::Done(o) = s else { panic!("seq finishes at once") };
+    assert!(o.stdout().len() > 1_000_000);
+    // Through the job path the output is chunked.
+    let mut c = console();
+    c.files_mut().write("big.txt", &"line of text\n".repeat(20_000)).unwrap();
+    c.run_script(
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic big --partitions 1 --replication-factor 1",
+        true,
+    );
+    let s = c.start(&item("kafka-console-producer --bootstrap-server localhost:9092 --topic big < big.txt"));
+    assert_eq!(s, Started::Job);
+    let t = c.sim().now.plus_ms(30_000);
+    c.advance_to(t);
+    let out = c.take_output();
+    assert!(out.chunks.iter().all(|ch| ch.text.len() <= CHUNK_BYTES));
+    let r = c.run_script("kafka-get-offsets --bootstrap-server localhost:9092 --topic big", true);
+    assert_eq!(r.commands[0].output.stdout(), "big:0:20000\n");
+}
+
+#[test]
+fn tab_completion_knows_tools_options_names_and_configs() {
+    let mut c = console();
+    c.run_script("kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 2 --replication-factor 1\nproducer start feeder --topic orders --rate 1/s", true);
+    assert_eq!(c.complete("kafka-to"), vec!["kafka-topics"]);
+    assert_eq!(c.complete("bin/kafka-top"), vec!["bin/kafka-topics.sh"]);
+    assert_eq!(c.complete("bro"), vec!["broker"]);
+    assert_eq!(c.complete("kafka-topics --boot"), vec!["--bootstrap-server"]);
+    assert_eq!(
+        c.complete("kafka-topics --bootstrap-server "),
+        vec!["localhost:9092", "localhost:9093", "localhost:9094"]
+    );
+    assert_eq!(c.complete("kafka-topics --bootstrap-server localhost:9092 --describe --topic o"), vec!["orders"]);
+    assert_eq!(
+        c.complete("kafka-configs --bootstrap-server localhost:9092 --topic orders --alter --add-config retention."),
+        vec!["retention.bytes=", "retention.ms="]
+    );
+    assert_eq!(c.complete("kafka-topics --create --topic t --config min.in"), vec!["min.insync.replicas="]);
+    assert!(c
+        .complete("kafka-configs --bootstrap-server localhost:9092 --entity-type brokers --entity-name 1 --alter --add-config log.cleaner.t")
+        .contains(&"log.cleaner.threads=".to_string()));
+    assert_eq!(c.complete("broker kill "), vec!["1", "2", "3"]);
+    assert!(c.complete("net cut broker-1 ").contains(&"controller-1001".to_string()));
+    assert!(c.complete("net cut broker-1 ").contains(&"feeder".to_string()));
+    assert_eq!(c.complete("producer pause "), vec!["feeder"]);
+    assert_eq!(c.complete("describe partition orders-"), vec!["orders-0", "orders-1"]);
+    assert_eq!(c.complete("kafka-leader-election --election-type "), vec!["preferred", "unclean"]);
+    assert!(c.complete("kafka-console-producer --").contains(&"--producer-property".to_string()));
+}
+
+#[test]
+fn files_redirections_and_file_options() {
+    let mut c = console();
+    let r = c.run_script(
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic t --partitions 1 --replication-factor 1
+kafka-topics --bootstrap-server localhost:9092 --list > topics.txt
+echo more >> topics.txt
+cat topics.txt
+ls
+cat nope.txt
+rm topics.txt
+ls",
+        false,
+    );
+    let outs: Vec<String> = r.commands.iter().map(|c| c.output.stdout()).collect();
+    assert_eq!(outs[1], "");
+    assert_eq!(outs[3], "t\nmore\n");
+    assert_eq!(outs[4], "topics.txt\n");
+    assert_eq!(r.commands[5].output.stderr(), "cat: nope.txt: No such file or directory\n");
+    assert_eq!(outs[7], "");
+    // A properties file for --producer.config, missing and present.
+    let r = c.run_script(
+        "echo x | kafka-console-producer --bootstrap-server localhost:9092 --topic t --producer.config p.properties",
+        false,
+    );
+    assert!(r.commands[0]
+        .output
+        .stderr()
+        .starts_with("java.io.FileNotFoundException: p.properties (No such file or directory)\n"));
+    c.files_mut().write("p.properties", "acks=1\nlinger.ms=0\n").unwrap();
+    let r = c.run_script("echo x | kafka-console-producer --bootstrap-server localhost:9092 --topic t --producer.config p.properties\nkafka-get-offsets --bootstrap-server localhost:9092 --topic t", false);
+    assert_eq!(r.commands[1].output.stdout(), "t:0:1\n");
+    assert!(r.commands.iter().all(|c| c.output.chunks.iter().all(|ch| ch.stream == Stream::Stdout)));
+}
+
+// Brief §3: trace events in words (the UI's feed reuses explain::describe_event).
+#[test]
+fn trace_tells_what_happened() {
+    let mut c = console();
+    let r = c.run_script(
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --replica-assignment 2:1:3
+broker kill 2
+sleep 12s
+trace --last 3",
+        true,
+    );
+    let out = r.commands[3].output.stdout();
+    assert!(out.contains("broker 2 missed heartbeats for 9 s; the controller fenced it"), "{out}");
+    assert!(out.contains("orders-0: broker 1 is the new leader (epoch 1), chosen from the ISR [1,3]"), "{out}");
+}
