@@ -218,3 +218,40 @@ trace --last 3",
     assert!(out.contains("broker 2 missed heartbeats for 9 s; the controller fenced it"), "{out}");
     assert!(out.contains("orders-0: broker 1 is the new leader (epoch 1), chosen from the ISR [1,3]"), "{out}");
 }
+
+// The browser calls advance_to once per animation frame; the log keeps one entry per run of
+// advances, and replaying it reproduces the session exactly (same trace, same output).
+#[test]
+fn frame_by_frame_advances_coalesce_and_replay_identically() {
+    let mut a = console();
+    a.run(&item("kafka-topics --bootstrap-server localhost:9092 --create --topic perf --partitions 3"));
+    a.run(&item("producer start app --topic perf --rate 50/s --keys k1,k2,k3"));
+    assert_eq!(
+        a.start(&item(
+            "kafka-producer-perf-test --topic perf --num-records 300 --record-size 50 --throughput 100 --producer-props bootstrap.servers=localhost:9092"
+        )),
+        Started::Job
+    );
+    let mut live = String::new();
+    let mut frames = 0;
+    while a.job_running() && frames < 10_000 {
+        let t = a.sim().now.plus_ms(16);
+        a.advance_to(t);
+        live.push_str(&a.take_output().stdout());
+        frames += 1;
+    }
+    assert!(!a.job_running(), "the perf test finishes within {frames} frames");
+    assert!(frames > 100, "3 s of simulated time is many frames");
+    a.run(&item("broker kill 1"));
+    for _ in 0..50 {
+        let t = a.sim().now.plus_ms(16);
+        a.advance_to(t);
+    }
+    let advances = a.log().iter().filter(|e| matches!(e.action, Action::AdvanceTo(_))).count();
+    assert_eq!(advances, 2, "one entry per run of frames: {:?}", a.log());
+    let mut b = console();
+    b.replay(&a.log().to_vec());
+    assert_eq!(a.sim().trace_hash(), b.sim().trace_hash());
+    assert_eq!(a.sim().now, b.sim().now);
+    assert!(live.contains("300 records sent"), "{live}");
+}

@@ -364,10 +364,16 @@ impl Console {
 
     /// Moves simulated time to `t` (the UI's clock), running the job if there is one.
     pub fn advance_to(&mut self, t: SimTime) {
-        if t <= self.sim.now {
+                if t <= self.sim.now {
             return;
         }
-        self.record(Action::AdvanceTo(t));
+        // The browser advances every frame: consecutive advances are one entry (running to t1
+        // then to t2 is running to t2, as jobs only act on events and their own wake times),
+        // so a long session's log stays short enough for a share link.
+        match self.log.last_mut() {
+            Some(LogEntry { action: Action::AdvanceTo(prev), .. }) => *prev = t,
+            _ => self.record(Action::AdvanceTo(t)),
+        }
         match self.job.take() {
             None => self.sim.run_until(t),
             Some(mut rj) => {

@@ -152,7 +152,10 @@ pub struct Sim {
     pub config: ClusterConfig,
     pub now: SimTime,
     seq: u64,
-    queue: BinaryHeap<Reverse<Scheduled>>,
+        queue: BinaryHeap<Reverse<Scheduled>>,
+    /// Timers already queued, so a handler asking twice for the same timer at the same time
+    /// queues it once (a producer that wakes often would otherwise pile up identical wakes).
+    timers_queued: BTreeSet<(SimTime, NodeAddr, u64, Timer)>,
     pub env: Env,
     pub net: Network,
     pub controllers: BTreeMap<i32, ControllerNode>,
@@ -213,7 +216,8 @@ impl Sim {
             seed,
             now: SimTime::ZERO,
             seq: 0,
-            queue: BinaryHeap::new(),
+                        queue: BinaryHeap::new(),
+            timers_queued: BTreeSet::new(),
             env,
             net,
             controllers: BTreeMap::new(),
@@ -316,7 +320,10 @@ impl Sim {
                 return false;
             }
         }
-        let Reverse(s) = self.queue.pop().expect("peeked");
+                let Reverse(s) = self.queue.pop().expect("peeked");
+        if let Event::Timer { node, inc, timer } = &s.event {
+            self.timers_queued.remove(&(s.at, *node, *inc, timer.clone()));
+        }
         if s.at > self.now {
             self.now = s.at;
         }
@@ -503,8 +510,10 @@ impl Sim {
             self.trace.push(now, TraceKind::Check(f));
         }
         for (at, timer) in out.timers.drain(..) {
-            let at = if at < now { now } else { at };
-            self.push(at, Event::Timer { node, inc, timer });
+                        let at = if at < now { now } else { at };
+            if self.timers_queued.insert((at, node, inc, timer.clone())) {
+                self.push(at, Event::Timer { node, inc, timer });
+            }
         }
         let sends: Vec<(NodeAddr, Message)> = out.sends.drain(..).collect();
         for (to, msg) in sends {
