@@ -31,7 +31,6 @@ const CHROMIUM_ARGS = [
   '--disable-quic',
   '--no-first-run',
 ];
-const STARTING_UP = 'brokerlab: the simulator is starting up';
 const TAGLINE = 'Apache Kafka, simulated in your browser — see how it really works.';
 
 class AssertionError extends Error {}
@@ -59,15 +58,10 @@ async function box(page, selector) {
   return b;
 }
 
-/** Fails if the page scrolls sideways or any area spills out of the viewport. */
-async function assertFitsViewport(page, viewport) {
+/** Fails if the page scrolls sideways. */
+async function assertNoSidewaysScroll(page, viewport) {
   const scrollWidth = await page.evaluate(() => document.scrollingElement.scrollWidth);
   assert(scrollWidth <= viewport.width, `page is ${scrollWidth}px wide in a ${viewport.width}px viewport`);
-  for (const sel of ['#cluster', '#console']) {
-    const b = await box(page, sel);
-    assert(b.x >= 0 && b.x + b.width <= viewport.width + 0.5, `${sel} spills sideways`);
-    assert(b.y >= 0 && b.y + b.height <= viewport.height + 0.5, `${sel} spills below the fold`);
-  }
 }
 
 /** Sum of layout-shift scores since load that were not caused by input (CLS). */
@@ -92,142 +86,284 @@ async function layoutShift(page) {
   );
 }
 
+/** All console lines as text. */
 async function consoleLines(page) {
-  return page.locator('#console-output li').allTextContents();
+  return page.locator('[data-testid=console-output] .term__line').allTextContents();
 }
 
+/** Types a line into the console like a person and presses Enter. */
 async function typeCommand(page, command) {
   const input = page.locator('#console-input');
   await input.click();
-  await input.pressSequentially(command);
+  await input.fill(command);
   await input.press('Enter');
+}
+
+/** Waits until the console shows a line containing `text`. */
+async function waitForConsole(page, text, timeout = 20_000) {
+  await page.waitForFunction(
+    (t) => [...document.querySelectorAll('[data-testid=console-output] .term__line')].some((l) => l.textContent.includes(t)),
+    text,
+    { timeout },
+  );
+}
+
+async function setSpeed(page, value) {
+  await page.locator('[data-testid=speed]').fill(String(value));
+}
+
+/** Kafka's murmur2 (kafka-semantics.md §1.4), to check where keyed records land. */
+function murmur2(str) {
+  const data = Buffer.from(str, 'utf8');
+  const length = data.length;
+  const m = 0x5bd1e995;
+  let h = (0x9747b28c ^ length) | 0;
+  const whole = length & ~3;
+  for (let i = 0; i < whole; i += 4) {
+    let k = data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24);
+    k = Math.imul(k, m);
+    k ^= k >>> 24;
+    k = Math.imul(k, m);
+    h = Math.imul(h, m);
+    h ^= k;
+  }
+  switch (length % 4) {
+    case 3:
+      h ^= data[whole + 2] << 16;
+    // falls through
+    case 2:
+      h ^= data[whole + 1] << 8;
+    // falls through
+    case 1:
+      h ^= data[whole];
+      h = Math.imul(h, m);
+  }
+  h ^= h >>> 13;
+  h = Math.imul(h, m);
+  h ^= h >>> 15;
+  return h | 0;
+}
+const partitionFor = (key, n) => (murmur2(key) & 0x7fffffff) % n;
+
+/** Where the leader of `tp` is drawn: its broker id and leader epoch (from the chip's label). */
+async function leaderOf(page, tp) {
+  return page.evaluate((tp) => {
+    for (const chip of document.querySelectorAll('.chip.chip--leader')) {
+      const label = chip.getAttribute('aria-label') || '';
+      const m = label.match(/^(\S+) on broker (\d+): leader.*leader epoch (\d+)$/);
+      if (m && m[1] === tp) return { broker: Number(m[2]), epoch: Number(m[3]) };
+    }
+    return null;
+  }, tp);
+}
+
+/** The replica chip of `tp` on broker `b`. */
+function chip(page, b, tp) {
+  return page.locator(`[data-testid=broker-${b}] .chip`).filter({ has: page.locator('.chip__label', { hasText: new RegExp(`^${tp} `) }) });
 }
 
 const flows = [
   {
-    name: 'desktop: first screen shows the name, tagline and three areas',
+    name: 'first visit: a live cluster with records moving, no layout shift, no console errors',
     viewport: DESKTOP,
     async run(page, { baseUrl }) {
       await openApp(page, baseUrl);
-      assertEqual(await page.title(), 'Brokerlab — Apache Kafka, simulated in your browser', 'title');
-      assertEqual(await page.locator('h1').textContent(), 'Brokerlab', 'heading');
+      assertEqual(await page.locator('#title').textContent(), 'Brokerlab', 'title');
       assertEqual(await page.locator('[data-testid=tagline]').textContent(), TAGLINE, 'tagline');
-      const cluster = await box(page, '#cluster');
-      const lesson = await box(page, '#lesson');
-      const consoleBox = await box(page, '#console');
-      assert(cluster.x < lesson.x, 'lesson panel sits right of the cluster');
-      assert(cluster.width * cluster.height > lesson.width * lesson.height, 'cluster is the largest area');
-      assert(cluster.width * cluster.height > consoleBox.width * consoleBox.height, 'cluster is larger than the console');
-      assert(consoleBox.y >= cluster.y + cluster.height, 'console is docked below the cluster');
-      assert(Math.abs(consoleBox.y + consoleBox.height - (DESKTOP.height - 12)) <= 1, 'console reaches the bottom');
-      const font = await page.locator('#console-output').evaluate((el) => getComputedStyle(el).fontFamily);
-      assert(/mono/i.test(font), `console font is monospace (got ${font})`);
-      await assertFitsViewport(page, DESKTOP);
+      for (const id of ['broker-1', 'broker-2', 'broker-3', 'controller-1001', 'client-checkout']) {
+        await page.locator(`[data-testid=${id}]`).waitFor();
+      }
+      // Time runs and requests fly between the nodes without anyone touching anything.
+      const t0 = await page.locator('[data-testid=clock]').textContent();
+      await page.waitForSelector('.flight', { timeout: 10_000 });
+      await page.waitForFunction((t0) => document.querySelector('[data-testid=clock]').textContent !== t0, t0);
+      // Records appear in the logs: committed cells on the leaders of orders.
+      await page.waitForSelector('.cell--committed', { timeout: 15_000 });
       const cls = await layoutShift(page);
-      assert(cls < 0.01, `layout shift while loading: ${cls}`);
+      assert(cls < 0.02, `layout shift while the simulation runs: ${cls}`);
+      const fmp = await page.evaluate(() => window.__brokerlabFirstPaintMs);
+      console.log(`  # first meaningful paint (release build, cluster drawn): ${Math.round(fmp)} ms after navigation start`);
+      await assertNoSidewaysScroll(page, DESKTOP);
       await page.screenshot({ path: path.join(screenshots, 'desktop.png') });
     },
   },
   {
-    name: 'desktop: typing a command and pressing Enter echoes it in the console',
+    name: 'create a topic and produce keyed records: they land where murmur2 says, and a record opens',
     viewport: DESKTOP,
     async run(page, { baseUrl }) {
+      // The reference vectors (kafka-semantics.md §1.4) check this script's murmur2 first.
+      for (const [k, p] of [['21', 0], ['foobar', 0], ['kafka', 1], ['abc', 0], ['a-little-bit-long-string', 2], ['234', 2]]) {
+        assertEqual(partitionFor(k, 3), p, `murmur2 vector ${k}`);
+      }
       await openApp(page, baseUrl);
-      const before = await consoleLines(page);
-      await typeCommand(page, 'kafka-topics.sh --bootstrap-server localhost:9092 --list');
-      await page.waitForFunction((n) => document.querySelectorAll('#console-output li').length >= n + 2, before.length);
-      const lines = await consoleLines(page);
-      assertEqual(lines.length, before.length + 2, 'lines added');
-      assertEqual(lines.at(-2), '$ kafka-topics.sh --bootstrap-server localhost:9092 --list', 'echoed command');
-      assertEqual(lines.at(-1), STARTING_UP, 'reply');
-      assertEqual(await page.locator('#console-input').inputValue(), '', 'prompt is cleared');
-      const focused = await page.evaluate(() => document.activeElement?.id);
-      assertEqual(focused, 'console-input', 'focus stays in the prompt');
-      // Enter on an empty prompt adds nothing.
-      await page.locator('#console-input').press('Enter');
-      assertEqual((await consoleLines(page)).length, lines.length, 'lines after an empty Enter');
-      // Many commands: the newest line stays in view.
-      for (let i = 1; i <= 12; i++) await typeCommand(page, `echo ${i}`);
-      await page.waitForFunction(() => {
-        const out = document.querySelector('#console-output');
-        return out && out.lastElementChild?.textContent === 'brokerlab: the simulator is starting up'
-          && out.querySelectorAll('li').length >= 27;
-      });
-      const inView = await page.locator('#console-output li').last().evaluate((li) => {
-        const out = li.parentElement.getBoundingClientRect();
-        const r = li.getBoundingClientRect();
-        return r.bottom <= out.bottom + 1 && r.top >= out.top - 1;
-      });
-      assert(inView, 'newest console line is scrolled into view');
-      await page.screenshot({ path: path.join(screenshots, 'desktop-console.png') });
+      await typeCommand(page, 'kafka-topics --bootstrap-server localhost:9092 --create --topic users --partitions 3 --replication-factor 3');
+      await waitForConsole(page, 'Created topic users.');
+      await typeCommand(page, 'kafka-console-producer --bootstrap-server localhost:9092 --topic users --property parse.key=true --property key.separator=:');
+      await page.locator('.term__ps', { hasText: '>' }).waitFor();
+      const keys = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'];
+      for (const k of keys) {
+        await page.locator('#console-input').fill(`${k}:signed-up`);
+        await page.locator('#console-input').press('Enter');
+      }
+      await page.locator('#console-input').press('Control+d');
+      await page.locator('.term__ps', { hasText: '$' }).waitFor();
+      const expected = [0, 0, 0];
+      for (const k of keys) expected[partitionFor(k, 3)] += 1;
+      // Let the producer's linger and acks complete, then ask Kafka's own tool.
+      let offsets = [];
+      for (let attempt = 0; attempt < 40; attempt += 1) {
+        await typeCommand(page, 'kafka-get-offsets --bootstrap-server localhost:9092 --topic users');
+        await waitForConsole(page, 'users:2:');
+        const lines = await consoleLines(page);
+        offsets = [0, 1, 2].map((p) => {
+          const l = lines.filter((x) => x.startsWith(`users:${p}:`)).pop();
+          return Number(l.split(':')[2]);
+        });
+        if (offsets.reduce((a, b) => a + b, 0) === keys.length) break;
+        await page.waitForFunction((t) => document.querySelector('[data-testid=clock]').textContent !== t, await page.locator('[data-testid=clock]').textContent());
+      }
+      assertEqual(JSON.stringify(offsets), JSON.stringify(expected), 'end offsets per partition (murmur2)');
+      // Focus the topic, open a committed record cell, and read its details.
+      await page.locator('[data-testid=focus]').selectOption('users');
+      const p = partitionFor('alice', 3);
+      const leader = await leaderOf(page, `users-${p}`);
+      assert(leader, `users-${p} has a leader on the diagram`);
+      await page.locator(`[data-testid=broker-${leader.broker}] .cell--committed`).first().waitFor();
+      await chip(page, leader.broker, `users-${p}`).locator('.cell').first().click();
+      const detail = page.locator('[data-testid=record-detail]');
+      await detail.waitFor();
+      const text = await detail.textContent();
+      assert(text.includes(`→ partition${p}`) || text.includes(`${p} (toPositive(murmur2(key))`), `record detail names partition ${p}: ${text}`);
+      assert(text.includes('committed'), `record detail says whether it is committed: ${text}`);
+      await page.screenshot({ path: path.join(screenshots, 'desktop-record.png') });
     },
   },
   {
-    name: 'desktop: keyboard reaches the lesson toggle with visible focus, and it hides the panel',
+    name: 'kill the leader by pointing: the command shows in the console, a new leader is elected with a higher epoch',
     viewport: DESKTOP,
     async run(page, { baseUrl }) {
       await openApp(page, baseUrl);
-      await page.keyboard.press('Tab');
-      assertEqual(await page.evaluate(() => document.activeElement?.id), 'lesson-toggle', 'first Tab stop');
-      const outline = await page.locator('#lesson-toggle').evaluate((el) => getComputedStyle(el).outlineStyle);
-      assert(outline !== 'none', 'focused button shows an outline');
-      await page.screenshot({ path: path.join(screenshots, 'desktop-focus.png'), clip: { x: 0, y: 0, width: 1280, height: 120 } });
-      const clusterBefore = await box(page, '#cluster');
-      await page.keyboard.press('Enter');
-      await page.locator('#lesson').waitFor({ state: 'hidden' });
-      assertEqual(await page.locator('#lesson-toggle').getAttribute('aria-expanded'), 'false', 'aria-expanded');
-      const clusterAfter = await box(page, '#cluster');
-      assert(clusterAfter.width > clusterBefore.width, 'cluster takes the freed width');
-      await page.locator('#lesson-toggle').click();
-      await page.locator('#lesson').waitFor({ state: 'visible' });
+      await page.waitForSelector('.chip.chip--leader');
+      const before = await leaderOf(page, 'orders-0');
+      assert(before, 'orders-0 has a leader');
+      await setSpeed(page, 10);
+      await chip(page, before.broker, 'orders-0').click({ button: 'right' });
+      await page.locator('[data-testid=action-menu]').waitFor();
+      await page.locator('[data-testid=action-kill-the-leader]').click();
+      await waitForConsole(page, `$ broker kill ${before.broker}`);
+      await page.waitForFunction(
+        ({ old }) => {
+          for (const chip of document.querySelectorAll('.chip.chip--leader')) {
+            const m = (chip.getAttribute('aria-label') || '').match(/^orders-0 on broker (\d+): leader.*leader epoch (\d+)$/);
+            if (m && Number(m[1]) !== old.broker && Number(m[2]) > old.epoch) return true;
+          }
+          return false;
+        },
+        { old: before },
+        { timeout: 30_000 },
+      );
+      const after = await leaderOf(page, 'orders-0');
+      assert(after.broker !== before.broker && after.epoch > before.epoch, `new leader ${JSON.stringify(after)} after ${JSON.stringify(before)}`);
+      await page.locator(`[data-testid=broker-${before.broker}].node--down`).waitFor();
+      // The feed explains it.
+      await page.locator('#tab-events').click();
+      await page.waitForFunction(() => /leader|fenced|elect/i.test(document.querySelector('[data-testid=feed]').textContent));
+      await page.screenshot({ path: path.join(screenshots, 'desktop-leader-killed.png') });
     },
   },
   {
-    name: 'desktop dark: the dark theme follows prefers-color-scheme',
+    name: 'cut a follower from its leader: it leaves the ISR, and rejoins after the network heals',
     viewport: DESKTOP,
-    colorScheme: 'dark',
     async run(page, { baseUrl }) {
       await openApp(page, baseUrl);
-      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-      const [r, g, b] = bg.match(/\d+/g).map(Number);
-      assert(r + g + b < 150, `dark background expected, got ${bg}`);
-      await page.screenshot({ path: path.join(screenshots, 'desktop-dark.png') });
+      await page.waitForSelector('.chip.chip--leader');
+      const leader = await leaderOf(page, 'orders-1');
+      const follower = [1, 2, 3].find((b) => b !== leader.broker);
+      await setSpeed(page, 20);
+      await chip(page, follower, 'orders-1').click({ button: 'right' });
+      await page.locator('[data-testid=action-cut-it-from-the-leader]').click();
+      await waitForConsole(page, `$ net cut broker-${follower} broker-${leader.broker}`);
+      await chip(page, follower, 'orders-1').and(page.locator('.chip--out-of-isr')).waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: path.join(screenshots, 'desktop-isr-shrunk.png') });
+      await typeCommand(page, `net heal broker-${follower} broker-${leader.broker}`);
+      await page.waitForFunction(
+        ({ follower }) => {
+          const c = [...document.querySelectorAll(`[data-testid=broker-${follower}] .chip`)].find((x) => x.querySelector('.chip__label').textContent.startsWith('orders-1 '));
+          return c && !c.classList.contains('chip--out-of-isr');
+        },
+        { follower },
+        { timeout: 60_000 },
+      );
     },
   },
   {
-    name: 'phone: the areas stack, the console stays at the bottom and works',
+    name: 'scrub back in time, then fork a new future from there',
+    viewport: DESKTOP,
+    async run(page, { baseUrl }) {
+      await openApp(page, baseUrl);
+      await setSpeed(page, 20);
+      // Wait for some history: at least 25 simulated seconds.
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid=scrubber]').max) > 25_000, null, { timeout: 30_000 });
+      await page.locator('[data-testid=play]').click();
+      const head = Number(await page.locator('[data-testid=scrubber]').getAttribute('max'));
+      await page.locator('[data-testid=scrubber]').fill('12000');
+      await page.locator('[data-testid=notice]').waitFor();
+      assert((await page.locator('[data-testid=notice]').textContent()).includes('You are looking at'), 'the notice explains the past view');
+      await page.locator('[data-testid=back-to-live]').waitFor();
+      const clock = await page.locator('[data-testid=clock]').textContent();
+      assert(clock.includes('12.000 s'), `clock shows the moment scrubbed to: ${clock}`);
+      await page.screenshot({ path: path.join(screenshots, 'desktop-past.png') });
+      // Acting here forks: the old future is discarded, with a warning.
+      await typeCommand(page, 'kafka-topics --bootstrap-server localhost:9092 --list');
+      await waitForConsole(page, 'timeline forked');
+      assert((await page.locator('[data-testid=notice]').textContent()).includes('A new future starts'), 'fork warning');
+      const newHead = Number(await page.locator('[data-testid=scrubber]').getAttribute('max'));
+      assert(newHead < head, `the old future is gone (head ${head} → ${newHead})`);
+      assertEqual(await page.locator('[data-testid=back-to-live]').count(), 0, 'no way back to the discarded future');
+    },
+  },
+  {
+    name: 'phone portrait: the areas stack, nothing scrolls sideways, the console works',
     viewport: PHONE,
     isMobile: true,
     hasTouch: true,
     async run(page, { baseUrl }) {
       await openApp(page, baseUrl);
-      const cluster = await box(page, '#cluster');
-      const lesson = await box(page, '#lesson');
-      const consoleBox = await box(page, '#console');
-      assert(cluster.y + cluster.height <= lesson.y, 'lesson is below the cluster');
-      assert(lesson.y + lesson.height <= consoleBox.y, 'console is below the lesson');
-      for (const [name, b] of [['cluster', cluster], ['lesson', lesson], ['console', consoleBox]]) {
-        assert(b.width >= PHONE.width - 2 * 8 - 1, `${name} spans the width (got ${b.width})`);
-      }
-      assert(cluster.height >= 150, `cluster keeps room to show brokers (got ${cluster.height}px)`);
-      await assertFitsViewport(page, PHONE);
+      await page.locator('[data-testid=broker-1]').waitFor();
+      await assertNoSidewaysScroll(page, PHONE);
+      const stage = await box(page, '#stage');
+      const term = await box(page, '[data-testid=console]');
+      assert(term.y >= stage.y + stage.height - 1, 'the console sits below the cluster on a phone');
       await page.screenshot({ path: path.join(screenshots, 'phone.png') });
-      await page.locator('#console-input').tap();
-      await page.locator('#console-input').fill('kafka-topics.sh --list');
-      await page.locator('#console-input').press('Enter');
-      await page.waitForFunction((t) => document.querySelector('#console-output')?.lastElementChild?.textContent === t, STARTING_UP);
+      await typeCommand(page, 'broker list');
+      await waitForConsole(page, 'localhost:9092');
+      await page.locator('[data-testid=console]').scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(screenshots, 'phone-console.png') });
+      await assertNoSidewaysScroll(page, PHONE);
     },
   },
   {
-    name: 'phone dark: stacked layout in the dark theme',
-    viewport: PHONE,
-    isMobile: true,
+    name: 'dark theme follows the system setting',
+    viewport: DESKTOP,
     colorScheme: 'dark',
     async run(page, { baseUrl }) {
       await openApp(page, baseUrl);
-      await assertFitsViewport(page, PHONE);
-      await page.screenshot({ path: path.join(screenshots, 'phone-dark.png') });
+      await page.waitForSelector('.cell--committed', { timeout: 15_000 });
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert(bg !== 'rgb(243, 245, 248)', `dark background, got ${bg}`);
+      await page.locator('#tab-charts').click();
+      await page.screenshot({ path: path.join(screenshots, 'desktop-dark-charts.png') });
+    },
+  },
+  {
+    name: 'benchmark: UI frame times for 6 brokers, 3 topics × 12 partitions RF 3, 10 clients at 1×',
+    viewport: DESKTOP,
+    async run(page, { baseUrl }) {
+      await page.goto(`${baseUrl}?bench=ui`, { waitUntil: 'load' });
+      await page.waitForFunction(() => window.__brokerlabBench !== undefined, null, { timeout: 120_000 });
+      const text = await page.evaluate(() => window.__brokerlabBench);
+      console.log(`  # ${text}`);
+      await page.screenshot({ path: path.join(screenshots, 'bench.png') });
     },
   },
 ];

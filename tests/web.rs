@@ -3,13 +3,12 @@
 #![cfg(target_arch = "wasm32")]
 
 use brokerlab::store::{Store, StoreError};
-use brokerlab::ui::components::console::STARTING_UP;
 use brokerlab::ui::components::header::TAGLINE;
 use brokerlab::ui::App;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlFormElement, HtmlInputElement};
+use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -67,8 +66,22 @@ fn cast<T: JsCast>(element: Element, what: &str) -> T {
     element.dyn_into::<T>().unwrap_or_else(|_| panic!("{what} has an unexpected element type"))
 }
 
+fn text(root: &Element, selector: &str) -> String {
+    find(root, selector).text_content().unwrap_or_default()
+}
+
+/// Presses a key in an element the way a person does (a bubbling `keydown`).
+fn press(el: &Element, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let e = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("a keyboard event");
+    el.dispatch_event(&e).expect("dispatch keydown");
+}
+
 #[wasm_bindgen_test]
-async fn app_shows_the_three_areas_and_the_console_answers() {
+async fn the_app_shows_a_live_cluster_and_runs_kafka_tools_typed_in_its_console() {
     let document = gloo::utils::document();
     let root = document.create_element("div").expect("create a root element");
     document.body().expect("page has a body").append_child(&root).expect("attach root");
@@ -78,44 +91,57 @@ async fn app_shows_the_three_areas_and_the_console_answers() {
 
     assert_eq!(find(&root, "#title").text_content().as_deref(), Some("Brokerlab"));
     assert_eq!(find(&root, "[data-testid=tagline]").text_content().as_deref(), Some(TAGLINE));
-    for area in ["#cluster", "#console", "#lesson", "#console-output", "#console-input"] {
-        find(&root, area);
+    // The first-visit cluster: three brokers, a controller, the demo producer.
+    for id in ["broker-1", "broker-2", "broker-3", "controller-1001", "client-checkout", "diagram", "console", "scrubber"] {
+        find(&root, &format!("[data-testid={id}]"));
     }
 
-    // Typing a command and pressing Enter (submitting the prompt) echoes it with a reply.
+    // A Kafka tool typed in the console and Enter: the topic is created and the focus list
+    // offers it.
     let input: HtmlInputElement = cast(find(&root, "#console-input"), "#console-input");
-    input.set_value("  kafka-topics.sh --list ");
-    let form: HtmlFormElement = cast(find(&root, "#console form"), "console form");
-    form.request_submit().expect("submit the console prompt");
+    input.set_value("kafka-topics --bootstrap-server localhost:9092 --create --topic payments --partitions 2 --replication-factor 3");
+    press(&input, "Enter");
     yew::scheduler::flush().await;
-
-    let lines: Vec<String> = {
-        let items = find(&root, "#console-output").query_selector_all("li").expect("list console lines");
-        (0..items.length()).filter_map(|i| items.item(i)).filter_map(|node| node.text_content()).collect()
-    };
-    let n = lines.len();
-    assert!(n >= 2, "expected the command and its reply, got {lines:?}");
-    assert_eq!(lines[n - 2], "$ kafka-topics.sh --list");
-    assert_eq!(lines[n - 1], STARTING_UP);
+    let out = text(&root, "[data-testid=console-output]");
+    assert!(out.contains("Created topic payments."), "console output: {out}");
     assert_eq!(input.value(), "", "the prompt is cleared after Enter");
+    let focus: web_sys::HtmlSelectElement = cast(find(&root, "[data-testid=focus]"), "focus select");
+    let options: Vec<String> = (0..focus.length()).filter_map(|i| focus.item(i)).filter_map(|o| o.text_content()).collect();
+    assert!(options.iter().any(|o| o == "payments"), "topic focus options: {options:?}");
 
-    // An empty command adds nothing.
-    form.request_submit().expect("submit an empty prompt");
-    yew::scheduler::flush().await;
-    let after = find(&root, "#console-output").child_element_count();
-    assert_eq!(after as usize, n);
+    // ↑ brings the command back from the history.
+    press(&input, "ArrowUp");
+    assert!(input.value().contains("--topic payments"), "history: {}", input.value());
+    input.set_value("");
 
-    // The header button hides and shows the lesson panel.
-    let lesson = find(&root, "#lesson");
-    let toggle: HtmlElement = cast(find(&root, "#lesson-toggle"), "#lesson-toggle");
-    assert!(!lesson.has_attribute("hidden"));
-    toggle.click();
+    // A malformed command gets a clear error, marked as such, and the page keeps going.
+    input.set_value("kafka-topics --bootstrap-server localhost:9092 --create");
+    press(&input, "Enter");
     yew::scheduler::flush().await;
-    assert!(find(&root, "#lesson").has_attribute("hidden"));
-    assert_eq!(toggle.get_attribute("aria-expanded").as_deref(), Some("false"));
-    toggle.click();
+    let errors = root.query_selector_all(".term__line--stderr").expect("query").length();
+    assert!(errors >= 1, "the error line is marked as stderr");
+
+    // Pause, then a single step advances simulated time by exactly one event.
+    let play: HtmlElement = cast(find(&root, "[data-testid=play]"), "play");
+    play.click();
     yew::scheduler::flush().await;
-    assert!(!find(&root, "#lesson").has_attribute("hidden"));
+    assert!(text(&root, "[data-testid=play]").contains("Play"), "paused: {}", text(&root, "[data-testid=play]"));
+
+    // Clicking a broker opens its details in the inspector.
+    let head = find(&root, "[data-testid=broker-2] .node__head");
+    let click = web_sys::MouseEventInit::new();
+    click.set_bubbles(true);
+    let _ = &click;
+    head.dispatch_event(&web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &click).expect("click")).expect("click broker 2");
+    yew::scheduler::flush().await;
+    assert!(text(&root, "[data-testid=inspector]").contains("Broker 2"), "{}", text(&root, "[data-testid=inspector]"));
+
+    // The partition table lists every partition of the new topic.
+    let table: HtmlElement = cast(find(&root, "[data-testid=mode-partitions]"), "partitions mode");
+    table.click();
+    yew::scheduler::flush().await;
+    let rows = text(&root, "[data-testid=partition-table]");
+    assert!(rows.contains("payments-0") && rows.contains("payments-1"), "{rows}");
 
     app.destroy();
     root.remove();

@@ -72,6 +72,43 @@ pub struct ReplicaView {
     pub epoch: Epoch,
     /// Records this replica lacks compared with its leader.
     pub behind: i64,
+    /// The newest records of the log (user topics only), oldest first: the diagram draws them
+    /// as cells, committed (below the HW) and uncommitted told apart.
+    pub tail: Vec<TailCell>,
+}
+
+/// One record at the end of a log, as the diagram draws it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TailCell {
+    pub offset: Offset,
+    /// The leader epoch of its batch (who wrote it).
+    pub epoch: Epoch,
+    pub key: Option<crate::sim::record::Bytes>,
+    /// A transaction marker (commit/abort), not data.
+    pub control: bool,
+}
+
+/// How many records of each log the diagram shows.
+pub const TAIL_LEN: usize = 6;
+
+fn tail_of(log: &crate::sim::log::Log) -> Vec<TailCell> {
+    let mut cells = Vec::new();
+    for b in log.segments.iter().rev().flat_map(|s| s.batches.iter().rev()) {
+        for r in b.records.iter().rev() {
+            cells.push(TailCell {
+                offset: b.base_offset + i64::from(r.offset_delta),
+                epoch: b.partition_leader_epoch,
+                key: r.key.clone(),
+                control: b.control.is_some(),
+            });
+            if cells.len() == TAIL_LEN {
+                cells.reverse();
+                return cells;
+            }
+        }
+    }
+    cells.reverse();
+    cells
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -245,8 +282,9 @@ impl ViewModel {
                         leo: log.log_end_offset,
                         hw: log.high_watermark,
                         log_start: log.log_start_offset,
-                        epoch,
+                                                epoch,
                         behind,
+                        tail: if tp.topic.starts_with("__") { Vec::new() } else { tail_of(log) },
                     });
                 }
                 BrokerView {

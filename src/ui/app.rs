@@ -1,26 +1,329 @@
-//! The page layout: header on top, the cluster area (largest), the lesson panel beside it and
-//! the console docked at the bottom. On a phone in portrait the areas stack.
+//! The page: owns the [`Lab`], drives it from `requestAnimationFrame`, and lays out the areas —
+//! header with time controls, the cluster stage, the side panel (inspector, events, charts,
+//! learn), the timeline and the docked console.
+//!
+//! The lab lives outside Yew's state (`Rc<RefCell<Lab>>`); each frame it advances simulated
+//! time within a budget and, only when something visible changed, hands over a new
+//! [`Published`] snapshot, so a paused page does no work at all.
 
+use crate::sim::world::ClusterConfig;
+use crate::ui::components::{
+    charts::Charts, cluster::Stage, feed::Feed, header::Header, inspector::Inspector, lesson::LearnPanel,
+    menu::ActionMenu, terminal::Terminal, timeline::Timeline,
+};
+use crate::ui::context::{LabContext, Published, UiAction};
+use crate::ui::lab::{Lab, BENCH, DEMO};
+use gloo::events::EventListener;
+use gloo::render::{request_animation_frame, AnimationFrame};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::components::{ClusterView, Console, Header, LessonPanel};
+/// The seed of the first-visit cluster (any seed works; this one is what newcomers see).
+pub const DEMO_SEED: u64 = 1;
+/// Work allowed per frame for the simulation, so rendering keeps the rest of the 16 ms.
+const SIM_BUDGET_MS: f64 = 5.0;
+/// Frames measured by `?bench=ui`.
+const BENCH_FRAMES: usize = 600;
 
-/// The whole app.
-#[component]
-pub fn App() -> Html {
-    let lesson_open = use_state_eq(|| true);
-    let on_toggle_lesson = {
-        let lesson_open = lesson_open.clone();
-        use_callback(*lesson_open, move |_: MouseEvent, open: &bool| lesson_open.set(!*open))
-    };
+pub enum Msg {
+    Frame(f64),
+    Action(UiAction),
+    Tab(SideTab),
+}
 
-    let class = classes!("app", (!*lesson_open).then_some("app--lesson-closed"));
-    html! {
-        <div {class} data-testid="app">
-            <Header lesson_open={*lesson_open} {on_toggle_lesson} />
-            <ClusterView />
-            <LessonPanel open={*lesson_open} />
-            <Console />
-        </div>
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SideTab {
+    Inspect,
+    Events,
+    Charts,
+    Learn,
+}
+
+pub struct App {
+    lab: Rc<RefCell<Lab>>,
+    published: Rc<Published>,
+    context: LabContext,
+    raf: Option<AnimationFrame>,
+    last_ts: Option<f64>,
+    tab: SideTab,
+    boot_error: Option<String>,
+    _keys: Option<EventListener>,
+    bench: Option<Bench>,
+    frame_started: Option<f64>,
+    first_paint_done: bool,
+}
+
+/// The UI benchmark: frame times (update + render + DOM patch) while playing at 1×.
+struct Bench {
+    times: Vec<f64>,
+    done: bool,
+}
+
+fn perf_now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+fn query_has(flag: &str) -> bool {
+    web_sys::window().and_then(|w| w.location().search().ok()).map(|s| s.contains(flag)).unwrap_or(false)
+}
+
+/// Publishes a figure on `window` for the end-to-end tests and benchmarks to read.
+fn set_window_value(name: &str, value: &wasm_bindgen::JsValue) {
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&w, &name.into(), value);
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let bench = query_has("bench=ui");
+        let (lab, boot_error) = if bench {
+            let cfg = ClusterConfig { brokers: 6, ..ClusterConfig::default() };
+            match Lab::new(7, cfg) {
+                Ok(mut lab) => {
+                    lab.run_setup(BENCH);
+                    (lab, None)
+                }
+                Err(e) => (Lab::new(DEMO_SEED, ClusterConfig::default()).expect("default cluster boots"), Some(e)),
+            }
+        } else {
+            let mut lab = Lab::new(DEMO_SEED, ClusterConfig::default()).expect("the default cluster boots");
+            lab.run_setup(DEMO);
+            lab.note("Welcome to Brokerlab: a live Kafka cluster. Type `help`, or a Kafka tool like `kafka-topics --bootstrap-server localhost:9092 --list`.");
+            (lab, None)
+        };
+        let lab = Rc::new(RefCell::new(lab));
+        let published = lab.borrow_mut().published();
+        let link = ctx.link().clone();
+        let dispatch = Callback::from(move |a: UiAction| link.send_message(Msg::Action(a)));
+        let complete = {
+            let lab = lab.clone();
+            Callback::from(move |partial: String| lab.try_borrow().map(|l| l.complete(&partial)).unwrap_or_default())
+        };
+        let keys = {
+            let link = ctx.link().clone();
+            web_sys::window().and_then(|w| w.document()).map(|doc| {
+                EventListener::new(&doc, "keydown", move |e| {
+                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
+                    let in_field = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON") || el.get_attribute("role").as_deref() == Some("button"))
+                        .unwrap_or(false);
+                    match e.key().as_str() {
+                        " " if !in_field => {
+                            e.prevent_default();
+                            link.send_message(Msg::Action(UiAction::TogglePlay));
+                        }
+                        "Escape" => link.send_message(Msg::Action(UiAction::Menu(None))),
+                        _ => {}
+                    }
+                })
+            })
+        };
+        let mut app = App {
+            lab,
+            published,
+            context: LabContext { dispatch, complete },
+            raf: None,
+            last_ts: None,
+            tab: SideTab::Learn,
+            boot_error,
+            _keys: keys,
+            bench: bench.then(|| Bench { times: Vec::with_capacity(BENCH_FRAMES), done: false }),
+            frame_started: None,
+            first_paint_done: false,
+        };
+        app.request_frame(ctx);
+        app
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
+        match msg {
+            Msg::Frame(ts) => {
+                self.frame_started = Some(perf_now());
+                let dt = self.last_ts.map(|l| (ts - l).max(0.0)).unwrap_or(16.0) as u64;
+                self.last_ts = Some(ts);
+                self.request_frame(ctx);
+                let changed = {
+                    let Ok(mut lab) = self.lab.try_borrow_mut() else { return false };
+                    let changed = lab.frame(ts as u64, dt, SIM_BUDGET_MS, &perf_now);
+                    if changed {
+                        self.published = lab.published();
+                    }
+                    changed
+                };
+                if !changed {
+                    self.record_frame(perf_now());
+                }
+                changed
+            }
+            Msg::Action(a) => {
+                self.frame_started = None;
+                if matches!(a, UiAction::Select(Some(_))) {
+                    self.tab = SideTab::Inspect;
+                }
+                let Ok(mut lab) = self.lab.try_borrow_mut() else { return false };
+                apply(&mut lab, a);
+                self.published = lab.published();
+                true
+            }
+            Msg::Tab(t) => {
+                self.tab = t;
+                true
+            }
+        }
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+        if let Some(start) = self.frame_started.take() {
+            let end = perf_now();
+            self.record_frame_from(start, end);
+        }
+        if !self.first_paint_done && !self.published.view.brokers.is_empty() {
+            self.first_paint_done = true;
+            set_window_value("__brokerlabFirstPaintMs", &perf_now().into());
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let p = &self.published;
+        let link = ctx.link();
+        let tab_button = |t: SideTab, label: &'static str| {
+            let onclick = link.callback(move |_: MouseEvent| Msg::Tab(t));
+            let selected = self.tab == t;
+            html! {
+                <button type="button" role="tab" class={classes!("tab", selected.then_some("tab--selected"))}
+                    aria-selected={selected.to_string()} aria-controls="side-panel" id={format!("tab-{}", label.to_lowercase())} {onclick}>
+                    { label }
+                    if t == SideTab::Events && p.view.findings > 0 {
+                        <span class="badge badge--finding" aria-label={format!("{} findings", p.view.findings)}>{ format!("⚠ {}", p.view.findings) }</span>
+                    }
+                </button>
+            }
+        };
+        let side = match self.tab {
+            SideTab::Inspect => html! { <Inspector detail={p.detail.clone()} selection={p.selection.clone()} /> },
+            SideTab::Events => html! { <Feed feed={p.feed.clone()} /> },
+            SideTab::Charts => html! { <Charts samples={p.samples.clone()} view={p.view.clone()} /> },
+            SideTab::Learn => html! { <LearnPanel /> },
+        };
+        html! {
+            <ContextProvider<LabContext> context={self.context.clone()}>
+                <div class="app" data-testid="app">
+                    <Header playing={p.playing} speed_log={p.speed_log} now_ms={p.now_ms} behind={p.behind}
+                        viewing_past={p.viewing_past} findings={p.view.findings} />
+                    if let Some(e) = &self.boot_error {
+                        <div class="notice notice--error" role="alert">{ format!("The benchmark cluster could not start: {e}") }</div>
+                    }
+                    <main class="stage" id="stage" aria-label="The cluster">
+                        <Stage view={p.view.clone()} flights={p.flights.clone()} focus={p.focus.clone()} selection={p.selection.clone()} />
+                        if let Some(target) = &p.menu {
+                            <ActionMenu target={target.clone()} view={p.view.clone()} />
+                        }
+                    </main>
+                    <aside class="side" aria-label="Details">
+                        <div class="tabs" role="tablist">
+                            { tab_button(SideTab::Learn, "Learn") }
+                            { tab_button(SideTab::Inspect, "Inspect") }
+                            { tab_button(SideTab::Events, "Events") }
+                            { tab_button(SideTab::Charts, "Charts") }
+                        </div>
+                        <div class="side__panel" id="side-panel" role="tabpanel">{ side }</div>
+                    </aside>
+                    <Timeline now_ms={p.now_ms} head_ms={p.head_ms} viewing_past={p.viewing_past}
+                        snapshots={p.snapshots.clone()} notice={p.notice.clone()} />
+                    <Terminal lines={p.terminal.clone()} history={p.history.clone()} job_running={p.job_running} />
+                </div>
+            </ContextProvider<LabContext>>
+        }
+    }
+}
+
+impl App {
+    fn request_frame(&mut self, ctx: &Context<Self>) {
+        let link = ctx.link().clone();
+        self.raf = Some(request_animation_frame(move |ts| link.send_message(Msg::Frame(ts))));
+    }
+
+    fn record_frame(&mut self, end: f64) {
+        if let Some(start) = self.frame_started.take() {
+            self.record_frame_from(start, end);
+        }
+    }
+
+    fn record_frame_from(&mut self, start: f64, end: f64) {
+        let Some(b) = self.bench.as_mut() else { return };
+        if b.done {
+            return;
+        }
+        b.times.push(end - start);
+        set_window_value("__brokerlabBenchFrames", &(b.times.len() as f64).into());
+        if b.times.len() >= BENCH_FRAMES {
+            b.done = true;
+            let mut t = b.times.clone();
+            t.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+            let pick = |q: usize| t[(t.len() * q / 100).min(t.len() - 1)];
+            let text = format!(
+                "ui bench: {} frames at 1x, 6 brokers, 3 topics x 12 partitions RF 3, 10 clients: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+                t.len(),
+                pick(50),
+                pick(95),
+                pick(99),
+                t[t.len() - 1]
+            );
+            web_sys::console::log_1(&text.clone().into());
+            set_window_value("__brokerlabBench", &text.into());
+            set_window_value("__brokerlabBenchP95", &pick(95).into());
+        }
+    }
+}
+
+/// What each action does to the lab.
+fn apply(lab: &mut Lab, a: UiAction) {
+    match a {
+        UiAction::TogglePlay => lab.toggle_play(),
+        UiAction::Step => lab.step(),
+        UiAction::SetSpeedLog(s) => {
+            lab.speed_log = s.clamp(-10, 20);
+            lab.publish();
+        }
+        UiAction::Seek(t) => lab.seek(t),
+        UiAction::BackToLive => lab.back_to_live(),
+        UiAction::Reset => {
+            if let Err(e) = lab.reset() {
+                lab.notice = Some(format!("Reset failed: {e}"));
+                lab.publish();
+            }
+        }
+        UiAction::Command(line) => {
+            lab.menu = None;
+            lab.command(&line);
+        }
+        UiAction::JobInput(line) => lab.job_input(&line),
+        UiAction::Interrupt => lab.interrupt(),
+        UiAction::Eof => lab.eof(),
+        UiAction::ClearConsole => lab.clear_terminal(),
+        UiAction::Select(s) => {
+            lab.selection = s;
+            lab.publish();
+        }
+        UiAction::Menu(m) => {
+            lab.menu = m;
+            lab.publish();
+        }
+        UiAction::Focus(f) => {
+            lab.focus = f;
+            lab.publish();
+        }
+        UiAction::DismissNotice => {
+            lab.notice = None;
+            lab.publish();
+        }
     }
 }

@@ -1,41 +1,447 @@
-//! The cluster area: brokers, topics and partitions. Until the engine is wired in it shows the
-//! shape of a three-broker cluster as an outline.
+//! The cluster diagram: controllers, brokers with their partition replicas (role, ISR, LEO and
+//! HW), clients, cut or slowed links, and the requests flying between them, each labelled with
+//! its Kafka API. Colour is never the only signal: roles have letters, out-of-sync replicas a
+//! dashed outline and a word, dead nodes a cross and a status word.
 
+use crate::sim::protocol::NodeAddr;
+use crate::sim::view::{BrokerView, ClientView, ControllerView, NodeStatus, ReplicaRole, ReplicaView, ViewModel, TAIL_LEN};
+use crate::ui::context::{Flight, LabContext, Selection, UiAction};
+use crate::ui::layout::{self, visible_replicas, Rect, CHIP_H, MAX_CHIPS, WIDTH};
+use std::rc::Rc;
 use yew::prelude::*;
 
-/// Number of outline brokers drawn before the simulator runs.
-const OUTLINE_BROKERS: u32 = 3;
-/// Outline partition slots per broker.
-const OUTLINE_PARTITIONS: u32 = 3;
+#[derive(Properties, PartialEq)]
+pub struct ClusterProps {
+    pub view: Rc<ViewModel>,
+    pub flights: Rc<Vec<Flight>>,
+    pub focus: Option<AttrValue>,
+    pub selection: Option<Selection>,
+}
+
+fn keyboard_click(cb: Callback<()>) -> Callback<KeyboardEvent> {
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            cb.emit(());
+        }
+    })
+}
 
 #[component]
-pub fn ClusterView() -> Html {
+pub fn ClusterDiagram(props: &ClusterProps) -> Html {
+    let ctx = use_context::<LabContext>();
+    let focus = props.focus.as_ref().map(|f| f.to_string());
+    let layout = layout::compute(&props.view, focus.as_deref(), false);
+    let Some(ctx) = ctx else { return html! {} };
+    let view_box = format!("0 0 {WIDTH} {:.0}", layout.height);
+    // Links with a fault rule.
+    let links = props.view.links.iter().filter_map(|l| {
+        let (a, b) = (layout.nodes.get(&l.from)?, layout.nodes.get(&l.to)?);
+        let (x1, y1) = a.center();
+        let (x2, y2) = b.center();
+        let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+        let label = if l.cut {
+            "✂ cut".to_string()
+        } else if l.extra_latency_ms > 0 {
+            format!("+{} ms", l.extra_latency_ms)
+        } else if l.loss_percent > 0 {
+            format!("{}% loss", l.loss_percent)
+        } else {
+            return None;
+        };
+        let open = {
+            let d = ctx.dispatch.clone();
+            let (from, to) = (l.from, l.to);
+            Callback::from(move |_: MouseEvent| d.emit(UiAction::Menu(Some(Selection::Link(from, to)))))
+        };
+        Some(html! {
+            <g class={classes!("link", l.cut.then_some("link--cut"))} key={format!("{}>{}", l.from, l.to)} onclick={open}>
+                <line x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
+                <text x={format!("{mx:.1}")} y={format!("{my:.1}")} class="link__label">{ format!("{label} {}→{}", short(l.from), short(l.to)) }</text>
+            </g>
+        })
+    });
+    let controllers = props.view.controllers.iter().filter_map(|c| layout.nodes.get(&NodeAddr::Controller(c.id)).map(|r| controller_node(c, r, &ctx, &props.selection)));
+    let brokers = props.view.brokers.iter().filter_map(|b| layout.nodes.get(&NodeAddr::Broker(b.id)).map(|r| broker_node(b, r, focus.as_deref(), &ctx, &props.selection)));
+    let clients = props.view.clients.iter().filter_map(|c| layout.nodes.get(&NodeAddr::Client(c.id)).map(|r| client_node(c, r, &ctx, &props.selection)));
+    let flights = props.flights.iter().filter_map(|f| {
+        let (a, b) = (layout.nodes.get(&f.from)?, layout.nodes.get(&f.to)?);
+        let (x1, y1) = a.anchor_towards(b);
+        let (x2, y2) = b.anchor_towards(a);
+        let style = format!("--dx:{:.1}px;--dy:{:.1}px;animation-duration:{}ms", x2 - x1, y2 - y1, f.duration_ms);
+        Some(html! {
+            <g key={f.id.to_string()} transform={format!("translate({x1:.1} {y1:.1})")} class={classes!("flight", f.response.then_some("flight--response"), f.error.then_some("flight--error"))}>
+                <g class="flight__body" {style}>
+                    <circle r="5" />
+                    if !f.label.is_empty() {
+                        <text x="8" y="-6" class="flight__label">{ &f.label }</text>
+                    }
+                </g>
+            </g>
+        })
+    });
+    let empty = props.view.brokers.is_empty();
     html! {
-        <section id="cluster" class="area cluster" aria-labelledby="cluster-title" data-testid="cluster">
-            <header class="area__header">
-                <h2 id="cluster-title" class="area__title">{ "Cluster" }</h2>
-                <span class="status" data-testid="cluster-status">
-                    <span class="status__dot" aria-hidden="true"></span>
-                    { "starting up" }
-                </span>
-            </header>
-            <div class="cluster__body">
-                <ul class="cluster__brokers" aria-hidden="true">
-                    { for (1..=OUTLINE_BROKERS).map(|id| html! {
-                        <li key={id} class="broker broker--outline">
-                            <span class="broker__name">{ format!("broker {id}") }</span>
-                            <span class="broker__slots">
-                                { for (0..OUTLINE_PARTITIONS).map(|p| html! {
-                                    <span key={p} class="broker__slot"></span>
-                                }) }
-                            </span>
-                        </li>
-                    }) }
-                </ul>
-                <p class="cluster__caption">
-                    { "Brokers, topics and partitions will appear here as the simulated cluster runs." }
+        <svg class="diagram" viewBox={view_box} role="group" aria-label="Cluster diagram" data-testid="diagram">
+            if empty {
+                <text x={format!("{:.0}", WIDTH / 2.0)} y="200" text-anchor="middle" class="diagram__empty">{ "Starting the cluster…" }</text>
+            }
+            <g class="links">{ for links }</g>
+            <g class="controllers">{ for controllers }</g>
+            <g class="brokers">{ for brokers }</g>
+            <g class="clients">{ for clients }</g>
+            <g class="flights" aria-hidden="true">{ for flights }</g>
+        </svg>
+    }
+}
+
+fn short(n: NodeAddr) -> String {
+    match n {
+        NodeAddr::Broker(b) => format!("b{b}"),
+        NodeAddr::Controller(c) => format!("c{c}"),
+        NodeAddr::Client(c) => format!("client {c}"),
+    }
+}
+
+fn controller_node(c: &ControllerView, r: &Rect, ctx: &LabContext, sel: &Option<Selection>) -> Html {
+    let select = {
+        let dispatch = ctx.dispatch.clone();
+        let id = c.id;
+        Callback::from(move |_| dispatch.emit(UiAction::Select(Some(Selection::Controller(id)))))
+    };
+    let selected = matches!(sel, Some(Selection::Controller(id)) if *id == c.id);
+    let status = if !c.up { "down ✕" } else { c.role };
+    html! {
+        <g key={format!("c{}", c.id)} class={classes!("node", "node--controller", (!c.up).then_some("node--down"), (c.role == "active").then_some("node--active"), selected.then_some("node--selected"))}
+            transform={format!("translate({:.1} {:.1})", r.x, r.y)} tabindex="0" role="button"
+            aria-label={format!("controller {} ({status})", c.id)}
+            onclick={let s = select.clone(); move |_: MouseEvent| s.emit(())} onkeydown={keyboard_click(select)} data-testid={format!("controller-{}", c.id)}>
+            <rect width={r.w.to_string()} height={r.h.to_string()} rx="8" />
+            <text x="10" y="18" class="node__title">{ format!("controller {}", c.id) }{ if c.role == "active" { " ★" } else { "" } }</text>
+            <text x="10" y="35" class="node__sub">{ format!("{status} · epoch {} · HW {}", c.epoch, c.high_watermark.max(0)) }</text>
+        </g>
+    }
+}
+
+fn broker_node(b: &BrokerView, r: &Rect, focus: Option<&str>, ctx: &LabContext, sel: &Option<Selection>) -> Html {
+    let id = b.id;
+    let select = {
+        let dispatch = ctx.dispatch.clone();
+        Callback::from(move |_| dispatch.emit(UiAction::Select(Some(Selection::Broker(id)))))
+    };
+    let menu = {
+        let dispatch = ctx.dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            e.stop_propagation();
+            dispatch.emit(UiAction::Menu(Some(Selection::Broker(id))))
+        })
+    };
+    let selected = matches!(sel, Some(Selection::Broker(x)) if *x == id);
+    let replicas = visible_replicas(&b.replicas, focus, false);
+    let total = replicas.len();
+    let chips = replicas.iter().take(MAX_CHIPS).enumerate().map(|(i, rep)| replica_chip(id, rep, r.w - 20.0, 52.0 + i as f64 * (CHIP_H + 3.0), ctx, sel));
+    let more = total.saturating_sub(MAX_CHIPS);
+    let status = b.status;
+    let slow = if b.slow_ms > 0 { format!(" · slow {} s", b.slow_ms / 1000) } else { String::new() };
+    html! {
+        <g key={format!("b{id}")} class={classes!("node", "node--broker", format!("node--{}", status.class()), selected.then_some("node--selected"))}
+            transform={format!("translate({:.1} {:.1})", r.x, r.y)} data-testid={format!("broker-{id}")}>
+            <rect class="node__frame" width={r.w.to_string()} height={r.h.to_string()} rx="10" />
+            <g class="node__head" tabindex="0" role="button" aria-label={format!("broker {id}, {}. Press Enter for actions", status.label())}
+                onclick={let s = select.clone(); move |_: MouseEvent| s.emit(())} oncontextmenu={menu.clone()}
+                onkeydown={{ let dispatch = ctx.dispatch.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); dispatch.emit(UiAction::Menu(Some(Selection::Broker(id)))); }) }}>
+                <rect width={r.w.to_string()} height="44" rx="10" class="node__head-bg" />
+                <text x="12" y="20" class="node__title">{ format!("broker {id}") }{ if status == NodeStatus::Down { " ✕" } else { "" } }</text>
+                <text x="12" y="36" class="node__sub">{ format!("{} · {} leader{}{slow}", status.label(), b.leaders, if b.leaders == 1 { "" } else { "s" }) }</text>
+                <g class="node__menu-button" transform={format!("translate({:.1} 8)", r.w - 30.0)} onclick={menu}>
+                    <rect width="22" height="22" rx="6" />
+                    <text x="11" y="16" text-anchor="middle">{ "⋯" }</text>
+                </g>
+            </g>
+            { for chips }
+            if more > 0 {
+                <text x="10" y={format!("{:.1}", 52.0 + MAX_CHIPS as f64 * (CHIP_H + 3.0) + 14.0)} class="node__more">{ format!("+{more} more (focus a topic)") }</text>
+            }
+        </g>
+    }
+}
+
+fn replica_chip(broker: i32, rep: &ReplicaView, w: f64, y: f64, ctx: &LabContext, sel: &Option<Selection>) -> Html {
+    let tp = rep.tp.clone();
+    let select = {
+        let dispatch = ctx.dispatch.clone();
+        let tp = tp.clone();
+        Callback::from(move |_| dispatch.emit(UiAction::Select(Some(Selection::Replica(broker, tp.clone())))))
+    };
+    let selected = matches!(sel, Some(Selection::Replica(b, t)) if *b == broker && *t == tp);
+    let menu = {
+        let dispatch = ctx.dispatch.clone();
+        let tp = tp.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            e.stop_propagation();
+            dispatch.emit(UiAction::Menu(Some(Selection::Replica(broker, tp.clone()))))
+        })
+    };
+    let (role, role_word, role_class) = match rep.role {
+        ReplicaRole::Leader => ("L", "leader", "chip--leader"),
+        ReplicaRole::Follower => ("F", "follower", "chip--follower"),
+        ReplicaRole::Offline => ("–", "offline", "chip--offline"),
+    };
+    let out = if rep.in_isr { "" } else { " ✗" };
+    let numbers = if rep.role == ReplicaRole::Follower && rep.behind > 0 {
+        format!("HW {} · LEO {} (−{})", rep.hw, rep.leo, rep.behind)
+    } else {
+        format!("HW {} · LEO {}", rep.hw, rep.leo)
+    };
+    // The newest records as cells, as many as fit: committed (below the HW) filled, the
+    // uncommitted tail hollow and dashed. Each shows its key's first letter.
+    let cell = 15.0;
+    let fit = ((w - 128.0) / cell).floor().clamp(0.0, TAIL_LEN as f64) as usize;
+    let cells: Vec<_> = rep.tail.iter().rev().take(fit).rev().collect();
+    let cells_x = w - 4.0 - cells.len() as f64 * cell;
+    let cell_html = cells.iter().enumerate().map(|(i, c)| {
+        let committed = c.offset < rep.hw;
+        let key = match &c.key {
+            _ if c.control => "✓".to_string(),
+            Some(k) => String::from_utf8_lossy(k).chars().next().map(|ch| ch.to_string()).unwrap_or_default(),
+            None => "·".to_string(),
+        };
+        let key_text = match &c.key {
+            Some(k) => format!("key {}", String::from_utf8_lossy(k)),
+            None => "no key".to_string(),
+        };
+        let offset = c.offset;
+        let open = {
+            let dispatch = ctx.dispatch.clone();
+            let tp = tp.clone();
+            Callback::from(move |e: MouseEvent| {
+                e.stop_propagation();
+                dispatch.emit(UiAction::Select(Some(Selection::Record(broker, tp.clone(), offset))))
+            })
+        };
+        html! {
+            <g key={offset.to_string()} class={classes!("cell", if committed { "cell--committed" } else { "cell--uncommitted" })}
+                transform={format!("translate({:.1} 3)", cells_x + i as f64 * cell)} onclick={open}>
+                <rect width={format!("{:.0}", cell - 2.0)} height="14" rx="2" />
+                <text x={format!("{:.1}", (cell - 2.0) / 2.0)} y="11" text-anchor="middle">{ key }</text>
+                <title>{ format!("offset {offset} · {key_text} · leader epoch {} · {}", c.epoch, if committed { "committed" } else { "not yet committed (at or above the HW)" }) }</title>
+            </g>
+        }
+    });
+    html! {
+        <g key={format!("{}", rep.tp)} class={classes!("chip", role_class, (!rep.in_isr).then_some("chip--out-of-isr"), selected.then_some("chip--selected"))}
+            transform={format!("translate(10 {y:.1})")} tabindex="0" role="button"
+            aria-label={format!("{} on broker {broker}: {role_word}{}, {numbers}, leader epoch {}", rep.tp, if rep.in_isr { ", in sync" } else { ", out of the ISR" }, rep.epoch)}
+            onclick={let s = select.clone(); move |_: MouseEvent| s.emit(())} oncontextmenu={menu} onkeydown={keyboard_click(select)}>
+            <rect width={format!("{w:.1}")} height={CHIP_H.to_string()} rx="5" class="chip__bg" />
+            <text x="6" y="14" class="chip__label">{ format!("{} {role}{out}", rep.tp) }</text>
+            <text x={format!("{:.1}", cells_x - 4.0)} y="14" text-anchor="end" class="chip__numbers">{ format!("{}/{}", rep.hw.max(0), rep.leo.max(0)) }</text>
+            { for cell_html }
+            <title>{ format!("{numbers} · leader epoch {}", rep.epoch) }</title>
+        </g>
+    }
+}
+
+fn client_node(c: &ClientView, r: &Rect, ctx: &LabContext, sel: &Option<Selection>) -> Html {
+    let id = c.id;
+    let select = {
+        let dispatch = ctx.dispatch.clone();
+        Callback::from(move |_| dispatch.emit(UiAction::Select(Some(Selection::Client(id)))))
+    };
+    let menu = {
+        let dispatch = ctx.dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            dispatch.emit(UiAction::Menu(Some(Selection::Client(id))))
+        })
+    };
+    let selected = matches!(sel, Some(Selection::Client(x)) if *x == id);
+    let title = match &c.group {
+        Some(g) => format!("{} ({}) · group {g}", c.name, c.kind),
+        None => format!("{} ({})", c.name, c.kind),
+    };
+    html! {
+        <g key={format!("cl{id}")} class={classes!("node", "node--client", format!("node--{}", c.kind), c.paused.then_some("node--paused"), selected.then_some("node--selected"))}
+            transform={format!("translate({:.1} {:.1})", r.x, r.y)} tabindex="0" role="button" aria-label={format!("{title}. Press Enter for actions")}
+            onclick={let s = select.clone(); move |_: MouseEvent| s.emit(())} oncontextmenu={menu}
+            onkeydown={{ let dispatch = ctx.dispatch.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); dispatch.emit(UiAction::Menu(Some(Selection::Client(id)))); }) }}
+            data-testid={format!("client-{}", c.name)}>
+            <rect width={r.w.to_string()} height={r.h.to_string()} rx="8" />
+            <text x="10" y="18" class="node__title">{ truncate(&title, 24) }{ if c.paused { " ⏸" } else { "" } }</text>
+            <text x="10" y="36" class="node__sub">{ truncate(&c.summary, 28) }</text>
+        </g>
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let t: String = s.chars().take(n - 1).collect();
+        format!("{t}…")
+    }
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum StageMode {
+    Diagram,
+    Partitions,
+}
+
+/// The cluster area: a topic focus (scale: one topic at a time), and two ways to look — the
+/// diagram, or a table of every partition grouped by topic (virtualised, for big clusters).
+#[component]
+pub fn Stage(props: &ClusterProps) -> Html {
+    let ctx = use_context::<LabContext>().expect("LabContext");
+    let mode = use_state(|| StageMode::Diagram);
+    let on_focus = {
+        let d = ctx.dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                let v = sel.value();
+                d.emit(UiAction::Focus(if v.is_empty() { None } else { Some(v) }));
+            }
+        })
+    };
+    let focus = props.focus.as_ref().map(|f| f.to_string()).unwrap_or_default();
+    let option = |name: &str| html! { <option value={name.to_string()} selected={focus == name}>{ name.to_string() }</option> };
+    let user: Vec<Html> = props.view.topics.iter().filter(|t| !t.internal).map(|t| option(&t.name)).collect();
+    let internal: Vec<Html> = props.view.topics.iter().filter(|t| t.internal).map(|t| option(&t.name)).collect();
+    let mode_button = |m: StageMode, label: &'static str| {
+        let mode = mode.clone();
+        let pressed = *mode == m;
+        html! {
+            <button type="button" class={classes!("seg", pressed.then_some("seg--on"))} aria-pressed={pressed.to_string()}
+                onclick={move |_: MouseEvent| mode.set(m)} data-testid={format!("mode-{}", label.to_lowercase())}>{ label }</button>
+        }
+    };
+    html! {
+        <>
+            <div class="stage__bar">
+                <label class="field">
+                    <span>{ "Topic" }</span>
+                    <select onchange={on_focus} data-testid="focus">
+                        <option value="" selected={focus.is_empty()}>{ "all topics" }</option>
+                        { for user }
+                        if !internal.is_empty() {
+                            <optgroup label="internal">{ for internal }</optgroup>
+                        }
+                    </select>
+                </label>
+                <div class="segmented" role="group" aria-label="View">
+                    { mode_button(StageMode::Diagram, "Diagram") }
+                    { mode_button(StageMode::Partitions, "Partitions") }
+                </div>
+                <p class="legend" aria-hidden="true">
+                    <span class="legend__item"><b class="sw sw--leader">{ "L" }</b>{ " leader" }</span>
+                    <span class="legend__item"><b class="sw sw--follower">{ "F" }</b>{ " follower" }</span>
+                    <span class="legend__item"><b class="sw sw--committed">{ "a" }</b>{ " committed" }</span>
+                    <span class="legend__item"><b class="sw sw--uncommitted">{ "a" }</b>{ " not yet (≥ HW)" }</span>
+                    <span class="legend__item">{ "HW/LEO" }</span>
                 </p>
             </div>
-        </section>
+            if *mode == StageMode::Diagram {
+                <ClusterDiagram view={props.view.clone()} flights={props.flights.clone()} focus={props.focus.clone()} selection={props.selection.clone()} />
+            } else {
+                <PartitionTable view={props.view.clone()} focus={props.focus.clone()} />
+            }
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TableProps {
+    pub view: Rc<ViewModel>,
+    pub focus: Option<AttrValue>,
+}
+
+/// Height of one row of the partition table, in CSS pixels (fixed, so only the rows in view
+/// are rendered: 2,000 partitions scroll as smoothly as 20).
+const ROW_PX: i32 = 28;
+const VISIBLE_ROWS: i32 = 40;
+
+enum Row<'a> {
+    Topic(&'a crate::sim::view::TopicView),
+    Partition(&'a crate::sim::view::PartitionView),
+}
+
+#[component]
+pub fn PartitionTable(props: &TableProps) -> Html {
+    let ctx = use_context::<LabContext>().expect("LabContext");
+    let scroll = use_state(|| 0i32);
+    let focus = props.focus.as_ref().map(|f| f.to_string());
+    let mut rows = Vec::new();
+    for t in props.view.topics.iter() {
+        let shown = match &focus {
+            Some(f) => &t.name == f,
+            None => !t.internal,
+        };
+        if shown {
+            rows.push(Row::Topic(t));
+            rows.extend(t.partitions.iter().map(Row::Partition));
+        }
+    }
+    let total = rows.len() as i32;
+    let first = (*scroll / ROW_PX - 5).clamp(0, total.max(0));
+    let last = (first + VISIBLE_ROWS).min(total);
+    let onscroll = {
+        let scroll = scroll.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
+                scroll.set(el.scroll_top());
+            }
+        })
+    };
+    let row_html = rows[first as usize..last as usize].iter().enumerate().map(|(i, r)| {
+        let top = (first + i as i32) * ROW_PX;
+        let style = format!("top:{top}px");
+        match r {
+            Row::Topic(t) => {
+                let d = ctx.dispatch.clone();
+                let name = t.name.clone();
+                let urp = t.partitions.iter().filter(|p| p.under_replicated()).count();
+                html! {
+                    <div class="ptable__topic" {style} key={format!("t:{}", t.name)} role="row">
+                        <button type="button" class="linkish" onclick={move |_: MouseEvent| d.emit(UiAction::Select(Some(Selection::Topic(name.clone()))))}>
+                            { format!("{} — {} partitions", t.name, t.partitions.len()) }
+                        </button>
+                        if urp > 0 { <span class="badge badge--warn">{ format!("⚠ {urp} under-replicated") }</span> }
+                    </div>
+                }
+            }
+            Row::Partition(p) => {
+                let d = ctx.dispatch.clone();
+                let tp = p.tp.clone();
+                let leader = p.leader;
+                let open = move |_: MouseEvent| {
+                    let target = if leader >= 0 { Selection::Replica(leader, tp.clone()) } else { Selection::Topic(tp.topic.clone()) };
+                    d.emit(UiAction::Select(Some(target)))
+                };
+                let ids = |v: &[i32]| v.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",");
+                html! {
+                    <button type="button" class={classes!("ptable__row", p.under_replicated().then_some("ptable__row--urp"), p.offline().then_some("ptable__row--offline"))}
+                        {style} key={format!("p:{}", p.tp)} onclick={open} role="row">
+                        <span>{ p.tp.to_string() }</span>
+                        <span>{ if p.offline() { "none ✕".to_string() } else { format!("b{}", p.leader) } }</span>
+                        <span>{ format!("e{}", p.epoch) }</span>
+                        <span>{ format!("[{}]", ids(&p.replicas)) }</span>
+                        <span>{ format!("[{}]", ids(&p.isr)) }{ if p.under_replicated() { " ⚠" } else { "" } }</span>
+                        <span>{ format!("{}/{}", p.hw.max(0), p.leo.max(0)) }</span>
+                    </button>
+                }
+            }
+        }
+    });
+    html! {
+        <div class="ptable" role="table" aria-label="Partitions" data-testid="partition-table">
+            <div class="ptable__head" role="row">
+                <span>{ "partition" }</span><span>{ "leader" }</span><span>{ "epoch" }</span><span>{ "replicas" }</span><span>{ "ISR" }</span><span>{ "HW/LEO" }</span>
+            </div>
+            <div class="ptable__scroll" {onscroll}>
+                <div class="ptable__space" style={format!("height:{}px", total * ROW_PX)}>{ for row_html }</div>
+            </div>
+        </div>
     }
 }

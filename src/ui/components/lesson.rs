@@ -1,35 +1,20 @@
-//! The lesson panel. Lessons themselves come later (`src/lessons/`, `www/lessons/`); for now it
-//! says how the screen is organised.
+//! The Learn tab: the way into the lessons and the free sandbox.
 
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct LessonPanelProps {
-    /// Whether the panel is shown (toggled from the header).
-    pub open: bool,
-}
-
 #[component]
-pub fn LessonPanel(props: &LessonPanelProps) -> Html {
+pub fn LearnPanel() -> Html {
     html! {
-        <aside
-            id="lesson"
-            class="area lesson"
-            aria-labelledby="lesson-title"
-            data-testid="lesson"
-            hidden={!props.open}
-        >
-            <header class="area__header">
-                <h2 id="lesson-title" class="area__title">{ "Lesson" }</h2>
-            </header>
-            <div class="lesson__body">
-                <h3 class="lesson__heading">{ "How Brokerlab works" }</h3>
-                <ol class="lesson__steps">
-                    <li>{ "The " }<strong>{ "cluster" }</strong>{ " shows brokers, topics and partitions as they change." }</li>
-                    <li>{ "Type Kafka commands in the " }<strong>{ "console" }</strong>{ " at the bottom and press Enter." }</li>
-                    <li>{ "Lessons here set you a goal and check it against the simulated cluster." }</li>
-                </ol>
-            </div>
-        </aside>
+        <section class="learn" aria-labelledby="learn-title" data-testid="learn">
+            <h2 id="learn-title">{ "A live Kafka cluster" }</h2>
+            <p>{ "Three brokers and a KRaft controller are running. A producer called " }<code>{ "checkout" }</code>
+               { " writes keyed records to the topic " }<code>{ "orders" }</code>{ ". Every dot is a real Kafka request." }</p>
+            <ul class="learn__tips">
+                <li>{ "Click a broker, a partition or a record cell to inspect it." }</li>
+                <li>{ "Right-click a broker (or select it and press Enter) to kill it, slow it, or cut its network." }</li>
+                <li>{ "Type the real Kafka tools in the console below: " }<code>{ "kafka-topics --bootstrap-server localhost:9092 --describe --topic orders" }</code></li>
+                <li>{ "Drag the timeline back to any earlier moment." }</li>
+            </ul>
+        </section>
     }
 }

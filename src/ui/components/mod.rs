@@ -1,11 +1,11 @@
 //! The areas of the screen, one component per file.
 
+pub mod charts;
 pub mod cluster;
-pub mod console;
+pub mod feed;
 pub mod header;
+pub mod inspector;
 pub mod lesson;
-
-pub use cluster::ClusterView;
-pub use console::Console;
-pub use header::Header;
-pub use lesson::LessonPanel;
+pub mod menu;
+pub mod terminal;
+pub mod timeline;

@@ -1,0 +1,337 @@
+//! Inspect anything: the selected broker, controller, replica log, record, client, group,
+//! topic or link, with configs (Kafka's defaults marked), offsets, the leader-epoch cache and
+//! group generations. A replica's log is a virtualised list: only the rows in view are drawn.
+
+use crate::sim::inspect::{text_of, ConfigLine, Detail, LogDetail};
+use crate::sim::types::TopicPartition;
+use crate::ui::context::{LabContext, Selection, UiAction};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub detail: Option<Rc<Detail>>,
+    pub selection: Option<Selection>,
+}
+
+fn row(k: &str, v: impl Into<Html>) -> Html {
+    html! { <><dt>{ k.to_string() }</dt><dd>{ v.into() }</dd></> }
+}
+
+fn configs(lines: &[ConfigLine]) -> Html {
+    if lines.is_empty() {
+        return html! {};
+    }
+    let show_defaults = lines.len() <= 12;
+    let rows = lines.iter().filter(|c| show_defaults || !c.is_default).map(|c| {
+        html! {
+            <tr key={c.name.clone()} class={classes!(c.is_default.then_some("config--default"))}>
+                <td><code>{ &c.name }</code></td>
+                <td><code>{ &c.value }</code></td>
+                <td>{ if c.is_default { "default".to_string() } else { c.source.clone() } }</td>
+            </tr>
+        }
+    });
+    let hidden = if show_defaults { 0 } else { lines.iter().filter(|c| c.is_default).count() };
+    html! {
+        <table class="table table--configs">
+            <caption>{ "Configs" }{ if hidden > 0 { format!(" ({hidden} more at Kafka's defaults not shown)") } else { String::new() } }</caption>
+            <thead><tr><th>{ "name" }</th><th>{ "value" }</th><th>{ "source" }</th></tr></thead>
+            <tbody>{ for rows }</tbody>
+        </table>
+    }
+}
+
+fn select_button(ctx: &LabContext, label: String, target: Selection) -> Html {
+    let d = ctx.dispatch.clone();
+    html! { <button type="button" class="linkish" onclick={move |_: MouseEvent| d.emit(UiAction::Select(Some(target.clone())))}>{ label }</button> }
+}
+
+fn ids(v: &[i32]) -> String {
+    format!("[{}]", v.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(","))
+}
+
+#[component]
+pub fn Inspector(props: &InspectorProps) -> Html {
+    let ctx = use_context::<LabContext>().expect("LabContext");
+    let Some(detail) = &props.detail else {
+        return html! {
+            <section class="inspector" data-testid="inspector">
+                <p class="muted">{ "Click a broker, a partition replica, a record cell, a client or a group to see its details here. Right-click (or press Enter on) a broker or client for actions." }</p>
+            </section>
+        };
+    };
+    let close = {
+        let d = ctx.dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.emit(UiAction::Select(None)))
+    };
+    let body = match detail.as_ref() {
+        Detail::Gone(what) => html! { <p class="muted">{ what }</p> },
+        Detail::Broker(b) => {
+            let reps = b.replicas.iter().map(|(tp, role, in_isr, hw, leo)| {
+                html! {
+                    <tr key={tp.to_string()}>
+                        <td>{ select_button(&ctx, tp.to_string(), Selection::Replica(b.id, tp.clone())) }</td>
+                        <td>{ role }</td><td>{ if *in_isr { "yes" } else { "no ✗" } }</td><td>{ hw }</td><td>{ leo }</td>
+                    </tr>
+                }
+            });
+            html! {
+                <>
+                    <h3>{ format!("Broker {}", b.id) }</h3>
+                    <dl class="kv">
+                        { row("status", b.status.clone()) }
+                        { row("listener", b.endpoint.clone()) }
+                        { row("rack", b.rack.clone().unwrap_or_else(|| "none".into())) }
+                        { row("broker epoch", b.broker_epoch.to_string()) }
+                        { row("restarts", b.restarts.to_string()) }
+                        if b.slow_ms > 0 { { row("replica fetch delay", format!("{} ms", b.slow_ms)) } }
+                    </dl>
+                    <table class="table">
+                        <caption>{ "Replicas" }</caption>
+                        <thead><tr><th>{ "partition" }</th><th>{ "role" }</th><th>{ "in ISR" }</th><th>{ "HW" }</th><th>{ "LEO" }</th></tr></thead>
+                        <tbody>{ for reps }</tbody>
+                    </table>
+                    { configs(&b.configs) }
+                </>
+            }
+        }
+        Detail::Controller(c) => {
+            let brokers = c.brokers.iter().map(|(id, fenced, epoch)| html! {
+                <tr key={id.to_string()}><td>{ select_button(&ctx, format!("broker {id}"), Selection::Broker(*id)) }</td><td>{ if *fenced { "fenced" } else { "unfenced" } }</td><td>{ epoch }</td></tr>
+            });
+            let tail = c.tail.iter().map(|(o, e, what)| html! { <tr key={o.to_string()}><td>{ o }</td><td>{ e }</td><td>{ what }</td></tr> });
+            html! {
+                <>
+                    <h3>{ format!("Controller {}", c.id) }</h3>
+                    <dl class="kv">
+                        { row("role", c.role.clone()) }
+                        { row("epoch", c.epoch.to_string()) }
+                        { row("voted for", c.voted_for.map(|v| v.to_string()).unwrap_or_else(|| "nobody".into())) }
+                        { row("metadata log end", c.log_end.to_string()) }
+                        { row("high watermark", c.high_watermark.to_string()) }
+                    </dl>
+                    <table class="table"><caption>{ "Registered brokers" }</caption>
+                        <thead><tr><th>{ "broker" }</th><th>{ "state" }</th><th>{ "broker epoch" }</th></tr></thead>
+                        <tbody>{ for brokers }</tbody></table>
+                    <table class="table"><caption>{ "Newest records of __cluster_metadata" }</caption>
+                        <thead><tr><th>{ "offset" }</th><th>{ "epoch" }</th><th>{ "record" }</th></tr></thead>
+                        <tbody>{ for tail }</tbody></table>
+                </>
+            }
+        }
+        Detail::Log(l) => html! { <LogView detail={Rc::new(l.clone())} /> },
+        Detail::Record(r) => html! {
+            <>
+                <h3>{ format!("Record {}@{} on broker {}", r.tp, r.offset, r.broker) }</h3>
+                <dl class="kv" data-testid="record-detail">
+                    { row("offset", r.offset.to_string()) }
+                    { row("state", if r.committed { "committed (below the HW): consumers can read it" } else { "not committed yet (at or above the HW): consumers cannot read it" }) }
+                    { row("key", r.key.clone().unwrap_or_else(|| "null".into())) }
+                    if let Some(p) = r.key_partition {
+                        { row("murmur2(key) → partition", format!("{p} (toPositive(murmur2(key)) % partitions)")) }
+                    }
+                    { row("value", r.value.clone().unwrap_or_else(|| "null".into())) }
+                    if !r.headers.is_empty() {
+                        { row("headers", r.headers.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")) }
+                    }
+                    { row("timestamp", r.timestamp.to_string()) }
+                    { row("leader epoch", r.leader_epoch.to_string()) }
+                    { row("batch", format!("offsets {}–{}, {} bytes", r.batch_base_offset, r.batch_last_offset, r.size_bytes)) }
+                    { row("producer", format!("id {} · epoch {} · sequence {}", r.producer_id, r.producer_epoch, r.sequence)) }
+                    { row("transactional", if r.transactional { "yes" } else { "no" }) }
+                    if let Some(c) = &r.control { { row("control record", c.clone()) } }
+                </dl>
+                { select_button(&ctx, format!("← the log of {} on broker {}", r.tp, r.broker), Selection::Replica(r.broker, r.tp.clone())) }
+            </>
+        },
+        Detail::Client(c) => {
+            let assignment = c.assignment.iter().map(|(tp, pos, lag)| html! {
+                <tr key={tp.to_string()}><td>{ tp.to_string() }</td><td>{ pos.map(|p| p.to_string()).unwrap_or_else(|| "–".into()) }</td><td>{ lag.map(|p| p.to_string()).unwrap_or_else(|| "–".into()) }</td></tr>
+            });
+            html! {
+                <>
+                    <h3>{ format!("{} ({})", c.name, c.kind) }</h3>
+                    <dl class="kv">
+                        { row("state", c.state.clone()) }
+                        { row("doing", c.summary.clone()) }
+                        if c.paused { { row("paused", "yes") } }
+                        if let Some(g) = &c.group { { row("group", select_button(&ctx, g.clone(), Selection::Group(g.clone()))) } }
+                    </dl>
+                    if !c.assignment.is_empty() {
+                        <table class="table"><caption>{ "Assignment" }</caption>
+                            <thead><tr><th>{ "partition" }</th><th>{ "position" }</th><th>{ "lag" }</th></tr></thead>
+                            <tbody>{ for assignment }</tbody></table>
+                    }
+                    { configs(&c.configs) }
+                </>
+            }
+        }
+        Detail::Group(g) => {
+            let members = g.members.iter().map(|(member, client, instance, parts)| html! {
+                <tr key={member.clone()}>
+                    <td><code>{ member }</code></td><td>{ client }</td><td>{ instance.clone().unwrap_or_else(|| "–".into()) }</td>
+                    <td>{ parts.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ") }</td>
+                </tr>
+            });
+            let offsets = g.offsets.iter().map(|(tp, committed, end, lag)| html! {
+                <tr key={tp.to_string()}><td>{ tp.to_string() }</td><td>{ committed }</td><td>{ end }</td><td>{ lag }</td></tr>
+            });
+            html! {
+                <>
+                    <h3>{ format!("Group {}", g.id) }</h3>
+                    <dl class="kv">
+                        { row("state", g.state.clone()) }
+                        { row("generation", g.generation.to_string()) }
+                        { row("protocol", format!("{} · {}", g.protocol_type, g.assignor)) }
+                        { row("leader", g.leader.clone().unwrap_or_else(|| "none".into())) }
+                        { row("coordinator", select_button(&ctx, format!("broker {}", g.coordinator), Selection::Broker(g.coordinator))) }
+                    </dl>
+                    <table class="table"><caption>{ "Members" }</caption>
+                        <thead><tr><th>{ "member id" }</th><th>{ "client id" }</th><th>{ "instance" }</th><th>{ "assigned" }</th></tr></thead>
+                        <tbody>{ for members }</tbody></table>
+                    <table class="table"><caption>{ "Committed offsets (the next offset to read)" }</caption>
+                        <thead><tr><th>{ "partition" }</th><th>{ "committed" }</th><th>{ "end" }</th><th>{ "lag" }</th></tr></thead>
+                        <tbody>{ for offsets }</tbody></table>
+                </>
+            }
+        }
+        Detail::Topic(t) => {
+            let parts = t.partitions.iter().map(|(p, leader, epoch, replicas, isr, hw, leo)| {
+                let tp = TopicPartition::new(&t.name, *p);
+                html! {
+                    <tr key={p.to_string()}>
+                        <td>{ if *leader >= 0 { select_button(&ctx, p.to_string(), Selection::Replica(*leader, tp)) } else { html! { { p } } } }</td>
+                        <td>{ if *leader >= 0 { leader.to_string() } else { "none".into() } }</td><td>{ epoch }</td>
+                        <td>{ ids(replicas) }</td><td>{ ids(isr) }{ if isr.len() < replicas.len() { " ⚠" } else { "" } }</td><td>{ hw }</td><td>{ leo }</td>
+                    </tr>
+                }
+            });
+            html! {
+                <>
+                    <h3>{ format!("Topic {}", t.name) }</h3>
+                    <dl class="kv">
+                        { row("topic id", t.id.clone()) }
+                        if t.internal { { row("internal", "yes") } }
+                    </dl>
+                    <table class="table"><caption>{ "Partitions" }</caption>
+                        <thead><tr><th>{ "partition" }</th><th>{ "leader" }</th><th>{ "epoch" }</th><th>{ "replicas" }</th><th>{ "ISR" }</th><th>{ "HW" }</th><th>{ "LEO" }</th></tr></thead>
+                        <tbody>{ for parts }</tbody></table>
+                    { configs(&t.configs) }
+                </>
+            }
+        }
+        Detail::Link(l) => html! {
+            <>
+                <h3>{ format!("Link {} → {}", l.from, l.to) }</h3>
+                <dl class="kv">
+                    { row("cut", if l.cut { "yes: every message is dropped" } else { "no" }) }
+                    { row("extra latency", format!("{} ms", l.extra_latency_ms)) }
+                    { row("loss", format!("{}%", l.loss_percent)) }
+                </dl>
+            </>
+        },
+    };
+    html! {
+        <section class="inspector" data-testid="inspector">
+            <div class="inspector__bar">
+                if let Some(target) = props.selection.clone().filter(|t| !matches!(t, Selection::Topic(_) | Selection::Group(_) | Selection::Record(..))) {
+                    <button type="button" class="button button--small" data-testid="open-actions"
+                        onclick={let d = ctx.dispatch.clone(); move |_: MouseEvent| d.emit(UiAction::Menu(Some(target.clone())))}>{ "Actions…" }</button>
+                }
+                <button type="button" class="inspector__close" aria-label="Close the details" onclick={close}>{ "✕" }</button>
+            </div>
+            { body }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LogProps {
+    detail: Rc<LogDetail>,
+}
+
+const LOG_ROW_PX: i32 = 24;
+const LOG_ROWS: i32 = 30;
+
+/// A replica's log: numbers, the epoch cache, then every record in a virtualised list.
+#[component]
+fn LogView(props: &LogProps) -> Html {
+    let ctx = use_context::<LabContext>().expect("LabContext");
+    let scroll = use_state(|| 0i32);
+    let l = &props.detail;
+    let total = l.records.min(i32::MAX as u64) as i32;
+    let first = (*scroll / LOG_ROW_PX - 5).clamp(0, total.max(0));
+    let last = (first + LOG_ROWS).min(total);
+    // Walk the batches to the rows in view (records are counted, not copied).
+    let mut rows = Vec::new();
+    let mut index = 0i32;
+    'outer: for b in l.batches.iter() {
+        let n = b.records.len() as i32;
+        if index + n <= first {
+            index += n;
+            continue;
+        }
+        for r in b.records.iter() {
+            if index >= last {
+                break 'outer;
+            }
+            if index >= first {
+                let offset = b.base_offset + i64::from(r.offset_delta);
+                let committed = offset < l.hw;
+                let target = Selection::Record(l.broker, l.tp.clone(), offset);
+                let d = ctx.dispatch.clone();
+                let key = text_of(&r.key).unwrap_or_else(|| "null".into());
+                let value = match b.control {
+                    Some(c) => format!("{c:?} marker"),
+                    None => text_of(&r.value).unwrap_or_else(|| "null".into()),
+                };
+                rows.push(html! {
+                    <button type="button" key={offset.to_string()} class={classes!("logrow", if committed { "logrow--committed" } else { "logrow--uncommitted" })}
+                        style={format!("top:{}px", index * LOG_ROW_PX)} onclick={move |_: MouseEvent| d.emit(UiAction::Select(Some(target.clone())))}
+                        data-testid={format!("log-row-{offset}")}>
+                        <span class="logrow__offset">{ offset }</span>
+                        <span class="logrow__key">{ key }</span>
+                        <span class="logrow__value">{ value }</span>
+                        <span class="logrow__epoch">{ format!("e{}", b.partition_leader_epoch) }</span>
+                        <span class="logrow__state">{ if committed { "✓" } else { "…" } }</span>
+                    </button>
+                });
+            }
+            index += 1;
+        }
+    }
+    let onscroll = {
+        let scroll = scroll.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
+                scroll.set(el.scroll_top());
+            }
+        })
+    };
+    let epochs = l.epochs.iter().map(|(e, o)| format!("epoch {e} from offset {o}")).collect::<Vec<_>>().join("; ");
+    let followers = l.followers.iter().map(|(b, o)| format!("broker {b} at {o}")).collect::<Vec<_>>().join(", ");
+    html! {
+        <>
+            <h3>{ format!("{} on broker {} ({})", l.tp, l.broker, l.role) }</h3>
+            <dl class="kv" data-testid="log-detail">
+                { row("in ISR", if l.in_isr { "yes" } else { "no" }) }
+                { row("leader epoch", l.leader_epoch.to_string()) }
+                { row("log start offset", l.log_start.to_string()) }
+                { row("high watermark", l.hw.to_string()) }
+                { row("log end offset", l.leo.to_string()) }
+                { row("recovery point", l.recovery_point.to_string()) }
+                { row("segments", l.segments.to_string()) }
+                { row("leader-epoch cache", if epochs.is_empty() { "empty".to_string() } else { epochs }) }
+                if !followers.is_empty() { { row("followers' fetch offsets", followers) } }
+            </dl>
+            <div class="log" role="table" aria-label={format!("Records of {} on broker {}", l.tp, l.broker)}>
+                <div class="logrow logrow--head" role="row"><span>{ "offset" }</span><span>{ "key" }</span><span>{ "value" }</span><span>{ "epoch" }</span><span>{ "" }</span></div>
+                if total == 0 { <p class="muted">{ "No records." }</p> }
+                <div class="log__scroll" {onscroll}>
+                    <div class="log__space" style={format!("height:{}px", total * LOG_ROW_PX)}>{ for rows }</div>
+                </div>
+            </div>
+        </>
+    }
+}

@@ -1,0 +1,69 @@
+//! The timeline: a scrubber over everything simulated so far. Dragging it back shows the
+//! cluster exactly as it was (a saved moment plus the commands replayed up to there); Play or a
+//! command from there forks a new future, discarding the old one with a warning.
+
+use crate::ui::context::{fmt_clock, LabContext, UiAction};
+use std::rc::Rc;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    pub now_ms: u64,
+    pub head_ms: u64,
+    pub viewing_past: bool,
+    pub snapshots: Rc<Vec<u64>>,
+    pub notice: Option<AttrValue>,
+}
+
+#[component]
+pub fn Timeline(props: &TimelineProps) -> Html {
+    let ctx = use_context::<LabContext>().expect("LabContext");
+    let seek = {
+        let d = ctx.dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                if let Ok(v) = input.value().parse::<u64>() {
+                    d.emit(UiAction::Seek(v));
+                }
+            }
+        })
+    };
+    let live = {
+        let d = ctx.dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.emit(UiAction::BackToLive))
+    };
+    let dismiss = {
+        let d = ctx.dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.emit(UiAction::DismissNotice))
+    };
+    let head = props.head_ms.max(1);
+    // Tick marks for the saved moments (at most 40 drawn).
+    let step = (props.snapshots.len() / 40).max(1);
+    let ticks = props.snapshots.iter().step_by(step).map(|t| {
+        let pct = (*t as f64 / head as f64 * 100.0).min(100.0);
+        html! { <span class="timeline__tick" style={format!("left:{pct:.2}%")} key={t.to_string()}></span> }
+    });
+    html! {
+        <section class={classes!("timeline", props.viewing_past.then_some("timeline--past"))} aria-label="Timeline">
+            <span class="timeline__start">{ "0 s" }</span>
+            <div class="timeline__track">
+                <div class="timeline__ticks" aria-hidden="true">{ for ticks }</div>
+                <input type="range" min="0" max={head.to_string()} step="100" value={props.now_ms.min(head).to_string()}
+                    onchange={seek} aria-label="Simulated time: drag back to see an earlier moment"
+                    aria-valuetext={fmt_clock(props.now_ms)} data-testid="scrubber" />
+            </div>
+            <span class="timeline__end">{ fmt_clock(props.head_ms) }</span>
+            if props.viewing_past {
+                <button type="button" class="button button--small" onclick={live} data-testid="back-to-live">{ "Back to live" }</button>
+            }
+            if let Some(n) = &props.notice {
+                <div class="notice" role="status" data-testid="notice">
+                    <span class="notice__icon" aria-hidden="true">{ "⚠" }</span>
+                    <span>{ n.clone() }</span>
+                    <button type="button" class="notice__close" onclick={dismiss} aria-label="Dismiss">{ "×" }</button>
+                </div>
+            }
+        </section>
+    }
+}
