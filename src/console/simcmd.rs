@@ -7,6 +7,7 @@
 //! command changes nothing; the message says what to type instead. Every command takes
 //! `--help`.
 
+use super::appconsumer::consumer_details;
 use super::explain::describe_event;
 use super::format::{pad_right, Output};
 use super::session::{AppProducer, Console};
@@ -34,9 +35,9 @@ pub const TOOL_HELP: &[(&str, &str)] = &[
     ("kafka-reassign-partitions", "generate, execute, verify, list and cancel replica moves"),
     ("kafka-metadata-quorum", "describe the KRaft controller quorum (--status, --replication)"),
     ("kafka-broker-api-versions", "list the API versions each live broker supports"),
-    ("kafka-console-consumer", "(arrives with the simulated consumer)"),
-    ("kafka-consumer-groups", "(arrives with the simulated consumer)"),
-    ("kafka-consumer-perf-test", "(arrives with the simulated consumer)"),
+    ("kafka-console-consumer", "print the records of a topic as they arrive (Ctrl-C stops it)"),
+    ("kafka-consumer-groups", "list, describe, delete consumer groups and reset their offsets"),
+    ("kafka-consumer-perf-test", "consume many records and report throughput"),
 ];
 
 /// The simulator commands: name, usage, one-line summary.
@@ -45,7 +46,8 @@ pub const SIM_COMMANDS: &[(&str, &str, &str)] = &[
     ("controller", "controller list|kill <id>|start <id>", "list the KRaft controllers, crash or start one"),
     ("net", "net cut <a> <b> [--one-way] | heal [<a> <b>] | isolate <node> | delay <a> <b> <latency> [--jitter <d>] | loss <a> <b> <percent> | drop-next <a> <b> [count] | show", "break and repair the network between nodes (broker-1, controller-1001, a client's name)"),
     ("producer", "producer start <name> --topic <t> [--rate 10/s] [--keys a,b,c] [--value-prefix v] [--max N] [--producer-property k=v]... | rate <name> <n>/s | pause|resume|stop|crash <name>", "run a steady producer application in the background"),
-    ("clients", "clients", "list the client processes (producers, admin clients)"),
+    ("consumer", "consumer start <name> --group <g> --topic <t> [--assignor range|roundrobin|sticky|cooperative-sticky] [--processing 20ms] [--commit auto|sync|before-processing|none] [--isolation read_committed] [--static <id>] [--offset-reset earliest|latest|none] [--consumer-property k=v]... | list | pause|resume|stop|crash <name> | slow <name> <per-record>", "run a consumer application in a group in the background"),
+    ("clients", "clients", "list the client processes (producers, consumers, admin clients)"),
     ("sleep", "sleep <duration>", "let simulated time pass, e.g. sleep 5s, sleep 500ms, sleep 2m"),
     ("time", "time", "show the simulated time"),
     ("seed", "seed", "show the seed of this cluster"),
@@ -74,6 +76,7 @@ fn command_help(name: &str) -> Option<String> {
         "controller" => "  controller list          controllers, their role in the quorum, epoch and log end\n  controller kill 1001     crash controller 1001\n  controller start 1001    start it again\n",
         "net" => "  net cut broker-1 controller-1001 [--one-way]   drop every message between them\n  net heal [broker-1 controller-1001]            remove the faults between them (or all)\n  net isolate broker-2                           cut broker-2 from every other node\n  net delay broker-1 broker-2 200ms [--jitter 50ms]\n  net loss broker-1 broker-2 10                  lose 10% of the messages\n  net drop-next console-producer broker-1 [2]    drop the next message(s) from a to b\n  net show                                       list the faults in place\n",
         "producer" => "  producer start p1 --topic orders --rate 10/s --keys a,b,c --max 1000\n  producer rate p1 50/s    change the rate\n  producer pause p1        stop sending (resume continues)\n  producer stop p1         close the producer (waits for what is in flight)\n  producer crash p1        kill the application without closing\n",
+        "consumer" => "  consumer start c1 --group g --topic orders [--processing 20ms] [--commit sync]\n  consumer list            each consumer's group, member state, partitions, records and lag\n  consumer pause c1        the application stops calling poll() (heartbeats go on until max.poll.interval.ms)\n  consumer resume c1       it polls again\n  consumer slow c1 200ms   it spends 200 ms processing each record (0ms: fast again)\n  consumer stop c1         close(): commit (auto or sync), leave the group at once\n  consumer crash c1        kill the application: no commit, no LeaveGroup; the group waits for session.timeout.ms\n  --commit auto              enable.auto.commit every auto.commit.interval.ms (5 s)\n  --commit sync              commitSync after processing each poll: at-least-once\n  --commit before-processing commitSync before processing: at-most-once\n  --commit none              never commit\n",
         "reset" => "  reset                    a fresh cluster like the current one\n  reset --brokers 5 --controllers 3 --seed 7 --broker-config min.insync.replicas=2\n",
         "sleep" => "  durations: 250us, 500ms, 5s, 2m, 1h (at most 1h per command)\n",
         "trace" => "  trace                    the last 20 events\n  trace --last 100         the last 100 events\n",
@@ -114,7 +117,7 @@ fn ok(text: &str) -> Output {
 }
 
 /// A table with left-aligned columns separated by two spaces (no trailing spaces).
-fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+pub(crate) fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {
@@ -221,6 +224,7 @@ impl Console {
             "controller" => self.cmd_controller(args),
             "net" => self.cmd_net(args),
             "producer" => self.cmd_producer(args),
+            "consumer" => self.cmd_consumer(args),
             "clients" => self.cmd_clients(),
             "sleep" => self.cmd_sleep(args),
             "time" => {
@@ -688,7 +692,7 @@ impl Console {
                     let rate = p.workload.as_ref().map(|w| format!(", {} records/s to {}", w.rate_per_sec, w.topic));
                     ("producer", format!("{} acked, {} failed{}", p.acked, p.failed, rate.unwrap_or_default()))
                 }
-                ClientKind::Consumer(_) => ("consumer", String::new()),
+                ClientKind::Consumer(cons) => ("consumer", consumer_details(cons)),
                 ClientKind::Admin(_) => ("admin", String::new()),
             };
             rows.push(vec![c.name.clone(), format!("client-{}", c.id), kind.to_string(), details]);
