@@ -256,7 +256,8 @@ impl Console {
             ("net", 1 | 2) if sub != "show" => self.node_names(),
             ("net", _) if sub == "cut" => strs(&["--one-way"]),
             ("net", _) if sub == "delay" => strs(&["--jitter"]),
-            ("producer", 0) => strs(&["start", "rate", "pause", "resume", "stop", "crash"]),
+            ("producer", 0) => strs(&["start", "rate", "pause", "resume", "stop", "crash", "txn"]),
+            ("producer", 2) if sub == "txn" => strs(&["begin", "commit", "abort"]),
             ("producer", 1) if sub != "start" => self.apps.keys().cloned().collect(),
             ("producer", _) if sub == "start" => {
                 if before.last() == Some(&"--topic") {
