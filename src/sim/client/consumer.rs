@@ -298,6 +298,9 @@ impl Consumer {
     pub fn subscribe_pattern(&mut self, pattern: String) {
         self.meta.all_topics = true;
         self.meta.need_update = true;
+        // A request already in flight asked for the old topic list: its response must not
+        // clear `need_update` (the pattern would wait for metadata.max.age.ms, 5 min).
+        self.meta.want_generation += 1;
         self.subscription = Subscription::Pattern(pattern);
         self.request_rejoin("subscription changed");
     }
