@@ -396,7 +396,10 @@ fn orders_7_3_6(c: &mut Console) {
 #[test]
 fn console_consumer_lines_follow_4_3() {
     let mut c = console();
-    run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3");
+    run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3",
+    );
     run(
         &mut c,
         "kafka-console-producer --bootstrap-server localhost:9092 --topic orders --property parse.key=true --property key.separator=: <<EOF\nuser1:hello\nuser2:world\nuser1:again\nEOF",
@@ -409,7 +412,11 @@ fn console_consumer_lines_follow_4_3() {
     lines.sort();
     assert_eq!(
         lines,
-        vec!["Partition:0\tOffset:0\tuser1\thello", "Partition:0\tOffset:1\tuser1\tagain", "Partition:2\tOffset:0\tuser2\tworld"]
+        vec![
+            "Partition:0\tOffset:0\tuser1\thello",
+            "Partition:0\tOffset:1\tuser1\tagain",
+            "Partition:2\tOffset:0\tuser2\tworld"
+        ]
     );
     // Within a partition, offset order.
     assert!(out.find("hello").unwrap() < out.find("again").unwrap());
@@ -424,7 +431,10 @@ fn console_consumer_lines_follow_4_3() {
 #[test]
 fn console_consumer_timeout_follows_4_2() {
     let mut c = console();
-    run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --create --topic quiet --partitions 1 --replication-factor 1");
+    run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic quiet --partitions 1 --replication-factor 1",
+    );
     let (out, err, code) =
         run(&mut c, "kafka-console-consumer --bootstrap-server localhost:9092 --topic quiet --timeout-ms 5000");
     assert_eq!(out, "");
@@ -451,7 +461,8 @@ fn consumer_groups_empty_group_follows_5_3_5_5_5_6_and_5_7() {
         "kafka-console-consumer --bootstrap-server localhost:9092 --topic orders --group my-group --from-beginning --max-messages 16",
     );
     assert_eq!(err, "Processed a total of 16 messages\n");
-    let (out, err, code) = run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group");
+    let (out, err, code) =
+        run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group");
     assert_eq!(err, "\nConsumer group 'my-group' has no active members.\n");
     assert_eq!(
         out,
@@ -469,7 +480,10 @@ my-group        orders          2          6               6               0    
         run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group --state");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "");
-    assert_eq!(lines[1], "GROUP                     COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE           #MEMBERS");
+    assert_eq!(
+        lines[1],
+        "GROUP                     COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE           #MEMBERS"
+    );
     // `localhost:9092  (1)` in the example; the coordinator is whichever broker leads the
     // group's __consumer_offsets partition.
     let re = |id: i32| {
@@ -497,14 +511,16 @@ my-group                       orders                         2          0
     // §5.7.
     let (out, _, _) = run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --delete --group my-group");
     assert_eq!(out, "Deletion of requested consumer groups ('my-group') was successful.\n");
-    let (out, _, code) = run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --delete --group my-group");
+    let (out, _, code) =
+        run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --delete --group my-group");
     assert_eq!(
         out,
         "\nError: Deletion of some consumer groups failed:\n* Group 'my-group' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.\n"
     );
     assert_eq!(code, 0);
     // §5.3: a group that does not exist (stdout, no table).
-    let (out, err, _) = run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group");
+    let (out, err, _) =
+        run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group");
     assert_eq!((out.as_str(), err.as_str()), ("\nError: Consumer group 'my-group' does not exist.\n", ""));
 }
 
@@ -529,7 +545,8 @@ fn consumer_groups_stable_group_follows_5_2_to_5_7() {
         })
         .expect("a member");
     assert_eq!(member.len(), "console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59".len());
-    let (out, err, _) = run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group --members");
+    let (out, err, _) =
+        run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group --members");
     assert_eq!(err, "");
     assert_eq!(
         out,
@@ -539,8 +556,10 @@ my-group        console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 /127.0.0.1
 "
         .replace("console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59", &member)
     );
-    let (out, _, _) =
-        run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group --members --verbose");
+    let (out, _, _) = run(
+        &mut c,
+        "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group --members --verbose",
+    );
     assert_eq!(
         out,
         "
@@ -550,7 +569,8 @@ my-group        console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 /127.0.0.1
         .replace("console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59", &member)
     );
     // §5.3 layout with the example's member: everything read, auto-committed after 5 s.
-    let (out, _, _) = run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group");
+    let (out, _, _) =
+        run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group");
     assert_eq!(
         out,
         "
@@ -561,11 +581,15 @@ my-group        orders          2          6               6               0    
 "
         .replace("console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59", &member)
     );
-    let (out, _, _) = run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group --state");
+    let (out, _, _) =
+        run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group --state");
     let last = out.lines().last().unwrap_or("").to_string();
     assert!(
         (1..=3).any(|id| last
-            == format!("my-group                  localhost:{}  ({id})       range                Stable          1", 9091 + id)),
+            == format!(
+                "my-group                  localhost:{}  ({id})       range                Stable          1",
+                9091 + id
+            )),
         "{out}"
     );
     let (out, _, _) = run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --list --state");
@@ -594,5 +618,6 @@ my-group        orders          2          6               6               0    
         &mut c,
         "kafka-consumer-groups --bootstrap-server localhost:9092 --reset-offsets --group other --all-topics --to-latest",
     );
-    assert!(err.starts_with("WARN: No action will be performed as the --execute option is missing.In a future major release"));
+    assert!(err
+        .starts_with("WARN: No action will be performed as the --execute option is missing.In a future major release"));
 }

@@ -1519,7 +1519,8 @@ impl Consumer {
     /// Whether `close()` has finished its work: the final commit and the LeaveGroup were
     /// answered (or failed). `KafkaConsumer.close()` returns only then (or at its timeout).
     pub fn close_completed(&self) -> bool {
-        self.closed && self.group.as_ref().map(|g| g.commit_inflight.is_empty() && g.leave_inflight.is_none()).unwrap_or(true)
+        self.closed
+            && self.group.as_ref().map(|g| g.commit_inflight.is_empty() && g.leave_inflight.is_none()).unwrap_or(true)
     }
 
     /// Lag per assigned partition as the consumer sees it (`records-lag`, §5.4).
