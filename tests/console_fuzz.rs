@@ -38,10 +38,10 @@ const TEMPLATES: &[&str] = &[
     "kafka-metadata-quorum --bootstrap-server localhost:9092 describe --status",
     "kafka-metadata-quorum --bootstrap-server localhost:9092 describe --replication --human-readable",
     "kafka-broker-api-versions --bootstrap-server localhost:9092",
-    "kafka-console-consumer --bootstrap-server localhost:9092 --topic T --from-beginning --max-messages 2 --timeout-ms 2000",
-    "kafka-console-consumer --bootstrap-server localhost:9092 --topic T --partition 0 --offset earliest --property print.key=true --property print.offset=true --max-messages 1 --timeout-ms 1000",
-    "kafka-console-consumer --bootstrap-server localhost:9092 --include 'o.*' --group g --isolation-level read_committed --timeout-ms 1000",
-    "kafka-console-consumer --bootstrap-server localhost:9092 --topic T --group g --consumer-property auto.offset.reset=none --formatter org.apache.kafka.tools.consumer.NoOpMessageFormatter --timeout-ms 500",
+    "kafka-console-consumer --timeout-ms 2000 --max-messages 2 --bootstrap-server localhost:9092 --topic T --from-beginning",
+    "kafka-console-consumer --timeout-ms 1000 --max-messages 1 --bootstrap-server localhost:9092 --topic T --partition 0 --offset earliest --property print.key=true --property print.offset=true",
+    "kafka-console-consumer --timeout-ms 1000 --bootstrap-server localhost:9092 --include 'o.*' --group g --isolation-level read_committed",
+    "kafka-console-consumer --timeout-ms 500 --bootstrap-server localhost:9092 --topic T --group g --consumer-property auto.offset.reset=none --formatter org.apache.kafka.tools.consumer.NoOpMessageFormatter",
     "kafka-consumer-groups --bootstrap-server localhost:9092 --list --state --type",
     "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --all-groups",
     "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group g --members --verbose",
@@ -150,8 +150,8 @@ fn line(rng: &mut Pcg32) -> String {
     let mut template = pick(rng, TEMPLATES);
     // Producing runs the engine for seconds of simulated time: keep it to 1 line in 25 so
     // the whole run stays within about a minute in a debug build.
-    // So do the consumer tools (a mutated line may lose --max-messages and run for the
-    // hour that ends any command).
+    // So do the consumer tools (a mutated line may lose --timeout-ms and run for the hour
+    // that ends any command: the templates give it first so truncation rarely drops it).
     let heavy = |t: &str| {
         (t.contains("producer") && !t.starts_with("producer"))
             || t.starts_with("kafka-console-consumer")

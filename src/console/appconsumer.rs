@@ -233,6 +233,7 @@ impl Console {
                 member_state(cons).to_string(),
                 parts.join(","),
                 cons.delivered_total.to_string(),
+                cons.app.processed.to_string(),
                 lag.to_string(),
             ]);
         }
@@ -240,7 +241,7 @@ impl Console {
             return ok("no consumers are running (consumer start c1 --group g --topic orders starts one)");
         }
         let mut o = Output::new();
-        o.out(&super::simcmd::table(&["NAME", "GROUP", "STATE", "PARTITIONS", "RECORDS", "LAG"], &rows));
+        o.out(&super::simcmd::table(&["NAME", "GROUP", "STATE", "PARTITIONS", "RECORDS", "PROCESSED", "LAG"], &rows));
         o
     }
 }
