@@ -32,10 +32,12 @@ const SNAPSHOT_CAP: usize = 90;
 pub const DEMO: &[&str] = &[
     "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3",
     "producer start checkout --topic orders --rate 4/s --keys alice,bob,carol,dave",
+    "consumer start billing-1 --group billing --topic orders",
+    "consumer start billing-2 --group billing --topic orders",
 ];
 
 /// The `?bench=ui` cluster of the performance goal: 6 brokers, 3 topics × 12 partitions with
-/// RF 3, 10 clients.
+/// RF 3, 10 clients (8 producers, 2 consumers in a group).
 pub const BENCH: &[&str] = &[
     "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 12 --replication-factor 3",
     "kafka-topics --bootstrap-server localhost:9092 --create --topic payments --partitions 12 --replication-factor 3",
@@ -48,8 +50,8 @@ pub const BENCH: &[&str] = &[
     "producer start p6 --topic clicks --rate 100/s --keys u1,u2,u3,u4",
     "producer start p7 --topic orders --rate 20/s --producer-property acks=1",
     "producer start p8 --topic payments --rate 20/s --producer-property acks=1",
-    "producer start p9 --topic clicks --rate 20/s --producer-property acks=1",
-    "producer start p10 --topic orders --rate 10/s --producer-property enable.idempotence=false",
+    "consumer start c1 --group analytics --topic clicks",
+    "consumer start c2 --group analytics --topic clicks",
 ];
 
 /// A saved moment of the timeline.

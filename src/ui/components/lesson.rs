@@ -8,7 +8,8 @@ pub fn LearnPanel() -> Html {
         <section class="learn" aria-labelledby="learn-title" data-testid="learn">
             <h2 id="learn-title">{ "A live Kafka cluster" }</h2>
             <p>{ "Three brokers and a KRaft controller are running. A producer called " }<code>{ "checkout" }</code>
-               { " writes keyed records to the topic " }<code>{ "orders" }</code>{ ". Every dot is a real Kafka request." }</p>
+               { " writes keyed records to the topic " }<code>{ "orders" }</code>
+               { "; two consumers in the group " }<code>{ "billing" }</code>{ " share its partitions. Every dot is a real Kafka request." }</p>
             <ul class="learn__tips">
                 <li>{ "Click a broker, a partition or a record cell to inspect it." }</li>
                 <li>{ "Right-click a broker (or select it and press Enter) to kill it, slow it, or cut its network." }</li>
