@@ -99,6 +99,7 @@ fn every_reference_solution_passes_every_goal_and_no_goal_passes_before() {
     let only = std::env::var("LESSON").ok();
     for lesson in lessons() {
         if only.as_deref().map(|o| o == lesson.id).unwrap_or(true) {
+            eprintln!("playing {}", lesson.id);
             play(&lesson);
         }
     }

@@ -11,7 +11,16 @@ macro_rules! lessons {
     };
 }
 
-lessons!["01-first-topic.md",];
+lessons![
+    "01-first-topic.md",
+    "02-log-and-offsets.md",
+    "03-keys-and-ordering.md",
+    "04-adding-partitions.md",
+    "05-bootstrap-and-metadata.md",
+    "06-replication-factor.md",
+    "07-isr-and-lag.md",
+    "08-hw-and-leo.md",
+];
 
 /// One line of the lesson list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
