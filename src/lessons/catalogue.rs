@@ -20,6 +20,14 @@ lessons![
     "06-replication-factor.md",
     "07-isr-and-lag.md",
     "08-hw-and-leo.md",
+    "09-acks.md",
+    "10-min-insync-replicas.md",
+    "11-leader-election.md",
+    "12-truncation.md",
+    "13-unclean-election.md",
+    "14-preferred-leader.md",
+    "15-controlled-shutdown.md",
+    "16-idempotent-producer.md",
 ];
 
 /// One line of the lesson list.
