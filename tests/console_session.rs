@@ -291,3 +291,75 @@ fn a_snapshot_caught_up_from_the_log_matches_the_session_at_that_moment() {
     assert_eq!(c.sim().trace_hash(), a.sim().trace_hash());
     assert_eq!(c.log().len(), a.log().len(), "the copy's log is the session's log");
 }
+
+// kafka-cli.md §4.2: the console consumer is a job that prints records as they arrive in
+// simulated time; Ctrl-C closes it and prints `Processed a total of N messages` on stderr
+// (after the `^C` echo), exit 130.
+#[test]
+fn console_consumer_prints_records_as_time_passes_and_stops_on_ctrl_c() {
+    let mut c = console();
+    c.run_script(
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic live --partitions 1 --replication-factor 3",
+        true,
+    );
+    let s = c.start(&item("kafka-console-consumer --bootstrap-server localhost:9092 --topic live --group watchers"));
+    assert_eq!(s, Started::Job);
+    // Joining takes group.initial.rebalance.delay.ms (3 s); nothing was produced yet.
+    let t = c.sim().now.plus_ms(5000);
+    c.advance_to(t);
+    assert_eq!(c.take_output().stdout(), "");
+    // A producer application sends in the background while the consumer job runs.
+    let out = c.run_script("producer start p1 --topic live --rate 2/s --max 4", true);
+    assert!(out.commands[0].output.stderr().contains("a command is still running"), "{:?}", out.commands[0]);
+    c.job_interrupt();
+    let out = c.take_output();
+    assert_eq!(out.stdout(), "^C");
+    assert_eq!(out.stderr(), "Processed a total of 0 messages\n");
+    assert_eq!(out.exit_code, 130);
+    // Now with a producer feeding records: they print as time passes, one by one.
+    c.run_script("producer start p1 --topic live --rate 2/s --max 4", true);
+    let s = c.start(&item("kafka-console-consumer --bootstrap-server localhost:9092 --topic live --group watchers"));
+    assert_eq!(s, Started::Job);
+    let t = c.sim().now.plus_ms(4500);
+    c.advance_to(t);
+    let first = c.take_output().stdout();
+    assert!(!first.is_empty(), "records arrive while the job runs");
+    let t = c.sim().now.plus_ms(5000);
+    c.advance_to(t);
+    let rest = c.take_output().stdout();
+    let all = format!("{first}{rest}");
+    assert_eq!(all.lines().count(), 4, "{all:?}");
+    assert!(all.lines().all(|l| l.starts_with("value-")), "{all:?}");
+    c.job_interrupt();
+    let out = c.take_output();
+    assert_eq!(out.stderr(), "Processed a total of 4 messages\n");
+    // close() committed (auto-commit is on with --group): the group's lag is 0.
+    let d = c.run_script("kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group watchers", true);
+    let text = d.commands[0].output.stdout();
+    assert!(text.contains("watchers        live            0          4               4               0"), "{text}");
+}
+
+// Tab completion for the consumer tools and the `consumer` command.
+#[test]
+fn tab_completion_knows_consumers_groups_and_formatter_properties() {
+    let mut c = console();
+    c.run_script(
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 2 --replication-factor 1\nconsumer start c1 --group billing --topic orders\nsleep 5s",
+        true,
+    );
+    assert_eq!(c.complete("kafka-console-con"), vec!["kafka-console-consumer"]);
+    assert_eq!(c.complete("kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group "), vec!["billing"]);
+    assert_eq!(c.complete("kafka-consumer-groups --bootstrap-server localhost:9092 --reset-offsets --to-e"), vec!["--to-earliest"]);
+    assert_eq!(
+        c.complete("kafka-console-consumer --bootstrap-server localhost:9092 --topic orders --property print.k"),
+        vec!["print.key=true"]
+    );
+    assert_eq!(c.complete("kafka-console-consumer --topic orders --partition "), vec!["0", "1"]);
+    assert_eq!(c.complete("kafka-console-consumer --isolation-level read_c"), vec!["read_committed"]);
+    assert_eq!(c.complete("cons"), vec!["consumer"]);
+    assert_eq!(c.complete("consumer crash "), vec!["c1"]);
+    assert_eq!(c.complete("consumer start c2 --assignor co"), vec!["cooperative-sticky"]);
+    assert_eq!(c.complete("consumer start c2 --commit b"), vec!["before-processing"]);
+    assert_eq!(c.complete("consumer start c2 --group b"), vec!["billing"]);
+    assert!(c.complete("help ").contains(&"consumer".to_string()));
+}

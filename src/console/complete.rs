@@ -20,6 +20,9 @@ const FILE_OPTIONS: &[&str] = &[
     "--admin.config",
     "--add-config-file",
     "--payload-file",
+    "--consumer.config",
+    "--formatter-config",
+    "--from-file",
 ];
 
 const READER_PROPERTIES: &[&str] = &[
@@ -51,7 +54,44 @@ const PRODUCER_PROPERTIES: &[&str] = &[
     "retry.backoff.ms=",
 ];
 
+/// `DefaultMessageFormatter` properties (`kafka-cli.md` §4.3).
+const FORMATTER_PROPERTIES: &[&str] = &[
+    "print.timestamp=true",
+    "print.partition=true",
+    "print.offset=true",
+    "print.headers=true",
+    "print.key=true",
+    "print.value=false",
+    "key.separator=",
+    "line.separator=",
+    "headers.separator=",
+    "null.literal=",
+];
+
+const CONSUMER_PROPERTIES: &[&str] = &[
+    "auto.commit.interval.ms=",
+    "auto.offset.reset=",
+    "client.id=",
+    "enable.auto.commit=",
+    "group.instance.id=",
+    "heartbeat.interval.ms=",
+    "isolation.level=",
+    "max.poll.interval.ms=",
+    "max.poll.records=",
+    "partition.assignment.strategy=",
+    "session.timeout.ms=",
+];
+
 impl Console {
+    fn consumer_names(&self) -> Vec<String> {
+        self.sim
+            .clients
+            .values()
+            .filter(|c| matches!(&c.kind, crate::sim::client::ClientKind::Consumer(x) if !x.closed))
+            .map(|c| c.name.clone())
+            .collect()
+    }
+
     /// Candidates for the word being typed at the end of `partial` (whole words, sorted).
     pub fn complete(&self, partial: &str) -> Vec<String> {
         let words: Vec<&str> = partial.split_whitespace().collect();
@@ -125,7 +165,27 @@ impl Console {
             }
             "--election-type" => return vec!["preferred".into(), "unclean".into()],
             "--time" => return vec!["latest".into(), "earliest".into(), "max-timestamp".into()],
+            "--property" if tool == Tool::ConsoleConsumer => {
+                return FORMATTER_PROPERTIES.iter().map(|s| s.to_string()).collect()
+            }
             "--property" => return READER_PROPERTIES.iter().map(|s| s.to_string()).collect(),
+            "--consumer-property" => return CONSUMER_PROPERTIES.iter().map(|s| s.to_string()).collect(),
+            "--group" => return self.sim.group_names(),
+            "--isolation-level" => return vec!["read_committed".into(), "read_uncommitted".into()],
+            "--offset" => return vec!["earliest".into(), "latest".into()],
+            "--formatter" => {
+                return vec![
+                    crate::console::tools::console_consumer::DEFAULT_FORMATTER.into(),
+                    crate::console::tools::console_consumer::NOOP_FORMATTER.into(),
+                ]
+            }
+            "--partition" => {
+                let topic = before.windows(2).find(|w| w[0] == "--topic").map(|w| w[1]);
+                let n = topic
+                    .and_then(|t| self.sim.metadata_image().and_then(|i| i.topics.values().find(|x| x.name == t).map(|x| x.partitions.len())))
+                    .unwrap_or(0);
+                return (0..n).map(|p| p.to_string()).collect();
+            }
             "--producer-property" | "--producer-props" => {
                 return PRODUCER_PROPERTIES.iter().map(|s| s.to_string()).collect()
             }
@@ -196,7 +256,8 @@ impl Console {
             ("net", 1 | 2) if sub != "show" => self.node_names(),
             ("net", _) if sub == "cut" => strs(&["--one-way"]),
             ("net", _) if sub == "delay" => strs(&["--jitter"]),
-            ("producer", 0) => strs(&["start", "rate", "pause", "resume", "stop", "crash"]),
+            ("producer", 0) => strs(&["start", "rate", "pause", "resume", "stop", "crash", "txn"]),
+            ("producer", 2) if sub == "txn" => strs(&["begin", "commit", "abort"]),
             ("producer", 1) if sub != "start" => self.apps.keys().cloned().collect(),
             ("producer", _) if sub == "start" => {
                 if before.last() == Some(&"--topic") {
@@ -205,6 +266,31 @@ impl Console {
                     strs(&["--topic", "--rate", "--keys", "--value-prefix", "--max", "--producer-property"])
                 }
             }
+            ("consumer", 0) => strs(&["start", "list", "pause", "resume", "slow", "stop", "crash"]),
+            ("consumer", 1) if sub != "start" && sub != "list" => self.consumer_names(),
+            ("consumer", 2) if sub == "slow" => strs(&["0ms", "20ms", "200ms", "1s"]),
+            ("consumer", _) if sub == "start" => match before.last().copied() {
+                Some("--topic") => self.topics(),
+                Some("--group") => self.sim.group_names(),
+                Some("--assignor") => strs(&["range", "roundrobin", "sticky", "cooperative-sticky"]),
+                Some("--commit") => strs(&["auto", "sync", "before-processing", "none"]),
+                Some("--isolation") => strs(&["read_committed", "read_uncommitted"]),
+                Some("--offset-reset") => strs(&["earliest", "latest", "none"]),
+                Some("--processing") => strs(&["20ms", "200ms", "1s"]),
+                Some("--consumer-property") => CONSUMER_PROPERTIES.iter().map(|s| s.to_string()).collect(),
+                Some("--static") => Vec::new(),
+                _ => strs(&[
+                    "--group",
+                    "--topic",
+                    "--assignor",
+                    "--processing",
+                    "--commit",
+                    "--isolation",
+                    "--static",
+                    "--offset-reset",
+                    "--consumer-property",
+                ]),
+            },
             ("describe", 0) => strs(&["partition"]),
             ("describe", 1) => {
                 let mut v = Vec::new();

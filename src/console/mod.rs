@@ -7,9 +7,10 @@
 //! * [`session`]: the [`session::Console`] — a simulated cluster, the command log,
 //!   history, jobs for the browser.
 //! * [`tools`]: the Kafka tools, one file each; [`simcmd`]: the simulator commands and
-//!   shell builtins; [`complete`]: tab completion; [`explain`]: trace events in words.
+//!   shell builtins; [`appconsumer`]: the `consumer` command; [`complete`]: tab completion; [`explain`]: trace events in words.
 //! * [`vfs`]: the console's files; [`regex`]: the topic filters' regular expressions.
 
+pub mod appconsumer;
 pub mod complete;
 pub mod explain;
 pub mod format;

@@ -1337,7 +1337,9 @@ impl BrokerProc {
             error: None,
             state: g.state.name().to_string(),
             protocol_type: g.protocol_type.clone().unwrap_or_default(),
-            protocol: if g.state == GroupState::Empty { String::new() } else { g.protocol.clone().unwrap_or_default() },
+            // Only a Stable group reports its protocol (`ClassicGroup.describe`: the other
+            // states describe their members without metadata and no protocol data).
+            protocol: if g.state == GroupState::Stable { g.protocol.clone().unwrap_or_default() } else { String::new() },
             members: g
                 .members
                 .values()

@@ -95,3 +95,21 @@ impl Sim {
         self.clients.values().map(|c| c.name.clone()).collect()
     }
 }
+
+impl Sim {
+    /// The consumer groups the running coordinators hold (sorted, no duplicates): what tab
+    /// completion offers after `--group`. Only a broker that currently coordinates a group
+    /// (leads its `__consumer_offsets` partition) counts.
+    pub fn group_names(&self) -> Vec<String> {
+        let mut names = std::collections::BTreeSet::new();
+        for b in self.brokers.values() {
+            let Some(p) = &b.proc else { continue };
+            for id in p.coordinator.groups.keys() {
+                if p.coordinator.owned.contains(&p.group_partition(id, &self.env)) {
+                    names.insert(id.clone());
+                }
+            }
+        }
+        names.into_iter().collect()
+    }
+}

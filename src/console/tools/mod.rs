@@ -4,12 +4,15 @@
 //! A tool is a function `fn(&mut Ctx, args) -> Started`: it either finishes at once
 //! ([`Started::Done`], time has advanced as far as the real tool would wait) or returns a
 //! [`Job`] that keeps running while the simulated clock plays (the interactive console
-//! producer, the producer perf test). [`TOOLS`] is the dispatch table: adding a tool is
+//! producer and consumer, the perf tests). [`TOOLS`] is the dispatch table: adding a tool is
 //! one entry.
 
 pub mod api_versions;
 pub mod configs;
+pub mod console_consumer;
 pub mod console_producer;
+pub mod consumer_groups;
+pub mod consumer_perf;
 pub mod get_offsets;
 pub mod leader_election;
 pub mod metadata_quorum;
@@ -82,9 +85,9 @@ pub const TOOLS: &[(Tool, Option<ToolFn>)] = &[
     (Tool::ReassignPartitions, Some(reassign::run)),
     (Tool::MetadataQuorum, Some(metadata_quorum::run)),
     (Tool::BrokerApiVersions, Some(api_versions::run)),
-    (Tool::ConsoleConsumer, None),
-    (Tool::ConsumerGroups, None),
-    (Tool::ConsumerPerfTest, None),
+    (Tool::ConsoleConsumer, Some(console_consumer::run)),
+    (Tool::ConsumerGroups, Some(consumer_groups::run)),
+    (Tool::ConsumerPerfTest, Some(consumer_perf::run)),
 ];
 
 /// Runs `tool` with `args`.

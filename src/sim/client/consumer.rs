@@ -179,6 +179,10 @@ pub struct GroupClient {
     pub left_for_poll_timeout: bool,
     pub rebalances: u32,
     leave_sent: bool,
+    /// The LeaveGroup sent by `close()`, until its response (or failure) arrives: a closing
+    /// consumer waits for it as `KafkaConsumer.close()` does.
+    #[serde(default)]
+    leave_inflight: Option<u64>,
 }
 
 impl GroupClient {
@@ -208,6 +212,7 @@ impl GroupClient {
             left_for_poll_timeout: false,
             rebalances: 0,
             leave_sent: false,
+            leave_inflight: None,
         }
     }
 }
@@ -424,6 +429,7 @@ impl Consumer {
             );
             out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
             g.leave_sent = true;
+            g.leave_inflight = Some(corr);
         }
         if g.instance_id.is_none() {
             g.member_id.clear();
@@ -612,7 +618,13 @@ impl Consumer {
                     g.prepare_commit = None;
                 }
             }
-            Response::LeaveGroup { .. } => {}
+            Response::LeaveGroup { .. } => {
+                if let Some(g) = &mut self.group {
+                    if g.leave_inflight == Some(corr) {
+                        g.leave_inflight = None;
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -629,6 +641,9 @@ impl Consumer {
             self.list_offsets_inflight.remove(&corr);
             if let Some(g) = &mut self.group {
                 let mut lost = false;
+                if g.leave_inflight == Some(corr) {
+                    g.leave_inflight = None;
+                }
                 for slot in [
                     &mut g.find_inflight,
                     &mut g.join_inflight,
@@ -666,6 +681,7 @@ impl Consumer {
             if let Some(g) = &mut self.group {
                 if g.coordinator == Some(b) {
                     g.coordinator = None;
+                    g.leave_inflight = None;
                     g.find_inflight = None;
                     g.heartbeat_inflight = None;
                     g.offset_fetch_inflight = None;
@@ -1490,6 +1506,17 @@ impl Consumer {
             self.assignment.entry(tp).or_insert_with(PartitionState::new);
         }
         self.fetch_inflight.clear();
+    }
+
+    /// Commits sent and not answered yet.
+    pub fn commits_in_flight(&self) -> usize {
+        self.group.as_ref().map(|g| g.commit_inflight.len()).unwrap_or(0)
+    }
+
+    /// Whether `close()` has finished its work: the final commit and the LeaveGroup were
+    /// answered (or failed). `KafkaConsumer.close()` returns only then (or at its timeout).
+    pub fn close_completed(&self) -> bool {
+        self.closed && self.group.as_ref().map(|g| g.commit_inflight.is_empty() && g.leave_inflight.is_none()).unwrap_or(true)
     }
 
     /// Lag per assigned partition as the consumer sees it (`records-lag`, §5.4).

@@ -1,0 +1,242 @@
+//! The `consumer` simulator command: consumer applications that run in a group in the
+//! background (`consumer start|list|pause|resume|slow|stop|crash`), for lessons on groups,
+//! rebalances, lag, at-least-once vs at-most-once and `auto.offset.reset`.
+
+use super::format::Output;
+use super::session::Console;
+use crate::sim::client::config::{assignor_name, ConsumerConfig};
+use crate::sim::client::consumer::{CommitMode, Consumer, MemberState};
+use crate::sim::client::ClientKind;
+use crate::sim::time::parse_duration_us;
+use std::collections::BTreeMap;
+
+const USAGE: &str = "consumer start <name> --group <g> --topic <t> [options] | list | pause|resume|stop|crash <name> | slow <name> <per-record>";
+const EXAMPLE: &str = "consumer start c1 --group g --topic orders";
+
+/// One line about a consumer for `clients`.
+pub fn consumer_details(c: &Consumer) -> String {
+    let group = c.group.as_ref().map(|g| format!("group {}, ", g.group_id)).unwrap_or_default();
+    let lag: i64 = c.lag().values().flatten().sum();
+    format!("{group}{} partitions, {} records, lag {lag}", c.assignment.len(), c.delivered_total)
+}
+
+fn member_state(c: &Consumer) -> &'static str {
+    if c.app.stuck {
+        return "paused";
+    }
+    match c.group.as_ref().map(|g| &g.state) {
+        None => "no group",
+        Some(MemberState::Unjoined) => "unjoined",
+        Some(MemberState::PreparingJoin) => "committing",
+        Some(MemberState::Joining) | Some(MemberState::Assigning) => "joining",
+        Some(MemberState::Syncing) => "syncing",
+        Some(MemberState::Stable) => "stable",
+    }
+}
+
+fn ms_of(text: &str) -> Result<i64, String> {
+    let us = parse_duration_us(text)?;
+    if us > 3_600_000_000 {
+        return Err(format!("'{text}' is too long: at most 1h per record"));
+    }
+    Ok((us / 1000) as i64)
+}
+
+fn ok(text: &str) -> Output {
+    let mut o = Output::new();
+    o.outln(text);
+    o
+}
+
+impl Console {
+    /// `consumer ...`: every argument is checked before anything changes.
+    pub(crate) fn cmd_consumer(&mut self, args: &[String]) -> Output {
+        let sub = args.first().map(String::as_str).unwrap_or("");
+        let name = args.get(1).cloned().unwrap_or_default();
+        let res = match sub {
+            "start" => self.consumer_start(args),
+            "list" => return self.consumer_list(),
+            "pause" | "resume" | "stop" | "crash" | "slow" => match self.consumer_named(sub, &name) {
+                Ok(id) => self.consumer_control(sub, &name, id, args),
+                Err(m) => Err(m),
+            },
+            "" => Err(format!("usage: {USAGE}")),
+            other => Err(format!("unknown consumer command '{other}': {USAGE}")),
+        };
+        match res {
+            Ok(m) => ok(&m),
+            Err(m) => Output::failure(&m),
+        }
+    }
+
+    /// The running consumer called `name`.
+    fn consumer_named(&self, sub: &str, name: &str) -> Result<u32, String> {
+        if name.is_empty() || name.starts_with('-') {
+            return Err(format!("consumer {sub} needs the consumer's name: consumer {sub} c1"));
+        }
+        let id = self.sim.client_by_name(name).filter(|id| {
+            matches!(self.sim.clients.get(id).map(|c| &c.kind), Some(ClientKind::Consumer(c)) if !c.closed)
+        });
+        id.ok_or_else(|| {
+            format!("there is no running consumer '{name}' (consumer start {name} --group <g> --topic <t> starts one)")
+        })
+    }
+
+    fn consumer_control(&mut self, sub: &str, name: &str, id: u32, args: &[String]) -> Result<String, String> {
+        let group = self
+            .sim
+            .consumer_mut(id)
+            .and_then(|c| c.group.as_ref().map(|g| g.group_id.clone()))
+            .unwrap_or_default();
+        match sub {
+            "pause" | "resume" => {
+                let pause = sub == "pause";
+                self.sim.pause_client(id, pause)?;
+                Ok(if pause {
+                    format!(
+                        "consumer {name} paused: it stops calling poll(), its lag grows; it leaves group {group} after max.poll.interval.ms"
+                    )
+                } else {
+                    format!("consumer {name} resumed")
+                })
+            }
+            "slow" => {
+                let v = args.get(2).ok_or(format!("how long per record? consumer slow {name} 200ms"))?;
+                let ms = ms_of(v)?;
+                self.sim.with_consumer(id, |c, _, _| c.app.processing_ms_per_record = ms);
+                Ok(format!("consumer {name} now spends {ms} ms processing each record"))
+            }
+            "stop" => {
+                self.sim.close_client(id);
+                Ok(format!("consumer {name} closed: it committed what it had to and left group {group}"))
+            }
+            _ => {
+                let session = self.sim.consumer_mut(id).map(|c| c.cfg.session_timeout_ms).unwrap_or(45_000);
+                self.sim.crash_client(id)?;
+                Ok(format!(
+                    "consumer {name} crashed: no commit, no LeaveGroup; group {group} notices after session.timeout.ms ({} s)",
+                    session / 1000
+                ))
+            }
+        }
+    }
+
+    fn consumer_start(&mut self, args: &[String]) -> Result<String, String> {
+        let name =
+            args.get(1).filter(|n| !n.starts_with('-')).cloned().ok_or(format!("name the consumer: {EXAMPLE}"))?;
+        if self.sim.client_by_name(&name).is_some() {
+            return Err(format!("a client named '{name}' is already running: choose another name"));
+        }
+        let mut group = None;
+        let mut topics: Vec<String> = Vec::new();
+        let mut processing_ms = 0i64;
+        let mut commit = "auto".to_string();
+        let mut props: BTreeMap<String, String> = BTreeMap::new();
+        let mut i = 2;
+        while i < args.len() {
+            let flag = args[i].as_str();
+            let val = args.get(i + 1).cloned().ok_or(format!("{flag} needs a value: {EXAMPLE}"))?;
+            match flag {
+                "--group" => group = Some(val),
+                "--topic" => {
+                    for t in val.split(',').filter(|t| !t.is_empty()) {
+                        crate::console::format::topics::validate_topic_name(t)
+                            .map_err(|m| format!("Topic name is invalid: {m}"))?;
+                        topics.push(t.to_string());
+                    }
+                }
+                "--assignor" => {
+                    let a = assignor_name(&val).ok_or(format!(
+                        "'{val}' is not an assignor: use range, roundrobin, sticky or cooperative-sticky"
+                    ))?;
+                    props.insert("partition.assignment.strategy".into(), a.into());
+                }
+                "--processing" => processing_ms = ms_of(&val)?,
+                "--commit" => {
+                    if !["auto", "sync", "before-processing", "none"].contains(&val.as_str()) {
+                        return Err(format!("'{val}' is not a commit mode: use auto, sync, before-processing or none"));
+                    }
+                    commit = val;
+                }
+                "--isolation" => {
+                    if val != "read_committed" && val != "read_uncommitted" {
+                        return Err(format!("'{val}' is not an isolation level: use read_committed or read_uncommitted"));
+                    }
+                    props.insert("isolation.level".into(), val);
+                }
+                "--static" => {
+                    props.insert("group.instance.id".into(), val);
+                }
+                "--offset-reset" => {
+                    if !["earliest", "latest", "none"].contains(&val.as_str()) {
+                        return Err(format!("'{val}' is not an auto.offset.reset: use earliest, latest or none"));
+                    }
+                    props.insert("auto.offset.reset".into(), val);
+                }
+                "--consumer-property" => {
+                    let (k, v) = val
+                        .split_once('=')
+                        .ok_or(format!("'{val}' is not k=v: --consumer-property session.timeout.ms=10000"))?;
+                    props.insert(k.to_string(), v.to_string());
+                }
+                other => return Err(format!("unknown option '{other}': {EXAMPLE}")),
+            }
+            i += 2;
+        }
+        let group = group.or_else(|| props.get("group.id").cloned()).ok_or(format!("which group? {EXAMPLE}"))?;
+        if topics.is_empty() {
+            return Err(format!("which topic? {EXAMPLE}"));
+        }
+        props.insert("group.id".into(), group.clone());
+        props.entry("client.id".into()).or_insert_with(|| name.clone());
+        let mode = match commit.as_str() {
+            "sync" => CommitMode::AfterProcessing,
+            "before-processing" => CommitMode::BeforeProcessing,
+            _ => CommitMode::Auto,
+        };
+        if commit != "auto" {
+            props.insert("enable.auto.commit".into(), "false".into());
+        }
+        let cfg = ConsumerConfig::parse(&props)?;
+        let assignor = cfg.assignors.first().cloned().unwrap_or_default();
+        let bootstrap =
+            self.sim.brokers.keys().map(|b| format!("localhost:{}", crate::sim::node::Env::broker_port(*b))).collect::<Vec<_>>().join(",");
+        let client = self.sim.create_consumer(&name, &bootstrap, cfg);
+        let subscribed = topics.clone();
+        self.sim.with_consumer(client, move |c, _, _| {
+            c.app.commit = mode;
+            c.app.processing_ms_per_record = processing_ms;
+            c.subscribe(subscribed);
+        });
+        Ok(format!(
+            "consumer {name} started: group {group}, topic {}, assignor {assignor}, commit {commit}",
+            topics.join(",")
+        ))
+    }
+
+    fn consumer_list(&self) -> Output {
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        for c in self.sim.clients.values() {
+            let ClientKind::Consumer(cons) = &c.kind else { continue };
+            let mut parts: Vec<String> = cons.assignment.keys().map(|tp| tp.to_string()).collect();
+            if parts.is_empty() {
+                parts.push("-".into());
+            }
+            let lag: i64 = cons.lag().values().flatten().sum();
+            rows.push(vec![
+                c.name.clone(),
+                cons.group.as_ref().map(|g| g.group_id.clone()).unwrap_or_else(|| "-".into()),
+                member_state(cons).to_string(),
+                parts.join(","),
+                cons.delivered_total.to_string(),
+                lag.to_string(),
+            ]);
+        }
+        if rows.is_empty() {
+            return ok("no consumers are running (consumer start c1 --group g --topic orders starts one)");
+        }
+        let mut o = Output::new();
+        o.out(&super::simcmd::table(&["NAME", "GROUP", "STATE", "PARTITIONS", "RECORDS", "LAG"], &rows));
+        o
+    }
+}

@@ -1,0 +1,817 @@
+//! `kafka-consumer-groups` (`kafka-cli.md` §5): `--list`, `--describe` (offsets, members,
+//! state), `--delete`, `--delete-offsets` and `--reset-offsets`, through the admin client
+//! (ListGroups to every broker, DescribeGroups/OffsetFetch/OffsetCommit/DeleteGroups to the
+//! group's coordinator, ListOffsets to partition leaders). Runtime failures print
+//! `Error: ...` and exit 0, as the real tool does (§5.1).
+
+use super::{AdminConn, Ctx, Started};
+use crate::console::format::groups::{
+    self, cannot_shift, command_failed, delete_groups, describe_members, describe_offsets, describe_state,
+    does_not_exist, empty_partition_warning, list, offset_clamped_high, parse_state_list, parse_type_list,
+    reset_csv, reset_group_not_inactive, reset_table, Coordinator, DeleteGroupError, DeleteOffsetsResult,
+    DeleteOffsetsRow, GroupListing, GroupMembers, GroupOffsets, GroupState, GroupStateRow, GroupType, MemberRow,
+    OffsetRow, ResetRow,
+};
+use crate::console::format::{log_line, Output};
+use crate::console::opts::{parse_command, ParsedOpts, Tool};
+use crate::sim::client::admin::{Call, Target};
+use crate::sim::errors::KafkaError;
+use crate::sim::node::Env;
+use crate::sim::protocol::{GroupDescription, Isolation, Request, Response};
+use crate::sim::types::{Offset, TopicPartition};
+use std::collections::{BTreeMap, BTreeSet};
+
+const EXECUTION_EXCEPTION: &str = "java.util.concurrent.ExecutionException";
+const LOGGER: &str = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
+
+/// A failure that ends the command: printed as §5.1's `Error: Executing consumer group
+/// command failed due to <message>` (exit 0).
+struct Failed {
+    message: String,
+    class: String,
+}
+
+impl Failed {
+    fn timeout(m: &str) -> Failed {
+        Failed {
+            message: format!("org.apache.kafka.common.errors.TimeoutException: {m}"),
+            class: EXECUTION_EXCEPTION.into(),
+        }
+    }
+
+    fn api(e: KafkaError) -> Failed {
+        Failed { message: e.java_string(None), class: EXECUTION_EXCEPTION.into() }
+    }
+
+    fn output(&self) -> Output {
+        command_failed(&self.message, &self.class)
+    }
+}
+
+/// The engine's state names → the tool's.
+fn state_of(name: &str) -> GroupState {
+    match name {
+        "Stable" => GroupState::Stable,
+        "Empty" => GroupState::Empty,
+        "PreparingRebalance" => GroupState::PreparingRebalance,
+        "CompletingRebalance" => GroupState::CompletingRebalance,
+        "Dead" => GroupState::Dead,
+        _ => GroupState::Unknown,
+    }
+}
+
+pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+    let parsed = match parse_command(Tool::ConsumerGroups, args) {
+        Ok(p) => p,
+        Err(o) => return Started::Done(o),
+    };
+    let p = &parsed.opts;
+    let mut out = parsed.notes.clone();
+    let servers = match super::validate_bootstrap(p.value("bootstrap-server")) {
+        Ok(s) => s,
+        Err(o) => {
+            out.append(&o);
+            out.exit_code = o.exit_code;
+            return Started::Done(out);
+        }
+    };
+    if let Some(path) = p.value("command-config") {
+        if let Err(m) = super::load_props(ctx, path) {
+            let mut o = Output::new();
+            o.err(&crate::console::format::stack_trace(super::FILE_NOT_FOUND, &m));
+            o.exit_code = 1;
+            return Started::Done(o);
+        }
+    }
+    let timeout = p.long_value("timeout").ok().flatten().unwrap_or(5000).max(1);
+    let mut admin = AdminConn::open(ctx.sim, &servers);
+    admin.timeout_ms = Some(timeout);
+    let result = if p.has("list") {
+        cmd_list(ctx, &admin, p)
+    } else if p.has("describe") {
+        cmd_describe(ctx, &admin, p)
+    } else if p.has("delete") {
+        cmd_delete(ctx, &admin, p)
+    } else if p.has("delete-offsets") {
+        cmd_delete_offsets(ctx, &admin, p)
+    } else {
+        cmd_reset(ctx, &admin, p)
+    };
+    admin.close(ctx.sim);
+    let mut all = std::mem::take(&mut ctx.log);
+    all.append(&out);
+    match result {
+        Ok(o) => {
+            all.append(&o);
+            all.exit_code = o.exit_code;
+        }
+        Err(f) => all.append(&f.output()),
+    }
+    Started::Done(all)
+}
+
+// ---------------------------------------------------------------------------
+// admin calls
+// ---------------------------------------------------------------------------
+
+/// Every group of every live broker: `(id, protocol type, state)`, broker by broker.
+fn list_groups(ctx: &mut Ctx, admin: &AdminConn) -> Result<Vec<(String, String, String)>, Failed> {
+    let live: Vec<i32> = ctx.sim.brokers.iter().filter(|(_, b)| b.proc.is_some()).map(|(id, _)| *id).collect();
+    if live.is_empty() || !admin.reachable {
+        let r = admin.call(ctx, "listConsumerGroups", Target::Any, Request::ListGroups { states: vec![] });
+        return match r {
+            Ok(Response::ListGroups { groups, .. }) => Ok(groups),
+            Ok(_) => Ok(vec![]),
+            Err(m) => Err(Failed::timeout(&m)),
+        };
+    }
+    let calls: Vec<Call> = live
+        .iter()
+        .map(|b| Call::new("listConsumerGroups", Target::Broker(*b), Request::ListGroups { states: vec![] }))
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut groups = Vec::new();
+    for r in admin.run(ctx, calls) {
+        match r {
+            Ok(Response::ListGroups { error: None, groups: gs }) => {
+                for g in gs {
+                    if seen.insert(g.0.clone()) {
+                        groups.push(g);
+                    }
+                }
+            }
+            Ok(Response::ListGroups { error: Some(e), .. }) => return Err(Failed::api(e)),
+            Ok(_) => {}
+            Err(m) => return Err(Failed::timeout(&m)),
+        }
+    }
+    // Only consumer groups (`listConsumerGroups` keeps protocol type "consumer" or none).
+    groups.retain(|(_, pt, _)| pt.is_empty() || pt == "consumer");
+    Ok(groups)
+}
+
+fn describe_group(ctx: &mut Ctx, admin: &AdminConn, group: &str) -> Result<GroupDescription, Failed> {
+    let r = admin.call(
+        ctx,
+        "describeConsumerGroups",
+        Target::Coordinator { key: group.to_string(), transaction: false },
+        Request::DescribeGroups { groups: vec![group.to_string()] },
+    );
+    match r {
+        Ok(Response::DescribeGroups(mut v)) if !v.is_empty() => {
+            let d = v.remove(0);
+            match d.error {
+                Some(KafkaError::GROUP_ID_NOT_FOUND) | None => Ok(d),
+                Some(e) => Err(Failed::api(e)),
+            }
+        }
+        Ok(_) => Err(Failed::timeout("no answer. Call: describeConsumerGroups")),
+        Err(m) => Err(Failed::timeout(&m)),
+    }
+}
+
+/// The group's committed offsets (partitions without one are left out).
+fn committed(ctx: &mut Ctx, admin: &AdminConn, group: &str) -> Result<BTreeMap<TopicPartition, Offset>, Failed> {
+    let r = admin.call(
+        ctx,
+        "listConsumerGroupOffsets",
+        Target::Coordinator { key: group.to_string(), transaction: false },
+        Request::OffsetFetch { group: group.to_string(), partitions: None, require_stable: false },
+    );
+    match r {
+        Ok(Response::OffsetFetch { error: None, offsets }) => {
+            Ok(offsets.into_iter().filter(|(_, o, e)| *o >= 0 && e.is_none()).map(|(tp, o, _)| (tp, o)).collect())
+        }
+        Ok(Response::OffsetFetch { error: Some(KafkaError::GROUP_ID_NOT_FOUND), .. }) => Ok(BTreeMap::new()),
+        Ok(Response::OffsetFetch { error: Some(e), .. }) => Err(Failed::api(e)),
+        Ok(_) => Ok(BTreeMap::new()),
+        Err(m) => Err(Failed::timeout(&m)),
+    }
+}
+
+/// `ListOffsets` of each partition at `spec` (-1 latest, -2 earliest, else a timestamp):
+/// the offset, or `None` when the leader has none (no record at or after the timestamp) or
+/// cannot answer.
+fn list_offsets(
+    ctx: &mut Ctx,
+    admin: &AdminConn,
+    tps: &[TopicPartition],
+    spec: i64,
+) -> Result<BTreeMap<TopicPartition, Option<Offset>>, Failed> {
+    let calls: Vec<Call> = tps
+        .iter()
+        .map(|tp| {
+            Call::new(
+                "listOffsets",
+                Target::Leader(tp.clone()),
+                Request::ListOffsets { isolation: Isolation::ReadUncommitted, partitions: vec![(tp.clone(), spec)] },
+            )
+        })
+        .collect();
+    let mut out = BTreeMap::new();
+    for (tp, r) in tps.iter().zip(admin.run(ctx, calls)) {
+        let v = match r {
+            Ok(Response::ListOffsets { partitions }) => {
+                partitions.into_iter().find(|(t, _)| t == tp).and_then(|(_, r)| r.ok()).map(|(o, _)| o)
+            }
+            Ok(_) => None,
+            Err(m) => return Err(Failed::timeout(&m)),
+        };
+        out.insert(tp.clone(), v.filter(|o| *o >= 0));
+    }
+    Ok(out)
+}
+
+/// Every partition of each topic, from metadata; `Err` names a topic that does not exist.
+fn topic_partitions(ctx: &mut Ctx, admin: &AdminConn, topics: &[String]) -> Result<Vec<TopicPartition>, Failed> {
+    let r = admin.call(
+        ctx,
+        "describeTopics",
+        Target::Any,
+        Request::Metadata { topics: Some(topics.to_vec()), allow_auto_create: false },
+    );
+    if let Err(m) = r {
+        return Err(Failed::timeout(&m));
+    }
+    let meta = ctx.sim.admin_mut(admin.id).map(|a| a.meta.topics.clone()).unwrap_or_default();
+    let mut v = Vec::new();
+    for t in topics {
+        match meta.get(t) {
+            Some(m) if m.error.is_none() => {
+                let mut ps: Vec<i32> = m.partitions.iter().map(|p| p.partition).collect();
+                ps.sort_unstable();
+                v.extend(ps.into_iter().map(|p| TopicPartition::new(t.clone(), p)));
+            }
+            _ => return Err(Failed::api(KafkaError::UNKNOWN_TOPIC_OR_PARTITION)),
+        }
+    }
+    Ok(v)
+}
+
+/// The groups named with `--group` (in order, without repeats), or every group with
+/// `--all-groups`.
+fn target_groups(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Vec<String>, Failed> {
+    if p.has("all-groups") {
+        return Ok(list_groups(ctx, admin)?.into_iter().map(|(g, _, _)| g).collect());
+    }
+    let mut v: Vec<String> = Vec::new();
+    for g in p.values("group") {
+        if !v.iter().any(|x| x == g) {
+            v.push(g.to_string());
+        }
+    }
+    Ok(v)
+}
+
+// ---------------------------------------------------------------------------
+// --list
+// ---------------------------------------------------------------------------
+
+fn cmd_list(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output, Failed> {
+    let groups = list_groups(ctx, admin)?;
+    let states = match p.value("state") {
+        Some(s) => parse_state_list(s).unwrap_or_default(),
+        None => vec![],
+    };
+    let types = match p.value("type") {
+        Some(s) => parse_type_list(s).unwrap_or_default(),
+        None => vec![],
+    };
+    let listings: Vec<GroupListing> = groups
+        .into_iter()
+        .map(|(id, _, st)| GroupListing { group_id: id, group_type: GroupType::Classic, state: state_of(&st) })
+        .filter(|g| states.is_empty() || states.contains(&g.state))
+        .filter(|g| types.is_empty() || types.contains(&g.group_type))
+        .collect();
+    Ok(list(&listings, p.has("type"), p.has("state")))
+}
+
+// ---------------------------------------------------------------------------
+// --describe
+// ---------------------------------------------------------------------------
+
+fn cmd_describe(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output, Failed> {
+    let names = target_groups(ctx, admin, p)?;
+    let mut descs = Vec::new();
+    for g in &names {
+        descs.push(describe_group(ctx, admin, g)?);
+    }
+    if p.has("members") {
+        let groups: Vec<GroupMembers> = descs
+            .iter()
+            .map(|d| GroupMembers {
+                group: d.group.clone(),
+                state: state_of(&d.state),
+                members: d
+                    .members
+                    .iter()
+                    .map(|m| MemberRow {
+                        consumer_id: m.member_id.clone(),
+                        group_instance_id: m.instance_id.clone(),
+                        host: m.host.clone(),
+                        client_id: m.client_id.clone(),
+                        assignment: m.assignment.iter().map(|tp| (tp.topic.clone(), tp.partition)).collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        return Ok(describe_members(&groups, p.has("verbose")));
+    }
+    if p.has("state") {
+        let mut o = Output::new();
+        let mut rows = Vec::new();
+        for d in &descs {
+            let state = state_of(&d.state);
+            if state == GroupState::Dead {
+                // §5.3: a group that does not exist prints only the error.
+                o.out(&does_not_exist(&d.group));
+                continue;
+            }
+            rows.push(GroupStateRow {
+                group: d.group.clone(),
+                coordinator: Coordinator {
+                    host: "localhost".into(),
+                    port: i32::from(Env::broker_port(d.coordinator)),
+                    id: d.coordinator,
+                },
+                assignment_strategy: d.protocol.clone(),
+                state,
+                members: d.members.len() as i32,
+            });
+        }
+        o.append(&describe_state(&rows));
+        return Ok(o);
+    }
+    let mut groups = Vec::new();
+    for d in &descs {
+        let state = state_of(&d.state);
+        if state == GroupState::Dead {
+            groups.push(GroupOffsets { group: d.group.clone(), state, rows: vec![] });
+            continue;
+        }
+        let offsets = committed(ctx, admin, &d.group)?;
+        // Members with partitions, most partitions first; then committed partitions no one owns.
+        let mut members: Vec<&crate::sim::protocol::GroupMemberDescription> =
+            d.members.iter().filter(|m| !m.assignment.is_empty()).collect();
+        members.sort_by(|a, b| b.assignment.len().cmp(&a.assignment.len()));
+        let mut owned: BTreeSet<TopicPartition> = BTreeSet::new();
+        let mut keyed: Vec<(TopicPartition, Option<(String, String, String)>)> = Vec::new();
+        for m in members {
+            let mut tps = m.assignment.clone();
+            tps.sort();
+            for tp in tps {
+                owned.insert(tp.clone());
+                keyed.push((tp, Some((m.member_id.clone(), m.host.clone(), m.client_id.clone()))));
+            }
+        }
+        for tp in offsets.keys() {
+            if !owned.contains(tp) {
+                keyed.push((tp.clone(), None));
+            }
+        }
+        let tps: Vec<TopicPartition> = keyed.iter().map(|(tp, _)| tp.clone()).collect();
+        let ends = list_offsets(ctx, admin, &tps, -1)?;
+        let rows = keyed
+            .into_iter()
+            .map(|(tp, m)| OffsetRow {
+                current_offset: offsets.get(&tp).copied(),
+                log_end_offset: ends.get(&tp).copied().flatten(),
+                consumer_id: m.as_ref().map(|x| x.0.clone()),
+                host: m.as_ref().map(|x| x.1.clone()),
+                client_id: m.as_ref().map(|x| x.2.clone()),
+                topic: Some(tp.topic),
+                partition: Some(tp.partition),
+            })
+            .collect();
+        groups.push(GroupOffsets { group: d.group.clone(), state, rows });
+    }
+    Ok(describe_offsets(&groups))
+}
+
+// ---------------------------------------------------------------------------
+// --delete, --delete-offsets
+// ---------------------------------------------------------------------------
+
+fn cmd_delete(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output, Failed> {
+    let names = target_groups(ctx, admin, p)?;
+    let calls: Vec<Call> = names
+        .iter()
+        .map(|g| {
+            Call::new(
+                "deleteConsumerGroups",
+                Target::Coordinator { key: g.clone(), transaction: false },
+                Request::DeleteGroups { groups: vec![g.clone()] },
+            )
+        })
+        .collect();
+    let mut results = Vec::new();
+    for (g, r) in names.iter().zip(admin.run(ctx, calls)) {
+        let e = match r {
+            Ok(Response::DeleteGroups(v)) => match v.into_iter().find(|(x, _)| x == g).and_then(|(_, e)| e) {
+                None => None,
+                Some(KafkaError::NON_EMPTY_GROUP) => Some(DeleteGroupError::NotEmpty),
+                Some(KafkaError::GROUP_ID_NOT_FOUND) => Some(DeleteGroupError::NotFound),
+                Some(e) => Some(DeleteGroupError::Other(e.java_string(None))),
+            },
+            Ok(_) => None,
+            Err(m) => Some(DeleteGroupError::Other(format!("org.apache.kafka.common.errors.TimeoutException: {m}"))),
+        };
+        results.push((g.clone(), e));
+    }
+    if results.is_empty() {
+        return Ok(Output::new());
+    }
+    Ok(delete_groups(&results))
+}
+
+/// `--topic t` or `--topic t:0,1,2`; `Err` is the value that does not parse.
+fn parse_topic_arg(v: &str) -> Result<(String, Option<Vec<i32>>), String> {
+    match v.split_once(':') {
+        None => Ok((v.to_string(), None)),
+        Some((t, ps)) => {
+            let mut parts = Vec::new();
+            for x in ps.split(',') {
+                match x.trim().parse::<i32>() {
+                    Ok(n) => parts.push(n),
+                    Err(_) => return Err(format!("For input string: \"{}\"", x.trim())),
+                }
+            }
+            Ok((t.to_string(), Some(parts)))
+        }
+    }
+}
+
+/// The partitions `--topic` options name (whole topics expanded through metadata).
+fn scoped_partitions(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Vec<TopicPartition>, Failed> {
+    let mut whole: Vec<String> = Vec::new();
+    let mut v: Vec<TopicPartition> = Vec::new();
+    for t in p.values("topic") {
+        match parse_topic_arg(t) {
+            Ok((topic, Some(parts))) => v.extend(parts.into_iter().map(|n| TopicPartition::new(topic.clone(), n))),
+            Ok((topic, None)) => whole.push(topic),
+            Err(m) => return Err(Failed { message: m, class: "java.lang.NumberFormatException".into() }),
+        }
+    }
+    if !whole.is_empty() {
+        v.extend(topic_partitions(ctx, admin, &whole)?);
+    }
+    let mut seen = BTreeSet::new();
+    v.retain(|tp| seen.insert(tp.clone()));
+    Ok(v)
+}
+
+fn cmd_delete_offsets(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output, Failed> {
+    let group = p.value("group").unwrap_or("").to_string();
+    let topics: Vec<String> =
+        p.values("topic").iter().map(|t| parse_topic_arg(t).map(|x| x.0).unwrap_or_default()).collect();
+    let tps = scoped_partitions(ctx, admin, p)?;
+    let r = admin.call(
+        ctx,
+        "deleteConsumerGroupOffsets",
+        Target::Coordinator { key: group.clone(), transaction: false },
+        Request::OffsetDelete { group: group.clone(), partitions: tps.clone() },
+    );
+    let (result, rows) = match r {
+        Ok(Response::OffsetDelete { error: Some(KafkaError::GROUP_ID_NOT_FOUND), .. }) => {
+            (DeleteOffsetsResult::GroupNotFound, error_rows(&tps, KafkaError::GROUP_ID_NOT_FOUND))
+        }
+        Ok(Response::OffsetDelete { error: Some(KafkaError::NON_EMPTY_GROUP), .. }) => {
+            (DeleteOffsetsResult::GroupNotEmpty, error_rows(&tps, KafkaError::NON_EMPTY_GROUP))
+        }
+        Ok(Response::OffsetDelete { error: Some(e), .. }) => return Err(Failed::api(e)),
+        Ok(Response::OffsetDelete { error: None, results }) => {
+            let rows: Vec<DeleteOffsetsRow> = results
+                .iter()
+                .map(|(tp, e)| DeleteOffsetsRow {
+                    topic: tp.topic.clone(),
+                    partition: tp.partition,
+                    error: e.map(|e| e.message().to_string()),
+                })
+                .collect();
+            let any = rows.iter().any(|r| r.error.is_some());
+            (if any { DeleteOffsetsResult::PartitionErrors } else { DeleteOffsetsResult::Success }, rows)
+        }
+        Ok(_) => (DeleteOffsetsResult::Success, vec![]),
+        Err(m) => return Err(Failed::timeout(&m)),
+    };
+    Ok(groups::delete_offsets(&group, &topics, result, &rows))
+}
+
+fn error_rows(tps: &[TopicPartition], e: KafkaError) -> Vec<DeleteOffsetsRow> {
+    tps.iter()
+        .map(|tp| DeleteOffsetsRow {
+            topic: tp.topic.clone(),
+            partition: tp.partition,
+            error: Some(e.message().to_string()),
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// --reset-offsets (§5.6)
+// ---------------------------------------------------------------------------
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `--to-datetime` (`yyyy-MM-dd'T'HH:mm:ss.SSS`, optionally with `Z` or `±HH:mm`; UTC
+/// without one, the simulator having no local time zone) → epoch milliseconds.
+pub fn parse_datetime(s: &str) -> Result<i64, String> {
+    let bad = || format!("Unparseable date: \"{s}\"");
+    let (date, time) = s.split_once('T').ok_or_else(bad)?;
+    let dp: Vec<&str> = date.split('-').collect();
+    if dp.len() != 3 || dp[0].len() != 4 || dp[1].len() != 2 || dp[2].len() != 2 {
+        return Err(bad());
+    }
+    let num = |x: &str| -> Result<i64, String> {
+        if x.is_empty() || !x.chars().all(|c| c.is_ascii_digit()) {
+            return Err(bad());
+        }
+        x.parse::<i64>().map_err(|_| bad())
+    };
+    let (y, mo, d) = (num(dp[0])?, num(dp[1])?, num(dp[2])?);
+    // Split off a zone.
+    let (clock, offset_min) = if let Some(c) = time.strip_suffix('Z') {
+        (c, 0)
+    } else if let Some(i) = time.rfind(['+', '-']) {
+        let (c, z) = time.split_at(i);
+        let sign = if z.starts_with('-') { -1 } else { 1 };
+        let zz = z[1..].replace(':', "");
+        if zz.len() != 4 {
+            return Err(bad());
+        }
+        (c, sign * (num(&zz[..2])? * 60 + num(&zz[2..])?))
+    } else {
+        (time, 0)
+    };
+    let (hms, ms) = match clock.split_once('.') {
+        Some((a, b)) if b.len() == 3 => (a, num(b)?),
+        Some(_) => return Err(bad()),
+        None => (clock, 0),
+    };
+    let tp: Vec<&str> = hms.split(':').collect();
+    if tp.len() != 3 {
+        return Err(bad());
+    }
+    let (h, mi, sec) = (num(tp[0])?, num(tp[1])?, num(tp[2])?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 59 {
+        return Err(bad());
+    }
+    let days = days_from_civil(y, mo, d);
+    Ok(((days * 24 + h) * 60 + mi) * 60_000 + sec * 1000 + ms - offset_min * 60_000)
+}
+
+/// `--by-duration` (`java.time.Duration.parse`: `PnDTnHnMnS`, seconds may have a fraction)
+/// → milliseconds.
+pub fn parse_duration(s: &str) -> Result<i64, String> {
+    let bad = || "Text cannot be parsed to a Duration".to_string();
+    let body = s.strip_prefix('P').or_else(|| s.strip_prefix('p')).ok_or_else(bad)?;
+    let (days_part, time_part) = match body.split_once(['T', 't']) {
+        Some((a, b)) => (a, Some(b)),
+        None => (body, None),
+    };
+    let mut ms: i64 = 0;
+    let mut any = false;
+    if !days_part.is_empty() {
+        let n = days_part.strip_suffix(['D', 'd']).ok_or_else(bad)?;
+        ms = ms.checked_add(n.parse::<i64>().map_err(|_| bad())?.checked_mul(86_400_000).ok_or_else(bad)?).ok_or_else(bad)?;
+        any = true;
+    }
+    if let Some(t) = time_part {
+        if t.is_empty() {
+            return Err(bad());
+        }
+        let mut rest = t;
+        while !rest.is_empty() {
+            let i = rest.find(|c: char| c.is_ascii_alphabetic()).ok_or_else(bad)?;
+            let (n, unit) = rest.split_at(i);
+            let unit_ms: i64 = match &unit[..1] {
+                "H" | "h" => 3_600_000,
+                "M" | "m" => 60_000,
+                "S" | "s" => 1000,
+                _ => return Err(bad()),
+            };
+            let v = if unit_ms == 1000 && n.contains('.') {
+                let (a, b) = n.split_once('.').ok_or_else(bad)?;
+                let whole = a.parse::<i64>().map_err(|_| bad())?;
+                let frac: String = b.chars().chain("000".chars()).take(3).collect();
+                whole.checked_mul(1000).and_then(|w| w.checked_add(frac.parse::<i64>().ok()?)).ok_or_else(bad)?
+            } else {
+                n.parse::<i64>().map_err(|_| bad())?.checked_mul(unit_ms).ok_or_else(bad)?
+            };
+            ms = ms.checked_add(v).ok_or_else(bad)?;
+            rest = &unit[1..];
+            any = true;
+        }
+    }
+    if !any {
+        return Err(bad());
+    }
+    Ok(ms)
+}
+
+fn cmd_reset(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output, Failed> {
+    let names = target_groups(ctx, admin, p)?;
+    let execute = p.has("execute");
+    let export = p.has("export");
+    let mut o = Output::new();
+    let mut rows: Vec<ResetRow> = Vec::new();
+    for g in &names {
+        let d = describe_group(ctx, admin, g)?;
+        let state = state_of(&d.state);
+        if !matches!(state, GroupState::Empty | GroupState::Dead) {
+            o.append(&reset_group_not_inactive(g, state));
+            continue;
+        }
+        let committed = committed(ctx, admin, g)?;
+        let plan = reset_plan(ctx, admin, p, g, &committed, &mut o)?;
+        if execute && !plan.is_empty() {
+            let r = admin.call(
+                ctx,
+                "alterConsumerGroupOffsets",
+                Target::Coordinator { key: g.clone(), transaction: false },
+                Request::OffsetCommit {
+                    group: g.clone(),
+                    generation: -1,
+                    member_id: String::new(),
+                    offsets: plan.iter().map(|(tp, o)| (tp.clone(), *o, None)).collect(),
+                },
+            );
+            match r {
+                Ok(Response::OffsetCommit { error: Some(e), .. }) => return Err(Failed::api(e)),
+                Ok(Response::OffsetCommit { results, .. }) => {
+                    if let Some(e) = results.iter().find_map(|(_, e)| *e) {
+                        return Err(Failed::api(e));
+                    }
+                }
+                Ok(_) => {}
+                Err(m) => return Err(Failed::timeout(&m)),
+            }
+        }
+        rows.extend(plan.into_iter().map(|(tp, off)| ResetRow {
+            group: g.clone(),
+            topic: tp.topic,
+            partition: tp.partition,
+            new_offset: off,
+        }));
+    }
+    if names.is_empty() {
+        return Ok(o);
+    }
+    if export {
+        o.append(&reset_csv(&rows, names.len() > 1));
+    } else if !rows.is_empty() || o.chunks.is_empty() {
+        o.append(&reset_table(&rows));
+    }
+    Ok(o)
+}
+
+/// The new offset of each partition in scope, with the tool's warnings in `o`.
+fn reset_plan(
+    ctx: &mut Ctx,
+    admin: &AdminConn,
+    p: &ParsedOpts,
+    group: &str,
+    committed: &BTreeMap<TopicPartition, Offset>,
+    o: &mut Output,
+) -> Result<Vec<(TopicPartition, Offset)>, Failed> {
+    if let Some(path) = p.value("from-file") {
+        return from_file(ctx, path, group);
+    }
+    let tps: Vec<TopicPartition> =
+        if p.has("all-topics") { committed.keys().cloned().collect() } else { scoped_partitions(ctx, admin, p)? };
+    if tps.is_empty() {
+        return Ok(vec![]);
+    }
+    let earliest = list_offsets(ctx, admin, &tps, -2)?;
+    let latest = list_offsets(ctx, admin, &tps, -1)?;
+    let lo = |tp: &TopicPartition| earliest.get(tp).copied().flatten().unwrap_or(0);
+    let hi = |tp: &TopicPartition| latest.get(tp).copied().flatten().unwrap_or(0);
+    let ts = super::now_ts(ctx.sim);
+    // Clamps a target into [log start, log end] (`checkOffsetRange`), logging the clamp.
+    let clamp = |tp: &TopicPartition, target: Offset, o: &mut Output| -> Offset {
+        if target > hi(tp) {
+            o.errln(&offset_clamped_high(&ts, target, &tp.topic, tp.partition, hi(tp)));
+            hi(tp)
+        } else if target < lo(tp) {
+            o.errln(&log_line(
+                &ts,
+                "WARN",
+                &format!(
+                    "New offset ({target}) is lower than earliest offset for topic partition {tp}. Value will be set to {}",
+                    lo(tp)
+                ),
+                LOGGER,
+            ));
+            lo(tp)
+        } else {
+            target
+        }
+    };
+    let mut plan = Vec::new();
+    if p.has("to-earliest") {
+        plan = tps.iter().map(|tp| (tp.clone(), lo(tp))).collect();
+    } else if p.has("to-latest") {
+        plan = tps.iter().map(|tp| (tp.clone(), hi(tp))).collect();
+    } else if p.has("to-current") {
+        plan = tps.iter().map(|tp| (tp.clone(), committed.get(tp).copied().unwrap_or_else(|| hi(tp)))).collect();
+    } else if let Some(v) = p.value("to-offset") {
+        let n = crate::console::opts::java_parse_long(v).unwrap_or(0);
+        for tp in &tps {
+            plan.push((tp.clone(), clamp(tp, n, o)));
+        }
+    } else if let Some(v) = p.value("shift-by") {
+        let n = crate::console::opts::java_parse_long(v).unwrap_or(0);
+        for tp in &tps {
+            let Some(c) = committed.get(tp) else {
+                return Err(Failed {
+                    message: cannot_shift(&tp.topic, tp.partition),
+                    class: "java.lang.IllegalStateException".into(),
+                });
+            };
+            plan.push((tp.clone(), clamp(tp, c.saturating_add(n), o)));
+        }
+    } else if p.has("to-datetime") || p.has("by-duration") {
+        let target_ms = if let Some(v) = p.value("to-datetime") {
+            parse_datetime(v).map_err(|m| Failed { message: m, class: "java.text.ParseException".into() })?
+        } else {
+            let v = p.value("by-duration").unwrap_or("");
+            let d = parse_duration(v).map_err(|m| Failed {
+                message: m.clone(),
+                class: "java.time.format.DateTimeParseException".into(),
+            })?;
+            ctx.sim.env.wall_ms(ctx.sim.now).saturating_sub(d)
+        };
+        let by_time = list_offsets(ctx, admin, &tps, target_ms.max(0))?;
+        for tp in &tps {
+            match by_time.get(tp).copied().flatten() {
+                Some(off) => plan.push((tp.clone(), off)),
+                None => {
+                    o.out(&empty_partition_warning(&tp.topic, tp.partition));
+                    plan.push((tp.clone(), hi(tp)));
+                }
+            }
+        }
+    }
+    Ok(plan)
+}
+
+/// `--from-file`: CSV lines `topic,partition,offset` or `group,topic,partition,offset`.
+fn from_file(ctx: &Ctx, path: &str, group: &str) -> Result<Vec<(TopicPartition, Offset)>, Failed> {
+    let text = super::read_file(ctx, path)
+        .map_err(|p| Failed { message: p.clone(), class: "java.nio.file.NoSuchFileException".into() })?;
+    let mut v = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let f: Vec<&str> = line.split(',').map(str::trim).collect();
+        let bad = || Failed {
+            message: format!("Unable to parse the CSV line: {line}"),
+            class: "java.lang.IllegalArgumentException".into(),
+        };
+        let (g, t, part, off) = match f.len() {
+            3 => (group, f[0], f[1], f[2]),
+            4 => (f[0], f[1], f[2], f[3]),
+            _ => return Err(bad()),
+        };
+        if g != group {
+            continue;
+        }
+        let part = part.parse::<i32>().map_err(|_| bad())?;
+        let off = off.parse::<i64>().map_err(|_| bad())?;
+        v.push((TopicPartition::new(t, part), off));
+    }
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datetimes_parse_like_the_tool() {
+        assert_eq!(parse_datetime("1970-01-01T00:00:00.000"), Ok(0));
+        assert_eq!(parse_datetime("2025-03-18T00:00:00.000"), Ok(1_742_256_000_000));
+        assert_eq!(parse_datetime("2025-03-18T01:00:00.000+01:00"), Ok(1_742_256_000_000));
+        assert_eq!(parse_datetime("2025-03-18T00:00:01Z"), Ok(1_742_256_001_000));
+        assert!(parse_datetime("yesterday").is_err());
+        assert!(parse_datetime("2025-13-18T00:00:00.000").is_err());
+    }
+
+    #[test]
+    fn durations_parse_like_java_duration() {
+        assert_eq!(parse_duration("PT10M"), Ok(600_000));
+        assert_eq!(parse_duration("P1DT2H"), Ok(93_600_000));
+        assert_eq!(parse_duration("PT1.5S"), Ok(1500));
+        assert!(parse_duration("10m").is_err());
+        assert!(parse_duration("P").is_err());
+        assert!(parse_duration("PT").is_err());
+        assert!(parse_duration("P99999999999999999D").is_err());
+    }
+}
