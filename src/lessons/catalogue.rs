@@ -28,6 +28,11 @@ lessons![
     "14-preferred-leader.md",
     "15-controlled-shutdown.md",
     "16-idempotent-producer.md",
+    "30-retention.md",
+    "31-compaction.md",
+    "32-kraft-quorum.md",
+    "33-fencing.md",
+    "34-adding-brokers.md",
 ];
 
 /// One line of the lesson list.

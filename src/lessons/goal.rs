@@ -85,6 +85,10 @@ pub enum PartMetric {
     LogStart,
     /// LEO − HW on the leader: records written but not yet committed.
     Uncommitted,
+    /// The leader's last stable offset (below it no transaction is open).
+    Lso,
+    /// HW − LSO on the leader: committed records a read_committed consumer may not read yet.
+    Unstable,
 }
 
 impl PartMetric {
@@ -95,6 +99,8 @@ impl PartMetric {
         ("leo", PartMetric::Leo, "log end offset"),
         ("log-start", PartMetric::LogStart, "log start offset"),
         ("uncommitted", PartMetric::Uncommitted, "number of uncommitted records (LEO − HW)"),
+        ("lso", PartMetric::Lso, "last stable offset"),
+        ("unstable", PartMetric::Unstable, "number of records held back from read_committed (HW − LSO)"),
     ];
     fn name(self) -> &'static str {
         Self::ALL.iter().find(|(_, m, _)| *m == self).map(|(n, _, _)| *n).unwrap_or("?")
@@ -110,6 +116,8 @@ pub enum GroupMetric {
     /// Total lag over the group's committed partitions.
     Lag,
     Members,
+    /// Members with no partition assigned.
+    Idle,
     Generation,
 }
 
@@ -260,7 +268,7 @@ pub enum Goal {
     InIsr { tp: TopicPartition, broker: i32, yes: bool },
     /// `replicas T-P 1,2,4`: the replica set (any order).
     Replicas { tp: TopicPartition, brokers: Vec<i32> },
-    /// `epoch|isr|hw|leo|log-start|uncommitted T-P OP N`
+    /// `epoch|isr|hw|leo|log-start|uncommitted|lso|unstable T-P OP N`
     Partition { tp: TopicPartition, metric: PartMetric, op: Op, n: i64 },
     /// `key-partitions T KEY OP N`: how many partitions hold records with this key
     /// (at least one record must exist).
@@ -273,7 +281,7 @@ pub enum Goal {
     Controller { id: i32, state: NodeState },
     /// `group G state S`
     GroupState { group: String, state: String },
-    /// `group G lag|members|generation OP N`
+    /// `group G lag|members|idle|generation OP N`
     Group { group: String, metric: GroupMetric, op: Op, n: i64 },
     /// `acked C OP N` / `failed C OP N`: a producer client's acknowledged or failed records;
     /// `consumed C OP N`: records a consumer client received.
@@ -342,7 +350,7 @@ fn parse_op(s: &str) -> Result<Op, String> {
 }
 
 const KINDS: &str = "topic-exists, topic-absent, partitions, rf, topic-config, records, leader, offline, online, \
-preferred-leaders, in-isr, not-in-isr, replicas, epoch, isr, hw, leo, log-start, uncommitted, key-partitions, \
+preferred-leaders, in-isr, not-in-isr, replicas, epoch, isr, hw, leo, log-start, uncommitted, lso, unstable, key-partitions, \
 broker, brokers, controller, group, acked, failed, consumed, event, ran";
 
 impl Goal {
@@ -450,12 +458,15 @@ impl Goal {
                 if w.len() == 4 && w[2] == "state" {
                     Goal::GroupState { group: w[1].to_string(), state: w[3].to_string() }
                 } else {
-                    arity(5, "group G state S, or group G lag|members|generation OP N")?;
+                    arity(5, "group G state S, or group G lag|members|idle|generation OP N")?;
                     let metric = match w[2] {
                         "lag" => GroupMetric::Lag,
                         "members" => GroupMetric::Members,
+                        "idle" => GroupMetric::Idle,
                         "generation" => GroupMetric::Generation,
-                        o => return Err(format!("'{o}': a group goal measures state, lag, members or generation")),
+                        o => {
+                            return Err(format!("'{o}': a group goal measures state, lag, members, idle or generation"))
+                        }
                     };
                     Goal::Group { group: w[1].to_string(), metric, op: parse_op(w[3])?, n: parse_int(w[4])? }
                 }
@@ -521,6 +532,7 @@ impl Goal {
                 let m = match metric {
                     GroupMetric::Lag => "lag",
                     GroupMetric::Members => "number of members",
+                    GroupMetric::Idle => "number of idle members (no partition)",
                     GroupMetric::Generation => "generation",
                 };
                 format!("The {m} of group {group} {} {n}", op.words())
@@ -582,6 +594,7 @@ impl fmt::Display for Goal {
                 let m = match metric {
                     GroupMetric::Lag => "lag",
                     GroupMetric::Members => "members",
+                    GroupMetric::Idle => "idle",
                     GroupMetric::Generation => "generation",
                 };
                 write!(f, "group {group} {m} {} {n}", op.symbol())
@@ -662,6 +675,8 @@ pub fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::sim::vi
                     PartMetric::Hw => l.high_watermark,
                     PartMetric::Leo => l.log_end_offset,
                     PartMetric::LogStart => l.log_start_offset,
+                    PartMetric::Lso => l.last_stable_offset(),
+                    PartMetric::Unstable => l.high_watermark - l.last_stable_offset(),
                     _ => l.log_end_offset - l.high_watermark,
                 }),
             };
@@ -725,6 +740,7 @@ pub fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::sim::vi
                     g.total_lag()
                 }
                 GroupMetric::Members => g.members.len() as i64,
+                GroupMetric::Idle => g.members.iter().filter(|m| m.2.is_empty()).count() as i64,
                 GroupMetric::Generation => g.generation as i64,
             };
             op.holds(v, *n)
