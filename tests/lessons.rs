@@ -110,6 +110,7 @@ fn every_reference_solution_passes_every_goal_and_no_goal_passes_before() {
 fn reset_undo_back_and_resume_rebuild_the_same_cluster() {
     let lesson = lessons().into_iter().find(|l| l.id == "first-topic").unwrap();
     let (mut run, mut c) = LessonRun::start(&lesson).unwrap();
+    run.skip_demo(&mut c);
     assert!(run.reveal_solution(&c).is_err(), "the solution stays hidden before a first attempt");
     assert!(run.permits("reset").is_err());
     assert!(run.permits("kafka-console-producer --topic x").is_err(), "step 1 allows kafka-topics only");
@@ -233,4 +234,21 @@ fn goals_print_back_to_what_they_parse_from() {
             }
         }
     }
+}
+
+#[test]
+fn the_demo_plays_one_command_at_a_time_with_its_caption() {
+    let lesson = lessons().into_iter().find(|l| l.id == "first-topic").unwrap();
+    assert_eq!(lesson.demo.len(), 2);
+    let (mut run, mut c) = LessonRun::start(&lesson).unwrap();
+    assert_eq!(run.phase(), &Phase::Demo { next: 0 });
+    assert!(run.check(&c).is_empty(), "no goals during the demo");
+    assert!(run.demo_peek().unwrap().caption.as_deref().unwrap().starts_with("Three brokers"));
+    let (line, out) = run.demo_next(&mut c).unwrap();
+    assert_eq!(line.command, "broker list");
+    assert!(out.output.stdout().contains("localhost:9093"), "{}", out.output.stdout());
+    let (line, _) = run.demo_next(&mut c).unwrap();
+    assert_eq!(line.command, "controller list");
+    assert_eq!(run.phase(), &Phase::Step(0));
+    assert!(run.demo_next(&mut c).is_none());
 }
