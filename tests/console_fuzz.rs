@@ -38,7 +38,26 @@ const TEMPLATES: &[&str] = &[
     "kafka-metadata-quorum --bootstrap-server localhost:9092 describe --status",
     "kafka-metadata-quorum --bootstrap-server localhost:9092 describe --replication --human-readable",
     "kafka-broker-api-versions --bootstrap-server localhost:9092",
-    "kafka-console-consumer --bootstrap-server localhost:9092 --topic T --from-beginning",
+    "kafka-console-consumer --bootstrap-server localhost:9092 --topic T --from-beginning --max-messages 2 --timeout-ms 2000",
+    "kafka-console-consumer --bootstrap-server localhost:9092 --topic T --partition 0 --offset earliest --property print.key=true --property print.offset=true --max-messages 1 --timeout-ms 1000",
+    "kafka-console-consumer --bootstrap-server localhost:9092 --include 'o.*' --group g --isolation-level read_committed --timeout-ms 1000",
+    "kafka-console-consumer --bootstrap-server localhost:9092 --topic T --group g --consumer-property auto.offset.reset=none --formatter org.apache.kafka.tools.consumer.NoOpMessageFormatter --timeout-ms 500",
+    "kafka-consumer-groups --bootstrap-server localhost:9092 --list --state --type",
+    "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --all-groups",
+    "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group g --members --verbose",
+    "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group g --state",
+    "kafka-consumer-groups --bootstrap-server localhost:9092 --reset-offsets --group g --topic T:0,1 --to-offset 3 --execute",
+    "kafka-consumer-groups --bootstrap-server localhost:9092 --reset-offsets --group g --all-topics --by-duration P1D --dry-run --export",
+    "kafka-consumer-groups --bootstrap-server localhost:9092 --reset-offsets --group g --topic T --shift-by -2 --execute",
+    "kafka-consumer-groups --bootstrap-server localhost:9092 --reset-offsets --all-groups --all-topics --to-latest",
+    "kafka-consumer-groups --bootstrap-server localhost:9092 --delete --group g --group h",
+    "kafka-consumer-groups --bootstrap-server localhost:9092 --delete-offsets --group g --topic T",
+    "kafka-consumer-perf-test --bootstrap-server localhost:9092 --topic T --messages 5 --timeout 1000",
+    "consumer start c --group g --topic T --commit sync --processing 5ms", "consumer list", "consumer pause c",
+    "consumer start d --group g --topic T --assignor cooperative-sticky --static s1 --isolation read_committed --offset-reset earliest",
+    "consumer resume c", "consumer slow c 10ms", "consumer stop c", "consumer crash d",
+    "producer start x --topic T --rate 5/s --max 10 --producer-property transactional.id=tx", "producer txn x commit",
+    "producer txn x abort",
     "broker kill 2", "broker start 2", "broker stop 3", "broker slow 1 2s", "broker lose-disk 3", "broker list",
     "controller list", "controller kill 1001", "controller start 1001",
     "net cut broker-1 controller-1001", "net heal", "net isolate broker-2", "net delay broker-1 broker-2 50ms",
@@ -131,7 +150,14 @@ fn line(rng: &mut Pcg32) -> String {
     let mut template = pick(rng, TEMPLATES);
     // Producing runs the engine for seconds of simulated time: keep it to 1 line in 25 so
     // the whole run stays within about a minute in a debug build.
-    while (template.contains("producer") && !template.starts_with("producer")) && !rng.next_u64().is_multiple_of(25) {
+    // So do the consumer tools (a mutated line may lose --max-messages and run for the
+    // hour that ends any command).
+    let heavy = |t: &str| {
+        (t.contains("producer") && !t.starts_with("producer"))
+            || t.starts_with("kafka-console-consumer")
+            || t.starts_with("kafka-consumer-perf-test")
+    };
+    while heavy(template) && !rng.next_u64().is_multiple_of(25) {
         template = pick(rng, TEMPLATES);
     }
     let base = template.replace('T', if topic.is_empty() { "orders" } else { topic });

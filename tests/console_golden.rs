@@ -357,3 +357,267 @@ fn streams_stay_apart() {
     assert!(chunks.iter().all(|c| c.stream == Stream::Stdout));
     assert!(chunks[0].text.starts_with("WARNING: Due to limitations in metric names"));
 }
+
+// ---------------------------------------------------------------------------
+// The consumer tools (kafka-cli.md §4 and §5)
+// ---------------------------------------------------------------------------
+
+/// A key that the default partitioner sends to `partition` of `n`.
+fn key_for(partition: i32, n: i32) -> String {
+    (0..1000)
+        .map(|i| format!("k{i}"))
+        .find(|k| brokerlab::sim::partitioner::partition_for_key(k.as_bytes(), n) == partition)
+        .expect("some key hashes to each partition")
+}
+
+/// `orders` with 3 partitions holding 7, 3 and 6 records: the numbers of §5.3's Empty example.
+fn orders_7_3_6(c: &mut Console) {
+    let (out, _, _) = run(
+        c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3",
+    );
+    assert_eq!(out, "Created topic orders.\n");
+    let mut lines = String::new();
+    for (p, n) in [(0, 7), (1, 3), (2, 6)] {
+        for i in 0..n {
+            lines.push_str(&format!("{}:v{p}-{i}\n", key_for(p, 3)));
+        }
+    }
+    let script = format!(
+        "kafka-console-producer --bootstrap-server localhost:9092 --topic orders --property parse.key=true --property key.separator=: <<EOF\n{lines}EOF"
+    );
+    let (_, err, code) = run(c, &script);
+    assert_eq!((err.as_str(), code), ("", 0));
+}
+
+// kafka-cli.md §4.3: the learner command's exact lines (TAB between every pair of fields) and
+// §4.2's `Processed a total of 3 messages` on stderr. The interleaving across partitions is the
+// fetch order (§4.3), so the lines are compared as a set.
+#[test]
+fn console_consumer_lines_follow_4_3() {
+    let mut c = console();
+    run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3",
+    );
+    run(
+        &mut c,
+        "kafka-console-producer --bootstrap-server localhost:9092 --topic orders --property parse.key=true --property key.separator=: <<EOF\nuser1:hello\nuser2:world\nuser1:again\nEOF",
+    );
+    let (out, err, code) = run(
+        &mut c,
+        "bin/kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic orders --from-beginning --property print.key=true --property print.partition=true --property print.offset=true --max-messages 3",
+    );
+    let mut lines: Vec<&str> = out.lines().collect();
+    lines.sort();
+    assert_eq!(
+        lines,
+        vec![
+            "Partition:0\tOffset:0\tuser1\thello",
+            "Partition:0\tOffset:1\tuser1\tagain",
+            "Partition:2\tOffset:0\tuser2\tworld"
+        ]
+    );
+    // Within a partition, offset order.
+    assert!(out.find("hello").unwrap() < out.find("again").unwrap());
+    assert_eq!((err.as_str(), code), ("Processed a total of 3 messages\n", 0));
+    // §4.1 defaults: value only.
+    let (out, _, _) =
+        run(&mut c, "kafka-console-consumer --bootstrap-server localhost:9092 --topic orders --partition 0 --offset 0 --max-messages 2");
+    assert_eq!(out, "hello\nagain\n");
+}
+
+// kafka-cli.md §4.2: the --timeout-ms block (two spaces before `(`), then the count.
+#[test]
+fn console_consumer_timeout_follows_4_2() {
+    let mut c = console();
+    run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic quiet --partitions 1 --replication-factor 1",
+    );
+    let (out, err, code) =
+        run(&mut c, "kafka-console-consumer --bootstrap-server localhost:9092 --topic quiet --timeout-ms 5000");
+    assert_eq!(out, "");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(lines[0].starts_with('['), "{err}");
+    assert!(lines[0].ends_with(
+        "] ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)"
+    ));
+    assert_eq!(lines[1], "org.apache.kafka.common.errors.TimeoutException");
+    assert_eq!(lines[2], "Processed a total of 0 messages");
+    assert_eq!(code, 0);
+}
+
+// kafka-cli.md §5.3 (Empty group: the note on stderr, the table with `-`), §5.5 (Empty),
+// §5.6 (the reset table), §5.7 (delete): the exact example blocks.
+#[test]
+fn consumer_groups_empty_group_follows_5_3_5_5_5_6_and_5_7() {
+    let mut c = console();
+    orders_7_3_6(&mut c);
+    // A console consumer in my-group reads all 16 records; close() auto-commits 7, 3, 6.
+    let (_, err, _) = run(
+        &mut c,
+        "kafka-console-consumer --bootstrap-server localhost:9092 --topic orders --group my-group --from-beginning --max-messages 16",
+    );
+    assert_eq!(err, "Processed a total of 16 messages\n");
+    let (out, err, code) =
+        run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group");
+    assert_eq!(err, "\nConsumer group 'my-group' has no active members.\n");
+    assert_eq!(
+        out,
+        "
+GROUP           TOPIC           PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG             CONSUMER-ID     HOST            CLIENT-ID
+my-group        orders          0          7               7               0               -               -               -
+my-group        orders          1          3               3               0               -               -               -
+my-group        orders          2          6               6               0               -               -               -
+"
+    );
+    assert_eq!(code, 0);
+    let coordinator = c.sim().group_names();
+    assert_eq!(coordinator, vec!["my-group".to_string()]);
+    let (out, _, _) =
+        run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group --state");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "");
+    assert_eq!(
+        lines[1],
+        "GROUP                     COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE           #MEMBERS"
+    );
+    // `localhost:9092  (1)` in the example; the coordinator is whichever broker leads the
+    // group's __consumer_offsets partition.
+    let re = |id: i32| {
+        format!(
+            "my-group                  localhost:{}  ({id})                            Empty           0",
+            9091 + id
+        )
+    };
+    assert!((1..=3).any(|id| lines[2] == re(id)), "{out}");
+    // §5.6: dry-run and execute print the same table; the trailing spaces are real.
+    let (out, err, code) = run(
+        &mut c,
+        "kafka-consumer-groups --bootstrap-server localhost:9092 --reset-offsets --group my-group --topic orders --to-earliest --execute",
+    );
+    assert_eq!(
+        out,
+        "
+GROUP                          TOPIC                          PARTITION  NEW-OFFSET     
+my-group                       orders                         0          0              
+my-group                       orders                         1          0              
+my-group                       orders                         2          0              
+"
+    );
+    assert_eq!((err.as_str(), code), ("", 0));
+    // §5.7.
+    let (out, _, _) = run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --delete --group my-group");
+    assert_eq!(out, "Deletion of requested consumer groups ('my-group') was successful.\n");
+    let (out, _, code) =
+        run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --delete --group my-group");
+    assert_eq!(
+        out,
+        "\nError: Deletion of some consumer groups failed:\n* Group 'my-group' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.\n"
+    );
+    assert_eq!(code, 0);
+    // §5.3: a group that does not exist (stdout, no table).
+    let (out, err, _) =
+        run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group");
+    assert_eq!((out.as_str(), err.as_str()), ("\nError: Consumer group 'my-group' does not exist.\n", ""));
+}
+
+// kafka-cli.md §5.3 (Stable: one row per assigned partition, CONSUMER-ID `console-consumer-<uuid>`),
+// §5.4 (members and --verbose: `orders(0,1,2)`), §5.5 (Stable, range), §5.6 (active group),
+// §5.2 (--list --state), §5.7 (not empty).
+#[test]
+fn consumer_groups_stable_group_follows_5_2_to_5_7() {
+    let mut c = console();
+    orders_7_3_6(&mut c);
+    run(
+        &mut c,
+        "consumer start app --group my-group --topic orders --offset-reset earliest --consumer-property client.id=console-consumer\nsleep 10s",
+    );
+    let member = c
+        .sim()
+        .clients
+        .values()
+        .find_map(|cl| match &cl.kind {
+            brokerlab::sim::client::ClientKind::Consumer(x) => x.group.as_ref().map(|g| g.member_id.clone()),
+            _ => None,
+        })
+        .expect("a member");
+    assert_eq!(member.len(), "console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59".len());
+    let (out, err, _) =
+        run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group --members");
+    assert_eq!(err, "");
+    assert_eq!(
+        out,
+        "
+GROUP           CONSUMER-ID                                           HOST            CLIENT-ID        #PARTITIONS     
+my-group        console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 /127.0.0.1      console-consumer 3               
+"
+        .replace("console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59", &member)
+    );
+    let (out, _, _) = run(
+        &mut c,
+        "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group --members --verbose",
+    );
+    assert_eq!(
+        out,
+        "
+GROUP           CONSUMER-ID                                           HOST            CLIENT-ID        #PARTITIONS     ASSIGNMENT
+my-group        console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 /127.0.0.1      console-consumer 3               orders(0,1,2)
+"
+        .replace("console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59", &member)
+    );
+    // §5.3 layout with the example's member: everything read, auto-committed after 5 s.
+    let (out, _, _) =
+        run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group");
+    assert_eq!(
+        out,
+        "
+GROUP           TOPIC           PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG             CONSUMER-ID                                           HOST            CLIENT-ID
+my-group        orders          0          7               7               0               console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 /127.0.0.1      console-consumer
+my-group        orders          1          3               3               0               console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 /127.0.0.1      console-consumer
+my-group        orders          2          6               6               0               console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 /127.0.0.1      console-consumer
+"
+        .replace("console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59", &member)
+    );
+    let (out, _, _) =
+        run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group --state");
+    let last = out.lines().last().unwrap_or("").to_string();
+    assert!(
+        (1..=3).any(|id| last
+            == format!(
+                "my-group                  localhost:{}  ({id})       range                Stable          1",
+                9091 + id
+            )),
+        "{out}"
+    );
+    let (out, _, _) = run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --list --state");
+    assert_eq!(out, "GROUP                     STATE               \nmy-group                  Stable              \n");
+    let (out, _, _) = run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --list --type --state");
+    assert_eq!(
+        out,
+        "GROUP                     TYPE                 STATE               \nmy-group                  Classic              Stable              \n"
+    );
+    let (out, _, code) = run(
+        &mut c,
+        "kafka-consumer-groups --bootstrap-server localhost:9092 --reset-offsets --group my-group --all-topics --to-earliest --execute",
+    );
+    assert_eq!(
+        out,
+        "\nError: Assignments can only be reset if the group 'my-group' is inactive, but the current state is Stable.\n\nGROUP                          TOPIC                          PARTITION  NEW-OFFSET     \n"
+    );
+    assert_eq!(code, 0);
+    let (out, _, _) = run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --delete --group my-group");
+    assert_eq!(
+        out,
+        "\nError: Deletion of some consumer groups failed:\n* Group 'my-group' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.\n"
+    );
+    // §5.6: without --execute/--dry-run the WARN comes first on stderr.
+    let (_, err, _) = run(
+        &mut c,
+        "kafka-consumer-groups --bootstrap-server localhost:9092 --reset-offsets --group other --all-topics --to-latest",
+    );
+    assert!(err
+        .starts_with("WARN: No action will be performed as the --execute option is missing.In a future major release"));
+}

@@ -348,8 +348,14 @@ fn tab_completion_knows_consumers_groups_and_formatter_properties() {
         true,
     );
     assert_eq!(c.complete("kafka-console-con"), vec!["kafka-console-consumer"]);
-    assert_eq!(c.complete("kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group "), vec!["billing"]);
-    assert_eq!(c.complete("kafka-consumer-groups --bootstrap-server localhost:9092 --reset-offsets --to-e"), vec!["--to-earliest"]);
+    assert_eq!(
+        c.complete("kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group "),
+        vec!["billing"]
+    );
+    assert_eq!(
+        c.complete("kafka-consumer-groups --bootstrap-server localhost:9092 --reset-offsets --to-e"),
+        vec!["--to-earliest"]
+    );
     assert_eq!(
         c.complete("kafka-console-consumer --bootstrap-server localhost:9092 --topic orders --property print.k"),
         vec!["print.key=true"]

@@ -263,3 +263,18 @@ fn the_group_survives_its_coordinator() {
     assert_eq!(committed, 20, "committed offsets add up to every record");
     assert!(findings(&sim).is_empty(), "{:?}", findings(&sim));
 }
+
+/// §5.1: a pattern subscription (`subscribe(Pattern)`) made right after the consumer is
+/// created, while its first Metadata request (for no topics) is in flight, still gets the
+/// full topic list and joins. Before the fix the response cleared the pending update and the
+/// consumer waited for metadata.max.age.ms (5 min).
+#[test]
+fn a_pattern_subscription_right_after_creation_joins_at_once() {
+    let mut sim = three_partitions(23);
+    produce_n(&mut sim, "orders", 6);
+    let c = consumer(&mut sim, "c", &[("group.id", "g"), ("auto.offset.reset", "earliest")]);
+    sim.with_consumer(c, |c, _, _| c.subscribe_pattern("ord.*".into()));
+    let ok = sim.run_while(15_000, |s| delivered(s, c) >= 6);
+    assert!(ok, "read {} of 6\n{}", delivered(&mut sim, c), dump(&sim));
+    assert_eq!(assignment(&mut sim, c).len(), 3);
+}

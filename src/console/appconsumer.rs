@@ -74,20 +74,17 @@ impl Console {
         if name.is_empty() || name.starts_with('-') {
             return Err(format!("consumer {sub} needs the consumer's name: consumer {sub} c1"));
         }
-        let id = self.sim.client_by_name(name).filter(|id| {
-            matches!(self.sim.clients.get(id).map(|c| &c.kind), Some(ClientKind::Consumer(c)) if !c.closed)
-        });
+        let id = self.sim.client_by_name(name).filter(
+            |id| matches!(self.sim.clients.get(id).map(|c| &c.kind), Some(ClientKind::Consumer(c)) if !c.closed),
+        );
         id.ok_or_else(|| {
             format!("there is no running consumer '{name}' (consumer start {name} --group <g> --topic <t> starts one)")
         })
     }
 
     fn consumer_control(&mut self, sub: &str, name: &str, id: u32, args: &[String]) -> Result<String, String> {
-        let group = self
-            .sim
-            .consumer_mut(id)
-            .and_then(|c| c.group.as_ref().map(|g| g.group_id.clone()))
-            .unwrap_or_default();
+        let group =
+            self.sim.consumer_mut(id).and_then(|c| c.group.as_ref().map(|g| g.group_id.clone())).unwrap_or_default();
         match sub {
             "pause" | "resume" => {
                 let pause = sub == "pause";
@@ -160,7 +157,9 @@ impl Console {
                 }
                 "--isolation" => {
                     if val != "read_committed" && val != "read_uncommitted" {
-                        return Err(format!("'{val}' is not an isolation level: use read_committed or read_uncommitted"));
+                        return Err(format!(
+                            "'{val}' is not an isolation level: use read_committed or read_uncommitted"
+                        ));
                     }
                     props.insert("isolation.level".into(), val);
                 }
@@ -199,8 +198,13 @@ impl Console {
         }
         let cfg = ConsumerConfig::parse(&props)?;
         let assignor = cfg.assignors.first().cloned().unwrap_or_default();
-        let bootstrap =
-            self.sim.brokers.keys().map(|b| format!("localhost:{}", crate::sim::node::Env::broker_port(*b))).collect::<Vec<_>>().join(",");
+        let bootstrap = self
+            .sim
+            .brokers
+            .keys()
+            .map(|b| format!("localhost:{}", crate::sim::node::Env::broker_port(*b)))
+            .collect::<Vec<_>>()
+            .join(",");
         let client = self.sim.create_consumer(&name, &bootstrap, cfg);
         let subscribed = topics.clone();
         self.sim.with_consumer(client, move |c, _, _| {

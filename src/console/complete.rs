@@ -182,7 +182,11 @@ impl Console {
             "--partition" => {
                 let topic = before.windows(2).find(|w| w[0] == "--topic").map(|w| w[1]);
                 let n = topic
-                    .and_then(|t| self.sim.metadata_image().and_then(|i| i.topics.values().find(|x| x.name == t).map(|x| x.partitions.len())))
+                    .and_then(|t| {
+                        self.sim
+                            .metadata_image()
+                            .and_then(|i| i.topics.values().find(|x| x.name == t).map(|x| x.partitions.len()))
+                    })
                     .unwrap_or(0);
                 return (0..n).map(|p| p.to_string()).collect();
             }

@@ -726,7 +726,8 @@ impl Console {
 
     /// Runs until the producer's pending transaction call (init, commit, abort) completes.
     fn txn_wait(&mut self, client: u32) -> Result<(), String> {
-        let done = |s: &mut Sim| s.producer_mut(client).and_then(|p| p.txn_mut().map(|t| t.result.is_some())).unwrap_or(true);
+        let done =
+            |s: &mut Sim| s.producer_mut(client).and_then(|p| p.txn_mut().map(|t| t.result.is_some())).unwrap_or(true);
         if !self.sim.run_while(60_000, done) {
             return Err("the transaction coordinator did not answer within 60 s".into());
         }

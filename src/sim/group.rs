@@ -1339,7 +1339,11 @@ impl BrokerProc {
             protocol_type: g.protocol_type.clone().unwrap_or_default(),
             // Only a Stable group reports its protocol (`ClassicGroup.describe`: the other
             // states describe their members without metadata and no protocol data).
-            protocol: if g.state == GroupState::Stable { g.protocol.clone().unwrap_or_default() } else { String::new() },
+            protocol: if g.state == GroupState::Stable {
+                g.protocol.clone().unwrap_or_default()
+            } else {
+                String::new()
+            },
             members: g
                 .members
                 .values()

@@ -79,7 +79,9 @@ pub fn to_formatter(r: &ConsumedRecord) -> FmtRecord {
 enum Phase {
     Consuming,
     /// `close()` was called: waiting for the final commit and the LeaveGroup.
-    Closing { deadline: SimTime },
+    Closing {
+        deadline: SimTime,
+    },
 }
 
 /// The running console consumer.

@@ -7,10 +7,9 @@
 use super::{AdminConn, Ctx, Started};
 use crate::console::format::groups::{
     self, cannot_shift, command_failed, delete_groups, describe_members, describe_offsets, describe_state,
-    does_not_exist, empty_partition_warning, list, offset_clamped_high, parse_state_list, parse_type_list,
-    reset_csv, reset_group_not_inactive, reset_table, Coordinator, DeleteGroupError, DeleteOffsetsResult,
-    DeleteOffsetsRow, GroupListing, GroupMembers, GroupOffsets, GroupState, GroupStateRow, GroupType, MemberRow,
-    OffsetRow, ResetRow,
+    does_not_exist, empty_partition_warning, list, offset_clamped_high, parse_state_list, parse_type_list, reset_csv,
+    reset_group_not_inactive, reset_table, Coordinator, DeleteGroupError, DeleteOffsetsResult, DeleteOffsetsRow,
+    GroupListing, GroupMembers, GroupOffsets, GroupState, GroupStateRow, GroupType, MemberRow, OffsetRow, ResetRow,
 };
 use crate::console::format::{log_line, Output};
 use crate::console::opts::{parse_command, ParsedOpts, Tool};
@@ -20,6 +19,9 @@ use crate::sim::node::Env;
 use crate::sim::protocol::{GroupDescription, Isolation, Request, Response};
 use crate::sim::types::{Offset, TopicPartition};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The member that owns a partition: consumer id, host, client id.
+type Owner = (String, String, String);
 
 const EXECUTION_EXCEPTION: &str = "java.util.concurrent.ExecutionException";
 const LOGGER: &str = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
@@ -353,9 +355,9 @@ fn cmd_describe(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Outp
         // Members with partitions, most partitions first; then committed partitions no one owns.
         let mut members: Vec<&crate::sim::protocol::GroupMemberDescription> =
             d.members.iter().filter(|m| !m.assignment.is_empty()).collect();
-        members.sort_by(|a, b| b.assignment.len().cmp(&a.assignment.len()));
+        members.sort_by_key(|m| std::cmp::Reverse(m.assignment.len()));
         let mut owned: BTreeSet<TopicPartition> = BTreeSet::new();
-        let mut keyed: Vec<(TopicPartition, Option<(String, String, String)>)> = Vec::new();
+        let mut keyed: Vec<(TopicPartition, Option<Owner>)> = Vec::new();
         for m in members {
             let mut tps = m.assignment.clone();
             tps.sort();
@@ -582,7 +584,9 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
     let mut any = false;
     if !days_part.is_empty() {
         let n = days_part.strip_suffix(['D', 'd']).ok_or_else(bad)?;
-        ms = ms.checked_add(n.parse::<i64>().map_err(|_| bad())?.checked_mul(86_400_000).ok_or_else(bad)?).ok_or_else(bad)?;
+        ms = ms
+            .checked_add(n.parse::<i64>().map_err(|_| bad())?.checked_mul(86_400_000).ok_or_else(bad)?)
+            .ok_or_else(bad)?;
         any = true;
     }
     if let Some(t) = time_part {
@@ -744,10 +748,8 @@ fn reset_plan(
             parse_datetime(v).map_err(|m| Failed { message: m, class: "java.text.ParseException".into() })?
         } else {
             let v = p.value("by-duration").unwrap_or("");
-            let d = parse_duration(v).map_err(|m| Failed {
-                message: m.clone(),
-                class: "java.time.format.DateTimeParseException".into(),
-            })?;
+            let d = parse_duration(v)
+                .map_err(|m| Failed { message: m.clone(), class: "java.time.format.DateTimeParseException".into() })?;
             ctx.sim.env.wall_ms(ctx.sim.now).saturating_sub(d)
         };
         let by_time = list_offsets(ctx, admin, &tps, target_ms.max(0))?;

@@ -138,7 +138,8 @@ impl PerfJob {
         }
         let end = sim.now;
         if !self.detailed {
-            let join_ms = self.joined_at.map(|j| j.ms_since(self.start)).unwrap_or_else(|| end.ms_since(self.start));
+            // Only onPartitionsAssigned adds to the join time: never assigned, it stays 0.
+            let join_ms = self.joined_at.map(|j| j.ms_since(self.start)).unwrap_or(0);
             out.out(&consumer_summary_line(&ConsumerTotal {
                 start_ms: Self::wall(sim, self.start),
                 end_ms: Self::wall(sim, end),

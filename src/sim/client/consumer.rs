@@ -298,6 +298,9 @@ impl Consumer {
     pub fn subscribe_pattern(&mut self, pattern: String) {
         self.meta.all_topics = true;
         self.meta.need_update = true;
+        // A request already in flight asked for the old topic list: its response must not
+        // clear `need_update` (the pattern would wait for metadata.max.age.ms, 5 min).
+        self.meta.want_generation += 1;
         self.subscription = Subscription::Pattern(pattern);
         self.request_rejoin("subscription changed");
     }
@@ -1516,7 +1519,8 @@ impl Consumer {
     /// Whether `close()` has finished its work: the final commit and the LeaveGroup were
     /// answered (or failed). `KafkaConsumer.close()` returns only then (or at its timeout).
     pub fn close_completed(&self) -> bool {
-        self.closed && self.group.as_ref().map(|g| g.commit_inflight.is_empty() && g.leave_inflight.is_none()).unwrap_or(true)
+        self.closed
+            && self.group.as_ref().map(|g| g.commit_inflight.is_empty() && g.leave_inflight.is_none()).unwrap_or(true)
     }
 
     /// Lag per assigned partition as the consumer sees it (`records-lag`, §5.4).
