@@ -87,6 +87,7 @@ enum Section {
 
 /// Parses a lesson file.
 pub fn parse_lesson(text: &str) -> Result<Lesson, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.lines().collect();
     let mut lesson = Lesson {
         id: String::new(),

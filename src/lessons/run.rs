@@ -21,7 +21,10 @@ pub const ALWAYS_ALLOWED: &[&str] =
 /// One goal's live status, for the UI.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GoalStatus {
+    /// What the learner reads.
     pub text: String,
+    /// Exactly what is checked, as written in the lesson (`not-in-isr payments-0 3`).
+    pub predicate: String,
     pub passed: bool,
 }
 
@@ -169,6 +172,9 @@ impl LessonRun {
     /// Starts a lesson: a fresh cluster with the setup run. With a demo the run is in
     /// [`Phase::Demo`] (play it with [`LessonRun::demo_next`] or skip it), else on step 0.
     pub fn start(lesson: &Lesson) -> Result<(LessonRun, Console), String> {
+        if lesson.steps.is_empty() {
+            return Err(format!("lesson {} has no step", lesson.id));
+        }
         let mut c = fresh(lesson)?;
         let r = c.run_script(&lesson.setup, true);
         if let Some(line) = r.stopped_at {
@@ -283,7 +289,7 @@ impl LessonRun {
                 } else {
                     eval_state(&g.goal, c.sim(), &mut groups)
                 };
-                GoalStatus { text: g.text.clone(), passed }
+                GoalStatus { text: g.text.clone(), predicate: g.goal.to_string(), passed }
             })
             .collect()
     }
@@ -437,6 +443,9 @@ impl LessonRun {
 
     /// Resumes saved progress: the console is rebuilt by replaying the saved log.
     pub fn resume(lesson: &Lesson, p: &Progress) -> Result<(LessonRun, Console), String> {
+        if lesson.steps.is_empty() {
+            return Err(format!("lesson {} has no step", lesson.id));
+        }
         if p.version != PROGRESS_VERSION {
             return Err(format!("saved progress has version {}, this Brokerlab reads {PROGRESS_VERSION}", p.version));
         }
