@@ -1,0 +1,853 @@
+//! Goals: predicates over the engine (state), the trace (things that happened) and the
+//! console log (commands run). Written one per line as `predicate | text for the learner`.
+//!
+//! Cost: a state goal reads the controller's metadata image and at most one leader log
+//! (O(1) per goal, except `key-partitions`, which scans the topic's leader logs, and group
+//! goals, which build the group part of the view once per check). Event goals are latched:
+//! [`super::run::Tracker`] scans only the trace events and log entries that are new since
+//! the last check, so checking every frame costs O(new events).
+
+use crate::console::shell;
+use crate::sim::errors::KafkaError;
+use crate::sim::trace::{ElectionReason, Finding, TraceKind};
+use crate::sim::types::TopicPartition;
+use crate::sim::world::Sim;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A comparison.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Op {
+    fn parse(s: &str) -> Option<Op> {
+        Some(match s {
+            "==" | "=" => Op::Eq,
+            "!=" => Op::Ne,
+            "<" => Op::Lt,
+            "<=" => Op::Le,
+            ">" => Op::Gt,
+            ">=" => Op::Ge,
+            _ => return None,
+        })
+    }
+    pub fn holds(self, a: i64, b: i64) -> bool {
+        match self {
+            Op::Eq => a == b,
+            Op::Ne => a != b,
+            Op::Lt => a < b,
+            Op::Le => a <= b,
+            Op::Gt => a > b,
+            Op::Ge => a >= b,
+        }
+    }
+    fn symbol(self) -> &'static str {
+        match self {
+            Op::Eq => "==",
+            Op::Ne => "!=",
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Ge => ">=",
+        }
+    }
+    fn words(self) -> &'static str {
+        match self {
+            Op::Eq => "is",
+            Op::Ne => "is not",
+            Op::Lt => "is below",
+            Op::Le => "is at most",
+            Op::Gt => "is above",
+            Op::Ge => "is at least",
+        }
+    }
+}
+
+/// A number measured on a partition.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PartMetric {
+    /// The leader epoch the controller records.
+    Epoch,
+    /// ISR size.
+    Isr,
+    /// The leader's high watermark.
+    Hw,
+    /// The leader's log end offset.
+    Leo,
+    /// The leader's log start offset.
+    LogStart,
+    /// LEO − HW on the leader: records written but not yet committed.
+    Uncommitted,
+    /// The leader's last stable offset (below it no transaction is open).
+    Lso,
+    /// HW − LSO on the leader: committed records a read_committed consumer may not read yet.
+    Unstable,
+}
+
+impl PartMetric {
+    const ALL: &'static [(&'static str, PartMetric, &'static str)] = &[
+        ("epoch", PartMetric::Epoch, "leader epoch"),
+        ("isr", PartMetric::Isr, "ISR size"),
+        ("hw", PartMetric::Hw, "high watermark"),
+        ("leo", PartMetric::Leo, "log end offset"),
+        ("log-start", PartMetric::LogStart, "log start offset"),
+        ("uncommitted", PartMetric::Uncommitted, "number of uncommitted records (LEO − HW)"),
+        ("lso", PartMetric::Lso, "last stable offset"),
+        ("unstable", PartMetric::Unstable, "number of records held back from read_committed (HW − LSO)"),
+    ];
+    fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(_, m, _)| *m == self).map(|(n, _, _)| *n).unwrap_or("?")
+    }
+    fn words(self) -> &'static str {
+        Self::ALL.iter().find(|(_, m, _)| *m == self).map(|(_, _, w)| *w).unwrap_or("?")
+    }
+}
+
+/// A number measured on a consumer group.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GroupMetric {
+    /// Total lag over the group's committed partitions.
+    Lag,
+    Members,
+    /// Members with no partition assigned.
+    Idle,
+    Generation,
+}
+
+/// What a broker or controller is doing.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NodeState {
+    /// The process is not running.
+    Down,
+    /// Running but fenced by the controller (or still starting).
+    Fenced,
+    /// Running and unfenced.
+    Running,
+    /// The active controller (controllers only).
+    Active,
+    /// Running but not the active controller (controllers only).
+    Standby,
+}
+
+impl NodeState {
+    fn parse(s: &str) -> Option<NodeState> {
+        Some(match s {
+            "down" => NodeState::Down,
+            "fenced" => NodeState::Fenced,
+            "running" | "up" => NodeState::Running,
+            "active" => NodeState::Active,
+            "standby" => NodeState::Standby,
+            _ => return None,
+        })
+    }
+    fn name(self) -> &'static str {
+        match self {
+            NodeState::Down => "down",
+            NodeState::Fenced => "fenced",
+            NodeState::Running => "running",
+            NodeState::Active => "active",
+            NodeState::Standby => "standby",
+        }
+    }
+}
+
+/// Something that happens, seen in the trace.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventKind {
+    /// A produce failed with NOT_ENOUGH_REPLICAS (or _AFTER_APPEND).
+    NotEnoughReplicas,
+    /// A produce failed with any error (filter: the error name, a topic or partition).
+    ProduceError,
+    /// A replica truncated its log.
+    Truncation,
+    UncleanElection,
+    PreferredElection,
+    /// A partition got a new leader (not its first one).
+    LeaderChange,
+    IsrShrink,
+    IsrExpand,
+    /// A partition had no eligible leader.
+    Offline,
+    /// A group started rebalancing (PreparingRebalance).
+    Rebalance,
+    MemberRemoved,
+    OffsetsCommitted,
+    /// A consumer reset its position (auto.offset.reset).
+    OffsetReset,
+    /// A client was told OFFSET_OUT_OF_RANGE, or reset because of it.
+    OffsetOutOfRange,
+    TxnCommitted,
+    TxnAborted,
+    LostWrite,
+    Duplicate,
+    Reordered,
+    BrokerFenced,
+    ControlledShutdown,
+    QuorumElection,
+    SegmentsDeleted,
+    LogCleaned,
+    PartitionsAdded,
+    Consumed,
+}
+
+impl EventKind {
+    const ALL: &'static [(&'static str, EventKind, &'static str)] = &[
+        ("not-enough-replicas", EventKind::NotEnoughReplicas, "a produce was refused with NOT_ENOUGH_REPLICAS"),
+        ("produce-error", EventKind::ProduceError, "a produce request failed"),
+        ("truncation", EventKind::Truncation, "a replica truncated its log"),
+        ("unclean-election", EventKind::UncleanElection, "an unclean leader election happened"),
+        ("preferred-election", EventKind::PreferredElection, "a preferred leader election moved a leader"),
+        ("leader-change", EventKind::LeaderChange, "a partition changed leader"),
+        ("isr-shrink", EventKind::IsrShrink, "an ISR shrank"),
+        ("isr-expand", EventKind::IsrExpand, "an ISR grew back"),
+        ("offline", EventKind::Offline, "a partition went offline"),
+        ("rebalance", EventKind::Rebalance, "a consumer group rebalanced"),
+        ("member-removed", EventKind::MemberRemoved, "a member was removed from a group"),
+        ("offsets-committed", EventKind::OffsetsCommitted, "a consumer committed offsets"),
+        ("offset-reset", EventKind::OffsetReset, "a consumer reset its position (auto.offset.reset)"),
+        ("offset-out-of-range", EventKind::OffsetOutOfRange, "a fetch hit OFFSET_OUT_OF_RANGE"),
+        ("txn-committed", EventKind::TxnCommitted, "a transaction committed"),
+        ("txn-aborted", EventKind::TxnAborted, "a transaction aborted"),
+        ("lost-write", EventKind::LostWrite, "the checker found an acknowledged record lost"),
+        ("duplicate", EventKind::Duplicate, "the checker found a duplicate record"),
+        ("reordered", EventKind::Reordered, "the checker found records out of order"),
+        ("broker-fenced", EventKind::BrokerFenced, "the controller fenced a broker"),
+        ("controlled-shutdown", EventKind::ControlledShutdown, "a broker shut down in a controlled way"),
+        ("quorum-election", EventKind::QuorumElection, "the controller quorum elected a new leader"),
+        ("segments-deleted", EventKind::SegmentsDeleted, "retention deleted log segments"),
+        ("log-cleaned", EventKind::LogCleaned, "the log cleaner compacted a log"),
+        ("partitions-added", EventKind::PartitionsAdded, "partitions were added to a topic"),
+        ("consumed", EventKind::Consumed, "a consumer received records"),
+    ];
+    fn parse(s: &str) -> Option<EventKind> {
+        Self::ALL.iter().find(|(n, _, _)| *n == s).map(|(_, k, _)| *k)
+    }
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(_, k, _)| *k == self).map(|(n, _, _)| *n).unwrap_or("?")
+    }
+    fn words(self) -> &'static str {
+        Self::ALL.iter().find(|(_, k, _)| *k == self).map(|(_, _, w)| *w).unwrap_or("?")
+    }
+    /// Every event kind name, for documentation and error messages.
+    pub fn names() -> Vec<&'static str> {
+        Self::ALL.iter().map(|(n, _, _)| *n).collect()
+    }
+}
+
+/// A predicate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Goal {
+    /// `topic-exists T`
+    TopicExists { topic: String },
+    /// `topic-absent T`
+    TopicAbsent { topic: String },
+    /// `partitions T OP N`
+    Partitions { topic: String, op: Op, n: i64 },
+    /// `rf T OP N`: every partition's replica count.
+    Rf { topic: String, op: Op, n: i64 },
+    /// `topic-config T KEY VALUE`: a topic config override is set to VALUE.
+    TopicConfig { topic: String, key: String, value: String },
+    /// `records T OP N`: the sum of the partitions' high watermarks (committed offsets).
+    Records { topic: String, op: Op, n: i64 },
+    /// `leader T-P == N` / `leader T-P != N`
+    Leader { tp: TopicPartition, op: Op, broker: i32 },
+    /// `offline T-P`: no leader.
+    Offline { tp: TopicPartition },
+    /// `online T-P`: has a leader.
+    Online { tp: TopicPartition },
+    /// `preferred-leaders T`: every partition is led by its first (preferred) replica.
+    PreferredLeaders { topic: String },
+    /// `in-isr T-P N` / `not-in-isr T-P N`
+    InIsr { tp: TopicPartition, broker: i32, yes: bool },
+    /// `replicas T-P 1,2,4`: the replica set (any order).
+    Replicas { tp: TopicPartition, brokers: Vec<i32> },
+    /// `epoch|isr|hw|leo|log-start|uncommitted|lso|unstable T-P OP N`
+    Partition { tp: TopicPartition, metric: PartMetric, op: Op, n: i64 },
+    /// `key-partitions T KEY OP N`: how many partitions hold records with this key
+    /// (at least one record must exist).
+    KeyPartitions { topic: String, key: String, op: Op, n: i64 },
+    /// `broker N down|fenced|running`
+    Broker { id: i32, state: NodeState },
+    /// `brokers OP N`: brokers in the cluster (any state).
+    Brokers { op: Op, n: i64 },
+    /// `controller N down|running|active|standby`
+    Controller { id: i32, state: NodeState },
+    /// `group G state S`
+    GroupState { group: String, state: String },
+    /// `group G lag|members|idle|generation OP N`
+    Group { group: String, metric: GroupMetric, op: Op, n: i64 },
+    /// `acked C OP N` / `failed C OP N`: a producer client's acknowledged or failed records;
+    /// `consumed C OP N`: records a consumer client received.
+    ClientCount { client: String, what: ClientCount, op: Op, n: i64 },
+    /// `event KIND [FILTER]`: it happened since the step began. The filter is a
+    /// topic, topic-partition, group, broker id, client or error name, by kind.
+    Event { kind: EventKind, filter: Option<String> },
+    /// `ran WORD...`: a command whose arguments contain these words, in order, was run
+    /// since the step began (`ran kafka-topics --create`).
+    Ran { words: Vec<String> },
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClientCount {
+    Acked,
+    Failed,
+    Consumed,
+}
+
+/// A goal as written in a lesson: the predicate and the text shown to the learner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalSpec {
+    /// What the learner reads.
+    pub text: String,
+    pub goal: Goal,
+}
+
+impl GoalSpec {
+    /// Parses `predicate | text` (the text may be left out: a default is written).
+    pub fn parse(line: &str) -> Result<GoalSpec, String> {
+        let (pred, text) = match line.split_once('|') {
+            Some((p, t)) => (p.trim(), t.trim()),
+            None => (line.trim(), ""),
+        };
+        let goal = Goal::parse(pred)?;
+        let text = if text.is_empty() { goal.describe() } else { text.to_string() };
+        Ok(GoalSpec { text, goal })
+    }
+
+    /// The line this goal is written as in a lesson file.
+    pub fn to_line(&self) -> String {
+        format!("{} | {}", self.goal, self.text)
+    }
+}
+
+fn parse_tp(s: &str) -> Result<TopicPartition, String> {
+    let bad = || format!("'{s}' is not a partition: write topic-partition, e.g. orders-0");
+    let (t, p) = s.rsplit_once('-').ok_or_else(bad)?;
+    let p: i32 = p.parse().map_err(|_| bad())?;
+    if t.is_empty() || p < 0 {
+        return Err(bad());
+    }
+    Ok(TopicPartition::new(t.to_string(), p))
+}
+
+fn parse_int(s: &str) -> Result<i64, String> {
+    s.parse::<i64>().map_err(|_| format!("'{s}' is not a number"))
+}
+
+fn parse_id(s: &str) -> Result<i32, String> {
+    s.parse::<i32>().map_err(|_| format!("'{s}' is not a broker or controller id"))
+}
+
+fn parse_op(s: &str) -> Result<Op, String> {
+    Op::parse(s).ok_or_else(|| format!("'{s}' is not a comparison (==, !=, <, <=, >, >=)"))
+}
+
+const KINDS: &str = "topic-exists, topic-absent, partitions, rf, topic-config, records, leader, offline, online, \
+preferred-leaders, in-isr, not-in-isr, replicas, epoch, isr, hw, leo, log-start, uncommitted, lso, unstable, key-partitions, \
+broker, brokers, controller, group, acked, failed, consumed, event, ran";
+
+impl Goal {
+    /// Parses a predicate (the part before `|`).
+    pub fn parse(s: &str) -> Result<Goal, String> {
+        let w: Vec<&str> = s.split_whitespace().collect();
+        let Some(kind) = w.first() else { return Err("an empty goal".to_string()) };
+        let arity = |n: usize, usage: &str| -> Result<(), String> {
+            if w.len() == n {
+                Ok(())
+            } else {
+                Err(format!("'{s}': expected {usage}"))
+            }
+        };
+        let g = match *kind {
+            "topic-exists" | "topic-absent" => {
+                arity(2, &format!("{kind} TOPIC"))?;
+                let topic = w[1].to_string();
+                if *kind == "topic-exists" {
+                    Goal::TopicExists { topic }
+                } else {
+                    Goal::TopicAbsent { topic }
+                }
+            }
+            "partitions" | "rf" | "records" => {
+                arity(4, &format!("{kind} TOPIC OP N, e.g. {kind} orders == 3"))?;
+                let (topic, op, n) = (w[1].to_string(), parse_op(w[2])?, parse_int(w[3])?);
+                match *kind {
+                    "partitions" => Goal::Partitions { topic, op, n },
+                    "rf" => Goal::Rf { topic, op, n },
+                    _ => Goal::Records { topic, op, n },
+                }
+            }
+            "topic-config" => {
+                arity(4, "topic-config TOPIC KEY VALUE")?;
+                Goal::TopicConfig { topic: w[1].to_string(), key: w[2].to_string(), value: w[3].to_string() }
+            }
+            "leader" => {
+                arity(4, "leader TOPIC-P == N (or !=)")?;
+                let op = parse_op(w[2])?;
+                if !matches!(op, Op::Eq | Op::Ne) {
+                    return Err(format!("'{s}': leader takes == or !="));
+                }
+                Goal::Leader { tp: parse_tp(w[1])?, op, broker: parse_id(w[3])? }
+            }
+            "offline" | "online" => {
+                arity(2, &format!("{kind} TOPIC-P"))?;
+                let tp = parse_tp(w[1])?;
+                if *kind == "offline" {
+                    Goal::Offline { tp }
+                } else {
+                    Goal::Online { tp }
+                }
+            }
+            "preferred-leaders" => {
+                arity(2, "preferred-leaders TOPIC")?;
+                Goal::PreferredLeaders { topic: w[1].to_string() }
+            }
+            "in-isr" | "not-in-isr" => {
+                arity(3, &format!("{kind} TOPIC-P BROKER"))?;
+                Goal::InIsr { tp: parse_tp(w[1])?, broker: parse_id(w[2])?, yes: *kind == "in-isr" }
+            }
+            "replicas" => {
+                arity(3, "replicas TOPIC-P 1,2,3")?;
+                let mut brokers = Vec::new();
+                for b in w[2].split(',') {
+                    brokers.push(parse_id(b.trim())?);
+                }
+                Goal::Replicas { tp: parse_tp(w[1])?, brokers }
+            }
+            m if PartMetric::ALL.iter().any(|(n, _, _)| *n == m) => {
+                arity(4, &format!("{m} TOPIC-P OP N, e.g. {m} orders-0 >= 1"))?;
+                let metric =
+                    PartMetric::ALL.iter().find(|(n, _, _)| *n == m).map(|(_, k, _)| *k).unwrap_or(PartMetric::Hw);
+                Goal::Partition { tp: parse_tp(w[1])?, metric, op: parse_op(w[2])?, n: parse_int(w[3])? }
+            }
+            "key-partitions" => {
+                arity(5, "key-partitions TOPIC KEY OP N, e.g. key-partitions orders alice == 1")?;
+                Goal::KeyPartitions {
+                    topic: w[1].to_string(),
+                    key: w[2].to_string(),
+                    op: parse_op(w[3])?,
+                    n: parse_int(w[4])?,
+                }
+            }
+            "broker" => {
+                arity(3, "broker N down|fenced|running")?;
+                let state = NodeState::parse(w[2])
+                    .filter(|s| matches!(s, NodeState::Down | NodeState::Fenced | NodeState::Running))
+                    .ok_or_else(|| format!("'{}': a broker is down, fenced or running", w[2]))?;
+                Goal::Broker { id: parse_id(w[1])?, state }
+            }
+            "brokers" => {
+                arity(3, "brokers OP N")?;
+                Goal::Brokers { op: parse_op(w[1])?, n: parse_int(w[2])? }
+            }
+            "controller" => {
+                arity(3, "controller N down|running|active|standby")?;
+                let state = NodeState::parse(w[2])
+                    .filter(|s| *s != NodeState::Fenced)
+                    .ok_or_else(|| format!("'{}': a controller is down, running, active or standby", w[2]))?;
+                Goal::Controller { id: parse_id(w[1])?, state }
+            }
+            "group" => {
+                if w.len() == 4 && w[2] == "state" {
+                    Goal::GroupState { group: w[1].to_string(), state: w[3].to_string() }
+                } else {
+                    arity(5, "group G state S, or group G lag|members|idle|generation OP N")?;
+                    let metric = match w[2] {
+                        "lag" => GroupMetric::Lag,
+                        "members" => GroupMetric::Members,
+                        "idle" => GroupMetric::Idle,
+                        "generation" => GroupMetric::Generation,
+                        o => {
+                            return Err(format!("'{o}': a group goal measures state, lag, members, idle or generation"))
+                        }
+                    };
+                    Goal::Group { group: w[1].to_string(), metric, op: parse_op(w[3])?, n: parse_int(w[4])? }
+                }
+            }
+            "acked" | "failed" | "consumed" => {
+                arity(4, &format!("{kind} CLIENT OP N"))?;
+                let what = match *kind {
+                    "acked" => ClientCount::Acked,
+                    "failed" => ClientCount::Failed,
+                    _ => ClientCount::Consumed,
+                };
+                Goal::ClientCount { client: w[1].to_string(), what, op: parse_op(w[2])?, n: parse_int(w[3])? }
+            }
+            "event" => {
+                if !(2..=3).contains(&w.len()) {
+                    return Err(format!("'{s}': expected event KIND [FILTER]"));
+                }
+                let kind = EventKind::parse(w[1]).ok_or_else(|| {
+                    format!("unknown event kind '{}' (one of: {})", w[1], EventKind::names().join(", "))
+                })?;
+                Goal::Event { kind, filter: w.get(2).map(|f| f.to_string()) }
+            }
+            "ran" => {
+                if w.len() < 2 {
+                    return Err("expected ran WORD..., e.g. ran kafka-topics --create".to_string());
+                }
+                let mut words: Vec<String> = w[1..].iter().map(|s| s.to_string()).collect();
+                words[0] = shell::normalize_program(&words[0]);
+                Goal::Ran { words }
+            }
+            other => return Err(format!("unknown goal kind '{other}' (one of: {KINDS})")),
+        };
+        Ok(g)
+    }
+
+    /// A plain-words description (used when a lesson gives no text).
+    pub fn describe(&self) -> String {
+        match self {
+            Goal::TopicExists { topic } => format!("Topic {topic} exists"),
+            Goal::TopicAbsent { topic } => format!("Topic {topic} does not exist"),
+            Goal::Partitions { topic, op, n } => format!("The number of partitions of {topic} {} {n}", op.words()),
+            Goal::Rf { topic, op, n } => format!("The replication factor of {topic} {} {n}", op.words()),
+            Goal::TopicConfig { topic, key, value } => format!("Topic {topic} has {key}={value}"),
+            Goal::Records { topic, op, n } => {
+                format!("The committed records of {topic} (sum of HWs) {} {n}", op.words())
+            }
+            Goal::Leader { tp, op, broker } => format!("The leader of {tp} {} broker {broker}", op.words()),
+            Goal::Offline { tp } => format!("{tp} has no leader (offline)"),
+            Goal::Online { tp } => format!("{tp} has a leader"),
+            Goal::PreferredLeaders { topic } => format!("Every partition of {topic} is led by its preferred replica"),
+            Goal::InIsr { tp, broker, yes: true } => format!("Broker {broker} is in the ISR of {tp}"),
+            Goal::InIsr { tp, broker, yes: false } => format!("Broker {broker} is not in the ISR of {tp}"),
+            Goal::Replicas { tp, brokers } => format!("The replicas of {tp} are brokers {}", join(brokers)),
+            Goal::Partition { tp, metric, op, n } => format!("The {} of {tp} {} {n}", metric.words(), op.words()),
+            Goal::KeyPartitions { topic, key, op, n } => {
+                format!("Records with key {key} are in a number of {topic} partitions that {} {n}", op.words())
+            }
+            Goal::Broker { id, state } => format!("Broker {id} is {}", state.name()),
+            Goal::Brokers { op, n } => format!("The number of brokers {} {n}", op.words()),
+            Goal::Controller { id, state } => format!("Controller {id} is {}", state.name()),
+            Goal::GroupState { group, state } => format!("Group {group} is {state}"),
+            Goal::Group { group, metric, op, n } => {
+                let m = match metric {
+                    GroupMetric::Lag => "lag",
+                    GroupMetric::Members => "number of members",
+                    GroupMetric::Idle => "number of idle members (no partition)",
+                    GroupMetric::Generation => "generation",
+                };
+                format!("The {m} of group {group} {} {n}", op.words())
+            }
+            Goal::ClientCount { client, what, op, n } => {
+                let m = match what {
+                    ClientCount::Acked => "records acknowledged to",
+                    ClientCount::Failed => "records failed for",
+                    ClientCount::Consumed => "records received by",
+                };
+                format!("The {m} {client} {} {n}", op.words())
+            }
+            Goal::Event { kind, filter } => match filter {
+                Some(f) => format!("{} ({f})", capitalise(kind.words())),
+                None => capitalise(kind.words()),
+            },
+            Goal::Ran { words } => format!("You ran `{}`", words.join(" ")),
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn join(v: &[i32]) -> String {
+    v.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",")
+}
+
+impl fmt::Display for Goal {
+    /// The predicate as written in a lesson file (parses back to the same goal).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Goal::TopicExists { topic } => write!(f, "topic-exists {topic}"),
+            Goal::TopicAbsent { topic } => write!(f, "topic-absent {topic}"),
+            Goal::Partitions { topic, op, n } => write!(f, "partitions {topic} {} {n}", op.symbol()),
+            Goal::Rf { topic, op, n } => write!(f, "rf {topic} {} {n}", op.symbol()),
+            Goal::TopicConfig { topic, key, value } => write!(f, "topic-config {topic} {key} {value}"),
+            Goal::Records { topic, op, n } => write!(f, "records {topic} {} {n}", op.symbol()),
+            Goal::Leader { tp, op, broker } => write!(f, "leader {tp} {} {broker}", op.symbol()),
+            Goal::Offline { tp } => write!(f, "offline {tp}"),
+            Goal::Online { tp } => write!(f, "online {tp}"),
+            Goal::PreferredLeaders { topic } => write!(f, "preferred-leaders {topic}"),
+            Goal::InIsr { tp, broker, yes } => {
+                write!(f, "{} {tp} {broker}", if *yes { "in-isr" } else { "not-in-isr" })
+            }
+            Goal::Replicas { tp, brokers } => write!(f, "replicas {tp} {}", join(brokers)),
+            Goal::Partition { tp, metric, op, n } => write!(f, "{} {tp} {} {n}", metric.name(), op.symbol()),
+            Goal::KeyPartitions { topic, key, op, n } => write!(f, "key-partitions {topic} {key} {} {n}", op.symbol()),
+            Goal::Broker { id, state } => write!(f, "broker {id} {}", state.name()),
+            Goal::Brokers { op, n } => write!(f, "brokers {} {n}", op.symbol()),
+            Goal::Controller { id, state } => write!(f, "controller {id} {}", state.name()),
+            Goal::GroupState { group, state } => write!(f, "group {group} state {state}"),
+            Goal::Group { group, metric, op, n } => {
+                let m = match metric {
+                    GroupMetric::Lag => "lag",
+                    GroupMetric::Members => "members",
+                    GroupMetric::Idle => "idle",
+                    GroupMetric::Generation => "generation",
+                };
+                write!(f, "group {group} {m} {} {n}", op.symbol())
+            }
+            Goal::ClientCount { client, what, op, n } => {
+                let k = match what {
+                    ClientCount::Acked => "acked",
+                    ClientCount::Failed => "failed",
+                    ClientCount::Consumed => "consumed",
+                };
+                write!(f, "{k} {client} {} {n}", op.symbol())
+            }
+            Goal::Event { kind, filter: Some(x) } => write!(f, "event {} {x}", kind.name()),
+            Goal::Event { kind, filter: None } => write!(f, "event {}", kind.name()),
+            Goal::Ran { words } => write!(f, "ran {}", words.join(" ")),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- evaluation
+
+/// Evaluates a state goal on the engine now. Event goals answer `false` here (they are
+/// latched by the tracker). `groups` is built on demand, once per check.
+pub fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::sim::view::GroupView>>) -> bool {
+    let image = sim.metadata_image();
+    let topic = |t: &str| image.and_then(|i| i.topics.get(t));
+    let part = |tp: &TopicPartition| image.and_then(|i| i.partition(&tp.topic, tp.partition));
+    match goal {
+        Goal::TopicExists { topic: t } => topic(t).is_some(),
+        Goal::TopicAbsent { topic: t } => image.is_some() && topic(t).is_none(),
+        Goal::Partitions { topic: t, op, n } => {
+            topic(t).map(|x| op.holds(x.partitions.len() as i64, *n)).unwrap_or(false)
+        }
+        Goal::Rf { topic: t, op, n } => topic(t)
+            .map(|x| !x.partitions.is_empty() && x.partitions.values().all(|p| op.holds(p.replicas.len() as i64, *n)))
+            .unwrap_or(false),
+        Goal::TopicConfig { topic: t, key, value } => {
+            topic(t).and_then(|x| x.configs.get(key)).map(|v| v == value).unwrap_or(false)
+        }
+        Goal::Records { topic: t, op, n } => match topic(t) {
+            None => false,
+            Some(x) => {
+                let mut sum = 0i64;
+                for p in x.partitions.keys() {
+                    let tp = TopicPartition::new(t.clone(), *p);
+                    sum += sim.leader_log(&tp).map(|l| l.high_watermark).unwrap_or(0);
+                }
+                op.holds(sum, *n)
+            }
+        },
+        Goal::Leader { tp, op, broker } => {
+            part(tp).map(|p| p.leader >= 0 && op.holds(p.leader as i64, *broker as i64)).unwrap_or(false)
+        }
+        Goal::Offline { tp } => part(tp).map(|p| p.leader < 0).unwrap_or(false),
+        Goal::Online { tp } => part(tp).map(|p| p.leader >= 0).unwrap_or(false),
+        Goal::PreferredLeaders { topic: t } => topic(t)
+            .map(|x| {
+                !x.partitions.is_empty()
+                    && x.partitions.values().all(|p| p.leader >= 0 && p.replicas.first() == Some(&p.leader))
+            })
+            .unwrap_or(false),
+        Goal::InIsr { tp, broker, yes } => part(tp).map(|p| p.isr.contains(broker) == *yes).unwrap_or(false),
+        Goal::Replicas { tp, brokers } => part(tp)
+            .map(|p| {
+                let mut a = p.replicas.clone();
+                let mut b = brokers.clone();
+                a.sort_unstable();
+                b.sort_unstable();
+                a == b
+            })
+            .unwrap_or(false),
+        Goal::Partition { tp, metric, op, n } => {
+            let Some(p) = part(tp) else { return false };
+            let value = match metric {
+                PartMetric::Epoch => Some(p.leader_epoch as i64),
+                PartMetric::Isr => Some(p.isr.len() as i64),
+                _ => sim.leader_log(tp).map(|l| match metric {
+                    PartMetric::Hw => l.high_watermark,
+                    PartMetric::Leo => l.log_end_offset,
+                    PartMetric::LogStart => l.log_start_offset,
+                    PartMetric::Lso => l.last_stable_offset(),
+                    PartMetric::Unstable => l.high_watermark - l.last_stable_offset(),
+                    _ => l.log_end_offset - l.high_watermark,
+                }),
+            };
+            value.map(|v| op.holds(v, *n)).unwrap_or(false)
+        }
+        Goal::KeyPartitions { topic: t, key, op, n } => {
+            let Some(x) = topic(t) else { return false };
+            let mut count = 0i64;
+            for p in x.partitions.keys() {
+                let tp = TopicPartition::new(t.clone(), *p);
+                let Some(log) = sim.leader_log(&tp) else { continue };
+                let has = log
+                    .batches()
+                    .any(|b| b.control.is_none() && b.records.iter().any(|r| r.key.as_deref() == Some(key.as_bytes())));
+                if has {
+                    count += 1;
+                }
+            }
+            count > 0 && op.holds(count, *n)
+        }
+        Goal::Broker { id, state } => {
+            let Some(b) = sim.brokers.get(id) else { return false };
+            let now = match &b.proc {
+                None => NodeState::Down,
+                Some(p) => {
+                    let unfenced = image.map(|i| i.is_unfenced(*id)).unwrap_or(false);
+                    if unfenced && p.state == crate::sim::broker::BrokerState::Running {
+                        NodeState::Running
+                    } else {
+                        NodeState::Fenced
+                    }
+                }
+            };
+            now == *state
+        }
+        Goal::Brokers { op, n } => op.holds(sim.brokers.len() as i64, *n),
+        Goal::Controller { id, state } => {
+            let Some(c) = sim.controllers.get(id) else { return false };
+            let up = c.proc.is_some();
+            let active = sim.active_controller() == Some(*id);
+            match state {
+                NodeState::Down => !up,
+                NodeState::Running => up,
+                NodeState::Active => up && active,
+                NodeState::Standby => up && !active,
+                NodeState::Fenced => false,
+            }
+        }
+        Goal::GroupState { group, state } => {
+            let gs = groups.get_or_insert_with(|| group_views(sim));
+            gs.iter().find(|g| &g.id == group).map(|g| g.state.eq_ignore_ascii_case(state)).unwrap_or(false)
+        }
+        Goal::Group { group, metric, op, n } => {
+            let gs = groups.get_or_insert_with(|| group_views(sim));
+            let Some(g) = gs.iter().find(|g| &g.id == group) else { return false };
+            let v = match metric {
+                GroupMetric::Lag => {
+                    if g.offsets.is_empty() {
+                        return false;
+                    }
+                    g.total_lag()
+                }
+                GroupMetric::Members => g.members.len() as i64,
+                GroupMetric::Idle => g.members.iter().filter(|m| m.2.is_empty()).count() as i64,
+                GroupMetric::Generation => g.generation as i64,
+            };
+            op.holds(v, *n)
+        }
+        Goal::ClientCount { client, what, op, n } => {
+            let Some(id) = sim.client_by_name(client) else { return false };
+            let Some(c) = sim.clients.get(&id) else { return false };
+            let v = match (&c.kind, what) {
+                (crate::sim::client::ClientKind::Producer(p), ClientCount::Acked) => p.acked as i64,
+                (crate::sim::client::ClientKind::Producer(p), ClientCount::Failed) => p.failed as i64,
+                (crate::sim::client::ClientKind::Consumer(k), ClientCount::Consumed) => k.delivered_total as i64,
+                _ => return false,
+            };
+            op.holds(v, *n)
+        }
+        Goal::Event { .. } | Goal::Ran { .. } => false,
+    }
+}
+
+fn group_views(sim: &Sim) -> Vec<crate::sim::view::GroupView> {
+    crate::sim::view::ViewModel::build(sim).groups.as_ref().clone()
+}
+
+fn tp_matches(filter: &Option<String>, tp: &TopicPartition) -> bool {
+    match filter {
+        None => true,
+        Some(f) => *f == tp.topic || *f == tp.to_string(),
+    }
+}
+
+fn eq_filter(filter: &Option<String>, value: &str) -> bool {
+    filter.as_deref().map(|f| f == value).unwrap_or(true)
+}
+
+fn is_oor(e: &KafkaError) -> bool {
+    *e == KafkaError::OFFSET_OUT_OF_RANGE
+}
+
+/// Whether a trace event is an occurrence of `kind` passing `filter`.
+pub fn event_matches(kind: EventKind, filter: &Option<String>, ev: &TraceKind) -> bool {
+    match (kind, ev) {
+        (EventKind::NotEnoughReplicas, TraceKind::ProduceFailed { tp, error, .. }) => {
+            matches!(error, KafkaError::NOT_ENOUGH_REPLICAS | KafkaError::NOT_ENOUGH_REPLICAS_AFTER_APPEND)
+                && tp_matches(filter, tp)
+        }
+        (EventKind::ProduceError, TraceKind::ProduceFailed { tp, error, client, .. }) => match filter {
+            None => true,
+            Some(f) => f == error.name() || *f == tp.topic || *f == tp.to_string() || f == client,
+        },
+        (EventKind::Truncation, TraceKind::Truncated { tp, from, to, .. }) => to < from && tp_matches(filter, tp),
+        (EventKind::UncleanElection, TraceKind::LeaderElected { tp, reason: ElectionReason::Unclean, .. }) => {
+            tp_matches(filter, tp)
+        }
+        (EventKind::PreferredElection, TraceKind::LeaderElected { tp, reason: ElectionReason::Preferred, .. }) => {
+            tp_matches(filter, tp)
+        }
+        (EventKind::LeaderChange, TraceKind::LeaderElected { tp, reason, leader, previous, .. }) => {
+            *reason != ElectionReason::NewPartition && leader != previous && tp_matches(filter, tp)
+        }
+        (EventKind::IsrShrink, TraceKind::IsrShrunk { tp, .. }) => tp_matches(filter, tp),
+        (EventKind::IsrExpand, TraceKind::IsrExpanded { tp, .. }) => tp_matches(filter, tp),
+        (EventKind::Offline, TraceKind::PartitionOffline { tp, .. }) => tp_matches(filter, tp),
+        (EventKind::Rebalance, TraceKind::GroupStateChanged { group, state, .. }) => {
+            state == "PreparingRebalance" && eq_filter(filter, group)
+        }
+        (EventKind::MemberRemoved, TraceKind::MemberRemoved { group, .. }) => eq_filter(filter, group),
+        (EventKind::OffsetsCommitted, TraceKind::OffsetsCommitted { group, .. }) => eq_filter(filter, group),
+        (EventKind::OffsetReset, TraceKind::OffsetReset { client, tp, .. }) => {
+            filter.is_none() || eq_filter(filter, client) || tp_matches(filter, tp)
+        }
+        (EventKind::OffsetOutOfRange, TraceKind::ClientError { client, error, .. }) => {
+            is_oor(error) && eq_filter(filter, client)
+        }
+        (EventKind::OffsetOutOfRange, TraceKind::OffsetReset { client, tp, reason, .. }) => {
+            reason.to_ascii_lowercase().contains("out of range")
+                && (filter.is_none() || eq_filter(filter, client) || tp_matches(filter, tp))
+        }
+        (EventKind::TxnCommitted, TraceKind::TransactionState { transactional_id, state }) => {
+            state.contains("Commit") && eq_filter(filter, transactional_id)
+        }
+        (EventKind::TxnAborted, TraceKind::TransactionState { transactional_id, state }) => {
+            state.contains("Abort") && eq_filter(filter, transactional_id)
+        }
+        (EventKind::LostWrite, TraceKind::Check(Finding::LostWrite { tp, .. })) => tp_matches(filter, tp),
+        (EventKind::Duplicate, TraceKind::Check(Finding::Duplicate { tp, .. })) => tp_matches(filter, tp),
+        (EventKind::Reordered, TraceKind::Check(Finding::Reordered { tp, .. })) => tp_matches(filter, tp),
+        (EventKind::BrokerFenced, TraceKind::BrokerFenced { broker, .. }) => eq_filter(filter, &broker.to_string()),
+        (EventKind::ControlledShutdown, TraceKind::BrokerControlledShutdown { broker }) => {
+            eq_filter(filter, &broker.to_string())
+        }
+        (EventKind::QuorumElection, TraceKind::QuorumLeaderElected { controller, .. }) => {
+            eq_filter(filter, &controller.to_string())
+        }
+        (EventKind::SegmentsDeleted, TraceKind::SegmentsDeleted { tp, .. }) => tp_matches(filter, tp),
+        (EventKind::LogCleaned, TraceKind::LogCleaned { tp, removed, .. }) => *removed > 0 && tp_matches(filter, tp),
+        (EventKind::PartitionsAdded, TraceKind::PartitionsAdded { topic, .. }) => eq_filter(filter, topic),
+        (EventKind::Consumed, TraceKind::Consumed { client, tp, count, .. }) => {
+            *count > 0 && (filter.is_none() || eq_filter(filter, client) || tp_matches(filter, tp))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a command (its argv) contains `words` in order.
+pub fn ran_matches(words: &[String], argv: &[String]) -> bool {
+    let mut it = argv.iter();
+    words
+        .iter()
+        .all(|w| it.any(|a| a == w || a.strip_suffix(".sh").map(shell::normalize_program).as_deref() == Some(w)))
+}
