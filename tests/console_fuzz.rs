@@ -151,11 +151,13 @@ fn line(rng: &mut Pcg32) -> String {
     // Producing runs the engine for seconds of simulated time: keep it to 1 line in 25 so
     // the whole run stays within about a minute in a debug build.
     // So do the consumer tools (a mutated line may lose --timeout-ms and run for the hour
-    // that ends any command: the templates give it first so truncation rarely drops it).
+    // that ends any command: the templates give it first so truncation rarely drops it) and
+    // background consumers (each one fetches twice a second for as long as time runs).
     let heavy = |t: &str| {
         (t.contains("producer") && !t.starts_with("producer"))
             || t.starts_with("kafka-console-consumer")
             || t.starts_with("kafka-consumer-perf-test")
+            || t.starts_with("consumer start")
     };
     while heavy(template) && !rng.next_u64().is_multiple_of(25) {
         template = pick(rng, TEMPLATES);
