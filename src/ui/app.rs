@@ -96,6 +96,12 @@ impl Component for App {
         } else {
             let mut lab = Lab::new(DEMO_SEED, ClusterConfig::default()).expect("the default cluster boots");
             lab.run_setup(DEMO);
+            let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+            if let Some(id) = hash.strip_prefix("#lesson=") {
+                if let Err(e) = lab.start_lesson(id) {
+                    lab.notice = Some(format!("This link names a lesson Brokerlab does not have: {e}"));
+                }
+            }
             lab.note("Welcome to Brokerlab: a live Kafka cluster. Type `help`, or a Kafka tool like `kafka-topics --bootstrap-server localhost:9092 --list`.");
             (lab, None)
         };
@@ -176,6 +182,9 @@ impl Component for App {
                 if matches!(a, UiAction::Select(Some(_))) {
                     self.tab = SideTab::Inspect;
                 }
+                if matches!(a, UiAction::StartLesson(_) | UiAction::OpenSandbox) {
+                    self.tab = SideTab::Learn;
+                }
                 let Ok(mut lab) = self.lab.try_borrow_mut() else { return false };
                 apply(&mut lab, a);
                 self.published = lab.published();
@@ -226,7 +235,7 @@ impl App {
             SideTab::Inspect => html! { <Inspector detail={p.detail.clone()} selection={p.selection.clone()} /> },
             SideTab::Events => html! { <Feed feed={p.feed.clone()} /> },
             SideTab::Charts => html! { <Charts samples={p.samples.clone()} view={p.view.clone()} /> },
-            SideTab::Learn => html! { <LearnPanel /> },
+            SideTab::Learn => html! { <LearnPanel lesson={p.lesson.clone()} /> },
         };
         html! {
             <ContextProvider<LabContext> context={self.context.clone()}>
@@ -333,6 +342,19 @@ fn apply(lab: &mut Lab, a: UiAction) {
             lab.focus = f;
             lab.publish();
         }
+        UiAction::StartLesson(id) => {
+            if let Err(e) = lab.start_lesson(&id) {
+                lab.notice = Some(format!("The lesson could not start: {e}"));
+                lab.publish();
+            }
+        }
+        UiAction::OpenSandbox => {
+            if let Err(e) = lab.open_sandbox() {
+                lab.notice = Some(format!("The sandbox could not start: {e}"));
+                lab.publish();
+            }
+        }
+        UiAction::Lesson(a) => lab.lesson_action(a),
         UiAction::DismissNotice => {
             lab.notice = None;
             lab.publish();

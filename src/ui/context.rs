@@ -104,6 +104,9 @@ pub enum UiAction {
     /// Show one topic only (scale), or every topic.
     Focus(Option<String>),
     DismissNotice,
+    StartLesson(String),
+    OpenSandbox,
+    Lesson(crate::ui::lab::LessonAction),
 }
 
 /// A snapshot of the lab for rendering.
@@ -130,6 +133,8 @@ pub struct Published {
     pub job_running: bool,
     /// Moments of the timeline that can be returned to exactly (simulated ms).
     pub snapshots: Rc<Vec<u64>>,
+    /// The lesson being followed (None: the sandbox).
+    pub lesson: Option<Rc<crate::ui::lab::LessonView>>,
 }
 
 /// Shared by every component: how to act on the lab, and how to ask the console for tab

@@ -8,6 +8,7 @@
 use crate::console::explain::describe_event;
 use crate::console::format::{Output, Stream};
 use crate::console::session::{Console, Started};
+use crate::lessons::{catalogue, find, Advanced, GoalStatus, LessonRun, Phase};
 use crate::sim::inspect::inspect;
 use crate::sim::protocol::NodeAddr;
 use crate::sim::time::SimTime;
@@ -54,6 +55,18 @@ pub const BENCH: &[&str] = &[
     "consumer start c2 --group analytics --topic clicks",
 ];
 
+/// A button of the lesson panel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LessonAction {
+    SkipDemo,
+    Next,
+    Hint,
+    Solution,
+    ResetStep,
+    Undo,
+    GoToStep(usize),
+}
+
 /// A saved moment of the timeline.
 struct Snapshot {
     at: SimTime,
@@ -91,6 +104,36 @@ pub struct Lab {
     last_sample_s: u64,
     counters: (u64, u64, u64),
     published: Option<Rc<Published>>,
+    /// The lesson being followed (None: the free sandbox).
+    pub lesson: Option<LessonRun>,
+    lesson_pub: Option<Rc<LessonView>>,
+    /// Wall-clock ms of the last goal check and demo line.
+    last_check_ms: u64,
+    last_demo_ms: u64,
+    /// Lessons finished in this browser (by id).
+    pub lessons_done: std::collections::BTreeSet<String>,
+    /// Hints, the revealed solution and refusals, for the lesson panel.
+    lesson_notes: Vec<String>,
+}
+
+/// What the lesson panel shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LessonView {
+    pub id: String,
+    pub title: String,
+    pub intro: String,
+    pub steps: Vec<String>,
+    pub completed: Vec<bool>,
+    /// `None` during the demo; `Some(n)` = steps.len() when done.
+    pub step: Option<usize>,
+    pub demo_caption: Option<String>,
+    pub step_text: String,
+    pub goals: Vec<GoalStatus>,
+    pub hints_left: bool,
+    pub notes: Vec<String>,
+    pub done: bool,
+    pub real_cluster: String,
+    pub next_lesson: Option<(String, String)>,
 }
 
 impl Lab {
@@ -131,6 +174,12 @@ impl Lab {
             last_sample_s: 0,
             counters: (0, 0, 0),
             published: None,
+            lesson: None,
+            lesson_pub: None,
+            last_check_ms: 0,
+            last_demo_ms: 0,
+            lessons_done: Default::default(),
+            lesson_notes: Vec::new(),
         };
         lab.snapshot();
         lab
@@ -206,6 +255,9 @@ impl Lab {
             changed = true;
         }
         self.sample();
+        if self.lesson_tick(wall_now_ms) {
+            changed = true;
+        }
         let bucket = |t: SimTime| t.as_ms() / SNAPSHOT_EVERY_MS;
         if self.live.is_none() && self.snapshots.last().map(|s| bucket(s.at) < bucket(self.now())).unwrap_or(true) {
             self.snapshot();
@@ -347,6 +399,11 @@ impl Lab {
             return;
         }
         if trimmed.is_empty() {
+            self.publish();
+            return;
+        }
+        if let Some(Err(why)) = self.lesson.as_ref().map(|l| l.permits(line)) {
+            self.push_term(TermStream::Stderr, format!("lesson: {why}"));
             self.publish();
             return;
         }
@@ -584,7 +641,173 @@ impl Lab {
             behind: self.behind,
             job_running: self.console.job_running(),
             snapshots: self.snapshots_pub.clone(),
+            lesson: self.lesson_pub.clone(),
         }));
+    }
+
+    // ---------------- lessons ----------------
+
+    /// Swaps in another console (a lesson's start, a reset step, an undo): the timeline,
+    /// feed and charts start again from it; the terminal keeps its lines.
+    fn replace_console(&mut self, console: Console) {
+        self.live = None;
+        self.console = console;
+        self.snapshots.clear();
+        self.snapshot();
+        self.trace_cursor = self.console.sim().trace.next_index();
+        self.flights.clear();
+        self.feed.clear();
+        self.feed_dirty = true;
+        self.samples.clear();
+        self.samples_pub = Rc::new(Vec::new());
+        self.last_sample_s = 0;
+        self.selection = None;
+        self.menu = None;
+        self.notice = None;
+        self.view = Rc::new(ViewModel::build(self.console.sim()));
+    }
+
+    /// Starts the lesson `id` on a fresh cluster of its own.
+    pub fn start_lesson(&mut self, id: &str) -> Result<(), String> {
+        let lesson = find(id).ok_or_else(|| format!("there is no lesson called {id:?}"))?;
+        let (run, console) = LessonRun::start(&lesson)?;
+        self.replace_console(console);
+        self.lesson = Some(run);
+        self.lesson_notes.clear();
+        self.focus = None;
+        self.playing = true;
+        self.push_term(TermStream::Note, format!("# lesson: {}", lesson.title));
+        self.refresh_lesson();
+        self.publish();
+        Ok(())
+    }
+
+    /// Leaves the lesson for the free sandbox (the first-visit cluster).
+    pub fn open_sandbox(&mut self) -> Result<(), String> {
+        let console = Console::new(self.console.seed(), crate::sim::world::ClusterConfig::default())?;
+        self.replace_console(console);
+        self.lesson = None;
+        self.lesson_pub = None;
+        self.run_setup(DEMO);
+        self.note("# the free sandbox: anything goes");
+        self.publish();
+        Ok(())
+    }
+
+    /// Demo lines play one by one; goals are checked a few times a second.
+    fn lesson_tick(&mut self, wall_now_ms: u64) -> bool {
+        let Some(run) = self.lesson.as_mut() else { return false };
+        if let Phase::Demo { .. } = run.phase() {
+            if !self.playing || wall_now_ms < self.last_demo_ms + 1800 {
+                return false;
+            }
+            self.last_demo_ms = wall_now_ms;
+            if let Some((line, result)) = run.demo_next(&mut self.console) {
+                if let Some(c) = line.caption {
+                    self.push_term(TermStream::Note, format!("# {c}"));
+                }
+                self.push_term(TermStream::Command, result.text.clone());
+                self.print(&result.output);
+            }
+            self.refresh_lesson();
+            return true;
+        }
+        if wall_now_ms < self.last_check_ms + 250 {
+            return false;
+        }
+        self.last_check_ms = wall_now_ms;
+        self.refresh_lesson()
+    }
+
+    /// Re-evaluates the goals; returns whether what the panel shows changed.
+    fn refresh_lesson(&mut self) -> bool {
+        let Some(run) = self.lesson.as_mut() else { return false };
+        let goals = run.check(&self.console);
+        let lesson = run.lesson();
+        let done = matches!(run.phase(), Phase::Done);
+        let step = match run.phase() {
+            Phase::Demo { .. } => None,
+            Phase::Step(k) => Some(*k),
+            Phase::Done => Some(lesson.steps.len()),
+        };
+        let next_lesson = if done {
+            let cat = catalogue();
+            let i = cat.iter().position(|e| e.id == lesson.id);
+            i.and_then(|i| cat.get(i + 1)).map(|e| (e.id.clone(), e.title.clone()))
+        } else {
+            None
+        };
+        let view = LessonView {
+            id: lesson.id.clone(),
+            title: lesson.title.clone(),
+            intro: lesson.intro.clone(),
+            steps: lesson.steps.iter().map(|s| s.title.clone()).collect(),
+            completed: run.completed().to_vec(),
+            step,
+            demo_caption: run.demo_peek().and_then(|d| d.caption.clone()),
+            step_text: run.step().map(|s| s.text.clone()).unwrap_or_default(),
+            goals,
+            hints_left: run.step().map(|s| s.hints.len() > run.hints_shown().len()).unwrap_or(false),
+            notes: self.lesson_notes.clone(),
+            done,
+            real_cluster: if done { lesson.real_cluster.clone() } else { String::new() },
+            next_lesson,
+        };
+        if self.lesson_pub.as_deref() == Some(&view) {
+            return false;
+        }
+        self.lesson_pub = Some(Rc::new(view));
+        true
+    }
+
+    /// The lesson panel's buttons.
+    pub fn lesson_action(&mut self, action: LessonAction) {
+        let Some(run) = self.lesson.as_mut() else { return };
+        let result: Result<Option<Console>, String> = match action {
+            LessonAction::SkipDemo => {
+                run.skip_demo(&mut self.console);
+                let _ = self.console.take_output();
+                Ok(None)
+            }
+            LessonAction::Next => match run.advance(&self.console) {
+                Ok(Advanced::Finished) => {
+                    self.lessons_done.insert(run.lesson().id.clone());
+                    Ok(None)
+                }
+                Ok(Advanced::Step(_)) => {
+                    self.lesson_notes.clear();
+                    Ok(None)
+                }
+                Err(e) => Err(e),
+            },
+            LessonAction::Hint => {
+                match run.hint() {
+                    Some(h) => self.lesson_notes.push(format!("Hint: {h}")),
+                    None => self.lesson_notes.push("No more hints for this step.".into()),
+                }
+                Ok(None)
+            }
+            LessonAction::Solution => run.reveal_solution(&self.console).map(|s| {
+                self.lesson_notes.push(format!("Solution:\n{}", s.trim_end()));
+                None
+            }),
+            LessonAction::ResetStep => run.reset_step(&self.console).map(Some),
+            LessonAction::Undo => run.undo(&self.console).and_then(|c| c.ok_or_else(|| "nothing to undo in this step".to_string()).map(Some)),
+            LessonAction::GoToStep(k) => run.go_to_step(k, &self.console).map(|c| {
+                self.lesson_notes.clear();
+                Some(c)
+            }),
+        };
+        match result {
+            Ok(Some(console)) => {
+                self.replace_console(console);
+                self.push_term(TermStream::Note, "# the cluster is back where the step began (or before your last command)".into());
+            }
+            Ok(None) => {}
+            Err(e) => self.lesson_notes.push(e),
+        }
+        self.refresh_lesson();
+        self.publish();
     }
 
     pub fn published(&mut self) -> Rc<Published> {

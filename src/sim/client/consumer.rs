@@ -727,7 +727,7 @@ impl Consumer {
         if app_runs && !self.app.stuck && now >= self.app.busy_until {
             self.app_poll(now, out);
         }
-        self.schedule_wake(now, out);
+        self.schedule_wake(now, out, app_runs);
     }
 
     /// The application finished processing what it polled.
@@ -1099,7 +1099,7 @@ impl Consumer {
         }
     }
 
-    fn schedule_wake(&mut self, now: SimTime, out: &mut Out) {
+    fn schedule_wake(&mut self, now: SimTime, out: &mut Out, app_runs: bool) {
         let mut next: Option<SimTime> = None;
         // Only future deadlines: work that is due but blocked (a request in flight) resumes
         // when the response arrives, not by spinning.
@@ -1127,6 +1127,16 @@ impl Consumer {
         }
         if self.assignment.values().any(|p| p.position.is_none()) {
             consider(now.plus_ms(self.cfg.retry_backoff_ms.max(50)));
+        }
+        // A poll loop with records still buffered (more than max.poll.records arrived) comes
+        // straight back for them: the next poll() is due when processing ends, or at once.
+        let polls_return_records = self.group.as_ref().map(|g| g.state == MemberState::Stable).unwrap_or(true);
+        if app_runs
+            && !self.app.stuck
+            && polls_return_records
+            && self.assignment.values().any(|p| !p.paused && !p.buffered.is_empty())
+        {
+            consider(if self.app.busy_until > now { self.app.busy_until } else { now.plus_ms(1) });
         }
         if let Some(t) = next {
             if self.wake_at.map(|w| w <= now || t < w).unwrap_or(true) {
