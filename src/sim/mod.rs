@@ -6,6 +6,7 @@ pub mod checker;
 pub mod client;
 pub mod config;
 pub mod controller;
+pub mod disk_image;
 pub mod election;
 pub mod epoch_cache;
 pub mod errors;
