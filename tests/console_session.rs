@@ -255,3 +255,39 @@ fn frame_by_frame_advances_coalesce_and_replay_identically() {
     assert_eq!(a.sim().now, b.sim().now);
     assert!(live.contains("300 records sent"), "{live}");
 }
+
+// The page's timeline: a copy taken at one moment, caught up to a later moment of the session
+// from its log, is exactly the session as it was then (same trace, same state).
+#[test]
+fn a_snapshot_caught_up_from_the_log_matches_the_session_at_that_moment() {
+    let mut a = console();
+    let frame = |c: &mut Console, n: u32| {
+        for _ in 0..n {
+            let t = c.sim().now.plus_ms(16);
+            c.advance_to(t);
+        }
+    };
+    a.run(&item("kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3"));
+    a.run(&item("producer start app --topic orders --rate 20/s --keys a,b,c"));
+    frame(&mut a, 100);
+    let snap = a.snapshot().expect("no job runs");
+    frame(&mut a, 100);
+    a.run(&item("broker kill 2"));
+    frame(&mut a, 200);
+    let at_middle = a.sim().now;
+    let middle = a.snapshot().expect("no job");
+    a.run(&item("net cut broker-1 broker-3"));
+    frame(&mut a, 300);
+    a.run(&item("broker start 2"));
+    frame(&mut a, 50);
+    assert!(a.snapshot().is_some());
+    let log = a.log().to_vec();
+    let mut b = snap.snapshot().expect("copy");
+    b.catch_up(&log, at_middle);
+    assert_eq!(b.sim().now, at_middle);
+    assert_eq!(b.sim().trace_hash(), middle.sim().trace_hash());
+    let mut c = snap.snapshot().expect("copy");
+    c.catch_up(&log, a.sim().now);
+    assert_eq!(c.sim().trace_hash(), a.sim().trace_hash());
+    assert_eq!(c.log().len(), a.log().len(), "the copy's log is the session's log");
+}

@@ -236,6 +236,25 @@ impl Console {
         &self.history
     }
 
+        /// A copy of this console for the page's timeline (scrubbing back). `None` while a job
+    /// runs: a job is a live tool process, not data, so it cannot be copied.
+    pub fn snapshot(&self) -> Option<Console> {
+        if self.job.is_some() {
+            return None;
+        }
+        Some(Console {
+            sim: self.sim.clone(),
+            seed: self.seed,
+            config: self.config.clone(),
+            vfs: self.vfs.clone(),
+            log: self.log.clone(),
+            history: self.history.clone(),
+            job: None,
+            pending: Output::new(),
+            apps: self.apps.clone(),
+        })
+    }
+
     /// Whether a job is running.
     pub fn job_running(&self) -> bool {
         self.job.is_some()
@@ -261,6 +280,28 @@ impl Console {
                 }
             }
         }
+        let _ = self.take_output();
+    }
+
+        /// Brings a copy taken earlier ([`Console::snapshot`]) to the moment `until` of the
+    /// session whose log is `full_log` (this console's log is a prefix of it): each later
+    /// action is replayed at the simulated time it happened. Used to scrub the timeline.
+    pub fn catch_up(&mut self, full_log: &[LogEntry], until: SimTime) {
+        let mine = self.log.len();
+        // The copy's last entry may have grown since (consecutive advances coalesce).
+        let start = match self.log.last() {
+            Some(LogEntry { action: Action::AdvanceTo(_), .. }) => mine - 1,
+            _ => mine,
+        };
+        for e in full_log.iter().skip(start).filter(|e| e.at <= until) {
+            self.advance_to(e.at);
+            let mut e = e.clone();
+            if let Action::AdvanceTo(t) = &mut e.action {
+                *t = (*t).min(until);
+            }
+            self.replay(std::slice::from_ref(&e));
+        }
+        self.advance_to(until);
         let _ = self.take_output();
     }
 

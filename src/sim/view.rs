@@ -1,0 +1,423 @@
+//! The read-only view of the whole cluster for the UI (and its stable serialised form): a
+//! summary rebuilt after the engine moves. Components take pieces of it as `Rc` props and compare them by value, so a
+//! broker whose numbers did not change is not re-rendered.
+
+use crate::sim::broker::replica::Role;
+use crate::sim::broker::BrokerState;
+use crate::sim::client::consumer::MemberState;
+use crate::sim::client::ClientKind;
+use crate::sim::controller::Role as QuorumRole;
+use crate::sim::protocol::NodeAddr;
+use crate::sim::time::SimTime;
+use crate::sim::types::{BrokerId, Epoch, Offset, TopicPartition};
+use crate::sim::world::Sim;
+use std::collections::BTreeMap;
+use serde::Serialize;
+use std::rc::Rc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum NodeStatus {
+    Running,
+    Fenced,
+    Starting,
+    ShuttingDown,
+    Down,
+}
+
+impl NodeStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            NodeStatus::Running => "running",
+            NodeStatus::Fenced => "fenced",
+            NodeStatus::Starting => "starting",
+            NodeStatus::ShuttingDown => "shutting down",
+            NodeStatus::Down => "down",
+        }
+    }
+    pub fn class(self) -> &'static str {
+        match self {
+            NodeStatus::Running => "ok",
+            NodeStatus::Fenced | NodeStatus::Starting | NodeStatus::ShuttingDown => "warn",
+            NodeStatus::Down => "down",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ControllerView {
+    pub id: i32,
+    pub up: bool,
+    pub role: &'static str,
+    pub epoch: Epoch,
+    pub high_watermark: Offset,
+    pub log_end: Offset,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ReplicaRole {
+    Leader,
+    Follower,
+    Offline,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReplicaView {
+    pub tp: TopicPartition,
+    pub role: ReplicaRole,
+    /// In the ISR as the controller records it.
+    pub in_isr: bool,
+    pub leo: Offset,
+    pub hw: Offset,
+    pub log_start: Offset,
+    pub epoch: Epoch,
+    /// Records this replica lacks compared with its leader.
+    pub behind: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BrokerView {
+    pub id: BrokerId,
+    pub status: NodeStatus,
+    pub rack: Option<String>,
+    pub slow_ms: i64,
+    pub leaders: u32,
+    pub replicas: Rc<Vec<ReplicaView>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PartitionView {
+    pub tp: TopicPartition,
+    pub leader: BrokerId,
+    pub epoch: Epoch,
+    pub replicas: Vec<BrokerId>,
+    pub isr: Vec<BrokerId>,
+    /// The leader's HW and LEO (-1 when offline).
+    pub hw: Offset,
+    pub leo: Offset,
+    pub log_start: Offset,
+}
+
+impl PartitionView {
+    pub fn under_replicated(&self) -> bool {
+        self.isr.len() < self.replicas.len()
+    }
+    pub fn offline(&self) -> bool {
+        self.leader < 0
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TopicView {
+    pub name: String,
+    pub internal: bool,
+    pub partitions: Rc<Vec<PartitionView>>,
+    pub configs: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClientView {
+    pub id: u32,
+    pub name: String,
+    pub kind: &'static str,
+    pub paused: bool,
+    /// One line of what it is doing, e.g. "orders · 10/s · 1,234 acked".
+    pub summary: String,
+    pub group: Option<String>,
+    pub assignment: Vec<(TopicPartition, Option<Offset>, Option<i64>)>,
+    pub state: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GroupView {
+    pub id: String,
+    pub state: String,
+    pub generation: i32,
+    pub protocol: String,
+    pub coordinator: BrokerId,
+    pub members: Vec<(String, String, Vec<TopicPartition>)>,
+    /// (partition, committed offset, log end (HW), lag).
+    pub offsets: Vec<(TopicPartition, Offset, Offset, i64)>,
+}
+
+impl GroupView {
+    pub fn total_lag(&self) -> i64 {
+        self.offsets.iter().map(|(_, _, _, l)| *l).sum()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LinkView {
+    pub from: NodeAddr,
+    pub to: NodeAddr,
+    pub cut: bool,
+    pub extra_latency_ms: u64,
+    pub loss_percent: u32,
+}
+
+/// Everything the page shows about the engine at one moment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ViewModel {
+    pub now: SimTime,
+    pub wall_ms: i64,
+    pub active_controller: Option<i32>,
+    pub controllers: Rc<Vec<ControllerView>>,
+    pub brokers: Rc<Vec<BrokerView>>,
+    pub topics: Rc<Vec<TopicView>>,
+    pub clients: Rc<Vec<ClientView>>,
+    pub groups: Rc<Vec<GroupView>>,
+    pub links: Rc<Vec<LinkView>>,
+    pub findings: u32,
+}
+
+impl ViewModel {
+    pub fn build(sim: &Sim) -> ViewModel {
+        let active = sim.active_controller();
+        let image = active.and_then(|c| sim.controllers.get(&c)).and_then(|c| c.proc.as_ref()).map(|p| &p.image);
+        let controllers = sim
+            .controllers
+            .values()
+            .map(|c| {
+                let (role, hw) = match &c.proc {
+                    None => ("down", -1),
+                    Some(p) => (
+                        match p.role {
+                            QuorumRole::Leader(_) => "active",
+                            QuorumRole::Follower { .. } => "standby",
+                            QuorumRole::Candidate { .. } => "candidate",
+                            QuorumRole::Unattached => "unattached",
+                        },
+                        p.hw,
+                    ),
+                };
+                ControllerView { id: c.id, up: c.proc.is_some(), role, epoch: c.disk.epoch, high_watermark: hw, log_end: c.disk.log_end() }
+            })
+            .collect();
+        // Leader LEOs, to show how far each follower is behind.
+        let mut leader_leo: BTreeMap<TopicPartition, Offset> = BTreeMap::new();
+        for b in sim.brokers.values() {
+            if let Some(p) = &b.proc {
+                for (tp, r) in &p.replicas {
+                    if r.is_leader() {
+                        if let Some(log) = b.disk.logs.get(tp) {
+                            leader_leo.insert(tp.clone(), log.log_end_offset);
+                        }
+                    }
+                }
+            }
+        }
+        let brokers = sim
+            .brokers
+            .values()
+            .map(|b| {
+                let fenced_in_image = image.map(|i| !i.is_unfenced(b.id)).unwrap_or(true);
+                let status = match &b.proc {
+                    None => NodeStatus::Down,
+                    Some(p) => match p.state {
+                        BrokerState::ShuttingDown => NodeStatus::ShuttingDown,
+                        BrokerState::Starting => NodeStatus::Starting,
+                        _ if fenced_in_image => NodeStatus::Fenced,
+                        _ => NodeStatus::Running,
+                    },
+                };
+                let mut replicas = Vec::new();
+                let mut leaders = 0;
+                for (tp, log) in &b.disk.logs {
+                    let (role, epoch) = match b.proc.as_ref().and_then(|p| p.replicas.get(tp)) {
+                        Some(r) => (
+                            match r.role {
+                                Role::Leader { .. } => ReplicaRole::Leader,
+                                Role::Follower { .. } => ReplicaRole::Follower,
+                                Role::Offline => ReplicaRole::Offline,
+                            },
+                            r.leader_epoch,
+                        ),
+                        None => (ReplicaRole::Offline, -1),
+                    };
+                    if role == ReplicaRole::Leader {
+                        leaders += 1;
+                    }
+                    let in_isr = image.and_then(|i| i.partition(&tp.topic, tp.partition)).map(|s| s.isr.contains(&b.id)).unwrap_or(false);
+                    let behind = leader_leo.get(tp).map(|l| (l - log.log_end_offset).max(0)).unwrap_or(0);
+                    replicas.push(ReplicaView {
+                        tp: tp.clone(),
+                        role,
+                        in_isr,
+                        leo: log.log_end_offset,
+                        hw: log.high_watermark,
+                        log_start: log.log_start_offset,
+                        epoch,
+                        behind,
+                    });
+                }
+                BrokerView {
+                    id: b.id,
+                    status,
+                    rack: b.rack.clone(),
+                    slow_ms: b.proc.as_ref().map(|p| p.fetch_delay_ms).unwrap_or(0),
+                    leaders,
+                    replicas: Rc::new(replicas),
+                }
+            })
+            .collect();
+        let topics = match image {
+            None => vec![],
+            Some(img) => img
+                .topics
+                .values()
+                .map(|t| TopicView {
+                    name: t.name.clone(),
+                    internal: t.is_internal(),
+                    configs: t.configs.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                    partitions: Rc::new(
+                        t.partitions
+                            .iter()
+                            .map(|(p, s)| {
+                                let tp = TopicPartition::new(t.name.clone(), *p);
+                                let log = sim.brokers.get(&s.leader).and_then(|b| b.disk.logs.get(&tp));
+                                PartitionView {
+                                    tp,
+                                    leader: s.leader,
+                                    epoch: s.leader_epoch,
+                                    replicas: s.replicas.clone(),
+                                    isr: s.isr.clone(),
+                                    hw: log.map(|l| l.high_watermark).unwrap_or(-1),
+                                    leo: log.map(|l| l.log_end_offset).unwrap_or(-1),
+                                    log_start: log.map(|l| l.log_start_offset).unwrap_or(-1),
+                                }
+                            })
+                            .collect(),
+                    ),
+                })
+                .collect(),
+        };
+        let clients = sim.clients.values().filter(|c| !matches!(c.kind, ClientKind::Admin(_))).map(client_view).collect();
+        let mut groups = Vec::new();
+        for b in sim.brokers.values() {
+            let Some(p) = &b.proc else { continue };
+            for g in p.coordinator.groups.values() {
+                if !p.coordinator.owned.contains(&crate::sim::partitioner::coordinator_partition(&g.id, 50.min(p.image.topics.get("__consumer_offsets").map(|t| t.partitions.len() as i32).unwrap_or(50)))) {
+                    continue;
+                }
+                let offsets = g
+                    .offsets
+                    .iter()
+                    .map(|(tp, c)| {
+                        let end = sim.leader_log(tp).map(|l| l.high_watermark).unwrap_or(c.offset);
+                        (tp.clone(), c.offset, end, (end - c.offset).max(0))
+                    })
+                    .collect();
+                groups.push(GroupView {
+                    id: g.id.clone(),
+                    state: g.state.name().to_string(),
+                    generation: g.generation,
+                    protocol: g.protocol.clone().unwrap_or_default(),
+                    coordinator: b.id,
+                    members: g.members.values().map(|m| (m.member_id.clone(), m.client_id.clone(), m.assignment.clone())).collect(),
+                    offsets,
+                });
+            }
+        }
+        groups.sort_by(|a, b| a.id.cmp(&b.id));
+        let links = sim
+            .net
+            .rules()
+            .map(|((from, to), r)| LinkView {
+                from: *from,
+                to: *to,
+                cut: r.cut,
+                extra_latency_ms: r.extra_latency_us / 1000,
+                loss_percent: r.loss_ppm / 10_000,
+            })
+            .collect();
+        ViewModel {
+            now: sim.now,
+            wall_ms: sim.env.wall_ms(sim.now),
+            active_controller: active,
+            controllers: Rc::new(controllers),
+            brokers: Rc::new(brokers),
+            topics: Rc::new(topics),
+            clients: Rc::new(clients),
+            groups: Rc::new(groups),
+            links: Rc::new(links),
+            findings: sim.checker.findings.iter().filter(|f| !f.is_expected_under(true)).count() as u32,
+        }
+    }
+
+    pub fn topic(&self, name: &str) -> Option<&TopicView> {
+        self.topics.iter().find(|t| t.name == name)
+    }
+
+    pub fn partition(&self, tp: &TopicPartition) -> Option<&PartitionView> {
+        self.topic(&tp.topic).and_then(|t| t.partitions.iter().find(|p| p.tp.partition == tp.partition))
+    }
+}
+
+fn client_view(c: &crate::sim::client::ClientNode) -> ClientView {
+    match &c.kind {
+        ClientKind::Producer(p) => {
+            let topic = p.workload.as_ref().map(|w| w.topic.clone());
+            let rate = p.workload.as_ref().map(|w| w.rate_per_sec).unwrap_or(0);
+            let mut summary = String::new();
+            if let Some(t) = &topic {
+                summary.push_str(&format!("→ {t} · {rate}/s · "));
+            }
+            summary.push_str(&format!("{} acked", p.acked));
+            if p.failed > 0 {
+                summary.push_str(&format!(" · {} failed", p.failed));
+            }
+            let state = if let Some(t) = &p.txn {
+                t.state.name().to_string()
+            } else if p.cfg.enable_idempotence {
+                format!("idempotent (producerId {}, epoch {})", p.producer_id, p.producer_epoch)
+            } else {
+                format!("acks={}", if p.cfg.acks == -1 { "all".to_string() } else { p.cfg.acks.to_string() })
+            };
+            ClientView { id: c.id, name: c.name.clone(), kind: "producer", paused: c.paused, summary, group: None, assignment: vec![], state }
+        }
+        ClientKind::Consumer(k) => {
+            let group = k.group.as_ref().map(|g| g.group_id.clone());
+            let state = match k.group.as_ref().map(|g| &g.state) {
+                Some(MemberState::Stable) => "member".to_string(),
+                Some(MemberState::Unjoined) => "not in the group".to_string(),
+                Some(s) => format!("{s:?}").to_lowercase(),
+                None => "assigned".to_string(),
+            };
+            let assignment = k.assignment.iter().map(|(tp, p)| (tp.clone(), p.position, p.lag(k.cfg.read_committed))).collect();
+            let lag: i64 = k.assignment.values().filter_map(|p| p.lag(k.cfg.read_committed)).sum();
+            let summary = format!("{} read · lag {lag}", k.delivered_total);
+            ClientView { id: c.id, name: c.name.clone(), kind: "consumer", paused: c.paused, summary, group, assignment, state }
+        }
+        ClientKind::Admin(_) => ClientView { id: c.id, name: c.name.clone(), kind: "admin", paused: false, summary: String::new(), group: None, assignment: vec![], state: String::new() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenarios::create_topic;
+    use crate::sim::world::ClusterConfig;
+
+    #[test]
+    fn the_view_shows_leaders_followers_and_isr() {
+        let mut sim = Sim::new(3, ClusterConfig::default()).unwrap();
+        sim.boot().unwrap();
+        assert!(create_topic(&mut sim, "orders", 3, 3, &[]));
+        sim.run_for_ms(1000);
+        let v = ViewModel::build(&sim);
+        assert_eq!(v.brokers.len(), 3);
+        assert!(v.brokers.iter().all(|b| b.status == NodeStatus::Running));
+        let leaders: u32 = v.brokers.iter().map(|b| b.leaders).sum();
+        assert_eq!(leaders, 3, "one leader per partition");
+        assert_eq!(v.topic("orders").unwrap().partitions.len(), 3);
+        assert!(v.brokers.iter().all(|b| b.replicas.iter().all(|r| r.in_isr)));
+        // A stable serialised form.
+        let a = serde_json::to_string(&v).unwrap();
+        let b = serde_json::to_string(&ViewModel::build(&sim)).unwrap();
+        assert_eq!(a, b);
+        sim.kill_broker(1).unwrap();
+        sim.run_for_ms(12_000);
+        let v = ViewModel::build(&sim);
+        assert_eq!(v.brokers[0].status, NodeStatus::Down);
+        assert!(v.topic("orders").unwrap().partitions.iter().all(|p| p.leader != 1 && !p.isr.contains(&1)));
+    }
+}
