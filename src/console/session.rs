@@ -236,7 +236,7 @@ impl Console {
         &self.history
     }
 
-        /// A copy of this console for the page's timeline (scrubbing back). `None` while a job
+    /// A copy of this console for the page's timeline (scrubbing back). `None` while a job
     /// runs: a job is a live tool process, not data, so it cannot be copied.
     pub fn snapshot(&self) -> Option<Console> {
         if self.job.is_some() {
@@ -252,6 +252,8 @@ impl Console {
             job: None,
             pending: Output::new(),
             apps: self.apps.clone(),
+            origin_seed: self.origin_seed,
+            origin_config: self.origin_config.clone(),
         })
     }
 
@@ -283,7 +285,7 @@ impl Console {
         let _ = self.take_output();
     }
 
-        /// Brings a copy taken earlier ([`Console::snapshot`]) to the moment `until` of the
+    /// Brings a copy taken earlier ([`Console::snapshot`]) to the moment `until` of the
     /// session whose log is `full_log` (this console's log is a prefix of it): each later
     /// action is replayed at the simulated time it happened. Used to scrub the timeline.
     pub fn catch_up(&mut self, full_log: &[LogEntry], until: SimTime) {

@@ -29,5 +29,5 @@ pub mod time;
 pub mod trace;
 pub mod txn;
 pub mod types;
-pub mod world;
 pub mod view;
+pub mod world;
