@@ -300,7 +300,20 @@ pub fn decode(value: &str) -> Result<Scenario, ScenarioError> {
         return Err(ScenarioError::BadVersionTag(tag.to_string()));
     }
     let bytes = base64url_decode(data)?;
-    decode_bytes(&bytes)
+    let scenario = decode_bytes(&bytes)?;
+    // The unused low bits of a last group of 2 or 3 characters are zero in an encoded link:
+    // a changed last character must not decode to the same bytes unnoticed.
+    let data = data.trim_end_matches('=');
+    if data.len() % 4 == 2 || data.len() % 4 == 3 {
+        if let Some(ch) = data.chars().last() {
+            let v = B64.iter().position(|c| *c as char == ch).unwrap_or(0);
+            let unused = if data.len() % 4 == 2 { 0b1111 } else { 0b11 };
+            if v & unused != 0 {
+                return Err(ScenarioError::BadCharacter { ch, position: (data.chars().count() - 1) as u32 });
+            }
+        }
+    }
+    Ok(scenario)
 }
 
 /// Decodes the binary form.

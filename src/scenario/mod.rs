@@ -217,7 +217,7 @@ pub fn validate_config(c: &ClusterConfig) -> Result<(), ScenarioError> {
             c.brokers
         )));
     }
-    if c.controllers == 0 || c.controllers % 2 == 0 || c.controllers > 7 {
+    if c.controllers == 0 || c.controllers.is_multiple_of(2) || c.controllers > 7 {
         return Err(ScenarioError::InvalidConfig(format!(
             "the controller quorum needs an odd number of controllers (1, 3, 5 or 7), not {}",
             c.controllers

@@ -154,6 +154,27 @@ impl DiskDelta {
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()
     }
+
+    /// Applies the delta to rows held in memory (what the IndexedDB store does to its object
+    /// store; tests use it to stand in for the store).
+    pub fn apply_to(&self, rows: &mut BTreeMap<RowKey, RowValue>) {
+        for op in &self.ops {
+            match op {
+                DiskOp::Put(r) => {
+                    rows.insert(r.key.clone(), r.value.clone());
+                }
+                DiskOp::Delete(k) => {
+                    rows.remove(k);
+                }
+                DiskOp::DeleteFile { node, file } => rows.retain(|k, _| !(k.node == *node && k.file == *file)),
+            }
+        }
+    }
+
+    /// How many rows the delta writes.
+    pub fn puts(&self) -> usize {
+        self.ops.iter().filter(|o| matches!(o, DiskOp::Put(_))).count()
+    }
 }
 
 /// Something wrong found while reading rows back. Each says which node and file, and what
@@ -722,12 +743,15 @@ fn diff_metadata(
 
 // ---------------------------------------------------------------- reading rows
 
+/// A segment file's rows: (created_ms from its header row, batches by offset).
+type SegmentRows = (Option<i64>, BTreeMap<i64, StoredBatch>);
+
 /// Rows grouped by node and file, batches sorted by offset.
 #[derive(Default)]
 struct NodeRows {
     texts: BTreeMap<String, String>,
-    /// tp → segment base → (created_ms, rows by offset).
-    segments: BTreeMap<TopicPartition, BTreeMap<Offset, (Option<i64>, BTreeMap<i64, StoredBatch>)>>,
+    /// tp → segment base → its rows.
+    segments: BTreeMap<TopicPartition, BTreeMap<Offset, SegmentRows>>,
     metadata: BTreeMap<i64, (i32, String, u32)>,
 }
 
