@@ -116,6 +116,25 @@ pub struct Console {
     job: Option<RunningJob>,
     pending: Output,
     pub(crate) apps: BTreeMap<String, AppProducer>,
+    /// The seed and config the console was created with: `reset` changes `seed` and
+    /// `config`, but a replay of the log must start from these.
+    origin_seed: u64,
+    origin_config: ClusterConfig,
+}
+
+/// Everything of a console except its engine and its running job, for a reload
+/// ([`Console::save_state`], [`Console::from_state`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleState {
+    pub seed: u64,
+    pub config: ClusterConfig,
+    pub origin_seed: u64,
+    pub origin_config: ClusterConfig,
+    pub files: Vfs,
+    pub log: Vec<LogEntry>,
+    pub history: Vec<String>,
+    pub pending: Output,
+    pub apps: BTreeMap<String, AppProducer>,
 }
 
 impl Console {
@@ -126,14 +145,59 @@ impl Console {
         Ok(Console {
             sim,
             seed,
-            config,
             vfs: Vfs::new(),
             log: Vec::new(),
             history: Vec::new(),
             job: None,
             pending: Output::new(),
             apps: BTreeMap::new(),
+            origin_seed: seed,
+            origin_config: config.clone(),
+            config,
         })
+    }
+
+    /// The console's state without its engine, for a reload. `None` while a job runs: a job
+    /// (a tool reading the terminal) is code, not data, so a reload made now could not
+    /// resume it; save earlier and replay the log written since instead.
+    pub fn save_state(&self) -> Option<ConsoleState> {
+        if self.job.is_some() {
+            return None;
+        }
+        Some(ConsoleState {
+            seed: self.seed,
+            config: self.config.clone(),
+            origin_seed: self.origin_seed,
+            origin_config: self.origin_config.clone(),
+            files: self.vfs.clone(),
+            log: self.log.clone(),
+            history: self.history.clone(),
+            pending: self.pending.clone(),
+            apps: self.apps.clone(),
+        })
+    }
+
+    /// A console from a saved state and its engine (the inverse of [`Console::save_state`]).
+    pub fn from_state(state: ConsoleState, sim: Sim) -> Console {
+        Console {
+            sim,
+            seed: state.seed,
+            config: state.config,
+            vfs: state.files,
+            log: state.log,
+            history: state.history,
+            job: None,
+            pending: state.pending,
+            apps: state.apps,
+            origin_seed: state.origin_seed,
+            origin_config: state.origin_config,
+        }
+    }
+
+    /// The seed and config the console started with (before any `reset`): with
+    /// [`Console::log`], what a replay needs.
+    pub fn origin(&self) -> (u64, &ClusterConfig) {
+        (self.origin_seed, &self.origin_config)
     }
 
     /// The engine (read-only).
@@ -172,7 +236,7 @@ impl Console {
         &self.history
     }
 
-        /// A copy of this console for the page's timeline (scrubbing back). `None` while a job
+    /// A copy of this console for the page's timeline (scrubbing back). `None` while a job
     /// runs: a job is a live tool process, not data, so it cannot be copied.
     pub fn snapshot(&self) -> Option<Console> {
         if self.job.is_some() {
@@ -188,6 +252,8 @@ impl Console {
             job: None,
             pending: Output::new(),
             apps: self.apps.clone(),
+            origin_seed: self.origin_seed,
+            origin_config: self.origin_config.clone(),
         })
     }
 
@@ -219,7 +285,7 @@ impl Console {
         let _ = self.take_output();
     }
 
-        /// Brings a copy taken earlier ([`Console::snapshot`]) to the moment `until` of the
+    /// Brings a copy taken earlier ([`Console::snapshot`]) to the moment `until` of the
     /// session whose log is `full_log` (this console's log is a prefix of it): each later
     /// action is replayed at the simulated time it happened. Used to scrub the timeline.
     pub fn catch_up(&mut self, full_log: &[LogEntry], until: SimTime) {
@@ -405,7 +471,7 @@ impl Console {
 
     /// Moves simulated time to `t` (the UI's clock), running the job if there is one.
     pub fn advance_to(&mut self, t: SimTime) {
-                if t <= self.sim.now {
+        if t <= self.sim.now {
             return;
         }
         // The browser advances every frame: consecutive advances are one entry (running to t1

@@ -62,10 +62,9 @@ pub struct Member {
     pub protocols: Vec<(String, Rc<GroupSubscription>)>,
     pub assignment: Vec<TopicPartition>,
     pub last_heartbeat: SimTime,
-    /// Set while its JoinGroup waits for the rebalance to complete.
-    #[serde(skip)]
+    /// Set while its JoinGroup waits for the rebalance to complete (serialised: a reloaded
+    /// coordinator must still answer it).
     pub join_pending: Option<(NodeAddr, u64)>,
-    #[serde(skip)]
     pub sync_pending: Option<(NodeAddr, u64)>,
     pub joined_at: SimTime,
 }

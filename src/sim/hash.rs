@@ -7,7 +7,10 @@
 use std::hash::{Hash, Hasher};
 
 /// FNV-1a, 64-bit, with fixed-width integer encoding.
-#[derive(Clone, Debug)]
+///
+/// Serialisable (as its one `u64` of state) so a running hash, such as the trace hash of a
+/// saved [`crate::sim::world::Sim`], continues where it stopped after a reload.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct StableHasher(u64);
 
 impl Default for StableHasher {

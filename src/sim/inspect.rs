@@ -285,14 +285,8 @@ fn controller(sim: &Sim, id: i32) -> Detail {
         .map(|p| p.image.brokers.iter().map(|(id, b)| (*id, b.fenced, b.epoch)).collect())
         .unwrap_or_default();
     let start = c.disk.log.len().saturating_sub(30);
-    let tail = c
-        .disk
-        .log
-        .iter()
-        .enumerate()
-        .skip(start)
-        .map(|(i, e)| (i as Offset, e.epoch, summary(&e.record)))
-        .collect();
+    let tail =
+        c.disk.log.iter().enumerate().skip(start).map(|(i, e)| (i as Offset, e.epoch, summary(&e.record))).collect();
     Detail::Controller(ControllerDetail {
         id,
         role,
@@ -324,7 +318,11 @@ fn summary(r: &MetadataRecord) -> String {
         MetadataRecord::UnregisterBroker { broker, .. } => format!("broker {broker}"),
         MetadataRecord::Topic { name, .. } => name.clone(),
         MetadataRecord::Partition { partition, replicas, isr, leader, leader_epoch, .. } => {
-            format!("partition {partition}, replicas [{}], isr [{}], leader {leader}, epoch {leader_epoch}", list(replicas), list(isr))
+            format!(
+                "partition {partition}, replicas [{}], isr [{}], leader {leader}, epoch {leader_epoch}",
+                list(replicas),
+                list(isr)
+            )
         }
         MetadataRecord::PartitionChange { partition, leader, isr, leader_epoch_bump, .. } => {
             let mut d = format!("partition {partition}");
@@ -405,7 +403,15 @@ fn record(sim: &Sim, broker: BrokerId, tp: &TopicPartition, offset: Offset) -> D
                 headers: r
                     .headers
                     .iter()
-                    .map(|h| (h.key.clone(), h.value.as_ref().map(|v| String::from_utf8_lossy(v).into_owned()).unwrap_or_else(|| "null".into())))
+                    .map(|h| {
+                        (
+                            h.key.clone(),
+                            h.value
+                                .as_ref()
+                                .map(|v| String::from_utf8_lossy(v).into_owned())
+                                .unwrap_or_else(|| "null".into()),
+                        )
+                    })
                     .collect(),
                 timestamp: r.timestamp,
                 leader_epoch: b.partition_leader_epoch,
@@ -424,7 +430,9 @@ fn record(sim: &Sim, broker: BrokerId, tp: &TopicPartition, offset: Offset) -> D
             });
         }
     }
-    Detail::Gone(format!("offset {offset} is no longer in {tp} on broker {broker} (deleted by retention or compaction, or truncated)"))
+    Detail::Gone(format!(
+        "offset {offset} is no longer in {tp} on broker {broker} (deleted by retention or compaction, or truncated)"
+    ))
 }
 
 fn config_lines(pairs: Vec<(&str, String, String)>) -> Vec<ConfigLine> {
@@ -457,7 +465,11 @@ fn client(sim: &Sim, view: &ViewModel, id: u32) -> Detail {
                 ("retries", p.cfg.retries.to_string(), d.retries.to_string()),
                 ("delivery.timeout.ms", p.cfg.delivery_timeout_ms.to_string(), d.delivery_timeout_ms.to_string()),
                 ("request.timeout.ms", p.cfg.request_timeout_ms.to_string(), d.request_timeout_ms.to_string()),
-                ("partitioner.ignore.keys", p.cfg.partitioner_ignore_keys.to_string(), d.partitioner_ignore_keys.to_string()),
+                (
+                    "partitioner.ignore.keys",
+                    p.cfg.partitioner_ignore_keys.to_string(),
+                    d.partitioner_ignore_keys.to_string(),
+                ),
             ])
         }
         ClientKind::Consumer(k) => {
@@ -465,10 +477,22 @@ fn client(sim: &Sim, view: &ViewModel, id: u32) -> Detail {
             config_lines(vec![
                 ("group.id", k.cfg.group_id.clone().unwrap_or("null".into()), "null".into()),
                 ("group.instance.id", k.cfg.group_instance_id.clone().unwrap_or("null".into()), "null".into()),
-                ("auto.offset.reset", format!("{:?}", k.cfg.auto_offset_reset).to_lowercase(), format!("{:?}", d.auto_offset_reset).to_lowercase()),
+                (
+                    "auto.offset.reset",
+                    format!("{:?}", k.cfg.auto_offset_reset).to_lowercase(),
+                    format!("{:?}", d.auto_offset_reset).to_lowercase(),
+                ),
                 ("enable.auto.commit", k.cfg.enable_auto_commit.to_string(), d.enable_auto_commit.to_string()),
-                ("auto.commit.interval.ms", k.cfg.auto_commit_interval_ms.to_string(), d.auto_commit_interval_ms.to_string()),
-                ("isolation.level", if k.cfg.read_committed { "read_committed" } else { "read_uncommitted" }.to_string(), if d.read_committed { "read_committed" } else { "read_uncommitted" }.to_string()),
+                (
+                    "auto.commit.interval.ms",
+                    k.cfg.auto_commit_interval_ms.to_string(),
+                    d.auto_commit_interval_ms.to_string(),
+                ),
+                (
+                    "isolation.level",
+                    if k.cfg.read_committed { "read_committed" } else { "read_uncommitted" }.to_string(),
+                    if d.read_committed { "read_committed" } else { "read_uncommitted" }.to_string(),
+                ),
                 ("partition.assignment.strategy", k.cfg.assignors.join(","), d.assignors.join(",")),
                 ("session.timeout.ms", k.cfg.session_timeout_ms.to_string(), d.session_timeout_ms.to_string()),
                 ("heartbeat.interval.ms", k.cfg.heartbeat_interval_ms.to_string(), d.heartbeat_interval_ms.to_string()),
@@ -492,11 +516,8 @@ fn client(sim: &Sim, view: &ViewModel, id: u32) -> Detail {
 }
 
 fn group(sim: &Sim, gv: &crate::sim::view::GroupView) -> Detail {
-    let g = sim
-        .brokers
-        .get(&gv.coordinator)
-        .and_then(|b| b.proc.as_ref())
-        .and_then(|p| p.coordinator.groups.get(&gv.id));
+    let g =
+        sim.brokers.get(&gv.coordinator).and_then(|b| b.proc.as_ref()).and_then(|p| p.coordinator.groups.get(&gv.id));
     let members = match g {
         Some(g) => g
             .members
@@ -543,7 +564,13 @@ fn topic(sim: &Sim, name: &str) -> Detail {
             )
         })
         .collect();
-    Detail::Topic(TopicDetail { name: name.to_string(), id: t.id.to_string(), internal: t.is_internal(), partitions, configs })
+    Detail::Topic(TopicDetail {
+        name: name.to_string(),
+        id: t.id.to_string(),
+        internal: t.is_internal(),
+        partitions,
+        configs,
+    })
 }
 
 #[cfg(test)]

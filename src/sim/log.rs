@@ -498,6 +498,52 @@ impl Log {
         removed
     }
 
+    /// Completes a log whose segments were just read from disk (`LogLoader`): the log end
+    /// follows the batches; the log start, recovery point and cleaner point come from their
+    /// checkpoints (clamped to the log; a missing recovery point trusts the whole log); the
+    /// leader epochs from the leader-epoch checkpoint, or from the batches when it is missing,
+    /// as recovery assigns them; producer state and aborted transactions are rebuilt from
+    /// the batches, as Kafka rebuilds them when it has no snapshot.
+    pub fn install_loaded(
+        &mut self,
+        epochs: LeaderEpochCache,
+        log_start: Option<Offset>,
+        recovery_point: Option<Offset>,
+        cleaner: Option<Offset>,
+        high_watermark: Option<Offset>,
+    ) {
+        self.segments.retain(|s| !s.batches.is_empty() || s.size_bytes == 0);
+        if self.segments.is_empty() {
+            self.segments.push(Segment::new(log_start.unwrap_or(0).max(0), self.last_flush_ms));
+        }
+        for s in self.segments.iter_mut() {
+            s.recompute();
+        }
+        let first = self.segments[0].base_offset;
+        self.log_end_offset = self
+            .batches()
+            .last()
+            .map(|b| b.next_offset())
+            .unwrap_or_else(|| self.segments.last().map(|s| s.base_offset).unwrap_or(0));
+        self.log_start_offset = log_start.unwrap_or(first).clamp(first.min(self.log_end_offset), self.log_end_offset);
+        self.epochs = epochs;
+        if self.epochs.entries().is_empty() {
+            let stamps: Vec<(Epoch, Offset)> =
+                self.batches().map(|b| (b.partition_leader_epoch, b.base_offset)).collect();
+            for (e, o) in stamps {
+                self.assign_epoch(e, o);
+            }
+        }
+        self.epochs.truncate_from_end(self.log_end_offset);
+        self.recovery_point = recovery_point.unwrap_or(self.log_end_offset).clamp(0, self.log_end_offset);
+        self.cleaner_checkpoint =
+            cleaner.unwrap_or(self.log_start_offset).clamp(self.log_start_offset, self.log_end_offset);
+        self.high_watermark =
+            high_watermark.unwrap_or(self.log_start_offset).clamp(self.log_start_offset, self.log_end_offset);
+        self.rebuild_producer_state();
+        self.version += 1;
+    }
+
     fn rebuild_producer_state(&mut self) {
         self.producers = ProducerStateManager::new(self.tp.clone());
         self.aborted.clear();

@@ -11,8 +11,8 @@ use crate::sim::protocol::NodeAddr;
 use crate::sim::time::SimTime;
 use crate::sim::types::{BrokerId, Epoch, Offset, TopicPartition};
 use crate::sim::world::Sim;
-use std::collections::BTreeMap;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -226,7 +226,14 @@ impl ViewModel {
                         p.hw,
                     ),
                 };
-                ControllerView { id: c.id, up: c.proc.is_some(), role, epoch: c.disk.epoch, high_watermark: hw, log_end: c.disk.log_end() }
+                ControllerView {
+                    id: c.id,
+                    up: c.proc.is_some(),
+                    role,
+                    epoch: c.disk.epoch,
+                    high_watermark: hw,
+                    log_end: c.disk.log_end(),
+                }
             })
             .collect();
         // Leader LEOs, to show how far each follower is behind.
@@ -273,7 +280,10 @@ impl ViewModel {
                     if role == ReplicaRole::Leader {
                         leaders += 1;
                     }
-                    let in_isr = image.and_then(|i| i.partition(&tp.topic, tp.partition)).map(|s| s.isr.contains(&b.id)).unwrap_or(false);
+                    let in_isr = image
+                        .and_then(|i| i.partition(&tp.topic, tp.partition))
+                        .map(|s| s.isr.contains(&b.id))
+                        .unwrap_or(false);
                     let behind = leader_leo.get(tp).map(|l| (l - log.log_end_offset).max(0)).unwrap_or(0);
                     replicas.push(ReplicaView {
                         tp: tp.clone(),
@@ -328,12 +338,16 @@ impl ViewModel {
                 })
                 .collect(),
         };
-        let clients = sim.clients.values().filter(|c| !matches!(c.kind, ClientKind::Admin(_))).map(client_view).collect();
+        let clients =
+            sim.clients.values().filter(|c| !matches!(c.kind, ClientKind::Admin(_))).map(client_view).collect();
         let mut groups = Vec::new();
         for b in sim.brokers.values() {
             let Some(p) = &b.proc else { continue };
             for g in p.coordinator.groups.values() {
-                if !p.coordinator.owned.contains(&crate::sim::partitioner::coordinator_partition(&g.id, 50.min(p.image.topics.get("__consumer_offsets").map(|t| t.partitions.len() as i32).unwrap_or(50)))) {
+                if !p.coordinator.owned.contains(&crate::sim::partitioner::coordinator_partition(
+                    &g.id,
+                    50.min(p.image.topics.get("__consumer_offsets").map(|t| t.partitions.len() as i32).unwrap_or(50)),
+                )) {
                     continue;
                 }
                 let offsets = g
@@ -350,7 +364,11 @@ impl ViewModel {
                     generation: g.generation,
                     protocol: g.protocol.clone().unwrap_or_default(),
                     coordinator: b.id,
-                    members: g.members.values().map(|m| (m.member_id.clone(), m.client_id.clone(), m.assignment.clone())).collect(),
+                    members: g
+                        .members
+                        .values()
+                        .map(|m| (m.member_id.clone(), m.client_id.clone(), m.assignment.clone()))
+                        .collect(),
                     offsets,
                 });
             }
@@ -410,7 +428,16 @@ fn client_view(c: &crate::sim::client::ClientNode) -> ClientView {
             } else {
                 format!("acks={}", if p.cfg.acks == -1 { "all".to_string() } else { p.cfg.acks.to_string() })
             };
-            ClientView { id: c.id, name: c.name.clone(), kind: "producer", paused: c.paused, summary, group: None, assignment: vec![], state }
+            ClientView {
+                id: c.id,
+                name: c.name.clone(),
+                kind: "producer",
+                paused: c.paused,
+                summary,
+                group: None,
+                assignment: vec![],
+                state,
+            }
         }
         ClientKind::Consumer(k) => {
             let group = k.group.as_ref().map(|g| g.group_id.clone());
@@ -420,12 +447,31 @@ fn client_view(c: &crate::sim::client::ClientNode) -> ClientView {
                 Some(s) => format!("{s:?}").to_lowercase(),
                 None => "assigned".to_string(),
             };
-            let assignment = k.assignment.iter().map(|(tp, p)| (tp.clone(), p.position, p.lag(k.cfg.read_committed))).collect();
+            let assignment =
+                k.assignment.iter().map(|(tp, p)| (tp.clone(), p.position, p.lag(k.cfg.read_committed))).collect();
             let lag: i64 = k.assignment.values().filter_map(|p| p.lag(k.cfg.read_committed)).sum();
             let summary = format!("{} read · lag {lag}", k.delivered_total);
-            ClientView { id: c.id, name: c.name.clone(), kind: "consumer", paused: c.paused, summary, group, assignment, state }
+            ClientView {
+                id: c.id,
+                name: c.name.clone(),
+                kind: "consumer",
+                paused: c.paused,
+                summary,
+                group,
+                assignment,
+                state,
+            }
         }
-        ClientKind::Admin(_) => ClientView { id: c.id, name: c.name.clone(), kind: "admin", paused: false, summary: String::new(), group: None, assignment: vec![], state: String::new() },
+        ClientKind::Admin(_) => ClientView {
+            id: c.id,
+            name: c.name.clone(),
+            kind: "admin",
+            paused: false,
+            summary: String::new(),
+            group: None,
+            assignment: vec![],
+            state: String::new(),
+        },
     }
 }
 

@@ -100,7 +100,7 @@ pub struct TraceLog {
     pub capacity: usize,
     /// Index of `events[0]` in the whole trace.
     pub first_index: u64,
-    #[serde(skip, default = "StableHasher::new")]
+    /// Serialised with the rest: a reloaded world must go on hashing from the same state.
     hasher: StableHasher,
     pub hash: u64,
     pub total: u64,
@@ -152,7 +152,7 @@ pub struct Sim {
     pub config: ClusterConfig,
     pub now: SimTime,
     seq: u64,
-        queue: BinaryHeap<Reverse<Scheduled>>,
+    queue: BinaryHeap<Reverse<Scheduled>>,
     /// Timers already queued, so a handler asking twice for the same timer at the same time
     /// queues it once (a producer that wakes often would otherwise pile up identical wakes).
     timers_queued: BTreeSet<(SimTime, NodeAddr, u64, Timer)>,
@@ -175,6 +175,20 @@ pub struct Sim {
 }
 
 impl Sim {
+    /// The world in a canonical form for [`crate::sim::disk_image::state_hash`]: the event
+    /// queue ordered by sequence number and the trace's window of recent events left out (a
+    /// reload snapshot may keep fewer of them; the trace's running hash and count stay).
+    pub(crate) fn canonical_for_hash(&self) -> Sim {
+        let mut s = self.clone();
+        let mut q: Vec<Reverse<Scheduled>> = std::mem::take(&mut s.queue).into_vec();
+        q.sort_by_key(|Reverse(e)| e.seq);
+        s.queue = q.into_iter().collect();
+        s.trace.events.clear();
+        s.trace.first_index = 0;
+        s.trace.capacity = 0;
+        s
+    }
+
     /// Creates and starts a cluster. Brokers and controllers boot at time zero; call
     /// [`Sim::boot`] to run until the cluster is ready.
     pub fn new(seed: u64, config: ClusterConfig) -> Result<Sim, String> {
@@ -216,7 +230,7 @@ impl Sim {
             seed,
             now: SimTime::ZERO,
             seq: 0,
-                        queue: BinaryHeap::new(),
+            queue: BinaryHeap::new(),
             timers_queued: BTreeSet::new(),
             env,
             net,
@@ -320,7 +334,7 @@ impl Sim {
                 return false;
             }
         }
-                let Reverse(s) = self.queue.pop().expect("peeked");
+        let Reverse(s) = self.queue.pop().expect("peeked");
         if let Event::Timer { node, inc, timer } = &s.event {
             self.timers_queued.remove(&(s.at, *node, *inc, timer.clone()));
         }
@@ -510,7 +524,7 @@ impl Sim {
             self.trace.push(now, TraceKind::Check(f));
         }
         for (at, timer) in out.timers.drain(..) {
-                        let at = if at < now { now } else { at };
+            let at = if at < now { now } else { at };
             if self.timers_queued.insert((at, node, inc, timer.clone())) {
                 self.push(at, Event::Timer { node, inc, timer });
             }

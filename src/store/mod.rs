@@ -1,12 +1,17 @@
 //! IndexedDB persistence (wasm only): a small wrapper over [rexie].
 //!
-//! One database, [`DB_NAME`], at schema version [`DB_VERSION`], with a key–value object store
-//! [`KV_STORE`] (out-of-line string keys, JSON-compatible values). Every operation returns a
+//! One database, [`DB_NAME`], at schema version [`DB_VERSION`]. Every operation returns a
 //! [`StoreError`] instead of panicking: private browsing, a full disk or a blocked upgrade
 //! are things a learner's browser can do to us.
 //!
 //! An IndexedDB transaction commits as soon as control returns to the event loop with no
 //! request pending, so each method awaits only IndexedDB requests inside its transaction.
+//!
+//! The session API the page uses is in [`session`]: [`Store::open`], [`Store::save`],
+//! [`Store::load`], [`Store::clear`], with [`StoreStatus`] to show when saving is off.
+
+pub mod session;
+pub use session::{Fault, SaveSet, Saved, StoreStatus};
 
 use std::fmt;
 
@@ -17,9 +22,22 @@ use wasm_bindgen::JsValue;
 /// The app's database name.
 pub const DB_NAME: &str = "brokerlab";
 /// Schema version. Bump it, and add the new stores to [`Store::open_named`], to migrate.
-pub const DB_VERSION: u32 = 1;
+///
+/// Migrations: opening runs IndexedDB's upgrade, which creates the object stores a version
+/// adds and keeps the others with their data. 1 → 2 added [`DISK_STORE`],
+/// [`SCENARIO_STORE`], [`UI_STORE`] and [`LESSONS_STORE`]; [`KV_STORE`] is kept as it was.
+pub const DB_VERSION: u32 = 2;
 /// Key–value object store: string keys, JSON-compatible values.
 pub const KV_STORE: &str = "kv";
+/// The simulated disks: one row per file or per record batch, keyed
+/// `["broker-1", "orders-0/00000000000000000000.log", 40]` (see [`crate::sim::disk_image`]).
+pub const DISK_STORE: &str = "disk";
+/// The scenario (`"scenario"`: the JSON file format) and the reload snapshot (`"snapshot"`).
+pub const SCENARIO_STORE: &str = "scenario";
+/// UI state (`"state"`): whatever JSON the page keeps.
+pub const UI_STORE: &str = "ui";
+/// Lesson progress, keyed by lesson id.
+pub const LESSONS_STORE: &str = "lessons";
 
 /// What went wrong talking to IndexedDB, with the browser's own message as detail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +56,10 @@ pub enum StoreError {
     Decode { key: String, detail: String },
     /// The database could not be deleted.
     Delete { db: String, detail: String },
+    /// The browser's storage quota for the site is used up.
+    QuotaExceeded { detail: String },
+    /// Another tab saves this session; this one is read-only.
+    ReadOnly,
 }
 
 impl fmt::Display for StoreError {
@@ -50,6 +72,8 @@ impl fmt::Display for StoreError {
             Self::Encode { key, detail } => write!(f, "could not encode `{key}`: {detail}"),
             Self::Decode { key, detail } => write!(f, "stored `{key}` is unreadable: {detail}"),
             Self::Delete { db, detail } => write!(f, "could not delete database `{db}`: {detail}"),
+            Self::QuotaExceeded { detail } => write!(f, "the browser's storage for this site is full: {detail}"),
+            Self::ReadOnly => write!(f, "another tab is saving this session; this tab is read-only"),
         }
     }
 }
@@ -57,7 +81,7 @@ impl fmt::Display for StoreError {
 impl std::error::Error for StoreError {}
 
 /// rexie's own `Display` says only "idb error"; the wrapped idb error has the browser's message.
-fn detail(error: rexie::Error) -> String {
+pub(crate) fn detail(error: rexie::Error) -> String {
     match error {
         rexie::Error::IdbError(inner) => inner.to_string(),
         other => other.to_string(),
@@ -67,23 +91,25 @@ fn detail(error: rexie::Error) -> String {
 /// An open connection to one Brokerlab database.
 pub struct Store {
     db: Rexie,
+    /// Saving state of this tab (see [`session`]).
+    pub(crate) state: std::cell::RefCell<session::TabState>,
 }
 
 impl Store {
-    /// Opens (creating or upgrading as needed) the app's database, [`DB_NAME`].
-    pub async fn open() -> Result<Self, StoreError> {
-        Self::open_named(DB_NAME).await
-    }
-
-    /// Opens a database with the app's schema under another name (tests use their own).
+    /// Opens a database with the app's schema under another name (tests use their own),
+    /// without the tab lock of [`Store::open`].
     pub async fn open_named(name: &str) -> Result<Self, StoreError> {
         let db = Rexie::builder(name)
             .version(DB_VERSION)
             .add_object_store(ObjectStore::new(KV_STORE))
+            .add_object_store(ObjectStore::new(DISK_STORE))
+            .add_object_store(ObjectStore::new(SCENARIO_STORE))
+            .add_object_store(ObjectStore::new(UI_STORE))
+            .add_object_store(ObjectStore::new(LESSONS_STORE))
             .build()
             .await
             .map_err(|e| StoreError::Open { db: name.to_owned(), detail: detail(e) })?;
-        Ok(Self { db })
+        Ok(Self { db, state: Default::default() })
     }
 
     /// Deletes a whole database (used by tests to start clean).
@@ -140,8 +166,10 @@ impl Store {
         }
     }
 
-    /// Closes the connection (lets another connection delete or upgrade the database).
+    /// Closes the connection (lets another connection delete or upgrade the database) and
+    /// releases this tab's lock, so another tab can take over saving.
     pub fn close(self) {
+        self.state.borrow_mut().release();
         self.db.close();
     }
 }
