@@ -385,6 +385,62 @@ const flows = [
     },
   },
   {
+    name: 'reload keeps everything (IndexedDB); a share link replays the scenario without overwriting the saved sandbox',
+    viewport: DESKTOP,
+    async run(page, { baseUrl }) {
+      await openApp(page, baseUrl);
+      await page.locator('[data-testid=saving-state]').waitFor({ state: 'attached' });
+      await typeCommand(page, 'kafka-topics --bootstrap-server localhost:9092 --create --topic kept --partitions 2 --replication-factor 3');
+      await waitForConsole(page, 'Created topic kept.');
+      // A save happens within a few seconds of a change; wait until the store has it.
+      await page.waitForFunction(
+        () =>
+          new Promise((resolve) => {
+            const req = indexedDB.open('brokerlab');
+            req.onsuccess = () => {
+              const db = req.result;
+              const names = [...db.objectStoreNames];
+              const store = names.find((n) => n.includes('scenario'));
+              if (!store) return resolve(false);
+              const all = db.transaction(store).objectStore(store).getAll();
+              all.onsuccess = () => resolve(JSON.stringify(all.result).includes('kept'));
+              all.onerror = () => resolve(false);
+            };
+            req.onerror = () => resolve(false);
+          }),
+        null,
+        { timeout: 30_000, polling: 500 },
+      );
+      const before = await page.locator('[data-testid=clock]').textContent();
+      await page.reload();
+      await page.waitForSelector('#console-input');
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=focus] option')].some((o) => o.textContent === 'kept'), null, { timeout: 20_000 });
+      const after = await page.locator('[data-testid=clock]').textContent();
+      console.log(`  # reload: clock ${before.trim()} before, ${after.trim()} after`);
+      // The share link.
+      await page.locator('[data-testid=share] summary').click();
+      await page.locator('[data-testid=copy-link]').click();
+      const url = await page.locator('[data-testid=shared-link]').inputValue();
+      assert(url.includes('#s='), `share link: ${url}`);
+      console.log(`  # share link: ${url.length} characters`);
+      const other = await page.context().newPage();
+      await other.goto(url.replace('kept', 'kept'));
+      await other.waitForSelector('#console-input');
+      await other.locator('[data-testid=notice]').waitFor();
+      assert((await other.locator('[data-testid=notice]').textContent()).includes('shared scenario'), 'the link says what it is');
+      await other.waitForFunction(() => [...document.querySelectorAll('[data-testid=focus] option')].some((o) => o.textContent === 'kept'), null, { timeout: 20_000 });
+      // A damaged link says what is wrong and keeps the page running.
+      const broken = url.slice(0, url.length - 12);
+      await other.goto(broken);
+      await other.reload();
+      await other.locator('[data-testid=notice]').waitFor();
+      const msg = await other.locator('[data-testid=notice]').textContent();
+      assert(/could not be opened/.test(msg), `damaged link message: ${msg}`);
+      await other.screenshot({ path: path.join(screenshots, 'desktop-broken-link.png') });
+      await other.close();
+    },
+  },
+  {
     name: 'benchmark: UI frame times for 6 brokers, 3 topics × 12 partitions RF 3, 10 clients at 1×',
     viewport: DESKTOP,
     async run(page, { baseUrl }) {

@@ -9,10 +9,14 @@
 use crate::sim::world::ClusterConfig;
 use crate::ui::components::{
     charts::Charts, cluster::Stage, feed::Feed, header::Header, inspector::Inspector, lesson::LearnPanel,
-    menu::ActionMenu, terminal::Terminal, timeline::Timeline,
+    menu::ActionMenu, share::Share, terminal::Terminal, timeline::Timeline,
 };
 use crate::ui::context::{LabContext, Published, UiAction};
 use crate::ui::lab::{Lab, BENCH, DEMO};
+use crate::ui::persist::{self, Persist};
+use crate::scenario::link::{parse_fragment, Fragment};
+use crate::store::session::{Saved, StoreStatus};
+use crate::store::Store;
 use gloo::events::EventListener;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
@@ -29,6 +33,12 @@ const BENCH_FRAMES: usize = 600;
 
 pub enum Msg {
     Frame(f64),
+    /// The store opened (or not) and what it held.
+    Opened(Option<Rc<Store>>, StoreStatus, Result<Option<Saved>, String>),
+    /// A save finished.
+    Saved(Result<(), String>),
+    /// A result to show in the notice.
+    Notice(String),
     Action(UiAction),
     Tab(SideTab),
 }
@@ -55,6 +65,8 @@ pub struct App {
     frame_cost: Option<f64>,
     view_ms: std::cell::Cell<f64>,
     first_paint_done: bool,
+    persist: Persist,
+    embed: bool,
 }
 
 /// The UI benchmark: frame times (update + render + DOM patch) while playing at 1×.
@@ -84,6 +96,8 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let bench = query_has("bench=ui");
+        let mut embed = false;
+        let mut linked = false;
         let (lab, boot_error) = if bench {
             let cfg = ClusterConfig { brokers: 6, ..ClusterConfig::default() };
             match Lab::new(7, cfg) {
@@ -97,9 +111,32 @@ impl Component for App {
             let mut lab = Lab::new(DEMO_SEED, ClusterConfig::default()).expect("the default cluster boots");
             lab.run_setup(DEMO);
             let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-            if let Some(id) = hash.strip_prefix("#lesson=") {
-                if let Err(e) = lab.start_lesson(id) {
-                    lab.notice = Some(format!("This link names a lesson Brokerlab does not have: {e}"));
+            match parse_fragment(&hash) {
+                Ok(Fragment::Sandbox) => {}
+                Ok(Fragment::Lesson { id, embed: e }) => {
+                    embed = e;
+                    if let Err(err) = lab.start_lesson(&id) {
+                        lab.notice = Some(format!("This link names a lesson Brokerlab does not have: {err}"));
+                    }
+                }
+                Ok(Fragment::Scenario { scenario, embed: e }) => {
+                    embed = e;
+                    match scenario.replay() {
+                        Ok(console) => {
+                            lab.restore_console(console);
+                            linked = true;
+                            lab.linked = !e;
+                            let mut msg = "You opened a shared scenario. Your own saved sandbox is untouched: choose \"Keep\" to make this one your sandbox.".to_string();
+                            if let Some(note) = scenario.engine_note() {
+                                msg = format!("{msg} {note}");
+                            }
+                            lab.notice = Some(msg);
+                        }
+                        Err(err) => lab.notice = Some(format!("This link's scenario could not be replayed: {err}")),
+                    }
+                }
+                Err(err) => {
+                    lab.notice = Some(format!("This link could not be opened: {err}. Your saved sandbox is shown instead."));
                 }
             }
             lab.note("Welcome to Brokerlab: a live Kafka cluster. Type `help`, or a Kafka tool like `kafka-topics --bootstrap-server localhost:9092 --list`.");
@@ -144,11 +181,27 @@ impl Component for App {
             boot_error,
             _keys: keys,
             bench: bench.then(|| Bench { times: Vec::with_capacity(BENCH_FRAMES), done: false }),
+            persist: Persist::new(!bench && !embed && !linked),
+            embed,
             frame_cost: None,
             view_ms: std::cell::Cell::new(0.0),
             first_paint_done: false,
         };
         app.request_frame(ctx);
+        if !bench && !embed {
+            // Open the store after the first paint; restore the saved session unless a link
+            // or a lesson link chose what to show.
+            let link = ctx.link().clone();
+            let restore = !linked;
+            wasm_bindgen_futures::spawn_local(async move {
+                let (store, status) = Store::open().await;
+                let loaded = match (&store, restore) {
+                    (Some(s), true) => s.load().await.map_err(|e| e.to_string()),
+                    _ => Ok(None),
+                };
+                link.send_message(Msg::Opened(store.map(Rc::new), status, loaded));
+            });
+        }
         app
     }
 
@@ -167,6 +220,16 @@ impl Component for App {
                 let changed = {
                     let Ok(mut lab) = self.lab.try_borrow_mut() else { return false };
                     let changed = lab.frame(ts as u64, dt, SIM_BUDGET_MS, &perf_now);
+                    if let Some((store, set)) = self.persist.due(&lab, ts) {
+                        let busy = self.persist.busy.clone();
+                        busy.set(true);
+                        let link = ctx.link().clone();
+                        wasm_bindgen_futures::spawn_local(async move {
+                            let r = store.save(&set).await.map_err(|e| e.to_string());
+                            busy.set(false);
+                            link.send_message(Msg::Saved(r));
+                        });
+                    }
                     if changed {
                         self.published = lab.published();
                     }
@@ -186,12 +249,103 @@ impl Component for App {
                     self.tab = SideTab::Learn;
                 }
                 let Ok(mut lab) = self.lab.try_borrow_mut() else { return false };
-                apply(&mut lab, a);
+                match a {
+                    UiAction::CopyLink { embed } => {
+                        let url = persist::share_link(&lab, embed);
+                        let len = url.len();
+                        if let Some(w) = web_sys::window() {
+                            // Without clipboard permission the link is still shown to copy by hand.
+                            let promise = w.navigator().clipboard().write_text(&url);
+                            wasm_bindgen_futures::spawn_local(async move {
+                                let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+                            });
+                        }
+                        lab.notice = Some(format!("Link copied ({len} characters): opening it replays this exact scenario{}.", if embed { " read-only, for an iframe" } else { "" }));
+                        lab.shared_link = Some(url);
+                        lab.publish();
+                    }
+                    UiAction::ExportJson => {
+                        let r = persist::download("brokerlab-scenario.json", "application/json", &persist::export_json(&lab));
+                        if let Err(e) = r {
+                            lab.notice = Some(format!("The file could not be offered: {e}"));
+                        }
+                        lab.publish();
+                    }
+                    UiAction::ExportRealKafka => {
+                        let (compose, script) = persist::export_real_kafka(&lab);
+                        let r = persist::download("docker-compose.yml", "text/yaml", &compose)
+                            .and_then(|_| persist::download("brokerlab-commands.sh", "text/x-shellscript", &script));
+                        lab.notice = Some(match r {
+                            Ok(()) => "docker-compose.yml and brokerlab-commands.sh downloaded: `docker compose up -d`, then `bash brokerlab-commands.sh` (see the README for what cannot be translated).".into(),
+                            Err(e) => format!("The files could not be offered: {e}"),
+                        });
+                        lab.publish();
+                    }
+                    UiAction::ImportJson(text) => {
+                        match crate::scenario::json::import(&text).map_err(|e| e.to_string()).and_then(|s| s.replay().map_err(|e| e.to_string())) {
+                            Ok(console) => {
+                                lab.restore_console(console);
+                                lab.notice = Some("Scenario imported: it is now your sandbox.".into());
+                                self.persist.enabled = !self.embed;
+                            }
+                            Err(e) => lab.notice = Some(format!("That file is not a scenario Brokerlab can open: {e}. Nothing was changed.")),
+                        }
+                        lab.publish();
+                    }
+                    UiAction::KeepLinked => {
+                        lab.linked = false;
+                        self.persist.enabled = true;
+                        lab.notice = Some("This scenario is now your sandbox and is saved.".into());
+                        lab.publish();
+                    }
+                    other => apply(&mut lab, other),
+                }
                 self.published = lab.published();
                 true
             }
             Msg::Tab(t) => {
                 self.tab = t;
+                true
+            }
+            Msg::Opened(store, status, loaded) => {
+                let Ok(mut lab) = self.lab.try_borrow_mut() else { return false };
+                let mut notes = Vec::new();
+                match loaded {
+                    Ok(Some(saved)) if lab.lesson.is_none() => {
+                        notes = persist::restore(&mut lab, saved);
+                        // The store holds these disks already: later saves write what changes.
+                        self.persist.prime(&lab);
+                    }
+                    Ok(_) => {}
+                    Err(e) => notes.push(format!("The saved session could not be read ({e}); starting fresh.")),
+                }
+                self.persist.store = store;
+                self.persist.status = status.clone();
+                lab.saving = status.message();
+                if !notes.is_empty() {
+                    lab.notice = Some(notes.join(" "));
+                }
+                lab.publish();
+                self.published = lab.published();
+                true
+            }
+            Msg::Saved(r) => {
+                if let Err(e) = r {
+                    let Ok(mut lab) = self.lab.try_borrow_mut() else { return false };
+                    self.persist.status = StoreStatus::Off(e.clone());
+                    lab.saving = self.persist.status.message();
+                    lab.notice = Some(format!("Saving stopped: {e}. The simulation keeps running in this tab."));
+                    lab.publish();
+                    self.published = lab.published();
+                    return true;
+                }
+                false
+            }
+            Msg::Notice(n) => {
+                let Ok(mut lab) = self.lab.try_borrow_mut() else { return false };
+                lab.notice = Some(n);
+                lab.publish();
+                self.published = lab.published();
                 true
             }
         }
@@ -239,7 +393,7 @@ impl App {
         };
         html! {
             <ContextProvider<LabContext> context={self.context.clone()}>
-                <div class="app" data-testid="app">
+                <div class={classes!("app", self.embed.then_some("app--embed"))} data-testid="app">
                     <Header playing={p.playing} speed_log={p.speed_log} now_ms={p.now_ms} behind={p.behind}
                         viewing_past={p.viewing_past} findings={p.view.findings} />
                     if let Some(e) = &self.boot_error {
@@ -260,9 +414,16 @@ impl App {
                         </div>
                         <div class="side__panel" id="side-panel" role="tabpanel">{ side }</div>
                     </aside>
+                    <div class="timeline-row">
                     <Timeline now_ms={p.now_ms} head_ms={p.head_ms} viewing_past={p.viewing_past}
                         snapshots={p.snapshots.clone()} notice={p.notice.clone()} />
-                    <Terminal lines={p.terminal.clone()} history={p.history.clone()} job_running={p.job_running} />
+                    if !self.embed {
+                        <Share saving={p.saving.clone()} linked={p.linked} shared_link={p.shared_link.clone()} />
+                    }
+                    </div>
+                    if !self.embed {
+                        <Terminal lines={p.terminal.clone()} history={p.history.clone()} job_running={p.job_running} />
+                    }
                 </div>
             </ContextProvider<LabContext>>
         }
@@ -355,6 +516,8 @@ fn apply(lab: &mut Lab, a: UiAction) {
             }
         }
         UiAction::Lesson(a) => lab.lesson_action(a),
+        // Handled by the app (they need the window, the clipboard or the store).
+        UiAction::CopyLink { .. } | UiAction::ExportJson | UiAction::ImportJson(_) | UiAction::ExportRealKafka | UiAction::KeepLinked => {}
         UiAction::DismissNotice => {
             lab.notice = None;
             lab.publish();

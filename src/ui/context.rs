@@ -105,6 +105,14 @@ pub enum UiAction {
     Focus(Option<String>),
     DismissNotice,
     StartLesson(String),
+    /// Copy a link to this exact scenario (embed: the read-only variant for an iframe).
+    CopyLink { embed: bool },
+    ExportJson,
+    /// The text of a JSON scenario file the learner picked.
+    ImportJson(String),
+    ExportRealKafka,
+    /// Keep the scenario opened from a link as the saved sandbox.
+    KeepLinked,
     OpenSandbox,
     Lesson(crate::ui::lab::LessonAction),
 }
@@ -135,6 +143,12 @@ pub struct Published {
     pub snapshots: Rc<Vec<u64>>,
     /// The lesson being followed (None: the sandbox).
     pub lesson: Option<Rc<crate::ui::lab::LessonView>>,
+    /// Saving state, in words ("" when saving works).
+    pub saving: AttrValue,
+    /// Opened from a link and not kept yet.
+    pub linked: bool,
+    /// The last share link made (shown so it can be copied by hand too).
+    pub shared_link: Option<AttrValue>,
 }
 
 /// Shared by every component: how to act on the lab, and how to ask the console for tab

@@ -114,6 +114,10 @@ pub struct Lab {
     pub lessons_done: std::collections::BTreeSet<String>,
     /// Hints, the revealed solution and refusals, for the lesson panel.
     lesson_notes: Vec<String>,
+    /// Saving state in words (set by the app from the store).
+    pub saving: String,
+    pub linked: bool,
+    pub shared_link: Option<String>,
 }
 
 /// What the lesson panel shows.
@@ -180,6 +184,9 @@ impl Lab {
             last_demo_ms: 0,
             lessons_done: Default::default(),
             lesson_notes: Vec::new(),
+            saving: String::new(),
+            linked: false,
+            shared_link: None,
         };
         lab.snapshot();
         lab
@@ -375,11 +382,9 @@ impl Lab {
     /// A fresh cluster like the current one (same seed and config), paused state kept.
     pub fn reset(&mut self) -> Result<(), String> {
         let console = Console::new(self.console.seed(), self.console.config().clone())?;
-        let speed = self.speed_log;
-        let playing = self.playing;
-        *self = Lab::with_console(console);
-        self.speed_log = speed;
-        self.playing = playing;
+        self.replace_console(console);
+        self.lesson = None;
+        self.lesson_pub = None;
         self.note("# a fresh cluster (same seed and configuration)");
         self.publish();
         Ok(())
@@ -642,6 +647,9 @@ impl Lab {
             job_running: self.console.job_running(),
             snapshots: self.snapshots_pub.clone(),
             lesson: self.lesson_pub.clone(),
+            saving: self.saving.clone().into(),
+            linked: self.linked,
+            shared_link: self.shared_link.clone().map(AttrValue::from),
         }));
     }
 
@@ -680,6 +688,23 @@ impl Lab {
         self.refresh_lesson();
         self.publish();
         Ok(())
+    }
+
+    /// A lesson resumed from saved progress.
+    pub fn resume_lesson(&mut self, run: LessonRun, console: Console) {
+        self.replace_console(console);
+        self.push_term(TermStream::Note, format!("# welcome back: lesson {} resumed", run.lesson().title));
+        self.lesson = Some(run);
+        self.refresh_lesson();
+        self.publish();
+    }
+
+    /// A saved or shared session: the sandbox becomes it.
+    pub fn restore_console(&mut self, console: Console) {
+        self.replace_console(console);
+        self.lesson = None;
+        self.lesson_pub = None;
+        self.publish();
     }
 
     /// Leaves the lesson for the free sandbox (the first-visit cluster).

@@ -11,6 +11,7 @@ pub mod components;
 pub mod context;
 pub mod lab;
 pub mod layout;
+pub mod persist;
 
 pub use app::App;
 

@@ -7,5 +7,6 @@ pub mod header;
 pub mod inspector;
 pub mod lesson;
 pub mod menu;
+pub mod share;
 pub mod terminal;
 pub mod timeline;

@@ -1,0 +1,67 @@
+//! Save and share: whether the session is saved (and if not, why), a link to this exact
+//! scenario (and a read-only embed link), JSON export and import, and the real-Kafka export.
+
+use crate::ui::context::{LabContext, UiAction};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ShareProps {
+    /// Saving state in words ("" when saving works).
+    pub saving: AttrValue,
+    pub linked: bool,
+    pub shared_link: Option<AttrValue>,
+}
+
+#[component]
+pub fn Share(props: &ShareProps) -> Html {
+    let ctx = use_context::<LabContext>().expect("LabContext");
+    let send = |a: UiAction| {
+        let d = ctx.dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.emit(a.clone()))
+    };
+    let import = {
+        let d = ctx.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            input.set_value("");
+            let d = d.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                    Ok(text) => d.emit(UiAction::ImportJson(text.as_string().unwrap_or_default())),
+                    Err(_) => d.emit(UiAction::ImportJson(String::new())),
+                }
+            });
+        })
+    };
+    let state = if props.linked {
+        "shared scenario · not saved".to_string()
+    } else if props.saving.is_empty() {
+        "saved in this browser".to_string()
+    } else {
+        props.saving.to_string()
+    };
+    html! {
+        <details class="share" data-testid="share">
+            <summary class="button">{ "Save & share" }</summary>
+            <div class="share__panel">
+                <p class={classes!("share__state", (!props.saving.is_empty() || props.linked).then_some("share__state--off"))} data-testid="saving-state">{ state }</p>
+                if props.linked {
+                    <button type="button" class="button button--primary" onclick={send(UiAction::KeepLinked)} data-testid="keep-linked">{ "Keep as my sandbox" }</button>
+                }
+                <button type="button" class="button" onclick={send(UiAction::CopyLink { embed: false })} data-testid="copy-link">{ "Copy link to this scenario" }</button>
+                <button type="button" class="button" onclick={send(UiAction::CopyLink { embed: true })}>{ "Copy read-only embed link" }</button>
+                if let Some(l) = &props.shared_link {
+                    <input class="share__link" type="text" readonly=true value={l.clone()} aria-label="The link" data-testid="shared-link" />
+                }
+                <button type="button" class="button" onclick={send(UiAction::ExportJson)}>{ "Export scenario (JSON)" }</button>
+                <label class="button share__import">
+                    { "Import scenario (JSON)…" }
+                    <input type="file" accept="application/json,.json" onchange={import} class="visually-hidden" data-testid="import" />
+                </label>
+                <button type="button" class="button" onclick={send(UiAction::ExportRealKafka)}>{ "Run it on real Kafka (docker-compose + script)" }</button>
+            </div>
+        </details>
+    }
+}
