@@ -35,8 +35,8 @@ pub enum Msg {
     Frame(f64),
     /// The store opened (or not) and what it held.
     Opened(Option<Rc<Store>>, StoreStatus, Result<Option<Saved>, String>),
-    /// A save finished.
-    Saved(Result<(), String>),
+    /// A save finished (of the session at this simulated ms).
+    Saved(Result<u64, String>),
     /// A result to show in the notice.
     Notice(String),
     Action(UiAction),
@@ -221,11 +221,12 @@ impl Component for App {
                     let Ok(mut lab) = self.lab.try_borrow_mut() else { return false };
                     let changed = lab.frame(ts as u64, dt, SIM_BUDGET_MS, &perf_now);
                     if let Some((store, set)) = self.persist.due(&lab, ts) {
+                        let at = lab.now().as_ms();
                         let busy = self.persist.busy.clone();
                         busy.set(true);
                         let link = ctx.link().clone();
                         wasm_bindgen_futures::spawn_local(async move {
-                            let r = store.save(&set).await.map_err(|e| e.to_string());
+                            let r = store.save(&set).await.map(|_| at).map_err(|e| e.to_string());
                             busy.set(false);
                             link.send_message(Msg::Saved(r));
                         });
@@ -330,6 +331,13 @@ impl Component for App {
                 true
             }
             Msg::Saved(r) => {
+                if let Ok(at) = r {
+                    let Ok(mut lab) = self.lab.try_borrow_mut() else { return false };
+                    lab.saved_at = Some(at);
+                    lab.publish();
+                    self.published = lab.published();
+                    return true;
+                }
                 if let Err(e) = r {
                     let Ok(mut lab) = self.lab.try_borrow_mut() else { return false };
                     self.persist.status = StoreStatus::Off(e.clone());
@@ -418,7 +426,7 @@ impl App {
                     <Timeline now_ms={p.now_ms} head_ms={p.head_ms} viewing_past={p.viewing_past}
                         snapshots={p.snapshots.clone()} notice={p.notice.clone()} />
                     if !self.embed {
-                        <Share saving={p.saving.clone()} linked={p.linked} shared_link={p.shared_link.clone()} />
+                        <Share saving={p.saving.clone()} saved_at={p.saved_at} linked={p.linked} shared_link={p.shared_link.clone()} />
                     }
                     </div>
                     if !self.embed {

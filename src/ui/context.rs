@@ -145,6 +145,7 @@ pub struct Published {
     pub lesson: Option<Rc<crate::ui::lab::LessonView>>,
     /// Saving state, in words ("" when saving works).
     pub saving: AttrValue,
+    pub saved_at: Option<u64>,
     /// Opened from a link and not kept yet.
     pub linked: bool,
     /// The last share link made (shown so it can be copied by hand too).

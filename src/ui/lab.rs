@@ -118,6 +118,8 @@ pub struct Lab {
     pub saving: String,
     pub linked: bool,
     pub shared_link: Option<String>,
+    /// The simulated moment of the last completed save.
+    pub saved_at: Option<u64>,
 }
 
 /// What the lesson panel shows.
@@ -187,6 +189,7 @@ impl Lab {
             saving: String::new(),
             linked: false,
             shared_link: None,
+            saved_at: None,
         };
         lab.snapshot();
         lab
@@ -648,6 +651,7 @@ impl Lab {
             snapshots: self.snapshots_pub.clone(),
             lesson: self.lesson_pub.clone(),
             saving: self.saving.clone().into(),
+            saved_at: self.saved_at,
             linked: self.linked,
             shared_link: self.shared_link.clone().map(AttrValue::from),
         }));

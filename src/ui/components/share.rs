@@ -9,6 +9,7 @@ use yew::prelude::*;
 pub struct ShareProps {
     /// Saving state in words ("" when saving works).
     pub saving: AttrValue,
+    pub saved_at: Option<u64>,
     pub linked: bool,
     pub shared_link: Option<AttrValue>,
 }
@@ -38,7 +39,10 @@ pub fn Share(props: &ShareProps) -> Html {
     let state = if props.linked {
         "shared scenario · not saved".to_string()
     } else if props.saving.is_empty() {
-        "saved in this browser".to_string()
+        match props.saved_at {
+            Some(ms) => format!("saved in this browser (the moment t = {})", crate::ui::context::fmt_clock(ms)),
+            None => "saving in this browser".to_string(),
+        }
     } else {
         props.saving.to_string()
     };
