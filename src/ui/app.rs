@@ -293,6 +293,15 @@ impl Component for App {
                         }
                         lab.publish();
                     }
+                    UiAction::DraftLesson => {
+                        let goals = crate::lessons::suggest_goals(&lab.console);
+                        let text = crate::lessons::draft_from_sandbox(&lab.console, "My lesson", &goals);
+                        lab.notice = Some(match persist::download("lesson-draft.md", "text/markdown", &text) {
+                            Ok(()) => format!("lesson-draft.md downloaded: your commands are its solution and {} goals that hold now are its checks. Edit it and add it to www/lessons (see the README).", goals.len()),
+                            Err(e) => format!("The draft could not be offered: {e}"),
+                        });
+                        lab.publish();
+                    }
                     UiAction::KeepLinked => {
                         lab.linked = false;
                         self.persist.enabled = true;
@@ -525,7 +534,7 @@ fn apply(lab: &mut Lab, a: UiAction) {
         }
         UiAction::Lesson(a) => lab.lesson_action(a),
         // Handled by the app (they need the window, the clipboard or the store).
-        UiAction::CopyLink { .. } | UiAction::ExportJson | UiAction::ImportJson(_) | UiAction::ExportRealKafka | UiAction::KeepLinked => {}
+        UiAction::CopyLink { .. } | UiAction::ExportJson | UiAction::ImportJson(_) | UiAction::ExportRealKafka | UiAction::KeepLinked | UiAction::DraftLesson => {}
         UiAction::DismissNotice => {
             lab.notice = None;
             lab.publish();

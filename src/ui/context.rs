@@ -113,6 +113,9 @@ pub enum UiAction {
     ExportRealKafka,
     /// Keep the scenario opened from a link as the saved sandbox.
     KeepLinked,
+    /// Download the sandbox as a lesson draft (start state, the commands typed as the
+    /// solution, goals from what holds now).
+    DraftLesson,
     OpenSandbox,
     Lesson(crate::ui::lab::LessonAction),
 }
