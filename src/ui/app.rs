@@ -406,7 +406,7 @@ impl App {
             SideTab::Inspect => html! { <Inspector detail={p.detail.clone()} selection={p.selection.clone()} /> },
             SideTab::Events => html! { <Feed feed={p.feed.clone()} /> },
             SideTab::Charts => html! { <Charts samples={p.samples.clone()} view={p.view.clone()} /> },
-            SideTab::Learn => html! { <LearnPanel lesson={p.lesson.clone()} /> },
+            SideTab::Learn => html! { <LearnPanel lesson={p.lesson.clone()} done={p.lessons_done.clone()} /> },
         };
         html! {
             <ContextProvider<LabContext> context={self.context.clone()}>

@@ -149,6 +149,8 @@ pub struct Published {
     /// Saving state, in words ("" when saving works).
     pub saving: AttrValue,
     pub saved_at: Option<u64>,
+    /// Ids of the lessons finished in this browser.
+    pub lessons_done: Rc<Vec<String>>,
     /// Opened from a link and not kept yet.
     pub linked: bool,
     /// The last share link made (shown so it can be copied by hand too).

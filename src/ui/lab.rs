@@ -652,6 +652,7 @@ impl Lab {
             lesson: self.lesson_pub.clone(),
             saving: self.saving.clone().into(),
             saved_at: self.saved_at,
+            lessons_done: Rc::new(self.lessons_done.iter().cloned().collect()),
             linked: self.linked,
             shared_link: self.shared_link.clone().map(AttrValue::from),
         }));

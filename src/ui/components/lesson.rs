@@ -11,6 +11,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct LearnProps {
     pub lesson: Option<Rc<LessonView>>,
+    /// Lessons finished in this browser.
+    pub done: Rc<Vec<String>>,
 }
 
 /// Inline Markdown: `code`, **bold**, *emphasis*. Text only: never HTML from the lesson file.
@@ -131,12 +133,13 @@ pub fn LearnPanel(props: &LearnProps) -> Html {
         let entries = catalogue();
         let first = entries.first().map(|e| e.id.clone());
         let items = entries.iter().map(|e| {
+            let finished = props.done.contains(&e.id);
             html! {
                 <li key={e.id.clone()}>
                     <button type="button" class="lesson-link" onclick={send(UiAction::StartLesson(e.id.clone()))} data-testid={format!("lesson-{}", e.id)}>
                         <span class="lesson-link__n">{ e.order }</span>
                         <span class="lesson-link__title">{ &e.title }</span>
-                        <span class="lesson-link__meta">{ format!("{} · {} steps", e.level, e.steps) }</span>
+                        <span class="lesson-link__meta">{ format!("{} · {} steps{}", e.level, e.steps, if finished { " · ✓ done" } else { "" }) }</span>
                     </button>
                     <a class="lesson-link__href" href={format!("#lesson={}", e.id)} aria-label={format!("Link to the lesson {}", e.title)}>{ "#" }</a>
                 </li>
@@ -160,7 +163,7 @@ pub fn LearnPanel(props: &LearnProps) -> Html {
                     <li>{ "Type the real Kafka tools in the console below; Tab completes." }</li>
                     <li>{ "Drag the timeline back to any earlier moment." }</li>
                 </ul>
-                <h3 class="learn__h">{ format!("Lessons ({})", entries.len()) }</h3>
+                <h3 class="learn__h">{ format!("Lessons ({} of {} done)", entries.iter().filter(|e| props.done.contains(&e.id)).count(), entries.len()) }</h3>
                 <ol class="lesson-list" data-testid="lesson-list">{ for items }</ol>
             </section>
         };
