@@ -6,7 +6,10 @@
 //! time within a budget and, only when something visible changed, hands over a new
 //! [`Published`] snapshot, so a paused page does no work at all.
 
+use crate::scenario::link::{parse_fragment, Fragment};
 use crate::sim::world::ClusterConfig;
+use crate::store::session::{Saved, StoreStatus};
+use crate::store::Store;
 use crate::ui::components::{
     charts::Charts, cluster::Stage, feed::Feed, header::Header, inspector::Inspector, lesson::LearnPanel,
     menu::ActionMenu, share::Share, terminal::Terminal, timeline::Timeline,
@@ -14,9 +17,6 @@ use crate::ui::components::{
 use crate::ui::context::{LabContext, Published, UiAction};
 use crate::ui::lab::{Lab, BENCH, DEMO};
 use crate::ui::persist::{self, Persist};
-use crate::scenario::link::{parse_fragment, Fragment};
-use crate::store::session::{Saved, StoreStatus};
-use crate::store::Store;
 use gloo::events::EventListener;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
@@ -136,7 +136,8 @@ impl Component for App {
                     }
                 }
                 Err(err) => {
-                    lab.notice = Some(format!("This link could not be opened: {err}. Your saved sandbox is shown instead."));
+                    lab.notice =
+                        Some(format!("This link could not be opened: {err}. Your saved sandbox is shown instead."));
                 }
             }
             lab.note("Welcome to Brokerlab: a live Kafka cluster. Type `help`, or a Kafka tool like `kafka-topics --bootstrap-server localhost:9092 --list`.");
@@ -158,7 +159,10 @@ impl Component for App {
                     let in_field = e
                         .target()
                         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON") || el.get_attribute("role").as_deref() == Some("button"))
+                        .map(|el| {
+                            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON")
+                                || el.get_attribute("role").as_deref() == Some("button")
+                        })
                         .unwrap_or(false);
                     match e.key().as_str() {
                         " " if !in_field => {
@@ -261,12 +265,19 @@ impl Component for App {
                                 let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
                             });
                         }
-                        lab.notice = Some(format!("Link copied ({len} characters): opening it replays this exact scenario{}.", if embed { " read-only, for an iframe" } else { "" }));
+                        lab.notice = Some(format!(
+                            "Link copied ({len} characters): opening it replays this exact scenario{}.",
+                            if embed { " read-only, for an iframe" } else { "" }
+                        ));
                         lab.shared_link = Some(url);
                         lab.publish();
                     }
                     UiAction::ExportJson => {
-                        let r = persist::download("brokerlab-scenario.json", "application/json", &persist::export_json(&lab));
+                        let r = persist::download(
+                            "brokerlab-scenario.json",
+                            "application/json",
+                            &persist::export_json(&lab),
+                        );
                         if let Err(e) = r {
                             lab.notice = Some(format!("The file could not be offered: {e}"));
                         }
@@ -283,13 +294,20 @@ impl Component for App {
                         lab.publish();
                     }
                     UiAction::ImportJson(text) => {
-                        match crate::scenario::json::import(&text).map_err(|e| e.to_string()).and_then(|s| s.replay().map_err(|e| e.to_string())) {
+                        match crate::scenario::json::import(&text)
+                            .map_err(|e| e.to_string())
+                            .and_then(|s| s.replay().map_err(|e| e.to_string()))
+                        {
                             Ok(console) => {
                                 lab.restore_console(console);
                                 lab.notice = Some("Scenario imported: it is now your sandbox.".into());
                                 self.persist.enabled = !self.embed;
                             }
-                            Err(e) => lab.notice = Some(format!("That file is not a scenario Brokerlab can open: {e}. Nothing was changed.")),
+                            Err(e) => {
+                                lab.notice = Some(format!(
+                                    "That file is not a scenario Brokerlab can open: {e}. Nothing was changed."
+                                ))
+                            }
                         }
                         lab.publish();
                     }
@@ -534,7 +552,12 @@ fn apply(lab: &mut Lab, a: UiAction) {
         }
         UiAction::Lesson(a) => lab.lesson_action(a),
         // Handled by the app (they need the window, the clipboard or the store).
-        UiAction::CopyLink { .. } | UiAction::ExportJson | UiAction::ImportJson(_) | UiAction::ExportRealKafka | UiAction::KeepLinked | UiAction::DraftLesson => {}
+        UiAction::CopyLink { .. }
+        | UiAction::ExportJson
+        | UiAction::ImportJson(_)
+        | UiAction::ExportRealKafka
+        | UiAction::KeepLinked
+        | UiAction::DraftLesson => {}
         UiAction::DismissNotice => {
             lab.notice = None;
             lab.publish();

@@ -70,7 +70,7 @@ pub struct Sample {
     pub at_s: u64,
     pub produced: u64,
     pub consumed: u64,
-        pub lag: i64,
+    pub lag: i64,
     /// Total lag of each group (sorted by name).
     pub lag_by_group: Vec<(String, i64)>,
 
@@ -106,7 +106,9 @@ pub enum UiAction {
     DismissNotice,
     StartLesson(String),
     /// Copy a link to this exact scenario (embed: the read-only variant for an iframe).
-    CopyLink { embed: bool },
+    CopyLink {
+        embed: bool,
+    },
     ExportJson,
     /// The text of a JSON scenario file the learner picked.
     ImportJson(String),
@@ -180,7 +182,7 @@ pub fn fmt_clock(ms: u64) -> String {
 /// The speed a log-scale value stands for, as text: `0.1×`, `1×`, `3.2×`, `100×`.
 pub fn speed_label(speed_log: i32) -> String {
     let tenths = speed_tenths(speed_log);
-    if tenths % 10 == 0 {
+    if tenths.is_multiple_of(10) {
         format!("{}×", tenths / 10)
     } else {
         format!("{}.{}×", tenths / 10, tenths % 10)

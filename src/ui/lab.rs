@@ -15,7 +15,9 @@ use crate::sim::time::SimTime;
 use crate::sim::trace::{ElectionReason, Finding, TraceKind};
 use crate::sim::view::ViewModel;
 use crate::sim::world::ClusterConfig;
-use crate::ui::context::{speed_tenths, FeedItem, FeedKind, Flight, Published, Sample, Selection, TermLine, TermStream};
+use crate::ui::context::{
+    speed_tenths, FeedItem, FeedKind, Flight, Published, Sample, Selection, TermLine, TermStream,
+};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use yew::AttrValue;
@@ -588,7 +590,7 @@ impl Lab {
                 }
             }
         }
-                let lag = v.groups.iter().map(|g| g.total_lag()).sum();
+        let lag = v.groups.iter().map(|g| g.total_lag()).sum();
         let lag_by_group = v.groups.iter().map(|g| (g.id.clone(), g.total_lag())).collect();
         let (produced, consumed, errors) = self.counters;
         self.counters = (0, 0, 0);
@@ -596,7 +598,7 @@ impl Lab {
             at_s: s,
             produced,
             consumed,
-                        lag,
+            lag,
             lag_by_group,
             isr_total,
             replicas_total,
@@ -822,7 +824,9 @@ impl Lab {
                 None
             }),
             LessonAction::ResetStep => run.reset_step(&self.console).map(Some),
-            LessonAction::Undo => run.undo(&self.console).and_then(|c| c.ok_or_else(|| "nothing to undo in this step".to_string()).map(Some)),
+            LessonAction::Undo => run
+                .undo(&self.console)
+                .and_then(|c| c.ok_or_else(|| "nothing to undo in this step".to_string()).map(Some)),
             LessonAction::GoToStep(k) => run.go_to_step(k, &self.console).map(|c| {
                 self.lesson_notes.clear();
                 Some(c)
@@ -831,7 +835,10 @@ impl Lab {
         match result {
             Ok(Some(console)) => {
                 self.replace_console(console);
-                self.push_term(TermStream::Note, "# the cluster is back where the step began (or before your last command)".into());
+                self.push_term(
+                    TermStream::Note,
+                    "# the cluster is back where the step began (or before your last command)".into(),
+                );
             }
             Ok(None) => {}
             Err(e) => self.lesson_notes.push(e),

@@ -44,7 +44,11 @@ pub struct Layout {
 
 /// The replicas a broker card shows for the focused topic (all topics when `None`), leaders
 /// first, then the most-behind followers.
-pub fn visible_replicas<'a>(replicas: &'a [ReplicaView], focus: Option<&str>, include_internal: bool) -> Vec<&'a ReplicaView> {
+pub fn visible_replicas<'a>(
+    replicas: &'a [ReplicaView],
+    focus: Option<&str>,
+    include_internal: bool,
+) -> Vec<&'a ReplicaView> {
     let mut v: Vec<&ReplicaView> = replicas
         .iter()
         .filter(|r| match focus {
@@ -86,7 +90,10 @@ pub fn compute(view: &ViewModel, focus: Option<&str>, include_internal: bool) ->
         let this_row_w = in_row as f64 * bw + (in_row as f64 - 1.0) * gap;
         let x0 = (WIDTH - this_row_w) / 2.0;
         let _ = row_w;
-        nodes.insert(NodeAddr::Broker(b.id), Rect { x: x0 + col as f64 * (bw + gap), y: 96.0 + row as f64 * (bh + 24.0), w: bw, h: bh });
+        nodes.insert(
+            NodeAddr::Broker(b.id),
+            Rect { x: x0 + col as f64 * (bw + gap), y: 96.0 + row as f64 * (bh + 24.0), w: bw, h: bh },
+        );
         y = 96.0 + row as f64 * (bh + 24.0) + bh;
     }
     // Clients: producers on the left half, consumers on the right half.

@@ -132,7 +132,9 @@ pub fn restore(lab: &mut Lab, saved: Saved) -> Vec<String> {
         }
         other => {
             if let Some(Err(e)) = other {
-                notes.push(format!("The saved snapshot could not be used ({e}); the session was replayed from its commands instead."));
+                notes.push(format!(
+                    "The saved snapshot could not be used ({e}); the session was replayed from its commands instead."
+                ));
             }
             match scenario.replay() {
                 Ok(c) => Some(c),
@@ -180,7 +182,11 @@ pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(|e| format!("{e:?}"))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
     let doc = gloo::utils::document();
-    let a = doc.create_element("a").map_err(|e| format!("{e:?}"))?.dyn_into::<web_sys::HtmlAnchorElement>().map_err(|_| "no anchor".to_string())?;
+    let a = doc
+        .create_element("a")
+        .map_err(|e| format!("{e:?}"))?
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .map_err(|_| "no anchor".to_string())?;
     a.set_href(&url);
     a.set_download(name);
     a.click();

@@ -41,7 +41,11 @@ fn chart(title: &str, unit: &str, series: &[Series], testid: &str) -> Html {
             </li>
         }
     });
-    let summary = series.iter().map(|s| format!("{} {}{unit}", s.label, s.points.last().copied().unwrap_or(0))).collect::<Vec<_>>().join(", ");
+    let summary = series
+        .iter()
+        .map(|s| format!("{} {}{unit}", s.label, s.points.last().copied().unwrap_or(0)))
+        .collect::<Vec<_>>()
+        .join(", ");
     html! {
         <figure class="chart" data-testid={testid.to_string()}>
             <figcaption>{ title }<span class="chart__max">{ format!("max {max}{unit}") }</span></figcaption>

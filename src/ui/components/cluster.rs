@@ -4,7 +4,9 @@
 //! dashed outline and a word, dead nodes a cross and a status word.
 
 use crate::sim::protocol::NodeAddr;
-use crate::sim::view::{BrokerView, ClientView, ControllerView, NodeStatus, ReplicaRole, ReplicaView, ViewModel, TAIL_LEN};
+use crate::sim::view::{
+    BrokerView, ClientView, ControllerView, NodeStatus, ReplicaRole, ReplicaView, ViewModel, TAIL_LEN,
+};
 use crate::ui::context::{Flight, LabContext, Selection, UiAction};
 use crate::ui::layout::{self, visible_replicas, Rect, CHIP_H, MAX_CHIPS, WIDTH};
 use std::rc::Rc;
@@ -61,9 +63,16 @@ pub fn ClusterDiagram(props: &ClusterProps) -> Html {
             </g>
         })
     });
-    let controllers = props.view.controllers.iter().filter_map(|c| layout.nodes.get(&NodeAddr::Controller(c.id)).map(|r| controller_node(c, r, &ctx, &props.selection)));
-    let brokers = props.view.brokers.iter().filter_map(|b| layout.nodes.get(&NodeAddr::Broker(b.id)).map(|r| broker_node(b, r, focus.as_deref(), &ctx, &props.selection)));
-    let clients = props.view.clients.iter().filter_map(|c| layout.nodes.get(&NodeAddr::Client(c.id)).map(|r| client_node(c, r, &ctx, &props.selection)));
+    let controllers = props.view.controllers.iter().filter_map(|c| {
+        layout.nodes.get(&NodeAddr::Controller(c.id)).map(|r| controller_node(c, r, &ctx, &props.selection))
+    });
+    let brokers = props.view.brokers.iter().filter_map(|b| {
+        layout.nodes.get(&NodeAddr::Broker(b.id)).map(|r| broker_node(b, r, focus.as_deref(), &ctx, &props.selection))
+    });
+    let clients =
+        props.view.clients.iter().filter_map(|c| {
+            layout.nodes.get(&NodeAddr::Client(c.id)).map(|r| client_node(c, r, &ctx, &props.selection))
+        });
     let flights = props.flights.iter().filter_map(|f| {
         let (a, b) = (layout.nodes.get(&f.from)?, layout.nodes.get(&f.to)?);
         let (x1, y1) = a.anchor_towards(b);
@@ -140,7 +149,11 @@ fn broker_node(b: &BrokerView, r: &Rect, focus: Option<&str>, ctx: &LabContext, 
     let selected = matches!(sel, Some(Selection::Broker(x)) if *x == id);
     let replicas = visible_replicas(&b.replicas, focus, false);
     let total = replicas.len();
-    let chips = replicas.iter().take(MAX_CHIPS).enumerate().map(|(i, rep)| replica_chip(id, rep, r.w - 20.0, 52.0 + i as f64 * (CHIP_H + 3.0), ctx, sel));
+    let chips = replicas
+        .iter()
+        .take(MAX_CHIPS)
+        .enumerate()
+        .map(|(i, rep)| replica_chip(id, rep, r.w - 20.0, 52.0 + i as f64 * (CHIP_H + 3.0), ctx, sel));
     let more = total.saturating_sub(MAX_CHIPS);
     let status = b.status;
     let slow = if b.slow_ms > 0 { format!(" · slow {} s", b.slow_ms / 1000) } else { String::new() };
@@ -306,7 +319,8 @@ pub fn Stage(props: &ClusterProps) -> Html {
         })
     };
     let focus = props.focus.as_ref().map(|f| f.to_string()).unwrap_or_default();
-    let option = |name: &str| html! { <option value={name.to_string()} selected={focus == name}>{ name.to_string() }</option> };
+    let option =
+        |name: &str| html! { <option value={name.to_string()} selected={focus == name}>{ name.to_string() }</option> };
     let user: Vec<Html> = props.view.topics.iter().filter(|t| !t.internal).map(|t| option(&t.name)).collect();
     let internal: Vec<Html> = props.view.topics.iter().filter(|t| t.internal).map(|t| option(&t.name)).collect();
     let mode_button = |m: StageMode, label: &'static str| {

@@ -100,7 +100,9 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             let brokers = c.brokers.iter().map(|(id, fenced, epoch)| html! {
                 <tr key={id.to_string()}><td>{ select_button(&ctx, format!("broker {id}"), Selection::Broker(*id)) }</td><td>{ if *fenced { "fenced" } else { "unfenced" } }</td><td>{ epoch }</td></tr>
             });
-            let tail = c.tail.iter().map(|(o, e, what)| html! { <tr key={o.to_string()}><td>{ o }</td><td>{ e }</td><td>{ what }</td></tr> });
+            let tail = c.tail.iter().map(
+                |(o, e, what)| html! { <tr key={o.to_string()}><td>{ o }</td><td>{ e }</td><td>{ what }</td></tr> },
+            );
             html! {
                 <>
                     <h3>{ format!("Controller {}", c.id) }</h3>

@@ -20,7 +20,10 @@ fn inline(text: &str) -> Html {
     let mut out: Vec<Html> = Vec::new();
     let mut rest = text;
     while !rest.is_empty() {
-        let next = ["`", "**", "*"].iter().filter_map(|m| rest.find(m).map(|i| (i, *m))).min_by_key(|(i, m)| (*i, usize::MAX - m.len()));
+        let next = ["`", "**", "*"]
+            .iter()
+            .filter_map(|m| rest.find(m).map(|i| (i, *m)))
+            .min_by_key(|(i, m)| (*i, usize::MAX - m.len()));
         let Some((i, mark)) = next else {
             out.push(html! { { rest.to_string() } });
             break;
@@ -97,7 +100,11 @@ pub fn markdown(text: &str) -> Html {
                 flush(&mut para, &mut Vec::new(), &mut blocks);
             }
             list.push(item);
-        } else if t.len() > 2 && t.as_bytes()[0].is_ascii_digit() && t.contains(". ") && t.split(". ").next().is_some_and(|n| n.chars().all(|c| c.is_ascii_digit())) {
+        } else if t.len() > 2
+            && t.as_bytes()[0].is_ascii_digit()
+            && t.contains(". ")
+            && t.split(". ").next().is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+        {
             list.push(t.split_once(". ").map(|x| x.1).unwrap_or(t));
         } else if let Some(h) = t.strip_prefix('#') {
             flush(&mut para, &mut list, &mut blocks);

@@ -20,7 +20,9 @@ fn node_name(view: &ViewModel, n: NodeAddr) -> String {
     match n {
         NodeAddr::Broker(b) => format!("broker-{b}"),
         NodeAddr::Controller(c) => format!("controller-{c}"),
-        NodeAddr::Client(id) => view.clients.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_else(|| format!("client-{id}")),
+        NodeAddr::Client(id) => {
+            view.clients.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_else(|| format!("client-{id}"))
+        }
     }
 }
 
@@ -35,29 +37,59 @@ pub fn actions(view: &ViewModel, target: &Selection) -> (String, Vec<(String, St
             if status == Some(NodeStatus::Down) {
                 add("Start", format!("broker start {id}"), "restart the process; it recovers its log and rejoins");
             } else {
-                add("Kill (crash)", format!("broker kill {id}"), "kill -9: no goodbye; the controller fences it after missing heartbeats");
+                add(
+                    "Kill (crash)",
+                    format!("broker kill {id}"),
+                    "kill -9: no goodbye; the controller fences it after missing heartbeats",
+                );
                 add("Controlled shutdown", format!("broker stop {id}"), "leaderships move away first, then it stops");
                 add("Lose its disk", format!("broker lose-disk {id}"), "crash and wipe the log: it comes back empty");
-                add("Slow its replication", format!("broker slow {id} 3s"), "its follower fetches wait 3 s: watch it fall out of the ISR");
+                add(
+                    "Slow its replication",
+                    format!("broker slow {id} 3s"),
+                    "its follower fetches wait 3 s: watch it fall out of the ISR",
+                );
                 add("Normal speed", format!("broker slow {id} off"), "undo the slow-down");
                 add("Isolate from the network", format!("net isolate {me}"), "cut every link to and from it");
             }
             if let Some(active) = view.active_controller {
-                add("Cut from the controller", format!("net cut {me} controller-{active}"), "its heartbeats stop arriving: it will be fenced");
+                add(
+                    "Cut from the controller",
+                    format!("net cut {me} controller-{active}"),
+                    "its heartbeats stop arriving: it will be fenced",
+                );
             }
             add("Heal its links", format!("net heal {me}"), "remove the network faults involving it");
             format!("Broker {id}")
         }
         Selection::Replica(b, tp) => {
             let me = format!("broker-{b}");
-            let leader = view.topics.iter().flat_map(|t| t.partitions.iter()).find(|p| &p.tp == tp).map(|p| p.leader).unwrap_or(-1);
+            let leader = view
+                .topics
+                .iter()
+                .flat_map(|t| t.partitions.iter())
+                .find(|p| &p.tp == tp)
+                .map(|p| p.leader)
+                .unwrap_or(-1);
             if leader >= 0 && leader != *b {
-                add("Slow this follower", format!("broker slow {b} 3s"), "it fetches every 3 s: past replica.lag.time.max.ms it leaves the ISR");
-                add("Cut it from the leader", format!("net cut {me} broker-{leader}"), "its fetches stop: the ISR shrinks");
+                add(
+                    "Slow this follower",
+                    format!("broker slow {b} 3s"),
+                    "it fetches every 3 s: past replica.lag.time.max.ms it leaves the ISR",
+                );
+                add(
+                    "Cut it from the leader",
+                    format!("net cut {me} broker-{leader}"),
+                    "its fetches stop: the ISR shrinks",
+                );
                 add("Heal", format!("net heal {me} broker-{leader}"), "it catches up and rejoins the ISR");
             }
             if leader == *b {
-                add("Kill the leader", format!("broker kill {b}"), "the controller elects a new leader from the ISR, with a new epoch");
+                add(
+                    "Kill the leader",
+                    format!("broker kill {b}"),
+                    "the controller elects a new leader from the ISR, with a new epoch",
+                );
             }
             format!("{tp} on broker {b}")
         }
@@ -76,7 +108,11 @@ pub fn actions(view: &ViewModel, target: &Selection) -> (String, Vec<(String, St
                 add("Stop (close)", format!("{kind} stop {name}"), "a clean close");
             }
             if let Some(leader) = view.brokers.iter().find(|b| b.status == NodeStatus::Running).map(|b| b.id) {
-                add("Drop its next message", format!("net drop-next {name} broker-{leader}"), "lose one request on the way to a broker");
+                add(
+                    "Drop its next message",
+                    format!("net drop-next {name} broker-{leader}"),
+                    "lose one request on the way to a broker",
+                );
             }
             format!("{name} ({kind})")
         }
@@ -90,7 +126,11 @@ pub fn actions(view: &ViewModel, target: &Selection) -> (String, Vec<(String, St
             format!("Link {a} ↔ {b}")
         }
         Selection::Controller(c) => {
-            add("Isolate from the network", format!("net isolate controller-{c}"), "the quorum elects another active controller");
+            add(
+                "Isolate from the network",
+                format!("net isolate controller-{c}"),
+                "the quorum elects another active controller",
+            );
             add("Heal its links", format!("net heal controller-{c}"), "remove the network faults involving it");
             format!("Controller {c}")
         }

@@ -22,7 +22,11 @@ const MAX_HEIGHT: i32 = 900;
 
 /// Replaces the word being typed with `word` (and a space after a unique completion).
 fn replace_last_word(input: &str, word: &str, finished: bool) -> String {
-    let keep = if input.ends_with(char::is_whitespace) { input.len() } else { input.rfind(char::is_whitespace).map(|i| i + 1).unwrap_or(0) };
+    let keep = if input.ends_with(char::is_whitespace) {
+        input.len()
+    } else {
+        input.rfind(char::is_whitespace).map(|i| i + 1).unwrap_or(0)
+    };
     format!("{}{}{}", &input[..keep], word, if finished { " " } else { "" })
 }
 
