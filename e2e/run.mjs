@@ -434,6 +434,25 @@ const flows = [
     },
   },
   {
+    name: 'the sandbox becomes a lesson draft that travels as a link',
+    viewport: DESKTOP,
+    async run(page, { baseUrl }) {
+      await openApp(page, baseUrl);
+      await typeCommand(page, 'kafka-topics --bootstrap-server localhost:9092 --create --topic drafted --partitions 2 --replication-factor 3');
+      await waitForConsole(page, 'Created topic drafted.');
+      await page.locator('[data-testid=share] summary').click();
+      await page.locator('[data-testid=draft-link]').click();
+      const url = await page.locator('[data-testid=shared-link]').inputValue();
+      assert(url.includes('#draft='), `draft link: ${url}`);
+      console.log(`  # lesson draft link: ${url.length} characters`);
+      const other = await page.context().newPage();
+      await other.goto(url);
+      await other.locator('[data-testid=lesson]').waitFor();
+      assertEqual(await other.locator('#lesson-title').textContent(), 'My lesson', 'draft lesson title');
+      await other.close();
+    },
+  },
+  {
     name: 'benchmark: UI frame times for 6 brokers, 3 topics × 12 partitions RF 3, 10 clients at 1×',
     viewport: DESKTOP,
     async run(page, { baseUrl }) {

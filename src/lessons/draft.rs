@@ -210,3 +210,38 @@ pub fn draft_from_sandbox(c: &Console, title: &str, picked: &[GoalSpec]) -> Stri
     s.push_str("```\n\n## On a real cluster\n\nName the real configs and commands here.\n");
     s
 }
+
+/// The URL fragment that carries a lesson draft: `#draft=<base64url(deflate(text))>`.
+pub fn draft_fragment(text: &str) -> String {
+    let deflated = miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 10);
+    format!("#draft={}", crate::scenario::link::base64url_encode(&deflated))
+}
+
+/// Reads a `#draft=` fragment back into a lesson (every error in words, never a panic).
+pub fn lesson_from_draft_fragment(fragment: &str) -> Option<Result<super::Lesson, String>> {
+    let data = fragment.strip_prefix("#draft=")?;
+    Some((|| {
+        let bytes = crate::scenario::link::base64url_decode(data).map_err(|e| e.to_string())?;
+        let text = miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, crate::scenario::link::MAX_BODY_BYTES)
+            .map_err(|_| "the draft link is damaged (it does not inflate)".to_string())?;
+        let text = String::from_utf8(text).map_err(|_| "the draft link is damaged (not text)".to_string())?;
+        super::parse_lesson(&text).map_err(|e| format!("the draft does not parse: {e}"))
+    })())
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::*;
+
+    #[test]
+    fn a_draft_travels_in_a_link_and_damage_is_reported() {
+        let text = crate::lessons::catalogue::FILES[0].1;
+        let frag = draft_fragment(text);
+        let lesson = lesson_from_draft_fragment(&frag).expect("a draft fragment").expect("it parses");
+        assert_eq!(lesson, crate::lessons::parse_lesson(text).unwrap());
+        assert!(lesson_from_draft_fragment("#s=abc").is_none());
+        for cut in [8, frag.len() / 2, frag.len() - 3] {
+            assert!(lesson_from_draft_fragment(&frag[..cut]).expect("still a draft fragment").is_err());
+        }
+    }
+}

@@ -111,7 +111,18 @@ impl Component for App {
             let mut lab = Lab::new(DEMO_SEED, ClusterConfig::default()).expect("the default cluster boots");
             lab.run_setup(DEMO);
             let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-            match parse_fragment(&hash) {
+            let draft = crate::lessons::draft::lesson_from_draft_fragment(&hash);
+            match draft {
+                Some(Ok(lesson)) => {
+                    linked = true;
+                    if let Err(err) = lab.start_lesson_from(&lesson) {
+                        lab.notice = Some(format!("This lesson draft could not start: {err}"));
+                    }
+                }
+                Some(Err(err)) => lab.notice = Some(format!("This lesson draft link could not be opened: {err}.")),
+                None => {}
+            }
+            match if hash.starts_with("#draft=") { Ok(Fragment::Sandbox) } else { parse_fragment(&hash) } {
                 Ok(Fragment::Sandbox) => {}
                 Ok(Fragment::Lesson { id, embed: e }) => {
                     embed = e;
@@ -318,6 +329,24 @@ impl Component for App {
                             Ok(()) => format!("lesson-draft.md downloaded: your commands are its solution and {} goals that hold now are its checks. Edit it and add it to www/lessons (see the README).", goals.len()),
                             Err(e) => format!("The draft could not be offered: {e}"),
                         });
+                        lab.publish();
+                    }
+                    UiAction::DraftLink => {
+                        let goals = crate::lessons::suggest_goals(&lab.console);
+                        let text = crate::lessons::draft_from_sandbox(&lab.console, "My lesson", &goals);
+                        let base = web_sys::window()
+                            .and_then(|w| w.location().href().ok())
+                            .map(|h| h.split('#').next().unwrap_or("").to_string())
+                            .unwrap_or_default();
+                        let url = format!("{base}{}", crate::lessons::draft::draft_fragment(&text));
+                        if let Some(w) = web_sys::window() {
+                            let promise = w.navigator().clipboard().write_text(&url);
+                            wasm_bindgen_futures::spawn_local(async move {
+                                let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+                            });
+                        }
+                        lab.notice = Some(format!("Lesson draft link copied ({} characters): it opens this sandbox as a lesson with {} goals.", url.len(), goals.len()));
+                        lab.shared_link = Some(url);
                         lab.publish();
                     }
                     UiAction::KeepLinked => {
@@ -557,7 +586,7 @@ fn apply(lab: &mut Lab, a: UiAction) {
         | UiAction::ImportJson(_)
         | UiAction::ExportRealKafka
         | UiAction::KeepLinked
-        | UiAction::DraftLesson => {}
+        | UiAction::DraftLesson | UiAction::DraftLink => {}
         UiAction::DismissNotice => {
             lab.notice = None;
             lab.publish();

@@ -118,6 +118,8 @@ pub enum UiAction {
     /// Download the sandbox as a lesson draft (start state, the commands typed as the
     /// solution, goals from what holds now).
     DraftLesson,
+    /// Copy a link that opens the sandbox as a lesson draft.
+    DraftLink,
     OpenSandbox,
     Lesson(crate::ui::lab::LessonAction),
 }

@@ -685,6 +685,12 @@ impl Lab {
     /// Starts the lesson `id` on a fresh cluster of its own.
     pub fn start_lesson(&mut self, id: &str) -> Result<(), String> {
         let lesson = find(id).ok_or_else(|| format!("there is no lesson called {id:?}"))?;
+        self.start_lesson_from(&lesson)
+    }
+
+    /// Starts a lesson given as data (a shared draft).
+    pub fn start_lesson_from(&mut self, lesson: &crate::lessons::Lesson) -> Result<(), String> {
+        let lesson = lesson.clone();
         let (run, console) = LessonRun::start(&lesson)?;
         self.replace_console(console);
         self.lesson = Some(run);

@@ -64,7 +64,8 @@ pub fn Share(props: &ShareProps) -> Html {
                     { "Import scenario (JSON)…" }
                     <input type="file" accept="application/json,.json" onchange={import} class="visually-hidden" data-testid="import" />
                 </label>
-                <button type="button" class="button" onclick={send(UiAction::DraftLesson)}>{ "Turn this sandbox into a lesson draft" }</button>
+                <button type="button" class="button" onclick={send(UiAction::DraftLesson)}>{ "Turn this sandbox into a lesson draft (file)" }</button>
+                <button type="button" class="button" onclick={send(UiAction::DraftLink)} data-testid="draft-link">{ "Copy a link to it as a lesson draft" }</button>
                 <button type="button" class="button" onclick={send(UiAction::ExportRealKafka)}>{ "Run it on real Kafka (docker-compose + script)" }</button>
             </div>
         </details>
