@@ -92,7 +92,9 @@ async fn the_app_shows_a_live_cluster_and_runs_kafka_tools_typed_in_its_console(
     assert_eq!(find(&root, "#title").text_content().as_deref(), Some("Brokerlab"));
     assert_eq!(find(&root, "[data-testid=tagline]").text_content().as_deref(), Some(TAGLINE));
     // The first-visit cluster: three brokers, a controller, the demo producer.
-    for id in ["broker-1", "broker-2", "broker-3", "controller-1001", "client-checkout", "diagram", "console", "scrubber"] {
+    for id in
+        ["broker-1", "broker-2", "broker-3", "controller-1001", "client-checkout", "diagram", "console", "scrubber"]
+    {
         find(&root, &format!("[data-testid={id}]"));
     }
 
@@ -106,7 +108,8 @@ async fn the_app_shows_a_live_cluster_and_runs_kafka_tools_typed_in_its_console(
     assert!(out.contains("Created topic payments."), "console output: {out}");
     assert_eq!(input.value(), "", "the prompt is cleared after Enter");
     let focus: web_sys::HtmlSelectElement = cast(find(&root, "[data-testid=focus]"), "focus select");
-    let options: Vec<String> = (0..focus.length()).filter_map(|i| focus.item(i)).filter_map(|o| o.text_content()).collect();
+    let options: Vec<String> =
+        (0..focus.length()).filter_map(|i| focus.item(i)).filter_map(|o| o.text_content()).collect();
     assert!(options.iter().any(|o| o == "payments"), "topic focus options: {options:?}");
 
     // ↑ brings the command back from the history.
@@ -132,7 +135,8 @@ async fn the_app_shows_a_live_cluster_and_runs_kafka_tools_typed_in_its_console(
     let click = web_sys::MouseEventInit::new();
     click.set_bubbles(true);
     let _ = &click;
-    head.dispatch_event(&web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &click).expect("click")).expect("click broker 2");
+    head.dispatch_event(&web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &click).expect("click"))
+        .expect("click broker 2");
     yew::scheduler::flush().await;
     assert!(text(&root, "[data-testid=inspector]").contains("Broker 2"), "{}", text(&root, "[data-testid=inspector]"));
 

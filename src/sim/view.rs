@@ -292,7 +292,7 @@ impl ViewModel {
                         leo: log.log_end_offset,
                         hw: log.high_watermark,
                         log_start: log.log_start_offset,
-                                                epoch,
+                        epoch,
                         behind,
                         tail: if tp.topic.starts_with("__") { Vec::new() } else { tail_of(log) },
                     });

@@ -586,7 +586,8 @@ fn apply(lab: &mut Lab, a: UiAction) {
         | UiAction::ImportJson(_)
         | UiAction::ExportRealKafka
         | UiAction::KeepLinked
-        | UiAction::DraftLesson | UiAction::DraftLink => {}
+        | UiAction::DraftLesson
+        | UiAction::DraftLink => {}
         UiAction::DismissNotice => {
             lab.notice = None;
             lab.publish();
