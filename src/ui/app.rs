@@ -269,13 +269,7 @@ impl Component for App {
                     UiAction::CopyLink { embed } => {
                         let url = persist::share_link(&lab, embed);
                         let len = url.len();
-                        if let Some(w) = web_sys::window() {
-                            // Without clipboard permission the link is still shown to copy by hand.
-                            let promise = w.navigator().clipboard().write_text(&url);
-                            wasm_bindgen_futures::spawn_local(async move {
-                                let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-                            });
-                        }
+                        persist::copy_to_clipboard(&url);
                         lab.notice = Some(format!(
                             "Link copied ({len} characters): opening it replays this exact scenario{}.",
                             if embed { " read-only, for an iframe" } else { "" }
@@ -334,17 +328,8 @@ impl Component for App {
                     UiAction::DraftLink => {
                         let goals = crate::lessons::suggest_goals(&lab.console);
                         let text = crate::lessons::draft_from_sandbox(&lab.console, "My lesson", &goals);
-                        let base = web_sys::window()
-                            .and_then(|w| w.location().href().ok())
-                            .map(|h| h.split('#').next().unwrap_or("").to_string())
-                            .unwrap_or_default();
-                        let url = format!("{base}{}", crate::lessons::draft::draft_fragment(&text));
-                        if let Some(w) = web_sys::window() {
-                            let promise = w.navigator().clipboard().write_text(&url);
-                            wasm_bindgen_futures::spawn_local(async move {
-                                let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-                            });
-                        }
+                        let url = format!("{}{}", persist::page_base(), crate::lessons::draft::draft_fragment(&text));
+                        persist::copy_to_clipboard(&url);
                         lab.notice = Some(format!("Lesson draft link copied ({} characters): it opens this sandbox as a lesson with {} goals.", url.len(), goals.len()));
                         lab.shared_link = Some(url);
                         lab.publish();

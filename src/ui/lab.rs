@@ -122,6 +122,8 @@ pub struct Lab {
     pub shared_link: Option<String>,
     /// The simulated moment of the last completed save.
     pub saved_at: Option<u64>,
+    /// `lessons_done` as published (rebuilt when it changes, not every frame).
+    lessons_done_pub: Rc<Vec<String>>,
 }
 
 /// What the lesson panel shows.
@@ -192,6 +194,7 @@ impl Lab {
             linked: false,
             shared_link: None,
             saved_at: None,
+            lessons_done_pub: Rc::new(Vec::new()),
         };
         lab.snapshot();
         lab
@@ -654,7 +657,7 @@ impl Lab {
             lesson: self.lesson_pub.clone(),
             saving: self.saving.clone().into(),
             saved_at: self.saved_at,
-            lessons_done: Rc::new(self.lessons_done.iter().cloned().collect()),
+            lessons_done: self.lessons_done_pub.clone(),
             linked: self.linked,
             shared_link: self.shared_link.clone().map(AttrValue::from),
         }));
@@ -701,6 +704,11 @@ impl Lab {
         self.refresh_lesson();
         self.publish();
         Ok(())
+    }
+
+    /// Publishes `lessons_done` again after it changed.
+    pub fn refresh_lessons_done(&mut self) {
+        self.lessons_done_pub = Rc::new(self.lessons_done.iter().cloned().collect());
     }
 
     /// A lesson resumed from saved progress.
@@ -810,6 +818,7 @@ impl Lab {
             LessonAction::Next => match run.advance(&self.console) {
                 Ok(Advanced::Finished) => {
                     self.lessons_done.insert(run.lesson().id.clone());
+                    self.refresh_lessons_done();
                     Ok(None)
                 }
                 Ok(Advanced::Step(_)) => {

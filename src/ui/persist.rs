@@ -99,6 +99,7 @@ pub fn restore(lab: &mut Lab, saved: Saved) -> Vec<String> {
     let ui = saved.ui.clone().unwrap_or_default();
     if let Some(done) = ui.get("lessons_done").and_then(|v| v.as_array()) {
         lab.lessons_done = done.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+        lab.refresh_lessons_done();
     }
     if let Some(s) = ui.get("speed_log").and_then(|v| v.as_i64()) {
         lab.speed_log = (s as i32).clamp(-10, 20);
@@ -158,11 +159,26 @@ pub fn restore(lab: &mut Lab, saved: Saved) -> Vec<String> {
 pub fn share_link(lab: &Lab, embed: bool) -> String {
     let scenario = Scenario::from_console(&lab.console);
     let fragment = link::fragment_for(&link::Fragment::Scenario { scenario: Box::new(scenario), embed });
-    let base = web_sys::window()
+    format!("{}{fragment}", page_base())
+}
+
+/// This page's address without its fragment.
+pub fn page_base() -> String {
+    web_sys::window()
         .and_then(|w| w.location().href().ok())
         .map(|h| h.split('#').next().unwrap_or("").to_string())
-        .unwrap_or_default();
-    format!("{base}{fragment}")
+        .unwrap_or_default()
+}
+
+/// Puts `text` on the clipboard when the page may; without permission nothing breaks (the
+/// page also shows the text to copy by hand).
+pub fn copy_to_clipboard(text: &str) {
+    if let Some(w) = web_sys::window() {
+        let promise = w.navigator().clipboard().write_text(text);
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        });
+    }
 }
 
 pub fn export_json(lab: &Lab) -> String {
