@@ -119,7 +119,9 @@ impl Component for App {
                         lab.notice = Some(format!("This lesson draft could not start: {err}"));
                     }
                 }
-                Some(Err(err)) => lab.notice = Some(format!("This lesson draft link could not be opened: {err}.")),
+                Some(Err(err)) => {
+                    lab.notice = Some(format!("This lesson draft link could not be opened: {}", sentence(&err)))
+                }
                 None => {}
             }
             match if hash.starts_with("#draft=") { Ok(Fragment::Sandbox) } else { parse_fragment(&hash) } {
@@ -147,8 +149,10 @@ impl Component for App {
                     }
                 }
                 Err(err) => {
-                    lab.notice =
-                        Some(format!("This link could not be opened: {err}. Your saved sandbox is shown instead."));
+                    lab.notice = Some(format!(
+                        "This link could not be opened: {} Your saved sandbox is shown instead.",
+                        sentence(&err.to_string())
+                    ));
                 }
             }
             lab.note("Welcome to Brokerlab: a live Kafka cluster. Type `help`, or a Kafka tool like `kafka-topics --bootstrap-server localhost:9092 --list`.");
@@ -512,6 +516,16 @@ impl App {
             set_window_value("__brokerlabBench", &text.into());
             set_window_value("__brokerlabBenchP95", &pick(95).into());
         }
+    }
+}
+
+/// `text` ending as a sentence: a full stop added unless it already ends with one (or ? !).
+fn sentence(text: &str) -> String {
+    let t = text.trim_end();
+    if t.ends_with(['.', '?', '!']) {
+        t.to_string()
+    } else {
+        format!("{t}.")
     }
 }
 

@@ -83,7 +83,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                 <div class="clock" aria-live="off" data-testid="clock" title="Simulated time since the cluster started">
                     <span class="clock__label">{ "t =" }</span>
                     <span class="clock__value">{ fmt_clock(props.now_ms) }</span>
-                    if props.behind {
+                    if props.behind && props.playing && !props.viewing_past {
                         <span class="clock__behind" title="The simulation cannot keep up with this speed in your browser">{ "(catching up)" }</span>
                     }
                     if props.viewing_past {
