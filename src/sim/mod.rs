@@ -13,6 +13,7 @@ pub mod errors;
 pub mod group;
 pub mod hash;
 pub mod inspect;
+pub mod java;
 pub mod log;
 pub mod metadata;
 pub mod net;
