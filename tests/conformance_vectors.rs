@@ -124,3 +124,108 @@ mod replica_placement {
         report("replica-placement", file.cases.len(), &disagreements);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// partition-change: PartitionChangeBuilder.build() and PartitionRegistration.merge(record)
+// ---------------------------------------------------------------------------------------------
+
+mod partition_change {
+    use super::*;
+    use brokerlab::sim::controller::partition_change::{merge, Election, PartitionChange, PartitionChangeBuilder};
+    use brokerlab::sim::metadata::PartitionState;
+
+    fn registration(v: &Value) -> PartitionState {
+        PartitionState {
+            replicas: ints(&v["replicas"]),
+            isr: ints(&v["isr"]),
+            leader: v["leader"].as_i64().expect("leader") as i32,
+            leader_epoch: v["leaderEpoch"].as_i64().expect("leaderEpoch") as i32,
+            partition_epoch: v["partitionEpoch"].as_i64().expect("partitionEpoch") as i32,
+            adding: ints(&v["addingReplicas"]),
+            removing: ints(&v["removingReplicas"]),
+            leader_recovering: v["leaderRecoveryState"].as_i64() == Some(1),
+            elr: ints(&v["elr"]),
+            last_known_elr: ints(&v["lastKnownElr"]),
+        }
+    }
+
+    /// Kafka's `PartitionChangeRecord` in Brokerlab's shape (-2 leader, -1 recovery state and
+    /// null lists are "no change").
+    fn record(v: &Value) -> PartitionChange {
+        let leader = v["leader"].as_i64().expect("leader") as i32;
+        let recovery = v["leaderRecoveryState"].as_i64().expect("leaderRecoveryState");
+        PartitionChange {
+            leader: (leader != -2).then_some(leader),
+            isr: opt_ints(&v["isr"]),
+            elr: opt_ints(&v["eligibleLeaderReplicas"]),
+            last_known_elr: opt_ints(&v["lastKnownElr"]),
+            replicas: opt_ints(&v["replicas"]),
+            removing: opt_ints(&v["removingReplicas"]),
+            adding: opt_ints(&v["addingReplicas"]),
+            leader_recovering: (recovery != -1).then_some(recovery == 1),
+        }
+    }
+
+    fn election(v: &Value) -> Election {
+        match v.as_str() {
+            Some("ONLINE") => Election::Online,
+            Some("PREFERRED") => Election::Preferred,
+            Some("UNCLEAN") => Election::Unclean,
+            other => panic!("unknown election {other:?}"),
+        }
+    }
+
+    #[test]
+    fn partition_change_vectors_agree() {
+        let file = read_vectors("partition-change");
+        assert!(file.header["source"].as_str().unwrap_or_default().contains("PartitionChangeBuilder.build()"));
+        let mut disagreements = Vec::new();
+        for (i, case) in file.cases.iter().enumerate() {
+            assert!(case.get("error").is_none(), "case {}: Kafka's builder threw; the vectors never ask that", i + 1);
+            let partition = registration(&case["partition"]);
+            let acceptable = ints(&case["acceptable"]);
+            let mut builder = PartitionChangeBuilder::new(
+                &partition,
+                |r| acceptable.contains(&r),
+                case["minIsr"].as_i64().expect("minIsr") as i32,
+                case["elr"].as_bool().expect("elr"),
+            )
+            .set_election(election(&case["election"]))
+            .set_use_last_known_leader(case["useLastKnownLeader"].as_bool().expect("useLastKnownLeader"));
+            if let Some(v) = case.get("targetIsr") {
+                builder = builder.set_target_isr(ints(v));
+            }
+            if let Some(v) = case.get("targetReplicas") {
+                builder = builder.set_target_replicas(ints(v));
+            }
+            if let Some(v) = case.get("targetRemoving") {
+                builder = builder.set_target_removing(ints(v));
+            }
+            if let Some(v) = case.get("targetAdding") {
+                builder = builder.set_target_adding(ints(v));
+            }
+            if let Some(v) = case.get("uncleanShutdownReplicas") {
+                builder = builder.set_unclean_shutdown_replicas(ints(v));
+            }
+            if let Some(v) = case.get("targetLeaderRecoveryState") {
+                builder = builder.set_target_leader_recovering(v.as_i64() == Some(1));
+            }
+            let want = if case["record"].is_null() { None } else { Some(record(&case["record"])) };
+            let got = builder.build();
+            let want_after = case.get("after").map(registration);
+            let got_after = got.as_ref().map(|c| merge(&partition, c));
+            if got != want || got_after != want_after {
+                let mut inputs = case.clone();
+                if let Some(o) = inputs.as_object_mut() {
+                    o.remove("record");
+                    o.remove("after");
+                }
+                disagreements.push(format!(
+                    "case {}: {inputs}\n  kafka record:     {want:?}\n  brokerlab record: {got:?}\n  kafka after:      {want_after:?}\n  brokerlab after:  {got_after:?}",
+                    i + 1
+                ));
+            }
+        }
+        report("partition-change", file.cases.len(), &disagreements);
+    }
+}

@@ -324,7 +324,7 @@ fn summary(r: &MetadataRecord) -> String {
                 list(isr)
             )
         }
-        MetadataRecord::PartitionChange { partition, leader, isr, leader_epoch_bump, .. } => {
+        MetadataRecord::PartitionChange { partition, leader, isr, leader_epoch_bump, elr, last_known_elr, .. } => {
             let mut d = format!("partition {partition}");
             if let Some(l) = leader {
                 d.push_str(&format!(", leader {l}"));
@@ -332,11 +332,21 @@ fn summary(r: &MetadataRecord) -> String {
             if let Some(i) = isr {
                 d.push_str(&format!(", isr [{}]", list(i)));
             }
+            if let Some(e) = elr {
+                d.push_str(&format!(", elr [{}]", list(e)));
+            }
+            if let Some(e) = last_known_elr {
+                d.push_str(&format!(", last known elr [{}]", list(e)));
+            }
             if *leader_epoch_bump {
                 d.push_str(", epoch +1");
             }
             d
         }
+        MetadataRecord::ClearElr { topic } => match topic {
+            Some(t) => format!("topic {t}"),
+            None => "all topics".to_string(),
+        },
         MetadataRecord::RemoveTopic { .. } => String::new(),
         MetadataRecord::Config { name, value, .. } => format!("{name}={}", value.as_deref().unwrap_or("(deleted)")),
         MetadataRecord::ProducerIds { next_block_start, .. } => format!("next block {next_block_start}"),

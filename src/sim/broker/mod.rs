@@ -669,6 +669,11 @@ impl BrokerProc {
                 let tp = TopicPartition::new(topic, partition);
                 self.apply_partition(now, &tp, disk, env, out);
             }
+            ImageDelta::Partitions(list) => {
+                for (topic, partition) in list {
+                    self.apply_partition(now, &TopicPartition::new(topic, partition), disk, env, out);
+                }
+            }
             ImageDelta::TopicCreated { topic } => {
                 let broker = self.image.broker_level_configs(self.id, &env.static_configs);
                 if let Some(t) = self.image.topics.get(&topic) {

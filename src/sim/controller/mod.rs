@@ -8,6 +8,7 @@
 //! * [`topics`]: create, delete, add partitions, configs.
 
 pub mod cluster;
+pub mod partition_change;
 pub mod quorum;
 pub mod replication;
 pub mod topics;

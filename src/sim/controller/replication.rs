@@ -67,6 +67,8 @@ impl ControllerProc {
                 removing: None,
                 leader_recovering: unclean.then_some(true),
                 leader_epoch_bump: leader_changed,
+                elr: None,
+                last_known_elr: None,
             },
         );
         let tp = TopicPartition::new(topic, partition);
@@ -163,6 +165,8 @@ impl ControllerProc {
                 removing: None,
                 leader_recovering: state.leader_recovering.then_some(false),
                 leader_epoch_bump: false,
+                elr: None,
+                last_known_elr: None,
             },
         );
         let removed: Vec<BrokerId> = state.isr.iter().copied().filter(|b| !new_isr.contains(b)).collect();
@@ -397,6 +401,8 @@ impl ControllerProc {
                         removing: Some(vec![]),
                         leader_recovering: None,
                         leader_epoch_bump: true,
+                        elr: None,
+                        last_known_elr: None,
                     }
                 }
                 Some(target) => {
@@ -437,6 +443,8 @@ impl ControllerProc {
                         removing: Some(removing),
                         leader_recovering: None,
                         leader_epoch_bump: false,
+                        elr: None,
+                        last_known_elr: None,
                     }
                 }
             };
@@ -492,6 +500,8 @@ impl ControllerProc {
                 removing: Some(vec![]),
                 leader_recovering: None,
                 leader_epoch_bump: bump,
+                elr: None,
+                last_known_elr: None,
             },
         );
         if leader != state.leader {
