@@ -650,8 +650,16 @@ mod tests {
         assert_eq!((retention.value.as_str(), retention.is_default), ("604800000", true));
         let Detail::Broker(b) = inspect(&sim, &view, &Target::Broker(1)) else { panic!() };
         assert_eq!(b.endpoint, "localhost:9092");
-        // Nothing was altered: every value is Kafka's default or the cluster's server.properties.
-        assert!(b.configs.iter().all(|c| c.is_default || c.source == "STATIC_BROKER_CONFIG"), "{:?}", b.configs);
+        // Nothing was altered: every value is Kafka's default or the cluster's server.properties,
+        // except min.insync.replicas, which the first active controller writes as a cluster-wide
+        // dynamic default when ELR is on (ActivationRecordsGenerator.recordsForEmptyLog).
+        assert!(
+            b.configs.iter().all(|c| c.is_default
+                || c.source == "STATIC_BROKER_CONFIG"
+                || (c.name == "min.insync.replicas" && c.source == "DYNAMIC_DEFAULT_BROKER_CONFIG")),
+            "{:?}",
+            b.configs
+        );
         assert!(b.configs.iter().any(|c| c.is_default));
         assert!(matches!(inspect(&sim, &view, &Target::Topic("nope".into())), Detail::Gone(_)));
         let Detail::Controller(c) = inspect(&sim, &view, &Target::Controller(view.active_controller.unwrap())) else {

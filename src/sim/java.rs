@@ -9,6 +9,9 @@
 //!   the order of lists Kafka collects from one (the ELR built by `PartitionChangeBuilder`, the
 //!   racks of `StripedReplicaPlacer.RackList`).
 //!
+//! * [`scala_isr_order`]: the order of the ISR a partition leader sends in AlterPartition, which
+//!   Kafka's `Partition` (Scala) builds in a `scala.collection.mutable.HashSet`.
+//!
 //! Everything is integer arithmetic with wrapping, so native and wasm32 agree.
 
 use crate::sim::placement::PlacementRandom;
@@ -146,6 +149,32 @@ pub fn java_int_set_order(values: &[i32], capacity: u32) -> Vec<i32> {
     java_hash_order(&keyed, capacity)
 }
 
+/// The order of the ISR that `kafka.cluster.Partition` sends in an AlterPartition request:
+/// `prepareIsrExpand` (`isr.asScala.map(..) + newReplica`) or `prepareIsrShrink`
+/// (`isr.asScala.map(..).diff(outOfSync)`), listed with `toList`. Scala 2.13's
+/// `mutable.HashSet` iterates its table in bucket order, each bucket sorted by hash
+/// (`improveHash(id) = id ^ (id >>> 16)`, the id itself for broker ids below 65536), so the
+/// order is by `(hash mod table size, hash)`. The table sizes were measured on Scala 2.13.18
+/// (the library Kafka 4.4 ships): after an expansion 8 buckets up to 5 members, 16 up to 11,
+/// 32 beyond; after a shrink 16 up to 11 members, 32 beyond.
+pub fn scala_isr_order(isr: &[i32], expand: bool) -> Vec<i32> {
+    let n = isr.len();
+    let table: u32 = if expand && n <= 5 {
+        8
+    } else if n <= 11 {
+        16
+    } else {
+        32
+    };
+    let mut out = isr.to_vec();
+    out.sort_by_key(|&id| {
+        let h = spread(id);
+        (h & (table - 1), h)
+    });
+    out.dedup();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,6 +205,17 @@ mod tests {
         let mut v: Vec<i32> = (0..10).collect();
         r.shuffle(&mut v);
         assert_eq!(v, vec![0, 1, 9, 3, 7, 4, 8, 5, 2, 6]);
+    }
+
+    // Measured with Scala 2.13.18: `Set(3).map(identity) + 9` lists 9 first (8 buckets);
+    // `Set(1, 2, 8).map(identity).diff(Set(1))` lists 2, 8 (16 buckets).
+    #[test]
+    fn isr_order_follows_scala_mutable_hash_set() {
+        assert_eq!(scala_isr_order(&[3, 9], true), vec![9, 3]);
+        assert_eq!(scala_isr_order(&[2, 8], false), vec![2, 8]);
+        assert_eq!(scala_isr_order(&[3, 1, 2], true), vec![1, 2, 3]);
+        assert_eq!(scala_isr_order(&[1, 2, 3, 4, 5, 17], true), vec![1, 17, 2, 3, 4, 5]);
+        assert_eq!(scala_isr_order(&[2, 10, 3, 11, 4, 12], true), vec![2, 3, 4, 10, 11, 12]);
     }
 
     #[test]

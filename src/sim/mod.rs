@@ -7,7 +7,6 @@ pub mod client;
 pub mod config;
 pub mod controller;
 pub mod disk_image;
-pub mod election;
 pub mod epoch_cache;
 pub mod errors;
 pub mod group;

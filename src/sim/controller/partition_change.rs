@@ -25,6 +25,11 @@ use crate::sim::metadata::{MetadataRecord, PartitionState, TopicId};
 use crate::sim::types::{BrokerId, PartitionId, NO_LEADER};
 use serde::{Deserialize, Serialize};
 
+/// Whether eligible leader replicas are on: `eligible.leader.replicas.version` is 1
+/// (`EligibleLeaderReplicasVersion.ELRV_1`, `LATEST_PRODUCTION` in Kafka 4.4) on a freshly
+/// formatted cluster, and Brokerlab's clusters are always fresh 4.4 clusters.
+pub const ELR_ENABLED: bool = true;
+
 /// Mirrors `PartitionChangeBuilder.Election`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Election {
