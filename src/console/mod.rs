@@ -8,6 +8,7 @@
 //!   history, jobs for the browser.
 //! * [`tools`]: the Kafka tools, one file each; [`simcmd`]: the simulator commands and
 //!   shell builtins; [`appconsumer`]: the `consumer` command; [`complete`]: tab completion; [`explain`]: trace events in words.
+//! * [`typing`]: the one way in for a typed line (here-documents, `clear`, gates, jobs).
 //! * [`vfs`]: the console's files; [`regex`]: the topic filters' regular expressions.
 
 pub mod appconsumer;
@@ -20,6 +21,7 @@ pub mod session;
 pub mod shell;
 pub mod simcmd;
 pub mod tools;
+pub mod typing;
 pub mod vfs;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -606,6 +606,18 @@ impl ControllerRequest {
 }
 
 impl Message {
+    /// The kind of traffic this message is (see [`crate::sim::trace::Traffic`]).
+    pub fn traffic(&self) -> crate::sim::trace::Traffic {
+        use crate::sim::trace::Traffic;
+        match &self.body {
+            Body::Req(Request::BrokerHeartbeat { .. } | Request::Heartbeat { .. }) => Traffic::Heartbeat,
+            Body::Req(Request::MetadataFetch { .. } | Request::Vote { .. } | Request::BeginQuorumEpoch { .. }) => {
+                Traffic::MetadataLog
+            }
+            _ => Traffic::Request,
+        }
+    }
+
     pub fn label(&self) -> &'static str {
         match &self.body {
             Body::Req(r) => r.label(),
