@@ -2,9 +2,9 @@
 //! matters), requests in flight for the diagram, and the counters the charts sample.
 
 use super::view::{FeedItem, FeedKind, Flight};
-use crate::console::explain::describe_event;
 use crate::sim::protocol::NodeAddr;
 use crate::sim::trace::{ElectionReason, Finding, TraceEvent, TraceKind, Traffic};
+use crate::sim::view::explain::describe_event;
 use std::collections::VecDeque;
 use std::rc::Rc;
 

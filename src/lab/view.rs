@@ -4,8 +4,8 @@
 
 use crate::console::typing::Prompt;
 use crate::lessons::GoalStatus;
-use crate::sim::inspect::{Detail, Target};
 use crate::sim::protocol::NodeAddr;
+use crate::sim::view::inspect::{Detail, Target};
 use crate::sim::view::ViewModel;
 use std::rc::Rc;
 

@@ -7,7 +7,7 @@ use crate::lab::view::{Flight, Selection};
 use crate::lab::Event as LabEvent;
 use crate::sim::protocol::NodeAddr;
 use crate::sim::view::{
-    BrokerView, ClientView, ControllerView, NodeStatus, ReplicaRole, ReplicaView, ViewModel, TAIL_LEN,
+    BrokerView, ClientView, ControllerRole, ControllerView, NodeStatus, ReplicaRole, ReplicaView, ViewModel, TAIL_LEN,
 };
 use crate::ui::context::LabContext;
 use crate::ui::layout::{self, visible_replicas, Rect, CHIP_H, MAX_CHIPS, WIDTH};
@@ -106,6 +106,15 @@ pub fn ClusterDiagram(props: &ClusterProps) -> Html {
     }
 }
 
+/// How the stylesheet marks a node's status.
+fn status_class(s: NodeStatus) -> &'static str {
+    match s {
+        NodeStatus::Running => "ok",
+        NodeStatus::Fenced | NodeStatus::Starting | NodeStatus::ShuttingDown => "warn",
+        NodeStatus::Down => "down",
+    }
+}
+
 fn short(n: NodeAddr) -> String {
     match n {
         NodeAddr::Broker(b) => format!("b{b}"),
@@ -121,14 +130,15 @@ fn controller_node(c: &ControllerView, r: &Rect, ctx: &LabContext, sel: &Option<
         Callback::from(move |_| dispatch.emit(LabEvent::Select(Some(Selection::Controller(id)))))
     };
     let selected = matches!(sel, Some(Selection::Controller(id)) if *id == c.id);
-    let status = if !c.up { "down ✕" } else { c.role };
+    let active = c.role == ControllerRole::Active;
+    let status = if !c.up { "down ✕" } else { c.role.name() };
     html! {
-        <g key={format!("c{}", c.id)} class={classes!("node", "node--controller", (!c.up).then_some("node--down"), (c.role == "active").then_some("node--active"), selected.then_some("node--selected"))}
+        <g key={format!("c{}", c.id)} class={classes!("node", "node--controller", (!c.up).then_some("node--down"), active.then_some("node--active"), selected.then_some("node--selected"))}
             transform={format!("translate({:.1} {:.1})", r.x, r.y)} tabindex="0" role="button"
             aria-label={format!("controller {} ({status})", c.id)}
             onclick={let s = select.clone(); move |_: MouseEvent| s.emit(())} onkeydown={keyboard_click(select)} data-testid={format!("controller-{}", c.id)}>
             <rect width={r.w.to_string()} height={r.h.to_string()} rx="8" />
-            <text x="10" y="18" class="node__title">{ format!("controller {}", c.id) }{ if c.role == "active" { " ★" } else { "" } }</text>
+            <text x="10" y="18" class="node__title">{ format!("controller {}", c.id) }{ if active { " ★" } else { "" } }</text>
             <text x="10" y="35" class="node__sub">{ format!("{status} · epoch {} · HW {}", c.epoch, c.high_watermark.max(0)) }</text>
         </g>
     }
@@ -160,7 +170,7 @@ fn broker_node(b: &BrokerView, r: &Rect, focus: Option<&str>, ctx: &LabContext, 
     let status = b.status;
     let slow = if b.slow_ms > 0 { format!(" · slow {} s", b.slow_ms / 1000) } else { String::new() };
     html! {
-        <g key={format!("b{id}")} class={classes!("node", "node--broker", format!("node--{}", status.class()), selected.then_some("node--selected"))}
+        <g key={format!("b{id}")} class={classes!("node", "node--broker", format!("node--{}", status_class(status)), selected.then_some("node--selected"))}
             transform={format!("translate({:.1} {:.1})", r.x, r.y)} data-testid={format!("broker-{id}")}>
             <rect class="node__frame" width={r.w.to_string()} height={r.h.to_string()} rx="10" />
             <g class="node__head" tabindex="0" role="button" aria-label={format!("broker {id}, {}. Press Enter for actions", status.label())}
@@ -201,11 +211,11 @@ fn replica_chip(broker: i32, rep: &ReplicaView, w: f64, y: f64, ctx: &LabContext
     };
     let (role, role_word, role_class) = match rep.role {
         ReplicaRole::Leader => ("L", "leader", "chip--leader"),
-        ReplicaRole::Follower => ("F", "follower", "chip--follower"),
-        ReplicaRole::Offline => ("–", "offline", "chip--offline"),
+        ReplicaRole::Follower { .. } => ("F", "follower", "chip--follower"),
+        ReplicaRole::Offline | ReplicaRole::Down | ReplicaRole::NotHosted => ("–", "offline", "chip--offline"),
     };
     let out = if rep.in_isr { "" } else { " ✗" };
-    let numbers = if rep.role == ReplicaRole::Follower && rep.behind > 0 {
+    let numbers = if rep.role.is_follower() && rep.behind > 0 {
         format!("HW {} · LEO {} (−{})", rep.hw, rep.leo, rep.behind)
     } else {
         format!("HW {} · LEO {}", rep.hw, rep.leo)

@@ -4,8 +4,8 @@
 
 use crate::lab::view::Selection;
 use crate::lab::Event as LabEvent;
-use crate::sim::inspect::{text_of, ConfigLine, Detail, LogDetail};
 use crate::sim::types::TopicPartition;
+use crate::sim::view::inspect::{text_of, ConfigLine, Detail, LogDetail};
 use crate::ui::context::LabContext;
 use std::rc::Rc;
 use yew::prelude::*;
