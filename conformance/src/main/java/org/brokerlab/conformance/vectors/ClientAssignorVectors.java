@@ -273,12 +273,9 @@ final class ClientAssignorVectors {
         }
     }
 
-    /** {@code subscribe()} with new topics; a cooperative member revokes what it no longer subscribes to. */
+    /** {@code subscribe()} with new topics (what it no longer subscribes to is revoked when it rejoins). */
     private static void resubscribe(Consumer c, TreeSet<String> topics, boolean cooperative) {
         c.topics = topics;
-        if (cooperative) {
-            c.assigned.removeIf(tp -> !topics.contains(tp.topic()));
-        }
     }
 
     private static Json.Obj round(String assignorName, boolean cooperative, Map<String, Integer> partitions,
@@ -287,6 +284,11 @@ final class ClientAssignorVectors {
         Map<String, Subscription> subscriptions = new HashMap<>();
         List<Object> memberRecords = new ArrayList<>();
         for (Consumer c : members) {
+            // onJoinPrepare: a cooperative member revokes the partitions of topics it no longer
+            // subscribes to; an eager one (or one whose generation was reset) gives up all.
+            if (cooperative) {
+                c.assigned.removeIf(tp -> !c.topics.contains(tp.topic()));
+            }
             List<TopicPartition> owned = cooperative && c.generation >= 0 ? new ArrayList<>(c.assigned) : new ArrayList<>();
             c.ownedAtJoin = owned;
             Subscription sent = new Subscription(new ArrayList<>(c.topics), c.assignor.subscriptionUserData(c.topics), owned, c.generation, Optional.empty());
