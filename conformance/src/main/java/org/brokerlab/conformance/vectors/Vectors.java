@@ -40,8 +40,7 @@ public final class Vectors {
         }
         for (String name : names) {
             if (!FAMILIES.containsKey(name)) {
-                System.err.println("Unknown vector family '" + name + "'. Families: " + String.join(", ", FAMILIES.keySet()));
-                System.exit(2);
+                throw new IllegalArgumentException("Unknown vector family '" + name + "'. Families: " + String.join(", ", FAMILIES.keySet()));
             }
         }
         Path dir = outputDir();
