@@ -39,15 +39,12 @@ const NORMALISATIONS: &[Normalisation] = &[
     },
     Normalisation {
         name: "stack-trace",
-        what: "a Java stack trace's frame lines (`\\tat ...`, `\\t... N more`) become one `\\tat ...` line; \
+        what: "a Java stack trace's frame lines (`\\tat ...`, `\\t... N more`, two tabs in a suppressed \
+               exception's trace) become one `\\tat ...` line; \
                the exception lines themselves are compared",
         apply: |_, l| stack_trace(l),
     },
-    Normalisation {
-        name: "topic-id",
-        what: "`TopicId: <22 characters>` is a random Uuid",
-        apply: |_, l| topic_id(l),
-    },
+    Normalisation { name: "topic-id", what: "`TopicId: <22 characters>` is a random Uuid", apply: |_, l| topic_id(l) },
     Normalisation {
         name: "uuid",
         what: "a member id's `<client-id>-<8-4-4-4-12 hex>` suffix is a random UUID",
@@ -73,7 +70,8 @@ const NORMALISATIONS: &[Normalisation] = &[
     Normalisation {
         name: "connection-retries",
         what: "how many `Connection to node ... could not be established` WARN lines fit in a timeout depends \
-               on jittered reconnect backoffs: a run of them counts as one",
+               on jittered reconnect backoffs (and the last may come after the tool's error): each distinct one \
+               counts once",
         apply: |_, l| connection_retries(l),
     },
     Normalisation {
@@ -81,6 +79,24 @@ const NORMALISATIONS: &[Normalisation] = &[
         what: "`kafka-consumer-groups --list` prints groups in the order the brokers' ListGroups answers \
                arrive: its rows are sorted",
         apply: group_list_order,
+    },
+    Normalisation {
+        name: "correlation-id",
+        what: "a client's request numbering (`correlation id N` in its WARN lines) counts the metadata \
+               refreshes before it, which depend on timing",
+        apply: |_, l| correlation_id(l),
+    },
+    Normalisation {
+        name: "option-set-order",
+        what: "ConsumerGroupCommand lists some allowed option sets from a HashSet of joptsimple options, whose \
+               order changes from one JVM to the next: the listed options are sorted",
+        apply: |_, l| option_set_order(l),
+    },
+    Normalisation {
+        name: "broker-order",
+        what: "kafka-broker-api-versions prints one block per broker in the order their answers arrive: the \
+               blocks are sorted by node id",
+        apply: broker_order,
     },
     Normalisation {
         name: "log-dirs",
@@ -116,9 +132,11 @@ fn timestamps(lines: Vec<String>) -> Vec<String> {
 }
 
 fn stack_trace(lines: Vec<String>) -> Vec<String> {
+    // Frames are indented by one tab, those of a suppressed exception's trace by two.
     let frame = |l: &str| {
-        let body = l.strip_prefix("! ").unwrap_or(l);
-        body.starts_with("\tat ") || (body.starts_with("\t... ") && body.ends_with(" more"))
+        let body = l.strip_prefix("! ").unwrap_or(l).trim_start_matches('\t');
+        let indented = l.strip_prefix("! ").unwrap_or(l).starts_with('\t');
+        indented && (body.starts_with("at ") || (body.starts_with("... ") && body.ends_with(" more")))
     };
     let mut out: Vec<String> = Vec::new();
     let mut in_trace = false;
@@ -210,11 +228,17 @@ fn perf_figures(lines: Vec<String>) -> Vec<String> {
 }
 
 fn connection_retries(lines: Vec<String>) -> Vec<String> {
+    // The client's network thread logs them while the tool prints, so one may also come after the
+    // tool's own error line: within a command, each distinct one counts once, where it first appears.
+    let mut seen: Vec<String> = Vec::new();
     let mut out: Vec<String> = Vec::new();
     for l in lines {
         let retry = l.starts_with("! ") && l.contains(" WARN ") && l.contains("could not be established");
-        if retry && out.last() == Some(&l) {
-            continue;
+        if retry {
+            if seen.contains(&l) {
+                continue;
+            }
+            seen.push(l.clone());
         }
         out.push(l);
     }
@@ -234,6 +258,66 @@ fn group_list_order(command: &str, mut lines: Vec<String>) -> Vec<String> {
     lines
 }
 
+fn correlation_id(lines: Vec<String>) -> Vec<String> {
+    static ID: OnceLock<Regex> = OnceLock::new();
+    let id = re(&ID, r"\bcorrelation id \d+\b");
+    lines.into_iter().map(|l| id.replace_all(&l, "correlation id <n>").into_owned()).collect()
+}
+
+fn option_set_order(lines: Vec<String>) -> Vec<String> {
+    static SET: OnceLock<Regex> = OnceLock::new();
+    static ITEM: OnceLock<Regex> = OnceLock::new();
+    let set = re(
+        &SET,
+        r"^(.*(?:takes one of these options|takes the following options|requires one of the following scenarios): )(\[?)((?:\[[^\]]*\](?:, )?)+)(\]?)$",
+    );
+    let item = re(&ITEM, r"\[[^\]]*\]");
+    lines
+        .into_iter()
+        .map(|l| match set.captures(&l) {
+            Some(c) => {
+                let mut items: Vec<&str> = item.find_iter(&c[3]).map(|m| m.as_str()).collect();
+                items.sort_unstable();
+                format!("{}{}{}{}", &c[1], &c[2], items.join(", "), &c[4])
+            }
+            None => l,
+        })
+        .collect()
+}
+
+fn broker_order(command: &str, lines: Vec<String>) -> Vec<String> {
+    static HEAD: OnceLock<Regex> = OnceLock::new();
+    let head = re(&HEAD, r"^\S+ \(id: (-?\d+) rack: .*\) -> \($");
+    let first = command.split_whitespace().next().unwrap_or("");
+    if shell::normalize_program(first) != "kafka-broker-api-versions" {
+        return lines;
+    }
+    // Blocks from a `host:port (id: N rack: ...) -> (` line to its `)` line; anything else stays put.
+    let mut blocks: Vec<(i64, Vec<String>)> = Vec::new();
+    let mut rest = Vec::new();
+    let mut current: Option<(i64, Vec<String>)> = None;
+    for l in lines {
+        if let Some(c) = head.captures(&l) {
+            let id = c[1].parse().unwrap_or(i64::MAX);
+            current = Some((id, vec![l]));
+            continue;
+        }
+        match current.as_mut() {
+            Some((_, b)) => {
+                let end = l == ")";
+                b.push(l);
+                if end {
+                    blocks.extend(current.take());
+                }
+            }
+            None => rest.push(l),
+        }
+    }
+    blocks.extend(current);
+    blocks.sort_by_key(|(id, _)| *id);
+    blocks.into_iter().flat_map(|(_, b)| b).chain(rest).collect()
+}
+
 fn log_dirs(lines: Vec<String>) -> Vec<String> {
     static ARRAY: OnceLock<Regex> = OnceLock::new();
     static PATH: OnceLock<Regex> = OnceLock::new();
@@ -241,7 +325,11 @@ fn log_dirs(lines: Vec<String>) -> Vec<String> {
     let path = re(&PATH, r#""/[^"]*""#);
     lines
         .into_iter()
-        .map(|l| array.replace_all(&l, |c: &regex_lite::Captures| path.replace_all(&c[0], "\"<log-dir>\"").into_owned()).into_owned())
+        .map(|l| {
+            array
+                .replace_all(&l, |c: &regex_lite::Captures| path.replace_all(&c[0], "\"<log-dir>\"").into_owned())
+                .into_owned()
+        })
         .collect()
 }
 
@@ -283,7 +371,8 @@ fn quorum_figures(lines: Vec<String>) -> Vec<String> {
             while i < out.len() && observer(&out[i]) {
                 i += 1;
             }
-            out[start..i].sort_by_key(|l| l.split('\t').next().and_then(|n| n.trim().parse::<i64>().ok()).unwrap_or(i64::MAX));
+            out[start..i]
+                .sort_by_key(|l| l.split('\t').next().and_then(|n| n.trim().parse::<i64>().ok()).unwrap_or(i64::MAX));
         } else {
             i += 1;
         }
@@ -463,7 +552,10 @@ fn normalisations_are_narrow() {
         l(&["! java.lang.X: m", "! \tat ...", "! Caused by: Y", "! \tat ..."])
     );
     // Only a 22-character id after `TopicId: `.
-    assert_eq!(topic_id(l(&["TopicId: j25G7pe1Q2OLwcDSTMQaig\tx", "Topic: j25G7pe1Q2OLwcDSTMQaig"]))[1], "Topic: j25G7pe1Q2OLwcDSTMQaig");
+    assert_eq!(
+        topic_id(l(&["TopicId: j25G7pe1Q2OLwcDSTMQaig\tx", "Topic: j25G7pe1Q2OLwcDSTMQaig"]))[1],
+        "Topic: j25G7pe1Q2OLwcDSTMQaig"
+    );
     // Counts survive the perf normalisation.
     assert_eq!(
         perf_figures(l(&[
@@ -473,8 +565,28 @@ fn normalisations_are_narrow() {
     );
     // Different connection warnings are not merged; repeated ones are.
     let w = "! [<timestamp>] WARN [AdminClient clientId=adminclient-1] Connection to node -1 (localhost/127.0.0.1:9999) could not be established. Node may not be available. (org.apache.kafka.clients.NetworkClient)";
-    assert_eq!(connection_retries(l(&[w, w, "x", w])), l(&[w, "x", w]));
+    assert_eq!(connection_retries(l(&[w, w, "x", w])), l(&[w, "x"]));
     assert_eq!(connection_retries(l(&["! a", "! a"])), l(&["! a", "! a"]));
+    // Option sets are sorted, other lines stay.
+    assert_eq!(
+        option_set_order(l(&[
+            "! Option [describe] takes one of these options: [group], [all-groups]",
+            "! Option '[reset-offsets]' requires one of the following scenarios: [[to-offset], [shift-by]]",
+            "! [b], [a]"
+        ])),
+        l(&[
+            "! Option [describe] takes one of these options: [all-groups], [group]",
+            "! Option '[reset-offsets]' requires one of the following scenarios: [[shift-by], [to-offset]]",
+            "! [b], [a]"
+        ])
+    );
+    // Broker blocks are sorted by id, only for kafka-broker-api-versions.
+    let blocks = l(&["b:2 (id: 2 rack: null) -> (", "\tX", ")", "b:1 (id: 1 rack: null) -> (", "\tY", ")"]);
+    assert_eq!(
+        broker_order("kafka-broker-api-versions --bootstrap-server b:1", blocks.clone()),
+        l(&["b:1 (id: 1 rack: null) -> (", "\tY", ")", "b:2 (id: 2 rack: null) -> (", "\tX", ")"])
+    );
+    assert_eq!(broker_order("kafka-topics --list", blocks.clone()), blocks);
     // The coordinator only in the --state table.
     assert_eq!(coordinator(l(&["localhost:9092  (1)"])), l(&["localhost:9092  (1)"]));
 }
@@ -501,7 +613,9 @@ fn compare_isolated(path: &Path) -> Verdict {
         .output();
     let out = match out {
         Ok(o) => o,
-        Err(e) => return Verdict { name, differences: vec![format!("cannot run the scenario in a child process: {e}")] },
+        Err(e) => {
+            return Verdict { name, differences: vec![format!("cannot run the scenario in a child process: {e}")] }
+        }
     };
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -524,7 +638,8 @@ fn compare_isolated(path: &Path) -> Verdict {
         } else {
             format!("Brokerlab's run ended abnormally ({})", out.status)
         };
-        let tail: Vec<&str> = stderr.lines().filter(|l| !l.trim_start().starts_with(char::is_numeric)).rev().take(3).collect();
+        let tail: Vec<&str> =
+            stderr.lines().filter(|l| !l.trim_start().starts_with(char::is_numeric)).rev().take(3).collect();
         differences.push(format!("{why}; last words: {}", tail.into_iter().rev().collect::<Vec<_>>().join(" / ")));
     }
     Verdict { name, differences }

@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * scenario starts four nodes and one JVM per command on a small shared machine; with an archive a
  * JVM spends about 40% less CPU starting). The first run records which classes the JVMs load
  * ({@code -XX:DumpLoadedClassList}); after that scenario the archives are dumped
- * ({@code -Xshare:dump}) into {@code conformance/target/cds/}, named after the classpath and the
- * Java version so a rebuilt harness or another JDK makes new ones. A JVM that cannot use an archive
+ * ({@code -Xshare:dump}) into {@code conformance/target/cds/}, named after the classpath (its jars'
+ * sizes and times included) and the Java version, so a rebuilt harness or another JDK makes new ones. A JVM that cannot use an archive
  * just starts without it.
  */
 public final class Cds {
@@ -30,7 +30,13 @@ public final class Cds {
     public Cds(Path dir, String classpath) {
         this.dir = dir;
         this.classpath = classpath;
-        this.key = Integer.toHexString((classpath + "|" + System.getProperty("java.version")).hashCode());
+        StringBuilder k = new StringBuilder(classpath).append('|').append(System.getProperty("java.version"));
+        // A rebuilt jar at the same path needs a new archive: the JVM refuses one whose jars changed.
+        for (String entry : classpath.split(java.io.File.pathSeparator)) {
+            java.io.File f = new java.io.File(entry);
+            k.append('|').append(f.length()).append('@').append(f.lastModified());
+        }
+        this.key = Integer.toHexString(k.toString().hashCode());
     }
 
     private Path archive(String kind) {
@@ -57,6 +63,16 @@ public final class Cds {
 
     /** Dumps the archives whose class lists have been recorded and that do not exist yet. */
     public synchronized void build() {
+        // Archives and lists of other classpaths are stale (about 50 MB each).
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (!p.getFileName().toString().contains("-" + key)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException ignored) {
+            // Only disk space.
+        }
         for (String kind : List.of("node", "tool")) {
             if (Files.exists(archive(kind))) {
                 continue;

@@ -20,14 +20,16 @@ import org.brokerlab.conformance.cluster.Cds;
  * Kafka's {@code config/tools-log4j2.yaml} (root WARN to stderr, {@code [%d] %p %m (%c)%n}), the
  * working directory being the scenario's file directory so relative file names behave as typed.
  *
- * <p>Why not in the harness JVM: a tool run in-process is visibly different from the real command.
- * The clients number themselves per JVM ({@code adminclient-1}, {@code producer-1},
- * {@code consumer-<group>-1}: the second command would print {@code adminclient-2} in its WARN
- * lines and in {@code kafka-consumer-groups --describe}), an unclosed client's threads would go on
- * logging into the next command's stderr and its JMX {@code app-info} bean would make the next tool
- * with the same client id log a registration WARN, and {@code Exit.exit} would have to unwind
- * through the tool's {@code finally} blocks instead of ending the process. A fresh JVM has none of
- * this; one is kept started in advance so its start-up does not delay the scenario.
+ * <p>Why not in the harness JVM: a tool run in-process would be visibly different from the real
+ * command. Clients number themselves per JVM ({@code KafkaAdminClient.ADMIN_CLIENT_ID_SEQUENCE} and
+ * the sequences in {@code ProducerConfig}/{@code ConsumerConfig}: a second command would print
+ * {@code adminclient-2} in its WARN lines and {@code consumer-<group>-2} in
+ * {@code kafka-consumer-groups --describe}), an unclosed client's threads would go on logging into the
+ * next command's stderr and its JMX app-info bean would make the next tool with the same client id log
+ * {@code Error registering AppInfo mbean} ({@code AppInfoParser}), and an intercepted
+ * {@code Exit.exit} would unwind through the tool's {@code finally} blocks instead of ending the
+ * process. A fresh JVM has none of this; one is kept started in advance so its start-up does not
+ * delay the scenario.
  */
 public final class ToolRunner implements AutoCloseable {
     /** One output line and its stream. */
