@@ -58,8 +58,11 @@ fn rows_map(rows: Vec<DiskRow>) -> BTreeMap<RowKey, RowValue> {
 #[test]
 fn the_engine_version_moves_with_the_reference_trace() {
     // Bump ENGINE_VERSION in src/scenario/mod.rs whenever REFERENCE_TRACE_HASH changes: old
-    // links then replay with a note instead of silently differing.
-    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (2, 0x9f36_739c_b3d1_a2bf));
+    // links then replay with a note instead of silently differing. (Version 2: consumers send
+    // the sticky assignors' user data, so sticky and cooperative groups replay differently, and
+    // trace messages carry their traffic class. Version 3: the controller elects and changes ISRs
+    // through Kafka 4.4's PartitionChangeBuilder with eligible leader replicas, KIP-966.)
+    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (3, 0xfaa6_8fc6_a473_667d));
 }
 
 #[test]

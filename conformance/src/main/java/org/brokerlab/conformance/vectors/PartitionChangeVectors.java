@@ -1,8 +1,6 @@
 package org.brokerlab.conformance.vectors;
 
-import java.io.BufferedWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,7 +12,6 @@ import java.util.TreeSet;
 import org.apache.kafka.common.DirectoryId;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.metadata.PartitionChangeRecord;
-import org.apache.kafka.common.utils.internals.AppInfoParser;
 import org.apache.kafka.controller.PartitionChangeBuilder;
 import org.apache.kafka.metadata.LeaderRecoveryState;
 import org.apache.kafka.metadata.PartitionRegistration;
@@ -46,25 +43,16 @@ final class PartitionChangeVectors {
     private PartitionChangeVectors() {
     }
 
-    static void write(Path file) throws Exception {
+    static Path generate(Path dir) throws IOException {
         Random gen = new Random(SEED);
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            ControlVectorJson header = new ControlVectorJson()
-                .put("kafka", AppInfoParser.getVersion())
-                .put("family", FAMILY)
-                .put("command", "./scripts/conformance vectors " + FAMILY)
-                .put("seed", SEED)
-                .put("count", COUNT)
-                .put("source", "org.apache.kafka.controller.PartitionChangeBuilder.build() and "
+        VectorFile file = new VectorFile(FAMILY, SEED,
+            "org.apache.kafka.controller.PartitionChangeBuilder.build() and "
                     + "org.apache.kafka.metadata.PartitionRegistration.merge(PartitionChangeRecord), "
                     + "MetadataVersion.latestProduction() = " + MetadataVersion.latestProduction());
-            out.write(header.toString());
-            out.write('\n');
-            for (int i = 0; i < COUNT; i++) {
-                out.write(oneCase(gen).toString());
-                out.write('\n');
-            }
+        for (int i = 0; i < COUNT; i++) {
+            file.add(oneCase(gen));
         }
+        return file.write(dir);
     }
 
     private static List<Integer> shuffled(List<Integer> list, Random gen) {
@@ -88,8 +76,8 @@ final class PartitionChangeVectors {
         return list.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private static ControlVectorJson registration(PartitionRegistration p) {
-        return new ControlVectorJson()
+    private static Json.Obj registration(PartitionRegistration p) {
+        return Json.obj()
             .put("replicas", p.replicas)
             .put("isr", p.isr)
             .put("elr", p.elr)
@@ -103,8 +91,8 @@ final class PartitionChangeVectors {
     }
 
     /** The record's fields; a list field is null when the record leaves it unchanged. */
-    private static ControlVectorJson record(PartitionChangeRecord r) {
-        return new ControlVectorJson()
+    private static Json.Obj record(PartitionChangeRecord r) {
+        return Json.obj()
             .put("leader", r.leader())
             .put("isr", r.isr())
             .put("eligibleLeaderReplicas", r.eligibleLeaderReplicas())
@@ -115,7 +103,7 @@ final class PartitionChangeVectors {
             .put("leaderRecoveryState", r.leaderRecoveryState());
     }
 
-    private static ControlVectorJson oneCase(Random gen) {
+    private static Json.Obj oneCase(Random gen) {
         // The brokers of this case and the replica set.
         List<Integer> pool = new ArrayList<>();
         for (int id : ID_POOL) {
@@ -275,7 +263,7 @@ final class PartitionChangeVectors {
             targetRecovery = gen.nextBoolean() ? LeaderRecoveryState.RECOVERED : LeaderRecoveryState.RECOVERING;
         }
 
-        ControlVectorJson c = new ControlVectorJson()
+        Json.Obj c = Json.obj()
             .put("partition", registration(partition))
             .put("acceptable", acceptable)
             .put("election", election.name())
@@ -334,7 +322,7 @@ final class PartitionChangeVectors {
                 c.put("after", registration(partition.merge(r)));
             }
         } catch (RuntimeException ex) {
-            c.put("error", new ControlVectorJson().put("class", ex.getClass().getName()).put("message", ex.getMessage()));
+            c.put("error", Json.obj().put("class", ex.getClass().getName()).put("message", ex.getMessage()));
         }
         return c;
     }

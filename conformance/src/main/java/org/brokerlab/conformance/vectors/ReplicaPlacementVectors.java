@@ -1,8 +1,6 @@
 package org.brokerlab.conformance.vectors;
 
-import java.io.BufferedWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,7 +10,6 @@ import java.util.Optional;
 import java.util.Random;
 import org.apache.kafka.common.DirectoryId;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.internals.AppInfoParser;
 import org.apache.kafka.metadata.placement.ClusterDescriber;
 import org.apache.kafka.metadata.placement.PartitionAssignment;
 import org.apache.kafka.metadata.placement.PlacementSpec;
@@ -45,26 +42,17 @@ final class ReplicaPlacementVectors {
     private ReplicaPlacementVectors() {
     }
 
-    static void write(Path file) throws Exception {
+    static Path generate(Path dir) throws IOException {
         Random gen = new Random(SEED);
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            ControlVectorJson header = new ControlVectorJson()
-                .put("kafka", AppInfoParser.getVersion())
-                .put("family", FAMILY)
-                .put("command", "./scripts/conformance vectors " + FAMILY)
-                .put("seed", SEED)
-                .put("count", COUNT)
-                .put("source", "org.apache.kafka.metadata.placement.StripedReplicaPlacer.place(PlacementSpec, ClusterDescriber)");
-            out.write(header.toString());
-            out.write('\n');
-            for (int i = 0; i < COUNT; i++) {
-                out.write(oneCase(gen).toString());
-                out.write('\n');
-            }
+        VectorFile file = new VectorFile(FAMILY, SEED,
+            "org.apache.kafka.metadata.placement.StripedReplicaPlacer.place(PlacementSpec, ClusterDescriber)");
+        for (int i = 0; i < COUNT; i++) {
+            file.add(oneCase(gen));
         }
+        return file.write(dir);
     }
 
-    private static ControlVectorJson oneCase(Random gen) {
+    private static Json.Obj oneCase(Random gen) {
         // The cluster: 0–12 brokers (0 only rarely), distinct ids from a range with gaps.
         int n = gen.nextInt(40) == 0 ? 0 : 1 + gen.nextInt(12);
         List<Integer> pool = new ArrayList<>();
@@ -84,7 +72,7 @@ final class ReplicaPlacementVectors {
         // Fencing: none, some, or all.
         int fenceMode = gen.nextInt(10);
         List<UsableBroker> brokers = new ArrayList<>();
-        List<ControlVectorJson> brokersJson = new ArrayList<>();
+        List<Json.Obj> brokersJson = new ArrayList<>();
         for (int id : ids) {
             Optional<String> rack;
             if (rackMode == 0 || (rackMode == 2 && gen.nextInt(3) == 0)) {
@@ -94,7 +82,7 @@ final class ReplicaPlacementVectors {
             }
             boolean fenced = fenceMode == 0 || (fenceMode < 5 && gen.nextInt(3) == 0);
             brokers.add(new UsableBroker(id, rack, fenced));
-            brokersJson.add(new ControlVectorJson().put("id", id).put("rack", rack.orElse(null)).put("fenced", fenced));
+            brokersJson.add(Json.obj().put("id", id).put("rack", rack.orElse(null)).put("fenced", fenced));
         }
         // One to three requests on the same placer.
         int numRequests = gen.nextInt(4) == 0 ? 2 + gen.nextInt(2) : 1;
@@ -111,8 +99,8 @@ final class ReplicaPlacementVectors {
                 return DirectoryId.MIGRATING;
             }
         };
-        List<ControlVectorJson> requests = new ArrayList<>();
-        List<ControlVectorJson> results = new ArrayList<>();
+        List<Json.Obj> requests = new ArrayList<>();
+        List<Json.Obj> results = new ArrayList<>();
         for (int r = 0; r < numRequests; r++) {
             int partitions = gen.nextInt(4) == 0 ? gen.nextInt(61) : 1 + gen.nextInt(12);
             int rf;
@@ -124,8 +112,8 @@ final class ReplicaPlacementVectors {
             } else {
                 rf = 1 + gen.nextInt(Math.max(1, Math.min(n, 5)));
             }
-            requests.add(new ControlVectorJson().put("partitions", partitions).put("rf", rf));
-            ControlVectorJson result = new ControlVectorJson();
+            requests.add(Json.obj().put("partitions", partitions).put("rf", rf));
+            Json.Obj result = Json.obj();
             try {
                 TopicAssignment assignment = placer.place(new PlacementSpec(0, partitions, (short) rf), cluster);
                 List<List<Integer>> replicas = new ArrayList<>();
@@ -134,11 +122,11 @@ final class ReplicaPlacementVectors {
                 }
                 result.put("replicas", replicas);
             } catch (RuntimeException e) {
-                result.put("error", new ControlVectorJson().put("class", e.getClass().getName()).put("message", e.getMessage()));
+                result.put("error", Json.obj().put("class", e.getClass().getName()).put("message", e.getMessage()));
             }
             results.add(result);
         }
-        return new ControlVectorJson()
+        return Json.obj()
             .put("seed", seed)
             .put("brokers", brokersJson)
             .put("requests", requests)

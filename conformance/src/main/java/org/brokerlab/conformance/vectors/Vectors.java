@@ -1,64 +1,68 @@
 package org.brokerlab.conformance.vectors;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * {@code vectors [family ...]}: runs the named generators (all of them without arguments), each
- * writing {@code tests/conformance/vectors/<family>.jsonl} in the repository.
+ * {@code Vectors [family ...]}: runs the generator of each named family (all of them when none is
+ * named), each writing {@code tests/conformance/vectors/<family>.jsonl} from what Kafka's own
+ * classes answer. The output directory is found from the working directory (the repository root
+ * or {@code conformance/}), or given with {@code -Dbrokerlab.vectors.dir=...}.
  */
 public final class Vectors {
-    /** A family's generator: writes its file (header line, then one case per line). */
+    private Vectors() {}
+
+    /** A family's generator: writes its file into the directory and returns the file. */
     @FunctionalInterface
-    public interface Generator {
-        void write(Path file) throws Exception;
+    public interface Family {
+        Path generate(Path dir) throws IOException;
     }
 
-    /** Family name → generator. One line per family. */
-    public static final Map<String, Generator> FAMILIES = new TreeMap<>();
+    /** Every family, by name. One line per family. */
+    static final Map<String, Family> FAMILIES = new LinkedHashMap<>();
 
     static {
-        FAMILIES.put("replica-placement", ReplicaPlacementVectors::write);
-        FAMILIES.put("partition-change", PartitionChangeVectors::write);
+        FAMILIES.put("partitioner", PartitionerVectors::generate);
+        FAMILIES.put("client-assignors", ClientAssignorVectors::generate);
+        FAMILIES.put("server-assignors", ServerAssignorVectors::generate);
+        FAMILIES.put("replica-placement", ReplicaPlacementVectors::generate);
+        FAMILIES.put("partition-change", PartitionChangeVectors::generate);
     }
 
-    private Vectors() {
-    }
-
-    /** The repository root: {@code -Dbrokerlab.root}, else the nearest directory up with Cargo.toml. */
-    static Path repositoryRoot() {
-        String configured = System.getProperty("brokerlab.root");
-        if (configured != null) {
-            return Path.of(configured).toAbsolutePath();
+    public static void main(String[] args) throws IOException {
+        List<String> names = new ArrayList<>(List.of(args));
+        if (names.isEmpty()) {
+            names.addAll(FAMILIES.keySet());
         }
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null) {
-            if (Files.exists(dir.resolve("Cargo.toml"))) {
-                return dir;
-            }
-            dir = dir.getParent();
-        }
-        throw new IllegalStateException("no Cargo.toml above " + Path.of("").toAbsolutePath()
-            + "; run from the repository or set -Dbrokerlab.root");
-    }
-
-    public static void main(String[] args) throws Exception {
-        List<String> names = args.length == 0 ? new ArrayList<>(FAMILIES.keySet()) : List.of(args);
-        Path dir = repositoryRoot().resolve("tests/conformance/vectors");
-        Files.createDirectories(dir);
         for (String name : names) {
-            Generator generator = FAMILIES.get(name);
-            if (generator == null) {
-                System.err.println("unknown vector family: " + name + " (known: " + FAMILIES.keySet() + ")");
-                System.exit(2);
+            if (!FAMILIES.containsKey(name)) {
+                throw new IllegalArgumentException("Unknown vector family '" + name + "'. Families: " + String.join(", ", FAMILIES.keySet()));
             }
-            Path file = dir.resolve(name + ".jsonl");
-            generator.write(file);
-            System.out.println("wrote " + file);
         }
+        Path dir = outputDir();
+        for (String name : names) {
+            Path out = FAMILIES.get(name).generate(dir);
+            System.out.println("vectors " + name + ": wrote " + out);
+        }
+    }
+
+    static Path outputDir() {
+        String configured = System.getProperty("brokerlab.vectors.dir");
+        if (configured != null && !configured.isEmpty()) {
+            return Paths.get(configured);
+        }
+        Path here = Paths.get("").toAbsolutePath();
+        for (Path p = here; p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("Cargo.toml")) && Files.isDirectory(p.resolve("conformance"))) {
+                return p.resolve("tests").resolve("conformance").resolve("vectors");
+            }
+        }
+        throw new IllegalStateException("Run from the Brokerlab repository (no Cargo.toml with conformance/ above " + here + ")");
     }
 }
