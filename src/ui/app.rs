@@ -251,7 +251,7 @@ impl App {
                     </aside>
                     <div class="timeline-row">
                     <Timeline now_ms={p.now_ms} head_ms={p.head_ms} viewing_past={p.viewing_past}
-                        snapshots={p.snapshots.clone()} notice={attr(&p.notice)} />
+                        snapshots={p.snapshots.clone()} notice={p.notice.clone()} step_report={p.step_report.clone()} linked={p.linked} />
                     if !p.embed {
                         <Share saving={AttrValue::from(p.saving.clone())} saved_at={p.saved_at} linked={p.linked} shared_link={attr(&p.shared_link)} />
                     }
