@@ -381,13 +381,16 @@ pub enum Request {
     },
 }
 
-/// A member's subscription as carried in JoinGroup (ConsumerProtocolSubscription).
+/// A member's subscription as carried in JoinGroup (ConsumerProtocolSubscription), one per
+/// assignor the consumer offers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupSubscription {
     pub topics: Vec<String>,
     pub owned: Vec<TopicPartition>,
     pub generation: i32,
     pub rack: Option<String>,
+    /// That assignor's `subscriptionUserData`, decoded.
+    pub user_data: Option<crate::sim::assignor::UserData>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
