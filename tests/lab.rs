@@ -308,6 +308,7 @@ fn embed_mode_saves_nothing() {
     let (mut lab, effects) = Lab::boot(Boot { hash, ..Boot::default() }, still()).expect("boots");
     assert!(effects.is_empty(), "no store is opened in an embed");
     assert!(lab.view().embed);
+    assert!(lab.view().notice.is_none(), "an embed offers nothing to keep");
 }
 
 #[test]

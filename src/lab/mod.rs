@@ -300,11 +300,18 @@ impl Lab {
                         lab.restore_console(console);
                         linked = true;
                         lab.linked = !embed;
-                        let mut msg = "You opened a shared scenario. Your own saved sandbox is untouched: choose \"Keep\" to make this one your sandbox.".to_string();
+                        // An embed can keep nothing: it says only what a reader must know.
+                        let mut msg = if embed {
+                            String::new()
+                        } else {
+                            "You opened a shared scenario. Your own saved sandbox is untouched: choose \"Keep as my sandbox\" to make this one your sandbox.".to_string()
+                        };
                         if let Some(note) = scenario.engine_note() {
-                            msg = format!("{msg} {note}");
+                            msg = format!("{msg} {note}").trim().to_string();
                         }
-                        lab.inform(msg);
+                        if !msg.is_empty() {
+                            lab.inform(msg);
+                        }
                     }
                     Err(err) => lab.notice = Some(format!("This link's scenario could not be replayed: {err}")),
                 }

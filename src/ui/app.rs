@@ -120,6 +120,15 @@ impl Component for App {
                             link.send_message(Msg::Lab(Event::TogglePlay));
                         }
                         "Escape" => link.send_message(Msg::Lab(Event::Menu(None))),
+                        // `/` reaches the console from anywhere, as in many sites' search boxes.
+                        "/" if !in_field => {
+                            if let Some(input) = gloo::utils::document().get_element_by_id("console-input") {
+                                if let Ok(input) = input.dyn_into::<web_sys::HtmlElement>() {
+                                    e.prevent_default();
+                                    let _ = input.focus();
+                                }
+                            }
+                        }
                         _ => {}
                     }
                 })
@@ -224,17 +233,22 @@ impl App {
             SideTab::Inspect => html! { <Inspector detail={p.detail.clone()} selection={p.selection.clone()} /> },
             SideTab::Events => html! { <Feed feed={p.feed.clone()} /> },
             SideTab::Charts => html! { <Charts samples={p.samples.clone()} view={p.view.clone()} /> },
-            SideTab::Learn => html! { <LearnPanel lesson={p.lesson.clone()} done={p.lessons_done.clone()} /> },
+            SideTab::Learn => {
+                html! { <LearnPanel lesson={p.lesson.clone()} done={p.lessons_done.clone()} embed={p.embed} /> }
+            }
         };
         html! {
             <ContextProvider<LabContext> context={self.context.clone()}>
                 <div class={classes!("app", p.embed.then_some("app--embed"))} data-testid="app">
+                    if !p.embed {
+                        <a class="skip-link" href="#console-input" data-testid="skip-to-console">{ "Skip to the console (or press /)" }</a>
+                    }
                     <Header playing={p.playing} speed_log={p.speed_log} now_ms={p.now_ms} behind={p.behind}
-                        viewing_past={p.viewing_past} findings={p.view.findings} />
+                        viewing_past={p.viewing_past} findings={p.view.findings}  embed={p.embed} />
                     if let Some(e) = &p.boot_error {
                         <div class="notice notice--error" role="alert">{ e.to_string() }</div>
                     }
-                    <main class="stage" id="stage" aria-label="The cluster">
+                    <main class="stage" id="stage" tabindex="-1" aria-label="The cluster">
                         <Stage view={p.view.clone()} flights={p.flights.clone()} focus={attr(&p.focus)} selection={p.selection.clone()} />
                         if let Some(target) = &p.menu {
                             <ActionMenu target={target.clone()} view={p.view.clone()} />

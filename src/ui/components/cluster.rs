@@ -43,7 +43,18 @@ pub fn ClusterDiagram(props: &ClusterProps) -> Html {
         let (a, b) = (layout.nodes.get(&l.from)?, layout.nodes.get(&l.to)?);
         let (x1, y1) = a.center();
         let (x2, y2) = b.center();
-        let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+        // A link between two nodes of one row with another node between them would run under
+        // that node, where it can be neither seen nor clicked: it arcs over the row instead.
+        let between = layout.nodes.iter().any(|(n, r)| {
+            *n != l.from && *n != l.to && (r.center().1 - y1).abs() < 1.0 && r.center().0 > x1.min(x2) && r.center().0 < x1.max(x2)
+        });
+        let (path, mx, my) = if (y1 - y2).abs() < 1.0 && between {
+            let apex = a.y.min(b.y) - 18.0;
+            let cy = 2.0 * apex - y1;
+            (format!("M{x1:.1} {y1:.1} Q{:.1} {cy:.1} {x2:.1} {y2:.1}", (x1 + x2) / 2.0), (x1 + x2) / 2.0, apex - 4.0)
+        } else {
+            (format!("M{x1:.1} {y1:.1} L{x2:.1} {y2:.1}"), (x1 + x2) / 2.0, (y1 + y2) / 2.0)
+        };
         let label = if l.cut {
             "✂ cut".to_string()
         } else if l.extra_latency_ms > 0 {
@@ -60,7 +71,7 @@ pub fn ClusterDiagram(props: &ClusterProps) -> Html {
         };
         Some(html! {
             <g class={classes!("link", l.cut.then_some("link--cut"))} key={format!("{}>{}", l.from, l.to)} onclick={open}>
-                <line x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
+                <path d={path} />
                 <text x={format!("{mx:.1}")} y={format!("{my:.1}")} class="link__label">{ format!("{label} {}→{}", short(l.from), short(l.to)) }</text>
             </g>
         })
@@ -178,7 +189,10 @@ fn broker_node(b: &BrokerView, r: &Rect, focus: Option<&str>, ctx: &LabContext, 
                 onkeydown={{ let dispatch = ctx.dispatch.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); dispatch.emit(LabEvent::Menu(Some(Selection::Broker(id)))); }) }}>
                 <rect width={r.w.to_string()} height="44" rx="10" class="node__head-bg" />
                 <text x="12" y="20" class="node__title">{ format!("broker {id}") }{ if status == NodeStatus::Down { " ✕" } else { "" } }</text>
-                <text x="12" y="36" class="node__sub">{ format!("{} · {} leader{}{slow}", status.label(), b.leaders, if b.leaders == 1 { "" } else { "s" }) }</text>
+                <text x="12" y="36" class="node__sub">
+                    <title>{ format!("{} leaderships of the cluster's topics; {} of internal topics (__consumer_offsets, …)", b.leaders, b.internal_leaders) }</title>
+                    { format!("{} · {} leader{}{slow}", status.label(), b.leaders, if b.leaders == 1 { "" } else { "s" }) }
+                </text>
                 <g class="node__menu-button" transform={format!("translate({:.1} 8)", r.w - 30.0)} onclick={menu}>
                     <rect width="22" height="22" rx="6" />
                     <text x="11" y="16" text-anchor="middle">{ "⋯" }</text>
@@ -294,8 +308,9 @@ fn client_node(c: &ClientView, r: &Rect, ctx: &LabContext, sel: &Option<Selectio
             onkeydown={{ let dispatch = ctx.dispatch.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); dispatch.emit(LabEvent::Menu(Some(Selection::Client(id)))); }) }}
             data-testid={format!("client-{}", c.name)}>
             <rect width={r.w.to_string()} height={r.h.to_string()} rx="8" />
-            <text x="10" y="18" class="node__title">{ truncate(&title, 24) }{ if c.paused { " ⏸" } else { "" } }</text>
-            <text x="10" y="36" class="node__sub">{ truncate(&c.summary, 28) }</text>
+            <title>{ title.clone() }</title>
+            <text x="10" y="18" class="node__title">{ truncate(&format!("{} ({})", c.name, c.kind), 24) }{ if c.paused { " ⏸" } else { "" } }</text>
+            <text x="10" y="36" class="node__sub">{ truncate(&match &c.group { Some(g) => format!("group {g} · {}", c.summary), None => c.summary.clone() }, 30) }</text>
         </g>
     }
 }
@@ -367,6 +382,9 @@ pub fn Stage(props: &ClusterProps) -> Html {
                     <span class="legend__item"><b class="sw sw--uncommitted">{ "a" }</b>{ " not yet (≥ HW)" }</span>
                     <span class="legend__item">{ "HW/LEO" }</span>
                 </p>
+                if *mode == StageMode::Diagram {
+                    <p class="stage__scroll-hint" data-testid="scroll-hint">{ "↔ the diagram scrolls sideways" }</p>
+                }
             </div>
             if *mode == StageMode::Diagram {
                 <ClusterDiagram view={props.view.clone()} flights={props.flights.clone()} focus={props.focus.clone()} selection={props.selection.clone()} />

@@ -70,14 +70,19 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let body = match detail.as_ref() {
         Detail::Gone(what) => html! { <p class="muted">{ what }</p> },
         Detail::Broker(b) => {
-            let reps = b.replicas.iter().map(|(tp, role, in_isr, hw, leo)| {
+            // The learner's topics first; internal ones (`__consumer_offsets`, …) folded below.
+            let row_of = |(tp, role, in_isr, hw, leo): &(crate::sim::types::TopicPartition, String, bool, i64, i64)| {
                 html! {
                     <tr key={tp.to_string()}>
                         <td>{ select_button(&ctx, tp.to_string(), Selection::Replica(b.id, tp.clone())) }</td>
                         <td>{ role }</td><td>{ if *in_isr { "yes" } else { "no ✗" } }</td><td>{ hw }</td><td>{ leo }</td>
                     </tr>
                 }
-            });
+            };
+            let reps = b.replicas.iter().filter(|r| !r.0.topic.starts_with("__")).map(row_of);
+            let internal: Vec<_> = b.replicas.iter().filter(|r| r.0.topic.starts_with("__")).collect();
+            let n_internal = internal.len();
+            let internal_rows = internal.into_iter().map(row_of);
             html! {
                 <>
                     <h3>{ format!("Broker {}", b.id) }</h3>
@@ -94,6 +99,15 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                         <thead><tr><th>{ "partition" }</th><th>{ "role" }</th><th>{ "in ISR" }</th><th>{ "HW" }</th><th>{ "LEO" }</th></tr></thead>
                         <tbody>{ for reps }</tbody>
                     </table>
+                    if n_internal > 0 {
+                        <details class="inspector__internal" data-testid="internal-replicas">
+                            <summary>{ format!("Internal topics: {n_internal} replicas") }</summary>
+                            <table class="table">
+                                <thead><tr><th>{ "partition" }</th><th>{ "role" }</th><th>{ "in ISR" }</th><th>{ "HW" }</th><th>{ "LEO" }</th></tr></thead>
+                                <tbody>{ for internal_rows }</tbody>
+                            </table>
+                        </details>
+                    }
                     { configs(&b.configs) }
                 </>
             }

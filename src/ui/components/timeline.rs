@@ -83,6 +83,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             if props.viewing_past {
                 <button type="button" class="button button--small" onclick={live} data-testid="back-to-live">{ "Back to live" }</button>
             }
+            <div class="notices">
             if let Some(r) = &props.step_report {
                 <div class="notice notice--info" role="status" data-testid="step-report">
                     <span class="notice__icon" aria-hidden="true">{ "⏯" }</span>
@@ -100,6 +101,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <button type="button" class="notice__close" onclick={dismiss} aria-label="Dismiss">{ "×" }</button>
                 </div>
             }
+            </div>
         </section>
     }
 }
