@@ -10,7 +10,9 @@
 //! Brokerlab's own text (`simulator-command`). Everything else must be equal.
 //!
 //! It prints, per scenario, `agree` or `differs` with a readable diff, and ends with
-//! `scenarios: N/M agree`; it fails while any scenario differs. `SCENARIO=name` runs one.
+//! `scenarios: N/M agree`. `tests/conformance/known-differences.txt` names each scenario that
+//! still differs and why: the test fails when any other scenario differs, and when a listed one
+//! agrees (delete its line), so the list is always exactly what differs. `SCENARIO=name` runs one.
 #![cfg(not(target_arch = "wasm32"))]
 
 #[path = "common/transcript.rs"]
@@ -693,5 +695,43 @@ fn brokerlab_agrees_with_kafka() {
         }
     }
     eprintln!("scenarios: {agree}/{} agree", files.len());
-    assert!(differing.is_empty(), "scenarios: {agree}/{} agree; differing: {}", files.len(), differing.join(", "));
+    let known = known_differences();
+    let names: Vec<String> =
+        scenario_files().iter().filter_map(|f| f.file_stem().map(|s| s.to_string_lossy().into_owned())).collect();
+    let stale: Vec<&String> = known.keys().filter(|k| !names.contains(k)).collect();
+    assert!(stale.is_empty(), "known-differences.txt names scenarios that do not exist: {stale:?}");
+    let unexpected: Vec<&String> = differing.iter().filter(|d| !known.contains_key(*d)).collect();
+    let compared: Vec<String> =
+        files.iter().filter_map(|f| f.file_stem().map(|s| s.to_string_lossy().into_owned())).collect();
+    let now_agree: Vec<&String> = known.keys().filter(|k| compared.contains(k) && !differing.contains(k)).collect();
+    assert!(
+        unexpected.is_empty() && now_agree.is_empty(),
+        "scenarios: {agree}/{} agree; differing but not in known-differences.txt: {unexpected:?}; \
+         listed in known-differences.txt but now agreeing (delete their lines): {now_agree:?}",
+        files.len()
+    );
+}
+
+/// `tests/conformance/known-differences.txt`: scenario name → why it still differs.
+fn known_differences() -> std::collections::BTreeMap<String, String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/known-differences.txt");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut out = std::collections::BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (name, why) = line
+            .split_once(':')
+            .unwrap_or_else(|| panic!("{}:{}: expected `scenario: why`, got {line:?}", path.display(), i + 1));
+        assert!(!why.trim().is_empty(), "{}:{}: say why {name} differs", path.display(), i + 1);
+        assert!(
+            out.insert(name.trim().to_string(), why.trim().to_string()).is_none(),
+            "{}:{}: {name} listed twice",
+            path.display(),
+            i + 1
+        );
+    }
+    out
 }
