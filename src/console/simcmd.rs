@@ -9,6 +9,7 @@
 
 use super::appconsumer::consumer_details;
 use super::format::{pad_right, Output};
+use super::opts::Tool;
 use super::session::{AppProducer, Console};
 use super::shell;
 use super::tools::log_timestamp;
@@ -244,13 +245,28 @@ impl Console {
             }
             "kafka-server-stop" => fail("use broker stop <id> for a controlled shutdown of one broker"),
             "clear" | "" => Output::new(),
-            p if p.starts_with("kafka-") => {
-                fail(&format!("{p} is not simulated in Brokerlab: type help for the tools that are"))
-            }
             p => {
-                let mut o = fail(&format!("{p}: command not found (type help for the list of commands)"));
-                o.exit_code = 127;
-                o
+                let known = Tool::ALL
+                    .iter()
+                    .map(|t| t.program())
+                    .chain(SIM_COMMANDS.iter().map(|(n, _, _)| *n))
+                    .chain(BUILTINS.iter().map(|(n, _)| *n));
+                match crate::console::suggest::nearest(p, known) {
+                    Some(near) => {
+                        let mut o = fail(&format!("{p}: command not found"));
+                        o.noteln(&format!("did you mean {near}?"));
+                        o.exit_code = 127;
+                        o
+                    }
+                    None if p.starts_with("kafka-") => {
+                        fail(&format!("{p} is not simulated in Brokerlab: type help for the tools that are"))
+                    }
+                    None => {
+                        let mut o = fail(&format!("{p}: command not found (type help for the list of commands)"));
+                        o.exit_code = 127;
+                        o
+                    }
+                }
             }
         }
     }

@@ -33,11 +33,15 @@ impl Transcript {
     pub fn print(&mut self, out: &Output) {
         for (stream, line) in out.lines() {
             // A tool's bare `>` prompt is what the prompt already shows.
-            if line == ">" && stream != Stream::Stderr {
+            if line == ">" && stream == Stream::Stdout {
                 continue;
             }
-            let stream = if stream == Stream::Stderr { TermStream::Stderr } else { TermStream::Stdout };
-            self.push(stream, line);
+            match stream {
+                Stream::Stdout => self.push(TermStream::Stdout, line),
+                Stream::Stderr => self.push(TermStream::Stderr, line),
+                // Brokerlab's own remarks read as comments, like the lab's other notes.
+                Stream::Note => self.push(TermStream::Note, format!("# {line}")),
+            }
         }
     }
 
