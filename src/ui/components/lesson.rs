@@ -213,7 +213,7 @@ pub fn LearnPanel(props: &LearnProps) -> Html {
     html! {
         <section class="learn lesson" aria-labelledby="lesson-title" data-testid="lesson">
             <div class="lesson__top">
-                <button type="button" class="linkish" onclick={send(LabEvent::OpenSandbox)}>{ "← all lessons & sandbox" }</button>
+                <button type="button" class="linkish" onclick={send(LabEvent::OpenSandbox)} data-testid="all-lessons">{ "← all lessons & sandbox" }</button>
             </div>
             <h2 id="lesson-title">{ &l.title }</h2>
             <ol class="steps">{ for steps }</ol>
