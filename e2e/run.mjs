@@ -286,7 +286,7 @@ const partitionFor = (key, n) => (murmur2(key) & 0x7fffffff) % n;
 async function leaderOf(page, tp) {
   return page.evaluate((tp) => {
     for (const chip of document.querySelectorAll('.chip.chip--leader')) {
-      const label = chip.getAttribute('aria-label') || '';
+      const label = chip.querySelector('.hit')?.getAttribute('aria-label') || '';
       const m = label.match(/^(\S+) on broker (\d+): leader.*leader epoch (\d+)$/);
       if (m && m[1] === tp) return { broker: Number(m[2]), epoch: Number(m[3]) };
     }
@@ -411,7 +411,7 @@ const flows = [
       await page.waitForFunction(
         ({ old }) => {
           for (const chip of document.querySelectorAll('.chip.chip--leader')) {
-            const m = (chip.getAttribute('aria-label') || '').match(/^orders-0 on broker (\d+): leader.*leader epoch (\d+)$/);
+            const m = (chip.querySelector('.hit')?.getAttribute('aria-label') || '').match(/^orders-0 on broker (\d+): leader.*leader epoch (\d+)$/);
             if (m && Number(m[1]) !== old.broker && Number(m[2]) > old.epoch) return true;
           }
           return false;

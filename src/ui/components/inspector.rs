@@ -304,9 +304,16 @@ fn LogView(props: &LogProps) -> Html {
                     Some(c) => format!("{c:?} marker"),
                     None => text_of(&r.value).unwrap_or_else(|| "null".into()),
                 };
+                // The row's name starts with what it shows (WCAG 2.5.3), then says what ✓/… mean.
+                let label = format!(
+                    "{offset} {key} {value} e{}, {}",
+                    b.partition_leader_epoch,
+                    if committed { "committed" } else { "not yet committed" }
+                );
                 rows.push(html! {
                     <button type="button" key={offset.to_string()} class={classes!("logrow", if committed { "logrow--committed" } else { "logrow--uncommitted" })}
                         style={format!("top:{}px", index * LOG_ROW_PX)} onclick={move |_: MouseEvent| d.emit(LabEvent::Select(Some(target.clone())))}
+                        aria-label={label}
                         data-testid={format!("log-row-{offset}")}>
                         <span class="logrow__offset">{ offset }</span>
                         <span class="logrow__key">{ key }</span>
@@ -343,13 +350,13 @@ fn LogView(props: &LogProps) -> Html {
                 { row("leader-epoch cache", if epochs.is_empty() { "empty".to_string() } else { epochs }) }
                 if !followers.is_empty() { { row("followers' fetch offsets", followers) } }
             </dl>
-            <div class="log" role="table" aria-label={format!("Records of {} on broker {}", l.tp, l.broker)}>
-                <div class="logrow logrow--head" role="row"><span>{ "offset" }</span><span>{ "key" }</span><span>{ "value" }</span><span>{ "epoch" }</span><span>{ "" }</span></div>
+            <section class="log" aria-label={format!("Records of {} on broker {}", l.tp, l.broker)}>
+                <div class="logrow logrow--head" aria-hidden="true"><span>{ "offset" }</span><span>{ "key" }</span><span>{ "value" }</span><span>{ "epoch" }</span><span>{ "" }</span></div>
                 if total == 0 { <p class="muted">{ "No records." }</p> }
                 <div class="log__scroll" {onscroll}>
                     <div class="log__space" style={format!("height:{}px", total * LOG_ROW_PX)}>{ for rows }</div>
                 </div>
-            </div>
+            </section>
         </>
     }
 }

@@ -288,7 +288,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             <div class="term__handle" role="separator" aria-orientation="horizontal" aria-label="Resize the console (↑/↓)"
                 aria-valuenow={height.to_string()} aria-valuemin={MIN_HEIGHT.to_string()} aria-valuemax={MAX_HEIGHT.to_string()}
                 tabindex="0" onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up.clone()} onpointercancel={on_up} onkeydown={on_handle_key}></div>
-            <div class="term__out" ref={scroll_ref} role="log" aria-live="polite" data-testid="console-output" onclick={focus_input} onscroll={on_scroll}>
+            <div class="term__out" ref={scroll_ref} role="log" aria-live="polite" aria-label="Console output" tabindex="0" data-testid="console-output" onclick={focus_input} onscroll={on_scroll}>
                 if hidden > 0 { <div class="term__line term__line--note">{ format!("… {hidden} earlier lines") }</div> }
                 { for lines }
             </div>
