@@ -104,16 +104,21 @@ impl Component for App {
         let keys = {
             let link = ctx.link().clone();
             web_sys::window().and_then(|w| w.document()).map(|doc| {
-                EventListener::new(&doc, "keydown", move |e| {
+                // Not passive: Space and `/` must not also scroll the page or type a slash.
+                let options = gloo::events::EventListenerOptions::enable_prevent_default();
+                EventListener::new_with_options(&doc, "keydown", options, move |e| {
                     let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
-                    let in_field = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .map(|el| {
-                            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON")
-                                || el.get_attribute("role").as_deref() == Some("button")
-                        })
+                    let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                    // A field takes typed characters; a button takes Space too.
+                    let typing = target
+                        .as_ref()
+                        .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
                         .unwrap_or(false);
+                    let in_field = typing
+                        || target
+                            .as_ref()
+                            .map(|el| el.tag_name() == "BUTTON" || el.get_attribute("role").as_deref() == Some("button"))
+                            .unwrap_or(false);
                     match e.key().as_str() {
                         " " if !in_field => {
                             e.prevent_default();
@@ -121,7 +126,7 @@ impl Component for App {
                         }
                         "Escape" => link.send_message(Msg::Lab(Event::Menu(None))),
                         // `/` reaches the console from anywhere, as in many sites' search boxes.
-                        "/" if !in_field => {
+                        "/" if !typing => {
                             if let Some(input) = gloo::utils::document().get_element_by_id("console-input") {
                                 if let Ok(input) = input.dyn_into::<web_sys::HtmlElement>() {
                                     e.prevent_default();
