@@ -76,7 +76,7 @@ fn commands_in_markdown(text: &str) -> Vec<String> {
     let joined = text.replace("\\\n", " ");
     // A code block is one script (a here-document spans its lines).
     let mut block: Vec<&str> = Vec::new();
-    let mut flush = |block: &mut Vec<&str>, out: &mut Vec<String>| {
+    let flush = |block: &mut Vec<&str>, out: &mut Vec<String>| {
         let script = block.join("\n");
         if block.first().is_some_and(|l| is_command(l) || l.contains("<<")) {
             out.push(script);
