@@ -378,7 +378,7 @@ const flows = [
     },
   },
   {
-    name: 'a here-document typed line by line: the shell shows its continuation prompt and feeds the body to the command',
+    name: 'a here-document typed line by line, or pasted: the shell shows its continuation prompt and feeds the body to the command',
     viewport: DESKTOP,
     async run(page, { baseUrl }) {
       await openApp(page, baseUrl);
@@ -394,6 +394,21 @@ const flows = [
       await waitForConsole(page, '"partitions":[]}');
       const text = await page.locator('[data-testid=console-output]').textContent();
       assert(!text.includes('command not found'), 'no line of the body ran as a command');
+      // A multi-line paste is typed line by line; a last line without a newline stays in the input.
+      await page.locator('#console-input').focus();
+      await page.evaluate(() => {
+        const dt = new DataTransfer();
+        dt.setData('text/plain', 'cat > two.json <<EOF\n{"pasted":1}\nEOF\ncat two.j');
+        document.querySelector('#console-input').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+      });
+      assertEqual(await page.locator('#console-input').inputValue(), 'cat two.j', 'the unfinished last line of a paste');
+      await page.locator('#console-input').press('End');
+      await page.keyboard.type('son');
+      await page.keyboard.press('Enter');
+      // `cat two.json` prints the body (an output line, not the echoed `> ` input line).
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[data-testid=console-output] .term__line')].some((l) => l.textContent === '{"pasted":1}'),
+      );
       await page.screenshot({ path: path.join(screenshots, 'desktop-heredoc.png') });
     },
   },

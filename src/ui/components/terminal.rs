@@ -107,6 +107,39 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         })
     };
 
+    // A paste of several lines is typed line by line, as a terminal does: every complete line
+    // goes to the console (a here-document's body included), the last part stays in the input.
+    let onpaste = {
+        let ctx = ctx.clone();
+        let follow = follow.clone();
+        Callback::from(move |e: Event| {
+            let Some(ce) = e.dyn_ref::<web_sys::ClipboardEvent>() else { return };
+            let Some(text) = ce.clipboard_data().and_then(|d| d.get_data("text").ok()) else { return };
+            if !text.contains('\n') {
+                return; // one line: the input pastes it itself
+            }
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
+            e.prevent_default();
+            let value = input.value();
+            let units: Vec<u16> = value.encode_utf16().collect();
+            let at = |i: Option<u32>| i.map(|i| (i as usize).min(units.len())).unwrap_or(units.len());
+            let (from, to) = (at(input.selection_start().ok().flatten()), at(input.selection_end().ok().flatten()));
+            let all = format!(
+                "{}{}{}",
+                String::from_utf16_lossy(&units[..from]),
+                text.replace("\r\n", "\n"),
+                String::from_utf16_lossy(&units[to.max(from)..])
+            );
+            let mut lines: Vec<&str> = all.split('\n').collect();
+            let rest = lines.pop().unwrap_or("").to_string();
+            *follow.borrow_mut() = true;
+            for line in lines {
+                ctx.dispatch.emit(LabEvent::Typed(line.to_string()));
+            }
+            input.set_value(&rest);
+        })
+    };
+
     let onkeydown = {
         let ctx = ctx.clone();
         let history = props.history.clone();
@@ -303,7 +336,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                 <input id="console-input" ref={input_ref} class="term__input" type="text" autocomplete="off" autocapitalize="off"
                     spellcheck="false" aria-label={label}
                     placeholder={placeholder}
-                    {onkeydown} data-testid="console-input" />
+                    {onkeydown} {onpaste} data-testid="console-input" />
             </div>
         </section>
     }
