@@ -533,16 +533,11 @@ impl ControllerProc {
                     }
                 }
             }
-            Timer::LeaderImbalanceCheck => {
-                if self.is_leader() {
-                    if env.settings.auto_leader_rebalance_enable {
-                        self.rebalance_preferred_leaders(disk, env, out);
-                    }
-                    out.timer(
-                        now.plus_ms(env.settings.leader_imbalance_check_interval_ms),
-                        Timer::LeaderImbalanceCheck,
-                    );
+            Timer::LeaderImbalanceCheck if self.is_leader() => {
+                if env.settings.auto_leader_rebalance_enable {
+                    self.rebalance_preferred_leaders(disk, env, out);
                 }
+                out.timer(now.plus_ms(env.settings.leader_imbalance_check_interval_ms), Timer::LeaderImbalanceCheck);
             }
             Timer::UncleanElectionCheck => {
                 if self.is_leader() {
