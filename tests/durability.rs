@@ -59,7 +59,7 @@ fn rows_map(rows: Vec<DiskRow>) -> BTreeMap<RowKey, RowValue> {
 fn the_engine_version_moves_with_the_reference_trace() {
     // Bump ENGINE_VERSION in src/scenario/mod.rs whenever REFERENCE_TRACE_HASH changes: old
     // links then replay with a note instead of silently differing.
-    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (1, 0x046d_d5d2_0aaa_6071));
+    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (2, 0x14ab_93d8_534d_19b4));
 }
 
 #[test]
