@@ -58,8 +58,11 @@ fn rows_map(rows: Vec<DiskRow>) -> BTreeMap<RowKey, RowValue> {
 #[test]
 fn the_engine_version_moves_with_the_reference_trace() {
     // Bump ENGINE_VERSION in src/scenario/mod.rs whenever REFERENCE_TRACE_HASH changes: old
-    // links then replay with a note instead of silently differing.
-    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (2, 0x14ab_93d8_534d_19b4));
+    // links then replay with a note instead of silently differing. (Version 2: consumers send
+    // the sticky assignors' user data, so sticky and cooperative groups replay differently, and
+    // trace messages carry their traffic class. Version 3: clients connect and back off as
+    // NetworkClient does, net isolate cuts later nodes too, member ids are version-4 UUIDs.)
+    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (3, 0x3f5a_2c8a_306f_c569));
 }
 
 #[test]

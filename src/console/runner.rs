@@ -6,7 +6,7 @@
 
 use super::format::Stream;
 use super::session::Console;
-use super::shell;
+use super::typing::{open_gate, Mode, Typed};
 use crate::sim::world::ClusterConfig;
 use std::io::{Read, Write};
 
@@ -131,20 +131,30 @@ pub fn main(args: &[String]) -> i32 {
             return 2;
         }
     };
-    for parsed in shell::parse_script(&text) {
-        let output = match parsed {
-            Ok(item) => {
-                if opts.echo && !emit(Stream::Stdout, &format!("$ {}\n", item.text)) {
-                    return CLOSED_STDOUT;
-                }
-                console.run(&item)
-            }
-            Err(e) => {
-                let mut o = super::format::Output::failure(&format!("line {}: {}", e.line, e.message));
-                o.exit_code = 2;
-                o
-            }
+    // The script is typed into the console line by line, as at the page's prompt (here-
+    // documents and continuation lines included); each complete command runs to the end.
+    let mut lines = text.split('\n').enumerate();
+    loop {
+        let typed = match lines.next() {
+            Some((i, line)) => console.type_line_at(line, i as u32 + 1, Mode::Script, &open_gate),
+            None => match console.finish_script() {
+                Some(t) => t,
+                None => break,
+            },
         };
+        let (output, echo) = match typed {
+            Typed::Ran { text, output, .. } => (output, Some(text)),
+            Typed::Refused { line, why, .. } => {
+                (super::format::Output::failure(&format!("line {line}: {why}")).with_exit(2), None)
+            }
+            Typed::Clear => (super::format::Output::new(), Some("clear".to_string())),
+            Typed::Nothing | Typed::More | Typed::ToTool { .. } => continue,
+        };
+        if let (true, Some(text)) = (opts.echo, echo) {
+            if !emit(Stream::Stdout, &format!("$ {text}\n")) {
+                return CLOSED_STDOUT;
+            }
+        }
         for c in &output.chunks {
             // Nobody reads stdout any more: stop, quietly. A closed stderr only loses the
             // error lines.

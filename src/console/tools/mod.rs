@@ -166,7 +166,13 @@ pub struct AdminConn {
 impl AdminConn {
     /// Creates the client; nothing is sent until a call.
     pub fn open(sim: &mut Sim, servers: &str) -> AdminConn {
-        let id = sim.create_admin("adminclient-1", servers);
+        AdminConn::open_as(sim, servers, "adminclient-1")
+    }
+
+    /// Creates the client with the `client.id` a tool sets (it names the client in the
+    /// client's log lines).
+    pub fn open_as(sim: &mut Sim, servers: &str, client_id: &str) -> AdminConn {
+        let id = sim.create_admin(client_id, servers);
         AdminConn { id, servers: servers.to_string(), opened: sim.now, timeout_ms: None }
     }
 
