@@ -82,7 +82,8 @@ fn emit(stream: Stream, text: &str) -> bool {
     }
     match stream {
         Stream::Stdout => write_all(&mut std::io::stdout().lock(), text),
-        Stream::Stderr => write_all(&mut std::io::stderr().lock(), text),
+        // A Brokerlab note (never Kafka's output) goes where the diagnostics go.
+        Stream::Stderr | Stream::Note => write_all(&mut std::io::stderr().lock(), text),
     }
 }
 
