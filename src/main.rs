@@ -7,6 +7,6 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = brokerlab::console::runner::process_args();
     std::process::exit(brokerlab::console::runner::main(&args));
 }

@@ -169,10 +169,29 @@ fn producer_failure_is_logged_like_error_logging_callback() {
     let (out, err, code) = run(&mut c, "printf 'k:hello\\n' | kafka-console-producer --bootstrap-server localhost:9092 --topic p --property parse.key=true --property key.separator=:");
     assert_eq!((out.as_str(), code), ("", 0));
     let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 2, "{err}");
-    assert!(lines[0].starts_with("[2025-03-18 00:00:"));
-    assert!(lines[0].ends_with("] ERROR Error when sending message to topic p with key: 1 bytes, value: 5 bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)"));
-    assert!(lines[1].starts_with("org.apache.kafka.common.errors.NotEnoughReplicasException: "));
+    assert_eq!(lines.len(), 5, "{err}");
+    // ConsoleProducer merges --message-send-max-retries (default 3) into `retries`: three retries,
+    // each logged by Sender.completeBatch, then the callback's two lines.
+    for (i, left) in [2, 1, 0].iter().enumerate() {
+        assert!(lines[i].starts_with("[2025-03-18 00:00:"));
+        assert!(
+            lines[i].contains(
+                "] WARN [Producer clientId=console-producer] Got error produce response with correlation id "
+            ),
+            "{}",
+            lines[i]
+        );
+        assert!(lines[i].ends_with(&format!(
+            " on topic-partition p-0, retrying ({left} attempts left). Error: NOT_ENOUGH_REPLICAS (org.apache.kafka.clients.producer.internals.Sender)"
+        )));
+    }
+    assert!(lines[3].ends_with("] ERROR Error when sending message to topic p with key: 1 bytes, value: 5 bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)"));
+    // The broker sends no message (LogAppendResult.hasCustomErrorMessage is false): the
+    // exception carries Errors.NOT_ENOUGH_REPLICAS' own.
+    assert_eq!(
+        lines[4],
+        "org.apache.kafka.common.errors.NotEnoughReplicasException: Messages are rejected since there are fewer in-sync replicas than required."
+    );
     // §3.4: the missing separator.
     let (_, err, code) = run(&mut c, "printf 'a:1\\nb\\n' | kafka-console-producer --bootstrap-server localhost:9092 --topic p --property parse.key=true --property key.separator=:");
     assert_eq!(code, 1);

@@ -74,3 +74,21 @@ fn help_and_bad_arguments() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8(out.stderr).unwrap().starts_with("brokerlab: cannot read /no/such/script.txt"));
 }
+
+/// `brokerlab --help | head -0` and a script whose reader goes away: a closed stdout ends the
+/// runner quietly (no panic, no "failed printing to stdout"), with SIGPIPE's 141.
+#[test]
+fn a_closed_stdout_ends_the_runner_quietly() {
+    let long = "seq 1 2000\n".repeat(200);
+    let p = script_file("closed.txt", &long);
+    for args in [vec!["--help".to_string()], vec!["--echo".to_string(), p.display().to_string()]] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        // Nobody will ever read: the read end is closed before the runner writes.
+        drop(reader);
+        let out = Command::new(BIN).args(&args).stdout(writer).stderr(Stdio::piped()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}");
+        assert_eq!(out.status.code(), Some(141), "{args:?}");
+    }
+}

@@ -369,3 +369,86 @@ fn tab_completion_knows_consumers_groups_and_formatter_properties() {
     assert_eq!(c.complete("consumer start c2 --group b"), vec!["billing"]);
     assert!(c.complete("help ").contains(&"consumer".to_string()));
 }
+
+// Every simulator command refuses arguments it does not take, with a usage line, and changes
+// nothing (`broker kill 1 2` used to kill broker 1 and ignore the 2).
+#[test]
+fn simulator_commands_refuse_unexpected_arguments() {
+    let mut c = console();
+    let setup = c.run_script(
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic t --partitions 1 --replication-factor 3\n\
+         producer start p1 --topic t --rate 5/s\n\
+         consumer start c1 --group g --topic t",
+        true,
+    );
+    assert!(setup.commands.iter().all(|r| r.output.exit_code == 0), "setup failed");
+    let bad = [
+        "broker list x",
+        "broker kill 1 2",
+        "broker stop 1 2",
+        "broker start 1 2",
+        "broker add 4",
+        "broker lose-disk 1 2",
+        "broker slow 1 3s 4s",
+        "controller list x",
+        "controller kill 1001 1002",
+        "controller start 1001 x",
+        "net show x",
+        "net cut broker-1 broker-2 broker-3",
+        "net cut broker-1 broker-2 --both-ways",
+        "net heal broker-1",
+        "net heal broker-1 broker-2 broker-3",
+        "net isolate broker-1 broker-2",
+        "net delay broker-1 broker-2 5ms 6ms",
+        "net delay broker-1 broker-2 5ms --jiter 1ms",
+        "net loss broker-1 broker-2 5 6",
+        "net drop-next broker-1 broker-2 1 2",
+        "producer rate p1 5/s 6/s",
+        "producer pause p1 p2",
+        "producer resume p1 p2",
+        "producer stop p1 p2",
+        "producer crash p1 p2",
+        "producer txn p1 begin now",
+        "producer start p2 --topic t extra",
+        "consumer list x",
+        "consumer pause c1 c2",
+        "consumer resume c1 c2",
+        "consumer stop c1 c2",
+        "consumer crash c1 c2",
+        "consumer slow c1 5ms 6ms",
+        "consumer start c2 --group g --topic t extra",
+        "clients x",
+        "time x",
+        "seed x",
+        "help broker net",
+        "trace 5",
+        "trace --last 5 x",
+        "describe partition t-0 t-1",
+        "sleep 1s 2s",
+        "reset --brokers 3 x",
+    ];
+    for line in bad {
+        let before =
+            (c.sim().now, c.sim().brokers.values().filter(|b| b.proc.is_some()).count(), c.sim().clients.len());
+        let out = c.run_script(line, false);
+        let o = &out.commands[0].output;
+        assert_eq!(o.exit_code, 1, "{line} was accepted: {}", o.stdout());
+        assert!(o.stdout().is_empty(), "{line}: {}", o.stdout());
+        let err = o.stderr();
+        assert!(
+            err.contains("unexpected argument") || err.contains("unknown option") || err.contains("usage"),
+            "{line}: {err}"
+        );
+        let after = (c.sim().now, c.sim().brokers.values().filter(|b| b.proc.is_some()).count(), c.sim().clients.len());
+        assert_eq!(before, after, "{line} changed the cluster");
+    }
+    // The message names the command and the argument, then the usage line.
+    let out = c.run_script("broker kill 1 2", false);
+    assert_eq!(out.commands[0].output.stderr(), "broker kill: unexpected argument '2'\nusage: broker kill <id>\n");
+    assert_eq!(c.sim().brokers.values().filter(|b| b.proc.is_some()).count(), 3);
+    // Well-formed commands still work.
+    for line in ["broker kill 1", "net isolate broker-2", "net heal", "broker start 1", "time", "trace --last 3"] {
+        let out = c.run_script(line, false);
+        assert_eq!(out.commands[0].output.exit_code, 0, "{line}: {}", out.commands[0].output.stderr());
+    }
+}

@@ -264,3 +264,136 @@ fn the_controller_quorum_survives_losing_its_leader() {
     assert!(matches!(results(&wait_idle(&mut sim, p, 20_000))[..], [Ok(_)]));
     assert!(findings(&sim).is_empty(), "{:?}", findings(&sim));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The client's network layer: back-offs (KIP-580, KIP-144, KIP-601), refused connections and
+// cut links.
+// ---------------------------------------------------------------------------------------------
+
+use brokerlab::sim::client::config::ProducerConfig;
+use brokerlab::sim::protocol::NodeAddr;
+use brokerlab::sim::time::SimTime;
+use brokerlab::sim::world::Sim;
+
+/// When `client` sent each of its `api` requests (the trace records every message).
+fn requests_sent(sim: &Sim, client: u32, api: &str, since: SimTime) -> Vec<SimTime> {
+    sim.trace
+        .events
+        .iter()
+        .filter(|e| e.at >= since)
+        .filter(|e| {
+            matches!(&e.kind, TraceKind::Sent { from: NodeAddr::Client(c), api: a, response: false, .. }
+                if *c == client && a == api)
+        })
+        .map(|e| e.at)
+        .collect()
+}
+
+fn producer_at(sim: &mut Sim, bootstrap: &str) -> u32 {
+    sim.create_producer("p", bootstrap, ProducerConfig::default())
+}
+
+fn logged(sim: &Sim, client: u32) -> Vec<String> {
+    sim.clients[&client].meta().logs.iter().map(|l| l.message.clone()).collect()
+}
+
+/// A partition without a leader: the producer asks for metadata again and again, but never
+/// faster than `Metadata.timeToAllowUpdate` allows — `retry.backoff.ms` (100 ms) doubling to
+/// `retry.backoff.max.ms` (1 s), ±20 %, as long as the answers bring nothing new (KIP-580,
+/// KIP-951's equivalent-response back-off).
+#[test]
+fn metadata_requests_back_off_while_a_partition_has_no_leader() {
+    let mut sim = cluster(42, 3);
+    create_topic_assigned(&mut sim, "s", vec![vec![3]], &[]);
+    sim.net.isolate(NodeAddr::Broker(3));
+    // Fenced after broker.session.timeout.ms: the partition has no leader.
+    sim.run_for_ms(15_000);
+    assert_eq!(partition(&sim, "s", 0).leader, -1, "{}", dump(&sim));
+    let p = producer_at(&mut sim, "localhost:9092");
+    let start = sim.now;
+    send(&mut sim, p, "s", None, "k", "v");
+    sim.run_for_ms(60_000);
+    let sent = requests_sent(&sim, p, "Metadata", start);
+    // At most 4 requests while the back-off grows (≥ 80, 160, 320, 640 ms apart), then one per
+    // ≥ 800 ms: 4 + 58.8 s / 0.8 s < 80. Before the back-off was modelled: tens of thousands.
+    assert!(sent.len() <= 80, "{} Metadata requests in 60 s", sent.len());
+    assert!(sent.len() >= 40, "the producer keeps asking: {} requests", sent.len());
+    for w in sent.windows(2) {
+        assert!(w[1].ms_since(w[0]) >= 80, "two Metadata requests {} ms apart", w[1].ms_since(w[0]));
+    }
+    // The record is still waiting (delivery.timeout.ms is 120 s).
+    assert!(sim.take_completions(p).is_empty());
+}
+
+/// A killed broker's port refuses connections at once: a client whose first bootstrap server
+/// is that broker moves to the next one after a round trip, logging Kafka's WARN lines.
+#[test]
+fn a_dead_bootstrap_server_is_refused_at_once() {
+    for seed in 1..=8 {
+        let mut sim = cluster(seed, 3);
+        create_topic_assigned(&mut sim, "t", vec![vec![2]], &[]);
+        sim.kill_broker(1).unwrap();
+        let p = producer_at(&mut sim, "localhost:9092,localhost:9093");
+        let start = sim.now;
+        send(&mut sim, p, "t", None, "k", "v");
+        let r = results(&wait_idle(&mut sim, p, 20_000));
+        assert_eq!(r, vec![Ok(0)], "seed {seed}");
+        let took = sim.now.ms_since(start);
+        assert!(took < 1_000, "seed {seed}: {took} ms to produce past a dead bootstrap server");
+        for l in logged(&sim, p) {
+            assert!(
+                l == "Connection to node -1 (localhost/127.0.0.1:9092) could not be established. Node may not be available."
+                    || l == "Bootstrap broker localhost:9092 (id: -1 rack: null isFenced: false) disconnected"
+                    || l == "Connection to node 1 (localhost/127.0.0.1:9092) could not be established. Node may not be available.",
+                "seed {seed}: {l}"
+            );
+        }
+    }
+}
+
+/// A cut link never answers: a connection attempt to an isolated broker waits for
+/// `socket.connection.setup.timeout.ms` (10 s ±20 %) before the client tries elsewhere, and it
+/// logs no "could not be established" (that is a refusal).
+#[test]
+fn a_cut_bootstrap_server_costs_the_connection_setup_timeout() {
+    let mut slowest = 0;
+    for seed in 1..=8 {
+        let mut sim = cluster(seed, 3);
+        create_topic_assigned(&mut sim, "t", vec![vec![2]], &[]);
+        sim.net.isolate(NodeAddr::Broker(1));
+        let p = producer_at(&mut sim, "localhost:9092,localhost:9093");
+        let start = sim.now;
+        send(&mut sim, p, "t", None, "k", "v");
+        let r = results(&wait_idle(&mut sim, p, 60_000));
+        assert_eq!(r, vec![Ok(0)], "seed {seed}");
+        slowest = slowest.max(sim.now.ms_since(start));
+        assert!(!logged(&sim, p).iter().any(|l| l.contains("could not be established")), "seed {seed}");
+    }
+    assert!((8_000..40_000).contains(&slowest), "slowest produce past a cut bootstrap server: {slowest} ms");
+}
+
+/// `net isolate` is a property of the node: a client started after it cannot reach the node
+/// either (it never gets metadata), until healed.
+#[test]
+fn isolation_cuts_clients_started_after_it() {
+    let mut sim = cluster(5, 3);
+    create_topic_assigned(&mut sim, "t", vec![vec![2]], &[]);
+    sim.net.isolate(NodeAddr::Broker(2));
+    let p = producer_at(&mut sim, "localhost:9093");
+    send(&mut sim, p, "t", None, "k", "v");
+    let r = wait_idle(&mut sim, p, 70_000);
+    assert!(
+        matches!(&r[0].result, Err(e) if e.message.as_deref() == Some("Topic t not present in metadata after 60000 ms.")),
+        "{r:?}"
+    );
+    let logs = logged(&sim, p);
+    assert!(logs
+        .iter()
+        .any(|l| l == "Bootstrap broker localhost:9093 (id: -1 rack: null isFenced: false) disconnected"));
+    assert!(!logs.iter().any(|l| l.contains("could not be established")), "{logs:?}");
+    // Healed: a new client gets through.
+    sim.net.heal(None);
+    let q = producer_at(&mut sim, "localhost:9093");
+    send(&mut sim, q, "t", None, "k", "v");
+    assert_eq!(results(&wait_idle(&mut sim, q, 20_000)), vec![Ok(0)]);
+}

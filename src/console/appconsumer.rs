@@ -53,6 +53,29 @@ impl Console {
     pub(crate) fn cmd_consumer(&mut self, args: &[String]) -> Output {
         let sub = args.first().map(String::as_str).unwrap_or("");
         let name = args.get(1).cloned().unwrap_or_default();
+        let arity = match sub {
+            "list" => super::simcmd::expect_args(&format!("consumer {sub}"), args, 1, &[], &[], "consumer list"),
+            "pause" | "resume" | "stop" | "crash" => super::simcmd::expect_args(
+                &format!("consumer {sub}"),
+                args,
+                2,
+                &[],
+                &[],
+                &format!("consumer {sub} <name>"),
+            ),
+            "slow" => super::simcmd::expect_args(
+                &format!("consumer {sub}"),
+                args,
+                3,
+                &[],
+                &[],
+                "consumer slow <name> <per-record>",
+            ),
+            _ => Ok(()),
+        };
+        if let Err(m) = arity {
+            return Output::failure(&m);
+        }
         let res = match sub {
             "start" => self.consumer_start(args),
             "list" => return self.consumer_list(),
@@ -132,6 +155,9 @@ impl Console {
         let mut i = 2;
         while i < args.len() {
             let flag = args[i].as_str();
+            if !flag.starts_with("--") {
+                return Err(format!("consumer start: unexpected argument '{flag}'\nusage: {EXAMPLE}"));
+            }
             let val = args.get(i + 1).cloned().ok_or(format!("{flag} needs a value: {EXAMPLE}"))?;
             match flag {
                 "--group" => group = Some(val),

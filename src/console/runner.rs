@@ -70,29 +70,48 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
     Ok(Some(o))
 }
 
+/// The exit code after stdout was closed under the runner (`brokerlab ... | head -1`): what a
+/// process killed by SIGPIPE reports (128 + 13). The runner stops quietly instead.
+pub const CLOSED_STDOUT: i32 = 141;
+
+/// Writes `text` to stdout or stderr and flushes. A write that fails (a closed pipe: EPIPE,
+/// or any other error) returns false instead of panicking as `print!` does.
+fn emit(stream: Stream, text: &str) -> bool {
+    fn write_all(w: &mut dyn Write, text: &str) -> bool {
+        w.write_all(text.as_bytes()).and_then(|_| w.flush()).is_ok()
+    }
+    match stream {
+        Stream::Stdout => write_all(&mut std::io::stdout().lock(), text),
+        // A Brokerlab note (never Kafka's output) goes where the diagnostics go.
+        Stream::Stderr | Stream::Note => write_all(&mut std::io::stderr().lock(), text),
+    }
+}
+
+/// A message on stderr (if stderr is gone too, there is nobody left to tell).
+fn complain(text: &str) {
+    let _ = emit(Stream::Stderr, text);
+}
+
 /// Runs the runner with the given arguments and returns the process exit code.
 pub fn main(args: &[String]) -> i32 {
     let opts = match parse(args) {
         Ok(Some(o)) => o,
         Ok(None) => {
-            print!("{USAGE}");
-            return 0;
+            return if emit(Stream::Stdout, USAGE) { 0 } else { CLOSED_STDOUT };
         }
         Err(m) => {
-            eprintln!("brokerlab: {m}");
-            eprint!("{USAGE}");
+            complain(&format!("brokerlab: {m}\n{USAGE}"));
             return 2;
         }
     };
     let Some(script) = opts.script.as_deref() else {
-        eprintln!("brokerlab: which script? give a file, or - for stdin");
-        eprint!("{USAGE}");
+        complain(&format!("brokerlab: which script? give a file, or - for stdin\n{USAGE}"));
         return 2;
     };
     let text = if script == "-" {
         let mut s = String::new();
         if let Err(e) = std::io::stdin().read_to_string(&mut s) {
-            eprintln!("brokerlab: cannot read stdin: {e}");
+            complain(&format!("brokerlab: cannot read stdin: {e}\n"));
             return 2;
         }
         s
@@ -100,7 +119,7 @@ pub fn main(args: &[String]) -> i32 {
         match std::fs::read_to_string(script) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("brokerlab: cannot read {script}: {e}");
+                complain(&format!("brokerlab: cannot read {script}: {e}\n"));
                 return 2;
             }
         }
@@ -109,12 +128,10 @@ pub fn main(args: &[String]) -> i32 {
     let mut console = match Console::new(opts.seed, cfg) {
         Ok(c) => c,
         Err(m) => {
-            eprintln!("brokerlab: {m}");
+            complain(&format!("brokerlab: {m}\n"));
             return 2;
         }
     };
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
     // The script is typed into the console line by line, as at the page's prompt (here-
     // documents and continuation lines included); each complete command runs to the end.
     let mut lines = text.split('\n').enumerate();
@@ -135,22 +152,15 @@ pub fn main(args: &[String]) -> i32 {
             Typed::Nothing | Typed::More | Typed::ToTool { .. } => continue,
         };
         if let (true, Some(text)) = (opts.echo, echo) {
-            let mut so = stdout.lock();
-            let _ = writeln!(so, "$ {text}");
-            let _ = so.flush();
+            if !emit(Stream::Stdout, &format!("$ {text}\n")) {
+                return CLOSED_STDOUT;
+            }
         }
         for c in &output.chunks {
-            match c.stream {
-                Stream::Stdout => {
-                    let mut so = stdout.lock();
-                    let _ = so.write_all(c.text.as_bytes());
-                    let _ = so.flush();
-                }
-                Stream::Stderr | Stream::Note => {
-                    let mut se = stderr.lock();
-                    let _ = se.write_all(c.text.as_bytes());
-                    let _ = se.flush();
-                }
+            // Nobody reads stdout any more: stop, quietly. A closed stderr only loses the
+            // error lines.
+            if !emit(c.stream, &c.text) && c.stream == Stream::Stdout {
+                return CLOSED_STDOUT;
             }
         }
         if opts.strict && output.exit_code != 0 {
@@ -158,4 +168,10 @@ pub fn main(args: &[String]) -> i32 {
         }
     }
     0
+}
+
+/// The process arguments as text; an argument that is not UTF-8 is converted lossily instead
+/// of panicking (`std::env::args` would).
+pub fn process_args() -> Vec<String> {
+    std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect()
 }

@@ -163,6 +163,39 @@ fn parse_rate(s: &str) -> Result<u32, String> {
         .ok_or_else(|| format!("'{s}' is not a rate: write records per second, e.g. 10/s (at most 100000/s)"))
 }
 
+/// Refuses the arguments a simulator command does not take, before it changes anything:
+/// `what` names the command in the message (`broker kill`); `args` after the program name may hold at most `max` plain arguments (the subcommand
+/// counts), the options in `flags` (without a value) and those in `valued` (with one).
+/// `usage` is the command's usage line.
+pub(crate) fn expect_args(
+    what: &str,
+    args: &[String],
+    max: usize,
+    flags: &[&str],
+    valued: &[&str],
+    usage: &str,
+) -> Result<(), String> {
+    let mut plain = 0;
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        if a.starts_with("--") {
+            if valued.contains(&a) {
+                i += 1;
+            } else if !flags.contains(&a) {
+                return Err(format!("{what}: unknown option '{a}'\nusage: {usage}"));
+            }
+        } else {
+            plain += 1;
+            if plain > max {
+                return Err(format!("{what}: unexpected argument '{a}'\nusage: {usage}"));
+            }
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
 impl Console {
     /// Runs a builtin or simulator command (anything that is not a Kafka tool).
     pub(crate) fn builtin(&mut self, program: &str, args: &[String], stdin: Option<&str>) -> Output {
@@ -170,6 +203,16 @@ impl Console {
             if let Some(h) = command_help(program) {
                 return ok(&h);
             }
+        }
+        let arity = match program {
+            "help" => expect_args(program, args, 1, &[], &[], "help [command]"),
+            "clients" | "time" | "seed" => expect_args(program, args, 0, &[], &[], program),
+            "trace" => expect_args(program, args, 0, &[], &["--last"], "trace [--last N]"),
+            "describe" => expect_args(program, args, 2, &[], &[], "describe partition <topic>-<partition>"),
+            _ => Ok(()),
+        };
+        if let Err(m) = arity {
+            return fail(&m);
         }
         match program {
             "help" => match args.first() {
@@ -296,6 +339,17 @@ impl Console {
         let usage = "broker list|kill <id>|stop <id>|start <id>|add|lose-disk <id>|slow <id> <delay|off>";
         let sub = args.first().map(String::as_str).unwrap_or("");
         let id = |ex: &str| parse_id(args.get(1), &format!("broker {sub}"), ex);
+        let arity = match sub {
+            "list" | "ls" | "add" => expect_args(&format!("broker {sub}"), args, 1, &[], &[], &format!("broker {sub}")),
+            "kill" | "stop" | "start" | "lose-disk" => {
+                expect_args(&format!("broker {sub}"), args, 2, &[], &[], &format!("broker {sub} <id>"))
+            }
+            "slow" => expect_args(&format!("broker {sub}"), args, 3, &[], &[], "broker slow <id> <delay|off>"),
+            _ => Ok(()),
+        };
+        if let Err(m) = arity {
+            return fail(&m);
+        }
         let res: Result<String, String> = match sub {
             "list" | "ls" => return ok(&self.broker_list()),
             "kill" => id("broker kill 2").and_then(|b| {
@@ -367,6 +421,16 @@ impl Console {
     fn cmd_controller(&mut self, args: &[String]) -> Output {
         let usage = "controller list|kill <id>|start <id>";
         let sub = args.first().map(String::as_str).unwrap_or("");
+        let arity = match sub {
+            "list" | "ls" => expect_args(&format!("controller {sub}"), args, 1, &[], &[], "controller list"),
+            "kill" | "start" => {
+                expect_args(&format!("controller {sub}"), args, 2, &[], &[], &format!("controller {sub} <id>"))
+            }
+            _ => Ok(()),
+        };
+        if let Err(m) = arity {
+            return fail(&m);
+        }
         let res = match sub {
             "list" | "ls" => {
                 let mut rows = Vec::new();
@@ -431,18 +495,34 @@ impl Console {
         }
     }
 
-    fn all_nodes(&self) -> Vec<NodeAddr> {
-        let mut v: Vec<NodeAddr> = self.sim.controllers.keys().map(|c| NodeAddr::Controller(*c)).collect();
-        v.extend(self.sim.brokers.keys().map(|b| NodeAddr::Broker(*b)));
-        v.extend(self.sim.clients.keys().map(|c| NodeAddr::Client(*c)));
-        v
-    }
-
     fn cmd_net(&mut self, args: &[String]) -> Output {
         let usage = "net cut|heal|isolate|delay|loss|drop-next|show (type net --help)";
         let sub = args.first().map(String::as_str).unwrap_or("");
         let flag = |name: &str| args.iter().any(|a| a == name);
         let opt = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+        let arity = match sub {
+            "show" | "list" => expect_args(&format!("net {sub}"), args, 1, &[], &[], "net show"),
+            "cut" => expect_args(&format!("net {sub}"), args, 3, &["--one-way"], &[], "net cut <a> <b> [--one-way]"),
+            "heal" if args.len() == 2 => {
+                Err("net heal: heal the link between two nodes, or everything\nusage: net heal [<a> <b>]".to_string())
+            }
+            "heal" => expect_args(&format!("net {sub}"), args, 3, &[], &[], "net heal [<a> <b>]"),
+            "isolate" => expect_args(&format!("net {sub}"), args, 2, &[], &[], "net isolate <node>"),
+            "delay" => expect_args(
+                &format!("net {sub}"),
+                args,
+                4,
+                &[],
+                &["--jitter"],
+                "net delay <a> <b> <latency> [--jitter <d>]",
+            ),
+            "loss" => expect_args(&format!("net {sub}"), args, 4, &[], &[], "net loss <a> <b> <percent>"),
+            "drop-next" => expect_args(&format!("net {sub}"), args, 4, &[], &[], "net drop-next <a> <b> [count]"),
+            _ => Ok(()),
+        };
+        if let Err(m) = arity {
+            return fail(&m);
+        }
         let res: Result<String, String> = match sub {
             "show" | "list" => {
                 let rules: Vec<String> = self
@@ -475,6 +555,17 @@ impl Console {
                         format!("{} -> {}: {}", self.node_name(*a), self.node_name(*b), what.join(", "))
                     })
                     .collect();
+                let mut isolated: Vec<String> = Vec::new();
+                for (n, healed) in self.sim.net.isolated() {
+                    let mut line = format!("{}: isolated from every other node", self.node_name(*n));
+                    if !healed.is_empty() {
+                        let names: Vec<String> = healed.iter().map(|h| self.node_name(*h)).collect();
+                        line.push_str(&format!(" except {}", names.join(", ")));
+                    }
+                    isolated.push(line);
+                }
+                isolated.extend(rules);
+                let rules = isolated;
                 if rules.is_empty() {
                     Ok("no network faults: every node reaches every other".to_string())
                 } else {
@@ -510,12 +601,8 @@ impl Console {
             }
             "isolate" => (|| {
                 let n = self.node(args.get(1))?;
-                for other in self.all_nodes() {
-                    if other != n {
-                        self.sim.net.rule_mut(n, other).cut = true;
-                        self.sim.net.rule_mut(other, n).cut = true;
-                    }
-                }
+                // A property of the node: clients started and brokers added later are cut too.
+                self.sim.net.isolate(n);
                 Ok(format!("{} is cut off from every other node (net heal to undo)", self.node_name(n)))
             })(),
             "delay" => (|| {
@@ -590,6 +677,19 @@ impl Console {
                 }
             })
         };
+        let arity = match sub {
+            "rate" => expect_args(&format!("producer {sub}"), args, 3, &[], &[], "producer rate <name> <n>/s"),
+            "pause" | "resume" | "stop" | "crash" => {
+                expect_args(&format!("producer {sub}"), args, 2, &[], &[], &format!("producer {sub} <name>"))
+            }
+            "txn" => {
+                expect_args(&format!("producer {sub}"), args, 3, &[], &[], "producer txn <name> begin|commit|abort")
+            }
+            _ => Ok(()),
+        };
+        if let Err(m) = arity {
+            return fail(&m);
+        }
         let res: Result<String, String> = match sub {
             "start" => self.producer_start(args),
             "rate" => (|| {
@@ -687,6 +787,9 @@ impl Console {
         let mut i = 2;
         while i < args.len() {
             let flag = args[i].as_str();
+            if !flag.starts_with("--") {
+                return Err(format!("producer start: unexpected argument '{flag}'\nusage: {example}"));
+            }
             let val = args.get(i + 1).cloned().ok_or(format!("{flag} needs a value: {example}"))?;
             match flag {
                 "--topic" => topic = Some(val),
@@ -770,8 +873,8 @@ impl Console {
 
     fn cmd_sleep(&mut self, args: &[String]) -> Output {
         let Some(d) = args.first() else { return fail("sleep needs a duration: sleep 5s") };
-        if args.len() > 1 {
-            return fail(&format!("sleep takes one duration, e.g. sleep 5s (not '{}')", args.join(" ")));
+        if let Err(m) = expect_args("sleep", args, 1, &[], &[], "sleep <duration>") {
+            return fail(&m);
         }
         match parse_duration_us(d) {
             Ok(us) if us <= 3_600_000_000 => {
@@ -792,6 +895,9 @@ impl Console {
         let mut broker_configs = cfg.broker_configs.clone();
         while i < args.len() {
             let flag = args[i].as_str();
+            if !flag.starts_with("--") {
+                return fail(&format!("reset: unexpected argument '{flag}'\nusage: {example}"));
+            }
             let Some(val) = args.get(i + 1) else { return fail(&format!("{flag} needs a value: {example}")) };
             match flag {
                 "--brokers" => match val.parse::<u32>() {

@@ -58,6 +58,7 @@ kafka_errors! {
     INVALID_CONFIG = 40, "InvalidConfigurationException", false, "Configuration is invalid.";
     NOT_CONTROLLER = 41, "NotControllerException", true, "This is not the correct controller for this cluster.";
     INVALID_REQUEST = 42, "InvalidRequestException", false, "This most likely occurs because of a request being malformed by the client library or the message was sent to an incompatible broker. See the broker logs for more details.";
+    POLICY_VIOLATION = 44, "PolicyViolationException", false, "Request parameters do not satisfy the configured policy.";
     OUT_OF_ORDER_SEQUENCE_NUMBER = 45, "OutOfOrderSequenceException", false, "The broker received an out of order sequence number.";
     DUPLICATE_SEQUENCE_NUMBER = 46, "DuplicateSequenceException", false, "The broker received a duplicate sequence number.";
     INVALID_PRODUCER_EPOCH = 47, "InvalidProducerEpochException", false, "Producer attempted to produce with an old epoch.";

@@ -184,11 +184,14 @@ fn group_key(group: &str) -> String {
 }
 
 /// A member id: `<client.id>-<UUID>` (`ClassicGroup.generateMemberId`).
-fn member_id(client_id: &str, rng: &mut crate::sim::rng::Pcg32) -> String {
-    let a = rng.next_u64();
-    let b = rng.next_u64();
-    let hex = format!("{a:016x}{b:016x}");
-    format!("{client_id}-{}-{}-4{}-{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[16..20], &hex[20..32])
+/// `ClassicGroup.generateMemberId`: the group instance id (a static member) or the client id,
+/// `-`, and `java.util.UUID.randomUUID()` — a version-4 UUID (version nibble 4, IETF variant
+/// bits 10) in its 8-4-4-4-12 hex form.
+fn member_id(prefix: &str, rng: &mut crate::sim::rng::Pcg32) -> String {
+    let msb = (rng.next_u64() & !0xF000) | 0x4000;
+    let lsb = (rng.next_u64() & !0xC000_0000_0000_0000) | 0x8000_0000_0000_0000;
+    let hex = format!("{msb:016x}{lsb:016x}");
+    format!("{prefix}-{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }
 
 impl BrokerProc {
@@ -473,11 +476,11 @@ impl BrokerProc {
             // A new member: static members are recognised by their instance id.
             if let Some(inst) = &instance_id {
                 if let Some(old) = self.coordinator.groups[&group_id].member_by_instance(inst) {
-                    let new_id = member_id_for(&client, &mut self.rng);
+                    let new_id = member_id_for(inst, &mut self.rng);
                     self.replace_static_member(now, from, corr, &group_id, &old, new_id, protocols, disk, env, out);
                     return;
                 }
-                let new_id = member_id_for(&client, &mut self.rng);
+                let new_id = member_id_for(inst, &mut self.rng);
                 self.add_member(
                     now,
                     from,
@@ -1833,7 +1836,14 @@ mod tests {
         let uuid = id.strip_prefix("console-consumer-").unwrap();
         let parts: Vec<usize> = uuid.split('-').map(|p| p.len()).collect();
         assert_eq!(parts, vec![8, 4, 4, 4, 12]);
-        assert_eq!(&uuid[14..15], "4");
+        // Every draw is a version-4 UUID of the IETF variant (java.util.UUID.randomUUID).
+        for _ in 0..500 {
+            let id = member_id("c", &mut rng);
+            let uuid = id.strip_prefix("c-").unwrap();
+            assert!(uuid.chars().all(|c| c == '-' || c.is_ascii_hexdigit()));
+            assert_eq!(&uuid[14..15], "4", "{uuid}");
+            assert!("89ab".contains(&uuid[19..20]), "variant bits 10: {uuid}");
+        }
     }
 
     #[test]

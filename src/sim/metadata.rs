@@ -18,7 +18,8 @@ pub struct TopicId(pub u64, pub u64);
 impl TopicId {
     pub const ZERO: TopicId = TopicId(0, 0);
 
-    /// A random id. Like `Uuid.randomUuid`, ids whose text starts with `-` are drawn again.
+    /// A random id. Like `Uuid.randomUuid` (a version-4 `java.util.UUID`), ids whose text
+    /// contains a `-` anywhere are drawn again.
     pub fn random(rng: &mut Pcg32) -> TopicId {
         loop {
             let mut hi = rng.next_u64();
@@ -27,7 +28,7 @@ impl TopicId {
             hi = (hi & !0xF000) | 0x4000;
             lo = (lo & !(0xC000_0000_0000_0000)) | 0x8000_0000_0000_0000;
             let id = TopicId(hi, lo);
-            if !id.to_string().starts_with('-') {
+            if !id.to_string().contains('-') {
                 return id;
             }
         }
@@ -466,12 +467,16 @@ mod tests {
     #[test]
     fn topic_ids_print_as_22_char_base64url() {
         let mut rng = Pcg32::new(1, 2);
-        for _ in 0..100 {
+        for _ in 0..1000 {
             let id = TopicId::random(&mut rng);
             let s = id.to_string();
             assert_eq!(s.len(), 22);
-            assert!(!s.starts_with('-'));
-            assert!(s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+            // Uuid.randomUuid draws again while the text contains a '-' (not only at the start).
+            assert!(!s.contains('-'), "{s}");
+            assert!(s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            // A version-4 java.util.UUID underneath.
+            assert_eq!((id.0 >> 12) & 0xF, 4);
+            assert_eq!(id.1 >> 62, 0b10);
         }
         assert_eq!(TopicId::ZERO.to_string(), "AAAAAAAAAAAAAAAAAAAAAA");
     }

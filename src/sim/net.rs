@@ -10,7 +10,7 @@ use crate::sim::protocol::NodeAddr;
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Network-wide defaults.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,6 +94,11 @@ struct LinkState {
 pub struct Network {
     pub config: NetConfig,
     rules: BTreeMap<(NodeAddr, NodeAddr), LinkRule>,
+    /// Isolated nodes (`net isolate`): cut from every other node, including nodes that start
+    /// later (a client launched after the isolation, a broker added), until healed. The set
+    /// holds the peers healed one by one since (`net heal <a> <b>`).
+    #[serde(default)]
+    isolated: BTreeMap<NodeAddr, BTreeSet<NodeAddr>>,
     links: BTreeMap<(NodeAddr, NodeAddr), LinkState>,
     rng: Pcg32,
     next_id: u64,
@@ -114,6 +119,7 @@ impl Network {
         Network {
             config,
             rules: BTreeMap::new(),
+            isolated: BTreeMap::new(),
             links: BTreeMap::new(),
             rng,
             next_id: 1,
@@ -134,6 +140,9 @@ impl Network {
     ) -> Sent {
         let id = self.next_id;
         self.next_id += 1;
+        if self.isolation_cuts(from, to) {
+            return Sent::Dropped { id, reason: DropReason::Partitioned };
+        }
         let key = (from, to);
         if let Some(rule) = self.rules.get_mut(&key) {
             if rule.cut {
@@ -177,6 +186,9 @@ impl Network {
 
     /// The one-way latency a reset (disconnect) notice takes to travel back.
     pub fn notice_delay_us(&self, from: NodeAddr, to: NodeAddr) -> Option<u64> {
+        if self.isolation_cuts(from, to) {
+            return None;
+        }
         match self.rules.get(&(from, to)) {
             Some(r) if r.cut => None,
             Some(r) => Some(self.config.latency_us + r.extra_latency_us),
@@ -208,23 +220,54 @@ impl Network {
     }
 
     pub fn is_cut(&self, from: NodeAddr, to: NodeAddr) -> bool {
-        self.rules.get(&(from, to)).map(|r| r.cut).unwrap_or(false)
+        self.isolation_cuts(from, to) || self.rules.get(&(from, to)).map(|r| r.cut).unwrap_or(false)
     }
 
-    /// Removes every rule between `a` and `b` (both directions), or all rules when `None`.
+    /// Whether an isolation separates `a` and `b` (either of them isolated, and the pair not
+    /// healed since).
+    fn isolation_cuts(&self, a: NodeAddr, b: NodeAddr) -> bool {
+        if a == b || self.isolated.is_empty() {
+            return false;
+        }
+        self.isolated.get(&a).map(|healed| !healed.contains(&b)).unwrap_or(false)
+            || self.isolated.get(&b).map(|healed| !healed.contains(&a)).unwrap_or(false)
+    }
+
+    /// Cuts `node` from every other node, now and later (`net isolate`).
+    pub fn isolate(&mut self, node: NodeAddr) {
+        self.isolated.insert(node, BTreeSet::new());
+    }
+
+    /// The isolated nodes.
+    pub fn isolated(&self) -> impl Iterator<Item = (&NodeAddr, &BTreeSet<NodeAddr>)> {
+        self.isolated.iter()
+    }
+
+    /// Removes every rule between `a` and `b` (both directions) and lets an isolated one of
+    /// them reach the other again; with `None`, every rule and every isolation.
     pub fn heal(&mut self, pair: Option<(NodeAddr, NodeAddr)>) {
         match pair {
-            None => self.rules.clear(),
+            None => {
+                self.rules.clear();
+                self.isolated.clear();
+            }
             Some((a, b)) => {
                 self.rules.remove(&(a, b));
                 self.rules.remove(&(b, a));
+                if let Some(healed) = self.isolated.get_mut(&a) {
+                    healed.insert(b);
+                }
+                if let Some(healed) = self.isolated.get_mut(&b) {
+                    healed.insert(a);
+                }
             }
         }
     }
 
-    /// Removes every rule touching `node`.
+    /// Removes every rule touching `node`, and its isolation.
     pub fn heal_node(&mut self, node: NodeAddr) {
         self.rules.retain(|(a, b), _| *a != node && *b != node);
+        self.isolated.remove(&node);
     }
 }
 
@@ -265,6 +308,29 @@ mod tests {
         assert!(matches!(n.send(SimTime::ZERO, b, a, 1, "x", false), Sent::Arrives { .. }));
         n.heal(Some((b, a)));
         assert!(matches!(n.send(SimTime::ZERO, a, b, 1, "x", false), Sent::Arrives { .. }));
+    }
+
+    #[test]
+    fn isolation_covers_nodes_that_appear_later_until_healed() {
+        let mut n = net();
+        let (b3, c7) = (NodeAddr::Broker(3), NodeAddr::Client(7));
+        n.isolate(b3);
+        // Client 7 did not exist when broker 3 was isolated: it is cut all the same.
+        for (a, b) in [(c7, b3), (b3, c7), (b3, NodeAddr::Broker(4))] {
+            assert!(matches!(
+                n.send(SimTime::ZERO, a, b, 1, "x", false),
+                Sent::Dropped { reason: DropReason::Partitioned, .. }
+            ));
+            assert!(n.is_cut(a, b));
+            assert_eq!(n.notice_delay_us(a, b), None);
+        }
+        assert!(matches!(n.send(SimTime::ZERO, c7, NodeAddr::Broker(1), 1, "x", false), Sent::Arrives { .. }));
+        // Healing one pair lets that pair through and keeps the rest cut.
+        n.heal(Some((c7, b3)));
+        assert!(matches!(n.send(SimTime::ZERO, c7, b3, 1, "x", false), Sent::Arrives { .. }));
+        assert!(n.is_cut(b3, NodeAddr::Broker(4)));
+        n.heal(None);
+        assert!(!n.is_cut(b3, NodeAddr::Broker(4)));
     }
 
     #[test]

@@ -71,6 +71,9 @@ pub enum Timer {
     // clients
     RequestTimeout(u64),
     ClientWake,
+    /// `socket.connection.setup.timeout.ms` of a client's connection attempt (its key and
+    /// attempt number).
+    ConnectTimeout(i32, u64),
 }
 
 /// A handler's outputs.
@@ -83,6 +86,10 @@ pub struct Out {
     pub touched: Vec<crate::sim::types::TopicPartition>,
     /// What clients observed, for the history checker.
     pub observations: Vec<Observation>,
+    /// Connections a client opens (TCP connect): the connection's key (a broker id, or a
+    /// negative key for an address where nothing listens) and the attempt number. The world
+    /// answers with an accept, a refusal, or nothing (a cut link).
+    pub connects: Vec<(i32, u64)>,
 }
 
 /// Facts for the history checker that are not trace events (too many, too detailed).
@@ -126,8 +133,11 @@ impl Out {
     pub fn trace(&mut self, kind: TraceKind) {
         self.trace.push(kind);
     }
+    pub fn connect(&mut self, key: i32, attempt: u64) {
+        self.connects.push((key, attempt));
+    }
     pub fn is_empty(&self) -> bool {
-        self.sends.is_empty() && self.timers.is_empty() && self.trace.is_empty()
+        self.sends.is_empty() && self.timers.is_empty() && self.trace.is_empty() && self.connects.is_empty()
     }
 }
 
@@ -139,5 +149,11 @@ impl CorrIds {
     pub fn next(&mut self) -> u64 {
         self.0 += 1;
         self.0
+    }
+
+    /// The correlation id Kafka's client would log for `corr`: `NetworkClient` numbers its
+    /// requests from 0, these ids from 1.
+    pub fn kafka_id(corr: u64) -> u64 {
+        corr.saturating_sub(1)
     }
 }

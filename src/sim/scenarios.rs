@@ -18,7 +18,12 @@ use std::collections::BTreeMap;
 /// Changed again (engine version 3) when the KRaft controller moved onto Kafka 4.4's
 /// `PartitionChangeBuilder` with eligible leader replicas (KIP-966) enabled, as a fresh 4.4
 /// cluster has them.
-pub const REFERENCE_TRACE_HASH: u64 = 0xfaa6_8fc6_a473_667d;
+///
+/// Engine version 3 also: clients open their connections as `NetworkClient` does (a TCP
+/// connect a dead broker refuses, a cut link never answers, `ApiVersions` first) and back off
+/// their reconnects and metadata refreshes (KIP-144, KIP-580); `net isolate` cuts later nodes
+/// too; member ids are version-4 UUIDs.
+pub const REFERENCE_TRACE_HASH: u64 = 0x43fd_cb5d_2164_bc17;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.
 pub fn create_topic(sim: &mut Sim, name: &str, partitions: i32, rf: i32, configs: &[(&str, &str)]) -> bool {

@@ -62,9 +62,32 @@ pub const FIRST_CONTROLLER_ID: i32 = 1001;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 enum Event {
-    Deliver { from: NodeAddr, from_inc: u64, to: NodeAddr, to_inc: u64, id: u64, msg: Message },
-    Timer { node: NodeAddr, inc: u64, timer: Timer },
-    Disconnect { node: NodeAddr, inc: u64, peer: NodeAddr },
+    Deliver {
+        from: NodeAddr,
+        from_inc: u64,
+        to: NodeAddr,
+        to_inc: u64,
+        id: u64,
+        msg: Message,
+    },
+    Timer {
+        node: NodeAddr,
+        inc: u64,
+        timer: Timer,
+    },
+    Disconnect {
+        node: NodeAddr,
+        inc: u64,
+        peer: NodeAddr,
+    },
+    /// The outcome of a client's connection attempt: accepted, or refused (nothing listens).
+    Connect {
+        node: NodeAddr,
+        inc: u64,
+        key: i32,
+        attempt: u64,
+        ok: bool,
+    },
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -464,6 +487,32 @@ impl Sim {
                 }
                 node
             }
+            Event::Connect { node, inc, key, attempt, ok } => {
+                if self.inc(node) != inc || !self.is_up(node) {
+                    self.out = out;
+                    return;
+                }
+                // What the handshake finds when it completes: a process that died meanwhile
+                // refuses, a link cut meanwhile never answers.
+                let peer = (key >= 0).then_some(NodeAddr::Broker(key));
+                let ok = ok && peer.map(|p| self.is_up(p)).unwrap_or(false);
+                if peer.map(|p| self.net.is_cut(node, p) || self.net.is_cut(p, node)).unwrap_or(false) {
+                    self.out = out;
+                    return;
+                }
+                if ok {
+                    if let Some(p) = peer {
+                        self.connections.insert(ordered(node, p));
+                    }
+                }
+                let env = &self.env;
+                if let NodeAddr::Client(c) = node {
+                    if let Some(n) = self.clients.get_mut(&c) {
+                        n.handle_connect(now, key, attempt, ok, env, &mut out);
+                    }
+                }
+                node
+            }
         };
         self.flush_out(node, &mut out);
         self.out = out;
@@ -474,6 +523,16 @@ impl Sim {
     fn flush_out(&mut self, node: NodeAddr, out: &mut Out) {
         let now = self.now;
         let inc = self.inc(node);
+        if let NodeAddr::Client(c) = node {
+            // A client's requests go through its connections: a request to a broker it is
+            // not connected to waits for the connection.
+            if let Some(n) = self.clients.get_mut(&c) {
+                n.route_sends(now, out);
+            }
+        }
+        for (key, attempt) in std::mem::take(&mut out.connects) {
+            self.connect(node, inc, key, attempt);
+        }
         let mut findings = Vec::new();
         for kind in out.trace.drain(..) {
             self.checker.observe(now, &kind);
@@ -559,6 +618,23 @@ impl Sim {
                 }
             }
         }
+    }
+
+    /// A TCP connection attempt from `node`: a running process accepts after a round trip, a
+    /// port where nothing listens (a killed broker, an address without a broker) refuses after
+    /// a round trip (at once when nothing is there at all), and a cut link never answers.
+    fn connect(&mut self, node: NodeAddr, inc: u64, key: i32, attempt: u64) {
+        let now = self.now;
+        let Some(peer) = (key >= 0 && self.brokers.contains_key(&key)).then_some(NodeAddr::Broker(key)) else {
+            self.push(now, Event::Connect { node, inc, key, attempt, ok: false });
+            return;
+        };
+        let (Some(there), Some(back)) = (self.net.notice_delay_us(node, peer), self.net.notice_delay_us(peer, node))
+        else {
+            return;
+        };
+        let ok = self.is_up(peer);
+        self.push(now.plus_micros(there + back), Event::Connect { node, inc, key, attempt, ok });
     }
 
     /// Tells `node` that its connection to `peer` was reset (after one network latency).
@@ -829,7 +905,9 @@ impl Sim {
     pub fn create_admin(&mut self, name: &str, bootstrap: &str) -> u32 {
         let bs = self.resolve_bootstrap(bootstrap);
         let client_id = name.to_string();
-        self.add_client(name.to_string(), move |id, _| ClientKind::Admin(Box::new(Admin::new(id, client_id, bs))))
+        self.add_client(name.to_string(), move |id, rng| {
+            ClientKind::Admin(Box::new(Admin::new(id, client_id, bs, rng)))
+        })
     }
 
     /// Closes a client gracefully (a consumer leaves its group first).

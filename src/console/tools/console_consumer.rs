@@ -4,7 +4,7 @@
 //! `--max-messages`, `--timeout-ms`) closes the consumer and prints `Processed a total of
 //! N messages` on stderr (§4.2).
 
-use super::{Ctx, Job, Started, WarnSchedule};
+use super::{Ctx, Job, Started};
 use crate::console::format::consumer::{
     format_record_text, parse_offset, processed_total, ConsumedRecord as FmtRecord, FormatterConfig, StartOffset,
     TimestampType,
@@ -94,8 +94,6 @@ pub struct ConsumerJob {
     last_record_at: SimTime,
     phase: Phase,
     exit_code: i32,
-    warn: Option<WarnSchedule>,
-    servers: String,
 }
 
 fn usage_failure(o: Output) -> Started {
@@ -216,8 +214,6 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         Ok(v) => v.filter(|n| *n >= 0),
         Err(e) => return Started::Done(Output::failure(&e.message())),
     };
-    let client_name = props.get("client.id").cloned().unwrap_or_else(|| CLIENT_ID.to_string());
-    let reachable = super::bootstrap_reachable(ctx.sim, &servers);
     let client = ctx.sim.create_consumer(CLIENT_ID, &servers, cfg);
     ctx.sim.with_consumer(client, |c, _, _| match (&topic, partition, &include) {
         (Some(t), Some(part), _) => {
@@ -242,9 +238,6 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         last_record_at: ctx.sim.now,
         phase: Phase::Consuming,
         exit_code: 0,
-        warn: (!reachable)
-            .then(|| WarnSchedule::starting(&format!("[Consumer clientId={client_name}]"), &servers, ctx.sim.now)),
-        servers,
     };
     Started::Job(Box::new(job))
 }
@@ -289,13 +282,7 @@ impl Job for ConsumerJob {
     }
 
     fn poll(&mut self, sim: &mut Sim, out: &mut Output) -> Option<i32> {
-        if let Some(w) = &mut self.warn {
-            if super::bootstrap_reachable(sim, &self.servers) {
-                self.warn = None;
-            } else {
-                w.emit_until(sim, sim.now, out);
-            }
-        }
+        out.err(&super::client_logs(sim, self.client));
         if self.phase == Phase::Consuming {
             let gone = sim.consumer_mut(self.client).is_none();
             if gone {

@@ -3,7 +3,7 @@
 //! `ErrorLoggingCallback`) or with `--sync`. Ctrl-D (end of stdin) closes the producer,
 //! which flushes what is buffered; the tool exits when everything has completed.
 
-use super::{Ctx, Job, Started, WarnSchedule};
+use super::{Ctx, Job, Started};
 use crate::console::format::producer::{
     kafka_exception_output, parse_key_value_args, prompt, read_record, ReaderConfig,
 };
@@ -12,9 +12,7 @@ use crate::console::opts::{parse_command, Tool};
 use crate::sim::client::config::ProducerConfig;
 use crate::sim::client::producer::{ProducerRecord, SendError};
 use crate::sim::errors::ApiError;
-use crate::sim::protocol::NodeAddr;
 use crate::sim::record::{bytes, Header};
-use crate::sim::trace::TraceKind;
 use crate::sim::world::Sim;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -93,11 +91,6 @@ pub struct ProducerJob {
     /// `--sync`: the send we wait for.
     waiting: Option<u64>,
     exit_code: i32,
-    warn: Option<WarnSchedule>,
-    servers: String,
-    trace_cursor: u64,
-    requests_sent: u64,
-    last_metadata_corr: u64,
 }
 
 pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
@@ -132,7 +125,15 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let extra = parse_key_value_args(&p.values("producer-property"));
     let defaults = |opt: &str| spec.find(opt).and_then(|o| o.default).map(str::to_string);
     let given = |opt: &str| p.value(opt).map(str::to_string);
-    let props = producer_props(&defaults, &given, file, extra);
+    let mut props = producer_props(&defaults, &given, file, extra);
+    // ConsoleProducerOptions.compressionCodec: the option's value, gzip when it has none,
+    // none without the option; KafkaProducer's config validates it.
+    let codec = match (p.has("compression-codec"), p.value("compression-codec")) {
+        (false, _) => "none",
+        (true, None | Some("")) => "gzip",
+        (true, Some(v)) => v,
+    };
+    props.insert("compression.type".into(), codec.to_string());
     let cfg = match ProducerConfig::parse(&props) {
         Ok(c) => c,
         Err(m) => {
@@ -144,10 +145,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     };
     let servers = p.value("bootstrap-server").unwrap_or("").to_string();
     let topic = p.value("topic").unwrap_or("").to_string();
-    let reachable = super::bootstrap_reachable(ctx.sim, &servers);
-    let client_name = props.get("client.id").cloned().unwrap_or_else(|| CLIENT_ID.to_string());
     let client = ctx.sim.create_producer(CLIENT_ID, &servers, cfg);
-    let trace_cursor = ctx.sim.trace.next_index();
     let job = ProducerJob {
         client,
         topic,
@@ -161,12 +159,6 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         phase: Phase::Reading,
         waiting: None,
         exit_code: 0,
-        warn: (!reachable)
-            .then(|| WarnSchedule::starting(&format!("[Producer clientId={client_name}]"), &servers, ctx.sim.now)),
-        servers,
-        trace_cursor,
-        requests_sent: 0,
-        last_metadata_corr: 0,
     };
     Started::Job(Box::new(job))
 }
@@ -278,45 +270,6 @@ impl ProducerJob {
         }
         sim.poke_client(self.client);
     }
-
-    /// Metadata warnings for a topic that does not exist yet (§3.4), from the trace.
-    fn scan_trace(&mut self, sim: &Sim, out: &mut Output) {
-        let me = NodeAddr::Client(self.client);
-        let mut lines = Vec::new();
-        let next = sim.trace.next_index();
-        let fresh = usize::try_from(next.saturating_sub(self.trace_cursor)).unwrap_or(usize::MAX);
-        if fresh == 0 {
-            return;
-        }
-        // Only the new events, read from the back (skipping from the front is linear).
-        let new_events: Vec<&crate::sim::trace::TraceEvent> = sim.trace.events.iter().rev().take(fresh).collect();
-        for ev in new_events.into_iter().rev() {
-            match &ev.kind {
-                TraceKind::Sent { from, response: false, api, .. } if *from == me => {
-                    self.requests_sent += 1;
-                    if api == "Metadata" {
-                        self.last_metadata_corr = self.requests_sent;
-                    }
-                }
-                TraceKind::ClientError { client, api, detail, .. } if client == CLIENT_ID && api == "Metadata" => {
-                    let corr = if self.last_metadata_corr > 0 { self.last_metadata_corr } else { 1 };
-                    lines.push(log_line(
-                        &super::log_timestamp(sim.env.wall_ms(ev.at)),
-                        "WARN",
-                        &format!(
-                            "[Producer clientId={CLIENT_ID}] The metadata response from the cluster reported a recoverable issue with correlation id {corr} : {detail}"
-                        ),
-                        "org.apache.kafka.clients.NetworkClient",
-                    ));
-                }
-                _ => {}
-            }
-        }
-        self.trace_cursor = sim.trace.next_index();
-        for l in lines {
-            out.errln(&l);
-        }
-    }
 }
 
 impl Job for ProducerJob {
@@ -347,14 +300,7 @@ impl Job for ProducerJob {
     }
 
     fn poll(&mut self, sim: &mut Sim, out: &mut Output) -> Option<i32> {
-        if let Some(w) = &mut self.warn {
-            if super::bootstrap_reachable(sim, &self.servers) {
-                self.warn = None;
-            } else {
-                w.emit_until(sim, sim.now, out);
-            }
-        }
-        self.scan_trace(sim, out);
+        out.err(&super::client_logs(sim, self.client));
         for c in sim.take_completions(self.client) {
             if let Err(e) = &c.result {
                 let ts = super::log_timestamp(sim.env.wall_ms(c.at));

@@ -57,15 +57,21 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         rules.push(Rule { topic, partitions: PartitionRule::All, only });
     }
     let servers = p.value("bootstrap-server").unwrap_or("").to_string();
-    let admin = AdminConn::open(ctx.sim, &servers);
+    // GetOffsetShell.fetchOffsets sets client.id to GetOffsetShell.
+    let admin = AdminConn::open_as(ctx.sim, &servers, "GetOffsetShell");
     let out = query(ctx, &admin, &rules, p.has("exclude-internal-topics"), time);
     admin.close(ctx.sim);
     Started::Done(out)
 }
 
+/// `GetOffsetShell.mainNoExit` for an admin call that failed: `Error occurred: <cause>`, then
+/// `Utils.stackTrace` of the `ExecutionException` the future threw, whose cause (an
+/// `ApiException`, without frames of its own) follows as `Caused by:`; `println` of that text,
+/// which ends with a line break already, leaves an empty line.
 fn failure(message: &str) -> Output {
     let mut o = fmt::error(message);
     o.err(&stack_trace("java.util.concurrent.ExecutionException", message));
+    o.err(&format!("Caused by: {message}\n\n"));
     o
 }
 

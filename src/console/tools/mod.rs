@@ -134,76 +134,30 @@ pub fn bootstrap_reachable(sim: &Sim, servers: &str) -> bool {
         .any(|(_, b)| b.and_then(|id| sim.brokers.get(&id)).map(|n| n.proc.is_some()).unwrap_or(false))
 }
 
-/// The WARN lines a Java client logs while nothing listens at its bootstrap servers:
-/// one per connection attempt, with `reconnect.backoff.ms` doubling from 50 ms to 1 s
-/// (`kafka-cli.md` §1.3), from `from` up to `until`.
-pub fn connection_warnings(sim: &Sim, prefix: &str, servers: &str, from: SimTime, until: SimTime) -> String {
-    let mut w = WarnSchedule::starting(prefix, servers, from);
-    let mut out = Output::new();
-    w.emit_until(sim, until, &mut out);
-    out.stderr()
-}
-
-/// The connection attempts of a client whose bootstrap servers do not answer, each
-/// logged as `WARN [<client>] Connection to node -1 (host/127.0.0.1:port) could not be
-/// established. Node may not be available. (org.apache.kafka.clients.NetworkClient)`.
-#[derive(Clone, Debug)]
-pub struct WarnSchedule {
-    prefix: String,
-    servers: Vec<String>,
-    next: SimTime,
-    failures: u32,
-    attempt: usize,
-}
-
-impl WarnSchedule {
-    pub fn starting(prefix: &str, servers: &str, at: SimTime) -> WarnSchedule {
-        WarnSchedule {
-            prefix: prefix.to_string(),
-            servers: servers.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect(),
-            next: at,
-            failures: 0,
-            attempt: 0,
-        }
+/// What client `id` logged since the last call, as the tools' log4j configuration prints
+/// it on stderr (`[%d] %p %m (%c)%n`, WARN and above), each line ending in a newline.
+pub fn client_logs(sim: &mut Sim, id: u32) -> String {
+    let Some(c) = sim.clients.get_mut(&id) else { return String::new() };
+    let prefix = c.meta().log_prefix.clone();
+    let logs = c.take_logs();
+    let epoch = sim.env.epoch_ms;
+    let mut s = String::new();
+    for l in logs {
+        s.push_str(&log_line(
+            &log_timestamp(epoch + l.at.as_ms() as i64),
+            &l.level,
+            &format!("{prefix}{}", l.message),
+            &l.logger,
+        ));
+        s.push('\n');
     }
-
-    /// Logs every attempt due up to `until` (at most 1000 in all).
-    pub fn emit_until(&mut self, sim: &Sim, until: SimTime, out: &mut Output) {
-        if self.servers.is_empty() {
-            return;
-        }
-        while self.next <= until && self.attempt < 1000 {
-            let i = self.attempt % self.servers.len();
-            let server = &self.servers[i];
-            let (host, port) = server.rsplit_once(':').unwrap_or((server.as_str(), ""));
-            let addr = if matches!(host, "localhost" | "127.0.0.1") {
-                format!("{host}/127.0.0.1:{port}")
-            } else {
-                format!("{host}:{port}")
-            };
-            let line = log_line(
-                &log_timestamp(sim.env.wall_ms(self.next)),
-                "WARN",
-                &format!(
-                    "{} Connection to node {} ({addr}) could not be established. Node may not be available.",
-                    self.prefix,
-                    -1 - i as i64
-                ),
-                "org.apache.kafka.clients.NetworkClient",
-            );
-            out.errln(&line);
-            self.failures += 1;
-            self.next = self.next.plus_ms(crate::sim::client::reconnect_backoff(self.failures));
-            self.attempt += 1;
-        }
-    }
+    s
 }
 
 /// An admin client for one tool run (`KafkaAdminClient`, client id `adminclient-1`).
 pub struct AdminConn {
     pub id: u32,
     pub servers: String,
-    pub reachable: bool,
     pub opened: SimTime,
     /// The operation timeout (`default.api.timeout.ms`, 60 s, unless a tool sets one).
     pub timeout_ms: Option<i64>,
@@ -212,16 +166,20 @@ pub struct AdminConn {
 impl AdminConn {
     /// Creates the client; nothing is sent until a call.
     pub fn open(sim: &mut Sim, servers: &str) -> AdminConn {
-        let reachable = bootstrap_reachable(sim, servers);
-        let id = sim.create_admin("adminclient-1", servers);
-        AdminConn { id, servers: servers.to_string(), reachable, opened: sim.now, timeout_ms: None }
+        AdminConn::open_as(sim, servers, "adminclient-1")
+    }
+
+    /// Creates the client with the `client.id` a tool sets (it names the client in the
+    /// client's log lines).
+    pub fn open_as(sim: &mut Sim, servers: &str, client_id: &str) -> AdminConn {
+        let id = sim.create_admin(client_id, servers);
+        AdminConn { id, servers: servers.to_string(), opened: sim.now, timeout_ms: None }
     }
 
     /// Runs calls to completion (at most the 60 s API timeout); each result is the
     /// response or the client-side failure text (`Timed out waiting for a node
     /// assignment. Call: <name>`).
     pub fn run(&self, ctx: &mut Ctx, calls: Vec<Call>) -> Vec<Result<Response, String>> {
-        let start = ctx.sim.now;
         let n = calls.len();
         let task = ctx.sim.admin_run(self.id, calls, self.timeout_ms);
         let mut out: Vec<Result<Response, String>> = task
@@ -232,11 +190,8 @@ impl AdminConn {
         while out.len() < n {
             out.push(Err("the admin client is gone".to_string()));
         }
-        if !self.reachable && out.iter().any(|r| r.is_err()) {
-            let w =
-                connection_warnings(ctx.sim, "[AdminClient clientId=adminclient-1]", &self.servers, start, ctx.sim.now);
-            ctx.log.err(&w);
-        }
+        let w = client_logs(ctx.sim, self.id);
+        ctx.log.err(&w);
         out
     }
 

@@ -8,7 +8,7 @@
 //! responsive. The random payload is drawn once and reused for every record (Kafka draws
 //! it again per record; the content never reaches the output).
 
-use super::{Ctx, Job, Started, WarnSchedule};
+use super::{Ctx, Job, Started};
 use crate::console::format::perf::{
     percentiles, producer_progress_line, producer_total_line, ProducerTotal, ProducerWindow,
 };
@@ -60,8 +60,6 @@ pub struct PerfJob {
     iteration: i64,
     samples: Vec<i32>,
     flushing: bool,
-    warn: Option<WarnSchedule>,
-    servers: String,
 }
 
 pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
@@ -151,8 +149,6 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         Payload::Monotonic
     };
     let throughput = p.value("throughput").and_then(java_parse_double).unwrap_or(-1.0);
-    let reachable = super::bootstrap_reachable(ctx.sim, &servers);
-    let client_id = props.get("client.id").cloned().unwrap_or_default();
     let client = ctx.sim.create_producer("producer-perf-test", &servers, cfg);
     let start_ms = ctx.sim.env.wall_ms(ctx.sim.now);
     let sampling = (num / num.clamp(1, 500_000)).max(1);
@@ -178,9 +174,6 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         iteration: 0,
         samples: Vec::new(),
         flushing: false,
-        warn: (!reachable)
-            .then(|| WarnSchedule::starting(&format!("[Producer clientId={client_id}]"), &servers, ctx.sim.now)),
-        servers,
     }))
 }
 
@@ -279,13 +272,7 @@ impl Job for PerfJob {
         if self.num_records < 0 {
             return Some(130);
         }
-        if let Some(w) = &mut self.warn {
-            if super::bootstrap_reachable(sim, &self.servers) {
-                self.warn = None;
-            } else {
-                w.emit_until(sim, sim.now, out);
-            }
-        }
+        out.err(&super::client_logs(sim, self.client));
         for c in sim.take_completions(self.client) {
             let now_ms = sim.env.wall_ms(c.at);
             match &c.result {

@@ -92,13 +92,9 @@ impl BrokerProc {
         let min_isr = self.effective_min_isr(tp, r);
         if acks == -1 && r.isr.len() < min_isr {
             // Rejected before the append: nothing is written (§4.4).
-            return Err(ApiError::with(
-                KafkaError::NOT_ENOUGH_REPLICAS,
-                format!(
-                    "The size of the current ISR {} is insufficient to satisfy the min.isr requirement of {min_isr} for partition {tp}",
-                    fmt_set(&r.isr)
-                ),
-            ));
+            // ReplicaManager answers without a custom message (LogAppendResult's
+            // hasCustomErrorMessage is false): the client shows Errors.NOT_ENOUGH_REPLICAS' own.
+            return Err(ApiError::new(KafkaError::NOT_ENOUGH_REPLICAS));
         }
         let epoch = r.leader_epoch;
         let cfg = self.config(&tp.topic);

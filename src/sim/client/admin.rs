@@ -3,10 +3,11 @@
 //! group's coordinator — retried on NOT_CONTROLLER, NOT_COORDINATOR, NOT_LEADER_OR_FOLLOWER and
 //! timeouts until `default.api.timeout.ms` (60 s).
 
-use super::ClientMetadata;
+use super::{ClientMetadata, MetadataStyle};
 use crate::sim::errors::KafkaError;
 use crate::sim::node::{CorrIds, Env, Out, Timer};
 use crate::sim::protocol::{Body, ControllerResponse, Message, NodeAddr, Request, Response};
+use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
 use crate::sim::types::{BrokerId, TopicPartition};
 use serde::{Deserialize, Serialize};
@@ -78,7 +79,7 @@ pub struct Admin {
     pub id: u32,
     pub client_id: String,
     pub meta: ClientMetadata,
-    corr: CorrIds,
+    pub(crate) corr: CorrIds,
     pub tasks: BTreeMap<u64, AdminTask>,
     next_task: u64,
     pub request_timeout_ms: i64,
@@ -86,10 +87,12 @@ pub struct Admin {
 }
 
 impl Admin {
-    pub fn new(id: u32, client_id: String, bootstrap: Vec<(String, Option<BrokerId>)>) -> Admin {
-        let mut meta = ClientMetadata::new(bootstrap);
+    pub fn new(id: u32, client_id: String, bootstrap: Vec<(String, Option<BrokerId>)>, rng: Pcg32) -> Admin {
+        let mut meta = ClientMetadata::new(bootstrap, rng);
         meta.allow_auto_create = false;
         meta.all_topics = true;
+        meta.style = MetadataStyle::Admin;
+        meta.log_prefix = format!("[AdminClient clientId={client_id}] ");
         Admin {
             id,
             client_id,
@@ -230,7 +233,6 @@ impl Admin {
     }
 
     pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, out: &mut Out) {
-        self.meta.on_disconnect(now, peer, out);
         for task in self.tasks.values_mut() {
             for call in task.calls.iter_mut() {
                 if call.sent_to == Some(peer) && (call.corr.is_some() || call.find_corr.is_some()) {
@@ -250,10 +252,9 @@ impl Admin {
             return;
         }
         let reachable = self.meta.maybe_request(now, &mut self.corr, out, self.request_timeout_ms);
-        let have_meta = self.meta.last_update.is_some();
-        let brokers: Vec<BrokerId> = self.meta.brokers.keys().copied().collect();
+        let have_meta = self.meta.last_update.is_some() && !self.meta.bootstrapping();
         for task in self.tasks.values_mut() {
-            for (i, call) in task.calls.iter_mut().enumerate() {
+            for call in task.calls.iter_mut() {
                 if call.response.is_some() {
                     continue;
                 }
@@ -277,23 +278,22 @@ impl Admin {
                 if call.corr.is_some() || call.find_corr.is_some() || now < call.next_try || !have_meta || !reachable {
                     continue;
                 }
+                // KafkaAdminClient.sendEligibleCalls: a call goes to its node once the node's
+                // connection is ready; until then it waits (and counts no attempt).
                 let node = match &call.target {
-                    Target::Any => {
-                        if brokers.is_empty() {
-                            None
-                        } else {
-                            Some(brokers[(i + call.tries as usize) % brokers.len()])
-                        }
-                    }
+                    Target::Any => match self.meta.pick_node() {
+                        Some(NodeAddr::Broker(b)) => Some(b),
+                        _ => None,
+                    },
                     Target::Broker(b) => Some(*b),
                     Target::Leader(tp) => self.meta.leader(tp),
                     Target::Coordinator { key, transaction } => match call.coordinator {
                         Some(c) => Some(c),
                         None => {
-                            if brokers.is_empty() {
+                            let Some(NodeAddr::Broker(b)) = self.meta.pick_node() else { continue };
+                            if !self.meta.conn_ready(b, now, out) {
                                 continue;
                             }
-                            let b = brokers[(call.tries as usize) % brokers.len()];
                             let c = self.corr.next();
                             call.find_corr = Some(c);
                             call.sent_to = Some(NodeAddr::Broker(b));
@@ -312,6 +312,9 @@ impl Admin {
                     self.meta.need_update = true;
                     continue;
                 };
+                if !self.meta.conn_ready(node, now, out) {
+                    continue;
+                }
                 let c = self.corr.next();
                 call.corr = Some(c);
                 call.tries += 1;

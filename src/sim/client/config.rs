@@ -62,6 +62,9 @@ const PRODUCER_KNOWN: &[&str] = &[
     "receive.buffer.bytes",
 ];
 
+/// `CompressionType`'s names, in declaration order (`compression.type`'s valid values).
+pub const COMPRESSION_TYPES: &[&str] = &["none", "gzip", "snappy", "lz4", "zstd"];
+
 fn get_long(map: &BTreeMap<String, String>, name: &str, default: i64, min: i64) -> Result<i64, String> {
     match map.get(name) {
         None => Ok(default),
@@ -142,6 +145,15 @@ impl ProducerConfig {
             }
         }
         let batch_size = get_int(map, "batch.size", 16384, 0)? as i32;
+        if let Some(v) = map.get("compression.type") {
+            // ConfigDef.ValidString.in(Utils.enumOptions(CompressionType.class)): exact names.
+            if !COMPRESSION_TYPES.contains(&v.as_str()) {
+                return Err(format!(
+                    "Invalid value {v} for configuration compression.type: String must be one of: {}",
+                    COMPRESSION_TYPES.join(", ")
+                ));
+            }
+        }
         let unused = map.keys().filter(|k| !PRODUCER_KNOWN.contains(&k.as_str())).cloned().collect();
         Ok(ProducerConfig {
             client_id: map.get("client.id").cloned().unwrap_or_default(),
@@ -204,6 +216,8 @@ pub struct ConsumerConfig {
     pub assignors: Vec<String>,
     pub request_timeout_ms: i64,
     pub retry_backoff_ms: i64,
+    pub retry_backoff_max_ms: i64,
+    pub metadata_max_age_ms: i64,
     pub default_api_timeout_ms: i64,
     pub client_rack: Option<String>,
     pub unused: Vec<String>,
@@ -232,6 +246,8 @@ const CONSUMER_KNOWN: &[&str] = &[
     "partition.assignment.strategy",
     "request.timeout.ms",
     "retry.backoff.ms",
+    "retry.backoff.max.ms",
+    "metadata.max.age.ms",
     "session.timeout.ms",
     "value.deserializer",
     "exclude.internal.topics",
@@ -307,6 +323,8 @@ impl ConsumerConfig {
             assignors,
             request_timeout_ms: get_int(map, "request.timeout.ms", 30_000, 0)?,
             retry_backoff_ms: get_long(map, "retry.backoff.ms", 100, 0)?,
+            retry_backoff_max_ms: get_long(map, "retry.backoff.max.ms", 1000, 0)?,
+            metadata_max_age_ms: get_long(map, "metadata.max.age.ms", 300_000, 0)?,
             default_api_timeout_ms: get_int(map, "default.api.timeout.ms", 60_000, 0)?,
             client_rack: map.get("client.rack").cloned(),
             unused,
@@ -351,6 +369,20 @@ mod tests {
         assert!(ProducerConfig::parse(&m(&[("acks", "2")]))
             .unwrap_err()
             .contains("String must be one of: all, -1, 0, 1"));
+    }
+
+    #[test]
+    fn compression_type_is_one_of_the_codecs() {
+        // ProducerConfig: compression.type is ValidString.in(Utils.enumOptions(CompressionType.class)).
+        for ok in COMPRESSION_TYPES {
+            assert!(ProducerConfig::parse(&m(&[("compression.type", ok)])).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            ProducerConfig::parse(&m(&[("compression.type", "rar")])).unwrap_err(),
+            "Invalid value rar for configuration compression.type: String must be one of: none, gzip, snappy, lz4, zstd"
+        );
+        // Case matters (ValidString, not CaseInsensitiveValidString).
+        assert!(ProducerConfig::parse(&m(&[("compression.type", "GZIP")])).is_err());
     }
 
     #[test]

@@ -223,7 +223,7 @@ pub struct Consumer {
     pub client_id: String,
     pub cfg: ConsumerConfig,
     pub meta: ClientMetadata,
-    corr: CorrIds,
+    pub(crate) corr: CorrIds,
     rng: Pcg32,
     pub subscription: Subscription,
     pub assignment: BTreeMap<TopicPartition, PartitionState>,
@@ -255,8 +255,15 @@ impl Consumer {
         rng: Pcg32,
     ) -> Consumer {
         let group = cfg.group_id.clone().map(|g| GroupClient::new(g, cfg.group_instance_id.clone()));
-        let mut meta = ClientMetadata::new(bootstrap);
+        let mut meta = ClientMetadata::new(bootstrap, rng.clone().split("network-client"));
         meta.allow_auto_create = true;
+        meta.max_age_ms = cfg.metadata_max_age_ms;
+        meta.refresh_backoff = super::conn::ExpBackoff::new(cfg.retry_backoff_ms, cfg.retry_backoff_max_ms);
+        meta.request_timeout_ms = cfg.request_timeout_ms;
+        meta.log_prefix = match &cfg.group_id {
+            Some(g) => format!("[Consumer clientId={client_id}, groupId={g}] "),
+            None => format!("[Consumer clientId={client_id}, groupId=null] "),
+        };
         Consumer {
             id,
             client_id,
@@ -681,8 +688,7 @@ impl Consumer {
         }
     }
 
-    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, out: &mut Out) {
-        self.meta.on_disconnect(now, peer, out);
+    pub fn handle_disconnect(&mut self, _now: SimTime, peer: NodeAddr, _env: &Env, _out: &mut Out) {
         if let NodeAddr::Broker(b) = peer {
             self.fetch_inflight.remove(&b);
             if let Some(g) = &mut self.group {

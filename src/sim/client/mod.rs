@@ -6,18 +6,23 @@
 
 pub mod admin;
 pub mod config;
+pub mod conn;
 pub mod consumer;
 pub mod producer;
 pub mod txn;
 
 use crate::sim::errors::KafkaError;
 use crate::sim::node::{CorrIds, Env, Out, Timer};
-use crate::sim::protocol::{BrokerEndpoint, Message, MetadataPartition, MetadataTopic, NodeAddr, Request};
+use crate::sim::protocol::{
+    Body, BrokerEndpoint, Message, MetadataPartition, MetadataTopic, NodeAddr, Request, Response,
+};
+use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
 use crate::sim::types::{BrokerId, Epoch, PartitionId, TopicPartition};
+use conn::{ClientLog, CloseReason, ConnKey, ConnState, Connections, ExpBackoff, Queued, LOG_CAPACITY};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// What a client knows of one topic.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,7 +35,18 @@ pub struct TopicMeta {
     pub available: Vec<PartitionId>,
 }
 
-/// The client's metadata cache (`Metadata` + the bootstrap logic of `NetworkClient`).
+/// Which of Kafka's metadata managers a client follows.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MetadataStyle {
+    /// `Metadata` behind `NetworkClient.DefaultMetadataUpdater` (producer, consumer):
+    /// exponential refresh back-off, and the equivalent-response back-off of KIP-951.
+    Client,
+    /// `AdminMetadataManager`: a constant `retry.backoff.ms` between fetches.
+    Admin,
+}
+
+/// The client's metadata cache (`Metadata`) and its network layer (`NetworkClient` with
+/// `ClusterConnectionStates`, see [`conn`]).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ClientMetadata {
     /// Bootstrap addresses as typed, resolved to brokers (None: nothing listens there).
@@ -40,12 +56,23 @@ pub struct ClientMetadata {
     pub wanted: BTreeSet<String>,
     pub all_topics: bool,
     pub allow_auto_create: bool,
+    /// The Metadata request in flight and the connection it went to.
     pub inflight: Option<(u64, NodeAddr)>,
+    /// When the last successful update arrived (`lastSuccessfulRefreshMs`).
     pub last_update: Option<SimTime>,
+    /// A full update is wanted (`needFullUpdate`, `Metadata.requestUpdate`).
     pub need_update: bool,
-    pub rr: u32,
-    pub backoff_until: SimTime,
-    pub failures: u32,
+    /// A newly wanted topic needs fetching (`needPartialUpdate`).
+    pub need_partial: bool,
+    /// The last update attempt, failed or not (`lastRefreshMs`); `None` asks for one at once
+    /// (`requestUpdateForNewTopics`).
+    pub last_refresh: Option<SimTime>,
+    /// Failed attempts since the last success (`Metadata.attempts`).
+    pub attempts: u64,
+    /// Responses in a row that taught nothing new about leaders (`equivalentResponseCount`).
+    pub equivalent_responses: u64,
+    /// The earliest next update (`timeToAllowUpdate`), drawn with jitter when an attempt ends.
+    pub allow_at: SimTime,
     pub cluster_id: Option<String>,
     pub controller: BrokerId,
     pub max_age_ms: i64,
@@ -53,14 +80,28 @@ pub struct ClientMetadata {
     /// count as fresh for it.
     pub want_generation: u32,
     pub inflight_generation: u32,
-    /// Nodes whose connection failed: not used again before the reconnect back-off ends
-    /// (`reconnect.backoff.ms` doubling to `reconnect.backoff.max.ms`).
-    pub unready: BTreeMap<BrokerId, (SimTime, u32)>,
+    pub style: MetadataStyle,
+    /// `retry.backoff.ms` / `retry.backoff.max.ms` (the metadata refresh back-off).
+    pub refresh_backoff: ExpBackoff,
+    /// `request.timeout.ms` (the `ApiVersions` exchange of a new connection waits this long).
+    pub request_timeout_ms: i64,
+    pub conns: Connections,
+    /// The log context of the client's loggers: `[Producer clientId=console-producer] `.
+    pub log_prefix: String,
+    /// What the client logged at WARN and above (the tools print it on stderr).
+    pub logs: VecDeque<ClientLog>,
+    rng: Pcg32,
     clock: SimTime,
 }
 
+/// The node `leastLoadedNode` chose, and whether any connection is ready.
+struct LeastLoaded {
+    node: Option<ConnKey>,
+    any_ready: bool,
+}
+
 impl ClientMetadata {
-    pub fn new(bootstrap: Vec<(String, Option<BrokerId>)>) -> ClientMetadata {
+    pub fn new(bootstrap: Vec<(String, Option<BrokerId>)>, rng: Pcg32) -> ClientMetadata {
         ClientMetadata {
             bootstrap,
             brokers: BTreeMap::new(),
@@ -71,71 +112,258 @@ impl ClientMetadata {
             inflight: None,
             last_update: None,
             need_update: true,
-            rr: 0,
-            backoff_until: SimTime::ZERO,
-            failures: 0,
+            need_partial: false,
+            last_refresh: None,
+            attempts: 0,
+            equivalent_responses: 0,
+            allow_at: SimTime::ZERO,
             cluster_id: None,
             controller: -1,
             max_age_ms: 300_000,
             want_generation: 0,
             inflight_generation: 0,
-            unready: BTreeMap::new(),
+            style: MetadataStyle::Client,
+            refresh_backoff: ExpBackoff::new(100, 1000),
+            request_timeout_ms: 30_000,
+            conns: Connections::default(),
+            log_prefix: String::new(),
+            logs: VecDeque::new(),
+            rng,
             clock: SimTime::ZERO,
         }
     }
 
+    /// Logs a line at `level` from `logger` (kept for the tool that prints it).
+    pub fn log(&mut self, now: SimTime, level: &str, logger: &str, message: String) {
+        if self.logs.len() >= LOG_CAPACITY {
+            self.logs.pop_front();
+        }
+        self.logs.push_back(ClientLog { at: now, level: level.into(), logger: logger.into(), message });
+    }
+
+    /// The client's random numbers (jitter of its back-offs).
+    pub fn rng(&mut self) -> &mut Pcg32 {
+        &mut self.rng
+    }
+
+    /// `requestUpdateForNewTopics`: a new topic is fetched at once.
     pub fn want(&mut self, topic: &str) {
         if self.wanted.insert(topic.to_string()) {
-            self.need_update = true;
+            self.need_partial = true;
             self.want_generation += 1;
+            self.last_refresh = None;
+            self.equivalent_responses = 0;
+            self.recompute_allow();
         }
     }
 
-    /// Whether a connection to `broker` may be (re)tried now.
-    pub fn ready(&self, broker: BrokerId, now: SimTime) -> bool {
-        self.unready.get(&broker).map(|(until, _)| now >= *until).unwrap_or(true)
+    /// `Metadata.timeToAllowUpdate` as a moment: `retry.backoff.ms` growing with failed
+    /// attempts and with responses that brought nothing new, from the last attempt.
+    fn recompute_allow(&mut self) {
+        let Some(last) = self.last_refresh else {
+            self.allow_at = SimTime::ZERO;
+            return;
+        };
+        let wait = match self.style {
+            MetadataStyle::Admin => self.refresh_backoff.initial_ms,
+            MetadataStyle::Client => {
+                let b = self.refresh_backoff;
+                let for_attempts = b.backoff(self.attempts.saturating_sub(1), &mut self.rng);
+                let for_equivalent = if self.equivalent_responses > 0 {
+                    b.backoff(self.equivalent_responses - 1, &mut self.rng)
+                } else {
+                    0
+                };
+                for_attempts.max(for_equivalent)
+            }
+        };
+        self.allow_at = last.plus_ms(wait);
     }
 
-    /// The node to ask next: known brokers round-robin, else the bootstrap list.
-    pub fn pick_node(&mut self) -> Option<NodeAddr> {
-        let all: Vec<BrokerId> = self.brokers.keys().copied().collect();
-        let now = self.clock;
-        let ready: Vec<BrokerId> = all.iter().copied().filter(|b| self.ready(*b, now)).collect();
-        let known = if ready.is_empty() { all } else { ready };
-        self.rr = self.rr.wrapping_add(1);
-        if !known.is_empty() && self.failures < 2 * known.len() as u32 {
-            return Some(NodeAddr::Broker(known[(self.rr as usize) % known.len()]));
-        }
-        if self.bootstrap.is_empty() {
-            return None;
-        }
-        let (_, b) = &self.bootstrap[(self.rr as usize) % self.bootstrap.len()];
-        b.map(NodeAddr::Broker)
-    }
-
-    /// Sends a Metadata request if one is due. Returns false when no node can be reached.
-    pub fn maybe_request(&mut self, now: SimTime, corr: &mut CorrIds, out: &mut Out, request_timeout_ms: i64) -> bool {
+    /// `Metadata.timeToNextUpdate`.
+    pub fn time_to_next_update(&mut self, now: SimTime) -> i64 {
         let stale = self.last_update.map(|t| now.ms_since(t) >= self.max_age_ms).unwrap_or(true);
-        if self.inflight.is_some() || !(self.need_update || stale) {
+        if stale && self.equivalent_responses > 0 {
+            self.equivalent_responses = 0;
+            self.recompute_allow();
+        }
+        let to_expire = if self.need_update || self.need_partial || stale {
+            0
+        } else {
+            self.last_update.map(|t| self.max_age_ms - now.ms_since(t)).unwrap_or(0)
+        };
+        to_expire.max(self.allow_at.ms_since(now)).max(0)
+    }
+
+    /// `Metadata.failedUpdate`.
+    fn failed_update(&mut self, now: SimTime) {
+        self.last_refresh = Some(now);
+        self.attempts += 1;
+        self.equivalent_responses = 0;
+        self.recompute_allow();
+    }
+
+    /// Before the first metadata (or after a rebootstrap) the client only knows its bootstrap
+    /// servers.
+    pub fn bootstrapping(&self) -> bool {
+        self.brokers.is_empty()
+    }
+
+    /// The connections `leastLoadedNode` chooses from: the bootstrap servers, or the brokers.
+    fn candidate_keys(&self) -> Vec<ConnKey> {
+        if self.bootstrapping() {
+            self.bootstrap.iter().enumerate().map(|(i, (_, b))| b.unwrap_or(-1 - i as i32)).collect()
+        } else {
+            self.brokers.keys().copied().collect()
+        }
+    }
+
+    /// `NetworkClient.leastLoadedNode`: a ready node without requests in flight, else the
+    /// least busy ready one, else one connecting, else the one tried longest ago that may be
+    /// tried again; a random starting point spreads clients.
+    fn least_loaded(&mut self, now: SimTime) -> LeastLoaded {
+        let nodes = self.candidate_keys();
+        if nodes.is_empty() {
+            return LeastLoaded { node: None, any_ready: false };
+        }
+        let offset = self.rng.below(nodes.len() as u32) as usize;
+        let mut found_ready: Option<(usize, ConnKey)> = None;
+        let mut found_connecting = None;
+        let mut found_can_connect: Option<ConnKey> = None;
+        let mut any_ready = false;
+        for i in 0..nodes.len() {
+            let key = nodes[(offset + i) % nodes.len()];
+            if self.conns.is_ready(key) {
+                any_ready = true;
+                let n = self.conns.inflight_to(key);
+                if n == 0 {
+                    return LeastLoaded { node: Some(key), any_ready: true };
+                }
+                if found_ready.map(|(m, _)| n < m).unwrap_or(true) {
+                    found_ready = Some((n, key));
+                }
+            } else if self.conns.is_preparing(key) {
+                found_connecting = Some(key);
+            } else if self.conns.can_connect(key, now)
+                && found_can_connect.map(|f| self.conns.last_attempt(f) > self.conns.last_attempt(key)).unwrap_or(true)
+            {
+                found_can_connect = Some(key);
+            }
+        }
+        let node = found_ready.map(|(_, k)| k).or(found_connecting).or(found_can_connect);
+        LeastLoaded { node, any_ready }
+    }
+
+    /// `metadata.recovery.strategy=rebootstrap` (the default since Kafka 4.0): when none of
+    /// the known brokers can be reached, start again from the bootstrap servers.
+    fn rebootstrap(&mut self) {
+        self.brokers.clear();
+        self.need_update = true;
+    }
+
+    /// A node to send a request that may go anywhere (FindCoordinator, InitProducerId, an
+    /// admin call to any broker): `leastLoadedNode`.
+    pub fn pick_node(&mut self) -> Option<NodeAddr> {
+        let now = self.clock;
+        self.least_loaded(now).node.and_then(Connections::peer)
+    }
+
+    /// The id, host and port a connection to `key` uses: a bootstrap server's as typed while
+    /// bootstrapping, the broker's advertised listener after.
+    fn endpoint(&self, key: ConnKey) -> (i32, String, u16) {
+        if let Some(ep) = self.brokers.get(&key) {
+            return (key, ep.host.clone(), ep.port);
+        }
+        let index = self.bootstrap.iter().enumerate().position(|(i, (_, b))| b.unwrap_or(-1 - i as i32) == key);
+        if let Some(i) = index {
+            let server = &self.bootstrap[i].0;
+            let (host, port) = server.rsplit_once(':').unwrap_or((server.as_str(), ""));
+            return (-1 - i as i32, host.to_string(), port.parse().unwrap_or(0));
+        }
+        (key, "localhost".to_string(), crate::sim::node::Env::broker_port(key))
+    }
+
+    /// Starts a connection attempt (`NetworkClient.initiateConnect`).
+    fn connect(&mut self, key: ConnKey, now: SimTime, out: &mut Out) {
+        let (node_id, host, port) = self.endpoint(key);
+        self.conns.connecting(key, node_id, &host, port, now, &mut self.rng);
+        let c = &self.conns.nodes[&key];
+        out.connect(key, c.attempt);
+        // ClusterConnectionStates.isConnectionSetupTimeout: more than the timeout has passed.
+        out.timer(now.plus_ms(c.setup_timeout_ms + 1), Timer::ConnectTimeout(key, c.attempt));
+    }
+
+    /// Whether the connection to `key` is the one the client would use now (a connection
+    /// opened to a bootstrap server is another connection than the one to that broker's id).
+    fn current(&self, key: ConnKey) -> bool {
+        let (node_id, _, _) = self.endpoint(key);
+        self.conns.nodes.get(&key).map(|c| c.node_id == node_id).unwrap_or(false)
+    }
+
+    /// `NetworkClient.ready`: whether a request may go to `broker` now; if not, starts
+    /// connecting when the reconnect back-off allows it.
+    pub fn conn_ready(&mut self, broker: BrokerId, now: SimTime, out: &mut Out) -> bool {
+        let key = Connections::key_of(broker);
+        let current = self.current(key);
+        if current && self.conns.is_ready(key) {
             return true;
         }
-        if now < self.backoff_until {
-            out.timer(self.backoff_until, Timer::ClientWake);
+        let can = !current || self.conns.can_connect(key, now);
+        if can && !(current && self.conns.is_preparing(key)) {
+            self.connect(key, now, out);
+        } else if let Some(c) = self.conns.nodes.get(&key).filter(|c| c.blacked_out(now)) {
+            out.timer(c.retry_at(), Timer::ClientWake);
+        }
+        false
+    }
+
+    /// Sends a Metadata request if one is due (`DefaultMetadataUpdater.maybeUpdate`). Returns
+    /// false when no node can be tried.
+    pub fn maybe_request(&mut self, now: SimTime, corr: &mut CorrIds, out: &mut Out, request_timeout_ms: i64) -> bool {
+        self.clock = now;
+        if self.inflight.is_some() {
             return true;
         }
-        let Some(node) = self.pick_node() else {
-            // Nothing listens at the bootstrap address: connection refused, back off.
-            self.failures += 1;
-            self.backoff_until = now.plus_ms(reconnect_backoff(self.failures));
-            out.timer(self.backoff_until, Timer::ClientWake);
+        let wait = self.time_to_next_update(now);
+        if wait > 0 {
+            if wait < i64::MAX / 4 {
+                out.timer(now.plus_ms(wait), Timer::ClientWake);
+            }
+            return true;
+        }
+        let mut found = self.least_loaded(now);
+        if found.node.is_none() && !found.any_ready && !self.bootstrapping() {
+            self.rebootstrap();
+            found = self.least_loaded(now);
+        }
+        let Some(key) = found.node else {
+            // Nothing can be tried before a reconnect back-off ends.
+            let next = self.candidate_keys().iter().filter_map(|k| self.conns.nodes.get(k)).map(|c| c.retry_at()).min();
+            out.timer(next.filter(|t| *t > now).unwrap_or(now.plus_ms(50)), Timer::ClientWake);
             return false;
         };
-        let c = corr.next();
-        self.inflight = Some((c, node));
-        self.inflight_generation = self.want_generation;
-        let topics = if self.all_topics { None } else { Some(self.wanted.iter().cloned().collect()) };
-        out.request(node, c, Request::Metadata { topics, allow_auto_create: self.allow_auto_create });
-        out.timer(now.plus_ms(request_timeout_ms), Timer::RequestTimeout(c));
+        if self.current(key) && self.conns.is_ready(key) {
+            let node = NodeAddr::Broker(key);
+            let c = corr.next();
+            self.inflight = Some((c, node));
+            self.inflight_generation = self.want_generation;
+            if self.style == MetadataStyle::Admin {
+                // AdminMetadataManager.transitionToUpdatePending: the back-off counts from here.
+                self.last_refresh = Some(now);
+                self.recompute_allow();
+            }
+            let topics = if self.all_topics { None } else { Some(self.wanted.iter().cloned().collect()) };
+            out.request(node, c, Request::Metadata { topics, allow_auto_create: self.allow_auto_create });
+            out.timer(now.plus_ms(request_timeout_ms), Timer::RequestTimeout(c));
+            return true;
+        }
+        let any_connecting = self.candidate_keys().iter().any(|k| self.conns.is_preparing(*k));
+        if any_connecting && self.current(key) {
+            return true;
+        }
+        if !self.current(key) || self.conns.can_connect(key, now) {
+            self.connect(key, now, out);
+        }
         true
     }
 
@@ -152,14 +380,44 @@ impl ClientMetadata {
             return false;
         }
         self.inflight = None;
-        self.failures = 0;
+        if brokers.is_empty() {
+            // "Ignoring empty metadata response": it counts as a failed attempt.
+            self.failed_update(now);
+            return true;
+        }
+        // Metadata.update
+        self.need_partial = self.inflight_generation != self.want_generation;
+        self.last_refresh = Some(now);
+        self.attempts = 0;
+        self.need_update = false;
+        self.last_update = Some(now);
+        self.equivalent_responses += 1;
         self.brokers = brokers.into_iter().map(|b| (b.id, b)).collect();
         self.controller = controller;
         self.cluster_id = Some(cluster_id);
-        let mut retry = false;
+        let mut errors = Vec::new();
         for t in topics {
-            if t.error.is_some() {
-                retry = true;
+            if let Some(e) = t.error {
+                errors.push((t.name.clone(), e));
+                if e.is_retriable() {
+                    // An InvalidMetadataException: ask again.
+                    self.need_update = true;
+                }
+            }
+            for p in &t.partitions {
+                // Leader epochs: anything new resets the equivalent-response back-off.
+                let old = self
+                    .topics
+                    .get(&t.name)
+                    .and_then(|o| o.partitions.iter().find(|q| q.partition == p.partition))
+                    .map(|q| q.leader_epoch);
+                if old.map(|e| p.leader_epoch > e).unwrap_or(true) {
+                    self.equivalent_responses = 0;
+                }
+                if p.leader < 0 {
+                    // LEADER_NOT_AVAILABLE on the partition: another InvalidMetadataException.
+                    self.need_update = true;
+                }
             }
             let available = t
                 .partitions
@@ -172,61 +430,215 @@ impl ClientMetadata {
                 TopicMeta { error: t.error, internal: t.internal, partitions: t.partitions, available },
             );
         }
-        self.last_update = Some(now);
-        self.need_update = retry || self.inflight_generation != self.want_generation;
-        if retry {
-            self.backoff_until = now.plus_ms(100);
+        if !errors.is_empty() && self.style == MetadataStyle::Client {
+            let list: Vec<String> = errors.iter().map(|(t, e)| format!("{t}={}", e.name())).collect();
+            self.log(
+                now,
+                "WARN",
+                NETWORK_CLIENT,
+                format!(
+                    "The metadata response from the cluster reported a recoverable issue with correlation id {} : {{{}}}",
+                    CorrIds::kafka_id(corr),
+                    list.join(", ")
+                ),
+            );
         }
+        self.recompute_allow();
         true
     }
 
-    /// The request for `corr` failed (timeout or disconnect).
+    /// The Metadata request `corr` failed (timeout or disconnect): `handleFailedRequest`.
     pub fn on_failure(&mut self, now: SimTime, corr: u64, out: &mut Out) -> bool {
         if self.inflight.map(|(c, _)| c) != Some(corr) {
             return false;
         }
         self.inflight = None;
-        self.failures += 1;
-        self.backoff_until = now.plus_ms(reconnect_backoff(self.failures));
-        out.timer(self.backoff_until, Timer::ClientWake);
+        if self.style == MetadataStyle::Client {
+            self.failed_update(now);
+        }
+        out.timer(self.allow_at.max(now), Timer::ClientWake);
         true
     }
 
-    pub fn on_disconnect(&mut self, now: SimTime, peer: NodeAddr, out: &mut Out) {
-        if let Some((c, n)) = self.inflight {
-            if n == peer {
+    /// `MetadataUpdater.handleServerDisconnect` after connection `key` ended.
+    fn handle_server_disconnect(&mut self, now: SimTime, key: ConnKey, out: &mut Out) {
+        if let Some((c, NodeAddr::Broker(b))) = self.inflight {
+            if b == key {
                 self.on_failure(now, c, out);
             }
         }
-        if let NodeAddr::Broker(b) = peer {
-            let e = self.unready.entry(b).or_insert((now, 0));
-            e.1 += 1;
-            e.0 = now.plus_ms(reconnect_backoff(e.1));
-            out.timer(e.0, Timer::ClientWake);
+        if self.style == MetadataStyle::Client {
+            if let Some(c) = self.conns.nodes.get(&key).filter(|c| c.node_id < 0 && self.bootstrapping()) {
+                let line = format!("Bootstrap broker {} disconnected", c.node_string());
+                self.log(now, "WARN", NETWORK_CLIENT, line);
+            }
+            if self.inflight.is_none() && self.time_to_next_update(now) == 0 {
+                self.failed_update(now);
+            }
         }
         self.need_update = true;
+        out.timer(self.allow_at.max(now), Timer::ClientWake);
     }
 
-    /// Keeps the client's notion of now (for choosing ready nodes).
+    /// Connection `key` ended (`NetworkClient.processDisconnection`).
+    pub fn conn_closed(&mut self, now: SimTime, key: ConnKey, reason: CloseReason, out: &mut Out) {
+        let Some(c) = self.conns.nodes.get(&key) else { return };
+        if c.state == ConnState::Disconnected {
+            return;
+        }
+        let refused = (reason == CloseReason::Refused && c.state == ConnState::Connecting).then(|| {
+            format!(
+                "Connection to node {} ({}) could not be established. Node may not be available.",
+                c.node_id,
+                c.remote_address()
+            )
+        });
+        let retry_queued = !c.queued.is_empty();
+        if let Some(line) = refused {
+            self.log(now, "WARN", NETWORK_CLIENT, line);
+        }
+        self.conns.disconnected(key, now, &mut self.rng);
+        if let Some(c) = self.conns.nodes.get_mut(&key) {
+            c.queued.clear();
+            if retry_queued {
+                out.timer(c.retry_at(), Timer::ClientWake);
+            }
+        }
+        self.handle_server_disconnect(now, key, out);
+    }
+
+    /// The world's answer to connection attempt `attempt` of `key`. Returns the `ApiVersions`
+    /// request to send when the connection was accepted.
+    pub fn conn_result(
+        &mut self,
+        now: SimTime,
+        key: ConnKey,
+        attempt: u64,
+        ok: bool,
+        corr: &mut CorrIds,
+        out: &mut Out,
+    ) {
+        let Some(c) = self.conns.nodes.get_mut(&key) else { return };
+        if c.state != ConnState::Connecting || c.attempt != attempt {
+            return;
+        }
+        if !ok {
+            self.conn_closed(now, key, CloseReason::Refused, out);
+            return;
+        }
+        // Connected: every Java client first asks the broker which API versions it speaks.
+        let api = corr.next();
+        c.state = ConnState::CheckingApiVersions;
+        c.api_versions_corr = Some(api);
+        out.request(NodeAddr::Broker(key), api, Request::ApiVersions);
+        out.timer(now.plus_ms(self.request_timeout_ms), Timer::RequestTimeout(api));
+    }
+
+    /// The connection whose `ApiVersions` request is `corr`, if any.
+    pub fn api_versions_conn(&self, corr: u64) -> Option<ConnKey> {
+        self.conns.nodes.iter().find(|(_, c)| c.api_versions_corr == Some(corr)).map(|(k, _)| *k)
+    }
+
+    /// The `ApiVersions` answer arrived: the connection is ready and what waited for it goes.
+    pub fn conn_ready_now(&mut self, now: SimTime, key: ConnKey, out: &mut Out) {
+        self.conns.ready(key, &mut self.rng);
+        let queued: Vec<Queued> =
+            self.conns.nodes.get_mut(&key).map(|c| c.queued.drain(..).collect()).unwrap_or_default();
+        for q in queued {
+            out.request(NodeAddr::Broker(key), q.corr, q.request);
+            if let Some(ms) = q.timeout_ms {
+                out.timer(now.plus_ms(ms), Timer::RequestTimeout(q.corr));
+            }
+            self.conns.inflight.insert(q.corr, key);
+        }
+    }
+
+    /// The connection setup timer of attempt `attempt` of `key` fired.
+    pub fn conn_setup_timeout(&mut self, now: SimTime, key: ConnKey, attempt: u64, out: &mut Out) -> bool {
+        let timed_out = self
+            .conns
+            .nodes
+            .get(&key)
+            .map(|c| c.state == ConnState::Connecting && c.attempt == attempt)
+            .unwrap_or(false);
+        if timed_out {
+            // INFO "Disconnecting from node … due to socket connection setup timeout": below
+            // the tools' WARN threshold.
+            self.conn_closed(now, key, CloseReason::LocalTimeout, out);
+        }
+        timed_out
+    }
+
+    /// Requests the client just produced to a broker whose connection is not ready wait for
+    /// it (and the connection is opened when allowed); the others are recorded in flight.
+    pub fn route_sends(&mut self, now: SimTime, out: &mut Out) {
+        if out.sends.is_empty() {
+            return;
+        }
+        let sends = std::mem::take(&mut out.sends);
+        for (to, msg) in sends {
+            let (NodeAddr::Broker(b), Body::Req(req)) = (to, &msg.body) else {
+                out.sends.push((to, msg));
+                continue;
+            };
+            let key = Connections::key_of(b);
+            let api = matches!(req, Request::ApiVersions)
+                && self.conns.nodes.get(&key).and_then(|c| c.api_versions_corr) == Some(msg.corr);
+            if api || (self.current(key) && self.conns.is_ready(key)) {
+                if !api {
+                    self.conns.inflight.insert(msg.corr, key);
+                }
+                out.sends.push((to, msg));
+                continue;
+            }
+            // Not ready: the request waits, and so does its timeout.
+            let timeout_ms = out
+                .timers
+                .iter()
+                .position(|(_, t)| *t == Timer::RequestTimeout(msg.corr))
+                .map(|i| out.timers.remove(i).0.ms_since(now));
+            let Body::Req(request) = msg.body else { continue };
+            if !self.current(key) || self.conns.can_connect(key, now) {
+                self.connect(key, now, out);
+            }
+            if let Some(c) = self.conns.nodes.get_mut(&key) {
+                if c.blacked_out(now) {
+                    out.timer(c.retry_at(), Timer::ClientWake);
+                }
+                c.queued.push_back(Queued { corr: msg.corr, request, timeout_ms });
+            }
+        }
+    }
+
+    /// Connections with waiting requests are retried once their back-off ends.
+    pub fn retry_waiting(&mut self, now: SimTime, out: &mut Out) {
+        let due: Vec<ConnKey> = self
+            .conns
+            .nodes
+            .iter()
+            .filter(|(_, c)| !c.queued.is_empty() && c.can_connect(now))
+            .map(|(k, _)| *k)
+            .collect();
+        for key in due {
+            self.connect(key, now, out);
+        }
+    }
+
+    /// Keeps the client's notion of now (for choosing nodes).
     pub fn tick(&mut self, now: SimTime) {
         self.clock = now;
-        self.unready.retain(|_, (until, failures)| now < *until || *failures < 6);
-    }
-
-    /// A node answered: its connection works again.
-    pub fn node_ok(&mut self, broker: BrokerId) {
-        self.unready.remove(&broker);
     }
 
     pub fn partition(&self, tp: &TopicPartition) -> Option<&MetadataPartition> {
         self.topics.get(&tp.topic).and_then(|t| t.partitions.iter().find(|p| p.partition == tp.partition))
     }
 
-    /// The partition's leader, if known and its connection is not backing off.
+    /// The partition's leader, if known and its connection is not backing off after a
+    /// failure (`NetworkClient.isUnavailable`).
     pub fn leader(&self, tp: &TopicPartition) -> Option<BrokerId> {
         self.partition(tp)
             .map(|p| p.leader)
-            .filter(|l| *l >= 0 && self.brokers.contains_key(l) && self.ready(*l, self.clock))
+            .filter(|l| *l >= 0 && self.brokers.contains_key(l) && !self.conns.blacked_out(*l, self.clock))
     }
 
     pub fn leader_epoch(&self, tp: &TopicPartition) -> Epoch {
@@ -246,10 +658,8 @@ impl ClientMetadata {
     }
 }
 
-/// `reconnect.backoff.ms` (50) doubling up to `reconnect.backoff.max.ms` (1000).
-pub fn reconnect_backoff(failures: u32) -> i64 {
-    (50i64 << failures.min(5)).min(1000)
-}
+/// The logger of the network layer's lines.
+pub const NETWORK_CLIENT: &str = "org.apache.kafka.clients.NetworkClient";
 
 /// What a client process is.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -272,10 +682,15 @@ pub struct ClientNode {
 
 impl ClientNode {
     pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut Out) {
-        if let NodeAddr::Broker(b) = from {
-            self.meta_mut().node_ok(b);
-        }
         self.meta_mut().tick(now);
+        if let Body::Resp(Response::ApiVersions(_)) = &msg.body {
+            if let Some(key) = self.meta_mut().api_versions_conn(msg.corr) {
+                self.meta_mut().conn_ready_now(now, key, out);
+                self.after(now, env, out);
+                return;
+            }
+        }
+        self.meta_mut().conns.inflight.remove(&msg.corr);
         match &mut self.kind {
             ClientKind::Producer(p) => p.handle_message(now, from, msg, env, out),
             ClientKind::Consumer(c) => c.handle_message(now, from, msg, env, out),
@@ -284,7 +699,7 @@ impl ClientNode {
         self.after(now, env, out);
     }
 
-    fn meta_mut(&mut self) -> &mut ClientMetadata {
+    pub fn meta_mut(&mut self) -> &mut ClientMetadata {
         match &mut self.kind {
             ClientKind::Producer(p) => &mut p.meta,
             ClientKind::Consumer(c) => &mut c.meta,
@@ -292,12 +707,89 @@ impl ClientNode {
         }
     }
 
+    pub fn meta(&self) -> &ClientMetadata {
+        match &self.kind {
+            ClientKind::Producer(p) => &p.meta,
+            ClientKind::Consumer(c) => &c.meta,
+            ClientKind::Admin(a) => &a.meta,
+        }
+    }
+
+    /// The metadata and the correlation-id counter of the client's `NetworkClient`.
+    fn net(&mut self) -> (&mut ClientMetadata, &mut CorrIds) {
+        match &mut self.kind {
+            ClientKind::Producer(p) => (&mut p.meta, &mut p.corr),
+            ClientKind::Consumer(c) => (&mut c.meta, &mut c.corr),
+            ClientKind::Admin(a) => (&mut a.meta, &mut a.corr),
+        }
+    }
+
+    /// Takes what the client logged so far.
+    pub fn take_logs(&mut self) -> Vec<ClientLog> {
+        self.meta_mut().logs.drain(..).collect()
+    }
+
     pub fn handle_timer(&mut self, now: SimTime, timer: Timer, env: &Env, out: &mut Out) {
         self.meta_mut().tick(now);
+        match timer {
+            Timer::ConnectTimeout(key, attempt) => {
+                if self.meta_mut().conn_setup_timeout(now, key, attempt, out) {
+                    self.fail_peer(now, key, env, out);
+                }
+                self.after(now, env, out);
+                return;
+            }
+            Timer::RequestTimeout(corr) => {
+                if let Some(key) = self.meta_mut().api_versions_conn(corr) {
+                    self.meta_mut().conn_closed(now, key, CloseReason::LocalTimeout, out);
+                    self.fail_peer(now, key, env, out);
+                    self.after(now, env, out);
+                    return;
+                }
+                if let Some(key) = self.meta_mut().conns.inflight.remove(&corr) {
+                    // NetworkClient.handleTimedOutRequests: the connection is closed, and every
+                    // request on it fails.
+                    self.meta_mut().conn_closed(now, key, CloseReason::LocalTimeout, out);
+                    self.kind_timer(now, timer, env, out);
+                    self.fail_peer(now, key, env, out);
+                    self.after(now, env, out);
+                    return;
+                }
+            }
+            _ => {}
+        }
+        self.kind_timer(now, timer, env, out);
+        self.after(now, env, out);
+    }
+
+    fn kind_timer(&mut self, now: SimTime, timer: Timer, env: &Env, out: &mut Out) {
         match &mut self.kind {
             ClientKind::Producer(p) => p.handle_timer(now, timer, env, out),
             ClientKind::Consumer(c) => c.handle_timer(now, timer, env, out),
             ClientKind::Admin(a) => a.handle_timer(now, timer, env, out),
+        }
+    }
+
+    /// Tells the client's logic that every request to the broker behind `key` failed.
+    fn fail_peer(&mut self, now: SimTime, key: ConnKey, env: &Env, out: &mut Out) {
+        let Some(peer) = Connections::peer(key) else { return };
+        match &mut self.kind {
+            ClientKind::Producer(p) => p.handle_disconnect(now, peer, env, out),
+            ClientKind::Consumer(c) => c.handle_disconnect(now, peer, env, out),
+            ClientKind::Admin(a) => a.handle_disconnect(now, peer, env, out),
+        }
+    }
+
+    /// The world's answer to a connection attempt: accepted, or refused (nothing listens).
+    pub fn handle_connect(&mut self, now: SimTime, key: ConnKey, attempt: u64, ok: bool, env: &Env, out: &mut Out) {
+        self.meta_mut().tick(now);
+        let (meta, corr) = self.net();
+        meta.conn_result(now, key, attempt, ok, corr, out);
+        if !ok {
+            if let Some(peer) = Connections::peer(key) {
+                out.trace(TraceKind::Disconnected { node: NodeAddr::Client(self.id), peer });
+            }
+            self.fail_peer(now, key, env, out);
         }
         self.after(now, env, out);
     }
@@ -305,6 +797,13 @@ impl ClientNode {
     pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, env: &Env, out: &mut Out) {
         self.meta_mut().tick(now);
         out.trace(TraceKind::Disconnected { node: NodeAddr::Client(self.id), peer });
+        if let NodeAddr::Broker(b) = peer {
+            let key = Connections::key_of(b);
+            let live = matches!(self.meta().conns.state(key), Some(ConnState::CheckingApiVersions | ConnState::Ready));
+            if live {
+                self.meta_mut().conn_closed(now, key, CloseReason::Reset, out);
+            }
+        }
         match &mut self.kind {
             ClientKind::Producer(p) => p.handle_disconnect(now, peer, env, out),
             ClientKind::Consumer(c) => c.handle_disconnect(now, peer, env, out),
@@ -328,5 +827,12 @@ impl ClientNode {
             }
             ClientKind::Admin(a) => a.poll(now, env, out),
         }
+        self.meta_mut().retry_waiting(now, out);
+    }
+
+    /// What the client's handlers sent, routed through its connections (the world calls this
+    /// before delivering a client's outputs).
+    pub fn route_sends(&mut self, now: SimTime, out: &mut Out) {
+        self.meta_mut().route_sends(now, out);
     }
 }

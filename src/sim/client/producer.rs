@@ -8,6 +8,7 @@
 //! than one request in flight a retried batch can land after a later one — exactly as in Kafka.
 
 use super::config::ProducerConfig;
+use super::conn::ExpBackoff;
 use super::{ClientMetadata, TopicMeta};
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::node::{CorrIds, Env, Out, Timer};
@@ -104,7 +105,7 @@ pub struct Producer {
     pub client_id: String,
     pub cfg: ProducerConfig,
     pub meta: ClientMetadata,
-    corr: CorrIds,
+    pub(crate) corr: CorrIds,
     rng: Pcg32,
     pending: VecDeque<(u64, ProducerRecord, SimTime)>,
     pub accum: BTreeMap<TopicPartition, VecDeque<ProducerBatch>>,
@@ -157,8 +158,14 @@ impl Producer {
         bootstrap: Vec<(String, Option<BrokerId>)>,
         rng: Pcg32,
     ) -> Producer {
-        let mut meta = ClientMetadata::new(bootstrap);
+        let mut meta = ClientMetadata::new(bootstrap, rng.clone().split("network-client"));
         meta.max_age_ms = cfg.metadata_max_age_ms;
+        meta.refresh_backoff = ExpBackoff::new(cfg.retry_backoff_ms, cfg.retry_backoff_max_ms);
+        meta.request_timeout_ms = cfg.request_timeout_ms;
+        meta.log_prefix = match &cfg.transactional_id {
+            Some(t) => format!("[Producer clientId={client_id}, transactionalId={t}] "),
+            None => format!("[Producer clientId={client_id}] "),
+        };
         let txn = cfg.transactional_id.clone().map(crate::sim::client::txn::ProducerTxn::new);
         Producer {
             id,
@@ -357,7 +364,6 @@ impl Producer {
     }
 
     pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, out: &mut Out) {
-        self.meta.on_disconnect(now, peer, out);
         if let NodeAddr::Broker(b) = peer {
             self.fail_connection(now, b, None, out);
             if self.pid_inflight.is_some() {
@@ -373,9 +379,15 @@ impl Producer {
         let corrs: Vec<u64> = self.inflight.iter().filter(|(_, r)| r.broker == broker).map(|(c, _)| *c).collect();
         for c in corrs {
             let req = self.inflight.remove(&c).expect("present");
-            let err = if Some(c) == timed_out { KafkaError::REQUEST_TIMED_OUT } else { KafkaError::NETWORK_EXCEPTION };
+            // Sender.handleProduceResponse: every request on a connection closed for a timeout
+            // fails as timed out, on a lost connection as a network error.
+            let err = if timed_out.is_some() {
+                ApiError::with(KafkaError::REQUEST_TIMED_OUT, format!("Disconnected from node {broker} due to timeout"))
+            } else {
+                ApiError::with(KafkaError::NETWORK_EXCEPTION, format!("Disconnected from node {broker}"))
+            };
             for b in req.batches {
-                self.on_batch_failed(now, b, ApiError::new(err), out);
+                self.on_batch_failed(now, c, b, err.clone(), out);
             }
         }
         self.meta.need_update = true;
@@ -396,11 +408,11 @@ impl Producer {
             match result {
                 Ok((base, _)) => self.complete(now, b, Ok(base), out),
                 Err(e) if e.error == KafkaError::DUPLICATE_SEQUENCE_NUMBER => self.complete(now, b, Ok(-1), out),
-                Err(e) => self.on_batch_failed(now, b, e, out),
+                Err(e) => self.on_batch_failed(now, corr, b, e, out),
             }
         }
         for b in batches {
-            self.on_batch_failed(now, b, ApiError::new(KafkaError::NETWORK_EXCEPTION), out);
+            self.on_batch_failed(now, corr, b, ApiError::new(KafkaError::NETWORK_EXCEPTION), out);
         }
     }
 
@@ -436,18 +448,18 @@ impl Producer {
         self.completions.push_back(Completion { tp: b.tp, send_ids: b.send_ids, result, at: now });
     }
 
-    fn on_batch_failed(&mut self, now: SimTime, mut b: ProducerBatch, e: ApiError, out: &mut Out) {
-        if matches!(
+    /// `Sender.completeBatch` for a failed batch of request `corr`: retried (with the WARN the
+    /// Java producer logs) while `retries` and `delivery.timeout.ms` allow, else failed with
+    /// the broker's error.
+    fn on_batch_failed(&mut self, now: SimTime, corr: u64, mut b: ProducerBatch, e: ApiError, out: &mut Out) {
+        let invalid_metadata = matches!(
             e.error,
             KafkaError::NOT_LEADER_OR_FOLLOWER
                 | KafkaError::UNKNOWN_TOPIC_OR_PARTITION
                 | KafkaError::LEADER_NOT_AVAILABLE
                 | KafkaError::NETWORK_EXCEPTION
-                | KafkaError::REQUEST_TIMED_OUT
                 | KafkaError::FENCED_LEADER_EPOCH
-        ) {
-            self.meta.need_update = true;
-        }
+        );
         let idem = self.cfg.enable_idempotence;
         // With idempotence, a batch after a retried one fails OUT_OF_ORDER_SEQUENCE and is
         // simply retried behind it.
@@ -460,9 +472,29 @@ impl Producer {
         let retriable =
             e.error.is_retriable() || (e.error == KafkaError::OUT_OF_ORDER_SEQUENCE_NUMBER && earlier_retrying);
         let in_time = now.ms_since(b.created) < self.cfg.delivery_timeout_ms;
-        if retriable && i64::from(b.attempts) <= self.cfg.retries && in_time && self.cfg.acks != 0 {
-            let backoff = (self.cfg.retry_backoff_ms << (b.attempts.saturating_sub(1)).min(10))
-                .min(self.cfg.retry_backoff_max_ms.max(self.cfg.retry_backoff_ms));
+        // ProducerBatch.attempts() counts the retries so far (this simulation counts sends).
+        let retried = i64::from(b.attempts.saturating_sub(1));
+        // The Java client logs the error with the broker's message, if it sent one.
+        let detail = match &e.message {
+            Some(m) if !m.is_empty() => format!("{}. Error Message: {m}", e.error.name()),
+            _ => e.error.name().to_string(),
+        };
+        let kafka_corr = CorrIds::kafka_id(corr);
+        if retriable && retried < self.cfg.retries && in_time && self.cfg.acks != 0 {
+            self.meta.log(
+                now,
+                "WARN",
+                SENDER,
+                format!(
+                    "Got error produce response with correlation id {kafka_corr} on topic-partition {}, retrying ({} attempts left). Error: {detail}",
+                    b.tp,
+                    self.cfg.retries - retried - 1
+                ),
+            );
+            // RecordAccumulator.reenqueue, then the retry back-off of KIP-580:
+            // retry.backoff.ms doubling to retry.backoff.max.ms, ±20 %.
+            let backoff = ExpBackoff::new(self.cfg.retry_backoff_ms, self.cfg.retry_backoff_max_ms)
+                .backoff(u64::from(b.attempts.saturating_sub(1)), &mut self.rng);
             b.retry_at = now.plus_ms(backoff);
             out.trace(TraceKind::ProduceFailed {
                 client: self.client_id.clone(),
@@ -472,6 +504,7 @@ impl Producer {
                 retrying: true,
             });
             out.timer(b.retry_at, Timer::ClientWake);
+            let tp = b.tp.clone();
             let q = self.accum.entry(b.tp.clone()).or_default();
             if idem && b.base_sequence >= 0 {
                 let pos =
@@ -480,27 +513,35 @@ impl Producer {
             } else {
                 q.push_front(b);
             }
+            self.log_invalid_metadata(now, &tp, &e, invalid_metadata);
         } else {
-            let err = if !in_time && retriable {
-                ApiError::with(
-                    KafkaError::REQUEST_TIMED_OUT,
-                    format!(
-                        "Expiring {} record(s) for {}:{} ms has passed since batch creation",
-                        b.send_ids.len(),
-                        b.tp,
-                        now.ms_since(b.created)
-                    ),
-                )
-            } else {
-                e
-            };
             let sequenced = idem && b.base_sequence >= 0;
             let tp = b.tp.clone();
-            self.complete(now, b, Err(err.clone()), out);
+            self.complete(now, b, Err(e.clone()), out);
             if sequenced {
-                self.bump_epoch(now, &tp, err, out);
+                self.bump_epoch(now, &tp, e.clone(), out);
             }
+            self.log_invalid_metadata(now, &tp, &e, invalid_metadata);
         }
+        if invalid_metadata || e.error == KafkaError::REQUEST_TIMED_OUT {
+            self.meta.need_update = true;
+        }
+    }
+
+    /// The WARN `Sender` logs for an `InvalidMetadataException` before it asks for metadata.
+    fn log_invalid_metadata(&mut self, now: SimTime, tp: &TopicPartition, e: &ApiError, invalid_metadata: bool) {
+        if !invalid_metadata {
+            return;
+        }
+        let line = if e.error == KafkaError::UNKNOWN_TOPIC_OR_PARTITION {
+            format!("Received unknown topic or partition error in produce request on partition {tp}. The topic-partition may not exist or the user may not have Describe access to it")
+        } else {
+            format!(
+                "Received invalid metadata error in produce request on partition {tp} due to {} Going to request metadata update now",
+                e.java_string()
+            )
+        };
+        self.meta.log(now, "WARN", SENDER, line);
     }
 
     /// KIP-360 for an idempotent producer: after a batch of unknown fate fails, the producer
@@ -601,9 +642,15 @@ impl Producer {
                     return;
                 }
             },
-            None => self.meta.brokers.keys().next().map(|b| NodeAddr::Broker(*b)),
+            // The least loaded node, once it is ready (Sender.awaitNodeReady).
+            None => self.meta.pick_node(),
         };
         let Some(to) = target else { return };
+        if let NodeAddr::Broker(b) = to {
+            if !self.meta.conn_ready(b, now, out) {
+                return;
+            }
+        }
         let corr = self.corr.next();
         self.pid_inflight = Some(corr);
         out.request(
@@ -764,13 +811,16 @@ impl Producer {
                 }
             }
         }
+        // Sender.getExpiredInflightBatches: a batch whose request has not been answered in
+        // time fails too (its late response is then ignored).
+        for req in self.inflight.values_mut() {
+            let (gone, keep): (Vec<ProducerBatch>, Vec<ProducerBatch>) =
+                std::mem::take(&mut req.batches).into_iter().partition(|b| now.ms_since(b.created) >= timeout);
+            req.batches = keep;
+            expired.extend(gone);
+        }
         for b in expired {
-            let msg = format!(
-                "Expiring {} record(s) for {}:{} ms has passed since batch creation",
-                b.send_ids.len(),
-                b.tp,
-                now.ms_since(b.created)
-            );
+            let msg = expiry_message(&b, now);
             let err = ApiError::with(KafkaError::REQUEST_TIMED_OUT, msg);
             let sequenced = self.cfg.enable_idempotence && b.base_sequence >= 0;
             let tp = b.tp.clone();
@@ -822,6 +872,11 @@ impl Producer {
             }
         }
         for (broker, tps) in per_broker {
+            // Sender.sendProducerData: a leader whose connection is not ready gets nothing now
+            // (its batches wait; the connection is opened when the back-off allows).
+            if !self.meta.conn_ready(broker, now, out) {
+                continue;
+            }
             let in_flight = self.inflight.values().filter(|r| r.broker == broker).count() as i32;
             if in_flight >= self.cfg.max_in_flight {
                 continue;
@@ -904,6 +959,12 @@ impl Producer {
                 next = Some(next.map_or(exp, |n| n.min(exp)));
             }
         }
+        for b in self.inflight.values().flat_map(|r| r.batches.iter()) {
+            let exp = b.created.plus_ms(self.cfg.delivery_timeout_ms);
+            if exp > now {
+                next = Some(next.map_or(exp, |n| n.min(exp)));
+            }
+        }
         if !self.pending.is_empty() {
             let t = now.plus_ms(100);
             next = Some(next.map_or(t, |n| n.min(t)));
@@ -916,6 +977,19 @@ impl Producer {
         }
     }
 }
+
+/// `Sender.failExpiredBatches`' message.
+fn expiry_message(b: &ProducerBatch, now: SimTime) -> String {
+    format!(
+        "Expiring {} record(s) for {}:{} ms has passed since batch creation. The request has not been sent, or no server response has been received yet.",
+        b.send_ids.len(),
+        b.tp,
+        now.ms_since(b.created)
+    )
+}
+
+/// The logger of the producer's send loop.
+pub const SENDER: &str = "org.apache.kafka.clients.producer.internals.Sender";
 
 /// What one record takes from `buffer.memory` until its batch completes: its size in a batch
 /// plus a share of the batch header (the Java producer allocates whole batches; this keeps the

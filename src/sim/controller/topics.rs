@@ -11,6 +11,13 @@ use crate::sim::placement::{place, PlacementBroker};
 use crate::sim::protocol::{AlterOp, ConfigResource, NewTopic};
 use crate::sim::trace::ElectionReason;
 
+/// `QuorumController.MAX_RECORDS_PER_USER_OP`: the most metadata records one user operation
+/// may write, and the most partitions one CreateTopics or CreatePartitions request may add.
+pub const MAX_RECORDS_PER_USER_OP: i64 = 10_000;
+
+/// A topic's replica assignment: each partition's replicas, in partition order.
+type Assignment = Vec<Vec<BrokerId>>;
+
 /// `Topic.validate`: Kafka's rules for topic names.
 pub fn validate_topic_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
@@ -198,38 +205,78 @@ impl ControllerProc {
         env: &Env,
         out: &mut Out,
     ) {
-        let mut results = Vec::new();
-        let mut last: Option<Offset> = None;
+        // ReplicationControlManager.validateTotalNumberOfPartitions, before anything else (and
+        // before anything is allocated per partition): QuorumController.MAX_RECORDS_PER_USER_OP.
+        let mut total: i64 = 0;
+        for t in &topics {
+            total += match &t.assignment {
+                Some(a) => a.len() as i64,
+                None if t.partitions == -1 => i64::from(env.settings.num_partitions),
+                None => i64::from(t.partitions.max(0)),
+            };
+            if total > MAX_RECORDS_PER_USER_OP {
+                return self.refuse_create(
+                    from,
+                    corr,
+                    &topics,
+                    "Excessively large number of partitions per request.",
+                    out,
+                );
+            }
+        }
+        // Validate and place every topic first: the records of one request are written
+        // together, at most MAX_RECORDS_PER_USER_OP of them (a BoundedList).
+        let mut planned: Vec<(NewTopic, Result<Assignment, ApiError>)> = Vec::new();
+        let mut records = 0i64;
         for t in topics {
             let (partitions, rf) = match self.validate_new_topic(&t, env) {
                 Ok(x) => x,
+                Err(e) => {
+                    planned.push((t, Err(e)));
+                    continue;
+                }
+            };
+            let assignment = match &t.assignment {
+                Some(a) => match self.manual_assignment_error(a) {
+                    Some(e) => Err(e),
+                    None => Ok(a.clone()),
+                },
+                None => place(&self.placement_brokers(), partitions, rf, &mut self.rng).map_err(|msg| {
+                    ApiError::with(
+                        KafkaError::INVALID_REPLICATION_FACTOR,
+                        format!("Unable to replicate the partition {rf} time(s): {msg}"),
+                    )
+                }),
+            };
+            if let Ok(a) = &assignment {
+                records += 1 + t.configs.len() as i64 + a.len() as i64;
+            }
+            planned.push((t, assignment));
+        }
+        if records > MAX_RECORDS_PER_USER_OP {
+            // BoundedListTooLongException, which the controller reports as a policy violation
+            // (EventHandlerExceptionInfo) for the whole request.
+            let topics: Vec<NewTopic> = planned.into_iter().map(|(t, _)| t).collect();
+            return self.refuse_create(
+                from,
+                corr,
+                &topics,
+                "Unable to perform excessively large batch operation.",
+                out,
+            );
+        }
+        let mut results = Vec::new();
+        let mut last: Option<Offset> = None;
+        for (t, assignment) in planned {
+            let assignment = match assignment {
+                Ok(a) => a,
                 Err(e) => {
                     results.push((t.name.clone(), Err(e)));
                     continue;
                 }
             };
-            let assignment = match &t.assignment {
-                Some(a) => {
-                    if let Some(e) = self.manual_assignment_error(a) {
-                        results.push((t.name.clone(), Err(e)));
-                        continue;
-                    }
-                    a.clone()
-                }
-                None => match place(&self.placement_brokers(), partitions, rf, &mut self.rng) {
-                    Ok(a) => a,
-                    Err(msg) => {
-                        let code = KafkaError::INVALID_REPLICATION_FACTOR;
-                        results.push((
-                            t.name.clone(),
-                            Err(ApiError::with(code, format!("Unable to replicate the partition {rf} time(s): {msg}"))),
-                        ));
-                        continue;
-                    }
-                },
-            };
             let partitions = assignment.len() as i32;
-            let rf = assignment.first().map(|r| r.len() as i32).unwrap_or(rf);
+            let rf = assignment.first().map(|r| r.len() as i32).unwrap_or(0);
             if validate_only {
                 results.push((t.name.clone(), Ok((TopicId::ZERO, partitions, rf))));
                 continue;
@@ -273,6 +320,16 @@ impl ControllerProc {
             Some(o) => self.respond_after(o, from, corr, resp, out),
             None => out.respond(from, corr, resp),
         }
+    }
+
+    /// The whole CreateTopics request fails (`CreateTopicsRequest.getErrorResponse`): every
+    /// topic gets the error.
+    fn refuse_create(&mut self, from: NodeAddr, corr: u64, topics: &[NewTopic], message: &str, out: &mut Out) {
+        let results = topics
+            .iter()
+            .map(|t| (t.name.clone(), Err(ApiError::with(KafkaError::POLICY_VIOLATION, message))))
+            .collect();
+        out.respond(from, corr, Response::Controller(ControllerResponse::CreateTopics(results)));
     }
 
     pub(super) fn delete_topics(
@@ -321,6 +378,15 @@ impl ControllerProc {
         };
         let id = t.id;
         let current = t.partitions.len() as i32;
+        // ReplicationControlManager.validateTotalNumberOfPartitions for CreatePartitions.
+        if i64::from(count) - i64::from(current) > MAX_RECORDS_PER_USER_OP {
+            let e = ApiError::with(
+                KafkaError::POLICY_VIOLATION,
+                "Excessively large number of additional partitions per request.",
+            );
+            out.respond(from, corr, reply(Some(e)));
+            return;
+        }
         let rf = t.partitions.get(&0).map(|p| p.replicas.len() as i32).unwrap_or(1);
         if count == current {
             out.respond(

@@ -355,11 +355,29 @@ impl ViewModel {
             .map(|((from, to), r)| LinkView {
                 from: *from,
                 to: *to,
-                cut: r.cut,
+                cut: r.cut || sim.net.is_cut(*from, *to),
                 extra_latency_ms: r.extra_latency_us / 1000,
                 loss_percent: r.loss_ppm / 10_000,
             })
+            .collect::<Vec<LinkView>>();
+        // An isolated node's links, to every node there is now.
+        let mut links = links;
+        let everyone: Vec<NodeAddr> = sim
+            .controllers
+            .keys()
+            .map(|c| NodeAddr::Controller(*c))
+            .chain(sim.brokers.keys().map(|b| NodeAddr::Broker(*b)))
+            .chain(sim.clients.keys().map(|c| NodeAddr::Client(*c)))
             .collect();
+        for (n, _) in sim.net.isolated() {
+            for other in &everyone {
+                for (from, to) in [(*n, *other), (*other, *n)] {
+                    if from != to && sim.net.is_cut(from, to) && !links.iter().any(|l| l.from == from && l.to == to) {
+                        links.push(LinkView { from, to, cut: true, extra_latency_ms: 0, loss_percent: 0 });
+                    }
+                }
+            }
+        }
         ViewModel {
             now: sim.now,
             wall_ms: sim.env.wall_ms(sim.now),
