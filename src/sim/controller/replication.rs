@@ -127,17 +127,31 @@ impl ControllerProc {
             out.respond(from, corr, reply(Some(KafkaError::UNKNOWN_TOPIC_OR_PARTITION), None));
             return;
         };
+        // `ClusterControlManager.checkBrokerEpoch` (a top-level STALE_BROKER_EPOCH), then
+        // `ReplicationControlManager.validateAlterPartitionData`, in its order.
         let stale_broker = self.image.brokers.get(&broker).map(|b| b.epoch != broker_epoch).unwrap_or(true);
-        let error = if stale_broker || state.leader != broker {
-            Some(KafkaError::NOT_LEADER_OR_FOLLOWER)
-        } else if leader_epoch != state.leader_epoch {
+        let mut distinct = new_isr.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let error = if stale_broker {
+            Some(KafkaError::STALE_BROKER_EPOCH)
+        } else if leader_epoch > state.leader_epoch || partition_epoch > state.partition_epoch {
+            // The leader saw a change this controller has not: it is behind.
+            Some(KafkaError::NOT_CONTROLLER)
+        } else if leader_epoch < state.leader_epoch {
             Some(KafkaError::FENCED_LEADER_EPOCH)
-        } else if partition_epoch != state.partition_epoch {
+        } else if state.leader != broker {
+            Some(KafkaError::INVALID_REQUEST)
+        } else if partition_epoch < state.partition_epoch {
             Some(KafkaError::INVALID_UPDATE_VERSION)
-        } else if !new_isr.contains(&broker)
+        } else if distinct.len() != new_isr.len()
             || new_isr.iter().any(|b| !state.replicas.contains(b))
-            || new_isr.iter().any(|b| !state.isr.contains(b) && !self.is_eligible(*b))
+            || !new_isr.contains(&broker)
         {
+            Some(KafkaError::INVALID_REQUEST)
+        } else if new_isr.iter().any(|b| !self.is_eligible(*b)) {
+            // `ineligibleReplicasForIsr`: every proposed member must be registered, unfenced
+            // and not shutting down.
             Some(KafkaError::INELIGIBLE_REPLICA)
         } else {
             None
