@@ -603,7 +603,7 @@ impl BrokerProc {
                 // one runs out; after an error wait RETRY_BACKOFF_MS (50 ms) before asking again.
                 let valid = error.is_none() && first > self.producer_ids.2 - 1 && first >= 0 && count > 0;
                 if valid {
-                    self.next_producer_ids = Some((first, first + i64::from(count)));
+                    self.next_producer_ids = Some((first, first + count));
                 } else {
                     if error == Some(KafkaError::NOT_CONTROLLER) {
                         self.controller.hint(leader);
