@@ -1,4 +1,5 @@
-//! Seed sweeps: random fault schedules. Safe settings must show zero invariant violations and
+//! Seed sweeps: random fault schedules. Safe settings must show zero invariant violations,
+//! every partition back in sync and every acknowledged record readable after the heal, and
 //! zero lost or duplicated acknowledged writes; unsafe settings must have their losses found.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -19,6 +20,11 @@ fn safe_settings_never_lose_or_duplicate_an_acknowledged_write() {
         total_acked += out.acked;
         let bad: Vec<&Finding> = out.findings.iter().filter(|f| !f.is_expected_under(true)).collect();
         assert!(bad.is_empty(), "reproduce with seed={seed}: {bad:?}");
+        assert!(
+            out.probe_failures.is_empty(),
+            "reproduce with seed={seed}: acks=all after the heal: {:?}",
+            out.probe_failures
+        );
     }
     assert!(total_acked > n * 20, "the workload made progress ({total_acked} acknowledged)");
 }
@@ -49,5 +55,10 @@ fn consumer_groups_under_faults_show_no_anomalies() {
         let out = common::sweep::run_consumer_schedule(seed, 25);
         let bad: Vec<&Finding> = out.findings.iter().filter(|f| !f.is_expected_under(true)).collect();
         assert!(bad.is_empty(), "reproduce with seed={seed}: {bad:?}");
+        assert!(
+            out.probe_failures.is_empty(),
+            "reproduce with seed={seed}: acks=all after the heal: {:?}",
+            out.probe_failures
+        );
     }
 }

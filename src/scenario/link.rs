@@ -290,7 +290,8 @@ pub fn decode(value: &str) -> Result<Scenario, ScenarioError> {
         };
     };
     let version: u32 = match tag.parse() {
-        Ok(v) if tag.len() <= 9 && !tag.starts_with('+') => v,
+        // Only the tag `encode` writes: no sign and no leading zero ("01." is a damaged "1.").
+        Ok(v) if tag.len() <= 9 && !tag.starts_with('+') && !(tag.len() > 1 && tag.starts_with('0')) => v,
         _ => return Err(ScenarioError::BadVersionTag(shorten(tag))),
     };
     if version > FORMAT_VERSION {

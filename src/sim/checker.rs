@@ -42,6 +42,7 @@ pub struct Checker {
     /// Every finding so far (also emitted as trace events).
     pub findings: Vec<Finding>,
     reported_dups: BTreeSet<(TopicPartition, u64)>,
+    reported_unreadable: BTreeSet<(TopicPartition, Offset)>,
     cursors: BTreeMap<(i32, TopicPartition), Cursor>,
     #[serde(skip)]
     pending_dups: Vec<(u64, Offset, Offset)>,
@@ -225,6 +226,39 @@ impl Checker {
             }
         }
         self.acked.insert(tp.clone(), keep);
+        out
+    }
+}
+
+impl Checker {
+    /// After every fault healed and the cluster settled: every acknowledged record still tracked
+    /// for `tp` must be readable, that is in the current leader's `log` below its high
+    /// watermark. A record missing from the log is a lost write (as [`Checker::check_new_leader`]
+    /// reports it); one present at or above the HW is [`Finding::Unreadable`]. Each is
+    /// reported once.
+    pub fn check_readable(&mut self, tp: &TopicPartition, log: &Log, compacted: bool) -> Vec<Finding> {
+        let mut out = self.check_new_leader(tp, log, compacted);
+        if compacted {
+            return out;
+        }
+        let hw = log.high_watermark;
+        let unreadable: Vec<Offset> = self
+            .acked
+            .get(tp)
+            .map(|list| {
+                list.iter()
+                    .filter_map(|a| {
+                        let end = a.base_offset + i64::from(a.count);
+                        (end > hw).then_some(a.base_offset.max(hw))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for offset in unreadable {
+            if self.reported_unreadable.insert((tp.clone(), offset)) {
+                self.report(Finding::Unreadable { tp: tp.clone(), offset, high_watermark: hw }, &mut out);
+            }
+        }
         out
     }
 }

@@ -70,6 +70,7 @@ kafka_errors! {
     GROUP_ID_NOT_FOUND = 69, "GroupIdNotFoundException", false, "The group id does not exist.";
     FENCED_LEADER_EPOCH = 74, "FencedLeaderEpochException", true, "The leader epoch in the request is older than the epoch on the broker.";
     UNKNOWN_LEADER_EPOCH = 75, "UnknownLeaderEpochException", true, "The leader epoch in the request is newer than the epoch on the broker.";
+    STALE_BROKER_EPOCH = 77, "StaleBrokerEpochException", false, "Broker epoch has changed.";
     MEMBER_ID_REQUIRED = 79, "MemberIdRequiredException", false, "The group member needs to have a valid member id before actually entering a consumer group.";
     PREFERRED_LEADER_NOT_AVAILABLE = 80, "PreferredLeaderNotAvailableException", true, "The preferred leader was not available.";
     FENCED_INSTANCE_ID = 82, "FencedInstanceIdException", false, "The broker rejected this static consumer since another consumer with the same group.instance.id has registered with a different member.id.";

@@ -426,9 +426,18 @@ impl Log {
             .collect()
     }
 
-    /// Removes every record at or above `offset` (`truncateTo`); returns what was removed.
+    /// Removes every record at or above `offset` (`UnifiedLog.truncateTo`); returns what was
+    /// removed. A truncation at or past the LEO removes no record but still drops epoch
+    /// entries starting at or after the LEO: a broker that became leader and stamped its
+    /// epoch without appending anything before losing leadership keeps such an entry, and as a
+    /// follower it would otherwise send that epoch forever and diverge on every fetch.
     pub fn truncate_to(&mut self, offset: Offset) -> Vec<RecordRef> {
         if offset >= self.log_end_offset {
+            let before = self.epochs.entries().len();
+            self.epochs.truncate_from_end(self.log_end_offset);
+            if self.epochs.entries().len() != before {
+                self.version += 1;
+            }
             return Vec::new();
         }
         let offset = offset.max(self.log_start_offset);
@@ -1076,6 +1085,24 @@ mod tests {
         assert_eq!((log.log_end_offset, log.high_watermark), (6, 3));
         log.truncate_fully_and_start_at(4, 0);
         assert_eq!((log.log_end_offset, log.log_start_offset, log.high_watermark), (4, 4, 4));
+    }
+
+    // UnifiedLog.truncateTo: a truncation at or past the LEO removes no record but still
+    // truncates the leader-epoch cache at the LEO (the entry a leader stamped without
+    // appending anything must go, or the replica as follower keeps fetching with that epoch).
+    #[test]
+    fn truncation_at_the_log_end_drops_epoch_entries_past_it() {
+        let c = cfg(&[]);
+        let mut log = Log::new(TopicPartition::new("t", 0), 0);
+        log.epochs.assign(0, 0).unwrap();
+        log.append_as_leader(&batch(vec![rec(None, Some("a"), 0)], -1, -1, false), 0, 0, &c).unwrap();
+        log.epochs.assign(1, 1).unwrap();
+        assert_eq!(log.last_epoch(), 1);
+        assert!(log.truncate_to(1).is_empty());
+        assert_eq!(log.log_end_offset, 1);
+        assert_eq!(log.last_epoch(), 0, "epoch 1 started at the LEO and held no record");
+        assert!(log.truncate_to(5).is_empty());
+        assert_eq!((log.log_end_offset, log.last_epoch()), (1, 0), "entries below the LEO stay");
     }
 
     // §6.2 testDuplicateAppends at the log level: a retried batch returns its first offsets.

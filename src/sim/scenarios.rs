@@ -22,8 +22,10 @@ use std::collections::BTreeMap;
 /// Engine version 3 also: clients open their connections as `NetworkClient` does (a TCP
 /// connect a dead broker refuses, a cut link never answers, `ApiVersions` first) and back off
 /// their reconnects and metadata refreshes (KIP-144, KIP-580); `net isolate` cuts later nodes
-/// too; member ids are version-4 UUIDs.
-pub const REFERENCE_TRACE_HASH: u64 = 0x43fd_cb5d_2164_bc17;
+/// too; member ids are version-4 UUIDs; a leader retries its AlterPartition until the
+/// controller answers, and a broker's first producer id waits for a block from the controller
+/// (`RPCProducerIdManager`).
+pub const REFERENCE_TRACE_HASH: u64 = 0xa43a_41a2_99d6_f739;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.
 pub fn create_topic(sim: &mut Sim, name: &str, partitions: i32, rf: i32, configs: &[(&str, &str)]) -> bool {

@@ -79,6 +79,12 @@ pub enum Finding {
     ReadBeyondBound { tp: TopicPartition, consumer: String, offset: Offset },
     /// A read_committed consumer saw a record of an aborted transaction.
     AbortedRead { tp: TopicPartition, consumer: String, offset: Offset },
+    /// After every fault healed and the cluster settled, an acknowledged record is in the
+    /// current leader's log but not below its high watermark: no consumer can ever read it.
+    Unreadable { tp: TopicPartition, offset: Offset, high_watermark: Offset },
+    /// After every fault healed and the cluster settled, a partition whose replicas all run has
+    /// no leader or an ISR short of its replicas (the ISR never re-expanded).
+    NotInSync { tp: TopicPartition, leader: BrokerId, isr: Vec<BrokerId>, replicas: Vec<BrokerId> },
 }
 
 impl Finding {

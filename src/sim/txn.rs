@@ -144,22 +144,45 @@ impl BrokerProc {
         self.create_topic_internally(now, topic, env, out);
     }
 
-    /// Takes the next producer id from the local block, asking the controller for a new block
-    /// when it is used up (the request then waits).
-    pub(crate) fn next_producer_id(&mut self, now: SimTime, env: &Env, out: &mut Out) -> Option<i64> {
-        if self.producer_ids.0 < self.producer_ids.1 {
-            let id = self.producer_ids.0;
-            self.producer_ids.0 += 1;
-            return Some(id);
+    /// `RPCProducerIdManager.generateProducerId`: the next id of the current block, moving to
+    /// the block fetched ahead when it runs out. With no id left it asks the controller for a
+    /// block and fails with COORDINATOR_LOAD_IN_PROGRESS (the client retries); at 90% of a
+    /// block it fetches the next one ahead.
+    pub(crate) fn next_producer_id(&mut self, now: SimTime, env: &Env, out: &mut Out) -> Result<i64, KafkaError> {
+        for _ in 0..=3 {
+            let (first, next, end) = self.producer_ids;
+            if next < end {
+                self.producer_ids.1 += 1;
+                if next == first + (end - first) * 9 / 10 {
+                    self.maybe_request_producer_ids(now, env, out);
+                }
+                return Ok(next);
+            }
+            let Some((f, e)) = self.next_producer_ids.take() else {
+                self.maybe_request_producer_ids(now, env, out);
+                return Err(KafkaError::COORDINATOR_LOAD_IN_PROGRESS);
+            };
+            self.producer_ids = (f, f, e);
+            self.producer_id_inflight = None;
+            self.producer_id_backoff_until = SimTime::ZERO;
         }
-        if self.producer_id_inflight.is_none() {
-            let corr = self.corr.next();
-            self.producer_id_inflight = Some(corr);
-            let to = self.controller.target(env);
-            out.request(to, corr, Request::AllocateProducerIds { broker: self.id, broker_epoch: self.broker_epoch });
-            out.timer(now.plus_ms(5000), Timer::ControllerRequestTimeout(corr));
+        Err(KafkaError::COORDINATOR_LOAD_IN_PROGRESS)
+    }
+
+    /// `maybeRequestNextBlock`: one AllocateProducerIds at a time, none while a block waits or
+    /// during the backoff after a failure.
+    fn maybe_request_producer_ids(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+        if self.next_producer_ids.is_some()
+            || self.producer_id_inflight.is_some()
+            || now < self.producer_id_backoff_until
+        {
+            return;
         }
-        None
+        let corr = self.corr.next();
+        self.producer_id_inflight = Some(corr);
+        let to = self.controller.target(env);
+        out.request(to, corr, Request::AllocateProducerIds { broker: self.id, broker_epoch: self.broker_epoch });
+        out.timer(now.plus_ms(5000), Timer::ControllerRequestTimeout(corr));
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -177,12 +200,12 @@ impl BrokerProc {
         let fail = |e: KafkaError| Response::InitProducerId { error: Some(e), producer_id: -1, producer_epoch: -1 };
         let Some(txn_id) = transactional_id.clone() else {
             match self.next_producer_id(now, env, out) {
-                Some(pid) => out.respond(
+                Ok(pid) => out.respond(
                     from,
                     corr,
                     Response::InitProducerId { error: None, producer_id: pid, producer_epoch: 0 },
                 ),
-                None => self.waiting_for_producer_id.push((from, corr, req)),
+                Err(e) => out.respond(from, corr, fail(e)),
             }
             return;
         };
@@ -197,9 +220,12 @@ impl BrokerProc {
         let existing = self.txn.txns.get(&txn_id).cloned();
         let meta = match existing {
             None => {
-                let Some(pid) = self.next_producer_id(now, env, out) else {
-                    self.waiting_for_producer_id.push((from, corr, req.clone()));
-                    return;
+                let pid = match self.next_producer_id(now, env, out) {
+                    Ok(pid) => pid,
+                    Err(e) => {
+                        out.respond(from, corr, fail(e));
+                        return;
+                    }
                 };
                 TxnMeta {
                     transactional_id: txn_id.clone(),
@@ -229,9 +255,12 @@ impl BrokerProc {
                 _ => {
                     let mut m = m;
                     if m.epoch == i16::MAX - 1 {
-                        let Some(pid) = self.next_producer_id(now, env, out) else {
-                            self.waiting_for_producer_id.push((from, corr, req.clone()));
-                            return;
+                        let pid = match self.next_producer_id(now, env, out) {
+                            Ok(pid) => pid,
+                            Err(e) => {
+                                out.respond(from, corr, fail(e));
+                                return;
+                            }
                         };
                         m.producer_id = pid;
                         m.epoch = 0;

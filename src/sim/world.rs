@@ -1059,6 +1059,73 @@ impl Sim {
         self.brokers.get(&leader)?.disk.logs.get(tp)
     }
 
+    /// The end-of-run checks of a fault schedule, for after every fault healed and the cluster
+    /// had time to settle (well past `replica.lag.time.max.ms`, the broker session timeout and
+    /// the replica fetch request timeout):
+    ///
+    /// * every partition whose replicas all run has a leader and all of them in its ISR
+    ///   ([`Finding::NotInSync`]);
+    /// * every acknowledged record is readable: in the current leader's log below its high
+    ///   watermark ([`Finding::Unreadable`]), or reported as lost ([`Finding::LostWrite`]).
+    ///
+    /// The findings are recorded like any other (trace and [`Checker::findings`]) and returned.
+    ///
+    /// [`Finding::NotInSync`]: crate::sim::trace::Finding::NotInSync
+    /// [`Finding::Unreadable`]: crate::sim::trace::Finding::Unreadable
+    /// [`Finding::LostWrite`]: crate::sim::trace::Finding::LostWrite
+    pub fn check_healed(&mut self) -> Vec<crate::sim::trace::Finding> {
+        use crate::sim::trace::Finding;
+        use crate::sim::types::TopicPartition;
+        let mut found = Vec::new();
+        let Some(image) = self.active_controller().and_then(|c| self.controllers[&c].proc.as_ref()).map(|p| &p.image)
+        else {
+            let f = Finding::InvariantViolated { what: "no active controller after the cluster healed".into() };
+            self.checker.findings.push(f.clone());
+            self.trace.push(self.now, TraceKind::Check(f.clone()));
+            return vec![f];
+        };
+        let mut partitions = Vec::new();
+        for t in image.topics.values() {
+            for (p, st) in &t.partitions {
+                partitions.push((TopicPartition::new(t.name.clone(), *p), st.clone()));
+            }
+        }
+        for (tp, st) in partitions {
+            let running = |b: &BrokerId| self.brokers.get(b).map(|n| n.proc.is_some()).unwrap_or(false);
+            if st.replicas.iter().all(running) && (st.leader < 0 || !st.replicas.iter().all(|r| st.isr.contains(r))) {
+                let f = Finding::NotInSync {
+                    tp: tp.clone(),
+                    leader: st.leader,
+                    isr: st.isr.clone(),
+                    replicas: st.replicas.clone(),
+                };
+                self.checker.findings.push(f.clone());
+                found.push(f);
+            }
+            let Some(node) = self.brokers.get(&st.leader) else { continue };
+            let Some(p) = &node.proc else { continue };
+            let leads = p.replicas.get(&tp).map(|r| r.is_leader() && r.leader_epoch == st.leader_epoch);
+            if leads != Some(true) {
+                let f = Finding::InvariantViolated {
+                    what: format!(
+                        "broker {} does not lead {tp} at epoch {} after the cluster healed, as the controller records",
+                        st.leader, st.leader_epoch
+                    ),
+                };
+                self.checker.findings.push(f.clone());
+                found.push(f);
+                continue;
+            }
+            let Some(log) = node.disk.logs.get(&tp) else { continue };
+            let compacted = p.config(&tp.topic).cleanup_compact;
+            found.extend(self.checker.check_readable(&tp, log, compacted));
+        }
+        for f in &found {
+            self.trace.push(self.now, TraceKind::Check(f.clone()));
+        }
+        found
+    }
+
     /// Runs `f` on a consumer (the application's API: subscribe, assign, seek, commit, close),
     /// then lets its client react.
     pub fn with_consumer<T>(&mut self, id: u32, f: impl FnOnce(&mut Consumer, SimTime, &mut Out) -> T) -> Option<T> {

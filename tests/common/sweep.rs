@@ -8,6 +8,8 @@ use brokerlab::sim::trace::Finding;
 
 pub struct SweepOutcome {
     pub findings: Vec<Finding>,
+    /// After the heal and the settling time: acks=all sends of a fresh producer that failed.
+    pub probe_failures: Vec<String>,
     pub acked: u64,
     pub trace_hash: u64,
     pub events: u64,
@@ -75,36 +77,88 @@ pub fn run_schedule(seed: u64, safe: bool, fault_seconds: u64) -> SweepOutcome {
         sim.take_completions(p);
     }
     // Heal everything and let the cluster settle.
-    sim.net.heal(None);
-    for b in 1..=brokers as i32 {
-        let _ = sim.slow_broker(b, 0);
-        if sim.brokers[&b].proc.is_none() {
-            let _ = sim.start_broker(b);
-        }
-    }
-    for c in sim.controllers.keys().copied().collect::<Vec<_>>() {
-        if sim.controllers[&c].proc.is_none() {
-            let _ = sim.start_controller(c);
-        }
-    }
-    sim.run_for_ms(40_000);
-    // Make every partition's current leader check the acknowledged writes once more.
+    heal_all(&mut sim);
+    sim.run_for_ms(settle_ms());
+    // Every partition back in sync, every acknowledged record readable (or reported lost).
+    sim.check_healed();
     let acked = sim.producer_mut(p).map(|p| p.acked).unwrap_or(0);
+    let probe_failures = probe(&mut sim, "t", 2);
     if std::env::var("SWEEP_DUMP").is_ok() {
         println!("{}", dump(&sim));
     }
     SweepOutcome {
         findings: sim.checker.findings.clone(),
+        probe_failures,
         acked,
         trace_hash: sim.trace_hash(),
         events: sim.events_processed,
     }
 }
 
+/// The full heal: no network fault, no slow broker, every controller running, and every broker
+/// running, including those whose controlled shutdown was still under way (they finish it
+/// first, as an operator restarting them would wait for them to stop).
+pub fn heal_all(sim: &mut Sim) {
+    use brokerlab::sim::broker::BrokerState;
+    sim.net.heal(None);
+    for c in sim.controllers.keys().copied().collect::<Vec<_>>() {
+        if sim.controllers[&c].proc.is_none() {
+            let _ = sim.start_controller(c);
+        }
+    }
+    let stopping = |s: &mut Sim| {
+        s.brokers.values().any(|b| b.proc.as_ref().map(|p| p.state == BrokerState::ShuttingDown).unwrap_or(false))
+    };
+    sim.run_while(60_000, |s| !stopping(s));
+    for b in sim.brokers.keys().copied().collect::<Vec<_>>() {
+        let _ = sim.slow_broker(b, 0);
+        if sim.brokers[&b].proc.is_none() {
+            let _ = sim.start_broker(b);
+        }
+    }
+}
+
+/// A healed cluster takes writes: a fresh idempotent acks=all producer sends one record to
+/// every partition of `topic`; returns the sends that failed (or did not complete).
+pub fn probe(sim: &mut Sim, topic: &str, partitions: i32) -> Vec<String> {
+    let q = producer(
+        sim,
+        "probe",
+        &[("acks", "all"), ("enable.idempotence", "true"), ("delivery.timeout.ms", "30000"), ("linger.ms", "0")],
+    );
+    for part in 0..partitions {
+        send(sim, q, topic, Some(part), "probe", "after the heal");
+    }
+    let done = wait_idle(sim, q, 40_000);
+    let mut failures: Vec<String> =
+        done.iter().filter(|c| c.result.is_err()).map(|c| format!("{}: {:?}", c.tp, c.result)).collect();
+    if done.len() < partitions as usize {
+        failures.push(format!("{} of {partitions} sends completed", done.len()));
+    }
+    failures
+}
+
+/// How long a schedule lets the cluster settle after the full heal before the end checks.
+fn settle_ms() -> u64 {
+    std::env::var("SWEEP_SETTLE_MS").ok().and_then(|s| s.parse().ok()).unwrap_or(40_000)
+}
+
 fn inject(sim: &mut Sim, rng: &mut Pcg32, brokers: u32) {
     let b = 1 + rng.below(brokers) as i32;
+    let other = 1 + rng.below(brokers) as i32;
+    let c = FIRST + rng.below(sim.controllers.len() as u32) as i32;
     let alive = sim.brokers.values().filter(|n| n.proc.is_some()).count();
-    match rng.below(9) {
+    // A broker–broker or broker–controller link, one way or both.
+    let link = |rng: &mut Pcg32| {
+        let x = NodeAddr::Broker(b);
+        let y = if rng.below(2) == 0 || other == b { NodeAddr::Controller(c) } else { NodeAddr::Broker(other) };
+        if rng.below(2) == 0 {
+            (x, y)
+        } else {
+            (y, x)
+        }
+    };
+    match rng.below(16) {
         0 | 1 => {
             // Crash a broker, but keep at least two running so the cluster can make progress.
             if alive > 2 && sim.brokers[&b].proc.is_some() {
@@ -117,7 +171,6 @@ fn inject(sim: &mut Sim, rng: &mut Pcg32, brokers: u32) {
             }
         }
         4 => {
-            let other = 1 + rng.below(brokers) as i32;
             if other != b {
                 let (x, y) = (NodeAddr::Broker(b), NodeAddr::Broker(other));
                 sim.net.rule_mut(x, y).cut = true;
@@ -127,7 +180,6 @@ fn inject(sim: &mut Sim, rng: &mut Pcg32, brokers: u32) {
             }
         }
         5 => {
-            let c = *sim.controllers.keys().next().unwrap();
             let (x, y) = (NodeAddr::Broker(b), NodeAddr::Controller(c));
             sim.net.rule_mut(x, y).cut = true;
             sim.net.rule_mut(y, x).cut = true;
@@ -136,13 +188,51 @@ fn inject(sim: &mut Sim, rng: &mut Pcg32, brokers: u32) {
         7 => {
             let _ = sim.slow_broker(b, if rng.below(2) == 0 { 35_000 } else { 0 });
         }
-        _ => {
-            let c = FIRST + rng.below(sim.controllers.len() as u32) as i32;
-            if sim.controllers.len() > 1 && sim.controllers[&c].proc.is_some() {
+        8 | 9 => {
+            // Any controller, the only one too: the quorum (or the whole control plane) is
+            // gone until it comes back.
+            if sim.controllers[&c].proc.is_some() {
                 let _ = sim.kill_controller(c);
-            } else if sim.controllers[&c].proc.is_none() {
+            } else {
                 let _ = sim.start_controller(c);
             }
+        }
+        10 => {
+            let (x, y) = link(rng);
+            sim.net.rule_mut(x, y).cut = true;
+        }
+        11 => {
+            // Controlled shutdown, keeping two brokers running.
+            if alive > 2 && sim.brokers[&b].proc.is_some() {
+                let _ = sim.stop_broker(b);
+            }
+        }
+        12 => {
+            let (x, y) = link(rng);
+            sim.net.rule_mut(x, y).loss_ppm = 100_000 * (1 + rng.below(5));
+        }
+        13 => {
+            let (x, y) = link(rng);
+            sim.net.rule_mut(x, y).drop_next = 1 + rng.below(3);
+        }
+        14 => {
+            // A broker isolated from every other node.
+            let me = NodeAddr::Broker(b);
+            let others: Vec<NodeAddr> = sim
+                .brokers
+                .keys()
+                .map(|i| NodeAddr::Broker(*i))
+                .chain(sim.controllers.keys().map(|i| NodeAddr::Controller(*i)))
+                .filter(|n| *n != me)
+                .collect();
+            for n in others {
+                sim.net.rule_mut(me, n).cut = true;
+                sim.net.rule_mut(n, me).cut = true;
+            }
+        }
+        _ => {
+            let (x, y) = link(rng);
+            sim.net.rule_mut(x, y).extra_latency_us = 1000 * u64::from(50 + rng.below(3000));
         }
     }
 }
@@ -255,21 +345,19 @@ pub fn run_consumer_schedule(seed: u64, fault_seconds: u64) -> SweepOutcome {
             }
         }
     }
-    sim.net.heal(None);
-    for b in 1..=3 {
-        if sim.brokers[&b].proc.is_none() {
-            let _ = sim.start_broker(b);
-        }
-    }
+    heal_all(&mut sim);
     for (_, id) in &consumers {
         let _ = sim.pause_client(*id, false);
     }
-    sim.run_for_ms(60_000);
+    sim.run_for_ms(settle_ms().max(60_000));
+    sim.check_healed();
     let acked = sim.producer_mut(p).map(|p| p.acked).unwrap_or(0);
+    let probe_failures = probe(&mut sim, "t", 3);
     let consumed = sim.checker.history.consumed;
     assert!(consumed > 0 || acked == 0, "reproduce with seed={seed}: the consumers read nothing");
     SweepOutcome {
         findings: sim.checker.findings.clone(),
+        probe_failures,
         acked,
         trace_hash: sim.trace_hash(),
         events: sim.events_processed,

@@ -362,8 +362,10 @@ impl BrokerProc {
                 let leo = log.log_end_offset;
                 let decision = truncation_decision(div, &log.epochs, leo, log.high_watermark);
                 let to = decision.offset.clamp(log.log_start_offset, leo);
+                // Always truncate (`ReplicaFetcherThread.truncate` → `UnifiedLog.truncateTo`),
+                // even at the LEO: that still drops epoch entries past the last record.
+                let removed = log.truncate_to(to);
                 if to < leo {
-                    let removed = log.truncate_to(to);
                     out.trace(TraceKind::Truncated { tp, broker: self.id, from: leo, to, removed });
                 }
                 continue;

@@ -126,14 +126,25 @@ pub struct BrokerProc {
     pub(crate) next_delayed: u64,
     /// Admin requests forwarded to the controller: our corr → (client, client's corr).
     pub(crate) forwarded: BTreeMap<u64, (NodeAddr, u64)>,
-    pub(crate) alter_partition_inflight: BTreeMap<u64, TopicPartition>,
+    pub(crate) alter_partition_inflight: BTreeMap<u64, replica::AlterPartitionItem>,
+    /// When the retry of the requests lost with a controller connection is due: one retry is
+    /// pending at a time (the channel's reconnect backoff), so a dead controller is not asked
+    /// again once per lost request.
+    #[serde(default)]
+    pub(crate) controller_retry_at: Option<SimTime>,
     pub(crate) topic_configs: BTreeMap<String, TopicConfig>,
     /// Fault injection: extra delay before each replica fetch (a slow follower).
     pub fetch_delay_ms: i64,
     /// Topics this broker asked the controller to auto-create (so it asks once).
     pub(crate) auto_creating: BTreeMap<String, SimTime>,
-    pub(crate) producer_ids: (i64, i64),
+    /// The producer-id block in use (`RPCProducerIdManager.currentProducerIdBlock`): its first
+    /// id, the next id to hand out, and its end.
+    pub(crate) producer_ids: (i64, i64, i64),
+    /// The block fetched ahead (`nextProducerIdBlock`).
+    pub(crate) next_producer_ids: Option<(i64, i64)>,
     pub(crate) producer_id_inflight: Option<u64>,
+    /// No AllocateProducerIds before this (`backoffDeadlineMs` after a failed one).
+    pub(crate) producer_id_backoff_until: SimTime,
     /// The broker epoch read from the clean shutdown file at start-up (-1: none), sent as
     /// `previousBrokerEpoch` when registering.
     #[serde(default)]
@@ -141,7 +152,6 @@ pub struct BrokerProc {
     /// `BrokerLifecycleManager.gotControlledShutdownResponse`.
     #[serde(default)]
     pub(crate) got_controlled_shutdown_response: bool,
-    pub(crate) waiting_for_producer_id: Vec<(NodeAddr, u64, Request)>,
     pub coordinator: crate::sim::group::GroupCoordinator,
     pub txn: crate::sim::txn::TxnCoordinator,
 }
@@ -217,14 +227,16 @@ impl BrokerNode {
             next_delayed: 0,
             forwarded: BTreeMap::new(),
             alter_partition_inflight: BTreeMap::new(),
+            controller_retry_at: None,
             topic_configs: BTreeMap::new(),
             fetch_delay_ms: 0,
             auto_creating: BTreeMap::new(),
-            producer_ids: (0, 0),
+            producer_ids: (0, 0, 0),
+            next_producer_ids: None,
             producer_id_inflight: None,
+            producer_id_backoff_until: SimTime::ZERO,
             previous_broker_epoch,
             got_controlled_shutdown_response: false,
-            waiting_for_producer_id: Vec::new(),
             coordinator: crate::sim::group::GroupCoordinator::default(),
             txn: crate::sim::txn::TxnCoordinator::default(),
         };
@@ -258,12 +270,27 @@ impl BrokerNode {
         let Some(p) = self.proc.as_mut() else { return };
         match peer {
             NodeAddr::Controller(_) => {
-                p.controller.failed();
-                if p.meta_fetch_inflight.take().is_some() {
-                    out.timer(now.plus_ms(100), Timer::ControllerRequestTimeout(0));
+                // Only the connection to the controller we talk to matters; requests sent to it
+                // are sent again (to the next voter) after a short backoff.
+                let target = p.controller.target(env);
+                let lost_alter: Vec<u64> =
+                    p.alter_partition_inflight.iter().filter(|(_, i)| i.to == peer).map(|(c, _)| *c).collect();
+                for c in &lost_alter {
+                    p.alter_partition_inflight.remove(c);
                 }
-                p.registration_inflight = None;
-                p.heartbeat_inflight = None;
+                if peer != target && lost_alter.is_empty() {
+                    return;
+                }
+                if peer == target {
+                    p.controller.failed();
+                    if p.producer_id_inflight.take().is_some() {
+                        p.producer_id_backoff_until = now;
+                    }
+                    p.meta_fetch_inflight = None;
+                    p.registration_inflight = None;
+                    p.heartbeat_inflight = None;
+                }
+                p.schedule_controller_retry(now, 100, out);
             }
             NodeAddr::Broker(leader) => {
                 if let Some(f) = p.fetchers.get_mut(&leader) {
@@ -279,6 +306,17 @@ impl BrokerNode {
 }
 
 impl BrokerProc {
+    /// Schedules one retry of the controller requests `delay_ms` from now, unless one is
+    /// already pending.
+    pub(crate) fn schedule_controller_retry(&mut self, now: SimTime, delay_ms: i64, out: &mut Out) {
+        if self.controller_retry_at.is_some_and(|at| at > now) {
+            return;
+        }
+        let at = now.plus_ms(delay_ms);
+        self.controller_retry_at = Some(at);
+        out.timer(at, Timer::ControllerRequestTimeout(0));
+    }
+
     pub fn is_alive_for_clients(&self) -> bool {
         true
     }
@@ -571,32 +609,35 @@ impl BrokerProc {
                 self.next_heartbeat = next;
                 out.timer(next, Timer::BrokerHeartbeat);
             }
-            Response::AlterPartition { tp, error, leader_epoch, partition_epoch, isr, leader } => {
-                if self.alter_partition_inflight.remove(&corr).is_none() {
-                    return;
-                }
+            Response::AlterPartition { error, leader_epoch, partition_epoch, isr, leader, .. } => {
+                let Some(item) = self.alter_partition_inflight.remove(&corr) else { return };
                 if error == Some(KafkaError::NOT_CONTROLLER) {
-                    self.controller.hint(leader);
+                    if leader.is_some() && leader != self.controller.leader {
+                        self.controller.hint(leader);
+                    } else if leader.is_none() {
+                        self.controller.failed();
+                    }
                 }
-                self.on_alter_partition_response(now, &tp, error, leader_epoch, partition_epoch, isr, disk, env, out);
+                self.on_alter_partition_response(now, item, error, leader_epoch, partition_epoch, isr, disk, env, out);
             }
             Response::AllocateProducerIds { error, first, count, leader } => {
                 if self.producer_id_inflight != Some(corr) {
                     return;
                 }
                 self.producer_id_inflight = None;
-                if error.is_some() {
-                    self.controller.hint(leader);
-                    if leader.is_none() {
-                        self.controller.failed();
+                // `handleAllocateProducerIdsResponse`: keep a valid block for when the current
+                // one runs out; after an error wait RETRY_BACKOFF_MS (50 ms) before asking again.
+                let valid = error.is_none() && first > self.producer_ids.2 - 1 && first >= 0 && count > 0;
+                if valid {
+                    self.next_producer_ids = Some((first, first + count));
+                } else {
+                    if error == Some(KafkaError::NOT_CONTROLLER) {
+                        self.controller.hint(leader);
+                        if leader.is_none() {
+                            self.controller.failed();
+                        }
                     }
-                    out.timer(now.plus_ms(100), Timer::TxnTick);
-                    return;
-                }
-                self.producer_ids = (first, first + count);
-                let waiting = std::mem::take(&mut self.waiting_for_producer_id);
-                for (from, c, req) in waiting {
-                    self.handle_init_producer_id(now, from, c, req, disk, env, out);
+                    self.producer_id_backoff_until = now.plus_ms(50);
                 }
             }
             Response::Controller(inner) => self.on_controller_response(now, corr, inner, out),
@@ -618,6 +659,9 @@ impl BrokerProc {
             }
             Timer::ControllerRequestTimeout(corr) => {
                 let mut retry = corr == 0;
+                if corr == 0 && self.controller_retry_at.is_some_and(|at| now >= at) {
+                    self.controller_retry_at = None;
+                }
                 if corr != 0 && self.registration_inflight == Some(corr) {
                     self.registration_inflight = None;
                     self.controller.failed();
@@ -644,9 +688,18 @@ impl BrokerProc {
                         );
                         self.controller.failed();
                     }
-                    self.alter_partition_inflight.remove(&corr);
+                    if self.producer_id_inflight == Some(corr) {
+                        // `RPCProducerIdManager` `onTimeout`: ask again on the next request.
+                        self.producer_id_inflight = None;
+                        self.controller.failed();
+                    }
+                    if self.alter_partition_inflight.remove(&corr).is_some() {
+                        self.controller.failed();
+                        retry = true;
+                    }
                 }
                 if retry {
+                    self.resend_pending_isr_changes(now, env, out);
                     self.fetch_metadata(now, env, out);
                     if self.broker_epoch == -1 {
                         let rack = self.image.brokers.get(&self.id).and_then(|b| b.endpoint.rack.clone());

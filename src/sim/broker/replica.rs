@@ -72,6 +72,18 @@ pub enum Role {
     Offline,
 }
 
+/// An AlterPartition sent to the controller and not answered yet (`AlterPartitionItem`): the
+/// proposal it carries, so a late answer to an older proposal is recognised.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlterPartitionItem {
+    pub tp: TopicPartition,
+    pub isr: Vec<BrokerId>,
+    pub leader_epoch: Epoch,
+    pub partition_epoch: i32,
+    /// The controller it was sent to.
+    pub to: NodeAddr,
+}
+
 /// A partition this broker hosts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReplicaState {
@@ -348,36 +360,74 @@ impl BrokerProc {
         }
     }
 
-    /// Sends AlterPartition with a new ISR and remembers it as pending.
+    /// Proposes a new ISR (`prepareIsrExpand` / `prepareIsrShrink`): the partition state
+    /// becomes pending until the controller answers or new metadata arrives, and the change is
+    /// submitted to the AlterPartition channel.
     fn propose_isr(&mut self, now: SimTime, tp: &TopicPartition, isr: Vec<BrokerId>, env: &Env, out: &mut Out) {
         let Some(r) = self.replicas.get_mut(tp) else { return };
         // The order Kafka's Partition sends (a Scala mutable HashSet); the controller keeps it.
         let isr = crate::sim::java::scala_isr_order(&isr, isr.len() > r.isr.len());
-        r.pending_isr = Some(isr.clone());
-        let (leader_epoch, partition_epoch) = (r.leader_epoch, r.partition_epoch);
+        r.pending_isr = Some(isr);
+        self.send_alter_partition(now, tp, env, out);
+    }
+
+    /// Sends the pending ISR change of `tp` to the controller, unless a request for it is
+    /// already in flight (`DefaultAlterPartitionManager` keeps one item per partition).
+    pub(crate) fn send_alter_partition(&mut self, now: SimTime, tp: &TopicPartition, env: &Env, out: &mut Out) {
+        if self.alter_partition_inflight.values().any(|item| &item.tp == tp) {
+            return;
+        }
+        let Some(r) = self.replicas.get(tp) else { return };
+        let Some(isr) = r.pending_isr.clone() else { return };
+        if !r.is_leader() {
+            return;
+        }
+        let item = AlterPartitionItem {
+            tp: tp.clone(),
+            isr: isr.clone(),
+            leader_epoch: r.leader_epoch,
+            partition_epoch: r.partition_epoch,
+            to: self.controller.target(env),
+        };
         let corr = self.corr.next();
-        self.alter_partition_inflight.insert(corr, tp.clone());
-        let to = self.controller.target(env);
         out.request(
-            to,
+            item.to,
             corr,
             Request::AlterPartition {
                 broker: self.id,
                 broker_epoch: self.broker_epoch,
                 tp: tp.clone(),
-                leader_epoch,
-                partition_epoch,
+                leader_epoch: item.leader_epoch,
+                partition_epoch: item.partition_epoch,
                 new_isr: isr,
             },
         );
+        self.alter_partition_inflight.insert(corr, item);
         out.timer(now.plus_ms(5000), Timer::ControllerRequestTimeout(corr));
     }
 
+    /// Sends again every pending ISR change that has no request in flight: the AlterPartition
+    /// channel retries until the controller answers (`NodeToControllerRequestThread` requeues
+    /// a request on a disconnect, a timeout or NOT_CONTROLLER, with no overall deadline).
+    pub(crate) fn resend_pending_isr_changes(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+        let pending: Vec<TopicPartition> = self
+            .replicas
+            .iter()
+            .filter(|(_, r)| r.is_leader() && r.pending_isr.is_some())
+            .map(|(tp, _)| tp.clone())
+            .collect();
+        for tp in pending {
+            self.send_alter_partition(now, &tp, env, out);
+        }
+    }
+
+    /// The controller's answer to one AlterPartition (`Partition.submitAlterPartition`'s
+    /// completion): only the proposal still pending is affected.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn on_alter_partition_response(
         &mut self,
         now: SimTime,
-        tp: &TopicPartition,
+        item: AlterPartitionItem,
         error: Option<KafkaError>,
         leader_epoch: Epoch,
         partition_epoch: i32,
@@ -386,13 +436,49 @@ impl BrokerProc {
         env: &Env,
         out: &mut Out,
     ) {
+        let tp = &item.tp;
+        match error {
+            // Not answered by the active controller, or answered for an old registration of
+            // this broker: the channel (or `DefaultAlterPartitionManager`) sends it again.
+            Some(KafkaError::NOT_CONTROLLER) | Some(KafkaError::STALE_BROKER_EPOCH) => {
+                self.schedule_controller_retry(now, 50, out);
+                return;
+            }
+            _ => {}
+        }
         let Some(r) = self.replicas.get_mut(tp) else { return };
-        r.pending_isr = None;
-        if error.is_none() && leader_epoch == r.leader_epoch && partition_epoch >= r.partition_epoch {
-            r.isr = isr;
-            r.partition_epoch = partition_epoch;
-            self.maybe_increment_hw(now, tp, disk, env, out);
-            self.try_complete_delayed_produce(now, tp, disk, env, out);
+        let same_proposal = r.is_leader()
+            && r.pending_isr.as_ref() == Some(&item.isr)
+            && r.leader_epoch == item.leader_epoch
+            && r.partition_epoch == item.partition_epoch;
+        if !same_proposal {
+            // "Ignoring failed ISR update … since we have already updated state".
+            return;
+        }
+        match error {
+            None => {
+                if leader_epoch != r.leader_epoch || partition_epoch < r.partition_epoch {
+                    // Stale for us: stay pending until the metadata catches up.
+                    return;
+                }
+                r.isr = isr;
+                r.partition_epoch = partition_epoch;
+                r.pending_isr = None;
+                self.maybe_increment_hw(now, tp, disk, env, out);
+                self.try_complete_delayed_produce(now, tp, disk, env, out);
+            }
+            // `handleAlterPartitionError`: the controller rejected the change; back to the
+            // last committed state.
+            Some(KafkaError::INELIGIBLE_REPLICA) => r.pending_isr = None,
+            // The partition changed under us (or is gone): the state stays pending until the
+            // new metadata resets it (`makeLeader` commits the controller's ISR).
+            Some(KafkaError::UNKNOWN_TOPIC_OR_PARTITION)
+            | Some(KafkaError::UNKNOWN_TOPIC_ID)
+            | Some(KafkaError::FENCED_LEADER_EPOCH)
+            | Some(KafkaError::INVALID_UPDATE_VERSION)
+            | Some(KafkaError::INVALID_REQUEST) => {}
+            // Anything else: "Retrying".
+            Some(_) => self.send_alter_partition(now, tp, env, out),
         }
     }
 

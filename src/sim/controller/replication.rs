@@ -304,15 +304,14 @@ impl ControllerProc {
             out.respond(from, corr, reply(Some(KafkaError::UNKNOWN_TOPIC_OR_PARTITION), None));
             return;
         };
-        // ReplicationControlManager.validateAlterPartitionData, in its order. (A stale broker
-        // epoch is Kafka's STALE_BROKER_EPOCH for the whole request; the leader reacts to every
-        // error the same way: it waits for the metadata and tries again.)
+        // `ClusterControlManager.checkBrokerEpoch` (STALE_BROKER_EPOCH for the whole request),
+        // then `ReplicationControlManager.validateAlterPartitionData`, in its order.
         let stale_broker = self.image.brokers.get(&broker).map(|b| b.epoch != broker_epoch).unwrap_or(true);
         let mut distinct = new_isr.clone();
         distinct.sort_unstable();
         distinct.dedup();
         let error = if stale_broker {
-            Some(KafkaError::NOT_LEADER_OR_FOLLOWER)
+            Some(KafkaError::STALE_BROKER_EPOCH)
         } else if leader_epoch > state.leader_epoch || partition_epoch > state.partition_epoch {
             Some(KafkaError::NOT_CONTROLLER)
         } else if leader_epoch < state.leader_epoch {

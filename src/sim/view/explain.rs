@@ -171,6 +171,21 @@ pub fn describe_finding(f: &Finding) -> String {
         Finding::AbortedRead { tp, consumer, offset } => {
             format!("CHECK: {consumer} read aborted {tp} offset {offset} with read_committed")
         }
+        Finding::Unreadable { tp, offset, high_watermark } => format!(
+            "CHECK: the record acknowledged at {tp} offset {offset} is above the leader's high watermark {high_watermark} after the cluster healed: no consumer can read it"
+        ),
+        Finding::NotInSync { tp, leader, isr, replicas } => {
+            let list = |v: &[i32]| v.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",");
+            if *leader < 0 {
+                format!("CHECK: {tp} has no leader after the cluster healed, with replicas {} all running", list(replicas))
+            } else {
+                format!(
+                    "CHECK: {tp} is still under-replicated after the cluster healed: ISR {} of replicas {}, all running",
+                    list(isr),
+                    list(replicas)
+                )
+            }
+        }
     }
 }
 
