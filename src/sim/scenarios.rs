@@ -15,6 +15,8 @@ use std::collections::BTreeMap;
 ///
 /// Changed when `TraceKind::Sent` gained its `class` ([`crate::sim::trace::Traffic`]), so the
 /// page no longer classifies messages by matching their names: same events, one more field.
+/// Engine version 3 (a broker's first retention check comes `log.initial.task.delay.ms` after
+/// it starts; the console consumer commits only the records it printed) left it unchanged.
 pub const REFERENCE_TRACE_HASH: u64 = 0x8c5c_3f08_7932_1b9f;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.
