@@ -8,7 +8,8 @@ use brokerlab::console::session::Console;
 use brokerlab::sim::world::ClusterConfig;
 
 /// A cluster started from the sample KRaft config: `log.segment.bytes=1073741824` is a
-/// static broker config, so every topic shows `Configs: segment.bytes=1073741824`
+/// static broker config, so every topic shows it in `Configs:`, beside the cluster-wide
+/// `min.insync.replicas=1` a Kafka 4.4 controller writes with ELR on
 /// (kafka-cli.md §2.4).
 fn sample_cluster() -> Console {
     let mut cfg = ClusterConfig::default();
@@ -52,7 +53,7 @@ fn topics_describe_matches_2_4_before_and_after_a_broker_stops() {
     let id = topic_id(&c, "orders");
     let (out, err, _) = run(&mut c, "bin/kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic orders");
     let expected =
-        "Topic: orders\tTopicId: ID\tPartitionCount: 3\tReplicationFactor: 2\tConfigs: segment.bytes=1073741824
+        "Topic: orders\tTopicId: ID\tPartitionCount: 3\tReplicationFactor: 2\tConfigs: min.insync.replicas=1,segment.bytes=1073741824
 \tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1,2\tIsr: 1,2\tElr: \tLastKnownElr: 
 \tTopic: orders\tPartition: 1\tLeader: 2\tReplicas: 2,3\tIsr: 2,3\tElr: \tLastKnownElr: 
 \tTopic: orders\tPartition: 2\tLeader: 3\tReplicas: 3,1\tIsr: 3,1\tElr: \tLastKnownElr: 
@@ -63,7 +64,7 @@ fn topics_describe_matches_2_4_before_and_after_a_broker_stops() {
     run(&mut c, "broker stop 3\nsleep 5s");
     let (out, _, _) = run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --describe --topic orders");
     let expected =
-        "Topic: orders\tTopicId: ID\tPartitionCount: 3\tReplicationFactor: 2\tConfigs: segment.bytes=1073741824
+        "Topic: orders\tTopicId: ID\tPartitionCount: 3\tReplicationFactor: 2\tConfigs: min.insync.replicas=1,segment.bytes=1073741824
 \tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1,2\tIsr: 1,2\tElr: \tLastKnownElr: 
 \tTopic: orders\tPartition: 1\tLeader: 2\tReplicas: 2,3\tIsr: 2\tElr: \tLastKnownElr: 
 \tTopic: orders\tPartition: 2\tLeader: 1\tReplicas: 3,1\tIsr: 1\tElr: \tLastKnownElr: 
@@ -104,9 +105,9 @@ fn topics_errors_follow_2_6_and_2_7() {
     assert_eq!(code, 1);
     assert_eq!(
         out,
-        "Error while executing topic command : Unable to replicate the partition 4 time(s): The target replication factor of 4 cannot be reached because only 3 broker(s) are registered.\n"
+        "Error while executing topic command : Unable to replicate the partition 4 time(s): The target replication factor of 4 cannot be reached because only 3 broker(s) are registered or some brokers have all their log directories cordoned.\n"
     );
-    assert!(err.ends_with(" ERROR org.apache.kafka.common.errors.InvalidReplicationFactorException: Unable to replicate the partition 4 time(s): The target replication factor of 4 cannot be reached because only 3 broker(s) are registered.\n (org.apache.kafka.tools.TopicCommand)\n"), "{err}");
+    assert!(err.ends_with(" ERROR org.apache.kafka.common.errors.InvalidReplicationFactorException: Unable to replicate the partition 4 time(s): The target replication factor of 4 cannot be reached because only 3 broker(s) are registered or some brokers have all their log directories cordoned.\n (org.apache.kafka.tools.TopicCommand)\n"), "{err}");
     assert!(err.starts_with("[2025-03-18 00:00:0"), "log lines use the simulated wall clock: {err}");
     let (out, err, _) = run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --create --topic orders");
     assert_eq!(out, "Error while executing topic command : Topic 'orders' already exists.\n");

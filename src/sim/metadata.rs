@@ -95,8 +95,10 @@ pub enum MetadataRecord {
         leader_epoch: Epoch,
         partition_epoch: i32,
     },
-    /// A change to one partition. `leader_epoch_bump` is set whenever Kafka bumps the leader
-    /// epoch (a leader change, or replicas removed — kafka-semantics.md §4.6).
+    /// A change to one partition (`PartitionChangeRecord`, built by
+    /// [`PartitionChangeBuilder`](crate::sim::controller::partition_change::PartitionChangeBuilder)).
+    /// `leader_epoch_bump` is set whenever Kafka bumps the leader epoch: whenever the record
+    /// sets a leader (a leader change, or replicas removed — kafka-semantics.md §4.6).
     PartitionChange {
         topic_id: TopicId,
         partition: PartitionId,
@@ -107,6 +109,17 @@ pub enum MetadataRecord {
         removing: Option<Vec<BrokerId>>,
         leader_recovering: Option<bool>,
         leader_epoch_bump: bool,
+        /// `eligibleLeaderReplicas` (KIP-966).
+        #[serde(default)]
+        elr: Option<Vec<BrokerId>>,
+        /// `lastKnownElr` (KIP-966).
+        #[serde(default)]
+        last_known_elr: Option<Vec<BrokerId>>,
+    },
+    /// `ClearElrRecord`: a `min.insync.replicas` change clears the ELR and last known ELR of a
+    /// topic's partitions (`topic`), or of every partition (`None`: the cluster default changed).
+    ClearElr {
+        topic: Option<String>,
     },
     RemoveTopic {
         topic_id: TopicId,
@@ -133,6 +146,7 @@ impl MetadataRecord {
             MetadataRecord::Topic { .. } => "TopicRecord",
             MetadataRecord::Partition { .. } => "PartitionRecord",
             MetadataRecord::PartitionChange { .. } => "PartitionChangeRecord",
+            MetadataRecord::ClearElr { .. } => "ClearElrRecord",
             MetadataRecord::RemoveTopic { .. } => "RemoveTopicRecord",
             MetadataRecord::Config { .. } => "ConfigRecord",
             MetadataRecord::ProducerIds { .. } => "ProducerIdsRecord",
@@ -162,6 +176,13 @@ pub struct PartitionState {
     pub adding: Vec<BrokerId>,
     pub removing: Vec<BrokerId>,
     pub leader_recovering: bool,
+    /// Eligible leader replicas (KIP-966): replicas that left the ISR while it was below
+    /// `min.insync.replicas`, so they hold every committed record and may lead cleanly.
+    #[serde(default)]
+    pub elr: Vec<BrokerId>,
+    /// The last known ELR members (KIP-966), kept while the partition has no leader.
+    #[serde(default)]
+    pub last_known_elr: Vec<BrokerId>,
 }
 
 impl PartitionState {
@@ -209,9 +230,20 @@ pub struct MetadataImage {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ImageDelta {
     None,
-    Partition { topic: String, partition: PartitionId },
-    TopicCreated { topic: String },
-    TopicRemoved { topic: String, id: TopicId, partitions: Vec<(PartitionId, Vec<BrokerId>)> },
+    Partition {
+        topic: String,
+        partition: PartitionId,
+    },
+    /// Several partitions changed at once (a `ClearElrRecord`).
+    Partitions(Vec<(String, PartitionId)>),
+    TopicCreated {
+        topic: String,
+    },
+    TopicRemoved {
+        topic: String,
+        id: TopicId,
+        partitions: Vec<(PartitionId, Vec<BrokerId>)>,
+    },
     Broker(BrokerId),
     Config(ConfigResource),
 }
@@ -299,6 +331,8 @@ impl MetadataImage {
                             adding: vec![],
                             removing: vec![],
                             leader_recovering: false,
+                            elr: vec![],
+                            last_known_elr: vec![],
                         },
                     );
                 }
@@ -314,6 +348,8 @@ impl MetadataImage {
                 removing,
                 leader_recovering,
                 leader_epoch_bump,
+                elr,
+                last_known_elr,
             } => {
                 let Some(name) = self.topic_names.get(topic_id).cloned() else { return ImageDelta::None };
                 let Some(p) = self.topics.get_mut(&name).and_then(|t| t.partitions.get_mut(partition)) else {
@@ -337,11 +373,38 @@ impl MetadataImage {
                 if let Some(lr) = leader_recovering {
                     p.leader_recovering = *lr;
                 }
+                if let Some(e) = elr {
+                    p.elr = e.clone();
+                }
+                if let Some(e) = last_known_elr {
+                    p.last_known_elr = e.clone();
+                }
                 if *leader_epoch_bump {
                     p.leader_epoch += 1;
                 }
                 p.partition_epoch += 1;
                 ImageDelta::Partition { topic: name, partition: *partition }
+            }
+            MetadataRecord::ClearElr { topic } => {
+                // ReplicationControlManager.removeTopicElrs: each partition with an ELR or a
+                // last known ELR is merged with a change clearing both (its partition epoch
+                // advances).
+                let mut changed = Vec::new();
+                for t in self.topics.values_mut() {
+                    if topic.as_ref().map(|n| *n != t.name).unwrap_or(false) {
+                        continue;
+                    }
+                    for (pid, p) in t.partitions.iter_mut() {
+                        if p.elr.is_empty() && p.last_known_elr.is_empty() {
+                            continue;
+                        }
+                        p.elr.clear();
+                        p.last_known_elr.clear();
+                        p.partition_epoch += 1;
+                        changed.push((t.name.clone(), *pid));
+                    }
+                }
+                ImageDelta::Partitions(changed)
             }
             MetadataRecord::RemoveTopic { topic_id } => {
                 let Some(name) = self.topic_names.remove(topic_id) else { return ImageDelta::None };
@@ -443,6 +506,8 @@ mod tests {
                 removing: None,
                 leader_recovering: None,
                 leader_epoch_bump: false,
+                elr: None,
+                last_known_elr: None,
             },
         );
         let p = img.partition("orders", 0).unwrap();
@@ -459,6 +524,8 @@ mod tests {
                 removing: None,
                 leader_recovering: None,
                 leader_epoch_bump: true,
+                elr: None,
+                last_known_elr: None,
             },
         );
         let p = img.partition("orders", 0).unwrap();

@@ -1,15 +1,17 @@
 //! Replica placement when a topic is created (or grows).
 //!
 //! * [`StripedPlacer`] / [`place`] mirror KRaft's `StripedReplicaPlacer` (what a modern cluster
-//!   does, §2.3). Kafka seeds it with `java.util.Random`; we draw from a [`PlacementRandom`]
-//!   (a [`Pcg32`] in the simulator), so exact layouts differ from a real cluster while every
-//!   structural property (striping, fenced brokers last, leader never fenced) is the same.
+//!   does, §2.3). Kafka seeds it with `java.util.Random`; we draw from a [`PlacementRandom`]: a
+//!   [`Pcg32`] in the simulator (so exact layouts differ from a real cluster while every
+//!   structural property — striping, fenced brokers last, leader never fenced — is the same), or
+//!   a [`JavaRandom`](crate::sim::java::JavaRandom), which gives Kafka's layouts exactly.
 //! * [`assign_replicas_to_brokers`] mirrors `AdminUtils.assignReplicasToBrokers` (ZooKeeper era
 //!   and `kafka-reassign-partitions`-style tooling), rack-unaware (§2.1) and rack-aware (§2.2).
 //!
 //! Reference: `kafka-semantics.md` §2.
 
-use crate::sim::partitioner::java_string_cmp;
+use crate::sim::java::java_hash_order;
+use crate::sim::partitioner::{java_string_cmp, java_string_hash};
 use crate::sim::rng::Pcg32;
 use crate::sim::types::BrokerId;
 use serde::{Deserialize, Serialize};
@@ -153,11 +155,19 @@ fn cmp_rack(a: &Option<String>, b: &Option<String>) -> Ordering {
     }
 }
 
+/// `Optional<String>.hashCode()`: the string's hash, 0 when empty.
+fn rack_hash(rack: &Option<String>) -> i32 {
+    rack.as_deref().map(java_string_hash).unwrap_or(0)
+}
+
 /// Mirrors `StripedReplicaPlacer.RackList`: the state of a striped placement of one topic.
 /// Each [`StripedPlacer::place_one`] call places one partition.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StripedPlacer {
     racks: BTreeMap<Option<String>, Rack>,
+    /// The racks in the iteration order of Kafka's `HashMap<Optional<String>, Rack>`: the
+    /// order in which `initialize` and `shuffle` draw for each rack.
+    hash_order: Vec<Option<String>>,
     /// Rack names; sorted (no rack first) until the first shuffle.
     rack_names: Vec<Option<String>>,
     num_total_brokers: i32,
@@ -176,27 +186,37 @@ fn invalid_rf_if_non_positive(replication_factor: i32) -> Result<(), String> {
     Ok(())
 }
 
+/// The message of `throwInvalidReplicationFactorIfZero` (Kafka 4.4 also counts brokers whose
+/// log directories are all cordoned as unusable; Brokerlab has no cordoned directories).
+pub const ALL_BROKERS_FENCED: &str = "All brokers are currently fenced, or have all their log directories cordoned.";
+
 fn invalid_rf_if_all_fenced(num_unfenced: i32) -> Result<(), String> {
     if num_unfenced == 0 {
-        return Err("All brokers are currently fenced.".to_string());
+        return Err(ALL_BROKERS_FENCED.to_string());
     }
     Ok(())
 }
 
+/// The message of `throwInvalidReplicationFactorIfTooFewBrokers`.
+pub fn too_few_brokers_message(replication_factor: i32, num_total: i32) -> String {
+    format!(
+        "The target replication factor of {} cannot be reached because only {} broker(s) are registered or some brokers have all their log directories cordoned.",
+        replication_factor, num_total
+    )
+}
+
 fn invalid_rf_if_too_few(replication_factor: i32, num_total: i32) -> Result<(), String> {
     if replication_factor > num_total {
-        return Err(format!(
-            "The target replication factor of {} cannot be reached because only {} broker(s) are registered.",
-            replication_factor, num_total
-        ));
+        return Err(too_few_brokers_message(replication_factor, num_total));
     }
     Ok(())
 }
 
 impl StripedPlacer {
     /// `new RackList(random, usableBrokers)`. Brokers with a repeated id are ignored after the
-    /// first (Kafka's broker registrations are unique). Random draws: for each rack in name
-    /// order, the fenced list's offset then the unfenced list's offset, then the rack offset.
+    /// first (Kafka's broker registrations are unique). Random draws: for each rack in the
+    /// iteration order of Kafka's rack `HashMap`, the fenced list's offset then the unfenced
+    /// list's offset (each only if the list is not empty); then the rack offset.
     pub fn new<R: PlacementRandom + ?Sized>(brokers: &[PlacementBroker], random: &mut R) -> StripedPlacer {
         let mut racks: BTreeMap<Option<String>, Rack> = BTreeMap::new();
         let mut rack_names: Vec<Option<String>> = Vec::new();
@@ -219,15 +239,25 @@ impl StripedPlacer {
             }
             total += 1;
         }
-        rack_names.sort_by(cmp_rack);
-        for name in &rack_names {
+        let keyed: Vec<(Option<String>, i32)> = rack_names.iter().map(|r| (r.clone(), rack_hash(r))).collect();
+        let hash_order = java_hash_order(&keyed, 16);
+        for name in &hash_order {
             if let Some(rack) = racks.get_mut(name) {
                 rack.fenced.initialize(random);
                 rack.unfenced.initialize(random);
             }
         }
+        rack_names.sort_by(cmp_rack);
         let offset = if rack_names.is_empty() { 0 } else { random.next_int(rack_names.len() as i32) };
-        StripedPlacer { racks, rack_names, num_total_brokers: total, num_unfenced_brokers: unfenced, epoch: 0, offset }
+        StripedPlacer {
+            racks,
+            hash_order,
+            rack_names,
+            num_total_brokers: total,
+            num_unfenced_brokers: unfenced,
+            epoch: 0,
+            offset,
+        }
     }
 
     /// The number of (distinct) brokers, fenced and unfenced.
@@ -245,12 +275,12 @@ impl StripedPlacer {
         &self.rack_names
     }
 
+    /// `RackList.shuffle()`: the rack names, then each rack's fenced and unfenced lists in the
+    /// rack map's iteration order.
     fn shuffle<R: PlacementRandom + ?Sized>(&mut self, random: &mut R) {
         random.shuffle(&mut self.rack_names);
-        let mut names: Vec<Option<String>> = self.racks.keys().cloned().collect();
-        names.sort_by(cmp_rack);
-        for name in names {
-            if let Some(rack) = self.racks.get_mut(&name) {
+        for name in &self.hash_order {
+            if let Some(rack) = self.racks.get_mut(name) {
                 rack.fenced.shuffle(random);
                 rack.unfenced.shuffle(random);
             }
@@ -301,7 +331,7 @@ impl StripedPlacer {
             if tries > n_racks {
                 // Unreachable while at least one broker is unfenced (each rack list restarts
                 // every epoch); kept so that no input can loop forever.
-                return Err("All brokers are currently fenced.".to_string());
+                return Err(ALL_BROKERS_FENCED.to_string());
             }
         }
         let mut rack_index = self.offset;
@@ -324,10 +354,8 @@ impl StripedPlacer {
                 }
                 steps += 1;
                 if result < 0 && steps > limit {
-                    return Err(format!(
-                        "The target replication factor of {} cannot be reached because only {} broker(s) are registered.",
-                        replication_factor, self.num_total_brokers
-                    ));
+                    // Unreachable: the replication factor was checked against the brokers.
+                    return Err(too_few_brokers_message(replication_factor, self.num_total_brokers));
                 }
             }
             brokers.push(result);
@@ -338,9 +366,10 @@ impl StripedPlacer {
     }
 }
 
-/// Mirrors `StripedReplicaPlacer.place(placement, cluster)` with any random source: validates
-/// (replication factor positive, then some broker unfenced, then enough brokers) and places
-/// `num_partitions` partitions (none if `num_partitions <= 0`).
+/// Mirrors `StripedReplicaPlacer.place(placement, cluster)` with any random source: builds the
+/// rack list (drawing its offsets), validates (replication factor positive, then some broker
+/// unfenced, then enough brokers) and places `num_partitions` partitions (none if
+/// `num_partitions <= 0`).
 pub fn place_with<R: PlacementRandom + ?Sized>(
     brokers: &[PlacementBroker],
     num_partitions: i32,
@@ -358,8 +387,11 @@ pub fn place_with<R: PlacementRandom + ?Sized>(
     Ok(placements)
 }
 
-/// KRaft topic creation placement: mirrors `StripedReplicaPlacer.place` (§2.3), drawing from a
-/// [`Pcg32`] in place of `java.util.Random`. Returns one replica list per partition, leader first.
+/// KRaft topic creation placement: mirrors `StripedReplicaPlacer.place` (§2.3). The simulator
+/// draws from a [`Pcg32`] where Kafka's controller has a `java.util.Random` seeded at start-up;
+/// with a [`JavaRandom`](crate::sim::java::JavaRandom) and [`place_with`], layouts are Kafka's
+/// exactly (checked against Kafka's own placer by `tests/conformance_vectors.rs`). Returns one
+/// replica list per partition, leader first.
 pub fn place(
     brokers: &[PlacementBroker],
     num_partitions: i32,
@@ -722,14 +754,8 @@ mod tests {
     #[test]
     fn placement_errors() {
         let mut rng = Pcg32::new(1, 1);
-        assert_eq!(
-            place(&no_rack(&[0, 1]), 1, 3, &mut rng).unwrap_err(),
-            "The target replication factor of 3 cannot be reached because only 2 broker(s) are registered."
-        );
-        assert_eq!(
-            place(&[b(0, None, true), b(1, None, true)], 1, 1, &mut rng).unwrap_err(),
-            "All brokers are currently fenced."
-        );
+        assert_eq!(place(&no_rack(&[0, 1]), 1, 3, &mut rng).unwrap_err(), too_few_brokers_message(3, 2));
+        assert_eq!(place(&[b(0, None, true), b(1, None, true)], 1, 1, &mut rng).unwrap_err(), ALL_BROKERS_FENCED);
         assert_eq!(
             place(&no_rack(&[0, 1]), 1, 0, &mut rng).unwrap_err(),
             "Invalid replication factor 0: the replication factor must be positive."
@@ -737,9 +763,13 @@ mod tests {
         // "M counts fenced and unfenced brokers."
         assert_eq!(
             place(&[b(0, None, false), b(1, None, true)], 1, 3, &mut rng).unwrap_err(),
-            "The target replication factor of 3 cannot be reached because only 2 broker(s) are registered."
+            too_few_brokers_message(3, 2)
         );
-        assert_eq!(place(&[], 1, 1, &mut rng).unwrap_err(), "All brokers are currently fenced.");
+        assert_eq!(place(&[], 1, 1, &mut rng).unwrap_err(), ALL_BROKERS_FENCED);
+        assert_eq!(
+            too_few_brokers_message(3, 2),
+            "The target replication factor of 3 cannot be reached because only 2 broker(s) are registered or some brokers have all their log directories cordoned."
+        );
         assert_eq!(place(&no_rack(&[0]), 0, 1, &mut rng).unwrap(), Vec::<Vec<BrokerId>>::new());
     }
 

@@ -225,6 +225,10 @@ pub enum Request {
     BrokerRegistration {
         endpoint: BrokerEndpoint,
         incarnation: u64,
+        /// `previousBrokerEpoch`: the broker epoch read from the clean shutdown file at
+        /// start-up, -1 when there was none (the last shutdown was not clean).
+        #[serde(default = "no_previous_broker_epoch")]
+        previous_broker_epoch: i64,
     },
     BrokerHeartbeat {
         broker: BrokerId,
@@ -651,4 +655,8 @@ impl Message {
 /// advertises them (`kafka-broker-api-versions`).
 pub fn value_len(v: &Option<Bytes>) -> u32 {
     v.as_ref().map(|b| b.len() as u32).unwrap_or(0)
+}
+
+fn no_previous_broker_epoch() -> i64 {
+    -1
 }

@@ -15,9 +15,12 @@ use std::collections::BTreeMap;
 ///
 /// Changed when `TraceKind::Sent` gained its `class` ([`crate::sim::trace::Traffic`]), so the
 /// page no longer classifies messages by matching their names: same events, one more field.
-/// Engine version 3 (a broker's first retention check comes `log.initial.task.delay.ms` after
-/// it starts; the console consumer commits only the records it printed) left it unchanged.
-pub const REFERENCE_TRACE_HASH: u64 = 0x8c5c_3f08_7932_1b9f;
+/// Changed again (engine version 3) when the KRaft controller moved onto Kafka 4.4's
+/// `PartitionChangeBuilder` with eligible leader replicas (KIP-966) enabled, as a fresh 4.4
+/// cluster has them. Engine version 3 also has a broker's first retention check come
+/// `log.initial.task.delay.ms` after it starts and the console consumer commit only the
+/// records it printed.
+pub const REFERENCE_TRACE_HASH: u64 = 0xfaa6_8fc6_a473_667d;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.
 pub fn create_topic(sim: &mut Sim, name: &str, partitions: i32, rf: i32, configs: &[(&str, &str)]) -> bool {

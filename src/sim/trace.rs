@@ -215,10 +215,13 @@ pub enum TraceKind {
         isr: Vec<BrokerId>,
         reason: ElectionReason,
     },
-    /// The controller has no eligible leader for a partition.
+    /// The controller has no eligible leader for a partition. `isr` is the ISR before;
+    /// `elr` the eligible leader replicas (KIP-966) that may lead once one is back.
     PartitionOffline {
         tp: TopicPartition,
         isr: Vec<BrokerId>,
+        #[serde(default)]
+        elr: Vec<BrokerId>,
     },
     IsrShrunk {
         tp: TopicPartition,
@@ -348,6 +351,32 @@ pub enum TraceKind {
 }
 
 impl TraceKind {
+    /// The topic the event is about, if it is about one.
+    pub fn topic(&self) -> Option<&str> {
+        use TraceKind as K;
+        match self {
+            K::LogRecovered { tp, .. }
+            | K::LeaderElected { tp, .. }
+            | K::PartitionOffline { tp, .. }
+            | K::IsrShrunk { tp, .. }
+            | K::IsrExpanded { tp, .. }
+            | K::HighWatermark { tp, .. }
+            | K::BecameLeader { tp, .. }
+            | K::BecameFollower { tp, .. }
+            | K::Truncated { tp, .. }
+            | K::ReplicaDeleted { tp, .. }
+            | K::SegmentRolled { tp, .. }
+            | K::SegmentsDeleted { tp, .. }
+            | K::LogCleaned { tp, .. }
+            | K::ProduceAcked { tp, .. }
+            | K::ProduceFailed { tp, .. }
+            | K::Consumed { tp, .. }
+            | K::OffsetReset { tp, .. } => Some(&tp.topic),
+            K::TopicCreated { topic, .. } | K::TopicDeleted { topic } | K::PartitionsAdded { topic, .. } => Some(topic),
+            _ => None,
+        }
+    }
+
     /// Whether the event is about individual messages (only recorded at [`TraceLevel::Messages`]).
     pub fn is_message_level(&self) -> bool {
         matches!(self, TraceKind::Sent { .. } | TraceKind::Delivered { .. })

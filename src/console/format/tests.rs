@@ -254,9 +254,12 @@ fn topics_error_messages() {
         (E::DifferentReplicationFactor { partition: 1, replicas: vec![1, 2, 3] }, "Partition 1 has different replication factor: [1, 2, 3]"),
         (
             E::NotEnoughBrokers { rf: 3, registered: 1 },
-            "Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered.",
+            "Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered or some brokers have all their log directories cordoned.",
         ),
-        (E::AllBrokersFenced { rf: 2 }, "Unable to replicate the partition 2 time(s): All brokers are currently fenced."),
+        (
+            E::AllBrokersFenced { rf: 2 },
+            "Unable to replicate the partition 2 time(s): All brokers are currently fenced, or have all their log directories cordoned.",
+        ),
         (
             E::AllBrokersFencedOrShuttingDown { rf: 2 },
             "Unable to replicate the partition 2 time(s): All brokers are currently fenced or in controlled shutdown.",

@@ -248,9 +248,9 @@ pub enum TopicCommandError {
     DifferentReplicationFactor { partition: i32, replicas: Vec<i32> },
     /// `Unable to replicate the partition <rf> time(s): The target
     /// replication factor of <rf> cannot be reached because only <n>
-    /// broker(s) are registered.`
+    /// broker(s) are registered or some brokers have all their log directories cordoned.`
     NotEnoughBrokers { rf: i32, registered: i32 },
-    /// `... All brokers are currently fenced.`
+    /// `... All brokers are currently fenced, or have all their log directories cordoned.`
     AllBrokersFenced { rf: i32 },
     /// `... All brokers are currently fenced or in controlled shutdown.`
     AllBrokersFencedOrShuttingDown { rf: i32 },
@@ -299,10 +299,12 @@ impl TopicCommandError {
                 replicas.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
             ),
             TopicCommandError::NotEnoughBrokers { rf, registered } => format!(
-                "Unable to replicate the partition {rf} time(s): The target replication factor of {rf} cannot be reached because only {registered} broker(s) are registered."
+                "Unable to replicate the partition {rf} time(s): {}",
+                crate::sim::placement::too_few_brokers_message(*rf, *registered)
             ),
             TopicCommandError::AllBrokersFenced { rf } => format!(
-                "Unable to replicate the partition {rf} time(s): All brokers are currently fenced."
+                "Unable to replicate the partition {rf} time(s): {}",
+                crate::sim::placement::ALL_BROKERS_FENCED
             ),
             TopicCommandError::AllBrokersFencedOrShuttingDown { rf } => format!(
                 "Unable to replicate the partition {rf} time(s): All brokers are currently fenced or in controlled shutdown."

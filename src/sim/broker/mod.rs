@@ -44,6 +44,11 @@ pub struct BrokerDisk {
     pub metadata: Vec<(Offset, Epoch, Rc<MetadataRecord>)>,
     /// `replication-offset-checkpoint`: the HW of each partition, written periodically.
     pub hw_checkpoint: BTreeMap<TopicPartition, Offset>,
+    /// `.kafka_cleanshutdown` (`CleanShutdownFileHandler`): the broker epoch written at the end
+    /// of a clean (controlled) shutdown, read and deleted at start-up. Its absence tells the
+    /// controller the broker stopped uncleanly (KIP-966).
+    #[serde(default)]
+    pub clean_shutdown_epoch: Option<i64>,
 }
 
 /// Where the broker is in its life.
@@ -134,6 +139,13 @@ pub struct BrokerProc {
     pub(crate) auto_creating: BTreeMap<String, SimTime>,
     pub(crate) producer_ids: (i64, i64),
     pub(crate) producer_id_inflight: Option<u64>,
+    /// The broker epoch read from the clean shutdown file at start-up (-1: none), sent as
+    /// `previousBrokerEpoch` when registering.
+    #[serde(default)]
+    pub(crate) previous_broker_epoch: i64,
+    /// `BrokerLifecycleManager.gotControlledShutdownResponse`.
+    #[serde(default)]
+    pub(crate) got_controlled_shutdown_response: bool,
     pub(crate) waiting_for_producer_id: Vec<(NodeAddr, u64, Request)>,
     pub coordinator: crate::sim::group::GroupCoordinator,
     pub txn: crate::sim::txn::TxnCoordinator,
@@ -163,6 +175,9 @@ impl BrokerNode {
     /// metadata fetching and registration.
     pub fn start(&mut self, now: SimTime, env: &Env, rng: Pcg32, out: &mut Out) {
         self.incarnations += 1;
+        // LogManager.readBrokerEpochFromCleanShutdownFiles, then loading the logs deletes the
+        // file: only the start right after a clean shutdown finds it.
+        let previous_broker_epoch = self.disk.clean_shutdown_epoch.take().unwrap_or(-1);
         let mut image = MetadataImage::new();
         for (off, _, rec) in &self.disk.metadata {
             image.apply(*off, rec);
@@ -212,6 +227,8 @@ impl BrokerNode {
             auto_creating: BTreeMap::new(),
             producer_ids: (0, 0),
             producer_id_inflight: None,
+            previous_broker_epoch,
+            got_controlled_shutdown_response: false,
             waiting_for_producer_id: Vec::new(),
             coordinator: crate::sim::group::GroupCoordinator::default(),
             txn: crate::sim::txn::TxnCoordinator::default(),
@@ -297,6 +314,7 @@ impl BrokerProc {
             Request::BrokerRegistration {
                 endpoint: endpoint_for(self.id, rack.clone()),
                 incarnation: self.incarnation,
+                previous_broker_epoch: self.previous_broker_epoch,
             },
         );
         out.timer(now.plus_ms(2000), Timer::ControllerRequestTimeout(corr));
@@ -535,6 +553,8 @@ impl BrokerProc {
                     None => {}
                 }
                 if self.state == BrokerState::ShuttingDown && should_shutdown {
+                    // LogManager.shutdown(brokerEpoch) writes the clean shutdown file.
+                    disk.clean_shutdown_epoch = Some(self.broker_epoch);
                     out.trace(TraceKind::ProcessStopped { node: NodeAddr::Broker(self.id) });
                     // The world stops the process when it sees this state.
                     self.state = BrokerState::ShuttingDown;
@@ -544,11 +564,17 @@ impl BrokerProc {
                 if self.state == BrokerState::Fenced && !is_fenced {
                     self.state = BrokerState::Running;
                 }
-                let next = now.plus_ms(if self.state == BrokerState::ShuttingDown {
-                    500
-                } else {
-                    env.settings.broker_heartbeat_interval_ms
-                });
+                // BrokerLifecycleManager: while a controlled shutdown is pending, the heartbeat
+                // after the first answer goes out 50 ms later, the next ones at the usual interval.
+                let next =
+                    now.plus_ms(if self.state == BrokerState::ShuttingDown && !self.got_controlled_shutdown_response {
+                        50
+                    } else {
+                        env.settings.broker_heartbeat_interval_ms
+                    });
+                if self.state == BrokerState::ShuttingDown {
+                    self.got_controlled_shutdown_response = true;
+                }
                 self.next_heartbeat = next;
                 out.timer(next, Timer::BrokerHeartbeat);
             }
@@ -675,6 +701,11 @@ impl BrokerProc {
             ImageDelta::Partition { topic, partition } => {
                 let tp = TopicPartition::new(topic, partition);
                 self.apply_partition(now, &tp, disk, env, out);
+            }
+            ImageDelta::Partitions(list) => {
+                for (topic, partition) in list {
+                    self.apply_partition(now, &TopicPartition::new(topic, partition), disk, env, out);
+                }
             }
             ImageDelta::TopicCreated { topic } => {
                 let broker = self.image.broker_level_configs(self.id, &env.static_configs);

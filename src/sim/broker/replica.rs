@@ -351,6 +351,8 @@ impl BrokerProc {
     /// Sends AlterPartition with a new ISR and remembers it as pending.
     fn propose_isr(&mut self, now: SimTime, tp: &TopicPartition, isr: Vec<BrokerId>, env: &Env, out: &mut Out) {
         let Some(r) = self.replicas.get_mut(tp) else { return };
+        // The order Kafka's Partition sends (a Scala mutable HashSet); the controller keeps it.
+        let isr = crate::sim::java::scala_isr_order(&isr, isr.len() > r.isr.len());
         r.pending_isr = Some(isr.clone());
         let (leader_epoch, partition_epoch) = (r.leader_epoch, r.partition_epoch);
         let corr = self.corr.next();

@@ -87,8 +87,8 @@ impl BrokerProc {
                 replicas: s.replicas.clone(),
                 isr: s.isr.clone(),
                 offline: s.replicas.iter().copied().filter(|b| !self.image.is_unfenced(*b)).collect(),
-                elr: vec![],
-                last_known_elr: vec![],
+                elr: s.elr.clone(),
+                last_known_elr: s.last_known_elr.clone(),
                 adding: s.adding.clone(),
                 removing: s.removing.clone(),
             })

@@ -3,13 +3,18 @@
 //!
 //! A broker registers fenced; once it has replayed the metadata log up to its own registration
 //! it asks to be unfenced. A broker whose heartbeats stop for `broker.session.timeout.ms` is
-//! fenced: it leaves every ISR (unless it is the last member) and loses its leaderships.
+//! fenced: it leaves every ISR and loses its leaderships — with eligible leader replicas on
+//! (KIP-966), even the last ISR member leaves, and stays eligible in the ELR. A broker that
+//! registers again after an unclean shutdown (no clean shutdown file, so its
+//! `previousBrokerEpoch` is not its registered epoch) leaves every ELR too: it may have lost
+//! records it had acknowledged.
 
+use super::partition_change::ELR_ENABLED;
 use super::*;
-use crate::sim::election::Election;
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::protocol::BrokerEndpoint;
 use crate::sim::trace::ElectionReason;
+use crate::sim::types::NO_LEADER;
 
 impl ControllerProc {
     #[allow(clippy::too_many_arguments)]
@@ -20,6 +25,7 @@ impl ControllerProc {
         corr: u64,
         endpoint: BrokerEndpoint,
         incarnation: u64,
+        previous_broker_epoch: i64,
         disk: &mut ControllerDisk,
         env: &Env,
         out: &mut Out,
@@ -61,6 +67,11 @@ impl ControllerProc {
                 return;
             }
         }
+        // ClusterControlManager.registerBroker: a new incarnation first cleans up after the
+        // previous one (QuorumController.handleBrokerShutdown); the shutdown was clean when the
+        // broker read its registered epoch back from its clean shutdown file.
+        let stored_epoch = self.image.brokers.get(&broker).map(|b| b.epoch).unwrap_or(-2);
+        self.handle_broker_shutdown(broker, stored_epoch == previous_broker_epoch, disk, env, out);
         let offset = self.append(disk, MetadataRecord::RegisterBroker { broker, incarnation, endpoint, fenced: true });
         if let Some(l) = self.leader_state() {
             l.sessions.insert(broker, now);
@@ -129,81 +140,104 @@ impl ControllerProc {
             l.sessions.insert(broker, now);
         }
         let caught_up = metadata_offset >= reg.epoch;
+        // BrokerHeartbeatManager.calculateNextBrokerState, then
+        // ReplicationControlManager.processBrokerHeartbeat's transitions.
+        let current = if reg.in_controlled_shutdown {
+            BrokerControlState::ControlledShutdown
+        } else if reg.fenced {
+            BrokerControlState::Fenced
+        } else {
+            BrokerControlState::Unfenced
+        };
+        let next = match current {
+            BrokerControlState::Fenced if want_shutdown => BrokerControlState::ShutdownNow,
+            BrokerControlState::Fenced if !want_fence && caught_up => BrokerControlState::Unfenced,
+            BrokerControlState::Fenced => BrokerControlState::Fenced,
+            BrokerControlState::Unfenced if want_fence && want_shutdown => BrokerControlState::ShutdownNow,
+            BrokerControlState::Unfenced if want_fence => BrokerControlState::Fenced,
+            BrokerControlState::Unfenced if want_shutdown && self.leads_any(broker) => {
+                BrokerControlState::ControlledShutdown
+            }
+            BrokerControlState::Unfenced if want_shutdown => BrokerControlState::ShutdownNow,
+            BrokerControlState::Unfenced => BrokerControlState::Unfenced,
+            // Kafka also waits until every active broker has replayed the metadata up to the
+            // shutdown record; brokers here apply it promptly.
+            BrokerControlState::ControlledShutdown if self.leads_any(broker) => BrokerControlState::ControlledShutdown,
+            BrokerControlState::ControlledShutdown | BrokerControlState::ShutdownNow => BrokerControlState::ShutdownNow,
+        };
         let mut last = None;
-        if want_shutdown {
-            if !reg.in_controlled_shutdown && !reg.fenced {
-                out.trace(TraceKind::BrokerControlledShutdown { broker });
-                let off = self.append(
-                    disk,
-                    MetadataRecord::BrokerRegistrationChange {
-                        broker,
-                        broker_epoch,
-                        fenced: None,
-                        in_controlled_shutdown: Some(true),
-                    },
-                );
-                last = Some(off);
-                if let Some(o) =
-                    self.remove_broker_from_partitions(broker, ElectionReason::ControlledShutdown, disk, env, out)
-                {
-                    last = Some(o);
+        if current != next {
+            match next {
+                BrokerControlState::Fenced | BrokerControlState::ShutdownNow => {
+                    let reason = if current == BrokerControlState::ControlledShutdown || want_shutdown {
+                        "controlled shutdown complete".to_string()
+                    } else {
+                        "it asked to be fenced".to_string()
+                    };
+                    last =
+                        self.handle_broker_fenced(broker, reason, ElectionReason::ControlledShutdown, disk, env, out);
                 }
-            }
-            let leads_any = self.leads_any(broker);
-            if !leads_any && !reg.fenced && (reg.in_controlled_shutdown || last.is_some()) {
-                // Done moving leaders away: fence it and tell it to shut down.
-                let off = self.append(
-                    disk,
-                    MetadataRecord::BrokerRegistrationChange {
+                BrokerControlState::Unfenced => {
+                    let off = self.append(
+                        disk,
+                        MetadataRecord::BrokerRegistrationChange {
+                            broker,
+                            broker_epoch,
+                            fenced: Some(false),
+                            in_controlled_shutdown: None,
+                        },
+                    );
+                    self.trace_after(off, TraceKind::BrokerUnfenced { broker }, out);
+                    last = Some(off);
+                    // handleBrokerUnfenced: every leaderless partition may now elect this broker.
+                    let leaderless = self.partitions_with_no_leader();
+                    if let Some(o) = self.generate_leader_and_isr_updates(
+                        NO_LEADER,
                         broker,
-                        broker_epoch,
-                        fenced: Some(true),
-                        in_controlled_shutdown: None,
-                    },
-                );
-                self.trace_after(
-                    off,
-                    TraceKind::BrokerFenced { broker, reason: "controlled shutdown complete".into() },
-                    out,
-                );
-                last = Some(off);
-            }
-            let resp = Response::BrokerHeartbeat {
-                error: None,
-                is_caught_up: caught_up,
-                is_fenced: true,
-                should_shutdown: !leads_any,
-                leader: Some(self.id),
-            };
-            match last {
-                Some(o) => self.respond_after(o, from, corr, resp, out),
-                None => out.respond(from, corr, resp),
-            }
-            return;
-        }
-        let mut fenced = reg.fenced;
-        if reg.fenced && !want_fence && caught_up {
-            let off = self.append(
-                disk,
-                MetadataRecord::BrokerRegistrationChange {
-                    broker,
-                    broker_epoch,
-                    fenced: Some(false),
-                    in_controlled_shutdown: None,
-                },
-            );
-            self.trace_after(off, TraceKind::BrokerUnfenced { broker }, out);
-            fenced = false;
-            last = Some(off);
-            if let Some(o) = self.elect_for_returning_broker(broker, disk, env, out) {
-                last = Some(o);
+                        NO_LEADER,
+                        leaderless,
+                        ElectionReason::Recovered,
+                        disk,
+                        env,
+                        out,
+                    ) {
+                        last = Some(o);
+                    }
+                }
+                BrokerControlState::ControlledShutdown => {
+                    // handleBrokerInControlledShutdown.
+                    out.trace(TraceKind::BrokerControlledShutdown { broker });
+                    let off = self.append(
+                        disk,
+                        MetadataRecord::BrokerRegistrationChange {
+                            broker,
+                            broker_epoch,
+                            fenced: None,
+                            in_controlled_shutdown: Some(true),
+                        },
+                    );
+                    last = Some(off);
+                    let partitions = self.partitions_with_broker_in_isr(broker);
+                    if let Some(o) = self.generate_leader_and_isr_updates(
+                        broker,
+                        NO_LEADER,
+                        NO_LEADER,
+                        partitions,
+                        ElectionReason::ControlledShutdown,
+                        disk,
+                        env,
+                        out,
+                    ) {
+                        last = Some(o);
+                    }
+                }
             }
         }
         let resp = Response::BrokerHeartbeat {
             error: None,
             is_caught_up: caught_up,
-            is_fenced: fenced,
-            should_shutdown: false,
+            is_fenced: matches!(next, BrokerControlState::Fenced | BrokerControlState::ShutdownNow),
+            should_shutdown: next == BrokerControlState::ShutdownNow,
             leader: Some(self.id),
         };
         match last {
@@ -212,8 +246,60 @@ impl ControllerProc {
         }
     }
 
+    /// `BrokersToIsrs.hasLeaderships`.
     fn leads_any(&self, broker: BrokerId) -> bool {
         self.image.topics.values().any(|t| t.partitions.values().any(|p| p.leader == broker))
+    }
+
+    /// `ReplicationControlManager.handleBrokerFenced`: the broker leaves every ISR (electing new
+    /// leaders where it led), then it is fenced.
+    pub(super) fn handle_broker_fenced(
+        &mut self,
+        broker: BrokerId,
+        why: String,
+        reason: ElectionReason,
+        disk: &mut ControllerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) -> Option<Offset> {
+        let broker_epoch = self.image.brokers.get(&broker)?.epoch;
+        let partitions = self.partitions_with_broker_in_isr(broker);
+        self.generate_leader_and_isr_updates(broker, NO_LEADER, NO_LEADER, partitions, reason, disk, env, out);
+        let off = self.append(
+            disk,
+            MetadataRecord::BrokerRegistrationChange {
+                broker,
+                broker_epoch,
+                fenced: Some(true),
+                in_controlled_shutdown: None,
+            },
+        );
+        self.trace_after(off, TraceKind::BrokerFenced { broker, reason: why }, out);
+        Some(off)
+    }
+
+    /// `ReplicationControlManager.handleBrokerShutdown`, when a new incarnation of `broker`
+    /// registers: after an unclean shutdown (with ELR on) the broker leaves every ISR and ELR
+    /// and may not lead; after a clean one it leaves every ISR.
+    fn handle_broker_shutdown(
+        &mut self,
+        broker: BrokerId,
+        clean: bool,
+        disk: &mut ControllerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) -> Option<Offset> {
+        let reason = ElectionReason::LeaderFenced;
+        if ELR_ENABLED && !clean {
+            let in_isr = self.partitions_with_broker_in_isr(broker);
+            let a = self.generate_leader_and_isr_updates(NO_LEADER, NO_LEADER, broker, in_isr, reason, disk, env, out);
+            let in_elr = self.partitions_with_broker_in_elr(broker);
+            let b = self.generate_leader_and_isr_updates(NO_LEADER, NO_LEADER, broker, in_elr, reason, disk, env, out);
+            b.or(a)
+        } else {
+            let in_isr = self.partitions_with_broker_in_isr(broker);
+            self.generate_leader_and_isr_updates(broker, NO_LEADER, NO_LEADER, in_isr, reason, disk, env, out)
+        }
     }
 
     /// Fences brokers whose session expired (`broker.session.timeout.ms` without a heartbeat).
@@ -228,95 +314,19 @@ impl ControllerProc {
                 .map(|(id, b)| (*id, b.epoch))
                 .collect()
         };
-        for (broker, broker_epoch) in expired {
+        for (broker, _) in expired {
             let secs = timeout / 1000;
-            let off = self.append(
-                disk,
-                MetadataRecord::BrokerRegistrationChange {
-                    broker,
-                    broker_epoch,
-                    fenced: Some(true),
-                    in_controlled_shutdown: None,
-                },
-            );
-            self.trace_after(
-                off,
-                TraceKind::BrokerFenced {
-                    broker,
-                    reason: format!("no heartbeat for {secs} s (broker.session.timeout.ms={timeout})"),
-                },
-                out,
-            );
-            self.remove_broker_from_partitions(broker, ElectionReason::LeaderFenced, disk, env, out);
+            let why = format!("no heartbeat for {secs} s (broker.session.timeout.ms={timeout})");
+            self.handle_broker_fenced(broker, why, ElectionReason::LeaderFenced, disk, env, out);
         }
     }
+}
 
-    /// Removes a fenced or shutting-down broker from every ISR (keeping the last member) and
-    /// moves its leaderships: ONLINE election, or UNCLEAN where the topic allows it.
-    pub(super) fn remove_broker_from_partitions(
-        &mut self,
-        broker: BrokerId,
-        reason: ElectionReason,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut Out,
-    ) -> Option<Offset> {
-        let mut last = None;
-        let targets: Vec<(String, i32)> = self
-            .image
-            .topics
-            .values()
-            .flat_map(|t| {
-                t.partitions
-                    .iter()
-                    .filter(|(_, p)| p.isr.contains(&broker) || p.leader == broker)
-                    .map(move |(pid, _)| (t.name.clone(), *pid))
-            })
-            .collect();
-        for (topic, partition) in targets {
-            let Some(state) = self.image.partition(&topic, partition).cloned() else { continue };
-            let mut isr: Vec<BrokerId> = state.isr.iter().copied().filter(|b| *b != broker).collect();
-            if isr.is_empty() {
-                // KRaft keeps the last ISR member (no ELR modelled): the partition goes offline.
-                isr = state.isr.clone();
-            }
-            let election = if self.unclean_allowed(&topic, env) { Election::Unclean } else { Election::Online };
-            if let Some(o) = self.change_partition(&topic, partition, isr, election, reason, disk, out) {
-                last = Some(o);
-            }
-        }
-        last
-    }
-
-    /// When a broker is unfenced, leaderless partitions whose ISR includes it get it back as
-    /// leader (an ONLINE election).
-    fn elect_for_returning_broker(
-        &mut self,
-        broker: BrokerId,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut Out,
-    ) -> Option<Offset> {
-        let mut last = None;
-        let targets: Vec<(String, i32, Vec<BrokerId>)> = self
-            .image
-            .topics
-            .values()
-            .flat_map(|t| {
-                t.partitions
-                    .iter()
-                    .filter(|(_, p)| p.leader == crate::sim::types::NO_LEADER && p.replicas.contains(&broker))
-                    .map(move |(pid, p)| (t.name.clone(), *pid, p.isr.clone()))
-            })
-            .collect();
-        for (topic, partition, isr) in targets {
-            let election = if self.unclean_allowed(&topic, env) { Election::Unclean } else { Election::Online };
-            if let Some(o) =
-                self.change_partition(&topic, partition, isr, election, ElectionReason::Recovered, disk, out)
-            {
-                last = Some(o);
-            }
-        }
-        last
-    }
+/// `BrokerControlState`: where a broker is in the controller's heartbeat state machine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BrokerControlState {
+    Fenced,
+    Unfenced,
+    ControlledShutdown,
+    ShutdownNow,
 }

@@ -8,6 +8,7 @@
 //! * [`topics`]: create, delete, add partitions, configs.
 
 pub mod cluster;
+pub mod partition_change;
 pub mod quorum;
 pub mod replication;
 pub mod topics;
@@ -307,7 +308,7 @@ impl ControllerProc {
                     disk,
                     out,
                 ),
-            Request::BrokerRegistration { endpoint, incarnation } => {
+            Request::BrokerRegistration { endpoint, incarnation, previous_broker_epoch } => {
                 if !self.is_leader() {
                     let leader = self.leader_id();
                     out.respond(
@@ -323,7 +324,17 @@ impl ControllerProc {
                     );
                     return;
                 }
-                self.handle_broker_registration(now, from, corr, endpoint, incarnation, disk, env, out);
+                self.handle_broker_registration(
+                    now,
+                    from,
+                    corr,
+                    endpoint,
+                    incarnation,
+                    previous_broker_epoch,
+                    disk,
+                    env,
+                    out,
+                );
             }
             Request::BrokerHeartbeat { broker, broker_epoch, metadata_offset, want_fence, want_shutdown } => {
                 if !self.is_leader() {
@@ -453,9 +464,11 @@ impl ControllerProc {
                 self.alter_configs(now, from, corr, resource, ops, disk, env, out)
             }
             ControllerRequest::ElectLeaders { election, partitions } => {
-                self.elect_leaders(from, corr, election, partitions, disk, out)
+                self.elect_leaders(from, corr, election, partitions, disk, env, out)
             }
-            ControllerRequest::AlterReassignments { moves } => self.alter_reassignments(from, corr, moves, disk, out),
+            ControllerRequest::AlterReassignments { moves } => {
+                self.alter_reassignments(from, corr, moves, disk, env, out)
+            }
             ControllerRequest::ListReassignments => {
                 let mut list = Vec::new();
                 for t in self.image.topics.values() {
@@ -523,7 +536,7 @@ impl ControllerProc {
             Timer::LeaderImbalanceCheck => {
                 if self.is_leader() {
                     if env.settings.auto_leader_rebalance_enable {
-                        self.rebalance_preferred_leaders(disk, out);
+                        self.rebalance_preferred_leaders(disk, env, out);
                     }
                     out.timer(
                         now.plus_ms(env.settings.leader_imbalance_check_interval_ms),

@@ -134,6 +134,21 @@ impl ControllerProc {
         self.role = Role::Leader(Box::new(state));
         self.fetch_inflight = None;
         self.append(disk, MetadataRecord::LeaderChange { leader: self.id, voters: env.voters.clone() });
+        if disk.log_end() == 1 && super::partition_change::ELR_ENABLED {
+            // ActivationRecordsGenerator.recordsForEmptyLog: with ELR on, the first active
+            // controller writes the cluster-level min.insync.replicas from its static config.
+            let value = crate::sim::config::TopicConfig::resolve(&BTreeMap::new(), &env.static_configs)
+                .min_insync_replicas
+                .to_string();
+            self.append(
+                disk,
+                MetadataRecord::Config {
+                    resource: crate::sim::protocol::ConfigResource::Broker(None),
+                    name: "min.insync.replicas".into(),
+                    value: Some(value),
+                },
+            );
+        }
         out.trace(TraceKind::QuorumLeaderElected { controller: self.id, epoch: disk.epoch });
         for &v in &env.voters {
             if v != self.id {

@@ -3,13 +3,44 @@
 //! (AlterPartition), preferred and unclean elections, and reassignments
 //! (kafka-semantics.md §4.2, §4.6).
 
+use super::partition_change::{Election, PartitionChange, PartitionChangeBuilder, ELR_ENABLED};
 use super::*;
 use crate::sim::config::TopicConfig;
-use crate::sim::election::{elect_leader, Election};
 use crate::sim::errors::{ApiError, KafkaError};
+use crate::sim::metadata::PartitionState;
 use crate::sim::protocol::ElectionType;
 use crate::sim::trace::ElectionReason;
 use crate::sim::types::{TopicPartition, NO_LEADER};
+
+/// The targets of one partition change (`None`: as the partition has it).
+#[derive(Clone, Debug)]
+pub(super) struct ChangeRequest {
+    pub election: Election,
+    pub isr: Option<Vec<BrokerId>>,
+    pub replicas: Option<Vec<BrokerId>>,
+    pub removing: Option<Vec<BrokerId>>,
+    pub adding: Option<Vec<BrokerId>>,
+    pub unclean_shutdown: Option<Vec<BrokerId>>,
+    /// The leader's recovery state (`true`: RECOVERING), as AlterPartition reports it.
+    pub leader_recovering: Option<bool>,
+}
+
+impl Default for ChangeRequest {
+    fn default() -> ChangeRequest {
+        ChangeRequest {
+            election: Election::Online,
+            isr: None,
+            replicas: None,
+            removing: None,
+            adding: None,
+            unclean_shutdown: None,
+            leader_recovering: None,
+        }
+    }
+}
+
+/// `maxElectionsPerImbalance`: the periodic elections handle at most this many partitions per run.
+const MAX_ELECTIONS_PER_IMBALANCE: usize = 1000;
 
 impl ControllerProc {
     /// Whether `broker` may lead or join an ISR: registered, unfenced, not shutting down.
@@ -31,69 +62,215 @@ impl ControllerProc {
         self.topic_config(topic, env).unclean_leader_election_enable
     }
 
-    /// Builds and appends the change of one partition towards `target_isr` with an election of
-    /// kind `election`. Returns the record's offset, or None when nothing changes.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn change_partition(
+    /// `ReplicationControlManager.getTopicEffectiveMinIsr`: the topic's `min.insync.replicas`
+    /// (topic override, else the cluster default), at most the replication factor of its
+    /// partition 0.
+    pub(super) fn effective_min_isr(&self, topic: &str, env: &Env) -> i32 {
+        let configured = self.topic_config(topic, env).min_insync_replicas;
+        let rf = self
+            .image
+            .topics
+            .get(topic)
+            .and_then(|t| t.partitions.get(&0))
+            .map(|p| p.replicas.len() as i32)
+            .unwrap_or(configured);
+        configured.min(rf)
+    }
+
+    /// Builds the change of one partition as `ReplicationControlManager` does: the
+    /// `PartitionChangeBuilder` with a `LeaderAcceptor` (`acceptable`), the topic's effective min
+    /// ISR, ELR on, and the targets of `request`. `None` when the partition is unknown or
+    /// nothing changes.
+    pub(super) fn build_change(
+        &self,
+        topic: &str,
+        partition: i32,
+        env: &Env,
+        acceptable: impl Fn(BrokerId) -> bool,
+        request: ChangeRequest,
+    ) -> Option<PartitionChange> {
+        let state = self.image.partition(topic, partition)?;
+        let min_isr = self.effective_min_isr(topic, env);
+        let mut b = PartitionChangeBuilder::new(state, acceptable, min_isr, ELR_ENABLED).set_election(request.election);
+        if let Some(isr) = request.isr {
+            b = b.set_target_isr(isr);
+        }
+        if let Some(r) = request.replicas {
+            b = b.set_target_replicas(r);
+        }
+        if let Some(r) = request.removing {
+            b = b.set_target_removing(r);
+        }
+        if let Some(a) = request.adding {
+            b = b.set_target_adding(a);
+        }
+        if let Some(u) = request.unclean_shutdown {
+            b = b.set_unclean_shutdown_replicas(u);
+        }
+        if let Some(r) = request.leader_recovering {
+            b = b.set_target_leader_recovering(r);
+        }
+        b.build()
+    }
+
+    /// Appends a partition change and explains it (ISR shrinks and expansions, new leaders,
+    /// offline partitions). Returns the record's offset.
+    pub(super) fn append_partition_change(
         &mut self,
         topic: &str,
         partition: i32,
-        target_isr: Vec<BrokerId>,
-        election: Election,
+        change: &PartitionChange,
         reason: ElectionReason,
         disk: &mut ControllerDisk,
         out: &mut Out,
     ) -> Option<Offset> {
         let t = self.image.topics.get(topic)?;
         let topic_id = t.id;
-        let state = t.partitions.get(&partition)?.clone();
-        let (leader, unclean) =
-            elect_leader(&state.replicas, &target_isr, state.leader, |b| self.is_eligible(b), election);
-        let isr = if unclean { vec![leader] } else { target_isr };
-        let leader_changed = leader != state.leader;
-        let isr_changed = isr != state.isr;
-        if !leader_changed && !isr_changed {
-            return None;
-        }
-        let off = self.append(
-            disk,
-            MetadataRecord::PartitionChange {
-                topic_id,
-                partition,
-                leader: leader_changed.then_some(leader),
-                isr: isr_changed.then(|| isr.clone()),
-                replicas: None,
-                adding: None,
-                removing: None,
-                leader_recovering: unclean.then_some(true),
-                leader_epoch_bump: leader_changed,
-            },
-        );
+        let before = t.partitions.get(&partition)?.clone();
+        let off = self.append(disk, change.to_record(topic_id, partition));
+        let after = self.image.partition(topic, partition).cloned().unwrap_or_else(|| before.clone());
         let tp = TopicPartition::new(topic, partition);
-        let new_epoch = self.image.partition(topic, partition).map(|p| p.leader_epoch).unwrap_or(state.leader_epoch);
-        if isr_changed && !unclean {
-            let removed: Vec<BrokerId> = state.isr.iter().copied().filter(|b| !isr.contains(b)).collect();
-            let added: Vec<BrokerId> = isr.iter().copied().filter(|b| !state.isr.contains(b)).collect();
+        let leader_changed = after.leader != before.leader;
+        // An unclean election: a leader from outside the ISR and the ELR, alone in the ISR.
+        let unclean = leader_changed
+            && after.leader != NO_LEADER
+            && !before.isr.contains(&after.leader)
+            && !before.elr.contains(&after.leader)
+            && after.isr == [after.leader];
+        if !unclean && after.isr != before.isr {
+            let removed: Vec<BrokerId> = before.isr.iter().copied().filter(|b| !after.isr.contains(b)).collect();
+            let added: Vec<BrokerId> = after.isr.iter().copied().filter(|b| !before.isr.contains(b)).collect();
             if !removed.is_empty() {
-                self.trace_after(off, TraceKind::IsrShrunk { tp: tp.clone(), leader, removed, isr: isr.clone() }, out);
+                let kind =
+                    TraceKind::IsrShrunk { tp: tp.clone(), leader: after.leader, removed, isr: after.isr.clone() };
+                self.trace_after(off, kind, out);
             }
             if !added.is_empty() {
-                self.trace_after(off, TraceKind::IsrExpanded { tp: tp.clone(), leader, added, isr: isr.clone() }, out);
+                let kind =
+                    TraceKind::IsrExpanded { tp: tp.clone(), leader: after.leader, added, isr: after.isr.clone() };
+                self.trace_after(off, kind, out);
             }
         }
         if leader_changed {
-            if leader == NO_LEADER {
-                self.trace_after(off, TraceKind::PartitionOffline { tp, isr }, out);
+            if after.leader == NO_LEADER {
+                let kind = TraceKind::PartitionOffline { tp, isr: before.isr.clone(), elr: after.elr.clone() };
+                self.trace_after(off, kind, out);
             } else {
                 let reason = if unclean { ElectionReason::Unclean } else { reason };
-                self.trace_after(
-                    off,
-                    TraceKind::LeaderElected { tp, leader, previous: state.leader, epoch: new_epoch, isr, reason },
-                    out,
-                );
+                let kind = TraceKind::LeaderElected {
+                    tp,
+                    leader: after.leader,
+                    previous: before.leader,
+                    epoch: after.leader_epoch,
+                    isr: after.isr.clone(),
+                    reason,
+                };
+                self.trace_after(off, kind, out);
             }
         }
         Some(off)
+    }
+
+    /// `ReplicationControlManager.generateLeaderAndIsrUpdates`: for each partition, the ISR
+    /// without `remove` and `unclean_shutdown`, an election (UNCLEAN where the topic allows it)
+    /// among acceptable leaders — active brokers or `add`, never `remove` or
+    /// `unclean_shutdown` — and `unclean_shutdown` kept out of the ELR.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn generate_leader_and_isr_updates(
+        &mut self,
+        remove: BrokerId,
+        add: BrokerId,
+        unclean_shutdown: BrokerId,
+        partitions: Vec<(String, i32)>,
+        reason: ElectionReason,
+        disk: &mut ControllerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) -> Option<Offset> {
+        let mut last = None;
+        for (topic, partition) in partitions {
+            let Some(state) = self.image.partition(&topic, partition) else { continue };
+            let isr: Vec<BrokerId> =
+                state.isr.iter().copied().filter(|r| *r != remove && *r != unclean_shutdown).collect();
+            let request = ChangeRequest {
+                election: if self.unclean_allowed(&topic, env) { Election::Unclean } else { Election::Online },
+                isr: Some(isr),
+                unclean_shutdown: (unclean_shutdown != NO_LEADER).then(|| vec![unclean_shutdown]),
+                ..ChangeRequest::default()
+            };
+            let acceptable = |r: BrokerId| r != remove && r != unclean_shutdown && (r == add || self.is_eligible(r));
+            let change = self.build_change(&topic, partition, env, acceptable, request);
+            if let Some(change) = change {
+                if let Some(o) = self.append_partition_change(&topic, partition, &change, reason, disk, out) {
+                    last = Some(o);
+                }
+            }
+        }
+        last
+    }
+
+    /// Partitions whose ISR includes `broker` (`BrokersToIsrs.partitionsWithBrokerInIsr`).
+    pub(super) fn partitions_with_broker_in_isr(&self, broker: BrokerId) -> Vec<(String, i32)> {
+        self.partitions_where(|p| p.isr.contains(&broker))
+    }
+
+    /// Partitions whose ELR includes `broker` (`BrokersToElrs.partitionsWithBrokerInElr`).
+    pub(super) fn partitions_with_broker_in_elr(&self, broker: BrokerId) -> Vec<(String, i32)> {
+        self.partitions_where(|p| p.elr.contains(&broker))
+    }
+
+    /// Partitions without a leader (`BrokersToIsrs.partitionsWithNoLeader`).
+    pub(super) fn partitions_with_no_leader(&self) -> Vec<(String, i32)> {
+        self.partitions_where(|p| p.leader == NO_LEADER)
+    }
+
+    fn partitions_where(&self, keep: impl Fn(&PartitionState) -> bool) -> Vec<(String, i32)> {
+        self.image
+            .topics
+            .values()
+            .flat_map(|t| t.partitions.iter().filter(|(_, p)| keep(p)).map(move |(pid, _)| (t.name.clone(), *pid)))
+            .collect()
+    }
+
+    /// `ReplicationControlManager.electLeader`: a PREFERRED or UNCLEAN election of one
+    /// partition; `Ok(None)` when Kafka would say `ELECTION_NOT_NEEDED`.
+    fn elect_leader(
+        &mut self,
+        tp: &TopicPartition,
+        election: ElectionType,
+        disk: &mut ControllerDisk,
+        env: &Env,
+        out: &mut Out,
+    ) -> Result<Option<Offset>, ApiError> {
+        let Some(t) = self.image.topics.get(&tp.topic) else {
+            return Err(ApiError::with(
+                KafkaError::UNKNOWN_TOPIC_OR_PARTITION,
+                format!("No such topic as {}", tp.topic),
+            ));
+        };
+        let Some(state) = t.partitions.get(&tp.partition) else {
+            return Err(ApiError::with(KafkaError::UNKNOWN_TOPIC_OR_PARTITION, format!("No such partition as {tp}")));
+        };
+        let not_needed = match election {
+            ElectionType::Preferred => state.leader == state.preferred(),
+            ElectionType::Unclean => state.leader != NO_LEADER,
+        };
+        if not_needed {
+            return Err(ApiError::new(KafkaError::ELECTION_NOT_NEEDED));
+        }
+        let (kind, reason) = match election {
+            ElectionType::Preferred => (Election::Preferred, ElectionReason::Preferred),
+            ElectionType::Unclean => (Election::Unclean, ElectionReason::Unclean),
+        };
+        let request = ChangeRequest { election: kind, ..ChangeRequest::default() };
+        let change = self.build_change(&tp.topic, tp.partition, env, |b| self.is_eligible(b), request);
+        match change {
+            None => Err(ApiError::new(match election {
+                ElectionType::Preferred => KafkaError::PREFERRED_LEADER_NOT_AVAILABLE,
+                ElectionType::Unclean => KafkaError::ELIGIBLE_LEADERS_NOT_AVAILABLE,
+            })),
+            Some(change) => Ok(self.append_partition_change(&tp.topic, tp.partition, &change, reason, disk, out)),
+        }
     }
 
     /// AlterPartition from a partition leader: validate epochs and eligibility, then apply.
@@ -110,7 +287,7 @@ impl ControllerProc {
         partition_epoch: i32,
         new_isr: Vec<BrokerId>,
         disk: &mut ControllerDisk,
-        _env: &Env,
+        env: &Env,
         out: &mut Out,
     ) {
         let id = self.id;
@@ -127,17 +304,30 @@ impl ControllerProc {
             out.respond(from, corr, reply(Some(KafkaError::UNKNOWN_TOPIC_OR_PARTITION), None));
             return;
         };
+        // ReplicationControlManager.validateAlterPartitionData, in its order. (A stale broker
+        // epoch is Kafka's STALE_BROKER_EPOCH for the whole request; the leader reacts to every
+        // error the same way: it waits for the metadata and tries again.)
         let stale_broker = self.image.brokers.get(&broker).map(|b| b.epoch != broker_epoch).unwrap_or(true);
-        let error = if stale_broker || state.leader != broker {
+        let mut distinct = new_isr.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let error = if stale_broker {
             Some(KafkaError::NOT_LEADER_OR_FOLLOWER)
-        } else if leader_epoch != state.leader_epoch {
+        } else if leader_epoch > state.leader_epoch || partition_epoch > state.partition_epoch {
+            Some(KafkaError::NOT_CONTROLLER)
+        } else if leader_epoch < state.leader_epoch {
             Some(KafkaError::FENCED_LEADER_EPOCH)
-        } else if partition_epoch != state.partition_epoch {
+        } else if broker != state.leader {
+            Some(KafkaError::INVALID_REQUEST)
+        } else if partition_epoch < state.partition_epoch {
             Some(KafkaError::INVALID_UPDATE_VERSION)
-        } else if !new_isr.contains(&broker)
+        } else if distinct.len() != new_isr.len()
             || new_isr.iter().any(|b| !state.replicas.contains(b))
-            || new_isr.iter().any(|b| !state.isr.contains(b) && !self.is_eligible(*b))
+            || !new_isr.contains(&state.leader)
         {
+            Some(KafkaError::INVALID_REQUEST)
+        } else if new_isr.iter().any(|b| !self.is_eligible(*b)) {
+            // ineligibleReplicasForIsr: not registered, shutting down or fenced.
             Some(KafkaError::INELIGIBLE_REPLICA)
         } else {
             None
@@ -146,51 +336,33 @@ impl ControllerProc {
             out.respond(from, corr, reply(Some(e), Some(&state)));
             return;
         }
-        let mut new_isr = new_isr;
-        // Keep the ISR in replica order, as Kafka's tools print it.
-        new_isr.sort_by_key(|b| state.replicas.iter().position(|r| r == b).unwrap_or(usize::MAX));
-        new_isr.dedup();
-        let topic_id = self.image.topics[&tp.topic].id;
-        let off = self.append(
-            disk,
-            MetadataRecord::PartitionChange {
-                topic_id,
-                partition: tp.partition,
-                leader: None,
-                isr: Some(new_isr.clone()),
-                replicas: None,
-                adding: None,
-                removing: None,
-                leader_recovering: state.leader_recovering.then_some(false),
-                leader_epoch_bump: false,
-            },
-        );
-        let removed: Vec<BrokerId> = state.isr.iter().copied().filter(|b| !new_isr.contains(b)).collect();
-        let added: Vec<BrokerId> = new_isr.iter().copied().filter(|b| !state.isr.contains(b)).collect();
-        if !removed.is_empty() {
-            self.trace_after(
-                off,
-                TraceKind::IsrShrunk { tp: tp.clone(), leader: broker, removed, isr: new_isr.clone() },
-                out,
-            );
+        // The ISR as the leader sent it (Kafka keeps the order of AlterPartition's newIsr).
+        let request = ChangeRequest {
+            election: if self.unclean_allowed(&tp.topic, env) { Election::Unclean } else { Election::Online },
+            isr: Some(new_isr),
+            leader_recovering: Some(false),
+            ..ChangeRequest::default()
+        };
+        let change = self.build_change(&tp.topic, tp.partition, env, |b| self.is_eligible(b), request);
+        let mut last = None;
+        if let Some(change) = change {
+            last =
+                self.append_partition_change(&tp.topic, tp.partition, &change, ElectionReason::Reassignment, disk, out);
         }
-        if !added.is_empty() {
-            self.trace_after(
-                off,
-                TraceKind::IsrExpanded { tp: tp.clone(), leader: broker, added, isr: new_isr.clone() },
-                out,
-            );
-        }
-        let mut last = off;
-        if let Some(o) = self.maybe_complete_reassignment(&tp.topic, tp.partition, disk, out) {
-            last = o;
-        }
+        // A change that completed a reassignment may have moved the leader away from the
+        // sender: Kafka answers NEW_LEADER_ELECTED, and the sender learns its new role from the
+        // metadata (here the answer carries the new epochs, which the old leader ignores).
         let st = self.image.partition(&tp.topic, tp.partition).cloned();
         let resp = reply(None, st.as_ref());
-        self.respond_after(last, from, corr, resp, out);
+        match last {
+            Some(o) => self.respond_after(o, from, corr, resp, out),
+            None => out.respond(from, corr, resp),
+        }
     }
 
-    /// `ElectLeaders` from `kafka-leader-election`.
+    /// `ElectLeaders` from `kafka-leader-election` (`ReplicationControlManager.electLeaders`):
+    /// without a partition list, every partition, leaving out those that need no election.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn elect_leaders(
         &mut self,
         from: NodeAddr,
@@ -198,6 +370,7 @@ impl ControllerProc {
         election: ElectionType,
         partitions: Option<Vec<TopicPartition>>,
         disk: &mut ControllerDisk,
+        env: &Env,
         out: &mut Out,
     ) {
         let explicit = partitions.is_some();
@@ -213,84 +386,15 @@ impl ControllerProc {
         let mut results = Vec::new();
         let mut last: Option<Offset> = None;
         for tp in list {
-            let Some(t) = self.image.topics.get(&tp.topic) else {
-                results.push((
-                    tp.clone(),
-                    Some(ApiError::with(
-                        KafkaError::UNKNOWN_TOPIC_OR_PARTITION,
-                        format!("No such topic as {}", tp.topic),
-                    )),
-                ));
-                continue;
-            };
-            let Some(state) = t.partitions.get(&tp.partition).cloned() else {
-                results.push((
-                    tp.clone(),
-                    Some(ApiError::with(KafkaError::UNKNOWN_TOPIC_OR_PARTITION, format!("No such partition as {tp}"))),
-                ));
-                continue;
-            };
-            match election {
-                ElectionType::Preferred => {
-                    if state.leader == state.preferred() {
-                        if explicit {
-                            results.push((tp, Some(ApiError::new(KafkaError::ELECTION_NOT_NEEDED))));
-                        }
-                        continue;
-                    }
-                    let (leader, _) = elect_leader(
-                        &state.replicas,
-                        &state.isr,
-                        state.leader,
-                        |b| self.is_eligible(b),
-                        Election::Preferred,
-                    );
-                    if leader != state.preferred() {
-                        results.push((tp, Some(ApiError::new(KafkaError::PREFERRED_LEADER_NOT_AVAILABLE))));
-                        continue;
-                    }
-                    if let Some(o) = self.change_partition(
-                        &tp.topic,
-                        tp.partition,
-                        state.isr.clone(),
-                        Election::Preferred,
-                        ElectionReason::Preferred,
-                        disk,
-                        out,
-                    ) {
-                        last = Some(o);
+            match self.elect_leader(&tp, election, disk, env, out) {
+                Ok(o) => {
+                    if o.is_some() {
+                        last = o;
                     }
                     results.push((tp, None));
                 }
-                ElectionType::Unclean => {
-                    if state.leader != NO_LEADER {
-                        if explicit {
-                            results.push((tp, Some(ApiError::new(KafkaError::ELECTION_NOT_NEEDED))));
-                        }
-                        continue;
-                    }
-                    match self.change_partition(
-                        &tp.topic,
-                        tp.partition,
-                        state.isr.clone(),
-                        Election::Unclean,
-                        ElectionReason::Unclean,
-                        disk,
-                        out,
-                    ) {
-                        Some(o)
-                            if self
-                                .image
-                                .partition(&tp.topic, tp.partition)
-                                .map(|p| p.leader != NO_LEADER)
-                                .unwrap_or(false) =>
-                        {
-                            last = Some(o);
-                            results.push((tp, None));
-                        }
-                        _ => results.push((tp, Some(ApiError::new(KafkaError::ELIGIBLE_LEADERS_NOT_AVAILABLE)))),
-                    }
-                }
+                Err(e) if e.error == KafkaError::ELECTION_NOT_NEEDED && !explicit => {}
+                Err(e) => results.push((tp, Some(e))),
             }
         }
         let resp = Response::Controller(ControllerResponse::ElectLeaders(Ok(results)));
@@ -300,150 +404,161 @@ impl ControllerProc {
         }
     }
 
-    /// `auto.leader.rebalance.enable`: brokers whose share of partitions led by someone other
-    /// than their preferred replica exceeds `leader.imbalance.per.broker.percentage` get their
-    /// preferred leaderships back (kafka-semantics.md §4.6).
-    pub(super) fn rebalance_preferred_leaders(&mut self, disk: &mut ControllerDisk, out: &mut Out) {
-        let pct = 10i64;
-        let mut per_broker: BTreeMap<BrokerId, (i64, Vec<(String, i32)>)> = BTreeMap::new();
-        for t in self.image.topics.values() {
-            for (p, s) in &t.partitions {
-                let pref = s.preferred();
-                let e = per_broker.entry(pref).or_default();
-                e.0 += 1;
-                if s.leader != pref {
-                    e.1.push((t.name.clone(), *p));
-                }
-            }
-        }
-        for (broker, (total, moved)) in per_broker {
-            if total == 0 || (moved.len() as i64) * 100 <= pct * total || !self.is_eligible(broker) {
-                continue;
-            }
-            for (topic, p) in moved {
-                let Some(state) = self.image.partition(&topic, p).cloned() else { continue };
-                if state.isr.contains(&broker) {
-                    self.change_partition(
-                        &topic,
-                        p,
-                        state.isr.clone(),
-                        Election::Preferred,
-                        ElectionReason::Preferred,
-                        disk,
-                        out,
-                    );
-                }
+    /// The periodic `electPreferred` task (`auto.leader.rebalance.enable`,
+    /// `ReplicationControlManager.maybeBalancePartitionLeaders`): every partition not led by
+    /// its preferred replica gets a PREFERRED election. (KRaft has no per-broker imbalance
+    /// threshold: `leader.imbalance.per.broker.percentage` is a ZooKeeper-era setting.)
+    pub(super) fn rebalance_preferred_leaders(&mut self, disk: &mut ControllerDisk, env: &Env, out: &mut Out) {
+        let imbalanced = self.partitions_where(|p| p.leader != p.preferred());
+        for (topic, partition) in imbalanced.into_iter().take(MAX_ELECTIONS_PER_IMBALANCE) {
+            let request = ChangeRequest { election: Election::Preferred, ..ChangeRequest::default() };
+            let change = self.build_change(&topic, partition, env, |b| self.is_eligible(b), request);
+            if let Some(change) = change {
+                self.append_partition_change(&topic, partition, &change, ElectionReason::Preferred, disk, out);
             }
         }
     }
 
-    /// The periodic unclean election of leaderless partitions whose topic allows it.
+    /// The periodic `electUnclean` task (`maybeTriggerUncleanLeaderElectionForLeaderlessPartitions`):
+    /// leaderless partitions whose topic allows it get an UNCLEAN election.
     pub(super) fn unclean_elect_leaderless(&mut self, disk: &mut ControllerDisk, env: &Env, out: &mut Out) {
-        let leaderless: Vec<(String, i32, Vec<BrokerId>)> = self
-            .image
-            .topics
-            .values()
-            .flat_map(|t| {
-                t.partitions
-                    .iter()
-                    .filter(|(_, s)| s.leader == NO_LEADER)
-                    .map(move |(p, s)| (t.name.clone(), *p, s.isr.clone()))
-            })
-            .collect();
-        for (topic, p, isr) in leaderless {
+        for (topic, partition) in self.partitions_with_no_leader().into_iter().take(MAX_ELECTIONS_PER_IMBALANCE) {
             if self.unclean_allowed(&topic, env) {
-                self.change_partition(&topic, p, isr, Election::Unclean, ElectionReason::Unclean, disk, out);
+                let _ =
+                    self.elect_leader(&TopicPartition::new(topic, partition), ElectionType::Unclean, disk, env, out);
             }
         }
     }
 
-    /// `AlterPartitionReassignments`: start (or cancel) moving partitions to new replicas.
+    /// `validateManualPartitionAssignment` for a reassignment target.
+    fn reassignment_target_error(&self, target: &[BrokerId]) -> Option<ApiError> {
+        let invalid = |m: String| Some(ApiError::with(KafkaError::INVALID_REPLICA_ASSIGNMENT, m));
+        if target.is_empty() {
+            return invalid("The manual partition assignment includes an empty replica list.".into());
+        }
+        let mut sorted = target.to_vec();
+        sorted.sort_unstable();
+        let mut prev: Option<BrokerId> = None;
+        for b in sorted {
+            if !self.image.brokers.contains_key(&b) {
+                return invalid(format!(
+                    "The manual partition assignment includes broker {b}, but no such broker is registered."
+                ));
+            }
+            if prev == Some(b) {
+                return invalid(format!("The manual partition assignment includes the broker {b} more than once."));
+            }
+            prev = Some(b);
+        }
+        None
+    }
+
+    /// `AlterPartitionReassignments`: start (`changePartitionReassignment`) or cancel
+    /// (`cancelPartitionReassignment`) moving partitions to new replicas. Replication factor
+    /// changes are allowed (the tool's default).
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn alter_reassignments(
         &mut self,
         from: NodeAddr,
         corr: u64,
         moves: Vec<(TopicPartition, Option<Vec<BrokerId>>)>,
         disk: &mut ControllerDisk,
+        env: &Env,
         out: &mut Out,
     ) {
         let mut results = Vec::new();
         let mut last = None;
         for (tp, target) in moves {
-            let Some(t) = self.image.topics.get(&tp.topic) else {
-                results.push((tp, Some(ApiError::new(KafkaError::UNKNOWN_TOPIC_OR_PARTITION))));
+            let Some(state) = self.image.partition(&tp.topic, tp.partition).cloned() else {
+                let message = if self.image.topics.contains_key(&tp.topic) {
+                    format!("Unable to find partition {}:{}.", tp.topic, tp.partition)
+                } else {
+                    format!("Unable to find a topic named {}.", tp.topic)
+                };
+                results.push((tp, Some(ApiError::with(KafkaError::UNKNOWN_TOPIC_OR_PARTITION, message))));
                 continue;
             };
-            let topic_id = t.id;
-            let Some(state) = t.partitions.get(&tp.partition).cloned() else {
-                results.push((tp, Some(ApiError::new(KafkaError::UNKNOWN_TOPIC_OR_PARTITION))));
-                continue;
-            };
-            let record = match target {
+            let change = match target {
                 None => {
                     if state.adding.is_empty() && state.removing.is_empty() {
                         results.push((tp, Some(ApiError::new(KafkaError::NO_REASSIGNMENT_IN_PROGRESS))));
                         continue;
                     }
-                    let original: Vec<BrokerId> =
+                    // PartitionReassignmentRevert: the original replicas, the ISR without the
+                    // adding replicas (or the first original replica, uncleanly).
+                    let replicas: Vec<BrokerId> =
                         state.replicas.iter().copied().filter(|b| !state.adding.contains(b)).collect();
-                    let isr: Vec<BrokerId> = state.isr.iter().copied().filter(|b| original.contains(b)).collect();
-                    MetadataRecord::PartitionChange {
-                        topic_id,
-                        partition: tp.partition,
-                        leader: None,
-                        isr: Some(if isr.is_empty() { state.isr.clone() } else { isr }),
-                        replicas: Some(original),
-                        adding: Some(vec![]),
-                        removing: Some(vec![]),
-                        leader_recovering: None,
-                        leader_epoch_bump: true,
+                    let mut isr: Vec<BrokerId> =
+                        state.isr.iter().copied().filter(|b| !state.adding.contains(b)).collect();
+                    let mut unclean = false;
+                    if isr.is_empty() {
+                        let Some(&first) = replicas.first() else {
+                            let m = "Invalid replica assignment: addingReplicas contains all replicas.";
+                            results.push((tp, Some(ApiError::with(KafkaError::INVALID_REPLICA_ASSIGNMENT, m))));
+                            continue;
+                        };
+                        isr.push(first);
+                        unclean = true;
                     }
+                    let unclean_allowed = self.unclean_allowed(&tp.topic, env);
+                    if unclean && !unclean_allowed {
+                        let m = format!(
+                            "Unable to revert partition assignment for {}:{} because it would require an unclean leader election.",
+                            tp.topic, tp.partition
+                        );
+                        results.push((tp, Some(ApiError::with(KafkaError::INVALID_REPLICA_ASSIGNMENT, m))));
+                        continue;
+                    }
+                    let request = ChangeRequest {
+                        election: if unclean_allowed { Election::Unclean } else { Election::Online },
+                        isr: Some(isr),
+                        replicas: Some(replicas),
+                        removing: Some(vec![]),
+                        adding: Some(vec![]),
+                        ..ChangeRequest::default()
+                    };
+                    self.build_change(&tp.topic, tp.partition, env, |b| self.is_eligible(b), request)
                 }
                 Some(target) => {
-                    let mut seen = BTreeSet::new();
-                    if target.is_empty() || !target.iter().all(|b| seen.insert(*b)) {
-                        results.push((
-                            tp,
-                            Some(ApiError::with(
-                                KafkaError::INVALID_REPLICA_ASSIGNMENT,
-                                "Duplicate replica assignment",
-                            )),
-                        ));
+                    if let Some(e) = self.reassignment_target_error(&target) {
+                        results.push((tp, Some(e)));
                         continue;
                     }
-                    if let Some(b) = target.iter().find(|b| !self.image.brokers.contains_key(b)) {
-                        results.push((
-                            tp,
-                            Some(ApiError::with(
-                                KafkaError::INVALID_REPLICA_ASSIGNMENT,
-                                format!("Unknown broker id {b}"),
-                            )),
-                        ));
-                        continue;
-                    }
-                    let current: Vec<BrokerId> =
-                        state.replicas.iter().copied().filter(|b| !state.adding.contains(b)).collect();
-                    let adding: Vec<BrokerId> = target.iter().copied().filter(|b| !current.contains(b)).collect();
-                    let removing: Vec<BrokerId> = current.iter().copied().filter(|b| !target.contains(b)).collect();
+                    // PartitionReassignmentReplicas(current, target): sorted differences; the
+                    // replica set is the target, then the replicas being removed.
+                    let current = state.replicas.clone();
+                    let removing: Vec<BrokerId> = {
+                        let mut r: Vec<BrokerId> = current.iter().copied().filter(|b| !target.contains(b)).collect();
+                        r.sort_unstable();
+                        r
+                    };
+                    let adding: Vec<BrokerId> = {
+                        let mut a: Vec<BrokerId> = target.iter().copied().filter(|b| !current.contains(b)).collect();
+                        a.sort_unstable();
+                        a
+                    };
                     let mut replicas = target.clone();
                     replicas.extend(removing.iter().copied());
-                    MetadataRecord::PartitionChange {
-                        topic_id,
-                        partition: tp.partition,
-                        leader: None,
-                        isr: None,
-                        replicas: Some(replicas),
-                        adding: Some(adding),
-                        removing: Some(removing),
-                        leader_recovering: None,
-                        leader_epoch_bump: false,
-                    }
+                    let request = ChangeRequest {
+                        replicas: (replicas != current).then_some(replicas),
+                        removing: (!removing.is_empty()).then_some(removing),
+                        adding: (!adding.is_empty()).then_some(adding),
+                        ..ChangeRequest::default()
+                    };
+                    self.build_change(&tp.topic, tp.partition, env, |b| self.is_eligible(b), request)
                 }
             };
-            let off = self.append(disk, record);
-            last = Some(off);
-            if let Some(o) = self.maybe_complete_reassignment(&tp.topic, tp.partition, disk, out) {
-                last = Some(o);
+            if let Some(change) = change {
+                if let Some(o) = self.append_partition_change(
+                    &tp.topic,
+                    tp.partition,
+                    &change,
+                    ElectionReason::Reassignment,
+                    disk,
+                    out,
+                ) {
+                    last = Some(o);
+                }
             }
             results.push((tp, None));
         }
@@ -452,63 +567,5 @@ impl ControllerProc {
             Some(o) => self.respond_after(o, from, corr, resp, out),
             None => out.respond(from, corr, resp),
         }
-    }
-
-    /// Finishes a reassignment once every target replica is in the ISR: the replica set
-    /// becomes the target, removed replicas leave, and the leader moves if it was removed.
-    pub(super) fn maybe_complete_reassignment(
-        &mut self,
-        topic: &str,
-        partition: i32,
-        disk: &mut ControllerDisk,
-        out: &mut Out,
-    ) -> Option<Offset> {
-        let t = self.image.topics.get(topic)?;
-        let topic_id = t.id;
-        let state = t.partitions.get(&partition)?.clone();
-        if state.adding.is_empty() && state.removing.is_empty() {
-            return None;
-        }
-        let target: Vec<BrokerId> = state.replicas.iter().copied().filter(|b| !state.removing.contains(b)).collect();
-        if !target.iter().all(|b| state.isr.contains(b)) {
-            return None;
-        }
-        let isr: Vec<BrokerId> = target.iter().copied().filter(|b| state.isr.contains(b)).collect();
-        let leader = if target.contains(&state.leader) {
-            state.leader
-        } else {
-            target.iter().copied().find(|b| isr.contains(b) && self.is_eligible(*b)).unwrap_or(NO_LEADER)
-        };
-        let bump = !state.removing.is_empty() || leader != state.leader;
-        let off = self.append(
-            disk,
-            MetadataRecord::PartitionChange {
-                topic_id,
-                partition,
-                leader: (leader != state.leader).then_some(leader),
-                isr: Some(isr.clone()),
-                replicas: Some(target),
-                adding: Some(vec![]),
-                removing: Some(vec![]),
-                leader_recovering: None,
-                leader_epoch_bump: bump,
-            },
-        );
-        if leader != state.leader {
-            let epoch = self.image.partition(topic, partition).map(|p| p.leader_epoch).unwrap_or(0);
-            self.trace_after(
-                off,
-                TraceKind::LeaderElected {
-                    tp: TopicPartition::new(topic, partition),
-                    leader,
-                    previous: state.leader,
-                    epoch,
-                    isr,
-                    reason: ElectionReason::Reassignment,
-                },
-                out,
-            );
-        }
-        Some(off)
     }
 }

@@ -2,6 +2,7 @@
 //! CreatePartitions and IncrementalAlterConfigs, with the KRaft controller's messages
 //! (kafka-cli.md §2.6, §12; kafka-semantics.md §2.3).
 
+use super::partition_change::ELR_ENABLED;
 use super::*;
 use crate::sim::config::{broker_config_def, topic_config_def, validate, validate_topic_configs};
 use crate::sim::errors::{ApiError, KafkaError};
@@ -30,15 +31,14 @@ pub fn validate_topic_name(name: &str) -> Result<(), String> {
 }
 
 impl ControllerProc {
+    /// `ClusterControlManager.usableBrokers`: every registered broker except those in
+    /// controlled shutdown, fenced or not.
     fn placement_brokers(&self) -> Vec<PlacementBroker> {
         self.image
             .brokers
             .iter()
-            .map(|(id, b)| PlacementBroker {
-                id: *id,
-                rack: b.endpoint.rack.clone(),
-                fenced: b.fenced || b.in_controlled_shutdown,
-            })
+            .filter(|(_, b)| !b.in_controlled_shutdown)
+            .map(|(id, b)| PlacementBroker { id: *id, rack: b.endpoint.rack.clone(), fenced: b.fenced })
             .collect()
     }
 
@@ -119,22 +119,38 @@ impl ControllerProc {
 
     /// Appends the records for `count` new partitions starting at `first`: ISR = the active
     /// replicas, leader = the first of them (kafka-semantics.md §2.3).
+    #[allow(clippy::too_many_arguments)]
     fn append_partitions(
         &mut self,
         topic: &str,
         topic_id: TopicId,
         first: i32,
         assignment: &[Vec<BrokerId>],
+        manual: bool,
         disk: &mut ControllerDisk,
         out: &mut Out,
     ) -> Result<Offset, ApiError> {
-        // Validate every partition before writing anything.
+        // Validate every partition before writing anything: a partition needs an active
+        // replica for its ISR (ReplicationControlManager.createTopic / createPartitions).
         for (i, replicas) in assignment.iter().enumerate() {
             if !replicas.iter().any(|b| self.is_eligible(*b)) {
-                return Err(ApiError::with(
-                    KafkaError::INVALID_REPLICATION_FACTOR,
-                    format!("All brokers specified in the partition assignment for partition {} are fenced or in controlled shutdown.", first + i as i32),
-                ));
+                return Err(if manual {
+                    ApiError::with(
+                        KafkaError::INVALID_REPLICA_ASSIGNMENT,
+                        format!(
+                            "All brokers specified in the manual partition assignment for partition {} are fenced or in controlled shutdown.",
+                            first + i as i32
+                        ),
+                    )
+                } else {
+                    ApiError::with(
+                        KafkaError::INVALID_REPLICATION_FACTOR,
+                        format!(
+                            "Unable to replicate the partition {} time(s): All brokers are currently fenced or in controlled shutdown.",
+                            replicas.len()
+                        ),
+                    )
+                });
             }
         }
         let mut last = -1;
@@ -230,7 +246,7 @@ impl ControllerProc {
                     },
                 );
             }
-            match self.append_partitions(&t.name, id, 0, &assignment, disk, out) {
+            match self.append_partitions(&t.name, id, 0, &assignment, t.assignment.is_some(), disk, out) {
                 Ok(o) => {
                     self.trace_after(
                         off,
@@ -330,6 +346,7 @@ impl ControllerProc {
             );
             return;
         }
+        let manual = assignment.is_some();
         let new = match assignment {
             Some(a) => {
                 if let Some(e) = self.manual_assignment_error(&a) {
@@ -349,22 +366,16 @@ impl ControllerProc {
                 }
                 a
             }
+            // ReplicationControlManager.createPartitions: the placer's message as it is.
             None => match place(&self.placement_brokers(), count - current, rf, &mut self.rng) {
                 Ok(a) => a,
                 Err(msg) => {
-                    out.respond(
-                        from,
-                        corr,
-                        reply(Some(ApiError::with(
-                            KafkaError::INVALID_REPLICATION_FACTOR,
-                            format!("Unable to replicate the partition {rf} time(s): {msg}"),
-                        ))),
-                    );
+                    out.respond(from, corr, reply(Some(ApiError::with(KafkaError::INVALID_REPLICATION_FACTOR, msg))));
                     return;
                 }
             },
         };
-        match self.append_partitions(&topic, id, current, &new, disk, out) {
+        match self.append_partitions(&topic, id, current, &new, manual, disk, out) {
             Ok(off) => {
                 self.trace_after(off, TraceKind::PartitionsAdded { topic, assignment: new }, out);
                 self.respond_after(off, from, corr, reply(None), out);
@@ -392,6 +403,24 @@ impl ControllerProc {
             let name = match op {
                 AlterOp::Set(n, _) | AlterOp::Delete(n) => n,
             };
+            // ConfigurationControlManager.isDisallowedBrokerMinIsrTransition and
+            // isDisallowedClusterMinIsrTransition: with ELR on, min.insync.replicas is a
+            // cluster-wide (or topic) setting only.
+            if ELR_ENABLED && name == "min.insync.replicas" {
+                let disallowed = match (&resource, op) {
+                    (ConfigResource::Broker(Some(_)), _) => {
+                        Some("Broker-level min.insync.replicas cannot be altered while ELR is enabled.")
+                    }
+                    (ConfigResource::Broker(None), AlterOp::Delete(_)) => {
+                        Some("Cluster-level min.insync.replicas cannot be removed while ELR is enabled.")
+                    }
+                    _ => None,
+                };
+                if let Some(m) = disallowed {
+                    out.respond(from, corr, reply(Some(ApiError::with(KafkaError::INVALID_CONFIG, m))));
+                    return;
+                }
+            }
             let check = match &resource {
                 ConfigResource::Topic(t) => {
                     if !self.image.topics.contains_key(t) {
@@ -451,17 +480,35 @@ impl ControllerProc {
             ConfigResource::Broker(None) => "brokers (default)".to_string(),
         };
         let mut last = None;
+        let mut clear_elr = false;
         for op in ops {
             let (name, value) = match op {
                 AlterOp::Set(n, v) => (n, Some(v)),
                 AlterOp::Delete(n) => (n, None),
             };
+            if let ConfigResource::Topic(t) = &resource {
+                // ConfigurationControlManager: a topic config set to its current value (or a
+                // missing one deleted) writes no record.
+                let current = self.image.topics.get(t).and_then(|t| t.configs.get(&name));
+                if current == value.as_ref() {
+                    continue;
+                }
+            }
+            clear_elr |= name == "min.insync.replicas";
             let off = self.append(
                 disk,
                 MetadataRecord::Config { resource: resource.clone(), name: name.clone(), value: value.clone() },
             );
             self.trace_after(off, TraceKind::ConfigChanged { resource: label.clone(), name, value }, out);
             last = Some(off);
+        }
+        if clear_elr && ELR_ENABLED {
+            // createClearElrRecordsAsNeeded: a new min ISR invalidates the ELRs it shaped.
+            let topic = match &resource {
+                ConfigResource::Topic(t) => Some(t.clone()),
+                ConfigResource::Broker(_) => None,
+            };
+            last = Some(self.append(disk, MetadataRecord::ClearElr { topic }));
         }
         match last {
             Some(o) => self.respond_after(o, from, corr, reply(None), out),

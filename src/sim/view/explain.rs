@@ -91,8 +91,16 @@ pub fn describe_event(ev: &TraceEvent) -> Option<String> {
                 format!("{tp}: broker {leader} is the new leader (epoch {epoch}), chosen from the ISR {}", ids(isr))
             }
         },
-        K::PartitionOffline { tp, isr } => {
-            format!("{tp} is offline: no live replica of the ISR {} can lead it", ids(isr))
+        K::PartitionOffline { tp, isr, elr } => {
+            if elr.is_empty() {
+                format!("{tp} is offline: no live replica of the ISR {} can lead it", ids(isr))
+            } else {
+                format!(
+                    "{tp} is offline: no live replica of the ISR {} can lead it; the eligible leader replicas (ELR) {} hold every committed record, and one of them leads when it is back",
+                    ids(isr),
+                    ids(elr)
+                )
+            }
         }
         K::IsrShrunk { tp, removed, isr, .. } => format!(
             "{tp}: {} left the ISR, which is now {}",

@@ -318,7 +318,7 @@ fn summary(r: &MetadataRecord) -> String {
                 list(isr)
             )
         }
-        MetadataRecord::PartitionChange { partition, leader, isr, leader_epoch_bump, .. } => {
+        MetadataRecord::PartitionChange { partition, leader, isr, leader_epoch_bump, elr, last_known_elr, .. } => {
             let mut d = format!("partition {partition}");
             if let Some(l) = leader {
                 d.push_str(&format!(", leader {l}"));
@@ -326,11 +326,21 @@ fn summary(r: &MetadataRecord) -> String {
             if let Some(i) = isr {
                 d.push_str(&format!(", isr [{}]", list(i)));
             }
+            if let Some(e) = elr {
+                d.push_str(&format!(", elr [{}]", list(e)));
+            }
+            if let Some(e) = last_known_elr {
+                d.push_str(&format!(", last known elr [{}]", list(e)));
+            }
             if *leader_epoch_bump {
                 d.push_str(", epoch +1");
             }
             d
         }
+        MetadataRecord::ClearElr { topic } => match topic {
+            Some(t) => format!("topic {t}"),
+            None => "all topics".to_string(),
+        },
         MetadataRecord::RemoveTopic { .. } => String::new(),
         MetadataRecord::Config { name, value, .. } => format!("{name}={}", value.as_deref().unwrap_or("(deleted)")),
         MetadataRecord::ProducerIds { next_block_start, .. } => format!("next block {next_block_start}"),
@@ -629,8 +639,16 @@ mod tests {
         assert_eq!((retention.value.as_str(), retention.is_default), ("604800000", true));
         let Detail::Broker(b) = inspect(&sim, &view, &Target::Broker(1)) else { panic!() };
         assert_eq!(b.endpoint, "localhost:9092");
-        // Nothing was altered: every value is Kafka's default or the cluster's server.properties.
-        assert!(b.configs.iter().all(|c| c.is_default || c.source == "STATIC_BROKER_CONFIG"), "{:?}", b.configs);
+        // Nothing was altered: every value is Kafka's default or the cluster's server.properties,
+        // except min.insync.replicas, which the first active controller writes as a cluster-wide
+        // dynamic default when ELR is on (ActivationRecordsGenerator.recordsForEmptyLog).
+        assert!(
+            b.configs.iter().all(|c| c.is_default
+                || c.source == "STATIC_BROKER_CONFIG"
+                || (c.name == "min.insync.replicas" && c.source == "DYNAMIC_DEFAULT_BROKER_CONFIG")),
+            "{:?}",
+            b.configs
+        );
         assert!(b.configs.iter().any(|c| c.is_default));
         assert!(matches!(inspect(&sim, &view, &Target::Topic("nope".into())), Detail::Gone(_)));
         let Detail::Controller(c) = inspect(&sim, &view, &Target::Controller(view.active_controller.unwrap())) else {

@@ -31,6 +31,8 @@ public final class Vectors {
         FAMILIES.put("partitioner", PartitionerVectors::generate);
         FAMILIES.put("client-assignors", ClientAssignorVectors::generate);
         FAMILIES.put("server-assignors", ServerAssignorVectors::generate);
+        FAMILIES.put("replica-placement", ReplicaPlacementVectors::generate);
+        FAMILIES.put("partition-change", PartitionChangeVectors::generate);
     }
 
     public static void main(String[] args) throws IOException {

@@ -1,0 +1,234 @@
+//! The few Java platform behaviours that Kafka's answers depend on, reproduced exactly so that
+//! Brokerlab can be checked against vectors recorded from Kafka itself.
+//!
+//! * [`JavaRandom`]: `java.util.Random` — the 48-bit linear congruential generator, with
+//!   `nextInt(bound)` and `Collections.shuffle(list, random)` exactly as the JDK specifies them.
+//!   Kafka's `StripedReplicaPlacer` draws from one; seeded the same, Brokerlab's placer gives the
+//!   same layouts.
+//! * [`java_hash_order`]: the iteration order of a `java.util.HashMap`/`HashSet`, which decides
+//!   the order of lists Kafka collects from one (the ELR built by `PartitionChangeBuilder`, the
+//!   racks of `StripedReplicaPlacer.RackList`).
+//!
+//! * [`scala_isr_order`]: the order of the ISR a partition leader sends in AlterPartition, which
+//!   Kafka's `Partition` (Scala) builds in a `scala.collection.mutable.HashSet`.
+//!
+//! Everything is integer arithmetic with wrapping, so native and wasm32 agree.
+
+use crate::sim::placement::PlacementRandom;
+use serde::{Deserialize, Serialize};
+
+const MULTIPLIER: i64 = 0x5_DEEC_E66D;
+const ADDEND: i64 = 0xB;
+const MASK: i64 = (1 << 48) - 1;
+
+/// `java.util.Random`: `seed = (seed * 0x5DEECE66D + 0xB) mod 2^48`, outputs the top bits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JavaRandom {
+    seed: i64,
+}
+
+impl JavaRandom {
+    /// `new Random(seed)`: the seed is scrambled with the multiplier (`initialScramble`).
+    pub fn new(seed: i64) -> JavaRandom {
+        JavaRandom { seed: (seed ^ MULTIPLIER) & MASK }
+    }
+
+    /// `next(bits)`: the next `bits` (1..=32) random bits.
+    fn next(&mut self, bits: u32) -> i32 {
+        self.seed = self.seed.wrapping_mul(MULTIPLIER).wrapping_add(ADDEND) & MASK;
+        ((self.seed as u64) >> (48 - bits)) as i32
+    }
+
+    /// `nextInt()`: 32 random bits.
+    pub fn next_int_unbounded(&mut self) -> i32 {
+        self.next(32)
+    }
+
+    /// `nextInt(bound)` as `java.util.Random` implements it: a power of two takes the high bits;
+    /// otherwise values from the incomplete last range are rejected. Java throws for
+    /// `bound <= 0`; here that returns 0 (no caller passes it).
+    pub fn next_int(&mut self, bound: i32) -> i32 {
+        if bound <= 0 {
+            return 0;
+        }
+        let mut r = self.next(31);
+        let m = bound - 1;
+        if bound & m == 0 {
+            return ((i64::from(bound) * i64::from(r)) >> 31) as i32;
+        }
+        let mut u = r;
+        loop {
+            r = u % bound;
+            if u.wrapping_sub(r).wrapping_add(m) >= 0 {
+                return r;
+            }
+            u = self.next(31);
+        }
+    }
+
+    /// `nextLong()`: two 32-bit draws.
+    pub fn next_long(&mut self) -> i64 {
+        (i64::from(self.next(32)) << 32).wrapping_add(i64::from(self.next(32)))
+    }
+
+    /// `Collections.shuffle(list, random)`: from the end, swap each position with a random one
+    /// at or before it.
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        let size = items.len();
+        for i in (2..=size).rev() {
+            let j = self.next_int(i as i32) as usize;
+            items.swap(i - 1, j);
+        }
+    }
+}
+
+impl PlacementRandom for JavaRandom {
+    fn next_int(&mut self, bound: i32) -> i32 {
+        JavaRandom::next_int(self, bound)
+    }
+
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        JavaRandom::shuffle(self, items);
+    }
+}
+
+/// `HashMap.hash(key)`: the key's `hashCode()` with its high half folded into the low half.
+fn spread(hash: i32) -> u32 {
+    let h = hash as u32;
+    h ^ (h >> 16)
+}
+
+/// `HashMap.tableSizeFor`: the smallest power of two ≥ `cap` (at least 1).
+fn table_size_for(cap: u32) -> u32 {
+    cap.max(1).next_power_of_two()
+}
+
+/// The initial table size of `new HashSet<>(collection)` / `new HashMap<>(map)` for `n`
+/// elements: `tableSizeFor(max((int) (n / .75f) + 1, 16))`. (`n / .75f` is `4n/3`, truncated;
+/// computed in integers.)
+pub fn java_capacity_for_copy(n: usize) -> u32 {
+    let n = n.min(1 << 28) as u32;
+    table_size_for((n * 4 / 3 + 1).max(16))
+}
+
+/// The iteration order of a `java.util.HashMap` (or `HashSet`) with an initial table of
+/// `capacity` buckets (16 for `new HashMap<>()`) into which `keys` (each with its Java
+/// `hashCode()`) were put in this order; repeated keys keep their first position.
+///
+/// Iteration goes bucket by bucket, and within a bucket in insertion order (a resize splits
+/// each bucket keeping that order). The table doubles when the size passes 3/4 of it, and
+/// when a bucket reaches 9 entries while the table is smaller than 64 (`treeifyBin`). Bins
+/// long enough to become trees (9 colliding keys in a table of 64 or more) are not modelled:
+/// Brokerlab's sets of broker ids and rack names never get there.
+pub fn java_hash_order<K: PartialEq + Clone>(keys: &[(K, i32)], capacity: u32) -> Vec<K> {
+    let mut cap = table_size_for(capacity);
+    let mut entries: Vec<(K, u32)> = Vec::new();
+    for (key, hash) in keys {
+        if entries.iter().any(|(k, _)| k == key) {
+            continue;
+        }
+        let s = spread(*hash);
+        let in_bucket = entries.iter().filter(|(_, h)| h & (cap - 1) == s & (cap - 1)).count();
+        entries.push((key.clone(), s));
+        if in_bucket >= 8 && cap < 64 {
+            cap *= 2;
+        }
+        if entries.len() as u64 > u64::from(cap) * 3 / 4 {
+            cap *= 2;
+        }
+    }
+    let mut idx: Vec<usize> = (0..entries.len()).collect();
+    idx.sort_by_key(|&i| entries[i].1 & (cap - 1));
+    idx.into_iter().map(|i| entries[i].0.clone()).collect()
+}
+
+/// The iteration order of a `HashSet<Integer>` with an initial table of `capacity` buckets into
+/// which `values` were added in order (`Integer.hashCode()` is the value).
+pub fn java_int_set_order(values: &[i32], capacity: u32) -> Vec<i32> {
+    let keyed: Vec<(i32, i32)> = values.iter().map(|&v| (v, v)).collect();
+    java_hash_order(&keyed, capacity)
+}
+
+/// The order of the ISR that `kafka.cluster.Partition` sends in an AlterPartition request:
+/// `prepareIsrExpand` (`isr.asScala.map(..) + newReplica`) or `prepareIsrShrink`
+/// (`isr.asScala.map(..).diff(outOfSync)`), listed with `toList`. Scala 2.13's
+/// `mutable.HashSet` iterates its table in bucket order, each bucket sorted by hash
+/// (`improveHash(id) = id ^ (id >>> 16)`, the id itself for broker ids below 65536), so the
+/// order is by `(hash mod table size, hash)`. The table sizes were measured on Scala 2.13.18
+/// (the library Kafka 4.4 ships): after an expansion 8 buckets up to 5 members, 16 up to 11,
+/// 32 beyond; after a shrink 16 up to 11 members, 32 beyond.
+pub fn scala_isr_order(isr: &[i32], expand: bool) -> Vec<i32> {
+    let n = isr.len();
+    let table: u32 = if expand && n <= 5 {
+        8
+    } else if n <= 11 {
+        16
+    } else {
+        32
+    };
+    let mut out = isr.to_vec();
+    out.sort_by_key(|&id| {
+        let h = spread(id);
+        (h & (table - 1), h)
+    });
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Reference values printed by Java 17 (`jshell`): `new Random(42)`, `new Random(0)`, ...
+    #[test]
+    fn next_int_matches_java_util_random() {
+        let mut r = JavaRandom::new(42);
+        assert_eq!(r.next_int_unbounded(), -1170105035);
+        let mut r = JavaRandom::new(42);
+        let got: Vec<i32> = (0..8).map(|_| r.next_int(10)).collect();
+        assert_eq!(got, vec![0, 3, 8, 4, 0, 5, 5, 8]);
+        let mut r = JavaRandom::new(0);
+        let got: Vec<i32> = (0..6).map(|_| r.next_int(16)).collect();
+        assert_eq!(got, vec![11, 13, 3, 9, 10, 4]);
+        let mut r = JavaRandom::new(-7);
+        assert_eq!(r.next_long(), 4964420944606563203);
+        // A bound close to 2^31 exercises the rejection loop.
+        let mut r = JavaRandom::new(12345);
+        let got: Vec<i32> = (0..4).map(|_| r.next_int(1_500_000_000)).collect();
+        assert_eq!(got, vec![776966251, 1102109080, 80902084, 701101375]);
+    }
+
+    #[test]
+    fn shuffle_matches_collections_shuffle() {
+        // Collections.shuffle(List.of(0..9) as ArrayList, new Random(7)).
+        let mut r = JavaRandom::new(7);
+        let mut v: Vec<i32> = (0..10).collect();
+        r.shuffle(&mut v);
+        assert_eq!(v, vec![0, 1, 9, 3, 7, 4, 8, 5, 2, 6]);
+    }
+
+    // Measured with Scala 2.13.18: `Set(3).map(identity) + 9` lists 9 first (8 buckets);
+    // `Set(1, 2, 8).map(identity).diff(Set(1))` lists 2, 8 (16 buckets).
+    #[test]
+    fn isr_order_follows_scala_mutable_hash_set() {
+        assert_eq!(scala_isr_order(&[3, 9], true), vec![9, 3]);
+        assert_eq!(scala_isr_order(&[2, 8], false), vec![2, 8]);
+        assert_eq!(scala_isr_order(&[3, 1, 2], true), vec![1, 2, 3]);
+        assert_eq!(scala_isr_order(&[1, 2, 3, 4, 5, 17], true), vec![1, 17, 2, 3, 4, 5]);
+        assert_eq!(scala_isr_order(&[2, 10, 3, 11, 4, 12], true), vec![2, 3, 4, 10, 11, 12]);
+    }
+
+    #[test]
+    fn hash_order_of_small_integers_is_by_bucket_then_insertion() {
+        // new HashSet<>() ← 17, 3, 1, 33, 16: buckets 1 (17, 1, 33), 3, 0 (16).
+        assert_eq!(java_int_set_order(&[17, 3, 1, 33, 16], 16), vec![16, 17, 1, 33, 3]);
+        // 13 entries pass 3/4 of 16: the table doubles and 17 moves to bucket 17.
+        let many: Vec<i32> = (1..=13).chain([17]).collect();
+        let order = java_int_set_order(&many, 16);
+        assert_eq!(order.last(), Some(&17));
+        assert_eq!(java_capacity_for_copy(0), 16);
+        assert_eq!(java_capacity_for_copy(11), 16);
+        assert_eq!(java_capacity_for_copy(12), 32);
+        assert_eq!(java_capacity_for_copy(24), 64);
+    }
+}
