@@ -262,7 +262,8 @@ fn leader_election_lines_follow_8_2() {
     assert_eq!((out.as_str(), err.as_str(), code), ("", "", 0));
 }
 
-// kafka-cli.md §9.2: one-line JSON, the rollback block, verify lines.
+// ReassignPartitionsCommand.executeAssignment: one-line JSON, the rollback block (each live
+// replica's log dir, getReplicaToLogDir), verify lines.
 #[test]
 fn reassignment_follows_9_2() {
     let mut c = console();
@@ -278,7 +279,7 @@ fn reassignment_follows_9_2() {
         out,
         "Current partition replica assignment
 
-{\"version\":1,\"partitions\":[{\"topic\":\"foo\",\"partition\":0,\"replicas\":[1,2],\"log_dirs\":[\"any\",\"any\"]}]}
+{\"version\":1,\"partitions\":[{\"topic\":\"foo\",\"partition\":0,\"replicas\":[1,2],\"log_dirs\":[\"/tmp/kraft-combined-logs\",\"/tmp/kraft-combined-logs\"]}]}
 
 Save this to use as the --reassignment-json-file option during rollback
 Successfully started partition reassignment for foo-0

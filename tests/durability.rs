@@ -65,7 +65,8 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // connect and back off as NetworkClient does, net isolate cuts later nodes too, member ids
     // are version-4 UUIDs; a leader retries its AlterPartition until the controller answers,
     // and a broker's first producer id waits for a block from the controller, as
-    // RPCProducerIdManager does.)
+    // RPCProducerIdManager does; a broker's first retention check comes
+    // log.initial.task.delay.ms after it starts; the console consumer commits only what it printed.)
     assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (3, 0xa43a_41a2_99d6_f739));
 }
 

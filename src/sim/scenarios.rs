@@ -24,7 +24,9 @@ use std::collections::BTreeMap;
 /// their reconnects and metadata refreshes (KIP-144, KIP-580); `net isolate` cuts later nodes
 /// too; member ids are version-4 UUIDs; a leader retries its AlterPartition until the
 /// controller answers, and a broker's first producer id waits for a block from the controller
-/// (`RPCProducerIdManager`).
+/// (`RPCProducerIdManager`); a broker's first retention check comes
+/// `log.initial.task.delay.ms` after it starts; the console consumer commits only the records
+/// it printed.
 pub const REFERENCE_TRACE_HASH: u64 = 0xa43a_41a2_99d6_f739;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

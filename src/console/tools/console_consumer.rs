@@ -254,7 +254,12 @@ impl ConsumerJob {
         if self.phase != Phase::Consuming {
             return;
         }
-        sim.with_consumer(self.client, |c, now, out| c.close(now, out));
+        // ConsumerWrapper.cleanup(): resetUnconsumedOffsets() then close(), so the auto-commit
+        // on close covers only the records the tool printed (`--max-messages 3` commits 3).
+        sim.with_consumer(self.client, |c, now, out| {
+            c.reset_unconsumed();
+            c.close(now, out)
+        });
         self.phase = Phase::Closing { deadline: sim.now.plus_ms(CLOSE_TIMEOUT_MS) };
     }
 

@@ -102,6 +102,47 @@ pub fn parse_plan(v: &serde_json::Value) -> Result<Vec<PartitionReplicas>, Strin
     Ok(out)
 }
 
+/// `ReassignPartitionsCommand.parseExecuteAssignmentArgs` refuses a plan in which a
+/// partition lists a broker twice, before it checks that the brokers exist:
+/// `Partition replica lists may not contain duplicate entries: foo-0 contains multiple
+/// entries for 1` (each partition's duplicates, partitions joined by `. `).
+fn duplicate_replicas(plan: &[PartitionReplicas]) -> Option<String> {
+    let per_partition: Vec<String> = plan
+        .iter()
+        .filter_map(|part| {
+            let mut seen = std::collections::BTreeSet::new();
+            let dups: std::collections::BTreeSet<i32> =
+                part.replicas.iter().copied().filter(|b| !seen.insert(*b)).collect();
+            (!dups.is_empty()).then(|| {
+                let ids: Vec<String> = dups.iter().map(i32::to_string).collect();
+                format!("{}-{} contains multiple entries for {}", part.topic, part.partition, ids.join(","))
+            })
+        })
+        .collect();
+    (!per_partition.is_empty())
+        .then(|| format!("Partition replica lists may not contain duplicate entries: {}", per_partition.join(". ")))
+}
+
+/// Where a live broker keeps its logs, as `describeReplicaLogDirs` reports it: each simulated
+/// broker has one log directory, at the `log.dirs` of Kafka's shipped
+/// `config/server.properties` (and of the `apache/kafka` image the real-Kafka export uses).
+pub const LOG_DIR: &str = "/tmp/kraft-combined-logs";
+
+/// The current assignment as `ReassignPartitionsCommand.getReplicaToLogDir` gives it to the
+/// rollback JSON: a replica on a live broker shows that broker's log directory, one on a
+/// broker the metadata does not list (offline) stays `"any"`.
+fn with_log_dirs(ctx: &mut Ctx, admin: &AdminConn, current: &mut [PartitionReplicas]) {
+    let live: Vec<i32> = live_brokers(ctx, admin).into_iter().map(|(id, _)| id).collect();
+    for part in current {
+        part.log_dirs = Some(
+            part.replicas
+                .iter()
+                .map(|b| if live.contains(b) { LOG_DIR.to_string() } else { "any".to_string() })
+                .collect(),
+        );
+    }
+}
+
 /// The cluster's topics (admin metadata) after a `describeTopics` round trip.
 fn topics(ctx: &mut Ctx, admin: &AdminConn) -> Result<BTreeMap<String, TopicMeta>, Output> {
     admin
@@ -172,6 +213,7 @@ fn generate(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Output {
             });
         }
     }
+    with_log_dirs(ctx, admin, &mut current);
     let racks = !p.has("disable-rack-aware");
     let usable: Vec<BrokerMetadata> = live_brokers(ctx, admin)
         .into_iter()
@@ -234,6 +276,11 @@ fn execute(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Output {
                 ADMIN_OPERATION,
             );
         }
+    }
+    if let Some(m) = duplicate_replicas(&plan) {
+        return fmt::error(&m, ADMIN_FAILED);
+    }
+    for part in &plan {
         if let Some(b) = part.replicas.iter().find(|b| !live.contains(b)) {
             return fmt::error(&fmt::unknown_broker(*b), ADMIN_FAILED);
         }
@@ -269,6 +316,7 @@ fn execute(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Output {
             }
         }
     }
+    with_log_dirs(ctx, admin, &mut current);
     let moves: Vec<(TopicPartition, Option<Vec<i32>>)> =
         plan.iter().map(|x| (TopicPartition::new(x.topic.clone(), x.partition), Some(x.replicas.clone()))).collect();
     let resp = admin.call(

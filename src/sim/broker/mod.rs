@@ -31,6 +31,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+/// `log.initial.task.delay.ms` (an internal broker config, 30 s by default: `LogConfig`'s
+/// `SERVER_CONFIG_DEF`): how long after a broker starts `LogManager` waits before its first
+/// retention check, so nothing is deleted by retention in a broker's first 30 s.
+pub const LOG_INITIAL_TASK_DELAY_MS: i64 = 30_000;
+
 /// What a broker keeps on disk across crashes.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct BrokerDisk {
@@ -245,7 +250,9 @@ impl BrokerNode {
         p.fetch_metadata(now, env, out);
         p.register(now, env, &self.rack, out);
         out.timer(now.plus_ms(env.settings.replica_lag_time_max_ms / 2), Timer::IsrExpiration);
-        out.timer(now.plus_ms(env.settings.log_retention_check_interval_ms), Timer::RetentionCheck);
+        // LogManager.startup schedules "kafka-log-retention" at a fixed rate of
+        // log.retention.check.interval.ms, starting log.initial.task.delay.ms after the start.
+        out.timer(now.plus_ms(LOG_INITIAL_TASK_DELAY_MS), Timer::RetentionCheck);
         out.timer(now.plus_ms(env.settings.log_cleaner_backoff_ms), Timer::CleanerCheck);
         out.timer(now.plus_ms(5000), Timer::HwCheckpoint);
         out.timer(now.plus_ms(1000), Timer::Flush);

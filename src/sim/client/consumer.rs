@@ -357,6 +357,21 @@ impl Consumer {
         self.delivered.drain(..n).collect()
     }
 
+    /// Seeks every partition back to the first record poll() returned that the application
+    /// has not taken yet, and drops those records, so that the position (what `close()`
+    /// auto-commits) counts only records the application processed: Kafka's
+    /// `ConsoleConsumer.ConsumerWrapper.resetUnconsumedOffsets`, called by `cleanup()` before
+    /// `consumer.close()`.
+    pub fn reset_unconsumed(&mut self) {
+        let mut smallest: BTreeMap<TopicPartition, Offset> = BTreeMap::new();
+        for r in self.delivered.drain(..) {
+            smallest.entry(r.tp.clone()).or_insert(r.offset);
+        }
+        for (tp, offset) in smallest {
+            self.seek(&tp, offset);
+        }
+    }
+
     fn request_rejoin(&mut self, reason: &str) {
         if let Some(g) = &mut self.group {
             if !g.rejoin_needed {
