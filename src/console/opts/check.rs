@@ -625,7 +625,7 @@ fn check_get_offsets(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> 
 // ---------------------------------------------------------------------------
 
 /// `AdminCommandFailedException`, the class of §8.1's validation errors.
-pub const ADMIN_COMMAND_FAILED: &str = "org.apache.kafka.server.common.AdminCommandFailedException";
+pub const ADMIN_COMMAND_FAILED: &str = "org.apache.kafka.tools.AdminCommandFailedException";
 
 fn check_leader_election(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     let fail = |m: &str| exception_output(m, ADMIN_COMMAND_FAILED);

@@ -726,7 +726,7 @@ fn leader_election_checks() {
         let o = rejected(l, line);
         assert_eq!(
             o.stderr(),
-            format!("{msg}\norg.apache.kafka.server.common.AdminCommandFailedException: {msg}\n\tat ...\n"),
+            format!("{msg}\norg.apache.kafka.tools.AdminCommandFailedException: {msg}\n\tat ...\n"),
             "{line}"
         );
         assert_eq!(o.exit_code, 1);

@@ -57,7 +57,8 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         rules.push(Rule { topic, partitions: PartitionRule::All, only });
     }
     let servers = p.value("bootstrap-server").unwrap_or("").to_string();
-    let admin = AdminConn::open(ctx.sim, &servers);
+    // GetOffsetShell.fetchOffsets sets client.id=GetOffsetShell.
+    let admin = AdminConn::open_as(ctx.sim, &servers, "GetOffsetShell");
     let out = query(ctx, &admin, &rules, p.has("exclude-internal-topics"), time);
     admin.close(ctx.sim);
     Started::Done(out)
@@ -65,7 +66,10 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
 
 fn failure(message: &str) -> Output {
     let mut o = fmt::error(message);
+    // GetOffsetShell.mainNoExit: System.err.println(Utils.stackTrace(e)), the trace already
+    // ending with a line break.
     o.err(&stack_trace("java.util.concurrent.ExecutionException", message));
+    o.errln("");
     o
 }
 

@@ -202,6 +202,8 @@ impl WarnSchedule {
 /// An admin client for one tool run (`KafkaAdminClient`, client id `adminclient-1`).
 pub struct AdminConn {
     pub id: u32,
+    /// `client.id`: `adminclient-1` unless the tool sets its own.
+    pub client_id: String,
     pub servers: String,
     pub reachable: bool,
     pub opened: SimTime,
@@ -212,9 +214,21 @@ pub struct AdminConn {
 impl AdminConn {
     /// Creates the client; nothing is sent until a call.
     pub fn open(sim: &mut Sim, servers: &str) -> AdminConn {
+        AdminConn::open_as(sim, servers, "adminclient-1")
+    }
+
+    /// Creates the client with the tool's `client.id` (e.g. `GetOffsetShell`).
+    pub fn open_as(sim: &mut Sim, servers: &str, client_id: &str) -> AdminConn {
         let reachable = bootstrap_reachable(sim, servers);
-        let id = sim.create_admin("adminclient-1", servers);
-        AdminConn { id, servers: servers.to_string(), reachable, opened: sim.now, timeout_ms: None }
+        let id = sim.create_admin(client_id, servers);
+        AdminConn {
+            id,
+            client_id: client_id.to_string(),
+            servers: servers.to_string(),
+            reachable,
+            opened: sim.now,
+            timeout_ms: None,
+        }
     }
 
     /// Runs calls to completion (at most the 60 s API timeout); each result is the
@@ -233,8 +247,8 @@ impl AdminConn {
             out.push(Err("the admin client is gone".to_string()));
         }
         if !self.reachable && out.iter().any(|r| r.is_err()) {
-            let w =
-                connection_warnings(ctx.sim, "[AdminClient clientId=adminclient-1]", &self.servers, start, ctx.sim.now);
+            let prefix = format!("[AdminClient clientId={}]", self.client_id);
+            let w = connection_warnings(ctx.sim, &prefix, &self.servers, start, ctx.sim.now);
             ctx.log.err(&w);
         }
         out
