@@ -112,6 +112,145 @@ async function setSpeed(page, value) {
   await page.locator('[data-testid=speed]').fill(String(value));
 }
 
+/** Presses Tab until `selector` has the focus, like a keyboard user; returns the presses. */
+async function tabTo(page, selector, max = 400) {
+  for (let i = 1; i <= max; i += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return i;
+  }
+  throw new AssertionError(`${selector} cannot be reached with Tab (${max} presses)`);
+}
+
+/** Types a command by keyboard only: "/" jumps to the console unless the focus is there. */
+async function keyCommand(page, command) {
+  const inConsole = await page.evaluate(() => document.activeElement?.id === 'console-input');
+  if (!inConsole) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('/');
+  }
+  assert(await page.evaluate(() => document.activeElement?.id === 'console-input'), '"/" moves the focus to the console');
+  for (const line of command.split('\n')) {
+    await page.keyboard.type(line);
+    await page.keyboard.press('Enter');
+  }
+}
+
+/** The simulated clock in seconds (`12.345 s` or `1:02.345`). */
+async function clockSeconds(page) {
+  const text = await page.locator('[data-testid=clock]').textContent();
+  const m = text.match(/(\d+:)?\d+\.\d+/);
+  assert(m, `clock text: ${text}`);
+  return m[0].split(':').reduce((a, b) => a * 60 + Number(b), 0);
+}
+
+/** A reader's pause: waits until `seconds` of simulated time have passed on the page's clock. */
+async function readingPause(page, seconds) {
+  const from = await clockSeconds(page);
+  await page.waitForFunction(
+    ([f, s]) => {
+      const m = document.querySelector('[data-testid=clock]')?.textContent.match(/(\d+:)?\d+\.\d+/);
+      return m && m[0].split(':').reduce((a, b) => a * 60 + Number(b), 0) >= f + s;
+    },
+    [from, seconds],
+    { timeout: 120_000 },
+  );
+}
+
+/** Waits until every goal of the current step is ticked. */
+async function goalsPass(page, what) {
+  try {
+    await page.waitForFunction(
+      () => {
+        const all = document.querySelectorAll('[data-testid=goal]').length;
+        return all > 0 && document.querySelectorAll('.goal--passed').length === all;
+      },
+      null,
+      { timeout: 60_000 },
+    );
+  } catch {
+    const goals = await page.locator('[data-testid=goal]').allTextContents();
+    const lines = (await consoleLines(page)).slice(-12);
+    throw new AssertionError(`${what}: goals not reached: ${goals.join(' | ')}\n${lines.join('\n')}`);
+  }
+}
+
+/** The commands a learner types for each step of three lessons (their reference solutions). */
+const JOURNEY = [
+  {
+    id: 'first-topic',
+    steps: [
+      ['kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3',
+        'kafka-topics --bootstrap-server localhost:9092 --describe --topic orders'],
+      ['kafka-console-producer --bootstrap-server localhost:9092 --topic orders <<EOF\npizza\nsalad\nsoup\nEOF',
+        'kafka-get-offsets --bootstrap-server localhost:9092 --topic orders'],
+    ],
+  },
+  {
+    id: 'acks',
+    steps: [
+      ['seq 3 | kafka-console-producer --bootstrap-server localhost:9092 --topic pay --request-required-acks 1', 'describe partition pay-0'],
+      ['broker kill 1', 'sleep 12s', 'net heal', 'trace --last 8'],
+    ],
+  },
+  {
+    id: 'min-insync-replicas',
+    steps: [
+      ['broker kill 3', 'sleep 15s', 'echo two | kafka-console-producer --bootstrap-server localhost:9092 --topic payments',
+        'kafka-topics --bootstrap-server localhost:9092 --describe --at-min-isr-partitions'],
+      ['broker kill 2', 'sleep 15s', 'kafka-topics --bootstrap-server localhost:9092 --describe --under-min-isr-partitions',
+        'echo three | kafka-console-producer --bootstrap-server localhost:9092 --topic payments'],
+    ],
+  },
+];
+
+/** Seconds of simulated time a reader spends before each command and before each Next. */
+const READING_S = 40;
+
+/**
+ * Takes the lessons of JOURNEY at a reader's pace: the clock runs (at the fastest speed, so
+ * that tens of simulated seconds pass in a moment) while they read before each command and
+ * before going on. `press(selector)` is how the learner activates a control (keyboard or tap).
+ */
+async function journey(page, prefix, press, type) {
+  for (const [n, lesson] of JOURNEY.entries()) {
+    if (n > 0) await press('.lesson__top button');
+    await press(`[data-testid=lesson-${lesson.id}]`);
+    await page.locator('[data-testid=lesson]').waitFor();
+    // The short demo may already have played at this speed; otherwise skip it.
+    await page.locator('[data-testid=skip-demo], [data-testid=goal]').first().waitFor();
+    if (await page.locator('[data-testid=skip-demo]').count()) await press('[data-testid=skip-demo]');
+    for (const [k, commands] of lesson.steps.entries()) {
+      await page.locator('[data-testid=goal]').first().waitFor();
+      for (const command of commands) {
+        await readingPause(page, READING_S);
+        await type(command);
+        // The shell prompt is back: the command (and its here-document) has finished.
+        await page.waitForFunction(() => document.querySelector('.term__ps')?.textContent.trim() === '$', null, { timeout: 60_000 });
+      }
+      await goalsPass(page, `${lesson.id} step ${k + 1}`);
+      await page.screenshot({ path: path.join(screenshots, `${prefix}-${lesson.id}-step${k + 1}.png`) });
+      await readingPause(page, READING_S);
+      // The goals stay ticked while the learner reads on.
+      await goalsPass(page, `${lesson.id} step ${k + 1}, ${READING_S} s later`);
+      await press('[data-testid=next-step]');
+    }
+    await page.locator('[data-testid=lesson-done]').waitFor();
+  }
+}
+
+/** axe-core on the page as it is: every violation, and fails on serious or critical ones. */
+async function accessibility(page, where) {
+  await page.addScriptTag({ path: path.join(root, 'node_modules', 'axe-core', 'axe.min.js') });
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, target: v.nodes[0]?.target.join(' ') }));
+  });
+  const counts = result.map((v) => `${v.id} (${v.impact}, ${v.nodes})`).join(', ') || 'none';
+  console.log(`  # axe on ${where}: ${result.length} violation kinds: ${counts}`);
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert(bad.length === 0, `axe on ${where}: ${bad.map((v) => `${v.id} (${v.impact}) at ${v.target}`).join('; ')}`);
+}
+
 /** Kafka's murmur2 (kafka-semantics.md §1.4), to check where keyed records land. */
 function murmur2(str) {
   const data = Buffer.from(str, 'utf8');
@@ -149,7 +288,7 @@ const partitionFor = (key, n) => (murmur2(key) & 0x7fffffff) % n;
 async function leaderOf(page, tp) {
   return page.evaluate((tp) => {
     for (const chip of document.querySelectorAll('.chip.chip--leader')) {
-      const label = chip.getAttribute('aria-label') || '';
+      const label = chip.querySelector('.hit')?.getAttribute('aria-label') || '';
       const m = label.match(/^(\S+) on broker (\d+): leader.*leader epoch (\d+)$/);
       if (m && m[1] === tp) return { broker: Number(m[2]), epoch: Number(m[3]) };
     }
@@ -239,7 +378,7 @@ const flows = [
     },
   },
   {
-    name: 'a here-document typed line by line: the shell shows its continuation prompt and feeds the body to the command',
+    name: 'a here-document typed line by line, or pasted: the shell shows its continuation prompt and feeds the body to the command',
     viewport: DESKTOP,
     async run(page, { baseUrl }) {
       await openApp(page, baseUrl);
@@ -255,6 +394,21 @@ const flows = [
       await waitForConsole(page, '"partitions":[]}');
       const text = await page.locator('[data-testid=console-output]').textContent();
       assert(!text.includes('command not found'), 'no line of the body ran as a command');
+      // A multi-line paste is typed line by line; a last line without a newline stays in the input.
+      await page.locator('#console-input').focus();
+      await page.evaluate(() => {
+        const dt = new DataTransfer();
+        dt.setData('text/plain', 'cat > two.json <<EOF\n{"pasted":1}\nEOF\ncat two.j');
+        document.querySelector('#console-input').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+      });
+      assertEqual(await page.locator('#console-input').inputValue(), 'cat two.j', 'the unfinished last line of a paste');
+      await page.locator('#console-input').press('End');
+      await page.keyboard.type('son');
+      await page.keyboard.press('Enter');
+      // `cat two.json` prints the body (an output line, not the echoed `> ` input line).
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[data-testid=console-output] .term__line')].some((l) => l.textContent === '{"pasted":1}'),
+      );
       await page.screenshot({ path: path.join(screenshots, 'desktop-heredoc.png') });
     },
   },
@@ -274,7 +428,7 @@ const flows = [
       await page.waitForFunction(
         ({ old }) => {
           for (const chip of document.querySelectorAll('.chip.chip--leader')) {
-            const m = (chip.getAttribute('aria-label') || '').match(/^orders-0 on broker (\d+): leader.*leader epoch (\d+)$/);
+            const m = (chip.querySelector('.hit')?.getAttribute('aria-label') || '').match(/^orders-0 on broker (\d+): leader.*leader epoch (\d+)$/);
             if (m && Number(m[1]) !== old.broker && Number(m[2]) > old.epoch) return true;
           }
           return false;
@@ -470,6 +624,74 @@ const flows = [
       await other.locator('[data-testid=lesson]').waitFor();
       assertEqual(await other.locator('#lesson-title').textContent(), 'My lesson', 'draft lesson title');
       await other.close();
+    },
+  },
+  {
+    name: 'a learner at reading pace, keyboard only: lesson 1, acks and min-insync with tens of seconds of reading before each command',
+    viewport: DESKTOP,
+    async run(page, { baseUrl }) {
+      await openApp(page, baseUrl);
+      // The fastest speed, set from the keyboard: reading pauses pass quickly in wall time.
+      await tabTo(page, '[data-testid=speed]');
+      await page.keyboard.press('End');
+      await page.waitForFunction(() => document.querySelector('[data-testid=speed-value]')?.textContent.includes('100'));
+      const press = async (selector) => {
+        await page.locator(selector).first().waitFor();
+        const n = await tabTo(page, selector);
+        await page.keyboard.press('Enter');
+        return n;
+      };
+      await journey(page, 'journey-keyboard', press, (c) => keyCommand(page, c));
+      // Escape leaves the console: no keyboard trap.
+      await keyCommand(page, 'broker list');
+      await page.keyboard.press('Escape');
+      assert(await page.evaluate(() => document.activeElement?.id !== 'console-input'), 'Escape leaves the console');
+    },
+  },
+  {
+    name: 'a learner at reading pace on a phone: the same three lessons by touch',
+    viewport: PHONE,
+    isMobile: true,
+    hasTouch: true,
+    async run(page, { baseUrl }) {
+      await openApp(page, baseUrl);
+      await page.locator('[data-testid=speed]').fill('20');
+      const press = async (selector) => {
+        const el = page.locator(selector).first();
+        await el.scrollIntoViewIfNeeded();
+        await el.tap();
+      };
+      const type = async (command) => {
+        const input = page.locator('#console-input');
+        await input.scrollIntoViewIfNeeded();
+        await input.tap();
+        for (const line of command.split('\n')) {
+          await input.fill(line);
+          await input.press('Enter');
+        }
+      };
+      await journey(page, 'journey-phone', press, type);
+      await assertNoSidewaysScroll(page, PHONE);
+    },
+  },
+  {
+    name: 'accessibility (axe-core): no serious violation on the first screen, a lesson, Inspect and the console',
+    viewport: DESKTOP,
+    async run(page, { baseUrl }) {
+      await openApp(page, baseUrl);
+      await page.locator('[data-testid=broker-1]').waitFor();
+      await accessibility(page, 'the first screen');
+      await page.locator('[data-testid=start-first-lesson]').click();
+      await page.locator('[data-testid=skip-demo]').click();
+      await page.locator('[data-testid=goal]').first().waitFor();
+      await accessibility(page, 'a lesson');
+      await typeCommand(page, 'kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3');
+      await typeCommand(page, 'help');
+      await waitForConsole(page, 'Simulator commands');
+      await accessibility(page, 'the console');
+      await page.locator('#tab-inspect').click();
+      await page.locator('[data-testid=broker-1]').click();
+      await accessibility(page, 'Inspect');
     },
   },
   {

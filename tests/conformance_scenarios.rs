@@ -23,7 +23,7 @@ use brokerlab::console::shell;
 use regex_lite::Regex;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use transcript::{config_of, parse, render};
+use transcript::{config_of, parse, render, render_tool};
 
 /// One normalisation: a name (printed with the rules in force) and what it does to a
 /// command's output lines (transcript form: stderr lines start with `! `), given the command.
@@ -503,7 +503,8 @@ fn compare(path: &Path) -> Verdict {
                 }
                 continue;
             }
-            actual.extend(render(&c.output));
+            // Brokerlab's notes ("did you mean ...") are not the tool's output.
+            actual.extend(render_tool(&c.output));
             if c.output.exit_code != 0 && code == 0 {
                 code = c.output.exit_code;
             }

@@ -136,7 +136,7 @@ fn a_menu_command_waits_for_the_shell_prompt() {
     typed(&mut lab, "cat > f <<EOF");
     let _ = lab.update(Event::Command("broker kill 1".into()));
     let v = lab.view();
-    assert!(v.notice.as_deref().unwrap_or("").contains("not run"));
+    assert!(v.notice.as_ref().map(|n| &*n.text).unwrap_or("").contains("not run"));
     assert!(v.view.brokers.iter().all(|b| b.status == brokerlab::sim::view::NodeStatus::Running));
 }
 
@@ -195,7 +195,7 @@ fn seeking_back_shows_the_past_and_acting_there_forks() {
     let _ = lab.update(Event::Seek(killed_at - 5_000));
     let v = typed(&mut lab, "broker kill 3");
     assert!(!v.viewing_past);
-    assert!(v.notice.as_deref().unwrap_or("").contains("new future"));
+    assert!(v.notice.as_ref().map(|n| &*n.text).unwrap_or("").contains("new future"));
     assert!(transcript(&v).iter().any(|(s, t)| *s == TermStream::Note && t.contains("timeline forked")));
     assert_eq!(v.head_ms, v.now_ms, "the old future is gone");
     assert!(v.snapshots.iter().all(|&s| s <= v.now_ms));
@@ -288,13 +288,17 @@ fn a_shared_link_replays_and_a_damaged_one_says_so() {
         Lab::boot(Boot { hash: damaged, bench: false, base_url: "http://x/".into() }, still()).expect("boots");
     assert!(matches!(effects.as_slice(), [Effect::OpenStore { restore: true }]));
     let v = lab.view();
-    assert!(v.notice.as_deref().unwrap_or("").starts_with("This link could not be opened"), "{:?}", v.notice);
+    assert!(
+        v.notice.as_ref().map(|n| &*n.text).unwrap_or("").starts_with("This link could not be opened"),
+        "{:?}",
+        v.notice
+    );
     assert!(v.view.topics.iter().any(|t| t.name == "orders"), "the first-visit cluster is shown");
 
     let (mut lab, effects) =
         Lab::boot(Boot { hash: "#lesson=no-such-lesson".into(), ..Boot::default() }, still()).expect("boots");
     assert_eq!(effects.len(), 1);
-    assert!(lab.view().notice.as_deref().unwrap_or("").contains("does not have"));
+    assert!(lab.view().notice.as_ref().map(|n| &*n.text).unwrap_or("").contains("does not have"));
 }
 
 #[test]
@@ -304,6 +308,7 @@ fn embed_mode_saves_nothing() {
     let (mut lab, effects) = Lab::boot(Boot { hash, ..Boot::default() }, still()).expect("boots");
     assert!(effects.is_empty(), "no store is opened in an embed");
     assert!(lab.view().embed);
+    assert!(lab.view().notice.is_none(), "an embed offers nothing to keep");
 }
 
 #[test]
@@ -362,8 +367,107 @@ fn exports_and_copies_are_effects_and_failures_become_notices() {
     let effects = lab.update(Event::CopyLink { embed: true });
     let [Effect::Copy(url)] = &effects[..] else { panic!("one copy: {effects:?}") };
     assert!(url.contains("embed") || url.contains("&e"), "{url}");
+    assert_eq!(
+        lab.view().notice.clone().expect("a notice").kind,
+        brokerlab::lab::view::NoticeKind::Info,
+        "news, not a warning"
+    );
     let _ = lab.update(Event::Failed("The file could not be offered: blocked".into()));
-    assert_eq!(lab.view().notice.as_deref(), Some("The file could not be offered: blocked."));
+    let notice = lab.view().notice.clone().expect("a notice");
+    assert_eq!(&*notice.text, "The file could not be offered: blocked.");
+    assert_eq!(notice.kind, brokerlab::lab::view::NoticeKind::Warning);
     let _ = lab.update(Event::ImportJson("{not json".into()));
-    assert!(lab.view().notice.as_deref().unwrap_or("").contains("Nothing was changed"));
+    assert!(lab.view().notice.as_ref().map(|n| &*n.text).unwrap_or("").contains("Nothing was changed"));
+}
+
+#[test]
+fn step_moves_to_the_next_moment_and_says_what_happened() {
+    let mut lab = sandbox();
+    let _ = lab.update(Event::TogglePlay);
+    let before = lab.view().now_ms;
+    let mut moved = 0;
+    for _ in 0..20 {
+        let t = lab.view().now_ms;
+        let _ = lab.update(Event::Step);
+        let v = lab.view();
+        assert!(!v.playing);
+        let report = v.step_report.clone().expect("a step says what it did");
+        assert!(report.starts_with("Stepped to "), "{report}");
+        if v.now_ms > t {
+            moved += 1;
+        }
+    }
+    assert!(moved > 0 && lab.view().now_ms > before, "steps move the clock");
+    // Somewhere in twenty steps a request arrives, and it is named.
+    let mut seen_arrival = false;
+    for _ in 0..200 {
+        let _ = lab.update(Event::Step);
+        if lab.view().step_report.as_deref().unwrap_or("").contains("request to") {
+            seen_arrival = true;
+            break;
+        }
+    }
+    assert!(seen_arrival);
+    // Stepping is logged like any clock move: a replay of the log lands on the same moment.
+    let replayed = Scenario::from_console(lab.console()).replay().expect("replays");
+    assert_eq!(replayed.sim().now, lab.console().sim().now);
+    assert_eq!(replayed.sim().trace_hash(), lab.console().sim().trace_hash());
+    // Playing clears the report.
+    let _ = lab.update(Event::TogglePlay);
+    assert!(lab.view().step_report.is_none());
+}
+
+#[test]
+fn internal_topics_are_counted_apart_and_their_feed_lines_marked() {
+    let mut lab = sandbox();
+    let mut wall = 0.0;
+    typed(&mut lab, "kafka-topics --bootstrap-server localhost:9092 --create --topic t --replica-assignment 1:2:3");
+    typed(&mut lab, "kafka-console-consumer --bootstrap-server localhost:9092 --topic t --group g --timeout-ms 5000");
+    let _ = lab.update(Event::SetSpeedLog(10));
+    let _ = play(&mut lab, &mut wall, 1000);
+    let v = lab.view();
+    let user: u32 = v.view.brokers.iter().map(|b| b.leaders).sum();
+    let internal: u32 = v.view.brokers.iter().map(|b| b.internal_leaders).sum();
+    assert_eq!(user, 1, "one partition of t");
+    assert_eq!(internal, 50, "__consumer_offsets has 50 partitions (offsets.topic.num.partitions)");
+    typed(&mut lab, "broker kill 1");
+    let _ = play(&mut lab, &mut wall, 2000);
+    let v = lab.view();
+    assert!(v.feed.iter().any(|f| f.internal && f.text.contains("__consumer_offsets")));
+    assert!(v.feed.iter().any(|f| !f.internal && f.text.contains("broker 1 crashed")));
+    assert!(v.feed.iter().filter(|f| f.text.contains("__consumer_offsets")).all(|f| f.internal));
+}
+
+#[test]
+fn a_reload_keeps_the_transcript_and_a_damaged_links_notice_survives_the_restore() {
+    let (mut lab, _) = Lab::boot(Boot::default(), still()).expect("boots");
+    let _ = lab.update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(None) });
+    typed(&mut lab, "echo remembered");
+    let mut wall = 0.0;
+    let effects = play(&mut lab, &mut wall, 3100);
+    let Some(Effect::Save { set, .. }) = effects.into_iter().find(|e| matches!(e, Effect::Save { .. })) else {
+        panic!("a save")
+    };
+    let saved = brokerlab::lab::persist::Saved {
+        scenario: set.scenario.clone(),
+        snapshot: set.snapshot.clone(),
+        rows: set
+            .disk
+            .ops
+            .iter()
+            .filter_map(|op| if let brokerlab::sim::disk_image::DiskOp::Put(r) = op { Some(r.clone()) } else { None })
+            .collect(),
+        ui: set.ui.clone(),
+        ..Default::default()
+    };
+    let (mut again, _) = Lab::boot(Boot { hash: "#s=1.damaged".into(), ..Boot::default() }, still()).expect("boots");
+    let _ = again.update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(Some(Box::new(saved))) });
+    let v = again.view();
+    assert!(transcript(&v).contains(&(TermStream::Command, "echo remembered".to_string())), "{:?}", transcript(&v));
+    assert!(transcript(&v).contains(&(TermStream::Stdout, "remembered".to_string())));
+    assert!(
+        v.notice.as_ref().map(|n| &*n.text).unwrap_or("").starts_with("This link could not be opened"),
+        "{:?}",
+        v.notice
+    );
 }

@@ -5,7 +5,7 @@
 
 use brokerlab::console::session::Console;
 use brokerlab::lessons::catalogue::{load_all, FILES};
-use brokerlab::lessons::run::run_solution;
+use brokerlab::lessons::run::{run_solution, run_solution_paced};
 use brokerlab::lessons::{draft_from_sandbox, parse_lesson, suggest_goals, Advanced, Lesson, LessonRun, Phase};
 use brokerlab::sim::world::ClusterConfig;
 
@@ -45,14 +45,24 @@ fn every_lesson_file_is_embedded_and_parses() {
     }
 }
 
-/// Plays a whole lesson with its reference solutions, checking goals before and after.
-fn play(lesson: &Lesson) {
+/// Simulated time a slow learner lets pass before each command: reading the step, looking at
+/// the diagram, thinking. The page's clock keeps running meanwhile.
+const READING_MS: i64 = 120_000;
+
+/// Plays a whole lesson with its reference solutions, checking goals before and after:
+/// instantly (`pause_ms` 0), or as a slow learner who lets `pause_ms` of simulated time pass
+/// before each command and before reading the goals.
+fn play(lesson: &Lesson, pause_ms: i64) {
+    let pace =
+        if pause_ms == 0 { "instantly".to_string() } else { format!("with {} s before each command", pause_ms / 1000) };
     let (mut run, mut c) = LessonRun::start(lesson).unwrap_or_else(|e| panic!("{e}"));
     run.skip_demo(&mut c);
     for (k, step) in lesson.steps.iter().enumerate() {
         assert_eq!(run.phase(), &Phase::Step(k), "{}", lesson.id);
         let before = run.check(&c);
-        for g in &before {
+        // A step whose action is to let time pass may already be done for a slow reader.
+        let waiting = pause_ms > 0 && step.solution.trim_start().starts_with("sleep ");
+        for g in before.iter().filter(|_| !waiting) {
             assert!(
                 !g.passed,
                 "{} step {} '{}': goal '{}' passes before the learner acts",
@@ -62,7 +72,12 @@ fn play(lesson: &Lesson) {
                 g.text
             );
         }
-        let results = run_solution(step, &mut c);
+        let results = run_solution_paced(step, &mut c, pause_ms);
+        if pause_ms > 0 {
+            // The learner reads the result before looking at the goals.
+            let t = c.sim().now.plus_ms(pause_ms);
+            c.advance_to(t);
+        }
         for r in &results {
             assert!(
                 !r.output.stderr().contains("Unknown command") && !r.output.stderr().contains("command not found"),
@@ -79,7 +94,7 @@ fn play(lesson: &Lesson) {
             results.iter().map(|r| format!("$ {}\n{}{}", r.text, r.output.stdout(), r.output.stderr())).collect();
         assert!(
             failing.is_empty(),
-            "{} step {} '{}': the solution leaves goals failing: {failing:?}\n{}",
+            "{} step {} '{}' played {pace}: the solution leaves goals failing: {failing:?}\n{}",
             lesson.id,
             k + 1,
             step.title,
@@ -100,9 +115,29 @@ fn every_reference_solution_passes_every_goal_and_no_goal_passes_before() {
     for lesson in lessons() {
         if only.as_deref().map(|o| o == lesson.id).unwrap_or(true) {
             eprintln!("playing {}", lesson.id);
-            play(&lesson);
+            play(&lesson, 0);
         }
     }
+}
+
+/// Lessons wait for the reader: the same solutions pass for a learner who lets two minutes
+/// of simulated time pass before each command (the page's clock runs while they read).
+#[test]
+fn every_lesson_passes_for_a_slow_learner() {
+    let only = std::env::var("LESSON").ok();
+    let mut failed = Vec::new();
+    for lesson in lessons() {
+        if only.as_deref().map(|o| o == lesson.id).unwrap_or(true) {
+            eprintln!("playing {} slowly", lesson.id);
+            if let Err(e) = std::panic::catch_unwind(|| play(&lesson, READING_MS)) {
+                let msg = e.downcast_ref::<String>().cloned().unwrap_or_default();
+                // LESSON=<id> shows the whole transcript; otherwise the first line per lesson.
+                let shown = if only.is_some() { msg.as_str() } else { msg.lines().next().unwrap_or("") };
+                failed.push(format!("{}: {shown}", lesson.id));
+            }
+        }
+    }
+    assert!(failed.is_empty(), "lessons a slow learner cannot finish:\n{}", failed.join("\n"));
 }
 
 /// Reset, undo, go back and resume on the first lesson.

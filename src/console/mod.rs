@@ -19,6 +19,7 @@ pub mod regex;
 pub mod session;
 pub mod shell;
 pub mod simcmd;
+pub mod suggest;
 pub mod tools;
 pub mod typing;
 pub mod vfs;

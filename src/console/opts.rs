@@ -614,6 +614,18 @@ pub fn exception_output(message: &str, exception_class: &str) -> Output {
 
 /// How `spec`'s tool reports a parse-time [`OptError`].
 pub fn option_error(spec: &ToolSpec, e: &OptError) -> Output {
+    let mut o = tool_option_error(spec, e);
+    if let OptError::Unrecognized(typed) = e {
+        let names = spec.all_options();
+        if let Some(near) = crate::console::suggest::nearest(typed, names.iter().map(|o| o.name)) {
+            o.noteln(&format!("did you mean --{near}?"));
+        }
+    }
+    o
+}
+
+/// The option error exactly as the Kafka tool prints it.
+fn tool_option_error(spec: &ToolSpec, e: &OptError) -> Output {
     let msg = e.message();
     let class = e.exception_class();
     let mut o = Output::new();

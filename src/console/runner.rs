@@ -146,7 +146,7 @@ pub fn main(args: &[String]) -> i32 {
                     let _ = so.write_all(c.text.as_bytes());
                     let _ = so.flush();
                 }
-                Stream::Stderr => {
+                Stream::Stderr | Stream::Note => {
                     let mut se = stderr.lock();
                     let _ = se.write_all(c.text.as_bytes());
                     let _ = se.flush();

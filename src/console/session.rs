@@ -556,8 +556,10 @@ impl Console {
         let res = if text.is_empty() { Ok(()) } else { self.vfs.append(&r.path, &text) };
         let mut kept = Output::new();
         for c in &out.chunks {
-            if c.stream == Stream::Stderr {
-                kept.err(&c.text);
+            match c.stream {
+                Stream::Stderr => kept.err(&c.text),
+                Stream::Note => kept.noteln(c.text.trim_end_matches('\n')),
+                Stream::Stdout => {}
             }
         }
         kept.exit_code = out.exit_code;

@@ -9,6 +9,7 @@
 
 use super::appconsumer::consumer_details;
 use super::format::{pad_right, Output};
+use super::opts::Tool;
 use super::session::{AppProducer, Console};
 use super::shell;
 use super::tools::log_timestamp;
@@ -75,7 +76,7 @@ fn command_help(name: &str) -> Option<String> {
     let details = match name {
         "broker" => "  broker list              brokers, their listener, state and leaderships\n  broker kill 2            crash broker 2 (kill -9): memory lost, disk kept\n  broker stop 2            controlled shutdown: leaderships move away first\n  broker start 2           start broker 2 again\n  broker add               add a broker with the next id\n  broker lose-disk 2       crash broker 2 and wipe its disk\n  broker slow 2 3s         broker 2 waits 3 s before each replica fetch (off: normal)\n",
         "controller" => "  controller list          controllers, their role in the quorum, epoch and log end\n  controller kill 1001     crash controller 1001\n  controller start 1001    start it again\n",
-        "net" => "  net cut broker-1 controller-1001 [--one-way]   drop every message between them\n  net heal [broker-1 controller-1001]            remove the faults between them (or all)\n  net isolate broker-2                           cut broker-2 from every other node\n  net delay broker-1 broker-2 200ms [--jitter 50ms]\n  net loss broker-1 broker-2 10                  lose 10% of the messages\n  net drop-next console-producer broker-1 [2]    drop the next message(s) from a to b\n  net show                                       list the faults in place\n",
+        "net" => "  net cut broker-1 controller-1001 [--one-way]   drop every message between them\n  net heal [broker-1 controller-1001]            remove the faults between them (or all)\n  net isolate broker-2                           cut broker-2 from every other node\n  net delay broker-1 broker-2 200ms [--jitter 50ms]\n  net loss broker-1 broker-2 10                  lose 10% of the messages\n  net drop-next broker-1 shop [2]                drop the next message(s) from a to b (shop: a client)\n  net show                                       list the faults in place\n",
         "producer" => "  producer start p1 --topic orders --rate 10/s --keys a,b,c --max 1000\n  producer rate p1 50/s    change the rate\n  producer pause p1        stop sending (resume continues)\n  producer stop p1         close the producer (waits for what is in flight)\n  producer crash p1        kill the application without closing\n  producer start t1 --topic orders --producer-property transactional.id=tx1\n                           a transactional producer: its records are in an open transaction\n  producer txn t1 commit   commit it (abort: abort it) and begin the next one\n",
         "consumer" => "  consumer start c1 --group g --topic orders [--processing 20ms] [--commit sync]\n  consumer list            each consumer's group, member state, partitions, records polled and processed, lag\n  consumer pause c1        the application stops calling poll() (heartbeats go on until max.poll.interval.ms)\n  consumer resume c1       it polls again\n  consumer slow c1 200ms   it spends 200 ms processing each record (0ms: fast again)\n  consumer stop c1         close(): commit (auto or sync), leave the group at once\n  consumer crash c1        kill the application: no commit, no LeaveGroup; the group waits for session.timeout.ms\n  --commit auto              enable.auto.commit every auto.commit.interval.ms (5 s)\n  --commit sync              commitSync after processing each poll: at-least-once\n  --commit before-processing commitSync before processing: at-most-once\n  --commit none              never commit\n",
         "reset" => "  reset                    a fresh cluster like the current one\n  reset --brokers 5 --controllers 3 --seed 7 --broker-config min.insync.replicas=2\n",
@@ -244,13 +245,28 @@ impl Console {
             }
             "kafka-server-stop" => fail("use broker stop <id> for a controlled shutdown of one broker"),
             "clear" | "" => Output::new(),
-            p if p.starts_with("kafka-") => {
-                fail(&format!("{p} is not simulated in Brokerlab: type help for the tools that are"))
-            }
             p => {
-                let mut o = fail(&format!("{p}: command not found (type help for the list of commands)"));
-                o.exit_code = 127;
-                o
+                let known = Tool::ALL
+                    .iter()
+                    .map(|t| t.program())
+                    .chain(SIM_COMMANDS.iter().map(|(n, _, _)| *n))
+                    .chain(BUILTINS.iter().map(|(n, _)| *n));
+                match crate::console::suggest::nearest(p, known) {
+                    Some(near) => {
+                        let mut o = fail(&format!("{p}: command not found"));
+                        o.noteln(&format!("did you mean {near}?"));
+                        o.exit_code = 127;
+                        o
+                    }
+                    None if p.starts_with("kafka-") => {
+                        fail(&format!("{p} is not simulated in Brokerlab: type help for the tools that are"))
+                    }
+                    None => {
+                        let mut o = fail(&format!("{p}: command not found (type help for the list of commands)"));
+                        o.exit_code = 127;
+                        o
+                    }
+                }
             }
         }
     }

@@ -5,7 +5,7 @@ use super::view::{FeedItem, FeedKind, Flight};
 use crate::sim::protocol::NodeAddr;
 use crate::sim::trace::{ElectionReason, Finding, TraceEvent, TraceKind, Traffic};
 use crate::sim::view::explain::describe_event;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 /// Feed lines kept.
@@ -30,7 +30,21 @@ pub struct Feed {
     flights: Vec<Flight>,
     pub counters: Counters,
     seq: u64,
+    /// Recent messages by id (who sent what to whom), to say what a delivery was.
+    sent: BTreeMap<u64, Message>,
 }
+
+/// A message in flight, as the step report names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub from: NodeAddr,
+    pub to: NodeAddr,
+    pub api: String,
+    pub response: bool,
+}
+
+/// Messages remembered for the step report.
+const SENT_KEPT: usize = 4096;
 
 /// How much an event matters to a learner.
 pub fn severity(kind: &TraceKind) -> FeedKind {
@@ -61,6 +75,10 @@ impl Feed {
             any = true;
             match &e.kind {
                 TraceKind::Sent { id, from, to, api, class, response, .. } => {
+                    self.sent.insert(*id, Message { from: *from, to: *to, api: api.to_string(), response: *response });
+                    while self.sent.len() > SENT_KEPT {
+                        self.sent.pop_first();
+                    }
                     // Controller-to-controller metadata replication is constant noise: shown
                     // only when nothing else is moving.
                     let quorum = matches!((from, to), (NodeAddr::Controller(_), NodeAddr::Controller(_)));
@@ -92,9 +110,23 @@ impl Feed {
                     at_ms: e.at.as_ms(),
                     text,
                     kind: severity(&e.kind),
+                    internal: e.kind.topic().map(|t| t.starts_with("__")).unwrap_or(false),
                 }));
                 self.dirty = true;
             }
+        }
+        // Internal topics' lines (a broker crash moves dozens of `__consumer_offsets`
+        // leaderships) must not push the learner's own out: they have a cap of their own.
+        let internal = self.items.iter().filter(|f| f.internal).count();
+        if internal > FEED_CAP / 2 {
+            let mut drop = internal - FEED_CAP / 2;
+            self.items.retain(|f| {
+                let gone = f.internal && drop > 0;
+                if gone {
+                    drop -= 1;
+                }
+                !gone
+            });
         }
         while self.items.len() > FEED_CAP {
             self.items.pop_front();
@@ -105,6 +137,11 @@ impl Feed {
         let over = self.flights.len().saturating_sub(FLIGHT_CAP);
         self.flights.drain(..over);
         any
+    }
+
+    /// What the message `id` was, if it is recent.
+    pub fn message(&self, id: u64) -> Option<&Message> {
+        self.sent.get(&id)
     }
 
     /// Drops the dots that have arrived; returns whether any did.

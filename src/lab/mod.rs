@@ -33,7 +33,7 @@ use persist::{Persist, Restored, SaveSet, Saved, StoreStatus};
 use std::rc::Rc;
 use terminal::Transcript;
 use timeline::Timeline;
-use view::{fmt_clock, fmt_gap, speed_tenths, TermStream};
+use view::{fmt_clock, fmt_gap, speed_tenths, Notice, NoticeKind, TermStream};
 pub use view::{LabView, Selection};
 
 /// The seed of the first-visit cluster (any seed works; this one is what newcomers see).
@@ -90,7 +90,10 @@ pub enum Event {
         dt_ms: u64,
     },
     TogglePlay,
-    /// Exactly the next engine event, then pause.
+    /// Pause (the learner starts dragging the timeline: the live head must stand still).
+    Pause,
+    /// On to the next moment something happens in the cluster, then pause; the view's
+    /// `step_report` says what happened.
     Step,
     /// Speed on a log scale in tenths of a decade: -10 (0.1×) … 0 (1×) … 20 (100×).
     SetSpeedLog(i32),
@@ -190,6 +193,12 @@ pub struct Lab {
     clock: Clock,
     /// Work allowed per frame for the simulation (ms of the wall clock).
     budget_ms: f64,
+    /// The wall clock of the last frame (ms): dots drawn now start from it.
+    last_wall_ms: u64,
+    /// What the last Step did, in words (cleared when time plays on).
+    step_report: Option<String>,
+    /// The notice shown is news, not a warning (a link copied, a file offered).
+    notice_info: Option<String>,
     published: Option<Rc<LabView>>,
 }
 
@@ -229,6 +238,9 @@ impl Lab {
             trace_cursor,
             clock,
             budget_ms: 5.0,
+            last_wall_ms: 0,
+            step_report: None,
+            notice_info: None,
             published: None,
         };
         lab.timeline.snapshot(&lab.console);
@@ -288,11 +300,18 @@ impl Lab {
                         lab.restore_console(console);
                         linked = true;
                         lab.linked = !embed;
-                        let mut msg = "You opened a shared scenario. Your own saved sandbox is untouched: choose \"Keep\" to make this one your sandbox.".to_string();
+                        // An embed can keep nothing: it says only what a reader must know.
+                        let mut msg = if embed {
+                            String::new()
+                        } else {
+                            "You opened a shared scenario. Your own saved sandbox is untouched: choose \"Keep as my sandbox\" to make this one your sandbox.".to_string()
+                        };
                         if let Some(note) = scenario.engine_note() {
-                            msg = format!("{msg} {note}");
+                            msg = format!("{msg} {note}").trim().to_string();
                         }
-                        lab.notice = Some(msg);
+                        if !msg.is_empty() {
+                            lab.inform(msg);
+                        }
                     }
                     Err(err) => lab.notice = Some(format!("This link's scenario could not be replayed: {err}")),
                 }
@@ -332,6 +351,13 @@ impl Lab {
         let _ = self.console.take_output();
         self.read_trace(0);
         let _ = self.publish();
+    }
+
+    /// Shows `text` as news, not as a warning.
+    fn inform(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        self.notice_info = Some(text.clone());
+        self.notice = Some(text);
     }
 
     /// A line of Brokerlab's own in the console.
@@ -389,8 +415,10 @@ impl Lab {
                 } else {
                     self.fork_if_past();
                     self.playing = true;
+                    self.step_report = None;
                 }
             }
+            Event::Pause => self.playing = false,
             Event::Step => self.step(),
             Event::SetSpeedLog(s) => self.speed_log = s.clamp(-10, 20),
             Event::Seek(t) => self.seek(t),
@@ -440,7 +468,7 @@ impl Lab {
             Event::Lesson(a) => self.lesson_action(a),
             Event::CopyLink { embed } => {
                 let url = self.share_link(embed);
-                self.notice = Some(format!(
+                self.inform(format!(
                     "Link copied ({} characters): opening it replays this exact scenario{}.",
                     url.len(),
                     if embed { " read-only, for an iframe" } else { "" }
@@ -464,14 +492,14 @@ impl Lab {
                     mime: "text/x-shellscript",
                     text: real_kafka::script(&s),
                 });
-                self.notice = Some("docker-compose.yml and brokerlab-commands.sh downloaded: `docker compose up -d`, then `bash brokerlab-commands.sh` (see the README for what cannot be translated).".into());
+                self.inform("docker-compose.yml and brokerlab-commands.sh downloaded: `docker compose up -d`, then `bash brokerlab-commands.sh` (see the README for what cannot be translated).");
             }
             Event::ImportJson(text) => {
                 match json::import(&text).map_err(|e| e.to_string()).and_then(|s| s.replay().map_err(|e| e.to_string()))
                 {
                     Ok(console) => {
                         self.restore_console(console);
-                        self.notice = Some("Scenario imported: it is now your sandbox.".into());
+                        self.inform("Scenario imported: it is now your sandbox.");
                         self.persist.enabled = !self.embed;
                     }
                     Err(e) => {
@@ -483,14 +511,14 @@ impl Lab {
             Event::DraftLesson => {
                 let goals = crate::lessons::suggest_goals(&self.console);
                 let text = crate::lessons::draft_from_sandbox(&self.console, "My lesson", &goals);
-                self.notice = Some(format!("lesson-draft.md downloaded: your commands are its solution and {} goals that hold now are its checks. Edit it and add it to www/lessons (see the README).", goals.len()));
+                self.inform(format!("lesson-draft.md downloaded: your commands are its solution and {} goals that hold now are its checks. Edit it and add it to www/lessons (see the README).", goals.len()));
                 effects.push(Effect::Download { name: "lesson-draft.md", mime: "text/markdown", text });
             }
             Event::DraftLink => {
                 let goals = crate::lessons::suggest_goals(&self.console);
                 let text = crate::lessons::draft_from_sandbox(&self.console, "My lesson", &goals);
                 let url = format!("{}{}", self.base_url, crate::lessons::draft::draft_fragment(&text));
-                self.notice = Some(format!(
+                self.inform(format!(
                     "Lesson draft link copied ({} characters): it opens this sandbox as a lesson with {} goals.",
                     url.len(),
                     goals.len()
@@ -501,7 +529,7 @@ impl Lab {
             Event::KeepLinked => {
                 self.linked = false;
                 self.persist.enabled = true;
-                self.notice = Some("This scenario is now your sandbox and is saved.".into());
+                self.inform("This scenario is now your sandbox and is saved.");
             }
             Event::StoreOpened { status, loaded } => self.store_opened(status, loaded),
             Event::Saved(r) => {
@@ -534,6 +562,7 @@ impl Lab {
     /// anything visible changed.
     fn frame(&mut self, wall_ms: f64, dt_ms: u64) -> bool {
         let wall_now_ms = wall_ms.max(0.0) as u64;
+        self.last_wall_ms = wall_now_ms;
         let mut changed = false;
         if self.playing && !self.viewing_past() {
             // A tab in the background gets no frames: never jump more than 100 ms of wall time.
@@ -562,7 +591,8 @@ impl Lab {
         if self.read_trace(wall_now_ms) {
             changed = true;
         }
-        if self.feed.land(wall_now_ms) {
+        // Paused, the dots stay where they are (a Step's requests remain visible).
+        if self.playing && self.feed.land(wall_now_ms) {
             changed = true;
         }
         // Sampled from the view as last published (one frame old at most).
@@ -578,21 +608,59 @@ impl Lab {
         changed
     }
 
-    /// Runs exactly the next event (single step), and pauses.
+    /// Runs the cluster on to the next moment something happens (every event due then), and
+    /// pauses. Logged as a clock advance like any other, so links and reloads replay it.
     fn step(&mut self) {
         self.fork_if_past();
         self.playing = false;
-        if let Some(t) = self.console.sim().next_event_at() {
-            if t > self.now() {
-                self.console.advance_to(t);
-            } else {
-                // Several events at this instant: process one more.
-                self.console.sim_mut().step();
-            }
-        }
+        let now = self.now();
+        let Some(next) = self.console.sim().next_event_at() else {
+            self.step_report = Some("Nothing is scheduled: the cluster is idle.".into());
+            return;
+        };
+        // Events due now run by moving the clock one microsecond.
+        let target = if next > now { next } else { now.plus_micros(1) };
+        let from = self.trace_cursor;
+        self.console.advance_to(target);
         let out = self.console.take_output();
         self.term.print(&out);
-        self.read_trace(0);
+        let events: Vec<_> = self.console.sim().trace.since(from).cloned().collect();
+        self.read_trace(self.last_wall_ms);
+        self.step_report = Some(self.describe_step(target, &events));
+    }
+
+    /// What a step did, in words: the messages that arrived and were sent, and what changed.
+    fn describe_step(&self, at: SimTime, events: &[crate::sim::trace::TraceEvent]) -> String {
+        use crate::sim::trace::TraceKind;
+        use crate::sim::view::names::message;
+        let mut parts = Vec::new();
+        for e in events {
+            let part = match &e.kind {
+                TraceKind::Delivered { id } => {
+                    self.feed.message(*id).map(|m| format!("{} arrived", message(&m.from, &m.to, &m.api, m.response)))
+                }
+                TraceKind::Sent { from, to, api, response, .. } => {
+                    Some(format!("{} sent", message(from, to, api, *response)))
+                }
+                kind => crate::sim::view::explain::describe_event(e).filter(|_| !kind.is_message_level()),
+            };
+            if let Some(p) = part {
+                parts.push(p);
+            }
+        }
+        let clock = fmt_clock(at.as_ms());
+        let shown = 4;
+        let more = parts.len().saturating_sub(shown);
+        if parts.is_empty() {
+            return format!("Stepped to {clock}: a timer ran and nothing visible changed.");
+        }
+        parts.truncate(shown);
+        let mut text = format!("Stepped to {clock}: {}", parts.join("; "));
+        if more > 0 {
+            text.push_str(&format!("; and {more} more"));
+        }
+        text.push('.');
+        text
     }
 
     /// Shows the cluster as it was at `t_ms`. The live state waits aside; playing or typing
@@ -610,7 +678,7 @@ impl Lab {
         self.playing = false;
         self.trace_cursor = self.console.sim().trace.next_index();
         self.feed.clear_flights();
-        self.notice = Some(format!(
+        self.inform(format!(
             "You are looking at {} — {} before the live moment. Press Play or type a command to continue from here: the later future will be discarded.",
             fmt_clock(self.now().as_ms()),
             fmt_gap(head.as_ms().saturating_sub(self.now().as_ms()))
@@ -698,7 +766,7 @@ impl Lab {
         // Time on screen for a flight: the simulated second at this speed, but never shorter
         // than a person can follow nor longer than the next one needs.
         let flight_ms = (15_000 / speed_tenths(self.speed_log)).clamp(450, 2000) as u32;
-        self.feed.read(self.console.sim().trace.since(from), wall_now_ms, flight_ms);
+        self.feed.read(self.console.sim().trace.since(from), wall_now_ms.max(self.last_wall_ms), flight_ms);
         self.trace_cursor = next;
         true
     }
@@ -725,7 +793,10 @@ impl Lab {
             selection: self.selection.clone(),
             menu: self.menu.clone(),
             focus: self.focus.as_deref().map(Rc::from),
-            notice: self.notice.as_deref().map(Rc::from),
+            notice: self.notice.as_deref().map(|text| Notice {
+                text: Rc::from(text),
+                kind: if self.notice_info.as_deref() == Some(text) { NoticeKind::Info } else { NoticeKind::Warning },
+            }),
             playing: self.playing,
             speed_log: self.speed_log,
             now_ms: self.now().as_ms(),
@@ -742,6 +813,7 @@ impl Lab {
             shared_link: self.shared_link.as_deref().map(Rc::from),
             embed: self.embed,
             boot_error: self.boot_error.as_deref().map(Rc::from),
+            step_report: self.step_report.as_deref().map(Rc::from),
         });
         self.published = Some(view.clone());
         view
@@ -822,14 +894,18 @@ impl Lab {
             "focus": self.focus,
             "lesson": self.lesson.run.as_ref().map(|r| r.lesson().id.clone()),
             "lessons_done": self.lesson.done().iter().cloned().collect::<Vec<_>>(),
+            "terminal": self.term.to_json(),
         })
     }
 
     fn store_opened(&mut self, status: StoreStatus, loaded: Result<Option<Box<Saved>>, String>) {
-        let mut notes = Vec::new();
+        // What the page already says (a damaged link) stays, whatever the restore says.
+        let kept = self.notice.take();
+        let mut notes: Vec<String> = kept.into_iter().collect();
         match loaded {
             Ok(Some(saved)) if self.lesson.run.is_none() => {
-                notes = self.restore(&saved);
+                let restored = self.restore(&saved);
+                notes.extend(restored);
                 // The store holds these disks already: later saves write what changes.
                 self.persist.prime(&self.console);
             }
@@ -853,6 +929,11 @@ impl Lab {
             self.speed_log = (s as i32).clamp(-10, 20);
         }
         let (restored, notes) = persist::restore(saved);
+        if !matches!(restored, Restored::Nothing) {
+            if let Some(lines) = ui.get("terminal") {
+                self.term.restore_json(lines);
+            }
+        }
         match restored {
             Restored::Lesson(run, console) => {
                 let run = *run;

@@ -8,6 +8,8 @@ use std::rc::Rc;
 
 /// Lines kept (the page draws fewer).
 pub const TERM_CAP: usize = 5000;
+/// Lines kept across a reload.
+pub const TERM_SAVED: usize = 400;
 
 #[derive(Default)]
 pub struct Transcript {
@@ -31,11 +33,42 @@ impl Transcript {
     pub fn print(&mut self, out: &Output) {
         for (stream, line) in out.lines() {
             // A tool's bare `>` prompt is what the prompt already shows.
-            if line == ">" && stream != Stream::Stderr {
+            if line == ">" && stream == Stream::Stdout {
                 continue;
             }
-            let stream = if stream == Stream::Stderr { TermStream::Stderr } else { TermStream::Stdout };
-            self.push(stream, line);
+            match stream {
+                Stream::Stdout => self.push(TermStream::Stdout, line),
+                Stream::Stderr => self.push(TermStream::Stderr, line),
+                // Brokerlab's own remarks read as comments, like the lab's other notes.
+                Stream::Note => self.push(TermStream::Note, format!("# {line}")),
+            }
+        }
+    }
+
+    /// The newest lines as a save keeps them: `[stream, text]` pairs.
+    pub fn to_json(&self) -> serde_json::Value {
+        let skip = self.lines.len().saturating_sub(TERM_SAVED);
+        serde_json::Value::Array(
+            self.lines.iter().skip(skip).map(|l| serde_json::json!([stream_name(l.stream), l.text])).collect(),
+        )
+    }
+
+    /// Puts saved lines back before the ones already shown. Lines that cannot be read are
+    /// skipped.
+    pub fn restore_json(&mut self, saved: &serde_json::Value) {
+        let Some(rows) = saved.as_array() else { return };
+        let now: Vec<Rc<TermLine>> = self.lines.drain(..).collect();
+        self.seq = 0;
+        for row in rows {
+            let (Some(stream), Some(text)) = (row.get(0).and_then(|s| s.as_str()), row.get(1).and_then(|t| t.as_str()))
+            else {
+                continue;
+            };
+            let Some(stream) = stream_of(stream) else { continue };
+            self.push(stream, text.to_string());
+        }
+        for l in now {
+            self.push(l.stream, l.text.clone());
         }
     }
 
@@ -58,6 +91,27 @@ impl Transcript {
     }
 }
 
+fn stream_name(s: TermStream) -> &'static str {
+    match s {
+        TermStream::Command => "cmd",
+        TermStream::Input => "in",
+        TermStream::Stdout => "out",
+        TermStream::Stderr => "err",
+        TermStream::Note => "note",
+    }
+}
+
+fn stream_of(s: &str) -> Option<TermStream> {
+    Some(match s {
+        "cmd" => TermStream::Command,
+        "in" => TermStream::Input,
+        "out" => TermStream::Stdout,
+        "err" => TermStream::Stderr,
+        "note" => TermStream::Note,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +132,31 @@ mod tests {
                 (TermStream::Stderr, "Error while executing topic command".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn a_reload_puts_the_saved_lines_back_before_the_new_ones() {
+        let mut before = Transcript::default();
+        before.push(TermStream::Command, "kafka-topics --list".into());
+        before.push(TermStream::Stdout, "orders".into());
+        before.push(TermStream::Stderr, "oops".into());
+        let saved = before.to_json();
+        let mut after = Transcript::default();
+        after.push(TermStream::Note, "welcome".into());
+        after.restore_json(&saved);
+        let got: Vec<_> = after.lines().map(|l| (l.stream, l.text.clone())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (TermStream::Command, "kafka-topics --list".to_string()),
+                (TermStream::Stdout, "orders".to_string()),
+                (TermStream::Stderr, "oops".to_string()),
+                (TermStream::Note, "welcome".to_string()),
+            ]
+        );
+        // Damaged rows are skipped, not fatal.
+        after.restore_json(&serde_json::json!([["bogus", "x"], 7, ["out"]]));
+        assert_eq!(after.lines().count(), 4);
     }
 
     #[test]

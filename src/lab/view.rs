@@ -35,6 +35,8 @@ pub struct FeedItem {
     pub at_ms: u64,
     pub text: String,
     pub kind: FeedKind,
+    /// About an internal topic (`__consumer_offsets`, `__transaction_state`): folded by default.
+    pub internal: bool,
 }
 
 /// How much a feed line matters.
@@ -103,6 +105,20 @@ pub struct LessonView {
     pub next_lesson: Option<(String, String)>,
 }
 
+/// A sentence for the learner above the timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub text: Rc<str>,
+    pub kind: NoticeKind,
+}
+
+/// Whether a notice is news (a link copied) or a warning (something could not be done).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum NoticeKind {
+    Info,
+    Warning,
+}
+
 /// Everything the page draws, as of the last change.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LabView {
@@ -118,7 +134,7 @@ pub struct LabView {
     pub selection: Option<Selection>,
     pub menu: Option<Selection>,
     pub focus: Option<Rc<str>>,
-    pub notice: Option<Rc<str>>,
+    pub notice: Option<Notice>,
     pub playing: bool,
     pub speed_log: i32,
     pub now_ms: u64,
@@ -144,6 +160,8 @@ pub struct LabView {
     pub embed: bool,
     /// Why the cluster asked for could not start (the page shows a default one instead).
     pub boot_error: Option<Rc<str>>,
+    /// What the last Step did, in words.
+    pub step_report: Option<Rc<str>>,
 }
 
 /// Formats simulated milliseconds as the page shows them: `1:02.345` or `12.345 s`.

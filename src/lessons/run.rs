@@ -495,6 +495,29 @@ pub fn run_solution(step: &Step, c: &mut Console) -> Vec<CommandResult> {
     r.commands
 }
 
+/// Runs a step's reference solution as a slow learner would: `pause_ms` of simulated time
+/// pass before each command (reading, thinking), then the command runs to completion.
+pub fn run_solution_paced(step: &Step, c: &mut Console, pause_ms: i64) -> Vec<CommandResult> {
+    let mut results = Vec::new();
+    for item in shell::parse_script(&step.solution) {
+        let t = c.sim().now.plus_ms(pause_ms);
+        c.advance_to(t);
+        match item {
+            Ok(item) => {
+                let output = c.run(&item);
+                results.push(CommandResult { line: item.line, text: item.text.clone(), output });
+            }
+            Err(e) => results.push(CommandResult {
+                line: e.line,
+                text: String::new(),
+                output: crate::console::format::Output::failure(&e.message).with_exit(2),
+            }),
+        }
+    }
+    let _ = c.take_output();
+    results
+}
+
 /// The program of a command line, normalised (`bin/kafka-topics.sh` → `kafka-topics`).
 pub fn program_of(line: &str) -> Option<String> {
     shell::parse_script(line).into_iter().next().and_then(|r| r.ok()).and_then(|i| i.argv.first().cloned())

@@ -348,6 +348,32 @@ pub enum TraceKind {
 }
 
 impl TraceKind {
+    /// The topic the event is about, if it is about one.
+    pub fn topic(&self) -> Option<&str> {
+        use TraceKind as K;
+        match self {
+            K::LogRecovered { tp, .. }
+            | K::LeaderElected { tp, .. }
+            | K::PartitionOffline { tp, .. }
+            | K::IsrShrunk { tp, .. }
+            | K::IsrExpanded { tp, .. }
+            | K::HighWatermark { tp, .. }
+            | K::BecameLeader { tp, .. }
+            | K::BecameFollower { tp, .. }
+            | K::Truncated { tp, .. }
+            | K::ReplicaDeleted { tp, .. }
+            | K::SegmentRolled { tp, .. }
+            | K::SegmentsDeleted { tp, .. }
+            | K::LogCleaned { tp, .. }
+            | K::ProduceAcked { tp, .. }
+            | K::ProduceFailed { tp, .. }
+            | K::Consumed { tp, .. }
+            | K::OffsetReset { tp, .. } => Some(&tp.topic),
+            K::TopicCreated { topic, .. } | K::TopicDeleted { topic } | K::PartitionsAdded { topic, .. } => Some(topic),
+            _ => None,
+        }
+    }
+
     /// Whether the event is about individual messages (only recorded at [`TraceLevel::Messages`]).
     pub fn is_message_level(&self) -> bool {
         matches!(self, TraceKind::Sent { .. } | TraceKind::Delivered { .. })

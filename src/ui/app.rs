@@ -104,22 +104,36 @@ impl Component for App {
         let keys = {
             let link = ctx.link().clone();
             web_sys::window().and_then(|w| w.document()).map(|doc| {
-                EventListener::new(&doc, "keydown", move |e| {
+                // Not passive: Space and `/` must not also scroll the page or type a slash.
+                let options = gloo::events::EventListenerOptions::enable_prevent_default();
+                EventListener::new_with_options(&doc, "keydown", options, move |e| {
                     let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
-                    let in_field = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .map(|el| {
-                            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON")
-                                || el.get_attribute("role").as_deref() == Some("button")
-                        })
+                    let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                    // A field takes typed characters; a button takes Space too.
+                    let typing = target
+                        .as_ref()
+                        .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
                         .unwrap_or(false);
+                    let in_field = typing
+                        || target
+                            .as_ref()
+                            .map(|el| el.tag_name() == "BUTTON" || el.get_attribute("role").as_deref() == Some("button"))
+                            .unwrap_or(false);
                     match e.key().as_str() {
                         " " if !in_field => {
                             e.prevent_default();
                             link.send_message(Msg::Lab(Event::TogglePlay));
                         }
                         "Escape" => link.send_message(Msg::Lab(Event::Menu(None))),
+                        // `/` reaches the console from anywhere, as in many sites' search boxes.
+                        "/" if !typing => {
+                            if let Some(input) = gloo::utils::document().get_element_by_id("console-input") {
+                                if let Ok(input) = input.dyn_into::<web_sys::HtmlElement>() {
+                                    e.prevent_default();
+                                    let _ = input.focus();
+                                }
+                            }
+                        }
                         _ => {}
                     }
                 })
@@ -224,17 +238,22 @@ impl App {
             SideTab::Inspect => html! { <Inspector detail={p.detail.clone()} selection={p.selection.clone()} /> },
             SideTab::Events => html! { <Feed feed={p.feed.clone()} /> },
             SideTab::Charts => html! { <Charts samples={p.samples.clone()} view={p.view.clone()} /> },
-            SideTab::Learn => html! { <LearnPanel lesson={p.lesson.clone()} done={p.lessons_done.clone()} /> },
+            SideTab::Learn => {
+                html! { <LearnPanel lesson={p.lesson.clone()} done={p.lessons_done.clone()} embed={p.embed} /> }
+            }
         };
         html! {
             <ContextProvider<LabContext> context={self.context.clone()}>
                 <div class={classes!("app", p.embed.then_some("app--embed"))} data-testid="app">
+                    if !p.embed {
+                        <a class="skip-link" href="#console-input" data-testid="skip-to-console">{ "Skip to the console (or press /)" }</a>
+                    }
                     <Header playing={p.playing} speed_log={p.speed_log} now_ms={p.now_ms} behind={p.behind}
-                        viewing_past={p.viewing_past} findings={p.view.findings} />
+                        viewing_past={p.viewing_past} findings={p.view.findings}  embed={p.embed} />
                     if let Some(e) = &p.boot_error {
                         <div class="notice notice--error" role="alert">{ e.to_string() }</div>
                     }
-                    <main class="stage" id="stage" aria-label="The cluster">
+                    <main class="stage" id="stage" tabindex="-1" aria-label="The cluster">
                         <Stage view={p.view.clone()} flights={p.flights.clone()} focus={attr(&p.focus)} selection={p.selection.clone()} />
                         if let Some(target) = &p.menu {
                             <ActionMenu target={target.clone()} view={p.view.clone()} />
@@ -251,7 +270,7 @@ impl App {
                     </aside>
                     <div class="timeline-row">
                     <Timeline now_ms={p.now_ms} head_ms={p.head_ms} viewing_past={p.viewing_past}
-                        snapshots={p.snapshots.clone()} notice={attr(&p.notice)} />
+                        snapshots={p.snapshots.clone()} notice={p.notice.clone()} step_report={p.step_report.clone()} linked={p.linked} />
                     if !p.embed {
                         <Share saving={AttrValue::from(p.saving.clone())} saved_at={p.saved_at} linked={p.linked} shared_link={attr(&p.shared_link)} />
                     }

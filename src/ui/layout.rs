@@ -63,7 +63,7 @@ pub fn visible_replicas<'a>(
 pub fn compute(view: &ViewModel, focus: Option<&str>, include_internal: bool) -> Layout {
     let mut nodes = BTreeMap::new();
     // Controllers: a centred row.
-    let cw = 150.0;
+    let cw = 190.0;
     let n_c = view.controllers.len().max(1) as f64;
     let start = (WIDTH - n_c * cw - (n_c - 1.0) * 20.0) / 2.0;
     for (i, c) in view.controllers.iter().enumerate() {
@@ -101,7 +101,7 @@ pub fn compute(view: &ViewModel, focus: Option<&str>, include_internal: bool) ->
     let producers: Vec<u32> = view.clients.iter().filter(|c| c.kind == "producer").map(|c| c.id).collect();
     let consumers: Vec<u32> = view.clients.iter().filter(|c| c.kind == "consumer").map(|c| c.id).collect();
     let place = |ids: &[u32], left: f64, right: f64, nodes: &mut BTreeMap<NodeAddr, Rect>| -> f64 {
-        let cwid = 150.0;
+        let cwid = 170.0;
         let per = (((right - left) + 12.0) / (cwid + 12.0)).floor().max(1.0) as usize;
         let mut bottom = y_clients;
         for (i, id) in ids.iter().enumerate() {

@@ -87,15 +87,25 @@ pub fn config_of(header: &[String]) -> (u64, ClusterConfig) {
     (seed, cfg)
 }
 
-/// A command's output as transcript lines: stderr lines prefixed with `! `.
+/// A command's output as transcript lines: stderr lines prefixed with `! `, Brokerlab's
+/// notes with `# `.
 pub fn render(out: &Output) -> Vec<String> {
     out.lines()
         .into_iter()
         .map(|(s, l)| match s {
             Stream::Stdout => l,
             Stream::Stderr => format!("! {l}"),
+            Stream::Note => format!("# {l}"),
         })
         .collect()
+}
+
+/// What the real tool prints: [`render`] without Brokerlab's notes.
+#[allow(dead_code)]
+pub fn render_tool(out: &Output) -> Vec<String> {
+    let mut o = out.clone();
+    o.chunks.retain(|c| c.stream != Stream::Note);
+    render(&o)
 }
 
 /// Expected against actual, line by line (` - ` expected, ` + ` actual, tabs as `\t`).

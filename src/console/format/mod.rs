@@ -31,6 +31,9 @@ pub mod topics;
 pub enum Stream {
     Stdout,
     Stderr,
+    /// Brokerlab's own remark beside a tool's output ("did you mean --topic?"): shown in the
+    /// console as a note, never part of what the real tool prints on stdout or stderr.
+    Note,
 }
 
 /// A piece of text written to one stream.
@@ -95,6 +98,12 @@ impl Output {
     pub fn errln(&mut self, text: &str) {
         self.push(Stream::Stderr, text);
         self.push(Stream::Stderr, "\n");
+    }
+
+    /// Adds a line of Brokerlab's own ([`Stream::Note`]).
+    pub fn noteln(&mut self, text: &str) {
+        self.push(Stream::Note, text);
+        self.push(Stream::Note, "\n");
     }
 
     /// Appends another output (its exit code wins if non-zero).

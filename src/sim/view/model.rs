@@ -102,7 +102,10 @@ pub struct BrokerView {
     pub status: NodeStatus,
     pub rack: Option<String>,
     pub slow_ms: i64,
+    /// Partitions of the learner's topics it leads.
     pub leaders: u32,
+    /// Partitions of internal topics (`__consumer_offsets`, …) it leads.
+    pub internal_leaders: u32,
     pub replicas: Rc<Vec<ReplicaView>>,
 }
 
@@ -239,13 +242,17 @@ impl ViewModel {
                     },
                 };
                 let mut replicas = Vec::new();
-                let mut leaders = 0;
+                let (mut leaders, mut internal_leaders) = (0, 0);
                 for (tp, log) in &b.disk.logs {
                     let state = b.proc.as_ref().and_then(|p| p.replicas.get(tp));
                     let role = ReplicaRole::of(state, b.proc.is_some());
                     let epoch = state.map(|r| r.leader_epoch).unwrap_or(-1);
                     if role == ReplicaRole::Leader {
-                        leaders += 1;
+                        if tp.topic.starts_with("__") {
+                            internal_leaders += 1;
+                        } else {
+                            leaders += 1;
+                        }
                     }
                     let in_isr = image
                         .and_then(|i| i.partition(&tp.topic, tp.partition))
@@ -270,6 +277,7 @@ impl ViewModel {
                     rack: b.rack.clone(),
                     slow_ms: b.proc.as_ref().map(|p| p.fetch_delay_ms).unwrap_or(0),
                     leaders,
+                    internal_leaders,
                     replicas: Rc::new(replicas),
                 }
             })

@@ -98,6 +98,16 @@ pub fn node(n: &NodeAddr) -> String {
     }
 }
 
+/// A message as the step report names it: `broker 2's Fetch request to broker 1`, or
+/// `broker 1's response to broker 2`.
+pub fn message(from: &NodeAddr, to: &NodeAddr, api: &str, response: bool) -> String {
+    if response {
+        format!("{}'s response to {}", node(from), node(to))
+    } else {
+        format!("{}'s {api} request to {}", node(from), node(to))
+    }
+}
+
 /// Broker ids as sentences list them: `[1,2,3]`.
 pub fn ids(v: &[i32]) -> String {
     format!("[{}]", v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","))

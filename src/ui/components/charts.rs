@@ -36,7 +36,7 @@ fn chart(title: &str, unit: &str, series: &[Series], testid: &str) -> Html {
         let last = s.points.last().copied().unwrap_or(0);
         html! {
             <li>
-                <svg width="26" height="8" aria-hidden="true"><line x1="0" y1="4" x2="26" y2="4" class={format!("chart__line chart__line--{k}")} stroke-dasharray={DASHES[k % DASHES.len()]} /></svg>
+                <svg class="chart__swatch" width="26" height="8" aria-hidden="true"><line x1="0" y1="4" x2="26" y2="4" class={format!("chart__line chart__line--{k}")} stroke-dasharray={DASHES[k % DASHES.len()]} /></svg>
                 { format!(" {} — now {last}{unit}", s.label) }
             </li>
         }

@@ -43,7 +43,18 @@ pub fn ClusterDiagram(props: &ClusterProps) -> Html {
         let (a, b) = (layout.nodes.get(&l.from)?, layout.nodes.get(&l.to)?);
         let (x1, y1) = a.center();
         let (x2, y2) = b.center();
-        let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+        // A link between two nodes of one row with another node between them would run under
+        // that node, where it can be neither seen nor clicked: it arcs over the row instead.
+        let between = layout.nodes.iter().any(|(n, r)| {
+            *n != l.from && *n != l.to && (r.center().1 - y1).abs() < 1.0 && r.center().0 > x1.min(x2) && r.center().0 < x1.max(x2)
+        });
+        let (path, mx, my) = if (y1 - y2).abs() < 1.0 && between {
+            let apex = a.y.min(b.y) - 18.0;
+            let cy = 2.0 * apex - y1;
+            (format!("M{x1:.1} {y1:.1} Q{:.1} {cy:.1} {x2:.1} {y2:.1}", (x1 + x2) / 2.0), (x1 + x2) / 2.0, apex - 4.0)
+        } else {
+            (format!("M{x1:.1} {y1:.1} L{x2:.1} {y2:.1}"), (x1 + x2) / 2.0, (y1 + y2) / 2.0)
+        };
         let label = if l.cut {
             "✂ cut".to_string()
         } else if l.extra_latency_ms > 0 {
@@ -60,7 +71,7 @@ pub fn ClusterDiagram(props: &ClusterProps) -> Html {
         };
         Some(html! {
             <g class={classes!("link", l.cut.then_some("link--cut"))} key={format!("{}>{}", l.from, l.to)} onclick={open}>
-                <line x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
+                <path d={path} />
                 <text x={format!("{mx:.1}")} y={format!("{my:.1}")} class="link__label">{ format!("{label} {}→{}", short(l.from), short(l.to)) }</text>
             </g>
         })
@@ -134,12 +145,12 @@ fn controller_node(c: &ControllerView, r: &Rect, ctx: &LabContext, sel: &Option<
     let status = if !c.up { "down ✕" } else { c.role.name() };
     html! {
         <g key={format!("c{}", c.id)} class={classes!("node", "node--controller", (!c.up).then_some("node--down"), active.then_some("node--active"), selected.then_some("node--selected"))}
-            transform={format!("translate({:.1} {:.1})", r.x, r.y)} tabindex="0" role="button"
-            aria-label={format!("controller {} ({status})", c.id)}
+            transform={format!("translate({:.1} {:.1})", r.x, r.y)}
             onclick={let s = select.clone(); move |_: MouseEvent| s.emit(())} onkeydown={keyboard_click(select)} data-testid={format!("controller-{}", c.id)}>
             <rect width={r.w.to_string()} height={r.h.to_string()} rx="8" />
             <text x="10" y="18" class="node__title">{ format!("controller {}", c.id) }{ if active { " ★" } else { "" } }</text>
             <text x="10" y="35" class="node__sub">{ format!("{status} · epoch {} · HW {}", c.epoch, c.high_watermark.max(0)) }</text>
+            { hit(r.w, r.h, 8.0, format!("controller {} ({status}), metadata epoch {}, high watermark {}", c.id, c.epoch, c.high_watermark.max(0))) }
         </g>
     }
 }
@@ -173,12 +184,16 @@ fn broker_node(b: &BrokerView, r: &Rect, focus: Option<&str>, ctx: &LabContext, 
         <g key={format!("b{id}")} class={classes!("node", "node--broker", format!("node--{}", status_class(status)), selected.then_some("node--selected"))}
             transform={format!("translate({:.1} {:.1})", r.x, r.y)} data-testid={format!("broker-{id}")}>
             <rect class="node__frame" width={r.w.to_string()} height={r.h.to_string()} rx="10" />
-            <g class="node__head" tabindex="0" role="button" aria-label={format!("broker {id}, {}. Press Enter for actions", status.label())}
+            <g class="node__head"
                 onclick={let s = select.clone(); move |_: MouseEvent| s.emit(())} oncontextmenu={menu.clone()}
                 onkeydown={{ let dispatch = ctx.dispatch.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); dispatch.emit(LabEvent::Menu(Some(Selection::Broker(id)))); }) }}>
                 <rect width={r.w.to_string()} height="44" rx="10" class="node__head-bg" />
                 <text x="12" y="20" class="node__title">{ format!("broker {id}") }{ if status == NodeStatus::Down { " ✕" } else { "" } }</text>
-                <text x="12" y="36" class="node__sub">{ format!("{} · {} leader{}{slow}", status.label(), b.leaders, if b.leaders == 1 { "" } else { "s" }) }</text>
+                <text x="12" y="36" class="node__sub">
+                    <title>{ format!("{} leaderships of the cluster's topics; {} of internal topics (__consumer_offsets, …)", b.leaders, b.internal_leaders) }</title>
+                    { format!("{} · {} leader{}{slow}", status.label(), b.leaders, if b.leaders == 1 { "" } else { "s" }) }
+                </text>
+                { hit(r.w, 44.0, 10.0, format!("broker {id}, {}, {} leaders{slow}. Press Enter for actions", status.label(), b.leaders)) }
                 <g class="node__menu-button" transform={format!("translate({:.1} 8)", r.w - 30.0)} onclick={menu}>
                     <rect width="22" height="22" rx="6" />
                     <text x="11" y="16" text-anchor="middle">{ "⋯" }</text>
@@ -257,12 +272,13 @@ fn replica_chip(broker: i32, rep: &ReplicaView, w: f64, y: f64, ctx: &LabContext
     });
     html! {
         <g key={format!("{}", rep.tp)} class={classes!("chip", role_class, (!rep.in_isr).then_some("chip--out-of-isr"), selected.then_some("chip--selected"))}
-            transform={format!("translate(10 {y:.1})")} tabindex="0" role="button"
-            aria-label={format!("{} on broker {broker}: {role_word}{}, {numbers}, leader epoch {}", rep.tp, if rep.in_isr { ", in sync" } else { ", out of the ISR" }, rep.epoch)}
+            transform={format!("translate(10 {y:.1})")}
             onclick={let s = select.clone(); move |_: MouseEvent| s.emit(())} oncontextmenu={menu} onkeydown={keyboard_click(select)}>
             <rect width={format!("{w:.1}")} height={CHIP_H.to_string()} rx="5" class="chip__bg" />
             <text x="6" y="14" class="chip__label">{ format!("{} {role}{out}", rep.tp) }</text>
             <text x={format!("{:.1}", cells_x - 4.0)} y="14" text-anchor="end" class="chip__numbers">{ format!("{}/{}", rep.hw.max(0), rep.leo.max(0)) }</text>
+            // Under the record cells, which open a record each.
+            { hit(w, CHIP_H, 5.0, format!("{} on broker {broker}: {role_word}{}, {numbers}, leader epoch {}", rep.tp, if rep.in_isr { ", in sync" } else { ", out of the ISR" }, rep.epoch)) }
             { for cell_html }
             <title>{ format!("{numbers} · leader epoch {}", rep.epoch) }</title>
         </g>
@@ -289,14 +305,26 @@ fn client_node(c: &ClientView, r: &Rect, ctx: &LabContext, sel: &Option<Selectio
     };
     html! {
         <g key={format!("cl{id}")} class={classes!("node", "node--client", format!("node--{}", c.kind), c.paused.then_some("node--paused"), selected.then_some("node--selected"))}
-            transform={format!("translate({:.1} {:.1})", r.x, r.y)} tabindex="0" role="button" aria-label={format!("{title}. Press Enter for actions")}
+            transform={format!("translate({:.1} {:.1})", r.x, r.y)}
             onclick={let s = select.clone(); move |_: MouseEvent| s.emit(())} oncontextmenu={menu}
             onkeydown={{ let dispatch = ctx.dispatch.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); dispatch.emit(LabEvent::Menu(Some(Selection::Client(id)))); }) }}
             data-testid={format!("client-{}", c.name)}>
             <rect width={r.w.to_string()} height={r.h.to_string()} rx="8" />
-            <text x="10" y="18" class="node__title">{ truncate(&title, 24) }{ if c.paused { " ⏸" } else { "" } }</text>
-            <text x="10" y="36" class="node__sub">{ truncate(&c.summary, 28) }</text>
+            <title>{ title.clone() }</title>
+            <text x="10" y="18" class="node__title">{ truncate(&format!("{} ({})", c.name, c.kind), 24) }{ if c.paused { " ⏸" } else { "" } }</text>
+            <text x="10" y="36" class="node__sub">{ truncate(&match &c.group { Some(g) => format!("group {g} · {}", c.summary), None => c.summary.clone() }, 30) }</text>
+            { hit(r.w, r.h, 8.0, format!("{title}, {}. Press Enter for actions", c.summary)) }
         </g>
+    }
+}
+
+/// The focusable, named target of a node drawn over its texts: a transparent shape with the
+/// node's accessible name. The texts stay outside it, so a name can say more than the
+/// (possibly shortened) text shown without contradicting it (WCAG 2.5.3, label in name);
+/// clicks and keys bubble to the node, which handles them.
+fn hit(w: f64, h: f64, rx: f64, label: String) -> Html {
+    html! {
+        <rect class="hit" width={format!("{w:.1}")} height={format!("{h:.1}")} rx={rx.to_string()} tabindex="0" role="button" aria-label={label} />
     }
 }
 
@@ -367,6 +395,9 @@ pub fn Stage(props: &ClusterProps) -> Html {
                     <span class="legend__item"><b class="sw sw--uncommitted">{ "a" }</b>{ " not yet (≥ HW)" }</span>
                     <span class="legend__item">{ "HW/LEO" }</span>
                 </p>
+                if *mode == StageMode::Diagram {
+                    <p class="stage__scroll-hint" data-testid="scroll-hint">{ "↔ the diagram scrolls sideways" }</p>
+                }
             </div>
             if *mode == StageMode::Diagram {
                 <ClusterDiagram view={props.view.clone()} flights={props.flights.clone()} focus={props.focus.clone()} selection={props.selection.clone()} />

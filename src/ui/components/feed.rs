@@ -17,15 +17,24 @@ const SHOWN: usize = 150;
 #[component]
 pub fn Feed(props: &FeedProps) -> Html {
     let only_problems = use_state(|| false);
+    // Internal topics (`__consumer_offsets`, …) are folded by default: a broker crash moves
+    // dozens of their leaderships, which would bury the story.
+    let show_internal = use_state(|| false);
     let toggle = {
         let only = only_problems.clone();
         Callback::from(move |_: Event| only.set(!*only))
     };
+    let toggle_internal = {
+        let show = show_internal.clone();
+        Callback::from(move |_: Event| show.set(!*show))
+    };
+    let internal = props.feed.iter().filter(|f| f.internal).count();
     let items = props
         .feed
         .iter()
         .rev()
         .filter(|f| !*only_problems || f.kind != FeedKind::Info)
+        .filter(|f| *show_internal || !f.internal)
         .take(SHOWN)
         .map(|f| {
             let (class, marker, word) = match f.kind {
@@ -48,6 +57,10 @@ pub fn Feed(props: &FeedProps) -> Html {
             <label class="check">
                 <input type="checkbox" checked={*only_problems} onchange={toggle} />
                 { " Warnings and findings only" }
+            </label>
+            <label class="check">
+                <input type="checkbox" checked={*show_internal} onchange={toggle_internal} data-testid="feed-internal" />
+                { format!(" Internal topics ({internal} lines)") }
             </label>
             if props.feed.is_empty() {
                 <p class="muted">{ "Nothing has happened yet. Create a topic, kill a broker, or cut the network: each event is explained here." }</p>

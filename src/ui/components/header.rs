@@ -18,6 +18,9 @@ pub struct HeaderProps {
     pub behind: bool,
     pub viewing_past: bool,
     pub findings: u32,
+    /// Read-only embed: no reset.
+    #[prop_or_default]
+    pub embed: bool,
 }
 
 #[component]
@@ -92,9 +95,11 @@ pub fn Header(props: &HeaderProps) -> Html {
                         <span class="clock__past">{ "(past)" }</span>
                     }
                 </div>
-                <button type="button" class="button" onclick={reset} data-testid="reset" title="Start a fresh cluster with the same seed">
-                    { "Reset" }
-                </button>
+                if !props.embed {
+                    <button type="button" class="button" onclick={reset} data-testid="reset" title="Start a fresh cluster with the same seed">
+                        { "Reset" }
+                    </button>
+                }
             </div>
         </header>
     }

@@ -70,14 +70,19 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let body = match detail.as_ref() {
         Detail::Gone(what) => html! { <p class="muted">{ what }</p> },
         Detail::Broker(b) => {
-            let reps = b.replicas.iter().map(|(tp, role, in_isr, hw, leo)| {
+            // The learner's topics first; internal ones (`__consumer_offsets`, …) folded below.
+            let row_of = |(tp, role, in_isr, hw, leo): &(crate::sim::types::TopicPartition, String, bool, i64, i64)| {
                 html! {
                     <tr key={tp.to_string()}>
                         <td>{ select_button(&ctx, tp.to_string(), Selection::Replica(b.id, tp.clone())) }</td>
                         <td>{ role }</td><td>{ if *in_isr { "yes" } else { "no ✗" } }</td><td>{ hw }</td><td>{ leo }</td>
                     </tr>
                 }
-            });
+            };
+            let reps = b.replicas.iter().filter(|r| !r.0.topic.starts_with("__")).map(row_of);
+            let internal: Vec<_> = b.replicas.iter().filter(|r| r.0.topic.starts_with("__")).collect();
+            let n_internal = internal.len();
+            let internal_rows = internal.into_iter().map(row_of);
             html! {
                 <>
                     <h3>{ format!("Broker {}", b.id) }</h3>
@@ -94,6 +99,15 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                         <thead><tr><th>{ "partition" }</th><th>{ "role" }</th><th>{ "in ISR" }</th><th>{ "HW" }</th><th>{ "LEO" }</th></tr></thead>
                         <tbody>{ for reps }</tbody>
                     </table>
+                    if n_internal > 0 {
+                        <details class="inspector__internal" data-testid="internal-replicas">
+                            <summary>{ format!("Internal topics: {n_internal} replicas") }</summary>
+                            <table class="table">
+                                <thead><tr><th>{ "partition" }</th><th>{ "role" }</th><th>{ "in ISR" }</th><th>{ "HW" }</th><th>{ "LEO" }</th></tr></thead>
+                                <tbody>{ for internal_rows }</tbody>
+                            </table>
+                        </details>
+                    }
                     { configs(&b.configs) }
                 </>
             }
@@ -290,9 +304,16 @@ fn LogView(props: &LogProps) -> Html {
                     Some(c) => format!("{c:?} marker"),
                     None => text_of(&r.value).unwrap_or_else(|| "null".into()),
                 };
+                // The row's name starts with what it shows (WCAG 2.5.3), then says what ✓/… mean.
+                let label = format!(
+                    "{offset} {key} {value} e{}, {}",
+                    b.partition_leader_epoch,
+                    if committed { "committed" } else { "not yet committed" }
+                );
                 rows.push(html! {
                     <button type="button" key={offset.to_string()} class={classes!("logrow", if committed { "logrow--committed" } else { "logrow--uncommitted" })}
                         style={format!("top:{}px", index * LOG_ROW_PX)} onclick={move |_: MouseEvent| d.emit(LabEvent::Select(Some(target.clone())))}
+                        aria-label={label}
                         data-testid={format!("log-row-{offset}")}>
                         <span class="logrow__offset">{ offset }</span>
                         <span class="logrow__key">{ key }</span>
@@ -329,13 +350,13 @@ fn LogView(props: &LogProps) -> Html {
                 { row("leader-epoch cache", if epochs.is_empty() { "empty".to_string() } else { epochs }) }
                 if !followers.is_empty() { { row("followers' fetch offsets", followers) } }
             </dl>
-            <div class="log" role="table" aria-label={format!("Records of {} on broker {}", l.tp, l.broker)}>
-                <div class="logrow logrow--head" role="row"><span>{ "offset" }</span><span>{ "key" }</span><span>{ "value" }</span><span>{ "epoch" }</span><span>{ "" }</span></div>
+            <section class="log" aria-label={format!("Records of {} on broker {}", l.tp, l.broker)}>
+                <div class="logrow logrow--head" aria-hidden="true"><span>{ "offset" }</span><span>{ "key" }</span><span>{ "value" }</span><span>{ "epoch" }</span><span>{ "" }</span></div>
                 if total == 0 { <p class="muted">{ "No records." }</p> }
                 <div class="log__scroll" {onscroll}>
                     <div class="log__space" style={format!("height:{}px", total * LOG_ROW_PX)}>{ for rows }</div>
                 </div>
-            </div>
+            </section>
         </>
     }
 }

@@ -14,6 +14,9 @@ pub struct LearnProps {
     pub lesson: Option<Rc<LessonView>>,
     /// Lessons finished in this browser.
     pub done: Rc<Vec<String>>,
+    /// Read-only embed: nothing can be started from here.
+    #[prop_or_default]
+    pub embed: bool,
 }
 
 /// Inline Markdown: `code`, **bold**, *emphasis*. Text only: never HTML from the lesson file.
@@ -140,14 +143,14 @@ pub fn LearnPanel(props: &LearnProps) -> Html {
     let Some(l) = &props.lesson else {
         let entries = catalogue();
         let first = entries.first().map(|e| e.id.clone());
-        let items = entries.iter().map(|e| {
+        let items = entries.iter().enumerate().map(|(n, e)| {
             let finished = props.done.contains(&e.id);
             html! {
                 <li key={e.id.clone()}>
                     <button type="button" class="lesson-link" onclick={send(LabEvent::StartLesson(e.id.clone()))} data-testid={format!("lesson-{}", e.id)}>
-                        <span class="lesson-link__n">{ e.order }</span>
+                        <span class="lesson-link__n">{ n + 1 }</span>
                         <span class="lesson-link__title">{ &e.title }</span>
-                        <span class="lesson-link__meta">{ format!("{} · {} steps{}", e.level, e.steps, if finished { " · ✓ done" } else { "" }) }</span>
+                        <span class="lesson-link__meta">{ format!("{} · {} step{}{}", e.level, e.steps, if e.steps == 1 { "" } else { "s" }, if finished { " · ✓ done" } else { "" }) }</span>
                     </button>
                     <a class="lesson-link__href" href={format!("#lesson={}", e.id)} aria-label={format!("Link to the lesson {}", e.title)}>{ "#" }</a>
                 </li>
@@ -159,12 +162,14 @@ pub fn LearnPanel(props: &LearnProps) -> Html {
                 <p>{ "Three brokers and a KRaft controller are running. A producer called " }<code>{ "checkout" }</code>
                    { " writes keyed records to the topic " }<code>{ "orders" }</code>
                    { "; two consumers in the group " }<code>{ "billing" }</code>{ " share its partitions. Every dot is a real Kafka request." }</p>
+                if !props.embed {
                 <div class="learn__start">
                     if let Some(id) = first {
                         <button type="button" class="button button--primary" onclick={send(LabEvent::StartLesson(id))} data-testid="start-first-lesson">{ "Start the first lesson" }</button>
                     }
                     <button type="button" class="button" onclick={send(LabEvent::OpenSandbox)} data-testid="open-sandbox">{ "Free sandbox" }</button>
                 </div>
+                }
                 <ul class="learn__tips">
                     <li>{ "Click a broker, a partition or a record cell to inspect it." }</li>
                     <li>{ "Right-click a broker or a replica (or use Actions… in the inspector) to kill it, slow it, or cut its network." }</li>
@@ -208,13 +213,16 @@ pub fn LearnPanel(props: &LearnProps) -> Html {
     html! {
         <section class="learn lesson" aria-labelledby="lesson-title" data-testid="lesson">
             <div class="lesson__top">
-                <button type="button" class="linkish" onclick={send(LabEvent::OpenSandbox)}>{ "← all lessons & sandbox" }</button>
+                <button type="button" class="linkish" onclick={send(LabEvent::OpenSandbox)} data-testid="all-lessons">{ "← all lessons & sandbox" }</button>
             </div>
             <h2 id="lesson-title">{ &l.title }</h2>
             <ol class="steps">{ for steps }</ol>
             if l.step.is_none() {
                 { markdown(&l.intro) }
-                <p class="muted">{ "A short demo plays on the live cluster" }{ l.demo_caption.as_ref().map(|c| format!(": {c}")).unwrap_or_default() }</p>
+                <p class="muted">{ "A short demo plays on the live cluster." }</p>
+                if let Some(c) = &l.demo_caption {
+                    <p class="lesson__demo">{ "Now: " }{ inline(c) }</p>
+                }
                 <button type="button" class="button" onclick={lesson_action(LessonAction::SkipDemo)} data-testid="skip-demo">{ "Skip the demo" }</button>
             } else if l.done {
                 <p class="lesson__done" data-testid="lesson-done">{ "✓ Lesson complete." }</p>
@@ -228,9 +236,14 @@ pub fn LearnPanel(props: &LearnProps) -> Html {
                 { markdown(&l.step_text) }
                 <h3 class="goals__title">{ "Goals (checked live)" }</h3>
                 <ul class="goals" data-testid="goals">{ for goals }</ul>
-                if all_passed {
-                    <button type="button" class="button button--primary" onclick={lesson_action(LessonAction::Next)} data-testid="next-step">{ "Step complete — next ▸" }</button>
-                }
+                // Always in view at the bottom of the panel: how far the step is, and Next.
+                <div class="lesson__footer">
+                    if all_passed {
+                        <button type="button" class="button button--primary" onclick={lesson_action(LessonAction::Next)} data-testid="next-step">{ "Step complete — next ▸" }</button>
+                    } else {
+                        <span class="muted" data-testid="goals-progress">{ format!("{} of {} goals met", l.goals.iter().filter(|g| g.passed).count(), l.goals.len()) }</span>
+                    }
+                </div>
                 <div class="lesson__tools">
                     <button type="button" class="button button--small" onclick={lesson_action(LessonAction::Hint)} disabled={!l.hints_left} data-testid="hint">{ "Hint" }</button>
                     <button type="button" class="button button--small" onclick={lesson_action(LessonAction::Solution)} data-testid="solution">{ "Show solution" }</button>

@@ -18,6 +18,37 @@ pub struct ShareProps {
 #[component]
 pub fn Share(props: &ShareProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
+    let details_ref = use_node_ref();
+    // A click outside the open panel, or Escape, closes it, as a popover does.
+    {
+        let details_ref = details_ref.clone();
+        use_effect_with((), move |_| {
+            let doc = gloo::utils::document();
+            let close = {
+                let details_ref = details_ref.clone();
+                move |target: Option<web_sys::Node>| {
+                    if let Some(d) = details_ref.cast::<web_sys::HtmlDetailsElement>() {
+                        let inside = target.map(|t| d.contains(Some(&t))).unwrap_or(false);
+                        if d.open() && !inside {
+                            d.set_open(false);
+                        }
+                    }
+                }
+            };
+            let close_click = close.clone();
+            let click = gloo::events::EventListener::new(&doc, "click", move |e| {
+                close_click(e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Node>(t).ok()));
+            });
+            let key = gloo::events::EventListener::new(&doc, "keydown", move |e| {
+                if let Some(k) = wasm_bindgen::JsCast::dyn_ref::<web_sys::KeyboardEvent>(e) {
+                    if k.key() == "Escape" {
+                        close(None);
+                    }
+                }
+            });
+            move || drop((click, key))
+        });
+    }
     let send = |a: LabEvent| {
         let d = ctx.dispatch.clone();
         Callback::from(move |_: MouseEvent| d.emit(a.clone()))
@@ -48,7 +79,7 @@ pub fn Share(props: &ShareProps) -> Html {
         props.saving.to_string()
     };
     html! {
-        <details class="share" data-testid="share">
+        <details class="share" data-testid="share" ref={details_ref}>
             <summary class="button">{ "Save & share" }</summary>
             <div class="share__panel">
                 <p class={classes!("share__state", (!props.saving.is_empty() || props.linked).then_some("share__state--off"))} data-testid="saving-state">{ state }</p>

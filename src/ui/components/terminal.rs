@@ -1,13 +1,17 @@
 //! The console, docked under the cluster and resizable: the Kafka tools and simulator commands
-//! of `src/console/`, with history (↑/↓), Tab completion, Ctrl-C (interrupt the running tool),
-//! Ctrl-D (end its input), Ctrl-L (clear). While a tool reads input (the console producer) the
-//! prompt is Kafka's `>`. Errors (stderr) are marked, not only coloured.
+//! of `src/console/`, with history (↑/↓), Tab completion, Ctrl-C (interrupt the running tool or
+//! abandon a command being continued), Ctrl-D (end its input), Ctrl-L (clear). The prompt says
+//! what the next line is taken as (`$`, `>` for a continuation or a tool's stdin). The output
+//! follows new lines unless the learner scrolled up to read (then "new output ↓" offers to
+//! jump down). Tab completes only what is typed, so an empty prompt lets focus move on;
+//! Escape leaves the console. stderr is marked, not only coloured.
 
 use crate::console::typing::Prompt;
 use crate::lab::view::{TermLine, TermStream};
 use crate::lab::Event as LabEvent;
 use crate::ui::context::LabContext;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
@@ -56,20 +60,85 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     let candidates = use_state(Vec::<String>::new);
     let height = use_state(|| 240i32);
     let dragging = use_state(|| None::<(i32, i32)>);
+    // Whether the output follows new lines: true until the learner scrolls up, and again
+    // once they are back at the bottom. Kept in a ref: scrolling must not re-render.
+    let follow = use_mut_ref(|| true);
+    let unseen = use_state(|| false);
 
-    // Keep the newest line in view (unless the learner scrolled up to read).
+    // Keep the newest line in view, unless the learner scrolled up to read.
     {
         let scroll_ref = scroll_ref.clone();
+        let follow = follow.clone();
+        let unseen = unseen.clone();
         let last = props.lines.last().map(|l| l.seq);
         use_effect_with(last, move |_| {
             if let Some(el) = scroll_ref.cast::<Element>() {
-                let near_bottom = el.scroll_height() - el.scroll_top() - el.client_height() < 80;
-                if near_bottom || el.scroll_top() == 0 {
+                if *follow.borrow() {
                     el.set_scroll_top(el.scroll_height());
+                } else if last.is_some() {
+                    unseen.set(true);
                 }
             }
         });
     }
+    let on_scroll = {
+        let follow = follow.clone();
+        let unseen = unseen.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<Element>() {
+                let at_bottom = el.scroll_height() - el.scroll_top() - el.client_height() < 8;
+                *follow.borrow_mut() = at_bottom;
+                if at_bottom && *unseen {
+                    unseen.set(false);
+                }
+            }
+        })
+    };
+    let jump_down = {
+        let scroll_ref = scroll_ref.clone();
+        let follow = follow.clone();
+        let unseen = unseen.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(el) = scroll_ref.cast::<Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+            *follow.borrow_mut() = true;
+            unseen.set(false);
+        })
+    };
+
+    // A paste of several lines is typed line by line, as a terminal does: every complete line
+    // goes to the console (a here-document's body included), the last part stays in the input.
+    let onpaste = {
+        let ctx = ctx.clone();
+        let follow = follow.clone();
+        Callback::from(move |e: Event| {
+            let Some(ce) = e.dyn_ref::<web_sys::ClipboardEvent>() else { return };
+            let Some(text) = ce.clipboard_data().and_then(|d| d.get_data("text").ok()) else { return };
+            if !text.contains('\n') {
+                return; // one line: the input pastes it itself
+            }
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
+            e.prevent_default();
+            let value = input.value();
+            let units: Vec<u16> = value.encode_utf16().collect();
+            let at = |i: Option<u32>| i.map(|i| (i as usize).min(units.len())).unwrap_or(units.len());
+            let (from, to) = (at(input.selection_start().ok().flatten()), at(input.selection_end().ok().flatten()));
+            let all = format!(
+                "{}{}{}",
+                String::from_utf16_lossy(&units[..from]),
+                text.replace("\r\n", "\n"),
+                String::from_utf16_lossy(&units[to.max(from)..])
+            );
+            let mut lines: Vec<&str> = all.split('\n').collect();
+            let rest = lines.pop().unwrap_or("").to_string();
+            *follow.borrow_mut() = true;
+            for line in lines {
+                ctx.dispatch.emit(LabEvent::Typed(line.to_string()));
+            }
+            input.set_value(&rest);
+        })
+    };
 
     let onkeydown = {
         let ctx = ctx.clone();
@@ -77,6 +146,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         let hist_pos = hist_pos.clone();
         let candidates = candidates.clone();
         let at_shell = props.prompt == Prompt::Shell;
+        let follow = follow.clone();
         Callback::from(move |e: KeyboardEvent| {
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
             let key = e.key();
@@ -105,8 +175,20 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                 return;
             }
             match key.as_str() {
+                "Escape" => {
+                    // Leave the console: focus goes back to the page (no keyboard trap).
+                    e.prevent_default();
+                    let _ = input.blur();
+                    if let Some(main) = gloo::utils::document().get_element_by_id("stage") {
+                        if let Ok(main) = main.dyn_into::<web_sys::HtmlElement>() {
+                            let _ = main.focus();
+                        }
+                    }
+                }
                 "Enter" => {
                     e.prevent_default();
+                    // Running a command brings the newest output into view.
+                    *follow.borrow_mut() = true;
                     let line = input.value();
                     input.set_value("");
                     hist_pos.set(None);
@@ -125,7 +207,9 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     input.set_value(next.map(|i| history[i].as_str()).unwrap_or(""));
                     hist_pos.set(next);
                 }
-                "Tab" if at_shell => {
+                // Tab completes what is typed; on an empty prompt, or with Shift, it moves focus
+                // as everywhere else on the page.
+                "Tab" if at_shell && !e.shift_key() && !input.value().trim().is_empty() => {
                     e.prevent_default();
                     let value = input.value();
                     let found = ctx.complete.emit(value.clone());
@@ -212,7 +296,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         };
         html! {
             <div class={class} key={l.seq.to_string()}>
-                if l.stream == TermStream::Stderr { <span class="term__mark" aria-label="error">{ "!" }</span> }
+                if l.stream == TermStream::Stderr { <span class="term__mark" aria-label="stderr">{ "!" }</span> }
                 { prefix }{ &l.text }
             </div>
         }
@@ -237,10 +321,13 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             <div class="term__handle" role="separator" aria-orientation="horizontal" aria-label="Resize the console (↑/↓)"
                 aria-valuenow={height.to_string()} aria-valuemin={MIN_HEIGHT.to_string()} aria-valuemax={MAX_HEIGHT.to_string()}
                 tabindex="0" onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up.clone()} onpointercancel={on_up} onkeydown={on_handle_key}></div>
-            <div class="term__out" ref={scroll_ref} role="log" aria-live="polite" data-testid="console-output" onclick={focus_input}>
+            <div class="term__out" ref={scroll_ref} role="log" aria-live="polite" aria-label="Console output" tabindex="0" data-testid="console-output" onclick={focus_input} onscroll={on_scroll}>
                 if hidden > 0 { <div class="term__line term__line--note">{ format!("… {hidden} earlier lines") }</div> }
                 { for lines }
             </div>
+            if *unseen {
+                <button type="button" class="term__more" onclick={jump_down} data-testid="new-output">{ "new output ↓" }</button>
+            }
             if !candidates.is_empty() {
                 <div class="term__candidates" data-testid="completions">{ candidates.join("  ") }</div>
             }
@@ -249,7 +336,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                 <input id="console-input" ref={input_ref} class="term__input" type="text" autocomplete="off" autocapitalize="off"
                     spellcheck="false" aria-label={label}
                     placeholder={placeholder}
-                    {onkeydown} data-testid="console-input" />
+                    {onkeydown} {onpaste} data-testid="console-input" />
             </div>
         </section>
     }

@@ -2,7 +2,7 @@
 //! cluster exactly as it was (a saved moment plus the commands replayed up to there); Play or a
 //! command from there forks a new future, discarding the old one with a warning.
 
-use crate::lab::view::fmt_clock;
+use crate::lab::view::{fmt_clock, Notice, NoticeKind};
 use crate::lab::Event as LabEvent;
 use crate::ui::context::LabContext;
 use std::rc::Rc;
@@ -15,7 +15,11 @@ pub struct TimelineProps {
     pub head_ms: u64,
     pub viewing_past: bool,
     pub snapshots: Rc<Vec<u64>>,
-    pub notice: Option<AttrValue>,
+    pub notice: Option<Notice>,
+    /// What the last Step did.
+    pub step_report: Option<Rc<str>>,
+    /// Opened from a link and not kept yet: the notice offers to keep it.
+    pub linked: bool,
 }
 
 #[component]
@@ -30,6 +34,26 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 }
             }
         })
+    };
+    // Dragging starts: the live head must stand still under the pointer.
+    let grab = {
+        let d = ctx.dispatch.clone();
+        Callback::from(move |_: PointerEvent| d.emit(LabEvent::Pause))
+    };
+    let grab_key = {
+        let d = ctx.dispatch.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if matches!(
+                e.key().as_str(),
+                "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" | "Home" | "End" | "PageUp" | "PageDown"
+            ) {
+                d.emit(LabEvent::Pause);
+            }
+        })
+    };
+    let keep = {
+        let d = ctx.dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.emit(LabEvent::KeepLinked))
     };
     let live = {
         let d = ctx.dispatch.clone();
@@ -52,20 +76,32 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             <div class="timeline__track">
                 <div class="timeline__ticks" aria-hidden="true">{ for ticks }</div>
                 <input type="range" min="0" max={head.to_string()} step="100" value={props.now_ms.min(head).to_string()}
-                    onchange={seek} aria-label="Simulated time: drag back to see an earlier moment"
+                    onchange={seek} onpointerdown={grab} onkeydown={grab_key} aria-label="Simulated time: drag back to see an earlier moment"
                     aria-valuetext={fmt_clock(props.now_ms)} data-testid="scrubber" />
             </div>
             <span class="timeline__end">{ fmt_clock(props.head_ms) }</span>
             if props.viewing_past {
                 <button type="button" class="button button--small" onclick={live} data-testid="back-to-live">{ "Back to live" }</button>
             }
+            <div class="notices">
+            if let Some(r) = &props.step_report {
+                <div class="notice notice--info" role="status" data-testid="step-report">
+                    <span class="notice__icon" aria-hidden="true">{ "⏯" }</span>
+                    <span>{ r.to_string() }</span>
+                </div>
+            }
             if let Some(n) = &props.notice {
-                <div class="notice" role="status" data-testid="notice">
-                    <span class="notice__icon" aria-hidden="true">{ "⚠" }</span>
-                    <span>{ n.clone() }</span>
+                <div class={classes!("notice", (n.kind == NoticeKind::Info).then_some("notice--info"))} role="status" data-testid="notice">
+                    <span class="notice__icon" aria-hidden="true">{ if n.kind == NoticeKind::Info { "ℹ" } else { "⚠" } }</span>
+                    <span class="visually-hidden">{ if n.kind == NoticeKind::Info { "Note: " } else { "Warning: " } }</span>
+                    <span>{ n.text.to_string() }</span>
+                    if props.linked {
+                        <button type="button" class="button button--small" onclick={keep} data-testid="notice-keep">{ "Keep as my sandbox" }</button>
+                    }
                     <button type="button" class="notice__close" onclick={dismiss} aria-label="Dismiss">{ "×" }</button>
                 </div>
             }
+            </div>
         </section>
     }
 }
