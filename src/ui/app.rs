@@ -117,7 +117,9 @@ impl Component for App {
                     let in_field = typing
                         || target
                             .as_ref()
-                            .map(|el| el.tag_name() == "BUTTON" || el.get_attribute("role").as_deref() == Some("button"))
+                            .map(|el| {
+                                el.tag_name() == "BUTTON" || el.get_attribute("role").as_deref() == Some("button")
+                            })
                             .unwrap_or(false);
                     match e.key().as_str() {
                         " " if !in_field => {
