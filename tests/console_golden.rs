@@ -7,14 +7,13 @@ use brokerlab::console::format::Stream;
 use brokerlab::console::session::Console;
 use brokerlab::sim::world::ClusterConfig;
 
-/// A cluster started from the sample KRaft config: `log.segment.bytes=1073741824` is a
-/// static broker config, so every topic shows `Configs: segment.bytes=1073741824`
-/// (kafka-cli.md §2.4).
-
 /// Kafka 4.4 `ConsoleConsumer.maybePrintConsumerProtocolMessage`, stderr, for a console
 /// consumer that subscribes with the classic protocol.
 const KIP_848_NOTICE: &str = "The consumer rebalance protocol (KIP-848) is production-ready! Set group.protocol=consumer to try it out. See https://kafka.apache.org/documentation/#consumer_rebalance_protocol";
 
+/// A cluster started from the sample KRaft config: `log.segment.bytes=1073741824` is a
+/// static broker config, so every topic shows `Configs: segment.bytes=1073741824`
+/// (kafka-cli.md §2.4).
 fn sample_cluster() -> Console {
     let mut cfg = ClusterConfig::default();
     cfg.broker_configs.insert("log.segment.bytes".into(), "1073741824".into());
