@@ -7,6 +7,10 @@ use brokerlab::console::format::Stream;
 use brokerlab::console::session::Console;
 use brokerlab::sim::world::ClusterConfig;
 
+/// Kafka 4.4 `ConsoleConsumer.maybePrintConsumerProtocolMessage`, stderr, for a console
+/// consumer that subscribes with the classic protocol.
+const KIP_848_NOTICE: &str = "The consumer rebalance protocol (KIP-848) is production-ready! Set group.protocol=consumer to try it out. See https://kafka.apache.org/documentation/#consumer_rebalance_protocol";
+
 /// A cluster started from the sample KRaft config: `log.segment.bytes=1073741824` is a
 /// static broker config, so every topic shows it in `Configs:`, beside the cluster-wide
 /// `min.insync.replicas=1` a Kafka 4.4 controller writes with ELR on
@@ -166,7 +170,7 @@ fn producer_failure_is_logged_like_error_logging_callback() {
         &mut c,
         "kafka-topics --bootstrap-server localhost:9092 --create --topic p --replica-assignment 1:2:3 --config min.insync.replicas=3\nbroker kill 3\nsleep 12s",
     );
-    let (out, err, code) = run(&mut c, "printf 'k:hello\\n' | kafka-console-producer --bootstrap-server localhost:9092 --topic p --property parse.key=true --property key.separator=:");
+    let (out, err, code) = run(&mut c, "printf 'k:hello\\n' | kafka-console-producer --bootstrap-server localhost:9092 --topic p --reader-property parse.key=true --reader-property key.separator=:");
     assert_eq!((out.as_str(), code), ("", 0));
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 5, "{err}");
@@ -427,7 +431,7 @@ fn console_consumer_lines_follow_4_3() {
     );
     let (out, err, code) = run(
         &mut c,
-        "bin/kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic orders --from-beginning --property print.key=true --property print.partition=true --property print.offset=true --max-messages 3",
+        "bin/kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic orders --from-beginning --formatter-property print.key=true --formatter-property print.partition=true --formatter-property print.offset=true --max-messages 3",
     );
     let mut lines: Vec<&str> = out.lines().collect();
     lines.sort();
@@ -441,7 +445,8 @@ fn console_consumer_lines_follow_4_3() {
     );
     // Within a partition, offset order.
     assert!(out.find("hello").unwrap() < out.find("again").unwrap());
-    assert_eq!((err.as_str(), code), ("Processed a total of 3 messages\n", 0));
+    // Kafka 4.4 ConsoleConsumer.maybePrintConsumerProtocolMessage: a subscribing consumer.
+    assert_eq!((err.as_str(), code), (format!("{KIP_848_NOTICE}\nProcessed a total of 3 messages\n").as_str(), 0));
     // §4.1 defaults: value only.
     let (out, _, _) =
         run(&mut c, "kafka-console-consumer --bootstrap-server localhost:9092 --topic orders --partition 0 --offset 0 --max-messages 2");
@@ -460,13 +465,14 @@ fn console_consumer_timeout_follows_4_2() {
         run(&mut c, "kafka-console-consumer --bootstrap-server localhost:9092 --topic quiet --timeout-ms 5000");
     assert_eq!(out, "");
     let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 3, "{err}");
-    assert!(lines[0].starts_with('['), "{err}");
-    assert!(lines[0].ends_with(
+    assert_eq!(lines.len(), 4, "{err}");
+    assert_eq!(lines[0], KIP_848_NOTICE);
+    assert!(lines[1].starts_with('['), "{err}");
+    assert!(lines[1].ends_with(
         "] ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)"
     ));
-    assert_eq!(lines[1], "org.apache.kafka.common.errors.TimeoutException");
-    assert_eq!(lines[2], "Processed a total of 0 messages");
+    assert_eq!(lines[2], "org.apache.kafka.common.errors.TimeoutException");
+    assert_eq!(lines[3], "Processed a total of 0 messages");
     assert_eq!(code, 0);
 }
 
@@ -481,7 +487,7 @@ fn consumer_groups_empty_group_follows_5_3_5_5_5_6_and_5_7() {
         &mut c,
         "kafka-console-consumer --bootstrap-server localhost:9092 --topic orders --group my-group --from-beginning --max-messages 16",
     );
-    assert_eq!(err, "Processed a total of 16 messages\n");
+    assert_eq!(err, format!("{KIP_848_NOTICE}\nProcessed a total of 16 messages\n"));
     let (out, err, code) =
         run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group");
     assert_eq!(err, "\nConsumer group 'my-group' has no active members.\n");

@@ -16,6 +16,19 @@ pub const FROM_BEGINNING_AND_OFFSET: &str = "Options from-beginning and offset c
 /// §4.1
 pub const GROUP_AND_PARTITION: &str = "Options group and partition cannot be specified together.";
 
+/// Kafka 4.4 `ConsoleConsumerOptions`, stdout, when `--consumer-property` is used (KIP-1147).
+pub const CONSUMER_PROPERTY_DEPRECATED: &str =
+    "Option --consumer-property is deprecated and will be removed in a future version. Use --command-property instead.";
+/// Kafka 4.4 `ConsoleConsumerOptions`, stdout, when `--consumer.config` is used (KIP-1147).
+pub const CONSUMER_CONFIG_DEPRECATED: &str =
+    "Option --consumer.config is deprecated and will be removed in a future version. Use --command-config instead.";
+/// Kafka 4.4 `ConsoleConsumerOptions.buildFormatter`, stdout, when `--property` is used (KIP-1147).
+pub const PROPERTY_DEPRECATED: &str =
+    "Option --property is deprecated and will be removed in a future version. Use --formatter-property instead.";
+/// Kafka 4.4 `ConsoleConsumer.maybePrintConsumerProtocolMessage`, stderr: a console consumer
+/// that subscribes (no `--partition`) with the classic protocol, its INFO log being off.
+pub const CONSUMER_PROTOCOL_NOTICE: &str = "The consumer rebalance protocol (KIP-848) is production-ready! Set group.protocol=consumer to try it out. See https://kafka.apache.org/documentation/#consumer_rebalance_protocol";
+
 /// §4.1: `The provided offset value '<v>' is incorrect. ...`
 pub fn invalid_offset(value: &str) -> String {
     format!(

@@ -68,12 +68,17 @@ pub fn results(t: ElectionType, r: &ElectionResults) -> Output {
     if !r.failed.is_empty() {
         let mut failed: Vec<&((String, i32), String)> = r.failed.iter().collect();
         failed.sort_by(|a, b| java_string_cmp(&a.0 .0, &b.0 .0).then(a.0 .1.cmp(&b.0 .1)));
-        for ((topic, p), e) in failed {
+        for ((topic, p), e) in &failed {
             o.outln(&format!("Error completing leader election ({}) for partition: {topic}-{p}: {e}", t.name()));
         }
         let msg = format!("{} replica(s) could not be elected", r.failed.len());
         o.errln(&msg);
-        o.err(&stack_trace("org.apache.kafka.server.common.AdminCommandFailedException", &msg));
+        o.err(&stack_trace("org.apache.kafka.tools.AdminCommandFailedException", &msg));
+        // Each partition's error was added to the exception as suppressed
+        // (LeaderElectionCommand.electLeaders); an ApiException has no frames of its own.
+        for (_, e) in &failed {
+            o.errln(&format!("\tSuppressed: {e}"));
+        }
         o.exit_code = 1;
     }
     o

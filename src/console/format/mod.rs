@@ -173,9 +173,18 @@ impl Output {
 
 /// The first line of a Java stack trace and one elided frame, as printed
 /// after tool errors (§1.3, §15.4): `<class>: <message>\n\tat ...\n`.
+///
+/// An `ExecutionException` (a failed `KafkaFuture.get()`) takes its cause's `toString()` as
+/// its message; `Throwable.printStackTrace` then prints the cause as `Caused by: ...`. A Kafka
+/// `ApiException` (`org.apache.kafka.common.errors.*`) fills in no stack trace, so its
+/// `Caused by:` line has no frames after it.
 pub fn stack_trace(exception_class: &str, message: &str) -> String {
     if message.is_empty() {
         format!("{exception_class}\n\tat ...\n")
+    } else if exception_class == "java.util.concurrent.ExecutionException"
+        && message.starts_with("org.apache.kafka.common.errors.")
+    {
+        format!("{exception_class}: {message}\n\tat ...\nCaused by: {message}\n")
     } else {
         format!("{exception_class}: {message}\n\tat ...\n")
     }

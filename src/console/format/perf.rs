@@ -175,10 +175,10 @@ pub fn consumer_detailed_line(i: &ConsumerInterval) -> String {
     )
 }
 
-/// `WARNING: Exiting before consuming the expected number of messages: timeout (%d ms) exceeded. You can use the --timeout option to increase the timeout.%n`
+/// `WARNING: Exiting before consuming the expected number of records: timeout (%d ms) exceeded. You can use the --timeout option to increase the timeout.%n`
 pub fn consumer_timeout_warning(timeout_ms: i64) -> String {
     format!(
-        "WARNING: Exiting before consuming the expected number of messages: timeout ({timeout_ms} ms) exceeded. You can use the --timeout option to increase the timeout.\n"
+        "WARNING: Exiting before consuming the expected number of records: timeout ({timeout_ms} ms) exceeded. You can use the --timeout option to increase the timeout.\n"
     )
 }
 

@@ -346,7 +346,7 @@ impl TopicCommandError {
             }
             TopicCommandError::InvalidConfigValue { .. } => ("org.apache.kafka.common.config.ConfigException", true),
             TopicCommandError::DuplicateReplicas(_) | TopicCommandError::DifferentReplicationFactor { .. } => {
-                ("org.apache.kafka.server.common.AdminOperationException", true)
+                ("org.apache.kafka.tools.AdminOperationException", true)
             }
             TopicCommandError::NotEnoughBrokers { .. }
             | TopicCommandError::AllBrokersFenced { .. }

@@ -163,22 +163,77 @@ fn check_console_producer(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Out
     if !p.has("topic") {
         return Err(usage_error(spec, &missing_required("topic")));
     }
+    // Kafka 4.4 ConsoleProducerConfig: the KIP-1147 spellings and their deprecated
+    // predecessors exclude each other; a deprecated one is announced on stdout and used.
+    for (new, old) in [("command-config", "producer.config"), ("command-property", "producer-property")] {
+        if p.has(new) && p.has(old) {
+            return Err(usage_error(spec, &format!("Options --{new} and --{old} cannot be specified together.")));
+        }
+    }
+    if p.has("reader-property") && p.has("property") {
+        return Err(usage_error(spec, "Options --reader-property and --property cannot be specified together."));
+    }
+    let mut notes = Output::new();
+    for (old, new) in [
+        ("producer-property", "command-property"),
+        ("producer.config", "command-config"),
+        ("property", "reader-property"),
+    ] {
+        if p.has(old) {
+            notes.outln(&format!(
+                "Warning: --{old} is deprecated and will be removed in a future version. Use --{new} instead."
+            ));
+        }
+    }
+    if p.has("max-partition-memory-bytes") {
+        notes.outln("Warning: --max-partition-memory-bytes is deprecated and will be removed in Apache Kafka 5.0. Use --batch-size instead.");
+    }
     if let Err(m) = validate_bootstrap_server(p.value("bootstrap-server")) {
-        return Err(usage_error(spec, m));
+        return Err(with_notes(&notes, usage_error(spec, m)));
     }
     if let Err(e) = p.check_types(spec) {
-        return Err(Output::failure(&e.message()));
+        return Err(with_notes(&notes, Output::failure(&e.message())));
     }
-    let props = producer::parse_key_value_args(&p.values("property"));
+    let props = producer::parse_key_value_args(&reader_property_values(p));
     if let Err(m) = producer::ReaderConfig::from_properties(&props) {
-        return Err(producer::kafka_exception_output(&m));
+        return Err(with_notes(&notes, producer::kafka_exception_output(&m)));
     }
-    Ok(Output::new())
+    Ok(notes)
+}
+
+/// The console producer's reader properties: `--property` when given (it replaces
+/// `--reader-property`, Kafka 4.4 `ConsoleProducerConfig`), else `--reader-property`.
+pub fn reader_property_values(p: &ParsedOpts) -> Vec<&str> {
+    if p.has("property") {
+        p.values("property")
+    } else {
+        p.values("reader-property")
+    }
+}
+
+/// The console producer's producer properties: `--producer-property` when given, else
+/// `--command-property` (Kafka 4.4 `ConsoleProducerConfig`).
+pub fn producer_property_values(p: &ParsedOpts) -> Vec<&str> {
+    if p.has("producer-property") {
+        p.values("producer-property")
+    } else {
+        p.values("command-property")
+    }
 }
 
 // ---------------------------------------------------------------------------
 // kafka-console-consumer (§4.1)
 // ---------------------------------------------------------------------------
+
+/// The console consumer's consumer properties: `--consumer-property` when given (it replaces
+/// `--command-property`, Kafka 4.4 `ConsoleConsumerOptions`), else `--command-property`.
+pub fn command_property_values(p: &ParsedOpts) -> Vec<&str> {
+    if p.has("consumer-property") {
+        p.values("consumer-property")
+    } else {
+        p.values("command-property")
+    }
+}
 
 fn check_console_consumer(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     let usage = |m: &str| usage_error(spec, m);
@@ -199,7 +254,22 @@ fn check_console_consumer(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Out
         return Err(usage(&missing_required("bootstrap-server")));
     }
     types(spec, p)?;
-    let extra = producer::parse_key_value_args(&p.values("consumer-property"));
+    // Kafka 4.4 ConsoleConsumerOptions: the KIP-1147 spellings and their deprecated
+    // predecessors exclude each other; a deprecated one is announced on stdout and used.
+    if p.has("consumer-property") && p.has("command-property") {
+        return Err(usage("Options --consumer-property and --command-property cannot be specified together."));
+    }
+    if p.has("consumer.config") && p.has("command-config") {
+        return Err(usage("Options --consumer.config and --command-config cannot be specified together."));
+    }
+    let mut notes = Output::new();
+    if p.has("consumer-property") {
+        notes.outln(consumer::CONSUMER_PROPERTY_DEPRECATED);
+    }
+    if p.has("consumer.config") {
+        notes.outln(consumer::CONSUMER_CONFIG_DEPRECATED);
+    }
+    let extra = producer::parse_key_value_args(&command_property_values(p));
     let mut group_ids: Vec<String> = Vec::new();
     if let Some(g) = p.value("group") {
         group_ids.push(g.to_string());
@@ -209,22 +279,22 @@ fn check_console_consumer(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Out
     }
     let distinct = java_hash_set_order(&group_ids);
     if distinct.len() > 1 {
-        return Err(usage(&consumer::group_ids_mismatch(&distinct)));
+        return Err(with_notes(&notes, usage(&consumer::group_ids_mismatch(&distinct))));
     }
     if !distinct.is_empty() && p.has("partition") {
-        return Err(usage(consumer::GROUP_AND_PARTITION));
+        return Err(with_notes(&notes, usage(consumer::GROUP_AND_PARTITION)));
     }
     if let Some((_, v)) = extra.iter().rev().find(|(k, _)| k == "auto.offset.reset") {
         if p.has("from-beginning") && v != "earliest" {
-            return Err(usage(&consumer::from_beginning_conflict(v)));
+            return Err(with_notes(&notes, usage(&consumer::from_beginning_conflict(v))));
         }
     }
     if let Some(off) = p.value("offset") {
         if let Err(m) = consumer::parse_offset(off) {
-            return Err(usage(&m));
+            return Err(with_notes(&notes, usage(&m)));
         }
     }
-    Ok(Output::new())
+    Ok(notes)
 }
 
 // ---------------------------------------------------------------------------
@@ -555,7 +625,7 @@ fn check_get_offsets(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> 
 // ---------------------------------------------------------------------------
 
 /// `AdminCommandFailedException`, the class of §8.1's validation errors.
-pub const ADMIN_COMMAND_FAILED: &str = "org.apache.kafka.server.common.AdminCommandFailedException";
+pub const ADMIN_COMMAND_FAILED: &str = "org.apache.kafka.tools.AdminCommandFailedException";
 
 fn check_leader_election(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     let fail = |m: &str| exception_output(m, ADMIN_COMMAND_FAILED);
@@ -657,26 +727,37 @@ fn check_reassign(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
 // ---------------------------------------------------------------------------
 
 fn check_consumer_perf(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
-    if !p.has("messages") {
-        return Err(usage_error(spec, &missing_required("messages")));
+    // Kafka 4.4 ConsumerPerfOptions: bootstrap server, then topic or include, then exactly one
+    // of --messages (deprecated) and --num-records (KIP-1147).
+    if !p.has("bootstrap-server") {
+        return Err(usage_error(spec, &missing_required("bootstrap-server")));
     }
     if p.count_present(&["topic", "include"]) != 1 {
         return Err(usage_error(spec, &exactly_one_of(&["topic", "include"])));
     }
-    // Assumed: the 4.0 tool also needs a broker address.
-    if !p.has("bootstrap-server") {
-        return Err(usage_error(spec, &missing_required("bootstrap-server")));
+    if p.count_present(&["messages", "num-records"]) != 1 {
+        return Err(usage_error(spec, &exactly_one_of(&["messages", "num-records"])));
     }
-    types(spec, p)?;
+    if let Some(m) = first_invalid(p, "consumer.config", &["command-config"]) {
+        return Err(usage_error(spec, &m));
+    }
+    let mut notes = Output::new();
+    if p.has("messages") {
+        notes.outln("Warning: --messages is deprecated. Use --num-records instead.");
+    }
+    if p.has("consumer.config") {
+        notes.outln("Warning: --consumer.config is deprecated. Use --command-config instead.");
+    }
+    types(spec, p).map_err(|e| with_notes(&notes, e))?;
     if let Ok(Some(v)) = p.long_value("reporting-interval") {
         if v <= 0 {
-            return Err(exception_output(
-                "Reporting interval must be greater than 0.",
-                "java.lang.IllegalArgumentException",
+            return Err(with_notes(
+                &notes,
+                exception_output("Reporting interval must be greater than 0.", "java.lang.IllegalArgumentException"),
             ));
         }
     }
-    Ok(Output::new())
+    Ok(notes)
 }
 
 fn check_broker_api_versions(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {

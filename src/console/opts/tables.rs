@@ -84,12 +84,13 @@ pub static TOPICS: ToolSpec = ToolSpec {
     ],
 };
 
-const PRODUCER_PROPERTY_DESC: &str = "A mechanism to pass user-defined properties in the form key=value to the message reader. This allows custom configuration for a user-defined message reader.Default properties include:\n parse.key=false\n parse.headers=false\n ignore.error=false\n key.separator=\\t\n headers.delimiter=\\t\n headers.separator=,\n headers.key.separator=:\n null.marker=   When set, any fields (key, value and headers) equal to this will be replaced by null\nDefault parsing pattern when:\n parse.headers=true and parse.key=true:\n  \"h1:v1,h2:v2...\\tkey\\tvalue\"\n parse.key=true:\n  \"key\\tvalue\"\n parse.headers=true:\n  \"h1:v1,h2:v2...\\tvalue\"";
+const READER_PROPERTY_DESC: &str = "A mechanism to pass user-defined properties in the form key=value to the message reader. This allows custom configuration for a user-defined message reader.\nDefault properties include:\n parse.key=false\n parse.headers=false\n ignore.error=false\n key.separator=\\t\n headers.delimiter=\\t\n headers.separator=,\n headers.key.separator=:\n null.marker=   When set, any fields (key, value and headers) equal to this will be replaced by null\nDefault parsing pattern when:\n parse.headers=true and parse.key=true:\n  \"h1:v1,h2:v2...\\tkey\\tvalue\"\n parse.key=true:\n  \"key\\tvalue\"\n parse.headers=true:\n  \"h1:v1,h2:v2...\\tvalue\"";
 
-/// `kafka-console-producer` (§3.1; `ConsoleProducer.ConsoleProducerConfig`).
-/// The stored source still had the 3.x `--broker-list`; it is gone in 4.0
-/// (§3), so it is left out and `--bootstrap-server` reads "REQUIRED: ..."
-/// (assumed wording).
+const PROPERTY_DEPRECATED_DESC: &str = "(DEPRECATED) A mechanism to pass user-defined properties in the form key=value to the message reader. This allows custom configuration for a user-defined message reader.\nDefault properties include:\n parse.key=false\n parse.headers=false\n ignore.error=false\n key.separator=\\t\n headers.delimiter=\\t\n headers.separator=,\n headers.key.separator=:\n null.marker=   When set, any fields (key, value and headers) equal to this will be replaced by null\nDefault parsing pattern when:\n parse.headers=true and parse.key=true:\n  \"h1:v1,h2:v2...\\tkey\\tvalue\"\n parse.key=true:\n  \"key\\tvalue\"\n parse.headers=true:\n  \"h1:v1,h2:v2...\\tvalue\"\n This option will be removed in a future version. Use --reader-property instead.";
+
+/// `kafka-console-producer` (§3.1; Kafka 4.4 `ConsoleProducer.ConsoleProducerConfig`, with the
+/// KIP-1147 `--command-property`/`--command-config`/`--reader-property` and their deprecated
+/// predecessors).
 pub static CONSOLE_PRODUCER: ToolSpec = ToolSpec {
     tool: Tool::ConsoleProducer,
     name: "kafka-console-producer",
@@ -97,34 +98,40 @@ pub static CONSOLE_PRODUCER: ToolSpec = ToolSpec {
     description_noargs: "This tool helps to read data from standard input and publish it to Kafka.",
     parse_errors: ParseErrorStyle::UsageOnStderr,
     options: &[
-        O::req("batch-size", "size", T::Integer, "Number of messages to send in a single batch if they are not being sent synchronously. please note that this option will be replaced if max-partition-memory-bytes is also set").with_default("16384"),
+        O::req("batch-size", "size", T::Integer, "The buffer size in bytes allocated for a partition. When records are received which are smaller than this size the producer will attempt to optimistically group them together until this size is reached. This is the option to control batch.size in producer configs. Please note that this option will be replaced if max-partition-memory-bytes is also set.").with_default("16384"),
         O::req("bootstrap-server", "server to connect to", T::String, "REQUIRED: The server(s) to connect to. The broker list string in the form HOST1:PORT1,HOST2:PORT2."),
+        O::req("command-config", "config file", T::String, "Producer config properties file. Note that [command-property] takes precedence over this config."),
+        O::req("command-property", "producer_prop", T::String, "Producer config properties in the form key=value.").repeatable(),
         O::opt("compression-codec", "compression-codec", T::String, "The compression codec: either 'none', 'gzip', 'snappy', 'lz4', or 'zstd'.If specified without value, then it defaults to 'gzip'"),
         O::req("line-reader", "reader_class", T::String, "The class name of the class to use for reading lines from standard in. By default each line is read as a separate message.").with_default("org.apache.kafka.tools.LineMessageReader"),
         O::req("max-block-ms", "max block on send", T::Long, "The max time that the producer will block for during a send request.").with_default("60000"),
         O::req("max-memory-bytes", "total memory in bytes", T::Long, "The total memory used by the producer to buffer records waiting to be sent to the server. This is the option to control `buffer.memory` in producer configs.").with_default("33554432"),
-        O::req("max-partition-memory-bytes", "memory in bytes per partition", T::Integer, "The buffer size allocated for a partition. When records are received which are smaller than this size the producer will attempt to optimistically group them together until this size is reached. This is the option to control `batch.size` in producer configs.").with_default("16384"),
+        O::req("max-partition-memory-bytes", "memory in bytes per partition", T::Integer, "(Deprecated) The buffer size in bytes allocated for a partition. When records are received which are smaller than this size the producer will attempt to optimistically group them together until this size is reached. This is the option to control batch.size in producer configs. This option will be removed in Apache Kafka 5.0. Use --batch-size instead.").with_default("16384"),
         O::req("message-send-max-retries", "", T::Integer, "Brokers can fail receiving the message for multiple reasons, and being unavailable transiently is just one of them. This property specifies the number of retries before the producer give up and drop this message. This is the option to control `retries` in producer configs.").with_default("3"),
         O::req("metadata-expiry-ms", "metadata expiration interval", T::Long, "The period of time in milliseconds after which we force a refresh of metadata even if we haven't seen any leadership changes. This is the option to control `metadata.max.age.ms` in producer configs.").with_default("300000"),
-        O::req("producer-property", "producer_prop", T::String, "A mechanism to pass user-defined properties in the form key=value to the producer. ").repeatable(),
-        O::req("producer.config", "config file", T::String, "Producer config properties file. Note that [producer-property] takes precedence over this config."),
-        O::req("property", "prop", T::String, PRODUCER_PROPERTY_DESC).repeatable(),
-        O::req("reader-config", "config file", T::String, "Config properties file for the message reader. Note that [property] takes precedence over this config."),
+        O::req("producer-property", "producer_prop", T::String, "(DEPRECATED) Producer config properties in the form key=value. This option will be removed in a future version. Use --command-property instead.").repeatable(),
+        O::req("producer.config", "config file", T::String, "(DEPRECATED) Producer config properties file. Note that [command-property] takes precedence over this config. This option will be removed in a future version. Use --command-config instead."),
+        O::req("property", "prop", T::String, PROPERTY_DEPRECATED_DESC).repeatable(),
+        O::req("reader-config", "config file", T::String, "Config properties file for the message reader. Note that [reader-property] takes precedence over this config."),
+        O::req("reader-property", "prop", T::String, READER_PROPERTY_DESC).repeatable(),
         O::req("request-required-acks", "request required acks", T::String, "The required `acks` of the producer requests").with_default("-1"),
         O::req("request-timeout-ms", "request timeout ms", T::Integer, "The ack timeout of the producer requests. Value must be non-negative and non-zero.").with_default("1500"),
         O::req("retry-backoff-ms", "", T::Long, "Before each retry, the producer refreshes the metadata of relevant topics. Since leader election takes a bit of time, this property specifies the amount of time that the producer waits before refreshing the metadata. This is the option to control `retry.backoff.ms` in producer configs.").with_default("100"),
         O::req("socket-buffer-size", "size", T::Integer, "The size of the tcp RECV size. This is the option to control `send.buffer.bytes` in producer configs.").with_default("102400"),
         O::flag("sync", "If set message send requests to the brokers are synchronously, one at a time as they arrive."),
         O::req("timeout", "timeout_ms", T::Long, "If set and the producer is running in asynchronous mode, this gives the maximum amount of time a message will queue awaiting sufficient batch size. The value is given in ms. This is the option to control `linger.ms` in producer configs.").with_default("1000"),
-        O::req("topic", "topic", T::String, "REQUIRED: The topic id to produce messages to."),
+        O::req("topic", "topic", T::String, "REQUIRED: The topic name to produce messages to."),
     ],
 };
 
 const FORMATTER_PROPERTY_DESC: &str = "The properties to initialize the message formatter. Default properties include: \n print.timestamp=true|false\n print.key=true|false\n print.offset=true|false\n print.epoch=true|false\n print.partition=true|false\n print.headers=true|false\n print.value=true|false\n key.separator=<key.separator>\n line.separator=<line.separator>\n headers.separator=<headers.separator>\n null.literal=<null.literal>\n key.deserializer=<key.deserializer>\n value.deserializer=<value.deserializer>\n header.deserializer=<header.deserializer>\n\nUsers can also pass in customized properties for their formatter; more specifically, users can pass in properties keyed with 'key.deserializer.', 'value.deserializer.' and 'headers.deserializer.' prefixes to configure their deserializers.";
 
-/// `kafka-console-consumer` (§4.1; `ConsoleConsumerOptions`). The stored
-/// source was 4.2 (KIP-1147 renames); the 4.0 names of §4.1 are used and the
-/// `--consumer-property`/`--consumer.config` texts are assumed.
+/// The 4.4 `--property` of the console consumer (deprecated since 4.2 by KIP-1147).
+const FORMATTER_PROPERTY_DEPRECATED_DESC: &str = "(DEPRECATED) The properties to initialize the message formatter. Default properties include: \n print.timestamp=true|false\n print.key=true|false\n print.offset=true|false\n print.epoch=true|false\n print.partition=true|false\n print.headers=true|false\n print.value=true|false\n key.separator=<key.separator>\n line.separator=<line.separator>\n headers.separator=<headers.separator>\n null.literal=<null.literal>\n key.deserializer=<key.deserializer>\n value.deserializer=<value.deserializer>\n header.deserializer=<header.deserializer>\n\nUsers can also pass in customized properties for their formatter; more specifically, users can pass in properties keyed with 'key.deserializer.', 'value.deserializer.' and 'headers.deserializer.' prefixes to configure their deserializers. \nThis option will be removed in a future version. Use --formatter-property instead.";
+
+/// `kafka-console-consumer` (§4.1; Kafka 4.4 `ConsoleConsumerOptions`, with the KIP-1147
+/// `--command-property`/`--command-config`/`--formatter-property` and their deprecated
+/// predecessors).
 pub static CONSOLE_CONSUMER: ToolSpec = ToolSpec {
     tool: Tool::ConsoleConsumer,
     name: "kafka-console-consumer",
@@ -133,11 +140,14 @@ pub static CONSOLE_CONSUMER: ToolSpec = ToolSpec {
     parse_errors: ParseErrorStyle::UsageOnStderr,
     options: &[
         O::req("bootstrap-server", "server to connect to", T::String, "REQUIRED: The server(s) to connect to."),
-        O::req("consumer-property", "consumer_prop", T::String, "A mechanism to pass user-defined properties in the form key=value to the consumer.").repeatable(),
-        O::req("consumer.config", "config file", T::String, "Consumer config properties file. Note that [consumer-property] takes precedence over this config."),
+        O::req("command-config", "config file", T::String, "Consumer config properties file. Note that [command-property] takes precedence over this config."),
+        O::req("command-property", "consumer_prop", T::String, "Consumer config properties in the form key=value.").repeatable(),
+        O::req("consumer-property", "consumer_prop", T::String, "(DEPRECATED) Consumer config properties in the form key=value. This option will be removed in a future version. Use --command-property instead.").repeatable(),
+        O::req("consumer.config", "config file", T::String, "(DEPRECATED) Consumer config properties file. Note that [command-property] takes precedence over this config. This option will be removed in a future version. Use --command-config instead."),
         O::flag("enable-systest-events", "Log lifecycle events of the consumer in addition to logging consumed messages. (This is specific for system tests.)"),
         O::req("formatter", "class", T::String, "The name of a class to use for formatting kafka messages for display.").with_default("org.apache.kafka.tools.consumer.DefaultMessageFormatter"),
-        O::req("formatter-config", "config file", T::String, "Config properties file to initialize the message formatter. Note that [property] takes precedence over this config."),
+        O::req("formatter-config", "config file", T::String, "Config properties file to initialize the message formatter. Note that [formatter-property] takes precedence over this config."),
+        O::req("formatter-property", "prop", T::String, FORMATTER_PROPERTY_DESC).repeatable(),
         O::flag("from-beginning", "If the consumer does not already have an established offset to consume from, start with the earliest message present in the log rather than the latest message."),
         O::req("group", "consumer group id", T::String, "The consumer group id of the consumer."),
         O::req("include", "Java regex (String)", T::String, "Regular expression specifying list of topics to include for consumption."),
@@ -146,7 +156,7 @@ pub static CONSOLE_CONSUMER: ToolSpec = ToolSpec {
         O::req("max-messages", "num_messages", T::Integer, "The maximum number of messages to consume before exiting. If not set, consumption is continual."),
         O::req("offset", "consume offset", T::String, "The offset to consume from (a non-negative number), or 'earliest' which means from beginning, or 'latest' which means from end").with_default("latest"),
         O::req("partition", "partition", T::Integer, "The partition to consume from. Consumption starts from the end of the partition unless '--offset' is specified."),
-        O::req("property", "prop", T::String, FORMATTER_PROPERTY_DESC).repeatable(),
+        O::req("property", "prop", T::String, FORMATTER_PROPERTY_DEPRECATED_DESC).repeatable(),
         O::flag("skip-message-on-error", "If there is an error when processing a message, skip it instead of halt."),
         O::req("timeout-ms", "timeout_ms", T::Long, "If specified, exit if no message is available for consumption for the specified interval."),
         O::req("topic", "topic", T::String, "The topic to consume from."),
@@ -301,7 +311,8 @@ pub static REASSIGN_PARTITIONS: ToolSpec = ToolSpec {
     ],
 };
 
-/// `kafka-consumer-perf-test` (`ConsumerPerformance.ConsumerPerfOptions`).
+/// `kafka-consumer-perf-test` (Kafka 4.4 `ConsumerPerformance.ConsumerPerfOptions`, with the
+/// KIP-1147 `--num-records`/`--command-config`/`--command-property`).
 pub static CONSUMER_PERF_TEST: ToolSpec = ToolSpec {
     tool: Tool::ConsumerPerfTest,
     name: "kafka-consumer-perf-test",
@@ -310,17 +321,20 @@ pub static CONSUMER_PERF_TEST: ToolSpec = ToolSpec {
     parse_errors: ParseErrorStyle::UsageOnStderr,
     options: &[
         O::req("bootstrap-server", "server to connect to", T::String, "REQUIRED: The server(s) to connect to."),
-        O::req("consumer.config", "config file", T::String, "Consumer config properties file."),
+        O::req("command-config", "config file", T::String, "Config properties file."),
+        O::req("command-property", "prop1=val1", T::String, "Kafka consumer related configuration properties like client.id. These configs take precedence over those passed via --command-config or --consumer.config.").repeatable(),
+        O::req("consumer.config", "config file", T::String, "(DEPRECATED) Consumer config properties file. This option will be removed in a future version. Use --command-config instead."),
         O::req("date-format", "date format", T::String, "The date format to use for formatting the time field. See java.text.SimpleDateFormat for options.").with_default("yyyy-MM-dd HH:mm:ss:SSS"),
-        O::req("fetch-size", "size", T::Integer, "The amount of data to fetch in a single request.").with_default("1048576"),
-        O::flag("from-latest", "If the consumer does not already have an established offset to consume from, start with the latest message present in the log rather than the earliest message."),
+        O::req("fetch-size", "size", T::Integer, "The maximum amount of data to fetch from a single partition per request.").with_default("1048576"),
+        O::flag("from-latest", "If the consumer does not already have an established offset to consume from, start with the latest record present in the log rather than the earliest record."),
         O::req("group", "gid", T::String, "The group id to consume on."),
-        O::flag("hide-header", "If set, skips printing the header for the stats"),
+        O::flag("hide-header", "If set, skips printing the header for the stats."),
         O::req("include", "Java regex (String)", T::String, "Regular expression specifying list of topics to include for consumption."),
-        O::req("messages", "count", T::Long, "REQUIRED: The number of messages to consume."),
+        O::req("messages", "count", T::Long, "(DEPRECATED) The number of records to consume. This option will be removed in a future version. Use --num-records instead."),
+        O::req("num-records", "count", T::Long, "REQUIRED: The number of records to consume."),
         O::flag("print-metrics", "Print out the metrics."),
         O::req("reporting-interval", "interval_ms", T::LongPattern("^\\d+$"), "Interval in milliseconds at which to print progress info.").with_default("5000"),
-        O::flag("show-detailed-stats", "If set, stats are reported for each reporting interval as configured by reporting-interval"),
+        O::flag("show-detailed-stats", "If set, stats are reported for each reporting interval as configured by reporting-interval."),
         O::req("socket-buffer-size", "size", T::Integer, "The size of the tcp RECV size.").with_default("2097152"),
         O::opt("timeout", "milliseconds", T::Long, "The maximum allowed time in milliseconds between returned records.").with_default("10000"),
         O::req("topic", "topic", T::String, "The topic to consume from."),

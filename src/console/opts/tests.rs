@@ -467,17 +467,16 @@ fn consumer_checks() {
     assert_usage(
         &rejected(
             Tool::ConsoleConsumer,
-            "--bootstrap-server b:1 --topic t --from-beginning --consumer-property auto.offset.reset=latest",
+            "--bootstrap-server b:1 --topic t --from-beginning --command-property auto.offset.reset=latest",
         ),
         "Can't simultaneously specify --from-beginning and 'auto.offset.reset=latest', please remove one option",
     );
-    let o =
-        rejected(Tool::ConsoleConsumer, "--bootstrap-server b:1 --topic t --group a --consumer-property group.id=b");
+    let o = rejected(Tool::ConsoleConsumer, "--bootstrap-server b:1 --topic t --group a --command-property group.id=b");
     let first = first_stderr_line(&o);
     assert!(first.starts_with("The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: "));
     assert!(first.ends_with("'a', 'b'"), "{first}");
     assert!(
-        run(Tool::ConsoleConsumer, "--bootstrap-server b:1 --topic t --group a --consumer-property group.id=a").is_ok()
+        run(Tool::ConsoleConsumer, "--bootstrap-server b:1 --topic t --group a --command-property group.id=a").is_ok()
     );
     assert!(run(Tool::ConsoleConsumer, "--bootstrap-server b:1 --topic t --partition 0 --offset EARLIEST").is_ok());
     assert_usage(
@@ -726,7 +725,7 @@ fn leader_election_checks() {
         let o = rejected(l, line);
         assert_eq!(
             o.stderr(),
-            format!("{msg}\norg.apache.kafka.server.common.AdminCommandFailedException: {msg}\n\tat ...\n"),
+            format!("{msg}\norg.apache.kafka.tools.AdminCommandFailedException: {msg}\n\tat ...\n"),
             "{line}"
         );
         assert_eq!(o.exit_code, 1);
@@ -797,18 +796,21 @@ fn reassign_checks() {
 #[test]
 fn consumer_perf_checks() {
     let c = Tool::ConsumerPerfTest;
-    assert_usage(&rejected(c, "--topic t --bootstrap-server b:1"), "Missing required argument \"[messages]\"");
     assert_usage(
-        &rejected(c, "--messages 5 --bootstrap-server b:1"),
+        &rejected(c, "--topic t --bootstrap-server b:1"),
+        "Exactly one of the following arguments is required: [messages], [num-records]",
+    );
+    assert_usage(
+        &rejected(c, "--num-records 5 --bootstrap-server b:1"),
         "Exactly one of the following arguments is required: [topic], [include]",
     );
     assert_usage(
-        &rejected(c, "--messages 5 --topic t --bootstrap-server b:1 --reporting-interval x"),
+        &rejected(c, "--num-records 5 --topic t --bootstrap-server b:1 --reporting-interval x"),
         "Cannot parse argument 'x' of option reporting-interval",
     );
-    let o = rejected(c, "--messages 5 --topic t --bootstrap-server b:1 --reporting-interval 0");
+    let o = rejected(c, "--num-records 5 --topic t --bootstrap-server b:1 --reporting-interval 0");
     assert_eq!(first_stderr_line(&o), "Reporting interval must be greater than 0.");
-    assert!(run(c, "--messages 5 --topic t --bootstrap-server b:1 --show-detailed-stats").is_ok());
+    assert!(run(c, "--num-records 5 --topic t --bootstrap-server b:1 --show-detailed-stats").is_ok());
     let t = usage_table(&tables::CONSUMER_PERF_TEST);
     assert!(t.contains("--reporting-interval <^\\d+$:"), "{t}");
 }

@@ -7,11 +7,12 @@
 use super::{Ctx, Job, Started};
 use crate::console::format::consumer::{
     format_record_text, parse_offset, processed_total, ConsumedRecord as FmtRecord, FormatterConfig, StartOffset,
-    TimestampType,
+    TimestampType, CONSUMER_PROTOCOL_NOTICE, PROPERTY_DEPRECATED,
 };
 use crate::console::format::producer::parse_key_value_args;
 use crate::console::format::{log_line, stack_trace, Output};
-use crate::console::opts::{parse_command, Tool};
+use crate::console::opts::check::command_property_values;
+use crate::console::opts::{parse_command, usage_error, Tool};
 use crate::sim::client::config::{ConsumerConfig, OffsetReset};
 use crate::sim::client::consumer::ConsumedRecord;
 use crate::sim::time::SimTime;
@@ -86,6 +87,8 @@ enum Phase {
 
 /// The running console consumer.
 pub struct ConsumerJob {
+    /// What the tool printed before it started consuming.
+    notes: Option<Output>,
     client: u32,
     formatter: Option<FormatterConfig>,
     max_messages: Option<i64>,
@@ -106,44 +109,68 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         Err(o) => return usage_failure(o),
     };
     let p = &parsed.opts;
+    // What the options already printed (the deprecation notices): it comes first, whatever
+    // follows.
+    let mut notes = parsed.notes.clone();
+    let done = |notes: &Output, o: Output| {
+        let mut all = notes.clone();
+        all.append(&o);
+        all.exit_code = o.exit_code;
+        Started::Done(all)
+    };
     let servers = match super::validate_bootstrap(p.value("bootstrap-server")) {
         Ok(s) => s,
-        Err(o) => return Started::Done(o),
+        Err(o) => return done(&notes, o),
     };
-    // Consumer properties: the file, then --consumer-property, then the tool's own options
-    // (ConsoleConsumerOptions.buildConsumerProps).
+    // Consumer properties: the file, then --command-property, then the tool's own options
+    // (ConsoleConsumerOptions.buildConsumerProps); the deprecated spellings stand in for them.
     let mut props: BTreeMap<String, String> = BTreeMap::new();
-    if let Some(path) = p.value("consumer.config") {
+    if let Some(path) = p.value("consumer.config").or(p.value("command-config")) {
         match super::load_props(ctx, path) {
             Ok(v) => props.extend(v),
-            Err(m) => return Started::Done(exception(&m, super::FILE_NOT_FOUND, 1)),
+            Err(m) => return done(&notes, exception(&m, super::FILE_NOT_FOUND, 1)),
         }
     }
-    props.extend(parse_key_value_args(&p.values("consumer-property")));
+    props.extend(parse_key_value_args(&command_property_values(p)));
+    let spec = crate::console::opts::Tool::ConsoleConsumer.spec();
+    // ConsoleConsumerOptions.buildFormatter (Kafka 4.4): any failure in it, from the class
+    // lookup on, is a usage error with the exception's message.
+    if p.has("property") && p.has("formatter-property") {
+        if let Some(spec) = spec {
+            return done(
+                &notes,
+                usage_error(spec, "Options --property and --formatter-property cannot be specified together."),
+            );
+        }
+    }
+    let formatter_class = p.value("formatter").unwrap_or(DEFAULT_FORMATTER);
+    if formatter_class != DEFAULT_FORMATTER && formatter_class != NOOP_FORMATTER {
+        // Class.forName fails: the message of a ClassNotFoundException is the class name.
+        if let Some(spec) = spec {
+            return done(&notes, usage_error(spec, formatter_class));
+        }
+    }
+    let property_opt = if p.has("property") {
+        notes.outln(PROPERTY_DEPRECATED);
+        "property"
+    } else {
+        "formatter-property"
+    };
     let mut fmt_props: Vec<(String, String)> = Vec::new();
     if let Some(path) = p.value("formatter-config") {
         match super::load_props(ctx, path) {
             Ok(v) => fmt_props.extend(v),
-            Err(m) => return Started::Done(exception(&m, super::FILE_NOT_FOUND, 1)),
+            Err(m) => return done(&notes, exception(&m, super::FILE_NOT_FOUND, 1)),
         }
     }
-    fmt_props.extend(parse_key_value_args(&p.values("property")));
-    let formatter_class = p.value("formatter").unwrap_or(DEFAULT_FORMATTER);
+    fmt_props.extend(parse_key_value_args(&p.values(property_opt)));
     let formatter = match formatter_class {
-        DEFAULT_FORMATTER => Some(FormatterConfig::from_properties(&fmt_props)),
         NOOP_FORMATTER => None,
-        other => {
-            // Class.forName fails inside the options' constructor; main logs it and exits 1.
-            let mut o = Output::new();
-            o.errln(&log_line(&super::now_ts(ctx.sim), "ERROR", "Unknown error when running consumer: ", LOGGER));
-            o.err(&stack_trace("java.lang.ClassNotFoundException", other));
-            o.exit_code = 1;
-            return Started::Done(o);
-        }
+        _ => Some(FormatterConfig::from_properties(&fmt_props)),
     };
     let partition = match p.int_value("partition") {
         Ok(v) => v,
-        Err(e) => return Started::Done(Output::failure(&e.message())),
+        Err(e) => return done(&notes, Output::failure(&e.message())),
     };
     let topic = p.value("topic").map(str::to_string);
     let include = p.value("include").map(str::to_string);
@@ -156,7 +183,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
                 &format!("Invalid regular expression near index 0\n{re}"),
             ));
             o.exit_code = 1;
-            return Started::Done(o);
+            return done(&notes, o);
         }
     }
     if partition.is_none() {
@@ -194,13 +221,13 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
             o.errln(&log_line(&super::now_ts(ctx.sim), "ERROR", "Unknown error when running consumer: ", LOGGER));
             o.err(&stack_trace("org.apache.kafka.common.config.ConfigException", &m));
             o.exit_code = 1;
-            return Started::Done(o);
+            return done(&notes, o);
         }
     };
     let start = match (partition, p.value("offset")) {
         (Some(_), Some(v)) => match parse_offset(v) {
             Ok(s) => Some(s),
-            Err(m) => return Started::Done(Output::failure(&m)),
+            Err(m) => return done(&notes, Output::failure(&m)),
         },
         (Some(_), None) if p.has("from-beginning") => Some(StartOffset::Earliest),
         (Some(_), None) => Some(StartOffset::Latest),
@@ -208,11 +235,11 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     };
     let max_messages = match p.int_value("max-messages") {
         Ok(v) => v.map(i64::from).filter(|n| *n >= 0),
-        Err(e) => return Started::Done(Output::failure(&e.message())),
+        Err(e) => return done(&notes, Output::failure(&e.message())),
     };
     let timeout_ms = match p.long_value("timeout-ms") {
         Ok(v) => v.filter(|n| *n >= 0),
-        Err(e) => return Started::Done(Output::failure(&e.message())),
+        Err(e) => return done(&notes, Output::failure(&e.message())),
     };
     let client = ctx.sim.create_consumer(CLIENT_ID, &servers, cfg);
     ctx.sim.with_consumer(client, |c, _, _| match (&topic, partition, &include) {
@@ -229,7 +256,14 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         (None, _, Some(re)) => c.subscribe_pattern(re.clone()),
         _ => {}
     });
+    // ConsoleConsumer.run: after the KafkaConsumer is built, a subscribing console consumer
+    // of the classic protocol prints the KIP-848 notice.
+    let classic = props.get("group.protocol").map(|v| v.eq_ignore_ascii_case("classic")).unwrap_or(true);
+    if partition.is_none() && classic {
+        notes.errln(CONSUMER_PROTOCOL_NOTICE);
+    }
     let job = ConsumerJob {
+        notes: Some(notes),
         client,
         formatter,
         max_messages,
@@ -270,9 +304,11 @@ impl ConsumerJob {
 
 impl Job for ConsumerJob {
     fn start(&mut self, sim: &mut Sim, out: &mut Output) {
+        if let Some(n) = self.notes.take() {
+            out.append(&n);
+        }
         if self.done() {
             // --max-messages 0: the loop never runs.
-            let _ = out;
             self.begin_close(sim);
         }
     }

@@ -8,6 +8,7 @@ use crate::console::format::producer::{
     kafka_exception_output, parse_key_value_args, prompt, read_record, ReaderConfig,
 };
 use crate::console::format::{log_line, stack_trace, Output};
+use crate::console::opts::check::{producer_property_values, reader_property_values};
 use crate::console::opts::{parse_command, Tool};
 use crate::sim::client::config::ProducerConfig;
 use crate::sim::client::producer::{ProducerRecord, SendError};
@@ -78,6 +79,8 @@ enum Phase {
 
 /// The running console producer.
 pub struct ProducerJob {
+    /// What the options printed (the deprecation warnings), before the first prompt.
+    notes: Option<Output>,
     client: u32,
     topic: String,
     reader: ReaderConfig,
@@ -102,27 +105,34 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let Some(spec) = Tool::ConsoleProducer.spec() else {
         return Started::Done(Output::failure("internal: no option table"));
     };
-    let props_kv = parse_key_value_args(&p.values("property"));
+    let notes = parsed.notes.clone();
+    let done = |o: Output| {
+        let mut all = notes.clone();
+        all.append(&o);
+        all.exit_code = o.exit_code;
+        Started::Done(all)
+    };
+    let props_kv = parse_key_value_args(&reader_property_values(p));
     let mut reader_props: Vec<(String, String)> = Vec::new();
     if let Some(path) = p.value("reader-config") {
         match super::load_props(ctx, path) {
             Ok(v) => reader_props.extend(v),
-            Err(m) => return Started::Done(file_error(&m)),
+            Err(m) => return done(file_error(&m)),
         }
     }
     reader_props.extend(props_kv);
     let reader = match ReaderConfig::from_properties(&reader_props) {
         Ok(r) => r,
-        Err(m) => return Started::Done(kafka_exception_output(&m)),
+        Err(m) => return done(kafka_exception_output(&m)),
     };
-    let file = match p.value("producer.config") {
+    let file = match p.value("producer.config").or(p.value("command-config")) {
         Some(path) => match super::load_props(ctx, path) {
             Ok(v) => v,
-            Err(m) => return Started::Done(file_error(&m)),
+            Err(m) => return done(file_error(&m)),
         },
         None => Vec::new(),
     };
-    let extra = parse_key_value_args(&p.values("producer-property"));
+    let extra = parse_key_value_args(&producer_property_values(p));
     let defaults = |opt: &str| spec.find(opt).and_then(|o| o.default).map(str::to_string);
     let given = |opt: &str| p.value(opt).map(str::to_string);
     let mut props = producer_props(&defaults, &given, file, extra);
@@ -140,13 +150,14 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
             let mut o = Output::new();
             o.err(&stack_trace("org.apache.kafka.common.config.ConfigException", &m));
             o.exit_code = 1;
-            return Started::Done(o);
+            return done(o);
         }
     };
     let servers = p.value("bootstrap-server").unwrap_or("").to_string();
     let topic = p.value("topic").unwrap_or("").to_string();
     let client = ctx.sim.create_producer(CLIENT_ID, &servers, cfg);
     let job = ProducerJob {
+        notes: Some(notes),
         client,
         topic,
         reader,
@@ -274,6 +285,9 @@ impl ProducerJob {
 
 impl Job for ProducerJob {
     fn start(&mut self, _sim: &mut Sim, out: &mut Output) {
+        if let Some(n) = self.notes.take() {
+            out.append(&n);
+        }
         self.prompt(out);
     }
 

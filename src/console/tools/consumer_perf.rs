@@ -10,6 +10,7 @@ use crate::console::format::perf::{
     consumer_detailed_line, consumer_header, consumer_summary_line, consumer_timeout_warning, ConsumerInterval,
     ConsumerTotal,
 };
+use crate::console::format::producer::parse_key_value_args;
 use crate::console::format::{stack_trace, Output};
 use crate::console::opts::{parse_command, Tool};
 use crate::sim::client::config::ConsumerConfig;
@@ -47,22 +48,31 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let Some(spec) = Tool::ConsumerPerfTest.spec() else {
         return Started::Done(Output::failure("internal: no option table"));
     };
+    let notes = parsed.notes.clone();
+    let done = |o: Output| {
+        let mut all = notes.clone();
+        all.append(&o);
+        all.exit_code = o.exit_code;
+        Started::Done(all)
+    };
     let servers = match super::validate_bootstrap(p.value("bootstrap-server")) {
         Ok(s) => s,
-        Err(o) => return Started::Done(o),
+        Err(o) => return done(o),
     };
     let mut props: BTreeMap<String, String> = BTreeMap::new();
-    if let Some(path) = p.value("consumer.config") {
+    if let Some(path) = p.value("consumer.config").or(p.value("command-config")) {
         match super::load_props(ctx, path) {
             Ok(v) => props.extend(v),
             Err(m) => {
                 let mut o = Output::new();
                 o.err(&stack_trace(super::FILE_NOT_FOUND, &m));
                 o.exit_code = 1;
-                return Started::Done(o);
+                return done(o);
             }
         }
     }
+    // --command-property values take precedence over the file (ConsumerPerfOptions.readProps).
+    props.extend(parse_key_value_args(&p.values("command-property")));
     let group = match p.value("group") {
         Some(g) => g.to_string(),
         None => format!("perf-consumer-{}", super::console_consumer::pseudo_random(ctx.sim, 0x9E6F, 100_000)),
@@ -80,10 +90,10 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
             let mut o = Output::new();
             o.err(&stack_trace("org.apache.kafka.common.config.ConfigException", &m));
             o.exit_code = 1;
-            return Started::Done(o);
+            return done(o);
         }
     };
-    let target = p.long_value("messages").ok().flatten().unwrap_or(0);
+    let target = p.long_value("messages").ok().flatten().or(p.long_value("num-records").ok().flatten()).unwrap_or(0);
     let timeout_ms = p.long_value("timeout").ok().flatten().unwrap_or(10_000).max(0);
     let interval_ms = p
         .value_or_default(spec, "reporting-interval")
@@ -119,7 +129,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         last_report_bytes: 0,
         join_in_round_ms: 0,
     };
-    let mut head = Output::new();
+    let mut head = notes.clone();
     if !p.has("hide-header") {
         head.out(&consumer_header(job.detailed));
     }

@@ -70,8 +70,11 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
 /// which ends with a line break already, leaves an empty line.
 fn failure(message: &str) -> Output {
     let mut o = fmt::error(message);
+    // GetOffsetShell.mainNoExit: System.err.println(Utils.stackTrace(e)), the trace already
+    // ending with a line break.
+    // (`stack_trace` writes the `Caused by:` line of an ApiException cause.)
     o.err(&stack_trace("java.util.concurrent.ExecutionException", message));
-    o.err(&format!("Caused by: {message}\n\n"));
+    o.errln("");
     o
 }
 

@@ -3,7 +3,7 @@
 
 use super::{AdminConn, Ctx, Started};
 use crate::console::format::leader_election::{results, ElectionResults, ElectionType};
-use crate::console::format::Output;
+use crate::console::format::{stack_trace, Output};
 use crate::console::opts::check::ADMIN_COMMAND_FAILED;
 use crate::console::opts::{exception_output, parse_command, Tool};
 use crate::sim::client::admin::Target;
@@ -15,21 +15,28 @@ use crate::sim::types::TopicPartition;
 pub const TIMEOUT_MS: i64 = 30_000;
 
 /// Parses `{"partitions": [{"topic": "foo", "partition": 1}, ...]}` (§8.1).
-pub fn parse_partitions_json(text: &str) -> Result<Vec<TopicPartition>, String> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    let list = v
-        .get("partitions")
-        .and_then(|p| p.as_array())
-        .ok_or_else(|| "Missing required field 'partitions'".to_string())?;
+/// `Err` is the exception class and its message.
+pub fn parse_partitions_json(text: &str) -> Result<Vec<TopicPartition>, (&'static str, String)> {
+    // LeaderElectionCommand.parseReplicaElectionData (Kafka 4.4): text that is not JSON
+    // parses to nothing, and a document without "partitions" is refused.
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Err((ADMIN_OPERATION, "Replica election data is empty".to_string()));
+    };
+    let Some(list) = v.get("partitions") else {
+        return Err((ADMIN_OPERATION, "Replica election data is missing \"partitions\" field".to_string()));
+    };
+    let list = list.as_array().ok_or((ADMIN_COMMAND_FAILED, "Missing required field 'partitions'".to_string()))?;
     let mut out: Vec<TopicPartition> = Vec::new();
     for item in list {
-        let topic =
-            item.get("topic").and_then(|t| t.as_str()).ok_or_else(|| "Missing required field 'topic'".to_string())?;
+        let topic = item
+            .get("topic")
+            .and_then(|t| t.as_str())
+            .ok_or((ADMIN_COMMAND_FAILED, "Missing required field 'topic'".to_string()))?;
         let partition = item
             .get("partition")
             .and_then(|p| p.as_i64())
             .and_then(|p| i32::try_from(p).ok())
-            .ok_or_else(|| "Missing required field 'partition'".to_string())?;
+            .ok_or((ADMIN_COMMAND_FAILED, "Missing required field 'partition'".to_string()))?;
         out.push(TopicPartition::new(topic, partition));
     }
     let mut dups: Vec<String> = Vec::new();
@@ -39,36 +46,60 @@ pub fn parse_partitions_json(text: &str) -> Result<Vec<TopicPartition>, String> 
         }
     }
     if !dups.is_empty() {
-        return Err(format!("Replica election data contains duplicate partitions: {}", dups.join(",")));
+        return Err((
+            ADMIN_COMMAND_FAILED,
+            format!("Replica election data contains duplicate partitions: {}", dups.join(",")),
+        ));
     }
     Ok(out)
 }
 
+/// `org.apache.kafka.tools.AdminOperationException` (Kafka 4.4).
+const ADMIN_OPERATION: &str = "org.apache.kafka.tools.AdminOperationException";
+
 pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+    let mut o = run_inner(ctx, args);
+    // LeaderElectionCommand.mainNoExit prints e.getMessage() and then Utils.stackTrace(e) with
+    // println: the trace's own last line break and println's make an empty line.
+    if o.exit_code != 0 && o.stderr().contains("\tat ...") {
+        o.errln("");
+    }
+    Started::Done(o)
+}
+
+fn run_inner(ctx: &mut Ctx, args: &[String]) -> Output {
     let parsed = match parse_command(Tool::LeaderElection, args) {
         Ok(p) => p,
-        Err(o) => return Started::Done(o),
+        Err(o) => return o,
     };
     let p = &parsed.opts;
     let Some(kind) = p.value("election-type").and_then(ElectionType::parse) else {
-        return Started::Done(Output::failure("internal: election type"));
+        return Output::failure("internal: election type");
     };
     let partitions: Option<Vec<TopicPartition>> = if let Some(t) = p.value("topic") {
         let part = p.int_value("partition").ok().flatten().unwrap_or(0);
         Some(vec![TopicPartition::new(t, part)])
     } else if let Some(path) = p.value("path-to-json-file") {
         let Some(text) = ctx.vfs.read(path) else {
-            return Started::Done(exception_output(path, "java.nio.file.NoSuchFileException"));
+            // Utils.readFileAsString's IOException, wrapped in a RuntimeException.
+            let io = format!("java.io.IOException: Unable to read file {path}");
+            let mut o = Output::new();
+            o.errln(&io);
+            o.err(&stack_trace("java.lang.RuntimeException", &io));
+            o.err(&format!("Caused by: {io}\n\tat ...\n"));
+            o.err(&format!("Caused by: java.nio.file.NoSuchFileException: {path}\n\tat ...\n"));
+            o.exit_code = 1;
+            return o;
         };
         match parse_partitions_json(text) {
             Ok(v) => Some(v),
-            Err(m) => return Started::Done(exception_output(&m, ADMIN_COMMAND_FAILED)),
+            Err((class, m)) => return exception_output(&m, class),
         }
     } else {
         None
     };
     if let Some(path) = p.value("admin.config").filter(|f| !ctx.vfs.exists(f)) {
-        return Started::Done(exception_output(&format!("{path} (No such file or directory)"), super::FILE_NOT_FOUND));
+        return exception_output(&format!("{path} (No such file or directory)"), super::FILE_NOT_FOUND);
     }
     let servers = p.value("bootstrap-server").unwrap_or("").to_string();
     let mut admin = AdminConn::open(ctx.sim, &servers);
@@ -109,5 +140,5 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
             out.append(&exception_output(&msg, "java.util.concurrent.ExecutionException"));
         }
     }
-    Started::Done(out)
+    out
 }

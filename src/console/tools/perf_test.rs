@@ -37,6 +37,8 @@ enum Payload {
 
 /// The running perf test.
 pub struct PerfJob {
+    /// The deprecation notice, printed when the job starts.
+    notes: Option<Output>,
     client: u32,
     topic: String,
     num_records: i64,
@@ -79,6 +81,20 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
             "Transactional perf tests are not available yet in Brokerlab: they arrive with simulated transactions.",
         ));
     }
+    // ProducerPerformance.ArgsHandler (Kafka 4.4): the deprecated --producer-props is announced
+    // on stdout before the properties are read (KIP-1147).
+    let mut notes = Output::new();
+    if p.has("producer-props") {
+        notes.outln(
+            "Option --producer-props has been deprecated and will be removed in a future version. Use --command-property instead.",
+        );
+    }
+    let done = |o: Output| {
+        let mut all = notes.clone();
+        all.append(&o);
+        all.exit_code = o.exit_code;
+        Started::Done(all)
+    };
     let mut props: BTreeMap<String, String> = BTreeMap::new();
     if let Some(path) = p.value("producer.config") {
         match super::load_props(ctx, path) {
@@ -88,7 +104,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
                 o.err("Exception in thread \"main\" ");
                 o.err(&stack_trace(super::FILE_NOT_FOUND, &m));
                 o.exit_code = 1;
-                return Started::Done(o);
+                return done(o);
             }
         }
     }
@@ -106,7 +122,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
             "Missing required configuration \"bootstrap.servers\" which has no default value.",
         ));
         o.exit_code = 1;
-        return Started::Done(o);
+        return done(o);
     };
     let cfg = match ProducerConfig::parse(&props) {
         Ok(c) => c,
@@ -115,7 +131,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
             o.err("Exception in thread \"main\" ");
             o.err(&stack_trace("org.apache.kafka.common.config.ConfigException", &m));
             o.exit_code = 1;
-            return Started::Done(o);
+            return done(o);
         }
     };
     let mut rng = Pcg32::new(ctx.sim.seed ^ 0x7065_7266, ctx.sim.now.as_micros());
@@ -153,6 +169,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let start_ms = ctx.sim.env.wall_ms(ctx.sim.now);
     let sampling = (num / num.clamp(1, 500_000)).max(1);
     Started::Job(Box::new(PerfJob {
+        notes: Some(notes),
         client,
         topic: p.value("topic").unwrap_or("").to_string(),
         num_records: num,
@@ -259,6 +276,12 @@ impl PerfJob {
 }
 
 impl Job for PerfJob {
+    fn start(&mut self, _sim: &mut Sim, out: &mut Output) {
+        if let Some(n) = self.notes.take() {
+            out.append(&n);
+        }
+    }
+
     fn input(&mut self, _sim: &mut Sim, _line: &str, _out: &mut Output) {}
 
     fn eof(&mut self, _sim: &mut Sim, _out: &mut Output) {}

@@ -20,8 +20,8 @@ use crate::sim::types::TopicPartition;
 use std::collections::BTreeMap;
 
 const EXECUTION_EXCEPTION: &str = "java.util.concurrent.ExecutionException";
-const ADMIN_OPERATION: &str = "org.apache.kafka.server.common.AdminOperationException";
-const ADMIN_FAILED: &str = "org.apache.kafka.server.common.AdminCommandFailedException";
+const ADMIN_OPERATION: &str = "org.apache.kafka.tools.AdminOperationException";
+const ADMIN_FAILED: &str = "org.apache.kafka.tools.AdminCommandFailedException";
 
 pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let parsed = match parse_command(Tool::ReassignPartitions, args) {

@@ -382,7 +382,7 @@ fn delete(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<(), Failur
             message: format!(
                 "Topic {internal} is a kafka internal topic and is not allowed to be marked for deletion."
             ),
-            class: "org.apache.kafka.server.common.AdminOperationException".into(),
+            class: "org.apache.kafka.tools.AdminOperationException".into(),
             stack: true,
         });
     }

@@ -126,7 +126,7 @@ fn configs_add_config_parsing() {
     let o = configs::unknown_topic(&["--bootstrap-server".into(), "b:1".into(), "--describe".into()]);
     assert_eq!(
         o.stderr(),
-        "Error while executing config command with args '--bootstrap-server b:1 --describe'\njava.util.concurrent.ExecutionException: org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.\n\tat ...\n"
+        "Error while executing config command with args '--bootstrap-server b:1 --describe'\njava.util.concurrent.ExecutionException: org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.\n\tat ...\nCaused by: org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.\n"
     );
     assert_eq!(o.exit_code, 1);
     assert_eq!(
@@ -234,7 +234,7 @@ fn leader_election_output() {
     );
     assert_eq!(
         o.stderr(),
-        "1 replica(s) could not be elected\norg.apache.kafka.server.common.AdminCommandFailedException: 1 replica(s) could not be elected\n\tat ...\n"
+        "1 replica(s) could not be elected\norg.apache.kafka.tools.AdminCommandFailedException: 1 replica(s) could not be elected\n\tat ...\n\tSuppressed: org.apache.kafka.common.errors.PreferredLeaderNotAvailableException: The preferred leader was not available.\n"
     );
     assert_eq!(o.exit_code, 1);
     assert_eq!(ElectionType::parse("Preferred"), Some(ElectionType::Preferred));
@@ -620,7 +620,7 @@ fn consumer_perf_lines() {
     );
     assert_eq!(
         perf::consumer_timeout_warning(10000),
-        "WARNING: Exiting before consuming the expected number of messages: timeout (10000 ms) exceeded. You can use the --timeout option to increase the timeout.\n"
+        "WARNING: Exiting before consuming the expected number of records: timeout (10000 ms) exceeded. You can use the --timeout option to increase the timeout.\n"
     );
     assert_eq!(perf::simple_date(0), "1970-01-01 00:00:00:000");
     assert_eq!(perf::simple_date(951_782_400_123), "2000-02-29 00:00:00:123");
