@@ -39,7 +39,8 @@ import static org.brokerlab.conformance.vectors.VectorFile.obj;
  *   <li>the definition: type, default, validator, importance, whether internal, whether it is in
  *       {@code KafkaConfig}'s own definition (the quota configs are only dynamic), the update mode
  *       of {@link DynamicBrokerConfig#dynamicConfigUpdateModes()} ({@code read-only},
- *       {@code per-broker}, {@code cluster-wide}) and whether values are hidden
+ *       {@code per-broker}, {@code cluster-wide}), whether it may only be set per listener
+ *       ({@code DynamicBrokerConfig.DYNAMIC_SECURITY_CONFIGS}) and whether values are hidden
  *       ({@link AbstractKafkaConfig#maybeSensitive});
  *   <li>{@code describe}: the entry broker 1 returns for {@code DescribeConfigs(BROKER "1")}
  *       ({@code ConfigHelper.describeConfigs}, what {@code kafka-configs --entity-type brokers
@@ -87,6 +88,7 @@ public final class BrokerConfigVectors {
             Map<String, Object> line = DefaultBroker.definition(name, key);
             line.put("in_kafka_config", KafkaConfig.configDef().configKeys().containsKey(name));
             line.put("update_mode", mode);
+            line.put("listener_prefix_only", DynamicBrokerConfig.DYNAMIC_SECURITY_CONFIGS.contains(name));
             line.put("sensitive", AbstractKafkaConfig.maybeSensitive(AbstractKafkaConfig.configType(name)));
             DescribeConfigsResourceResult d = described.get(name);
             if (d != null) {
