@@ -26,32 +26,26 @@ macro_rules! kafka_errors {
             pub fn is_retriable(self) -> bool { match self { $( KafkaError::$variant => $retriable, )* } }
             /// The default message (`Errors.message()`), used when the server sends none.
             pub fn message(self) -> &'static str { match self { $( KafkaError::$variant => $message, )* } }
-            /// Every error, in code order.
+            /// Every error, in declaration order (see the note in the table).
             pub const ALL: &'static [KafkaError] = &[ $( KafkaError::$variant, )* ];
         }
     };
 }
 
 kafka_errors! {
-    UNKNOWN_SERVER_ERROR = -1, "org.apache.kafka.common.errors.UnknownServerException", false, "The server experienced an unexpected error when processing the request.";
     OFFSET_OUT_OF_RANGE = 1, "org.apache.kafka.common.errors.OffsetOutOfRangeException", false, "The requested offset is not within the range of offsets maintained by the server.";
     CORRUPT_MESSAGE = 2, "org.apache.kafka.common.errors.CorruptRecordException", true, "This message has failed its CRC checksum, exceeds the valid size, has a null key for a compacted topic, or is otherwise corrupt.";
     UNKNOWN_TOPIC_OR_PARTITION = 3, "org.apache.kafka.common.errors.UnknownTopicOrPartitionException", true, "This server does not host this topic-partition.";
-    INVALID_FETCH_SIZE = 4, "org.apache.kafka.common.errors.InvalidFetchSizeException", false, "The requested fetch size is invalid.";
     LEADER_NOT_AVAILABLE = 5, "org.apache.kafka.common.errors.LeaderNotAvailableException", true, "There is no leader for this topic-partition as we are in the middle of a leadership election.";
     NOT_LEADER_OR_FOLLOWER = 6, "org.apache.kafka.common.errors.NotLeaderOrFollowerException", true, "For requests intended only for the leader, this error indicates that the broker is not the current leader. For requests intended for any replica, this error indicates that the broker is not a replica of the topic partition.";
     REQUEST_TIMED_OUT = 7, "org.apache.kafka.common.errors.TimeoutException", true, "The request timed out.";
     BROKER_NOT_AVAILABLE = 8, "org.apache.kafka.common.errors.BrokerNotAvailableException", false, "The broker is not available.";
-    REPLICA_NOT_AVAILABLE = 9, "org.apache.kafka.common.errors.ReplicaNotAvailableException", true, "The replica is not available for the requested topic-partition. Produce/Fetch requests and other requests intended only for the leader or follower return NOT_LEADER_OR_FOLLOWER if the broker is not a replica of the topic-partition.";
     MESSAGE_TOO_LARGE = 10, "org.apache.kafka.common.errors.RecordTooLargeException", false, "The request included a message larger than the max message size the server will accept.";
-    STALE_CONTROLLER_EPOCH = 11, "org.apache.kafka.common.errors.ControllerMovedException", false, "The controller moved to another broker.";
-    OFFSET_METADATA_TOO_LARGE = 12, "org.apache.kafka.common.errors.OffsetMetadataTooLarge", false, "The metadata field of the offset request was too large.";
     NETWORK_EXCEPTION = 13, "org.apache.kafka.common.errors.NetworkException", true, "The server disconnected before a response was received.";
     COORDINATOR_LOAD_IN_PROGRESS = 14, "org.apache.kafka.common.errors.CoordinatorLoadInProgressException", true, "The coordinator is loading and hence can't process requests.";
     COORDINATOR_NOT_AVAILABLE = 15, "org.apache.kafka.common.errors.CoordinatorNotAvailableException", true, "The coordinator is not available.";
     NOT_COORDINATOR = 16, "org.apache.kafka.common.errors.NotCoordinatorException", true, "This is not the correct coordinator.";
     INVALID_TOPIC_EXCEPTION = 17, "org.apache.kafka.common.errors.InvalidTopicException", false, "The request attempted to perform an operation on an invalid topic.";
-    RECORD_LIST_TOO_LARGE = 18, "org.apache.kafka.common.errors.RecordBatchTooLargeException", false, "The request included message batch larger than the configured segment size on the server.";
     NOT_ENOUGH_REPLICAS = 19, "org.apache.kafka.common.errors.NotEnoughReplicasException", true, "Messages are rejected since there are fewer in-sync replicas than required.";
     NOT_ENOUGH_REPLICAS_AFTER_APPEND = 20, "org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException", true, "Messages are written to the log, but to fewer in-sync replicas than required.";
     INVALID_REQUIRED_ACKS = 21, "org.apache.kafka.common.errors.InvalidRequiredAcksException", false, "Produce request specified an invalid value for required acks.";
@@ -61,6 +55,46 @@ kafka_errors! {
     UNKNOWN_MEMBER_ID = 25, "org.apache.kafka.common.errors.UnknownMemberIdException", false, "The coordinator is not aware of this member.";
     INVALID_SESSION_TIMEOUT = 26, "org.apache.kafka.common.errors.InvalidSessionTimeoutException", false, "The session timeout is not within the range allowed by the broker (as configured by group.min.session.timeout.ms and group.max.session.timeout.ms).";
     REBALANCE_IN_PROGRESS = 27, "org.apache.kafka.common.errors.RebalanceInProgressException", false, "The group is rebalancing, so a rejoin is needed.";
+    TOPIC_ALREADY_EXISTS = 36, "org.apache.kafka.common.errors.TopicExistsException", false, "Topic with this name already exists.";
+    INVALID_PARTITIONS = 37, "org.apache.kafka.common.errors.InvalidPartitionsException", false, "Number of partitions is below 1.";
+    INVALID_REPLICATION_FACTOR = 38, "org.apache.kafka.common.errors.InvalidReplicationFactorException", false, "Replication factor is below 1 or larger than the number of available brokers.";
+    INVALID_REPLICA_ASSIGNMENT = 39, "org.apache.kafka.common.errors.InvalidReplicaAssignmentException", false, "Replica assignment is invalid.";
+    INVALID_CONFIG = 40, "org.apache.kafka.common.errors.InvalidConfigurationException", false, "Configuration is invalid.";
+    NOT_CONTROLLER = 41, "org.apache.kafka.common.errors.NotControllerException", true, "This is not the correct controller for this cluster.";
+    INVALID_REQUEST = 42, "org.apache.kafka.common.errors.InvalidRequestException", false, "This most likely occurs because of a request being malformed by the client library or the message was sent to an incompatible broker. See the broker logs for more details.";
+    OUT_OF_ORDER_SEQUENCE_NUMBER = 45, "org.apache.kafka.common.errors.OutOfOrderSequenceException", false, "The broker received an out of order sequence number.";
+    DUPLICATE_SEQUENCE_NUMBER = 46, "org.apache.kafka.common.errors.DuplicateSequenceException", false, "The broker received a duplicate sequence number.";
+    INVALID_PRODUCER_EPOCH = 47, "org.apache.kafka.common.errors.InvalidProducerEpochException", false, "Producer attempted to produce with an old epoch.";
+    INVALID_TXN_STATE = 48, "org.apache.kafka.common.errors.InvalidTxnStateException", false, "The producer attempted a transactional operation in an invalid state.";
+    INVALID_PRODUCER_ID_MAPPING = 49, "org.apache.kafka.common.errors.InvalidPidMappingException", false, "The producer attempted to use a producer id which is not currently assigned to its transactional id.";
+    INVALID_TRANSACTION_TIMEOUT = 50, "org.apache.kafka.common.errors.InvalidTxnTimeoutException", false, "The transaction timeout is larger than the maximum value allowed by the broker (as configured by transaction.max.timeout.ms).";
+    CONCURRENT_TRANSACTIONS = 51, "org.apache.kafka.common.errors.ConcurrentTransactionsException", true, "The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing.";
+    NON_EMPTY_GROUP = 68, "org.apache.kafka.common.errors.GroupNotEmptyException", false, "The group is not empty.";
+    GROUP_ID_NOT_FOUND = 69, "org.apache.kafka.common.errors.GroupIdNotFoundException", false, "The group id does not exist.";
+    FENCED_LEADER_EPOCH = 74, "org.apache.kafka.common.errors.FencedLeaderEpochException", true, "The leader epoch in the request is older than the epoch on the broker.";
+    UNKNOWN_LEADER_EPOCH = 75, "org.apache.kafka.common.errors.UnknownLeaderEpochException", true, "The leader epoch in the request is newer than the epoch on the broker.";
+    MEMBER_ID_REQUIRED = 79, "org.apache.kafka.common.errors.MemberIdRequiredException", false, "The group member needs to have a valid member id before actually entering a consumer group.";
+    PREFERRED_LEADER_NOT_AVAILABLE = 80, "org.apache.kafka.common.errors.PreferredLeaderNotAvailableException", true, "The preferred leader was not available.";
+    FENCED_INSTANCE_ID = 82, "org.apache.kafka.common.errors.FencedInstanceIdException", false, "The broker rejected this static consumer since another consumer with the same group.instance.id has registered with a different member.id.";
+    ELIGIBLE_LEADERS_NOT_AVAILABLE = 83, "org.apache.kafka.common.errors.EligibleLeadersNotAvailableException", true, "Eligible topic partition leaders are not available.";
+    ELECTION_NOT_NEEDED = 84, "org.apache.kafka.common.errors.ElectionNotNeededException", true, "Leader election not needed for topic partition.";
+    NO_REASSIGNMENT_IN_PROGRESS = 85, "org.apache.kafka.common.errors.NoReassignmentInProgressException", false, "No partition reassignment is in progress.";
+    GROUP_SUBSCRIBED_TO_TOPIC = 86, "org.apache.kafka.common.errors.GroupSubscribedToTopicException", false, "Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.";
+    INVALID_RECORD = 87, "org.apache.kafka.common.InvalidRecordException", false, "This record has failed the validation on broker and hence will be rejected.";
+    UNSTABLE_OFFSET_COMMIT = 88, "org.apache.kafka.common.errors.UnstableOffsetCommitException", true, "There are unstable offsets that need to be cleared.";
+    PRODUCER_FENCED = 90, "org.apache.kafka.common.errors.ProducerFencedException", false, "There is a newer producer with the same transactionalId which fences the current one.";
+    INVALID_UPDATE_VERSION = 95, "org.apache.kafka.common.errors.InvalidUpdateVersionException", false, "The given update version was invalid.";
+    UNKNOWN_TOPIC_ID = 100, "org.apache.kafka.common.errors.UnknownTopicIdException", true, "This server does not host this topic ID.";
+    INELIGIBLE_REPLICA = 107, "org.apache.kafka.common.errors.IneligibleReplicaException", false, "The new ISR contains at least one ineligible replica.";
+    // Append only: the variants' order is their bincode index in saved sessions and their
+    // `Hash` in the trace hash. The errors above were Brokerlab's first; below, the rest of
+    // Kafka 4.4's, in code order.
+    UNKNOWN_SERVER_ERROR = -1, "org.apache.kafka.common.errors.UnknownServerException", false, "The server experienced an unexpected error when processing the request.";
+    INVALID_FETCH_SIZE = 4, "org.apache.kafka.common.errors.InvalidFetchSizeException", false, "The requested fetch size is invalid.";
+    REPLICA_NOT_AVAILABLE = 9, "org.apache.kafka.common.errors.ReplicaNotAvailableException", true, "The replica is not available for the requested topic-partition. Produce/Fetch requests and other requests intended only for the leader or follower return NOT_LEADER_OR_FOLLOWER if the broker is not a replica of the topic-partition.";
+    STALE_CONTROLLER_EPOCH = 11, "org.apache.kafka.common.errors.ControllerMovedException", false, "The controller moved to another broker.";
+    OFFSET_METADATA_TOO_LARGE = 12, "org.apache.kafka.common.errors.OffsetMetadataTooLarge", false, "The metadata field of the offset request was too large.";
+    RECORD_LIST_TOO_LARGE = 18, "org.apache.kafka.common.errors.RecordBatchTooLargeException", false, "The request included message batch larger than the configured segment size on the server.";
     INVALID_COMMIT_OFFSET_SIZE = 28, "org.apache.kafka.common.errors.InvalidCommitOffsetSizeException", false, "The committing offset data size is not valid.";
     TOPIC_AUTHORIZATION_FAILED = 29, "org.apache.kafka.common.errors.TopicAuthorizationException", false, "Topic authorization failed.";
     GROUP_AUTHORIZATION_FAILED = 30, "org.apache.kafka.common.errors.GroupAuthorizationException", false, "Group authorization failed.";
@@ -69,22 +103,8 @@ kafka_errors! {
     UNSUPPORTED_SASL_MECHANISM = 33, "org.apache.kafka.common.errors.UnsupportedSaslMechanismException", false, "The broker does not support the requested SASL mechanism.";
     ILLEGAL_SASL_STATE = 34, "org.apache.kafka.common.errors.IllegalSaslStateException", false, "Request is not valid given the current SASL state.";
     UNSUPPORTED_VERSION = 35, "org.apache.kafka.common.errors.UnsupportedVersionException", false, "The version of API is not supported.";
-    TOPIC_ALREADY_EXISTS = 36, "org.apache.kafka.common.errors.TopicExistsException", false, "Topic with this name already exists.";
-    INVALID_PARTITIONS = 37, "org.apache.kafka.common.errors.InvalidPartitionsException", false, "Number of partitions is below 1.";
-    INVALID_REPLICATION_FACTOR = 38, "org.apache.kafka.common.errors.InvalidReplicationFactorException", false, "Replication factor is below 1 or larger than the number of available brokers.";
-    INVALID_REPLICA_ASSIGNMENT = 39, "org.apache.kafka.common.errors.InvalidReplicaAssignmentException", false, "Replica assignment is invalid.";
-    INVALID_CONFIG = 40, "org.apache.kafka.common.errors.InvalidConfigurationException", false, "Configuration is invalid.";
-    NOT_CONTROLLER = 41, "org.apache.kafka.common.errors.NotControllerException", true, "This is not the correct controller for this cluster.";
-    INVALID_REQUEST = 42, "org.apache.kafka.common.errors.InvalidRequestException", false, "This most likely occurs because of a request being malformed by the client library or the message was sent to an incompatible broker. See the broker logs for more details.";
     UNSUPPORTED_FOR_MESSAGE_FORMAT = 43, "org.apache.kafka.common.errors.UnsupportedForMessageFormatException", false, "The message format version on the broker does not support the request.";
     POLICY_VIOLATION = 44, "org.apache.kafka.common.errors.PolicyViolationException", false, "Request parameters do not satisfy the configured policy.";
-    OUT_OF_ORDER_SEQUENCE_NUMBER = 45, "org.apache.kafka.common.errors.OutOfOrderSequenceException", false, "The broker received an out of order sequence number.";
-    DUPLICATE_SEQUENCE_NUMBER = 46, "org.apache.kafka.common.errors.DuplicateSequenceException", false, "The broker received a duplicate sequence number.";
-    INVALID_PRODUCER_EPOCH = 47, "org.apache.kafka.common.errors.InvalidProducerEpochException", false, "Producer attempted to produce with an old epoch.";
-    INVALID_TXN_STATE = 48, "org.apache.kafka.common.errors.InvalidTxnStateException", false, "The producer attempted a transactional operation in an invalid state.";
-    INVALID_PRODUCER_ID_MAPPING = 49, "org.apache.kafka.common.errors.InvalidPidMappingException", false, "The producer attempted to use a producer id which is not currently assigned to its transactional id.";
-    INVALID_TRANSACTION_TIMEOUT = 50, "org.apache.kafka.common.errors.InvalidTxnTimeoutException", false, "The transaction timeout is larger than the maximum value allowed by the broker (as configured by transaction.max.timeout.ms).";
-    CONCURRENT_TRANSACTIONS = 51, "org.apache.kafka.common.errors.ConcurrentTransactionsException", true, "The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing.";
     TRANSACTION_COORDINATOR_FENCED = 52, "org.apache.kafka.common.errors.TransactionCoordinatorFencedException", false, "Indicates that the transaction coordinator sending a WriteTxnMarker is no longer the current coordinator for a given producer.";
     TRANSACTIONAL_ID_AUTHORIZATION_FAILED = 53, "org.apache.kafka.common.errors.TransactionalIdAuthorizationException", false, "Transactional Id authorization failed.";
     SECURITY_DISABLED = 54, "org.apache.kafka.common.errors.SecurityDisabledException", false, "Security features are disabled.";
@@ -101,46 +121,29 @@ kafka_errors! {
     DELEGATION_TOKEN_AUTHORIZATION_FAILED = 65, "org.apache.kafka.common.errors.DelegationTokenAuthorizationException", false, "Delegation Token authorization failed.";
     DELEGATION_TOKEN_EXPIRED = 66, "org.apache.kafka.common.errors.DelegationTokenExpiredException", false, "Delegation Token is expired.";
     INVALID_PRINCIPAL_TYPE = 67, "org.apache.kafka.common.errors.InvalidPrincipalTypeException", false, "Supplied principalType is not supported.";
-    NON_EMPTY_GROUP = 68, "org.apache.kafka.common.errors.GroupNotEmptyException", false, "The group is not empty.";
-    GROUP_ID_NOT_FOUND = 69, "org.apache.kafka.common.errors.GroupIdNotFoundException", false, "The group id does not exist.";
     FETCH_SESSION_ID_NOT_FOUND = 70, "org.apache.kafka.common.errors.FetchSessionIdNotFoundException", true, "The fetch session ID was not found.";
     INVALID_FETCH_SESSION_EPOCH = 71, "org.apache.kafka.common.errors.InvalidFetchSessionEpochException", true, "The fetch session epoch is invalid.";
     LISTENER_NOT_FOUND = 72, "org.apache.kafka.common.errors.ListenerNotFoundException", true, "There is no listener on the leader broker that matches the listener on which metadata request was processed.";
     TOPIC_DELETION_DISABLED = 73, "org.apache.kafka.common.errors.TopicDeletionDisabledException", false, "Topic deletion is disabled.";
-    FENCED_LEADER_EPOCH = 74, "org.apache.kafka.common.errors.FencedLeaderEpochException", true, "The leader epoch in the request is older than the epoch on the broker.";
-    UNKNOWN_LEADER_EPOCH = 75, "org.apache.kafka.common.errors.UnknownLeaderEpochException", true, "The leader epoch in the request is newer than the epoch on the broker.";
     UNSUPPORTED_COMPRESSION_TYPE = 76, "org.apache.kafka.common.errors.UnsupportedCompressionTypeException", false, "The requesting client does not support the compression type of given partition.";
     STALE_BROKER_EPOCH = 77, "org.apache.kafka.common.errors.StaleBrokerEpochException", false, "Broker epoch has changed.";
     OFFSET_NOT_AVAILABLE = 78, "org.apache.kafka.common.errors.OffsetNotAvailableException", true, "The leader high watermark has not caught up from a recent leader election so the offsets cannot be guaranteed to be monotonically increasing.";
-    MEMBER_ID_REQUIRED = 79, "org.apache.kafka.common.errors.MemberIdRequiredException", false, "The group member needs to have a valid member id before actually entering a consumer group.";
-    PREFERRED_LEADER_NOT_AVAILABLE = 80, "org.apache.kafka.common.errors.PreferredLeaderNotAvailableException", true, "The preferred leader was not available.";
     GROUP_MAX_SIZE_REACHED = 81, "org.apache.kafka.common.errors.GroupMaxSizeReachedException", false, "The group has reached its maximum size.";
-    FENCED_INSTANCE_ID = 82, "org.apache.kafka.common.errors.FencedInstanceIdException", false, "The broker rejected this static consumer since another consumer with the same group.instance.id has registered with a different member.id.";
-    ELIGIBLE_LEADERS_NOT_AVAILABLE = 83, "org.apache.kafka.common.errors.EligibleLeadersNotAvailableException", true, "Eligible topic partition leaders are not available.";
-    ELECTION_NOT_NEEDED = 84, "org.apache.kafka.common.errors.ElectionNotNeededException", true, "Leader election not needed for topic partition.";
-    NO_REASSIGNMENT_IN_PROGRESS = 85, "org.apache.kafka.common.errors.NoReassignmentInProgressException", false, "No partition reassignment is in progress.";
-    GROUP_SUBSCRIBED_TO_TOPIC = 86, "org.apache.kafka.common.errors.GroupSubscribedToTopicException", false, "Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.";
-    INVALID_RECORD = 87, "org.apache.kafka.common.InvalidRecordException", false, "This record has failed the validation on broker and hence will be rejected.";
-    UNSTABLE_OFFSET_COMMIT = 88, "org.apache.kafka.common.errors.UnstableOffsetCommitException", true, "There are unstable offsets that need to be cleared.";
     THROTTLING_QUOTA_EXCEEDED = 89, "org.apache.kafka.common.errors.ThrottlingQuotaExceededException", true, "The throttling quota has been exceeded.";
-    PRODUCER_FENCED = 90, "org.apache.kafka.common.errors.ProducerFencedException", false, "There is a newer producer with the same transactionalId which fences the current one.";
     RESOURCE_NOT_FOUND = 91, "org.apache.kafka.common.errors.ResourceNotFoundException", false, "A request illegally referred to a resource that does not exist.";
     DUPLICATE_RESOURCE = 92, "org.apache.kafka.common.errors.DuplicateResourceException", false, "A request illegally referred to the same resource twice.";
     UNACCEPTABLE_CREDENTIAL = 93, "org.apache.kafka.common.errors.UnacceptableCredentialException", false, "Requested credential would not meet criteria for acceptability.";
     INCONSISTENT_VOTER_SET = 94, "org.apache.kafka.common.errors.InconsistentVoterSetException", false, "Indicates that the either the sender or recipient of a voter-only request is not one of the expected voters.";
-    INVALID_UPDATE_VERSION = 95, "org.apache.kafka.common.errors.InvalidUpdateVersionException", false, "The given update version was invalid.";
     FEATURE_UPDATE_FAILED = 96, "org.apache.kafka.common.errors.FeatureUpdateFailedException", false, "Unable to update finalized features due to an unexpected server error.";
     PRINCIPAL_DESERIALIZATION_FAILURE = 97, "org.apache.kafka.common.errors.PrincipalDeserializationException", false, "Request principal deserialization failed during forwarding. This indicates an internal error on the broker cluster security setup.";
     SNAPSHOT_NOT_FOUND = 98, "org.apache.kafka.common.errors.SnapshotNotFoundException", false, "Requested snapshot was not found.";
     POSITION_OUT_OF_RANGE = 99, "org.apache.kafka.common.errors.PositionOutOfRangeException", false, "Requested position is not greater than or equal to zero, and less than the size of the snapshot.";
-    UNKNOWN_TOPIC_ID = 100, "org.apache.kafka.common.errors.UnknownTopicIdException", true, "This server does not host this topic ID.";
     DUPLICATE_BROKER_REGISTRATION = 101, "org.apache.kafka.common.errors.DuplicateBrokerRegistrationException", false, "This broker ID is already in use.";
     BROKER_ID_NOT_REGISTERED = 102, "org.apache.kafka.common.errors.BrokerIdNotRegisteredException", false, "The given broker ID was not registered.";
     INCONSISTENT_TOPIC_ID = 103, "org.apache.kafka.common.errors.InconsistentTopicIdException", true, "The log's topic ID did not match the topic ID in the request.";
     INCONSISTENT_CLUSTER_ID = 104, "org.apache.kafka.common.errors.InconsistentClusterIdException", false, "The clusterId in the request does not match that found on the server.";
     TRANSACTIONAL_ID_NOT_FOUND = 105, "org.apache.kafka.common.errors.TransactionalIdNotFoundException", false, "The transactionalId could not be found.";
     FETCH_SESSION_TOPIC_ID_ERROR = 106, "org.apache.kafka.common.errors.FetchSessionTopicIdException", true, "The fetch session encountered inconsistent topic ID usage.";
-    INELIGIBLE_REPLICA = 107, "org.apache.kafka.common.errors.IneligibleReplicaException", false, "The new ISR contains at least one ineligible replica.";
     NEW_LEADER_ELECTED = 108, "org.apache.kafka.common.errors.NewLeaderElectedException", false, "The AlterPartition request successfully updated the partition state but the leader has changed.";
     OFFSET_MOVED_TO_TIERED_STORAGE = 109, "org.apache.kafka.common.errors.OffsetMovedToTieredStorageException", false, "The requested offset is moved to tiered storage.";
     FENCED_MEMBER_EPOCH = 110, "org.apache.kafka.common.errors.FencedMemberEpochException", false, "The member epoch is fenced by the group coordinator. The member must abandon all its partitions and rejoin.";
@@ -244,7 +247,10 @@ mod tests {
         assert_eq!(KafkaError::GROUP_ID_NOT_FOUND.message(), "The group id does not exist.");
         let mut codes: Vec<i16> = KafkaError::ALL.iter().map(|e| e.code()).collect();
         let n = codes.len();
+        codes.sort_unstable();
         codes.dedup();
-        assert_eq!(codes.len(), n, "codes are unique and in order");
+        assert_eq!(codes.len(), n, "codes are unique");
+        assert_eq!(KafkaError::from_code(19), Some(KafkaError::NOT_ENOUGH_REPLICAS));
+        assert_eq!(KafkaError::from_code(0), None);
     }
 }

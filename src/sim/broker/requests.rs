@@ -3,7 +3,7 @@
 //! to the active controller (KIP-590).
 
 use super::*;
-use crate::sim::config::{broker_config_def, describe_topic_configs, ConfigEntry, ConfigSource, BROKER_CONFIGS};
+use crate::sim::config::{broker_static_configs, describe_broker_configs, describe_topic_configs, ConfigEntry};
 use crate::sim::errors::ApiError;
 use crate::sim::metadata::is_internal_topic;
 use crate::sim::protocol::{
@@ -322,37 +322,17 @@ impl BrokerProc {
         out.respond(from, corr, Response::DescribeConfigs(results));
     }
 
+    /// `DescribeConfigs` of a broker or of the cluster default (`None`).
     fn describe_broker_configs(&self, broker: Option<BrokerId>, env: &Env) -> Vec<ConfigEntry> {
         let empty = BTreeMap::new();
         let per_broker = broker.and_then(|b| self.image.broker_configs.get(&b)).unwrap_or(&empty);
-        BROKER_CONFIGS
-            .iter()
-            .map(|def| {
-                let mut synonyms = Vec::new();
-                if broker.is_some() {
-                    if let Some(v) = per_broker.get(def.name) {
-                        synonyms.push((ConfigSource::DynamicBrokerConfig, def.name.to_string(), v.clone()));
-                    }
-                }
-                if let Some(v) = self.image.cluster_configs.get(def.name) {
-                    synonyms.push((ConfigSource::DynamicDefaultBrokerConfig, def.name.to_string(), v.clone()));
-                }
-                if broker.is_some() {
-                    if let Some(v) = env.static_configs.get(def.name) {
-                        synonyms.push((ConfigSource::StaticBrokerConfig, def.name.to_string(), v.clone()));
-                    }
-                }
-                synonyms.push((ConfigSource::DefaultConfig, def.name.to_string(), def.default.to_string()));
-                let (source, value) = (synonyms[0].0, synonyms[0].2.clone());
-                ConfigEntry {
-                    name: def.name.to_string(),
-                    value: Some(value),
-                    source,
-                    sensitive: false,
-                    read_only: !broker_config_def(def.name).map(|d| d.dynamic).unwrap_or(false),
-                    synonyms,
-                }
-            })
-            .collect()
+        let statics = match broker {
+            Some(b) => {
+                let rack = self.image.brokers.get(&b).and_then(|r| r.endpoint.rack.clone());
+                broker_static_configs(env, b, rack.as_deref())
+            }
+            None => env.static_configs.clone(),
+        };
+        describe_broker_configs(broker, per_broker, &self.image.cluster_configs, &statics)
     }
 }
