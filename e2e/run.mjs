@@ -239,6 +239,26 @@ const flows = [
     },
   },
   {
+    name: 'a here-document typed line by line: the shell shows its continuation prompt and feeds the body to the command',
+    viewport: DESKTOP,
+    async run(page, { baseUrl }) {
+      await openApp(page, baseUrl);
+      await typeCommand(page, 'cat > plan.json <<EOF');
+      await page.locator('.term__ps', { hasText: '>' }).waitFor();
+      const label = await page.locator('#console-input').getAttribute('aria-label');
+      assert(label.includes('Next line'), `the input says the command goes on: ${label}`);
+      await typeCommand(page, '{"version":1,');
+      await typeCommand(page, ' "partitions":[]}');
+      await typeCommand(page, 'EOF');
+      await page.locator('.term__ps', { hasText: '$' }).waitFor();
+      await typeCommand(page, 'cat plan.json');
+      await waitForConsole(page, '"partitions":[]}');
+      const text = await page.locator('[data-testid=console-output]').textContent();
+      assert(!text.includes('command not found'), 'no line of the body ran as a command');
+      await page.screenshot({ path: path.join(screenshots, 'desktop-heredoc.png') });
+    },
+  },
+  {
     name: 'kill the leader by pointing: the command shows in the console, a new leader is elected with a higher epoch',
     viewport: DESKTOP,
     async run(page, { baseUrl }) {

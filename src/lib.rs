@@ -5,9 +5,11 @@
 //! * [`console`] — the Kafka CLI tools and simulator commands (parsed, run, formatted).
 //! * [`scenario`] — seed + cluster config + timed command log; replay and share links.
 //! * [`lessons`] — lessons as data, goals as predicates over the engine view.
+//! * [`lab`] — the learner's session without a browser: `update(event) -> effects` and a view.
 //! * `ui` and `store` (wasm only) — the Yew front end and IndexedDB persistence.
 
 pub mod console;
+pub mod lab;
 pub mod lessons;
 pub mod scenario;
 pub mod sim;

@@ -1,76 +1,530 @@
-//! Brokerlab against Apache Kafka 4.4.0's own answers, recorded by `conformance/` into
-//! `tests/conformance/vectors/<family>.jsonl` (format in `conformance/README.md`: a header line,
-//! then one case per line). One `#[test]` per family; each prints `<family>: N/N vectors agree`
-//! and the first disagreements, readably. Re-record with `./scripts/conformance vectors <family>`.
+//! Conformance vectors: Brokerlab's pure functions against what Apache Kafka 4.4.0's own classes
+//! answered for the same input.
 //!
-//! Each family's section is self-contained; only the JSONL reader below is shared.
+//! Each family's file `tests/conformance/vectors/<family>.jsonl` is written by the `conformance/`
+//! Maven project (`./scripts/conformance vectors <family>`): a header line (`kafka`, `family`,
+//! `command`, `seed`, `count`, `source`), then one case per line with its input and Kafka's answer.
+//! Every test here reads one family, runs Brokerlab on every case, prints
+//! `<family>: N/N vectors agree` and fails with the first disagreements, their input written out.
+//!
+//! Each family keeps to its own section below; the file reading and the report are shared.
+#![cfg(not(target_arch = "wasm32"))]
 
 use serde_json::Value;
-use std::path::Path;
+use std::fmt::Write as _;
+use std::path::PathBuf;
 
-/// A family's vector file: its header and its cases, in file order.
+// ---------------------------------------------------------------------------------------------
+// Shared: reading a vector file, counting agreement
+// ---------------------------------------------------------------------------------------------
+
+/// A family's vectors: the header and the cases, in file order.
 struct Vectors {
     header: Value,
     cases: Vec<Value>,
 }
 
-fn load(family: &str) -> Vectors {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/vectors").join(format!("{family}.jsonl"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut lines = text
-        .lines()
+/// Reads `tests/conformance/vectors/<family>.jsonl` and checks its header: written by Kafka
+/// 4.4.0, for this family, with as many cases as it says.
+fn read_vectors(family: &str) -> Vectors {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/vectors").join(format!("{family}.jsonl"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (regenerate with ./scripts/conformance vectors {family})", path.display()));
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let header: Value = serde_json::from_str(lines.next().expect("a header line")).expect("header is JSON");
+    assert_eq!(header["kafka"], "4.4.0", "{}: vectors must come from Kafka 4.4.0", path.display());
+    assert_eq!(header["family"], family, "{}: header names another family", path.display());
+    let cases: Vec<Value> = lines
         .enumerate()
-        .map(|(i, l)| serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), i + 1)));
-    let header = lines.next().unwrap_or_else(|| panic!("{}: empty", path.display()));
-    assert_eq!(header["kafka"], "4.4.0", "{}: recorded from another Kafka", path.display());
-    assert_eq!(header["family"], family);
-    let cases: Vec<Value> = lines.collect();
+        .map(|(i, l)| serde_json::from_str(l).unwrap_or_else(|e| panic!("{} case {}: {e}", path.display(), i + 1)))
+        .collect();
     assert_eq!(header["count"].as_u64(), Some(cases.len() as u64), "{}: header count", path.display());
+    assert!(!cases.is_empty(), "{}: no cases", path.display());
     Vectors { header, cases }
 }
 
-/// Tallies a family: every case either agrees or adds a readable disagreement.
-struct Tally {
+/// Agreement of one family: how many vectors were checked, and the first disagreements.
+struct Report {
     family: &'static str,
-    total: usize,
-    disagreements: Vec<String>,
+    checked: usize,
+    agreed: usize,
+    shown: Vec<String>,
 }
 
-impl Tally {
-    fn new(family: &'static str) -> Tally {
-        Tally { family, total: 0, disagreements: Vec::new() }
+impl Report {
+    const SHOWN: usize = 5;
+
+    fn new(family: &'static str) -> Report {
+        Report { family, checked: 0, agreed: 0, shown: Vec::new() }
     }
 
-    /// One vector: `problems` empty means Brokerlab agrees with Kafka on it.
-    fn case(&mut self, what: impl std::fmt::Display, problems: Vec<String>) {
-        self.total += 1;
-        if !problems.is_empty() {
-            self.disagreements.push(format!("{what}:\n    {}", problems.join("\n    ")));
+    /// Counts one vector; `explain` describes a disagreement (only the first few are built).
+    fn check(&mut self, agrees: bool, explain: impl FnOnce() -> String) {
+        self.checked += 1;
+        if agrees {
+            self.agreed += 1;
+        } else if self.shown.len() < Self::SHOWN {
+            self.shown.push(explain());
         }
     }
 
-    /// Prints the figure and fails with the first disagreements.
-    fn finish(self) {
-        let agree = self.total - self.disagreements.len();
-        println!("{}: {agree}/{} vectors agree", self.family, self.total);
-        if !self.disagreements.is_empty() {
-            let shown: Vec<&String> = self.disagreements.iter().take(25).collect();
-            panic!(
-                "{}: {} of {} vectors disagree with Kafka 4.4.0; the first:\n  {}",
+    /// Prints `<family>: N/N vectors agree` (plus `extra`), and fails on any disagreement.
+    fn finish(self, extra: &str) {
+        println!("{}: {}/{} vectors agree{}", self.family, self.agreed, self.checked, extra);
+        if self.agreed != self.checked {
+            let mut msg = format!(
+                "{}: {} of {} vectors disagree with Kafka 4.4.0; the first {}:\n",
                 self.family,
-                self.disagreements.len(),
-                self.total,
-                shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n  ")
+                self.checked - self.agreed,
+                self.checked,
+                self.shown.len()
             );
+            for s in &self.shown {
+                msg.push_str(s);
+                msg.push('\n');
+            }
+            panic!("{msg}");
         }
+        assert!(self.checked > 0, "{}: nothing checked", self.family);
+    }
+
+    /// Counts one vector from a list of its differences (none: it agrees).
+    fn case(&mut self, what: impl std::fmt::Display, problems: Vec<String>) {
+        let agrees = problems.is_empty();
+        self.check(agrees, || format!("  {what}:\n    {}", problems.join("\n    ")));
     }
 }
 
 /// `problems.push` when Brokerlab's value differs from Kafka's.
-fn check<T: PartialEq + std::fmt::Debug>(problems: &mut Vec<String>, what: &str, brokerlab: T, kafka: T) {
+fn differ<T: PartialEq + std::fmt::Debug>(problems: &mut Vec<String>, what: &str, brokerlab: T, kafka: T) {
     if brokerlab != kafka {
         problems.push(format!("{what}: Brokerlab {brokerlab:?}, Kafka {kafka:?}"));
     }
+}
+
+fn int(v: &Value) -> i64 {
+    v.as_i64().unwrap_or_else(|| panic!("not an integer: {v}"))
+}
+
+fn string(v: &Value) -> String {
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).to_string()
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array().unwrap_or_else(|| panic!("not an array: {v}")).iter().map(string).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Family `partitioner`: Utils.murmur2, Utils.toPositive, BuiltInPartitioner.partitionForKey
+// ---------------------------------------------------------------------------------------------
+
+fn hex_bytes(s: &str) -> Vec<u8> {
+    assert!(s.len().is_multiple_of(2), "odd hex: {s}");
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
+}
+
+#[test]
+fn partitioner() {
+    use brokerlab::sim::partitioner::{murmur2, partition_for_key, to_positive};
+    let v = read_vectors("partitioner");
+    let mut report = Report::new("partitioner");
+    for (i, c) in v.cases.iter().enumerate() {
+        let key = hex_bytes(c["key_hex"].as_str().expect("key_hex"));
+        let n = int(&c["partitions"]) as i32;
+        // A text key is what StringSerializer sends: its UTF-8 bytes.
+        let text_matches = c["key"].as_str().map(|t| t.as_bytes() == key.as_slice()).unwrap_or(true);
+        let hash = murmur2(&key);
+        let positive = to_positive(hash);
+        let partition = partition_for_key(&key, n);
+        let ok = text_matches
+            && i64::from(hash) == int(&c["murmur2"])
+            && i64::from(positive) == int(&c["to_positive"])
+            && i64::from(partition) == int(&c["partition"]);
+        report.check(ok, || {
+            format!(
+                "  case {i} ({}): key {} = {:?}, {n} partitions\n    Kafka:      murmur2 {} toPositive {} partition {}\n    Brokerlab:  murmur2 {hash} toPositive {positive} partition {partition}{}",
+                c["kind"],
+                c["key_hex"],
+                c["key"],
+                c["murmur2"],
+                c["to_positive"],
+                c["partition"],
+                if text_matches { "" } else { " (the key's UTF-8 bytes differ from key_hex)" }
+            )
+        });
+    }
+    let kinds = ["empty", "ascii", "utf8", "binary"]
+        .iter()
+        .map(|k| format!("{} {k}", v.cases.iter().filter(|c| c["kind"] == *k).count()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    report.finish(&format!(" ({kinds} keys; {})", v.header["source"].as_str().unwrap_or("")));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared by the assignor families: partition lists written as runs of one topic,
+// [["t", [0, 1]], ["u", [3]]], in the order Kafka iterated them.
+// ---------------------------------------------------------------------------------------------
+
+mod runs {
+    use super::*;
+    use brokerlab::sim::types::TopicPartition;
+
+    pub fn parse(v: &Value) -> Vec<TopicPartition> {
+        let mut out = Vec::new();
+        for run in v.as_array().unwrap_or_else(|| panic!("not runs: {v}")) {
+            let topic = string(&run[0]);
+            for p in run[1].as_array().unwrap_or_else(|| panic!("not a run: {run}")) {
+                out.push(TopicPartition::new(topic.clone(), int(p) as i32));
+            }
+        }
+        out
+    }
+
+    /// `t-0 t-1 u-3`, or `-` for none.
+    pub fn show(list: &[TopicPartition]) -> String {
+        if list.is_empty() {
+            return "-".into();
+        }
+        list.iter().map(|tp| tp.to_string()).collect::<Vec<_>>().join(" ")
+    }
+
+    pub fn sorted(list: &[TopicPartition]) -> Vec<TopicPartition> {
+        let mut v = list.to_vec();
+        v.sort();
+        v
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Family `client-assignors`: RangeAssignor, RoundRobinAssignor, StickyAssignor,
+// CooperativeStickyAssignor (`ConsumerPartitionAssignor.assign(Cluster, GroupSubscription)`)
+// ---------------------------------------------------------------------------------------------
+
+mod client_assignors {
+    use super::*;
+    use brokerlab::sim::assignor::{self, Assignment, Member, StickyAssignorState, UserData};
+    use std::collections::BTreeMap;
+
+    /// The leader's subscriptions, in JoinGroup member order, as Brokerlab's assignors take them.
+    pub fn members(assignor: &str, round: &Value) -> Vec<Member> {
+        let list = round["members"].as_array().expect("members");
+        list.iter()
+            .map(|m| {
+                let user_data = m.get("user_data").filter(|u| !u.is_null()).map(|u| match assignor {
+                    "sticky" => UserData::Sticky {
+                        partitions: runs::parse(&u["partitions"]),
+                        generation: u["generation"].as_i64().map(|g| g as i32),
+                    },
+                    "cooperative-sticky" => UserData::CooperativeSticky {
+                        generation: u["generation"].as_i64().map(|g| g as i32).unwrap_or(-1),
+                    },
+                    other => panic!("user data for {other}"),
+                });
+                Member {
+                    member_id: string(&m["id"]),
+                    group_instance_id: m.get("instance").and_then(|i| i.as_str()).map(str::to_string),
+                    topics: strings(&m["topics"]),
+                    owned: runs::parse(&m["owned"]),
+                    generation: int(&m["generation"]) as i32,
+                    user_data,
+                }
+            })
+            .collect()
+    }
+
+    pub fn partitions(round: &Value) -> BTreeMap<String, i32> {
+        round["partitions"].as_object().expect("partitions").iter().map(|(t, n)| (t.clone(), int(n) as i32)).collect()
+    }
+
+    /// Runs Brokerlab's assignor for one round, with the leader's assignor state before it.
+    pub fn run(
+        assignor: &str,
+        members: &[Member],
+        partitions: &BTreeMap<String, i32>,
+        max_generation: i32,
+    ) -> Assignment {
+        let mut state = StickyAssignorState { max_generation };
+        match assignor {
+            "range" => assignor::range(members, partitions),
+            "roundrobin" => assignor::round_robin(members, partitions),
+            "sticky" => assignor::sticky_with_state(members, partitions, &mut state),
+            "cooperative-sticky" => assignor::cooperative_sticky_with_state(members, partitions, &mut state).assignment,
+            other => panic!("unknown assignor {other}"),
+        }
+    }
+
+    pub fn explain(
+        case: &Value,
+        r: usize,
+        members: &[Member],
+        expected: &[Vec<brokerlab::sim::types::TopicPartition>],
+        got: &Assignment,
+    ) -> String {
+        let round = &case["rounds"][r];
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "  case {} {} round {} (generation {}, events {}): partitions {}, leader #{} (sticky maxGeneration {})",
+            case["case"],
+            case["assignor"],
+            r,
+            round["generation"],
+            round["events"],
+            round["partitions"],
+            round["leader"],
+            round["leader_max_generation"]
+        );
+        for (i, m) in members.iter().enumerate() {
+            let want = &expected[i];
+            let have = got.get(&m.member_id).cloned().unwrap_or_default();
+            let mark = if *want == have {
+                "  "
+            } else if runs::sorted(want) == runs::sorted(&have) {
+                "~ "
+            } else {
+                "≠ "
+            };
+            let _ = writeln!(
+                s,
+                "   {mark}#{i} {}{} topics {:?} owned [{}] generation {} user data {:?}\n        Kafka:     {}\n        Brokerlab: {}",
+                m.member_id,
+                m.group_instance_id.as_ref().map(|x| format!(" (static {x})")).unwrap_or_default(),
+                m.topics,
+                runs::show(&m.owned),
+                m.generation,
+                m.user_data,
+                runs::show(want),
+                runs::show(&have)
+            );
+        }
+        s
+    }
+}
+
+#[test]
+fn client_assignors() {
+    use brokerlab::sim::assignor::{java_hashmap_order, ClientAssignorState};
+    use brokerlab::sim::types::TopicPartition;
+    let v = read_vectors("client-assignors");
+    let mut report = Report::new("client-assignors");
+    let mut per_assignor: BTreeMapCount = BTreeMapCount::default();
+    let mut order_checked = 0;
+    let mut order_agreed = 0;
+    // The member side: what a member that took part in the previous round sends next (its
+    // generation, owned partitions and user data after onAssignment), as Brokerlab's consumer
+    // builds it from ClientAssignorState.
+    let mut next = Report::new("client-assignors (consumer side)");
+    for case in &v.cases {
+        let assignor = case["assignor"].as_str().expect("assignor").to_string();
+        let mut previous: std::collections::BTreeMap<String, (Vec<TopicPartition>, i32)> = Default::default();
+        for (r, round) in case["rounds"].as_array().expect("rounds").iter().enumerate() {
+            let members = client_assignors::members(&assignor, round);
+            for m in &members {
+                let Some((assigned, generation)) = previous.get(&m.member_id) else { continue };
+                let mut state = ClientAssignorState::default();
+                state.on_assignment(&assignor, assigned, *generation);
+                let user_data = state.subscription_user_data(&assignor);
+                let owned: Vec<TopicPartition> = if assignor == "cooperative-sticky" {
+                    runs::sorted(assigned).into_iter().filter(|tp| m.topics.contains(&tp.topic)).collect()
+                } else {
+                    Vec::new()
+                };
+                let ok = m.generation == *generation && m.owned == owned && m.user_data == user_data;
+                next.check(ok, || {
+                    format!(
+                        "  case {} {} round {r}: member {} was assigned [{}] at generation {generation}\n    Kafka sent:     generation {} owned [{}] user data {:?}\n    Brokerlab sends: generation {generation} owned [{}] user data {:?}",
+                        case["case"],
+                        assignor,
+                        m.member_id,
+                        runs::show(assigned),
+                        m.generation,
+                        runs::show(&m.owned),
+                        m.user_data,
+                        runs::show(&owned),
+                        user_data
+                    )
+                });
+            }
+            let partitions = client_assignors::partitions(round);
+            let max_generation = int(&round["leader_max_generation"]) as i32;
+            let got = client_assignors::run(&assignor, &members, &partitions, max_generation);
+            let expected: Vec<_> =
+                round["assignment"].as_array().expect("assignment").iter().map(runs::parse).collect();
+            // Each member's list, in Kafka's order: the order is what SyncGroup carries and what
+            // the sticky assignor's user data encodes for the next round.
+            let ok = got.len() == members.len()
+                && members.iter().zip(&expected).all(|(m, want)| got.get(&m.member_id) == Some(want));
+            per_assignor.add(&assignor, ok);
+            report.check(ok, || client_assignors::explain(case, r, &members, &expected, &got));
+            let generation = int(&round["generation"]) as i32;
+            previous =
+                members.iter().zip(&expected).map(|(m, a)| (m.member_id.clone(), (a.clone(), generation))).collect();
+            // The leader's HashMap<memberId, Subscription> order, which several assignors follow.
+            let ids: Vec<String> = members.iter().map(|m| m.member_id.clone()).collect();
+            let java: Vec<String> = round["java_member_order"]
+                .as_array()
+                .expect("java_member_order")
+                .iter()
+                .map(|i| ids[int(i) as usize].clone())
+                .collect();
+            order_checked += 1;
+            if java_hashmap_order(&ids) == java {
+                order_agreed += 1;
+            }
+        }
+    }
+    assert_eq!(order_agreed, order_checked, "HashMap<String, Subscription> iteration order emulation");
+    next.finish(" (members rejoining after a round they took part in)");
+    report.finish(&format!(
+        " ({} sequences; {}; HashMap member order {order_agreed}/{order_checked})",
+        v.cases.len(),
+        per_assignor.show()
+    ));
+}
+
+/// Agreement per assignor, for the summary line.
+#[derive(Default)]
+struct BTreeMapCount(std::collections::BTreeMap<String, (usize, usize)>);
+
+impl BTreeMapCount {
+    fn add(&mut self, key: &str, ok: bool) {
+        let e = self.0.entry(key.to_string()).or_default();
+        e.1 += 1;
+        if ok {
+            e.0 += 1;
+        }
+    }
+
+    fn show(&self) -> String {
+        self.0.iter().map(|(k, (a, n))| format!("{k} {a}/{n}")).collect::<Vec<_>>().join(", ")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Family `server-assignors`: the KIP-848 group coordinator's UniformAssignor and RangeAssignor
+// (`assign(GroupSpec, SubscribedTopicDescriber)`)
+// ---------------------------------------------------------------------------------------------
+
+mod server_assignors {
+    use super::*;
+    use brokerlab::sim::assignor::{self, Assignment, Member, ServerTopic};
+    use brokerlab::sim::metadata::TopicId;
+    use std::collections::BTreeMap;
+
+    /// The members in the order the coordinator put them into its member map; `owned` is each
+    /// member's current target assignment in the order Kafka iterated it.
+    pub fn members(round: &Value) -> Vec<Member> {
+        round["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .map(|m| Member {
+                member_id: string(&m["id"]),
+                group_instance_id: m.get("instance").and_then(|i| i.as_str()).map(str::to_string),
+                topics: strings(&m["topics"]),
+                owned: runs::parse(&m["assignment"]),
+                generation: -1,
+                user_data: None,
+            })
+            .collect()
+    }
+
+    /// The topics that exist, with their ids (Kafka's `Uuid` bits) and partition counts.
+    pub fn topics(round: &Value) -> BTreeMap<String, ServerTopic> {
+        round["topics"]
+            .as_array()
+            .expect("topics")
+            .iter()
+            .map(|t| {
+                let id = TopicId(int(&t["id_msb"]) as u64, int(&t["id_lsb"]) as u64);
+                (string(&t["name"]), ServerTopic { id, partitions: int(&t["partitions"]) as i32 })
+            })
+            .collect()
+    }
+
+    pub fn run(assignor: &str, members: &[Member], topics: &BTreeMap<String, ServerTopic>) -> Assignment {
+        match assignor {
+            "uniform" => assignor::server_uniform(members, topics),
+            "range" => assignor::server_range(members, topics),
+            other => panic!("unknown server assignor {other}"),
+        }
+    }
+
+    pub fn explain(
+        case: &Value,
+        r: usize,
+        members: &[Member],
+        expected: &[Vec<brokerlab::sim::types::TopicPartition>],
+        got: &Assignment,
+    ) -> String {
+        let round = &case["rounds"][r];
+        let topics: Vec<String> = round["topics"]
+            .as_array()
+            .expect("topics")
+            .iter()
+            .map(|t| format!("{}({})", t["name"].as_str().unwrap_or("?"), t["partitions"]))
+            .collect();
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "  case {} {} round {} ({}, events {}): topics {}",
+            case["case"],
+            case["assignor"],
+            r,
+            round["subscription_type"],
+            round["events"],
+            topics.join(" ")
+        );
+        for (i, m) in members.iter().enumerate() {
+            let want = &expected[i];
+            let have = got.get(&m.member_id).cloned().unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "   {}#{i} {}{} topics {:?} current [{}]\n        Kafka:     {}\n        Brokerlab: {}",
+                if *want == have { "  " } else { "≠ " },
+                m.member_id,
+                m.group_instance_id.as_ref().map(|x| format!(" (static {x})")).unwrap_or_default(),
+                m.topics,
+                runs::show(&m.owned),
+                runs::show(want),
+                runs::show(&have)
+            );
+        }
+        s
+    }
+}
+
+#[test]
+fn server_assignors() {
+    let v = read_vectors("server-assignors");
+    let mut report = Report::new("server-assignors");
+    let mut per_kind = BTreeMapCount::default();
+    for case in &v.cases {
+        let assignor = case["assignor"].as_str().expect("assignor").to_string();
+        for (r, round) in case["rounds"].as_array().expect("rounds").iter().enumerate() {
+            let members = server_assignors::members(round);
+            let topics = server_assignors::topics(round);
+            let got = server_assignors::run(&assignor, &members, &topics);
+            // Kafka returns sets: compare each member's partitions sorted.
+            let expected: Vec<_> = round["assignment"]
+                .as_array()
+                .expect("assignment")
+                .iter()
+                .map(|a| runs::sorted(&runs::parse(a)))
+                .collect();
+            let ok = got.len() == members.len()
+                && members
+                    .iter()
+                    .zip(&expected)
+                    .all(|(m, want)| got.get(&m.member_id).map(|g| runs::sorted(g)) == Some(want.clone()));
+            per_kind
+                .add(&format!("{assignor} {}", round["subscription_type"].as_str().unwrap_or("?").to_lowercase()), ok);
+            report.check(ok, || server_assignors::explain(case, r, &members, &expected, &got));
+        }
+    }
+    report.finish(&format!(" ({} sequences; {})", v.cases.len(), per_kind.show()));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -83,21 +537,21 @@ mod errors {
 
     #[test]
     fn errors_agree_with_kafka() {
-        let v = load("errors");
-        let mut t = Tally::new("errors");
+        let v = read_vectors("errors");
+        let mut t = Report::new("errors");
         for c in &v.cases {
             let code = c["code"].as_i64().expect("code") as i16;
             let name = c["name"].as_str().expect("name");
             let mut p = Vec::new();
             match KafkaError::from_code(code) {
                 // Errors.NONE is "no error": Brokerlab has no variant for it, and Kafka no exception.
-                None if code == 0 => check(&mut p, "exception of NONE", None, c["exception"].as_str()),
+                None if code == 0 => differ(&mut p, "exception of NONE", None, c["exception"].as_str()),
                 None => p.push(format!("Brokerlab has no error with code {code}")),
                 Some(e) => {
-                    check(&mut p, "name", e.name(), name);
-                    check(&mut p, "message", Some(e.message()), c["message"].as_str());
-                    check(&mut p, "exception class", Some(e.exception_class()), c["exception"].as_str());
-                    check(&mut p, "retriable", Some(e.is_retriable()), c["retriable"].as_bool());
+                    differ(&mut p, "name", e.name(), name);
+                    differ(&mut p, "message", Some(e.message()), c["message"].as_str());
+                    differ(&mut p, "exception class", Some(e.exception_class()), c["exception"].as_str());
+                    differ(&mut p, "retriable", Some(e.is_retriable()), c["retriable"].as_bool());
                 }
             }
             t.case(format!("{name} ({code})"), p);
@@ -108,7 +562,7 @@ mod errors {
                 t.case(format!("Brokerlab's {} ({})", e.name(), e.code()), vec!["Kafka has no such code".into()]);
             }
         }
-        t.finish();
+        t.finish("");
     }
 }
 
@@ -124,8 +578,8 @@ mod api_versions {
 
     #[test]
     fn broker_api_versions_agree_with_kafka() {
-        let v = load("api-versions");
-        let mut t = Tally::new("api-versions");
+        let v = read_vectors("api-versions");
+        let mut t = Report::new("api-versions");
         let answer = broker_answer();
         let printed = advertised(&answer);
         let kafka_keys: Vec<i64> =
@@ -136,12 +590,12 @@ mod api_versions {
             let mut p = Vec::new();
             let ours = answer.iter().find(|a| a.0 == key);
             let kafka_range = c["min"].as_i64().map(|min| (min as i16, c["max"].as_i64().expect("max") as i16));
-            check(&mut p, "advertised range", ours.map(|a| (a.2, a.3)), kafka_range);
+            differ(&mut p, "advertised range", ours.map(|a| (a.2, a.3)), kafka_range);
             if let Some(a) = ours {
-                check(&mut p, "name", a.1.as_str(), name);
+                differ(&mut p, "name", a.1.as_str(), name);
             }
             let line = printed.iter().find(|a| a.key == key).map(api_line);
-            check(&mut p, "printed line", line.as_deref(), c["line"].as_str());
+            differ(&mut p, "printed line", line.as_deref(), c["line"].as_str());
             t.case(format!("broker {name}({key})"), p);
         }
         for a in &printed {
@@ -154,7 +608,7 @@ mod api_versions {
         let controller = v.cases.iter().filter(|c| c["listener"] == "controller").count();
         println!("api-versions: {controller} controller vectors recorded, not compared (no client reaches a Brokerlab controller)");
         assert!(v.header["derivation"].is_string());
-        t.finish();
+        t.finish("");
     }
 }
 
@@ -205,17 +659,17 @@ mod topic_configs {
             // The controller answers INVALID_CONFIG (InvalidConfigurationException) for these.
             assert_eq!(c["error"]["error"], "INVALID_CONFIG", "{set:?}");
         }
-        check(p, &format!("verdict on {set:?}"), ours.clone().err(), kafka);
+        differ(p, &format!("verdict on {set:?}"), ours.clone().err(), kafka);
         if let (Ok(()), Some(kline)) = (ours, c["line"].as_str()) {
             let name = set.keys().next().expect("one config");
-            check(p, &format!("describe after {set:?}"), described(&set, name).as_deref(), Some(kline));
+            differ(p, &format!("describe after {set:?}"), described(&set, name).as_deref(), Some(kline));
         }
     }
 
     #[test]
     fn topic_configs_agree_with_kafka() {
-        let v = load("topic-configs");
-        let mut t = Tally::new("topic-configs");
+        let v = read_vectors("topic-configs");
+        let mut t = Report::new("topic-configs");
         let mut names = Vec::new();
         for c in &v.cases {
             let mut p = Vec::new();
@@ -230,13 +684,13 @@ mod topic_configs {
             match topic_config_def(name) {
                 None => p.push("Brokerlab does not know it (refuses it as unknown)".into()),
                 Some(d) => {
-                    check(&mut p, "type", Some(d.ty.name()), c["type"].as_str());
-                    check(&mut p, "default", d.default, c["default"].as_str());
-                    check(&mut p, "valid values", d.valid_text, c["valid"].as_str());
-                    check(&mut p, "internal", Some(d.internal), c["internal"].as_bool());
-                    check(&mut p, "server default property", d.server_default, c["server_default_property"].as_str());
+                    differ(&mut p, "type", Some(d.ty.name()), c["type"].as_str());
+                    differ(&mut p, "default", d.default, c["default"].as_str());
+                    differ(&mut p, "valid values", d.valid_text, c["valid"].as_str());
+                    differ(&mut p, "internal", Some(d.internal), c["internal"].as_bool());
+                    differ(&mut p, "server default property", d.server_default, c["server_default_property"].as_str());
                     let ours = described(&BTreeMap::new(), name);
-                    check(&mut p, "describe of a fresh topic", ours.as_deref(), c["describe"]["line"].as_str());
+                    differ(&mut p, "describe of a fresh topic", ours.as_deref(), c["describe"]["line"].as_str());
                 }
             }
             for case in c["cases"].as_array().expect("cases") {
@@ -249,7 +703,7 @@ mod topic_configs {
                 t.case(format!("Brokerlab's {}", d.name), vec!["Kafka 4.4 has no such topic config".into()]);
             }
         }
-        t.finish();
+        t.finish("");
     }
 }
 
@@ -281,7 +735,7 @@ mod broker_configs {
         let value = c["value"].as_str().expect("value");
         let set: BTreeMap<String, String> = [(name.to_string(), value.to_string())].into();
         let ours = validate_broker_configs(&set);
-        check(
+        differ(
             p,
             &format!("broker starting with {name}={value}"),
             ours.clone().err(),
@@ -289,7 +743,7 @@ mod broker_configs {
         );
         if let (Ok(()), Some(kline)) = (ours, c["line"].as_str()) {
             let ours = describe(&set).iter().find(|e| e.name == name).map(line);
-            check(p, &format!("describe with {name}={value}"), ours.as_deref(), Some(kline));
+            differ(p, &format!("describe with {name}={value}"), ours.as_deref(), Some(kline));
         }
     }
 
@@ -312,13 +766,13 @@ mod broker_configs {
             .as_object()
             .map(|e| (e["error"].as_str().unwrap_or("").to_string(), e["message"].as_str().unwrap_or("").to_string()));
         let level = if entity.is_empty() { "the cluster default".to_string() } else { format!("broker {entity}") };
-        check(p, &format!("alter {name}={value} on {level}"), ours, kafka);
+        differ(p, &format!("alter {name}={value} on {level}"), ours, kafka);
     }
 
     #[test]
     fn broker_configs_agree_with_kafka() {
-        let v = load("broker-configs");
-        let mut t = Tally::new("broker-configs");
+        let v = read_vectors("broker-configs");
+        let mut t = Report::new("broker-configs");
         // Brokerlab's broker 1 has the server.properties the vectors' broker has.
         let header: BTreeMap<String, String> = v.header["broker_static_configs"]
             .as_object()
@@ -338,7 +792,7 @@ mod broker_configs {
             .filter_map(|n| n.as_str().map(str::to_string))
             .collect();
         let mut p = Vec::new();
-        check(&mut p, "names listed by --describe --all of broker 1", &listed, &kafka_listed);
+        differ(&mut p, "names listed by --describe --all of broker 1", &listed, &kafka_listed);
         t.case("--describe --all of broker 1", p);
         let described = describe(&BTreeMap::new());
         let mut names = Vec::new();
@@ -358,18 +812,18 @@ mod broker_configs {
             match broker_config_def(name) {
                 None => p.push("Brokerlab does not know it".into()),
                 Some(d) => {
-                    check(&mut p, "type", Some(d.ty.name()), c["type"].as_str());
-                    check(&mut p, "default", d.default, c["default"].as_str());
-                    check(&mut p, "valid values", d.valid_text, c["valid"].as_str());
-                    check(&mut p, "internal", Some(d.internal), c["internal"].as_bool());
-                    check(&mut p, "in KafkaConfig", Some(!d.dynamic_only), c["in_kafka_config"].as_bool());
-                    check(&mut p, "update mode", Some(d.mode.name()), c["update_mode"].as_str());
-                    check(&mut p, "per listener only", Some(d.listener_only), c["listener_prefix_only"].as_bool());
-                    check(&mut p, "sensitive", Some(d.sensitive()), c["sensitive"].as_bool());
+                    differ(&mut p, "type", Some(d.ty.name()), c["type"].as_str());
+                    differ(&mut p, "default", d.default, c["default"].as_str());
+                    differ(&mut p, "valid values", d.valid_text, c["valid"].as_str());
+                    differ(&mut p, "internal", Some(d.internal), c["internal"].as_bool());
+                    differ(&mut p, "in KafkaConfig", Some(!d.dynamic_only), c["in_kafka_config"].as_bool());
+                    differ(&mut p, "update mode", Some(d.mode.name()), c["update_mode"].as_str());
+                    differ(&mut p, "per listener only", Some(d.listener_only), c["listener_prefix_only"].as_bool());
+                    differ(&mut p, "sensitive", Some(d.sensitive()), c["sensitive"].as_bool());
                 }
             }
             let ours = described.iter().find(|e| e.name == name).map(line);
-            check(&mut p, "describe of broker 1", ours.as_deref(), c["describe"]["line"].as_str());
+            differ(&mut p, "describe of broker 1", ours.as_deref(), c["describe"]["line"].as_str());
             for s in c["static_cases"].as_array().expect("static_cases") {
                 static_case(&mut p, name, s);
             }
@@ -383,7 +837,7 @@ mod broker_configs {
                 t.case(format!("Brokerlab's {}", d.name), vec!["Kafka 4.4 has no such broker config".into()]);
             }
         }
-        t.finish();
+        t.finish("");
     }
 }
 
@@ -407,7 +861,7 @@ mod describe_all {
     #[test]
     fn kafka_configs_describe_all_prints_kafkas_lines() {
         let mut console = Console::new(42, ClusterConfig::default()).expect("cluster");
-        let mut t = Tally::new("describe-all");
+        let mut t = Report::new("describe-all");
         stdout(
             &mut console,
             "kafka-topics --bootstrap-server localhost:9092 --create --topic t --partitions 1 --replication-factor 1",
@@ -416,21 +870,21 @@ mod describe_all {
             &mut console,
             "kafka-configs --bootstrap-server localhost:9092 --entity-type topics --entity-name t --describe --all",
         );
-        let kafka: Vec<String> = load("topic-configs")
+        let kafka: Vec<String> = read_vectors("topic-configs")
             .cases
             .iter()
             .filter_map(|c| c["describe"]["line"].as_str().map(|l| format!("  {l}")))
             .collect();
         let mut p = Vec::new();
-        check(&mut p, "header", topic.first().map(String::as_str), Some("All configs for topic t are:"));
-        check(&mut p, "entries", &topic[1.min(topic.len())..], &kafka[..]);
+        differ(&mut p, "header", topic.first().map(String::as_str), Some("All configs for topic t are:"));
+        differ(&mut p, "entries", &topic[1.min(topic.len())..], &kafka[..]);
         t.case("kafka-configs --describe --all of a fresh topic", p);
 
         let broker = stdout(
             &mut console,
             "kafka-configs --bootstrap-server localhost:9092 --entity-type brokers --entity-name 1 --describe --all",
         );
-        let v = load("broker-configs");
+        let v = read_vectors("broker-configs");
         let order: Vec<&str> =
             v.header["describe_all_names"].as_array().expect("names").iter().filter_map(|n| n.as_str()).collect();
         let kafka: Vec<String> = order
@@ -439,13 +893,13 @@ mod describe_all {
             .filter_map(|c| c["describe"]["line"].as_str().map(|l| format!("  {l}")))
             .collect();
         let mut p = Vec::new();
-        check(&mut p, "header", broker.first().map(String::as_str), Some("All configs for broker 1 are:"));
+        differ(&mut p, "header", broker.first().map(String::as_str), Some("All configs for broker 1 are:"));
         let ours = &broker[1.min(broker.len())..];
         if ours != &kafka[..] {
             let first = ours.iter().zip(&kafka).find(|(a, b)| a != b);
             p.push(format!("{} lines, Kafka {}; first difference: {first:?}", ours.len(), kafka.len()));
         }
         t.case("kafka-configs --describe --all of broker 1", p);
-        t.finish();
+        t.finish("");
     }
 }

@@ -12,112 +12,12 @@
 //! the diff against `kafka-cli.md` before committing).
 #![cfg(not(target_arch = "wasm32"))]
 
-use brokerlab::console::format::Stream;
+#[path = "common/transcript.rs"]
+mod transcript;
+
 use brokerlab::console::session::Console;
-use brokerlab::console::shell;
-use brokerlab::sim::world::ClusterConfig;
 use std::path::Path;
-
-struct Step {
-    command: String,
-    expected: Vec<String>,
-    exit: Option<i32>,
-    comments_after: Vec<String>,
-}
-
-struct Transcript {
-    header: Vec<String>,
-    steps: Vec<Step>,
-}
-
-fn parse(text: &str) -> Transcript {
-    let lines: Vec<&str> = text.split('\n').collect();
-    let mut header = Vec::new();
-    let mut steps: Vec<Step> = Vec::new();
-    let mut i = 0;
-    // The file ends with a newline: the last split piece is empty.
-    let n = if lines.last() == Some(&"") { lines.len() - 1 } else { lines.len() };
-    while i < n && !lines[i].starts_with("$ ") {
-        header.push(lines[i].to_string());
-        i += 1;
-    }
-    while i < n {
-        let mut command = lines[i][2..].to_string();
-        i += 1;
-        while shell::needs_more_input(&command) && i < n {
-            command.push('\n');
-            command.push_str(lines[i]);
-            i += 1;
-        }
-        let mut expected = Vec::new();
-        let mut exit = None;
-        let mut comments_after = Vec::new();
-        while i < n && !lines[i].starts_with("$ ") {
-            let l = lines[i];
-            if let Some(code) = l.strip_prefix("? ") {
-                exit = code.trim().parse().ok();
-            } else if l.starts_with("## ") || l == "##" {
-                comments_after.push(l.to_string());
-            } else {
-                expected.push(l.to_string());
-            }
-            i += 1;
-        }
-        steps.push(Step { command, expected, exit, comments_after });
-    }
-    Transcript { header, steps }
-}
-
-fn config_of(header: &[String]) -> (u64, ClusterConfig) {
-    let mut seed = 42;
-    let mut cfg = ClusterConfig::default();
-    for h in header {
-        if let Some(rest) = h.strip_prefix("## config:") {
-            for kv in rest.split_whitespace() {
-                match kv.split_once('=') {
-                    Some(("seed", v)) => seed = v.parse().expect("seed"),
-                    Some(("brokers", v)) => cfg.brokers = v.parse().expect("brokers"),
-                    Some(("controllers", v)) => cfg.controllers = v.parse().expect("controllers"),
-                    Some((k, v)) => {
-                        cfg.broker_configs.insert(k.to_string(), v.to_string());
-                    }
-                    None => {}
-                }
-            }
-        }
-    }
-    (seed, cfg)
-}
-
-fn render(out: &brokerlab::console::format::Output) -> Vec<String> {
-    out.lines()
-        .into_iter()
-        .map(|(s, l)| match s {
-            Stream::Stdout => l,
-            Stream::Stderr => format!("! {l}"),
-        })
-        .collect()
-}
-
-fn diff(expected: &[String], actual: &[String]) -> String {
-    let mut s = String::new();
-    let n = expected.len().max(actual.len());
-    for i in 0..n {
-        let e = expected.get(i);
-        let a = actual.get(i);
-        if e == a {
-            s.push_str(&format!("   {}\n", e.map(String::as_str).unwrap_or("")));
-        } else {
-            if let Some(e) = e {
-                s.push_str(&format!(" - {}\n", e.replace('\t', "\\t")));
-            }
-            if let Some(a) = a {
-                s.push_str(&format!(" + {}\n", a.replace('\t', "\\t")));
-            }
-        }
-    }
-    s
-}
+use transcript::{config_of, diff, parse, render};
 
 fn run_file(path: &Path, bless: bool) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;

@@ -58,8 +58,10 @@ fn rows_map(rows: Vec<DiskRow>) -> BTreeMap<RowKey, RowValue> {
 #[test]
 fn the_engine_version_moves_with_the_reference_trace() {
     // Bump ENGINE_VERSION in src/scenario/mod.rs whenever REFERENCE_TRACE_HASH changes: old
-    // links then replay with a note instead of silently differing.
-    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (1, 0x046d_d5d2_0aaa_6071));
+    // links then replay with a note instead of silently differing. (Version 2: consumers send
+    // the sticky assignors' user data, so sticky and cooperative groups replay differently, and
+    // trace messages carry their traffic class.)
+    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (2, 0x8c5c_3f08_7932_1b9f));
 }
 
 #[test]

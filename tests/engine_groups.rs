@@ -230,6 +230,41 @@ fn cooperative_rebalancing_keeps_unmoved_partitions() {
     assert!(rebalances >= 2, "a follow-up rebalance happened: {rebalances}");
 }
 
+/// The eager StickyAssignor remembers each member's last assignment in its subscription user
+/// data (StickyAssignor.onAssignment / subscriptionUserData), because an eager member revokes
+/// everything before it rejoins: when a member joins or leaves, the others keep what they had.
+#[test]
+fn the_eager_sticky_assignor_keeps_what_members_owned() {
+    let mut sim = cluster(29, 3);
+    create_topic_assigned(&mut sim, "orders", (0..6).map(|i| vec![1 + i % 3, 1 + (i + 1) % 3]).collect(), &[]);
+    let opts =
+        [("group.id", "g"), ("partition.assignment.strategy", "org.apache.kafka.clients.consumer.StickyAssignor")];
+    let a = consumer(&mut sim, "a", &opts);
+    let b = consumer(&mut sim, "b", &opts);
+    for id in [a, b] {
+        sim.with_consumer(id, |c, _, _| c.subscribe(vec!["orders".into()]));
+    }
+    sim.run_for_ms(10_000);
+    let before = members_of(&mut sim, &[a, b]);
+    assert_eq!(before.iter().map(|v| v.len()).collect::<Vec<_>>(), vec![3, 3], "{}", dump(&sim));
+    let c = consumer(&mut sim, "c", &opts);
+    sim.with_consumer(c, |c, _, _| c.subscribe(vec!["orders".into()]));
+    sim.run_for_ms(10_000);
+    let after = members_of(&mut sim, &[a, b, c]);
+    assert_eq!(after.iter().map(|v| v.len()).collect::<Vec<_>>(), vec![2, 2, 2], "{}", dump(&sim));
+    for (old, new) in before.iter().zip(&after) {
+        assert!(new.iter().all(|p| old.contains(p)), "a member kept only partitions it had: {before:?} → {after:?}");
+    }
+    // a leaves: b and c keep theirs and share a's.
+    sim.close_client(a);
+    sim.run_for_ms(10_000);
+    let last = members_of(&mut sim, &[b, c]);
+    assert_eq!(last.iter().map(|v| v.len()).collect::<Vec<_>>(), vec![3, 3], "{}", dump(&sim));
+    for (old, new) in after[1..].iter().zip(&last) {
+        assert!(old.iter().all(|p| new.contains(p)), "b and c kept theirs: {after:?} → {last:?}");
+    }
+}
+
 /// §5.6: the coordinator is the leader of a __consumer_offsets partition; when that broker
 /// dies another one loads the group from the log and the consumer continues from its
 /// committed offsets.

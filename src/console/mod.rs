@@ -7,12 +7,12 @@
 //! * [`session`]: the [`session::Console`] — a simulated cluster, the command log,
 //!   history, jobs for the browser.
 //! * [`tools`]: the Kafka tools, one file each; [`simcmd`]: the simulator commands and
-//!   shell builtins; [`appconsumer`]: the `consumer` command; [`complete`]: tab completion; [`explain`]: trace events in words.
+//!   shell builtins; [`appconsumer`]: the `consumer` command; [`complete`]: tab completion.
+//! * [`typing`]: the one way in for a typed line (here-documents, `clear`, gates, jobs).
 //! * [`vfs`]: the console's files; [`regex`]: the topic filters' regular expressions.
 
 pub mod appconsumer;
 pub mod complete;
-pub mod explain;
 pub mod format;
 pub mod opts;
 pub mod regex;
@@ -20,6 +20,7 @@ pub mod session;
 pub mod shell;
 pub mod simcmd;
 pub mod tools;
+pub mod typing;
 pub mod vfs;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -6,7 +6,7 @@
 
 use super::format::Stream;
 use super::session::Console;
-use super::shell;
+use super::typing::{open_gate, Mode, Typed};
 use crate::sim::world::ClusterConfig;
 use std::io::{Read, Write};
 
@@ -115,22 +115,30 @@ pub fn main(args: &[String]) -> i32 {
     };
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    for parsed in shell::parse_script(&text) {
-        let (output, line) = match parsed {
-            Ok(item) => {
-                if opts.echo {
-                    let mut so = stdout.lock();
-                    let _ = writeln!(so, "$ {}", item.text);
-                    let _ = so.flush();
-                }
-                (console.run(&item), item.line)
-            }
-            Err(e) => {
-                let mut o = super::format::Output::failure(&format!("line {}: {}", e.line, e.message));
-                o.exit_code = 2;
-                (o, e.line)
-            }
+    // The script is typed into the console line by line, as at the page's prompt (here-
+    // documents and continuation lines included); each complete command runs to the end.
+    let mut lines = text.split('\n').enumerate();
+    loop {
+        let typed = match lines.next() {
+            Some((i, line)) => console.type_line_at(line, i as u32 + 1, Mode::Script, &open_gate),
+            None => match console.finish_script() {
+                Some(t) => t,
+                None => break,
+            },
         };
+        let (output, echo) = match typed {
+            Typed::Ran { text, output, .. } => (output, Some(text)),
+            Typed::Refused { line, why, .. } => {
+                (super::format::Output::failure(&format!("line {line}: {why}")).with_exit(2), None)
+            }
+            Typed::Clear => (super::format::Output::new(), Some("clear".to_string())),
+            Typed::Nothing | Typed::More | Typed::ToTool { .. } => continue,
+        };
+        if let (true, Some(text)) = (opts.echo, echo) {
+            let mut so = stdout.lock();
+            let _ = writeln!(so, "$ {text}");
+            let _ = so.flush();
+        }
         for c in &output.chunks {
             match c.stream {
                 Stream::Stdout => {
@@ -146,7 +154,6 @@ pub fn main(args: &[String]) -> i32 {
             }
         }
         if opts.strict && output.exit_code != 0 {
-            let _ = line;
             return output.exit_code;
         }
     }

@@ -95,6 +95,9 @@ impl ScriptResult {
 struct RunningJob {
     job: Box<dyn Job>,
     redirect: Option<shell::Redirect>,
+    /// Whether the terminal still feeds its stdin (false once given a here-document, a
+    /// pipe or a file, and after Ctrl-D).
+    stdin_open: bool,
 }
 
 /// A `producer start` application: its client and the rate to resume with.
@@ -115,6 +118,8 @@ pub struct Console {
     pub(crate) history: Vec<String>,
     job: Option<RunningJob>,
     pending: Output,
+    /// The lines typed so far of a command that is not complete yet (see [`super::typing`]).
+    pub(crate) typing: super::typing::Pending,
     pub(crate) apps: BTreeMap<String, AppProducer>,
     /// The seed and config the console was created with: `reset` changes `seed` and
     /// `config`, but a replay of the log must start from these.
@@ -150,6 +155,7 @@ impl Console {
             history: Vec::new(),
             job: None,
             pending: Output::new(),
+            typing: Default::default(),
             apps: BTreeMap::new(),
             origin_seed: seed,
             origin_config: config.clone(),
@@ -188,6 +194,7 @@ impl Console {
             history: state.history,
             job: None,
             pending: state.pending,
+            typing: Default::default(),
             apps: state.apps,
             origin_seed: state.origin_seed,
             origin_config: state.origin_config,
@@ -251,6 +258,7 @@ impl Console {
             history: self.history.clone(),
             job: None,
             pending: Output::new(),
+            typing: Default::default(),
             apps: self.apps.clone(),
             origin_seed: self.origin_seed,
             origin_config: self.origin_config.clone(),
@@ -260,6 +268,19 @@ impl Console {
     /// Whether a job is running.
     pub fn job_running(&self) -> bool {
         self.job.is_some()
+    }
+
+    /// Whether the running job reads lines from stdin (the console producer does; a
+    /// console consumer does not).
+    pub fn job_reads_stdin(&self) -> bool {
+        self.job.as_ref().map(|j| j.stdin_open && j.job.reads_stdin()).unwrap_or(false)
+    }
+
+    /// A line the shell could not parse: logged (so history and replay agree) and kept in
+    /// the history so ↑ brings it back to be corrected.
+    pub(crate) fn reject(&mut self, text: &str) {
+        self.record(Action::Rejected(text.to_string()));
+        self.remember(text);
     }
 
     /// Replays a command log on this console (normally a fresh one with the same seed and
@@ -311,7 +332,7 @@ impl Console {
         self.log.push(LogEntry { at: self.sim.now, action });
     }
 
-    fn remember(&mut self, text: &str) {
+    pub(crate) fn remember(&mut self, text: &str) {
         let t = text.trim_end().to_string();
         if t.is_empty() {
             return;
@@ -362,31 +383,33 @@ impl Console {
         out
     }
 
-    /// Parses `text` (one line or a whole script) and runs every command in order; with
-    /// `strict`, stops at the first command that fails (a parse error fails too).
+    /// Runs a script (one line or many) as if typed line by line in a script
+    /// ([`super::typing::Mode::Script`]): every command in order, here-documents included;
+    /// with `strict`, stops at the first command that fails (a parse error fails too).
     pub fn run_script(&mut self, text: &str, strict: bool) -> ScriptResult {
+        use super::typing::{open_gate, Mode, Typed};
         let mut result = ScriptResult::default();
-        for parsed in shell::parse_script(text) {
-            match parsed {
-                Ok(item) => {
-                    let output = self.run(&item);
-                    let failed = output.exit_code != 0;
-                    result.commands.push(CommandResult { line: item.line, text: item.text.clone(), output });
-                    if failed && strict {
-                        result.stopped_at = Some(item.line);
-                        break;
-                    }
-                }
-                Err(e) => {
-                    self.record(Action::Rejected(e.message.clone()));
-                    let mut o = Output::failure(&e.message);
-                    o.exit_code = 2;
-                    result.commands.push(CommandResult { line: e.line, text: String::new(), output: o });
-                    if strict {
-                        result.stopped_at = Some(e.line);
-                        break;
-                    }
-                }
+        let mut lines = text.split('\n').enumerate();
+        loop {
+            let typed = match lines.next() {
+                Some((i, line)) => self.type_line_at(line, i as u32 + 1, Mode::Script, &open_gate),
+                None => match self.finish_script() {
+                    Some(t) => t,
+                    None => break,
+                },
+            };
+            let (line, text, output) = match typed {
+                Typed::Ran { line, text, output, .. } => (line, text, output),
+                Typed::Refused { line, why, .. } => (line, String::new(), Output::failure(&why).with_exit(2)),
+                Typed::Clear => (0, "clear".to_string(), Output::new()),
+                Typed::Nothing | Typed::More | Typed::ToTool { .. } => continue,
+            };
+            let failed = output.exit_code != 0;
+            result.commands.push(CommandResult { line, text, output });
+            if failed && strict {
+                result.stopped_at = Some(line);
+                self.cancel_pending();
+                break;
             }
         }
         result
@@ -415,6 +438,7 @@ impl Console {
                     }
                     rj.job.eof(&mut self.sim, &mut out);
                 }
+                rj.stdin_open = !has_stdin;
                 let redirect = rj.redirect.clone();
                 self.job = Some(rj);
                 let out = self.redirect(&redirect, out);
@@ -445,6 +469,7 @@ impl Console {
     pub fn job_eof(&mut self) {
         self.record(Action::Eof);
         if let Some(mut rj) = self.job.take() {
+            rj.stdin_open = false;
             let mut out = Output::new();
             rj.job.eof(&mut self.sim, &mut out);
             let out = self.redirect(&rj.redirect, out);
@@ -514,7 +539,8 @@ impl Console {
                     out.exit_code = code;
                 }
                 None => {
-                    self.job = Some(RunningJob { job: rj.job, redirect: rj.redirect.clone() });
+                    self.job =
+                        Some(RunningJob { job: rj.job, redirect: rj.redirect.clone(), stdin_open: rj.stdin_open });
                 }
             }
             let out = self.redirect(&rj.redirect, out);
@@ -579,7 +605,7 @@ impl Console {
                     let mut out = std::mem::take(&mut ctx.log);
                     job.start(&mut self.sim, &mut out);
                     self.pending.append(&out);
-                    Launched::Job(RunningJob { job, redirect: item.redirect.clone() })
+                    Launched::Job(RunningJob { job, redirect: item.redirect.clone(), stdin_open: true })
                 }
             }
         } else {

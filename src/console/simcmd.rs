@@ -8,7 +8,6 @@
 //! `--help`.
 
 use super::appconsumer::consumer_details;
-use super::explain::describe_event;
 use super::format::{pad_right, Output};
 use super::session::{AppProducer, Console};
 use super::shell;
@@ -21,6 +20,8 @@ use crate::sim::node::Env;
 use crate::sim::protocol::NodeAddr;
 use crate::sim::time::{parse_duration_us, SimTime};
 use crate::sim::types::TopicPartition;
+use crate::sim::view::explain::describe_event;
+use crate::sim::view::names::ControllerRole;
 use crate::sim::world::{ClusterConfig, Sim};
 use std::collections::BTreeMap;
 
@@ -354,14 +355,8 @@ impl Console {
             "list" | "ls" => {
                 let mut rows = Vec::new();
                 for (id, c) in &self.sim.controllers {
-                    let (role, hw) = match &c.proc {
-                        None => ("down".to_string(), "-".to_string()),
-                        Some(p) => {
-                            let r =
-                                if p.is_leader() { "leader (active)".to_string() } else { p.role.name().to_string() };
-                            (r, p.hw.to_string())
-                        }
-                    };
+                    let role = ControllerRole::of(c.proc.as_ref().map(|p| &p.role)).name().to_string();
+                    let hw = c.proc.as_ref().map(|p| p.hw.to_string()).unwrap_or_else(|| "-".to_string());
                     rows.push(vec![
                         id.to_string(),
                         format!("localhost:{}", Env::controller_port(*id)),
@@ -867,12 +862,12 @@ impl Console {
         ));
         let rows: Vec<Vec<String>> = self
             .sim
-            .replica_views(&tp)
+            .partition_replicas(&tp)
             .iter()
             .map(|v| {
                 let opt = |x: Option<i64>| x.map(|v| v.to_string()).unwrap_or_else(|| "-".to_string());
                 let cache = v.epochs.iter().map(|(e, s)| format!("{e}@{s}")).collect::<Vec<_>>().join(" ");
-                let mut role = v.role.clone();
+                let mut role = v.role.name();
                 if !v.followers.is_empty() {
                     let f: Vec<String> = v.followers.iter().map(|(b, leo)| format!("{b}:{leo}")).collect();
                     role = format!("{role} (followers at {})", f.join(" "));

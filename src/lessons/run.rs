@@ -322,7 +322,15 @@ impl LessonRun {
     /// Whether the learner may run this command line in the current step (`Err` says
     /// why not). `reset` is never allowed: the step's reset button does that.
     pub fn permits(&self, line: &str) -> Result<(), String> {
-        let Ok(item) = crate::console::session::parse_line(line) else { return Ok(()) };
+        match crate::console::session::parse_line(line) {
+            Ok(item) => self.permits_item(&item),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The gate of the console's typed lines ([`crate::console::typing::Gate`]): whether
+    /// the current step lets this command run.
+    pub fn permits_item(&self, item: &crate::console::shell::ScriptItem) -> Result<(), String> {
         let Some(program) = item.argv.first() else { return Ok(()) };
         if program == "reset" {
             return Err("in a lesson, use \"Reset step\" instead of reset".to_string());

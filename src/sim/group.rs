@@ -1838,7 +1838,13 @@ mod tests {
 
     #[test]
     fn protocol_selection_picks_what_everyone_supports() {
-        let sub = Rc::new(GroupSubscription { topics: vec!["t".into()], owned: vec![], generation: -1, rack: None });
+        let sub = Rc::new(GroupSubscription {
+            topics: vec!["t".into()],
+            owned: vec![],
+            generation: -1,
+            rack: None,
+            user_data: None,
+        });
         let mut g = Group::new("g");
         for (id, protos) in [
             ("a", vec!["range", "cooperative-sticky"]),

@@ -381,13 +381,16 @@ pub enum Request {
     },
 }
 
-/// A member's subscription as carried in JoinGroup (ConsumerProtocolSubscription).
+/// A member's subscription as carried in JoinGroup (ConsumerProtocolSubscription), one per
+/// assignor the consumer offers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupSubscription {
     pub topics: Vec<String>,
     pub owned: Vec<TopicPartition>,
     pub generation: i32,
     pub rack: Option<String>,
+    /// That assignor's `subscriptionUserData`, decoded.
+    pub user_data: Option<crate::sim::assignor::UserData>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -606,6 +609,18 @@ impl ControllerRequest {
 }
 
 impl Message {
+    /// The kind of traffic this message is (see [`crate::sim::trace::Traffic`]).
+    pub fn traffic(&self) -> crate::sim::trace::Traffic {
+        use crate::sim::trace::Traffic;
+        match &self.body {
+            Body::Req(Request::BrokerHeartbeat { .. } | Request::Heartbeat { .. }) => Traffic::Heartbeat,
+            Body::Req(Request::MetadataFetch { .. } | Request::Vote { .. } | Request::BeginQuorumEpoch { .. }) => {
+                Traffic::MetadataLog
+            }
+            _ => Traffic::Request,
+        }
+    }
+
     pub fn label(&self) -> &'static str {
         match &self.body {
             Body::Req(r) => r.label(),

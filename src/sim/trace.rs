@@ -93,6 +93,18 @@ impl Finding {
     }
 }
 
+/// What kind of traffic a message is: a page draws constant background traffic quietly.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Traffic {
+    /// Liveness: broker heartbeats to the controller, consumer heartbeats to the coordinator.
+    Heartbeat,
+    /// Replication of the metadata log (`__cluster_metadata`): controllers and brokers
+    /// fetching from the active controller, and quorum votes.
+    MetadataLog,
+    /// Everything else: client requests, replica fetches, admin calls, and all responses.
+    Request,
+}
+
 /// One event of the trace.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TraceEvent {
@@ -108,6 +120,8 @@ pub enum TraceKind {
         from: NodeAddr,
         to: NodeAddr,
         api: Cow<'static, str>,
+        /// What kind of traffic it is, so observers need not read `api`.
+        class: Traffic,
         response: bool,
         bytes: u32,
     },

@@ -542,13 +542,14 @@ impl Sim {
     fn send(&mut self, from: NodeAddr, to: NodeAddr, msg: Message) {
         let now = self.now;
         let label = msg.label();
+        let class = msg.traffic();
         let response = msg.is_response();
         match self.net.send(now, from, to, msg.size_bytes(), label, response) {
             Sent::Arrives { id, at } => {
                 if self.trace.level >= TraceLevel::Messages {
                     self.trace.push(
                         now,
-                        TraceKind::Sent { id, from, to, api: label.into(), response, bytes: msg.size_bytes() },
+                        TraceKind::Sent { id, from, to, api: label.into(), class, response, bytes: msg.size_bytes() },
                     );
                 }
                 let (from_inc, to_inc) = (self.inc(from), self.inc(to));

@@ -29,46 +29,13 @@
 //!   blocking the other tab.
 
 use super::{detail, Store, StoreError, DB_NAME, DISK_STORE, LESSONS_STORE, SCENARIO_STORE, UI_STORE};
-use crate::scenario::{json, Scenario};
-use crate::sim::disk_image::{load_batch, DiskDelta, DiskOp, DiskRow, RowKey, RowValue};
+pub use crate::lab::persist::{SaveSet, Saved, StoreStatus};
+use crate::scenario::json;
+use crate::sim::disk_image::{load_batch, DiskOp, DiskRow, RowKey, RowValue};
 use crate::sim::hash::crc32c;
 use rexie::{KeyRange, TransactionMode};
-use std::collections::BTreeMap;
-use std::fmt;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-
-/// Whether this tab saves, and if not, why. Show [`StoreStatus::message`] to the learner.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum StoreStatus {
-    /// Saving works.
-    Saving,
-    /// Another tab saves this session; this one shows it but does not save.
-    ReadOnly(String),
-    /// Saving is off (no IndexedDB, blocked, storage full…); the app runs in memory.
-    Off(String),
-}
-
-impl StoreStatus {
-    /// One plain sentence for the page ("" when saving works).
-    pub fn message(&self) -> String {
-        match self {
-            StoreStatus::Saving => String::new(),
-            StoreStatus::ReadOnly(why) => format!("Read-only: {why}"),
-            StoreStatus::Off(why) => format!("Saving is off: {why}. Your work stays in this tab until you close it."),
-        }
-    }
-
-    pub fn is_saving(&self) -> bool {
-        *self == StoreStatus::Saving
-    }
-}
-
-impl fmt::Display for StoreStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message())
-    }
-}
 
 /// A failure to inject, for tests of the fallbacks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,35 +46,6 @@ pub enum Fault {
     Blocked,
     /// Every write fails as over quota.
     QuotaExceeded,
-}
-
-/// What one save point writes.
-#[derive(Clone, Debug, Default)]
-pub struct SaveSet {
-    /// The scenario (seed, config, command log), kept in the JSON file format.
-    pub scenario: Option<Scenario>,
-    /// The reload snapshot ([`crate::scenario::snapshot::Snapshot::to_bytes`]).
-    pub snapshot: Option<Vec<u8>>,
-    /// Disk rows changed since the last save ([`crate::sim::disk_image::DiskTracker`]).
-    pub disk: DiskDelta,
-    /// UI state (any JSON).
-    pub ui: Option<serde_json::Value>,
-    /// Lesson progress by lesson id.
-    pub lessons: Vec<(String, serde_json::Value)>,
-}
-
-/// What [`Store::load`] found.
-#[derive(Clone, Debug, Default)]
-pub struct Saved {
-    pub scenario: Option<Scenario>,
-    pub snapshot: Option<Vec<u8>>,
-    /// Disk rows, in key order, without those that failed their checks.
-    pub rows: Vec<DiskRow>,
-    pub ui: Option<serde_json::Value>,
-    pub lessons: BTreeMap<String, serde_json::Value>,
-    /// One message per thing skipped because it failed its check (a batch's CRC, the
-    /// snapshot's CRC, an unreadable row or scenario).
-    pub skipped: Vec<String>,
 }
 
 /// This tab's saving state.

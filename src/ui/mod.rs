@@ -2,14 +2,14 @@
 //!
 //! * [`app`] — the page: header, cluster area, lesson panel, console; owns the top-level state.
 //! * [`components`] — one file per area of the screen.
-//! * [`lab`] — the engine, time and the recorded timeline, outside the component tree.
-//! * [`context`] — what the lab publishes to the components and the actions they send back.
+//! * [`context`] — what every component shares: the callback that reports to the lab
+//!   ([`crate::lab`], native and tested), and tab completion.
+//! * [`persist`] — the browser's side of the lab's effects: clipboard, downloads, address.
 //! * [`layout`] — where the diagram draws each node.
 
 pub mod app;
 pub mod components;
 pub mod context;
-pub mod lab;
 pub mod layout;
 pub mod persist;
 

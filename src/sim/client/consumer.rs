@@ -241,6 +241,9 @@ pub struct Consumer {
     wake_at: Option<SimTime>,
     /// Keep at most this many delivered records (a long-running app discards older ones).
     pub delivered_cap: usize,
+    /// What this consumer's assignor instances remember between rebalances (the sticky
+    /// assignors' user data and `maxGeneration`).
+    pub assignors: assignor::ClientAssignorState,
 }
 
 impl Consumer {
@@ -274,6 +277,7 @@ impl Consumer {
             closed: false,
             wake_at: None,
             delivered_cap: 100_000,
+            assignors: assignor::ClientAssignorState::default(),
         }
     }
 
@@ -1243,14 +1247,35 @@ impl Consumer {
                 }
                 return;
             }
+            // ConsumerCoordinator.onJoinPrepare: after the auto-commit, a member whose
+            // generation or member id was reset has lost all its partitions, an eager member
+            // revokes them all, a cooperative one only those of topics it no longer subscribes
+            // to. What it still owns goes into its subscription.
+            let lost = g.generation < 0 || g.member_id.is_empty();
             let eager = !self.uses_cooperative();
-            if eager && !owned.is_empty() {
-                // Eager: commit (auto-commit) and revoke everything before joining.
-                if self.cfg.enable_auto_commit && self.app.commit == CommitMode::Auto {
+            let auto_commit = self.cfg.enable_auto_commit && self.app.commit == CommitMode::Auto;
+            if (eager || lost) && !owned.is_empty() {
+                if auto_commit {
                     let offsets = self.all_consumed();
                     self.commit(now, offsets, out);
                 }
                 self.revoke_all(now, out);
+            } else if !eager {
+                let revoked: Vec<TopicPartition> =
+                    owned.iter().filter(|tp| !subscribed.contains(&tp.topic)).cloned().collect();
+                if !revoked.is_empty() {
+                    if auto_commit {
+                        let offsets: Vec<(TopicPartition, Offset)> = revoked
+                            .iter()
+                            .filter_map(|tp| self.assignment.get(tp).and_then(|p| p.position).map(|o| (tp.clone(), o)))
+                            .collect();
+                        self.commit(now, offsets, out);
+                    }
+                    for tp in &revoked {
+                        self.assignment.remove(tp);
+                    }
+                    self.fetch_inflight.clear();
+                }
             }
             let Some(g) = &mut self.group else { return };
             g.rejoin_needed = false;
@@ -1258,14 +1283,24 @@ impl Consumer {
             g.rebalances += 1;
             let corr = self.corr.next();
             g.join_inflight = Some(corr);
+            // ConsumerCoordinator.metadata(): one subscription per assignor, each with that
+            // assignor's user data; the owned partitions in SubscriptionState order (sorted).
             let owned_now: Vec<TopicPartition> = self.assignment.keys().cloned().collect();
-            let sub = Rc::new(GroupSubscription {
-                topics: subscribed,
-                owned: owned_now,
-                generation: g.generation,
-                rack: self.cfg.client_rack.clone(),
-            });
-            let protocols = self.cfg.assignors.iter().map(|a| (a.clone(), sub.clone())).collect();
+            let protocols = self
+                .cfg
+                .assignors
+                .iter()
+                .map(|a| {
+                    let sub = Rc::new(GroupSubscription {
+                        topics: subscribed.clone(),
+                        owned: owned_now.clone(),
+                        generation: g.generation,
+                        rack: self.cfg.client_rack.clone(),
+                        user_data: self.assignors.subscription_user_data(a),
+                    });
+                    (a.clone(), sub)
+                })
+                .collect();
             out.request(
                 NodeAddr::Broker(coordinator),
                 corr,
@@ -1418,14 +1453,11 @@ impl Consumer {
                 topics: m.subscription.topics.clone(),
                 owned: m.subscription.owned.clone(),
                 generation: m.subscription.generation,
+                user_data: m.subscription.user_data.clone(),
             })
             .collect();
-        let assignment = match g.protocol.as_deref() {
-            Some("roundrobin") => assignor::round_robin(&members, &partitions),
-            Some("sticky") => assignor::sticky(&members, &partitions),
-            Some("cooperative-sticky") => assignor::cooperative_sticky_round(&members, &partitions).assignment,
-            _ => assignor::range(&members, &partitions),
-        };
+        let protocol = g.protocol.clone().unwrap_or_default();
+        let assignment = self.assignors.assign(&protocol, &members, &partitions);
         let list: Vec<(String, Vec<TopicPartition>)> = members
             .iter()
             .map(|m| (m.member_id.clone(), assignment.get(&m.member_id).cloned().unwrap_or_default()))
@@ -1490,6 +1522,10 @@ impl Consumer {
         g.state = MemberState::Stable;
         g.next_heartbeat = now.plus_ms(self.cfg.heartbeat_interval_ms);
         g.next_auto_commit = now.plus_ms(self.cfg.auto_commit_interval_ms);
+        // ConsumerCoordinator.onJoinComplete → the chosen assignor's onAssignment.
+        let chosen = g.protocol.clone().unwrap_or_default();
+        let generation = g.generation;
+        self.assignors.on_assignment(&chosen, &assignment, generation);
         let new: BTreeSet<TopicPartition> = assignment.iter().cloned().collect();
         let old: BTreeSet<TopicPartition> = self.assignment.keys().cloned().collect();
         let revoked: Vec<TopicPartition> = old.difference(&new).cloned().collect();

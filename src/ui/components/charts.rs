@@ -1,8 +1,8 @@
 //! Charts over simulated time, in SVG: throughput, lag per group, ISR health and errors. Each
 //! series has its own dash pattern and a legend, so the charts read without colour.
 
+use crate::lab::view::Sample;
 use crate::sim::view::ViewModel;
-use crate::ui::context::Sample;
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -3,11 +3,13 @@
 //! its Kafka API. Colour is never the only signal: roles have letters, out-of-sync replicas a
 //! dashed outline and a word, dead nodes a cross and a status word.
 
+use crate::lab::view::{Flight, Selection};
+use crate::lab::Event as LabEvent;
 use crate::sim::protocol::NodeAddr;
 use crate::sim::view::{
-    BrokerView, ClientView, ControllerView, NodeStatus, ReplicaRole, ReplicaView, ViewModel, TAIL_LEN,
+    BrokerView, ClientView, ControllerRole, ControllerView, NodeStatus, ReplicaRole, ReplicaView, ViewModel, TAIL_LEN,
 };
-use crate::ui::context::{Flight, LabContext, Selection, UiAction};
+use crate::ui::context::LabContext;
 use crate::ui::layout::{self, visible_replicas, Rect, CHIP_H, MAX_CHIPS, WIDTH};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -54,7 +56,7 @@ pub fn ClusterDiagram(props: &ClusterProps) -> Html {
         let open = {
             let d = ctx.dispatch.clone();
             let (from, to) = (l.from, l.to);
-            Callback::from(move |_: MouseEvent| d.emit(UiAction::Menu(Some(Selection::Link(from, to)))))
+            Callback::from(move |_: MouseEvent| d.emit(LabEvent::Menu(Some(Selection::Link(from, to)))))
         };
         Some(html! {
             <g class={classes!("link", l.cut.then_some("link--cut"))} key={format!("{}>{}", l.from, l.to)} onclick={open}>
@@ -104,6 +106,15 @@ pub fn ClusterDiagram(props: &ClusterProps) -> Html {
     }
 }
 
+/// How the stylesheet marks a node's status.
+fn status_class(s: NodeStatus) -> &'static str {
+    match s {
+        NodeStatus::Running => "ok",
+        NodeStatus::Fenced | NodeStatus::Starting | NodeStatus::ShuttingDown => "warn",
+        NodeStatus::Down => "down",
+    }
+}
+
 fn short(n: NodeAddr) -> String {
     match n {
         NodeAddr::Broker(b) => format!("b{b}"),
@@ -116,17 +127,18 @@ fn controller_node(c: &ControllerView, r: &Rect, ctx: &LabContext, sel: &Option<
     let select = {
         let dispatch = ctx.dispatch.clone();
         let id = c.id;
-        Callback::from(move |_| dispatch.emit(UiAction::Select(Some(Selection::Controller(id)))))
+        Callback::from(move |_| dispatch.emit(LabEvent::Select(Some(Selection::Controller(id)))))
     };
     let selected = matches!(sel, Some(Selection::Controller(id)) if *id == c.id);
-    let status = if !c.up { "down ✕" } else { c.role };
+    let active = c.role == ControllerRole::Active;
+    let status = if !c.up { "down ✕" } else { c.role.name() };
     html! {
-        <g key={format!("c{}", c.id)} class={classes!("node", "node--controller", (!c.up).then_some("node--down"), (c.role == "active").then_some("node--active"), selected.then_some("node--selected"))}
+        <g key={format!("c{}", c.id)} class={classes!("node", "node--controller", (!c.up).then_some("node--down"), active.then_some("node--active"), selected.then_some("node--selected"))}
             transform={format!("translate({:.1} {:.1})", r.x, r.y)} tabindex="0" role="button"
             aria-label={format!("controller {} ({status})", c.id)}
             onclick={let s = select.clone(); move |_: MouseEvent| s.emit(())} onkeydown={keyboard_click(select)} data-testid={format!("controller-{}", c.id)}>
             <rect width={r.w.to_string()} height={r.h.to_string()} rx="8" />
-            <text x="10" y="18" class="node__title">{ format!("controller {}", c.id) }{ if c.role == "active" { " ★" } else { "" } }</text>
+            <text x="10" y="18" class="node__title">{ format!("controller {}", c.id) }{ if active { " ★" } else { "" } }</text>
             <text x="10" y="35" class="node__sub">{ format!("{status} · epoch {} · HW {}", c.epoch, c.high_watermark.max(0)) }</text>
         </g>
     }
@@ -136,14 +148,14 @@ fn broker_node(b: &BrokerView, r: &Rect, focus: Option<&str>, ctx: &LabContext, 
     let id = b.id;
     let select = {
         let dispatch = ctx.dispatch.clone();
-        Callback::from(move |_| dispatch.emit(UiAction::Select(Some(Selection::Broker(id)))))
+        Callback::from(move |_| dispatch.emit(LabEvent::Select(Some(Selection::Broker(id)))))
     };
     let menu = {
         let dispatch = ctx.dispatch.clone();
         Callback::from(move |e: MouseEvent| {
             e.prevent_default();
             e.stop_propagation();
-            dispatch.emit(UiAction::Menu(Some(Selection::Broker(id))))
+            dispatch.emit(LabEvent::Menu(Some(Selection::Broker(id))))
         })
     };
     let selected = matches!(sel, Some(Selection::Broker(x)) if *x == id);
@@ -158,12 +170,12 @@ fn broker_node(b: &BrokerView, r: &Rect, focus: Option<&str>, ctx: &LabContext, 
     let status = b.status;
     let slow = if b.slow_ms > 0 { format!(" · slow {} s", b.slow_ms / 1000) } else { String::new() };
     html! {
-        <g key={format!("b{id}")} class={classes!("node", "node--broker", format!("node--{}", status.class()), selected.then_some("node--selected"))}
+        <g key={format!("b{id}")} class={classes!("node", "node--broker", format!("node--{}", status_class(status)), selected.then_some("node--selected"))}
             transform={format!("translate({:.1} {:.1})", r.x, r.y)} data-testid={format!("broker-{id}")}>
             <rect class="node__frame" width={r.w.to_string()} height={r.h.to_string()} rx="10" />
             <g class="node__head" tabindex="0" role="button" aria-label={format!("broker {id}, {}. Press Enter for actions", status.label())}
                 onclick={let s = select.clone(); move |_: MouseEvent| s.emit(())} oncontextmenu={menu.clone()}
-                onkeydown={{ let dispatch = ctx.dispatch.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); dispatch.emit(UiAction::Menu(Some(Selection::Broker(id)))); }) }}>
+                onkeydown={{ let dispatch = ctx.dispatch.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); dispatch.emit(LabEvent::Menu(Some(Selection::Broker(id)))); }) }}>
                 <rect width={r.w.to_string()} height="44" rx="10" class="node__head-bg" />
                 <text x="12" y="20" class="node__title">{ format!("broker {id}") }{ if status == NodeStatus::Down { " ✕" } else { "" } }</text>
                 <text x="12" y="36" class="node__sub">{ format!("{} · {} leader{}{slow}", status.label(), b.leaders, if b.leaders == 1 { "" } else { "s" }) }</text>
@@ -185,7 +197,7 @@ fn replica_chip(broker: i32, rep: &ReplicaView, w: f64, y: f64, ctx: &LabContext
     let select = {
         let dispatch = ctx.dispatch.clone();
         let tp = tp.clone();
-        Callback::from(move |_| dispatch.emit(UiAction::Select(Some(Selection::Replica(broker, tp.clone())))))
+        Callback::from(move |_| dispatch.emit(LabEvent::Select(Some(Selection::Replica(broker, tp.clone())))))
     };
     let selected = matches!(sel, Some(Selection::Replica(b, t)) if *b == broker && *t == tp);
     let menu = {
@@ -194,16 +206,16 @@ fn replica_chip(broker: i32, rep: &ReplicaView, w: f64, y: f64, ctx: &LabContext
         Callback::from(move |e: MouseEvent| {
             e.prevent_default();
             e.stop_propagation();
-            dispatch.emit(UiAction::Menu(Some(Selection::Replica(broker, tp.clone()))))
+            dispatch.emit(LabEvent::Menu(Some(Selection::Replica(broker, tp.clone()))))
         })
     };
     let (role, role_word, role_class) = match rep.role {
         ReplicaRole::Leader => ("L", "leader", "chip--leader"),
-        ReplicaRole::Follower => ("F", "follower", "chip--follower"),
-        ReplicaRole::Offline => ("–", "offline", "chip--offline"),
+        ReplicaRole::Follower { .. } => ("F", "follower", "chip--follower"),
+        ReplicaRole::Offline | ReplicaRole::Down | ReplicaRole::NotHosted => ("–", "offline", "chip--offline"),
     };
     let out = if rep.in_isr { "" } else { " ✗" };
-    let numbers = if rep.role == ReplicaRole::Follower && rep.behind > 0 {
+    let numbers = if rep.role.is_follower() && rep.behind > 0 {
         format!("HW {} · LEO {} (−{})", rep.hw, rep.leo, rep.behind)
     } else {
         format!("HW {} · LEO {}", rep.hw, rep.leo)
@@ -231,7 +243,7 @@ fn replica_chip(broker: i32, rep: &ReplicaView, w: f64, y: f64, ctx: &LabContext
             let tp = tp.clone();
             Callback::from(move |e: MouseEvent| {
                 e.stop_propagation();
-                dispatch.emit(UiAction::Select(Some(Selection::Record(broker, tp.clone(), offset))))
+                dispatch.emit(LabEvent::Select(Some(Selection::Record(broker, tp.clone(), offset))))
             })
         };
         html! {
@@ -261,13 +273,13 @@ fn client_node(c: &ClientView, r: &Rect, ctx: &LabContext, sel: &Option<Selectio
     let id = c.id;
     let select = {
         let dispatch = ctx.dispatch.clone();
-        Callback::from(move |_| dispatch.emit(UiAction::Select(Some(Selection::Client(id)))))
+        Callback::from(move |_| dispatch.emit(LabEvent::Select(Some(Selection::Client(id)))))
     };
     let menu = {
         let dispatch = ctx.dispatch.clone();
         Callback::from(move |e: MouseEvent| {
             e.prevent_default();
-            dispatch.emit(UiAction::Menu(Some(Selection::Client(id))))
+            dispatch.emit(LabEvent::Menu(Some(Selection::Client(id))))
         })
     };
     let selected = matches!(sel, Some(Selection::Client(x)) if *x == id);
@@ -279,7 +291,7 @@ fn client_node(c: &ClientView, r: &Rect, ctx: &LabContext, sel: &Option<Selectio
         <g key={format!("cl{id}")} class={classes!("node", "node--client", format!("node--{}", c.kind), c.paused.then_some("node--paused"), selected.then_some("node--selected"))}
             transform={format!("translate({:.1} {:.1})", r.x, r.y)} tabindex="0" role="button" aria-label={format!("{title}. Press Enter for actions")}
             onclick={let s = select.clone(); move |_: MouseEvent| s.emit(())} oncontextmenu={menu}
-            onkeydown={{ let dispatch = ctx.dispatch.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); dispatch.emit(UiAction::Menu(Some(Selection::Client(id)))); }) }}
+            onkeydown={{ let dispatch = ctx.dispatch.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); dispatch.emit(LabEvent::Menu(Some(Selection::Client(id)))); }) }}
             data-testid={format!("client-{}", c.name)}>
             <rect width={r.w.to_string()} height={r.h.to_string()} rx="8" />
             <text x="10" y="18" class="node__title">{ truncate(&title, 24) }{ if c.paused { " ⏸" } else { "" } }</text>
@@ -314,7 +326,7 @@ pub fn Stage(props: &ClusterProps) -> Html {
         Callback::from(move |e: Event| {
             if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
                 let v = sel.value();
-                d.emit(UiAction::Focus(if v.is_empty() { None } else { Some(v) }));
+                d.emit(LabEvent::Focus(if v.is_empty() { None } else { Some(v) }));
             }
         })
     };
@@ -418,7 +430,7 @@ pub fn PartitionTable(props: &TableProps) -> Html {
                 let urp = t.partitions.iter().filter(|p| p.under_replicated()).count();
                 html! {
                     <div class="ptable__topic" {style} key={format!("t:{}", t.name)} role="row">
-                        <button type="button" class="linkish" onclick={move |_: MouseEvent| d.emit(UiAction::Select(Some(Selection::Topic(name.clone()))))}>
+                        <button type="button" class="linkish" onclick={move |_: MouseEvent| d.emit(LabEvent::Select(Some(Selection::Topic(name.clone()))))}>
                             { format!("{} — {} partitions", t.name, t.partitions.len()) }
                         </button>
                         if urp > 0 { <span class="badge badge--warn">{ format!("⚠ {urp} under-replicated") }</span> }
@@ -431,7 +443,7 @@ pub fn PartitionTable(props: &TableProps) -> Html {
                 let leader = p.leader;
                 let open = move |_: MouseEvent| {
                     let target = if leader >= 0 { Selection::Replica(leader, tp.clone()) } else { Selection::Topic(tp.topic.clone()) };
-                    d.emit(UiAction::Select(Some(target)))
+                    d.emit(LabEvent::Select(Some(target)))
                 };
                 let ids = |v: &[i32]| v.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",");
                 html! {

@@ -2,7 +2,7 @@
 //! findings (lost or duplicated writes, reads past the HW) and unclean elections stand out with
 //! a marker and a word, not only a colour.
 
-use crate::ui::context::{fmt_clock, FeedItem, FeedKind};
+use crate::lab::view::{fmt_clock, FeedItem, FeedKind};
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -1,7 +1,9 @@
 //! The top bar: the name, and the time controls — play/pause (Space), step to the next event,
 //! speed on a log scale from 0.1× to 100×, the simulated clock, and reset.
 
-use crate::ui::context::{fmt_clock, speed_label, LabContext, UiAction};
+use crate::lab::view::{fmt_clock, speed_label};
+use crate::lab::Event as LabEvent;
+use crate::ui::context::LabContext;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -24,22 +26,22 @@ pub fn Header(props: &HeaderProps) -> Html {
     let d = ctx.dispatch.clone();
     let toggle = {
         let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.emit(UiAction::TogglePlay))
+        Callback::from(move |_: MouseEvent| d.emit(LabEvent::TogglePlay))
     };
     let step = {
         let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.emit(UiAction::Step))
+        Callback::from(move |_: MouseEvent| d.emit(LabEvent::Step))
     };
     let reset = {
         let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.emit(UiAction::Reset))
+        Callback::from(move |_: MouseEvent| d.emit(LabEvent::Reset))
     };
     let speed = {
         let d = d.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
                 if let Ok(v) = input.value().parse::<i32>() {
-                    d.emit(UiAction::SetSpeedLog(v));
+                    d.emit(LabEvent::SetSpeedLog(v));
                 }
             }
         })

@@ -2,9 +2,11 @@
 //! topic or link, with configs (Kafka's defaults marked), offsets, the leader-epoch cache and
 //! group generations. A replica's log is a virtualised list: only the rows in view are drawn.
 
-use crate::sim::inspect::{text_of, ConfigLine, Detail, LogDetail};
+use crate::lab::view::Selection;
+use crate::lab::Event as LabEvent;
 use crate::sim::types::TopicPartition;
-use crate::ui::context::{LabContext, Selection, UiAction};
+use crate::sim::view::inspect::{text_of, ConfigLine, Detail, LogDetail};
+use crate::ui::context::LabContext;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -44,7 +46,7 @@ fn configs(lines: &[ConfigLine]) -> Html {
 
 fn select_button(ctx: &LabContext, label: String, target: Selection) -> Html {
     let d = ctx.dispatch.clone();
-    html! { <button type="button" class="linkish" onclick={move |_: MouseEvent| d.emit(UiAction::Select(Some(target.clone())))}>{ label }</button> }
+    html! { <button type="button" class="linkish" onclick={move |_: MouseEvent| d.emit(LabEvent::Select(Some(target.clone())))}>{ label }</button> }
 }
 
 fn ids(v: &[i32]) -> String {
@@ -63,7 +65,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     };
     let close = {
         let d = ctx.dispatch.clone();
-        Callback::from(move |_: MouseEvent| d.emit(UiAction::Select(None)))
+        Callback::from(move |_: MouseEvent| d.emit(LabEvent::Select(None)))
     };
     let body = match detail.as_ref() {
         Detail::Gone(what) => html! { <p class="muted">{ what }</p> },
@@ -239,7 +241,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             <div class="inspector__bar">
                 if let Some(target) = props.selection.clone().filter(|t| !matches!(t, Selection::Topic(_) | Selection::Group(_) | Selection::Record(..))) {
                     <button type="button" class="button button--small" data-testid="open-actions"
-                        onclick={let d = ctx.dispatch.clone(); move |_: MouseEvent| d.emit(UiAction::Menu(Some(target.clone())))}>{ "Actions…" }</button>
+                        onclick={let d = ctx.dispatch.clone(); move |_: MouseEvent| d.emit(LabEvent::Menu(Some(target.clone())))}>{ "Actions…" }</button>
                 }
                 <button type="button" class="inspector__close" aria-label="Close the details" onclick={close}>{ "✕" }</button>
             </div>
@@ -290,7 +292,7 @@ fn LogView(props: &LogProps) -> Html {
                 };
                 rows.push(html! {
                     <button type="button" key={offset.to_string()} class={classes!("logrow", if committed { "logrow--committed" } else { "logrow--uncommitted" })}
-                        style={format!("top:{}px", index * LOG_ROW_PX)} onclick={move |_: MouseEvent| d.emit(UiAction::Select(Some(target.clone())))}
+                        style={format!("top:{}px", index * LOG_ROW_PX)} onclick={move |_: MouseEvent| d.emit(LabEvent::Select(Some(target.clone())))}
                         data-testid={format!("log-row-{offset}")}>
                         <span class="logrow__offset">{ offset }</span>
                         <span class="logrow__key">{ key }</span>

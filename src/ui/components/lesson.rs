@@ -2,9 +2,10 @@
 //! steps, the goals the page checks (each with its live status), hints, the solution after
 //! trying, reset / undo / back to an earlier step, and the closing "On a real cluster" note.
 
+use crate::lab::view::LessonView;
+use crate::lab::{Event as LabEvent, LessonAction};
 use crate::lessons::catalogue;
-use crate::ui::context::{LabContext, UiAction};
-use crate::ui::lab::{LessonAction, LessonView};
+use crate::ui::context::LabContext;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -132,7 +133,7 @@ pub fn markdown(text: &str) -> Html {
 #[component]
 pub fn LearnPanel(props: &LearnProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
-    let send = |a: UiAction| {
+    let send = |a: LabEvent| {
         let d = ctx.dispatch.clone();
         Callback::from(move |_: MouseEvent| d.emit(a.clone()))
     };
@@ -143,7 +144,7 @@ pub fn LearnPanel(props: &LearnProps) -> Html {
             let finished = props.done.contains(&e.id);
             html! {
                 <li key={e.id.clone()}>
-                    <button type="button" class="lesson-link" onclick={send(UiAction::StartLesson(e.id.clone()))} data-testid={format!("lesson-{}", e.id)}>
+                    <button type="button" class="lesson-link" onclick={send(LabEvent::StartLesson(e.id.clone()))} data-testid={format!("lesson-{}", e.id)}>
                         <span class="lesson-link__n">{ e.order }</span>
                         <span class="lesson-link__title">{ &e.title }</span>
                         <span class="lesson-link__meta">{ format!("{} · {} steps{}", e.level, e.steps, if finished { " · ✓ done" } else { "" }) }</span>
@@ -160,9 +161,9 @@ pub fn LearnPanel(props: &LearnProps) -> Html {
                    { "; two consumers in the group " }<code>{ "billing" }</code>{ " share its partitions. Every dot is a real Kafka request." }</p>
                 <div class="learn__start">
                     if let Some(id) = first {
-                        <button type="button" class="button button--primary" onclick={send(UiAction::StartLesson(id))} data-testid="start-first-lesson">{ "Start the first lesson" }</button>
+                        <button type="button" class="button button--primary" onclick={send(LabEvent::StartLesson(id))} data-testid="start-first-lesson">{ "Start the first lesson" }</button>
                     }
-                    <button type="button" class="button" onclick={send(UiAction::OpenSandbox)} data-testid="open-sandbox">{ "Free sandbox" }</button>
+                    <button type="button" class="button" onclick={send(LabEvent::OpenSandbox)} data-testid="open-sandbox">{ "Free sandbox" }</button>
                 </div>
                 <ul class="learn__tips">
                     <li>{ "Click a broker, a partition or a record cell to inspect it." }</li>
@@ -175,7 +176,7 @@ pub fn LearnPanel(props: &LearnProps) -> Html {
             </section>
         };
     };
-    let lesson_action = |a: LessonAction| send(UiAction::Lesson(a));
+    let lesson_action = |a: LessonAction| send(LabEvent::Lesson(a));
     let steps = l.steps.iter().enumerate().map(|(i, title)| {
         let current = l.step == Some(i);
         let reached = l.step.map(|s| i <= s).unwrap_or(false);
@@ -207,7 +208,7 @@ pub fn LearnPanel(props: &LearnProps) -> Html {
     html! {
         <section class="learn lesson" aria-labelledby="lesson-title" data-testid="lesson">
             <div class="lesson__top">
-                <button type="button" class="linkish" onclick={send(UiAction::OpenSandbox)}>{ "← all lessons & sandbox" }</button>
+                <button type="button" class="linkish" onclick={send(LabEvent::OpenSandbox)}>{ "← all lessons & sandbox" }</button>
             </div>
             <h2 id="lesson-title">{ &l.title }</h2>
             <ol class="steps">{ for steps }</ol>
@@ -220,7 +221,7 @@ pub fn LearnPanel(props: &LearnProps) -> Html {
                 <h3>{ "On a real cluster" }</h3>
                 { markdown(&l.real_cluster) }
                 if let Some((id, title)) = &l.next_lesson {
-                    <button type="button" class="button button--primary" onclick={send(UiAction::StartLesson(id.clone()))}>{ format!("Next: {title}") }</button>
+                    <button type="button" class="button button--primary" onclick={send(LabEvent::StartLesson(id.clone()))}>{ format!("Next: {title}") }</button>
                 }
             } else {
                 if l.step == Some(0) { { markdown(&l.intro) } }

@@ -2,9 +2,11 @@
 //! equivalent console command, so it appears in the console and its history and the learner
 //! learns the command.
 
+use crate::lab::view::Selection;
+use crate::lab::Event as LabEvent;
 use crate::sim::protocol::NodeAddr;
 use crate::sim::view::{NodeStatus, ViewModel};
-use crate::ui::context::{LabContext, Selection, UiAction};
+use crate::ui::context::LabContext;
 use std::rc::Rc;
 use web_sys::HtmlElement;
 use yew::prelude::*;
@@ -155,7 +157,7 @@ pub fn ActionMenu(props: &MenuProps) -> Html {
     let (title, items) = actions(&props.view, &props.target);
     let close = {
         let d = ctx.dispatch.clone();
-        Callback::from(move |_: MouseEvent| d.emit(UiAction::Menu(None)))
+        Callback::from(move |_: MouseEvent| d.emit(LabEvent::Menu(None)))
     };
     let buttons = items.into_iter().enumerate().map(|(i, (label, cmd, why))| {
         let d = ctx.dispatch.clone();
@@ -163,7 +165,7 @@ pub fn ActionMenu(props: &MenuProps) -> Html {
         html! {
             <li key={cmd.clone()}>
                 <button type="button" role="menuitem" ref={if i == 0 { first.clone() } else { NodeRef::default() }}
-                    onclick={move |_: MouseEvent| d.emit(UiAction::Command(c.clone()))} data-testid={format!("action-{}", label.to_lowercase().replace(' ', "-").replace(['(', ')'], ""))}>
+                    onclick={move |_: MouseEvent| d.emit(LabEvent::Command(c.clone()))} data-testid={format!("action-{}", label.to_lowercase().replace(' ', "-").replace(['(', ')'], ""))}>
                     <span class="menu__label">{ label }</span>
                     <code class="menu__cmd">{ cmd }</code>
                     <span class="menu__why">{ why }</span>

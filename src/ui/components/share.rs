@@ -1,7 +1,8 @@
 //! Save and share: whether the session is saved (and if not, why), a link to this exact
 //! scenario (and a read-only embed link), JSON export and import, and the real-Kafka export.
 
-use crate::ui::context::{LabContext, UiAction};
+use crate::lab::Event as LabEvent;
+use crate::ui::context::LabContext;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -17,7 +18,7 @@ pub struct ShareProps {
 #[component]
 pub fn Share(props: &ShareProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
-    let send = |a: UiAction| {
+    let send = |a: LabEvent| {
         let d = ctx.dispatch.clone();
         Callback::from(move |_: MouseEvent| d.emit(a.clone()))
     };
@@ -30,8 +31,8 @@ pub fn Share(props: &ShareProps) -> Html {
             let d = d.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                    Ok(text) => d.emit(UiAction::ImportJson(text.as_string().unwrap_or_default())),
-                    Err(_) => d.emit(UiAction::ImportJson(String::new())),
+                    Ok(text) => d.emit(LabEvent::ImportJson(text.as_string().unwrap_or_default())),
+                    Err(_) => d.emit(LabEvent::ImportJson(String::new())),
                 }
             });
         })
@@ -40,7 +41,7 @@ pub fn Share(props: &ShareProps) -> Html {
         "shared scenario · not saved".to_string()
     } else if props.saving.is_empty() {
         match props.saved_at {
-            Some(ms) => format!("saved in this browser (the moment t = {})", crate::ui::context::fmt_clock(ms)),
+            Some(ms) => format!("saved in this browser (the moment t = {})", crate::lab::view::fmt_clock(ms)),
             None => "saving in this browser".to_string(),
         }
     } else {
@@ -52,21 +53,21 @@ pub fn Share(props: &ShareProps) -> Html {
             <div class="share__panel">
                 <p class={classes!("share__state", (!props.saving.is_empty() || props.linked).then_some("share__state--off"))} data-testid="saving-state">{ state }</p>
                 if props.linked {
-                    <button type="button" class="button button--primary" onclick={send(UiAction::KeepLinked)} data-testid="keep-linked">{ "Keep as my sandbox" }</button>
+                    <button type="button" class="button button--primary" onclick={send(LabEvent::KeepLinked)} data-testid="keep-linked">{ "Keep as my sandbox" }</button>
                 }
-                <button type="button" class="button" onclick={send(UiAction::CopyLink { embed: false })} data-testid="copy-link">{ "Copy link to this scenario" }</button>
-                <button type="button" class="button" onclick={send(UiAction::CopyLink { embed: true })}>{ "Copy read-only embed link" }</button>
+                <button type="button" class="button" onclick={send(LabEvent::CopyLink { embed: false })} data-testid="copy-link">{ "Copy link to this scenario" }</button>
+                <button type="button" class="button" onclick={send(LabEvent::CopyLink { embed: true })}>{ "Copy read-only embed link" }</button>
                 if let Some(l) = &props.shared_link {
                     <input class="share__link" type="text" readonly=true value={l.clone()} aria-label="The link" data-testid="shared-link" />
                 }
-                <button type="button" class="button" onclick={send(UiAction::ExportJson)}>{ "Export scenario (JSON)" }</button>
+                <button type="button" class="button" onclick={send(LabEvent::ExportJson)}>{ "Export scenario (JSON)" }</button>
                 <label class="button share__import">
                     { "Import scenario (JSON)…" }
                     <input type="file" accept="application/json,.json" onchange={import} class="visually-hidden" data-testid="import" />
                 </label>
-                <button type="button" class="button" onclick={send(UiAction::DraftLesson)}>{ "Turn this sandbox into a lesson draft (file)" }</button>
-                <button type="button" class="button" onclick={send(UiAction::DraftLink)} data-testid="draft-link">{ "Copy a link to it as a lesson draft" }</button>
-                <button type="button" class="button" onclick={send(UiAction::ExportRealKafka)}>{ "Run it on real Kafka (docker-compose + script)" }</button>
+                <button type="button" class="button" onclick={send(LabEvent::DraftLesson)}>{ "Turn this sandbox into a lesson draft (file)" }</button>
+                <button type="button" class="button" onclick={send(LabEvent::DraftLink)} data-testid="draft-link">{ "Copy a link to it as a lesson draft" }</button>
+                <button type="button" class="button" onclick={send(LabEvent::ExportRealKafka)}>{ "Run it on real Kafka (docker-compose + script)" }</button>
             </div>
         </details>
     }

@@ -3,7 +3,10 @@
 //! Ctrl-D (end its input), Ctrl-L (clear). While a tool reads input (the console producer) the
 //! prompt is Kafka's `>`. Errors (stderr) are marked, not only coloured.
 
-use crate::ui::context::{LabContext, TermLine, TermStream, UiAction};
+use crate::console::typing::Prompt;
+use crate::lab::view::{TermLine, TermStream};
+use crate::lab::Event as LabEvent;
+use crate::ui::context::LabContext;
 use std::rc::Rc;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
@@ -12,7 +15,8 @@ use yew::prelude::*;
 pub struct TerminalProps {
     pub lines: Rc<Vec<Rc<TermLine>>>,
     pub history: Rc<Vec<String>>,
-    pub job_running: bool,
+    /// What the prompt shows: it says what the next line is taken as.
+    pub prompt: Prompt,
 }
 
 /// Lines drawn (the lab keeps more; a long transcript must not slow every frame).
@@ -72,7 +76,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         let history = props.history.clone();
         let hist_pos = hist_pos.clone();
         let candidates = candidates.clone();
-        let job = props.job_running;
+        let at_shell = props.prompt == Prompt::Shell;
         Callback::from(move |e: KeyboardEvent| {
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
             let key = e.key();
@@ -85,16 +89,16 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                             e.prevent_default();
                             input.set_value("");
                             candidates.set(Vec::new());
-                            ctx.dispatch.emit(UiAction::Interrupt);
+                            ctx.dispatch.emit(LabEvent::Interrupt);
                         }
                     }
                     "l" | "L" => {
                         e.prevent_default();
-                        ctx.dispatch.emit(UiAction::ClearConsole);
+                        ctx.dispatch.emit(LabEvent::ClearConsole);
                     }
                     "d" | "D" if input.value().is_empty() => {
                         e.prevent_default();
-                        ctx.dispatch.emit(UiAction::Eof);
+                        ctx.dispatch.emit(LabEvent::Eof);
                     }
                     _ => {}
                 }
@@ -107,9 +111,9 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     input.set_value("");
                     hist_pos.set(None);
                     candidates.set(Vec::new());
-                    ctx.dispatch.emit(if job { UiAction::JobInput(line) } else { UiAction::Command(line) });
+                    ctx.dispatch.emit(LabEvent::Typed(line));
                 }
-                "ArrowUp" | "ArrowDown" if !job && !history.is_empty() => {
+                "ArrowUp" | "ArrowDown" if at_shell && !history.is_empty() => {
                     e.prevent_default();
                     let n = history.len();
                     let next = match (key.as_str(), *hist_pos) {
@@ -121,7 +125,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     input.set_value(next.map(|i| history[i].as_str()).unwrap_or(""));
                     hist_pos.set(next);
                 }
-                "Tab" if !job => {
+                "Tab" if at_shell => {
                     e.prevent_default();
                     let value = input.value();
                     let found = ctx.complete.emit(value.clone());
@@ -200,7 +204,8 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     let hidden = props.lines.len().saturating_sub(SHOWN);
     let lines = props.lines[hidden..].iter().map(|l| {
         let (class, prefix) = match l.stream {
-            TermStream::Command => ("term__line term__line--command", if l.text.starts_with('>') { "" } else { "$ " }),
+            TermStream::Command => ("term__line term__line--command", "$ "),
+            TermStream::Input => ("term__line term__line--command", "> "),
             TermStream::Stdout => ("term__line", ""),
             TermStream::Stderr => ("term__line term__line--stderr", ""),
             TermStream::Note => ("term__line term__line--note", ""),
@@ -212,7 +217,21 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             </div>
         }
     });
-    let prompt = if props.job_running { ">" } else { "$" };
+    let prompt = props.prompt.symbol();
+    let (label, placeholder) = match props.prompt {
+        Prompt::Shell => {
+            ("Console command", "kafka-topics --bootstrap-server localhost:9092 --list   (Tab completes, ↑ history)")
+        }
+        Prompt::Continuation => (
+            "Next line of the command (Ctrl-C abandons it)",
+            "the command goes on: type the next line (Ctrl-C abandons it)",
+        ),
+        Prompt::ToolInput => (
+            "Input for the running tool (Ctrl-D ends it, Ctrl-C interrupts)",
+            "type a record, Enter sends · Ctrl-D ends · Ctrl-C stops",
+        ),
+        Prompt::Busy => ("The running tool reads no input (Ctrl-C stops it)", "a tool is running · Ctrl-C stops it"),
+    };
     html! {
         <section class="term" aria-label="Console" data-testid="console" style={format!("--term-h:{}px", *height)}>
             <div class="term__handle" role="separator" aria-orientation="horizontal" aria-label="Resize the console (↑/↓)"
@@ -228,8 +247,8 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             <div class="term__prompt">
                 <label for="console-input" class="term__ps">{ prompt }</label>
                 <input id="console-input" ref={input_ref} class="term__input" type="text" autocomplete="off" autocapitalize="off"
-                    spellcheck="false" aria-label={if props.job_running { "Input for the running tool (Ctrl-D ends it, Ctrl-C interrupts)" } else { "Console command" }}
-                    placeholder={if props.job_running { "type a record, Enter sends · Ctrl-D ends · Ctrl-C stops" } else { "kafka-topics --bootstrap-server localhost:9092 --list   (Tab completes, ↑ history)" }}
+                    spellcheck="false" aria-label={label}
+                    placeholder={placeholder}
                     {onkeydown} data-testid="console-input" />
             </div>
         </section>

@@ -2,7 +2,9 @@
 //! cluster exactly as it was (a saved moment plus the commands replayed up to there); Play or a
 //! command from there forks a new future, discarding the old one with a warning.
 
-use crate::ui::context::{fmt_clock, LabContext, UiAction};
+use crate::lab::view::fmt_clock;
+use crate::lab::Event as LabEvent;
+use crate::ui::context::LabContext;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -24,18 +26,18 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         Callback::from(move |e: Event| {
             if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
                 if let Ok(v) = input.value().parse::<u64>() {
-                    d.emit(UiAction::Seek(v));
+                    d.emit(LabEvent::Seek(v));
                 }
             }
         })
     };
     let live = {
         let d = ctx.dispatch.clone();
-        Callback::from(move |_: MouseEvent| d.emit(UiAction::BackToLive))
+        Callback::from(move |_: MouseEvent| d.emit(LabEvent::BackToLive))
     };
     let dismiss = {
         let d = ctx.dispatch.clone();
-        Callback::from(move |_: MouseEvent| d.emit(UiAction::DismissNotice))
+        Callback::from(move |_: MouseEvent| d.emit(LabEvent::DismissNotice))
     };
     let head = props.head_ms.max(1);
     // Tick marks for the saved moments (at most 40 drawn).

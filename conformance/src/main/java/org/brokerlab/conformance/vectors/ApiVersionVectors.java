@@ -42,8 +42,8 @@ import static org.brokerlab.conformance.vectors.VectorFile.obj;
 public final class ApiVersionVectors {
     private ApiVersionVectors() {}
 
-    public static void generate(Path root) throws Exception {
-        VectorFile f = new VectorFile("api-versions",
+    public static Path generate(Path dir) throws Exception {
+        VectorFile f = new VectorFile("api-versions", 0,
                 "org.apache.kafka.server.SimpleApiVersionManager(CONTROLLER).apiVersionResponse; "
                         + "org.apache.kafka.common.requests.ApiVersionsResponse.controllerApiVersions(controller, BROKER, false, false); "
                         + "org.apache.kafka.clients.NodeApiVersions.toString(true)");
@@ -81,7 +81,7 @@ public final class ApiVersionVectors {
                 f.add(entry("broker", v, lines.get(i)));
             }
         }
-        f.write(root);
+        return f.write(dir);
     }
 
     private static java.util.Map<String, Object> entry(String listener, ApiVersion v, String line) {

@@ -57,8 +57,8 @@ import static org.brokerlab.conformance.vectors.VectorFile.obj;
 public final class BrokerConfigVectors {
     private BrokerConfigVectors() {}
 
-    public static void generate(Path root) throws Exception {
-        VectorFile f = new VectorFile("broker-configs",
+    public static Path generate(Path dir) throws Exception {
+        VectorFile f = new VectorFile("broker-configs", 0,
                 "kafka.server.KafkaConfig.configDef() + org.apache.kafka.server.config.QuotaConfig.brokerQuotaConfigs(); "
                         + "org.apache.kafka.server.config.DynamicBrokerConfig.dynamicConfigUpdateModes(); "
                         + "kafka.server.ConfigHelper.describeConfigs(BROKER \"1\"); kafka.server.KafkaConfig.fromProps; "
@@ -130,7 +130,7 @@ public final class BrokerConfigVectors {
                 "static_cases", List.of(startupUnknown("flavour", "vanilla")),
                 "dynamic_cases", List.of(alter(admin, "1", "flavour", "vanilla", elr), alter(admin, "", "flavour", "vanilla", elr))));
         f.header("describe_all_names", new ArrayList<>(described.keySet()));
-        f.write(root);
+        return f.write(dir);
     }
 
     /** Broker 1's DescribeConfigs(BROKER "1") with synonyms, by name (sorted, as the tool prints them). */

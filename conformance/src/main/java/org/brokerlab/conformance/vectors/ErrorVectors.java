@@ -16,8 +16,8 @@ import static org.brokerlab.conformance.vectors.VectorFile.obj;
 public final class ErrorVectors {
     private ErrorVectors() {}
 
-    public static void generate(Path root) throws Exception {
-        VectorFile f = new VectorFile("errors",
+    public static Path generate(Path dir) throws Exception {
+        VectorFile f = new VectorFile("errors", 0,
                 "org.apache.kafka.common.protocol.Errors.values(): code(), name(), message(), exception().getClass()");
         for (Errors e : Errors.values()) {
             ApiException ex = e.exception();
@@ -28,6 +28,6 @@ public final class ErrorVectors {
                     "exception", ex == null ? null : ex.getClass().getName(),
                     "retriable", ex instanceof RetriableException));
         }
-        f.write(root);
+        return f.write(dir);
     }
 }

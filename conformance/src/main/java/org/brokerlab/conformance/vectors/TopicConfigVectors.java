@@ -31,8 +31,8 @@ import static org.brokerlab.conformance.vectors.VectorFile.obj;
 public final class TopicConfigVectors {
     private TopicConfigVectors() {}
 
-    public static void generate(Path root) throws Exception {
-        VectorFile f = new VectorFile("topic-configs",
+    public static Path generate(Path dir) throws Exception {
+        VectorFile f = new VectorFile("topic-configs", 0,
                 "org.apache.kafka.storage.internals.log.LogConfig.configKeys(); "
                         + "org.apache.kafka.server.config.ServerTopicConfigSynonyms.TOPIC_CONFIG_SYNONYMS; "
                         + "kafka.server.ConfigHelper.createTopicConfigEntry; "
@@ -82,7 +82,7 @@ public final class TopicConfigVectors {
                 validate(validator, Map.of("retention.mss", "1")),
                 validate(validator, Map.of("min.compaction.lag.ms", "10", "max.compaction.lag.ms", "5")),
                 validate(validator, Map.of("min.compaction.lag.ms", "5", "max.compaction.lag.ms", "5")))));
-        f.write(root);
+        return f.write(dir);
     }
 
     /** The controller's verdict on setting {@code set} on a topic without other overrides. */

@@ -2,53 +2,71 @@ package org.brokerlab.conformance.vectors;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * {@code vectors [family ...]}: runs the named generators (all of them without names), each
- * writing {@code tests/conformance/vectors/<family>.jsonl} under the repository root (the
- * working directory, or {@code -Dbrokerlab.root=...}).
+ * {@code Vectors [family ...]}: runs the generator of each named family (all of them when none is
+ * named), each writing {@code tests/conformance/vectors/<family>.jsonl} from what Kafka's own
+ * classes answer. The output directory is found from the working directory (the repository root
+ * or {@code conformance/}), or given with {@code -Dbrokerlab.vectors.dir=...}.
  */
 public final class Vectors {
-    /** What one family's generator does: ask Kafka, then write its file through {@link VectorFile}. */
-    @FunctionalInterface
-    public interface Generator {
-        void generate(Path repoRoot) throws Exception;
-    }
-
-    /** family name → generator: one line per family, so that branches adding families merge trivially. */
-    public static final Map<String, Generator> FAMILIES = new TreeMap<>();
-
-    static {
-        FAMILIES.put("api-versions", ApiVersionVectors::generate);
-        FAMILIES.put("broker-configs", BrokerConfigVectors::generate);
-        FAMILIES.put("errors", ErrorVectors::generate);
-        FAMILIES.put("topic-configs", TopicConfigVectors::generate);
-    }
-
     private Vectors() {}
 
+    /** A family's generator: writes its file into the directory and returns the file. */
+    @FunctionalInterface
+    public interface Family {
+        Path generate(Path dir) throws Exception;
+    }
+
+    /** Every family, by name. One line per family. */
+    static final Map<String, Family> FAMILIES = new LinkedHashMap<>();
+
+    static {
+        FAMILIES.put("partitioner", PartitionerVectors::generate);
+        FAMILIES.put("client-assignors", ClientAssignorVectors::generate);
+        FAMILIES.put("server-assignors", ServerAssignorVectors::generate);
+        FAMILIES.put("topic-configs", TopicConfigVectors::generate);
+        FAMILIES.put("broker-configs", BrokerConfigVectors::generate);
+        FAMILIES.put("errors", ErrorVectors::generate);
+        FAMILIES.put("api-versions", ApiVersionVectors::generate);
+    }
+
     public static void main(String[] args) throws Exception {
-        // The classes asked log at ERROR for every refused value; the vectors record the refusals.
-        // (log4j2's default configuration reads this before the first logger exists.)
+        // The classes asked log at ERROR for every refused config value; the vectors record the
+        // refusals. (log4j2's default configuration reads this before the first logger exists.)
         System.setProperty("org.apache.logging.log4j.level", "OFF");
-        Path root = Path.of(System.getProperty("brokerlab.root", ".")).toAbsolutePath().normalize();
-        if (!Files.isDirectory(root.resolve("tests"))) {
-            System.err.println("not a Brokerlab checkout (no tests/ directory): " + root);
-            System.exit(2);
+        List<String> names = new ArrayList<>(List.of(args));
+        if (names.isEmpty()) {
+            names.addAll(FAMILIES.keySet());
         }
-        List<String> names = args.length == 0 ? new ArrayList<>(FAMILIES.keySet()) : List.of(args);
         for (String name : names) {
             if (!FAMILIES.containsKey(name)) {
-                System.err.println("unknown vector family: " + name + " (known: " + String.join(", ", FAMILIES.keySet()) + ")");
-                System.exit(2);
+                throw new IllegalArgumentException("Unknown vector family '" + name + "'. Families: " + String.join(", ", FAMILIES.keySet()));
             }
         }
+        Path dir = outputDir();
         for (String name : names) {
-            FAMILIES.get(name).generate(root);
+            Path out = FAMILIES.get(name).generate(dir);
+            System.out.println("vectors " + name + ": wrote " + out);
         }
+    }
+
+    static Path outputDir() {
+        String configured = System.getProperty("brokerlab.vectors.dir");
+        if (configured != null && !configured.isEmpty()) {
+            return Paths.get(configured);
+        }
+        Path here = Paths.get("").toAbsolutePath();
+        for (Path p = here; p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("Cargo.toml")) && Files.isDirectory(p.resolve("conformance"))) {
+                return p.resolve("tests").resolve("conformance").resolve("vectors");
+            }
+        }
+        throw new IllegalStateException("Run from the Brokerlab repository (no Cargo.toml with conformance/ above " + here + ")");
     }
 }

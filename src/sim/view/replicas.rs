@@ -5,16 +5,16 @@
 use crate::sim::broker::replica::Role;
 use crate::sim::metadata::MetadataImage;
 use crate::sim::types::{BrokerId, Epoch, Offset, TopicPartition};
+use crate::sim::view::names::ReplicaRole;
 use crate::sim::world::Sim;
 
 /// One replica of a partition as its broker holds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReplicaView {
+pub struct PartitionReplica {
     pub broker: BrokerId,
     /// Whether the broker process runs.
     pub running: bool,
-    /// `leader`, `follower of N`, `offline`, or `not hosted` / `down`.
-    pub role: String,
+    pub role: ReplicaRole,
     /// The leader epoch the broker knows for the partition (-1: none).
     pub leader_epoch: Epoch,
     pub log_end_offset: Option<Offset>,
@@ -43,7 +43,7 @@ impl Sim {
     }
 
     /// The replicas of a partition (from its replica list, or every broker holding a log).
-    pub fn replica_views(&self, tp: &TopicPartition) -> Vec<ReplicaView> {
+    pub fn partition_replicas(&self, tp: &TopicPartition) -> Vec<PartitionReplica> {
         let mut ids: Vec<BrokerId> = self
             .metadata_image()
             .and_then(|i| i.partition(&tp.topic, tp.partition))
@@ -60,20 +60,13 @@ impl Sim {
                 let running = node.map(|n| n.proc.is_some()).unwrap_or(false);
                 let log = node.and_then(|n| n.disk.logs.get(tp));
                 let state = node.and_then(|n| n.proc.as_ref()).and_then(|p| p.replicas.get(tp));
-                let (role, leader_epoch, followers) = match state {
-                    Some(s) => match &s.role {
-                        Role::Leader { followers } => (
-                            "leader".to_string(),
-                            s.leader_epoch,
-                            followers.iter().map(|(b, f)| (*b, f.log_end_offset)).collect(),
-                        ),
-                        Role::Follower { leader } => (format!("follower of {leader}"), s.leader_epoch, vec![]),
-                        Role::Offline => ("offline".to_string(), s.leader_epoch, vec![]),
-                    },
-                    None if !running && node.is_some() => ("down".to_string(), -1, vec![]),
-                    None => ("not hosted".to_string(), -1, vec![]),
+                let role = ReplicaRole::of(state, running && node.is_some());
+                let leader_epoch = state.map(|s| s.leader_epoch).unwrap_or(-1);
+                let followers = match state.map(|s| &s.role) {
+                    Some(Role::Leader { followers }) => followers.iter().map(|(b, f)| (*b, f.log_end_offset)).collect(),
+                    _ => vec![],
                 };
-                ReplicaView {
+                PartitionReplica {
                     broker: *id,
                     running,
                     role,

@@ -5,18 +5,7 @@
 
 use crate::sim::protocol::NodeAddr;
 use crate::sim::trace::{ElectionReason, Finding, TraceEvent, TraceKind};
-
-fn ids(v: &[i32]) -> String {
-    format!("[{}]", v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","))
-}
-
-fn node(n: &NodeAddr) -> String {
-    match n {
-        NodeAddr::Broker(b) => format!("broker {b}"),
-        NodeAddr::Controller(c) => format!("controller {c}"),
-        NodeAddr::Client(c) => format!("client {c}"),
-    }
-}
+use crate::sim::view::names::{ids, node};
 
 /// One sentence describing `ev`, or `None` when it is not worth a line.
 pub fn describe_event(ev: &TraceEvent) -> Option<String> {

@@ -1,15 +1,14 @@
-//! The read-only view of the whole cluster for the UI (and its stable serialised form): a
+//! The read-only view of the whole cluster for the page (and its stable serialised form): a
 //! summary rebuilt after the engine moves. Components take pieces of it as `Rc` props and compare them by value, so a
 //! broker whose numbers did not change is not re-rendered.
 
-use crate::sim::broker::replica::Role;
 use crate::sim::broker::BrokerState;
 use crate::sim::client::consumer::MemberState;
 use crate::sim::client::ClientKind;
-use crate::sim::controller::Role as QuorumRole;
 use crate::sim::protocol::NodeAddr;
 use crate::sim::time::SimTime;
 use crate::sim::types::{BrokerId, Epoch, Offset, TopicPartition};
+use crate::sim::view::names::{ControllerRole, ReplicaRole};
 use crate::sim::world::Sim;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -34,30 +33,16 @@ impl NodeStatus {
             NodeStatus::Down => "down",
         }
     }
-    pub fn class(self) -> &'static str {
-        match self {
-            NodeStatus::Running => "ok",
-            NodeStatus::Fenced | NodeStatus::Starting | NodeStatus::ShuttingDown => "warn",
-            NodeStatus::Down => "down",
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ControllerView {
     pub id: i32,
     pub up: bool,
-    pub role: &'static str,
+    pub role: ControllerRole,
     pub epoch: Epoch,
     pub high_watermark: Offset,
     pub log_end: Offset,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum ReplicaRole {
-    Leader,
-    Follower,
-    Offline,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -214,18 +199,8 @@ impl ViewModel {
             .controllers
             .values()
             .map(|c| {
-                let (role, hw) = match &c.proc {
-                    None => ("down", -1),
-                    Some(p) => (
-                        match p.role {
-                            QuorumRole::Leader(_) => "active",
-                            QuorumRole::Follower { .. } => "standby",
-                            QuorumRole::Candidate { .. } => "candidate",
-                            QuorumRole::Unattached => "unattached",
-                        },
-                        p.hw,
-                    ),
-                };
+                let role = ControllerRole::of(c.proc.as_ref().map(|p| &p.role));
+                let hw = c.proc.as_ref().map(|p| p.hw).unwrap_or(-1);
                 ControllerView {
                     id: c.id,
                     up: c.proc.is_some(),
@@ -266,17 +241,9 @@ impl ViewModel {
                 let mut replicas = Vec::new();
                 let mut leaders = 0;
                 for (tp, log) in &b.disk.logs {
-                    let (role, epoch) = match b.proc.as_ref().and_then(|p| p.replicas.get(tp)) {
-                        Some(r) => (
-                            match r.role {
-                                Role::Leader { .. } => ReplicaRole::Leader,
-                                Role::Follower { .. } => ReplicaRole::Follower,
-                                Role::Offline => ReplicaRole::Offline,
-                            },
-                            r.leader_epoch,
-                        ),
-                        None => (ReplicaRole::Offline, -1),
-                    };
+                    let state = b.proc.as_ref().and_then(|p| p.replicas.get(tp));
+                    let role = ReplicaRole::of(state, b.proc.is_some());
+                    let epoch = state.map(|r| r.leader_epoch).unwrap_or(-1);
                     if role == ReplicaRole::Leader {
                         leaders += 1;
                     }

@@ -1,6 +1,6 @@
 //! Details of one thing the learner points at — a broker, a controller, a replica's log, one
 //! record, a client, a group, a topic, a link — read from the engine for the page's inspector.
-//! Read-only, like [`crate::sim::view`]; built only for the selected thing, so it may look
+//! Read-only, like the [`ViewModel`]; built only for the selected thing, so it may look
 //! deeper (configs with their sources, the leader-epoch cache, the log's batches).
 
 use crate::sim::broker::replica::Role;
@@ -14,6 +14,7 @@ use crate::sim::metadata::MetadataRecord;
 use crate::sim::protocol::NodeAddr;
 use crate::sim::record::{Bytes, RecordBatch};
 use crate::sim::types::{BrokerId, Epoch, Offset, TopicPartition};
+use crate::sim::view::names::{ControllerRole, ReplicaRole};
 use crate::sim::view::{NodeStatus, ViewModel};
 use crate::sim::world::Sim;
 use serde::{Deserialize, Serialize};
@@ -247,11 +248,7 @@ fn broker(sim: &Sim, view: &ViewModel, id: BrokerId) -> Detail {
             name: e.name,
         })
         .collect();
-    let replicas = bv
-        .replicas
-        .iter()
-        .map(|r| (r.tp.clone(), format!("{:?}", r.role).to_lowercase(), r.in_isr, r.hw, r.leo))
-        .collect();
+    let replicas = bv.replicas.iter().map(|r| (r.tp.clone(), r.role.name(), r.in_isr, r.hw, r.leo)).collect();
     let status = match bv.status {
         NodeStatus::Down => "crashed or stopped (process not running)".to_string(),
         s => s.label().to_string(),
@@ -271,10 +268,7 @@ fn broker(sim: &Sim, view: &ViewModel, id: BrokerId) -> Detail {
 
 fn controller(sim: &Sim, id: i32) -> Detail {
     let Some(c) = sim.controllers.get(&id) else { return Detail::Gone(format!("there is no controller {id}")) };
-    let role = match &c.proc {
-        None => "down".to_string(),
-        Some(p) => format!("{:?}", p.role).split([' ', '(', '{']).next().unwrap_or("").to_lowercase(),
-    };
+    let role = ControllerRole::of(c.proc.as_ref().map(|p| &p.role)).name().to_string();
     let brokers = c
         .proc
         .as_ref()
@@ -344,12 +338,7 @@ fn log(sim: &Sim, broker: BrokerId, tp: &TopicPartition) -> Option<LogDetail> {
     let b = sim.brokers.get(&broker)?;
     let log = b.disk.logs.get(tp)?;
     let replica = b.proc.as_ref().and_then(|p| p.replicas.get(tp));
-    let role = match replica.map(|r| &r.role) {
-        Some(Role::Leader { .. }) => "leader".to_string(),
-        Some(Role::Follower { leader, .. }) => format!("follower of broker {leader}"),
-        Some(Role::Offline) => "offline".to_string(),
-        None => "not running".to_string(),
-    };
+    let role = ReplicaRole::of(replica, b.proc.is_some()).name();
     let followers = match replica.map(|r| &r.role) {
         Some(Role::Leader { followers, .. }) => followers.iter().map(|(id, f)| (*id, f.log_end_offset)).collect(),
         _ => vec![],
@@ -643,7 +632,7 @@ mod tests {
         let Detail::Controller(c) = inspect(&sim, &view, &Target::Controller(view.active_controller.unwrap())) else {
             panic!()
         };
-        assert_eq!(c.role, "leader");
+        assert_eq!(c.role, "leader (active)");
         assert_eq!(c.brokers.len(), 3);
         assert!(!c.tail.is_empty());
     }

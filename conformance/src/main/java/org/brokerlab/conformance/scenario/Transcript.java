@@ -1,0 +1,106 @@
+package org.brokerlab.conformance.scenario;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A scenario file in the transcript format of {@code tests/scripts/} (see
+ * {@code tests/console_scripts.rs}): header lines, then {@code $ command} lines (here-document and
+ * continuation lines follow until the command is complete), each followed by its output (stdout lines
+ * as they are, stderr lines prefixed {@code "! "}), {@code ? N} for a non-zero exit code, and
+ * {@code ## } comments. Re-recording keeps the header, the commands and the comments and replaces the
+ * output.
+ */
+public final class Transcript {
+    public static final String RECORDED_PREFIX = "## recorded from Apache Kafka ";
+
+    public static final class Step {
+        public final String command;
+        public final List<String> comments = new ArrayList<>();
+        public final List<ToolRunner.Line> output = new ArrayList<>();
+        public int exitCode;
+
+        Step(String command) {
+            this.command = command;
+        }
+    }
+
+    public final List<String> header = new ArrayList<>();
+    public final List<Step> steps = new ArrayList<>();
+
+    public static Transcript parse(String text) {
+        Transcript t = new Transcript();
+        String[] lines = text.split("\n", -1);
+        int n = lines.length;
+        if (n > 0 && lines[n - 1].isEmpty()) {
+            n--;
+        }
+        int i = 0;
+        while (i < n && !lines[i].startsWith("$ ")) {
+            t.header.add(lines[i]);
+            i++;
+        }
+        while (i < n) {
+            StringBuilder command = new StringBuilder(lines[i].substring(2));
+            i++;
+            while (Shell.needsMoreInput(command.toString()) && i < n) {
+                command.append('\n').append(lines[i]);
+                i++;
+            }
+            Step step = new Step(command.toString());
+            while (i < n && !lines[i].startsWith("$ ")) {
+                if (lines[i].startsWith("## ") || lines[i].equals("##")) {
+                    step.comments.add(lines[i]);
+                }
+                i++;
+            }
+            t.steps.add(step);
+        }
+        return t;
+    }
+
+    /** The broker configs of {@code ## config: k=v ...} header lines. */
+    public Map<String, String> configs() {
+        Map<String, String> c = new LinkedHashMap<>();
+        for (String h : header) {
+            if (h.startsWith("## config:")) {
+                for (String kv : h.substring("## config:".length()).trim().split("\\s+")) {
+                    if (kv.isEmpty()) {
+                        continue;
+                    }
+                    int eq = kv.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("'" + kv + "' in '" + h + "' is not key=value");
+                    }
+                    c.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+            }
+        }
+        return c;
+    }
+
+    public String render(String recordedLine) {
+        StringBuilder b = new StringBuilder();
+        b.append(recordedLine).append('\n');
+        for (String h : header) {
+            if (!h.startsWith(RECORDED_PREFIX)) {
+                b.append(h).append('\n');
+            }
+        }
+        for (Step s : steps) {
+            b.append("$ ").append(s.command).append('\n');
+            for (ToolRunner.Line l : s.output) {
+                b.append(l.stderr() ? "! " : "").append(l.text()).append('\n');
+            }
+            if (s.exitCode != 0) {
+                b.append("? ").append(s.exitCode).append('\n');
+            }
+            for (String c : s.comments) {
+                b.append(c).append('\n');
+            }
+        }
+        return b.toString();
+    }
+}

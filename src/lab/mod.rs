@@ -1,0 +1,884 @@
+//! The learner's session without a browser: the console (and through it the engine),
+//! simulated time and its mapping to the wall clock, the recorded timeline with its forks,
+//! the explained event feed, chart samples, the lesson being followed, and when to save.
+//!
+//! One entry point in the spirit of crux: the page reports what happened as an [`Event`]
+//! (a typed line, a click, a frame tick with its wall time, a store's reply) to
+//! [`Lab::update`], carries out the [`Effect`]s it returns (save, copy, download, open the
+//! store), and draws [`Lab::view`]. Nothing here touches the DOM, so all of it is tested
+//! natively.
+
+pub mod charts;
+pub mod feed;
+pub mod lesson;
+pub mod persist;
+pub mod terminal;
+pub mod timeline;
+pub mod view;
+
+use crate::console::session::Console;
+use crate::console::typing::{Mode, Prompt, Typed};
+use crate::lessons::{find, Lesson, LessonRun};
+use crate::scenario::link::{fragment_for, parse_fragment, Fragment};
+use crate::scenario::{json, real_kafka, Scenario};
+use crate::sim::time::SimTime;
+use crate::sim::view::inspect::inspect;
+use crate::sim::view::ViewModel;
+use crate::sim::world::ClusterConfig;
+use charts::Charts;
+use feed::Feed;
+pub use lesson::LessonAction;
+use lesson::LessonPanel;
+use persist::{Persist, Restored, SaveSet, Saved, StoreStatus};
+use std::rc::Rc;
+use terminal::Transcript;
+use timeline::Timeline;
+use view::{fmt_clock, fmt_gap, speed_tenths, TermStream};
+pub use view::{LabView, Selection};
+
+/// The seed of the first-visit cluster (any seed works; this one is what newcomers see).
+pub const DEMO_SEED: u64 = 1;
+
+/// The first-visit cluster: something is already happening (a topic, a steady producer and a
+/// consumer group reading it), built from console commands so it replays and shares like
+/// anything the learner types.
+pub const DEMO: &[&str] = &[
+    "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3",
+    "producer start checkout --topic orders --rate 4/s --keys alice,bob,carol,dave",
+    "consumer start billing-1 --group billing --topic orders",
+    "consumer start billing-2 --group billing --topic orders",
+];
+
+/// The `?bench=ui` cluster of the performance goal: 6 brokers, 3 topics × 12 partitions with
+/// RF 3, 10 clients (8 producers, 2 consumers in a group).
+pub const BENCH: &[&str] = &[
+    "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 12 --replication-factor 3",
+    "kafka-topics --bootstrap-server localhost:9092 --create --topic payments --partitions 12 --replication-factor 3",
+    "kafka-topics --bootstrap-server localhost:9092 --create --topic clicks --partitions 12 --replication-factor 3",
+    "producer start p1 --topic orders --rate 50/s --keys a,b,c,d,e,f",
+    "producer start p2 --topic orders --rate 50/s",
+    "producer start p3 --topic payments --rate 40/s --keys x,y,z",
+    "producer start p4 --topic payments --rate 40/s",
+    "producer start p5 --topic clicks --rate 100/s",
+    "producer start p6 --topic clicks --rate 100/s --keys u1,u2,u3,u4",
+    "producer start p7 --topic orders --rate 20/s --producer-property acks=1",
+    "producer start p8 --topic payments --rate 20/s --producer-property acks=1",
+    "consumer start c1 --group analytics --topic clicks",
+    "consumer start c2 --group analytics --topic clicks",
+];
+
+/// The welcome line of a fresh page.
+pub const WELCOME: &str = "Welcome to Brokerlab: a live Kafka cluster. Type `help`, or a Kafka tool like `kafka-topics --bootstrap-server localhost:9092 --list`.";
+
+/// Where the page was opened from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Boot {
+    /// The address's fragment (`#s=…`, `#lesson=…`, `#draft=…`, or "").
+    pub hash: String,
+    /// `?bench=ui`: the benchmark cluster, nothing saved.
+    pub bench: bool,
+    /// The page's address without its fragment (share links start with it).
+    pub base_url: String,
+}
+
+/// What the page reports.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// An animation frame: the wall clock now and since the last frame (ms).
+    Frame {
+        wall_ms: f64,
+        dt_ms: u64,
+    },
+    TogglePlay,
+    /// Exactly the next engine event, then pause.
+    Step,
+    /// Speed on a log scale in tenths of a decade: -10 (0.1×) … 0 (1×) … 20 (100×).
+    SetSpeedLog(i32),
+    /// Show an earlier moment of the recorded timeline (simulated ms).
+    Seek(u64),
+    /// Back to the live head of the timeline.
+    BackToLive,
+    Reset,
+    /// A line typed at the console's prompt (a command, a continuation line, or a line for
+    /// the running tool: the console decides, see [`crate::console::typing`]).
+    Typed(String),
+    /// A command chosen by pointing (an action of a menu): typed at the shell prompt, so it
+    /// shows in the console and its history. Refused while a tool runs or a command is
+    /// being continued.
+    Command(String),
+    /// Ctrl-C.
+    Interrupt,
+    /// Ctrl-D.
+    Eof,
+    ClearConsole,
+    Select(Option<Selection>),
+    Menu(Option<Selection>),
+    /// Show one topic only (scale), or every topic.
+    Focus(Option<String>),
+    DismissNotice,
+    StartLesson(String),
+    OpenSandbox,
+    Lesson(LessonAction),
+    /// Copy a link to this exact scenario (embed: the read-only variant for an iframe).
+    CopyLink {
+        embed: bool,
+    },
+    ExportJson,
+    /// The text of a JSON scenario file the learner picked.
+    ImportJson(String),
+    ExportRealKafka,
+    /// Keep the scenario opened from a link as the saved sandbox.
+    KeepLinked,
+    /// Download the sandbox as a lesson draft.
+    DraftLesson,
+    /// Copy a link that opens the sandbox as a lesson draft.
+    DraftLink,
+    /// The store opened (or not), with what it held when asked to restore.
+    StoreOpened {
+        status: StoreStatus,
+        loaded: Result<Option<Box<Saved>>, String>,
+    },
+    /// A save finished: the simulated ms it saved, or why it failed.
+    Saved(Result<u64, String>),
+    /// An effect could not be carried out (a download refused by the browser…).
+    Failed(String),
+}
+
+/// What the page must do.
+#[must_use]
+#[derive(Clone, Debug)]
+pub enum Effect {
+    /// Open the browser's store; with `restore`, read the saved session and answer with
+    /// [`Event::StoreOpened`].
+    OpenStore { restore: bool },
+    /// Write this save point; answer with [`Event::Saved`] carrying `at_ms`.
+    Save { set: Box<SaveSet>, at_ms: u64 },
+    /// Put text on the clipboard.
+    Copy(String),
+    /// Offer a file download.
+    Download { name: &'static str, mime: &'static str, text: String },
+}
+
+/// A wall clock in ms (the frame budget is measured with it).
+pub type Clock = Box<dyn Fn() -> f64>;
+
+/// The session.
+pub struct Lab {
+    console: Console,
+    playing: bool,
+    speed_log: i32,
+    selection: Option<Selection>,
+    menu: Option<Selection>,
+    focus: Option<String>,
+    notice: Option<String>,
+    behind: bool,
+    model: Rc<ViewModel>,
+    feed: Feed,
+    charts: Charts,
+    term: Transcript,
+    history: Rc<Vec<String>>,
+    timeline: Timeline,
+    lesson: LessonPanel,
+    persist: Persist,
+    saved_at: Option<u64>,
+    linked: bool,
+    shared_link: Option<String>,
+    embed: bool,
+    boot_error: Option<String>,
+    base_url: String,
+    trace_cursor: u64,
+    clock: Clock,
+    /// Work allowed per frame for the simulation (ms of the wall clock).
+    budget_ms: f64,
+    published: Option<Rc<LabView>>,
+}
+
+impl Lab {
+    /// A lab on a fresh cluster (no demo, nothing saved).
+    pub fn new(seed: u64, config: ClusterConfig, clock: Clock) -> Result<Lab, String> {
+        let console = Console::new(seed, config)?;
+        Ok(Lab::with_console(console, clock))
+    }
+
+    fn with_console(console: Console, clock: Clock) -> Lab {
+        let model = Rc::new(ViewModel::build(console.sim()));
+        let trace_cursor = console.sim().trace.next_index();
+        let mut lab = Lab {
+            console,
+            playing: true,
+            speed_log: 0,
+            selection: None,
+            menu: None,
+            focus: None,
+            notice: None,
+            behind: false,
+            model,
+            feed: Feed::default(),
+            charts: Charts::default(),
+            term: Transcript::default(),
+            history: Rc::new(Vec::new()),
+            timeline: Timeline::default(),
+            lesson: LessonPanel::default(),
+            persist: Persist::new(false),
+            saved_at: None,
+            linked: false,
+            shared_link: None,
+            embed: false,
+            boot_error: None,
+            base_url: String::new(),
+            trace_cursor,
+            clock,
+            budget_ms: 5.0,
+            published: None,
+        };
+        lab.timeline.snapshot(&lab.console);
+        lab
+    }
+
+    /// The page as opened from `boot`: the first-visit cluster (or the benchmark's), then
+    /// whatever the link asks for, with a notice when the link cannot be honoured. The
+    /// effects open the store (and restore the saved sandbox unless a link chose what to
+    /// show). Fails only if even the default cluster cannot start.
+    pub fn boot(boot: Boot, clock: Clock) -> Result<(Lab, Vec<Effect>), String> {
+        let mut linked = false;
+        if boot.bench {
+            let cfg = ClusterConfig { brokers: 6, ..ClusterConfig::default() };
+            let mut lab = match Lab::new(7, cfg, Box::new(|| 0.0)) {
+                Ok(lab) => lab,
+                Err(e) => {
+                    let mut lab = Lab::demo()?;
+                    lab.boot_error = Some(format!("The benchmark cluster could not start: {e}"));
+                    lab
+                }
+            };
+            lab.clock = clock;
+            lab.base_url = boot.base_url;
+            lab.run_setup(BENCH);
+            return Ok((lab, Vec::new()));
+        }
+        let mut lab = Lab::demo()?;
+        lab.clock = clock;
+        lab.base_url = boot.base_url;
+        let hash = boot.hash.as_str();
+        match crate::lessons::draft::lesson_from_draft_fragment(hash) {
+            Some(Ok(lesson)) => {
+                linked = true;
+                if let Err(err) = lab.start_lesson_from(&lesson) {
+                    lab.notice = Some(format!("This lesson draft could not start: {err}"));
+                }
+            }
+            Some(Err(err)) => {
+                lab.notice = Some(format!("This lesson draft link could not be opened: {}", sentence(&err)))
+            }
+            None => {}
+        }
+        let fragment = if hash.starts_with("#draft=") { Ok(Fragment::Sandbox) } else { parse_fragment(hash) };
+        match fragment {
+            Ok(Fragment::Sandbox) => {}
+            Ok(Fragment::Lesson { id, embed }) => {
+                lab.embed = embed;
+                if let Err(err) = lab.start_lesson(&id) {
+                    lab.notice = Some(format!("This link names a lesson Brokerlab does not have: {err}"));
+                }
+            }
+            Ok(Fragment::Scenario { scenario, embed }) => {
+                lab.embed = embed;
+                match scenario.replay() {
+                    Ok(console) => {
+                        lab.restore_console(console);
+                        linked = true;
+                        lab.linked = !embed;
+                        let mut msg = "You opened a shared scenario. Your own saved sandbox is untouched: choose \"Keep\" to make this one your sandbox.".to_string();
+                        if let Some(note) = scenario.engine_note() {
+                            msg = format!("{msg} {note}");
+                        }
+                        lab.notice = Some(msg);
+                    }
+                    Err(err) => lab.notice = Some(format!("This link's scenario could not be replayed: {err}")),
+                }
+            }
+            Err(err) => {
+                lab.notice = Some(format!(
+                    "This link could not be opened: {} Your saved sandbox is shown instead.",
+                    sentence(&err.to_string())
+                ));
+            }
+        }
+        lab.note(WELCOME);
+        lab.persist.enabled = !lab.embed && !linked;
+        let _ = lab.publish();
+        let effects = if lab.embed { Vec::new() } else { vec![Effect::OpenStore { restore: !linked }] };
+        Ok((lab, effects))
+    }
+
+    /// The first-visit cluster.
+    fn demo() -> Result<Lab, String> {
+        let mut lab = Lab::new(DEMO_SEED, ClusterConfig::default(), Box::new(|| 0.0))?;
+        lab.run_setup(DEMO);
+        Ok(lab)
+    }
+
+    /// Sets how much wall time a frame may spend simulating.
+    pub fn set_budget_ms(&mut self, ms: f64) {
+        self.budget_ms = ms;
+    }
+
+    /// Runs console commands silently (the demo, the benchmark set-up): they go into the
+    /// command log and history like typed ones, so links and reloads reproduce them.
+    pub fn run_setup(&mut self, lines: &[&str]) {
+        for line in lines {
+            let _ = self.console.type_line(line, Mode::Script, &crate::console::typing::open_gate);
+        }
+        let _ = self.console.take_output();
+        self.read_trace(0);
+        let _ = self.publish();
+    }
+
+    /// A line of Brokerlab's own in the console.
+    pub fn note(&mut self, text: &str) {
+        self.term.push(TermStream::Note, text.to_string());
+    }
+
+    pub fn console(&self) -> &Console {
+        &self.console
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.console.sim().now
+    }
+
+    /// The latest moment recorded (the live head).
+    pub fn head(&self) -> SimTime {
+        self.timeline.head(&self.console)
+    }
+
+    pub fn viewing_past(&self) -> bool {
+        self.timeline.viewing_past()
+    }
+
+    /// Tab completion for what is typed so far.
+    pub fn complete(&self, partial: &str) -> Vec<String> {
+        self.console.complete(partial)
+    }
+
+    /// The lesson being followed.
+    pub fn lesson_run(&self) -> Option<&LessonRun> {
+        self.lesson.run.as_ref()
+    }
+
+    // ------------------------------------------------------------------ the entry point
+
+    /// Takes what the page reports; returns what it must do.
+    pub fn update(&mut self, event: Event) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        match event {
+            Event::Frame { wall_ms, dt_ms } => {
+                if self.frame(wall_ms, dt_ms) {
+                    let _ = self.publish();
+                }
+                if self.persist.due(&self.console, self.viewing_past(), wall_ms) {
+                    self.persist.busy = true;
+                    let set = self.persist.save_set(&self.console, self.lesson.run.as_ref(), self.ui_state());
+                    effects.push(Effect::Save { set: Box::new(set), at_ms: self.now().as_ms() });
+                }
+                return effects;
+            }
+            Event::TogglePlay => {
+                if self.playing {
+                    self.playing = false;
+                } else {
+                    self.fork_if_past();
+                    self.playing = true;
+                }
+            }
+            Event::Step => self.step(),
+            Event::SetSpeedLog(s) => self.speed_log = s.clamp(-10, 20),
+            Event::Seek(t) => self.seek(t),
+            Event::BackToLive => self.back_to_live(),
+            Event::Reset => {
+                if let Err(e) = self.reset() {
+                    self.notice = Some(format!("Reset failed: {e}"));
+                }
+            }
+            Event::Typed(line) => {
+                self.menu = None;
+                self.typed(&line);
+            }
+            Event::Command(line) => {
+                self.menu = None;
+                if self.console.prompt() == Prompt::Shell {
+                    self.typed(&line);
+                } else {
+                    self.notice = Some(format!(
+                        "`{line}` was not run: the console is busy (a tool runs or a command is being typed). Finish it or press Ctrl-C first."
+                    ));
+                }
+            }
+            Event::Interrupt => self.interrupt(),
+            Event::Eof => {
+                if self.console.job_running() {
+                    self.console.job_eof();
+                    let out = self.console.take_output();
+                    self.term.print(&out);
+                }
+            }
+            Event::ClearConsole => self.term.clear(),
+            Event::Select(s) => self.selection = s,
+            Event::Menu(m) => self.menu = m,
+            Event::Focus(f) => self.focus = f,
+            Event::DismissNotice => self.notice = None,
+            Event::StartLesson(id) => {
+                if let Err(e) = self.start_lesson(&id) {
+                    self.notice = Some(format!("The lesson could not start: {e}"));
+                }
+            }
+            Event::OpenSandbox => {
+                if let Err(e) = self.open_sandbox() {
+                    self.notice = Some(format!("The sandbox could not start: {e}"));
+                }
+            }
+            Event::Lesson(a) => self.lesson_action(a),
+            Event::CopyLink { embed } => {
+                let url = self.share_link(embed);
+                self.notice = Some(format!(
+                    "Link copied ({} characters): opening it replays this exact scenario{}.",
+                    url.len(),
+                    if embed { " read-only, for an iframe" } else { "" }
+                ));
+                self.shared_link = Some(url.clone());
+                effects.push(Effect::Copy(url));
+            }
+            Event::ExportJson => {
+                let text = json::export(&Scenario::from_console(&self.console));
+                effects.push(Effect::Download { name: "brokerlab-scenario.json", mime: "application/json", text });
+            }
+            Event::ExportRealKafka => {
+                let s = Scenario::from_console(&self.console);
+                effects.push(Effect::Download {
+                    name: "docker-compose.yml",
+                    mime: "text/yaml",
+                    text: real_kafka::compose(&s),
+                });
+                effects.push(Effect::Download {
+                    name: "brokerlab-commands.sh",
+                    mime: "text/x-shellscript",
+                    text: real_kafka::script(&s),
+                });
+                self.notice = Some("docker-compose.yml and brokerlab-commands.sh downloaded: `docker compose up -d`, then `bash brokerlab-commands.sh` (see the README for what cannot be translated).".into());
+            }
+            Event::ImportJson(text) => {
+                match json::import(&text).map_err(|e| e.to_string()).and_then(|s| s.replay().map_err(|e| e.to_string()))
+                {
+                    Ok(console) => {
+                        self.restore_console(console);
+                        self.notice = Some("Scenario imported: it is now your sandbox.".into());
+                        self.persist.enabled = !self.embed;
+                    }
+                    Err(e) => {
+                        self.notice =
+                            Some(format!("That file is not a scenario Brokerlab can open: {e}. Nothing was changed."))
+                    }
+                }
+            }
+            Event::DraftLesson => {
+                let goals = crate::lessons::suggest_goals(&self.console);
+                let text = crate::lessons::draft_from_sandbox(&self.console, "My lesson", &goals);
+                self.notice = Some(format!("lesson-draft.md downloaded: your commands are its solution and {} goals that hold now are its checks. Edit it and add it to www/lessons (see the README).", goals.len()));
+                effects.push(Effect::Download { name: "lesson-draft.md", mime: "text/markdown", text });
+            }
+            Event::DraftLink => {
+                let goals = crate::lessons::suggest_goals(&self.console);
+                let text = crate::lessons::draft_from_sandbox(&self.console, "My lesson", &goals);
+                let url = format!("{}{}", self.base_url, crate::lessons::draft::draft_fragment(&text));
+                self.notice = Some(format!(
+                    "Lesson draft link copied ({} characters): it opens this sandbox as a lesson with {} goals.",
+                    url.len(),
+                    goals.len()
+                ));
+                self.shared_link = Some(url.clone());
+                effects.push(Effect::Copy(url));
+            }
+            Event::KeepLinked => {
+                self.linked = false;
+                self.persist.enabled = true;
+                self.notice = Some("This scenario is now your sandbox and is saved.".into());
+            }
+            Event::StoreOpened { status, loaded } => self.store_opened(status, loaded),
+            Event::Saved(r) => {
+                self.persist.busy = false;
+                match r {
+                    Ok(at) => self.saved_at = Some(at),
+                    Err(e) => {
+                        self.persist.status = StoreStatus::Off(e.clone());
+                        self.notice = Some(format!("Saving stopped: {e}. The simulation keeps running in this tab."));
+                    }
+                }
+            }
+            Event::Failed(why) => self.notice = Some(sentence(&why)),
+        }
+        let _ = self.publish();
+        effects
+    }
+
+    /// What the page draws.
+    pub fn view(&mut self) -> Rc<LabView> {
+        match &self.published {
+            Some(v) => v.clone(),
+            None => self.publish(),
+        }
+    }
+
+    // ------------------------------------------------------------------ time
+
+    /// Advances simulated time by `dt × speed` within the frame budget; returns whether
+    /// anything visible changed.
+    fn frame(&mut self, wall_ms: f64, dt_ms: u64) -> bool {
+        let wall_now_ms = wall_ms.max(0.0) as u64;
+        let mut changed = false;
+        if self.playing && !self.viewing_past() {
+            // A tab in the background gets no frames: never jump more than 100 ms of wall time.
+            let want_us = dt_ms.min(100) * speed_tenths(self.speed_log) * 100;
+            let target = self.now().plus_micros(want_us.max(1));
+            let started = (self.clock)();
+            // Advance in slices so one heavy moment cannot freeze the page.
+            let mut t = self.now();
+            self.behind = false;
+            while t < target {
+                let slice = ((target.0 - t.0) / 4).max(1_000);
+                t = SimTime((t.0 + slice).min(target.0));
+                self.console.advance_to(t);
+                if (self.clock)() - started > self.budget_ms {
+                    self.behind = t < target;
+                    break;
+                }
+            }
+            changed = true;
+        }
+        let out = self.console.take_output();
+        if !out.chunks.is_empty() {
+            self.term.print(&out);
+            changed = true;
+        }
+        if self.read_trace(wall_now_ms) {
+            changed = true;
+        }
+        if self.feed.land(wall_now_ms) {
+            changed = true;
+        }
+        // Sampled from the view as last published (one frame old at most).
+        let now_ms = self.now().as_ms();
+        let feed = &mut self.feed;
+        if self.charts.sample(now_ms, &self.model, || feed.take_counters()) {
+            changed = true;
+        }
+        if self.lesson.tick(&mut self.console, &mut self.term, wall_now_ms, self.playing) {
+            changed = true;
+        }
+        self.timeline.maybe_snapshot(&self.console);
+        changed
+    }
+
+    /// Runs exactly the next event (single step), and pauses.
+    fn step(&mut self) {
+        self.fork_if_past();
+        self.playing = false;
+        if let Some(t) = self.console.sim().next_event_at() {
+            if t > self.now() {
+                self.console.advance_to(t);
+            } else {
+                // Several events at this instant: process one more.
+                self.console.sim_mut().step();
+            }
+        }
+        let out = self.console.take_output();
+        self.term.print(&out);
+        self.read_trace(0);
+    }
+
+    /// Shows the cluster as it was at `t_ms`. The live state waits aside; playing or typing
+    /// from there forks a new future and discards the old one (with a warning).
+    fn seek(&mut self, t_ms: u64) {
+        let head = self.head();
+        let target = SimTime::from_ms(t_ms).min(head);
+        if target >= head {
+            self.back_to_live();
+            return;
+        }
+        if !self.timeline.seek(&mut self.console, target) {
+            return;
+        }
+        self.playing = false;
+        self.trace_cursor = self.console.sim().trace.next_index();
+        self.feed.clear_flights();
+        self.notice = Some(format!(
+            "You are looking at {} — {} before the live moment. Press Play or type a command to continue from here: the later future will be discarded.",
+            fmt_clock(self.now().as_ms()),
+            fmt_gap(head.as_ms().saturating_sub(self.now().as_ms()))
+        ));
+    }
+
+    fn back_to_live(&mut self) {
+        if self.timeline.back_to_live(&mut self.console) {
+            self.notice = None;
+            self.trace_cursor = self.console.sim().trace.next_index();
+        }
+    }
+
+    /// Acting on the past: that moment becomes the present, the old future is gone.
+    fn fork_if_past(&mut self) {
+        let now = self.now();
+        if self.timeline.fork(now) {
+            self.feed.cut_after(now.as_ms());
+            self.charts.cut_after(now.as_ms());
+            let at = fmt_clock(now.as_ms());
+            self.notice = Some(format!("A new future starts at {at}: what happened after it was discarded."));
+            self.term.push(TermStream::Note, format!("# timeline forked at {at}; the old future was discarded"));
+        }
+    }
+
+    /// A fresh cluster like the current one (same seed and config).
+    fn reset(&mut self) -> Result<(), String> {
+        let console = Console::new(self.console.seed(), self.console.config().clone())?;
+        self.replace_console(console);
+        self.lesson.leave();
+        self.note("# a fresh cluster (same seed and configuration)");
+        Ok(())
+    }
+
+    // ------------------------------------------------------------------ the console
+
+    /// A line typed at the prompt: echoed like a terminal, then whatever it became.
+    fn typed(&mut self, line: &str) {
+        self.fork_if_past();
+        let echo = match self.console.prompt() {
+            Prompt::Shell => TermStream::Command,
+            Prompt::Continuation | Prompt::ToolInput | Prompt::Busy => TermStream::Input,
+        };
+        self.term.push(echo, line.to_string());
+        let lesson = self.lesson.run.as_ref();
+        let gate = |item: &crate::console::shell::ScriptItem| match lesson {
+            Some(run) => run.permits_item(item),
+            None => Ok(()),
+        };
+        let typed = self.console.type_line(line, Mode::Terminal, &gate);
+        match typed {
+            Typed::Nothing | Typed::More => {}
+            Typed::Clear => self.term.clear(),
+            Typed::ToTool { output } | Typed::Ran { output, .. } => self.term.print(&output),
+            Typed::Refused { why, parse_error, .. } => {
+                let text = if parse_error { why } else { format!("lesson: {why}") };
+                self.term.push(TermStream::Stderr, text);
+            }
+        }
+        self.read_trace(0);
+    }
+
+    /// Ctrl-C: drops a command being continued, else stops the running tool.
+    fn interrupt(&mut self) {
+        if self.console.cancel_pending() {
+            self.term.push(TermStream::Input, "^C".into());
+        } else if self.console.job_running() {
+            self.console.job_interrupt();
+            let out = self.console.take_output();
+            self.term.print(&out);
+        } else {
+            self.term.push(TermStream::Command, "^C".into());
+        }
+    }
+
+    // ------------------------------------------------------------------ the trace
+
+    /// Reads new trace events into the feed, the flights and the chart counters.
+    fn read_trace(&mut self, wall_now_ms: u64) -> bool {
+        let from = self.trace_cursor;
+        let next = self.console.sim().trace.next_index();
+        if next == from {
+            return false;
+        }
+        // Time on screen for a flight: the simulated second at this speed, but never shorter
+        // than a person can follow nor longer than the next one needs.
+        let flight_ms = (15_000 / speed_tenths(self.speed_log)).clamp(450, 2000) as u32;
+        self.feed.read(self.console.sim().trace.since(from), wall_now_ms, flight_ms);
+        self.trace_cursor = next;
+        true
+    }
+
+    // ------------------------------------------------------------------ publishing
+
+    /// Rebuilds what the page sees. Parts that did not change keep their `Rc`.
+    fn publish(&mut self) -> Rc<LabView> {
+        self.model = Rc::new(ViewModel::build(self.console.sim()));
+        let history = self.console.history();
+        if self.history.len() != history.len() || self.history.last() != history.last() {
+            self.history = Rc::new(history.to_vec());
+        }
+        let detail = self.selection.as_ref().map(|s| Rc::new(inspect(self.console.sim(), &self.model, s)));
+        let view = Rc::new(LabView {
+            view: self.model.clone(),
+            flights: Rc::new(self.feed.flights().to_vec()),
+            feed: self.feed.published(),
+            samples: self.charts.published(),
+            terminal: self.term.published(),
+            history: self.history.clone(),
+            prompt: self.console.prompt(),
+            detail,
+            selection: self.selection.clone(),
+            menu: self.menu.clone(),
+            focus: self.focus.as_deref().map(Rc::from),
+            notice: self.notice.as_deref().map(Rc::from),
+            playing: self.playing,
+            speed_log: self.speed_log,
+            now_ms: self.now().as_ms(),
+            head_ms: self.head().as_ms(),
+            viewing_past: self.viewing_past(),
+            behind: self.behind,
+            job_running: self.console.job_running(),
+            snapshots: self.timeline.published(),
+            lesson: self.lesson.view(),
+            saving: Rc::from(self.persist.status.message().as_str()),
+            saved_at: self.saved_at,
+            lessons_done: self.lesson.done_published(),
+            linked: self.linked,
+            shared_link: self.shared_link.as_deref().map(Rc::from),
+            embed: self.embed,
+            boot_error: self.boot_error.as_deref().map(Rc::from),
+        });
+        self.published = Some(view.clone());
+        view
+    }
+
+    // ------------------------------------------------------------------ lessons
+
+    /// Swaps in another console (a lesson's start, a reset step, an undo): the timeline,
+    /// feed and charts start again from it; the terminal keeps its lines.
+    fn replace_console(&mut self, console: Console) {
+        self.console = console;
+        self.timeline.restart(&self.console);
+        self.trace_cursor = self.console.sim().trace.next_index();
+        self.feed.clear();
+        self.charts.clear();
+        self.selection = None;
+        self.menu = None;
+        self.notice = None;
+    }
+
+    /// Starts the lesson `id` on a fresh cluster of its own.
+    fn start_lesson(&mut self, id: &str) -> Result<(), String> {
+        let lesson = find(id).ok_or_else(|| format!("there is no lesson called {id:?}"))?;
+        self.start_lesson_from(&lesson)
+    }
+
+    /// Starts a lesson given as data (a shared draft).
+    fn start_lesson_from(&mut self, lesson: &Lesson) -> Result<(), String> {
+        let console = self.lesson.start(lesson)?;
+        self.replace_console(console);
+        self.focus = None;
+        self.playing = true;
+        self.term.push(TermStream::Note, format!("# lesson: {}", lesson.title));
+        self.lesson.refresh(&self.console);
+        Ok(())
+    }
+
+    /// A saved or shared session: the sandbox becomes it.
+    fn restore_console(&mut self, console: Console) {
+        self.replace_console(console);
+        self.lesson.leave();
+    }
+
+    /// Leaves the lesson for the free sandbox (the first-visit cluster).
+    fn open_sandbox(&mut self) -> Result<(), String> {
+        let console = Console::new(self.console.seed(), ClusterConfig::default())?;
+        self.replace_console(console);
+        self.lesson.leave();
+        self.run_setup(DEMO);
+        self.note("# the free sandbox: anything goes");
+        Ok(())
+    }
+
+    fn lesson_action(&mut self, action: LessonAction) {
+        if let Some(console) = self.lesson.action(action, &mut self.console) {
+            self.replace_console(console);
+            self.term.push(
+                TermStream::Note,
+                "# the cluster is back where the step began (or before your last command)".into(),
+            );
+        }
+        self.lesson.refresh(&self.console);
+    }
+
+    // ------------------------------------------------------------------ saving and sharing
+
+    /// The share link of the current session.
+    pub fn share_link(&self, embed: bool) -> String {
+        let scenario = Scenario::from_console(&self.console);
+        let fragment = fragment_for(&Fragment::Scenario { scenario: Box::new(scenario), embed });
+        format!("{}{fragment}", self.base_url)
+    }
+
+    /// The page's own state kept with a save.
+    fn ui_state(&self) -> serde_json::Value {
+        serde_json::json!({
+            "speed_log": self.speed_log,
+            "focus": self.focus,
+            "lesson": self.lesson.run.as_ref().map(|r| r.lesson().id.clone()),
+            "lessons_done": self.lesson.done().iter().cloned().collect::<Vec<_>>(),
+        })
+    }
+
+    fn store_opened(&mut self, status: StoreStatus, loaded: Result<Option<Box<Saved>>, String>) {
+        let mut notes = Vec::new();
+        match loaded {
+            Ok(Some(saved)) if self.lesson.run.is_none() => {
+                notes = self.restore(&saved);
+                // The store holds these disks already: later saves write what changes.
+                self.persist.prime(&self.console);
+            }
+            Ok(_) => {}
+            Err(e) => notes.push(format!("The saved session could not be read ({e}); starting fresh.")),
+        }
+        self.persist.open = true;
+        self.persist.status = status;
+        if !notes.is_empty() {
+            self.notice = Some(notes.join(" "));
+        }
+    }
+
+    /// Rebuilds the saved session into the lab. Returns what to tell the learner.
+    fn restore(&mut self, saved: &Saved) -> Vec<String> {
+        let ui = saved.ui.clone().unwrap_or_default();
+        if let Some(done) = ui.get("lessons_done").and_then(|v| v.as_array()) {
+            self.lesson.set_done(done.iter().filter_map(|v| v.as_str().map(String::from)).collect());
+        }
+        if let Some(s) = ui.get("speed_log").and_then(|v| v.as_i64()) {
+            self.speed_log = (s as i32).clamp(-10, 20);
+        }
+        let (restored, notes) = persist::restore(saved);
+        match restored {
+            Restored::Lesson(run, console) => {
+                let run = *run;
+                self.replace_console(*console);
+                self.term.push(TermStream::Note, format!("# welcome back: lesson {} resumed", run.lesson().title));
+                self.lesson.resume(run);
+                self.lesson.refresh(&self.console);
+            }
+            Restored::Sandbox(console) => {
+                self.restore_console(*console);
+                if let Some(f) = ui.get("focus").and_then(|v| v.as_str()) {
+                    self.focus = Some(f.to_string());
+                }
+            }
+            Restored::Nothing => {}
+        }
+        notes
+    }
+}
+
+/// `text` ending as a sentence: a full stop added unless it already ends with one (or ? !).
+pub fn sentence(text: &str) -> String {
+    let t = text.trim_end();
+    if t.ends_with(['.', '?', '!']) {
+        t.to_string()
+    } else {
+        format!("{t}.")
+    }
+}

@@ -1,0 +1,19 @@
+//! The read model: the one place that projects engine state for people, with one set of
+//! names ([`names`]) for every role.
+//!
+//! * [`model`] — [`ViewModel`], the whole cluster for the page, rebuilt after the engine moves.
+//! * [`inspect`] — the details of one thing the learner points at.
+//! * [`replicas`] — each replica of a partition as its broker holds it (`describe partition`),
+//!   and the cluster's members for `broker list` and tab completion.
+//! * [`explain`] — trace events in plain words, for the event feed and `trace`.
+//!
+//! Nothing here changes the engine, and nothing here knows how the page draws (no CSS).
+
+pub mod explain;
+pub mod inspect;
+pub mod model;
+pub mod names;
+pub mod replicas;
+
+pub use model::*;
+pub use names::{ControllerRole, ReplicaRole};

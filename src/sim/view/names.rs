@@ -1,0 +1,104 @@
+//! The read model's vocabulary: one name for each role a node or a replica can have, used by
+//! the page, the inspector, `describe partition`, `controller list` and the event sentences
+//! alike. The words are Kafka's: the quorum's leader is the active controller (KRaft's
+//! `ActiveControllerCount`), a replica is the partition's leader or a follower of it.
+
+use crate::sim::broker::replica::{ReplicaState, Role};
+use crate::sim::controller::Role as QuorumRole;
+use crate::sim::protocol::NodeAddr;
+use crate::sim::types::BrokerId;
+use serde::Serialize;
+
+/// A controller's place in the metadata quorum (KRaft `QuorumState`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ControllerRole {
+    /// The quorum's leader: the active controller.
+    Active,
+    /// Follows the leader's metadata log, ready to take over.
+    Follower,
+    /// Asking for votes.
+    Candidate,
+    /// Knows no leader yet.
+    Unattached,
+    /// The process is not running.
+    Down,
+}
+
+impl ControllerRole {
+    /// The role of a controller process (`None`: not running).
+    pub fn of(role: Option<&QuorumRole>) -> ControllerRole {
+        match role {
+            None => ControllerRole::Down,
+            Some(QuorumRole::Leader(_)) => ControllerRole::Active,
+            Some(QuorumRole::Follower { .. }) => ControllerRole::Follower,
+            Some(QuorumRole::Candidate { .. }) => ControllerRole::Candidate,
+            Some(QuorumRole::Unattached) => ControllerRole::Unattached,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ControllerRole::Active => "leader (active)",
+            ControllerRole::Follower => "follower",
+            ControllerRole::Candidate => "candidate",
+            ControllerRole::Unattached => "unattached",
+            ControllerRole::Down => "down",
+        }
+    }
+}
+
+/// A broker's part in one partition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ReplicaRole {
+    Leader,
+    Follower {
+        leader: BrokerId,
+    },
+    /// The broker runs and has the log, but the partition has no leader it can follow.
+    Offline,
+    /// The broker is not running (its disk keeps the log).
+    Down,
+    /// The broker runs but holds no replica of the partition.
+    NotHosted,
+}
+
+impl ReplicaRole {
+    /// The role of a broker's replica state (`running`: whether the broker process runs).
+    pub fn of(state: Option<&ReplicaState>, running: bool) -> ReplicaRole {
+        match state.map(|s| &s.role) {
+            Some(Role::Leader { .. }) => ReplicaRole::Leader,
+            Some(Role::Follower { leader }) => ReplicaRole::Follower { leader: *leader },
+            Some(Role::Offline) => ReplicaRole::Offline,
+            None if !running => ReplicaRole::Down,
+            None => ReplicaRole::NotHosted,
+        }
+    }
+
+    pub fn name(self) -> String {
+        match self {
+            ReplicaRole::Leader => "leader".to_string(),
+            ReplicaRole::Follower { leader } => format!("follower of {leader}"),
+            ReplicaRole::Offline => "offline".to_string(),
+            ReplicaRole::Down => "down".to_string(),
+            ReplicaRole::NotHosted => "not hosted".to_string(),
+        }
+    }
+
+    pub fn is_follower(self) -> bool {
+        matches!(self, ReplicaRole::Follower { .. })
+    }
+}
+
+/// A node as sentences name it: `broker 1`, `controller 1001`, `client 3`.
+pub fn node(n: &NodeAddr) -> String {
+    match n {
+        NodeAddr::Broker(b) => format!("broker {b}"),
+        NodeAddr::Controller(c) => format!("controller {c}"),
+        NodeAddr::Client(c) => format!("client {c}"),
+    }
+}
+
+/// Broker ids as sentences list them: `[1,2,3]`.
+pub fn ids(v: &[i32]) -> String {
+    format!("[{}]", v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","))
+}

@@ -1,0 +1,369 @@
+//! The learner's session without a browser (`src/lab/`): events in, effects out, a view to
+//! draw. Time, the timeline and its forks, the console as a terminal (here-documents typed
+//! line by line), the feed, the charts, lessons, links and saving.
+#![cfg(not(target_arch = "wasm32"))]
+
+use brokerlab::console::typing::Prompt;
+use brokerlab::lab::persist::StoreStatus;
+use brokerlab::lab::view::{FeedKind, TermStream};
+use brokerlab::lab::{Boot, Effect, Event, Lab, LabView, LessonAction};
+use brokerlab::scenario::link::{fragment_for, Fragment};
+use brokerlab::scenario::Scenario;
+use brokerlab::sim::world::ClusterConfig;
+use std::rc::Rc;
+
+fn still() -> Box<dyn Fn() -> f64> {
+    Box::new(|| 0.0)
+}
+
+fn sandbox() -> Lab {
+    Lab::new(42, ClusterConfig::default(), still()).expect("a default cluster boots")
+}
+
+/// Plays `ms` of wall time at the current speed, one 100 ms frame at a time; returns the
+/// effects asked for.
+fn play(lab: &mut Lab, wall: &mut f64, ms: u64) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for _ in 0..ms / 100 {
+        *wall += 100.0;
+        effects.extend(lab.update(Event::Frame { wall_ms: *wall, dt_ms: 100 }));
+    }
+    effects
+}
+
+fn typed(lab: &mut Lab, line: &str) -> Rc<LabView> {
+    let _ = lab.update(Event::Typed(line.to_string()));
+    lab.view()
+}
+
+fn transcript(v: &LabView) -> Vec<(TermStream, String)> {
+    v.terminal.iter().map(|l| (l.stream, l.text.clone())).collect()
+}
+
+fn stdout_lines(v: &LabView) -> Vec<String> {
+    v.terminal.iter().filter(|l| l.stream == TermStream::Stdout).map(|l| l.text.clone()).collect()
+}
+
+#[test]
+fn a_here_document_typed_line_by_line_feeds_the_tool_not_the_shell() {
+    let mut lab = sandbox();
+    typed(&mut lab, "kafka-topics --bootstrap-server localhost:9092 --create --topic t --replica-assignment 1:2:3");
+    let v = typed(&mut lab, "cat > plan.json <<EOF");
+    assert_eq!(v.prompt, Prompt::Continuation, "the shell waits for the here-document");
+    typed(&mut lab, "first: line");
+    let v = typed(&mut lab, "EOF");
+    assert_eq!(v.prompt, Prompt::Shell);
+    assert!(
+        !transcript(&v).iter().any(|(_, t)| t.contains("command not found")),
+        "no line of the body ran as a command: {:?}",
+        transcript(&v)
+    );
+    let v = typed(&mut lab, "cat plan.json");
+    assert_eq!(stdout_lines(&v).last().map(String::as_str), Some("first: line"));
+
+    // A producer fed by a here-document typed at the prompt.
+    typed(&mut lab, "kafka-console-producer --bootstrap-server localhost:9092 --topic t <<X");
+    typed(&mut lab, "a");
+    typed(&mut lab, "b");
+    let v = typed(&mut lab, "X");
+    assert_ne!(v.prompt, Prompt::Continuation);
+    assert_ne!(v.prompt, Prompt::ToolInput, "its stdin was the here-document");
+    let mut wall = 0.0;
+    let _ = play(&mut lab, &mut wall, 2000);
+    assert_eq!(lab.view().prompt, Prompt::Shell, "the producer finished");
+    let v = typed(&mut lab, "kafka-get-offsets --bootstrap-server localhost:9092 --topic t");
+    assert_eq!(stdout_lines(&v).last().map(String::as_str), Some("t:0:2"));
+    // The whole command, body included, is one history entry.
+    assert!(v.history.iter().any(|h| h.starts_with("kafka-console-producer") && h.ends_with("a\nb\nX")));
+}
+
+#[test]
+fn ctrl_c_abandons_a_command_being_continued() {
+    let mut lab = sandbox();
+    let v = typed(&mut lab, "cat > f <<EOF");
+    assert_eq!(v.prompt, Prompt::Continuation);
+    let _ = lab.update(Event::Interrupt);
+    let v = lab.view();
+    assert_eq!(v.prompt, Prompt::Shell);
+    let v = typed(&mut lab, "ls");
+    assert!(!stdout_lines(&v).iter().any(|l| l == "f"), "the abandoned command wrote nothing");
+}
+
+#[test]
+fn the_prompt_says_what_the_next_line_is_taken_as() {
+    let mut lab = sandbox();
+    typed(
+        &mut lab,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic t --partitions 1 --replication-factor 1",
+    );
+    let v = typed(&mut lab, "kafka-console-producer --bootstrap-server localhost:9092 --topic t");
+    assert_eq!(v.prompt, Prompt::ToolInput, "the producer reads lines");
+    typed(&mut lab, "hello");
+    let _ = lab.update(Event::Eof);
+    assert_eq!(lab.view().prompt, Prompt::Busy, "after Ctrl-D the producer reads no more");
+    let mut wall = 0.0;
+    let _ = play(&mut lab, &mut wall, 2000);
+    assert_eq!(lab.view().prompt, Prompt::Shell);
+    let v = typed(&mut lab, "kafka-console-consumer --bootstrap-server localhost:9092 --topic t --from-beginning");
+    assert_eq!(v.prompt, Prompt::Busy, "a consumer reads no input");
+    // Its group waits group.initial.rebalance.delay.ms (3 s) before the first assignment.
+    let _ = play(&mut lab, &mut wall, 6000);
+    assert!(stdout_lines(&lab.view()).contains(&"hello".to_string()));
+    let _ = lab.update(Event::Interrupt);
+    let v = lab.view();
+    assert_eq!(v.prompt, Prompt::Shell);
+    // ConsoleConsumer prints its count to stderr.
+    assert!(
+        transcript(&v).contains(&(TermStream::Stderr, "Processed a total of 1 messages".to_string())),
+        "{:?}",
+        transcript(&v)
+    );
+}
+
+#[test]
+fn clear_wipes_the_transcript_and_is_kept_in_history() {
+    let mut lab = sandbox();
+    typed(&mut lab, "time");
+    assert!(!lab.view().terminal.is_empty());
+    let v = typed(&mut lab, "clear");
+    assert!(v.terminal.is_empty());
+    assert_eq!(v.history.last().map(String::as_str), Some("clear"));
+}
+
+#[test]
+fn a_menu_command_waits_for_the_shell_prompt() {
+    let mut lab = sandbox();
+    typed(&mut lab, "cat > f <<EOF");
+    let _ = lab.update(Event::Command("broker kill 1".into()));
+    let v = lab.view();
+    assert!(v.notice.as_deref().unwrap_or("").contains("not run"));
+    assert!(v.view.brokers.iter().all(|b| b.status == brokerlab::sim::view::NodeStatus::Running));
+}
+
+#[test]
+fn frames_advance_simulated_time_by_speed() {
+    let mut lab = sandbox();
+    let mut wall = 0.0;
+    let t0 = lab.view().now_ms;
+    let _ = play(&mut lab, &mut wall, 1000);
+    assert_eq!(lab.view().now_ms - t0, 1000, "1× plays one simulated second per second");
+    let _ = lab.update(Event::SetSpeedLog(10));
+    let t1 = lab.view().now_ms;
+    let _ = play(&mut lab, &mut wall, 1000);
+    assert_eq!(lab.view().now_ms - t1, 10_000, "10× plays ten");
+    let _ = lab.update(Event::TogglePlay);
+    let t2 = lab.view().now_ms;
+    let _ = play(&mut lab, &mut wall, 1000);
+    assert_eq!(lab.view().now_ms, t2, "paused: time stands still");
+    // A backgrounded tab's long gap is capped at 100 ms of wall time per frame.
+    let _ = lab.update(Event::TogglePlay);
+    let _ = lab.update(Event::SetSpeedLog(0));
+    let t3 = lab.view().now_ms;
+    let _ = lab.update(Event::Frame { wall_ms: wall + 60_000.0, dt_ms: 60_000 });
+    assert_eq!(lab.view().now_ms - t3, 100);
+}
+
+#[test]
+fn seeking_back_shows_the_past_and_acting_there_forks() {
+    let mut lab = sandbox();
+    let mut wall = 0.0;
+    typed(&mut lab, "kafka-topics --bootstrap-server localhost:9092 --create --topic t --replica-assignment 1:2:3");
+    let _ = lab.update(Event::SetSpeedLog(10));
+    let _ = play(&mut lab, &mut wall, 2500); // ~25 s simulated
+    typed(&mut lab, "broker kill 2");
+    let _ = play(&mut lab, &mut wall, 2000);
+    let head = lab.view().now_ms;
+    let killed_at = head - 20_000;
+
+    // Back to before the kill: broker 2 runs there.
+    let _ = lab.update(Event::Seek(killed_at - 5_000));
+    let v = lab.view();
+    assert!(v.viewing_past);
+    assert_eq!(v.now_ms, killed_at - 5_000);
+    assert_eq!(v.head_ms, head);
+    assert!(!v.playing, "looking at the past pauses");
+    let b2 = v.view.brokers.iter().find(|b| b.id == 2).expect("broker 2");
+    assert_eq!(b2.status, brokerlab::sim::view::NodeStatus::Running);
+
+    // Back to live: the kill is there again.
+    let _ = lab.update(Event::BackToLive);
+    let v = lab.view();
+    assert!(!v.viewing_past);
+    assert_eq!(v.now_ms, head);
+
+    // Seek again and type: a new future from there.
+    let _ = lab.update(Event::Seek(killed_at - 5_000));
+    let v = typed(&mut lab, "broker kill 3");
+    assert!(!v.viewing_past);
+    assert!(v.notice.as_deref().unwrap_or("").contains("new future"));
+    assert!(transcript(&v).iter().any(|(s, t)| *s == TermStream::Note && t.contains("timeline forked")));
+    assert_eq!(v.head_ms, v.now_ms, "the old future is gone");
+    assert!(v.snapshots.iter().all(|&s| s <= v.now_ms));
+    let statuses: Vec<_> = v.view.brokers.iter().map(|b| (b.id, b.status)).collect();
+    assert_eq!(statuses.iter().find(|(id, _)| *id == 2).map(|x| x.1), Some(brokerlab::sim::view::NodeStatus::Running));
+    assert_ne!(statuses.iter().find(|(id, _)| *id == 3).map(|x| x.1), Some(brokerlab::sim::view::NodeStatus::Running));
+}
+
+#[test]
+fn the_feed_explains_a_crash_with_its_severity_and_charts_sample_each_second() {
+    let mut lab = sandbox();
+    let mut wall = 0.0;
+    typed(&mut lab, "kafka-topics --bootstrap-server localhost:9092 --create --topic t --replica-assignment 1:2:3");
+    typed(&mut lab, "broker kill 1");
+    let _ = lab.update(Event::SetSpeedLog(10));
+    let _ = play(&mut lab, &mut wall, 1500);
+    let v = lab.view();
+    let crash = v.feed.iter().find(|f| f.text.contains("broker 1 crashed")).expect("the crash is explained");
+    assert_eq!(crash.kind, FeedKind::Warning);
+    let fenced = v.feed.iter().find(|f| f.text.contains("fenced")).expect("the fencing is explained");
+    assert_eq!(fenced.kind, FeedKind::Warning);
+    assert!(v.feed.windows(2).all(|w| w[0].at_ms <= w[1].at_ms && w[0].seq < w[1].seq));
+    let seconds: Vec<u64> = v.samples.iter().map(|s| s.at_s).collect();
+    assert!(seconds.len() >= 10, "about one sample per simulated second: {seconds:?}");
+    assert!(seconds.windows(2).all(|w| w[0] < w[1]));
+    let last = v.samples.last().expect("a sample");
+    assert_eq!(last.replicas_total, 3);
+    assert_eq!(last.isr_total, 2, "broker 1 left the ISR of t-0");
+    assert_eq!(last.under_replicated, 1);
+}
+
+#[test]
+fn an_unchanged_view_keeps_its_parts() {
+    let mut lab = sandbox();
+    let _ = lab.update(Event::TogglePlay); // pause
+    let a = lab.view();
+    let _ = lab.update(Event::Frame { wall_ms: 100.0, dt_ms: 100 });
+    let b = lab.view();
+    assert!(Rc::ptr_eq(&a.terminal, &b.terminal));
+    assert!(Rc::ptr_eq(&a.feed, &b.feed));
+    assert!(Rc::ptr_eq(&a.history, &b.history));
+}
+
+#[test]
+fn a_lesson_gates_commands_and_its_goals_tick() {
+    let mut lab = sandbox();
+    let _ = lab.update(Event::StartLesson("first-topic".into()));
+    let v = lab.view();
+    let lesson = v.lesson.clone().expect("the lesson panel");
+    assert_eq!(lesson.id, "first-topic");
+    let _ = lab.update(Event::Lesson(LessonAction::SkipDemo));
+    let v = typed(&mut lab, "reset");
+    assert!(transcript(&v).iter().any(|(s, t)| *s == TermStream::Stderr && t.starts_with("lesson:")));
+    // The solution of step 1, typed, passes its goals.
+    let run = lab.lesson_run().expect("a run");
+    let solution = run.step().expect("step 1").solution.clone();
+    for line in solution.lines() {
+        typed(&mut lab, line);
+    }
+    let mut wall = 0.0;
+    let _ = play(&mut lab, &mut wall, 1000);
+    let v = lab.view();
+    let l = v.lesson.clone().expect("the panel");
+    assert!(l.goals.iter().all(|g| g.passed), "{:?}", l.goals);
+    let _ = lab.update(Event::Lesson(LessonAction::Next));
+    assert_eq!(lab.view().lesson.clone().expect("panel").step, Some(1));
+}
+
+#[test]
+fn a_shared_link_replays_and_a_damaged_one_says_so() {
+    let mut source = sandbox();
+    typed(
+        &mut source,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic shared --partitions 2 --replication-factor 3",
+    );
+    let link = source.share_link(false);
+    let fragment = link.trim_start_matches("http://x/").to_string();
+    let (mut lab, effects) =
+        Lab::boot(Boot { hash: fragment.clone(), bench: false, base_url: "http://x/".into() }, still()).expect("boots");
+    assert!(
+        matches!(effects.as_slice(), [Effect::OpenStore { restore: false }]),
+        "a link never restores the sandbox over itself"
+    );
+    let v = lab.view();
+    assert!(v.linked);
+    assert!(v.view.topics.iter().any(|t| t.name == "shared"));
+
+    let damaged = format!("{}AAAA", &fragment[..fragment.len() - 4]);
+    let (mut lab, effects) =
+        Lab::boot(Boot { hash: damaged, bench: false, base_url: "http://x/".into() }, still()).expect("boots");
+    assert!(matches!(effects.as_slice(), [Effect::OpenStore { restore: true }]));
+    let v = lab.view();
+    assert!(v.notice.as_deref().unwrap_or("").starts_with("This link could not be opened"), "{:?}", v.notice);
+    assert!(v.view.topics.iter().any(|t| t.name == "orders"), "the first-visit cluster is shown");
+
+    let (mut lab, effects) =
+        Lab::boot(Boot { hash: "#lesson=no-such-lesson".into(), ..Boot::default() }, still()).expect("boots");
+    assert_eq!(effects.len(), 1);
+    assert!(lab.view().notice.as_deref().unwrap_or("").contains("does not have"));
+}
+
+#[test]
+fn embed_mode_saves_nothing() {
+    let s = Scenario::from_console(sandbox().console());
+    let hash = fragment_for(&Fragment::Scenario { scenario: Box::new(s), embed: true });
+    let (mut lab, effects) = Lab::boot(Boot { hash, ..Boot::default() }, still()).expect("boots");
+    assert!(effects.is_empty(), "no store is opened in an embed");
+    assert!(lab.view().embed);
+}
+
+#[test]
+fn saves_are_asked_for_while_something_changes_and_restore_rebuilds_the_session() {
+    let (mut lab, effects) = Lab::boot(Boot::default(), still()).expect("boots");
+    assert!(matches!(effects.as_slice(), [Effect::OpenStore { restore: true }]));
+    let mut wall = 0.0;
+    assert!(play(&mut lab, &mut wall, 5000).is_empty(), "no save before the store opened");
+    let _ = lab.update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(None) });
+    typed(
+        &mut lab,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic kept --partitions 1 --replication-factor 3",
+    );
+    let effects = play(&mut lab, &mut wall, 3100);
+    let saves: Vec<_> = effects
+        .into_iter()
+        .filter_map(|e| if let Effect::Save { set, at_ms } = e { Some((set, at_ms)) } else { None })
+        .collect();
+    assert_eq!(saves.len(), 1, "one save per interval, none while one runs");
+    let (set, at_ms) = saves.into_iter().next().expect("a save");
+    assert!(play(&mut lab, &mut wall, 6000).iter().all(|e| !matches!(e, Effect::Save { .. })), "busy until answered");
+    let _ = lab.update(Event::Saved(Ok(at_ms)));
+    assert_eq!(lab.view().saved_at, Some(at_ms));
+
+    // What was saved comes back in a new page.
+    let saved = brokerlab::lab::persist::Saved {
+        scenario: set.scenario.clone(),
+        snapshot: set.snapshot.clone(),
+        rows: set
+            .disk
+            .ops
+            .iter()
+            .filter_map(|op| if let brokerlab::sim::disk_image::DiskOp::Put(r) = op { Some(r.clone()) } else { None })
+            .collect(),
+        ui: set.ui.clone(),
+        ..Default::default()
+    };
+    let (mut again, _) = Lab::boot(Boot::default(), still()).expect("boots");
+    let _ = again.update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(Some(Box::new(saved))) });
+    let v = again.view();
+    assert!(v.view.topics.iter().any(|t| t.name == "kept"), "the saved sandbox is back");
+    assert_eq!(v.now_ms, at_ms);
+
+    // A failed save turns saving off with a sentence, and the page goes on.
+    let _ = lab.update(Event::Saved(Err("quota exceeded".into())));
+    let v = lab.view();
+    assert!(v.saving.starts_with("Saving is off"));
+    assert!(play(&mut lab, &mut wall, 6000).iter().all(|e| !matches!(e, Effect::Save { .. })));
+}
+
+#[test]
+fn exports_and_copies_are_effects_and_failures_become_notices() {
+    let mut lab = sandbox();
+    let effects = lab.update(Event::ExportJson);
+    assert!(matches!(&effects[..], [Effect::Download { name: "brokerlab-scenario.json", .. }]));
+    let effects = lab.update(Event::CopyLink { embed: true });
+    let [Effect::Copy(url)] = &effects[..] else { panic!("one copy: {effects:?}") };
+    assert!(url.contains("embed") || url.contains("&e"), "{url}");
+    let _ = lab.update(Event::Failed("The file could not be offered: blocked".into()));
+    assert_eq!(lab.view().notice.as_deref(), Some("The file could not be offered: blocked."));
+    let _ = lab.update(Event::ImportJson("{not json".into()));
+    assert!(lab.view().notice.as_deref().unwrap_or("").contains("Nothing was changed"));
+}
