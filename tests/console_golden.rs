@@ -343,12 +343,14 @@ fn metadata_quorum_follows_10_2_and_10_3() {
     assert_eq!(out.lines().filter(|l| l.contains("\tLeader  \t")).count(), 1);
 }
 
-// kafka-cli.md §11: the reference form of the first line and the API lines.
+// kafka-cli.md §11 block layout; Kafka 4.4's Node.toString() adds isFenced (KIP-1073) and a 4.4
+// broker advertises Produce 0 to 13 (tests/conformance/vectors/api-versions.jsonl).
 #[test]
 fn api_versions_follow_11() {
     let mut c = console();
     let (out, _, _) = run(&mut c, "kafka-broker-api-versions --bootstrap-server localhost:9092");
-    assert!(out.starts_with("localhost:9092 (id: 1 rack: null) -> (\n\tProduce(0): 0 to 12 [usable: 12],\n"));
+    assert!(out
+        .starts_with("localhost:9092 (id: 1 rack: null isFenced: false) -> (\n\tProduce(0): 0 to 13 [usable: 13],\n"));
     assert_eq!(out.matches(" -> (\n").count(), 3, "one block per live broker");
     assert!(out.contains("\tDescribeTopicPartitions(75): 0 [usable: 0],\n"));
     assert!(out.ends_with("\n)\n"));

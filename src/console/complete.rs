@@ -6,7 +6,7 @@ use super::opts::Tool;
 use super::session::Console;
 use super::shell::normalize_program;
 use super::simcmd::{BUILTINS, SIM_COMMANDS};
-use crate::sim::config::{BROKER_CONFIGS, TOPIC_CONFIGS};
+use crate::sim::config::{broker_configs, topic_configs};
 use crate::sim::node::Env;
 
 /// Options whose value is a file of the console.
@@ -196,9 +196,13 @@ impl Console {
             "--config" | "--add-config" | "--delete-config" => {
                 let eq = if prev == "--delete-config" { "" } else { "=" };
                 return if configs_on_brokers {
-                    BROKER_CONFIGS.iter().filter(|d| d.dynamic).map(|d| format!("{}{eq}", d.name)).collect()
+                    broker_configs()
+                        .iter()
+                        .filter(|d| d.dynamic() && !d.internal)
+                        .map(|d| format!("{}{eq}", d.name))
+                        .collect()
                 } else {
-                    TOPIC_CONFIGS.iter().map(|d| format!("{}{eq}", d.name)).collect()
+                    topic_configs().iter().filter(|d| !d.internal).map(|d| format!("{}{eq}", d.name)).collect()
                 };
             }
             "--broker-list" => return vec![self.broker_ids().join(",")],

@@ -290,6 +290,11 @@ fn parse_header(lines: &[&str], lesson: &mut Lesson) -> Result<usize, ParseError
         }
     }
     for (lno, k, v) in broker_configs {
+        // A broker would start with a name it does not know (and log it as unused); a lesson's
+        // header names only real ones, so a typo shows here.
+        if crate::sim::config::broker_config_def(&k).is_none() {
+            return err(lno, format!("broker-config {k}={v}: Kafka has no broker config named {k}"));
+        }
         let mut m = lesson.cluster.broker_configs.clone();
         m.insert(k.clone(), v.clone());
         if let Err(e) = crate::sim::config::validate_broker_configs(&m) {

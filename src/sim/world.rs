@@ -227,14 +227,18 @@ impl Sim {
         let mut static_configs = config.broker_configs.clone();
         validate_broker_configs(&static_configs)?;
         // Small clusters cannot host RF-3 internal topics: do what Kafka's single-node and
-        // docker quickstart configs do and lower them.
+        // docker quickstart configs do and lower them (in server.properties, so a describe shows
+        // them as static; clusters big enough keep Kafka's defaults).
         let n = config.brokers as i32;
         for (k, v) in [
             ("offsets.topic.replication.factor", n.min(3)),
             ("transaction.state.log.replication.factor", n.min(3)),
             ("transaction.state.log.min.isr", n.min(2)),
         ] {
-            static_configs.entry(k.to_string()).or_insert_with(|| v.to_string());
+            let default = crate::sim::config::broker_config_def(k).and_then(|d| d.default);
+            if default != Some(v.to_string().as_str()) {
+                static_configs.entry(k.to_string()).or_insert_with(|| v.to_string());
+            }
         }
         let settings = BrokerSettings::resolve(&static_configs);
         let mut rng = Pcg32::new(seed, 0xb20c_e21a);

@@ -1,17 +1,18 @@
 //! `kafka-broker-api-versions` (`kafka-cli.md` §11): one block per live broker.
 //!
-//! The first line uses the reference's form, `localhost:9092 (id: 1 rack: null) -> (`,
-//! **without** the ` isFenced: false` that KIP-1073 added to `Node.toString()` for 4.0
-//! after the reference snapshot (§0, §11): the simulator follows the documented form.
-//! Each broker is asked with an ApiVersions request; the API lines are the client APIs of
-//! a Kafka 4.0 broker (`format::api_versions::KAFKA_4_0_BROKER_APIS`).
+//! The first line is `Node.toString()` of Kafka 4.4, `localhost:9092 (id: 1 rack: null
+//! isFenced: false) -> (` (KIP-1073; the brokers listed come from a Metadata response, which
+//! holds unfenced brokers only). Each broker is asked with an ApiVersions request and its
+//! answer printed as `NodeApiVersions.toString(true)` does: every API it advertises, and the
+//! client APIs it does not as `UNSUPPORTED`.
 
 use super::{AdminConn, Ctx, Started};
-use crate::console::format::api_versions::{api_versions, BrokerNode, KAFKA_4_0_BROKER_APIS};
+use crate::console::format::api_versions::{api_versions, ApiKeyInfo, BrokerNode};
 use crate::console::format::Output;
 use crate::console::opts::{exception_output, parse_command, Tool};
+use crate::sim::broker::requests::UNADVERTISED_CLIENT_APIS;
 use crate::sim::client::admin::{Call, Target};
-use crate::sim::protocol::Request;
+use crate::sim::protocol::{Request, Response};
 
 pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let parsed = match parse_command(Tool::BrokerApiVersions, args) {
@@ -41,12 +42,27 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         .into_iter()
         .zip(answers)
         .map(|((id, host, port, rack), r)| {
-            let node = BrokerNode { host, port: i32::from(port), id, rack, is_fenced: None };
-            let apis = r.map(|_| KAFKA_4_0_BROKER_APIS.to_vec());
+            let node = BrokerNode { host, port: i32::from(port), id, rack, is_fenced: Some(false) };
+            let apis = r.map(|resp| match resp {
+                Response::ApiVersions(list) => advertised(&list),
+                _ => Vec::new(),
+            });
             (node, apis)
         })
         .collect();
     let mut out = Output::new();
     out.append(&api_versions(&blocks));
     Started::Done(out)
+}
+
+/// The lines of one broker's answer: what it advertises, then the client APIs it does not.
+pub fn advertised(list: &[(i16, String, i16, i16)]) -> Vec<ApiKeyInfo> {
+    let mut apis: Vec<ApiKeyInfo> =
+        list.iter().map(|(key, name, min, max)| ApiKeyInfo::new(*key, name, Some((*min, *max)))).collect();
+    for (key, name) in UNADVERTISED_CLIENT_APIS {
+        if !apis.iter().any(|a| a.key == *key) {
+            apis.push(ApiKeyInfo::new(*key, name, None));
+        }
+    }
+    apis
 }

@@ -75,7 +75,8 @@ fn dynamic_source(r: &ConfigResource) -> ConfigSource {
     }
 }
 
-fn view(e: &ConfigEntry) -> ConfigEntryView {
+/// How the admin client hands an entry to the tool (`ConfigEntry` with its synonyms).
+pub fn view(e: &ConfigEntry) -> ConfigEntryView {
     ConfigEntryView {
         name: e.name.clone(),
         value: e.value.clone(),
@@ -83,7 +84,7 @@ fn view(e: &ConfigEntry) -> ConfigEntryView {
         synonyms: e
             .synonyms
             .iter()
-            .map(|(s, n, v)| ConfigSynonym { source: s.name().to_string(), name: n.clone(), value: Some(v.clone()) })
+            .map(|(s, n, v)| ConfigSynonym { source: s.name().to_string(), name: n.clone(), value: v.clone() })
             .collect(),
     }
 }

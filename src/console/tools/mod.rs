@@ -209,7 +209,7 @@ impl AdminConn {
 
 /// `org.apache.kafka.common.errors.<Exception>`.
 pub fn error_class(e: crate::sim::errors::KafkaError) -> String {
-    format!("org.apache.kafka.common.errors.{}", e.exception())
+    e.exception_class().to_string()
 }
 
 /// Reads a file a tool was given; `Err` is the path for the tool's own message.

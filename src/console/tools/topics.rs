@@ -12,7 +12,7 @@ use crate::console::opts::{java_parse_int, parse_command, ParsedOpts, Tool};
 use crate::console::regex::Regex;
 use crate::sim::client::admin::Target;
 use crate::sim::client::TopicMeta;
-use crate::sim::config::{topic_config_def, validate, ConfigSource};
+use crate::sim::config::{topic_config_def, validate_topic_configs, ConfigSource};
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::metadata::is_internal_topic;
 use crate::sim::protocol::{ConfigResource, ControllerRequest, ControllerResponse, NewTopic, Request, Response};
@@ -277,19 +277,16 @@ fn parse_configs(p: &ParsedOpts) -> Result<BTreeMap<String, String>, Failure> {
         pairs.push((parts[0].clone(), parts[1].clone()));
     }
     let map: BTreeMap<String, String> = pairs.into_iter().collect();
-    for (k, v) in &map {
-        match topic_config_def(k) {
-            None => return Err(Failure::of(TopicCommandError::UnknownConfig(k.clone()))),
-            Some(d) => {
-                if let Err(m) = validate(k, d.kind, v) {
-                    return Err(Failure {
-                        message: m,
-                        class: "org.apache.kafka.common.config.ConfigException".into(),
-                        stack: true,
-                    });
-                }
-            }
-        }
+    // TopicCommand.parseTopicConfigsToBeAdded: LogConfig.validate(props), before any request.
+    if let Some(k) = map.keys().find(|k| topic_config_def(k).is_none()) {
+        return Err(Failure::of(TopicCommandError::UnknownConfig(k.clone())));
+    }
+    if let Err(m) = validate_topic_configs(&map) {
+        return Err(Failure {
+            message: m,
+            class: "org.apache.kafka.common.config.ConfigException".into(),
+            stack: true,
+        });
     }
     Ok(map)
 }

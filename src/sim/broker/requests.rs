@@ -3,74 +3,107 @@
 //! to the active controller (KIP-590).
 
 use super::*;
-use crate::sim::config::{broker_config_def, describe_topic_configs, ConfigEntry, ConfigSource, BROKER_CONFIGS};
+use crate::sim::config::{broker_static_configs, describe_broker_configs, describe_topic_configs, ConfigEntry};
 use crate::sim::errors::ApiError;
 use crate::sim::metadata::is_internal_topic;
 use crate::sim::protocol::{
     ConfigResource, ControllerRequest, ControllerResponse, Isolation, MetadataPartition, MetadataTopic, NewTopic,
 };
 
-/// The client APIs a Kafka 4.0 broker advertises: (key, name, min, max).
+/// The APIs a Kafka 4.4 broker with default settings advertises in its ApiVersions response:
+/// (key, name, min, max), in key order. That is `ApiVersionsResponse.controllerApiVersions`:
+/// every BROKER-listener API (`ApiKeys.apisForListener`) at its stable versions
+/// (`unstable.api.versions.enable=false`; Produce from version 0 on the broker listener), the
+/// forwardable ones intersected with what the controller advertises, the client telemetry APIs
+/// left out (no telemetry exporter is configured). Checked against Kafka by the `api-versions`
+/// conformance vectors.
+pub const BROKER_API_VERSIONS: &[(i16, &str, i16, i16)] = &[
+    (0, "Produce", 0, 13),
+    (1, "Fetch", 4, 18),
+    (2, "ListOffsets", 1, 11),
+    (3, "Metadata", 0, 13),
+    (8, "OffsetCommit", 2, 10),
+    (9, "OffsetFetch", 1, 10),
+    (10, "FindCoordinator", 0, 6),
+    (11, "JoinGroup", 0, 9),
+    (12, "Heartbeat", 0, 4),
+    (13, "LeaveGroup", 0, 5),
+    (14, "SyncGroup", 0, 5),
+    (15, "DescribeGroups", 0, 6),
+    (16, "ListGroups", 0, 5),
+    (17, "SaslHandshake", 0, 1),
+    (18, "ApiVersions", 0, 5),
+    (19, "CreateTopics", 2, 7),
+    (20, "DeleteTopics", 1, 6),
+    (21, "DeleteRecords", 0, 2),
+    (22, "InitProducerId", 0, 5),
+    (23, "OffsetForLeaderEpoch", 2, 4),
+    (24, "AddPartitionsToTxn", 0, 5),
+    (25, "AddOffsetsToTxn", 0, 4),
+    (26, "EndTxn", 0, 5),
+    (27, "WriteTxnMarkers", 1, 2),
+    (28, "TxnOffsetCommit", 0, 6),
+    (29, "DescribeAcls", 1, 3),
+    (30, "CreateAcls", 1, 3),
+    (31, "DeleteAcls", 1, 3),
+    (32, "DescribeConfigs", 1, 4),
+    (33, "AlterConfigs", 0, 2),
+    (34, "AlterReplicaLogDirs", 1, 2),
+    (35, "DescribeLogDirs", 1, 5),
+    (36, "SaslAuthenticate", 0, 2),
+    (37, "CreatePartitions", 0, 3),
+    (38, "CreateDelegationToken", 1, 3),
+    (39, "RenewDelegationToken", 1, 2),
+    (40, "ExpireDelegationToken", 1, 2),
+    (41, "DescribeDelegationToken", 1, 3),
+    (42, "DeleteGroups", 0, 3),
+    (43, "ElectLeaders", 0, 2),
+    (44, "IncrementalAlterConfigs", 0, 1),
+    (45, "AlterPartitionReassignments", 0, 1),
+    (46, "ListPartitionReassignments", 0, 0),
+    (47, "OffsetDelete", 0, 0),
+    (48, "DescribeClientQuotas", 0, 1),
+    (49, "AlterClientQuotas", 0, 1),
+    (50, "DescribeUserScramCredentials", 0, 0),
+    (51, "AlterUserScramCredentials", 0, 0),
+    (55, "DescribeQuorum", 0, 2),
+    (57, "UpdateFeatures", 0, 2),
+    (60, "DescribeCluster", 0, 2),
+    (61, "DescribeProducers", 0, 0),
+    (64, "UnregisterBroker", 0, 0),
+    (65, "DescribeTransactions", 0, 0),
+    (66, "ListTransactions", 0, 2),
+    (68, "ConsumerGroupHeartbeat", 0, 1),
+    (69, "ConsumerGroupDescribe", 0, 1),
+    (74, "ListConfigResources", 0, 1),
+    (75, "DescribeTopicPartitions", 0, 0),
+    (76, "ShareGroupHeartbeat", 1, 1),
+    (77, "ShareGroupDescribe", 1, 1),
+    (78, "ShareFetch", 1, 2),
+    (79, "ShareAcknowledge", 1, 2),
+    (80, "AddRaftVoter", 0, 1),
+    (81, "RemoveRaftVoter", 0, 0),
+    (83, "InitializeShareGroupState", 0, 0),
+    (84, "ReadShareGroupState", 0, 0),
+    (85, "WriteShareGroupState", 0, 1),
+    (86, "DeleteShareGroupState", 0, 0),
+    (87, "ReadShareGroupStateSummary", 0, 1),
+    (88, "StreamsGroupHeartbeat", 0, 1),
+    (89, "StreamsGroupDescribe", 0, 1),
+    (90, "DescribeShareGroupOffsets", 0, 1),
+    (91, "AlterShareGroupOffsets", 0, 0),
+    (92, "DeleteShareGroupOffsets", 0, 0),
+    (93, "StreamsGroupTopologyDescriptionUpdate", 0, 0),
+    (94, "UnregisterController", 0, 0),
+];
+
+/// Client APIs (`ApiKeys.clientApis()`) a default 4.4 broker does not advertise:
+/// `kafka-broker-api-versions` prints them as `UNSUPPORTED` (`NodeApiVersions.toString`).
+pub const UNADVERTISED_CLIENT_APIS: &[(i16, &str)] = &[(71, "GetTelemetrySubscriptions"), (72, "PushTelemetry")];
+
+/// The broker's ApiVersions response: [`BROKER_API_VERSIONS`].
 pub fn api_versions() -> Vec<(i16, String, i16, i16)> {
-    const APIS: &[(i16, &str, i16, i16)] = &[
-        (0, "Produce", 3, 12),
-        (1, "Fetch", 4, 17),
-        (2, "ListOffsets", 1, 10),
-        (3, "Metadata", 0, 13),
-        (8, "OffsetCommit", 2, 9),
-        (9, "OffsetFetch", 1, 9),
-        (10, "FindCoordinator", 0, 6),
-        (11, "JoinGroup", 0, 9),
-        (12, "Heartbeat", 0, 4),
-        (13, "LeaveGroup", 0, 5),
-        (14, "SyncGroup", 0, 5),
-        (15, "DescribeGroups", 0, 6),
-        (16, "ListGroups", 0, 5),
-        (17, "SaslHandshake", 0, 1),
-        (18, "ApiVersions", 0, 4),
-        (19, "CreateTopics", 2, 7),
-        (20, "DeleteTopics", 1, 6),
-        (21, "DeleteRecords", 0, 2),
-        (22, "InitProducerId", 0, 5),
-        (23, "OffsetForLeaderEpoch", 2, 4),
-        (24, "AddPartitionsToTxn", 0, 5),
-        (25, "AddOffsetsToTxn", 0, 4),
-        (26, "EndTxn", 0, 5),
-        (27, "WriteTxnMarkers", 1, 1),
-        (28, "TxnOffsetCommit", 0, 5),
-        (29, "DescribeAcls", 1, 3),
-        (30, "CreateAcls", 1, 3),
-        (31, "DeleteAcls", 1, 3),
-        (32, "DescribeConfigs", 1, 4),
-        (33, "AlterConfigs", 0, 2),
-        (34, "AlterReplicaLogDirs", 1, 2),
-        (35, "DescribeLogDirs", 1, 4),
-        (36, "SaslAuthenticate", 0, 2),
-        (37, "CreatePartitions", 0, 3),
-        (42, "DeleteGroups", 0, 2),
-        (43, "ElectLeaders", 0, 2),
-        (44, "IncrementalAlterConfigs", 0, 1),
-        (45, "AlterPartitionReassignments", 0, 0),
-        (46, "ListPartitionReassignments", 0, 0),
-        (47, "OffsetDelete", 0, 0),
-        (48, "DescribeClientQuotas", 0, 1),
-        (49, "AlterClientQuotas", 0, 1),
-        (50, "DescribeUserScramCredentials", 0, 0),
-        (51, "AlterUserScramCredentials", 0, 0),
-        (55, "DescribeQuorum", 0, 2),
-        (57, "UpdateFeatures", 0, 1),
-        (60, "DescribeCluster", 0, 1),
-        (61, "DescribeProducers", 0, 0),
-        (64, "UnregisterBroker", 0, 0),
-        (65, "DescribeTransactions", 0, 0),
-        (66, "ListTransactions", 0, 1),
-        (68, "ConsumerGroupHeartbeat", 0, 1),
-        (69, "ConsumerGroupDescribe", 0, 1),
-        (71, "GetTelemetrySubscriptions", 0, 0),
-        (72, "PushTelemetry", 0, 0),
-        (75, "DescribeTopicPartitions", 0, 0),
-    ];
-    APIS.iter().map(|(k, n, lo, hi)| (*k, n.to_string(), *lo, *hi)).collect()
+    BROKER_API_VERSIONS.iter().map(|(k, n, lo, hi)| (*k, n.to_string(), *lo, *hi)).collect()
 }
 
 impl BrokerProc {
@@ -289,37 +322,17 @@ impl BrokerProc {
         out.respond(from, corr, Response::DescribeConfigs(results));
     }
 
+    /// `DescribeConfigs` of a broker or of the cluster default (`None`).
     fn describe_broker_configs(&self, broker: Option<BrokerId>, env: &Env) -> Vec<ConfigEntry> {
         let empty = BTreeMap::new();
         let per_broker = broker.and_then(|b| self.image.broker_configs.get(&b)).unwrap_or(&empty);
-        BROKER_CONFIGS
-            .iter()
-            .map(|def| {
-                let mut synonyms = Vec::new();
-                if broker.is_some() {
-                    if let Some(v) = per_broker.get(def.name) {
-                        synonyms.push((ConfigSource::DynamicBrokerConfig, def.name.to_string(), v.clone()));
-                    }
-                }
-                if let Some(v) = self.image.cluster_configs.get(def.name) {
-                    synonyms.push((ConfigSource::DynamicDefaultBrokerConfig, def.name.to_string(), v.clone()));
-                }
-                if broker.is_some() {
-                    if let Some(v) = env.static_configs.get(def.name) {
-                        synonyms.push((ConfigSource::StaticBrokerConfig, def.name.to_string(), v.clone()));
-                    }
-                }
-                synonyms.push((ConfigSource::DefaultConfig, def.name.to_string(), def.default.to_string()));
-                let (source, value) = (synonyms[0].0, synonyms[0].2.clone());
-                ConfigEntry {
-                    name: def.name.to_string(),
-                    value: Some(value),
-                    source,
-                    sensitive: false,
-                    read_only: !broker_config_def(def.name).map(|d| d.dynamic).unwrap_or(false),
-                    synonyms,
-                }
-            })
-            .collect()
+        let statics = match broker {
+            Some(b) => {
+                let rack = self.image.brokers.get(&b).and_then(|r| r.endpoint.rack.clone());
+                broker_static_configs(env, b, rack.as_deref())
+            }
+            None => env.static_configs.clone(),
+        };
+        describe_broker_configs(broker, per_broker, &self.image.cluster_configs, &statics)
     }
 }

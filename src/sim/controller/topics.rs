@@ -4,7 +4,7 @@
 
 use super::partition_change::ELR_ENABLED;
 use super::*;
-use crate::sim::config::{broker_config_def, topic_config_def, validate, validate_topic_configs};
+use crate::sim::config::{broker_static_configs, validate_broker_alter, validate_topic_configs_on_controller};
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::metadata::TopicId;
 use crate::sim::placement::{place, PlacementBroker};
@@ -64,7 +64,10 @@ impl ControllerProc {
                 format!("Topic '{}' collides with existing topic: {other}", t.name),
             ));
         }
-        validate_topic_configs(&t.configs).map_err(|m| ApiError::with(KafkaError::INVALID_CONFIG, m))?;
+        let mut broker_level = env.static_configs.clone();
+        broker_level.extend(self.image.cluster_configs.iter().map(|(k, v)| (k.clone(), v.clone())));
+        validate_topic_configs_on_controller(&t.configs, &broker_level)
+            .map_err(|m| ApiError::with(KafkaError::INVALID_CONFIG, m))?;
         if t.assignment.is_none() {
             if t.partitions == 0 || t.partitions < -1 {
                 return Err(ApiError::with(
@@ -459,12 +462,11 @@ impl ControllerProc {
         resource: ConfigResource,
         ops: Vec<AlterOp>,
         disk: &mut ControllerDisk,
-        _env: &Env,
+        env: &Env,
         out: &mut Out,
     ) {
         let reply = |e: Option<ApiError>| Response::Controller(ControllerResponse::AlterConfigs(e));
         // Validate everything first: a bad request changes nothing.
-        let mut not_dynamic = Vec::new();
         for op in &ops {
             let name = match op {
                 AlterOp::Set(n, _) | AlterOp::Delete(n) => n,
@@ -487,57 +489,68 @@ impl ControllerProc {
                     return;
                 }
             }
-            let check = match &resource {
-                ConfigResource::Topic(t) => {
-                    if !self.image.topics.contains_key(t) {
-                        out.respond(from, corr, reply(Some(ApiError::new(KafkaError::UNKNOWN_TOPIC_OR_PARTITION))));
+        }
+        let changes: Vec<(String, Option<String>)> = ops
+            .iter()
+            .map(|op| match op {
+                AlterOp::Set(n, v) => (n.clone(), Some(v.clone())),
+                AlterOp::Delete(n) => (n.clone(), None),
+            })
+            .collect();
+        let mut broker_level = env.static_configs.clone();
+        broker_level.extend(self.image.cluster_configs.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let empty = BTreeMap::new();
+        let check = match &resource {
+            ConfigResource::Topic(t) => {
+                let Some(topic) = self.image.topics.get(t) else {
+                    out.respond(from, corr, reply(Some(ApiError::new(KafkaError::UNKNOWN_TOPIC_OR_PARTITION))));
+                    return;
+                };
+                // ConfigurationControlManager validates the topic's configs as they would be.
+                let mut after = topic.configs.clone();
+                for (name, value) in &changes {
+                    match value {
+                        Some(v) => after.insert(name.clone(), v.clone()),
+                        None => after.remove(name),
+                    };
+                }
+                validate_topic_configs_on_controller(&after, &broker_level)
+                    .map_err(|m| ApiError::with(KafkaError::INVALID_CONFIG, m))
+            }
+            ConfigResource::Broker(b) => {
+                if let Some(b) = b {
+                    if !self.image.brokers.contains_key(b) {
+                        out.respond(
+                            from,
+                            corr,
+                            reply(Some(ApiError::with(
+                                KafkaError::INVALID_REQUEST,
+                                format!("Broker {b} is not registered."),
+                            ))),
+                        );
                         return;
                     }
-                    match (topic_config_def(name), op) {
-                        (None, _) => Err(format!("Unknown topic config name: {name}")),
-                        (Some(d), AlterOp::Set(_, v)) => validate(name, d.kind, v),
-                        _ => Ok(()),
-                    }
                 }
-                ConfigResource::Broker(b) => {
-                    if let Some(b) = b {
-                        if !self.image.brokers.contains_key(b) {
-                            out.respond(
-                                from,
-                                corr,
-                                reply(Some(ApiError::with(
-                                    KafkaError::INVALID_REQUEST,
-                                    format!("Broker {b} is not registered."),
-                                ))),
-                            );
-                            return;
-                        }
-                    }
-                    match (broker_config_def(name), op) {
-                        (None, _) => Err(format!("Unknown broker config name: {name}")),
-                        (Some(d), _) if !d.dynamic => {
-                            not_dynamic.push(name.clone());
-                            Ok(())
-                        }
-                        (Some(d), AlterOp::Set(_, v)) => validate(name, d.kind, v),
-                        _ => Ok(()),
-                    }
-                }
-            };
-            if let Err(msg) = check {
-                out.respond(from, corr, reply(Some(ApiError::with(KafkaError::INVALID_CONFIG, msg))));
-                return;
+                let current = match b {
+                    Some(b) => self.image.broker_configs.get(b).unwrap_or(&empty),
+                    None => &self.image.cluster_configs,
+                };
+                // A cluster-level change is checked by the broker that received it: broker 1's
+                // view stands for it (Brokerlab routes admin requests to the controller).
+                let receiver = b.unwrap_or(1);
+                let rack = self.image.brokers.get(&receiver).and_then(|r| r.endpoint.rack.clone());
+                validate_broker_alter(
+                    *b,
+                    &changes,
+                    current,
+                    &self.image.cluster_configs,
+                    self.image.broker_configs.get(&receiver).unwrap_or(&empty),
+                    &broker_static_configs(env, receiver, rack.as_deref()),
+                )
             }
-        }
-        if !not_dynamic.is_empty() {
-            out.respond(
-                from,
-                corr,
-                reply(Some(ApiError::with(
-                    KafkaError::INVALID_REQUEST,
-                    format!("Cannot update these configs dynamically: Set({})", not_dynamic.join(", ")),
-                ))),
-            );
+        };
+        if let Err(e) = check {
+            out.respond(from, corr, reply(Some(e)));
             return;
         }
         let label = match &resource {

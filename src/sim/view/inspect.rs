@@ -6,7 +6,10 @@
 use crate::sim::broker::replica::Role;
 use crate::sim::client::config::{ConsumerConfig, ProducerConfig};
 use crate::sim::client::ClientKind;
-use crate::sim::config::{describe_topic_configs, ConfigEntry, ConfigSource, BROKER_CONFIGS};
+use crate::sim::config::{
+    broker_config_def, broker_static_configs, describe_broker_configs, describe_topic_configs, ConfigEntry,
+    ConfigSource,
+};
 use crate::sim::metadata::MetadataRecord;
 use crate::sim::protocol::NodeAddr;
 use crate::sim::record::{Bytes, RecordBatch};
@@ -232,24 +235,17 @@ fn broker(sim: &Sim, view: &ViewModel, id: BrokerId) -> Detail {
     let empty = BTreeMap::new();
     let per_broker = image.and_then(|i| i.broker_configs.get(&id)).unwrap_or(&empty);
     let cluster = image.map(|i| &i.cluster_configs).unwrap_or(&empty);
-    let configs = BROKER_CONFIGS
-        .iter()
-        .map(|d| {
-            let (value, source) = if let Some(v) = per_broker.get(d.name) {
-                (v.clone(), ConfigSource::DynamicBrokerConfig)
-            } else if let Some(v) = cluster.get(d.name) {
-                (v.clone(), ConfigSource::DynamicDefaultBrokerConfig)
-            } else if let Some(v) = sim.env.static_configs.get(d.name) {
-                (v.clone(), ConfigSource::StaticBrokerConfig)
-            } else {
-                (d.default.to_string(), ConfigSource::DefaultConfig)
-            };
-            ConfigLine {
-                name: d.name.to_string(),
-                value,
-                source: source.name().to_string(),
-                is_default: source == ConfigSource::DefaultConfig,
-            }
+    // The configs the engine acts on, and whatever else is set: the full list of several
+    // hundred is `kafka-configs --describe --all`'s.
+    let statics = broker_static_configs(&sim.env, id, b.rack.as_deref());
+    let configs = describe_broker_configs(Some(id), per_broker, cluster, &statics)
+        .into_iter()
+        .filter(|e| e.source != ConfigSource::DefaultConfig || broker_config_def(&e.name).is_some_and(|d| d.simulated))
+        .map(|e| ConfigLine {
+            is_default: e.source == ConfigSource::DefaultConfig,
+            source: e.source.name().to_string(),
+            value: e.value.unwrap_or_else(|| "null".to_string()),
+            name: e.name,
         })
         .collect();
     let replicas = bv.replicas.iter().map(|r| (r.tp.clone(), r.role.name(), r.in_isr, r.hw, r.leo)).collect();

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.utils.internals.AppInfoParser;
 
 /**
@@ -17,6 +19,7 @@ public final class VectorFile {
     private final String family;
     private final long seed;
     private final String source;
+    private final Map<String, Object> extraHeader = new LinkedHashMap<>();
     private final List<String> cases = new ArrayList<>();
 
     public VectorFile(String family, long seed, String source) {
@@ -27,6 +30,28 @@ public final class VectorFile {
 
     public void add(Json.Obj c) {
         cases.add(c.toString());
+    }
+
+    /** A case as an ordered map (see {@link #obj}). */
+    public void add(Map<String, Object> c) {
+        StringBuilder sb = new StringBuilder();
+        Json.write(sb, c);
+        cases.add(sb.toString());
+    }
+
+    /** Adds a field to the header after the standard ones (e.g. how the cases were derived). */
+    public VectorFile header(String key, Object value) {
+        extraHeader.put(key, value);
+        return this;
+    }
+
+    /** An ordered map from alternating keys and values. */
+    public static Map<String, Object> obj(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
     }
 
     public int count() {
@@ -43,6 +68,7 @@ public final class VectorFile {
             .put("seed", seed)
             .put("count", cases.size())
             .put("source", source);
+        extraHeader.forEach(header::put);
         StringBuilder sb = new StringBuilder();
         sb.append(header).append('\n');
         for (String c : cases) {
