@@ -354,6 +354,14 @@ pub fn run_consumer_schedule(seed: u64, fault_seconds: u64) -> SweepOutcome {
     let acked = sim.producer_mut(p).map(|p| p.acked).unwrap_or(0);
     let probe_failures = probe(&mut sim, "t", 3);
     let consumed = sim.checker.history.consumed;
+    if std::env::var("SWEEP_DUMP").is_ok() {
+        println!("{}", dump(&sim));
+        for (name, id) in &consumers {
+            if let Some(c) = sim.consumer_mut(*id) {
+                println!("{name}: {:?}", c.group);
+            }
+        }
+    }
     assert!(consumed > 0 || acked == 0, "reproduce with seed={seed}: the consumers read nothing");
     SweepOutcome {
         findings: sim.checker.findings.clone(),

@@ -157,6 +157,11 @@ pub struct GroupClient {
     pub instance_id: Option<String>,
     pub coordinator: Option<BrokerId>,
     find_inflight: Option<u64>,
+    /// Where the FindCoordinator in flight went: if that connection fails, the lookup fails
+    /// with it and starts again (ConsumerNetworkClient.checkDisconnects fails the request with
+    /// a DisconnectException; AbstractCoordinator.lookupCoordinator retries after backoff).
+    #[serde(default)]
+    find_node: Option<NodeAddr>,
     find_backoff: SimTime,
     pub member_id: String,
     pub generation: i32,
@@ -192,6 +197,7 @@ impl GroupClient {
             instance_id,
             coordinator: None,
             find_inflight: None,
+            find_node: None,
             find_backoff: SimTime::ZERO,
             member_id: String::new(),
             generation: -1,
@@ -703,10 +709,15 @@ impl Consumer {
         }
     }
 
-    pub fn handle_disconnect(&mut self, _now: SimTime, peer: NodeAddr, _env: &Env, _out: &mut Out) {
+    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, _out: &mut Out) {
         if let NodeAddr::Broker(b) = peer {
             self.fetch_inflight.remove(&b);
             if let Some(g) = &mut self.group {
+                if g.find_inflight.is_some() && g.find_node == Some(peer) {
+                    g.find_inflight = None;
+                    g.find_node = None;
+                    g.find_backoff = now.plus_ms(self.cfg.retry_backoff_ms);
+                }
                 if g.coordinator == Some(b) {
                     g.coordinator = None;
                     g.leave_inflight = None;
@@ -1188,6 +1199,7 @@ impl Consumer {
                 if let Some(node) = self.meta.pick_node() {
                     let corr = self.corr.next();
                     g.find_inflight = Some(corr);
+                    g.find_node = Some(node);
                     out.request(node, corr, Request::FindCoordinator { key: g.group_id.clone(), transaction: false });
                     out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
                 }
@@ -1232,6 +1244,7 @@ impl Consumer {
                 if let Some(node) = self.meta.pick_node() {
                     let corr = self.corr.next();
                     g.find_inflight = Some(corr);
+                    g.find_node = Some(node);
                     out.request(node, corr, Request::FindCoordinator { key: g.group_id.clone(), transaction: false });
                     out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
                 }
