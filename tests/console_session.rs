@@ -252,7 +252,7 @@ fn frame_by_frame_advances_coalesce_and_replay_identically() {
     let advances = a.log().iter().filter(|e| matches!(e.action, Action::AdvanceTo(_))).count();
     assert_eq!(advances, 2, "one entry per run of frames: {:?}", a.log());
     let mut b = console();
-    b.replay(&a.log().to_vec());
+    b.replay(a.log());
     assert_eq!(a.sim().trace_hash(), b.sim().trace_hash());
     assert_eq!(a.sim().now, b.sim().now);
     assert!(live.contains("300 records sent"), "{live}");

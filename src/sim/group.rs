@@ -745,7 +745,7 @@ impl BrokerProc {
         let all_joined = g.members.values().all(|m| m.join_pending.is_some());
         let delay_over = g.initial_delay_until.map(|t| now >= t).unwrap_or(true);
         let deadline_passed = g.rebalance_deadline.map(|t| now >= t).unwrap_or(false);
-        if !(all_joined && delay_over) && !deadline_passed {
+        if !(deadline_passed || all_joined && delay_over) {
             return;
         }
         let g = self.coordinator.groups.get_mut(group_id).expect("group");
@@ -1447,7 +1447,7 @@ impl BrokerProc {
                 out,
             );
         }
-        let error = if results.iter().any(|(_, e)| e.is_some()) && active { None } else { None };
+        let error = None;
         Response::OffsetDelete { error, results }
     }
 

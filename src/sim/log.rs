@@ -49,6 +49,15 @@ pub struct AbortedTxn {
     pub last_offset: Offset,
 }
 
+/// A COMMIT or ABORT marker to write (WriteTxnMarkersRequest's WritableTxnMarker).
+#[derive(Clone, Copy, Debug)]
+pub struct TxnMarker {
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pub control: ControlType,
+    pub coordinator_epoch: i32,
+}
+
 /// The result of a leader append.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AppendInfo {
@@ -253,14 +262,12 @@ impl Log {
     /// Writes a COMMIT or ABORT marker as the leader (from WriteTxnMarkers).
     pub fn append_marker_as_leader(
         &mut self,
-        producer_id: i64,
-        producer_epoch: i16,
-        control: ControlType,
-        coordinator_epoch: i32,
+        marker: TxnMarker,
         leader_epoch: Epoch,
         now_ms: i64,
         cfg: &TopicConfig,
     ) -> Result<Rc<RecordBatch>, ApiError> {
+        let TxnMarker { producer_id, producer_epoch, control, coordinator_epoch } = marker;
         let base = self.log_end_offset;
         let kind = match control {
             ControlType::Abort => ControlRecordType::Abort,
@@ -986,10 +993,28 @@ mod tests {
         log.append_as_leader(&batch(two("1", "2"), 1, 0, true), 0, 0, &c).unwrap();
         log.append_as_leader(&batch(two("2", "3"), 2, 0, true), 0, 0, &c).unwrap();
         log.append_as_leader(&batch(two("3", "4"), 1, 2, true), 0, 0, &c).unwrap();
-        log.append_marker_as_leader(1, 0, ControlType::Abort, 0, 0, 0, &c).unwrap();
-        log.append_marker_as_leader(2, 0, ControlType::Commit, 0, 0, 0, &c).unwrap();
+        log.append_marker_as_leader(
+            TxnMarker { producer_id: 1, producer_epoch: 0, control: ControlType::Abort, coordinator_epoch: 0 },
+            0,
+            0,
+            &c,
+        )
+        .unwrap();
+        log.append_marker_as_leader(
+            TxnMarker { producer_id: 2, producer_epoch: 0, control: ControlType::Commit, coordinator_epoch: 0 },
+            0,
+            0,
+            &c,
+        )
+        .unwrap();
         log.append_as_leader(&batch(vec![rec(Some("2"), Some("v"), 0)], 1, 4, true), 0, 0, &c).unwrap();
-        log.append_marker_as_leader(1, 0, ControlType::Commit, 0, 0, 0, &c).unwrap();
+        log.append_marker_as_leader(
+            TxnMarker { producer_id: 1, producer_epoch: 0, control: ControlType::Commit, coordinator_epoch: 0 },
+            0,
+            0,
+            &c,
+        )
+        .unwrap();
         log.update_high_watermark(log.log_end_offset);
         log.roll(0);
         log.clean(0, &c, true).expect("cleaned");

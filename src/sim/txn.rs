@@ -178,7 +178,7 @@ impl BrokerProc {
         {
             return;
         }
-        let corr = self.corr.next();
+        let corr = self.corr.next_id();
         self.producer_id_inflight = Some(corr);
         let to = self.controller.target(env);
         out.request(to, corr, Request::AllocateProducerIds { broker: self.id, broker_epoch: self.broker_epoch });
@@ -571,7 +571,7 @@ impl BrokerProc {
             }
         }
         for (leader, parts) in by_leader {
-            let corr = self.corr.next();
+            let corr = self.corr.next_id();
             self.txn.markers_inflight.insert(corr, (id.to_string(), parts.clone()));
             out.request(
                 NodeAddr::Broker(leader),
@@ -701,7 +701,9 @@ impl BrokerProc {
                     r.push((tp, Some(KafkaError::NOT_LEADER_OR_FOLLOWER)));
                     continue;
                 };
-                match log.append_marker_as_leader(pid, epoch, control, coordinator_epoch, leader_epoch, now_ms, &cfg) {
+                let marker =
+                    crate::sim::log::TxnMarker { producer_id: pid, producer_epoch: epoch, control, coordinator_epoch };
+                match log.append_marker_as_leader(marker, leader_epoch, now_ms, &cfg) {
                     Ok(_) => {
                         out.touch(&tp);
                         if tp.topic == crate::sim::group::OFFSETS_TOPIC {

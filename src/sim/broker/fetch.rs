@@ -288,7 +288,7 @@ impl BrokerProc {
         if parts.is_empty() {
             return;
         }
-        let corr = self.corr.next();
+        let corr = self.corr.next_id();
         let f = self.fetchers.get_mut(&leader).expect("fetcher");
         f.inflight = Some(corr);
         f.sent_at = now;
@@ -385,7 +385,7 @@ impl BrokerProc {
             }
             let old_hw = log.high_watermark;
             let new_hw = p.high_watermark.min(log.log_end_offset);
-            if new_hw > old_hw || new_hw < old_hw {
+            if new_hw != old_hw {
                 log.update_high_watermark(new_hw);
                 if log.high_watermark != old_hw {
                     out.trace(TraceKind::HighWatermark { tp, broker: self.id, hw: log.high_watermark });

@@ -8,13 +8,17 @@ use crate::sim::errors::ApiError;
 use crate::sim::protocol::ProduceBatch;
 
 /// A produce waiting in purgatory for the HW to pass its batches.
+/// One partition of a delayed produce: the offset the HW must reach, the result, and whether
+/// it is already final.
+pub type DelayedPart = (TopicPartition, Offset, Result<(Offset, i64), ApiError>, bool);
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DelayedProduce {
     pub from: NodeAddr,
     pub corr: u64,
     pub deadline: SimTime,
     /// Per partition: the offset the HW must reach, or an already-final result.
-    pub parts: Vec<(TopicPartition, Offset, Result<(Offset, i64), ApiError>, bool)>,
+    pub parts: Vec<DelayedPart>,
 }
 
 impl BrokerProc {

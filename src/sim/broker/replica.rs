@@ -389,7 +389,7 @@ impl BrokerProc {
             partition_epoch: r.partition_epoch,
             to: self.controller.target(env),
         };
-        let corr = self.corr.next();
+        let corr = self.corr.next_id();
         out.request(
             item.to,
             corr,

@@ -137,12 +137,8 @@ impl ProducerConfig {
         let linger_ms = get_long(map, "linger.ms", 5, 0)?;
         let request_timeout_ms = get_int(map, "request.timeout.ms", 30_000, 0)?;
         let delivery_timeout_ms = get_int(map, "delivery.timeout.ms", 120_000, 0)?;
-        if delivery_timeout_ms < linger_ms + request_timeout_ms {
-            if map.contains_key("delivery.timeout.ms") {
-                return Err(
-                    "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms".into()
-                );
-            }
+        if delivery_timeout_ms < linger_ms + request_timeout_ms && map.contains_key("delivery.timeout.ms") {
+            return Err("delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms".into());
         }
         let batch_size = get_int(map, "batch.size", 16384, 0)? as i32;
         if let Some(v) = map.get("compression.type") {

@@ -406,7 +406,7 @@ impl Consumer {
         if offsets.is_empty() {
             return;
         }
-        let corr = self.corr.next();
+        let corr = self.corr.next_id();
         g.commit_inflight.insert(corr, (g.generation, offsets.clone()));
         let with_epochs = offsets
             .iter()
@@ -446,7 +446,7 @@ impl Consumer {
     fn leave_group(&mut self, now: SimTime, reason: &str, out: &mut Out) {
         let Some(g) = &mut self.group else { return };
         if let (Some(c), false, true) = (g.coordinator, g.member_id.is_empty(), g.instance_id.is_none()) {
-            let corr = self.corr.next();
+            let corr = self.corr.next_id();
             out.request(
                 NodeAddr::Broker(c),
                 corr,
@@ -781,10 +781,8 @@ impl Consumer {
                 g.rejoin_reason = "the consumer polled again after leaving for max.poll.interval.ms".into();
             }
             // During a rebalance poll() returns nothing (eager: the partitions are revoked).
-            if g.state != MemberState::Stable || g.rejoin_needed {
-                if g.state != MemberState::Stable {
-                    return;
-                }
+            if g.state != MemberState::Stable {
+                return;
             }
         }
         if self.cfg.enable_auto_commit && self.app.commit == CommitMode::Auto {
@@ -885,7 +883,7 @@ impl Consumer {
                 let g = self.group.as_mut().expect("group");
                 if g.offset_fetch_inflight.is_none() {
                     if let Some(c) = g.coordinator {
-                        let corr = self.corr.next();
+                        let corr = self.corr.next_id();
                         g.offset_fetch_inflight = Some(corr);
                         for tp in &want {
                             if let Some(p) = self.assignment.get_mut(tp) {
@@ -948,7 +946,7 @@ impl Consumer {
             }
         }
         for (leader, parts) in by_leader {
-            let corr = self.corr.next();
+            let corr = self.corr.next_id();
             self.list_offsets_inflight.insert(corr, parts.iter().map(|(tp, _)| tp.clone()).collect());
             out.request(
                 NodeAddr::Broker(leader),
@@ -989,7 +987,7 @@ impl Consumer {
             }
         }
         for (leader, parts) in by_leader {
-            let corr = self.corr.next();
+            let corr = self.corr.next_id();
             self.fetch_inflight.insert(leader, corr);
             out.request(
                 NodeAddr::Broker(leader),
@@ -1186,7 +1184,7 @@ impl Consumer {
             // No group management: the group only stores commits.
             if g.coordinator.is_none() && g.find_inflight.is_none() && now >= g.find_backoff {
                 if let Some(node) = self.meta.pick_node() {
-                    let corr = self.corr.next();
+                    let corr = self.corr.next_id();
                     g.find_inflight = Some(corr);
                     out.request(node, corr, Request::FindCoordinator { key: g.group_id.clone(), transaction: false });
                     out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
@@ -1230,7 +1228,7 @@ impl Consumer {
         if g.coordinator.is_none() {
             if g.find_inflight.is_none() && now >= g.find_backoff {
                 if let Some(node) = self.meta.pick_node() {
-                    let corr = self.corr.next();
+                    let corr = self.corr.next_id();
                     g.find_inflight = Some(corr);
                     out.request(node, corr, Request::FindCoordinator { key: g.group_id.clone(), transaction: false });
                     out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
@@ -1245,7 +1243,7 @@ impl Consumer {
             && now >= g.next_heartbeat
             && !g.member_id.is_empty()
         {
-            let corr = self.corr.next();
+            let corr = self.corr.next_id();
             g.heartbeat_inflight = Some(corr);
             g.next_heartbeat = now.plus_ms(heartbeat);
             out.request(
@@ -1302,7 +1300,7 @@ impl Consumer {
             g.rejoin_needed = false;
             g.state = MemberState::Joining;
             g.rebalances += 1;
-            let corr = self.corr.next();
+            let corr = self.corr.next_id();
             g.join_inflight = Some(corr);
             // ConsumerCoordinator.metadata(): one subscription per assignor, each with that
             // assignor's user data; the owned partitions in SubscriptionState order (sorted).
@@ -1496,7 +1494,7 @@ impl Consumer {
             g.rejoin_needed = true;
             return;
         };
-        let corr = self.corr.next();
+        let corr = self.corr.next_id();
         g.sync_inflight = Some(corr);
         out.request(
             NodeAddr::Broker(c),

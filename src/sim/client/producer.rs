@@ -397,7 +397,7 @@ impl Producer {
         &mut self,
         now: SimTime,
         corr: u64,
-        results: Vec<(TopicPartition, Result<(Offset, i64), ApiError>)>,
+        results: Vec<crate::sim::protocol::PartitionProduceResult>,
         out: &mut Out,
     ) {
         let Some(req) = self.inflight.remove(&corr) else { return };
@@ -651,7 +651,7 @@ impl Producer {
                 return;
             }
         }
-        let corr = self.corr.next();
+        let corr = self.corr.next_id();
         self.pid_inflight = Some(corr);
         out.request(
             to,
@@ -708,7 +708,7 @@ impl Producer {
             let count = match self.meta.topics.get(&r.topic) {
                 Some(TopicMeta { error: None, partitions, .. }) if !partitions.is_empty() => partitions.len() as i32,
                 Some(TopicMeta { error: Some(e), .. }) if !e.is_retriable() => {
-                    self.fail_unrouted(now, id, &r, format!("{}", e.message()), out);
+                    self.fail_unrouted(now, id, &r, e.message().to_string(), out);
                     continue;
                 }
                 _ => {
@@ -906,7 +906,7 @@ impl Producer {
             if batches.is_empty() {
                 continue;
             }
-            let corr = self.corr.next();
+            let corr = self.corr.next_id();
             let wire: Vec<ProduceBatch> = batches
                 .iter()
                 .map(|b| {

@@ -51,7 +51,7 @@ impl ControllerProc {
         self.pending_votes.clear();
         for &v in &env.voters {
             if v != self.id {
-                let corr = self.corr.next();
+                let corr = self.corr.next_id();
                 self.pending_votes.insert(corr, v);
                 out.request(
                     NodeAddr::Controller(v),
@@ -152,7 +152,7 @@ impl ControllerProc {
         out.trace(TraceKind::QuorumLeaderElected { controller: self.id, epoch: disk.epoch });
         for &v in &env.voters {
             if v != self.id {
-                let corr = self.corr.next();
+                let corr = self.corr.next_id();
                 out.request(
                     NodeAddr::Controller(v),
                     corr,
@@ -398,7 +398,7 @@ impl ControllerProc {
         if self.fetch_inflight.is_some() {
             return;
         }
-        let corr = self.corr.next();
+        let corr = self.corr.next_id();
         self.fetch_inflight = Some(corr);
         out.request(
             NodeAddr::Controller(leader),

@@ -159,13 +159,16 @@ pub struct GroupDetail {
     pub offsets: Vec<(TopicPartition, Offset, Offset, i64)>,
 }
 
+/// partition, leader, epoch, replicas, isr, HW, LEO.
+pub type PartitionDetail = (i32, BrokerId, Epoch, Vec<BrokerId>, Vec<BrokerId>, Offset, Offset);
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TopicDetail {
     pub name: String,
     pub id: String,
     pub internal: bool,
     /// partition, leader, epoch, replicas, isr, HW, LEO.
-    pub partitions: Vec<(i32, BrokerId, Epoch, Vec<BrokerId>, Vec<BrokerId>, Offset, Offset)>,
+    pub partitions: Vec<PartitionDetail>,
     pub configs: Vec<ConfigLine>,
 }
 
