@@ -7,7 +7,7 @@ use brokerlab::sim::errors::KafkaError;
 use brokerlab::sim::trace::{ElectionReason, Finding, TraceKind};
 use common::*;
 
-/// kafka-semantics.md §4.4: RF 3, min.insync.replicas 2, acks=all; brokers die one by one.
+/// `Partition.appendRecordsToLeader`: RF 3, min.insync.replicas 2, acks=all; brokers die one by one.
 #[test]
 fn acks_all_with_min_isr_two_loses_brokers_one_by_one() {
     let mut sim = cluster(11, 3);

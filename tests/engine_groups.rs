@@ -1,4 +1,4 @@
-//! Engine II: consumers and consumer groups (kafka-semantics.md §3, §5).
+//! Engine II: consumers and consumer groups (`ConsumerPartitionAssignor` and `KafkaConsumer`).
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;

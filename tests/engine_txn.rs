@@ -1,4 +1,4 @@
-//! Engine II: transactions, the LSO and read_committed (kafka-semantics.md §5.3, §5.5, §6.3).
+//! Engine II: transactions, the LSO and read_committed (`FetchCollector` and KIP-98).
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;

@@ -1,5 +1,5 @@
 //! jopt-simple-like option parsing for the Kafka command-line tools
-//! (`kafka-cli.md` §1.1), the shared `CommandLineUtils` messages (§1.2), the
+//! (jopt-simple's `OptionParser`), the shared `CommandLineUtils` messages, the
 //! jopt-simple `BuiltinHelpFormatter` usage table (§1.2) and, per tool, how a
 //! rejection is reported (stdout vs stderr, exit code: §1.1, §2.1, §2.7, §4,
 //! §5.1, §6.1, §8.1).

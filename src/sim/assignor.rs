@@ -22,7 +22,7 @@
 //! `tests/conformance_vectors.rs` checks every function here against Kafka 4.4.0's own classes
 //! (the `client-assignors` and `server-assignors` vector families).
 //!
-//! Reference: `kafka-semantics.md` §3.
+//! Reference: `ConsumerPartitionAssignor`.
 
 use crate::sim::metadata::TopicId;
 use crate::sim::partitioner::{java_string_cmp, java_string_hash};
@@ -1889,7 +1889,7 @@ mod tests {
 
     // ---- §3.2 RangeAssignor -----------------------------------------------------------------
 
-    // kafka-semantics.md §3.2 Javadoc example: C0 [t0p0,t0p1,t1p0,t1p1], C1 [t0p2,t1p2].
+    // `RangeAssignor` Javadoc example: C0 [t0p0,t0p1,t1p0,t1p1], C1 [t0p2,t1p2].
     #[test]
     fn range_javadoc_example() {
         let a = range(&[dynamic("C0", &["t0", "t1"]), dynamic("C1", &["t0", "t1"])], &ppt(&[("t0", 3), ("t1", 3)]));
@@ -1900,7 +1900,7 @@ mod tests {
         );
     }
 
-    // kafka-semantics.md §3.2 RangeAssignorTest rows 1–17.
+    // RangeAssignorTest rows 1–17.
     #[test]
     fn range_rows_1_to_9() {
         let r1 = range(&[dynamic("consumer1", &[])], &ppt(&[]));
@@ -2057,7 +2057,7 @@ mod tests {
 
     // ---- §3.3 RoundRobinAssignor ------------------------------------------------------------
 
-    // kafka-semantics.md §3.3 Javadoc examples.
+    // `RoundRobinAssignor` Javadoc examples.
     #[test]
     fn round_robin_javadoc_examples() {
         let a =
@@ -2078,7 +2078,7 @@ mod tests {
         );
     }
 
-    // kafka-semantics.md §3.3 RoundRobinAssignorTest rows 1–11.
+    // RoundRobinAssignorTest rows 1–11.
     #[test]
     fn round_robin_rows_1_to_7() {
         let r1 = round_robin(&[dynamic("consumer", &["topic"])], &ppt(&[("topic", 3)]));
@@ -2174,7 +2174,7 @@ mod tests {
 
     // ---- §3.4 Sticky and CooperativeSticky --------------------------------------------------
 
-    // kafka-semantics.md §3.4 StickyAssignor Javadoc, first assignment (the round-robin one).
+    // StickyAssignor Javadoc, first assignment (the round-robin one).
     #[test]
     fn sticky_javadoc_first_assignment() {
         let all = ["t0", "t1", "t2", "t3"];
@@ -2191,7 +2191,7 @@ mod tests {
         );
     }
 
-    // kafka-semantics.md §3.4 StickyAssignor Javadoc "after C1 leaves". The Javadoc's exact
+    // StickyAssignor Javadoc "after C1 leaves". The Javadoc's exact
     // lists (C0 [t0p0,t1p1,t3p0,t2p0], C2 [t1p0,t2p1,t0p1,t3p1]) predate the constrained path;
     // today's code keeps every owned partition and balances 4/4 but hands t0p1 to C0 and
     // t2p0, t3p1 to C2. We assert the properties the Javadoc illustrates and today's result.
@@ -2586,7 +2586,7 @@ mod tests {
         }
     }
 
-    // kafka-semantics.md §3.4 eager vs cooperative table (same-generation double claims), and
+    // `StickyAssignor` eager vs cooperative table (same-generation double claims), and
     // testPartitionsTransferringOwnershipIncludeThePartitionClaimedByMultipleConsumersInSameGeneration.
     #[test]
     fn eager_vs_cooperative_double_claims() {
@@ -2722,7 +2722,7 @@ mod tests {
         assert_eq!(cmp_uuid(&TopicId(1, 1 << 63), &TopicId(1, 0)), Ordering::Less);
     }
 
-    // kafka-semantics.md §3.5 RangeAssignorTest (group coordinator), every row.
+    // RangeAssignorTest (group coordinator), every row.
     #[test]
     fn server_range_rows() {
         let t13 = ["T1", "T3"];
@@ -2828,7 +2828,7 @@ mod tests {
         assert_eq!(before["C"], after["C"]);
     }
 
-    // kafka-semantics.md §3.5 OptimizedUniformAssignmentBuilderTest rows, with topic ids whose
+    // OptimizedUniformAssignmentBuilderTest rows, with topic ids whose
     // HashSet<Uuid> order is T2, T3, T1. Each member's current assignment is listed in the order
     // Kafka iterates its Map<Uuid, Set<Integer>> (T2, T3, T1). The expected targets are what
     // Kafka 4.4.0's UniformAssignor returns for these inputs: since Kafka 4.0 a member that
@@ -2953,7 +2953,7 @@ mod tests {
 
     // ---- names ---------------------------------------------------------------------------------
 
-    // kafka-semantics.md §3.1/§3.4/§3.5: assignor names, class names and protocols.
+    // assignor names, class names and protocols.
     #[test]
     fn assignor_names() {
         for n in ["range", "roundrobin", "sticky", "cooperative-sticky"] {

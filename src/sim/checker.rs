@@ -1,4 +1,4 @@
-//! The invariant checker (kafka-semantics.md §4): runs after every event on what the event
+//! The invariant checker: runs after every event on what the event
 //! touched, and on every leadership change checks that acknowledged writes survived.
 //!
 //! * Log invariants: HW ≤ LEO, log start ≤ HW, offsets increasing and dense (gaps only where

@@ -1,5 +1,5 @@
 //! The group coordinator, classic protocol (`GroupCoordinator`, `GroupMetadata`), on the
-//! partitions of a real `__consumer_offsets` topic (kafka-semantics.md §3.6, §5).
+//! partitions of a real `__consumer_offsets` topic (`GroupCoordinator` and `KafkaConsumer`).
 //!
 //! The coordinator of a group is the leader of partition `abs(hashCode(group)) % 50` of
 //! `__consumer_offsets` (§5.6). Committed offsets and group metadata are records in that
@@ -1832,7 +1832,7 @@ mod tests {
     fn member_ids_look_like_kafkas() {
         let mut rng = crate::sim::rng::Pcg32::new(1, 1);
         let id = member_id("console-consumer", &mut rng);
-        // console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 (kafka-cli.md §4.1)
+        // console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 (`ConsoleConsumer`)
         let uuid = id.strip_prefix("console-consumer-").unwrap();
         let parts: Vec<usize> = uuid.split('-').map(|p| p.len()).collect();
         assert_eq!(parts, vec![8, 4, 4, 4, 12]);

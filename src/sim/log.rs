@@ -1,7 +1,6 @@
 //! A partition's log on one broker (`UnifiedLog`): segments of record batches, log start
 //! offset, log end offset (LEO), high watermark (HW), last stable offset (LSO), the leader-epoch
-//! cache, producer state, retention and compaction (kafka-semantics.md §4.1, §4.3, §4.5, §6,
-//! §7).
+//! cache, producer state, retention and compaction.
 
 use crate::sim::config::TopicConfig;
 use crate::sim::epoch_cache::LeaderEpochCache;
@@ -913,7 +912,7 @@ mod tests {
         log.segments.iter().map(|s| s.base_offset).collect()
     }
 
-    // kafka-semantics.md §7.1, UnifiedLogTest: the retention vectors.
+    // UnifiedLogTest: the retention vectors.
     #[test]
     fn size_based_retention_deletes_whole_segments() {
         let seg = (5 * one_batch_size()).to_string();

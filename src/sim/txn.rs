@@ -1,4 +1,4 @@
-//! Producer ids and the transaction coordinator (kafka-semantics.md §6).
+//! Producer ids and the transaction coordinator (KIP-98).
 //!
 //! Idempotent producers get a producer id from any broker; brokers take ids in blocks of 1000
 //! from the controller (`AllocateProducerIds`, KIP-730), so the first producers of a fresh

@@ -1,4 +1,4 @@
-//! `kafka-broker-api-versions` output (`kafka-cli.md` §11).
+//! `kafka-broker-api-versions` output (`BrokerApiVersionsCommand`).
 //!
 //! The block layout (first line, one TAB-indented line per API in key order, `,` after every
 //! line but the last, closing `)`) is `NodeApiVersions.toString(true)`, which
@@ -33,7 +33,7 @@ pub struct BrokerNode {
     pub id: i32,
     pub rack: Option<String>,
     /// `Some` adds ` isFenced: <b>`, as Kafka 4.4's `Node.toString()` always does (KIP-1073);
-    /// `None` gives the older form of kafka-cli.md §11.
+    /// `None` gives the older form of `BrokerApiVersionsCommand`.
     pub is_fenced: Option<bool>,
 }
 

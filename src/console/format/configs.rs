@@ -1,4 +1,4 @@
-//! `kafka-configs` output (`kafka-cli.md` §6.1–§6.3).
+//! `kafka-configs` output (`ConfigCommand`).
 
 use serde::{Deserialize, Serialize};
 

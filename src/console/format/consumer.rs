@@ -1,4 +1,4 @@
-//! `kafka-console-consumer`: `DefaultMessageFormatter` (`kafka-cli.md` §4.3),
+//! `kafka-console-consumer`: `DefaultMessageFormatter`,
 //! the exit lines (§4.2) and the option errors (§4.1).
 
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! `kafka-get-offsets` output (`kafka-cli.md` §7).
+//! `kafka-get-offsets` output (`GetOffsetShell`).
 
 use serde::{Deserialize, Serialize};
 

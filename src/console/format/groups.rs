@@ -1,4 +1,4 @@
-//! `kafka-consumer-groups` output (`kafka-cli.md` §5.2–§5.8).
+//! `kafka-consumer-groups` output (`ConsumerGroupCommand`).
 //!
 //! Layout rules: tables are printed with Java `%-Ns` padding (trailing
 //! spaces kept where the real tool prints them), the describe tables start

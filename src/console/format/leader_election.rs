@@ -1,4 +1,4 @@
-//! `kafka-leader-election` output (`kafka-cli.md` §8.2).
+//! `kafka-leader-election` output (`LeaderElectionCommand`).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,5 +1,4 @@
-//! Output layouts of the Kafka tools as pure functions over plain data
-//! (`kafka-cli.md` §2–§11). Nothing here reads a clock or a random source:
+//! Output layouts of the Kafka tools as pure functions over plain data. Nothing here reads a clock or a random source:
 //! timestamps for log lines are passed in already formatted, and every
 //! collection that reaches the output is ordered explicitly (§15.3).
 //!

@@ -1,4 +1,4 @@
-//! `kafka-console-producer`: the `>` prompt (`kafka-cli.md` §3.3) and the
+//! `kafka-console-producer`: the `>` prompt (`ConsoleProducer`) and the
 //! line reader `LineMessageReader` with its error texts (§3.2, §3.4).
 
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! `kafka-metadata-quorum` output (`kafka-cli.md` §10.2–§10.4).
+//! `kafka-metadata-quorum` output (`MetadataQuorumCommand`).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! `kafka-reassign-partitions` output (`kafka-cli.md` §9.2).
+//! `kafka-reassign-partitions` output (`ReassignPartitionsCommand`).
 
 use serde::{Deserialize, Serialize};
 

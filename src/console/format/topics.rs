@@ -1,4 +1,4 @@
-//! `kafka-topics` output (`kafka-cli.md` §2.2–§2.7).
+//! `kafka-topics` output (`TopicCommand`).
 
 use serde::{Deserialize, Serialize};
 

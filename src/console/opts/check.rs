@@ -1,6 +1,7 @@
 //! Each tool's own argument checks, in the tool's order, with its exact
-//! messages and reporting (`kafka-cli.md` §2.1, §3.1, §4.1, §5.1, §6.1,
-//! §7.1, §8.1, §9.1). Called by `opts::parse_command` after the parse and
+//! messages and reporting (`TopicCommand`, `ConsoleProducer`, `ConsoleConsumer`,
+//! `ConsumerGroupCommand`, `ConfigCommand`, `GetOffsetShell`, `LeaderElectionCommand`,
+//! `ReassignPartitionsCommand`). Called by `opts::parse_command` after the parse and
 //! the `--help`/`--version` handling.
 //!
 //! `Ok(notes)` means the tool goes on to run; `notes` holds what it already

@@ -1,5 +1,6 @@
-//! Option tables of the jopt-simple tools (`kafka-cli.md` §2.1, §3.1, §4.1,
-//! §5.1, §6.1, §7.1, §8.1, §9.1). Names, `describedAs` texts, types and
+//! Option tables of the jopt-simple tools (`TopicCommand`, `ConsoleProducer`,
+//! `ConsoleConsumer`, `ConsumerGroupCommand`, `ConfigCommand`, `GetOffsetShell`,
+//! `LeaderElectionCommand`, `ReassignPartitionsCommand`). Names, `describedAs` texts, types and
 //! defaults are Kafka's; descriptions were read from `apache/kafka`
 //! (`tools/src/main/java/org/apache/kafka/tools/...`) and adjusted to 4.0
 //! where the stored source was newer or older (noted per table).

@@ -1,4 +1,4 @@
-//! `kafka-configs` (`kafka-cli.md` §6) for topics, brokers and the broker default
+//! `kafka-configs` (`ConfigCommand`) for topics, brokers and the broker default
 //! entity: `--describe [--all]`, `--alter --add-config/--add-config-file/--delete-config`.
 //! Other entity types (users, clients, ips, client metrics, groups, broker loggers) are
 //! not simulated and say so.

@@ -1,4 +1,4 @@
-//! `kafka-console-consumer` (`kafka-cli.md` §4): a `KafkaConsumer` that subscribes to
+//! `kafka-console-consumer` (`ConsoleConsumer`): a `KafkaConsumer` that subscribes to
 //! `--topic`/`--include` (or is assigned one `--partition`), prints every record with
 //! `DefaultMessageFormatter` (§4.3) as it arrives in simulated time, and on exit (Ctrl-C,
 //! `--max-messages`, `--timeout-ms`) closes the consumer and prints `Processed a total of

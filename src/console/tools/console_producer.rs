@@ -1,4 +1,4 @@
-//! `kafka-console-producer` (`kafka-cli.md` §3): reads lines from stdin, turns each into a
+//! `kafka-console-producer` (`ConsoleProducer`): reads lines from stdin, turns each into a
 //! record with `LineMessageReader` and sends it, asynchronously (errors are logged by
 //! `ErrorLoggingCallback`) or with `--sync`. Ctrl-D (end of stdin) closes the producer,
 //! which flushes what is buffered; the tool exits when everything has completed.
@@ -17,7 +17,7 @@ use crate::sim::record::{bytes, Header};
 use crate::sim::world::Sim;
 use std::collections::{BTreeMap, VecDeque};
 
-/// The client id (`kafka-cli.md` §3.1).
+/// The client id (`ConsoleProducer`).
 pub const CLIENT_ID: &str = "console-producer";
 /// The logger of the send-failure lines.
 pub const CALLBACK_LOGGER: &str = "org.apache.kafka.clients.producer.internals.ErrorLoggingCallback";

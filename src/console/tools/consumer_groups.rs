@@ -1,4 +1,4 @@
-//! `kafka-consumer-groups` (`kafka-cli.md` §5): `--list`, `--describe` (offsets, members,
+//! `kafka-consumer-groups` (`ConsumerGroupCommand`): `--list`, `--describe` (offsets, members,
 //! state), `--delete`, `--delete-offsets` and `--reset-offsets`, through the admin client
 //! (ListGroups to every broker, DescribeGroups/OffsetFetch/OffsetCommit/DeleteGroups to the
 //! group's coordinator, ListOffsets to partition leaders). Runtime failures print

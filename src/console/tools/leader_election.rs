@@ -1,4 +1,4 @@
-//! `kafka-leader-election` (`kafka-cli.md` §8): preferred or unclean elections for one
+//! `kafka-leader-election` (`LeaderElectionCommand`): preferred or unclean elections for one
 //! partition (`--topic` + `--partition`), all partitions, or a JSON file of partitions.
 
 use super::{AdminConn, Ctx, Started};

@@ -1,4 +1,4 @@
-//! `kafka-topics` (`kafka-cli.md` §2): create, list, describe, alter, delete, through the
+//! `kafka-topics` (`TopicCommand`): create, list, describe, alter, delete, through the
 //! admin client.
 //!
 //! The admin client's metadata cache supplies what `listTopics`/`describeTopics` return

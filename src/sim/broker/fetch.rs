@@ -1,5 +1,5 @@
 //! Fetch: the leader serving followers and consumers, long polling (the delayed-fetch
-//! purgatory), and the follower's replica fetcher (kafka-semantics.md §4.2, §4.5, §5.3).
+//! purgatory), and the follower's replica fetcher.
 //!
 //! A follower reads up to the leader's LEO; a read_uncommitted consumer up to the HW; a
 //! read_committed consumer up to the LSO. A follower sends the epoch of its last batch; when

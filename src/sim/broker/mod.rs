@@ -1,5 +1,5 @@
 //! A Kafka broker: its disk (partition logs, a copy of the metadata log, checkpoints) and, while
-//! running, its process (kafka-semantics.md §4).
+//! running, its process.
 //!
 //! * [`replica`]: partition roles, follower state on the leader, ISR changes, the HW rule.
 //! * [`produce`]: Produce, acks, min.insync.replicas, the delayed-produce purgatory.

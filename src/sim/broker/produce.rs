@@ -1,4 +1,4 @@
-//! Produce on the leader (kafka-semantics.md §4.4): acks 0/1/all, min.insync.replicas with
+//! Produce on the leader (`Partition.appendRecordsToLeader`): acks 0/1/all, min.insync.replicas with
 //! NOT_ENOUGH_REPLICAS (nothing written) and NOT_ENOUGH_REPLICAS_AFTER_APPEND (written, not
 //! acknowledged), idempotent de-duplication, and the delayed-produce purgatory that answers
 //! acks=all once the HW reaches the batch — or REQUEST_TIMED_OUT.

@@ -1,6 +1,6 @@
 //! Partition replicas on a broker: becoming leader or follower from metadata, the leader's
 //! view of its followers, ISR shrink and expand through AlterPartition, and the high-watermark
-//! rule (kafka-semantics.md §4.2, §4.3, §4.6).
+//! rule.
 
 use super::*;
 use crate::sim::node::Timer;
@@ -502,7 +502,7 @@ impl BrokerProc {
 mod tests {
     use super::*;
 
-    // kafka-semantics.md §4.2, ReplicaTest: testUpdateFetchState.
+    // ReplicaTest: testUpdateFetchState.
     #[test]
     fn update_fetch_state_follows_replica_test() {
         let mut f = FollowerState::unknown();

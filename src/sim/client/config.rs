@@ -1,4 +1,4 @@
-//! Producer and consumer configs: names, defaults (kafka-semantics.md §4.8) and validation,
+//! Producer and consumer configs: names, defaults (`ProducerConfig`) and validation,
 //! including the idempotence rules of §6.1.
 
 use crate::sim::config::{validate, Kind};
@@ -117,7 +117,7 @@ impl ProducerConfig {
         if transactional_id.is_some() {
             idem = true;
         }
-        // kafka-semantics.md §6.1: conflicts disable a defaulted idempotence silently, and are
+        // `ProducerConfig`: conflicts disable a defaulted idempotence silently, and are
         // errors when idempotence was asked for.
         let conflict = if acks != -1 {
             Some("Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.")
@@ -344,7 +344,7 @@ mod tests {
 
     #[test]
     fn producer_defaults_follow_kafka() {
-        // kafka-semantics.md §4.8 (linger.ms = 5 as in Kafka 4.0, KIP-1030, §0).
+        // (linger.ms = 5 as in Kafka 4.0, KIP-1030).
         let c = ProducerConfig::default();
         assert_eq!((c.acks, c.enable_idempotence, c.retries), (-1, true, i64::from(i32::MAX)));
         assert_eq!((c.batch_size, c.linger_ms, c.max_in_flight), (16384, 5, 5));

@@ -1,5 +1,5 @@
 //! The consumer (`KafkaConsumer` with the classic group protocol): assign or subscribe (topics
-//! or a pattern), positions and `auto.offset.reset` (kafka-semantics.md §5.1–5.2), fetching up
+//! or a pattern), positions and `auto.offset.reset` (`KafkaConsumer` and `SubscriptionState`), fetching up
 //! to the HW or the LSO (§5.3) with read_committed filtering of aborted transactions (§6.3),
 //! commits (sync, async, auto-commit), and group membership: FindCoordinator, JoinGroup,
 //! SyncGroup, Heartbeat, LeaveGroup, eager and cooperative rebalancing, static membership,

@@ -1,7 +1,7 @@
 //! Client processes: producers, consumers and the admin client behind the CLI tools.
 //!
 //! Each client starts from its bootstrap servers, fetches metadata, and refreshes it on
-//! NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION and disconnects (kafka-semantics.md §4.7,
+//! NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION and disconnects (KIP-631,
 //! "broker discovery").
 
 pub mod admin;

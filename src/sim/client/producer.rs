@@ -1,5 +1,5 @@
 //! The producer (`KafkaProducer`, `RecordAccumulator`, `Sender`): partitioning (murmur2 for
-//! keys, the built-in sticky partitioner otherwise — kafka-semantics.md §1), batching by
+//! keys, the built-in sticky partitioner otherwise — `BuiltInPartitioner`), batching by
 //! `linger.ms` and `batch.size`, `max.in.flight.requests.per.connection`, acks, retries with
 //! backoff, `request.timeout.ms`, `delivery.timeout.ms`, and idempotence with producer id,
 //! epoch and sequence numbers (§4.4, §6.1, §6.2).

@@ -1,4 +1,4 @@
-//! The transactional side of the producer (`TransactionManager`, kafka-semantics.md §6.3):
+//! The transactional side of the producer (`TransactionManager`, KIP-98):
 //! initTransactions, beginTransaction, adding partitions before writing to them
 //! (AddPartitionsToTxn), sendOffsetsToTransaction (AddOffsetsToTxn + TxnOffsetCommit to the
 //! group coordinator), commitTransaction (flush, then EndTxn) and abortTransaction.

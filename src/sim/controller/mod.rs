@@ -1,6 +1,6 @@
 //! A KRaft controller: a voter of the `__cluster_metadata` Raft quorum, and — when it is the
 //! quorum leader — the active controller that decides everything about the cluster
-//! (kafka-semantics.md §4.6, §4.7).
+//! (`PartitionChangeBuilder` and KIP-631).
 //!
 //! * [`quorum`]: Raft — votes, epochs, pull replication, the high watermark.
 //! * [`cluster`]: broker registration, heartbeats, sessions, fencing, controlled shutdown.

@@ -1,4 +1,4 @@
-//! KRaft: the Raft quorum that replicates `__cluster_metadata` (kafka-semantics.md §4.7).
+//! KRaft: the Raft quorum that replicates `__cluster_metadata` (KIP-595).
 //!
 //! Followers and observers pull the log with Fetch (long-polling); the leader's high watermark
 //! is the largest offset a majority of voters has, once an entry of its own epoch is there

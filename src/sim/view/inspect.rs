@@ -99,7 +99,7 @@ pub struct RecordDetail {
     pub transactional: bool,
     pub control: Option<String>,
     pub size_bytes: u32,
-    /// The partition murmur2 gives this key (kafka-semantics.md §1.5), to compare with `tp`.
+    /// The partition murmur2 gives this key (`BuiltInPartitioner.partitionForKey`), to compare with `tp`.
     pub key_partition: Option<i32>,
 }
 
@@ -599,7 +599,7 @@ mod tests {
         sim
     }
 
-    // kafka-semantics.md §1.5: a keyed record sits in the partition murmur2 picks; the
+    // `BuiltInPartitioner.partitionForKey`: a keyed record sits in the partition murmur2 picks; the
     // inspector shows both so the learner can check.
     #[test]
     fn a_record_shows_its_batch_epoch_and_key_partition() {
