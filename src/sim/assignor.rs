@@ -300,7 +300,7 @@ fn empty_assignment(members: &[Member]) -> Assignment {
 // Classic RangeAssignor
 // ---------------------------------------------------------------------------------------------
 
-/// Mirrors the client-side `org.apache.kafka.clients.consumer.RangeAssignor` (`"range"`, §3.2)
+/// Mirrors the client-side `org.apache.kafka.clients.consumer.RangeAssignor` (`"range"`)
 /// without rack awareness: per topic, partitions in numeric order and members in `MemberInfo`
 /// order (static first by instance id, then member id); each member gets `P / M` contiguous
 /// partitions and the first `P % M` one more. Each member's list follows the topic iteration
@@ -347,7 +347,7 @@ pub fn range(members: &[Member], partitions_per_topic: &BTreeMap<String, i32>) -
 // Classic RoundRobinAssignor
 // ---------------------------------------------------------------------------------------------
 
-/// Mirrors `org.apache.kafka.clients.consumer.RoundRobinAssignor` (`"roundrobin"`, §3.3): all
+/// Mirrors `org.apache.kafka.clients.consumer.RoundRobinAssignor` (`"roundrobin"`): all
 /// partitions of all subscribed topics (topics sorted by name, partitions ascending) dealt to a
 /// circular list of members in `MemberInfo` order, skipping members not subscribed to the topic.
 pub fn round_robin(members: &[Member], partitions_per_topic: &BTreeMap<String, i32>) -> Assignment {
@@ -1065,7 +1065,7 @@ pub fn sticky_detailed(members: &[Member], partitions_per_topic: &BTreeMap<Strin
     sticky_assign(members, partitions_per_topic, StickyFlavour::Eager, &mut StickyAssignorState::default())
 }
 
-/// Mirrors `org.apache.kafka.clients.consumer.StickyAssignor` (`"sticky"`, eager, §3.4) on a
+/// Mirrors `org.apache.kafka.clients.consumer.StickyAssignor` (`"sticky"`, eager) on a
 /// fresh assignor instance: balance first, then stickiness. What each member owned before the
 /// rebalance comes only from its [`UserData::Sticky`] (`StickyAssignor.memberData`): the eager
 /// consumer has revoked everything before it joins.
@@ -1329,7 +1329,7 @@ fn sorted_output(partitions: impl IntoIterator<Item = TopicPartition>) -> Vec<To
 }
 
 /// Mirrors the group coordinator's `org.apache.kafka.coordinator.group.assignor.UniformAssignor`
-/// (`"uniform"`, the default server-side assignor, §3.5): balance first, then stickiness.
+/// (`"uniform"`, the default server-side assignor, the group coordinator's `UniformAssignor`): balance first, then stickiness.
 ///
 /// * `members` are in the order the coordinator puts them into the `HashMap` of
 ///   `TargetAssignmentBuilder.build()`; the assignor iterates them in that map's order (Java hash
@@ -1732,7 +1732,7 @@ fn balance_topic(
 }
 
 /// Mirrors the group coordinator's `org.apache.kafka.coordinator.group.assignor.RangeAssignor`
-/// (`"range"`, §3.5, rewritten in KAFKA-16944): members sorted static first (by instance id),
+/// (`"range"`, the group coordinator's `UniformAssignor`, rewritten in KAFKA-16944): members sorted static first (by instance id),
 /// then by member id; for each topic, its subscribers in that order get contiguous ranges of
 /// `P / subscribers` partitions, the first `P % subscribers` one more. It ignores the current
 /// assignment. Output lists are sorted by topic, then partition.
@@ -1887,7 +1887,7 @@ mod tests {
         assert_eq!(java_topic_partition_hash(&tp("", 0)), 961);
     }
 
-    // ---- §3.2 RangeAssignor -----------------------------------------------------------------
+    // ---- RangeAssignor -----------------------------------------------------------------
 
     // `RangeAssignor` Javadoc example: C0 [t0p0,t0p1,t1p0,t1p1], C1 [t0p2,t1p2].
     #[test]
@@ -2055,7 +2055,7 @@ mod tests {
         );
     }
 
-    // ---- §3.3 RoundRobinAssignor ------------------------------------------------------------
+    // ---- RoundRobinAssignor ------------------------------------------------------------
 
     // `RoundRobinAssignor` Javadoc examples.
     #[test]
@@ -2172,7 +2172,7 @@ mod tests {
         }
     }
 
-    // ---- §3.4 Sticky and CooperativeSticky --------------------------------------------------
+    // ---- `StickyAssignor` Sticky and CooperativeSticky --------------------------------------------------
 
     // StickyAssignor Javadoc, first assignment (the round-robin one).
     #[test]
@@ -2226,7 +2226,7 @@ mod tests {
         );
     }
 
-    /// Runs a §3.4 row for both assignors: eager sticky directly, cooperative to its final state.
+    /// Runs a `StickyAssignor` row for both assignors: eager sticky directly, cooperative to its final state.
     fn both(members: &[Member], p: &BTreeMap<String, i32>) -> [(&'static str, Assignment); 2] {
         [("sticky", sticky(members, p)), ("cooperative-sticky (final)", final_state(members, p))]
     }
@@ -2679,7 +2679,7 @@ mod tests {
         }
     }
 
-    // ---- §3.5 server-side ---------------------------------------------------------------------
+    // ---- the group coordinator's `UniformAssignor` server-side ---------------------------------------------------------------------
 
     fn names(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()

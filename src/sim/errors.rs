@@ -235,7 +235,7 @@ mod tests {
     #[test]
     fn codes_match_errors_java() {
         // `Partition.appendRecordsToLeader`: NOT_ENOUGH_REPLICAS = 19, NOT_ENOUGH_REPLICAS_AFTER_APPEND = 20,
-        // REQUEST_TIMED_OUT = 7; §5.2: OFFSET_OUT_OF_RANGE = 1; §6.2: 45, 47.
+        // REQUEST_TIMED_OUT = 7; `SubscriptionState`: OFFSET_OUT_OF_RANGE = 1; `ProducerStateManager`: 45, 47.
         assert_eq!(KafkaError::NOT_ENOUGH_REPLICAS.code(), 19);
         assert_eq!(KafkaError::NOT_ENOUGH_REPLICAS_AFTER_APPEND.code(), 20);
         assert_eq!(KafkaError::REQUEST_TIMED_OUT.code(), 7);

@@ -2,7 +2,7 @@
 //! partitions of a real `__consumer_offsets` topic (`GroupCoordinator` and `KafkaConsumer`).
 //!
 //! The coordinator of a group is the leader of partition `abs(hashCode(group)) % 50` of
-//! `__consumer_offsets` (§5.6). Committed offsets and group metadata are records in that
+//! `__consumer_offsets` (`String.hashCode`). Committed offsets and group metadata are records in that
 //! partition; a broker that becomes its leader rebuilds the groups by replaying it, which is
 //! how a group survives its coordinator's failure. Members join (JoinGroup), the leader member
 //! computes the assignment on the client side (SyncGroup), everyone heartbeats; a member that
@@ -203,7 +203,7 @@ impl BrokerProc {
             .unwrap_or(env.settings.offsets_topic_num_partitions)
     }
 
-    /// The `__consumer_offsets` partition of a group (§5.6).
+    /// The `__consumer_offsets` partition of a group (`String.hashCode`).
     pub(crate) fn group_partition(&self, group: &str, env: &Env) -> i32 {
         coordinator_partition(group, self.offsets_partitions(env))
     }

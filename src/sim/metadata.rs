@@ -498,7 +498,7 @@ mod tests {
                 partition_epoch: 0,
             },
         );
-        // An ISR shrink does not bump the leader epoch (§4.6, KAFKA-15021), only the partition epoch.
+        // An ISR shrink does not bump the leader epoch (`PartitionChangeBuilder`, KAFKA-15021), only the partition epoch.
         img.apply(
             2,
             &MetadataRecord::PartitionChange {

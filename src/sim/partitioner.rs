@@ -84,7 +84,7 @@ pub fn java_string_cmp(a: &str, b: &str) -> Ordering {
 
 /// Mirrors `BuiltInPartitioner.partitionForKey(keyBytes, numPartitions)`:
 /// `toPositive(murmur2(key)) % numPartitions`, where `numPartitions` counts **all** partitions of
-/// the topic (§1.2). Returns [`UNKNOWN_PARTITION`] when `num_partitions <= 0` (Java would throw).
+/// the topic (`Utils.toPositive`). Returns [`UNKNOWN_PARTITION`] when `num_partitions <= 0` (Java would throw).
 pub fn partition_for_key(key: &[u8], num_partitions: i32) -> i32 {
     if num_partitions <= 0 {
         return UNKNOWN_PARTITION;
@@ -93,7 +93,7 @@ pub fn partition_for_key(key: &[u8], num_partitions: i32) -> i32 {
 }
 
 /// Mirrors `GroupCoordinatorService.partitionFor` / `TransactionStateManager.partitionFor`:
-/// `Utils.abs(id.hashCode()) % numPartitions` with Java's `String.hashCode` (§5.6).
+/// `Utils.abs(id.hashCode) % numPartitions` with Java's `String.hashCode`.
 /// Returns [`UNKNOWN_PARTITION`] when `num_partitions <= 0`.
 pub fn coordinator_partition(id: &str, num_partitions: i32) -> i32 {
     if num_partitions <= 0 {
@@ -170,7 +170,7 @@ impl PartitionLoadStats {
 }
 
 /// Mirrors `org.apache.kafka.clients.producer.internals.BuiltInPartitioner` (KIP-794), one per
-/// topic: the uniform sticky partitioner used for records without a key (§1.7).
+/// topic: the uniform sticky partitioner used for records without a key (`BuiltInPartitioner`).
 ///
 /// The cluster view is passed to each call as `available` (partition ids that have a leader, in
 /// the order of `Cluster.availablePartitionsForTopic`, i.e. ascending id) and `num_partitions`

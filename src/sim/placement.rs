@@ -1,12 +1,12 @@
 //! Replica placement when a topic is created (or grows).
 //!
 //! * [`StripedPlacer`] / [`place`] mirror KRaft's `StripedReplicaPlacer` (what a modern cluster
-//!   does, §2.3). Kafka seeds it with `java.util.Random`; we draw from a [`PlacementRandom`]: a
+//!   does, `StripedReplicaPlacer`). Kafka seeds it with `java.util.Random`; we draw from a [`PlacementRandom`]: a
 //!   [`Pcg32`] in the simulator (so exact layouts differ from a real cluster while every
 //!   structural property — striping, fenced brokers last, leader never fenced — is the same), or
 //!   a [`JavaRandom`](crate::sim::java::JavaRandom), which gives Kafka's layouts exactly.
 //! * [`assign_replicas_to_brokers`] mirrors `AdminUtils.assignReplicasToBrokers` (ZooKeeper era
-//!   and `kafka-reassign-partitions`-style tooling), rack-unaware (§2.1) and rack-aware (§2.2).
+//!   and `kafka-reassign-partitions`-style tooling), rack-unaware (`AdminUtils.assignReplicasToBrokers`) and rack-aware (`AdminUtils.assignReplicasToBrokers`).
 //!
 //! Reference: `StripedReplicaPlacer`.
 
@@ -387,7 +387,7 @@ pub fn place_with<R: PlacementRandom + ?Sized>(
     Ok(placements)
 }
 
-/// KRaft topic creation placement: mirrors `StripedReplicaPlacer.place` (§2.3). The simulator
+/// KRaft topic creation placement: mirrors `StripedReplicaPlacer.place`. The simulator
 /// draws from a [`Pcg32`] where Kafka's controller has a `java.util.Random` seeded at start-up;
 /// with a [`JavaRandom`](crate::sim::java::JavaRandom) and [`place_with`], layouts are Kafka's
 /// exactly (checked against Kafka's own placer by `tests/conformance_vectors.rs`). Returns one
@@ -454,7 +454,7 @@ pub fn add_partitions_start_index(sorted_broker_ids: &[BrokerId], leader_of_part
 }
 
 /// Mirrors `AdminUtils.assignReplicasToBrokers(brokers, nPartitions, replicationFactor,
-/// fixedStartIndex, startPartitionId)` (§2.1, §2.2). Returns partition id → replicas (leader
+/// fixedStartIndex, startPartitionId)` (`AdminUtils.assignReplicasToBrokers`). Returns partition id → replicas (leader
 /// first) for partitions `max(0, start_partition_id) ..`.
 ///
 /// `brokers` is used in the order given (the ZooKeeper callers sort by id). When

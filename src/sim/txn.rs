@@ -5,7 +5,7 @@
 //! cluster get ids 0, 1, 2, …
 //!
 //! Transactional producers talk to the coordinator of their `transactional.id`: the leader of
-//! partition `abs(hashCode(id)) % 50` of `__transaction_state` (§5.6). It bumps the epoch on
+//! partition `abs(hashCode(id)) % 50` of `__transaction_state` (`String.hashCode`). It bumps the epoch on
 //! every InitProducerId (fencing older instances), records the partitions a transaction
 //! touches, and on EndTxn writes PrepareCommit/PrepareAbort, sends COMMIT/ABORT markers to every
 //! partition leader (WriteTxnMarkers), then CompleteCommit/CompleteAbort. A transaction open
@@ -27,7 +27,7 @@ use std::rc::Rc;
 
 pub const TXN_TOPIC: &str = "__transaction_state";
 
-/// Transaction states with Kafka's ids (§6.3).
+/// Transaction states with Kafka's ids (KIP-98).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TxnState {
     Empty,

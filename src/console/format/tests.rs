@@ -72,7 +72,7 @@ fn helpers() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-topics (§2)
+// kafka-topics (`TopicCommand`)
 // ---------------------------------------------------------------------------
 
 use topics::{DescribeFilter, PartitionInfo, TopicCommandError, TopicInfo};
@@ -306,7 +306,7 @@ fn topic_name_validation() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-console-producer (§3)
+// kafka-console-producer (`ConsoleProducer`)
 // ---------------------------------------------------------------------------
 
 use producer::{read_record, ParsedRecord, ReaderConfig};
@@ -457,7 +457,7 @@ fn producer_metadata_warning() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-console-consumer (§4)
+// kafka-console-consumer (`ConsoleConsumer`)
 // ---------------------------------------------------------------------------
 
 use consumer::{format_record_text, ConsumedRecord, FormatterConfig, TimestampType};

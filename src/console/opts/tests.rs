@@ -25,7 +25,7 @@ fn first_stderr_line(o: &Output) -> String {
     o.stderr().lines().next().unwrap_or_default().to_string()
 }
 
-/// Usage-style rejection: message first, usage table after, exit 1 (§1.2).
+/// Usage-style rejection: message first, usage table after, exit 1 (`CommandLineUtils`).
 fn assert_usage(o: &Output, message: &str) {
     assert_eq!(o.exit_code, 1, "{o:?}");
     assert_eq!(o.stdout(), "", "{o:?}");
@@ -37,7 +37,7 @@ fn assert_usage(o: &Output, message: &str) {
 }
 
 // ---------------------------------------------------------------------------
-// jopt-simple parsing (§1.1)
+// jopt-simple parsing (jopt-simple's `OptionParser`)
 // ---------------------------------------------------------------------------
 
 // jopt-simple's `OptionParser`
@@ -140,7 +140,7 @@ fn repeated_non_repeatable_option() {
 }
 
 // ---------------------------------------------------------------------------
-// CommandLineUtils messages (§1.2)
+// CommandLineUtils messages
 // ---------------------------------------------------------------------------
 
 // `CommandLineUtils`
@@ -222,7 +222,7 @@ fn help_and_no_args() {
 }
 
 // ---------------------------------------------------------------------------
-// Usage table (§1.2)
+// Usage table (`CommandLineUtils`)
 // ---------------------------------------------------------------------------
 
 // jopt-simple's `BuiltinHelpFormatter`: header, divider, alphabetical, <Type: describedAs>, (default: N), 80 columns
@@ -297,7 +297,7 @@ fn java_line_words_break_points() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-topics (§2.1)
+// kafka-topics (`TopicCommand`)
 // ---------------------------------------------------------------------------
 
 // `TopicCommand`: --zookeeper from old tutorials
@@ -400,7 +400,7 @@ fn topics_delete_config_warning() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-console-producer (§3)
+// kafka-console-producer (`ConsoleProducer`)
 // ---------------------------------------------------------------------------
 
 // `ConsoleProducer`
@@ -427,7 +427,7 @@ fn producer_checks() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-console-consumer (§4.1)
+// kafka-console-consumer (`ConsoleConsumer`)
 // ---------------------------------------------------------------------------
 
 // `ConsoleConsumer`
@@ -486,7 +486,7 @@ fn consumer_checks() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-consumer-groups (§5.1)
+// kafka-consumer-groups (`ConsumerGroupCommand`)
 // ---------------------------------------------------------------------------
 
 // jopt-simple's `OptionParser`: parse errors escape main
@@ -598,7 +598,7 @@ fn groups_reset_warning() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-configs (§6.1)
+// kafka-configs (`ConfigCommand`)
 // ---------------------------------------------------------------------------
 
 // `ConfigCommand`: validation errors are the message only, exit 1
@@ -682,7 +682,7 @@ fn configs_checks() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-get-offsets (§7.1)
+// kafka-get-offsets (`GetOffsetShell`)
 // ---------------------------------------------------------------------------
 
 // `GetOffsetShell`
@@ -714,7 +714,7 @@ fn get_offsets_checks() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-leader-election (§8.1)
+// kafka-leader-election (`LeaderElectionCommand`)
 // ---------------------------------------------------------------------------
 
 // `LeaderElectionCommand`: stderr message + stack trace, exit 1
@@ -752,7 +752,7 @@ fn leader_election_checks() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-reassign-partitions (§9.1)
+// kafka-reassign-partitions (`ReassignPartitionsCommand`)
 // ---------------------------------------------------------------------------
 
 // `ReassignPartitionsCommand`
@@ -824,7 +824,7 @@ fn broker_api_versions_checks() {
 }
 
 // ---------------------------------------------------------------------------
-// argparse4j tools (§10.1)
+// argparse4j tools (`MetadataQuorumCommand`)
 // ---------------------------------------------------------------------------
 
 // abbreviations accepted (MetadataQuorumCommandTest runs describe --re --hu)

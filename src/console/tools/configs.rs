@@ -66,7 +66,7 @@ fn resource(entity_type: &str, name: &str) -> Result<ConfigResource, String> {
         .ok_or_else(|| format!("The entity name for brokers must be a valid integer broker id, but it is: {name}"))
 }
 
-/// The source an entry must have to show without `--all` (§6.3).
+/// The source an entry must have to show without `--all` (`ConfigCommand`).
 fn dynamic_source(r: &ConfigResource) -> ConfigSource {
     match r {
         ConfigResource::Topic(_) => ConfigSource::DynamicTopicConfig,

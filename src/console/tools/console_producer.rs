@@ -204,7 +204,7 @@ pub fn send_error_lines(
 }
 
 impl ProducerJob {
-    /// The prompt before reading the next line (§3.3).
+    /// The prompt before reading the next line (`ConsoleProducer`).
     fn prompt(&self, out: &mut Output) {
         if self.phase == Phase::Reading && !self.eof {
             out.out(prompt(self.interactive));
@@ -260,7 +260,7 @@ impl ProducerJob {
                 }
                 Err(m) => {
                     // The exception reaches main: printStackTrace, then the shutdown hook
-                    // closes the producer (§3.4).
+                    // closes the producer (`LineMessageReader`).
                     out.append(&kafka_exception_output(&m).with_exit(0));
                     self.exit_code = 1;
                     self.begin_close(sim);

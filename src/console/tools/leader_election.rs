@@ -14,7 +14,7 @@ use crate::sim::types::TopicPartition;
 /// The admin timeout the tool passes (`Duration.ofMillis(30000)`).
 pub const TIMEOUT_MS: i64 = 30_000;
 
-/// Parses `{"partitions": [{"topic": "foo", "partition": 1}, ...]}` (§8.1).
+/// Parses `{"partitions": [{"topic": "foo", "partition": 1}, ...]}` (`LeaderElectionCommand`).
 /// `Err` is the exception class and its message.
 pub fn parse_partitions_json(text: &str) -> Result<Vec<TopicPartition>, (&'static str, String)> {
     // LeaderElectionCommand.parseReplicaElectionData (Kafka 4.4): text that is not JSON

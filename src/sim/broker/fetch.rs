@@ -358,7 +358,7 @@ impl BrokerProc {
                 continue;
             }
             if let Some(div) = p.diverging_epoch {
-                // Truncate by the leader-epoch rules (§4.5), then fetch again.
+                // Truncate by the leader-epoch rules (`LeaderEpochFileCache`), then fetch again.
                 let leo = log.log_end_offset;
                 let decision = truncation_decision(div, &log.epochs, leo, log.high_watermark);
                 let to = decision.offset.clamp(log.log_start_offset, leo);

@@ -95,7 +95,7 @@ impl BrokerProc {
         }
         let min_isr = self.effective_min_isr(tp, r);
         if acks == -1 && r.isr.len() < min_isr {
-            // Rejected before the append: nothing is written (§4.4).
+            // Rejected before the append: nothing is written (`Partition.appendRecordsToLeader`).
             // ReplicaManager answers without a custom message (LogAppendResult's
             // hasCustomErrorMessage is false): the client shows Errors.NOT_ENOUGH_REPLICAS' own.
             return Err(ApiError::new(KafkaError::NOT_ENOUGH_REPLICAS));

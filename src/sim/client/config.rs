@@ -1,5 +1,5 @@
 //! Producer and consumer configs: names, defaults (`ProducerConfig`) and validation,
-//! including the idempotence rules of §6.1.
+//! including the idempotence rules of `ProducerConfig`.
 
 use crate::sim::config::{validate, Kind};
 use serde::{Deserialize, Serialize};

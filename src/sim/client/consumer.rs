@@ -1,6 +1,6 @@
 //! The consumer (`KafkaConsumer` with the classic group protocol): assign or subscribe (topics
 //! or a pattern), positions and `auto.offset.reset` (`KafkaConsumer` and `SubscriptionState`), fetching up
-//! to the HW or the LSO (§5.3) with read_committed filtering of aborted transactions (§6.3),
+//! to the HW or the LSO (`FetchCollector`) with read_committed filtering of aborted transactions (KIP-98),
 //! commits (sync, async, auto-commit), and group membership: FindCoordinator, JoinGroup,
 //! SyncGroup, Heartbeat, LeaveGroup, eager and cooperative rebalancing, static membership,
 //! `max.poll.interval.ms`.
@@ -128,7 +128,7 @@ impl PartitionState {
         }
     }
 
-    /// `records-lag`: HW (or LSO) − position (§5.4).
+    /// `records-lag`: HW (or LSO) − position (`KafkaConsumer`).
     pub fn lag(&self, read_committed: bool) -> Option<i64> {
         let end = if read_committed { self.last_stable_offset } else { self.high_watermark };
         match (self.position, end >= 0) {
@@ -425,7 +425,7 @@ impl Consumer {
         out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
     }
 
-    /// The positions of every assigned partition (what auto-commit sends, §5.1).
+    /// The positions of every assigned partition (what auto-commit sends, `KafkaConsumer`).
     pub fn all_consumed(&self) -> Vec<(TopicPartition, Offset)> {
         self.assignment.iter().filter_map(|(tp, p)| p.position.map(|o| (tp.clone(), o))).collect()
     }
@@ -1029,7 +1029,7 @@ impl Consumer {
             if let Some(e) = fp.error {
                 match e {
                     KafkaError::OFFSET_OUT_OF_RANGE => {
-                        // §5.2: a consumer that fell off the log resets (or fails with none).
+                        // `SubscriptionState`: a consumer that fell off the log resets (or fails with none).
                         let at = p.position.unwrap_or(-1);
                         out.trace(TraceKind::ClientError {
                             client: self.client_id.clone(),
@@ -1210,7 +1210,7 @@ impl Consumer {
             g.left_for_poll_timeout = true;
             if static_member {
                 // A static member stops heartbeating; the coordinator removes it after
-                // session.timeout.ms (§3.6).
+                // session.timeout.ms (`GroupCoordinator`).
                 g.state = MemberState::Unjoined;
                 g.rejoin_needed = false;
             } else {
@@ -1445,7 +1445,7 @@ impl Consumer {
         }
     }
 
-    /// The leader's client-side assignment (§3).
+    /// The leader's client-side assignment (`ConsumerPartitionAssignor`).
     fn try_assign(&mut self, now: SimTime, out: &mut Out) {
         let Some(g) = &self.group else { return };
         let mut partitions: BTreeMap<String, i32> = BTreeMap::new();
@@ -1550,7 +1550,7 @@ impl Consumer {
         let revoked: Vec<TopicPartition> = old.difference(&new).cloned().collect();
         if cooperative && !revoked.is_empty() {
             // Cooperative: commit and give up only what moves, then rejoin so the new owner
-            // gets it in a follow-up rebalance (§3.4).
+            // gets it in a follow-up rebalance (`StickyAssignor`).
             if auto_commit {
                 let offsets: Vec<(TopicPartition, Offset)> = revoked
                     .iter()
@@ -1588,7 +1588,7 @@ impl Consumer {
             && self.group.as_ref().map(|g| g.commit_inflight.is_empty() && g.leave_inflight.is_none()).unwrap_or(true)
     }
 
-    /// Lag per assigned partition as the consumer sees it (`records-lag`, §5.4).
+    /// Lag per assigned partition as the consumer sees it (`records-lag`, `KafkaConsumer`).
     pub fn lag(&self) -> BTreeMap<TopicPartition, Option<i64>> {
         self.assignment.iter().map(|(tp, p)| (tp.clone(), p.lag(self.cfg.read_committed))).collect()
     }

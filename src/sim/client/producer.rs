@@ -2,7 +2,7 @@
 //! keys, the built-in sticky partitioner otherwise — `BuiltInPartitioner`), batching by
 //! `linger.ms` and `batch.size`, `max.in.flight.requests.per.connection`, acks, retries with
 //! backoff, `request.timeout.ms`, `delivery.timeout.ms`, and idempotence with producer id,
-//! epoch and sequence numbers (§4.4, §6.1, §6.2).
+//! epoch and sequence numbers.
 //!
 //! Without idempotence a retry after a lost response writes the batch twice, and with more
 //! than one request in flight a retried batch can land after a later one — exactly as in Kafka.
@@ -735,7 +735,7 @@ impl Producer {
         self.pending = waiting;
     }
 
-    /// `RecordAccumulator.append` with the partition choice of §1.5.
+    /// `RecordAccumulator.append` with the partition choice of `BuiltInPartitioner`.
     fn append(&mut self, now: SimTime, send_id: u64, r: ProducerRecord, count: i32) {
         let reserved = i64::from(reservation(&r));
         let sticky = r.partition.is_none() && (r.key.is_none() || self.cfg.partitioner_ignore_keys);

@@ -447,7 +447,7 @@ impl ControllerProc {
         self.last_leader_contact = now;
         out.timer(now.plus_ms(FETCH_TIMEOUT_MS), Timer::QuorumElection);
         if let Some((e, end)) = diverging {
-            // Truncate to where our log agrees with the leader's (§4.5 rules on the metadata log).
+            // Truncate to where our log agrees with the leader's (`LeaderEpochFileCache` rules on the metadata log).
             let (mine_e, mine_end) = disk.end_offset_for(e);
             let to = if mine_e == e { end.min(mine_end) } else { mine_end.max(0).min(end) };
             let to = to.max(self.hw.min(disk.log_end())).min(disk.log_end());

@@ -5,7 +5,7 @@
 use super::super::*;
 
 // ---------------------------------------------------------------------------
-// kafka-configs (§6)
+// kafka-configs (`ConfigCommand`)
 // ---------------------------------------------------------------------------
 
 // (exact, ConfigCommandIntegrationTest)
@@ -136,7 +136,7 @@ fn configs_add_config_parsing() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-get-offsets (§7)
+// kafka-get-offsets (`GetOffsetShell`)
 // ---------------------------------------------------------------------------
 
 use get_offsets::{OffsetTime, PartitionOffset, PartitionRule};
@@ -202,7 +202,7 @@ fn get_offsets_parsing() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-leader-election (§8)
+// kafka-leader-election (`LeaderElectionCommand`)
 // ---------------------------------------------------------------------------
 
 use leader_election::{ElectionResults, ElectionType};
@@ -249,7 +249,7 @@ fn leader_election_output() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-reassign-partitions (§9)
+// kafka-reassign-partitions (`ReassignPartitionsCommand`)
 // ---------------------------------------------------------------------------
 
 use reassign::{OngoingReassignment, PartitionReplicas, VerifyState};
@@ -389,7 +389,7 @@ fn reassign_errors() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-metadata-quorum (§10)
+// kafka-metadata-quorum (`MetadataQuorumCommand`)
 // ---------------------------------------------------------------------------
 
 use quorum::{QuorumInfo, QuorumReplica};
@@ -494,7 +494,7 @@ fn quorum_controllers() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-broker-api-versions (§11)
+// kafka-broker-api-versions (`BrokerApiVersionsCommand`)
 // ---------------------------------------------------------------------------
 
 use api_versions::{ApiKeyInfo, BrokerNode};
