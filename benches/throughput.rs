@@ -2,6 +2,7 @@
 //! second for:
 //! * Engine I: 3 brokers, RF 3, acks=all, one producer at full speed;
 //! * Engine II: a 3-consumer group reading a 12-partition RF 3 topic while a producer writes.
+//!
 //! Run: `cargo bench --bench throughput` (or `scripts/bench` for native and wasm together).
 
 use brokerlab::sim::scenarios::{end_to_end_scenario, throughput_scenario};

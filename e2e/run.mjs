@@ -251,7 +251,7 @@ async function accessibility(page, where) {
   assert(bad.length === 0, `axe on ${where}: ${bad.map((v) => `${v.id} (${v.impact}) at ${v.target}`).join('; ')}`);
 }
 
-/** Kafka's murmur2 (kafka-semantics.md §1.4), to check where keyed records land. */
+/** Kafka's murmur2 (`BuiltInPartitioner.partitionForKey`), to check where keyed records land. */
 function murmur2(str) {
   const data = Buffer.from(str, 'utf8');
   const length = data.length;
@@ -330,7 +330,7 @@ const flows = [
     name: 'create a topic and produce keyed records: they land where murmur2 says, and a record opens',
     viewport: DESKTOP,
     async run(page, { baseUrl }) {
-      // The reference vectors (kafka-semantics.md §1.4) check this script's murmur2 first.
+      // The reference vectors (`BuiltInPartitioner.partitionForKey`) check this script's murmur2 first.
       for (const [k, p] of [['21', 0], ['foobar', 0], ['kafka', 1], ['abc', 0], ['a-little-bit-long-string', 2], ['234', 2]]) {
         assertEqual(partitionFor(k, 3), p, `murmur2 vector ${k}`);
       }

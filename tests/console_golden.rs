@@ -1,5 +1,5 @@
 //! Golden outputs against a live simulated cluster, asserted exactly (tabs, trailing
-//! spaces) with the expected text taken from `kafka-cli.md`; and error messages, with
+//! spaces) with the expected text taken from the Kafka tools; and error messages, with
 //! checks that a failing command changes nothing in the cluster.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -14,7 +14,7 @@ const KIP_848_NOTICE: &str = "The consumer rebalance protocol (KIP-848) is produ
 /// A cluster started from the sample KRaft config: `log.segment.bytes=1073741824` is a
 /// static broker config, so every topic shows it in `Configs:`, beside the cluster-wide
 /// `min.insync.replicas=1` a Kafka 4.4 controller writes with ELR on
-/// (kafka-cli.md §2.4).
+/// (`TopicCommand`).
 fn sample_cluster() -> Console {
     let mut cfg = ClusterConfig::default();
     cfg.broker_configs.insert("log.segment.bytes".into(), "1073741824".into());
@@ -44,7 +44,7 @@ fn topic_id(c: &Console, topic: &str) -> String {
     c.sim().metadata_image().and_then(|i| i.topics.get(topic)).map(|t| t.id.to_string()).expect("topic exists")
 }
 
-// kafka-cli.md §2.4: the describe example (3 brokers, `orders`, 3 partitions, RF 2), then the
+// `TopicCommand`: the describe example (3 brokers, `orders`, 3 partitions, RF 2), then the
 // same topic after broker 3 stops.
 #[test]
 fn topics_describe_matches_2_4_before_and_after_a_broker_stops() {
@@ -75,7 +75,7 @@ fn topics_describe_matches_2_4_before_and_after_a_broker_stops() {
 "
         .replace("ID", &id);
     assert_eq!(out, expected);
-    // §2.1 filters: only partition lines, no topic line.
+    // `TopicCommand` filters: only partition lines, no topic line.
     let (out, _, _) =
         run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --describe --under-replicated-partitions");
     assert_eq!(
@@ -84,7 +84,7 @@ fn topics_describe_matches_2_4_before_and_after_a_broker_stops() {
 \tTopic: orders\tPartition: 2\tLeader: 1\tReplicas: 3,1\tIsr: 1\tElr: \tLastKnownElr: 
 "
     );
-    // §2.3: --list sorts by Java String order.
+    // `TopicCommand`: --list sorts by Java String order.
     run(
         &mut c,
         "kafka-topics --bootstrap-server localhost:9092 --create --topic Zeta --partitions 1 --replication-factor 1",
@@ -93,7 +93,7 @@ fn topics_describe_matches_2_4_before_and_after_a_broker_stops() {
     assert_eq!(out, "Zeta\norders\n");
 }
 
-// kafka-cli.md §2.7: errors print one stdout line and the ERROR log (two lines for an ApiException).
+// `TopicCommand`: errors print one stdout line and the ERROR log (two lines for an ApiException).
 #[test]
 fn topics_errors_follow_2_6_and_2_7() {
     let mut c = console();
@@ -118,7 +118,7 @@ fn topics_errors_follow_2_6_and_2_7() {
     assert!(err.contains("] ERROR org.apache.kafka.common.errors.TopicExistsException: Topic 'orders' already exists.\n (org.apache.kafka.tools.TopicCommand)\n"));
     let (out, _, _) = run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --describe --topic nope");
     assert_eq!(out, "Error while executing topic command : Topic 'nope' does not exist as expected\n");
-    // §2.1: an old tutorial's --zookeeper.
+    // `TopicCommand`: an old tutorial's --zookeeper.
     let (out, err, code) = run(&mut c, "bin/kafka-topics.sh --zookeeper localhost:2181 --list");
     assert_eq!((out.as_str(), code), ("", 1));
     assert!(err.starts_with("zookeeper is not a recognized option\njoptsimple.UnrecognizedOptionException: zookeeper is not a recognized option\n"));
@@ -127,19 +127,19 @@ fn topics_errors_follow_2_6_and_2_7() {
     assert!(
         err.contains("ConfigException: Invalid value abc for configuration retention.ms: Not a number of type LONG")
     );
-    // §2.1: exactly one action.
+    // `TopicCommand`: exactly one action.
     let (_, err, _) = run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --topic orders");
     assert!(
         err.starts_with("Command must include exactly one action: --list, --describe, --create, --alter or --delete\n")
     );
     // Failed commands changed nothing.
     assert_eq!(c.sim().topic_names(), before);
-    // §2.5: a successful delete prints nothing.
+    // `TopicCommand`: a successful delete prints nothing.
     let (out, _, code) = run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --delete --topic orders");
     assert_eq!((out.as_str(), code), ("", 0));
 }
 
-// kafka-cli.md §1.3: nobody listens at the bootstrap address: 60 s of simulated time, then the timeout.
+// nobody listens at the bootstrap address: 60 s of simulated time, then the timeout.
 #[test]
 fn unreachable_bootstrap_times_out_after_60_s_and_changes_nothing() {
     let mut c = console();
@@ -155,14 +155,14 @@ fn unreachable_bootstrap_times_out_after_60_s_and_changes_nothing() {
     let waited = c.sim().now.ms_since(t0);
     assert!((60_000..61_000).contains(&waited), "waited {waited} ms");
     assert_eq!(c.sim().topic_names(), before);
-    // §1.3 validateBootstrapServer messages (with their extra newline).
+    // validateBootstrapServer messages (with their extra newline).
     let (_, err, _) = run(&mut c, "echo x | kafka-console-producer --bootstrap-server localhost --topic t");
     assert!(err.starts_with("Please provide valid host:port like host1:9091,host2:9092\n\n"));
     let (_, err, _) = run(&mut c, "kafka-get-offsets --bootstrap-server '' --topic t");
     assert!(err.starts_with("Error while validating the bootstrap address\n\n"));
 }
 
-// kafka-cli.md §3.4 (the brief's producer errors): ErrorLoggingCallback's two lines.
+// `LineMessageReader` (the brief's producer errors): ErrorLoggingCallback's two lines.
 #[test]
 fn producer_failure_is_logged_like_error_logging_callback() {
     let mut c = console();
@@ -196,13 +196,13 @@ fn producer_failure_is_logged_like_error_logging_callback() {
         lines[4],
         "org.apache.kafka.common.errors.NotEnoughReplicasException: Messages are rejected since there are fewer in-sync replicas than required."
     );
-    // §3.4: the missing separator.
+    // `LineMessageReader`: the missing separator.
     let (_, err, code) = run(&mut c, "printf 'a:1\\nb\\n' | kafka-console-producer --bootstrap-server localhost:9092 --topic p --property parse.key=true --property key.separator=:");
     assert_eq!(code, 1);
     assert!(err.starts_with("org.apache.kafka.common.KafkaException: No key separator found on line number 2: 'b'\n"));
 }
 
-// kafka-cli.md §6.2 and §6.3: the exact example block.
+// `ConfigCommand`: the exact example block.
 #[test]
 fn configs_match_6_2_and_6_3() {
     let mut c = console();
@@ -233,7 +233,7 @@ Dynamic configs for broker 1 are:
     assert_eq!(err, "Invalid entity type topic, the entity type must be one of topics, clients, users, brokers, ips, broker-loggers, client-metrics, groups with a --bootstrap-server or --bootstrap-controller argument\n");
 }
 
-// kafka-cli.md §7.2: `<topic>:<partition>:<offset>`, sorted by `<topic>-<partition>` as strings.
+// `GetOffsetShell`: `<topic>:<partition>:<offset>`, sorted by `<topic>-<partition>` as strings.
 #[test]
 fn get_offsets_order_follows_7_2() {
     let mut c = console();
@@ -250,7 +250,7 @@ fn get_offsets_order_follows_7_2() {
     );
 }
 
-// kafka-cli.md §8.2.
+// `LeaderElectionCommand`.
 #[test]
 fn leader_election_lines_follow_8_2() {
     let mut c = console();
@@ -313,7 +313,7 @@ Clearing topic-level throttles on topic foo
     assert!(out.starts_with("Error: nope.json\njava.nio.file.NoSuchFileException: nope.json\n"));
 }
 
-// kafka-cli.md §10.2: labels padded to column 25; §10.3 every line ends with a TAB.
+// `MetadataQuorumCommand`: labels padded to column 25; every line ends with a TAB.
 #[test]
 fn metadata_quorum_follows_10_2_and_10_3() {
     let mut c = Console::new(42, ClusterConfig { controllers: 3, ..ClusterConfig::default() }).unwrap();
@@ -343,7 +343,7 @@ fn metadata_quorum_follows_10_2_and_10_3() {
     assert_eq!(out.lines().filter(|l| l.contains("\tLeader  \t")).count(), 1);
 }
 
-// kafka-cli.md §11 block layout; Kafka 4.4's Node.toString() adds isFenced (KIP-1073) and a 4.4
+// block layout; Kafka 4.4's Node.toString adds isFenced (KIP-1073) and a 4.4
 // broker advertises Produce 0 to 13 (tests/conformance/vectors/api-versions.jsonl).
 #[test]
 fn api_versions_follow_11() {
@@ -359,7 +359,7 @@ fn api_versions_follow_11() {
     assert_eq!(out.matches(" -> (\n").count(), 2);
 }
 
-// kafka-cli.md §1.2: --help prints the description and usage on stderr and exits 1; --version.
+// `CommandLineUtils`: --help prints the description and usage on stderr and exits 1; --version.
 #[test]
 fn help_and_version_follow_1_2() {
     let mut c = console();
@@ -386,7 +386,7 @@ fn streams_stay_apart() {
 }
 
 // ---------------------------------------------------------------------------
-// The consumer tools (kafka-cli.md §4 and §5)
+// The consumer tools (`ConsoleConsumer` and `ConsumerGroupCommand`)
 // ---------------------------------------------------------------------------
 
 /// A key that the default partitioner sends to `partition` of `n`.
@@ -397,7 +397,7 @@ fn key_for(partition: i32, n: i32) -> String {
         .expect("some key hashes to each partition")
 }
 
-/// `orders` with 3 partitions holding 7, 3 and 6 records: the numbers of §5.3's Empty example.
+/// `orders` with 3 partitions holding 7, 3 and 6 records: the numbers of `ConsumerGroupCommand`'s Empty example.
 fn orders_7_3_6(c: &mut Console) {
     let (out, _, _) = run(
         c,
@@ -417,9 +417,9 @@ fn orders_7_3_6(c: &mut Console) {
     assert_eq!((err.as_str(), code), ("", 0));
 }
 
-// kafka-cli.md §4.3: the learner command's exact lines (TAB between every pair of fields) and
-// §4.2's `Processed a total of 3 messages` on stderr. The interleaving across partitions is the
-// fetch order (§4.3), so the lines are compared as a set.
+// `DefaultMessageFormatter`: the learner command's exact lines (TAB between every pair of fields) and
+// `ConsoleConsumer`'s `Processed a total of 3 messages` on stderr. The interleaving across partitions is the
+// fetch order (`DefaultMessageFormatter`), so the lines are compared as a set.
 #[test]
 fn console_consumer_lines_follow_4_3() {
     let mut c = console();
@@ -449,13 +449,13 @@ fn console_consumer_lines_follow_4_3() {
     assert!(out.find("hello").unwrap() < out.find("again").unwrap());
     // Kafka 4.4 ConsoleConsumer.maybePrintConsumerProtocolMessage: a subscribing consumer.
     assert_eq!((err.as_str(), code), (format!("{KIP_848_NOTICE}\nProcessed a total of 3 messages\n").as_str(), 0));
-    // §4.1 defaults: value only.
+    // `ConsoleConsumer` defaults: value only.
     let (out, _, _) =
         run(&mut c, "kafka-console-consumer --bootstrap-server localhost:9092 --topic orders --partition 0 --offset 0 --max-messages 2");
     assert_eq!(out, "hello\nagain\n");
 }
 
-// kafka-cli.md §4.2: the --timeout-ms block (two spaces before `(`), then the count.
+// `ConsoleConsumer`: the --timeout-ms block (two spaces before `(`), then the count.
 #[test]
 fn console_consumer_timeout_follows_4_2() {
     let mut c = console();
@@ -478,8 +478,8 @@ fn console_consumer_timeout_follows_4_2() {
     assert_eq!(code, 0);
 }
 
-// kafka-cli.md §5.3 (Empty group: the note on stderr, the table with `-`), §5.5 (Empty),
-// §5.6 (the reset table), §5.7 (delete): the exact example blocks.
+// `ConsumerGroupCommand` (Empty group: the note on stderr, the table with `-`), (Empty),
+// `ConsumerGroupCommand` (the reset table), `ConsumerGroupCommand` (delete): the exact example blocks.
 #[test]
 fn consumer_groups_empty_group_follows_5_3_5_5_5_6_and_5_7() {
     let mut c = console();
@@ -522,7 +522,7 @@ my-group        orders          2          6               6               0    
         )
     };
     assert!((1..=3).any(|id| lines[2] == re(id)), "{out}");
-    // §5.6: dry-run and execute print the same table; the trailing spaces are real.
+    // `ConsumerGroupCommand`: dry-run and execute print the same table; the trailing spaces are real.
     let (out, err, code) = run(
         &mut c,
         "kafka-consumer-groups --bootstrap-server localhost:9092 --reset-offsets --group my-group --topic orders --to-earliest --execute",
@@ -537,7 +537,7 @@ my-group                       orders                         2          0
 "
     );
     assert_eq!((err.as_str(), code), ("", 0));
-    // §5.7.
+    // `ConsumerGroupCommand`.
     let (out, _, _) = run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --delete --group my-group");
     assert_eq!(out, "Deletion of requested consumer groups ('my-group') was successful.\n");
     let (out, _, code) =
@@ -547,15 +547,15 @@ my-group                       orders                         2          0
         "\nError: Deletion of some consumer groups failed:\n* Group 'my-group' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.\n"
     );
     assert_eq!(code, 0);
-    // §5.3: a group that does not exist (stdout, no table).
+    // `ConsumerGroupCommand`: a group that does not exist (stdout, no table).
     let (out, err, _) =
         run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group");
     assert_eq!((out.as_str(), err.as_str()), ("\nError: Consumer group 'my-group' does not exist.\n", ""));
 }
 
-// kafka-cli.md §5.3 (Stable: one row per assigned partition, CONSUMER-ID `console-consumer-<uuid>`),
-// §5.4 (members and --verbose: `orders(0,1,2)`), §5.5 (Stable, range), §5.6 (active group),
-// §5.2 (--list --state), §5.7 (not empty).
+// `ConsumerGroupCommand` (Stable: one row per assigned partition, CONSUMER-ID `console-consumer-<uuid>`),
+// `ConsumerGroupCommand` (members and --verbose: `orders(0,1,2)`), `ConsumerGroupCommand` (Stable, range), `ConsumerGroupCommand` (active group),
+// `ConsumerGroupCommand` (--list --state), `ConsumerGroupCommand` (not empty).
 #[test]
 fn consumer_groups_stable_group_follows_5_2_to_5_7() {
     let mut c = console();
@@ -597,7 +597,7 @@ my-group        console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 /127.0.0.1
 "
         .replace("console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59", &member)
     );
-    // §5.3 layout with the example's member: everything read, auto-committed after 5 s.
+    // `ConsumerGroupCommand` layout with the example's member: everything read, auto-committed after 5 s.
     let (out, _, _) =
         run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group");
     assert_eq!(
@@ -642,7 +642,7 @@ my-group        orders          2          6               6               0    
         out,
         "\nError: Deletion of some consumer groups failed:\n* Group 'my-group' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.\n"
     );
-    // §5.6: without --execute/--dry-run the WARN comes first on stderr.
+    // `ConsumerGroupCommand`: without --execute/--dry-run the WARN comes first on stderr.
     let (_, err, _) = run(
         &mut c,
         "kafka-consumer-groups --bootstrap-server localhost:9092 --reset-offsets --group other --all-topics --to-latest",

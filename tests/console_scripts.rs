@@ -9,7 +9,7 @@
 //! * `## config: seed=42 brokers=3 controllers=1` (first lines) sets up the cluster.
 //!
 //! Run with `BLESS=1` to rewrite the expected blocks from the actual output (then read
-//! the diff against `kafka-cli.md` before committing).
+//! the diff before committing).
 #![cfg(not(target_arch = "wasm32"))]
 
 #[path = "common/transcript.rs"]

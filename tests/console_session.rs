@@ -15,7 +15,7 @@ fn item(line: &str) -> brokerlab::console::shell::ScriptItem {
     parse_line(line).expect("parses")
 }
 
-// kafka-cli.md §3.3: an interactive producer prints `>` before each line it reads; records
+// `ConsoleProducer`: an interactive producer prints `>` before each line it reads; records
 // go out as lines are entered; Ctrl-D flushes, closes and returns.
 #[test]
 fn interactive_console_producer_prompts_and_sends_each_line() {
@@ -252,7 +252,7 @@ fn frame_by_frame_advances_coalesce_and_replay_identically() {
     let advances = a.log().iter().filter(|e| matches!(e.action, Action::AdvanceTo(_))).count();
     assert_eq!(advances, 2, "one entry per run of frames: {:?}", a.log());
     let mut b = console();
-    b.replay(&a.log().to_vec());
+    b.replay(a.log());
     assert_eq!(a.sim().trace_hash(), b.sim().trace_hash());
     assert_eq!(a.sim().now, b.sim().now);
     assert!(live.contains("300 records sent"), "{live}");
@@ -294,7 +294,7 @@ fn a_snapshot_caught_up_from_the_log_matches_the_session_at_that_moment() {
     assert_eq!(c.log().len(), a.log().len(), "the copy's log is the session's log");
 }
 
-// kafka-cli.md §4.2: the console consumer is a job that prints records as they arrive in
+// `ConsoleConsumer`: the console consumer is a job that prints records as they arrive in
 // simulated time; Ctrl-C closes it and prints `Processed a total of N messages` on stderr
 // (after the `^C` echo), exit 130.
 #[test]

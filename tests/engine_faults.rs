@@ -7,7 +7,7 @@ use brokerlab::sim::errors::KafkaError;
 use brokerlab::sim::trace::{ElectionReason, Finding, TraceKind};
 use common::*;
 
-/// kafka-semantics.md §4.4: RF 3, min.insync.replicas 2, acks=all; brokers die one by one.
+/// `Partition.appendRecordsToLeader`: RF 3, min.insync.replicas 2, acks=all; brokers die one by one.
 #[test]
 fn acks_all_with_min_isr_two_loses_brokers_one_by_one() {
     let mut sim = cluster(11, 3);
@@ -42,7 +42,7 @@ fn acks_all_with_min_isr_two_loses_brokers_one_by_one() {
     assert!(findings(&sim).is_empty(), "{:?}", findings(&sim));
 }
 
-/// §4.2: a slow follower leaves the ISR after replica.lag.time.max.ms and rejoins once caught up.
+/// `Partition`: a slow follower leaves the ISR after replica.lag.time.max.ms and rejoins once caught up.
 #[test]
 fn a_lagging_follower_leaves_and_rejoins_the_isr() {
     let mut sim = cluster(12, 3);
@@ -72,7 +72,7 @@ fn a_lagging_follower_leaves_and_rejoins_the_isr() {
     assert!(findings(&sim).is_empty(), "{:?}", findings(&sim));
 }
 
-/// §4.5: a leader dies with records its followers never fetched (acked with acks=1); the new
+/// `LeaderEpochFileCache`: a leader dies with records its followers never fetched (acked with acks=1); the new
 /// leader does not have them, and the old leader truncates them when it comes back.
 #[test]
 fn leader_crash_with_an_uncommitted_tail_truncates_it() {
@@ -112,7 +112,7 @@ fn leader_crash_with_an_uncommitted_tail_truncates_it() {
     assert!(findings(&sim).iter().all(|f| f.is_expected_under(true)), "{:?}", findings(&sim));
 }
 
-/// §4.6: with unclean.leader.election.enable an out-of-sync replica becomes leader and the
+/// `PartitionChangeBuilder`: with unclean.leader.election.enable an out-of-sync replica becomes leader and the
 /// records only the old leader had are lost — the trace names them.
 #[test]
 fn unclean_election_loses_exactly_the_records_the_trace_names() {
@@ -169,7 +169,7 @@ fn unclean_election_loses_exactly_the_records_the_trace_names() {
     assert_eq!(removed, vec![1, 2, 3], "{}", dump(&sim));
 }
 
-/// §4.6, §4.7: the leader loses its controller link but still talks to clients and followers.
+/// `PartitionChangeBuilder` and KIP-631: the leader loses its controller link but still talks to clients and followers.
 /// It is fenced after broker.session.timeout.ms; a follower becomes leader with a new epoch;
 /// the producer finds the new leader through metadata; when the link heals the old leader
 /// rejoins as a follower with the same log.
@@ -203,7 +203,7 @@ fn a_leader_isolated_from_the_controller_is_replaced() {
     assert!(findings(&sim).is_empty(), "{:?}", findings(&sim));
 }
 
-/// §6.1, §6.2: a lost produce response makes the producer retry. Without idempotence the
+/// `ProducerConfig` and `ProducerStateManager`: a lost produce response makes the producer retry. Without idempotence the
 /// record is written twice; with it the broker recognises the sequence and writes it once.
 #[test]
 fn retries_after_a_lost_response_duplicate_only_without_idempotence() {
@@ -241,7 +241,7 @@ fn retries_after_a_lost_response_duplicate_only_without_idempotence() {
     }
 }
 
-/// §4.7: with 3 controllers, killing the active one elects another; the cluster keeps working.
+/// KIP-631: with 3 controllers, killing the active one elects another; the cluster keeps working.
 #[test]
 fn the_controller_quorum_survives_losing_its_leader() {
     use brokerlab::sim::world::ClusterConfig;

@@ -1,4 +1,4 @@
-//! Engine II: consumers and consumer groups (kafka-semantics.md §3, §5).
+//! Engine II: consumers and consumer groups (`ConsumerPartitionAssignor` and `KafkaConsumer`).
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
@@ -53,7 +53,7 @@ fn three_partitions(seed: u64) -> Sim {
     sim
 }
 
-/// §3.2 RangeAssignor, and §3.6 session.timeout.ms: join, leave, crash.
+/// RangeAssignor, and `GroupCoordinator` session.timeout.ms: join, leave, crash.
 #[test]
 fn rebalances_on_join_leave_and_crash() {
     let mut sim = three_partitions(22);
@@ -102,7 +102,7 @@ fn extra_consumers_are_idle() {
     assert_eq!(sizes.iter().filter(|s| **s == 0).count(), 1, "{sizes:?}");
 }
 
-/// §3.6 max.poll.interval.ms: an application stuck in processing is removed; the rest take over.
+/// `GroupCoordinator` max.poll.interval.ms: an application stuck in processing is removed; the rest take over.
 #[test]
 fn exceeding_max_poll_interval_triggers_a_rebalance() {
     let mut sim = three_partitions(24);
@@ -154,7 +154,7 @@ fn a_static_member_bounce_does_not_rebalance() {
     assert_eq!(generation(&sim), gen_before, "no rebalance: same generation");
 }
 
-/// §5.1–5.2: crash after processing but before committing → the next owner reads again
+/// `KafkaConsumer` and `SubscriptionState`: crash after processing but before committing → the next owner reads again
 /// (at-least-once); committing before processing → records lost (at-most-once).
 #[test]
 fn commit_strategies_give_at_least_once_or_at_most_once() {
@@ -196,7 +196,7 @@ fn commit_strategies_give_at_least_once_or_at_most_once() {
     }
 }
 
-/// §5.2: auto.offset.reset=latest starts at the end: earlier records are never seen.
+/// `SubscriptionState`: auto.offset.reset=latest starts at the end: earlier records are never seen.
 #[test]
 fn auto_offset_reset_latest_misses_earlier_records() {
     let mut sim = three_partitions(27);
@@ -210,7 +210,7 @@ fn auto_offset_reset_latest_misses_earlier_records() {
     assert_eq!(delivered(&mut sim, c), 5);
 }
 
-/// §3.4 cooperative-sticky: a new member gets partitions in a follow-up rebalance; the old
+/// `StickyAssignor` cooperative-sticky: a new member gets partitions in a follow-up rebalance; the old
 /// member keeps the others throughout.
 #[test]
 fn cooperative_rebalancing_keeps_unmoved_partitions() {
@@ -265,7 +265,7 @@ fn the_eager_sticky_assignor_keeps_what_members_owned() {
     }
 }
 
-/// §5.6: the coordinator is the leader of a __consumer_offsets partition; when that broker
+/// `String.hashCode`: the coordinator is the leader of a __consumer_offsets partition; when that broker
 /// dies another one loads the group from the log and the consumer continues from its
 /// committed offsets.
 #[test]
@@ -299,7 +299,7 @@ fn the_group_survives_its_coordinator() {
     assert!(findings(&sim).is_empty(), "{:?}", findings(&sim));
 }
 
-/// §5.1: a pattern subscription (`subscribe(Pattern)`) made right after the consumer is
+/// `KafkaConsumer`: a pattern subscription (`subscribe(Pattern)`) made right after the consumer is
 /// created, while its first Metadata request (for no topics) is in flight, still gets the
 /// full topic list and joins. Before the fix the response cleared the pending update and the
 /// consumer waited for metadata.max.age.ms (5 min).

@@ -1,4 +1,4 @@
-//! Engine II: transactions, the LSO and read_committed (kafka-semantics.md §5.3, §5.5, §6.3).
+//! Engine II: transactions, the LSO and read_committed (`FetchCollector` and KIP-98).
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
@@ -70,7 +70,7 @@ fn read_all(sim: &mut Sim, topic: &str, read_committed: bool, ms: u64) -> Vec<St
     out
 }
 
-/// §6.3 FetcherTest.testReadCommittedWithCommittedAndAbortedTransactions, driven through two
+/// FetcherTest.testReadCommittedWithCommittedAndAbortedTransactions, driven through two
 /// real transactional producers.
 #[test]
 fn read_committed_skips_aborted_transactions() {
@@ -106,7 +106,7 @@ fn read_committed_skips_aborted_transactions() {
     assert!(findings(&sim).iter().all(|f| !matches!(f, brokerlab::sim::trace::Finding::AbortedRead { .. })));
 }
 
-/// §6.3: an open transaction holds the LSO; read_committed consumers stop there, even for
+/// KIP-98: an open transaction holds the LSO; read_committed consumers stop there, even for
 /// later non-transactional records, until the coordinator aborts it after
 /// transaction.timeout.ms.
 #[test]
@@ -148,7 +148,7 @@ fn a_hanging_transaction_pins_the_lso_until_it_times_out() {
     assert!(matches!(outcome, Some((_, Err(_)))) || r.is_err(), "{outcome:?}");
 }
 
-/// §6.3: a second instance with the same transactional.id fences the first.
+/// KIP-98: a second instance with the same transactional.id fences the first.
 #[test]
 fn a_new_instance_fences_the_old_one() {
     let mut sim = cluster(33, 3);

@@ -54,7 +54,7 @@ const PRODUCER_PROPERTIES: &[&str] = &[
     "retry.backoff.ms=",
 ];
 
-/// `DefaultMessageFormatter` properties (`kafka-cli.md` §4.3).
+/// `DefaultMessageFormatter` properties.
 const FORMATTER_PROPERTIES: &[&str] = &[
     "print.timestamp=true",
     "print.partition=true",

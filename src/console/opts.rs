@@ -1,8 +1,7 @@
 //! jopt-simple-like option parsing for the Kafka command-line tools
-//! (`kafka-cli.md` §1.1), the shared `CommandLineUtils` messages (§1.2), the
-//! jopt-simple `BuiltinHelpFormatter` usage table (§1.2) and, per tool, how a
-//! rejection is reported (stdout vs stderr, exit code: §1.1, §2.1, §2.7, §4,
-//! §5.1, §6.1, §8.1).
+//! (jopt-simple's `OptionParser`), the shared `CommandLineUtils` messages, the
+//! jopt-simple `BuiltinHelpFormatter` usage table (`CommandLineUtils`) and, per tool, how a
+//! rejection is reported (stdout vs stderr, exit code).
 //!
 //! * [`parse`] is the raw jopt-simple parser: `--opt value`, `--opt=value`,
 //!   single-dash long names, `--` terminator, no abbreviation.
@@ -10,7 +9,7 @@
 //!   descriptions from Kafka's source, see each table's doc comment).
 //! * [`check`] runs each tool's own argument checks in the tool's order.
 //! * [`argparse`] is the small argparse4j-style parser used by
-//!   `kafka-metadata-quorum` (§10.1) and `kafka-producer-perf-test`.
+//!   `kafka-metadata-quorum` (`MetadataQuorumCommand`) and `kafka-producer-perf-test`.
 //! * [`parse_command`] is the entry point for the executor: parse, `--help`,
 //!   `--version`, the tool checks, and the exact rejection [`Output`].
 
@@ -22,7 +21,7 @@ pub mod argparse;
 pub mod check;
 pub mod tables;
 
-/// The Kafka version the simulator claims (`--version`, §1.2).
+/// The Kafka version the simulator claims (`--version`, `CommandLineUtils`).
 pub const KAFKA_VERSION: &str = "4.0.0";
 
 /// The tools the console knows.
@@ -101,7 +100,7 @@ impl Tool {
 }
 
 /// The type of an option argument. Shown in the usage table as the type
-/// indicator (`<Integer: # of partitions>`, §1.2).
+/// indicator (`<Integer: # of partitions>`, `CommandLineUtils`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValueType {
     String,
@@ -166,7 +165,7 @@ pub struct OptionSpec {
     /// rejected like jopt-simple's `valueOf` does.
     pub repeatable: bool,
     /// jopt-simple `availableIf`: the option is only accepted when one of
-    /// these options is present (§5.1: `--members` needs `--describe`).
+    /// these options is present (`ConsumerGroupCommand`: `--members` needs `--describe`).
     pub available_if: &'static [&'static str],
 }
 
@@ -235,21 +234,21 @@ impl OptionSpec {
 }
 
 /// How a tool reports a jopt-simple `OptionException` thrown while parsing
-/// (§1.1 and the tool sections).
+/// (jopt-simple's `OptionParser` and the tool sections).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ParseErrorStyle {
     /// Message, then the usage table, on stderr; exit 1 (console producer
     /// and consumer, consumer perf test: `printUsageAndExit`).
     UsageOnStderr,
     /// Message, then the exception's stack trace, on stderr; exit 1
-    /// (kafka-topics §1.1, leader election §8.1, broker-api-versions).
+    /// (kafka-topics jopt-simple's `OptionParser`, leader election `LeaderElectionCommand`, broker-api-versions).
     MessageAndStackTrace,
     /// The JVM's `Exception in thread "main" ...` on stderr; exit 1
-    /// (kafka-consumer-groups parses outside its `try`, §1.1).
+    /// (kafka-consumer-groups parses outside its `try`, jopt-simple's `OptionParser`).
     UncaughtJvm,
-    /// Only the message on stderr; exit 1 (kafka-configs §6.1).
+    /// Only the message on stderr; exit 1 (kafka-configs `ConfigCommand`).
     MessageOnly,
-    /// `Error occurred: <message>` on stderr; exit 1 (kafka-get-offsets §7.2).
+    /// `Error occurred: <message>` on stderr; exit 1 (kafka-get-offsets `GetOffsetShell`).
     ErrorOccurred,
 }
 
@@ -259,18 +258,18 @@ pub struct ToolSpec {
     pub tool: Tool,
     /// Program name as in `bin/` without `.sh`.
     pub name: &'static str,
-    /// First stderr line for `--help` (§1.2).
+    /// First stderr line for `--help` (`CommandLineUtils`).
     pub description_help: &'static str,
-    /// First stderr line when run with no arguments (§1.2; differs for
-    /// kafka-topics, §2.1).
+    /// First stderr line when run with no arguments (`CommandLineUtils`; differs for
+    /// kafka-topics, `TopicCommand`).
     pub description_noargs: &'static str,
     /// The tool's own options; `--help` and `--version` are added by
-    /// [`ToolSpec::all_options`] (`CommandDefaultOptions`, §1.1).
+    /// [`ToolSpec::all_options`] (`CommandDefaultOptions`, jopt-simple's `OptionParser`).
     pub options: &'static [OptionSpec],
     pub parse_errors: ParseErrorStyle,
 }
 
-/// `--help` and `--version`, added to every jopt-simple tool (§1.1).
+/// `--help` and `--version`, added to every jopt-simple tool (jopt-simple's `OptionParser`).
 pub const DEFAULT_OPTIONS: [OptionSpec; 2] =
     [OptionSpec::flag("help", "Print usage information."), OptionSpec::flag("version", "Display Kafka version.")];
 
@@ -301,7 +300,7 @@ pub struct ParsedOpts {
     pub non_options: Vec<String>,
     /// Sub-command (argparse4j tools only).
     pub subcommand: Option<String>,
-    /// Number of command-line arguments (0 means "no args", §1.2).
+    /// Number of command-line arguments (0 means "no args", `CommandLineUtils`).
     pub arg_count: u32,
 }
 
@@ -332,7 +331,7 @@ impl ParsedOpts {
     }
 
     /// The value as an `i32` (Java `Integer`), with jopt-simple's message on
-    /// failure (§1.1).
+    /// failure (jopt-simple's `OptionParser`).
     pub fn int_value(&self, name: &str) -> Result<Option<i32>, OptError> {
         match self.value(name) {
             None => Ok(None),
@@ -343,7 +342,7 @@ impl ParsedOpts {
     }
 
     /// The value as an `i64` (Java `Long`), with jopt-simple's message on
-    /// failure (§1.1).
+    /// failure (jopt-simple's `OptionParser`).
     pub fn long_value(&self, name: &str) -> Result<Option<i64>, OptError> {
         match self.value(name) {
             None => Ok(None),
@@ -373,7 +372,7 @@ impl ParsedOpts {
 }
 
 /// A jopt-simple `OptionException` (messages from
-/// `joptsimple/ExceptionMessages.properties`, §1.1).
+/// `joptsimple/ExceptionMessages.properties`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OptError {
     /// `<name> is not a recognized option`
@@ -423,7 +422,7 @@ fn looks_like_option(arg: &str) -> bool {
 }
 
 /// Parses `args` (without the program name) like jopt-simple 5.0.4 with
-/// abbreviations off (§1.1): `--opt value`, `--opt=value`, `-opt value`
+/// abbreviations off (jopt-simple's `OptionParser`): `--opt value`, `--opt=value`, `-opt value`
 /// (single-dash long name), `--` ends the options. Typed values are checked
 /// later by [`ParsedOpts::check_types`], as in jopt-simple; an optional
 /// argument is only taken when it converts.
@@ -510,21 +509,21 @@ pub fn parse(spec: &ToolSpec, args: &[String]) -> Result<ParsedOpts, OptError> {
 }
 
 // ---------------------------------------------------------------------------
-// CommandLineUtils messages (§1.2)
+// CommandLineUtils messages
 // ---------------------------------------------------------------------------
 
-/// `Missing required argument "[<opt>]"` (§1.2).
+/// `Missing required argument "[<opt>]"` (`CommandLineUtils`).
 pub fn missing_required(option: &str) -> String {
     format!("Missing required argument \"[{option}]\"")
 }
 
-/// `Option "[<opt>]" can't be used with option "[<other>]"` (§1.2).
+/// `Option "[<opt>]" can't be used with option "[<other>]"` (`CommandLineUtils`).
 pub fn cant_be_used_with(option: &str, other: &str) -> String {
     format!("Option \"[{option}]\" can't be used with option \"[{other}]\"")
 }
 
 /// `Option combination "[[<a>], [<b>]]" can't be used with option "[<c>]"<suffix>`
-/// (§1.2; the caller passes the set in Java hash order).
+/// (`CommandLineUtils`; the caller passes the set in Java hash order).
 pub fn combination_cant_be_used_with(used: &[&str], other: &str, suffix: &str) -> String {
     let set: Vec<String> = used.iter().map(|u| format!("[{u}]")).collect();
     format!("Option combination \"[{}]\" can't be used with option \"[{other}]\"{suffix}", set.join(", "))
@@ -537,16 +536,16 @@ pub fn exactly_one_of(options: &[&str]) -> String {
     format!("Exactly one of the following arguments is required: {}", list.join(", "))
 }
 
-/// `You cannot specify both --bootstrap-controller and --bootstrap-server.` (§1.2)
+/// `You cannot specify both --bootstrap-controller and --bootstrap-server.` (`CommandLineUtils`)
 pub const BOTH_BOOTSTRAP: &str = "You cannot specify both --bootstrap-controller and --bootstrap-server.";
-/// `You must specify either --bootstrap-controller or --bootstrap-server.` (§1.2)
+/// `You must specify either --bootstrap-controller or --bootstrap-server.` (`CommandLineUtils`)
 pub const NEITHER_BOOTSTRAP: &str = "You must specify either --bootstrap-controller or --bootstrap-server.";
-/// `ToolsUtils.validateBootstrapServer`, empty address (§1.3; ends with `\n`).
+/// `ToolsUtils.validateBootstrapServer`, empty address (ends with `\n`).
 pub const BOOTSTRAP_EMPTY: &str = "Error while validating the bootstrap address\n";
-/// `ToolsUtils.validateBootstrapServer`, host without port (§1.3; ends with `\n`).
+/// `ToolsUtils.validateBootstrapServer`, host without port (ends with `\n`).
 pub const BOOTSTRAP_NO_PORT: &str = "Please provide valid host:port like host1:9091,host2:9092\n";
 
-/// `ToolsUtils.validateBootstrapServer` (§1.3): every comma-separated entry
+/// `ToolsUtils.validateBootstrapServer`: every comma-separated entry
 /// needs a `host:port` (`Utils.getPort`).
 pub fn validate_bootstrap_server(value: Option<&str>) -> Result<(), &'static str> {
     let Some(v) = value else {
@@ -579,7 +578,7 @@ fn has_port(host_port: &str) -> bool {
 }
 
 /// The usage-style rejection: message then the usage table on stderr,
-/// exit 1 (`CommandLineUtils.printUsageAndExit`, §1.2).
+/// exit 1 (`CommandLineUtils.printUsageAndExit`).
 pub fn usage_error(spec: &ToolSpec, message: &str) -> Output {
     let mut o = Output::new();
     o.errln(message);
@@ -589,13 +588,13 @@ pub fn usage_error(spec: &ToolSpec, message: &str) -> Output {
 }
 
 /// `--help` or no arguments: the tool description and the usage table on
-/// stderr, exit 1 (§1.2: yes, `--help` exits 1).
+/// stderr, exit 1 (`CommandLineUtils`: yes, `--help` exits 1).
 pub fn help_output(spec: &ToolSpec, no_args: bool) -> Output {
     let d = if no_args { spec.description_noargs } else { spec.description_help };
     usage_error(spec, d)
 }
 
-/// `--version`: `4.0.0` on stdout, exit 0 (§1.2).
+/// `--version`: `4.0.0` on stdout, exit 0 (`CommandLineUtils`).
 pub fn version_output() -> Output {
     let mut o = Output::new();
     o.outln(KAFKA_VERSION);
@@ -603,7 +602,7 @@ pub fn version_output() -> Output {
 }
 
 /// An exception printed as its message and then its stack trace on stderr,
-/// exit 1 (the `mainNoExit` catch-all of the Java tools, §1.3, §15.4).
+/// exit 1 (the `mainNoExit` catch-all of the Java tools).
 pub fn exception_output(message: &str, exception_class: &str) -> Output {
     let mut o = Output::new();
     o.errln(message);
@@ -644,7 +643,7 @@ fn tool_option_error(spec: &ToolSpec, e: &OptError) -> Output {
 }
 
 /// A successful parse: the options, plus anything the tool already printed
-/// while checking them (warnings such as §5.6's `WARN: No action ...`).
+/// while checking them (warnings such as `ConsumerGroupCommand`'s `WARN: No action...`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Parsed {
     pub opts: ParsedOpts,
@@ -663,7 +662,7 @@ pub fn parse_command(tool: Tool, args: &[String]) -> Result<Parsed, Output> {
     let Some(spec) = tool.spec() else {
         return Err(Output::failure("internal: no option table"));
     };
-    // Tools that test `args.length == 0` before parsing (§2.1, §7.1).
+    // Tools that test `args.length == 0` before parsing (`TopicCommand` and `GetOffsetShell`).
     if args.is_empty() {
         return Err(help_output(spec, true));
     }
@@ -679,10 +678,10 @@ pub fn parse_command(tool: Tool, args: &[String]) -> Result<Parsed, Output> {
 }
 
 // ---------------------------------------------------------------------------
-// Usage table: jopt-simple BuiltinHelpFormatter (§1.2)
+// Usage table: jopt-simple BuiltinHelpFormatter (`CommandLineUtils`)
 // ---------------------------------------------------------------------------
 
-/// Overall width of the usage table (§1.2).
+/// Overall width of the usage table (`CommandLineUtils`).
 pub const HELP_WIDTH: usize = 80;
 const COLUMN_SEPARATOR: usize = 2;
 const INDENT: usize = 2;
@@ -718,7 +717,7 @@ pub fn description_display(o: &OptionSpec) -> String {
 /// Renders the usage table of a tool like jopt-simple's
 /// `BuiltinHelpFormatter` (80 columns, separator 2, options sorted by name,
 /// header `Option`/`Description`, wrapped lines indented by 2, every line
-/// padded with trailing spaces, §1.2). Lines break where Java's line
+/// padded with trailing spaces, `CommandLineUtils`). Lines break where Java's line
 /// `BreakIterator` allows: after blanks, after runs of `-` and after
 /// punctuation such as `.` `,` `:` (an approximation of the JDK rules).
 pub fn usage_table(spec: &ToolSpec) -> String {
@@ -895,7 +894,7 @@ pub fn java_string_hash(s: &str) -> i32 {
 }
 
 /// Iteration order of a small `java.util.HashSet<String>` (16 buckets,
-/// enough for up to 12 entries): by bucket, then insertion order (§1.2 "the
+/// enough for up to 12 entries): by bucket, then insertion order (`CommandLineUtils` "the
 /// orders quoted below were computed by emulating Java hashing").
 pub fn java_hash_set_order(items: &[String]) -> Vec<String> {
     let mut unique: Vec<String> = Vec::new();

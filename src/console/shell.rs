@@ -1,8 +1,8 @@
 //! Console input → commands: a small, deterministic subset of `sh`.
 //!
 //! The console accepts one line typed in the browser or a whole script file
-//! (headless runner). Learners type the real Kafka tools (`kafka-cli.md` §0:
-//! `bin/kafka-topics.sh ...`), often copied from tutorials, so the subset covers
+//! (headless runner). Learners type the real Kafka tools
+//! (`bin/kafka-topics.sh ...`), often copied from tutorials, so the subset covers
 //! what such tutorials use:
 //!
 //! * words split on blanks; `'single'` quotes (literal), `"double"` quotes with
@@ -71,7 +71,7 @@ pub const SEQ_LIMIT: i64 = 1_000_000;
 /// Normalises a program name: an optional leading `./`, `bin/` (or any path
 /// ending in `/bin/`) and a trailing `.sh` are dropped, so
 /// `bin/kafka-topics.sh`, `./bin/kafka-topics.sh`, `kafka-topics.sh` and
-/// `kafka-topics` are the same program (`kafka-cli.md` examples use
+/// `kafka-topics` are the same program (Kafka's quickstart uses
 /// `bin/kafka-topics.sh`).
 pub fn normalize_program(name: &str) -> String {
     let mut s = name;

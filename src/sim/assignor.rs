@@ -22,7 +22,7 @@
 //! `tests/conformance_vectors.rs` checks every function here against Kafka 4.4.0's own classes
 //! (the `client-assignors` and `server-assignors` vector families).
 //!
-//! Reference: `kafka-semantics.md` §3.
+//! Reference: `ConsumerPartitionAssignor`.
 
 use crate::sim::metadata::TopicId;
 use crate::sim::partitioner::{java_string_cmp, java_string_hash};
@@ -300,7 +300,7 @@ fn empty_assignment(members: &[Member]) -> Assignment {
 // Classic RangeAssignor
 // ---------------------------------------------------------------------------------------------
 
-/// Mirrors the client-side `org.apache.kafka.clients.consumer.RangeAssignor` (`"range"`, §3.2)
+/// Mirrors the client-side `org.apache.kafka.clients.consumer.RangeAssignor` (`"range"`)
 /// without rack awareness: per topic, partitions in numeric order and members in `MemberInfo`
 /// order (static first by instance id, then member id); each member gets `P / M` contiguous
 /// partitions and the first `P % M` one more. Each member's list follows the topic iteration
@@ -347,7 +347,7 @@ pub fn range(members: &[Member], partitions_per_topic: &BTreeMap<String, i32>) -
 // Classic RoundRobinAssignor
 // ---------------------------------------------------------------------------------------------
 
-/// Mirrors `org.apache.kafka.clients.consumer.RoundRobinAssignor` (`"roundrobin"`, §3.3): all
+/// Mirrors `org.apache.kafka.clients.consumer.RoundRobinAssignor` (`"roundrobin"`): all
 /// partitions of all subscribed topics (topics sorted by name, partitions ascending) dealt to a
 /// circular list of members in `MemberInfo` order, skipping members not subscribed to the topic.
 pub fn round_robin(members: &[Member], partitions_per_topic: &BTreeMap<String, i32>) -> Assignment {
@@ -1065,7 +1065,7 @@ pub fn sticky_detailed(members: &[Member], partitions_per_topic: &BTreeMap<Strin
     sticky_assign(members, partitions_per_topic, StickyFlavour::Eager, &mut StickyAssignorState::default())
 }
 
-/// Mirrors `org.apache.kafka.clients.consumer.StickyAssignor` (`"sticky"`, eager, §3.4) on a
+/// Mirrors `org.apache.kafka.clients.consumer.StickyAssignor` (`"sticky"`, eager) on a
 /// fresh assignor instance: balance first, then stickiness. What each member owned before the
 /// rebalance comes only from its [`UserData::Sticky`] (`StickyAssignor.memberData`): the eager
 /// consumer has revoked everything before it joins.
@@ -1329,7 +1329,7 @@ fn sorted_output(partitions: impl IntoIterator<Item = TopicPartition>) -> Vec<To
 }
 
 /// Mirrors the group coordinator's `org.apache.kafka.coordinator.group.assignor.UniformAssignor`
-/// (`"uniform"`, the default server-side assignor, §3.5): balance first, then stickiness.
+/// (`"uniform"`, the default server-side assignor, the group coordinator's `UniformAssignor`): balance first, then stickiness.
 ///
 /// * `members` are in the order the coordinator puts them into the `HashMap` of
 ///   `TargetAssignmentBuilder.build()`; the assignor iterates them in that map's order (Java hash
@@ -1732,7 +1732,7 @@ fn balance_topic(
 }
 
 /// Mirrors the group coordinator's `org.apache.kafka.coordinator.group.assignor.RangeAssignor`
-/// (`"range"`, §3.5, rewritten in KAFKA-16944): members sorted static first (by instance id),
+/// (`"range"`, the group coordinator's `UniformAssignor`, rewritten in KAFKA-16944): members sorted static first (by instance id),
 /// then by member id; for each topic, its subscribers in that order get contiguous ranges of
 /// `P / subscribers` partitions, the first `P % subscribers` one more. It ignores the current
 /// assignment. Output lists are sorted by topic, then partition.
@@ -1887,9 +1887,9 @@ mod tests {
         assert_eq!(java_topic_partition_hash(&tp("", 0)), 961);
     }
 
-    // ---- §3.2 RangeAssignor -----------------------------------------------------------------
+    // ---- RangeAssignor -----------------------------------------------------------------
 
-    // kafka-semantics.md §3.2 Javadoc example: C0 [t0p0,t0p1,t1p0,t1p1], C1 [t0p2,t1p2].
+    // `RangeAssignor` Javadoc example: C0 [t0p0,t0p1,t1p0,t1p1], C1 [t0p2,t1p2].
     #[test]
     fn range_javadoc_example() {
         let a = range(&[dynamic("C0", &["t0", "t1"]), dynamic("C1", &["t0", "t1"])], &ppt(&[("t0", 3), ("t1", 3)]));
@@ -1900,7 +1900,7 @@ mod tests {
         );
     }
 
-    // kafka-semantics.md §3.2 RangeAssignorTest rows 1–17.
+    // RangeAssignorTest rows 1–17.
     #[test]
     fn range_rows_1_to_9() {
         let r1 = range(&[dynamic("consumer1", &[])], &ppt(&[]));
@@ -2055,9 +2055,9 @@ mod tests {
         );
     }
 
-    // ---- §3.3 RoundRobinAssignor ------------------------------------------------------------
+    // ---- RoundRobinAssignor ------------------------------------------------------------
 
-    // kafka-semantics.md §3.3 Javadoc examples.
+    // `RoundRobinAssignor` Javadoc examples.
     #[test]
     fn round_robin_javadoc_examples() {
         let a =
@@ -2078,7 +2078,7 @@ mod tests {
         );
     }
 
-    // kafka-semantics.md §3.3 RoundRobinAssignorTest rows 1–11.
+    // RoundRobinAssignorTest rows 1–11.
     #[test]
     fn round_robin_rows_1_to_7() {
         let r1 = round_robin(&[dynamic("consumer", &["topic"])], &ppt(&[("topic", 3)]));
@@ -2172,9 +2172,9 @@ mod tests {
         }
     }
 
-    // ---- §3.4 Sticky and CooperativeSticky --------------------------------------------------
+    // ---- `StickyAssignor` Sticky and CooperativeSticky --------------------------------------------------
 
-    // kafka-semantics.md §3.4 StickyAssignor Javadoc, first assignment (the round-robin one).
+    // StickyAssignor Javadoc, first assignment (the round-robin one).
     #[test]
     fn sticky_javadoc_first_assignment() {
         let all = ["t0", "t1", "t2", "t3"];
@@ -2191,7 +2191,7 @@ mod tests {
         );
     }
 
-    // kafka-semantics.md §3.4 StickyAssignor Javadoc "after C1 leaves". The Javadoc's exact
+    // StickyAssignor Javadoc "after C1 leaves". The Javadoc's exact
     // lists (C0 [t0p0,t1p1,t3p0,t2p0], C2 [t1p0,t2p1,t0p1,t3p1]) predate the constrained path;
     // today's code keeps every owned partition and balances 4/4 but hands t0p1 to C0 and
     // t2p0, t3p1 to C2. We assert the properties the Javadoc illustrates and today's result.
@@ -2226,7 +2226,7 @@ mod tests {
         );
     }
 
-    /// Runs a §3.4 row for both assignors: eager sticky directly, cooperative to its final state.
+    /// Runs a `StickyAssignor` row for both assignors: eager sticky directly, cooperative to its final state.
     fn both(members: &[Member], p: &BTreeMap<String, i32>) -> [(&'static str, Assignment); 2] {
         [("sticky", sticky(members, p)), ("cooperative-sticky (final)", final_state(members, p))]
     }
@@ -2586,7 +2586,7 @@ mod tests {
         }
     }
 
-    // kafka-semantics.md §3.4 eager vs cooperative table (same-generation double claims), and
+    // `StickyAssignor` eager vs cooperative table (same-generation double claims), and
     // testPartitionsTransferringOwnershipIncludeThePartitionClaimedByMultipleConsumersInSameGeneration.
     #[test]
     fn eager_vs_cooperative_double_claims() {
@@ -2679,7 +2679,7 @@ mod tests {
         }
     }
 
-    // ---- §3.5 server-side ---------------------------------------------------------------------
+    // ---- the group coordinator's `UniformAssignor` server-side ---------------------------------------------------------------------
 
     fn names(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
@@ -2722,7 +2722,7 @@ mod tests {
         assert_eq!(cmp_uuid(&TopicId(1, 1 << 63), &TopicId(1, 0)), Ordering::Less);
     }
 
-    // kafka-semantics.md §3.5 RangeAssignorTest (group coordinator), every row.
+    // RangeAssignorTest (group coordinator), every row.
     #[test]
     fn server_range_rows() {
         let t13 = ["T1", "T3"];
@@ -2828,7 +2828,7 @@ mod tests {
         assert_eq!(before["C"], after["C"]);
     }
 
-    // kafka-semantics.md §3.5 OptimizedUniformAssignmentBuilderTest rows, with topic ids whose
+    // OptimizedUniformAssignmentBuilderTest rows, with topic ids whose
     // HashSet<Uuid> order is T2, T3, T1. Each member's current assignment is listed in the order
     // Kafka iterates its Map<Uuid, Set<Integer>> (T2, T3, T1). The expected targets are what
     // Kafka 4.4.0's UniformAssignor returns for these inputs: since Kafka 4.0 a member that
@@ -2953,7 +2953,7 @@ mod tests {
 
     // ---- names ---------------------------------------------------------------------------------
 
-    // kafka-semantics.md §3.1/§3.4/§3.5: assignor names, class names and protocols.
+    // assignor names, class names and protocols.
     #[test]
     fn assignor_names() {
         for n in ["range", "roundrobin", "sticky", "cooperative-sticky"] {

@@ -1,4 +1,4 @@
-//! The invariant checker (kafka-semantics.md §4): runs after every event on what the event
+//! The invariant checker: runs after every event on what the event
 //! touched, and on every leadership change checks that acknowledged writes survived.
 //!
 //! * Log invariants: HW ≤ LEO, log start ≤ HW, offsets increasing and dense (gaps only where
@@ -282,11 +282,15 @@ fn first_base(log: &Log) -> Offset {
 /// given, find duplicates (one producer record at two offsets), reordering (a producer's
 /// records out of send order within a partition), skipped offsets (a readable record a
 /// consumer jumped over), reads beyond the HW/LSO, and aborted records seen by read_committed.
+/// Per consumer and partition: the next offset expected, and per producer the last
+/// (batch, index) seen and its offset.
+type Cursors = BTreeMap<(String, TopicPartition), (Offset, BTreeMap<u64, (u64, u32, Offset)>)>;
+
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct History {
     /// Per consumer and partition: the next offset expected, and per producer the last
     /// (batch, index) seen.
-    cursors: BTreeMap<(String, TopicPartition), (Offset, BTreeMap<u64, (u64, u32, Offset)>)>,
+    cursors: Cursors,
     /// Per partition: where each producer record was first seen.
     seen_at: BTreeMap<TopicPartition, BTreeMap<(u64, u32), Offset>>,
     reported: BTreeSet<(TopicPartition, u64, u32)>,

@@ -4,7 +4,7 @@
 //! * [`truncation_decision`] mirrors `AbstractFetcherThread.getOffsetTruncationState`: what a
 //!   follower truncates to after an `OffsetsForLeaderEpoch` answer.
 //!
-//! Reference: `kafka-semantics.md` §4.5.
+//! Reference: `LeaderEpochFileCache`.
 
 use crate::sim::types::{Epoch, Offset};
 use serde::{Deserialize, Serialize};
@@ -201,7 +201,7 @@ mod tests {
         c.entries().iter().map(|e| (e.epoch, e.start_offset)).collect()
     }
 
-    // kafka-semantics.md §4.5 LeaderEpochFileCacheTest rows.
+    // LeaderEpochFileCacheTest rows.
     #[test]
     fn should_return_log_end_offset_if_latest_epoch_requested() {
         assert_eq!(cache(&[(2, 11), (2, 12)]).end_offset_for(2, 14), (2, 14));
@@ -400,7 +400,7 @@ mod tests {
         rounds
     }
 
-    // kafka-semantics.md §4.5 testTruncation and its [X] hand trace: 2, 1, then 0 (done).
+    // `LeaderEpochFileCacheTest.testTruncation` and its [X] hand trace: 2, 1, then 0 (done).
     #[test]
     fn fetcher_test_truncation() {
         let leader = MiniLog::new(&[1, 3, 5]);
@@ -425,7 +425,7 @@ mod tests {
         assert_eq!(follower.leo(), 3);
     }
 
-    // kafka-semantics.md §4.5 testDivergingEpochs: truncates to 2 in one step.
+    // `LeaderEpochFileCacheTest.testDivergingEpochs`: truncates to 2 in one step.
     #[test]
     fn fetcher_test_diverging_epochs() {
         let leader = MiniLog::new(&[0, 2, 5]);
@@ -439,7 +439,7 @@ mod tests {
         assert_eq!(follower.epochs, leader.epochs);
     }
 
-    // kafka-semantics.md §4.5 testTruncateToHighWatermarkIfLeaderEpochRequestNotSupported.
+    // `LeaderEpochFileCacheTest.testTruncateToHighWatermarkIfLeaderEpochRequestNotSupported`.
     #[test]
     fn fetcher_truncate_to_high_watermark_when_leader_answers_undefined_offset() {
         let mut follower = MiniLog::new(&[0, 2, 4]);
@@ -449,7 +449,7 @@ mod tests {
         assert_eq!(follower.leo(), 2);
     }
 
-    // kafka-semantics.md §4.5 the other two rules: undefined epoch with an offset, and a
+    // `LeaderEpochFileCache` the other two rules: undefined epoch with an offset, and a
     // follower that tracks no such epoch.
     #[test]
     fn truncation_other_rules() {

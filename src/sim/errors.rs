@@ -234,15 +234,15 @@ mod tests {
 
     #[test]
     fn codes_match_errors_java() {
-        // kafka-semantics.md §4.4: NOT_ENOUGH_REPLICAS = 19, NOT_ENOUGH_REPLICAS_AFTER_APPEND = 20,
-        // REQUEST_TIMED_OUT = 7; §5.2: OFFSET_OUT_OF_RANGE = 1; §6.2: 45, 47.
+        // `Partition.appendRecordsToLeader`: NOT_ENOUGH_REPLICAS = 19, NOT_ENOUGH_REPLICAS_AFTER_APPEND = 20,
+        // REQUEST_TIMED_OUT = 7; `SubscriptionState`: OFFSET_OUT_OF_RANGE = 1; `ProducerStateManager`: 45, 47.
         assert_eq!(KafkaError::NOT_ENOUGH_REPLICAS.code(), 19);
         assert_eq!(KafkaError::NOT_ENOUGH_REPLICAS_AFTER_APPEND.code(), 20);
         assert_eq!(KafkaError::REQUEST_TIMED_OUT.code(), 7);
         assert_eq!(KafkaError::OFFSET_OUT_OF_RANGE.code(), 1);
         assert_eq!(KafkaError::OUT_OF_ORDER_SEQUENCE_NUMBER.code(), 45);
         assert_eq!(KafkaError::INVALID_PRODUCER_EPOCH.code(), 47);
-        // kafka-cli.md §12 default messages.
+        // default messages.
         assert_eq!(KafkaError::UNKNOWN_TOPIC_OR_PARTITION.message(), "This server does not host this topic-partition.");
         assert_eq!(KafkaError::GROUP_ID_NOT_FOUND.message(), "The group id does not exist.");
         let mut codes: Vec<i16> = KafkaError::ALL.iter().map(|e| e.code()).collect();

@@ -1,8 +1,8 @@
 //! The group coordinator, classic protocol (`GroupCoordinator`, `GroupMetadata`), on the
-//! partitions of a real `__consumer_offsets` topic (kafka-semantics.md §3.6, §5).
+//! partitions of a real `__consumer_offsets` topic (`GroupCoordinator` and `KafkaConsumer`).
 //!
 //! The coordinator of a group is the leader of partition `abs(hashCode(group)) % 50` of
-//! `__consumer_offsets` (§5.6). Committed offsets and group metadata are records in that
+//! `__consumer_offsets` (`String.hashCode`). Committed offsets and group metadata are records in that
 //! partition; a broker that becomes its leader rebuilds the groups by replaying it, which is
 //! how a group survives its coordinator's failure. Members join (JoinGroup), the leader member
 //! computes the assignment on the client side (SyncGroup), everyone heartbeats; a member that
@@ -203,7 +203,7 @@ impl BrokerProc {
             .unwrap_or(env.settings.offsets_topic_num_partitions)
     }
 
-    /// The `__consumer_offsets` partition of a group (§5.6).
+    /// The `__consumer_offsets` partition of a group (`String.hashCode`).
     pub(crate) fn group_partition(&self, group: &str, env: &Env) -> i32 {
         coordinator_partition(group, self.offsets_partitions(env))
     }
@@ -745,7 +745,7 @@ impl BrokerProc {
         let all_joined = g.members.values().all(|m| m.join_pending.is_some());
         let delay_over = g.initial_delay_until.map(|t| now >= t).unwrap_or(true);
         let deadline_passed = g.rebalance_deadline.map(|t| now >= t).unwrap_or(false);
-        if !(all_joined && delay_over) && !deadline_passed {
+        if !(deadline_passed || all_joined && delay_over) {
             return;
         }
         let g = self.coordinator.groups.get_mut(group_id).expect("group");
@@ -1447,7 +1447,7 @@ impl BrokerProc {
                 out,
             );
         }
-        let error = if results.iter().any(|(_, e)| e.is_some()) && active { None } else { None };
+        let error = None;
         Response::OffsetDelete { error, results }
     }
 
@@ -1832,7 +1832,7 @@ mod tests {
     fn member_ids_look_like_kafkas() {
         let mut rng = crate::sim::rng::Pcg32::new(1, 1);
         let id = member_id("console-consumer", &mut rng);
-        // console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 (kafka-cli.md §4.1)
+        // console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 (`ConsoleConsumer`)
         let uuid = id.strip_prefix("console-consumer-").unwrap();
         let parts: Vec<usize> = uuid.split('-').map(|p| p.len()).collect();
         assert_eq!(parts, vec![8, 4, 4, 4, 12]);

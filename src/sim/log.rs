@@ -1,7 +1,6 @@
 //! A partition's log on one broker (`UnifiedLog`): segments of record batches, log start
 //! offset, log end offset (LEO), high watermark (HW), last stable offset (LSO), the leader-epoch
-//! cache, producer state, retention and compaction (kafka-semantics.md §4.1, §4.3, §4.5, §6,
-//! §7).
+//! cache, producer state, retention and compaction.
 
 use crate::sim::config::TopicConfig;
 use crate::sim::epoch_cache::LeaderEpochCache;
@@ -47,6 +46,15 @@ pub struct AbortedTxn {
     pub producer_id: i64,
     pub first_offset: Offset,
     pub last_offset: Offset,
+}
+
+/// A COMMIT or ABORT marker to write (WriteTxnMarkersRequest's WritableTxnMarker).
+#[derive(Clone, Copy, Debug)]
+pub struct TxnMarker {
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pub control: ControlType,
+    pub coordinator_epoch: i32,
 }
 
 /// The result of a leader append.
@@ -119,7 +127,7 @@ impl Log {
         self.epochs.end_offset_for(epoch, self.log_end_offset)
     }
 
-    /// Last stable offset: the first offset of an undecided transaction, or HW (§4.1, §6.3).
+    /// Last stable offset: the first offset of an undecided transaction, or HW (`UnifiedLog` and KIP-98).
     pub fn last_stable_offset(&self) -> Offset {
         self.producers.last_stable_offset(self.high_watermark)
     }
@@ -169,7 +177,7 @@ impl Log {
     }
 
     /// Appends a producer's batch as the leader (`appendAsLeader`): validates it, checks the
-    /// producer's sequence (idempotence, §6.2), assigns offsets and stamps the leader epoch.
+    /// producer's sequence (idempotence, `ProducerStateManager`), assigns offsets and stamps the leader epoch.
     pub fn append_as_leader(
         &mut self,
         pb: &ProduceBatch,
@@ -253,14 +261,12 @@ impl Log {
     /// Writes a COMMIT or ABORT marker as the leader (from WriteTxnMarkers).
     pub fn append_marker_as_leader(
         &mut self,
-        producer_id: i64,
-        producer_epoch: i16,
-        control: ControlType,
-        coordinator_epoch: i32,
+        marker: TxnMarker,
         leader_epoch: Epoch,
         now_ms: i64,
         cfg: &TopicConfig,
     ) -> Result<Rc<RecordBatch>, ApiError> {
+        let TxnMarker { producer_id, producer_epoch, control, coordinator_epoch } = marker;
         let base = self.log_end_offset;
         let kind = match control {
             ControlType::Abort => ControlRecordType::Abort,
@@ -573,7 +579,7 @@ impl Log {
         Vec::new()
     }
 
-    /// Retention (`deleteOldSegments`, §7.1): the start-offset rule, then size, then time,
+    /// Retention (`deleteOldSegments`, `UnifiedLog.deleteOldSegments`): the start-offset rule, then size, then time,
     /// whole segments only, never at or above the HW. Returns the new log start offset and
     /// the reason when segments were deleted.
     pub fn delete_old_segments(&mut self, now_ms: i64, cfg: &TopicConfig) -> Option<(Offset, &'static str)> {
@@ -645,7 +651,7 @@ impl Log {
         n
     }
 
-    /// Log compaction (§7.2): keeps the latest value per key below the first uncleanable
+    /// Log compaction (`LogCleaner`): keeps the latest value per key below the first uncleanable
     /// offset (active segment, LSO, `min.compaction.lag.ms`), removes aborted transactional
     /// records at once, and tombstones `delete.retention.ms` after their first cleaning.
     /// Returns how many records were removed, or None when the log was not cleanable.
@@ -906,7 +912,7 @@ mod tests {
         log.segments.iter().map(|s| s.base_offset).collect()
     }
 
-    // kafka-semantics.md §7.1, UnifiedLogTest: the retention vectors.
+    // UnifiedLogTest: the retention vectors.
     #[test]
     fn size_based_retention_deletes_whole_segments() {
         let seg = (5 * one_batch_size()).to_string();
@@ -975,7 +981,7 @@ mod tests {
         assert_eq!(bases(&log), vec![5, 10], "the segment [5-9] holds offsets ≥ HW 7: kept");
     }
 
-    // §7.2 LogCleanerTest.testBasicTransactionAwareCleaning.
+    // LogCleanerTest.testBasicTransactionAwareCleaning.
     #[test]
     fn transaction_aware_cleaning_removes_aborted_data_and_keeps_markers() {
         let c = cfg(&[("cleanup.policy", "compact")]);
@@ -986,10 +992,28 @@ mod tests {
         log.append_as_leader(&batch(two("1", "2"), 1, 0, true), 0, 0, &c).unwrap();
         log.append_as_leader(&batch(two("2", "3"), 2, 0, true), 0, 0, &c).unwrap();
         log.append_as_leader(&batch(two("3", "4"), 1, 2, true), 0, 0, &c).unwrap();
-        log.append_marker_as_leader(1, 0, ControlType::Abort, 0, 0, 0, &c).unwrap();
-        log.append_marker_as_leader(2, 0, ControlType::Commit, 0, 0, 0, &c).unwrap();
+        log.append_marker_as_leader(
+            TxnMarker { producer_id: 1, producer_epoch: 0, control: ControlType::Abort, coordinator_epoch: 0 },
+            0,
+            0,
+            &c,
+        )
+        .unwrap();
+        log.append_marker_as_leader(
+            TxnMarker { producer_id: 2, producer_epoch: 0, control: ControlType::Commit, coordinator_epoch: 0 },
+            0,
+            0,
+            &c,
+        )
+        .unwrap();
         log.append_as_leader(&batch(vec![rec(Some("2"), Some("v"), 0)], 1, 4, true), 0, 0, &c).unwrap();
-        log.append_marker_as_leader(1, 0, ControlType::Commit, 0, 0, 0, &c).unwrap();
+        log.append_marker_as_leader(
+            TxnMarker { producer_id: 1, producer_epoch: 0, control: ControlType::Commit, coordinator_epoch: 0 },
+            0,
+            0,
+            &c,
+        )
+        .unwrap();
         log.update_high_watermark(log.log_end_offset);
         log.roll(0);
         log.clean(0, &c, true).expect("cleaned");
@@ -1007,7 +1031,7 @@ mod tests {
         assert_eq!(offsets, vec![3, 6, 7, 8, 9]);
     }
 
-    // §7.2: latest value per key; tombstones go only after delete.retention.ms, counted from
+    // `LogCleaner`: latest value per key; tombstones go only after delete.retention.ms, counted from
     // their first cleaning; the active segment is never cleaned; offsets never change.
     #[test]
     fn compaction_keeps_the_latest_value_and_expires_tombstones() {
@@ -1048,7 +1072,7 @@ mod tests {
         assert_eq!(log.read(0, log.log_end_offset, i64::MAX).unwrap()[0].iter_with_offsets().next().unwrap().0, 2);
     }
 
-    // §4.3 UnifiedLogTest.testHighWatermarkMaintenance.
+    // UnifiedLogTest.testHighWatermarkMaintenance.
     #[test]
     fn high_watermark_maintenance() {
         let c = cfg(&[]);
@@ -1105,7 +1129,7 @@ mod tests {
         assert_eq!((log.log_end_offset, log.last_epoch()), (1, 0), "entries below the LEO stay");
     }
 
-    // §6.2 testDuplicateAppends at the log level: a retried batch returns its first offsets.
+    // `ProducerStateManager` testDuplicateAppends at the log level: a retried batch returns its first offsets.
     #[test]
     fn duplicate_appends_return_the_original_offsets() {
         let c = cfg(&[]);

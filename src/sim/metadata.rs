@@ -2,7 +2,7 @@
 //!
 //! The active controller appends records; voters replicate them by Raft; brokers fetch the
 //! committed ones and apply them to their own [`MetadataImage`], which is how a broker learns
-//! that it leads or follows a partition (kafka-semantics.md §4.7).
+//! that it leads or follows a partition (KIP-631).
 
 use crate::sim::protocol::{BrokerEndpoint, ConfigResource};
 use crate::sim::rng::Pcg32;
@@ -99,7 +99,7 @@ pub enum MetadataRecord {
     /// A change to one partition (`PartitionChangeRecord`, built by
     /// [`PartitionChangeBuilder`](crate::sim::controller::partition_change::PartitionChangeBuilder)).
     /// `leader_epoch_bump` is set whenever Kafka bumps the leader epoch: whenever the record
-    /// sets a leader (a leader change, or replicas removed — kafka-semantics.md §4.6).
+    /// sets a leader (a leader change, or replicas removed — `PartitionChangeBuilder`).
     PartitionChange {
         topic_id: TopicId,
         partition: PartitionId,
@@ -498,7 +498,7 @@ mod tests {
                 partition_epoch: 0,
             },
         );
-        // An ISR shrink does not bump the leader epoch (§4.6, KAFKA-15021), only the partition epoch.
+        // An ISR shrink does not bump the leader epoch (`PartitionChangeBuilder`, KAFKA-15021), only the partition epoch.
         img.apply(
             2,
             &MetadataRecord::PartitionChange {

@@ -161,11 +161,7 @@ impl Network {
         if rule.loss_ppm > 0 && self.rng.chance(rule.loss_ppm, 1_000_000) {
             return Sent::Dropped { id, reason: DropReason::Lost };
         }
-        let tx_us = if self.config.bandwidth_bytes_per_sec == 0 {
-            0
-        } else {
-            u64::from(bytes) * 1_000_000 / self.config.bandwidth_bytes_per_sec
-        };
+        let tx_us = (u64::from(bytes) * 1_000_000).checked_div(self.config.bandwidth_bytes_per_sec).unwrap_or(0);
         let jitter_max = self.config.jitter_us + rule.extra_jitter_us;
         let jitter = if jitter_max == 0 { 0 } else { self.rng.range_u64(0, jitter_max) };
         let link = self.links.entry(key).or_default();

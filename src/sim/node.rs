@@ -146,7 +146,7 @@ impl Out {
 pub struct CorrIds(u64);
 
 impl CorrIds {
-    pub fn next(&mut self) -> u64 {
+    pub fn next_id(&mut self) -> u64 {
         self.0 += 1;
         self.0
     }

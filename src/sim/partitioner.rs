@@ -3,7 +3,7 @@
 //! partitioner of KIP-794 (`BuiltInPartitioner`), the default for null keys since Kafka 3.3.
 //!
 //! Everything here is 32-bit two's-complement arithmetic with wrapping, like Java's `int`.
-//! Reference: `kafka-semantics.md` §1 and §5.6.
+//! Reference: `BuiltInPartitioner` and `String.hashCode`.
 
 use crate::sim::rng::Pcg32;
 use serde::{Deserialize, Serialize};
@@ -84,7 +84,7 @@ pub fn java_string_cmp(a: &str, b: &str) -> Ordering {
 
 /// Mirrors `BuiltInPartitioner.partitionForKey(keyBytes, numPartitions)`:
 /// `toPositive(murmur2(key)) % numPartitions`, where `numPartitions` counts **all** partitions of
-/// the topic (§1.2). Returns [`UNKNOWN_PARTITION`] when `num_partitions <= 0` (Java would throw).
+/// the topic (`Utils.toPositive`). Returns [`UNKNOWN_PARTITION`] when `num_partitions <= 0` (Java would throw).
 pub fn partition_for_key(key: &[u8], num_partitions: i32) -> i32 {
     if num_partitions <= 0 {
         return UNKNOWN_PARTITION;
@@ -93,7 +93,7 @@ pub fn partition_for_key(key: &[u8], num_partitions: i32) -> i32 {
 }
 
 /// Mirrors `GroupCoordinatorService.partitionFor` / `TransactionStateManager.partitionFor`:
-/// `Utils.abs(id.hashCode()) % numPartitions` with Java's `String.hashCode` (§5.6).
+/// `Utils.abs(id.hashCode) % numPartitions` with Java's `String.hashCode`.
 /// Returns [`UNKNOWN_PARTITION`] when `num_partitions <= 0`.
 pub fn coordinator_partition(id: &str, num_partitions: i32) -> i32 {
     if num_partitions <= 0 {
@@ -170,7 +170,7 @@ impl PartitionLoadStats {
 }
 
 /// Mirrors `org.apache.kafka.clients.producer.internals.BuiltInPartitioner` (KIP-794), one per
-/// topic: the uniform sticky partitioner used for records without a key (§1.7).
+/// topic: the uniform sticky partitioner used for records without a key (`BuiltInPartitioner`).
 ///
 /// The cluster view is passed to each call as `available` (partition ids that have a leader, in
 /// the order of `Cluster.availablePartitionsForTopic`, i.e. ascending id) and `num_partitions`
@@ -340,7 +340,7 @@ impl BuiltInPartitioner {
 mod tests {
     use super::*;
 
-    // kafka-semantics.md §1.3, UtilsTest.testMurmur2 (Kafka's own vectors).
+    // UtilsTest.testMurmur2 (Kafka's own vectors).
     #[test]
     fn murmur2_kafka_utils_test_vectors() {
         let rows: [(&[u8], i32); 6] = [
@@ -356,7 +356,7 @@ mod tests {
         }
     }
 
-    // kafka-semantics.md §1.3, librdkafka cross-check vectors (hex as in rdmurmur2.c).
+    // `Utils.murmur2`, librdkafka cross-check vectors (hex as in rdmurmur2.c).
     #[test]
     fn murmur2_librdkafka_vectors() {
         let rows: [(&str, u32, i32); 11] = [
@@ -378,7 +378,7 @@ mod tests {
         }
     }
 
-    // kafka-semantics.md §1.2, UtilsTest abs table.
+    // UtilsTest abs table.
     #[test]
     fn java_abs_table() {
         for (n, expected) in [(i32::MIN, 0), (-10, 10), (10, 10), (0, 0), (-1, 1)] {
@@ -386,7 +386,7 @@ mod tests {
         }
     }
 
-    // kafka-semantics.md §1.2: toPositive clears the sign bit; it is not abs.
+    // `Utils.toPositive`: toPositive clears the sign bit; it is not abs.
     #[test]
     fn to_positive_is_not_abs() {
         assert_eq!(to_positive(-1), i32::MAX);
@@ -395,7 +395,7 @@ mod tests {
         assert_eq!(to_positive(5), 5);
     }
 
-    // kafka-semantics.md §1.4: every cell of the worked key → partition table.
+    // `BuiltInPartitioner.partitionForKey`: every cell of the worked key → partition table.
     #[test]
     fn key_to_partition_table() {
         let ns = [2, 3, 4, 5, 6, 8, 10, 12, 50];
@@ -433,7 +433,7 @@ mod tests {
         assert_eq!(coordinator_partition("g", 0), UNKNOWN_PARTITION);
     }
 
-    // kafka-semantics.md §5.6: String.hashCode over UTF-16 code units, and abs (not toPositive).
+    // String.hashCode over UTF-16 code units, and abs (not toPositive).
     #[test]
     fn java_string_hash_and_coordinator_partition() {
         assert_eq!(java_string_hash(""), 0);
@@ -460,7 +460,7 @@ mod tests {
         assert_eq!("\u{FF21}".cmp("\u{1F600}"), Ordering::Less);
     }
 
-    // kafka-semantics.md §1.7, BuiltInPartitionerTest.testStickyPartitioning (topicA).
+    // BuiltInPartitionerTest.testStickyPartitioning (topicA).
     #[test]
     fn sticky_partitioning_topic_a_switches_after_batch_size() {
         let mut rng = SequentialRandom::default();
@@ -479,7 +479,7 @@ mod tests {
         );
     }
 
-    // kafka-semantics.md §1.7, BuiltInPartitionerTest.testStickyPartitioning (topicB).
+    // BuiltInPartitionerTest.testStickyPartitioning (topicB).
     #[test]
     fn sticky_partitioning_topic_b_single_partition() {
         let mut rng = SequentialRandom::default();
@@ -490,7 +490,7 @@ mod tests {
         }
     }
 
-    // kafka-semantics.md §1.7, unavailablePartitionsTest (topicA, real random → Pcg32).
+    // `BuiltInPartitioner`, unavailablePartitionsTest (topicA, real random → Pcg32).
     #[test]
     fn unavailable_partition_never_chosen() {
         let mut rng = Pcg32::new(2024, 7);
@@ -509,7 +509,7 @@ mod tests {
         assert!(found_another, "§1.7 unavailablePartitionsTest topicA: another partition seen");
     }
 
-    // kafka-semantics.md §1.7, unavailablePartitionsTest (topicB: p0 no leader, p1 leader).
+    // `BuiltInPartitioner`, unavailablePartitionsTest (topicB: p0 no leader, p1 leader).
     #[test]
     fn unavailable_partition_topic_b_always_p1() {
         let mut rng = Pcg32::new(5, 5);
@@ -520,7 +520,7 @@ mod tests {
         }
     }
 
-    // kafka-semantics.md §1.7, unavailablePartitionsTest (topicC: single p0 without leader).
+    // `BuiltInPartitioner`, unavailablePartitionsTest (topicC: single p0 without leader).
     #[test]
     fn no_available_partition_falls_back_to_all() {
         let mut rng = Pcg32::new(9, 1);
@@ -530,7 +530,7 @@ mod tests {
         assert_eq!(p.peek_current_partition(&[], 1, &mut rng), 0, "§1.7 topicC after switch");
     }
 
-    // kafka-semantics.md §1.7, adaptivePartitionsTest: queue sizes {5,0,3,0,1}, 42 draws.
+    // `BuiltInPartitioner`, adaptivePartitionsTest: queue sizes {5,0,3,0,1}, 42 draws.
     #[test]
     fn adaptive_partitions_frequencies() {
         let mut rng = SequentialRandom::default();
@@ -550,14 +550,14 @@ mod tests {
         assert_eq!(freq, [2, 12, 6, 12, 10], "§1.7 adaptivePartitionsTest frequencies 2×(6−q)");
     }
 
-    // kafka-semantics.md §1.7, testStickyBatchSizeMoreThatZero.
+    // `BuiltInPartitionerTest.testStickyBatchSizeMoreThatZero`.
     #[test]
     fn sticky_batch_size_must_be_positive() {
         assert_eq!(BuiltInPartitioner::new(0).unwrap_err(), "stickyBatchSize must be >= 1 but got 0");
         assert!(BuiltInPartitioner::new(1).is_ok());
     }
 
-    // kafka-semantics.md §1.7 derived CFT example {5,0,3,0,1} → [1,7,10,16,21] and ranges.
+    // `BuiltInPartitioner` derived CFT example {5,0,3,0,1} → [1,7,10,16,21] and ranges.
     #[test]
     fn derived_cft_example_5_0_3_0_1() {
         let mut p = BuiltInPartitioner::new(1).unwrap();
@@ -578,7 +578,7 @@ mod tests {
         }
     }
 
-    // kafka-semantics.md §1.7 Javadoc example: queue sizes 0 3 1 → weights 4 1 3 → CFT 4 5 8.
+    // `BuiltInPartitioner` Javadoc example: queue sizes 0 3 1 → weights 4 1 3 → CFT 4 5 8.
     #[test]
     fn derived_cft_javadoc_example_0_3_1() {
         let mut p = BuiltInPartitioner::new(1).unwrap();
@@ -596,7 +596,7 @@ mod tests {
         }
     }
 
-    // kafka-semantics.md §1.7: no stats with < 2 partitions, or all equal and none excluded.
+    // `BuiltInPartitioner`: no stats with < 2 partitions, or all equal and none excluded.
     #[test]
     fn load_stats_absent_cases() {
         let mut p = BuiltInPartitioner::new(1).unwrap();
@@ -614,7 +614,7 @@ mod tests {
         assert!(p.load_stats().is_none(), "length < 1");
     }
 
-    // kafka-semantics.md §1.7 switch rule: with switching disabled, switch at 2 × batch.size.
+    // `BuiltInPartitioner` switch rule: with switching disabled, switch at 2 × batch.size.
     #[test]
     fn switch_disabled_waits_for_twice_the_batch_size() {
         let mut rng = SequentialRandom::default();

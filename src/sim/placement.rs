@@ -1,14 +1,14 @@
 //! Replica placement when a topic is created (or grows).
 //!
 //! * [`StripedPlacer`] / [`place`] mirror KRaft's `StripedReplicaPlacer` (what a modern cluster
-//!   does, §2.3). Kafka seeds it with `java.util.Random`; we draw from a [`PlacementRandom`]: a
+//!   does, `StripedReplicaPlacer`). Kafka seeds it with `java.util.Random`; we draw from a [`PlacementRandom`]: a
 //!   [`Pcg32`] in the simulator (so exact layouts differ from a real cluster while every
 //!   structural property — striping, fenced brokers last, leader never fenced — is the same), or
 //!   a [`JavaRandom`](crate::sim::java::JavaRandom), which gives Kafka's layouts exactly.
 //! * [`assign_replicas_to_brokers`] mirrors `AdminUtils.assignReplicasToBrokers` (ZooKeeper era
-//!   and `kafka-reassign-partitions`-style tooling), rack-unaware (§2.1) and rack-aware (§2.2).
+//!   and `kafka-reassign-partitions`-style tooling), rack-unaware (`AdminUtils.assignReplicasToBrokers`) and rack-aware (`AdminUtils.assignReplicasToBrokers`).
 //!
-//! Reference: `kafka-semantics.md` §2.
+//! Reference: `StripedReplicaPlacer`.
 
 use crate::sim::java::java_hash_order;
 use crate::sim::partitioner::{java_string_cmp, java_string_hash};
@@ -387,7 +387,7 @@ pub fn place_with<R: PlacementRandom + ?Sized>(
     Ok(placements)
 }
 
-/// KRaft topic creation placement: mirrors `StripedReplicaPlacer.place` (§2.3). The simulator
+/// KRaft topic creation placement: mirrors `StripedReplicaPlacer.place`. The simulator
 /// draws from a [`Pcg32`] where Kafka's controller has a `java.util.Random` seeded at start-up;
 /// with a [`JavaRandom`](crate::sim::java::JavaRandom) and [`place_with`], layouts are Kafka's
 /// exactly (checked against Kafka's own placer by `tests/conformance_vectors.rs`). Returns one
@@ -454,7 +454,7 @@ pub fn add_partitions_start_index(sorted_broker_ids: &[BrokerId], leader_of_part
 }
 
 /// Mirrors `AdminUtils.assignReplicasToBrokers(brokers, nPartitions, replicationFactor,
-/// fixedStartIndex, startPartitionId)` (§2.1, §2.2). Returns partition id → replicas (leader
+/// fixedStartIndex, startPartitionId)` (`AdminUtils.assignReplicasToBrokers`). Returns partition id → replicas (leader
 /// first) for partitions `max(0, start_partition_id) ..`.
 ///
 /// `brokers` is used in the order given (the ZooKeeper callers sort by id). When
@@ -626,7 +626,7 @@ mod tests {
         ids.iter().map(|&id| b(id, None, false)).collect()
     }
 
-    // kafka-semantics.md §2.3 testBrokerList: list 0,1,2,3 offset 0; next(0)×6 then next(1)×5.
+    // `StripedReplicaPlacerTest.testBrokerList`: list 0,1,2,3 offset 0; next(0)×6 then next(1)×5.
     #[test]
     fn test_broker_list() {
         let mut list = BrokerList::with_offset(&[0, 1, 2, 3], 0);
@@ -637,7 +637,7 @@ mod tests {
         assert_eq!(BrokerList::new().next(0), -1);
     }
 
-    // kafka-semantics.md §2.3 testSuccessfulPlacement: brokers 0,3,2,1, implied offset o=2.
+    // `StripedReplicaPlacerTest.testSuccessfulPlacement`: brokers 0,3,2,1, implied offset o=2.
     #[test]
     fn successful_placement_pre_shuffle_pattern() {
         let mut rnd = Scripted::new(&[2, 0]);
@@ -650,7 +650,7 @@ mod tests {
         assert_eq!(got[4].len(), 3);
     }
 
-    // kafka-semantics.md §2.3 testAvoidFencedReplicaIfPossibleOnSingleRack (o=2), errors too.
+    // `StripedReplicaPlacerTest.testAvoidFencedReplicaIfPossibleOnSingleRack` (o=2), errors too.
     #[test]
     fn avoid_fenced_replica_if_possible_on_single_rack() {
         let brokers =
@@ -679,7 +679,7 @@ mod tests {
         }
     }
 
-    // kafka-semantics.md §2.3 testPlacementOnFencedReplicaOnSingleRack: fenced broker used last.
+    // `StripedReplicaPlacerTest.testPlacementOnFencedReplicaOnSingleRack`: fenced broker used last.
     #[test]
     fn placement_on_fenced_replica_on_single_rack() {
         let brokers = vec![b(3, None, false), b(1, None, true), b(2, None, false)];
@@ -697,7 +697,7 @@ mod tests {
         }
     }
 
-    // kafka-semantics.md §2.3 testMultiPartitionTopicPlacementOnSingleUnfencedBroker.
+    // `StripedReplicaPlacerTest.testMultiPartitionTopicPlacementOnSingleUnfencedBroker`.
     #[test]
     fn multi_partition_topic_on_single_unfenced_broker() {
         let brokers = vec![b(0, None, false), b(1, None, true)];
@@ -705,7 +705,7 @@ mod tests {
         assert_eq!(place(&brokers, 3, 1, &mut rng).unwrap(), vec![vec![0], vec![0], vec![0]]);
     }
 
-    // kafka-semantics.md §2.3 testRackListWithMultipleRacks (offsets chosen to match MockRandom).
+    // `StripedReplicaPlacerTest.testRackListWithMultipleRacks` (offsets chosen to match MockRandom).
     #[test]
     fn rack_list_with_multiple_racks() {
         let brokers = vec![
@@ -725,7 +725,7 @@ mod tests {
         }
     }
 
-    // kafka-semantics.md §2.3 testRackListWithInvalidRacks (racks with only fenced brokers).
+    // `StripedReplicaPlacerTest.testRackListWithInvalidRacks` (racks with only fenced brokers).
     #[test]
     fn rack_list_with_invalid_racks() {
         let brokers = vec![
@@ -750,7 +750,7 @@ mod tests {
         }
     }
 
-    // kafka-semantics.md §2.3 testNotEnoughBrokers and testAllBrokersFenced (exact messages).
+    // `StripedReplicaPlacerTest.testNotEnoughBrokers` and testAllBrokersFenced (exact messages).
     #[test]
     fn placement_errors() {
         let mut rng = Pcg32::new(1, 1);
@@ -773,7 +773,7 @@ mod tests {
         assert_eq!(place(&no_rack(&[0]), 0, 1, &mut rng).unwrap(), Vec::<Vec<BrokerId>>::new());
     }
 
-    // kafka-semantics.md §2.3 invariants with real randomness: no duplicates, unfenced leader,
+    // `StripedReplicaPlacer` invariants with real randomness: no duplicates, unfenced leader,
     // even leaders and the pre-shuffle pattern sorted[(o+i+k) % N] for the first N partitions.
     #[test]
     fn striped_invariants_without_racks() {
@@ -800,7 +800,7 @@ mod tests {
         }
     }
 
-    // kafka-semantics.md §2.3 testEvenDistribution: 200 partitions RF 2 on 4 brokers.
+    // `StripedReplicaPlacerTest.testEvenDistribution`: 200 partitions RF 2 on 4 brokers.
     #[test]
     fn even_distribution_200_partitions_rf2() {
         let mut rng = Pcg32::new(17, 0);
@@ -821,7 +821,7 @@ mod tests {
         assert!(leaders.values().all(|&c| c == 50), "leaders are exactly even: {:?}", leaders);
     }
 
-    // kafka-semantics.md §2.3 "With racks": striping puts consecutive replicas on distinct racks.
+    // `StripedReplicaPlacer` "With racks": striping puts consecutive replicas on distinct racks.
     #[test]
     fn striped_with_racks_spreads_over_racks() {
         let mut brokers = Vec::new();
@@ -846,7 +846,7 @@ mod tests {
         ids.iter().map(|&id| BrokerMetadata { id, rack: None }).collect()
     }
 
-    // kafka-semantics.md §2.1 AdminRackAwareTest.testReplicaAssignment: the 10-partition table.
+    // AdminRackAwareTest.testReplicaAssignment: the 10-partition table.
     #[test]
     fn admin_utils_rack_unaware_table() {
         let mut rng = Pcg32::new(0, 0);
@@ -869,7 +869,7 @@ mod tests {
         assert_eq!(got.len(), 10);
     }
 
-    // kafka-semantics.md §2.1: RF 0 and RF 6 with 5 brokers, and the other messages.
+    // `AdminUtils.assignReplicasToBrokers`: RF 0 and RF 6 with 5 brokers, and the other messages.
     #[test]
     fn admin_utils_errors() {
         let mut rng = Pcg32::new(0, 0);
@@ -894,7 +894,7 @@ mod tests {
         );
     }
 
-    // kafka-semantics.md §2.1 [X] AddPartitions: startIndex 2, startPartitionId 1, RF 4 → p1..p6,
+    // `AdminUtils.assignReplicasToBrokers` [X] AddPartitions: startIndex 2, startPartitionId 1, RF 4 → p1..p6,
     // and topic2 startIndex 1 → p1=[2,0], p2=[3,1]; plus the AddPartitionsTest leader/sets.
     #[test]
     fn admin_utils_add_partitions() {
@@ -919,7 +919,7 @@ mod tests {
         assert_eq!(add_partitions_start_index(&[0, 1], 7), 0);
     }
 
-    // kafka-semantics.md §2.2 testGetRackAlternatedBrokerListAndAssignReplicasToBrokers.
+    // `AdminUtils.assignReplicasToBrokers` testGetRackAlternatedBrokerListAndAssignReplicasToBrokers.
     #[test]
     fn admin_utils_rack_aware() {
         let rack_map: BTreeMap<BrokerId, String> =
@@ -942,7 +942,7 @@ mod tests {
         }
     }
 
-    // kafka-semantics.md §2.1: random start index and shift when fixedStartIndex < 0.
+    // `AdminUtils.assignReplicasToBrokers`: random start index and shift when fixedStartIndex < 0.
     #[test]
     fn admin_utils_random_start_is_a_rotation_of_the_fixed_layout() {
         let brokers = unracked(&[0, 1, 2, 3, 4]);

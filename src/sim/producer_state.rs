@@ -6,7 +6,7 @@
 //!   a duplicate, or rejected; the COMMIT/ABORT markers; and the first-unstable-offset / LSO
 //!   bookkeeping (`ongoingTxns`, `unreplicatedTxns`, `onHighWatermarkUpdated`).
 //!
-//! Reference: `kafka-semantics.md` §6.2 and §6.3.
+//! Reference: `ProducerStateManager` and KIP-98.
 
 use crate::sim::types::{Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
@@ -565,7 +565,7 @@ mod tests {
         matches!(r, Err(ProducerStateError::InvalidProducerEpoch(_)))
     }
 
-    // kafka-semantics.md §6.2 ProducerStateManagerTest.testBasicIdMapping (every step).
+    // ProducerStateManagerTest.testBasicIdMapping (every step).
     #[test]
     fn basic_id_mapping() {
         let mut m = mgr();
@@ -596,7 +596,7 @@ mod tests {
         assert_eq!(err.error_code(), 47);
     }
 
-    // kafka-semantics.md §6.2 testProducerSequenceWrapAround.
+    // `ProducerStateManagerTest.testProducerSequenceWrapAround`.
     #[test]
     fn producer_sequence_wrap_around() {
         let mut m = mgr();
@@ -607,7 +607,7 @@ mod tests {
         assert_eq!(e.producer_epoch, 15);
     }
 
-    // kafka-semantics.md §6.2 testProducerSequenceInvalidWrapAround.
+    // `ProducerStateManagerTest.testProducerSequenceInvalidWrapAround`.
     #[test]
     fn producer_sequence_invalid_wrap_around() {
         let mut m = mgr();
@@ -615,7 +615,7 @@ mod tests {
         assert!(is_out_of_order(m.append_as_leader(&batch(15, 1, 1, false), 101)));
     }
 
-    // kafka-semantics.md §6.2 testNoValidationOnFirstEntryWhenLoadingLog.
+    // `ProducerStateManagerTest.testNoValidationOnFirstEntryWhenLoadingLog`.
     #[test]
     fn no_validation_on_first_entry_when_loading_log() {
         let mut m = mgr();
@@ -630,7 +630,7 @@ mod tests {
         assert_eq!(m.append_as_follower(&batch(3, 99, 1, false), 736), Ok(()));
     }
 
-    // kafka-semantics.md §6.2 testAppendTxnMarkerWithNoProducerState.
+    // `ProducerStateManagerTest.testAppendTxnMarkerWithNoProducerState`.
     #[test]
     fn append_txn_marker_with_no_producer_state() {
         let mut m = mgr();
@@ -646,7 +646,7 @@ mod tests {
         assert_eq!(m.last_entry(PID).unwrap().last_seq(), 0);
     }
 
-    // kafka-semantics.md §6.2 testControlRecordBumpsProducerEpoch.
+    // `ProducerStateManagerTest.testControlRecordBumpsProducerEpoch`.
     #[test]
     fn control_record_bumps_producer_epoch() {
         let mut m = mgr();
@@ -657,7 +657,7 @@ mod tests {
         assert_eq!(m.append_as_leader(&batch(1, 0, 1, false), 2), Ok(AppendOutcome::Append));
     }
 
-    // kafka-semantics.md §6.2 testOutOfSequenceAfterControlRecordEpochBump.
+    // `ProducerStateManagerTest.testOutOfSequenceAfterControlRecordEpochBump`.
     #[test]
     fn out_of_sequence_after_control_record_epoch_bump() {
         let mut m = mgr();
@@ -673,7 +673,7 @@ mod tests {
         assert_eq!(m.append_as_leader(&batch(1, 0, 1, true), 3), Ok(AppendOutcome::Append));
     }
 
-    // kafka-semantics.md §6.2 testNonTransactionalAppendWithOngoingTransaction.
+    // `ProducerStateManagerTest.testNonTransactionalAppendWithOngoingTransaction`.
     #[test]
     fn non_transactional_append_with_ongoing_transaction() {
         let mut m = mgr();
@@ -703,7 +703,7 @@ mod tests {
         }
     }
 
-    // kafka-semantics.md §6.2 UnifiedLogTest.testDuplicateAppends, every step.
+    // UnifiedLogTest.testDuplicateAppends, every step.
     #[test]
     fn duplicate_appends() {
         let mut log = TinyLog { leo: 0, state: mgr() };
@@ -722,7 +722,7 @@ mod tests {
         assert_eq!(log.leo, 10);
     }
 
-    // kafka-semantics.md §6.3 ProducerStateManagerTest.testFirstUnstableOffset (every row).
+    // ProducerStateManagerTest.testFirstUnstableOffset (every row).
     #[test]
     fn first_unstable_offset_progression() {
         let mut m = mgr();
@@ -773,7 +773,7 @@ mod tests {
         );
     }
 
-    // kafka-semantics.md §6.3 UnifiedLogTest.testLastStableOffsetWithMixedProducerData.
+    // UnifiedLogTest.testLastStableOffsetWithMixedProducerData.
     #[test]
     fn last_stable_offset_with_mixed_producer_data() {
         let mut m = mgr();
@@ -793,7 +793,7 @@ mod tests {
         assert_eq!(m.last_stable_offset(11), 11);
     }
 
-    // kafka-semantics.md §6.3 testFirstUnstableOffsetWithTransactionalData.
+    // UnifiedLogTest.testFirstUnstableOffsetWithTransactionalData.
     #[test]
     fn first_unstable_offset_unchanged_until_hw_passes_commit() {
         let mut m = mgr();

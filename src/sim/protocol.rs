@@ -183,15 +183,26 @@ pub enum ControllerRequest {
     DescribeQuorum,
 }
 
+/// A created topic: its id, partition count and replication factor.
+pub type CreatedTopic = Result<(TopicId, i32, i32), ApiError>;
+/// An ongoing reassignment: the partition, its replicas, adding replicas and removing replicas.
+pub type Reassignment = (TopicPartition, Vec<BrokerId>, Vec<BrokerId>, Vec<BrokerId>);
+/// A produce result per partition: the base offset and the log append time, or the error.
+pub type PartitionProduceResult = (TopicPartition, Result<(Offset, i64), ApiError>);
+/// A ListOffsets result per partition: the offset and its timestamp, or the error.
+pub type PartitionListOffsetsResult = (TopicPartition, Result<(Offset, i64), KafkaError>);
+/// The errors per partition of one producer's transaction markers.
+pub type TxnMarkerResult = (i64, Vec<(TopicPartition, Option<KafkaError>)>);
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum ControllerResponse {
-    CreateTopics(Vec<(String, Result<(TopicId, i32, i32), ApiError>)>),
+    CreateTopics(Vec<(String, CreatedTopic)>),
     DeleteTopics(Vec<(String, Option<ApiError>)>),
     CreatePartitions(Option<ApiError>),
     AlterConfigs(Option<ApiError>),
     ElectLeaders(Result<Vec<(TopicPartition, Option<ApiError>)>, ApiError>),
     AlterReassignments(Vec<(TopicPartition, Option<ApiError>)>),
-    ListReassignments(Vec<(TopicPartition, Vec<BrokerId>, Vec<BrokerId>, Vec<BrokerId>)>),
+    ListReassignments(Vec<Reassignment>),
     DescribeQuorum(QuorumInfo),
     /// Not the active controller; the hint names who is, if known.
     NotController {
@@ -478,14 +489,14 @@ pub enum Response {
         cluster_id: String,
     },
     Produce {
-        results: Vec<(TopicPartition, Result<(Offset, i64), ApiError>)>,
+        results: Vec<PartitionProduceResult>,
     },
     Fetch {
         error: Option<KafkaError>,
         partitions: Vec<FetchedPartition>,
     },
     ListOffsets {
-        partitions: Vec<(TopicPartition, Result<(Offset, i64), KafkaError>)>,
+        partitions: Vec<PartitionListOffsetsResult>,
     },
     FindCoordinator {
         error: Option<KafkaError>,
@@ -548,7 +559,7 @@ pub enum Response {
         results: Vec<(TopicPartition, Option<KafkaError>)>,
     },
     WriteTxnMarkers {
-        results: Vec<(i64, Vec<(TopicPartition, Option<KafkaError>)>)>,
+        results: Vec<TxnMarkerResult>,
     },
 }
 

@@ -22,7 +22,7 @@ pub struct Header {
 }
 
 /// One record. `offset_delta` is its position relative to the batch's base offset; it is kept
-/// through compaction so offsets never change (kafka-semantics.md §7.2).
+/// through compaction so offsets never change (`LogCleaner`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Record {
     pub offset_delta: u32,
@@ -32,7 +32,7 @@ pub struct Record {
     pub headers: Vec<Header>,
 }
 
-/// Control record types (`ControlRecordType`, kafka-semantics.md §6.2).
+/// Control record types (`ControlRecordType`, `ProducerStateManager`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ControlType {
     Abort,
@@ -92,7 +92,7 @@ impl RecordBatch {
             return NO_SEQUENCE;
         }
         let delta = (self.last_offset - self.base_offset) as i32;
-        // Sequences wrap at Integer.MAX_VALUE (kafka-semantics.md §6.2).
+        // Sequences wrap at Integer.MAX_VALUE (`ProducerStateManager`).
         let s = i64::from(self.base_sequence) + i64::from(delta);
         if s > i64::from(i32::MAX) {
             (s - i64::from(i32::MAX) - 1) as i32

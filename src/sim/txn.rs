@@ -1,11 +1,11 @@
-//! Producer ids and the transaction coordinator (kafka-semantics.md §6).
+//! Producer ids and the transaction coordinator (KIP-98).
 //!
 //! Idempotent producers get a producer id from any broker; brokers take ids in blocks of 1000
 //! from the controller (`AllocateProducerIds`, KIP-730), so the first producers of a fresh
 //! cluster get ids 0, 1, 2, …
 //!
 //! Transactional producers talk to the coordinator of their `transactional.id`: the leader of
-//! partition `abs(hashCode(id)) % 50` of `__transaction_state` (§5.6). It bumps the epoch on
+//! partition `abs(hashCode(id)) % 50` of `__transaction_state` (`String.hashCode`). It bumps the epoch on
 //! every InitProducerId (fencing older instances), records the partitions a transaction
 //! touches, and on EndTxn writes PrepareCommit/PrepareAbort, sends COMMIT/ABORT markers to every
 //! partition leader (WriteTxnMarkers), then CompleteCommit/CompleteAbort. A transaction open
@@ -27,7 +27,7 @@ use std::rc::Rc;
 
 pub const TXN_TOPIC: &str = "__transaction_state";
 
-/// Transaction states with Kafka's ids (§6.3).
+/// Transaction states with Kafka's ids (KIP-98).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TxnState {
     Empty,
@@ -178,7 +178,7 @@ impl BrokerProc {
         {
             return;
         }
-        let corr = self.corr.next();
+        let corr = self.corr.next_id();
         self.producer_id_inflight = Some(corr);
         let to = self.controller.target(env);
         out.request(to, corr, Request::AllocateProducerIds { broker: self.id, broker_epoch: self.broker_epoch });
@@ -571,7 +571,7 @@ impl BrokerProc {
             }
         }
         for (leader, parts) in by_leader {
-            let corr = self.corr.next();
+            let corr = self.corr.next_id();
             self.txn.markers_inflight.insert(corr, (id.to_string(), parts.clone()));
             out.request(
                 NodeAddr::Broker(leader),
@@ -701,7 +701,9 @@ impl BrokerProc {
                     r.push((tp, Some(KafkaError::NOT_LEADER_OR_FOLLOWER)));
                     continue;
                 };
-                match log.append_marker_as_leader(pid, epoch, control, coordinator_epoch, leader_epoch, now_ms, &cfg) {
+                let marker =
+                    crate::sim::log::TxnMarker { producer_id: pid, producer_epoch: epoch, control, coordinator_epoch };
+                match log.append_marker_as_leader(marker, leader_epoch, now_ms, &cfg) {
                     Ok(_) => {
                         out.touch(&tp);
                         if tp.topic == crate::sim::group::OFFSETS_TOPIC {

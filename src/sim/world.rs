@@ -218,7 +218,7 @@ impl Sim {
         if config.brokers == 0 || config.brokers > 64 {
             return Err(format!("a cluster needs between 1 and 64 brokers, not {}", config.brokers));
         }
-        if config.controllers == 0 || config.controllers % 2 == 0 || config.controllers > 7 {
+        if config.controllers == 0 || config.controllers.is_multiple_of(2) || config.controllers > 7 {
             return Err(format!(
                 "the controller quorum needs an odd number of controllers (1, 3, 5 or 7), not {}",
                 config.controllers

@@ -1,4 +1,4 @@
-//! `kafka-broker-api-versions` output (`kafka-cli.md` §11).
+//! `kafka-broker-api-versions` output (`BrokerApiVersionsCommand`).
 //!
 //! The block layout (first line, one TAB-indented line per API in key order, `,` after every
 //! line but the last, closing `)`) is `NodeApiVersions.toString(true)`, which
@@ -33,11 +33,11 @@ pub struct BrokerNode {
     pub id: i32,
     pub rack: Option<String>,
     /// `Some` adds ` isFenced: <b>`, as Kafka 4.4's `Node.toString()` always does (KIP-1073);
-    /// `None` gives the older form of kafka-cli.md §11.
+    /// `None` gives the older form of `BrokerApiVersionsCommand`.
     pub is_fenced: Option<bool>,
 }
 
-/// `host:port (id: N rack: null)` (§11).
+/// `host:port (id: N rack: null)` (`BrokerApiVersionsCommand`).
 pub fn node_string(n: &BrokerNode) -> String {
     let rack = n.rack.clone().unwrap_or_else(|| "null".to_string());
     match n.is_fenced {
@@ -46,7 +46,7 @@ pub fn node_string(n: &BrokerNode) -> String {
     }
 }
 
-/// One API line without the TAB and the `,` (§11).
+/// One API line without the TAB and the `,` (`BrokerApiVersionsCommand`).
 pub fn api_line(a: &ApiKeyInfo) -> String {
     match a.versions {
         None => format!("{}({}): UNSUPPORTED", a.name, a.key),
@@ -55,7 +55,7 @@ pub fn api_line(a: &ApiKeyInfo) -> String {
     }
 }
 
-/// One broker's block (§11), with final newline.
+/// One broker's block (`BrokerApiVersionsCommand`), with final newline.
 pub fn broker_block(n: &BrokerNode, apis: &[ApiKeyInfo]) -> String {
     let mut sorted: Vec<&ApiKeyInfo> = apis.iter().collect();
     sorted.sort_by_key(|a| a.key);
@@ -63,7 +63,7 @@ pub fn broker_block(n: &BrokerNode, apis: &[ApiKeyInfo]) -> String {
     format!("{} -> (\n\t{}\n)\n", node_string(n), lines.join(",\n\t"))
 }
 
-/// A broker whose call failed: `<node> -> ERROR: <message>` (§11).
+/// A broker whose call failed: `<node> -> ERROR: <message>` (`BrokerApiVersionsCommand`).
 pub fn broker_error(n: &BrokerNode, message: &str) -> String {
     format!("{} -> ERROR: {message}\n", node_string(n))
 }

@@ -1,4 +1,4 @@
-//! `kafka-configs` output (`kafka-cli.md` §6.1–§6.3).
+//! `kafka-configs` output (`ConfigCommand`).
 
 use serde::{Deserialize, Serialize};
 
@@ -6,7 +6,7 @@ use super::{stack_trace, Output};
 use crate::console::opts::java_string_cmp;
 
 /// The entity type without its last letter (`topics` → `topic`,
-/// `client-metrics` → `client-metric`, §6.2).
+/// `client-metrics` → `client-metric`, `ConfigCommand`).
 pub fn singular(entity_type: &str) -> &str {
     let mut end = entity_type.len();
     if let Some((i, _)) = entity_type.char_indices().last() {
@@ -15,7 +15,7 @@ pub fn singular(entity_type: &str) -> &str {
     &entity_type[..end]
 }
 
-/// `--alter` success (§6.2): `Completed updating config for topic orders.`,
+/// `--alter` success (`ConfigCommand`): `Completed updating config for topic orders.`,
 /// or for a default entity `Completed updating default config for brokers
 /// in the cluster.`
 pub fn alter_completed(entity_type: &str, entity_name: Option<&str>) -> Output {
@@ -27,7 +27,7 @@ pub fn alter_completed(entity_type: &str, entity_name: Option<&str>) -> Output {
     o
 }
 
-/// A synonym of a config entry (§6.3).
+/// A synonym of a config entry (`ConfigCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfigSynonym {
     /// `DYNAMIC_TOPIC_CONFIG`, `STATIC_BROKER_CONFIG`, `DEFAULT_CONFIG`, ...
@@ -36,7 +36,7 @@ pub struct ConfigSynonym {
     pub value: Option<String>,
 }
 
-/// A config entry as `--describe` prints it (§6.3).
+/// A config entry as `--describe` prints it (`ConfigCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfigEntryView {
     pub name: String,
@@ -53,14 +53,14 @@ fn shown(v: &Option<String>, sensitive: bool) -> String {
 }
 
 /// `  <name>=<value> sensitive=<b> synonyms={<SOURCE>:<name>=<value>, ...}`
-/// (§6.3; sensitive values print as `null`).
+/// (`ConfigCommand`; sensitive values print as `null`).
 pub fn entry_line(e: &ConfigEntryView) -> String {
     let syn: Vec<String> =
         e.synonyms.iter().map(|s| format!("{}:{}={}", s.source, s.name, shown(&s.value, e.sensitive))).collect();
     format!("  {}={} sensitive={} synonyms={{{}}}", e.name, shown(&e.value, e.sensitive), e.sensitive, syn.join(", "))
 }
 
-/// The header line of one entity (§6.3).
+/// The header line of one entity (`ConfigCommand`).
 pub fn describe_header(entity_type: &str, entity_name: Option<&str>, all: bool) -> String {
     match entity_name {
         Some(n) if all => format!("All configs for {} {n} are:", singular(entity_type)),
@@ -80,7 +80,7 @@ pub struct ConfigBlock {
     pub entries: Vec<ConfigEntryView>,
 }
 
-/// `--describe` (§6.3): per entity the header and its entries sorted by name.
+/// `--describe` (`ConfigCommand`): per entity the header and its entries sorted by name.
 pub fn describe(blocks: &[ConfigBlock]) -> Output {
     let mut o = Output::new();
     for b in blocks {
@@ -94,12 +94,12 @@ pub fn describe(blocks: &[ConfigBlock]) -> Output {
     o
 }
 
-/// Argument and validation errors (§6.1): the message alone on stderr, exit 1.
+/// Argument and validation errors (`ConfigCommand`): the message alone on stderr, exit 1.
 pub fn arg_error(message: &str) -> Output {
     Output::failure(message)
 }
 
-/// Any other failure (§6.1): `Error while executing config command with args
+/// Any other failure (`ConfigCommand`): `Error while executing config command with args
 /// '<args>'` then the stack trace, stderr, exit 1. `args` are the arguments
 /// after the program name.
 pub fn command_failed(args: &[String], exception_class: &str, message: &str) -> Output {
@@ -110,7 +110,7 @@ pub fn command_failed(args: &[String], exception_class: &str, message: &str) -> 
     o
 }
 
-/// The unknown-topic failure of `--describe`/`--alter` (§6.1).
+/// The unknown-topic failure of `--describe`/`--alter` (`ConfigCommand`).
 pub fn unknown_topic(args: &[String]) -> Output {
     command_failed(
         args,
@@ -119,16 +119,16 @@ pub fn unknown_topic(args: &[String]) -> Output {
     )
 }
 
-/// `requirement failed: Invalid entity config: ...` (§6.1).
+/// `requirement failed: Invalid entity config: ...` (`ConfigCommand`).
 pub const INVALID_ENTITY_CONFIG: &str =
     "requirement failed: Invalid entity config: all configs to be added must be in the format \"key=val\".";
 
-/// `Invalid config(s): <k1,k2>` (§6.1).
+/// `Invalid config(s): <k1,k2>` (`ConfigCommand`).
 pub fn invalid_configs(keys: &[String]) -> String {
     format!("Invalid config(s): {}", keys.join(","))
 }
 
-/// `Cannot update these configs dynamically: Set(<key>)` (§6.1).
+/// `Cannot update these configs dynamically: Set(<key>)` (`ConfigCommand`).
 pub fn cannot_update_dynamically(keys: &[String]) -> String {
     format!("Cannot update these configs dynamically: Set({})", keys.join(", "))
 }
@@ -155,7 +155,7 @@ fn split_outside(s: &str, sep: char) -> Vec<String> {
     parts
 }
 
-/// Parses `--add-config 'k1=v1,k2=[a,b]'` (§6.1): commas inside `[...]`
+/// Parses `--add-config 'k1=v1,k2=[a,b]'` (`ConfigCommand`): commas inside `[...]`
 /// group values, brackets are removed, keys and values trimmed. `Err` is
 /// the `requirement failed: ...` message.
 pub fn parse_add_config(input: &str) -> Result<Vec<(String, String)>, String> {

@@ -1,19 +1,19 @@
-//! `kafka-console-consumer`: `DefaultMessageFormatter` (`kafka-cli.md` §4.3),
-//! the exit lines (§4.2) and the option errors (§4.1).
+//! `kafka-console-consumer`: `DefaultMessageFormatter`,
+//! the exit lines (`ConsoleConsumer`) and the option errors (`ConsoleConsumer`).
 
 use serde::{Deserialize, Serialize};
 
 use super::log_line;
 
-/// §4.1, note the trailing space.
+/// `ConsoleConsumer`, note the trailing space.
 pub const EXACTLY_ONE_TOPIC_OR_INCLUDE: &str = "Exactly one of --include/--topic is required. ";
-/// §4.1
+/// `ConsoleConsumer`
 pub const TOPIC_REQUIRED_WITH_PARTITION: &str = "The topic is required when partition is specified.";
-/// §4.1
+/// `ConsoleConsumer`
 pub const PARTITION_REQUIRED_WITH_OFFSET: &str = "The partition is required when offset is specified.";
-/// §4.1
+/// `ConsoleConsumer`
 pub const FROM_BEGINNING_AND_OFFSET: &str = "Options from-beginning and offset cannot be specified together.";
-/// §4.1
+/// `ConsoleConsumer`
 pub const GROUP_AND_PARTITION: &str = "Options group and partition cannot be specified together.";
 
 /// Kafka 4.4 `ConsoleConsumerOptions`, stdout, when `--consumer-property` is used (KIP-1147).
@@ -29,14 +29,14 @@ pub const PROPERTY_DEPRECATED: &str =
 /// that subscribes (no `--partition`) with the classic protocol, its INFO log being off.
 pub const CONSUMER_PROTOCOL_NOTICE: &str = "The consumer rebalance protocol (KIP-848) is production-ready! Set group.protocol=consumer to try it out. See https://kafka.apache.org/documentation/#consumer_rebalance_protocol";
 
-/// §4.1: `The provided offset value '<v>' is incorrect. ...`
+/// `ConsoleConsumer`: `The provided offset value '<v>' is incorrect. ...`
 pub fn invalid_offset(value: &str) -> String {
     format!(
         "The provided offset value '{value}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long."
     )
 }
 
-/// §4.1: group ids given in several places differ. `ids` in the order the
+/// `ConsoleConsumer`: group ids given in several places differ. `ids` in the order the
 /// tool's `HashSet` yields them (see `opts::java_hash_set_order`).
 pub fn group_ids_mismatch(ids: &[String]) -> String {
     let quoted: Vec<String> = ids.iter().map(|g| format!("'{g}'")).collect();
@@ -46,12 +46,12 @@ pub fn group_ids_mismatch(ids: &[String]) -> String {
     )
 }
 
-/// §4.1: `--from-beginning` with `auto.offset.reset` other than earliest.
+/// `ConsoleConsumer`: `--from-beginning` with `auto.offset.reset` other than earliest.
 pub fn from_beginning_conflict(value: &str) -> String {
     format!("Can't simultaneously specify --from-beginning and 'auto.offset.reset={value}', please remove one option")
 }
 
-/// Where `--offset` starts (§4.1).
+/// Where `--offset` starts (`ConsoleConsumer`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StartOffset {
     Earliest,
@@ -60,7 +60,7 @@ pub enum StartOffset {
 }
 
 /// Parses `--offset` (case-insensitive `earliest`/`latest`, or a
-/// non-negative long), with the tool's message on failure (§4.1).
+/// non-negative long), with the tool's message on failure (`ConsoleConsumer`).
 pub fn parse_offset(value: &str) -> Result<StartOffset, String> {
     match value.to_ascii_lowercase().as_str() {
         "earliest" => Ok(StartOffset::Earliest),
@@ -96,7 +96,7 @@ pub struct ConsumedRecord {
     pub leader_epoch: Option<i32>,
 }
 
-/// `DefaultMessageFormatter` properties (§4.3).
+/// `DefaultMessageFormatter` properties.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormatterConfig {
     pub print_timestamp: bool,
@@ -133,7 +133,7 @@ impl Default for FormatterConfig {
 }
 
 impl FormatterConfig {
-    /// Reads `--property` pairs (§4.3): booleans are true only for `true`
+    /// Reads `--property` pairs (`DefaultMessageFormatter`): booleans are true only for `true`
     /// (case-insensitive, trimmed); unknown keys are ignored.
     pub fn from_properties(props: &[(String, String)]) -> FormatterConfig {
         let mut c = FormatterConfig::default();
@@ -159,7 +159,7 @@ impl FormatterConfig {
     }
 }
 
-/// Formats one record (§4.3): fields in the fixed order timestamp,
+/// Formats one record (`DefaultMessageFormatter`): fields in the fixed order timestamp,
 /// partition, offset, delivery, epoch, headers, key, value; `key.separator`
 /// between every two printed fields, `line.separator` after the last.
 /// Bytes are returned as is (keys and values may be any bytes).
@@ -242,13 +242,13 @@ pub fn format_record_text(r: &ConsumedRecord, c: &FormatterConfig) -> String {
     String::from_utf8_lossy(&format_record(r, c)).into_owned()
 }
 
-/// `Processed a total of <N> messages` (§4.2), stderr, with newline. Always
+/// `Processed a total of <N> messages` (`ConsoleConsumer`), stderr, with newline. Always
 /// "messages".
 pub fn processed_total(n: i64) -> String {
     format!("Processed a total of {n} messages\n")
 }
 
-/// The `--timeout-ms` expiry lines (§4.2), stderr, before the total. Note
+/// The `--timeout-ms` expiry lines (`ConsoleConsumer`), stderr, before the total. Note
 /// the two spaces before `(`.
 pub fn timeout_error(timestamp: &str) -> String {
     format!(

@@ -1,16 +1,16 @@
-//! `kafka-get-offsets` output (`kafka-cli.md` §7).
+//! `kafka-get-offsets` output (`GetOffsetShell`).
 
 use serde::{Deserialize, Serialize};
 
 use super::Output;
 use crate::console::opts::{java_parse_int, java_parse_long, java_string_cmp};
 
-/// §7.1
+/// `GetOffsetShell`
 pub const TOPIC_PARTITIONS_CONFLICT: &str = "--topic-partitions cannot be used with --topic or --partitions";
-/// §7.2
+/// `GetOffsetShell`
 pub const NO_MATCH: &str = "Could not match any topic-partitions with the specified filters";
 
-/// One partition's answer; `None` (unknown offset) is omitted (§7.2).
+/// One partition's answer; `None` (unknown offset) is omitted (`GetOffsetShell`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartitionOffset {
     pub topic: String,
@@ -18,7 +18,7 @@ pub struct PartitionOffset {
     pub offset: Option<i64>,
 }
 
-/// The result lines `<topic>:<partition>:<offset>` (§7.2), sorted by the
+/// The result lines `<topic>:<partition>:<offset>` (`GetOffsetShell`), sorted by the
 /// string `<topic>-<partition>` (so `t-10` before `t-2`).
 pub fn offsets(rows: &[PartitionOffset]) -> Output {
     let mut v: Vec<(String, &PartitionOffset)> =
@@ -32,18 +32,18 @@ pub fn offsets(rows: &[PartitionOffset]) -> Output {
     o
 }
 
-/// `Error occurred: <message>` on stderr, exit 1 (§7.2).
+/// `Error occurred: <message>` on stderr, exit 1 (`GetOffsetShell`).
 pub fn error(message: &str) -> Output {
     Output::failure(&format!("Error occurred: {message}"))
 }
 
 /// `Skip getting offsets for topic-partition <t>-<p> due to error: <msg>`
-/// (§7.2), a stderr line without newline.
+/// (`GetOffsetShell`), a stderr line without newline.
 pub fn skip_partition(topic: &str, partition: i32, message: &str) -> String {
     format!("Skip getting offsets for topic-partition {topic}-{partition} due to error: {message}")
 }
 
-/// What `--time` asks for (§7.1).
+/// What `--time` asks for (`GetOffsetShell`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OffsetTime {
     Latest,
@@ -54,7 +54,7 @@ pub enum OffsetTime {
     Timestamp(i64),
 }
 
-/// Parses `--time` (§7.1), case-sensitive like the tool.
+/// Parses `--time` (`GetOffsetShell`), case-sensitive like the tool.
 pub fn parse_time(s: &str) -> Result<OffsetTime, String> {
     match s {
         "latest" => return Ok(OffsetTime::Latest),
@@ -77,7 +77,7 @@ pub fn parse_time(s: &str) -> Result<OffsetTime, String> {
     }
 }
 
-/// Parses `--partitions 0,1` (§7.1).
+/// Parses `--partitions 0,1` (`GetOffsetShell`).
 pub fn parse_partitions(s: &str) -> Result<Vec<i32>, String> {
     if s.is_empty() {
         return Ok(Vec::new());
@@ -101,7 +101,7 @@ pub fn parse_partitions(s: &str) -> Result<Vec<i32>, String> {
     Ok(out)
 }
 
-/// The partition part of a `--topic-partitions` rule (§7.1).
+/// The partition part of a `--topic-partitions` rule (`GetOffsetShell`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PartitionRule {
     All,

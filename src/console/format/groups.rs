@@ -1,18 +1,18 @@
-//! `kafka-consumer-groups` output (`kafka-cli.md` §5.2–§5.8).
+//! `kafka-consumer-groups` output (`ConsumerGroupCommand`).
 //!
 //! Layout rules: tables are printed with Java `%-Ns` padding (trailing
 //! spaces kept where the real tool prints them), the describe tables start
-//! with an empty line and end with a newline (§15.1: the 4.0 layout fix),
+//! with an empty line and end with a newline (the 4.0 layout fix),
 //! and rows whose real order is a hash order are printed in the order the
-//! caller passes (sort them; §15.3). Runtime failures of this tool exit 0
-//! (§5.1); only usage errors exit 1.
+//! caller passes (sort them). Runtime failures of this tool exit 0
+//! (`ConsumerGroupCommand`); only usage errors exit 1.
 
 use serde::{Deserialize, Serialize};
 
 use super::{pad_right, stack_trace, width_of, Output};
 use crate::console::opts::java_string_cmp;
 
-/// A group's state (§5.1, §5.2).
+/// A group's state (`ConsumerGroupCommand`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GroupState {
     Unknown,
@@ -40,7 +40,7 @@ impl GroupState {
         }
     }
 
-    /// Whether the describe views call the group "rebalancing" (§5.3).
+    /// Whether the describe views call the group "rebalancing" (`ConsumerGroupCommand`).
     pub fn is_rebalancing(self) -> bool {
         matches!(
             self,
@@ -52,7 +52,7 @@ impl GroupState {
     }
 }
 
-/// A group's type (§5.2).
+/// A group's type (`ConsumerGroupCommand`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GroupType {
     Classic,
@@ -70,7 +70,7 @@ impl GroupType {
     }
 }
 
-/// States accepted by `--list --state` in the order of the error message (§5.1).
+/// States accepted by `--list --state` in the order of the error message (`ConsumerGroupCommand`).
 pub const LIST_STATES: [GroupState; 7] = [
     GroupState::PreparingRebalance,
     GroupState::CompletingRebalance,
@@ -81,7 +81,7 @@ pub const LIST_STATES: [GroupState; 7] = [
     GroupState::Reconciling,
 ];
 
-/// Parses `--state s1,s2` (case-insensitive, §5.1). An empty value means
+/// Parses `--state s1,s2` (case-insensitive, `ConsumerGroupCommand`). An empty value means
 /// "all states".
 pub fn parse_state_list(input: &str) -> Result<Vec<GroupState>, String> {
     let mut out = Vec::new();
@@ -102,7 +102,7 @@ pub fn parse_state_list(input: &str) -> Result<Vec<GroupState>, String> {
     Ok(out)
 }
 
-/// Parses `--type classic,consumer` (case-insensitive, §5.1).
+/// Parses `--type classic,consumer` (case-insensitive, `ConsumerGroupCommand`).
 pub fn parse_type_list(input: &str) -> Result<Vec<GroupType>, String> {
     let mut out = Vec::new();
     for part in input.split(',') {
@@ -121,7 +121,7 @@ pub fn parse_type_list(input: &str) -> Result<Vec<GroupType>, String> {
     Ok(out)
 }
 
-/// One group of `--list` (§5.2).
+/// One group of `--list` (`ConsumerGroupCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupListing {
     pub group_id: String,
@@ -129,7 +129,7 @@ pub struct GroupListing {
     pub state: GroupState,
 }
 
-/// `--list` (§5.2). Without `--state`/`--type`: ids one per line, nothing
+/// `--list` (`ConsumerGroupCommand`). Without `--state`/`--type`: ids one per line, nothing
 /// when there are none. With either: a table whose first column is
 /// max(15, longest id) + 10 wide and whose extra columns are ` %-20s` (TYPE
 /// before STATE), so every line has trailing spaces. Groups are printed in
@@ -162,13 +162,13 @@ pub fn list(groups: &[GroupListing], show_type: bool, show_state: bool) -> Outpu
     o
 }
 
-/// `Error: Consumer group '<g>' does not exist.` (§5.3), preceded by an
+/// `Error: Consumer group '<g>' does not exist.` (`ConsumerGroupCommand`), preceded by an
 /// empty line, on stdout.
 pub fn does_not_exist(group: &str) -> String {
     format!("\nError: Consumer group '{group}' does not exist.\n")
 }
 
-/// The state note of the describe views (§5.3): `Some((stderr?, text))`.
+/// The state note of the describe views (`ConsumerGroupCommand`): `Some((stderr?, text))`.
 fn state_note(group: &str, state: GroupState) -> Option<(bool, String)> {
     match state {
         GroupState::Dead => Some((false, does_not_exist(group))),
@@ -188,7 +188,7 @@ fn print_note(o: &mut Output, group: &str, state: GroupState) {
     }
 }
 
-/// One row of the offsets view (§5.3). `None` prints `-`.
+/// One row of the offsets view (`ConsumerGroupCommand`). `None` prints `-`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OffsetRow {
     pub topic: Option<String>,
@@ -212,7 +212,7 @@ impl OffsetRow {
 
 /// One group of the offsets view: its state and rows (rows in display
 /// order: members by descending partition count, each member's partitions by
-/// topic then partition, then unowned committed partitions; §5.3).
+/// topic then partition, then unowned committed partitions; `ConsumerGroupCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupOffsets {
     pub group: String,
@@ -225,7 +225,7 @@ fn dash<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(|x| x.to_string()).unwrap_or_else(|| "-".to_string())
 }
 
-/// `--describe [--offsets]` (§5.3): per group (sorted by id), the state note
+/// `--describe [--offsets]` (`ConsumerGroupCommand`): per group (sorted by id), the state note
 /// then, when there are rows, an empty line, the header and the rows
 /// (`%-Gs %-Ts %-10s %-15s %-15s %-15s %-Cs %-Hs %s`, no trailing spaces).
 pub fn describe_offsets(groups: &[GroupOffsets]) -> Output {
@@ -293,7 +293,7 @@ pub fn describe_offsets(groups: &[GroupOffsets]) -> Output {
     o
 }
 
-/// One member for `--members` (§5.4).
+/// One member for `--members` (`ConsumerGroupCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberRow {
     pub consumer_id: String,
@@ -313,7 +313,7 @@ pub struct GroupMembers {
     pub members: Vec<MemberRow>,
 }
 
-/// The ASSIGNMENT text (§5.4, §15.6): `topic(p1,p2)` per topic, partitions
+/// The ASSIGNMENT text (`ConsumerGroupCommand`): `topic(p1,p2)` per topic, partitions
 /// numeric, topics sorted and joined by `, `; `-` when empty.
 pub fn assignment_text(assignment: &[(String, i32)]) -> String {
     if assignment.is_empty() {
@@ -335,7 +335,7 @@ pub fn assignment_text(assignment: &[(String, i32)]) -> String {
         .join(", ")
 }
 
-/// `--describe --members [--verbose]` (§5.4): per group (sorted), the state
+/// `--describe --members [--verbose]` (`ConsumerGroupCommand`): per group (sorted), the state
 /// note, an empty line, the header (printed whatever the state) and one row
 /// per member (members without partitions too). Columns are padded and
 /// followed by one space (`#PARTITIONS` padded to 15), so lines end with
@@ -382,7 +382,7 @@ pub fn describe_members(groups: &[GroupMembers], verbose: bool) -> Output {
     o
 }
 
-/// The group's coordinator (§5.5).
+/// The group's coordinator (`ConsumerGroupCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Coordinator {
     pub host: String,
@@ -390,7 +390,7 @@ pub struct Coordinator {
     pub id: i32,
 }
 
-/// One group of `--describe --state` (§5.5).
+/// One group of `--describe --state` (`ConsumerGroupCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupStateRow {
     pub group: String,
@@ -402,7 +402,7 @@ pub struct GroupStateRow {
     pub members: i32,
 }
 
-/// `--describe --state` (§5.5): per group, the state note, then an empty
+/// `--describe --state` (`ConsumerGroupCommand`): per group, the state note, then an empty
 /// line, header and row `%-Ks %-25s %-20s %-15s %s` where the first column
 /// is max(25, length of the coordinator text) wide; the coordinator reads
 /// `host:port  (id)` with two spaces. A group that does not exist prints
@@ -428,7 +428,7 @@ pub fn describe_state(groups: &[GroupStateRow]) -> Output {
     o
 }
 
-/// One row of the reset-offsets result (§5.6).
+/// One row of the reset-offsets result (`ConsumerGroupCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResetRow {
     pub group: String,
@@ -451,7 +451,7 @@ fn reset_line(a: &str, b: &str, c: &str, d: &str) -> String {
     format!("{} {} {} {}", pad_right(a, 30), pad_right(b, 30), pad_right(c, 10), pad_right(d, 15))
 }
 
-/// The reset-offsets table (§5.6), same for dry-run and execute: an empty
+/// The reset-offsets table (`ConsumerGroupCommand`), same for dry-run and execute: an empty
 /// line, the header, one row per partition (sorted by group, topic,
 /// partition; the real order is a hash order), `%-30s %-30s %-10s %-15s` so
 /// every line ends with spaces.
@@ -465,7 +465,7 @@ pub fn reset_table(rows: &[ResetRow]) -> Output {
     o
 }
 
-/// `--export` (§5.6): CSV without header, `topic,partition,offset` for one
+/// `--export` (`ConsumerGroupCommand`): CSV without header, `topic,partition,offset` for one
 /// group, `group,topic,partition,offset` for several.
 pub fn reset_csv(rows: &[ResetRow], several_groups: bool) -> Output {
     let mut o = Output::new();
@@ -479,7 +479,7 @@ pub fn reset_csv(rows: &[ResetRow], several_groups: bool) -> Output {
     o
 }
 
-/// A reset on an active group (§5.6): the error on stdout after an empty
+/// A reset on an active group (`ConsumerGroupCommand`): the error on stdout after an empty
 /// line, then the table header with no rows.
 pub fn reset_group_not_inactive(group: &str, state: GroupState) -> Output {
     let mut o = Output::new();
@@ -492,18 +492,18 @@ pub fn reset_group_not_inactive(group: &str, state: GroupState) -> Output {
 }
 
 /// `Cannot shift offset for partition <topic>-<p> since there is no current
-/// committed offset` (§5.6).
+/// committed offset` (`ConsumerGroupCommand`).
 pub fn cannot_shift(topic: &str, partition: i32) -> String {
     format!("Cannot shift offset for partition {topic}-{partition} since there is no current committed offset")
 }
 
 /// `Warn: Partition <p> from topic <t> is empty. Falling back to latest
-/// known offset.` (§5.6), preceded by an empty line.
+/// known offset.` (`ConsumerGroupCommand`), preceded by an empty line.
 pub fn empty_partition_warning(topic: &str, partition: i32) -> String {
     format!("\nWarn: Partition {partition} from topic {topic} is empty. Falling back to latest known offset.\n")
 }
 
-/// The WARN log when a target offset is above the log end (§5.6), without
+/// The WARN log when a target offset is above the log end (`ConsumerGroupCommand`), without
 /// newline.
 pub fn offset_clamped_high(timestamp: &str, new_offset: i64, topic: &str, partition: i32, end: i64) -> String {
     super::log_line(
@@ -516,7 +516,7 @@ pub fn offset_clamped_high(timestamp: &str, new_offset: i64, topic: &str, partit
     )
 }
 
-/// Why a group could not be deleted (§5.7).
+/// Why a group could not be deleted (`ConsumerGroupCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DeleteGroupError {
     /// `GroupNotEmptyException: The group is not empty.`
@@ -541,7 +541,7 @@ impl DeleteGroupError {
     }
 }
 
-/// `--delete` (§5.7, with §15.7 quoting of the success message). Results are
+/// `--delete` (`ConsumerGroupCommand`, with quoting of the success message). Results are
 /// `(group, None)` for success. Groups are listed sorted.
 pub fn delete_groups(results: &[(String, Option<DeleteGroupError>)]) -> Output {
     let mut sorted: Vec<&(String, Option<DeleteGroupError>)> = results.iter().collect();
@@ -563,13 +563,13 @@ pub fn delete_groups(results: &[(String, Option<DeleteGroupError>)]) -> Output {
         ));
     }
     if !ok.is_empty() {
-        // The real code joins with "'" and ends with "', '" (§5.7).
+        // The real code joins with "'" and ends with "', '" (`ConsumerGroupCommand`).
         o.outln(&format!("\nThese consumer groups were deleted successfully: '{}', '", ok.join("'")));
     }
     o
 }
 
-/// The overall result of `--delete-offsets` (§5.8).
+/// The overall result of `--delete-offsets` (`ConsumerGroupCommand`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DeleteOffsetsResult {
     Success,
@@ -586,7 +586,7 @@ pub struct DeleteOffsetsRow {
     pub error: Option<String>,
 }
 
-/// `--delete-offsets` (§5.8): the first line by result, then an empty line,
+/// `--delete-offsets` (`ConsumerGroupCommand`): the first line by result, then an empty line,
 /// the `%-30s %-15s %-15s` table (trailing spaces) and rows sorted by topic
 /// and partition.
 pub fn delete_offsets(
@@ -624,7 +624,7 @@ pub fn delete_offsets(
     o
 }
 
-/// Any other runtime failure (§5.1): stdout gets an empty line and
+/// Any other runtime failure (`ConsumerGroupCommand`): stdout gets an empty line and
 /// `Error: Executing consumer group command failed due to <message>`, stderr
 /// the stack trace; the tool still exits 0.
 pub fn command_failed(message: &str, exception_class: &str) -> Output {

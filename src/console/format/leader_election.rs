@@ -1,11 +1,11 @@
-//! `kafka-leader-election` output (`kafka-cli.md` §8.2).
+//! `kafka-leader-election` output (`LeaderElectionCommand`).
 
 use serde::{Deserialize, Serialize};
 
 use super::{stack_trace, Output};
 use crate::console::opts::java_string_cmp;
 
-/// The election type (§8.1); values are accepted case-insensitively.
+/// The election type (`LeaderElectionCommand`); values are accepted case-insensitively.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ElectionType {
     Preferred,
@@ -48,7 +48,7 @@ fn tp_list(v: &[(String, i32)]) -> String {
     s.iter().map(|(t, p)| format!("{t}-{p}")).collect::<Vec<_>>().join(", ")
 }
 
-/// The election output (§8.2): success and "already elected" lines on
+/// The election output (`LeaderElectionCommand`): success and "already elected" lines on
 /// stdout (partitions `<topic>-<p>` joined by `, `, sorted), then one stdout
 /// line per failure and, if any failed, `<n> replica(s) could not be
 /// elected` with a stack trace on stderr, exit 1. Nothing at all when every
@@ -84,19 +84,19 @@ pub fn results(t: ElectionType, r: &ElectionResults) -> Output {
     o
 }
 
-/// `...PreferredLeaderNotAvailableException: The preferred leader was not available.` (§8.2)
+/// `...PreferredLeaderNotAvailableException: The preferred leader was not available.` (`LeaderElectionCommand`)
 pub const PREFERRED_NOT_AVAILABLE: &str =
     "org.apache.kafka.common.errors.PreferredLeaderNotAvailableException: The preferred leader was not available.";
-/// `...EligibleLeadersNotAvailableException: ...` (§8.2)
+/// `...EligibleLeadersNotAvailableException: ...` (`LeaderElectionCommand`)
 pub const ELIGIBLE_NOT_AVAILABLE: &str =
     "org.apache.kafka.common.errors.EligibleLeadersNotAvailableException: Eligible topic partition leaders are not available.";
 
-/// `...UnknownTopicOrPartitionException: No such topic as <t>` (§8.2)
+/// `...UnknownTopicOrPartitionException: No such topic as <t>` (`LeaderElectionCommand`)
 pub fn no_such_topic(topic: &str) -> String {
     format!("org.apache.kafka.common.errors.UnknownTopicOrPartitionException: No such topic as {topic}")
 }
 
-/// `...UnknownTopicOrPartitionException: No such partition as <t>-<p>` (§8.2)
+/// `...UnknownTopicOrPartitionException: No such partition as <t>-<p>` (`LeaderElectionCommand`)
 pub fn no_such_partition(topic: &str, partition: i32) -> String {
     format!("org.apache.kafka.common.errors.UnknownTopicOrPartitionException: No such partition as {topic}-{partition}")
 }

@@ -1,14 +1,13 @@
-//! Output layouts of the Kafka tools as pure functions over plain data
-//! (`kafka-cli.md` §2–§11). Nothing here reads a clock or a random source:
+//! Output layouts of the Kafka tools as pure functions over plain data. Nothing here reads a clock or a random source:
 //! timestamps for log lines are passed in already formatted, and every
-//! collection that reaches the output is ordered explicitly (§15.3).
+//! collection that reaches the output is ordered explicitly.
 //!
 //! # Output model
 //! A tool run produces an [`Output`]: an ordered list of [`Chunk`]s, each
 //! tagged with its [`Stream`], plus an exit code. Chunks keep the real
-//! interleaving of stdout and stderr (e.g. §5.3 prints the "no active
+//! interleaving of stdout and stderr (e.g. `ConsumerGroupCommand` prints the "no active
 //! members" note on stderr before the table on stdout) and may end without a
-//! newline (the producer's `>` prompt, §3.3). [`Output::stdout`] and
+//! newline (the producer's `>` prompt, `ConsoleProducer`). [`Output::stdout`] and
 //! [`Output::stderr`] give each stream alone; [`Output::lines`] splits the
 //! chunks into display lines for the browser, which marks stderr lines.
 
@@ -172,7 +171,7 @@ impl Output {
 }
 
 /// The first line of a Java stack trace and one elided frame, as printed
-/// after tool errors (§1.3, §15.4): `<class>: <message>\n\tat ...\n`.
+/// after tool errors: `<class>: <message>\n\tat...\n`.
 ///
 /// An `ExecutionException` (a failed `KafkaFuture.get()`) takes its cause's `toString()` as
 /// its message; `Throwable.printStackTrace` then prints the cause as `Caused by: ...`. A Kafka
@@ -190,7 +189,7 @@ pub fn stack_trace(exception_class: &str, message: &str) -> String {
     }
 }
 
-/// An exception's `toString()`: `<class>: <message>` (§1.3). Kafka's
+/// An exception's `toString`: `<class>: <message>`. Kafka's
 /// `ApiException`s print only this (they have no stack trace).
 pub fn exception_string(exception_class: &str, message: &str) -> String {
     if message.is_empty() {
@@ -200,7 +199,7 @@ pub fn exception_string(exception_class: &str, message: &str) -> String {
     }
 }
 
-/// A log4j line with the tools' pattern `[%d] %p %m (%c)%n` (§1.3), without
+/// A log4j line with the tools' pattern `[%d] %p %m (%c)%n`, without
 /// the final newline. `timestamp` is already formatted
 /// (`2024-10-25 12:00:00,123`).
 pub fn log_line(timestamp: &str, level: &str, message: &str, logger: &str) -> String {
@@ -222,7 +221,7 @@ pub fn width_of<'a, I: IntoIterator<Item = &'a str>>(min: usize, values: I) -> u
     values.into_iter().map(|v| v.encode_utf16().count()).fold(min, usize::max)
 }
 
-/// Joins ints with `,` (Kafka's replica lists, §2.4).
+/// Joins ints with `,` (Kafka's replica lists, `TopicCommand`).
 pub fn join_ints(v: &[i32]) -> String {
     v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")
 }

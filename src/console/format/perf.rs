@@ -6,7 +6,7 @@
 //! `tools/src/main/java/org/apache/kafka/tools/ConsumerPerformance.java`
 //! (`printHeader`, the final `printf`, `printBasicProgress` +
 //! `printExtendedProgress`). Java's `%.Nf` rounding is reproduced by
-//! [`super::java_fixed`]. `kafka-cli.md` does not cover these tools.
+//! [`super::java_fixed`].
 
 use serde::{Deserialize, Serialize};
 

@@ -1,11 +1,11 @@
-//! `kafka-console-producer`: the `>` prompt (`kafka-cli.md` §3.3) and the
-//! line reader `LineMessageReader` with its error texts (§3.2, §3.4).
+//! `kafka-console-producer`: the `>` prompt (`ConsoleProducer`) and the
+//! line reader `LineMessageReader` with its error texts (`ConsoleProducer`).
 
 use serde::{Deserialize, Serialize};
 
 use super::{stack_trace, Output};
 
-/// The reader's configuration (`--property`, §3.2).
+/// The reader's configuration (`--property`, `ConsoleProducer`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReaderConfig {
     pub parse_key: bool,
@@ -38,7 +38,7 @@ fn is_true(v: &str) -> bool {
 }
 
 impl ReaderConfig {
-    /// `LineMessageReader.configure` (§3.2, §3.4): booleans are
+    /// `LineMessageReader.configure`: booleans are
     /// `equalsIgnoreCase("true")` after trimming; the conflict checks run in
     /// Kafka's order and return the `KafkaException` message.
     pub fn from_properties(props: &[(String, String)]) -> Result<ReaderConfig, String> {
@@ -109,8 +109,8 @@ fn find_from(line: &str, start: usize, pat: &str) -> Option<usize> {
 }
 
 /// `LineMessageReader`: parses `[headers<delimiter>][key<separator>]value`
-/// (§3.2). `line_number` counts from 1. `Err` is the `KafkaException`
-/// message (§3.4). Separators are matched literally (Kafka compiles
+/// (`ConsoleProducer`). `line_number` counts from 1. `Err` is the `KafkaException`
+/// message (`LineMessageReader`). Separators are matched literally (Kafka compiles
 /// `headers.separator` as a regex; plain separators behave the same).
 pub fn read_record(line: &str, line_number: u32, cfg: &ReaderConfig) -> Result<ParsedRecord, String> {
     let parse = |enabled: bool, start: usize, demarcation: &str, name: &str| -> Result<Option<String>, String> {
@@ -232,7 +232,7 @@ pub fn stdin_lines(stdin: &str) -> Vec<&str> {
     lines
 }
 
-/// The prompt printed before each line is read (§3.3): `>` when stdin is an
+/// The prompt printed before each line is read (`ConsoleProducer`): `>` when stdin is an
 /// interactive terminal, nothing when it is piped (here-document, `echo |`).
 pub fn prompt(interactive: bool) -> &'static str {
     if interactive {
@@ -243,7 +243,7 @@ pub fn prompt(interactive: bool) -> &'static str {
 }
 
 /// What an interactive producer prints for `lines_read` lines followed by
-/// EOF (Ctrl-D): one `>` per read attempt, i.e. `lines_read + 1` (§3.3); the
+/// EOF (Ctrl-D): one `>` per read attempt, i.e. `lines_read + 1` (`ConsoleProducer`); the
 /// last `>` stays on the line. Piped input prints nothing.
 pub fn prompts(lines_read: u32, interactive: bool) -> String {
     if interactive {
@@ -253,7 +253,7 @@ pub fn prompts(lines_read: u32, interactive: bool) -> String {
     }
 }
 
-/// A `KafkaException` reaching `main`, which prints its stack trace (§3.4):
+/// A `KafkaException` reaching `main`, which prints its stack trace (`LineMessageReader`):
 /// `org.apache.kafka.common.KafkaException: <message>` then frames, stderr,
 /// exit 1.
 pub fn kafka_exception_output(message: &str) -> Output {
@@ -264,7 +264,7 @@ pub fn kafka_exception_output(message: &str) -> Output {
 }
 
 /// The client's warning when producing to a topic that does not exist yet
-/// (§3.4), without the log prefix's newline. `error` is e.g.
+/// (`LineMessageReader`), without the log prefix's newline. `error` is e.g.
 /// `UNKNOWN_TOPIC_OR_PARTITION` or `LEADER_NOT_AVAILABLE`.
 pub fn metadata_warning(timestamp: &str, correlation_id: i32, topic: &str, error: &str) -> String {
     super::log_line(

@@ -1,10 +1,10 @@
-//! `kafka-metadata-quorum` output (`kafka-cli.md` §10.2–§10.4).
+//! `kafka-metadata-quorum` output (`MetadataQuorumCommand`).
 
 use serde::{Deserialize, Serialize};
 
 use super::{pad_right, stack_trace, Output};
 
-/// The all-zero directory id in base64 (§10.3).
+/// The all-zero directory id in base64 (`MetadataQuorumCommand`).
 pub const ZERO_DIRECTORY_ID: &str = "AAAAAAAAAAAAAAAAAAAAAA";
 
 /// One voter or observer.
@@ -50,7 +50,7 @@ fn replicas_json(v: &[QuorumReplica]) -> String {
     format!("[{}]", v.iter().map(replica_json).collect::<Vec<_>>().join(", "))
 }
 
-/// `describe --status` (§10.2): eight lines, values from column 25.
+/// `describe --status` (`MetadataQuorumCommand`): eight lines, values from column 25.
 /// MaxFollowerLag is leader LEO minus the smallest voter LEO;
 /// MaxFollowerLagTimeMs is 0 when the leader is that voter, else the
 /// difference of the last-caught-up times, or -1 when unknown.
@@ -84,7 +84,7 @@ pub fn describe_status(q: &QuorumInfo) -> Output {
     o
 }
 
-/// `ToolsUtils.prettyPrintTable` (§10.3): every cell padded to its column
+/// `ToolsUtils.prettyPrintTable`: every cell padded to its column
 /// width and followed by a TAB, so every line ends with a TAB.
 pub fn pretty_print_table(headers: &[&str], rows: &[Vec<String>]) -> String {
     let n = headers.len();
@@ -109,7 +109,7 @@ pub fn pretty_print_table(headers: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// `describe --replication [--human-readable]` (§10.3): leader first, then
+/// `describe --replication [--human-readable]` (`MetadataQuorumCommand`): leader first, then
 /// the other voters, then observers. With `now_ms` set (human-readable),
 /// timestamps print as `<n> ms ago`; a timestamp in the future or not
 /// after the epoch is the tool's clock-drift error.
@@ -173,7 +173,7 @@ pub fn describe_replication(q: &QuorumInfo, now_ms: Option<i64>) -> Output {
     o
 }
 
-/// `add-controller` success (§10.4).
+/// `add-controller` success (`MetadataQuorumCommand`).
 pub fn added_controller(id: i32, directory_id: &str, endpoints: &[String], dry_run: bool) -> Output {
     let mut o = Output::new();
     let prefix = if dry_run { "DRY RUN of adding" } else { "Added" };
@@ -184,7 +184,7 @@ pub fn added_controller(id: i32, directory_id: &str, endpoints: &[String], dry_r
     o
 }
 
-/// `remove-controller` success (§10.4): two spaces before `KRaft`.
+/// `remove-controller` success (`MetadataQuorumCommand`): two spaces before `KRaft`.
 pub fn removed_controller(id: i32, directory_id: &str, dry_run: bool) -> Output {
     let mut o = Output::new();
     let prefix = if dry_run { "DRY RUN of removing " } else { "Removed " };

@@ -1,4 +1,4 @@
-//! `kafka-reassign-partitions` output (`kafka-cli.md` §9.2).
+//! `kafka-reassign-partitions` output (`ReassignPartitionsCommand`).
 
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +42,7 @@ fn sorted(parts: &[PartitionReplicas]) -> Vec<&PartitionReplicas> {
     v
 }
 
-/// The one-line reassignment JSON (§9.2), partitions sorted by topic then
+/// The one-line reassignment JSON (`ReassignPartitionsCommand`), partitions sorted by topic then
 /// partition:
 /// `{"version":1,"partitions":[{"topic":"foo","partition":0,"replicas":[1,2],"log_dirs":["any","any"]}]}`
 pub fn assignment_json(parts: &[PartitionReplicas]) -> String {
@@ -65,7 +65,7 @@ pub fn assignment_json(parts: &[PartitionReplicas]) -> String {
     format!("{{\"version\":1,\"partitions\":[{}]}}", items.join(","))
 }
 
-/// `--generate` (§9.2).
+/// `--generate` (`ReassignPartitionsCommand`).
 pub fn generate(current: &[PartitionReplicas], proposed: &[PartitionReplicas]) -> Output {
     let mut o = Output::new();
     o.outln("Current partition replica assignment");
@@ -82,11 +82,11 @@ fn tp_names(parts: &[(String, i32)]) -> String {
     v.iter().map(|(t, p)| format!("{t}-{p}")).collect::<Vec<_>>().join(",")
 }
 
-/// `Warning: You must run --verify periodically, ...` (§9.2)
+/// `Warning: You must run --verify periodically, ...` (`ReassignPartitionsCommand`)
 pub const VERIFY_PERIODICALLY: &str =
     "Warning: You must run --verify periodically, until the reassignment completes, to ensure the throttle is removed.";
 
-/// `--execute` (§9.2): the rollback block (current assignment of the moved
+/// `--execute` (`ReassignPartitionsCommand`): the rollback block (current assignment of the moved
 /// partitions), the throttle lines when set (values >= 0), then
 /// `Successfully started partition reassignment(s) for <tp,...>`.
 pub fn execute(
@@ -118,7 +118,7 @@ pub fn execute(
     o
 }
 
-/// The state of one partition for `--verify` (§9.2).
+/// The state of one partition for `--verify` (`ReassignPartitionsCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum VerifyState {
     Completed,
@@ -130,7 +130,7 @@ pub enum VerifyState {
     },
 }
 
-/// `--verify` (§9.2). When every partition is done and throttles are not
+/// `--verify` (`ReassignPartitionsCommand`). When every partition is done and throttles are not
 /// preserved, an empty line and the throttle-clearing lines follow
 /// (`brokers`/`topics` plural only for several).
 pub fn verify(
@@ -166,7 +166,7 @@ pub fn verify(
 }
 
 /// `Clearing broker-level throttles on broker(s) ...` and `Clearing
-/// topic-level throttles on topic(s) ...` (§9.2).
+/// topic-level throttles on topic(s) ...` (`ReassignPartitionsCommand`).
 pub fn clearing_throttles(brokers: &[i32], topics: &[String]) -> Output {
     let mut o = Output::new();
     let mut b = brokers.to_vec();
@@ -188,7 +188,7 @@ pub fn clearing_throttles(brokers: &[i32], topics: &[String]) -> Output {
     o
 }
 
-/// An ongoing reassignment for `--list` (§9.2).
+/// An ongoing reassignment for `--list` (`ReassignPartitionsCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OngoingReassignment {
     pub topic: String,
@@ -198,7 +198,7 @@ pub struct OngoingReassignment {
     pub removing: Vec<i32>,
 }
 
-/// `--list` (§9.2).
+/// `--list` (`ReassignPartitionsCommand`).
 pub fn list(ongoing: &[OngoingReassignment]) -> Output {
     let mut o = Output::new();
     if ongoing.is_empty() {
@@ -221,7 +221,7 @@ pub fn list(ongoing: &[OngoingReassignment]) -> Output {
     o
 }
 
-/// `--cancel` (§9.2): the cancelled partitions (or none active), then
+/// `--cancel` (`ReassignPartitionsCommand`): the cancelled partitions (or none active), then
 /// `None of the specified partition moves are active.` without a newline,
 /// then the throttle-clearing lines unless throttles are preserved.
 pub fn cancel(cancelled: &[(String, i32)], clear: Option<(&[i32], &[String])>) -> Output {
@@ -239,7 +239,7 @@ pub fn cancel(cancelled: &[(String, i32)], clear: Option<(&[i32], &[String])>) -
     o
 }
 
-/// A "terse" error (§9.1): only the message, on stdout, exit 1.
+/// A "terse" error (`ReassignPartitionsCommand`): only the message, on stdout, exit 1.
 pub fn terse_error(message: &str) -> Output {
     let mut o = Output::new();
     o.outln(message);
@@ -247,7 +247,7 @@ pub fn terse_error(message: &str) -> Output {
     o
 }
 
-/// Any other error (§9.1): `Error: <message>` and the stack trace on
+/// Any other error (`ReassignPartitionsCommand`): `Error: <message>` and the stack trace on
 /// stdout, exit 1.
 pub fn error(message: &str, exception_class: &str) -> Output {
     let mut o = Output::new();
@@ -257,25 +257,25 @@ pub fn error(message: &str, exception_class: &str) -> Output {
     o
 }
 
-/// §9.2, note the two spaces after `assignment.`
+/// `ReassignPartitionsCommand`, note the two spaces after `assignment.`
 pub const EXISTING_ASSIGNMENT: &str = "Cannot execute because there is an existing partition assignment.  Use --additional to override this and create a new partition assignment in addition to the existing one. The --additional flag can also be used to change the throttle by resubmitting the current reassignment.";
 
-/// `Unknown broker id <id>` (§9.2)
+/// `Unknown broker id <id>` (`ReassignPartitionsCommand`)
 pub fn unknown_broker(id: i32) -> String {
     format!("Unknown broker id {id}")
 }
 
-/// `Unable to find partition: <t>-<p>` (§9.2)
+/// `Unable to find partition: <t>-<p>` (`ReassignPartitionsCommand`)
 pub fn unable_to_find_partition(topic: &str, partition: i32) -> String {
     format!("Unable to find partition: {topic}-{partition}")
 }
 
-/// `Replication factor: <rf> larger than available brokers: <n>.` (§2.6, §9.2)
+/// `Replication factor: <rf> larger than available brokers: <n>.` (`TopicCommand` and `ReassignPartitionsCommand`)
 pub fn rf_larger_than_brokers(rf: i32, brokers: i32) -> String {
     format!("Replication factor: {rf} larger than available brokers: {brokers}.")
 }
 
-/// §14 `ReassignPartitionsUnitTest`
+/// `ReassignPartitionsUnitTest`
 pub const DUPLICATE_BROKERS: &str = "Broker list contains duplicate entries";
-/// §14 `ReassignPartitionsUnitTest`
+/// `ReassignPartitionsUnitTest`
 pub const DUPLICATE_TOPICS: &str = "List of topics to reassign contains duplicate entries";

@@ -1,4 +1,4 @@
-//! Golden tests of every layout, with the exact strings of kafka-cli.md
+//! Golden tests of every layout, with the exact strings of the Kafka tools
 //! (tabs written `\t`, trailing spaces kept).
 
 use super::*;
@@ -10,7 +10,7 @@ mod tools_tests;
 // Output model
 // ---------------------------------------------------------------------------
 
-// kafka-cli.md §1.3, §15 (output model and Java formatting helpers)
+// (output model and Java formatting helpers)
 #[test]
 fn output_lines_keep_interleaving() {
     let mut o = Output::new();
@@ -37,7 +37,7 @@ fn output_lines_keep_interleaving() {
     assert_eq!(back, o);
 }
 
-// kafka-cli.md §1.3, §15 (output model and Java formatting helpers)
+// (output model and Java formatting helpers)
 #[test]
 fn java_fixed_matches_java_formatter() {
     assert_eq!(java_fixed(2.675, 2), "2.68"); // HALF_UP on the decimal repr
@@ -56,13 +56,13 @@ fn java_fixed_matches_java_formatter() {
     assert_eq!(java_fixed(199.99999, 1), "200.0");
 }
 
-// kafka-cli.md §1.3, §15 (output model and Java formatting helpers)
+// (output model and Java formatting helpers)
 #[test]
 fn helpers() {
     assert_eq!(pad_right("ab", 5), "ab   ");
     assert_eq!(pad_right("abcdef", 3), "abcdef");
     assert_eq!(width_of(15, ["a", "0123456789012345678"]), 19);
-    // kafka-cli.md §1.3 log pattern
+    // log pattern
     assert_eq!(
         log_line("2024-10-25 12:00:00,123", "ERROR", "boom", "x.Y"),
         "[2024-10-25 12:00:00,123] ERROR boom (x.Y)"
@@ -72,7 +72,7 @@ fn helpers() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-topics (§2)
+// kafka-topics (`TopicCommand`)
 // ---------------------------------------------------------------------------
 
 use topics::{DescribeFilter, PartitionInfo, TopicCommandError, TopicInfo};
@@ -99,7 +99,7 @@ fn orders(parts: Vec<PartitionInfo>) -> TopicInfo {
     }
 }
 
-// kafka-cli.md §2.3
+// `TopicCommand`
 #[test]
 fn topics_list() {
     let names: Vec<String> =
@@ -109,7 +109,7 @@ fn topics_list() {
     assert_eq!(topics::list(&[]).stdout(), "\n");
 }
 
-// kafka-cli.md §2.4 (first example, exact)
+// `TopicCommand` (first example, exact)
 #[test]
 fn topics_describe_example() {
     let t = orders(vec![
@@ -125,7 +125,7 @@ fn topics_describe_example() {
     assert_eq!(o.stderr(), "");
 }
 
-// kafka-cli.md §2.4 (second example: broker 3 stopped)
+// `TopicCommand` (second example: broker 3 stopped)
 #[test]
 fn topics_describe_after_broker_loss() {
     let t = orders(vec![
@@ -144,7 +144,7 @@ fn topics_describe_after_broker_loss() {
     );
 }
 
-// kafka-cli.md §2.4 / §14: TopicCommandTest assertions
+// TopicCommandTest assertions
 #[test]
 fn topics_describe_test_assertions() {
     let single = TopicInfo {
@@ -173,7 +173,7 @@ fn topics_describe_test_assertions() {
     );
 }
 
-// kafka-cli.md §2.4: min ISR filters, N/A, reassignment fields, zero id, sorting
+// `TopicCommand`: min ISR filters, N/A, reassignment fields, zero id, sorting
 #[test]
 fn topics_describe_details() {
     let mut p = part(0, Some(1), &[1, 2, 3, 4], &[1, 2]);
@@ -201,7 +201,7 @@ fn topics_describe_details() {
     assert!(both.starts_with("Topic: a\t"));
 }
 
-// kafka-cli.md §2.2
+// `TopicCommand`
 #[test]
 fn topics_created() {
     assert_eq!(topics::created("orders").stdout(), "Created topic orders.\n");
@@ -212,7 +212,7 @@ fn topics_created() {
     assert!(topics::has_collision_chars("a_b"));
 }
 
-// kafka-cli.md §2.7 (exact example)
+// `TopicCommand` (exact example)
 #[test]
 fn topics_error_printing() {
     let o = topics::command_error(&TopicCommandError::TopicExists("orders".into()), "2024-10-25 12:00:00,123");
@@ -237,7 +237,7 @@ fn topics_error_printing() {
     );
 }
 
-// kafka-cli.md §2.2, §2.5, §2.6, §12
+// `TopicCommand`
 #[test]
 fn topics_error_messages() {
     use TopicCommandError as E;
@@ -286,7 +286,7 @@ fn topics_error_messages() {
     }
 }
 
-// kafka-cli.md §2.6 Topic.validate
+// `TopicCommand` Topic.validate
 #[test]
 fn topic_name_validation() {
     assert_eq!(topics::validate_topic_name(""), Err("the empty string is not allowed".into()));
@@ -306,7 +306,7 @@ fn topic_name_validation() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-console-producer (§3)
+// kafka-console-producer (`ConsoleProducer`)
 // ---------------------------------------------------------------------------
 
 use producer::{read_record, ParsedRecord, ReaderConfig};
@@ -324,7 +324,7 @@ fn rec(key: Option<&str>, value: Option<&str>, headers: &[(&str, Option<&str>)])
     }
 }
 
-// kafka-cli.md §3.2
+// `ConsoleProducer`
 #[test]
 fn reader_defaults_and_keys() {
     let c = ReaderConfig::default();
@@ -340,7 +340,7 @@ fn reader_defaults_and_keys() {
     assert!(!c.parse_key);
 }
 
-// kafka-cli.md §3.4 (LineMessageReaderTest.testMissingKeySeparator)
+// (LineMessageReaderTest.testMissingKeySeparator)
 #[test]
 fn reader_missing_key_separator() {
     let c = cfg(&[("parse.key", "true")]);
@@ -358,7 +358,7 @@ fn reader_missing_key_separator() {
     assert_eq!(o.exit_code, 1);
 }
 
-// kafka-cli.md §3.2 full parse order [headers<delim>][key<sep>]value
+// `ConsoleProducer` full parse order [headers<delim>][key<sep>]value
 #[test]
 fn reader_headers() {
     let c = cfg(&[("parse.headers", "true"), ("parse.key", "true")]);
@@ -390,7 +390,7 @@ fn reader_headers() {
     assert_eq!(read_record("a=1;b=2|v", 1, &c).unwrap(), rec(None, Some("v"), &[("a", Some("1")), ("b", Some("2"))]));
 }
 
-// kafka-cli.md §3.2 null.marker, §3.4
+// `ConsoleProducer` null.marker, `LineMessageReader`
 #[test]
 fn reader_null_marker() {
     let c = cfg(&[("parse.key", "true"), ("parse.headers", "true"), ("null.marker", "<NULL>")]);
@@ -402,7 +402,7 @@ fn reader_null_marker() {
     );
 }
 
-// kafka-cli.md §3.4 configuration conflicts (LineMessageReaderTest)
+// configuration conflicts (LineMessageReaderTest)
 #[test]
 fn reader_config_conflicts() {
     let conflict = |props: &[(&str, &str)]| {
@@ -424,7 +424,7 @@ fn reader_config_conflicts() {
     assert_eq!(conflict(&[("null.marker", ":")]), "null.marker and headers.key.separator may not be equal");
 }
 
-// kafka-cli.md §3.3 prompt rules
+// `ConsoleProducer` prompt rules
 #[test]
 fn producer_prompt() {
     assert_eq!(producer::prompt(true), ">");
@@ -447,7 +447,7 @@ fn producer_prompt() {
     );
 }
 
-// kafka-cli.md §3.4
+// `LineMessageReader`
 #[test]
 fn producer_metadata_warning() {
     assert_eq!(
@@ -457,7 +457,7 @@ fn producer_metadata_warning() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-console-consumer (§4)
+// kafka-console-consumer (`ConsoleConsumer`)
 // ---------------------------------------------------------------------------
 
 use consumer::{format_record_text, ConsumedRecord, FormatterConfig, TimestampType};
@@ -476,7 +476,7 @@ fn consumed(ts_type: TimestampType, ts: i64, headers: &[(&str, &str)], value: Op
     }
 }
 
-// kafka-cli.md §4.3: every row of the DefaultMessageFormatterTest table, in order
+// every row of the DefaultMessageFormatterTest table, in order
 #[test]
 fn default_message_formatter_table() {
     let mut props: Vec<(String, String)> = Vec::new();
@@ -527,7 +527,7 @@ fn default_message_formatter_table() {
     );
 }
 
-// kafka-cli.md §4.3: LogAppendTime, NOT_PRESENT, null key, nothing printed
+// `DefaultMessageFormatter`: LogAppendTime, NOT_PRESENT, null key, nothing printed
 #[test]
 fn formatter_details() {
     let mut r = consumed(TimestampType::LogAppendTime, 99, &[], Some("v"));
@@ -545,7 +545,7 @@ fn formatter_details() {
     assert_eq!(format_record_text(&r, &none), "");
 }
 
-// kafka-cli.md §4.3 typical learner command (exact)
+// `DefaultMessageFormatter` typical learner command (exact)
 #[test]
 fn consumer_typical_session() {
     let c = FormatterConfig::from_properties(&[
@@ -571,7 +571,7 @@ fn consumer_typical_session() {
     assert_eq!(out, "Partition:0\tOffset:0\tuser1\thello\nPartition:0\tOffset:1\tuser1\tagain\nPartition:2\tOffset:0\tuser2\tworld\n");
 }
 
-// kafka-cli.md §4.2
+// `ConsoleConsumer`
 #[test]
 fn consumer_exit_lines() {
     assert_eq!(consumer::processed_total(3), "Processed a total of 3 messages\n");
@@ -582,7 +582,7 @@ fn consumer_exit_lines() {
     );
 }
 
-// kafka-cli.md §4.1
+// `ConsoleConsumer`
 #[test]
 fn consumer_option_messages() {
     use consumer::StartOffset;

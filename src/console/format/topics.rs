@@ -1,14 +1,14 @@
-//! `kafka-topics` output (`kafka-cli.md` §2.2–§2.7).
+//! `kafka-topics` output (`TopicCommand`).
 
 use serde::{Deserialize, Serialize};
 
 use super::{join_ints, log_line, Output};
 use crate::console::opts::java_string_cmp;
 
-/// The logger of `TopicCommand`'s error lines (§2.7).
+/// The logger of `TopicCommand`'s error lines.
 pub const LOGGER: &str = "org.apache.kafka.tools.TopicCommand";
 
-/// One partition as `--describe` shows it (§2.4).
+/// One partition as `--describe` shows it (`TopicCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartitionInfo {
     pub partition: i32,
@@ -25,7 +25,7 @@ pub struct PartitionInfo {
 }
 
 impl PartitionInfo {
-    /// Replica count minus adding replicas (§2.4).
+    /// Replica count minus adding replicas (`TopicCommand`).
     pub fn replication_factor(&self) -> i32 {
         let adding = self.reassignment.as_ref().map(|(a, _)| a.len()).unwrap_or(0);
         i32::try_from(self.replicas.len().saturating_sub(adding)).unwrap_or(i32::MAX)
@@ -55,7 +55,7 @@ impl PartitionInfo {
     }
 }
 
-/// One topic as `--describe` shows it (§2.4).
+/// One topic as `--describe` shows it (`TopicCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopicInfo {
     pub name: String,
@@ -69,7 +69,7 @@ pub struct TopicInfo {
     pub min_isr: Option<i32>,
 }
 
-/// Which lines `--describe` prints (§2.1, §2.4).
+/// Which lines `--describe` prints (`TopicCommand`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DescribeFilter {
     /// Topic line and every partition line.
@@ -87,10 +87,10 @@ pub enum DescribeFilter {
 }
 
 /// `Topic 'x' ...` warning printed before creating a topic whose name has
-/// `.` or `_` (§2.2), on stdout.
+/// `.` or `_` (`TopicCommand`), on stdout.
 pub const COLLISION_WARNING: &str = "WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.";
 
-/// `--list` (§2.3): names sorted by Java `String` order, one per line; with
+/// `--list` (`TopicCommand`): names sorted by Java `String` order, one per line; with
 /// no topics a single empty line. The caller applies `--exclude-internal`
 /// and `--topic`.
 pub fn list(names: &[String]) -> Output {
@@ -101,7 +101,7 @@ pub fn list(names: &[String]) -> Output {
     o
 }
 
-/// The topic summary line without newline (§2.4; no leading tab).
+/// The topic summary line without newline (`TopicCommand`; no leading tab).
 pub fn topic_line(t: &TopicInfo) -> String {
     let mut s = format!("Topic: {}", t.name);
     if let Some(id) = &t.topic_id {
@@ -126,7 +126,7 @@ fn ids_or_na(v: &Option<Vec<i32>>) -> String {
     }
 }
 
-/// A partition line without newline (§2.4): starts with a TAB; an empty
+/// A partition line without newline (`TopicCommand`): starts with a TAB; an empty
 /// `Elr`/`LastKnownElr` leaves a trailing space.
 pub fn partition_line(topic: &str, p: &PartitionInfo) -> String {
     let leader = match p.leader {
@@ -147,7 +147,7 @@ pub fn partition_line(topic: &str, p: &PartitionInfo) -> String {
     s
 }
 
-/// `--describe` (§2.4). Topics are printed sorted by name (§15.3: the real
+/// `--describe` (`TopicCommand`). Topics are printed sorted by name (the real
 /// order is a hash order), partitions by id. `live_brokers` serves
 /// `--unavailable-partitions`.
 pub fn describe(topics: &[TopicInfo], filter: DescribeFilter, live_brokers: &[i32]) -> Output {
@@ -188,12 +188,12 @@ pub fn describe(topics: &[TopicInfo], filter: DescribeFilter, live_brokers: &[i3
     o
 }
 
-/// Whether a topic name has `.` or `_` (`Topic.hasCollisionChars`, §2.2).
+/// Whether a topic name has `.` or `_` (`Topic.hasCollisionChars`, `TopicCommand`).
 pub fn has_collision_chars(name: &str) -> bool {
     name.contains('.') || name.contains('_')
 }
 
-/// `--create` success (§2.2): the collision warning when needed, then
+/// `--create` success (`TopicCommand`): the collision warning when needed, then
 /// `Created topic <name>.` on stdout.
 pub fn created(name: &str) -> Output {
     let mut o = Output::new();
@@ -204,7 +204,7 @@ pub fn created(name: &str) -> Output {
     o
 }
 
-/// `Topic.validate` (§2.6): `Ok` or the reason after `Topic name is invalid: `.
+/// `Topic.validate` (`TopicCommand`): `Ok` or the reason after `Topic name is invalid: `.
 pub fn validate_topic_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("the empty string is not allowed".to_string());
@@ -226,7 +226,7 @@ pub fn validate_topic_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Errors of `kafka-topics` actions (§2.2, §2.5, §2.6, §2.7), each with its
+/// Errors of `kafka-topics` actions (`TopicCommand`), each with its
 /// message and exception class.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TopicCommandError {
@@ -254,15 +254,15 @@ pub enum TopicCommandError {
     AllBrokersFenced { rf: i32 },
     /// `... All brokers are currently fenced or in controlled shutdown.`
     AllBrokersFencedOrShuttingDown { rf: i32 },
-    /// `Replication factor must be larger than 0, or -1 to use the default value.` (§12)
+    /// `Replication factor must be larger than 0, or -1 to use the default value.`
     ReplicationFactorInvalid,
-    /// `Number of partitions was set to an invalid non-positive value.` (§12)
+    /// `Number of partitions was set to an invalid non-positive value.`
     PartitionsInvalid,
     /// `Topic name is invalid: <reason>` (reason from [`validate_topic_name`])
     InvalidName(String),
     /// `Topic '<name>' collides with existing topic: <other>`
     Collision { name: String, existing: String },
-    /// `Topic '<name>' does not exist as expected` (§15.5 clean form)
+    /// `Topic '<name>' does not exist as expected` (clean form)
     DoesNotExist(String),
     /// `TopicId '<id>' does not exist as expected`
     TopicIdDoesNotExist(String),
@@ -332,7 +332,7 @@ impl TopicCommandError {
     }
 
     /// The exception class, and whether it carries a stack trace (Kafka's
-    /// `ApiException`s do not, §1.3).
+    /// `ApiException`s do not).
     pub fn exception(&self) -> (&'static str, bool) {
         match self {
             TopicCommandError::TopicExists(_) => ("org.apache.kafka.common.errors.TopicExistsException", false),
@@ -367,7 +367,7 @@ impl TopicCommandError {
     }
 }
 
-/// How `TopicCommand` prints a failed action (§2.7): one stdout line
+/// How `TopicCommand` prints a failed action: one stdout line
 /// `Error while executing topic command : <message>`, then the ERROR log on
 /// stderr (the exception's `toString`, its stack when it has one, and the
 /// logger on its own line because the stack text ends with a newline), exit 1.

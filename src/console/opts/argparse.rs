@@ -1,12 +1,12 @@
 //! A small argparse4j-style parser for the two tools that use argparse4j
-//! instead of jopt-simple: `kafka-metadata-quorum` (sub-commands, §10.1) and
+//! instead of jopt-simple: `kafka-metadata-quorum` (sub-commands, `MetadataQuorumCommand`) and
 //! `kafka-producer-perf-test` (`ProducerPerformance`, program name
 //! `producer-performance`).
 //!
-//! argparse4j accepts unique prefixes of long options (§1.1: `describe --re
+//! argparse4j accepts unique prefixes of long options (jopt-simple's `OptionParser`: `describe --re
 //! --hu` works). A parse error prints the usage line and
 //! `<prog>: error: <message>` on stderr, exit 1; `-h`/`--help` prints the help
-//! on stdout, exit 0. §10.1 says the argparse4j texts were not verified
+//! on stdout, exit 0. `MetadataQuorumCommand` says the argparse4j texts were not verified
 //! verbatim; the messages here follow argparse4j 0.7's wording as far as it is
 //! known (see the report).
 
@@ -110,7 +110,7 @@ pub struct ParserSpec {
     pub subcommands: &'static [SubSpec],
 }
 
-/// `kafka-metadata-quorum` (§10.1; `MetadataQuorumCommand`).
+/// `kafka-metadata-quorum` (`MetadataQuorumCommand`).
 pub static METADATA_QUORUM: ParserSpec = ParserSpec {
     prog: "kafka-metadata-quorum",
     description: "This tool describes kraft metadata quorum status.",
@@ -523,27 +523,27 @@ pub fn parse_args(spec: &ParserSpec, args: &[String]) -> Outcome {
 }
 
 /// `TerseException` output of `kafka-metadata-quorum`: the message on
-/// stderr, exit 1 (§10.1).
+/// stderr, exit 1 (`MetadataQuorumCommand`).
 pub fn terse(message: &str) -> Output {
     Output::failure(message)
 }
 
-/// §10.1 checks of `describe`.
+/// `MetadataQuorumCommand` checks of `describe`.
 pub const QUORUM_ONE_OF: &str = "One of --status or --replication must be specified with describe sub-command";
-/// §10.1
+/// `MetadataQuorumCommand`
 pub const QUORUM_ONLY_ONE: &str = "Only one of --status or --replication should be specified with describe sub-command";
-/// §10.1
+/// `MetadataQuorumCommand`
 pub const QUORUM_HUMAN_READABLE: &str = "The option --human-readable is only supported along with --replication";
-/// §10.4
+/// `MetadataQuorumCommand`
 pub const QUORUM_ADD_NEEDS_CONFIG: &str =
     "You must supply the configuration file of the controller you are adding when using add-controller.";
 
-/// `Properties file <f> does not exists!` (§10.1, sic).
+/// `Properties file <f> does not exists!` (`MetadataQuorumCommand`, sic).
 pub fn quorum_properties_missing(file: &str) -> String {
     format!("Properties file {file} does not exists!")
 }
 
-/// Parses and checks a `kafka-metadata-quorum` command line (§10.1).
+/// Parses and checks a `kafka-metadata-quorum` command line (`MetadataQuorumCommand`).
 pub fn parse_metadata_quorum(args: &[String]) -> Result<Parsed, Output> {
     let opts = match parse_args(&METADATA_QUORUM, args) {
         Outcome::Parsed(p) => p,

@@ -1,10 +1,11 @@
 //! Each tool's own argument checks, in the tool's order, with its exact
-//! messages and reporting (`kafka-cli.md` §2.1, §3.1, §4.1, §5.1, §6.1,
-//! §7.1, §8.1, §9.1). Called by `opts::parse_command` after the parse and
+//! messages and reporting (`TopicCommand`, `ConsoleProducer`, `ConsoleConsumer`,
+//! `ConsumerGroupCommand`, `ConfigCommand`, `GetOffsetShell`, `LeaderElectionCommand`,
+//! `ReassignPartitionsCommand`). Called by `opts::parse_command` after the parse and
 //! the `--help`/`--version` handling.
 //!
 //! `Ok(notes)` means the tool goes on to run; `notes` holds what it already
-//! printed (e.g. §5.6's `WARN: No action will be performed ...`).
+//! printed (e.g. `ConsumerGroupCommand`'s `WARN: No action will be performed...`).
 //! `Err(output)` is the complete output of the rejected run.
 
 use super::super::format::{consumer, get_offsets, producer, stack_trace, Output};
@@ -50,7 +51,7 @@ fn types(spec: &ToolSpec, p: &ParsedOpts) -> Result<(), Output> {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-topics (§2.1)
+// kafka-topics (`TopicCommand`)
 // ---------------------------------------------------------------------------
 
 /// The describe filters, in the order `TopicCommand` checks them.
@@ -156,7 +157,7 @@ pub fn java_option_set_order(names: &[String]) -> Vec<String> {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-console-producer (§3.1, §3.4)
+// kafka-console-producer (`ConsoleProducer` and `LineMessageReader`)
 // ---------------------------------------------------------------------------
 
 fn check_console_producer(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
@@ -222,7 +223,7 @@ pub fn producer_property_values(p: &ParsedOpts) -> Vec<&str> {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-console-consumer (§4.1)
+// kafka-console-consumer (`ConsoleConsumer`)
 // ---------------------------------------------------------------------------
 
 /// The console consumer's consumer properties: `--consumer-property` when given (it replaces
@@ -298,14 +299,14 @@ fn check_console_consumer(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Out
 }
 
 // ---------------------------------------------------------------------------
-// kafka-consumer-groups (§5.1, §5.6)
+// kafka-consumer-groups (`ConsumerGroupCommand`)
 // ---------------------------------------------------------------------------
 
-/// `allResetOffsetScenarioOpts` in Java HashSet order (§5.1, computed).
+/// `allResetOffsetScenarioOpts` in Java HashSet order (`ConsumerGroupCommand`, computed).
 pub const RESET_SCENARIOS_HASH_ORDER: [&str; 8] =
     ["to-offset", "to-current", "to-datetime", "from-file", "by-duration", "to-earliest", "to-latest", "shift-by"];
 
-/// `WARN: No action will be performed ...` (§5.6; no space after `missing.`).
+/// `WARN: No action will be performed...` (`ConsumerGroupCommand`; no space after `missing.`).
 pub const RESET_WARN: &str = "WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.";
 
 fn check_consumer_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
@@ -417,15 +418,15 @@ fn check_consumer_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Outp
 }
 
 // ---------------------------------------------------------------------------
-// kafka-configs (§6.1)
+// kafka-configs (`ConfigCommand`)
 // ---------------------------------------------------------------------------
 
 /// Entity types accepted with `--bootstrap-server`/`--bootstrap-controller`
-/// (§6.1, in the order of the error message).
+/// (`ConfigCommand`, in the order of the error message).
 pub const CONFIG_ENTITY_TYPES: [&str; 8] =
     ["topics", "clients", "users", "brokers", "ips", "broker-loggers", "client-metrics", "groups"];
 
-/// Shorthand flags with a value and the entity type they stand for (§6.1).
+/// Shorthand flags with a value and the entity type they stand for (`ConfigCommand`).
 pub const CONFIG_ENTITY_FLAGS: [(&str, &str); 8] = [
     ("topic", "topics"),
     ("client", "clients"),
@@ -437,7 +438,7 @@ pub const CONFIG_ENTITY_FLAGS: [(&str, &str); 8] = [
     ("group", "groups"),
 ];
 
-/// Shorthand default flags and their entity types (§6.1).
+/// Shorthand default flags and their entity types (`ConfigCommand`).
 pub const CONFIG_DEFAULT_FLAGS: [(&str, &str); 4] = [
     ("client-defaults", "clients"),
     ("user-defaults", "users"),
@@ -586,7 +587,7 @@ fn check_configs(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-get-offsets (§7.1)
+// kafka-get-offsets (`GetOffsetShell`)
 // ---------------------------------------------------------------------------
 
 fn check_get_offsets(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
@@ -621,10 +622,10 @@ fn check_get_offsets(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> 
 }
 
 // ---------------------------------------------------------------------------
-// kafka-leader-election (§8.1)
+// kafka-leader-election (`LeaderElectionCommand`)
 // ---------------------------------------------------------------------------
 
-/// `AdminCommandFailedException`, the class of §8.1's validation errors.
+/// `AdminCommandFailedException`, the class of `LeaderElectionCommand`'s validation errors.
 pub const ADMIN_COMMAND_FAILED: &str = "org.apache.kafka.tools.AdminCommandFailedException";
 
 fn check_leader_election(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
@@ -655,7 +656,7 @@ fn check_leader_election(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Outp
 }
 
 // ---------------------------------------------------------------------------
-// kafka-reassign-partitions (§9.1)
+// kafka-reassign-partitions (`ReassignPartitionsCommand`)
 // ---------------------------------------------------------------------------
 
 fn check_reassign(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {

@@ -1,5 +1,6 @@
-//! Option tables of the jopt-simple tools (`kafka-cli.md` §2.1, §3.1, §4.1,
-//! §5.1, §6.1, §7.1, §8.1, §9.1). Names, `describedAs` texts, types and
+//! Option tables of the jopt-simple tools (`TopicCommand`, `ConsoleProducer`,
+//! `ConsoleConsumer`, `ConsumerGroupCommand`, `ConfigCommand`, `GetOffsetShell`,
+//! `LeaderElectionCommand`, `ReassignPartitionsCommand`). Names, `describedAs` texts, types and
 //! defaults are Kafka's; descriptions were read from `apache/kafka`
 //! (`tools/src/main/java/org/apache/kafka/tools/...`) and adjusted to 4.0
 //! where the stored source was newer or older (noted per table).
@@ -7,7 +8,7 @@
 
 use super::{OptionSpec as O, ParseErrorStyle, Tool, ToolSpec, ValueType as T};
 
-/// Suffix of `--alter`/`--config` in kafka-topics (§2.1).
+/// Suffix of `--alter`/`--config` in kafka-topics (`TopicCommand`).
 pub const KAFKA_CONFIGS_HINT: &str = " (To alter topic configurations, the kafka-configs tool can be used.)";
 
 /// Topic-level configuration names (`LogConfig.nonInternalConfigNames()`),
@@ -50,7 +51,7 @@ pub const TOPIC_CONFIG_NAMES: &[&str] = &[
 
 const TOPICS_CONFIG_DESC: &str = "A topic configuration override for the topic being created. The following is a list of valid configurations: \n\tcleanup.policy\n\tcompression.gzip.level\n\tcompression.lz4.level\n\tcompression.type\n\tcompression.zstd.level\n\tdelete.retention.ms\n\tfile.delete.delay.ms\n\tflush.messages\n\tflush.ms\n\tfollower.replication.throttled.replicas\n\tindex.interval.bytes\n\tleader.replication.throttled.replicas\n\tlocal.retention.bytes\n\tlocal.retention.ms\n\tmax.compaction.lag.ms\n\tmax.message.bytes\n\tmessage.timestamp.after.max.ms\n\tmessage.timestamp.before.max.ms\n\tmessage.timestamp.type\n\tmin.cleanable.dirty.ratio\n\tmin.compaction.lag.ms\n\tmin.insync.replicas\n\tpreallocate\n\tremote.log.copy.disable\n\tremote.log.delete.on.disable\n\tremote.storage.enable\n\tretention.bytes\n\tretention.ms\n\tsegment.bytes\n\tsegment.index.bytes\n\tsegment.jitter.ms\n\tsegment.ms\n\tunclean.leader.election.enable\nSee the Kafka documentation for full details on the topic configs. It is supported only in combination with --create. (To alter topic configurations, the kafka-configs tool can be used.)";
 
-/// `kafka-topics` (§2.1; `TopicCommand.TopicCommandOptions`).
+/// `kafka-topics` (`TopicCommand.TopicCommandOptions`).
 pub static TOPICS: ToolSpec = ToolSpec {
     tool: Tool::Topics,
     name: "kafka-topics",
@@ -88,7 +89,7 @@ const READER_PROPERTY_DESC: &str = "A mechanism to pass user-defined properties 
 
 const PROPERTY_DEPRECATED_DESC: &str = "(DEPRECATED) A mechanism to pass user-defined properties in the form key=value to the message reader. This allows custom configuration for a user-defined message reader.\nDefault properties include:\n parse.key=false\n parse.headers=false\n ignore.error=false\n key.separator=\\t\n headers.delimiter=\\t\n headers.separator=,\n headers.key.separator=:\n null.marker=   When set, any fields (key, value and headers) equal to this will be replaced by null\nDefault parsing pattern when:\n parse.headers=true and parse.key=true:\n  \"h1:v1,h2:v2...\\tkey\\tvalue\"\n parse.key=true:\n  \"key\\tvalue\"\n parse.headers=true:\n  \"h1:v1,h2:v2...\\tvalue\"\n This option will be removed in a future version. Use --reader-property instead.";
 
-/// `kafka-console-producer` (§3.1; Kafka 4.4 `ConsoleProducer.ConsoleProducerConfig`, with the
+/// `kafka-console-producer` (Kafka 4.4 `ConsoleProducer.ConsoleProducerConfig`, with the
 /// KIP-1147 `--command-property`/`--command-config`/`--reader-property` and their deprecated
 /// predecessors).
 pub static CONSOLE_PRODUCER: ToolSpec = ToolSpec {
@@ -129,7 +130,7 @@ const FORMATTER_PROPERTY_DESC: &str = "The properties to initialize the message 
 /// The 4.4 `--property` of the console consumer (deprecated since 4.2 by KIP-1147).
 const FORMATTER_PROPERTY_DEPRECATED_DESC: &str = "(DEPRECATED) The properties to initialize the message formatter. Default properties include: \n print.timestamp=true|false\n print.key=true|false\n print.offset=true|false\n print.epoch=true|false\n print.partition=true|false\n print.headers=true|false\n print.value=true|false\n key.separator=<key.separator>\n line.separator=<line.separator>\n headers.separator=<headers.separator>\n null.literal=<null.literal>\n key.deserializer=<key.deserializer>\n value.deserializer=<value.deserializer>\n header.deserializer=<header.deserializer>\n\nUsers can also pass in customized properties for their formatter; more specifically, users can pass in properties keyed with 'key.deserializer.', 'value.deserializer.' and 'headers.deserializer.' prefixes to configure their deserializers. \nThis option will be removed in a future version. Use --formatter-property instead.";
 
-/// `kafka-console-consumer` (§4.1; Kafka 4.4 `ConsoleConsumerOptions`, with the KIP-1147
+/// `kafka-console-consumer` (Kafka 4.4 `ConsoleConsumerOptions`, with the KIP-1147
 /// `--command-property`/`--command-config`/`--formatter-property` and their deprecated
 /// predecessors).
 pub static CONSOLE_CONSUMER: ToolSpec = ToolSpec {
@@ -164,7 +165,7 @@ pub static CONSOLE_CONSUMER: ToolSpec = ToolSpec {
     ],
 };
 
-/// `kafka-consumer-groups` (§5.1; `ConsumerGroupCommandOptions`).
+/// `kafka-consumer-groups` (`ConsumerGroupCommandOptions`).
 pub static CONSUMER_GROUPS: ToolSpec = ToolSpec {
     tool: Tool::ConsumerGroups,
     name: "kafka-consumer-groups",
@@ -205,7 +206,7 @@ pub static CONSUMER_GROUPS: ToolSpec = ToolSpec {
 
 const CONFIGS_ADD_CONFIG_DESC: &str = "Key Value pairs of configs to add. Square brackets can be used to group values which contain commas: 'k1=v1,k2=[v1,v2,v2],k3=v3'. The following is a list of valid configurations: For entity-type 'topics': \n\tcleanup.policy\n\tcompression.gzip.level\n\tcompression.lz4.level\n\tcompression.type\n\tcompression.zstd.level\n\tdelete.retention.ms\n\tfile.delete.delay.ms\n\tflush.messages\n\tflush.ms\n\tfollower.replication.throttled.replicas\n\tindex.interval.bytes\n\tleader.replication.throttled.replicas\n\tlocal.retention.bytes\n\tlocal.retention.ms\n\tmax.compaction.lag.ms\n\tmax.message.bytes\n\tmessage.timestamp.after.max.ms\n\tmessage.timestamp.before.max.ms\n\tmessage.timestamp.type\n\tmin.cleanable.dirty.ratio\n\tmin.compaction.lag.ms\n\tmin.insync.replicas\n\tpreallocate\n\tremote.log.copy.disable\n\tremote.log.delete.on.disable\n\tremote.storage.enable\n\tretention.bytes\n\tretention.ms\n\tsegment.bytes\n\tsegment.index.bytes\n\tsegment.jitter.ms\n\tsegment.ms\n\tunclean.leader.election.enable\nFor entity-type 'brokers': \n\tbackground.threads\n\tcompression.type\n\tfollower.replication.throttled.rate\n\tleader.replication.throttled.rate\n\tlistener.security.protocol.map\n\tlisteners\n\tlog.cleaner.backoff.ms\n\tlog.cleaner.dedupe.buffer.size\n\tlog.cleaner.delete.retention.ms\n\tlog.cleaner.io.buffer.load.factor\n\tlog.cleaner.io.buffer.size\n\tlog.cleaner.io.max.bytes.per.second\n\tlog.cleaner.max.compaction.lag.ms\n\tlog.cleaner.min.cleanable.ratio\n\tlog.cleaner.min.compaction.lag.ms\n\tlog.cleaner.threads\n\tlog.cleanup.policy\n\tlog.flush.interval.messages\n\tlog.flush.interval.ms\n\tlog.index.interval.bytes\n\tlog.index.size.max.bytes\n\tlog.message.timestamp.after.max.ms\n\tlog.message.timestamp.before.max.ms\n\tlog.message.timestamp.type\n\tlog.preallocate\n\tlog.retention.bytes\n\tlog.retention.ms\n\tlog.roll.jitter.ms\n\tlog.roll.ms\n\tlog.segment.bytes\n\tlog.segment.delete.delay.ms\n\tmax.connection.creation.rate\n\tmax.connections\n\tmax.connections.per.ip\n\tmax.connections.per.ip.overrides\n\tmessage.max.bytes\n\tmetric.reporters\n\tmin.insync.replicas\n\tnum.io.threads\n\tnum.network.threads\n\tnum.recovery.threads.per.data.dir\n\tnum.replica.fetchers\n\tprincipal.builder.class\n\treplica.alter.log.dirs.io.max.bytes.per.second\n\tsasl.enabled.mechanisms\n\tsasl.jaas.config\n\tsasl.kerberos.kinit.cmd\n\tsasl.kerberos.min.time.before.relogin\n\tsasl.kerberos.principal.to.local.rules\n\tsasl.kerberos.service.name\n\tsasl.kerberos.ticket.renew.jitter\n\tsasl.kerberos.ticket.renew.window.factor\n\tsasl.login.refresh.buffer.seconds\n\tsasl.login.refresh.min.period.seconds\n\tsasl.login.refresh.window.factor\n\tsasl.login.refresh.window.jitter\n\tsasl.mechanism.inter.broker.protocol\n\tssl.cipher.suites\n\tssl.client.auth\n\tssl.enabled.protocols\n\tssl.endpoint.identification.algorithm\n\tssl.engine.factory.class\n\tssl.key.password\n\tssl.keymanager.algorithm\n\tssl.keystore.certificate.chain\n\tssl.keystore.key\n\tssl.keystore.location\n\tssl.keystore.password\n\tssl.keystore.type\n\tssl.protocol\n\tssl.provider\n\tssl.secure.random.implementation\n\tssl.trustmanager.algorithm\n\tssl.truststore.certificates\n\tssl.truststore.location\n\tssl.truststore.password\n\tssl.truststore.type\n\tunclean.leader.election.enable\nFor entity-type 'users': \n\tSCRAM-SHA-256\n\tSCRAM-SHA-512\n\tconsumer_byte_rate\n\tcontroller_mutation_rate\n\tproducer_byte_rate\n\trequest_percentage\nFor entity-type 'clients': \n\tconsumer_byte_rate\n\tcontroller_mutation_rate\n\tproducer_byte_rate\n\trequest_percentage\nFor entity-type 'ips': \n\tconnection_creation_rate\nFor entity-type 'client-metrics': \n\tinterval.ms\n\tmatch\n\tmetrics\nFor entity-type 'groups': \n\tconsumer.heartbeat.interval.ms\n\tconsumer.session.timeout.ms\n\tshare.auto.offset.reset\n\tshare.heartbeat.interval.ms\n\tshare.record.lock.duration.ms\n\tshare.session.timeout.ms\nEntity types 'users' and 'clients' may be specified together to update config for clients of a specific user.";
 
-/// `kafka-configs` (§6.1; option texts from the Java `ConfigCommandOptions`,
+/// `kafka-configs` (option texts from the Java `ConfigCommandOptions`,
 /// which kept the Scala wording; `--zookeeper` is gone in 4.0 and is left
 /// out). The per-type config lists in `--add-config` are assumed.
 pub static CONFIGS: ToolSpec = ToolSpec {
@@ -243,7 +244,7 @@ pub static CONFIGS: ToolSpec = ToolSpec {
     ],
 };
 
-/// `kafka-get-offsets` (§7.1; `GetOffsetShell.GetOffsetShellOptions`;
+/// `kafka-get-offsets` (`GetOffsetShell.GetOffsetShellOptions`;
 /// `--broker-list` is gone in 4.0, the extended `--time` text is assumed).
 pub static GET_OFFSETS: ToolSpec = ToolSpec {
     tool: Tool::GetOffsets,
@@ -262,10 +263,10 @@ pub static GET_OFFSETS: ToolSpec = ToolSpec {
     ],
 };
 
-/// The constants of `ElectionType` (§8.1).
+/// The constants of `ElectionType` (`LeaderElectionCommand`).
 pub const ELECTION_TYPES: &[&str] = &["PREFERRED", "UNCLEAN"];
 
-/// `kafka-leader-election` (§8.1; `LeaderElectionCommand.LeaderElectionCommandOptions`).
+/// `kafka-leader-election` (`LeaderElectionCommand.LeaderElectionCommandOptions`).
 pub static LEADER_ELECTION: ToolSpec = ToolSpec {
     tool: Tool::LeaderElection,
     name: "kafka-leader-election",
@@ -283,7 +284,7 @@ pub static LEADER_ELECTION: ToolSpec = ToolSpec {
     ],
 };
 
-/// `kafka-reassign-partitions` (§9.1; `ReassignPartitionsCommandOptions`).
+/// `kafka-reassign-partitions` (`ReassignPartitionsCommandOptions`).
 pub static REASSIGN_PARTITIONS: ToolSpec = ToolSpec {
     tool: Tool::ReassignPartitions,
     name: "kafka-reassign-partitions",
@@ -341,7 +342,7 @@ pub static CONSUMER_PERF_TEST: ToolSpec = ToolSpec {
     ],
 };
 
-/// `kafka-broker-api-versions` (§11; `BrokerApiVersionsCommand`; the 4.0
+/// `kafka-broker-api-versions` (`BrokerApiVersionsCommand`; the 4.0
 /// `--bootstrap-server` wording "REQUIRED: ..." is assumed).
 pub static BROKER_API_VERSIONS: ToolSpec = ToolSpec {
     tool: Tool::BrokerApiVersions,

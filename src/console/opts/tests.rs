@@ -1,5 +1,5 @@
-//! Tests of option parsing, tool checks and usage (kafka-cli.md §1, §2.1,
-//! §3.1, §4.1, §5.1, §6.1, §7.1, §8.1, §9.1, §10.1).
+//! Tests of option parsing, tool checks and usage (jopt-simple, `CommandLineUtils` and
+//! each tool's own checks).
 
 use super::*;
 use crate::console::format::Stream;
@@ -25,7 +25,7 @@ fn first_stderr_line(o: &Output) -> String {
     o.stderr().lines().next().unwrap_or_default().to_string()
 }
 
-/// Usage-style rejection: message first, usage table after, exit 1 (§1.2).
+/// Usage-style rejection: message first, usage table after, exit 1 (`CommandLineUtils`).
 fn assert_usage(o: &Output, message: &str) {
     assert_eq!(o.exit_code, 1, "{o:?}");
     assert_eq!(o.stdout(), "", "{o:?}");
@@ -37,10 +37,10 @@ fn assert_usage(o: &Output, message: &str) {
 }
 
 // ---------------------------------------------------------------------------
-// jopt-simple parsing (§1.1)
+// jopt-simple parsing (jopt-simple's `OptionParser`)
 // ---------------------------------------------------------------------------
 
-// kafka-cli.md §1.1
+// jopt-simple's `OptionParser`
 #[test]
 fn long_options_with_space_or_equals() {
     let p = parse(&tables::TOPICS, &args("--bootstrap-server=localhost:9092 --topic orders --list")).unwrap();
@@ -50,7 +50,7 @@ fn long_options_with_space_or_equals() {
     assert_eq!(p.arg_count, 4);
 }
 
-// kafka-cli.md §1.1: no abbreviation
+// jopt-simple's `OptionParser`: no abbreviation
 #[test]
 fn no_abbreviation() {
     let e = parse(&tables::TOPICS, &args("--topi x")).unwrap_err();
@@ -58,7 +58,7 @@ fn no_abbreviation() {
     assert_eq!(e.exception_class(), "joptsimple.UnrecognizedOptionException");
 }
 
-// kafka-cli.md §1.1
+// jopt-simple's `OptionParser`
 #[test]
 fn missing_argument_and_bad_numbers() {
     let e = parse(&tables::TOPICS, &args("--list --topic")).unwrap_err();
@@ -73,7 +73,7 @@ fn missing_argument_and_bad_numbers() {
     assert_eq!(p.int_value("partitions").unwrap(), Some(-3));
 }
 
-// kafka-cli.md §1.1, §1.2
+// jopt-simple's `OptionParser` and `CommandLineUtils`
 #[test]
 fn required_argument_takes_next_token_even_if_dashed() {
     let p = parse(&tables::CONSUMER_GROUPS, &args("--shift-by -2 --topic --list")).unwrap();
@@ -82,7 +82,7 @@ fn required_argument_takes_next_token_even_if_dashed() {
     assert!(!p.has("list"));
 }
 
-// kafka-cli.md §1.1, §1.2
+// jopt-simple's `OptionParser` and `CommandLineUtils`
 #[test]
 fn single_dash_long_names_and_short_clusters() {
     let p = parse(&tables::TOPICS, &args("-list -topic t")).unwrap();
@@ -94,7 +94,7 @@ fn single_dash_long_names_and_short_clusters() {
     assert_eq!(e.message(), "x is not a recognized option");
 }
 
-// kafka-cli.md §1.1, §1.2
+// jopt-simple's `OptionParser` and `CommandLineUtils`
 #[test]
 fn non_options_and_terminator() {
     let p = parse(&tables::TOPICS, &args("stray --list -- --topic x -")).unwrap();
@@ -102,7 +102,7 @@ fn non_options_and_terminator() {
     assert!(!p.has("topic"));
 }
 
-// kafka-cli.md §1.1, §1.2
+// jopt-simple's `OptionParser` and `CommandLineUtils`
 #[test]
 fn optional_argument_rules() {
     let p = parse(&tables::CONSUMER_GROUPS, &args("--list --state stable,empty --bootstrap-server b:1")).unwrap();
@@ -117,7 +117,7 @@ fn optional_argument_rules() {
     assert_eq!(p.value("timeout"), None);
 }
 
-// kafka-cli.md §1.1 availableIf, §5.1
+// jopt-simple's `OptionParser` availableIf, `ConsumerGroupCommand`
 #[test]
 fn available_if() {
     let e = parse(&tables::CONSUMER_GROUPS, &args("--list --members --verbose")).unwrap_err();
@@ -126,7 +126,7 @@ fn available_if() {
     assert!(parse(&tables::CONSUMER_GROUPS, &args("--describe --type")).is_err());
 }
 
-// kafka-cli.md §1.1, §1.2
+// jopt-simple's `OptionParser` and `CommandLineUtils`
 #[test]
 fn repeated_non_repeatable_option() {
     let p = parse(&tables::TOPICS, &args("--topic a --topic b")).unwrap();
@@ -140,10 +140,10 @@ fn repeated_non_repeatable_option() {
 }
 
 // ---------------------------------------------------------------------------
-// CommandLineUtils messages (§1.2)
+// CommandLineUtils messages
 // ---------------------------------------------------------------------------
 
-// kafka-cli.md §1.2
+// `CommandLineUtils`
 #[test]
 fn helper_messages() {
     assert_eq!(missing_required("topic"), "Missing required argument \"[topic]\"");
@@ -160,7 +160,7 @@ fn helper_messages() {
     assert_eq!(NEITHER_BOOTSTRAP, "You must specify either --bootstrap-controller or --bootstrap-server.");
 }
 
-// kafka-cli.md §1.3 validateBootstrapServer
+// validateBootstrapServer
 #[test]
 fn bootstrap_validation() {
     assert_eq!(validate_bootstrap_server(None), Err("Error while validating the bootstrap address\n"));
@@ -178,7 +178,7 @@ fn bootstrap_validation() {
     assert!(validate_bootstrap_server(Some("[::1]:9092")).is_ok());
 }
 
-// kafka-cli.md §1.2: --version on stdout, exit 0
+// `CommandLineUtils`: --version on stdout, exit 0
 #[test]
 fn version_for_every_jopt_tool() {
     for t in Tool::ALL {
@@ -192,7 +192,7 @@ fn version_for_every_jopt_tool() {
     }
 }
 
-// kafka-cli.md §1.2: --help and no args print description + usage on stderr, exit 1
+// `CommandLineUtils`: --help and no args print description + usage on stderr, exit 1
 #[test]
 fn help_and_no_args() {
     let o = rejected(Tool::Topics, "--help");
@@ -222,10 +222,10 @@ fn help_and_no_args() {
 }
 
 // ---------------------------------------------------------------------------
-// Usage table (§1.2)
+// Usage table (`CommandLineUtils`)
 // ---------------------------------------------------------------------------
 
-// kafka-cli.md §1.2: header, divider, alphabetical, <Type: describedAs>, (default: N), 80 columns
+// jopt-simple's `BuiltinHelpFormatter`: header, divider, alphabetical, <Type: describedAs>, (default: N), 80 columns
 #[test]
 fn usage_table_layout_get_offsets() {
     let t = usage_table(&tables::GET_OFFSETS);
@@ -263,7 +263,7 @@ fn usage_table_layout_get_offsets() {
     assert!(t.contains("(default: latest)"));
 }
 
-// kafka-cli.md §1.2: option wrapping as seen in real kafka-topics help
+// jopt-simple's `BuiltinHelpFormatter`: option wrapping as seen in real kafka-topics help
 #[test]
 fn usage_table_wraps_like_jopt_simple() {
     let t = usage_table(&tables::TOPICS);
@@ -284,7 +284,7 @@ fn usage_table_wraps_like_jopt_simple() {
     assert!(t.lines().all(|l| l.chars().count() >= 41));
 }
 
-// kafka-cli.md §1.1, §1.2
+// jopt-simple's `OptionParser` and `CommandLineUtils`
 #[test]
 fn java_line_words_break_points() {
     assert_eq!(
@@ -297,10 +297,10 @@ fn java_line_words_break_points() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-topics (§2.1)
+// kafka-topics (`TopicCommand`)
 // ---------------------------------------------------------------------------
 
-// kafka-cli.md §2.1: --zookeeper from old tutorials
+// `TopicCommand`: --zookeeper from old tutorials
 #[test]
 fn topics_zookeeper_option() {
     let o = rejected(Tool::Topics, "--zookeeper localhost:2181 --list");
@@ -312,7 +312,7 @@ fn topics_zookeeper_option() {
     );
 }
 
-// kafka-cli.md §2.1
+// `TopicCommand`
 #[test]
 fn topics_checks() {
     assert_usage(
@@ -389,7 +389,7 @@ fn topics_checks() {
     assert!(run(Tool::Topics, "--bootstrap-server b:1 --describe --topics-with-overrides").is_ok());
 }
 
-// kafka-cli.md §2.1: --delete-config only warns
+// `TopicCommand`: --delete-config only warns
 #[test]
 fn topics_delete_config_warning() {
     let p = run(Tool::Topics, "--bootstrap-server b:1 --alter --topic t --partitions 4 --delete-config x").unwrap();
@@ -400,10 +400,10 @@ fn topics_delete_config_warning() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-console-producer (§3)
+// kafka-console-producer (`ConsoleProducer`)
 // ---------------------------------------------------------------------------
 
-// kafka-cli.md §3.1, §1.3
+// `ConsoleProducer`
 #[test]
 fn producer_checks() {
     assert_usage(&rejected(Tool::ConsoleProducer, "--bootstrap-server b:1"), "Missing required argument \"[topic]\"");
@@ -427,10 +427,10 @@ fn producer_checks() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-console-consumer (§4.1)
+// kafka-console-consumer (`ConsoleConsumer`)
 // ---------------------------------------------------------------------------
 
-// kafka-cli.md §4.1
+// `ConsoleConsumer`
 #[test]
 fn consumer_checks() {
     let o = rejected(Tool::ConsoleConsumer, "--bootstrap-server b:1");
@@ -486,10 +486,10 @@ fn consumer_checks() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-consumer-groups (§5.1)
+// kafka-consumer-groups (`ConsumerGroupCommand`)
 // ---------------------------------------------------------------------------
 
-// kafka-cli.md §1.1: parse errors escape main
+// jopt-simple's `OptionParser`: parse errors escape main
 #[test]
 fn groups_parse_error_is_uncaught() {
     let o = rejected(Tool::ConsumerGroups, "--bootstrap-server b:1 --list --zookeeper z:1");
@@ -500,7 +500,7 @@ fn groups_parse_error_is_uncaught() {
     assert_eq!(o.exit_code, 1);
 }
 
-// kafka-cli.md §5.1
+// `ConsumerGroupCommand`
 #[test]
 fn groups_checks() {
     let g = Tool::ConsumerGroups;
@@ -576,7 +576,7 @@ fn groups_checks() {
     assert!(run(g, "--bootstrap-server b:1 --describe --group g --group h --members --verbose").is_ok());
 }
 
-// kafka-cli.md §5.6: the WARN goes to stderr first, and stays before later errors
+// `ConsumerGroupCommand`: the WARN goes to stderr first, and stays before later errors
 #[test]
 fn groups_reset_warning() {
     let p = run(Tool::ConsumerGroups, "--bootstrap-server b:1 --reset-offsets --group g --to-earliest --all-topics")
@@ -598,10 +598,10 @@ fn groups_reset_warning() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-configs (§6.1)
+// kafka-configs (`ConfigCommand`)
 // ---------------------------------------------------------------------------
 
-// kafka-cli.md §6.1: validation errors are the message only, exit 1
+// `ConfigCommand`: validation errors are the message only, exit 1
 #[test]
 fn configs_checks() {
     let c = Tool::Configs;
@@ -682,10 +682,10 @@ fn configs_checks() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-get-offsets (§7.1)
+// kafka-get-offsets (`GetOffsetShell`)
 // ---------------------------------------------------------------------------
 
-// kafka-cli.md §7.1, §7.2
+// `GetOffsetShell`
 #[test]
 fn get_offsets_checks() {
     let g = Tool::GetOffsets;
@@ -714,10 +714,10 @@ fn get_offsets_checks() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-leader-election (§8.1)
+// kafka-leader-election (`LeaderElectionCommand`)
 // ---------------------------------------------------------------------------
 
-// kafka-cli.md §8.1: stderr message + stack trace, exit 1
+// `LeaderElectionCommand`: stderr message + stack trace, exit 1
 #[test]
 fn leader_election_checks() {
     let l = Tool::LeaderElection;
@@ -752,10 +752,10 @@ fn leader_election_checks() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-reassign-partitions (§9.1)
+// kafka-reassign-partitions (`ReassignPartitionsCommand`)
 // ---------------------------------------------------------------------------
 
-// kafka-cli.md §9.1
+// `ReassignPartitionsCommand`
 #[test]
 fn reassign_checks() {
     let r = Tool::ReassignPartitions;
@@ -792,7 +792,7 @@ fn reassign_checks() {
 // perf tests, broker-api-versions
 // ---------------------------------------------------------------------------
 
-// kafka-cli.md §1.1, §1.2
+// jopt-simple's `OptionParser` and `CommandLineUtils`
 #[test]
 fn consumer_perf_checks() {
     let c = Tool::ConsumerPerfTest;
@@ -815,7 +815,7 @@ fn consumer_perf_checks() {
     assert!(t.contains("--reporting-interval <^\\d+$:"), "{t}");
 }
 
-// kafka-cli.md §1.1, §1.2
+// jopt-simple's `OptionParser` and `CommandLineUtils`
 #[test]
 fn broker_api_versions_checks() {
     let b = Tool::BrokerApiVersions;
@@ -824,10 +824,10 @@ fn broker_api_versions_checks() {
 }
 
 // ---------------------------------------------------------------------------
-// argparse4j tools (§10.1)
+// argparse4j tools (`MetadataQuorumCommand`)
 // ---------------------------------------------------------------------------
 
-// kafka-cli.md §10.1: abbreviations accepted (MetadataQuorumCommandTest runs describe --re --hu)
+// abbreviations accepted (MetadataQuorumCommandTest runs describe --re --hu)
 #[test]
 fn quorum_abbreviations() {
     let p = run(Tool::MetadataQuorum, "--bootstrap-server b:1 describe --re --hu").unwrap();
@@ -838,7 +838,7 @@ fn quorum_abbreviations() {
     assert_eq!(p.opts.value("bootstrap-controller"), Some("c:1"));
 }
 
-// kafka-cli.md §10.1: TerseException messages on stderr, exit 1
+// `MetadataQuorumCommand`: TerseException messages on stderr, exit 1
 #[test]
 fn quorum_describe_errors() {
     let q = Tool::MetadataQuorum;
@@ -870,7 +870,7 @@ fn quorum_describe_errors() {
     );
 }
 
-// kafka-cli.md §10.1: argparse4j usage + error (wording not verified verbatim)
+// `MetadataQuorumCommand`: argparse4j usage + error (wording not verified verbatim)
 #[test]
 fn quorum_parse_errors() {
     let q = Tool::MetadataQuorum;
@@ -912,7 +912,7 @@ fn quorum_parse_errors() {
     assert!(o.stdout().contains("This tool describes kraft metadata quorum status."));
 }
 
-// kafka-cli.md §1.1, §1.2
+// jopt-simple's `OptionParser` and `CommandLineUtils`
 #[test]
 fn producer_perf_parse() {
     let t = Tool::ProducerPerfTest;
@@ -950,7 +950,7 @@ fn producer_perf_parse() {
     assert!(run(t, "--top t --num 5 --record-s 1 --through 5 --producer-p a=b").is_ok());
 }
 
-// kafka-cli.md §1.1, §1.2
+// jopt-simple's `OptionParser` and `CommandLineUtils`
 #[test]
 fn tool_names() {
     for t in Tool::ALL {
@@ -963,14 +963,14 @@ fn tool_names() {
     assert_eq!(Tool::from_program("kafka-streams"), None);
 }
 
-// kafka-cli.md §1.1, §1.2
+// jopt-simple's `OptionParser` and `CommandLineUtils`
 #[test]
 fn output_streams_are_tagged() {
     let o = rejected(Tool::Topics, "--zookeeper z:1");
     assert!(o.lines().iter().all(|(s, _)| *s == Stream::Stderr));
 }
 
-// kafka-cli.md §1.1, §1.2
+// jopt-simple's `OptionParser` and `CommandLineUtils`
 #[test]
 fn java_helpers() {
     assert_eq!(java_string_hash("group"), 98629247);
@@ -989,7 +989,7 @@ fn java_helpers() {
             "under-replicated-partitions"
         ]
     );
-    // kafka-cli.md §5.1 computed orders
+    // `ConsumerGroupCommand` computed orders
     assert_eq!(check::java_option_set_order(&["group".into(), "all-groups".into()]), vec!["all-groups", "group"]);
     assert_eq!(check::java_option_set_order(&["group".into(), "topic".into()]), vec!["topic", "group"]);
     assert_eq!(java_parse_long("+5"), Some(5));
@@ -1001,7 +1001,7 @@ fn java_helpers() {
     assert_eq!(java_string_cmp("Zeta", "alpha"), std::cmp::Ordering::Less);
 }
 
-// kafka-cli.md §1.1, §1.2
+// jopt-simple's `OptionParser` and `CommandLineUtils`
 #[test]
 #[ignore]
 fn show_tables() {

@@ -1,4 +1,4 @@
-//! `kafka-broker-api-versions` (`kafka-cli.md` §11): one block per live broker.
+//! `kafka-broker-api-versions` (`BrokerApiVersionsCommand`): one block per live broker.
 //!
 //! The first line is `Node.toString()` of Kafka 4.4, `localhost:9092 (id: 1 rack: null
 //! isFenced: false) -> (` (KIP-1073; the brokers listed come from a Metadata response, which

@@ -1,4 +1,4 @@
-//! `kafka-configs` (`kafka-cli.md` §6) for topics, brokers and the broker default
+//! `kafka-configs` (`ConfigCommand`) for topics, brokers and the broker default
 //! entity: `--describe [--all]`, `--alter --add-config/--add-config-file/--delete-config`.
 //! Other entity types (users, clients, ips, client metrics, groups, broker loggers) are
 //! not simulated and say so.
@@ -66,7 +66,7 @@ fn resource(entity_type: &str, name: &str) -> Result<ConfigResource, String> {
         .ok_or_else(|| format!("The entity name for brokers must be a valid integer broker id, but it is: {name}"))
 }
 
-/// The source an entry must have to show without `--all` (§6.3).
+/// The source an entry must have to show without `--all` (`ConfigCommand`).
 fn dynamic_source(r: &ConfigResource) -> ConfigSource {
     match r {
         ConfigResource::Topic(_) => ConfigSource::DynamicTopicConfig,

@@ -1,8 +1,8 @@
-//! `kafka-console-consumer` (`kafka-cli.md` §4): a `KafkaConsumer` that subscribes to
+//! `kafka-console-consumer` (`ConsoleConsumer`): a `KafkaConsumer` that subscribes to
 //! `--topic`/`--include` (or is assigned one `--partition`), prints every record with
-//! `DefaultMessageFormatter` (§4.3) as it arrives in simulated time, and on exit (Ctrl-C,
+//! `DefaultMessageFormatter` as it arrives in simulated time, and on exit (Ctrl-C,
 //! `--max-messages`, `--timeout-ms`) closes the consumer and prints `Processed a total of
-//! N messages` on stderr (§4.2).
+//! N messages` on stderr (`ConsoleConsumer`).
 
 use super::{Ctx, Job, Started};
 use crate::console::format::consumer::{
@@ -20,7 +20,7 @@ use crate::sim::types::TopicPartition;
 use crate::sim::world::Sim;
 use std::collections::BTreeMap;
 
-/// The default `client.id` (§4.1).
+/// The default `client.id` (`ConsoleConsumer`).
 pub const CLIENT_ID: &str = "console-consumer";
 /// The tool's logger.
 pub const LOGGER: &str = "org.apache.kafka.tools.consumer.ConsoleConsumer";
@@ -71,7 +71,7 @@ pub fn to_formatter(r: &ConsumedRecord) -> FmtRecord {
         value: r.value.as_ref().map(|v| v.to_vec()),
         headers: r.headers.iter().map(|h| (h.key.clone(), h.value.as_ref().map(|v| v.to_vec()))).collect(),
         delivery_count: None,
-        // §4.3: the 4.0 console consumer passes no leader epoch.
+        // `DefaultMessageFormatter`: the 4.0 console consumer passes no leader epoch.
         leader_epoch: None,
     }
 }
@@ -187,7 +187,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         }
     }
     if partition.is_none() {
-        // Without a group the tool invents one and turns auto-commit off (§4.1).
+        // Without a group the tool invents one and turns auto-commit off (`ConsoleConsumer`).
         if !props.contains_key("group.id") {
             match p.value("group") {
                 Some(g) => {

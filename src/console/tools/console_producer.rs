@@ -1,4 +1,4 @@
-//! `kafka-console-producer` (`kafka-cli.md` §3): reads lines from stdin, turns each into a
+//! `kafka-console-producer` (`ConsoleProducer`): reads lines from stdin, turns each into a
 //! record with `LineMessageReader` and sends it, asynchronously (errors are logged by
 //! `ErrorLoggingCallback`) or with `--sync`. Ctrl-D (end of stdin) closes the producer,
 //! which flushes what is buffered; the tool exits when everything has completed.
@@ -17,7 +17,7 @@ use crate::sim::record::{bytes, Header};
 use crate::sim::world::Sim;
 use std::collections::{BTreeMap, VecDeque};
 
-/// The client id (`kafka-cli.md` §3.1).
+/// The client id (`ConsoleProducer`).
 pub const CLIENT_ID: &str = "console-producer";
 /// The logger of the send-failure lines.
 pub const CALLBACK_LOGGER: &str = "org.apache.kafka.clients.producer.internals.ErrorLoggingCallback";
@@ -204,7 +204,7 @@ pub fn send_error_lines(
 }
 
 impl ProducerJob {
-    /// The prompt before reading the next line (§3.3).
+    /// The prompt before reading the next line (`ConsoleProducer`).
     fn prompt(&self, out: &mut Output) {
         if self.phase == Phase::Reading && !self.eof {
             out.out(prompt(self.interactive));
@@ -260,7 +260,7 @@ impl ProducerJob {
                 }
                 Err(m) => {
                     // The exception reaches main: printStackTrace, then the shutdown hook
-                    // closes the producer (§3.4).
+                    // closes the producer (`LineMessageReader`).
                     out.append(&kafka_exception_output(&m).with_exit(0));
                     self.exit_code = 1;
                     self.begin_close(sim);

@@ -1,8 +1,8 @@
-//! `kafka-consumer-groups` (`kafka-cli.md` §5): `--list`, `--describe` (offsets, members,
+//! `kafka-consumer-groups` (`ConsumerGroupCommand`): `--list`, `--describe` (offsets, members,
 //! state), `--delete`, `--delete-offsets` and `--reset-offsets`, through the admin client
 //! (ListGroups to every broker, DescribeGroups/OffsetFetch/OffsetCommit/DeleteGroups to the
 //! group's coordinator, ListOffsets to partition leaders). Runtime failures print
-//! `Error: ...` and exit 0, as the real tool does (§5.1).
+//! `Error: ...` and exit 0, as the real tool does (`ConsumerGroupCommand`).
 
 use super::{AdminConn, Ctx, Started};
 use crate::console::format::groups::{
@@ -26,7 +26,7 @@ type Owner = (String, String, String);
 const EXECUTION_EXCEPTION: &str = "java.util.concurrent.ExecutionException";
 const LOGGER: &str = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
 
-/// A failure that ends the command: printed as §5.1's `Error: Executing consumer group
+/// A failure that ends the command: printed as `ConsumerGroupCommand`'s `Error: Executing consumer group
 /// command failed due to <message>` (exit 0).
 struct Failed {
     message: String,
@@ -325,7 +325,7 @@ fn cmd_describe(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Outp
         for d in &descs {
             let state = state_of(&d.state);
             if state == GroupState::Dead {
-                // §5.3: a group that does not exist prints only the error.
+                // `ConsumerGroupCommand`: a group that does not exist prints only the error.
                 o.out(&does_not_exist(&d.group));
                 continue;
             }
@@ -510,7 +510,7 @@ fn error_rows(tps: &[TopicPartition], e: KafkaError) -> Vec<DeleteOffsetsRow> {
 }
 
 // ---------------------------------------------------------------------------
-// --reset-offsets (§5.6)
+// --reset-offsets (`ConsumerGroupCommand`)
 // ---------------------------------------------------------------------------
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.

@@ -1,4 +1,4 @@
-//! `kafka-get-offsets` (`GetOffsetShell`, `kafka-cli.md` §7): list the matching
+//! `kafka-get-offsets` (`GetOffsetShell`): list the matching
 //! partitions, then ask each partition's leader for the offset of `--time`.
 
 use super::{AdminConn, Ctx, Started};

@@ -1,4 +1,4 @@
-//! `kafka-leader-election` (`kafka-cli.md` §8): preferred or unclean elections for one
+//! `kafka-leader-election` (`LeaderElectionCommand`): preferred or unclean elections for one
 //! partition (`--topic` + `--partition`), all partitions, or a JSON file of partitions.
 
 use super::{AdminConn, Ctx, Started};
@@ -14,7 +14,7 @@ use crate::sim::types::TopicPartition;
 /// The admin timeout the tool passes (`Duration.ofMillis(30000)`).
 pub const TIMEOUT_MS: i64 = 30_000;
 
-/// Parses `{"partitions": [{"topic": "foo", "partition": 1}, ...]}` (§8.1).
+/// Parses `{"partitions": [{"topic": "foo", "partition": 1}, ...]}` (`LeaderElectionCommand`).
 /// `Err` is the exception class and its message.
 pub fn parse_partitions_json(text: &str) -> Result<Vec<TopicPartition>, (&'static str, String)> {
     // LeaderElectionCommand.parseReplicaElectionData (Kafka 4.4): text that is not JSON

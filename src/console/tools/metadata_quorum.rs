@@ -1,5 +1,5 @@
 //! `kafka-metadata-quorum describe --status | --replication [--human-readable]`
-//! (`kafka-cli.md` §10). The ClusterId comes from Metadata; directory ids are stable per
+//! (`MetadataQuorumCommand`). The ClusterId comes from Metadata; directory ids are stable per
 //! node (derived from the node id, as a real node keeps the id of its log directory);
 //! voters list their `CONTROLLER://localhost:<port>` endpoint. Adding and removing
 //! controllers is not simulated (the quorum's voters are fixed when the cluster starts).

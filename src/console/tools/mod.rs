@@ -33,7 +33,7 @@ pub struct Ctx<'a> {
     pub sim: &'a mut Sim,
     pub vfs: &'a mut Vfs,
     /// Whether stdin is an interactive terminal (the browser's job API); scripts and
-    /// pipes are not (`kafka-cli.md` §3.3: no `>` prompt then).
+    /// pipes are not (`ConsoleProducer`: no `>` prompt then).
     pub interactive: bool,
     /// Standard input given with the command (here-document, pipe or file).
     pub stdin: Option<String>,
@@ -112,7 +112,7 @@ pub fn dispatch(ctx: &mut Ctx, tool: Tool, args: &[String]) -> Started {
     }
 }
 
-/// `yyyy-MM-dd HH:mm:ss,SSS` in UTC: log4j's `%d` (`kafka-cli.md` §1.3).
+/// `yyyy-MM-dd HH:mm:ss,SSS` in UTC: log4j's `%d`.
 pub fn log_timestamp(wall_ms: i64) -> String {
     let s = crate::console::format::perf::simple_date(wall_ms);
     // simple_date ends in `:SSS`; log4j uses `,SSS`.

@@ -1,4 +1,4 @@
-//! `kafka-reassign-partitions` (`kafka-cli.md` §9): `--generate` (client-side
+//! `kafka-reassign-partitions` (`ReassignPartitionsCommand`): `--generate` (client-side
 //! `AdminUtils` placement), `--execute`, `--verify`, `--list`, `--cancel`, with the
 //! one-line JSON formats. Throttles are printed as Kafka does; the simulator does not
 //! model replication quotas, so they do not slow the move.

@@ -1,4 +1,4 @@
-//! `kafka-topics` (`kafka-cli.md` §2): create, list, describe, alter, delete, through the
+//! `kafka-topics` (`TopicCommand`): create, list, describe, alter, delete, through the
 //! admin client.
 //!
 //! The admin client's metadata cache supplies what `listTopics`/`describeTopics` return
@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 /// A topic's non-default configs and its `min.insync.replicas`.
 type TopicConfigs = (Vec<(String, String)>, Option<i32>);
 
-/// A failed action: message, exception class, whether a stack trace follows (§2.7).
+/// A failed action: message, exception class, whether a stack trace follows (`TopicCommand`).
 struct Failure {
     message: String,
     class: String,
@@ -78,7 +78,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     Started::Done(out)
 }
 
-/// `IncludeList`: the `--topic` value as a regex, commas meaning `|` (§2.1).
+/// `IncludeList`: the `--topic` value as a regex, commas meaning `|` (`TopicCommand`).
 fn topic_filter(p: &ParsedOpts) -> Result<Option<Regex>, Failure> {
     match p.value("topic") {
         None => Ok(None),
@@ -120,7 +120,7 @@ fn matching_topics(
     Ok((names, all))
 }
 
-/// `ensureTopicExists` (§2.7, clean form per §15.5).
+/// `ensureTopicExists` (`TopicCommand`, clean form).
 fn ensure_exists(names: &[String], p: &ParsedOpts) -> Result<(), Failure> {
     if names.is_empty() && !p.has("if-exists") {
         if let Some(t) = p.value("topic") {
@@ -222,7 +222,7 @@ fn describe(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts, out: &mut Output) 
     Ok(())
 }
 
-/// `--replica-assignment 1:2,2:3` (§2.2): partitions separated by `,`, replicas by `:`.
+/// `--replica-assignment 1:2,2:3` (`TopicCommand`): partitions separated by `,`, replicas by `:`.
 fn parse_assignment(s: &str) -> Result<Vec<Vec<i32>>, Failure> {
     let mut out: Vec<Vec<i32>> = Vec::new();
     for (i, part) in s.split(',').enumerate() {
@@ -262,7 +262,7 @@ fn parse_assignment(s: &str) -> Result<Vec<Vec<i32>>, Failure> {
     Ok(out)
 }
 
-/// `parseTopicConfigsToBeAdded` plus `LogConfig.validate` (§2.2).
+/// `parseTopicConfigsToBeAdded` plus `LogConfig.validate`.
 fn parse_configs(p: &ParsedOpts) -> Result<BTreeMap<String, String>, Failure> {
     let mut pairs: Vec<(String, String)> = Vec::new();
     for c in p.values("config") {

@@ -1,5 +1,5 @@
 //! Fetch: the leader serving followers and consumers, long polling (the delayed-fetch
-//! purgatory), and the follower's replica fetcher (kafka-semantics.md §4.2, §4.5, §5.3).
+//! purgatory), and the follower's replica fetcher.
 //!
 //! A follower reads up to the leader's LEO; a read_uncommitted consumer up to the HW; a
 //! read_committed consumer up to the LSO. A follower sends the epoch of its last batch; when
@@ -288,7 +288,7 @@ impl BrokerProc {
         if parts.is_empty() {
             return;
         }
-        let corr = self.corr.next();
+        let corr = self.corr.next_id();
         let f = self.fetchers.get_mut(&leader).expect("fetcher");
         f.inflight = Some(corr);
         f.sent_at = now;
@@ -358,7 +358,7 @@ impl BrokerProc {
                 continue;
             }
             if let Some(div) = p.diverging_epoch {
-                // Truncate by the leader-epoch rules (§4.5), then fetch again.
+                // Truncate by the leader-epoch rules (`LeaderEpochFileCache`), then fetch again.
                 let leo = log.log_end_offset;
                 let decision = truncation_decision(div, &log.epochs, leo, log.high_watermark);
                 let to = decision.offset.clamp(log.log_start_offset, leo);
@@ -385,7 +385,7 @@ impl BrokerProc {
             }
             let old_hw = log.high_watermark;
             let new_hw = p.high_watermark.min(log.log_end_offset);
-            if new_hw > old_hw || new_hw < old_hw {
+            if new_hw != old_hw {
                 log.update_high_watermark(new_hw);
                 if log.high_watermark != old_hw {
                     out.trace(TraceKind::HighWatermark { tp, broker: self.id, hw: log.high_watermark });

@@ -4,7 +4,7 @@
 use super::*;
 
 impl BrokerProc {
-    /// Deletes old segments on every hosted log (kafka-semantics.md §7.1).
+    /// Deletes old segments on every hosted log (`UnifiedLog.deleteOldSegments`).
     pub(crate) fn run_retention(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
         let now_ms = env.wall_ms(now);
         let tps: Vec<TopicPartition> = disk.logs.keys().cloned().collect();
@@ -23,7 +23,7 @@ impl BrokerProc {
         }
     }
 
-    /// Compacts logs whose topics use `cleanup.policy=compact` (kafka-semantics.md §7.2).
+    /// Compacts logs whose topics use `cleanup.policy=compact` (`LogCleaner`).
     pub(crate) fn run_cleaner(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
         let now_ms = env.wall_ms(now);
         let tps: Vec<TopicPartition> = disk.logs.keys().cloned().collect();

@@ -1,5 +1,5 @@
 //! A Kafka broker: its disk (partition logs, a copy of the metadata log, checkpoints) and, while
-//! running, its process (kafka-semantics.md §4).
+//! running, its process.
 //!
 //! * [`replica`]: partition roles, follower state on the leader, ISR changes, the HW rule.
 //! * [`produce`]: Produce, acks, min.insync.replicas, the delayed-produce purgatory.
@@ -343,7 +343,7 @@ impl BrokerProc {
         if self.registration_inflight.is_some() {
             return;
         }
-        let corr = self.corr.next();
+        let corr = self.corr.next_id();
         self.registration_inflight = Some(corr);
         let to = self.controller.target(env);
         out.request(
@@ -363,7 +363,7 @@ impl BrokerProc {
         if self.meta_fetch_inflight.is_some() {
             return;
         }
-        let corr = self.corr.next();
+        let corr = self.corr.next_id();
         self.meta_fetch_inflight = Some(corr);
         let to = self.controller.target(env);
         let last_epoch = self.meta_last_epoch;
@@ -384,7 +384,7 @@ impl BrokerProc {
         if self.broker_epoch < 0 || self.heartbeat_inflight.is_some() {
             return;
         }
-        let corr = self.corr.next();
+        let corr = self.corr.next_id();
         self.heartbeat_inflight = Some(corr);
         let to = self.controller.target(env);
         out.request(
@@ -659,10 +659,8 @@ impl BrokerProc {
 
     fn handle_timer(&mut self, now: SimTime, timer: Timer, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
         match timer {
-            Timer::BrokerHeartbeat => {
-                if now >= self.next_heartbeat || self.state == BrokerState::ShuttingDown {
-                    self.send_heartbeat(now, env, out);
-                }
+            Timer::BrokerHeartbeat if now >= self.next_heartbeat || self.state == BrokerState::ShuttingDown => {
+                self.send_heartbeat(now, env, out);
             }
             Timer::ControllerRequestTimeout(corr) => {
                 let mut retry = corr == 0;

@@ -1,4 +1,4 @@
-//! Produce on the leader (kafka-semantics.md §4.4): acks 0/1/all, min.insync.replicas with
+//! Produce on the leader (`Partition.appendRecordsToLeader`): acks 0/1/all, min.insync.replicas with
 //! NOT_ENOUGH_REPLICAS (nothing written) and NOT_ENOUGH_REPLICAS_AFTER_APPEND (written, not
 //! acknowledged), idempotent de-duplication, and the delayed-produce purgatory that answers
 //! acks=all once the HW reaches the batch — or REQUEST_TIMED_OUT.
@@ -8,13 +8,17 @@ use crate::sim::errors::ApiError;
 use crate::sim::protocol::ProduceBatch;
 
 /// A produce waiting in purgatory for the HW to pass its batches.
+/// One partition of a delayed produce: the offset the HW must reach, the result, and whether
+/// it is already final.
+pub type DelayedPart = (TopicPartition, Offset, Result<(Offset, i64), ApiError>, bool);
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DelayedProduce {
     pub from: NodeAddr,
     pub corr: u64,
     pub deadline: SimTime,
     /// Per partition: the offset the HW must reach, or an already-final result.
-    pub parts: Vec<(TopicPartition, Offset, Result<(Offset, i64), ApiError>, bool)>,
+    pub parts: Vec<DelayedPart>,
 }
 
 impl BrokerProc {
@@ -91,7 +95,7 @@ impl BrokerProc {
         }
         let min_isr = self.effective_min_isr(tp, r);
         if acks == -1 && r.isr.len() < min_isr {
-            // Rejected before the append: nothing is written (§4.4).
+            // Rejected before the append: nothing is written (`Partition.appendRecordsToLeader`).
             // ReplicaManager answers without a custom message (LogAppendResult's
             // hasCustomErrorMessage is false): the client shows Errors.NOT_ENOUGH_REPLICAS' own.
             return Err(ApiError::new(KafkaError::NOT_ENOUGH_REPLICAS));

@@ -1,6 +1,6 @@
 //! Partition replicas on a broker: becoming leader or follower from metadata, the leader's
 //! view of its followers, ISR shrink and expand through AlterPartition, and the high-watermark
-//! rule (kafka-semantics.md §4.2, §4.3, §4.6).
+//! rule.
 
 use super::*;
 use crate::sim::node::Timer;
@@ -27,12 +27,12 @@ impl FollowerState {
         }
     }
 
-    /// `isCaughtUp(leaderLEO, now, maxLag)` (§4.2).
+    /// `isCaughtUp(leaderLEO, now, maxLag)` (`Partition`).
     pub fn is_caught_up(&self, leader_leo: Offset, now_ms: i64, max_lag_ms: i64) -> bool {
         self.log_end_offset == leader_leo || now_ms - self.last_caught_up_ms <= max_lag_ms
     }
 
-    /// `updateFetchState` for a follower fetch at `fetch_offset` (§4.2).
+    /// `updateFetchState` for a follower fetch at `fetch_offset` (`Partition`).
     pub fn update_fetch_state(&mut self, fetch_offset: Offset, log_start: Offset, leader_leo: Offset, now_ms: i64) {
         if fetch_offset >= leader_leo {
             self.last_caught_up_ms = self.last_caught_up_ms.max(now_ms);
@@ -45,7 +45,7 @@ impl FollowerState {
         self.last_fetch_ms = now_ms;
     }
 
-    /// `resetReplicaState` on a leader change (§4.2).
+    /// `resetReplicaState` on a leader change (`Partition`).
     pub fn reset(&mut self, leader_leo: Offset, now_ms: i64, new_leader: bool, in_sync: bool) {
         if new_leader {
             self.log_end_offset = -1;
@@ -264,7 +264,7 @@ impl BrokerProc {
         cfg.min(r.replicas.len().max(1))
     }
 
-    /// `maybeIncrementLeaderHW` (§4.3): the smallest LEO among the maximal ISR and any caught-up
+    /// `maybeIncrementLeaderHW` (`Partition.maybeIncrementLeaderHW`): the smallest LEO among the maximal ISR and any caught-up
     /// eligible replica, and only while the ISR is at least the effective min ISR.
     pub(crate) fn maybe_increment_hw(
         &mut self,
@@ -302,7 +302,7 @@ impl BrokerProc {
         false
     }
 
-    /// After a follower fetch: may the follower join the ISR? (§4.2 expand rule).
+    /// After a follower fetch: may the follower join the ISR? (`Partition` expand rule).
     pub(crate) fn maybe_expand_isr(
         &mut self,
         now: SimTime,
@@ -389,7 +389,7 @@ impl BrokerProc {
             partition_epoch: r.partition_epoch,
             to: self.controller.target(env),
         };
-        let corr = self.corr.next();
+        let corr = self.corr.next_id();
         out.request(
             item.to,
             corr,
@@ -502,7 +502,7 @@ impl BrokerProc {
 mod tests {
     use super::*;
 
-    // kafka-semantics.md §4.2, ReplicaTest: testUpdateFetchState.
+    // ReplicaTest: testUpdateFetchState.
     #[test]
     fn update_fetch_state_follows_replica_test() {
         let mut f = FollowerState::unknown();
@@ -527,7 +527,7 @@ mod tests {
         );
     }
 
-    // §4.2 testIsCaughtUpWhenReplicaIsCaughtUpToLogEnd / …NotCaughtUpToLogEnd.
+    // `Partition` testIsCaughtUpWhenReplicaIsCaughtUpToLogEnd / …NotCaughtUpToLogEnd.
     #[test]
     fn is_caught_up_follows_replica_test() {
         let lag = 30_000;
@@ -558,7 +558,7 @@ mod tests {
         assert!(!g.is_caught_up(16, t + 30_001, lag));
     }
 
-    // §4.2 testResetReplicaState… (four cases).
+    // `Partition` testResetReplicaState… (four cases).
     #[test]
     fn reset_follows_replica_test() {
         let t = 5000;

@@ -226,7 +226,7 @@ impl BrokerProc {
         env: &Env,
         out: &mut Out,
     ) {
-        let corr = self.corr.next();
+        let corr = self.corr.next_id();
         self.forwarded.insert(corr, (client, client_corr));
         let to = self.controller.target(env);
         out.request(to, corr, Request::Envelope { client, client_corr, inner });

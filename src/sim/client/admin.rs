@@ -294,7 +294,7 @@ impl Admin {
                             if !self.meta.conn_ready(b, now, out) {
                                 continue;
                             }
-                            let c = self.corr.next();
+                            let c = self.corr.next_id();
                             call.find_corr = Some(c);
                             call.sent_to = Some(NodeAddr::Broker(b));
                             out.request(
@@ -315,7 +315,7 @@ impl Admin {
                 if !self.meta.conn_ready(node, now, out) {
                     continue;
                 }
-                let c = self.corr.next();
+                let c = self.corr.next_id();
                 call.corr = Some(c);
                 call.tries += 1;
                 call.sent_to = Some(NodeAddr::Broker(node));

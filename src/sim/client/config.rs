@@ -1,5 +1,5 @@
-//! Producer and consumer configs: names, defaults (kafka-semantics.md §4.8) and validation,
-//! including the idempotence rules of §6.1.
+//! Producer and consumer configs: names, defaults (`ProducerConfig`) and validation,
+//! including the idempotence rules of `ProducerConfig`.
 
 use crate::sim::config::{validate, Kind};
 use serde::{Deserialize, Serialize};
@@ -117,7 +117,7 @@ impl ProducerConfig {
         if transactional_id.is_some() {
             idem = true;
         }
-        // kafka-semantics.md §6.1: conflicts disable a defaulted idempotence silently, and are
+        // `ProducerConfig`: conflicts disable a defaulted idempotence silently, and are
         // errors when idempotence was asked for.
         let conflict = if acks != -1 {
             Some("Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.")
@@ -137,12 +137,8 @@ impl ProducerConfig {
         let linger_ms = get_long(map, "linger.ms", 5, 0)?;
         let request_timeout_ms = get_int(map, "request.timeout.ms", 30_000, 0)?;
         let delivery_timeout_ms = get_int(map, "delivery.timeout.ms", 120_000, 0)?;
-        if delivery_timeout_ms < linger_ms + request_timeout_ms {
-            if map.contains_key("delivery.timeout.ms") {
-                return Err(
-                    "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms".into()
-                );
-            }
+        if delivery_timeout_ms < linger_ms + request_timeout_ms && map.contains_key("delivery.timeout.ms") {
+            return Err("delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms".into());
         }
         let batch_size = get_int(map, "batch.size", 16384, 0)? as i32;
         if let Some(v) = map.get("compression.type") {
@@ -348,7 +344,7 @@ mod tests {
 
     #[test]
     fn producer_defaults_follow_kafka() {
-        // kafka-semantics.md §4.8 (linger.ms = 5 as in Kafka 4.0, KIP-1030, §0).
+        // (linger.ms = 5 as in Kafka 4.0, KIP-1030).
         let c = ProducerConfig::default();
         assert_eq!((c.acks, c.enable_idempotence, c.retries), (-1, true, i64::from(i32::MAX)));
         assert_eq!((c.batch_size, c.linger_ms, c.max_in_flight), (16384, 5, 5));

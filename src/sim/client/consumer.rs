@@ -1,6 +1,6 @@
 //! The consumer (`KafkaConsumer` with the classic group protocol): assign or subscribe (topics
-//! or a pattern), positions and `auto.offset.reset` (kafka-semantics.md §5.1–5.2), fetching up
-//! to the HW or the LSO (§5.3) with read_committed filtering of aborted transactions (§6.3),
+//! or a pattern), positions and `auto.offset.reset` (`KafkaConsumer` and `SubscriptionState`), fetching up
+//! to the HW or the LSO (`FetchCollector`) with read_committed filtering of aborted transactions (KIP-98),
 //! commits (sync, async, auto-commit), and group membership: FindCoordinator, JoinGroup,
 //! SyncGroup, Heartbeat, LeaveGroup, eager and cooperative rebalancing, static membership,
 //! `max.poll.interval.ms`.
@@ -128,7 +128,7 @@ impl PartitionState {
         }
     }
 
-    /// `records-lag`: HW (or LSO) − position (§5.4).
+    /// `records-lag`: HW (or LSO) − position (`KafkaConsumer`).
     pub fn lag(&self, read_committed: bool) -> Option<i64> {
         let end = if read_committed { self.last_stable_offset } else { self.high_watermark };
         match (self.position, end >= 0) {
@@ -412,7 +412,7 @@ impl Consumer {
         if offsets.is_empty() {
             return;
         }
-        let corr = self.corr.next();
+        let corr = self.corr.next_id();
         g.commit_inflight.insert(corr, (g.generation, offsets.clone()));
         let with_epochs = offsets
             .iter()
@@ -431,7 +431,7 @@ impl Consumer {
         out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
     }
 
-    /// The positions of every assigned partition (what auto-commit sends, §5.1).
+    /// The positions of every assigned partition (what auto-commit sends, `KafkaConsumer`).
     pub fn all_consumed(&self) -> Vec<(TopicPartition, Offset)> {
         self.assignment.iter().filter_map(|(tp, p)| p.position.map(|o| (tp.clone(), o))).collect()
     }
@@ -452,7 +452,7 @@ impl Consumer {
     fn leave_group(&mut self, now: SimTime, reason: &str, out: &mut Out) {
         let Some(g) = &mut self.group else { return };
         if let (Some(c), false, true) = (g.coordinator, g.member_id.is_empty(), g.instance_id.is_none()) {
-            let corr = self.corr.next();
+            let corr = self.corr.next_id();
             out.request(
                 NodeAddr::Broker(c),
                 corr,
@@ -792,10 +792,8 @@ impl Consumer {
                 g.rejoin_reason = "the consumer polled again after leaving for max.poll.interval.ms".into();
             }
             // During a rebalance poll() returns nothing (eager: the partitions are revoked).
-            if g.state != MemberState::Stable || g.rejoin_needed {
-                if g.state != MemberState::Stable {
-                    return;
-                }
+            if g.state != MemberState::Stable {
+                return;
             }
         }
         if self.cfg.enable_auto_commit && self.app.commit == CommitMode::Auto {
@@ -896,7 +894,7 @@ impl Consumer {
                 let g = self.group.as_mut().expect("group");
                 if g.offset_fetch_inflight.is_none() {
                     if let Some(c) = g.coordinator {
-                        let corr = self.corr.next();
+                        let corr = self.corr.next_id();
                         g.offset_fetch_inflight = Some(corr);
                         for tp in &want {
                             if let Some(p) = self.assignment.get_mut(tp) {
@@ -959,7 +957,7 @@ impl Consumer {
             }
         }
         for (leader, parts) in by_leader {
-            let corr = self.corr.next();
+            let corr = self.corr.next_id();
             self.list_offsets_inflight.insert(corr, parts.iter().map(|(tp, _)| tp.clone()).collect());
             out.request(
                 NodeAddr::Broker(leader),
@@ -1000,7 +998,7 @@ impl Consumer {
             }
         }
         for (leader, parts) in by_leader {
-            let corr = self.corr.next();
+            let corr = self.corr.next_id();
             self.fetch_inflight.insert(leader, corr);
             out.request(
                 NodeAddr::Broker(leader),
@@ -1042,7 +1040,7 @@ impl Consumer {
             if let Some(e) = fp.error {
                 match e {
                     KafkaError::OFFSET_OUT_OF_RANGE => {
-                        // §5.2: a consumer that fell off the log resets (or fails with none).
+                        // `SubscriptionState`: a consumer that fell off the log resets (or fails with none).
                         let at = p.position.unwrap_or(-1);
                         out.trace(TraceKind::ClientError {
                             client: self.client_id.clone(),
@@ -1197,7 +1195,7 @@ impl Consumer {
             // No group management: the group only stores commits.
             if g.coordinator.is_none() && g.find_inflight.is_none() && now >= g.find_backoff {
                 if let Some(node) = self.meta.pick_node() {
-                    let corr = self.corr.next();
+                    let corr = self.corr.next_id();
                     g.find_inflight = Some(corr);
                     g.find_node = Some(node);
                     out.request(node, corr, Request::FindCoordinator { key: g.group_id.clone(), transaction: false });
@@ -1224,7 +1222,7 @@ impl Consumer {
             g.left_for_poll_timeout = true;
             if static_member {
                 // A static member stops heartbeating; the coordinator removes it after
-                // session.timeout.ms (§3.6).
+                // session.timeout.ms (`GroupCoordinator`).
                 g.state = MemberState::Unjoined;
                 g.rejoin_needed = false;
             } else {
@@ -1242,7 +1240,7 @@ impl Consumer {
         if g.coordinator.is_none() {
             if g.find_inflight.is_none() && now >= g.find_backoff {
                 if let Some(node) = self.meta.pick_node() {
-                    let corr = self.corr.next();
+                    let corr = self.corr.next_id();
                     g.find_inflight = Some(corr);
                     g.find_node = Some(node);
                     out.request(node, corr, Request::FindCoordinator { key: g.group_id.clone(), transaction: false });
@@ -1258,7 +1256,7 @@ impl Consumer {
             && now >= g.next_heartbeat
             && !g.member_id.is_empty()
         {
-            let corr = self.corr.next();
+            let corr = self.corr.next_id();
             g.heartbeat_inflight = Some(corr);
             g.next_heartbeat = now.plus_ms(heartbeat);
             out.request(
@@ -1315,7 +1313,7 @@ impl Consumer {
             g.rejoin_needed = false;
             g.state = MemberState::Joining;
             g.rebalances += 1;
-            let corr = self.corr.next();
+            let corr = self.corr.next_id();
             g.join_inflight = Some(corr);
             // ConsumerCoordinator.metadata(): one subscription per assignor, each with that
             // assignor's user data; the owned partitions in SubscriptionState order (sorted).
@@ -1460,7 +1458,7 @@ impl Consumer {
         }
     }
 
-    /// The leader's client-side assignment (§3).
+    /// The leader's client-side assignment (`ConsumerPartitionAssignor`).
     fn try_assign(&mut self, now: SimTime, out: &mut Out) {
         let Some(g) = &self.group else { return };
         let mut partitions: BTreeMap<String, i32> = BTreeMap::new();
@@ -1509,7 +1507,7 @@ impl Consumer {
             g.rejoin_needed = true;
             return;
         };
-        let corr = self.corr.next();
+        let corr = self.corr.next_id();
         g.sync_inflight = Some(corr);
         out.request(
             NodeAddr::Broker(c),
@@ -1565,7 +1563,7 @@ impl Consumer {
         let revoked: Vec<TopicPartition> = old.difference(&new).cloned().collect();
         if cooperative && !revoked.is_empty() {
             // Cooperative: commit and give up only what moves, then rejoin so the new owner
-            // gets it in a follow-up rebalance (§3.4).
+            // gets it in a follow-up rebalance (`StickyAssignor`).
             if auto_commit {
                 let offsets: Vec<(TopicPartition, Offset)> = revoked
                     .iter()
@@ -1603,7 +1601,7 @@ impl Consumer {
             && self.group.as_ref().map(|g| g.commit_inflight.is_empty() && g.leave_inflight.is_none()).unwrap_or(true)
     }
 
-    /// Lag per assigned partition as the consumer sees it (`records-lag`, §5.4).
+    /// Lag per assigned partition as the consumer sees it (`records-lag`, `KafkaConsumer`).
     pub fn lag(&self) -> BTreeMap<TopicPartition, Option<i64>> {
         self.assignment.iter().map(|(tp, p)| (tp.clone(), p.lag(self.cfg.read_committed))).collect()
     }

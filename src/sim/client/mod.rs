@@ -1,7 +1,7 @@
 //! Client processes: producers, consumers and the admin client behind the CLI tools.
 //!
 //! Each client starts from its bootstrap servers, fetches metadata, and refreshes it on
-//! NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION and disconnects (kafka-semantics.md §4.7,
+//! NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION and disconnects (KIP-631,
 //! "broker discovery").
 
 pub mod admin;
@@ -344,7 +344,7 @@ impl ClientMetadata {
         };
         if self.current(key) && self.conns.is_ready(key) {
             let node = NodeAddr::Broker(key);
-            let c = corr.next();
+            let c = corr.next_id();
             self.inflight = Some((c, node));
             self.inflight_generation = self.want_generation;
             if self.style == MetadataStyle::Admin {
@@ -527,7 +527,7 @@ impl ClientMetadata {
             return;
         }
         // Connected: every Java client first asks the broker which API versions it speaks.
-        let api = corr.next();
+        let api = corr.next_id();
         c.state = ConnState::CheckingApiVersions;
         c.api_versions_corr = Some(api);
         out.request(NodeAddr::Broker(key), api, Request::ApiVersions);

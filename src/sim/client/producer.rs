@@ -1,8 +1,8 @@
 //! The producer (`KafkaProducer`, `RecordAccumulator`, `Sender`): partitioning (murmur2 for
-//! keys, the built-in sticky partitioner otherwise — kafka-semantics.md §1), batching by
+//! keys, the built-in sticky partitioner otherwise — `BuiltInPartitioner`), batching by
 //! `linger.ms` and `batch.size`, `max.in.flight.requests.per.connection`, acks, retries with
 //! backoff, `request.timeout.ms`, `delivery.timeout.ms`, and idempotence with producer id,
-//! epoch and sequence numbers (§4.4, §6.1, §6.2).
+//! epoch and sequence numbers.
 //!
 //! Without idempotence a retry after a lost response writes the batch twice, and with more
 //! than one request in flight a retried batch can land after a later one — exactly as in Kafka.
@@ -397,7 +397,7 @@ impl Producer {
         &mut self,
         now: SimTime,
         corr: u64,
-        results: Vec<(TopicPartition, Result<(Offset, i64), ApiError>)>,
+        results: Vec<crate::sim::protocol::PartitionProduceResult>,
         out: &mut Out,
     ) {
         let Some(req) = self.inflight.remove(&corr) else { return };
@@ -651,7 +651,7 @@ impl Producer {
                 return;
             }
         }
-        let corr = self.corr.next();
+        let corr = self.corr.next_id();
         self.pid_inflight = Some(corr);
         out.request(
             to,
@@ -708,7 +708,7 @@ impl Producer {
             let count = match self.meta.topics.get(&r.topic) {
                 Some(TopicMeta { error: None, partitions, .. }) if !partitions.is_empty() => partitions.len() as i32,
                 Some(TopicMeta { error: Some(e), .. }) if !e.is_retriable() => {
-                    self.fail_unrouted(now, id, &r, format!("{}", e.message()), out);
+                    self.fail_unrouted(now, id, &r, e.message().to_string(), out);
                     continue;
                 }
                 _ => {
@@ -735,7 +735,7 @@ impl Producer {
         self.pending = waiting;
     }
 
-    /// `RecordAccumulator.append` with the partition choice of §1.5.
+    /// `RecordAccumulator.append` with the partition choice of `BuiltInPartitioner`.
     fn append(&mut self, now: SimTime, send_id: u64, r: ProducerRecord, count: i32) {
         let reserved = i64::from(reservation(&r));
         let sticky = r.partition.is_none() && (r.key.is_none() || self.cfg.partitioner_ignore_keys);
@@ -906,7 +906,7 @@ impl Producer {
             if batches.is_empty() {
                 continue;
             }
-            let corr = self.corr.next();
+            let corr = self.corr.next_id();
             let wire: Vec<ProduceBatch> = batches
                 .iter()
                 .map(|b| {

@@ -1,4 +1,4 @@
-//! The transactional side of the producer (`TransactionManager`, kafka-semantics.md §6.3):
+//! The transactional side of the producer (`TransactionManager`, KIP-98):
 //! initTransactions, beginTransaction, adding partitions before writing to them
 //! (AddPartitionsToTxn), sendOffsetsToTransaction (AddOffsetsToTxn + TxnOffsetCommit to the
 //! group coordinator), commitTransaction (flush, then EndTxn) and abortTransaction.
@@ -211,7 +211,7 @@ impl ProducerTxn {
             return;
         }
         let Some(node) = meta.pick_node() else { return };
-        let c = corr.next();
+        let c = corr.next_id();
         self.find_inflight = Some(c);
         out.request(node, c, Request::FindCoordinator { key: self.transactional_id.clone(), transaction: true });
         out.timer(now.plus_ms(30_000), Timer::RequestTimeout(c));
@@ -261,7 +261,7 @@ impl ProducerTxn {
         // AddPartitionsToTxn for partitions the application wrote to.
         if self.add_inflight.is_none() && !self.to_add.is_empty() && pid >= 0 {
             let parts: Vec<TopicPartition> = std::mem::take(&mut self.to_add).into_iter().collect();
-            let c = corr.next();
+            let c = corr.next_id();
             self.add_inflight = Some((c, parts.clone()));
             out.request(
                 to,
@@ -279,7 +279,7 @@ impl ProducerTxn {
         if let Some(po) = &self.offsets {
             if self.offsets_inflight.is_none() && self.group_find_inflight.is_none() {
                 if !po.added {
-                    let c = corr.next();
+                    let c = corr.next_id();
                     self.offsets_inflight = Some(c);
                     out.request(
                         to,
@@ -293,7 +293,7 @@ impl ProducerTxn {
                     );
                     out.timer(now.plus_ms(30_000), Timer::RequestTimeout(c));
                 } else if let Some(gc) = po.group_coordinator {
-                    let c = corr.next();
+                    let c = corr.next_id();
                     self.offsets_inflight = Some(c);
                     out.request(
                         NodeAddr::Broker(gc),
@@ -310,7 +310,7 @@ impl ProducerTxn {
                     );
                     out.timer(now.plus_ms(30_000), Timer::RequestTimeout(c));
                 } else if let Some(node) = meta.pick_node() {
-                    let c = corr.next();
+                    let c = corr.next_id();
                     self.group_find_inflight = Some(c);
                     out.request(node, c, Request::FindCoordinator { key: po.group.clone(), transaction: false });
                     out.timer(now.plus_ms(30_000), Timer::RequestTimeout(c));
@@ -332,7 +332,7 @@ impl ProducerTxn {
                 self.complete_end(commit, out);
                 return;
             }
-            let c = corr.next();
+            let c = corr.next_id();
             self.end_inflight = Some(c);
             out.request(
                 to,

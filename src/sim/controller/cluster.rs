@@ -1,5 +1,5 @@
 //! Broker lifecycle on the active controller: registration, heartbeats, sessions, fencing and
-//! controlled shutdown (kafka-semantics.md §4.7).
+//! controlled shutdown (KIP-631).
 //!
 //! A broker registers fenced; once it has replayed the metadata log up to its own registration
 //! it asks to be unfenced. A broker whose heartbeats stop for `broker.session.timeout.ms` is

@@ -1,6 +1,6 @@
 //! A KRaft controller: a voter of the `__cluster_metadata` Raft quorum, and — when it is the
 //! quorum leader — the active controller that decides everything about the cluster
-//! (kafka-semantics.md §4.6, §4.7).
+//! (`PartitionChangeBuilder` and KIP-631).
 //!
 //! * [`quorum`]: Raft — votes, epochs, pull replication, the high watermark.
 //! * [`cluster`]: broker registration, heartbeats, sessions, fencing, controlled shutdown.
@@ -279,6 +279,7 @@ impl ControllerProc {
         }
     }
 
+    #[allow(clippy::too_many_arguments)] // the same dispatch signature as the broker's handlers
     fn handle_request(
         &mut self,
         now: SimTime,
@@ -442,6 +443,7 @@ impl ControllerProc {
         }
     }
 
+    #[allow(clippy::too_many_arguments)] // the same dispatch signature as the broker's handlers
     fn handle_controller_request(
         &mut self,
         now: SimTime,
@@ -492,6 +494,7 @@ impl ControllerProc {
         }
     }
 
+    #[allow(clippy::too_many_arguments)] // the same dispatch signature as the broker's handlers
     fn handle_response(
         &mut self,
         now: SimTime,
@@ -517,20 +520,16 @@ impl ControllerProc {
         match timer {
             Timer::QuorumElection => self.on_election_timer(now, disk, env, out),
             Timer::QuorumFetch => self.maybe_fetch(now, disk, out),
-            Timer::QuorumRequestTimeout(corr) => {
-                if self.fetch_inflight == Some(corr) {
-                    self.fetch_inflight = None;
-                    self.maybe_fetch(now, disk, out);
-                }
+            Timer::QuorumRequestTimeout(corr) if self.fetch_inflight == Some(corr) => {
+                self.fetch_inflight = None;
+                self.maybe_fetch(now, disk, out);
             }
             Timer::ParkedFetch(addr, corr) => self.expire_parked(now, addr, corr, disk, out),
-            Timer::SessionCheck => {
+            Timer::SessionCheck if self.is_leader() => {
+                self.check_sessions(now, disk, env, out);
+                self.check_quorum(now, disk, env, out);
                 if self.is_leader() {
-                    self.check_sessions(now, disk, env, out);
-                    self.check_quorum(now, disk, env, out);
-                    if self.is_leader() {
-                        out.timer(now.plus_ms(SESSION_CHECK_MS), Timer::SessionCheck);
-                    }
+                    out.timer(now.plus_ms(SESSION_CHECK_MS), Timer::SessionCheck);
                 }
             }
             Timer::LeaderImbalanceCheck if self.is_leader() => {
@@ -539,14 +538,9 @@ impl ControllerProc {
                 }
                 out.timer(now.plus_ms(env.settings.leader_imbalance_check_interval_ms), Timer::LeaderImbalanceCheck);
             }
-            Timer::UncleanElectionCheck => {
-                if self.is_leader() {
-                    self.unclean_elect_leaderless(disk, env, out);
-                    out.timer(
-                        now.plus_ms(env.settings.unclean_leader_election_interval_ms),
-                        Timer::UncleanElectionCheck,
-                    );
-                }
+            Timer::UncleanElectionCheck if self.is_leader() => {
+                self.unclean_elect_leaderless(disk, env, out);
+                out.timer(now.plus_ms(env.settings.unclean_leader_election_interval_ms), Timer::UncleanElectionCheck);
             }
             _ => {}
         }

@@ -1,4 +1,4 @@
-//! KRaft: the Raft quorum that replicates `__cluster_metadata` (kafka-semantics.md §4.7).
+//! KRaft: the Raft quorum that replicates `__cluster_metadata` (KIP-595).
 //!
 //! Followers and observers pull the log with Fetch (long-polling); the leader's high watermark
 //! is the largest offset a majority of voters has, once an entry of its own epoch is there
@@ -51,7 +51,7 @@ impl ControllerProc {
         self.pending_votes.clear();
         for &v in &env.voters {
             if v != self.id {
-                let corr = self.corr.next();
+                let corr = self.corr.next_id();
                 self.pending_votes.insert(corr, v);
                 out.request(
                     NodeAddr::Controller(v),
@@ -152,7 +152,7 @@ impl ControllerProc {
         out.trace(TraceKind::QuorumLeaderElected { controller: self.id, epoch: disk.epoch });
         for &v in &env.voters {
             if v != self.id {
-                let corr = self.corr.next();
+                let corr = self.corr.next_id();
                 out.request(
                     NodeAddr::Controller(v),
                     corr,
@@ -398,7 +398,7 @@ impl ControllerProc {
         if self.fetch_inflight.is_some() {
             return;
         }
-        let corr = self.corr.next();
+        let corr = self.corr.next_id();
         self.fetch_inflight = Some(corr);
         out.request(
             NodeAddr::Controller(leader),
@@ -447,7 +447,7 @@ impl ControllerProc {
         self.last_leader_contact = now;
         out.timer(now.plus_ms(FETCH_TIMEOUT_MS), Timer::QuorumElection);
         if let Some((e, end)) = diverging {
-            // Truncate to where our log agrees with the leader's (§4.5 rules on the metadata log).
+            // Truncate to where our log agrees with the leader's (`LeaderEpochFileCache` rules on the metadata log).
             let (mine_e, mine_end) = disk.end_offset_for(e);
             let to = if mine_e == e { end.min(mine_end) } else { mine_end.max(0).min(end) };
             let to = to.max(self.hw.min(disk.log_end())).min(disk.log_end());

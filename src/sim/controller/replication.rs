@@ -1,7 +1,7 @@
 //! Partition changes on the active controller (`PartitionChangeBuilder`,
 //! `ReplicationControlManager`): leader elections, ISR changes asked for by leaders
 //! (AlterPartition), preferred and unclean elections, and reassignments
-//! (kafka-semantics.md §4.2, §4.6).
+//! (`Partition` and `PartitionChangeBuilder`).
 
 use super::partition_change::{Election, PartitionChange, PartitionChangeBuilder, ELR_ENABLED};
 use super::*;

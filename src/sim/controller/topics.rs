@@ -1,6 +1,6 @@
 //! Topic administration on the active controller: CreateTopics, DeleteTopics,
 //! CreatePartitions and IncrementalAlterConfigs, with the KRaft controller's messages
-//! (kafka-cli.md §2.6, §12; kafka-semantics.md §2.3).
+//! (`TopicCommand`; `StripedReplicaPlacer`).
 
 use super::partition_change::ELR_ENABLED;
 use super::*;
@@ -128,7 +128,7 @@ impl ControllerProc {
     }
 
     /// Appends the records for `count` new partitions starting at `first`: ISR = the active
-    /// replicas, leader = the first of them (kafka-semantics.md §2.3).
+    /// replicas, leader = the first of them (`StripedReplicaPlacer`).
     #[allow(clippy::too_many_arguments)]
     fn append_partitions(
         &mut self,
@@ -602,7 +602,7 @@ mod tests {
 
     #[test]
     fn topic_names_follow_topic_validate() {
-        // kafka-cli.md §2.6 "invalid name".
+        // `TopicCommand` "invalid name".
         assert!(validate_topic_name("orders-v2.eu_west").is_ok());
         assert_eq!(validate_topic_name(""), Err("Topic name is invalid: the empty string is not allowed".into()));
         assert_eq!(validate_topic_name(".."), Err("Topic name is invalid: '..' is not allowed".into()));

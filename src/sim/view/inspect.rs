@@ -99,7 +99,7 @@ pub struct RecordDetail {
     pub transactional: bool,
     pub control: Option<String>,
     pub size_bytes: u32,
-    /// The partition murmur2 gives this key (kafka-semantics.md §1.5), to compare with `tp`.
+    /// The partition murmur2 gives this key (`BuiltInPartitioner.partitionForKey`), to compare with `tp`.
     pub key_partition: Option<i32>,
 }
 
@@ -159,13 +159,16 @@ pub struct GroupDetail {
     pub offsets: Vec<(TopicPartition, Offset, Offset, i64)>,
 }
 
+/// partition, leader, epoch, replicas, isr, HW, LEO.
+pub type PartitionDetail = (i32, BrokerId, Epoch, Vec<BrokerId>, Vec<BrokerId>, Offset, Offset);
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TopicDetail {
     pub name: String,
     pub id: String,
     pub internal: bool,
     /// partition, leader, epoch, replicas, isr, HW, LEO.
-    pub partitions: Vec<(i32, BrokerId, Epoch, Vec<BrokerId>, Vec<BrokerId>, Offset, Offset)>,
+    pub partitions: Vec<PartitionDetail>,
     pub configs: Vec<ConfigLine>,
 }
 
@@ -596,7 +599,7 @@ mod tests {
         sim
     }
 
-    // kafka-semantics.md §1.5: a keyed record sits in the partition murmur2 picks; the
+    // `BuiltInPartitioner.partitionForKey`: a keyed record sits in the partition murmur2 picks; the
     // inspector shows both so the learner can check.
     #[test]
     fn a_record_shows_its_batch_epoch_and_key_partition() {

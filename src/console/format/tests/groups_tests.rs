@@ -1,4 +1,4 @@
-//! kafka-consumer-groups layouts (kafka-cli.md §5), exact strings.
+//! kafka-consumer-groups layouts (`ConsumerGroupCommand`), exact strings.
 
 use super::super::groups::*;
 use super::super::Stream;
@@ -9,7 +9,7 @@ fn listing(id: &str, t: GroupType, s: GroupState) -> GroupListing {
     GroupListing { group_id: id.to_string(), group_type: t, state: s }
 }
 
-// kafka-cli.md §5.2
+// `ConsumerGroupCommand`
 #[test]
 fn list_plain_and_tables() {
     let groups = vec![
@@ -32,7 +32,7 @@ fn list_plain_and_tables() {
     );
 }
 
-// kafka-cli.md §5.1
+// `ConsumerGroupCommand`
 #[test]
 fn state_and_type_lists() {
     assert_eq!(parse_state_list("stable,EMPTY"), Ok(vec![GroupState::Stable, GroupState::Empty]));
@@ -60,7 +60,7 @@ fn row(p: i32, cur: Option<i64>, end: i64, owner: bool) -> OffsetRow {
     }
 }
 
-// kafka-cli.md §5.3 stable group (exact)
+// `ConsumerGroupCommand` stable group (exact)
 #[test]
 fn describe_offsets_stable() {
     let g = GroupOffsets {
@@ -77,7 +77,7 @@ fn describe_offsets_stable() {
     assert_eq!(o.exit_code, 0);
 }
 
-// kafka-cli.md §5.3 empty group (exact): note on stderr, table on stdout
+// `ConsumerGroupCommand` empty group (exact): note on stderr, table on stdout
 #[test]
 fn describe_offsets_empty_group() {
     let g = GroupOffsets {
@@ -94,7 +94,7 @@ fn describe_offsets_empty_group() {
     assert_eq!(o.lines()[1], (Stream::Stderr, "Consumer group 'my-group' has no active members.".to_string()));
 }
 
-// kafka-cli.md §5.3 other states, missing values, no rows, several groups
+// `ConsumerGroupCommand` other states, missing values, no rows, several groups
 #[test]
 fn describe_offsets_states() {
     let dead = GroupOffsets { group: "missing.group".into(), state: GroupState::Dead, rows: vec![] };
@@ -130,7 +130,7 @@ fn member(cid: &str, iid: Option<&str>, parts: &[(&str, i32)]) -> MemberRow {
     }
 }
 
-// kafka-cli.md §5.4 (exact, with §15.6 ASSIGNMENT form)
+// `ConsumerGroupCommand` (exact, with ASSIGNMENT form)
 #[test]
 fn describe_members_examples() {
     let g = GroupMembers {
@@ -148,7 +148,7 @@ fn describe_members_examples() {
     );
 }
 
-// kafka-cli.md §5.4 rules: instance id column, idle members, header whatever the state
+// `ConsumerGroupCommand` rules: instance id column, idle members, header whatever the state
 #[test]
 fn describe_members_rules() {
     assert_eq!(
@@ -177,7 +177,7 @@ fn describe_members_rules() {
     assert!(o.stdout().starts_with("\nGROUP "));
 }
 
-// kafka-cli.md §5.5 (exact)
+// `ConsumerGroupCommand` (exact)
 #[test]
 fn describe_state_examples() {
     let coord = Coordinator { host: "localhost".into(), port: 9092, id: 1 };
@@ -220,7 +220,7 @@ fn describe_state_examples() {
     );
 }
 
-// kafka-cli.md §5.6 (exact)
+// `ConsumerGroupCommand` (exact)
 #[test]
 fn reset_offsets_layouts() {
     let rows: Vec<ResetRow> = [2, 0, 1]
@@ -256,7 +256,7 @@ fn reset_offsets_layouts() {
     );
 }
 
-// kafka-cli.md §5.7 with §15.7 quoting
+// `ConsumerGroupCommand` with quoting
 #[test]
 fn delete_groups_layouts() {
     assert_eq!(
@@ -279,7 +279,7 @@ fn delete_groups_layouts() {
     assert_eq!(o.exit_code, 0);
 }
 
-// kafka-cli.md §5.8 (exact)
+// `ConsumerGroupCommand` (exact)
 #[test]
 fn delete_offsets_layouts() {
     let rows: Vec<DeleteOffsetsRow> =
@@ -308,7 +308,7 @@ fn delete_offsets_layouts() {
         .contains("\nt                              0               Error: :Deleting offsets of a topic"));
 }
 
-// kafka-cli.md §5.1 runtime failure exits 0
+// `ConsumerGroupCommand` runtime failure exits 0
 #[test]
 fn groups_command_failed() {
     let o = command_failed(

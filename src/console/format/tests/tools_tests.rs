@@ -1,14 +1,14 @@
 //! kafka-configs, kafka-get-offsets, kafka-leader-election,
 //! kafka-reassign-partitions, kafka-metadata-quorum,
-//! kafka-broker-api-versions and perf-test layouts (kafka-cli.md §6–§11).
+//! kafka-broker-api-versions and perf-test layouts.
 
 use super::super::*;
 
 // ---------------------------------------------------------------------------
-// kafka-configs (§6)
+// kafka-configs (`ConfigCommand`)
 // ---------------------------------------------------------------------------
 
-// kafka-cli.md §6.2 (exact, ConfigCommandIntegrationTest)
+// (exact, ConfigCommandIntegrationTest)
 #[test]
 fn configs_alter_lines() {
     let out: String = [
@@ -32,7 +32,7 @@ fn syn(source: &str, name: &str, value: &str) -> configs::ConfigSynonym {
     configs::ConfigSynonym { source: source.into(), name: name.into(), value: Some(value.into()) }
 }
 
-// kafka-cli.md §6.3 (exact example)
+// `ConfigCommand` (exact example)
 #[test]
 fn configs_describe_example() {
     let topic = configs::ConfigBlock {
@@ -81,7 +81,7 @@ fn configs_describe_example() {
     );
 }
 
-// kafka-cli.md §6.3 headers, sensitive values
+// `ConfigCommand` headers, sensitive values
 #[test]
 fn configs_describe_details() {
     assert_eq!(configs::describe_header("topics", Some("t"), true), "All configs for topic t are:");
@@ -105,7 +105,7 @@ fn configs_describe_details() {
     assert_eq!(configs::describe(&[empty]).stdout(), "Dynamic configs for topic o are:\n");
 }
 
-// kafka-cli.md §6.1 --add-config parsing and messages
+// `ConfigCommand` --add-config parsing and messages
 #[test]
 fn configs_add_config_parsing() {
     assert_eq!(
@@ -136,7 +136,7 @@ fn configs_add_config_parsing() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-get-offsets (§7)
+// kafka-get-offsets (`GetOffsetShell`)
 // ---------------------------------------------------------------------------
 
 use get_offsets::{OffsetTime, PartitionOffset, PartitionRule};
@@ -145,7 +145,7 @@ fn po(t: &str, p: i32, o: Option<i64>) -> PartitionOffset {
     PartitionOffset { topic: t.into(), partition: p, offset: o }
 }
 
-// kafka-cli.md §7.2 (exact example, ordering rule, omitted partitions)
+// `GetOffsetShell` (exact example, ordering rule, omitted partitions)
 #[test]
 fn get_offsets_output() {
     assert_eq!(
@@ -179,7 +179,7 @@ fn get_offsets_output() {
     );
 }
 
-// kafka-cli.md §7.1 --time, --partitions, --topic-partitions
+// `GetOffsetShell` --time, --partitions, --topic-partitions
 #[test]
 fn get_offsets_parsing() {
     assert_eq!(get_offsets::parse_time("latest"), Ok(OffsetTime::Latest));
@@ -202,12 +202,12 @@ fn get_offsets_parsing() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-leader-election (§8)
+// kafka-leader-election (`LeaderElectionCommand`)
 // ---------------------------------------------------------------------------
 
 use leader_election::{ElectionResults, ElectionType};
 
-// kafka-cli.md §8.2 (exact example)
+// `LeaderElectionCommand` (exact example)
 #[test]
 fn leader_election_output() {
     let r = ElectionResults {
@@ -249,7 +249,7 @@ fn leader_election_output() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-reassign-partitions (§9)
+// kafka-reassign-partitions (`ReassignPartitionsCommand`)
 // ---------------------------------------------------------------------------
 
 use reassign::{OngoingReassignment, PartitionReplicas, VerifyState};
@@ -258,7 +258,7 @@ fn pr(t: &str, p: i32, r: &[i32]) -> PartitionReplicas {
     PartitionReplicas { topic: t.into(), partition: p, replicas: r.to_vec(), log_dirs: None }
 }
 
-// kafka-cli.md §9.2 --generate (exact)
+// `ReassignPartitionsCommand` --generate (exact)
 #[test]
 fn reassign_generate() {
     let o = reassign::generate(
@@ -274,7 +274,7 @@ fn reassign_generate() {
     assert_eq!(v["partitions"][0]["topic"], "a\"b");
 }
 
-// kafka-cli.md §9.2 --execute (exact)
+// `ReassignPartitionsCommand` --execute (exact)
 #[test]
 fn reassign_execute() {
     let o = reassign::execute(
@@ -295,7 +295,7 @@ fn reassign_execute() {
     assert!(o.stdout().contains("The replica-alter-dir throttle limit was set to 1000 B/s\n"));
 }
 
-// kafka-cli.md §9.2 --verify (exact)
+// `ReassignPartitionsCommand` --verify (exact)
 #[test]
 fn reassign_verify() {
     let states = vec![
@@ -326,7 +326,7 @@ fn reassign_verify() {
     );
 }
 
-// kafka-cli.md §9.2 --list (exact) and --cancel
+// `ReassignPartitionsCommand` --list (exact) and --cancel
 #[test]
 fn reassign_list_and_cancel() {
     let ongoing = vec![
@@ -372,7 +372,7 @@ fn reassign_list_and_cancel() {
         .starts_with("Successfully cancelled partition reassignments for: a-0,a-1\n"));
 }
 
-// kafka-cli.md §9.1, §9.2 error texts
+// `ReassignPartitionsCommand` error texts
 #[test]
 fn reassign_errors() {
     let o = reassign::terse_error(reassign::EXISTING_ASSIGNMENT);
@@ -389,7 +389,7 @@ fn reassign_errors() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-metadata-quorum (§10)
+// kafka-metadata-quorum (`MetadataQuorumCommand`)
 // ---------------------------------------------------------------------------
 
 use quorum::{QuorumInfo, QuorumReplica};
@@ -405,7 +405,7 @@ fn qr(id: i32, dir: Option<&str>, leo: i64, fetch: Option<i64>, caught: Option<i
     }
 }
 
-// kafka-cli.md §10.2 (exact)
+// `MetadataQuorumCommand` (exact)
 #[test]
 fn quorum_status() {
     let q = QuorumInfo {
@@ -449,7 +449,7 @@ fn replication_quorum() -> QuorumInfo {
     }
 }
 
-// kafka-cli.md §10.3 (exact, real TABs, every line ends with a TAB)
+// `MetadataQuorumCommand` (exact, real TABs, every line ends with a TAB)
 #[test]
 fn quorum_replication() {
     assert_eq!(
@@ -458,7 +458,7 @@ fn quorum_replication() {
     );
 }
 
-// kafka-cli.md §10.3 --human-readable, observers, unknown timestamps, zero directory id
+// `MetadataQuorumCommand` --human-readable, observers, unknown timestamps, zero directory id
 #[test]
 fn quorum_replication_details() {
     let mut q = replication_quorum();
@@ -475,7 +475,7 @@ fn quorum_replication_details() {
     assert!(bad.stderr().starts_with("Error while computing relative time, possible drift in system clock.\nCurrent timestamp is 1, last fetch timestamp is 1729850000000\n"));
 }
 
-// kafka-cli.md §10.4: two spaces before KRaft
+// `MetadataQuorumCommand`: two spaces before KRaft
 #[test]
 fn quorum_controllers() {
     assert_eq!(
@@ -494,7 +494,7 @@ fn quorum_controllers() {
 }
 
 // ---------------------------------------------------------------------------
-// kafka-broker-api-versions (§11)
+// kafka-broker-api-versions (`BrokerApiVersionsCommand`)
 // ---------------------------------------------------------------------------
 
 use api_versions::{ApiKeyInfo, BrokerNode};
@@ -503,7 +503,7 @@ fn node(fenced: Option<bool>) -> BrokerNode {
     BrokerNode { host: "localhost".into(), port: 9092, id: 1, rack: None, is_fenced: fenced }
 }
 
-// kafka-cli.md §11 block layout (BrokerApiVersionsCommandTest)
+// block layout (BrokerApiVersionsCommandTest)
 #[test]
 fn api_versions_block() {
     let apis = [
@@ -525,7 +525,7 @@ fn api_versions_block() {
     assert_eq!(api_versions::node_string(&racked), "localhost:9092 (id: 1 rack: r1)");
 }
 
-// kafka-cli.md §11 (block layout) over the 4.4 broker's table; the numbers themselves are
+// `BrokerApiVersionsCommand` (block layout) over the 4.4 broker's table; the numbers themselves are
 // checked against Kafka by tests/conformance_vectors.rs
 #[test]
 fn api_versions_4_4_table() {
@@ -550,7 +550,7 @@ fn api_versions_4_4_table() {
 
 use perf::{ConsumerInterval, ConsumerTotal, ProducerTotal, ProducerWindow};
 
-// not covered by kafka-cli.md: format strings of apache/kafka tools/.../ProducerPerformance.java and ConsumerPerformance.java
+// format strings of apache/kafka tools/.../ProducerPerformance.java and ConsumerPerformance.java
 #[test]
 fn producer_perf_lines() {
     let w = ProducerWindow {
@@ -582,7 +582,7 @@ fn producer_perf_lines() {
     assert_eq!(perf::percentiles(&[7]), [7, 7, 7, 7]);
 }
 
-// not covered by kafka-cli.md: format strings of apache/kafka tools/.../ProducerPerformance.java and ConsumerPerformance.java
+// format strings of apache/kafka tools/.../ProducerPerformance.java and ConsumerPerformance.java
 #[test]
 fn consumer_perf_lines() {
     assert_eq!(

@@ -1,7 +1,7 @@
 //! Fuzz-style robustness test: random and mutated command lines through the
 //! shell and every tool's option parser must never panic, and every
-//! rejection must say something on its first line (brief §1, §2; the tools'
-//! messages are from kafka-cli.md §1.1–§10.1).
+//! rejection must say something on its first line (brief §1, `TopicCommand`; the messages are
+//! the Kafka tools').
 
 use super::super::{parse_command, tables, Tool};
 use crate::console::format::producer::{read_record, ReaderConfig};
@@ -267,7 +267,7 @@ fn fuzz_command_lines() {
     assert!(counts.iter().all(|c| *c > 100), "{counts:?}");
 }
 
-// kafka-cli.md §3.4: the line reader never panics on random lines/configs
+// `LineMessageReader`: the line reader never panics on random lines/configs
 #[test]
 fn fuzz_line_reader() {
     let mut rng = Rng(42);
