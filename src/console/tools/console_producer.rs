@@ -106,12 +106,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         return Started::Done(Output::failure("internal: no option table"));
     };
     let notes = parsed.notes.clone();
-    let done = |o: Output| {
-        let mut all = notes.clone();
-        all.append(&o);
-        all.exit_code = o.exit_code;
-        Started::Done(all)
-    };
+    let done = |o: Output| super::after_notes(&notes, o);
     let props_kv = parse_key_value_args(&reader_property_values(p));
     let mut reader_props: Vec<(String, String)> = Vec::new();
     if let Some(path) = p.value("reader-config") {

@@ -49,12 +49,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         return Started::Done(Output::failure("internal: no option table"));
     };
     let notes = parsed.notes.clone();
-    let done = |o: Output| {
-        let mut all = notes.clone();
-        all.append(&o);
-        all.exit_code = o.exit_code;
-        Started::Done(all)
-    };
+    let done = |o: Output| super::after_notes(&notes, o);
     let servers = match super::validate_bootstrap(p.value("bootstrap-server")) {
         Ok(s) => s,
         Err(o) => return done(o),

@@ -90,6 +90,15 @@ pub const TOOLS: &[(Tool, Option<ToolFn>)] = &[
     (Tool::ConsumerPerfTest, Some(consumer_perf::run)),
 ];
 
+/// A tool's result after what it printed while checking its options (deprecation notices):
+/// the notes first, the exit code of `o`.
+pub fn after_notes(notes: &Output, o: Output) -> Started {
+    let mut all = notes.clone();
+    all.append(&o);
+    all.exit_code = o.exit_code;
+    Started::Done(all)
+}
+
 /// Runs `tool` with `args`.
 pub fn dispatch(ctx: &mut Ctx, tool: Tool, args: &[String]) -> Started {
     match TOOLS.iter().find(|(t, _)| *t == tool) {

@@ -89,12 +89,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
             "Option --producer-props has been deprecated and will be removed in a future version. Use --command-property instead.",
         );
     }
-    let done = |o: Output| {
-        let mut all = notes.clone();
-        all.append(&o);
-        all.exit_code = o.exit_code;
-        Started::Done(all)
-    };
+    let done = |o: Output| super::after_notes(&notes, o);
     let mut props: BTreeMap<String, String> = BTreeMap::new();
     if let Some(path) = p.value("producer.config") {
         match super::load_props(ctx, path) {

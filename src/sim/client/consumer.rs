@@ -709,6 +709,21 @@ impl Consumer {
         }
     }
 
+    /// Gives up `revoked` partitions: with auto-commit their positions are committed first
+    /// (`ConsumerCoordinator.onJoinPrepare` / `invokePartitionsRevoked`).
+    fn revoke(&mut self, now: SimTime, revoked: &[TopicPartition], auto_commit: bool, out: &mut Out) {
+        if auto_commit {
+            let offsets: Vec<(TopicPartition, Offset)> = revoked
+                .iter()
+                .filter_map(|tp| self.assignment.get(tp).and_then(|p| p.position).map(|o| (tp.clone(), o)))
+                .collect();
+            self.commit(now, offsets, out);
+        }
+        for tp in revoked {
+            self.assignment.remove(tp);
+        }
+    }
+
     pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, _out: &mut Out) {
         if let NodeAddr::Broker(b) = peer {
             self.fetch_inflight.remove(&b);
@@ -1296,16 +1311,7 @@ impl Consumer {
                 let revoked: Vec<TopicPartition> =
                     owned.iter().filter(|tp| !subscribed.contains(&tp.topic)).cloned().collect();
                 if !revoked.is_empty() {
-                    if auto_commit {
-                        let offsets: Vec<(TopicPartition, Offset)> = revoked
-                            .iter()
-                            .filter_map(|tp| self.assignment.get(tp).and_then(|p| p.position).map(|o| (tp.clone(), o)))
-                            .collect();
-                        self.commit(now, offsets, out);
-                    }
-                    for tp in &revoked {
-                        self.assignment.remove(tp);
-                    }
+                    self.revoke(now, &revoked, auto_commit, out);
                     self.fetch_inflight.clear();
                 }
             }
@@ -1564,16 +1570,7 @@ impl Consumer {
         if cooperative && !revoked.is_empty() {
             // Cooperative: commit and give up only what moves, then rejoin so the new owner
             // gets it in a follow-up rebalance (`StickyAssignor`).
-            if auto_commit {
-                let offsets: Vec<(TopicPartition, Offset)> = revoked
-                    .iter()
-                    .filter_map(|tp| self.assignment.get(tp).and_then(|p| p.position).map(|o| (tp.clone(), o)))
-                    .collect();
-                self.commit(now, offsets, out);
-            }
-            for tp in &revoked {
-                self.assignment.remove(tp);
-            }
+            self.revoke(now, &revoked, auto_commit, out);
             if let Some(g) = &mut self.group {
                 g.rejoin_needed = true;
                 g.rejoin_reason = "partitions were revoked (cooperative follow-up rebalance)".into();
