@@ -22,7 +22,7 @@ pub mod check;
 pub mod tables;
 
 /// The Kafka version the simulator claims (`--version`, `CommandLineUtils`).
-pub const KAFKA_VERSION: &str = "4.0.0";
+pub const KAFKA_VERSION: &str = "4.4.0";
 
 /// The tools the console knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -84,11 +84,11 @@ impl Tool {
     /// The jopt-simple option table, or `None` for the argparse4j tools.
     pub fn spec(self) -> Option<&'static ToolSpec> {
         match self {
-            Tool::Topics => Some(&tables::TOPICS),
+            Tool::Topics => Some(&*tables::TOPICS),
             Tool::ConsoleProducer => Some(&tables::CONSOLE_PRODUCER),
             Tool::ConsoleConsumer => Some(&tables::CONSOLE_CONSUMER),
             Tool::ConsumerGroups => Some(&tables::CONSUMER_GROUPS),
-            Tool::Configs => Some(&tables::CONFIGS),
+            Tool::Configs => Some(&*tables::CONFIGS),
             Tool::GetOffsets => Some(&tables::GET_OFFSETS),
             Tool::LeaderElection => Some(&tables::LEADER_ELECTION),
             Tool::ReassignPartitions => Some(&tables::REASSIGN_PARTITIONS),
@@ -594,7 +594,7 @@ pub fn help_output(spec: &ToolSpec, no_args: bool) -> Output {
     usage_error(spec, d)
 }
 
-/// `--version`: `4.0.0` on stdout, exit 0 (`CommandLineUtils`).
+/// `--version`: `4.4.0` on stdout, exit 0 (`CommandLineUtils`).
 pub fn version_output() -> Output {
     let mut o = Output::new();
     o.outln(KAFKA_VERSION);
@@ -758,20 +758,16 @@ pub fn render_rows(rows: &[(String, String)]) -> String {
     let widest_desc = rows.iter().map(|r| jlen(&r.1)).max().unwrap_or(0);
     let option_width = ((HELP_WIDTH - COLUMN_SEPARATOR) / 2).min(widest_option);
     let desc_width = (HELP_WIDTH - option_width - COLUMN_SEPARATOR).min(widest_desc);
-    // Fit: each row becomes several rows (jopt-simple `Columns.fit` collects
-    // one option's rows in a LinkedHashSet, so identical continuation rows of
-    // one option collapse; rows of different options are all kept, as real
-    // help output shows).
+    // Fit: each row becomes several rows (jopt-simple 5.0.4 `Columns.fit` collects them in a
+    // list: identical rows, such as a config name listed for two entity types in
+    // kafka-configs' `--add-config`, are all kept).
     let mut fitted: Vec<(String, String)> = Vec::new();
     for (opt, desc) in rows {
         let opts = pieces_of(opt, option_width);
         let descs = pieces_of(desc, desc_width);
-        let mut own: Vec<(String, String)> = Vec::new();
         for i in 0..opts.len().max(descs.len()) {
-            let row = (opts.get(i).cloned().unwrap_or_default(), descs.get(i).cloned().unwrap_or_default());
-            push_unique(&mut own, row);
+            fitted.push((opts.get(i).cloned().unwrap_or_default(), descs.get(i).cloned().unwrap_or_default()));
         }
-        fitted.extend(own);
     }
     let ow = fitted.iter().map(|r| jlen(&r.0)).max().unwrap_or(0).min(option_width);
     let widest_fitted_desc = fitted.iter().map(|r| jlen(&r.1)).max().unwrap_or(0);

@@ -421,10 +421,11 @@ fn check_consumer_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Outp
 // kafka-configs (`ConfigCommand`)
 // ---------------------------------------------------------------------------
 
-/// Entity types accepted with `--bootstrap-server`/`--bootstrap-controller`
-/// (`ConfigCommand`, in the order of the error message).
+/// Entity types accepted with `--bootstrap-server`/`--bootstrap-controller`, in the order of the
+/// error message (`ConfigCommand.BROKER_SUPPORTED_CONFIG_TYPES`: `broker-loggers`, then
+/// `ConfigType.values()`).
 pub const CONFIG_ENTITY_TYPES: [&str; 8] =
-    ["topics", "clients", "users", "brokers", "ips", "broker-loggers", "client-metrics", "groups"];
+    ["broker-loggers", "topics", "clients", "users", "brokers", "ips", "client-metrics", "groups"];
 
 /// Shorthand flags with a value and the entity type they stand for (`ConfigCommand`).
 pub const CONFIG_ENTITY_FLAGS: [(&str, &str); 8] = [
@@ -482,6 +483,7 @@ pub fn config_entity_names(p: &ParsedOpts) -> Vec<String> {
     v
 }
 
+/// `ConfigCommand.ConfigCommandOptions.checkArgs`, in its order.
 fn check_configs(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     let arg_error = |m: &str| Output::failure(m);
     if p.count_present(&["alter", "describe"]) != 1 {
@@ -499,6 +501,9 @@ fn check_configs(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     }
     if !dups.is_empty() {
         return Err(arg_error(&format!("Duplicate entity type(s) specified: {}", dups.join(","))));
+    }
+    if p.count_present(&["bootstrap-server", "bootstrap-controller"]) == 0 {
+        return Err(arg_error("Either --bootstrap-server or --bootstrap-controller must be specified."));
     }
     for t in &types_given {
         if !CONFIG_ENTITY_TYPES.contains(&t.as_str()) {
@@ -526,19 +531,11 @@ fn check_configs(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     let names = config_entity_names(p);
     let has_name = names.iter().any(|n| !n.is_empty());
     let has_default = names.iter().any(String::is_empty);
-    match p.count_present(&["bootstrap-server", "bootstrap-controller"]) {
-        0 => return Err(arg_error(
-            "One of the required --bootstrap-server, --boostrap-controller, or --zookeeper arguments must be specified",
-        )),
-        1 => {}
-        _ => {
-            return Err(arg_error(
-                "Only one of --bootstrap-server, --boostrap-controller, and --zookeeper can be specified",
-            ))
-        }
+    if p.count_present(&["bootstrap-server", "bootstrap-controller"]) > 1 {
+        return Err(arg_error("Only one of --bootstrap-server or --bootstrap-controller can be specified"));
     }
     let first_type = types_given[0].clone();
-    if has_name && (first_type == "brokers" || first_type == "broker-loggers") {
+    if has_name && types_given.iter().any(|t| t == "brokers" || t == "broker-loggers") {
         for opt in ["entity-name", "broker", "broker-logger"] {
             if let Some(v) = p.value(opt) {
                 if super::java_parse_int(v).is_none() {
@@ -571,13 +568,13 @@ fn check_configs(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
         } else if !has_name {
             return Err(arg_error(&format!("An entity name must be specified with --alter of {joined}")));
         }
+        if p.has("add-config") && p.has("add-config-file") {
+            return Err(arg_error("Only one of --add-config or --add-config-file must be specified"));
+        }
         if !p.has("add-config") && !p.has("add-config-file") && !p.has("delete-config") {
             return Err(arg_error(
                 "At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter",
             ));
-        }
-        if p.has("add-config") && p.has("add-config-file") {
-            return Err(arg_error("Only one of --add-config or --add-config-file must be specified"));
         }
     }
     if let Err(e) = p.check_types(spec) {

@@ -7,63 +7,47 @@
 //! `--help` and `--version` are added by `ToolSpec::all_options`.
 
 use super::{OptionSpec as O, ParseErrorStyle, Tool, ToolSpec, ValueType as T};
+use crate::sim::config::{broker_configs, topic_configs};
+use std::sync::LazyLock;
 
 /// Suffix of `--alter`/`--config` in kafka-topics (`TopicCommand`).
 pub const KAFKA_CONFIGS_HINT: &str = " (To alter topic configurations, the kafka-configs tool can be used.)";
 
-/// Topic-level configuration names (`LogConfig.nonInternalConfigNames()`),
-/// sorted. The 4.0 list is assumed from memory (not read from source).
-pub const TOPIC_CONFIG_NAMES: &[&str] = &[
-    "cleanup.policy",
-    "compression.gzip.level",
-    "compression.lz4.level",
-    "compression.type",
-    "compression.zstd.level",
-    "delete.retention.ms",
-    "file.delete.delay.ms",
-    "flush.messages",
-    "flush.ms",
-    "follower.replication.throttled.replicas",
-    "index.interval.bytes",
-    "leader.replication.throttled.replicas",
-    "local.retention.bytes",
-    "local.retention.ms",
-    "max.compaction.lag.ms",
-    "max.message.bytes",
-    "message.timestamp.after.max.ms",
-    "message.timestamp.before.max.ms",
-    "message.timestamp.type",
-    "min.cleanable.dirty.ratio",
-    "min.compaction.lag.ms",
-    "min.insync.replicas",
-    "preallocate",
-    "remote.log.copy.disable",
-    "remote.log.delete.on.disable",
-    "remote.storage.enable",
-    "retention.bytes",
-    "retention.ms",
-    "segment.bytes",
-    "segment.index.bytes",
-    "segment.jitter.ms",
-    "segment.ms",
-    "unclean.leader.election.enable",
-];
+/// `--config`'s description (`TopicCommand.TopicCommandOptions`): the topic configs that are not
+/// internal (`LogConfig.nonInternalConfigNames()`, sorted), from Brokerlab's checked catalogue.
+static TOPICS_CONFIG_DESC: LazyLock<String> = LazyLock::new(|| {
+    let names: Vec<String> = topic_config_names().iter().map(|n| format!("\t{n}")).collect();
+    format!(
+        "A topic configuration override for the topic being created. The following is a list of valid configurations: \n{}\nSee the Kafka documentation for full details on the topic configs. It is supported only in combination with --create.{KAFKA_CONFIGS_HINT}",
+        names.join("\n")
+    )
+});
 
-const TOPICS_CONFIG_DESC: &str = "A topic configuration override for the topic being created. The following is a list of valid configurations: \n\tcleanup.policy\n\tcompression.gzip.level\n\tcompression.lz4.level\n\tcompression.type\n\tcompression.zstd.level\n\tdelete.retention.ms\n\tfile.delete.delay.ms\n\tflush.messages\n\tflush.ms\n\tfollower.replication.throttled.replicas\n\tindex.interval.bytes\n\tleader.replication.throttled.replicas\n\tlocal.retention.bytes\n\tlocal.retention.ms\n\tmax.compaction.lag.ms\n\tmax.message.bytes\n\tmessage.timestamp.after.max.ms\n\tmessage.timestamp.before.max.ms\n\tmessage.timestamp.type\n\tmin.cleanable.dirty.ratio\n\tmin.compaction.lag.ms\n\tmin.insync.replicas\n\tpreallocate\n\tremote.log.copy.disable\n\tremote.log.delete.on.disable\n\tremote.storage.enable\n\tretention.bytes\n\tretention.ms\n\tsegment.bytes\n\tsegment.index.bytes\n\tsegment.jitter.ms\n\tsegment.ms\n\tunclean.leader.election.enable\nSee the Kafka documentation for full details on the topic configs. It is supported only in combination with --create. (To alter topic configurations, the kafka-configs tool can be used.)";
+/// `LogConfig.nonInternalConfigNames()`: the catalogue's topic configs that are not internal,
+/// sorted by name.
+fn topic_config_names() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = topic_configs().iter().filter(|d| !d.internal).map(|d| d.name).collect();
+    v.sort_unstable();
+    v
+}
 
 /// `kafka-topics` (`TopicCommand.TopicCommandOptions`).
-pub static TOPICS: ToolSpec = ToolSpec {
+pub static TOPICS: LazyLock<ToolSpec> = LazyLock::new(|| ToolSpec {
     tool: Tool::Topics,
     name: "kafka-topics",
     description_help: "This tool helps to create, delete, describe, or change a topic.",
     description_noargs: "Create, delete, describe, or change a topic.",
     parse_errors: ParseErrorStyle::MessageAndStackTrace,
-    options: &[
+    options: TOPICS_OPTIONS.as_slice(),
+});
+
+static TOPICS_OPTIONS: LazyLock<Vec<O>> = LazyLock::new(|| {
+    vec![
         O::flag("alter", "Alter the number of partitions and replica assignment. (To alter topic configurations, the kafka-configs tool can be used.)"),
         O::flag("at-min-isr-partitions", "If set when describing topics, only show partitions whose isr count is equal to the configured minimum."),
         O::req("bootstrap-server", "server to connect to", T::String, "REQUIRED: The Kafka server to connect to."),
         O::req("command-config", "command config property file", T::String, "Property file containing configs to be passed to Admin Client."),
-        O::req("config", "name=value", T::String, TOPICS_CONFIG_DESC).repeatable(),
+        O::req("config", "name=value", T::String, TOPICS_CONFIG_DESC.as_str()).repeatable(),
         O::flag("create", "Create a new topic."),
         O::flag("delete", "Delete a topic."),
         O::req("delete-config", "name", T::String, "This option is no longer supported and has been deprecated since 4.0"),
@@ -82,8 +66,8 @@ pub static TOPICS: ToolSpec = ToolSpec {
         O::flag("unavailable-partitions", "If set when describing topics, only show partitions whose leader is not available."),
         O::flag("under-min-isr-partitions", "If set when describing topics, only show partitions whose isr count is less than the configured minimum."),
         O::flag("under-replicated-partitions", "If set when describing topics, only show under-replicated partitions."),
-    ],
-};
+    ]
+});
 
 const READER_PROPERTY_DESC: &str = "A mechanism to pass user-defined properties in the form key=value to the message reader. This allows custom configuration for a user-defined message reader.\nDefault properties include:\n parse.key=false\n parse.headers=false\n ignore.error=false\n key.separator=\\t\n headers.delimiter=\\t\n headers.separator=,\n headers.key.separator=:\n null.marker=   When set, any fields (key, value and headers) equal to this will be replaced by null\nDefault parsing pattern when:\n parse.headers=true and parse.key=true:\n  \"h1:v1,h2:v2...\\tkey\\tvalue\"\n parse.key=true:\n  \"key\\tvalue\"\n parse.headers=true:\n  \"h1:v1,h2:v2...\\tvalue\"";
 
@@ -204,19 +188,97 @@ pub static CONSUMER_GROUPS: ToolSpec = ToolSpec {
     ],
 };
 
-const CONFIGS_ADD_CONFIG_DESC: &str = "Key Value pairs of configs to add. Square brackets can be used to group values which contain commas: 'k1=v1,k2=[v1,v2,v2],k3=v3'. The following is a list of valid configurations: For entity-type 'topics': \n\tcleanup.policy\n\tcompression.gzip.level\n\tcompression.lz4.level\n\tcompression.type\n\tcompression.zstd.level\n\tdelete.retention.ms\n\tfile.delete.delay.ms\n\tflush.messages\n\tflush.ms\n\tfollower.replication.throttled.replicas\n\tindex.interval.bytes\n\tleader.replication.throttled.replicas\n\tlocal.retention.bytes\n\tlocal.retention.ms\n\tmax.compaction.lag.ms\n\tmax.message.bytes\n\tmessage.timestamp.after.max.ms\n\tmessage.timestamp.before.max.ms\n\tmessage.timestamp.type\n\tmin.cleanable.dirty.ratio\n\tmin.compaction.lag.ms\n\tmin.insync.replicas\n\tpreallocate\n\tremote.log.copy.disable\n\tremote.log.delete.on.disable\n\tremote.storage.enable\n\tretention.bytes\n\tretention.ms\n\tsegment.bytes\n\tsegment.index.bytes\n\tsegment.jitter.ms\n\tsegment.ms\n\tunclean.leader.election.enable\nFor entity-type 'brokers': \n\tbackground.threads\n\tcompression.type\n\tfollower.replication.throttled.rate\n\tleader.replication.throttled.rate\n\tlistener.security.protocol.map\n\tlisteners\n\tlog.cleaner.backoff.ms\n\tlog.cleaner.dedupe.buffer.size\n\tlog.cleaner.delete.retention.ms\n\tlog.cleaner.io.buffer.load.factor\n\tlog.cleaner.io.buffer.size\n\tlog.cleaner.io.max.bytes.per.second\n\tlog.cleaner.max.compaction.lag.ms\n\tlog.cleaner.min.cleanable.ratio\n\tlog.cleaner.min.compaction.lag.ms\n\tlog.cleaner.threads\n\tlog.cleanup.policy\n\tlog.flush.interval.messages\n\tlog.flush.interval.ms\n\tlog.index.interval.bytes\n\tlog.index.size.max.bytes\n\tlog.message.timestamp.after.max.ms\n\tlog.message.timestamp.before.max.ms\n\tlog.message.timestamp.type\n\tlog.preallocate\n\tlog.retention.bytes\n\tlog.retention.ms\n\tlog.roll.jitter.ms\n\tlog.roll.ms\n\tlog.segment.bytes\n\tlog.segment.delete.delay.ms\n\tmax.connection.creation.rate\n\tmax.connections\n\tmax.connections.per.ip\n\tmax.connections.per.ip.overrides\n\tmessage.max.bytes\n\tmetric.reporters\n\tmin.insync.replicas\n\tnum.io.threads\n\tnum.network.threads\n\tnum.recovery.threads.per.data.dir\n\tnum.replica.fetchers\n\tprincipal.builder.class\n\treplica.alter.log.dirs.io.max.bytes.per.second\n\tsasl.enabled.mechanisms\n\tsasl.jaas.config\n\tsasl.kerberos.kinit.cmd\n\tsasl.kerberos.min.time.before.relogin\n\tsasl.kerberos.principal.to.local.rules\n\tsasl.kerberos.service.name\n\tsasl.kerberos.ticket.renew.jitter\n\tsasl.kerberos.ticket.renew.window.factor\n\tsasl.login.refresh.buffer.seconds\n\tsasl.login.refresh.min.period.seconds\n\tsasl.login.refresh.window.factor\n\tsasl.login.refresh.window.jitter\n\tsasl.mechanism.inter.broker.protocol\n\tssl.cipher.suites\n\tssl.client.auth\n\tssl.enabled.protocols\n\tssl.endpoint.identification.algorithm\n\tssl.engine.factory.class\n\tssl.key.password\n\tssl.keymanager.algorithm\n\tssl.keystore.certificate.chain\n\tssl.keystore.key\n\tssl.keystore.location\n\tssl.keystore.password\n\tssl.keystore.type\n\tssl.protocol\n\tssl.provider\n\tssl.secure.random.implementation\n\tssl.trustmanager.algorithm\n\tssl.truststore.certificates\n\tssl.truststore.location\n\tssl.truststore.password\n\tssl.truststore.type\n\tunclean.leader.election.enable\nFor entity-type 'users': \n\tSCRAM-SHA-256\n\tSCRAM-SHA-512\n\tconsumer_byte_rate\n\tcontroller_mutation_rate\n\tproducer_byte_rate\n\trequest_percentage\nFor entity-type 'clients': \n\tconsumer_byte_rate\n\tcontroller_mutation_rate\n\tproducer_byte_rate\n\trequest_percentage\nFor entity-type 'ips': \n\tconnection_creation_rate\nFor entity-type 'client-metrics': \n\tinterval.ms\n\tmatch\n\tmetrics\nFor entity-type 'groups': \n\tconsumer.heartbeat.interval.ms\n\tconsumer.session.timeout.ms\n\tshare.auto.offset.reset\n\tshare.heartbeat.interval.ms\n\tshare.record.lock.duration.ms\n\tshare.session.timeout.ms\nEntity types 'users' and 'clients' may be specified together to update config for clients of a specific user.";
+/// `ConfigCommandOptions.formatConfigNames`: the names sorted, each on its own line after a tab,
+/// with a line break before and after.
+fn format_config_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut v: Vec<&str> = names.into_iter().collect();
+    v.sort_unstable();
+    let lines: Vec<String> = v.iter().map(|n| format!("\t{n}")).collect();
+    format!("\n{}\n", lines.join("\n"))
+}
+
+/// `QuotaConfig.scramMechanismsPlusUserAndClientQuotaConfigs().names()`.
+const USER_CONFIG_NAMES: &[&str] = &[
+    "SCRAM-SHA-256",
+    "SCRAM-SHA-512",
+    "consumer_byte_rate",
+    "controller_mutation_rate",
+    "producer_byte_rate",
+    "request_percentage",
+];
+/// `QuotaConfig.userAndClientQuotaConfigs().names()`.
+const CLIENT_CONFIG_NAMES: &[&str] =
+    &["consumer_byte_rate", "controller_mutation_rate", "producer_byte_rate", "request_percentage"];
+/// `QuotaConfig.ipConfigs().names()`.
+const IP_CONFIG_NAMES: &[&str] = &["connection_creation_rate"];
+/// `ClientMetricsConfigs.configNames()`.
+const CLIENT_METRICS_CONFIG_NAMES: &[&str] = &["interval.ms", "match", "metrics"];
+/// `GroupConfig.configNames()` (Kafka 4.4).
+const GROUP_CONFIG_NAMES: &[&str] = &[
+    "consumer.assignment.interval.ms",
+    "consumer.assignor.offload.enable",
+    "consumer.heartbeat.interval.ms",
+    "consumer.session.timeout.ms",
+    "errors.deadletterqueue.copy.record.enable",
+    "errors.deadletterqueue.topic.name",
+    "share.assignment.interval.ms",
+    "share.assignor.offload.enable",
+    "share.auto.offset.reset",
+    "share.delivery.count.limit",
+    "share.heartbeat.interval.ms",
+    "share.isolation.level",
+    "share.partition.max.record.locks",
+    "share.record.lock.duration.ms",
+    "share.renew.acknowledge.enable",
+    "share.session.timeout.ms",
+    "streams.acceptable.recovery.lag",
+    "streams.assignment.interval.ms",
+    "streams.assignor.name",
+    "streams.assignor.offload.enable",
+    "streams.heartbeat.interval.ms",
+    "streams.initial.rebalance.delay.ms",
+    "streams.num.standby.replicas",
+    "streams.num.warmup.replicas",
+    "streams.rack.aware.assignment.tags",
+    "streams.session.timeout.ms",
+    "streams.task.offset.interval.ms",
+];
+
+/// `--add-config`'s description (`ConfigCommand.ConfigCommandOptions`): per entity type, the
+/// configs it takes. Topics: `LogConfig.nonInternalConfigNames()`; brokers:
+/// `DynamicConfig.Broker.names()`, the broker configs that may change at run time — both from
+/// Brokerlab's checked catalogues.
+static CONFIGS_ADD_CONFIG_DESC: LazyLock<String> = LazyLock::new(|| {
+    let brokers = broker_configs().iter().filter(|d| d.dynamic()).map(|d| d.name);
+    format!(
+        "Key Value pairs of configs to add. Square brackets can be used to group values which contain commas: 'k1=v1,k2=[v1,v2,v2],k3=v3'. The following is a list of valid configurations: For entity-type 'topics': {}For entity-type 'brokers': {}For entity-type 'users': {}For entity-type 'clients': {}For entity-type 'ips': {}For entity-type 'client-metrics': {}For entity-type 'groups': {}Entity types 'users' and 'clients' may be specified together to update config for clients of a specific user.",
+        format_config_names(topic_config_names()),
+        format_config_names(brokers),
+        format_config_names(USER_CONFIG_NAMES.iter().copied()),
+        format_config_names(CLIENT_CONFIG_NAMES.iter().copied()),
+        format_config_names(IP_CONFIG_NAMES.iter().copied()),
+        format_config_names(CLIENT_METRICS_CONFIG_NAMES.iter().copied()),
+        format_config_names(GROUP_CONFIG_NAMES.iter().copied()),
+    )
+});
 
 /// `kafka-configs` (option texts from the Java `ConfigCommandOptions`,
 /// which kept the Scala wording; `--zookeeper` is gone in 4.0 and is left
-/// out). The per-type config lists in `--add-config` are assumed.
-pub static CONFIGS: ToolSpec = ToolSpec {
+/// out; there is no `--force`). `--add-config` lists the configs of each entity type.
+pub static CONFIGS: LazyLock<ToolSpec> = LazyLock::new(|| {
+    ToolSpec {
     tool: Tool::Configs,
     name: "kafka-configs",
     description_help: "This tool helps to manipulate and describe entity config for a topic, client, user, broker, ip, client-metrics or group",
     description_noargs: "This tool helps to manipulate and describe entity config for a topic, client, user, broker, ip, client-metrics or group",
     parse_errors: ParseErrorStyle::MessageOnly,
-    options: &[
-        O::req("add-config", "", T::String, CONFIGS_ADD_CONFIG_DESC),
+    options: CONFIGS_OPTIONS.as_slice(),
+}
+});
+
+static CONFIGS_OPTIONS: LazyLock<Vec<O>> = LazyLock::new(|| {
+    vec![
+        O::req("add-config", "", T::String, CONFIGS_ADD_CONFIG_DESC.as_str()),
         O::req("add-config-file", "", T::String, "Path to a properties file with configs to add. See add-config for a list of valid configurations."),
         O::flag("all", "List all configs for the given entity, including static configs if available."),
         O::flag("alter", "Alter the configuration for the entity."),
@@ -234,15 +296,14 @@ pub static CONFIGS: ToolSpec = ToolSpec {
         O::flag("entity-default", "Default entity name for clients/users/brokers/ips (applies to corresponding entity type)"),
         O::req("entity-name", "", T::String, "Name of entity (topic name/client id/user principal name/broker id/ip/client metrics/group id)").repeatable(),
         O::req("entity-type", "", T::String, "Type of entity (topics/clients/users/brokers/broker-loggers/ips/client-metrics/groups)").repeatable(),
-        O::flag("force", "Suppress console prompts"),
         O::req("group", "", T::String, "The group's ID."),
         O::req("ip", "", T::String, "The IP address."),
         O::flag("ip-defaults", "The config defaults for all IPs."),
         O::req("topic", "", T::String, "The topic's name."),
         O::req("user", "", T::String, "The user's principal name."),
         O::flag("user-defaults", "The config defaults for all users."),
-    ],
-};
+    ]
+});
 
 /// `kafka-get-offsets` (`GetOffsetShell.GetOffsetShellOptions`;
 /// `--broker-list` is gone in 4.0, the extended `--time` text is assumed).

@@ -186,7 +186,7 @@ fn version_for_every_jopt_tool() {
             continue;
         }
         let o = rejected(t, "--version");
-        assert_eq!(o.stdout(), "4.0.0\n", "{t:?}");
+        assert_eq!(o.stdout(), "4.4.0\n", "{t:?}");
         assert_eq!(o.stderr(), "");
         assert_eq!(o.exit_code, 0);
     }
@@ -621,16 +621,21 @@ fn configs_checks() {
     );
     only(
         "--bootstrap-server b:1 --describe --entity-type topic --entity-name t",
-        "Invalid entity type topic, the entity type must be one of topics, clients, users, brokers, ips, broker-loggers, client-metrics, groups with a --bootstrap-server or --bootstrap-controller argument",
+        "Invalid entity type topic, the entity type must be one of broker-loggers, topics, clients, users, brokers, ips, client-metrics, groups with a --bootstrap-server or --bootstrap-controller argument",
+    );
+    // The connection options are checked before the entity types' names.
+    only(
+        "--describe --entity-type topic --entity-name t",
+        "Either --bootstrap-server or --bootstrap-controller must be specified.",
     );
     only("--bootstrap-server b:1 --describe", "At least one entity type must be specified");
     only(
         "--describe --entity-type topics --entity-name t",
-        "One of the required --bootstrap-server, --boostrap-controller, or --zookeeper arguments must be specified",
+        "Either --bootstrap-server or --bootstrap-controller must be specified.",
     );
     only(
         "--bootstrap-server b:1 --bootstrap-controller c:1 --describe --entity-type topics",
-        "Only one of --bootstrap-server, --boostrap-controller, and --zookeeper can be specified",
+        "Only one of --bootstrap-server or --bootstrap-controller can be specified",
     );
     only(
         "--bootstrap-server b:1 --describe --entity-name t --topic t",

@@ -212,7 +212,7 @@ fn check_line(line: &str, counts: &mut [u64; 4]) {
                         if o.exit_code == 0 {
                             // only --version and help screens succeed
                             assert!(
-                                first == "4.0.0" || first.starts_with("usage: "),
+                                first == "4.4.0" || first.starts_with("usage: "),
                                 "exit 0 rejection {first:?} for {:?}",
                                 it.argv
                             );
