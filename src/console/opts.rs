@@ -240,8 +240,8 @@ pub enum ParseErrorStyle {
     /// Message, then the usage table, on stderr; exit 1 (console producer
     /// and consumer, consumer perf test: `printUsageAndExit`).
     UsageOnStderr,
-    /// Message, then the exception's stack trace, on stderr; exit 1
-    /// (kafka-topics jopt-simple's `OptionParser`, leader election `LeaderElectionCommand`, broker-api-versions).
+    /// Message, then the exception's stack trace and an empty line, on stderr; exit 1
+    /// ([`main_no_exit_output`]: `TopicCommand`, `LeaderElectionCommand`, `BrokerApiVersionsCommand`).
     MessageAndStackTrace,
     /// The JVM's `Exception in thread "main" ...` on stderr; exit 1
     /// (kafka-consumer-groups parses outside its `try`, jopt-simple's `OptionParser`).
@@ -371,6 +371,28 @@ impl ParsedOpts {
     }
 }
 
+impl ParsedOpts {
+    /// [`ParsedOpts::check_types`] for the named options only, in the given order: a tool that
+    /// reads its options one at a time (`OptionSet.valueOf`, `valuesOf`) fails on the first it
+    /// reads, whatever their order on the command line.
+    pub fn check_types_of(&self, spec: &ToolSpec, names: &[&str]) -> Result<(), OptError> {
+        for name in names {
+            let Some(o) = spec.find(name) else { continue };
+            let given: Vec<&String> =
+                self.entries.iter().filter(|(n, _)| n == name).filter_map(|(_, v)| v.as_ref()).collect();
+            if given.len() > 1 && !o.repeatable {
+                return Err(OptError::MultipleArguments(o.name.to_string()));
+            }
+            if let Some(ty) = o.value_type() {
+                if let Some(bad) = given.iter().find(|v| !ty.accepts(v)) {
+                    return Err(OptError::CannotParse { value: bad.to_string(), option: o.name.to_string() });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A jopt-simple `OptionException` (messages from
 /// `joptsimple/ExceptionMessages.properties`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -405,6 +427,19 @@ impl OptError {
         }
     }
 
+    /// The exception as `Throwable.printStackTrace` prints it, frames elided (`\tat ...`): a value
+    /// that does not convert carries its converter's exception as the cause
+    /// ([`conversion_causes`]); `spec` gives the option's type.
+    pub fn stack_trace(&self, spec: &ToolSpec) -> String {
+        let mut trace = stack_trace(self.exception_class(), &self.message());
+        if let OptError::CannotParse { value, option } = self {
+            if let Some(ty) = spec.find(option).and_then(|o| o.value_type()) {
+                trace.push_str(&conversion_causes(ty, value));
+            }
+        }
+        trace
+    }
+
     /// The fully qualified exception class.
     pub fn exception_class(&self) -> &'static str {
         match self {
@@ -413,6 +448,35 @@ impl OptError {
             OptError::CannotParse { .. } => "joptsimple.OptionArgumentConversionException",
             OptError::Unavailable(_) => "joptsimple.UnavailableOptionException",
             OptError::MultipleArguments(_) => "joptsimple.MultipleArgumentsForOptionException",
+        }
+    }
+}
+
+/// The `Caused by:` part of the stack trace of jopt-simple's `OptionArgumentConversionException`
+/// (`AbstractOptionSpec.convertWith` wraps what the converter threw). `ofType(Integer.class)`
+/// (and `Long`, `Double`) converts by calling `valueOf` through reflection
+/// (`MethodInvokingValueConverter`), so the `NumberFormatException` comes wrapped in jopt-simple's
+/// `ReflectionException`; an enum or regex converter throws `ValueConversionException` itself
+/// (messages from jopt-simple's `ExceptionMessages.properties`). Each cause has frames.
+pub fn conversion_causes(ty: ValueType, value: &str) -> String {
+    let number = |text: String| {
+        let nfe = format!("java.lang.NumberFormatException: {text}");
+        format!("Caused by: joptsimple.internal.ReflectionException: {nfe}\n\tat ...\nCaused by: {nfe}\n\tat ...\n")
+    };
+    match ty {
+        ValueType::String => String::new(),
+        // NumberFormatException.forInputString (radix 10).
+        ValueType::Integer | ValueType::Long => number(format!("For input string: \"{value}\"")),
+        // FloatingDecimal.readJavaFormatString: a blank value is "empty String".
+        ValueType::Double if value.trim().is_empty() => number("empty String".to_string()),
+        ValueType::Double => number(format!("For input string: \"{value}\"")),
+        ValueType::Enum(pattern, _) => {
+            format!(
+                "Caused by: joptsimple.ValueConversionException: Value [{value}] is not one of [{pattern}]\n\tat ...\n"
+            )
+        }
+        ValueType::LongPattern(regex) => {
+            format!("Caused by: joptsimple.ValueConversionException: Value [{value}] did not match regex [{regex}]\n\tat ...\n")
         }
     }
 }
@@ -611,6 +675,19 @@ pub fn exception_output(message: &str, exception_class: &str) -> Output {
     o
 }
 
+/// The catch-all of `mainNoExit` in `TopicCommand`, `LeaderElectionCommand` and
+/// `BrokerApiVersionsCommand`: `System.err.println(e.getMessage())`, then
+/// `System.err.println(Utils.stackTrace(e))`; the trace ends with a line break, so an empty line
+/// follows. Exit 1.
+pub fn main_no_exit_output(message: &str, trace: &str) -> Output {
+    let mut o = Output::new();
+    o.errln(message);
+    o.err(trace);
+    o.errln("");
+    o.exit_code = 1;
+    o
+}
+
 /// How `spec`'s tool reports a parse-time [`OptError`].
 pub fn option_error(spec: &ToolSpec, e: &OptError) -> Output {
     let mut o = tool_option_error(spec, e);
@@ -626,15 +703,14 @@ pub fn option_error(spec: &ToolSpec, e: &OptError) -> Output {
 /// The option error exactly as the Kafka tool prints it.
 fn tool_option_error(spec: &ToolSpec, e: &OptError) -> Output {
     let msg = e.message();
-    let class = e.exception_class();
     let mut o = Output::new();
     o.exit_code = 1;
     match spec.parse_errors {
         ParseErrorStyle::UsageOnStderr => return usage_error(spec, &msg),
-        ParseErrorStyle::MessageAndStackTrace => return exception_output(&msg, class),
+        ParseErrorStyle::MessageAndStackTrace => return main_no_exit_output(&msg, &e.stack_trace(spec)),
         ParseErrorStyle::UncaughtJvm => {
             o.err("Exception in thread \"main\" ");
-            o.err(&stack_trace(class, &msg));
+            o.err(&e.stack_trace(spec));
         }
         ParseErrorStyle::MessageOnly => o.errln(&msg),
         ParseErrorStyle::ErrorOccurred => o.errln(&format!("Error occurred: {msg}")),

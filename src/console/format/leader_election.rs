@@ -79,6 +79,8 @@ pub fn results(t: ElectionType, r: &ElectionResults) -> Output {
         for (_, e) in &failed {
             o.errln(&format!("\tSuppressed: {e}"));
         }
+        // LeaderElectionCommand.mainNoExit prints the trace with println: an empty line ends it.
+        o.errln("");
         o.exit_code = 1;
     }
     o

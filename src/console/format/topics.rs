@@ -345,7 +345,9 @@ impl TopicCommandError {
                 ("org.apache.kafka.common.errors.InvalidConfigurationException", false)
             }
             TopicCommandError::InvalidConfigValue { .. } => ("org.apache.kafka.common.config.ConfigException", true),
-            TopicCommandError::DuplicateReplicas(_) | TopicCommandError::DifferentReplicationFactor { .. } => {
+            // TopicCommand.parseReplicaAssignment.
+            TopicCommandError::DuplicateReplicas(_) => ("org.apache.kafka.tools.AdminCommandFailedException", true),
+            TopicCommandError::DifferentReplicationFactor { .. } => {
                 ("org.apache.kafka.tools.AdminOperationException", true)
             }
             TopicCommandError::NotEnoughBrokers { .. }
@@ -379,13 +381,19 @@ pub fn command_error(err: &TopicCommandError, timestamp: &str) -> Output {
 
 /// [`command_error`] for any message and exception class.
 pub fn error_output(message: &str, exception_class: &str, with_stack: bool, timestamp: &str) -> Output {
-    let mut o = Output::new();
-    o.outln(&format!("Error while executing topic command : {message}"));
     let mut stack = format!("{exception_class}: {message}\n");
     if with_stack {
         stack.push_str("\tat ...\n");
     }
-    o.err(&format!("[{timestamp}] ERROR {stack}"));
+    error_output_trace(message, &stack, timestamp)
+}
+
+/// [`error_output`] with the exception's whole stack trace text (`Utils.stackTrace`, ending with
+/// a line break), causes included.
+pub fn error_output_trace(message: &str, trace: &str, timestamp: &str) -> Output {
+    let mut o = Output::new();
+    o.outln(&format!("Error while executing topic command : {message}"));
+    o.err(&format!("[{timestamp}] ERROR {trace}"));
     o.errln(&format!(" ({LOGGER})"));
     o.exit_code = 1;
     let _ = log_line; // the same pattern as format::log_line, split over lines

@@ -11,7 +11,8 @@
 use super::super::format::{consumer, get_offsets, producer, stack_trace, Output};
 use super::{
     cant_be_used_with, combination_cant_be_used_with, exactly_one_of, exception_output, java_hash_set_order,
-    missing_required, option_error, usage_error, validate_bootstrap_server, OptError, ParsedOpts, Tool, ToolSpec,
+    main_no_exit_output, missing_required, option_error, usage_error, validate_bootstrap_server, OptError, ParsedOpts,
+    Tool, ToolSpec,
 };
 
 /// Runs the checks of `tool`.
@@ -71,10 +72,8 @@ fn check_topics(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
         notes.errln("delete-config option is no longer supported and deprecated since version 4.0. The config will be fully removed in future releases.");
     }
     if !p.has("bootstrap-server") {
-        return Err(with_notes(
-            &notes,
-            exception_output("--bootstrap-server must be specified", "java.lang.IllegalArgumentException"),
-        ));
+        let m = "--bootstrap-server must be specified";
+        return Err(with_notes(&notes, main_no_exit_output(m, &stack_trace("java.lang.IllegalArgumentException", m))));
     }
     let usage = |m: String| with_notes(&notes, usage_error(spec, &m));
     if !p.has("list") && !p.has("describe") && !p.has("topic") {
@@ -132,7 +131,9 @@ fn check_topics(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
             return Err(usage(m));
         }
     }
-    if let Err(e) = p.check_types(spec) {
+    // The options `new TopicService(opts.commandConfig(), opts.bootstrapServer())` reads, outside
+    // the actions' try; each action reads its own options (`tools::topics`).
+    if let Err(e) = p.check_types_of(spec, &["command-config", "bootstrap-server"]) {
         return Err(with_notes(&notes, option_error(spec, &e)));
     }
     Ok(notes)
@@ -626,7 +627,7 @@ fn check_get_offsets(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> 
 pub const ADMIN_COMMAND_FAILED: &str = "org.apache.kafka.tools.AdminCommandFailedException";
 
 fn check_leader_election(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
-    let fail = |m: &str| exception_output(m, ADMIN_COMMAND_FAILED);
+    let fail = |m: &str| main_no_exit_output(m, &stack_trace(ADMIN_COMMAND_FAILED, m));
     let mut missing: Vec<&str> = Vec::new();
     if !p.has("bootstrap-server") {
         missing.push("bootstrap-server");

@@ -308,7 +308,7 @@ fn topics_zookeeper_option() {
     assert_eq!(o.stdout(), "");
     assert_eq!(
         o.stderr(),
-        "zookeeper is not a recognized option\njoptsimple.UnrecognizedOptionException: zookeeper is not a recognized option\n\tat ...\n"
+        "zookeeper is not a recognized option\njoptsimple.UnrecognizedOptionException: zookeeper is not a recognized option\n\tat ...\n\n"
     );
 }
 
@@ -326,7 +326,7 @@ fn topics_checks() {
     let o = rejected(Tool::Topics, "--list");
     assert_eq!(
         o.stderr(),
-        "--bootstrap-server must be specified\njava.lang.IllegalArgumentException: --bootstrap-server must be specified\n\tat ...\n"
+        "--bootstrap-server must be specified\njava.lang.IllegalArgumentException: --bootstrap-server must be specified\n\tat ...\n\n"
     );
     assert_eq!(o.exit_code, 1);
     assert_usage(&rejected(Tool::Topics, "--bootstrap-server b:1 --create"), "Missing required argument \"[topic]\"");
@@ -378,11 +378,15 @@ fn topics_checks() {
         &rejected(Tool::Topics, "--bootstrap-server b:1 --delete --topic t --exclude-internal"),
         "Option \"[exclude-internal]\" can't be used with option \"[delete]\"",
     );
-    let o = rejected(Tool::Topics, "--bootstrap-server b:1 --create --topic t --partitions x");
-    assert_eq!(first_stderr_line(&o), "Cannot parse argument 'x' of option partitions");
-    assert!(o
-        .stderr()
-        .contains("joptsimple.OptionArgumentConversionException: Cannot parse argument 'x' of option partitions"));
+    // `--partitions` is converted when the action reads it (`CommandTopicPartition`, inside the
+    // action's try), not while the options are checked ...
+    assert!(run(Tool::Topics, "--bootstrap-server b:1 --create --topic t --partitions x").is_ok());
+    // ... while `new TopicService(...)` reads the bootstrap server before any action: mainNoExit.
+    let o = rejected(Tool::Topics, "--bootstrap-server b:1 --bootstrap-server b:2 --list");
+    assert_eq!(
+        o.stderr(),
+        "Found multiple arguments for option bootstrap-server, but you asked for only one\njoptsimple.MultipleArgumentsForOptionException: Found multiple arguments for option bootstrap-server, but you asked for only one\n\tat ...\n\n"
+    );
     assert!(
         run(Tool::Topics, "--bootstrap-server b:1 --create --topic t --partitions 3 --replication-factor 1").is_ok()
     );
@@ -730,7 +734,7 @@ fn leader_election_checks() {
         let o = rejected(l, line);
         assert_eq!(
             o.stderr(),
-            format!("{msg}\norg.apache.kafka.tools.AdminCommandFailedException: {msg}\n\tat ...\n"),
+            format!("{msg}\norg.apache.kafka.tools.AdminCommandFailedException: {msg}\n\tat ...\n\n"),
             "{line}"
         );
         assert_eq!(o.exit_code, 1);
@@ -1030,4 +1034,36 @@ fn show_argparse_help() {
         .unwrap_err();
         println!("{}", o.stderr());
     }
+}
+
+// jopt-simple converts a value when the tool reads it: the first option read that fails is the
+// error, whatever the command-line order.
+#[test]
+fn options_fail_in_the_order_the_tool_reads_them() {
+    let p = parse(&tables::TOPICS, &args("--replication-factor y --partitions x --topic a --topic b")).unwrap();
+    let e = p.check_types_of(&tables::TOPICS, &["partitions", "replication-factor"]).unwrap_err();
+    assert_eq!(e.message(), "Cannot parse argument 'x' of option partitions");
+    let e = p.check_types_of(&tables::TOPICS, &["replication-factor", "partitions"]).unwrap_err();
+    assert_eq!(e.message(), "Cannot parse argument 'y' of option replication-factor");
+    let e = p.check_types_of(&tables::TOPICS, &["topic", "partitions"]).unwrap_err();
+    assert_eq!(e, OptError::MultipleArguments("topic".into()));
+    assert!(p.check_types_of(&tables::TOPICS, &["bootstrap-server"]).is_ok());
+}
+
+// The causes of `OptionArgumentConversionException` (the traces recorded from Kafka 4.4 in
+// tests/conformance/scenarios/topics_options.txt and leader_election_errors.txt).
+#[test]
+fn conversion_errors_carry_the_converters_exception() {
+    assert_eq!(
+        conversion_causes(ValueType::Integer, "many"),
+        "Caused by: joptsimple.internal.ReflectionException: java.lang.NumberFormatException: For input string: \"many\"\n\tat ...\nCaused by: java.lang.NumberFormatException: For input string: \"many\"\n\tat ...\n"
+    );
+    let e = OptError::CannotParse { value: "sideways".into(), option: "election-type".into() };
+    assert_eq!(
+        e.stack_trace(&tables::LEADER_ELECTION),
+        "joptsimple.OptionArgumentConversionException: Cannot parse argument 'sideways' of option election-type\n\tat ...\nCaused by: joptsimple.ValueConversionException: Value [sideways] is not one of [[PREFERRED,UNCLEAN]]\n\tat ...\n"
+    );
+    assert_eq!(conversion_causes(ValueType::String, "x"), "");
+    let o = rejected(Tool::LeaderElection, "--bootstrap-server b:1 --election-type sideways --all-topic-partitions");
+    assert!(o.stderr().ends_with("[[PREFERRED,UNCLEAN]]\n\tat ...\n\n"), "{}", o.stderr());
 }

@@ -8,8 +8,8 @@
 
 use super::{AdminConn, Ctx, Started};
 use crate::console::format::api_versions::{api_versions, ApiKeyInfo, BrokerNode};
-use crate::console::format::Output;
-use crate::console::opts::{exception_output, parse_command, Tool};
+use crate::console::format::{stack_trace, Output};
+use crate::console::opts::{main_no_exit_output, parse_command, Tool};
 use crate::sim::broker::requests::UNADVERTISED_CLIENT_APIS;
 use crate::sim::client::admin::{Call, Target};
 use crate::sim::protocol::{Request, Response};
@@ -27,7 +27,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     if let Err(m) = listed {
         admin.close(ctx.sim);
         let msg = format!("org.apache.kafka.common.errors.TimeoutException: {m}");
-        return Started::Done(exception_output(&msg, "java.lang.RuntimeException"));
+        return Started::Done(main_no_exit_output(&msg, &stack_trace("java.lang.RuntimeException", &msg)));
     }
     let brokers: Vec<(i32, String, u16, Option<String>)> = ctx
         .sim

@@ -5,7 +5,7 @@ use super::{AdminConn, Ctx, Started};
 use crate::console::format::leader_election::{results, ElectionResults, ElectionType};
 use crate::console::format::{stack_trace, Output};
 use crate::console::opts::check::ADMIN_COMMAND_FAILED;
-use crate::console::opts::{exception_output, parse_command, Tool};
+use crate::console::opts::{main_no_exit_output, parse_command, Tool};
 use crate::sim::client::admin::Target;
 use crate::sim::errors::KafkaError;
 use crate::sim::protocol::{ControllerRequest, ControllerResponse, ElectionType as SimElection, Request, Response};
@@ -58,13 +58,12 @@ pub fn parse_partitions_json(text: &str) -> Result<Vec<TopicPartition>, (&'stati
 const ADMIN_OPERATION: &str = "org.apache.kafka.tools.AdminOperationException";
 
 pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
-    let mut o = run_inner(ctx, args);
-    // LeaderElectionCommand.mainNoExit prints e.getMessage() and then Utils.stackTrace(e) with
-    // println: the trace's own last line break and println's make an empty line.
-    if o.exit_code != 0 && o.stderr().contains("\tat ...") {
-        o.errln("");
-    }
-    Started::Done(o)
+    Started::Done(run_inner(ctx, args))
+}
+
+/// `LeaderElectionCommand.mainNoExit`'s report of an exception of `class`.
+fn failed(message: &str, class: &str) -> Output {
+    main_no_exit_output(message, &stack_trace(class, message))
 }
 
 fn run_inner(ctx: &mut Ctx, args: &[String]) -> Output {
@@ -83,23 +82,21 @@ fn run_inner(ctx: &mut Ctx, args: &[String]) -> Output {
         let Some(text) = ctx.vfs.read(path) else {
             // Utils.readFileAsString's IOException, wrapped in a RuntimeException.
             let io = format!("java.io.IOException: Unable to read file {path}");
-            let mut o = Output::new();
-            o.errln(&io);
-            o.err(&stack_trace("java.lang.RuntimeException", &io));
-            o.err(&format!("Caused by: {io}\n\tat ...\n"));
-            o.err(&format!("Caused by: java.nio.file.NoSuchFileException: {path}\n\tat ...\n"));
-            o.exit_code = 1;
-            return o;
+            let trace = format!(
+                "{}Caused by: {io}\n\tat ...\nCaused by: java.nio.file.NoSuchFileException: {path}\n\tat ...\n",
+                stack_trace("java.lang.RuntimeException", &io)
+            );
+            return main_no_exit_output(&io, &trace);
         };
         match parse_partitions_json(text) {
             Ok(v) => Some(v),
-            Err((class, m)) => return exception_output(&m, class),
+            Err((class, m)) => return failed(&m, class),
         }
     } else {
         None
     };
     if let Some(path) = p.value("admin.config").filter(|f| !ctx.vfs.exists(f)) {
-        return exception_output(&format!("{path} (No such file or directory)"), super::FILE_NOT_FOUND);
+        return failed(&format!("{path} (No such file or directory)"), super::FILE_NOT_FOUND);
     }
     let servers = p.value("bootstrap-server").unwrap_or("").to_string();
     let mut admin = AdminConn::open(ctx.sim, &servers);
@@ -131,13 +128,13 @@ fn run_inner(ctx: &mut Ctx, args: &[String]) -> Output {
             out.append(&results(kind, &r));
         }
         Ok(Response::Controller(ControllerResponse::ElectLeaders(Err(e)))) => {
-            out.append(&exception_output(&e.java_string(), "java.util.concurrent.ExecutionException"));
+            out.append(&failed(&e.java_string(), "java.util.concurrent.ExecutionException"));
         }
         Ok(_) => out.append(&Output::failure("unexpected answer")),
         Err(m) => {
             out.outln("Timeout waiting for election results");
             let msg = format!("org.apache.kafka.common.errors.TimeoutException: {m}");
-            out.append(&exception_output(&msg, "java.util.concurrent.ExecutionException"));
+            out.append(&failed(&msg, "java.util.concurrent.ExecutionException"));
         }
     }
     out

@@ -7,8 +7,9 @@
 
 use super::{error_class, AdminConn, Ctx, Started};
 use crate::console::format::topics::{self as fmt, DescribeFilter, PartitionInfo, TopicCommandError, TopicInfo};
-use crate::console::format::Output;
-use crate::console::opts::{java_parse_int, parse_command, ParsedOpts, Tool};
+use crate::console::format::{stack_trace, Output};
+use crate::console::opts::tables::TOPICS;
+use crate::console::opts::{java_parse_int, main_no_exit_output, parse_command, OptError, ParsedOpts, Tool};
 use crate::console::regex::Regex;
 use crate::sim::client::admin::Target;
 use crate::sim::client::TopicMeta;
@@ -21,23 +22,44 @@ use std::collections::BTreeMap;
 /// A topic's non-default configs and its `min.insync.replicas`.
 type TopicConfigs = (Vec<(String, String)>, Option<i32>);
 
-/// A failed action: message, exception class, whether a stack trace follows (`TopicCommand`).
+/// A failed action (`TopicCommand.printException`): the exception's message and its stack trace
+/// as `Utils.stackTrace` prints it (frames elided).
 struct Failure {
     message: String,
-    class: String,
-    stack: bool,
+    trace: String,
 }
 
 impl Failure {
+    /// An exception of `class`; `stack`: whether it has frames (Kafka's `ApiException`s have none).
+    fn new(message: String, class: &str, stack: bool) -> Failure {
+        let trace = if stack { stack_trace(class, &message) } else { format!("{class}: {message}\n") };
+        Failure { message, trace }
+    }
     fn of(e: TopicCommandError) -> Failure {
         let (class, stack) = e.exception();
-        Failure { message: e.message(), class: class.to_string(), stack }
+        Failure::new(e.message(), class, stack)
     }
     fn api(e: &ApiError) -> Failure {
-        Failure { message: e.text().to_string(), class: error_class(e.error), stack: false }
+        Failure::new(e.text().to_string(), &error_class(e.error), false)
     }
     fn timeout(msg: String) -> Failure {
-        Failure { message: msg, class: "org.apache.kafka.common.errors.TimeoutException".into(), stack: false }
+        Failure::new(msg, "org.apache.kafka.common.errors.TimeoutException", false)
+    }
+    /// An option value the action reads (`OptionSet.valueOf`) that jopt-simple refuses.
+    fn option(e: &OptError) -> Failure {
+        Failure { message: e.message(), trace: e.stack_trace(&TOPICS) }
+    }
+}
+
+/// The options each action reads, in the order it reads them (`TopicCommand.TopicService`;
+/// create and alter through `CommandTopicPartition`).
+fn options_read(p: &ParsedOpts) -> &'static [&'static str] {
+    if p.has("create") || p.has("alter") {
+        &["topic", "partitions", "replication-factor", "replica-assignment", "config"]
+    } else if p.has("describe") {
+        &["topic-id", "topic", "partition-size-limit-per-response"]
+    } else {
+        &["topic"]
     }
 }
 
@@ -48,16 +70,18 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     };
     let p = &parsed.opts;
     let mut out = parsed.notes.clone();
-    let result = if let Some(path) = p.value("command-config").filter(|f| !ctx.vfs.exists(f)) {
-        Err(Failure {
-            message: format!("{path} (No such file or directory)"),
-            class: super::FILE_NOT_FOUND.to_string(),
-            stack: true,
-        })
-    } else {
+    if let Some(path) = p.value("command-config").filter(|f| !ctx.vfs.exists(f)) {
+        // Utils.loadProps in `new TopicService(...)`, before the actions' try: mainNoExit reports it.
+        let m = format!("{path} (No such file or directory)");
+        out.append(&main_no_exit_output(&m, &stack_trace(super::FILE_NOT_FOUND, &m)));
+        return Started::Done(out);
+    }
+    let result = {
         let servers = p.value("bootstrap-server").unwrap_or("").to_string();
         let admin = AdminConn::open(ctx.sim, &servers);
-        let r = if p.has("create") {
+        let r = if let Err(e) = p.check_types_of(&TOPICS, options_read(p)) {
+            Err(Failure::option(&e))
+        } else if p.has("create") {
             create(ctx, &admin, p, &mut out)
         } else if p.has("list") {
             list(ctx, &admin, p, &mut out)
@@ -73,7 +97,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     };
     if let Err(f) = result {
         let ts = super::now_ts(ctx.sim);
-        out.append(&fmt::error_output(&f.message, &f.class, f.stack, &ts));
+        out.append(&fmt::error_output_trace(&f.message, &f.trace, &ts));
     }
     Started::Done(out)
 }
@@ -84,10 +108,12 @@ fn topic_filter(p: &ParsedOpts) -> Result<Option<Regex>, Failure> {
         None => Ok(None),
         Some(t) => {
             let pattern = t.trim().replace(',', "|");
-            Regex::new(&pattern).map(Some).map_err(|e| Failure {
-                message: format!("{e} in the regular expression {pattern}"),
-                class: "java.util.regex.PatternSyntaxException".into(),
-                stack: true,
+            Regex::new(&pattern).map(Some).map_err(|e| {
+                Failure::new(
+                    format!("{e} in the regular expression {pattern}"),
+                    "java.util.regex.PatternSyntaxException",
+                    true,
+                )
             })
         }
     }
@@ -232,11 +258,11 @@ fn parse_assignment(s: &str) -> Result<Vec<Vec<i32>>, Failure> {
             match java_parse_int(t) {
                 Some(v) => replicas.push(v),
                 None => {
-                    return Err(Failure {
-                        message: format!("For input string: \"{t}\""),
-                        class: "java.lang.NumberFormatException".into(),
-                        stack: true,
-                    })
+                    return Err(Failure::new(
+                        format!("For input string: \"{t}\""),
+                        "java.lang.NumberFormatException",
+                        true,
+                    ))
                 }
             }
         }
@@ -282,22 +308,19 @@ fn parse_configs(p: &ParsedOpts) -> Result<BTreeMap<String, String>, Failure> {
         return Err(Failure::of(TopicCommandError::UnknownConfig(k.clone())));
     }
     if let Err(m) = validate_topic_configs(&map) {
-        return Err(Failure {
-            message: m,
-            class: "org.apache.kafka.common.config.ConfigException".into(),
-            stack: true,
-        });
+        return Err(Failure::new(m, "org.apache.kafka.common.config.ConfigException", true));
     }
     Ok(map)
 }
 
 fn create(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts, out: &mut Output) -> Result<(), Failure> {
     let name = p.value("topic").unwrap_or("").to_string();
-    let configs = parse_configs(p)?;
+    // CommandTopicPartition parses the replica assignment before the configs.
     let assignment = match p.value("replica-assignment") {
         Some(s) => Some(parse_assignment(s)?),
         None => None,
     };
+    let configs = parse_configs(p)?;
     if fmt::has_collision_chars(&name) {
         out.outln(fmt::COLLISION_WARNING);
     }
@@ -375,13 +398,11 @@ fn delete(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<(), Failur
     let (names, _) = matching_topics(ctx, admin, p, "listTopics")?;
     ensure_exists(&names, p)?;
     if let Some(internal) = names.iter().find(|n| is_internal_topic(n)) {
-        return Err(Failure {
-            message: format!(
-                "Topic {internal} is a kafka internal topic and is not allowed to be marked for deletion."
-            ),
-            class: "org.apache.kafka.tools.AdminOperationException".into(),
-            stack: true,
-        });
+        return Err(Failure::new(
+            format!("Topic {internal} is a kafka internal topic and is not allowed to be marked for deletion."),
+            "org.apache.kafka.tools.AdminOperationException",
+            true,
+        ));
     }
     if names.is_empty() {
         return Ok(());

@@ -234,7 +234,7 @@ fn leader_election_output() {
     );
     assert_eq!(
         o.stderr(),
-        "1 replica(s) could not be elected\norg.apache.kafka.tools.AdminCommandFailedException: 1 replica(s) could not be elected\n\tat ...\n\tSuppressed: org.apache.kafka.common.errors.PreferredLeaderNotAvailableException: The preferred leader was not available.\n"
+        "1 replica(s) could not be elected\norg.apache.kafka.tools.AdminCommandFailedException: 1 replica(s) could not be elected\n\tat ...\n\tSuppressed: org.apache.kafka.common.errors.PreferredLeaderNotAvailableException: The preferred leader was not available.\n\n"
     );
     assert_eq!(o.exit_code, 1);
     assert_eq!(ElectionType::parse("Preferred"), Some(ElectionType::Preferred));
