@@ -119,14 +119,9 @@ pub fn unknown_topic(args: &[String]) -> Output {
     )
 }
 
-/// `requirement failed: Invalid entity config: ...` (`ConfigCommand`).
-pub const INVALID_ENTITY_CONFIG: &str =
-    "requirement failed: Invalid entity config: all configs to be added must be in the format \"key=val\".";
-
-/// `Invalid config(s): <k1,k2>` (`ConfigCommand`).
-pub fn invalid_configs(keys: &[String]) -> String {
-    format!("Invalid config(s): {}", keys.join(","))
-}
+/// `ConfigCommand.parseConfigsToBeAdded`'s IllegalArgumentException (two spaces before the second
+/// format, as Kafka 4.4 prints it).
+pub const INVALID_ENTITY_CONFIG: &str = "Invalid entity config: all configs to be added must be in the format \"key=val\" or  \"key=[val1,val2]\" to group values which contain commas.";
 
 /// `Cannot update these configs dynamically: Set(<key>)` (`ConfigCommand`).
 pub fn cannot_update_dynamically(keys: &[String]) -> String {

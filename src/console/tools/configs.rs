@@ -5,8 +5,8 @@
 
 use super::{error_class, AdminConn, Ctx, Started};
 use crate::console::format::configs::{
-    self as fmt, arg_error, command_failed, invalid_configs, parse_add_config, parse_delete_config, ConfigBlock,
-    ConfigEntryView, ConfigSynonym,
+    self as fmt, arg_error, command_failed, parse_add_config, parse_delete_config, ConfigBlock, ConfigEntryView,
+    ConfigSynonym,
 };
 use crate::console::format::Output;
 use crate::console::opts::check::{config_entity_names, config_entity_types};
@@ -140,6 +140,43 @@ fn describe(
             }
         }
     }
+    // ConfigCommand.describeResourceConfig: one named topic or broker (not `--all`) must exist,
+    // or the tool says so (exit 0).
+    if let (false, [name]) = (all, names) {
+        let exists = if entity_type == "topics" {
+            if let Err(reason) = crate::console::format::topics::validate_topic_name(name) {
+                // Thrown by Topic.validate itself: an ApiException, without frames.
+                out.errln(&format!("Error while executing config command with args '{}'", args.join(" ")));
+                out.errln(&format!(
+                    "org.apache.kafka.common.errors.InvalidTopicException: Topic name is invalid: {reason}"
+                ));
+                out.exit_code = 1;
+                return;
+            }
+            let listed = admin.call(
+                ctx,
+                "listTopics",
+                Target::Any,
+                Request::Metadata { topics: None, allow_auto_create: false },
+            );
+            listed.is_err() || ctx.sim.admin_mut(admin.id).is_some_and(|a| a.meta.topics.contains_key(name))
+        } else {
+            let listed = admin.call(
+                ctx,
+                "describeCluster",
+                Target::Any,
+                Request::Metadata { topics: Some(Vec::new()), allow_auto_create: false },
+            );
+            name.is_empty()
+                || listed.is_err()
+                || ctx.sim.admin_mut(admin.id).is_some_and(|a| a.meta.brokers.keys().any(|b| b.to_string() == *name))
+        };
+        if !exists {
+            let singular = entity_type.trim_end_matches('s');
+            out.outln(&format!("The {singular} '{name}' doesn't exist and doesn't have dynamic config."));
+            return;
+        }
+    }
     for name in entities {
         let r = match resource(entity_type, &name) {
             Ok(r) => r,
@@ -211,23 +248,10 @@ fn alter(
             return;
         }
     };
-    // The entity's current dynamic configs: deleting one that is not set is an error.
-    let current = match fetch(ctx, admin, &r) {
-        Ok(e) => e,
-        Err((class, msg)) => {
-            out.append(&command_failed(args, &class, &msg));
-            return;
-        }
-    };
-    let src = dynamic_source(&r);
-    let set: Vec<&str> = current.iter().filter(|e| e.source == src).map(|e| e.name.as_str()).collect();
-    let invalid: Vec<String> = to_delete.iter().filter(|k| !set.contains(&k.as_str())).cloned().collect();
-    if !invalid.is_empty() {
-        out.append(&arg_error(&invalid_configs(&invalid)));
-        return;
-    }
-    let mut ops: Vec<AlterOp> = to_add.iter().map(|(k, v)| AlterOp::Set(k.clone(), v.clone())).collect();
-    ops.extend(to_delete.iter().map(|k| AlterOp::Delete(k.clone())));
+    // ConfigCommand.alterResourceConfig (topics, brokers): one IncrementalAlterConfigs, the
+    // deletions first; deleting a config that is not set is no error.
+    let mut ops: Vec<AlterOp> = to_delete.iter().map(|k| AlterOp::Delete(k.clone())).collect();
+    ops.extend(to_add.iter().map(|(k, v)| AlterOp::Set(k.clone(), v.clone())));
     let resp = admin.call(
         ctx,
         "incrementalAlterConfigs",

@@ -9,12 +9,15 @@ use super::{error_class, AdminConn, Ctx, Started};
 use crate::console::format::topics::{self as fmt, DescribeFilter, PartitionInfo, TopicCommandError, TopicInfo};
 use crate::console::format::{stack_trace, Output};
 use crate::console::opts::tables::TOPICS;
-use crate::console::opts::{java_parse_int, main_no_exit_output, parse_command, OptError, ParsedOpts, Tool};
+use crate::console::opts::{
+    java_parse_int, java_string_hash, main_no_exit_output, parse_command, OptError, ParsedOpts, Tool,
+};
 use crate::console::regex::Regex;
 use crate::sim::client::admin::Target;
 use crate::sim::client::TopicMeta;
 use crate::sim::config::{topic_config_def, validate_topic_configs, ConfigSource};
 use crate::sim::errors::{ApiError, KafkaError};
+use crate::sim::java::java_hash_order;
 use crate::sim::metadata::is_internal_topic;
 use crate::sim::protocol::{ConfigResource, ControllerRequest, ControllerResponse, NewTopic, Request, Response};
 use std::collections::BTreeMap;
@@ -189,8 +192,10 @@ fn describe(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts, out: &mut Output) 
     if let Response::DescribeConfigs(results) = resp {
         for (res, r) in results {
             let (ConfigResource::Topic(name), Ok(entries)) = (res, r) else { continue };
-            let shown: Vec<(String, String)> = entries
+            let names: Vec<String> = entries.iter().map(|e| e.name.clone()).collect();
+            let shown: Vec<(String, String)> = admin_config_order(&names)
                 .iter()
+                .filter_map(|n| entries.iter().find(|e| &e.name == n))
                 .filter(|e| e.source != ConfigSource::DefaultConfig)
                 .map(|e| (e.name.clone(), e.value.clone().unwrap_or_default()))
                 .collect();
@@ -246,6 +251,68 @@ fn describe(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts, out: &mut Output) 
         ctx.sim.admin_mut(admin.id).map(|a| a.meta.brokers.keys().copied().collect()).unwrap_or_default();
     out.append(&fmt::describe(&topics, filter, &live));
     Ok(())
+}
+
+/// The topic configs in the order `LogConfig` defines them (`LogConfig`'s static `CONFIG.define`
+/// chain, Kafka 4.4); `internal.segment.bytes` is the internal one.
+const LOG_CONFIG_DEFINE_ORDER: [&str; 38] = [
+    "segment.bytes",
+    "segment.ms",
+    "segment.jitter.ms",
+    "segment.index.bytes",
+    "flush.messages",
+    "flush.ms",
+    "retention.bytes",
+    "retention.ms",
+    "max.message.bytes",
+    "max.decompressed.message.bytes",
+    "index.interval.bytes",
+    "delete.retention.ms",
+    "min.compaction.lag.ms",
+    "max.compaction.lag.ms",
+    "file.delete.delay.ms",
+    "min.cleanable.dirty.ratio",
+    "cleanup.policy",
+    "unclean.leader.election.enable",
+    "min.insync.replicas",
+    "compression.type",
+    "compression.gzip.level",
+    "compression.lz4.level",
+    "compression.zstd.level",
+    "preallocate",
+    "message.timestamp.type",
+    "message.timestamp.before.max.ms",
+    "message.timestamp.after.max.ms",
+    "leader.replication.throttled.replicas",
+    "follower.replication.throttled.replicas",
+    "remote.storage.enable",
+    "local.retention.ms",
+    "local.retention.bytes",
+    "remote.log.copy.disable",
+    "remote.copy.lag.ms",
+    "remote.copy.lag.bytes",
+    "remote.log.delete.on.disable",
+    "errors.deadletterqueue.group.enable",
+    "internal.segment.bytes",
+];
+
+/// The order of a topic's config entries as `kafka-topics --describe` iterates them
+/// (`Config.entries()`). Three `java.util.HashMap`s, each filled in the previous one's order:
+/// the parsed values (`ConfigDef.parse`, in define order), `AbstractConfig.nonInternalValues()`,
+/// whose order is the DescribeConfigs response's (`ConfigHelperUtils.createResponseConfig`), and
+/// the admin client's `Config`.
+fn admin_config_order(names: &[String]) -> Vec<String> {
+    let keyed =
+        |names: &[String]| -> Vec<(String, i32)> { names.iter().map(|n| (n.clone(), java_string_hash(n))).collect() };
+    let defined: Vec<String> = LOG_CONFIG_DEFINE_ORDER.iter().map(|n| n.to_string()).collect();
+    let values = java_hash_order(&keyed(&defined), 16);
+    let non_internal: Vec<String> =
+        values.into_iter().filter(|n| topic_config_def(n).is_some_and(|d| !d.internal)).collect();
+    let response_order = java_hash_order(&keyed(&non_internal), 16);
+    let position = |n: &String| response_order.iter().position(|r| r == n).unwrap_or(usize::MAX);
+    let mut response: Vec<String> = names.to_vec();
+    response.sort_by_key(position);
+    java_hash_order(&keyed(&response), 16)
 }
 
 /// `--replica-assignment 1:2,2:3` (`TopicCommand`): partitions separated by `,`, replicas by `:`.

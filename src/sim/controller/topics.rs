@@ -503,7 +503,9 @@ impl ControllerProc {
         let check = match &resource {
             ConfigResource::Topic(t) => {
                 let Some(topic) = self.image.topics.get(t) else {
-                    out.respond(from, corr, reply(Some(ApiError::new(KafkaError::UNKNOWN_TOPIC_OR_PARTITION))));
+                    // QuorumController's check of the resources an IncrementalAlterConfigs names.
+                    let m = format!("The topic '{t}' does not exist.");
+                    out.respond(from, corr, reply(Some(ApiError::with(KafkaError::UNKNOWN_TOPIC_OR_PARTITION, m))));
                     return;
                 };
                 // ConfigurationControlManager validates the topic's configs as they would be.
