@@ -14,7 +14,6 @@
 //!
 //! Everything is integer arithmetic with wrapping, so native and wasm32 agree.
 
-use crate::sim::placement::PlacementRandom;
 use serde::{Deserialize, Serialize};
 
 const MULTIPLIER: i64 = 0x5_DEEC_E66D;
@@ -79,16 +78,6 @@ impl JavaRandom {
             let j = self.next_int(i as i32) as usize;
             items.swap(i - 1, j);
         }
-    }
-}
-
-impl PlacementRandom for JavaRandom {
-    fn next_int(&mut self, bound: i32) -> i32 {
-        JavaRandom::next_int(self, bound)
-    }
-
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        JavaRandom::shuffle(self, items);
     }
 }
 
