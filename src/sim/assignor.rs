@@ -24,8 +24,8 @@
 //!
 //! Reference: `ConsumerPartitionAssignor`.
 
+use crate::sim::java::{java_string_cmp, java_string_hash};
 use crate::sim::metadata::TopicId;
-use crate::sim::partitioner::{java_string_cmp, java_string_hash};
 use crate::sim::types::TopicPartition;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;

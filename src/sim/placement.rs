@@ -11,7 +11,7 @@
 //! Reference: `StripedReplicaPlacer`.
 
 use crate::sim::java::{java_hash_order, JavaRandom};
-use crate::sim::partitioner::{java_string_cmp, java_string_hash};
+use crate::sim::java::{java_string_cmp, java_string_hash};
 use crate::sim::rng::Pcg32;
 use crate::sim::types::BrokerId;
 use serde::{Deserialize, Serialize};
