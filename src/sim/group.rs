@@ -16,13 +16,12 @@ use crate::sim::errors::KafkaError;
 use crate::sim::node::Env;
 use crate::sim::partitioner::coordinator_partition;
 use crate::sim::protocol::{
-    GroupDescription, GroupMemberDescription, GroupSubscription, JoinMember, NewTopic, NodeAddr, ProduceBatch, Request,
-    Response,
+    GroupDescription, GroupMemberDescription, GroupSubscription, JoinMember, NewTopic, ProduceBatch, Request, Response,
 };
 use crate::sim::record::{batch_size, bytes, ControlType, Record};
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::{Epoch, Offset, TopicPartition};
+use crate::sim::types::{Epoch, NodeAddr, Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;

@@ -15,7 +15,8 @@ use crate::sim::client::admin::Target;
 use crate::sim::config::{ConfigEntry, ConfigSource};
 use crate::sim::errors::ApiError;
 use crate::sim::java::java_parse_int;
-use crate::sim::protocol::{AlterOp, ConfigResource, ControllerRequest, ControllerResponse, Request, Response};
+use crate::sim::protocol::{AlterOp, ControllerRequest, ControllerResponse, Request, Response};
+use crate::sim::types::ConfigResource;
 
 const EXECUTION_EXCEPTION: &str = "java.util.concurrent.ExecutionException";
 

@@ -16,7 +16,8 @@ use crate::sim::config::{topic_config_def, validate_topic_configs, ConfigSource}
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::java::java_parse_int;
 use crate::sim::metadata::is_internal_topic;
-use crate::sim::protocol::{ConfigResource, ControllerRequest, ControllerResponse, NewTopic, Request, Response};
+use crate::sim::protocol::{ControllerRequest, ControllerResponse, NewTopic, Request, Response};
+use crate::sim::types::ConfigResource;
 use std::collections::BTreeMap;
 
 /// A topic's non-default configs and its `min.insync.replicas`.
