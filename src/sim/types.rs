@@ -20,6 +20,11 @@ pub type Epoch = i32;
 /// Kafka's "no leader" sentinel.
 pub const NO_LEADER: BrokerId = -1;
 
+/// The group coordinator's internal topic (`Topic.GROUP_METADATA_TOPIC_NAME`).
+pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
+/// The transaction coordinator's internal topic (`Topic.TRANSACTION_STATE_TOPIC_NAME`).
+pub const TXN_TOPIC: &str = "__transaction_state";
+
 /// A topic partition, written `topic-partition` like Kafka's `TopicPartition.toString()`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct TopicPartition {
