@@ -9,17 +9,16 @@ use super::{error_class, AdminConn, Ctx, Started};
 use crate::console::format::topics::{self as fmt, DescribeFilter, PartitionInfo, TopicCommandError, TopicInfo};
 use crate::console::format::{stack_trace, Output};
 use crate::console::opts::tables::TOPICS;
-use crate::console::opts::{
-    java_parse_int, java_string_hash, main_no_exit_output, parse_command, OptError, ParsedOpts, Tool,
-};
+use crate::console::opts::{main_no_exit_output, parse_command, OptError, ParsedOpts, Tool};
 use crate::console::regex::Regex;
 use crate::sim::client::admin::Target;
 use crate::sim::client::TopicMeta;
 use crate::sim::config::{topic_config_def, validate_topic_configs, ConfigSource};
 use crate::sim::errors::{ApiError, KafkaError};
-use crate::sim::java::java_hash_order;
+use crate::sim::java::{java_hash_order, java_parse_int, java_string_hash};
 use crate::sim::metadata::is_internal_topic;
-use crate::sim::protocol::{ConfigResource, ControllerRequest, ControllerResponse, NewTopic, Request, Response};
+use crate::sim::protocol::{ControllerRequest, ControllerResponse, NewTopic, Request, Response};
+use crate::sim::types::ConfigResource;
 use std::collections::BTreeMap;
 
 /// A topic's non-default configs and its `min.insync.replicas`.
@@ -145,7 +144,7 @@ fn matching_topics(
         .filter(|(n, _)| filter.as_ref().map(|f| f.is_full_match(n)).unwrap_or(true))
         .map(|(n, _)| n.clone())
         .collect();
-    names.sort_by(|a, b| crate::console::opts::java_string_cmp(a, b));
+    names.sort_by(|a, b| crate::sim::java::java_string_cmp(a, b));
     Ok((names, all))
 }
 
