@@ -247,12 +247,19 @@ pub fn terse_error(message: &str) -> Output {
     o
 }
 
-/// Any other error (`ReassignPartitionsCommand`): `Error: <message>` and the stack trace on
-/// stdout, exit 1.
+/// Any other error (`ReassignPartitionsCommand.main`): `Error: <message>`, then
+/// `println(Utils.stackTrace(e))` on stdout (the trace ends with a line break, so an empty line
+/// follows), exit 1.
 pub fn error(message: &str, exception_class: &str) -> Output {
+    error_with_trace(message, &stack_trace(exception_class, message))
+}
+
+/// [`error`] with the exception's whole stack trace text, causes included.
+pub fn error_with_trace(message: &str, trace: &str) -> Output {
     let mut o = Output::new();
     o.outln(&format!("Error: {message}"));
-    o.out(&stack_trace(exception_class, message));
+    o.out(trace);
+    o.outln("");
     o.exit_code = 1;
     o
 }

@@ -355,11 +355,12 @@ pub static REASSIGN_PARTITIONS: ToolSpec = ToolSpec {
     options: &[
         O::flag("additional", "Execute this reassignment in addition to any other ongoing ones. This option can also be used to change the throttle of an ongoing reassignment."),
         O::opt("bootstrap-controller", "bootstrap controller to connect to", T::String, "The controller to use for reassignment. By default, the tool will get the quorum controller. This option supports the actions --cancel and --list."),
-        O::req("bootstrap-server", "Server(s) to use for bootstrapping", T::String, "REQUIRED: the server(s) to use for bootstrapping."),
+        O::opt("bootstrap-server", "Server(s) to use for bootstrapping", T::String, "the server(s) to use for bootstrapping."),
         O::req("broker-list", "brokerlist", T::String, "The list of brokers to which the partitions need to be reassigned in the form \"0,1,2\". This is required if --topics-to-move-json-file is used to generate reassignment configuration"),
         O::flag("cancel", "Cancel an active reassignment."),
         O::req("command-config", "Admin client property file", T::String, "Property file containing configs to be passed to Admin Client."),
         O::flag("disable-rack-aware", "Disable rack aware replica assignment"),
+        O::flag("disallow-replication-factor-change", "Denies the ability to change a partition's replication factor as part of this reassignment through adding validation against it."),
         O::flag("execute", "Kick off the reassignment as specified by the --reassignment-json-file option."),
         O::flag("generate", "Generate a candidate partition reassignment configuration. Note that this only generates a candidate assignment, it does not execute it."),
         O::flag("list", "List all active partition reassignments."),

@@ -8,13 +8,13 @@ use crate::console::format::reassign::{
     self as fmt, OngoingReassignment, PartitionReplicas, VerifyState, DUPLICATE_BROKERS, DUPLICATE_TOPICS,
     EXISTING_ASSIGNMENT,
 };
-use crate::console::format::Output;
+use crate::console::format::{stack_trace, Output};
 use crate::console::opts::{parse_command, ParsedOpts, Tool};
 use crate::sim::client::admin::Target;
 use crate::sim::client::TopicMeta;
 use crate::sim::errors::KafkaError;
 use crate::sim::java::java_parse_int;
-use crate::sim::placement::{assign_replicas_to_brokers, BrokerMetadata};
+use crate::sim::placement::{place, PlacementBroker};
 use crate::sim::protocol::{ControllerRequest, ControllerResponse, Request, Response};
 use crate::sim::rng::Pcg32;
 use crate::sim::types::TopicPartition;
@@ -30,6 +30,12 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         Err(o) => return Started::Done(o),
     };
     let p = &parsed.opts;
+    if p.has("disallow-replication-factor-change") {
+        // Kafka 4.4 sends it as AlterPartitionReassignmentsOptions.allowReplicationFactorChange.
+        return Started::Done(Output::failure(
+            "Brokerlab does not simulate --disallow-replication-factor-change yet: run the reassignment without it.",
+        ));
+    }
     if let Some(path) = p.value("command-config").filter(|f| !ctx.vfs.exists(f)) {
         return Started::Done(fmt::error(&format!("{path} (No such file or directory)"), super::FILE_NOT_FOUND));
     }
@@ -58,7 +64,13 @@ fn timeout(m: &str) -> Output {
 /// Reads a JSON file given to the tool; `Err` is the complete failure output.
 fn read_json(ctx: &Ctx, path: &str) -> Result<serde_json::Value, Output> {
     let Some(text) = ctx.vfs.read(path) else {
-        return Err(fmt::error(path, "java.nio.file.NoSuchFileException"));
+        // Utils.readFileAsString: an IOException whose cause is Files.readAllBytes' exception.
+        let m = format!("Unable to read file {path}");
+        let trace = format!(
+            "{}Caused by: java.nio.file.NoSuchFileException: {path}\n\tat ...\n",
+            stack_trace("java.io.IOException", &m)
+        );
+        return Err(fmt::error_with_trace(&m, &trace));
     };
     serde_json::from_str(text).map_err(|e| fmt::error(&format!("Failed to parse JSON: {e}"), ADMIN_OPERATION))
 }
@@ -216,10 +228,12 @@ fn generate(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Output {
     }
     with_log_dirs(ctx, admin, &mut current);
     let racks = !p.has("disable-rack-aware");
-    let usable: Vec<BrokerMetadata> = live_brokers(ctx, admin)
+    // ReassignPartitionsCommand.getBrokerMetadata: the listed brokers describeCluster knows, as
+    // unfenced UsableBrokers for the controller's StripedReplicaPlacer (Kafka 4.4).
+    let usable: Vec<PlacementBroker> = live_brokers(ctx, admin)
         .into_iter()
         .filter(|(id, _)| brokers.contains(id))
-        .map(|(id, rack)| BrokerMetadata { id, rack: if racks { rack } else { None } })
+        .map(|(id, rack)| PlacementBroker { id, rack: if racks { rack } else { None }, fenced: false })
         .collect();
     let mut rng = Pcg32::new(ctx.sim.seed ^ 0x7265_6173, ctx.sim.now.as_micros());
     let mut proposed: Vec<PartitionReplicas> = Vec::new();
@@ -227,13 +241,17 @@ fn generate(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Output {
         let parts: Vec<&PartitionReplicas> = current.iter().filter(|c| &c.topic == n).collect();
         let count = i32::try_from(parts.len()).unwrap_or(i32::MAX);
         let rf = parts.first().map(|c| i32::try_from(c.replicas.len()).unwrap_or(0)).unwrap_or(0);
-        match assign_replicas_to_brokers(&usable, count, rf, -1, -1, &mut rng) {
-            Ok(map) => {
-                for (partition, replicas) in map {
+        match place(&usable, count, rf, &mut rng) {
+            Ok(list) => {
+                for (partition, replicas) in (0..).zip(list) {
                     proposed.push(PartitionReplicas { topic: n.clone(), partition, replicas, log_dirs: None });
                 }
             }
-            Err(m) => return fmt::error(&m, ADMIN_OPERATION),
+            // The placer's InvalidReplicationFactorException, an ApiException without frames.
+            Err(m) => {
+                let trace = format!("org.apache.kafka.common.errors.InvalidReplicationFactorException: {m}\n");
+                return fmt::error_with_trace(&m, &trace);
+            }
         }
     }
     fmt::generate(&current, &proposed)
