@@ -54,6 +54,8 @@ pub enum Timer {
     LeaderImbalanceCheck,
     UncleanElectionCheck,
     ParkedFetch(NodeAddr, u64),
+    /// The active controller's next `NoOpRecord` (for the epoch it leads).
+    WriteNoOpRecord(crate::sim::types::Epoch),
     // broker
     BrokerHeartbeat,
     ControllerRequestTimeout(u64),
