@@ -138,7 +138,7 @@ impl BrokerProc {
         topics: Option<Vec<String>>,
         allow_auto_create: bool,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let brokers = self.image.brokers.values().filter(|b| !b.fenced).map(|b| b.endpoint.clone()).collect();
         let names: Vec<String> = match topics {
@@ -183,7 +183,7 @@ impl BrokerProc {
     }
 
     /// Asks the controller to create a topic with the broker defaults (auto.create.topics.enable).
-    pub(crate) fn auto_create(&mut self, now: SimTime, name: &str, env: &Env, out: &mut Out) {
+    pub(crate) fn auto_create(&mut self, now: SimTime, name: &str, env: &Env, out: &mut BrokerOut) {
         if let Some(t) = self.auto_creating.get(name) {
             if now.ms_since(*t) < 5000 {
                 return;
@@ -205,7 +205,7 @@ impl BrokerProc {
     }
 
     /// Sends a CreateTopics of the broker's own (auto-creation, internal topics).
-    pub(crate) fn create_topic_internally(&mut self, now: SimTime, topic: NewTopic, env: &Env, out: &mut Out) {
+    pub(crate) fn create_topic_internally(&mut self, now: SimTime, topic: NewTopic, env: &Env, out: &mut BrokerOut) {
         let me = NodeAddr::Broker(self.id);
         self.forward_to_controller(
             now,
@@ -224,16 +224,22 @@ impl BrokerProc {
         client_corr: u64,
         inner: ControllerRequest,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let corr = self.corr.next_id();
         self.forwarded.insert(corr, (client, client_corr));
         let to = self.controller.target(env);
         out.request(to, corr, Request::Envelope { client, client_corr, inner });
-        out.timer(now.plus_ms(10_000), Timer::ControllerRequestTimeout(corr));
+        out.timer(now.plus_ms(10_000), BrokerTimer::ControllerRequestTimeout(corr));
     }
 
-    pub(crate) fn on_controller_response(&mut self, _now: SimTime, corr: u64, resp: ControllerResponse, out: &mut Out) {
+    pub(crate) fn on_controller_response(
+        &mut self,
+        _now: SimTime,
+        corr: u64,
+        resp: ControllerResponse,
+        out: &mut BrokerOut,
+    ) {
         let Some((client, client_corr)) = self.forwarded.remove(&corr) else { return };
         if let ControllerResponse::NotController { leader } = &resp {
             if leader.is_some() {
@@ -254,7 +260,7 @@ impl BrokerProc {
         isolation: Isolation,
         partitions: Vec<(TopicPartition, i64)>,
         disk: &BrokerDisk,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let mut results = Vec::new();
         for (tp, spec) in partitions {
@@ -293,7 +299,7 @@ impl BrokerProc {
         corr: u64,
         resources: Vec<ConfigResource>,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let empty = BTreeMap::new();
         let mut results = Vec::new();

@@ -138,7 +138,7 @@ impl ControllerProc {
         assignment: &[Vec<BrokerId>],
         manual: bool,
         disk: &mut ControllerDisk,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) -> Result<Offset, ApiError> {
         // Validate every partition before writing anything: a partition needs an active
         // replica for its ISR (ReplicationControlManager.createTopic / createPartitions).
@@ -206,7 +206,7 @@ impl ControllerProc {
         validate_only: bool,
         disk: &mut ControllerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         // ReplicationControlManager.validateTotalNumberOfPartitions, before anything else (and
         // before anything is allocated per partition): QuorumController.MAX_RECORDS_PER_USER_OP.
@@ -327,7 +327,14 @@ impl ControllerProc {
 
     /// The whole CreateTopics request fails (`CreateTopicsRequest.getErrorResponse`): every
     /// topic gets the error.
-    fn refuse_create(&mut self, from: NodeAddr, corr: u64, topics: &[NewTopic], message: &str, out: &mut Out) {
+    fn refuse_create(
+        &mut self,
+        from: NodeAddr,
+        corr: u64,
+        topics: &[NewTopic],
+        message: &str,
+        out: &mut ControllerOut,
+    ) {
         let results = topics
             .iter()
             .map(|t| (t.name.clone(), Err(ApiError::with(KafkaError::POLICY_VIOLATION, message))))
@@ -341,7 +348,7 @@ impl ControllerProc {
         corr: u64,
         names: Vec<String>,
         disk: &mut ControllerDisk,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         let mut results = Vec::new();
         let mut last = None;
@@ -372,7 +379,7 @@ impl ControllerProc {
         count: i32,
         assignment: Option<Vec<Vec<BrokerId>>>,
         disk: &mut ControllerDisk,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         let reply = |e: Option<ApiError>| Response::Controller(ControllerResponse::CreatePartitions(e));
         let Some(t) = self.image.topics.get(&topic) else {
@@ -463,7 +470,7 @@ impl ControllerProc {
         ops: Vec<AlterOp>,
         disk: &mut ControllerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         let reply = |e: Option<ApiError>| Response::Controller(ControllerResponse::AlterConfigs(e));
         // Validate everything first: a bad request changes nothing.
