@@ -24,9 +24,8 @@
 //!
 //! Reference: `ConsumerPartitionAssignor`.
 
-use crate::sim::metadata::TopicId;
-use crate::sim::partitioner::{java_string_cmp, java_string_hash};
-use crate::sim::types::TopicPartition;
+use crate::sim::java::{java_string_cmp, java_string_hash};
+use crate::sim::types::{TopicId, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};

@@ -16,18 +16,15 @@ use crate::sim::errors::KafkaError;
 use crate::sim::node::Env;
 use crate::sim::partitioner::coordinator_partition;
 use crate::sim::protocol::{
-    GroupDescription, GroupMemberDescription, GroupSubscription, JoinMember, NewTopic, NodeAddr, ProduceBatch, Request,
-    Response,
+    GroupDescription, GroupMemberDescription, GroupSubscription, JoinMember, NewTopic, ProduceBatch, Request, Response,
 };
 use crate::sim::record::{batch_size, bytes, ControlType, Record};
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::{Epoch, Offset, TopicPartition};
+use crate::sim::types::{Epoch, NodeAddr, Offset, TopicPartition, OFFSETS_TOPIC, TXN_TOPIC};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
-
-pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
 
 /// `GroupState` names as the tools print them.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -253,7 +250,7 @@ impl BrokerProc {
         match req {
             Request::FindCoordinator { key, transaction } => {
                 let (topic, n) = if transaction {
-                    (crate::sim::txn::TXN_TOPIC, self.txn_partitions(env))
+                    (TXN_TOPIC, self.txn_partitions(env))
                 } else {
                     (OFFSETS_TOPIC, self.offsets_partitions(env))
                 };
@@ -1578,7 +1575,7 @@ impl BrokerProc {
         env: &Env,
         out: &mut BrokerOut,
     ) {
-        if tp.topic == crate::sim::txn::TXN_TOPIC {
+        if tp.topic == TXN_TOPIC {
             self.load_transactions(now, tp, disk, env, out);
             return;
         }
@@ -1643,7 +1640,7 @@ impl BrokerProc {
         env: &Env,
         out: &mut BrokerOut,
     ) {
-        if tp.topic == crate::sim::txn::TXN_TOPIC {
+        if tp.topic == TXN_TOPIC {
             self.unload_transactions(tp, env);
             return;
         }
@@ -1705,7 +1702,7 @@ impl BrokerProc {
     ) {
         if tp.topic == OFFSETS_TOPIC {
             self.complete_offset_writes(now, disk, out);
-        } else if tp.topic == crate::sim::txn::TXN_TOPIC {
+        } else if tp.topic == TXN_TOPIC {
             self.complete_txn_writes(now, disk, env, out);
         }
     }

@@ -5,10 +5,10 @@
 //! timers to arm, trace events — into an [`Out`], which the world drains.
 
 use crate::sim::config::BrokerSettings;
-use crate::sim::protocol::{Body, Message, NodeAddr, Request, Response};
+use crate::sim::protocol::{Body, Message, Request, Response};
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::BrokerId;
+use crate::sim::types::{BrokerId, NodeAddr};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -39,6 +39,14 @@ impl Env {
     /// The listener port of a controller: controller 1001 is localhost:19091, …
     pub fn controller_port(id: i32) -> u16 {
         (18090 + id.clamp(0, 40_000)) as u16
+    }
+    /// All static configs of a broker: the ones given at `reset` over
+    /// [`implicit_static`](crate::sim::config::implicit_static).
+    pub fn broker_static_configs(&self, broker: BrokerId, rack: Option<&str>) -> BTreeMap<String, String> {
+        let ports: Vec<u16> = self.voters.iter().map(|v| Env::controller_port(*v)).collect();
+        let mut m = crate::sim::config::implicit_static(broker, Env::broker_port(broker), &ports, rack);
+        m.extend(self.static_configs.iter().map(|(k, v)| (k.clone(), v.clone())));
+        m
     }
 }
 

@@ -5,9 +5,9 @@
 //! Everything here is 32-bit two's-complement arithmetic with wrapping, like Java's `int`.
 //! Reference: `BuiltInPartitioner` and `String.hashCode`.
 
+use crate::sim::java::java_string_hash;
 use crate::sim::rng::Pcg32;
 use serde::{Deserialize, Serialize};
-use std::cmp::Ordering;
 
 /// Kafka's `RecordMetadata.UNKNOWN_PARTITION`: "no partition chosen".
 pub const UNKNOWN_PARTITION: i32 = -1;
@@ -64,22 +64,6 @@ pub fn java_abs(n: i32) -> i32 {
     } else {
         n.abs()
     }
-}
-
-/// Mirrors Java's `String.hashCode()`: `s[0]*31^(n-1) + … + s[n-1]` over UTF-16 code units,
-/// with int wrapping.
-pub fn java_string_hash(s: &str) -> i32 {
-    let mut h: i32 = 0;
-    for unit in s.encode_utf16() {
-        h = h.wrapping_mul(31).wrapping_add(i32::from(unit));
-    }
-    h
-}
-
-/// Mirrors Java's `String.compareTo`: lexicographic over UTF-16 code units (this differs from
-/// Rust's byte order only for characters outside the Basic Multilingual Plane).
-pub fn java_string_cmp(a: &str, b: &str) -> Ordering {
-    a.encode_utf16().cmp(b.encode_utf16())
 }
 
 /// Mirrors `BuiltInPartitioner.partitionForKey(keyBytes, numPartitions)`:
@@ -460,15 +444,6 @@ mod tests {
         // abs, not toPositive: -1 → 1, where toPositive would give MAX_VALUE.
         let h = java_string_hash("consumer-group-7");
         assert_eq!(coordinator_partition("consumer-group-7", 50), java_abs(h) % 50);
-    }
-
-    #[test]
-    fn java_string_cmp_uses_utf16_units() {
-        assert_eq!(java_string_cmp("a", "b"), Ordering::Less);
-        assert_eq!(java_string_cmp("consumer10", "consumer2"), Ordering::Less);
-        // U+FF21 (BMP, 0xFF21) sorts after U+1F600 (surrogate 0xD83D) in Java, unlike UTF-8.
-        assert_eq!(java_string_cmp("\u{FF21}", "\u{1F600}"), Ordering::Greater);
-        assert_eq!("\u{FF21}".cmp("\u{1F600}"), Ordering::Less);
     }
 
     // BuiltInPartitionerTest.testStickyPartitioning (topicA).

@@ -10,8 +10,8 @@
 //!
 //! Reference: `StripedReplicaPlacer`.
 
-use crate::sim::java::java_hash_order;
-use crate::sim::partitioner::{java_string_cmp, java_string_hash};
+use crate::sim::java::{java_hash_order, JavaRandom};
+use crate::sim::java::{java_string_cmp, java_string_hash};
 use crate::sim::rng::Pcg32;
 use crate::sim::types::BrokerId;
 use serde::{Deserialize, Serialize};
@@ -37,6 +37,17 @@ impl PlacementRandom for Pcg32 {
 
     fn shuffle<T>(&mut self, items: &mut [T]) {
         Pcg32::shuffle(self, items);
+    }
+}
+
+/// `java.util.Random` itself, as Kafka's placer draws from it.
+impl PlacementRandom for JavaRandom {
+    fn next_int(&mut self, bound: i32) -> i32 {
+        JavaRandom::next_int(self, bound)
+    }
+
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        JavaRandom::shuffle(self, items);
     }
 }
 

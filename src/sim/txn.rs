@@ -17,16 +17,14 @@ use crate::sim::broker::{BrokerDisk, BrokerProc};
 use crate::sim::errors::KafkaError;
 use crate::sim::node::Env;
 use crate::sim::partitioner::coordinator_partition;
-use crate::sim::protocol::{NewTopic, NodeAddr, ProduceBatch, Request, Response};
+use crate::sim::protocol::{NewTopic, ProduceBatch, Request, Response};
 use crate::sim::record::{batch_size, bytes, ControlType, Record};
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::{BrokerId, Offset, TopicPartition};
+use crate::sim::types::{BrokerId, NodeAddr, Offset, TopicPartition, OFFSETS_TOPIC, TXN_TOPIC};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
-
-pub const TXN_TOPIC: &str = "__transaction_state";
 
 /// Transaction states with Kafka's ids (KIP-98).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -378,7 +376,7 @@ impl BrokerProc {
                 }
                 m.state = TxnState::Ongoing;
                 let p = self.group_partition(&group, env);
-                m.partitions.insert(TopicPartition::new(crate::sim::group::OFFSETS_TOPIC, p));
+                m.partitions.insert(TopicPartition::new(OFFSETS_TOPIC, p));
                 let reply = Reply { to: from, corr, resp: Response::AddOffsetsToTxn { error: None } };
                 self.persist_txn(now, m, Some(reply), None, disk, env, out);
             }
@@ -693,7 +691,7 @@ impl BrokerProc {
                 match log.append_marker_as_leader(marker, leader_epoch, now_ms, &cfg) {
                     Ok(_) => {
                         out.touch(&tp);
-                        if tp.topic == crate::sim::group::OFFSETS_TOPIC {
+                        if tp.topic == OFFSETS_TOPIC {
                             self.complete_txn_offsets(tp.partition, pid, control, env);
                         }
                         r.push((tp, None));

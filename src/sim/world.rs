@@ -19,11 +19,11 @@ use crate::sim::controller::ControllerNode;
 use crate::sim::hash::StableHasher;
 use crate::sim::net::{DropReason, NetConfig, Network, Sent};
 use crate::sim::node::{Env, Node, Out};
-use crate::sim::protocol::{Message, NodeAddr};
+use crate::sim::protocol::Message;
 use crate::sim::rng::Pcg32;
 use crate::sim::time::{SimTime, DEFAULT_EPOCH_MS};
 use crate::sim::trace::{TraceEvent, TraceKind, TraceLevel};
-use crate::sim::types::BrokerId;
+use crate::sim::types::{BrokerId, NodeAddr};
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, VecDeque};
@@ -377,7 +377,7 @@ impl Sim {
         }
         let settings = BrokerSettings::resolve(&static_configs);
         let mut rng = Pcg32::new(seed, 0xb20c_e21a);
-        let cluster_id = crate::sim::metadata::TopicId::random(&mut rng.split("cluster-id")).to_string();
+        let cluster_id = crate::sim::types::TopicId::random(&mut rng.split("cluster-id")).to_string();
         let voters: Vec<i32> = (0..config.controllers as i32).map(|i| FIRST_CONTROLLER_ID + i).collect();
         let env = Env {
             settings,

@@ -728,12 +728,12 @@ fn reset_plan(
     } else if p.has("to-current") {
         plan = tps.iter().map(|tp| (tp.clone(), committed.get(tp).copied().unwrap_or_else(|| hi(tp)))).collect();
     } else if let Some(v) = p.value("to-offset") {
-        let n = crate::console::opts::java_parse_long(v).unwrap_or(0);
+        let n = crate::sim::java::java_parse_long(v).unwrap_or(0);
         for tp in &tps {
             plan.push((tp.clone(), clamp(tp, n, o)));
         }
     } else if let Some(v) = p.value("shift-by") {
-        let n = crate::console::opts::java_parse_long(v).unwrap_or(0);
+        let n = crate::sim::java::java_parse_long(v).unwrap_or(0);
         for tp in &tps {
             let Some(c) = committed.get(tp) else {
                 return Err(Failed {

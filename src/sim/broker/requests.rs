@@ -3,12 +3,13 @@
 //! to the active controller (KIP-590).
 
 use super::*;
-use crate::sim::config::{broker_static_configs, describe_broker_configs, describe_topic_configs, ConfigEntry};
+use crate::sim::config::{describe_broker_configs, describe_topic_configs, ConfigEntry};
 use crate::sim::errors::ApiError;
 use crate::sim::metadata::is_internal_topic;
 use crate::sim::protocol::{
-    ConfigResource, ControllerRequest, ControllerResponse, Isolation, MetadataPartition, MetadataTopic, NewTopic,
+    ControllerRequest, ControllerResponse, Isolation, MetadataPartition, MetadataTopic, NewTopic,
 };
+use crate::sim::types::ConfigResource;
 
 /// The APIs a Kafka 4.4 broker with default settings advertises in its ApiVersions response:
 /// (key, name, min, max), in key order. That is `ApiVersionsResponse.controllerApiVersions`:
@@ -162,7 +163,7 @@ impl BrokerProc {
                     };
                     result.push(MetadataTopic {
                         name,
-                        id: crate::sim::metadata::TopicId::ZERO,
+                        id: crate::sim::types::TopicId::ZERO,
                         error: Some(error),
                         internal: false,
                         partitions: vec![],
@@ -335,7 +336,7 @@ impl BrokerProc {
         let statics = match broker {
             Some(b) => {
                 let rack = self.image.brokers.get(&b).and_then(|r| r.endpoint.rack.clone());
-                broker_static_configs(env, b, rack.as_deref())
+                env.broker_static_configs(b, rack.as_deref())
             }
             None => env.static_configs.clone(),
         };

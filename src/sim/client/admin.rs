@@ -7,10 +7,10 @@ use super::{ClientMetadata, MetadataStyle};
 use crate::sim::client::timer::{ClientOut, ClientTimer};
 use crate::sim::errors::KafkaError;
 use crate::sim::node::{CorrIds, Env};
-use crate::sim::protocol::{Body, ControllerResponse, Message, NodeAddr, Request, Response};
+use crate::sim::protocol::{Body, ControllerResponse, Message, Request, Response};
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
-use crate::sim::types::{BrokerId, TopicPartition};
+use crate::sim::types::{BrokerId, NodeAddr, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -17,14 +17,13 @@ use crate::sim::client::timer::{ClientOut, ClientTimer};
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::node::{CorrIds, Env};
 use crate::sim::protocol::{
-    Body, FetchPartition, FetchedPartition, GroupSubscription, Isolation, JoinMember, Message, NodeAddr, Request,
-    Response,
+    Body, FetchPartition, FetchedPartition, GroupSubscription, Isolation, JoinMember, Message, Request, Response,
 };
 use crate::sim::record::{Bytes, Header};
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::{BrokerId, Epoch, Offset, TopicPartition};
+use crate::sim::types::{BrokerId, Epoch, NodeAddr, Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;

@@ -14,13 +14,11 @@ pub mod txn;
 
 use crate::sim::errors::KafkaError;
 use crate::sim::node::{CorrIds, Env, Node};
-use crate::sim::protocol::{
-    Body, BrokerEndpoint, Message, MetadataPartition, MetadataTopic, NodeAddr, Request, Response,
-};
+use crate::sim::protocol::{Body, Message, MetadataPartition, MetadataTopic, Request, Response};
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::{BrokerId, Epoch, PartitionId, TopicPartition};
+use crate::sim::types::{BrokerEndpoint, BrokerId, Epoch, NodeAddr, PartitionId, TopicPartition};
 use conn::{ClientLog, CloseReason, ConnKey, ConnState, Connections, ExpBackoff, Queued, LOG_CAPACITY};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};

@@ -8,10 +8,10 @@ use super::ClientMetadata;
 use crate::sim::client::timer::{ClientOut, ClientTimer};
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::node::CorrIds;
-use crate::sim::protocol::{NodeAddr, Request, Response};
+use crate::sim::protocol::{Request, Response};
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::{BrokerId, Offset, TopicPartition};
+use crate::sim::types::{BrokerId, NodeAddr, Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 

@@ -12,9 +12,8 @@
 use super::partition_change::ELR_ENABLED;
 use super::*;
 use crate::sim::errors::{ApiError, KafkaError};
-use crate::sim::protocol::BrokerEndpoint;
 use crate::sim::trace::ElectionReason;
-use crate::sim::types::NO_LEADER;
+use crate::sim::types::{BrokerEndpoint, NO_LEADER};
 
 impl ControllerProc {
     #[allow(clippy::too_many_arguments)]

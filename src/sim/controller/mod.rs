@@ -16,11 +16,11 @@ pub mod topics;
 
 use crate::sim::metadata::{MetadataImage, MetadataRecord};
 use crate::sim::node::{CorrIds, Env, Node};
-use crate::sim::protocol::{Body, ControllerRequest, ControllerResponse, Message, NodeAddr, Request, Response};
+use crate::sim::protocol::{Body, ControllerRequest, ControllerResponse, Message, Request, Response};
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::{BrokerId, Epoch, Offset};
+use crate::sim::types::{BrokerId, Epoch, NodeAddr, Offset};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;

@@ -161,7 +161,7 @@ impl ControllerProc {
             self.append(
                 disk,
                 MetadataRecord::Config {
-                    resource: crate::sim::protocol::ConfigResource::Broker(None),
+                    resource: crate::sim::types::ConfigResource::Broker(None),
                     name: "min.insync.replicas".into(),
                     value: Some(value),
                 },

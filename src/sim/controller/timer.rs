@@ -1,7 +1,7 @@
 //! A KRaft controller's timers.
 
 use crate::sim::node::Out;
-use crate::sim::protocol::NodeAddr;
+use crate::sim::types::NodeAddr;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -4,12 +4,12 @@
 
 use super::partition_change::ELR_ENABLED;
 use super::*;
-use crate::sim::config::{broker_static_configs, validate_broker_alter, validate_topic_configs_on_controller};
+use crate::sim::config::{validate_broker_alter, validate_topic_configs_on_controller};
 use crate::sim::errors::{ApiError, KafkaError};
-use crate::sim::metadata::TopicId;
 use crate::sim::placement::{place, PlacementBroker};
-use crate::sim::protocol::{AlterOp, ConfigResource, NewTopic};
+use crate::sim::protocol::{AlterOp, NewTopic};
 use crate::sim::trace::ElectionReason;
+use crate::sim::types::{ConfigResource, TopicId};
 
 /// `QuorumController.MAX_RECORDS_PER_USER_OP`: the most metadata records one user operation
 /// may write, and the most partitions one CreateTopics or CreatePartitions request may add.
@@ -552,7 +552,7 @@ impl ControllerProc {
                     current,
                     &self.image.cluster_configs,
                     self.image.broker_configs.get(&receiver).unwrap_or(&empty),
-                    &broker_static_configs(env, receiver, rack.as_deref()),
+                    &env.broker_static_configs(receiver, rack.as_deref()),
                 )
             }
         };
