@@ -68,7 +68,9 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // RPCProducerIdManager does; a broker's first retention check comes
     // log.initial.task.delay.ms after it starts; the console consumer commits only what it printed.
     // Version 4: the active controller writes a NoOpRecord every metadata.max.idle.interval.ms,
-    // QuorumController's writeNoOpRecord task, so the metadata log moves while idle.)
+    // QuorumController's writeNoOpRecord task, so the metadata log moves while idle; an
+    // IncrementalAlterConfigs for a missing topic is refused with QuorumController's message
+    // "The topic '<t>' does not exist.".)
     assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (4, 0xb68b_e273_6544_6a38));
 }
 

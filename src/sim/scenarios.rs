@@ -31,7 +31,9 @@ use std::collections::BTreeMap;
 ///
 /// Engine version 4: the active controller writes a `NoOpRecord` every
 /// `metadata.max.idle.interval.ms` (`QuorumController`'s writeNoOpRecord periodic task), so the
-/// metadata log's end offset and high watermark move while the cluster is idle.
+/// metadata log's end offset and high watermark move while the cluster is idle. Also: an
+/// IncrementalAlterConfigs for a missing topic is refused with `QuorumController`'s message
+/// (`The topic '<t>' does not exist.`), which leaves the reference trace as it was.
 pub const REFERENCE_TRACE_HASH: u64 = 0xb68b_e273_6544_6a38;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.
