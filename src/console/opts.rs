@@ -758,20 +758,16 @@ pub fn render_rows(rows: &[(String, String)]) -> String {
     let widest_desc = rows.iter().map(|r| jlen(&r.1)).max().unwrap_or(0);
     let option_width = ((HELP_WIDTH - COLUMN_SEPARATOR) / 2).min(widest_option);
     let desc_width = (HELP_WIDTH - option_width - COLUMN_SEPARATOR).min(widest_desc);
-    // Fit: each row becomes several rows (jopt-simple `Columns.fit` collects
-    // one option's rows in a LinkedHashSet, so identical continuation rows of
-    // one option collapse; rows of different options are all kept, as real
-    // help output shows).
+    // Fit: each row becomes several rows (jopt-simple 5.0.4 `Columns.fit` collects them in a
+    // List, so identical continuation rows are all kept: kafka-consumer-groups' --state help
+    // shows its two "Example: --bootstrap-server localhost:" rows).
     let mut fitted: Vec<(String, String)> = Vec::new();
     for (opt, desc) in rows {
         let opts = pieces_of(opt, option_width);
         let descs = pieces_of(desc, desc_width);
-        let mut own: Vec<(String, String)> = Vec::new();
         for i in 0..opts.len().max(descs.len()) {
-            let row = (opts.get(i).cloned().unwrap_or_default(), descs.get(i).cloned().unwrap_or_default());
-            push_unique(&mut own, row);
+            fitted.push((opts.get(i).cloned().unwrap_or_default(), descs.get(i).cloned().unwrap_or_default()));
         }
-        fitted.extend(own);
     }
     let ow = fitted.iter().map(|r| jlen(&r.0)).max().unwrap_or(0).min(option_width);
     let widest_fitted_desc = fitted.iter().map(|r| jlen(&r.1)).max().unwrap_or(0);
@@ -814,7 +810,11 @@ fn is_dash(c: char) -> bool {
 }
 
 fn is_post_word(c: char) -> bool {
-    matches!(c, ')' | ']' | '}' | '!' | '%' | '.' | ',' | ':' | ';' | '?' | '"')
+    matches!(c, ')' | ']' | '}' | '!' | '%' | '.' | ',' | ':' | ';' | '?' | '"' | '\'')
+}
+
+fn prev_is_alnum(chars: &[char], i: usize) -> bool {
+    i > 0 && chars[i - 1].is_alphanumeric()
 }
 
 /// Splits a line into "words" where Java's line `BreakIterator` allows a
@@ -846,10 +846,18 @@ pub fn java_line_words(line: &str) -> Vec<String> {
                 i += 1;
                 continue;
             }
-            if is_post_word(c) && c != '"' {
+            // A quote opens a word when it starts one and closes it otherwise (`'key.` ...
+            // `deserializer.',` in the console consumer's --formatter-property help); an
+            // apostrophe between letters stays inside its word.
+            let is_quote = c == '"' || c == '\'';
+            if c == '\'' && prev_is_alnum(&chars, i) && chars.get(i + 1).is_some_and(|d| d.is_alphanumeric()) {
+                i += 1;
+                continue;
+            }
+            if is_post_word(c) && !is_quote {
                 break;
             }
-            if c == '"' && i > start {
+            if is_quote && i > start {
                 break;
             }
             i += 1;

@@ -202,7 +202,7 @@ fn help_and_no_args() {
     let o = rejected(Tool::GetOffsets, "--help");
     assert!(o.stderr().starts_with("An interactive shell for getting topic-partition offsets.\n"));
     let o = rejected(Tool::ConsumerGroups, "");
-    assert_usage(&o, "This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.");
+    assert_usage(&o, "This tool helps to list, describe, delete and manage the offsets of consumer groups.");
     let o = rejected(Tool::ReassignPartitions, "");
     assert_usage(&o, "This command moves topic partitions between replicas.");
     let o = rejected(Tool::ReassignPartitions, "--help");
@@ -434,10 +434,10 @@ fn producer_checks() {
 #[test]
 fn consumer_checks() {
     let o = rejected(Tool::ConsoleConsumer, "--bootstrap-server b:1");
-    assert_usage(&o, "Exactly one of --include/--topic is required. ");
+    assert_usage(&o, "Exactly one of the following arguments is required: [topic], [include]");
     assert_usage(
         &rejected(Tool::ConsoleConsumer, "--bootstrap-server b:1 --topic t --include x"),
-        "Exactly one of --include/--topic is required. ",
+        "Exactly one of the following arguments is required: [topic], [include]",
     );
     assert_usage(
         &rejected(Tool::ConsoleConsumer, "--bootstrap-server b:1 --include x --partition 0"),
@@ -507,7 +507,7 @@ fn groups_checks() {
     assert_usage(&rejected(g, "--list"), "Missing required argument \"[bootstrap-server]\"");
     assert_usage(
         &rejected(g, "--bootstrap-server b:1"),
-        "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets",
+        "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets, --validate-regex",
     );
     assert_usage(
         &rejected(g, "--bootstrap-server b:1 --describe"),
@@ -583,7 +583,7 @@ fn groups_reset_warning() {
         .unwrap();
     assert_eq!(
         p.notes.stderr(),
-        "WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.\n"
+        "WARN: No action will be performed as the --execute option is missing. In version 5.0, this command will require either --dry-run or --execute to be specified. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.\n"
     );
     let p = run(
         Tool::ConsumerGroups,
