@@ -732,12 +732,22 @@ pub fn usage_table(spec: &ToolSpec) -> String {
 
 /// [`usage_table`] without the cache (for specs built at run time).
 pub fn render_usage_table(spec: &ToolSpec) -> String {
+    render_usage_table_with_defaults(spec, &[])
+}
+
+/// [`render_usage_table`] with `(option, default)` pairs a tool computes when it starts
+/// (`defaultsTo` of a value drawn at run time, such as `ConsumerPerformance`'s random `--group`).
+pub fn render_usage_table_with_defaults(spec: &ToolSpec, defaults: &[(&str, &str)]) -> String {
     let mut options = spec.all_options();
     options.sort_by(|a, b| java_string_cmp(a.name, b.name));
     let mut rows: Vec<(String, String)> =
         vec![("Option".to_string(), "Description".to_string()), ("------".to_string(), "-----------".to_string())];
     for o in &options {
-        push_unique(&mut rows, (option_display(o), description_display(o)));
+        let desc = match defaults.iter().find(|(n, _)| *n == o.name) {
+            Some((_, d)) => format!("{} (default: {d})", o.description).trim().to_string(),
+            None => description_display(o),
+        };
+        push_unique(&mut rows, (option_display(o), desc));
     }
     render_rows(&rows)
 }

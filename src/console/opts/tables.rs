@@ -330,13 +330,16 @@ pub static CONSUMER_PERF_TEST: ToolSpec = ToolSpec {
         O::req("date-format", "date format", T::String, "The date format to use for formatting the time field. See java.text.SimpleDateFormat for options.").with_default("yyyy-MM-dd HH:mm:ss:SSS"),
         O::req("fetch-size", "size", T::Integer, "The maximum amount of data to fetch from a single partition per request.").with_default("1048576"),
         O::flag("from-latest", "If the consumer does not already have an established offset to consume from, start with the latest record present in the log rather than the earliest record."),
+        // Defaults to `"perf-consumer-" + RND.nextInt(100000)`, drawn when the tool starts:
+        // `consumer_perf::run` puts it into the usage table.
         O::req("group", "gid", T::String, "The group id to consume on."),
         O::flag("hide-header", "If set, skips printing the header for the stats."),
         O::req("include", "Java regex (String)", T::String, "Regular expression specifying list of topics to include for consumption."),
         O::req("messages", "count", T::Long, "(DEPRECATED) The number of records to consume. This option will be removed in a future version. Use --num-records instead."),
         O::req("num-records", "count", T::Long, "REQUIRED: The number of records to consume."),
         O::flag("print-metrics", "Print out the metrics."),
-        O::req("reporting-interval", "interval_ms", T::LongPattern("^\\d+$"), "Interval in milliseconds at which to print progress info.").with_default("5000"),
+        // `withValuesConvertedBy(RegexMatcher.regex("^\\d+$"))` is replaced by the later `ofType(Long.class)`.
+        O::req("reporting-interval", "interval_ms", T::Long, "Interval in milliseconds at which to print progress info.").with_default("5000"),
         O::flag("show-detailed-stats", "If set, stats are reported for each reporting interval as configured by reporting-interval."),
         O::req("socket-buffer-size", "size", T::Integer, "The size of the tcp RECV size.").with_default("2097152"),
         O::opt("timeout", "milliseconds", T::Long, "The maximum allowed time in milliseconds between returned records.").with_default("10000"),

@@ -811,8 +811,11 @@ fn consumer_perf_checks() {
     let o = rejected(c, "--num-records 5 --topic t --bootstrap-server b:1 --reporting-interval 0");
     assert_eq!(first_stderr_line(&o), "Reporting interval must be greater than 0.");
     assert!(run(c, "--num-records 5 --topic t --bootstrap-server b:1 --show-detailed-stats").is_ok());
+    // `ofType(Long.class)` replaces the `^\d+$` converter: a negative interval parses as a Long
+    let o = rejected(c, "--num-records 5 --topic t --bootstrap-server b:1 --reporting-interval -5");
+    assert_eq!(first_stderr_line(&o), "Reporting interval must be greater than 0.");
     let t = usage_table(&tables::CONSUMER_PERF_TEST);
-    assert!(t.contains("--reporting-interval <^\\d+$:"), "{t}");
+    assert!(t.contains("--reporting-interval <Long:"), "{t}");
 }
 
 // jopt-simple's `OptionParser` and `CommandLineUtils`
