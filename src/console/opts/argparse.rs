@@ -312,7 +312,7 @@ fn adjust_space(line: &str, width: usize, current: usize) -> String {
     let need = width.saturating_sub(current);
     let each = need / blocks;
     let rem = need % blocks;
-    let rem_start = (blocks - rem + 1) / 2;
+    let rem_start = (blocks - rem).div_ceil(2);
     let rem_end = rem_start + rem;
     let mut out = String::new();
     let mut b = 0usize;
