@@ -422,7 +422,7 @@ impl BTreeMapCount {
 mod server_assignors {
     use super::*;
     use brokerlab::sim::assignor::{self, Assignment, Member, ServerTopic};
-    use brokerlab::sim::metadata::TopicId;
+    use brokerlab::sim::types::TopicId;
     use std::collections::BTreeMap;
 
     /// The members in the order the coordinator put them into its member map; `owned` is each

@@ -47,7 +47,7 @@ fn topic_id(c: &Console, topic: &str) -> String {
 // `TopicCommand`: the describe example (3 brokers, `orders`, 3 partitions, RF 2), then the
 // same topic after broker 3 stops.
 #[test]
-fn topics_describe_matches_2_4_before_and_after_a_broker_stops() {
+fn topics_describe_before_and_after_a_broker_stops() {
     let mut c = sample_cluster();
     let (out, _, code) = run(
         &mut c,
@@ -95,7 +95,7 @@ fn topics_describe_matches_2_4_before_and_after_a_broker_stops() {
 
 // `TopicCommand`: errors print one stdout line and the ERROR log (two lines for an ApiException).
 #[test]
-fn topics_errors_follow_2_6_and_2_7() {
+fn topics_errors_follow_topic_command() {
     let mut c = console();
     run(
         &mut c,
@@ -162,7 +162,7 @@ fn unreachable_bootstrap_times_out_after_60_s_and_changes_nothing() {
     assert!(err.starts_with("Error while validating the bootstrap address\n\n"));
 }
 
-// `LineMessageReader` (the brief's producer errors): ErrorLoggingCallback's two lines.
+// `LineMessageReader` (producer errors): ErrorLoggingCallback's two lines.
 #[test]
 fn producer_failure_is_logged_like_error_logging_callback() {
     let mut c = console();
@@ -204,7 +204,7 @@ fn producer_failure_is_logged_like_error_logging_callback() {
 
 // `ConfigCommand`: the exact example block.
 #[test]
-fn configs_match_6_2_and_6_3() {
+fn configs_match_config_command() {
     let mut c = console();
     run(
         &mut c,
@@ -235,7 +235,7 @@ Dynamic configs for broker 1 are:
 
 // `GetOffsetShell`: `<topic>:<partition>:<offset>`, sorted by `<topic>-<partition>` as strings.
 #[test]
-fn get_offsets_order_follows_7_2() {
+fn get_offsets_order_follows_get_offset_shell() {
     let mut c = console();
     run(
         &mut c,
@@ -252,7 +252,7 @@ fn get_offsets_order_follows_7_2() {
 
 // `LeaderElectionCommand`.
 #[test]
-fn leader_election_lines_follow_8_2() {
+fn leader_election_lines_follow_leader_election_command() {
     let mut c = console();
     run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --replica-assignment 1:2\nbroker stop 1\nsleep 3s\nbroker start 1\nsleep 10s");
     let (out, _, _) = run(&mut c, "kafka-leader-election --bootstrap-server localhost:9092 --election-type preferred --topic orders --partition 0");
@@ -269,7 +269,7 @@ fn leader_election_lines_follow_8_2() {
 // ReassignPartitionsCommand.executeAssignment: one-line JSON, the rollback block (each live
 // replica's log dir, getReplicaToLogDir), verify lines.
 #[test]
-fn reassignment_follows_9_2() {
+fn reassignment_follows_reassign_partitions_command() {
     let mut c = console();
     run(&mut c, "kafka-topics --bootstrap-server localhost:9092 --create --topic foo --replica-assignment 1:2");
     c.files_mut()
@@ -315,7 +315,7 @@ Clearing topic-level throttles on topic foo
 
 // `MetadataQuorumCommand`: labels padded to column 25; every line ends with a TAB.
 #[test]
-fn metadata_quorum_follows_10_2_and_10_3() {
+fn metadata_quorum_follows_metadata_quorum_command() {
     let mut c = Console::new(42, ClusterConfig { controllers: 3, ..ClusterConfig::default() }).unwrap();
     let (out, _, _) = run(&mut c, "kafka-metadata-quorum --bootstrap-server localhost:9092 describe --status");
     let lines: Vec<&str> = out.lines().collect();
@@ -346,7 +346,7 @@ fn metadata_quorum_follows_10_2_and_10_3() {
 // block layout; Kafka 4.4's Node.toString adds isFenced (KIP-1073) and a 4.4
 // broker advertises Produce 0 to 13 (tests/conformance/vectors/api-versions.jsonl).
 #[test]
-fn api_versions_follow_11() {
+fn api_versions_follow_broker_api_versions_command() {
     let mut c = console();
     let (out, _, _) = run(&mut c, "kafka-broker-api-versions --bootstrap-server localhost:9092");
     assert!(out
@@ -361,7 +361,7 @@ fn api_versions_follow_11() {
 
 // `CommandLineUtils`: --help prints the description and usage on stderr and exits 1; --version.
 #[test]
-fn help_and_version_follow_1_2() {
+fn help_and_version_follow_command_line_utils() {
     let mut c = console();
     let (out, err, code) = run(&mut c, "kafka-topics --help");
     assert_eq!((out.as_str(), code), ("", 1));
@@ -421,7 +421,7 @@ fn orders_7_3_6(c: &mut Console) {
 // `ConsoleConsumer`'s `Processed a total of 3 messages` on stderr. The interleaving across partitions is the
 // fetch order (`DefaultMessageFormatter`), so the lines are compared as a set.
 #[test]
-fn console_consumer_lines_follow_4_3() {
+fn console_consumer_lines_follow_console_consumer() {
     let mut c = console();
     run(
         &mut c,
@@ -457,7 +457,7 @@ fn console_consumer_lines_follow_4_3() {
 
 // `ConsoleConsumer`: the --timeout-ms block (two spaces before `(`), then the count.
 #[test]
-fn console_consumer_timeout_follows_4_2() {
+fn console_consumer_timeout_follows_console_consumer() {
     let mut c = console();
     run(
         &mut c,
@@ -481,7 +481,7 @@ fn console_consumer_timeout_follows_4_2() {
 // `ConsumerGroupCommand` (Empty group: the note on stderr, the table with `-`), (Empty),
 // `ConsumerGroupCommand` (the reset table), `ConsumerGroupCommand` (delete): the exact example blocks.
 #[test]
-fn consumer_groups_empty_group_follows_5_3_5_5_5_6_and_5_7() {
+fn consumer_groups_empty_group_follows_consumer_group_command() {
     let mut c = console();
     orders_7_3_6(&mut c);
     // A console consumer in my-group reads all 16 records; close() auto-commits 7, 3, 6.
@@ -557,7 +557,7 @@ my-group                       orders                         2          0
 // `ConsumerGroupCommand` (members and --verbose: `orders(0,1,2)`), `ConsumerGroupCommand` (Stable, range), `ConsumerGroupCommand` (active group),
 // `ConsumerGroupCommand` (--list --state), `ConsumerGroupCommand` (not empty).
 #[test]
-fn consumer_groups_stable_group_follows_5_2_to_5_7() {
+fn consumer_groups_stable_group_follows_consumer_group_command() {
     let mut c = console();
     orders_7_3_6(&mut c);
     run(

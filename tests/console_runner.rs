@@ -1,4 +1,4 @@
-//! The native runner `brokerlab` (brief §4): a script file or stdin, stdout and stderr
+//! The native runner `brokerlab`: a script file or stdin, stdout and stderr
 //! kept apart, `--echo`, `--strict`, `--help`.
 #![cfg(not(target_arch = "wasm32"))]
 

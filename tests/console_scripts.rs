@@ -90,7 +90,7 @@ fn transcripts_match_exactly() {
         .filter(|p| p.extension().map(|e| e == "txt").unwrap_or(false))
         .collect();
     files.sort();
-    assert!(files.len() >= 9, "expected the transcripts of the brief, found {}", files.len());
+    assert!(files.len() >= 9, "expected at least 9 transcripts, found {}", files.len());
     let mut errors = Vec::new();
     for f in &files {
         let started = std::time::Instant::now();

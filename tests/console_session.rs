@@ -205,7 +205,7 @@ ls",
     assert!(r.commands.iter().all(|c| c.output.chunks.iter().all(|ch| ch.stream == Stream::Stdout)));
 }
 
-// Brief §3: trace events in words (the UI's feed reuses explain::describe_event).
+// Trace events in words (the UI's feed reuses explain::describe_event).
 #[test]
 fn trace_tells_what_happened() {
     let mut c = console();

@@ -8,9 +8,9 @@
 mod common;
 use brokerlab::sim::client::admin::{Call, Target};
 use brokerlab::sim::errors::{ApiError, KafkaError};
-use brokerlab::sim::protocol::{AlterOp, ConfigResource, ControllerRequest, ControllerResponse, Request, Response};
+use brokerlab::sim::protocol::{AlterOp, ControllerRequest, ControllerResponse, Request, Response};
 use brokerlab::sim::trace::{ElectionReason, TraceKind};
-use brokerlab::sim::types::NO_LEADER;
+use brokerlab::sim::types::{ConfigResource, NO_LEADER};
 use brokerlab::sim::world::Sim;
 use common::*;
 

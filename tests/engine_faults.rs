@@ -175,7 +175,7 @@ fn unclean_election_loses_exactly_the_records_the_trace_names() {
 /// rejoins as a follower with the same log.
 #[test]
 fn a_leader_isolated_from_the_controller_is_replaced() {
-    use brokerlab::sim::protocol::NodeAddr;
+    use brokerlab::sim::types::NodeAddr;
     let mut sim = cluster(15, 3);
     create_topic_assigned(&mut sim, "orders", vec![vec![1, 2, 3]], &[("min.insync.replicas", "2")]);
     let p =
@@ -207,7 +207,7 @@ fn a_leader_isolated_from_the_controller_is_replaced() {
 /// record is written twice; with it the broker recognises the sequence and writes it once.
 #[test]
 fn retries_after_a_lost_response_duplicate_only_without_idempotence() {
-    use brokerlab::sim::protocol::NodeAddr;
+    use brokerlab::sim::types::NodeAddr;
     for (idempotent, expect_dup) in [(false, true), (true, false)] {
         let mut sim = cluster(16, 3);
         create_topic_assigned(&mut sim, "orders", vec![vec![1, 2, 3]], &[]);
@@ -271,8 +271,8 @@ fn the_controller_quorum_survives_losing_its_leader() {
 // ---------------------------------------------------------------------------------------------
 
 use brokerlab::sim::client::config::ProducerConfig;
-use brokerlab::sim::protocol::NodeAddr;
 use brokerlab::sim::time::SimTime;
+use brokerlab::sim::types::NodeAddr;
 use brokerlab::sim::world::Sim;
 
 /// When `client` sent each of its `api` requests (the trace records every message).

@@ -13,13 +13,6 @@ use std::collections::BTreeMap;
 const USAGE: &str = "consumer start <name> --group <g> --topic <t> [options] | list | pause|resume|stop|crash <name> | slow <name> <per-record>";
 const EXAMPLE: &str = "consumer start c1 --group g --topic orders";
 
-/// One line about a consumer for `clients`.
-pub fn consumer_details(c: &Consumer) -> String {
-    let group = c.group.as_ref().map(|g| format!("group {}, ", g.group_id)).unwrap_or_default();
-    let lag: i64 = c.lag().values().flatten().sum();
-    format!("{group}{} partitions, {} records, lag {lag}", c.assignment.len(), c.delivered_total)
-}
-
 fn member_state(c: &Consumer) -> &'static str {
     if c.app.stuck {
         return "paused";

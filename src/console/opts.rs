@@ -16,6 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::format::{stack_trace, Output};
+use crate::sim::java::{java_parse_double, java_parse_int, java_parse_long, java_string_cmp, java_string_hash};
 
 pub mod argparse;
 pub mod check;
@@ -893,24 +894,6 @@ pub fn java_line_words(line: &str) -> Vec<String> {
     words
 }
 
-// ---------------------------------------------------------------------------
-// Java helpers
-// ---------------------------------------------------------------------------
-
-/// Java `String.compareTo`: UTF-16 code unit order.
-pub fn java_string_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    a.encode_utf16().cmp(b.encode_utf16())
-}
-
-/// Java `String.hashCode`.
-pub fn java_string_hash(s: &str) -> i32 {
-    let mut h: i32 = 0;
-    for u in s.encode_utf16() {
-        h = h.wrapping_mul(31).wrapping_add(i32::from(u));
-    }
-    h
-}
-
 /// Iteration order of a small `java.util.HashSet<String>` (16 buckets,
 /// enough for up to 12 entries): by bucket, then insertion order (`CommandLineUtils` "the
 /// orders quoted below were computed by emulating Java hashing").
@@ -934,36 +917,6 @@ pub fn java_hash_set_order(items: &[String]) -> Vec<String> {
         unique.into_iter().enumerate().map(|(i, s)| (bucket(&s), i, s)).collect();
     keyed.sort();
     keyed.into_iter().map(|(_, _, s)| s).collect()
-}
-
-/// Java `Integer.parseInt` (optional sign, decimal digits, 32-bit range).
-pub fn java_parse_int(s: &str) -> Option<i32> {
-    java_parse_long(s).and_then(|v| i32::try_from(v).ok())
-}
-
-/// Java `Long.parseLong` (optional sign, decimal digits, 64-bit range).
-pub fn java_parse_long(s: &str) -> Option<i64> {
-    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    s.strip_prefix('+').unwrap_or(s).parse::<i64>().ok()
-}
-
-/// Java `Double.valueOf` (blanks trimmed; decimal forms, `NaN`, `Infinity`).
-pub fn java_parse_double(s: &str) -> Option<f64> {
-    let t = s.trim();
-    let t = t.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(t);
-    match t.strip_prefix(['+', '-']).unwrap_or(t) {
-        "NaN" | "Infinity" => return t.replace("Infinity", "inf").parse().ok(),
-        "" => return None,
-        body => {
-            if !body.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')) {
-                return None;
-            }
-        }
-    }
-    t.parse::<f64>().ok()
 }
 
 #[cfg(test)]

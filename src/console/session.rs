@@ -108,6 +108,14 @@ pub struct AppProducer {
     pub paused: bool,
 }
 
+/// The lines typed so far for a command that is not complete yet (see [`super::typing`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pending {
+    pub(super) text: String,
+    /// The line number (in a script) where the pending command starts.
+    pub(super) first_line: u32,
+}
+
 /// The console.
 pub struct Console {
     pub(crate) sim: Sim,
@@ -119,7 +127,7 @@ pub struct Console {
     job: Option<RunningJob>,
     pending: Output,
     /// The lines typed so far of a command that is not complete yet (see [`super::typing`]).
-    pub(crate) typing: super::typing::Pending,
+    pub(crate) typing: Pending,
     pub(crate) apps: BTreeMap<String, AppProducer>,
     /// The seed and config the console was created with: `reset` changes `seed` and
     /// `config`, but a replay of the log must start from these.
@@ -381,38 +389,6 @@ impl Console {
             out = Output::new();
         }
         out
-    }
-
-    /// Runs a script (one line or many) as if typed line by line in a script
-    /// ([`super::typing::Mode::Script`]): every command in order, here-documents included;
-    /// with `strict`, stops at the first command that fails (a parse error fails too).
-    pub fn run_script(&mut self, text: &str, strict: bool) -> ScriptResult {
-        use super::typing::{open_gate, Mode, Typed};
-        let mut result = ScriptResult::default();
-        let mut lines = text.split('\n').enumerate();
-        loop {
-            let typed = match lines.next() {
-                Some((i, line)) => self.type_line_at(line, i as u32 + 1, Mode::Script, &open_gate),
-                None => match self.finish_script() {
-                    Some(t) => t,
-                    None => break,
-                },
-            };
-            let (line, text, output) = match typed {
-                Typed::Ran { line, text, output, .. } => (line, text, output),
-                Typed::Refused { line, why, .. } => (line, String::new(), Output::failure(&why).with_exit(2)),
-                Typed::Clear => (0, "clear".to_string(), Output::new()),
-                Typed::Nothing | Typed::More | Typed::ToTool { .. } => continue,
-            };
-            let failed = output.exit_code != 0;
-            result.commands.push(CommandResult { line, text, output });
-            if failed && strict {
-                result.stopped_at = Some(line);
-                self.cancel_pending();
-                break;
-            }
-        }
-        result
     }
 
     /// Starts a command for the browser: a tool that reads stdin (from the terminal) or

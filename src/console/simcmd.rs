@@ -7,7 +7,6 @@
 //! command changes nothing; the message says what to type instead. Every command takes
 //! `--help`.
 
-use super::appconsumer::consumer_details;
 use super::format::{pad_right, Output};
 use super::opts::Tool;
 use super::session::{AppProducer, Console};
@@ -15,12 +14,12 @@ use super::shell;
 use super::tools::log_timestamp;
 use crate::sim::broker::BrokerState;
 use crate::sim::client::config::ProducerConfig;
+use crate::sim::client::consumer::Consumer;
 use crate::sim::client::producer::Workload;
 use crate::sim::client::ClientKind;
 use crate::sim::node::Env;
-use crate::sim::protocol::NodeAddr;
 use crate::sim::time::{parse_duration_us, SimTime};
-use crate::sim::types::TopicPartition;
+use crate::sim::types::{NodeAddr, TopicPartition};
 use crate::sim::view::explain::describe_event;
 use crate::sim::view::names::ControllerRole;
 use crate::sim::world::{ClusterConfig, Sim};
@@ -116,6 +115,13 @@ fn ok(text: &str) -> Output {
         o.out("\n");
     }
     o
+}
+
+/// One line about a consumer for `clients`.
+fn consumer_details(c: &Consumer) -> String {
+    let group = c.group.as_ref().map(|g| format!("group {}, ", g.group_id)).unwrap_or_default();
+    let lag: i64 = c.lag().values().flatten().sum();
+    format!("{group}{} partitions, {} records, lag {lag}", c.assignment.len(), c.delivered_total)
 }
 
 /// A table with left-aligned columns separated by two spaces (no trailing spaces).

@@ -9,7 +9,7 @@
 //! history so ↑ brings them back.
 
 use super::format::Output;
-use super::session::{Console, Started};
+use super::session::{CommandResult, Console, Pending, ScriptResult, Started};
 use super::shell::{self, ScriptItem};
 
 /// How a complete command runs.
@@ -74,14 +74,6 @@ pub enum Typed {
     /// parser's one-line message and `line` the script line where the bad command starts);
     /// nothing ran.
     Refused { line: u32, text: String, why: String, parse_error: bool },
-}
-
-/// The lines typed so far for a command that is not complete yet.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Pending {
-    text: String,
-    /// The line number (in a script) where the pending command starts.
-    first_line: u32,
 }
 
 impl Console {
@@ -231,5 +223,36 @@ impl Console {
                 Started::Job => Typed::Ran { line, text, output: self.take_output(), job: self.job_running() },
             },
         }
+    }
+
+    /// Runs a script (one line or many) as if typed line by line in a script
+    /// ([`Mode::Script`]): every command in order, here-documents included;
+    /// with `strict`, stops at the first command that fails (a parse error fails too).
+    pub fn run_script(&mut self, text: &str, strict: bool) -> ScriptResult {
+        let mut result = ScriptResult::default();
+        let mut lines = text.split('\n').enumerate();
+        loop {
+            let typed = match lines.next() {
+                Some((i, line)) => self.type_line_at(line, i as u32 + 1, Mode::Script, &open_gate),
+                None => match self.finish_script() {
+                    Some(t) => t,
+                    None => break,
+                },
+            };
+            let (line, text, output) = match typed {
+                Typed::Ran { line, text, output, .. } => (line, text, output),
+                Typed::Refused { line, why, .. } => (line, String::new(), Output::failure(&why).with_exit(2)),
+                Typed::Clear => (0, "clear".to_string(), Output::new()),
+                Typed::Nothing | Typed::More | Typed::ToTool { .. } => continue,
+            };
+            let failed = output.exit_code != 0;
+            result.commands.push(CommandResult { line, text, output });
+            if failed && strict {
+                result.stopped_at = Some(line);
+                self.cancel_pending();
+                break;
+            }
+        }
+        result
     }
 }

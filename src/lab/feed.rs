@@ -2,8 +2,8 @@
 //! matters), requests in flight for the diagram, and the counters the charts sample.
 
 use super::view::{FeedItem, FeedKind, Flight};
-use crate::sim::protocol::NodeAddr;
 use crate::sim::trace::{ElectionReason, Finding, TraceEvent, TraceKind, Traffic};
+use crate::sim::types::NodeAddr;
 use crate::sim::view::explain::describe_event;
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;

@@ -4,7 +4,7 @@
 
 use crate::console::typing::Prompt;
 use crate::lessons::GoalStatus;
-use crate::sim::protocol::NodeAddr;
+use crate::sim::types::NodeAddr;
 use crate::sim::view::inspect::{Detail, Target};
 use crate::sim::view::ViewModel;
 use std::rc::Rc;

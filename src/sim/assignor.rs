@@ -24,9 +24,8 @@
 //!
 //! Reference: `ConsumerPartitionAssignor`.
 
-use crate::sim::metadata::TopicId;
-use crate::sim::partitioner::{java_string_cmp, java_string_hash};
-use crate::sim::types::TopicPartition;
+use crate::sim::java::{java_string_cmp, java_string_hash};
+use crate::sim::types::{TopicId, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -1896,7 +1895,7 @@ mod tests {
         assert_lists(
             &a,
             &[("C0", &[("t0", 0), ("t0", 1), ("t1", 0), ("t1", 1)]), ("C1", &[("t0", 2), ("t1", 2)])],
-            "§3.2 Javadoc",
+            "RangeAssignor Javadoc",
         );
     }
 
@@ -1904,20 +1903,20 @@ mod tests {
     #[test]
     fn range_rows_1_to_9() {
         let r1 = range(&[dynamic("consumer1", &[])], &ppt(&[]));
-        assert_sets(&r1, &[("consumer1", &[])], "§3.2 row 1");
+        assert_sets(&r1, &[("consumer1", &[])], "RangeAssignor row 1");
         let r2 = range(&[dynamic("consumer1", &["topic1"])], &ppt(&[]));
-        assert_sets(&r2, &[("consumer1", &[])], "§3.2 row 2");
+        assert_sets(&r2, &[("consumer1", &[])], "RangeAssignor row 2");
         let r3 = range(&[dynamic("consumer1", &["topic1"])], &ppt(&[("topic1", 3)]));
-        assert_sets(&r3, &[("consumer1", &[("topic1", 0), ("topic1", 1), ("topic1", 2)])], "§3.2 row 3");
+        assert_sets(&r3, &[("consumer1", &[("topic1", 0), ("topic1", 1), ("topic1", 2)])], "RangeAssignor row 3");
         let r4 = range(&[dynamic("consumer1", &["topic1"])], &ppt(&[("topic1", 3), ("other", 3)]));
-        assert_sets(&r4, &[("consumer1", &[("topic1", 0), ("topic1", 1), ("topic1", 2)])], "§3.2 row 4");
+        assert_sets(&r4, &[("consumer1", &[("topic1", 0), ("topic1", 1), ("topic1", 2)])], "RangeAssignor row 4");
         let r5 = range(&[dynamic("consumer1", &["topic1", "topic2"])], &ppt(&[("topic1", 1), ("topic2", 2)]));
-        assert_sets(&r5, &[("consumer1", &[("topic1", 0), ("topic2", 0), ("topic2", 1)])], "§3.2 row 5");
+        assert_sets(&r5, &[("consumer1", &[("topic1", 0), ("topic2", 0), ("topic2", 1)])], "RangeAssignor row 5");
         let two = [dynamic("consumer1", &["topic1"]), dynamic("consumer2", &["topic1"])];
         let r6 = range(&two, &ppt(&[("topic1", 1)]));
-        assert_sets(&r6, &[("consumer1", &[("topic1", 0)]), ("consumer2", &[])], "§3.2 row 6");
+        assert_sets(&r6, &[("consumer1", &[("topic1", 0)]), ("consumer2", &[])], "RangeAssignor row 6");
         let r7 = range(&two, &ppt(&[("topic1", 2)]));
-        assert_sets(&r7, &[("consumer1", &[("topic1", 0)]), ("consumer2", &[("topic1", 1)])], "§3.2 row 7");
+        assert_sets(&r7, &[("consumer1", &[("topic1", 0)]), ("consumer2", &[("topic1", 1)])], "RangeAssignor row 7");
         let r8 = range(
             &[
                 dynamic("consumer1", &["topic1"]),
@@ -1933,7 +1932,7 @@ mod tests {
                 ("consumer2", &[("topic1", 1), ("topic2", 0), ("topic2", 1)]),
                 ("consumer3", &[("topic1", 2)]),
             ],
-            "§3.2 row 8",
+            "RangeAssignor row 8",
         );
         let r9 = range(
             &[dynamic("consumer1", &["topic1", "topic2"]), dynamic("consumer2", &["topic1", "topic2"])],
@@ -1945,7 +1944,7 @@ mod tests {
                 ("consumer1", &[("topic1", 0), ("topic1", 1), ("topic2", 0), ("topic2", 1)]),
                 ("consumer2", &[("topic1", 2), ("topic2", 2)]),
             ],
-            "§3.2 row 9",
+            "RangeAssignor row 9",
         );
     }
 
@@ -1958,9 +1957,9 @@ mod tests {
             ("consumer-a", &[("topic1", 2), ("topic2", 2)]),
         ];
         let r10 = range(&[stat("consumer-b", "instance1", &both), stat("consumer-a", "instance2", &both)], &p);
-        assert_sets(&r10, expected, "§3.2 row 10 (instance id compared, not member id)");
+        assert_sets(&r10, expected, "RangeAssignor row 10 (instance id compared, not member id)");
         let r11 = range(&[stat("consumer-b", "instance1", &both), dynamic("consumer-a", &both)], &p);
-        assert_sets(&r11, expected, "§3.2 row 11 (static members sort first)");
+        assert_sets(&r11, expected, "RangeAssignor row 11 (static members sort first)");
 
         let p12 = ppt(&[("topic1", 5), ("topic2", 4)]);
         let mut members = vec![
@@ -1977,9 +1976,9 @@ mod tests {
                 (last, &[("topic1", 4), ("topic2", 3)]),
             ]
         };
-        assert_sets(&range(&members, &p12), &e12("consumer4"), "§3.2 row 12");
+        assert_sets(&range(&members, &p12), &e12("consumer4"), "RangeAssignor row 12");
         members[3] = dynamic("consumer5", &both);
-        assert_sets(&range(&members, &p12), &e12("consumer5"), "§3.2 row 12 (consumer5 replaces consumer4)");
+        assert_sets(&range(&members, &p12), &e12("consumer5"), "RangeAssignor row 12 (consumer5 replaces consumer4)");
 
         let p13 = ppt(&[("topic1", 5), ("topic2", 5)]);
         let by_instance = |a: &Assignment, members: &[Member]| -> BTreeMap<String, BTreeSet<TopicPartition>> {
@@ -1995,15 +1994,15 @@ mod tests {
         assert_eq!(
             b13["instance1"],
             set(&tps(&[("topic1", 0), ("topic1", 1), ("topic2", 0), ("topic2", 1)])),
-            "§3.2 row 13"
+            "RangeAssignor row 13"
         );
         assert_eq!(
             b13["instance2"],
             set(&tps(&[("topic1", 2), ("topic1", 3), ("topic2", 2), ("topic2", 3)])),
-            "§3.2 row 13"
+            "RangeAssignor row 13"
         );
-        assert_eq!(b13["instance3"], set(&tps(&[("topic1", 4), ("topic2", 4)])), "§3.2 row 13");
-        assert_eq!(by_instance(&range(&after, &p13), &after), b13, "§3.2 row 13 after member ids change");
+        assert_eq!(b13["instance3"], set(&tps(&[("topic1", 4), ("topic2", 4)])), "RangeAssignor row 13");
+        assert_eq!(by_instance(&range(&after, &p13), &after), b13, "RangeAssignor row 13 after member ids change");
     }
 
     #[test]
@@ -2018,7 +2017,7 @@ mod tests {
                 ("consumer1", &[("t1", 2), ("t1", 3), ("t2", 3), ("t2", 4), ("t3", 1)]),
                 ("consumer2", &[("t1", 4), ("t1", 5), ("t2", 5), ("t2", 6)]),
             ],
-            "§3.2 row 14",
+            "RangeAssignor row 14",
         );
         let r15 =
             range(&[dynamic("consumer0", &all), dynamic("consumer1", &all), dynamic("consumer2", &["t1", "t3"])], &p);
@@ -2029,7 +2028,7 @@ mod tests {
                 ("consumer1", &[("t1", 2), ("t1", 3), ("t2", 4), ("t2", 5), ("t2", 6), ("t3", 1)]),
                 ("consumer2", &[("t1", 4), ("t1", 5)]),
             ],
-            "§3.2 row 15",
+            "RangeAssignor row 15",
         );
         let p5 = ppt(&[("t1", 5), ("t2", 5), ("t3", 5)]);
         let r16 = range(&[dynamic("consumer0", &all), dynamic("consumer1", &all), dynamic("consumer2", &all)], &p5);
@@ -2040,7 +2039,7 @@ mod tests {
                 ("consumer1", &[("t1", 2), ("t1", 3), ("t2", 2), ("t2", 3), ("t3", 2), ("t3", 3)]),
                 ("consumer2", &[("t1", 4), ("t2", 4), ("t3", 4)]),
             ],
-            "§3.2 row 16",
+            "RangeAssignor row 16",
         );
         let r17 =
             range(&[dynamic("consumer0", &all), dynamic("consumer1", &all), dynamic("consumer2", &["t1", "t3"])], &p5);
@@ -2051,7 +2050,7 @@ mod tests {
                 ("consumer1", &[("t1", 2), ("t1", 3), ("t2", 3), ("t2", 4), ("t3", 2), ("t3", 3)]),
                 ("consumer2", &[("t1", 4), ("t3", 4)]),
             ],
-            "§3.2 row 17",
+            "RangeAssignor row 17",
         );
     }
 
@@ -2065,7 +2064,7 @@ mod tests {
         assert_lists(
             &a,
             &[("C0", &[("t0", 0), ("t0", 2), ("t1", 1)]), ("C1", &[("t0", 1), ("t1", 0), ("t1", 2)])],
-            "§3.3 Javadoc 1",
+            "RoundRobinAssignor Javadoc 1",
         );
         let b = round_robin(
             &[dynamic("C0", &["t0"]), dynamic("C1", &["t0", "t1"]), dynamic("C2", &["t0", "t1", "t2"])],
@@ -2074,7 +2073,7 @@ mod tests {
         assert_lists(
             &b,
             &[("C0", &[("t0", 0)]), ("C1", &[("t1", 0)]), ("C2", &[("t1", 1), ("t2", 0), ("t2", 1), ("t2", 2)])],
-            "§3.3 Javadoc 2",
+            "RoundRobinAssignor Javadoc 2",
         );
     }
 
@@ -2082,16 +2081,20 @@ mod tests {
     #[test]
     fn round_robin_rows_1_to_7() {
         let r1 = round_robin(&[dynamic("consumer", &["topic"])], &ppt(&[("topic", 3)]));
-        assert_lists(&r1, &[("consumer", &[("topic", 0), ("topic", 1), ("topic", 2)])], "§3.3 row 1");
+        assert_lists(&r1, &[("consumer", &[("topic", 0), ("topic", 1), ("topic", 2)])], "RoundRobinAssignor row 1");
         let r2 = round_robin(&[dynamic("consumer", &["topic"])], &ppt(&[("topic", 3), ("other", 3)]));
-        assert_lists(&r2, &[("consumer", &[("topic", 0), ("topic", 1), ("topic", 2)])], "§3.3 row 2");
+        assert_lists(&r2, &[("consumer", &[("topic", 0), ("topic", 1), ("topic", 2)])], "RoundRobinAssignor row 2");
         let r3 = round_robin(&[dynamic("consumer", &["topic1", "topic2"])], &ppt(&[("topic1", 1), ("topic2", 2)]));
-        assert_lists(&r3, &[("consumer", &[("topic1", 0), ("topic2", 0), ("topic2", 1)])], "§3.3 row 3");
+        assert_lists(&r3, &[("consumer", &[("topic1", 0), ("topic2", 0), ("topic2", 1)])], "RoundRobinAssignor row 3");
         let two = [dynamic("consumer1", &["topic"]), dynamic("consumer2", &["topic"])];
         let r4 = round_robin(&two, &ppt(&[("topic", 1)]));
-        assert_lists(&r4, &[("consumer1", &[("topic", 0)]), ("consumer2", &[])], "§3.3 row 4");
+        assert_lists(&r4, &[("consumer1", &[("topic", 0)]), ("consumer2", &[])], "RoundRobinAssignor row 4");
         let r5 = round_robin(&two, &ppt(&[("topic", 2)]));
-        assert_lists(&r5, &[("consumer1", &[("topic", 0)]), ("consumer2", &[("topic", 1)])], "§3.3 row 5");
+        assert_lists(
+            &r5,
+            &[("consumer1", &[("topic", 0)]), ("consumer2", &[("topic", 1)])],
+            "RoundRobinAssignor row 5",
+        );
         let r6 = round_robin(
             &[
                 dynamic("consumer1", &["topic1"]),
@@ -2107,7 +2110,7 @@ mod tests {
                 ("consumer2", &[("topic1", 1), ("topic2", 0), ("topic2", 1)]),
                 ("consumer3", &[("topic1", 2)]),
             ],
-            "§3.3 row 6",
+            "RoundRobinAssignor row 6",
         );
         let both = ["topic1", "topic2"];
         let r7 = round_robin(
@@ -2120,7 +2123,7 @@ mod tests {
                 ("consumer1", &[("topic1", 0), ("topic1", 2), ("topic2", 1)]),
                 ("consumer2", &[("topic1", 1), ("topic2", 0), ("topic2", 2)]),
             ],
-            "§3.3 row 7",
+            "RoundRobinAssignor row 7",
         );
     }
 
@@ -2133,9 +2136,9 @@ mod tests {
             ("consumer-a", &[("topic1", 1), ("topic2", 0), ("topic2", 2)]),
         ];
         let r8 = round_robin(&[stat("consumer-b", "instance1", &both), stat("consumer-a", "instance2", &both)], &p);
-        assert_lists(&r8, expected, "§3.3 row 8");
+        assert_lists(&r8, expected, "RoundRobinAssignor row 8");
         let r9 = round_robin(&[stat("consumer-b", "instance1", &both), dynamic("consumer-a", &both)], &p);
-        assert_lists(&r9, expected, "§3.3 row 9");
+        assert_lists(&r9, expected, "RoundRobinAssignor row 9");
         let mut members = vec![
             stat("consumer1", "instance1", &both),
             stat("consumer2", "instance2", &both),
@@ -2151,10 +2154,14 @@ mod tests {
                 ("consumer3", &[("topic1", 2)]),
                 ("consumer4", &[("topic2", 0)]),
             ],
-            "§3.3 row 10",
+            "RoundRobinAssignor row 10",
         );
         members[3] = dynamic("consumer5", &both);
-        assert_lists(&round_robin(&members, &p), &[("consumer5", &[("topic2", 0)])], "§3.3 row 10 (consumer5)");
+        assert_lists(
+            &round_robin(&members, &p),
+            &[("consumer5", &[("topic2", 0)])],
+            "RoundRobinAssignor row 10 (consumer5)",
+        );
         let p11 = ppt(&[("topic1", 5), ("topic2", 5)]);
         for ids in [["consumer1", "consumer2", "consumer3"], ["zz", "aa", "mm"]] {
             let ms =
@@ -2167,7 +2174,7 @@ mod tests {
                     (ids[1], &[("topic1", 1), ("topic1", 4), ("topic2", 2)]),
                     (ids[2], &[("topic1", 2), ("topic2", 0), ("topic2", 3)]),
                 ],
-                "§3.3 row 11",
+                "RoundRobinAssignor row 11",
             );
         }
     }
@@ -2187,7 +2194,7 @@ mod tests {
                 ("C1", &[("t0", 1), ("t2", 0), ("t3", 1)]),
                 ("C2", &[("t1", 0), ("t2", 1)]),
             ],
-            "§3.4 Javadoc first assignment",
+            "sticky Javadoc first assignment",
         );
     }
 
@@ -2212,7 +2219,7 @@ mod tests {
                 ("C0", &[("t0", 0), ("t3", 0), ("t1", 1), ("t0", 1)]),
                 ("C2", &[("t1", 0), ("t2", 1), ("t2", 0), ("t3", 1)]),
             ],
-            "§3.4 Javadoc after C1 leaves (current Kafka code)",
+            "sticky Javadoc after C1 leaves (current Kafka code)",
         );
         // Round-robin would move everything: C0 [t0p0,t1p0,t2p0,t3p0], C2 [t0p1,t1p1,t2p1,t3p1].
         let rr = round_robin(&[dynamic("C0", &all), dynamic("C2", &all)], &p);
@@ -2222,7 +2229,7 @@ mod tests {
                 ("C0", &[("t0", 0), ("t1", 0), ("t2", 0), ("t3", 0)]),
                 ("C2", &[("t0", 1), ("t1", 1), ("t2", 1), ("t3", 1)]),
             ],
-            "§3.4 Javadoc round-robin comparison",
+            "sticky Javadoc round-robin comparison",
         );
     }
 
@@ -2237,19 +2244,19 @@ mod tests {
             assert_lists(
                 &a,
                 &[("consumer", &[("topic", 0), ("topic", 1), ("topic", 2)])],
-                &format!("§3.4 row 1 {}", name),
+                &format!("sticky row 1 {}", name),
             );
         }
         let m2 = [owning("consumer", &["topic"], &[("topic", 0), ("topic", 1), ("other", 0), ("other", 1)], 1)];
         for (name, a) in both(&m2, &ppt(&[("topic", 2)])) {
-            assert_lists(&a, &[("consumer", &[("topic", 0), ("topic", 1)])], &format!("§3.4 row 2 {}", name));
+            assert_lists(&a, &[("consumer", &[("topic", 0), ("topic", 1)])], &format!("sticky row 2 {}", name));
         }
         let m3 = [dynamic("consumer1", &["topic"]), dynamic("consumer2", &["topic"])];
         for (name, a) in both(&m3, &ppt(&[("topic", 2)])) {
             assert_lists(
                 &a,
                 &[("consumer1", &[("topic", 0)]), ("consumer2", &[("topic", 1)])],
-                &format!("§3.4 row 3 {}", name),
+                &format!("sticky row 3 {}", name),
             );
         }
         assert_eq!(sticky_detailed(&m3, &ppt(&[("topic", 2)])).transferring, Some(Transfers::new()));
@@ -2272,7 +2279,7 @@ mod tests {
                     ("consumer2", &[("topic2", 0), ("topic2", 1)]),
                     ("consumer3", &[("topic1", 1)]),
                 ],
-                &format!("§3.4 row 4 {}", name),
+                &format!("sticky row 4 {}", name),
             );
         }
     }
@@ -2288,7 +2295,7 @@ mod tests {
                     ("consumer1", &[("topic1", 0), ("topic1", 2), ("topic2", 1)]),
                     ("consumer2", &[("topic1", 1), ("topic2", 0), ("topic2", 2)]),
                 ],
-                &format!("§3.4 row 5 {}", name),
+                &format!("sticky row 5 {}", name),
             );
         }
         let p6 = ppt(&[("topic1", 2), ("topic2", 3)]);
@@ -2296,7 +2303,7 @@ mod tests {
             owning("consumer1", &both_topics, &[("topic1", 0), ("topic2", 1)], 1),
             owning("consumer2", &both_topics, &[("topic1", 1), ("topic2", 2)], 1),
         ];
-        assert_eq!(sticky_detailed(&m6, &p6).transferring, Some(Transfers::new()), "§3.4 row 6 nothing transferring");
+        assert_eq!(sticky_detailed(&m6, &p6).transferring, Some(Transfers::new()), "sticky row 6 nothing transferring");
         for (name, a) in both(&m6, &p6) {
             assert_lists(
                 &a,
@@ -2304,7 +2311,7 @@ mod tests {
                     ("consumer1", &[("topic1", 0), ("topic2", 1), ("topic2", 0)]),
                     ("consumer2", &[("topic1", 1), ("topic2", 2)]),
                 ],
-                &format!("§3.4 row 6 {}", name),
+                &format!("sticky row 6 {}", name),
             );
         }
     }
@@ -2319,7 +2326,7 @@ mod tests {
             owning("consumer3", &t, &[], 1),
         ];
         let expected_transfers: Transfers = [(tp("topic2", 0), "consumer3".to_string())].into_iter().collect();
-        assert_eq!(sticky_detailed(&m, &p).transferring, Some(expected_transfers.clone()), "§3.4 row 7 transferring");
+        assert_eq!(sticky_detailed(&m, &p).transferring, Some(expected_transfers.clone()), "sticky row 7 transferring");
         let first = cooperative_sticky_round(&m, &p);
         assert_eq!(first.transferring, expected_transfers);
         assert_eq!(get(&first.assignment, "consumer3"), &Vec::<TopicPartition>::new(), "withheld in the first round");
@@ -2331,7 +2338,7 @@ mod tests {
                     ("consumer2", &[("topic1", 1), ("topic2", 1)]),
                     ("consumer3", &[("topic2", 0)]),
                 ],
-                &format!("§3.4 row 7 {}", name),
+                &format!("sticky row 7 {}", name),
             );
         }
     }
@@ -2354,7 +2361,7 @@ mod tests {
                     ("consumer2", &[("topic1", 1), ("topic2", 2)]),
                     ("consumer3", &[("topic2", 0)]),
                 ],
-                &format!("§3.4 row 8 {}", name),
+                &format!("sticky row 8 {}", name),
             );
         }
     }
@@ -2368,7 +2375,7 @@ mod tests {
             assert_lists(
                 &r,
                 &[("consumer1", &[("topic", 0), ("topic", 1), ("topic", 2)])],
-                &format!("§3.4 row 9(a) {}", name),
+                &format!("sticky row 9(a) {}", name),
             );
         }
         // (b)
@@ -2380,13 +2387,13 @@ mod tests {
         assert_eq!(
             sticky_detailed(&b, &p).transferring,
             Some(expected_transfers.clone()),
-            "§3.4 row 9(b) transferring"
+            "sticky row 9(b) transferring"
         );
         let first = cooperative_sticky_round(&b, &p);
         assert_lists(
             &first.assignment,
             &[("consumer1", &[("topic", 0), ("topic", 1)]), ("consumer2", &[])],
-            "§3.4 [X] row 9(b) cooperative first round",
+            "sticky (hand-traced) row 9(b) cooperative first round",
         );
         assert_eq!(first.transferring, expected_transfers);
         let rounds = cooperative_sticky_until_stable(&b, &p);
@@ -2395,7 +2402,7 @@ mod tests {
             assert_lists(
                 &r,
                 &[("consumer1", &[("topic", 0), ("topic", 1)]), ("consumer2", &[("topic", 2)])],
-                &format!("§3.4 row 9(b) {}", name),
+                &format!("sticky row 9(b) {}", name),
             );
         }
         // (c)
@@ -2404,7 +2411,7 @@ mod tests {
             assert_sets(
                 &r,
                 &[("consumer2", &[("topic", 0), ("topic", 1), ("topic", 2)])],
-                &format!("§3.4 row 9(c) {}", name),
+                &format!("sticky row 9(c) {}", name),
             );
         }
         assert_eq!(sticky_detailed(&c, &p).transferring, Some(Transfers::new()));
@@ -2421,7 +2428,7 @@ mod tests {
             ("consumer2", &[("topic1", 1), ("topic2", 0), ("topic2", 2)]),
         ];
         for (name, r) in both(&a_members, &p) {
-            assert_lists(&r, expected_a, &format!("§3.4 row 10(a) {}", name));
+            assert_lists(&r, expected_a, &format!("sticky row 10(a) {}", name));
         }
         // (b)
         let a = sticky(&a_members, &p);
@@ -2451,7 +2458,7 @@ mod tests {
         assert_eq!(
             sticky_detailed(&b_members, &p).transferring,
             Some(expected_transfers),
-            "§3.4 row 10(b) transferring"
+            "sticky row 10(b) transferring"
         );
         let expected_b: &[(&str, &[(&str, i32)])] = &[
             ("consumer1", &[("topic1", 0), ("topic2", 1)]),
@@ -2460,7 +2467,7 @@ mod tests {
             ("consumer4", &[("topic2", 2)]),
         ];
         for (name, r) in both(&b_members, &p) {
-            assert_lists(&r, expected_b, &format!("§3.4 row 10(b) {}", name));
+            assert_lists(&r, expected_b, &format!("sticky row 10(b) {}", name));
         }
         // (c): remove consumer1 and consumer2; consumer3/4 own their (b) final partitions.
         let c_members =
@@ -2473,7 +2480,7 @@ mod tests {
                     ("consumer3", &[("topic1", 2), ("topic2", 3), ("topic1", 0), ("topic2", 1)]),
                     ("consumer4", &[("topic2", 2), ("topic1", 1), ("topic2", 0)]),
                 ],
-                &format!("§3.4 row 10(c) {}", name),
+                &format!("sticky row 10(c) {}", name),
             );
         }
     }
@@ -2495,7 +2502,7 @@ mod tests {
                     ("consumer2", &[("topic", 2)]),
                     ("consumer3", &[("topic", 3)]),
                 ],
-                &format!("§3.4 row 11 {}", name),
+                &format!("sticky row 11 {}", name),
             );
         }
     }
@@ -2512,7 +2519,7 @@ mod tests {
                 assert_sets(
                     &r,
                     &[("consumer1", &claim), ("consumer2", &[("topic", 1), ("topic2", 0), ("topic2", 2)])],
-                    &format!("§3.4 {} {}", row, name),
+                    &format!("sticky {} {}", row, name),
                 );
             }
         }
@@ -2536,7 +2543,7 @@ mod tests {
                     ("consumer2", &[("topic", 1), ("topic2", 1), ("topic3", 1)]),
                     ("consumer3", &[("topic", 2), ("topic2", 2), ("topic3", 2)]),
                 ],
-                &format!("§3.4 row 14 {}", name),
+                &format!("sticky row 14 {}", name),
             );
         }
     }
@@ -2557,7 +2564,7 @@ mod tests {
                     ("consumer1", &[("topic", 0), ("topic2", 1), ("topic", 1)]),
                     ("consumer2", &[("topic", 2), ("topic2", 2), ("topic2", 0)]),
                 ],
-                &format!("§3.4 row 15 {}", name),
+                &format!("sticky row 15 {}", name),
             );
         }
     }
@@ -2572,16 +2579,16 @@ mod tests {
             owning("consumer3", &t, &[("topic3", 2), ("topic2", 2), ("topic1", 1)], 8),
             owning("consumer4", &t, &[("topic3", 1), ("topic", 1), ("topic", 2)], 7),
         ];
-        assert_eq!(sticky_detailed(&m, &p).transferring, Some(Transfers::new()), "§3.4 row 16 nothing transferring");
+        assert_eq!(sticky_detailed(&m, &p).transferring, Some(Transfers::new()), "sticky row 16 nothing transferring");
         for (name, r) in both(&m, &p) {
             assert_sets(
                 &r,
                 &[("consumer1", &[("topic1", 2), ("topic2", 1), ("topic3", 0)])],
-                &format!("§3.4 row 16 {}", name),
+                &format!("sticky row 16 {}", name),
             );
             for id in ["consumer2", "consumer3", "consumer4"] {
                 let owned = &m.iter().find(|x| x.member_id == id).unwrap().owned;
-                assert_eq!(set(get(&r, id)), set(owned), "§3.4 row 16 {} {} keeps its partitions", name, id);
+                assert_eq!(set(get(&r, id)), set(owned), "sticky row 16 {} {} keeps its partitions", name, id);
             }
         }
     }
@@ -2604,19 +2611,19 @@ mod tests {
         assert_lists(
             &sticky(&m3, &p3),
             &[("consumer1", &[("topic", 1)]), ("consumer2", &[("topic", 2)]), ("consumer3", &[("topic", 0)])],
-            "§3.4 eager P=3",
+            "sticky eager P=3",
         );
         assert_lists(
             &cooperative_sticky(&m3, &p3),
             &[("consumer1", &[("topic", 1)]), ("consumer2", &[("topic", 2)]), ("consumer3", &[])],
-            "§3.4 cooperative first round P=3",
+            "sticky cooperative first round P=3",
         );
         let expected: Transfers = [(tp("topic", 0), "consumer3".to_string())].into_iter().collect();
         assert_eq!(sticky_detailed(&m3, &p3).transferring, Some(expected), "transferring = {{t-0 → c3}}");
         assert_lists(
             &final_state(&m3, &p3),
             &[("consumer1", &[("topic", 1)]), ("consumer2", &[("topic", 2)]), ("consumer3", &[("topic", 0)])],
-            "§3.4 cooperative final P=3",
+            "sticky cooperative final P=3",
         );
         let (m4, p4) = claims(4);
         assert_lists(
@@ -2626,12 +2633,12 @@ mod tests {
                 ("consumer2", &[("topic", 2)]),
                 ("consumer3", &[("topic", 0)]),
             ],
-            "§3.4 eager P=4",
+            "sticky eager P=4",
         );
         assert_lists(
             &cooperative_sticky(&m4, &p4),
             &[("consumer1", &[("topic", 1), ("topic", 3)]), ("consumer2", &[("topic", 2)]), ("consumer3", &[])],
-            "§3.4 cooperative first round P=4",
+            "sticky cooperative first round P=4",
         );
     }
 
@@ -2730,7 +2737,7 @@ mod tests {
         assert_sets(
             &r1,
             &[("A", &[("T1", 0), ("T1", 1), ("T3", 0)]), ("B", &[("T1", 2), ("T3", 1)])],
-            "§3.5 range row 1",
+            "group-coordinator RangeAssignor row 1",
         );
         let r2 = srange(
             &[dynamic("A", &["T1", "T2"]), dynamic("B", &["T3"]), dynamic("C", &["T2", "T3"])],
@@ -2743,13 +2750,13 @@ mod tests {
                 ("B", &[("T3", 0)]),
                 ("C", &[("T2", 2), ("T3", 1)]),
             ],
-            "§3.5 range row 2",
+            "group-coordinator RangeAssignor row 2",
         );
         let r3 = srange(&[dynamic("A", &t13), dynamic("B", &t13), dynamic("C", &t13)], &ppt(&[("T1", 3), ("T3", 2)]));
         assert_sets(
             &r3,
             &[("A", &[("T1", 0), ("T3", 0)]), ("B", &[("T1", 1), ("T3", 1)]), ("C", &[("T1", 2)])],
-            "§3.5 range row 3",
+            "group-coordinator RangeAssignor row 3",
         );
         let t12 = ["T1", "T2"];
         let r4 = srange(
@@ -2763,7 +2770,7 @@ mod tests {
         assert_sets(
             &r4,
             &[("A", &[("T1", 0), ("T2", 0)]), ("B", &[("T1", 1), ("T2", 1)]), ("C", &[])],
-            "§3.5 range row 4",
+            "group-coordinator RangeAssignor row 4",
         );
         let r5 = srange(&[dynamic("A", &t12), dynamic("B", &t12)], &ppt(&[("T1", 4), ("T2", 4)]));
         assert_sets(
@@ -2772,13 +2779,13 @@ mod tests {
                 ("A", &[("T1", 0), ("T1", 1), ("T2", 0), ("T2", 1)]),
                 ("B", &[("T1", 2), ("T1", 3), ("T2", 2), ("T2", 3)]),
             ],
-            "§3.5 range row 5",
+            "group-coordinator RangeAssignor row 5",
         );
         let r6 = srange(&[dynamic("A", &t12), dynamic("B", &t12), dynamic("C", &t12)], &ppt(&[("T1", 3), ("T2", 3)]));
         assert_sets(
             &r6,
             &[("A", &[("T1", 0), ("T2", 0)]), ("B", &[("T1", 1), ("T2", 1)]), ("C", &[("T1", 2), ("T2", 2)])],
-            "§3.5 range row 6",
+            "group-coordinator RangeAssignor row 6",
         );
         let r7 =
             srange(&[dynamic("A", &t12), dynamic("B", &t12), dynamic("C", &["T1"])], &ppt(&[("T1", 4), ("T2", 3)]));
@@ -2789,13 +2796,13 @@ mod tests {
                 ("B", &[("T1", 2), ("T2", 2)]),
                 ("C", &[("T1", 3)]),
             ],
-            "§3.5 range row 7",
+            "group-coordinator RangeAssignor row 7",
         );
         let r8 = srange(&[dynamic("B", &t12)], &ppt(&[("T1", 3), ("T2", 3)]));
         assert_sets(
             &r8,
             &[("B", &[("T1", 0), ("T1", 1), ("T1", 2), ("T2", 0), ("T2", 1), ("T2", 2)])],
-            "§3.5 range row 8",
+            "group-coordinator RangeAssignor row 8",
         );
         let r9 = srange(
             &[dynamic("A", &["T1"]), dynamic("B", &["T1", "T2", "T3"]), dynamic("C", &["T2"])],
@@ -2808,7 +2815,7 @@ mod tests {
                 ("B", &[("T1", 2), ("T2", 0), ("T2", 1), ("T3", 0), ("T3", 1)]),
                 ("C", &[("T2", 2)]),
             ],
-            "§3.5 range row 9",
+            "group-coordinator RangeAssignor row 9",
         );
         // testMixedStaticMembership.
         let p = ppt(&[("T1", 5)]);
@@ -2821,9 +2828,9 @@ mod tests {
         assert_sets(
             &before,
             &[("A", &[("T1", 0), ("T1", 1)]), ("C", &[("T1", 2), ("T1", 3)]), ("B", &[("T1", 4)])],
-            "§3.5 mixed static",
+            "group-coordinator mixed static",
         );
-        assert_eq!(before["A"], after["memberA1"], "§3.5 testMixedStaticMembership A unchanged");
+        assert_eq!(before["A"], after["memberA1"], "group-coordinator testMixedStaticMembership A unchanged");
         assert_eq!(before["B"], after["B"]);
         assert_eq!(before["C"], after["C"]);
     }
@@ -2843,11 +2850,15 @@ mod tests {
         assert_sets(
             &r1,
             &[("A", &[("T3", 0), ("T3", 1)]), ("B", &[("T1", 0), ("T1", 1), ("T1", 2)])],
-            "§3.5 uniform row 1",
+            "group-coordinator UniformAssignor row 1",
         );
         let r2 =
             uniform(&[dynamic("A", &["T3"]), dynamic("B", &["T3"]), dynamic("C", &["T3"])], &ppt(&[("T3", 2)]), &order);
-        assert_sets(&r2, &[("A", &[]), ("B", &[("T3", 0)]), ("C", &[("T3", 1)])], "§3.5 uniform row 2");
+        assert_sets(
+            &r2,
+            &[("A", &[]), ("B", &[("T3", 0)]), ("C", &[("T3", 1)])],
+            "group-coordinator UniformAssignor row 2",
+        );
         let t12 = ["T1", "T2"];
         let r3 = uniform(
             &[
@@ -2860,7 +2871,7 @@ mod tests {
         assert_sets(
             &r3,
             &[("A", &[("T1", 0), ("T2", 0), ("T2", 1)]), ("B", &[("T1", 1), ("T1", 2), ("T2", 2)])],
-            "§3.5 uniform row 3",
+            "group-coordinator UniformAssignor row 3",
         );
         let r4 = uniform(
             &[
@@ -2876,7 +2887,7 @@ mod tests {
                 ("A", &[("T1", 0), ("T1", 2), ("T2", 0), ("T2", 3), ("T2", 4)]),
                 ("B", &[("T1", 1), ("T1", 3), ("T1", 4), ("T1", 5), ("T2", 1), ("T2", 2)]),
             ],
-            "§3.5 uniform row 4",
+            "group-coordinator UniformAssignor row 4",
         );
         let r5 = uniform(
             &[
@@ -2890,7 +2901,7 @@ mod tests {
         assert_sets(
             &r5,
             &[("A", &[("T1", 0), ("T2", 0)]), ("B", &[("T2", 1), ("T2", 2)]), ("C", &[("T1", 1), ("T1", 2)])],
-            "§3.5 uniform row 5",
+            "group-coordinator UniformAssignor row 5",
         );
         let r6 = uniform(
             &[owning("A", &t12, &[("T2", 0), ("T1", 0)], 1), owning("B", &t12, &[("T2", 1), ("T1", 1)], 1)],
@@ -2900,14 +2911,14 @@ mod tests {
         assert_sets(
             &r6,
             &[("A", &[("T1", 0), ("T2", 0), ("T2", 2)]), ("B", &[("T1", 1), ("T1", 2), ("T2", 1)])],
-            "§3.5 uniform row 6",
+            "group-coordinator UniformAssignor row 6",
         );
         let r7 = uniform(
             &[owning("A", &["T2"], &[("T2", 0), ("T1", 0)], 1), owning("B", &["T2"], &[("T2", 1), ("T1", 1)], 1)],
             &ppt(&[("T1", 2), ("T2", 2)]),
             &order,
         );
-        assert_sets(&r7, &[("A", &[("T2", 0)]), ("B", &[("T2", 1)])], "§3.5 uniform row 7");
+        assert_sets(&r7, &[("A", &[("T2", 0)]), ("B", &[("T2", 1)])], "group-coordinator UniformAssignor row 7");
     }
 
     // Heterogeneous builder (not in the reference tables): balance with stickiness.

@@ -400,12 +400,12 @@ mod tests {
         rounds
     }
 
-    // `LeaderEpochFileCacheTest.testTruncation` and its [X] hand trace: 2, 1, then 0 (done).
+    // `LeaderEpochFileCacheTest.testTruncation` and its hand trace: 2, 1, then 0 (done).
     #[test]
     fn fetcher_test_truncation() {
         let leader = MiniLog::new(&[1, 3, 5]);
         let mut follower = MiniLog::new(&[0, 2, 4]);
-        assert_eq!(leader.cache.end_offset_for(4, 3), (3, 2), "§4.5 trace step 1 leader answer");
+        assert_eq!(leader.cache.end_offset_for(4, 3), (3, 2), "LeaderEpochFileCacheTest trace step 1 leader answer");
         let rounds = reconcile(&mut follower, &leader, 2);
         assert_eq!(
             rounds,
@@ -414,7 +414,7 @@ mod tests {
                 Truncation { offset: 1, done: false },
                 Truncation { offset: 0, done: true },
             ],
-            "§4.5 [X] testTruncation ends at offset 0 after 3 rounds"
+            "LeaderEpochFileCacheTest (hand-traced) testTruncation ends at offset 0 after 3 rounds"
         );
         // The follower re-fetches all 3 records: the logs end equal.
         for &e in &leader.epochs[follower.epochs.len()..] {
@@ -432,7 +432,11 @@ mod tests {
         let mut follower = MiniLog::new(&[0, 2, 4]);
         assert_eq!(follower.cache.latest_epoch(), Some(4), "last fetched epoch 4 at first");
         let rounds = reconcile(&mut follower, &leader, 2);
-        assert_eq!(rounds, vec![Truncation { offset: 2, done: true }], "§4.5 [X] one step to 2");
+        assert_eq!(
+            rounds,
+            vec![Truncation { offset: 2, done: true }],
+            "LeaderEpochFileCacheTest (hand-traced) one step to 2"
+        );
         assert_eq!(follower.cache.latest_epoch(), Some(2), "last fetched epoch 2 after truncation");
         follower.append(5);
         assert_eq!(follower.cache.latest_epoch(), Some(5));

@@ -9,24 +9,22 @@
 //! misses its session, leaves, or joins starts a rebalance. Static members
 //! (`group.instance.id`) can come back under a new member id without one.
 
+use crate::sim::broker::timer::{BrokerOut, BrokerTimer};
 use crate::sim::broker::{BrokerDisk, BrokerProc};
 use crate::sim::config::TopicConfig;
 use crate::sim::errors::KafkaError;
-use crate::sim::node::{Env, Out, Timer};
+use crate::sim::node::Env;
 use crate::sim::partitioner::coordinator_partition;
 use crate::sim::protocol::{
-    GroupDescription, GroupMemberDescription, GroupSubscription, JoinMember, NewTopic, NodeAddr, ProduceBatch, Request,
-    Response,
+    GroupDescription, GroupMemberDescription, GroupSubscription, JoinMember, NewTopic, ProduceBatch, Request, Response,
 };
 use crate::sim::record::{batch_size, bytes, ControlType, Record};
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::{Epoch, Offset, TopicPartition};
+use crate::sim::types::{Epoch, NodeAddr, Offset, TopicPartition, OFFSETS_TOPIC, TXN_TOPIC};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
-
-pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
 
 /// `GroupState` names as the tools print them.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -214,7 +212,7 @@ impl BrokerProc {
     }
 
     /// Creates `__consumer_offsets` the first time a client looks for a coordinator.
-    fn ensure_offsets_topic(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+    fn ensure_offsets_topic(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
         if self.image.topics.contains_key(OFFSETS_TOPIC) {
             return;
         }
@@ -247,12 +245,12 @@ impl BrokerProc {
         req: Request,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         match req {
             Request::FindCoordinator { key, transaction } => {
                 let (topic, n) = if transaction {
-                    (crate::sim::txn::TXN_TOPIC, self.txn_partitions(env))
+                    (TXN_TOPIC, self.txn_partitions(env))
                 } else {
                     (OFFSETS_TOPIC, self.offsets_partitions(env))
                 };
@@ -430,7 +428,7 @@ impl BrokerProc {
         protocols: Vec<(String, Rc<GroupSubscription>)>,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let fail = |error: KafkaError, member: String| Response::JoinGroup {
             error: Some(error),
@@ -589,7 +587,7 @@ impl BrokerProc {
         protocol_type: String,
         protocols: Vec<(String, Rc<GroupSubscription>)>,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let g = self.coordinator.groups.get_mut(group_id).expect("group");
         let was_empty = g.members.is_empty();
@@ -648,7 +646,7 @@ impl BrokerProc {
         protocols: Vec<(String, Rc<GroupSubscription>)>,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let g = self.coordinator.groups.get_mut(group_id).expect("group");
         let Some(mut m) = g.members.remove(old_id) else { return };
@@ -705,7 +703,7 @@ impl BrokerProc {
     }
 
     /// Starts a rebalance: everyone must join again within the rebalance timeout.
-    fn prepare_rebalance(&mut self, now: SimTime, group_id: &str, reason: &str, _env: &Env, out: &mut Out) {
+    fn prepare_rebalance(&mut self, now: SimTime, group_id: &str, reason: &str, _env: &Env, out: &mut BrokerOut) {
         let Some(g) = self.coordinator.groups.get_mut(group_id) else { return };
         if g.state == GroupState::PreparingRebalance {
             return;
@@ -737,7 +735,14 @@ impl BrokerProc {
     }
 
     /// Completes the join phase once every member has joined (or the deadline passed).
-    fn maybe_complete_join(&mut self, now: SimTime, group_id: &str, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    fn maybe_complete_join(
+        &mut self,
+        now: SimTime,
+        group_id: &str,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut BrokerOut,
+    ) {
         let Some(g) = self.coordinator.groups.get(group_id) else { return };
         if g.state != GroupState::PreparingRebalance {
             return;
@@ -839,7 +844,7 @@ impl BrokerProc {
         assignments: Vec<(String, Vec<TopicPartition>)>,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let fail = |e: KafkaError| Response::SyncGroup { error: Some(e), protocol: String::new(), assignment: vec![] };
         if let Some(e) = self.not_coordinator(&group_id, env) {
@@ -962,7 +967,7 @@ impl BrokerProc {
         reason: &str,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) -> Option<KafkaError> {
         if let Some(e) = self.not_coordinator(group_id, env) {
             return Some(e);
@@ -1015,7 +1020,7 @@ impl BrokerProc {
         reason: &str,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let Some(g) = self.coordinator.groups.get_mut(group_id) else { return };
         if g.members.is_empty() && g.state != GroupState::PreparingRebalance {
@@ -1043,7 +1048,14 @@ impl BrokerProc {
     }
 
     /// Periodic work per group: expired sessions, rebalance deadlines, initial delays.
-    pub(crate) fn group_tick(&mut self, now: SimTime, group_id: &str, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn group_tick(
+        &mut self,
+        now: SimTime,
+        group_id: &str,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut BrokerOut,
+    ) {
         let Some(g) = self.coordinator.groups.get_mut(group_id) else { return };
         let expired: Vec<String> = g
             .members
@@ -1071,7 +1083,7 @@ impl BrokerProc {
     }
 
     /// Arms a timer for the next deadline of every group this broker coordinates.
-    pub(crate) fn schedule_group_ticks(&mut self, now: SimTime, out: &mut Out) {
+    pub(crate) fn schedule_group_ticks(&mut self, now: SimTime, out: &mut BrokerOut) {
         for g in self.coordinator.groups.values() {
             let mut next: Option<SimTime> = None;
             let mut consider = |t: SimTime| next = Some(next.map_or(t, |n: SimTime| n.min(t)));
@@ -1087,7 +1099,7 @@ impl BrokerProc {
                 consider(t);
             }
             if let Some(t) = next {
-                out.timer(if t < now { now } else { t }, Timer::GroupTick(g.id.clone()));
+                out.timer(if t < now { now } else { t }, BrokerTimer::GroupTick(g.id.clone()));
             }
         }
     }
@@ -1104,7 +1116,7 @@ impl BrokerProc {
         offsets: Vec<(TopicPartition, Offset, Option<Epoch>)>,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let reply = |e: Option<KafkaError>, offsets: &[(TopicPartition, Offset, Option<Epoch>)]| {
             Response::OffsetCommit { results: offsets.iter().map(|(tp, _, _)| (tp.clone(), e)).collect(), error: e }
@@ -1182,7 +1194,7 @@ impl BrokerProc {
         offsets: Vec<(TopicPartition, CommittedOffset)>,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let partition = self.group_partition(group_id, env);
         let tp = TopicPartition::new(OFFSETS_TOPIC, partition);
@@ -1253,7 +1265,7 @@ impl BrokerProc {
     }
 
     /// Answers offset writes whose records the HW has passed.
-    fn complete_offset_writes(&mut self, _now: SimTime, disk: &BrokerDisk, out: &mut Out) {
+    fn complete_offset_writes(&mut self, _now: SimTime, disk: &BrokerDisk, out: &mut BrokerOut) {
         let mut keep = Vec::new();
         for w in std::mem::take(&mut self.coordinator.pending_writes) {
             let tp = TopicPartition::new(OFFSETS_TOPIC, w.partition);
@@ -1275,7 +1287,7 @@ impl BrokerProc {
     }
 
     /// Persists the group's membership (GroupMetadata record) after a completed rebalance.
-    fn persist_group(&mut self, now: SimTime, group_id: &str, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    fn persist_group(&mut self, now: SimTime, group_id: &str, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
         let Some(g) = self.coordinator.groups.get(group_id) else { return };
         let value = serde_json::to_string(&StoredGroup::from(g)).unwrap_or_default();
         let me = NodeAddr::Broker(self.id);
@@ -1367,7 +1379,7 @@ impl BrokerProc {
         group_id: &str,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) -> Option<KafkaError> {
         if let Some(e) = self.not_coordinator(group_id, env) {
             return Some(e);
@@ -1410,7 +1422,7 @@ impl BrokerProc {
         partitions: Vec<TopicPartition>,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) -> Response {
         if let Some(e) = self.not_coordinator(group_id, env) {
             return Response::OffsetDelete { error: Some(e), results: vec![] };
@@ -1465,7 +1477,7 @@ impl BrokerProc {
         offsets: Vec<(TopicPartition, Offset)>,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         if let Some(e) = self.not_coordinator(&group_id, env) {
             out.respond(
@@ -1519,7 +1531,7 @@ impl BrokerProc {
         resp: Response,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         self.handle_txn_response(now, from, corr, resp, disk, env, out);
     }
@@ -1527,24 +1539,30 @@ impl BrokerProc {
     pub(crate) fn handle_coordinator_timer(
         &mut self,
         now: SimTime,
-        timer: Timer,
+        timer: BrokerTimer,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         match timer {
-            Timer::GroupTick(group) => {
+            BrokerTimer::GroupTick(group) => {
                 if !group.is_empty() {
                     self.group_tick(now, &group, disk, env, out);
                 }
                 self.schedule_group_ticks(now, out);
             }
-            Timer::TxnTick => self.txn_tick(now, disk, env, out),
+            BrokerTimer::TxnTick => self.txn_tick(now, disk, env, out),
             _ => {}
         }
     }
 
-    pub(crate) fn on_coordinator_metadata(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn on_coordinator_metadata(
+        &mut self,
+        now: SimTime,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut BrokerOut,
+    ) {
         self.retry_txn_markers(now, disk, env, out);
     }
 
@@ -1555,9 +1573,9 @@ impl BrokerProc {
         tp: &TopicPartition,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
-        if tp.topic == crate::sim::txn::TXN_TOPIC {
+        if tp.topic == TXN_TOPIC {
             self.load_transactions(now, tp, disk, env, out);
             return;
         }
@@ -1620,9 +1638,9 @@ impl BrokerProc {
         tp: &TopicPartition,
         _disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
-        if tp.topic == crate::sim::txn::TXN_TOPIC {
+        if tp.topic == TXN_TOPIC {
             self.unload_transactions(tp, env);
             return;
         }
@@ -1680,11 +1698,11 @@ impl BrokerProc {
         tp: &TopicPartition,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         if tp.topic == OFFSETS_TOPIC {
             self.complete_offset_writes(now, disk, out);
-        } else if tp.topic == crate::sim::txn::TXN_TOPIC {
+        } else if tp.topic == TXN_TOPIC {
             self.complete_txn_writes(now, disk, env, out);
         }
     }

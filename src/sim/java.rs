@@ -9,13 +9,17 @@
 //!   the order of lists Kafka collects from one (the ELR built by `PartitionChangeBuilder`, the
 //!   racks of `StripedReplicaPlacer.RackList`).
 //!
+//! * [`java_string_hash`], [`java_string_cmp`]: `String.hashCode` and `String.compareTo`, over
+//!   UTF-16 code units; [`java_parse_int`], [`java_parse_long`], [`java_parse_double`]:
+//!   `Integer.parseInt`, `Long.parseLong`, `Double.valueOf`, as the tools parse their options.
+//!
 //! * [`scala_isr_order`]: the order of the ISR a partition leader sends in AlterPartition, which
 //!   Kafka's `Partition` (Scala) builds in a `scala.collection.mutable.HashSet`.
 //!
 //! Everything is integer arithmetic with wrapping, so native and wasm32 agree.
 
-use crate::sim::placement::PlacementRandom;
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 
 const MULTIPLIER: i64 = 0x5_DEEC_E66D;
 const ADDEND: i64 = 0xB;
@@ -79,16 +83,6 @@ impl JavaRandom {
             let j = self.next_int(i as i32) as usize;
             items.swap(i - 1, j);
         }
-    }
-}
-
-impl PlacementRandom for JavaRandom {
-    fn next_int(&mut self, bound: i32) -> i32 {
-        JavaRandom::next_int(self, bound)
-    }
-
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        JavaRandom::shuffle(self, items);
     }
 }
 
@@ -175,9 +169,64 @@ pub fn scala_isr_order(isr: &[i32], expand: bool) -> Vec<i32> {
     out
 }
 
+/// Mirrors Java's `String.hashCode()`: `s[0]*31^(n-1) + … + s[n-1]` over UTF-16 code units,
+/// with int wrapping.
+pub fn java_string_hash(s: &str) -> i32 {
+    let mut h: i32 = 0;
+    for unit in s.encode_utf16() {
+        h = h.wrapping_mul(31).wrapping_add(i32::from(unit));
+    }
+    h
+}
+
+/// Mirrors Java's `String.compareTo`: lexicographic over UTF-16 code units (this differs from
+/// Rust's byte order only for characters outside the Basic Multilingual Plane).
+pub fn java_string_cmp(a: &str, b: &str) -> Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// Java `Integer.parseInt` (optional sign, decimal digits, 32-bit range).
+pub fn java_parse_int(s: &str) -> Option<i32> {
+    java_parse_long(s).and_then(|v| i32::try_from(v).ok())
+}
+
+/// Java `Long.parseLong` (optional sign, decimal digits, 64-bit range).
+pub fn java_parse_long(s: &str) -> Option<i64> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    s.strip_prefix('+').unwrap_or(s).parse::<i64>().ok()
+}
+
+/// Java `Double.valueOf` (blanks trimmed; decimal forms, `NaN`, `Infinity`).
+pub fn java_parse_double(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let t = t.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(t);
+    match t.strip_prefix(['+', '-']).unwrap_or(t) {
+        "NaN" | "Infinity" => return t.replace("Infinity", "inf").parse().ok(),
+        "" => return None,
+        body => {
+            if !body.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')) {
+                return None;
+            }
+        }
+    }
+    t.parse::<f64>().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn java_string_cmp_uses_utf16_units() {
+        assert_eq!(java_string_cmp("a", "b"), Ordering::Less);
+        assert_eq!(java_string_cmp("consumer10", "consumer2"), Ordering::Less);
+        // U+FF21 (BMP, 0xFF21) sorts after U+1F600 (surrogate 0xD83D) in Java, unlike UTF-8.
+        assert_eq!(java_string_cmp("\u{FF21}", "\u{1F600}"), Ordering::Greater);
+        assert_eq!("\u{FF21}".cmp("\u{1F600}"), Ordering::Less);
+    }
 
     // Reference values printed by Java 17 (`jshell`): `new Random(42)`, `new Random(0)`, ...
     #[test]

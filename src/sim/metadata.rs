@@ -4,60 +4,9 @@
 //! committed ones and apply them to their own [`MetadataImage`], which is how a broker learns
 //! that it leads or follows a partition (KIP-631).
 
-use crate::sim::protocol::{BrokerEndpoint, ConfigResource};
-use crate::sim::rng::Pcg32;
-use crate::sim::types::{BrokerId, Epoch, Offset, PartitionId, NO_LEADER};
+use crate::sim::types::{BrokerEndpoint, BrokerId, ConfigResource, Epoch, Offset, PartitionId, TopicId, NO_LEADER};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
-
-/// A topic id: a 128-bit UUID printed as 22 characters of URL-safe base64 (Kafka's `Uuid`).
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct TopicId(pub u64, pub u64);
-
-impl TopicId {
-    pub const ZERO: TopicId = TopicId(0, 0);
-
-    /// A random id. Like `Uuid.randomUuid` (a version-4 `java.util.UUID`), ids whose text
-    /// contains a `-` anywhere are drawn again.
-    pub fn random(rng: &mut Pcg32) -> TopicId {
-        loop {
-            let mut hi = rng.next_u64();
-            let mut lo = rng.next_u64();
-            // Version 4, IETF variant bits, as java.util.UUID.randomUUID sets them.
-            hi = (hi & !0xF000) | 0x4000;
-            lo = (lo & !(0xC000_0000_0000_0000)) | 0x8000_0000_0000_0000;
-            let id = TopicId(hi, lo);
-            if !id.to_string().contains('-') {
-                return id;
-            }
-        }
-    }
-}
-
-impl fmt::Display for TopicId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut bytes = [0u8; 16];
-        bytes[..8].copy_from_slice(&self.0.to_be_bytes());
-        bytes[8..].copy_from_slice(&self.1.to_be_bytes());
-        f.write_str(&base64url_nopad(&bytes))
-    }
-}
-
-/// URL-safe base64 without padding.
-pub fn base64url_nopad(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(data.len() * 4 / 3 + 2);
-    for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        let chars = chunk.len() + 1;
-        for i in 0..chars {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
-}
 
 /// A record of the metadata log. The names follow Kafka's `*Record` schemas.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -463,23 +412,6 @@ impl MetadataImage {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn topic_ids_print_as_22_char_base64url() {
-        let mut rng = Pcg32::new(1, 2);
-        for _ in 0..1000 {
-            let id = TopicId::random(&mut rng);
-            let s = id.to_string();
-            assert_eq!(s.len(), 22);
-            // Uuid.randomUuid draws again while the text contains a '-' (not only at the start).
-            assert!(!s.contains('-'), "{s}");
-            assert!(s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-            // A version-4 java.util.UUID underneath.
-            assert_eq!((id.0 >> 12) & 0xF, 4);
-            assert_eq!(id.1 >> 62, 0b10);
-        }
-        assert_eq!(TopicId::ZERO.to_string(), "AAAAAAAAAAAAAAAAAAAAAA");
-    }
 
     #[test]
     fn partition_change_bumps_epochs_like_kraft() {

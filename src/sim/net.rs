@@ -6,9 +6,9 @@
 //! out through its request timeout, as a Kafka client does when the network goes quiet. A
 //! message to a crashed process is answered by a disconnect (a TCP reset) instead.
 
-use crate::sim::protocol::NodeAddr;
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
+use crate::sim::types::NodeAddr;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 

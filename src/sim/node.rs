@@ -5,10 +5,10 @@
 //! timers to arm, trace events — into an [`Out`], which the world drains.
 
 use crate::sim::config::BrokerSettings;
-use crate::sim::protocol::{Body, Message, NodeAddr, Request, Response};
+use crate::sim::protocol::{Body, Message, Request, Response};
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::BrokerId;
+use crate::sim::types::{BrokerId, NodeAddr};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -40,47 +40,39 @@ impl Env {
     pub fn controller_port(id: i32) -> u16 {
         (18090 + id.clamp(0, 40_000)) as u16
     }
+    /// All static configs of a broker: the ones given at `reset` over
+    /// [`implicit_static`](crate::sim::config::implicit_static).
+    pub fn broker_static_configs(&self, broker: BrokerId, rack: Option<&str>) -> BTreeMap<String, String> {
+        let ports: Vec<u16> = self.voters.iter().map(|v| Env::controller_port(*v)).collect();
+        let mut m = crate::sim::config::implicit_static(broker, Env::broker_port(broker), &ports, rack);
+        m.extend(self.static_configs.iter().map(|(k, v)| (k.clone(), v.clone())));
+        m
+    }
 }
 
-/// Timers, by node kind. A timer carries what it is about, so a stale one is recognised and
-/// ignored (a timer is never cancelled, it just finds nothing to do).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Timer {
-    // controller
-    QuorumElection,
-    QuorumFetch,
-    QuorumRequestTimeout(u64),
-    SessionCheck,
-    LeaderImbalanceCheck,
-    UncleanElectionCheck,
-    ParkedFetch(NodeAddr, u64),
-    // broker
-    BrokerHeartbeat,
-    ControllerRequestTimeout(u64),
-    IsrExpiration,
-    FetcherWake(BrokerId),
-    ReplicaRequestTimeout(u64),
-    DelayedProduce(u64),
-    DelayedFetch(u64),
-    RetentionCheck,
-    CleanerCheck,
-    HwCheckpoint,
-    Flush,
-    GroupTick(String),
-    TxnTick,
-    // clients
-    RequestTimeout(u64),
-    ClientWake,
-    /// `socket.connection.setup.timeout.ms` of a client's connection attempt (its key and
-    /// attempt number).
-    ConnectTimeout(i32, u64),
+/// One simulated process (a controller, a broker) or client, as the world sees it: a sans-IO
+/// state machine in the quinn-proto style. Each `handle_*` takes `now` and one input and
+/// pushes what the node does into an [`Out`]; the world delivers messages, fires timers, tells
+/// of lost connections and passes on what the learner does to the node (its [`Node::Input`]).
+pub trait Node {
+    /// The node kind's own timers. A timer carries what it is about, so a stale one is
+    /// recognised and ignored (a timer is never cancelled, it just finds nothing to do).
+    type Timer: Clone;
+    /// What the world (the learner's commands) asks of the node: slowing a follower, a
+    /// controlled shutdown, pausing an application, …
+    type Input;
+    fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut Out<Self::Timer>);
+    fn handle_timer(&mut self, now: SimTime, timer: Self::Timer, env: &Env, out: &mut Out<Self::Timer>);
+    /// The connection to `peer` was closed (reset, or refused when it was being opened).
+    fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, env: &Env, out: &mut Out<Self::Timer>);
+    fn handle_input(&mut self, now: SimTime, input: Self::Input, env: &Env, out: &mut Out<Self::Timer>);
 }
 
 /// A handler's outputs.
-#[derive(Clone, Debug, Default)]
-pub struct Out {
+#[derive(Clone, Debug)]
+pub struct Out<T> {
     pub sends: Vec<(NodeAddr, Message)>,
-    pub timers: Vec<(SimTime, Timer)>,
+    pub timers: Vec<(SimTime, T)>,
     pub trace: Vec<TraceKind>,
     /// Partitions whose log changed, for the invariant checker.
     pub touched: Vec<crate::sim::types::TopicPartition>,
@@ -90,6 +82,22 @@ pub struct Out {
     /// negative key for an address where nothing listens) and the attempt number. The world
     /// answers with an accept, a refusal, or nothing (a cut link).
     pub connects: Vec<(i32, u64)>,
+    /// The process asks to exit (a broker whose controlled shutdown is complete).
+    pub exit: bool,
+}
+
+impl<T> Default for Out<T> {
+    fn default() -> Self {
+        Out {
+            sends: Vec::new(),
+            timers: Vec::new(),
+            trace: Vec::new(),
+            touched: Vec::new(),
+            observations: Vec::new(),
+            connects: Vec::new(),
+            exit: false,
+        }
+    }
 }
 
 /// Facts for the history checker that are not trace events (too many, too detailed).
@@ -111,7 +119,7 @@ pub enum Observation {
     Position { client: String, tp: crate::sim::types::TopicPartition, offset: crate::sim::types::Offset },
 }
 
-impl Out {
+impl<T> Out<T> {
     pub fn observe(&mut self, o: Observation) {
         self.observations.push(o);
     }
@@ -127,7 +135,7 @@ impl Out {
     pub fn respond(&mut self, to: NodeAddr, corr: u64, resp: Response) {
         self.sends.push((to, Message { corr, body: Body::Resp(resp) }));
     }
-    pub fn timer(&mut self, at: SimTime, timer: Timer) {
+    pub fn timer(&mut self, at: SimTime, timer: T) {
         self.timers.push((at, timer));
     }
     pub fn trace(&mut self, kind: TraceKind) {
@@ -136,8 +144,16 @@ impl Out {
     pub fn connect(&mut self, key: i32, attempt: u64) {
         self.connects.push((key, attempt));
     }
+    /// The process exits once this step's outputs are sent.
+    pub fn exit(&mut self) {
+        self.exit = true;
+    }
     pub fn is_empty(&self) -> bool {
-        self.sends.is_empty() && self.timers.is_empty() && self.trace.is_empty() && self.connects.is_empty()
+        self.sends.is_empty()
+            && self.timers.is_empty()
+            && self.trace.is_empty()
+            && self.connects.is_empty()
+            && !self.exit
     }
 }
 

@@ -5,9 +5,9 @@
 //! Everything here is 32-bit two's-complement arithmetic with wrapping, like Java's `int`.
 //! Reference: `BuiltInPartitioner` and `String.hashCode`.
 
+use crate::sim::java::java_string_hash;
 use crate::sim::rng::Pcg32;
 use serde::{Deserialize, Serialize};
-use std::cmp::Ordering;
 
 /// Kafka's `RecordMetadata.UNKNOWN_PARTITION`: "no partition chosen".
 pub const UNKNOWN_PARTITION: i32 = -1;
@@ -64,22 +64,6 @@ pub fn java_abs(n: i32) -> i32 {
     } else {
         n.abs()
     }
-}
-
-/// Mirrors Java's `String.hashCode()`: `s[0]*31^(n-1) + … + s[n-1]` over UTF-16 code units,
-/// with int wrapping.
-pub fn java_string_hash(s: &str) -> i32 {
-    let mut h: i32 = 0;
-    for unit in s.encode_utf16() {
-        h = h.wrapping_mul(31).wrapping_add(i32::from(unit));
-    }
-    h
-}
-
-/// Mirrors Java's `String.compareTo`: lexicographic over UTF-16 code units (this differs from
-/// Rust's byte order only for characters outside the Basic Multilingual Plane).
-pub fn java_string_cmp(a: &str, b: &str) -> Ordering {
-    a.encode_utf16().cmp(b.encode_utf16())
 }
 
 /// Mirrors `BuiltInPartitioner.partitionForKey(keyBytes, numPartitions)`:
@@ -352,7 +336,7 @@ mod tests {
             (b"abc", 479470107), // the test's bytes {'a','b','c'}
         ];
         for (input, expected) in rows {
-            assert_eq!(murmur2(input), expected, "§1.3 UtilsTest row {:?}", String::from_utf8_lossy(input));
+            assert_eq!(murmur2(input), expected, "Utils.murmur2 UtilsTest row {:?}", String::from_utf8_lossy(input));
         }
     }
 
@@ -373,8 +357,8 @@ mod tests {
             ("", 0x106e08d9, 275646681),
         ];
         for (input, hex, signed) in rows {
-            assert_eq!(murmur2(input.as_bytes()), signed, "§1.3 librdkafka row {:?}", input);
-            assert_eq!(murmur2(input.as_bytes()) as u32, hex, "§1.3 librdkafka hex row {:?}", input);
+            assert_eq!(murmur2(input.as_bytes()), signed, "Utils.murmur2 librdkafka row {:?}", input);
+            assert_eq!(murmur2(input.as_bytes()) as u32, hex, "Utils.murmur2 librdkafka hex row {:?}", input);
         }
     }
 
@@ -382,7 +366,7 @@ mod tests {
     #[test]
     fn java_abs_table() {
         for (n, expected) in [(i32::MIN, 0), (-10, 10), (10, 10), (0, 0), (-1, 1)] {
-            assert_eq!(java_abs(n), expected, "§1.2 abs row n={}", n);
+            assert_eq!(java_abs(n), expected, "Utils.abs row n={}", n);
         }
     }
 
@@ -419,9 +403,20 @@ mod tests {
             ("", 275646681, [1, 0, 1, 1, 3, 1, 1, 9, 31]),
         ];
         for (key, positive, cells) in rows {
-            assert_eq!(to_positive(murmur2(key.as_bytes())), positive, "§1.4 toPositive {:?}", key);
+            assert_eq!(
+                to_positive(murmur2(key.as_bytes())),
+                positive,
+                "BuiltInPartitioner.partitionForKey toPositive {:?}",
+                key
+            );
             for (n, expected) in ns.iter().zip(cells.iter()) {
-                assert_eq!(partition_for_key(key.as_bytes(), *n), *expected, "§1.4 key {:?} N={}", key, n);
+                assert_eq!(
+                    partition_for_key(key.as_bytes(), *n),
+                    *expected,
+                    "BuiltInPartitioner.partitionForKey key {:?} N={}",
+                    key,
+                    n
+                );
             }
         }
     }
@@ -451,15 +446,6 @@ mod tests {
         assert_eq!(coordinator_partition("consumer-group-7", 50), java_abs(h) % 50);
     }
 
-    #[test]
-    fn java_string_cmp_uses_utf16_units() {
-        assert_eq!(java_string_cmp("a", "b"), Ordering::Less);
-        assert_eq!(java_string_cmp("consumer10", "consumer2"), Ordering::Less);
-        // U+FF21 (BMP, 0xFF21) sorts after U+1F600 (surrogate 0xD83D) in Java, unlike UTF-8.
-        assert_eq!(java_string_cmp("\u{FF21}", "\u{1F600}"), Ordering::Greater);
-        assert_eq!("\u{FF21}".cmp("\u{1F600}"), Ordering::Less);
-    }
-
     // BuiltInPartitionerTest.testStickyPartitioning (topicA).
     #[test]
     fn sticky_partitioning_topic_a_switches_after_batch_size() {
@@ -475,7 +461,7 @@ mod tests {
         assert_ne!(
             p.peek_current_partition(&available, 3, &mut rng),
             part_a,
-            "§1.7 testStickyPartitioning: after 3 bytes the partition must have switched"
+            "BuiltInPartitionerTest testStickyPartitioning: after 3 bytes the partition must have switched"
         );
     }
 
@@ -485,7 +471,7 @@ mod tests {
         let mut rng = SequentialRandom::default();
         let mut p = BuiltInPartitioner::new(1).unwrap();
         for _ in 0..10 {
-            assert_eq!(p.peek_current_partition(&[0], 1, &mut rng), 0, "§1.7 topicB");
+            assert_eq!(p.peek_current_partition(&[0], 1, &mut rng), 0, "BuiltInPartitionerTest topicB");
             p.update_partition_info(1, true, &[0], 1, &mut rng);
         }
     }
@@ -503,10 +489,10 @@ mod tests {
         for _ in 0..100 {
             let part = p.peek_current_partition(&available, 3, &mut rng);
             p.update_partition_info(1, true, &available, 3, &mut rng);
-            assert_ne!(part, 1, "§1.7 unavailablePartitionsTest topicA: p1 never chosen");
+            assert_ne!(part, 1, "BuiltInPartitionerTest unavailablePartitionsTest topicA: p1 never chosen");
             found_another |= part != part_a;
         }
-        assert!(found_another, "§1.7 unavailablePartitionsTest topicA: another partition seen");
+        assert!(found_another, "BuiltInPartitionerTest unavailablePartitionsTest topicA: another partition seen");
     }
 
     // `BuiltInPartitioner`, unavailablePartitionsTest (topicB: p0 no leader, p1 leader).
@@ -515,7 +501,7 @@ mod tests {
         let mut rng = Pcg32::new(5, 5);
         let mut p = BuiltInPartitioner::new(1).unwrap();
         for _ in 0..101 {
-            assert_eq!(p.peek_current_partition(&[1], 2, &mut rng), 1, "§1.7 topicB always p1");
+            assert_eq!(p.peek_current_partition(&[1], 2, &mut rng), 1, "BuiltInPartitionerTest topicB always p1");
             p.update_partition_info(1, true, &[1], 2, &mut rng);
         }
     }
@@ -525,9 +511,9 @@ mod tests {
     fn no_available_partition_falls_back_to_all() {
         let mut rng = Pcg32::new(9, 1);
         let mut p = BuiltInPartitioner::new(1).unwrap();
-        assert_eq!(p.peek_current_partition(&[], 1, &mut rng), 0, "§1.7 topicC");
+        assert_eq!(p.peek_current_partition(&[], 1, &mut rng), 0, "BuiltInPartitionerTest topicC");
         p.update_partition_info(1, true, &[], 1, &mut rng);
-        assert_eq!(p.peek_current_partition(&[], 1, &mut rng), 0, "§1.7 topicC after switch");
+        assert_eq!(p.peek_current_partition(&[], 1, &mut rng), 0, "BuiltInPartitionerTest topicC after switch");
     }
 
     // `BuiltInPartitioner`, adaptivePartitionsTest: queue sizes {5,0,3,0,1}, 42 draws.
@@ -547,7 +533,7 @@ mod tests {
             freq[part as usize] += 1;
             p.update_partition_info(1, true, &ids, 5, &mut rng);
         }
-        assert_eq!(freq, [2, 12, 6, 12, 10], "§1.7 adaptivePartitionsTest frequencies 2×(6−q)");
+        assert_eq!(freq, [2, 12, 6, 12, 10], "BuiltInPartitionerTest adaptivePartitionsTest frequencies 2×(6−q)");
     }
 
     // `BuiltInPartitionerTest.testStickyBatchSizeMoreThatZero`.
@@ -572,7 +558,7 @@ mod tests {
             _ => 4,
         };
         for r in 0..21 {
-            assert_eq!(stats.index_for(r), expected(r), "§1.7 derived CFT r={}", r);
+            assert_eq!(stats.index_for(r), expected(r), "BuiltInPartitionerTest derived CFT r={}", r);
             let mut rng = SequentialRandom::starting_at(r);
             assert_eq!(p.next_partition(&[0, 1, 2, 3, 4], 5, &mut rng), expected(r));
         }

@@ -10,8 +10,8 @@
 //!
 //! Reference: `StripedReplicaPlacer`.
 
-use crate::sim::java::java_hash_order;
-use crate::sim::partitioner::{java_string_cmp, java_string_hash};
+use crate::sim::java::{java_hash_order, JavaRandom};
+use crate::sim::java::{java_string_cmp, java_string_hash};
 use crate::sim::rng::Pcg32;
 use crate::sim::types::BrokerId;
 use serde::{Deserialize, Serialize};
@@ -37,6 +37,17 @@ impl PlacementRandom for Pcg32 {
 
     fn shuffle<T>(&mut self, items: &mut [T]) {
         Pcg32::shuffle(self, items);
+    }
+}
+
+/// `java.util.Random` itself, as Kafka's placer draws from it.
+impl PlacementRandom for JavaRandom {
+    fn next_int(&mut self, bound: i32) -> i32 {
+        JavaRandom::next_int(self, bound)
+    }
+
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        JavaRandom::shuffle(self, items);
     }
 }
 
@@ -631,9 +642,9 @@ mod tests {
     fn test_broker_list() {
         let mut list = BrokerList::with_offset(&[0, 1, 2, 3], 0);
         let first: Vec<BrokerId> = (0..6).map(|_| list.next(0)).collect();
-        assert_eq!(first, vec![0, 1, 2, 3, -1, -1], "§2.3 testBrokerList next(0)×6");
+        assert_eq!(first, vec![0, 1, 2, 3, -1, -1], "StripedReplicaPlacer testBrokerList next(0)×6");
         let second: Vec<BrokerId> = (0..5).map(|_| list.next(1)).collect();
-        assert_eq!(second, vec![1, 2, 3, 0, -1], "§2.3 testBrokerList next(1)×5");
+        assert_eq!(second, vec![1, 2, 3, 0, -1], "StripedReplicaPlacer testBrokerList next(1)×5");
         assert_eq!(BrokerList::new().next(0), -1);
     }
 
@@ -645,7 +656,7 @@ mod tests {
         assert_eq!(
             got[..4].to_vec(),
             vec![vec![2, 3, 0], vec![3, 0, 1], vec![0, 1, 2], vec![1, 2, 3]],
-            "§2.3 testSuccessfulPlacement first 4 partitions"
+            "StripedReplicaPlacer testSuccessfulPlacement first 4 partitions"
         );
         assert_eq!(got[4].len(), 3);
     }
@@ -660,10 +671,10 @@ mod tests {
         let mut placer = StripedPlacer::new(&brokers, &mut rnd);
         let expected = [vec![3, 4, 0, 2], vec![4, 0, 2, 3], vec![0, 2, 3, 4], vec![2, 3, 4, 0]];
         for (i, e) in expected.iter().enumerate() {
-            assert_eq!(&placer.place_one(4, &mut rnd).unwrap(), e, "§2.3 avoidFenced partition {}", i);
+            assert_eq!(&placer.place_one(4, &mut rnd).unwrap(), e, "StripedReplicaPlacer avoidFenced partition {}", i);
         }
         let fifth = placer.place_one(4, &mut rnd).unwrap();
-        assert!(!fifth.contains(&1), "§2.3 the fenced broker 1 is never used");
+        assert!(!fifth.contains(&1), "StripedReplicaPlacer the fenced broker 1 is never used");
         assert_eq!(
             placer.place_one(0, &mut rnd).unwrap_err(),
             "Invalid replication factor 0: the replication factor must be positive."
@@ -688,12 +699,12 @@ mod tests {
         assert_eq!(
             got,
             vec![vec![3, 2, 1], vec![2, 3, 1], vec![3, 2, 1], vec![2, 3, 1]],
-            "§2.3 testPlacementOnFencedReplicaOnSingleRack (identity shuffle)"
+            "StripedReplicaPlacer testPlacementOnFencedReplicaOnSingleRack (identity shuffle)"
         );
         let mut rng = Pcg32::new(11, 4);
         for p in place(&brokers, 50, 3, &mut rng).unwrap() {
-            assert_eq!(p[2], 1, "§2.3 the fenced broker comes last");
-            assert_ne!(p[0], 1, "§2.3 never the leader");
+            assert_eq!(p[2], 1, "StripedReplicaPlacer the fenced broker comes last");
+            assert_ne!(p[0], 1, "StripedReplicaPlacer never the leader");
         }
     }
 
@@ -721,7 +732,12 @@ mod tests {
         let mut placer = StripedPlacer::new(&brokers, &mut rnd);
         let expected = [vec![11, 21, 31, 10], vec![21, 30, 10, 20], vec![31, 11, 21, 30]];
         for (i, e) in expected.iter().enumerate() {
-            assert_eq!(&placer.place_one(4, &mut rnd).unwrap(), e, "§2.3 testRackListWithMultipleRacks #{}", i);
+            assert_eq!(
+                &placer.place_one(4, &mut rnd).unwrap(),
+                e,
+                "StripedReplicaPlacer testRackListWithMultipleRacks #{}",
+                i
+            );
         }
     }
 
@@ -745,7 +761,7 @@ mod tests {
         let expected = [vec![41, 11, 21, 30], vec![10, 20, 31, 41], vec![41, 21, 30, 11]];
         for (i, e) in expected.iter().enumerate() {
             let got = placer.place_one(4, &mut rnd).unwrap();
-            assert_eq!(&got, e, "§2.3 testRackListWithInvalidRacks #{}", i);
+            assert_eq!(&got, e, "StripedReplicaPlacer testRackListWithInvalidRacks #{}", i);
             assert!([10, 11, 41].contains(&got[0]), "leader must be unfenced");
         }
     }
@@ -787,7 +803,7 @@ mod tests {
             let o = sorted.iter().position(|&x| x == got[0][0]).unwrap();
             for i in 0..n {
                 let expected: Vec<BrokerId> = (0..3).map(|k| sorted[(o + i + k) % n]).collect();
-                assert_eq!(got[i], expected, "§2.3 pre-shuffle pattern seed {} partition {}", seed, i);
+                assert_eq!(got[i], expected, "StripedReplicaPlacer pre-shuffle pattern seed {} partition {}", seed, i);
             }
             for p in &got {
                 let set: BTreeSet<_> = p.iter().collect();
@@ -864,7 +880,7 @@ mod tests {
             [4, 1, 2],
         ];
         for (p, e) in expected.iter().enumerate() {
-            assert_eq!(got[&(p as i32)], e.to_vec(), "§2.1 table partition {}", p);
+            assert_eq!(got[&(p as i32)], e.to_vec(), "AdminUtils.assignReplicasToBrokers table partition {}", p);
         }
         assert_eq!(got.len(), 10);
     }
@@ -894,7 +910,7 @@ mod tests {
         );
     }
 
-    // `AdminUtils.assignReplicasToBrokers` [X] AddPartitions: startIndex 2, startPartitionId 1, RF 4 → p1..p6,
+    // `AdminUtils.assignReplicasToBrokers` AddPartitions: startIndex 2, startPartitionId 1, RF 4 → p1..p6,
     // and topic2 startIndex 1 → p1=[2,0], p2=[3,1]; plus the AddPartitionsTest leader/sets.
     #[test]
     fn admin_utils_add_partitions() {
@@ -905,13 +921,18 @@ mod tests {
         let got = assign_replicas_to_brokers(&brokers, 6, 4, start, 1, &mut rng).unwrap();
         let expected = [[3, 2, 0, 1], [0, 3, 1, 2], [1, 0, 2, 3], [2, 3, 0, 1], [3, 0, 1, 2], [0, 1, 2, 3]];
         for (i, e) in expected.iter().enumerate() {
-            assert_eq!(got[&(i as i32 + 1)], e.to_vec(), "§2.1 [X] testReplicaPlacementAllServers p{}", i + 1);
+            assert_eq!(
+                got[&(i as i32 + 1)],
+                e.to_vec(),
+                "AdminUtils.assignReplicasToBrokers testReplicaPlacementAllServers p{}",
+                i + 1
+            );
         }
         let start2 = add_partitions_start_index(&[0, 1, 2, 3], 1);
         assert_eq!(start2, 1);
         let got2 = assign_replicas_to_brokers(&brokers, 2, 2, start2, 1, &mut rng).unwrap();
-        assert_eq!(got2[&1], vec![2, 0], "§2.1 [X] topic2 p1");
-        assert_eq!(got2[&2], vec![3, 1], "§2.1 [X] topic2 p2");
+        assert_eq!(got2[&1], vec![2, 0], "AdminUtils.assignReplicasToBrokers topic2 p1");
+        assert_eq!(got2[&2], vec![3, 1], "AdminUtils.assignReplicasToBrokers topic2 p2");
         // [T] testReplicaPlacementPartialServers: p1 leader 2 {0,2}; p2 leader 3 {1,3}.
         let set = |v: &Vec<BrokerId>| v.iter().copied().collect::<BTreeSet<_>>();
         assert_eq!((got2[&1][0], set(&got2[&1])), (2, [0, 2].into_iter().collect()));
@@ -927,10 +948,18 @@ mod tests {
                 .into_iter()
                 .map(|(id, r)| (id, r.to_string()))
                 .collect();
-        assert_eq!(rack_alternated_broker_list(&rack_map), vec![0, 3, 1, 5, 4, 2], "§2.2 alternated list");
+        assert_eq!(
+            rack_alternated_broker_list(&rack_map),
+            vec![0, 3, 1, 5, 4, 2],
+            "AdminUtils rack-aware alternated list"
+        );
         let mut without5 = rack_map.clone();
         without5.remove(&5);
-        assert_eq!(rack_alternated_broker_list(&without5), vec![0, 3, 1, 4, 2], "§2.2 without broker 5");
+        assert_eq!(
+            rack_alternated_broker_list(&without5),
+            vec![0, 3, 1, 4, 2],
+            "AdminUtils rack-aware without broker 5"
+        );
 
         let brokers: Vec<BrokerMetadata> =
             rack_map.iter().map(|(&id, r)| BrokerMetadata { id, rack: Some(r.clone()) }).collect();
@@ -938,7 +967,7 @@ mod tests {
         let got = assign_replicas_to_brokers(&brokers, 7, 3, 0, -1, &mut rng).unwrap();
         let expected = [[0, 3, 1], [3, 1, 5], [1, 5, 4], [5, 4, 2], [4, 2, 0], [2, 0, 3], [0, 4, 2]];
         for (p, e) in expected.iter().enumerate() {
-            assert_eq!(got[&(p as i32)], e.to_vec(), "§2.2 7-partition table partition {}", p);
+            assert_eq!(got[&(p as i32)], e.to_vec(), "AdminUtils rack-aware 7-partition table partition {}", p);
         }
     }
 

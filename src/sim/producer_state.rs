@@ -603,7 +603,7 @@ mod tests {
         m.append_as_follower(&batch(15, i32::MAX, 1, false), 100).unwrap();
         assert_eq!(m.append_as_leader(&batch(15, 0, 1, false), 101), Ok(AppendOutcome::Append));
         let e = m.last_entry(PID).unwrap();
-        assert_eq!((e.first_seq(), e.last_seq()), (i32::MAX, 0), "§6.2 firstSeq MAX, lastSeq 0");
+        assert_eq!((e.first_seq(), e.last_seq()), (i32::MAX, 0), "ProducerStateEntry firstSeq MAX, lastSeq 0");
         assert_eq!(e.producer_epoch, 15);
     }
 
@@ -735,7 +735,7 @@ mod tests {
         );
         m.append_data(&DataBatch { producer_id: PID, ..batch(5, 0, 1, true) }, 99, AppendOrigin::Client).unwrap();
         assert_eq!((m.first_undecided_offset(), m.first_unstable_offset()), (Some(99), Some(99)), "pid1 txn at 99");
-        assert_eq!(m.last_stable_offset(100), 99, "[X] LSO = min(firstUnstable, HW)");
+        assert_eq!(m.last_stable_offset(100), 99, "LSO = min(firstUnstable, HW)");
         m.append_data(&DataBatch { producer_id: pid2, ..batch(5, 0, 1, true) }, 105, AppendOrigin::Client).unwrap();
         assert_eq!((m.first_undecided_offset(), m.first_unstable_offset()), (Some(99), Some(99)), "pid2 txn at 105");
         m.append_txn_marker(&marker(PID, 5, ControlRecordType::Commit, 109, 0, 0), AppendOrigin::Coordinator).unwrap();

@@ -4,31 +4,14 @@
 //! UI draws every message in flight with [`Message::label`], the Kafka API name.
 
 use crate::sim::errors::{ApiError, KafkaError};
-use crate::sim::metadata::{MetadataRecord, TopicId};
+use crate::sim::metadata::MetadataRecord;
 use crate::sim::record::{Bytes, ControlType, Record, RecordBatch};
-use crate::sim::types::{BrokerId, Epoch, Offset, PartitionId, TopicPartition};
+use crate::sim::types::{
+    BrokerEndpoint, BrokerId, ConfigResource, Epoch, NodeAddr, Offset, PartitionId, TopicId, TopicPartition,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
 use std::rc::Rc;
-
-/// A network endpoint: a controller, a broker or a client process.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum NodeAddr {
-    Controller(i32),
-    Broker(i32),
-    Client(u32),
-}
-
-impl fmt::Display for NodeAddr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NodeAddr::Controller(id) => write!(f, "controller-{id}"),
-            NodeAddr::Broker(id) => write!(f, "broker-{id}"),
-            NodeAddr::Client(id) => write!(f, "client-{id}"),
-        }
-    }
-}
 
 /// A message: a request or a response, with its correlation id.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -89,15 +72,6 @@ pub struct FetchedPartition {
     pub leader_epoch: Epoch,
 }
 
-/// A broker's registration as the controller records it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BrokerEndpoint {
-    pub id: BrokerId,
-    pub host: String,
-    pub port: u16,
-    pub rack: Option<String>,
-}
-
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct MetadataTopic {
     pub name: String,
@@ -136,13 +110,6 @@ pub struct NewTopic {
 pub enum ElectionType {
     Preferred,
     Unclean,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ConfigResource {
-    Topic(String),
-    /// A broker id, or None for the cluster-wide default.
-    Broker(Option<BrokerId>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,9 +3,10 @@
 use crate::sim::client::admin::{Call, Target};
 use crate::sim::client::config::ProducerConfig;
 use crate::sim::client::producer::{ProducerRecord, SendError};
-use crate::sim::protocol::{ControllerRequest, NewTopic, NodeAddr, Request};
+use crate::sim::protocol::{ControllerRequest, NewTopic, Request};
 use crate::sim::record::bytes;
 use crate::sim::trace::TraceLevel;
+use crate::sim::types::NodeAddr;
 use crate::sim::world::{ClusterConfig, Sim};
 use std::collections::BTreeMap;
 

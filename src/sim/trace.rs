@@ -6,9 +6,8 @@
 
 use crate::sim::errors::KafkaError;
 use crate::sim::net::DropReason;
-use crate::sim::protocol::NodeAddr;
 use crate::sim::time::SimTime;
-use crate::sim::types::{BrokerId, Epoch, Offset, TopicPartition};
+use crate::sim::types::{BrokerId, Epoch, NodeAddr, Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 

@@ -12,20 +12,19 @@
 //! longer than its timeout is aborted with an epoch bump. The state lives as records in
 //! `__transaction_state`, replayed by the next leader.
 
+use crate::sim::broker::timer::{BrokerOut, BrokerTimer};
 use crate::sim::broker::{BrokerDisk, BrokerProc};
 use crate::sim::errors::KafkaError;
-use crate::sim::node::{Env, Out, Timer};
+use crate::sim::node::Env;
 use crate::sim::partitioner::coordinator_partition;
-use crate::sim::protocol::{NewTopic, NodeAddr, ProduceBatch, Request, Response};
+use crate::sim::protocol::{NewTopic, ProduceBatch, Request, Response};
 use crate::sim::record::{batch_size, bytes, ControlType, Record};
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::{BrokerId, Offset, TopicPartition};
+use crate::sim::types::{BrokerId, NodeAddr, Offset, TopicPartition, OFFSETS_TOPIC, TXN_TOPIC};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
-
-pub const TXN_TOPIC: &str = "__transaction_state";
 
 /// Transaction states with Kafka's ids (KIP-98).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,11 +75,19 @@ pub struct TxnMeta {
 struct TxnWrite {
     partition: i32,
     required: Offset,
-    to: NodeAddr,
-    corr: u64,
-    resp: Option<Response>,
+    /// The answer to the request that caused the write, sent once the write is replicated
+    /// (none when the coordinator acts on its own: a timeout abort, a completion).
+    reply: Option<Reply>,
     /// After the write: send markers for this transactional id.
     send_markers: Option<String>,
+}
+
+/// A response and where it goes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Reply {
+    to: NodeAddr,
+    corr: u64,
+    resp: Response,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -120,7 +127,7 @@ impl BrokerProc {
         None
     }
 
-    pub(crate) fn ensure_txn_topic(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+    pub(crate) fn ensure_txn_topic(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
         if self.image.topics.contains_key(TXN_TOPIC) {
             return;
         }
@@ -148,7 +155,7 @@ impl BrokerProc {
     /// the block fetched ahead when it runs out. With no id left it asks the controller for a
     /// block and fails with COORDINATOR_LOAD_IN_PROGRESS (the client retries); at 90% of a
     /// block it fetches the next one ahead.
-    pub(crate) fn next_producer_id(&mut self, now: SimTime, env: &Env, out: &mut Out) -> Result<i64, KafkaError> {
+    pub(crate) fn next_producer_id(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) -> Result<i64, KafkaError> {
         for _ in 0..=3 {
             let (first, next, end) = self.producer_ids;
             if next < end {
@@ -171,7 +178,7 @@ impl BrokerProc {
 
     /// `maybeRequestNextBlock`: one AllocateProducerIds at a time, none while a block waits or
     /// during the backoff after a failure.
-    fn maybe_request_producer_ids(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+    fn maybe_request_producer_ids(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
         if self.next_producer_ids.is_some()
             || self.producer_id_inflight.is_some()
             || now < self.producer_id_backoff_until
@@ -182,7 +189,7 @@ impl BrokerProc {
         self.producer_id_inflight = Some(corr);
         let to = self.controller.target(env);
         out.request(to, corr, Request::AllocateProducerIds { broker: self.id, broker_epoch: self.broker_epoch });
-        out.timer(now.plus_ms(5000), Timer::ControllerRequestTimeout(corr));
+        out.timer(now.plus_ms(5000), BrokerTimer::ControllerRequestTimeout(corr));
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -194,7 +201,7 @@ impl BrokerProc {
         req: Request,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let Request::InitProducerId { transactional_id, timeout_ms, .. } = &req else { return };
         let fail = |e: KafkaError| Response::InitProducerId { error: Some(e), producer_id: -1, producer_epoch: -1 };
@@ -279,7 +286,7 @@ impl BrokerProc {
             transactional_id: txn_id.clone(),
             state: format!("Empty (producerId={}, epoch={})", meta.producer_id, meta.epoch),
         });
-        self.persist_txn(now, meta, from, corr, Some(resp), None, disk, env, out);
+        self.persist_txn(now, meta, Some(Reply { to: from, corr, resp }), None, disk, env, out);
     }
 
     /// Validates producer id and epoch against the stored transaction.
@@ -306,7 +313,7 @@ impl BrokerProc {
         req: Request,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         match req {
             Request::InitProducerId { .. } => self.handle_init_producer_id(now, from, corr, req, disk, env, out),
@@ -341,7 +348,7 @@ impl BrokerProc {
                 m.partitions.extend(partitions.iter().cloned());
                 let resp =
                     Response::AddPartitionsToTxn { results: partitions.iter().map(|tp| (tp.clone(), None)).collect() };
-                self.persist_txn(now, m, from, corr, Some(resp), None, disk, env, out);
+                self.persist_txn(now, m, Some(Reply { to: from, corr, resp }), None, disk, env, out);
             }
             Request::AddOffsetsToTxn { transactional_id, producer_id, producer_epoch, group } => {
                 if let Some(e) = self.txn_not_coordinator(&transactional_id, env) {
@@ -369,18 +376,9 @@ impl BrokerProc {
                 }
                 m.state = TxnState::Ongoing;
                 let p = self.group_partition(&group, env);
-                m.partitions.insert(TopicPartition::new(crate::sim::group::OFFSETS_TOPIC, p));
-                self.persist_txn(
-                    now,
-                    m,
-                    from,
-                    corr,
-                    Some(Response::AddOffsetsToTxn { error: None }),
-                    None,
-                    disk,
-                    env,
-                    out,
-                );
+                m.partitions.insert(TopicPartition::new(OFFSETS_TOPIC, p));
+                let reply = Reply { to: from, corr, resp: Response::AddOffsetsToTxn { error: None } };
+                self.persist_txn(now, m, Some(reply), None, disk, env, out);
             }
             Request::EndTxn { transactional_id, producer_id, producer_epoch, commit } => {
                 if let Some(e) = self.txn_not_coordinator(&transactional_id, env) {
@@ -423,7 +421,7 @@ impl BrokerProc {
         reply: Option<(NodeAddr, u64)>,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         m.state = if commit { TxnState::PrepareCommit } else { TxnState::PrepareAbort };
         m.pending_markers = m.partitions.clone();
@@ -432,9 +430,8 @@ impl BrokerProc {
             state: m.state.name().into(),
         });
         let id = m.transactional_id.clone();
-        let (to, corr) = reply.unwrap_or((NodeAddr::Broker(self.id), 0));
-        let resp = reply.map(|_| Response::EndTxn { error: None });
-        self.persist_txn(now, m, to, corr, resp, Some(id), disk, env, out);
+        let reply = reply.map(|(to, corr)| Reply { to, corr, resp: Response::EndTxn { error: None } });
+        self.persist_txn(now, m, reply, Some(id), disk, env, out);
     }
 
     /// Writes the transaction's state to `__transaction_state`; the response (and markers)
@@ -444,13 +441,11 @@ impl BrokerProc {
         &mut self,
         now: SimTime,
         meta: TxnMeta,
-        to: NodeAddr,
-        corr: u64,
-        resp: Option<Response>,
+        reply: Option<Reply>,
         send_markers: Option<String>,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let partition = self.txn_partition(&meta.transactional_id, env);
         let tp = TopicPartition::new(TXN_TOPIC, partition);
@@ -485,25 +480,18 @@ impl BrokerProc {
         match result {
             Ok((info, _)) => {
                 out.touch(&tp);
-                self.txn.writes.push(TxnWrite {
-                    partition,
-                    required: info.last_offset + 1,
-                    to,
-                    corr,
-                    resp,
-                    send_markers,
-                });
+                self.txn.writes.push(TxnWrite { partition, required: info.last_offset + 1, reply, send_markers });
                 self.try_complete_delayed_fetches(now, disk, env, out);
                 self.maybe_increment_hw(now, &tp, disk, env, out);
                 self.complete_txn_writes(now, disk, env, out);
             }
             Err(e) => {
-                if let Some(r) = resp {
+                if let Some(Reply { to, corr, resp }) = reply {
                     out.respond(
                         to,
                         corr,
                         error_of(
-                            r,
+                            resp,
                             if e == KafkaError::NOT_ENOUGH_REPLICAS {
                                 KafkaError::COORDINATOR_NOT_AVAILABLE
                             } else {
@@ -516,17 +504,15 @@ impl BrokerProc {
         }
     }
 
-    pub(crate) fn complete_txn_writes(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn complete_txn_writes(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
         let mut keep = Vec::new();
         let mut markers = Vec::new();
         for w in std::mem::take(&mut self.txn.writes) {
             let tp = TopicPartition::new(TXN_TOPIC, w.partition);
             let hw = disk.logs.get(&tp).map(|l| l.high_watermark).unwrap_or(0);
             if hw >= w.required {
-                if let Some(r) = w.resp {
-                    if w.to != NodeAddr::Broker(self.id) {
-                        out.respond(w.to, w.corr, r);
-                    }
+                if let Some(Reply { to, corr, resp }) = w.reply {
+                    out.respond(to, corr, resp);
                 }
                 if let Some(id) = w.send_markers {
                     markers.push(id);
@@ -542,7 +528,7 @@ impl BrokerProc {
     }
 
     /// Sends WriteTxnMarkers for the transaction's partitions whose markers are missing.
-    fn send_markers(&mut self, now: SimTime, id: &str, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    fn send_markers(&mut self, now: SimTime, id: &str, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
         let Some(m) = self.txn.txns.get(id).cloned() else { return };
         if !matches!(m.state, TxnState::PrepareCommit | TxnState::PrepareAbort) {
             return;
@@ -578,7 +564,7 @@ impl BrokerProc {
                 corr,
                 Request::WriteTxnMarkers { markers: vec![(m.producer_id, m.epoch, control, parts, 0)] },
             );
-            out.timer(now.plus_ms(30_000), Timer::TxnTick);
+            out.timer(now.plus_ms(30_000), BrokerTimer::TxnTick);
         }
         if self.txn.txns.get(id).map(|m| m.pending_markers.is_empty()).unwrap_or(false) {
             self.finish_completion(now, id, disk, env, out);
@@ -586,13 +572,12 @@ impl BrokerProc {
     }
 
     /// All markers written: CompleteCommit / CompleteAbort.
-    fn finish_completion(&mut self, now: SimTime, id: &str, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    fn finish_completion(&mut self, now: SimTime, id: &str, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
         let Some(mut m) = self.txn.txns.get(id).cloned() else { return };
         m.state = if m.state == TxnState::PrepareCommit { TxnState::CompleteCommit } else { TxnState::CompleteAbort };
         m.partitions.clear();
         out.trace(TraceKind::TransactionState { transactional_id: id.to_string(), state: m.state.name().into() });
-        let me = NodeAddr::Broker(self.id);
-        self.persist_txn(now, m, me, 0, None, None, disk, env, out);
+        self.persist_txn(now, m, None, None, disk, env, out);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -604,7 +589,7 @@ impl BrokerProc {
         resp: Response,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let Response::WriteTxnMarkers { results } = resp else { return };
         let Some((id, _)) = self.txn.markers_inflight.remove(&corr) else { return };
@@ -621,7 +606,7 @@ impl BrokerProc {
     }
 
     /// Periodic: abort timed-out transactions, resend markers that failed.
-    pub(crate) fn txn_tick(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn txn_tick(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
         self.txn.next_tick = None;
         let timed_out: Vec<TxnMeta> = self
             .txn
@@ -646,7 +631,7 @@ impl BrokerProc {
         self.arm_txn_tick(now, out);
     }
 
-    pub(crate) fn retry_txn_markers(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn retry_txn_markers(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
         let pending: Vec<String> = self
             .txn
             .txns
@@ -659,7 +644,7 @@ impl BrokerProc {
         }
     }
 
-    fn arm_txn_tick(&mut self, now: SimTime, out: &mut Out) {
+    fn arm_txn_tick(&mut self, now: SimTime, out: &mut BrokerOut) {
         if self.txn.owned.is_empty() || self.txn.txns.is_empty() {
             return;
         }
@@ -668,7 +653,7 @@ impl BrokerProc {
         }
         let at = now.plus_ms(CLEANUP_INTERVAL_MS);
         self.txn.next_tick = Some(at);
-        out.timer(at, Timer::TxnTick);
+        out.timer(at, BrokerTimer::TxnTick);
     }
 
     /// WriteTxnMarkers at a partition leader: append the control record; on
@@ -682,7 +667,7 @@ impl BrokerProc {
         markers: Vec<(i64, i16, ControlType, Vec<TopicPartition>, i32)>,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let now_ms = env.wall_ms(now);
         let mut results = Vec::new();
@@ -706,7 +691,7 @@ impl BrokerProc {
                 match log.append_marker_as_leader(marker, leader_epoch, now_ms, &cfg) {
                     Ok(_) => {
                         out.touch(&tp);
-                        if tp.topic == crate::sim::group::OFFSETS_TOPIC {
+                        if tp.topic == OFFSETS_TOPIC {
                             self.complete_txn_offsets(tp.partition, pid, control, env);
                         }
                         r.push((tp, None));
@@ -732,7 +717,7 @@ impl BrokerProc {
         tp: &TopicPartition,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         self.txn.owned.insert(tp.partition);
         let Some(log) = disk.logs.get(tp) else { return };

@@ -4,23 +4,26 @@
 //! instant run in the order they were scheduled, and every container whose order can reach the
 //! trace is ordered. Time only moves in [`Sim::step`], by popping the next event.
 
-use crate::sim::broker::{BrokerNode, BrokerState};
+use crate::sim::broker::timer::{BrokerOut, BrokerTimer};
+use crate::sim::broker::{BrokerInput, BrokerNode, BrokerState};
 use crate::sim::checker::Checker;
 use crate::sim::client::admin::{Admin, AdminTask, Call};
 use crate::sim::client::config::{ConsumerConfig, ProducerConfig};
 use crate::sim::client::consumer::Consumer;
 use crate::sim::client::producer::{Completion, Producer, ProducerRecord, SendError};
-use crate::sim::client::{ClientKind, ClientNode};
+use crate::sim::client::timer::{ClientOut, ClientTimer};
+use crate::sim::client::{ClientInput, ClientKind, ClientNode};
 use crate::sim::config::{validate_broker_configs, BrokerSettings};
+use crate::sim::controller::timer::{ControllerOut, ControllerTimer};
 use crate::sim::controller::ControllerNode;
 use crate::sim::hash::StableHasher;
 use crate::sim::net::{DropReason, NetConfig, Network, Sent};
-use crate::sim::node::{Env, Out, Timer};
-use crate::sim::protocol::{Message, NodeAddr};
+use crate::sim::node::{Env, Node, Out};
+use crate::sim::protocol::Message;
 use crate::sim::rng::Pcg32;
 use crate::sim::time::{SimTime, DEFAULT_EPOCH_MS};
 use crate::sim::trace::{TraceEvent, TraceKind, TraceLevel};
-use crate::sim::types::BrokerId;
+use crate::sim::types::{BrokerId, NodeAddr};
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, VecDeque};
@@ -60,6 +63,138 @@ impl Default for ClusterConfig {
 /// The first controller id: controllers are 1001, 1002, 1003.
 pub const FIRST_CONTROLLER_ID: i32 = 1001;
 
+/// A queued timer of any node kind (each kind owns its timer type).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+enum AnyTimer {
+    Controller(ControllerTimer),
+    Broker(BrokerTimer),
+    Client(ClientTimer),
+}
+
+impl From<ControllerTimer> for AnyTimer {
+    fn from(t: ControllerTimer) -> Self {
+        AnyTimer::Controller(t)
+    }
+}
+impl From<BrokerTimer> for AnyTimer {
+    fn from(t: BrokerTimer) -> Self {
+        AnyTimer::Broker(t)
+    }
+}
+impl From<ClientTimer> for AnyTimer {
+    fn from(t: ClientTimer) -> Self {
+        AnyTimer::Client(t)
+    }
+}
+
+/// One input for a node, as the world delivers it.
+enum NodeEvent {
+    Message(NodeAddr, Message),
+    Timer(AnyTimer),
+    Disconnect(NodeAddr),
+}
+
+/// Hands `event` to `node` if it is meant for that node's kind.
+fn feed<N: Node>(node: &mut N, now: SimTime, event: NodeEvent, env: &Env, out: &mut Out<N::Timer>)
+where
+    N::Timer: TryFrom<AnyTimer>,
+{
+    match event {
+        NodeEvent::Message(from, msg) => node.handle_message(now, from, msg, env, out),
+        NodeEvent::Timer(t) => {
+            if let Ok(t) = N::Timer::try_from(t) {
+                node.handle_timer(now, t, env, out)
+            }
+        }
+        NodeEvent::Disconnect(peer) => node.handle_disconnect(now, peer, env, out),
+    }
+}
+
+impl TryFrom<AnyTimer> for ControllerTimer {
+    type Error = AnyTimer;
+    fn try_from(t: AnyTimer) -> Result<Self, AnyTimer> {
+        match t {
+            AnyTimer::Controller(t) => Ok(t),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyTimer> for BrokerTimer {
+    type Error = AnyTimer;
+    fn try_from(t: AnyTimer) -> Result<Self, AnyTimer> {
+        match t {
+            AnyTimer::Broker(t) => Ok(t),
+            other => Err(other),
+        }
+    }
+}
+impl TryFrom<AnyTimer> for ClientTimer {
+    type Error = AnyTimer;
+    fn try_from(t: AnyTimer) -> Result<Self, AnyTimer> {
+        match t {
+            AnyTimer::Client(t) => Ok(t),
+            other => Err(other),
+        }
+    }
+}
+
+/// The world's reusable output buffers, one per node kind.
+#[derive(Clone, Debug, Default)]
+struct Outs {
+    controller: ControllerOut,
+    broker: BrokerOut,
+    client: ClientOut,
+}
+
+/// Where the world keeps one kind of node, so one step can borrow that node, the environment
+/// and the kind's output buffer together.
+trait Holds<N: Node> {
+    fn parts(&mut self, addr: NodeAddr) -> (Option<&mut N>, &Env, &mut Out<N::Timer>);
+    /// Work on the outputs before the world sends them (a client routes its requests through
+    /// its connections).
+    fn before_flush(&mut self, _addr: NodeAddr, _out: &mut Out<N::Timer>) {}
+}
+
+impl Holds<ControllerNode> for Sim {
+    fn parts(&mut self, addr: NodeAddr) -> (Option<&mut ControllerNode>, &Env, &mut ControllerOut) {
+        let node = match addr {
+            NodeAddr::Controller(id) => self.controllers.get_mut(&id),
+            _ => None,
+        };
+        (node, &self.env, &mut self.outs.controller)
+    }
+}
+
+impl Holds<BrokerNode> for Sim {
+    fn parts(&mut self, addr: NodeAddr) -> (Option<&mut BrokerNode>, &Env, &mut BrokerOut) {
+        let node = match addr {
+            NodeAddr::Broker(id) => self.brokers.get_mut(&id),
+            _ => None,
+        };
+        (node, &self.env, &mut self.outs.broker)
+    }
+}
+
+impl Holds<ClientNode> for Sim {
+    fn parts(&mut self, addr: NodeAddr) -> (Option<&mut ClientNode>, &Env, &mut ClientOut) {
+        let node = match addr {
+            NodeAddr::Client(id) => self.clients.get_mut(&id),
+            _ => None,
+        };
+        (node, &self.env, &mut self.outs.client)
+    }
+    fn before_flush(&mut self, addr: NodeAddr, out: &mut ClientOut) {
+        // A client's requests go through its connections: a request to a broker it is not
+        // connected to waits for the connection.
+        let now = self.now;
+        if let NodeAddr::Client(id) = addr {
+            if let Some(n) = self.clients.get_mut(&id) {
+                n.route_sends(now, out);
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 enum Event {
     Deliver {
@@ -73,7 +208,7 @@ enum Event {
     Timer {
         node: NodeAddr,
         inc: u64,
-        timer: Timer,
+        timer: AnyTimer,
     },
     Disconnect {
         node: NodeAddr,
@@ -178,7 +313,7 @@ pub struct Sim {
     queue: BinaryHeap<Reverse<Scheduled>>,
     /// Timers already queued, so a handler asking twice for the same timer at the same time
     /// queues it once (a producer that wakes often would otherwise pile up identical wakes).
-    timers_queued: BTreeSet<(SimTime, NodeAddr, u64, Timer)>,
+    timers_queued: BTreeSet<(SimTime, NodeAddr, u64, AnyTimer)>,
     pub env: Env,
     pub net: Network,
     pub controllers: BTreeMap<i32, ControllerNode>,
@@ -194,7 +329,7 @@ pub struct Sim {
     next_client: u32,
     pub events_processed: u64,
     #[serde(skip)]
-    out: Out,
+    outs: Outs,
 }
 
 impl Sim {
@@ -242,7 +377,7 @@ impl Sim {
         }
         let settings = BrokerSettings::resolve(&static_configs);
         let mut rng = Pcg32::new(seed, 0xb20c_e21a);
-        let cluster_id = crate::sim::metadata::TopicId::random(&mut rng.split("cluster-id")).to_string();
+        let cluster_id = crate::sim::types::TopicId::random(&mut rng.split("cluster-id")).to_string();
         let voters: Vec<i32> = (0..config.controllers as i32).map(|i| FIRST_CONTROLLER_ID + i).collect();
         let env = Env {
             settings,
@@ -272,7 +407,7 @@ impl Sim {
             checker: Checker::default(),
             next_client: 1,
             events_processed: 0,
-            out: Out::default(),
+            outs: Outs::default(),
             config,
         };
         for id in voters {
@@ -392,9 +527,8 @@ impl Sim {
     }
 
     fn dispatch(&mut self, event: Event) {
-        let mut out = std::mem::take(&mut self.out);
         let now = self.now;
-        let node = match event {
+        match event {
             Event::Deliver { from, from_inc, to, to_inc, id, msg } => {
                 self.net.delivered(id);
                 let sender_gone = self.inc(from) != from_inc || !self.is_up(from);
@@ -407,7 +541,6 @@ impl Sim {
                     if !sender_gone {
                         self.notify_disconnect(from, to);
                     }
-                    self.out = out;
                     return;
                 }
                 if sender_gone && !self.graceful.contains(&(from, from_inc)) {
@@ -416,84 +549,24 @@ impl Sim {
                         now,
                         TraceKind::Dropped { id, from, to, api: msg.label().into(), reason: DropReason::NodeDown },
                     );
-                    self.out = out;
                     return;
                 }
                 self.trace.push(now, TraceKind::Delivered { id });
                 self.connections.insert(ordered(from, to));
-                let env = &self.env;
-                match to {
-                    NodeAddr::Controller(c) => {
-                        if let Some(n) = self.controllers.get_mut(&c) {
-                            n.handle_message(now, from, msg, env, &mut out)
-                        }
-                    }
-                    NodeAddr::Broker(b) => {
-                        if let Some(n) = self.brokers.get_mut(&b) {
-                            n.handle_message(now, from, msg, env, &mut out)
-                        }
-                    }
-                    NodeAddr::Client(c) => {
-                        if let Some(n) = self.clients.get_mut(&c) {
-                            n.handle_message(now, from, msg, env, &mut out)
-                        }
-                    }
-                }
-                to
+                self.deliver(to, NodeEvent::Message(from, msg));
             }
             Event::Timer { node, inc, timer } => {
-                if self.inc(node) != inc || !self.is_up(node) {
-                    self.out = out;
-                    return;
+                if self.inc(node) == inc && self.is_up(node) {
+                    self.deliver(node, NodeEvent::Timer(timer));
                 }
-                let env = &self.env;
-                match node {
-                    NodeAddr::Controller(c) => {
-                        if let Some(n) = self.controllers.get_mut(&c) {
-                            n.handle_timer(now, timer, env, &mut out)
-                        }
-                    }
-                    NodeAddr::Broker(b) => {
-                        if let Some(n) = self.brokers.get_mut(&b) {
-                            n.handle_timer(now, timer, env, &mut out)
-                        }
-                    }
-                    NodeAddr::Client(c) => {
-                        if let Some(n) = self.clients.get_mut(&c) {
-                            n.handle_timer(now, timer, env, &mut out)
-                        }
-                    }
-                }
-                node
             }
             Event::Disconnect { node, inc, peer } => {
-                if self.inc(node) != inc || !self.is_up(node) {
-                    self.out = out;
-                    return;
+                if self.inc(node) == inc && self.is_up(node) {
+                    self.deliver(node, NodeEvent::Disconnect(peer));
                 }
-                let env = &self.env;
-                match node {
-                    NodeAddr::Controller(c) => {
-                        if let Some(n) = self.controllers.get_mut(&c) {
-                            n.handle_disconnect(now, peer, env, &mut out)
-                        }
-                    }
-                    NodeAddr::Broker(b) => {
-                        if let Some(n) = self.brokers.get_mut(&b) {
-                            n.handle_disconnect(now, peer, env, &mut out)
-                        }
-                    }
-                    NodeAddr::Client(c) => {
-                        if let Some(n) = self.clients.get_mut(&c) {
-                            n.handle_disconnect(now, peer, env, &mut out)
-                        }
-                    }
-                }
-                node
             }
             Event::Connect { node, inc, key, attempt, ok } => {
                 if self.inc(node) != inc || !self.is_up(node) {
-                    self.out = out;
                     return;
                 }
                 // What the handshake finds when it completes: a process that died meanwhile
@@ -501,7 +574,6 @@ impl Sim {
                 let peer = (key >= 0).then_some(NodeAddr::Broker(key));
                 let ok = ok && peer.map(|p| self.is_up(p)).unwrap_or(false);
                 if peer.map(|p| self.net.is_cut(node, p) || self.net.is_cut(p, node)).unwrap_or(false) {
-                    self.out = out;
                     return;
                 }
                 if ok {
@@ -509,31 +581,59 @@ impl Sim {
                         self.connections.insert(ordered(node, p));
                     }
                 }
-                let env = &self.env;
-                if let NodeAddr::Client(c) = node {
-                    if let Some(n) = self.clients.get_mut(&c) {
-                        n.handle_connect(now, key, attempt, ok, env, &mut out);
-                    }
-                }
-                node
+                self.step_node::<ClientNode>(node, |c, now, env, out| {
+                    c.handle_connect(now, key, attempt, ok, env, out)
+                });
             }
-        };
-        self.flush_out(node, &mut out);
-        self.out = out;
-        self.after_event(node);
+        }
+    }
+
+    /// Hands one input to the node at `addr`, whatever its kind.
+    fn deliver(&mut self, addr: NodeAddr, event: NodeEvent) {
+        match addr {
+            NodeAddr::Controller(_) => {
+                self.step_node::<ControllerNode>(addr, |n, now, env, out| feed(n, now, event, env, out))
+            }
+            NodeAddr::Broker(_) => self.step_node::<BrokerNode>(addr, |n, now, env, out| feed(n, now, event, env, out)),
+            NodeAddr::Client(_) => self.step_node::<ClientNode>(addr, |n, now, env, out| feed(n, now, event, env, out)),
+        }
+    }
+
+    /// One step of the node at `addr`: `f` runs on it (if it exists) and fills its kind's
+    /// outputs, which the world then carries out.
+    fn step_node<N: Node>(&mut self, addr: NodeAddr, f: impl FnOnce(&mut N, SimTime, &Env, &mut Out<N::Timer>))
+    where
+        Sim: Holds<N>,
+        N::Timer: Into<AnyTimer>,
+    {
+        let now = self.now;
+        let (node, env, buffer) = <Sim as Holds<N>>::parts(self, addr);
+        let mut out = std::mem::take(buffer);
+        if let Some(n) = node {
+            f(n, now, env, &mut out);
+        }
+        <Sim as Holds<N>>::before_flush(self, addr, &mut out);
+        let exit = std::mem::take(&mut out.exit);
+        self.flush_out(addr, &mut out);
+        *<Sim as Holds<N>>::parts(self, addr).2 = out;
+        if exit {
+            self.stop_process(addr);
+        }
+    }
+
+    /// Passes a learner's command to the node at `addr` as one of its inputs.
+    fn input<N: Node>(&mut self, addr: NodeAddr, input: N::Input)
+    where
+        Sim: Holds<N>,
+        N::Timer: Into<AnyTimer>,
+    {
+        self.step_node::<N>(addr, |n, now, env, out| n.handle_input(now, input, env, out));
     }
 
     /// Sends what a handler produced, arms its timers and records its trace.
-    fn flush_out(&mut self, node: NodeAddr, out: &mut Out) {
+    fn flush_out<T: Into<AnyTimer>>(&mut self, node: NodeAddr, out: &mut Out<T>) {
         let now = self.now;
         let inc = self.inc(node);
-        if let NodeAddr::Client(c) = node {
-            // A client's requests go through its connections: a request to a broker it is
-            // not connected to waits for the connection.
-            if let Some(n) = self.clients.get_mut(&c) {
-                n.route_sends(now, out);
-            }
-        }
         for (key, attempt) in std::mem::take(&mut out.connects) {
             self.connect(node, inc, key, attempt);
         }
@@ -587,6 +687,7 @@ impl Sim {
             self.trace.push(now, TraceKind::Check(f));
         }
         for (at, timer) in out.timers.drain(..) {
+            let timer = timer.into();
             let at = if at < now { now } else { at };
             if self.timers_queued.insert((at, node, inc, timer.clone())) {
                 self.push(at, Event::Timer { node, inc, timer });
@@ -650,30 +751,12 @@ impl Sim {
         }
     }
 
-    fn after_event(&mut self, node: NodeAddr) {
-        // A broker that finished its controlled shutdown exits.
-        if let NodeAddr::Broker(b) = node {
-            let done =
-                self.brokers.get(&b).and_then(|n| n.proc.as_ref()).map(|p| p.broker_epoch == -2).unwrap_or(false);
-            if done {
-                self.stop_process(node);
-            }
-        }
-    }
-
     // ---------------- process lifecycle ----------------
 
     fn next_incarnation(&mut self, node: NodeAddr) -> u64 {
         let e = self.incarnations.entry(node).or_insert(0);
         *e += 1;
         *e
-    }
-
-    fn run_handler(&mut self, node: NodeAddr, f: impl FnOnce(&mut Sim, &mut Out)) {
-        let mut out = std::mem::take(&mut self.out);
-        f(self, &mut out);
-        self.flush_out(node, &mut out);
-        self.out = out;
     }
 
     pub fn start_controller(&mut self, id: i32) -> Result<(), String> {
@@ -686,12 +769,7 @@ impl Sim {
         let node = NodeAddr::Controller(id);
         self.next_incarnation(node);
         let rng = self.rng.split(&format!("{node}#{}", self.inc(node)));
-        self.run_handler(node, |sim, out| {
-            let env = sim.env.clone();
-            if let Some(c) = sim.controllers.get_mut(&id) {
-                c.start(sim.now, &env, rng, out);
-            }
-        });
+        self.step_node::<ControllerNode>(node, |c, now, env, out| c.start(now, env, rng, out));
         Ok(())
     }
 
@@ -705,12 +783,7 @@ impl Sim {
         let node = NodeAddr::Broker(id);
         self.next_incarnation(node);
         let rng = self.rng.split(&format!("{node}#{}", self.inc(node)));
-        self.run_handler(node, |sim, out| {
-            let env = sim.env.clone();
-            if let Some(b) = sim.brokers.get_mut(&id) {
-                b.start(sim.now, &env, rng, out);
-            }
-        });
+        self.step_node::<BrokerNode>(node, |b, now, env, out| b.start(now, env, rng, out));
         Ok(())
     }
 
@@ -767,20 +840,7 @@ impl Sim {
             Some(b) if b.proc.is_none() => return Err(format!("broker {id} is not running")),
             _ => {}
         }
-        let node = NodeAddr::Broker(id);
-        self.run_handler(node, |sim, out| {
-            let env = sim.env.clone();
-            let now = sim.now;
-            if let Some(p) = sim.brokers.get_mut(&id).and_then(|b| b.proc.as_mut()) {
-                if p.broker_epoch < 0 {
-                    // Never registered: just exit.
-                    p.broker_epoch = -2;
-                } else {
-                    p.begin_controlled_shutdown(now, &env, out);
-                }
-            }
-        });
-        self.after_event(node);
+        self.input::<BrokerNode>(NodeAddr::Broker(id), BrokerInput::ControlledShutdown);
         Ok(())
     }
 
@@ -825,12 +885,10 @@ impl Sim {
 
     /// Slows a broker's replica fetchers: it waits `delay_ms` before each fetch.
     pub fn slow_broker(&mut self, id: BrokerId, delay_ms: i64) -> Result<(), String> {
-        let p = self
-            .brokers
-            .get_mut(&id)
-            .and_then(|b| b.proc.as_mut())
-            .ok_or_else(|| format!("broker {id} is not running"))?;
-        p.fetch_delay_ms = delay_ms.max(0);
+        if self.brokers.get(&id).and_then(|b| b.proc.as_ref()).is_none() {
+            return Err(format!("broker {id} is not running"));
+        }
+        self.input::<BrokerNode>(NodeAddr::Broker(id), BrokerInput::SlowFetches { delay_ms });
         Ok(())
     }
 
@@ -877,14 +935,7 @@ impl Sim {
 
     /// Runs a client's poll loop now (after the application handed it work).
     pub fn poke_client(&mut self, id: u32) {
-        let node = NodeAddr::Client(id);
-        self.run_handler(node, |sim, out| {
-            let env = sim.env.clone();
-            let now = sim.now;
-            if let Some(c) = sim.clients.get_mut(&id) {
-                c.after(now, &env, out);
-            }
-        });
+        self.step_node::<ClientNode>(NodeAddr::Client(id), |c, now, env, out| c.after(now, env, out));
     }
 
     pub fn create_producer(&mut self, name: &str, bootstrap: &str, cfg: ProducerConfig) -> u32 {
@@ -918,9 +969,8 @@ impl Sim {
     pub fn close_client(&mut self, id: u32) {
         if let Some(ClientKind::Consumer(_)) = self.clients.get(&id).map(|c| &c.kind) {
             let node = NodeAddr::Client(id);
-            self.run_handler(node, |sim, out| {
-                let now = sim.now;
-                if let Some(ClientKind::Consumer(c)) = sim.clients.get_mut(&id).map(|c| &mut c.kind) {
+            self.step_node::<ClientNode>(node, |n, now, _, out| {
+                if let ClientKind::Consumer(c) = &mut n.kind {
                     c.close(now, out);
                 }
             });
@@ -987,10 +1037,8 @@ impl Sim {
         if self.producer_mut(producer).is_none() {
             return Err(format!("there is no producer {producer}"));
         }
-        let node = NodeAddr::Client(producer);
-        self.run_handler(node, |sim, out| {
-            let now = sim.now;
-            if let Some(p) = sim.producer_mut(producer) {
+        self.step_node::<ClientNode>(NodeAddr::Client(producer), |n, now, _, out| {
+            if let ClientKind::Producer(p) = &mut n.kind {
                 p.set_workload(now, workload, out);
             }
         });
@@ -1004,11 +1052,9 @@ impl Sim {
 
     /// Starts an admin operation; poll [`Sim::admin_take`] for its result.
     pub fn admin_submit(&mut self, admin: u32, calls: Vec<Call>, timeout_ms: Option<i64>) -> Option<u64> {
-        let node = NodeAddr::Client(admin);
         let mut task = None;
-        self.run_handler(node, |sim, out| {
-            let now = sim.now;
-            if let Some(a) = sim.admin_mut(admin) {
+        self.step_node::<ClientNode>(NodeAddr::Client(admin), |n, now, _, out| {
+            if let ClientKind::Admin(a) = &mut n.kind {
                 task = Some(a.submit(now, calls, timeout_ms, out));
             }
         });
@@ -1132,12 +1178,14 @@ impl Sim {
 
     /// Runs `f` on a consumer (the application's API: subscribe, assign, seek, commit, close),
     /// then lets its client react.
-    pub fn with_consumer<T>(&mut self, id: u32, f: impl FnOnce(&mut Consumer, SimTime, &mut Out) -> T) -> Option<T> {
-        let node = NodeAddr::Client(id);
+    pub fn with_consumer<T>(
+        &mut self,
+        id: u32,
+        f: impl FnOnce(&mut Consumer, SimTime, &mut ClientOut) -> T,
+    ) -> Option<T> {
         let mut result = None;
-        self.run_handler(node, |sim, out| {
-            let now = sim.now;
-            if let Some(c) = sim.consumer_mut(id) {
+        self.step_node::<ClientNode>(NodeAddr::Client(id), |n, now, _, out| {
+            if let ClientKind::Consumer(c) = &mut n.kind {
                 result = Some(f(c, now, out));
             }
         });
@@ -1146,12 +1194,14 @@ impl Sim {
     }
 
     /// Runs `f` on a producer (transactions, flush, close), then lets its client react.
-    pub fn with_producer<T>(&mut self, id: u32, f: impl FnOnce(&mut Producer, SimTime, &mut Out) -> T) -> Option<T> {
-        let node = NodeAddr::Client(id);
+    pub fn with_producer<T>(
+        &mut self,
+        id: u32,
+        f: impl FnOnce(&mut Producer, SimTime, &mut ClientOut) -> T,
+    ) -> Option<T> {
         let mut result = None;
-        self.run_handler(node, |sim, out| {
-            let now = sim.now;
-            if let Some(p) = sim.producer_mut(id) {
+        self.step_node::<ClientNode>(NodeAddr::Client(id), |n, now, _, out| {
+            if let ClientKind::Producer(p) = &mut n.kind {
                 result = Some(f(p, now, out));
             }
         });
@@ -1161,17 +1211,10 @@ impl Sim {
 
     /// Pauses or resumes a client's application (a stuck poll loop).
     pub fn pause_client(&mut self, id: u32, paused: bool) -> Result<(), String> {
-        let c = self.clients.get_mut(&id).ok_or_else(|| format!("there is no client {id}"))?;
-        c.paused = paused;
-        if let ClientKind::Consumer(cons) = &mut c.kind {
-            cons.app.stuck = paused;
+        if !self.clients.contains_key(&id) {
+            return Err(format!("there is no client {id}"));
         }
-        if let ClientKind::Producer(p) = &mut c.kind {
-            if let Some(w) = &mut p.workload {
-                w.next_at = self.now;
-            }
-        }
-        self.poke_client(id);
+        self.input::<ClientNode>(NodeAddr::Client(id), ClientInput::Pause(paused));
         Ok(())
     }
 

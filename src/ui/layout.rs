@@ -1,7 +1,7 @@
 //! Where things are drawn in the cluster diagram: controllers on top, brokers in the middle,
 //! clients below. Coordinates are in the SVG's own units (the viewBox scales to the screen).
 
-use crate::sim::protocol::NodeAddr;
+use crate::sim::types::NodeAddr;
 use crate::sim::view::{ReplicaView, ViewModel};
 use std::collections::BTreeMap;
 

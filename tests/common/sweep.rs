@@ -2,9 +2,9 @@
 //! cluster, the workload and every fault; a failure prints "reproduce with seed=N").
 
 use super::*;
-use brokerlab::sim::protocol::NodeAddr;
 use brokerlab::sim::rng::Pcg32;
 use brokerlab::sim::trace::Finding;
+use brokerlab::sim::types::NodeAddr;
 
 pub struct SweepOutcome {
     pub findings: Vec<Finding>,

@@ -65,7 +65,7 @@ pub fn parse_offset(value: &str) -> Result<StartOffset, String> {
     match value.to_ascii_lowercase().as_str() {
         "earliest" => Ok(StartOffset::Earliest),
         "latest" => Ok(StartOffset::Latest),
-        _ => match crate::console::opts::java_parse_long(value) {
+        _ => match crate::sim::java::java_parse_long(value) {
             Some(v) if v >= 0 => Ok(StartOffset::At(v)),
             _ => Err(invalid_offset(value)),
         },

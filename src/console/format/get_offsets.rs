@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Output;
-use crate::console::opts::{java_parse_int, java_parse_long, java_string_cmp};
+use crate::sim::java::{java_parse_int, java_parse_long, java_string_cmp};
 
 /// `GetOffsetShell`
 pub const TOPIC_PARTITIONS_CONFLICT: &str = "--topic-partitions cannot be used with --topic or --partitions";

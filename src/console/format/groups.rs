@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{pad_right, stack_trace, width_of, Output};
-use crate::console::opts::java_string_cmp;
+use crate::sim::java::java_string_cmp;
 
 /// A group's state (`ConsumerGroupCommand`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

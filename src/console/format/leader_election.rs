@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{stack_trace, Output};
-use crate::console::opts::java_string_cmp;
+use crate::sim::java::java_string_cmp;
 
 /// The election type (`LeaderElectionCommand`); values are accepted case-insensitively.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

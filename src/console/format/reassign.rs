@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{join_ints, stack_trace, Output};
-use crate::console::opts::java_string_cmp;
+use crate::sim::java::java_string_cmp;
 
 /// A partition and its replicas (and optional log dirs, default `any`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

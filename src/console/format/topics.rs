@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{join_ints, log_line, Output};
-use crate::console::opts::java_string_cmp;
+use crate::sim::java::java_string_cmp;
 
 /// The logger of `TopicCommand`'s error lines.
 pub const LOGGER: &str = "org.apache.kafka.tools.TopicCommand";

@@ -11,7 +11,8 @@
 //! known (see the report).
 
 use super::super::format::{stack_trace, Output};
-use super::{java_parse_double, java_parse_int, java_parse_long, Parsed, ParsedOpts};
+use super::{Parsed, ParsedOpts};
+use crate::sim::java::{java_parse_double, java_parse_int, java_parse_long};
 
 /// The type of an argparse4j argument value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -147,7 +147,7 @@ pub fn java_option_set_order(names: &[String]) -> Vec<String> {
         .iter()
         .enumerate()
         .map(|(i, n)| {
-            let h = (31i32).wrapping_add(super::java_string_hash(n)) as u32;
+            let h = (31i32).wrapping_add(crate::sim::java::java_string_hash(n)) as u32;
             let spread = h ^ (h >> 16);
             ((spread & 15) as usize, i, n.clone())
         })
@@ -542,7 +542,7 @@ fn check_configs(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     if has_name && (first_type == "brokers" || first_type == "broker-loggers") {
         for opt in ["entity-name", "broker", "broker-logger"] {
             if let Some(v) = p.value(opt) {
-                if super::java_parse_int(v).is_none() {
+                if crate::sim::java::java_parse_int(v).is_none() {
                     return Err(arg_error(&format!(
                         "The entity name for {first_type} must be a valid integer broker id, but it is: {v}"
                     )));

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::console::format::Stream;
+use crate::sim::java::{java_parse_double, java_parse_long, java_string_cmp};
 
 mod fuzz;
 

@@ -1,4 +1,4 @@
-//! Tests of the console shell (brief §1; program names as in Kafka's `bin/`).
+//! Tests of the console shell (program names as in Kafka's `bin/`).
 
 use super::*;
 
@@ -36,7 +36,7 @@ fn program_name_is_normalised_and_original_kept() {
     }
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn whitespace_and_blank_lines_and_comments() {
     let v = ok("\n\n   # a comment\nkafka-topics   --list\t--bootstrap-server x:1 # trailing\n\n");
@@ -45,7 +45,7 @@ fn whitespace_and_blank_lines_and_comments() {
     assert_eq!(v[0].argv, argv(&["kafka-topics", "--list", "--bootstrap-server", "x:1"]));
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn hash_inside_word_is_literal() {
     let it = one("kafka-console-producer --property key.separator=#");
@@ -54,35 +54,35 @@ fn hash_inside_word_is_literal() {
     assert_eq!(it.argv, argv(&["echo", "a#b"]));
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn single_quotes_are_literal() {
     let it = one(r#"cmd 'a b' 'x\ny' '$HOME' '"q"'"#);
     assert_eq!(it.argv, argv(&["cmd", "a b", r"x\ny", "$HOME", "\"q\""]));
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn double_quotes_with_escapes() {
     let it = one(r#"cmd "a \"b\" c" "back\\slash" "\$VAR" "keep\n" "$VAR""#);
     assert_eq!(it.argv, argv(&["cmd", "a \"b\" c", r"back\slash", "$VAR", r"keep\n", "$VAR"]));
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn adjacent_quotes_concatenate_and_empty_words_survive() {
     let it = one(r#"cmd --property "key.separator="':' '' """#);
     assert_eq!(it.argv, argv(&["cmd", "--property", "key.separator=:", "", ""]));
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn backslash_escapes_outside_quotes() {
     let it = one(r"cmd a\ b \$x \\ \'");
     assert_eq!(it.argv, argv(&["cmd", "a b", "$x", "\\", "'"]));
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn backslash_newline_continuation() {
     let v = ok("kafka-topics --bootstrap-server localhost:9092 \\\n  --create --topic orders \\\n  --partitions 3\nkafka-topics --list --bootstrap-server x:1\n");
@@ -105,7 +105,7 @@ fn backslash_newline_continuation() {
     assert_eq!(v[1].line, 4);
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn quotes_may_span_lines() {
     let v = ok("cmd 'a\nb'\nnext\n");
@@ -113,7 +113,7 @@ fn quotes_may_span_lines() {
     assert_eq!(v[1].line, 3);
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn semicolon_separates_commands() {
     let v = ok("a 1; b 2 ;c");
@@ -139,7 +139,7 @@ fn heredoc_feeds_stdin() {
     assert_eq!(v[1].line, 5);
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn heredoc_any_delimiter_and_quoted_forms() {
     let it = one("p <<END_OF_DATA\na\nEND_OF_DATA");
@@ -155,7 +155,7 @@ fn heredoc_any_delimiter_and_quoted_forms() {
     assert_eq!(it.stdin.as_deref(), Some("z\n"));
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn heredoc_dash_strips_leading_tabs() {
     let it = one("p <<-EOF\n\t\tkey1:v1\n\tkey2:v2\n\tEOF\n");
@@ -165,14 +165,14 @@ fn heredoc_dash_strips_leading_tabs() {
     assert_eq!(it.stdin.as_deref(), Some("\tkey\n"));
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn heredoc_empty_body() {
     let it = one("p <<EOF\nEOF\n");
     assert_eq!(it.stdin.as_deref(), Some(""));
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn heredoc_body_lines_that_look_like_commands_are_data() {
     let v = ok("p <<EOF\nkafka-topics --list\n# not a comment\nEOF\nq\n");
@@ -182,7 +182,7 @@ fn heredoc_body_lines_that_look_like_commands_are_data() {
     assert_eq!(v[1].line, 5);
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn unterminated_heredoc_is_an_error() {
     let e = err("kafka-console-producer --topic t <<EOF\na\nb\n");
@@ -190,7 +190,7 @@ fn unterminated_heredoc_is_an_error() {
     assert_eq!(e.message, "here-document started on line 1 is never closed: add a line containing only 'EOF'");
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn unterminated_quotes_are_errors_and_parsing_goes_on() {
     let v = parse_script("kafka-topics --topic 'abc\nkafka-topics --list\n");
@@ -203,7 +203,7 @@ fn unterminated_quotes_are_errors_and_parsing_goes_on() {
     assert_eq!(e.message, "unterminated double quote: the \" opened on line 1 is never closed");
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn echo_pipe() {
     let it = one("echo hello world | kafka-console-producer --topic t --bootstrap-server b:1");
@@ -226,7 +226,7 @@ fn echo_pipe() {
     assert_eq!(it.stdin.as_deref(), Some("-x\n"));
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn printf_pipe() {
     let it = one(r#"printf 'key%d:value%d\n' 1 1 2 2 | p"#);
@@ -245,7 +245,7 @@ fn printf_pipe() {
     assert_eq!(it.stdin.as_deref(), Some("0\n"));
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn printf_errors() {
     assert_eq!(err("printf '%d' abc | p").message, "printf: abc: invalid number");
@@ -253,7 +253,7 @@ fn printf_errors() {
     assert_eq!(err("printf | p").message, "printf: usage: printf format [arguments]");
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn seq_pipe() {
     assert_eq!(one("seq 3 | p").stdin.as_deref(), Some("1\n2\n3\n"));
@@ -270,7 +270,7 @@ fn seq_pipe() {
     assert_eq!(err("seq 99999999999 | p").message, "seq: refusing to print more than 1000000 numbers in the simulator");
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn cat_heredoc_pipe() {
     let it = one("cat <<EOF | kafka-console-producer --topic t --bootstrap-server b:1 --property parse.key=true\nk1\tv1\nk2\tv2\nEOF\n");
@@ -287,7 +287,7 @@ fn cat_heredoc_pipe() {
     );
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn unsupported_producers_and_operators() {
     assert_eq!(
@@ -315,7 +315,7 @@ fn unsupported_producers_and_operators() {
     assert!(err("a <<").message.starts_with("syntax error: a delimiter word must follow '<<'"));
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn trailing_pipe_continues_on_next_line_or_errors_at_eof() {
     let it = one("echo x |\n  p --a");
@@ -325,7 +325,7 @@ fn trailing_pipe_continues_on_next_line_or_errors_at_eof() {
     assert!(e.message.starts_with("syntax error: unexpected end of input after '|'"));
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn errors_do_not_stop_later_commands() {
     let v = parse_script("good 1\nbad 2> x\ngood 2\ngrep | p\ngood 3\n");
@@ -336,14 +336,14 @@ fn errors_do_not_stop_later_commands() {
     assert_eq!(v[4].as_ref().unwrap().line, 5);
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn heredoc_wins_over_pipe_like_sh() {
     let it = one("echo from-pipe | p <<EOF\nfrom-heredoc\nEOF\n");
     assert_eq!(it.stdin.as_deref(), Some("from-heredoc\n"));
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn crlf_scripts() {
     let v = ok("a 1\r\nb <<EOF\r\nx\r\nEOF\r\n");
@@ -351,7 +351,7 @@ fn crlf_scripts() {
     assert_eq!(v[1].stdin.as_deref(), Some("x\n"));
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn lone_echo_is_a_command() {
     let it = one("echo hi");
@@ -359,14 +359,14 @@ fn lone_echo_is_a_command() {
     assert_eq!(producer_output(&it.argv, None).unwrap(), "hi\n");
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn unicode_words() {
     let it = one("echo 'héllo wörld' ✓ | p");
     assert_eq!(it.stdin.as_deref(), Some("héllo wörld ✓\n"));
 }
 
-// `ConsoleProducer` (tools read stdin); shell subset of the brief §1
+// `ConsoleProducer` (tools read stdin); the shell subset the console supports
 #[test]
 fn needs_more_input_cases() {
     assert!(!needs_more_input(""));
@@ -384,7 +384,7 @@ fn needs_more_input_cases() {
     assert!(!needs_more_input("a \\\nb"));
 }
 
-// Brief §1: `cmd > file`, `cmd >> file`, `cat > plan.json <<EOF`, `< file`.
+// Redirections: `cmd > file`, `cmd >> file`, `cat > plan.json <<EOF`, `< file`.
 #[test]
 fn stdout_redirection_and_input_files() {
     let it = one("kafka-topics --list > topics.txt");

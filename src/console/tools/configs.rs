@@ -10,11 +10,13 @@ use crate::console::format::configs::{
 };
 use crate::console::format::Output;
 use crate::console::opts::check::{config_entity_names, config_entity_types};
-use crate::console::opts::{java_parse_int, parse_command, ParsedOpts, Tool};
+use crate::console::opts::{parse_command, ParsedOpts, Tool};
 use crate::sim::client::admin::Target;
 use crate::sim::config::{ConfigEntry, ConfigSource};
 use crate::sim::errors::ApiError;
-use crate::sim::protocol::{AlterOp, ConfigResource, ControllerRequest, ControllerResponse, Request, Response};
+use crate::sim::java::java_parse_int;
+use crate::sim::protocol::{AlterOp, ControllerRequest, ControllerResponse, Request, Response};
+use crate::sim::types::ConfigResource;
 
 const EXECUTION_EXCEPTION: &str = "java.util.concurrent.ExecutionException";
 
@@ -133,7 +135,7 @@ fn describe(
         if let Some(meta) = meta {
             if entity_type == "topics" {
                 entities = meta.topics.keys().cloned().collect();
-                entities.sort_by(|a, b| crate::console::opts::java_string_cmp(a, b));
+                entities.sort_by(|a, b| crate::sim::java::java_string_cmp(a, b));
             } else {
                 entities = meta.brokers.keys().map(|b| b.to_string()).collect();
                 entities.push(String::new());

@@ -540,7 +540,7 @@ fn parse_topic_arg(v: &str) -> Result<(String, Option<Vec<i32>>), String> {
         pieces.pop();
     }
     for x in pieces {
-        match crate::console::opts::java_parse_int(x) {
+        match crate::sim::java::java_parse_int(x) {
             Some(n) => parts.push(n),
             None => return Err(format!("Invalid partition '{x}' specified in topic arg '{v}''")),
         }
@@ -863,7 +863,7 @@ fn reset_plan(
     };
     let mut plan = Vec::new();
     if let Some(v) = p.value("to-offset") {
-        let n = crate::console::opts::java_parse_long(v).unwrap_or(0);
+        let n = crate::sim::java::java_parse_long(v).unwrap_or(0);
         for tp in &tps {
             plan.push((tp.clone(), clamp(tp, n, o)));
         }
@@ -872,7 +872,7 @@ fn reset_plan(
     } else if p.has("to-latest") {
         plan = tps.iter().map(|tp| (tp.clone(), hi(tp))).collect();
     } else if let Some(v) = p.value("shift-by") {
-        let n = crate::console::opts::java_parse_long(v).unwrap_or(0);
+        let n = crate::sim::java::java_parse_long(v).unwrap_or(0);
         // Every partition's target first (an IllegalArgumentException for one without a
         // committed offset), then the range checks.
         let mut targets = Vec::new();

@@ -104,7 +104,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let timeout_ms = p.long_value("timeout").ok().flatten().unwrap_or(10_000).max(0);
     let interval_ms = p
         .value_or_default(spec, "reporting-interval")
-        .and_then(|v| crate::console::opts::java_parse_long(&v))
+        .and_then(|v| crate::sim::java::java_parse_long(&v))
         .unwrap_or(5000)
         .max(1);
     let client = ctx.sim.create_consumer(CLIENT_ID, &servers, cfg);

@@ -9,10 +9,10 @@ use crate::console::format::quorum::{describe_replication, describe_status, Quor
 use crate::console::format::Output;
 use crate::console::opts::{exception_output, parse_command, Tool};
 use crate::sim::client::admin::Target;
-use crate::sim::metadata::TopicId;
 use crate::sim::node::Env;
 use crate::sim::protocol::{ControllerRequest, ControllerResponse, ReplicaProgress, Request, Response};
 use crate::sim::rng::Pcg32;
+use crate::sim::types::TopicId;
 use crate::sim::world::Sim;
 
 /// The directory id of a node's metadata log directory: a UUID derived from the node id,

@@ -13,9 +13,10 @@ use crate::console::format::perf::{
     percentiles, producer_progress_line, producer_total_line, ProducerTotal, ProducerWindow,
 };
 use crate::console::format::{stack_trace, Output};
-use crate::console::opts::{java_parse_double, java_parse_int, java_parse_long, parse_command, Tool};
+use crate::console::opts::{parse_command, Tool};
 use crate::sim::client::config::ProducerConfig;
 use crate::sim::client::producer::ProducerRecord;
+use crate::sim::java::{java_parse_double, java_parse_int, java_parse_long};
 use crate::sim::record::{bytes, Bytes};
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;

@@ -9,10 +9,11 @@ use crate::console::format::reassign::{
     EXISTING_ASSIGNMENT,
 };
 use crate::console::format::Output;
-use crate::console::opts::{java_parse_int, parse_command, ParsedOpts, Tool};
+use crate::console::opts::{parse_command, ParsedOpts, Tool};
 use crate::sim::client::admin::Target;
 use crate::sim::client::TopicMeta;
 use crate::sim::errors::KafkaError;
+use crate::sim::java::java_parse_int;
 use crate::sim::placement::{assign_replicas_to_brokers, BrokerMetadata};
 use crate::sim::protocol::{ControllerRequest, ControllerResponse, Request, Response};
 use crate::sim::rng::Pcg32;

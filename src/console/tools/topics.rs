@@ -8,14 +8,16 @@
 use super::{error_class, AdminConn, Ctx, Started};
 use crate::console::format::topics::{self as fmt, DescribeFilter, PartitionInfo, TopicCommandError, TopicInfo};
 use crate::console::format::Output;
-use crate::console::opts::{java_parse_int, parse_command, ParsedOpts, Tool};
+use crate::console::opts::{parse_command, ParsedOpts, Tool};
 use crate::console::regex::Regex;
 use crate::sim::client::admin::Target;
 use crate::sim::client::TopicMeta;
 use crate::sim::config::{topic_config_def, validate_topic_configs, ConfigSource};
 use crate::sim::errors::{ApiError, KafkaError};
+use crate::sim::java::java_parse_int;
 use crate::sim::metadata::is_internal_topic;
-use crate::sim::protocol::{ConfigResource, ControllerRequest, ControllerResponse, NewTopic, Request, Response};
+use crate::sim::protocol::{ControllerRequest, ControllerResponse, NewTopic, Request, Response};
+use crate::sim::types::ConfigResource;
 use std::collections::BTreeMap;
 
 /// A topic's non-default configs and its `min.insync.replicas`.
@@ -116,7 +118,7 @@ fn matching_topics(
         .filter(|(n, _)| filter.as_ref().map(|f| f.is_full_match(n)).unwrap_or(true))
         .map(|(n, _)| n.clone())
         .collect();
-    names.sort_by(|a, b| crate::console::opts::java_string_cmp(a, b));
+    names.sort_by(|a, b| crate::sim::java::java_string_cmp(a, b));
     Ok((names, all))
 }
 

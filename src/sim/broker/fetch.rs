@@ -47,7 +47,7 @@ impl BrokerProc {
         partitions: Vec<FetchPartition>,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let now_ms = env.wall_ms(now);
         // Followers report their position first: the leader updates its view of them.
@@ -84,7 +84,7 @@ impl BrokerProc {
         self.next_delayed += 1;
         let deadline = now.plus_ms(max_wait_ms);
         self.delayed_fetch.insert(id, DelayedFetch { from, corr, replica, isolation, max_bytes, partitions, deadline });
-        out.timer(deadline, Timer::DelayedFetch(id));
+        out.timer(deadline, BrokerTimer::DelayedFetch(id));
     }
 
     /// Reads every partition of a fetch; returns the response and whether it carries
@@ -195,7 +195,7 @@ impl BrokerProc {
         _now: SimTime,
         disk: &mut BrokerDisk,
         _env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         if self.delayed_fetch.is_empty() {
             return;
@@ -219,7 +219,7 @@ impl BrokerProc {
         id: u64,
         disk: &mut BrokerDisk,
         _env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let Some(d) = self.delayed_fetch.get(&id) else { return };
         if d.deadline > now {
@@ -239,7 +239,7 @@ impl BrokerProc {
         leader: BrokerId,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let f = self.fetchers.entry(leader).or_default();
         if !f.partitions.contains(tp) {
@@ -261,14 +261,14 @@ impl BrokerProc {
         leader: BrokerId,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let Some(f) = self.fetchers.get(&leader) else { return };
         if f.inflight.is_some() || f.partitions.is_empty() {
             return;
         }
         if now < f.backoff_until {
-            out.timer(f.backoff_until, Timer::FetcherWake(leader));
+            out.timer(f.backoff_until, BrokerTimer::FetcherWake(leader));
             return;
         }
         let mut parts = Vec::new();
@@ -304,14 +304,17 @@ impl BrokerProc {
                 partitions: parts,
             },
         );
-        out.timer(now.plus_ms(env.settings.replica_fetch_wait_max_ms + 30_000), Timer::ReplicaRequestTimeout(corr));
+        out.timer(
+            now.plus_ms(env.settings.replica_fetch_wait_max_ms + 30_000),
+            BrokerTimer::ReplicaRequestTimeout(corr),
+        );
     }
 
-    pub(crate) fn on_replica_fetch_timeout(&mut self, now: SimTime, corr: u64, env: &Env, out: &mut Out) {
+    pub(crate) fn on_replica_fetch_timeout(&mut self, now: SimTime, corr: u64, env: &Env, out: &mut BrokerOut) {
         let Some((leader, f)) = self.fetchers.iter_mut().find(|(_, f)| f.inflight == Some(corr)) else { return };
         f.inflight = None;
         f.backoff_until = now.plus_ms(env.settings.replica_fetch_backoff_ms);
-        out.timer(f.backoff_until, Timer::FetcherWake(*leader));
+        out.timer(f.backoff_until, BrokerTimer::FetcherWake(*leader));
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -324,7 +327,7 @@ impl BrokerProc {
         partitions: Vec<FetchedPartition>,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let Some(f) = self.fetchers.get_mut(&leader) else { return };
         if f.inflight != Some(corr) {
@@ -398,7 +401,7 @@ impl BrokerProc {
             if let Some(f) = self.fetchers.get_mut(&leader) {
                 f.backoff_until = at;
             }
-            out.timer(at, Timer::FetcherWake(leader));
+            out.timer(at, BrokerTimer::FetcherWake(leader));
         } else {
             self.maybe_send_replica_fetch(now, leader, disk, env, out);
         }

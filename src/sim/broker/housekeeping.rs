@@ -5,7 +5,7 @@ use super::*;
 
 impl BrokerProc {
     /// Deletes old segments on every hosted log (`UnifiedLog.deleteOldSegments`).
-    pub(crate) fn run_retention(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn run_retention(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
         let now_ms = env.wall_ms(now);
         let tps: Vec<TopicPartition> = disk.logs.keys().cloned().collect();
         for tp in tps {
@@ -24,7 +24,7 @@ impl BrokerProc {
     }
 
     /// Compacts logs whose topics use `cleanup.policy=compact` (`LogCleaner`).
-    pub(crate) fn run_cleaner(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn run_cleaner(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
         let now_ms = env.wall_ms(now);
         let tps: Vec<TopicPartition> = disk.logs.keys().cloned().collect();
         for tp in tps {

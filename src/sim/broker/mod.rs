@@ -13,23 +13,25 @@ pub mod housekeeping;
 pub mod produce;
 pub mod replica;
 pub mod requests;
+pub mod timer;
 
 use crate::sim::config::TopicConfig;
 use crate::sim::errors::KafkaError;
 use crate::sim::log::Log;
 use crate::sim::metadata::{ImageDelta, MetadataImage, MetadataRecord};
-use crate::sim::node::{CorrIds, Env, Out, Timer};
-use crate::sim::protocol::{Body, BrokerEndpoint, Message, NodeAddr, Request, Response};
+use crate::sim::node::{CorrIds, Env, Node};
+use crate::sim::protocol::{Body, Message, Request, Response};
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::{BrokerId, Epoch, Offset, TopicPartition};
+use crate::sim::types::{BrokerEndpoint, BrokerId, Epoch, NodeAddr, Offset, TopicPartition};
 use fetch::{DelayedFetch, Fetcher};
 use produce::DelayedProduce;
 use replica::ReplicaState;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use timer::{BrokerOut, BrokerTimer};
 
 /// `log.initial.task.delay.ms` (an internal broker config, 30 s by default: `LogConfig`'s
 /// `SERVER_CONFIG_DEF`): how long after a broker starts `LogManager` waits before its first
@@ -183,7 +185,7 @@ impl BrokerNode {
 
     /// Starts the broker process: log recovery, replay of the local metadata copy, then
     /// metadata fetching and registration.
-    pub fn start(&mut self, now: SimTime, env: &Env, rng: Pcg32, out: &mut Out) {
+    pub fn start(&mut self, now: SimTime, env: &Env, rng: Pcg32, out: &mut BrokerOut) {
         self.incarnations += 1;
         // LogManager.readBrokerEpochFromCleanShutdownFiles, then loading the logs deletes the
         // file: only the start right after a clean shutdown finds it.
@@ -249,17 +251,41 @@ impl BrokerNode {
         p.refresh_all_configs(env);
         p.fetch_metadata(now, env, out);
         p.register(now, env, &self.rack, out);
-        out.timer(now.plus_ms(env.settings.replica_lag_time_max_ms / 2), Timer::IsrExpiration);
+        out.timer(now.plus_ms(env.settings.replica_lag_time_max_ms / 2), BrokerTimer::IsrExpiration);
         // LogManager.startup schedules "kafka-log-retention" at a fixed rate of
         // log.retention.check.interval.ms, starting log.initial.task.delay.ms after the start.
-        out.timer(now.plus_ms(LOG_INITIAL_TASK_DELAY_MS), Timer::RetentionCheck);
-        out.timer(now.plus_ms(env.settings.log_cleaner_backoff_ms), Timer::CleanerCheck);
-        out.timer(now.plus_ms(5000), Timer::HwCheckpoint);
-        out.timer(now.plus_ms(1000), Timer::Flush);
+        out.timer(now.plus_ms(LOG_INITIAL_TASK_DELAY_MS), BrokerTimer::RetentionCheck);
+        out.timer(now.plus_ms(env.settings.log_cleaner_backoff_ms), BrokerTimer::CleanerCheck);
+        out.timer(now.plus_ms(5000), BrokerTimer::HwCheckpoint);
+        out.timer(now.plus_ms(1000), BrokerTimer::Flush);
         self.proc = Some(p);
     }
+}
 
-    pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut Out) {
+/// What the learner's commands ask of a broker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BrokerInput {
+    /// `broker slow`: the replica fetchers wait this long before each fetch (0: no delay).
+    SlowFetches { delay_ms: i64 },
+    /// `broker stop`: a controlled shutdown (`BrokerLifecycleManager.beginControlledShutdown`);
+    /// a broker that never registered just exits.
+    ControlledShutdown,
+}
+
+impl Node for BrokerNode {
+    type Timer = BrokerTimer;
+    type Input = BrokerInput;
+
+    fn handle_input(&mut self, now: SimTime, input: BrokerInput, env: &Env, out: &mut BrokerOut) {
+        let Some(p) = self.proc.as_mut() else { return };
+        match input {
+            BrokerInput::SlowFetches { delay_ms } => p.fetch_delay_ms = delay_ms.max(0),
+            BrokerInput::ControlledShutdown if p.broker_epoch < 0 => out.exit(),
+            BrokerInput::ControlledShutdown => p.begin_controlled_shutdown(now, env, out),
+        }
+    }
+
+    fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut BrokerOut) {
         let Some(p) = self.proc.as_mut() else { return };
         let disk = &mut self.disk;
         match msg.body {
@@ -268,12 +294,12 @@ impl BrokerNode {
         }
     }
 
-    pub fn handle_timer(&mut self, now: SimTime, timer: Timer, env: &Env, out: &mut Out) {
+    fn handle_timer(&mut self, now: SimTime, timer: BrokerTimer, env: &Env, out: &mut BrokerOut) {
         let Some(p) = self.proc.as_mut() else { return };
         p.handle_timer(now, timer, &mut self.disk, env, out);
     }
 
-    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, env: &Env, out: &mut Out) {
+    fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, env: &Env, out: &mut BrokerOut) {
         let Some(p) = self.proc.as_mut() else { return };
         match peer {
             NodeAddr::Controller(_) => {
@@ -304,7 +330,7 @@ impl BrokerNode {
                     f.inflight = None;
                     let at = now.plus_ms(env.settings.replica_fetch_backoff_ms);
                     f.backoff_until = at;
-                    out.timer(at, Timer::FetcherWake(leader));
+                    out.timer(at, BrokerTimer::FetcherWake(leader));
                 }
             }
             NodeAddr::Client(_) => {}
@@ -315,13 +341,13 @@ impl BrokerNode {
 impl BrokerProc {
     /// Schedules one retry of the controller requests `delay_ms` from now, unless one is
     /// already pending.
-    pub(crate) fn schedule_controller_retry(&mut self, now: SimTime, delay_ms: i64, out: &mut Out) {
+    pub(crate) fn schedule_controller_retry(&mut self, now: SimTime, delay_ms: i64, out: &mut BrokerOut) {
         if self.controller_retry_at.is_some_and(|at| at > now) {
             return;
         }
         let at = now.plus_ms(delay_ms);
         self.controller_retry_at = Some(at);
-        out.timer(at, Timer::ControllerRequestTimeout(0));
+        out.timer(at, BrokerTimer::ControllerRequestTimeout(0));
     }
 
     pub fn is_alive_for_clients(&self) -> bool {
@@ -339,7 +365,7 @@ impl BrokerProc {
             self.image.topics.values().map(|t| (t.name.clone(), TopicConfig::resolve(&t.configs, &broker))).collect();
     }
 
-    fn register(&mut self, now: SimTime, env: &Env, rack: &Option<String>, out: &mut Out) {
+    fn register(&mut self, now: SimTime, env: &Env, rack: &Option<String>, out: &mut BrokerOut) {
         if self.registration_inflight.is_some() {
             return;
         }
@@ -355,11 +381,11 @@ impl BrokerProc {
                 previous_broker_epoch: self.previous_broker_epoch,
             },
         );
-        out.timer(now.plus_ms(2000), Timer::ControllerRequestTimeout(corr));
+        out.timer(now.plus_ms(2000), BrokerTimer::ControllerRequestTimeout(corr));
     }
 
     /// Long-polls the active controller for committed metadata records (as an observer).
-    pub(crate) fn fetch_metadata(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+    pub(crate) fn fetch_metadata(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
         if self.meta_fetch_inflight.is_some() {
             return;
         }
@@ -377,10 +403,10 @@ impl BrokerProc {
                 max_wait_ms: 500,
             },
         );
-        out.timer(now.plus_ms(2500), Timer::ControllerRequestTimeout(corr));
+        out.timer(now.plus_ms(2500), BrokerTimer::ControllerRequestTimeout(corr));
     }
 
-    fn send_heartbeat(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+    fn send_heartbeat(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
         if self.broker_epoch < 0 || self.heartbeat_inflight.is_some() {
             return;
         }
@@ -400,12 +426,12 @@ impl BrokerProc {
         );
         out.timer(
             now.plus_ms(env.settings.broker_heartbeat_interval_ms.max(1000)),
-            Timer::ControllerRequestTimeout(corr),
+            BrokerTimer::ControllerRequestTimeout(corr),
         );
     }
 
     /// Begins a controlled shutdown: heartbeats now ask for it.
-    pub fn begin_controlled_shutdown(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+    pub fn begin_controlled_shutdown(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
         if self.state == BrokerState::ShuttingDown {
             return;
         }
@@ -423,7 +449,7 @@ impl BrokerProc {
         req: Request,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         match req {
             Request::Produce { acks, timeout_ms, batches, .. } => {
@@ -471,7 +497,7 @@ impl BrokerProc {
         resp: Response,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         match resp {
             Response::MetadataFetch { leader, error, high_watermark, entries, .. } => {
@@ -485,7 +511,7 @@ impl BrokerProc {
                     } else {
                         self.controller.failed();
                     }
-                    out.timer(now.plus_ms(100), Timer::ControllerRequestTimeout(0));
+                    out.timer(now.plus_ms(100), BrokerTimer::ControllerRequestTimeout(0));
                     return;
                 }
                 self.controller.hint(leader);
@@ -557,7 +583,7 @@ impl BrokerProc {
                         }
                         out.timer(
                             now.plus_ms(if e.error == KafkaError::NOT_CONTROLLER { 50 } else { 1000 }),
-                            Timer::ControllerRequestTimeout(0),
+                            BrokerTimer::ControllerRequestTimeout(0),
                         );
                     }
                 }
@@ -574,7 +600,7 @@ impl BrokerProc {
                         } else {
                             self.controller.failed();
                         }
-                        out.timer(now.plus_ms(50), Timer::BrokerHeartbeat);
+                        out.timer(now.plus_ms(50), BrokerTimer::BrokerHeartbeat);
                         return;
                     }
                     Some(_) => {
@@ -585,7 +611,7 @@ impl BrokerProc {
                         } else {
                             BrokerState::Starting
                         };
-                        out.timer(now.plus_ms(100), Timer::ControllerRequestTimeout(0));
+                        out.timer(now.plus_ms(100), BrokerTimer::ControllerRequestTimeout(0));
                         return;
                     }
                     None => {}
@@ -594,9 +620,7 @@ impl BrokerProc {
                     // LogManager.shutdown(brokerEpoch) writes the clean shutdown file.
                     disk.clean_shutdown_epoch = Some(self.broker_epoch);
                     out.trace(TraceKind::ProcessStopped { node: NodeAddr::Broker(self.id) });
-                    // The world stops the process when it sees this state.
-                    self.state = BrokerState::ShuttingDown;
-                    self.broker_epoch = -2;
+                    out.exit();
                     return;
                 }
                 if self.state == BrokerState::Fenced && !is_fenced {
@@ -614,7 +638,7 @@ impl BrokerProc {
                     self.got_controlled_shutdown_response = true;
                 }
                 self.next_heartbeat = next;
-                out.timer(next, Timer::BrokerHeartbeat);
+                out.timer(next, BrokerTimer::BrokerHeartbeat);
             }
             Response::AlterPartition { error, leader_epoch, partition_epoch, isr, leader, .. } => {
                 let Some(item) = self.alter_partition_inflight.remove(&corr) else { return };
@@ -657,12 +681,19 @@ impl BrokerProc {
         }
     }
 
-    fn handle_timer(&mut self, now: SimTime, timer: Timer, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    fn handle_timer(
+        &mut self,
+        now: SimTime,
+        timer: BrokerTimer,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut BrokerOut,
+    ) {
         match timer {
-            Timer::BrokerHeartbeat if now >= self.next_heartbeat || self.state == BrokerState::ShuttingDown => {
+            BrokerTimer::BrokerHeartbeat if now >= self.next_heartbeat || self.state == BrokerState::ShuttingDown => {
                 self.send_heartbeat(now, env, out);
             }
-            Timer::ControllerRequestTimeout(corr) => {
+            BrokerTimer::ControllerRequestTimeout(corr) => {
                 let mut retry = corr == 0;
                 if corr == 0 && self.controller_retry_at.is_some_and(|at| now >= at) {
                     self.controller_retry_at = None;
@@ -714,40 +745,49 @@ impl BrokerProc {
                     }
                 }
             }
-            Timer::IsrExpiration => {
+            BrokerTimer::IsrExpiration => {
                 self.maybe_shrink_isr(now, disk, env, out);
-                out.timer(now.plus_ms((env.settings.replica_lag_time_max_ms / 2).max(1)), Timer::IsrExpiration);
+                out.timer(now.plus_ms((env.settings.replica_lag_time_max_ms / 2).max(1)), BrokerTimer::IsrExpiration);
             }
-            Timer::FetcherWake(leader) => self.maybe_send_replica_fetch(now, leader, disk, env, out),
-            Timer::ReplicaRequestTimeout(corr) => self.on_replica_fetch_timeout(now, corr, env, out),
-            Timer::DelayedProduce(id) => self.expire_delayed_produce(now, id, disk, env, out),
-            Timer::DelayedFetch(id) => self.expire_delayed_fetch(now, id, disk, env, out),
-            Timer::RetentionCheck => {
+            BrokerTimer::FetcherWake(leader) => self.maybe_send_replica_fetch(now, leader, disk, env, out),
+            BrokerTimer::ReplicaRequestTimeout(corr) => self.on_replica_fetch_timeout(now, corr, env, out),
+            BrokerTimer::DelayedProduce(id) => self.expire_delayed_produce(now, id, disk, env, out),
+            BrokerTimer::DelayedFetch(id) => self.expire_delayed_fetch(now, id, disk, env, out),
+            BrokerTimer::RetentionCheck => {
                 self.run_retention(now, disk, env, out);
-                out.timer(now.plus_ms(env.settings.log_retention_check_interval_ms), Timer::RetentionCheck);
+                out.timer(now.plus_ms(env.settings.log_retention_check_interval_ms), BrokerTimer::RetentionCheck);
             }
-            Timer::CleanerCheck => {
+            BrokerTimer::CleanerCheck => {
                 self.run_cleaner(now, disk, env, out);
-                out.timer(now.plus_ms(env.settings.log_cleaner_backoff_ms), Timer::CleanerCheck);
+                out.timer(now.plus_ms(env.settings.log_cleaner_backoff_ms), BrokerTimer::CleanerCheck);
             }
-            Timer::HwCheckpoint => {
+            BrokerTimer::HwCheckpoint => {
                 for (tp, log) in &disk.logs {
                     disk.hw_checkpoint.insert(tp.clone(), log.high_watermark);
                 }
                 disk.hw_checkpoint.retain(|tp, _| disk.logs.contains_key(tp));
-                out.timer(now.plus_ms(5000), Timer::HwCheckpoint);
+                out.timer(now.plus_ms(5000), BrokerTimer::HwCheckpoint);
             }
-            Timer::Flush => {
+            BrokerTimer::Flush => {
                 self.run_flush(now, disk, env);
-                out.timer(now.plus_ms(1000), Timer::Flush);
+                out.timer(now.plus_ms(1000), BrokerTimer::Flush);
             }
-            Timer::GroupTick(_) | Timer::TxnTick => self.handle_coordinator_timer(now, timer, disk, env, out),
+            BrokerTimer::GroupTick(_) | BrokerTimer::TxnTick => {
+                self.handle_coordinator_timer(now, timer, disk, env, out)
+            }
             _ => {}
         }
     }
 
     /// Reacts to one applied metadata record.
-    fn on_metadata_delta(&mut self, now: SimTime, delta: ImageDelta, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    fn on_metadata_delta(
+        &mut self,
+        now: SimTime,
+        delta: ImageDelta,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut BrokerOut,
+    ) {
         match delta {
             ImageDelta::Partition { topic, partition } => {
                 let tp = TopicPartition::new(topic, partition);
@@ -787,7 +827,7 @@ impl BrokerProc {
     }
 
     /// After a batch of metadata: retry what may have become possible.
-    fn on_metadata_applied(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    fn on_metadata_applied(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
         // Follower fetchers may need to start for newly known leaders.
         let leaders: Vec<BrokerId> = self.fetchers.keys().copied().collect();
         for l in leaders {

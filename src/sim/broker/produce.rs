@@ -33,7 +33,7 @@ impl BrokerProc {
         batches: Vec<ProduceBatch>,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let now_ms = env.wall_ms(now);
         let mut parts = Vec::with_capacity(batches.len());
@@ -63,7 +63,7 @@ impl BrokerProc {
                 let deadline = now.plus_ms(timeout_ms.max(0));
                 self.delayed_produce.insert(id, DelayedProduce { from, corr, deadline, parts });
                 if !self.check_delayed_produce(id, disk, out) {
-                    out.timer(deadline, Timer::DelayedProduce(id));
+                    out.timer(deadline, BrokerTimer::DelayedProduce(id));
                 }
             }
         }
@@ -79,7 +79,7 @@ impl BrokerProc {
         now_ms: i64,
         disk: &mut BrokerDisk,
         _env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) -> Result<(Offset, Offset, i64), ApiError> {
         let tp = &pb.tp;
         let Some(r) = self.replicas.get(tp) else {
@@ -113,7 +113,7 @@ impl BrokerProc {
     }
 
     /// Completes a delayed produce if every partition is done; returns whether it completed.
-    fn check_delayed_produce(&mut self, id: u64, disk: &BrokerDisk, out: &mut Out) -> bool {
+    fn check_delayed_produce(&mut self, id: u64, disk: &BrokerDisk, out: &mut BrokerOut) -> bool {
         let Some(dp) = self.delayed_produce.get_mut(&id) else { return true };
         let mut all_done = true;
         for (tp, required, result, done) in dp.parts.iter_mut() {
@@ -161,7 +161,7 @@ impl BrokerProc {
         tp: &TopicPartition,
         disk: &mut BrokerDisk,
         _env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let ids: Vec<u64> = self
             .delayed_produce
@@ -180,7 +180,7 @@ impl BrokerProc {
         tp: &TopicPartition,
         error: KafkaError,
         disk: &BrokerDisk,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let ids: Vec<u64> = self
             .delayed_produce
@@ -208,7 +208,7 @@ impl BrokerProc {
         id: u64,
         disk: &mut BrokerDisk,
         _env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let Some(dp) = self.delayed_produce.get_mut(&id) else { return };
         if dp.deadline > now {

@@ -3,7 +3,7 @@
 //! rule.
 
 use super::*;
-use crate::sim::node::Timer;
+use crate::sim::broker::timer::BrokerTimer;
 
 /// The leader's record of one follower (`Replica.scala` state).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,7 +125,7 @@ impl BrokerProc {
         tp: &TopicPartition,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let Some(state) = self.image.partition(&tp.topic, tp.partition).cloned() else {
             self.remove_replica(now, tp, disk, out, true);
@@ -246,7 +246,7 @@ impl BrokerProc {
         _now: SimTime,
         tp: &TopicPartition,
         disk: &mut BrokerDisk,
-        out: &mut Out,
+        out: &mut BrokerOut,
         delete_log: bool,
     ) {
         let hosted = self.replicas.remove(tp).is_some();
@@ -272,7 +272,7 @@ impl BrokerProc {
         tp: &TopicPartition,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) -> bool {
         let Some(r) = self.replicas.get(tp) else { return false };
         let Role::Leader { followers } = &r.role else { return false };
@@ -310,7 +310,7 @@ impl BrokerProc {
         follower: BrokerId,
         disk: &BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let Some(r) = self.replicas.get(tp) else { return };
         if r.pending_isr.is_some() || r.isr.contains(&follower) {
@@ -331,7 +331,7 @@ impl BrokerProc {
     }
 
     /// The periodic `isr-expiration` check (every `replica.lag.time.max.ms / 2`).
-    pub(crate) fn maybe_shrink_isr(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut Out) {
+    pub(crate) fn maybe_shrink_isr(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
         let now_ms = env.wall_ms(now);
         let max_lag = env.settings.replica_lag_time_max_ms;
         let mut proposals = Vec::new();
@@ -363,7 +363,7 @@ impl BrokerProc {
     /// Proposes a new ISR (`prepareIsrExpand` / `prepareIsrShrink`): the partition state
     /// becomes pending until the controller answers or new metadata arrives, and the change is
     /// submitted to the AlterPartition channel.
-    fn propose_isr(&mut self, now: SimTime, tp: &TopicPartition, isr: Vec<BrokerId>, env: &Env, out: &mut Out) {
+    fn propose_isr(&mut self, now: SimTime, tp: &TopicPartition, isr: Vec<BrokerId>, env: &Env, out: &mut BrokerOut) {
         let Some(r) = self.replicas.get_mut(tp) else { return };
         // The order Kafka's Partition sends (a Scala mutable HashSet); the controller keeps it.
         let isr = crate::sim::java::scala_isr_order(&isr, isr.len() > r.isr.len());
@@ -373,7 +373,7 @@ impl BrokerProc {
 
     /// Sends the pending ISR change of `tp` to the controller, unless a request for it is
     /// already in flight (`DefaultAlterPartitionManager` keeps one item per partition).
-    pub(crate) fn send_alter_partition(&mut self, now: SimTime, tp: &TopicPartition, env: &Env, out: &mut Out) {
+    pub(crate) fn send_alter_partition(&mut self, now: SimTime, tp: &TopicPartition, env: &Env, out: &mut BrokerOut) {
         if self.alter_partition_inflight.values().any(|item| &item.tp == tp) {
             return;
         }
@@ -403,13 +403,13 @@ impl BrokerProc {
             },
         );
         self.alter_partition_inflight.insert(corr, item);
-        out.timer(now.plus_ms(5000), Timer::ControllerRequestTimeout(corr));
+        out.timer(now.plus_ms(5000), BrokerTimer::ControllerRequestTimeout(corr));
     }
 
     /// Sends again every pending ISR change that has no request in flight: the AlterPartition
     /// channel retries until the controller answers (`NodeToControllerRequestThread` requeues
     /// a request on a disconnect, a timeout or NOT_CONTROLLER, with no overall deadline).
-    pub(crate) fn resend_pending_isr_changes(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+    pub(crate) fn resend_pending_isr_changes(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
         let pending: Vec<TopicPartition> = self
             .replicas
             .iter()
@@ -434,7 +434,7 @@ impl BrokerProc {
         isr: Vec<BrokerId>,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let tp = &item.tp;
         match error {
@@ -490,7 +490,7 @@ impl BrokerProc {
         tp: &TopicPartition,
         disk: &mut BrokerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         self.try_complete_delayed_produce(now, tp, disk, env, out);
         self.try_complete_delayed_fetches(now, disk, env, out);

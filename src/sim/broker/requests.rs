@@ -3,12 +3,13 @@
 //! to the active controller (KIP-590).
 
 use super::*;
-use crate::sim::config::{broker_static_configs, describe_broker_configs, describe_topic_configs, ConfigEntry};
+use crate::sim::config::{describe_broker_configs, describe_topic_configs, ConfigEntry};
 use crate::sim::errors::ApiError;
 use crate::sim::metadata::is_internal_topic;
 use crate::sim::protocol::{
-    ConfigResource, ControllerRequest, ControllerResponse, Isolation, MetadataPartition, MetadataTopic, NewTopic,
+    ControllerRequest, ControllerResponse, Isolation, MetadataPartition, MetadataTopic, NewTopic,
 };
+use crate::sim::types::ConfigResource;
 
 /// The APIs a Kafka 4.4 broker with default settings advertises in its ApiVersions response:
 /// (key, name, min, max), in key order. That is `ApiVersionsResponse.controllerApiVersions`:
@@ -138,7 +139,7 @@ impl BrokerProc {
         topics: Option<Vec<String>>,
         allow_auto_create: bool,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let brokers = self.image.brokers.values().filter(|b| !b.fenced).map(|b| b.endpoint.clone()).collect();
         let names: Vec<String> = match topics {
@@ -162,7 +163,7 @@ impl BrokerProc {
                     };
                     result.push(MetadataTopic {
                         name,
-                        id: crate::sim::metadata::TopicId::ZERO,
+                        id: crate::sim::types::TopicId::ZERO,
                         error: Some(error),
                         internal: false,
                         partitions: vec![],
@@ -183,7 +184,7 @@ impl BrokerProc {
     }
 
     /// Asks the controller to create a topic with the broker defaults (auto.create.topics.enable).
-    pub(crate) fn auto_create(&mut self, now: SimTime, name: &str, env: &Env, out: &mut Out) {
+    pub(crate) fn auto_create(&mut self, now: SimTime, name: &str, env: &Env, out: &mut BrokerOut) {
         if let Some(t) = self.auto_creating.get(name) {
             if now.ms_since(*t) < 5000 {
                 return;
@@ -205,7 +206,7 @@ impl BrokerProc {
     }
 
     /// Sends a CreateTopics of the broker's own (auto-creation, internal topics).
-    pub(crate) fn create_topic_internally(&mut self, now: SimTime, topic: NewTopic, env: &Env, out: &mut Out) {
+    pub(crate) fn create_topic_internally(&mut self, now: SimTime, topic: NewTopic, env: &Env, out: &mut BrokerOut) {
         let me = NodeAddr::Broker(self.id);
         self.forward_to_controller(
             now,
@@ -224,16 +225,22 @@ impl BrokerProc {
         client_corr: u64,
         inner: ControllerRequest,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let corr = self.corr.next_id();
         self.forwarded.insert(corr, (client, client_corr));
         let to = self.controller.target(env);
         out.request(to, corr, Request::Envelope { client, client_corr, inner });
-        out.timer(now.plus_ms(10_000), Timer::ControllerRequestTimeout(corr));
+        out.timer(now.plus_ms(10_000), BrokerTimer::ControllerRequestTimeout(corr));
     }
 
-    pub(crate) fn on_controller_response(&mut self, _now: SimTime, corr: u64, resp: ControllerResponse, out: &mut Out) {
+    pub(crate) fn on_controller_response(
+        &mut self,
+        _now: SimTime,
+        corr: u64,
+        resp: ControllerResponse,
+        out: &mut BrokerOut,
+    ) {
         let Some((client, client_corr)) = self.forwarded.remove(&corr) else { return };
         if let ControllerResponse::NotController { leader } = &resp {
             if leader.is_some() {
@@ -254,7 +261,7 @@ impl BrokerProc {
         isolation: Isolation,
         partitions: Vec<(TopicPartition, i64)>,
         disk: &BrokerDisk,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let mut results = Vec::new();
         for (tp, spec) in partitions {
@@ -293,7 +300,7 @@ impl BrokerProc {
         corr: u64,
         resources: Vec<ConfigResource>,
         env: &Env,
-        out: &mut Out,
+        out: &mut BrokerOut,
     ) {
         let empty = BTreeMap::new();
         let mut results = Vec::new();
@@ -329,7 +336,7 @@ impl BrokerProc {
         let statics = match broker {
             Some(b) => {
                 let rack = self.image.brokers.get(&b).and_then(|r| r.endpoint.rack.clone());
-                broker_static_configs(env, b, rack.as_deref())
+                env.broker_static_configs(b, rack.as_deref())
             }
             None => env.static_configs.clone(),
         };

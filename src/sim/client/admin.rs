@@ -4,12 +4,13 @@
 //! timeouts until `default.api.timeout.ms` (60 s).
 
 use super::{ClientMetadata, MetadataStyle};
+use crate::sim::client::timer::{ClientOut, ClientTimer};
 use crate::sim::errors::KafkaError;
-use crate::sim::node::{CorrIds, Env, Out, Timer};
-use crate::sim::protocol::{Body, ControllerResponse, Message, NodeAddr, Request, Response};
+use crate::sim::node::{CorrIds, Env};
+use crate::sim::protocol::{Body, ControllerResponse, Message, Request, Response};
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
-use crate::sim::types::{BrokerId, TopicPartition};
+use crate::sim::types::{BrokerId, NodeAddr, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -106,13 +107,13 @@ impl Admin {
     }
 
     /// Starts an operation made of `calls`; its results appear in `tasks[id]` when done.
-    pub fn submit(&mut self, now: SimTime, calls: Vec<Call>, timeout_ms: Option<i64>, out: &mut Out) -> u64 {
+    pub fn submit(&mut self, now: SimTime, calls: Vec<Call>, timeout_ms: Option<i64>, out: &mut ClientOut) -> u64 {
         let id = self.next_task;
         self.next_task += 1;
         let deadline = now.plus_ms(timeout_ms.unwrap_or(self.api_timeout_ms));
         self.tasks.insert(id, AdminTask { calls, deadline, started: now });
         self.meta.need_update = true;
-        out.timer(deadline, Timer::ClientWake);
+        out.timer(deadline, ClientTimer::ClientWake);
         id
     }
 
@@ -124,7 +125,7 @@ impl Admin {
         }
     }
 
-    pub fn handle_message(&mut self, now: SimTime, _from: NodeAddr, msg: Message, _env: &Env, out: &mut Out) {
+    pub fn handle_message(&mut self, now: SimTime, _from: NodeAddr, msg: Message, _env: &Env, out: &mut ClientOut) {
         let Body::Resp(resp) = msg.body else { return };
         if let Response::Metadata { brokers, controller, topics, cluster_id } = resp {
             if self.meta.on_response(now, msg.corr, brokers, controller, topics, cluster_id) {
@@ -143,7 +144,7 @@ impl Admin {
         self.deliver(now, msg.corr, resp, out);
     }
 
-    fn deliver(&mut self, now: SimTime, corr: u64, resp: Response, out: &mut Out) {
+    fn deliver(&mut self, now: SimTime, corr: u64, resp: Response, out: &mut ClientOut) {
         let backoff = now.plus_ms(100);
         for task in self.tasks.values_mut() {
             for call in task.calls.iter_mut() {
@@ -153,7 +154,7 @@ impl Admin {
                         call.coordinator = Some(node);
                     } else {
                         call.next_try = backoff;
-                        out.timer(backoff, Timer::ClientWake);
+                        out.timer(backoff, ClientTimer::ClientWake);
                     }
                     return;
                 }
@@ -205,7 +206,7 @@ impl Admin {
                     }
                     self.meta.need_update = true;
                     call.next_try = backoff;
-                    out.timer(backoff, Timer::ClientWake);
+                    out.timer(backoff, ClientTimer::ClientWake);
                 } else {
                     call.response = Some(Ok(resp));
                 }
@@ -214,8 +215,8 @@ impl Admin {
         }
     }
 
-    pub fn handle_timer(&mut self, now: SimTime, timer: Timer, _env: &Env, out: &mut Out) {
-        if let Timer::RequestTimeout(corr) = timer {
+    pub fn handle_timer(&mut self, now: SimTime, timer: ClientTimer, _env: &Env, out: &mut ClientOut) {
+        if let ClientTimer::RequestTimeout(corr) = timer {
             if self.meta.on_failure(now, corr, out) {
                 return;
             }
@@ -232,7 +233,7 @@ impl Admin {
         }
     }
 
-    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, out: &mut Out) {
+    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, out: &mut ClientOut) {
         for task in self.tasks.values_mut() {
             for call in task.calls.iter_mut() {
                 if call.sent_to == Some(peer) && (call.corr.is_some() || call.find_corr.is_some()) {
@@ -240,14 +241,14 @@ impl Admin {
                     call.find_corr = None;
                     call.coordinator = None;
                     call.next_try = now.plus_ms(100);
-                    out.timer(call.next_try, Timer::ClientWake);
+                    out.timer(call.next_try, ClientTimer::ClientWake);
                 }
             }
         }
     }
 
     /// Sends every call that can go now; fails calls whose task deadline has passed.
-    pub fn poll(&mut self, now: SimTime, _env: &Env, out: &mut Out) {
+    pub fn poll(&mut self, now: SimTime, _env: &Env, out: &mut ClientOut) {
         if self.tasks.is_empty() {
             return;
         }
@@ -302,7 +303,7 @@ impl Admin {
                                 c,
                                 Request::FindCoordinator { key: key.clone(), transaction: *transaction },
                             );
-                            out.timer(now.plus_ms(self.request_timeout_ms), Timer::RequestTimeout(c));
+                            out.timer(now.plus_ms(self.request_timeout_ms), ClientTimer::RequestTimeout(c));
                             call.tries += 1;
                             continue;
                         }
@@ -320,7 +321,7 @@ impl Admin {
                 call.tries += 1;
                 call.sent_to = Some(NodeAddr::Broker(node));
                 out.request(NodeAddr::Broker(node), c, call.request.clone());
-                out.timer(now.plus_ms(self.request_timeout_ms), Timer::RequestTimeout(c));
+                out.timer(now.plus_ms(self.request_timeout_ms), ClientTimer::RequestTimeout(c));
             }
         }
     }

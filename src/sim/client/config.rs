@@ -352,7 +352,7 @@ mod tests {
     }
 
     #[test]
-    fn idempotence_conflicts_follow_6_1() {
+    fn idempotence_conflicts_follow_producer_config() {
         // Defaulted idempotence is silently turned off by acks=1.
         let c = ProducerConfig::parse(&m(&[("acks", "1")])).unwrap();
         assert!(!c.enable_idempotence);

@@ -14,10 +14,10 @@
 //! Jitter comes from the client's seeded generator, in integer parts per million: never a float
 //! in a decision.
 
-use crate::sim::protocol::{NodeAddr, Request};
+use crate::sim::protocol::Request;
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
-use crate::sim::types::BrokerId;
+use crate::sim::types::{BrokerId, NodeAddr};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 

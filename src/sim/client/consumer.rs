@@ -13,17 +13,17 @@
 use super::config::{ConsumerConfig, OffsetReset};
 use super::ClientMetadata;
 use crate::sim::assignor;
+use crate::sim::client::timer::{ClientOut, ClientTimer};
 use crate::sim::errors::{ApiError, KafkaError};
-use crate::sim::node::{CorrIds, Env, Out, Timer};
+use crate::sim::node::{CorrIds, Env};
 use crate::sim::protocol::{
-    Body, FetchPartition, FetchedPartition, GroupSubscription, Isolation, JoinMember, Message, NodeAddr, Request,
-    Response,
+    Body, FetchPartition, FetchedPartition, GroupSubscription, Isolation, JoinMember, Message, Request, Response,
 };
 use crate::sim::record::{Bytes, Header};
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::{BrokerId, Epoch, Offset, TopicPartition};
+use crate::sim::types::{BrokerId, Epoch, NodeAddr, Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
@@ -406,7 +406,7 @@ impl Consumer {
     }
 
     /// Commits `offsets` (commitAsync; the console's reset tool uses the admin client instead).
-    pub fn commit(&mut self, now: SimTime, offsets: Vec<(TopicPartition, Offset)>, out: &mut Out) {
+    pub fn commit(&mut self, now: SimTime, offsets: Vec<(TopicPartition, Offset)>, out: &mut ClientOut) {
         let Some(g) = &mut self.group else { return };
         let Some(c) = g.coordinator else { return };
         if offsets.is_empty() {
@@ -428,7 +428,7 @@ impl Consumer {
                 offsets: with_epochs,
             },
         );
-        out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
+        out.timer(now.plus_ms(self.cfg.request_timeout_ms), ClientTimer::RequestTimeout(corr));
     }
 
     /// The positions of every assigned partition (what auto-commit sends, `KafkaConsumer`).
@@ -437,7 +437,7 @@ impl Consumer {
     }
 
     /// `close()`: commit (auto-commit), leave the group (dynamic members), stop.
-    pub fn close(&mut self, now: SimTime, out: &mut Out) {
+    pub fn close(&mut self, now: SimTime, out: &mut ClientOut) {
         if self.closed {
             return;
         }
@@ -449,7 +449,7 @@ impl Consumer {
         self.closed = true;
     }
 
-    fn leave_group(&mut self, now: SimTime, reason: &str, out: &mut Out) {
+    fn leave_group(&mut self, now: SimTime, reason: &str, out: &mut ClientOut) {
         let Some(g) = &mut self.group else { return };
         if let (Some(c), false, true) = (g.coordinator, g.member_id.is_empty(), g.instance_id.is_none()) {
             let corr = self.corr.next_id();
@@ -462,7 +462,7 @@ impl Consumer {
                     reason: Some(reason.to_string()),
                 },
             );
-            out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
+            out.timer(now.plus_ms(self.cfg.request_timeout_ms), ClientTimer::RequestTimeout(corr));
             g.leave_sent = true;
             g.leave_inflight = Some(corr);
         }
@@ -478,7 +478,7 @@ impl Consumer {
 
     // ---------------- inputs ----------------
 
-    pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, _env: &Env, out: &mut Out) {
+    pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, _env: &Env, out: &mut ClientOut) {
         let Body::Resp(resp) = msg.body else { return };
         let corr = msg.corr;
         match resp {
@@ -664,8 +664,8 @@ impl Consumer {
         }
     }
 
-    pub fn handle_timer(&mut self, now: SimTime, timer: Timer, _env: &Env, out: &mut Out) {
-        if let Timer::RequestTimeout(corr) = timer {
+    pub fn handle_timer(&mut self, now: SimTime, timer: ClientTimer, _env: &Env, out: &mut ClientOut) {
+        if let ClientTimer::RequestTimeout(corr) = timer {
             if self.meta.on_failure(now, corr, out) {
                 return;
             }
@@ -711,7 +711,7 @@ impl Consumer {
 
     /// Gives up `revoked` partitions: with auto-commit their positions are committed first
     /// (`ConsumerCoordinator.onJoinPrepare` / `invokePartitionsRevoked`).
-    fn revoke(&mut self, now: SimTime, revoked: &[TopicPartition], auto_commit: bool, out: &mut Out) {
+    fn revoke(&mut self, now: SimTime, revoked: &[TopicPartition], auto_commit: bool, out: &mut ClientOut) {
         if auto_commit {
             let offsets: Vec<(TopicPartition, Offset)> = revoked
                 .iter()
@@ -724,7 +724,7 @@ impl Consumer {
         }
     }
 
-    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, _out: &mut Out) {
+    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, _out: &mut ClientOut) {
         if let NodeAddr::Broker(b) = peer {
             self.fetch_inflight.remove(&b);
             if let Some(g) = &mut self.group {
@@ -755,16 +755,16 @@ impl Consumer {
     // ---------------- the poll loop ----------------
 
     /// Network work only (a stuck application still heartbeats — until max.poll.interval.ms).
-    pub fn poll_network_only(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+    pub fn poll_network_only(&mut self, now: SimTime, env: &Env, out: &mut ClientOut) {
         self.maintain(now, env, out, false);
     }
 
     /// The client's work after any input, and the application's poll() when it is free.
-    pub fn poll(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+    pub fn poll(&mut self, now: SimTime, env: &Env, out: &mut ClientOut) {
         self.maintain(now, env, out, true);
     }
 
-    fn maintain(&mut self, now: SimTime, env: &Env, out: &mut Out, app_runs: bool) {
+    fn maintain(&mut self, now: SimTime, env: &Env, out: &mut ClientOut, app_runs: bool) {
         if self.closed {
             return;
         }
@@ -782,7 +782,7 @@ impl Consumer {
     }
 
     /// The application finished processing what it polled.
-    fn finish_processing(&mut self, now: SimTime, out: &mut Out) {
+    fn finish_processing(&mut self, now: SimTime, out: &mut ClientOut) {
         if self.app.in_process.is_empty() || now < self.app.busy_until {
             return;
         }
@@ -798,7 +798,7 @@ impl Consumer {
     }
 
     /// `poll()`: hand buffered records to the application (max.poll.records).
-    fn app_poll(&mut self, now: SimTime, out: &mut Out) {
+    fn app_poll(&mut self, now: SimTime, out: &mut ClientOut) {
         self.last_poll = now;
         if let Some(g) = &mut self.group {
             if g.left_for_poll_timeout {
@@ -894,7 +894,7 @@ impl Consumer {
     }
 
     /// Gets positions for partitions that have none: committed offsets, then resets.
-    fn refresh_positions(&mut self, now: SimTime, out: &mut Out) {
+    fn refresh_positions(&mut self, now: SimTime, out: &mut ClientOut) {
         let in_group = self.group.as_ref().map(|g| g.state == MemberState::Stable).unwrap_or(false);
         let group_mode = self.group.is_some() && !matches!(self.subscription, Subscription::Assigned(_));
         // Committed offsets first (group mode).
@@ -925,7 +925,7 @@ impl Consumer {
                                 require_stable: self.cfg.read_committed,
                             },
                         );
-                        out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
+                        out.timer(now.plus_ms(self.cfg.request_timeout_ms), ClientTimer::RequestTimeout(corr));
                     }
                 }
             }
@@ -979,12 +979,12 @@ impl Consumer {
                 corr,
                 Request::ListOffsets { isolation: self.isolation(), partitions: parts },
             );
-            out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
+            out.timer(now.plus_ms(self.cfg.request_timeout_ms), ClientTimer::RequestTimeout(corr));
         }
     }
 
     /// One Fetch per leader for partitions with a position and nothing buffered.
-    fn send_fetches(&mut self, now: SimTime, out: &mut Out) {
+    fn send_fetches(&mut self, now: SimTime, out: &mut ClientOut) {
         if let Some(g) = &self.group {
             if !matches!(self.subscription, Subscription::Assigned(_)) && g.state != MemberState::Stable {
                 return;
@@ -1029,7 +1029,7 @@ impl Consumer {
             );
             out.timer(
                 now.plus_ms(self.cfg.request_timeout_ms + self.cfg.fetch_max_wait_ms),
-                Timer::RequestTimeout(corr),
+                ClientTimer::RequestTimeout(corr),
             );
         }
     }
@@ -1041,7 +1041,7 @@ impl Consumer {
         corr: u64,
         _error: Option<KafkaError>,
         partitions: Vec<FetchedPartition>,
-        out: &mut Out,
+        out: &mut ClientOut,
     ) {
         let NodeAddr::Broker(b) = from else { return };
         if self.fetch_inflight.get(&b) != Some(&corr) {
@@ -1148,7 +1148,7 @@ impl Consumer {
         }
     }
 
-    fn schedule_wake(&mut self, now: SimTime, out: &mut Out, app_runs: bool) {
+    fn schedule_wake(&mut self, now: SimTime, out: &mut ClientOut, app_runs: bool) {
         let mut next: Option<SimTime> = None;
         // Only future deadlines: work that is due but blocked (a request in flight) resumes
         // when the response arrives, not by spinning.
@@ -1190,14 +1190,14 @@ impl Consumer {
         if let Some(t) = next {
             if self.wake_at.map(|w| w <= now || t < w).unwrap_or(true) {
                 self.wake_at = Some(t);
-                out.timer(t, Timer::ClientWake);
+                out.timer(t, ClientTimer::ClientWake);
             }
         }
     }
 
     // ---------------- group membership ----------------
 
-    fn maintain_group(&mut self, now: SimTime, _env: &Env, out: &mut Out, app_polling: bool) {
+    fn maintain_group(&mut self, now: SimTime, _env: &Env, out: &mut ClientOut, app_polling: bool) {
         let rebalance_timeout = self.cfg.max_poll_interval_ms;
         let session = self.cfg.session_timeout_ms;
         let heartbeat = self.cfg.heartbeat_interval_ms;
@@ -1214,7 +1214,7 @@ impl Consumer {
                     g.find_inflight = Some(corr);
                     g.find_node = Some(node);
                     out.request(node, corr, Request::FindCoordinator { key: g.group_id.clone(), transaction: false });
-                    out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
+                    out.timer(now.plus_ms(self.cfg.request_timeout_ms), ClientTimer::RequestTimeout(corr));
                 }
             }
             return;
@@ -1259,7 +1259,7 @@ impl Consumer {
                     g.find_inflight = Some(corr);
                     g.find_node = Some(node);
                     out.request(node, corr, Request::FindCoordinator { key: g.group_id.clone(), transaction: false });
-                    out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
+                    out.timer(now.plus_ms(self.cfg.request_timeout_ms), ClientTimer::RequestTimeout(corr));
                 }
             }
             return;
@@ -1284,7 +1284,7 @@ impl Consumer {
                     instance_id: g.instance_id.clone(),
                 },
             );
-            out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
+            out.timer(now.plus_ms(self.cfg.request_timeout_ms), ClientTimer::RequestTimeout(corr));
         }
         // (Re)join when needed — from the application's poll().
         if g.rejoin_needed && app_polling && matches!(g.state, MemberState::Stable | MemberState::Unjoined) {
@@ -1355,7 +1355,7 @@ impl Consumer {
                 },
             );
             // JoinGroup can wait up to the rebalance timeout on the coordinator.
-            out.timer(now.plus_ms(rebalance_timeout + 5000), Timer::RequestTimeout(corr));
+            out.timer(now.plus_ms(rebalance_timeout + 5000), ClientTimer::RequestTimeout(corr));
         }
         // The leader computes the assignment once it has the metadata it needs.
         if let Some(g) = &self.group {
@@ -1377,7 +1377,7 @@ impl Consumer {
     }
 
     /// Eager revocation: the application loses every partition (and what it buffered).
-    fn revoke_all(&mut self, _now: SimTime, _out: &mut Out) {
+    fn revoke_all(&mut self, _now: SimTime, _out: &mut ClientOut) {
         self.assignment.clear();
         self.fetch_inflight.clear();
     }
@@ -1393,7 +1393,7 @@ impl Consumer {
         leader: String,
         member_id: String,
         members: Vec<JoinMember>,
-        out: &mut Out,
+        out: &mut ClientOut,
     ) {
         let Some(g) = &mut self.group else { return };
         if g.join_inflight != Some(corr) {
@@ -1465,7 +1465,7 @@ impl Consumer {
     }
 
     /// The leader's client-side assignment (`ConsumerPartitionAssignor`).
-    fn try_assign(&mut self, now: SimTime, out: &mut Out) {
+    fn try_assign(&mut self, now: SimTime, out: &mut ClientOut) {
         let Some(g) = &self.group else { return };
         let mut partitions: BTreeMap<String, i32> = BTreeMap::new();
         for m in &g.join_members {
@@ -1506,7 +1506,7 @@ impl Consumer {
         self.send_sync(now, list, out);
     }
 
-    fn send_sync(&mut self, now: SimTime, assignments: Vec<(String, Vec<TopicPartition>)>, out: &mut Out) {
+    fn send_sync(&mut self, now: SimTime, assignments: Vec<(String, Vec<TopicPartition>)>, out: &mut ClientOut) {
         let Some(g) = &mut self.group else { return };
         let Some(c) = g.coordinator else {
             g.state = MemberState::Unjoined;
@@ -1526,7 +1526,7 @@ impl Consumer {
                 assignments,
             },
         );
-        out.timer(now.plus_ms(self.cfg.max_poll_interval_ms + 5000), Timer::RequestTimeout(corr));
+        out.timer(now.plus_ms(self.cfg.max_poll_interval_ms + 5000), ClientTimer::RequestTimeout(corr));
     }
 
     fn on_sync_response(
@@ -1536,7 +1536,7 @@ impl Consumer {
         error: Option<KafkaError>,
         _protocol: String,
         assignment: Vec<TopicPartition>,
-        out: &mut Out,
+        out: &mut ClientOut,
     ) {
         let cooperative = self.uses_cooperative();
         let auto_commit = self.cfg.enable_auto_commit && self.app.commit == CommitMode::Auto;

@@ -9,20 +9,20 @@ pub mod config;
 pub mod conn;
 pub mod consumer;
 pub mod producer;
+pub mod timer;
 pub mod txn;
 
 use crate::sim::errors::KafkaError;
-use crate::sim::node::{CorrIds, Env, Out, Timer};
-use crate::sim::protocol::{
-    Body, BrokerEndpoint, Message, MetadataPartition, MetadataTopic, NodeAddr, Request, Response,
-};
+use crate::sim::node::{CorrIds, Env, Node};
+use crate::sim::protocol::{Body, Message, MetadataPartition, MetadataTopic, Request, Response};
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::{BrokerId, Epoch, PartitionId, TopicPartition};
+use crate::sim::types::{BrokerEndpoint, BrokerId, Epoch, NodeAddr, PartitionId, TopicPartition};
 use conn::{ClientLog, CloseReason, ConnKey, ConnState, Connections, ExpBackoff, Queued, LOG_CAPACITY};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use timer::{ClientOut, ClientTimer};
 
 /// What a client knows of one topic.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -284,13 +284,13 @@ impl ClientMetadata {
     }
 
     /// Starts a connection attempt (`NetworkClient.initiateConnect`).
-    fn connect(&mut self, key: ConnKey, now: SimTime, out: &mut Out) {
+    fn connect(&mut self, key: ConnKey, now: SimTime, out: &mut ClientOut) {
         let (node_id, host, port) = self.endpoint(key);
         self.conns.connecting(key, node_id, &host, port, now, &mut self.rng);
         let c = &self.conns.nodes[&key];
         out.connect(key, c.attempt);
         // ClusterConnectionStates.isConnectionSetupTimeout: more than the timeout has passed.
-        out.timer(now.plus_ms(c.setup_timeout_ms + 1), Timer::ConnectTimeout(key, c.attempt));
+        out.timer(now.plus_ms(c.setup_timeout_ms + 1), ClientTimer::ConnectTimeout(key, c.attempt));
     }
 
     /// Whether the connection to `key` is the one the client would use now (a connection
@@ -302,7 +302,7 @@ impl ClientMetadata {
 
     /// `NetworkClient.ready`: whether a request may go to `broker` now; if not, starts
     /// connecting when the reconnect back-off allows it.
-    pub fn conn_ready(&mut self, broker: BrokerId, now: SimTime, out: &mut Out) -> bool {
+    pub fn conn_ready(&mut self, broker: BrokerId, now: SimTime, out: &mut ClientOut) -> bool {
         let key = Connections::key_of(broker);
         let current = self.current(key);
         if current && self.conns.is_ready(key) {
@@ -312,14 +312,20 @@ impl ClientMetadata {
         if can && !(current && self.conns.is_preparing(key)) {
             self.connect(key, now, out);
         } else if let Some(c) = self.conns.nodes.get(&key).filter(|c| c.blacked_out(now)) {
-            out.timer(c.retry_at(), Timer::ClientWake);
+            out.timer(c.retry_at(), ClientTimer::ClientWake);
         }
         false
     }
 
     /// Sends a Metadata request if one is due (`DefaultMetadataUpdater.maybeUpdate`). Returns
     /// false when no node can be tried.
-    pub fn maybe_request(&mut self, now: SimTime, corr: &mut CorrIds, out: &mut Out, request_timeout_ms: i64) -> bool {
+    pub fn maybe_request(
+        &mut self,
+        now: SimTime,
+        corr: &mut CorrIds,
+        out: &mut ClientOut,
+        request_timeout_ms: i64,
+    ) -> bool {
         self.clock = now;
         if self.inflight.is_some() {
             return true;
@@ -327,7 +333,7 @@ impl ClientMetadata {
         let wait = self.time_to_next_update(now);
         if wait > 0 {
             if wait < i64::MAX / 4 {
-                out.timer(now.plus_ms(wait), Timer::ClientWake);
+                out.timer(now.plus_ms(wait), ClientTimer::ClientWake);
             }
             return true;
         }
@@ -339,7 +345,7 @@ impl ClientMetadata {
         let Some(key) = found.node else {
             // Nothing can be tried before a reconnect back-off ends.
             let next = self.candidate_keys().iter().filter_map(|k| self.conns.nodes.get(k)).map(|c| c.retry_at()).min();
-            out.timer(next.filter(|t| *t > now).unwrap_or(now.plus_ms(50)), Timer::ClientWake);
+            out.timer(next.filter(|t| *t > now).unwrap_or(now.plus_ms(50)), ClientTimer::ClientWake);
             return false;
         };
         if self.current(key) && self.conns.is_ready(key) {
@@ -354,7 +360,7 @@ impl ClientMetadata {
             }
             let topics = if self.all_topics { None } else { Some(self.wanted.iter().cloned().collect()) };
             out.request(node, c, Request::Metadata { topics, allow_auto_create: self.allow_auto_create });
-            out.timer(now.plus_ms(request_timeout_ms), Timer::RequestTimeout(c));
+            out.timer(now.plus_ms(request_timeout_ms), ClientTimer::RequestTimeout(c));
             return true;
         }
         let any_connecting = self.candidate_keys().iter().any(|k| self.conns.is_preparing(*k));
@@ -448,7 +454,7 @@ impl ClientMetadata {
     }
 
     /// The Metadata request `corr` failed (timeout or disconnect): `handleFailedRequest`.
-    pub fn on_failure(&mut self, now: SimTime, corr: u64, out: &mut Out) -> bool {
+    pub fn on_failure(&mut self, now: SimTime, corr: u64, out: &mut ClientOut) -> bool {
         if self.inflight.map(|(c, _)| c) != Some(corr) {
             return false;
         }
@@ -456,12 +462,12 @@ impl ClientMetadata {
         if self.style == MetadataStyle::Client {
             self.failed_update(now);
         }
-        out.timer(self.allow_at.max(now), Timer::ClientWake);
+        out.timer(self.allow_at.max(now), ClientTimer::ClientWake);
         true
     }
 
     /// `MetadataUpdater.handleServerDisconnect` after connection `key` ended.
-    fn handle_server_disconnect(&mut self, now: SimTime, key: ConnKey, out: &mut Out) {
+    fn handle_server_disconnect(&mut self, now: SimTime, key: ConnKey, out: &mut ClientOut) {
         if let Some((c, NodeAddr::Broker(b))) = self.inflight {
             if b == key {
                 self.on_failure(now, c, out);
@@ -477,11 +483,11 @@ impl ClientMetadata {
             }
         }
         self.need_update = true;
-        out.timer(self.allow_at.max(now), Timer::ClientWake);
+        out.timer(self.allow_at.max(now), ClientTimer::ClientWake);
     }
 
     /// Connection `key` ended (`NetworkClient.processDisconnection`).
-    pub fn conn_closed(&mut self, now: SimTime, key: ConnKey, reason: CloseReason, out: &mut Out) {
+    pub fn conn_closed(&mut self, now: SimTime, key: ConnKey, reason: CloseReason, out: &mut ClientOut) {
         let Some(c) = self.conns.nodes.get(&key) else { return };
         if c.state == ConnState::Disconnected {
             return;
@@ -501,7 +507,7 @@ impl ClientMetadata {
         if let Some(c) = self.conns.nodes.get_mut(&key) {
             c.queued.clear();
             if retry_queued {
-                out.timer(c.retry_at(), Timer::ClientWake);
+                out.timer(c.retry_at(), ClientTimer::ClientWake);
             }
         }
         self.handle_server_disconnect(now, key, out);
@@ -516,7 +522,7 @@ impl ClientMetadata {
         attempt: u64,
         ok: bool,
         corr: &mut CorrIds,
-        out: &mut Out,
+        out: &mut ClientOut,
     ) {
         let Some(c) = self.conns.nodes.get_mut(&key) else { return };
         if c.state != ConnState::Connecting || c.attempt != attempt {
@@ -531,7 +537,7 @@ impl ClientMetadata {
         c.state = ConnState::CheckingApiVersions;
         c.api_versions_corr = Some(api);
         out.request(NodeAddr::Broker(key), api, Request::ApiVersions);
-        out.timer(now.plus_ms(self.request_timeout_ms), Timer::RequestTimeout(api));
+        out.timer(now.plus_ms(self.request_timeout_ms), ClientTimer::RequestTimeout(api));
     }
 
     /// The connection whose `ApiVersions` request is `corr`, if any.
@@ -540,21 +546,21 @@ impl ClientMetadata {
     }
 
     /// The `ApiVersions` answer arrived: the connection is ready and what waited for it goes.
-    pub fn conn_ready_now(&mut self, now: SimTime, key: ConnKey, out: &mut Out) {
+    pub fn conn_ready_now(&mut self, now: SimTime, key: ConnKey, out: &mut ClientOut) {
         self.conns.ready(key, &mut self.rng);
         let queued: Vec<Queued> =
             self.conns.nodes.get_mut(&key).map(|c| c.queued.drain(..).collect()).unwrap_or_default();
         for q in queued {
             out.request(NodeAddr::Broker(key), q.corr, q.request);
             if let Some(ms) = q.timeout_ms {
-                out.timer(now.plus_ms(ms), Timer::RequestTimeout(q.corr));
+                out.timer(now.plus_ms(ms), ClientTimer::RequestTimeout(q.corr));
             }
             self.conns.inflight.insert(q.corr, key);
         }
     }
 
     /// The connection setup timer of attempt `attempt` of `key` fired.
-    pub fn conn_setup_timeout(&mut self, now: SimTime, key: ConnKey, attempt: u64, out: &mut Out) -> bool {
+    pub fn conn_setup_timeout(&mut self, now: SimTime, key: ConnKey, attempt: u64, out: &mut ClientOut) -> bool {
         let timed_out = self
             .conns
             .nodes
@@ -571,7 +577,7 @@ impl ClientMetadata {
 
     /// Requests the client just produced to a broker whose connection is not ready wait for
     /// it (and the connection is opened when allowed); the others are recorded in flight.
-    pub fn route_sends(&mut self, now: SimTime, out: &mut Out) {
+    pub fn route_sends(&mut self, now: SimTime, out: &mut ClientOut) {
         if out.sends.is_empty() {
             return;
         }
@@ -595,7 +601,7 @@ impl ClientMetadata {
             let timeout_ms = out
                 .timers
                 .iter()
-                .position(|(_, t)| *t == Timer::RequestTimeout(msg.corr))
+                .position(|(_, t)| *t == ClientTimer::RequestTimeout(msg.corr))
                 .map(|i| out.timers.remove(i).0.ms_since(now));
             let Body::Req(request) = msg.body else { continue };
             if !self.current(key) || self.conns.can_connect(key, now) {
@@ -603,7 +609,7 @@ impl ClientMetadata {
             }
             if let Some(c) = self.conns.nodes.get_mut(&key) {
                 if c.blacked_out(now) {
-                    out.timer(c.retry_at(), Timer::ClientWake);
+                    out.timer(c.retry_at(), ClientTimer::ClientWake);
                 }
                 c.queued.push_back(Queued { corr: msg.corr, request, timeout_ms });
             }
@@ -611,7 +617,7 @@ impl ClientMetadata {
     }
 
     /// Connections with waiting requests are retried once their back-off ends.
-    pub fn retry_waiting(&mut self, now: SimTime, out: &mut Out) {
+    pub fn retry_waiting(&mut self, now: SimTime, out: &mut ClientOut) {
         let due: Vec<ConnKey> = self
             .conns
             .nodes
@@ -680,8 +686,36 @@ pub struct ClientNode {
     pub paused: bool,
 }
 
-impl ClientNode {
-    pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut Out) {
+/// What the learner's commands ask of a client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientInput {
+    /// `client pause|resume`: the application stops polling (a stuck poll loop) or goes on.
+    Pause(bool),
+}
+
+impl Node for ClientNode {
+    type Timer = ClientTimer;
+    type Input = ClientInput;
+
+    fn handle_input(&mut self, now: SimTime, input: ClientInput, env: &Env, out: &mut ClientOut) {
+        match input {
+            ClientInput::Pause(paused) => {
+                self.paused = paused;
+                match &mut self.kind {
+                    ClientKind::Consumer(c) => c.app.stuck = paused,
+                    ClientKind::Producer(p) => {
+                        if let Some(w) = &mut p.workload {
+                            w.next_at = now;
+                        }
+                    }
+                    ClientKind::Admin(_) => {}
+                }
+            }
+        }
+        self.after(now, env, out);
+    }
+
+    fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut ClientOut) {
         self.meta_mut().tick(now);
         if let Body::Resp(Response::ApiVersions(_)) = &msg.body {
             if let Some(key) = self.meta_mut().api_versions_conn(msg.corr) {
@@ -699,6 +733,59 @@ impl ClientNode {
         self.after(now, env, out);
     }
 
+    fn handle_timer(&mut self, now: SimTime, timer: ClientTimer, env: &Env, out: &mut ClientOut) {
+        self.meta_mut().tick(now);
+        match timer {
+            ClientTimer::ConnectTimeout(key, attempt) => {
+                if self.meta_mut().conn_setup_timeout(now, key, attempt, out) {
+                    self.fail_peer(now, key, env, out);
+                }
+                self.after(now, env, out);
+                return;
+            }
+            ClientTimer::RequestTimeout(corr) => {
+                if let Some(key) = self.meta_mut().api_versions_conn(corr) {
+                    self.meta_mut().conn_closed(now, key, CloseReason::LocalTimeout, out);
+                    self.fail_peer(now, key, env, out);
+                    self.after(now, env, out);
+                    return;
+                }
+                if let Some(key) = self.meta_mut().conns.inflight.remove(&corr) {
+                    // NetworkClient.handleTimedOutRequests: the connection is closed, and every
+                    // request on it fails.
+                    self.meta_mut().conn_closed(now, key, CloseReason::LocalTimeout, out);
+                    self.kind_timer(now, timer, env, out);
+                    self.fail_peer(now, key, env, out);
+                    self.after(now, env, out);
+                    return;
+                }
+            }
+            _ => {}
+        }
+        self.kind_timer(now, timer, env, out);
+        self.after(now, env, out);
+    }
+
+    fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, env: &Env, out: &mut ClientOut) {
+        self.meta_mut().tick(now);
+        out.trace(TraceKind::Disconnected { node: NodeAddr::Client(self.id), peer });
+        if let NodeAddr::Broker(b) = peer {
+            let key = Connections::key_of(b);
+            let live = matches!(self.meta().conns.state(key), Some(ConnState::CheckingApiVersions | ConnState::Ready));
+            if live {
+                self.meta_mut().conn_closed(now, key, CloseReason::Reset, out);
+            }
+        }
+        match &mut self.kind {
+            ClientKind::Producer(p) => p.handle_disconnect(now, peer, env, out),
+            ClientKind::Consumer(c) => c.handle_disconnect(now, peer, env, out),
+            ClientKind::Admin(a) => a.handle_disconnect(now, peer, env, out),
+        }
+        self.after(now, env, out);
+    }
+}
+
+impl ClientNode {
     pub fn meta_mut(&mut self) -> &mut ClientMetadata {
         match &mut self.kind {
             ClientKind::Producer(p) => &mut p.meta,
@@ -729,40 +816,7 @@ impl ClientNode {
         self.meta_mut().logs.drain(..).collect()
     }
 
-    pub fn handle_timer(&mut self, now: SimTime, timer: Timer, env: &Env, out: &mut Out) {
-        self.meta_mut().tick(now);
-        match timer {
-            Timer::ConnectTimeout(key, attempt) => {
-                if self.meta_mut().conn_setup_timeout(now, key, attempt, out) {
-                    self.fail_peer(now, key, env, out);
-                }
-                self.after(now, env, out);
-                return;
-            }
-            Timer::RequestTimeout(corr) => {
-                if let Some(key) = self.meta_mut().api_versions_conn(corr) {
-                    self.meta_mut().conn_closed(now, key, CloseReason::LocalTimeout, out);
-                    self.fail_peer(now, key, env, out);
-                    self.after(now, env, out);
-                    return;
-                }
-                if let Some(key) = self.meta_mut().conns.inflight.remove(&corr) {
-                    // NetworkClient.handleTimedOutRequests: the connection is closed, and every
-                    // request on it fails.
-                    self.meta_mut().conn_closed(now, key, CloseReason::LocalTimeout, out);
-                    self.kind_timer(now, timer, env, out);
-                    self.fail_peer(now, key, env, out);
-                    self.after(now, env, out);
-                    return;
-                }
-            }
-            _ => {}
-        }
-        self.kind_timer(now, timer, env, out);
-        self.after(now, env, out);
-    }
-
-    fn kind_timer(&mut self, now: SimTime, timer: Timer, env: &Env, out: &mut Out) {
+    fn kind_timer(&mut self, now: SimTime, timer: ClientTimer, env: &Env, out: &mut ClientOut) {
         match &mut self.kind {
             ClientKind::Producer(p) => p.handle_timer(now, timer, env, out),
             ClientKind::Consumer(c) => c.handle_timer(now, timer, env, out),
@@ -771,7 +825,7 @@ impl ClientNode {
     }
 
     /// Tells the client's logic that every request to the broker behind `key` failed.
-    fn fail_peer(&mut self, now: SimTime, key: ConnKey, env: &Env, out: &mut Out) {
+    fn fail_peer(&mut self, now: SimTime, key: ConnKey, env: &Env, out: &mut ClientOut) {
         let Some(peer) = Connections::peer(key) else { return };
         match &mut self.kind {
             ClientKind::Producer(p) => p.handle_disconnect(now, peer, env, out),
@@ -781,7 +835,15 @@ impl ClientNode {
     }
 
     /// The world's answer to a connection attempt: accepted, or refused (nothing listens).
-    pub fn handle_connect(&mut self, now: SimTime, key: ConnKey, attempt: u64, ok: bool, env: &Env, out: &mut Out) {
+    pub fn handle_connect(
+        &mut self,
+        now: SimTime,
+        key: ConnKey,
+        attempt: u64,
+        ok: bool,
+        env: &Env,
+        out: &mut ClientOut,
+    ) {
         self.meta_mut().tick(now);
         let (meta, corr) = self.net();
         meta.conn_result(now, key, attempt, ok, corr, out);
@@ -794,26 +856,8 @@ impl ClientNode {
         self.after(now, env, out);
     }
 
-    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, env: &Env, out: &mut Out) {
-        self.meta_mut().tick(now);
-        out.trace(TraceKind::Disconnected { node: NodeAddr::Client(self.id), peer });
-        if let NodeAddr::Broker(b) = peer {
-            let key = Connections::key_of(b);
-            let live = matches!(self.meta().conns.state(key), Some(ConnState::CheckingApiVersions | ConnState::Ready));
-            if live {
-                self.meta_mut().conn_closed(now, key, CloseReason::Reset, out);
-            }
-        }
-        match &mut self.kind {
-            ClientKind::Producer(p) => p.handle_disconnect(now, peer, env, out),
-            ClientKind::Consumer(c) => c.handle_disconnect(now, peer, env, out),
-            ClientKind::Admin(a) => a.handle_disconnect(now, peer, env, out),
-        }
-        self.after(now, env, out);
-    }
-
     /// Runs the client's poll loop after any input.
-    pub fn after(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+    pub fn after(&mut self, now: SimTime, env: &Env, out: &mut ClientOut) {
         self.meta_mut().tick(now);
         let paused = self.paused;
         match &mut self.kind {
@@ -832,7 +876,7 @@ impl ClientNode {
 
     /// What the client's handlers sent, routed through its connections (the world calls this
     /// before delivering a client's outputs).
-    pub fn route_sends(&mut self, now: SimTime, out: &mut Out) {
+    pub fn route_sends(&mut self, now: SimTime, out: &mut ClientOut) {
         self.meta_mut().route_sends(now, out);
     }
 }

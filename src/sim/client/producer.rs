@@ -10,15 +10,16 @@
 use super::config::ProducerConfig;
 use super::conn::ExpBackoff;
 use super::{ClientMetadata, TopicMeta};
+use crate::sim::client::timer::{ClientOut, ClientTimer};
 use crate::sim::errors::{ApiError, KafkaError};
-use crate::sim::node::{CorrIds, Env, Out, Timer};
+use crate::sim::node::{CorrIds, Env};
 use crate::sim::partitioner::{partition_for_key, BuiltInPartitioner};
-use crate::sim::protocol::{Body, Message, NodeAddr, ProduceBatch, Request, Response};
+use crate::sim::protocol::{Body, Message, ProduceBatch, Request, Response};
 use crate::sim::record::{batch_size, record_size, Bytes, Header, Record, RECORD_BATCH_OVERHEAD};
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::{BrokerId, Offset, TopicPartition};
+use crate::sim::types::{BrokerId, NodeAddr, Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
@@ -247,7 +248,7 @@ impl Producer {
         self.inflight.len()
     }
 
-    pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut Out) {
+    pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut ClientOut) {
         let Body::Resp(resp) = msg.body else { return };
         match resp {
             Response::Metadata { brokers, controller, topics, cluster_id } => {
@@ -283,7 +284,7 @@ impl Producer {
                             t.fatal = Some(e);
                         }
                         self.pid_backoff = now.plus_ms(self.cfg.retry_backoff_ms);
-                        out.timer(self.pid_backoff, Timer::ClientWake);
+                        out.timer(self.pid_backoff, ClientTimer::ClientWake);
                     }
                 }
             }
@@ -297,7 +298,7 @@ impl Producer {
     }
 
     /// Starts, changes or stops the application's steady stream of records.
-    pub fn set_workload(&mut self, now: SimTime, workload: Option<Workload>, out: &mut Out) {
+    pub fn set_workload(&mut self, now: SimTime, workload: Option<Workload>, out: &mut ClientOut) {
         self.workload = workload.map(|mut w| {
             w.next_at = now;
             w
@@ -305,7 +306,7 @@ impl Producer {
         self.run_workload(now, out);
     }
 
-    fn run_workload(&mut self, now: SimTime, out: &mut Out) {
+    fn run_workload(&mut self, now: SimTime, out: &mut ClientOut) {
         let Some(w) = self.workload.as_mut() else { return };
         if w.rate_per_sec == 0 || w.max_records.map(|m| w.sent >= m).unwrap_or(false) {
             return;
@@ -336,14 +337,14 @@ impl Producer {
             // send() would block); the view shows the producer as saturated.
             let _ = self.send(now, r);
         }
-        out.timer(next, Timer::ClientWake);
+        out.timer(next, ClientTimer::ClientWake);
     }
 
-    pub fn handle_timer(&mut self, now: SimTime, timer: Timer, _env: &Env, out: &mut Out) {
-        if timer == Timer::ClientWake {
+    pub fn handle_timer(&mut self, now: SimTime, timer: ClientTimer, _env: &Env, out: &mut ClientOut) {
+        if timer == ClientTimer::ClientWake {
             self.run_workload(now, out);
         }
-        if let Timer::RequestTimeout(corr) = timer {
+        if let ClientTimer::RequestTimeout(corr) = timer {
             if self.meta.on_failure(now, corr, out) {
                 return;
             }
@@ -363,7 +364,7 @@ impl Producer {
         }
     }
 
-    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, out: &mut Out) {
+    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, out: &mut ClientOut) {
         if let NodeAddr::Broker(b) = peer {
             self.fail_connection(now, b, None, out);
             if self.pid_inflight.is_some() {
@@ -375,7 +376,7 @@ impl Producer {
         }
     }
 
-    fn fail_connection(&mut self, now: SimTime, broker: BrokerId, timed_out: Option<u64>, out: &mut Out) {
+    fn fail_connection(&mut self, now: SimTime, broker: BrokerId, timed_out: Option<u64>, out: &mut ClientOut) {
         let corrs: Vec<u64> = self.inflight.iter().filter(|(_, r)| r.broker == broker).map(|(c, _)| *c).collect();
         for c in corrs {
             let req = self.inflight.remove(&c).expect("present");
@@ -398,7 +399,7 @@ impl Producer {
         now: SimTime,
         corr: u64,
         results: Vec<crate::sim::protocol::PartitionProduceResult>,
-        out: &mut Out,
+        out: &mut ClientOut,
     ) {
         let Some(req) = self.inflight.remove(&corr) else { return };
         let mut batches = req.batches;
@@ -416,7 +417,7 @@ impl Producer {
         }
     }
 
-    fn complete(&mut self, now: SimTime, b: ProducerBatch, result: Result<Offset, ApiError>, out: &mut Out) {
+    fn complete(&mut self, now: SimTime, b: ProducerBatch, result: Result<Offset, ApiError>, out: &mut ClientOut) {
         if let (Err(e), Some(t)) = (&result, &mut self.txn) {
             t.on_produce_error(e.error, out);
         }
@@ -451,7 +452,7 @@ impl Producer {
     /// `Sender.completeBatch` for a failed batch of request `corr`: retried (with the WARN the
     /// Java producer logs) while `retries` and `delivery.timeout.ms` allow, else failed with
     /// the broker's error.
-    fn on_batch_failed(&mut self, now: SimTime, corr: u64, mut b: ProducerBatch, e: ApiError, out: &mut Out) {
+    fn on_batch_failed(&mut self, now: SimTime, corr: u64, mut b: ProducerBatch, e: ApiError, out: &mut ClientOut) {
         let invalid_metadata = matches!(
             e.error,
             KafkaError::NOT_LEADER_OR_FOLLOWER
@@ -503,7 +504,7 @@ impl Producer {
                 count: b.send_ids.len() as u32,
                 retrying: true,
             });
-            out.timer(b.retry_at, Timer::ClientWake);
+            out.timer(b.retry_at, ClientTimer::ClientWake);
             let tp = b.tp.clone();
             let q = self.accum.entry(b.tp.clone()).or_default();
             if idem && b.base_sequence >= 0 {
@@ -548,7 +549,7 @@ impl Producer {
     /// bumps its epoch locally and starts sequences again at 0. Batches of the partition that
     /// already carry a sequence have an unknown fate too: they fail rather than being sent
     /// again under new numbers (which could write them twice).
-    fn bump_epoch(&mut self, now: SimTime, tp: &TopicPartition, err: ApiError, out: &mut Out) {
+    fn bump_epoch(&mut self, now: SimTime, tp: &TopicPartition, err: ApiError, out: &mut ClientOut) {
         let stale: Vec<ProducerBatch> = match self.accum.get_mut(tp) {
             Some(q) => {
                 let (stale, keep): (VecDeque<ProducerBatch>, VecDeque<ProducerBatch>) =
@@ -571,7 +572,7 @@ impl Producer {
     }
 
     /// The poll loop: route records to partitions, expire old batches, send ready ones.
-    pub fn poll(&mut self, now: SimTime, env: &Env, out: &mut Out) {
+    pub fn poll(&mut self, now: SimTime, env: &Env, out: &mut ClientOut) {
         let _ = env;
         if !self.meta.maybe_request(now, &mut self.corr, out, self.cfg.request_timeout_ms) {
             self.expire_pending_without_metadata(now, out);
@@ -608,7 +609,7 @@ impl Producer {
     }
 
     /// abortTransaction(): batches not sent yet are failed (`TransactionAbortedException`).
-    fn fail_unsent_for_abort(&mut self, now: SimTime, out: &mut Out) {
+    fn fail_unsent_for_abort(&mut self, now: SimTime, out: &mut ClientOut) {
         let mut unsent = Vec::new();
         for q in self.accum.values_mut() {
             let (gone, keep): (VecDeque<ProducerBatch>, VecDeque<ProducerBatch>) =
@@ -628,7 +629,7 @@ impl Producer {
         self.txn.as_mut()
     }
 
-    fn init_producer_id(&mut self, now: SimTime, out: &mut Out) {
+    fn init_producer_id(&mut self, now: SimTime, out: &mut ClientOut) {
         if self.pid_inflight.is_some() || now < self.pid_backoff {
             return;
         }
@@ -663,10 +664,10 @@ impl Producer {
                 producer_epoch: self.producer_epoch,
             },
         );
-        out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
+        out.timer(now.plus_ms(self.cfg.request_timeout_ms), ClientTimer::RequestTimeout(corr));
     }
 
-    fn expire_pending_without_metadata(&mut self, now: SimTime, out: &mut Out) {
+    fn expire_pending_without_metadata(&mut self, now: SimTime, out: &mut ClientOut) {
         let max_block = self.cfg.max_block_ms;
         while let Some(t) = self.pending.front().map(|(_, _, t)| *t) {
             if now.ms_since(t) < max_block {
@@ -683,7 +684,7 @@ impl Producer {
         }
     }
 
-    fn fail_unrouted(&mut self, now: SimTime, id: u64, r: &ProducerRecord, msg: String, out: &mut Out) {
+    fn fail_unrouted(&mut self, now: SimTime, id: u64, r: &ProducerRecord, msg: String, out: &mut ClientOut) {
         self.buffered -= i64::from(reservation(r));
         self.failed += 1;
         let tp = TopicPartition::new(r.topic.clone(), r.partition.unwrap_or(-1));
@@ -702,7 +703,7 @@ impl Producer {
         });
     }
 
-    fn route_pending(&mut self, now: SimTime, out: &mut Out) {
+    fn route_pending(&mut self, now: SimTime, out: &mut ClientOut) {
         let mut waiting = VecDeque::new();
         while let Some((id, r, t)) = self.pending.pop_front() {
             let count = match self.meta.topics.get(&r.topic) {
@@ -799,7 +800,7 @@ impl Producer {
         }
     }
 
-    fn expire_batches(&mut self, now: SimTime, out: &mut Out) {
+    fn expire_batches(&mut self, now: SimTime, out: &mut ClientOut) {
         let timeout = self.cfg.delivery_timeout_ms;
         let mut expired = Vec::new();
         for q in self.accum.values_mut() {
@@ -841,7 +842,7 @@ impl Producer {
 
     /// `Sender.sendProducerData`: one request per broker with the first ready batch of each of
     /// its partitions, within `max.in.flight.requests.per.connection`.
-    fn drain(&mut self, now: SimTime, out: &mut Out) {
+    fn drain(&mut self, now: SimTime, out: &mut ClientOut) {
         let mut per_broker: BTreeMap<BrokerId, Vec<TopicPartition>> = BTreeMap::new();
         let mut not_added: Vec<TopicPartition> = Vec::new();
         let in_flight_tps: Vec<TopicPartition> =
@@ -939,13 +940,13 @@ impl Producer {
                 }
             } else {
                 self.inflight.insert(corr, InflightProduce { broker, batches });
-                out.timer(now.plus_ms(self.cfg.request_timeout_ms), Timer::RequestTimeout(corr));
+                out.timer(now.plus_ms(self.cfg.request_timeout_ms), ClientTimer::RequestTimeout(corr));
             }
         }
         self.accum.retain(|_, q| !q.is_empty());
     }
 
-    fn schedule_wake(&mut self, now: SimTime, out: &mut Out) {
+    fn schedule_wake(&mut self, now: SimTime, out: &mut ClientOut) {
         let mut next: Option<SimTime> = None;
         for q in self.accum.values() {
             if let Some(b) = q.front() {
@@ -972,7 +973,7 @@ impl Producer {
         if let Some(t) = next {
             if self.wake_at.map(|w| w <= now || t < w).unwrap_or(true) {
                 self.wake_at = Some(t);
-                out.timer(t, Timer::ClientWake);
+                out.timer(t, ClientTimer::ClientWake);
             }
         }
     }

@@ -5,12 +5,13 @@
 //! PRODUCER_FENCED and INVALID_PRODUCER_EPOCH are fatal: a newer instance took over.
 
 use super::ClientMetadata;
+use crate::sim::client::timer::{ClientOut, ClientTimer};
 use crate::sim::errors::{ApiError, KafkaError};
-use crate::sim::node::{CorrIds, Out, Timer};
-use crate::sim::protocol::{NodeAddr, Request, Response};
+use crate::sim::node::CorrIds;
+use crate::sim::protocol::{Request, Response};
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::{BrokerId, Offset, TopicPartition};
+use crate::sim::types::{BrokerId, NodeAddr, Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -202,22 +203,28 @@ impl ProducerTxn {
         self.state == TxnClientState::AbortingTransaction
     }
 
-    pub fn find_coordinator(&mut self, now: SimTime, meta: &mut ClientMetadata, corr: &mut CorrIds, out: &mut Out) {
+    pub fn find_coordinator(
+        &mut self,
+        now: SimTime,
+        meta: &mut ClientMetadata,
+        corr: &mut CorrIds,
+        out: &mut ClientOut,
+    ) {
         if self.find_inflight.is_some() {
             return;
         }
         if now < self.find_backoff {
-            out.timer(self.find_backoff, Timer::ClientWake);
+            out.timer(self.find_backoff, ClientTimer::ClientWake);
             return;
         }
         let Some(node) = meta.pick_node() else { return };
         let c = corr.next_id();
         self.find_inflight = Some(c);
         out.request(node, c, Request::FindCoordinator { key: self.transactional_id.clone(), transaction: true });
-        out.timer(now.plus_ms(30_000), Timer::RequestTimeout(c));
+        out.timer(now.plus_ms(30_000), ClientTimer::RequestTimeout(c));
     }
 
-    fn fail_fatal(&mut self, e: KafkaError, out: &mut Out) {
+    fn fail_fatal(&mut self, e: KafkaError, out: &mut ClientOut) {
         self.state = TxnClientState::FatalError;
         self.fatal = Some(e);
         out.trace(TraceKind::TransactionState {
@@ -237,13 +244,13 @@ impl ProducerTxn {
         pid: i64,
         epoch: i16,
         idle: bool,
-        out: &mut Out,
+        out: &mut ClientOut,
     ) {
         if self.state == TxnClientState::FatalError {
             return;
         }
         if now < self.retry_at {
-            out.timer(self.retry_at, Timer::ClientWake);
+            out.timer(self.retry_at, ClientTimer::ClientWake);
             return;
         }
         let Some(coord) = self.coordinator else {
@@ -273,7 +280,7 @@ impl ProducerTxn {
                     partitions: parts,
                 },
             );
-            out.timer(now.plus_ms(30_000), Timer::RequestTimeout(c));
+            out.timer(now.plus_ms(30_000), ClientTimer::RequestTimeout(c));
         }
         // sendOffsetsToTransaction: AddOffsetsToTxn, then TxnOffsetCommit to the group's coordinator.
         if let Some(po) = &self.offsets {
@@ -291,7 +298,7 @@ impl ProducerTxn {
                             group: po.group.clone(),
                         },
                     );
-                    out.timer(now.plus_ms(30_000), Timer::RequestTimeout(c));
+                    out.timer(now.plus_ms(30_000), ClientTimer::RequestTimeout(c));
                 } else if let Some(gc) = po.group_coordinator {
                     let c = corr.next_id();
                     self.offsets_inflight = Some(c);
@@ -308,12 +315,12 @@ impl ProducerTxn {
                             offsets: po.offsets.clone(),
                         },
                     );
-                    out.timer(now.plus_ms(30_000), Timer::RequestTimeout(c));
+                    out.timer(now.plus_ms(30_000), ClientTimer::RequestTimeout(c));
                 } else if let Some(node) = meta.pick_node() {
                     let c = corr.next_id();
                     self.group_find_inflight = Some(c);
                     out.request(node, c, Request::FindCoordinator { key: po.group.clone(), transaction: false });
-                    out.timer(now.plus_ms(30_000), Timer::RequestTimeout(c));
+                    out.timer(now.plus_ms(30_000), ClientTimer::RequestTimeout(c));
                 }
             }
         }
@@ -344,11 +351,11 @@ impl ProducerTxn {
                     commit,
                 },
             );
-            out.timer(now.plus_ms(30_000), Timer::RequestTimeout(c));
+            out.timer(now.plus_ms(30_000), ClientTimer::RequestTimeout(c));
         }
     }
 
-    fn complete_end(&mut self, commit: bool, out: &mut Out) {
+    fn complete_end(&mut self, commit: bool, out: &mut ClientOut) {
         self.state = TxnClientState::Ready;
         self.added.clear();
         let what = if commit { "commitTransaction" } else { "abortTransaction" };
@@ -378,7 +385,7 @@ impl ProducerTxn {
         corr: u64,
         resp: Response,
         _meta: &mut ClientMetadata,
-        out: &mut Out,
+        out: &mut ClientOut,
     ) {
         match resp {
             Response::FindCoordinator { error, node, .. } => {
@@ -501,7 +508,7 @@ impl ProducerTxn {
         }
     }
 
-    pub fn on_timeout(&mut self, _now: SimTime, corr: u64, _meta: &mut ClientMetadata, _out: &mut Out) {
+    pub fn on_timeout(&mut self, _now: SimTime, corr: u64, _meta: &mut ClientMetadata, _out: &mut ClientOut) {
         if self.find_inflight == Some(corr) {
             self.find_inflight = None;
         }
@@ -539,7 +546,7 @@ impl ProducerTxn {
     }
 
     /// A produce failed with a fencing error: the producer is done for.
-    pub fn on_produce_error(&mut self, e: KafkaError, out: &mut Out) {
+    pub fn on_produce_error(&mut self, e: KafkaError, out: &mut ClientOut) {
         match e {
             KafkaError::PRODUCER_FENCED
             | KafkaError::INVALID_PRODUCER_EPOCH

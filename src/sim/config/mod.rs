@@ -761,19 +761,6 @@ pub fn implicit_static(
     m
 }
 
-/// All static configs of a broker: the ones given at `reset` over [`implicit_static`].
-pub fn broker_static_configs(
-    env: &crate::sim::node::Env,
-    broker: BrokerId,
-    rack: Option<&str>,
-) -> BTreeMap<String, String> {
-    use crate::sim::node::Env;
-    let ports: Vec<u16> = env.voters.iter().map(|v| Env::controller_port(*v)).collect();
-    let mut m = implicit_static(broker, Env::broker_port(broker), &ports, rack);
-    m.extend(env.static_configs.iter().map(|(k, v)| (k.clone(), v.clone())));
-    m
-}
-
 /// The configs Brokerlab sets itself on every broker (`implicit_static`): they cannot be given.
 /// (`broker.rack` can: it is stored and described; placement follows `reset --racks`.)
 pub const IMPLICIT_STATIC_NAMES: &[&str] =
@@ -856,7 +843,8 @@ pub fn validate_broker_configs(configs: &BTreeMap<String, String>) -> Result<(),
     if let Some(own) = configs.keys().find(|k| IMPLICIT_STATIC_NAMES.contains(&k.as_str())) {
         return Err(format!("Brokerlab sets {own} on each broker itself; it cannot be given"));
     }
-    let mut merged = implicit_static(1, crate::sim::node::Env::broker_port(1), &[19091], None);
+    // Broker 1 listens on localhost:9092 (`Env::broker_port`), controller 1001 on 19091.
+    let mut merged = implicit_static(1, 9092, &[19091], None);
     for def in broker_configs().iter().filter(|d| !d.dynamic_only) {
         if let Some(v) = configs.get(def.name) {
             let parsed = parse_valid(def.name, def.ty, &def.valid, v, true)?;

@@ -12,9 +12,8 @@
 use super::partition_change::ELR_ENABLED;
 use super::*;
 use crate::sim::errors::{ApiError, KafkaError};
-use crate::sim::protocol::BrokerEndpoint;
 use crate::sim::trace::ElectionReason;
-use crate::sim::types::NO_LEADER;
+use crate::sim::types::{BrokerEndpoint, NO_LEADER};
 
 impl ControllerProc {
     #[allow(clippy::too_many_arguments)]
@@ -28,7 +27,7 @@ impl ControllerProc {
         previous_broker_epoch: i64,
         disk: &mut ControllerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         let broker = endpoint.id;
         if let Some(existing) = self.image.brokers.get(&broker) {
@@ -106,7 +105,7 @@ impl ControllerProc {
         want_shutdown: bool,
         disk: &mut ControllerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         let Some(reg) = self.image.brokers.get(&broker).cloned() else {
             out.respond(
@@ -260,7 +259,7 @@ impl ControllerProc {
         reason: ElectionReason,
         disk: &mut ControllerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) -> Option<Offset> {
         let broker_epoch = self.image.brokers.get(&broker)?.epoch;
         let partitions = self.partitions_with_broker_in_isr(broker);
@@ -287,7 +286,7 @@ impl ControllerProc {
         clean: bool,
         disk: &mut ControllerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) -> Option<Offset> {
         let reason = ElectionReason::LeaderFenced;
         if ELR_ENABLED && !clean {
@@ -303,7 +302,13 @@ impl ControllerProc {
     }
 
     /// Fences brokers whose session expired (`broker.session.timeout.ms` without a heartbeat).
-    pub(super) fn check_sessions(&mut self, now: SimTime, disk: &mut ControllerDisk, env: &Env, out: &mut Out) {
+    pub(super) fn check_sessions(
+        &mut self,
+        now: SimTime,
+        disk: &mut ControllerDisk,
+        env: &Env,
+        out: &mut ControllerOut,
+    ) {
         let timeout = env.settings.broker_session_timeout_ms;
         let expired: Vec<(BrokerId, i64)> = {
             let Some(l) = self.leader_state_ref() else { return };

@@ -11,18 +11,20 @@ pub mod cluster;
 pub mod partition_change;
 pub mod quorum;
 pub mod replication;
+pub mod timer;
 pub mod topics;
 
 use crate::sim::metadata::{MetadataImage, MetadataRecord};
-use crate::sim::node::{CorrIds, Env, Out, Timer};
-use crate::sim::protocol::{Body, ControllerRequest, ControllerResponse, Message, NodeAddr, Request, Response};
+use crate::sim::node::{CorrIds, Env, Node};
+use crate::sim::protocol::{Body, ControllerRequest, ControllerResponse, Message, Request, Response};
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::{BrokerId, Epoch, Offset};
+use crate::sim::types::{BrokerId, Epoch, NodeAddr, Offset};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
+use timer::{ControllerOut, ControllerTimer};
 
 /// `controller.quorum.election.timeout.ms` (KRaft default).
 pub const ELECTION_TIMEOUT_MS: i64 = 1000;
@@ -174,7 +176,7 @@ impl ControllerNode {
     }
 
     /// Starts the process: replays the log into an image and waits for (or starts) an election.
-    pub fn start(&mut self, now: SimTime, env: &Env, rng: Pcg32, out: &mut Out) {
+    pub fn start(&mut self, now: SimTime, env: &Env, rng: Pcg32, out: &mut ControllerOut) {
         let mut p = ControllerProc {
             id: self.id,
             rng,
@@ -200,8 +202,21 @@ impl ControllerNode {
     pub fn is_active(&self) -> bool {
         matches!(self.proc.as_ref().map(|p| &p.role), Some(Role::Leader(_)))
     }
+}
 
-    pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut Out) {
+/// A controller takes no commands of its own: the learner starts and kills it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ControllerInput {}
+
+impl Node for ControllerNode {
+    type Timer = ControllerTimer;
+    type Input = ControllerInput;
+
+    fn handle_input(&mut self, _now: SimTime, input: ControllerInput, _env: &Env, _out: &mut ControllerOut) {
+        match input {}
+    }
+
+    fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut ControllerOut) {
         let Some(p) = self.proc.as_mut() else { return };
         let disk = &mut self.disk;
         match msg.body {
@@ -211,19 +226,19 @@ impl ControllerNode {
         p.after_step(now, disk, env, out);
     }
 
-    pub fn handle_timer(&mut self, now: SimTime, timer: Timer, env: &Env, out: &mut Out) {
+    fn handle_timer(&mut self, now: SimTime, timer: ControllerTimer, env: &Env, out: &mut ControllerOut) {
         let Some(p) = self.proc.as_mut() else { return };
         let disk = &mut self.disk;
         p.handle_timer(now, timer, disk, env, out);
         p.after_step(now, disk, env, out);
     }
 
-    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, env: &Env, out: &mut Out) {
+    fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, env: &Env, out: &mut ControllerOut) {
         let Some(p) = self.proc.as_mut() else { return };
         if let NodeAddr::Controller(_) = peer {
             if p.fetch_inflight.is_some() {
                 p.fetch_inflight = None;
-                out.timer(now.plus_ms(50), Timer::QuorumFetch);
+                out.timer(now.plus_ms(50), ControllerTimer::QuorumFetch);
             }
         }
         p.after_step(now, &mut self.disk, env, out);
@@ -262,7 +277,7 @@ impl ControllerProc {
     }
 
     /// Queues a response for when `offset` is committed.
-    pub fn respond_after(&mut self, offset: Offset, to: NodeAddr, corr: u64, resp: Response, out: &mut Out) {
+    pub fn respond_after(&mut self, offset: Offset, to: NodeAddr, corr: u64, resp: Response, out: &mut ControllerOut) {
         if offset < self.hw {
             out.respond(to, corr, resp);
         } else if let Some(l) = self.leader_state() {
@@ -271,7 +286,7 @@ impl ControllerProc {
     }
 
     /// Queues a trace event for when `offset` is committed.
-    pub fn trace_after(&mut self, offset: Offset, kind: TraceKind, out: &mut Out) {
+    pub fn trace_after(&mut self, offset: Offset, kind: TraceKind, out: &mut ControllerOut) {
         if offset < self.hw {
             out.trace(kind);
         } else if let Some(l) = self.leader_state() {
@@ -288,7 +303,7 @@ impl ControllerProc {
         req: Request,
         disk: &mut ControllerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         match req {
             Request::Vote { epoch, candidate, last_epoch, last_offset } => {
@@ -452,7 +467,7 @@ impl ControllerProc {
         req: ControllerRequest,
         disk: &mut ControllerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         match req {
             ControllerRequest::CreateTopics { topics, validate_only } => {
@@ -503,7 +518,7 @@ impl ControllerProc {
         resp: Response,
         disk: &mut ControllerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         match resp {
             Response::Vote { epoch, granted, leader } => {
@@ -516,31 +531,44 @@ impl ControllerProc {
         }
     }
 
-    fn handle_timer(&mut self, now: SimTime, timer: Timer, disk: &mut ControllerDisk, env: &Env, out: &mut Out) {
+    fn handle_timer(
+        &mut self,
+        now: SimTime,
+        timer: ControllerTimer,
+        disk: &mut ControllerDisk,
+        env: &Env,
+        out: &mut ControllerOut,
+    ) {
         match timer {
-            Timer::QuorumElection => self.on_election_timer(now, disk, env, out),
-            Timer::QuorumFetch => self.maybe_fetch(now, disk, out),
-            Timer::QuorumRequestTimeout(corr) if self.fetch_inflight == Some(corr) => {
+            ControllerTimer::QuorumElection => self.on_election_timer(now, disk, env, out),
+            ControllerTimer::QuorumFetch => self.maybe_fetch(now, disk, out),
+            ControllerTimer::QuorumRequestTimeout(corr) if self.fetch_inflight == Some(corr) => {
                 self.fetch_inflight = None;
                 self.maybe_fetch(now, disk, out);
             }
-            Timer::ParkedFetch(addr, corr) => self.expire_parked(now, addr, corr, disk, out),
-            Timer::SessionCheck if self.is_leader() => {
+            ControllerTimer::ParkedFetch(addr, corr) => self.expire_parked(now, addr, corr, disk, out),
+            ControllerTimer::SessionCheck if self.is_leader() => {
                 self.check_sessions(now, disk, env, out);
                 self.check_quorum(now, disk, env, out);
                 if self.is_leader() {
-                    out.timer(now.plus_ms(SESSION_CHECK_MS), Timer::SessionCheck);
+                    out.timer(now.plus_ms(SESSION_CHECK_MS), ControllerTimer::SessionCheck);
                 }
             }
-            Timer::LeaderImbalanceCheck if self.is_leader() => {
+            ControllerTimer::LeaderImbalanceCheck if self.is_leader() => {
                 if env.settings.auto_leader_rebalance_enable {
                     self.rebalance_preferred_leaders(disk, env, out);
                 }
-                out.timer(now.plus_ms(env.settings.leader_imbalance_check_interval_ms), Timer::LeaderImbalanceCheck);
+                out.timer(
+                    now.plus_ms(env.settings.leader_imbalance_check_interval_ms),
+                    ControllerTimer::LeaderImbalanceCheck,
+                );
             }
-            Timer::UncleanElectionCheck if self.is_leader() => {
+            ControllerTimer::UncleanElectionCheck if self.is_leader() => {
                 self.unclean_elect_leaderless(disk, env, out);
-                out.timer(now.plus_ms(env.settings.unclean_leader_election_interval_ms), Timer::UncleanElectionCheck);
+                out.timer(
+                    now.plus_ms(env.settings.unclean_leader_election_interval_ms),
+                    ControllerTimer::UncleanElectionCheck,
+                );
             }
             _ => {}
         }
@@ -552,7 +580,7 @@ impl ControllerProc {
 
     /// After every input: advance the commit point, release what waited on it, apply
     /// committed records (followers), and answer parked fetches that now have data.
-    fn after_step(&mut self, now: SimTime, disk: &mut ControllerDisk, env: &Env, out: &mut Out) {
+    fn after_step(&mut self, now: SimTime, disk: &mut ControllerDisk, env: &Env, out: &mut ControllerOut) {
         if self.is_leader() {
             self.update_high_watermark(now, disk, env, out);
             self.release_pending(out);
@@ -567,7 +595,7 @@ impl ControllerProc {
         }
     }
 
-    fn release_pending(&mut self, out: &mut Out) {
+    fn release_pending(&mut self, out: &mut ControllerOut) {
         let hw = self.hw;
         let id = self.id;
         if let Role::Leader(l) = &mut self.role {

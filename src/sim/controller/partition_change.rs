@@ -21,8 +21,8 @@
 //! Kafka's own builder by `tests/conformance_vectors.rs` (`partition-change`).
 
 use crate::sim::java::{java_capacity_for_copy, java_int_set_order};
-use crate::sim::metadata::{MetadataRecord, PartitionState, TopicId};
-use crate::sim::types::{BrokerId, PartitionId, NO_LEADER};
+use crate::sim::metadata::{MetadataRecord, PartitionState};
+use crate::sim::types::{BrokerId, PartitionId, TopicId, NO_LEADER};
 use serde::{Deserialize, Serialize};
 
 /// Whether eligible leader replicas are on: `eligible.leader.replicas.version` is 1

@@ -11,20 +11,26 @@ use crate::sim::errors::KafkaError;
 use crate::sim::protocol::{QuorumInfo, ReplicaProgress};
 
 impl ControllerProc {
-    pub(super) fn reset_election_deadline(&mut self, now: SimTime, out: &mut Out) {
+    pub(super) fn reset_election_deadline(&mut self, now: SimTime, out: &mut ControllerOut) {
         let jitter = i64::from(self.rng.below(ELECTION_TIMEOUT_MS as u32));
         self.election_deadline = now.plus_ms(ELECTION_TIMEOUT_MS + jitter);
-        out.timer(self.election_deadline, Timer::QuorumElection);
+        out.timer(self.election_deadline, ControllerTimer::QuorumElection);
     }
 
-    pub(super) fn on_election_timer(&mut self, now: SimTime, disk: &mut ControllerDisk, env: &Env, out: &mut Out) {
+    pub(super) fn on_election_timer(
+        &mut self,
+        now: SimTime,
+        disk: &mut ControllerDisk,
+        env: &Env,
+        out: &mut ControllerOut,
+    ) {
         match &self.role {
             Role::Leader(_) => {}
             Role::Follower { .. } => {
                 if now.ms_since(self.last_leader_contact) >= FETCH_TIMEOUT_MS {
                     self.start_election(now, disk, env, out);
                 } else {
-                    out.timer(self.last_leader_contact.plus_ms(FETCH_TIMEOUT_MS), Timer::QuorumElection);
+                    out.timer(self.last_leader_contact.plus_ms(FETCH_TIMEOUT_MS), ControllerTimer::QuorumElection);
                 }
             }
             Role::Unattached | Role::Candidate { .. } => {
@@ -36,7 +42,13 @@ impl ControllerProc {
     }
 
     /// Becomes a candidate in a new epoch and asks the other voters for their votes.
-    pub(super) fn start_election(&mut self, now: SimTime, disk: &mut ControllerDisk, env: &Env, out: &mut Out) {
+    pub(super) fn start_election(
+        &mut self,
+        now: SimTime,
+        disk: &mut ControllerDisk,
+        env: &Env,
+        out: &mut ControllerOut,
+    ) {
         disk.epoch += 1;
         disk.voted_for = Some(self.id);
         let mut votes = BTreeSet::new();
@@ -75,7 +87,7 @@ impl ControllerProc {
         epoch: Epoch,
         leader: Option<i32>,
         disk: &mut ControllerDisk,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         if epoch > disk.epoch {
             disk.epoch = epoch;
@@ -92,15 +104,21 @@ impl ControllerProc {
         }
     }
 
-    fn become_follower(&mut self, now: SimTime, leader: i32, out: &mut Out) {
+    fn become_follower(&mut self, now: SimTime, leader: i32, out: &mut ControllerOut) {
         self.role = Role::Follower { leader };
         self.last_leader_contact = now;
         self.fetch_inflight = None;
-        out.timer(now, Timer::QuorumFetch);
-        out.timer(now.plus_ms(FETCH_TIMEOUT_MS), Timer::QuorumElection);
+        out.timer(now, ControllerTimer::QuorumFetch);
+        out.timer(now.plus_ms(FETCH_TIMEOUT_MS), ControllerTimer::QuorumElection);
     }
 
-    pub(super) fn become_leader(&mut self, now: SimTime, disk: &mut ControllerDisk, env: &Env, out: &mut Out) {
+    pub(super) fn become_leader(
+        &mut self,
+        now: SimTime,
+        disk: &mut ControllerDisk,
+        env: &Env,
+        out: &mut ControllerOut,
+    ) {
         // Rebuild the image from the whole log: a new leader owns its uncommitted tail.
         self.image = MetadataImage::new();
         for (i, e) in disk.log.iter().enumerate() {
@@ -143,7 +161,7 @@ impl ControllerProc {
             self.append(
                 disk,
                 MetadataRecord::Config {
-                    resource: crate::sim::protocol::ConfigResource::Broker(None),
+                    resource: crate::sim::types::ConfigResource::Broker(None),
                     name: "min.insync.replicas".into(),
                     value: Some(value),
                 },
@@ -160,9 +178,9 @@ impl ControllerProc {
                 );
             }
         }
-        out.timer(now.plus_ms(SESSION_CHECK_MS), Timer::SessionCheck);
-        out.timer(now.plus_ms(env.settings.leader_imbalance_check_interval_ms), Timer::LeaderImbalanceCheck);
-        out.timer(now.plus_ms(env.settings.unclean_leader_election_interval_ms), Timer::UncleanElectionCheck);
+        out.timer(now.plus_ms(SESSION_CHECK_MS), ControllerTimer::SessionCheck);
+        out.timer(now.plus_ms(env.settings.leader_imbalance_check_interval_ms), ControllerTimer::LeaderImbalanceCheck);
+        out.timer(now.plus_ms(env.settings.unclean_leader_election_interval_ms), ControllerTimer::UncleanElectionCheck);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -176,7 +194,7 @@ impl ControllerProc {
         last_epoch: Epoch,
         last_offset: Offset,
         disk: &mut ControllerDisk,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         if epoch > disk.epoch {
             self.observe_epoch(now, epoch, None, disk, out);
@@ -205,7 +223,7 @@ impl ControllerProc {
         leader: Option<i32>,
         disk: &mut ControllerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         let Some(voter) = self.pending_votes.remove(&corr) else { return };
         if epoch > disk.epoch {
@@ -231,7 +249,7 @@ impl ControllerProc {
         epoch: Epoch,
         leader: i32,
         disk: &mut ControllerDisk,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         if epoch >= disk.epoch && leader != self.id {
             if epoch > disk.epoch {
@@ -255,7 +273,7 @@ impl ControllerProc {
         last_fetched_epoch: Epoch,
         max_wait_ms: i64,
         disk: &mut ControllerDisk,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         let epoch = disk.epoch;
         if !self.is_leader() {
@@ -311,7 +329,7 @@ impl ControllerProc {
                 l.parked.retain(|p| p.from != from);
                 l.parked.push(Parked { from, corr, replica, fetch_offset, deadline });
             }
-            out.timer(deadline, Timer::ParkedFetch(from, corr));
+            out.timer(deadline, ControllerTimer::ParkedFetch(from, corr));
             return;
         }
         self.send_fetch_response(from, corr, fetch_offset, limit, disk, out);
@@ -324,7 +342,7 @@ impl ControllerProc {
         from_offset: Offset,
         limit: Offset,
         disk: &ControllerDisk,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         let start = from_offset.max(0);
         let end = limit.min(disk.log_end()).min(start + 2000);
@@ -349,7 +367,7 @@ impl ControllerProc {
     }
 
     /// Answers parked fetches that now have data (or all of them when `all`).
-    pub(super) fn answer_parked(&mut self, _now: SimTime, disk: &ControllerDisk, out: &mut Out, all: bool) {
+    pub(super) fn answer_parked(&mut self, _now: SimTime, disk: &ControllerDisk, out: &mut ControllerOut, all: bool) {
         let hw = self.hw;
         let log_end = disk.log_end();
         let ready: Vec<Parked> = match self.leader_state() {
@@ -375,7 +393,7 @@ impl ControllerProc {
         addr: NodeAddr,
         corr: u64,
         disk: &ControllerDisk,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         let hw = self.hw;
         let log_end = disk.log_end();
@@ -393,7 +411,7 @@ impl ControllerProc {
     }
 
     /// A follower voter fetches from the leader when it has no fetch in flight.
-    pub(super) fn maybe_fetch(&mut self, now: SimTime, disk: &ControllerDisk, out: &mut Out) {
+    pub(super) fn maybe_fetch(&mut self, now: SimTime, disk: &ControllerDisk, out: &mut ControllerOut) {
         let Role::Follower { leader } = self.role else { return };
         if self.fetch_inflight.is_some() {
             return;
@@ -410,7 +428,7 @@ impl ControllerProc {
                 max_wait_ms: FETCH_MAX_WAIT_MS,
             },
         );
-        out.timer(now.plus_ms(FETCH_MAX_WAIT_MS + FETCH_TIMEOUT_MS), Timer::QuorumRequestTimeout(corr));
+        out.timer(now.plus_ms(FETCH_MAX_WAIT_MS + FETCH_TIMEOUT_MS), ControllerTimer::QuorumRequestTimeout(corr));
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -425,7 +443,7 @@ impl ControllerProc {
         diverging: Option<(Epoch, Offset)>,
         entries: Vec<(Offset, Epoch, Rc<MetadataRecord>)>,
         disk: &mut ControllerDisk,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         if self.fetch_inflight != Some(corr) {
             return;
@@ -441,11 +459,11 @@ impl ControllerProc {
                     self.become_follower(now, l, out);
                 }
             }
-            out.timer(now.plus_ms(100), Timer::QuorumFetch);
+            out.timer(now.plus_ms(100), ControllerTimer::QuorumFetch);
             return;
         }
         self.last_leader_contact = now;
-        out.timer(now.plus_ms(FETCH_TIMEOUT_MS), Timer::QuorumElection);
+        out.timer(now.plus_ms(FETCH_TIMEOUT_MS), ControllerTimer::QuorumElection);
         if let Some((e, end)) = diverging {
             // Truncate to where our log agrees with the leader's (`LeaderEpochFileCache` rules on the metadata log).
             let (mine_e, mine_end) = disk.end_offset_for(e);
@@ -457,7 +475,7 @@ impl ControllerProc {
                 self.image = MetadataImage::new();
                 self.applied = 0;
             }
-            out.timer(now, Timer::QuorumFetch);
+            out.timer(now, ControllerTimer::QuorumFetch);
             return;
         }
         for (off, e, rec) in entries {
@@ -466,12 +484,18 @@ impl ControllerProc {
             }
         }
         self.hw = high_watermark.min(disk.log_end()).max(self.hw);
-        out.timer(now, Timer::QuorumFetch);
+        out.timer(now, ControllerTimer::QuorumFetch);
     }
 
     /// The leader's high watermark: the largest offset held by a majority of voters, once
     /// that offset is past the start of the leader's epoch.
-    pub(super) fn update_high_watermark(&mut self, _now: SimTime, disk: &ControllerDisk, _env: &Env, out: &mut Out) {
+    pub(super) fn update_high_watermark(
+        &mut self,
+        _now: SimTime,
+        disk: &ControllerDisk,
+        _env: &Env,
+        out: &mut ControllerOut,
+    ) {
         let id = self.id;
         let log_end = disk.log_end();
         let Some(l) = self.leader_state() else { return };
@@ -491,7 +515,13 @@ impl ControllerProc {
     }
 
     /// Check-quorum: a leader that a majority has not fetched from recently resigns.
-    pub(super) fn check_quorum(&mut self, now: SimTime, _disk: &mut ControllerDisk, env: &Env, out: &mut Out) {
+    pub(super) fn check_quorum(
+        &mut self,
+        now: SimTime,
+        _disk: &mut ControllerDisk,
+        env: &Env,
+        out: &mut ControllerOut,
+    ) {
         if env.voters.len() == 1 {
             return;
         }

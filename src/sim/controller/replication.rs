@@ -122,7 +122,7 @@ impl ControllerProc {
         change: &PartitionChange,
         reason: ElectionReason,
         disk: &mut ControllerDisk,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) -> Option<Offset> {
         let t = self.image.topics.get(topic)?;
         let topic_id = t.id;
@@ -185,7 +185,7 @@ impl ControllerProc {
         reason: ElectionReason,
         disk: &mut ControllerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) -> Option<Offset> {
         let mut last = None;
         for (topic, partition) in partitions {
@@ -240,7 +240,7 @@ impl ControllerProc {
         election: ElectionType,
         disk: &mut ControllerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) -> Result<Option<Offset>, ApiError> {
         let Some(t) = self.image.topics.get(&tp.topic) else {
             return Err(ApiError::with(
@@ -288,7 +288,7 @@ impl ControllerProc {
         new_isr: Vec<BrokerId>,
         disk: &mut ControllerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         let id = self.id;
         let reply =
@@ -370,7 +370,7 @@ impl ControllerProc {
         partitions: Option<Vec<TopicPartition>>,
         disk: &mut ControllerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         let explicit = partitions.is_some();
         let list: Vec<TopicPartition> = match partitions {
@@ -407,7 +407,12 @@ impl ControllerProc {
     /// `ReplicationControlManager.maybeBalancePartitionLeaders`): every partition not led by
     /// its preferred replica gets a PREFERRED election. (KRaft has no per-broker imbalance
     /// threshold: `leader.imbalance.per.broker.percentage` is a ZooKeeper-era setting.)
-    pub(super) fn rebalance_preferred_leaders(&mut self, disk: &mut ControllerDisk, env: &Env, out: &mut Out) {
+    pub(super) fn rebalance_preferred_leaders(
+        &mut self,
+        disk: &mut ControllerDisk,
+        env: &Env,
+        out: &mut ControllerOut,
+    ) {
         let imbalanced = self.partitions_where(|p| p.leader != p.preferred());
         for (topic, partition) in imbalanced.into_iter().take(MAX_ELECTIONS_PER_IMBALANCE) {
             let request = ChangeRequest { election: Election::Preferred, ..ChangeRequest::default() };
@@ -420,7 +425,7 @@ impl ControllerProc {
 
     /// The periodic `electUnclean` task (`maybeTriggerUncleanLeaderElectionForLeaderlessPartitions`):
     /// leaderless partitions whose topic allows it get an UNCLEAN election.
-    pub(super) fn unclean_elect_leaderless(&mut self, disk: &mut ControllerDisk, env: &Env, out: &mut Out) {
+    pub(super) fn unclean_elect_leaderless(&mut self, disk: &mut ControllerDisk, env: &Env, out: &mut ControllerOut) {
         for (topic, partition) in self.partitions_with_no_leader().into_iter().take(MAX_ELECTIONS_PER_IMBALANCE) {
             if self.unclean_allowed(&topic, env) {
                 let _ =
@@ -463,7 +468,7 @@ impl ControllerProc {
         moves: Vec<(TopicPartition, Option<Vec<BrokerId>>)>,
         disk: &mut ControllerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         let mut results = Vec::new();
         let mut last = None;

@@ -4,12 +4,12 @@
 
 use super::partition_change::ELR_ENABLED;
 use super::*;
-use crate::sim::config::{broker_static_configs, validate_broker_alter, validate_topic_configs_on_controller};
+use crate::sim::config::{validate_broker_alter, validate_topic_configs_on_controller};
 use crate::sim::errors::{ApiError, KafkaError};
-use crate::sim::metadata::TopicId;
 use crate::sim::placement::{place, PlacementBroker};
-use crate::sim::protocol::{AlterOp, ConfigResource, NewTopic};
+use crate::sim::protocol::{AlterOp, NewTopic};
 use crate::sim::trace::ElectionReason;
+use crate::sim::types::{ConfigResource, TopicId};
 
 /// `QuorumController.MAX_RECORDS_PER_USER_OP`: the most metadata records one user operation
 /// may write, and the most partitions one CreateTopics or CreatePartitions request may add.
@@ -138,7 +138,7 @@ impl ControllerProc {
         assignment: &[Vec<BrokerId>],
         manual: bool,
         disk: &mut ControllerDisk,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) -> Result<Offset, ApiError> {
         // Validate every partition before writing anything: a partition needs an active
         // replica for its ISR (ReplicationControlManager.createTopic / createPartitions).
@@ -206,7 +206,7 @@ impl ControllerProc {
         validate_only: bool,
         disk: &mut ControllerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         // ReplicationControlManager.validateTotalNumberOfPartitions, before anything else (and
         // before anything is allocated per partition): QuorumController.MAX_RECORDS_PER_USER_OP.
@@ -327,7 +327,14 @@ impl ControllerProc {
 
     /// The whole CreateTopics request fails (`CreateTopicsRequest.getErrorResponse`): every
     /// topic gets the error.
-    fn refuse_create(&mut self, from: NodeAddr, corr: u64, topics: &[NewTopic], message: &str, out: &mut Out) {
+    fn refuse_create(
+        &mut self,
+        from: NodeAddr,
+        corr: u64,
+        topics: &[NewTopic],
+        message: &str,
+        out: &mut ControllerOut,
+    ) {
         let results = topics
             .iter()
             .map(|t| (t.name.clone(), Err(ApiError::with(KafkaError::POLICY_VIOLATION, message))))
@@ -341,7 +348,7 @@ impl ControllerProc {
         corr: u64,
         names: Vec<String>,
         disk: &mut ControllerDisk,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         let mut results = Vec::new();
         let mut last = None;
@@ -372,7 +379,7 @@ impl ControllerProc {
         count: i32,
         assignment: Option<Vec<Vec<BrokerId>>>,
         disk: &mut ControllerDisk,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         let reply = |e: Option<ApiError>| Response::Controller(ControllerResponse::CreatePartitions(e));
         let Some(t) = self.image.topics.get(&topic) else {
@@ -463,7 +470,7 @@ impl ControllerProc {
         ops: Vec<AlterOp>,
         disk: &mut ControllerDisk,
         env: &Env,
-        out: &mut Out,
+        out: &mut ControllerOut,
     ) {
         let reply = |e: Option<ApiError>| Response::Controller(ControllerResponse::AlterConfigs(e));
         // Validate everything first: a bad request changes nothing.
@@ -545,7 +552,7 @@ impl ControllerProc {
                     current,
                     &self.image.cluster_configs,
                     self.image.broker_configs.get(&receiver).unwrap_or(&empty),
-                    &broker_static_configs(env, receiver, rack.as_deref()),
+                    &env.broker_static_configs(receiver, rack.as_deref()),
                 )
             }
         };

@@ -3,8 +3,8 @@
 //! bookkeeping (high watermarks, committed metadata records, acknowledged batches) give
 //! `None`: the feed tells what changed, not every packet.
 
-use crate::sim::protocol::NodeAddr;
 use crate::sim::trace::{ElectionReason, Finding, TraceEvent, TraceKind};
+use crate::sim::types::NodeAddr;
 use crate::sim::view::names::{ids, node};
 
 /// One sentence describing `ev`, or `None` when it is not worth a line.

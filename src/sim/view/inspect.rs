@@ -7,13 +7,11 @@ use crate::sim::broker::replica::Role;
 use crate::sim::client::config::{ConsumerConfig, ProducerConfig};
 use crate::sim::client::ClientKind;
 use crate::sim::config::{
-    broker_config_def, broker_static_configs, describe_broker_configs, describe_topic_configs, ConfigEntry,
-    ConfigSource,
+    broker_config_def, describe_broker_configs, describe_topic_configs, ConfigEntry, ConfigSource,
 };
 use crate::sim::metadata::MetadataRecord;
-use crate::sim::protocol::NodeAddr;
 use crate::sim::record::{Bytes, RecordBatch};
-use crate::sim::types::{BrokerId, Epoch, Offset, TopicPartition};
+use crate::sim::types::{BrokerId, Epoch, NodeAddr, Offset, TopicPartition};
 use crate::sim::view::names::{ControllerRole, ReplicaRole};
 use crate::sim::view::{NodeStatus, ViewModel};
 use crate::sim::world::Sim;
@@ -240,7 +238,7 @@ fn broker(sim: &Sim, view: &ViewModel, id: BrokerId) -> Detail {
     let cluster = image.map(|i| &i.cluster_configs).unwrap_or(&empty);
     // The configs the engine acts on, and whatever else is set: the full list of several
     // hundred is `kafka-configs --describe --all`'s.
-    let statics = broker_static_configs(&sim.env, id, b.rack.as_deref());
+    let statics = sim.env.broker_static_configs(id, b.rack.as_deref());
     let configs = describe_broker_configs(Some(id), per_broker, cluster, &statics)
         .into_iter()
         .filter(|e| e.source != ConfigSource::DefaultConfig || broker_config_def(&e.name).is_some_and(|d| d.simulated))

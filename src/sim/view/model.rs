@@ -5,9 +5,8 @@
 use crate::sim::broker::BrokerState;
 use crate::sim::client::consumer::MemberState;
 use crate::sim::client::ClientKind;
-use crate::sim::protocol::NodeAddr;
 use crate::sim::time::SimTime;
-use crate::sim::types::{BrokerId, Epoch, Offset, TopicPartition};
+use crate::sim::types::{BrokerId, Epoch, NodeAddr, Offset, TopicPartition};
 use crate::sim::view::names::{ControllerRole, ReplicaRole};
 use crate::sim::world::Sim;
 use serde::Serialize;

@@ -5,8 +5,7 @@
 
 use crate::sim::broker::replica::{ReplicaState, Role};
 use crate::sim::controller::Role as QuorumRole;
-use crate::sim::protocol::NodeAddr;
-use crate::sim::types::BrokerId;
+use crate::sim::types::{BrokerId, NodeAddr};
 use serde::Serialize;
 
 /// A controller's place in the metadata quorum (KRaft `QuorumState`).

@@ -5,7 +5,7 @@
 
 use crate::lab::view::{Flight, Selection};
 use crate::lab::Event as LabEvent;
-use crate::sim::protocol::NodeAddr;
+use crate::sim::types::NodeAddr;
 use crate::sim::view::{
     BrokerView, ClientView, ControllerRole, ControllerView, NodeStatus, ReplicaRole, ReplicaView, ViewModel, TAIL_LEN,
 };

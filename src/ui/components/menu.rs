@@ -4,7 +4,7 @@
 
 use crate::lab::view::Selection;
 use crate::lab::Event as LabEvent;
-use crate::sim::protocol::NodeAddr;
+use crate::sim::types::NodeAddr;
 use crate::sim::view::{NodeStatus, ViewModel};
 use crate::ui::context::LabContext;
 use std::rc::Rc;

@@ -1,6 +1,6 @@
 //! Fuzz-style robustness test: random and mutated command lines through the
 //! shell and every tool's option parser must never panic, and every
-//! rejection must say something on its first line (brief §1, `TopicCommand`; the messages are
+//! rejection must say something on its first line (`TopicCommand`; the messages are
 //! the Kafka tools').
 
 use super::super::{parse_command, tables, Tool};

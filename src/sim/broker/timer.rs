@@ -1,0 +1,28 @@
+//! A broker's timers (its group and transaction coordinators' included).
+
+use crate::sim::node::Out;
+use crate::sim::types::BrokerId;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum BrokerTimer {
+    /// `BrokerLifecycleManager`'s heartbeat to the active controller.
+    BrokerHeartbeat,
+    ControllerRequestTimeout(u64),
+    /// `ReplicaManager.maybeShrinkIsr`, every `replica.lag.time.max.ms / 2`.
+    IsrExpiration,
+    /// The replica fetcher towards one leader may fetch again.
+    FetcherWake(BrokerId),
+    ReplicaRequestTimeout(u64),
+    DelayedProduce(u64),
+    DelayedFetch(u64),
+    RetentionCheck,
+    CleanerCheck,
+    HwCheckpoint,
+    Flush,
+    GroupTick(String),
+    TxnTick,
+}
+
+/// What a broker's handlers produce.
+pub type BrokerOut = Out<BrokerTimer>;

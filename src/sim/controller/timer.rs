@@ -1,0 +1,20 @@
+//! A KRaft controller's timers.
+
+use crate::sim::node::Out;
+use crate::sim::types::NodeAddr;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ControllerTimer {
+    QuorumElection,
+    QuorumFetch,
+    QuorumRequestTimeout(u64),
+    SessionCheck,
+    LeaderImbalanceCheck,
+    UncleanElectionCheck,
+    /// A voter's or observer's Fetch parked until new records or its max wait.
+    ParkedFetch(NodeAddr, u64),
+}
+
+/// What a controller's handlers produce.
+pub type ControllerOut = Out<ControllerTimer>;
