@@ -546,6 +546,52 @@ fn every_scenario_was_recorded_from_kafka() {
     }
 }
 
+/// The leader's row of each `describe --replication` of a transcript's outputs: (log end offset,
+/// last fetch timestamp). The leader's timestamp is the time the request was answered.
+fn leader_rows(outputs: &[Vec<String>]) -> Vec<(i64, i64)> {
+    outputs
+        .iter()
+        .filter_map(|lines| {
+            lines.iter().find(|l| l.trim_end().ends_with("Leader")).and_then(|l| {
+                let cells: Vec<&str> = l.split('\t').map(str::trim).collect();
+                Some((cells.get(2)?.parse().ok()?, cells.get(4)?.parse().ok()?))
+            })
+        })
+        .collect()
+}
+
+/// The `quorum-figures` normalisation hides the metadata log's offsets, so this checks their
+/// movement on its own: over the same idle stretch, Brokerlab's active controller adds records
+/// to the metadata log at Kafka's rate (a NoOpRecord every `metadata.max.idle.interval.ms`).
+#[test]
+fn an_idle_metadata_log_moves_at_kafkas_rate() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/scenarios/quorum_idle.txt");
+    let t = parse(&std::fs::read_to_string(path).expect("quorum_idle.txt"));
+    let replication: Vec<_> = t.steps.iter().filter(|s| s.command.contains("describe --replication")).collect();
+    let kafka = leader_rows(&replication.iter().map(|s| s.expected.clone()).collect::<Vec<_>>());
+    let (seed, cfg) = config_of(&t.header);
+    let mut console = Console::new(seed, cfg).expect("a cluster");
+    let mut outputs = Vec::new();
+    for step in &t.steps {
+        let result = console.run_script(&step.command, false);
+        if step.command.contains("describe --replication") {
+            outputs.push(result.commands.iter().flat_map(|c| render_tool(&c.output)).collect::<Vec<_>>());
+        }
+    }
+    let ours = leader_rows(&outputs);
+    assert_eq!((kafka.len(), ours.len()), (2, 2), "Kafka {kafka:?}, Brokerlab {ours:?}");
+    let rate = |r: &[(i64, i64)]| (r[1].0 - r[0].0, r[1].1 - r[0].1);
+    let ((k_records, k_ms), (b_records, b_ms)) = (rate(&kafka), rate(&ours));
+    assert!(k_records > 0 && k_ms > 0 && b_ms > 0, "Kafka {kafka:?}, Brokerlab {ours:?}");
+    // Kafka's rate over Brokerlab's stretch (Kafka's took longer: each tool is a JVM), one
+    // record either way for where the stretch starts and ends between two NoOpRecords.
+    let expected = k_records * b_ms / k_ms;
+    assert!(
+        (b_records - expected).abs() <= 1,
+        "Kafka: {k_records} records in {k_ms} ms; Brokerlab: {b_records} in {b_ms} ms (expected {expected})"
+    );
+}
+
 #[test]
 fn normalisations_are_narrow() {
     let l = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();

@@ -639,7 +639,7 @@ impl DiskTracker {
             let track = self.nodes.entry(node.clone()).or_default();
             diff_texts(&node, track, controller_texts(*id, &c.disk, &cluster_id), &mut ops);
             let entries: Vec<(Offset, i32, Rc<MetadataRecord>)> =
-                c.disk.log.iter().enumerate().map(|(i, e)| (i as Offset, e.epoch, e.record.clone())).collect();
+                c.disk.log.iter().map(|e| (e.offset, e.epoch, e.record.clone())).collect();
             diff_metadata(&node, track, &entries, &mut ops);
             seen.push(node);
         }
@@ -894,12 +894,15 @@ fn load_metadata(
     let mut out = Vec::new();
     let mut expect: i64 = 0;
     for (o, (epoch, json, crc)) in rows {
-        let ok = *o == expect && metadata_crc(*o, *epoch, json) == *crc;
-        let rec = if ok { serde_json::from_str::<MetadataRecord>(json).ok() } else { None };
+        let ok = *o >= expect && metadata_crc(*o, *epoch, json) == *crc;
+        // Offsets are consecutive, except before a NoOpRecord: it stands for the run of
+        // NoOpRecords that ends with it (`MetaEntry`).
+        let rec = if ok { serde_json::from_str::<MetadataRecord>(json).ok() } else { None }
+            .filter(|r| *o == expect || matches!(r, MetadataRecord::NoOp));
         match rec {
             Some(r) => {
                 out.push((*o, *epoch, interner.record(*o, *crc, r)));
-                expect += 1;
+                expect = *o + 1;
             }
             None => {
                 report.problems.push(DiskProblem::BadMetadataRecord { node: node.into(), offset: expect });
@@ -909,7 +912,8 @@ fn load_metadata(
     }
     if let Some(n) = expected_len {
         if (out.len() as u64) < n {
-            report.problems.push(DiskProblem::BadMetadataRecord { node: node.into(), offset: out.len() as i64 });
+            let offset = out.last().map(|e| e.0 + 1).unwrap_or(0);
+            report.problems.push(DiskProblem::BadMetadataRecord { node: node.into(), offset });
         }
     }
     out
@@ -1009,7 +1013,7 @@ pub fn disks_from_rows(
                 }
                 disk.log = load_metadata(&node, &nr.metadata, None, &mut interner, &mut report)
                     .into_iter()
-                    .map(|(_, epoch, record)| MetaEntry { epoch, record })
+                    .map(|(offset, epoch, record)| MetaEntry { offset, epoch, record })
                     .collect();
                 controllers.insert(id, disk);
             }
@@ -1143,7 +1147,7 @@ pub fn restore_disks(mut sim: Sim, manifest: &DiskManifest, rows: &[DiskRow]) ->
         c.disk.log =
             load_metadata(&node, &nr.metadata, manifest.metadata.get(&node).copied(), &mut interner, &mut report)
                 .into_iter()
-                .map(|(_, epoch, record)| MetaEntry { epoch, record })
+                .map(|(offset, epoch, record)| MetaEntry { offset, epoch, record })
                 .collect();
         if report.problems.len() > before {
             damaged_controllers.push(*id);

@@ -83,6 +83,11 @@ pub enum MetadataRecord {
         broker: BrokerId,
         next_block_start: i64,
     },
+    /// `NoOpRecord`: written by the active controller every `metadata.max.idle.interval.ms`
+    /// (the `writeNoOpRecord` periodic task of `QuorumController`) so that the metadata log's
+    /// end offset and high watermark move while the cluster is idle and every broker can tell
+    /// it is still caught up. It changes nothing in the image.
+    NoOp,
 }
 
 impl MetadataRecord {
@@ -100,6 +105,7 @@ impl MetadataRecord {
             MetadataRecord::RemoveTopic { .. } => "RemoveTopicRecord",
             MetadataRecord::Config { .. } => "ConfigRecord",
             MetadataRecord::ProducerIds { .. } => "ProducerIdsRecord",
+            MetadataRecord::NoOp => "NoOpRecord",
         }
     }
 }
@@ -386,6 +392,7 @@ impl MetadataImage {
                 self.next_producer_id_block = *next_block_start;
                 ImageDelta::None
             }
+            MetadataRecord::NoOp => ImageDelta::None,
         }
     }
 

@@ -51,6 +51,8 @@ pub enum OffsetTime {
     MaxTimestamp,
     EarliestLocal,
     LatestTiered,
+    /// `-6` / `earliest-pending-upload` (KIP-1023, new in 4.x): tiered storage only.
+    EarliestPendingUpload,
     Timestamp(i64),
 }
 
@@ -62,6 +64,7 @@ pub fn parse_time(s: &str) -> Result<OffsetTime, String> {
         "max-timestamp" => return Ok(OffsetTime::MaxTimestamp),
         "earliest-local" => return Ok(OffsetTime::EarliestLocal),
         "latest-tiered" => return Ok(OffsetTime::LatestTiered),
+        "earliest-pending-upload" => return Ok(OffsetTime::EarliestPendingUpload),
         _ => {}
     }
     match java_parse_long(s) {
@@ -70,9 +73,10 @@ pub fn parse_time(s: &str) -> Result<OffsetTime, String> {
         Some(-3) => Ok(OffsetTime::MaxTimestamp),
         Some(-4) => Ok(OffsetTime::EarliestLocal),
         Some(-5) => Ok(OffsetTime::LatestTiered),
+        Some(-6) => Ok(OffsetTime::EarliestPendingUpload),
         Some(t) => Ok(OffsetTime::Timestamp(t)),
         None => Err(format!(
-            "Malformed time argument {s}. Please use -1 or latest / -2 or earliest / -3 or max-timestamp / -4 or earliest-local / -5 or latest-tiered, or a specified long format timestamp"
+            "Malformed time argument {s}. Please use -1 or latest / -2 or earliest / -3 or max-timestamp / -4 or earliest-local / -5 or latest-tiered / -6 or earliest-pending-upload, or a specified long format timestamp"
         )),
     }
 }

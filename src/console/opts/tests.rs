@@ -701,7 +701,7 @@ fn get_offsets_checks() {
     );
     occurred(
         "--bootstrap-server b:1 --time yesterday",
-        "Malformed time argument yesterday. Please use -1 or latest / -2 or earliest / -3 or max-timestamp / -4 or earliest-local / -5 or latest-tiered, or a specified long format timestamp",
+        "Malformed time argument yesterday. Please use -1 or latest / -2 or earliest / -3 or max-timestamp / -4 or earliest-local / -5 or latest-tiered / -6 or earliest-pending-upload, or a specified long format timestamp",
     );
     occurred(
         "--bootstrap-server b:1 --partitions 0,x",

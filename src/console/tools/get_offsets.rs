@@ -108,8 +108,9 @@ fn query(ctx: &mut Ctx, admin: &AdminConn, rules: &[Rule], exclude_internal: boo
         OffsetTime::Latest => Some(-1),
         OffsetTime::Earliest | OffsetTime::EarliestLocal => Some(-2),
         OffsetTime::MaxTimestamp => Some(-3),
-        // No tiered storage in the simulator: the answer is always "unknown offset".
-        OffsetTime::LatestTiered => None,
+        // No tiered storage in the simulator: the answer is always "unknown offset"
+        // (`UnifiedLog.fetchOffsetByTimestamp` without remote storage).
+        OffsetTime::LatestTiered | OffsetTime::EarliestPendingUpload => None,
         OffsetTime::Timestamp(t) => Some(t),
     };
     let Some(spec) = spec else { return Output::new() };

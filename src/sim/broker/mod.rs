@@ -518,12 +518,25 @@ impl BrokerProc {
                 let mut changed = false;
                 let mut deltas: Vec<ImageDelta> = Vec::new();
                 for (off, e, rec) in entries {
-                    if off != self.image.offset + 1 || off >= high_watermark {
+                    let noop = matches!(*rec, MetadataRecord::NoOp);
+                    // A NoOpRecord past the next offset ends a run of them that the controller
+                    // keeps as its last one (`MetaEntry`).
+                    let next = self.image.offset + 1;
+                    if (off != next && !(noop && off > next)) || off >= high_watermark {
+                        continue;
+                    }
+                    self.meta_last_epoch = e;
+                    let delta = self.image.apply(off, &rec);
+                    if noop {
+                        // Nothing changes; only the metadata offset moves. A run of them is
+                        // kept as its last one, as on the controller.
+                        match disk.metadata.last_mut() {
+                            Some(last) if matches!(*last.2, MetadataRecord::NoOp) && last.1 == e => last.0 = off,
+                            _ => disk.metadata.push((off, e, rec)),
+                        }
                         continue;
                     }
                     disk.metadata.push((off, e, rec.clone()));
-                    self.meta_last_epoch = e;
-                    let delta = self.image.apply(off, &rec);
                     if self.caught_up && !deltas.contains(&delta) {
                         deltas.push(delta);
                     }

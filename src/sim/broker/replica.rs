@@ -65,11 +65,10 @@ pub enum Role {
     Leader {
         followers: BTreeMap<BrokerId, FollowerState>,
     },
+    /// A follower of `leader`, which is -1 (`NO_LEADER`) while the partition has none.
     Follower {
         leader: BrokerId,
     },
-    /// A replica whose partition has no leader.
-    Offline,
 }
 
 /// An AlterPartition sent to the controller and not answered yet (`AlterPartitionItem`): the
@@ -208,7 +207,10 @@ impl BrokerProc {
                 Some(Role::Follower { leader }) => Some(*leader),
                 _ => None,
             };
-            let role = if state.leader >= 0 { Role::Follower { leader: state.leader } } else { Role::Offline };
+            // A partition without a leader still makes this replica a follower, of leader -1
+            // (`ReplicaManager.applyLocalFollowersDelta` → `Partition.makeFollower`); it only
+            // has nothing to fetch from.
+            let role = Role::Follower { leader: state.leader };
             let was_leader = prev.as_ref().map(|p| p.is_leader()).unwrap_or(false);
             self.replicas.insert(
                 tp.clone(),
@@ -225,7 +227,14 @@ impl BrokerProc {
                 self.fail_delayed_produce_for(tp, KafkaError::NOT_LEADER_OR_FOLLOWER, disk, out);
                 self.on_resign_leader_coordinator(now, tp, disk, env, out);
             }
-            if epoch_changed || was_follower_of != Some(state.leader) {
+            // A broker in controlled shutdown does not fetch for a partition it is no longer in
+            // the ISR of, nor for one without a leader (`ReplicaManager.applyLocalFollowersDelta`):
+            // its new leader never hears from it, so knows no log end offset for it.
+            let stop_only =
+                self.state == super::BrokerState::ShuttingDown && (state.leader < 0 || !state.isr.contains(&me));
+            if stop_only {
+                self.stop_fetching(tp);
+            } else if epoch_changed || was_follower_of != Some(state.leader) {
                 self.stop_fetching(tp);
                 if state.leader >= 0 {
                     out.trace(TraceKind::BecameFollower {

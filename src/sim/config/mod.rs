@@ -564,6 +564,10 @@ pub struct BrokerSettings {
     pub leader_imbalance_per_broker_percentage: i64,
     pub log_cleaner_backoff_ms: i64,
     pub log_retention_check_interval_ms: i64,
+    /// `metadata.max.idle.interval.ms`: how often the active controller writes a
+    /// `NoOpRecord` (0: never).
+    #[serde(default = "default_metadata_max_idle_interval_ms")]
+    pub metadata_max_idle_interval_ms: i64,
     pub num_partitions: i32,
     pub offsets_retention_ms: i64,
     pub offsets_topic_num_partitions: i32,
@@ -607,6 +611,7 @@ impl BrokerSettings {
             leader_imbalance_per_broker_percentage: long("leader.imbalance.per.broker.percentage"),
             log_cleaner_backoff_ms: long("log.cleaner.backoff.ms"),
             log_retention_check_interval_ms: long("log.retention.check.interval.ms"),
+            metadata_max_idle_interval_ms: long("metadata.max.idle.interval.ms"),
             num_partitions: long("num.partitions") as i32,
             offsets_retention_ms: long("offsets.retention.minutes") * 60_000,
             offsets_topic_num_partitions: long("offsets.topic.num.partitions") as i32,
@@ -621,6 +626,10 @@ impl BrokerSettings {
             unclean_leader_election_interval_ms: long("unclean.leader.election.interval.ms"),
         }
     }
+}
+
+fn default_metadata_max_idle_interval_ms() -> i64 {
+    500
 }
 
 impl Default for BrokerSettings {

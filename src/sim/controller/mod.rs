@@ -34,17 +34,33 @@ pub const FETCH_TIMEOUT_MS: i64 = 2000;
 pub const FETCH_MAX_WAIT_MS: i64 = 500;
 /// How often the active controller looks for expired broker sessions.
 pub const SESSION_CHECK_MS: i64 = 250;
+/// Most stored entries of the metadata log in one Fetch response.
+pub const MAX_FETCH_ENTRIES: usize = 2000;
 
 /// One entry of the metadata log.
+///
+/// A run of `NoOpRecord`s (one every `metadata.max.idle.interval.ms` while the cluster is idle)
+/// is kept as its newest record only: the offsets between the entry before it and it hold
+/// `NoOpRecord`s of its epoch. They carry no state, and a snapshot of the log would not hold
+/// them either (`SnapshotGenerator`), so keeping each one would only make a long idle run cost
+/// memory, disk rows and replay time without anything a learner could see.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MetaEntry {
+    pub offset: Offset,
     pub epoch: Epoch,
     pub record: Rc<MetadataRecord>,
+}
+
+impl MetaEntry {
+    fn is_noop(&self) -> bool {
+        matches!(*self.record, MetadataRecord::NoOp)
+    }
 }
 
 /// What a controller keeps on disk: the metadata log and its quorum state.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ControllerDisk {
+    /// Stored entries by offset; the gaps are runs of `NoOpRecord`s (see [`MetaEntry`]).
     pub log: Vec<MetaEntry>,
     pub epoch: Epoch,
     pub voted_for: Option<i32>,
@@ -52,10 +68,73 @@ pub struct ControllerDisk {
 
 impl ControllerDisk {
     pub fn log_end(&self) -> Offset {
-        self.log.len() as Offset
+        self.log.last().map(|e| e.offset + 1).unwrap_or(0)
     }
     pub fn last_epoch(&self) -> Epoch {
         self.log.last().map(|e| e.epoch).unwrap_or(0)
+    }
+    /// The index of the first stored entry at or after `offset`.
+    fn index_from(&self, offset: Offset) -> usize {
+        self.log.partition_point(|e| e.offset < offset)
+    }
+    /// The stored entries at or after `offset`, in order.
+    pub fn entries_from(&self, offset: Offset) -> &[MetaEntry] {
+        &self.log[self.index_from(offset)..]
+    }
+    /// The first offset of the run that the stored entry `i` ends (its own offset unless it
+    /// is a `NoOpRecord` standing for the ones before it).
+    fn run_start(&self, i: usize) -> Offset {
+        let e = &self.log[i];
+        if e.is_noop() {
+            i.checked_sub(1).map(|p| self.log[p].offset + 1).unwrap_or(0)
+        } else {
+            e.offset
+        }
+    }
+    /// The record at `offset` and its epoch (a `NoOpRecord` of a run included).
+    pub fn entry_at(&self, offset: Offset) -> Option<(Epoch, Rc<MetadataRecord>)> {
+        let i = self.index_from(offset);
+        let e = self.log.get(i)?;
+        (e.offset == offset || (e.is_noop() && self.run_start(i) <= offset)).then(|| (e.epoch, e.record.clone()))
+    }
+    /// Appends a record at the log end; a `NoOpRecord` right after one of the same epoch
+    /// extends its run.
+    pub fn push(&mut self, epoch: Epoch, record: Rc<MetadataRecord>) -> Offset {
+        let offset = self.log_end();
+        self.place(offset, epoch, record);
+        offset
+    }
+    /// Stores a record replicated from the leader at `offset`: the log end, or beyond it for
+    /// a `NoOpRecord` that ends a run whose earlier records the leader no longer stores.
+    /// False when the record does not continue this log.
+    pub fn accept(&mut self, offset: Offset, epoch: Epoch, record: Rc<MetadataRecord>) -> bool {
+        let end = self.log_end();
+        if offset == end || (offset > end && matches!(*record, MetadataRecord::NoOp)) {
+            self.place(offset, epoch, record);
+            true
+        } else {
+            false
+        }
+    }
+    fn place(&mut self, offset: Offset, epoch: Epoch, record: Rc<MetadataRecord>) {
+        if matches!(*record, MetadataRecord::NoOp) {
+            if let Some(last) = self.log.last_mut() {
+                if last.is_noop() && last.epoch == epoch {
+                    last.offset = offset;
+                    return;
+                }
+            }
+        }
+        self.log.push(MetaEntry { offset, epoch, record });
+    }
+    /// Removes every record at or after `to` (a run cut short keeps its records before `to`).
+    pub fn truncate_to(&mut self, to: Offset) {
+        let i = self.index_from(to);
+        let cut_run = self.log.get(i).filter(|e| e.is_noop() && self.run_start(i) < to).map(|e| e.epoch);
+        self.log.truncate(i);
+        if let Some(epoch) = cut_run {
+            self.log.push(MetaEntry { offset: to - 1, epoch, record: Rc::new(MetadataRecord::NoOp) });
+        }
     }
     /// Like `LeaderEpochFileCache.endOffsetFor` over the metadata log: the largest epoch
     /// `<= epoch` and the offset where the next higher epoch starts (or the log end).
@@ -71,7 +150,8 @@ impl ControllerDisk {
         match floor {
             None => (-1, -1),
             Some(f) => {
-                let end = self.log.iter().position(|e| e.epoch > f).map(|p| p as Offset).unwrap_or(self.log_end());
+                let end =
+                    self.log.iter().position(|e| e.epoch > f).map(|i| self.run_start(i)).unwrap_or(self.log_end());
                 (f, end)
             }
         }
@@ -268,9 +348,8 @@ impl ControllerProc {
     /// Appends a record as the active controller; it is applied to the image at once and
     /// committed when a majority of voters has it.
     pub fn append(&mut self, disk: &mut ControllerDisk, record: MetadataRecord) -> Offset {
-        let offset = disk.log_end();
         let record = Rc::new(record);
-        disk.log.push(MetaEntry { epoch: disk.epoch, record: record.clone() });
+        let offset = disk.push(disk.epoch, record.clone());
         self.image.apply(offset, &record);
         self.applied = offset + 1;
         offset
@@ -563,6 +642,16 @@ impl ControllerProc {
                     ControllerTimer::LeaderImbalanceCheck,
                 );
             }
+            ControllerTimer::WriteNoOpRecord(epoch) if self.is_leader() && epoch == disk.epoch => {
+                // QuorumController's "writeNoOpRecord" periodic task: one NoOpRecord, then
+                // again metadata.max.idle.interval.ms after this run
+                // (PeriodicTaskControlManager.reschedule), however busy the log is.
+                self.append(disk, MetadataRecord::NoOp);
+                out.timer(
+                    now.plus_ms(env.settings.metadata_max_idle_interval_ms),
+                    ControllerTimer::WriteNoOpRecord(epoch),
+                );
+            }
             ControllerTimer::UncleanElectionCheck if self.is_leader() => {
                 self.unclean_elect_leaderless(disk, env, out);
                 out.timer(
@@ -586,11 +675,15 @@ impl ControllerProc {
             self.release_pending(out);
             self.answer_parked(now, disk, out, false);
         } else {
-            while self.applied < self.hw.min(disk.log_end()) {
-                let off = self.applied;
-                let rec = disk.log[off as usize].record.clone();
-                self.image.apply(off, &rec);
-                self.applied += 1;
+            let target = self.hw.min(disk.log_end());
+            if self.applied < target {
+                for e in disk.entries_from(self.applied) {
+                    if e.offset >= target {
+                        break;
+                    }
+                    self.image.apply(e.offset, &e.record);
+                }
+                self.applied = target;
             }
         }
     }
@@ -619,5 +712,70 @@ impl ControllerProc {
             l.pending_trace = keep_t;
             let _ = id;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(broker: BrokerId) -> Rc<MetadataRecord> {
+        Rc::new(MetadataRecord::UnregisterBroker { broker, broker_epoch: 0 })
+    }
+    fn noop() -> Rc<MetadataRecord> {
+        Rc::new(MetadataRecord::NoOp)
+    }
+    fn offsets(d: &ControllerDisk) -> Vec<Offset> {
+        d.log.iter().map(|e| e.offset).collect()
+    }
+
+    #[test]
+    fn a_run_of_noop_records_is_kept_as_its_last_one() {
+        let mut d = ControllerDisk::default();
+        d.push(1, record(1));
+        for _ in 0..1000 {
+            d.push(1, noop());
+        }
+        d.push(1, record(2));
+        d.push(1, noop());
+        assert_eq!(d.log_end(), 1003);
+        assert_eq!(offsets(&d), vec![0, 1000, 1001, 1002]);
+        // Every offset of a run reads as a NoOpRecord of its epoch.
+        assert_eq!(d.entry_at(1).map(|(e, r)| (e, (*r).clone())), Some((1, MetadataRecord::NoOp)));
+        assert_eq!(d.entry_at(1000).map(|(e, r)| (e, (*r).clone())), Some((1, MetadataRecord::NoOp)));
+        assert_eq!(d.entry_at(1001).map(|(_, r)| (*r).clone()), Some((*record(2)).clone()));
+        assert_eq!(d.entry_at(1003), None);
+        // A run of a new epoch starts after that epoch's first record, never merged with the old one.
+        d.push(2, noop());
+        assert_eq!(offsets(&d), vec![0, 1000, 1001, 1002, 1003]);
+        assert_eq!(d.end_offset_for(1), (1, 1003));
+    }
+
+    #[test]
+    fn truncating_inside_a_run_keeps_its_records_before_the_cut() {
+        let mut d = ControllerDisk::default();
+        d.push(1, record(1));
+        for _ in 0..10 {
+            d.push(1, noop());
+        }
+        d.truncate_to(5);
+        assert_eq!(d.log_end(), 5);
+        assert_eq!(offsets(&d), vec![0, 4]);
+        d.truncate_to(1);
+        assert_eq!(offsets(&d), vec![0]);
+        assert_eq!(d.log_end(), 1);
+    }
+
+    #[test]
+    fn a_follower_accepts_a_run_sent_as_its_last_record_only() {
+        let mut d = ControllerDisk::default();
+        assert!(d.accept(0, 1, record(1)));
+        // Offsets 1..=7 are NoOpRecords the leader keeps as the one at 7.
+        assert!(d.accept(7, 1, noop()));
+        assert_eq!(d.log_end(), 8);
+        // A real record must continue the log exactly.
+        assert!(!d.accept(9, 1, record(2)));
+        assert!(d.accept(8, 1, record(2)));
+        assert_eq!(d.log_end(), 9);
     }
 }

@@ -121,8 +121,8 @@ impl ControllerProc {
     ) {
         // Rebuild the image from the whole log: a new leader owns its uncommitted tail.
         self.image = MetadataImage::new();
-        for (i, e) in disk.log.iter().enumerate() {
-            self.image.apply(i as Offset, &e.record);
+        for e in &disk.log {
+            self.image.apply(e.offset, &e.record);
         }
         self.applied = disk.log_end();
         let mut voters = BTreeMap::new();
@@ -181,6 +181,16 @@ impl ControllerProc {
         out.timer(now.plus_ms(SESSION_CHECK_MS), ControllerTimer::SessionCheck);
         out.timer(now.plus_ms(env.settings.leader_imbalance_check_interval_ms), ControllerTimer::LeaderImbalanceCheck);
         out.timer(now.plus_ms(env.settings.unclean_leader_election_interval_ms), ControllerTimer::UncleanElectionCheck);
+        // The periodic tasks start once the activation records are written
+        // (CompleteActivationEvent → PeriodicTaskControlManager.activate); writeNoOpRecord is
+        // registered only when metadata.max.idle.interval.ms is not 0 (QuorumController's
+        // constructor, from the KafkaConfig in ControllerServer).
+        if env.settings.metadata_max_idle_interval_ms > 0 {
+            out.timer(
+                now.plus_ms(env.settings.metadata_max_idle_interval_ms),
+                ControllerTimer::WriteNoOpRecord(disk.epoch),
+            );
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -345,13 +355,22 @@ impl ControllerProc {
         out: &mut ControllerOut,
     ) {
         let start = from_offset.max(0);
-        let end = limit.min(disk.log_end()).min(start + 2000);
-        let entries = (start..end.max(start))
-            .map(|o| {
-                let e = &disk.log[o as usize];
-                (o, e.epoch, e.record.clone())
-            })
+        let limit = limit.min(disk.log_end());
+        let mut entries: Vec<(Offset, Epoch, Rc<MetadataRecord>)> = disk
+            .entries_from(start)
+            .iter()
+            .take_while(|e| e.offset < limit)
+            .take(MAX_FETCH_ENTRIES)
+            .map(|e| (e.offset, e.epoch, e.record.clone()))
             .collect();
+        // A limit (the high watermark, for an observer) inside a run of NoOpRecords: the run's
+        // records up to it, sent as the last of them.
+        let last = entries.last().map(|e| e.0).unwrap_or(start - 1);
+        if entries.len() < MAX_FETCH_ENTRIES && last < limit - 1 && limit > start {
+            if let Some((epoch, record)) = disk.entry_at(limit - 1) {
+                entries.push((limit - 1, epoch, record));
+            }
+        }
         out.respond(
             to,
             corr,
@@ -469,7 +488,7 @@ impl ControllerProc {
             let (mine_e, mine_end) = disk.end_offset_for(e);
             let to = if mine_e == e { end.min(mine_end) } else { mine_end.max(0).min(end) };
             let to = to.max(self.hw.min(disk.log_end())).min(disk.log_end());
-            disk.log.truncate(to.max(0) as usize);
+            disk.truncate_to(to.max(0));
             if self.applied > disk.log_end() {
                 // Uncommitted entries we had applied are gone: rebuild the image.
                 self.image = MetadataImage::new();
@@ -479,9 +498,7 @@ impl ControllerProc {
             return;
         }
         for (off, e, rec) in entries {
-            if off == disk.log_end() {
-                disk.log.push(MetaEntry { epoch: e, record: rec });
-            }
+            disk.accept(off, e, rec);
         }
         self.hw = high_watermark.min(disk.log_end()).max(self.hw);
         out.timer(now, ControllerTimer::QuorumFetch);

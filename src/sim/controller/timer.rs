@@ -14,6 +14,8 @@ pub enum ControllerTimer {
     UncleanElectionCheck,
     /// A voter's or observer's Fetch parked until new records or its max wait.
     ParkedFetch(NodeAddr, u64),
+    /// The active controller's next `NoOpRecord` (for the epoch it leads).
+    WriteNoOpRecord(crate::sim::types::Epoch),
 }
 
 /// What a controller's handlers produce.

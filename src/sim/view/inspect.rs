@@ -276,8 +276,24 @@ fn controller(sim: &Sim, id: i32) -> Detail {
         .map(|p| p.image.brokers.iter().map(|(id, b)| (*id, b.fenced, b.epoch)).collect())
         .unwrap_or_default();
     let start = c.disk.log.len().saturating_sub(30);
-    let tail =
-        c.disk.log.iter().enumerate().skip(start).map(|(i, e)| (i as Offset, e.epoch, summary(&e.record))).collect();
+    let tail = c
+        .disk
+        .log
+        .iter()
+        .enumerate()
+        .skip(start)
+        .map(|(i, e)| {
+            // A NoOpRecord stands for the run of them since the entry before it (`MetaEntry`).
+            let first = i.checked_sub(1).map(|p| c.disk.log[p].offset + 1).unwrap_or(0);
+            let text = match *e.record {
+                MetadataRecord::NoOp if first < e.offset => {
+                    format!("NoOpRecord ×{} (offsets {first}–{})", e.offset - first + 1, e.offset)
+                }
+                _ => summary(&e.record),
+            };
+            (e.offset, e.epoch, text)
+        })
+        .collect();
     Detail::Controller(ControllerDetail {
         id,
         role,
@@ -341,6 +357,7 @@ fn summary(r: &MetadataRecord) -> String {
         MetadataRecord::RemoveTopic { .. } => String::new(),
         MetadataRecord::Config { name, value, .. } => format!("{name}={}", value.as_deref().unwrap_or("(deleted)")),
         MetadataRecord::ProducerIds { next_block_start, .. } => format!("next block {next_block_start}"),
+        MetadataRecord::NoOp => String::new(),
     };
     format!("{} {detail}", r.type_name()).trim_end().to_string()
 }

@@ -50,11 +50,11 @@ impl ControllerRole {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum ReplicaRole {
     Leader,
+    /// A follower; `leader` is -1 while the partition has no leader (Kafka's replicas stay
+    /// followers then, of leader -1).
     Follower {
         leader: BrokerId,
     },
-    /// The broker runs and has the log, but the partition has no leader it can follow.
-    Offline,
     /// The broker is not running (its disk keeps the log).
     Down,
     /// The broker runs but holds no replica of the partition.
@@ -67,7 +67,6 @@ impl ReplicaRole {
         match state.map(|s| &s.role) {
             Some(Role::Leader { .. }) => ReplicaRole::Leader,
             Some(Role::Follower { leader }) => ReplicaRole::Follower { leader: *leader },
-            Some(Role::Offline) => ReplicaRole::Offline,
             None if !running => ReplicaRole::Down,
             None => ReplicaRole::NotHosted,
         }
@@ -76,8 +75,8 @@ impl ReplicaRole {
     pub fn name(self) -> String {
         match self {
             ReplicaRole::Leader => "leader".to_string(),
+            ReplicaRole::Follower { leader } if leader < 0 => "follower (no leader)".to_string(),
             ReplicaRole::Follower { leader } => format!("follower of {leader}"),
-            ReplicaRole::Offline => "offline".to_string(),
             ReplicaRole::Down => "down".to_string(),
             ReplicaRole::NotHosted => "not hosted".to_string(),
         }

@@ -226,8 +226,9 @@ fn replica_chip(broker: i32, rep: &ReplicaView, w: f64, y: f64, ctx: &LabContext
     };
     let (role, role_word, role_class) = match rep.role {
         ReplicaRole::Leader => ("L", "leader", "chip--leader"),
+        ReplicaRole::Follower { leader } if leader < 0 => ("F", "follower with no leader", "chip--offline"),
         ReplicaRole::Follower { .. } => ("F", "follower", "chip--follower"),
-        ReplicaRole::Offline | ReplicaRole::Down | ReplicaRole::NotHosted => ("–", "offline", "chip--offline"),
+        ReplicaRole::Down | ReplicaRole::NotHosted => ("–", "offline", "chip--offline"),
     };
     let out = if rep.in_isr { "" } else { " ✗" };
     let numbers = if rep.role.is_follower() && rep.behind > 0 {

@@ -125,7 +125,9 @@ public final class PartitionDescriber {
                         role += " (followers at " + f + ")";
                     }
                 } else {
-                    role = "follower of " + r.get("leader");
+                    // Partition.makeFollower with no leader leaves the replica a follower of -1.
+                    String leader = r.get("leader");
+                    role = Integer.parseInt(leader) < 0 ? "follower (no leader)" : "follower of " + leader;
                 }
                 if (r.containsKey("leo")) {
                     disk = new Disk(Long.parseLong(r.get("leo")), Long.parseLong(r.get("hw")), Long.parseLong(r.get("logstart")), r.get("cache"));
