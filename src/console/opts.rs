@@ -809,12 +809,22 @@ pub fn usage_table(spec: &ToolSpec) -> String {
 
 /// [`usage_table`] without the cache (for specs built at run time).
 pub fn render_usage_table(spec: &ToolSpec) -> String {
+    render_usage_table_with_defaults(spec, &[])
+}
+
+/// [`render_usage_table`] with `(option, default)` pairs a tool computes when it starts
+/// (`defaultsTo` of a value drawn at run time, such as `ConsumerPerformance`'s random `--group`).
+pub fn render_usage_table_with_defaults(spec: &ToolSpec, defaults: &[(&str, &str)]) -> String {
     let mut options = spec.all_options();
     options.sort_by(|a, b| java_string_cmp(a.name, b.name));
     let mut rows: Vec<(String, String)> =
         vec![("Option".to_string(), "Description".to_string()), ("------".to_string(), "-----------".to_string())];
     for o in &options {
-        push_unique(&mut rows, (option_display(o), description_display(o)));
+        let desc = match defaults.iter().find(|(n, _)| *n == o.name) {
+            Some((_, d)) => format!("{} (default: {d})", o.description).trim().to_string(),
+            None => description_display(o),
+        };
+        push_unique(&mut rows, (option_display(o), desc));
     }
     render_rows(&rows)
 }
@@ -836,8 +846,8 @@ pub fn render_rows(rows: &[(String, String)]) -> String {
     let option_width = ((HELP_WIDTH - COLUMN_SEPARATOR) / 2).min(widest_option);
     let desc_width = (HELP_WIDTH - option_width - COLUMN_SEPARATOR).min(widest_desc);
     // Fit: each row becomes several rows (jopt-simple 5.0.4 `Columns.fit` collects them in a
-    // list: identical rows, such as a config name listed for two entity types in
-    // kafka-configs' `--add-config`, are all kept).
+    // List, so identical continuation rows are all kept: kafka-consumer-groups' --state help
+    // shows its two "Example: --bootstrap-server localhost:" rows).
     let mut fitted: Vec<(String, String)> = Vec::new();
     for (opt, desc) in rows {
         let opts = pieces_of(opt, option_width);
@@ -887,7 +897,11 @@ fn is_dash(c: char) -> bool {
 }
 
 fn is_post_word(c: char) -> bool {
-    matches!(c, ')' | ']' | '}' | '!' | '%' | '.' | ',' | ':' | ';' | '?' | '"')
+    matches!(c, ')' | ']' | '}' | '!' | '%' | '.' | ',' | ':' | ';' | '?' | '"' | '\'')
+}
+
+fn prev_is_alnum(chars: &[char], i: usize) -> bool {
+    i > 0 && chars[i - 1].is_alphanumeric()
 }
 
 /// Splits a line into "words" where Java's line `BreakIterator` allows a
@@ -919,10 +933,18 @@ pub fn java_line_words(line: &str) -> Vec<String> {
                 i += 1;
                 continue;
             }
-            if is_post_word(c) && c != '"' {
+            // A quote opens a word when it starts one and closes it otherwise (`'key.` ...
+            // `deserializer.',` in the console consumer's --formatter-property help); an
+            // apostrophe between letters stays inside its word.
+            let is_quote = c == '"' || c == '\'';
+            if c == '\'' && prev_is_alnum(&chars, i) && chars.get(i + 1).is_some_and(|d| d.is_alphanumeric()) {
+                i += 1;
+                continue;
+            }
+            if is_post_word(c) && !is_quote {
                 break;
             }
-            if c == '"' && i > start {
+            if is_quote && i > start {
                 break;
             }
             i += 1;

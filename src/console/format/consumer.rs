@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::log_line;
 
-/// `ConsoleConsumer`, note the trailing space.
-pub const EXACTLY_ONE_TOPIC_OR_INCLUDE: &str = "Exactly one of --include/--topic is required. ";
+/// `ConsoleConsumerOptions.checkRequiredArgs` through `CommandLineUtils.checkOneOfArgs` (options in its array order).
+pub const EXACTLY_ONE_TOPIC_OR_INCLUDE: &str = "Exactly one of the following arguments is required: [topic], [include]";
 /// `ConsoleConsumer`
 pub const TOPIC_REQUIRED_WITH_PARTITION: &str = "The topic is required when partition is specified.";
 /// `ConsoleConsumer`

@@ -303,6 +303,10 @@ pub struct MemberRow {
     pub client_id: String,
     /// Assigned `(topic, partition)` pairs.
     pub assignment: Vec<(String, i32)>,
+    /// The member epoch (KIP-848 consumer groups; `None` for a classic group's member).
+    pub current_epoch: Option<i32>,
+    /// The target assignment (KIP-848; empty for a classic group's member).
+    pub target_assignment: Vec<(String, i32)>,
 }
 
 /// One group of the members view.
@@ -311,72 +315,108 @@ pub struct GroupMembers {
     pub group: String,
     pub state: GroupState,
     pub members: Vec<MemberRow>,
+    /// The group's target assignment epoch (KIP-848; `None` for a classic group).
+    pub target_epoch: Option<i32>,
 }
 
-/// The ASSIGNMENT text (`ConsumerGroupCommand`): `topic(p1,p2)` per topic, partitions
-/// numeric, topics sorted and joined by `, `; `-` when empty.
+/// An assignment as `--members --verbose` prints it (`ConsumerGroupService.getAssignmentString`):
+/// `topic:p1,p2` per topic, partitions numeric, the per-topic texts sorted and joined by `;`;
+/// `-` when empty.
 pub fn assignment_text(assignment: &[(String, i32)]) -> String {
     if assignment.is_empty() {
         return "-".to_string();
     }
     let mut topics: Vec<&str> = assignment.iter().map(|(t, _)| t.as_str()).collect();
-    topics.sort_by(|a, b| java_string_cmp(a, b));
     topics.dedup();
-    topics
+    topics.sort_unstable();
+    topics.dedup();
+    let mut texts: Vec<String> = topics
         .iter()
         .map(|t| {
             let mut parts: Vec<i32> = assignment.iter().filter(|(x, _)| x == t).map(|(_, p)| *p).collect();
             parts.sort_unstable();
-            parts.dedup();
             let list: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
-            format!("{t}({})", list.join(","))
+            format!("{t}:{}", list.join(","))
         })
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect();
+    texts.sort_by(|a, b| java_string_cmp(a, b));
+    texts.join(";")
 }
 
-/// `--describe --members [--verbose]` (`ConsumerGroupCommand`): per group (sorted), the state
-/// note, an empty line, the header (printed whatever the state) and one row
-/// per member (members without partitions too). Columns are padded and
-/// followed by one space (`#PARTITIONS` padded to 15), so lines end with
-/// spaces unless `--verbose` adds ASSIGNMENT. A GROUP-INSTANCE-ID column
-/// (min 17) follows CONSUMER-ID when any member has one.
+/// `--describe --members [--verbose]` (`ConsumerGroupService.printMembers`): per group (sorted),
+/// the state note, an empty line, the header (printed whatever the state) and one row per member
+/// (members without partitions too). Columns are `%-Ns ` (GROUP, CONSUMER-ID, HOST, CLIENT-ID at
+/// least 15 wide, GROUP-INSTANCE-ID at least 17 and only when a member has one, #PARTITIONS 15),
+/// so lines end with a space; `--verbose` appends `%-15s %-As %-15s %-Bs` (CURRENT-EPOCH,
+/// CURRENT-ASSIGNMENT, TARGET-EPOCH, TARGET-ASSIGNMENT, the assignment columns at least 20 wide).
 pub fn describe_members(groups: &[GroupMembers], verbose: bool) -> Output {
     let mut sorted: Vec<&GroupMembers> = groups.iter().collect();
     sorted.sort_by(|a, b| java_string_cmp(&a.group, &b.group));
     let mut o = Output::new();
     for g in sorted {
         print_note(&mut o, &g.group, g.state);
-        let with_instance = g.members.iter().any(|m| m.group_instance_id.is_some());
+        let with_instance = g.members.iter().any(|m| m.group_instance_id.as_deref().is_some_and(|i| !i.is_empty()));
         let gw = width_of(15, std::iter::once(g.group.as_str()));
         let cw = width_of(15, g.members.iter().map(|m| m.consumer_id.as_str()));
         let iw = width_of(17, g.members.iter().filter_map(|m| m.group_instance_id.as_deref()));
         let hw = width_of(15, g.members.iter().map(|m| m.host.as_str()));
         let lw = width_of(15, g.members.iter().map(|m| m.client_id.as_str()));
-        let fmt = |group: &str, cid: &str, iid: &str, host: &str, client: &str, parts: &str, assign: &str| {
-            let mut s = format!("{} {} ", pad_right(group, gw), pad_right(cid, cw));
+        let current: Vec<String> = g.members.iter().map(|m| assignment_text(&m.assignment)).collect();
+        let target: Vec<String> = g.members.iter().map(|m| assignment_text(&m.target_assignment)).collect();
+        let aw = width_of(20, current.iter().map(String::as_str));
+        let tw = width_of(20, target.iter().map(String::as_str));
+        let fmt = |cells: [&str; 6]| {
+            let mut s = format!("{} {} ", pad_right(cells[0], gw), pad_right(cells[1], cw));
             if with_instance {
-                s.push_str(&pad_right(iid, iw));
+                s.push_str(&pad_right(cells[2], iw));
                 s.push(' ');
             }
-            s.push_str(&format!("{} {} {} ", pad_right(host, hw), pad_right(client, lw), pad_right(parts, 15)));
-            if verbose {
-                s.push_str(assign);
-            }
+            s.push_str(&format!(
+                "{} {} {} ",
+                pad_right(cells[3], hw),
+                pad_right(cells[4], lw),
+                pad_right(cells[5], 15)
+            ));
             s
         };
+        let verbose_cells = |cells: [&str; 4]| {
+            format!(
+                "{} {} {} {}",
+                pad_right(cells[0], 15),
+                pad_right(cells[1], aw),
+                pad_right(cells[2], 15),
+                pad_right(cells[3], tw)
+            )
+        };
         o.out("\n");
-        o.outln(&fmt("GROUP", "CONSUMER-ID", "GROUP-INSTANCE-ID", "HOST", "CLIENT-ID", "#PARTITIONS", "ASSIGNMENT"));
-        for m in &g.members {
-            o.outln(&fmt(
+        let mut header = fmt(["GROUP", "CONSUMER-ID", "GROUP-INSTANCE-ID", "HOST", "CLIENT-ID", "#PARTITIONS"]);
+        if verbose {
+            header.push_str(&verbose_cells([
+                "CURRENT-EPOCH",
+                "CURRENT-ASSIGNMENT",
+                "TARGET-EPOCH",
+                "TARGET-ASSIGNMENT",
+            ]));
+        }
+        o.outln(&header);
+        for (i, m) in g.members.iter().enumerate() {
+            let mut line = fmt([
                 &g.group,
                 &m.consumer_id,
-                m.group_instance_id.as_deref().unwrap_or("-"),
+                m.group_instance_id.as_deref().unwrap_or(""),
                 &m.host,
                 &m.client_id,
                 &m.assignment.len().to_string(),
-                &assignment_text(&m.assignment),
-            ));
+            ]);
+            if verbose {
+                line.push_str(&verbose_cells([
+                    &dash(&m.current_epoch),
+                    &current[i],
+                    &dash(&g.target_epoch),
+                    &target[i],
+                ]));
+            }
+            o.outln(&line);
         }
     }
     o
@@ -396,18 +436,22 @@ pub struct GroupStateRow {
     pub group: String,
     pub coordinator: Coordinator,
     /// `range` for a classic console consumer, empty for an Empty classic
-    /// group, the server assignor (`uniform`) for consumer-protocol groups.
+    /// group (printed `-`), the server assignor (`uniform`) for consumer-protocol groups.
     pub assignment_strategy: String,
     pub state: GroupState,
     pub members: i32,
+    /// The group epoch and target assignment epoch (KIP-848; `None` for a classic group).
+    pub group_epoch: Option<i32>,
+    pub target_assignment_epoch: Option<i32>,
 }
 
-/// `--describe --state` (`ConsumerGroupCommand`): per group, the state note, then an empty
-/// line, header and row `%-Ks %-25s %-20s %-15s %s` where the first column
-/// is max(25, length of the coordinator text) wide; the coordinator reads
-/// `host:port  (id)` with two spaces. A group that does not exist prints
-/// only the error.
-pub fn describe_state(groups: &[GroupStateRow]) -> Output {
+/// `--describe --state [--verbose]` (`ConsumerGroupService.printStates`): per group, the state
+/// note, then an empty line, header and row `%-Gs %-Ks %-20s %-20s %s` where GROUP is
+/// max(15, group id) wide and COORDINATOR (ID) max(25, its text) wide; the coordinator reads
+/// `host:port  (id)` with two spaces, an empty assignment strategy `-`. `--verbose` adds
+/// GROUP-EPOCH (`%-15s`) and TARGET-ASSIGNMENT-EPOCH (`%-25s`) before #MEMBERS. A group that does
+/// not exist prints only the error.
+pub fn describe_state(groups: &[GroupStateRow], verbose: bool) -> Output {
     let mut sorted: Vec<&GroupStateRow> = groups.iter().collect();
     sorted.sort_by(|a, b| java_string_cmp(&a.group, &b.group));
     let mut o = Output::new();
@@ -417,13 +461,42 @@ pub fn describe_state(groups: &[GroupStateRow]) -> Output {
             continue;
         }
         let coord = format!("{}:{}  ({})", g.coordinator.host, g.coordinator.port, g.coordinator.id);
+        let gw = width_of(15, std::iter::once(g.group.as_str()));
         let k = width_of(25, std::iter::once(coord.as_str()));
-        let fmt = |a: &str, b: &str, c: &str, d: &str, e: &str| {
-            format!("{} {} {} {} {}", pad_right(a, k), pad_right(b, 25), pad_right(c, 20), pad_right(d, 15), e)
+        let fmt = |c: [&str; 7]| {
+            let mut s = format!(
+                "{} {} {} {} ",
+                pad_right(c[0], gw),
+                pad_right(c[1], k),
+                pad_right(c[2], 20),
+                pad_right(c[3], 20)
+            );
+            if verbose {
+                s.push_str(&format!("{} {} ", pad_right(c[4], 15), pad_right(c[5], 25)));
+            }
+            s.push_str(c[6]);
+            s
         };
+        let strategy = if g.assignment_strategy.is_empty() { "-" } else { g.assignment_strategy.as_str() };
         o.out("\n");
-        o.outln(&fmt("GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "#MEMBERS"));
-        o.outln(&fmt(&g.group, &coord, &g.assignment_strategy, g.state.name(), &g.members.to_string()));
+        o.outln(&fmt([
+            "GROUP",
+            "COORDINATOR (ID)",
+            "ASSIGNMENT-STRATEGY",
+            "STATE",
+            "GROUP-EPOCH",
+            "TARGET-ASSIGNMENT-EPOCH",
+            "#MEMBERS",
+        ]));
+        o.outln(&fmt([
+            &g.group,
+            &coord,
+            strategy,
+            g.state.name(),
+            &dash(&g.group_epoch),
+            &dash(&g.target_assignment_epoch),
+            &g.members.to_string(),
+        ]));
     }
     o
 }
@@ -447,26 +520,31 @@ fn sort_reset(rows: &[ResetRow]) -> Vec<&ResetRow> {
     v
 }
 
-fn reset_line(a: &str, b: &str, c: &str, d: &str) -> String {
-    format!("{} {} {} {}", pad_right(a, 30), pad_right(b, 30), pad_right(c, 10), pad_right(d, 15))
-}
-
-/// The reset-offsets table (`ConsumerGroupCommand`), same for dry-run and execute: an empty
-/// line, the header, one row per partition (sorted by group, topic,
-/// partition; the real order is a hash order), `%-30s %-30s %-10s %-15s` so
-/// every line ends with spaces.
-pub fn reset_table(rows: &[ResetRow]) -> Output {
+/// The reset-offsets table (`GroupOffsetsResetter.printOffsetsToReset`), the same for dry-run
+/// and execute: when there is any group (`groups`: every group reset, those without rows too),
+/// an empty line and the header, then one row per partition (sorted by group, topic, partition;
+/// the real order is a hash order), `%-Gs %-Ts %-10s %s` with GROUP and TOPIC max(15, longest)
+/// wide; then a newline. No groups prints only the newline.
+pub fn reset_table(groups: &[String], rows: &[ResetRow]) -> Output {
+    let gw = width_of(15, groups.iter().map(String::as_str).chain(rows.iter().map(|r| r.group.as_str())));
+    let tw = width_of(15, rows.iter().map(|r| r.topic.as_str()));
+    let line = |a: &str, b: &str, c: &str, d: &str| {
+        format!("\n{} {} {} {d}", pad_right(a, gw), pad_right(b, tw), pad_right(c, 10))
+    };
     let mut o = Output::new();
-    o.out("\n");
-    o.outln(&reset_line("GROUP", "TOPIC", "PARTITION", "NEW-OFFSET"));
-    for r in sort_reset(rows) {
-        o.outln(&reset_line(&r.group, &r.topic, &r.partition.to_string(), &r.new_offset.to_string()));
+    if !groups.is_empty() || !rows.is_empty() {
+        o.out(&line("GROUP", "TOPIC", "PARTITION", "NEW-OFFSET"));
     }
+    for r in sort_reset(rows) {
+        o.out(&line(&r.group, &r.topic, &r.partition.to_string(), &r.new_offset.to_string()));
+    }
+    o.out("\n");
     o
 }
 
-/// `--export` (`ConsumerGroupCommand`): CSV without header, `topic,partition,offset` for one
-/// group, `group,topic,partition,offset` for several.
+/// `--export` (`ConsumerGroupService.exportOffsetsToCsv`): CSV without header,
+/// `topic,partition,offset` for one group, `group,topic,partition,offset` for several, each
+/// record ending in a newline; the tool `println`s the whole text, so an empty line follows.
 pub fn reset_csv(rows: &[ResetRow], several_groups: bool) -> Output {
     let mut o = Output::new();
     for r in sort_reset(rows) {
@@ -476,18 +554,18 @@ pub fn reset_csv(rows: &[ResetRow], several_groups: bool) -> Output {
             o.outln(&format!("{},{},{}", r.topic, r.partition, r.new_offset));
         }
     }
+    o.out("\n");
     o
 }
 
-/// A reset on an active group (`ConsumerGroupCommand`): the error on stdout after an empty
-/// line, then the table header with no rows.
+/// A reset on an active group (`ConsumerGroupService.resetOffsets`): the error on stdout after
+/// an empty line; the group then takes part in the table without rows.
 pub fn reset_group_not_inactive(group: &str, state: GroupState) -> Output {
     let mut o = Output::new();
     o.out(&format!(
         "\nError: Assignments can only be reset if the group '{group}' is inactive, but the current state is {}.\n",
         state.name()
     ));
-    o.append(&reset_table(&[]));
     o
 }
 
@@ -503,16 +581,32 @@ pub fn empty_partition_warning(topic: &str, partition: i32) -> String {
     format!("\nWarn: Partition {partition} from topic {topic} is empty. Falling back to latest known offset.\n")
 }
 
-/// The WARN log when a target offset is above the log end (`ConsumerGroupCommand`), without
-/// newline.
+/// The logger of the reset's range checks (`GroupOffsetsResetter.LOGGER`).
+pub const RESETTER_LOGGER: &str = "org.apache.kafka.tools.GroupOffsetsResetter";
+
+/// The WARN log when a target offset is above the log end (`GroupOffsetsResetter.checkOffsetsRange`),
+/// without newline.
 pub fn offset_clamped_high(timestamp: &str, new_offset: i64, topic: &str, partition: i32, end: i64) -> String {
     super::log_line(
         timestamp,
         "WARN",
         &format!(
-            "New offset ({new_offset}) is higher than latest offset for topic partition {topic}-{partition}. Value will be set to {end}"
+            "New offset ({new_offset}) is higher than latest offset for topic partition {topic}-{partition}. Value will be set to {end}."
         ),
-        "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
+        RESETTER_LOGGER,
+    )
+}
+
+/// The WARN log when a target offset is below the log start (`GroupOffsetsResetter.checkOffsetsRange`),
+/// without newline.
+pub fn offset_clamped_low(timestamp: &str, new_offset: i64, topic: &str, partition: i32, start: i64) -> String {
+    super::log_line(
+        timestamp,
+        "WARN",
+        &format!(
+            "New offset ({new_offset}) is lower than earliest offset for topic partition {topic}-{partition}. Value will be set to {start}."
+        ),
+        RESETTER_LOGGER,
     )
 }
 
@@ -541,8 +635,9 @@ impl DeleteGroupError {
     }
 }
 
-/// `--delete` (`ConsumerGroupCommand`, with quoting of the success message). Results are
-/// `(group, None)` for success. Groups are listed sorted.
+/// `--delete` (`ConsumerGroupService.deleteGroups`): each failure prints the cause's
+/// `toString()`. Results are `(group, None)` for success. Groups are listed sorted (the real
+/// order is a hash order).
 pub fn delete_groups(results: &[(String, Option<DeleteGroupError>)]) -> Output {
     let mut sorted: Vec<&(String, Option<DeleteGroupError>)> = results.iter().collect();
     sorted.sort_by(|a, b| java_string_cmp(&a.0, &b.0));
@@ -557,19 +652,17 @@ pub fn delete_groups(results: &[(String, Option<DeleteGroupError>)]) -> Output {
     }
     o.out("\nError: Deletion of some consumer groups failed:\n");
     for (g, e) in &failed {
-        o.outln(&format!(
-            "* Group '{g}' could not be deleted due to: java.util.concurrent.ExecutionException: {}",
-            e.text()
-        ));
+        o.outln(&format!("* Group '{g}' could not be deleted due to: {}", e.text()));
     }
     if !ok.is_empty() {
-        // The real code joins with "'" and ends with "', '" (`ConsumerGroupCommand`).
-        o.outln(&format!("\nThese consumer groups were deleted successfully: '{}', '", ok.join("'")));
+        let quoted: Vec<String> = ok.iter().map(|g| format!("'{g}'")).collect();
+        o.outln(&format!("\nThese consumer groups were deleted successfully: {}", quoted.join(", ")));
     }
     o
 }
 
-/// The overall result of `--delete-offsets` (`ConsumerGroupCommand`).
+/// The overall result of `--delete-offsets` (`ConsumerGroupService.deleteOffsets`: the
+/// top-level error of `deleteConsumerGroupOffsets`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DeleteOffsetsResult {
     Success,
@@ -578,7 +671,8 @@ pub enum DeleteOffsetsResult {
     PartitionErrors,
 }
 
-/// One partition of `--delete-offsets`; `error` is the error message.
+/// One partition of `--delete-offsets`; `error` is the failed future's exception text
+/// (`<class>: <message>` of the cause), `partition` -1 for a topic that could not be described.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeleteOffsetsRow {
     pub topic: String,
@@ -586,41 +680,36 @@ pub struct DeleteOffsetsRow {
     pub error: Option<String>,
 }
 
-/// `--delete-offsets` (`ConsumerGroupCommand`): the first line by result, then an empty line,
-/// the `%-30s %-15s %-15s` table (trailing spaces) and rows sorted by topic
-/// and partition.
-pub fn delete_offsets(
-    group: &str,
-    topics: &[String],
-    result: DeleteOffsetsResult,
-    rows: &[DeleteOffsetsRow],
-) -> Output {
+/// `--delete-offsets` (`ConsumerGroupService.deleteOffsets`): the first line by result (errors
+/// through `printError`, after an empty line), then an empty line, the `%-Ts %-10s %-15s` table
+/// (TOPIC max(15, longest topic) wide, trailing spaces) with rows sorted by the text of topic and
+/// partition concatenated, as Kafka sorts them, and a final newline.
+pub fn delete_offsets(group: &str, result: DeleteOffsetsResult, rows: &[DeleteOffsetsRow]) -> Output {
     let mut o = Output::new();
-    let first = match result {
-        DeleteOffsetsResult::Success => {
-            format!("Request succeed for deleting offsets with topic {} group {group}", topics.join(", "))
-        }
-        DeleteOffsetsResult::GroupNotFound => format!("Error: '{group}' does not exist."),
-        DeleteOffsetsResult::GroupNotEmpty => {
-            format!("Error: Deleting offsets of a consumer group '{group}' is forbidden if the group is not empty.")
-        }
+    match result {
+        DeleteOffsetsResult::Success => o.outln(&format!("Request succeeded for deleting offsets from group {group}.")),
+        DeleteOffsetsResult::GroupNotFound => o.outln("\nError: The group id does not exist."),
+        DeleteOffsetsResult::GroupNotEmpty => o.outln("\nError: The group is not empty."),
         DeleteOffsetsResult::PartitionErrors => {
-            "Error: Encounter some partition level error, see the follow-up details:".to_string()
+            o.outln("\nError: Encountered some partition-level error, see the follow-up details.")
         }
-    };
-    o.outln(&first);
-    let line = |a: &str, b: &str, c: &str| format!("{} {} {}", pad_right(a, 30), pad_right(b, 15), pad_right(c, 15));
-    o.out("\n");
-    o.outln(&line("TOPIC", "PARTITION", "STATUS"));
+    }
+    let tw = width_of(15, rows.iter().map(|r| r.topic.as_str()));
+    let line = |a: &str, b: &str, c: &str| format!("\n{} {} {}", pad_right(a, tw), pad_right(b, 10), pad_right(c, 15));
+    o.out(&line("TOPIC", "PARTITION", "STATUS"));
     let mut sorted: Vec<&DeleteOffsetsRow> = rows.iter().collect();
-    sorted.sort_by(|a, b| java_string_cmp(&a.topic, &b.topic).then(a.partition.cmp(&b.partition)));
+    sorted.sort_by(|a, b| {
+        java_string_cmp(&format!("{}{}", a.topic, a.partition), &format!("{}{}", b.topic, b.partition))
+    });
     for r in sorted {
         let status = match &r.error {
             None => "Successful".to_string(),
-            Some(m) => format!("Error: :{m}"),
+            Some(m) => format!("Error: {m}"),
         };
-        o.outln(&line(&r.topic, &r.partition.to_string(), &status));
+        let part = if r.partition >= 0 { r.partition.to_string() } else { "-".to_string() };
+        o.out(&line(&r.topic, &part, &status));
     }
+    o.out("\n");
     o
 }
 

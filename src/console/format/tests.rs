@@ -593,7 +593,10 @@ fn consumer_option_messages() {
         consumer::parse_offset("-5"),
         Err("The provided offset value '-5' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.".to_string())
     );
-    assert_eq!(consumer::EXACTLY_ONE_TOPIC_OR_INCLUDE, "Exactly one of --include/--topic is required. ");
+    assert_eq!(
+        consumer::EXACTLY_ONE_TOPIC_OR_INCLUDE,
+        "Exactly one of the following arguments is required: [topic], [include]"
+    );
     assert_eq!(
         consumer::group_ids_mismatch(&["a".into(), "b".into()]),
         "The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: 'a', 'b'"

@@ -189,73 +189,151 @@ fn usage_fragment(a: &ArgSpec) -> String {
     }
 }
 
-/// The usage line(s), wrapped at 80 columns like argparse4j.
-pub fn usage(spec: &ParserSpec, sub: Option<&SubSpec>) -> String {
-    let prog = match sub {
-        Some(s) => format!("{} {}", spec.prog, s.name),
-        None => spec.prog.to_string(),
-    };
-    let args: &[ArgSpec] = match sub {
-        Some(s) => s.args,
-        None => spec.args,
-    };
-    let mut parts: Vec<String> = vec!["[-h]".to_string()];
-    let mut done_groups: Vec<u8> = Vec::new();
-    for a in args {
-        if let (Some(g), None) = (a.group, sub) {
-            if done_groups.contains(&g) {
-                continue;
-            }
-            done_groups.push(g);
-            let members: Vec<String> = args.iter().filter(|x| x.group == Some(g)).map(usage_fragment).collect();
-            let required = spec.groups.iter().any(|gs| gs.id == g && gs.required);
-            if required {
-                parts.push(format!("({})", members.join(" | ")));
-            } else {
-                parts.push(format!("[{}]", members.join(" | ")));
-            }
+/// argparse4j's format width without terminal detection (`ArgumentParsers.DEFAULT_FORMAT_WIDTH`).
+pub const FORMAT_WIDTH: usize = 75;
+
+/// The usage tokens of one parser level (`ArgumentParserImpl.printUsage`): optional arguments
+/// outside mutually exclusive groups in the order added (`[...]` unless required), then each
+/// group split at its `|`s, `(...)` when required; `upper` keeps only what is required
+/// (`addUpperParserUsage`).
+fn usage_tokens(args: &[ArgSpec], groups: &[GroupSpec], upper: bool, tokens: &mut Vec<String>) {
+    for a in args.iter().filter(|a| a.group.is_none()) {
+        if a.required {
+            tokens.push(usage_fragment(a));
+        } else if !upper {
+            tokens.push(format!("[{}]", usage_fragment(a)));
+        }
+    }
+    for g in groups {
+        if upper && !g.required {
             continue;
         }
-        if a.required {
-            parts.push(usage_fragment(a));
-        } else {
-            parts.push(format!("[{}]", usage_fragment(a)));
+        let members: Vec<String> = args.iter().filter(|x| x.group == Some(g.id)).map(usage_fragment).collect();
+        let (open, close) = if g.required { ("(", ")") } else { ("[", "]") };
+        match members.len() {
+            0 => {}
+            1 if g.required => tokens.push(members[0].clone()),
+            1 => tokens.push(format!("[{}]", members[0])),
+            n => {
+                tokens.push(format!("{open}{}", members[0]));
+                for m in &members[1..n - 1] {
+                    tokens.push("|".to_string());
+                    tokens.push(m.clone());
+                }
+                tokens.push("|".to_string());
+                tokens.push(format!("{}{close}", members[n - 1]));
+            }
         }
     }
-    if sub.is_none() && !spec.subcommands.is_empty() {
-        let names: Vec<&str> = spec.subcommands.iter().map(|s| s.name).collect();
-        parts.push(format!("{{{}}}", names.join(",")));
-        parts.push("...".to_string());
+}
+
+/// The usage line(s) (`ArgumentParserImpl.printUsage` and `printArgumentUsage`): `usage: <prog>`,
+/// then the tokens each after a space, a token that would pass [`FORMAT_WIDTH`] starting a new
+/// line indented under the first token; a `usage: <prog>` wider than 30 columns puts every
+/// token on the lines after it, indented by 6.
+pub fn usage(spec: &ParserSpec, sub: Option<&SubSpec>) -> String {
+    let mut tokens: Vec<String> = Vec::new();
+    match sub {
+        Some(s) => {
+            usage_tokens(spec.args, spec.groups, true, &mut tokens);
+            tokens.push(s.name.to_string());
+            tokens.push("[-h]".to_string());
+            usage_tokens(s.args, &[], false, &mut tokens);
+        }
+        None => {
+            tokens.push("[-h]".to_string());
+            usage_tokens(spec.args, spec.groups, false, &mut tokens);
+            if !spec.subcommands.is_empty() {
+                let names: Vec<&str> = spec.subcommands.iter().map(|s| s.name).collect();
+                tokens.push(format!("{{{}}}", names.join(",")));
+                tokens.push("...".to_string());
+            }
+        }
     }
-    let head = format!("usage: {prog} ");
-    let indent = " ".repeat(head.chars().count());
-    let mut out = String::new();
-    let mut line = head.clone();
-    let mut line_has_part = false;
-    for p in parts {
-        if line_has_part && line.chars().count() + p.chars().count() > 80 {
-            out.push_str(line.trim_end());
+    let usageprog = format!("usage: {}", spec.prog);
+    let width = usageprog.chars().count();
+    let mut out = usageprog.clone();
+    let (offset, first_indent, subsequent_indent) =
+        if width > 30 { (6, " ".repeat(6), " ".repeat(6)) } else { (width, String::new(), " ".repeat(width)) };
+    if width > 30 {
+        out.push('\n');
+    }
+    out.push_str(&first_indent);
+    let mut current = offset + first_indent.len();
+    let mut first = true;
+    for t in tokens {
+        let len = t.chars().count();
+        if !first && current + len + 1 > FORMAT_WIDTH {
             out.push('\n');
-            line = indent.clone();
+            out.push_str(&subsequent_indent);
+            current = subsequent_indent.len() + 1 + len;
+        } else {
+            current += 1 + len;
+            first = false;
         }
-        line.push_str(&p);
-        line.push(' ');
-        line_has_part = true;
+        out.push(' ');
+        out.push_str(&t);
     }
-    out.push_str(line.trim_end());
     out.push('\n');
     out
 }
 
-/// `handleError`: usage, then `<prog>: error: <message>`, stderr, exit 1.
+/// `TextHelper.wrap` with no indents: the text cut into line-break segments (Java's line
+/// `BreakIterator`), a segment that would pass `width` starting a new line, and each full line
+/// justified by `TextHelper.adjustSpace` (its blank runs widened, the middle ones first).
+pub fn wrap_justified(text: &str, width: usize) -> String {
+    let mut res = String::new();
+    let mut line = String::new();
+    let mut current = 0usize;
+    for seg in crate::console::opts::java_line_words(text) {
+        let w = seg.chars().count();
+        current += w;
+        if current > width {
+            res.push_str(&adjust_space(&line, width, current - w));
+            res.push('\n');
+            line.clear();
+            current = w;
+        }
+        line.push_str(&seg);
+    }
+    res.push_str(&line);
+    res
+}
+
+/// `TextHelper.adjustSpace`: trims `line`, then spreads the missing width over its blank runs,
+/// one more to the runs in the middle when it does not divide evenly.
+fn adjust_space(line: &str, width: usize, current: usize) -> String {
+    let trimmed = line.trim_matches(' ');
+    let current = current - (line.chars().count() - trimmed.chars().count());
+    let chars: Vec<char> = trimmed.chars().collect();
+    let blocks = chars.iter().enumerate().filter(|(i, c)| **c == ' ' && (*i == 0 || chars[i - 1] != ' ')).count();
+    if blocks == 0 {
+        return trimmed.to_string();
+    }
+    let need = width.saturating_sub(current);
+    let each = need / blocks;
+    let rem = need % blocks;
+    let rem_start = (blocks - rem).div_ceil(2);
+    let rem_end = rem_start + rem;
+    let mut out = String::new();
+    let mut b = 0usize;
+    for (i, c) in chars.iter().enumerate() {
+        if *c == ' ' && (i == 0 || chars[i - 1] != ' ') {
+            let add = each + usize::from(rem_start <= b && b < rem_end);
+            out.extend(std::iter::repeat_n(' ', add));
+            b += 1;
+        }
+        out.push(*c);
+    }
+    out
+}
+
+/// `handleError`: usage, then `<prog>: error: <message>` wrapped and justified at
+/// [`FORMAT_WIDTH`], stderr, exit 1.
 pub fn error_output(spec: &ParserSpec, sub: Option<&SubSpec>, message: &str) -> Output {
     let mut o = Output::new();
     o.err(&usage(spec, sub));
-    let prog = match sub {
-        Some(s) => format!("{} {}", spec.prog, s.name),
-        None => spec.prog.to_string(),
-    };
-    o.errln(&format!("{prog}: error: {message}"));
+    o.errln(&wrap_justified(&format!("{}: error: {message}", spec.prog), FORMAT_WIDTH));
     o.exit_code = 1;
     o
 }

@@ -307,13 +307,13 @@ fn check_console_consumer(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Out
 pub const RESET_SCENARIOS_HASH_ORDER: [&str; 8] =
     ["to-offset", "to-current", "to-datetime", "from-file", "by-duration", "to-earliest", "to-latest", "shift-by"];
 
-/// `WARN: No action will be performed...` (`ConsumerGroupCommand`; no space after `missing.`).
-pub const RESET_WARN: &str = "WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.";
+/// `WARN: No action will be performed...` (4.4 `ConsumerGroupCommandOptions.checkArgs`).
+pub const RESET_WARN: &str = "WARN: No action will be performed as the --execute option is missing. In version 5.0, this command will require either --dry-run or --execute to be specified. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.";
 
 fn check_consumer_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     let mut notes = Output::new();
     let usage = |notes: &Output, m: &str| with_notes(notes, usage_error(spec, m));
-    if !p.has("bootstrap-server") {
+    if !p.has("validate-regex") && !p.has("bootstrap-server") {
         return Err(usage(&notes, &missing_required("bootstrap-server")));
     }
     let scope = "[all-groups], [group]";
@@ -380,11 +380,11 @@ fn check_consumer_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Outp
     if let Some(m) = first_invalid(p, "topic", &["describe", "list"]) {
         return Err(usage(&notes, &m));
     }
-    let actions = ["list", "describe", "delete", "reset-offsets", "delete-offsets"];
+    let actions = ["list", "describe", "delete", "reset-offsets", "delete-offsets", "validate-regex"];
     if p.count_present(&actions) != 1 {
         return Err(usage(
             &notes,
-            "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets",
+            "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets, --validate-regex",
         ));
     }
     if let Err(e) = p.check_types(spec) {
@@ -404,15 +404,16 @@ fn check_consumer_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Outp
         }
     }
     if p.has("reset-offsets") {
+        // `getPartitionsToReset` runs before `prepareOffsetsToReset`.
+        if !p.has("all-topics") && !p.has("topic") && !p.has("from-file") {
+            return Err(usage(&notes, "One of the reset scopes should be defined: --all-topics, --topic."));
+        }
         if !RESET_SCENARIOS_HASH_ORDER.iter().any(|s| p.has(s)) {
             let list: Vec<String> = RESET_SCENARIOS_HASH_ORDER.iter().map(|s| format!("[{s}]")).collect();
             return Err(usage(
                 &notes,
                 &format!("Option '[reset-offsets]' requires one of the following scenarios: [{}]", list.join(", ")),
             ));
-        }
-        if !p.has("all-topics") && !p.has("topic") && !p.has("from-file") {
-            return Err(usage(&notes, "One of the reset scopes should be defined: --all-topics, --topic."));
         }
     }
     Ok(notes)

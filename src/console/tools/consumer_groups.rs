@@ -6,13 +6,13 @@
 
 use super::{AdminConn, Ctx, Started};
 use crate::console::format::groups::{
-    self, cannot_shift, command_failed, delete_groups, describe_members, describe_offsets, describe_state,
-    does_not_exist, empty_partition_warning, list, offset_clamped_high, parse_state_list, parse_type_list, reset_csv,
+    self, cannot_shift, delete_groups, describe_members, describe_offsets, describe_state, empty_partition_warning,
+    list, offset_clamped_high, offset_clamped_low, parse_state_list, parse_type_list, reset_csv,
     reset_group_not_inactive, reset_table, Coordinator, DeleteGroupError, DeleteOffsetsResult, DeleteOffsetsRow,
     GroupListing, GroupMembers, GroupOffsets, GroupState, GroupStateRow, GroupType, MemberRow, OffsetRow, ResetRow,
 };
-use crate::console::format::{log_line, Output};
-use crate::console::opts::{parse_command, ParsedOpts, Tool};
+use crate::console::format::{exception_string, Output};
+use crate::console::opts::{parse_command, usage_error, ParsedOpts, Tool};
 use crate::sim::client::admin::{Call, Target};
 use crate::sim::errors::KafkaError;
 use crate::sim::node::Env;
@@ -24,29 +24,83 @@ use std::collections::{BTreeMap, BTreeSet};
 type Owner = (String, String, String);
 
 const EXECUTION_EXCEPTION: &str = "java.util.concurrent.ExecutionException";
-const LOGGER: &str = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
+const RUNTIME_EXCEPTION: &str = "java.lang.RuntimeException";
 
-/// A failure that ends the command: printed as `ConsumerGroupCommand`'s `Error: Executing consumer group
-/// command failed due to <message>` (exit 0).
+/// A failure that ends the command. Most are printed as `ConsumerGroupCommand.run`'s `Error:
+/// Executing consumer group command failed due to <message>` with the stack trace (exit 0); an
+/// `IllegalArgumentException` is a usage error instead (message and usage table, exit 1).
 struct Failed {
     message: String,
-    class: String,
+    /// The stack trace text on stderr.
+    trace: String,
+    usage: bool,
 }
 
 impl Failed {
-    fn timeout(m: &str) -> Failed {
+    /// A Kafka future failed and the tool let the `ExecutionException` through.
+    fn execution(cause: &str) -> Failed {
         Failed {
-            message: format!("org.apache.kafka.common.errors.TimeoutException: {m}"),
-            class: EXECUTION_EXCEPTION.into(),
+            message: cause.to_string(),
+            trace: crate::console::format::stack_trace(EXECUTION_EXCEPTION, cause),
+            usage: false,
         }
     }
 
+    fn timeout(m: &str) -> Failed {
+        Failed::execution(&format!("org.apache.kafka.common.errors.TimeoutException: {m}"))
+    }
+
     fn api(e: KafkaError) -> Failed {
-        Failed { message: e.java_string(None), class: EXECUTION_EXCEPTION.into() }
+        Failed::execution(&e.java_string(None))
+    }
+
+    /// `resetOffsetsForInactiveGroup` catches an `ExecutionException` and rethrows its cause when
+    /// that is a `KafkaException`: then the message is the cause's own, and as an `ApiException`
+    /// has no stack trace, only its `toString()` is printed.
+    fn unwrap_kafka_cause(self) -> Failed {
+        if self.usage || !self.trace.starts_with(EXECUTION_EXCEPTION) {
+            return self;
+        }
+        let Some(cause) = self.message.strip_prefix("org.apache.kafka.common.errors.") else { return self };
+        let message = cause.split_once(": ").map(|(_, m)| m).unwrap_or("").to_string();
+        Failed { message, trace: format!("{}\n", self.message), usage: false }
+    }
+
+    /// `new RuntimeException(cause)` around a checked exception with a stack trace; `causes` is
+    /// the chain from the outermost cause inwards, each `(class, message)`.
+    fn runtime(causes: &[(&str, &str)]) -> Failed {
+        let first = exception_string(causes[0].0, causes[0].1);
+        let mut trace = format!("{RUNTIME_EXCEPTION}: {first}\n\tat ...\n");
+        for (class, message) in causes {
+            trace.push_str(&format!("Caused by: {}\n\tat ...\n", exception_string(class, message)));
+        }
+        Failed { message: first, trace, usage: false }
+    }
+
+    /// A plain exception thrown by the tool (message and its own stack trace).
+    fn thrown(class: &str, message: &str) -> Failed {
+        Failed {
+            message: message.to_string(),
+            trace: crate::console::format::stack_trace(class, message),
+            usage: false,
+        }
+    }
+
+    /// An `IllegalArgumentException`: `run` prints it with the usage table and exits 1.
+    fn usage(message: &str) -> Failed {
+        Failed { message: message.to_string(), trace: String::new(), usage: true }
     }
 
     fn output(&self) -> Output {
-        command_failed(&self.message, &self.class)
+        if self.usage {
+            if let Some(spec) = Tool::ConsumerGroups.spec() {
+                return usage_error(spec, &self.message);
+            }
+        }
+        let mut o = Output::new();
+        o.out(&format!("\nError: Executing consumer group command failed due to {}\n", self.message));
+        o.err(&self.trace);
+        o
     }
 }
 
@@ -69,6 +123,10 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     };
     let p = &parsed.opts;
     let mut out = parsed.notes.clone();
+    if let Some(regex) = p.value("validate-regex") {
+        out.append(&validate_regex(regex));
+        return Started::Done(out);
+    }
     let servers = match super::validate_bootstrap(p.value("bootstrap-server")) {
         Ok(s) => s,
         Err(o) => {
@@ -85,7 +143,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
             return Started::Done(o);
         }
     }
-    let timeout = p.long_value("timeout").ok().flatten().unwrap_or(5000).max(1);
+    let timeout = p.long_value("timeout").ok().flatten().unwrap_or(30_000).max(1);
     let mut admin = AdminConn::open(ctx.sim, &servers);
     admin.timeout_ms = Some(timeout);
     let result = if p.has("list") {
@@ -110,6 +168,33 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         Err(f) => all.append(&f.output()),
     }
     Started::Done(all)
+}
+
+/// `--validate-regex` (`ConsumerGroupCommand.validateRegex`, RE2J syntax). Brokerlab checks the
+/// pattern with its own matcher and names the reason as RE2J's `PatternSyntaxException`
+/// description does for the common mistakes.
+fn validate_regex(regex: &str) -> Output {
+    let mut o = Output::new();
+    match crate::console::regex::Regex::new(regex) {
+        Ok(_) => o.outln(&format!("The regular expression `{regex}` is valid.")),
+        Err(reason) => {
+            let description = if reason.starts_with("Unclosed group") {
+                "missing closing )".to_string()
+            } else if reason.starts_with("Unmatched closing") {
+                "unexpected )".to_string()
+            } else if reason.starts_with("Dangling meta") || reason.starts_with("dangling meta") {
+                "missing argument to repetition operator".to_string()
+            } else if reason.starts_with("Unclosed character class") {
+                "missing closing ]".to_string()
+            } else if reason.starts_with("Illegal/unsupported escape") {
+                "invalid escape sequence".to_string()
+            } else {
+                reason
+            };
+            o.outln(&format!("The regular expression `{regex}` is invalid: {description}."));
+        }
+    }
+    o
 }
 
 // ---------------------------------------------------------------------------
@@ -296,7 +381,17 @@ fn cmd_describe(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Outp
     let names = target_groups(ctx, admin, p)?;
     let mut descs = Vec::new();
     for g in &names {
-        descs.push(describe_group(ctx, admin, g)?);
+        let d = describe_group(ctx, admin, g)?;
+        if state_of(&d.state) == GroupState::Dead {
+            // A group that does not exist: DescribeGroups v6 answers GROUP_ID_NOT_FOUND with the
+            // message of the ConsumerGroupDescribe tried first (`DescribeConsumerGroupsHandler`,
+            // `GroupMetadataManager.group`), and `describeConsumerGroups` lets the future's
+            // `ExecutionException` through.
+            return Err(Failed::execution(&format!(
+                "org.apache.kafka.common.errors.GroupIdNotFoundException: Group {g} not found."
+            )));
+        }
+        descs.push(d);
     }
     if p.has("members") {
         let groups: Vec<GroupMembers> = descs
@@ -313,22 +408,20 @@ fn cmd_describe(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Outp
                         host: m.host.clone(),
                         client_id: m.client_id.clone(),
                         assignment: m.assignment.iter().map(|tp| (tp.topic.clone(), tp.partition)).collect(),
+                        // Classic-protocol members have no epochs or target assignment.
+                        current_epoch: None,
+                        target_assignment: vec![],
                     })
                     .collect(),
+                target_epoch: None,
             })
             .collect();
         return Ok(describe_members(&groups, p.has("verbose")));
     }
     if p.has("state") {
-        let mut o = Output::new();
         let mut rows = Vec::new();
         for d in &descs {
             let state = state_of(&d.state);
-            if state == GroupState::Dead {
-                // `ConsumerGroupCommand`: a group that does not exist prints only the error.
-                o.out(&does_not_exist(&d.group));
-                continue;
-            }
             rows.push(GroupStateRow {
                 group: d.group.clone(),
                 coordinator: Coordinator {
@@ -339,10 +432,11 @@ fn cmd_describe(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Outp
                 assignment_strategy: d.protocol.clone(),
                 state,
                 members: d.members.len() as i32,
+                group_epoch: None,
+                target_assignment_epoch: None,
             });
         }
-        o.append(&describe_state(&rows));
-        return Ok(o);
+        return Ok(describe_state(&rows, p.has("verbose")));
     }
     let mut groups = Vec::new();
     for d in &descs {
@@ -426,24 +520,36 @@ fn cmd_delete(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output
     Ok(delete_groups(&results))
 }
 
-/// `--topic t` or `--topic t:0,1,2`; `Err` is the value that does not parse.
+/// `--topic t` or `--topic t:0,1,2` (`GroupOffsetsResetter.parseTopicsWithPartitions`); `Err` is
+/// its `IllegalArgumentException` message.
 fn parse_topic_arg(v: &str) -> Result<(String, Option<Vec<i32>>), String> {
-    match v.split_once(':') {
-        None => Ok((v.to_string(), None)),
-        Some((t, ps)) => {
-            let mut parts = Vec::new();
-            for x in ps.split(',') {
-                match x.trim().parse::<i32>() {
-                    Ok(n) => parts.push(n),
-                    Err(_) => return Err(format!("For input string: \"{}\"", x.trim())),
-                }
-            }
-            Ok((t.to_string(), Some(parts)))
+    if !v.contains(':') {
+        return Ok((v.to_string(), None));
+    }
+    // `String.split(":")` drops trailing empty strings.
+    let mut arr: Vec<&str> = v.split(':').collect();
+    while arr.len() > 1 && arr.last().is_some_and(|x| x.is_empty()) {
+        arr.pop();
+    }
+    if arr.len() != 2 {
+        return Err(format!("Invalid topic arg '{v}', expected topic name and partitions"));
+    }
+    let mut parts = Vec::new();
+    let mut pieces: Vec<&str> = arr[1].split(',').collect();
+    while pieces.len() > 1 && pieces.last().is_some_and(|x| x.is_empty()) {
+        pieces.pop();
+    }
+    for x in pieces {
+        match crate::sim::java::java_parse_int(x) {
+            Some(n) => parts.push(n),
+            None => return Err(format!("Invalid partition '{x}' specified in topic arg '{v}''")),
         }
     }
+    Ok((arr[0].to_string(), Some(parts)))
 }
 
-/// The partitions `--topic` options name (whole topics expanded through metadata).
+/// The partitions `--topic` options name (whole topics expanded through metadata, a topic
+/// that does not exist failing the command).
 fn scoped_partitions(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Vec<TopicPartition>, Failed> {
     let mut whole: Vec<String> = Vec::new();
     let mut v: Vec<TopicPartition> = Vec::new();
@@ -451,7 +557,7 @@ fn scoped_partitions(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result
         match parse_topic_arg(t) {
             Ok((topic, Some(parts))) => v.extend(parts.into_iter().map(|n| TopicPartition::new(topic.clone(), n))),
             Ok((topic, None)) => whole.push(topic),
-            Err(m) => return Err(Failed { message: m, class: "java.lang.NumberFormatException".into() }),
+            Err(m) => return Err(Failed::usage(&m)),
         }
     }
     if !whole.is_empty() {
@@ -462,41 +568,63 @@ fn scoped_partitions(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result
     Ok(v)
 }
 
+const UNKNOWN_TOPIC: &str =
+    "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.";
+
 fn cmd_delete_offsets(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output, Failed> {
     let group = p.value("group").unwrap_or("").to_string();
-    let topics: Vec<String> =
-        p.values("topic").iter().map(|t| parse_topic_arg(t).map(|x| x.0).unwrap_or_default()).collect();
-    let tps = scoped_partitions(ctx, admin, p)?;
+    // `ConsumerGroupService.deleteOffsets`: `topic:partitions` are taken as given, whole topics
+    // are described one by one and a topic that cannot be described becomes a row of its own.
+    let mut tps: Vec<TopicPartition> = Vec::new();
+    let mut rows: Vec<DeleteOffsetsRow> = Vec::new();
+    for t in p.values("topic") {
+        match parse_topic_arg(t) {
+            Ok((topic, Some(parts))) => tps.extend(parts.into_iter().map(|n| TopicPartition::new(topic.clone(), n))),
+            Ok((topic, None)) => match topic_partitions(ctx, admin, std::slice::from_ref(&topic)) {
+                Ok(v) => tps.extend(v),
+                Err(f) if f.message == KafkaError::UNKNOWN_TOPIC_OR_PARTITION.java_string(None) => {
+                    rows.push(DeleteOffsetsRow { topic, partition: -1, error: Some(UNKNOWN_TOPIC.to_string()) })
+                }
+                Err(f) => return Err(f),
+            },
+            Err(m) => return Err(Failed::usage(&m)),
+        }
+    }
+    let mut seen = BTreeSet::new();
+    tps.retain(|tp| seen.insert(tp.clone()));
     let r = admin.call(
         ctx,
         "deleteConsumerGroupOffsets",
         Target::Coordinator { key: group.clone(), transaction: false },
         Request::OffsetDelete { group: group.clone(), partitions: tps.clone() },
     );
-    let (result, rows) = match r {
+    let result = match r {
         Ok(Response::OffsetDelete { error: Some(KafkaError::GROUP_ID_NOT_FOUND), .. }) => {
-            (DeleteOffsetsResult::GroupNotFound, error_rows(&tps, KafkaError::GROUP_ID_NOT_FOUND))
+            rows.extend(error_rows(&tps, KafkaError::GROUP_ID_NOT_FOUND));
+            DeleteOffsetsResult::GroupNotFound
         }
         Ok(Response::OffsetDelete { error: Some(KafkaError::NON_EMPTY_GROUP), .. }) => {
-            (DeleteOffsetsResult::GroupNotEmpty, error_rows(&tps, KafkaError::NON_EMPTY_GROUP))
+            rows.extend(error_rows(&tps, KafkaError::NON_EMPTY_GROUP));
+            DeleteOffsetsResult::GroupNotEmpty
         }
         Ok(Response::OffsetDelete { error: Some(e), .. }) => return Err(Failed::api(e)),
         Ok(Response::OffsetDelete { error: None, results }) => {
-            let rows: Vec<DeleteOffsetsRow> = results
-                .iter()
-                .map(|(tp, e)| DeleteOffsetsRow {
-                    topic: tp.topic.clone(),
-                    partition: tp.partition,
-                    error: e.map(|e| e.message().to_string()),
-                })
-                .collect();
-            let any = rows.iter().any(|r| r.error.is_some());
-            (if any { DeleteOffsetsResult::PartitionErrors } else { DeleteOffsetsResult::Success }, rows)
+            let any = results.iter().any(|(_, e)| e.is_some());
+            rows.extend(results.iter().map(|(tp, e)| DeleteOffsetsRow {
+                topic: tp.topic.clone(),
+                partition: tp.partition,
+                error: e.map(|e| e.java_string(None)),
+            }));
+            if any {
+                DeleteOffsetsResult::PartitionErrors
+            } else {
+                DeleteOffsetsResult::Success
+            }
         }
-        Ok(_) => (DeleteOffsetsResult::Success, vec![]),
+        Ok(_) => DeleteOffsetsResult::Success,
         Err(m) => return Err(Failed::timeout(&m)),
     };
-    Ok(groups::delete_offsets(&group, &topics, result, &rows))
+    Ok(groups::delete_offsets(&group, result, &rows))
 }
 
 fn error_rows(tps: &[TopicPartition], e: KafkaError) -> Vec<DeleteOffsetsRow> {
@@ -504,7 +632,7 @@ fn error_rows(tps: &[TopicPartition], e: KafkaError) -> Vec<DeleteOffsetsRow> {
         .map(|tp| DeleteOffsetsRow {
             topic: tp.topic.clone(),
             partition: tp.partition,
-            error: Some(e.message().to_string()),
+            error: Some(e.java_string(None)),
         })
         .collect()
 }
@@ -524,10 +652,16 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// `--to-datetime` (`yyyy-MM-dd'T'HH:mm:ss.SSS`, optionally with `Z` or `±HH:mm`; UTC
-/// without one, the simulator having no local time zone) → epoch milliseconds.
+/// `--to-datetime` (`Utils.getDateTime`: `yyyy-MM-dd'T'HH:mm:ss.SSS`, optionally with `Z` or
+/// `±HH:mm`; UTC without one) → epoch milliseconds; `Err` is the `ParseException` message.
 pub fn parse_datetime(s: &str) -> Result<i64, String> {
-    let bad = || format!("Unparseable date: \"{s}\"");
+    // `timestamp.split("T")` (trailing empty strings dropped) must give two parts.
+    if s.trim_end_matches('T').split('T').count() < 2 {
+        return Err("Error parsing timestamp. It does not contain a 'T' according to ISO8601 format".to_string());
+    }
+    let second = s.split('T').nth(1).unwrap_or("");
+    let zoned = if second.contains(['+', '-', 'Z']) { s.to_string() } else { format!("{s}Z") };
+    let bad = || format!("Unparseable date: \"{zoned}\"");
     let (date, time) = s.split_once('T').ok_or_else(bad)?;
     let dp: Vec<&str> = date.split('-').collect();
     if dp.len() != 3 || dp[0].len() != 4 || dp[1].len() != 2 || dp[2].len() != 2 {
@@ -554,10 +688,10 @@ pub fn parse_datetime(s: &str) -> Result<i64, String> {
     } else {
         (time, 0)
     };
+    // `.SSS` is part of both patterns `getDateTime` tries.
     let (hms, ms) = match clock.split_once('.') {
         Some((a, b)) if b.len() == 3 => (a, num(b)?),
-        Some(_) => return Err(bad()),
-        None => (clock, 0),
+        _ => return Err(bad()),
     };
     let tp: Vec<&str> = hms.split(':').collect();
     if tp.len() != 3 {
@@ -624,19 +758,21 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
 
 fn cmd_reset(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output, Failed> {
     let names = target_groups(ctx, admin, p)?;
-    let execute = p.has("execute");
+    // `ConsumerGroupService.resetOffsetsForInactiveGroup`: a dry run unless --execute is given.
+    let execute = p.has("execute") && !p.has("dry-run");
     let export = p.has("export");
     let mut o = Output::new();
     let mut rows: Vec<ResetRow> = Vec::new();
     for g in &names {
         let d = describe_group(ctx, admin, g)?;
         let state = state_of(&d.state);
+        // A group that does not exist is reset like an inactive one (`resetOffsets`).
         if !matches!(state, GroupState::Empty | GroupState::Dead) {
             o.append(&reset_group_not_inactive(g, state));
             continue;
         }
         let committed = committed(ctx, admin, g)?;
-        let plan = reset_plan(ctx, admin, p, g, &committed, &mut o)?;
+        let plan = reset_plan(ctx, admin, p, g, &committed, &mut o).map_err(Failed::unwrap_kafka_cause)?;
         if execute && !plan.is_empty() {
             let r = admin.call(
                 ctx,
@@ -649,15 +785,14 @@ fn cmd_reset(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output,
                     offsets: plan.iter().map(|(tp, o)| (tp.clone(), *o, None)).collect(),
                 },
             );
-            match r {
-                Ok(Response::OffsetCommit { error: Some(e), .. }) => return Err(Failed::api(e)),
-                Ok(Response::OffsetCommit { results, .. }) => {
-                    if let Some(e) = results.iter().find_map(|(_, e)| *e) {
-                        return Err(Failed::api(e));
-                    }
-                }
-                Ok(_) => {}
-                Err(m) => return Err(Failed::timeout(&m)),
+            let failed = match r {
+                Ok(Response::OffsetCommit { error: Some(e), .. }) => Some(Failed::api(e)),
+                Ok(Response::OffsetCommit { results, .. }) => results.iter().find_map(|(_, e)| *e).map(Failed::api),
+                Ok(_) => None,
+                Err(m) => Some(Failed::timeout(&m)),
+            };
+            if let Some(f) = failed {
+                return Err(f.unwrap_kafka_cause());
             }
         }
         rows.extend(plan.into_iter().map(|(tp, off)| ResetRow {
@@ -667,18 +802,16 @@ fn cmd_reset(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output,
             new_offset: off,
         }));
     }
-    if names.is_empty() {
-        return Ok(o);
-    }
     if export {
-        o.append(&reset_csv(&rows, names.len() > 1));
-    } else if !rows.is_empty() || o.chunks.is_empty() {
-        o.append(&reset_table(&rows));
+        o.append(&reset_csv(&rows, p.values("group").len() != 1));
+    } else {
+        o.append(&reset_table(&names, &rows));
     }
     Ok(o)
 }
 
-/// The new offset of each partition in scope, with the tool's warnings in `o`.
+/// The new offset of each partition in scope, with the tool's warnings in `o`
+/// (`ConsumerGroupService.prepareOffsetsToReset`, `GroupOffsetsResetter`).
 fn reset_plan(
     ctx: &mut Ctx,
     admin: &AdminConn,
@@ -687,69 +820,78 @@ fn reset_plan(
     committed: &BTreeMap<TopicPartition, Offset>,
     o: &mut Output,
 ) -> Result<Vec<(TopicPartition, Offset)>, Failed> {
-    if let Some(path) = p.value("from-file") {
-        return from_file(ctx, path, group);
-    }
-    let tps: Vec<TopicPartition> =
-        if p.has("all-topics") { committed.keys().cloned().collect() } else { scoped_partitions(ctx, admin, p)? };
-    if tps.is_empty() {
+    let tps: Vec<TopicPartition> = if p.has("all-topics") {
+        committed.keys().cloned().collect()
+    } else if p.has("topic") {
+        scoped_partitions(ctx, admin, p)?
+    } else {
+        vec![]
+    };
+    check_partitions_exist(ctx, admin, &tps)?;
+    let requested: Vec<(TopicPartition, Offset)> = if let Some(path) = p.value("from-file") {
+        match from_file(ctx, path, group)? {
+            Some(plan) => plan,
+            None => {
+                o.out(&format!("\nError: No reset plan for group {group} found.\n"));
+                return Ok(vec![]);
+            }
+        }
+    } else {
+        tps.iter().map(|tp| (tp.clone(), 0)).collect()
+    };
+    if requested.is_empty() {
         return Ok(vec![]);
     }
-    let earliest = list_offsets(ctx, admin, &tps, -2)?;
-    let latest = list_offsets(ctx, admin, &tps, -1)?;
+    let scope: Vec<TopicPartition> = requested.iter().map(|(tp, _)| tp.clone()).collect();
+    let earliest = list_offsets(ctx, admin, &scope, -2)?;
+    let latest = list_offsets(ctx, admin, &scope, -1)?;
     let lo = |tp: &TopicPartition| earliest.get(tp).copied().flatten().unwrap_or(0);
     let hi = |tp: &TopicPartition| latest.get(tp).copied().flatten().unwrap_or(0);
     let ts = super::now_ts(ctx.sim);
-    // Clamps a target into [log start, log end] (`checkOffsetRange`), logging the clamp.
+    // Clamps a target into [log start, log end] (`GroupOffsetsResetter.checkOffsetsRange`, which
+    // looks at the end first), logging the clamp.
     let clamp = |tp: &TopicPartition, target: Offset, o: &mut Output| -> Offset {
         if target > hi(tp) {
             o.errln(&offset_clamped_high(&ts, target, &tp.topic, tp.partition, hi(tp)));
             hi(tp)
         } else if target < lo(tp) {
-            o.errln(&log_line(
-                &ts,
-                "WARN",
-                &format!(
-                    "New offset ({target}) is lower than earliest offset for topic partition {tp}. Value will be set to {}",
-                    lo(tp)
-                ),
-                LOGGER,
-            ));
+            o.errln(&offset_clamped_low(&ts, target, &tp.topic, tp.partition, lo(tp)));
             lo(tp)
         } else {
             target
         }
     };
     let mut plan = Vec::new();
-    if p.has("to-earliest") {
-        plan = tps.iter().map(|tp| (tp.clone(), lo(tp))).collect();
-    } else if p.has("to-latest") {
-        plan = tps.iter().map(|tp| (tp.clone(), hi(tp))).collect();
-    } else if p.has("to-current") {
-        plan = tps.iter().map(|tp| (tp.clone(), committed.get(tp).copied().unwrap_or_else(|| hi(tp)))).collect();
-    } else if let Some(v) = p.value("to-offset") {
+    if let Some(v) = p.value("to-offset") {
         let n = crate::sim::java::java_parse_long(v).unwrap_or(0);
         for tp in &tps {
             plan.push((tp.clone(), clamp(tp, n, o)));
         }
+    } else if p.has("to-earliest") {
+        plan = tps.iter().map(|tp| (tp.clone(), lo(tp))).collect();
+    } else if p.has("to-latest") {
+        plan = tps.iter().map(|tp| (tp.clone(), hi(tp))).collect();
     } else if let Some(v) = p.value("shift-by") {
         let n = crate::sim::java::java_parse_long(v).unwrap_or(0);
+        // Every partition's target first (an IllegalArgumentException for one without a
+        // committed offset), then the range checks.
+        let mut targets = Vec::new();
         for tp in &tps {
             let Some(c) = committed.get(tp) else {
-                return Err(Failed {
-                    message: cannot_shift(&tp.topic, tp.partition),
-                    class: "java.lang.IllegalStateException".into(),
-                });
+                return Err(Failed::usage(&cannot_shift(&tp.topic, tp.partition)));
             };
-            plan.push((tp.clone(), clamp(tp, c.saturating_add(n), o)));
+            targets.push((tp, c.wrapping_add(n)));
+        }
+        for (tp, target) in targets {
+            plan.push((tp.clone(), clamp(tp, target, o)));
         }
     } else if p.has("to-datetime") || p.has("by-duration") {
         let target_ms = if let Some(v) = p.value("to-datetime") {
-            parse_datetime(v).map_err(|m| Failed { message: m, class: "java.text.ParseException".into() })?
+            // `Utils.getDateTime`'s ParseException, wrapped by `resetToDateTime`.
+            parse_datetime(v).map_err(|m| Failed::runtime(&[("java.text.ParseException", &m)]))?
         } else {
             let v = p.value("by-duration").unwrap_or("");
-            let d = parse_duration(v)
-                .map_err(|m| Failed { message: m.clone(), class: "java.time.format.DateTimeParseException".into() })?;
+            let d = parse_duration(v).map_err(|m| Failed::thrown("java.time.format.DateTimeParseException", &m))?;
             ctx.sim.env.wall_ms(ctx.sim.now).saturating_sub(d)
         };
         let by_time = list_offsets(ctx, admin, &tps, target_ms.max(0))?;
@@ -762,21 +904,52 @@ fn reset_plan(
                 }
             }
         }
+    } else if p.has("from-file") {
+        for (tp, target) in &requested {
+            plan.push((tp.clone(), clamp(tp, *target, o)));
+        }
+    } else if p.has("to-current") {
+        plan = tps.iter().map(|tp| (tp.clone(), committed.get(tp).copied().unwrap_or_else(|| hi(tp)))).collect();
     }
     Ok(plan)
 }
 
-/// `--from-file`: CSV lines `topic,partition,offset` or `group,topic,partition,offset`.
-fn from_file(ctx: &Ctx, path: &str, group: &str) -> Result<Vec<(TopicPartition, Offset)>, Failed> {
-    let text = super::read_file(ctx, path)
-        .map_err(|p| Failed { message: p.clone(), class: "java.nio.file.NoSuchFileException".into() })?;
+/// `GroupOffsetsResetter.checkAllTopicPartitionsValid`: named partitions that do not exist fail
+/// the reset with an `UnknownTopicOrPartitionException` the tool throws itself.
+fn check_partitions_exist(ctx: &mut Ctx, admin: &AdminConn, tps: &[TopicPartition]) -> Result<(), Failed> {
+    let mut topics: Vec<String> = tps.iter().map(|tp| tp.topic.clone()).collect();
+    topics.sort();
+    topics.dedup();
+    if topics.is_empty() {
+        return Ok(());
+    }
+    let existing: BTreeSet<TopicPartition> = topic_partitions(ctx, admin, &topics)?.into_iter().collect();
+    let missing: Vec<String> = tps.iter().filter(|tp| !existing.contains(tp)).map(|tp| tp.to_string()).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Failed::thrown(
+        "org.apache.kafka.common.errors.UnknownTopicOrPartitionException",
+        &format!("The partitions \"{}\" do not exist", missing.join(",")),
+    ))
+}
+
+/// `--from-file` (`GroupOffsetsResetter.resetPlanFromFile`): CSV lines `topic,partition,offset`
+/// (one group) or `group,topic,partition,offset`; `None` when the file has no plan for `group`.
+fn from_file(ctx: &Ctx, path: &str, group: &str) -> Result<Option<Vec<(TopicPartition, Offset)>>, Failed> {
+    let text = super::read_file(ctx, path).map_err(|_| {
+        // `Utils.readFileAsString`'s IOException, wrapped by `resetPlanFromFile`.
+        Failed::runtime(&[
+            ("java.io.IOException", &format!("Unable to read file {path}")),
+            ("java.nio.file.NoSuchFileException", path),
+        ])
+    })?;
     let mut v = Vec::new();
+    let mut found = false;
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let f: Vec<&str> = line.split(',').map(str::trim).collect();
-        let bad = || Failed {
-            message: format!("Unable to parse the CSV line: {line}"),
-            class: "java.lang.IllegalArgumentException".into(),
-        };
+        let bad =
+            || Failed::thrown("java.lang.IllegalArgumentException", &format!("Unable to parse the CSV line: {line}"));
         let (g, t, part, off) = match f.len() {
             3 => (group, f[0], f[1], f[2]),
             4 => (f[0], f[1], f[2], f[3]),
@@ -785,11 +958,12 @@ fn from_file(ctx: &Ctx, path: &str, group: &str) -> Result<Vec<(TopicPartition, 
         if g != group {
             continue;
         }
+        found = true;
         let part = part.parse::<i32>().map_err(|_| bad())?;
         let off = off.parse::<i64>().map_err(|_| bad())?;
         v.push((TopicPartition::new(t, part), off));
     }
-    Ok(v)
+    Ok(found.then_some(v))
 }
 
 #[cfg(test)]
@@ -801,8 +975,16 @@ mod tests {
         assert_eq!(parse_datetime("1970-01-01T00:00:00.000"), Ok(0));
         assert_eq!(parse_datetime("2025-03-18T00:00:00.000"), Ok(1_742_256_000_000));
         assert_eq!(parse_datetime("2025-03-18T01:00:00.000+01:00"), Ok(1_742_256_000_000));
-        assert_eq!(parse_datetime("2025-03-18T00:00:01Z"), Ok(1_742_256_001_000));
-        assert!(parse_datetime("yesterday").is_err());
+        assert_eq!(parse_datetime("2025-03-18T00:00:01.000Z"), Ok(1_742_256_001_000));
+        assert!(parse_datetime("2025-03-18T00:00:01Z").is_err());
+        assert_eq!(
+            parse_datetime("yesterday"),
+            Err("Error parsing timestamp. It does not contain a 'T' according to ISO8601 format".to_string())
+        );
+        assert_eq!(
+            parse_datetime("2025-03-18T25:00:00.000"),
+            Err("Unparseable date: \"2025-03-18T25:00:00.000Z\"".to_string())
+        );
         assert!(parse_datetime("2025-13-18T00:00:00.000").is_err());
     }
 

@@ -12,7 +12,7 @@ use crate::console::format::perf::{
 };
 use crate::console::format::producer::parse_key_value_args;
 use crate::console::format::{stack_trace, Output};
-use crate::console::opts::{parse_command, Tool};
+use crate::console::opts::{parse_command, render_usage_table_with_defaults, usage_table, Tool};
 use crate::sim::client::config::ConsumerConfig;
 use crate::sim::client::consumer::MemberState;
 use crate::sim::time::SimTime;
@@ -40,9 +40,21 @@ pub struct PerfJob {
 }
 
 pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+    // `--group` defaults to `"perf-consumer-" + RND.nextInt(100000)`, drawn as the options are
+    // built, so the usage table shows the number this run would have used.
+    let default_group = format!("perf-consumer-{}", super::console_consumer::pseudo_random(ctx.sim, 0x9E6F, 100_000));
     let parsed = match parse_command(Tool::ConsumerPerfTest, args) {
         Ok(p) => p,
-        Err(o) => return Started::Done(o),
+        Err(mut o) => {
+            if let Some(spec) = Tool::ConsumerPerfTest.spec() {
+                let fixed = usage_table(spec);
+                let drawn = render_usage_table_with_defaults(spec, &[("group", &default_group)]);
+                for c in &mut o.chunks {
+                    c.text = c.text.replace(&fixed, &drawn);
+                }
+            }
+            return Started::Done(o);
+        }
     };
     let p = &parsed.opts;
     let Some(spec) = Tool::ConsumerPerfTest.spec() else {
@@ -70,7 +82,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     props.extend(parse_key_value_args(&p.values("command-property")));
     let group = match p.value("group") {
         Some(g) => g.to_string(),
-        None => format!("perf-consumer-{}", super::console_consumer::pseudo_random(ctx.sim, 0x9E6F, 100_000)),
+        None => default_group,
     };
     props.insert("group.id".into(), group);
     let reset = if p.has("from-latest") { "latest" } else { "earliest" };

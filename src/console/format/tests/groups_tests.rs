@@ -127,16 +127,20 @@ fn member(cid: &str, iid: Option<&str>, parts: &[(&str, i32)]) -> MemberRow {
         host: "/127.0.0.1".to_string(),
         client_id: "console-consumer".to_string(),
         assignment: parts.iter().map(|(t, p)| (t.to_string(), *p)).collect(),
+        current_epoch: None,
+        target_assignment: vec![],
     }
 }
 
-// `ConsumerGroupCommand` (exact, with ASSIGNMENT form)
+// `ConsumerGroupService.printMembers` (exact): `%-Ns ` columns, then with --verbose
+// `%-15s %-20s %-15s %-20s` (CURRENT-EPOCH, CURRENT-ASSIGNMENT, TARGET-EPOCH, TARGET-ASSIGNMENT)
 #[test]
 fn describe_members_examples() {
     let g = GroupMembers {
         group: "my-group".into(),
         state: GroupState::Stable,
         members: vec![member(CID, None, &[("orders", 2), ("orders", 0), ("orders", 1)])],
+        target_epoch: None,
     };
     assert_eq!(
         describe_members(std::slice::from_ref(&g), false).stdout(),
@@ -144,40 +148,39 @@ fn describe_members_examples() {
     );
     assert_eq!(
         describe_members(&[g], true).stdout(),
-        "\nGROUP           CONSUMER-ID                                           HOST            CLIENT-ID        #PARTITIONS     ASSIGNMENT\nmy-group        console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 /127.0.0.1      console-consumer 3               orders(0,1,2)\n"
+        "\nGROUP           CONSUMER-ID                                           HOST            CLIENT-ID        #PARTITIONS     CURRENT-EPOCH   CURRENT-ASSIGNMENT   TARGET-EPOCH    TARGET-ASSIGNMENT   \nmy-group        console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 /127.0.0.1      console-consumer 3               -               orders:0,1,2         -               -                   \n"
     );
 }
 
-// `ConsumerGroupCommand` rules: instance id column, idle members, header whatever the state
+// `ConsumerGroupService.printMembers` rules: instance id column, idle members, epochs and the
+// target assignment of KIP-848 members, header whatever the state
 #[test]
 fn describe_members_rules() {
     assert_eq!(
         assignment_text(&[("payments".into(), 3), ("orders".into(), 10), ("orders".into(), 2)]),
-        "orders(2,10), payments(3)"
+        "orders:2,10;payments:3"
     );
     assert_eq!(assignment_text(&[]), "-");
+    let mut consumer = member("c-1", Some("static-1"), &[("t", 0)]);
+    consumer.current_epoch = Some(5);
+    consumer.target_assignment = vec![("t".into(), 0), ("t".into(), 1)];
     let g = GroupMembers {
         group: "g".into(),
         state: GroupState::Stable,
-        members: vec![member("c-1", Some("static-1"), &[("t", 0)]), member("c-2", None, &[])],
+        members: vec![consumer, member("c-2", None, &[])],
+        target_epoch: Some(6),
     };
     assert_eq!(
         describe_members(&[g], true).stdout(),
-        "\nGROUP           CONSUMER-ID     GROUP-INSTANCE-ID HOST            CLIENT-ID        #PARTITIONS     ASSIGNMENT\ng               c-1             static-1          /127.0.0.1      console-consumer 1               t(0)\ng               c-2             -                 /127.0.0.1      console-consumer 0               -\n"
+        "\nGROUP           CONSUMER-ID     GROUP-INSTANCE-ID HOST            CLIENT-ID        #PARTITIONS     CURRENT-EPOCH   CURRENT-ASSIGNMENT   TARGET-EPOCH    TARGET-ASSIGNMENT   \ng               c-1             static-1          /127.0.0.1      console-consumer 1               5               t:0                  6               t:0,1               \ng               c-2                               /127.0.0.1      console-consumer 0               -               -                    6               -                   \n"
     );
-    let missing = GroupMembers { group: "nope".into(), state: GroupState::Dead, members: vec![] };
-    let o = describe_members(&[missing], false);
-    assert_eq!(
-        o.stdout(),
-        "\nError: Consumer group 'nope' does not exist.\n\nGROUP           CONSUMER-ID     HOST            CLIENT-ID       #PARTITIONS     \n"
-    );
-    let empty = GroupMembers { group: "e".into(), state: GroupState::Empty, members: vec![] };
+    let empty = GroupMembers { group: "e".into(), state: GroupState::Empty, members: vec![], target_epoch: None };
     let o = describe_members(&[empty], false);
     assert_eq!(o.stderr(), "\nConsumer group 'e' has no active members.\n");
-    assert!(o.stdout().starts_with("\nGROUP "));
+    assert_eq!(o.stdout(), "\nGROUP           CONSUMER-ID     HOST            CLIENT-ID       #PARTITIONS     \n");
 }
 
-// `ConsumerGroupCommand` (exact)
+// `ConsumerGroupService.printStates` (exact): `%-Gs %-Ks %-20s %-20s %s`
 #[test]
 fn describe_state_examples() {
     let coord = Coordinator { host: "localhost".into(), port: 9092, id: 1 };
@@ -187,10 +190,16 @@ fn describe_state_examples() {
         assignment_strategy: "range".into(),
         state: GroupState::Stable,
         members: 1,
+        group_epoch: None,
+        target_assignment_epoch: None,
     };
     assert_eq!(
-        describe_state(&[stable]).stdout(),
-        "\nGROUP                     COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE           #MEMBERS\nmy-group                  localhost:9092  (1)       range                Stable          1\n"
+        describe_state(std::slice::from_ref(&stable), false).stdout(),
+        "\nGROUP           COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE                #MEMBERS\nmy-group        localhost:9092  (1)       range                Stable               1\n"
+    );
+    assert_eq!(
+        describe_state(&[stable], true).stdout(),
+        "\nGROUP           COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE                GROUP-EPOCH     TARGET-ASSIGNMENT-EPOCH   #MEMBERS\nmy-group        localhost:9092  (1)       range                Stable               -               -                         1\n"
     );
     let empty = GroupStateRow {
         group: "my-group".into(),
@@ -198,45 +207,66 @@ fn describe_state_examples() {
         assignment_strategy: String::new(),
         state: GroupState::Empty,
         members: 0,
+        group_epoch: None,
+        target_assignment_epoch: None,
     };
-    let o = describe_state(&[empty]);
+    let o = describe_state(&[empty], false);
     assert_eq!(
         o.stdout(),
-        "\nGROUP                     COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE           #MEMBERS\nmy-group                  localhost:9092  (1)                            Empty           0\n"
+        "\nGROUP           COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE                #MEMBERS\nmy-group        localhost:9092  (1)       -                    Empty                0\n"
     );
     assert_eq!(o.stderr(), "\nConsumer group 'my-group' has no active members.\n");
-    // the first column is sized by the coordinator text
+    // each column is sized by its own text
     let long = GroupStateRow {
-        group: "g".into(),
+        group: "a-group-with-a-long-name".into(),
         coordinator: Coordinator { host: "broker-number-one.example.com".into(), port: 9092, id: 1 },
         assignment_strategy: "uniform".into(),
         state: GroupState::Stable,
         members: 2,
+        group_epoch: Some(3),
+        target_assignment_epoch: Some(3),
     };
-    let out = describe_state(&[long]).stdout();
+    let out = describe_state(&[long], false).stdout();
     assert!(
-        out.contains("\ng                                       broker-number-one.example.com:9092  (1) uniform "),
+        out.contains("\na-group-with-a-long-name broker-number-one.example.com:9092  (1) uniform              Stable               2\n"),
         "{out}"
     );
 }
 
-// `ConsumerGroupCommand` (exact)
+// `GroupOffsetsResetter.printOffsetsToReset` (exact): `%n%-Gs %-Ts %-10s %s`, G and T at least 15
 #[test]
 fn reset_offsets_layouts() {
     let rows: Vec<ResetRow> = [2, 0, 1]
         .iter()
         .map(|p| ResetRow { group: "my-group".into(), topic: "orders".into(), partition: *p, new_offset: 0 })
         .collect();
+    let groups = vec!["my-group".to_string()];
     assert_eq!(
-        reset_table(&rows).stdout(),
-        "\nGROUP                          TOPIC                          PARTITION  NEW-OFFSET     \nmy-group                       orders                         0          0              \nmy-group                       orders                         1          0              \nmy-group                       orders                         2          0              \n"
+        reset_table(&groups, &rows).stdout(),
+        "\nGROUP           TOPIC           PARTITION  NEW-OFFSET\nmy-group        orders          0          0\nmy-group        orders          1          0\nmy-group        orders          2          0\n"
     );
-    assert_eq!(reset_csv(&rows, false).stdout(), "orders,0,0\norders,1,0\norders,2,0\n");
-    assert_eq!(reset_csv(&rows[..1], true).stdout(), "my-group,orders,2,0\n");
+    let long = vec![ResetRow {
+        group: "a-rather-long-group".into(),
+        topic: "a-rather-long-topic-name".into(),
+        partition: 10,
+        new_offset: 12345,
+    }];
+    assert_eq!(
+        reset_table(&["a-rather-long-group".to_string()], &long).stdout(),
+        "\nGROUP               TOPIC                    PARTITION  NEW-OFFSET\na-rather-long-group a-rather-long-topic-name 10         12345\n"
+    );
+    // a group without rows still sizes the table; no group at all prints only the newline
+    assert_eq!(
+        reset_table(&["an-active-group-name".to_string()], &[]).stdout(),
+        "\nGROUP                TOPIC           PARTITION  NEW-OFFSET\n"
+    );
+    assert_eq!(reset_table(&[], &[]).stdout(), "\n");
+    assert_eq!(reset_csv(&rows, false).stdout(), "orders,0,0\norders,1,0\norders,2,0\n\n");
+    assert_eq!(reset_csv(&rows[..1], true).stdout(), "my-group,orders,2,0\n\n");
     let o = reset_group_not_inactive("my-group", GroupState::Stable);
     assert_eq!(
         o.stdout(),
-        "\nError: Assignments can only be reset if the group 'my-group' is inactive, but the current state is Stable.\n\nGROUP                          TOPIC                          PARTITION  NEW-OFFSET     \n"
+        "\nError: Assignments can only be reset if the group 'my-group' is inactive, but the current state is Stable.\n"
     );
     assert_eq!(
         cannot_shift("orders", 1),
@@ -248,15 +278,19 @@ fn reset_offsets_layouts() {
     );
     assert_eq!(
         offset_clamped_high("T", 100, "orders", 0, 7),
-        "[T] WARN New offset (100) is higher than latest offset for topic partition orders-0. Value will be set to 7 (org.apache.kafka.tools.consumer.group.ConsumerGroupCommand)"
+        "[T] WARN New offset (100) is higher than latest offset for topic partition orders-0. Value will be set to 7. (org.apache.kafka.tools.GroupOffsetsResetter)"
+    );
+    assert_eq!(
+        offset_clamped_low("T", -3, "orders", 0, 2),
+        "[T] WARN New offset (-3) is lower than earliest offset for topic partition orders-0. Value will be set to 2. (org.apache.kafka.tools.GroupOffsetsResetter)"
     );
     assert_eq!(
         crate::console::opts::check::RESET_WARN,
-        "WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting."
+        "WARN: No action will be performed as the --execute option is missing. In version 5.0, this command will require either --dry-run or --execute to be specified. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting."
     );
 }
 
-// `ConsumerGroupCommand` with quoting
+// `ConsumerGroupService.deleteGroups`
 #[test]
 fn delete_groups_layouts() {
     assert_eq!(
@@ -269,43 +303,50 @@ fn delete_groups_layouts() {
     );
     assert_eq!(
         delete_groups(&[("my-group".into(), Some(DeleteGroupError::NotEmpty))]).stdout(),
-        "\nError: Deletion of some consumer groups failed:\n* Group 'my-group' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.\n"
+        "\nError: Deletion of some consumer groups failed:\n* Group 'my-group' could not be deleted due to: org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.\n"
     );
-    let o = delete_groups(&[("a".into(), Some(DeleteGroupError::NotFound)), ("b".into(), None)]);
+    let o = delete_groups(&[("a".into(), Some(DeleteGroupError::NotFound)), ("b".into(), None), ("c".into(), None)]);
     assert_eq!(
         o.stdout(),
-        "\nError: Deletion of some consumer groups failed:\n* Group 'a' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.\n\nThese consumer groups were deleted successfully: 'b', '\n"
+        "\nError: Deletion of some consumer groups failed:\n* Group 'a' could not be deleted due to: org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.\n\nThese consumer groups were deleted successfully: 'b', 'c'\n"
     );
     assert_eq!(o.exit_code, 0);
 }
 
-// `ConsumerGroupCommand` (exact)
+// `ConsumerGroupService.deleteOffsets` (exact): `%n%-Ts %-10s %-15s`, T at least 15
 #[test]
 fn delete_offsets_layouts() {
     let rows: Vec<DeleteOffsetsRow> =
-        (0..3).map(|p| DeleteOffsetsRow { topic: "orders".into(), partition: p, error: None }).collect();
+        [0, 10, 2].iter().map(|p| DeleteOffsetsRow { topic: "orders".into(), partition: *p, error: None }).collect();
+    // rows sorted by `topic + partition` as text: orders0, orders10, orders2
     assert_eq!(
-        delete_offsets("my-group", &["orders".into()], DeleteOffsetsResult::Success, &rows).stdout(),
-        "Request succeed for deleting offsets with topic orders group my-group\n\nTOPIC                          PARTITION       STATUS         \norders                         0               Successful     \norders                         1               Successful     \norders                         2               Successful     \n"
+        delete_offsets("my-group", DeleteOffsetsResult::Success, &rows).stdout(),
+        "Request succeeded for deleting offsets from group my-group.\n\nTOPIC           PARTITION  STATUS         \norders          0          Successful     \norders          10         Successful     \norders          2          Successful     \n"
     );
-    let o = delete_offsets("g", &["t".into()], DeleteOffsetsResult::GroupNotFound, &[]);
-    assert!(o.stdout().starts_with("Error: 'g' does not exist.\n"));
-    let o = delete_offsets("g", &["t".into()], DeleteOffsetsResult::GroupNotEmpty, &[]);
-    assert!(o
-        .stdout()
-        .starts_with("Error: Deleting offsets of a consumer group 'g' is forbidden if the group is not empty.\n"));
-    let err_row = DeleteOffsetsRow {
+    let not_found = DeleteOffsetsRow {
         topic: "t".into(),
         partition: 0,
+        error: Some("org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.".into()),
+    };
+    assert_eq!(
+        delete_offsets("g", DeleteOffsetsResult::GroupNotFound, &[not_found]).stdout(),
+        "\nError: The group id does not exist.\n\nTOPIC           PARTITION  STATUS         \nt               0          Error: org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.\n"
+    );
+    let o = delete_offsets("g", DeleteOffsetsResult::GroupNotEmpty, &[]);
+    assert_eq!(o.stdout(), "\nError: The group is not empty.\n\nTOPIC           PARTITION  STATUS         \n");
+    let unknown_topic = DeleteOffsetsRow {
+        topic: "a-topic-that-is-not-there".into(),
+        partition: -1,
         error: Some(
-            "Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.".into(),
+            "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition."
+                .into(),
         ),
     };
-    let o = delete_offsets("g", &["t".into()], DeleteOffsetsResult::PartitionErrors, &[err_row]);
-    assert!(o.stdout().starts_with("Error: Encounter some partition level error, see the follow-up details:\n"));
-    assert!(o
-        .stdout()
-        .contains("\nt                              0               Error: :Deleting offsets of a topic"));
+    let o = delete_offsets("g", DeleteOffsetsResult::PartitionErrors, &[unknown_topic]);
+    assert_eq!(
+        o.stdout(),
+        "\nError: Encountered some partition-level error, see the follow-up details.\n\nTOPIC                     PARTITION  STATUS         \na-topic-that-is-not-there -          Error: org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.\n"
+    );
 }
 
 // `ConsumerGroupCommand` runtime failure exits 0
