@@ -220,11 +220,6 @@ impl Console {
         &self.sim
     }
 
-    /// The engine, for tests and lessons that set up state directly.
-    pub fn sim_mut(&mut self) -> &mut Sim {
-        &mut self.sim
-    }
-
     pub fn seed(&self) -> u64 {
         self.seed
     }

@@ -18,7 +18,7 @@ use crate::sim::client::consumer::Consumer;
 use crate::sim::client::producer::Workload;
 use crate::sim::client::ClientKind;
 use crate::sim::node::Env;
-use crate::sim::time::{parse_duration_us, SimTime};
+use crate::sim::time::parse_duration_us;
 use crate::sim::types::{NodeAddr, TopicPartition};
 use crate::sim::view::explain::describe_event;
 use crate::sim::view::names::ControllerRole;
@@ -1014,9 +1014,4 @@ impl Console {
         o.out(&table(&["BROKER", "ROLE", "EPOCH", "LEO", "HW", "LOG-START", "EPOCH-CACHE (epoch@start)"], &rows));
         o
     }
-}
-
-/// The simulated time as the console prints it.
-pub fn time_text(t: SimTime) -> String {
-    t.to_string()
 }

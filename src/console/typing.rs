@@ -90,11 +90,6 @@ impl Console {
         }
     }
 
-    /// The command typed so far that is not complete yet ("" when none).
-    pub fn pending_input(&self) -> &str {
-        &self.typing.text
-    }
-
     /// Drops a command that is not complete yet (Ctrl-C at the continuation prompt).
     /// Returns whether there was one.
     pub fn cancel_pending(&mut self) -> bool {
@@ -140,24 +135,6 @@ impl Console {
         }
         let pending = std::mem::take(&mut self.typing);
         self.run_typed(&pending, mode, gate)
-    }
-
-    /// A script given whole (lesson solutions, the runner): every line typed in turn in
-    /// [`Mode::Script`]; returns each complete command's result (blank lines and comments
-    /// give none). A command still open at the end (a here-document never closed) is
-    /// refused with the shell's message.
-    pub fn type_script(&mut self, script: &str, gate: Gate) -> Vec<Typed> {
-        let mut results = Vec::new();
-        for (i, line) in script.split('\n').enumerate() {
-            match self.type_line_at(line, i as u32 + 1, Mode::Script, gate) {
-                Typed::Nothing | Typed::More => {}
-                t => results.push(t),
-            }
-        }
-        if let Some(t) = self.finish_script() {
-            results.push(t);
-        }
-        results
     }
 
     /// Ends a script: a command still pending is parsed as it stands, which yields the

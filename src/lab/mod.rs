@@ -337,11 +337,6 @@ impl Lab {
         Ok(lab)
     }
 
-    /// Sets how much wall time a frame may spend simulating.
-    pub fn set_budget_ms(&mut self, ms: f64) {
-        self.budget_ms = ms;
-    }
-
     /// Runs console commands silently (the demo, the benchmark set-up): they go into the
     /// command log and history like typed ones, so links and reloads reproduce them.
     pub fn run_setup(&mut self, lines: &[&str]) {

@@ -517,8 +517,3 @@ pub fn run_solution_paced(step: &Step, c: &mut Console, pause_ms: i64) -> Vec<Co
     let _ = c.take_output();
     results
 }
-
-/// The program of a command line, normalised (`bin/kafka-topics.sh` → `kafka-topics`).
-pub fn program_of(line: &str) -> Option<String> {
-    shell::parse_script(line).into_iter().next().and_then(|r| r.ok()).and_then(|i| i.argv.first().cloned())
-}

@@ -24,10 +24,6 @@ use std::fmt;
 /// ([`migrate`]); of a newer one, refused.
 pub const SNAPSHOT_VERSION: u32 = 1;
 
-/// How many recent trace events a snapshot keeps by default (the trace view's history after
-/// a reload; the trace's running hash is kept whole).
-pub const DEFAULT_TRACE_EVENTS_KEPT: u32 = 5_000;
-
 const MAGIC: &[u8; 4] = b"BLSS";
 
 /// Largest snapshot body read back (a bound against a damaged length prefix).

@@ -73,11 +73,6 @@ impl LeaderEpochCache {
         self.entries.last().map(|e| e.epoch)
     }
 
-    /// Mirrors `latestEntry()`.
-    pub fn latest_entry(&self) -> Option<EpochEntry> {
-        self.entries.last().copied()
-    }
-
     /// Mirrors `earliestEntry()`.
     pub fn earliest_entry(&self) -> Option<EpochEntry> {
         self.entries.first().copied()

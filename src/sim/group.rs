@@ -11,7 +11,6 @@
 
 use crate::sim::broker::timer::{BrokerOut, BrokerTimer};
 use crate::sim::broker::{BrokerDisk, BrokerProc};
-use crate::sim::config::TopicConfig;
 use crate::sim::errors::KafkaError;
 use crate::sim::node::Env;
 use crate::sim::partitioner::coordinator_partition;
@@ -1705,11 +1704,6 @@ impl BrokerProc {
         } else if tp.topic == TXN_TOPIC {
             self.complete_txn_writes(now, disk, env, out);
         }
-    }
-
-    /// The effective config of `__consumer_offsets` (for tests).
-    pub fn offsets_topic_config(&self) -> TopicConfig {
-        self.config(OFFSETS_TOPIC)
     }
 }
 

@@ -819,43 +819,6 @@ impl Log {
         }
         best
     }
-
-    /// Checks the log's own invariants; returns a description of the first violation.
-    pub fn check_invariants(&self) -> Option<String> {
-        if self.high_watermark > self.log_end_offset {
-            return Some(format!("{}: HW {} > LEO {}", self.tp, self.high_watermark, self.log_end_offset));
-        }
-        if self.log_start_offset > self.high_watermark {
-            return Some(format!("{}: log start {} > HW {}", self.tp, self.log_start_offset, self.high_watermark));
-        }
-        let mut next: Option<Offset> = None;
-        for b in self.batches() {
-            if let Some(n) = next {
-                if b.base_offset < n {
-                    return Some(format!(
-                        "{}: batch at {} overlaps the previous one ending at {}",
-                        self.tp,
-                        b.base_offset,
-                        n - 1
-                    ));
-                }
-            }
-            let mut prev = -1i64;
-            for (o, _) in b.iter_with_offsets() {
-                if o <= prev || o > b.last_offset {
-                    return Some(format!("{}: offsets not increasing inside the batch at {}", self.tp, b.base_offset));
-                }
-                prev = o;
-            }
-            next = Some(b.next_offset());
-        }
-        if let Some(n) = next {
-            if n != self.log_end_offset {
-                return Some(format!("{}: LEO {} but the last batch ends at {}", self.tp, self.log_end_offset, n - 1));
-            }
-        }
-        None
-    }
 }
 
 #[cfg(test)]

@@ -209,10 +209,6 @@ impl MetadataImage {
         MetadataImage { offset: -1, next_producer_id_block: 0, ..Default::default() }
     }
 
-    pub fn topic_by_id(&self, id: TopicId) -> Option<&TopicImage> {
-        self.topic_names.get(&id).and_then(|n| self.topics.get(n))
-    }
-
     pub fn partition(&self, topic: &str, partition: PartitionId) -> Option<&PartitionState> {
         self.topics.get(topic).and_then(|t| t.partitions.get(&partition))
     }

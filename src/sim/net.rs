@@ -259,12 +259,6 @@ impl Network {
             }
         }
     }
-
-    /// Removes every rule touching `node`, and its isolation.
-    pub fn heal_node(&mut self, node: NodeAddr) {
-        self.rules.retain(|(a, b), _| *a != node && *b != node);
-        self.isolated.remove(&node);
-    }
 }
 
 #[cfg(test)]

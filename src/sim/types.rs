@@ -6,8 +6,6 @@ use crate::sim::rng::Pcg32;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A Kafka node id (broker or controller), as in `node.id`.
-pub type NodeIdNum = i32;
 /// A broker id. `-1` means "none" where Kafka uses it so (NO_LEADER).
 pub type BrokerId = i32;
 /// A partition index.

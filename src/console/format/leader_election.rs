@@ -89,9 +89,6 @@ pub fn results(t: ElectionType, r: &ElectionResults) -> Output {
 /// `...PreferredLeaderNotAvailableException: The preferred leader was not available.` (`LeaderElectionCommand`)
 pub const PREFERRED_NOT_AVAILABLE: &str =
     "org.apache.kafka.common.errors.PreferredLeaderNotAvailableException: The preferred leader was not available.";
-/// `...EligibleLeadersNotAvailableException: ...` (`LeaderElectionCommand`)
-pub const ELIGIBLE_NOT_AVAILABLE: &str =
-    "org.apache.kafka.common.errors.EligibleLeadersNotAvailableException: Eligible topic partition leaders are not available.";
 
 /// `...UnknownTopicOrPartitionException: No such topic as <t>` (`LeaderElectionCommand`)
 pub fn no_such_topic(topic: &str) -> String {

@@ -11,8 +11,8 @@
 use super::super::format::{consumer, get_offsets, producer, stack_trace, Output};
 use super::{
     cant_be_used_with, combination_cant_be_used_with, exactly_one_of, exception_output, java_hash_set_order,
-    main_no_exit_output, missing_required, option_error, usage_error, validate_bootstrap_server, OptError, ParsedOpts,
-    Tool, ToolSpec,
+    main_no_exit_output, missing_required, option_error, usage_error, validate_bootstrap_server, ParsedOpts, Tool,
+    ToolSpec,
 };
 
 /// Runs the checks of `tool`.
@@ -766,10 +766,4 @@ fn check_broker_api_versions(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, 
     }
     types(spec, p)?;
     Ok(Output::new())
-}
-
-/// Converts an [`OptError`] raised while a tool runs (jopt-simple `valueOf`)
-/// the way `tool` reports it.
-pub fn runtime_option_error(spec: &ToolSpec, e: &OptError) -> Output {
-    option_error(spec, e)
 }

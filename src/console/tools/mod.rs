@@ -226,11 +226,6 @@ pub fn read_file<'a>(ctx: &'a Ctx, path: &str) -> Result<&'a str, String> {
     ctx.vfs.read(path).ok_or_else(|| path.to_string())
 }
 
-/// `java.nio.file.NoSuchFileException: <path>` (what `Utils.readFileAsString` throws).
-pub fn no_such_file(path: &str) -> String {
-    format!("java.nio.file.NoSuchFileException: {path}")
-}
-
 /// Loads a `--command-config`/`--producer.config` style properties file. `Err` is the
 /// `java.nio.file.NoSuchFileException` text, as `Utils.loadProps` fails.
 pub fn load_props(ctx: &Ctx, path: &str) -> Result<Vec<(String, String)>, String> {

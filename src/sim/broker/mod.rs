@@ -350,10 +350,6 @@ impl BrokerProc {
         out.timer(at, BrokerTimer::ControllerRequestTimeout(0));
     }
 
-    pub fn is_alive_for_clients(&self) -> bool {
-        true
-    }
-
     /// The effective config of a topic on this broker.
     pub fn config(&self, topic: &str) -> TopicConfig {
         self.topic_configs.get(topic).cloned().unwrap_or_default()

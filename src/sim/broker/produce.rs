@@ -223,8 +223,3 @@ impl BrokerProc {
         self.check_delayed_produce(id, disk, out);
     }
 }
-
-/// Formats a broker-id set like Scala's `Set(1, 2)` in Kafka's messages.
-pub fn fmt_set(ids: &[BrokerId]) -> String {
-    format!("Set({})", ids.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(", "))
-}

@@ -1586,11 +1586,6 @@ impl Consumer {
         self.fetch_inflight.clear();
     }
 
-    /// Commits sent and not answered yet.
-    pub fn commits_in_flight(&self) -> usize {
-        self.group.as_ref().map(|g| g.commit_inflight.len()).unwrap_or(0)
-    }
-
     /// Whether `close()` has finished its work: the final commit and the LeaveGroup were
     /// answered (or failed). `KafkaConsumer.close()` returns only then (or at its timeout).
     pub fn close_completed(&self) -> bool {

@@ -657,11 +657,6 @@ impl ClientMetadata {
             .filter(|t| t.error.is_none() && !t.partitions.is_empty())
             .map(|t| t.partitions.len() as i32)
     }
-
-    /// Partitions of `topic` that have a leader right now.
-    pub fn available_partitions(&self, topic: &str) -> &[PartitionId] {
-        self.topics.get(topic).map(|t| t.available.as_slice()).unwrap_or(&[])
-    }
 }
 
 /// The logger of the network layer's lines.

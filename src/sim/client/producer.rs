@@ -244,10 +244,6 @@ impl Producer {
         self.pending.is_empty() && self.accum.values().all(|q| q.is_empty()) && self.inflight.is_empty()
     }
 
-    pub fn in_flight_requests(&self) -> usize {
-        self.inflight.len()
-    }
-
     pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut ClientOut) {
         let Body::Resp(resp) = msg.body else { return };
         match resp {

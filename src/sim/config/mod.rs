@@ -992,9 +992,6 @@ pub fn validate_broker_alter(
     Ok(())
 }
 
-/// The id of the broker a `DescribeConfigs` for brokers is about (None = cluster default).
-pub type BrokerScope = Option<BrokerId>;
-
 #[cfg(test)]
 mod tests {
     use super::*;
