@@ -230,7 +230,7 @@ Dynamic configs for broker 1 are:
         "kafka-configs --bootstrap-server localhost:9092 --entity-type topic --entity-name orders --describe",
     );
     assert_eq!(code, 1);
-    assert_eq!(err, "Invalid entity type topic, the entity type must be one of topics, clients, users, brokers, ips, broker-loggers, client-metrics, groups with a --bootstrap-server or --bootstrap-controller argument\n");
+    assert_eq!(err, "Invalid entity type topic, the entity type must be one of broker-loggers, topics, clients, users, brokers, ips, client-metrics, groups with a --bootstrap-server or --bootstrap-controller argument\n");
 }
 
 // `GetOffsetShell`: `<topic>:<partition>:<offset>`, sorted by `<topic>-<partition>` as strings.
@@ -310,7 +310,9 @@ Clearing topic-level throttles on topic foo
         "kafka-reassign-partitions --bootstrap-server localhost:9092 --execute --reassignment-json-file nope.json",
     );
     assert_eq!(code, 1);
-    assert!(out.starts_with("Error: nope.json\njava.nio.file.NoSuchFileException: nope.json\n"));
+    assert!(
+        out.starts_with("Error: Unable to read file nope.json\njava.io.IOException: Unable to read file nope.json\n")
+    );
 }
 
 // `MetadataQuorumCommand`: labels padded to column 25; every line ends with a TAB.
@@ -367,7 +369,7 @@ fn help_and_version_follow_command_line_utils() {
     assert_eq!((out.as_str(), code), ("", 1));
     assert!(err.starts_with("This tool helps to create, delete, describe, or change a topic.\nOption "));
     let (out, _, code) = run(&mut c, "kafka-get-offsets --version");
-    assert_eq!((out.as_str(), code), ("4.0.0\n", 0));
+    assert_eq!((out.as_str(), code), ("4.4.0\n", 0));
     let (_, err, _) = run(&mut c, "kafka-topics");
     assert!(err.starts_with("Create, delete, describe, or change a topic.\n"));
 }
@@ -511,18 +513,15 @@ my-group        orders          2          6               6               0    
     assert_eq!(lines[0], "");
     assert_eq!(
         lines[1],
-        "GROUP                     COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE           #MEMBERS"
+        "GROUP           COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE                #MEMBERS"
     );
     // `localhost:9092  (1)` in the example; the coordinator is whichever broker leads the
     // group's __consumer_offsets partition.
     let re = |id: i32| {
-        format!(
-            "my-group                  localhost:{}  ({id})                            Empty           0",
-            9091 + id
-        )
+        format!("my-group        localhost:{}  ({id})       -                    Empty                0", 9091 + id)
     };
     assert!((1..=3).any(|id| lines[2] == re(id)), "{out}");
-    // `ConsumerGroupCommand`: dry-run and execute print the same table; the trailing spaces are real.
+    // `ConsumerGroupCommand`: dry-run and execute print the same table; widths from the data (at least 15).
     let (out, err, code) = run(
         &mut c,
         "kafka-consumer-groups --bootstrap-server localhost:9092 --reset-offsets --group my-group --topic orders --to-earliest --execute",
@@ -530,10 +529,10 @@ my-group        orders          2          6               6               0    
     assert_eq!(
         out,
         "
-GROUP                          TOPIC                          PARTITION  NEW-OFFSET     
-my-group                       orders                         0          0              
-my-group                       orders                         1          0              
-my-group                       orders                         2          0              
+GROUP           TOPIC           PARTITION  NEW-OFFSET
+my-group        orders          0          0
+my-group        orders          1          0
+my-group        orders          2          0
 "
     );
     assert_eq!((err.as_str(), code), ("", 0));
@@ -544,13 +543,18 @@ my-group                       orders                         2          0
         run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --delete --group my-group");
     assert_eq!(
         out,
-        "\nError: Deletion of some consumer groups failed:\n* Group 'my-group' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.\n"
+        "\nError: Deletion of some consumer groups failed:\n* Group 'my-group' could not be deleted due to: org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.\n"
     );
     assert_eq!(code, 0);
-    // `ConsumerGroupCommand`: a group that does not exist (stdout, no table).
+    // `ConsumerGroupCommand` 4.4: describing a group that does not exist fails with the admin
+    // client's GroupIdNotFoundException (message on stdout, its stack trace on stderr).
     let (out, err, _) =
         run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --group my-group");
-    assert_eq!((out.as_str(), err.as_str()), ("\nError: Consumer group 'my-group' does not exist.\n", ""));
+    assert_eq!(
+        out,
+        "\nError: Executing consumer group command failed due to org.apache.kafka.common.errors.GroupIdNotFoundException: Group my-group not found.\n"
+    );
+    assert!(err.starts_with("java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.GroupIdNotFoundException: Group my-group not found.\n"), "{err}");
 }
 
 // `ConsumerGroupCommand` (Stable: one row per assigned partition, CONSUMER-ID `console-consumer-<uuid>`),
@@ -592,8 +596,8 @@ my-group        console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 /127.0.0.1
     assert_eq!(
         out,
         "
-GROUP           CONSUMER-ID                                           HOST            CLIENT-ID        #PARTITIONS     ASSIGNMENT
-my-group        console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 /127.0.0.1      console-consumer 3               orders(0,1,2)
+GROUP           CONSUMER-ID                                           HOST            CLIENT-ID        #PARTITIONS     CURRENT-EPOCH   CURRENT-ASSIGNMENT   TARGET-EPOCH    TARGET-ASSIGNMENT   
+my-group        console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 /127.0.0.1      console-consumer 3               -               orders:0,1,2         -               -                   
 "
         .replace("console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59", &member)
     );
@@ -616,7 +620,7 @@ my-group        orders          2          6               6               0    
     assert!(
         (1..=3).any(|id| last
             == format!(
-                "my-group                  localhost:{}  ({id})       range                Stable          1",
+                "my-group        localhost:{}  ({id})       range                Stable               1",
                 9091 + id
             )),
         "{out}"
@@ -634,19 +638,20 @@ my-group        orders          2          6               6               0    
     );
     assert_eq!(
         out,
-        "\nError: Assignments can only be reset if the group 'my-group' is inactive, but the current state is Stable.\n\nGROUP                          TOPIC                          PARTITION  NEW-OFFSET     \n"
+        "\nError: Assignments can only be reset if the group 'my-group' is inactive, but the current state is Stable.\n\nGROUP           TOPIC           PARTITION  NEW-OFFSET\n"
     );
     assert_eq!(code, 0);
     let (out, _, _) = run(&mut c, "kafka-consumer-groups --bootstrap-server localhost:9092 --delete --group my-group");
     assert_eq!(
         out,
-        "\nError: Deletion of some consumer groups failed:\n* Group 'my-group' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.\n"
+        "\nError: Deletion of some consumer groups failed:\n* Group 'my-group' could not be deleted due to: org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.\n"
     );
     // `ConsumerGroupCommand`: without --execute/--dry-run the WARN comes first on stderr.
     let (_, err, _) = run(
         &mut c,
         "kafka-consumer-groups --bootstrap-server localhost:9092 --reset-offsets --group other --all-topics --to-latest",
     );
-    assert!(err
-        .starts_with("WARN: No action will be performed as the --execute option is missing.In a future major release"));
+    assert!(err.starts_with(
+        "WARN: No action will be performed as the --execute option is missing. In version 5.0, this command will require"
+    ));
 }
