@@ -62,8 +62,9 @@ pub fn visible_replicas<'a>(
 
 pub fn compute(view: &ViewModel, focus: Option<&str>, include_internal: bool) -> Layout {
     let mut nodes = BTreeMap::new();
-    // Controllers: a centred row.
-    let cw = 190.0;
+    // Controllers: a centred row, wide enough for "leader (active) · epoch N · HW N" with a
+    // high watermark of seven digits (the active controller's NoOpRecords move it twice a second).
+    let cw = 240.0;
     let n_c = view.controllers.len().max(1) as f64;
     let start = (WIDTH - n_c * cw - (n_c - 1.0) * 20.0) / 2.0;
     for (i, c) in view.controllers.iter().enumerate() {
