@@ -570,7 +570,7 @@ fn consumer_groups_stable_group_follows_consumer_group_command() {
     );
     let member = c
         .sim()
-        .clients
+        .clients()
         .values()
         .find_map(|cl| match &cl.kind {
             brokerlab::sim::client::ClientKind::Consumer(x) => x.group.as_ref().map(|g| g.member_id.clone()),

@@ -431,7 +431,7 @@ fn simulator_commands_refuse_unexpected_arguments() {
     ];
     for line in bad {
         let before =
-            (c.sim().now, c.sim().brokers.values().filter(|b| b.proc.is_some()).count(), c.sim().clients.len());
+            (c.sim().now, c.sim().brokers().values().filter(|b| b.proc.is_some()).count(), c.sim().clients().len());
         let out = c.run_script(line, false);
         let o = &out.commands[0].output;
         assert_eq!(o.exit_code, 1, "{line} was accepted: {}", o.stdout());
@@ -441,13 +441,14 @@ fn simulator_commands_refuse_unexpected_arguments() {
             err.contains("unexpected argument") || err.contains("unknown option") || err.contains("usage"),
             "{line}: {err}"
         );
-        let after = (c.sim().now, c.sim().brokers.values().filter(|b| b.proc.is_some()).count(), c.sim().clients.len());
+        let after =
+            (c.sim().now, c.sim().brokers().values().filter(|b| b.proc.is_some()).count(), c.sim().clients().len());
         assert_eq!(before, after, "{line} changed the cluster");
     }
     // The message names the command and the argument, then the usage line.
     let out = c.run_script("broker kill 1 2", false);
     assert_eq!(out.commands[0].output.stderr(), "broker kill: unexpected argument '2'\nusage: broker kill <id>\n");
-    assert_eq!(c.sim().brokers.values().filter(|b| b.proc.is_some()).count(), 3);
+    assert_eq!(c.sim().brokers().values().filter(|b| b.proc.is_some()).count(), 3);
     // Well-formed commands still work.
     for line in ["broker kill 1", "net isolate broker-2", "net heal", "broker start 1", "time", "trace --last 3"] {
         let out = c.run_script(line, false);

@@ -173,7 +173,7 @@ fn a_cold_load_reads_back_every_log() {
     assert_eq!(brokers.len(), 3);
     assert_eq!(controllers.len(), 1);
     for (id, disk) in &brokers {
-        let live = &c.sim().brokers[id].disk;
+        let live = &c.sim().brokers()[id].disk;
         for (tp, log) in &live.logs {
             assert_eq!(disk.logs[tp].log_end_offset, log.log_end_offset, "broker {id} {tp}");
             assert_eq!(disk.logs[tp].log_start_offset, log.log_start_offset);

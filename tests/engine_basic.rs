@@ -63,7 +63,7 @@ fn boots_creates_a_topic_and_acknowledges_acks_all() {
     // Every replica has every record and the HW caught up.
     sim.run_for_ms(2000);
     let mut total = 0;
-    for b in sim.brokers.values() {
+    for b in sim.brokers().values() {
         for (tp, log) in &b.disk.logs {
             if tp.topic == "orders" {
                 assert_eq!(log.high_watermark, log.log_end_offset, "{tp} on broker {}", b.id);

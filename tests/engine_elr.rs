@@ -48,7 +48,7 @@ fn a_replica_leaving_an_isr_under_min_isr_becomes_eligible() {
     let sim = payments_with_broker_2_in_the_elr(71);
     assert!(partition(&sim, "payments", 0).last_known_elr.is_empty());
     // Brokers see the ELR in their metadata, which is what kafka-topics --describe prints.
-    let mp = sim.brokers[&3].proc.as_ref().unwrap().metadata_topic("payments").unwrap().partitions[0].clone();
+    let mp = sim.brokers()[&3].proc.as_ref().unwrap().metadata_topic("payments").unwrap().partitions[0].clone();
     assert_eq!((mp.elr, mp.last_known_elr), (vec![2], vec![]));
 }
 
@@ -65,7 +65,7 @@ fn after_a_clean_restart_an_elr_member_leads_cleanly() {
     assert_eq!(p.leader, NO_LEADER);
     assert!(p.isr.is_empty(), "{p:?}");
     assert_eq!((p.elr.clone(), p.last_known_elr.clone()), (vec![1, 2], vec![1]));
-    assert!(sim.brokers[&1].disk.clean_shutdown_epoch.is_some(), "a clean shutdown leaves its file");
+    assert!(sim.brokers()[&1].disk.clean_shutdown_epoch.is_some(), "a clean shutdown leaves its file");
 
     sim.start_broker(1).unwrap();
     sim.run_for_ms(6_000);
@@ -136,7 +136,7 @@ fn changing_min_isr_clears_the_elr() {
 fn min_isr_is_a_cluster_or_topic_setting_with_elr() {
     let mut sim = cluster(75, 3);
     let c = sim.active_controller().unwrap();
-    let image = &sim.controllers[&c].proc.as_ref().unwrap().image;
+    let image = &sim.controllers()[&c].proc.as_ref().unwrap().image;
     assert_eq!(image.cluster_configs.get("min.insync.replicas").map(String::as_str), Some("1"));
     let r =
         alter_config(&mut sim, ConfigResource::Broker(Some(1)), AlterOp::Set("min.insync.replicas".into(), "2".into()));

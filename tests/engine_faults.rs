@@ -294,7 +294,7 @@ fn producer_at(sim: &mut Sim, bootstrap: &str) -> u32 {
 }
 
 fn logged(sim: &Sim, client: u32) -> Vec<String> {
-    sim.clients[&client].meta().logs.iter().map(|l| l.message.clone()).collect()
+    sim.clients()[&client].meta().logs.iter().map(|l| l.message.clone()).collect()
 }
 
 /// A partition without a leader: the producer asks for metadata again and again, but never

@@ -139,7 +139,7 @@ fn a_static_member_bounce_does_not_rebalance() {
     sim.run_for_ms(10_000);
     let before = members_of(&mut sim, &[a]);
     let generation = |s: &Sim| {
-        s.brokers
+        s.brokers()
             .values()
             .filter_map(|b| b.proc.as_ref())
             .find_map(|p| p.coordinator.groups.get("g").filter(|g| !g.members.is_empty()).map(|g| g.generation))
@@ -289,7 +289,7 @@ fn the_group_survives_its_coordinator() {
     sim.run_for_ms(10_000);
     assert_eq!(delivered(&mut sim, c), 20, "no record read twice or missed\n{}", dump(&sim));
     let committed: i64 = sim
-        .brokers
+        .brokers()
         .values()
         .filter_map(|b| b.proc.as_ref())
         .flat_map(|p| p.coordinator.groups.get("g"))

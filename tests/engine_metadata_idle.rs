@@ -17,13 +17,13 @@ fn boot(controllers: u32, configs: &[(&str, &str)]) -> Sim {
 /// (high watermark, log end offset, stored entries) of the active controller.
 fn leader_log(sim: &Sim) -> (i64, i64, usize) {
     let id = sim.active_controller().expect("an active controller");
-    let c = &sim.controllers[&id];
+    let c = &sim.controllers()[&id];
     (c.proc.as_ref().unwrap().hw, c.disk.log_end(), c.disk.log.len())
 }
 
 /// The offset of the last metadata record each broker applied.
 fn broker_offsets(sim: &Sim) -> Vec<i64> {
-    sim.brokers.values().map(|b| b.proc.as_ref().map(|p| p.image.offset).unwrap_or(-1)).collect()
+    sim.brokers().values().map(|b| b.proc.as_ref().map(|p| p.image.offset).unwrap_or(-1)).collect()
 }
 
 #[test]
@@ -44,7 +44,7 @@ fn an_idle_metadata_log_moves_twice_a_second_and_brokers_follow() {
             assert!(o + 1 >= hw1 - 1, "{controllers} controller(s): a broker at {o}, hw {hw1}");
         }
         // Every voter's log ends at the same place with the same stored entries.
-        let logs: Vec<_> = sim.controllers.values().map(|c| (c.disk.log_end(), c.disk.log.len())).collect();
+        let logs: Vec<_> = sim.controllers().values().map(|c| (c.disk.log_end(), c.disk.log.len())).collect();
         assert!(logs.iter().all(|l| l.0 >= end1 - 1 && l.1 <= stored1 + 1), "{logs:?}");
     }
 }
@@ -69,7 +69,7 @@ fn a_broker_back_after_an_hour_catches_up_with_the_run_it_missed() {
     let (hw, end, stored) = leader_log(&sim);
     assert!(end > 7_200, "{end}");
     assert!(stored < 40, "{stored} stored entries after an hour");
-    let b = &sim.brokers[&2];
+    let b = &sim.brokers()[&2];
     let applied = b.proc.as_ref().unwrap().image.offset;
     assert!(applied + 2 >= hw, "broker 2 applied up to {applied}, hw {hw}");
     assert!(b.disk.metadata.len() < 40, "{} entries on broker 2's disk", b.disk.metadata.len());

@@ -207,7 +207,7 @@ fn read_process_write_is_exactly_once() {
     sim.run_for_ms(3000);
     assert_eq!(read_all(&mut sim, "out", true, 3000).len(), 5);
     let committed: Vec<i64> = sim
-        .brokers
+        .brokers()
         .values()
         .filter_map(|b| b.proc.as_ref())
         .flat_map(|b| b.coordinator.groups.get("eos"))

@@ -91,7 +91,7 @@ impl Console {
             return Err(format!("consumer {sub} needs the consumer's name: consumer {sub} c1"));
         }
         let id = self.sim.client_by_name(name).filter(
-            |id| matches!(self.sim.clients.get(id).map(|c| &c.kind), Some(ClientKind::Consumer(c)) if !c.closed),
+            |id| matches!(self.sim.clients().get(id).map(|c| &c.kind), Some(ClientKind::Consumer(c)) if !c.closed),
         );
         id.ok_or_else(|| {
             format!("there is no running consumer '{name}' (consumer start {name} --group <g> --topic <t> starts one)")
@@ -219,7 +219,7 @@ impl Console {
         let assignor = cfg.assignors.first().cloned().unwrap_or_default();
         let bootstrap = self
             .sim
-            .brokers
+            .brokers()
             .keys()
             .map(|b| format!("localhost:{}", crate::sim::node::Env::broker_port(*b)))
             .collect::<Vec<_>>()
@@ -239,7 +239,7 @@ impl Console {
 
     fn consumer_list(&self) -> Output {
         let mut rows: Vec<Vec<String>> = Vec::new();
-        for c in self.sim.clients.values() {
+        for c in self.sim.clients().values() {
             let ClientKind::Consumer(cons) = &c.kind else { continue };
             let mut parts: Vec<String> = cons.assignment.keys().map(|tp| tp.to_string()).collect();
             if parts.is_empty() {

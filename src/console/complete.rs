@@ -85,7 +85,7 @@ const CONSUMER_PROPERTIES: &[&str] = &[
 impl Console {
     fn consumer_names(&self) -> Vec<String> {
         self.sim
-            .clients
+            .clients()
             .values()
             .filter(|c| matches!(&c.kind, crate::sim::client::ClientKind::Consumer(x) if !x.closed))
             .map(|c| c.name.clone())
@@ -134,16 +134,16 @@ impl Console {
     }
 
     fn listeners(&self) -> Vec<String> {
-        self.sim.brokers.keys().map(|b| format!("localhost:{}", Env::broker_port(*b))).collect()
+        self.sim.brokers().keys().map(|b| format!("localhost:{}", Env::broker_port(*b))).collect()
     }
 
     fn broker_ids(&self) -> Vec<String> {
-        self.sim.brokers.keys().map(|b| b.to_string()).collect()
+        self.sim.brokers().keys().map(|b| b.to_string()).collect()
     }
 
     fn node_names(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.sim.brokers.keys().map(|b| format!("broker-{b}")).collect();
-        v.extend(self.sim.controllers.keys().map(|c| format!("controller-{c}")));
+        let mut v: Vec<String> = self.sim.brokers().keys().map(|b| format!("broker-{b}")).collect();
+        v.extend(self.sim.controllers().keys().map(|c| format!("controller-{c}")));
         v.extend(self.sim.client_names());
         v
     }
@@ -156,7 +156,12 @@ impl Console {
             "--topic" => return self.topics(),
             "--bootstrap-server" => return self.listeners(),
             "--bootstrap-controller" => {
-                return self.sim.controllers.keys().map(|c| format!("localhost:{}", Env::controller_port(*c))).collect()
+                return self
+                    .sim
+                    .controllers()
+                    .keys()
+                    .map(|c| format!("localhost:{}", Env::controller_port(*c)))
+                    .collect()
             }
             "--broker" => return self.broker_ids(),
             "--entity-type" => return vec!["topics".into(), "brokers".into()],
@@ -259,7 +264,7 @@ impl Console {
             ("broker", 1) if sub != "list" && sub != "add" => self.broker_ids(),
             ("broker", 2) if sub == "slow" => strs(&["1s", "5s", "off"]),
             ("controller", 0) => strs(&["list", "kill", "start"]),
-            ("controller", 1) => self.sim.controllers.keys().map(|c| c.to_string()).collect(),
+            ("controller", 1) => self.sim.controllers().keys().map(|c| c.to_string()).collect(),
             ("net", 0) => strs(&["cut", "heal", "isolate", "delay", "loss", "drop-next", "show"]),
             ("net", 1 | 2) if sub != "show" => self.node_names(),
             ("net", _) if sub == "cut" => strs(&["--one-way"]),

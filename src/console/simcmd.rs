@@ -400,7 +400,7 @@ impl Console {
     fn broker_list(&self) -> String {
         let image = self.sim.metadata_image();
         let mut rows = Vec::new();
-        for (id, b) in &self.sim.brokers {
+        for (id, b) in self.sim.brokers() {
             let state = match &b.proc {
                 None => "down".to_string(),
                 Some(p) => match p.state {
@@ -440,7 +440,7 @@ impl Console {
         let res = match sub {
             "list" | "ls" => {
                 let mut rows = Vec::new();
-                for (id, c) in &self.sim.controllers {
+                for (id, c) in self.sim.controllers() {
                     let role = ControllerRole::of(c.proc.as_ref().map(|p| &p.role)).name().to_string();
                     let hw = c.proc.as_ref().map(|p| p.hw.to_string()).unwrap_or_else(|| "-".to_string());
                     rows.push(vec![
@@ -472,13 +472,13 @@ impl Console {
         let hint = "use broker-1, controller-1001 or a client's name (see clients)";
         let Some(s) = s else { return Err(format!("a node is missing: {hint}")) };
         if let Some(n) = s.strip_prefix("broker-").and_then(|n| n.parse::<i32>().ok()) {
-            if self.sim.brokers.contains_key(&n) {
+            if self.sim.brokers().contains_key(&n) {
                 return Ok(NodeAddr::Broker(n));
             }
             return Err(format!("there is no broker {n} (see broker list)"));
         }
         if let Some(n) = s.strip_prefix("controller-").and_then(|n| n.parse::<i32>().ok()) {
-            if self.sim.controllers.contains_key(&n) {
+            if self.sim.controllers().contains_key(&n) {
                 return Ok(NodeAddr::Controller(n));
             }
             return Err(format!("there is no controller {n} (see controller list)"));
@@ -487,7 +487,7 @@ impl Console {
             return Ok(NodeAddr::Client(id));
         }
         if let Some(n) = s.strip_prefix("client-").and_then(|n| n.parse::<u32>().ok()) {
-            if self.sim.clients.contains_key(&n) {
+            if self.sim.clients().contains_key(&n) {
                 return Ok(NodeAddr::Client(n));
             }
         }
@@ -496,7 +496,9 @@ impl Console {
 
     fn node_name(&self, n: NodeAddr) -> String {
         match n {
-            NodeAddr::Client(id) => self.sim.clients.get(&id).map(|c| c.name.clone()).unwrap_or_else(|| n.to_string()),
+            NodeAddr::Client(id) => {
+                self.sim.clients().get(&id).map(|c| c.name.clone()).unwrap_or_else(|| n.to_string())
+            }
             other => other.to_string(),
         }
     }
@@ -665,7 +667,7 @@ impl Console {
     }
 
     fn bootstrap_all(&self) -> String {
-        self.sim.brokers.keys().map(|b| format!("localhost:{}", Env::broker_port(*b))).collect::<Vec<_>>().join(",")
+        self.sim.brokers().keys().map(|b| format!("localhost:{}", Env::broker_port(*b))).collect::<Vec<_>>().join(",")
     }
 
     fn cmd_producer(&mut self, args: &[String]) -> Output {
@@ -673,7 +675,7 @@ impl Console {
             "producer start <name> --topic <t> [--rate 10/s] ... | rate <name> <n>/s | pause|resume|stop|crash <name> | txn <name> begin|commit|abort";
         let sub = args.first().map(String::as_str).unwrap_or("");
         let name = args.get(1).cloned().unwrap_or_default();
-        let found = self.apps.get(&name).cloned().filter(|a| self.sim.clients.contains_key(&a.client));
+        let found = self.apps.get(&name).cloned().filter(|a| self.sim.clients().contains_key(&a.client));
         let app = || -> Result<AppProducer, String> {
             found.clone().ok_or_else(|| {
                 if name.is_empty() {
@@ -860,7 +862,7 @@ impl Console {
 
     fn cmd_clients(&self) -> Output {
         let mut rows = Vec::new();
-        for c in self.sim.clients.values() {
+        for c in self.sim.clients().values() {
             let (kind, details) = match &c.kind {
                 ClientKind::Producer(p) => {
                     let rate = p.workload.as_ref().map(|w| format!(", {} records/s to {}", w.rate_per_sec, w.topic));

@@ -46,12 +46,12 @@ pub fn suggest_goals(c: &Console) -> Vec<GoalSpec> {
             }
         }
     }
-    for (id, b) in &sim.brokers {
+    for (id, b) in sim.brokers() {
         if b.proc.is_none() {
             push(Goal::Broker { id: *id, state: NodeState::Down });
         }
     }
-    for (id, k) in &sim.controllers {
+    for (id, k) in sim.controllers() {
         if k.proc.is_none() {
             push(Goal::Controller { id: *id, state: NodeState::Down });
         }

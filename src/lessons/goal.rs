@@ -698,7 +698,7 @@ pub fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::sim::vi
             count > 0 && op.holds(count, *n)
         }
         Goal::Broker { id, state } => {
-            let Some(b) = sim.brokers.get(id) else { return false };
+            let Some(b) = sim.brokers().get(id) else { return false };
             let now = match &b.proc {
                 None => NodeState::Down,
                 Some(p) => {
@@ -712,9 +712,9 @@ pub fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::sim::vi
             };
             now == *state
         }
-        Goal::Brokers { op, n } => op.holds(sim.brokers.len() as i64, *n),
+        Goal::Brokers { op, n } => op.holds(sim.brokers().len() as i64, *n),
         Goal::Controller { id, state } => {
-            let Some(c) = sim.controllers.get(id) else { return false };
+            let Some(c) = sim.controllers().get(id) else { return false };
             let up = c.proc.is_some();
             let active = sim.active_controller() == Some(*id);
             match state {
@@ -747,7 +747,7 @@ pub fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::sim::vi
         }
         Goal::ClientCount { client, what, op, n } => {
             let Some(id) = sim.client_by_name(client) else { return false };
-            let Some(c) = sim.clients.get(&id) else { return false };
+            let Some(c) = sim.clients().get(&id) else { return false };
             let v = match (&c.kind, what) {
                 (crate::sim::client::ClientKind::Producer(p), ClientCount::Acked) => p.acked as i64,
                 (crate::sim::client::ClientKind::Producer(p), ClientCount::Failed) => p.failed as i64,

@@ -626,7 +626,7 @@ impl DiskTracker {
         let mut ops = Vec::new();
         let cluster_id = sim.env.cluster_id.clone();
         let mut seen: Vec<String> = Vec::new();
-        for (id, b) in &sim.brokers {
+        for (id, b) in sim.brokers() {
             let node = broker_node(*id);
             let track = self.nodes.entry(node.clone()).or_default();
             diff_texts(&node, track, broker_texts(*id, &b.disk, &cluster_id), &mut ops);
@@ -634,7 +634,7 @@ impl DiskTracker {
             diff_metadata(&node, track, &b.disk.metadata, &mut ops);
             seen.push(node);
         }
-        for (id, c) in &sim.controllers {
+        for (id, c) in sim.controllers() {
             let node = controller_node(*id);
             let track = self.nodes.entry(node.clone()).or_default();
             diff_texts(&node, track, controller_texts(*id, &c.disk, &cluster_id), &mut ops);
@@ -1052,7 +1052,7 @@ fn segment_digest(batches: &[Rc<RecordBatch>]) -> (u32, u64) {
 pub fn strip_disks(sim: &Sim) -> (Sim, DiskManifest) {
     let mut s = sim.clone();
     let mut manifest = DiskManifest::default();
-    for (id, b) in s.brokers.iter_mut() {
+    for (id, b) in s.brokers_mut().iter_mut() {
         let node = broker_node(*id);
         let files = manifest.segments.entry(node.clone()).or_default();
         for (tp, log) in b.disk.logs.iter_mut() {
@@ -1064,7 +1064,7 @@ pub fn strip_disks(sim: &Sim) -> (Sim, DiskManifest) {
         manifest.metadata.insert(node, b.disk.metadata.len() as u64);
         b.disk.metadata.clear();
     }
-    for (id, c) in s.controllers.iter_mut() {
+    for (id, c) in s.controllers_mut().iter_mut() {
         manifest.metadata.insert(controller_node(*id), c.disk.log.len() as u64);
         c.disk.log.clear();
     }
@@ -1081,7 +1081,7 @@ pub fn restore_disks(mut sim: Sim, manifest: &DiskManifest, rows: &[DiskRow]) ->
     let mut interner = Interner::default();
     let mut damaged_brokers = Vec::new();
     let mut damaged_controllers = Vec::new();
-    for (id, b) in sim.brokers.iter_mut() {
+    for (id, b) in sim.brokers_mut().iter_mut() {
         let node = broker_node(*id);
         let nr = grouped.get(&node).unwrap_or(&empty);
         let before = report.problems.len();
@@ -1140,7 +1140,7 @@ pub fn restore_disks(mut sim: Sim, manifest: &DiskManifest, rows: &[DiskRow]) ->
             damaged_brokers.push(*id);
         }
     }
-    for (id, c) in sim.controllers.iter_mut() {
+    for (id, c) in sim.controllers_mut().iter_mut() {
         let node = controller_node(*id);
         let nr = grouped.get(&node).unwrap_or(&empty);
         let before = report.problems.len();
@@ -1154,14 +1154,14 @@ pub fn restore_disks(mut sim: Sim, manifest: &DiskManifest, rows: &[DiskRow]) ->
         }
     }
     for id in damaged_brokers {
-        if sim.brokers.get(&id).map(|b| b.proc.is_some()).unwrap_or(false) {
+        if sim.brokers().get(&id).map(|b| b.proc.is_some()).unwrap_or(false) {
             let _ = sim.kill_broker(id);
             let _ = sim.start_broker(id);
             report.problems.push(DiskProblem::Restarted { node: broker_node(id) });
         }
     }
     for id in damaged_controllers {
-        if sim.controllers.get(&id).map(|c| c.proc.is_some()).unwrap_or(false) {
+        if sim.controllers().get(&id).map(|c| c.proc.is_some()).unwrap_or(false) {
             let _ = sim.kill_controller(id);
             let _ = sim.start_controller(id);
             report.problems.push(DiskProblem::Restarted { node: controller_node(id) });

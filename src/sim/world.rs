@@ -316,9 +316,9 @@ pub struct Sim {
     timers_queued: BTreeSet<(SimTime, NodeAddr, u64, AnyTimer)>,
     pub env: Env,
     pub net: Network,
-    pub controllers: BTreeMap<i32, ControllerNode>,
-    pub brokers: BTreeMap<BrokerId, BrokerNode>,
-    pub clients: BTreeMap<u32, ClientNode>,
+    controllers: BTreeMap<i32, ControllerNode>,
+    brokers: BTreeMap<BrokerId, BrokerNode>,
+    clients: BTreeMap<u32, ClientNode>,
     rng: Pcg32,
     incarnations: BTreeMap<NodeAddr, u64>,
     connections: BTreeSet<(NodeAddr, NodeAddr)>,
@@ -1216,6 +1216,40 @@ impl Sim {
         }
         self.input::<ClientNode>(NodeAddr::Client(id), ClientInput::Pause(paused));
         Ok(())
+    }
+
+    /// The controllers, running or not (read only: the learner acts on them through commands).
+    pub fn controllers(&self) -> &BTreeMap<i32, ControllerNode> {
+        &self.controllers
+    }
+
+    /// The brokers, running or not (read only: the learner acts on them through commands).
+    pub fn brokers(&self) -> &BTreeMap<BrokerId, BrokerNode> {
+        &self.brokers
+    }
+
+    /// The clients on the network (read only; an application acts on its client through
+    /// [`Sim::with_producer`], [`Sim::with_consumer`] and the admin calls).
+    pub fn clients(&self) -> &BTreeMap<u32, ClientNode> {
+        &self.clients
+    }
+
+    /// The brokers' disks and all, for persistence only ([`crate::sim::disk_image`] strips
+    /// and restores their logs); nothing else changes a node from outside.
+    pub(crate) fn brokers_mut(&mut self) -> &mut BTreeMap<BrokerId, BrokerNode> {
+        &mut self.brokers
+    }
+
+    /// The controllers' disks, for persistence only (see [`Sim::brokers_mut`]).
+    pub(crate) fn controllers_mut(&mut self) -> &mut BTreeMap<i32, ControllerNode> {
+        &mut self.controllers
+    }
+
+    /// Takes what client `id` logged so far, with its log prefix (`[Producer clientId=…]`).
+    pub fn take_client_logs(&mut self, id: u32) -> Option<(String, Vec<crate::sim::client::conn::ClientLog>)> {
+        let c = self.clients.get_mut(&id)?;
+        let prefix = c.meta().log_prefix.clone();
+        Some((prefix, c.take_logs()))
     }
 
     /// The stable hash of the trace so far.

@@ -55,7 +55,7 @@ pub fn create_topic_assigned(sim: &mut Sim, name: &str, assignment: Vec<Vec<Brok
 
 pub fn partition(sim: &Sim, topic: &str, p: i32) -> PartitionState {
     let c = sim.active_controller().expect("active controller");
-    sim.controllers[&c].proc.as_ref().unwrap().image.partition(topic, p).cloned().expect("partition exists")
+    sim.controllers()[&c].proc.as_ref().unwrap().image.partition(topic, p).cloned().expect("partition exists")
 }
 
 pub fn producer(sim: &mut Sim, name: &str, pairs: &[(&str, &str)]) -> u32 {
@@ -90,7 +90,7 @@ pub fn results(c: &[Completion]) -> Vec<Result<Offset, ApiError>> {
 
 pub fn log_offsets(sim: &Sim, broker: BrokerId, topic: &str, p: i32) -> (Offset, Offset) {
     let tp = TopicPartition::new(topic, p);
-    let log = &sim.brokers[&broker].disk.logs[&tp];
+    let log = &sim.brokers()[&broker].disk.logs[&tp];
     (log.log_end_offset, log.high_watermark)
 }
 

@@ -101,18 +101,18 @@ pub fn run_schedule(seed: u64, safe: bool, fault_seconds: u64) -> SweepOutcome {
 pub fn heal_all(sim: &mut Sim) {
     use brokerlab::sim::broker::BrokerState;
     sim.net.heal(None);
-    for c in sim.controllers.keys().copied().collect::<Vec<_>>() {
-        if sim.controllers[&c].proc.is_none() {
+    for c in sim.controllers().keys().copied().collect::<Vec<_>>() {
+        if sim.controllers()[&c].proc.is_none() {
             let _ = sim.start_controller(c);
         }
     }
     let stopping = |s: &mut Sim| {
-        s.brokers.values().any(|b| b.proc.as_ref().map(|p| p.state == BrokerState::ShuttingDown).unwrap_or(false))
+        s.brokers().values().any(|b| b.proc.as_ref().map(|p| p.state == BrokerState::ShuttingDown).unwrap_or(false))
     };
     sim.run_while(60_000, |s| !stopping(s));
-    for b in sim.brokers.keys().copied().collect::<Vec<_>>() {
+    for b in sim.brokers().keys().copied().collect::<Vec<_>>() {
         let _ = sim.slow_broker(b, 0);
-        if sim.brokers[&b].proc.is_none() {
+        if sim.brokers()[&b].proc.is_none() {
             let _ = sim.start_broker(b);
         }
     }
@@ -146,8 +146,8 @@ fn settle_ms() -> u64 {
 fn inject(sim: &mut Sim, rng: &mut Pcg32, brokers: u32) {
     let b = 1 + rng.below(brokers) as i32;
     let other = 1 + rng.below(brokers) as i32;
-    let c = FIRST + rng.below(sim.controllers.len() as u32) as i32;
-    let alive = sim.brokers.values().filter(|n| n.proc.is_some()).count();
+    let c = FIRST + rng.below(sim.controllers().len() as u32) as i32;
+    let alive = sim.brokers().values().filter(|n| n.proc.is_some()).count();
     // A broker–broker or broker–controller link, one way or both.
     let link = |rng: &mut Pcg32| {
         let x = NodeAddr::Broker(b);
@@ -161,12 +161,12 @@ fn inject(sim: &mut Sim, rng: &mut Pcg32, brokers: u32) {
     match rng.below(16) {
         0 | 1 => {
             // Crash a broker, but keep at least two running so the cluster can make progress.
-            if alive > 2 && sim.brokers[&b].proc.is_some() {
+            if alive > 2 && sim.brokers()[&b].proc.is_some() {
                 let _ = sim.kill_broker(b);
             }
         }
         2 | 3 => {
-            if sim.brokers[&b].proc.is_none() {
+            if sim.brokers()[&b].proc.is_none() {
                 let _ = sim.start_broker(b);
             }
         }
@@ -191,7 +191,7 @@ fn inject(sim: &mut Sim, rng: &mut Pcg32, brokers: u32) {
         8 | 9 => {
             // Any controller, the only one too: the quorum (or the whole control plane) is
             // gone until it comes back.
-            if sim.controllers[&c].proc.is_some() {
+            if sim.controllers()[&c].proc.is_some() {
                 let _ = sim.kill_controller(c);
             } else {
                 let _ = sim.start_controller(c);
@@ -203,7 +203,7 @@ fn inject(sim: &mut Sim, rng: &mut Pcg32, brokers: u32) {
         }
         11 => {
             // Controlled shutdown, keeping two brokers running.
-            if alive > 2 && sim.brokers[&b].proc.is_some() {
+            if alive > 2 && sim.brokers()[&b].proc.is_some() {
                 let _ = sim.stop_broker(b);
             }
         }
@@ -219,10 +219,10 @@ fn inject(sim: &mut Sim, rng: &mut Pcg32, brokers: u32) {
             // A broker isolated from every other node.
             let me = NodeAddr::Broker(b);
             let others: Vec<NodeAddr> = sim
-                .brokers
+                .brokers()
                 .keys()
                 .map(|i| NodeAddr::Broker(*i))
-                .chain(sim.controllers.keys().map(|i| NodeAddr::Controller(*i)))
+                .chain(sim.controllers().keys().map(|i| NodeAddr::Controller(*i)))
                 .filter(|n| *n != me)
                 .collect();
             for n in others {
@@ -306,13 +306,13 @@ pub fn run_consumer_schedule(seed: u64, fault_seconds: u64) -> SweepOutcome {
             let k = rng.below(consumers.len() as u32) as usize;
             match rng.below(8) {
                 0 => {
-                    let alive = sim.brokers.values().filter(|n| n.proc.is_some()).count();
-                    if alive > 2 && sim.brokers[&b].proc.is_some() {
+                    let alive = sim.brokers().values().filter(|n| n.proc.is_some()).count();
+                    if alive > 2 && sim.brokers()[&b].proc.is_some() {
                         let _ = sim.kill_broker(b);
                     }
                 }
                 1 | 2 => {
-                    if sim.brokers[&b].proc.is_none() {
+                    if sim.brokers()[&b].proc.is_none() {
                         let _ = sim.start_broker(b);
                     }
                 }
@@ -328,7 +328,7 @@ pub fn run_consumer_schedule(seed: u64, fault_seconds: u64) -> SweepOutcome {
                 }
                 4 => {
                     let id = consumers[k].1;
-                    let paused = sim.clients.get(&id).map(|c| c.paused).unwrap_or(false);
+                    let paused = sim.clients().get(&id).map(|c| c.paused).unwrap_or(false);
                     let _ = sim.pause_client(id, !paused);
                 }
                 5 => {

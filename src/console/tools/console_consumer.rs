@@ -40,7 +40,7 @@ pub fn pseudo_random(sim: &Sim, salt: u64, bound: u64) -> u64 {
         .seed
         .wrapping_add(salt.wrapping_mul(0x9E37_79B9_7F4A_7C15))
         .wrapping_add(sim.now.as_micros())
-        .wrapping_add((sim.clients.len() as u64) << 32)
+        .wrapping_add((sim.clients().len() as u64) << 32)
         .wrapping_add(sim.events_processed);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);

@@ -203,7 +203,7 @@ fn validate_regex(regex: &str) -> Output {
 
 /// Every group of every live broker: `(id, protocol type, state)`, broker by broker.
 fn list_groups(ctx: &mut Ctx, admin: &AdminConn) -> Result<Vec<(String, String, String)>, Failed> {
-    let live: Vec<i32> = ctx.sim.brokers.iter().filter(|(_, b)| b.proc.is_some()).map(|(id, _)| *id).collect();
+    let live: Vec<i32> = ctx.sim.brokers().iter().filter(|(_, b)| b.proc.is_some()).map(|(id, _)| *id).collect();
     if live.is_empty() || !super::bootstrap_reachable(ctx.sim, &admin.servers) {
         let r = admin.call(ctx, "listConsumerGroups", Target::Any, Request::ListGroups { states: vec![] });
         return match r {

@@ -39,7 +39,7 @@ fn controller_reachable(sim: &Sim, servers: &str) -> bool {
         let Some((host, port)) = s.trim().rsplit_once(':') else { return false };
         matches!(host, "localhost" | "127.0.0.1")
             && sim
-                .controllers
+                .controllers()
                 .iter()
                 .any(|(id, c)| c.proc.is_some() && port.parse::<u16>().ok() == Some(Env::controller_port(*id)))
     })
@@ -64,7 +64,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let servers = match p.value("bootstrap-controller") {
         Some(c) => {
             if controller_reachable(ctx.sim, c) {
-                let broker = ctx.sim.brokers.iter().find(|(_, b)| b.proc.is_some()).map(|(id, _)| *id);
+                let broker = ctx.sim.brokers().iter().find(|(_, b)| b.proc.is_some()).map(|(id, _)| *id);
                 broker.map(|b| format!("localhost:{}", Env::broker_port(b))).unwrap_or_else(|| c.to_string())
             } else {
                 format!("localhost:1{}", c.rsplit_once(':').map(|(_, p)| p).unwrap_or("0"))

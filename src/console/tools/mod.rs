@@ -140,15 +140,13 @@ pub fn now_ts(sim: &Sim) -> String {
 pub fn bootstrap_reachable(sim: &Sim, servers: &str) -> bool {
     sim.resolve_bootstrap(servers)
         .iter()
-        .any(|(_, b)| b.and_then(|id| sim.brokers.get(&id)).map(|n| n.proc.is_some()).unwrap_or(false))
+        .any(|(_, b)| b.and_then(|id| sim.brokers().get(&id)).map(|n| n.proc.is_some()).unwrap_or(false))
 }
 
 /// What client `id` logged since the last call, as the tools' log4j configuration prints
 /// it on stderr (`[%d] %p %m (%c)%n`, WARN and above), each line ending in a newline.
 pub fn client_logs(sim: &mut Sim, id: u32) -> String {
-    let Some(c) = sim.clients.get_mut(&id) else { return String::new() };
-    let prefix = c.meta().log_prefix.clone();
-    let logs = c.take_logs();
+    let Some((prefix, logs)) = sim.take_client_logs(id) else { return String::new() };
     let epoch = sim.env.epoch_ms;
     let mut s = String::new();
     for l in logs {

@@ -229,7 +229,7 @@ pub fn inspect(sim: &Sim, view: &ViewModel, target: &Target) -> Detail {
 }
 
 fn broker(sim: &Sim, view: &ViewModel, id: BrokerId) -> Detail {
-    let (Some(b), Some(bv)) = (sim.brokers.get(&id), view.brokers.iter().find(|b| b.id == id)) else {
+    let (Some(b), Some(bv)) = (sim.brokers().get(&id), view.brokers.iter().find(|b| b.id == id)) else {
         return Detail::Gone(format!("there is no broker {id}"));
     };
     let image = sim.metadata_image();
@@ -268,7 +268,7 @@ fn broker(sim: &Sim, view: &ViewModel, id: BrokerId) -> Detail {
 }
 
 fn controller(sim: &Sim, id: i32) -> Detail {
-    let Some(c) = sim.controllers.get(&id) else { return Detail::Gone(format!("there is no controller {id}")) };
+    let Some(c) = sim.controllers().get(&id) else { return Detail::Gone(format!("there is no controller {id}")) };
     let role = ControllerRole::of(c.proc.as_ref().map(|p| &p.role)).name().to_string();
     let brokers = c
         .proc
@@ -363,7 +363,7 @@ fn summary(r: &MetadataRecord) -> String {
 }
 
 fn log(sim: &Sim, broker: BrokerId, tp: &TopicPartition) -> Option<LogDetail> {
-    let b = sim.brokers.get(&broker)?;
+    let b = sim.brokers().get(&broker)?;
     let log = b.disk.logs.get(tp)?;
     let replica = b.proc.as_ref().and_then(|p| p.replicas.get(tp));
     let role = ReplicaRole::of(replica, b.proc.is_some()).name();
@@ -397,7 +397,7 @@ fn log(sim: &Sim, broker: BrokerId, tp: &TopicPartition) -> Option<LogDetail> {
 }
 
 fn record(sim: &Sim, broker: BrokerId, tp: &TopicPartition, offset: Offset) -> Detail {
-    let Some(log) = sim.brokers.get(&broker).and_then(|b| b.disk.logs.get(tp)) else {
+    let Some(log) = sim.brokers().get(&broker).and_then(|b| b.disk.logs.get(tp)) else {
         return Detail::Gone(format!("broker {broker} holds no replica of {tp}"));
     };
     let count = sim.metadata_image().and_then(|i| i.topics.get(&tp.topic)).map(|t| t.partitions.len() as i32);
@@ -461,7 +461,7 @@ fn config_lines(pairs: Vec<(&str, String, String)>) -> Vec<ConfigLine> {
 }
 
 fn client(sim: &Sim, view: &ViewModel, id: u32) -> Detail {
-    let (Some(c), Some(cv)) = (sim.clients.get(&id), view.clients.iter().find(|c| c.id == id)) else {
+    let (Some(c), Some(cv)) = (sim.clients().get(&id), view.clients.iter().find(|c| c.id == id)) else {
         return Detail::Gone(format!("client {id} has closed"));
     };
     let configs = match &c.kind {
@@ -530,7 +530,7 @@ fn client(sim: &Sim, view: &ViewModel, id: u32) -> Detail {
 
 fn group(sim: &Sim, gv: &crate::sim::view::GroupView) -> Detail {
     let g =
-        sim.brokers.get(&gv.coordinator).and_then(|b| b.proc.as_ref()).and_then(|p| p.coordinator.groups.get(&gv.id));
+        sim.brokers().get(&gv.coordinator).and_then(|b| b.proc.as_ref()).and_then(|p| p.coordinator.groups.get(&gv.id));
     let members = match g {
         Some(g) => g
             .members

@@ -196,9 +196,9 @@ pub struct ViewModel {
 impl ViewModel {
     pub fn build(sim: &Sim) -> ViewModel {
         let active = sim.active_controller();
-        let image = active.and_then(|c| sim.controllers.get(&c)).and_then(|c| c.proc.as_ref()).map(|p| &p.image);
+        let image = active.and_then(|c| sim.controllers().get(&c)).and_then(|c| c.proc.as_ref()).map(|p| &p.image);
         let controllers = sim
-            .controllers
+            .controllers()
             .values()
             .map(|c| {
                 let role = ControllerRole::of(c.proc.as_ref().map(|p| &p.role));
@@ -215,7 +215,7 @@ impl ViewModel {
             .collect();
         // Leader LEOs, to show how far each follower is behind.
         let mut leader_leo: BTreeMap<TopicPartition, Offset> = BTreeMap::new();
-        for b in sim.brokers.values() {
+        for b in sim.brokers().values() {
             if let Some(p) = &b.proc {
                 for (tp, r) in &p.replicas {
                     if r.is_leader() {
@@ -227,7 +227,7 @@ impl ViewModel {
             }
         }
         let brokers = sim
-            .brokers
+            .brokers()
             .values()
             .map(|b| {
                 let fenced_in_image = image.map(|i| !i.is_unfenced(b.id)).unwrap_or(true);
@@ -295,7 +295,7 @@ impl ViewModel {
                             .iter()
                             .map(|(p, s)| {
                                 let tp = TopicPartition::new(t.name.clone(), *p);
-                                let log = sim.brokers.get(&s.leader).and_then(|b| b.disk.logs.get(&tp));
+                                let log = sim.brokers().get(&s.leader).and_then(|b| b.disk.logs.get(&tp));
                                 PartitionView {
                                     tp,
                                     leader: s.leader,
@@ -313,9 +313,9 @@ impl ViewModel {
                 .collect(),
         };
         let clients =
-            sim.clients.values().filter(|c| !matches!(c.kind, ClientKind::Admin(_))).map(client_view).collect();
+            sim.clients().values().filter(|c| !matches!(c.kind, ClientKind::Admin(_))).map(client_view).collect();
         let mut groups = Vec::new();
-        for b in sim.brokers.values() {
+        for b in sim.brokers().values() {
             let Some(p) = &b.proc else { continue };
             for g in p.coordinator.groups.values() {
                 if !p.coordinator.owned.contains(&crate::sim::partitioner::coordinator_partition(
@@ -362,11 +362,11 @@ impl ViewModel {
         // An isolated node's links, to every node there is now.
         let mut links = links;
         let everyone: Vec<NodeAddr> = sim
-            .controllers
+            .controllers()
             .keys()
             .map(|c| NodeAddr::Controller(*c))
-            .chain(sim.brokers.keys().map(|b| NodeAddr::Broker(*b)))
-            .chain(sim.clients.keys().map(|c| NodeAddr::Client(*c)))
+            .chain(sim.brokers().keys().map(|b| NodeAddr::Broker(*b)))
+            .chain(sim.clients().keys().map(|c| NodeAddr::Client(*c)))
             .collect();
         for (n, _) in sim.net.isolated() {
             for other in &everyone {

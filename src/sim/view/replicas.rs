@@ -30,11 +30,11 @@ impl Sim {
     /// The metadata image of the active controller, or of the first running controller.
     pub fn metadata_image(&self) -> Option<&MetadataImage> {
         if let Some(id) = self.active_controller() {
-            if let Some(p) = self.controllers.get(&id).and_then(|c| c.proc.as_ref()) {
+            if let Some(p) = self.controllers().get(&id).and_then(|c| c.proc.as_ref()) {
                 return Some(&p.image);
             }
         }
-        self.controllers.values().find_map(|c| c.proc.as_ref()).map(|p| &p.image)
+        self.controllers().values().find_map(|c| c.proc.as_ref()).map(|p| &p.image)
     }
 
     /// Topic names the cluster knows (sorted).
@@ -49,14 +49,14 @@ impl Sim {
             .and_then(|i| i.partition(&tp.topic, tp.partition))
             .map(|p| p.replicas.clone())
             .unwrap_or_default();
-        for (id, b) in &self.brokers {
+        for (id, b) in self.brokers() {
             if b.disk.logs.contains_key(tp) && !ids.contains(id) {
                 ids.push(*id);
             }
         }
         ids.iter()
             .map(|id| {
-                let node = self.brokers.get(id);
+                let node = self.brokers().get(id);
                 let running = node.map(|n| n.proc.is_some()).unwrap_or(false);
                 let log = node.and_then(|n| n.disk.logs.get(tp));
                 let state = node.and_then(|n| n.proc.as_ref()).and_then(|p| p.replicas.get(tp));
@@ -85,7 +85,7 @@ impl Sim {
 
     /// Names of the client processes (producers, consumers, admin clients), by id.
     pub fn client_names(&self) -> Vec<String> {
-        self.clients.values().map(|c| c.name.clone()).collect()
+        self.clients().values().map(|c| c.name.clone()).collect()
     }
 }
 
@@ -95,7 +95,7 @@ impl Sim {
     /// (leads its `__consumer_offsets` partition) counts.
     pub fn group_names(&self) -> Vec<String> {
         let mut names = std::collections::BTreeSet::new();
-        for b in self.brokers.values() {
+        for b in self.brokers().values() {
             let Some(p) = &b.proc else { continue };
             for id in p.coordinator.groups.keys() {
                 if p.coordinator.owned.contains(&p.group_partition(id, &self.env)) {
