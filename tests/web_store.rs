@@ -211,7 +211,7 @@ async fn bench_persist_and_restore_100k_records() -> Result<(), StoreError> {
     let store = fresh(name).await;
     let sim = throughput_scenario(1, 100_000, 100, TraceLevel::Events);
     let records: u64 = sim
-        .brokers
+        .brokers()
         .values()
         .flat_map(|b| b.disk.logs.values())
         .map(|l| l.batches().map(|b| b.records.len() as u64).sum::<u64>())
