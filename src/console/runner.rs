@@ -6,7 +6,7 @@
 
 use super::format::Stream;
 use super::session::Console;
-use super::typing::{open_gate, Mode, Typed};
+use super::typing::Typed;
 use crate::sim::world::ClusterConfig;
 use std::io::{Read, Write};
 
@@ -133,41 +133,39 @@ pub fn main(args: &[String]) -> i32 {
         }
     };
     // The script is typed into the console line by line, as at the page's prompt (here-
-    // documents and continuation lines included); each complete command runs to the end.
-    let mut lines = text.split('\n').enumerate();
-    loop {
-        let typed = match lines.next() {
-            Some((i, line)) => console.type_line_at(line, i as u32 + 1, Mode::Script, &open_gate),
-            None => match console.finish_script() {
-                Some(t) => t,
-                None => break,
-            },
-        };
+    // documents and continuation lines included); each complete command runs to the end and
+    // its output is printed before the next line is typed.
+    let mut code = 0;
+    console.type_script(&text, |typed| {
         let (output, echo) = match typed {
             Typed::Ran { text, output, .. } => (output, Some(text)),
             Typed::Refused { line, why, .. } => {
                 (super::format::Output::failure(&format!("line {line}: {why}")).with_exit(2), None)
             }
-            Typed::Clear => (super::format::Output::new(), Some("clear".to_string())),
-            Typed::Nothing | Typed::More | Typed::ToTool { .. } => continue,
+            // Clear, the only other kind type_script hands on.
+            _ => (super::format::Output::new(), Some("clear".to_string())),
         };
         if let (true, Some(text)) = (opts.echo, echo) {
             if !emit(Stream::Stdout, &format!("$ {text}\n")) {
-                return CLOSED_STDOUT;
+                code = CLOSED_STDOUT;
+                return false;
             }
         }
         for c in &output.chunks {
             // Nobody reads stdout any more: stop, quietly. A closed stderr only loses the
             // error lines.
             if !emit(c.stream, &c.text) && c.stream == Stream::Stdout {
-                return CLOSED_STDOUT;
+                code = CLOSED_STDOUT;
+                return false;
             }
         }
         if opts.strict && output.exit_code != 0 {
-            return output.exit_code;
+            code = output.exit_code;
+            return false;
         }
-    }
-    0
+        true
+    });
+    code
 }
 
 /// The process arguments as text; an argument that is not UTF-8 is converted lossily instead

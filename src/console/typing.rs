@@ -202,11 +202,12 @@ impl Console {
         }
     }
 
-    /// Runs a script (one line or many) as if typed line by line in a script
-    /// ([`Mode::Script`]): every command in order, here-documents included;
-    /// with `strict`, stops at the first command that fails (a parse error fails too).
-    pub fn run_script(&mut self, text: &str, strict: bool) -> ScriptResult {
-        let mut result = ScriptResult::default();
+    /// Types a script (one line or many) line by line as in a script ([`Mode::Script`]),
+    /// here-documents and continuation lines included, and hands each finished command
+    /// (`Ran`, `Refused` or `Clear`) to `each` as it completes; stops when `each` says false.
+    /// The one loop behind [`Console::run_script`] and the headless runner, which prints
+    /// each command's output as it comes.
+    pub fn type_script(&mut self, text: &str, mut each: impl FnMut(Typed) -> bool) {
         let mut lines = text.split('\n').enumerate();
         loop {
             let typed = match lines.next() {
@@ -216,19 +217,35 @@ impl Console {
                     None => break,
                 },
             };
+            if matches!(typed, Typed::Nothing | Typed::More | Typed::ToTool { .. }) {
+                continue;
+            }
+            if !each(typed) {
+                break;
+            }
+        }
+    }
+
+    /// Runs a script as [`Console::type_script`] types it, collecting every command's result;
+    /// with `strict`, stops at the first command that fails (a parse error fails too).
+    pub fn run_script(&mut self, text: &str, strict: bool) -> ScriptResult {
+        let mut result = ScriptResult::default();
+        self.type_script(text, |typed| {
             let (line, text, output) = match typed {
                 Typed::Ran { line, text, output, .. } => (line, text, output),
                 Typed::Refused { line, why, .. } => (line, String::new(), Output::failure(&why).with_exit(2)),
-                Typed::Clear => (0, "clear".to_string(), Output::new()),
-                Typed::Nothing | Typed::More | Typed::ToTool { .. } => continue,
+                // Clear, the only other kind type_script hands on.
+                _ => (0, "clear".to_string(), Output::new()),
             };
             let failed = output.exit_code != 0;
             result.commands.push(CommandResult { line, text, output });
             if failed && strict {
                 result.stopped_at = Some(line);
-                self.cancel_pending();
-                break;
             }
+            !(failed && strict)
+        });
+        if result.stopped_at.is_some() {
+            self.cancel_pending();
         }
         result
     }
