@@ -71,21 +71,26 @@ enum AnyTimer {
     Client(ClientTimer),
 }
 
-impl From<ControllerTimer> for AnyTimer {
-    fn from(t: ControllerTimer) -> Self {
-        AnyTimer::Controller(t)
-    }
+/// Each kind's timer goes into the queue as an [`AnyTimer`] and comes out as itself.
+macro_rules! any_timer_kinds {
+    ($($kind:ident($timer:ty)),*) => {$(
+        impl From<$timer> for AnyTimer {
+            fn from(t: $timer) -> Self {
+                AnyTimer::$kind(t)
+            }
+        }
+        impl TryFrom<AnyTimer> for $timer {
+            type Error = AnyTimer;
+            fn try_from(t: AnyTimer) -> Result<Self, AnyTimer> {
+                match t {
+                    AnyTimer::$kind(t) => Ok(t),
+                    other => Err(other),
+                }
+            }
+        }
+    )*};
 }
-impl From<BrokerTimer> for AnyTimer {
-    fn from(t: BrokerTimer) -> Self {
-        AnyTimer::Broker(t)
-    }
-}
-impl From<ClientTimer> for AnyTimer {
-    fn from(t: ClientTimer) -> Self {
-        AnyTimer::Client(t)
-    }
-}
+any_timer_kinds!(Controller(ControllerTimer), Broker(BrokerTimer), Client(ClientTimer));
 
 /// One input for a node, as the world delivers it.
 enum NodeEvent {
@@ -107,34 +112,6 @@ where
             }
         }
         NodeEvent::Disconnect(peer) => node.handle_disconnect(now, peer, env, out),
-    }
-}
-
-impl TryFrom<AnyTimer> for ControllerTimer {
-    type Error = AnyTimer;
-    fn try_from(t: AnyTimer) -> Result<Self, AnyTimer> {
-        match t {
-            AnyTimer::Controller(t) => Ok(t),
-            other => Err(other),
-        }
-    }
-}
-impl TryFrom<AnyTimer> for BrokerTimer {
-    type Error = AnyTimer;
-    fn try_from(t: AnyTimer) -> Result<Self, AnyTimer> {
-        match t {
-            AnyTimer::Broker(t) => Ok(t),
-            other => Err(other),
-        }
-    }
-}
-impl TryFrom<AnyTimer> for ClientTimer {
-    type Error = AnyTimer;
-    fn try_from(t: AnyTimer) -> Result<Self, AnyTimer> {
-        match t {
-            AnyTimer::Client(t) => Ok(t),
-            other => Err(other),
-        }
     }
 }
 
