@@ -11,18 +11,18 @@
 //! * [`typing`]: the one way in for a typed line (here-documents, `clear`, gates, jobs).
 //! * [`vfs`]: the console's files; [`regex`]: the topic filters' regular expressions.
 
-pub mod appconsumer;
-pub mod complete;
+pub(crate) mod appconsumer;
+pub(crate) mod complete;
 pub mod format;
 pub mod opts;
-pub mod regex;
+pub(crate) mod regex;
 pub mod session;
 pub mod shell;
 pub mod simcmd;
-pub mod suggest;
+pub(crate) mod suggest;
 pub mod tools;
 pub mod typing;
-pub mod vfs;
+pub(crate) mod vfs;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod runner;

@@ -35,7 +35,7 @@ enum State {
 
 /// A compiled pattern.
 #[derive(Clone, Debug)]
-pub struct Regex {
+pub(crate) struct Regex {
     states: Vec<State>,
     start: usize,
 }
@@ -316,7 +316,7 @@ impl Compiler {
 
 impl Regex {
     /// Compiles a pattern; `Err` is a short reason (like `PatternSyntaxException`).
-    pub fn new(pattern: &str) -> Result<Regex, String> {
+    pub(crate) fn new(pattern: &str) -> Result<Regex, String> {
         let chars: Vec<char> = pattern.chars().collect();
         let mut p = Parser { chars: &chars, pos: 0 };
         let node = p.alt(0)?;
@@ -357,7 +357,7 @@ impl Regex {
     }
 
     /// Whether the whole text matches (Java `Matcher.matches()`).
-    pub fn is_full_match(&self, text: &str) -> bool {
+    pub(crate) fn is_full_match(&self, text: &str) -> bool {
         let chars: Vec<char> = text.chars().collect();
         let n = self.states.len();
         let mut current = Vec::new();

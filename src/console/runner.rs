@@ -11,7 +11,8 @@ use crate::sim::world::ClusterConfig;
 use std::io::{Read, Write};
 
 /// The runner's usage text.
-pub const USAGE: &str = "usage: brokerlab [--strict] [--echo] [--seed N] [--brokers N] [--controllers N] SCRIPT|-
+pub(crate) const USAGE: &str =
+    "usage: brokerlab [--strict] [--echo] [--seed N] [--brokers N] [--controllers N] SCRIPT|-
 
 Runs a console script (Kafka tools and simulator commands, one per line; '-' reads
 the script from stdin) against a simulated Kafka cluster and prints what each command
@@ -72,7 +73,7 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
 
 /// The exit code after stdout was closed under the runner (`brokerlab ... | head -1`): what a
 /// process killed by SIGPIPE reports (128 + 13). The runner stops quietly instead.
-pub const CLOSED_STDOUT: i32 = 141;
+pub(crate) const CLOSED_STDOUT: i32 = 141;
 
 /// Writes `text` to stdout or stderr and flushes. A write that fails (a closed pipe: EPIPE,
 /// or any other error) returns false instead of panicking as `print!` does.

@@ -27,11 +27,11 @@ use std::collections::BTreeMap;
 
 /// The longest a command run to completion may take in simulated time (a safety net:
 /// every tool finishes on its own long before, e.g. the producer's delivery timeout).
-pub const MAX_RUN_MS: i64 = 3_600_000;
+pub(crate) const MAX_RUN_MS: i64 = 3_600_000;
 /// Output chunks larger than this are split so the UI can render them incrementally.
 pub const CHUNK_BYTES: usize = 16 * 1024;
 /// Most history entries kept.
-pub const HISTORY_LIMIT: usize = 1000;
+pub(crate) const HISTORY_LIMIT: usize = 1000;
 
 /// What the learner did, with the simulated time it happened at.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,7 +110,7 @@ pub struct AppProducer {
 
 /// The lines typed so far for a command that is not complete yet (see [`super::typing`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Pending {
+pub(crate) struct Pending {
     pub(super) text: String,
     /// The line number (in a script) where the pending command starts.
     pub(super) first_line: u32,
@@ -174,7 +174,7 @@ impl Console {
     /// The console's state without its engine, for a reload. `None` while a job runs: a job
     /// (a tool reading the terminal) is code, not data, so a reload made now could not
     /// resume it; save earlier and replay the log written since instead.
-    pub fn save_state(&self) -> Option<ConsoleState> {
+    pub(crate) fn save_state(&self) -> Option<ConsoleState> {
         if self.job.is_some() {
             return None;
         }
@@ -192,7 +192,7 @@ impl Console {
     }
 
     /// A console from a saved state and its engine (the inverse of [`Console::save_state`]).
-    pub fn from_state(state: ConsoleState, sim: Sim) -> Console {
+    pub(crate) fn from_state(state: ConsoleState, sim: Sim) -> Console {
         Console {
             sim,
             seed: state.seed,
@@ -211,7 +211,7 @@ impl Console {
 
     /// The seed and config the console started with (before any `reset`): with
     /// [`Console::log`], what a replay needs.
-    pub fn origin(&self) -> (u64, &ClusterConfig) {
+    pub(crate) fn origin(&self) -> (u64, &ClusterConfig) {
         (self.origin_seed, &self.origin_config)
     }
 
@@ -220,16 +220,12 @@ impl Console {
         &self.sim
     }
 
-    pub fn seed(&self) -> u64 {
+    pub(crate) fn seed(&self) -> u64 {
         self.seed
     }
 
-    pub fn config(&self) -> &ClusterConfig {
+    pub(crate) fn config(&self) -> &ClusterConfig {
         &self.config
-    }
-
-    pub fn files(&self) -> &Vfs {
-        &self.vfs
     }
 
     pub fn files_mut(&mut self) -> &mut Vfs {
@@ -275,7 +271,7 @@ impl Console {
 
     /// Whether the running job reads lines from stdin (the console producer does; a
     /// console consumer does not).
-    pub fn job_reads_stdin(&self) -> bool {
+    pub(crate) fn job_reads_stdin(&self) -> bool {
         self.job.as_ref().map(|j| j.stdin_open && j.job.reads_stdin()).unwrap_or(false)
     }
 
@@ -570,8 +566,7 @@ impl Console {
         }
         let args: Vec<String> = item.argv.iter().skip(1).cloned().collect();
         if let Some(tool) = Tool::from_program(&program) {
-            let mut ctx =
-                Ctx { sim: &mut self.sim, vfs: &mut self.vfs, interactive: terminal, stdin: None, log: Output::new() };
+            let mut ctx = Ctx { sim: &mut self.sim, vfs: &mut self.vfs, interactive: terminal, log: Output::new() };
             match tools::dispatch(&mut ctx, tool, &args) {
                 ToolStarted::Done(o) => Launched::Done(self.redirect(&item.redirect, o)),
                 ToolStarted::Job(mut job) => {

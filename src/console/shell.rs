@@ -66,7 +66,7 @@ pub struct ShellError {
 }
 
 /// Most numbers `seq` may print (keeps the page responsive).
-pub const SEQ_LIMIT: i64 = 1_000_000;
+pub(crate) const SEQ_LIMIT: i64 = 1_000_000;
 
 /// Normalises a program name: an optional leading `./`, `bin/` (or any path
 /// ending in `/bin/`) and a trailing `.sh` are dropped, so
@@ -155,7 +155,7 @@ pub fn needs_more_input(partial: &str) -> bool {
 /// Runs one of the supported stdin producers (`echo`, `printf`, `seq`,
 /// `cat <<EOF`) and returns what it writes. `heredoc` is the body fed to it.
 /// The executor may also use this to run a lone `echo`/`printf`/`seq`.
-pub fn producer_output(argv: &[String], heredoc: Option<&str>) -> Result<String, String> {
+pub(crate) fn producer_output(argv: &[String], heredoc: Option<&str>) -> Result<String, String> {
     let Some(prog) = argv.first() else {
         return Err("empty command before '|'".to_string());
     };

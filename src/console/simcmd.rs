@@ -26,7 +26,7 @@ use crate::sim::world::{ClusterConfig, Sim};
 use std::collections::BTreeMap;
 
 /// The Kafka tools, with one line each (for `help`).
-pub const TOOL_HELP: &[(&str, &str)] = &[
+pub(crate) const TOOL_HELP: &[(&str, &str)] = &[
     ("kafka-topics", "create, list, describe, alter (partitions) and delete topics"),
     ("kafka-console-producer", "send lines of stdin (or what you type) as records"),
     ("kafka-producer-perf-test", "send many records as fast as asked and report throughput and latency"),
@@ -88,7 +88,7 @@ fn command_help(name: &str) -> Option<String> {
 }
 
 /// `help`: every tool, simulator command and builtin, one line each.
-pub fn help_text() -> String {
+pub(crate) fn help_text() -> String {
     let mut s = String::from("Kafka tools (also as bin/<tool>.sh; add --help for their options):\n");
     for (n, d) in TOOL_HELP {
         s.push_str(&format!("  {} {d}\n", pad_right(n, 27)));

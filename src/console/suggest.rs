@@ -3,7 +3,7 @@
 /// The candidate nearest to `typed`, when it is near enough to be a slip of the fingers: at
 /// most two edits (insert, delete, substitute, swap neighbours) and fewer than a third of the
 /// name, or `typed` a prefix of exactly one candidate. Ties go to the first candidate.
-pub fn nearest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     if typed.is_empty() {
         return None;
     }

@@ -14,7 +14,7 @@ use super::shell::{self, ScriptItem};
 
 /// How a complete command runs.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// A terminal (the page): a tool that reads stdin or keeps working becomes a job,
     /// fed by the next lines, Ctrl-D and Ctrl-C, and run as the page's clock plays.
     Terminal,
@@ -48,16 +48,16 @@ impl Prompt {
 }
 
 /// Refuses a complete command before it runs (`Err(why)`), as a lesson step does.
-pub type Gate<'a> = &'a dyn Fn(&ScriptItem) -> Result<(), String>;
+pub(crate) type Gate<'a> = &'a dyn Fn(&ScriptItem) -> Result<(), String>;
 
 /// Lets every command through.
-pub fn open_gate(_: &ScriptItem) -> Result<(), String> {
+pub(crate) fn open_gate(_: &ScriptItem) -> Result<(), String> {
     Ok(())
 }
 
 /// What became of a typed line.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Typed {
+pub(crate) enum Typed {
     /// A blank line or a comment at the shell prompt: nothing to do.
     Nothing,
     /// The command continues on the next line ([`Prompt::Continuation`]).
@@ -78,7 +78,7 @@ pub enum Typed {
 
 impl Console {
     /// What the prompt shows now.
-    pub fn prompt(&self) -> Prompt {
+    pub(crate) fn prompt(&self) -> Prompt {
         if !self.typing.text.is_empty() {
             Prompt::Continuation
         } else if self.job_reads_stdin() {
@@ -92,20 +92,20 @@ impl Console {
 
     /// Drops a command that is not complete yet (Ctrl-C at the continuation prompt).
     /// Returns whether there was one.
-    pub fn cancel_pending(&mut self) -> bool {
+    pub(crate) fn cancel_pending(&mut self) -> bool {
         let had = !self.typing.text.is_empty();
         self.typing = Pending::default();
         had
     }
 
     /// Takes one physical line typed at the prompt (see the module documentation).
-    pub fn type_line(&mut self, line: &str, mode: Mode, gate: Gate) -> Typed {
+    pub(crate) fn type_line(&mut self, line: &str, mode: Mode, gate: Gate) -> Typed {
         self.type_line_at(line, 0, mode, gate)
     }
 
     /// [`Console::type_line`] for a script: `line_no` is the line's number in the script,
     /// so parse errors name the line where the command starts.
-    pub fn type_line_at(&mut self, line: &str, line_no: u32, mode: Mode, gate: Gate) -> Typed {
+    pub(crate) fn type_line_at(&mut self, line: &str, line_no: u32, mode: Mode, gate: Gate) -> Typed {
         let line = line.strip_suffix('\r').unwrap_or(line);
         if self.typing.text.is_empty() && mode == Mode::Terminal && self.job_running() {
             if !self.job_reads_stdin() {
@@ -139,7 +139,7 @@ impl Console {
 
     /// Ends a script: a command still pending is parsed as it stands, which yields the
     /// shell's message for what is missing (an unclosed quote or here-document).
-    pub fn finish_script(&mut self) -> Option<Typed> {
+    pub(crate) fn finish_script(&mut self) -> Option<Typed> {
         if self.typing.text.is_empty() {
             return None;
         }
@@ -207,7 +207,7 @@ impl Console {
     /// (`Ran`, `Refused` or `Clear`) to `each` as it completes; stops when `each` says false.
     /// The one loop behind [`Console::run_script`] and the headless runner, which prints
     /// each command's output as it comes.
-    pub fn type_script(&mut self, text: &str, mut each: impl FnMut(Typed) -> bool) {
+    pub(crate) fn type_script(&mut self, text: &str, mut each: impl FnMut(Typed) -> bool) {
         let mut lines = text.split('\n').enumerate();
         loop {
             let typed = match lines.next() {

@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Most bytes one file may hold (keeps the page responsive).
-pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 /// Most files the console keeps.
-pub const MAX_FILES: usize = 1000;
+pub(crate) const MAX_FILES: usize = 1000;
 
 /// The files of one console.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +22,7 @@ pub struct Vfs {
 }
 
 /// Normalises a path lexically (`./a/../b.json` → `b.json`). `None` for an empty name.
-pub fn normalize(path: &str) -> Option<String> {
+pub(crate) fn normalize(path: &str) -> Option<String> {
     let absolute = path.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
     for seg in path.split('/') {
@@ -42,16 +42,16 @@ pub fn normalize(path: &str) -> Option<String> {
 }
 
 impl Vfs {
-    pub fn new() -> Vfs {
+    pub(crate) fn new() -> Vfs {
         Vfs::default()
     }
 
     /// The file's text, if it exists.
-    pub fn read(&self, path: &str) -> Option<&str> {
+    pub(crate) fn read(&self, path: &str) -> Option<&str> {
         normalize(path).and_then(|p| self.files.get(&p)).map(String::as_str)
     }
 
-    pub fn exists(&self, path: &str) -> bool {
+    pub(crate) fn exists(&self, path: &str) -> bool {
         self.read(path).is_some()
     }
 
@@ -72,14 +72,14 @@ impl Vfs {
     }
 
     /// Appends to a file (creating it).
-    pub fn append(&mut self, path: &str, text: &str) -> Result<(), String> {
+    pub(crate) fn append(&mut self, path: &str, text: &str) -> Result<(), String> {
         let mut current = self.read(path).unwrap_or("").to_string();
         current.push_str(text);
         self.write(path, &current)
     }
 
     /// Removes a file; false when there was none.
-    pub fn remove(&mut self, path: &str) -> bool {
+    pub(crate) fn remove(&mut self, path: &str) -> bool {
         match normalize(path) {
             Some(p) => self.files.remove(&p).is_some(),
             None => false,
@@ -87,20 +87,15 @@ impl Vfs {
     }
 
     /// Every file name, sorted.
-    pub fn names(&self) -> Vec<String> {
+    pub(crate) fn names(&self) -> Vec<String> {
         self.files.keys().cloned().collect()
-    }
-
-    /// Every file with its size in bytes.
-    pub fn list(&self) -> Vec<(String, usize)> {
-        self.files.iter().map(|(k, v)| (k.clone(), v.len())).collect()
     }
 }
 
 /// Parses Java `.properties` text (`key=value`, `key: value`, `key value`; `#`/`!`
 /// comments; blank lines). Line continuations and escapes beyond `\\` are not needed by
 /// the tools' config files and are kept literally.
-pub fn parse_properties(text: &str) -> Vec<(String, String)> {
+pub(crate) fn parse_properties(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for raw in text.lines() {
         let line = raw.trim_start();

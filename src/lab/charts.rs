@@ -8,10 +8,10 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// Samples kept (ten minutes of simulated time).
-pub const SAMPLES_CAP: usize = 600;
+pub(crate) const SAMPLES_CAP: usize = 600;
 
 #[derive(Default)]
-pub struct Charts {
+pub(crate) struct Charts {
     samples: VecDeque<Sample>,
     published: Rc<Vec<Sample>>,
     last_s: u64,
@@ -20,7 +20,7 @@ pub struct Charts {
 impl Charts {
     /// Takes a sample when simulated time reached a new second; `take` gives the counters
     /// since the last sample. Returns whether one was taken.
-    pub fn sample(&mut self, now_ms: u64, view: &ViewModel, take: impl FnOnce() -> Counters) -> bool {
+    pub(crate) fn sample(&mut self, now_ms: u64, view: &ViewModel, take: impl FnOnce() -> Counters) -> bool {
         let s = now_ms / 1000;
         if s <= self.last_s && !self.samples.is_empty() {
             return false;
@@ -56,18 +56,18 @@ impl Charts {
     }
 
     /// Forgets the samples after `ms` (the timeline forked there).
-    pub fn cut_after(&mut self, ms: u64) {
+    pub(crate) fn cut_after(&mut self, ms: u64) {
         self.samples.retain(|s| s.at_s <= ms / 1000);
         self.published = Rc::new(self.samples.iter().cloned().collect());
     }
 
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.samples.clear();
         self.published = Rc::new(Vec::new());
         self.last_s = 0;
     }
 
-    pub fn published(&self) -> Rc<Vec<Sample>> {
+    pub(crate) fn published(&self) -> Rc<Vec<Sample>> {
         self.published.clone()
     }
 }

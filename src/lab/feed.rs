@@ -9,13 +9,13 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 /// Feed lines kept.
-pub const FEED_CAP: usize = 300;
+pub(crate) const FEED_CAP: usize = 300;
 /// Requests drawn in flight at once.
-pub const FLIGHT_CAP: usize = 60;
+pub(crate) const FLIGHT_CAP: usize = 60;
 
 /// Produced, consumed and failed counts since the charts last sampled.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
-pub struct Counters {
+pub(crate) struct Counters {
     pub produced: u64,
     pub consumed: u64,
     pub errors: u64,
@@ -23,7 +23,7 @@ pub struct Counters {
 
 /// The feed, the flights and the counters, fed from the trace.
 #[derive(Default)]
-pub struct Feed {
+pub(crate) struct Feed {
     items: VecDeque<Rc<FeedItem>>,
     published: Rc<Vec<Rc<FeedItem>>>,
     dirty: bool,
@@ -36,7 +36,7 @@ pub struct Feed {
 
 /// A message in flight, as the step report names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Message {
+pub(crate) struct Message {
     pub from: NodeAddr,
     pub to: NodeAddr,
     pub api: String,
@@ -47,7 +47,7 @@ pub struct Message {
 const SENT_KEPT: usize = 4096;
 
 /// How much an event matters to a learner.
-pub fn severity(kind: &TraceKind) -> FeedKind {
+pub(crate) fn severity(kind: &TraceKind) -> FeedKind {
     match kind {
         TraceKind::Check(Finding::LostWrite { .. }) => FeedKind::Finding,
         TraceKind::Check(f) if !f.is_expected_under(true) => FeedKind::Finding,
@@ -68,7 +68,12 @@ impl Feed {
     /// Reads `events` (the trace since the last call). `flight_ms` is how long a dot takes to
     /// cross at the current speed; `wall_now_ms` when it starts. Returns whether anything
     /// the page shows changed.
-    pub fn read<'a>(&mut self, events: impl Iterator<Item = &'a TraceEvent>, wall_now_ms: u64, flight_ms: u32) -> bool {
+    pub(crate) fn read<'a>(
+        &mut self,
+        events: impl Iterator<Item = &'a TraceEvent>,
+        wall_now_ms: u64,
+        flight_ms: u32,
+    ) -> bool {
         let mut any = false;
         let mut flights: Vec<Flight> = Vec::new();
         for e in events {
@@ -140,44 +145,40 @@ impl Feed {
     }
 
     /// What the message `id` was, if it is recent.
-    pub fn message(&self, id: u64) -> Option<&Message> {
+    pub(crate) fn message(&self, id: u64) -> Option<&Message> {
         self.sent.get(&id)
     }
 
     /// Drops the dots that have arrived; returns whether any did.
-    pub fn land(&mut self, wall_now_ms: u64) -> bool {
+    pub(crate) fn land(&mut self, wall_now_ms: u64) -> bool {
         let before = self.flights.len();
         self.flights.retain(|f| wall_now_ms < f.started_ms + u64::from(f.duration_ms) + 100);
         self.flights.len() != before
     }
 
     /// Forgets the lines after `ms` (the timeline forked there).
-    pub fn cut_after(&mut self, ms: u64) {
+    pub(crate) fn cut_after(&mut self, ms: u64) {
         self.items.retain(|f| f.at_ms <= ms);
         self.dirty = true;
     }
 
     /// Starts again (another cluster).
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.items.clear();
         self.flights.clear();
         self.dirty = true;
     }
 
-    pub fn clear_flights(&mut self) {
+    pub(crate) fn clear_flights(&mut self) {
         self.flights.clear();
     }
 
-    pub fn flights(&self) -> &[Flight] {
+    pub(crate) fn flights(&self) -> &[Flight] {
         &self.flights
     }
 
-    pub fn items(&self) -> impl Iterator<Item = &Rc<FeedItem>> {
-        self.items.iter()
-    }
-
     /// The feed as the page gets it (the same `Rc` until something changes).
-    pub fn published(&mut self) -> Rc<Vec<Rc<FeedItem>>> {
+    pub(crate) fn published(&mut self) -> Rc<Vec<Rc<FeedItem>>> {
         if self.dirty {
             self.published = Rc::new(self.items.iter().cloned().collect());
             self.dirty = false;
@@ -186,7 +187,7 @@ impl Feed {
     }
 
     /// Takes the counters for a chart sample.
-    pub fn take_counters(&mut self) -> Counters {
+    pub(crate) fn take_counters(&mut self) -> Counters {
         std::mem::take(&mut self.counters)
     }
 }

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 /// Wall-clock ms between two demo lines, and between two goal checks.
-pub const DEMO_EVERY_MS: u64 = 1800;
-pub const CHECK_EVERY_MS: u64 = 250;
+pub(crate) const DEMO_EVERY_MS: u64 = 1800;
+pub(crate) const CHECK_EVERY_MS: u64 = 250;
 
 /// A button of the lesson panel.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub enum LessonAction {
 
 /// The lesson panel's state.
 #[derive(Default)]
-pub struct LessonPanel {
+pub(crate) struct LessonPanel {
     /// The lesson being followed (None: the free sandbox).
     pub run: Option<LessonRun>,
     view: Option<Rc<LessonView>>,
@@ -42,7 +42,7 @@ pub struct LessonPanel {
 
 impl LessonPanel {
     /// Follows `lesson` from its start on a fresh console of its own, which is returned.
-    pub fn start(&mut self, lesson: &Lesson) -> Result<Console, String> {
+    pub(crate) fn start(&mut self, lesson: &Lesson) -> Result<Console, String> {
         let (run, console) = LessonRun::start(lesson)?;
         self.run = Some(run);
         self.notes.clear();
@@ -51,38 +51,44 @@ impl LessonPanel {
     }
 
     /// Resumes a saved run.
-    pub fn resume(&mut self, run: LessonRun) {
+    pub(crate) fn resume(&mut self, run: LessonRun) {
         self.run = Some(run);
         self.notes.clear();
         self.view = None;
     }
 
     /// Back to the sandbox.
-    pub fn leave(&mut self) {
+    pub(crate) fn leave(&mut self) {
         self.run = None;
         self.view = None;
     }
 
-    pub fn done(&self) -> &BTreeSet<String> {
+    pub(crate) fn done(&self) -> &BTreeSet<String> {
         &self.done
     }
 
-    pub fn set_done(&mut self, done: BTreeSet<String>) {
+    pub(crate) fn set_done(&mut self, done: BTreeSet<String>) {
         self.done = done;
         self.done_pub = Rc::new(self.done.iter().cloned().collect());
     }
 
-    pub fn done_published(&self) -> Rc<Vec<String>> {
+    pub(crate) fn done_published(&self) -> Rc<Vec<String>> {
         self.done_pub.clone()
     }
 
-    pub fn view(&self) -> Option<Rc<LessonView>> {
+    pub(crate) fn view(&self) -> Option<Rc<LessonView>> {
         self.view.clone()
     }
 
     /// Plays the next demo line (every [`DEMO_EVERY_MS`] while playing) or checks the goals
     /// (every [`CHECK_EVERY_MS`]). Returns whether what the panel shows changed.
-    pub fn tick(&mut self, console: &mut Console, term: &mut Transcript, wall_now_ms: u64, playing: bool) -> bool {
+    pub(crate) fn tick(
+        &mut self,
+        console: &mut Console,
+        term: &mut Transcript,
+        wall_now_ms: u64,
+        playing: bool,
+    ) -> bool {
         let Some(run) = self.run.as_mut() else { return false };
         if let Phase::Demo { .. } = run.phase() {
             if !playing || wall_now_ms < self.last_demo_ms + DEMO_EVERY_MS {
@@ -107,7 +113,7 @@ impl LessonPanel {
     }
 
     /// Re-evaluates the goals; returns whether what the panel shows changed.
-    pub fn refresh(&mut self, console: &Console) -> bool {
+    pub(crate) fn refresh(&mut self, console: &Console) -> bool {
         let Some(run) = self.run.as_mut() else {
             let had = self.view.take().is_some();
             return had;
@@ -152,7 +158,7 @@ impl LessonPanel {
 
     /// A button of the panel. Returns the console to continue from when the button puts the
     /// cluster back where a step began (reset, undo, back to a step).
-    pub fn action(&mut self, action: LessonAction, console: &mut Console) -> Option<Console> {
+    pub(crate) fn action(&mut self, action: LessonAction, console: &mut Console) -> Option<Console> {
         let run = self.run.as_mut()?;
         let result: Result<Option<Console>, String> = match action {
             LessonAction::SkipDemo => {

@@ -13,9 +13,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// Wall-clock ms between two saves while something changes.
-pub const SAVE_EVERY_MS: f64 = 3000.0;
+pub(crate) const SAVE_EVERY_MS: f64 = 3000.0;
 /// Trace events kept in a reload snapshot (the feed starts from them).
-pub const TRACE_KEPT: u32 = 200;
+pub(crate) const TRACE_KEPT: u32 = 200;
 
 /// Whether this tab saves, and if not, why. Show [`StoreStatus::message`] to the learner.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,7 +30,7 @@ pub enum StoreStatus {
 
 impl StoreStatus {
     /// One plain sentence for the page ("" when saving works).
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         match self {
             StoreStatus::Saving => String::new(),
             StoreStatus::ReadOnly(why) => format!("Read-only: {why}"),
@@ -38,7 +38,7 @@ impl StoreStatus {
         }
     }
 
-    pub fn is_saving(&self) -> bool {
+    pub(crate) fn is_saving(&self) -> bool {
         *self == StoreStatus::Saving
     }
 }
@@ -79,7 +79,7 @@ pub struct Saved {
 }
 
 /// The saving state of the session.
-pub struct Persist {
+pub(crate) struct Persist {
     pub status: StoreStatus,
     /// Whether a store is open (saves are asked for only then).
     pub open: bool,
@@ -94,7 +94,7 @@ pub struct Persist {
 }
 
 impl Persist {
-    pub fn new(enabled: bool) -> Persist {
+    pub(crate) fn new(enabled: bool) -> Persist {
         Persist {
             status: StoreStatus::Off("opening the browser's storage".into()),
             open: false,
@@ -107,13 +107,13 @@ impl Persist {
     }
 
     /// After a restore or a fresh start: the tracker learns what the store already holds.
-    pub fn prime(&mut self, console: &Console) {
+    pub(crate) fn prime(&mut self, console: &Console) {
         let _ = self.tracker.full(console.sim());
     }
 
     /// Whether a save is due now: saving works, nothing is being saved, the learner is at the
     /// live moment, the interval has passed and something changed since the last save.
-    pub fn due(&mut self, console: &Console, viewing_past: bool, wall_ms: f64) -> bool {
+    pub(crate) fn due(&mut self, console: &Console, viewing_past: bool, wall_ms: f64) -> bool {
         if !self.open || !self.enabled || !self.status.is_saving() || self.busy || viewing_past {
             return false;
         }
@@ -131,7 +131,7 @@ impl Persist {
 
     /// What to write: everything of the session, the disks as the rows changed since the
     /// last save.
-    pub fn save_set(&mut self, console: &Console, lesson: Option<&LessonRun>, ui: serde_json::Value) -> SaveSet {
+    pub(crate) fn save_set(&mut self, console: &Console, lesson: Option<&LessonRun>, ui: serde_json::Value) -> SaveSet {
         let mut lessons = Vec::new();
         if let Some(run) = lesson {
             if let Ok(v) = serde_json::to_value(run.progress(console)) {
@@ -149,7 +149,7 @@ impl Persist {
 }
 
 /// What a saved session restores to.
-pub enum Restored {
+pub(crate) enum Restored {
     /// A lesson in progress, resumed from its own saved log.
     Lesson(Box<LessonRun>, Box<Console>),
     /// The sandbox.
@@ -159,7 +159,7 @@ pub enum Restored {
 }
 
 /// Rebuilds the saved session. Returns it with what to tell the learner.
-pub fn restore(saved: &Saved) -> (Restored, Vec<String>) {
+pub(crate) fn restore(saved: &Saved) -> (Restored, Vec<String>) {
     let mut notes: Vec<String> = saved.skipped.iter().map(|s| format!("Skipped while loading: {s}")).collect();
     let ui = saved.ui.clone().unwrap_or_default();
     if let Some(id) = ui.get("lesson").and_then(|v| v.as_str()) {

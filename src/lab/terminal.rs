@@ -7,12 +7,12 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// Lines kept (the page draws fewer).
-pub const TERM_CAP: usize = 5000;
+pub(crate) const TERM_CAP: usize = 5000;
 /// Lines kept across a reload.
-pub const TERM_SAVED: usize = 400;
+pub(crate) const TERM_SAVED: usize = 400;
 
 #[derive(Default)]
-pub struct Transcript {
+pub(crate) struct Transcript {
     lines: VecDeque<Rc<TermLine>>,
     published: Rc<Vec<Rc<TermLine>>>,
     dirty: bool,
@@ -20,7 +20,7 @@ pub struct Transcript {
 }
 
 impl Transcript {
-    pub fn push(&mut self, stream: TermStream, text: String) {
+    pub(crate) fn push(&mut self, stream: TermStream, text: String) {
         self.seq += 1;
         self.lines.push_back(Rc::new(TermLine { seq: self.seq, stream, text }));
         while self.lines.len() > TERM_CAP {
@@ -30,7 +30,7 @@ impl Transcript {
     }
 
     /// A command's output, line by line.
-    pub fn print(&mut self, out: &Output) {
+    pub(crate) fn print(&mut self, out: &Output) {
         for (stream, line) in out.lines() {
             // A tool's bare `>` prompt is what the prompt already shows.
             if line == ">" && stream == Stream::Stdout {
@@ -46,7 +46,7 @@ impl Transcript {
     }
 
     /// The newest lines as a save keeps them: `[stream, text]` pairs.
-    pub fn to_json(&self) -> serde_json::Value {
+    pub(crate) fn to_json(&self) -> serde_json::Value {
         let skip = self.lines.len().saturating_sub(TERM_SAVED);
         serde_json::Value::Array(
             self.lines.iter().skip(skip).map(|l| serde_json::json!([stream_name(l.stream), l.text])).collect(),
@@ -55,7 +55,7 @@ impl Transcript {
 
     /// Puts saved lines back before the ones already shown. Lines that cannot be read are
     /// skipped.
-    pub fn restore_json(&mut self, saved: &serde_json::Value) {
+    pub(crate) fn restore_json(&mut self, saved: &serde_json::Value) {
         let Some(rows) = saved.as_array() else { return };
         let now: Vec<Rc<TermLine>> = self.lines.drain(..).collect();
         self.seq = 0;
@@ -72,17 +72,18 @@ impl Transcript {
         }
     }
 
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.lines.clear();
         self.dirty = true;
     }
 
-    pub fn lines(&self) -> impl Iterator<Item = &Rc<TermLine>> {
+    #[cfg(test)]
+    pub(crate) fn lines(&self) -> impl Iterator<Item = &Rc<TermLine>> {
         self.lines.iter()
     }
 
     /// The lines as the page gets them (the same `Rc` until something changes).
-    pub fn published(&mut self) -> Rc<Vec<Rc<TermLine>>> {
+    pub(crate) fn published(&mut self) -> Rc<Vec<Rc<TermLine>>> {
         if self.dirty {
             self.published = Rc::new(self.lines.iter().cloned().collect());
             self.dirty = false;

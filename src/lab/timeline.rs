@@ -7,9 +7,9 @@ use crate::sim::time::SimTime;
 use std::rc::Rc;
 
 /// Simulated ms between two saved moments.
-pub const SNAPSHOT_EVERY_MS: u64 = 10_000;
+pub(crate) const SNAPSHOT_EVERY_MS: u64 = 10_000;
 /// Saved moments kept (older ones are thinned out).
-pub const SNAPSHOT_CAP: usize = 90;
+pub(crate) const SNAPSHOT_CAP: usize = 90;
 
 struct Snapshot {
     at: SimTime,
@@ -18,7 +18,7 @@ struct Snapshot {
 
 /// The saved moments, and the live console while the learner looks at the past.
 #[derive(Default)]
-pub struct Timeline {
+pub(crate) struct Timeline {
     snapshots: Vec<Snapshot>,
     published: Rc<Vec<u64>>,
     /// While the learner looks at the past: the live console waits here.
@@ -27,7 +27,7 @@ pub struct Timeline {
 
 impl Timeline {
     /// Saves a moment when simulated time entered a new interval (or none is saved yet).
-    pub fn maybe_snapshot(&mut self, console: &Console) {
+    pub(crate) fn maybe_snapshot(&mut self, console: &Console) {
         if self.live.is_some() {
             return;
         }
@@ -38,7 +38,7 @@ impl Timeline {
     }
 
     /// Saves the moment `console` is at (nothing while a tool runs: a job cannot be copied).
-    pub fn snapshot(&mut self, console: &Console) {
+    pub(crate) fn snapshot(&mut self, console: &Console) {
         let Some(c) = console.snapshot() else { return };
         self.snapshots.push(Snapshot { at: c.sim().now(), console: c });
         if self.snapshots.len() > SNAPSHOT_CAP {
@@ -59,18 +59,18 @@ impl Timeline {
     }
 
     /// The live head: the latest moment recorded.
-    pub fn head(&self, shown: &Console) -> SimTime {
+    pub(crate) fn head(&self, shown: &Console) -> SimTime {
         self.live.as_ref().map(|c| c.sim().now()).unwrap_or(shown.sim().now())
     }
 
-    pub fn viewing_past(&self) -> bool {
+    pub(crate) fn viewing_past(&self) -> bool {
         self.live.is_some()
     }
 
     /// The console as it was at `target` (before the live head), built from the nearest saved
     /// moment and the command log; `shown` becomes it and the live one waits aside. Returns
     /// false when no saved moment is early enough.
-    pub fn seek(&mut self, shown: &mut Console, target: SimTime) -> bool {
+    pub(crate) fn seek(&mut self, shown: &mut Console, target: SimTime) -> bool {
         let Some(snap) = self.snapshots.iter().rev().find(|s| s.at <= target) else { return false };
         let Some(mut c) = snap.console.snapshot() else { return false };
         let log = self.live.as_ref().unwrap_or(shown).log();
@@ -83,7 +83,7 @@ impl Timeline {
     }
 
     /// Back to the live head; returns whether the learner was looking at the past.
-    pub fn back_to_live(&mut self, shown: &mut Console) -> bool {
+    pub(crate) fn back_to_live(&mut self, shown: &mut Console) -> bool {
         match self.live.take() {
             Some(live) => {
                 *shown = live;
@@ -95,7 +95,7 @@ impl Timeline {
 
     /// Acting on the past: the moment shown becomes the present and the old future is
     /// dropped. Returns whether there was a future to drop.
-    pub fn fork(&mut self, now: SimTime) -> bool {
+    pub(crate) fn fork(&mut self, now: SimTime) -> bool {
         if self.live.take().is_none() {
             return false;
         }
@@ -105,13 +105,13 @@ impl Timeline {
     }
 
     /// Starts again from `console` (another cluster, a lesson step).
-    pub fn restart(&mut self, console: &Console) {
+    pub(crate) fn restart(&mut self, console: &Console) {
         self.live = None;
         self.snapshots.clear();
         self.snapshot(console);
     }
 
-    pub fn published(&self) -> Rc<Vec<u64>> {
+    pub(crate) fn published(&self) -> Rc<Vec<u64>> {
         self.published.clone()
     }
 }

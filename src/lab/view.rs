@@ -165,7 +165,7 @@ pub struct LabView {
 }
 
 /// Formats simulated milliseconds as the page shows them: `1:02.345` or `12.345 s`.
-pub fn fmt_clock(ms: u64) -> String {
+pub(crate) fn fmt_clock(ms: u64) -> String {
     let m = ms / 60_000;
     let s = (ms % 60_000) / 1000;
     let milli = ms % 1000;
@@ -177,7 +177,7 @@ pub fn fmt_clock(ms: u64) -> String {
 }
 
 /// A span of simulated time in words: `2 min 5 s` or `4.2 s`.
-pub fn fmt_gap(ms: u64) -> String {
+pub(crate) fn fmt_gap(ms: u64) -> String {
     if ms >= 60_000 {
         format!("{} min {} s", ms / 60_000, (ms % 60_000) / 1000)
     } else {
@@ -196,7 +196,7 @@ pub fn speed_label(speed_log: i32) -> String {
 }
 
 /// 10^(speed_log/10), in tenths, rounded: an integer table so the label never shows float noise.
-pub fn speed_tenths(speed_log: i32) -> u64 {
+pub(crate) fn speed_tenths(speed_log: i32) -> u64 {
     // 10^(k/10) for k = 0..9, times 1000.
     const STEPS: [u64; 10] = [1000, 1259, 1585, 1995, 2512, 3162, 3981, 5012, 6310, 7943];
     let k = speed_log.clamp(-10, 20);

@@ -47,7 +47,7 @@ lessons![
 
 /// One line of the lesson list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CatalogueEntry {
+pub(crate) struct CatalogueEntry {
     pub file: &'static str,
     pub id: String,
     pub title: String,
@@ -73,7 +73,7 @@ pub fn load_all() -> (Vec<Lesson>, Vec<(&'static str, ParseError)>) {
 }
 
 /// The lesson list for the catalogue page.
-pub fn catalogue() -> Vec<CatalogueEntry> {
+pub(crate) fn catalogue() -> Vec<CatalogueEntry> {
     let mut v: Vec<CatalogueEntry> = FILES
         .iter()
         .filter_map(|(file, text)| {
@@ -93,6 +93,6 @@ pub fn catalogue() -> Vec<CatalogueEntry> {
 }
 
 /// A lesson by id.
-pub fn find(id: &str) -> Option<Lesson> {
+pub(crate) fn find(id: &str) -> Option<Lesson> {
     FILES.iter().filter_map(|(_, t)| parse_lesson(t).ok()).find(|l| l.id == id)
 }

@@ -102,7 +102,7 @@ fn slug(title: &str) -> String {
 
 /// The learner's commands as a console script: commands run or started, what was typed
 /// into a job as its here-document, and the clock's advances as `sleep`.
-pub fn commands_of(c: &Console) -> String {
+pub(crate) fn commands_of(c: &Console) -> String {
     let log = c.log();
     let mut out = String::new();
     let mut i = 0;
@@ -212,13 +212,13 @@ pub fn draft_from_sandbox(c: &Console, title: &str, picked: &[GoalSpec]) -> Stri
 }
 
 /// The URL fragment that carries a lesson draft: `#draft=<base64url(deflate(text))>`.
-pub fn draft_fragment(text: &str) -> String {
+pub(crate) fn draft_fragment(text: &str) -> String {
     let deflated = miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 10);
     format!("#draft={}", crate::scenario::link::base64url_encode(&deflated))
 }
 
 /// Reads a `#draft=` fragment back into a lesson (every error in words, never a panic).
-pub fn lesson_from_draft_fragment(fragment: &str) -> Option<Result<super::Lesson, String>> {
+pub(crate) fn lesson_from_draft_fragment(fragment: &str) -> Option<Result<super::Lesson, String>> {
     let data = fragment.strip_prefix("#draft=")?;
     Some((|| {
         let bytes = crate::scenario::link::base64url_decode(data).map_err(|e| e.to_string())?;

@@ -436,7 +436,7 @@ fn parse_demo(text: &str, fence_line: u32) -> Result<Vec<DemoLine>, ParseError> 
 
 impl Goal {
     /// Whether the goal is about something that happened (latched once seen).
-    pub fn is_event(&self) -> bool {
+    pub(crate) fn is_event(&self) -> bool {
         matches!(self, Goal::Event { .. } | Goal::Ran { .. })
     }
 }

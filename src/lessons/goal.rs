@@ -38,7 +38,7 @@ impl Op {
             _ => return None,
         })
     }
-    pub fn holds(self, a: i64, b: i64) -> bool {
+    pub(crate) fn holds(self, a: i64, b: i64) -> bool {
         match self {
             Op::Eq => a == b,
             Op::Ne => a != b,
@@ -229,14 +229,14 @@ impl EventKind {
     fn parse(s: &str) -> Option<EventKind> {
         Self::ALL.iter().find(|(n, _, _)| *n == s).map(|(_, k, _)| *k)
     }
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         Self::ALL.iter().find(|(_, k, _)| *k == self).map(|(n, _, _)| *n).unwrap_or("?")
     }
     fn words(self) -> &'static str {
         Self::ALL.iter().find(|(_, k, _)| *k == self).map(|(_, _, w)| *w).unwrap_or("?")
     }
     /// Every event kind name, for documentation and error messages.
-    pub fn names() -> Vec<&'static str> {
+    pub(crate) fn names() -> Vec<&'static str> {
         Self::ALL.iter().map(|(n, _, _)| *n).collect()
     }
 }
@@ -355,7 +355,7 @@ broker, brokers, controller, group, acked, failed, consumed, event, ran";
 
 impl Goal {
     /// Parses a predicate (the part before `|`).
-    pub fn parse(s: &str) -> Result<Goal, String> {
+    pub(crate) fn parse(s: &str) -> Result<Goal, String> {
         let w: Vec<&str> = s.split_whitespace().collect();
         let Some(kind) = w.first() else { return Err("an empty goal".to_string()) };
         let arity = |n: usize, usage: &str| -> Result<(), String> {
@@ -503,7 +503,7 @@ impl Goal {
     }
 
     /// A plain-words description (used when a lesson gives no text).
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Goal::TopicExists { topic } => format!("Topic {topic} exists"),
             Goal::TopicAbsent { topic } => format!("Topic {topic} does not exist"),
@@ -618,7 +618,7 @@ impl fmt::Display for Goal {
 
 /// Evaluates a state goal on the engine now. Event goals answer `false` here (they are
 /// latched by the tracker). `groups` is built on demand, once per check.
-pub fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::sim::view::GroupView>>) -> bool {
+pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::sim::view::GroupView>>) -> bool {
     let image = sim.metadata_image();
     let topic = |t: &str| image.and_then(|i| i.topics.get(t));
     let part = |tp: &TopicPartition| image.and_then(|i| i.partition(&tp.topic, tp.partition));
@@ -780,7 +780,7 @@ fn is_oor(e: &KafkaError) -> bool {
 }
 
 /// Whether a trace event is an occurrence of `kind` passing `filter`.
-pub fn event_matches(kind: EventKind, filter: &Option<String>, ev: &TraceKind) -> bool {
+pub(crate) fn event_matches(kind: EventKind, filter: &Option<String>, ev: &TraceKind) -> bool {
     match (kind, ev) {
         (EventKind::NotEnoughReplicas, TraceKind::ProduceFailed { tp, error, .. }) => {
             matches!(error, KafkaError::NOT_ENOUGH_REPLICAS | KafkaError::NOT_ENOUGH_REPLICAS_AFTER_APPEND)
@@ -845,7 +845,7 @@ pub fn event_matches(kind: EventKind, filter: &Option<String>, ev: &TraceKind) -
 }
 
 /// Whether a command (its argv) contains `words` in order.
-pub fn ran_matches(words: &[String], argv: &[String]) -> bool {
+pub(crate) fn ran_matches(words: &[String], argv: &[String]) -> bool {
     let mut it = argv.iter();
     words
         .iter()

@@ -8,12 +8,12 @@
 //! * [`catalogue`] — the lesson files, embedded in the binary.
 
 pub mod catalogue;
-pub mod draft;
-pub mod format;
-pub mod goal;
+pub(crate) mod draft;
+pub(crate) mod format;
+pub(crate) mod goal;
 pub mod run;
 
-pub use catalogue::{catalogue, find, CatalogueEntry};
+pub(crate) use catalogue::{catalogue, find};
 pub use draft::{draft_from_sandbox, suggest_goals};
 pub use format::{parse_lesson, DemoLine, Lesson, ParseError, Step};
 pub use goal::{Goal, GoalSpec};

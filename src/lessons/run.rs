@@ -15,7 +15,7 @@ use crate::sim::time::SimTime;
 use serde::{Deserialize, Serialize};
 
 /// Programs a lesson step always allows (they only look).
-pub const ALWAYS_ALLOWED: &[&str] =
+pub(crate) const ALWAYS_ALLOWED: &[&str] =
     &["help", "clear", "history", "ls", "cat", "echo", "time", "seed", "trace", "describe", "clients", "sleep"];
 
 /// One goal's live status, for the UI.
@@ -71,11 +71,11 @@ pub struct Progress {
     pub completed: Vec<bool>,
 }
 
-pub const PROGRESS_VERSION: u32 = 1;
+pub(crate) const PROGRESS_VERSION: u32 = 1;
 
 /// Latches event goals: scans only what is new in the trace and the log.
 #[derive(Clone, Debug, Default)]
-pub struct Tracker {
+pub(crate) struct Tracker {
     trace_cursor: u64,
     log_cursor: usize,
     latched: Vec<bool>,
@@ -199,7 +199,7 @@ impl LessonRun {
         Ok((run, c))
     }
 
-    pub fn lesson(&self) -> &Lesson {
+    pub(crate) fn lesson(&self) -> &Lesson {
         &self.lesson
     }
 
@@ -208,7 +208,7 @@ impl LessonRun {
     }
 
     /// The current step index (`None` during the demo and when done).
-    pub fn step_index(&self) -> Option<usize> {
+    pub(crate) fn step_index(&self) -> Option<usize> {
         match self.phase {
             Phase::Step(k) => Some(k),
             _ => None,
@@ -330,7 +330,7 @@ impl LessonRun {
 
     /// The gate of the console's typed lines ([`crate::console::typing::Gate`]): whether
     /// the current step lets this command run.
-    pub fn permits_item(&self, item: &crate::console::shell::ScriptItem) -> Result<(), String> {
+    pub(crate) fn permits_item(&self, item: &crate::console::shell::ScriptItem) -> Result<(), String> {
         let Some(program) = item.argv.first() else { return Ok(()) };
         if program == "reset" {
             return Err("in a lesson, use \"Reset step\" instead of reset".to_string());
@@ -353,7 +353,7 @@ impl LessonRun {
     }
 
     /// The hints shown so far in the current step.
-    pub fn hints_shown(&self) -> Vec<String> {
+    pub(crate) fn hints_shown(&self) -> Vec<String> {
         match self.step_index() {
             Some(k) => self.lesson.steps[k].hints.iter().take(self.hints_shown[k] as usize).cloned().collect(),
             None => Vec::new(),
@@ -361,7 +361,7 @@ impl LessonRun {
     }
 
     /// Commands the learner ran in the current step.
-    pub fn attempts(&self, c: &Console) -> usize {
+    pub(crate) fn attempts(&self, c: &Console) -> usize {
         let Some(mark) = self.step_index().and_then(|k| self.marks.get(k)) else { return 0 };
         c.log().iter().skip(mark.log_len).filter(|e| matches!(e.action, Action::Run(_) | Action::Start(_))).count()
     }

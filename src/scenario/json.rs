@@ -28,7 +28,7 @@ use crate::sim::world::ClusterConfig;
 use serde::{Deserialize, Serialize};
 
 /// The name of the version field; its presence says "this is a Brokerlab scenario".
-pub const MARKER: &str = "brokerlab_scenario";
+pub(crate) const MARKER: &str = "brokerlab_scenario";
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -45,16 +45,16 @@ pub enum Fragment {
 }
 
 /// Most bytes an inflated body may have (a bound against deflate bombs).
-pub const MAX_BODY_BYTES: usize = 4 << 20;
+pub(crate) const MAX_BODY_BYTES: usize = 4 << 20;
 
 /// The fragment parameter that carries a scenario.
-pub const SCENARIO_KEY: &str = "s";
+pub(crate) const SCENARIO_KEY: &str = "s";
 
 const FLAG_DEFLATED: u8 = 1;
 
 /// Phrases of format 1's text dictionary. Frozen: the index of each phrase is part of the
 /// format (a test pins a hash of this list).
-pub const DICTIONARY: &[&str] = &[
+pub(crate) const DICTIONARY: &[&str] = &[
     "kafka-topics --bootstrap-server localhost:9092 ",
     "kafka-console-producer --bootstrap-server localhost:9092 ",
     "kafka-console-consumer --bootstrap-server localhost:9092 ",
@@ -752,7 +752,7 @@ impl Reader<'_> {
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// base64url without padding (RFC 4648 §5), the alphabet that needs no escaping in a URL.
-pub fn base64url_encode(data: &[u8]) -> String {
+pub(crate) fn base64url_encode(data: &[u8]) -> String {
     let mut s = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
         let n = chunk.len();
@@ -768,7 +768,7 @@ pub fn base64url_encode(data: &[u8]) -> String {
 
 /// Decodes base64url without padding (a trailing `=` is tolerated). A last group of one
 /// character (half a byte) is a cut link: it is dropped here and the length check reports it.
-pub fn base64url_decode(s: &str) -> Result<Vec<u8>, ScenarioError> {
+pub(crate) fn base64url_decode(s: &str) -> Result<Vec<u8>, ScenarioError> {
     let s = s.trim_end_matches('=');
     let mut out = Vec::with_capacity(s.len() * 3 / 4);
     let mut acc: u32 = 0;

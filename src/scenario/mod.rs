@@ -37,10 +37,10 @@ pub const FORMAT_VERSION: u32 = 1;
 pub const ENGINE_VERSION: u32 = 4;
 
 /// Most log entries a scenario may hold (a bound for decoding untrusted input).
-pub const MAX_LOG_ENTRIES: usize = 100_000;
+pub(crate) const MAX_LOG_ENTRIES: usize = 100_000;
 
 /// Longest text of one logged command or input line, in bytes (a bound for decoding).
-pub const MAX_TEXT_BYTES: usize = 1 << 20;
+pub(crate) const MAX_TEXT_BYTES: usize = 1 << 20;
 
 /// Seed, cluster config and the timed command log.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -159,7 +159,7 @@ impl Scenario {
 
     /// A note to show when the scenario was recorded by an older engine: the replay then
     /// runs on today's engine and may differ a little from what its author saw.
-    pub fn engine_note(&self) -> Option<String> {
+    pub(crate) fn engine_note(&self) -> Option<String> {
         (self.engine_version < ENGINE_VERSION).then(|| {
             format!(
                 "This scenario was recorded by an older simulator (engine {}; this page runs engine {}): the replay may differ a little from what its author saw.",
@@ -170,7 +170,7 @@ impl Scenario {
 
     /// Checks everything that can be checked without running it: versions, config, the
     /// order of times, each command's syntax.
-    pub fn validate(&self) -> Result<(), ScenarioError> {
+    pub(crate) fn validate(&self) -> Result<(), ScenarioError> {
         if self.engine_version == 0 {
             return Err(ScenarioError::Malformed { what: "engine version 0 does not exist".into(), at: 0 });
         }
@@ -210,7 +210,7 @@ impl Scenario {
 }
 
 /// What [`crate::sim::world::Sim::new`] checks, without booting a cluster.
-pub fn validate_config(c: &ClusterConfig) -> Result<(), ScenarioError> {
+pub(crate) fn validate_config(c: &ClusterConfig) -> Result<(), ScenarioError> {
     if c.brokers == 0 || c.brokers > 64 {
         return Err(ScenarioError::InvalidConfig(format!(
             "a cluster needs between 1 and 64 brokers, not {}",

@@ -21,19 +21,19 @@ use crate::console::shell::ScriptItem;
 pub const KAFKA_IMAGE: &str = "apache/kafka:3.9.0";
 
 /// The KRaft cluster id of the exported cluster (any 22-character base64 UUID).
-pub const CLUSTER_ID: &str = "YnJva2VybGFiLWV4cG9ydA";
+pub(crate) const CLUSTER_ID: &str = "YnJva2VybGFiLWV4cG9ydA";
 
 /// Where the tools live in the image.
-pub const KAFKA_BIN: &str = "/opt/kafka/bin";
+pub(crate) const KAFKA_BIN: &str = "/opt/kafka/bin";
 
 /// The work directory inside `broker-1` where the console's files go.
-pub const WORK_DIR: &str = "/tmp/brokerlab";
+pub(crate) const WORK_DIR: &str = "/tmp/brokerlab";
 
 /// First node id of the controllers, as in the simulator.
 const CONTROLLER_BASE_ID: u32 = 1001;
 
 /// The Kafka tools the console speaks (each is `<name>.sh` in [`KAFKA_BIN`]).
-pub const KAFKA_TOOLS: &[&str] = &[
+pub(crate) const KAFKA_TOOLS: &[&str] = &[
     "kafka-topics",
     "kafka-console-producer",
     "kafka-console-consumer",
@@ -163,7 +163,7 @@ fn yaml_str(s: &str) -> String {
 }
 
 /// A word for `sh`, single-quoted unless it is plainly safe.
-pub fn shell_quote(s: &str) -> String {
+pub(crate) fn shell_quote(s: &str) -> String {
     let safe = !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=,@%+".contains(c));
     if safe {
         s.to_string()

@@ -22,12 +22,12 @@ use std::fmt;
 
 /// Version of the snapshot layout. A snapshot of an older version is migrated
 /// ([`migrate`]); of a newer one, refused.
-pub const SNAPSHOT_VERSION: u32 = 1;
+pub(crate) const SNAPSHOT_VERSION: u32 = 1;
 
 const MAGIC: &[u8; 4] = b"BLSS";
 
 /// Largest snapshot body read back (a bound against a damaged length prefix).
-pub const MAX_SNAPSHOT_BYTES: u64 = 512 << 20;
+pub(crate) const MAX_SNAPSHOT_BYTES: u64 = 512 << 20;
 
 /// A saved console and engine without disk contents.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -157,7 +157,7 @@ impl Snapshot {
     /// (commands typed after the last save point). `log` must continue the snapshot's log; its
     /// entry at the snapshot's last index may be a later `AdvanceTo` (the console merges
     /// consecutive clock moves).
-    pub fn restore_and_catch_up(
+    pub(crate) fn restore_and_catch_up(
         self,
         rows: &[DiskRow],
         log: &[LogEntry],
@@ -196,7 +196,7 @@ impl Snapshot {
 /// (`1 => decode the v1 struct, convert, re-encode`), so old saved sessions keep opening. A
 /// session that cannot be migrated is replayed from its scenario instead, which the store
 /// keeps beside it.
-pub fn migrate(body: &[u8], from: u32) -> Result<std::borrow::Cow<'_, [u8]>, SnapshotError> {
+pub(crate) fn migrate(body: &[u8], from: u32) -> Result<std::borrow::Cow<'_, [u8]>, SnapshotError> {
     match from {
         SNAPSHOT_VERSION => Ok(std::borrow::Cow::Borrowed(body)),
         other => Err(SnapshotError::Unreadable(format!("snapshot version {other} is not one this page can migrate"))),

@@ -31,7 +31,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `AbstractStickyAssignor.DEFAULT_GENERATION`: no generation.
-pub const DEFAULT_GENERATION: i32 = -1;
+pub(crate) const DEFAULT_GENERATION: i32 = -1;
 
 /// A group member as an assignor sees it: mirrors `ConsumerPartitionAssignor.Subscription`
 /// (member id, `group.instance.id`, subscribed topics, owned partitions, generation id, the
@@ -55,7 +55,8 @@ pub struct Member {
 
 impl Member {
     /// A dynamic member with no owned partitions, no generation and no user data.
-    pub fn new(member_id: impl Into<String>, topics: &[&str]) -> Member {
+    #[cfg(test)]
+    pub(crate) fn new(member_id: impl Into<String>, topics: &[&str]) -> Member {
         Member {
             member_id: member_id.into(),
             group_instance_id: None,
@@ -98,7 +99,7 @@ impl Default for StickyAssignorState {
 pub type Assignment = BTreeMap<String, Vec<TopicPartition>>;
 
 /// Partition → the member it is moving to (`partitionsTransferringOwnership`).
-pub type Transfers = BTreeMap<TopicPartition, String>;
+pub(crate) type Transfers = BTreeMap<TopicPartition, String>;
 
 // ---------------------------------------------------------------------------------------------
 // Java hash-order emulation
@@ -110,7 +111,7 @@ fn spread(h: i32) -> u32 {
 }
 
 /// `TopicPartition.hashCode()`: `31 * (31 + partition) + topic.hashCode()`.
-pub fn java_topic_partition_hash(tp: &TopicPartition) -> i32 {
+pub(crate) fn java_topic_partition_hash(tp: &TopicPartition) -> i32 {
     31i32.wrapping_mul(31i32.wrapping_add(tp.partition)).wrapping_add(java_string_hash(&tp.topic))
 }
 
@@ -209,7 +210,7 @@ pub fn java_hashmap_order(keys: &[String]) -> Vec<String> {
 
 /// The iteration order of a `java.util.HashMap<String, _>` whose keys were added with
 /// `computeIfAbsent` in this order (e.g. Kafka's "group partitions by topic" maps).
-pub fn java_hashmap_order_computed(keys: &[String]) -> Vec<String> {
+pub(crate) fn java_hashmap_order_computed(keys: &[String]) -> Vec<String> {
     let mut sim = JavaHashSim::new();
     for k in keys {
         sim.compute_if_absent(k.clone(), java_string_hash(k));
@@ -389,7 +390,7 @@ pub fn round_robin(members: &[Member], partitions_per_topic: &BTreeMap<String, i
 /// computed by the constrained path (`None` on the general path, where the cooperative assignor
 /// computes them from the owned partitions).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StickyOutcome {
+pub(crate) struct StickyOutcome {
     pub assignment: Assignment,
     pub transferring: Option<Transfers>,
 }
@@ -1060,7 +1061,8 @@ fn sticky_assign(
 
 /// Runs `StickyAssignor.assign` on a fresh assignor instance and reports the partitions
 /// transferring ownership as the constrained path computes them (`None` on the general path).
-pub fn sticky_detailed(members: &[Member], partitions_per_topic: &BTreeMap<String, i32>) -> StickyOutcome {
+#[cfg(test)]
+pub(crate) fn sticky_detailed(members: &[Member], partitions_per_topic: &BTreeMap<String, i32>) -> StickyOutcome {
     sticky_assign(members, partitions_per_topic, StickyFlavour::Eager, &mut StickyAssignorState::default())
 }
 
@@ -1068,7 +1070,8 @@ pub fn sticky_detailed(members: &[Member], partitions_per_topic: &BTreeMap<Strin
 /// fresh assignor instance: balance first, then stickiness. What each member owned before the
 /// rebalance comes only from its [`UserData::Sticky`] (`StickyAssignor.memberData`): the eager
 /// consumer has revoked everything before it joins.
-pub fn sticky(members: &[Member], partitions_per_topic: &BTreeMap<String, i32>) -> Assignment {
+#[cfg(test)]
+pub(crate) fn sticky(members: &[Member], partitions_per_topic: &BTreeMap<String, i32>) -> Assignment {
     sticky_with_state(members, partitions_per_topic, &mut StickyAssignorState::default())
 }
 
@@ -1116,7 +1119,11 @@ fn compute_transfers(members: &[Member], assignment: &Assignment) -> Transfers {
 /// Mirrors one call of `org.apache.kafka.clients.consumer.CooperativeStickyAssignor.assign`
 /// (`"cooperative-sticky"`) on a fresh assignor instance: the sticky target minus every
 /// partition changing owner.
-pub fn cooperative_sticky_round(members: &[Member], partitions_per_topic: &BTreeMap<String, i32>) -> CooperativeRound {
+#[cfg(test)]
+pub(crate) fn cooperative_sticky_round(
+    members: &[Member],
+    partitions_per_topic: &BTreeMap<String, i32>,
+) -> CooperativeRound {
     cooperative_sticky_with_state(members, partitions_per_topic, &mut StickyAssignorState::default())
 }
 
@@ -1145,7 +1152,8 @@ pub fn cooperative_sticky_with_state(
 
 /// `CooperativeStickyAssignor.assign`: the first-round assignment (see
 /// [`cooperative_sticky_round`]).
-pub fn cooperative_sticky(members: &[Member], partitions_per_topic: &BTreeMap<String, i32>) -> Assignment {
+#[cfg(test)]
+pub(crate) fn cooperative_sticky(members: &[Member], partitions_per_topic: &BTreeMap<String, i32>) -> Assignment {
     cooperative_sticky_round(members, partitions_per_topic).assignment
 }
 
@@ -1153,7 +1161,8 @@ pub fn cooperative_sticky(members: &[Member], partitions_per_topic: &BTreeMap<St
 /// `verifyValidityAndBalance`: while a round revokes a partition from its owner, the members
 /// rejoin owning exactly what they were assigned (all at the next generation) and the assignor
 /// runs again. Returns every round (at most 10); the last one is the final state.
-pub fn cooperative_sticky_until_stable(
+#[cfg(test)]
+pub(crate) fn cooperative_sticky_until_stable(
     members: &[Member],
     partitions_per_topic: &BTreeMap<String, i32>,
 ) -> Vec<CooperativeRound> {
@@ -1185,7 +1194,7 @@ pub fn cooperative_sticky_until_stable(
 /// A member's assignment as it arrives from SyncGroup: `ConsumerProtocol.serializeAssignment`
 /// groups the leader's list by topic (topics in order of first appearance, partitions in list
 /// order), and the member deserializes it in that order.
-pub fn wire_order(assignment: &[TopicPartition]) -> Vec<TopicPartition> {
+pub(crate) fn wire_order(assignment: &[TopicPartition]) -> Vec<TopicPartition> {
     let mut topics: Vec<&str> = Vec::new();
     for p in assignment {
         if !topics.contains(&p.topic.as_str()) {
@@ -1257,7 +1266,7 @@ impl ClientAssignorState {
     }
 
     /// The leader's `assign` with the named assignor's instance (unknown names: range).
-    pub fn assign(
+    pub(crate) fn assign(
         &mut self,
         assignor: &str,
         members: &[Member],
@@ -1287,7 +1296,7 @@ pub struct ServerTopic {
 }
 
 /// `Uuid.hashCode()`: the two halves of `msb ^ lsb` xor-ed.
-pub fn java_uuid_hash(id: &TopicId) -> i32 {
+pub(crate) fn java_uuid_hash(id: &TopicId) -> i32 {
     let x = id.0 ^ id.1;
     ((x >> 32) as u32 ^ x as u32) as i32
 }
@@ -1775,20 +1784,23 @@ pub fn server_range(members: &[Member], topics: &BTreeMap<String, ServerTopic>) 
 
 /// Mirrors `ConsumerPartitionAssignor.RebalanceProtocol`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RebalanceProtocol {
+#[cfg(test)]
+pub(crate) enum RebalanceProtocol {
     Eager,
     Cooperative,
 }
 
 /// Whether `name` is a classic client-side assignor name this module implements
 /// (`ConsumerPartitionAssignor.name()`): `range`, `roundrobin`, `sticky`, `cooperative-sticky`.
-pub fn supported(name: &str) -> bool {
+#[cfg(test)]
+pub(crate) fn supported(name: &str) -> bool {
     matches!(name, "range" | "roundrobin" | "sticky" | "cooperative-sticky")
 }
 
 /// `supportedProtocols()` of each classic assignor: only `cooperative-sticky` supports
 /// `[COOPERATIVE, EAGER]`; the others `[EAGER]`. Empty for unknown names.
-pub fn supported_protocols(name: &str) -> &'static [RebalanceProtocol] {
+#[cfg(test)]
+pub(crate) fn supported_protocols(name: &str) -> &'static [RebalanceProtocol] {
     match name {
         "cooperative-sticky" => &[RebalanceProtocol::Cooperative, RebalanceProtocol::Eager],
         "range" | "roundrobin" | "sticky" => &[RebalanceProtocol::Eager],
@@ -1798,7 +1810,8 @@ pub fn supported_protocols(name: &str) -> &'static [RebalanceProtocol] {
 
 /// Maps a `partition.assignment.strategy` class name to the assignor's protocol name, e.g.
 /// `org.apache.kafka.clients.consumer.RangeAssignor` → `range`.
-pub fn assignor_name_for_class(class_name: &str) -> Option<&'static str> {
+#[cfg(test)]
+pub(crate) fn assignor_name_for_class(class_name: &str) -> Option<&'static str> {
     match class_name.trim() {
         "org.apache.kafka.clients.consumer.RangeAssignor" => Some("range"),
         "org.apache.kafka.clients.consumer.RoundRobinAssignor" => Some("roundrobin"),
@@ -1810,7 +1823,8 @@ pub fn assignor_name_for_class(class_name: &str) -> Option<&'static str> {
 
 /// Whether `name` is a server-side (KIP-848) assignor of `group.consumer.assignors`:
 /// `uniform` (the default) or `range`.
-pub fn server_assignor_supported(name: &str) -> bool {
+#[cfg(test)]
+pub(crate) fn server_assignor_supported(name: &str) -> bool {
     matches!(name, "uniform" | "range")
 }
 

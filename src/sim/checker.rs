@@ -52,7 +52,7 @@ pub struct Checker {
 
 impl Checker {
     /// Learns from one trace event (acks, unclean elections).
-    pub fn observe(&mut self, _now: crate::sim::time::SimTime, kind: &TraceKind) {
+    pub(crate) fn observe(&mut self, _now: crate::sim::time::SimTime, kind: &TraceKind) {
         match kind {
             TraceKind::ProduceAcked { tp, base_offset, count, acks, origin, .. } if *base_offset >= 0 => {
                 self.acked.entry(tp.clone()).or_default().push(Acked {
@@ -83,7 +83,7 @@ impl Checker {
     }
 
     /// Checks the logs a broker touched in the last event.
-    pub fn check_touched(
+    pub(crate) fn check_touched(
         &mut self,
         p: &BrokerProc,
         disk: &BrokerDisk,
@@ -193,7 +193,7 @@ impl Checker {
 
     /// When a broker becomes leader its log is the truth: every acknowledged record must be
     /// in it. Returns the losses found (each reported once).
-    pub fn check_new_leader(&mut self, tp: &TopicPartition, log: &Log, compacted: bool) -> Vec<Finding> {
+    pub(crate) fn check_new_leader(&mut self, tp: &TopicPartition, log: &Log, compacted: bool) -> Vec<Finding> {
         let mut out = Vec::new();
         if compacted {
             return out;
@@ -236,7 +236,7 @@ impl Checker {
     /// watermark. A record missing from the log is a lost write (as [`Checker::check_new_leader`]
     /// reports it); one present at or above the HW is [`Finding::Unreadable`]. Each is
     /// reported once.
-    pub fn check_readable(&mut self, tp: &TopicPartition, log: &Log, compacted: bool) -> Vec<Finding> {
+    pub(crate) fn check_readable(&mut self, tp: &TopicPartition, log: &Log, compacted: bool) -> Vec<Finding> {
         let mut out = self.check_new_leader(tp, log, compacted);
         if compacted {
             return out;
@@ -298,7 +298,7 @@ pub struct History {
 }
 
 impl History {
-    pub fn observe(&mut self, obs: &crate::sim::node::Observation, leader_log: Option<&Log>) -> Vec<Finding> {
+    pub(crate) fn observe(&mut self, obs: &crate::sim::node::Observation, leader_log: Option<&Log>) -> Vec<Finding> {
         use crate::sim::node::Observation;
         let mut out = Vec::new();
         match obs {

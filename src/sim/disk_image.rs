@@ -55,10 +55,10 @@ use std::hash::Hasher;
 use std::rc::Rc;
 
 /// Version of the row schema (bump it, and add a migration, when a row's shape changes).
-pub const DISK_SCHEMA_VERSION: u32 = 1;
+pub(crate) const DISK_SCHEMA_VERSION: u32 = 1;
 
 /// The name of the metadata log's directory.
-pub const METADATA_DIR: &str = "__cluster_metadata-0";
+pub(crate) const METADATA_DIR: &str = "__cluster_metadata-0";
 
 /// A row's key: `[node, file]` or `[node, file, offset]`. In IndexedDB, an array key sorts
 /// element by element and a shorter array before its extensions, so a segment's header sorts
@@ -247,17 +247,17 @@ impl DiskReport {
 // ---------------------------------------------------------------- names
 
 /// `broker-1`.
-pub fn broker_node(id: BrokerId) -> String {
+pub(crate) fn broker_node(id: BrokerId) -> String {
     format!("broker-{id}")
 }
 
 /// `controller-1001`.
-pub fn controller_node(id: i32) -> String {
+pub(crate) fn controller_node(id: i32) -> String {
     format!("controller-{id}")
 }
 
 /// `orders-0/00000000000000000040.log`: Kafka names a segment by its base offset, 20 digits.
-pub fn segment_file(tp: &TopicPartition, base: Offset) -> String {
+pub(crate) fn segment_file(tp: &TopicPartition, base: Offset) -> String {
     format!("{tp}/{base:020}.log")
 }
 
@@ -314,7 +314,7 @@ fn put_bytes(buf: &mut Vec<u8>, b: Option<&[u8]>) {
 /// Kafka leaves out of its CRC or the simulator adds: base offset, partition leader epoch,
 /// size and origin. Kafka leaves the first two out so a leader can restamp a batch without
 /// recomputing; here a row can be edited by hand in the developer tools, so they are covered.
-pub fn batch_crc(b: &RecordBatch) -> u32 {
+pub(crate) fn batch_crc(b: &RecordBatch) -> u32 {
     let mut buf = Vec::with_capacity(b.size_bytes as usize + 32);
     let mut attributes: i16 = 0;
     if b.transactional {
@@ -379,7 +379,7 @@ fn payload_bytes(p: &Payload) -> Result<Rc<[u8]>, String> {
 }
 
 /// A batch as a row value.
-pub fn store_batch(b: &RecordBatch) -> StoredBatch {
+pub(crate) fn store_batch(b: &RecordBatch) -> StoredBatch {
     StoredBatch {
         base_offset: b.base_offset,
         last_offset: b.last_offset,
@@ -412,7 +412,7 @@ pub fn store_batch(b: &RecordBatch) -> StoredBatch {
 }
 
 /// A row value back to a batch; `Err` when it cannot be read or fails its CRC.
-pub fn load_batch(s: &StoredBatch) -> Result<RecordBatch, String> {
+pub(crate) fn load_batch(s: &StoredBatch) -> Result<RecordBatch, String> {
     let control = match s.control.as_deref() {
         None => None,
         Some("ABORT") => Some(ControlType::Abort),
@@ -1049,7 +1049,7 @@ fn segment_digest(batches: &[Rc<RecordBatch>]) -> (u32, u64) {
 /// snapshot, and the manifest of what the rows must hold. Everything else stays, including
 /// each log's in-memory state (HW, producer state, segment headers), so that with the rows
 /// [`restore_disks`] gives back exactly this world.
-pub fn strip_disks(sim: &Sim) -> (Sim, DiskManifest) {
+pub(crate) fn strip_disks(sim: &Sim) -> (Sim, DiskManifest) {
     let mut s = sim.clone();
     let mut manifest = DiskManifest::default();
     for (id, b) in s.brokers_mut().iter_mut() {
@@ -1074,7 +1074,7 @@ pub fn strip_disks(sim: &Sim) -> (Sim, DiskManifest) {
 /// Fills a stripped world's disks from the rows. Where rows are damaged or missing, the log
 /// ends before the damage, the node is reported, and its process is restarted so that it
 /// recovers as a Kafka process does when it finds a damaged log at start.
-pub fn restore_disks(mut sim: Sim, manifest: &DiskManifest, rows: &[DiskRow]) -> (Sim, DiskReport) {
+pub(crate) fn restore_disks(mut sim: Sim, manifest: &DiskManifest, rows: &[DiskRow]) -> (Sim, DiskReport) {
     let mut report = DiskReport::default();
     let grouped = group_rows(rows, &mut report);
     let empty = NodeRows::default();

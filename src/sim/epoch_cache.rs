@@ -10,13 +10,13 @@ use crate::sim::types::{Epoch, Offset};
 use serde::{Deserialize, Serialize};
 
 /// `UNDEFINED_EPOCH` (`OffsetsForLeaderEpochResponse`).
-pub const UNDEFINED_EPOCH: Epoch = -1;
+pub(crate) const UNDEFINED_EPOCH: Epoch = -1;
 /// `UNDEFINED_EPOCH_OFFSET` (`OffsetsForLeaderEpochResponse`).
-pub const UNDEFINED_EPOCH_OFFSET: Offset = -1;
+pub(crate) const UNDEFINED_EPOCH_OFFSET: Offset = -1;
 
 /// Mirrors `org.apache.kafka.storage.internals.log.EpochEntry`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EpochEntry {
+pub(crate) struct EpochEntry {
     pub epoch: Epoch,
     pub start_offset: Offset,
 }
@@ -30,12 +30,12 @@ pub struct LeaderEpochCache {
 
 impl LeaderEpochCache {
     /// An empty cache.
-    pub fn new() -> LeaderEpochCache {
+    pub(crate) fn new() -> LeaderEpochCache {
         LeaderEpochCache::default()
     }
 
     /// The entries, ordered by epoch.
-    pub fn entries(&self) -> &[EpochEntry] {
+    pub(crate) fn entries(&self) -> &[EpochEntry] {
         &self.entries
     }
 
@@ -43,7 +43,7 @@ impl LeaderEpochCache {
     /// or `start_offset` is lower than the latest start offset; before adding, every entry with
     /// `epoch ≥ e` or `startOffset ≥ s` is removed from the tail. Negative values are rejected
     /// with Kafka's `IllegalArgumentException` message. Returns whether the cache changed.
-    pub fn assign(&mut self, epoch: Epoch, start_offset: Offset) -> Result<bool, String> {
+    pub(crate) fn assign(&mut self, epoch: Epoch, start_offset: Offset) -> Result<bool, String> {
         if epoch < 0 || start_offset < 0 {
             return Err(format!(
                 "Received invalid partition leader epoch entry EpochEntry(epoch={}, startOffset={})",
@@ -69,12 +69,13 @@ impl LeaderEpochCache {
     }
 
     /// Mirrors `latestEpoch()`.
-    pub fn latest_epoch(&self) -> Option<Epoch> {
+    pub(crate) fn latest_epoch(&self) -> Option<Epoch> {
         self.entries.last().map(|e| e.epoch)
     }
 
     /// Mirrors `earliestEntry()`.
-    pub fn earliest_entry(&self) -> Option<EpochEntry> {
+    #[cfg(test)]
+    pub(crate) fn earliest_entry(&self) -> Option<EpochEntry> {
         self.entries.first().copied()
     }
 
@@ -84,7 +85,7 @@ impl LeaderEpochCache {
     /// * no higher epoch → `(-1, -1)`;
     /// * no lower-or-equal epoch → `(requested, start of the first higher epoch)`;
     /// * otherwise → `(floor epoch, start offset of the next higher epoch)`.
-    pub fn end_offset_for(&self, requested_epoch: Epoch, log_end_offset: Offset) -> (Epoch, Offset) {
+    pub(crate) fn end_offset_for(&self, requested_epoch: Epoch, log_end_offset: Offset) -> (Epoch, Offset) {
         if requested_epoch == UNDEFINED_EPOCH {
             return (UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET);
         }
@@ -104,7 +105,7 @@ impl LeaderEpochCache {
 
     /// Mirrors `truncateFromEnd(endOffset)`: removes every entry with `startOffset ≥ end_offset`
     /// (inclusive), when `end_offset ≥ 0` and the latest entry starts at or after it.
-    pub fn truncate_from_end(&mut self, end_offset: Offset) {
+    pub(crate) fn truncate_from_end(&mut self, end_offset: Offset) {
         if end_offset < 0 {
             return;
         }
@@ -118,7 +119,7 @@ impl LeaderEpochCache {
     /// Mirrors `truncateFromStart(startOffset)`: removes every entry with
     /// `startOffset ≤ start_offset`, then re-adds the last removed epoch starting at
     /// `start_offset` (so the epoch in force at the new log start is kept).
-    pub fn truncate_from_start(&mut self, start_offset: Offset) {
+    pub(crate) fn truncate_from_start(&mut self, start_offset: Offset) {
         if start_offset < 0 {
             return;
         }
@@ -130,17 +131,12 @@ impl LeaderEpochCache {
         self.entries.drain(..removed);
         self.entries.insert(0, EpochEntry { epoch: last_removed.epoch, start_offset });
     }
-
-    /// Removes every entry (`clearAndFlush`).
-    pub fn clear(&mut self) {
-        self.entries.clear();
-    }
 }
 
 /// Mirrors `OffsetTruncationState`: the offset to truncate to, and whether truncation is done
 /// (`truncationCompleted`) or another `OffsetsForLeaderEpoch` round is needed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Truncation {
+pub(crate) struct Truncation {
     pub offset: Offset,
     pub done: bool,
 }
@@ -156,7 +152,7 @@ pub struct Truncation {
 ///   - it tracks no such epoch (`followerEnd` undefined) → `min(leaderEnd, followerLEO)`; done;
 ///   - `followerEpoch != leaderEpoch` (KIP-279) → `min(followerEnd, followerLEO)`; not done;
 ///   - equal → `min(followerEnd, leaderEnd, followerLEO)`; done.
-pub fn truncation_decision(
+pub(crate) fn truncation_decision(
     leader_epoch_end: (Epoch, Offset),
     follower_cache: &LeaderEpochCache,
     follower_leo: Offset,

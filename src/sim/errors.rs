@@ -183,7 +183,7 @@ impl fmt::Display for KafkaError {
 
 impl KafkaError {
     /// The simple name of the Java exception class, e.g. `NotEnoughReplicasException`.
-    pub fn exception(self) -> &'static str {
+    pub(crate) fn exception(self) -> &'static str {
         let class = self.exception_class();
         class.rsplit('.').next().unwrap_or(class)
     }
@@ -194,7 +194,7 @@ impl KafkaError {
     }
 
     /// `org.apache.kafka.common.errors.<Exception>: <message>` — how Java prints it.
-    pub fn java_string(self, message: Option<&str>) -> String {
+    pub(crate) fn java_string(self, message: Option<&str>) -> String {
         format!("{}: {}", self.exception_class(), message.unwrap_or(self.message()))
     }
 }
@@ -207,17 +207,17 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(error: KafkaError) -> ApiError {
+    pub(crate) fn new(error: KafkaError) -> ApiError {
         ApiError { error, message: None }
     }
     pub fn with(error: KafkaError, message: impl Into<String>) -> ApiError {
         ApiError { error, message: Some(message.into()) }
     }
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         self.message.as_deref().unwrap_or(self.error.message())
     }
     /// `org.apache.kafka.common.errors.TopicExistsException: Topic 'orders' already exists.`
-    pub fn java_string(&self) -> String {
+    pub(crate) fn java_string(&self) -> String {
         self.error.java_string(self.message.as_deref())
     }
 }

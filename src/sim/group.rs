@@ -36,7 +36,7 @@ pub enum GroupState {
 }
 
 impl GroupState {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             GroupState::Empty => "Empty",
             GroupState::PreparingRebalance => "PreparingRebalance",
@@ -111,7 +111,7 @@ impl Group {
     }
 
     /// Topics the members subscribe to.
-    pub fn subscribed_topics(&self) -> BTreeSet<String> {
+    pub(crate) fn subscribed_topics(&self) -> BTreeSet<String> {
         let mut s = BTreeSet::new();
         for m in self.members.values() {
             for (_, sub) in &m.protocols {

@@ -4,7 +4,7 @@
 //! differs between native (64-bit) and wasm32. This hasher widens every integer to a fixed
 //! little-endian width, so a derived `Hash` gives the same value on both targets.
 
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 
 /// FNV-1a, 64-bit, with fixed-width integer encoding.
 ///
@@ -76,7 +76,8 @@ impl Hasher for StableHasher {
 }
 
 /// The stable hash of any `Hash` value.
-pub fn stable_hash<T: Hash + ?Sized>(value: &T) -> u64 {
+#[cfg(test)]
+pub(crate) fn stable_hash<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
     let mut h = StableHasher::new();
     value.hash(&mut h);
     h.finish()

@@ -44,14 +44,15 @@ impl JavaRandom {
     }
 
     /// `nextInt()`: 32 random bits.
-    pub fn next_int_unbounded(&mut self) -> i32 {
+    #[cfg(test)]
+    pub(crate) fn next_int_unbounded(&mut self) -> i32 {
         self.next(32)
     }
 
     /// `nextInt(bound)` as `java.util.Random` implements it: a power of two takes the high bits;
     /// otherwise values from the incomplete last range are rejected. Java throws for
     /// `bound <= 0`; here that returns 0 (no caller passes it).
-    pub fn next_int(&mut self, bound: i32) -> i32 {
+    pub(crate) fn next_int(&mut self, bound: i32) -> i32 {
         if bound <= 0 {
             return 0;
         }
@@ -71,13 +72,14 @@ impl JavaRandom {
     }
 
     /// `nextLong()`: two 32-bit draws.
-    pub fn next_long(&mut self) -> i64 {
+    #[cfg(test)]
+    pub(crate) fn next_long(&mut self) -> i64 {
         (i64::from(self.next(32)) << 32).wrapping_add(i64::from(self.next(32)))
     }
 
     /// `Collections.shuffle(list, random)`: from the end, swap each position with a random one
     /// at or before it.
-    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+    pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
         let size = items.len();
         for i in (2..=size).rev() {
             let j = self.next_int(i as i32) as usize;
@@ -100,7 +102,7 @@ fn table_size_for(cap: u32) -> u32 {
 /// The initial table size of `new HashSet<>(collection)` / `new HashMap<>(map)` for `n`
 /// elements: `tableSizeFor(max((int) (n / .75f) + 1, 16))`. (`n / .75f` is `4n/3`, truncated;
 /// computed in integers.)
-pub fn java_capacity_for_copy(n: usize) -> u32 {
+pub(crate) fn java_capacity_for_copy(n: usize) -> u32 {
     let n = n.min(1 << 28) as u32;
     table_size_for((n * 4 / 3 + 1).max(16))
 }
@@ -114,7 +116,7 @@ pub fn java_capacity_for_copy(n: usize) -> u32 {
 /// when a bucket reaches 9 entries while the table is smaller than 64 (`treeifyBin`). Bins
 /// long enough to become trees (9 colliding keys in a table of 64 or more) are not modelled:
 /// Brokerlab's sets of broker ids and rack names never get there.
-pub fn java_hash_order<K: PartialEq + Clone>(keys: &[(K, i32)], capacity: u32) -> Vec<K> {
+pub(crate) fn java_hash_order<K: PartialEq + Clone>(keys: &[(K, i32)], capacity: u32) -> Vec<K> {
     let mut cap = table_size_for(capacity);
     let mut entries: Vec<(K, u32)> = Vec::new();
     for (key, hash) in keys {
@@ -138,7 +140,7 @@ pub fn java_hash_order<K: PartialEq + Clone>(keys: &[(K, i32)], capacity: u32) -
 
 /// The iteration order of a `HashSet<Integer>` with an initial table of `capacity` buckets into
 /// which `values` were added in order (`Integer.hashCode()` is the value).
-pub fn java_int_set_order(values: &[i32], capacity: u32) -> Vec<i32> {
+pub(crate) fn java_int_set_order(values: &[i32], capacity: u32) -> Vec<i32> {
     let keyed: Vec<(i32, i32)> = values.iter().map(|&v| (v, v)).collect();
     java_hash_order(&keyed, capacity)
 }
@@ -151,7 +153,7 @@ pub fn java_int_set_order(values: &[i32], capacity: u32) -> Vec<i32> {
 /// order is by `(hash mod table size, hash)`. The table sizes were measured on Scala 2.13.18
 /// (the library Kafka 4.4 ships): after an expansion 8 buckets up to 5 members, 16 up to 11,
 /// 32 beyond; after a shrink 16 up to 11 members, 32 beyond.
-pub fn scala_isr_order(isr: &[i32], expand: bool) -> Vec<i32> {
+pub(crate) fn scala_isr_order(isr: &[i32], expand: bool) -> Vec<i32> {
     let n = isr.len();
     let table: u32 = if expand && n <= 5 {
         8
@@ -171,7 +173,7 @@ pub fn scala_isr_order(isr: &[i32], expand: bool) -> Vec<i32> {
 
 /// Mirrors Java's `String.hashCode()`: `s[0]*31^(n-1) + … + s[n-1]` over UTF-16 code units,
 /// with int wrapping.
-pub fn java_string_hash(s: &str) -> i32 {
+pub(crate) fn java_string_hash(s: &str) -> i32 {
     let mut h: i32 = 0;
     for unit in s.encode_utf16() {
         h = h.wrapping_mul(31).wrapping_add(i32::from(unit));
@@ -181,17 +183,17 @@ pub fn java_string_hash(s: &str) -> i32 {
 
 /// Mirrors Java's `String.compareTo`: lexicographic over UTF-16 code units (this differs from
 /// Rust's byte order only for characters outside the Basic Multilingual Plane).
-pub fn java_string_cmp(a: &str, b: &str) -> Ordering {
+pub(crate) fn java_string_cmp(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
 /// Java `Integer.parseInt` (optional sign, decimal digits, 32-bit range).
-pub fn java_parse_int(s: &str) -> Option<i32> {
+pub(crate) fn java_parse_int(s: &str) -> Option<i32> {
     java_parse_long(s).and_then(|v| i32::try_from(v).ok())
 }
 
 /// Java `Long.parseLong` (optional sign, decimal digits, 64-bit range).
-pub fn java_parse_long(s: &str) -> Option<i64> {
+pub(crate) fn java_parse_long(s: &str) -> Option<i64> {
     let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
         return None;
@@ -200,7 +202,7 @@ pub fn java_parse_long(s: &str) -> Option<i64> {
 }
 
 /// Java `Double.valueOf` (blanks trimmed; decimal forms, `NaN`, `Infinity`).
-pub fn java_parse_double(s: &str) -> Option<f64> {
+pub(crate) fn java_parse_double(s: &str) -> Option<f64> {
     let t = s.trim();
     let t = t.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(t);
     match t.strip_prefix(['+', '-']).unwrap_or(t) {

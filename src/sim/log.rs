@@ -50,7 +50,7 @@ pub struct AbortedTxn {
 
 /// A COMMIT or ABORT marker to write (WriteTxnMarkersRequest's WritableTxnMarker).
 #[derive(Clone, Copy, Debug)]
-pub struct TxnMarker {
+pub(crate) struct TxnMarker {
     pub producer_id: i64,
     pub producer_epoch: i16,
     pub control: ControlType,
@@ -59,7 +59,7 @@ pub struct TxnMarker {
 
 /// The result of a leader append.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct AppendInfo {
+pub(crate) struct AppendInfo {
     pub base_offset: Offset,
     pub last_offset: Offset,
     pub duplicate: bool,
@@ -87,7 +87,7 @@ pub struct Log {
 }
 
 impl Log {
-    pub fn new(tp: TopicPartition, now_ms: i64) -> Log {
+    pub(crate) fn new(tp: TopicPartition, now_ms: i64) -> Log {
         Log {
             producers: ProducerStateManager::new(tp.clone()),
             tp,
@@ -104,7 +104,7 @@ impl Log {
         }
     }
 
-    pub fn size_bytes(&self) -> u64 {
+    pub(crate) fn size_bytes(&self) -> u64 {
         self.segments.iter().map(|s| s.size_bytes).sum()
     }
 
@@ -112,18 +112,13 @@ impl Log {
         self.segments.iter().flat_map(|s| s.batches.iter())
     }
 
-    /// The number of records (not offsets: compaction leaves gaps).
-    pub fn record_count(&self) -> u64 {
-        self.batches().filter(|b| !b.is_control()).map(|b| u64::from(b.record_count())).sum()
-    }
-
     /// The epoch of the last batch in the log (KIP-320 "last fetched epoch"), -1 when empty.
-    pub fn last_epoch(&self) -> Epoch {
+    pub(crate) fn last_epoch(&self) -> Epoch {
         self.epochs.latest_epoch().unwrap_or(-1)
     }
 
     /// `LeaderEpochFileCache.endOffsetFor` against this log's end.
-    pub fn end_offset_for(&self, epoch: Epoch) -> (Epoch, Offset) {
+    pub(crate) fn end_offset_for(&self, epoch: Epoch) -> (Epoch, Offset) {
         self.epochs.end_offset_for(epoch, self.log_end_offset)
     }
 
@@ -162,7 +157,8 @@ impl Log {
     }
 
     /// Rolls a new active segment now (`roll()`), if the active one has data.
-    pub fn roll(&mut self, now_ms: i64) {
+    #[cfg(test)]
+    pub(crate) fn roll(&mut self, now_ms: i64) {
         if self.segments.last().map(|s| s.size_bytes > 0).unwrap_or(false) {
             let base = self.log_end_offset;
             self.segments.push(Segment::new(base, now_ms));
@@ -171,14 +167,14 @@ impl Log {
     }
 
     /// fsync: everything written so far survives a power loss.
-    pub fn flush(&mut self, now_ms: i64) {
+    pub(crate) fn flush(&mut self, now_ms: i64) {
         self.recovery_point = self.log_end_offset;
         self.last_flush_ms = now_ms;
     }
 
     /// Appends a producer's batch as the leader (`appendAsLeader`): validates it, checks the
     /// producer's sequence (idempotence, `ProducerStateManager`), assigns offsets and stamps the leader epoch.
-    pub fn append_as_leader(
+    pub(crate) fn append_as_leader(
         &mut self,
         pb: &ProduceBatch,
         leader_epoch: Epoch,
@@ -259,7 +255,7 @@ impl Log {
     }
 
     /// Writes a COMMIT or ABORT marker as the leader (from WriteTxnMarkers).
-    pub fn append_marker_as_leader(
+    pub(crate) fn append_marker_as_leader(
         &mut self,
         marker: TxnMarker,
         leader_epoch: Epoch,
@@ -321,7 +317,7 @@ impl Log {
 
     /// Appends a batch fetched from the leader (`appendAsFollower`): no validation, offsets
     /// and epochs as the leader assigned them. Batches not starting at our LEO are skipped.
-    pub fn append_as_follower(&mut self, batch: Rc<RecordBatch>, now_ms: i64, cfg: &TopicConfig) -> bool {
+    pub(crate) fn append_as_follower(&mut self, batch: Rc<RecordBatch>, now_ms: i64, cfg: &TopicConfig) -> bool {
         if batch.base_offset != self.log_end_offset {
             if batch.last_offset >= self.log_end_offset && batch.base_offset < self.log_end_offset {
                 // The batch straddles our end: keep only the part we lack.
@@ -378,7 +374,7 @@ impl Log {
     }
 
     /// Moves the HW (never above the LEO); returns whether it changed.
-    pub fn update_high_watermark(&mut self, hw: Offset) -> bool {
+    pub(crate) fn update_high_watermark(&mut self, hw: Offset) -> bool {
         let hw = hw.min(self.log_end_offset).max(self.log_start_offset);
         if hw == self.high_watermark {
             return false;
@@ -391,7 +387,12 @@ impl Log {
 
     /// Batches from `from` (inclusive) up to `max_offset` (exclusive), at most `max_bytes`
     /// but always at least one batch (KIP-74). OFFSET_OUT_OF_RANGE outside the log.
-    pub fn read(&self, from: Offset, max_offset: Offset, max_bytes: i64) -> Result<Vec<Rc<RecordBatch>>, KafkaError> {
+    pub(crate) fn read(
+        &self,
+        from: Offset,
+        max_offset: Offset,
+        max_bytes: i64,
+    ) -> Result<Vec<Rc<RecordBatch>>, KafkaError> {
         if from < self.log_start_offset || from > self.log_end_offset {
             return Err(KafkaError::OFFSET_OUT_OF_RANGE);
         }
@@ -424,7 +425,7 @@ impl Log {
     }
 
     /// Aborted transactions overlapping `[from, to)`, for read_committed fetches.
-    pub fn aborted_in(&self, from: Offset, to: Offset) -> Vec<(i64, Offset)> {
+    pub(crate) fn aborted_in(&self, from: Offset, to: Offset) -> Vec<(i64, Offset)> {
         self.aborted
             .iter()
             .filter(|a| a.last_offset >= from && a.first_offset < to)
@@ -437,7 +438,7 @@ impl Log {
     /// entries starting at or after the LEO: a broker that became leader and stamped its
     /// epoch without appending anything before losing leadership keeps such an entry, and as a
     /// follower it would otherwise send that epoch forever and diverge on every fetch.
-    pub fn truncate_to(&mut self, offset: Offset) -> Vec<RecordRef> {
+    pub(crate) fn truncate_to(&mut self, offset: Offset) -> Vec<RecordRef> {
         if offset >= self.log_end_offset {
             let before = self.epochs.entries().len();
             self.epochs.truncate_from_end(self.log_end_offset);
@@ -490,7 +491,7 @@ impl Log {
     }
 
     /// Deletes everything and starts the log at `offset` (`truncateFullyAndStartAt`).
-    pub fn truncate_fully_and_start_at(&mut self, offset: Offset, now_ms: i64) -> Vec<RecordRef> {
+    pub(crate) fn truncate_fully_and_start_at(&mut self, offset: Offset, now_ms: i64) -> Vec<RecordRef> {
         let mut removed = Vec::new();
         for b in self.batches() {
             if !b.is_control() {
@@ -519,7 +520,7 @@ impl Log {
     /// leader epochs from the leader-epoch checkpoint, or from the batches when it is missing,
     /// as recovery assigns them; producer state and aborted transactions are rebuilt from
     /// the batches, as Kafka rebuilds them when it has no snapshot.
-    pub fn install_loaded(
+    pub(crate) fn install_loaded(
         &mut self,
         epochs: LeaderEpochCache,
         log_start: Option<Offset>,
@@ -571,7 +572,7 @@ impl Log {
 
     /// Crash recovery: with the power-loss model, everything after the recovery point (not
     /// fsynced) is lost; otherwise the OS page cache kept it all.
-    pub fn recover(&mut self, power_loss: bool) -> Vec<RecordRef> {
+    pub(crate) fn recover(&mut self, power_loss: bool) -> Vec<RecordRef> {
         if power_loss && self.recovery_point < self.log_end_offset {
             let to = self.recovery_point;
             return self.truncate_to(to);
@@ -582,7 +583,7 @@ impl Log {
     /// Retention (`deleteOldSegments`, `UnifiedLog.deleteOldSegments`): the start-offset rule, then size, then time,
     /// whole segments only, never at or above the HW. Returns the new log start offset and
     /// the reason when segments were deleted.
-    pub fn delete_old_segments(&mut self, now_ms: i64, cfg: &TopicConfig) -> Option<(Offset, &'static str)> {
+    pub(crate) fn delete_old_segments(&mut self, now_ms: i64, cfg: &TopicConfig) -> Option<(Offset, &'static str)> {
         let mut reason = None;
         let mut n = self.deletable(|log, i| {
             log.segments.get(i + 1).map(|next| next.base_offset <= log.log_start_offset).unwrap_or(false)
@@ -655,7 +656,7 @@ impl Log {
     /// offset (active segment, LSO, `min.compaction.lag.ms`), removes aborted transactional
     /// records at once, and tombstones `delete.retention.ms` after their first cleaning.
     /// Returns how many records were removed, or None when the log was not cleanable.
-    pub fn clean(&mut self, now_ms: i64, cfg: &TopicConfig, force: bool) -> Option<u32> {
+    pub(crate) fn clean(&mut self, now_ms: i64, cfg: &TopicConfig, force: bool) -> Option<u32> {
         if !cfg.cleanup_compact || self.segments.len() < 2 {
             return None;
         }
@@ -790,7 +791,7 @@ impl Log {
     }
 
     /// The first offset whose record timestamp is at or after `ts` (ListOffsets by time).
-    pub fn offset_for_timestamp(&self, ts: i64) -> Option<(Offset, i64)> {
+    pub(crate) fn offset_for_timestamp(&self, ts: i64) -> Option<(Offset, i64)> {
         for b in self.batches() {
             if b.max_timestamp < ts || b.is_control() {
                 continue;
@@ -805,7 +806,7 @@ impl Log {
     }
 
     /// The offset and timestamp of the record with the largest timestamp (`max-timestamp`).
-    pub fn max_timestamp_offset(&self) -> Option<(Offset, i64)> {
+    pub(crate) fn max_timestamp_offset(&self) -> Option<(Offset, i64)> {
         let mut best: Option<(Offset, i64)> = None;
         for b in self.batches() {
             if b.is_control() {

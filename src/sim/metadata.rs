@@ -92,7 +92,7 @@ pub enum MetadataRecord {
 
 impl MetadataRecord {
     /// The record type name, as Kafka's metadata shell prints it.
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             MetadataRecord::LeaderChange { .. } => "LeaderChangeMessage",
             MetadataRecord::RegisterBroker { .. } => "RegisterBrokerRecord",
@@ -142,7 +142,7 @@ pub struct PartitionState {
 }
 
 impl PartitionState {
-    pub fn preferred(&self) -> BrokerId {
+    pub(crate) fn preferred(&self) -> BrokerId {
         self.replicas.first().copied().unwrap_or(NO_LEADER)
     }
 }
@@ -156,13 +156,13 @@ pub struct TopicImage {
 }
 
 impl TopicImage {
-    pub fn is_internal(&self) -> bool {
+    pub(crate) fn is_internal(&self) -> bool {
         is_internal_topic(&self.name)
     }
 }
 
 /// `__consumer_offsets` and `__transaction_state` (and the share-group state topic).
-pub fn is_internal_topic(name: &str) -> bool {
+pub(crate) fn is_internal_topic(name: &str) -> bool {
     matches!(name, "__consumer_offsets" | "__transaction_state" | "__share_group_state")
 }
 
@@ -184,7 +184,7 @@ pub struct MetadataImage {
 
 /// What applying a record changed, for brokers to act on.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ImageDelta {
+pub(crate) enum ImageDelta {
     None,
     Partition {
         topic: String,
@@ -205,7 +205,7 @@ pub enum ImageDelta {
 }
 
 impl MetadataImage {
-    pub fn new() -> MetadataImage {
+    pub(crate) fn new() -> MetadataImage {
         MetadataImage { offset: -1, next_producer_id_block: 0, ..Default::default() }
     }
 
@@ -214,12 +214,12 @@ impl MetadataImage {
     }
 
     /// Registered brokers that are not fenced.
-    pub fn is_unfenced(&self, broker: BrokerId) -> bool {
+    pub(crate) fn is_unfenced(&self, broker: BrokerId) -> bool {
         self.brokers.get(&broker).map(|b| !b.fenced).unwrap_or(false)
     }
 
     /// Applies one record at `offset`.
-    pub fn apply(&mut self, offset: Offset, record: &MetadataRecord) -> ImageDelta {
+    pub(crate) fn apply(&mut self, offset: Offset, record: &MetadataRecord) -> ImageDelta {
         self.offset = offset;
         match record {
             MetadataRecord::LeaderChange { leader, .. } => {
@@ -394,7 +394,7 @@ impl MetadataImage {
 
     /// The broker-level config map a topic falls back to on `broker` (cluster default merged
     /// with the broker's own dynamic configs, then the static configs given at start).
-    pub fn broker_level_configs(
+    pub(crate) fn broker_level_configs(
         &self,
         broker: BrokerId,
         static_configs: &BTreeMap<String, String>,

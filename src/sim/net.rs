@@ -60,20 +60,11 @@ pub enum DropReason {
     NodeDown,
 }
 
-impl DropReason {
-    pub fn describe(self) -> &'static str {
-        match self {
-            DropReason::Partitioned => "the link is cut",
-            DropReason::Lost => "lost on the link",
-            DropReason::DroppedByRule => "dropped (drop-next)",
-            DropReason::NodeDown => "the destination is down",
-        }
-    }
-}
+impl DropReason {}
 
 /// A message on its way, for the UI to draw.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InFlight {
+pub(crate) struct InFlight {
     pub id: u64,
     pub from: NodeAddr,
     pub to: NodeAddr,
@@ -109,13 +100,13 @@ pub struct Network {
 
 /// The outcome of sending one message.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Sent {
+pub(crate) enum Sent {
     Arrives { id: u64, at: SimTime },
     Dropped { id: u64, reason: DropReason },
 }
 
 impl Network {
-    pub fn new(config: NetConfig, rng: Pcg32) -> Network {
+    pub(crate) fn new(config: NetConfig, rng: Pcg32) -> Network {
         Network {
             config,
             rules: BTreeMap::new(),
@@ -129,7 +120,7 @@ impl Network {
     }
 
     /// Sends `bytes` from `from` to `to` at `now`.
-    pub fn send(
+    pub(crate) fn send(
         &mut self,
         now: SimTime,
         from: NodeAddr,
@@ -181,7 +172,7 @@ impl Network {
     }
 
     /// The one-way latency a reset (disconnect) notice takes to travel back.
-    pub fn notice_delay_us(&self, from: NodeAddr, to: NodeAddr) -> Option<u64> {
+    pub(crate) fn notice_delay_us(&self, from: NodeAddr, to: NodeAddr) -> Option<u64> {
         if self.isolation_cuts(from, to) {
             return None;
         }
@@ -192,18 +183,14 @@ impl Network {
         }
     }
 
-    pub fn delivered(&mut self, id: u64) {
+    pub(crate) fn delivered(&mut self, id: u64) {
         if self.track_in_flight {
             self.in_flight.remove(&id);
         }
     }
 
-    pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
-        self.in_flight.values()
-    }
-
     /// Forgets messages in flight from or to `node` (its process died).
-    pub fn forget_node(&mut self, node: NodeAddr) {
+    pub(crate) fn forget_node(&mut self, node: NodeAddr) {
         self.in_flight.retain(|_, m| m.from != node && m.to != node);
     }
 
@@ -211,11 +198,11 @@ impl Network {
         self.rules.entry((from, to)).or_default()
     }
 
-    pub fn rules(&self) -> impl Iterator<Item = (&(NodeAddr, NodeAddr), &LinkRule)> {
+    pub(crate) fn rules(&self) -> impl Iterator<Item = (&(NodeAddr, NodeAddr), &LinkRule)> {
         self.rules.iter()
     }
 
-    pub fn is_cut(&self, from: NodeAddr, to: NodeAddr) -> bool {
+    pub(crate) fn is_cut(&self, from: NodeAddr, to: NodeAddr) -> bool {
         self.isolation_cuts(from, to) || self.rules.get(&(from, to)).map(|r| r.cut).unwrap_or(false)
     }
 
@@ -235,7 +222,7 @@ impl Network {
     }
 
     /// The isolated nodes.
-    pub fn isolated(&self) -> impl Iterator<Item = (&NodeAddr, &BTreeSet<NodeAddr>)> {
+    pub(crate) fn isolated(&self) -> impl Iterator<Item = (&NodeAddr, &BTreeSet<NodeAddr>)> {
         self.isolated.iter()
     }
 

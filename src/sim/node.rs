@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 /// Read-only facts every node may consult.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Env {
+pub(crate) struct Env {
     pub settings: BrokerSettings,
     /// Static broker configs (`server.properties`), given when the cluster was created.
     pub static_configs: BTreeMap<String, String>,
@@ -29,20 +29,20 @@ pub struct Env {
 
 impl Env {
     /// Wall-clock milliseconds (Kafka timestamps) at simulated time `now`.
-    pub fn wall_ms(&self, now: SimTime) -> i64 {
+    pub(crate) fn wall_ms(&self, now: SimTime) -> i64 {
         self.epoch_ms + now.as_ms() as i64
     }
     /// The listener port of a broker: broker 1 is localhost:9092, broker 2 localhost:9093, …
-    pub fn broker_port(id: BrokerId) -> u16 {
+    pub(crate) fn broker_port(id: BrokerId) -> u16 {
         (9091 + id.clamp(0, 50_000)) as u16
     }
     /// The listener port of a controller: controller 1001 is localhost:19091, …
-    pub fn controller_port(id: i32) -> u16 {
+    pub(crate) fn controller_port(id: i32) -> u16 {
         (18090 + id.clamp(0, 40_000)) as u16
     }
     /// All static configs of a broker: the ones given at `reset` over
     /// [`implicit_static`](crate::sim::config::implicit_static).
-    pub fn broker_static_configs(&self, broker: BrokerId, rack: Option<&str>) -> BTreeMap<String, String> {
+    pub(crate) fn broker_static_configs(&self, broker: BrokerId, rack: Option<&str>) -> BTreeMap<String, String> {
         let ports: Vec<u16> = self.voters.iter().map(|v| Env::controller_port(*v)).collect();
         let mut m = crate::sim::config::implicit_static(broker, Env::broker_port(broker), &ports, rack);
         m.extend(self.static_configs.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -54,7 +54,7 @@ impl Env {
 /// state machine in the quinn-proto style. Each `handle_*` takes `now` and one input and
 /// pushes what the node does into an [`Out`]; the world delivers messages, fires timers, tells
 /// of lost connections and passes on what the learner does to the node (its [`Node::Input`]).
-pub trait Node {
+pub(crate) trait Node {
     /// The node kind's own timers. A timer carries what it is about, so a stale one is
     /// recognised and ignored (a timer is never cancelled, it just finds nothing to do).
     type Timer: Clone;
@@ -120,56 +120,49 @@ pub enum Observation {
 }
 
 impl<T> Out<T> {
-    pub fn observe(&mut self, o: Observation) {
+    pub(crate) fn observe(&mut self, o: Observation) {
         self.observations.push(o);
     }
 
-    pub fn touch(&mut self, tp: &crate::sim::types::TopicPartition) {
+    pub(crate) fn touch(&mut self, tp: &crate::sim::types::TopicPartition) {
         if self.touched.last() != Some(tp) {
             self.touched.push(tp.clone());
         }
     }
-    pub fn request(&mut self, to: NodeAddr, corr: u64, req: Request) {
+    pub(crate) fn request(&mut self, to: NodeAddr, corr: u64, req: Request) {
         self.sends.push((to, Message { corr, body: Body::Req(req) }));
     }
-    pub fn respond(&mut self, to: NodeAddr, corr: u64, resp: Response) {
+    pub(crate) fn respond(&mut self, to: NodeAddr, corr: u64, resp: Response) {
         self.sends.push((to, Message { corr, body: Body::Resp(resp) }));
     }
-    pub fn timer(&mut self, at: SimTime, timer: T) {
+    pub(crate) fn timer(&mut self, at: SimTime, timer: T) {
         self.timers.push((at, timer));
     }
-    pub fn trace(&mut self, kind: TraceKind) {
+    pub(crate) fn trace(&mut self, kind: TraceKind) {
         self.trace.push(kind);
     }
-    pub fn connect(&mut self, key: i32, attempt: u64) {
+    pub(crate) fn connect(&mut self, key: i32, attempt: u64) {
         self.connects.push((key, attempt));
     }
     /// The process exits once this step's outputs are sent.
-    pub fn exit(&mut self) {
+    pub(crate) fn exit(&mut self) {
         self.exit = true;
-    }
-    pub fn is_empty(&self) -> bool {
-        self.sends.is_empty()
-            && self.timers.is_empty()
-            && self.trace.is_empty()
-            && self.connects.is_empty()
-            && !self.exit
     }
 }
 
 /// A counter for correlation ids.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct CorrIds(u64);
+pub(crate) struct CorrIds(u64);
 
 impl CorrIds {
-    pub fn next_id(&mut self) -> u64 {
+    pub(crate) fn next_id(&mut self) -> u64 {
         self.0 += 1;
         self.0
     }
 
     /// The correlation id Kafka's client would log for `corr`: `NetworkClient` numbers its
     /// requests from 0, these ids from 1.
-    pub fn kafka_id(corr: u64) -> u64 {
+    pub(crate) fn kafka_id(corr: u64) -> u64 {
         corr.saturating_sub(1)
     }
 }

@@ -10,7 +10,7 @@ use crate::sim::rng::Pcg32;
 use serde::{Deserialize, Serialize};
 
 /// Kafka's `RecordMetadata.UNKNOWN_PARTITION`: "no partition chosen".
-pub const UNKNOWN_PARTITION: i32 = -1;
+pub(crate) const UNKNOWN_PARTITION: i32 = -1;
 
 /// Mirrors `org.apache.kafka.common.utils.Utils.murmur2(byte[])`: 32-bit murmur2 with seed
 /// `0x9747b28c`, little-endian 4-byte blocks over unsigned bytes, returned as a signed int.
@@ -58,7 +58,7 @@ pub fn to_positive(n: i32) -> i32 {
 }
 
 /// Mirrors `Utils.abs(int)`: `Math.abs`, except `abs(Integer.MIN_VALUE) == 0`.
-pub fn java_abs(n: i32) -> i32 {
+pub(crate) fn java_abs(n: i32) -> i32 {
     if n == i32::MIN {
         0
     } else {
@@ -79,7 +79,7 @@ pub fn partition_for_key(key: &[u8], num_partitions: i32) -> i32 {
 /// Mirrors `GroupCoordinatorService.partitionFor` / `TransactionStateManager.partitionFor`:
 /// `Utils.abs(id.hashCode) % numPartitions` with Java's `String.hashCode`.
 /// Returns [`UNKNOWN_PARTITION`] when `num_partitions <= 0`.
-pub fn coordinator_partition(id: &str, num_partitions: i32) -> i32 {
+pub(crate) fn coordinator_partition(id: &str, num_partitions: i32) -> i32 {
     if num_partitions <= 0 {
         return UNKNOWN_PARTITION;
     }
@@ -89,7 +89,7 @@ pub fn coordinator_partition(id: &str, num_partitions: i32) -> i32 {
 /// The source of the partitioner's "random" numbers. Mirrors what `BuiltInPartitioner` reads:
 /// `Utils.toPositive(ThreadLocalRandom.current().nextInt())`, or the test hook `mockRandom`.
 /// Implementations must return a non-negative value.
-pub trait RandomInt {
+pub(crate) trait RandomInt {
     /// The next non-negative random int.
     fn next_int(&mut self) -> i32;
 }
@@ -104,17 +104,20 @@ impl RandomInt for Pcg32 {
 /// Mirrors the `SequentialPartitioner` / `mockRandom` stub of Kafka's `BuiltInPartitionerTest`:
 /// returns 0, 1, 2, … in order (wrapping to 0 after `i32::MAX`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SequentialRandom {
+#[cfg(test)]
+pub(crate) struct SequentialRandom {
     next: i32,
 }
 
+#[cfg(test)]
 impl SequentialRandom {
     /// A stub whose first value is `start` (negative starts are clamped to 0).
-    pub fn starting_at(start: i32) -> SequentialRandom {
+    pub(crate) fn starting_at(start: i32) -> SequentialRandom {
         SequentialRandom { next: start.max(0) }
     }
 }
 
+#[cfg(test)]
 impl RandomInt for SequentialRandom {
     fn next_int(&mut self) -> i32 {
         let v = self.next;
@@ -126,7 +129,7 @@ impl RandomInt for SequentialRandom {
 /// Mirrors `BuiltInPartitioner.StickyPartitionInfo`: the current sticky partition and the bytes
 /// produced to it since it was chosen.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StickyPartitionInfo {
+pub(crate) struct StickyPartitionInfo {
     pub partition: i32,
     pub produced_bytes: i32,
 }
@@ -134,7 +137,7 @@ pub struct StickyPartitionInfo {
 /// Mirrors `BuiltInPartitioner.PartitionLoadStats`: the cumulative frequency table (CFT) built
 /// from queue sizes, and the partition id of each CFT slot.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PartitionLoadStats {
+pub(crate) struct PartitionLoadStats {
     pub cumulative_frequency_table: Vec<i32>,
     pub partition_ids: Vec<i32>,
 }
@@ -143,7 +146,7 @@ impl PartitionLoadStats {
     /// The index (into `partition_ids`) of the first CFT value strictly greater than
     /// `weighted_random` (`Math.abs(Arrays.binarySearch(...) + 1)` in Kafka), or -1 if the table
     /// is empty.
-    pub fn index_for(&self, weighted_random: i32) -> i32 {
+    pub(crate) fn index_for(&self, weighted_random: i32) -> i32 {
         let len = self.cumulative_frequency_table.len();
         if len == 0 {
             return -1;
@@ -160,7 +163,7 @@ impl PartitionLoadStats {
 /// the order of `Cluster.availablePartitionsForTopic`, i.e. ascending id) and `num_partitions`
 /// (all partitions of the topic).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BuiltInPartitioner {
+pub(crate) struct BuiltInPartitioner {
     sticky_batch_size: i32,
     sticky: Option<StickyPartitionInfo>,
     load_stats: Option<PartitionLoadStats>,
@@ -169,30 +172,28 @@ pub struct BuiltInPartitioner {
 impl BuiltInPartitioner {
     /// `new BuiltInPartitioner(logContext, topic, stickyBatchSize)`; the batch size is the
     /// producer's `batch.size` and must be ≥ 1.
-    pub fn new(sticky_batch_size: i32) -> Result<BuiltInPartitioner, String> {
+    pub(crate) fn new(sticky_batch_size: i32) -> Result<BuiltInPartitioner, String> {
         if sticky_batch_size < 1 {
             return Err(format!("stickyBatchSize must be >= 1 but got {}", sticky_batch_size));
         }
         Ok(BuiltInPartitioner { sticky_batch_size, sticky: None, load_stats: None })
     }
 
-    /// The sticky batch size (`batch.size`).
-    pub fn sticky_batch_size(&self) -> i32 {
-        self.sticky_batch_size
-    }
-
     /// The current sticky partition info, if one was chosen.
-    pub fn current(&self) -> Option<&StickyPartitionInfo> {
+    #[cfg(test)]
+    pub(crate) fn current(&self) -> Option<&StickyPartitionInfo> {
         self.sticky.as_ref()
     }
 
     /// The load stats in force (`None` = uniform choice).
-    pub fn load_stats(&self) -> Option<&PartitionLoadStats> {
+    #[cfg(test)]
+    pub(crate) fn load_stats(&self) -> Option<&PartitionLoadStats> {
         self.load_stats.as_ref()
     }
 
     /// Mirrors `loadStatsRangeEnd()`: the last CFT value, when load stats are defined.
-    pub fn load_stats_range_end(&self) -> Option<i32> {
+    #[cfg(test)]
+    pub(crate) fn load_stats_range_end(&self) -> Option<i32> {
         self.load_stats.as_ref().and_then(|s| s.cumulative_frequency_table.last().copied())
     }
 
@@ -200,7 +201,12 @@ impl BuiltInPartitioner {
     /// stats exist, else `random % available.len()`, else `random % num_partitions` when no
     /// partition has a leader. The result may equal the current partition. Returns
     /// [`UNKNOWN_PARTITION`] if the topic has no partitions at all (Java would throw).
-    pub fn next_partition<R: RandomInt + ?Sized>(&self, available: &[i32], num_partitions: i32, rng: &mut R) -> i32 {
+    pub(crate) fn next_partition<R: RandomInt + ?Sized>(
+        &self,
+        available: &[i32],
+        num_partitions: i32,
+        rng: &mut R,
+    ) -> i32 {
         let random = rng.next_int().max(0);
         if let Some(stats) = &self.load_stats {
             if let Some(&last) = stats.cumulative_frequency_table.last() {
@@ -223,7 +229,7 @@ impl BuiltInPartitioner {
 
     /// Mirrors `peekCurrentPartitionInfo(cluster)`: the current sticky partition, choosing one
     /// with [`Self::next_partition`] if there is none yet.
-    pub fn peek_current_partition<R: RandomInt + ?Sized>(
+    pub(crate) fn peek_current_partition<R: RandomInt + ?Sized>(
         &mut self,
         available: &[i32],
         num_partitions: i32,
@@ -243,7 +249,7 @@ impl BuiltInPartitioner {
     /// `enable_switch` is `RecordAccumulator.allBatchesFull` (the deque is empty or its last
     /// batch is full). Returns true if the partition was switched. Does nothing when no sticky
     /// partition has been chosen yet.
-    pub fn update_partition_info<R: RandomInt + ?Sized>(
+    pub(crate) fn update_partition_info<R: RandomInt + ?Sized>(
         &mut self,
         appended_bytes: i32,
         enable_switch: bool,
@@ -277,7 +283,13 @@ impl BuiltInPartitioner {
     /// in `partition_ids`. No stats when `length < 1`, when there are fewer than 2 slots, or when
     /// all the `length` sizes are equal and nothing was excluded (`length == queue_sizes.len()`).
     /// Otherwise the CFT is built with weights `(max+1) - q`.
-    pub fn update_partition_load_stats(&mut self, queue_sizes: Option<&[i32]>, partition_ids: &[i32], length: i32) {
+    #[cfg(test)]
+    pub(crate) fn update_partition_load_stats(
+        &mut self,
+        queue_sizes: Option<&[i32]>,
+        partition_ids: &[i32],
+        length: i32,
+    ) {
         let queue_sizes = match queue_sizes {
             None => {
                 self.load_stats = None;

@@ -62,7 +62,7 @@ pub struct PlacementBroker {
 /// Mirrors `StripedReplicaPlacer.BrokerList`: a sorted broker list iterated round-robin from an
 /// offset; each new iteration epoch advances the offset by one.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BrokerList {
+pub(crate) struct BrokerList {
     brokers: Vec<BrokerId>,
     /// How many brokers were returned during the current epoch.
     index: i32,
@@ -74,13 +74,15 @@ pub struct BrokerList {
 
 impl BrokerList {
     /// An empty list.
-    pub fn new() -> BrokerList {
+    #[cfg(test)]
+    pub(crate) fn new() -> BrokerList {
         BrokerList::default()
     }
 
     /// A list with the given brokers in this order and the given start offset (no sorting):
     /// what `testBrokerList` builds by hand.
-    pub fn with_offset(brokers: &[BrokerId], offset: i32) -> BrokerList {
+    #[cfg(test)]
+    pub(crate) fn with_offset(brokers: &[BrokerId], offset: i32) -> BrokerList {
         let size = brokers.len() as i32;
         BrokerList {
             brokers: brokers.to_vec(),
@@ -91,12 +93,12 @@ impl BrokerList {
     }
 
     /// `add(broker)`.
-    pub fn add(&mut self, broker: BrokerId) {
+    pub(crate) fn add(&mut self, broker: BrokerId) {
         self.brokers.push(broker);
     }
 
     /// `initialize(random)`: sort by id and draw a random start offset (only if non-empty).
-    pub fn initialize<R: PlacementRandom + ?Sized>(&mut self, random: &mut R) {
+    pub(crate) fn initialize<R: PlacementRandom + ?Sized>(&mut self, random: &mut R) {
         if !self.brokers.is_empty() {
             self.brokers.sort_unstable();
             self.offset = random.next_int(self.brokers.len() as i32);
@@ -104,23 +106,13 @@ impl BrokerList {
     }
 
     /// `shuffle(random)`.
-    pub fn shuffle<R: PlacementRandom + ?Sized>(&mut self, random: &mut R) {
+    pub(crate) fn shuffle<R: PlacementRandom + ?Sized>(&mut self, random: &mut R) {
         random.shuffle(&mut self.brokers);
-    }
-
-    /// The number of brokers.
-    pub fn size(&self) -> i32 {
-        self.brokers.len() as i32
-    }
-
-    /// The brokers in their current order.
-    pub fn brokers(&self) -> &[BrokerId] {
-        &self.brokers
     }
 
     /// `next(epoch)`: the next broker of this epoch, or -1 once every broker was returned in it.
     /// A new epoch resets the index and advances the offset by one.
-    pub fn next(&mut self, epoch: i32) -> BrokerId {
+    pub(crate) fn next(&mut self, epoch: i32) -> BrokerId {
         if self.brokers.is_empty() {
             return -1;
         }
@@ -174,7 +166,7 @@ fn rack_hash(rack: &Option<String>) -> i32 {
 /// Mirrors `StripedReplicaPlacer.RackList`: the state of a striped placement of one topic.
 /// Each [`StripedPlacer::place_one`] call places one partition.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StripedPlacer {
+pub(crate) struct StripedPlacer {
     racks: BTreeMap<Option<String>, Rack>,
     /// The racks in the iteration order of Kafka's `HashMap<Optional<String>, Rack>`: the
     /// order in which `initialize` and `shuffle` draw for each rack.
@@ -199,7 +191,8 @@ fn invalid_rf_if_non_positive(replication_factor: i32) -> Result<(), String> {
 
 /// The message of `throwInvalidReplicationFactorIfZero` (Kafka 4.4 also counts brokers whose
 /// log directories are all cordoned as unusable; Brokerlab has no cordoned directories).
-pub const ALL_BROKERS_FENCED: &str = "All brokers are currently fenced, or have all their log directories cordoned.";
+pub(crate) const ALL_BROKERS_FENCED: &str =
+    "All brokers are currently fenced, or have all their log directories cordoned.";
 
 fn invalid_rf_if_all_fenced(num_unfenced: i32) -> Result<(), String> {
     if num_unfenced == 0 {
@@ -209,7 +202,7 @@ fn invalid_rf_if_all_fenced(num_unfenced: i32) -> Result<(), String> {
 }
 
 /// The message of `throwInvalidReplicationFactorIfTooFewBrokers`.
-pub fn too_few_brokers_message(replication_factor: i32, num_total: i32) -> String {
+pub(crate) fn too_few_brokers_message(replication_factor: i32, num_total: i32) -> String {
     format!(
         "The target replication factor of {} cannot be reached because only {} broker(s) are registered or some brokers have all their log directories cordoned.",
         replication_factor, num_total
@@ -228,7 +221,7 @@ impl StripedPlacer {
     /// first (Kafka's broker registrations are unique). Random draws: for each rack in the
     /// iteration order of Kafka's rack `HashMap`, the fenced list's offset then the unfenced
     /// list's offset (each only if the list is not empty); then the rack offset.
-    pub fn new<R: PlacementRandom + ?Sized>(brokers: &[PlacementBroker], random: &mut R) -> StripedPlacer {
+    pub(crate) fn new<R: PlacementRandom + ?Sized>(brokers: &[PlacementBroker], random: &mut R) -> StripedPlacer {
         let mut racks: BTreeMap<Option<String>, Rack> = BTreeMap::new();
         let mut rack_names: Vec<Option<String>> = Vec::new();
         let mut seen: BTreeSet<BrokerId> = BTreeSet::new();
@@ -272,18 +265,13 @@ impl StripedPlacer {
     }
 
     /// The number of (distinct) brokers, fenced and unfenced.
-    pub fn num_total_brokers(&self) -> i32 {
+    pub(crate) fn num_total_brokers(&self) -> i32 {
         self.num_total_brokers
     }
 
     /// The number of unfenced brokers.
-    pub fn num_unfenced_brokers(&self) -> i32 {
+    pub(crate) fn num_unfenced_brokers(&self) -> i32 {
         self.num_unfenced_brokers
-    }
-
-    /// The rack names in their current order (`None` = no rack).
-    pub fn rack_names(&self) -> &[Option<String>] {
-        &self.rack_names
     }
 
     /// `RackList.shuffle()`: the rack names, then each rack's fenced and unfenced lists in the
@@ -303,7 +291,7 @@ impl StripedPlacer {
     /// one; the others come round-robin from the following racks, unfenced brokers first. After
     /// as many partitions as there are unfenced brokers (if more than one), the rack list and
     /// every broker list are shuffled and the epoch restarts.
-    pub fn place_one<R: PlacementRandom + ?Sized>(
+    pub(crate) fn place_one<R: PlacementRandom + ?Sized>(
         &mut self,
         replication_factor: i32,
         random: &mut R,
@@ -403,204 +391,13 @@ pub fn place_with<R: PlacementRandom + ?Sized>(
 /// with a [`JavaRandom`](crate::sim::java::JavaRandom) and [`place_with`], layouts are Kafka's
 /// exactly (checked against Kafka's own placer by `tests/conformance_vectors.rs`). Returns one
 /// replica list per partition, leader first.
-pub fn place(
+pub(crate) fn place(
     brokers: &[PlacementBroker],
     num_partitions: i32,
     replication_factor: i32,
     rng: &mut Pcg32,
 ) -> Result<Vec<Vec<BrokerId>>, String> {
     place_with(brokers, num_partitions, replication_factor, rng)
-}
-
-/// A broker as `AdminUtils` sees it: mirrors `org.apache.kafka.admin.BrokerMetadata`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BrokerMetadata {
-    pub id: BrokerId,
-    pub rack: Option<String>,
-}
-
-/// Mirrors `AdminUtils.replicaIndex`: `(first + 1 + (shift + j) % (n - 1)) % n`.
-/// Returns `first % n` when `n < 2` (Java would divide by zero; never reached with valid input).
-pub fn replica_index(first_replica_index: i32, second_replica_shift: i32, replica_index: i32, n_brokers: i32) -> i32 {
-    if n_brokers < 2 {
-        return if n_brokers == 1 { 0 } else { first_replica_index };
-    }
-    let n = i64::from(n_brokers);
-    let shift = 1 + (i64::from(second_replica_shift) + i64::from(replica_index)).rem_euclid(n - 1);
-    ((i64::from(first_replica_index) + shift).rem_euclid(n)) as i32
-}
-
-/// Mirrors `AdminUtils.getRackAlternatedBrokerList`: racks sorted by name, brokers sorted by id
-/// within each rack, then one broker from each rack in turn.
-pub fn rack_alternated_broker_list(broker_racks: &BTreeMap<BrokerId, String>) -> Vec<BrokerId> {
-    let mut by_rack: Vec<(String, Vec<BrokerId>)> = Vec::new();
-    for (id, rack) in broker_racks {
-        match by_rack.iter_mut().find(|(r, _)| r == rack) {
-            Some((_, ids)) => ids.push(*id),
-            None => by_rack.push((rack.clone(), vec![*id])),
-        }
-    }
-    by_rack.sort_by(|a, b| java_string_cmp(&a.0, &b.0));
-    for (_, ids) in by_rack.iter_mut() {
-        ids.sort_unstable();
-    }
-    let mut result = Vec::with_capacity(broker_racks.len());
-    let mut cursors = vec![0usize; by_rack.len()];
-    let mut rack_index = 0usize;
-    while result.len() < broker_racks.len() && !by_rack.is_empty() {
-        let (_, ids) = &by_rack[rack_index];
-        if cursors[rack_index] < ids.len() {
-            result.push(ids[cursors[rack_index]]);
-            cursors[rack_index] += 1;
-        }
-        rack_index = (rack_index + 1) % by_rack.len();
-    }
-    result
-}
-
-/// Mirrors `AdminZkClient.addPartitions`' start index: the position in the id-sorted broker list
-/// of the first broker whose id is ≥ the leader of partition 0 (0 if none).
-pub fn add_partitions_start_index(sorted_broker_ids: &[BrokerId], leader_of_partition_0: BrokerId) -> i32 {
-    sorted_broker_ids.iter().position(|&id| id >= leader_of_partition_0).map(|p| p as i32).unwrap_or(0)
-}
-
-/// Mirrors `AdminUtils.assignReplicasToBrokers(brokers, nPartitions, replicationFactor,
-/// fixedStartIndex, startPartitionId)` (`AdminUtils.assignReplicasToBrokers`). Returns partition id → replicas (leader
-/// first) for partitions `max(0, start_partition_id) ..`.
-///
-/// `brokers` is used in the order given (the ZooKeeper callers sort by id). When
-/// `fixed_start_index < 0`, the start index and then the replica shift are drawn from `rng`
-/// (Kafka: two `Random.nextInt(n)` calls); otherwise both equal `fixed_start_index`.
-/// The rack-aware path is taken when any broker has a rack (then all must).
-pub fn assign_replicas_to_brokers(
-    brokers: &[BrokerMetadata],
-    n_partitions: i32,
-    replication_factor: i32,
-    fixed_start_index: i32,
-    start_partition_id: i32,
-    rng: &mut Pcg32,
-) -> Result<BTreeMap<i32, Vec<BrokerId>>, String> {
-    if n_partitions <= 0 {
-        return Err("Number of partitions must be larger than 0.".to_string());
-    }
-    if replication_factor <= 0 {
-        return Err("Replication factor must be larger than 0.".to_string());
-    }
-    if replication_factor as usize > brokers.len() {
-        return Err(format!(
-            "Replication factor: {} larger than available brokers: {}.",
-            replication_factor,
-            brokers.len()
-        ));
-    }
-    if brokers.iter().all(|b| b.rack.is_none()) {
-        let list: Vec<BrokerId> = brokers.iter().map(|b| b.id).collect();
-        Ok(assign_rack_unaware(n_partitions, replication_factor, &list, fixed_start_index, start_partition_id, rng))
-    } else {
-        assign_rack_aware(n_partitions, replication_factor, brokers, fixed_start_index, start_partition_id, rng)
-    }
-}
-
-fn start_and_shift(fixed_start_index: i32, n: i32, rng: &mut Pcg32) -> (i32, i32) {
-    if fixed_start_index >= 0 {
-        (fixed_start_index, fixed_start_index)
-    } else {
-        let start = rng.below(n.max(1) as u32) as i32;
-        let shift = rng.below(n.max(1) as u32) as i32;
-        (start, shift)
-    }
-}
-
-fn assign_rack_unaware(
-    n_partitions: i32,
-    replication_factor: i32,
-    broker_list: &[BrokerId],
-    fixed_start_index: i32,
-    start_partition_id: i32,
-    rng: &mut Pcg32,
-) -> BTreeMap<i32, Vec<BrokerId>> {
-    let n = broker_list.len() as i32;
-    let mut ret = BTreeMap::new();
-    let (start_index, mut next_replica_shift) = start_and_shift(fixed_start_index, n, rng);
-    let first_partition_id = start_partition_id.max(0);
-    for current_partition_id in first_partition_id..first_partition_id.saturating_add(n_partitions) {
-        if current_partition_id > 0 && current_partition_id % n == 0 {
-            next_replica_shift = next_replica_shift.wrapping_add(1);
-        }
-        let first = ((i64::from(current_partition_id) + i64::from(start_index)) % i64::from(n)) as i32;
-        let mut replicas = vec![broker_list[first as usize]];
-        for j in 0..replication_factor - 1 {
-            replicas.push(broker_list[replica_index(first, next_replica_shift, j, n) as usize]);
-        }
-        ret.insert(current_partition_id, replicas);
-    }
-    ret
-}
-
-fn assign_rack_aware(
-    n_partitions: i32,
-    replication_factor: i32,
-    brokers: &[BrokerMetadata],
-    fixed_start_index: i32,
-    start_partition_id: i32,
-    rng: &mut Pcg32,
-) -> Result<BTreeMap<i32, Vec<BrokerId>>, String> {
-    let mut broker_rack: BTreeMap<BrokerId, String> = BTreeMap::new();
-    for b in brokers {
-        match &b.rack {
-            Some(r) => {
-                broker_rack.insert(b.id, r.clone());
-            }
-            None => return Err("Not all brokers have rack information for replica rack aware assignment.".to_string()),
-        }
-    }
-    let num_racks = broker_rack.values().collect::<BTreeSet<_>>().len();
-    let arranged = rack_alternated_broker_list(&broker_rack);
-    let n = arranged.len() as i32;
-    let mut ret = BTreeMap::new();
-    let (start_index, mut next_replica_shift) = start_and_shift(fixed_start_index, n, rng);
-    let first_partition_id = start_partition_id.max(0);
-    for current_partition_id in first_partition_id..first_partition_id.saturating_add(n_partitions) {
-        if current_partition_id > 0 && current_partition_id % n == 0 {
-            next_replica_shift = next_replica_shift.wrapping_add(1);
-        }
-        let first = ((i64::from(current_partition_id) + i64::from(start_index)) % i64::from(n)) as i32;
-        let leader = arranged[first as usize];
-        let mut replicas = vec![leader];
-        let mut racks_with_replicas: BTreeSet<&str> = BTreeSet::new();
-        racks_with_replicas.insert(broker_rack[&leader].as_str());
-        let mut brokers_with_replicas: BTreeSet<BrokerId> = BTreeSet::new();
-        brokers_with_replicas.insert(leader);
-        let mut k = 0;
-        for _ in 0..replication_factor - 1 {
-            let mut done = false;
-            let mut guard = 0;
-            while !done {
-                let idx = replica_index(first, next_replica_shift.wrapping_mul(num_racks as i32), k, n);
-                let broker = arranged[idx as usize];
-                let rack = broker_rack[&broker].as_str();
-                if (!racks_with_replicas.contains(rack) || racks_with_replicas.len() == num_racks)
-                    && (!brokers_with_replicas.contains(&broker) || brokers_with_replicas.len() == n as usize)
-                {
-                    replicas.push(broker);
-                    racks_with_replicas.insert(rack);
-                    brokers_with_replicas.insert(broker);
-                    done = true;
-                }
-                k += 1;
-                guard += 1;
-                if !done && guard > 4 * (n + 1) {
-                    return Err(format!(
-                        "Replication factor: {} larger than available brokers: {}.",
-                        replication_factor,
-                        brokers.len()
-                    ));
-                }
-            }
-        }
-        ret.insert(current_partition_id, replicas);
-    }
-    Ok(ret)
 }
 
 #[cfg(test)]
@@ -858,140 +655,10 @@ mod tests {
         assert!(leader_racks.values().all(|&c| c == 10), "leaders striped over racks: {:?}", leader_racks);
     }
 
-    fn unracked(ids: &[BrokerId]) -> Vec<BrokerMetadata> {
-        ids.iter().map(|&id| BrokerMetadata { id, rack: None }).collect()
-    }
-
     // AdminRackAwareTest.testReplicaAssignment: the 10-partition table.
-    #[test]
-    fn admin_utils_rack_unaware_table() {
-        let mut rng = Pcg32::new(0, 0);
-        let got = assign_replicas_to_brokers(&unracked(&[0, 1, 2, 3, 4]), 10, 3, 0, -1, &mut rng).unwrap();
-        let expected = [
-            [0, 1, 2],
-            [1, 2, 3],
-            [2, 3, 4],
-            [3, 4, 0],
-            [4, 0, 1],
-            [0, 2, 3],
-            [1, 3, 4],
-            [2, 4, 0],
-            [3, 0, 1],
-            [4, 1, 2],
-        ];
-        for (p, e) in expected.iter().enumerate() {
-            assert_eq!(got[&(p as i32)], e.to_vec(), "AdminUtils.assignReplicasToBrokers table partition {}", p);
-        }
-        assert_eq!(got.len(), 10);
-    }
-
     // `AdminUtils.assignReplicasToBrokers`: RF 0 and RF 6 with 5 brokers, and the other messages.
-    #[test]
-    fn admin_utils_errors() {
-        let mut rng = Pcg32::new(0, 0);
-        let brokers = unracked(&[0, 1, 2, 3, 4]);
-        assert_eq!(
-            assign_replicas_to_brokers(&brokers, 10, 0, 0, -1, &mut rng).unwrap_err(),
-            "Replication factor must be larger than 0."
-        );
-        assert_eq!(
-            assign_replicas_to_brokers(&brokers, 10, 6, 0, -1, &mut rng).unwrap_err(),
-            "Replication factor: 6 larger than available brokers: 5."
-        );
-        assert_eq!(
-            assign_replicas_to_brokers(&brokers, 0, 3, 0, -1, &mut rng).unwrap_err(),
-            "Number of partitions must be larger than 0."
-        );
-        let mut partial = brokers.clone();
-        partial[0].rack = Some("r1".to_string());
-        assert_eq!(
-            assign_replicas_to_brokers(&partial, 3, 2, 0, -1, &mut rng).unwrap_err(),
-            "Not all brokers have rack information for replica rack aware assignment."
-        );
-    }
-
     // `AdminUtils.assignReplicasToBrokers` AddPartitions: startIndex 2, startPartitionId 1, RF 4 → p1..p6,
     // and topic2 startIndex 1 → p1=[2,0], p2=[3,1]; plus the AddPartitionsTest leader/sets.
-    #[test]
-    fn admin_utils_add_partitions() {
-        let mut rng = Pcg32::new(0, 0);
-        let brokers = unracked(&[0, 1, 2, 3]);
-        let start = add_partitions_start_index(&[0, 1, 2, 3], 2);
-        assert_eq!(start, 2);
-        let got = assign_replicas_to_brokers(&brokers, 6, 4, start, 1, &mut rng).unwrap();
-        let expected = [[3, 2, 0, 1], [0, 3, 1, 2], [1, 0, 2, 3], [2, 3, 0, 1], [3, 0, 1, 2], [0, 1, 2, 3]];
-        for (i, e) in expected.iter().enumerate() {
-            assert_eq!(
-                got[&(i as i32 + 1)],
-                e.to_vec(),
-                "AdminUtils.assignReplicasToBrokers testReplicaPlacementAllServers p{}",
-                i + 1
-            );
-        }
-        let start2 = add_partitions_start_index(&[0, 1, 2, 3], 1);
-        assert_eq!(start2, 1);
-        let got2 = assign_replicas_to_brokers(&brokers, 2, 2, start2, 1, &mut rng).unwrap();
-        assert_eq!(got2[&1], vec![2, 0], "AdminUtils.assignReplicasToBrokers topic2 p1");
-        assert_eq!(got2[&2], vec![3, 1], "AdminUtils.assignReplicasToBrokers topic2 p2");
-        // [T] testReplicaPlacementPartialServers: p1 leader 2 {0,2}; p2 leader 3 {1,3}.
-        let set = |v: &Vec<BrokerId>| v.iter().copied().collect::<BTreeSet<_>>();
-        assert_eq!((got2[&1][0], set(&got2[&1])), (2, [0, 2].into_iter().collect()));
-        assert_eq!((got2[&2][0], set(&got2[&2])), (3, [1, 3].into_iter().collect()));
-        assert_eq!(add_partitions_start_index(&[0, 1], 7), 0);
-    }
-
     // `AdminUtils.assignReplicasToBrokers` testGetRackAlternatedBrokerListAndAssignReplicasToBrokers.
-    #[test]
-    fn admin_utils_rack_aware() {
-        let rack_map: BTreeMap<BrokerId, String> =
-            [(0, "rack1"), (1, "rack3"), (2, "rack3"), (3, "rack2"), (4, "rack2"), (5, "rack1")]
-                .into_iter()
-                .map(|(id, r)| (id, r.to_string()))
-                .collect();
-        assert_eq!(
-            rack_alternated_broker_list(&rack_map),
-            vec![0, 3, 1, 5, 4, 2],
-            "AdminUtils rack-aware alternated list"
-        );
-        let mut without5 = rack_map.clone();
-        without5.remove(&5);
-        assert_eq!(
-            rack_alternated_broker_list(&without5),
-            vec![0, 3, 1, 4, 2],
-            "AdminUtils rack-aware without broker 5"
-        );
-
-        let brokers: Vec<BrokerMetadata> =
-            rack_map.iter().map(|(&id, r)| BrokerMetadata { id, rack: Some(r.clone()) }).collect();
-        let mut rng = Pcg32::new(0, 0);
-        let got = assign_replicas_to_brokers(&brokers, 7, 3, 0, -1, &mut rng).unwrap();
-        let expected = [[0, 3, 1], [3, 1, 5], [1, 5, 4], [5, 4, 2], [4, 2, 0], [2, 0, 3], [0, 4, 2]];
-        for (p, e) in expected.iter().enumerate() {
-            assert_eq!(got[&(p as i32)], e.to_vec(), "AdminUtils rack-aware 7-partition table partition {}", p);
-        }
-    }
-
     // `AdminUtils.assignReplicasToBrokers`: random start index and shift when fixedStartIndex < 0.
-    #[test]
-    fn admin_utils_random_start_is_a_rotation_of_the_fixed_layout() {
-        let brokers = unracked(&[0, 1, 2, 3, 4]);
-        for seed in 0..10 {
-            let mut rng = Pcg32::new(seed, 5);
-            let got = assign_replicas_to_brokers(&brokers, 10, 3, -1, -1, &mut rng).unwrap();
-            for replicas in got.values() {
-                let set: BTreeSet<_> = replicas.iter().collect();
-                assert_eq!(set.len(), 3);
-            }
-            let leaders: BTreeSet<_> = got.values().take(5).map(|r| r[0]).collect();
-            assert_eq!(leaders.len(), 5, "leaders round-robin over the first n partitions");
-        }
-    }
-
-    #[test]
-    fn replica_index_formula() {
-        // (first + 1 + (shift + j) % (n - 1)) % n
-        assert_eq!(replica_index(3, 2, 0, 4), 2);
-        assert_eq!(replica_index(4, 0, 0, 5), 0);
-        assert_eq!(replica_index(0, 0, 0, 1), 0);
-    }
 }

@@ -13,24 +13,24 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
 /// A producer id (`long` in Kafka).
-pub type ProducerId = i64;
+pub(crate) type ProducerId = i64;
 /// A producer epoch (`short` in Kafka).
-pub type ProducerEpoch = i16;
+pub(crate) type ProducerEpoch = i16;
 
 /// `RecordBatch.NO_PRODUCER_ID`.
-pub const NO_PRODUCER_ID: ProducerId = -1;
+pub(crate) const NO_PRODUCER_ID: ProducerId = -1;
 /// `RecordBatch.NO_PRODUCER_EPOCH`.
-pub const NO_PRODUCER_EPOCH: ProducerEpoch = -1;
+pub(crate) const NO_PRODUCER_EPOCH: ProducerEpoch = -1;
 /// `RecordBatch.NO_SEQUENCE`.
-pub const NO_SEQUENCE: i32 = -1;
+pub(crate) const NO_SEQUENCE: i32 = -1;
 /// `RecordBatch.NO_TIMESTAMP`.
-pub const NO_TIMESTAMP: i64 = -1;
+pub(crate) const NO_TIMESTAMP: i64 = -1;
 /// `ProducerStateEntry.NUM_BATCHES_TO_RETAIN`.
-pub const NUM_BATCHES_TO_RETAIN: usize = 5;
+pub(crate) const NUM_BATCHES_TO_RETAIN: usize = 5;
 
 /// Mirrors `DefaultRecordBatch.incrementSequence`: `seq + increment`, wrapping past
 /// `Integer.MAX_VALUE` to 0.
-pub fn increment_sequence(sequence: i32, increment: i32) -> i32 {
+pub(crate) fn increment_sequence(sequence: i32, increment: i32) -> i32 {
     if sequence > i32::MAX - increment {
         increment - (i32::MAX - sequence) - 1
     } else {
@@ -39,7 +39,8 @@ pub fn increment_sequence(sequence: i32, increment: i32) -> i32 {
 }
 
 /// Mirrors `DefaultRecordBatch.decrementSequence`.
-pub fn decrement_sequence(sequence: i32, decrement: i32) -> i32 {
+#[cfg(test)]
+pub(crate) fn decrement_sequence(sequence: i32, decrement: i32) -> i32 {
     if sequence < decrement {
         i32::MAX.wrapping_sub(decrement.wrapping_sub(sequence)).wrapping_add(1)
     } else {
@@ -49,7 +50,7 @@ pub fn decrement_sequence(sequence: i32, decrement: i32) -> i32 {
 
 /// Mirrors `org.apache.kafka.common.record.ControlRecordType` (the values that matter here).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ControlRecordType {
+pub(crate) enum ControlRecordType {
     /// `ABORT = 0`.
     Abort,
     /// `COMMIT = 1`.
@@ -58,7 +59,8 @@ pub enum ControlRecordType {
 
 impl ControlRecordType {
     /// The type id written in the control record key.
-    pub fn id(self) -> i16 {
+    #[cfg(test)]
+    pub(crate) fn id(self) -> i16 {
         match self {
             ControlRecordType::Abort => 0,
             ControlRecordType::Commit => 1,
@@ -69,7 +71,7 @@ impl ControlRecordType {
 /// A COMMIT/ABORT control batch written by the transaction coordinator: mirrors the fields of
 /// `EndTransactionMarker` and its batch that `appendEndTxnMarker` reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TxnMarker {
+pub(crate) struct TxnMarker {
     pub producer_id: ProducerId,
     pub producer_epoch: ProducerEpoch,
     pub control_type: ControlRecordType,
@@ -81,7 +83,7 @@ pub struct TxnMarker {
 
 /// Mirrors `org.apache.kafka.storage.internals.log.AppendOrigin`: how much validation is done.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AppendOrigin {
+pub(crate) enum AppendOrigin {
     /// Replication to a follower: no sequence check; an old epoch only logs a warning.
     Replication,
     /// The group/transaction coordinator: epoch check only, no sequence check.
@@ -92,7 +94,7 @@ pub enum AppendOrigin {
 
 /// Mirrors `org.apache.kafka.storage.internals.log.BatchMetadata`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BatchMetadata {
+pub(crate) struct BatchMetadata {
     pub first_seq: i32,
     pub last_seq: i32,
     pub first_offset: Offset,
@@ -102,7 +104,7 @@ pub struct BatchMetadata {
 
 /// Mirrors `org.apache.kafka.storage.internals.log.ProducerStateEntry`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProducerStateEntry {
+pub(crate) struct ProducerStateEntry {
     pub producer_id: ProducerId,
     pub producer_epoch: ProducerEpoch,
     /// The last `NUM_BATCHES_TO_RETAIN` batches of the current epoch, oldest first.
@@ -115,7 +117,7 @@ pub struct ProducerStateEntry {
 
 impl ProducerStateEntry {
     /// `ProducerStateEntry.empty(producerId)`: no epoch, no batches.
-    pub fn empty(producer_id: ProducerId) -> ProducerStateEntry {
+    pub(crate) fn empty(producer_id: ProducerId) -> ProducerStateEntry {
         ProducerStateEntry {
             producer_id,
             producer_epoch: NO_PRODUCER_EPOCH,
@@ -127,18 +129,14 @@ impl ProducerStateEntry {
     }
 
     /// `firstSeq()`: of the oldest retained batch, or `NO_SEQUENCE`.
-    pub fn first_seq(&self) -> i32 {
+    #[cfg(test)]
+    pub(crate) fn first_seq(&self) -> i32 {
         self.batches.front().map(|b| b.first_seq).unwrap_or(NO_SEQUENCE)
     }
 
     /// `lastSeq()`: of the newest retained batch, or `NO_SEQUENCE`.
-    pub fn last_seq(&self) -> i32 {
+    pub(crate) fn last_seq(&self) -> i32 {
         self.batches.back().map(|b| b.last_seq).unwrap_or(NO_SEQUENCE)
-    }
-
-    /// `isEmpty()`: no retained batch.
-    pub fn is_empty(&self) -> bool {
-        self.batches.is_empty()
     }
 
     /// `maybeUpdateProducerEpoch`: a new epoch clears the retained batches.
@@ -162,7 +160,12 @@ impl ProducerStateEntry {
     }
 
     /// `findDuplicateBatch`: a retained batch of the same epoch with exactly this sequence range.
-    pub fn find_duplicate_batch(&self, epoch: ProducerEpoch, first_seq: i32, last_seq: i32) -> Option<BatchMetadata> {
+    pub(crate) fn find_duplicate_batch(
+        &self,
+        epoch: ProducerEpoch,
+        first_seq: i32,
+        last_seq: i32,
+    ) -> Option<BatchMetadata> {
         if epoch != self.producer_epoch {
             return None;
         }
@@ -172,7 +175,7 @@ impl ProducerStateEntry {
 
 /// A data batch as the producer state sees it (the fields of `RecordBatch` that matter).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DataBatch {
+pub(crate) struct DataBatch {
     /// `NO_PRODUCER_ID` (-1) for a producer without idempotence: nothing is tracked.
     pub producer_id: ProducerId,
     pub producer_epoch: ProducerEpoch,
@@ -186,7 +189,7 @@ pub struct DataBatch {
 
 impl DataBatch {
     /// `lastSequence()`: `incrementSequence(baseSequence, lastOffsetDelta)`.
-    pub fn last_sequence(&self) -> i32 {
+    pub(crate) fn last_sequence(&self) -> i32 {
         if self.base_sequence == NO_SEQUENCE {
             return NO_SEQUENCE;
         }
@@ -196,7 +199,7 @@ impl DataBatch {
 
 /// The outcome of a data append that passed validation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AppendOutcome {
+pub(crate) enum AppendOutcome {
     /// Write the batch at the offsets the log assigns.
     Append,
     /// The batch is one of the producer's last 5: do not write it; answer with the original
@@ -206,7 +209,7 @@ pub enum AppendOutcome {
 
 /// The exceptions of `ProducerAppendInfo`, with Kafka's messages.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ProducerStateError {
+pub(crate) enum ProducerStateError {
     /// `OutOfOrderSequenceException`, error code 45 (`OUT_OF_ORDER_SEQUENCE_NUMBER`).
     OutOfOrderSequence(String),
     /// `InvalidProducerEpochException`, error code 47 (`INVALID_PRODUCER_EPOCH`).
@@ -219,7 +222,7 @@ pub enum ProducerStateError {
 
 impl ProducerStateError {
     /// The Kafka error code.
-    pub fn error_code(&self) -> i16 {
+    pub(crate) fn error_code(&self) -> i16 {
         match self {
             ProducerStateError::OutOfOrderSequence(_) => 45,
             ProducerStateError::InvalidProducerEpoch(_) => 47,
@@ -229,7 +232,7 @@ impl ProducerStateError {
     }
 
     /// The exception message.
-    pub fn message(&self) -> &str {
+    pub(crate) fn message(&self) -> &str {
         match self {
             ProducerStateError::OutOfOrderSequence(m)
             | ProducerStateError::InvalidProducerEpoch(m)
@@ -241,7 +244,7 @@ impl ProducerStateError {
 
 /// Mirrors `TxnMetadata`: a transaction's first offset, and its marker offset once decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TxnMetadata {
+pub(crate) struct TxnMetadata {
     pub producer_id: ProducerId,
     pub first_offset: Offset,
     pub last_offset: Option<Offset>,
@@ -249,7 +252,7 @@ pub struct TxnMetadata {
 
 /// Mirrors `CompletedTxn`: emitted by a marker that closes a non-empty transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CompletedTxn {
+pub(crate) struct CompletedTxn {
     pub producer_id: ProducerId,
     pub first_offset: Offset,
     pub last_offset: Offset,
@@ -270,7 +273,7 @@ pub struct ProducerStateManager {
 
 impl ProducerStateManager {
     /// An empty manager for `topic_partition` (used in error messages).
-    pub fn new(topic_partition: TopicPartition) -> ProducerStateManager {
+    pub(crate) fn new(topic_partition: TopicPartition) -> ProducerStateManager {
         ProducerStateManager {
             topic_partition,
             producers: BTreeMap::new(),
@@ -279,25 +282,16 @@ impl ProducerStateManager {
         }
     }
 
-    /// The partition this state belongs to.
-    pub fn topic_partition(&self) -> &TopicPartition {
-        &self.topic_partition
-    }
-
     /// `lastEntry(producerId)`.
-    pub fn last_entry(&self, producer_id: ProducerId) -> Option<&ProducerStateEntry> {
+    #[cfg(test)]
+    pub(crate) fn last_entry(&self, producer_id: ProducerId) -> Option<&ProducerStateEntry> {
         self.producers.get(&producer_id)
-    }
-
-    /// All producer entries, by producer id.
-    pub fn producers(&self) -> &BTreeMap<ProducerId, ProducerStateEntry> {
-        &self.producers
     }
 
     /// Appends as leader for a client produce request (`UnifiedLog.appendAsLeader`, origin
     /// CLIENT): duplicate check against the last 5 batches first, then full validation.
     /// `first_offset` is where the log would write the batch (its LEO).
-    pub fn append_as_leader(
+    pub(crate) fn append_as_leader(
         &mut self,
         batch: &DataBatch,
         first_offset: Offset,
@@ -319,14 +313,18 @@ impl ProducerStateManager {
 
     /// Appends as follower (`appendAsFollower`, origin REPLICATION): no sequence validation, an
     /// older epoch only warns. Can still fail with `InvalidTxnState`, as in Kafka.
-    pub fn append_as_follower(&mut self, batch: &DataBatch, first_offset: Offset) -> Result<(), ProducerStateError> {
+    pub(crate) fn append_as_follower(
+        &mut self,
+        batch: &DataBatch,
+        first_offset: Offset,
+    ) -> Result<(), ProducerStateError> {
         self.append_data(batch, first_offset, AppendOrigin::Replication).map(|_| ())
     }
 
     /// Validates and records a data batch written at `first_offset` with the given origin, like
     /// `ProducerAppendInfo.appendDataBatch` (no duplicate check: that is `UnifiedLog`'s, see
     /// [`Self::append_as_leader`]). Batches without a producer id are accepted and not tracked.
-    pub fn append_data(
+    pub(crate) fn append_data(
         &mut self,
         batch: &DataBatch,
         first_offset: Offset,
@@ -419,7 +417,7 @@ impl ProducerStateManager {
     /// Appends a COMMIT or ABORT marker written at `offset` (`appendEndTxnMarker`); the same as
     /// [`Self::append_txn_marker`] with the fields passed one by one.
     #[allow(clippy::too_many_arguments)]
-    pub fn append_marker(
+    pub(crate) fn append_marker(
         &mut self,
         producer_id: ProducerId,
         producer_epoch: ProducerEpoch,
@@ -438,7 +436,7 @@ impl ProducerStateManager {
     /// epoch and clears the retained batches (sequence back to `NO_SEQUENCE`). Closes the
     /// producer's open transaction: the transaction stops being undecided, and stays unstable
     /// until the HW passes the marker. Returns the completed transaction, if it had data here.
-    pub fn append_txn_marker(
+    pub(crate) fn append_txn_marker(
         &mut self,
         marker: &TxnMarker,
         origin: AppendOrigin,
@@ -484,18 +482,18 @@ impl ProducerStateManager {
 
     /// `onHighWatermarkUpdated(highWatermark)`: decided transactions whose marker is below the
     /// HW stop counting as unstable.
-    pub fn on_high_watermark_updated(&mut self, high_watermark: Offset) {
+    pub(crate) fn on_high_watermark_updated(&mut self, high_watermark: Offset) {
         self.unreplicated_txns.retain(|_, t| !matches!(t.last_offset, Some(last) if last < high_watermark));
     }
 
     /// `firstUndecidedOffset()`: the first offset of the earliest open transaction.
-    pub fn first_undecided_offset(&self) -> Option<Offset> {
+    pub(crate) fn first_undecided_offset(&self) -> Option<Offset> {
         self.ongoing_txns.keys().next().copied()
     }
 
     /// `firstUnstableOffset()`: the earlier of the first undecided offset and the first offset
     /// of a decided transaction whose marker the HW has not passed.
-    pub fn first_unstable_offset(&self) -> Option<Offset> {
+    pub(crate) fn first_unstable_offset(&self) -> Option<Offset> {
         let unreplicated = self.unreplicated_txns.keys().next().copied();
         let undecided = self.first_undecided_offset();
         match (unreplicated, undecided) {
@@ -506,16 +504,11 @@ impl ProducerStateManager {
     }
 
     /// `UnifiedLog.lastStableOffset`: the first unstable offset if it is below the HW, else HW.
-    pub fn last_stable_offset(&self, high_watermark: Offset) -> Offset {
+    pub(crate) fn last_stable_offset(&self, high_watermark: Offset) -> Offset {
         match self.first_unstable_offset() {
             Some(o) if o < high_watermark => o,
             _ => high_watermark,
         }
-    }
-
-    /// The open (undecided) transactions, by first offset.
-    pub fn ongoing_txns(&self) -> &BTreeMap<Offset, TxnMetadata> {
-        &self.ongoing_txns
     }
 }
 

@@ -5,7 +5,7 @@
 
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::metadata::MetadataRecord;
-use crate::sim::record::{Bytes, ControlType, Record, RecordBatch};
+use crate::sim::record::{ControlType, Record, RecordBatch};
 use crate::sim::types::{
     BrokerEndpoint, BrokerId, ConfigResource, Epoch, NodeAddr, Offset, PartitionId, TopicId, TopicPartition,
 };
@@ -151,15 +151,15 @@ pub enum ControllerRequest {
 }
 
 /// A created topic: its id, partition count and replication factor.
-pub type CreatedTopic = Result<(TopicId, i32, i32), ApiError>;
+pub(crate) type CreatedTopic = Result<(TopicId, i32, i32), ApiError>;
 /// An ongoing reassignment: the partition, its replicas, adding replicas and removing replicas.
-pub type Reassignment = (TopicPartition, Vec<BrokerId>, Vec<BrokerId>, Vec<BrokerId>);
+pub(crate) type Reassignment = (TopicPartition, Vec<BrokerId>, Vec<BrokerId>, Vec<BrokerId>);
 /// A produce result per partition: the base offset and the log append time, or the error.
-pub type PartitionProduceResult = (TopicPartition, Result<(Offset, i64), ApiError>);
+pub(crate) type PartitionProduceResult = (TopicPartition, Result<(Offset, i64), ApiError>);
 /// A ListOffsets result per partition: the offset and its timestamp, or the error.
-pub type PartitionListOffsetsResult = (TopicPartition, Result<(Offset, i64), KafkaError>);
+pub(crate) type PartitionListOffsetsResult = (TopicPartition, Result<(Offset, i64), KafkaError>);
 /// The errors per partition of one producer's transaction markers.
-pub type TxnMarkerResult = (i64, Vec<(TopicPartition, Option<KafkaError>)>);
+pub(crate) type TxnMarkerResult = (i64, Vec<(TopicPartition, Option<KafkaError>)>);
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum ControllerResponse {
@@ -532,7 +532,7 @@ pub enum Response {
 
 impl Request {
     /// The Kafka API name (`ApiKeys`), shown on the message in flight.
-    pub fn label(&self) -> &'static str {
+    pub(crate) fn label(&self) -> &'static str {
         match self {
             Request::Vote { .. } => "Vote",
             Request::BeginQuorumEpoch { .. } => "BeginQuorumEpoch",
@@ -576,7 +576,7 @@ impl Request {
 }
 
 impl ControllerRequest {
-    pub fn label(&self) -> &'static str {
+    pub(crate) fn label(&self) -> &'static str {
         match self {
             ControllerRequest::CreateTopics { .. } => "CreateTopics",
             ControllerRequest::DeleteTopics { .. } => "DeleteTopics",
@@ -592,7 +592,7 @@ impl ControllerRequest {
 
 impl Message {
     /// The kind of traffic this message is (see [`crate::sim::trace::Traffic`]).
-    pub fn traffic(&self) -> crate::sim::trace::Traffic {
+    pub(crate) fn traffic(&self) -> crate::sim::trace::Traffic {
         use crate::sim::trace::Traffic;
         match &self.body {
             Body::Req(Request::BrokerHeartbeat { .. } | Request::Heartbeat { .. }) => Traffic::Heartbeat,
@@ -603,17 +603,17 @@ impl Message {
         }
     }
 
-    pub fn label(&self) -> &'static str {
+    pub(crate) fn label(&self) -> &'static str {
         match &self.body {
             Body::Req(r) => r.label(),
             Body::Resp(_) => "response",
         }
     }
-    pub fn is_response(&self) -> bool {
+    pub(crate) fn is_response(&self) -> bool {
         matches!(self.body, Body::Resp(_))
     }
     /// An approximate size on the wire, for the bandwidth model.
-    pub fn size_bytes(&self) -> u32 {
+    pub(crate) fn size_bytes(&self) -> u32 {
         const HEADER: u32 = 40;
         match &self.body {
             Body::Req(Request::Produce { batches, .. }) => {
@@ -627,12 +627,6 @@ impl Message {
             _ => HEADER + 60,
         }
     }
-}
-
-/// Keys of the client-facing APIs with their (min, max) versions, as a Kafka 4.0 broker
-/// advertises them (`kafka-broker-api-versions`).
-pub fn value_len(v: &Option<Bytes>) -> u32 {
-    v.as_ref().map(|b| b.len() as u32).unwrap_or(0)
 }
 
 fn no_previous_broker_epoch() -> i64 {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
 /// Immutable bytes shared between producer, leader and followers.
-pub type Bytes = Rc<[u8]>;
+pub(crate) type Bytes = Rc<[u8]>;
 
 pub fn bytes(data: &[u8]) -> Bytes {
     Rc::from(data)
@@ -40,7 +40,8 @@ pub enum ControlType {
 }
 
 impl ControlType {
-    pub fn code(self) -> i16 {
+    #[cfg(test)]
+    pub(crate) fn code(self) -> i16 {
         match self {
             ControlType::Abort => 0,
             ControlType::Commit => 1,
@@ -48,11 +49,13 @@ impl ControlType {
     }
 }
 
-pub const NO_PRODUCER_ID: i64 = -1;
-pub const NO_PRODUCER_EPOCH: i16 = -1;
-pub const NO_SEQUENCE: i32 = -1;
+pub(crate) const NO_PRODUCER_ID: i64 = -1;
+#[cfg(test)]
+pub(crate) const NO_PRODUCER_EPOCH: i16 = -1;
+#[cfg(test)]
+pub(crate) const NO_SEQUENCE: i32 = -1;
 /// `DefaultRecordBatch.RECORD_BATCH_OVERHEAD`.
-pub const RECORD_BATCH_OVERHEAD: u32 = 61;
+pub(crate) const RECORD_BATCH_OVERHEAD: u32 = 61;
 
 /// A batch as stored in a log: offsets assigned, leader epoch stamped.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -77,17 +80,19 @@ pub struct RecordBatch {
 }
 
 impl RecordBatch {
-    pub fn record_count(&self) -> u32 {
+    #[cfg(test)]
+    pub(crate) fn record_count(&self) -> u32 {
         self.records.len() as u32
     }
     /// The offset after this batch.
-    pub fn next_offset(&self) -> Offset {
+    pub(crate) fn next_offset(&self) -> Offset {
         self.last_offset + 1
     }
-    pub fn is_control(&self) -> bool {
+    pub(crate) fn is_control(&self) -> bool {
         self.control.is_some()
     }
-    pub fn last_sequence(&self) -> i32 {
+    #[cfg(test)]
+    pub(crate) fn last_sequence(&self) -> i32 {
         if self.base_sequence == NO_SEQUENCE {
             return NO_SEQUENCE;
         }
@@ -101,13 +106,13 @@ impl RecordBatch {
         }
     }
     /// Records with their absolute offsets.
-    pub fn iter_with_offsets(&self) -> impl Iterator<Item = (Offset, &Record)> {
+    pub(crate) fn iter_with_offsets(&self) -> impl Iterator<Item = (Offset, &Record)> {
         let base = self.base_offset;
         self.records.iter().map(move |r| (base + Offset::from(r.offset_delta), r))
     }
     /// A copy of this batch holding only the records with offset `< end`, or `None` when none
     /// is left. Used when a log is truncated inside a batch.
-    pub fn truncated_before(&self, end: Offset) -> Option<RecordBatch> {
+    pub(crate) fn truncated_before(&self, end: Offset) -> Option<RecordBatch> {
         if end <= self.base_offset {
             return None;
         }
@@ -128,7 +133,7 @@ impl RecordBatch {
     }
     /// The part of this batch at or after `start` (a follower that truncated inside a batch
     /// fetches the rest of it again).
-    pub fn suffix_from(&self, start: Offset) -> Option<RecordBatch> {
+    pub(crate) fn suffix_from(&self, start: Offset) -> Option<RecordBatch> {
         if start <= self.base_offset {
             return Some(self.clone());
         }
@@ -159,7 +164,8 @@ impl RecordBatch {
     }
 
     /// The CRC-32C of the batch's logical content, used to detect corruption on disk.
-    pub fn checksum(&self) -> u32 {
+    #[cfg(test)]
+    pub(crate) fn checksum(&self) -> u32 {
         let mut buf = Vec::with_capacity(self.size_bytes as usize);
         buf.extend_from_slice(&self.base_offset.to_le_bytes());
         buf.extend_from_slice(&self.last_offset.to_le_bytes());
@@ -184,6 +190,7 @@ impl RecordBatch {
     }
 }
 
+#[cfg(test)]
 fn push_opt(buf: &mut Vec<u8>, data: Option<&[u8]>) {
     match data {
         None => buf.extend_from_slice(&u32::MAX.to_le_bytes()),
@@ -195,7 +202,7 @@ fn push_opt(buf: &mut Vec<u8>, data: Option<&[u8]>) {
 }
 
 /// `ByteUtils.sizeOfUnsignedVarint`.
-pub fn size_of_unsigned_varint(value: u32) -> u32 {
+pub(crate) fn size_of_unsigned_varint(value: u32) -> u32 {
     let leading = value.leading_zeros();
     // (38 - leadingZeros) / 7 in Java's bit trick equals ceil(bits / 7), at least 1.
     let bits = 32 - leading;
@@ -207,12 +214,12 @@ pub fn size_of_unsigned_varint(value: u32) -> u32 {
 }
 
 /// `ByteUtils.sizeOfVarint` (zig-zag).
-pub fn size_of_varint(value: i32) -> u32 {
+pub(crate) fn size_of_varint(value: i32) -> u32 {
     size_of_unsigned_varint(((value << 1) ^ (value >> 31)) as u32)
 }
 
 /// `ByteUtils.sizeOfVarlong` (zig-zag).
-pub fn size_of_varlong(value: i64) -> u32 {
+pub(crate) fn size_of_varlong(value: i64) -> u32 {
     let mut v = ((value << 1) ^ (value >> 63)) as u64;
     let mut bytes = 1;
     while v & !0x7f != 0 {
@@ -230,7 +237,7 @@ fn size_of_opt(data: Option<&[u8]>) -> u32 {
 }
 
 /// `DefaultRecord.sizeInBytes`: the record's size inside a v2 batch.
-pub fn record_size(offset_delta: u32, timestamp_delta: i64, r: &Record) -> u32 {
+pub(crate) fn record_size(offset_delta: u32, timestamp_delta: i64, r: &Record) -> u32 {
     let mut body = 1 + size_of_varlong(timestamp_delta) + size_of_varint(offset_delta as i32);
     body += size_of_opt(r.key.as_deref());
     body += size_of_opt(r.value.as_deref());
@@ -243,7 +250,7 @@ pub fn record_size(offset_delta: u32, timestamp_delta: i64, r: &Record) -> u32 {
 }
 
 /// The size of a v2 batch holding `records` (batch header + records).
-pub fn batch_size(records: &[Record]) -> u32 {
+pub(crate) fn batch_size(records: &[Record]) -> u32 {
     let first_ts = records.first().map(|r| r.timestamp).unwrap_or(0);
     RECORD_BATCH_OVERHEAD + records.iter().map(|r| record_size(r.offset_delta, r.timestamp - first_ts, r)).sum::<u32>()
 }

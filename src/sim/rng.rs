@@ -26,7 +26,7 @@ impl Pcg32 {
     }
 
     /// A child generator for the component named `label`. The parent advances by two draws.
-    pub fn split(&mut self, label: &str) -> Pcg32 {
+    pub(crate) fn split(&mut self, label: &str) -> Pcg32 {
         let mut h: u64 = 0xcbf29ce484222325;
         for b in label.as_bytes() {
             h ^= u64::from(*b);
@@ -37,7 +37,7 @@ impl Pcg32 {
     }
 
     /// The next 32 random bits.
-    pub fn next_u32(&mut self) -> u32 {
+    pub(crate) fn next_u32(&mut self) -> u32 {
         let old = self.state;
         self.state = old.wrapping_mul(MULTIPLIER).wrapping_add(self.inc);
         let xorshifted = (((old >> 18) ^ old) >> 27) as u32;
@@ -63,7 +63,7 @@ impl Pcg32 {
     }
 
     /// A uniform draw in `lo..=hi` (inclusive) for 64-bit values.
-    pub fn range_u64(&mut self, lo: u64, hi: u64) -> u64 {
+    pub(crate) fn range_u64(&mut self, lo: u64, hi: u64) -> u64 {
         assert!(lo <= hi);
         let span = hi - lo;
         if span == u64::MAX {
@@ -80,7 +80,7 @@ impl Pcg32 {
     }
 
     /// True with probability `num / den` (integer ratio, no floats in decisions).
-    pub fn chance(&mut self, num: u32, den: u32) -> bool {
+    pub(crate) fn chance(&mut self, num: u32, den: u32) -> bool {
         if num == 0 || den == 0 {
             return false;
         }
@@ -91,7 +91,7 @@ impl Pcg32 {
     }
 
     /// Fisher–Yates shuffle.
-    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+    pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
         let n = items.len() as u32;
         for i in (1..n).rev() {
             let j = self.below(i + 1);

@@ -37,7 +37,7 @@ use std::collections::BTreeMap;
 pub const REFERENCE_TRACE_HASH: u64 = 0xb68b_e273_6544_6a38;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.
-pub fn create_topic(sim: &mut Sim, name: &str, partitions: i32, rf: i32, configs: &[(&str, &str)]) -> bool {
+pub(crate) fn create_topic(sim: &mut Sim, name: &str, partitions: i32, rf: i32, configs: &[(&str, &str)]) -> bool {
     let admin = sim.create_admin("setup", "localhost:9092");
     let topic = NewTopic {
         name: name.into(),

@@ -9,13 +9,13 @@ pub struct SimTime(pub u64);
 
 /// Kafka timestamps are milliseconds since the Unix epoch; a scenario starts at this moment
 /// (2025-03-18T00:00:00Z, the day Kafka 4.0.0 was released) unless it says otherwise.
-pub const DEFAULT_EPOCH_MS: i64 = 1_742_256_000_000;
+pub(crate) const DEFAULT_EPOCH_MS: i64 = 1_742_256_000_000;
 
 impl SimTime {
-    pub const ZERO: SimTime = SimTime(0);
-    pub const MAX: SimTime = SimTime(u64::MAX);
+    pub(crate) const ZERO: SimTime = SimTime(0);
+    pub(crate) const MAX: SimTime = SimTime(u64::MAX);
 
-    pub const fn from_ms(ms: u64) -> SimTime {
+    pub(crate) const fn from_ms(ms: u64) -> SimTime {
         SimTime(ms * 1000)
     }
     pub const fn from_secs(s: u64) -> SimTime {
@@ -25,7 +25,7 @@ impl SimTime {
         self.0
     }
     /// Whole milliseconds since the scenario started.
-    pub const fn as_ms(self) -> u64 {
+    pub(crate) const fn as_ms(self) -> u64 {
         self.0 / 1000
     }
     /// Adds a duration in milliseconds (negative durations clamp at zero).
@@ -36,7 +36,7 @@ impl SimTime {
             SimTime(self.0.saturating_sub(ms.unsigned_abs().saturating_mul(1000)))
         }
     }
-    pub fn plus_micros(self, us: u64) -> SimTime {
+    pub(crate) fn plus_micros(self, us: u64) -> SimTime {
         SimTime(self.0.saturating_add(us))
     }
     /// Milliseconds elapsed since `earlier` (0 if `earlier` is later).
@@ -55,7 +55,7 @@ impl fmt::Display for SimTime {
 
 /// Parses a duration such as `500ms`, `5s`, `2m`, `1h`, `250us` or a bare number of
 /// milliseconds into microseconds.
-pub fn parse_duration_us(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_duration_us(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);

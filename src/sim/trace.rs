@@ -39,19 +39,7 @@ pub enum ElectionReason {
     Recovered,
 }
 
-impl ElectionReason {
-    pub fn describe(self) -> &'static str {
-        match self {
-            ElectionReason::NewPartition => "new partition",
-            ElectionReason::LeaderFenced => "leader lost",
-            ElectionReason::ControlledShutdown => "controlled shutdown",
-            ElectionReason::Preferred => "preferred leader election",
-            ElectionReason::Unclean => "UNCLEAN election",
-            ElectionReason::Reassignment => "reassignment",
-            ElectionReason::Recovered => "ISR member back",
-        }
-    }
-}
+impl ElectionReason {}
 
 /// A record identity for the checker: the producer-side batch and the record's index in it.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -357,7 +345,7 @@ pub enum TraceKind {
 
 impl TraceKind {
     /// The topic the event is about, if it is about one.
-    pub fn topic(&self) -> Option<&str> {
+    pub(crate) fn topic(&self) -> Option<&str> {
         use TraceKind as K;
         match self {
             K::LogRecovered { tp, .. }

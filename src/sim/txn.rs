@@ -40,7 +40,7 @@ pub enum TxnState {
 }
 
 impl TxnState {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             TxnState::Empty => "Empty",
             TxnState::Ongoing => "Ongoing",
@@ -51,9 +51,6 @@ impl TxnState {
             TxnState::Dead => "Dead",
             TxnState::PrepareEpochFence => "PrepareEpochFence",
         }
-    }
-    pub fn id(self) -> u8 {
-        self as u8
     }
 }
 

@@ -9,19 +9,19 @@ use std::fmt;
 /// A broker id. `-1` means "none" where Kafka uses it so (NO_LEADER).
 pub type BrokerId = i32;
 /// A partition index.
-pub type PartitionId = i32;
+pub(crate) type PartitionId = i32;
 /// An offset in a partition's log.
 pub type Offset = i64;
 /// A leader epoch.
-pub type Epoch = i32;
+pub(crate) type Epoch = i32;
 
 /// Kafka's "no leader" sentinel.
 pub const NO_LEADER: BrokerId = -1;
 
 /// The group coordinator's internal topic (`Topic.GROUP_METADATA_TOPIC_NAME`).
-pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
+pub(crate) const OFFSETS_TOPIC: &str = "__consumer_offsets";
 /// The transaction coordinator's internal topic (`Topic.TRANSACTION_STATE_TOPIC_NAME`).
-pub const TXN_TOPIC: &str = "__transaction_state";
+pub(crate) const TXN_TOPIC: &str = "__transaction_state";
 
 /// A topic partition, written `topic-partition` like Kafka's `TopicPartition.toString()`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -81,11 +81,11 @@ pub enum ConfigResource {
 pub struct TopicId(pub u64, pub u64);
 
 impl TopicId {
-    pub const ZERO: TopicId = TopicId(0, 0);
+    pub(crate) const ZERO: TopicId = TopicId(0, 0);
 
     /// A random id. Like `Uuid.randomUuid` (a version-4 `java.util.UUID`), ids whose text
     /// contains a `-` anywhere are drawn again.
-    pub fn random(rng: &mut Pcg32) -> TopicId {
+    pub(crate) fn random(rng: &mut Pcg32) -> TopicId {
         loop {
             let mut hi = rng.next_u64();
             let mut lo = rng.next_u64();
@@ -110,7 +110,7 @@ impl fmt::Display for TopicId {
 }
 
 /// URL-safe base64 without padding.
-pub fn base64url_nopad(data: &[u8]) -> String {
+pub(crate) fn base64url_nopad(data: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(data.len() * 4 / 3 + 2);
     for chunk in data.chunks(3) {

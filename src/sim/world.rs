@@ -270,12 +270,12 @@ impl TraceLog {
     }
 
     /// Events from absolute index `from` on (what an observer has not seen yet).
-    pub fn since(&self, from: u64) -> impl Iterator<Item = &TraceEvent> {
+    pub(crate) fn since(&self, from: u64) -> impl Iterator<Item = &TraceEvent> {
         let skip = from.saturating_sub(self.first_index) as usize;
         self.events.iter().skip(skip)
     }
 
-    pub fn next_index(&self) -> u64 {
+    pub(crate) fn next_index(&self) -> u64 {
         self.first_index + self.events.len() as u64
     }
 }
@@ -457,13 +457,13 @@ impl Sim {
     }
 
     /// The time of the next event, if any.
-    pub fn next_event_at(&self) -> Option<SimTime> {
+    pub(crate) fn next_event_at(&self) -> Option<SimTime> {
         self.queue.peek().map(|Reverse(s)| s.at)
     }
 
     /// Processes the next event if it is due at or before `limit`. Returns false when nothing
     /// was due (time then moves to `limit`).
-    pub fn step_until(&mut self, limit: SimTime) -> bool {
+    pub(crate) fn step_until(&mut self, limit: SimTime) -> bool {
         match self.queue.peek() {
             Some(Reverse(s)) if s.at <= limit => {}
             _ => {
@@ -486,12 +486,12 @@ impl Sim {
     }
 
     /// Processes exactly the next event.
-    pub fn step(&mut self) -> bool {
+    pub(crate) fn step(&mut self) -> bool {
         self.step_until(SimTime::MAX)
     }
 
     /// Runs every event up to `t`, then sets the clock to `t`.
-    pub fn run_until(&mut self, t: SimTime) {
+    pub(crate) fn run_until(&mut self, t: SimTime) {
         while self.step_until(t) {}
         if t > self.now {
             self.now = t;
@@ -822,7 +822,7 @@ impl Sim {
     }
 
     /// The broker's disk is lost (it must be down or is killed first); it restarts empty.
-    pub fn lose_disk(&mut self, id: BrokerId) -> Result<(), String> {
+    pub(crate) fn lose_disk(&mut self, id: BrokerId) -> Result<(), String> {
         if !self.brokers.contains_key(&id) {
             return Err(format!("there is no broker {id}"));
         }
@@ -837,7 +837,7 @@ impl Sim {
     }
 
     /// Adds a new broker with the next free id and starts it.
-    pub fn add_broker(&mut self) -> Result<BrokerId, String> {
+    pub(crate) fn add_broker(&mut self) -> Result<BrokerId, String> {
         let id = self.brokers.keys().max().copied().unwrap_or(0) + 1;
         if id > 64 {
             return Err("Brokerlab simulates at most 64 brokers".into());
@@ -869,14 +869,10 @@ impl Sim {
         Ok(())
     }
 
-    pub fn note(&mut self, text: impl Into<String>) {
-        self.trace.push(self.now, TraceKind::Note { text: text.into() });
-    }
-
     // ---------------- clients ----------------
 
     /// Resolves `host:port,host:port` against the simulated listeners.
-    pub fn resolve_bootstrap(&self, servers: &str) -> Vec<(String, Option<BrokerId>)> {
+    pub(crate) fn resolve_bootstrap(&self, servers: &str) -> Vec<(String, Option<BrokerId>)> {
         servers
             .split(',')
             .filter(|s| !s.trim().is_empty())
@@ -911,7 +907,7 @@ impl Sim {
     }
 
     /// Runs a client's poll loop now (after the application handed it work).
-    pub fn poke_client(&mut self, id: u32) {
+    pub(crate) fn poke_client(&mut self, id: u32) {
         self.step_node::<ClientNode>(NodeAddr::Client(id), |c, now, env, out| c.after(now, env, out));
     }
 
@@ -971,7 +967,7 @@ impl Sim {
         Ok(())
     }
 
-    pub fn client_by_name(&self, name: &str) -> Option<u32> {
+    pub(crate) fn client_by_name(&self, name: &str) -> Option<u32> {
         self.clients.values().find(|c| c.name == name).map(|c| c.id)
     }
 
@@ -989,7 +985,7 @@ impl Sim {
         }
     }
 
-    pub fn admin_mut(&mut self, id: u32) -> Option<&mut Admin> {
+    pub(crate) fn admin_mut(&mut self, id: u32) -> Option<&mut Admin> {
         match self.clients.get_mut(&id).map(|c| &mut c.kind) {
             Some(ClientKind::Admin(a)) => Some(a),
             _ => None,
@@ -1006,7 +1002,7 @@ impl Sim {
     }
 
     /// Starts, changes or stops a producer application's stream of records.
-    pub fn set_producer_workload(
+    pub(crate) fn set_producer_workload(
         &mut self,
         producer: u32,
         workload: Option<crate::sim::client::producer::Workload>,
@@ -1028,7 +1024,7 @@ impl Sim {
     }
 
     /// Starts an admin operation; poll [`Sim::admin_take`] for its result.
-    pub fn admin_submit(&mut self, admin: u32, calls: Vec<Call>, timeout_ms: Option<i64>) -> Option<u64> {
+    pub(crate) fn admin_submit(&mut self, admin: u32, calls: Vec<Call>, timeout_ms: Option<i64>) -> Option<u64> {
         let mut task = None;
         self.step_node::<ClientNode>(NodeAddr::Client(admin), |n, now, _, out| {
             if let ClientKind::Admin(a) = &mut n.kind {
@@ -1039,7 +1035,7 @@ impl Sim {
         task
     }
 
-    pub fn admin_take(&mut self, admin: u32, task: u64) -> Option<AdminTask> {
+    pub(crate) fn admin_take(&mut self, admin: u32, task: u64) -> Option<AdminTask> {
         self.admin_mut(admin).and_then(|a| a.take(task))
     }
 
@@ -1074,7 +1070,7 @@ impl Sim {
     }
 
     /// The partition's current leader, per the active controller.
-    pub fn leader_of(&self, tp: &crate::sim::types::TopicPartition) -> Option<BrokerId> {
+    pub(crate) fn leader_of(&self, tp: &crate::sim::types::TopicPartition) -> Option<BrokerId> {
         let c = self.active_controller()?;
         let leader = self.controllers[&c].proc.as_ref()?.image.partition(&tp.topic, tp.partition)?.leader;
         (leader >= 0).then_some(leader)
@@ -1212,13 +1208,8 @@ impl Sim {
     }
 
     /// The seed every component's randomness is split from.
-    pub fn seed(&self) -> u64 {
+    pub(crate) fn seed(&self) -> u64 {
         self.seed
-    }
-
-    /// The cluster's shape and settings as the scenario created it.
-    pub fn config(&self) -> &ClusterConfig {
-        &self.config
     }
 
     /// Simulated time: the instant of the last event handled.
@@ -1228,12 +1219,12 @@ impl Sim {
 
     /// What every node shares and nobody changes: the cluster id, static configs, the clock's
     /// epoch.
-    pub fn env(&self) -> &Env {
+    pub(crate) fn env(&self) -> &Env {
         &self.env
     }
 
     /// The network between the nodes, with its faults.
-    pub fn net(&self) -> &Network {
+    pub(crate) fn net(&self) -> &Network {
         &self.net
     }
 
@@ -1275,7 +1266,7 @@ impl Sim {
     }
 
     /// Takes what client `id` logged so far, with its log prefix (`[Producer clientId=…]`).
-    pub fn take_client_logs(&mut self, id: u32) -> Option<(String, Vec<crate::sim::client::conn::ClientLog>)> {
+    pub(crate) fn take_client_logs(&mut self, id: u32) -> Option<(String, Vec<crate::sim::client::conn::ClientLog>)> {
         let c = self.clients.get_mut(&id)?;
         let prefix = c.meta().log_prefix.clone();
         Some((prefix, c.take_logs()))

@@ -20,14 +20,14 @@ pub struct ApiKeyInfo {
 }
 
 impl ApiKeyInfo {
-    pub fn new(key: i16, name: &str, versions: Option<(i16, i16)>) -> ApiKeyInfo {
+    pub(crate) fn new(key: i16, name: &str, versions: Option<(i16, i16)>) -> ApiKeyInfo {
         ApiKeyInfo { key, name: name.to_string(), versions }
     }
 }
 
 /// A broker node (`Node.toString()`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BrokerNode {
+pub(crate) struct BrokerNode {
     pub host: String,
     pub port: i32,
     pub id: i32,
@@ -38,7 +38,7 @@ pub struct BrokerNode {
 }
 
 /// `host:port (id: N rack: null)` (`BrokerApiVersionsCommand`).
-pub fn node_string(n: &BrokerNode) -> String {
+pub(crate) fn node_string(n: &BrokerNode) -> String {
     let rack = n.rack.clone().unwrap_or_else(|| "null".to_string());
     match n.is_fenced {
         Some(f) => format!("{}:{} (id: {} rack: {rack} isFenced: {f})", n.host, n.port, n.id),
@@ -56,7 +56,7 @@ pub fn api_line(a: &ApiKeyInfo) -> String {
 }
 
 /// One broker's block (`BrokerApiVersionsCommand`), with final newline.
-pub fn broker_block(n: &BrokerNode, apis: &[ApiKeyInfo]) -> String {
+pub(crate) fn broker_block(n: &BrokerNode, apis: &[ApiKeyInfo]) -> String {
     let mut sorted: Vec<&ApiKeyInfo> = apis.iter().collect();
     sorted.sort_by_key(|a| a.key);
     let lines: Vec<String> = sorted.iter().map(|a| api_line(a)).collect();
@@ -64,12 +64,12 @@ pub fn broker_block(n: &BrokerNode, apis: &[ApiKeyInfo]) -> String {
 }
 
 /// A broker whose call failed: `<node> -> ERROR: <message>` (`BrokerApiVersionsCommand`).
-pub fn broker_error(n: &BrokerNode, message: &str) -> String {
+pub(crate) fn broker_error(n: &BrokerNode, message: &str) -> String {
     format!("{} -> ERROR: {message}\n", node_string(n))
 }
 
 /// The whole output, one block per broker in the order given (sort by id).
-pub fn api_versions(brokers: &[(BrokerNode, Result<Vec<ApiKeyInfo>, String>)]) -> Output {
+pub(crate) fn api_versions(brokers: &[(BrokerNode, Result<Vec<ApiKeyInfo>, String>)]) -> Output {
     let mut o = Output::new();
     for (n, r) in brokers {
         match r {

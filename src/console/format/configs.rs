@@ -7,7 +7,7 @@ use crate::sim::java::java_string_cmp;
 
 /// The entity type without its last letter (`topics` → `topic`,
 /// `client-metrics` → `client-metric`, `ConfigCommand`).
-pub fn singular(entity_type: &str) -> &str {
+pub(crate) fn singular(entity_type: &str) -> &str {
     let mut end = entity_type.len();
     if let Some((i, _)) = entity_type.char_indices().last() {
         end = i;
@@ -18,7 +18,7 @@ pub fn singular(entity_type: &str) -> &str {
 /// `--alter` success (`ConfigCommand`): `Completed updating config for topic orders.`,
 /// or for a default entity `Completed updating default config for brokers
 /// in the cluster.`
-pub fn alter_completed(entity_type: &str, entity_name: Option<&str>) -> Output {
+pub(crate) fn alter_completed(entity_type: &str, entity_name: Option<&str>) -> Output {
     let mut o = Output::new();
     match entity_name {
         Some(n) => o.outln(&format!("Completed updating config for {} {n}.", singular(entity_type))),
@@ -61,7 +61,7 @@ pub fn entry_line(e: &ConfigEntryView) -> String {
 }
 
 /// The header line of one entity (`ConfigCommand`).
-pub fn describe_header(entity_type: &str, entity_name: Option<&str>, all: bool) -> String {
+pub(crate) fn describe_header(entity_type: &str, entity_name: Option<&str>, all: bool) -> String {
     match entity_name {
         Some(n) if all => format!("All configs for {} {n} are:", singular(entity_type)),
         Some(n) => format!("Dynamic configs for {} {n} are:", singular(entity_type)),
@@ -71,7 +71,7 @@ pub fn describe_header(entity_type: &str, entity_name: Option<&str>, all: bool) 
 
 /// One described entity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConfigBlock {
+pub(crate) struct ConfigBlock {
     pub entity_type: String,
     /// `None` is the default entity (`--entity-default`).
     pub entity_name: Option<String>,
@@ -81,7 +81,7 @@ pub struct ConfigBlock {
 }
 
 /// `--describe` (`ConfigCommand`): per entity the header and its entries sorted by name.
-pub fn describe(blocks: &[ConfigBlock]) -> Output {
+pub(crate) fn describe(blocks: &[ConfigBlock]) -> Output {
     let mut o = Output::new();
     for b in blocks {
         o.outln(&describe_header(&b.entity_type, b.entity_name.as_deref(), b.all));
@@ -95,14 +95,14 @@ pub fn describe(blocks: &[ConfigBlock]) -> Output {
 }
 
 /// Argument and validation errors (`ConfigCommand`): the message alone on stderr, exit 1.
-pub fn arg_error(message: &str) -> Output {
+pub(crate) fn arg_error(message: &str) -> Output {
     Output::failure(message)
 }
 
 /// Any other failure (`ConfigCommand`): `Error while executing config command with args
 /// '<args>'` then the stack trace, stderr, exit 1. `args` are the arguments
 /// after the program name.
-pub fn command_failed(args: &[String], exception_class: &str, message: &str) -> Output {
+pub(crate) fn command_failed(args: &[String], exception_class: &str, message: &str) -> Output {
     let mut o = Output::new();
     o.errln(&format!("Error while executing config command with args '{}'", args.join(" ")));
     o.err(&stack_trace(exception_class, message));
@@ -110,23 +110,9 @@ pub fn command_failed(args: &[String], exception_class: &str, message: &str) -> 
     o
 }
 
-/// The unknown-topic failure of `--describe`/`--alter` (`ConfigCommand`).
-pub fn unknown_topic(args: &[String]) -> Output {
-    command_failed(
-        args,
-        "java.util.concurrent.ExecutionException",
-        "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.",
-    )
-}
-
 /// `ConfigCommand.parseConfigsToBeAdded`'s IllegalArgumentException (two spaces before the second
 /// format, as Kafka 4.4 prints it).
-pub const INVALID_ENTITY_CONFIG: &str = "Invalid entity config: all configs to be added must be in the format \"key=val\" or  \"key=[val1,val2]\" to group values which contain commas.";
-
-/// `Cannot update these configs dynamically: Set(<key>)` (`ConfigCommand`).
-pub fn cannot_update_dynamically(keys: &[String]) -> String {
-    format!("Cannot update these configs dynamically: Set({})", keys.join(", "))
-}
+pub(crate) const INVALID_ENTITY_CONFIG: &str = "Invalid entity config: all configs to be added must be in the format \"key=val\" or  \"key=[val1,val2]\" to group values which contain commas.";
 
 /// Whether the separator at byte `idx` is outside square brackets (the
 /// lookahead `(?=[^\]]*(?:\[|$))` of `ConfigCommand`).
@@ -153,7 +139,7 @@ fn split_outside(s: &str, sep: char) -> Vec<String> {
 /// Parses `--add-config 'k1=v1,k2=[a,b]'` (`ConfigCommand`): commas inside `[...]`
 /// group values, brackets are removed, keys and values trimmed. `Err` is
 /// the `requirement failed: ...` message.
-pub fn parse_add_config(input: &str) -> Result<Vec<(String, String)>, String> {
+pub(crate) fn parse_add_config(input: &str) -> Result<Vec<(String, String)>, String> {
     let mut pairs = split_outside(input, ',');
     // Java's split drops trailing empty strings.
     while pairs.len() > 1 && pairs.last().is_some_and(|p| p.is_empty()) {
@@ -173,6 +159,6 @@ pub fn parse_add_config(input: &str) -> Result<Vec<(String, String)>, String> {
 }
 
 /// Parses `--delete-config k1,k2` (values separated by `,`).
-pub fn parse_delete_config(values: &[&str]) -> Vec<String> {
+pub(crate) fn parse_delete_config(values: &[&str]) -> Vec<String> {
     values.iter().flat_map(|v| v.split(',')).filter(|k| !k.is_empty()).map(|k| k.trim().to_string()).collect()
 }

@@ -6,31 +6,32 @@ use serde::{Deserialize, Serialize};
 use super::log_line;
 
 /// `ConsoleConsumerOptions.checkRequiredArgs` through `CommandLineUtils.checkOneOfArgs` (options in its array order).
-pub const EXACTLY_ONE_TOPIC_OR_INCLUDE: &str = "Exactly one of the following arguments is required: [topic], [include]";
+pub(crate) const EXACTLY_ONE_TOPIC_OR_INCLUDE: &str =
+    "Exactly one of the following arguments is required: [topic], [include]";
 /// `ConsoleConsumer`
-pub const TOPIC_REQUIRED_WITH_PARTITION: &str = "The topic is required when partition is specified.";
+pub(crate) const TOPIC_REQUIRED_WITH_PARTITION: &str = "The topic is required when partition is specified.";
 /// `ConsoleConsumer`
-pub const PARTITION_REQUIRED_WITH_OFFSET: &str = "The partition is required when offset is specified.";
+pub(crate) const PARTITION_REQUIRED_WITH_OFFSET: &str = "The partition is required when offset is specified.";
 /// `ConsoleConsumer`
-pub const FROM_BEGINNING_AND_OFFSET: &str = "Options from-beginning and offset cannot be specified together.";
+pub(crate) const FROM_BEGINNING_AND_OFFSET: &str = "Options from-beginning and offset cannot be specified together.";
 /// `ConsoleConsumer`
-pub const GROUP_AND_PARTITION: &str = "Options group and partition cannot be specified together.";
+pub(crate) const GROUP_AND_PARTITION: &str = "Options group and partition cannot be specified together.";
 
 /// Kafka 4.4 `ConsoleConsumerOptions`, stdout, when `--consumer-property` is used (KIP-1147).
-pub const CONSUMER_PROPERTY_DEPRECATED: &str =
+pub(crate) const CONSUMER_PROPERTY_DEPRECATED: &str =
     "Option --consumer-property is deprecated and will be removed in a future version. Use --command-property instead.";
 /// Kafka 4.4 `ConsoleConsumerOptions`, stdout, when `--consumer.config` is used (KIP-1147).
-pub const CONSUMER_CONFIG_DEPRECATED: &str =
+pub(crate) const CONSUMER_CONFIG_DEPRECATED: &str =
     "Option --consumer.config is deprecated and will be removed in a future version. Use --command-config instead.";
 /// Kafka 4.4 `ConsoleConsumerOptions.buildFormatter`, stdout, when `--property` is used (KIP-1147).
-pub const PROPERTY_DEPRECATED: &str =
+pub(crate) const PROPERTY_DEPRECATED: &str =
     "Option --property is deprecated and will be removed in a future version. Use --formatter-property instead.";
 /// Kafka 4.4 `ConsoleConsumer.maybePrintConsumerProtocolMessage`, stderr: a console consumer
 /// that subscribes (no `--partition`) with the classic protocol, its INFO log being off.
-pub const CONSUMER_PROTOCOL_NOTICE: &str = "The consumer rebalance protocol (KIP-848) is production-ready! Set group.protocol=consumer to try it out. See https://kafka.apache.org/documentation/#consumer_rebalance_protocol";
+pub(crate) const CONSUMER_PROTOCOL_NOTICE: &str = "The consumer rebalance protocol (KIP-848) is production-ready! Set group.protocol=consumer to try it out. See https://kafka.apache.org/documentation/#consumer_rebalance_protocol";
 
 /// `ConsoleConsumer`: `The provided offset value '<v>' is incorrect. ...`
-pub fn invalid_offset(value: &str) -> String {
+pub(crate) fn invalid_offset(value: &str) -> String {
     format!(
         "The provided offset value '{value}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long."
     )
@@ -38,7 +39,7 @@ pub fn invalid_offset(value: &str) -> String {
 
 /// `ConsoleConsumer`: group ids given in several places differ. `ids` in the order the
 /// tool's `HashSet` yields them (see `opts::java_hash_set_order`).
-pub fn group_ids_mismatch(ids: &[String]) -> String {
+pub(crate) fn group_ids_mismatch(ids: &[String]) -> String {
     let quoted: Vec<String> = ids.iter().map(|g| format!("'{g}'")).collect();
     format!(
         "The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: {}",
@@ -47,13 +48,13 @@ pub fn group_ids_mismatch(ids: &[String]) -> String {
 }
 
 /// `ConsoleConsumer`: `--from-beginning` with `auto.offset.reset` other than earliest.
-pub fn from_beginning_conflict(value: &str) -> String {
+pub(crate) fn from_beginning_conflict(value: &str) -> String {
     format!("Can't simultaneously specify --from-beginning and 'auto.offset.reset={value}', please remove one option")
 }
 
 /// Where `--offset` starts (`ConsoleConsumer`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StartOffset {
+pub(crate) enum StartOffset {
     Earliest,
     Latest,
     At(i64),
@@ -61,7 +62,7 @@ pub enum StartOffset {
 
 /// Parses `--offset` (case-insensitive `earliest`/`latest`, or a
 /// non-negative long), with the tool's message on failure (`ConsoleConsumer`).
-pub fn parse_offset(value: &str) -> Result<StartOffset, String> {
+pub(crate) fn parse_offset(value: &str) -> Result<StartOffset, String> {
     match value.to_ascii_lowercase().as_str() {
         "earliest" => Ok(StartOffset::Earliest),
         "latest" => Ok(StartOffset::Latest),
@@ -74,7 +75,7 @@ pub fn parse_offset(value: &str) -> Result<StartOffset, String> {
 
 /// The timestamp type of a record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TimestampType {
+pub(crate) enum TimestampType {
     NoTimestamp,
     CreateTime,
     LogAppendTime,
@@ -82,7 +83,7 @@ pub enum TimestampType {
 
 /// A consumed record, as the formatter sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConsumedRecord {
+pub(crate) struct ConsumedRecord {
     pub partition: i32,
     pub offset: i64,
     pub timestamp_type: TimestampType,
@@ -98,7 +99,7 @@ pub struct ConsumedRecord {
 
 /// `DefaultMessageFormatter` properties.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FormatterConfig {
+pub(crate) struct FormatterConfig {
     pub print_timestamp: bool,
     pub print_partition: bool,
     pub print_offset: bool,
@@ -135,7 +136,7 @@ impl Default for FormatterConfig {
 impl FormatterConfig {
     /// Reads `--property` pairs (`DefaultMessageFormatter`): booleans are true only for `true`
     /// (case-insensitive, trimmed); unknown keys are ignored.
-    pub fn from_properties(props: &[(String, String)]) -> FormatterConfig {
+    pub(crate) fn from_properties(props: &[(String, String)]) -> FormatterConfig {
         let mut c = FormatterConfig::default();
         for (k, v) in props {
             let b = v.trim().eq_ignore_ascii_case("true");
@@ -163,7 +164,7 @@ impl FormatterConfig {
 /// partition, offset, delivery, epoch, headers, key, value; `key.separator`
 /// between every two printed fields, `line.separator` after the last.
 /// Bytes are returned as is (keys and values may be any bytes).
-pub fn format_record(r: &ConsumedRecord, c: &FormatterConfig) -> Vec<u8> {
+pub(crate) fn format_record(r: &ConsumedRecord, c: &FormatterConfig) -> Vec<u8> {
     let mut fields: Vec<Vec<u8>> = Vec::new();
     if c.print_timestamp {
         let t = match r.timestamp_type {
@@ -238,19 +239,19 @@ pub fn format_record(r: &ConsumedRecord, c: &FormatterConfig) -> Vec<u8> {
 }
 
 /// [`format_record`] as text (invalid UTF-8 replaced, as a terminal would).
-pub fn format_record_text(r: &ConsumedRecord, c: &FormatterConfig) -> String {
+pub(crate) fn format_record_text(r: &ConsumedRecord, c: &FormatterConfig) -> String {
     String::from_utf8_lossy(&format_record(r, c)).into_owned()
 }
 
 /// `Processed a total of <N> messages` (`ConsoleConsumer`), stderr, with newline. Always
 /// "messages".
-pub fn processed_total(n: i64) -> String {
+pub(crate) fn processed_total(n: i64) -> String {
     format!("Processed a total of {n} messages\n")
 }
 
 /// The `--timeout-ms` expiry lines (`ConsoleConsumer`), stderr, before the total. Note
 /// the two spaces before `(`.
-pub fn timeout_error(timestamp: &str) -> String {
+pub(crate) fn timeout_error(timestamp: &str) -> String {
     format!(
         "{}\norg.apache.kafka.common.errors.TimeoutException\n",
         log_line(

@@ -6,13 +6,13 @@ use super::Output;
 use crate::sim::java::{java_parse_int, java_parse_long, java_string_cmp};
 
 /// `GetOffsetShell`
-pub const TOPIC_PARTITIONS_CONFLICT: &str = "--topic-partitions cannot be used with --topic or --partitions";
+pub(crate) const TOPIC_PARTITIONS_CONFLICT: &str = "--topic-partitions cannot be used with --topic or --partitions";
 /// `GetOffsetShell`
-pub const NO_MATCH: &str = "Could not match any topic-partitions with the specified filters";
+pub(crate) const NO_MATCH: &str = "Could not match any topic-partitions with the specified filters";
 
 /// One partition's answer; `None` (unknown offset) is omitted (`GetOffsetShell`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PartitionOffset {
+pub(crate) struct PartitionOffset {
     pub topic: String,
     pub partition: i32,
     pub offset: Option<i64>,
@@ -20,7 +20,7 @@ pub struct PartitionOffset {
 
 /// The result lines `<topic>:<partition>:<offset>` (`GetOffsetShell`), sorted by the
 /// string `<topic>-<partition>` (so `t-10` before `t-2`).
-pub fn offsets(rows: &[PartitionOffset]) -> Output {
+pub(crate) fn offsets(rows: &[PartitionOffset]) -> Output {
     let mut v: Vec<(String, &PartitionOffset)> =
         rows.iter().filter(|r| r.offset.is_some()).map(|r| (format!("{}-{}", r.topic, r.partition), r)).collect();
     v.sort_by(|a, b| java_string_cmp(&a.0, &b.0));
@@ -33,19 +33,19 @@ pub fn offsets(rows: &[PartitionOffset]) -> Output {
 }
 
 /// `Error occurred: <message>` on stderr, exit 1 (`GetOffsetShell`).
-pub fn error(message: &str) -> Output {
+pub(crate) fn error(message: &str) -> Output {
     Output::failure(&format!("Error occurred: {message}"))
 }
 
 /// `Skip getting offsets for topic-partition <t>-<p> due to error: <msg>`
 /// (`GetOffsetShell`), a stderr line without newline.
-pub fn skip_partition(topic: &str, partition: i32, message: &str) -> String {
+pub(crate) fn skip_partition(topic: &str, partition: i32, message: &str) -> String {
     format!("Skip getting offsets for topic-partition {topic}-{partition} due to error: {message}")
 }
 
 /// What `--time` asks for (`GetOffsetShell`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum OffsetTime {
+pub(crate) enum OffsetTime {
     Latest,
     Earliest,
     MaxTimestamp,
@@ -57,7 +57,7 @@ pub enum OffsetTime {
 }
 
 /// Parses `--time` (`GetOffsetShell`), case-sensitive like the tool.
-pub fn parse_time(s: &str) -> Result<OffsetTime, String> {
+pub(crate) fn parse_time(s: &str) -> Result<OffsetTime, String> {
     match s {
         "latest" => return Ok(OffsetTime::Latest),
         "earliest" => return Ok(OffsetTime::Earliest),
@@ -82,7 +82,7 @@ pub fn parse_time(s: &str) -> Result<OffsetTime, String> {
 }
 
 /// Parses `--partitions 0,1` (`GetOffsetShell`).
-pub fn parse_partitions(s: &str) -> Result<Vec<i32>, String> {
+pub(crate) fn parse_partitions(s: &str) -> Result<Vec<i32>, String> {
     if s.is_empty() {
         return Ok(Vec::new());
     }
@@ -107,7 +107,7 @@ pub fn parse_partitions(s: &str) -> Result<Vec<i32>, String> {
 
 /// The partition part of a `--topic-partitions` rule (`GetOffsetShell`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PartitionRule {
+pub(crate) enum PartitionRule {
     All,
     One(i32),
     /// `from` inclusive, `to` exclusive (`i32::MAX` when open).
@@ -118,7 +118,7 @@ pub enum PartitionRule {
 }
 
 impl PartitionRule {
-    pub fn matches(self, p: i32) -> bool {
+    pub(crate) fn matches(self, p: i32) -> bool {
         match self {
             PartitionRule::All => true,
             PartitionRule::One(x) => p == x,
@@ -130,7 +130,7 @@ impl PartitionRule {
 /// One `--topic-partitions` rule: an optional topic regex (`None` = any
 /// topic; the caller evaluates the regex) and a partition rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TopicPartitionRule {
+pub(crate) struct TopicPartitionRule {
     pub topic_regex: Option<String>,
     pub partitions: PartitionRule,
 }
@@ -141,7 +141,7 @@ fn digits(s: &str) -> bool {
 
 /// Parses `--topic-partitions 'topic1:1,topic2:0-3,topic3,topic4:5-,topic5:-3'`
 /// with the pattern `([^:,]*)(?::(?:([0-9]*)|(?:([0-9]*)-([0-9]*))))?`.
-pub fn parse_topic_partitions(s: &str) -> Result<Vec<TopicPartitionRule>, String> {
+pub(crate) fn parse_topic_partitions(s: &str) -> Result<Vec<TopicPartitionRule>, String> {
     let mut rules = Vec::new();
     for spec in s.split(',') {
         let invalid = || format!("Invalid rule specification: {spec}");

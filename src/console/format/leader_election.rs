@@ -7,21 +7,21 @@ use crate::sim::java::java_string_cmp;
 
 /// The election type (`LeaderElectionCommand`); values are accepted case-insensitively.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ElectionType {
+pub(crate) enum ElectionType {
     Preferred,
     Unclean,
 }
 
 impl ElectionType {
     /// `PREFERRED` / `UNCLEAN` as printed.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             ElectionType::Preferred => "PREFERRED",
             ElectionType::Unclean => "UNCLEAN",
         }
     }
 
-    pub fn parse(s: &str) -> Option<ElectionType> {
+    pub(crate) fn parse(s: &str) -> Option<ElectionType> {
         if s.eq_ignore_ascii_case("preferred") {
             Some(ElectionType::Preferred)
         } else if s.eq_ignore_ascii_case("unclean") {
@@ -34,7 +34,7 @@ impl ElectionType {
 
 /// Per-partition results of an election.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ElectionResults {
+pub(crate) struct ElectionResults {
     pub succeeded: Vec<(String, i32)>,
     /// `ELECTION_NOT_NEEDED`
     pub not_needed: Vec<(String, i32)>,
@@ -53,7 +53,7 @@ fn tp_list(v: &[(String, i32)]) -> String {
 /// line per failure and, if any failed, `<n> replica(s) could not be
 /// elected` with a stack trace on stderr, exit 1. Nothing at all when every
 /// list is empty (e.g. `--all-topic-partitions` on a balanced cluster).
-pub fn results(t: ElectionType, r: &ElectionResults) -> Output {
+pub(crate) fn results(t: ElectionType, r: &ElectionResults) -> Output {
     let mut o = Output::new();
     if !r.succeeded.is_empty() {
         o.outln(&format!(
@@ -87,15 +87,6 @@ pub fn results(t: ElectionType, r: &ElectionResults) -> Output {
 }
 
 /// `...PreferredLeaderNotAvailableException: The preferred leader was not available.` (`LeaderElectionCommand`)
-pub const PREFERRED_NOT_AVAILABLE: &str =
+#[cfg(test)]
+pub(crate) const PREFERRED_NOT_AVAILABLE: &str =
     "org.apache.kafka.common.errors.PreferredLeaderNotAvailableException: The preferred leader was not available.";
-
-/// `...UnknownTopicOrPartitionException: No such topic as <t>` (`LeaderElectionCommand`)
-pub fn no_such_topic(topic: &str) -> String {
-    format!("org.apache.kafka.common.errors.UnknownTopicOrPartitionException: No such topic as {topic}")
-}
-
-/// `...UnknownTopicOrPartitionException: No such partition as <t>-<p>` (`LeaderElectionCommand`)
-pub fn no_such_partition(topic: &str, partition: i32) -> String {
-    format!("org.apache.kafka.common.errors.UnknownTopicOrPartitionException: No such partition as {topic}-{partition}")
-}

@@ -15,15 +15,15 @@ use serde::{Deserialize, Serialize};
 
 pub mod api_versions;
 pub mod configs;
-pub mod consumer;
-pub mod get_offsets;
-pub mod groups;
-pub mod leader_election;
-pub mod perf;
-pub mod producer;
-pub mod quorum;
-pub mod reassign;
-pub mod topics;
+pub(crate) mod consumer;
+pub(crate) mod get_offsets;
+pub(crate) mod groups;
+pub(crate) mod leader_election;
+pub(crate) mod perf;
+pub(crate) mod producer;
+pub(crate) mod quorum;
+pub(crate) mod reassign;
+pub(crate) mod topics;
 
 /// Which stream a chunk of text went to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -51,13 +51,13 @@ pub struct Output {
 
 impl Output {
     /// Nothing printed, exit 0.
-    pub fn new() -> Output {
+    pub(crate) fn new() -> Output {
         Output::default()
     }
 
     /// A one-line message on stderr with exit 1 (for simulator-internal
     /// failures that have no Kafka equivalent).
-    pub fn failure(message: &str) -> Output {
+    pub(crate) fn failure(message: &str) -> Output {
         let mut o = Output::new();
         o.errln(message);
         o.exit_code = 1;
@@ -78,35 +78,35 @@ impl Output {
     }
 
     /// Writes to stdout (Java `System.out.print`).
-    pub fn out(&mut self, text: &str) {
+    pub(crate) fn out(&mut self, text: &str) {
         self.push(Stream::Stdout, text);
     }
 
     /// Writes a line to stdout (Java `System.out.println`).
-    pub fn outln(&mut self, text: &str) {
+    pub(crate) fn outln(&mut self, text: &str) {
         self.push(Stream::Stdout, text);
         self.push(Stream::Stdout, "\n");
     }
 
     /// Writes to stderr.
-    pub fn err(&mut self, text: &str) {
+    pub(crate) fn err(&mut self, text: &str) {
         self.push(Stream::Stderr, text);
     }
 
     /// Writes a line to stderr.
-    pub fn errln(&mut self, text: &str) {
+    pub(crate) fn errln(&mut self, text: &str) {
         self.push(Stream::Stderr, text);
         self.push(Stream::Stderr, "\n");
     }
 
     /// Adds a line of Brokerlab's own ([`Stream::Note`]).
-    pub fn noteln(&mut self, text: &str) {
+    pub(crate) fn noteln(&mut self, text: &str) {
         self.push(Stream::Note, text);
         self.push(Stream::Note, "\n");
     }
 
     /// Appends another output (its exit code wins if non-zero).
-    pub fn append(&mut self, other: &Output) {
+    pub(crate) fn append(&mut self, other: &Output) {
         for c in &other.chunks {
             self.push(c.stream, &c.text);
         }
@@ -116,7 +116,7 @@ impl Output {
     }
 
     /// Sets the exit code.
-    pub fn with_exit(mut self, code: i32) -> Output {
+    pub(crate) fn with_exit(mut self, code: i32) -> Output {
         self.exit_code = code;
         self
     }
@@ -177,7 +177,7 @@ impl Output {
 /// its message; `Throwable.printStackTrace` then prints the cause as `Caused by: ...`. A Kafka
 /// `ApiException` (`org.apache.kafka.common.errors.*`) fills in no stack trace, so its
 /// `Caused by:` line has no frames after it.
-pub fn stack_trace(exception_class: &str, message: &str) -> String {
+pub(crate) fn stack_trace(exception_class: &str, message: &str) -> String {
     if message.is_empty() {
         format!("{exception_class}\n\tat ...\n")
     } else if exception_class == "java.util.concurrent.ExecutionException"
@@ -191,7 +191,7 @@ pub fn stack_trace(exception_class: &str, message: &str) -> String {
 
 /// An exception's `toString`: `<class>: <message>`. Kafka's
 /// `ApiException`s print only this (they have no stack trace).
-pub fn exception_string(exception_class: &str, message: &str) -> String {
+pub(crate) fn exception_string(exception_class: &str, message: &str) -> String {
     if message.is_empty() {
         exception_class.to_string()
     } else {
@@ -202,12 +202,12 @@ pub fn exception_string(exception_class: &str, message: &str) -> String {
 /// A log4j line with the tools' pattern `[%d] %p %m (%c)%n`, without
 /// the final newline. `timestamp` is already formatted
 /// (`2024-10-25 12:00:00,123`).
-pub fn log_line(timestamp: &str, level: &str, message: &str, logger: &str) -> String {
+pub(crate) fn log_line(timestamp: &str, level: &str, message: &str, logger: &str) -> String {
     format!("[{timestamp}] {level} {message} ({logger})")
 }
 
 /// Java `%-Ns`: left-justify in `width` characters (UTF-16 units, like Java).
-pub fn pad_right(s: &str, width: usize) -> String {
+pub(crate) fn pad_right(s: &str, width: usize) -> String {
     let len = s.encode_utf16().count();
     let mut out = s.to_string();
     if len < width {
@@ -217,19 +217,19 @@ pub fn pad_right(s: &str, width: usize) -> String {
 }
 
 /// Java `%-Ns` with a width computed from data.
-pub fn width_of<'a, I: IntoIterator<Item = &'a str>>(min: usize, values: I) -> usize {
+pub(crate) fn width_of<'a, I: IntoIterator<Item = &'a str>>(min: usize, values: I) -> usize {
     values.into_iter().map(|v| v.encode_utf16().count()).fold(min, usize::max)
 }
 
 /// Joins ints with `,` (Kafka's replica lists, `TopicCommand`).
-pub fn join_ints(v: &[i32]) -> String {
+pub(crate) fn join_ints(v: &[i32]) -> String {
     v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")
 }
 
 /// Java `String.format("%.Nf", x)`: Java rounds HALF_UP on the shortest
 /// decimal representation of the double (Rust rounds the exact binary value),
 /// so `%.2f` of 2.675 is `2.68` in Java. `NaN` and `Infinity` as in Java.
-pub fn java_fixed(x: f64, decimals: usize) -> String {
+pub(crate) fn java_fixed(x: f64, decimals: usize) -> String {
     if x.is_nan() {
         return "NaN".to_string();
     }

@@ -14,7 +14,7 @@ use super::java_fixed;
 
 /// One reporting window of the producer perf test (every 5 s).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProducerWindow {
+pub(crate) struct ProducerWindow {
     pub count: i64,
     pub bytes: i64,
     pub elapsed_ms: i64,
@@ -27,7 +27,7 @@ fn div(a: f64, b: f64) -> f64 {
 }
 
 /// `%d records sent, %.1f records/sec (%.2f MB/sec), %.1f ms avg latency, %.1f ms max latency.%n`
-pub fn producer_progress_line(w: &ProducerWindow) -> String {
+pub(crate) fn producer_progress_line(w: &ProducerWindow) -> String {
     let elapsed = w.elapsed_ms as f64;
     let recs = div(1000.0 * w.count as f64, elapsed);
     let mb = div(1000.0 * w.bytes as f64, elapsed) / (1024.0 * 1024.0);
@@ -44,7 +44,7 @@ pub fn producer_progress_line(w: &ProducerWindow) -> String {
 
 /// The totals of a producer perf test.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProducerTotal {
+pub(crate) struct ProducerTotal {
     pub count: i64,
     pub bytes: i64,
     pub elapsed_ms: i64,
@@ -56,7 +56,7 @@ pub struct ProducerTotal {
 
 /// `%d records sent, %f records/sec (%.2f MB/sec), %.2f ms avg latency, %.2f ms max latency, %d ms 50th, %d ms 95th, %d ms 99th, %d ms 99.9th.%n`
 /// (`%f` is six decimals).
-pub fn producer_total_line(t: &ProducerTotal) -> String {
+pub(crate) fn producer_total_line(t: &ProducerTotal) -> String {
     let elapsed = t.elapsed_ms as f64;
     let recs = div(1000.0 * t.count as f64, elapsed);
     let mb = div(1000.0 * t.bytes as f64, elapsed) / (1024.0 * 1024.0);
@@ -77,7 +77,7 @@ pub fn producer_total_line(t: &ProducerTotal) -> String {
 
 /// `Stats.percentiles`: sorts the sampled latencies and picks index
 /// `(int)(p * size)` for p = 0.5, 0.95, 0.99, 0.999. Empty input gives 0s.
-pub fn percentiles(latencies: &[i32]) -> [i32; 4] {
+pub(crate) fn percentiles(latencies: &[i32]) -> [i32; 4] {
     let mut v = latencies.to_vec();
     v.sort_unstable();
     let mut out = [0i32; 4];
@@ -89,7 +89,7 @@ pub fn percentiles(latencies: &[i32]) -> [i32; 4] {
 }
 
 /// The consumer perf test header (`printHeader`).
-pub fn consumer_header(show_detailed_stats: bool) -> String {
+pub(crate) fn consumer_header(show_detailed_stats: bool) -> String {
     let extra = ", rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec";
     if show_detailed_stats {
         format!("time, threadId, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec{extra}\n")
@@ -100,7 +100,7 @@ pub fn consumer_header(show_detailed_stats: bool) -> String {
 
 /// The totals of a consumer perf test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConsumerTotal {
+pub(crate) struct ConsumerTotal {
     pub start_ms: i64,
     pub end_ms: i64,
     pub bytes: i64,
@@ -112,7 +112,7 @@ pub struct ConsumerTotal {
 /// The summary line `%s, %s, %.4f, %.4f, %d, %.4f, %d, %d, %.4f, %.4f%n`
 /// (printed without `--show-detailed-stats`). Times use the default
 /// `yyyy-MM-dd HH:mm:ss:SSS` pattern in UTC.
-pub fn consumer_summary_line(t: &ConsumerTotal) -> String {
+pub(crate) fn consumer_summary_line(t: &ConsumerTotal) -> String {
     // Java long arithmetic wraps; so does this (no overflow panic).
     let total_ms = t.end_ms.wrapping_sub(t.start_ms);
     let elapsed_sec = total_ms as f64 / 1000.0;
@@ -135,7 +135,7 @@ pub fn consumer_summary_line(t: &ConsumerTotal) -> String {
 
 /// One `--show-detailed-stats` interval.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConsumerInterval {
+pub(crate) struct ConsumerInterval {
     pub bytes_read: i64,
     pub last_bytes_read: i64,
     pub messages_read: i64,
@@ -148,7 +148,7 @@ pub struct ConsumerInterval {
 /// A `--show-detailed-stats` line: `printBasicProgress`
 /// (`%s, %d, %.4f, %.4f, %d, %.4f`, thread id 0) then
 /// `printExtendedProgress` (`, %d, %d, %.4f, %.4f`) and a newline.
-pub fn consumer_detailed_line(i: &ConsumerInterval) -> String {
+pub(crate) fn consumer_detailed_line(i: &ConsumerInterval) -> String {
     let elapsed_ms = i.end_ms.wrapping_sub(i.start_ms) as f64;
     let total_mb = i.bytes_read as f64 / (1024.0 * 1024.0);
     let interval_mb = i.bytes_read.wrapping_sub(i.last_bytes_read) as f64 / (1024.0 * 1024.0);
@@ -176,7 +176,7 @@ pub fn consumer_detailed_line(i: &ConsumerInterval) -> String {
 }
 
 /// `WARNING: Exiting before consuming the expected number of records: timeout (%d ms) exceeded. You can use the --timeout option to increase the timeout.%n`
-pub fn consumer_timeout_warning(timeout_ms: i64) -> String {
+pub(crate) fn consumer_timeout_warning(timeout_ms: i64) -> String {
     format!(
         "WARNING: Exiting before consuming the expected number of records: timeout ({timeout_ms} ms) exceeded. You can use the --timeout option to increase the timeout.\n"
     )
@@ -184,7 +184,7 @@ pub fn consumer_timeout_warning(timeout_ms: i64) -> String {
 
 /// `SimpleDateFormat("yyyy-MM-dd HH:mm:ss:SSS")` of epoch milliseconds, in
 /// UTC (the simulator has no local time zone).
-pub fn simple_date(ms: i64) -> String {
+pub(crate) fn simple_date(ms: i64) -> String {
     let days = ms.div_euclid(86_400_000); // |days| < 1.1e11: no overflow below
     let rem = ms.rem_euclid(86_400_000);
     let (y, m, d) = civil_from_days(days);

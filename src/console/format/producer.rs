@@ -7,7 +7,7 @@ use super::{stack_trace, Output};
 
 /// The reader's configuration (`--property`, `ConsoleProducer`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReaderConfig {
+pub(crate) struct ReaderConfig {
     pub parse_key: bool,
     pub key_separator: String,
     pub parse_headers: bool,
@@ -41,7 +41,7 @@ impl ReaderConfig {
     /// `LineMessageReader.configure`: booleans are
     /// `equalsIgnoreCase("true")` after trimming; the conflict checks run in
     /// Kafka's order and return the `KafkaException` message.
-    pub fn from_properties(props: &[(String, String)]) -> Result<ReaderConfig, String> {
+    pub(crate) fn from_properties(props: &[(String, String)]) -> Result<ReaderConfig, String> {
         let get = |k: &str| props.iter().rev().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         let mut c = ReaderConfig::default();
         if let Some(v) = get("parse.key") {
@@ -94,11 +94,11 @@ impl ReaderConfig {
 }
 
 /// A record header: key and optional value.
-pub type Header = (String, Option<Vec<u8>>);
+pub(crate) type Header = (String, Option<Vec<u8>>);
 
 /// One record read from a line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ParsedRecord {
+pub(crate) struct ParsedRecord {
     pub key: Option<Vec<u8>>,
     pub value: Option<Vec<u8>>,
     pub headers: Vec<Header>,
@@ -112,7 +112,7 @@ fn find_from(line: &str, start: usize, pat: &str) -> Option<usize> {
 /// (`ConsoleProducer`). `line_number` counts from 1. `Err` is the `KafkaException`
 /// message (`LineMessageReader`). Separators are matched literally (Kafka compiles
 /// `headers.separator` as a regex; plain separators behave the same).
-pub fn read_record(line: &str, line_number: u32, cfg: &ReaderConfig) -> Result<ParsedRecord, String> {
+pub(crate) fn read_record(line: &str, line_number: u32, cfg: &ReaderConfig) -> Result<ParsedRecord, String> {
     let parse = |enabled: bool, start: usize, demarcation: &str, name: &str| -> Result<Option<String>, String> {
         if !enabled {
             return Ok(None);
@@ -191,7 +191,7 @@ fn split_headers(headers: &str, line_number: u32, cfg: &ReaderConfig) -> Result<
 
 /// `CommandLineUtils.parseKeyValueArgs`: `k=v` split at the first `=`; a
 /// missing value becomes `""`.
-pub fn parse_key_value_args(args: &[&str]) -> Vec<(String, String)> {
+pub(crate) fn parse_key_value_args(args: &[&str]) -> Vec<(String, String)> {
     args.iter()
         .map(|a| match a.split_once('=') {
             Some((k, v)) => (k.to_string(), v.to_string()),
@@ -203,7 +203,7 @@ pub fn parse_key_value_args(args: &[&str]) -> Vec<(String, String)> {
 /// Java `BufferedReader.readLine` over stdin: lines split at `\n`, `\r\n` or
 /// `\r`; a final line without terminator still counts; no line after a
 /// final terminator.
-pub fn stdin_lines(stdin: &str) -> Vec<&str> {
+pub(crate) fn stdin_lines(stdin: &str) -> Vec<&str> {
     let mut lines = Vec::new();
     let bytes = stdin.as_bytes();
     let mut start = 0usize;
@@ -234,7 +234,7 @@ pub fn stdin_lines(stdin: &str) -> Vec<&str> {
 
 /// The prompt printed before each line is read (`ConsoleProducer`): `>` when stdin is an
 /// interactive terminal, nothing when it is piped (here-document, `echo |`).
-pub fn prompt(interactive: bool) -> &'static str {
+pub(crate) fn prompt(interactive: bool) -> &'static str {
     if interactive {
         ">"
     } else {
@@ -242,37 +242,12 @@ pub fn prompt(interactive: bool) -> &'static str {
     }
 }
 
-/// What an interactive producer prints for `lines_read` lines followed by
-/// EOF (Ctrl-D): one `>` per read attempt, i.e. `lines_read + 1` (`ConsoleProducer`); the
-/// last `>` stays on the line. Piped input prints nothing.
-pub fn prompts(lines_read: u32, interactive: bool) -> String {
-    if interactive {
-        ">".repeat(lines_read as usize + 1)
-    } else {
-        String::new()
-    }
-}
-
 /// A `KafkaException` reaching `main`, which prints its stack trace (`LineMessageReader`):
 /// `org.apache.kafka.common.KafkaException: <message>` then frames, stderr,
 /// exit 1.
-pub fn kafka_exception_output(message: &str) -> Output {
+pub(crate) fn kafka_exception_output(message: &str) -> Output {
     let mut o = Output::new();
     o.err(&stack_trace("org.apache.kafka.common.KafkaException", message));
     o.exit_code = 1;
     o
-}
-
-/// The client's warning when producing to a topic that does not exist yet
-/// (`LineMessageReader`), without the log prefix's newline. `error` is e.g.
-/// `UNKNOWN_TOPIC_OR_PARTITION` or `LEADER_NOT_AVAILABLE`.
-pub fn metadata_warning(timestamp: &str, correlation_id: i32, topic: &str, error: &str) -> String {
-    super::log_line(
-        timestamp,
-        "WARN",
-        &format!(
-            "[Producer clientId=console-producer] The metadata response from the cluster reported a recoverable issue with correlation id {correlation_id} : {{{topic}={error}}}"
-        ),
-        "org.apache.kafka.clients.NetworkClient",
-    )
 }

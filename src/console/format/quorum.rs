@@ -5,11 +5,11 @@ use serde::{Deserialize, Serialize};
 use super::{pad_right, stack_trace, Output};
 
 /// The all-zero directory id in base64 (`MetadataQuorumCommand`).
-pub const ZERO_DIRECTORY_ID: &str = "AAAAAAAAAAAAAAAAAAAAAA";
+pub(crate) const ZERO_DIRECTORY_ID: &str = "AAAAAAAAAAAAAAAAAAAAAA";
 
 /// One voter or observer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QuorumReplica {
+pub(crate) struct QuorumReplica {
     pub id: i32,
     /// Base64 directory id; `None` is the all-zero id.
     pub directory_id: Option<String>,
@@ -22,7 +22,7 @@ pub struct QuorumReplica {
 
 /// The quorum as `DescribeQuorum` reports it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QuorumInfo {
+pub(crate) struct QuorumInfo {
     pub cluster_id: String,
     pub leader_id: i32,
     pub leader_epoch: i32,
@@ -54,7 +54,7 @@ fn replicas_json(v: &[QuorumReplica]) -> String {
 /// MaxFollowerLag is leader LEO minus the smallest voter LEO;
 /// MaxFollowerLagTimeMs is 0 when the leader is that voter, else the
 /// difference of the last-caught-up times, or -1 when unknown.
-pub fn describe_status(q: &QuorumInfo) -> Output {
+pub(crate) fn describe_status(q: &QuorumInfo) -> Output {
     let leader = q.voters.iter().find(|v| v.id == q.leader_id);
     let lagging = q.voters.iter().min_by_key(|v| v.log_end_offset);
     let (max_lag, max_lag_ms) = match (leader, lagging) {
@@ -86,7 +86,7 @@ pub fn describe_status(q: &QuorumInfo) -> Output {
 
 /// `ToolsUtils.prettyPrintTable`: every cell padded to its column
 /// width and followed by a TAB, so every line ends with a TAB.
-pub fn pretty_print_table(headers: &[&str], rows: &[Vec<String>]) -> String {
+pub(crate) fn pretty_print_table(headers: &[&str], rows: &[Vec<String>]) -> String {
     let n = headers.len();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.encode_utf16().count()).collect();
     for r in rows {
@@ -113,7 +113,7 @@ pub fn pretty_print_table(headers: &[&str], rows: &[Vec<String>]) -> String {
 /// the other voters, then observers. With `now_ms` set (human-readable),
 /// timestamps print as `<n> ms ago`; a timestamp in the future or not
 /// after the epoch is the tool's clock-drift error.
-pub fn describe_replication(q: &QuorumInfo, now_ms: Option<i64>) -> Output {
+pub(crate) fn describe_replication(q: &QuorumInfo, now_ms: Option<i64>) -> Output {
     let leader = q.voters.iter().find(|v| v.id == q.leader_id);
     let leader_leo = leader.map(|l| l.log_end_offset).unwrap_or(0);
     let mut ordered: Vec<(&QuorumReplica, &str)> = Vec::new();
@@ -170,24 +170,5 @@ pub fn describe_replication(q: &QuorumInfo, now_ms: Option<i64>) -> Output {
         &["NodeId", "DirectoryId", "LogEndOffset", "Lag", "LastFetchTimestamp", "LastCaughtUpTimestamp", "Status"],
         &rows,
     ));
-    o
-}
-
-/// `add-controller` success (`MetadataQuorumCommand`).
-pub fn added_controller(id: i32, directory_id: &str, endpoints: &[String], dry_run: bool) -> Output {
-    let mut o = Output::new();
-    let prefix = if dry_run { "DRY RUN of adding" } else { "Added" };
-    o.outln(&format!(
-        "{prefix} controller {id} with directory id {directory_id} and endpoints: {}",
-        endpoints.join(", ")
-    ));
-    o
-}
-
-/// `remove-controller` success (`MetadataQuorumCommand`): two spaces before `KRaft`.
-pub fn removed_controller(id: i32, directory_id: &str, dry_run: bool) -> Output {
-    let mut o = Output::new();
-    let prefix = if dry_run { "DRY RUN of removing " } else { "Removed " };
-    o.outln(&format!("{prefix} KRaft controller {id} with directory id {directory_id}"));
     o
 }

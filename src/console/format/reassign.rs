@@ -7,7 +7,7 @@ use crate::sim::java::java_string_cmp;
 
 /// A partition and its replicas (and optional log dirs, default `any`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PartitionReplicas {
+pub(crate) struct PartitionReplicas {
     pub topic: String,
     pub partition: i32,
     pub replicas: Vec<i32>,
@@ -16,7 +16,7 @@ pub struct PartitionReplicas {
 }
 
 /// Jackson-style JSON string escaping.
-pub fn json_string(s: &str) -> String {
+pub(crate) fn json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -45,7 +45,7 @@ fn sorted(parts: &[PartitionReplicas]) -> Vec<&PartitionReplicas> {
 /// The one-line reassignment JSON (`ReassignPartitionsCommand`), partitions sorted by topic then
 /// partition:
 /// `{"version":1,"partitions":[{"topic":"foo","partition":0,"replicas":[1,2],"log_dirs":["any","any"]}]}`
-pub fn assignment_json(parts: &[PartitionReplicas]) -> String {
+pub(crate) fn assignment_json(parts: &[PartitionReplicas]) -> String {
     let items: Vec<String> = sorted(parts)
         .iter()
         .map(|p| {
@@ -66,7 +66,7 @@ pub fn assignment_json(parts: &[PartitionReplicas]) -> String {
 }
 
 /// `--generate` (`ReassignPartitionsCommand`).
-pub fn generate(current: &[PartitionReplicas], proposed: &[PartitionReplicas]) -> Output {
+pub(crate) fn generate(current: &[PartitionReplicas], proposed: &[PartitionReplicas]) -> Output {
     let mut o = Output::new();
     o.outln("Current partition replica assignment");
     o.outln(&assignment_json(current));
@@ -83,13 +83,13 @@ fn tp_names(parts: &[(String, i32)]) -> String {
 }
 
 /// `Warning: You must run --verify periodically, ...` (`ReassignPartitionsCommand`)
-pub const VERIFY_PERIODICALLY: &str =
+pub(crate) const VERIFY_PERIODICALLY: &str =
     "Warning: You must run --verify periodically, until the reassignment completes, to ensure the throttle is removed.";
 
 /// `--execute` (`ReassignPartitionsCommand`): the rollback block (current assignment of the moved
 /// partitions), the throttle lines when set (values >= 0), then
 /// `Successfully started partition reassignment(s) for <tp,...>`.
-pub fn execute(
+pub(crate) fn execute(
     current: &[PartitionReplicas],
     started: &[(String, i32)],
     inter_broker_throttle: i64,
@@ -120,7 +120,7 @@ pub fn execute(
 
 /// The state of one partition for `--verify` (`ReassignPartitionsCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum VerifyState {
+pub(crate) enum VerifyState {
     Completed,
     InProgress,
     /// No reassignment running, but the replicas differ from the target.
@@ -133,7 +133,7 @@ pub enum VerifyState {
 /// `--verify` (`ReassignPartitionsCommand`). When every partition is done and throttles are not
 /// preserved, an empty line and the throttle-clearing lines follow
 /// (`brokers`/`topics` plural only for several).
-pub fn verify(
+pub(crate) fn verify(
     states: &[(String, i32, VerifyState)],
     preserve_throttles: bool,
     brokers: &[i32],
@@ -167,7 +167,7 @@ pub fn verify(
 
 /// `Clearing broker-level throttles on broker(s) ...` and `Clearing
 /// topic-level throttles on topic(s) ...` (`ReassignPartitionsCommand`).
-pub fn clearing_throttles(brokers: &[i32], topics: &[String]) -> Output {
+pub(crate) fn clearing_throttles(brokers: &[i32], topics: &[String]) -> Output {
     let mut o = Output::new();
     let mut b = brokers.to_vec();
     b.sort_unstable();
@@ -190,7 +190,7 @@ pub fn clearing_throttles(brokers: &[i32], topics: &[String]) -> Output {
 
 /// An ongoing reassignment for `--list` (`ReassignPartitionsCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OngoingReassignment {
+pub(crate) struct OngoingReassignment {
     pub topic: String,
     pub partition: i32,
     pub replicas: Vec<i32>,
@@ -199,7 +199,7 @@ pub struct OngoingReassignment {
 }
 
 /// `--list` (`ReassignPartitionsCommand`).
-pub fn list(ongoing: &[OngoingReassignment]) -> Output {
+pub(crate) fn list(ongoing: &[OngoingReassignment]) -> Output {
     let mut o = Output::new();
     if ongoing.is_empty() {
         o.outln("No partition reassignments found.");
@@ -224,7 +224,7 @@ pub fn list(ongoing: &[OngoingReassignment]) -> Output {
 /// `--cancel` (`ReassignPartitionsCommand`): the cancelled partitions (or none active), then
 /// `None of the specified partition moves are active.` without a newline,
 /// then the throttle-clearing lines unless throttles are preserved.
-pub fn cancel(cancelled: &[(String, i32)], clear: Option<(&[i32], &[String])>) -> Output {
+pub(crate) fn cancel(cancelled: &[(String, i32)], clear: Option<(&[i32], &[String])>) -> Output {
     let mut o = Output::new();
     if cancelled.is_empty() {
         o.outln("None of the specified partition reassignments are active.");
@@ -240,7 +240,7 @@ pub fn cancel(cancelled: &[(String, i32)], clear: Option<(&[i32], &[String])>) -
 }
 
 /// A "terse" error (`ReassignPartitionsCommand`): only the message, on stdout, exit 1.
-pub fn terse_error(message: &str) -> Output {
+pub(crate) fn terse_error(message: &str) -> Output {
     let mut o = Output::new();
     o.outln(message);
     o.exit_code = 1;
@@ -250,12 +250,12 @@ pub fn terse_error(message: &str) -> Output {
 /// Any other error (`ReassignPartitionsCommand.main`): `Error: <message>`, then
 /// `println(Utils.stackTrace(e))` on stdout (the trace ends with a line break, so an empty line
 /// follows), exit 1.
-pub fn error(message: &str, exception_class: &str) -> Output {
+pub(crate) fn error(message: &str, exception_class: &str) -> Output {
     error_with_trace(message, &stack_trace(exception_class, message))
 }
 
 /// [`error`] with the exception's whole stack trace text, causes included.
-pub fn error_with_trace(message: &str, trace: &str) -> Output {
+pub(crate) fn error_with_trace(message: &str, trace: &str) -> Output {
     let mut o = Output::new();
     o.outln(&format!("Error: {message}"));
     o.out(trace);
@@ -265,24 +265,19 @@ pub fn error_with_trace(message: &str, trace: &str) -> Output {
 }
 
 /// `ReassignPartitionsCommand`, note the two spaces after `assignment.`
-pub const EXISTING_ASSIGNMENT: &str = "Cannot execute because there is an existing partition assignment.  Use --additional to override this and create a new partition assignment in addition to the existing one. The --additional flag can also be used to change the throttle by resubmitting the current reassignment.";
+pub(crate) const EXISTING_ASSIGNMENT: &str = "Cannot execute because there is an existing partition assignment.  Use --additional to override this and create a new partition assignment in addition to the existing one. The --additional flag can also be used to change the throttle by resubmitting the current reassignment.";
 
 /// `Unknown broker id <id>` (`ReassignPartitionsCommand`)
-pub fn unknown_broker(id: i32) -> String {
+pub(crate) fn unknown_broker(id: i32) -> String {
     format!("Unknown broker id {id}")
 }
 
 /// `Unable to find partition: <t>-<p>` (`ReassignPartitionsCommand`)
-pub fn unable_to_find_partition(topic: &str, partition: i32) -> String {
+pub(crate) fn unable_to_find_partition(topic: &str, partition: i32) -> String {
     format!("Unable to find partition: {topic}-{partition}")
 }
 
-/// `Replication factor: <rf> larger than available brokers: <n>.` (`TopicCommand` and `ReassignPartitionsCommand`)
-pub fn rf_larger_than_brokers(rf: i32, brokers: i32) -> String {
-    format!("Replication factor: {rf} larger than available brokers: {brokers}.")
-}
-
 /// `ReassignPartitionsUnitTest`
-pub const DUPLICATE_BROKERS: &str = "Broker list contains duplicate entries";
+pub(crate) const DUPLICATE_BROKERS: &str = "Broker list contains duplicate entries";
 /// `ReassignPartitionsUnitTest`
-pub const DUPLICATE_TOPICS: &str = "List of topics to reassign contains duplicate entries";
+pub(crate) const DUPLICATE_TOPICS: &str = "List of topics to reassign contains duplicate entries";

@@ -6,11 +6,11 @@ use super::{join_ints, log_line, Output};
 use crate::sim::java::java_string_cmp;
 
 /// The logger of `TopicCommand`'s error lines.
-pub const LOGGER: &str = "org.apache.kafka.tools.TopicCommand";
+pub(crate) const LOGGER: &str = "org.apache.kafka.tools.TopicCommand";
 
 /// One partition as `--describe` shows it (`TopicCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PartitionInfo {
+pub(crate) struct PartitionInfo {
     pub partition: i32,
     /// `None` prints `Leader: none`.
     pub leader: Option<i32>,
@@ -26,18 +26,18 @@ pub struct PartitionInfo {
 
 impl PartitionInfo {
     /// Replica count minus adding replicas (`TopicCommand`).
-    pub fn replication_factor(&self) -> i32 {
+    pub(crate) fn replication_factor(&self) -> i32 {
         let adding = self.reassignment.as_ref().map(|(a, _)| a.len()).unwrap_or(0);
         i32::try_from(self.replicas.len().saturating_sub(adding)).unwrap_or(i32::MAX)
     }
 
     /// `isUnderReplicated`: fewer in-sync replicas than the replication factor.
-    pub fn is_under_replicated(&self) -> bool {
+    pub(crate) fn is_under_replicated(&self) -> bool {
         self.replication_factor() - i32::try_from(self.isr.len()).unwrap_or(i32::MAX) > 0
     }
 
     /// `hasUnavailablePartitions`: no leader, or the leader is not live.
-    pub fn is_unavailable(&self, live_brokers: &[i32]) -> bool {
+    pub(crate) fn is_unavailable(&self, live_brokers: &[i32]) -> bool {
         match self.leader {
             None => true,
             Some(l) => !live_brokers.contains(&l),
@@ -45,19 +45,19 @@ impl PartitionInfo {
     }
 
     /// `isUnderMinIsr`: no leader, or ISR below `min.insync.replicas`.
-    pub fn is_under_min_isr(&self, min_isr: Option<i32>) -> bool {
+    pub(crate) fn is_under_min_isr(&self, min_isr: Option<i32>) -> bool {
         self.leader.is_none() || min_isr.is_some_and(|m| (self.isr.len() as i64) < i64::from(m))
     }
 
     /// `isAtMinIsrPartitions`: ISR size equals `min.insync.replicas`.
-    pub fn is_at_min_isr(&self, min_isr: Option<i32>) -> bool {
+    pub(crate) fn is_at_min_isr(&self, min_isr: Option<i32>) -> bool {
         min_isr.is_some_and(|m| self.isr.len() as i64 == i64::from(m))
     }
 }
 
 /// One topic as `--describe` shows it (`TopicCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TopicInfo {
+pub(crate) struct TopicInfo {
     pub name: String,
     /// 22-character base64url id; `None` (or the all-zero id
     /// `AAAAAAAAAAAAAAAAAAAAAA`) omits the field.
@@ -71,7 +71,7 @@ pub struct TopicInfo {
 
 /// Which lines `--describe` prints (`TopicCommand`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DescribeFilter {
+pub(crate) enum DescribeFilter {
     /// Topic line and every partition line.
     None,
     /// `--under-replicated-partitions`: matching partition lines only.
@@ -88,12 +88,12 @@ pub enum DescribeFilter {
 
 /// `Topic 'x' ...` warning printed before creating a topic whose name has
 /// `.` or `_` (`TopicCommand`), on stdout.
-pub const COLLISION_WARNING: &str = "WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.";
+pub(crate) const COLLISION_WARNING: &str = "WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.";
 
 /// `--list` (`TopicCommand`): names sorted by Java `String` order, one per line; with
 /// no topics a single empty line. The caller applies `--exclude-internal`
 /// and `--topic`.
-pub fn list(names: &[String]) -> Output {
+pub(crate) fn list(names: &[String]) -> Output {
     let mut sorted: Vec<&String> = names.iter().collect();
     sorted.sort_by(|a, b| java_string_cmp(a, b));
     let mut o = Output::new();
@@ -102,7 +102,7 @@ pub fn list(names: &[String]) -> Output {
 }
 
 /// The topic summary line without newline (`TopicCommand`; no leading tab).
-pub fn topic_line(t: &TopicInfo) -> String {
+pub(crate) fn topic_line(t: &TopicInfo) -> String {
     let mut s = format!("Topic: {}", t.name);
     if let Some(id) = &t.topic_id {
         if id != "AAAAAAAAAAAAAAAAAAAAAA" {
@@ -128,7 +128,7 @@ fn ids_or_na(v: &Option<Vec<i32>>) -> String {
 
 /// A partition line without newline (`TopicCommand`): starts with a TAB; an empty
 /// `Elr`/`LastKnownElr` leaves a trailing space.
-pub fn partition_line(topic: &str, p: &PartitionInfo) -> String {
+pub(crate) fn partition_line(topic: &str, p: &PartitionInfo) -> String {
     let leader = match p.leader {
         Some(l) => l.to_string(),
         None => "none".to_string(),
@@ -150,7 +150,7 @@ pub fn partition_line(topic: &str, p: &PartitionInfo) -> String {
 /// `--describe` (`TopicCommand`). Topics are printed sorted by name (the real
 /// order is a hash order), partitions by id. `live_brokers` serves
 /// `--unavailable-partitions`.
-pub fn describe(topics: &[TopicInfo], filter: DescribeFilter, live_brokers: &[i32]) -> Output {
+pub(crate) fn describe(topics: &[TopicInfo], filter: DescribeFilter, live_brokers: &[i32]) -> Output {
     let mut sorted: Vec<&TopicInfo> = topics.iter().collect();
     sorted.sort_by(|a, b| java_string_cmp(&a.name, &b.name));
     let mut o = Output::new();
@@ -189,23 +189,12 @@ pub fn describe(topics: &[TopicInfo], filter: DescribeFilter, live_brokers: &[i3
 }
 
 /// Whether a topic name has `.` or `_` (`Topic.hasCollisionChars`, `TopicCommand`).
-pub fn has_collision_chars(name: &str) -> bool {
+pub(crate) fn has_collision_chars(name: &str) -> bool {
     name.contains('.') || name.contains('_')
 }
 
-/// `--create` success (`TopicCommand`): the collision warning when needed, then
-/// `Created topic <name>.` on stdout.
-pub fn created(name: &str) -> Output {
-    let mut o = Output::new();
-    if has_collision_chars(name) {
-        o.outln(COLLISION_WARNING);
-    }
-    o.outln(&format!("Created topic {name}."));
-    o
-}
-
 /// `Topic.validate` (`TopicCommand`): `Ok` or the reason after `Topic name is invalid: `.
-pub fn validate_topic_name(name: &str) -> Result<(), String> {
+pub(crate) fn validate_topic_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("the empty string is not allowed".to_string());
     }
@@ -229,7 +218,7 @@ pub fn validate_topic_name(name: &str) -> Result<(), String> {
 /// Errors of `kafka-topics` actions (`TopicCommand`), each with its
 /// message and exception class.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TopicCommandError {
+pub(crate) enum TopicCommandError {
     /// `Topic '<name>' already exists.` (TopicExistsException)
     TopicExists(String),
     /// `The replication factor must be between 1 and 32767 inclusive`
@@ -276,7 +265,7 @@ pub enum TopicCommandError {
 
 impl TopicCommandError {
     /// The exception message.
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         match self {
             TopicCommandError::TopicExists(n) => format!("Topic '{n}' already exists."),
             TopicCommandError::ReplicationFactorRange => {
@@ -333,7 +322,7 @@ impl TopicCommandError {
 
     /// The exception class, and whether it carries a stack trace (Kafka's
     /// `ApiException`s do not).
-    pub fn exception(&self) -> (&'static str, bool) {
+    pub(crate) fn exception(&self) -> (&'static str, bool) {
         match self {
             TopicCommandError::TopicExists(_) => ("org.apache.kafka.common.errors.TopicExistsException", false),
             TopicCommandError::ReplicationFactorRange
@@ -369,28 +358,9 @@ impl TopicCommandError {
     }
 }
 
-/// How `TopicCommand` prints a failed action: one stdout line
-/// `Error while executing topic command : <message>`, then the ERROR log on
-/// stderr (the exception's `toString`, its stack when it has one, and the
-/// logger on its own line because the stack text ends with a newline), exit 1.
-/// `timestamp` is the formatted log time (`2024-10-25 12:00:00,123`).
-pub fn command_error(err: &TopicCommandError, timestamp: &str) -> Output {
-    let (class, with_stack) = err.exception();
-    error_output(&err.message(), class, with_stack, timestamp)
-}
-
-/// [`command_error`] for any message and exception class.
-pub fn error_output(message: &str, exception_class: &str, with_stack: bool, timestamp: &str) -> Output {
-    let mut stack = format!("{exception_class}: {message}\n");
-    if with_stack {
-        stack.push_str("\tat ...\n");
-    }
-    error_output_trace(message, &stack, timestamp)
-}
-
 /// [`error_output`] with the exception's whole stack trace text (`Utils.stackTrace`, ending with
 /// a line break), causes included.
-pub fn error_output_trace(message: &str, trace: &str, timestamp: &str) -> Output {
+pub(crate) fn error_output_trace(message: &str, trace: &str, timestamp: &str) -> Output {
     let mut o = Output::new();
     o.outln(&format!("Error while executing topic command : {message}"));
     o.err(&format!("[{timestamp}] ERROR {trace}"));

@@ -16,7 +16,7 @@ use super::{
 };
 
 /// Runs the checks of `tool`.
-pub fn check(tool: Tool, spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
+pub(crate) fn check(tool: Tool, spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     match tool {
         Tool::Topics => check_topics(spec, p),
         Tool::ConsoleProducer => check_console_producer(spec, p),
@@ -141,7 +141,7 @@ fn check_topics(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
 
 /// Iteration order of a Java `HashSet<OptionSpec>`: a spec hashes as the
 /// list of its names (`List.hashCode` of one element is `31 + hash`).
-pub fn java_option_set_order(names: &[String]) -> Vec<String> {
+pub(crate) fn java_option_set_order(names: &[String]) -> Vec<String> {
     // java_hash_set_order hashes the string itself; for a one-element list
     // the hash is 31 + h, so emulate by bucketing on that value.
     let mut keyed: Vec<(usize, usize, String)> = names
@@ -205,7 +205,7 @@ fn check_console_producer(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Out
 
 /// The console producer's reader properties: `--property` when given (it replaces
 /// `--reader-property`, Kafka 4.4 `ConsoleProducerConfig`), else `--reader-property`.
-pub fn reader_property_values(p: &ParsedOpts) -> Vec<&str> {
+pub(crate) fn reader_property_values(p: &ParsedOpts) -> Vec<&str> {
     if p.has("property") {
         p.values("property")
     } else {
@@ -215,7 +215,7 @@ pub fn reader_property_values(p: &ParsedOpts) -> Vec<&str> {
 
 /// The console producer's producer properties: `--producer-property` when given, else
 /// `--command-property` (Kafka 4.4 `ConsoleProducerConfig`).
-pub fn producer_property_values(p: &ParsedOpts) -> Vec<&str> {
+pub(crate) fn producer_property_values(p: &ParsedOpts) -> Vec<&str> {
     if p.has("producer-property") {
         p.values("producer-property")
     } else {
@@ -229,7 +229,7 @@ pub fn producer_property_values(p: &ParsedOpts) -> Vec<&str> {
 
 /// The console consumer's consumer properties: `--consumer-property` when given (it replaces
 /// `--command-property`, Kafka 4.4 `ConsoleConsumerOptions`), else `--command-property`.
-pub fn command_property_values(p: &ParsedOpts) -> Vec<&str> {
+pub(crate) fn command_property_values(p: &ParsedOpts) -> Vec<&str> {
     if p.has("consumer-property") {
         p.values("consumer-property")
     } else {
@@ -304,11 +304,11 @@ fn check_console_consumer(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Out
 // ---------------------------------------------------------------------------
 
 /// `allResetOffsetScenarioOpts` in Java HashSet order (`ConsumerGroupCommand`, computed).
-pub const RESET_SCENARIOS_HASH_ORDER: [&str; 8] =
+pub(crate) const RESET_SCENARIOS_HASH_ORDER: [&str; 8] =
     ["to-offset", "to-current", "to-datetime", "from-file", "by-duration", "to-earliest", "to-latest", "shift-by"];
 
 /// `WARN: No action will be performed...` (4.4 `ConsumerGroupCommandOptions.checkArgs`).
-pub const RESET_WARN: &str = "WARN: No action will be performed as the --execute option is missing. In version 5.0, this command will require either --dry-run or --execute to be specified. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.";
+pub(crate) const RESET_WARN: &str = "WARN: No action will be performed as the --execute option is missing. In version 5.0, this command will require either --dry-run or --execute to be specified. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.";
 
 fn check_consumer_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     let mut notes = Output::new();
@@ -426,11 +426,11 @@ fn check_consumer_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Outp
 /// Entity types accepted with `--bootstrap-server`/`--bootstrap-controller`, in the order of the
 /// error message (`ConfigCommand.BROKER_SUPPORTED_CONFIG_TYPES`: `broker-loggers`, then
 /// `ConfigType.values()`).
-pub const CONFIG_ENTITY_TYPES: [&str; 8] =
+pub(crate) const CONFIG_ENTITY_TYPES: [&str; 8] =
     ["broker-loggers", "topics", "clients", "users", "brokers", "ips", "client-metrics", "groups"];
 
 /// Shorthand flags with a value and the entity type they stand for (`ConfigCommand`).
-pub const CONFIG_ENTITY_FLAGS: [(&str, &str); 8] = [
+pub(crate) const CONFIG_ENTITY_FLAGS: [(&str, &str); 8] = [
     ("topic", "topics"),
     ("client", "clients"),
     ("user", "users"),
@@ -442,7 +442,7 @@ pub const CONFIG_ENTITY_FLAGS: [(&str, &str); 8] = [
 ];
 
 /// Shorthand default flags and their entity types (`ConfigCommand`).
-pub const CONFIG_DEFAULT_FLAGS: [(&str, &str); 4] = [
+pub(crate) const CONFIG_DEFAULT_FLAGS: [(&str, &str); 4] = [
     ("client-defaults", "clients"),
     ("user-defaults", "users"),
     ("broker-defaults", "brokers"),
@@ -450,7 +450,7 @@ pub const CONFIG_DEFAULT_FLAGS: [(&str, &str); 4] = [
 ];
 
 /// The entity types given, `--entity-type` values first, then flags.
-pub fn config_entity_types(p: &ParsedOpts) -> Vec<String> {
+pub(crate) fn config_entity_types(p: &ParsedOpts) -> Vec<String> {
     let mut v: Vec<String> = p.values("entity-type").iter().map(|s| s.to_string()).collect();
     for (flag, ty) in CONFIG_ENTITY_FLAGS.iter().chain(CONFIG_DEFAULT_FLAGS.iter()) {
         if p.has(flag) {
@@ -463,7 +463,7 @@ pub fn config_entity_types(p: &ParsedOpts) -> Vec<String> {
 /// The entity names given (`""` is the default entity), in the tool's order:
 /// `--entity-name`/`--entity-default` in command-line order, then the value
 /// flags, then the default flags.
-pub fn config_entity_names(p: &ParsedOpts) -> Vec<String> {
+pub(crate) fn config_entity_names(p: &ParsedOpts) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     for (name, value) in &p.entries {
         if name == "entity-name" {
@@ -625,7 +625,7 @@ fn check_get_offsets(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> 
 // ---------------------------------------------------------------------------
 
 /// `AdminCommandFailedException`, the class of `LeaderElectionCommand`'s validation errors.
-pub const ADMIN_COMMAND_FAILED: &str = "org.apache.kafka.tools.AdminCommandFailedException";
+pub(crate) const ADMIN_COMMAND_FAILED: &str = "org.apache.kafka.tools.AdminCommandFailedException";
 
 fn check_leader_election(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     let fail = |m: &str| main_no_exit_output(m, &stack_trace(ADMIN_COMMAND_FAILED, m));

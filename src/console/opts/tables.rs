@@ -11,7 +11,7 @@ use crate::sim::config::{broker_configs, topic_configs};
 use std::sync::LazyLock;
 
 /// Suffix of `--alter`/`--config` in kafka-topics (`TopicCommand`).
-pub const KAFKA_CONFIGS_HINT: &str = " (To alter topic configurations, the kafka-configs tool can be used.)";
+pub(crate) const KAFKA_CONFIGS_HINT: &str = " (To alter topic configurations, the kafka-configs tool can be used.)";
 
 /// `--config`'s description (`TopicCommand.TopicCommandOptions`): the topic configs that are not
 /// internal (`LogConfig.nonInternalConfigNames()`, sorted), from Brokerlab's checked catalogue.
@@ -32,7 +32,7 @@ fn topic_config_names() -> Vec<&'static str> {
 }
 
 /// `kafka-topics` (`TopicCommand.TopicCommandOptions`).
-pub static TOPICS: LazyLock<ToolSpec> = LazyLock::new(|| ToolSpec {
+pub(crate) static TOPICS: LazyLock<ToolSpec> = LazyLock::new(|| ToolSpec {
     tool: Tool::Topics,
     name: "kafka-topics",
     description_help: "This tool helps to create, delete, describe, or change a topic.",
@@ -76,7 +76,7 @@ const PROPERTY_DEPRECATED_DESC: &str = "(DEPRECATED) A mechanism to pass user-de
 /// `kafka-console-producer` (Kafka 4.4 `ConsoleProducer.ConsoleProducerConfig`, with the
 /// KIP-1147 `--command-property`/`--command-config`/`--reader-property` and their deprecated
 /// predecessors).
-pub static CONSOLE_PRODUCER: ToolSpec = ToolSpec {
+pub(crate) static CONSOLE_PRODUCER: ToolSpec = ToolSpec {
     tool: Tool::ConsoleProducer,
     name: "kafka-console-producer",
     description_help: "This tool helps to read data from standard input and publish it to Kafka.",
@@ -117,7 +117,7 @@ const FORMATTER_PROPERTY_DEPRECATED_DESC: &str = "(DEPRECATED) The properties to
 /// `kafka-console-consumer` (Kafka 4.4 `ConsoleConsumerOptions`, with the KIP-1147
 /// `--command-property`/`--command-config`/`--formatter-property` and their deprecated
 /// predecessors).
-pub static CONSOLE_CONSUMER: ToolSpec = ToolSpec {
+pub(crate) static CONSOLE_CONSUMER: ToolSpec = ToolSpec {
     tool: Tool::ConsoleConsumer,
     name: "kafka-console-consumer",
     description_help: "This tool helps to read data from Kafka topics and outputs it to standard output.",
@@ -151,7 +151,7 @@ pub static CONSOLE_CONSUMER: ToolSpec = ToolSpec {
 
 /// `kafka-consumer-groups` (Kafka 4.4 `ConsumerGroupCommandOptions`: its `*_DOC` texts, with
 /// `NL` as `\n`; `--validate-regex` is new in 4.x and `--timeout` defaults to 30000).
-pub static CONSUMER_GROUPS: ToolSpec = ToolSpec {
+pub(crate) static CONSUMER_GROUPS: ToolSpec = ToolSpec {
     tool: Tool::ConsumerGroups,
     name: "kafka-consumer-groups",
     description_help: "This tool helps to list, describe, delete and manage the offsets of consumer groups.",
@@ -267,7 +267,7 @@ static CONFIGS_ADD_CONFIG_DESC: LazyLock<String> = LazyLock::new(|| {
 /// `kafka-configs` (option texts from the Java `ConfigCommandOptions`,
 /// which kept the Scala wording; `--zookeeper` is gone in 4.0 and is left
 /// out; there is no `--force`). `--add-config` lists the configs of each entity type.
-pub static CONFIGS: LazyLock<ToolSpec> = LazyLock::new(|| {
+pub(crate) static CONFIGS: LazyLock<ToolSpec> = LazyLock::new(|| {
     ToolSpec {
     tool: Tool::Configs,
     name: "kafka-configs",
@@ -309,7 +309,7 @@ static CONFIGS_OPTIONS: LazyLock<Vec<O>> = LazyLock::new(|| {
 
 /// `kafka-get-offsets` (`GetOffsetShell.GetOffsetShellOptions`;
 /// `--broker-list` is gone in 4.0, the extended `--time` text is assumed).
-pub static GET_OFFSETS: ToolSpec = ToolSpec {
+pub(crate) static GET_OFFSETS: ToolSpec = ToolSpec {
     tool: Tool::GetOffsets,
     name: "kafka-get-offsets",
     description_help: "An interactive shell for getting topic-partition offsets.",
@@ -327,10 +327,10 @@ pub static GET_OFFSETS: ToolSpec = ToolSpec {
 };
 
 /// The constants of `ElectionType` (`LeaderElectionCommand`).
-pub const ELECTION_TYPES: &[&str] = &["PREFERRED", "UNCLEAN"];
+pub(crate) const ELECTION_TYPES: &[&str] = &["PREFERRED", "UNCLEAN"];
 
 /// `kafka-leader-election` (`LeaderElectionCommand.LeaderElectionCommandOptions`).
-pub static LEADER_ELECTION: ToolSpec = ToolSpec {
+pub(crate) static LEADER_ELECTION: ToolSpec = ToolSpec {
     tool: Tool::LeaderElection,
     name: "kafka-leader-election",
     description_help: "This tool attempts to elect a new leader for a set of topic partitions. The type of elections supported are preferred replicas and unclean replicas.",
@@ -348,7 +348,7 @@ pub static LEADER_ELECTION: ToolSpec = ToolSpec {
 };
 
 /// `kafka-reassign-partitions` (`ReassignPartitionsCommandOptions`).
-pub static REASSIGN_PARTITIONS: ToolSpec = ToolSpec {
+pub(crate) static REASSIGN_PARTITIONS: ToolSpec = ToolSpec {
     tool: Tool::ReassignPartitions,
     name: "kafka-reassign-partitions",
     description_help: "This tool helps to move topic partitions between replicas.",
@@ -378,7 +378,7 @@ pub static REASSIGN_PARTITIONS: ToolSpec = ToolSpec {
 
 /// `kafka-consumer-perf-test` (Kafka 4.4 `ConsumerPerformance.ConsumerPerfOptions`, with the
 /// KIP-1147 `--num-records`/`--command-config`/`--command-property`).
-pub static CONSUMER_PERF_TEST: ToolSpec = ToolSpec {
+pub(crate) static CONSUMER_PERF_TEST: ToolSpec = ToolSpec {
     tool: Tool::ConsumerPerfTest,
     name: "kafka-consumer-perf-test",
     description_help: "This tool is used to verify the consumer performance.",
@@ -411,7 +411,7 @@ pub static CONSUMER_PERF_TEST: ToolSpec = ToolSpec {
 
 /// `kafka-broker-api-versions` (`BrokerApiVersionsCommand`; the 4.0
 /// `--bootstrap-server` wording "REQUIRED: ..." is assumed).
-pub static BROKER_API_VERSIONS: ToolSpec = ToolSpec {
+pub(crate) static BROKER_API_VERSIONS: ToolSpec = ToolSpec {
     tool: Tool::BrokerApiVersions,
     name: "kafka-broker-api-versions",
     description_help: "This tool helps to retrieve broker version information.",

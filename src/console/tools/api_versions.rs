@@ -14,7 +14,7 @@ use crate::sim::broker::requests::UNADVERTISED_CLIENT_APIS;
 use crate::sim::client::admin::{Call, Target};
 use crate::sim::protocol::{Request, Response};
 
-pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let parsed = match parse_command(Tool::BrokerApiVersions, args) {
         Ok(p) => p,
         Err(o) => return Started::Done(o),

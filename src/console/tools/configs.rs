@@ -20,7 +20,7 @@ use crate::sim::types::ConfigResource;
 
 const EXECUTION_EXCEPTION: &str = "java.util.concurrent.ExecutionException";
 
-pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let parsed = match parse_command(Tool::Configs, args) {
         Ok(p) => p,
         Err(o) => return Started::Done(o),

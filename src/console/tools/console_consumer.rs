@@ -21,13 +21,13 @@ use crate::sim::world::Sim;
 use std::collections::BTreeMap;
 
 /// The default `client.id` (`ConsoleConsumer`).
-pub const CLIENT_ID: &str = "console-consumer";
+pub(crate) const CLIENT_ID: &str = "console-consumer";
 /// The tool's logger.
-pub const LOGGER: &str = "org.apache.kafka.tools.consumer.ConsoleConsumer";
+pub(crate) const LOGGER: &str = "org.apache.kafka.tools.consumer.ConsoleConsumer";
 /// The formatter used unless `--formatter` names another.
-pub const DEFAULT_FORMATTER: &str = "org.apache.kafka.tools.consumer.DefaultMessageFormatter";
+pub(crate) const DEFAULT_FORMATTER: &str = "org.apache.kafka.tools.consumer.DefaultMessageFormatter";
 /// The formatter that prints nothing.
-pub const NOOP_FORMATTER: &str = "org.apache.kafka.tools.consumer.NoOpMessageFormatter";
+pub(crate) const NOOP_FORMATTER: &str = "org.apache.kafka.tools.consumer.NoOpMessageFormatter";
 /// How long `close()` may take before the tool gives up waiting (`KafkaConsumer.close()`'s
 /// default timeout is 30 s).
 const CLOSE_TIMEOUT_MS: i64 = 30_000;
@@ -35,7 +35,7 @@ const CLOSE_TIMEOUT_MS: i64 = 30_000;
 /// A number in `0..bound` that depends only on the cluster's seed and what has happened so
 /// far: the simulator's stand-in for the tool's `new Random().nextInt(bound)` (same seed,
 /// same commands, same group id).
-pub fn pseudo_random(sim: &Sim, salt: u64, bound: u64) -> u64 {
+pub(crate) fn pseudo_random(sim: &Sim, salt: u64, bound: u64) -> u64 {
     let mut z = sim
         .seed()
         .wrapping_add(salt.wrapping_mul(0x9E37_79B9_7F4A_7C15))
@@ -50,12 +50,12 @@ pub fn pseudo_random(sim: &Sim, salt: u64, bound: u64) -> u64 {
 
 /// `[ts] ERROR <message> (ConsoleConsumer)` and the exception's `toString()` (a Kafka
 /// `ApiException` has no stack trace), stderr.
-pub fn error_lines(ts: &str, message: &str, exception: &str) -> String {
+pub(crate) fn error_lines(ts: &str, message: &str, exception: &str) -> String {
     format!("{}\n{exception}\n", log_line(ts, "ERROR", message, LOGGER))
 }
 
 /// Converts an engine record for the formatter.
-pub fn to_formatter(r: &ConsumedRecord) -> FmtRecord {
+pub(crate) fn to_formatter(r: &ConsumedRecord) -> FmtRecord {
     FmtRecord {
         partition: r.tp.partition,
         offset: r.offset,
@@ -86,7 +86,7 @@ enum Phase {
 }
 
 /// The running console consumer.
-pub struct ConsumerJob {
+pub(crate) struct ConsumerJob {
     /// What the tool printed before it started consuming.
     notes: Option<Output>,
     client: u32,
@@ -103,7 +103,7 @@ fn usage_failure(o: Output) -> Started {
     Started::Done(o)
 }
 
-pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let parsed = match parse_command(Tool::ConsoleConsumer, args) {
         Ok(p) => p,
         Err(o) => return usage_failure(o),

@@ -18,14 +18,14 @@ use crate::sim::world::Sim;
 use std::collections::{BTreeMap, VecDeque};
 
 /// The client id (`ConsoleProducer`).
-pub const CLIENT_ID: &str = "console-producer";
+pub(crate) const CLIENT_ID: &str = "console-producer";
 /// The logger of the send-failure lines.
-pub const CALLBACK_LOGGER: &str = "org.apache.kafka.clients.producer.internals.ErrorLoggingCallback";
+pub(crate) const CALLBACK_LOGGER: &str = "org.apache.kafka.clients.producer.internals.ErrorLoggingCallback";
 
 /// Builds the producer properties as `ConsoleProducer.producerProps` does: the
 /// `--producer.config` file, then `--producer-property`, then each tool option that was
 /// given (or its default when the property is still unset).
-pub fn producer_props(
+pub(crate) fn producer_props(
     spec_defaults: &dyn Fn(&str) -> Option<String>,
     given: &dyn Fn(&str) -> Option<String>,
     file: Vec<(String, String)>,
@@ -78,7 +78,7 @@ enum Phase {
 }
 
 /// The running console producer.
-pub struct ProducerJob {
+pub(crate) struct ProducerJob {
     /// What the options printed (the deprecation warnings), before the first prompt.
     notes: Option<Output>,
     client: u32,
@@ -96,7 +96,7 @@ pub struct ProducerJob {
     exit_code: i32,
 }
 
-pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let parsed = match parse_command(Tool::ConsoleProducer, args) {
         Ok(p) => p,
         Err(o) => return Started::Done(o),
@@ -180,7 +180,7 @@ fn file_error(m: &str) -> Output {
 /// error: (…ErrorLoggingCallback)` then the exception's `toString()` (an `ApiException`
 /// has no stack trace). The console producer logs sizes, not contents (`logAsString`
 /// false).
-pub fn send_error_lines(
+pub(crate) fn send_error_lines(
     ts: &str,
     topic: &str,
     key_len: Option<usize>,

@@ -116,7 +116,7 @@ fn state_of(name: &str) -> GroupState {
     }
 }
 
-pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let parsed = match parse_command(Tool::ConsumerGroups, args) {
         Ok(p) => p,
         Err(o) => return Started::Done(o),
@@ -654,7 +654,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 
 /// `--to-datetime` (`Utils.getDateTime`: `yyyy-MM-dd'T'HH:mm:ss.SSS`, optionally with `Z` or
 /// `±HH:mm`; UTC without one) → epoch milliseconds; `Err` is the `ParseException` message.
-pub fn parse_datetime(s: &str) -> Result<i64, String> {
+pub(crate) fn parse_datetime(s: &str) -> Result<i64, String> {
     // `timestamp.split("T")` (trailing empty strings dropped) must give two parts.
     if s.trim_end_matches('T').split('T').count() < 2 {
         return Err("Error parsing timestamp. It does not contain a 'T' according to ISO8601 format".to_string());
@@ -707,7 +707,7 @@ pub fn parse_datetime(s: &str) -> Result<i64, String> {
 
 /// `--by-duration` (`java.time.Duration.parse`: `PnDTnHnMnS`, seconds may have a fraction)
 /// → milliseconds.
-pub fn parse_duration(s: &str) -> Result<i64, String> {
+pub(crate) fn parse_duration(s: &str) -> Result<i64, String> {
     let bad = || "Text cannot be parsed to a Duration".to_string();
     let body = s.strip_prefix('P').or_else(|| s.strip_prefix('p')).ok_or_else(bad)?;
     let (days_part, time_part) = match body.split_once(['T', 't']) {

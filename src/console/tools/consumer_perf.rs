@@ -20,9 +20,9 @@ use crate::sim::world::Sim;
 use std::collections::BTreeMap;
 
 /// The client id the tool's consumer uses (`perf-consumer-client`).
-pub const CLIENT_ID: &str = "perf-consumer-client";
+pub(crate) const CLIENT_ID: &str = "perf-consumer-client";
 
-pub struct PerfJob {
+pub(crate) struct PerfJob {
     client: u32,
     target: i64,
     timeout_ms: i64,
@@ -39,7 +39,7 @@ pub struct PerfJob {
     join_in_round_ms: i64,
 }
 
-pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     // `--group` defaults to `"perf-consumer-" + RND.nextInt(100000)`, drawn as the options are
     // built, so the usage table shows the number this run would have used.
     let default_group = format!("perf-consumer-{}", super::console_consumer::pseudo_random(ctx.sim, 0x9E6F, 100_000));

@@ -23,7 +23,7 @@ fn regex(pattern: &str) -> Result<Regex, Output> {
     Regex::new(&pattern.trim().replace(',', "|")).map_err(|e| fmt::error(&format!("{e} in {pattern}")))
 }
 
-pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let parsed = match parse_command(Tool::GetOffsets, args) {
         Ok(p) => p,
         Err(o) => return Started::Done(o),

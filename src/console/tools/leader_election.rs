@@ -12,11 +12,11 @@ use crate::sim::protocol::{ControllerRequest, ControllerResponse, ElectionType a
 use crate::sim::types::TopicPartition;
 
 /// The admin timeout the tool passes (`Duration.ofMillis(30000)`).
-pub const TIMEOUT_MS: i64 = 30_000;
+pub(crate) const TIMEOUT_MS: i64 = 30_000;
 
 /// Parses `{"partitions": [{"topic": "foo", "partition": 1}, ...]}` (`LeaderElectionCommand`).
 /// `Err` is the exception class and its message.
-pub fn parse_partitions_json(text: &str) -> Result<Vec<TopicPartition>, (&'static str, String)> {
+pub(crate) fn parse_partitions_json(text: &str) -> Result<Vec<TopicPartition>, (&'static str, String)> {
     // LeaderElectionCommand.parseReplicaElectionData (Kafka 4.4): text that is not JSON
     // parses to nothing, and a document without "partitions" is refused.
     let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
@@ -57,7 +57,7 @@ pub fn parse_partitions_json(text: &str) -> Result<Vec<TopicPartition>, (&'stati
 /// `org.apache.kafka.tools.AdminOperationException` (Kafka 4.4).
 const ADMIN_OPERATION: &str = "org.apache.kafka.tools.AdminOperationException";
 
-pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     Started::Done(run_inner(ctx, args))
 }
 

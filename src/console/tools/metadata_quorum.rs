@@ -17,7 +17,7 @@ use crate::sim::world::Sim;
 
 /// The directory id of a node's metadata log directory: a UUID derived from the node id,
 /// the same on every run.
-pub fn directory_id(node: i32) -> String {
+pub(crate) fn directory_id(node: i32) -> String {
     let mut rng = Pcg32::new(0x6469_7265_6374_6f72 ^ (node as u64), 0x0d1d);
     TopicId::random(&mut rng).to_string()
 }
@@ -45,7 +45,7 @@ fn controller_reachable(sim: &Sim, servers: &str) -> bool {
     })
 }
 
-pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let parsed = match parse_command(Tool::MetadataQuorum, args) {
         Ok(p) => p,
         Err(o) => return Started::Done(o),

@@ -9,16 +9,16 @@
 
 pub mod api_versions;
 pub mod configs;
-pub mod console_consumer;
-pub mod console_producer;
-pub mod consumer_groups;
-pub mod consumer_perf;
-pub mod get_offsets;
-pub mod leader_election;
-pub mod metadata_quorum;
-pub mod perf_test;
-pub mod reassign;
-pub mod topics;
+pub(crate) mod console_consumer;
+pub(crate) mod console_producer;
+pub(crate) mod consumer_groups;
+pub(crate) mod consumer_perf;
+pub(crate) mod get_offsets;
+pub(crate) mod leader_election;
+pub(crate) mod metadata_quorum;
+pub(crate) mod perf_test;
+pub(crate) mod reassign;
+pub(crate) mod topics;
 
 use crate::console::format::{log_line, Output};
 use crate::console::opts::Tool;
@@ -29,21 +29,19 @@ use crate::sim::time::SimTime;
 use crate::sim::world::Sim;
 
 /// What a running tool may touch.
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     pub sim: &'a mut Sim,
     pub vfs: &'a mut Vfs,
     /// Whether stdin is an interactive terminal (the browser's job API); scripts and
     /// pipes are not (`ConsoleProducer`: no `>` prompt then).
     pub interactive: bool,
-    /// Standard input given with the command (here-document, pipe or file).
-    pub stdin: Option<String>,
     /// Lines a client logged while waiting (e.g. connection warnings); printed before the
     /// tool's own output.
     pub log: Output,
 }
 
 /// The outcome of starting a tool.
-pub enum Started {
+pub(crate) enum Started {
     /// The tool finished; this is everything it printed.
     Done(Output),
     /// The tool keeps running (it reads stdin or works while time passes).
@@ -52,7 +50,7 @@ pub enum Started {
 
 /// A tool that keeps running: the session feeds it input and calls [`Job::poll`] after
 /// every engine event until it returns an exit code.
-pub trait Job {
+pub(crate) trait Job {
     /// Runs once when the job starts (e.g. the producer's first `>` prompt).
     fn start(&mut self, _sim: &mut Sim, _out: &mut Output) {}
     /// One line of standard input (without its newline).
@@ -72,10 +70,10 @@ pub trait Job {
 }
 
 /// A tool's entry point: the arguments after the program name.
-pub type ToolFn = fn(&mut Ctx, &[String]) -> Started;
+pub(crate) type ToolFn = fn(&mut Ctx, &[String]) -> Started;
 
 /// The dispatch table. `None`: the tool arrives with the consumer (built separately).
-pub const TOOLS: &[(Tool, Option<ToolFn>)] = &[
+pub(crate) const TOOLS: &[(Tool, Option<ToolFn>)] = &[
     (Tool::Topics, Some(topics::run)),
     (Tool::ConsoleProducer, Some(console_producer::run)),
     (Tool::ProducerPerfTest, Some(perf_test::run)),
@@ -92,7 +90,7 @@ pub const TOOLS: &[(Tool, Option<ToolFn>)] = &[
 
 /// A tool's result after what it printed while checking its options (deprecation notices):
 /// the notes first, the exit code of `o`.
-pub fn after_notes(notes: &Output, o: Output) -> Started {
+pub(crate) fn after_notes(notes: &Output, o: Output) -> Started {
     let mut all = notes.clone();
     all.append(&o);
     all.exit_code = o.exit_code;
@@ -100,7 +98,7 @@ pub fn after_notes(notes: &Output, o: Output) -> Started {
 }
 
 /// Runs `tool` with `args`.
-pub fn dispatch(ctx: &mut Ctx, tool: Tool, args: &[String]) -> Started {
+pub(crate) fn dispatch(ctx: &mut Ctx, tool: Tool, args: &[String]) -> Started {
     match TOOLS.iter().find(|(t, _)| *t == tool) {
         Some((_, Some(f))) => {
             let started = f(ctx, args);
@@ -122,7 +120,7 @@ pub fn dispatch(ctx: &mut Ctx, tool: Tool, args: &[String]) -> Started {
 }
 
 /// `yyyy-MM-dd HH:mm:ss,SSS` in UTC: log4j's `%d`.
-pub fn log_timestamp(wall_ms: i64) -> String {
+pub(crate) fn log_timestamp(wall_ms: i64) -> String {
     let s = crate::console::format::perf::simple_date(wall_ms);
     // simple_date ends in `:SSS`; log4j uses `,SSS`.
     match s.rfind(':') {
@@ -132,12 +130,12 @@ pub fn log_timestamp(wall_ms: i64) -> String {
 }
 
 /// The log timestamp of the engine's current time.
-pub fn now_ts(sim: &Sim) -> String {
+pub(crate) fn now_ts(sim: &Sim) -> String {
     log_timestamp(sim.env().wall_ms(sim.now()))
 }
 
 /// Whether any of `servers` names the listener of a running broker.
-pub fn bootstrap_reachable(sim: &Sim, servers: &str) -> bool {
+pub(crate) fn bootstrap_reachable(sim: &Sim, servers: &str) -> bool {
     sim.resolve_bootstrap(servers)
         .iter()
         .any(|(_, b)| b.and_then(|id| sim.brokers().get(&id)).map(|n| n.proc.is_some()).unwrap_or(false))
@@ -145,7 +143,7 @@ pub fn bootstrap_reachable(sim: &Sim, servers: &str) -> bool {
 
 /// What client `id` logged since the last call, as the tools' log4j configuration prints
 /// it on stderr (`[%d] %p %m (%c)%n`, WARN and above), each line ending in a newline.
-pub fn client_logs(sim: &mut Sim, id: u32) -> String {
+pub(crate) fn client_logs(sim: &mut Sim, id: u32) -> String {
     let Some((prefix, logs)) = sim.take_client_logs(id) else { return String::new() };
     let epoch = sim.env().epoch_ms;
     let mut s = String::new();
@@ -162,31 +160,30 @@ pub fn client_logs(sim: &mut Sim, id: u32) -> String {
 }
 
 /// An admin client for one tool run (`KafkaAdminClient`, client id `adminclient-1`).
-pub struct AdminConn {
+pub(crate) struct AdminConn {
     pub id: u32,
     pub servers: String,
-    pub opened: SimTime,
     /// The operation timeout (`default.api.timeout.ms`, 60 s, unless a tool sets one).
     pub timeout_ms: Option<i64>,
 }
 
 impl AdminConn {
     /// Creates the client; nothing is sent until a call.
-    pub fn open(sim: &mut Sim, servers: &str) -> AdminConn {
+    pub(crate) fn open(sim: &mut Sim, servers: &str) -> AdminConn {
         AdminConn::open_as(sim, servers, "adminclient-1")
     }
 
     /// Creates the client with the `client.id` a tool sets (it names the client in the
     /// client's log lines).
-    pub fn open_as(sim: &mut Sim, servers: &str, client_id: &str) -> AdminConn {
+    pub(crate) fn open_as(sim: &mut Sim, servers: &str, client_id: &str) -> AdminConn {
         let id = sim.create_admin(client_id, servers);
-        AdminConn { id, servers: servers.to_string(), opened: sim.now(), timeout_ms: None }
+        AdminConn { id, servers: servers.to_string(), timeout_ms: None }
     }
 
     /// Runs calls to completion (at most the 60 s API timeout); each result is the
     /// response or the client-side failure text (`Timed out waiting for a node
     /// assignment. Call: <name>`).
-    pub fn run(&self, ctx: &mut Ctx, calls: Vec<Call>) -> Vec<Result<Response, String>> {
+    pub(crate) fn run(&self, ctx: &mut Ctx, calls: Vec<Call>) -> Vec<Result<Response, String>> {
         let n = calls.len();
         let task = ctx.sim.admin_run(self.id, calls, self.timeout_ms);
         let mut out: Vec<Result<Response, String>> = task
@@ -203,30 +200,30 @@ impl AdminConn {
     }
 
     /// One call.
-    pub fn call(&self, ctx: &mut Ctx, name: &str, target: Target, request: Request) -> Result<Response, String> {
+    pub(crate) fn call(&self, ctx: &mut Ctx, name: &str, target: Target, request: Request) -> Result<Response, String> {
         let mut v = self.run(ctx, vec![Call::new(name, target, request)]);
         v.pop().unwrap_or_else(|| Err("no answer".to_string()))
     }
 
     /// Closes the client (the process of the tool exits).
-    pub fn close(self, sim: &mut Sim) {
+    pub(crate) fn close(self, sim: &mut Sim) {
         sim.close_client(self.id);
     }
 }
 
 /// `org.apache.kafka.common.errors.<Exception>`.
-pub fn error_class(e: crate::sim::errors::KafkaError) -> String {
+pub(crate) fn error_class(e: crate::sim::errors::KafkaError) -> String {
     e.exception_class().to_string()
 }
 
 /// Reads a file a tool was given; `Err` is the path for the tool's own message.
-pub fn read_file<'a>(ctx: &'a Ctx, path: &str) -> Result<&'a str, String> {
+pub(crate) fn read_file<'a>(ctx: &'a Ctx, path: &str) -> Result<&'a str, String> {
     ctx.vfs.read(path).ok_or_else(|| path.to_string())
 }
 
 /// Loads a `--command-config`/`--producer.config` style properties file. `Err` is the
 /// `java.nio.file.NoSuchFileException` text, as `Utils.loadProps` fails.
-pub fn load_props(ctx: &Ctx, path: &str) -> Result<Vec<(String, String)>, String> {
+pub(crate) fn load_props(ctx: &Ctx, path: &str) -> Result<Vec<(String, String)>, String> {
     match ctx.vfs.read(path) {
         Some(t) => Ok(crate::console::vfs::parse_properties(t)),
         None => Err(format!("{path} (No such file or directory)")),
@@ -235,10 +232,10 @@ pub fn load_props(ctx: &Ctx, path: &str) -> Result<Vec<(String, String)>, String
 
 /// `java.io.FileNotFoundException: <path> (No such file or directory)`: what
 /// `Utils.loadProps` throws for a missing properties file.
-pub const FILE_NOT_FOUND: &str = "java.io.FileNotFoundException";
+pub(crate) const FILE_NOT_FOUND: &str = "java.io.FileNotFoundException";
 
 /// Parses `host:port` servers, checking them like `ToolsUtils.validateBootstrapServer`.
-pub fn validate_bootstrap(value: Option<&str>) -> Result<String, Output> {
+pub(crate) fn validate_bootstrap(value: Option<&str>) -> Result<String, Output> {
     match crate::console::opts::validate_bootstrap_server(value) {
         Ok(()) => Ok(value.unwrap_or("").to_string()),
         Err(m) => {

@@ -24,11 +24,11 @@ use crate::sim::world::Sim;
 use std::collections::BTreeMap;
 
 /// The largest `--num-records` Brokerlab runs (a documented simulator limit).
-pub const MAX_RECORDS: i64 = 2_000_000;
+pub(crate) const MAX_RECORDS: i64 = 2_000_000;
 /// `ProducerPerformance`'s reporting interval.
-pub const REPORTING_INTERVAL_MS: i64 = 5000;
+pub(crate) const REPORTING_INTERVAL_MS: i64 = 5000;
 /// The default client id of the perf producer.
-pub const CLIENT_ID: &str = "perf-producer-client";
+pub(crate) const CLIENT_ID: &str = "perf-producer-client";
 
 enum Payload {
     Fixed(Bytes),
@@ -37,7 +37,7 @@ enum Payload {
 }
 
 /// The running perf test.
-pub struct PerfJob {
+pub(crate) struct PerfJob {
     /// The deprecation notice, printed when the job starts.
     notes: Option<Output>,
     client: u32,
@@ -65,7 +65,7 @@ pub struct PerfJob {
     flushing: bool,
 }
 
-pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let parsed = match parse_command(Tool::ProducerPerfTest, args) {
         Ok(p) => p,
         Err(o) => return Started::Done(o),

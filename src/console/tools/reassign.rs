@@ -24,7 +24,7 @@ const EXECUTION_EXCEPTION: &str = "java.util.concurrent.ExecutionException";
 const ADMIN_OPERATION: &str = "org.apache.kafka.tools.AdminOperationException";
 const ADMIN_FAILED: &str = "org.apache.kafka.tools.AdminCommandFailedException";
 
-pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let parsed = match parse_command(Tool::ReassignPartitions, args) {
         Ok(p) => p,
         Err(o) => return Started::Done(o),
@@ -76,7 +76,7 @@ fn read_json(ctx: &Ctx, path: &str) -> Result<serde_json::Value, Output> {
 }
 
 /// `{"version":1,"partitions":[{"topic":..,"partition":..,"replicas":[..],"log_dirs":[..]}]}`.
-pub fn parse_plan(v: &serde_json::Value) -> Result<Vec<PartitionReplicas>, String> {
+pub(crate) fn parse_plan(v: &serde_json::Value) -> Result<Vec<PartitionReplicas>, String> {
     let list =
         v.get("partitions").and_then(|p| p.as_array()).ok_or_else(|| "Missing field 'partitions'".to_string())?;
     let mut out: Vec<PartitionReplicas> = Vec::new();
@@ -139,7 +139,7 @@ fn duplicate_replicas(plan: &[PartitionReplicas]) -> Option<String> {
 /// Where a live broker keeps its logs, as `describeReplicaLogDirs` reports it: each simulated
 /// broker has one log directory, at the `log.dirs` of Kafka's shipped
 /// `config/server.properties` (and of the `apache/kafka` image the real-Kafka export uses).
-pub const LOG_DIR: &str = "/tmp/kraft-combined-logs";
+pub(crate) const LOG_DIR: &str = "/tmp/kraft-combined-logs";
 
 /// The current assignment as `ReassignPartitionsCommand.getReplicaToLogDir` gives it to the
 /// rollback JSON: a replica on a live broker shows that broker's log directory, one on a

@@ -65,7 +65,7 @@ fn options_read(p: &ParsedOpts) -> &'static [&'static str] {
     }
 }
 
-pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let parsed = match parse_command(Tool::Topics, args) {
         Ok(p) => p,
         Err(o) => return Started::Done(o),

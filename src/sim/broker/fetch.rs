@@ -13,7 +13,7 @@ use crate::sim::protocol::{FetchPartition, FetchedPartition, Isolation};
 
 /// A fetch parked until data arrives or `max.wait.ms` passes.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct DelayedFetch {
+pub(crate) struct DelayedFetch {
     pub from: NodeAddr,
     pub corr: u64,
     pub replica: i32,
@@ -25,7 +25,7 @@ pub struct DelayedFetch {
 
 /// A follower's fetcher towards one leader (one per leader, like `num.replica.fetchers=1`).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct Fetcher {
+pub(crate) struct Fetcher {
     pub partitions: Vec<TopicPartition>,
     pub inflight: Option<u64>,
     pub backoff_until: SimTime,

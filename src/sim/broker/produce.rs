@@ -10,10 +10,10 @@ use crate::sim::protocol::ProduceBatch;
 /// A produce waiting in purgatory for the HW to pass its batches.
 /// One partition of a delayed produce: the offset the HW must reach, the result, and whether
 /// it is already final.
-pub type DelayedPart = (TopicPartition, Offset, Result<(Offset, i64), ApiError>, bool);
+pub(crate) type DelayedPart = (TopicPartition, Offset, Result<(Offset, i64), ApiError>, bool);
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct DelayedProduce {
+pub(crate) struct DelayedProduce {
     pub from: NodeAddr,
     pub corr: u64,
     pub deadline: SimTime,

@@ -28,12 +28,18 @@ impl FollowerState {
     }
 
     /// `isCaughtUp(leaderLEO, now, maxLag)` (`Partition`).
-    pub fn is_caught_up(&self, leader_leo: Offset, now_ms: i64, max_lag_ms: i64) -> bool {
+    pub(crate) fn is_caught_up(&self, leader_leo: Offset, now_ms: i64, max_lag_ms: i64) -> bool {
         self.log_end_offset == leader_leo || now_ms - self.last_caught_up_ms <= max_lag_ms
     }
 
     /// `updateFetchState` for a follower fetch at `fetch_offset` (`Partition`).
-    pub fn update_fetch_state(&mut self, fetch_offset: Offset, log_start: Offset, leader_leo: Offset, now_ms: i64) {
+    pub(crate) fn update_fetch_state(
+        &mut self,
+        fetch_offset: Offset,
+        log_start: Offset,
+        leader_leo: Offset,
+        now_ms: i64,
+    ) {
         if fetch_offset >= leader_leo {
             self.last_caught_up_ms = self.last_caught_up_ms.max(now_ms);
         } else if fetch_offset >= self.last_fetch_leader_leo {
@@ -46,7 +52,7 @@ impl FollowerState {
     }
 
     /// `resetReplicaState` on a leader change (`Partition`).
-    pub fn reset(&mut self, leader_leo: Offset, now_ms: i64, new_leader: bool, in_sync: bool) {
+    pub(crate) fn reset(&mut self, leader_leo: Offset, now_ms: i64, new_leader: bool, in_sync: bool) {
         if new_leader {
             self.log_end_offset = -1;
             self.log_start_offset = -1;
@@ -74,7 +80,7 @@ pub enum Role {
 /// An AlterPartition sent to the controller and not answered yet (`AlterPartitionItem`): the
 /// proposal it carries, so a late answer to an older proposal is recognised.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AlterPartitionItem {
+pub(crate) struct AlterPartitionItem {
     pub tp: TopicPartition,
     pub isr: Vec<BrokerId>,
     pub leader_epoch: Epoch,
@@ -97,12 +103,12 @@ pub struct ReplicaState {
 }
 
 impl ReplicaState {
-    pub fn is_leader(&self) -> bool {
+    pub(crate) fn is_leader(&self) -> bool {
         matches!(self.role, Role::Leader { .. })
     }
     /// The "maximal ISR": the committed ISR plus replicas a pending expansion adds (a pending
     /// shrink does not remove anyone until it is committed).
-    pub fn maximal_isr(&self) -> Vec<BrokerId> {
+    pub(crate) fn maximal_isr(&self) -> Vec<BrokerId> {
         let mut m = self.isr.clone();
         if let Some(p) = &self.pending_isr {
             for b in p {

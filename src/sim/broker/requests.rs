@@ -18,7 +18,7 @@ use crate::sim::types::ConfigResource;
 /// forwardable ones intersected with what the controller advertises, the client telemetry APIs
 /// left out (no telemetry exporter is configured). Checked against Kafka by the `api-versions`
 /// conformance vectors.
-pub const BROKER_API_VERSIONS: &[(i16, &str, i16, i16)] = &[
+pub(crate) const BROKER_API_VERSIONS: &[(i16, &str, i16, i16)] = &[
     (0, "Produce", 0, 13),
     (1, "Fetch", 4, 18),
     (2, "ListOffsets", 1, 11),
@@ -100,7 +100,7 @@ pub const BROKER_API_VERSIONS: &[(i16, &str, i16, i16)] = &[
 
 /// Client APIs (`ApiKeys.clientApis()`) a default 4.4 broker does not advertise:
 /// `kafka-broker-api-versions` prints them as `UNSUPPORTED` (`NodeApiVersions.toString`).
-pub const UNADVERTISED_CLIENT_APIS: &[(i16, &str)] = &[(71, "GetTelemetrySubscriptions"), (72, "PushTelemetry")];
+pub(crate) const UNADVERTISED_CLIENT_APIS: &[(i16, &str)] = &[(71, "GetTelemetrySubscriptions"), (72, "PushTelemetry")];
 
 /// The broker's ApiVersions response: [`BROKER_API_VERSIONS`].
 pub fn api_versions() -> Vec<(i16, String, i16, i16)> {

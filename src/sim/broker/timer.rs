@@ -5,7 +5,7 @@ use crate::sim::types::BrokerId;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum BrokerTimer {
+pub(crate) enum BrokerTimer {
     /// `BrokerLifecycleManager`'s heartbeat to the active controller.
     BrokerHeartbeat,
     ControllerRequestTimeout(u64),
@@ -25,4 +25,4 @@ pub enum BrokerTimer {
 }
 
 /// What a broker's handlers produce.
-pub type BrokerOut = Out<BrokerTimer>;
+pub(crate) type BrokerOut = Out<BrokerTimer>;

@@ -70,7 +70,7 @@ pub struct AdminTask {
 }
 
 impl AdminTask {
-    pub fn is_done(&self) -> bool {
+    pub(crate) fn is_done(&self) -> bool {
         self.calls.iter().all(|c| c.response.is_some())
     }
 }
@@ -88,7 +88,7 @@ pub struct Admin {
 }
 
 impl Admin {
-    pub fn new(id: u32, client_id: String, bootstrap: Vec<(String, Option<BrokerId>)>, rng: Pcg32) -> Admin {
+    pub(crate) fn new(id: u32, client_id: String, bootstrap: Vec<(String, Option<BrokerId>)>, rng: Pcg32) -> Admin {
         let mut meta = ClientMetadata::new(bootstrap, rng);
         meta.allow_auto_create = false;
         meta.all_topics = true;
@@ -107,7 +107,13 @@ impl Admin {
     }
 
     /// Starts an operation made of `calls`; its results appear in `tasks[id]` when done.
-    pub fn submit(&mut self, now: SimTime, calls: Vec<Call>, timeout_ms: Option<i64>, out: &mut ClientOut) -> u64 {
+    pub(crate) fn submit(
+        &mut self,
+        now: SimTime,
+        calls: Vec<Call>,
+        timeout_ms: Option<i64>,
+        out: &mut ClientOut,
+    ) -> u64 {
         let id = self.next_task;
         self.next_task += 1;
         let deadline = now.plus_ms(timeout_ms.unwrap_or(self.api_timeout_ms));
@@ -117,7 +123,7 @@ impl Admin {
         id
     }
 
-    pub fn take(&mut self, id: u64) -> Option<AdminTask> {
+    pub(crate) fn take(&mut self, id: u64) -> Option<AdminTask> {
         if self.tasks.get(&id).map(|t| t.is_done()).unwrap_or(false) {
             self.tasks.remove(&id)
         } else {
@@ -125,7 +131,14 @@ impl Admin {
         }
     }
 
-    pub fn handle_message(&mut self, now: SimTime, _from: NodeAddr, msg: Message, _env: &Env, out: &mut ClientOut) {
+    pub(crate) fn handle_message(
+        &mut self,
+        now: SimTime,
+        _from: NodeAddr,
+        msg: Message,
+        _env: &Env,
+        out: &mut ClientOut,
+    ) {
         let Body::Resp(resp) = msg.body else { return };
         if let Response::Metadata { brokers, controller, topics, cluster_id } = resp {
             if self.meta.on_response(now, msg.corr, brokers, controller, topics, cluster_id) {
@@ -215,7 +228,7 @@ impl Admin {
         }
     }
 
-    pub fn handle_timer(&mut self, now: SimTime, timer: ClientTimer, _env: &Env, out: &mut ClientOut) {
+    pub(crate) fn handle_timer(&mut self, now: SimTime, timer: ClientTimer, _env: &Env, out: &mut ClientOut) {
         if let ClientTimer::RequestTimeout(corr) = timer {
             if self.meta.on_failure(now, corr, out) {
                 return;
@@ -233,7 +246,7 @@ impl Admin {
         }
     }
 
-    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, out: &mut ClientOut) {
+    pub(crate) fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, out: &mut ClientOut) {
         for task in self.tasks.values_mut() {
             for call in task.calls.iter_mut() {
                 if call.sent_to == Some(peer) && (call.corr.is_some() || call.find_corr.is_some()) {
@@ -248,7 +261,7 @@ impl Admin {
     }
 
     /// Sends every call that can go now; fails calls whose task deadline has passed.
-    pub fn poll(&mut self, now: SimTime, _env: &Env, out: &mut ClientOut) {
+    pub(crate) fn poll(&mut self, now: SimTime, _env: &Env, out: &mut ClientOut) {
         if self.tasks.is_empty() {
             return;
         }

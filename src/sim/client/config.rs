@@ -63,7 +63,7 @@ const PRODUCER_KNOWN: &[&str] = &[
 ];
 
 /// `CompressionType`'s names, in declaration order (`compression.type`'s valid values).
-pub const COMPRESSION_TYPES: &[&str] = &["none", "gzip", "snappy", "lz4", "zstd"];
+pub(crate) const COMPRESSION_TYPES: &[&str] = &["none", "gzip", "snappy", "lz4", "zstd"];
 
 fn get_long(map: &BTreeMap<String, String>, name: &str, default: i64, min: i64) -> Result<i64, String> {
     match map.get(name) {
@@ -251,7 +251,7 @@ const CONSUMER_KNOWN: &[&str] = &[
 ];
 
 /// Maps a `partition.assignment.strategy` entry (short name or class name) to its name.
-pub fn assignor_name(entry: &str) -> Option<&'static str> {
+pub(crate) fn assignor_name(entry: &str) -> Option<&'static str> {
     let e = entry.trim();
     let short = e.rsplit('.').next().unwrap_or(e);
     match (e, short) {

@@ -31,13 +31,13 @@ pub struct ExpBackoff {
 }
 
 impl ExpBackoff {
-    pub const fn new(initial_ms: i64, max_ms: i64) -> ExpBackoff {
+    pub(crate) const fn new(initial_ms: i64, max_ms: i64) -> ExpBackoff {
         ExpBackoff { initial_ms, max_ms }
     }
 
     /// `backoff(attempts)`. With `max <= initial` the back-off is constant (Kafka's
     /// `expMax == 0`), without jitter.
-    pub fn backoff(&self, attempts: u64, rng: &mut Pcg32) -> i64 {
+    pub(crate) fn backoff(&self, attempts: u64, rng: &mut Pcg32) -> i64 {
         let initial = self.initial_ms.min(self.max_ms).max(0);
         if self.max_ms <= self.initial_ms {
             return initial;
@@ -95,34 +95,34 @@ pub struct NodeConn {
 impl NodeConn {
     /// Whether the connection failed and its reconnect back-off has not passed yet
     /// (`isBlackedOut`).
-    pub fn blacked_out(&self, now: SimTime) -> bool {
+    pub(crate) fn blacked_out(&self, now: SimTime) -> bool {
         self.state == ConnState::Disconnected && now.ms_since(self.last_attempt) < self.reconnect_backoff_ms
     }
 
     /// `canConnect`.
-    pub fn can_connect(&self, now: SimTime) -> bool {
+    pub(crate) fn can_connect(&self, now: SimTime) -> bool {
         self.state == ConnState::Disconnected && now.ms_since(self.last_attempt) >= self.reconnect_backoff_ms
     }
 
     /// When a failed connection may be tried again.
-    pub fn retry_at(&self) -> SimTime {
+    pub(crate) fn retry_at(&self) -> SimTime {
         self.last_attempt.plus_ms(self.reconnect_backoff_ms)
     }
 
     /// `InetSocketAddress.toString()` of the address connected to: `localhost/127.0.0.1:9092`.
-    pub fn remote_address(&self) -> String {
+    pub(crate) fn remote_address(&self) -> String {
         remote_address(&self.host, self.port)
     }
 
     /// `Node.toString()`: `localhost:9092 (id: -1 rack: null isFenced: false)`.
-    pub fn node_string(&self) -> String {
+    pub(crate) fn node_string(&self) -> String {
         format!("{}:{} (id: {} rack: null isFenced: false)", self.host, self.port, self.node_id)
     }
 }
 
 /// `InetSocketAddress.toString()` for a host the simulation resolves to its own machine:
 /// `host/127.0.0.1:port`, or `/127.0.0.1:port` for an address typed as a literal.
-pub fn remote_address(host: &str, port: u16) -> String {
+pub(crate) fn remote_address(host: &str, port: u16) -> String {
     if host == "127.0.0.1" {
         format!("/127.0.0.1:{port}")
     } else {
@@ -132,7 +132,7 @@ pub fn remote_address(host: &str, port: u16) -> String {
 
 /// Why a connection ended, for what the client logs (`ChannelState`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum CloseReason {
+pub(crate) enum CloseReason {
     /// The connection attempt was refused (`NOT_CONNECTED`): WARN "could not be established".
     Refused,
     /// The peer went away or reset the connection.
@@ -155,16 +155,16 @@ pub struct ClientLog {
 
 /// How many log lines a client keeps for the tool that prints them (a background
 /// application's lines nobody reads are dropped, oldest first).
-pub const LOG_CAPACITY: usize = 2_000;
+pub(crate) const LOG_CAPACITY: usize = 2_000;
 
 /// The key of a connection: the broker's id, or `-1 - i` for bootstrap address `i` where no
 /// broker listens.
-pub type ConnKey = i32;
+pub(crate) type ConnKey = i32;
 
 /// `reconnect.backoff.ms` / `reconnect.backoff.max.ms` defaults.
-pub const RECONNECT_BACKOFF: ExpBackoff = ExpBackoff::new(50, 1000);
+pub(crate) const RECONNECT_BACKOFF: ExpBackoff = ExpBackoff::new(50, 1000);
 /// `socket.connection.setup.timeout.ms` / `.max.ms` defaults.
-pub const SETUP_TIMEOUT: ExpBackoff = ExpBackoff::new(10_000, 30_000);
+pub(crate) const SETUP_TIMEOUT: ExpBackoff = ExpBackoff::new(10_000, 30_000);
 
 /// Every connection of one client.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -176,45 +176,53 @@ pub struct Connections {
 
 impl Connections {
     /// The process a connection key reaches (`None`: nothing listens there).
-    pub fn peer(key: ConnKey) -> Option<NodeAddr> {
+    pub(crate) fn peer(key: ConnKey) -> Option<NodeAddr> {
         (key >= 0).then_some(NodeAddr::Broker(key))
     }
 
-    pub fn key_of(b: BrokerId) -> ConnKey {
+    pub(crate) fn key_of(b: BrokerId) -> ConnKey {
         b
     }
 
-    pub fn state(&self, key: ConnKey) -> Option<ConnState> {
+    pub(crate) fn state(&self, key: ConnKey) -> Option<ConnState> {
         self.nodes.get(&key).map(|c| c.state)
     }
 
-    pub fn is_ready(&self, key: ConnKey) -> bool {
+    pub(crate) fn is_ready(&self, key: ConnKey) -> bool {
         self.state(key) == Some(ConnState::Ready)
     }
 
-    pub fn is_preparing(&self, key: ConnKey) -> bool {
+    pub(crate) fn is_preparing(&self, key: ConnKey) -> bool {
         matches!(self.state(key), Some(ConnState::Connecting | ConnState::CheckingApiVersions))
     }
 
-    pub fn can_connect(&self, key: ConnKey, now: SimTime) -> bool {
+    pub(crate) fn can_connect(&self, key: ConnKey, now: SimTime) -> bool {
         self.nodes.get(&key).map(|c| c.can_connect(now)).unwrap_or(true)
     }
 
-    pub fn blacked_out(&self, key: ConnKey, now: SimTime) -> bool {
+    pub(crate) fn blacked_out(&self, key: ConnKey, now: SimTime) -> bool {
         self.nodes.get(&key).map(|c| c.blacked_out(now)).unwrap_or(false)
     }
 
-    pub fn last_attempt(&self, key: ConnKey) -> SimTime {
+    pub(crate) fn last_attempt(&self, key: ConnKey) -> SimTime {
         self.nodes.get(&key).map(|c| c.last_attempt).unwrap_or(SimTime::ZERO)
     }
 
-    pub fn inflight_to(&self, key: ConnKey) -> usize {
+    pub(crate) fn inflight_to(&self, key: ConnKey) -> usize {
         self.inflight.values().filter(|k| **k == key).count()
     }
 
     /// `ClusterConnectionStates.connecting`: a fresh state gets the first back-off and setup
     /// timeout; a known one keeps them (they grew with its failures).
-    pub fn connecting(&mut self, key: ConnKey, node_id: i32, host: &str, port: u16, now: SimTime, rng: &mut Pcg32) {
+    pub(crate) fn connecting(
+        &mut self,
+        key: ConnKey,
+        node_id: i32,
+        host: &str,
+        port: u16,
+        now: SimTime,
+        rng: &mut Pcg32,
+    ) {
         let fresh = match self.nodes.get(&key) {
             Some(c) => c.node_id != node_id || c.host != host || c.port != port,
             None => true,
@@ -248,7 +256,7 @@ impl Connections {
 
     /// `ClusterConnectionStates.disconnected`: the back-off grows with each failure; a
     /// connection that never completed also makes the next setup timeout longer.
-    pub fn disconnected(&mut self, key: ConnKey, now: SimTime, rng: &mut Pcg32) {
+    pub(crate) fn disconnected(&mut self, key: ConnKey, now: SimTime, rng: &mut Pcg32) {
         let Some(c) = self.nodes.get_mut(&key) else { return };
         c.last_attempt = now;
         c.reconnect_backoff_ms = RECONNECT_BACKOFF.backoff(c.failed_attempts, rng);
@@ -266,7 +274,7 @@ impl Connections {
     }
 
     /// `ClusterConnectionStates.ready`: the back-offs start again from the beginning.
-    pub fn ready(&mut self, key: ConnKey, rng: &mut Pcg32) {
+    pub(crate) fn ready(&mut self, key: ConnKey, rng: &mut Pcg32) {
         let Some(c) = self.nodes.get_mut(&key) else { return };
         c.state = ConnState::Ready;
         c.api_versions_corr = None;

@@ -129,7 +129,7 @@ impl PartitionState {
     }
 
     /// `records-lag`: HW (or LSO) − position (`KafkaConsumer`).
-    pub fn lag(&self, read_committed: bool) -> Option<i64> {
+    pub(crate) fn lag(&self, read_committed: bool) -> Option<i64> {
         let end = if read_committed { self.last_stable_offset } else { self.high_watermark };
         match (self.position, end >= 0) {
             (Some(p), true) => Some((end - p).max(0)),
@@ -253,7 +253,7 @@ pub struct Consumer {
 }
 
 impl Consumer {
-    pub fn new(
+    pub(crate) fn new(
         id: u32,
         client_id: String,
         cfg: ConsumerConfig,
@@ -334,7 +334,7 @@ impl Consumer {
         self.subscription = Subscription::Assigned(partitions);
     }
 
-    pub fn seek(&mut self, tp: &TopicPartition, offset: Offset) {
+    pub(crate) fn seek(&mut self, tp: &TopicPartition, offset: Offset) {
         if let Some(p) = self.assignment.get_mut(tp) {
             p.position = Some(offset);
             p.reset = None;
@@ -344,7 +344,7 @@ impl Consumer {
         }
     }
 
-    pub fn seek_to(&mut self, tp: &TopicPartition, reset: OffsetReset) {
+    pub(crate) fn seek_to(&mut self, tp: &TopicPartition, reset: OffsetReset) {
         if let Some(p) = self.assignment.get_mut(tp) {
             p.position = None;
             p.reset = Some(reset);
@@ -352,10 +352,6 @@ impl Consumer {
             p.buffered.clear();
             p.next_position = None;
         }
-    }
-
-    pub fn position(&self, tp: &TopicPartition) -> Option<Offset> {
-        self.assignment.get(tp).and_then(|p| p.position)
     }
 
     pub fn take_delivered(&mut self, max: usize) -> Vec<ConsumedRecord> {
@@ -368,7 +364,7 @@ impl Consumer {
     /// auto-commits) counts only records the application processed: Kafka's
     /// `ConsoleConsumer.ConsumerWrapper.resetUnconsumedOffsets`, called by `cleanup()` before
     /// `consumer.close()`.
-    pub fn reset_unconsumed(&mut self) {
+    pub(crate) fn reset_unconsumed(&mut self) {
         let mut smallest: BTreeMap<TopicPartition, Offset> = BTreeMap::new();
         for r in self.delivered.drain(..) {
             smallest.entry(r.tp.clone()).or_insert(r.offset);
@@ -388,7 +384,7 @@ impl Consumer {
     }
 
     /// The topics the subscription covers, given what metadata knows.
-    pub fn subscribed_topics(&self) -> Vec<String> {
+    pub(crate) fn subscribed_topics(&self) -> Vec<String> {
         match &self.subscription {
             Subscription::Topics(t) => t.iter().cloned().collect(),
             Subscription::Pattern(p) => match regex_lite::Regex::new(&format!("^(?:{p})$")) {
@@ -406,7 +402,7 @@ impl Consumer {
     }
 
     /// Commits `offsets` (commitAsync; the console's reset tool uses the admin client instead).
-    pub fn commit(&mut self, now: SimTime, offsets: Vec<(TopicPartition, Offset)>, out: &mut ClientOut) {
+    pub(crate) fn commit(&mut self, now: SimTime, offsets: Vec<(TopicPartition, Offset)>, out: &mut ClientOut) {
         let Some(g) = &mut self.group else { return };
         let Some(c) = g.coordinator else { return };
         if offsets.is_empty() {
@@ -432,12 +428,12 @@ impl Consumer {
     }
 
     /// The positions of every assigned partition (what auto-commit sends, `KafkaConsumer`).
-    pub fn all_consumed(&self) -> Vec<(TopicPartition, Offset)> {
+    pub(crate) fn all_consumed(&self) -> Vec<(TopicPartition, Offset)> {
         self.assignment.iter().filter_map(|(tp, p)| p.position.map(|o| (tp.clone(), o))).collect()
     }
 
     /// `close()`: commit (auto-commit), leave the group (dynamic members), stop.
-    pub fn close(&mut self, now: SimTime, out: &mut ClientOut) {
+    pub(crate) fn close(&mut self, now: SimTime, out: &mut ClientOut) {
         if self.closed {
             return;
         }
@@ -478,7 +474,14 @@ impl Consumer {
 
     // ---------------- inputs ----------------
 
-    pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, _env: &Env, out: &mut ClientOut) {
+    pub(crate) fn handle_message(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        msg: Message,
+        _env: &Env,
+        out: &mut ClientOut,
+    ) {
         let Body::Resp(resp) = msg.body else { return };
         let corr = msg.corr;
         match resp {
@@ -664,7 +667,7 @@ impl Consumer {
         }
     }
 
-    pub fn handle_timer(&mut self, now: SimTime, timer: ClientTimer, _env: &Env, out: &mut ClientOut) {
+    pub(crate) fn handle_timer(&mut self, now: SimTime, timer: ClientTimer, _env: &Env, out: &mut ClientOut) {
         if let ClientTimer::RequestTimeout(corr) = timer {
             if self.meta.on_failure(now, corr, out) {
                 return;
@@ -724,7 +727,7 @@ impl Consumer {
         }
     }
 
-    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, _out: &mut ClientOut) {
+    pub(crate) fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, _out: &mut ClientOut) {
         if let NodeAddr::Broker(b) = peer {
             self.fetch_inflight.remove(&b);
             if let Some(g) = &mut self.group {
@@ -755,12 +758,12 @@ impl Consumer {
     // ---------------- the poll loop ----------------
 
     /// Network work only (a stuck application still heartbeats — until max.poll.interval.ms).
-    pub fn poll_network_only(&mut self, now: SimTime, env: &Env, out: &mut ClientOut) {
+    pub(crate) fn poll_network_only(&mut self, now: SimTime, env: &Env, out: &mut ClientOut) {
         self.maintain(now, env, out, false);
     }
 
     /// The client's work after any input, and the application's poll() when it is free.
-    pub fn poll(&mut self, now: SimTime, env: &Env, out: &mut ClientOut) {
+    pub(crate) fn poll(&mut self, now: SimTime, env: &Env, out: &mut ClientOut) {
         self.maintain(now, env, out, true);
     }
 
@@ -1588,16 +1591,13 @@ impl Consumer {
 
     /// Whether `close()` has finished its work: the final commit and the LeaveGroup were
     /// answered (or failed). `KafkaConsumer.close()` returns only then (or at its timeout).
-    pub fn close_completed(&self) -> bool {
+    pub(crate) fn close_completed(&self) -> bool {
         self.closed
             && self.group.as_ref().map(|g| g.commit_inflight.is_empty() && g.leave_inflight.is_none()).unwrap_or(true)
     }
 
     /// Lag per assigned partition as the consumer sees it (`records-lag`, `KafkaConsumer`).
-    pub fn lag(&self) -> BTreeMap<TopicPartition, Option<i64>> {
+    pub(crate) fn lag(&self) -> BTreeMap<TopicPartition, Option<i64>> {
         self.assignment.iter().map(|(tp, p)| (tp.clone(), p.lag(self.cfg.read_committed))).collect()
     }
 }
-
-/// The transactional side of a producer lives in `txn.rs`; re-exported for convenience.
-pub use crate::sim::client::txn::ProducerTxn;

@@ -6,10 +6,10 @@
 
 pub mod admin;
 pub mod config;
-pub mod conn;
+pub(crate) mod conn;
 pub mod consumer;
 pub mod producer;
-pub mod timer;
+pub(crate) mod timer;
 pub mod txn;
 
 use crate::sim::errors::KafkaError;
@@ -101,7 +101,7 @@ struct LeastLoaded {
 }
 
 impl ClientMetadata {
-    pub fn new(bootstrap: Vec<(String, Option<BrokerId>)>, rng: Pcg32) -> ClientMetadata {
+    pub(crate) fn new(bootstrap: Vec<(String, Option<BrokerId>)>, rng: Pcg32) -> ClientMetadata {
         ClientMetadata {
             bootstrap,
             brokers: BTreeMap::new(),
@@ -134,20 +134,15 @@ impl ClientMetadata {
     }
 
     /// Logs a line at `level` from `logger` (kept for the tool that prints it).
-    pub fn log(&mut self, now: SimTime, level: &str, logger: &str, message: String) {
+    pub(crate) fn log(&mut self, now: SimTime, level: &str, logger: &str, message: String) {
         if self.logs.len() >= LOG_CAPACITY {
             self.logs.pop_front();
         }
         self.logs.push_back(ClientLog { at: now, level: level.into(), logger: logger.into(), message });
     }
 
-    /// The client's random numbers (jitter of its back-offs).
-    pub fn rng(&mut self) -> &mut Pcg32 {
-        &mut self.rng
-    }
-
     /// `requestUpdateForNewTopics`: a new topic is fetched at once.
-    pub fn want(&mut self, topic: &str) {
+    pub(crate) fn want(&mut self, topic: &str) {
         if self.wanted.insert(topic.to_string()) {
             self.need_partial = true;
             self.want_generation += 1;
@@ -181,7 +176,7 @@ impl ClientMetadata {
     }
 
     /// `Metadata.timeToNextUpdate`.
-    pub fn time_to_next_update(&mut self, now: SimTime) -> i64 {
+    pub(crate) fn time_to_next_update(&mut self, now: SimTime) -> i64 {
         let stale = self.last_update.map(|t| now.ms_since(t) >= self.max_age_ms).unwrap_or(true);
         if stale && self.equivalent_responses > 0 {
             self.equivalent_responses = 0;
@@ -205,7 +200,7 @@ impl ClientMetadata {
 
     /// Before the first metadata (or after a rebootstrap) the client only knows its bootstrap
     /// servers.
-    pub fn bootstrapping(&self) -> bool {
+    pub(crate) fn bootstrapping(&self) -> bool {
         self.brokers.is_empty()
     }
 
@@ -263,7 +258,7 @@ impl ClientMetadata {
 
     /// A node to send a request that may go anywhere (FindCoordinator, InitProducerId, an
     /// admin call to any broker): `leastLoadedNode`.
-    pub fn pick_node(&mut self) -> Option<NodeAddr> {
+    pub(crate) fn pick_node(&mut self) -> Option<NodeAddr> {
         let now = self.clock;
         self.least_loaded(now).node.and_then(Connections::peer)
     }
@@ -302,7 +297,7 @@ impl ClientMetadata {
 
     /// `NetworkClient.ready`: whether a request may go to `broker` now; if not, starts
     /// connecting when the reconnect back-off allows it.
-    pub fn conn_ready(&mut self, broker: BrokerId, now: SimTime, out: &mut ClientOut) -> bool {
+    pub(crate) fn conn_ready(&mut self, broker: BrokerId, now: SimTime, out: &mut ClientOut) -> bool {
         let key = Connections::key_of(broker);
         let current = self.current(key);
         if current && self.conns.is_ready(key) {
@@ -319,7 +314,7 @@ impl ClientMetadata {
 
     /// Sends a Metadata request if one is due (`DefaultMetadataUpdater.maybeUpdate`). Returns
     /// false when no node can be tried.
-    pub fn maybe_request(
+    pub(crate) fn maybe_request(
         &mut self,
         now: SimTime,
         corr: &mut CorrIds,
@@ -373,7 +368,7 @@ impl ClientMetadata {
         true
     }
 
-    pub fn on_response(
+    pub(crate) fn on_response(
         &mut self,
         now: SimTime,
         corr: u64,
@@ -454,7 +449,7 @@ impl ClientMetadata {
     }
 
     /// The Metadata request `corr` failed (timeout or disconnect): `handleFailedRequest`.
-    pub fn on_failure(&mut self, now: SimTime, corr: u64, out: &mut ClientOut) -> bool {
+    pub(crate) fn on_failure(&mut self, now: SimTime, corr: u64, out: &mut ClientOut) -> bool {
         if self.inflight.map(|(c, _)| c) != Some(corr) {
             return false;
         }
@@ -487,7 +482,7 @@ impl ClientMetadata {
     }
 
     /// Connection `key` ended (`NetworkClient.processDisconnection`).
-    pub fn conn_closed(&mut self, now: SimTime, key: ConnKey, reason: CloseReason, out: &mut ClientOut) {
+    pub(crate) fn conn_closed(&mut self, now: SimTime, key: ConnKey, reason: CloseReason, out: &mut ClientOut) {
         let Some(c) = self.conns.nodes.get(&key) else { return };
         if c.state == ConnState::Disconnected {
             return;
@@ -515,7 +510,7 @@ impl ClientMetadata {
 
     /// The world's answer to connection attempt `attempt` of `key`. Returns the `ApiVersions`
     /// request to send when the connection was accepted.
-    pub fn conn_result(
+    pub(crate) fn conn_result(
         &mut self,
         now: SimTime,
         key: ConnKey,
@@ -541,12 +536,12 @@ impl ClientMetadata {
     }
 
     /// The connection whose `ApiVersions` request is `corr`, if any.
-    pub fn api_versions_conn(&self, corr: u64) -> Option<ConnKey> {
+    pub(crate) fn api_versions_conn(&self, corr: u64) -> Option<ConnKey> {
         self.conns.nodes.iter().find(|(_, c)| c.api_versions_corr == Some(corr)).map(|(k, _)| *k)
     }
 
     /// The `ApiVersions` answer arrived: the connection is ready and what waited for it goes.
-    pub fn conn_ready_now(&mut self, now: SimTime, key: ConnKey, out: &mut ClientOut) {
+    pub(crate) fn conn_ready_now(&mut self, now: SimTime, key: ConnKey, out: &mut ClientOut) {
         self.conns.ready(key, &mut self.rng);
         let queued: Vec<Queued> =
             self.conns.nodes.get_mut(&key).map(|c| c.queued.drain(..).collect()).unwrap_or_default();
@@ -560,7 +555,7 @@ impl ClientMetadata {
     }
 
     /// The connection setup timer of attempt `attempt` of `key` fired.
-    pub fn conn_setup_timeout(&mut self, now: SimTime, key: ConnKey, attempt: u64, out: &mut ClientOut) -> bool {
+    pub(crate) fn conn_setup_timeout(&mut self, now: SimTime, key: ConnKey, attempt: u64, out: &mut ClientOut) -> bool {
         let timed_out = self
             .conns
             .nodes
@@ -577,7 +572,7 @@ impl ClientMetadata {
 
     /// Requests the client just produced to a broker whose connection is not ready wait for
     /// it (and the connection is opened when allowed); the others are recorded in flight.
-    pub fn route_sends(&mut self, now: SimTime, out: &mut ClientOut) {
+    pub(crate) fn route_sends(&mut self, now: SimTime, out: &mut ClientOut) {
         if out.sends.is_empty() {
             return;
         }
@@ -617,7 +612,7 @@ impl ClientMetadata {
     }
 
     /// Connections with waiting requests are retried once their back-off ends.
-    pub fn retry_waiting(&mut self, now: SimTime, out: &mut ClientOut) {
+    pub(crate) fn retry_waiting(&mut self, now: SimTime, out: &mut ClientOut) {
         let due: Vec<ConnKey> = self
             .conns
             .nodes
@@ -631,27 +626,27 @@ impl ClientMetadata {
     }
 
     /// Keeps the client's notion of now (for choosing nodes).
-    pub fn tick(&mut self, now: SimTime) {
+    pub(crate) fn tick(&mut self, now: SimTime) {
         self.clock = now;
     }
 
-    pub fn partition(&self, tp: &TopicPartition) -> Option<&MetadataPartition> {
+    pub(crate) fn partition(&self, tp: &TopicPartition) -> Option<&MetadataPartition> {
         self.topics.get(&tp.topic).and_then(|t| t.partitions.iter().find(|p| p.partition == tp.partition))
     }
 
     /// The partition's leader, if known and its connection is not backing off after a
     /// failure (`NetworkClient.isUnavailable`).
-    pub fn leader(&self, tp: &TopicPartition) -> Option<BrokerId> {
+    pub(crate) fn leader(&self, tp: &TopicPartition) -> Option<BrokerId> {
         self.partition(tp)
             .map(|p| p.leader)
             .filter(|l| *l >= 0 && self.brokers.contains_key(l) && !self.conns.blacked_out(*l, self.clock))
     }
 
-    pub fn leader_epoch(&self, tp: &TopicPartition) -> Epoch {
+    pub(crate) fn leader_epoch(&self, tp: &TopicPartition) -> Epoch {
         self.partition(tp).map(|p| p.leader_epoch).unwrap_or(-1)
     }
 
-    pub fn partition_count(&self, topic: &str) -> Option<i32> {
+    pub(crate) fn partition_count(&self, topic: &str) -> Option<i32> {
         self.topics
             .get(topic)
             .filter(|t| t.error.is_none() && !t.partitions.is_empty())
@@ -660,7 +655,7 @@ impl ClientMetadata {
 }
 
 /// The logger of the network layer's lines.
-pub const NETWORK_CLIENT: &str = "org.apache.kafka.clients.NetworkClient";
+pub(crate) const NETWORK_CLIENT: &str = "org.apache.kafka.clients.NetworkClient";
 
 /// What a client process is.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -683,7 +678,7 @@ pub struct ClientNode {
 
 /// What the learner's commands ask of a client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ClientInput {
+pub(crate) enum ClientInput {
     /// `client pause|resume`: the application stops polling (a stuck poll loop) or goes on.
     Pause(bool),
 }
@@ -781,7 +776,7 @@ impl Node for ClientNode {
 }
 
 impl ClientNode {
-    pub fn meta_mut(&mut self) -> &mut ClientMetadata {
+    pub(crate) fn meta_mut(&mut self) -> &mut ClientMetadata {
         match &mut self.kind {
             ClientKind::Producer(p) => &mut p.meta,
             ClientKind::Consumer(c) => &mut c.meta,
@@ -807,7 +802,7 @@ impl ClientNode {
     }
 
     /// Takes what the client logged so far.
-    pub fn take_logs(&mut self) -> Vec<ClientLog> {
+    pub(crate) fn take_logs(&mut self) -> Vec<ClientLog> {
         self.meta_mut().logs.drain(..).collect()
     }
 
@@ -830,7 +825,7 @@ impl ClientNode {
     }
 
     /// The world's answer to a connection attempt: accepted, or refused (nothing listens).
-    pub fn handle_connect(
+    pub(crate) fn handle_connect(
         &mut self,
         now: SimTime,
         key: ConnKey,
@@ -852,7 +847,7 @@ impl ClientNode {
     }
 
     /// Runs the client's poll loop after any input.
-    pub fn after(&mut self, now: SimTime, env: &Env, out: &mut ClientOut) {
+    pub(crate) fn after(&mut self, now: SimTime, env: &Env, out: &mut ClientOut) {
         self.meta_mut().tick(now);
         let paused = self.paused;
         match &mut self.kind {
@@ -871,7 +866,7 @@ impl ClientNode {
 
     /// What the client's handlers sent, routed through its connections (the world calls this
     /// before delivering a client's outputs).
-    pub fn route_sends(&mut self, now: SimTime, out: &mut ClientOut) {
+    pub(crate) fn route_sends(&mut self, now: SimTime, out: &mut ClientOut) {
         self.meta_mut().route_sends(now, out);
     }
 }

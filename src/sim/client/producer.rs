@@ -152,7 +152,7 @@ pub struct Workload {
 }
 
 impl Producer {
-    pub fn new(
+    pub(crate) fn new(
         id: u32,
         client_id: String,
         cfg: ProducerConfig,
@@ -201,7 +201,7 @@ impl Producer {
     }
 
     /// Accepts a record (`KafkaProducer.send`). The result arrives later as a [`Completion`].
-    pub fn send(&mut self, now: SimTime, record: ProducerRecord) -> Result<u64, SendError> {
+    pub(crate) fn send(&mut self, now: SimTime, record: ProducerRecord) -> Result<u64, SendError> {
         if let Some(f) = &self.fatal {
             return Err(SendError::Fatal(f.clone()));
         }
@@ -244,7 +244,14 @@ impl Producer {
         self.pending.is_empty() && self.accum.values().all(|q| q.is_empty()) && self.inflight.is_empty()
     }
 
-    pub fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut ClientOut) {
+    pub(crate) fn handle_message(
+        &mut self,
+        now: SimTime,
+        from: NodeAddr,
+        msg: Message,
+        env: &Env,
+        out: &mut ClientOut,
+    ) {
         let Body::Resp(resp) = msg.body else { return };
         match resp {
             Response::Metadata { brokers, controller, topics, cluster_id } => {
@@ -294,7 +301,7 @@ impl Producer {
     }
 
     /// Starts, changes or stops the application's steady stream of records.
-    pub fn set_workload(&mut self, now: SimTime, workload: Option<Workload>, out: &mut ClientOut) {
+    pub(crate) fn set_workload(&mut self, now: SimTime, workload: Option<Workload>, out: &mut ClientOut) {
         self.workload = workload.map(|mut w| {
             w.next_at = now;
             w
@@ -336,7 +343,7 @@ impl Producer {
         out.timer(next, ClientTimer::ClientWake);
     }
 
-    pub fn handle_timer(&mut self, now: SimTime, timer: ClientTimer, _env: &Env, out: &mut ClientOut) {
+    pub(crate) fn handle_timer(&mut self, now: SimTime, timer: ClientTimer, _env: &Env, out: &mut ClientOut) {
         if timer == ClientTimer::ClientWake {
             self.run_workload(now, out);
         }
@@ -360,7 +367,7 @@ impl Producer {
         }
     }
 
-    pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, out: &mut ClientOut) {
+    pub(crate) fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, out: &mut ClientOut) {
         if let NodeAddr::Broker(b) = peer {
             self.fail_connection(now, b, None, out);
             if self.pid_inflight.is_some() {
@@ -568,7 +575,7 @@ impl Producer {
     }
 
     /// The poll loop: route records to partitions, expire old batches, send ready ones.
-    pub fn poll(&mut self, now: SimTime, env: &Env, out: &mut ClientOut) {
+    pub(crate) fn poll(&mut self, now: SimTime, env: &Env, out: &mut ClientOut) {
         let _ = env;
         if !self.meta.maybe_request(now, &mut self.corr, out, self.cfg.request_timeout_ms) {
             self.expire_pending_without_metadata(now, out);
@@ -986,7 +993,7 @@ fn expiry_message(b: &ProducerBatch, now: SimTime) -> String {
 }
 
 /// The logger of the producer's send loop.
-pub const SENDER: &str = "org.apache.kafka.clients.producer.internals.Sender";
+pub(crate) const SENDER: &str = "org.apache.kafka.clients.producer.internals.Sender";
 
 /// What one record takes from `buffer.memory` until its batch completes: its size in a batch
 /// plus a share of the batch header (the Java producer allocates whole batches; this keeps the

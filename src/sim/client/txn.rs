@@ -29,7 +29,7 @@ pub enum TxnClientState {
 }
 
 impl TxnClientState {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             TxnClientState::Uninitialized => "UNINITIALIZED",
             TxnClientState::Initializing => "INITIALIZING",
@@ -75,7 +75,7 @@ pub struct ProducerTxn {
 }
 
 impl ProducerTxn {
-    pub fn new(transactional_id: String) -> ProducerTxn {
+    pub(crate) fn new(transactional_id: String) -> ProducerTxn {
         ProducerTxn {
             transactional_id,
             coordinator: None,
@@ -126,7 +126,7 @@ impl ProducerTxn {
     }
 
     /// Whether `send()` is allowed now.
-    pub fn can_send(&self) -> Result<(), ApiError> {
+    pub(crate) fn can_send(&self) -> Result<(), ApiError> {
         match self.state {
             TxnClientState::InTransaction => Ok(()),
             TxnClientState::FatalError => Err(ApiError::new(self.fatal.unwrap_or(KafkaError::PRODUCER_FENCED))),
@@ -172,7 +172,7 @@ impl ProducerTxn {
 
     // ---------------- hooks used by the producer ----------------
 
-    pub fn on_init(&mut self, pid: i64, epoch: i16) {
+    pub(crate) fn on_init(&mut self, pid: i64, epoch: i16) {
         self.pid = pid;
         self.epoch = epoch;
         if self.state == TxnClientState::Initializing {
@@ -182,11 +182,11 @@ impl ProducerTxn {
     }
 
     /// A batch of the transaction may only be sent once its partition is added.
-    pub fn partition_added(&self, tp: &TopicPartition) -> bool {
+    pub(crate) fn partition_added(&self, tp: &TopicPartition) -> bool {
         self.added.contains(tp)
     }
 
-    pub fn want_partition(&mut self, tp: &TopicPartition) {
+    pub(crate) fn want_partition(&mut self, tp: &TopicPartition) {
         if !self.added.contains(tp)
             && matches!(self.state, TxnClientState::InTransaction | TxnClientState::CommittingTransaction)
         {
@@ -194,16 +194,16 @@ impl ProducerTxn {
         }
     }
 
-    pub fn can_send_partitions(&self) -> bool {
+    pub(crate) fn can_send_partitions(&self) -> bool {
         !matches!(self.state, TxnClientState::Uninitialized | TxnClientState::Initializing | TxnClientState::FatalError)
     }
 
     /// Whether queued, unsent batches must be dropped (an abort in progress).
-    pub fn aborting(&self) -> bool {
+    pub(crate) fn aborting(&self) -> bool {
         self.state == TxnClientState::AbortingTransaction
     }
 
-    pub fn find_coordinator(
+    pub(crate) fn find_coordinator(
         &mut self,
         now: SimTime,
         meta: &mut ClientMetadata,
@@ -236,7 +236,7 @@ impl ProducerTxn {
     /// Sends what the transaction needs next. `idle`: nothing of the producer is queued or in
     /// flight (a commit may go out).
     #[allow(clippy::too_many_arguments)]
-    pub fn poll(
+    pub(crate) fn poll(
         &mut self,
         now: SimTime,
         meta: &mut ClientMetadata,
@@ -378,7 +378,7 @@ impl ProducerTxn {
         )
     }
 
-    pub fn on_response(
+    pub(crate) fn on_response(
         &mut self,
         now: SimTime,
         _from: NodeAddr,
@@ -508,7 +508,7 @@ impl ProducerTxn {
         }
     }
 
-    pub fn on_timeout(&mut self, _now: SimTime, corr: u64, _meta: &mut ClientMetadata, _out: &mut ClientOut) {
+    pub(crate) fn on_timeout(&mut self, _now: SimTime, corr: u64, _meta: &mut ClientMetadata, _out: &mut ClientOut) {
         if self.find_inflight == Some(corr) {
             self.find_inflight = None;
         }
@@ -531,7 +531,7 @@ impl ProducerTxn {
         }
     }
 
-    pub fn on_disconnect(&mut self, _now: SimTime, peer: NodeAddr) {
+    pub(crate) fn on_disconnect(&mut self, _now: SimTime, peer: NodeAddr) {
         if let NodeAddr::Broker(b) = peer {
             if self.coordinator == Some(b) {
                 self.coordinator = None;
@@ -546,7 +546,7 @@ impl ProducerTxn {
     }
 
     /// A produce failed with a fencing error: the producer is done for.
-    pub fn on_produce_error(&mut self, e: KafkaError, out: &mut ClientOut) {
+    pub(crate) fn on_produce_error(&mut self, e: KafkaError, out: &mut ClientOut) {
         match e {
             KafkaError::PRODUCER_FENCED
             | KafkaError::INVALID_PRODUCER_EPOCH

@@ -10,7 +10,7 @@ use super::{Type, Valid};
 
 /// A value parsed as its config's type (`ConfigDef.parseType`).
 #[derive(Clone, Debug, PartialEq)]
-pub enum Parsed {
+pub(crate) enum Parsed {
     Bool(bool),
     Str(String),
     /// INT, SHORT and LONG.
@@ -23,7 +23,7 @@ pub enum Parsed {
 
 impl Parsed {
     /// `ConfigDef.convertToString`: how a describe prints the value.
-    pub fn to_config_string(&self) -> String {
+    pub(crate) fn to_config_string(&self) -> String {
         match self {
             Parsed::Bool(b) => b.to_string(),
             Parsed::Str(s) | Parsed::Class(s) => s.clone(),
@@ -52,17 +52,17 @@ impl Parsed {
 }
 
 /// `new ConfigException(name, value, message).getMessage()`.
-pub fn invalid(name: &str, value: &str, message: &str) -> String {
+pub(crate) fn invalid(name: &str, value: &str, message: &str) -> String {
     format!("Invalid value {value} for configuration {name}: {message}")
 }
 
 /// `String.trim()`: strips every char up to U+0020.
-pub fn java_trim(s: &str) -> &str {
+pub(crate) fn java_trim(s: &str) -> &str {
     s.trim_matches(|c: char| c <= ' ')
 }
 
 /// Splits on `\s*,\s*` like `String.split(regex, -1)` on an already trimmed string.
-pub fn split_list(trimmed: &str) -> Vec<String> {
+pub(crate) fn split_list(trimmed: &str) -> Vec<String> {
     if trimmed.is_empty() {
         return Vec::new();
     }
@@ -70,7 +70,7 @@ pub fn split_list(trimmed: &str) -> Vec<String> {
 }
 
 /// `ConfigDef.parseType(name, value, type)` for a value given as a string.
-pub fn parse_type(name: &str, ty: Type, raw: &str) -> Result<Parsed, String> {
+pub(crate) fn parse_type(name: &str, ty: Type, raw: &str) -> Result<Parsed, String> {
     let trimmed = java_trim(raw);
     let not_a_number = || invalid(name, raw, &format!("Not a number of type {}", ty.name()));
     match ty {
@@ -120,7 +120,7 @@ fn parse_double(s: &str) -> Option<f64> {
 
 /// `Double.toString(d)`: plain digits between 10^-3 and 10^7, computerized scientific notation
 /// (`1.0E-4`) outside, always with a fraction digit.
-pub fn double_to_string(d: f64) -> String {
+pub(crate) fn double_to_string(d: f64) -> String {
     if d.is_nan() {
         return "NaN".into();
     }
@@ -149,7 +149,7 @@ pub fn double_to_string(d: f64) -> String {
 /// A validator's `ensureValid`. `dedup`: `ConfigDef.parseValue` removes duplicates from a
 /// `ValidList` value before validating it (AbstractConfig, topic configs); the dynamic broker
 /// path (`DynamicConfig.Broker.validate`) does not, so duplicates are refused there.
-pub fn ensure_valid(name: &str, valid: &Valid, value: &mut Parsed, dedup: bool) -> Result<(), String> {
+pub(crate) fn ensure_valid(name: &str, valid: &Valid, value: &mut Parsed, dedup: bool) -> Result<(), String> {
     match valid {
         Valid::Any => Ok(()),
         Valid::Range(min, max) => {
@@ -276,7 +276,7 @@ pub fn ensure_valid(name: &str, valid: &Valid, value: &mut Parsed, dedup: bool) 
 }
 
 /// `[a, b]`: how `ValidString.toString()` lists choices.
-pub fn list_text(items: &[&str]) -> String {
+pub(crate) fn list_text(items: &[&str]) -> String {
     format!("[{}]", items.join(", "))
 }
 
@@ -293,7 +293,7 @@ fn java_split_keep_leading(s: &str, sep: char) -> Vec<&str> {
 }
 
 /// `Utils.getHost` / `getPort` (`HOST_PORT_PATTERN`): `[scheme://][host]:port`.
-pub fn host_port(address: &str) -> Option<(String, i32)> {
+pub(crate) fn host_port(address: &str) -> Option<(String, i32)> {
     let rest = match address.find("://") {
         Some(i) if address[..i].chars().all(is_host_char) => &address[i + 3..],
         _ => address,
@@ -316,7 +316,7 @@ fn is_host_char(c: char) -> bool {
 
 /// `HashSet<String>.toString()` of a few names: Java's iteration order for a set sized for
 /// them (`HashMap` buckets by the spread `String.hashCode()`, then insertion order).
-pub fn java_set_string(names: &[String]) -> String {
+pub(crate) fn java_set_string(names: &[String]) -> String {
     let mut cap = 16usize;
     while (names.len() as f64) / 0.75 + 1.0 > cap as f64 {
         cap *= 2;

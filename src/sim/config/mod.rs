@@ -194,7 +194,7 @@ pub struct BrokerConfigDef {
 
 impl BrokerConfigDef {
     /// Whether it may change at run time (`DynamicBrokerConfig.ALL_DYNAMIC_CONFIGS`).
-    pub fn dynamic(&self) -> bool {
+    pub(crate) fn dynamic(&self) -> bool {
         self.mode != Mode::ReadOnly
     }
 
@@ -315,7 +315,7 @@ fn parse_valid(name: &str, ty: Type, valid: &Valid, raw: &str, dedup: bool) -> R
 /// How a describe prints a value once Kafka parsed it (`ConfigDef.convertToString`: `007` →
 /// `7`, `TRUE` → `true`, `compact, delete` → `compact,delete`, a `ValidList` without its
 /// duplicates); the raw text when it does not parse.
-pub fn normalized(ty: Type, valid: &Valid, raw: &str) -> String {
+pub(crate) fn normalized(ty: Type, valid: &Valid, raw: &str) -> String {
     match parse_type("", ty, raw) {
         Ok(Parsed::Password) | Err(_) => raw.to_string(),
         Ok(Parsed::List(mut items)) if matches!(valid, Valid::List { .. }) => {
@@ -334,14 +334,14 @@ pub fn normalized(ty: Type, valid: &Valid, raw: &str) -> String {
 /// A client config's kind, for the producer and consumer settings Brokerlab checks
 /// (`sim::client::config`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Int { min: i64 },
     Long { min: i64 },
     Bool,
 }
 
 /// Validates a client config value with Kafka's `ConfigException` wording.
-pub fn validate(name: &str, kind: Kind, value: &str) -> Result<(), String> {
+pub(crate) fn validate(name: &str, kind: Kind, value: &str) -> Result<(), String> {
     let (ty, min) = match kind {
         Kind::Int { min } => (Type::Int, Some(min)),
         Kind::Long { min } => (Type::Long, Some(min)),
@@ -386,7 +386,7 @@ fn validate_topic_values(configs: &BTreeMap<String, String>, broker: &BTreeMap<S
 
 /// A client's check of topic configs (`LogConfig.validate(props)`, as `kafka-topics --config`
 /// runs it before asking the cluster).
-pub fn validate_topic_configs(configs: &BTreeMap<String, String>) -> Result<(), String> {
+pub(crate) fn validate_topic_configs(configs: &BTreeMap<String, String>) -> Result<(), String> {
     validate_topic_values(configs, &BTreeMap::new())
 }
 
@@ -410,7 +410,7 @@ pub fn validate_topic_configs_on_controller(
 
 /// Parses a decimal such as `0.5` or `1e-1` into an exact ratio `(numerator, denominator)`, so
 /// that decisions compare integers (`a/b > n/d` ⇔ `a·d > n·b`), never floats.
-pub fn parse_ratio(text: &str) -> Option<(u64, u64)> {
+pub(crate) fn parse_ratio(text: &str) -> Option<(u64, u64)> {
     let t = text.trim();
     let (t, exp) = match t.split_once(['e', 'E']) {
         Some((m, e)) => (m, e.parse::<i32>().ok()?),
@@ -456,7 +456,7 @@ fn broker_synonyms(name: &str) -> &'static [&'static str] {
 /// (`KafkaConfig.extractLogConfigMap`): the broker config it maps to, with the `*.hours` and
 /// `*.minutes` fallbacks of `log.roll.ms`, `log.roll.jitter.ms`, `log.retention.ms` and
 /// `log.flush.interval.ms`; the topic default when no broker config maps to it.
-pub fn topic_broker_value(topic_config: &str, broker: &BTreeMap<String, String>) -> Option<String> {
+pub(crate) fn topic_broker_value(topic_config: &str, broker: &BTreeMap<String, String>) -> Option<String> {
     let def = topic_config_def(topic_config)?;
     let Some(server) = def.server_default else { return def.default.map(str::to_string) };
     let e = rules::Effective { set: broker, originals: broker };
@@ -483,7 +483,7 @@ fn broker_config_value(name: &str, broker: &BTreeMap<String, String>) -> Option<
 
 /// The typed, effective configuration of one topic.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TopicConfig {
+pub(crate) struct TopicConfig {
     pub cleanup_delete: bool,
     pub cleanup_compact: bool,
     pub delete_retention_ms: i64,
@@ -504,7 +504,7 @@ pub struct TopicConfig {
 
 impl TopicConfig {
     /// Resolves a topic's configs: topic override, then broker-level value, then default.
-    pub fn resolve(topic: &BTreeMap<String, String>, broker: &BTreeMap<String, String>) -> TopicConfig {
+    pub(crate) fn resolve(topic: &BTreeMap<String, String>, broker: &BTreeMap<String, String>) -> TopicConfig {
         // The topic's override, else what the broker gives it (KafkaConfig.extractLogConfigMap).
         let get = |name: &str| -> String {
             let raw = topic.get(name).cloned().or_else(|| topic_broker_value(name, broker)).unwrap_or_default();
@@ -551,7 +551,7 @@ impl Default for TopicConfig {
 
 /// The typed broker (cluster-wide) settings the engine reads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BrokerSettings {
+pub(crate) struct BrokerSettings {
     pub auto_create_topics_enable: bool,
     pub auto_leader_rebalance_enable: bool,
     pub broker_heartbeat_interval_ms: i64,
@@ -583,7 +583,7 @@ pub struct BrokerSettings {
 }
 
 impl BrokerSettings {
-    pub fn resolve(map: &BTreeMap<String, String>) -> BrokerSettings {
+    pub(crate) fn resolve(map: &BTreeMap<String, String>) -> BrokerSettings {
         let long = |name: &str| -> i64 {
             map.get(name)
                 .map(|s| s.as_str())
@@ -649,7 +649,7 @@ pub enum ConfigSource {
 }
 
 impl ConfigSource {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             ConfigSource::DynamicTopicConfig => "DYNAMIC_TOPIC_CONFIG",
             ConfigSource::DynamicBrokerConfig => "DYNAMIC_BROKER_CONFIG",
@@ -772,7 +772,7 @@ pub fn implicit_static(
 
 /// The configs Brokerlab sets itself on every broker (`implicit_static`): they cannot be given.
 /// (`broker.rack` can: it is stored and described; placement follows `reset --racks`.)
-pub const IMPLICIT_STATIC_NAMES: &[&str] =
+pub(crate) const IMPLICIT_STATIC_NAMES: &[&str] =
     &["process.roles", "node.id", "listeners", "controller.listener.names", "controller.quorum.bootstrap.servers"];
 
 /// The `DescribeConfigs` entries of a broker (`ConfigHelper.describeConfigs` for `BROKER`),
@@ -879,10 +879,10 @@ fn stored_form(ty: Type, parsed: Parsed, raw: &str) -> String {
 /// Kafka 4.4 clusters have eligible leader replicas on by default
 /// (`eligible.leader.replicas.version=1` for the latest production metadata version, KIP-966),
 /// which forbids broker-level `min.insync.replicas` (`ConfigurationControlManager`).
-pub const ELR_ENABLED: bool = true;
+pub(crate) const ELR_ENABLED: bool = true;
 
 /// One change of an IncrementalAlterConfigs request: `Some(value)` sets, `None` deletes.
-pub type ConfigChange = (String, Option<String>);
+pub(crate) type ConfigChange = (String, Option<String>);
 
 /// Kafka's answer to changing broker configs at run time: the broker's checks before it
 /// forwards the change (`ConfigAdminManager.validateBrokerConfigChange` →

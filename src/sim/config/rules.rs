@@ -12,7 +12,7 @@ use super::java::{host_port, invalid, java_trim, split_list};
 use std::collections::BTreeMap;
 
 /// A broker's effective raw config: what is set (static, then dynamic overrides), else defaults.
-pub struct Effective<'a> {
+pub(crate) struct Effective<'a> {
     /// The values as parsed (lists without duplicates).
     pub set: &'a BTreeMap<String, String>,
     /// The values as given (`AbstractConfig.originals()`).
@@ -189,7 +189,7 @@ fn endpoints(list: &[String], map: &[(String, String)]) -> Result<Vec<String>, S
 }
 
 /// Every check of a broker's whole configuration, in the order `new KafkaConfig` makes them.
-pub fn check(e: &Effective) -> Result<(), String> {
+pub(crate) fn check(e: &Effective) -> Result<(), String> {
     // GroupCoordinatorConfig: named assignors, the offsets topic codec, then its constraints.
     for (name, known) in ASSIGNORS {
         for a in e.list(name).unwrap_or_default() {
@@ -343,7 +343,7 @@ pub fn check(e: &Effective) -> Result<(), String> {
 }
 
 /// `AbstractKafkaConfig.logRetentionTimeMillis`: ms, else minutes, else hours; negative is -1.
-pub fn retention_ms(e: &Effective) -> i64 {
+pub(crate) fn retention_ms(e: &Effective) -> i64 {
     let ms = e.num("log.retention.ms").unwrap_or_else(|| match e.num("log.retention.minutes") {
         Some(m) => m.saturating_mul(60_000),
         None => e.n("log.retention.hours").saturating_mul(3_600_000),

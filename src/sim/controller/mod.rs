@@ -7,12 +7,12 @@
 //! * [`replication`]: partition changes — elections, ISR updates, reassignments.
 //! * [`topics`]: create, delete, add partitions, configs.
 
-pub mod cluster;
+pub(crate) mod cluster;
 pub mod partition_change;
-pub mod quorum;
-pub mod replication;
-pub mod timer;
-pub mod topics;
+pub(crate) mod quorum;
+pub(crate) mod replication;
+pub(crate) mod timer;
+pub(crate) mod topics;
 
 use crate::sim::metadata::{MetadataImage, MetadataRecord};
 use crate::sim::node::{CorrIds, Env, Node};
@@ -27,15 +27,15 @@ use std::rc::Rc;
 use timer::{ControllerOut, ControllerTimer};
 
 /// `controller.quorum.election.timeout.ms` (KRaft default).
-pub const ELECTION_TIMEOUT_MS: i64 = 1000;
+pub(crate) const ELECTION_TIMEOUT_MS: i64 = 1000;
 /// `controller.quorum.fetch.timeout.ms` (KRaft default).
-pub const FETCH_TIMEOUT_MS: i64 = 2000;
+pub(crate) const FETCH_TIMEOUT_MS: i64 = 2000;
 /// How long a fetch of the metadata log may wait for new records.
-pub const FETCH_MAX_WAIT_MS: i64 = 500;
+pub(crate) const FETCH_MAX_WAIT_MS: i64 = 500;
 /// How often the active controller looks for expired broker sessions.
-pub const SESSION_CHECK_MS: i64 = 250;
+pub(crate) const SESSION_CHECK_MS: i64 = 250;
 /// Most stored entries of the metadata log in one Fetch response.
-pub const MAX_FETCH_ENTRIES: usize = 2000;
+pub(crate) const MAX_FETCH_ENTRIES: usize = 2000;
 
 /// One entry of the metadata log.
 ///
@@ -70,7 +70,7 @@ impl ControllerDisk {
     pub fn log_end(&self) -> Offset {
         self.log.last().map(|e| e.offset + 1).unwrap_or(0)
     }
-    pub fn last_epoch(&self) -> Epoch {
+    pub(crate) fn last_epoch(&self) -> Epoch {
         self.log.last().map(|e| e.epoch).unwrap_or(0)
     }
     /// The index of the first stored entry at or after `offset`.
@@ -78,7 +78,7 @@ impl ControllerDisk {
         self.log.partition_point(|e| e.offset < offset)
     }
     /// The stored entries at or after `offset`, in order.
-    pub fn entries_from(&self, offset: Offset) -> &[MetaEntry] {
+    pub(crate) fn entries_from(&self, offset: Offset) -> &[MetaEntry] {
         &self.log[self.index_from(offset)..]
     }
     /// The first offset of the run that the stored entry `i` ends (its own offset unless it
@@ -92,14 +92,14 @@ impl ControllerDisk {
         }
     }
     /// The record at `offset` and its epoch (a `NoOpRecord` of a run included).
-    pub fn entry_at(&self, offset: Offset) -> Option<(Epoch, Rc<MetadataRecord>)> {
+    pub(crate) fn entry_at(&self, offset: Offset) -> Option<(Epoch, Rc<MetadataRecord>)> {
         let i = self.index_from(offset);
         let e = self.log.get(i)?;
         (e.offset == offset || (e.is_noop() && self.run_start(i) <= offset)).then(|| (e.epoch, e.record.clone()))
     }
     /// Appends a record at the log end; a `NoOpRecord` right after one of the same epoch
     /// extends its run.
-    pub fn push(&mut self, epoch: Epoch, record: Rc<MetadataRecord>) -> Offset {
+    pub(crate) fn push(&mut self, epoch: Epoch, record: Rc<MetadataRecord>) -> Offset {
         let offset = self.log_end();
         self.place(offset, epoch, record);
         offset
@@ -107,7 +107,7 @@ impl ControllerDisk {
     /// Stores a record replicated from the leader at `offset`: the log end, or beyond it for
     /// a `NoOpRecord` that ends a run whose earlier records the leader no longer stores.
     /// False when the record does not continue this log.
-    pub fn accept(&mut self, offset: Offset, epoch: Epoch, record: Rc<MetadataRecord>) -> bool {
+    pub(crate) fn accept(&mut self, offset: Offset, epoch: Epoch, record: Rc<MetadataRecord>) -> bool {
         let end = self.log_end();
         if offset == end || (offset > end && matches!(*record, MetadataRecord::NoOp)) {
             self.place(offset, epoch, record);
@@ -128,7 +128,7 @@ impl ControllerDisk {
         self.log.push(MetaEntry { offset, epoch, record });
     }
     /// Removes every record at or after `to` (a run cut short keeps its records before `to`).
-    pub fn truncate_to(&mut self, to: Offset) {
+    pub(crate) fn truncate_to(&mut self, to: Offset) {
         let i = self.index_from(to);
         let cut_run = self.log.get(i).filter(|e| e.is_noop() && self.run_start(i) < to).map(|e| e.epoch);
         self.log.truncate(i);
@@ -138,7 +138,7 @@ impl ControllerDisk {
     }
     /// Like `LeaderEpochFileCache.endOffsetFor` over the metadata log: the largest epoch
     /// `<= epoch` and the offset where the next higher epoch starts (or the log end).
-    pub fn end_offset_for(&self, epoch: Epoch) -> (Epoch, Offset) {
+    pub(crate) fn end_offset_for(&self, epoch: Epoch) -> (Epoch, Offset) {
         let mut floor: Option<Epoch> = None;
         for e in &self.log {
             if e.epoch <= epoch {
@@ -213,16 +213,7 @@ pub enum Role {
     Leader(Box<LeaderState>),
 }
 
-impl Role {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Role::Unattached => "unattached",
-            Role::Follower { .. } => "follower",
-            Role::Candidate { .. } => "candidate",
-            Role::Leader(_) => "leader",
-        }
-    }
-}
+impl Role {}
 
 /// The running controller process (lost when it crashes).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -251,12 +242,12 @@ pub struct ControllerNode {
 }
 
 impl ControllerNode {
-    pub fn new(id: i32) -> ControllerNode {
+    pub(crate) fn new(id: i32) -> ControllerNode {
         ControllerNode { id, disk: ControllerDisk::default(), proc: None }
     }
 
     /// Starts the process: replays the log into an image and waits for (or starts) an election.
-    pub fn start(&mut self, now: SimTime, env: &Env, rng: Pcg32, out: &mut ControllerOut) {
+    pub(crate) fn start(&mut self, now: SimTime, env: &Env, rng: Pcg32, out: &mut ControllerOut) {
         let mut p = ControllerProc {
             id: self.id,
             rng,
@@ -279,14 +270,14 @@ impl ControllerNode {
         self.proc = Some(p);
     }
 
-    pub fn is_active(&self) -> bool {
+    pub(crate) fn is_active(&self) -> bool {
         matches!(self.proc.as_ref().map(|p| &p.role), Some(Role::Leader(_)))
     }
 }
 
 /// A controller takes no commands of its own: the learner starts and kills it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ControllerInput {}
+pub(crate) enum ControllerInput {}
 
 impl Node for ControllerNode {
     type Timer = ControllerTimer;
@@ -326,11 +317,7 @@ impl Node for ControllerNode {
 }
 
 impl ControllerProc {
-    pub fn epoch(&self, disk: &ControllerDisk) -> Epoch {
-        disk.epoch
-    }
-
-    pub fn leader_id(&self) -> Option<i32> {
+    pub(crate) fn leader_id(&self) -> Option<i32> {
         match &self.role {
             Role::Leader(_) => Some(self.id),
             Role::Follower { leader } => Some(*leader),
@@ -347,7 +334,7 @@ impl ControllerProc {
 
     /// Appends a record as the active controller; it is applied to the image at once and
     /// committed when a majority of voters has it.
-    pub fn append(&mut self, disk: &mut ControllerDisk, record: MetadataRecord) -> Offset {
+    pub(crate) fn append(&mut self, disk: &mut ControllerDisk, record: MetadataRecord) -> Offset {
         let record = Rc::new(record);
         let offset = disk.push(disk.epoch, record.clone());
         self.image.apply(offset, &record);
@@ -356,7 +343,14 @@ impl ControllerProc {
     }
 
     /// Queues a response for when `offset` is committed.
-    pub fn respond_after(&mut self, offset: Offset, to: NodeAddr, corr: u64, resp: Response, out: &mut ControllerOut) {
+    pub(crate) fn respond_after(
+        &mut self,
+        offset: Offset,
+        to: NodeAddr,
+        corr: u64,
+        resp: Response,
+        out: &mut ControllerOut,
+    ) {
         if offset < self.hw {
             out.respond(to, corr, resp);
         } else if let Some(l) = self.leader_state() {
@@ -365,7 +359,7 @@ impl ControllerProc {
     }
 
     /// Queues a trace event for when `offset` is committed.
-    pub fn trace_after(&mut self, offset: Offset, kind: TraceKind, out: &mut ControllerOut) {
+    pub(crate) fn trace_after(&mut self, offset: Offset, kind: TraceKind, out: &mut ControllerOut) {
         if offset < self.hw {
             out.trace(kind);
         } else if let Some(l) = self.leader_state() {
@@ -663,7 +657,7 @@ impl ControllerProc {
         }
     }
 
-    pub fn is_leader(&self) -> bool {
+    pub(crate) fn is_leader(&self) -> bool {
         matches!(self.role, Role::Leader(_))
     }
 

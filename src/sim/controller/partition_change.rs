@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 /// Whether eligible leader replicas are on: `eligible.leader.replicas.version` is 1
 /// (`EligibleLeaderReplicasVersion.ELRV_1`, `LATEST_PRODUCTION` in Kafka 4.4) on a freshly
 /// formatted cluster, and Brokerlab's clusters are always fresh 4.4 clusters.
-pub const ELR_ENABLED: bool = true;
+pub(crate) const ELR_ENABLED: bool = true;
 
 /// Mirrors `PartitionChangeBuilder.Election`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,7 +59,7 @@ pub struct PartitionChange {
 
 impl PartitionChange {
     /// `PartitionChangeBuilder.changeRecordIsNoOp`.
-    pub fn is_no_op(&self) -> bool {
+    pub(crate) fn is_no_op(&self) -> bool {
         self.leader.is_none()
             && self.isr.is_none()
             && self.elr.is_none()
@@ -71,7 +71,7 @@ impl PartitionChange {
     }
 
     /// The metadata record of this change.
-    pub fn to_record(&self, topic_id: TopicId, partition: PartitionId) -> MetadataRecord {
+    pub(crate) fn to_record(&self, topic_id: TopicId, partition: PartitionId) -> MetadataRecord {
         MetadataRecord::PartitionChange {
             topic_id,
             partition,
@@ -123,7 +123,7 @@ pub fn merge(p: &PartitionState, change: &PartitionChange) -> PartitionState {
 
 /// `Replicas.contains(List<Integer> a, int[] b)`: whether every element of `b` is in `a`
 /// (a merge of both sorted lists, so a repeated element needs as many copies in `a`).
-pub fn replicas_contain_all(a: &[BrokerId], b: &[BrokerId]) -> bool {
+pub(crate) fn replicas_contain_all(a: &[BrokerId], b: &[BrokerId]) -> bool {
     let mut a_sorted = a.to_vec();
     a_sorted.sort_unstable();
     let mut b_sorted = b.to_vec();
@@ -154,7 +154,7 @@ fn without(list: &[BrokerId], remove: &[BrokerId]) -> Vec<BrokerId> {
 /// Mirrors `PartitionReassignmentReplicas.maybeCompleteReassignment(targetIsr)`: once every
 /// adding replica is in the ISR (and, when the replica set shrinks, every remaining replica), the
 /// removing replicas leave the replica set and the ISR. Returns (replicas, isr).
-pub fn maybe_complete_reassignment(
+pub(crate) fn maybe_complete_reassignment(
     removing: &[BrokerId],
     adding: &[BrokerId],
     replicas: &[BrokerId],
@@ -268,11 +268,6 @@ impl<'a, F: Fn(BrokerId) -> bool> PartitionChangeBuilder<'a, F> {
     pub fn set_use_last_known_leader(mut self, use_it: bool) -> Self {
         self.use_last_known_leader = use_it;
         self
-    }
-
-    /// The ISR the change aims at (after `set_target_isr`).
-    pub fn target_isr(&self) -> &[BrokerId] {
-        &self.target_isr
     }
 
     fn acceptable(&self, replica: BrokerId) -> bool {

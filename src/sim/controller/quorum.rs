@@ -560,7 +560,7 @@ impl ControllerProc {
     }
 
     /// `DescribeQuorum`: the leader's view of every replica of the metadata log.
-    pub fn quorum_info(&self, disk: &ControllerDisk, env: &Env) -> QuorumInfo {
+    pub(crate) fn quorum_info(&self, disk: &ControllerDisk, env: &Env) -> QuorumInfo {
         let to_ms = |t: Option<SimTime>| t.map(|t| env.wall_ms(t)).unwrap_or(-1);
         let (voters, observers) = match &self.role {
             Role::Leader(l) => (

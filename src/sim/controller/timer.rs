@@ -5,7 +5,7 @@ use crate::sim::types::NodeAddr;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum ControllerTimer {
+pub(crate) enum ControllerTimer {
     QuorumElection,
     QuorumFetch,
     QuorumRequestTimeout(u64),
@@ -19,4 +19,4 @@ pub enum ControllerTimer {
 }
 
 /// What a controller's handlers produce.
-pub type ControllerOut = Out<ControllerTimer>;
+pub(crate) type ControllerOut = Out<ControllerTimer>;

@@ -13,13 +13,13 @@ use crate::sim::types::{ConfigResource, TopicId};
 
 /// `QuorumController.MAX_RECORDS_PER_USER_OP`: the most metadata records one user operation
 /// may write, and the most partitions one CreateTopics or CreatePartitions request may add.
-pub const MAX_RECORDS_PER_USER_OP: i64 = 10_000;
+pub(crate) const MAX_RECORDS_PER_USER_OP: i64 = 10_000;
 
 /// A topic's replica assignment: each partition's replicas, in partition order.
 type Assignment = Vec<Vec<BrokerId>>;
 
 /// `Topic.validate`: Kafka's rules for topic names.
-pub fn validate_topic_name(name: &str) -> Result<(), String> {
+pub(crate) fn validate_topic_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("Topic name is invalid: the empty string is not allowed".into());
     }

@@ -8,7 +8,7 @@ use crate::sim::types::NodeAddr;
 use crate::sim::view::names::{ids, node};
 
 /// One sentence describing `ev`, or `None` when it is not worth a line.
-pub fn describe_event(ev: &TraceEvent) -> Option<String> {
+pub(crate) fn describe_event(ev: &TraceEvent) -> Option<String> {
     use TraceKind as K;
     Some(match &ev.kind {
         K::Sent { .. } | K::Delivered { .. } | K::Dropped { .. } | K::Disconnected { .. } => return None,
@@ -149,7 +149,7 @@ pub fn describe_event(ev: &TraceEvent) -> Option<String> {
 }
 
 /// A checker finding in words.
-pub fn describe_finding(f: &Finding) -> String {
+pub(crate) fn describe_finding(f: &Finding) -> String {
     match f {
         Finding::InvariantViolated { what } => format!("CHECK: an engine invariant broke: {what}"),
         Finding::LostWrite { tp, offset, acks, after_unclean } => format!(

@@ -158,7 +158,7 @@ pub struct GroupDetail {
 }
 
 /// partition, leader, epoch, replicas, isr, HW, LEO.
-pub type PartitionDetail = (i32, BrokerId, Epoch, Vec<BrokerId>, Vec<BrokerId>, Offset, Offset);
+pub(crate) type PartitionDetail = (i32, BrokerId, Epoch, Vec<BrokerId>, Vec<BrokerId>, Offset, Offset);
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TopicDetail {
@@ -195,12 +195,12 @@ pub enum Detail {
 }
 
 /// Text of a key or value as the console consumer prints it (UTF-8, lossy).
-pub fn text_of(b: &Option<Bytes>) -> Option<String> {
+pub(crate) fn text_of(b: &Option<Bytes>) -> Option<String> {
     b.as_ref().map(|b| String::from_utf8_lossy(b).into_owned())
 }
 
 /// Details of `target` now.
-pub fn inspect(sim: &Sim, view: &ViewModel, target: &Target) -> Detail {
+pub(crate) fn inspect(sim: &Sim, view: &ViewModel, target: &Target) -> Detail {
     match target {
         Target::Broker(id) => broker(sim, view, *id),
         Target::Controller(id) => controller(sim, *id),

@@ -9,11 +9,11 @@
 //!
 //! Nothing here changes the engine, and nothing here knows how the page draws (no CSS).
 
-pub mod explain;
-pub mod inspect;
-pub mod model;
-pub mod names;
-pub mod replicas;
+pub(crate) mod explain;
+pub(crate) mod inspect;
+pub(crate) mod model;
+pub(crate) mod names;
+pub(crate) mod replicas;
 
 pub use model::*;
 pub use names::{ControllerRole, ReplicaRole};

@@ -23,7 +23,7 @@ pub enum NodeStatus {
 }
 
 impl NodeStatus {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             NodeStatus::Running => "running",
             NodeStatus::Fenced => "fenced",
@@ -73,7 +73,7 @@ pub struct TailCell {
 }
 
 /// How many records of each log the diagram shows.
-pub const TAIL_LEN: usize = 6;
+pub(crate) const TAIL_LEN: usize = 6;
 
 fn tail_of(log: &crate::sim::log::Log) -> Vec<TailCell> {
     let mut cells = Vec::new();
@@ -122,7 +122,7 @@ pub struct PartitionView {
 }
 
 impl PartitionView {
-    pub fn under_replicated(&self) -> bool {
+    pub(crate) fn under_replicated(&self) -> bool {
         self.isr.len() < self.replicas.len()
     }
     pub fn offline(&self) -> bool {
@@ -164,7 +164,7 @@ pub struct GroupView {
 }
 
 impl GroupView {
-    pub fn total_lag(&self) -> i64 {
+    pub(crate) fn total_lag(&self) -> i64 {
         self.offsets.iter().map(|(_, _, _, l)| *l).sum()
     }
 }
@@ -194,7 +194,7 @@ pub struct ViewModel {
 }
 
 impl ViewModel {
-    pub fn build(sim: &Sim) -> ViewModel {
+    pub(crate) fn build(sim: &Sim) -> ViewModel {
         let active = sim.active_controller();
         let image = active.and_then(|c| sim.controllers().get(&c)).and_then(|c| c.proc.as_ref()).map(|p| &p.image);
         let controllers = sim
@@ -391,12 +391,9 @@ impl ViewModel {
         }
     }
 
-    pub fn topic(&self, name: &str) -> Option<&TopicView> {
+    #[cfg(test)]
+    pub(crate) fn topic(&self, name: &str) -> Option<&TopicView> {
         self.topics.iter().find(|t| t.name == name)
-    }
-
-    pub fn partition(&self, tp: &TopicPartition) -> Option<&PartitionView> {
-        self.topic(&tp.topic).and_then(|t| t.partitions.iter().find(|p| p.tp.partition == tp.partition))
     }
 }
 

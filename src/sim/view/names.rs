@@ -25,7 +25,7 @@ pub enum ControllerRole {
 
 impl ControllerRole {
     /// The role of a controller process (`None`: not running).
-    pub fn of(role: Option<&QuorumRole>) -> ControllerRole {
+    pub(crate) fn of(role: Option<&QuorumRole>) -> ControllerRole {
         match role {
             None => ControllerRole::Down,
             Some(QuorumRole::Leader(_)) => ControllerRole::Active,
@@ -35,7 +35,7 @@ impl ControllerRole {
         }
     }
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             ControllerRole::Active => "leader (active)",
             ControllerRole::Follower => "follower",
@@ -63,7 +63,7 @@ pub enum ReplicaRole {
 
 impl ReplicaRole {
     /// The role of a broker's replica state (`running`: whether the broker process runs).
-    pub fn of(state: Option<&ReplicaState>, running: bool) -> ReplicaRole {
+    pub(crate) fn of(state: Option<&ReplicaState>, running: bool) -> ReplicaRole {
         match state.map(|s| &s.role) {
             Some(Role::Leader { .. }) => ReplicaRole::Leader,
             Some(Role::Follower { leader }) => ReplicaRole::Follower { leader: *leader },
@@ -72,7 +72,7 @@ impl ReplicaRole {
         }
     }
 
-    pub fn name(self) -> String {
+    pub(crate) fn name(self) -> String {
         match self {
             ReplicaRole::Leader => "leader".to_string(),
             ReplicaRole::Follower { leader } if leader < 0 => "follower (no leader)".to_string(),
@@ -88,7 +88,7 @@ impl ReplicaRole {
 }
 
 /// A node as sentences name it: `broker 1`, `controller 1001`, `client 3`.
-pub fn node(n: &NodeAddr) -> String {
+pub(crate) fn node(n: &NodeAddr) -> String {
     match n {
         NodeAddr::Broker(b) => format!("broker {b}"),
         NodeAddr::Controller(c) => format!("controller {c}"),
@@ -98,7 +98,7 @@ pub fn node(n: &NodeAddr) -> String {
 
 /// A message as the step report names it: `broker 2's Fetch request to broker 1`, or
 /// `broker 1's response to broker 2`.
-pub fn message(from: &NodeAddr, to: &NodeAddr, api: &str, response: bool) -> String {
+pub(crate) fn message(from: &NodeAddr, to: &NodeAddr, api: &str, response: bool) -> String {
     if response {
         format!("{}'s response to {}", node(from), node(to))
     } else {
@@ -107,6 +107,6 @@ pub fn message(from: &NodeAddr, to: &NodeAddr, api: &str, response: bool) -> Str
 }
 
 /// Broker ids as sentences list them: `[1,2,3]`.
-pub fn ids(v: &[i32]) -> String {
+pub(crate) fn ids(v: &[i32]) -> String {
     format!("[{}]", v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","))
 }

@@ -10,7 +10,7 @@ use crate::sim::world::Sim;
 
 /// One replica of a partition as its broker holds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PartitionReplica {
+pub(crate) struct PartitionReplica {
     pub broker: BrokerId,
     /// Whether the broker process runs.
     pub running: bool,
@@ -43,7 +43,7 @@ impl Sim {
     }
 
     /// The replicas of a partition (from its replica list, or every broker holding a log).
-    pub fn partition_replicas(&self, tp: &TopicPartition) -> Vec<PartitionReplica> {
+    pub(crate) fn partition_replicas(&self, tp: &TopicPartition) -> Vec<PartitionReplica> {
         let mut ids: Vec<BrokerId> = self
             .metadata_image()
             .and_then(|i| i.partition(&tp.topic, tp.partition))
@@ -84,7 +84,7 @@ impl Sim {
     }
 
     /// Names of the client processes (producers, consumers, admin clients), by id.
-    pub fn client_names(&self) -> Vec<String> {
+    pub(crate) fn client_names(&self) -> Vec<String> {
         self.clients().values().map(|c| c.name.clone()).collect()
     }
 }

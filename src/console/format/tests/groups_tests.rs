@@ -348,15 +348,3 @@ fn delete_offsets_layouts() {
         "\nError: Encountered some partition-level error, see the follow-up details.\n\nTOPIC                     PARTITION  STATUS         \na-topic-that-is-not-there -          Error: org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.\n"
     );
 }
-
-// `ConsumerGroupCommand` runtime failure exits 0
-#[test]
-fn groups_command_failed() {
-    let o = command_failed(
-        "Timed out waiting for a node assignment. Call: listGroups",
-        "org.apache.kafka.common.errors.TimeoutException",
-    );
-    assert_eq!(o.stdout(), "\nError: Executing consumer group command failed due to Timed out waiting for a node assignment. Call: listGroups\n");
-    assert!(o.stderr().starts_with("org.apache.kafka.common.errors.TimeoutException: Timed out"));
-    assert_eq!(o.exit_code, 0);
-}
