@@ -363,12 +363,33 @@ impl Producer {
     pub fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, out: &mut ClientOut) {
         if let NodeAddr::Broker(b) = peer {
             self.fail_connection(now, b, None, out);
-            if self.pid_inflight.is_some() {
-                self.pid_inflight = None;
-            }
             if let Some(t) = &mut self.txn {
                 t.on_disconnect(now, peer);
             }
+        }
+    }
+
+    /// Request `corr` was cancelled because its connection closed (`Sender.handleProduceResponse`
+    /// with `wasDisconnected()`: every batch fails with NETWORK_EXCEPTION "Disconnected from node
+    /// N", retried while `delivery.timeout.ms` allows; `Sender.maybeSendAndPollTransactionalRequest`
+    /// retries an InitProducerId; the transaction manager's requests look for their coordinator
+    /// again).
+    pub fn request_disconnected(&mut self, now: SimTime, corr: u64, out: &mut ClientOut) {
+        if self.pid_inflight == Some(corr) {
+            self.pid_inflight = None;
+            self.meta.need_update = true;
+            return;
+        }
+        if let Some(req) = self.inflight.remove(&corr) {
+            let err = ApiError::with(KafkaError::NETWORK_EXCEPTION, format!("Disconnected from node {}", req.broker));
+            for b in req.batches {
+                self.on_batch_failed(now, corr, b, err.clone(), out);
+            }
+            self.meta.need_update = true;
+            return;
+        }
+        if let Some(t) = &mut self.txn {
+            t.on_timeout(now, corr, &mut self.meta, out);
         }
     }
 
