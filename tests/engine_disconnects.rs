@@ -22,18 +22,18 @@ fn consumer(sim: &mut Sim, name: &str, pairs: &[(&str, &str)]) -> u32 {
 /// Steps the simulation until client `client` sends a request of `api`; returns the broker it
 /// goes to (the request is then on the wire, unanswered).
 fn step_until_sent(sim: &mut Sim, client: u32, api: &str, max_ms: i64) -> BrokerId {
-    let deadline = sim.now.plus_ms(max_ms);
-    let mut seen = sim.trace.next_index();
-    while sim.now < deadline {
+    let deadline = sim.now().plus_ms(max_ms);
+    let mut seen = sim.trace().next_index();
+    while sim.now() < deadline {
         assert!(sim.step(), "the simulation ran out of events");
-        for e in sim.trace.since(seen) {
+        for e in sim.trace().since(seen) {
             if let TraceKind::Sent { from: NodeAddr::Client(c), to: NodeAddr::Broker(b), api: a, .. } = &e.kind {
                 if *c == client && a == api {
                     return *b;
                 }
             }
         }
-        seen = sim.trace.next_index();
+        seen = sim.trace().next_index();
     }
     panic!("client {client} sent no {api} within {max_ms} ms\n{}", dump(sim));
 }
@@ -110,13 +110,13 @@ fn a_position_reset_in_flight_to_a_killed_leader_is_retried_at_once() {
     sim.with_consumer(c, |c, _, _| c.subscribe(vec!["orders".into()]));
 
     assert_eq!(step_until_sent(&mut sim, c, "ListOffsets", 20_000), 1);
-    let killed_at = sim.now;
+    let killed_at = sim.now();
     sim.kill_broker(1).unwrap();
     // The controller fences broker 1 after broker.session.timeout.ms (9 s) and elects another
     // leader; the reset follows within a few back-offs, far before a request timeout.
     let read = sim.run_while(20_000, |s| s.consumer_mut(c).unwrap().delivered_total >= 1);
     assert!(read, "{}", dump(&sim));
-    assert!(sim.now.ms_since(killed_at) < 15_000, "read only after {} ms", sim.now.ms_since(killed_at));
+    assert!(sim.now().ms_since(killed_at) < 15_000, "read only after {} ms", sim.now().ms_since(killed_at));
     assert!(findings(&sim).is_empty(), "{:?}", findings(&sim));
 }
 
@@ -144,10 +144,10 @@ fn a_sync_commit_in_flight_to_a_killed_coordinator_is_sent_again_to_the_new_one(
 
     send(&mut sim, p, "orders", Some(0), "b", "2");
     let coordinator = step_until_sent(&mut sim, c, "OffsetCommit", 10_000);
-    let killed_at = sim.trace.next_index();
+    let killed_at = sim.trace().next_index();
     sim.kill_broker(coordinator).unwrap();
     let committed = |s: &mut Sim| {
-        s.trace.since(killed_at).any(|e| {
+        s.trace().since(killed_at).any(|e| {
             matches!(&e.kind, TraceKind::OffsetsCommitted { offsets, .. }
                 if offsets.contains(&(TopicPartition::new("orders", 0), 2)))
         })
@@ -175,7 +175,7 @@ fn an_admin_call_in_flight_to_a_killed_broker_is_retried() {
         Target::Leader(tp.clone()),
         Request::ListOffsets { isolation: Isolation::ReadUncommitted, partitions: vec![(tp.clone(), -1)] },
     );
-    let started = sim.now;
+    let started = sim.now();
     let task = sim.admin_submit(admin, vec![call], None).expect("admin exists");
     assert_eq!(step_until_sent(&mut sim, admin, "ListOffsets", 10_000), 1);
     sim.kill_broker(1).unwrap();
@@ -183,7 +183,7 @@ fn an_admin_call_in_flight_to_a_killed_broker_is_retried() {
         if let Some(t) = sim.admin_take(admin, task) {
             break t;
         }
-        assert!(sim.now.ms_since(started) < 60_000 && sim.step(), "the call never completed\n{}", dump(&sim));
+        assert!(sim.now().ms_since(started) < 60_000 && sim.step(), "the call never completed\n{}", dump(&sim));
     };
     match result.calls[0].response.clone() {
         Some(Ok(Response::ListOffsets { partitions })) => {
@@ -192,5 +192,5 @@ fn an_admin_call_in_flight_to_a_killed_broker_is_retried() {
         }
         other => panic!("{other:?}\n{}", dump(&sim)),
     }
-    assert!(sim.now.ms_since(started) < 20_000, "took {} ms", sim.now.ms_since(started));
+    assert!(sim.now().ms_since(started) < 20_000, "took {} ms", sim.now().ms_since(started));
 }
