@@ -721,7 +721,6 @@ impl Producer {
     }
 
     fn route_pending(&mut self, now: SimTime, out: &mut ClientOut) {
-        let mut waiting = VecDeque::new();
         while let Some((id, r, t)) = self.pending.pop_front() {
             let count = match self.meta.topics.get(&r.topic) {
                 Some(TopicMeta { error: None, partitions, .. }) if !partitions.is_empty() => partitions.len() as i32,
@@ -735,8 +734,12 @@ impl Producer {
                             format!("Topic {} not present in metadata after {} ms.", r.topic, self.cfg.max_block_ms);
                         self.fail_unrouted(now, id, &r, msg, out);
                     } else {
+                        // KafkaProducer.send blocks its caller in waitOnMetadata: the records
+                        // sent after this one wait behind it, untouched (and a pipe of many
+                        // lines costs one look per poll, not one per waiting line).
                         self.meta.want(&r.topic);
-                        waiting.push_back((id, r, t));
+                        self.pending.push_front((id, r, t));
+                        return;
                     }
                     continue;
                 }
@@ -750,7 +753,6 @@ impl Producer {
             }
             self.append(now, id, r, count);
         }
-        self.pending = waiting;
     }
 
     /// `RecordAccumulator.append` with the partition choice of `BuiltInPartitioner`.
