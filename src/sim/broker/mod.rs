@@ -8,7 +8,9 @@
 //! * [`requests`]: Metadata, ListOffsets, DescribeConfigs, ApiVersions, admin forwarding.
 //! * [`housekeeping`]: retention, compaction, HW checkpoints, flushing.
 
+pub mod coordinators;
 pub mod fetch;
+pub mod host;
 pub mod housekeeping;
 pub mod produce;
 pub mod replica;
@@ -475,12 +477,13 @@ impl BrokerProc {
             Request::ApiVersions => out.respond(from, corr, Response::ApiVersions(requests::api_versions())),
             Request::Controller(inner) => self.forward_to_controller(now, from, corr, inner, env, out),
             Request::WriteTxnMarkers { markers } => {
-                self.handle_write_txn_markers(now, from, corr, markers, disk, env, out)
+                let resp = self.write_txn_markers(now, markers, disk, env, out);
+                out.respond(from, corr, resp);
             }
             req @ Request::InitProducerId { transactional_id: None, .. } => {
-                self.handle_init_producer_id(now, from, corr, req, disk, env, out)
+                self.txn_step(now, disk, env, out, |s| s.handle_init_producer_id(from, corr, req))
             }
-            other => self.handle_coordinator_request(now, from, corr, other, disk, env, out),
+            other => self.handle_coordinator_request(now, (from, corr), other, disk, env, out),
         }
     }
 
@@ -686,7 +689,7 @@ impl BrokerProc {
                     self.on_replica_fetch_response(now, leader, corr, error, partitions, disk, env, out);
                 }
             }
-            other => self.handle_coordinator_response(now, from, corr, other, disk, env, out),
+            other => self.txn_step(now, disk, env, out, |s| s.handle_txn_response(from, corr, other)),
         }
     }
 
@@ -781,9 +784,8 @@ impl BrokerProc {
                 self.run_flush(now, disk, env);
                 out.timer(now.plus_ms(1000), BrokerTimer::Flush);
             }
-            BrokerTimer::GroupTick(_) | BrokerTimer::TxnTick => {
-                self.handle_coordinator_timer(now, timer, disk, env, out)
-            }
+            BrokerTimer::GroupTick(group) => self.group_step(now, disk, env, out, |s| s.handle_tick(&group)),
+            BrokerTimer::TxnTick => self.txn_step(now, disk, env, out, |s| s.txn_tick()),
             _ => {}
         }
     }
@@ -842,6 +844,6 @@ impl BrokerProc {
         for l in leaders {
             self.maybe_send_replica_fetch(now, l, disk, env, out);
         }
-        self.on_coordinator_metadata(now, disk, env, out);
+        self.txn_step(now, disk, env, out, |s| s.retry_txn_markers());
     }
 }
