@@ -4,11 +4,12 @@
 //! what Kafka does outside the coordinators: FindCoordinator (`KafkaApis`), WriteTxnMarkers at
 //! a partition leader (`ReplicaManager`) and the producer-id blocks (`RPCProducerIdManager`).
 
+use super::group::GroupStep;
 use super::host::{offsets_partitions, txn_partitions, CoordinatorHost};
 use super::timer::{BrokerOut, BrokerTimer};
+use super::txn::TxnStep;
 use super::{BrokerDisk, BrokerProc};
 use crate::sim::errors::KafkaError;
-use crate::sim::group::GroupStep;
 use crate::sim::log::{Log, TxnMarker};
 use crate::sim::metadata::MetadataImage;
 use crate::sim::node::Env;
@@ -17,7 +18,6 @@ use crate::sim::protocol::{NewTopic, ProduceBatch, Request, Response};
 use crate::sim::record::ControlType;
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
-use crate::sim::txn::TxnStep;
 use crate::sim::types::{BrokerId, NodeAddr, Offset, TopicPartition, OFFSETS_TOPIC, TXN_TOPIC};
 
 /// The broker as its coordinators' host during one step: everything of the process but the

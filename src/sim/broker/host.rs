@@ -3,8 +3,8 @@
 //! In Kafka the coordinators (`GroupCoordinatorService`, `TransactionCoordinator`) do not own
 //! the broker: they write to their internal topics through the `ReplicaManager`, create those
 //! topics through the controller, and get producer ids from the `ProducerIdManager`. Here a
-//! coordinator runs one step at a time (a [`crate::sim::group::GroupStep`] or a
-//! [`crate::sim::txn::TxnStep`]) that borrows its own state and this narrow view of the broker;
+//! coordinator runs one step at a time (a [`super::group::GroupStep`] or a
+//! [`super::txn::TxnStep`]) that borrows its own state and this narrow view of the broker;
 //! the broker builds the step, runs it and goes on.
 
 use crate::sim::errors::KafkaError;

@@ -7,15 +7,22 @@
 //!   follower's replica fetcher with epoch-based truncation.
 //! * [`requests`]: Metadata, ListOffsets, DescribeConfigs, ApiVersions, admin forwarding.
 //! * [`housekeeping`]: retention, compaction, HW checkpoints, flushing.
+//! * [`group`] and [`txn`]: the group and transaction coordinators. Each runs one step at a
+//!   time ([`group::GroupStep`], [`txn::TxnStep`]) borrowing its own state and the broker
+//!   through the narrow [`host::CoordinatorHost`]; they never import this module.
+//! * [`coordinators`]: the broker's side of them: builds their steps, routes requests, timers
+//!   and leadership changes to them; FindCoordinator, WriteTxnMarkers, producer-id blocks.
 
 pub mod coordinators;
 pub mod fetch;
+pub mod group;
 pub mod host;
 pub mod housekeeping;
 pub mod produce;
 pub mod replica;
 pub mod requests;
 pub mod timer;
+pub mod txn;
 
 use crate::sim::config::TopicConfig;
 use crate::sim::errors::KafkaError;
@@ -161,8 +168,8 @@ pub struct BrokerProc {
     /// `BrokerLifecycleManager.gotControlledShutdownResponse`.
     #[serde(default)]
     pub(crate) got_controlled_shutdown_response: bool,
-    pub coordinator: crate::sim::group::GroupCoordinator,
-    pub txn: crate::sim::txn::TxnCoordinator,
+    pub coordinator: group::GroupCoordinator,
+    pub txn: txn::TxnCoordinator,
 }
 
 /// A broker: disk plus process.
@@ -246,8 +253,8 @@ impl BrokerNode {
             producer_id_backoff_until: SimTime::ZERO,
             previous_broker_epoch,
             got_controlled_shutdown_response: false,
-            coordinator: crate::sim::group::GroupCoordinator::default(),
-            txn: crate::sim::txn::TxnCoordinator::default(),
+            coordinator: group::GroupCoordinator::default(),
+            txn: txn::TxnCoordinator::default(),
         };
         out.trace(TraceKind::ProcessStarted { node: NodeAddr::Broker(self.id) });
         p.refresh_all_configs(env);

@@ -12,8 +12,8 @@
 //! longer than its timeout is aborted with an epoch bump. The state lives as records in
 //! `__transaction_state`, replayed by the next leader.
 
-use crate::sim::broker::host::{offsets_partitions, txn_partitions, CoordinatorHost};
-use crate::sim::broker::timer::{BrokerOut, BrokerTimer};
+use super::host::{offsets_partitions, txn_partitions, CoordinatorHost};
+use super::timer::{BrokerOut, BrokerTimer};
 use crate::sim::errors::KafkaError;
 use crate::sim::node::Env;
 use crate::sim::partitioner::coordinator_partition;

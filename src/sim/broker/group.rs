@@ -9,8 +9,8 @@
 //! misses its session, leaves, or joins starts a rebalance. Static members
 //! (`group.instance.id`) can come back under a new member id without one.
 
-use crate::sim::broker::host::{offsets_partitions, CoordinatorHost};
-use crate::sim::broker::timer::{BrokerOut, BrokerTimer};
+use super::host::{offsets_partitions, CoordinatorHost};
+use super::timer::{BrokerOut, BrokerTimer};
 use crate::sim::errors::KafkaError;
 use crate::sim::node::Env;
 use crate::sim::partitioner::coordinator_partition;
