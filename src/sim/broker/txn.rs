@@ -1,8 +1,9 @@
 //! Producer ids and the transaction coordinator (KIP-98).
 //!
-//! Idempotent producers get a producer id from any broker; brokers take ids in blocks of 1000
-//! from the controller (`AllocateProducerIds`, KIP-730), so the first producers of a fresh
-//! cluster get ids 0, 1, 2, …
+//! Idempotent producers get a producer id from any broker (InitProducerId without a
+//! `transactional.id`, answered here with the host's `next_producer_id`); brokers take ids in
+//! blocks of 1000 from the controller (`AllocateProducerIds`, KIP-730, in
+//! [`super::coordinators`]), so the first producers of a fresh cluster get ids 0, 1, 2, …
 //!
 //! Transactional producers talk to the coordinator of their `transactional.id`: the leader of
 //! partition `abs(hashCode(id)) % 50` of `__transaction_state` (`String.hashCode`). It bumps the epoch on
