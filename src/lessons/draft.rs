@@ -57,7 +57,7 @@ pub fn suggest_goals(c: &Console) -> Vec<GoalSpec> {
         }
     }
     let mut seen: Vec<EventKind> = Vec::new();
-    for ev in sim.trace.events.iter() {
+    for ev in sim.trace().events.iter() {
         for kind in [
             EventKind::UncleanElection,
             EventKind::Truncation,

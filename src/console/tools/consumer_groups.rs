@@ -892,7 +892,7 @@ fn reset_plan(
         } else {
             let v = p.value("by-duration").unwrap_or("");
             let d = parse_duration(v).map_err(|m| Failed::thrown("java.time.format.DateTimeParseException", &m))?;
-            ctx.sim.env.wall_ms(ctx.sim.now).saturating_sub(d)
+            ctx.sim.env().wall_ms(ctx.sim.now()).saturating_sub(d)
         };
         let by_time = list_offsets(ctx, admin, &tps, target_ms.max(0))?;
         for tp in &tps {

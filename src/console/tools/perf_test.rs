@@ -130,7 +130,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
             return done(o);
         }
     };
-    let mut rng = Pcg32::new(ctx.sim.seed ^ 0x7065_7266, ctx.sim.now.as_micros());
+    let mut rng = Pcg32::new(ctx.sim.seed() ^ 0x7065_7266, ctx.sim.now().as_micros());
     let payload = if let Some(size) = p.value("record-size").and_then(java_parse_int) {
         let n = usize::try_from(size).unwrap_or(0).min(10 * 1024 * 1024);
         let v: Vec<u8> = (0..n).map(|_| b'A' + (rng.next_u64() % 26) as u8).collect();
@@ -162,7 +162,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     };
     let throughput = p.value("throughput").and_then(java_parse_double).unwrap_or(-1.0);
     let client = ctx.sim.create_producer("producer-perf-test", &servers, cfg);
-    let start_ms = ctx.sim.env.wall_ms(ctx.sim.now);
+    let start_ms = ctx.sim.env().wall_ms(ctx.sim.now());
     let sampling = (num / num.clamp(1, 500_000)).max(1);
     Started::Job(Box::new(PerfJob {
         notes: Some(notes),
@@ -176,7 +176,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         sent_bytes: Vec::new(),
         sent: 0,
         start_ms,
-        start: ctx.sim.now,
+        start: ctx.sim.now(),
         count: 0,
         bytes: 0,
         total_latency: 0,
@@ -214,7 +214,7 @@ impl PerfJob {
     fn send_more(&mut self, sim: &mut Sim) {
         let mut any = false;
         while self.sent < self.num_records {
-            if sim.now < self.due(self.sent) {
+            if sim.now() < self.due(self.sent) {
                 break;
             }
             let value = self.next_value();
@@ -227,7 +227,7 @@ impl PerfJob {
                 headers: vec![],
                 timestamp: None,
             };
-            let now = sim.now;
+            let now = sim.now();
             let Some(p) = sim.producer_mut(self.client) else { break };
             match p.send(now, rec) {
                 Ok(id) => {
@@ -236,7 +236,7 @@ impl PerfJob {
                         self.sent_at.resize(idx + 1, 0);
                         self.sent_bytes.resize(idx + 1, 0);
                     }
-                    self.sent_at[idx] = sim.env.wall_ms(now);
+                    self.sent_at[idx] = sim.env().wall_ms(now);
                     self.sent_bytes[idx] = len;
                     self.sent += 1;
                     any = true;
@@ -293,7 +293,7 @@ impl Job for PerfJob {
         }
         out.err(&super::client_logs(sim, self.client));
         for c in sim.take_completions(self.client) {
-            let now_ms = sim.env.wall_ms(c.at);
+            let now_ms = sim.env().wall_ms(c.at);
             match &c.result {
                 Ok(_) => {
                     for id in &c.send_ids {
@@ -324,7 +324,7 @@ impl Job for PerfJob {
             }
             let idle = sim.producer_mut(self.client).map(|p| p.is_idle()).unwrap_or(true);
             if idle {
-                let now_ms = sim.env.wall_ms(sim.now);
+                let now_ms = sim.env().wall_ms(sim.now());
                 let total = ProducerTotal {
                     count: self.count,
                     bytes: self.bytes,
