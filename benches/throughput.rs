@@ -16,11 +16,11 @@ fn main() {
         let start = Instant::now();
         let sim = throughput_scenario(1, records, 100, level);
         let wall = start.elapsed().as_secs_f64();
-        let simulated_s = sim.now.as_micros() as f64 / 1e6;
+        let simulated_s = sim.now().as_micros() as f64 / 1e6;
         println!(
             "native, produce, {label}: {records} records of 100 B in {wall:.3} s wall ({:.0} records/s, {:.0} events/s); {:.2} s simulated",
             records as f64 / wall,
-            sim.events_processed as f64 / wall,
+            sim.events_processed() as f64 / wall,
             simulated_s,
         );
     }
@@ -31,7 +31,7 @@ fn main() {
     println!(
         "native, end-to-end (3 consumers, 12 partitions, RF 3): {got} of {e2e} records produced and consumed in {wall:.3} s wall ({:.0} records/s, {:.0} events/s); {:.2} s simulated",
         got as f64 / wall,
-        sim.events_processed as f64 / wall,
-        sim.now.as_micros() as f64 / 1e6,
+        sim.events_processed() as f64 / wall,
+        sim.now().as_micros() as f64 / 1e6,
     );
 }

@@ -144,7 +144,7 @@ fn topics_errors_follow_topic_command() {
 fn unreachable_bootstrap_times_out_after_60_s_and_changes_nothing() {
     let mut c = console();
     let before = c.sim().topic_names();
-    let t0 = c.sim().now;
+    let t0 = c.sim().now();
     let (out, err, code) = run(&mut c, "kafka-topics --bootstrap-server localhost:9999 --create --topic lost");
     assert_eq!(code, 1);
     assert_eq!(
@@ -152,7 +152,7 @@ fn unreachable_bootstrap_times_out_after_60_s_and_changes_nothing() {
         "Error while executing topic command : Timed out waiting for a node assignment. Call: createTopics\n"
     );
     assert!(err.contains("WARN [AdminClient clientId=adminclient-1] Connection to node -1 (localhost/127.0.0.1:9999) could not be established. Node may not be available. (org.apache.kafka.clients.NetworkClient)\n"));
-    let waited = c.sim().now.ms_since(t0);
+    let waited = c.sim().now().ms_since(t0);
     assert!((60_000..61_000).contains(&waited), "waited {waited} ms");
     assert_eq!(c.sim().topic_names(), before);
     // validateBootstrapServer messages (with their extra newline).

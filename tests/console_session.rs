@@ -31,7 +31,7 @@ fn interactive_console_producer_prompts_and_sends_each_line() {
     c.job_input("hello");
     assert_eq!(c.take_output().stdout(), ">");
     c.job_input("world");
-    let t = c.sim().now.plus_ms(3000);
+    let t = c.sim().now().plus_ms(3000);
     c.advance_to(t);
     assert_eq!(c.take_output().stdout(), ">");
     // Sent while the job still runs (linger.ms=1000 has passed).
@@ -39,7 +39,7 @@ fn interactive_console_producer_prompts_and_sends_each_line() {
     assert_eq!(out.commands[0].output.stdout(), "");
     assert!(out.commands[0].output.stderr().contains("a command is still running"));
     c.job_eof();
-    let t = c.sim().now.plus_ms(1000);
+    let t = c.sim().now().plus_ms(1000);
     c.advance_to(t);
     assert!(!c.job_running());
     let out = c.run_script("kafka-get-offsets --bootstrap-server localhost:9092 --topic chat", true);
@@ -58,7 +58,7 @@ fn interrupt_stops_the_perf_test() {
         "kafka-producer-perf-test --topic perf --num-records 100000 --record-size 10 --throughput 100 --producer-props bootstrap.servers=localhost:9092",
     ));
     assert_eq!(s, Started::Job);
-    let t = c.sim().now.plus_ms(11_000);
+    let t = c.sim().now().plus_ms(11_000);
     c.advance_to(t);
     let out = c.take_output();
     // (Kafka 4.4 also prints the --producer-props deprecation notice on stdout first.)
@@ -86,10 +86,10 @@ net cut broker-1 broker-3",
     );
     a.start(&item("kafka-console-producer --bootstrap-server localhost:9092 --topic orders"));
     a.job_input("typed");
-    let t = a.sim().now.plus_ms(2500);
+    let t = a.sim().now().plus_ms(2500);
     a.advance_to(t);
     a.job_eof();
-    let t = a.sim().now.plus_ms(20_000);
+    let t = a.sim().now().plus_ms(20_000);
     a.advance_to(t);
     a.run_script("net heal\nbroker start 2\nsleep 5s\nkafka-topics --bootstrap-server localhost:9092 --describe\nreset --brokers 2 --seed 9\nkafka-topics --bootstrap-server localhost:9092 --create --topic x --partitions 1 --replication-factor 2", false);
     assert!(a.log().iter().any(|e| matches!(e.action, Action::Input(_))));
@@ -97,7 +97,7 @@ net cut broker-1 broker-3",
     let mut b = console();
     b.replay(&log);
     assert_eq!(a.sim().trace_hash(), b.sim().trace_hash());
-    assert_eq!(a.sim().now, b.sim().now);
+    assert_eq!(a.sim().now(), b.sim().now());
     assert_eq!(a.sim().topic_names(), b.sim().topic_names());
     // The log is plain data: it survives JSON (share links).
     let json = serde_json::to_string(&log).unwrap();
@@ -132,7 +132,7 @@ fn long_output_comes_in_chunks() {
     );
     let s = c.start(&item("kafka-console-producer --bootstrap-server localhost:9092 --topic big < big.txt"));
     assert_eq!(s, Started::Job);
-    let t = c.sim().now.plus_ms(30_000);
+    let t = c.sim().now().plus_ms(30_000);
     c.advance_to(t);
     let out = c.take_output();
     assert!(out.chunks.iter().all(|ch| ch.text.len() <= CHUNK_BYTES));
@@ -237,7 +237,7 @@ fn frame_by_frame_advances_coalesce_and_replay_identically() {
     let mut live = String::new();
     let mut frames = 0;
     while a.job_running() && frames < 10_000 {
-        let t = a.sim().now.plus_ms(16);
+        let t = a.sim().now().plus_ms(16);
         a.advance_to(t);
         live.push_str(&a.take_output().stdout());
         frames += 1;
@@ -246,7 +246,7 @@ fn frame_by_frame_advances_coalesce_and_replay_identically() {
     assert!(frames > 100, "3 s of simulated time is many frames");
     a.run(&item("broker kill 1"));
     for _ in 0..50 {
-        let t = a.sim().now.plus_ms(16);
+        let t = a.sim().now().plus_ms(16);
         a.advance_to(t);
     }
     let advances = a.log().iter().filter(|e| matches!(e.action, Action::AdvanceTo(_))).count();
@@ -254,7 +254,7 @@ fn frame_by_frame_advances_coalesce_and_replay_identically() {
     let mut b = console();
     b.replay(a.log());
     assert_eq!(a.sim().trace_hash(), b.sim().trace_hash());
-    assert_eq!(a.sim().now, b.sim().now);
+    assert_eq!(a.sim().now(), b.sim().now());
     assert!(live.contains("300 records sent"), "{live}");
 }
 
@@ -265,7 +265,7 @@ fn a_snapshot_caught_up_from_the_log_matches_the_session_at_that_moment() {
     let mut a = console();
     let frame = |c: &mut Console, n: u32| {
         for _ in 0..n {
-            let t = c.sim().now.plus_ms(16);
+            let t = c.sim().now().plus_ms(16);
             c.advance_to(t);
         }
     };
@@ -276,7 +276,7 @@ fn a_snapshot_caught_up_from_the_log_matches_the_session_at_that_moment() {
     frame(&mut a, 100);
     a.run(&item("broker kill 2"));
     frame(&mut a, 200);
-    let at_middle = a.sim().now;
+    let at_middle = a.sim().now();
     let middle = a.snapshot().expect("no job");
     a.run(&item("net cut broker-1 broker-3"));
     frame(&mut a, 300);
@@ -286,10 +286,10 @@ fn a_snapshot_caught_up_from_the_log_matches_the_session_at_that_moment() {
     let log = a.log().to_vec();
     let mut b = snap.snapshot().expect("copy");
     b.catch_up(&log, at_middle);
-    assert_eq!(b.sim().now, at_middle);
+    assert_eq!(b.sim().now(), at_middle);
     assert_eq!(b.sim().trace_hash(), middle.sim().trace_hash());
     let mut c = snap.snapshot().expect("copy");
-    c.catch_up(&log, a.sim().now);
+    c.catch_up(&log, a.sim().now());
     assert_eq!(c.sim().trace_hash(), a.sim().trace_hash());
     assert_eq!(c.log().len(), a.log().len(), "the copy's log is the session's log");
 }
@@ -307,7 +307,7 @@ fn console_consumer_prints_records_as_time_passes_and_stops_on_ctrl_c() {
     let s = c.start(&item("kafka-console-consumer --bootstrap-server localhost:9092 --topic live --group watchers"));
     assert_eq!(s, Started::Job);
     // Joining takes group.initial.rebalance.delay.ms (3 s); nothing was produced yet.
-    let t = c.sim().now.plus_ms(5000);
+    let t = c.sim().now().plus_ms(5000);
     c.advance_to(t);
     assert_eq!(c.take_output().stdout(), "");
     // A producer application sends in the background while the consumer job runs.
@@ -322,11 +322,11 @@ fn console_consumer_prints_records_as_time_passes_and_stops_on_ctrl_c() {
     c.run_script("producer start p1 --topic live --rate 2/s --max 4", true);
     let s = c.start(&item("kafka-console-consumer --bootstrap-server localhost:9092 --topic live --group watchers"));
     assert_eq!(s, Started::Job);
-    let t = c.sim().now.plus_ms(4500);
+    let t = c.sim().now().plus_ms(4500);
     c.advance_to(t);
     let first = c.take_output().stdout();
     assert!(!first.is_empty(), "records arrive while the job runs");
-    let t = c.sim().now.plus_ms(5000);
+    let t = c.sim().now().plus_ms(5000);
     c.advance_to(t);
     let rest = c.take_output().stdout();
     let all = format!("{first}{rest}");
@@ -431,7 +431,7 @@ fn simulator_commands_refuse_unexpected_arguments() {
     ];
     for line in bad {
         let before =
-            (c.sim().now, c.sim().brokers().values().filter(|b| b.proc.is_some()).count(), c.sim().clients().len());
+            (c.sim().now(), c.sim().brokers().values().filter(|b| b.proc.is_some()).count(), c.sim().clients().len());
         let out = c.run_script(line, false);
         let o = &out.commands[0].output;
         assert_eq!(o.exit_code, 1, "{line} was accepted: {}", o.stdout());
@@ -442,7 +442,7 @@ fn simulator_commands_refuse_unexpected_arguments() {
             "{line}: {err}"
         );
         let after =
-            (c.sim().now, c.sim().brokers().values().filter(|b| b.proc.is_some()).count(), c.sim().clients().len());
+            (c.sim().now(), c.sim().brokers().values().filter(|b| b.proc.is_some()).count(), c.sim().clients().len());
         assert_eq!(before, after, "{line} changed the cluster");
     }
     // The message names the command and the argument, then the usage line.

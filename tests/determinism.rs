@@ -31,10 +31,10 @@ fn the_serialised_trace_is_byte_identical() {
     let b = reference_scenario(7);
     let text = |s: &brokerlab::sim::world::Sim| {
         let mut h = StableHasher::new();
-        for e in &s.trace.events {
+        for e in &s.trace().events {
             h.write(serde_json::to_string(e).expect("serialisable").as_bytes());
         }
-        (h.finish(), s.trace.events.len())
+        (h.finish(), s.trace().events.len())
     };
     assert_eq!(text(&a), text(&b));
 }

@@ -318,7 +318,7 @@ fn sandbox_50() -> Scenario {
     for i in 0..50 {
         let line = POOL[i % POOL.len()];
         c.run_script(line, false);
-        let t = c.sim().now.plus_ms(1500);
+        let t = c.sim().now().plus_ms(1500);
         c.advance_to(t);
     }
     let s = Scenario::from_console(&c);

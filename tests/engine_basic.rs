@@ -72,7 +72,7 @@ fn boots_creates_a_topic_and_acknowledges_acks_all() {
         }
     }
     assert_eq!(total, 30, "10 records × RF 3");
-    let findings: Vec<_> = sim.checker.findings.clone();
+    let findings: Vec<_> = sim.checker().findings.clone();
     assert!(findings.is_empty(), "{findings:?}");
     let _ = BTreeMap::<i32, i32>::new();
 }

@@ -103,7 +103,7 @@ fn leader_crash_with_an_uncommitted_tail_truncates_it() {
     assert_eq!(lost.len(), 2, "{:?}\n{}", findings(&sim), dump(&sim));
     sim.start_broker(1).unwrap();
     sim.run_for_ms(15_000);
-    let truncated = sim.trace.events.iter().find_map(|e| match &e.kind {
+    let truncated = sim.trace().events.iter().find_map(|e| match &e.kind {
         TraceKind::Truncated { broker: 1, from, to, removed, .. } => Some((*from, *to, removed.len())),
         _ => None,
     });
@@ -155,7 +155,7 @@ fn unclean_election_loses_exactly_the_records_the_trace_names() {
     sim.start_broker(1).unwrap();
     sim.run_for_ms(15_000);
     let removed: Vec<i64> = sim
-        .trace
+        .trace()
         .events
         .iter()
         .filter_map(|e| match &e.kind {
@@ -183,8 +183,8 @@ fn a_leader_isolated_from_the_controller_is_replaced() {
     send(&mut sim, p, "orders", Some(0), "k", "before");
     assert_eq!(results(&wait_idle(&mut sim, p, 5000)), vec![Ok(0)]);
     let (b1, c) = (NodeAddr::Broker(1), NodeAddr::Controller(1001));
-    sim.net.rule_mut(b1, c).cut = true;
-    sim.net.rule_mut(c, b1).cut = true;
+    sim.net_mut().rule_mut(b1, c).cut = true;
+    sim.net_mut().rule_mut(c, b1).cut = true;
     sim.run_for_ms(12_000);
     let st = partition(&sim, "orders", 0);
     assert!(st.leader == 2 || st.leader == 3, "{st:?}\n{}", dump(&sim));
@@ -194,7 +194,7 @@ fn a_leader_isolated_from_the_controller_is_replaced() {
     send(&mut sim, p, "orders", Some(0), "k", "after");
     let r = results(&wait_idle(&mut sim, p, 30_000));
     assert!(matches!(r[..], [Ok(_)]), "{r:?}\n{}", dump(&sim));
-    sim.net.heal(None);
+    sim.net_mut().heal(None);
     sim.run_for_ms(20_000);
     // Broker 1 rejoins as a follower with the same log as the leader.
     let leader = partition(&sim, "orders", 0).leader;
@@ -224,7 +224,7 @@ fn retries_after_a_lost_response_duplicate_only_without_idempotence() {
         send(&mut sim, p, "orders", Some(0), "k", "warm-up");
         wait_idle(&mut sim, p, 5000);
         // Drop the next response from the leader to the producer.
-        sim.net.rule_mut(NodeAddr::Broker(1), NodeAddr::Client(p)).drop_next = 1;
+        sim.net_mut().rule_mut(NodeAddr::Broker(1), NodeAddr::Client(p)).drop_next = 1;
         send(&mut sim, p, "orders", Some(0), "k", "once");
         let r = results(&wait_idle(&mut sim, p, 20_000));
         assert!(matches!(r[..], [Ok(_)]), "{r:?}");
@@ -277,7 +277,7 @@ use brokerlab::sim::world::Sim;
 
 /// When `client` sent each of its `api` requests (the trace records every message).
 fn requests_sent(sim: &Sim, client: u32, api: &str, since: SimTime) -> Vec<SimTime> {
-    sim.trace
+    sim.trace()
         .events
         .iter()
         .filter(|e| e.at >= since)
@@ -305,12 +305,12 @@ fn logged(sim: &Sim, client: u32) -> Vec<String> {
 fn metadata_requests_back_off_while_a_partition_has_no_leader() {
     let mut sim = cluster(42, 3);
     create_topic_assigned(&mut sim, "s", vec![vec![3]], &[]);
-    sim.net.isolate(NodeAddr::Broker(3));
+    sim.net_mut().isolate(NodeAddr::Broker(3));
     // Fenced after broker.session.timeout.ms: the partition has no leader.
     sim.run_for_ms(15_000);
     assert_eq!(partition(&sim, "s", 0).leader, -1, "{}", dump(&sim));
     let p = producer_at(&mut sim, "localhost:9092");
-    let start = sim.now;
+    let start = sim.now();
     send(&mut sim, p, "s", None, "k", "v");
     sim.run_for_ms(60_000);
     let sent = requests_sent(&sim, p, "Metadata", start);
@@ -334,11 +334,11 @@ fn a_dead_bootstrap_server_is_refused_at_once() {
         create_topic_assigned(&mut sim, "t", vec![vec![2]], &[]);
         sim.kill_broker(1).unwrap();
         let p = producer_at(&mut sim, "localhost:9092,localhost:9093");
-        let start = sim.now;
+        let start = sim.now();
         send(&mut sim, p, "t", None, "k", "v");
         let r = results(&wait_idle(&mut sim, p, 20_000));
         assert_eq!(r, vec![Ok(0)], "seed {seed}");
-        let took = sim.now.ms_since(start);
+        let took = sim.now().ms_since(start);
         assert!(took < 1_000, "seed {seed}: {took} ms to produce past a dead bootstrap server");
         for l in logged(&sim, p) {
             assert!(
@@ -360,13 +360,13 @@ fn a_cut_bootstrap_server_costs_the_connection_setup_timeout() {
     for seed in 1..=8 {
         let mut sim = cluster(seed, 3);
         create_topic_assigned(&mut sim, "t", vec![vec![2]], &[]);
-        sim.net.isolate(NodeAddr::Broker(1));
+        sim.net_mut().isolate(NodeAddr::Broker(1));
         let p = producer_at(&mut sim, "localhost:9092,localhost:9093");
-        let start = sim.now;
+        let start = sim.now();
         send(&mut sim, p, "t", None, "k", "v");
         let r = results(&wait_idle(&mut sim, p, 60_000));
         assert_eq!(r, vec![Ok(0)], "seed {seed}");
-        slowest = slowest.max(sim.now.ms_since(start));
+        slowest = slowest.max(sim.now().ms_since(start));
         assert!(!logged(&sim, p).iter().any(|l| l.contains("could not be established")), "seed {seed}");
     }
     assert!((8_000..40_000).contains(&slowest), "slowest produce past a cut bootstrap server: {slowest} ms");
@@ -378,7 +378,7 @@ fn a_cut_bootstrap_server_costs_the_connection_setup_timeout() {
 fn isolation_cuts_clients_started_after_it() {
     let mut sim = cluster(5, 3);
     create_topic_assigned(&mut sim, "t", vec![vec![2]], &[]);
-    sim.net.isolate(NodeAddr::Broker(2));
+    sim.net_mut().isolate(NodeAddr::Broker(2));
     let p = producer_at(&mut sim, "localhost:9093");
     send(&mut sim, p, "t", None, "k", "v");
     let r = wait_idle(&mut sim, p, 70_000);
@@ -392,7 +392,7 @@ fn isolation_cuts_clients_started_after_it() {
         .any(|l| l == "Bootstrap broker localhost:9093 (id: -1 rack: null isFenced: false) disconnected"));
     assert!(!logs.iter().any(|l| l.contains("could not be established")), "{logs:?}");
     // Healed: a new client gets through.
-    sim.net.heal(None);
+    sim.net_mut().heal(None);
     let q = producer_at(&mut sim, "localhost:9093");
     send(&mut sim, q, "t", None, "k", "v");
     assert_eq!(results(&wait_idle(&mut sim, q, 20_000)), vec![Ok(0)]);

@@ -248,7 +248,7 @@ fn a_transactional_perf_run_is_visible_to_read_committed_only_after_each_commit(
         if !c.job_running() {
             break;
         }
-        let t = c.sim().now.plus_ms(100);
+        let t = c.sim().now().plus_ms(100);
         c.advance_to(t);
         let Some(log) = c.sim().leader_log(&tp) else { continue };
         // The offset after the last COMMIT marker below the high watermark.

@@ -410,7 +410,7 @@ fn step_moves_to_the_next_moment_and_says_what_happened() {
     assert!(seen_arrival);
     // Stepping is logged like any clock move: a replay of the log lands on the same moment.
     let replayed = Scenario::from_console(lab.console()).replay().expect("replays");
-    assert_eq!(replayed.sim().now, lab.console().sim().now);
+    assert_eq!(replayed.sim().now(), lab.console().sim().now());
     assert_eq!(replayed.sim().trace_hash(), lab.console().sim().trace_hash());
     // Playing clears the report.
     let _ = lab.update(Event::TogglePlay);

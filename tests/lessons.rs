@@ -75,7 +75,7 @@ fn play(lesson: &Lesson, pause_ms: i64) {
         let results = run_solution_paced(step, &mut c, pause_ms);
         if pause_ms > 0 {
             // The learner reads the result before looking at the goals.
-            let t = c.sim().now.plus_ms(pause_ms);
+            let t = c.sim().now().plus_ms(pause_ms);
             c.advance_to(t);
         }
         for r in &results {
@@ -192,7 +192,7 @@ fn a_sandbox_draft_round_trips() {
                   seq 5 | kafka-console-producer --bootstrap-server localhost:9092 --topic t\n\
                   broker kill 1\nsleep 20s\n";
     c.run_script(script, true);
-    c.advance_to(c.sim().now.plus_ms(1500));
+    c.advance_to(c.sim().now().plus_ms(1500));
     let picked: Vec<_> = suggest_goals(&c).into_iter().collect();
     assert!(picked.iter().any(|g| g.goal.to_string() == "broker 1 down"), "{picked:?}");
     let text = draft_from_sandbox(&c, "Killing broker 1", &picked);

@@ -8,6 +8,7 @@ use super::shell::normalize_program;
 use super::simcmd::{BUILTINS, SIM_COMMANDS};
 use crate::sim::config::{broker_configs, topic_configs};
 use crate::sim::node::Env;
+use crate::sim::sort::CompactSort;
 
 /// Options whose value is a file of the console.
 const FILE_OPTIONS: &[&str] = &[
@@ -109,7 +110,7 @@ impl Console {
             }
         };
         cands.retain(|c| c.starts_with(current));
-        cands.sort();
+        cands.compact_sort();
         cands.dedup();
         cands
     }

@@ -302,7 +302,7 @@ impl Console {
                 Action::Interrupt => self.job_interrupt(),
                 Action::AdvanceTo(t) => self.advance_to(*t),
                 Action::Rejected(line) => {
-                    self.log.push(LogEntry { at: self.sim.now, action: Action::Rejected(line.clone()) });
+                    self.log.push(LogEntry { at: self.sim.now(), action: Action::Rejected(line.clone()) });
                 }
             }
         }
@@ -332,7 +332,7 @@ impl Console {
     }
 
     fn record(&mut self, action: Action) {
-        self.log.push(LogEntry { at: self.sim.now, action });
+        self.log.push(LogEntry { at: self.sim.now(), action });
     }
 
     pub(crate) fn remember(&mut self, text: &str) {
@@ -366,7 +366,7 @@ impl Console {
                     }
                     rj.job.eof(&mut self.sim, &mut out);
                 }
-                let limit = self.sim.now.plus_ms(MAX_RUN_MS);
+                let limit = self.sim.now().plus_ms(MAX_RUN_MS);
                 let code = drive(&mut self.sim, rj.job.as_mut(), limit, &mut out);
                 let code = match code {
                     Some(c) => c,
@@ -457,7 +457,7 @@ impl Console {
             let mut out = Output::new();
             out.out("^C");
             rj.job.interrupt(&mut self.sim, &mut out);
-            let limit = self.sim.now.plus_ms(MAX_RUN_MS);
+            let limit = self.sim.now().plus_ms(MAX_RUN_MS);
             let code = drive(&mut self.sim, rj.job.as_mut(), limit, &mut out).unwrap_or(130);
             out.exit_code = if code == 0 { 130 } else { code };
             let out = self.redirect(&rj.redirect, out);
@@ -467,7 +467,7 @@ impl Console {
 
     /// Moves simulated time to `t` (the UI's clock), running the job if there is one.
     pub fn advance_to(&mut self, t: SimTime) {
-        if t <= self.sim.now {
+        if t <= self.sim.now() {
             return;
         }
         // The browser advances every frame: consecutive advances are one entry (running to t1
@@ -486,7 +486,7 @@ impl Console {
                     Some(code) => out.exit_code = code,
                     None => self.job = Some(rj),
                 }
-                if self.sim.now < t {
+                if self.sim.now() < t {
                     self.sim.run_until(t);
                 }
                 let out = self.redirect(&redirect, out);
@@ -602,7 +602,7 @@ fn drive(sim: &mut Sim, job: &mut dyn Job, limit: SimTime, out: &mut Output) -> 
             return Some(code);
         }
         let next_event = sim.next_event_at();
-        let wake = job.wake_at().filter(|w| *w > sim.now);
+        let wake = job.wake_at().filter(|w| *w > sim.now());
         let target = match (next_event, wake) {
             (Some(e), Some(w)) => e.min(w),
             (Some(e), None) => e,

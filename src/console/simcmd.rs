@@ -279,8 +279,8 @@ impl Console {
             "clients" => self.cmd_clients(),
             "sleep" => self.cmd_sleep(args),
             "time" => {
-                let now = self.sim.now;
-                ok(&format!("{now} of simulated time ({} UTC)", log_timestamp(self.sim.env.wall_ms(now))))
+                let now = self.sim.now();
+                ok(&format!("{now} of simulated time ({} UTC)", log_timestamp(self.sim.env().wall_ms(now))))
             }
             "seed" => ok(&self.seed.to_string()),
             "reset" => self.cmd_reset(args),
@@ -535,7 +535,7 @@ impl Console {
             "show" | "list" => {
                 let rules: Vec<String> = self
                     .sim
-                    .net
+                    .net()
                     .rules()
                     .map(|((a, b), r)| {
                         let mut what = Vec::new();
@@ -564,7 +564,7 @@ impl Console {
                     })
                     .collect();
                 let mut isolated: Vec<String> = Vec::new();
-                for (n, healed) in self.sim.net.isolated() {
+                for (n, healed) in self.sim.net().isolated() {
                     let mut line = format!("{}: isolated from every other node", self.node_name(*n));
                     if !healed.is_empty() {
                         let names: Vec<String> = healed.iter().map(|h| self.node_name(*h)).collect();
@@ -586,23 +586,23 @@ impl Console {
                 if a == b {
                     return Err("a node cannot be cut from itself".to_string());
                 }
-                self.sim.net.rule_mut(a, b).cut = true;
+                self.sim.net_mut().rule_mut(a, b).cut = true;
                 if flag("--one-way") {
                     Ok(format!("messages from {} to {} are now dropped", self.node_name(a), self.node_name(b)))
                 } else {
-                    self.sim.net.rule_mut(b, a).cut = true;
+                    self.sim.net_mut().rule_mut(b, a).cut = true;
                     Ok(format!("{} and {} can no longer reach each other", self.node_name(a), self.node_name(b)))
                 }
             })(),
             "heal" => {
                 if args.len() == 1 {
-                    self.sim.net.heal(None);
+                    self.sim.net_mut().heal(None);
                     Ok("every network fault removed".to_string())
                 } else {
                     (|| {
                         let a = self.node(args.get(1))?;
                         let b = self.node(args.get(2))?;
-                        self.sim.net.heal(Some((a, b)));
+                        self.sim.net_mut().heal(Some((a, b)));
                         Ok(format!("the link between {} and {} is healthy again", self.node_name(a), self.node_name(b)))
                     })()
                 }
@@ -610,7 +610,7 @@ impl Console {
             "isolate" => (|| {
                 let n = self.node(args.get(1))?;
                 // A property of the node: clients started and brokers added later are cut too.
-                self.sim.net.isolate(n);
+                self.sim.net_mut().isolate(n);
                 Ok(format!("{} is cut off from every other node (net heal to undo)", self.node_name(n)))
             })(),
             "delay" => (|| {
@@ -623,7 +623,7 @@ impl Console {
                     None => 0,
                 };
                 for (x, y) in [(a, b), (b, a)] {
-                    let r = self.sim.net.rule_mut(x, y);
+                    let r = self.sim.net_mut().rule_mut(x, y);
                     r.extra_latency_us = us;
                     r.extra_jitter_us = jitter;
                 }
@@ -637,8 +637,8 @@ impl Console {
                     .filter(|(n, d)| *d > 0 && n.saturating_mul(1) <= d.saturating_mul(100))
                     .ok_or_else(|| format!("'{p}' is not a percentage between 0 and 100"))?;
                 let ppm = u32::try_from(num.saturating_mul(10_000) / den).unwrap_or(1_000_000);
-                self.sim.net.rule_mut(a, b).loss_ppm = ppm;
-                self.sim.net.rule_mut(b, a).loss_ppm = ppm;
+                self.sim.net_mut().rule_mut(a, b).loss_ppm = ppm;
+                self.sim.net_mut().rule_mut(b, a).loss_ppm = ppm;
                 Ok(format!("{p}% of the messages between {} and {} are lost", self.node_name(a), self.node_name(b)))
             })(),
             "drop-next" => (|| {
@@ -650,7 +650,7 @@ impl Console {
                     })?,
                     None => 1,
                 };
-                self.sim.net.rule_mut(a, b).drop_next += n;
+                self.sim.net_mut().rule_mut(a, b).drop_next += n;
                 Ok(format!(
                     "the next {n} message(s) from {} to {} will be dropped",
                     self.node_name(a),
@@ -839,7 +839,7 @@ impl Console {
             value_prefix: prefix,
             max_records: max,
             sent: 0,
-            next_at: self.sim.now,
+            next_at: self.sim.now(),
         };
         self.sim.set_producer_workload(client, Some(w))?;
         self.apps.insert(name.clone(), AppProducer { client, rate_per_sec: rate, paused: false });
@@ -886,7 +886,7 @@ impl Console {
         }
         match parse_duration_us(d) {
             Ok(us) if us <= 3_600_000_000 => {
-                let t = self.sim.now.plus_micros(us);
+                let t = self.sim.now().plus_micros(us);
                 self.sim.run_until(t);
                 Output::new()
             }
@@ -954,7 +954,7 @@ impl Console {
         }
         let lines: Vec<String> = self
             .sim
-            .trace
+            .trace()
             .events
             .iter()
             .filter_map(|e| describe_event(e).map(|s| format!("{:>10}  {s}", e.at.to_string())))

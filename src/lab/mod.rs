@@ -211,7 +211,7 @@ impl Lab {
 
     fn with_console(console: Console, clock: Clock) -> Lab {
         let model = Rc::new(ViewModel::build(console.sim()));
-        let trace_cursor = console.sim().trace.next_index();
+        let trace_cursor = console.sim().trace().next_index();
         let mut lab = Lab {
             console,
             playing: true,
@@ -365,7 +365,7 @@ impl Lab {
     }
 
     pub fn now(&self) -> SimTime {
-        self.console.sim().now
+        self.console.sim().now()
     }
 
     /// The latest moment recorded (the live head).
@@ -619,7 +619,7 @@ impl Lab {
         self.console.advance_to(target);
         let out = self.console.take_output();
         self.term.print(&out);
-        let events: Vec<_> = self.console.sim().trace.since(from).cloned().collect();
+        let events: Vec<_> = self.console.sim().trace().since(from).cloned().collect();
         self.read_trace(self.last_wall_ms);
         self.step_report = Some(self.describe_step(target, &events));
     }
@@ -671,7 +671,7 @@ impl Lab {
             return;
         }
         self.playing = false;
-        self.trace_cursor = self.console.sim().trace.next_index();
+        self.trace_cursor = self.console.sim().trace().next_index();
         self.feed.clear_flights();
         self.inform(format!(
             "You are looking at {} — {} before the live moment. Press Play or type a command to continue from here: the later future will be discarded.",
@@ -683,7 +683,7 @@ impl Lab {
     fn back_to_live(&mut self) {
         if self.timeline.back_to_live(&mut self.console) {
             self.notice = None;
-            self.trace_cursor = self.console.sim().trace.next_index();
+            self.trace_cursor = self.console.sim().trace().next_index();
         }
     }
 
@@ -754,14 +754,14 @@ impl Lab {
     /// Reads new trace events into the feed, the flights and the chart counters.
     fn read_trace(&mut self, wall_now_ms: u64) -> bool {
         let from = self.trace_cursor;
-        let next = self.console.sim().trace.next_index();
+        let next = self.console.sim().trace().next_index();
         if next == from {
             return false;
         }
         // Time on screen for a flight: the simulated second at this speed, but never shorter
         // than a person can follow nor longer than the next one needs.
         let flight_ms = (15_000 / speed_tenths(self.speed_log)).clamp(450, 2000) as u32;
-        self.feed.read(self.console.sim().trace.since(from), wall_now_ms.max(self.last_wall_ms), flight_ms);
+        self.feed.read(self.console.sim().trace().since(from), wall_now_ms.max(self.last_wall_ms), flight_ms);
         self.trace_cursor = next;
         true
     }
@@ -821,7 +821,7 @@ impl Lab {
     fn replace_console(&mut self, console: Console) {
         self.console = console;
         self.timeline.restart(&self.console);
-        self.trace_cursor = self.console.sim().trace.next_index();
+        self.trace_cursor = self.console.sim().trace().next_index();
         self.feed.clear();
         self.charts.clear();
         self.selection = None;

@@ -120,7 +120,7 @@ impl Persist {
         if wall_ms - self.last_save_ms < SAVE_EVERY_MS {
             return false;
         }
-        let mark = (console.log().len(), console.sim().now.as_ms());
+        let mark = (console.log().len(), console.sim().now().as_ms());
         if mark == self.saved_mark {
             return false;
         }

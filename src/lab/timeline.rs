@@ -32,7 +32,7 @@ impl Timeline {
             return;
         }
         let bucket = |t: SimTime| t.as_ms() / SNAPSHOT_EVERY_MS;
-        if self.snapshots.last().map(|s| bucket(s.at) < bucket(console.sim().now)).unwrap_or(true) {
+        if self.snapshots.last().map(|s| bucket(s.at) < bucket(console.sim().now())).unwrap_or(true) {
             self.snapshot(console);
         }
     }
@@ -40,7 +40,7 @@ impl Timeline {
     /// Saves the moment `console` is at (nothing while a tool runs: a job cannot be copied).
     pub fn snapshot(&mut self, console: &Console) {
         let Some(c) = console.snapshot() else { return };
-        self.snapshots.push(Snapshot { at: c.sim().now, console: c });
+        self.snapshots.push(Snapshot { at: c.sim().now(), console: c });
         if self.snapshots.len() > SNAPSHOT_CAP {
             // Thin out the older half, keeping the first (boot) and the recent ones.
             let n = self.snapshots.len();
@@ -60,7 +60,7 @@ impl Timeline {
 
     /// The live head: the latest moment recorded.
     pub fn head(&self, shown: &Console) -> SimTime {
-        self.live.as_ref().map(|c| c.sim().now).unwrap_or(shown.sim().now)
+        self.live.as_ref().map(|c| c.sim().now()).unwrap_or(shown.sim().now())
     }
 
     pub fn viewing_past(&self) -> bool {

@@ -90,7 +90,7 @@ impl Tracker {
     fn scan(&mut self, step: &Step, mark: &StepMark, console: &Console) {
         let sim = console.sim();
         if self.latched.len() != step.goals.len()
-            || sim.trace.next_index() < self.trace_cursor
+            || sim.trace().next_index() < self.trace_cursor
             || console.log().len() < self.log_cursor
         {
             // Another console (rebuilt, or scrubbed back in time): start over from the mark.
@@ -99,7 +99,7 @@ impl Tracker {
         let events: Vec<(usize, &Goal)> = step.goals.iter().enumerate().map(|(i, g)| (i, &g.goal)).collect();
         let wants_trace = events.iter().any(|(i, g)| !self.latched[*i] && matches!(g, Goal::Event { .. }));
         if wants_trace {
-            for ev in sim.trace.since(self.trace_cursor) {
+            for ev in sim.trace().since(self.trace_cursor) {
                 for (i, g) in &events {
                     if let Goal::Event { kind, filter } = g {
                         if !self.latched[*i] && event_matches(*kind, filter, &ev.kind) {
@@ -109,7 +109,7 @@ impl Tracker {
                 }
             }
         }
-        self.trace_cursor = sim.trace.next_index();
+        self.trace_cursor = sim.trace().next_index();
         let log = console.log();
         for e in log.iter().skip(self.log_cursor) {
             let item = match &e.action {
@@ -143,7 +143,7 @@ pub struct LessonRun {
 }
 
 fn mark_of(c: &Console) -> StepMark {
-    StepMark { log_len: c.log().len(), now: c.sim().now, trace_index: c.sim().trace.next_index() }
+    StepMark { log_len: c.log().len(), now: c.sim().now(), trace_index: c.sim().trace().next_index() }
 }
 
 /// A fresh console for the lesson with its setup run.
@@ -500,7 +500,7 @@ pub fn run_solution(step: &Step, c: &mut Console) -> Vec<CommandResult> {
 pub fn run_solution_paced(step: &Step, c: &mut Console, pause_ms: i64) -> Vec<CommandResult> {
     let mut results = Vec::new();
     for item in shell::parse_script(&step.solution) {
-        let t = c.sim().now.plus_ms(pause_ms);
+        let t = c.sim().now().plus_ms(pause_ms);
         c.advance_to(t);
         match item {
             Ok(item) => {

@@ -84,10 +84,10 @@ impl Snapshot {
         let state = console.save_state().ok_or(SnapshotError::JobRunning)?;
         let (mut sim, manifest) = strip_disks(console.sim());
         let keep = trace_events_kept as usize;
-        let n = sim.trace.events.len();
+        let n = sim.trace().events.len();
         if n > keep {
-            sim.trace.events.drain(..n - keep);
-            sim.trace.first_index += (n - keep) as u64;
+            sim.trace_mut().events.drain(..n - keep);
+            sim.trace_mut().first_index += (n - keep) as u64;
         }
         Ok(Snapshot {
             snapshot_version: SNAPSHOT_VERSION,

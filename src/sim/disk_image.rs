@@ -624,7 +624,7 @@ impl DiskTracker {
     /// What changed since the previous call (or [`DiskTracker::full`]).
     pub fn delta(&mut self, sim: &Sim) -> DiskDelta {
         let mut ops = Vec::new();
-        let cluster_id = sim.env.cluster_id.clone();
+        let cluster_id = sim.env().cluster_id.clone();
         let mut seen: Vec<String> = Vec::new();
         for (id, b) in sim.brokers() {
             let node = broker_node(*id);

@@ -19,6 +19,7 @@
 //!
 //! Everything is integer arithmetic with wrapping, so native and wasm32 agree.
 
+use crate::sim::sort::CompactSort;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
@@ -180,7 +181,7 @@ pub fn java_hash_order<K: PartialEq + Clone>(keys: &[(K, i32)], capacity: u32) -
         }
     }
     let mut idx: Vec<usize> = (0..entries.len()).collect();
-    idx.sort_by_key(|&i| entries[i].1 & (cap - 1));
+    idx.compact_sort_by_key(|&i| entries[i].1 & (cap - 1));
     idx.into_iter().map(|i| entries[i].0.clone()).collect()
 }
 
@@ -209,7 +210,7 @@ pub fn scala_isr_order(isr: &[i32], expand: bool) -> Vec<i32> {
         32
     };
     let mut out = isr.to_vec();
-    out.sort_by_key(|&id| {
+    out.compact_sort_by_key(|&id| {
         let h = spread(id);
         (h & (table - 1), h)
     });

@@ -23,6 +23,7 @@ pub mod protocol;
 pub mod record;
 pub mod rng;
 pub mod scenarios;
+pub mod sort;
 pub mod time;
 pub mod trace;
 pub mod txn;

@@ -91,9 +91,9 @@ pub fn reference_scenario(seed: u64) -> Sim {
                 let _ = sim.start_broker(2);
             }
             100 => {
-                sim.net.rule_mut(NodeAddr::Broker(3), NodeAddr::Broker(1)).cut = true;
+                sim.net_mut().rule_mut(NodeAddr::Broker(3), NodeAddr::Broker(1)).cut = true;
             }
-            130 => sim.net.heal(None),
+            130 => sim.net_mut().heal(None),
             150 => {
                 let _ = sim.slow_broker(1, 2_000);
             }
@@ -114,7 +114,7 @@ pub fn throughput_scenario(seed: u64, records: u64, record_size: usize, trace: T
     let cfg = ClusterConfig { brokers: 3, controllers: 1, trace_level: trace, ..ClusterConfig::default() };
     let mut sim = Sim::new(seed, cfg).expect("valid config");
     let _ = sim.boot();
-    sim.trace.capacity = 10_000;
+    sim.trace_mut().capacity = 10_000;
     create_topic(&mut sim, "bench", 6, 3, &[]);
     let mut props = BTreeMap::new();
     props.insert("acks".to_string(), "all".to_string());
@@ -136,7 +136,7 @@ pub fn throughput_scenario(seed: u64, records: u64, record_size: usize, trace: T
                 headers: vec![],
                 timestamp: None,
             };
-            let now = sim.now;
+            let now = sim.now();
             let Some(prod) = sim.producer_mut(p) else { return sim };
             match prod.send(now, rec) {
                 Ok(_) => sent += 1,
@@ -144,7 +144,7 @@ pub fn throughput_scenario(seed: u64, records: u64, record_size: usize, trace: T
             }
         }
         sim.poke_client(p);
-        let t = sim.now.plus_ms(2);
+        let t = sim.now().plus_ms(2);
         sim.run_until(t);
         sim.take_completions(p);
     }
@@ -161,7 +161,7 @@ pub fn end_to_end_scenario(seed: u64, records: u64, record_size: usize) -> (Sim,
     let cfg = ClusterConfig { brokers: 3, controllers: 1, trace_level: TraceLevel::Events, ..ClusterConfig::default() };
     let mut sim = Sim::new(seed, cfg).expect("valid config");
     let _ = sim.boot();
-    sim.trace.capacity = 10_000;
+    sim.trace_mut().capacity = 10_000;
     create_topic(&mut sim, "e2e", 12, 3, &[]);
     let mut consumers = Vec::new();
     for i in 0..3 {
@@ -197,7 +197,7 @@ pub fn end_to_end_scenario(seed: u64, records: u64, record_size: usize) -> (Sim,
                 headers: vec![],
                 timestamp: None,
             };
-            let now = sim.now;
+            let now = sim.now();
             let Some(prod) = sim.producer_mut(p) else { return (sim, 0) };
             match prod.send(now, rec) {
                 Ok(_) => sent += 1,
@@ -205,7 +205,7 @@ pub fn end_to_end_scenario(seed: u64, records: u64, record_size: usize) -> (Sim,
             }
         }
         sim.poke_client(p);
-        let t = sim.now.plus_ms(2);
+        let t = sim.now().plus_ms(2);
         sim.run_until(t);
         sim.take_completions(p);
     }

@@ -21,6 +21,7 @@ use crate::sim::net::{DropReason, NetConfig, Network, Sent};
 use crate::sim::node::{Env, Node, Out};
 use crate::sim::protocol::Message;
 use crate::sim::rng::Pcg32;
+use crate::sim::sort::CompactSort;
 use crate::sim::time::{SimTime, DEFAULT_EPOCH_MS};
 use crate::sim::trace::{TraceEvent, TraceKind, TraceLevel};
 use crate::sim::types::{BrokerId, NodeAddr};
@@ -283,16 +284,16 @@ impl TraceLog {
 /// The simulated world.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Sim {
-    pub seed: u64,
-    pub config: ClusterConfig,
-    pub now: SimTime,
+    seed: u64,
+    config: ClusterConfig,
+    now: SimTime,
     seq: u64,
     queue: BinaryHeap<Reverse<Scheduled>>,
     /// Timers already queued, so a handler asking twice for the same timer at the same time
     /// queues it once (a producer that wakes often would otherwise pile up identical wakes).
     timers_queued: BTreeSet<(SimTime, NodeAddr, u64, AnyTimer)>,
-    pub env: Env,
-    pub net: Network,
+    env: Env,
+    net: Network,
     controllers: BTreeMap<i32, ControllerNode>,
     brokers: BTreeMap<BrokerId, BrokerNode>,
     clients: BTreeMap<u32, ClientNode>,
@@ -301,10 +302,10 @@ pub struct Sim {
     connections: BTreeSet<(NodeAddr, NodeAddr)>,
     /// Processes that closed gracefully: what they sent before closing still arrives.
     graceful: BTreeSet<(NodeAddr, u64)>,
-    pub trace: TraceLog,
-    pub checker: Checker,
+    trace: TraceLog,
+    checker: Checker,
     next_client: u32,
-    pub events_processed: u64,
+    events_processed: u64,
     #[serde(skip)]
     outs: Outs,
 }
@@ -316,7 +317,7 @@ impl Sim {
     pub(crate) fn canonical_for_hash(&self) -> Sim {
         let mut s = self.clone();
         let mut q: Vec<Reverse<Scheduled>> = std::mem::take(&mut s.queue).into_vec();
-        q.sort_by_key(|Reverse(e)| e.seq);
+        q.compact_sort_by_key(|Reverse(e)| e.seq);
         s.queue = q.into_iter().collect();
         s.trace.events.clear();
         s.trace.first_index = 0;
@@ -1209,6 +1210,58 @@ impl Sim {
     /// [`Sim::with_producer`], [`Sim::with_consumer`] and the admin calls).
     pub fn clients(&self) -> &BTreeMap<u32, ClientNode> {
         &self.clients
+    }
+
+    /// The seed every component's randomness is split from.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The cluster's shape and settings as the scenario created it.
+    pub fn config(&self) -> &ClusterConfig {
+        &self.config
+    }
+
+    /// Simulated time: the instant of the last event handled.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// What every node shares and nobody changes: the cluster id, static configs, the clock's
+    /// epoch.
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
+
+    /// The network between the nodes, with its faults.
+    pub fn net(&self) -> &Network {
+        &self.net
+    }
+
+    /// The network, to cut, heal, isolate, slow or lossen links: it is the world's own, not a
+    /// node's, so a fault is a change to it (delivery decisions read it on the next send).
+    pub fn net_mut(&mut self) -> &mut Network {
+        &mut self.net
+    }
+
+    /// The trace of what happened (messages, elections, ISR changes, …).
+    pub fn trace(&self) -> &TraceLog {
+        &self.trace
+    }
+
+    /// The trace, for trimming its window of recent events (snapshots) or sizing it.
+    pub(crate) fn trace_mut(&mut self) -> &mut TraceLog {
+        &mut self.trace
+    }
+
+    /// The invariant checker and what it found.
+    pub fn checker(&self) -> &Checker {
+        &self.checker
+    }
+
+    /// How many events the world has handled since it was created.
+    pub fn events_processed(&self) -> u64 {
+        self.events_processed
     }
 
     /// The brokers' disks and all, for persistence only ([`crate::sim::disk_image`] strips

@@ -95,15 +95,15 @@ pub fn log_offsets(sim: &Sim, broker: BrokerId, topic: &str, p: i32) -> (Offset,
 }
 
 pub fn events(sim: &Sim) -> Vec<&TraceEvent> {
-    sim.trace.events.iter().filter(|e| !e.kind.is_message_level()).collect()
+    sim.trace().events.iter().filter(|e| !e.kind.is_message_level()).collect()
 }
 
 pub fn findings(sim: &Sim) -> Vec<Finding> {
-    sim.checker.findings.clone()
+    sim.checker().findings.clone()
 }
 
 pub fn has_event(sim: &Sim, f: impl Fn(&TraceKind) -> bool) -> bool {
-    sim.trace.events.iter().any(|e| f(&e.kind))
+    sim.trace().events.iter().any(|e| f(&e.kind))
 }
 
 pub fn dump(sim: &Sim) -> String {

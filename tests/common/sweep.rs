@@ -51,10 +51,10 @@ pub fn run_schedule(seed: u64, safe: bool, fault_seconds: u64) -> SweepOutcome {
         ]
     };
     let p = producer(&mut sim, "p", pcfg);
-    let end = sim.now.plus_ms((fault_seconds * 1000) as i64);
-    let mut next_fault = sim.now.plus_ms(1000);
+    let end = sim.now().plus_ms((fault_seconds * 1000) as i64);
+    let mut next_fault = sim.now().plus_ms(1000);
     let mut i = 0u64;
-    while sim.now < end {
+    while sim.now() < end {
         // A record every 50–250 ms to a random partition.
         let part = rng.below(2) as i32;
         let _ = sim.produce(
@@ -70,9 +70,9 @@ pub fn run_schedule(seed: u64, safe: bool, fault_seconds: u64) -> SweepOutcome {
         );
         i += 1;
         sim.run_for_ms(50 + u64::from(rng.below(200)));
-        if sim.now >= next_fault {
+        if sim.now() >= next_fault {
             inject(&mut sim, &mut rng, brokers);
-            next_fault = sim.now.plus_ms(1000 + i64::from(rng.below(4000)));
+            next_fault = sim.now().plus_ms(1000 + i64::from(rng.below(4000)));
         }
         sim.take_completions(p);
     }
@@ -87,11 +87,11 @@ pub fn run_schedule(seed: u64, safe: bool, fault_seconds: u64) -> SweepOutcome {
         println!("{}", dump(&sim));
     }
     SweepOutcome {
-        findings: sim.checker.findings.clone(),
+        findings: sim.checker().findings.clone(),
         probe_failures,
         acked,
         trace_hash: sim.trace_hash(),
-        events: sim.events_processed,
+        events: sim.events_processed(),
     }
 }
 
@@ -100,7 +100,7 @@ pub fn run_schedule(seed: u64, safe: bool, fault_seconds: u64) -> SweepOutcome {
 /// first, as an operator restarting them would wait for them to stop).
 pub fn heal_all(sim: &mut Sim) {
     use brokerlab::sim::broker::BrokerState;
-    sim.net.heal(None);
+    sim.net_mut().heal(None);
     for c in sim.controllers().keys().copied().collect::<Vec<_>>() {
         if sim.controllers()[&c].proc.is_none() {
             let _ = sim.start_controller(c);
@@ -173,18 +173,18 @@ fn inject(sim: &mut Sim, rng: &mut Pcg32, brokers: u32) {
         4 => {
             if other != b {
                 let (x, y) = (NodeAddr::Broker(b), NodeAddr::Broker(other));
-                sim.net.rule_mut(x, y).cut = true;
+                sim.net_mut().rule_mut(x, y).cut = true;
                 if rng.below(2) == 0 {
-                    sim.net.rule_mut(y, x).cut = true;
+                    sim.net_mut().rule_mut(y, x).cut = true;
                 }
             }
         }
         5 => {
             let (x, y) = (NodeAddr::Broker(b), NodeAddr::Controller(c));
-            sim.net.rule_mut(x, y).cut = true;
-            sim.net.rule_mut(y, x).cut = true;
+            sim.net_mut().rule_mut(x, y).cut = true;
+            sim.net_mut().rule_mut(y, x).cut = true;
         }
-        6 => sim.net.heal(None),
+        6 => sim.net_mut().heal(None),
         7 => {
             let _ = sim.slow_broker(b, if rng.below(2) == 0 { 35_000 } else { 0 });
         }
@@ -199,7 +199,7 @@ fn inject(sim: &mut Sim, rng: &mut Pcg32, brokers: u32) {
         }
         10 => {
             let (x, y) = link(rng);
-            sim.net.rule_mut(x, y).cut = true;
+            sim.net_mut().rule_mut(x, y).cut = true;
         }
         11 => {
             // Controlled shutdown, keeping two brokers running.
@@ -209,11 +209,11 @@ fn inject(sim: &mut Sim, rng: &mut Pcg32, brokers: u32) {
         }
         12 => {
             let (x, y) = link(rng);
-            sim.net.rule_mut(x, y).loss_ppm = 100_000 * (1 + rng.below(5));
+            sim.net_mut().rule_mut(x, y).loss_ppm = 100_000 * (1 + rng.below(5));
         }
         13 => {
             let (x, y) = link(rng);
-            sim.net.rule_mut(x, y).drop_next = 1 + rng.below(3);
+            sim.net_mut().rule_mut(x, y).drop_next = 1 + rng.below(3);
         }
         14 => {
             // A broker isolated from every other node.
@@ -226,13 +226,13 @@ fn inject(sim: &mut Sim, rng: &mut Pcg32, brokers: u32) {
                 .filter(|n| *n != me)
                 .collect();
             for n in others {
-                sim.net.rule_mut(me, n).cut = true;
-                sim.net.rule_mut(n, me).cut = true;
+                sim.net_mut().rule_mut(me, n).cut = true;
+                sim.net_mut().rule_mut(n, me).cut = true;
             }
         }
         _ => {
             let (x, y) = link(rng);
-            sim.net.rule_mut(x, y).extra_latency_us = 1000 * u64::from(50 + rng.below(3000));
+            sim.net_mut().rule_mut(x, y).extra_latency_us = 1000 * u64::from(50 + rng.below(3000));
         }
     }
 }
@@ -281,11 +281,11 @@ pub fn run_consumer_schedule(seed: u64, fault_seconds: u64) -> SweepOutcome {
         sim.with_consumer(id, |c, _, _| c.subscribe(vec!["t".into()]));
         consumers.push((name, id));
     }
-    let end = sim.now.plus_ms((fault_seconds * 1000) as i64);
-    let mut next_fault = sim.now.plus_ms(2000);
+    let end = sim.now().plus_ms((fault_seconds * 1000) as i64);
+    let mut next_fault = sim.now().plus_ms(2000);
     let mut i = 0u64;
     let mut generation = 0u32;
-    while sim.now < end {
+    while sim.now() < end {
         let _ = sim.produce(
             p,
             brokerlab::sim::client::producer::ProducerRecord {
@@ -300,8 +300,8 @@ pub fn run_consumer_schedule(seed: u64, fault_seconds: u64) -> SweepOutcome {
         i += 1;
         sim.run_for_ms(50 + u64::from(rng.below(150)));
         sim.take_completions(p);
-        if sim.now >= next_fault {
-            next_fault = sim.now.plus_ms(1500 + i64::from(rng.below(3000)));
+        if sim.now() >= next_fault {
+            next_fault = sim.now().plus_ms(1500 + i64::from(rng.below(3000)));
             let b = 1 + rng.below(3) as i32;
             let k = rng.below(consumers.len() as u32) as usize;
             match rng.below(8) {
@@ -333,14 +333,14 @@ pub fn run_consumer_schedule(seed: u64, fault_seconds: u64) -> SweepOutcome {
                 }
                 5 => {
                     let other = 1 + (b % 3);
-                    sim.net.rule_mut(NodeAddr::Broker(b), NodeAddr::Broker(other)).cut = true;
+                    sim.net_mut().rule_mut(NodeAddr::Broker(b), NodeAddr::Broker(other)).cut = true;
                 }
-                6 => sim.net.heal(None),
+                6 => sim.net_mut().heal(None),
                 _ => {
                     let id = consumers[k].1;
                     let c = NodeAddr::Client(id);
-                    sim.net.rule_mut(c, NodeAddr::Broker(b)).cut = true;
-                    sim.net.rule_mut(NodeAddr::Broker(b), c).cut = true;
+                    sim.net_mut().rule_mut(c, NodeAddr::Broker(b)).cut = true;
+                    sim.net_mut().rule_mut(NodeAddr::Broker(b), c).cut = true;
                 }
             }
         }
@@ -353,7 +353,7 @@ pub fn run_consumer_schedule(seed: u64, fault_seconds: u64) -> SweepOutcome {
     sim.check_healed();
     let acked = sim.producer_mut(p).map(|p| p.acked).unwrap_or(0);
     let probe_failures = probe(&mut sim, "t", 3);
-    let consumed = sim.checker.history.consumed;
+    let consumed = sim.checker().history.consumed;
     if std::env::var("SWEEP_DUMP").is_ok() {
         println!("{}", dump(&sim));
         for (name, id) in &consumers {
@@ -364,10 +364,10 @@ pub fn run_consumer_schedule(seed: u64, fault_seconds: u64) -> SweepOutcome {
     }
     assert!(consumed > 0 || acked == 0, "reproduce with seed={seed}: the consumers read nothing");
     SweepOutcome {
-        findings: sim.checker.findings.clone(),
+        findings: sim.checker().findings.clone(),
         probe_failures,
         acked,
         trace_hash: sim.trace_hash(),
-        events: sim.events_processed,
+        events: sim.events_processed(),
     }
 }

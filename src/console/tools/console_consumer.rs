@@ -37,11 +37,11 @@ const CLOSE_TIMEOUT_MS: i64 = 30_000;
 /// same commands, same group id).
 pub fn pseudo_random(sim: &Sim, salt: u64, bound: u64) -> u64 {
     let mut z = sim
-        .seed
+        .seed()
         .wrapping_add(salt.wrapping_mul(0x9E37_79B9_7F4A_7C15))
-        .wrapping_add(sim.now.as_micros())
+        .wrapping_add(sim.now().as_micros())
         .wrapping_add((sim.clients().len() as u64) << 32)
-        .wrapping_add(sim.events_processed);
+        .wrapping_add(sim.events_processed());
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^= z >> 31;
@@ -269,7 +269,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         max_messages,
         timeout_ms,
         count: 0,
-        last_record_at: ctx.sim.now,
+        last_record_at: ctx.sim.now(),
         phase: Phase::Consuming,
         exit_code: 0,
     };
@@ -294,7 +294,7 @@ impl ConsumerJob {
             c.reset_unconsumed();
             c.close(now, out)
         });
-        self.phase = Phase::Closing { deadline: sim.now.plus_ms(CLOSE_TIMEOUT_MS) };
+        self.phase = Phase::Closing { deadline: sim.now().plus_ms(CLOSE_TIMEOUT_MS) };
     }
 
     fn done(&self) -> bool {
@@ -343,7 +343,7 @@ impl Job for ConsumerJob {
                 None => (Vec::new(), None),
             };
             if !records.is_empty() {
-                self.last_record_at = sim.now;
+                self.last_record_at = sim.now();
             }
             for r in &records {
                 if let Some(f) = &self.formatter {
@@ -361,7 +361,7 @@ impl Job for ConsumerJob {
             } else if self.done() {
                 self.begin_close(sim);
             } else if let Some(t) = self.timeout_ms {
-                if sim.now >= self.last_record_at.plus_ms(t) {
+                if sim.now() >= self.last_record_at.plus_ms(t) {
                     out.err(&crate::console::format::consumer::timeout_error(&super::now_ts(sim)));
                     self.begin_close(sim);
                 }
@@ -369,7 +369,7 @@ impl Job for ConsumerJob {
         }
         if let Phase::Closing { deadline } = self.phase {
             let closed = sim.consumer_mut(self.client).map(|c| c.close_completed()).unwrap_or(true);
-            if closed || sim.now >= deadline {
+            if closed || sim.now() >= deadline {
                 sim.close_client(self.client);
                 out.err(&processed_total(self.count));
                 return Some(self.exit_code);

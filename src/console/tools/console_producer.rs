@@ -312,7 +312,7 @@ impl Job for ProducerJob {
         out.err(&super::client_logs(sim, self.client));
         for c in sim.take_completions(self.client) {
             if let Err(e) = &c.result {
-                let ts = super::log_timestamp(sim.env.wall_ms(c.at));
+                let ts = super::log_timestamp(sim.env().wall_ms(c.at));
                 for id in &c.send_ids {
                     let s = self.sent.get(id).copied().unwrap_or(Sent { key_len: None, value_len: None });
                     if self.sync && self.waiting == Some(*id) {

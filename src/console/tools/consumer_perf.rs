@@ -119,7 +119,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         }
         _ => {}
     }
-    let now = ctx.sim.now;
+    let now = ctx.sim.now();
     let job = PerfJob {
         client,
         target,
@@ -146,14 +146,14 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
 
 impl PerfJob {
     fn wall(sim: &Sim, t: SimTime) -> i64 {
-        sim.env.wall_ms(t)
+        sim.env().wall_ms(t)
     }
 
     fn finish(&mut self, sim: &mut Sim, out: &mut Output, timed_out: bool) -> Option<i32> {
         if timed_out {
             out.out(&consumer_timeout_warning(self.timeout_ms));
         }
-        let end = sim.now;
+        let end = sim.now();
         if !self.detailed {
             // Only onPartitionsAssigned adds to the join time: never assigned, it stays 0.
             let join_ms = self.joined_at.map(|j| j.ms_since(self.start)).unwrap_or(0);
@@ -185,7 +185,7 @@ impl Job for PerfJob {
         if self.target < 0 {
             return Some(130);
         }
-        let now = sim.now;
+        let now = sim.now();
         let Some(c) = sim.consumer_mut(self.client) else { return Some(1) };
         if self.joined_at.is_none() && c.group.as_ref().map(|g| g.state == MemberState::Stable).unwrap_or(false) {
             self.joined_at = Some(now);

@@ -100,7 +100,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let out = if p.has("status") {
         describe_status(&q)
     } else {
-        let now = p.has("human-readable").then(|| ctx.sim.env.wall_ms(ctx.sim.now));
+        let now = p.has("human-readable").then(|| ctx.sim.env().wall_ms(ctx.sim.now()));
         describe_replication(&q, now)
     };
     Started::Done(out)

@@ -133,7 +133,7 @@ pub fn log_timestamp(wall_ms: i64) -> String {
 
 /// The log timestamp of the engine's current time.
 pub fn now_ts(sim: &Sim) -> String {
-    log_timestamp(sim.env.wall_ms(sim.now))
+    log_timestamp(sim.env().wall_ms(sim.now()))
 }
 
 /// Whether any of `servers` names the listener of a running broker.
@@ -147,7 +147,7 @@ pub fn bootstrap_reachable(sim: &Sim, servers: &str) -> bool {
 /// it on stderr (`[%d] %p %m (%c)%n`, WARN and above), each line ending in a newline.
 pub fn client_logs(sim: &mut Sim, id: u32) -> String {
     let Some((prefix, logs)) = sim.take_client_logs(id) else { return String::new() };
-    let epoch = sim.env.epoch_ms;
+    let epoch = sim.env().epoch_ms;
     let mut s = String::new();
     for l in logs {
         s.push_str(&log_line(
@@ -180,7 +180,7 @@ impl AdminConn {
     /// client's log lines).
     pub fn open_as(sim: &mut Sim, servers: &str, client_id: &str) -> AdminConn {
         let id = sim.create_admin(client_id, servers);
-        AdminConn { id, servers: servers.to_string(), opened: sim.now, timeout_ms: None }
+        AdminConn { id, servers: servers.to_string(), opened: sim.now(), timeout_ms: None }
     }
 
     /// Runs calls to completion (at most the 60 s API timeout); each result is the

@@ -306,7 +306,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     if let Some(b) = p.value("bootstrap-server") {
         props.insert("bootstrap.servers".into(), b.to_string());
     }
-    let mut rng = Pcg32::new(ctx.sim.seed ^ 0x7065_7266, ctx.sim.now.as_micros());
+    let mut rng = Pcg32::new(ctx.sim.seed() ^ 0x7065_7266, ctx.sim.now().as_micros());
     let duration_arg = p.value("transaction-duration-ms").and_then(java_parse_long);
     let transactional = duration_arg.is_some() || p.has("transactional-id") || props.contains_key("transactional.id");
     if transactional {
@@ -353,7 +353,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     } else {
         TxnStep::Off
     };
-    let start_ms = ctx.sim.env.wall_ms(ctx.sim.now);
+    let start_ms = ctx.sim.env().wall_ms(ctx.sim.now());
     Started::Job(Box::new(PerfJob {
         notes: Some(notes),
         client,
@@ -369,7 +369,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         prepared: None,
         sent_by_id: BTreeMap::new(),
         sent: 0,
-        start: ctx.sim.now,
+        start: ctx.sim.now(),
         txn,
         txn_duration_ms: duration_arg.unwrap_or(DEFAULT_TRANSACTION_DURATION_MS),
         txn_size: 0,
@@ -425,14 +425,14 @@ impl PerfJob {
     fn send_more(&mut self, sim: &mut Sim) {
         let mut any = false;
         while self.sent < self.num_records && matches!(self.txn, TxnStep::Off | TxnStep::Idle | TxnStep::Open(_)) {
-            if sim.now < self.due(self.sent) {
+            if sim.now() < self.due(self.sent) {
                 break;
             }
             let (key, value) = match self.prepared.take() {
                 Some(r) => r,
                 None => self.next_record(),
             };
-            let now_ms = sim.env.wall_ms(sim.now);
+            let now_ms = sim.env().wall_ms(sim.now());
             if self.txn == TxnStep::Idle {
                 // beginTransaction() before the transaction's first record.
                 sim.with_producer(self.client, |p, _, _| p.txn_mut().map(|t| t.begin()));
@@ -447,7 +447,7 @@ impl PerfJob {
                 headers: vec![],
                 timestamp: None,
             };
-            let now = sim.now;
+            let now = sim.now();
             let Some(p) = sim.producer_mut(self.client) else { break };
             match p.send(now, rec) {
                 Ok(id) => {
@@ -522,7 +522,7 @@ impl Job for PerfJob {
         }
         out.err(&super::client_logs(sim, self.client));
         for c in sim.take_completions(self.client) {
-            let now_ms = sim.env.wall_ms(c.at);
+            let now_ms = sim.env().wall_ms(c.at);
             for id in &c.send_ids {
                 let Some(s) = self.sent_by_id.remove(id) else { continue };
                 match &c.result {
@@ -545,9 +545,9 @@ impl Job for PerfJob {
                 Some(Ok(())) => {
                     if self.txn == TxnStep::Initializing {
                         // The run (its stats and its throttle) starts after initTransactions().
-                        let now_ms = sim.env.wall_ms(sim.now);
+                        let now_ms = sim.env().wall_ms(sim.now());
                         self.stats = Stats::new(self.num_records, self.reporting_interval, false, now_ms);
-                        self.start = sim.now;
+                        self.start = sim.now();
                     }
                     self.txn = TxnStep::Idle;
                 }
@@ -578,7 +578,7 @@ impl Job for PerfJob {
         if !idle {
             return None;
         }
-        let now_ms = sim.env.wall_ms(sim.now);
+        let now_ms = sim.env().wall_ms(sim.now());
         out.out(&self.stats.total(now_ms));
         if let Some(st) = &self.steady_stats {
             out.out(&st.total(now_ms));

@@ -235,7 +235,7 @@ fn generate(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Output {
         .filter(|(id, _)| brokers.contains(id))
         .map(|(id, rack)| PlacementBroker { id, rack: if racks { rack } else { None }, fenced: false })
         .collect();
-    let mut rng = Pcg32::new(ctx.sim.seed ^ 0x7265_6173, ctx.sim.now.as_micros());
+    let mut rng = Pcg32::new(ctx.sim.seed() ^ 0x7265_6173, ctx.sim.now().as_micros());
     let mut proposed: Vec<PartitionReplicas> = Vec::new();
     for n in &names {
         let parts: Vec<&PartitionReplicas> = current.iter().filter(|c| &c.topic == n).collect();

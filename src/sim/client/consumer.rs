@@ -21,6 +21,7 @@ use crate::sim::protocol::{
 };
 use crate::sim::record::{Bytes, Header};
 use crate::sim::rng::Pcg32;
+use crate::sim::sort::CompactSort;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
 use crate::sim::types::{BrokerId, Epoch, NodeAddr, Offset, TopicPartition};
@@ -1090,7 +1091,7 @@ impl Consumer {
             let bound = if read_committed { fp.last_stable_offset } else { fp.high_watermark };
             // read_committed: skip batches of aborted transactions (FetchCollector logic).
             let mut aborted: Vec<(i64, Offset)> = fp.aborted.clone();
-            aborted.sort_by_key(|(_, o)| *o);
+            aborted.compact_sort_by_key(|(_, o)| *o);
             let mut aborted_pids: BTreeSet<i64> = BTreeSet::new();
             let mut next = position;
             for batch in &fp.batches {

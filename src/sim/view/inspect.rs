@@ -238,7 +238,7 @@ fn broker(sim: &Sim, view: &ViewModel, id: BrokerId) -> Detail {
     let cluster = image.map(|i| &i.cluster_configs).unwrap_or(&empty);
     // The configs the engine acts on, and whatever else is set: the full list of several
     // hundred is `kafka-configs --describe --all`'s.
-    let statics = sim.env.broker_static_configs(id, b.rack.as_deref());
+    let statics = sim.env().broker_static_configs(id, b.rack.as_deref());
     let configs = describe_broker_configs(Some(id), per_broker, cluster, &statics)
         .into_iter()
         .filter(|e| e.source != ConfigSource::DefaultConfig || broker_config_def(&e.name).is_some_and(|d| d.simulated))
@@ -556,7 +556,7 @@ fn topic(sim: &Sim, name: &str) -> Detail {
     let Some(image) = sim.metadata_image() else { return Detail::Gone("no controller is running".into()) };
     let Some(t) = image.topics.get(name) else { return Detail::Gone(format!("topic {name} does not exist")) };
     let empty = BTreeMap::new();
-    let configs = describe_topic_configs(&t.configs, &empty, &image.cluster_configs, &sim.env.static_configs)
+    let configs = describe_topic_configs(&t.configs, &empty, &image.cluster_configs, &sim.env().static_configs)
         .iter()
         .map(ConfigLine::from_entry)
         .collect();

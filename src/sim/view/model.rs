@@ -5,6 +5,7 @@
 use crate::sim::broker::BrokerState;
 use crate::sim::client::consumer::MemberState;
 use crate::sim::client::ClientKind;
+use crate::sim::sort::CompactSort;
 use crate::sim::time::SimTime;
 use crate::sim::types::{BrokerId, Epoch, NodeAddr, Offset, TopicPartition};
 use crate::sim::view::names::{ControllerRole, ReplicaRole};
@@ -347,14 +348,14 @@ impl ViewModel {
                 });
             }
         }
-        groups.sort_by(|a, b| a.id.cmp(&b.id));
+        groups.compact_sort_by(|a, b| a.id.cmp(&b.id));
         let links = sim
-            .net
+            .net()
             .rules()
             .map(|((from, to), r)| LinkView {
                 from: *from,
                 to: *to,
-                cut: r.cut || sim.net.is_cut(*from, *to),
+                cut: r.cut || sim.net().is_cut(*from, *to),
                 extra_latency_ms: r.extra_latency_us / 1000,
                 loss_percent: r.loss_ppm / 10_000,
             })
@@ -368,18 +369,18 @@ impl ViewModel {
             .chain(sim.brokers().keys().map(|b| NodeAddr::Broker(*b)))
             .chain(sim.clients().keys().map(|c| NodeAddr::Client(*c)))
             .collect();
-        for (n, _) in sim.net.isolated() {
+        for (n, _) in sim.net().isolated() {
             for other in &everyone {
                 for (from, to) in [(*n, *other), (*other, *n)] {
-                    if from != to && sim.net.is_cut(from, to) && !links.iter().any(|l| l.from == from && l.to == to) {
+                    if from != to && sim.net().is_cut(from, to) && !links.iter().any(|l| l.from == from && l.to == to) {
                         links.push(LinkView { from, to, cut: true, extra_latency_ms: 0, loss_percent: 0 });
                     }
                 }
             }
         }
         ViewModel {
-            now: sim.now,
-            wall_ms: sim.env.wall_ms(sim.now),
+            now: sim.now(),
+            wall_ms: sim.env().wall_ms(sim.now()),
             active_controller: active,
             controllers: Rc::new(controllers),
             brokers: Rc::new(brokers),
@@ -387,7 +388,7 @@ impl ViewModel {
             clients: Rc::new(clients),
             groups: Rc::new(groups),
             links: Rc::new(links),
-            findings: sim.checker.findings.iter().filter(|f| !f.is_expected_under(true)).count() as u32,
+            findings: sim.checker().findings.iter().filter(|f| !f.is_expected_under(true)).count() as u32,
         }
     }
 

@@ -98,7 +98,7 @@ impl Sim {
         for b in self.brokers().values() {
             let Some(p) = &b.proc else { continue };
             for id in p.coordinator.groups.keys() {
-                if p.coordinator.owned.contains(&p.group_partition(id, &self.env)) {
+                if p.coordinator.owned.contains(&p.group_partition(id, self.env())) {
                     names.insert(id.clone());
                 }
             }
