@@ -559,8 +559,12 @@ impl Job for PerfJob {
                 }
             }
         }
+        // What follows the last send happens in the same poll: a poll between events (a frame
+        // boundary) must not change what the run does, or a replay would differ.
         if self.sent < self.num_records {
             self.send_more(sim);
+        }
+        if self.sent < self.num_records || self.txn == TxnStep::Committing {
             return None;
         }
         if matches!(self.txn, TxnStep::Open(_)) && self.txn_size > 0 {
