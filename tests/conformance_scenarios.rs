@@ -202,11 +202,11 @@ fn coordinator(lines: Vec<String>) -> Vec<String> {
 fn perf_figures(lines: Vec<String>) -> Vec<String> {
     static PRODUCER: OnceLock<Regex> = OnceLock::new();
     static CONSUMER: OnceLock<Regex> = OnceLock::new();
-    // ProducerPerformance.Stats: "N records sent, R records/sec (M MB/sec), A ms avg latency, X ms max
-    // latency[, P ms 50th, ...]."
+    // ProducerPerformance.Stats: "N[ steady state] records sent, R records/sec (M MB/sec), A ms avg
+    // latency, X ms max latency[, P ms 50th, ...]." (" steady state" after --warmup-records).
     let producer = re(
         &PRODUCER,
-        r"^(\d+) records sent, [\d.]+ records/sec \([\d.]+ MB/sec\), [\d.]+ ms avg latency, [\d.]+ ms max latency(, \d+ ms 50th, \d+ ms 95th, \d+ ms 99th, \d+ ms 99\.9th)?\.$",
+        r"^(\d+(?: steady state)?) records sent, [\d.]+ records/sec \([\d.]+ MB/sec\), [\d.]+ ms avg latency, [\d.]+ ms max latency(, \d+ ms 50th, \d+ ms 95th, \d+ ms 99th, \d+ ms 99\.9th)?\.$",
     );
     // ConsumerPerformance: "start, end, MB, MB.sec, nMsg, nMsg.sec, rebalance.ms, fetch.ms, fetch.MB.sec,
     // fetch.nMsg.sec".
@@ -698,6 +698,12 @@ fn normalisations_are_narrow() {
             "20 records sent, 2000.000000 records/sec (0.00 MB/sec), 10.00 ms avg latency, 10.00 ms max latency, 10 ms 50th, 10 ms 95th, 10 ms 99th, 10 ms 99.9th."
         ])),
         l(&["20 records sent, <rates and latencies and percentiles>."])
+    );
+    assert_eq!(
+        perf_figures(l(&[
+            "15 steady state records sent, 214.285714 records/sec (0.00 MB/sec), 46.00 ms avg latency, 47.00 ms max latency, 47 ms 50th, 47 ms 95th, 47 ms 99th, 47 ms 99.9th."
+        ])),
+        l(&["15 steady state records sent, <rates and latencies and percentiles>."])
     );
     // Different connection warnings are not merged; repeated ones are.
     let w = "! [<timestamp>] WARN [AdminClient clientId=adminclient-1] Connection to node -1 (localhost/127.0.0.1:9999) could not be established. Node may not be available. (org.apache.kafka.clients.NetworkClient)";

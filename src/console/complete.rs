@@ -238,18 +238,13 @@ impl Console {
                         "--replication",
                         "--human-readable",
                     ],
-                    _ => &[
-                        "--topic",
-                        "--num-records",
-                        "--record-size",
-                        "--payload-file",
-                        "--payload-monotonic",
-                        "--throughput",
-                        "--producer-props",
-                        "--producer.config",
-                        "--print-metrics",
-                    ],
+                    _ => &[],
                 };
+                if tool == Tool::ProducerPerfTest {
+                    // Every 4.4 option, in argParser's order.
+                    let flags = crate::console::opts::argparse::PRODUCER_PERF_TEST.args.iter().map(|a| a.flag);
+                    v.extend(flags.filter(|n| !before.contains(n)).map(str::to_string));
+                }
                 v.extend(names.iter().filter(|n| !before.contains(n)).map(|n| n.to_string()));
             }
         }
