@@ -202,11 +202,11 @@ fn coordinator(lines: Vec<String>) -> Vec<String> {
 fn perf_figures(lines: Vec<String>) -> Vec<String> {
     static PRODUCER: OnceLock<Regex> = OnceLock::new();
     static CONSUMER: OnceLock<Regex> = OnceLock::new();
-    // ProducerPerformance.Stats: "N records sent, R records/sec (M MB/sec), A ms avg latency, X ms max
-    // latency[, P ms 50th, ...]."
+    // ProducerPerformance.Stats: "N[ steady state] records sent, R records/sec (M MB/sec), A ms avg
+    // latency, X ms max latency[, P ms 50th, ...]." (" steady state" after --warmup-records).
     let producer = re(
         &PRODUCER,
-        r"^(\d+) records sent, [\d.]+ records/sec \([\d.]+ MB/sec\), [\d.]+ ms avg latency, [\d.]+ ms max latency(, \d+ ms 50th, \d+ ms 95th, \d+ ms 99th, \d+ ms 99\.9th)?\.$",
+        r"^(\d+(?: steady state)?) records sent, [\d.]+ records/sec \([\d.]+ MB/sec\), [\d.]+ ms avg latency, [\d.]+ ms max latency(, \d+ ms 50th, \d+ ms 95th, \d+ ms 99th, \d+ ms 99\.9th)?\.$",
     );
     // ConsumerPerformance: "start, end, MB, MB.sec, nMsg, nMsg.sec, rebalance.ms, fetch.ms, fetch.MB.sec,
     // fetch.nMsg.sec".
@@ -592,6 +592,93 @@ fn an_idle_metadata_log_moves_at_kafkas_rate() {
     );
 }
 
+/// How much newer the leader's LastFetchTimestamp is than the newest other row's, per
+/// `describe --replication` table (without `--human-readable`).
+fn leader_fetch_leads(outputs: &[Vec<String>]) -> Vec<i64> {
+    outputs
+        .iter()
+        .filter_map(|lines| {
+            let rows: Vec<(bool, i64)> = lines
+                .iter()
+                .skip(1)
+                .filter_map(|l| {
+                    let cells: Vec<&str> = l.split('\t').map(str::trim).collect();
+                    Some((cells.get(6)? == &"Leader", cells.get(4)?.parse().ok()?))
+                })
+                .collect();
+            let leader = rows.iter().find(|(l, _)| *l)?.1;
+            let others = rows.iter().filter(|(l, _)| !*l).map(|(_, t)| *t).max()?;
+            Some(leader - others)
+        })
+        .collect()
+}
+
+/// The `quorum-figures` normalisation hides the fetch times, so this checks the leader's own
+/// row on its own: Kafka reports the moment of the request as the leader's LastFetchTimestamp
+/// (`RaftUtil.toReplicaState` gives the leader's replica `currentTimeMs`), so it is never older
+/// than an observer's last fetch, and newer by less than one fetch wait (the observers fetch
+/// at least every `replica.fetch.wait.max.ms`, 500 ms).
+#[test]
+fn the_leaders_own_fetch_time_is_now() {
+    for name in ["quorum", "quorum_idle"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/conformance/scenarios/{name}.txt"));
+        let t = parse(&std::fs::read_to_string(path).expect("a recorded scenario"));
+        let is_table = |c: &str| c.contains("describe --replication") && !c.contains("--human-readable");
+        let kafka = leader_fetch_leads(
+            &t.steps.iter().filter(|s| is_table(&s.command)).map(|s| s.expected.clone()).collect::<Vec<_>>(),
+        );
+        let (seed, cfg) = config_of(&t.header);
+        let mut console = Console::new(seed, cfg).expect("a cluster");
+        let mut outputs = Vec::new();
+        for step in &t.steps {
+            let result = console.run_script(&step.command, false);
+            if is_table(&step.command) {
+                outputs.push(result.commands.iter().flat_map(|c| render_tool(&c.output)).collect::<Vec<_>>());
+            }
+        }
+        let ours = leader_fetch_leads(&outputs);
+        assert!(!kafka.is_empty() && kafka.len() == ours.len(), "{name}: Kafka {kafka:?}, Brokerlab {ours:?}");
+        for (k, b) in kafka.iter().zip(&ours) {
+            assert!((0..500).contains(k), "{name}: Kafka's leader row leads by {k} ms");
+            assert!((0..500).contains(b), "{name}: Brokerlab's leader row leads by {b} ms (Kafka's by {k} ms)");
+        }
+    }
+    // With --human-readable the age is the tool's: the leader's row is only as old as the
+    // round trip (Kafka printed "8 ms ago" while its observers were 21 ms old).
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/scenarios/quorum.txt");
+    let t = parse(&std::fs::read_to_string(path).expect("quorum.txt"));
+    let age = |lines: &[String]| -> Option<i64> {
+        let row = lines.iter().find(|l| l.trim_end().ends_with("Leader"))?;
+        let cell = row.split('\t').nth(4)?.trim();
+        cell.strip_suffix(" ms ago")?.parse().ok()
+    };
+    let (seed, cfg) = config_of(&t.header);
+    let mut console = Console::new(seed, cfg).expect("a cluster");
+    let mut checked = 0;
+    for step in &t.steps {
+        let result = console.run_script(&step.command, false);
+        if step.command.contains("--human-readable") && step.command.contains("--replication") {
+            let ours: Vec<String> = result.commands.iter().flat_map(|c| render_tool(&c.output)).collect();
+            let (k, b) =
+                (age(&step.expected).expect("Kafka's leader row"), age(&ours).expect("Brokerlab's leader row"));
+            assert!(k < 50 && b < 50, "the leader's own fetch: Kafka {k} ms ago, Brokerlab {b} ms ago");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 1);
+    // Whenever it is asked, between two of the metadata log's appends too.
+    for _ in 0..6 {
+        console.run_script("sleep 90ms", false);
+        let result = console.run_script(
+            "kafka-metadata-quorum --bootstrap-server localhost:9092 describe --replication --human-readable",
+            false,
+        );
+        let ours: Vec<String> = result.commands.iter().flat_map(|c| render_tool(&c.output)).collect();
+        let b = age(&ours).expect("Brokerlab's leader row");
+        assert!(b < 50, "the leader's own fetch: Brokerlab {b} ms ago\n{ours:#?}");
+    }
+}
+
 #[test]
 fn normalisations_are_narrow() {
     let l = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
@@ -611,6 +698,12 @@ fn normalisations_are_narrow() {
             "20 records sent, 2000.000000 records/sec (0.00 MB/sec), 10.00 ms avg latency, 10.00 ms max latency, 10 ms 50th, 10 ms 95th, 10 ms 99th, 10 ms 99.9th."
         ])),
         l(&["20 records sent, <rates and latencies and percentiles>."])
+    );
+    assert_eq!(
+        perf_figures(l(&[
+            "15 steady state records sent, 214.285714 records/sec (0.00 MB/sec), 46.00 ms avg latency, 47.00 ms max latency, 47 ms 50th, 47 ms 95th, 47 ms 99th, 47 ms 99.9th."
+        ])),
+        l(&["15 steady state records sent, <rates and latencies and percentiles>."])
     );
     // Different connection warnings are not merged; repeated ones are.
     let w = "! [<timestamp>] WARN [AdminClient clientId=adminclient-1] Connection to node -1 (localhost/127.0.0.1:9999) could not be established. Node may not be available. (org.apache.kafka.clients.NetworkClient)";

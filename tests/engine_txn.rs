@@ -215,3 +215,84 @@ fn read_process_write_is_exactly_once() {
         .collect();
     assert_eq!(committed, vec![5], "the offsets became visible with the commit");
 }
+
+/// `kafka-producer-perf-test --transactional-id` (Kafka 4.4 `ProducerPerformance.start`): the perf
+/// producer is the engine's transactional producer. Its records become visible to read_committed
+/// only with each commit: while a transaction is open the last stable offset stays at its first
+/// record, so everything after the last COMMIT marker is held back; a COMMIT marker follows every
+/// `--transaction-duration-ms` of records, and the final transaction is committed before the
+/// summary line.
+#[test]
+fn a_transactional_perf_run_is_visible_to_read_committed_only_after_each_commit() {
+    use brokerlab::console::session::{parse_line, Console, Started};
+    use brokerlab::sim::record::ControlType;
+    use brokerlab::sim::world::ClusterConfig;
+
+    let mut c = Console::new(42, ClusterConfig::default()).expect("boots");
+    c.run_script(
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic pay --partitions 1 --replication-factor 3",
+        true,
+    );
+    let tp = TopicPartition::new("pay", 0);
+    let started = c.start(
+        &parse_line(
+            "kafka-producer-perf-test --topic pay --num-records 30 --record-size 10 --throughput 10 \
+             --transactional-id perf-tx --transaction-duration-ms 1000 --bootstrap-server localhost:9092",
+        )
+        .expect("parses"),
+    );
+    assert_eq!(started, Started::Job);
+    let mut held_back = 0;
+    let mut markers_seen_mid_run = 0;
+    for _ in 0..600 {
+        if !c.job_running() {
+            break;
+        }
+        let t = c.sim().now().plus_ms(100);
+        c.advance_to(t);
+        let Some(log) = c.sim().leader_log(&tp) else { continue };
+        // The offset after the last COMMIT marker below the high watermark.
+        let batches: Vec<_> = log.batches().filter(|b| b.base_offset < log.high_watermark).collect();
+        let committed_end = batches
+            .iter()
+            .filter(|b| b.control == Some(ControlType::Commit))
+            .map(|b| b.next_offset())
+            .max()
+            .unwrap_or(0);
+        let open_records = batches.iter().filter(|b| b.control.is_none() && b.base_offset >= committed_end).count();
+        if open_records > 0 {
+            // Records of the open transaction are replicated but not stable.
+            assert_eq!(log.last_stable_offset(), committed_end, "LSO at the open transaction's first record");
+            assert!(log.high_watermark > log.last_stable_offset());
+            held_back += 1;
+        } else {
+            assert_eq!(log.last_stable_offset(), log.high_watermark);
+        }
+        if c.job_running() {
+            markers_seen_mid_run = markers_seen_mid_run.max(batches.iter().filter(|b| b.control.is_some()).count());
+        }
+    }
+    assert!(!c.job_running(), "the perf test finished");
+    let out = c.take_output();
+    assert_eq!(out.exit_code, 0, "{}", out.stderr());
+    assert!(out.stdout().contains("30 records sent, "), "{}", out.stdout());
+    assert!(held_back > 0, "a transaction was seen open");
+    assert!(markers_seen_mid_run >= 2, "commits every --transaction-duration-ms: {markers_seen_mid_run}");
+
+    let log = c.sim().leader_log(&tp).expect("leader");
+    let markers: Vec<_> = log.batches().filter_map(|b| b.control).collect();
+    assert!(markers.iter().all(|m| *m == ControlType::Commit));
+    assert!(log.batches().all(|b| b.transactional));
+    assert_eq!(log.log_end_offset, 30 + markers.len() as i64, "30 records and one marker per transaction");
+    assert_eq!(log.last_stable_offset(), log.log_end_offset);
+
+    // What the tools show once it is committed.
+    let r = c.run_script(
+        "kafka-get-offsets --bootstrap-server localhost:9092 --topic pay\n\
+         kafka-console-consumer --bootstrap-server localhost:9092 --topic pay --from-beginning --isolation-level read_committed --max-messages 30 --timeout-ms 10000",
+        true,
+    );
+    assert_eq!(r.commands[0].output.stdout(), format!("pay:0:{}\n", 30 + markers.len()));
+    assert_eq!(r.commands[1].output.stdout().lines().count(), 30);
+    assert!(r.commands[1].output.stderr().contains("Processed a total of 30 messages"));
+}

@@ -8,6 +8,7 @@ use super::shell::normalize_program;
 use super::simcmd::{BUILTINS, SIM_COMMANDS};
 use crate::sim::config::{broker_configs, topic_configs};
 use crate::sim::node::Env;
+use crate::sim::sort::CompactSort;
 
 /// Options whose value is a file of the console.
 const FILE_OPTIONS: &[&str] = &[
@@ -109,7 +110,7 @@ impl Console {
             }
         };
         cands.retain(|c| c.starts_with(current));
-        cands.sort();
+        cands.compact_sort();
         cands.dedup();
         cands
     }
@@ -237,18 +238,13 @@ impl Console {
                         "--replication",
                         "--human-readable",
                     ],
-                    _ => &[
-                        "--topic",
-                        "--num-records",
-                        "--record-size",
-                        "--payload-file",
-                        "--payload-monotonic",
-                        "--throughput",
-                        "--producer-props",
-                        "--producer.config",
-                        "--print-metrics",
-                    ],
+                    _ => &[],
                 };
+                if tool == Tool::ProducerPerfTest {
+                    // Every 4.4 option, in argParser's order.
+                    let flags = crate::console::opts::argparse::PRODUCER_PERF_TEST.args.iter().map(|a| a.flag);
+                    v.extend(flags.filter(|n| !before.contains(n)).map(str::to_string));
+                }
                 v.extend(names.iter().filter(|n| !before.contains(n)).map(|n| n.to_string()));
             }
         }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::format::{stack_trace, Output};
 use crate::sim::java::{java_parse_double, java_parse_int, java_parse_long, java_string_cmp, java_string_hash};
+use crate::sim::sort::CompactSort;
 
 pub(crate) mod argparse;
 pub(crate) mod check;
@@ -823,7 +824,7 @@ pub(crate) fn render_usage_table(spec: &ToolSpec) -> String {
 /// (`defaultsTo` of a value drawn at run time, such as `ConsumerPerformance`'s random `--group`).
 pub(crate) fn render_usage_table_with_defaults(spec: &ToolSpec, defaults: &[(&str, &str)]) -> String {
     let mut options = spec.all_options();
-    options.sort_by(|a, b| java_string_cmp(a.name, b.name));
+    options.compact_sort_by(|a, b| java_string_cmp(a.name, b.name));
     let mut rows: Vec<(String, String)> =
         vec![("Option".to_string(), "Description".to_string()), ("------".to_string(), "-----------".to_string())];
     for o in &options {
@@ -998,7 +999,7 @@ pub(crate) fn java_hash_set_order(items: &[String]) -> Vec<String> {
     };
     let mut keyed: Vec<(usize, usize, String)> =
         unique.into_iter().enumerate().map(|(i, s)| (bucket(&s), i, s)).collect();
-    keyed.sort();
+    keyed.compact_sort();
     keyed.into_iter().map(|(_, _, s)| s).collect()
 }
 

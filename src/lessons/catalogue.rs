@@ -1,12 +1,20 @@
-//! The lesson files, embedded with `include_str!` so the app needs no fetch. Add a new
-//! file to [`FILES`]; `tests/lessons.rs` fails if a file in `www/lessons/` is missing here.
+//! The lesson files. Natively (and in the browser tests) they are embedded with
+//! `include_str!`; the page's release build (feature `lazy-lessons`, set in `index.html`)
+//! leaves them out of the WebAssembly and fetches them from `lessons/` (Trunk copies
+//! `www/lessons/` there) before the app starts: about 80 KB of text the first paint does not
+//! need ([`provide`]). Add a new file to [`FILE_NAMES`]; `tests/lessons.rs` fails if a file in
+//! `www/lessons/` is missing here.
 
 use super::format::{parse_lesson, Lesson, ParseError};
+use crate::sim::sort::CompactSort;
 use serde::Serialize;
 
 macro_rules! lessons {
     ($($file:literal),* $(,)?) => {
+        /// The name of every lesson file in `www/lessons/`.
+        pub const FILE_NAMES: &[&str] = &[ $( $file, )* ];
         /// (file name, contents) of every lesson file.
+        #[cfg(not(feature = "lazy-lessons"))]
         pub const FILES: &[(&str, &str)] = &[ $( ($file, include_str!(concat!("../../www/lessons/", $file))), )* ];
     };
 }
@@ -45,9 +53,37 @@ lessons![
     "34-adding-brokers.md",
 ];
 
+/// (file name, contents) of every lesson file: the embedded ones, or with `lazy-lessons` those
+/// handed to [`provide`] (none before).
+#[cfg(not(feature = "lazy-lessons"))]
+pub fn files() -> &'static [(&'static str, &'static str)] {
+    FILES
+}
+
+#[cfg(feature = "lazy-lessons")]
+thread_local! {
+    static PROVIDED: std::cell::Cell<&'static [(&'static str, &'static str)]> = const { std::cell::Cell::new(&[]) };
+}
+
+/// (file name, contents) of every lesson file: the embedded ones, or with `lazy-lessons` those
+/// handed to [`provide`] (none before).
+#[cfg(feature = "lazy-lessons")]
+pub fn files() -> &'static [(&'static str, &'static str)] {
+    PROVIDED.with(|p| p.get())
+}
+
+/// Hands over the fetched lesson files, once, before the app starts. They are kept for the
+/// life of the page, as embedded ones would be.
+#[cfg(feature = "lazy-lessons")]
+pub fn provide(fetched: Vec<(&'static str, String)>) {
+    let files: Vec<(&'static str, &'static str)> =
+        fetched.into_iter().map(|(name, text)| (name, &*Box::leak(text.into_boxed_str()))).collect();
+    PROVIDED.with(|p| p.set(Box::leak(files.into_boxed_slice())));
+}
+
 /// One line of the lesson list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub(crate) struct CatalogueEntry {
+pub struct CatalogueEntry {
     pub file: &'static str,
     pub id: String,
     pub title: String,
@@ -62,19 +98,19 @@ pub(crate) struct CatalogueEntry {
 pub fn load_all() -> (Vec<Lesson>, Vec<(&'static str, ParseError)>) {
     let mut ok = Vec::new();
     let mut bad = Vec::new();
-    for (file, text) in FILES {
+    for (file, text) in files() {
         match parse_lesson(text) {
             Ok(l) => ok.push(l),
             Err(e) => bad.push((*file, e)),
         }
     }
-    ok.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
+    ok.compact_sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
     (ok, bad)
 }
 
 /// The lesson list for the catalogue page.
-pub(crate) fn catalogue() -> Vec<CatalogueEntry> {
-    let mut v: Vec<CatalogueEntry> = FILES
+pub fn catalogue() -> Vec<CatalogueEntry> {
+    let mut v: Vec<CatalogueEntry> = files()
         .iter()
         .filter_map(|(file, text)| {
             parse_lesson(text).ok().map(|l| CatalogueEntry {
@@ -88,11 +124,11 @@ pub(crate) fn catalogue() -> Vec<CatalogueEntry> {
             })
         })
         .collect();
-    v.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
+    v.compact_sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
     v
 }
 
 /// A lesson by id.
-pub(crate) fn find(id: &str) -> Option<Lesson> {
-    FILES.iter().filter_map(|(_, t)| parse_lesson(t).ok()).find(|l| l.id == id)
+pub fn find(id: &str) -> Option<Lesson> {
+    files().iter().filter_map(|(_, t)| parse_lesson(t).ok()).find(|l| l.id == id)
 }

@@ -235,7 +235,7 @@ mod link_tests {
 
     #[test]
     fn a_draft_travels_in_a_link_and_damage_is_reported() {
-        let text = crate::lessons::catalogue::FILES[0].1;
+        let text = crate::lessons::catalogue::files()[0].1;
         let frag = draft_fragment(text);
         let lesson = lesson_from_draft_fragment(&frag).expect("a draft fragment").expect("it parses");
         assert_eq!(lesson, crate::lessons::parse_lesson(text).unwrap());

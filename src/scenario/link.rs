@@ -314,6 +314,11 @@ pub fn decode(value: &str) -> Result<Scenario, ScenarioError> {
             }
         }
     }
+    // A last group of one character is never written (it holds no whole byte): after complete
+    // data it is a character too many.
+    if data.len() % 4 == 1 {
+        return Err(ScenarioError::TrailingBytes { extra: 1 });
+    }
     Ok(scenario)
 }
 

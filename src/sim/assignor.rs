@@ -25,6 +25,7 @@
 //! Reference: `ConsumerPartitionAssignor`.
 
 use crate::sim::java::{java_string_cmp, java_string_hash};
+use crate::sim::sort::CompactSort;
 use crate::sim::types::{TopicId, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -189,7 +190,7 @@ impl<K: PartialEq + Clone> JavaHashSim<K> {
 
     fn order(&self) -> Vec<K> {
         let mut idx: Vec<usize> = (0..self.entries.len()).collect();
-        idx.sort_by_key(|&i| (self.bucket(self.entries[i].1), self.entries[i].2));
+        idx.compact_sort_by_key(|&i| (self.bucket(self.entries[i].1), self.entries[i].2));
         idx.into_iter().map(|i| self.entries[i].0.clone()).collect()
     }
 
@@ -323,7 +324,7 @@ pub fn range(members: &[Member], partitions_per_topic: &BTreeMap<String, i32>) -
     for topic in java_hashmap_order(&with_partitions) {
         let n = ppt[&topic];
         let mut consumers: Vec<&Member> = members.iter().filter(|m| m.topics.contains(&topic)).collect();
-        consumers.sort_by(|a, b| cmp_member_info(a, b));
+        consumers.compact_sort_by(|a, b| cmp_member_info(a, b));
         let count = consumers.len() as i32;
         if count == 0 {
             continue;
@@ -355,12 +356,12 @@ pub fn round_robin(members: &[Member], partitions_per_topic: &BTreeMap<String, i
     let ppt = subscribed_partitions_per_topic(&members, partitions_per_topic);
     let mut assignment = empty_assignment(&members);
     let mut sorted: Vec<&Member> = members.iter().collect();
-    sorted.sort_by(|a, b| cmp_member_info(a, b));
+    sorted.compact_sort_by(|a, b| cmp_member_info(a, b));
     if sorted.is_empty() {
         return assignment;
     }
     let mut topics: Vec<&String> = ppt.keys().collect();
-    topics.sort_by(|a, b| java_string_cmp(a, b));
+    topics.compact_sort_by(|a, b| java_string_cmp(a, b));
     let mut cursor = 0usize;
     for topic in topics {
         for p in 0..ppt[topic] {
@@ -510,7 +511,7 @@ fn validate_owned(
 
 fn all_partitions_sorted(ppt: &BTreeMap<String, i32>) -> Vec<TopicPartition> {
     let mut topics: Vec<&String> = ppt.keys().collect();
-    topics.sort_by(|a, b| java_string_cmp(a, b));
+    topics.compact_sort_by(|a, b| java_string_cmp(a, b));
     let mut out = Vec::new();
     for t in topics {
         for p in 0..ppt[t] {
@@ -545,7 +546,7 @@ fn constrained_assign(
 
     for (consumer, owned_list) in owned {
         let mut own = owned_list.clone();
-        own.sort_by(|a, b| a.partition.cmp(&b.partition).then(java_string_cmp(&a.topic, &b.topic)));
+        own.compact_sort_by(|a, b| a.partition.cmp(&b.partition).then(java_string_cmp(&a.topic, &b.topic)));
         for dup in multiple_owners {
             if let Some(pos) = own.iter().position(|x| x == dup) {
                 own.remove(pos);
@@ -582,8 +583,8 @@ fn constrained_assign(
 
     let unassigned: Vec<TopicPartition> =
         all_partitions_sorted(ppt).into_iter().filter(|p| !assigned.contains(p)).collect();
-    under.sort_by(|a, b| java_string_cmp(a, b));
-    exactly_min.sort_by(|a, b| java_string_cmp(a, b));
+    under.compact_sort_by(|a, b| java_string_cmp(a, b));
+    exactly_min.compact_sort_by(|a, b| java_string_cmp(a, b));
 
     // assignRoundRobin: `next` is the position of the LinkedList iterator over `under`.
     let mut next = 0usize;
@@ -712,7 +713,7 @@ impl<'a> GeneralBuilder<'a> {
 
     fn sorted(&self) -> Vec<String> {
         let mut v: Vec<String> = self.in_sorted.iter().cloned().collect();
-        v.sort_by(|a, b| {
+        v.compact_sort_by(|a, b| {
             let sa = self.size(a).unwrap_or(0);
             let sb = self.size(b).unwrap_or(0);
             sa.cmp(&sb).then(java_string_cmp(a, b))
@@ -923,7 +924,8 @@ fn general_assign(
     }
     // sortedAllTopics: by number of potential consumers, then name.
     let mut sorted_topics: Vec<String> = ppt.keys().cloned().collect();
-    sorted_topics.sort_by(|a, b| topic_consumers[a].len().cmp(&topic_consumers[b].len()).then(java_string_cmp(a, b)));
+    sorted_topics
+        .compact_sort_by(|a, b| topic_consumers[a].len().cmp(&topic_consumers[b].len()).then(java_string_cmp(a, b)));
     let mut sorted_all: Vec<TopicPartition> = Vec::new();
     for t in &sorted_topics {
         for p in 0..ppt[t] {
@@ -1331,7 +1333,7 @@ fn owned_by_topic(m: &Member, ppt: &BTreeMap<String, i32>) -> Vec<(String, Vec<i
 
 fn sorted_output(partitions: impl IntoIterator<Item = TopicPartition>) -> Vec<TopicPartition> {
     let mut v: Vec<TopicPartition> = partitions.into_iter().collect();
-    v.sort_by(cmp_tp);
+    v.compact_sort_by(cmp_tp);
     v.dedup();
     v
 }
@@ -1499,7 +1501,7 @@ impl Balancer {
 
     fn initialize(&mut self, members: &[usize], sizes: &[i64]) -> i64 {
         self.sorted = members.to_vec();
-        self.sorted.sort_by(|&a, &b| sizes[a].cmp(&sizes[b]).then(a.cmp(&b)));
+        self.sorted.compact_sort_by(|&a, &b| sizes[a].cmp(&sizes[b]).then(a.cmp(&b)));
         let first = self.sorted[0];
         let last = self.sorted[self.sorted.len() - 1];
         self.least_end = 0;
@@ -1603,7 +1605,7 @@ fn uniform_heterogeneous(
     // Topics by partitions per subscriber (desc), then subscriber count (asc), then topic id.
     let sort_topics = |topics: Vec<String>, ts: &BTreeMap<String, Vec<usize>>| -> Vec<String> {
         let mut v = topics;
-        v.sort_by(|a, b| {
+        v.compact_sort_by(|a, b| {
             let pa = i64::from(ppt.get(a).copied().unwrap_or(0));
             let pb = i64::from(ppt.get(b).copied().unwrap_or(0));
             let sa = ts[a].len() as i64;
@@ -1683,7 +1685,7 @@ fn balance_topic(
     let owner_of = owners[topic].clone();
     let n = owner_of.len();
     let mut partitions: Vec<usize> = (0..n).collect();
-    partitions.sort_by(|&a, &b| owner_of[a].cmp(&owner_of[b]).then(a.cmp(&b)));
+    partitions.compact_sort_by(|&a, &b| owner_of[a].cmp(&owner_of[b]).then(a.cmp(&b)));
     let mut start: BTreeMap<i64, usize> = BTreeMap::new();
     let mut end: BTreeMap<i64, usize> = BTreeMap::new();
     for (i, &p) in partitions.iter().enumerate() {
@@ -1748,10 +1750,10 @@ pub fn server_range(members: &[Member], topics: &BTreeMap<String, ServerTopic>) 
     let partitions_per_topic: BTreeMap<String, i32> = topics.iter().map(|(t, st)| (t.clone(), st.partitions)).collect();
     let members = normalize_members(members);
     let mut sorted: Vec<&Member> = members.iter().collect();
-    sorted.sort_by(|a, b| cmp_member_info(a, b));
+    sorted.compact_sort_by(|a, b| cmp_member_info(a, b));
     let mut target: Assignment = empty_assignment(&members);
     let mut topics: Vec<&String> = partitions_per_topic.keys().collect();
-    topics.sort_by(|a, b| java_string_cmp(a, b));
+    topics.compact_sort_by(|a, b| java_string_cmp(a, b));
     for topic in topics {
         let n = partitions_per_topic[topic].max(0);
         let subscribers: Vec<&&Member> = sorted.iter().filter(|m| m.topics.contains(topic)).collect();
@@ -2711,7 +2713,7 @@ mod tests {
     /// land in buckets 1, 2, ...
     fn server_topics(p: &BTreeMap<String, i32>, order: &[String]) -> BTreeMap<String, ServerTopic> {
         let mut rest: Vec<&String> = p.keys().filter(|t| !order.contains(t)).collect();
-        rest.sort_by(|a, b| java_string_cmp(a, b));
+        rest.compact_sort_by(|a, b| java_string_cmp(a, b));
         p.iter()
             .map(|(t, &n)| {
                 let rank = match order.iter().position(|o| o == t) {

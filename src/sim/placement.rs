@@ -13,6 +13,7 @@
 use crate::sim::java::{java_hash_order, JavaRandom};
 use crate::sim::java::{java_string_cmp, java_string_hash};
 use crate::sim::rng::Pcg32;
+use crate::sim::sort::CompactSort;
 use crate::sim::types::BrokerId;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -251,7 +252,7 @@ impl StripedPlacer {
                 rack.unfenced.initialize(random);
             }
         }
-        rack_names.sort_by(cmp_rack);
+        rack_names.compact_sort_by(cmp_rack);
         let offset = if rack_names.is_empty() { 0 } else { random.next_int(rack_names.len() as i32) };
         StripedPlacer {
             racks,

@@ -34,6 +34,14 @@ use std::collections::BTreeMap;
 /// metadata log's end offset and high watermark move while the cluster is idle. Also: an
 /// IncrementalAlterConfigs for a missing topic is refused with `QuorumController`'s message
 /// (`The topic '<t>' does not exist.`), which leaves the reference trace as it was.
+///
+/// Engine version 5: a request cancelled because its connection closed fails back to the
+/// client that sent it, as `NetworkClient.processDisconnection` completes it: the producer
+/// retries the batch (NETWORK_EXCEPTION), a consumer's position reset is retried after
+/// `retry.backoff.ms`, its synchronous commits are sent again to the next coordinator and a
+/// failed auto-commit is retried after `retry.backoff.ms`, and the admin client retries the
+/// call after `retryBackoff.backoff(tries)`; an InitProducerId is dropped only when its own
+/// connection closes.
 pub const REFERENCE_TRACE_HASH: u64 = 0xb68b_e273_6544_6a38;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

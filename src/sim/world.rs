@@ -21,6 +21,7 @@ use crate::sim::net::{DropReason, NetConfig, Network, Sent};
 use crate::sim::node::{Env, Node, Out};
 use crate::sim::protocol::Message;
 use crate::sim::rng::Pcg32;
+use crate::sim::sort::CompactSort;
 use crate::sim::time::{SimTime, DEFAULT_EPOCH_MS};
 use crate::sim::trace::{TraceEvent, TraceKind, TraceLevel};
 use crate::sim::types::{BrokerId, NodeAddr};
@@ -316,7 +317,7 @@ impl Sim {
     pub(crate) fn canonical_for_hash(&self) -> Sim {
         let mut s = self.clone();
         let mut q: Vec<Reverse<Scheduled>> = std::mem::take(&mut s.queue).into_vec();
-        q.sort_by_key(|Reverse(e)| e.seq);
+        q.compact_sort_by_key(|Reverse(e)| e.seq);
         s.queue = q.into_iter().collect();
         s.trace.events.clear();
         s.trace.first_index = 0;

@@ -8,6 +8,7 @@
 
 use crate::lab::persist::StoreStatus;
 use crate::lab::{Boot, Effect, Event, Lab, LabView};
+use crate::sim::sort::CompactSort;
 use crate::store::Store;
 use crate::ui::components::{
     charts::Charts, cluster::Stage, feed::Feed, header::Header, inspector::Inspector, lesson::LearnPanel,
@@ -358,7 +359,7 @@ impl App {
         if b.times.len() >= BENCH_FRAMES {
             b.done = true;
             let mut t = b.times.clone();
-            t.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+            t.compact_sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
             let pick = |q: usize| t[(t.len() * q / 100).min(t.len() - 1)];
             let text = format!(
                 "ui bench (simulation + publish + view per frame, wasm): {} frames at 1x, 6 brokers, 3 topics x 12 partitions RF 3, 10 clients: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",

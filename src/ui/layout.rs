@@ -1,6 +1,7 @@
 //! Where things are drawn in the cluster diagram: controllers on top, brokers in the middle,
 //! clients below. Coordinates are in the SVG's own units (the viewBox scales to the screen).
 
+use crate::sim::sort::CompactSort;
 use crate::sim::types::NodeAddr;
 use crate::sim::view::{ReplicaView, ViewModel};
 use std::collections::BTreeMap;
@@ -56,7 +57,7 @@ pub fn visible_replicas<'a>(
             None => include_internal || !r.tp.topic.starts_with("__"),
         })
         .collect();
-    v.sort_by(|a, b| (&a.tp.topic, a.tp.partition).cmp(&(&b.tp.topic, b.tp.partition)));
+    v.compact_sort_by(|a, b| (&a.tp.topic, a.tp.partition).cmp(&(&b.tp.topic, b.tp.partition)));
     v
 }
 

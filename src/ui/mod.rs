@@ -15,18 +15,32 @@ pub mod persist;
 
 pub use app::App;
 
+#[cfg(feature = "lazy-lessons")]
+mod fetch_lessons;
+
 /// The element the app mounts into (see `index.html`).
 pub const ROOT_ID: &str = "app";
 
 /// Mounts the app on the page: into `#app` when it exists, otherwise into `<body>`.
+#[cfg(not(feature = "lazy-lessons"))]
 pub fn start() {
-    let root = gloo::utils::document().get_element_by_id(ROOT_ID);
-    match root {
+    mount::<App>();
+}
+
+/// Mounts the app on the page (into `#app` when it exists, otherwise into `<body>`) once the
+/// lesson files are fetched ([`fetch_lessons`]).
+#[cfg(feature = "lazy-lessons")]
+pub fn start() {
+    mount::<fetch_lessons::WithLessons>();
+}
+
+fn mount<C: yew::BaseComponent<Properties = ()>>() {
+    match gloo::utils::document().get_element_by_id(ROOT_ID) {
         Some(root) => {
-            yew::Renderer::<App>::with_root(root).render();
+            yew::Renderer::<C>::with_root(root).render();
         }
         None => {
-            yew::Renderer::<App>::new().render();
+            yew::Renderer::<C>::new().render();
         }
     }
 }

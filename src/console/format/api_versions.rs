@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Output;
+use crate::sim::sort::CompactSort;
 
 /// An API key as a broker advertises it; `versions: None` prints `UNSUPPORTED` (a client API
 /// the broker does not advertise).
@@ -58,7 +59,7 @@ pub fn api_line(a: &ApiKeyInfo) -> String {
 /// One broker's block (`BrokerApiVersionsCommand`), with final newline.
 pub(crate) fn broker_block(n: &BrokerNode, apis: &[ApiKeyInfo]) -> String {
     let mut sorted: Vec<&ApiKeyInfo> = apis.iter().collect();
-    sorted.sort_by_key(|a| a.key);
+    sorted.compact_sort_by_key(|a| a.key);
     let lines: Vec<String> = sorted.iter().map(|a| api_line(a)).collect();
     format!("{} -> (\n\t{}\n)\n", node_string(n), lines.join(",\n\t"))
 }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{stack_trace, Output};
 use crate::sim::java::java_string_cmp;
+use crate::sim::sort::CompactSort;
 
 /// The entity type without its last letter (`topics` → `topic`,
 /// `client-metrics` → `client-metric`, `ConfigCommand`).
@@ -86,7 +87,7 @@ pub(crate) fn describe(blocks: &[ConfigBlock]) -> Output {
     for b in blocks {
         o.outln(&describe_header(&b.entity_type, b.entity_name.as_deref(), b.all));
         let mut entries: Vec<&ConfigEntryView> = b.entries.iter().collect();
-        entries.sort_by(|a, b| java_string_cmp(&a.name, &b.name));
+        entries.compact_sort_by(|a, b| java_string_cmp(&a.name, &b.name));
         for e in entries {
             o.outln(&entry_line(e));
         }

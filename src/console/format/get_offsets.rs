@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Output;
 use crate::sim::java::{java_parse_int, java_parse_long, java_string_cmp};
+use crate::sim::sort::CompactSort;
 
 /// `GetOffsetShell`
 pub(crate) const TOPIC_PARTITIONS_CONFLICT: &str = "--topic-partitions cannot be used with --topic or --partitions";
@@ -23,7 +24,7 @@ pub(crate) struct PartitionOffset {
 pub(crate) fn offsets(rows: &[PartitionOffset]) -> Output {
     let mut v: Vec<(String, &PartitionOffset)> =
         rows.iter().filter(|r| r.offset.is_some()).map(|r| (format!("{}-{}", r.topic, r.partition), r)).collect();
-    v.sort_by(|a, b| java_string_cmp(&a.0, &b.0));
+    v.compact_sort_by(|a, b| java_string_cmp(&a.0, &b.0));
     v.dedup_by(|a, b| a.0 == b.0);
     let mut o = Output::new();
     for (_, r) in v {

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{pad_right, width_of, Output};
 use crate::sim::java::java_string_cmp;
+use crate::sim::sort::CompactSort;
 
 /// A group's state (`ConsumerGroupCommand`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -230,7 +231,7 @@ fn dash<T: ToString>(v: &Option<T>) -> String {
 /// (`%-Gs %-Ts %-10s %-15s %-15s %-15s %-Cs %-Hs %s`, no trailing spaces).
 pub(crate) fn describe_offsets(groups: &[GroupOffsets]) -> Output {
     let mut sorted: Vec<&GroupOffsets> = groups.iter().collect();
-    sorted.sort_by(|a, b| java_string_cmp(&a.group, &b.group));
+    sorted.compact_sort_by(|a, b| java_string_cmp(&a.group, &b.group));
     let mut o = Output::new();
     for g in sorted {
         print_note(&mut o, &g.group, g.state);
@@ -339,7 +340,7 @@ pub(crate) fn assignment_text(assignment: &[(String, i32)]) -> String {
             format!("{t}:{}", list.join(","))
         })
         .collect();
-    texts.sort_by(|a, b| java_string_cmp(a, b));
+    texts.compact_sort_by(|a, b| java_string_cmp(a, b));
     texts.join(";")
 }
 
@@ -351,7 +352,7 @@ pub(crate) fn assignment_text(assignment: &[(String, i32)]) -> String {
 /// CURRENT-ASSIGNMENT, TARGET-EPOCH, TARGET-ASSIGNMENT, the assignment columns at least 20 wide).
 pub(crate) fn describe_members(groups: &[GroupMembers], verbose: bool) -> Output {
     let mut sorted: Vec<&GroupMembers> = groups.iter().collect();
-    sorted.sort_by(|a, b| java_string_cmp(&a.group, &b.group));
+    sorted.compact_sort_by(|a, b| java_string_cmp(&a.group, &b.group));
     let mut o = Output::new();
     for g in sorted {
         print_note(&mut o, &g.group, g.state);
@@ -453,7 +454,7 @@ pub(crate) struct GroupStateRow {
 /// not exist prints only the error.
 pub(crate) fn describe_state(groups: &[GroupStateRow], verbose: bool) -> Output {
     let mut sorted: Vec<&GroupStateRow> = groups.iter().collect();
-    sorted.sort_by(|a, b| java_string_cmp(&a.group, &b.group));
+    sorted.compact_sort_by(|a, b| java_string_cmp(&a.group, &b.group));
     let mut o = Output::new();
     for g in sorted {
         print_note(&mut o, &g.group, g.state);
@@ -512,7 +513,7 @@ pub(crate) struct ResetRow {
 
 fn sort_reset(rows: &[ResetRow]) -> Vec<&ResetRow> {
     let mut v: Vec<&ResetRow> = rows.iter().collect();
-    v.sort_by(|a, b| {
+    v.compact_sort_by(|a, b| {
         java_string_cmp(&a.group, &b.group)
             .then_with(|| java_string_cmp(&a.topic, &b.topic))
             .then(a.partition.cmp(&b.partition))
@@ -640,7 +641,7 @@ impl DeleteGroupError {
 /// order is a hash order).
 pub(crate) fn delete_groups(results: &[(String, Option<DeleteGroupError>)]) -> Output {
     let mut sorted: Vec<&(String, Option<DeleteGroupError>)> = results.iter().collect();
-    sorted.sort_by(|a, b| java_string_cmp(&a.0, &b.0));
+    sorted.compact_sort_by(|a, b| java_string_cmp(&a.0, &b.0));
     let ok: Vec<&str> = sorted.iter().filter(|r| r.1.is_none()).map(|r| r.0.as_str()).collect();
     let failed: Vec<(&str, &DeleteGroupError)> =
         sorted.iter().filter_map(|r| r.1.as_ref().map(|e| (r.0.as_str(), e))).collect();
@@ -698,7 +699,7 @@ pub(crate) fn delete_offsets(group: &str, result: DeleteOffsetsResult, rows: &[D
     let line = |a: &str, b: &str, c: &str| format!("\n{} {} {}", pad_right(a, tw), pad_right(b, 10), pad_right(c, 15));
     o.out(&line("TOPIC", "PARTITION", "STATUS"));
     let mut sorted: Vec<&DeleteOffsetsRow> = rows.iter().collect();
-    sorted.sort_by(|a, b| {
+    sorted.compact_sort_by(|a, b| {
         java_string_cmp(&format!("{}{}", a.topic, a.partition), &format!("{}{}", b.topic, b.partition))
     });
     for r in sorted {

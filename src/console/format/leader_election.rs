@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{stack_trace, Output};
 use crate::sim::java::java_string_cmp;
+use crate::sim::sort::CompactSort;
 
 /// The election type (`LeaderElectionCommand`); values are accepted case-insensitively.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,7 +45,7 @@ pub(crate) struct ElectionResults {
 
 fn tp_list(v: &[(String, i32)]) -> String {
     let mut s: Vec<&(String, i32)> = v.iter().collect();
-    s.sort_by(|a, b| java_string_cmp(&a.0, &b.0).then(a.1.cmp(&b.1)));
+    s.compact_sort_by(|a, b| java_string_cmp(&a.0, &b.0).then(a.1.cmp(&b.1)));
     s.iter().map(|(t, p)| format!("{t}-{p}")).collect::<Vec<_>>().join(", ")
 }
 
@@ -67,7 +68,7 @@ pub(crate) fn results(t: ElectionType, r: &ElectionResults) -> Output {
     }
     if !r.failed.is_empty() {
         let mut failed: Vec<&((String, i32), String)> = r.failed.iter().collect();
-        failed.sort_by(|a, b| java_string_cmp(&a.0 .0, &b.0 .0).then(a.0 .1.cmp(&b.0 .1)));
+        failed.compact_sort_by(|a, b| java_string_cmp(&a.0 .0, &b.0 .0).then(a.0 .1.cmp(&b.0 .1)));
         for ((topic, p), e) in &failed {
             o.outln(&format!("Error completing leader election ({}) for partition: {topic}-{p}: {e}", t.name()));
         }

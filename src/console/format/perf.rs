@@ -52,9 +52,13 @@ pub(crate) struct ProducerTotal {
     pub max_latency_ms: i32,
     /// 50th, 95th, 99th, 99.9th percentiles (see [`percentiles`]).
     pub percentiles: [i32; 4],
+    /// The steady-state totals after `--warmup-records` (`Stats.isSteadyState`): `N steady state
+    /// records sent, ...`.
+    #[serde(default)]
+    pub steady: bool,
 }
 
-/// `%d records sent, %f records/sec (%.2f MB/sec), %.2f ms avg latency, %.2f ms max latency, %d ms 50th, %d ms 95th, %d ms 99th, %d ms 99.9th.%n`
+/// `%d%s records sent, %f records/sec (%.2f MB/sec), %.2f ms avg latency, %.2f ms max latency, %d ms 50th, %d ms 95th, %d ms 99th, %d ms 99.9th.%n`
 /// (`%f` is six decimals).
 pub(crate) fn producer_total_line(t: &ProducerTotal) -> String {
     let elapsed = t.elapsed_ms as f64;
@@ -62,8 +66,9 @@ pub(crate) fn producer_total_line(t: &ProducerTotal) -> String {
     let mb = div(1000.0 * t.bytes as f64, elapsed) / (1024.0 * 1024.0);
     let avg = div(t.total_latency_ms as f64, t.count as f64);
     format!(
-        "{} records sent, {} records/sec ({} MB/sec), {} ms avg latency, {} ms max latency, {} ms 50th, {} ms 95th, {} ms 99th, {} ms 99.9th.\n",
+        "{}{} records sent, {} records/sec ({} MB/sec), {} ms avg latency, {} ms max latency, {} ms 50th, {} ms 95th, {} ms 99th, {} ms 99.9th.\n",
         t.count,
+        if t.steady { " steady state" } else { "" },
         java_fixed(recs, 6),
         java_fixed(mb, 2),
         java_fixed(avg, 2),

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{join_ints, stack_trace, Output};
 use crate::sim::java::java_string_cmp;
+use crate::sim::sort::CompactSort;
 
 /// A partition and its replicas (and optional log dirs, default `any`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,7 +39,7 @@ pub(crate) fn json_string(s: &str) -> String {
 
 fn sorted(parts: &[PartitionReplicas]) -> Vec<&PartitionReplicas> {
     let mut v: Vec<&PartitionReplicas> = parts.iter().collect();
-    v.sort_by(|a, b| java_string_cmp(&a.topic, &b.topic).then(a.partition.cmp(&b.partition)));
+    v.compact_sort_by(|a, b| java_string_cmp(&a.topic, &b.topic).then(a.partition.cmp(&b.partition)));
     v
 }
 
@@ -78,7 +79,7 @@ pub(crate) fn generate(current: &[PartitionReplicas], proposed: &[PartitionRepli
 
 fn tp_names(parts: &[(String, i32)]) -> String {
     let mut v: Vec<&(String, i32)> = parts.iter().collect();
-    v.sort_by(|a, b| java_string_cmp(&a.0, &b.0).then(a.1.cmp(&b.1)));
+    v.compact_sort_by(|a, b| java_string_cmp(&a.0, &b.0).then(a.1.cmp(&b.1)));
     v.iter().map(|(t, p)| format!("{t}-{p}")).collect::<Vec<_>>().join(",")
 }
 
@@ -142,7 +143,7 @@ pub(crate) fn verify(
     let mut o = Output::new();
     o.outln("Status of partition reassignment:");
     let mut v: Vec<&(String, i32, VerifyState)> = states.iter().collect();
-    v.sort_by(|a, b| java_string_cmp(&a.0, &b.0).then(a.1.cmp(&b.1)));
+    v.compact_sort_by(|a, b| java_string_cmp(&a.0, &b.0).then(a.1.cmp(&b.1)));
     let mut all_done = true;
     for (t, p, s) in v {
         match s {
@@ -173,7 +174,7 @@ pub(crate) fn clearing_throttles(brokers: &[i32], topics: &[String]) -> Output {
     b.sort_unstable();
     b.dedup();
     let mut t: Vec<&String> = topics.iter().collect();
-    t.sort_by(|x, y| java_string_cmp(x, y));
+    t.compact_sort_by(|x, y| java_string_cmp(x, y));
     t.dedup();
     o.outln(&format!(
         "Clearing broker-level throttles on broker{} {}",
@@ -207,7 +208,7 @@ pub(crate) fn list(ongoing: &[OngoingReassignment]) -> Output {
     }
     o.outln("Current partition reassignments:");
     let mut v: Vec<&OngoingReassignment> = ongoing.iter().collect();
-    v.sort_by(|a, b| java_string_cmp(&a.topic, &b.topic).then(a.partition.cmp(&b.partition)));
+    v.compact_sort_by(|a, b| java_string_cmp(&a.topic, &b.topic).then(a.partition.cmp(&b.partition)));
     for r in v {
         let mut s = format!("{}-{}: replicas: {}.", r.topic, r.partition, join_ints(&r.replicas));
         if !r.adding.is_empty() {

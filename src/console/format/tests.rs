@@ -607,6 +607,7 @@ fn extreme_values_do_not_panic() {
         total_latency_ms: i64::MIN,
         max_latency_ms: i32::MIN,
         percentiles: [0; 4],
+        steady: true,
     });
     let _ = perf::consumer_summary_line(&perf::ConsumerTotal {
         start_ms: i64::MAX,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{join_ints, log_line, Output};
 use crate::sim::java::java_string_cmp;
+use crate::sim::sort::CompactSort;
 
 /// The logger of `TopicCommand`'s error lines.
 pub(crate) const LOGGER: &str = "org.apache.kafka.tools.TopicCommand";
@@ -95,7 +96,7 @@ pub(crate) const COLLISION_WARNING: &str = "WARNING: Due to limitations in metri
 /// and `--topic`.
 pub(crate) fn list(names: &[String]) -> Output {
     let mut sorted: Vec<&String> = names.iter().collect();
-    sorted.sort_by(|a, b| java_string_cmp(a, b));
+    sorted.compact_sort_by(|a, b| java_string_cmp(a, b));
     let mut o = Output::new();
     o.outln(&sorted.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"));
     o
@@ -152,11 +153,11 @@ pub(crate) fn partition_line(topic: &str, p: &PartitionInfo) -> String {
 /// `--unavailable-partitions`.
 pub(crate) fn describe(topics: &[TopicInfo], filter: DescribeFilter, live_brokers: &[i32]) -> Output {
     let mut sorted: Vec<&TopicInfo> = topics.iter().collect();
-    sorted.sort_by(|a, b| java_string_cmp(&a.name, &b.name));
+    sorted.compact_sort_by(|a, b| java_string_cmp(&a.name, &b.name));
     let mut o = Output::new();
     for t in sorted {
         let mut parts: Vec<&PartitionInfo> = t.partitions.iter().collect();
-        parts.sort_by_key(|p| p.partition);
+        parts.compact_sort_by_key(|p| p.partition);
         match filter {
             DescribeFilter::None => {
                 o.outln(&topic_line(t));

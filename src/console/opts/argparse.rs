@@ -10,13 +10,13 @@
 //! verbatim; the messages here follow argparse4j 0.7's wording as far as it is
 //! known (see the report).
 
-use super::super::format::{stack_trace, Output};
+use super::super::format::Output;
 use super::{Parsed, ParsedOpts};
 use crate::sim::java::{java_parse_double, java_parse_int, java_parse_long};
 
 /// The type of an argparse4j argument value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ArgType {
+pub enum ArgType {
     String,
     Integer,
     Long,
@@ -45,7 +45,7 @@ impl ArgType {
 
 /// One argparse4j argument (`parser.addArgument("--topic")`).
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct ArgSpec {
+pub struct ArgSpec {
     /// `--topic`
     pub flag: &'static str,
     /// `TOPIC`; `None` for `storeTrue()` flags.
@@ -57,14 +57,39 @@ pub(crate) struct ArgSpec {
     pub group: Option<u8>,
     /// `nargs("+")`
     pub many: bool,
+    /// `choices(...)`: the values allowed.
+    pub choices: Option<&'static [&'static str]>,
+    /// `setDefault(...)` as its `toString()`, shown by `defaultHelp(true)` (`storeTrue()` flags
+    /// default to `false`).
+    pub default: Option<&'static str>,
 }
 
 const fn flag(flag: &'static str, help: &'static str) -> ArgSpec {
-    ArgSpec { flag, metavar: None, ty: ArgType::String, help, required: false, group: None, many: false }
+    ArgSpec {
+        flag,
+        metavar: None,
+        ty: ArgType::String,
+        help,
+        required: false,
+        group: None,
+        many: false,
+        choices: None,
+        default: Some("false"),
+    }
 }
 
 const fn value(flag: &'static str, metavar: &'static str, ty: ArgType, help: &'static str) -> ArgSpec {
-    ArgSpec { flag, metavar: Some(metavar), ty, help, required: false, group: None, many: false }
+    ArgSpec {
+        flag,
+        metavar: Some(metavar),
+        ty,
+        help,
+        required: false,
+        group: None,
+        many: false,
+        choices: None,
+        default: None,
+    }
 }
 
 impl ArgSpec {
@@ -80,22 +105,32 @@ impl ArgSpec {
         self.many = true;
         self
     }
+    const fn choices(mut self, c: &'static [&'static str]) -> ArgSpec {
+        self.choices = Some(c);
+        self
+    }
+    const fn default(mut self, d: &'static str) -> ArgSpec {
+        self.default = Some(d);
+        self
+    }
     /// The destination name (`--num-records` → `num-records`).
-    pub(crate) fn name(&self) -> &'static str {
+    pub fn name(&self) -> &'static str {
         self.flag.trim_start_matches('-')
     }
 }
 
 /// A mutually exclusive group.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct GroupSpec {
+pub struct GroupSpec {
     pub id: u8,
     pub required: bool,
+    /// A description gives the group its own help section (`ArgumentGroupImpl.isSeparateHelp`).
+    pub description: &'static str,
 }
 
 /// A sub-command (`describe`).
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct SubSpec {
+pub struct SubSpec {
     pub name: &'static str,
     pub help: &'static str,
     pub args: &'static [ArgSpec],
@@ -103,16 +138,18 @@ pub(crate) struct SubSpec {
 
 /// A parser.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct ParserSpec {
+pub struct ParserSpec {
     pub prog: &'static str,
     pub description: &'static str,
     pub args: &'static [ArgSpec],
     pub groups: &'static [GroupSpec],
     pub subcommands: &'static [SubSpec],
+    /// `defaultHelp(true)`: each argument's help ends with `(default: ...)` when it has one.
+    pub default_help: bool,
 }
 
 /// `kafka-metadata-quorum` (`MetadataQuorumCommand`).
-pub(crate) static METADATA_QUORUM: ParserSpec = ParserSpec {
+pub static METADATA_QUORUM: ParserSpec = ParserSpec {
     prog: "kafka-metadata-quorum",
     description: "This tool describes kraft metadata quorum status.",
     args: &[
@@ -120,7 +157,8 @@ pub(crate) static METADATA_QUORUM: ParserSpec = ParserSpec {
         value("--bootstrap-controller", "BOOTSTRAP_CONTROLLER", ArgType::String, "A comma-separated list of host:port pairs to use for establishing the connection to the Kafka controllers.").in_group(0),
         value("--command-config", "COMMAND_CONFIG", ArgType::String, "Property file containing configs to be passed to Admin Client. For add-controller, the file is used to specify the controller properties as well."),
     ],
-    groups: &[GroupSpec { id: 0, required: true }],
+    groups: &[GroupSpec { id: 0, required: true, description: "" }],
+    default_help: true,
     subcommands: &[
         SubSpec {
             name: "describe",
@@ -148,32 +186,46 @@ pub(crate) static METADATA_QUORUM: ParserSpec = ParserSpec {
     ],
 };
 
-/// `kafka-producer-perf-test` (`ProducerPerformance.argParser`, without the
-/// 4.1 `--warmup-records`).
-pub(crate) static PRODUCER_PERF_TEST: ParserSpec = ParserSpec {
-    prog: "producer-performance",
-    description: "This tool is used to verify the producer performance. To enable transactions, you can specify a transaction id or set a transaction duration using --transaction-duration-ms. There are three ways to specify the transaction id: set transaction.id=<id> via --producer-props, set transaction.id=<id> in the config file via --producer.config, or use --transaction-id <id>.",
+/// `kafka-producer-perf-test` (Kafka 4.4 `ProducerPerformance.argParser`): the arguments in the
+/// order they are added, the payload group last in the usage (argparse4j puts mutually exclusive
+/// groups after the other arguments).
+pub static PRODUCER_PERF_TEST: ParserSpec = ParserSpec {
+    prog: "kafka-producer-perf-test",
+    description: "This tool is used to verify the producer performance. To enable transactions, you can specify a transactional id or set a transaction duration using --transaction-duration-ms. There are three ways to specify the transactional id: set transactional.id=<id> via --command-property, set transactional.id=<id> in the config file via --command-config, or use --transactional-id <id>.",
     args: &[
-        value("--topic", "TOPIC", ArgType::String, "produce messages to this topic").required(),
-        value("--num-records", "NUM-RECORDS", ArgType::Long, "number of messages to produce").required(),
-        value("--record-size", "RECORD-SIZE", ArgType::Integer, "message size in bytes. Note that you must provide exactly one of --record-size or --payload-file or --payload-monotonic.").in_group(0),
-        value("--payload-file", "PAYLOAD-FILE", ArgType::String, "file to read the message payloads from. This works only for UTF-8 encoded text files. Payloads will be read from this file and a payload will be randomly selected when sending messages. Note that you must provide exactly one of --record-size or --payload-file or --payload-monotonic.").in_group(0),
-        flag("--payload-monotonic", "payload is monotonically increasing integer. Note that you must provide exactly one of --record-size or --payload-file or --payload-monotonic.").in_group(0),
-        value("--payload-delimiter", "PAYLOAD-DELIMITER", ArgType::String, "provides delimiter to be used when --payload-file is provided. Defaults to new line. Note that this parameter will be ignored if --payload-file is not provided. (default: \\n)"),
-        value("--throughput", "THROUGHPUT", ArgType::Double, "throttle maximum message throughput to *approximately* THROUGHPUT messages/sec. Set this to -1 to disable throttling.").required(),
-        value("--producer-props", "PROP-NAME=PROP-VALUE", ArgType::String, "kafka producer related configuration properties like bootstrap.servers,client.id etc. These configs take precedence over those passed via --producer.config.").many(),
-        value("--producer.config", "CONFIG-FILE", ArgType::String, "producer config properties file."),
-        flag("--print-metrics", "print out metrics at the end of the test. (default: false)"),
-        value("--transactional-id", "TRANSACTIONAL-ID", ArgType::String, "The transactional id to use. This config takes precedence over the transactional.id specified via --producer.config or --producer-props. Note that if the transactional id is not specified while --transaction-duration-ms is provided, the default value for the transactional id will be performance-producer- followed by a random uuid."),
-        value("--transaction-duration-ms", "TRANSACTION-DURATION", ArgType::Long, "The max age of each transaction. The commitTransaction will be called after this time has elapsed. The value should be greater than 0. If the transactional id is specified via --producer-props, --producer.config, or --transactional-id but --transaction-duration-ms is not specified, the default value will be 3000."),
+        value("--bootstrap-server", "BOOTSTRAP-SERVER", ArgType::String, "The server(s) to connect to. This config takes precedence over bootstrap.servers specified via --command-property or --command-config."),
+        value("--topic", "TOPIC", ArgType::String, "Produce records to this topic.").required(),
+        value("--num-records", "NUM-RECORDS", ArgType::Long, "Number of records to produce.").required(),
+        value("--record-size", "RECORD-SIZE", ArgType::Integer, "Record size in bytes. Note that you must provide exactly one of --record-size, --payload-file or --payload-monotonic.").in_group(0),
+        value("--payload-file", "PAYLOAD-FILE", ArgType::String, "File to read the record payloads from. This works only for UTF-8 encoded text files. Payloads will be read from this file and a payload will be randomly selected when sending records. Note that you must provide exactly one of --record-size, --payload-file or --payload-monotonic.").in_group(0),
+        flag("--payload-monotonic", "Payload is a monotonically increasing integer. Note that you must provide exactly one of --record-size, --payload-file or --payload-monotonic.").in_group(0),
+        value("--payload-delimiter", "PAYLOAD-DELIMITER", ArgType::String, "Provides the delimiter to be used when --payload-file is provided. Defaults to new line. Note that this parameter will be ignored if --payload-file is not provided.").default("\\n"),
+        value("--throughput", "THROUGHPUT", ArgType::Double, "Throttle maximum record throughput to *approximately* THROUGHPUT records/sec. Set this to -1 to disable throttling.").required(),
+        value("--producer-props", "PROP-NAME=PROP-VALUE", ArgType::String, "(DEPRECATED) Kafka producer related configuration properties like client.id. These configs take precedence over those passed via --command-config or --producer.config. This option will be removed in a future version. Use --command-property instead. Example: --command-property linger.ms=10 batch.size=32768").many(),
+        value("--command-property", "PROP-NAME=PROP-VALUE", ArgType::String, "Kafka producer related configuration properties like client.id. These configs take precedence over those passed via --command-config or --producer.config. Example: --command-property linger.ms=10 batch.size=32768").many(),
+        value("--producer.config", "CONFIG-FILE", ArgType::String, "(DEPRECATED) Producer config properties file. This option will be removed in a future version. Use --command-config instead."),
+        value("--command-config", "CONFIG-FILE", ArgType::String, "Producer config properties file."),
+        flag("--print-metrics", "Print out metrics at the end of the test."),
+        value("--transactional-id", "TRANSACTIONAL-ID", ArgType::String, "The transactional id to use. This config takes precedence over the transactional.id specified via --command-property or --command-config. Note that if the transactional id is not specified while --transaction-duration-ms is provided, the default value for the transactional id will be performance-producer- followed by a random uuid."),
+        value("--transaction-duration-ms", "TRANSACTION-DURATION", ArgType::Long, "The maximum duration of each transaction. The commitTransaction will be called after this time has elapsed. The value should be greater than 0. If the transactional id is specified via --command-property, --command-config or --transactional-id but --transaction-duration-ms is not specified, the default value will be 3000."),
+        value("--warmup-records", "WARMUP-RECORDS", ArgType::Long, "The number of records to treat as warmup. These initial records will not be included in steady-state statistics. An additional summary line will be printed describing the steady-state statistics.").default("0"),
+        value("--reporting-interval", "INTERVAL-MS", ArgType::Long, "Interval in milliseconds at which to print progress info.").default("5000"),
+        value("--record-key-range", "KEY-RANGE", ArgType::Integer, "The range of keys to use when --key-distribution is 'range' or 'random'. Keys will be integers in [0, KEY-RANGE). Required for range and random distributions."),
+        value("--key-distribution", "KEY-DISTRIBUTION", ArgType::String, "The key distribution to use: 'none' for null keys, 'range' for round-robin keys in [0, KEY-RANGE), or 'random' for random keys in [0, KEY-RANGE). Requires --record-key-range when set to 'range' or 'random'.").choices(&["none", "range", "random"]).default("none"),
+        value("--random-seed", "RANDOM-SEED", ArgType::Long, "Seed for the pseudo-random number generator used by --key-distribution random and random payload generation. The default value of 0 ensures deterministic, reproducible benchmark runs. Set to a different value when non-repeating sequences are required.").default("0"),
     ],
-    groups: &[GroupSpec { id: 0, required: true }],
+    groups: &[GroupSpec {
+        id: 0,
+        required: true,
+        description: "Note that you must provide exactly one of --record-size, --payload-file or --payload-monotonic.",
+    }],
     subcommands: &[],
+    default_help: true,
 };
 
 /// The outcome of an argparse4j parse.
 #[derive(Clone, Debug)]
-pub(crate) enum Outcome {
+pub enum Outcome {
     Parsed(ParsedOpts),
     /// `-h`/`--help`: help text on stdout, exit 0.
     Help(Output),
@@ -190,7 +242,7 @@ fn usage_fragment(a: &ArgSpec) -> String {
 }
 
 /// argparse4j's format width without terminal detection (`ArgumentParsers.DEFAULT_FORMAT_WIDTH`).
-pub(crate) const FORMAT_WIDTH: usize = 75;
+pub const FORMAT_WIDTH: usize = 75;
 
 /// The usage tokens of one parser level (`ArgumentParserImpl.printUsage`): optional arguments
 /// outside mutually exclusive groups in the order added (`[...]` unless required), then each
@@ -231,7 +283,7 @@ fn usage_tokens(args: &[ArgSpec], groups: &[GroupSpec], upper: bool, tokens: &mu
 /// then the tokens each after a space, a token that would pass [`FORMAT_WIDTH`] starting a new
 /// line indented under the first token; a `usage: <prog>` wider than 30 columns puts every
 /// token on the lines after it, indented by 6.
-pub(crate) fn usage(spec: &ParserSpec, sub: Option<&SubSpec>) -> String {
+pub fn usage(spec: &ParserSpec, sub: Option<&SubSpec>) -> String {
     let mut tokens: Vec<String> = Vec::new();
     match sub {
         Some(s) => {
@@ -281,23 +333,8 @@ pub(crate) fn usage(spec: &ParserSpec, sub: Option<&SubSpec>) -> String {
 /// `TextHelper.wrap` with no indents: the text cut into line-break segments (Java's line
 /// `BreakIterator`), a segment that would pass `width` starting a new line, and each full line
 /// justified by `TextHelper.adjustSpace` (its blank runs widened, the middle ones first).
-pub(crate) fn wrap_justified(text: &str, width: usize) -> String {
-    let mut res = String::new();
-    let mut line = String::new();
-    let mut current = 0usize;
-    for seg in crate::console::opts::java_line_words(text) {
-        let w = seg.chars().count();
-        current += w;
-        if current > width {
-            res.push_str(&adjust_space(&line, width, current - w));
-            res.push('\n');
-            line.clear();
-            current = w;
-        }
-        line.push_str(&seg);
-    }
-    res.push_str(&line);
-    res
+pub fn wrap_justified(text: &str, width: usize) -> String {
+    wrap_java(text, width, 0, "")
 }
 
 /// `TextHelper.adjustSpace`: trims `line`, then spreads the missing width over its blank runs,
@@ -330,10 +367,15 @@ fn adjust_space(line: &str, width: usize, current: usize) -> String {
 
 /// `handleError`: usage, then `<prog>: error: <message>` wrapped and justified at
 /// [`FORMAT_WIDTH`], stderr, exit 1.
-pub(crate) fn error_output(spec: &ParserSpec, sub: Option<&SubSpec>, message: &str) -> Output {
+pub fn error_output(spec: &ParserSpec, sub: Option<&SubSpec>, message: &str) -> Output {
     let mut o = Output::new();
     o.err(&usage(spec, sub));
-    o.errln(&wrap_justified(&format!("{}: error: {message}", spec.prog), FORMAT_WIDTH));
+    // `"%s: error: %s%n"` is wrapped whole: the line separator counts in the last segment.
+    let mut segs = crate::console::opts::java_line_words(&format!("{}: error: {message}", spec.prog));
+    if let Some(last) = segs.last_mut() {
+        last.push('\n');
+    }
+    o.err(&wrap_segments(segs, FORMAT_WIDTH, 0, ""));
     o.exit_code = 1;
     o
 }
@@ -358,8 +400,101 @@ fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
     lines
 }
 
-/// The `-h` help text (argparse4j `printHelp`, approximated).
-pub(crate) fn help(spec: &ParserSpec, sub: Option<&SubSpec>) -> String {
+/// `TextHelper.wrap`: `text` cut into line-break segments, a segment that would pass `width`
+/// (counting from `initial_offset`) starting a new line after `subsequent_indent`, each full line
+/// justified by `TextHelper.adjustSpace`.
+fn wrap_java(text: &str, width: usize, initial_offset: usize, subsequent_indent: &str) -> String {
+    wrap_segments(crate::console::opts::java_line_words(text), width, initial_offset, subsequent_indent)
+}
+
+/// [`wrap_java`] over segments already cut; a segment ending in a newline ends its line as is.
+fn wrap_segments(segs: Vec<String>, width: usize, initial_offset: usize, subsequent_indent: &str) -> String {
+    let mut res = String::new();
+    let mut line = String::new();
+    let mut current = initial_offset;
+    for seg in segs {
+        let w = seg.chars().count();
+        current += w;
+        if current > width {
+            res.push_str(&adjust_space(&line, width, current - w));
+            res.push('\n');
+            res.push_str(subsequent_indent);
+            line.clear();
+            current = subsequent_indent.len() + w;
+        }
+        line.push_str(&seg);
+        if seg.ends_with('\n') {
+            res.push_str(&line);
+            res.push_str(subsequent_indent);
+            line.clear();
+            current = subsequent_indent.len();
+        }
+    }
+    res.push_str(&line);
+    res
+}
+
+/// One argument's help (`ArgumentImpl.printHelp` and `TextHelper.printHelp`): its title (flag
+/// and metavar) after two spaces, the help text (with `(default: ...)` under `defaultHelp(true)`)
+/// from column 25, on the next line when the title is wider than 21.
+fn argument_help(out: &mut String, title: &str, help: &str) {
+    const INDENT: usize = 25;
+    out.push_str("  ");
+    out.push_str(title);
+    let w = title.chars().count();
+    if w <= 21 {
+        out.push_str(&" ".repeat(INDENT - w - 2));
+    } else {
+        out.push('\n');
+        out.push_str(&" ".repeat(INDENT));
+    }
+    out.push_str(&wrap_java(help, FORMAT_WIDTH, INDENT, &" ".repeat(INDENT)));
+    out.push('\n');
+}
+
+fn help_text_of(spec: &ParserSpec, a: &ArgSpec) -> String {
+    match a.default.filter(|_| spec.default_help) {
+        Some(d) if a.help.is_empty() => format!("(default: {d})"),
+        Some(d) => format!("{} (default: {d})", a.help),
+        None => a.help.to_string(),
+    }
+}
+
+/// argparse4j's `ArgumentParserImpl.printHelp` for a parser without sub-commands: the usage, the
+/// description, `optional arguments:` (help first, then every argument outside a group with its
+/// own help section, in the order added), then each such group: its description, then its
+/// arguments.
+fn help_flat(spec: &ParserSpec) -> String {
+    let mut out = usage(spec, None);
+    if !spec.description.is_empty() {
+        out.push('\n');
+        out.push_str(&wrap_java(spec.description, FORMAT_WIDTH, 0, ""));
+        out.push('\n');
+    }
+    let separate =
+        |a: &ArgSpec| a.group.is_some_and(|g| spec.groups.iter().any(|s| s.id == g && !s.description.is_empty()));
+    out.push_str("\noptional arguments:\n");
+    argument_help(&mut out, "-h, --help", "show this help message and exit");
+    for a in spec.args.iter().filter(|a| !separate(a)) {
+        argument_help(&mut out, &usage_fragment(a), &help_text_of(spec, a));
+    }
+    for g in spec.groups.iter().filter(|g| !g.description.is_empty()) {
+        out.push('\n');
+        out.push_str("  ");
+        out.push_str(&wrap_java(g.description, FORMAT_WIDTH, 2, "  "));
+        out.push_str("\n\n");
+        for a in spec.args.iter().filter(|a| a.group == Some(g.id)) {
+            argument_help(&mut out, &usage_fragment(a), &help_text_of(spec, a));
+        }
+    }
+    out
+}
+
+/// The `-h` help text (argparse4j `printHelp`; approximated for sub-command parsers).
+pub fn help(spec: &ParserSpec, sub: Option<&SubSpec>) -> String {
+    if spec.subcommands.is_empty() {
+        return help_flat(spec);
+    }
     let mut out = usage(spec, sub);
     let (description, args) = match sub {
         Some(s) => (s.help, s.args),
@@ -427,6 +562,8 @@ fn find_arg<'a>(args: &'a [ArgSpec], name: &str) -> Match<'a> {
     if "--help".starts_with(name) {
         cands.push("--help");
     }
+    // ArgumentParserImpl.resolveNextFlag sorts the candidates.
+    cands.sort_unstable();
     match cands.len() {
         0 => Match::None,
         1 if cands[0] == "--help" => Match::Help,
@@ -523,6 +660,14 @@ fn parse_level(
                             found.ty.java_name()
                         )));
                     }
+                    // ArgumentImpl.convert: the converted value must be one of the choices.
+                    if let Some(c) = found.choices.filter(|c| !c.contains(&v.as_str())) {
+                        return Err(err(format!(
+                            "argument {}: invalid choice: '{v}' (choose from {{{}}})",
+                            found.flag,
+                            c.join(",")
+                        )));
+                    }
                 }
                 out.entries.retain(|(n, _)| *n != dest);
                 for v in vals {
@@ -572,7 +717,7 @@ fn help_output(spec: &ParserSpec, sub: Option<&SubSpec>) -> Output {
 }
 
 /// Parses `args` against `spec` (argparse4j rules: prefixes accepted).
-pub(crate) fn parse_args(spec: &ParserSpec, args: &[String]) -> Outcome {
+pub fn parse_args(spec: &ParserSpec, args: &[String]) -> Outcome {
     let mut out = ParsedOpts { arg_count: u32::try_from(args.len()).unwrap_or(u32::MAX), ..ParsedOpts::default() };
     let has_subs = !spec.subcommands.is_empty();
     let pos = match parse_level(spec, None, args, &mut out, has_subs) {
@@ -603,28 +748,27 @@ pub(crate) fn parse_args(spec: &ParserSpec, args: &[String]) -> Outcome {
 
 /// `TerseException` output of `kafka-metadata-quorum`: the message on
 /// stderr, exit 1 (`MetadataQuorumCommand`).
-pub(crate) fn terse(message: &str) -> Output {
+pub fn terse(message: &str) -> Output {
     Output::failure(message)
 }
 
 /// `MetadataQuorumCommand` checks of `describe`.
-pub(crate) const QUORUM_ONE_OF: &str = "One of --status or --replication must be specified with describe sub-command";
+pub const QUORUM_ONE_OF: &str = "One of --status or --replication must be specified with describe sub-command";
 /// `MetadataQuorumCommand`
-pub(crate) const QUORUM_ONLY_ONE: &str =
-    "Only one of --status or --replication should be specified with describe sub-command";
+pub const QUORUM_ONLY_ONE: &str = "Only one of --status or --replication should be specified with describe sub-command";
 /// `MetadataQuorumCommand`
-pub(crate) const QUORUM_HUMAN_READABLE: &str = "The option --human-readable is only supported along with --replication";
+pub const QUORUM_HUMAN_READABLE: &str = "The option --human-readable is only supported along with --replication";
 /// `MetadataQuorumCommand`
-pub(crate) const QUORUM_ADD_NEEDS_CONFIG: &str =
+pub const QUORUM_ADD_NEEDS_CONFIG: &str =
     "You must supply the configuration file of the controller you are adding when using add-controller.";
 
 /// `Properties file <f> does not exists!` (`MetadataQuorumCommand`, sic).
-pub(crate) fn quorum_properties_missing(file: &str) -> String {
+pub fn quorum_properties_missing(file: &str) -> String {
     format!("Properties file {file} does not exists!")
 }
 
 /// Parses and checks a `kafka-metadata-quorum` command line (`MetadataQuorumCommand`).
-pub(crate) fn parse_metadata_quorum(args: &[String]) -> Result<Parsed, Output> {
+pub fn parse_metadata_quorum(args: &[String]) -> Result<Parsed, Output> {
     let opts = match parse_args(&METADATA_QUORUM, args) {
         Outcome::Parsed(p) => p,
         Outcome::Help(o) | Outcome::Error(o) => return Err(o),
@@ -651,10 +795,11 @@ pub(crate) fn parse_metadata_quorum(args: &[String]) -> Result<Parsed, Output> {
     Ok(Parsed { opts, notes: Output::new() })
 }
 
-/// Parses and checks a `kafka-producer-perf-test` command line
-/// (`ProducerPerformance.ConfigPostProcessor`). With no arguments the tool
-/// prints its help on stdout and exits 0.
-pub(crate) fn parse_producer_perf_test(args: &[String]) -> Result<Parsed, Output> {
+/// Parses and checks a `kafka-producer-perf-test` command line: the `ArgumentParserException`s
+/// of Kafka 4.4 `ProducerPerformance.ConfigPostProcessor`, in its order. What it does after them
+/// (reading the payload file, the deprecation notices, reading the properties) is the tool's
+/// (`tools::perf_test`). With no arguments the tool prints its help on stdout and exits 0.
+pub fn parse_producer_perf_test(args: &[String]) -> Result<Parsed, Output> {
     let spec = &PRODUCER_PERF_TEST;
     if args.is_empty() {
         return Err(help_output(spec, None));
@@ -664,37 +809,50 @@ pub(crate) fn parse_producer_perf_test(args: &[String]) -> Result<Parsed, Output
         Outcome::Help(o) | Outcome::Error(o) => return Err(o),
     };
     let fail = |m: &str| Err(error_output(spec, None, m));
-    let num = opts.value("num-records").and_then(java_parse_long).unwrap_or(0);
+    let long = |n: &str| opts.value(n).and_then(java_parse_long);
+    let num = long("num-records").unwrap_or(0);
+    // Math.max(warmupRecords, 0)
+    let warmup = long("warmup-records").unwrap_or(0).max(0);
     if num <= 0 {
-        return fail("--num-records should be greater than zero");
+        return fail("--num-records should be greater than zero.");
     }
-    if let Some(rs) = opts.value("record-size").and_then(java_parse_int) {
-        if rs <= 0 {
-            return fail("--record-size should be greater than zero");
-        }
+    if warmup >= num {
+        return fail("The value for --warmup-records must be strictly fewer than the number of records in the test, --num-records.");
     }
-    if !opts.has("producer-props") && !opts.has("producer.config") {
-        return fail("Either --producer-props or --producer.config must be specified.");
+    if opts.value("record-size").and_then(java_parse_int).is_some_and(|rs| rs <= 0) {
+        return fail("--record-size should be greater than zero.");
     }
-    if let Some(d) = opts.value("transaction-duration-ms").and_then(java_parse_long) {
-        if d <= 0 {
-            return fail("--transaction-duration-ms should be greater than zero");
-        }
+    let has = |n: &str| opts.has(n);
+    if !has("bootstrap-server")
+        && !has("command-property")
+        && !has("producer-props")
+        && !has("producer.config")
+        && !has("command-config")
+    {
+        return fail("At least one of --bootstrap-server, --command-property, --producer-props, --producer.config or --command-config must be specified.");
     }
-    for prop in opts.values("producer-props") {
-        // Java `prop.split("=")` drops trailing empty strings.
-        let mut pieces: Vec<&str> = prop.split('=').collect();
-        while pieces.last() == Some(&"") {
-            pieces.pop();
-        }
-        if pieces.len() != 2 {
-            let mut o = Output::new();
-            let msg = format!("Invalid property: {prop}");
-            o.err("Exception in thread \"main\" ");
-            o.err(&stack_trace("java.lang.IllegalArgumentException", &msg));
-            o.exit_code = 1;
-            return Err(o);
-        }
+    if has("command-property") && has("producer-props") {
+        return fail("--command-property and --producer-props cannot be specified together.");
+    }
+    if has("command-config") && has("producer.config") {
+        return fail("--command-config and --producer.config cannot be specified together.");
+    }
+    if long("transaction-duration-ms").is_some_and(|d| d <= 0) {
+        return fail("--transaction-duration-ms should be greater than zero.");
+    }
+    if long("reporting-interval").is_some_and(|d| d <= 0) {
+        return fail("--reporting-interval should be greater than zero.");
+    }
+    let key_range = opts.value("record-key-range").and_then(java_parse_int);
+    if key_range.is_some_and(|r| r <= 0) {
+        return fail("--record-key-range should be greater than zero.");
+    }
+    let distribution = opts.value("key-distribution").unwrap_or("none");
+    if distribution != "none" && key_range.is_none() {
+        return fail("--record-key-range is required when --key-distribution is 'range' or 'random'.");
+    }
+    if distribution == "none" && key_range.is_some() {
+        return fail("--key-distribution must be 'range' or 'random' when --record-key-range is specified.");
     }
     Ok(Parsed { opts, notes: Output::new() })
 }

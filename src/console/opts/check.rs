@@ -14,6 +14,7 @@ use super::{
     main_no_exit_output, missing_required, option_error, usage_error, validate_bootstrap_server, ParsedOpts, Tool,
     ToolSpec,
 };
+use crate::sim::sort::CompactSort;
 
 /// Runs the checks of `tool`.
 pub(crate) fn check(tool: Tool, spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
@@ -153,7 +154,7 @@ pub(crate) fn java_option_set_order(names: &[String]) -> Vec<String> {
             ((spread & 15) as usize, i, n.clone())
         })
         .collect();
-    keyed.sort();
+    keyed.compact_sort();
     keyed.into_iter().map(|(_, _, n)| n).collect()
 }
 

@@ -919,10 +919,11 @@ bootstrap-controller is required
     let o = rejected(q, "--bootstrap-server b:1 explain");
     assert!(unwrapped(&o.stderr())
         .ends_with("error: invalid choice: 'explain' (choose from 'describe', 'add-controller', 'remove-controller')"));
+    // argparse4j's ArgumentParserImpl.resolveNextFlag sorts the candidates.
     let o = rejected(q, "--bootstrap b:1 describe --status");
     assert!(
         unwrapped(&o.stderr())
-            .ends_with("error: ambiguous option: --bootstrap could match --bootstrap-server, --bootstrap-controller"),
+            .ends_with("error: ambiguous option: --bootstrap could match --bootstrap-controller, --bootstrap-server"),
         "{}",
         o.stderr()
     );
@@ -953,6 +954,8 @@ bootstrap-controller is required
 // jopt-simple's `OptionParser` and `CommandLineUtils`
 #[test]
 fn producer_perf_parse() {
+    // Kafka 4.4 ProducerPerformance.argParser and ConfigPostProcessor (the texts are also in the
+    // recorded scenarios producer_perf and producer_perf_options).
     let t = Tool::ProducerPerfTest;
     let p = run(
         t,
@@ -961,29 +964,52 @@ fn producer_perf_parse() {
     .unwrap();
     assert_eq!(p.opts.values("producer-props"), vec!["bootstrap.servers=b:1", "acks=all"]);
     assert_eq!(p.opts.value("throughput"), Some("-1"));
+    // nargs("+") with store(): a second --command-property replaces the first list.
+    let p = run(
+        t,
+        "--topic t --num-records 1 --record-size 1 --throughput -1 --command-property a=1 --command-property b=2",
+    )
+    .unwrap();
+    assert_eq!(p.opts.values("command-property"), vec!["b=2"]);
     let o = rejected(t, "");
     assert_eq!(o.exit_code, 0);
-    assert!(o.stdout().starts_with("usage: producer-performance [-h] --topic TOPIC --num-records NUM-RECORDS"));
-    let o = rejected(t, "--topic t --num-records 10 --throughput 5 --producer-props a=b");
-    assert!(unwrapped(&o.stderr()).ends_with("producer-performance: error: one of the arguments --record-size --payload-file --payload-monotonic is required"));
-    let o = rejected(t, "--topic t --num-records 0 --record-size 1 --throughput 5 --producer-props a=b");
-    assert!(unwrapped(&o.stderr()).ends_with("producer-performance: error: --num-records should be greater than zero"));
+    assert!(o
+        .stdout()
+        .starts_with("usage: kafka-producer-perf-test\n       [-h] [--bootstrap-server BOOTSTRAP-SERVER]"));
+    assert!(o.stdout().contains("\n  --random-seed RANDOM-SEED\n"));
+    let o = rejected(t, "--topic t --num-records 10 --throughput 5 --bootstrap-server a:1");
+    assert!(unwrapped(&o.stderr()).ends_with("kafka-producer-perf-test: error: one of the arguments --record-size --payload-file --payload-monotonic is required"));
+    let o = rejected(t, "--topic t --num-records 0 --record-size 1 --throughput 5 --bootstrap-server a:1");
+    assert!(
+        unwrapped(&o.stderr()).ends_with("kafka-producer-perf-test: error: --num-records should be greater than zero.")
+    );
     let o = rejected(t, "--topic t --num-records 5 --record-size 1 --throughput 5");
-    assert!(unwrapped(&o.stderr())
-        .ends_with("producer-performance: error: Either --producer-props or --producer.config must be specified."));
-    let o = rejected(t, "--num-records 5 --record-size 1 --throughput 5 --producer-props a=b");
-    assert!(unwrapped(&o.stderr()).ends_with("producer-performance: error: argument --topic is required"));
+    assert!(unwrapped(&o.stderr()).ends_with("error: At least one of --bootstrap-server, --command-property, --producer-props, --producer.config or --command-config must be specified."));
+    let o = rejected(t, "--num-records 5 --record-size 1 --throughput 5 --bootstrap-server a:1");
+    assert!(unwrapped(&o.stderr()).ends_with("kafka-producer-perf-test: error: argument --topic is required"));
     let o = rejected(
         t,
-        "--topic t --num-records 5 --record-size 1 --payload-monotonic --throughput 5 --producer-props a=b",
+        "--topic t --num-records 5 --record-size 1 --payload-monotonic --throughput 5 --bootstrap-server a:1",
     );
     assert!(unwrapped(&o.stderr())
         .ends_with("error: argument --payload-monotonic: not allowed with argument --record-size"));
-    let o = rejected(t, "--topic t --num-records 5 --record-size 1 --throughput 5 --producer-props novalue");
-    assert_eq!(
-        o.stderr(),
-        "Exception in thread \"main\" java.lang.IllegalArgumentException: Invalid property: novalue\n\tat ...\n"
+    let o = rejected(
+        t,
+        "--topic t --num-records 5 --record-size 1 --throughput 5 --bootstrap-server a:1 --key-distribution x",
     );
+    assert!(unwrapped(&o.stderr())
+        .ends_with("error: argument --key-distribution: invalid choice: 'x' (choose from {none,range,random})"));
+    let o = rejected(
+        t,
+        "--topic t --num-records 5 --record-size 1 --throughput 5 --bootstrap-server a:1 --warmup-records 5",
+    );
+    assert!(unwrapped(&o.stderr()).contains("--warmup-records must be strictly fewer"));
+    // A negative --warmup-records is taken as 0 (Math.max).
+    assert!(run(
+        t,
+        "--topic t --num-records 5 --record-size 1 --throughput 5 --bootstrap-server a:1 --warmup-records -9"
+    )
+    .is_ok());
     // prefixes work in argparse4j
     assert!(run(t, "--top t --num 5 --record-s 1 --through 5 --producer-p a=b").is_ok());
 }

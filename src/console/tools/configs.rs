@@ -16,6 +16,7 @@ use crate::sim::config::{ConfigEntry, ConfigSource};
 use crate::sim::errors::ApiError;
 use crate::sim::java::java_parse_int;
 use crate::sim::protocol::{AlterOp, ControllerRequest, ControllerResponse, Request, Response};
+use crate::sim::sort::CompactSort;
 use crate::sim::types::ConfigResource;
 
 const EXECUTION_EXCEPTION: &str = "java.util.concurrent.ExecutionException";
@@ -135,7 +136,7 @@ fn describe(
         if let Some(meta) = meta {
             if entity_type == "topics" {
                 entities = meta.topics.keys().cloned().collect();
-                entities.sort_by(|a, b| crate::sim::java::java_string_cmp(a, b));
+                entities.compact_sort_by(|a, b| crate::sim::java::java_string_cmp(a, b));
             } else {
                 entities = meta.brokers.keys().map(|b| b.to_string()).collect();
                 entities.push(String::new());

@@ -17,6 +17,7 @@ use crate::sim::client::admin::{Call, Target};
 use crate::sim::errors::KafkaError;
 use crate::sim::node::Env;
 use crate::sim::protocol::{GroupDescription, Isolation, Request, Response};
+use crate::sim::sort::CompactSort;
 use crate::sim::types::{Offset, TopicPartition};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -449,12 +450,12 @@ fn cmd_describe(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Outp
         // Members with partitions, most partitions first; then committed partitions no one owns.
         let mut members: Vec<&crate::sim::protocol::GroupMemberDescription> =
             d.members.iter().filter(|m| !m.assignment.is_empty()).collect();
-        members.sort_by_key(|m| std::cmp::Reverse(m.assignment.len()));
+        members.compact_sort_by_key(|m| std::cmp::Reverse(m.assignment.len()));
         let mut owned: BTreeSet<TopicPartition> = BTreeSet::new();
         let mut keyed: Vec<(TopicPartition, Option<Owner>)> = Vec::new();
         for m in members {
             let mut tps = m.assignment.clone();
-            tps.sort();
+            tps.compact_sort();
             for tp in tps {
                 owned.insert(tp.clone());
                 keyed.push((tp, Some((m.member_id.clone(), m.host.clone(), m.client_id.clone()))));
@@ -918,7 +919,7 @@ fn reset_plan(
 /// the reset with an `UnknownTopicOrPartitionException` the tool throws itself.
 fn check_partitions_exist(ctx: &mut Ctx, admin: &AdminConn, tps: &[TopicPartition]) -> Result<(), Failed> {
     let mut topics: Vec<String> = tps.iter().map(|tp| tp.topic.clone()).collect();
-    topics.sort();
+    topics.compact_sort();
     topics.dedup();
     if topics.is_empty() {
         return Ok(());

@@ -18,6 +18,7 @@ use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::java::{java_hash_order, java_parse_int, java_string_hash};
 use crate::sim::metadata::is_internal_topic;
 use crate::sim::protocol::{ControllerRequest, ControllerResponse, NewTopic, Request, Response};
+use crate::sim::sort::CompactSort;
 use crate::sim::types::ConfigResource;
 use std::collections::BTreeMap;
 
@@ -144,7 +145,7 @@ fn matching_topics(
         .filter(|(n, _)| filter.as_ref().map(|f| f.is_full_match(n)).unwrap_or(true))
         .map(|(n, _)| n.clone())
         .collect();
-    names.sort_by(|a, b| crate::sim::java::java_string_cmp(a, b));
+    names.compact_sort_by(|a, b| crate::sim::java::java_string_cmp(a, b));
     Ok((names, all))
 }
 
@@ -310,7 +311,7 @@ fn admin_config_order(names: &[String]) -> Vec<String> {
     let response_order = java_hash_order(&keyed(&non_internal), 16);
     let position = |n: &String| response_order.iter().position(|r| r == n).unwrap_or(usize::MAX);
     let mut response: Vec<String> = names.to_vec();
-    response.sort_by_key(position);
+    response.compact_sort_by_key(position);
     java_hash_order(&keyed(&response), 16)
 }
 

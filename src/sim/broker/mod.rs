@@ -7,13 +7,22 @@
 //!   follower's replica fetcher with epoch-based truncation.
 //! * [`requests`]: Metadata, ListOffsets, DescribeConfigs, ApiVersions, admin forwarding.
 //! * [`housekeeping`]: retention, compaction, HW checkpoints, flushing.
+//! * [`group`] and [`txn`]: the group and transaction coordinators. Each runs one step at a
+//!   time ([`group::GroupStep`], [`txn::TxnStep`]) borrowing its own state and the broker
+//!   through the narrow [`host::CoordinatorHost`]; they never import this module.
+//! * [`coordinators`]: the broker's side of them: builds their steps, routes requests, timers
+//!   and leadership changes to them; FindCoordinator, WriteTxnMarkers, producer-id blocks.
 
-pub(crate) mod fetch;
-pub(crate) mod housekeeping;
-pub(crate) mod produce;
-pub(crate) mod replica;
+pub mod coordinators;
+pub mod fetch;
+pub mod group;
+pub mod host;
+pub mod housekeeping;
+pub mod produce;
+pub mod replica;
 pub mod requests;
-pub(crate) mod timer;
+pub mod timer;
+pub mod txn;
 
 use crate::sim::config::TopicConfig;
 use crate::sim::errors::KafkaError;
@@ -36,7 +45,7 @@ use timer::{BrokerOut, BrokerTimer};
 /// `log.initial.task.delay.ms` (an internal broker config, 30 s by default: `LogConfig`'s
 /// `SERVER_CONFIG_DEF`): how long after a broker starts `LogManager` waits before its first
 /// retention check, so nothing is deleted by retention in a broker's first 30 s.
-pub(crate) const LOG_INITIAL_TASK_DELAY_MS: i64 = 30_000;
+pub const LOG_INITIAL_TASK_DELAY_MS: i64 = 30_000;
 
 /// What a broker keeps on disk across crashes.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -66,7 +75,7 @@ pub enum BrokerState {
 }
 
 impl BrokerState {
-    pub(crate) fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             BrokerState::Starting => "starting",
             BrokerState::Fenced => "fenced",
@@ -78,13 +87,13 @@ impl BrokerState {
 
 /// The link to the active controller: who we think leads the quorum.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub(crate) struct ControllerLink {
+pub struct ControllerLink {
     pub leader: Option<i32>,
     next: u32,
 }
 
 impl ControllerLink {
-    pub(crate) fn target(&mut self, env: &Env) -> NodeAddr {
+    pub fn target(&mut self, env: &Env) -> NodeAddr {
         match self.leader {
             Some(l) => NodeAddr::Controller(l),
             None => {
@@ -94,11 +103,11 @@ impl ControllerLink {
         }
     }
     /// The current target did not answer: try the next voter.
-    pub(crate) fn failed(&mut self) {
+    pub fn failed(&mut self) {
         self.leader = None;
         self.next = self.next.wrapping_add(1);
     }
-    pub(crate) fn hint(&mut self, leader: Option<i32>) {
+    pub fn hint(&mut self, leader: Option<i32>) {
         if leader.is_some() {
             self.leader = leader;
         }
@@ -159,8 +168,8 @@ pub struct BrokerProc {
     /// `BrokerLifecycleManager.gotControlledShutdownResponse`.
     #[serde(default)]
     pub(crate) got_controlled_shutdown_response: bool,
-    pub coordinator: crate::sim::group::GroupCoordinator,
-    pub txn: crate::sim::txn::TxnCoordinator,
+    pub coordinator: group::GroupCoordinator,
+    pub txn: txn::TxnCoordinator,
 }
 
 /// A broker: disk plus process.
@@ -174,18 +183,18 @@ pub struct BrokerNode {
 }
 
 /// The port of `localhost:<port>` for a broker.
-pub(crate) fn endpoint_for(id: BrokerId, rack: Option<String>) -> BrokerEndpoint {
+pub fn endpoint_for(id: BrokerId, rack: Option<String>) -> BrokerEndpoint {
     BrokerEndpoint { id, host: "localhost".into(), port: Env::broker_port(id), rack }
 }
 
 impl BrokerNode {
-    pub(crate) fn new(id: BrokerId, rack: Option<String>) -> BrokerNode {
+    pub fn new(id: BrokerId, rack: Option<String>) -> BrokerNode {
         BrokerNode { id, rack, disk: BrokerDisk::default(), proc: None, incarnations: 0 }
     }
 
     /// Starts the broker process: log recovery, replay of the local metadata copy, then
     /// metadata fetching and registration.
-    pub(crate) fn start(&mut self, now: SimTime, env: &Env, rng: Pcg32, out: &mut BrokerOut) {
+    pub fn start(&mut self, now: SimTime, env: &Env, rng: Pcg32, out: &mut BrokerOut) {
         self.incarnations += 1;
         // LogManager.readBrokerEpochFromCleanShutdownFiles, then loading the logs deletes the
         // file: only the start right after a clean shutdown finds it.
@@ -244,8 +253,8 @@ impl BrokerNode {
             producer_id_backoff_until: SimTime::ZERO,
             previous_broker_epoch,
             got_controlled_shutdown_response: false,
-            coordinator: crate::sim::group::GroupCoordinator::default(),
-            txn: crate::sim::txn::TxnCoordinator::default(),
+            coordinator: group::GroupCoordinator::default(),
+            txn: txn::TxnCoordinator::default(),
         };
         out.trace(TraceKind::ProcessStarted { node: NodeAddr::Broker(self.id) });
         p.refresh_all_configs(env);
@@ -264,7 +273,7 @@ impl BrokerNode {
 
 /// What the learner's commands ask of a broker.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum BrokerInput {
+pub enum BrokerInput {
     /// `broker slow`: the replica fetchers wait this long before each fetch (0: no delay).
     SlowFetches { delay_ms: i64 },
     /// `broker stop`: a controlled shutdown (`BrokerLifecycleManager.beginControlledShutdown`);
@@ -351,7 +360,7 @@ impl BrokerProc {
     }
 
     /// The effective config of a topic on this broker.
-    pub(crate) fn config(&self, topic: &str) -> TopicConfig {
+    pub fn config(&self, topic: &str) -> TopicConfig {
         self.topic_configs.get(topic).cloned().unwrap_or_default()
     }
 
@@ -427,7 +436,7 @@ impl BrokerProc {
     }
 
     /// Begins a controlled shutdown: heartbeats now ask for it.
-    pub(crate) fn begin_controlled_shutdown(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
+    pub fn begin_controlled_shutdown(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
         if self.state == BrokerState::ShuttingDown {
             return;
         }
@@ -475,12 +484,13 @@ impl BrokerProc {
             Request::ApiVersions => out.respond(from, corr, Response::ApiVersions(requests::api_versions())),
             Request::Controller(inner) => self.forward_to_controller(now, from, corr, inner, env, out),
             Request::WriteTxnMarkers { markers } => {
-                self.handle_write_txn_markers(now, from, corr, markers, disk, env, out)
+                let resp = self.write_txn_markers(now, markers, disk, env, out);
+                out.respond(from, corr, resp);
             }
             req @ Request::InitProducerId { transactional_id: None, .. } => {
-                self.handle_init_producer_id(now, from, corr, req, disk, env, out)
+                self.txn_step(now, disk, env, out, |s| s.handle_init_producer_id(from, corr, req))
             }
-            other => self.handle_coordinator_request(now, from, corr, other, disk, env, out),
+            other => self.handle_coordinator_request(now, (from, corr), other, disk, env, out),
         }
     }
 
@@ -686,7 +696,7 @@ impl BrokerProc {
                     self.on_replica_fetch_response(now, leader, corr, error, partitions, disk, env, out);
                 }
             }
-            other => self.handle_coordinator_response(now, from, corr, other, disk, env, out),
+            other => self.txn_step(now, disk, env, out, |s| s.handle_txn_response(from, corr, other)),
         }
     }
 
@@ -781,9 +791,8 @@ impl BrokerProc {
                 self.run_flush(now, disk, env);
                 out.timer(now.plus_ms(1000), BrokerTimer::Flush);
             }
-            BrokerTimer::GroupTick(_) | BrokerTimer::TxnTick => {
-                self.handle_coordinator_timer(now, timer, disk, env, out)
-            }
+            BrokerTimer::GroupTick(group) => self.group_step(now, disk, env, out, |s| s.handle_tick(&group)),
+            BrokerTimer::TxnTick => self.txn_step(now, disk, env, out, |s| s.txn_tick()),
             _ => {}
         }
     }
@@ -842,6 +851,6 @@ impl BrokerProc {
         for l in leaders {
             self.maybe_send_replica_fetch(now, l, disk, env, out);
         }
-        self.on_coordinator_metadata(now, disk, env, out);
+        self.txn_step(now, disk, env, out, |s| s.retry_txn_markers());
     }
 }

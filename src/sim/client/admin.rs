@@ -3,6 +3,7 @@
 //! group's coordinator — retried on NOT_CONTROLLER, NOT_COORDINATOR, NOT_LEADER_OR_FOLLOWER and
 //! timeouts until `default.api.timeout.ms` (60 s).
 
+use super::conn::ExpBackoff;
 use super::{ClientMetadata, MetadataStyle};
 use crate::sim::client::timer::{ClientOut, ClientTimer};
 use crate::sim::errors::KafkaError;
@@ -70,7 +71,7 @@ pub struct AdminTask {
 }
 
 impl AdminTask {
-    pub(crate) fn is_done(&self) -> bool {
+    pub fn is_done(&self) -> bool {
         self.calls.iter().all(|c| c.response.is_some())
     }
 }
@@ -85,10 +86,23 @@ pub struct Admin {
     next_task: u64,
     pub request_timeout_ms: i64,
     pub api_timeout_ms: i64,
+    /// `retry.backoff.ms` / `retry.backoff.max.ms` (a failed call's back-off).
+    #[serde(default = "default_retry_backoff_ms")]
+    pub retry_backoff_ms: i64,
+    #[serde(default = "default_retry_backoff_max_ms")]
+    pub retry_backoff_max_ms: i64,
+}
+
+fn default_retry_backoff_ms() -> i64 {
+    100
+}
+
+fn default_retry_backoff_max_ms() -> i64 {
+    1000
 }
 
 impl Admin {
-    pub(crate) fn new(id: u32, client_id: String, bootstrap: Vec<(String, Option<BrokerId>)>, rng: Pcg32) -> Admin {
+    pub fn new(id: u32, client_id: String, bootstrap: Vec<(String, Option<BrokerId>)>, rng: Pcg32) -> Admin {
         let mut meta = ClientMetadata::new(bootstrap, rng);
         meta.allow_auto_create = false;
         meta.all_topics = true;
@@ -103,17 +117,13 @@ impl Admin {
             next_task: 1,
             request_timeout_ms: 30_000,
             api_timeout_ms: 60_000,
+            retry_backoff_ms: default_retry_backoff_ms(),
+            retry_backoff_max_ms: default_retry_backoff_max_ms(),
         }
     }
 
     /// Starts an operation made of `calls`; its results appear in `tasks[id]` when done.
-    pub(crate) fn submit(
-        &mut self,
-        now: SimTime,
-        calls: Vec<Call>,
-        timeout_ms: Option<i64>,
-        out: &mut ClientOut,
-    ) -> u64 {
+    pub fn submit(&mut self, now: SimTime, calls: Vec<Call>, timeout_ms: Option<i64>, out: &mut ClientOut) -> u64 {
         let id = self.next_task;
         self.next_task += 1;
         let deadline = now.plus_ms(timeout_ms.unwrap_or(self.api_timeout_ms));
@@ -123,7 +133,7 @@ impl Admin {
         id
     }
 
-    pub(crate) fn take(&mut self, id: u64) -> Option<AdminTask> {
+    pub fn take(&mut self, id: u64) -> Option<AdminTask> {
         if self.tasks.get(&id).map(|t| t.is_done()).unwrap_or(false) {
             self.tasks.remove(&id)
         } else {
@@ -131,14 +141,7 @@ impl Admin {
         }
     }
 
-    pub(crate) fn handle_message(
-        &mut self,
-        now: SimTime,
-        _from: NodeAddr,
-        msg: Message,
-        _env: &Env,
-        out: &mut ClientOut,
-    ) {
+    pub fn handle_message(&mut self, now: SimTime, _from: NodeAddr, msg: Message, _env: &Env, out: &mut ClientOut) {
         let Body::Resp(resp) = msg.body else { return };
         if let Response::Metadata { brokers, controller, topics, cluster_id } = resp {
             if self.meta.on_response(now, msg.corr, brokers, controller, topics, cluster_id) {
@@ -228,40 +231,44 @@ impl Admin {
         }
     }
 
-    pub(crate) fn handle_timer(&mut self, now: SimTime, timer: ClientTimer, _env: &Env, out: &mut ClientOut) {
+    pub fn handle_timer(&mut self, now: SimTime, timer: ClientTimer, _env: &Env, out: &mut ClientOut) {
         if let ClientTimer::RequestTimeout(corr) = timer {
-            if self.meta.on_failure(now, corr, out) {
-                return;
-            }
-            for task in self.tasks.values_mut() {
-                for call in task.calls.iter_mut() {
-                    if call.corr == Some(corr) || call.find_corr == Some(corr) {
-                        call.corr = None;
-                        call.find_corr = None;
-                        call.coordinator = None;
-                        self.meta.need_update = true;
-                    }
-                }
-            }
+            self.request_failed(now, corr, out);
         }
     }
 
-    pub(crate) fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, out: &mut ClientOut) {
+    /// The request `corr` of a call failed: it timed out, or its connection closed
+    /// (`AdminClientRunnable.handleResponses` with `wasDisconnected()` → `Call.fail` with a
+    /// `DisconnectException`). Both are retriable: the call goes again, to the node chosen
+    /// then, after `retryBackoff.backoff(tries)` (`retry.backoff.ms` doubling to
+    /// `retry.backoff.max.ms`, ±20 %), and metadata is refreshed
+    /// (`AdminMetadataManager.AdminMetadataUpdater.handleServerDisconnect`).
+    pub fn request_failed(&mut self, now: SimTime, corr: u64, out: &mut ClientOut) {
+        if self.meta.on_failure(now, corr, out) {
+            return;
+        }
+        let backoff = ExpBackoff::new(self.retry_backoff_ms, self.retry_backoff_max_ms);
         for task in self.tasks.values_mut() {
             for call in task.calls.iter_mut() {
-                if call.sent_to == Some(peer) && (call.corr.is_some() || call.find_corr.is_some()) {
+                if call.corr == Some(corr) || call.find_corr == Some(corr) {
                     call.corr = None;
                     call.find_corr = None;
                     call.coordinator = None;
-                    call.next_try = now.plus_ms(100);
+                    // Kafka counts a try when it fails; this call counted it when it was sent.
+                    let wait = backoff.backoff(u64::from(call.tries.saturating_sub(1)), self.meta.rng());
+                    call.next_try = now.plus_ms(wait);
                     out.timer(call.next_try, ClientTimer::ClientWake);
+                    self.meta.need_update = true;
                 }
             }
         }
     }
 
+    /// A broker went away: its calls were failed one by one (`request_failed`).
+    pub fn handle_disconnect(&mut self, _now: SimTime, _peer: NodeAddr, _env: &Env, _out: &mut ClientOut) {}
+
     /// Sends every call that can go now; fails calls whose task deadline has passed.
-    pub(crate) fn poll(&mut self, now: SimTime, _env: &Env, out: &mut ClientOut) {
+    pub fn poll(&mut self, now: SimTime, _env: &Env, out: &mut ClientOut) {
         if self.tasks.is_empty() {
             return;
         }

@@ -11,6 +11,7 @@
 //! loses them instead (at-most-once).
 
 use super::config::{ConsumerConfig, OffsetReset};
+use super::conn::ExpBackoff;
 use super::ClientMetadata;
 use crate::sim::assignor;
 use crate::sim::client::timer::{ClientOut, ClientTimer};
@@ -21,6 +22,7 @@ use crate::sim::protocol::{
 };
 use crate::sim::record::{Bytes, Header};
 use crate::sim::rng::Pcg32;
+use crate::sim::sort::CompactSort;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
 use crate::sim::types::{BrokerId, Epoch, NodeAddr, Offset, TopicPartition};
@@ -110,6 +112,10 @@ pub struct PartitionState {
     pub buffered: VecDeque<ConsumedRecord>,
     /// Where the position goes once `buffered` is drained (past markers and aborted data).
     pub next_position: Option<Offset>,
+    /// A failed position reset is not tried again before this (`SubscriptionState.requestFailed`
+    /// with `retry.backoff.ms`).
+    #[serde(default)]
+    pub reset_retry_at: Option<SimTime>,
 }
 
 impl PartitionState {
@@ -125,6 +131,7 @@ impl PartitionState {
             paused: false,
             buffered: VecDeque::new(),
             next_position: None,
+            reset_retry_at: None,
         }
     }
 
@@ -177,6 +184,15 @@ pub struct GroupClient {
     offset_fetch_inflight: Option<u64>,
     /// Commits in flight, with the generation they were sent in.
     commit_inflight: BTreeMap<u64, (i32, Vec<(TopicPartition, Offset)>)>,
+    /// Offsets of a synchronous commit that failed with a retriable error, sent again once the
+    /// coordinator is known and `retry_commit_at` has passed (`commitOffsetsSync` retries).
+    #[serde(default)]
+    retry_commit: BTreeMap<TopicPartition, Offset>,
+    #[serde(default)]
+    retry_commit_at: SimTime,
+    /// Failed attempts of that commit (its `retryBackoff.backoff(attempts)`).
+    #[serde(default)]
+    commit_attempts: u32,
     prepare_commit: Option<u64>,
     next_auto_commit: SimTime,
     join_members: Vec<JoinMember>,
@@ -212,6 +228,9 @@ impl GroupClient {
             next_heartbeat: SimTime::ZERO,
             offset_fetch_inflight: None,
             commit_inflight: BTreeMap::new(),
+            retry_commit: BTreeMap::new(),
+            retry_commit_at: SimTime::ZERO,
+            commit_attempts: 0,
             prepare_commit: None,
             next_auto_commit: SimTime::ZERO,
             join_members: vec![],
@@ -404,9 +423,21 @@ impl Consumer {
     /// Commits `offsets` (commitAsync; the console's reset tool uses the admin client instead).
     pub(crate) fn commit(&mut self, now: SimTime, offsets: Vec<(TopicPartition, Offset)>, out: &mut ClientOut) {
         let Some(g) = &mut self.group else { return };
-        let Some(c) = g.coordinator else { return };
         if offsets.is_empty() {
             return;
+        }
+        let Some(c) = g.coordinator else {
+            // The coordinator is being looked up: the commit waits for it
+            // (`commitOffsetsAsync` → `lookupCoordinator().addListener`, `commitOffsetsSync` →
+            // `ensureCoordinatorReady`).
+            if !self.closed {
+                g.retry_commit.extend(offsets);
+            }
+            return;
+        };
+        // A newer commit of a partition supersedes a failed one waiting to be sent again.
+        for (tp, _) in &offsets {
+            g.retry_commit.remove(tp);
         }
         let corr = self.corr.next_id();
         g.commit_inflight.insert(corr, (g.generation, offsets.clone()));
@@ -622,8 +653,10 @@ impl Consumer {
                 let Some(g) = &mut self.group else { return };
                 let Some((commit_generation, offsets)) = g.commit_inflight.remove(&corr) else { return };
                 let failed = error.or_else(|| results.iter().find_map(|(_, e)| *e));
+                let sync_commit = matches!(self.app.commit, CommitMode::AfterProcessing | CommitMode::BeforeProcessing);
                 match failed {
                     None => {
+                        g.commit_attempts = 0;
                         out.trace(TraceKind::OffsetsCommitted {
                             group: g.group_id.clone(),
                             client: self.client_id.clone(),
@@ -639,6 +672,18 @@ impl Consumer {
                         });
                         if matches!(e, KafkaError::NOT_COORDINATOR | KafkaError::COORDINATOR_NOT_AVAILABLE) {
                             g.coordinator = None;
+                            if sync_commit && !self.closed && g.prepare_commit != Some(corr) {
+                                // commitOffsetsSync: a retriable error, so the same offsets go
+                                // again to the coordinator found next.
+                                for (tp, o) in offsets {
+                                    g.retry_commit.entry(tp).or_insert(o);
+                                }
+                                let backoff = ExpBackoff::new(self.cfg.retry_backoff_ms, self.cfg.retry_backoff_max_ms);
+                                let wait = backoff.backoff(u64::from(g.commit_attempts), &mut self.rng);
+                                g.commit_attempts = g.commit_attempts.saturating_add(1);
+                                g.retry_commit_at = now.plus_ms(wait);
+                                out.timer(g.retry_commit_at, ClientTimer::ClientWake);
+                            }
                         } else if matches!(
                             e,
                             KafkaError::ILLEGAL_GENERATION
@@ -669,6 +714,22 @@ impl Consumer {
 
     pub(crate) fn handle_timer(&mut self, now: SimTime, timer: ClientTimer, _env: &Env, out: &mut ClientOut) {
         if let ClientTimer::RequestTimeout(corr) = timer {
+            self.request_failed(now, corr, out);
+        }
+    }
+
+    /// Request `corr` failed: timed out, or cancelled because its connection closed
+    /// (`ConsumerNetworkClient.checkDisconnects` fails it with a `DisconnectException`). Each
+    /// part of the consumer retries as Kafka's does: the fetcher asks for metadata and fetches
+    /// again; a position reset (`OffsetFetcher.resetPositionsAsync`) is retried after
+    /// `retry.backoff.ms` (`SubscriptionState.requestFailed`) with a metadata update; the group
+    /// coordinator is marked unknown (`CoordinatorResponseHandler.onFailure` →
+    /// `markCoordinatorUnknown`) and looked up again; a failed auto-commit is retried after
+    /// `retry.backoff.ms` (`ConsumerCoordinator.doAutoCommitOffsetsAsync`: a retriable failure
+    /// resets `nextAutoCommitTimer`), a synchronous commit is sent again once the coordinator
+    /// is known (`commitOffsetsSync` loops on retriable errors with `retryBackoff`).
+    pub fn request_failed(&mut self, now: SimTime, corr: u64, out: &mut ClientOut) {
+        {
             if self.meta.on_failure(now, corr, out) {
                 return;
             }
@@ -676,7 +737,19 @@ impl Consumer {
                 self.fetch_inflight.remove(&b);
                 self.meta.need_update = true;
             }
-            self.list_offsets_inflight.remove(&corr);
+            if let Some(parts) = self.list_offsets_inflight.remove(&corr) {
+                let retry_at = now.plus_ms(self.cfg.retry_backoff_ms);
+                for tp in parts {
+                    if let Some(p) = self.assignment.get_mut(&tp) {
+                        p.reset_retry_at = Some(retry_at);
+                    }
+                }
+                self.meta.need_update = true;
+                out.timer(retry_at, ClientTimer::ClientWake);
+            }
+            let auto_commit = self.cfg.enable_auto_commit && self.app.commit == CommitMode::Auto;
+            let sync_commit = matches!(self.app.commit, CommitMode::AfterProcessing | CommitMode::BeforeProcessing);
+            let retry_backoff = ExpBackoff::new(self.cfg.retry_backoff_ms, self.cfg.retry_backoff_max_ms);
             if let Some(g) = &mut self.group {
                 let mut lost = false;
                 if g.leave_inflight == Some(corr) {
@@ -694,10 +767,20 @@ impl Consumer {
                         lost = true;
                     }
                 }
-                if g.commit_inflight.remove(&corr).is_some() {
+                if let Some((_, offsets)) = g.commit_inflight.remove(&corr) {
                     lost = true;
                     if g.prepare_commit == Some(corr) {
                         g.prepare_commit = None;
+                    } else if auto_commit && !self.closed {
+                        g.next_auto_commit = now.plus_ms(self.cfg.retry_backoff_ms);
+                    } else if sync_commit && !self.closed {
+                        for (tp, o) in offsets {
+                            g.retry_commit.entry(tp).or_insert(o);
+                        }
+                        let wait = retry_backoff.backoff(u64::from(g.commit_attempts), &mut self.rng);
+                        g.commit_attempts = g.commit_attempts.saturating_add(1);
+                        g.retry_commit_at = now.plus_ms(wait);
+                        out.timer(g.retry_commit_at, ClientTimer::ClientWake);
                     }
                 }
                 if lost {
@@ -775,6 +858,7 @@ impl Consumer {
         self.finish_processing(now, out);
         if self.group.is_some() {
             self.maintain_group(now, env, out, app_runs && !self.app.stuck);
+            self.send_retry_commit(now, out);
         }
         self.refresh_positions(now, out);
         self.send_fetches(now, out);
@@ -782,6 +866,28 @@ impl Consumer {
             self.app_poll(now, out);
         }
         self.schedule_wake(now, out, app_runs);
+    }
+
+    /// Sends again the offsets of a synchronous commit that failed with a retriable error,
+    /// once the coordinator is known and the back-off has passed (`commitOffsetsSync`).
+    fn send_retry_commit(&mut self, now: SimTime, out: &mut ClientOut) {
+        let manual = matches!(self.subscription, Subscription::None | Subscription::Assigned(_));
+        let Some(g) = &mut self.group else { return };
+        if g.retry_commit.is_empty()
+            || g.coordinator.is_none()
+            || now < g.retry_commit_at
+            || !g.commit_inflight.is_empty()
+            || !(manual || g.state == MemberState::Stable)
+        {
+            return;
+        }
+        // Partitions given away meanwhile are not committed (their new owner commits them).
+        let owned = &self.assignment;
+        let offsets: Vec<(TopicPartition, Offset)> = std::mem::take(&mut g.retry_commit)
+            .into_iter()
+            .filter(|(tp, _)| manual || owned.contains_key(tp))
+            .collect();
+        self.commit(now, offsets, out);
     }
 
     /// The application finished processing what it polled.
@@ -945,7 +1051,7 @@ impl Consumer {
         let mut no_reset = Vec::new();
         for (tp, p) in &self.assignment {
             let Some(reset) = p.reset else { continue };
-            if p.position.is_some() || pending.contains(tp) {
+            if p.position.is_some() || pending.contains(tp) || p.reset_retry_at.map(|t| now < t).unwrap_or(false) {
                 continue;
             }
             let spec = match reset {
@@ -1093,7 +1199,7 @@ impl Consumer {
             let bound = if read_committed { fp.last_stable_offset } else { fp.high_watermark };
             // read_committed: skip batches of aborted transactions (FetchCollector logic).
             let mut aborted: Vec<(i64, Offset)> = fp.aborted.clone();
-            aborted.sort_by_key(|(_, o)| *o);
+            aborted.compact_sort_by_key(|(_, o)| *o);
             let mut aborted_pids: BTreeSet<i64> = BTreeSet::new();
             let mut next = position;
             for batch in &fp.batches {
@@ -1169,6 +1275,9 @@ impl Consumer {
             }
             if self.cfg.enable_auto_commit && g.state == MemberState::Stable {
                 consider(g.next_auto_commit);
+            }
+            if !g.retry_commit.is_empty() {
+                consider(g.retry_commit_at);
             }
             if g.coordinator.is_none() && g.find_inflight.is_none() {
                 consider(if g.find_backoff > now { g.find_backoff } else { now.plus_ms(self.cfg.retry_backoff_ms) });

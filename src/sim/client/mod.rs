@@ -90,6 +90,11 @@ pub struct ClientMetadata {
     pub log_prefix: String,
     /// What the client logged at WARN and above (the tools print it on stderr).
     pub logs: VecDeque<ClientLog>,
+    /// Requests that were in flight or waiting on a connection that just closed, for the
+    /// client's logic to fail (`NetworkClient.processDisconnection` → `cancelInFlightRequests`
+    /// completes each with a disconnected `ClientResponse`); drained at once by [`ClientNode`].
+    #[serde(default)]
+    pub failed_requests: Vec<u64>,
     rng: Pcg32,
     clock: SimTime,
 }
@@ -128,6 +133,7 @@ impl ClientMetadata {
             conns: Connections::default(),
             log_prefix: String::new(),
             logs: VecDeque::new(),
+            failed_requests: Vec::new(),
             rng,
             clock: SimTime::ZERO,
         }
@@ -494,17 +500,19 @@ impl ClientMetadata {
                 c.remote_address()
             )
         });
-        let retry_queued = !c.queued.is_empty();
         if let Some(line) = refused {
             self.log(now, "WARN", NETWORK_CLIENT, line);
         }
-        self.conns.disconnected(key, now, &mut self.rng);
+        // Every request sent on the connection, and every one still waiting for it, fails
+        // back to the part of the client that made it (never silently forgotten).
+        let metadata = self.inflight.map(|(c, _)| c);
+        let mut failed: Vec<u64> = self.conns.inflight.iter().filter(|(_, k)| **k == key).map(|(c, _)| *c).collect();
         if let Some(c) = self.conns.nodes.get_mut(&key) {
-            c.queued.clear();
-            if retry_queued {
-                out.timer(c.retry_at(), ClientTimer::ClientWake);
-            }
+            failed.extend(c.queued.drain(..).map(|q| q.corr));
         }
+        failed.retain(|c| Some(*c) != metadata);
+        self.failed_requests.extend(failed);
+        self.conns.disconnected(key, now, &mut self.rng);
         self.handle_server_disconnect(now, key, out);
     }
 
@@ -766,6 +774,7 @@ impl Node for ClientNode {
                 self.meta_mut().conn_closed(now, key, CloseReason::Reset, out);
             }
         }
+        self.fail_requests(now, out);
         match &mut self.kind {
             ClientKind::Producer(p) => p.handle_disconnect(now, peer, env, out),
             ClientKind::Consumer(c) => c.handle_disconnect(now, peer, env, out),
@@ -814,8 +823,23 @@ impl ClientNode {
         }
     }
 
+    /// Completes every request the network layer just cancelled as disconnected: each client
+    /// kind fails it as its Kafka counterpart does (the producer re-enqueues the batch, the
+    /// consumer retries after `retry.backoff.ms`, the admin client retries the call).
+    fn fail_requests(&mut self, now: SimTime, out: &mut ClientOut) {
+        let failed = std::mem::take(&mut self.meta_mut().failed_requests);
+        for corr in failed {
+            match &mut self.kind {
+                ClientKind::Producer(p) => p.request_disconnected(now, corr, out),
+                ClientKind::Consumer(c) => c.request_failed(now, corr, out),
+                ClientKind::Admin(a) => a.request_failed(now, corr, out),
+            }
+        }
+    }
+
     /// Tells the client's logic that every request to the broker behind `key` failed.
     fn fail_peer(&mut self, now: SimTime, key: ConnKey, env: &Env, out: &mut ClientOut) {
+        self.fail_requests(now, out);
         let Some(peer) = Connections::peer(key) else { return };
         match &mut self.kind {
             ClientKind::Producer(p) => p.handle_disconnect(now, peer, env, out),

@@ -370,12 +370,33 @@ impl Producer {
     pub(crate) fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, out: &mut ClientOut) {
         if let NodeAddr::Broker(b) = peer {
             self.fail_connection(now, b, None, out);
-            if self.pid_inflight.is_some() {
-                self.pid_inflight = None;
-            }
             if let Some(t) = &mut self.txn {
                 t.on_disconnect(now, peer);
             }
+        }
+    }
+
+    /// Request `corr` was cancelled because its connection closed (`Sender.handleProduceResponse`
+    /// with `wasDisconnected()`: every batch fails with NETWORK_EXCEPTION "Disconnected from node
+    /// N", retried while `delivery.timeout.ms` allows; `Sender.maybeSendAndPollTransactionalRequest`
+    /// retries an InitProducerId; the transaction manager's requests look for their coordinator
+    /// again).
+    pub fn request_disconnected(&mut self, now: SimTime, corr: u64, out: &mut ClientOut) {
+        if self.pid_inflight == Some(corr) {
+            self.pid_inflight = None;
+            self.meta.need_update = true;
+            return;
+        }
+        if let Some(req) = self.inflight.remove(&corr) {
+            let err = ApiError::with(KafkaError::NETWORK_EXCEPTION, format!("Disconnected from node {}", req.broker));
+            for b in req.batches {
+                self.on_batch_failed(now, corr, b, err.clone(), out);
+            }
+            self.meta.need_update = true;
+            return;
+        }
+        if let Some(t) = &mut self.txn {
+            t.on_timeout(now, corr, &mut self.meta, out);
         }
     }
 
@@ -707,7 +728,6 @@ impl Producer {
     }
 
     fn route_pending(&mut self, now: SimTime, out: &mut ClientOut) {
-        let mut waiting = VecDeque::new();
         while let Some((id, r, t)) = self.pending.pop_front() {
             let count = match self.meta.topics.get(&r.topic) {
                 Some(TopicMeta { error: None, partitions, .. }) if !partitions.is_empty() => partitions.len() as i32,
@@ -721,8 +741,12 @@ impl Producer {
                             format!("Topic {} not present in metadata after {} ms.", r.topic, self.cfg.max_block_ms);
                         self.fail_unrouted(now, id, &r, msg, out);
                     } else {
+                        // KafkaProducer.send blocks its caller in waitOnMetadata: the records
+                        // sent after this one wait behind it, untouched (and a pipe of many
+                        // lines costs one look per poll, not one per waiting line).
                         self.meta.want(&r.topic);
-                        waiting.push_back((id, r, t));
+                        self.pending.push_front((id, r, t));
+                        return;
                     }
                     continue;
                 }
@@ -736,7 +760,6 @@ impl Producer {
             }
             self.append(now, id, r, count);
         }
-        self.pending = waiting;
     }
 
     /// `RecordAccumulator.append` with the partition choice of `BuiltInPartitioner`.

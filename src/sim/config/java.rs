@@ -7,6 +7,7 @@
 //! here are the ones `ConfigDef.Range.ensureValid` makes (`Number.doubleValue()`).
 
 use super::{Type, Valid};
+use crate::sim::sort::CompactSort;
 
 /// A value parsed as its config's type (`ConfigDef.parseType`).
 #[derive(Clone, Debug, PartialEq)]
@@ -334,7 +335,7 @@ pub(crate) fn java_set_string(names: &[String]) -> String {
     }
     let mut ordered: Vec<(usize, usize, &String)> =
         unique.iter().enumerate().map(|(i, n)| (bucket(n), i, *n)).collect();
-    ordered.sort();
+    ordered.compact_sort();
     format!("[{}]", ordered.iter().map(|(_, _, n)| n.as_str()).collect::<Vec<_>>().join(", "))
 }
 

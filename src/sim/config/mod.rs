@@ -16,6 +16,7 @@ mod java;
 mod rules;
 
 use crate::sim::errors::{ApiError, KafkaError};
+use crate::sim::sort::CompactSort;
 use crate::sim::types::BrokerId;
 use java::{ensure_valid, java_set_string, parse_type, Parsed};
 use serde::{Deserialize, Serialize};
@@ -805,7 +806,7 @@ pub fn describe_broker_configs(
         }
         None => cluster.keys().cloned().collect(),
     };
-    names.sort();
+    names.compact_sort();
     names.dedup();
     names
         .into_iter()

@@ -9,6 +9,7 @@
 
 use super::broker_config_def;
 use super::java::{host_port, invalid, java_trim, split_list};
+use crate::sim::sort::CompactSort;
 use std::collections::BTreeMap;
 
 /// A broker's effective raw config: what is set (static, then dynamic overrides), else defaults.
@@ -214,7 +215,7 @@ pub(crate) fn check(e: &Effective) -> Result<(), String> {
             let raw = e.originals.get("group.streams.rack.aware.assignment.tags").map(|v| split_list(java_trim(v)));
             let tags = raw.unwrap_or_default();
             let mut unique = tags.clone();
-            unique.sort();
+            unique.compact_sort();
             unique.dedup();
             require(
                 unique.len() == tags.len(),

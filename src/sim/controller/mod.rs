@@ -576,7 +576,7 @@ impl ControllerProc {
                 out.respond(from, corr, Response::Controller(ControllerResponse::ListReassignments(list)));
             }
             ControllerRequest::DescribeQuorum => {
-                let info = self.quorum_info(disk, env);
+                let info = self.quorum_info(now, disk, env);
                 out.respond(from, corr, Response::Controller(ControllerResponse::DescribeQuorum(info)));
             }
         }

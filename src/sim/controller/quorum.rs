@@ -559,9 +559,13 @@ impl ControllerProc {
         }
     }
 
-    /// `DescribeQuorum`: the leader's view of every replica of the metadata log.
-    pub(crate) fn quorum_info(&self, disk: &ControllerDisk, env: &Env) -> QuorumInfo {
+    /// `DescribeQuorum`: the leader's view of every replica of the metadata log. The leader's
+    /// own row says "now" for both timestamps (`RaftUtil.toReplicaState`: the replica whose id
+    /// is the leader's gets `currentTimeMs` as its last fetch and last caught-up time).
+    pub fn quorum_info(&self, now: SimTime, disk: &ControllerDisk, env: &Env) -> QuorumInfo {
         let to_ms = |t: Option<SimTime>| t.map(|t| env.wall_ms(t)).unwrap_or(-1);
+        let leader_id = self.leader_id().unwrap_or(-1);
+        let leader_or = |id: i32, t: Option<SimTime>| if id == leader_id { Some(now) } else { t };
         let (voters, observers) = match &self.role {
             Role::Leader(l) => (
                 l.voters
@@ -569,8 +573,8 @@ impl ControllerProc {
                     .map(|(id, p)| ReplicaProgress {
                         id: *id,
                         log_end_offset: p.end,
-                        last_fetch_ms: to_ms(p.last_fetch),
-                        last_caught_up_ms: to_ms(p.last_caught_up.or(if *id == self.id { p.last_fetch } else { None })),
+                        last_fetch_ms: to_ms(leader_or(*id, p.last_fetch)),
+                        last_caught_up_ms: to_ms(leader_or(*id, p.last_caught_up)),
                     })
                     .collect(),
                 l.observers
@@ -578,19 +582,13 @@ impl ControllerProc {
                     .map(|(id, p)| ReplicaProgress {
                         id: *id,
                         log_end_offset: p.end,
-                        last_fetch_ms: to_ms(p.last_fetch),
-                        last_caught_up_ms: to_ms(p.last_caught_up),
+                        last_fetch_ms: to_ms(leader_or(*id, p.last_fetch)),
+                        last_caught_up_ms: to_ms(leader_or(*id, p.last_caught_up)),
                     })
                     .collect(),
             ),
             _ => (vec![], vec![]),
         };
-        QuorumInfo {
-            leader_id: self.leader_id().unwrap_or(-1),
-            leader_epoch: disk.epoch,
-            high_watermark: self.hw,
-            voters,
-            observers,
-        }
+        QuorumInfo { leader_id, leader_epoch: disk.epoch, high_watermark: self.hw, voters, observers }
     }
 }

@@ -5,6 +5,7 @@
 use crate::sim::broker::BrokerState;
 use crate::sim::client::consumer::MemberState;
 use crate::sim::client::ClientKind;
+use crate::sim::sort::CompactSort;
 use crate::sim::time::SimTime;
 use crate::sim::types::{BrokerId, Epoch, NodeAddr, Offset, TopicPartition};
 use crate::sim::view::names::{ControllerRole, ReplicaRole};
@@ -347,7 +348,7 @@ impl ViewModel {
                 });
             }
         }
-        groups.sort_by(|a, b| a.id.cmp(&b.id));
+        groups.compact_sort_by(|a, b| a.id.cmp(&b.id));
         let links = sim
             .net()
             .rules()

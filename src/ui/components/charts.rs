@@ -2,6 +2,7 @@
 //! series has its own dash pattern and a legend, so the charts read without colour.
 
 use crate::lab::view::Sample;
+use crate::sim::sort::CompactSort;
 use crate::sim::view::ViewModel;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -68,7 +69,7 @@ pub fn Charts(props: &ChartsProps) -> Html {
         Series { label: "consumed".into(), points: col(&|x| x.consumed as i64) },
     ];
     let mut groups: Vec<String> = recent.iter().flat_map(|x| x.lag_by_group.iter().map(|(g, _)| g.clone())).collect();
-    groups.sort();
+    groups.compact_sort();
     groups.dedup();
     let lag: Vec<Series> = groups
         .iter()

@@ -535,10 +535,15 @@ fn producer_perf_lines() {
         total_latency_ms: 100_000 * 2 + 12_345,
         max_latency_ms: 345,
         percentiles: [2, 5, 12, 300],
+        steady: false,
     };
     assert_eq!(
         perf::producer_total_line(&t),
         "100000 records sent, 8100.445525 records/sec (0.77 MB/sec), 2.12 ms avg latency, 345.00 ms max latency, 2 ms 50th, 5 ms 95th, 12 ms 99th, 300 ms 99.9th.\n"
+    );
+    assert_eq!(
+        perf::producer_total_line(&ProducerTotal { steady: true, ..t }),
+        "100000 steady state records sent, 8100.445525 records/sec (0.77 MB/sec), 2.12 ms avg latency, 345.00 ms max latency, 2 ms 50th, 5 ms 95th, 12 ms 99th, 300 ms 99.9th.\n"
     );
     let lat: Vec<i32> = (1..=1000).rev().collect();
     assert_eq!(perf::percentiles(&lat), [501, 951, 991, 1000]);
