@@ -56,7 +56,7 @@ lessons![
 /// (file name, contents) of every lesson file: the embedded ones, or with `lazy-lessons` those
 /// handed to [`provide`] (none before).
 #[cfg(not(feature = "lazy-lessons"))]
-pub fn files() -> &'static [(&'static str, &'static str)] {
+pub(crate) fn files() -> &'static [(&'static str, &'static str)] {
     FILES
 }
 
@@ -68,14 +68,14 @@ thread_local! {
 /// (file name, contents) of every lesson file: the embedded ones, or with `lazy-lessons` those
 /// handed to [`provide`] (none before).
 #[cfg(feature = "lazy-lessons")]
-pub fn files() -> &'static [(&'static str, &'static str)] {
+pub(crate) fn files() -> &'static [(&'static str, &'static str)] {
     PROVIDED.with(|p| p.get())
 }
 
 /// Hands over the fetched lesson files, once, before the app starts. They are kept for the
 /// life of the page, as embedded ones would be.
 #[cfg(feature = "lazy-lessons")]
-pub fn provide(fetched: Vec<(&'static str, String)>) {
+pub(crate) fn provide(fetched: Vec<(&'static str, String)>) {
     let files: Vec<(&'static str, &'static str)> =
         fetched.into_iter().map(|(name, text)| (name, &*Box::leak(text.into_boxed_str()))).collect();
     PROVIDED.with(|p| p.set(Box::leak(files.into_boxed_slice())));
@@ -83,7 +83,7 @@ pub fn provide(fetched: Vec<(&'static str, String)>) {
 
 /// One line of the lesson list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CatalogueEntry {
+pub(crate) struct CatalogueEntry {
     pub file: &'static str,
     pub id: String,
     pub title: String,
@@ -109,7 +109,7 @@ pub fn load_all() -> (Vec<Lesson>, Vec<(&'static str, ParseError)>) {
 }
 
 /// The lesson list for the catalogue page.
-pub fn catalogue() -> Vec<CatalogueEntry> {
+pub(crate) fn catalogue() -> Vec<CatalogueEntry> {
     let mut v: Vec<CatalogueEntry> = files()
         .iter()
         .filter_map(|(file, text)| {
@@ -129,6 +129,6 @@ pub fn catalogue() -> Vec<CatalogueEntry> {
 }
 
 /// A lesson by id.
-pub fn find(id: &str) -> Option<Lesson> {
+pub(crate) fn find(id: &str) -> Option<Lesson> {
     files().iter().filter_map(|(_, t)| parse_lesson(t).ok()).find(|l| l.id == id)
 }

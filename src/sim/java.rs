@@ -95,19 +95,19 @@ impl JavaRandom {
 /// its `--key-distribution random` keys from one seeded with `--random-seed` (default 0), so a
 /// run's records are the same every time, in Kafka and here.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SplittableRandom {
+pub(crate) struct SplittableRandom {
     seed: i64,
 }
 
 impl SplittableRandom {
     const GOLDEN_GAMMA: i64 = 0x9e37_79b9_7f4a_7c15_u64 as i64;
 
-    pub fn new(seed: i64) -> SplittableRandom {
+    pub(crate) fn new(seed: i64) -> SplittableRandom {
         SplittableRandom { seed }
     }
 
     /// `mix32(nextSeed())`, i.e. `nextInt()`.
-    pub fn next_int_unbounded(&mut self) -> i32 {
+    pub(crate) fn next_int_unbounded(&mut self) -> i32 {
         self.seed = self.seed.wrapping_add(Self::GOLDEN_GAMMA);
         let mut z = self.seed as u64;
         z = (z ^ (z >> 33)).wrapping_mul(0x62a9_d9ed_7997_05f5);
@@ -117,7 +117,7 @@ impl SplittableRandom {
     /// `nextInt(bound)` (`RandomSupport.boundedNextInt`): a power of two masks the low bits;
     /// otherwise the top 31 bits modulo `bound`, rejecting the incomplete last range. Java throws
     /// for `bound <= 0`; here that returns 0 (callers check it first).
-    pub fn next_int(&mut self, bound: i32) -> i32 {
+    pub(crate) fn next_int(&mut self, bound: i32) -> i32 {
         if bound <= 0 {
             return 0;
         }

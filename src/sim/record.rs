@@ -85,7 +85,7 @@ impl RecordBatch {
         self.records.len() as u32
     }
     /// The offset after this batch.
-    pub(crate) fn next_offset(&self) -> Offset {
+    pub fn next_offset(&self) -> Offset {
         self.last_offset + 1
     }
     pub(crate) fn is_control(&self) -> bool {

@@ -12,7 +12,7 @@
 use std::cmp::Ordering;
 
 /// Stable sorting through one shared, non-generic merge sort (see the module documentation).
-pub trait CompactSort<T> {
+pub(crate) trait CompactSort<T> {
     /// Sorts stably by `compare`, as `slice::sort_by` does.
     fn compact_sort_by<F: FnMut(&T, &T) -> Ordering>(&mut self, compare: F);
 

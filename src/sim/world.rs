@@ -271,12 +271,12 @@ impl TraceLog {
     }
 
     /// Events from absolute index `from` on (what an observer has not seen yet).
-    pub(crate) fn since(&self, from: u64) -> impl Iterator<Item = &TraceEvent> {
+    pub fn since(&self, from: u64) -> impl Iterator<Item = &TraceEvent> {
         let skip = from.saturating_sub(self.first_index) as usize;
         self.events.iter().skip(skip)
     }
 
-    pub(crate) fn next_index(&self) -> u64 {
+    pub fn next_index(&self) -> u64 {
         self.first_index + self.events.len() as u64
     }
 }
@@ -487,7 +487,7 @@ impl Sim {
     }
 
     /// Processes exactly the next event.
-    pub(crate) fn step(&mut self) -> bool {
+    pub fn step(&mut self) -> bool {
         self.step_until(SimTime::MAX)
     }
 
@@ -1025,7 +1025,7 @@ impl Sim {
     }
 
     /// Starts an admin operation; poll [`Sim::admin_take`] for its result.
-    pub(crate) fn admin_submit(&mut self, admin: u32, calls: Vec<Call>, timeout_ms: Option<i64>) -> Option<u64> {
+    pub fn admin_submit(&mut self, admin: u32, calls: Vec<Call>, timeout_ms: Option<i64>) -> Option<u64> {
         let mut task = None;
         self.step_node::<ClientNode>(NodeAddr::Client(admin), |n, now, _, out| {
             if let ClientKind::Admin(a) = &mut n.kind {
@@ -1036,7 +1036,7 @@ impl Sim {
         task
     }
 
-    pub(crate) fn admin_take(&mut self, admin: u32, task: u64) -> Option<AdminTask> {
+    pub fn admin_take(&mut self, admin: u32, task: u64) -> Option<AdminTask> {
         self.admin_mut(admin).and_then(|a| a.take(task))
     }
 
@@ -1071,7 +1071,7 @@ impl Sim {
     }
 
     /// The partition's current leader, per the active controller.
-    pub(crate) fn leader_of(&self, tp: &crate::sim::types::TopicPartition) -> Option<BrokerId> {
+    pub fn leader_of(&self, tp: &crate::sim::types::TopicPartition) -> Option<BrokerId> {
         let c = self.active_controller()?;
         let leader = self.controllers[&c].proc.as_ref()?.image.partition(&tp.topic, tp.partition)?.leader;
         (leader >= 0).then_some(leader)
@@ -1267,7 +1267,7 @@ impl Sim {
     }
 
     /// Takes what client `id` logged so far, with its log prefix (`[Producer clientId=…]`).
-    pub(crate) fn take_client_logs(&mut self, id: u32) -> Option<(String, Vec<crate::sim::client::conn::ClientLog>)> {
+    pub fn take_client_logs(&mut self, id: u32) -> Option<(String, Vec<crate::sim::client::conn::ClientLog>)> {
         let c = self.clients.get_mut(&id)?;
         let prefix = c.meta().log_prefix.clone();
         Some((prefix, c.take_logs()))

@@ -16,7 +16,7 @@ use crate::sim::java::{java_parse_double, java_parse_int, java_parse_long};
 
 /// The type of an argparse4j argument value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ArgType {
+pub(crate) enum ArgType {
     String,
     Integer,
     Long,
@@ -45,7 +45,7 @@ impl ArgType {
 
 /// One argparse4j argument (`parser.addArgument("--topic")`).
 #[derive(Clone, Copy, Debug)]
-pub struct ArgSpec {
+pub(crate) struct ArgSpec {
     /// `--topic`
     pub flag: &'static str,
     /// `TOPIC`; `None` for `storeTrue()` flags.
@@ -114,14 +114,14 @@ impl ArgSpec {
         self
     }
     /// The destination name (`--num-records` → `num-records`).
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         self.flag.trim_start_matches('-')
     }
 }
 
 /// A mutually exclusive group.
 #[derive(Clone, Copy, Debug)]
-pub struct GroupSpec {
+pub(crate) struct GroupSpec {
     pub id: u8,
     pub required: bool,
     /// A description gives the group its own help section (`ArgumentGroupImpl.isSeparateHelp`).
@@ -130,7 +130,7 @@ pub struct GroupSpec {
 
 /// A sub-command (`describe`).
 #[derive(Clone, Copy, Debug)]
-pub struct SubSpec {
+pub(crate) struct SubSpec {
     pub name: &'static str,
     pub help: &'static str,
     pub args: &'static [ArgSpec],
@@ -138,7 +138,7 @@ pub struct SubSpec {
 
 /// A parser.
 #[derive(Clone, Copy, Debug)]
-pub struct ParserSpec {
+pub(crate) struct ParserSpec {
     pub prog: &'static str,
     pub description: &'static str,
     pub args: &'static [ArgSpec],
@@ -149,7 +149,7 @@ pub struct ParserSpec {
 }
 
 /// `kafka-metadata-quorum` (`MetadataQuorumCommand`).
-pub static METADATA_QUORUM: ParserSpec = ParserSpec {
+pub(crate) static METADATA_QUORUM: ParserSpec = ParserSpec {
     prog: "kafka-metadata-quorum",
     description: "This tool describes kraft metadata quorum status.",
     args: &[
@@ -189,7 +189,7 @@ pub static METADATA_QUORUM: ParserSpec = ParserSpec {
 /// `kafka-producer-perf-test` (Kafka 4.4 `ProducerPerformance.argParser`): the arguments in the
 /// order they are added, the payload group last in the usage (argparse4j puts mutually exclusive
 /// groups after the other arguments).
-pub static PRODUCER_PERF_TEST: ParserSpec = ParserSpec {
+pub(crate) static PRODUCER_PERF_TEST: ParserSpec = ParserSpec {
     prog: "kafka-producer-perf-test",
     description: "This tool is used to verify the producer performance. To enable transactions, you can specify a transactional id or set a transaction duration using --transaction-duration-ms. There are three ways to specify the transactional id: set transactional.id=<id> via --command-property, set transactional.id=<id> in the config file via --command-config, or use --transactional-id <id>.",
     args: &[
@@ -225,7 +225,7 @@ pub static PRODUCER_PERF_TEST: ParserSpec = ParserSpec {
 
 /// The outcome of an argparse4j parse.
 #[derive(Clone, Debug)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Parsed(ParsedOpts),
     /// `-h`/`--help`: help text on stdout, exit 0.
     Help(Output),
@@ -242,7 +242,7 @@ fn usage_fragment(a: &ArgSpec) -> String {
 }
 
 /// argparse4j's format width without terminal detection (`ArgumentParsers.DEFAULT_FORMAT_WIDTH`).
-pub const FORMAT_WIDTH: usize = 75;
+pub(crate) const FORMAT_WIDTH: usize = 75;
 
 /// The usage tokens of one parser level (`ArgumentParserImpl.printUsage`): optional arguments
 /// outside mutually exclusive groups in the order added (`[...]` unless required), then each
@@ -283,7 +283,7 @@ fn usage_tokens(args: &[ArgSpec], groups: &[GroupSpec], upper: bool, tokens: &mu
 /// then the tokens each after a space, a token that would pass [`FORMAT_WIDTH`] starting a new
 /// line indented under the first token; a `usage: <prog>` wider than 30 columns puts every
 /// token on the lines after it, indented by 6.
-pub fn usage(spec: &ParserSpec, sub: Option<&SubSpec>) -> String {
+pub(crate) fn usage(spec: &ParserSpec, sub: Option<&SubSpec>) -> String {
     let mut tokens: Vec<String> = Vec::new();
     match sub {
         Some(s) => {
@@ -330,13 +330,6 @@ pub fn usage(spec: &ParserSpec, sub: Option<&SubSpec>) -> String {
     out
 }
 
-/// `TextHelper.wrap` with no indents: the text cut into line-break segments (Java's line
-/// `BreakIterator`), a segment that would pass `width` starting a new line, and each full line
-/// justified by `TextHelper.adjustSpace` (its blank runs widened, the middle ones first).
-pub fn wrap_justified(text: &str, width: usize) -> String {
-    wrap_java(text, width, 0, "")
-}
-
 /// `TextHelper.adjustSpace`: trims `line`, then spreads the missing width over its blank runs,
 /// one more to the runs in the middle when it does not divide evenly.
 fn adjust_space(line: &str, width: usize, current: usize) -> String {
@@ -367,7 +360,7 @@ fn adjust_space(line: &str, width: usize, current: usize) -> String {
 
 /// `handleError`: usage, then `<prog>: error: <message>` wrapped and justified at
 /// [`FORMAT_WIDTH`], stderr, exit 1.
-pub fn error_output(spec: &ParserSpec, sub: Option<&SubSpec>, message: &str) -> Output {
+pub(crate) fn error_output(spec: &ParserSpec, sub: Option<&SubSpec>, message: &str) -> Output {
     let mut o = Output::new();
     o.err(&usage(spec, sub));
     // `"%s: error: %s%n"` is wrapped whole: the line separator counts in the last segment.
@@ -491,7 +484,7 @@ fn help_flat(spec: &ParserSpec) -> String {
 }
 
 /// The `-h` help text (argparse4j `printHelp`; approximated for sub-command parsers).
-pub fn help(spec: &ParserSpec, sub: Option<&SubSpec>) -> String {
+pub(crate) fn help(spec: &ParserSpec, sub: Option<&SubSpec>) -> String {
     if spec.subcommands.is_empty() {
         return help_flat(spec);
     }
@@ -717,7 +710,7 @@ fn help_output(spec: &ParserSpec, sub: Option<&SubSpec>) -> Output {
 }
 
 /// Parses `args` against `spec` (argparse4j rules: prefixes accepted).
-pub fn parse_args(spec: &ParserSpec, args: &[String]) -> Outcome {
+pub(crate) fn parse_args(spec: &ParserSpec, args: &[String]) -> Outcome {
     let mut out = ParsedOpts { arg_count: u32::try_from(args.len()).unwrap_or(u32::MAX), ..ParsedOpts::default() };
     let has_subs = !spec.subcommands.is_empty();
     let pos = match parse_level(spec, None, args, &mut out, has_subs) {
@@ -748,27 +741,27 @@ pub fn parse_args(spec: &ParserSpec, args: &[String]) -> Outcome {
 
 /// `TerseException` output of `kafka-metadata-quorum`: the message on
 /// stderr, exit 1 (`MetadataQuorumCommand`).
-pub fn terse(message: &str) -> Output {
+pub(crate) fn terse(message: &str) -> Output {
     Output::failure(message)
 }
 
 /// `MetadataQuorumCommand` checks of `describe`.
-pub const QUORUM_ONE_OF: &str = "One of --status or --replication must be specified with describe sub-command";
+pub(crate) const QUORUM_ONE_OF: &str = "One of --status or --replication must be specified with describe sub-command";
 /// `MetadataQuorumCommand`
-pub const QUORUM_ONLY_ONE: &str = "Only one of --status or --replication should be specified with describe sub-command";
+pub(crate) const QUORUM_ONLY_ONE: &str = "Only one of --status or --replication should be specified with describe sub-command";
 /// `MetadataQuorumCommand`
-pub const QUORUM_HUMAN_READABLE: &str = "The option --human-readable is only supported along with --replication";
+pub(crate) const QUORUM_HUMAN_READABLE: &str = "The option --human-readable is only supported along with --replication";
 /// `MetadataQuorumCommand`
-pub const QUORUM_ADD_NEEDS_CONFIG: &str =
+pub(crate) const QUORUM_ADD_NEEDS_CONFIG: &str =
     "You must supply the configuration file of the controller you are adding when using add-controller.";
 
 /// `Properties file <f> does not exists!` (`MetadataQuorumCommand`, sic).
-pub fn quorum_properties_missing(file: &str) -> String {
+pub(crate) fn quorum_properties_missing(file: &str) -> String {
     format!("Properties file {file} does not exists!")
 }
 
 /// Parses and checks a `kafka-metadata-quorum` command line (`MetadataQuorumCommand`).
-pub fn parse_metadata_quorum(args: &[String]) -> Result<Parsed, Output> {
+pub(crate) fn parse_metadata_quorum(args: &[String]) -> Result<Parsed, Output> {
     let opts = match parse_args(&METADATA_QUORUM, args) {
         Outcome::Parsed(p) => p,
         Outcome::Help(o) | Outcome::Error(o) => return Err(o),
@@ -799,7 +792,7 @@ pub fn parse_metadata_quorum(args: &[String]) -> Result<Parsed, Output> {
 /// of Kafka 4.4 `ProducerPerformance.ConfigPostProcessor`, in its order. What it does after them
 /// (reading the payload file, the deprecation notices, reading the properties) is the tool's
 /// (`tools::perf_test`). With no arguments the tool prints its help on stdout and exits 0.
-pub fn parse_producer_perf_test(args: &[String]) -> Result<Parsed, Output> {
+pub(crate) fn parse_producer_perf_test(args: &[String]) -> Result<Parsed, Output> {
     let spec = &PRODUCER_PERF_TEST;
     if args.is_empty() {
         return Err(help_output(spec, None));

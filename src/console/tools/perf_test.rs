@@ -38,20 +38,20 @@ use crate::sim::world::Sim;
 use std::collections::BTreeMap;
 
 /// The largest `--num-records` Brokerlab runs (a documented simulator limit).
-pub const MAX_RECORDS: i64 = 2_000_000;
+pub(crate) const MAX_RECORDS: i64 = 2_000_000;
 /// Random payload bytes a run stores before its records repeat the last payload.
-pub const PAYLOAD_BUDGET: i64 = 32 * 1024 * 1024;
+pub(crate) const PAYLOAD_BUDGET: i64 = 32 * 1024 * 1024;
 /// `ProducerPerformance`'s default reporting interval (`--reporting-interval`).
-pub const REPORTING_INTERVAL_MS: i64 = 5000;
+pub(crate) const REPORTING_INTERVAL_MS: i64 = 5000;
 /// The default client id of the perf producer (`ProducerPerformance.readProps`).
-pub const CLIENT_ID: &str = "perf-producer-client";
+pub(crate) const CLIENT_ID: &str = "perf-producer-client";
 /// `ProducerPerformance.DEFAULT_TRANSACTION_ID_PREFIX`
-pub const DEFAULT_TRANSACTION_ID_PREFIX: &str = "performance-producer-";
+pub(crate) const DEFAULT_TRANSACTION_ID_PREFIX: &str = "performance-producer-";
 /// `ProducerPerformance.DEFAULT_TRANSACTION_DURATION_MS`
-pub const DEFAULT_TRANSACTION_DURATION_MS: i64 = 3000;
+pub(crate) const DEFAULT_TRANSACTION_DURATION_MS: i64 = 3000;
 /// Where a relative `--payload-file` is resolved for `Reading payloads from:` (the console has
 /// no working directory; a Kafka installation's is where its `bin/` lives).
-pub const WORKING_DIRECTORY: &str = "/opt/kafka";
+pub(crate) const WORKING_DIRECTORY: &str = "/opt/kafka";
 
 enum Payload {
     Random(usize),
@@ -171,7 +171,7 @@ struct Sent {
 }
 
 /// The running perf test.
-pub struct PerfJob {
+pub(crate) struct PerfJob {
     /// What was printed before the producer started (notices), printed when the job starts.
     notes: Option<Output>,
     client: u32,
@@ -232,7 +232,7 @@ fn scan_payloads(text: &str, delimiter: &str) -> Vec<Bytes> {
     items.into_iter().map(|s| bytes(s.as_bytes())).collect()
 }
 
-pub fn run(ctx: &mut Ctx, args: &[String]) -> Started {
+pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let parsed = match parse_command(Tool::ProducerPerfTest, args) {
         Ok(p) => p,
         Err(o) => return Started::Done(o),

@@ -193,7 +193,7 @@ fn new_member_id(prefix: &str, rng: &mut crate::sim::rng::Pcg32) -> String {
 
 /// One step of the group coordinator: its state, the broker it runs on as a
 /// [`CoordinatorHost`], the moment and where its messages and timers go.
-pub struct GroupStep<'a> {
+pub(crate) struct GroupStep<'a> {
     pub coord: &'a mut GroupCoordinator,
     pub host: &'a mut dyn CoordinatorHost,
     pub now: SimTime,

@@ -19,7 +19,7 @@ use crate::sim::types::{BrokerId, Offset, TopicPartition, OFFSETS_TOPIC, TXN_TOP
 use super::timer::BrokerOut;
 
 /// The broker as a coordinator's step may use it.
-pub trait CoordinatorHost {
+pub(crate) trait CoordinatorHost {
     fn broker_id(&self) -> BrokerId;
     /// The broker's metadata image.
     fn image(&self) -> &MetadataImage;
@@ -49,7 +49,7 @@ pub trait CoordinatorHost {
 }
 
 /// The partitions of `__consumer_offsets` (`offsets.topic.num.partitions` until it exists).
-pub fn offsets_partitions(image: &MetadataImage, env: &Env) -> i32 {
+pub(crate) fn offsets_partitions(image: &MetadataImage, env: &Env) -> i32 {
     image
         .topics
         .get(OFFSETS_TOPIC)
@@ -59,7 +59,7 @@ pub fn offsets_partitions(image: &MetadataImage, env: &Env) -> i32 {
 
 /// The partitions of `__transaction_state` (`transaction.state.log.num.partitions` until it
 /// exists).
-pub fn txn_partitions(image: &MetadataImage, env: &Env) -> i32 {
+pub(crate) fn txn_partitions(image: &MetadataImage, env: &Env) -> i32 {
     image
         .topics
         .get(TXN_TOPIC)

@@ -13,16 +13,16 @@
 //! * [`coordinators`]: the broker's side of them: builds their steps, routes requests, timers
 //!   and leadership changes to them; FindCoordinator, WriteTxnMarkers, producer-id blocks.
 
-pub mod coordinators;
-pub mod fetch;
-pub mod group;
-pub mod host;
-pub mod housekeeping;
-pub mod produce;
-pub mod replica;
+pub(crate) mod coordinators;
+pub(crate) mod fetch;
+pub(crate) mod group;
+pub(crate) mod host;
+pub(crate) mod housekeeping;
+pub(crate) mod produce;
+pub(crate) mod replica;
 pub mod requests;
-pub mod timer;
-pub mod txn;
+pub(crate) mod timer;
+pub(crate) mod txn;
 
 use crate::sim::config::TopicConfig;
 use crate::sim::errors::KafkaError;
@@ -45,7 +45,7 @@ use timer::{BrokerOut, BrokerTimer};
 /// `log.initial.task.delay.ms` (an internal broker config, 30 s by default: `LogConfig`'s
 /// `SERVER_CONFIG_DEF`): how long after a broker starts `LogManager` waits before its first
 /// retention check, so nothing is deleted by retention in a broker's first 30 s.
-pub const LOG_INITIAL_TASK_DELAY_MS: i64 = 30_000;
+pub(crate) const LOG_INITIAL_TASK_DELAY_MS: i64 = 30_000;
 
 /// What a broker keeps on disk across crashes.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -75,7 +75,7 @@ pub enum BrokerState {
 }
 
 impl BrokerState {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             BrokerState::Starting => "starting",
             BrokerState::Fenced => "fenced",
@@ -87,13 +87,13 @@ impl BrokerState {
 
 /// The link to the active controller: who we think leads the quorum.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct ControllerLink {
+pub(crate) struct ControllerLink {
     pub leader: Option<i32>,
     next: u32,
 }
 
 impl ControllerLink {
-    pub fn target(&mut self, env: &Env) -> NodeAddr {
+    pub(crate) fn target(&mut self, env: &Env) -> NodeAddr {
         match self.leader {
             Some(l) => NodeAddr::Controller(l),
             None => {
@@ -103,11 +103,11 @@ impl ControllerLink {
         }
     }
     /// The current target did not answer: try the next voter.
-    pub fn failed(&mut self) {
+    pub(crate) fn failed(&mut self) {
         self.leader = None;
         self.next = self.next.wrapping_add(1);
     }
-    pub fn hint(&mut self, leader: Option<i32>) {
+    pub(crate) fn hint(&mut self, leader: Option<i32>) {
         if leader.is_some() {
             self.leader = leader;
         }
@@ -183,18 +183,18 @@ pub struct BrokerNode {
 }
 
 /// The port of `localhost:<port>` for a broker.
-pub fn endpoint_for(id: BrokerId, rack: Option<String>) -> BrokerEndpoint {
+pub(crate) fn endpoint_for(id: BrokerId, rack: Option<String>) -> BrokerEndpoint {
     BrokerEndpoint { id, host: "localhost".into(), port: Env::broker_port(id), rack }
 }
 
 impl BrokerNode {
-    pub fn new(id: BrokerId, rack: Option<String>) -> BrokerNode {
+    pub(crate) fn new(id: BrokerId, rack: Option<String>) -> BrokerNode {
         BrokerNode { id, rack, disk: BrokerDisk::default(), proc: None, incarnations: 0 }
     }
 
     /// Starts the broker process: log recovery, replay of the local metadata copy, then
     /// metadata fetching and registration.
-    pub fn start(&mut self, now: SimTime, env: &Env, rng: Pcg32, out: &mut BrokerOut) {
+    pub(crate) fn start(&mut self, now: SimTime, env: &Env, rng: Pcg32, out: &mut BrokerOut) {
         self.incarnations += 1;
         // LogManager.readBrokerEpochFromCleanShutdownFiles, then loading the logs deletes the
         // file: only the start right after a clean shutdown finds it.
@@ -273,7 +273,7 @@ impl BrokerNode {
 
 /// What the learner's commands ask of a broker.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum BrokerInput {
+pub(crate) enum BrokerInput {
     /// `broker slow`: the replica fetchers wait this long before each fetch (0: no delay).
     SlowFetches { delay_ms: i64 },
     /// `broker stop`: a controlled shutdown (`BrokerLifecycleManager.beginControlledShutdown`);
@@ -360,7 +360,7 @@ impl BrokerProc {
     }
 
     /// The effective config of a topic on this broker.
-    pub fn config(&self, topic: &str) -> TopicConfig {
+    pub(crate) fn config(&self, topic: &str) -> TopicConfig {
         self.topic_configs.get(topic).cloned().unwrap_or_default()
     }
 
@@ -436,7 +436,7 @@ impl BrokerProc {
     }
 
     /// Begins a controlled shutdown: heartbeats now ask for it.
-    pub fn begin_controlled_shutdown(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
+    pub(crate) fn begin_controlled_shutdown(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
         if self.state == BrokerState::ShuttingDown {
             return;
         }

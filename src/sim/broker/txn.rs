@@ -104,7 +104,7 @@ const CLEANUP_INTERVAL_MS: i64 = 10_000;
 
 /// One step of the transaction coordinator: its state, the broker it runs on as a
 /// [`CoordinatorHost`], the moment and where its messages and timers go.
-pub struct TxnStep<'a> {
+pub(crate) struct TxnStep<'a> {
     pub coord: &'a mut TxnCoordinator,
     pub host: &'a mut dyn CoordinatorHost,
     pub now: SimTime,

@@ -71,7 +71,7 @@ pub struct AdminTask {
 }
 
 impl AdminTask {
-    pub fn is_done(&self) -> bool {
+    pub(crate) fn is_done(&self) -> bool {
         self.calls.iter().all(|c| c.response.is_some())
     }
 }
@@ -102,7 +102,7 @@ fn default_retry_backoff_max_ms() -> i64 {
 }
 
 impl Admin {
-    pub fn new(id: u32, client_id: String, bootstrap: Vec<(String, Option<BrokerId>)>, rng: Pcg32) -> Admin {
+    pub(crate) fn new(id: u32, client_id: String, bootstrap: Vec<(String, Option<BrokerId>)>, rng: Pcg32) -> Admin {
         let mut meta = ClientMetadata::new(bootstrap, rng);
         meta.allow_auto_create = false;
         meta.all_topics = true;
@@ -123,7 +123,7 @@ impl Admin {
     }
 
     /// Starts an operation made of `calls`; its results appear in `tasks[id]` when done.
-    pub fn submit(&mut self, now: SimTime, calls: Vec<Call>, timeout_ms: Option<i64>, out: &mut ClientOut) -> u64 {
+    pub(crate) fn submit(&mut self, now: SimTime, calls: Vec<Call>, timeout_ms: Option<i64>, out: &mut ClientOut) -> u64 {
         let id = self.next_task;
         self.next_task += 1;
         let deadline = now.plus_ms(timeout_ms.unwrap_or(self.api_timeout_ms));
@@ -133,7 +133,7 @@ impl Admin {
         id
     }
 
-    pub fn take(&mut self, id: u64) -> Option<AdminTask> {
+    pub(crate) fn take(&mut self, id: u64) -> Option<AdminTask> {
         if self.tasks.get(&id).map(|t| t.is_done()).unwrap_or(false) {
             self.tasks.remove(&id)
         } else {
@@ -141,7 +141,7 @@ impl Admin {
         }
     }
 
-    pub fn handle_message(&mut self, now: SimTime, _from: NodeAddr, msg: Message, _env: &Env, out: &mut ClientOut) {
+    pub(crate) fn handle_message(&mut self, now: SimTime, _from: NodeAddr, msg: Message, _env: &Env, out: &mut ClientOut) {
         let Body::Resp(resp) = msg.body else { return };
         if let Response::Metadata { brokers, controller, topics, cluster_id } = resp {
             if self.meta.on_response(now, msg.corr, brokers, controller, topics, cluster_id) {
@@ -231,7 +231,7 @@ impl Admin {
         }
     }
 
-    pub fn handle_timer(&mut self, now: SimTime, timer: ClientTimer, _env: &Env, out: &mut ClientOut) {
+    pub(crate) fn handle_timer(&mut self, now: SimTime, timer: ClientTimer, _env: &Env, out: &mut ClientOut) {
         if let ClientTimer::RequestTimeout(corr) = timer {
             self.request_failed(now, corr, out);
         }
@@ -243,7 +243,7 @@ impl Admin {
     /// then, after `retryBackoff.backoff(tries)` (`retry.backoff.ms` doubling to
     /// `retry.backoff.max.ms`, ±20 %), and metadata is refreshed
     /// (`AdminMetadataManager.AdminMetadataUpdater.handleServerDisconnect`).
-    pub fn request_failed(&mut self, now: SimTime, corr: u64, out: &mut ClientOut) {
+    pub(crate) fn request_failed(&mut self, now: SimTime, corr: u64, out: &mut ClientOut) {
         if self.meta.on_failure(now, corr, out) {
             return;
         }
@@ -265,10 +265,10 @@ impl Admin {
     }
 
     /// A broker went away: its calls were failed one by one (`request_failed`).
-    pub fn handle_disconnect(&mut self, _now: SimTime, _peer: NodeAddr, _env: &Env, _out: &mut ClientOut) {}
+    pub(crate) fn handle_disconnect(&mut self, _now: SimTime, _peer: NodeAddr, _env: &Env, _out: &mut ClientOut) {}
 
     /// Sends every call that can go now; fails calls whose task deadline has passed.
-    pub fn poll(&mut self, now: SimTime, _env: &Env, out: &mut ClientOut) {
+    pub(crate) fn poll(&mut self, now: SimTime, _env: &Env, out: &mut ClientOut) {
         if self.tasks.is_empty() {
             return;
         }

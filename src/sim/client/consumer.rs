@@ -728,7 +728,7 @@ impl Consumer {
     /// `retry.backoff.ms` (`ConsumerCoordinator.doAutoCommitOffsetsAsync`: a retriable failure
     /// resets `nextAutoCommitTimer`), a synchronous commit is sent again once the coordinator
     /// is known (`commitOffsetsSync` loops on retriable errors with `retryBackoff`).
-    pub fn request_failed(&mut self, now: SimTime, corr: u64, out: &mut ClientOut) {
+    pub(crate) fn request_failed(&mut self, now: SimTime, corr: u64, out: &mut ClientOut) {
         {
             if self.meta.on_failure(now, corr, out) {
                 return;

@@ -147,6 +147,11 @@ impl ClientMetadata {
         self.logs.push_back(ClientLog { at: now, level: level.into(), logger: logger.into(), message });
     }
 
+    /// The client's random numbers (jitter of its back-offs).
+    pub(crate) fn rng(&mut self) -> &mut Pcg32 {
+        &mut self.rng
+    }
+
     /// `requestUpdateForNewTopics`: a new topic is fetched at once.
     pub(crate) fn want(&mut self, topic: &str) {
         if self.wanted.insert(topic.to_string()) {

@@ -381,7 +381,7 @@ impl Producer {
     /// N", retried while `delivery.timeout.ms` allows; `Sender.maybeSendAndPollTransactionalRequest`
     /// retries an InitProducerId; the transaction manager's requests look for their coordinator
     /// again).
-    pub fn request_disconnected(&mut self, now: SimTime, corr: u64, out: &mut ClientOut) {
+    pub(crate) fn request_disconnected(&mut self, now: SimTime, corr: u64, out: &mut ClientOut) {
         if self.pid_inflight == Some(corr) {
             self.pid_inflight = None;
             self.meta.need_update = true;

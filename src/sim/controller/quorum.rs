@@ -562,7 +562,7 @@ impl ControllerProc {
     /// `DescribeQuorum`: the leader's view of every replica of the metadata log. The leader's
     /// own row says "now" for both timestamps (`RaftUtil.toReplicaState`: the replica whose id
     /// is the leader's gets `currentTimeMs` as its last fetch and last caught-up time).
-    pub fn quorum_info(&self, now: SimTime, disk: &ControllerDisk, env: &Env) -> QuorumInfo {
+    pub(crate) fn quorum_info(&self, now: SimTime, disk: &ControllerDisk, env: &Env) -> QuorumInfo {
         let to_ms = |t: Option<SimTime>| t.map(|t| env.wall_ms(t)).unwrap_or(-1);
         let leader_id = self.leader_id().unwrap_or(-1);
         let leader_or = |id: i32, t: Option<SimTime>| if id == leader_id { Some(now) } else { t };
