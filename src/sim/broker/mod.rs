@@ -7,13 +7,22 @@
 //!   follower's replica fetcher with epoch-based truncation.
 //! * [`requests`]: Metadata, ListOffsets, DescribeConfigs, ApiVersions, admin forwarding.
 //! * [`housekeeping`]: retention, compaction, HW checkpoints, flushing.
+//! * [`group`] and [`txn`]: the group and transaction coordinators. Each runs one step at a
+//!   time ([`group::GroupStep`], [`txn::TxnStep`]) borrowing its own state and the broker
+//!   through the narrow [`host::CoordinatorHost`]; they never import this module.
+//! * [`coordinators`]: the broker's side of them: builds their steps, routes requests, timers
+//!   and leadership changes to them; FindCoordinator, WriteTxnMarkers, producer-id blocks.
 
+pub mod coordinators;
 pub mod fetch;
+pub mod group;
+pub mod host;
 pub mod housekeeping;
 pub mod produce;
 pub mod replica;
 pub mod requests;
 pub mod timer;
+pub mod txn;
 
 use crate::sim::config::TopicConfig;
 use crate::sim::errors::KafkaError;
@@ -159,8 +168,8 @@ pub struct BrokerProc {
     /// `BrokerLifecycleManager.gotControlledShutdownResponse`.
     #[serde(default)]
     pub(crate) got_controlled_shutdown_response: bool,
-    pub coordinator: crate::sim::group::GroupCoordinator,
-    pub txn: crate::sim::txn::TxnCoordinator,
+    pub coordinator: group::GroupCoordinator,
+    pub txn: txn::TxnCoordinator,
 }
 
 /// A broker: disk plus process.
@@ -244,8 +253,8 @@ impl BrokerNode {
             producer_id_backoff_until: SimTime::ZERO,
             previous_broker_epoch,
             got_controlled_shutdown_response: false,
-            coordinator: crate::sim::group::GroupCoordinator::default(),
-            txn: crate::sim::txn::TxnCoordinator::default(),
+            coordinator: group::GroupCoordinator::default(),
+            txn: txn::TxnCoordinator::default(),
         };
         out.trace(TraceKind::ProcessStarted { node: NodeAddr::Broker(self.id) });
         p.refresh_all_configs(env);
@@ -475,12 +484,13 @@ impl BrokerProc {
             Request::ApiVersions => out.respond(from, corr, Response::ApiVersions(requests::api_versions())),
             Request::Controller(inner) => self.forward_to_controller(now, from, corr, inner, env, out),
             Request::WriteTxnMarkers { markers } => {
-                self.handle_write_txn_markers(now, from, corr, markers, disk, env, out)
+                let resp = self.write_txn_markers(now, markers, disk, env, out);
+                out.respond(from, corr, resp);
             }
             req @ Request::InitProducerId { transactional_id: None, .. } => {
-                self.handle_init_producer_id(now, from, corr, req, disk, env, out)
+                self.txn_step(now, disk, env, out, |s| s.handle_init_producer_id(from, corr, req))
             }
-            other => self.handle_coordinator_request(now, from, corr, other, disk, env, out),
+            other => self.handle_coordinator_request(now, (from, corr), other, disk, env, out),
         }
     }
 
@@ -686,7 +696,7 @@ impl BrokerProc {
                     self.on_replica_fetch_response(now, leader, corr, error, partitions, disk, env, out);
                 }
             }
-            other => self.handle_coordinator_response(now, from, corr, other, disk, env, out),
+            other => self.txn_step(now, disk, env, out, |s| s.handle_txn_response(from, corr, other)),
         }
     }
 
@@ -781,9 +791,8 @@ impl BrokerProc {
                 self.run_flush(now, disk, env);
                 out.timer(now.plus_ms(1000), BrokerTimer::Flush);
             }
-            BrokerTimer::GroupTick(_) | BrokerTimer::TxnTick => {
-                self.handle_coordinator_timer(now, timer, disk, env, out)
-            }
+            BrokerTimer::GroupTick(group) => self.group_step(now, disk, env, out, |s| s.handle_tick(&group)),
+            BrokerTimer::TxnTick => self.txn_step(now, disk, env, out, |s| s.txn_tick()),
             _ => {}
         }
     }
@@ -842,6 +851,6 @@ impl BrokerProc {
         for l in leaders {
             self.maybe_send_replica_fetch(now, l, disk, env, out);
         }
-        self.on_coordinator_metadata(now, disk, env, out);
+        self.txn_step(now, disk, env, out, |s| s.retry_txn_markers());
     }
 }

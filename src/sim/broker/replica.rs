@@ -274,8 +274,26 @@ impl BrokerProc {
     }
 
     /// `maybeIncrementLeaderHW` (`Partition.maybeIncrementLeaderHW`): the smallest LEO among the maximal ISR and any caught-up
-    /// eligible replica, and only while the ISR is at least the effective min ISR.
+    /// eligible replica, and only while the ISR is at least the effective min ISR. Whether the
+    /// HW moved.
     pub(crate) fn maybe_increment_hw(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut BrokerOut,
+    ) -> bool {
+        if !self.advance_hw(now, tp, disk, env, out) {
+            return false;
+        }
+        self.on_hw_advanced_coordinator(now, tp, disk, env, out);
+        true
+    }
+
+    /// [`BrokerProc::maybe_increment_hw`] but for the coordinators' reaction to a moved HW: what
+    /// a coordinator's own write needs of the broker (the step reacts itself).
+    pub(crate) fn advance_hw(
         &mut self,
         now: SimTime,
         tp: &TopicPartition,
@@ -492,8 +510,8 @@ impl BrokerProc {
     }
 
     /// Called when a leader's HW moves: parked consumer fetches and acks=all produces may
-    /// complete.
-    pub(crate) fn on_high_watermark_advanced(
+    /// complete (then, in [`BrokerProc::maybe_increment_hw`], the coordinators' writes).
+    fn on_high_watermark_advanced(
         &mut self,
         now: SimTime,
         tp: &TopicPartition,
@@ -503,7 +521,6 @@ impl BrokerProc {
     ) {
         self.try_complete_delayed_produce(now, tp, disk, env, out);
         self.try_complete_delayed_fetches(now, disk, env, out);
-        self.on_hw_advanced_coordinator(now, tp, disk, env, out);
     }
 }
 

@@ -1,8 +1,9 @@
 //! Producer ids and the transaction coordinator (KIP-98).
 //!
-//! Idempotent producers get a producer id from any broker; brokers take ids in blocks of 1000
-//! from the controller (`AllocateProducerIds`, KIP-730), so the first producers of a fresh
-//! cluster get ids 0, 1, 2, …
+//! Idempotent producers get a producer id from any broker (InitProducerId without a
+//! `transactional.id`, answered here with the host's `next_producer_id`); brokers take ids in
+//! blocks of 1000 from the controller (`AllocateProducerIds`, KIP-730, in
+//! [`super::coordinators`]), so the first producers of a fresh cluster get ids 0, 1, 2, …
 //!
 //! Transactional producers talk to the coordinator of their `transactional.id`: the leader of
 //! partition `abs(hashCode(id)) % 50` of `__transaction_state` (`String.hashCode`). It bumps the epoch on
@@ -12,8 +13,8 @@
 //! longer than its timeout is aborted with an epoch bump. The state lives as records in
 //! `__transaction_state`, replayed by the next leader.
 
-use crate::sim::broker::timer::{BrokerOut, BrokerTimer};
-use crate::sim::broker::{BrokerDisk, BrokerProc};
+use super::host::{offsets_partitions, txn_partitions, CoordinatorHost};
+use super::timer::{BrokerOut, BrokerTimer};
 use crate::sim::errors::KafkaError;
 use crate::sim::node::Env;
 use crate::sim::partitioner::coordinator_partition;
@@ -104,133 +105,86 @@ pub struct TxnCoordinator {
 /// (`transaction.abort.timed.out.transaction.cleanup.interval.ms`).
 const CLEANUP_INTERVAL_MS: i64 = 10_000;
 
-impl BrokerProc {
-    pub(crate) fn txn_partitions(&self, env: &Env) -> i32 {
-        self.image
-            .topics
-            .get(TXN_TOPIC)
-            .map(|t| t.partitions.len() as i32)
-            .unwrap_or(env.settings.transaction_state_log_num_partitions)
+/// One step of the transaction coordinator: its state, the broker it runs on as a
+/// [`CoordinatorHost`], the moment and where its messages and timers go.
+pub struct TxnStep<'a> {
+    pub coord: &'a mut TxnCoordinator,
+    pub host: &'a mut dyn CoordinatorHost,
+    pub now: SimTime,
+    pub env: &'a Env,
+    pub out: &'a mut BrokerOut,
+}
+
+impl TxnStep<'_> {
+    fn txn_partition(&self, id: &str) -> i32 {
+        coordinator_partition(id, txn_partitions(self.host.image(), self.env))
     }
 
-    fn txn_partition(&self, id: &str, env: &Env) -> i32 {
-        coordinator_partition(id, self.txn_partitions(env))
-    }
-
-    fn txn_not_coordinator(&self, id: &str, env: &Env) -> Option<KafkaError> {
-        if !self.image.topics.contains_key(TXN_TOPIC) {
+    fn txn_not_coordinator(&self, id: &str) -> Option<KafkaError> {
+        if !self.host.image().topics.contains_key(TXN_TOPIC) {
             return Some(KafkaError::COORDINATOR_NOT_AVAILABLE);
         }
-        if !self.txn.owned.contains(&self.txn_partition(id, env)) {
+        if !self.coord.owned.contains(&self.txn_partition(id)) {
             return Some(KafkaError::NOT_COORDINATOR);
         }
         None
     }
 
-    pub(crate) fn ensure_txn_topic(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
-        if self.image.topics.contains_key(TXN_TOPIC) {
+    /// Creates `__transaction_state` the first time a client looks for a transaction
+    /// coordinator.
+    pub(crate) fn ensure_txn_topic(&mut self) {
+        if self.host.image().topics.contains_key(TXN_TOPIC) {
             return;
         }
-        if let Some(t) = self.txn.creating_topic_at {
-            if now.ms_since(t) < 5000 {
+        if let Some(t) = self.coord.creating_topic_at {
+            if self.now.ms_since(t) < 5000 {
                 return;
             }
         }
-        self.txn.creating_topic_at = Some(now);
+        self.coord.creating_topic_at = Some(self.now);
         let mut configs = BTreeMap::new();
         configs.insert("cleanup.policy".to_string(), "compact".to_string());
-        configs.insert("min.insync.replicas".to_string(), env.settings.transaction_state_log_min_isr.to_string());
+        configs.insert("min.insync.replicas".to_string(), self.env.settings.transaction_state_log_min_isr.to_string());
         configs.insert("segment.bytes".to_string(), "104857600".to_string());
         let topic = NewTopic {
             name: TXN_TOPIC.into(),
-            partitions: env.settings.transaction_state_log_num_partitions,
-            replication_factor: env.settings.transaction_state_log_replication_factor,
+            partitions: self.env.settings.transaction_state_log_num_partitions,
+            replication_factor: self.env.settings.transaction_state_log_replication_factor,
             assignment: None,
             configs,
         };
-        self.create_topic_internally(now, topic, env, out);
+        self.host.create_topic(self.now, topic, self.env, self.out);
     }
 
-    /// `RPCProducerIdManager.generateProducerId`: the next id of the current block, moving to
-    /// the block fetched ahead when it runs out. With no id left it asks the controller for a
-    /// block and fails with COORDINATOR_LOAD_IN_PROGRESS (the client retries); at 90% of a
-    /// block it fetches the next one ahead.
-    pub(crate) fn next_producer_id(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) -> Result<i64, KafkaError> {
-        for _ in 0..=3 {
-            let (first, next, end) = self.producer_ids;
-            if next < end {
-                self.producer_ids.1 += 1;
-                if next == first + (end - first) * 9 / 10 {
-                    self.maybe_request_producer_ids(now, env, out);
-                }
-                return Ok(next);
-            }
-            let Some((f, e)) = self.next_producer_ids.take() else {
-                self.maybe_request_producer_ids(now, env, out);
-                return Err(KafkaError::COORDINATOR_LOAD_IN_PROGRESS);
-            };
-            self.producer_ids = (f, f, e);
-            self.producer_id_inflight = None;
-            self.producer_id_backoff_until = SimTime::ZERO;
-        }
-        Err(KafkaError::COORDINATOR_LOAD_IN_PROGRESS)
-    }
-
-    /// `maybeRequestNextBlock`: one AllocateProducerIds at a time, none while a block waits or
-    /// during the backoff after a failure.
-    fn maybe_request_producer_ids(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
-        if self.next_producer_ids.is_some()
-            || self.producer_id_inflight.is_some()
-            || now < self.producer_id_backoff_until
-        {
-            return;
-        }
-        let corr = self.corr.next_id();
-        self.producer_id_inflight = Some(corr);
-        let to = self.controller.target(env);
-        out.request(to, corr, Request::AllocateProducerIds { broker: self.id, broker_epoch: self.broker_epoch });
-        out.timer(now.plus_ms(5000), BrokerTimer::ControllerRequestTimeout(corr));
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn handle_init_producer_id(
-        &mut self,
-        now: SimTime,
-        from: NodeAddr,
-        corr: u64,
-        req: Request,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
+    pub(crate) fn handle_init_producer_id(&mut self, from: NodeAddr, corr: u64, req: Request) {
         let Request::InitProducerId { transactional_id, timeout_ms, .. } = &req else { return };
         let fail = |e: KafkaError| Response::InitProducerId { error: Some(e), producer_id: -1, producer_epoch: -1 };
         let Some(txn_id) = transactional_id.clone() else {
-            match self.next_producer_id(now, env, out) {
-                Ok(pid) => out.respond(
+            match self.host.next_producer_id(self.now, self.env, self.out) {
+                Ok(pid) => self.out.respond(
                     from,
                     corr,
                     Response::InitProducerId { error: None, producer_id: pid, producer_epoch: 0 },
                 ),
-                Err(e) => out.respond(from, corr, fail(e)),
+                Err(e) => self.out.respond(from, corr, fail(e)),
             }
             return;
         };
-        if let Some(e) = self.txn_not_coordinator(&txn_id, env) {
-            out.respond(from, corr, fail(e));
+        if let Some(e) = self.txn_not_coordinator(&txn_id) {
+            self.out.respond(from, corr, fail(e));
             return;
         }
-        if *timeout_ms > env.settings.transaction_max_timeout_ms || *timeout_ms <= 0 {
-            out.respond(from, corr, fail(KafkaError::INVALID_TRANSACTION_TIMEOUT));
+        if *timeout_ms > self.env.settings.transaction_max_timeout_ms || *timeout_ms <= 0 {
+            self.out.respond(from, corr, fail(KafkaError::INVALID_TRANSACTION_TIMEOUT));
             return;
         }
-        let existing = self.txn.txns.get(&txn_id).cloned();
+        let existing = self.coord.txns.get(&txn_id).cloned();
         let meta = match existing {
             None => {
-                let pid = match self.next_producer_id(now, env, out) {
+                let pid = match self.host.next_producer_id(self.now, self.env, self.out) {
                     Ok(pid) => pid,
                     Err(e) => {
-                        out.respond(from, corr, fail(e));
+                        self.out.respond(from, corr, fail(e));
                         return;
                     }
                 };
@@ -241,13 +195,13 @@ impl BrokerProc {
                     timeout_ms: *timeout_ms,
                     state: TxnState::Empty,
                     partitions: BTreeSet::new(),
-                    txn_start: now,
+                    txn_start: self.now,
                     pending_markers: BTreeSet::new(),
                 }
             }
             Some(m) => match m.state {
                 TxnState::PrepareCommit | TxnState::PrepareAbort | TxnState::PrepareEpochFence => {
-                    out.respond(from, corr, fail(KafkaError::CONCURRENT_TRANSACTIONS));
+                    self.out.respond(from, corr, fail(KafkaError::CONCURRENT_TRANSACTIONS));
                     return;
                 }
                 TxnState::Ongoing => {
@@ -255,17 +209,17 @@ impl BrokerProc {
                     // epoch; the new producer retries (CONCURRENT_TRANSACTIONS) until done.
                     let mut m = m;
                     m.epoch = m.epoch.saturating_add(1);
-                    self.begin_completion(now, m, false, None, disk, env, out);
-                    out.respond(from, corr, fail(KafkaError::CONCURRENT_TRANSACTIONS));
+                    self.begin_completion(m, false, None);
+                    self.out.respond(from, corr, fail(KafkaError::CONCURRENT_TRANSACTIONS));
                     return;
                 }
                 _ => {
                     let mut m = m;
                     if m.epoch == i16::MAX - 1 {
-                        let pid = match self.next_producer_id(now, env, out) {
+                        let pid = match self.host.next_producer_id(self.now, self.env, self.out) {
                             Ok(pid) => pid,
                             Err(e) => {
-                                out.respond(from, corr, fail(e));
+                                self.out.respond(from, corr, fail(e));
                                 return;
                             }
                         };
@@ -282,16 +236,16 @@ impl BrokerProc {
             },
         };
         let resp = Response::InitProducerId { error: None, producer_id: meta.producer_id, producer_epoch: meta.epoch };
-        out.trace(TraceKind::TransactionState {
+        self.out.trace(TraceKind::TransactionState {
             transactional_id: txn_id.clone(),
             state: format!("Empty (producerId={}, epoch={})", meta.producer_id, meta.epoch),
         });
-        self.persist_txn(now, meta, Some(Reply { to: from, corr, resp }), None, disk, env, out);
+        self.persist_txn(meta, Some(Reply { to: from, corr, resp }), None);
     }
 
     /// Validates producer id and epoch against the stored transaction.
     fn check_txn_producer(&self, id: &str, pid: i64, epoch: i16) -> Result<TxnMeta, KafkaError> {
-        let Some(m) = self.txn.txns.get(id) else { return Err(KafkaError::INVALID_PRODUCER_ID_MAPPING) };
+        let Some(m) = self.coord.txns.get(id) else { return Err(KafkaError::INVALID_PRODUCER_ID_MAPPING) };
         if m.producer_id != pid {
             return Err(KafkaError::INVALID_PRODUCER_ID_MAPPING);
         }
@@ -304,42 +258,32 @@ impl BrokerProc {
         Ok(m.clone())
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn handle_txn_request(
-        &mut self,
-        now: SimTime,
-        from: NodeAddr,
-        corr: u64,
-        req: Request,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
+    pub(crate) fn handle_txn_request(&mut self, from: NodeAddr, corr: u64, req: Request) {
         match req {
-            Request::InitProducerId { .. } => self.handle_init_producer_id(now, from, corr, req, disk, env, out),
+            Request::InitProducerId { .. } => self.handle_init_producer_id(from, corr, req),
             Request::AddPartitionsToTxn { transactional_id, producer_id, producer_epoch, partitions } => {
                 let fail = |e: KafkaError, parts: &[TopicPartition]| Response::AddPartitionsToTxn {
                     results: parts.iter().map(|tp| (tp.clone(), Some(e))).collect(),
                 };
-                if let Some(e) = self.txn_not_coordinator(&transactional_id, env) {
-                    out.respond(from, corr, fail(e, &partitions));
+                if let Some(e) = self.txn_not_coordinator(&transactional_id) {
+                    self.out.respond(from, corr, fail(e, &partitions));
                     return;
                 }
                 let mut m = match self.check_txn_producer(&transactional_id, producer_id, producer_epoch) {
                     Ok(m) => m,
                     Err(e) => {
-                        out.respond(from, corr, fail(e, &partitions));
+                        self.out.respond(from, corr, fail(e, &partitions));
                         return;
                     }
                 };
                 if matches!(m.state, TxnState::PrepareCommit | TxnState::PrepareAbort | TxnState::PrepareEpochFence) {
-                    out.respond(from, corr, fail(KafkaError::CONCURRENT_TRANSACTIONS, &partitions));
+                    self.out.respond(from, corr, fail(KafkaError::CONCURRENT_TRANSACTIONS, &partitions));
                     return;
                 }
                 if m.state != TxnState::Ongoing {
-                    m.txn_start = now;
+                    m.txn_start = self.now;
                     m.partitions.clear();
-                    out.trace(TraceKind::TransactionState {
+                    self.out.trace(TraceKind::TransactionState {
                         transactional_id: transactional_id.clone(),
                         state: "Ongoing".into(),
                     });
@@ -348,22 +292,22 @@ impl BrokerProc {
                 m.partitions.extend(partitions.iter().cloned());
                 let resp =
                     Response::AddPartitionsToTxn { results: partitions.iter().map(|tp| (tp.clone(), None)).collect() };
-                self.persist_txn(now, m, Some(Reply { to: from, corr, resp }), None, disk, env, out);
+                self.persist_txn(m, Some(Reply { to: from, corr, resp }), None);
             }
             Request::AddOffsetsToTxn { transactional_id, producer_id, producer_epoch, group } => {
-                if let Some(e) = self.txn_not_coordinator(&transactional_id, env) {
-                    out.respond(from, corr, Response::AddOffsetsToTxn { error: Some(e) });
+                if let Some(e) = self.txn_not_coordinator(&transactional_id) {
+                    self.out.respond(from, corr, Response::AddOffsetsToTxn { error: Some(e) });
                     return;
                 }
                 let mut m = match self.check_txn_producer(&transactional_id, producer_id, producer_epoch) {
                     Ok(m) => m,
                     Err(e) => {
-                        out.respond(from, corr, Response::AddOffsetsToTxn { error: Some(e) });
+                        self.out.respond(from, corr, Response::AddOffsetsToTxn { error: Some(e) });
                         return;
                     }
                 };
                 if matches!(m.state, TxnState::PrepareCommit | TxnState::PrepareAbort | TxnState::PrepareEpochFence) {
-                    out.respond(
+                    self.out.respond(
                         from,
                         corr,
                         Response::AddOffsetsToTxn { error: Some(KafkaError::CONCURRENT_TRANSACTIONS) },
@@ -371,88 +315,70 @@ impl BrokerProc {
                     return;
                 }
                 if m.state != TxnState::Ongoing {
-                    m.txn_start = now;
+                    m.txn_start = self.now;
                     m.partitions.clear();
                 }
                 m.state = TxnState::Ongoing;
-                let p = self.group_partition(&group, env);
+                let p = coordinator_partition(&group, offsets_partitions(self.host.image(), self.env));
                 m.partitions.insert(TopicPartition::new(OFFSETS_TOPIC, p));
                 let reply = Reply { to: from, corr, resp: Response::AddOffsetsToTxn { error: None } };
-                self.persist_txn(now, m, Some(reply), None, disk, env, out);
+                self.persist_txn(m, Some(reply), None);
             }
             Request::EndTxn { transactional_id, producer_id, producer_epoch, commit } => {
-                if let Some(e) = self.txn_not_coordinator(&transactional_id, env) {
-                    out.respond(from, corr, Response::EndTxn { error: Some(e) });
+                if let Some(e) = self.txn_not_coordinator(&transactional_id) {
+                    self.out.respond(from, corr, Response::EndTxn { error: Some(e) });
                     return;
                 }
                 let m = match self.check_txn_producer(&transactional_id, producer_id, producer_epoch) {
                     Ok(m) => m,
                     Err(e) => {
-                        out.respond(from, corr, Response::EndTxn { error: Some(e) });
+                        self.out.respond(from, corr, Response::EndTxn { error: Some(e) });
                         return;
                     }
                 };
                 match (m.state, commit) {
-                    (TxnState::Ongoing, _) => self.begin_completion(now, m, commit, Some((from, corr)), disk, env, out),
+                    (TxnState::Ongoing, _) => self.begin_completion(m, commit, Some((from, corr))),
                     (TxnState::CompleteCommit | TxnState::PrepareCommit, true)
                     | (TxnState::CompleteAbort | TxnState::PrepareAbort, false) => {
                         // A retried EndTxn: already decided.
-                        out.respond(from, corr, Response::EndTxn { error: None });
+                        self.out.respond(from, corr, Response::EndTxn { error: None });
                     }
-                    (TxnState::Empty, false) => out.respond(from, corr, Response::EndTxn { error: None }),
-                    (TxnState::PrepareCommit | TxnState::PrepareAbort, _) => {
-                        out.respond(from, corr, Response::EndTxn { error: Some(KafkaError::CONCURRENT_TRANSACTIONS) })
-                    }
-                    _ => out.respond(from, corr, Response::EndTxn { error: Some(KafkaError::INVALID_TXN_STATE) }),
+                    (TxnState::Empty, false) => self.out.respond(from, corr, Response::EndTxn { error: None }),
+                    (TxnState::PrepareCommit | TxnState::PrepareAbort, _) => self.out.respond(
+                        from,
+                        corr,
+                        Response::EndTxn { error: Some(KafkaError::CONCURRENT_TRANSACTIONS) },
+                    ),
+                    _ => self.out.respond(from, corr, Response::EndTxn { error: Some(KafkaError::INVALID_TXN_STATE) }),
                 }
             }
             _ => {}
         }
-        self.arm_txn_tick(now, out);
+        self.arm_txn_tick();
     }
 
     /// PrepareCommit/PrepareAbort: persisted, then EndTxn is answered and markers go out.
-    #[allow(clippy::too_many_arguments)]
-    fn begin_completion(
-        &mut self,
-        now: SimTime,
-        mut m: TxnMeta,
-        commit: bool,
-        reply: Option<(NodeAddr, u64)>,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
+    fn begin_completion(&mut self, mut m: TxnMeta, commit: bool, reply: Option<(NodeAddr, u64)>) {
         m.state = if commit { TxnState::PrepareCommit } else { TxnState::PrepareAbort };
         m.pending_markers = m.partitions.clone();
-        out.trace(TraceKind::TransactionState {
+        self.out.trace(TraceKind::TransactionState {
             transactional_id: m.transactional_id.clone(),
             state: m.state.name().into(),
         });
         let id = m.transactional_id.clone();
         let reply = reply.map(|(to, corr)| Reply { to, corr, resp: Response::EndTxn { error: None } });
-        self.persist_txn(now, m, reply, Some(id), disk, env, out);
+        self.persist_txn(m, reply, Some(id));
     }
 
     /// Writes the transaction's state to `__transaction_state`; the response (and markers)
     /// wait for the HW.
-    #[allow(clippy::too_many_arguments)]
-    fn persist_txn(
-        &mut self,
-        now: SimTime,
-        meta: TxnMeta,
-        reply: Option<Reply>,
-        send_markers: Option<String>,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        let partition = self.txn_partition(&meta.transactional_id, env);
+    fn persist_txn(&mut self, meta: TxnMeta, reply: Option<Reply>, send_markers: Option<String>) {
+        let partition = self.txn_partition(&meta.transactional_id);
         let tp = TopicPartition::new(TXN_TOPIC, partition);
-        let now_ms = env.wall_ms(now);
+        let now_ms = self.env.wall_ms(self.now);
         let value = serde_json::to_string(&meta).unwrap_or_default();
         let key = format!("txn:{}", meta.transactional_id);
-        self.txn.txns.insert(meta.transactional_id.clone(), meta);
+        self.coord.txns.insert(meta.transactional_id.clone(), meta);
         let recs = vec![Record {
             offset_delta: 0,
             timestamp: now_ms,
@@ -471,23 +397,17 @@ impl BrokerProc {
             size_bytes: size,
             origin: 0,
         };
-        let epoch = self.replicas.get(&tp).map(|r| r.leader_epoch).unwrap_or(0);
-        let cfg = self.config(TXN_TOPIC);
-        let result = match disk.logs.get_mut(&tp) {
-            Some(log) => log.append_as_leader(&pb, epoch, now_ms, &cfg).map_err(|e| e.error),
-            None => Err(KafkaError::NOT_COORDINATOR),
-        };
-        match result {
-            Ok((info, _)) => {
-                out.touch(&tp);
-                self.txn.writes.push(TxnWrite { partition, required: info.last_offset + 1, reply, send_markers });
-                self.try_complete_delayed_fetches(now, disk, env, out);
-                self.maybe_increment_hw(now, &tp, disk, env, out);
-                self.complete_txn_writes(now, disk, env, out);
+        match self.host.append_as_leader(self.now, &pb, self.env, self.out) {
+            Ok(last_offset) => {
+                self.coord.writes.push(TxnWrite { partition, required: last_offset + 1, reply, send_markers });
+                if self.host.after_append(self.now, &tp, self.env, self.out) {
+                    self.complete_txn_writes();
+                }
+                self.complete_txn_writes();
             }
             Err(e) => {
                 if let Some(Reply { to, corr, resp }) = reply {
-                    out.respond(
+                    self.out.respond(
                         to,
                         corr,
                         error_of(
@@ -504,15 +424,15 @@ impl BrokerProc {
         }
     }
 
-    pub(crate) fn complete_txn_writes(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
+    pub(crate) fn complete_txn_writes(&mut self) {
         let mut keep = Vec::new();
         let mut markers = Vec::new();
-        for w in std::mem::take(&mut self.txn.writes) {
+        for w in std::mem::take(&mut self.coord.writes) {
             let tp = TopicPartition::new(TXN_TOPIC, w.partition);
-            let hw = disk.logs.get(&tp).map(|l| l.high_watermark).unwrap_or(0);
+            let hw = self.host.log(&tp).map(|l| l.high_watermark).unwrap_or(0);
             if hw >= w.required {
                 if let Some(Reply { to, corr, resp }) = w.reply {
-                    out.respond(to, corr, resp);
+                    self.out.respond(to, corr, resp);
                 }
                 if let Some(id) = w.send_markers {
                     markers.push(id);
@@ -521,79 +441,74 @@ impl BrokerProc {
                 keep.push(w);
             }
         }
-        self.txn.writes = keep;
+        self.coord.writes = keep;
         for id in markers {
-            self.send_markers(now, &id, disk, env, out);
+            self.send_markers(&id);
         }
     }
 
     /// Sends WriteTxnMarkers for the transaction's partitions whose markers are missing.
-    fn send_markers(&mut self, now: SimTime, id: &str, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
-        let Some(m) = self.txn.txns.get(id).cloned() else { return };
+    fn send_markers(&mut self, id: &str) {
+        let Some(m) = self.coord.txns.get(id).cloned() else { return };
         if !matches!(m.state, TxnState::PrepareCommit | TxnState::PrepareAbort) {
             return;
         }
         if m.pending_markers.is_empty() {
-            self.finish_completion(now, id, disk, env, out);
+            self.finish_completion(id);
             return;
         }
-        let in_flight: BTreeSet<TopicPartition> =
-            self.txn.markers_inflight.values().filter(|(t, _)| t == id).flat_map(|(_, p)| p.iter().cloned()).collect();
+        let in_flight: BTreeSet<TopicPartition> = self
+            .coord
+            .markers_inflight
+            .values()
+            .filter(|(t, _)| t == id)
+            .flat_map(|(_, p)| p.iter().cloned())
+            .collect();
         let control = if m.state == TxnState::PrepareCommit { ControlType::Commit } else { ControlType::Abort };
         let mut by_leader: BTreeMap<BrokerId, Vec<TopicPartition>> = BTreeMap::new();
         for tp in &m.pending_markers {
             if in_flight.contains(tp) {
                 continue;
             }
-            match self.image.partition(&tp.topic, tp.partition) {
+            match self.host.image().partition(&tp.topic, tp.partition) {
                 Some(s) if s.leader >= 0 => by_leader.entry(s.leader).or_default().push(tp.clone()),
                 Some(_) => {}
                 None => {
                     // The topic is gone: nothing to mark.
-                    if let Some(mm) = self.txn.txns.get_mut(id) {
+                    if let Some(mm) = self.coord.txns.get_mut(id) {
                         mm.pending_markers.remove(tp);
                     }
                 }
             }
         }
         for (leader, parts) in by_leader {
-            let corr = self.corr.next_id();
-            self.txn.markers_inflight.insert(corr, (id.to_string(), parts.clone()));
-            out.request(
+            let corr = self.host.next_corr();
+            self.coord.markers_inflight.insert(corr, (id.to_string(), parts.clone()));
+            self.out.request(
                 NodeAddr::Broker(leader),
                 corr,
                 Request::WriteTxnMarkers { markers: vec![(m.producer_id, m.epoch, control, parts, 0)] },
             );
-            out.timer(now.plus_ms(30_000), BrokerTimer::TxnTick);
+            self.out.timer(self.now.plus_ms(30_000), BrokerTimer::TxnTick);
         }
-        if self.txn.txns.get(id).map(|m| m.pending_markers.is_empty()).unwrap_or(false) {
-            self.finish_completion(now, id, disk, env, out);
+        if self.coord.txns.get(id).map(|m| m.pending_markers.is_empty()).unwrap_or(false) {
+            self.finish_completion(id);
         }
     }
 
     /// All markers written: CompleteCommit / CompleteAbort.
-    fn finish_completion(&mut self, now: SimTime, id: &str, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
-        let Some(mut m) = self.txn.txns.get(id).cloned() else { return };
+    fn finish_completion(&mut self, id: &str) {
+        let Some(mut m) = self.coord.txns.get(id).cloned() else { return };
         m.state = if m.state == TxnState::PrepareCommit { TxnState::CompleteCommit } else { TxnState::CompleteAbort };
         m.partitions.clear();
-        out.trace(TraceKind::TransactionState { transactional_id: id.to_string(), state: m.state.name().into() });
-        self.persist_txn(now, m, None, None, disk, env, out);
+        self.out.trace(TraceKind::TransactionState { transactional_id: id.to_string(), state: m.state.name().into() });
+        self.persist_txn(m, None, None);
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn handle_txn_response(
-        &mut self,
-        now: SimTime,
-        _from: NodeAddr,
-        corr: u64,
-        resp: Response,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
+    pub(crate) fn handle_txn_response(&mut self, _from: NodeAddr, corr: u64, resp: Response) {
         let Response::WriteTxnMarkers { results } = resp else { return };
-        let Some((id, _)) = self.txn.markers_inflight.remove(&corr) else { return };
-        if let Some(m) = self.txn.txns.get_mut(&id) {
+        let Some((id, _)) = self.coord.markers_inflight.remove(&corr) else { return };
+        if let Some(m) = self.coord.txns.get_mut(&id) {
             for (_, parts) in results {
                 for (tp, e) in parts {
                     if e.is_none() {
@@ -602,125 +517,64 @@ impl BrokerProc {
                 }
             }
         }
-        self.send_markers(now, &id, disk, env, out);
+        self.send_markers(&id);
     }
 
     /// Periodic: abort timed-out transactions, resend markers that failed.
-    pub(crate) fn txn_tick(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
-        self.txn.next_tick = None;
+    pub(crate) fn txn_tick(&mut self) {
+        self.coord.next_tick = None;
         let timed_out: Vec<TxnMeta> = self
-            .txn
+            .coord
             .txns
             .values()
-            .filter(|m| m.state == TxnState::Ongoing && now.ms_since(m.txn_start) > m.timeout_ms)
-            .filter(|m| self.txn.owned.contains(&self.txn_partition(&m.transactional_id, env)))
+            .filter(|m| m.state == TxnState::Ongoing && self.now.ms_since(m.txn_start) > m.timeout_ms)
+            .filter(|m| self.coord.owned.contains(&self.txn_partition(&m.transactional_id)))
             .cloned()
             .collect();
         for mut m in timed_out {
             // Abort with an epoch bump: the zombie producer is fenced.
             m.epoch = m.epoch.saturating_add(1);
-            out.trace(TraceKind::Note {
+            self.out.trace(TraceKind::Note {
                 text: format!(
                     "transaction {} timed out after {} ms: the coordinator aborts it",
                     m.transactional_id, m.timeout_ms
                 ),
             });
-            self.begin_completion(now, m, false, None, disk, env, out);
+            self.begin_completion(m, false, None);
         }
-        self.retry_txn_markers(now, disk, env, out);
-        self.arm_txn_tick(now, out);
+        self.retry_txn_markers();
+        self.arm_txn_tick();
     }
 
-    pub(crate) fn retry_txn_markers(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
+    pub(crate) fn retry_txn_markers(&mut self) {
         let pending: Vec<String> = self
-            .txn
+            .coord
             .txns
             .values()
             .filter(|m| matches!(m.state, TxnState::PrepareCommit | TxnState::PrepareAbort))
             .map(|m| m.transactional_id.clone())
             .collect();
         for id in pending {
-            self.send_markers(now, &id, disk, env, out);
+            self.send_markers(&id);
         }
     }
 
-    fn arm_txn_tick(&mut self, now: SimTime, out: &mut BrokerOut) {
-        if self.txn.owned.is_empty() || self.txn.txns.is_empty() {
+    fn arm_txn_tick(&mut self) {
+        if self.coord.owned.is_empty() || self.coord.txns.is_empty() {
             return;
         }
-        if self.txn.next_tick.map(|t| t > now).unwrap_or(false) {
+        if self.coord.next_tick.map(|t| t > self.now).unwrap_or(false) {
             return;
         }
-        let at = now.plus_ms(CLEANUP_INTERVAL_MS);
-        self.txn.next_tick = Some(at);
-        out.timer(at, BrokerTimer::TxnTick);
-    }
-
-    /// WriteTxnMarkers at a partition leader: append the control record; on
-    /// `__consumer_offsets` it also publishes (or drops) the transaction's offsets.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn handle_write_txn_markers(
-        &mut self,
-        now: SimTime,
-        from: NodeAddr,
-        corr: u64,
-        markers: Vec<(i64, i16, ControlType, Vec<TopicPartition>, i32)>,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        let now_ms = env.wall_ms(now);
-        let mut results = Vec::new();
-        for (pid, epoch, control, parts, coordinator_epoch) in markers {
-            let mut r = Vec::new();
-            for tp in parts {
-                let leader_epoch = match self.replicas.get(&tp) {
-                    Some(rep) if rep.is_leader() => rep.leader_epoch,
-                    _ => {
-                        r.push((tp, Some(KafkaError::NOT_LEADER_OR_FOLLOWER)));
-                        continue;
-                    }
-                };
-                let cfg = self.config(&tp.topic);
-                let Some(log) = disk.logs.get_mut(&tp) else {
-                    r.push((tp, Some(KafkaError::NOT_LEADER_OR_FOLLOWER)));
-                    continue;
-                };
-                let marker =
-                    crate::sim::log::TxnMarker { producer_id: pid, producer_epoch: epoch, control, coordinator_epoch };
-                match log.append_marker_as_leader(marker, leader_epoch, now_ms, &cfg) {
-                    Ok(_) => {
-                        out.touch(&tp);
-                        if tp.topic == OFFSETS_TOPIC {
-                            self.complete_txn_offsets(tp.partition, pid, control, env);
-                        }
-                        r.push((tp, None));
-                    }
-                    Err(e) => r.push((tp, Some(e.error))),
-                }
-            }
-            results.push((pid, r));
-        }
-        self.try_complete_delayed_fetches(now, disk, env, out);
-        let touched: Vec<TopicPartition> =
-            results.iter().flat_map(|(_, r)| r.iter().filter(|(_, e)| e.is_none()).map(|(tp, _)| tp.clone())).collect();
-        for tp in touched {
-            self.maybe_increment_hw(now, &tp, disk, env, out);
-        }
-        out.respond(from, corr, Response::WriteTxnMarkers { results });
+        let at = self.now.plus_ms(CLEANUP_INTERVAL_MS);
+        self.coord.next_tick = Some(at);
+        self.out.timer(at, BrokerTimer::TxnTick);
     }
 
     /// Becoming leader of a `__transaction_state` partition: replay it.
-    pub(crate) fn load_transactions(
-        &mut self,
-        now: SimTime,
-        tp: &TopicPartition,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        self.txn.owned.insert(tp.partition);
-        let Some(log) = disk.logs.get(tp) else { return };
+    pub(crate) fn load_transactions(&mut self, tp: &TopicPartition) {
+        self.coord.owned.insert(tp.partition);
+        let Some(log) = self.host.log(tp) else { return };
         let mut loaded: BTreeMap<String, TxnMeta> = BTreeMap::new();
         for b in log.batches() {
             for r in b.records.iter() {
@@ -743,20 +597,20 @@ impl BrokerProc {
         }
         for (id, mut m) in loaded {
             // Time spent by the old coordinator counts from now on.
-            m.txn_start = now;
-            self.txn.txns.insert(id, m);
+            m.txn_start = self.now;
+            self.coord.txns.insert(id, m);
         }
-        self.retry_txn_markers(now, disk, env, out);
-        self.arm_txn_tick(now, out);
+        self.retry_txn_markers();
+        self.arm_txn_tick();
     }
 
-    pub(crate) fn unload_transactions(&mut self, tp: &TopicPartition, env: &Env) {
-        if !self.txn.owned.remove(&tp.partition) {
+    pub(crate) fn unload_transactions(&mut self, tp: &TopicPartition) {
+        if !self.coord.owned.remove(&tp.partition) {
             return;
         }
-        let n = self.txn_partitions(env);
-        self.txn.txns.retain(|id, _| coordinator_partition(id, n) != tp.partition);
-        self.txn.writes.retain(|w| w.partition != tp.partition);
+        let n = txn_partitions(self.host.image(), self.env);
+        self.coord.txns.retain(|id, _| coordinator_partition(id, n) != tp.partition);
+        self.coord.writes.retain(|w| w.partition != tp.partition);
     }
 }
 

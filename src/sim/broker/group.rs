@@ -9,8 +9,8 @@
 //! misses its session, leaves, or joins starts a rebalance. Static members
 //! (`group.instance.id`) can come back under a new member id without one.
 
-use crate::sim::broker::timer::{BrokerOut, BrokerTimer};
-use crate::sim::broker::{BrokerDisk, BrokerProc};
+use super::host::{offsets_partitions, CoordinatorHost};
+use super::timer::{BrokerOut, BrokerTimer};
 use crate::sim::errors::KafkaError;
 use crate::sim::node::Env;
 use crate::sim::partitioner::coordinator_partition;
@@ -20,7 +20,7 @@ use crate::sim::protocol::{
 use crate::sim::record::{batch_size, bytes, ControlType, Record};
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::{Epoch, NodeAddr, Offset, TopicPartition, OFFSETS_TOPIC, TXN_TOPIC};
+use crate::sim::types::{Epoch, NodeAddr, Offset, TopicPartition, OFFSETS_TOPIC};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -184,118 +184,99 @@ fn group_key(group: &str) -> String {
 /// `ClassicGroup.generateMemberId`: the group instance id (a static member) or the client id,
 /// `-`, and `java.util.UUID.randomUUID()` — a version-4 UUID (version nibble 4, IETF variant
 /// bits 10) in its 8-4-4-4-12 hex form.
-fn member_id(prefix: &str, rng: &mut crate::sim::rng::Pcg32) -> String {
+fn new_member_id(prefix: &str, rng: &mut crate::sim::rng::Pcg32) -> String {
     let msb = (rng.next_u64() & !0xF000) | 0x4000;
     let lsb = (rng.next_u64() & !0xC000_0000_0000_0000) | 0x8000_0000_0000_0000;
     let hex = format!("{msb:016x}{lsb:016x}");
     format!("{prefix}-{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }
 
-impl BrokerProc {
-    pub(crate) fn offsets_partitions(&self, env: &Env) -> i32 {
-        self.image
-            .topics
-            .get(OFFSETS_TOPIC)
-            .map(|t| t.partitions.len() as i32)
-            .unwrap_or(env.settings.offsets_topic_num_partitions)
-    }
+/// One step of the group coordinator: its state, the broker it runs on as a
+/// [`CoordinatorHost`], the moment and where its messages and timers go.
+pub struct GroupStep<'a> {
+    pub coord: &'a mut GroupCoordinator,
+    pub host: &'a mut dyn CoordinatorHost,
+    pub now: SimTime,
+    pub env: &'a Env,
+    pub out: &'a mut BrokerOut,
+}
 
+/// A JoinGroup as the coordinator takes it in.
+struct Join {
+    group: String,
+    client_id: String,
+    instance_id: Option<String>,
+    session_timeout_ms: i64,
+    rebalance_timeout_ms: i64,
+    protocol_type: String,
+    protocols: Vec<(String, Rc<GroupSubscription>)>,
+}
+
+impl GroupCoordinator {
+    /// A COMMIT or ABORT marker reached partition `partition` of `__consumer_offsets` (of
+    /// `partitions`) that this broker leads: pending transactional offsets of that producer
+    /// become visible, or are dropped (`GroupCoordinator.onTransactionCompleted`).
+    pub(crate) fn complete_txn_offsets(
+        &mut self,
+        partition: i32,
+        partitions: i32,
+        producer_id: i64,
+        control: ControlType,
+    ) {
+        for g in self.groups.values_mut() {
+            if coordinator_partition(&g.id, partitions) != partition {
+                continue;
+            }
+            if let Some(pending) = g.pending_txn_offsets.remove(&producer_id) {
+                if control == ControlType::Commit {
+                    for (tp, c) in pending {
+                        g.offsets.insert(tp, c);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl GroupStep<'_> {
     /// The `__consumer_offsets` partition of a group (`String.hashCode`).
-    pub(crate) fn group_partition(&self, group: &str, env: &Env) -> i32 {
-        coordinator_partition(group, self.offsets_partitions(env))
+    fn group_partition(&self, group: &str) -> i32 {
+        coordinator_partition(group, offsets_partitions(self.host.image(), self.env))
     }
 
     /// Whether this broker coordinates `group` right now.
-    fn coordinates(&self, group: &str, env: &Env) -> bool {
-        self.coordinator.owned.contains(&self.group_partition(group, env))
+    fn coordinates(&self, group: &str) -> bool {
+        self.coord.owned.contains(&self.group_partition(group))
     }
 
     /// Creates `__consumer_offsets` the first time a client looks for a coordinator.
-    fn ensure_offsets_topic(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
-        if self.image.topics.contains_key(OFFSETS_TOPIC) {
+    pub(crate) fn ensure_offsets_topic(&mut self) {
+        if self.host.image().topics.contains_key(OFFSETS_TOPIC) {
             return;
         }
-        if let Some(t) = self.coordinator.creating_topic_at {
-            if now.ms_since(t) < 5000 {
+        if let Some(t) = self.coord.creating_topic_at {
+            if self.now.ms_since(t) < 5000 {
                 return;
             }
         }
-        self.coordinator.creating_topic_at = Some(now);
+        self.coord.creating_topic_at = Some(self.now);
         let mut configs = BTreeMap::new();
         configs.insert("cleanup.policy".to_string(), "compact".to_string());
         configs.insert("segment.bytes".to_string(), "104857600".to_string());
         configs.insert("compression.type".to_string(), "producer".to_string());
         let topic = NewTopic {
             name: OFFSETS_TOPIC.into(),
-            partitions: env.settings.offsets_topic_num_partitions,
-            replication_factor: env.settings.offsets_topic_replication_factor,
+            partitions: self.env.settings.offsets_topic_num_partitions,
+            replication_factor: self.env.settings.offsets_topic_replication_factor,
             assignment: None,
             configs,
         };
-        self.create_topic_internally(now, topic, env, out);
+        self.host.create_topic(self.now, topic, self.env, self.out);
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn handle_coordinator_request(
-        &mut self,
-        now: SimTime,
-        from: NodeAddr,
-        corr: u64,
-        req: Request,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
+    /// A group request; any other request is handed back.
+    pub(crate) fn handle_request(&mut self, from: NodeAddr, corr: u64, req: Request) -> Option<Request> {
         match req {
-            Request::FindCoordinator { key, transaction } => {
-                let (topic, n) = if transaction {
-                    (TXN_TOPIC, self.txn_partitions(env))
-                } else {
-                    (OFFSETS_TOPIC, self.offsets_partitions(env))
-                };
-                if !self.image.topics.contains_key(topic) {
-                    if transaction {
-                        self.ensure_txn_topic(now, env, out);
-                    } else {
-                        self.ensure_offsets_topic(now, env, out);
-                    }
-                    out.respond(
-                        from,
-                        corr,
-                        Response::FindCoordinator {
-                            error: Some(KafkaError::COORDINATOR_NOT_AVAILABLE),
-                            node: -1,
-                            host: String::new(),
-                            port: 0,
-                        },
-                    );
-                    return;
-                }
-                let p = coordinator_partition(&key, n);
-                let leader = self.image.partition(topic, p).map(|s| s.leader).unwrap_or(-1);
-                match self.image.brokers.get(&leader).filter(|b| !b.fenced) {
-                    Some(b) => out.respond(
-                        from,
-                        corr,
-                        Response::FindCoordinator {
-                            error: None,
-                            node: leader,
-                            host: b.endpoint.host.clone(),
-                            port: b.endpoint.port,
-                        },
-                    ),
-                    None => out.respond(
-                        from,
-                        corr,
-                        Response::FindCoordinator {
-                            error: Some(KafkaError::COORDINATOR_NOT_AVAILABLE),
-                            node: -1,
-                            host: String::new(),
-                            port: 0,
-                        },
-                    ),
-                }
-            }
             Request::JoinGroup {
                 client_id,
                 group,
@@ -306,54 +287,42 @@ impl BrokerProc {
                 protocol_type,
                 protocols,
                 ..
-            } => self.join_group(
-                now,
-                from,
-                corr,
-                client_id,
-                group,
-                session_timeout_ms,
-                rebalance_timeout_ms,
-                member_id,
-                instance_id,
-                protocol_type,
-                protocols,
-                disk,
-                env,
-                out,
-            ),
-            Request::SyncGroup { group, generation, member_id, instance_id, assignments } => {
-                self.sync_group(now, from, corr, group, generation, member_id, instance_id, assignments, disk, env, out)
+            } => {
+                let join = Join {
+                    group,
+                    client_id,
+                    instance_id,
+                    session_timeout_ms,
+                    rebalance_timeout_ms,
+                    protocol_type,
+                    protocols,
+                };
+                self.join_group(from, corr, member_id, join)
+            }
+            Request::SyncGroup { group, generation, member_id, assignments, .. } => {
+                self.sync_group(from, corr, group, generation, member_id, assignments)
             }
             Request::Heartbeat { group, generation, member_id, instance_id } => {
-                let error = self.heartbeat(now, &group, generation, &member_id, instance_id.as_deref(), env);
-                out.respond(from, corr, Response::Heartbeat { error });
+                let error = self.heartbeat(&group, generation, &member_id, instance_id.as_deref());
+                self.out.respond(from, corr, Response::Heartbeat { error });
             }
             Request::LeaveGroup { group, members, reason } => {
-                let error = self.leave_group(
-                    now,
-                    &group,
-                    &members,
-                    reason.as_deref().unwrap_or("the consumer left"),
-                    disk,
-                    env,
-                    out,
-                );
-                out.respond(from, corr, Response::LeaveGroup { error });
+                let error = self.leave_group(&group, &members, reason.as_deref().unwrap_or("the consumer left"));
+                self.out.respond(from, corr, Response::LeaveGroup { error });
             }
             Request::OffsetCommit { group, generation, member_id, offsets } => {
-                self.offset_commit(now, from, corr, group, generation, member_id, offsets, disk, env, out)
+                self.offset_commit(from, corr, group, generation, member_id, offsets)
             }
             Request::OffsetFetch { group, partitions, require_stable } => {
-                let resp = self.offset_fetch(&group, partitions, require_stable, env);
-                out.respond(from, corr, resp);
+                let resp = self.offset_fetch(&group, partitions, require_stable);
+                self.out.respond(from, corr, resp);
             }
             Request::ListGroups { states } => {
                 let groups = self
-                    .coordinator
+                    .coord
                     .groups
                     .values()
-                    .filter(|g| self.coordinates(&g.id, env))
+                    .filter(|g| self.coordinates(&g.id))
                     .filter(|g| states.is_empty() || states.iter().any(|s| s.eq_ignore_ascii_case(g.state.name())))
                     .map(|g| {
                         (
@@ -363,72 +332,45 @@ impl BrokerProc {
                         )
                     })
                     .collect();
-                out.respond(from, corr, Response::ListGroups { error: None, groups });
+                self.out.respond(from, corr, Response::ListGroups { error: None, groups });
             }
             Request::DescribeGroups { groups } => {
-                let d = groups.iter().map(|g| self.describe_group(g, env)).collect();
-                out.respond(from, corr, Response::DescribeGroups(d));
+                let d = groups.iter().map(|g| self.describe_group(g)).collect();
+                self.out.respond(from, corr, Response::DescribeGroups(d));
             }
             Request::DeleteGroups { groups } => {
                 let mut results = Vec::new();
                 for g in groups {
-                    let e = self.delete_group(now, &g, disk, env, out);
+                    let e = self.delete_group(&g);
                     results.push((g, e));
                 }
-                out.respond(from, corr, Response::DeleteGroups(results));
+                self.out.respond(from, corr, Response::DeleteGroups(results));
             }
             Request::OffsetDelete { group, partitions } => {
-                let resp = self.offset_delete(now, &group, partitions, disk, env, out);
-                out.respond(from, corr, resp);
+                let resp = self.offset_delete(&group, partitions);
+                self.out.respond(from, corr, resp);
             }
-            Request::TxnOffsetCommit { group, producer_id, producer_epoch, offsets, generation, member_id, .. } => self
-                .txn_offset_commit(
-                    now,
-                    from,
-                    corr,
-                    group,
-                    producer_id,
-                    producer_epoch,
-                    generation,
-                    member_id,
-                    offsets,
-                    disk,
-                    env,
-                    out,
-                ),
-            other => self.handle_txn_request(now, from, corr, other, disk, env, out),
+            Request::TxnOffsetCommit { group, producer_id, offsets, .. } => {
+                self.txn_offset_commit(from, corr, group, producer_id, offsets)
+            }
+            other => return Some(other),
         }
-        self.schedule_group_ticks(now, out);
+        None
     }
 
-    fn not_coordinator(&self, group: &str, env: &Env) -> Option<KafkaError> {
-        if !self.image.topics.contains_key(OFFSETS_TOPIC) {
+    fn not_coordinator(&self, group: &str) -> Option<KafkaError> {
+        if !self.host.image().topics.contains_key(OFFSETS_TOPIC) {
             return Some(KafkaError::COORDINATOR_NOT_AVAILABLE);
         }
-        if !self.coordinates(group, env) {
+        if !self.coordinates(group) {
             return Some(KafkaError::NOT_COORDINATOR);
         }
         None
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn join_group(
-        &mut self,
-        now: SimTime,
-        from: NodeAddr,
-        corr: u64,
-        client: String,
-        group_id: String,
-        session_timeout_ms: i64,
-        rebalance_timeout_ms: i64,
-        member_id: String,
-        instance_id: Option<String>,
-        protocol_type: String,
-        protocols: Vec<(String, Rc<GroupSubscription>)>,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
+    fn join_group(&mut self, from: NodeAddr, corr: u64, member_id: String, join: Join) {
+        let group_id = join.group.clone();
+        let (session_timeout_ms, rebalance_timeout_ms) = (join.session_timeout_ms, join.rebalance_timeout_ms);
         let fail = |error: KafkaError, member: String| Response::JoinGroup {
             error: Some(error),
             generation: -1,
@@ -437,21 +379,21 @@ impl BrokerProc {
             member_id: member,
             members: vec![],
         };
-        if let Some(e) = self.not_coordinator(&group_id, env) {
-            out.respond(from, corr, fail(e, member_id));
+        if let Some(e) = self.not_coordinator(&group_id) {
+            self.out.respond(from, corr, fail(e, member_id));
             return;
         }
-        if session_timeout_ms < env.settings.group_min_session_timeout_ms
-            || session_timeout_ms > env.settings.group_max_session_timeout_ms
+        if session_timeout_ms < self.env.settings.group_min_session_timeout_ms
+            || session_timeout_ms > self.env.settings.group_max_session_timeout_ms
         {
-            out.respond(from, corr, fail(KafkaError::INVALID_SESSION_TIMEOUT, member_id));
+            self.out.respond(from, corr, fail(KafkaError::INVALID_SESSION_TIMEOUT, member_id));
             return;
         }
-        if protocols.is_empty() || protocol_type.is_empty() {
-            out.respond(from, corr, fail(KafkaError::INCONSISTENT_GROUP_PROTOCOL, member_id));
+        if join.protocols.is_empty() || join.protocol_type.is_empty() {
+            self.out.respond(from, corr, fail(KafkaError::INCONSISTENT_GROUP_PROTOCOL, member_id));
             return;
         }
-        let group = self.coordinator.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
+        let group = self.coord.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
         if group.state == GroupState::Dead {
             *group = Group::new(&group_id);
         }
@@ -461,84 +403,53 @@ impl BrokerProc {
                 .members
                 .values()
                 .next()
-                .map(|m| m.protocols.iter().any(|(n, _)| protocols.iter().any(|(p, _)| p == n)))
+                .map(|m| m.protocols.iter().any(|(n, _)| join.protocols.iter().any(|(p, _)| p == n)))
                 .unwrap_or(true);
-            if !common || group.protocol_type.as_deref().map(|t| t != protocol_type).unwrap_or(false) {
-                out.respond(from, corr, fail(KafkaError::INCONSISTENT_GROUP_PROTOCOL, member_id));
+            if !common || group.protocol_type.as_deref().map(|t| t != join.protocol_type).unwrap_or(false) {
+                self.out.respond(from, corr, fail(KafkaError::INCONSISTENT_GROUP_PROTOCOL, member_id));
                 return;
             }
         }
-        let host = "/127.0.0.1".to_string();
         if member_id.is_empty() {
             // A new member: static members are recognised by their instance id.
-            if let Some(inst) = &instance_id {
-                if let Some(old) = self.coordinator.groups[&group_id].member_by_instance(inst) {
-                    let new_id = member_id_for(inst, &mut self.rng);
-                    self.replace_static_member(now, from, corr, &group_id, &old, new_id, protocols, disk, env, out);
+            if let Some(inst) = join.instance_id.clone() {
+                if let Some(old) = self.coord.groups[&group_id].member_by_instance(&inst) {
+                    let new_id = new_member_id(&inst, self.host.rng());
+                    self.replace_static_member(from, corr, &group_id, &old, new_id, join.protocols);
                     return;
                 }
-                let new_id = member_id_for(inst, &mut self.rng);
-                self.add_member(
-                    now,
-                    from,
-                    corr,
-                    &group_id,
-                    new_id,
-                    instance_id,
-                    client,
-                    host,
-                    session_timeout_ms,
-                    rebalance_timeout_ms,
-                    protocol_type,
-                    protocols,
-                    env,
-                    out,
-                );
+                let new_id = new_member_id(&inst, self.host.rng());
+                self.add_member(from, corr, new_id, join);
                 return;
             }
             // KIP-394: tell the client its member id; it joins again with it.
-            let new_id = member_id_for(&client, &mut self.rng);
-            out.respond(from, corr, fail(KafkaError::MEMBER_ID_REQUIRED, new_id.clone()));
+            let new_id = new_member_id(&join.client_id, self.host.rng());
+            self.out.respond(from, corr, fail(KafkaError::MEMBER_ID_REQUIRED, new_id.clone()));
             // Remember it so its next join is accepted (pending member).
-            let g = self.coordinator.groups.get_mut(&group_id).expect("group");
-            g.protocol_type.get_or_insert(protocol_type);
-            let _ = g;
+            let g = self.coord.groups.get_mut(&group_id).expect("group");
+            g.protocol_type.get_or_insert(join.protocol_type);
             return;
         }
-        let known = self.coordinator.groups[&group_id].members.contains_key(&member_id);
+        let known = self.coord.groups[&group_id].members.contains_key(&member_id);
         if !known {
-            if let Some(inst) = &instance_id {
-                if self.coordinator.groups[&group_id].member_by_instance(inst).is_some() {
-                    out.respond(from, corr, fail(KafkaError::FENCED_INSTANCE_ID, member_id));
+            if let Some(inst) = &join.instance_id {
+                if self.coord.groups[&group_id].member_by_instance(inst).is_some() {
+                    self.out.respond(from, corr, fail(KafkaError::FENCED_INSTANCE_ID, member_id));
                     return;
                 }
             }
-            self.add_member(
-                now,
-                from,
-                corr,
-                &group_id,
-                member_id,
-                instance_id,
-                client,
-                host,
-                session_timeout_ms,
-                rebalance_timeout_ms,
-                protocol_type,
-                protocols,
-                env,
-                out,
-            );
+            self.add_member(from, corr, member_id, join);
             return;
         }
+        let protocols = join.protocols;
         // A known member joining again.
-        let g = self.coordinator.groups.get_mut(&group_id).expect("group");
+        let g = self.coord.groups.get_mut(&group_id).expect("group");
         let m = g.members.get_mut(&member_id).expect("member");
         let same = m.protocols == protocols;
         m.protocols = protocols;
         m.session_timeout_ms = session_timeout_ms;
         m.rebalance_timeout_ms = rebalance_timeout_ms;
-        m.last_heartbeat = now;
+        m.last_heartbeat = self.now;
         m.join_pending = Some((from, corr));
         match g.state {
             GroupState::PreparingRebalance => {}
@@ -555,11 +466,11 @@ impl BrokerProc {
                     members: vec![],
                 };
                 g.members.get_mut(&member_id).expect("member").join_pending = None;
-                out.respond(from, corr, resp);
+                self.out.respond(from, corr, resp);
             }
-            _ => self.prepare_rebalance(now, &group_id, &format!("member {member_id} rejoined"), env, out),
+            _ => self.prepare_rebalance(&group_id, &format!("member {member_id} rejoined")),
         }
-        self.maybe_complete_join(now, &group_id, disk, env, out);
+        self.maybe_complete_join(&group_id);
     }
 
     fn member_label(from: NodeAddr, member_id: &str) -> String {
@@ -570,51 +481,36 @@ impl BrokerProc {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn add_member(
-        &mut self,
-        now: SimTime,
-        from: NodeAddr,
-        corr: u64,
-        group_id: &str,
-        member_id: String,
-        instance_id: Option<String>,
-        client_id: String,
-        host: String,
-        session_timeout_ms: i64,
-        rebalance_timeout_ms: i64,
-        protocol_type: String,
-        protocols: Vec<(String, Rc<GroupSubscription>)>,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        let g = self.coordinator.groups.get_mut(group_id).expect("group");
+    fn add_member(&mut self, from: NodeAddr, corr: u64, member_id: String, join: Join) {
+        let group_id = join.group.as_str();
+        let rebalance_timeout_ms = join.rebalance_timeout_ms;
+        let g = self.coord.groups.get_mut(group_id).expect("group");
         let was_empty = g.members.is_empty();
-        g.protocol_type = Some(protocol_type);
+        g.protocol_type = Some(join.protocol_type);
         g.members.insert(
             member_id.clone(),
             Member {
                 member_id: member_id.clone(),
-                instance_id,
-                client_id,
-                host,
-                session_timeout_ms,
+                instance_id: join.instance_id,
+                client_id: join.client_id,
+                host: "/127.0.0.1".to_string(),
+                session_timeout_ms: join.session_timeout_ms,
                 rebalance_timeout_ms,
-                protocols,
+                protocols: join.protocols,
                 assignment: vec![],
-                last_heartbeat: now,
+                last_heartbeat: self.now,
                 join_pending: Some((from, corr)),
                 sync_pending: None,
-                joined_at: now,
+                joined_at: self.now,
             },
         );
         if was_empty && matches!(g.state, GroupState::Empty) {
             // group.initial.rebalance.delay.ms: wait for more members before the first rebalance.
-            let delay = env.settings.group_initial_rebalance_delay_ms;
-            g.initial_delay_until = Some(now.plus_ms(delay));
-            g.rebalance_deadline = Some(now.plus_ms(rebalance_timeout_ms.max(delay)));
+            let delay = self.env.settings.group_initial_rebalance_delay_ms;
+            g.initial_delay_until = Some(self.now.plus_ms(delay));
+            g.rebalance_deadline = Some(self.now.plus_ms(rebalance_timeout_ms.max(delay)));
             g.state = GroupState::PreparingRebalance;
-            out.trace(TraceKind::GroupStateChanged {
+            self.out.trace(TraceKind::GroupStateChanged {
                 group: group_id.to_string(),
                 state: "PreparingRebalance".into(),
                 generation: g.generation,
@@ -623,36 +519,31 @@ impl BrokerProc {
         } else if g.state == GroupState::PreparingRebalance {
             if let Some(until) = g.initial_delay_until {
                 // Each new member extends the initial delay, up to the rebalance timeout.
-                let delay = env.settings.group_initial_rebalance_delay_ms;
-                let extended = now.plus_ms(delay);
+                let delay = self.env.settings.group_initial_rebalance_delay_ms;
+                let extended = self.now.plus_ms(delay);
                 let cap = g.rebalance_deadline.unwrap_or(extended);
                 g.initial_delay_until = Some(if extended > until { extended.min(cap) } else { until });
             }
         } else {
-            self.prepare_rebalance(now, group_id, &format!("member {member_id} joined"), env, out);
+            self.prepare_rebalance(group_id, &format!("member {member_id} joined"));
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn replace_static_member(
         &mut self,
-        now: SimTime,
         from: NodeAddr,
         corr: u64,
         group_id: &str,
         old_id: &str,
         new_id: String,
         protocols: Vec<(String, Rc<GroupSubscription>)>,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
     ) {
-        let g = self.coordinator.groups.get_mut(group_id).expect("group");
+        let g = self.coord.groups.get_mut(group_id).expect("group");
         let Some(mut m) = g.members.remove(old_id) else { return };
         let same = m.protocols == protocols;
         // A join still waiting under the old id is answered with FENCED_INSTANCE_ID.
         if let Some((to, c)) = m.join_pending.take() {
-            out.respond(
+            self.out.respond(
                 to,
                 c,
                 Response::JoinGroup {
@@ -667,7 +558,7 @@ impl BrokerProc {
         }
         m.member_id = new_id.clone();
         m.protocols = protocols;
-        m.last_heartbeat = now;
+        m.last_heartbeat = self.now;
         if g.leader.as_deref() == Some(old_id) {
             g.leader = Some(new_id.clone());
         }
@@ -683,34 +574,28 @@ impl BrokerProc {
                 members: vec![],
             };
             g.members.insert(new_id.clone(), m);
-            out.respond(from, corr, resp);
-            self.persist_group(now, group_id, disk, env, out);
+            self.out.respond(from, corr, resp);
+            self.persist_group(group_id);
             return;
         }
         m.join_pending = Some((from, corr));
         g.members.insert(new_id.clone(), m);
         if g.state != GroupState::PreparingRebalance {
-            self.prepare_rebalance(
-                now,
-                group_id,
-                &format!("static member {new_id} joined with new metadata"),
-                env,
-                out,
-            );
+            self.prepare_rebalance(group_id, &format!("static member {new_id} joined with new metadata"));
         }
-        self.maybe_complete_join(now, group_id, disk, env, out);
+        self.maybe_complete_join(group_id);
     }
 
     /// Starts a rebalance: everyone must join again within the rebalance timeout.
-    fn prepare_rebalance(&mut self, now: SimTime, group_id: &str, reason: &str, _env: &Env, out: &mut BrokerOut) {
-        let Some(g) = self.coordinator.groups.get_mut(group_id) else { return };
+    fn prepare_rebalance(&mut self, group_id: &str, reason: &str) {
+        let Some(g) = self.coord.groups.get_mut(group_id) else { return };
         if g.state == GroupState::PreparingRebalance {
             return;
         }
         // Syncs waiting for the old generation are told to rejoin.
         for m in g.members.values_mut() {
             if let Some((to, c)) = m.sync_pending.take() {
-                out.respond(
+                self.out.respond(
                     to,
                     c,
                     Response::SyncGroup {
@@ -722,10 +607,10 @@ impl BrokerProc {
             }
         }
         let timeout = g.members.values().map(|m| m.rebalance_timeout_ms).max().unwrap_or(0);
-        g.rebalance_deadline = Some(now.plus_ms(timeout));
+        g.rebalance_deadline = Some(self.now.plus_ms(timeout));
         g.initial_delay_until = None;
         g.state = GroupState::PreparingRebalance;
-        out.trace(TraceKind::GroupStateChanged {
+        self.out.trace(TraceKind::GroupStateChanged {
             group: group_id.to_string(),
             state: "PreparingRebalance".into(),
             generation: g.generation,
@@ -734,31 +619,24 @@ impl BrokerProc {
     }
 
     /// Completes the join phase once every member has joined (or the deadline passed).
-    fn maybe_complete_join(
-        &mut self,
-        now: SimTime,
-        group_id: &str,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        let Some(g) = self.coordinator.groups.get(group_id) else { return };
+    fn maybe_complete_join(&mut self, group_id: &str) {
+        let Some(g) = self.coord.groups.get(group_id) else { return };
         if g.state != GroupState::PreparingRebalance {
             return;
         }
         let all_joined = g.members.values().all(|m| m.join_pending.is_some());
-        let delay_over = g.initial_delay_until.map(|t| now >= t).unwrap_or(true);
-        let deadline_passed = g.rebalance_deadline.map(|t| now >= t).unwrap_or(false);
+        let delay_over = g.initial_delay_until.map(|t| self.now >= t).unwrap_or(true);
+        let deadline_passed = g.rebalance_deadline.map(|t| self.now >= t).unwrap_or(false);
         if !(deadline_passed || all_joined && delay_over) {
             return;
         }
-        let g = self.coordinator.groups.get_mut(group_id).expect("group");
+        let g = self.coord.groups.get_mut(group_id).expect("group");
         // Members that did not rejoin in time are removed.
         let gone: Vec<String> =
             g.members.values().filter(|m| m.join_pending.is_none()).map(|m| m.member_id.clone()).collect();
         for id in &gone {
             g.members.remove(id);
-            out.trace(TraceKind::MemberRemoved {
+            self.out.trace(TraceKind::MemberRemoved {
                 group: group_id.to_string(),
                 member: id.clone(),
                 reason: "did not rejoin within the rebalance timeout".into(),
@@ -771,14 +649,14 @@ impl BrokerProc {
             g.generation += 1;
             g.protocol = None;
             g.leader = None;
-            g.empty_since = Some(now);
-            out.trace(TraceKind::GroupStateChanged {
+            g.empty_since = Some(self.now);
+            self.out.trace(TraceKind::GroupStateChanged {
                 group: group_id.to_string(),
                 state: "Empty".into(),
                 generation: g.generation,
                 reason: "no members left".into(),
             });
-            self.persist_group(now, group_id, disk, env, out);
+            self.persist_group(group_id);
             return;
         }
         g.generation += 1;
@@ -804,7 +682,7 @@ impl BrokerProc {
                     .unwrap_or_else(|| m.protocols[0].1.clone()),
             })
             .collect();
-        out.trace(TraceKind::GroupStateChanged {
+        self.out.trace(TraceKind::GroupStateChanged {
             group: group_id.to_string(),
             state: "CompletingRebalance".into(),
             generation: g.generation,
@@ -812,9 +690,9 @@ impl BrokerProc {
         });
         for m in g.members.values_mut() {
             if let Some((to, c)) = m.join_pending.take() {
-                m.last_heartbeat = now;
+                m.last_heartbeat = self.now;
                 let is_leader = m.member_id == leader;
-                out.respond(
+                self.out.respond(
                     to,
                     c,
                     Response::JoinGroup {
@@ -830,43 +708,37 @@ impl BrokerProc {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn sync_group(
         &mut self,
-        now: SimTime,
         from: NodeAddr,
         corr: u64,
         group_id: String,
         generation: i32,
         member_id: String,
-        _instance_id: Option<String>,
         assignments: Vec<(String, Vec<TopicPartition>)>,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
     ) {
         let fail = |e: KafkaError| Response::SyncGroup { error: Some(e), protocol: String::new(), assignment: vec![] };
-        if let Some(e) = self.not_coordinator(&group_id, env) {
-            out.respond(from, corr, fail(e));
+        if let Some(e) = self.not_coordinator(&group_id) {
+            self.out.respond(from, corr, fail(e));
             return;
         }
-        let Some(g) = self.coordinator.groups.get_mut(&group_id) else {
-            out.respond(from, corr, fail(KafkaError::UNKNOWN_MEMBER_ID));
+        let Some(g) = self.coord.groups.get_mut(&group_id) else {
+            self.out.respond(from, corr, fail(KafkaError::UNKNOWN_MEMBER_ID));
             return;
         };
         if !g.members.contains_key(&member_id) {
-            out.respond(from, corr, fail(KafkaError::UNKNOWN_MEMBER_ID));
+            self.out.respond(from, corr, fail(KafkaError::UNKNOWN_MEMBER_ID));
             return;
         }
         if generation != g.generation {
-            out.respond(from, corr, fail(KafkaError::ILLEGAL_GENERATION));
+            self.out.respond(from, corr, fail(KafkaError::ILLEGAL_GENERATION));
             return;
         }
         match g.state {
-            GroupState::PreparingRebalance => out.respond(from, corr, fail(KafkaError::REBALANCE_IN_PROGRESS)),
+            GroupState::PreparingRebalance => self.out.respond(from, corr, fail(KafkaError::REBALANCE_IN_PROGRESS)),
             GroupState::Stable => {
                 let m = &g.members[&member_id];
-                out.respond(
+                self.out.respond(
                     from,
                     corr,
                     Response::SyncGroup {
@@ -879,7 +751,7 @@ impl BrokerProc {
             GroupState::CompletingRebalance => {
                 if let Some(m) = g.members.get_mut(&member_id) {
                     m.sync_pending = Some((from, corr));
-                    m.last_heartbeat = now;
+                    m.last_heartbeat = self.now;
                 }
                 if g.leader.as_deref() == Some(&member_id) {
                     for m in g.members.values_mut() {
@@ -891,14 +763,14 @@ impl BrokerProc {
                     }
                     g.state = GroupState::Stable;
                     let protocol = g.protocol.clone().unwrap_or_default();
-                    out.trace(TraceKind::GroupStateChanged {
+                    self.out.trace(TraceKind::GroupStateChanged {
                         group: group_id.clone(),
                         state: "Stable".into(),
                         generation: g.generation,
                         reason: format!("the leader sent the {protocol} assignment"),
                     });
                     for m in g.members.values() {
-                        out.trace(TraceKind::GroupAssignment {
+                        self.out.trace(TraceKind::GroupAssignment {
                             group: group_id.clone(),
                             member: m.member_id.clone(),
                             generation: g.generation,
@@ -907,7 +779,7 @@ impl BrokerProc {
                     }
                     for m in g.members.values_mut() {
                         if let Some((to, c)) = m.sync_pending.take() {
-                            out.respond(
+                            self.out.respond(
                                 to,
                                 c,
                                 Response::SyncGroup {
@@ -918,26 +790,24 @@ impl BrokerProc {
                             );
                         }
                     }
-                    self.persist_group(now, &group_id, disk, env, out);
+                    self.persist_group(&group_id);
                 }
             }
-            GroupState::Empty | GroupState::Dead => out.respond(from, corr, fail(KafkaError::UNKNOWN_MEMBER_ID)),
+            GroupState::Empty | GroupState::Dead => self.out.respond(from, corr, fail(KafkaError::UNKNOWN_MEMBER_ID)),
         }
     }
 
     fn heartbeat(
         &mut self,
-        now: SimTime,
         group_id: &str,
         generation: i32,
         member_id: &str,
         instance_id: Option<&str>,
-        env: &Env,
     ) -> Option<KafkaError> {
-        if let Some(e) = self.not_coordinator(group_id, env) {
+        if let Some(e) = self.not_coordinator(group_id) {
             return Some(e);
         }
-        let Some(g) = self.coordinator.groups.get_mut(group_id) else { return Some(KafkaError::UNKNOWN_MEMBER_ID) };
+        let Some(g) = self.coord.groups.get_mut(group_id) else { return Some(KafkaError::UNKNOWN_MEMBER_ID) };
         let Some(m) = g.members.get_mut(member_id) else {
             if let Some(inst) = instance_id {
                 if g.member_by_instance(inst).is_some() {
@@ -946,7 +816,7 @@ impl BrokerProc {
             }
             return Some(KafkaError::UNKNOWN_MEMBER_ID);
         };
-        m.last_heartbeat = now;
+        m.last_heartbeat = self.now;
         match g.state {
             GroupState::PreparingRebalance => Some(KafkaError::REBALANCE_IN_PROGRESS),
             GroupState::CompletingRebalance | GroupState::Stable if generation != g.generation => {
@@ -957,21 +827,16 @@ impl BrokerProc {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn leave_group(
         &mut self,
-        now: SimTime,
         group_id: &str,
         members: &[(String, Option<String>)],
         reason: &str,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
     ) -> Option<KafkaError> {
-        if let Some(e) = self.not_coordinator(group_id, env) {
+        if let Some(e) = self.not_coordinator(group_id) {
             return Some(e);
         }
-        let Some(g) = self.coordinator.groups.get_mut(group_id) else { return Some(KafkaError::UNKNOWN_MEMBER_ID) };
+        let Some(g) = self.coord.groups.get_mut(group_id) else { return Some(KafkaError::UNKNOWN_MEMBER_ID) };
         let mut removed = false;
         for (member, instance) in members {
             let id = if member.is_empty() {
@@ -982,7 +847,7 @@ impl BrokerProc {
             if let Some(id) = id {
                 if let Some(mut m) = g.members.remove(&id) {
                     if let Some((to, c)) = m.join_pending.take() {
-                        out.respond(
+                        self.out.respond(
                             to,
                             c,
                             Response::JoinGroup {
@@ -995,7 +860,7 @@ impl BrokerProc {
                             },
                         );
                     }
-                    out.trace(TraceKind::MemberRemoved {
+                    self.out.trace(TraceKind::MemberRemoved {
                         group: group_id.to_string(),
                         member: id,
                         reason: reason.to_string(),
@@ -1007,64 +872,47 @@ impl BrokerProc {
         if !removed {
             return Some(KafkaError::UNKNOWN_MEMBER_ID);
         }
-        self.on_members_removed(now, group_id, "a member left the group", disk, env, out);
+        self.on_members_removed(group_id, "a member left the group");
         None
     }
 
     /// After members left or expired: rebalance, or become Empty.
-    fn on_members_removed(
-        &mut self,
-        now: SimTime,
-        group_id: &str,
-        reason: &str,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        let Some(g) = self.coordinator.groups.get_mut(group_id) else { return };
+    fn on_members_removed(&mut self, group_id: &str, reason: &str) {
+        let Some(g) = self.coord.groups.get_mut(group_id) else { return };
         if g.members.is_empty() && g.state != GroupState::PreparingRebalance {
             g.state = GroupState::Empty;
             g.generation += 1;
             g.protocol = None;
             g.leader = None;
-            g.empty_since = Some(now);
-            out.trace(TraceKind::GroupStateChanged {
+            g.empty_since = Some(self.now);
+            self.out.trace(TraceKind::GroupStateChanged {
                 group: group_id.to_string(),
                 state: "Empty".into(),
                 generation: g.generation,
                 reason: reason.to_string(),
             });
-            self.persist_group(now, group_id, disk, env, out);
+            self.persist_group(group_id);
             return;
         }
         match g.state {
-            GroupState::Stable | GroupState::CompletingRebalance => {
-                self.prepare_rebalance(now, group_id, reason, env, out)
-            }
+            GroupState::Stable | GroupState::CompletingRebalance => self.prepare_rebalance(group_id, reason),
             _ => {}
         }
-        self.maybe_complete_join(now, group_id, disk, env, out);
+        self.maybe_complete_join(group_id);
     }
 
     /// Periodic work per group: expired sessions, rebalance deadlines, initial delays.
-    pub(crate) fn group_tick(
-        &mut self,
-        now: SimTime,
-        group_id: &str,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        let Some(g) = self.coordinator.groups.get_mut(group_id) else { return };
+    pub(crate) fn group_tick(&mut self, group_id: &str) {
+        let Some(g) = self.coord.groups.get_mut(group_id) else { return };
         let expired: Vec<String> = g
             .members
             .values()
-            .filter(|m| m.join_pending.is_none() && now.ms_since(m.last_heartbeat) >= m.session_timeout_ms)
+            .filter(|m| m.join_pending.is_none() && self.now.ms_since(m.last_heartbeat) >= m.session_timeout_ms)
             .map(|m| m.member_id.clone())
             .collect();
         for id in &expired {
             if let Some(m) = g.members.remove(id) {
-                out.trace(TraceKind::MemberRemoved {
+                self.out.trace(TraceKind::MemberRemoved {
                     group: group_id.to_string(),
                     member: id.clone(),
                     reason: format!(
@@ -1076,14 +924,14 @@ impl BrokerProc {
             }
         }
         if !expired.is_empty() {
-            self.on_members_removed(now, group_id, "a member's session expired", disk, env, out);
+            self.on_members_removed(group_id, "a member's session expired");
         }
-        self.maybe_complete_join(now, group_id, disk, env, out);
+        self.maybe_complete_join(group_id);
     }
 
     /// Arms a timer for the next deadline of every group this broker coordinates.
-    pub(crate) fn schedule_group_ticks(&mut self, now: SimTime, out: &mut BrokerOut) {
-        for g in self.coordinator.groups.values() {
+    pub(crate) fn schedule_group_ticks(&mut self) {
+        for g in self.coord.groups.values() {
             let mut next: Option<SimTime> = None;
             let mut consider = |t: SimTime| next = Some(next.map_or(t, |n: SimTime| n.min(t)));
             for m in g.members.values() {
@@ -1098,33 +946,28 @@ impl BrokerProc {
                 consider(t);
             }
             if let Some(t) = next {
-                out.timer(if t < now { now } else { t }, BrokerTimer::GroupTick(g.id.clone()));
+                self.out.timer(if t < self.now { self.now } else { t }, BrokerTimer::GroupTick(g.id.clone()));
             }
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn offset_commit(
         &mut self,
-        now: SimTime,
         from: NodeAddr,
         corr: u64,
         group_id: String,
         generation: i32,
         member_id: String,
         offsets: Vec<(TopicPartition, Offset, Option<Epoch>)>,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
     ) {
         let reply = |e: Option<KafkaError>, offsets: &[(TopicPartition, Offset, Option<Epoch>)]| {
             Response::OffsetCommit { results: offsets.iter().map(|(tp, _, _)| (tp.clone(), e)).collect(), error: e }
         };
-        if let Some(e) = self.not_coordinator(&group_id, env) {
-            out.respond(from, corr, reply(Some(e), &offsets));
+        if let Some(e) = self.not_coordinator(&group_id) {
+            self.out.respond(from, corr, reply(Some(e), &offsets));
             return;
         }
-        let g = self.coordinator.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
+        let g = self.coord.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
         if g.state == GroupState::Dead {
             *g = Group::new(&group_id);
         }
@@ -1143,15 +986,15 @@ impl BrokerProc {
             };
             if let Some(e) = error {
                 if !(generation < 0 && g.members.is_empty()) {
-                    out.respond(from, corr, reply(Some(e), &offsets));
+                    self.out.respond(from, corr, reply(Some(e), &offsets));
                     return;
                 }
             }
             if let Some(m) = g.members.get_mut(&member_id) {
-                m.last_heartbeat = now;
+                m.last_heartbeat = self.now;
             }
         }
-        let commit_ms = env.wall_ms(now);
+        let commit_ms = self.env.wall_ms(self.now);
         let entries: Vec<(TopicPartition, CommittedOffset)> = offsets
             .iter()
             .map(|(tp, o, e)| (tp.clone(), CommittedOffset { offset: *o, leader_epoch: *e, commit_ms }))
@@ -1171,33 +1014,28 @@ impl BrokerProc {
             })
             .collect();
         let resp = reply(None, &offsets);
-        out.trace(TraceKind::OffsetsCommitted {
+        self.out.trace(TraceKind::OffsetsCommitted {
             group: group_id.clone(),
             client: Self::member_label(from, &member_id),
             offsets: offsets.iter().map(|(tp, o, _)| (tp.clone(), *o)).collect(),
         });
-        self.write_offsets_records(now, from, corr, &group_id, records, resp, entries, disk, env, out);
+        self.write_offsets_records(from, corr, &group_id, records, resp, entries);
     }
 
     /// Appends records to the group's `__consumer_offsets` partition as its leader; the
     /// response (and the cache update) waits until the HW passes them.
-    #[allow(clippy::too_many_arguments)]
     fn write_offsets_records(
         &mut self,
-        now: SimTime,
         to: NodeAddr,
         corr: u64,
         group_id: &str,
         records: Vec<(String, Option<String>)>,
         resp: Response,
         offsets: Vec<(TopicPartition, CommittedOffset)>,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
     ) {
-        let partition = self.group_partition(group_id, env);
+        let partition = self.group_partition(group_id);
         let tp = TopicPartition::new(OFFSETS_TOPIC, partition);
-        let now_ms = env.wall_ms(now);
+        let now_ms = self.env.wall_ms(self.now);
         let recs: Vec<Record> = records
             .into_iter()
             .enumerate()
@@ -1220,41 +1058,33 @@ impl BrokerProc {
             size_bytes: size,
             origin: 0,
         };
-        let epoch = self.replicas.get(&tp).map(|r| r.leader_epoch).unwrap_or(0);
-        let cfg = self.config(OFFSETS_TOPIC);
-        let Some(log) = disk.logs.get_mut(&tp) else {
-            if to != NodeAddr::Broker(self.id) {
-                out.respond(to, corr, with_error(resp, KafkaError::NOT_COORDINATOR));
-            }
-            return;
-        };
-        match log.append_as_leader(&pb, epoch, now_ms, &cfg) {
-            Ok((info, _)) => {
-                out.touch(&tp);
-                self.coordinator.pending_writes.push(PendingWrite {
+        match self.host.append_as_leader(self.now, &pb, self.env, self.out) {
+            Ok(last_offset) => {
+                self.coord.pending_writes.push(PendingWrite {
                     partition,
-                    required: info.last_offset + 1,
+                    required: last_offset + 1,
                     to,
                     corr,
                     resp,
                     group: group_id.to_string(),
                     offsets,
                 });
-                self.try_complete_delayed_fetches(now, disk, env, out);
-                self.maybe_increment_hw(now, &tp, disk, env, out);
-                self.complete_offset_writes(now, disk, out);
+                if self.host.after_append(self.now, &tp, self.env, self.out) {
+                    self.complete_offset_writes();
+                }
+                self.complete_offset_writes();
             }
             Err(e) => {
-                if to != NodeAddr::Broker(self.id) {
-                    out.respond(
+                if to != NodeAddr::Broker(self.host.broker_id()) {
+                    self.out.respond(
                         to,
                         corr,
                         with_error(
                             resp,
-                            if e.error == KafkaError::NOT_ENOUGH_REPLICAS {
+                            if e == KafkaError::NOT_ENOUGH_REPLICAS {
                                 KafkaError::COORDINATOR_NOT_AVAILABLE
                             } else {
-                                e.error
+                                e
                             },
                         ),
                     );
@@ -1264,57 +1094,47 @@ impl BrokerProc {
     }
 
     /// Answers offset writes whose records the HW has passed.
-    fn complete_offset_writes(&mut self, _now: SimTime, disk: &BrokerDisk, out: &mut BrokerOut) {
+    pub(crate) fn complete_offset_writes(&mut self) {
         let mut keep = Vec::new();
-        for w in std::mem::take(&mut self.coordinator.pending_writes) {
+        for w in std::mem::take(&mut self.coord.pending_writes) {
             let tp = TopicPartition::new(OFFSETS_TOPIC, w.partition);
-            let hw = disk.logs.get(&tp).map(|l| l.high_watermark).unwrap_or(0);
+            let hw = self.host.log(&tp).map(|l| l.high_watermark).unwrap_or(0);
             if hw >= w.required {
-                if let Some(g) = self.coordinator.groups.get_mut(&w.group) {
+                if let Some(g) = self.coord.groups.get_mut(&w.group) {
                     for (tp, c) in w.offsets {
                         g.offsets.insert(tp, c);
                     }
                 }
-                if w.to != NodeAddr::Broker(self.id) {
-                    out.respond(w.to, w.corr, w.resp);
+                if w.to != NodeAddr::Broker(self.host.broker_id()) {
+                    self.out.respond(w.to, w.corr, w.resp);
                 }
             } else {
                 keep.push(w);
             }
         }
-        self.coordinator.pending_writes = keep;
+        self.coord.pending_writes = keep;
     }
 
     /// Persists the group's membership (GroupMetadata record) after a completed rebalance.
-    fn persist_group(&mut self, now: SimTime, group_id: &str, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
-        let Some(g) = self.coordinator.groups.get(group_id) else { return };
+    fn persist_group(&mut self, group_id: &str) {
+        let Some(g) = self.coord.groups.get(group_id) else { return };
         let value = serde_json::to_string(&StoredGroup::from(g)).unwrap_or_default();
-        let me = NodeAddr::Broker(self.id);
+        let me = NodeAddr::Broker(self.host.broker_id());
         self.write_offsets_records(
-            now,
             me,
             0,
             group_id,
             vec![(group_key(group_id), Some(value))],
             Response::Heartbeat { error: None },
             vec![],
-            disk,
-            env,
-            out,
         );
     }
 
-    fn offset_fetch(
-        &self,
-        group_id: &str,
-        partitions: Option<Vec<TopicPartition>>,
-        require_stable: bool,
-        env: &Env,
-    ) -> Response {
-        if let Some(e) = self.not_coordinator(group_id, env) {
+    fn offset_fetch(&self, group_id: &str, partitions: Option<Vec<TopicPartition>>, require_stable: bool) -> Response {
+        if let Some(e) = self.not_coordinator(group_id) {
             return Response::OffsetFetch { error: Some(e), offsets: vec![] };
         }
-        let g = self.coordinator.groups.get(group_id);
+        let g = self.coord.groups.get(group_id);
         let list: Vec<TopicPartition> = match partitions {
             Some(p) => p,
             None => g.map(|g| g.offsets.keys().cloned().collect()).unwrap_or_default(),
@@ -1331,7 +1151,7 @@ impl BrokerProc {
         Response::OffsetFetch { error: None, offsets }
     }
 
-    fn describe_group(&self, group_id: &str, env: &Env) -> GroupDescription {
+    fn describe_group(&self, group_id: &str) -> GroupDescription {
         let base = |error: Option<KafkaError>, state: &str| GroupDescription {
             group: group_id.to_string(),
             error,
@@ -1339,12 +1159,12 @@ impl BrokerProc {
             protocol_type: String::new(),
             protocol: String::new(),
             members: vec![],
-            coordinator: self.id,
+            coordinator: self.host.broker_id(),
         };
-        if let Some(e) = self.not_coordinator(group_id, env) {
+        if let Some(e) = self.not_coordinator(group_id) {
             return base(Some(e), "");
         }
-        let Some(g) = self.coordinator.groups.get(group_id) else { return base(None, "Dead") };
+        let Some(g) = self.coord.groups.get(group_id) else { return base(None, "Dead") };
         GroupDescription {
             group: g.id.clone(),
             error: None,
@@ -1368,22 +1188,15 @@ impl BrokerProc {
                     assignment: m.assignment.clone(),
                 })
                 .collect(),
-            coordinator: self.id,
+            coordinator: self.host.broker_id(),
         }
     }
 
-    fn delete_group(
-        &mut self,
-        now: SimTime,
-        group_id: &str,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) -> Option<KafkaError> {
-        if let Some(e) = self.not_coordinator(group_id, env) {
+    fn delete_group(&mut self, group_id: &str) -> Option<KafkaError> {
+        if let Some(e) = self.not_coordinator(group_id) {
             return Some(e);
         }
-        let Some(g) = self.coordinator.groups.get(group_id) else { return Some(KafkaError::GROUP_ID_NOT_FOUND) };
+        let Some(g) = self.coord.groups.get(group_id) else { return Some(KafkaError::GROUP_ID_NOT_FOUND) };
         if !matches!(g.state, GroupState::Empty | GroupState::Dead) {
             return Some(KafkaError::NON_EMPTY_GROUP);
         }
@@ -1391,21 +1204,10 @@ impl BrokerProc {
         let mut records: Vec<(String, Option<String>)> =
             g.offsets.keys().map(|tp| (offset_key(group_id, tp), None)).collect();
         records.push((group_key(group_id), None));
-        self.coordinator.groups.remove(group_id);
-        let me = NodeAddr::Broker(self.id);
-        self.write_offsets_records(
-            now,
-            me,
-            0,
-            group_id,
-            records,
-            Response::Heartbeat { error: None },
-            vec![],
-            disk,
-            env,
-            out,
-        );
-        out.trace(TraceKind::GroupStateChanged {
+        self.coord.groups.remove(group_id);
+        let me = NodeAddr::Broker(self.host.broker_id());
+        self.write_offsets_records(me, 0, group_id, records, Response::Heartbeat { error: None }, vec![]);
+        self.out.trace(TraceKind::GroupStateChanged {
             group: group_id.to_string(),
             state: "Dead".into(),
             generation: -1,
@@ -1414,19 +1216,11 @@ impl BrokerProc {
         None
     }
 
-    fn offset_delete(
-        &mut self,
-        now: SimTime,
-        group_id: &str,
-        partitions: Vec<TopicPartition>,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) -> Response {
-        if let Some(e) = self.not_coordinator(group_id, env) {
+    fn offset_delete(&mut self, group_id: &str, partitions: Vec<TopicPartition>) -> Response {
+        if let Some(e) = self.not_coordinator(group_id) {
             return Response::OffsetDelete { error: Some(e), results: vec![] };
         }
-        let Some(g) = self.coordinator.groups.get_mut(group_id) else {
+        let Some(g) = self.coord.groups.get_mut(group_id) else {
             return Response::OffsetDelete { error: Some(KafkaError::GROUP_ID_NOT_FOUND), results: vec![] };
         };
         let active = !g.members.is_empty();
@@ -1444,50 +1238,31 @@ impl BrokerProc {
             }
         }
         if !records.is_empty() {
-            let me = NodeAddr::Broker(self.id);
-            self.write_offsets_records(
-                now,
-                me,
-                0,
-                group_id,
-                records,
-                Response::Heartbeat { error: None },
-                vec![],
-                disk,
-                env,
-                out,
-            );
+            let me = NodeAddr::Broker(self.host.broker_id());
+            self.write_offsets_records(me, 0, group_id, records, Response::Heartbeat { error: None }, vec![]);
         }
         let error = None;
         Response::OffsetDelete { error, results }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn txn_offset_commit(
         &mut self,
-        now: SimTime,
         from: NodeAddr,
         corr: u64,
         group_id: String,
         producer_id: i64,
-        _producer_epoch: i16,
-        _generation: i32,
-        _member_id: String,
         offsets: Vec<(TopicPartition, Offset)>,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
     ) {
-        if let Some(e) = self.not_coordinator(&group_id, env) {
-            out.respond(
+        if let Some(e) = self.not_coordinator(&group_id) {
+            self.out.respond(
                 from,
                 corr,
                 Response::TxnOffsetCommit { results: offsets.iter().map(|(tp, _)| (tp.clone(), Some(e))).collect() },
             );
             return;
         }
-        let commit_ms = env.wall_ms(now);
-        let g = self.coordinator.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
+        let commit_ms = self.env.wall_ms(self.now);
+        let g = self.coord.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
         let pending = g.pending_txn_offsets.entry(producer_id).or_default();
         for (tp, o) in &offsets {
             pending.insert(tp.clone(), CommittedOffset { offset: *o, leader_epoch: None, commit_ms });
@@ -1500,89 +1275,22 @@ impl BrokerProc {
             })
             .collect();
         let resp = Response::TxnOffsetCommit { results: offsets.iter().map(|(tp, _)| (tp.clone(), None)).collect() };
-        self.write_offsets_records(now, from, corr, &group_id, records, resp, vec![], disk, env, out);
+        self.write_offsets_records(from, corr, &group_id, records, resp, vec![]);
     }
 
-    /// A COMMIT or ABORT marker reached a `__consumer_offsets` partition we lead: pending
-    /// transactional offsets of that producer become visible, or are dropped.
-    pub(crate) fn complete_txn_offsets(&mut self, partition: i32, producer_id: i64, control: ControlType, env: &Env) {
-        let n = self.offsets_partitions(env);
-        for g in self.coordinator.groups.values_mut() {
-            if coordinator_partition(&g.id, n) != partition {
-                continue;
-            }
-            if let Some(pending) = g.pending_txn_offsets.remove(&producer_id) {
-                if control == ControlType::Commit {
-                    for (tp, c) in pending {
-                        g.offsets.insert(tp, c);
-                    }
-                }
-            }
+    /// A group's timer: expired sessions, rebalance deadlines, initial delays; then the next
+    /// timers.
+    pub(crate) fn handle_tick(&mut self, group: &str) {
+        if !group.is_empty() {
+            self.group_tick(group);
         }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn handle_coordinator_response(
-        &mut self,
-        now: SimTime,
-        from: NodeAddr,
-        corr: u64,
-        resp: Response,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        self.handle_txn_response(now, from, corr, resp, disk, env, out);
-    }
-
-    pub(crate) fn handle_coordinator_timer(
-        &mut self,
-        now: SimTime,
-        timer: BrokerTimer,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        match timer {
-            BrokerTimer::GroupTick(group) => {
-                if !group.is_empty() {
-                    self.group_tick(now, &group, disk, env, out);
-                }
-                self.schedule_group_ticks(now, out);
-            }
-            BrokerTimer::TxnTick => self.txn_tick(now, disk, env, out),
-            _ => {}
-        }
-    }
-
-    pub(crate) fn on_coordinator_metadata(
-        &mut self,
-        now: SimTime,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        self.retry_txn_markers(now, disk, env, out);
+        self.schedule_group_ticks();
     }
 
     /// Becoming leader of a `__consumer_offsets` partition: load its groups by replaying it.
-    pub(crate) fn on_become_leader_coordinator(
-        &mut self,
-        now: SimTime,
-        tp: &TopicPartition,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        if tp.topic == TXN_TOPIC {
-            self.load_transactions(now, tp, disk, env, out);
-            return;
-        }
-        if tp.topic != OFFSETS_TOPIC {
-            return;
-        }
-        self.coordinator.owned.insert(tp.partition);
-        let Some(log) = disk.logs.get(tp) else { return };
+    pub(crate) fn load_groups(&mut self, tp: &TopicPartition) {
+        self.coord.owned.insert(tp.partition);
+        let Some(log) = self.host.log(tp) else { return };
         let mut loaded: BTreeMap<String, Group> = BTreeMap::new();
         for b in log.batches() {
             if b.is_control() {
@@ -1612,7 +1320,7 @@ impl BrokerProc {
                     match value.and_then(|v| serde_json::from_str::<StoredGroup>(v).ok()) {
                         Some(s) => {
                             let g = loaded.entry(group.to_string()).or_insert_with(|| Group::new(group));
-                            s.restore(g, now);
+                            s.restore(g, self.now);
                         }
                         None => {
                             loaded.remove(group);
@@ -1621,39 +1329,28 @@ impl BrokerProc {
                 }
             }
         }
-        let n = self.offsets_partitions(env);
+        let n = offsets_partitions(self.host.image(), self.env);
         for (id, g) in loaded {
             if coordinator_partition(&id, n) == tp.partition {
-                self.coordinator.groups.insert(id, g);
+                self.coord.groups.insert(id, g);
             }
         }
-        self.schedule_group_ticks(now, out);
+        self.schedule_group_ticks();
     }
 
     /// Losing leadership of a `__consumer_offsets` partition: its groups move to the new leader.
-    pub(crate) fn on_resign_leader_coordinator(
-        &mut self,
-        _now: SimTime,
-        tp: &TopicPartition,
-        _disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        if tp.topic == TXN_TOPIC {
-            self.unload_transactions(tp, env);
+    pub(crate) fn unload_groups(&mut self, tp: &TopicPartition) {
+        if !self.coord.owned.remove(&tp.partition) {
             return;
         }
-        if tp.topic != OFFSETS_TOPIC || !self.coordinator.owned.remove(&tp.partition) {
-            return;
-        }
-        let n = self.offsets_partitions(env);
+        let n = offsets_partitions(self.host.image(), self.env);
         let gone: Vec<String> =
-            self.coordinator.groups.keys().filter(|g| coordinator_partition(g, n) == tp.partition).cloned().collect();
+            self.coord.groups.keys().filter(|g| coordinator_partition(g, n) == tp.partition).cloned().collect();
         for id in gone {
-            if let Some(g) = self.coordinator.groups.remove(&id) {
+            if let Some(g) = self.coord.groups.remove(&id) {
                 for m in g.members.into_values() {
                     if let Some((to, c)) = m.join_pending {
-                        out.respond(
+                        self.out.respond(
                             to,
                             c,
                             Response::JoinGroup {
@@ -1667,7 +1364,7 @@ impl BrokerProc {
                         );
                     }
                     if let Some((to, c)) = m.sync_pending {
-                        out.respond(
+                        self.out.respond(
                             to,
                             c,
                             Response::SyncGroup {
@@ -1682,33 +1379,14 @@ impl BrokerProc {
         }
         let p = tp.partition;
         let pending: Vec<PendingWrite> =
-            self.coordinator.pending_writes.iter().filter(|w| w.partition == p).cloned().collect();
-        self.coordinator.pending_writes.retain(|w| w.partition != p);
+            self.coord.pending_writes.iter().filter(|w| w.partition == p).cloned().collect();
+        self.coord.pending_writes.retain(|w| w.partition != p);
         for w in pending {
-            if w.to != NodeAddr::Broker(self.id) {
-                out.respond(w.to, w.corr, with_error(w.resp, KafkaError::NOT_COORDINATOR));
+            if w.to != NodeAddr::Broker(self.host.broker_id()) {
+                self.out.respond(w.to, w.corr, with_error(w.resp, KafkaError::NOT_COORDINATOR));
             }
         }
     }
-
-    pub(crate) fn on_hw_advanced_coordinator(
-        &mut self,
-        now: SimTime,
-        tp: &TopicPartition,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        if tp.topic == OFFSETS_TOPIC {
-            self.complete_offset_writes(now, disk, out);
-        } else if tp.topic == TXN_TOPIC {
-            self.complete_txn_writes(now, disk, env, out);
-        }
-    }
-}
-
-fn member_id_for(client: &str, rng: &mut crate::sim::rng::Pcg32) -> String {
-    member_id(client, rng)
 }
 
 /// Replaces the error of a response (for answers that must fail late).
@@ -1843,14 +1521,14 @@ mod tests {
     #[test]
     fn member_ids_look_like_kafkas() {
         let mut rng = crate::sim::rng::Pcg32::new(1, 1);
-        let id = member_id("console-consumer", &mut rng);
+        let id = new_member_id("console-consumer", &mut rng);
         // console-consumer-4f8a2b1c-9d3e-4c5f-8a6b-7e1d2c3b4a59 (`ConsoleConsumer`)
         let uuid = id.strip_prefix("console-consumer-").unwrap();
         let parts: Vec<usize> = uuid.split('-').map(|p| p.len()).collect();
         assert_eq!(parts, vec![8, 4, 4, 4, 12]);
         // Every draw is a version-4 UUID of the IETF variant (java.util.UUID.randomUUID).
         for _ in 0..500 {
-            let id = member_id("c", &mut rng);
+            let id = new_member_id("c", &mut rng);
             let uuid = id.strip_prefix("c-").unwrap();
             assert!(uuid.chars().all(|c| c == '-' || c.is_ascii_hexdigit()));
             assert_eq!(&uuid[14..15], "4", "{uuid}");

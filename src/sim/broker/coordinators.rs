@@ -1,0 +1,332 @@
+//! The broker's side of its group and transaction coordinators: it builds a coordinator's step
+//! ([`GroupStep`], [`TxnStep`]) around the coordinator's state and itself as the step's
+//! [`CoordinatorHost`], and routes requests, responses, timers and partition changes to it. Also
+//! what Kafka does outside the coordinators: FindCoordinator (`KafkaApis`), WriteTxnMarkers at
+//! a partition leader (`ReplicaManager`) and the producer-id blocks (`RPCProducerIdManager`).
+
+use super::group::GroupStep;
+use super::host::{offsets_partitions, txn_partitions, CoordinatorHost};
+use super::timer::{BrokerOut, BrokerTimer};
+use super::txn::TxnStep;
+use super::{BrokerDisk, BrokerProc};
+use crate::sim::errors::KafkaError;
+use crate::sim::log::{Log, TxnMarker};
+use crate::sim::metadata::MetadataImage;
+use crate::sim::node::Env;
+use crate::sim::partitioner::coordinator_partition;
+use crate::sim::protocol::{NewTopic, ProduceBatch, Request, Response};
+use crate::sim::record::ControlType;
+use crate::sim::rng::Pcg32;
+use crate::sim::time::SimTime;
+use crate::sim::types::{BrokerId, NodeAddr, Offset, TopicPartition, OFFSETS_TOPIC, TXN_TOPIC};
+
+/// The broker as its coordinators' host during one step: everything of the process but the
+/// coordinators' own state, and the disk.
+struct BrokerHost<'a> {
+    proc: &'a mut BrokerProc,
+    disk: &'a mut BrokerDisk,
+}
+
+impl CoordinatorHost for BrokerHost<'_> {
+    fn broker_id(&self) -> BrokerId {
+        self.proc.id
+    }
+
+    fn image(&self) -> &MetadataImage {
+        &self.proc.image
+    }
+
+    fn log(&self, tp: &TopicPartition) -> Option<&Log> {
+        self.disk.logs.get(tp)
+    }
+
+    /// Without a local log of the partition the write fails with NOT_COORDINATOR.
+    fn append_as_leader(
+        &mut self,
+        now: SimTime,
+        batch: &ProduceBatch,
+        env: &Env,
+        out: &mut BrokerOut,
+    ) -> Result<Offset, KafkaError> {
+        let tp = &batch.tp;
+        let epoch = self.proc.replicas.get(tp).map(|r| r.leader_epoch).unwrap_or(0);
+        let cfg = self.proc.config(&tp.topic);
+        let Some(log) = self.disk.logs.get_mut(tp) else { return Err(KafkaError::NOT_COORDINATOR) };
+        let (info, _) = log.append_as_leader(batch, epoch, env.wall_ms(now), &cfg).map_err(|e| e.error)?;
+        out.touch(tp);
+        Ok(info.last_offset)
+    }
+
+    fn after_append(&mut self, now: SimTime, tp: &TopicPartition, env: &Env, out: &mut BrokerOut) -> bool {
+        self.proc.try_complete_delayed_fetches(now, self.disk, env, out);
+        self.proc.advance_hw(now, tp, self.disk, env, out)
+    }
+
+    fn create_topic(&mut self, now: SimTime, topic: NewTopic, env: &Env, out: &mut BrokerOut) {
+        self.proc.create_topic_internally(now, topic, env, out);
+    }
+
+    fn next_corr(&mut self) -> u64 {
+        self.proc.corr.next_id()
+    }
+
+    fn rng(&mut self) -> &mut Pcg32 {
+        &mut self.proc.rng
+    }
+
+    fn next_producer_id(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) -> Result<i64, KafkaError> {
+        self.proc.next_producer_id(now, env, out)
+    }
+}
+
+impl BrokerProc {
+    /// Runs one step of the group coordinator. The step borrows the coordinator's state and,
+    /// as its host, the rest of the broker: the state is lifted out of the process for the
+    /// step (nothing the host does reaches a coordinator) and put back after it.
+    pub(crate) fn group_step<R>(
+        &mut self,
+        now: SimTime,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut BrokerOut,
+        step: impl FnOnce(&mut GroupStep<'_>) -> R,
+    ) -> R {
+        let mut coord = std::mem::take(&mut self.coordinator);
+        let mut host = BrokerHost { proc: self, disk };
+        let r = step(&mut GroupStep { coord: &mut coord, host: &mut host, now, env, out });
+        self.coordinator = coord;
+        r
+    }
+
+    /// Runs one step of the transaction coordinator (as [`BrokerProc::group_step`]).
+    pub(crate) fn txn_step<R>(
+        &mut self,
+        now: SimTime,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut BrokerOut,
+        step: impl FnOnce(&mut TxnStep<'_>) -> R,
+    ) -> R {
+        let mut coord = std::mem::take(&mut self.txn);
+        let mut host = BrokerHost { proc: self, disk };
+        let r = step(&mut TxnStep { coord: &mut coord, host: &mut host, now, env, out });
+        self.txn = coord;
+        r
+    }
+
+    /// The `__consumer_offsets` partition of a group (`String.hashCode`).
+    pub(crate) fn group_partition(&self, group: &str, env: &Env) -> i32 {
+        coordinator_partition(group, offsets_partitions(&self.image, env))
+    }
+
+    /// FindCoordinator (`KafkaApis.handleFindCoordinatorRequest`): the leader of the key's
+    /// partition of the internal topic, which is created the first time it is asked for. The
+    /// answer, and whether the topic exists.
+    pub(crate) fn find_coordinator(
+        &mut self,
+        now: SimTime,
+        key: &str,
+        transaction: bool,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut BrokerOut,
+    ) -> (Response, bool) {
+        let unavailable = Response::FindCoordinator {
+            error: Some(KafkaError::COORDINATOR_NOT_AVAILABLE),
+            node: -1,
+            host: String::new(),
+            port: 0,
+        };
+        let (topic, n) = if transaction {
+            (TXN_TOPIC, txn_partitions(&self.image, env))
+        } else {
+            (OFFSETS_TOPIC, offsets_partitions(&self.image, env))
+        };
+        if !self.image.topics.contains_key(topic) {
+            if transaction {
+                self.txn_step(now, disk, env, out, |s| s.ensure_txn_topic());
+            } else {
+                self.group_step(now, disk, env, out, |s| s.ensure_offsets_topic());
+            }
+            return (unavailable, false);
+        }
+        let p = coordinator_partition(key, n);
+        let leader = self.image.partition(topic, p).map(|s| s.leader).unwrap_or(-1);
+        let resp = match self.image.brokers.get(&leader).filter(|b| !b.fenced) {
+            Some(b) => Response::FindCoordinator {
+                error: None,
+                node: leader,
+                host: b.endpoint.host.clone(),
+                port: b.endpoint.port,
+            },
+            None => unavailable,
+        };
+        (resp, true)
+    }
+
+    /// The requests of clients to the coordinators: the group's, then the transaction
+    /// coordinator's; after any of them the groups' timers are armed again.
+    pub(crate) fn handle_coordinator_request(
+        &mut self,
+        now: SimTime,
+        (from, corr): (NodeAddr, u64),
+        req: Request,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut BrokerOut,
+    ) {
+        if let Request::FindCoordinator { key, transaction } = req {
+            let (resp, known) = self.find_coordinator(now, &key, transaction, disk, env, out);
+            out.respond(from, corr, resp);
+            if known {
+                self.group_step(now, disk, env, out, |s| s.schedule_group_ticks());
+            }
+            return;
+        }
+        if let Some(req) = self.group_step(now, disk, env, out, |s| s.handle_request(from, corr, req)) {
+            self.txn_step(now, disk, env, out, |s| s.handle_txn_request(from, corr, req));
+        }
+        self.group_step(now, disk, env, out, |s| s.schedule_group_ticks());
+    }
+
+    /// Becoming leader of a partition of an internal topic: its coordinator loads it.
+    pub(crate) fn on_become_leader_coordinator(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut BrokerOut,
+    ) {
+        if tp.topic == TXN_TOPIC {
+            self.txn_step(now, disk, env, out, |s| s.load_transactions(tp));
+        } else if tp.topic == OFFSETS_TOPIC {
+            self.group_step(now, disk, env, out, |s| s.load_groups(tp));
+        }
+    }
+
+    /// Losing leadership of a partition of an internal topic: its coordinator unloads it.
+    pub(crate) fn on_resign_leader_coordinator(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut BrokerOut,
+    ) {
+        if tp.topic == TXN_TOPIC {
+            self.txn_step(now, disk, env, out, |s| s.unload_transactions(tp));
+        } else if tp.topic == OFFSETS_TOPIC {
+            self.group_step(now, disk, env, out, |s| s.unload_groups(tp));
+        }
+    }
+
+    /// The HW of a partition of an internal topic moved: writes it covers are answered.
+    pub(crate) fn on_hw_advanced_coordinator(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut BrokerOut,
+    ) {
+        if tp.topic == OFFSETS_TOPIC {
+            self.group_step(now, disk, env, out, |s| s.complete_offset_writes());
+        } else if tp.topic == TXN_TOPIC {
+            self.txn_step(now, disk, env, out, |s| s.complete_txn_writes());
+        }
+    }
+
+    /// WriteTxnMarkers at a partition leader (`ReplicaManager.appendRecords` of control
+    /// records): append the markers; on `__consumer_offsets` the group coordinator publishes
+    /// (or drops) the transaction's offsets. The answer.
+    pub(crate) fn write_txn_markers(
+        &mut self,
+        now: SimTime,
+        markers: Vec<(i64, i16, ControlType, Vec<TopicPartition>, i32)>,
+        disk: &mut BrokerDisk,
+        env: &Env,
+        out: &mut BrokerOut,
+    ) -> Response {
+        let now_ms = env.wall_ms(now);
+        let mut results = Vec::new();
+        for (pid, epoch, control, parts, coordinator_epoch) in markers {
+            let mut r = Vec::new();
+            for tp in parts {
+                let leader_epoch = match self.replicas.get(&tp) {
+                    Some(rep) if rep.is_leader() => rep.leader_epoch,
+                    _ => {
+                        r.push((tp, Some(KafkaError::NOT_LEADER_OR_FOLLOWER)));
+                        continue;
+                    }
+                };
+                let cfg = self.config(&tp.topic);
+                let Some(log) = disk.logs.get_mut(&tp) else {
+                    r.push((tp, Some(KafkaError::NOT_LEADER_OR_FOLLOWER)));
+                    continue;
+                };
+                let marker = TxnMarker { producer_id: pid, producer_epoch: epoch, control, coordinator_epoch };
+                match log.append_marker_as_leader(marker, leader_epoch, now_ms, &cfg) {
+                    Ok(_) => {
+                        out.touch(&tp);
+                        if tp.topic == OFFSETS_TOPIC {
+                            let n = offsets_partitions(&self.image, env);
+                            self.coordinator.complete_txn_offsets(tp.partition, n, pid, control);
+                        }
+                        r.push((tp, None));
+                    }
+                    Err(e) => r.push((tp, Some(e.error))),
+                }
+            }
+            results.push((pid, r));
+        }
+        self.try_complete_delayed_fetches(now, disk, env, out);
+        let touched: Vec<TopicPartition> =
+            results.iter().flat_map(|(_, r)| r.iter().filter(|(_, e)| e.is_none()).map(|(tp, _)| tp.clone())).collect();
+        for tp in touched {
+            self.maybe_increment_hw(now, &tp, disk, env, out);
+        }
+        Response::WriteTxnMarkers { results }
+    }
+
+    /// `RPCProducerIdManager.generateProducerId`: the next id of the current block, moving to
+    /// the block fetched ahead when it runs out. With no id left it asks the controller for a
+    /// block and fails with COORDINATOR_LOAD_IN_PROGRESS (the client retries); at 90% of a
+    /// block it fetches the next one ahead.
+    pub(crate) fn next_producer_id(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) -> Result<i64, KafkaError> {
+        for _ in 0..=3 {
+            let (first, next, end) = self.producer_ids;
+            if next < end {
+                self.producer_ids.1 += 1;
+                if next == first + (end - first) * 9 / 10 {
+                    self.maybe_request_producer_ids(now, env, out);
+                }
+                return Ok(next);
+            }
+            let Some((f, e)) = self.next_producer_ids.take() else {
+                self.maybe_request_producer_ids(now, env, out);
+                return Err(KafkaError::COORDINATOR_LOAD_IN_PROGRESS);
+            };
+            self.producer_ids = (f, f, e);
+            self.producer_id_inflight = None;
+            self.producer_id_backoff_until = SimTime::ZERO;
+        }
+        Err(KafkaError::COORDINATOR_LOAD_IN_PROGRESS)
+    }
+
+    /// `maybeRequestNextBlock`: one AllocateProducerIds at a time, none while a block waits or
+    /// during the backoff after a failure.
+    fn maybe_request_producer_ids(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
+        if self.next_producer_ids.is_some()
+            || self.producer_id_inflight.is_some()
+            || now < self.producer_id_backoff_until
+        {
+            return;
+        }
+        let corr = self.corr.next_id();
+        self.producer_id_inflight = Some(corr);
+        let to = self.controller.target(env);
+        out.request(to, corr, Request::AllocateProducerIds { broker: self.id, broker_epoch: self.broker_epoch });
+        out.timer(now.plus_ms(5000), BrokerTimer::ControllerRequestTimeout(corr));
+    }
+}

@@ -1,0 +1,68 @@
+//! What the group and transaction coordinators see of the broker they run on.
+//!
+//! In Kafka the coordinators (`GroupCoordinatorService`, `TransactionCoordinator`) do not own
+//! the broker: they write to their internal topics through the `ReplicaManager`, create those
+//! topics through the controller, and get producer ids from the `ProducerIdManager`. Here a
+//! coordinator runs one step at a time (a [`super::group::GroupStep`] or a
+//! [`super::txn::TxnStep`]) that borrows its own state and this narrow view of the broker;
+//! the broker builds the step, runs it and goes on.
+
+use crate::sim::errors::KafkaError;
+use crate::sim::log::Log;
+use crate::sim::metadata::MetadataImage;
+use crate::sim::node::Env;
+use crate::sim::protocol::{NewTopic, ProduceBatch};
+use crate::sim::rng::Pcg32;
+use crate::sim::time::SimTime;
+use crate::sim::types::{BrokerId, Offset, TopicPartition, OFFSETS_TOPIC, TXN_TOPIC};
+
+use super::timer::BrokerOut;
+
+/// The broker as a coordinator's step may use it.
+pub trait CoordinatorHost {
+    fn broker_id(&self) -> BrokerId;
+    /// The broker's metadata image.
+    fn image(&self) -> &MetadataImage;
+    /// The local log of a partition.
+    fn log(&self, tp: &TopicPartition) -> Option<&Log>;
+    /// Appends a batch of the coordinator's own records to a partition this broker leads
+    /// (`ReplicaManager.appendRecords` for an internal topic); the offset of its last record.
+    fn append_as_leader(
+        &mut self,
+        now: SimTime,
+        batch: &ProduceBatch,
+        env: &Env,
+        out: &mut BrokerOut,
+    ) -> Result<Offset, KafkaError>;
+    /// After an append: parked fetches may complete and the HW may move (everything the
+    /// broker does then but the coordinators' own reaction, which the step makes itself).
+    /// Whether the HW moved.
+    fn after_append(&mut self, now: SimTime, tp: &TopicPartition, env: &Env, out: &mut BrokerOut) -> bool;
+    /// Asks the controller to create an internal topic.
+    fn create_topic(&mut self, now: SimTime, topic: NewTopic, env: &Env, out: &mut BrokerOut);
+    /// A fresh correlation id for a request the step sends.
+    fn next_corr(&mut self) -> u64;
+    /// The broker's random numbers.
+    fn rng(&mut self) -> &mut Pcg32;
+    /// `ProducerIdManager.generateProducerId`.
+    fn next_producer_id(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) -> Result<i64, KafkaError>;
+}
+
+/// The partitions of `__consumer_offsets` (`offsets.topic.num.partitions` until it exists).
+pub fn offsets_partitions(image: &MetadataImage, env: &Env) -> i32 {
+    image
+        .topics
+        .get(OFFSETS_TOPIC)
+        .map(|t| t.partitions.len() as i32)
+        .unwrap_or(env.settings.offsets_topic_num_partitions)
+}
+
+/// The partitions of `__transaction_state` (`transaction.state.log.num.partitions` until it
+/// exists).
+pub fn txn_partitions(image: &MetadataImage, env: &Env) -> i32 {
+    image
+        .topics
+        .get(TXN_TOPIC)
+        .map(|t| t.partitions.len() as i32)
+        .unwrap_or(env.settings.transaction_state_log_num_partitions)
+}
