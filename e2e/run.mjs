@@ -608,6 +608,25 @@ const flows = [
     },
   },
   {
+    name: 'a command typed just before a reload is there after it (the command journal), the clock where it was',
+    viewport: DESKTOP,
+    async run(page, { baseUrl }) {
+      await openApp(page, baseUrl);
+      await page.locator('[data-testid=saving-state]').waitFor({ state: 'attached' });
+      await typeCommand(page, 'kafka-topics --bootstrap-server localhost:9092 --create --topic journalled --partitions 1 --replication-factor 3');
+      await waitForConsole(page, 'Created topic journalled.');
+      const before = await clockSeconds(page);
+      // At once: no periodic save in between (the page saves every few seconds).
+      await page.reload();
+      await page.waitForSelector('#console-input');
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=focus] option')].some((o) => o.textContent === 'journalled'), null, { timeout: 20_000 });
+      const after = await clockSeconds(page);
+      console.log(`  # journal: clock ${before}s before the reload, ${after}s after`);
+      assert(after >= before, `the clock resumes where it was left (${before}s), not earlier (${after}s)`);
+      await page.screenshot({ path: path.join(screenshots, 'desktop-journal-reload.png') });
+    },
+  },
+  {
     name: 'the lesson files cannot be fetched: the page says so, and the cluster and the console still work',
     viewport: DESKTOP,
     // The release build fetches the lessons when it opens (feature lazy-lessons); here they fail.

@@ -471,3 +471,147 @@ fn a_reload_keeps_the_transcript_and_a_damaged_links_notice_survives_the_restore
         v.notice
     );
 }
+
+/// What a browser store would hold, built from the lab's effects as the page carries them out
+/// (the save point, then the journal; a save compacts the journal below its log).
+#[derive(Default)]
+struct FakeStore {
+    saved: brokerlab::lab::persist::Saved,
+}
+
+impl FakeStore {
+    fn carry_out(&mut self, effects: &[Effect]) {
+        for e in effects {
+            match e {
+                Effect::Save { set, .. } => {
+                    self.saved.scenario = set.scenario.clone();
+                    self.saved.snapshot = set.snapshot.clone();
+                    for op in &set.disk.ops {
+                        if let brokerlab::sim::disk_image::DiskOp::Put(r) = op {
+                            self.saved.rows.retain(|x| x.key != r.key);
+                            self.saved.rows.push(r.clone());
+                        }
+                    }
+                    self.saved.ui = set.ui.clone();
+                    if let Some(n) = set.journal_below {
+                        self.saved.journal.retain(|j| j.index >= n);
+                    }
+                }
+                Effect::Journal(w) => {
+                    if let Some(n) = w.drop_from {
+                        self.saved.journal.retain(|j| j.index < n);
+                    }
+                    for j in &w.entries {
+                        self.saved.journal.retain(|x| x.index != j.index);
+                        self.saved.journal.push(j.clone());
+                    }
+                    if let Some(o) = &w.origin {
+                        self.saved.scenario = Some(o.clone());
+                        self.saved.snapshot = None;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A new page restoring what is stored.
+    fn reload(&self) -> Lab {
+        let (mut lab, _) = Lab::boot(Boot::default(), still()).expect("boots");
+        let _ = lab
+            .update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(Some(Box::new(self.saved.clone()))) });
+        lab
+    }
+}
+
+const CREATE_KEPT: &str =
+    "kafka-topics --bootstrap-server localhost:9092 --create --topic kept --partitions 1 --replication-factor 3";
+
+#[test]
+fn a_command_typed_before_the_first_save_point_survives_a_killed_page() {
+    let (mut lab, _) = Lab::boot(Boot::default(), still()).expect("boots");
+    let mut store = FakeStore::default();
+    let mut wall = 0.0;
+    store.carry_out(&lab.update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(None) }));
+    store.carry_out(&play(&mut lab, &mut wall, 1000));
+    store.carry_out(&lab.update(Event::Typed(CREATE_KEPT.into())));
+    assert!(store.saved.snapshot.is_none(), "no save point yet: only the journal holds the command");
+    // The page is killed here: no periodic save, no `pagehide`.
+    let mut again = store.reload();
+    let v = again.view();
+    assert!(v.view.topics.iter().any(|t| t.name == "kept"), "the command is there after the reload");
+    assert_eq!(again.console().log(), lab.console().log(), "the same log: the same state");
+    assert!(v.notice.is_none(), "nothing was skipped: {:?}", v.notice);
+}
+
+#[test]
+fn a_reload_resumes_at_the_moment_of_leaving_not_at_the_last_save() {
+    let (mut lab, _) = Lab::boot(Boot::default(), still()).expect("boots");
+    let mut store = FakeStore::default();
+    let mut wall = 0.0;
+    store.carry_out(&lab.update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(None) }));
+    store.carry_out(&lab.update(Event::Typed(CREATE_KEPT.into())));
+    let effects = play(&mut lab, &mut wall, 3100);
+    let at = effects.iter().find_map(|e| if let Effect::Save { at_ms, .. } = e { Some(*at_ms) } else { None });
+    store.carry_out(&effects);
+    store.carry_out(&lab.update(Event::Saved(Ok(at.expect("a periodic save")))));
+    let saved_log = store.saved.scenario.as_ref().expect("saved").log.len() as u32;
+    assert!(store.saved.journal.iter().all(|j| j.index >= saved_log), "the save point compacted the journal");
+    // After the save: another command, then time runs on and the learner leaves.
+    store.carry_out(&play(&mut lab, &mut wall, 500));
+    store.carry_out(&lab.update(Event::Typed(
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic later --partitions 1 --replication-factor 1"
+            .into(),
+    )));
+    store.carry_out(&play(&mut lab, &mut wall, 1500));
+    let left_at = lab.now();
+    store.carry_out(&lab.update(Event::Leave));
+    let mut again = store.reload();
+    assert_eq!(again.now(), left_at, "the clock resumes where it was at leaving");
+    let v = again.view();
+    assert!(v.view.topics.iter().any(|t| t.name == "later"), "the command after the save is there");
+    assert_eq!(again.console().log(), lab.console().log());
+
+    // A damaged journal entry is skipped with a sentence; the save point stays.
+    let mut damaged = FakeStore { saved: store.saved.clone() };
+    let last = damaged.saved.journal.iter().map(|j| j.index).max().expect("journal entries");
+    let e = damaged.saved.journal.iter_mut().find(|j| j.index == last).expect("last");
+    e.text.push_str(" damaged");
+    let mut again = damaged.reload();
+    let v = again.view();
+    assert!(v.view.topics.iter().any(|t| t.name == "kept"), "the save point is not lost");
+    let notice = v.notice.as_ref().map(|n| n.text.to_string()).unwrap_or_default();
+    assert!(notice.contains("could not be used") && notice.contains("CRC"), "the learner is told: {notice}");
+}
+
+#[test]
+fn a_second_tab_is_offered_to_take_over_and_the_first_is_told_when_it_does() {
+    // The newer tab: the store says another tab saves.
+    let (mut second, _) = Lab::boot(Boot::default(), still()).expect("boots");
+    let ro = StoreStatus::ReadOnly("another tab has this session open and saves it".into());
+    let _ = second.update(Event::StoreOpened { status: ro.clone(), loaded: Ok(None) });
+    let v = second.view();
+    assert!(v.read_only, "offered to take over");
+    assert!(v.notice.as_ref().is_some_and(|n| n.text.contains("another tab")), "{:?}", v.notice);
+    let mut wall = 0.0;
+    let effects = play(&mut second, &mut wall, 5000);
+    assert!(effects.is_empty(), "a read-only tab neither saves nor journals: {effects:?}");
+    let effects = second.update(Event::Typed(CREATE_KEPT.into()));
+    assert!(effects.iter().all(|e| !matches!(e, Effect::Journal(_))), "not journalled: {effects:?}");
+    let effects = second.update(Event::TakeOver);
+    assert!(matches!(effects.as_slice(), [Effect::TakeOver]), "{effects:?}");
+    let _ = second.update(Event::StoreStatus(StoreStatus::Saving));
+    let effects = play(&mut second, &mut wall, 100);
+    assert!(effects.iter().any(|e| matches!(e, Effect::Save { .. })), "saves at once: {effects:?}");
+    assert!(!second.view().read_only);
+
+    // The older tab learns it lost the lock: read-only, with a visible notice; no writes.
+    let (mut first, _) = Lab::boot(Boot::default(), still()).expect("boots");
+    let _ = first.update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(None) });
+    let _ = first.update(Event::StoreStatus(ro));
+    let v = first.view();
+    assert!(v.read_only);
+    assert!(v.notice.as_ref().is_some_and(|n| n.text.contains("took over")), "{:?}", v.notice);
+    let effects = first.update(Event::Typed(CREATE_KEPT.into()));
+    assert!(effects.iter().all(|e| !matches!(e, Effect::Journal(_) | Effect::Save { .. })), "{effects:?}");
+}

@@ -4,6 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use brokerlab::console::session::Console;
+use brokerlab::lab::{Boot, Effect, Event, Lab};
 use brokerlab::scenario::snapshot::Snapshot;
 use brokerlab::scenario::Scenario;
 use brokerlab::sim::disk_image::{restore_disks, state_hash, strip_disks, DiskDelta, DiskOp, DiskTracker, RowValue};
@@ -52,6 +53,7 @@ fn save_set(c: &Console, tracker: &mut DiskTracker, first: bool) -> SaveSet {
         disk,
         ui: Some(serde_json::json!({ "view": "partitions", "selected": "orders-0" })),
         lessons: vec![("isr-basics".into(), serde_json::json!({ "step": 3 }))],
+        journal_below: Some(c.log().len() as u32),
     }
 }
 
@@ -87,6 +89,53 @@ async fn a_reload_restores_logs_and_state_exactly() -> Result<(), StoreError> {
     assert_eq!(state_hash(back.sim()), before);
     store.clear().await?;
     assert!(store.load().await?.is_none(), "cleared");
+    store.close();
+    Ok(())
+}
+
+/// Carries out the lab's journal and save effects on `store` as the page does.
+async fn carry_out(store: &Store, effects: Vec<Effect>) -> Result<(), StoreError> {
+    for e in effects {
+        match e {
+            Effect::Journal(w) => store.journal(&w).await?,
+            Effect::Save { set, .. } => store.save(&set).await?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[wasm_bindgen_test]
+async fn a_command_typed_just_before_the_page_is_killed_is_there_after_the_reload() -> Result<(), StoreError> {
+    let name = "brokerlab-test-journal";
+    let store = fresh(name).await;
+    let (mut lab, _) = Lab::boot(Boot::default(), Box::new(|| 0.0)).expect("boots");
+    carry_out(&store, lab.update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(None) })).await?;
+    let mut wall = 0.0;
+    // A periodic save point, then a command, then the page dies before the next one.
+    for _ in 0..31 {
+        wall += 100.0;
+        carry_out(&store, lab.update(Event::Frame { wall_ms: wall, dt_ms: 100 })).await?;
+    }
+    let _ = lab.update(Event::Saved(Ok(lab.now().as_ms())));
+    let line = format!("kafka-topics {BS} --create --topic journalled --partitions 1 --replication-factor 3");
+    carry_out(&store, lab.update(Event::Typed(line))).await?;
+    let log = lab.console().log().to_vec();
+    // Killed: no save, no `pagehide`; the connection just goes.
+    drop(lab);
+    store.close();
+
+    let (store, _) = Store::open_with(name, None).await;
+    let store = store.expect("store");
+    let saved = store.load().await?.expect("saved");
+    assert!(saved.skipped.is_empty(), "{:?}", saved.skipped);
+    assert!(!saved.journal.is_empty(), "the journal holds the command");
+    let (mut again, _) = Lab::boot(Boot::default(), Box::new(|| 0.0)).expect("boots");
+    let _ = again.update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(Some(Box::new(saved))) });
+    let v = again.view();
+    assert!(v.view.topics.iter().any(|t| t.name == "journalled"), "the command is there");
+    assert_eq!(again.console().log(), log.as_slice());
+    store.clear().await?;
     store.close();
     Ok(())
 }

@@ -8,12 +8,13 @@
 //! store), and draws [`Lab::view`]. Nothing here touches the DOM, so all of it is tested
 //! natively.
 
-pub(crate) mod charts;
-pub(crate) mod feed;
-pub(crate) mod lesson;
+pub mod charts;
+pub mod feed;
+pub mod journal;
+pub mod lesson;
 pub mod persist;
-pub(crate) mod terminal;
-pub(crate) mod timeline;
+pub mod terminal;
+pub mod timeline;
 pub mod view;
 
 use crate::console::session::Console;
@@ -27,6 +28,7 @@ use crate::sim::view::ViewModel;
 use crate::sim::world::ClusterConfig;
 use charts::Charts;
 use feed::Feed;
+use journal::{Journal, JournalWrite};
 pub use lesson::LessonAction;
 use lesson::LessonPanel;
 use persist::{Persist, Restored, SaveSet, Saved, StoreStatus};
@@ -37,12 +39,12 @@ use view::{fmt_clock, fmt_gap, speed_tenths, Notice, NoticeKind, TermStream};
 pub use view::{LabView, Selection};
 
 /// The seed of the first-visit cluster (any seed works; this one is what newcomers see).
-pub(crate) const DEMO_SEED: u64 = 1;
+pub const DEMO_SEED: u64 = 1;
 
 /// The first-visit cluster: something is already happening (a topic, a steady producer and a
 /// consumer group reading it), built from console commands so it replays and shares like
 /// anything the learner types.
-pub(crate) const DEMO: &[&str] = &[
+pub const DEMO: &[&str] = &[
     "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3",
     "producer start checkout --topic orders --rate 4/s --keys alice,bob,carol,dave",
     "consumer start billing-1 --group billing --topic orders",
@@ -51,7 +53,7 @@ pub(crate) const DEMO: &[&str] = &[
 
 /// The `?bench=ui` cluster of the performance goal: 6 brokers, 3 topics × 12 partitions with
 /// RF 3, 10 clients (8 producers, 2 consumers in a group).
-pub(crate) const BENCH: &[&str] = &[
+pub const BENCH: &[&str] = &[
     "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 12 --replication-factor 3",
     "kafka-topics --bootstrap-server localhost:9092 --create --topic payments --partitions 12 --replication-factor 3",
     "kafka-topics --bootstrap-server localhost:9092 --create --topic clicks --partitions 12 --replication-factor 3",
@@ -132,6 +134,10 @@ pub enum Event {
     ExportRealKafka,
     /// Keep the scenario opened from a link as the saved sandbox.
     KeepLinked,
+    /// This tab is read-only (another tab saves the session): make it the one that saves.
+    TakeOver,
+    /// The store's saving status changed (another tab took over, or this one did).
+    StoreStatus(StoreStatus),
     /// Download the sandbox as a lesson draft.
     DraftLesson,
     /// Copy a link that opens the sandbox as a lesson draft.
@@ -143,6 +149,11 @@ pub enum Event {
     },
     /// A save finished: the simulated ms it saved, or why it failed.
     Saved(Result<u64, String>),
+    /// The page is being hidden or left (`visibilitychange` hidden, `pagehide`): the journal
+    /// writes the moment of leaving.
+    Leave,
+    /// A journal write failed (why).
+    JournalFailed(String),
     /// An effect could not be carried out (a download refused by the browser…).
     Failed(String),
 }
@@ -156,6 +167,12 @@ pub enum Effect {
     OpenStore { restore: bool },
     /// Write this save point; answer with [`Event::Saved`] carrying `at_ms`.
     Save { set: Box<SaveSet>, at_ms: u64 },
+    /// Make this tab the one that saves (a Web Lock stolen from the other tab); answer with
+    /// [`Event::StoreStatus`].
+    TakeOver,
+    /// Append to the command journal ([`journal`]) now; answer only a failure, with
+    /// [`Event::JournalFailed`].
+    Journal(Box<JournalWrite>),
     /// Put text on the clipboard.
     Copy(String),
     /// Offer a file download.
@@ -163,7 +180,7 @@ pub enum Effect {
 }
 
 /// A wall clock in ms (the frame budget is measured with it).
-pub(crate) type Clock = Box<dyn Fn() -> f64>;
+pub type Clock = Box<dyn Fn() -> f64>;
 
 /// The session.
 pub struct Lab {
@@ -183,6 +200,7 @@ pub struct Lab {
     timeline: Timeline,
     lesson: LessonPanel,
     persist: Persist,
+    journal: Journal,
     saved_at: Option<u64>,
     linked: bool,
     shared_link: Option<String>,
@@ -229,6 +247,7 @@ impl Lab {
             timeline: Timeline::default(),
             lesson: LessonPanel::default(),
             persist: Persist::new(false),
+            journal: Journal::default(),
             saved_at: None,
             linked: false,
             shared_link: None,
@@ -339,7 +358,7 @@ impl Lab {
 
     /// Runs console commands silently (the demo, the benchmark set-up): they go into the
     /// command log and history like typed ones, so links and reloads reproduce them.
-    pub(crate) fn run_setup(&mut self, lines: &[&str]) {
+    pub fn run_setup(&mut self, lines: &[&str]) {
         for line in lines {
             let _ = self.console.type_line(line, Mode::Script, &crate::console::typing::open_gate);
         }
@@ -356,7 +375,7 @@ impl Lab {
     }
 
     /// A line of Brokerlab's own in the console.
-    pub(crate) fn note(&mut self, text: &str) {
+    pub fn note(&mut self, text: &str) {
         self.term.push(TermStream::Note, text.to_string());
     }
 
@@ -364,16 +383,16 @@ impl Lab {
         &self.console
     }
 
-    pub(crate) fn now(&self) -> SimTime {
+    pub fn now(&self) -> SimTime {
         self.console.sim().now()
     }
 
     /// The latest moment recorded (the live head).
-    pub(crate) fn head(&self) -> SimTime {
+    pub fn head(&self) -> SimTime {
         self.timeline.head(&self.console)
     }
 
-    pub(crate) fn viewing_past(&self) -> bool {
+    pub fn viewing_past(&self) -> bool {
         self.timeline.viewing_past()
     }
 
@@ -397,9 +416,11 @@ impl Lab {
                 if self.frame(wall_ms, dt_ms) {
                     let _ = self.publish();
                 }
+                effects.extend(self.journal_effect(false));
                 if self.persist.due(&self.console, self.viewing_past(), wall_ms) {
                     self.persist.busy = true;
                     let set = self.persist.save_set(&self.console, self.lesson.run.as_ref(), self.ui_state());
+                    self.journal.mark(&self.console);
                     effects.push(Effect::Save { set: Box::new(set), at_ms: self.now().as_ms() });
                 }
                 return effects;
@@ -524,9 +545,16 @@ impl Lab {
             Event::KeepLinked => {
                 self.linked = false;
                 self.persist.enabled = true;
+                self.journal.fresh();
                 self.inform("This scenario is now your sandbox and is saved.");
             }
             Event::StoreOpened { status, loaded } => self.store_opened(status, loaded),
+            Event::TakeOver => {
+                if matches!(self.persist.status, StoreStatus::ReadOnly(_)) {
+                    effects.push(Effect::TakeOver);
+                }
+            }
+            Event::StoreStatus(status) => self.store_status(status),
             Event::Saved(r) => {
                 self.persist.busy = false;
                 match r {
@@ -538,7 +566,16 @@ impl Lab {
                 }
             }
             Event::Failed(why) => self.notice = Some(sentence(&why)),
+            Event::Leave => {
+                effects.extend(self.journal_effect(true));
+                return effects;
+            }
+            Event::JournalFailed(e) => {
+                self.persist.status = StoreStatus::Off(e.clone());
+                self.notice = Some(format!("Saving stopped: {e}. The simulation keeps running in this tab."));
+            }
         }
+        effects.extend(self.journal_effect(false));
         let _ = self.publish();
         effects
     }
@@ -802,6 +839,7 @@ impl Lab {
             snapshots: self.timeline.published(),
             lesson: self.lesson.view(),
             saving: Rc::from(self.persist.status.message().as_str()),
+            read_only: matches!(self.persist.status, StoreStatus::ReadOnly(_)),
             saved_at: self.saved_at,
             lessons_done: self.lesson.done_published(),
             linked: self.linked,
@@ -893,14 +931,58 @@ impl Lab {
         })
     }
 
+    /// The journal's write for what the learner did since the last one, when this tab saves
+    /// a sandbox at its live moment (a lesson keeps its own progress; the past is not the
+    /// session until played on).
+    fn journal_effect(&mut self, leaving: bool) -> Option<Effect> {
+        if !self.persist.open
+            || !self.persist.enabled
+            || !self.persist.status.is_saving()
+            || self.viewing_past()
+            || self.lesson.run.is_some()
+        {
+            return None;
+        }
+        let w = self.journal.pending(&self.console, leaving);
+        (!w.is_empty()).then(|| Effect::Journal(Box::new(w)))
+    }
+
+    /// Another tab took over (this one turns read-only, and says so), or this tab took over
+    /// (what it shows becomes the saved session: the journal starts over from its origin).
+    fn store_status(&mut self, status: StoreStatus) {
+        if status == self.persist.status {
+            return;
+        }
+        match &status {
+            StoreStatus::ReadOnly(_) if self.persist.status.is_saving() => {
+                self.notice = Some(
+                    "Another tab took over this session and saves it now; this tab is read-only (what you do here is not saved)."
+                        .into(),
+                );
+            }
+            StoreStatus::Saving => {
+                self.journal.fresh();
+                self.persist.force_next();
+                self.inform("This tab saves the session now; the other tab turned read-only.");
+            }
+            _ => {}
+        }
+        self.persist.status = status;
+    }
+
     fn store_opened(&mut self, status: StoreStatus, loaded: Result<Option<Box<Saved>>, String>) {
         // What the page already says (a damaged link) stays, whatever the restore says.
         let kept = self.notice.take();
         let mut notes: Vec<String> = kept.into_iter().collect();
+        self.journal.fresh();
         match loaded {
             Ok(Some(saved)) if self.lesson.run.is_none() => {
                 let restored = self.restore(&saved);
                 notes.extend(restored);
+                if saved.scenario.is_some() {
+                    // The store holds this log: the journal continues it.
+                    self.journal.mark(&self.console);
+                }
                 // The store holds these disks already: later saves write what changes.
                 self.persist.prime(&self.console);
             }
@@ -908,6 +990,12 @@ impl Lab {
             Err(e) => notes.push(format!("The saved session could not be read ({e}); starting fresh.")),
         }
         self.persist.open = true;
+        if let StoreStatus::ReadOnly(_) = status {
+            notes.push(
+                "This session is open in another tab, which saves it: this tab shows it read-only. Take over (Save & share) to save here instead; the other tab then turns read-only."
+                    .into(),
+            );
+        }
         self.persist.status = status;
         if !notes.is_empty() {
             self.notice = Some(notes.join(" "));
@@ -950,7 +1038,7 @@ impl Lab {
 }
 
 /// `text` ending as a sentence: a full stop added unless it already ends with one (or ? !).
-pub(crate) fn sentence(text: &str) -> String {
+pub fn sentence(text: &str) -> String {
     let t = text.trim_end();
     if t.ends_with(['.', '?', '!']) {
         t.to_string()

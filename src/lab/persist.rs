@@ -4,6 +4,7 @@
 //! itself from what the store found ([`Saved`]). Everything degrades to a sentence for the
 //! learner: a damaged record or a full disk never stops the page.
 
+use super::journal::{apply, JournalEntry};
 use crate::console::session::Console;
 use crate::lessons::{find, LessonRun, Progress};
 use crate::scenario::snapshot::Snapshot;
@@ -62,6 +63,9 @@ pub struct SaveSet {
     pub ui: Option<serde_json::Value>,
     /// Lesson progress by lesson id.
     pub lessons: Vec<(String, serde_json::Value)>,
+    /// Journal entries below this log index are in this save point: delete them in its
+    /// transaction (compaction).
+    pub journal_below: Option<u32>,
 }
 
 /// What the store found on reload.
@@ -73,6 +77,8 @@ pub struct Saved {
     pub rows: Vec<DiskRow>,
     pub ui: Option<serde_json::Value>,
     pub lessons: BTreeMap<String, serde_json::Value>,
+    /// The command journal: what was done after the last save point ([`super::journal`]).
+    pub journal: Vec<JournalEntry>,
     /// One message per thing skipped because it failed its check (a batch's CRC, the
     /// snapshot's CRC, an unreadable row or scenario).
     pub skipped: Vec<String>,
@@ -129,6 +135,13 @@ impl Persist {
         true
     }
 
+    /// The next save is due at once and writes all disks (this tab took over from another).
+    pub fn force_next(&mut self) {
+        self.tracker = DiskTracker::new();
+        self.saved_mark = (usize::MAX, u64::MAX);
+        self.last_save_ms = f64::MIN;
+    }
+
     /// What to write: everything of the session, the disks as the rows changed since the
     /// last save.
     pub(crate) fn save_set(&mut self, console: &Console, lesson: Option<&LessonRun>, ui: serde_json::Value) -> SaveSet {
@@ -144,6 +157,7 @@ impl Persist {
             disk: self.tracker.delta(console.sim()),
             ui: Some(ui),
             lessons,
+            journal_below: Some(console.log().len() as u32),
         }
     }
 }
@@ -173,6 +187,10 @@ pub(crate) fn restore(saved: &Saved) -> (Restored, Vec<String>) {
         }
     }
     let Some(scenario) = &saved.scenario else { return (Restored::Nothing, notes) };
+    // What was done after the last save point: the journal continues the saved log.
+    let mut scenario = scenario.clone();
+    notes.extend(apply(&mut scenario.log, &saved.journal));
+    let scenario = &scenario;
     let from_snapshot = saved
         .snapshot
         .as_deref()

@@ -149,6 +149,8 @@ pub struct LabView {
     pub lesson: Option<Rc<LessonView>>,
     /// Saving state, in words ("" when saving works).
     pub saving: Rc<str>,
+    /// Another tab saves this session; this one may take over.
+    pub read_only: bool,
     pub saved_at: Option<u64>,
     /// Ids of the lessons finished in this browser.
     pub lessons_done: Rc<Vec<String>>,

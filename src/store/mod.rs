@@ -26,7 +26,8 @@ pub const DB_NAME: &str = "brokerlab";
 /// Migrations: opening runs IndexedDB's upgrade, which creates the object stores a version
 /// adds and keeps the others with their data. 1 → 2 added [`DISK_STORE`],
 /// [`SCENARIO_STORE`], [`UI_STORE`] and [`LESSONS_STORE`]; [`KV_STORE`] is kept as it was.
-pub const DB_VERSION: u32 = 2;
+/// 2 → 3 added [`JOURNAL_STORE`].
+pub const DB_VERSION: u32 = 3;
 /// Key–value object store: string keys, JSON-compatible values.
 pub const KV_STORE: &str = "kv";
 /// The simulated disks: one row per file or per record batch, keyed
@@ -38,6 +39,9 @@ pub const SCENARIO_STORE: &str = "scenario";
 pub const UI_STORE: &str = "ui";
 /// Lesson progress, keyed by lesson id.
 pub const LESSONS_STORE: &str = "lessons";
+/// The command journal ([`crate::lab::journal`]): one entry per log index (a number key),
+/// `{ text, crc32c }`, written as each command runs and compacted by each save point.
+pub const JOURNAL_STORE: &str = "journal";
 
 /// What went wrong talking to IndexedDB, with the browser's own message as detail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +110,7 @@ impl Store {
             .add_object_store(ObjectStore::new(SCENARIO_STORE))
             .add_object_store(ObjectStore::new(UI_STORE))
             .add_object_store(ObjectStore::new(LESSONS_STORE))
+            .add_object_store(ObjectStore::new(JOURNAL_STORE))
             .build()
             .await
             .map_err(|e| StoreError::Open { db: name.to_owned(), detail: detail(e) })?;

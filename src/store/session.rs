@@ -28,7 +28,8 @@
 //!   (`versionchange`) closes this connection; saving then fails with a message instead of
 //!   blocking the other tab.
 
-use super::{detail, Store, StoreError, DB_NAME, DISK_STORE, LESSONS_STORE, SCENARIO_STORE, UI_STORE};
+use super::{detail, Store, StoreError, DB_NAME, DISK_STORE, JOURNAL_STORE, LESSONS_STORE, SCENARIO_STORE, UI_STORE};
+use crate::lab::journal::{JournalEntry, JournalWrite};
 pub use crate::lab::persist::{SaveSet, Saved, StoreStatus};
 use crate::scenario::json;
 use crate::sim::disk_image::{load_batch, DiskOp, DiskRow, RowKey, RowValue};
@@ -300,9 +301,20 @@ impl Store {
             lessons.push((JsValue::from_str(id), to_js(id, v)?));
         }
 
+        let compact = match set.journal_below {
+            Some(n) => Some(
+                KeyRange::upper_bound(&JsValue::from_f64(f64::from(n)), Some(true))
+                    .map_err(|e| StoreError::Encode { key: "journal".into(), detail: e.to_string() })?,
+            ),
+            None => None,
+        };
+
         let tx = self
             .db
-            .transaction(&[DISK_STORE, SCENARIO_STORE, UI_STORE, LESSONS_STORE], TransactionMode::ReadWrite)
+            .transaction(
+                &[DISK_STORE, SCENARIO_STORE, UI_STORE, LESSONS_STORE, JOURNAL_STORE],
+                TransactionMode::ReadWrite,
+            )
             .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
         let disk = tx.store(DISK_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
         // Consecutive puts go out together (all requests issued, then one await).
@@ -335,6 +347,64 @@ impl Store {
             let l = tx.store(LESSONS_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
             l.put_all(lessons.into_iter().map(|(k, v)| (v, Some(k)))).await.map_err(classify_write)?;
         }
+        if let Some(range) = compact {
+            // The journal entries this save point holds (compaction).
+            let j = tx.store(JOURNAL_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+            j.delete(range.into()).await.map_err(classify_write)?;
+        }
+        let done = tx.done().await.map_err(classify_write)?;
+        if done.is_committed() {
+            Ok(())
+        } else {
+            Err(StoreError::Transaction { detail: "the transaction was aborted".into() })
+        }
+    }
+
+    /// Writes the command journal's new entries ([`crate::lab::journal`]) in one transaction:
+    /// drops the entries a cut log replaced, puts the new ones, and the session's origin
+    /// while no save point has written a scenario.
+    pub async fn journal(&self, w: &JournalWrite) -> Result<(), StoreError> {
+        match self.status() {
+            StoreStatus::Saving => {}
+            StoreStatus::ReadOnly(_) => return Err(StoreError::ReadOnly),
+            StoreStatus::Off(why) => return Err(StoreError::Transaction { detail: why }),
+        }
+        let drop = match w.drop_from {
+            Some(n) => Some(
+                KeyRange::lower_bound(&JsValue::from_f64(f64::from(n)), Some(false))
+                    .map_err(|e| StoreError::Encode { key: "journal".into(), detail: e.to_string() })?,
+            ),
+            None => None,
+        };
+        let entries: Vec<(JsValue, Option<JsValue>)> = w
+            .entries
+            .iter()
+            .map(|e| {
+                let o = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&o, &"text".into(), &JsValue::from_str(&e.text));
+                let _ = js_sys::Reflect::set(&o, &"crc32c".into(), &JsValue::from_f64(f64::from(e.crc32c)));
+                (JsValue::from(o), Some(JsValue::from_f64(f64::from(e.index))))
+            })
+            .collect();
+        let origin = w.origin.as_ref().map(|s| JsValue::from_str(&json::export(s)));
+        let tx = self
+            .db
+            .transaction(&[SCENARIO_STORE, JOURNAL_STORE], TransactionMode::ReadWrite)
+            .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+        let j = tx.store(JOURNAL_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+        if let Some(range) = drop {
+            j.delete(range.into()).await.map_err(classify_write)?;
+        }
+        if !entries.is_empty() {
+            j.put_all(entries.into_iter()).await.map_err(classify_write)?;
+        }
+        if let Some(o) = origin {
+            let sc = tx.store(SCENARIO_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+            // A new session: its scenario replaces the stored one, and the stored snapshot
+            // (of the other session) must not be restored onto it.
+            sc.put(&o, Some(&JsValue::from_str("scenario"))).await.map_err(classify_write)?;
+            sc.delete(JsValue::from_str("snapshot")).await.map_err(classify_write)?;
+        }
         let done = tx.done().await.map_err(classify_write)?;
         if done.is_committed() {
             Ok(())
@@ -349,7 +419,10 @@ impl Store {
     pub async fn load(&self) -> Result<Option<Saved>, StoreError> {
         let tx = self
             .db
-            .transaction(&[DISK_STORE, SCENARIO_STORE, UI_STORE, LESSONS_STORE], TransactionMode::ReadOnly)
+            .transaction(
+                &[DISK_STORE, SCENARIO_STORE, UI_STORE, LESSONS_STORE, JOURNAL_STORE],
+                TransactionMode::ReadOnly,
+            )
             .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
         let read = |e| StoreError::Read { key: "session".into(), detail: detail(e) };
         let disk = tx.store(DISK_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
@@ -363,10 +436,19 @@ impl Store {
         let ls = tx.store(LESSONS_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
         let lesson_keys = ls.get_all_keys(None, None).await.map_err(read)?;
         let lesson_values = ls.get_all(None, None).await.map_err(read)?;
+        let js = tx.store(JOURNAL_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+        let journal_keys = js.get_all_keys(None, None).await.map_err(read)?;
+        let journal_values = js.get_all(None, None).await.map_err(read)?;
         tx.done().await.map_err(|e| StoreError::Transaction { detail: detail(e) })?;
 
         let present = |v: &Option<JsValue>| v.as_ref().map(|v| !v.is_undefined()).unwrap_or(false);
-        if keys.is_empty() && !present(&scenario) && !present(&snapshot) && !present(&ui) && lesson_keys.is_empty() {
+        if keys.is_empty()
+            && !present(&scenario)
+            && !present(&snapshot)
+            && !present(&ui)
+            && lesson_keys.is_empty()
+            && journal_keys.is_empty()
+        {
             return Ok(None);
         }
         let mut saved = Saved::default();
@@ -419,6 +501,16 @@ impl Store {
                 saved.lessons.insert(id, v);
             }
         }
+        for (k, v) in journal_keys.iter().zip(journal_values) {
+            let text = js_sys::Reflect::get(&v, &"text".into()).ok().and_then(|t| t.as_string());
+            let crc = js_sys::Reflect::get(&v, &"crc32c".into()).ok().and_then(|c| c.as_f64());
+            match (k.as_f64(), text, crc) {
+                (Some(i), Some(text), Some(crc)) if i >= 0.0 && i <= f64::from(u32::MAX) && crc >= 0.0 => {
+                    saved.journal.push(JournalEntry { index: i as u32, text, crc32c: crc as u32 })
+                }
+                _ => saved.skipped.push(format!("an unreadable command journal entry ({k:?}) was skipped")),
+            }
+        }
         Ok(Some(saved))
     }
 
@@ -430,9 +522,12 @@ impl Store {
         }
         let tx = self
             .db
-            .transaction(&[DISK_STORE, SCENARIO_STORE, UI_STORE, LESSONS_STORE], TransactionMode::ReadWrite)
+            .transaction(
+                &[DISK_STORE, SCENARIO_STORE, UI_STORE, LESSONS_STORE, JOURNAL_STORE],
+                TransactionMode::ReadWrite,
+            )
             .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
-        for name in [DISK_STORE, SCENARIO_STORE, UI_STORE, LESSONS_STORE] {
+        for name in [DISK_STORE, SCENARIO_STORE, UI_STORE, LESSONS_STORE, JOURNAL_STORE] {
             let s = tx.store(name).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
             s.clear().await.map_err(classify_write)?;
         }

@@ -52,12 +52,17 @@ pub struct App {
     last_ts: Option<f64>,
     tab: SideTab,
     _keys: Option<EventListener>,
+    /// `visibilitychange` (to hidden) and `pagehide`: the journal writes the moment of leaving.
+    _leave: Vec<EventListener>,
     bench: Option<Bench>,
     /// The bench: what the last frame's update cost (ms), waiting for its view's cost.
     frame_cost: Option<f64>,
     view_ms: std::cell::Cell<f64>,
     first_paint_done: bool,
     store: Option<Rc<Store>>,
+    /// The store's saving status last seen: a Web Lock stolen by another tab shows here at
+    /// the next frame, and the lab tells the learner.
+    store_status: Option<StoreStatus>,
 }
 
 /// The UI benchmark: frame times (update + render + DOM patch) while playing at 1×.
@@ -142,6 +147,20 @@ impl Component for App {
                 })
             })
         };
+        let mut leave = Vec::new();
+        if let Some(w) = web_sys::window() {
+            let link = ctx.link().clone();
+            leave.push(EventListener::new(&w, "pagehide", move |_| link.send_message(Msg::Lab(Event::Leave))));
+            if let Some(doc) = w.document() {
+                let link = ctx.link().clone();
+                let d = doc.clone();
+                leave.push(EventListener::new(&doc, "visibilitychange", move |_| {
+                    if d.hidden() {
+                        link.send_message(Msg::Lab(Event::Leave));
+                    }
+                }));
+            }
+        }
         let mut app = App {
             lab,
             published,
@@ -150,11 +169,13 @@ impl Component for App {
             last_ts: None,
             tab: SideTab::Learn,
             _keys: keys,
+            _leave: leave,
             bench: bench.then(|| Bench { times: Vec::with_capacity(BENCH_FRAMES), done: false }),
             frame_cost: None,
             view_ms: std::cell::Cell::new(0.0),
             first_paint_done: false,
             store: None,
+            store_status: None,
         };
         app.request_frame(ctx);
         app.carry_out(ctx, effects);
@@ -173,7 +194,13 @@ impl Component for App {
                 let dt = self.last_ts.map(|l| (ts - l).max(0.0)).unwrap_or(16.0) as u64;
                 self.last_ts = Some(ts);
                 self.request_frame(ctx);
-                let changed = self.report(ctx, Event::Frame { wall_ms: ts, dt_ms: dt });
+                let mut changed = self.report(ctx, Event::Frame { wall_ms: ts, dt_ms: dt });
+                if let Some(now) = self.store.as_ref().map(|s| s.status()) {
+                    if self.store_status.as_ref() != Some(&now) {
+                        self.store_status = Some(now.clone());
+                        changed |= self.report(ctx, Event::StoreStatus(now));
+                    }
+                }
                 if self.bench.is_some() {
                     self.frame_cost = Some(perf_now() - started);
                 }
@@ -190,6 +217,7 @@ impl Component for App {
                 self.report(ctx, event)
             }
             Msg::StoreReady(store) => {
+                self.store_status = store.as_ref().map(|s| s.status());
                 self.store = store;
                 false
             }
@@ -275,7 +303,7 @@ impl App {
                     <Timeline now_ms={p.now_ms} head_ms={p.head_ms} viewing_past={p.viewing_past}
                         snapshots={p.snapshots.clone()} notice={p.notice.clone()} step_report={p.step_report.clone()} linked={p.linked} />
                     if !p.embed {
-                        <Share saving={AttrValue::from(p.saving.clone())} saved_at={p.saved_at} linked={p.linked} shared_link={attr(&p.shared_link)} />
+                        <Share saving={AttrValue::from(p.saving.clone())} read_only={p.read_only} saved_at={p.saved_at} linked={p.linked} shared_link={attr(&p.shared_link)} />
                     }
                     </div>
                     if !p.embed {
@@ -329,6 +357,27 @@ impl App {
                             "the browser's storage is not open".into(),
                         )
                         .message())))),
+                    }
+                }
+                Effect::TakeOver => {
+                    if let Some(store) = self.store.clone() {
+                        let link = ctx.link().clone();
+                        wasm_bindgen_futures::spawn_local(async move {
+                            let status = store.take_over().await;
+                            link.send_message(Msg::Lab(Event::StoreStatus(status)));
+                        });
+                    }
+                }
+                Effect::Journal(w) => {
+                    // Without a store there is nothing to journal into (saving is off and
+                    // the page says so already).
+                    if let Some(store) = self.store.clone() {
+                        let link = ctx.link().clone();
+                        wasm_bindgen_futures::spawn_local(async move {
+                            if let Err(e) = store.journal(&w).await {
+                                link.send_message(Msg::Lab(Event::JournalFailed(e.to_string())));
+                            }
+                        });
                     }
                 }
                 Effect::Copy(text) => persist::copy_to_clipboard(&text),

@@ -13,6 +13,9 @@ pub struct ShareProps {
     pub saved_at: Option<u64>,
     pub linked: bool,
     pub shared_link: Option<AttrValue>,
+    /// Another tab saves this session: offer to take over.
+    #[prop_or_default]
+    pub read_only: bool,
 }
 
 #[component]
@@ -83,6 +86,9 @@ pub fn Share(props: &ShareProps) -> Html {
             <summary class="button">{ "Save & share" }</summary>
             <div class="share__panel">
                 <p class={classes!("share__state", (!props.saving.is_empty() || props.linked).then_some("share__state--off"))} data-testid="saving-state">{ state }</p>
+                if props.read_only {
+                    <button type="button" class="button button--primary" onclick={send(LabEvent::TakeOver)} data-testid="take-over">{ "Take over: save in this tab" }</button>
+                }
                 if props.linked {
                     <button type="button" class="button button--primary" onclick={send(LabEvent::KeepLinked)} data-testid="keep-linked">{ "Keep as my sandbox" }</button>
                 }
