@@ -24,7 +24,7 @@ pub struct JournalEntry {
 }
 
 impl JournalEntry {
-    pub fn new(index: u32, entry: &LogEntry) -> JournalEntry {
+    pub(crate) fn new(index: u32, entry: &LogEntry) -> JournalEntry {
         // A LogEntry is plain data: serialising it cannot fail; an empty text would only be
         // skipped on reload with a note.
         let text = serde_json::to_string(entry).unwrap_or_default();
@@ -33,7 +33,7 @@ impl JournalEntry {
     }
 
     /// The log entry, or why it cannot be used.
-    pub fn decode(&self) -> Result<LogEntry, String> {
+    pub(crate) fn decode(&self) -> Result<LogEntry, String> {
         if crc32c(self.text.as_bytes()) != self.crc32c {
             return Err("it failed its CRC check".into());
         }
@@ -55,14 +55,14 @@ pub struct JournalWrite {
 }
 
 impl JournalWrite {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.drop_from.is_none() && self.entries.is_empty() && self.origin.is_none()
     }
 }
 
 /// What the journal has written, to decide what is new.
 #[derive(Debug, Default)]
-pub struct Journal {
+pub(crate) struct Journal {
     /// The log as the store has it (the save point's log, then the journal's entries).
     written: Vec<LogEntry>,
     /// The seed and config of the scenario the store holds (`None`: none of this session).
@@ -73,7 +73,7 @@ pub struct Journal {
 
 impl Journal {
     /// After a restore or a save point: the store holds `console`'s scenario and log.
-    pub fn mark(&mut self, console: &Console) {
+    pub(crate) fn mark(&mut self, console: &Console) {
         self.written = console.log().to_vec();
         self.saved_len = self.written.len();
         let (seed, config) = console.origin();
@@ -81,7 +81,7 @@ impl Journal {
     }
 
     /// The store holds nothing of this session (a fresh start, a shared link kept).
-    pub fn fresh(&mut self) {
+    pub(crate) fn fresh(&mut self) {
         self.written.clear();
         self.origin = None;
         self.saved_len = 0;
@@ -91,7 +91,7 @@ impl Journal {
     /// other than by a clock move is written (the clock moves every frame; writing it each
     /// time would flood the store); `leaving` writes the clock move too. A console of another
     /// origin (a new cluster) starts the journal over with its origin.
-    pub fn pending(&mut self, console: &Console, leaving: bool) -> JournalWrite {
+    pub(crate) fn pending(&mut self, console: &Console, leaving: bool) -> JournalWrite {
         let log = console.log();
         let (seed, config) = console.origin();
         let mut origin = None;
@@ -145,7 +145,7 @@ impl Journal {
 /// log's end, consecutive indices replace or extend it. Returns what to tell the learner
 /// about entries that could not be used; the saved log is never lost for them (an unusable
 /// entry ends the catch-up there: what follows it would replay on the wrong state).
-pub fn apply(log: &mut Vec<LogEntry>, entries: &[JournalEntry]) -> Vec<String> {
+pub(crate) fn apply(log: &mut Vec<LogEntry>, entries: &[JournalEntry]) -> Vec<String> {
     let mut notes = Vec::new();
     let mut sorted: Vec<&JournalEntry> = entries.iter().collect();
     sorted.sort_by_key(|e| e.index);

@@ -8,13 +8,13 @@
 //! store), and draws [`Lab::view`]. Nothing here touches the DOM, so all of it is tested
 //! natively.
 
-pub mod charts;
-pub mod feed;
-pub mod journal;
-pub mod lesson;
+pub(crate) mod charts;
+pub(crate) mod feed;
+pub(crate) mod journal;
+pub(crate) mod lesson;
 pub mod persist;
-pub mod terminal;
-pub mod timeline;
+pub(crate) mod terminal;
+pub(crate) mod timeline;
 pub mod view;
 
 use crate::console::session::Console;
@@ -39,12 +39,12 @@ use view::{fmt_clock, fmt_gap, speed_tenths, Notice, NoticeKind, TermStream};
 pub use view::{LabView, Selection};
 
 /// The seed of the first-visit cluster (any seed works; this one is what newcomers see).
-pub const DEMO_SEED: u64 = 1;
+pub(crate) const DEMO_SEED: u64 = 1;
 
 /// The first-visit cluster: something is already happening (a topic, a steady producer and a
 /// consumer group reading it), built from console commands so it replays and shares like
 /// anything the learner types.
-pub const DEMO: &[&str] = &[
+pub(crate) const DEMO: &[&str] = &[
     "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3",
     "producer start checkout --topic orders --rate 4/s --keys alice,bob,carol,dave",
     "consumer start billing-1 --group billing --topic orders",
@@ -53,7 +53,7 @@ pub const DEMO: &[&str] = &[
 
 /// The `?bench=ui` cluster of the performance goal: 6 brokers, 3 topics × 12 partitions with
 /// RF 3, 10 clients (8 producers, 2 consumers in a group).
-pub const BENCH: &[&str] = &[
+pub(crate) const BENCH: &[&str] = &[
     "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 12 --replication-factor 3",
     "kafka-topics --bootstrap-server localhost:9092 --create --topic payments --partitions 12 --replication-factor 3",
     "kafka-topics --bootstrap-server localhost:9092 --create --topic clicks --partitions 12 --replication-factor 3",
@@ -180,7 +180,7 @@ pub enum Effect {
 }
 
 /// A wall clock in ms (the frame budget is measured with it).
-pub type Clock = Box<dyn Fn() -> f64>;
+pub(crate) type Clock = Box<dyn Fn() -> f64>;
 
 /// The session.
 pub struct Lab {
@@ -358,7 +358,7 @@ impl Lab {
 
     /// Runs console commands silently (the demo, the benchmark set-up): they go into the
     /// command log and history like typed ones, so links and reloads reproduce them.
-    pub fn run_setup(&mut self, lines: &[&str]) {
+    pub(crate) fn run_setup(&mut self, lines: &[&str]) {
         for line in lines {
             let _ = self.console.type_line(line, Mode::Script, &crate::console::typing::open_gate);
         }
@@ -375,7 +375,7 @@ impl Lab {
     }
 
     /// A line of Brokerlab's own in the console.
-    pub fn note(&mut self, text: &str) {
+    pub(crate) fn note(&mut self, text: &str) {
         self.term.push(TermStream::Note, text.to_string());
     }
 
@@ -388,16 +388,16 @@ impl Lab {
     }
 
     /// The latest moment recorded (the live head).
-    pub fn head(&self) -> SimTime {
+    pub(crate) fn head(&self) -> SimTime {
         self.timeline.head(&self.console)
     }
 
-    pub fn viewing_past(&self) -> bool {
+    pub(crate) fn viewing_past(&self) -> bool {
         self.timeline.viewing_past()
     }
 
     /// Tab completion for what is typed so far.
-    pub fn complete(&self, partial: &str) -> Vec<String> {
+    pub(crate) fn complete(&self, partial: &str) -> Vec<String> {
         self.console.complete(partial)
     }
 
@@ -1038,7 +1038,7 @@ impl Lab {
 }
 
 /// `text` ending as a sentence: a full stop added unless it already ends with one (or ? !).
-pub fn sentence(text: &str) -> String {
+pub(crate) fn sentence(text: &str) -> String {
     let t = text.trim_end();
     if t.ends_with(['.', '?', '!']) {
         t.to_string()

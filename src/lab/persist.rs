@@ -136,7 +136,7 @@ impl Persist {
     }
 
     /// The next save is due at once and writes all disks (this tab took over from another).
-    pub fn force_next(&mut self) {
+    pub(crate) fn force_next(&mut self) {
         self.tracker = DiskTracker::new();
         self.saved_mark = (usize::MAX, u64::MAX);
         self.last_save_ms = f64::MIN;

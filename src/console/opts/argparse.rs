@@ -748,7 +748,8 @@ pub(crate) fn terse(message: &str) -> Output {
 /// `MetadataQuorumCommand` checks of `describe`.
 pub(crate) const QUORUM_ONE_OF: &str = "One of --status or --replication must be specified with describe sub-command";
 /// `MetadataQuorumCommand`
-pub(crate) const QUORUM_ONLY_ONE: &str = "Only one of --status or --replication should be specified with describe sub-command";
+pub(crate) const QUORUM_ONLY_ONE: &str =
+    "Only one of --status or --replication should be specified with describe sub-command";
 /// `MetadataQuorumCommand`
 pub(crate) const QUORUM_HUMAN_READABLE: &str = "The option --human-readable is only supported along with --replication";
 /// `MetadataQuorumCommand`

@@ -123,7 +123,13 @@ impl Admin {
     }
 
     /// Starts an operation made of `calls`; its results appear in `tasks[id]` when done.
-    pub(crate) fn submit(&mut self, now: SimTime, calls: Vec<Call>, timeout_ms: Option<i64>, out: &mut ClientOut) -> u64 {
+    pub(crate) fn submit(
+        &mut self,
+        now: SimTime,
+        calls: Vec<Call>,
+        timeout_ms: Option<i64>,
+        out: &mut ClientOut,
+    ) -> u64 {
         let id = self.next_task;
         self.next_task += 1;
         let deadline = now.plus_ms(timeout_ms.unwrap_or(self.api_timeout_ms));
@@ -141,7 +147,14 @@ impl Admin {
         }
     }
 
-    pub(crate) fn handle_message(&mut self, now: SimTime, _from: NodeAddr, msg: Message, _env: &Env, out: &mut ClientOut) {
+    pub(crate) fn handle_message(
+        &mut self,
+        now: SimTime,
+        _from: NodeAddr,
+        msg: Message,
+        _env: &Env,
+        out: &mut ClientOut,
+    ) {
         let Body::Resp(resp) = msg.body else { return };
         if let Response::Metadata { brokers, controller, topics, cluster_id } = resp {
             if self.meta.on_response(now, msg.corr, brokers, controller, topics, cluster_id) {

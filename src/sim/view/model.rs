@@ -126,7 +126,7 @@ impl PartitionView {
     pub(crate) fn under_replicated(&self) -> bool {
         self.isr.len() < self.replicas.len()
     }
-    pub(crate) fn offline(&self) -> bool {
+    pub fn offline(&self) -> bool {
         self.leader < 0
     }
 }
