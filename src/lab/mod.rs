@@ -397,7 +397,7 @@ impl Lab {
     }
 
     /// Tab completion for what is typed so far.
-    pub(crate) fn complete(&self, partial: &str) -> Vec<String> {
+    pub fn complete(&self, partial: &str) -> Vec<String> {
         self.console.complete(partial)
     }
 

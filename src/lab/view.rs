@@ -188,7 +188,7 @@ pub(crate) fn fmt_gap(ms: u64) -> String {
 }
 
 /// The speed a log-scale value stands for, as text: `0.1×`, `1×`, `3.2×`, `100×`.
-pub(crate) fn speed_label(speed_log: i32) -> String {
+pub fn speed_label(speed_log: i32) -> String {
     let tenths = speed_tenths(speed_log);
     if tenths.is_multiple_of(10) {
         format!("{}×", tenths / 10)
