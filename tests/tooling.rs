@@ -52,7 +52,8 @@ fn trunk_builds_offline_with_npm_wasm_opt() {
 fn index_html_builds_the_app_with_its_assets() {
     let index = read("index.html");
     for needle in [
-        r#"<link data-trunk rel="rust" data-bin="brokerlab" data-wasm-opt="z" />"#,
+        // The page fetches its lessons from the copied `lessons/` folder (feature lazy-lessons).
+        r#"<link data-trunk rel="rust" data-bin="brokerlab" data-wasm-opt="z" data-cargo-features="lazy-lessons" />"#,
         r#"<link data-trunk rel="css" href="www/style.css" />"#,
         r#"<link data-trunk rel="copy-dir" href="www/lessons" />"#,
         r#"<div id="app"></div>"#,
