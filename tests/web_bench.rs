@@ -24,9 +24,9 @@ fn engine_throughput_in_wasm() {
             "wasm, produce, {label}: {records} records of 100 B in {:.3} s wall ({:.0} records/s, {:.0} events/s)",
             wall,
             records as f64 / wall,
-            sim.events_processed as f64 / wall
+            sim.events_processed() as f64 / wall
         );
-        assert!(sim.now.as_ms() > 0);
+        assert!(sim.now().as_ms() > 0);
     }
     let e2e = records / 2;
     let start = now_ms();
@@ -36,6 +36,6 @@ fn engine_throughput_in_wasm() {
         "wasm, end-to-end (3 consumers, 12 partitions, RF 3): {got} of {e2e} records in {:.3} s wall ({:.0} records/s, {:.0} events/s)",
         wall,
         got as f64 / wall,
-        sim.events_processed as f64 / wall
+        sim.events_processed() as f64 / wall
     );
 }

@@ -31,7 +31,7 @@ pub enum StoreStatus {
 
 impl StoreStatus {
     /// One plain sentence for the page ("" when saving works).
-    pub(crate) fn message(&self) -> String {
+    pub fn message(&self) -> String {
         match self {
             StoreStatus::Saving => String::new(),
             StoreStatus::ReadOnly(why) => format!("Read-only: {why}"),
@@ -39,7 +39,7 @@ impl StoreStatus {
         }
     }
 
-    pub(crate) fn is_saving(&self) -> bool {
+    pub fn is_saving(&self) -> bool {
         *self == StoreStatus::Saving
     }
 }

@@ -1049,7 +1049,7 @@ fn segment_digest(batches: &[Rc<RecordBatch>]) -> (u32, u64) {
 /// snapshot, and the manifest of what the rows must hold. Everything else stays, including
 /// each log's in-memory state (HW, producer state, segment headers), so that with the rows
 /// [`restore_disks`] gives back exactly this world.
-pub(crate) fn strip_disks(sim: &Sim) -> (Sim, DiskManifest) {
+pub fn strip_disks(sim: &Sim) -> (Sim, DiskManifest) {
     let mut s = sim.clone();
     let mut manifest = DiskManifest::default();
     for (id, b) in s.brokers_mut().iter_mut() {
@@ -1074,7 +1074,7 @@ pub(crate) fn strip_disks(sim: &Sim) -> (Sim, DiskManifest) {
 /// Fills a stripped world's disks from the rows. Where rows are damaged or missing, the log
 /// ends before the damage, the node is reported, and its process is restarted so that it
 /// recovers as a Kafka process does when it finds a damaged log at start.
-pub(crate) fn restore_disks(mut sim: Sim, manifest: &DiskManifest, rows: &[DiskRow]) -> (Sim, DiskReport) {
+pub fn restore_disks(mut sim: Sim, manifest: &DiskManifest, rows: &[DiskRow]) -> (Sim, DiskReport) {
     let mut report = DiskReport::default();
     let grouped = group_rows(rows, &mut report);
     let empty = NodeRows::default();

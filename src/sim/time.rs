@@ -25,7 +25,7 @@ impl SimTime {
         self.0
     }
     /// Whole milliseconds since the scenario started.
-    pub(crate) const fn as_ms(self) -> u64 {
+    pub const fn as_ms(self) -> u64 {
         self.0 / 1000
     }
     /// Adds a duration in milliseconds (negative durations clamp at zero).
