@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{pad_right, width_of, Output};
-use crate::sim::java::java_string_cmp;
+use crate::sim::java::{java_hash_order, java_string_cmp, java_string_hash};
 use crate::sim::sort::CompactSort;
 
 /// A group's state (`ConsumerGroupCommand`).
@@ -511,6 +511,10 @@ pub(crate) struct ResetRow {
     pub new_offset: i64,
 }
 
+/// The rows in the order Kafka prints them: group by group, and within a group in the
+/// iteration order of the `HashMap<TopicPartition, OffsetAndMetadata>` that
+/// `ConsumerGroupCommand.resetOffsets` builds (`Collectors.toMap`, a default `HashMap`), keyed
+/// by `TopicPartition.hashCode()`: `31 * (31 + partition) + topic.hashCode()`.
 fn sort_reset(rows: &[ResetRow]) -> Vec<&ResetRow> {
     let mut v: Vec<&ResetRow> = rows.iter().collect();
     v.compact_sort_by(|a, b| {
@@ -518,13 +522,31 @@ fn sort_reset(rows: &[ResetRow]) -> Vec<&ResetRow> {
             .then_with(|| java_string_cmp(&a.topic, &b.topic))
             .then(a.partition.cmp(&b.partition))
     });
-    v
+    let mut ordered = Vec::with_capacity(v.len());
+    for group in v.chunk_by(|a, b| a.group == b.group) {
+        // Keys that share a bucket keep the order they were put in: the group's partitions
+        // arrive topic by topic in the hash order of the topic names (the committed offsets
+        // come back grouped by topic), each topic's partitions ascending.
+        let topics: Vec<(&str, i32)> = group.iter().map(|r| (r.topic.as_str(), java_string_hash(&r.topic))).collect();
+        let arrival: Vec<(&ResetRow, i32)> = java_hash_order(&topics, 16)
+            .into_iter()
+            .flat_map(|t| group.iter().filter(move |r| r.topic == t))
+            .map(|r| (*r, topic_partition_hash(&r.topic, r.partition)))
+            .collect();
+        ordered.extend(java_hash_order(&arrival, 16));
+    }
+    ordered
+}
+
+/// `TopicPartition.hashCode()`.
+fn topic_partition_hash(topic: &str, partition: i32) -> i32 {
+    31i32.wrapping_mul(31i32.wrapping_add(partition)).wrapping_add(java_string_hash(topic))
 }
 
 /// The reset-offsets table (`GroupOffsetsResetter.printOffsetsToReset`), the same for dry-run
 /// and execute: when there is any group (`groups`: every group reset, those without rows too),
-/// an empty line and the header, then one row per partition (sorted by group, topic, partition;
-/// the real order is a hash order), `%-Gs %-Ts %-10s %s` with GROUP and TOPIC max(15, longest)
+/// an empty line and the header, then one row per partition (in Kafka's order, see
+/// `sort_reset`), `%-Gs %-Ts %-10s %s` with GROUP and TOPIC max(15, longest)
 /// wide; then a newline. No groups prints only the newline.
 pub(crate) fn reset_table(groups: &[String], rows: &[ResetRow]) -> Output {
     let gw = width_of(15, groups.iter().map(String::as_str).chain(rows.iter().map(|r| r.group.as_str())));
