@@ -189,35 +189,23 @@ impl BrokerProc {
         self.group_step(now, disk, env, out, |s| s.schedule_group_ticks());
     }
 
-    /// Becoming leader of a partition of an internal topic: its coordinator loads it.
-    pub(crate) fn on_become_leader_coordinator(
+    /// Becoming (`leader`) or ceasing to be leader of a partition of an internal topic: its
+    /// coordinator loads or unloads it.
+    pub(crate) fn on_leadership_coordinator(
         &mut self,
         now: SimTime,
         tp: &TopicPartition,
+        leader: bool,
         disk: &mut BrokerDisk,
         env: &Env,
         out: &mut BrokerOut,
     ) {
-        if tp.topic == TXN_TOPIC {
-            self.txn_step(now, disk, env, out, |s| s.load_transactions(tp));
-        } else if tp.topic == OFFSETS_TOPIC {
-            self.group_step(now, disk, env, out, |s| s.load_groups(tp));
-        }
-    }
-
-    /// Losing leadership of a partition of an internal topic: its coordinator unloads it.
-    pub(crate) fn on_resign_leader_coordinator(
-        &mut self,
-        now: SimTime,
-        tp: &TopicPartition,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        if tp.topic == TXN_TOPIC {
-            self.txn_step(now, disk, env, out, |s| s.unload_transactions(tp));
-        } else if tp.topic == OFFSETS_TOPIC {
-            self.group_step(now, disk, env, out, |s| s.unload_groups(tp));
+        match (tp.topic.as_str(), leader) {
+            (TXN_TOPIC, true) => self.txn_step(now, disk, env, out, |s| s.load_transactions(tp)),
+            (TXN_TOPIC, false) => self.txn_step(now, disk, env, out, |s| s.unload_transactions(tp)),
+            (OFFSETS_TOPIC, true) => self.group_step(now, disk, env, out, |s| s.load_groups(tp)),
+            (OFFSETS_TOPIC, false) => self.group_step(now, disk, env, out, |s| s.unload_groups(tp)),
+            _ => {}
         }
     }
 

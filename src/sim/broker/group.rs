@@ -9,7 +9,7 @@
 //! misses its session, leaves, or joins starts a rebalance. Static members
 //! (`group.instance.id`) can come back under a new member id without one.
 
-use super::host::{offsets_partitions, CoordinatorHost};
+use super::host::{coordinator_write_error, offsets_partitions, CoordinatorHost};
 use super::timer::{BrokerOut, BrokerTimer};
 use crate::sim::errors::KafkaError;
 use crate::sim::node::Env;
@@ -1076,18 +1076,7 @@ impl GroupStep<'_> {
             }
             Err(e) => {
                 if to != NodeAddr::Broker(self.host.broker_id()) {
-                    self.out.respond(
-                        to,
-                        corr,
-                        with_error(
-                            resp,
-                            if e == KafkaError::NOT_ENOUGH_REPLICAS {
-                                KafkaError::COORDINATOR_NOT_AVAILABLE
-                            } else {
-                                e
-                            },
-                        ),
-                    );
+                    self.out.respond(to, corr, with_error(resp, coordinator_write_error(e)));
                 }
             }
         }

@@ -48,6 +48,17 @@ pub(crate) trait CoordinatorHost {
     fn next_producer_id(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) -> Result<i64, KafkaError>;
 }
 
+/// The error a client gets when a coordinator's write to its internal topic fails: too few
+/// in-sync replicas reads as COORDINATOR_NOT_AVAILABLE, as the coordinators map it
+/// (`GroupMetadataManager`/`TransactionStateManager` append callbacks); other errors as they are.
+pub(crate) fn coordinator_write_error(e: KafkaError) -> KafkaError {
+    if e == KafkaError::NOT_ENOUGH_REPLICAS {
+        KafkaError::COORDINATOR_NOT_AVAILABLE
+    } else {
+        e
+    }
+}
+
 /// The partitions of `__consumer_offsets` (`offsets.topic.num.partitions` until it exists).
 pub(crate) fn offsets_partitions(image: &MetadataImage, env: &Env) -> i32 {
     image

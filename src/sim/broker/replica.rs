@@ -190,7 +190,7 @@ impl BrokerProc {
                     epoch: state.leader_epoch,
                     log_end_offset: leo,
                 });
-                self.on_become_leader_coordinator(now, tp, disk, env, out);
+                self.on_leadership_coordinator(now, tp, true, disk, env, out);
             } else if let Some(r) = self.replicas.get_mut(tp) {
                 // Same leader and epoch: take the committed ISR and replica set.
                 r.partition_epoch = state.partition_epoch;
@@ -231,7 +231,7 @@ impl BrokerProc {
             );
             if was_leader {
                 self.fail_delayed_produce_for(tp, KafkaError::NOT_LEADER_OR_FOLLOWER, disk, out);
-                self.on_resign_leader_coordinator(now, tp, disk, env, out);
+                self.on_leadership_coordinator(now, tp, false, disk, env, out);
             }
             // A broker in controlled shutdown does not fetch for a partition it is no longer in
             // the ISR of, nor for one without a leader (`ReplicaManager.applyLocalFollowersDelta`):

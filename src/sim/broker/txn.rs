@@ -13,7 +13,7 @@
 //! longer than its timeout is aborted with an epoch bump. The state lives as records in
 //! `__transaction_state`, replayed by the next leader.
 
-use super::host::{offsets_partitions, txn_partitions, CoordinatorHost};
+use super::host::{coordinator_write_error, offsets_partitions, txn_partitions, CoordinatorHost};
 use super::timer::{BrokerOut, BrokerTimer};
 use crate::sim::errors::KafkaError;
 use crate::sim::node::Env;
@@ -404,18 +404,7 @@ impl TxnStep<'_> {
             }
             Err(e) => {
                 if let Some(Reply { to, corr, resp }) = reply {
-                    self.out.respond(
-                        to,
-                        corr,
-                        error_of(
-                            resp,
-                            if e == KafkaError::NOT_ENOUGH_REPLICAS {
-                                KafkaError::COORDINATOR_NOT_AVAILABLE
-                            } else {
-                                e
-                            },
-                        ),
-                    );
+                    self.out.respond(to, corr, error_of(resp, coordinator_write_error(e)));
                 }
             }
         }
