@@ -1116,3 +1116,80 @@ fn partition_change() {
     }
     report.finish("");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Family `line-breaks`: java.text.BreakIterator.getLineInstance(Locale.US) and jopt-simple's
+// Columns.piecesOf, the line breaking of every tool's help
+// ---------------------------------------------------------------------------------------------
+
+mod line_breaks {
+    use std::path::PathBuf;
+
+    /// `tests/conformance/inputs/line-breaks.txt`: the help texts the generator asks the JDK
+    /// about, one a line, `\n`, `\t` and `\\` escaped.
+    pub fn inputs_path() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/inputs/line-breaks.txt")
+    }
+
+    pub fn escape(t: &str) -> String {
+        t.replace('\\', "\\\\").replace('\n', "\\n").replace('\t', "\\t")
+    }
+}
+
+/// Every help text Brokerlab prints must be among the inputs the JDK was asked about (`BLESS=1`
+/// rewrites the inputs from Brokerlab's tables; then `./scripts/conformance vectors line-breaks`).
+#[test]
+fn line_break_inputs_are_brokerlabs_help_texts() {
+    let texts = brokerlab::console::opts::help_texts();
+    let want: String = texts.iter().map(|t| line_breaks::escape(t) + "\n").collect();
+    let path = line_breaks::inputs_path();
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("inputs dir");
+        std::fs::write(&path, &want).expect("write inputs");
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "{} is not the list of Brokerlab's help texts: rewrite it with BLESS=1 cargo test --test conformance_vectors line_break_inputs, then ./scripts/conformance vectors line-breaks",
+        path.display()
+    );
+    let v = read_vectors("line-breaks");
+    let asked: std::collections::BTreeSet<&str> =
+        v.cases.iter().filter(|c| c["kind"] == "help").filter_map(|c| c["text"].as_str()).collect();
+    let missing: Vec<&String> = texts.iter().filter(|t| !asked.contains(t.as_str())).collect();
+    assert!(
+        missing.is_empty(),
+        "help texts the JDK was not asked about (./scripts/conformance vectors line-breaks): {missing:?}"
+    );
+}
+
+#[test]
+fn line_breaks() {
+    use brokerlab::console::opts::{linebreak::break_positions, pieces_of};
+    let v = read_vectors("line-breaks");
+    let mut report = Report::new("line-breaks");
+    let (mut cells, mut help, mut random) = (0, 0, 0);
+    for (i, c) in v.cases.iter().enumerate() {
+        let text = string(&c["text"]);
+        let kafka: Vec<usize> =
+            c["breaks"].as_array().expect("breaks").iter().map(|b| usize::try_from(int(b)).expect("index")).collect();
+        let mut p = Vec::new();
+        differ(&mut p, "breaks", break_positions(&text), kafka);
+        for cell in c["cells"].as_array().map(Vec::as_slice).unwrap_or_default() {
+            let width = usize::try_from(int(&cell["width"])).expect("width");
+            differ(&mut p, &format!("pieces at width {width}"), pieces_of(&text, width), strings(&cell["pieces"]));
+            cells += 1;
+        }
+        if c["kind"] == "help" {
+            help += 1;
+        } else {
+            random += 1;
+        }
+        report.case(format_args!("case {i} ({}) {text:?}", c["kind"].as_str().unwrap_or("")), p);
+    }
+    report.finish(&format!(
+        " ({help} help texts, {random} random strings, {cells} jopt-simple cells; {} on {})",
+        v.header["source"].as_str().unwrap_or(""),
+        v.header["jdk"].as_str().unwrap_or("")
+    ));
+}

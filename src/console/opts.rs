@@ -21,6 +21,7 @@ use crate::sim::sort::CompactSort;
 
 pub(crate) mod argparse;
 pub(crate) mod check;
+pub mod linebreak;
 pub(crate) mod tables;
 
 /// The Kafka version the simulator claims (`--version`, `CommandLineUtils`).
@@ -803,8 +804,7 @@ pub(crate) fn description_display(o: &OptionSpec) -> String {
 /// `BuiltinHelpFormatter` (80 columns, separator 2, options sorted by name,
 /// header `Option`/`Description`, wrapped lines indented by 2, every line
 /// padded with trailing spaces, `CommandLineUtils`). Lines break where Java's line
-/// `BreakIterator` allows: after blanks, after runs of `-` and after
-/// punctuation such as `.` `,` `:` (an approximation of the JDK rules).
+/// `BreakIterator` allows ([`linebreak`]).
 pub(crate) fn usage_table(spec: &ToolSpec) -> String {
     // The table is a pure function of the static spec: render it once.
     static CACHE: [std::sync::OnceLock<String>; 12] = [const { std::sync::OnceLock::new() }; 12];
@@ -835,6 +835,27 @@ pub(crate) fn render_usage_table_with_defaults(spec: &ToolSpec, defaults: &[(&st
         push_unique(&mut rows, (option_display(o), desc));
     }
     render_rows(&rows)
+}
+
+/// Every cell of every help Brokerlab prints for a Kafka tool: each jopt-simple tool's option
+/// column and description (as [`usage_table`] shows them) and each argparse4j tool's texts, in
+/// table order without repeats. The `line-breaks` conformance vectors ask the JDK where each
+/// breaks (`tests/conformance/inputs/line-breaks.txt`).
+pub fn help_texts() -> Vec<String> {
+    let mut out: Vec<String> = vec!["Option".to_string(), "Description".to_string()];
+    for tool in Tool::ALL {
+        let Some(spec) = tool.spec() else { continue };
+        let mut options = spec.all_options();
+        options.compact_sort_by(|a, b| java_string_cmp(a.name, b.name));
+        for o in &options {
+            out.push(option_display(o));
+            out.push(description_display(o));
+        }
+    }
+    out.extend(argparse::help_texts());
+    let mut seen = std::collections::BTreeSet::new();
+    out.retain(|t| seen.insert(t.clone()));
+    out
 }
 
 fn push_unique(rows: &mut Vec<(String, String)>, row: (String, String)) {
@@ -879,18 +900,21 @@ pub(crate) fn render_rows(rows: &[(String, String)]) -> String {
     out
 }
 
-/// Splits a cell into lines of at most `width` (jopt-simple `Columns.piecesOf`).
-fn pieces_of(raw: &str, width: usize) -> Vec<String> {
+/// Splits a cell into lines of at most `width` UTF-16 units (jopt-simple `Columns.piecesOf`: the
+/// cell `trim()`med as Java trims, cut at line separators, each line's [`linebreak`] segments
+/// filled in, a segment that does not fit starting a new line indented by 2, the finished line's
+/// trailing whitespace (`\\s+$`) removed).
+pub fn pieces_of(raw: &str, width: usize) -> Vec<String> {
     let mut pieces = Vec::new();
-    for line in raw.trim().split('\n') {
+    for line in raw.trim_matches(|c: char| c <= ' ').split('\n') {
         let mut next = String::new();
-        for word in java_line_words(line) {
-            if jlen(&next) + jlen(&word) > width {
-                pieces.push(next.trim_end().to_string());
+        for word in linebreak::segments(line) {
+            if jlen(&next) + jlen(word) > width {
+                pieces.push(next.trim_end_matches([' ', '\t', '\n', '\u{b}', '\u{c}', '\r']).to_string());
                 next = " ".repeat(INDENT);
-                next.push_str(&word);
+                next.push_str(word);
             } else {
-                next.push_str(&word);
+                next.push_str(word);
             }
         }
         if !next.is_empty() {
@@ -900,82 +924,10 @@ fn pieces_of(raw: &str, width: usize) -> Vec<String> {
     pieces
 }
 
-fn is_dash(c: char) -> bool {
-    matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{00ad}')
-}
-
-fn is_post_word(c: char) -> bool {
-    matches!(c, ')' | ']' | '}' | '!' | '%' | '.' | ',' | ':' | ';' | '?' | '"' | '\'')
-}
-
-fn prev_is_alnum(chars: &[char], i: usize) -> bool {
-    i > 0 && chars[i - 1].is_alphanumeric()
-}
-
-/// Splits a line into "words" where Java's line `BreakIterator` allows a
-/// break after each: a core, then a run of dashes or closing punctuation,
-/// then blanks. A tab is a word of its own.
+/// Splits a line into the segments Java's line `BreakIterator` cuts it into (a word with what
+/// sticks to it and the blanks after it; see [`linebreak`]).
 pub(crate) fn java_line_words(line: &str) -> Vec<String> {
-    let chars: Vec<char> = line.chars().collect();
-    let n = chars.len();
-    let mut words = Vec::new();
-    let mut i = 0usize;
-    while i < n {
-        let start = i;
-        // core
-        while i < n {
-            let c = chars[i];
-            let next_is_digit = chars.get(i + 1).is_some_and(|d| d.is_ascii_digit());
-            let prev_is_digit = i > 0 && chars[i - 1].is_ascii_digit();
-            if c == ' ' || c == '\t' {
-                break;
-            }
-            if is_dash(c) {
-                if next_is_digit && (i == start || !chars[i - 1].is_alphanumeric()) {
-                    i += 1;
-                    continue;
-                }
-                break;
-            }
-            if matches!(c, '.' | ',') && prev_is_digit && next_is_digit {
-                i += 1;
-                continue;
-            }
-            // A quote opens a word when it starts one and closes it otherwise (`'key.` ...
-            // `deserializer.',` in the console consumer's --formatter-property help); an
-            // apostrophe between letters stays inside its word.
-            let is_quote = c == '"' || c == '\'';
-            if c == '\'' && prev_is_alnum(&chars, i) && chars.get(i + 1).is_some_and(|d| d.is_alphanumeric()) {
-                i += 1;
-                continue;
-            }
-            if is_post_word(c) && !is_quote {
-                break;
-            }
-            if is_quote && i > start {
-                break;
-            }
-            i += 1;
-        }
-        // suffix: dashes or closing punctuation
-        if i < n && is_dash(chars[i]) {
-            while i < n && is_dash(chars[i]) {
-                i += 1;
-            }
-        } else if i < n && is_post_word(chars[i]) {
-            while i < n && is_post_word(chars[i]) {
-                i += 1;
-            }
-        }
-        while i < n && chars[i] == ' ' {
-            i += 1;
-        }
-        if i == start {
-            i += 1; // a tab (hard break) or anything else: one char
-        }
-        words.push(chars[start..i].iter().collect());
-    }
-    words
+    linebreak::segments(line).into_iter().map(String::from).collect()
 }
 
 /// Iteration order of a small `java.util.HashSet<String>` (16 buckets,

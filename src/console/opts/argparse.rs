@@ -427,6 +427,23 @@ fn wrap_segments(segs: Vec<String>, width: usize, initial_offset: usize, subsequ
     res
 }
 
+/// The texts argparse4j wraps in the helps of [`METADATA_QUORUM`] and [`PRODUCER_PERF_TEST`]:
+/// descriptions and each argument's help (see `crate::console::opts::help_texts`).
+pub(crate) fn help_texts() -> Vec<String> {
+    let mut out = Vec::new();
+    for spec in [&METADATA_QUORUM, &PRODUCER_PERF_TEST] {
+        out.push(spec.description.to_string());
+        out.extend(spec.groups.iter().filter(|g| !g.description.is_empty()).map(|g| g.description.to_string()));
+        out.extend(spec.args.iter().map(|a| help_text_of(spec, a)));
+        for sub in spec.subcommands {
+            out.push(sub.help.to_string());
+            out.extend(sub.args.iter().map(|a| help_text_of(spec, a)));
+        }
+    }
+    out.retain(|t| !t.is_empty());
+    out
+}
+
 /// One argument's help (`ArgumentImpl.printHelp` and `TextHelper.printHelp`): its title (flag
 /// and metavar) after two spaces, the help text (with `(default: ...)` under `defaultHelp(true)`)
 /// from column 25, on the next line when the title is wider than 21.

@@ -231,15 +231,30 @@ fn help_and_no_args() {
 fn usage_table_layout_get_offsets() {
     let t = usage_table(&tables::GET_OFFSETS);
     let lines: Vec<&str> = t.lines().collect();
-    // Option column: widest option piece (38, since 4.0 dropped --broker-list);
-    // description column: 80 - 38 - 2 = 40, capped by the widest piece (39).
-    let row = |o: &str, d: &str| format!("{o:<38}  {d:<39}");
+    // As a real Kafka 4.4 prints it (tests/conformance/scenarios/get_offsets.txt): option
+    // column 39 (the widest option piece, `  topic2:0-3,topic3,topic4:5-,topic5:-3`, since --time's
+    // describedAs gained `-6 or earliest-pending-upload`); description column 80 - 39 - 2 = 39,
+    // capped by the widest piece (38).
+    let row = |o: &str, d: &str| format!("{o:<39}  {d:<38}");
     assert_eq!(lines[0], row("Option", "Description"));
     assert_eq!(lines[1], row("------", "-----------"));
     assert_eq!(lines[2], row("--bootstrap-server <String: HOST1:", "REQUIRED. The server(s) to connect to"));
     assert_eq!(lines[3], row("  PORT1,...,HOST3:PORT3>", "  in the form HOST1:PORT1,HOST2:PORT2."));
     assert_eq!(lines[4], row("--command-config <String: config file>", "Property file containing configs to be"));
     assert_eq!(lines[5], row("", "  passed to Admin Client."));
+    // JDK line breaks: after `max-` and `earliest-` (a dash ends a word), never inside
+    // `topic5:-3` (a dash before a digit starts a number), so `>` goes on a line of its own.
+    assert!(
+        lines.contains(
+            &row("  latest / -2 or earliest / -3 or max-", "  [Note: No offset is returned, if the").as_str()
+        ),
+        "{t}"
+    );
+    assert!(
+        lines.contains(&row("  -5 or latest-tiered / -6 or earliest-", "  committed record timestamp is").as_str()),
+        "{t}"
+    );
+    assert!(lines.contains(&row("  >", "  offsets for, with the format of").as_str()), "{t}");
     assert!(lines.iter().all(|l| l.chars().count() == 79), "{t}");
     // alphabetical, with the default options
     let names: Vec<&str> = lines

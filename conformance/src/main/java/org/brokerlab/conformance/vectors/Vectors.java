@@ -36,6 +36,7 @@ public final class Vectors {
         FAMILIES.put("broker-configs", BrokerConfigVectors::generate);
         FAMILIES.put("errors", ErrorVectors::generate);
         FAMILIES.put("api-versions", ApiVersionVectors::generate);
+        FAMILIES.put("line-breaks", LineBreakVectors::generate);
     }
 
     public static void main(String[] args) throws Exception {
