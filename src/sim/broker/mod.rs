@@ -112,6 +112,13 @@ impl ControllerLink {
             self.leader = leader;
         }
     }
+    /// A NOT_CONTROLLER answer: talk to the leader it names, else to the next voter.
+    pub(crate) fn not_controller(&mut self, leader: Option<i32>) {
+        match leader {
+            Some(_) => self.hint(leader),
+            None => self.failed(),
+        }
+    }
 }
 
 /// A broker's running process: everything here is lost in a crash.
@@ -582,11 +589,7 @@ impl BrokerStep<'_> {
                     }
                     Some(e) => {
                         if e.error == KafkaError::NOT_CONTROLLER {
-                            if leader.is_some() {
-                                self.proc.controller.hint(leader);
-                            } else {
-                                self.proc.controller.failed();
-                            }
+                            self.proc.controller.not_controller(leader);
                         }
                         self.out.timer(
                             self.now.plus_ms(if e.error == KafkaError::NOT_CONTROLLER { 50 } else { 1000 }),
@@ -602,11 +605,7 @@ impl BrokerStep<'_> {
                 self.proc.heartbeat_inflight = None;
                 match error {
                     Some(KafkaError::NOT_CONTROLLER) => {
-                        if leader.is_some() {
-                            self.proc.controller.hint(leader);
-                        } else {
-                            self.proc.controller.failed();
-                        }
+                        self.proc.controller.not_controller(leader);
                         self.out.timer(self.now.plus_ms(50), BrokerTimer::BrokerHeartbeat);
                         return;
                     }
@@ -671,10 +670,7 @@ impl BrokerStep<'_> {
                     self.proc.next_producer_ids = Some((first, first + count));
                 } else {
                     if error == Some(KafkaError::NOT_CONTROLLER) {
-                        self.proc.controller.hint(leader);
-                        if leader.is_none() {
-                            self.proc.controller.failed();
-                        }
+                        self.proc.controller.not_controller(leader);
                     }
                     self.proc.producer_id_backoff_until = self.now.plus_ms(50);
                 }

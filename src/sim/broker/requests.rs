@@ -226,11 +226,7 @@ impl BrokerStep<'_> {
     pub(crate) fn on_controller_response(&mut self, corr: u64, resp: ControllerResponse) {
         let Some((client, client_corr)) = self.proc.forwarded.remove(&corr) else { return };
         if let ControllerResponse::NotController { leader } = &resp {
-            if leader.is_some() {
-                self.proc.controller.hint(*leader);
-            } else {
-                self.proc.controller.failed();
-            }
+            self.proc.controller.not_controller(*leader);
         }
         if client != NodeAddr::Broker(self.proc.id) {
             self.out.respond(client, client_corr, Response::Controller(resp));

@@ -14,6 +14,7 @@ pub(crate) mod replication;
 pub(crate) mod timer;
 pub(crate) mod topics;
 
+use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::metadata::{MetadataImage, MetadataRecord};
 use crate::sim::node::{CorrIds, Env, Node, ReplyTo};
 use crate::sim::protocol::{Body, ControllerRequest, ControllerResponse, Message, Request, Response};
@@ -183,6 +184,15 @@ pub struct Parked {
     pub replica: i32,
     pub fetch_offset: Offset,
     pub deadline: SimTime,
+}
+
+/// One partition of an AlterPartition request (`AlterPartitionRequestData.PartitionData`): the
+/// leader's epochs as it knows them and the ISR it asks for.
+pub(crate) struct AlterPartitionData {
+    pub tp: crate::sim::types::TopicPartition,
+    pub leader_epoch: Epoch,
+    pub partition_epoch: i32,
+    pub new_isr: Vec<BrokerId>,
 }
 
 /// The active controller's state (only while it leads the quorum).
@@ -355,6 +365,43 @@ impl ControllerProc {
     pub(crate) fn is_leader(&self) -> bool {
         matches!(self.role, Role::Leader(_))
     }
+
+    /// The answer of a controller that is not the active one to a request only the active
+    /// controller handles: NOT_CONTROLLER, with the leader it knows of. `None` for the quorum's
+    /// own requests, which every voter handles.
+    fn not_controller(&self, req: &Request) -> Option<Response> {
+        let leader = self.leader_id();
+        let not_controller = Some(KafkaError::NOT_CONTROLLER);
+        Some(match req {
+            Request::BrokerRegistration { .. } => Response::BrokerRegistration {
+                error: Some(ApiError::new(KafkaError::NOT_CONTROLLER)),
+                broker_epoch: -1,
+                leader,
+            },
+            Request::BrokerHeartbeat { .. } => Response::BrokerHeartbeat {
+                error: not_controller,
+                is_caught_up: false,
+                is_fenced: true,
+                should_shutdown: false,
+                leader,
+            },
+            Request::AlterPartition { tp, .. } => Response::AlterPartition {
+                tp: tp.clone(),
+                error: not_controller,
+                leader_epoch: -1,
+                partition_epoch: -1,
+                isr: vec![],
+                leader,
+            },
+            Request::AllocateProducerIds { .. } => {
+                Response::AllocateProducerIds { error: not_controller, first: -1, count: 0, leader }
+            }
+            Request::Envelope { .. } | Request::Controller(_) => {
+                Response::Controller(ControllerResponse::NotController { leader })
+            }
+            _ => return None,
+        })
+    }
 }
 
 impl ControllerStep<'_> {
@@ -395,6 +442,12 @@ impl ControllerStep<'_> {
     }
 
     fn handle_request(&mut self, reply: ReplyTo, req: Request) {
+        if !self.proc.is_leader() {
+            if let Some(resp) = self.proc.not_controller(&req) {
+                self.out.reply(reply, resp);
+                return;
+            }
+        }
         match req {
             Request::Vote { epoch, candidate, last_epoch, last_offset } => {
                 self.handle_vote(reply, epoch, candidate, last_epoch, last_offset)
@@ -404,72 +457,16 @@ impl ControllerStep<'_> {
                 self.handle_metadata_fetch(reply, replica, fetch_offset, last_fetched_epoch, max_wait_ms)
             }
             Request::BrokerRegistration { endpoint, incarnation, previous_broker_epoch } => {
-                if !self.proc.is_leader() {
-                    let leader = self.proc.leader_id();
-                    self.out.reply(
-                        reply,
-                        Response::BrokerRegistration {
-                            error: Some(crate::sim::errors::ApiError::new(
-                                crate::sim::errors::KafkaError::NOT_CONTROLLER,
-                            )),
-                            broker_epoch: -1,
-                            leader,
-                        },
-                    );
-                    return;
-                }
                 self.handle_broker_registration(reply, endpoint, incarnation, previous_broker_epoch);
             }
             Request::BrokerHeartbeat { broker, broker_epoch, metadata_offset, want_fence, want_shutdown } => {
-                if !self.proc.is_leader() {
-                    let leader = self.proc.leader_id();
-                    self.out.reply(
-                        reply,
-                        Response::BrokerHeartbeat {
-                            error: Some(crate::sim::errors::KafkaError::NOT_CONTROLLER),
-                            is_caught_up: false,
-                            is_fenced: true,
-                            should_shutdown: false,
-                            leader,
-                        },
-                    );
-                    return;
-                }
                 self.handle_broker_heartbeat(reply, broker, broker_epoch, metadata_offset, want_fence, want_shutdown);
             }
             Request::AlterPartition { broker, broker_epoch, tp, leader_epoch, partition_epoch, new_isr } => {
-                if !self.proc.is_leader() {
-                    let leader = self.proc.leader_id();
-                    self.out.reply(
-                        reply,
-                        Response::AlterPartition {
-                            tp,
-                            error: Some(crate::sim::errors::KafkaError::NOT_CONTROLLER),
-                            leader_epoch: -1,
-                            partition_epoch: -1,
-                            isr: vec![],
-                            leader,
-                        },
-                    );
-                    return;
-                }
-                let data = replication::AlterPartitionData { tp, leader_epoch, partition_epoch, new_isr };
+                let data = AlterPartitionData { tp, leader_epoch, partition_epoch, new_isr };
                 self.handle_alter_partition(reply, broker, broker_epoch, data);
             }
             Request::AllocateProducerIds { .. } => {
-                if !self.proc.is_leader() {
-                    let leader = self.proc.leader_id();
-                    self.out.reply(
-                        reply,
-                        Response::AllocateProducerIds {
-                            error: Some(crate::sim::errors::KafkaError::NOT_CONTROLLER),
-                            first: -1,
-                            count: 0,
-                            leader,
-                        },
-                    );
-                    return;
-                }
                 let first = self.proc.image.next_producer_id_block;
                 let broker = match reply.to {
                     NodeAddr::Broker(b) => b,
@@ -483,14 +480,7 @@ impl ControllerStep<'_> {
                 );
             }
             Request::Envelope { inner, .. } | Request::Controller(inner) => {
-                if !self.proc.is_leader() {
-                    self.out.reply(
-                        reply,
-                        Response::Controller(ControllerResponse::NotController { leader: self.proc.leader_id() }),
-                    );
-                    return;
-                }
-                self.handle_controller_request(reply, inner);
+                self.handle_controller_request(reply, inner)
             }
             _ => {}
         }

@@ -39,15 +39,6 @@ impl Default for ChangeRequest {
     }
 }
 
-/// One partition of an AlterPartition request (`AlterPartitionRequestData.PartitionData`): the
-/// leader's epochs as it knows them and the ISR it asks for.
-pub(super) struct AlterPartitionData {
-    pub tp: TopicPartition,
-    pub leader_epoch: Epoch,
-    pub partition_epoch: i32,
-    pub new_isr: Vec<BrokerId>,
-}
-
 /// `maxElectionsPerImbalance`: the periodic elections handle at most this many partitions per run.
 const MAX_ELECTIONS_PER_IMBALANCE: usize = 1000;
 
