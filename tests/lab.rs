@@ -510,6 +510,7 @@ impl FakeStore {
                         self.saved.snapshot = None;
                     }
                 }
+                Effect::KeepLeave(text) => self.saved.leave = Some(Ok(text.clone())),
                 _ => {}
             }
         }
@@ -582,6 +583,68 @@ fn a_reload_resumes_at_the_moment_of_leaving_not_at_the_last_save() {
     assert!(v.view.topics.iter().any(|t| t.name == "kept"), "the save point is not lost");
     let notice = v.notice.as_ref().map(|n| n.text.to_string()).unwrap_or_default();
     assert!(notice.contains("could not be used") && notice.contains("CRC"), "the learner is told: {notice}");
+}
+
+#[test]
+fn the_moment_of_leaving_and_the_console_come_back_though_pagehides_journal_write_is_lost() {
+    let (mut lab, _) = Lab::boot(Boot::default(), still()).expect("boots");
+    let mut store = FakeStore::default();
+    let mut wall = 0.0;
+    store.carry_out(&lab.update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(None) }));
+    store.carry_out(&play(&mut lab, &mut wall, 400));
+    store.carry_out(&lab.update(Event::Typed(CREATE_KEPT.into())));
+    store.carry_out(&lab.update(Event::Typed("echo seen before leaving".into())));
+    store.carry_out(&play(&mut lab, &mut wall, 1500));
+    assert!(store.saved.snapshot.is_none(), "no save point: the journal and the leave mark hold the session");
+    let left_at = lab.now();
+    // `pagehide`: the mark is written synchronously; the journal's IndexedDB write is lost.
+    let effects = lab.update(Event::Leave);
+    assert!(effects.iter().any(|e| matches!(e, Effect::Journal(_))), "the journal writes the clock too");
+    store.carry_out(&effects.into_iter().filter(|e| !matches!(e, Effect::Journal(_))).collect::<Vec<_>>());
+    let journal_only = FakeStore { saved: brokerlab::lab::persist::Saved { leave: None, ..store.saved.clone() } };
+    assert!(journal_only.reload().now() < left_at, "without the mark the clock would resume at the last command");
+
+    let mut again = store.reload();
+    assert_eq!(again.now(), left_at, "the clock resumes at the moment of leaving");
+    assert_eq!(again.console().log(), lab.console().log());
+    let v = again.view();
+    assert!(v.notice.is_none(), "{:?}", v.notice);
+    let lines = transcript(&v);
+    let pos = |t: &str| lines.iter().position(|(_, l)| l == t);
+    let (Some(cmd), Some(out)) = (pos(CREATE_KEPT), pos("seen before leaving")) else {
+        panic!("what the console showed is back: {lines:?}")
+    };
+    assert!(cmd < out, "in the order it was shown");
+    // The page journals the moment restored from the mark as soon as it has restored it, so
+    // a later reload without a mark still has it.
+    let (mut page, _) = Lab::boot(Boot::default(), still()).expect("boots");
+    let effects = page
+        .update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(Some(Box::new(store.saved.clone()))) });
+    let mut after = FakeStore { saved: brokerlab::lab::persist::Saved { leave: None, ..store.saved.clone() } };
+    after.carry_out(&effects);
+    assert_eq!(after.reload().now(), left_at, "the restored moment was journalled");
+
+    // localStorage unreadable: the session still comes back (at the last command), with why.
+    let blocked = FakeStore {
+        saved: brokerlab::lab::persist::Saved {
+            leave: Some(Err("localStorage is not available".into())),
+            ..store.saved.clone()
+        },
+    };
+    let mut again = blocked.reload();
+    assert!(again.view().view.topics.iter().any(|t| t.name == "kept"));
+    let notice = again.view().notice.as_ref().map(|n| n.text.to_string()).unwrap_or_default();
+    assert!(notice.contains("moment you left could not be read"), "{notice}");
+    // A damaged mark: the same, and said.
+    let text = match &store.saved.leave {
+        Some(Ok(t)) => t.replacen("seen", "SEEN", 1),
+        other => panic!("a mark: {other:?}"),
+    };
+    let damaged = FakeStore { saved: brokerlab::lab::persist::Saved { leave: Some(Ok(text)), ..store.saved.clone() } };
+    let mut again = damaged.reload();
+    assert!(again.view().view.topics.iter().any(|t| t.name == "kept"));
+    let notice = again.view().notice.as_ref().map(|n| n.text.to_string()).unwrap_or_default();
+    assert!(notice.contains("CRC"), "{notice}");
 }
 
 #[test]

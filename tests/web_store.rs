@@ -141,6 +141,47 @@ async fn a_command_typed_just_before_the_page_is_killed_is_there_after_the_reloa
 }
 
 #[wasm_bindgen_test]
+async fn the_moment_of_leaving_is_kept_synchronously_and_resumed_after_the_reload() -> Result<(), StoreError> {
+    let name = "brokerlab-test-leave";
+    let store = fresh(name).await;
+    let (mut lab, _) = Lab::boot(Boot::default(), Box::new(|| 0.0)).expect("boots");
+    carry_out(&store, lab.update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(None) })).await?;
+    let line = format!("kafka-topics {BS} --create --topic left --partitions 1 --replication-factor 3");
+    carry_out(&store, lab.update(Event::Typed(line))).await?;
+    let mut wall = 0.0;
+    for _ in 0..20 {
+        wall += 100.0;
+        carry_out(&store, lab.update(Event::Frame { wall_ms: wall, dt_ms: 100 })).await?;
+    }
+    // `pagehide`: the mark is written before the call returns; the journal's IndexedDB write
+    // is dropped here, as a page ended right after the event drops it.
+    let mut kept = false;
+    for e in lab.update(Event::Leave) {
+        if let Effect::KeepLeave(text) = e {
+            store.keep_leave(&text)?;
+            kept = true;
+        }
+    }
+    assert!(kept, "leaving keeps a mark");
+    let left_at = lab.now();
+    drop(lab);
+    store.close();
+
+    let (store, _) = Store::open_with(name, None).await;
+    let store = store.expect("store");
+    let saved = store.load().await?.expect("saved");
+    assert!(matches!(saved.leave, Some(Ok(_))), "the mark is read back with the session");
+    let (mut again, _) = Lab::boot(Boot::default(), Box::new(|| 0.0)).expect("boots");
+    let _ = again.update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(Some(Box::new(saved))) });
+    assert_eq!(again.now(), left_at, "the clock resumes at the moment of leaving");
+    assert!(again.view().view.topics.iter().any(|t| t.name == "left"));
+    store.clear().await?;
+    assert_eq!(store.read_leave(), None, "clearing the session clears its mark");
+    store.close();
+    Ok(())
+}
+
+#[wasm_bindgen_test]
 async fn a_broker_crash_restart_recovers_from_the_stored_disk() -> Result<(), StoreError> {
     let name = "brokerlab-test-crash";
     let store = fresh(name).await;

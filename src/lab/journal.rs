@@ -9,6 +9,13 @@
 //! the entries it holds (compaction), in the same transaction. On reload the entries after
 //! the saved log are put back on it ([`apply`]) and the usual snapshot catch-up replays
 //! them deterministically ([`crate::scenario::snapshot::Snapshot::restore_and_catch_up`]).
+//!
+//! Leaving also writes a [`LeaveMark`]: the log since the save point, the clock move of the
+//! moment of leaving included, and the console's newest lines. The page writes it
+//! synchronously (`localStorage`), because an IndexedDB write started in `pagehide` often
+//! never commits. It names the log it continues (a CRC-32C of the session's origin and the
+//! log before it), so a mark left by an older visit or another session is recognised and
+//! ignored ([`apply_leave`]).
 
 use crate::console::session::{Action, Console, LogEntry};
 use crate::scenario::Scenario;
@@ -60,6 +67,82 @@ impl JournalWrite {
     }
 }
 
+/// The moment of leaving as the page keeps it synchronously: the log from `from` (the last
+/// save point's length) to its end, and the console's newest lines.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LeaveMark {
+    /// The log index of the first entry carried.
+    pub from: u32,
+    /// CRC-32C of the session's origin and the log before `from` ([`prefix_crc`]).
+    pub prefix: u32,
+    /// The log from `from` on.
+    pub entries: Vec<JournalEntry>,
+    /// The console's newest lines, as a save keeps them.
+    pub terminal: serde_json::Value,
+}
+
+/// The first line of an encoded mark: its format.
+const MARK_FORMAT: &str = "brokerlab-leave-1";
+
+impl LeaveMark {
+    /// The text the page stores: the format, the CRC-32C of the JSON body, the body.
+    pub fn encode(&self) -> String {
+        let entries: Vec<serde_json::Value> =
+            self.entries.iter().map(|e| serde_json::json!([e.index, e.text, e.crc32c])).collect();
+        let body = serde_json::json!({
+            "from": self.from,
+            "prefix": self.prefix,
+            "entries": entries,
+            "terminal": self.terminal,
+        })
+        .to_string();
+        format!("{MARK_FORMAT}\n{}\n{body}", crc32c(body.as_bytes()))
+    }
+
+    /// The mark back from its text, or why it cannot be used.
+    pub fn decode(text: &str) -> Result<LeaveMark, String> {
+        let mut parts = text.splitn(3, '\n');
+        if parts.next() != Some(MARK_FORMAT) {
+            return Err("it is not in a format this page knows".into());
+        }
+        let crc: Option<u32> = parts.next().and_then(|c| c.parse().ok());
+        let body = parts.next().unwrap_or("");
+        if crc != Some(crc32c(body.as_bytes())) {
+            return Err("it failed its CRC check".into());
+        }
+        let v: serde_json::Value = serde_json::from_str(body).map_err(|e| format!("it is unreadable ({e})"))?;
+        let num = |k: &str| v.get(k).and_then(|n| n.as_u64()).and_then(|n| u32::try_from(n).ok());
+        let (Some(from), Some(prefix)) = (num("from"), num("prefix")) else {
+            return Err("it is unreadable (no position)".into());
+        };
+        let mut entries = Vec::new();
+        for e in v.get("entries").and_then(|e| e.as_array()).map(Vec::as_slice).unwrap_or(&[]) {
+            let index = e.get(0).and_then(|n| n.as_u64()).and_then(|n| u32::try_from(n).ok());
+            let text = e.get(1).and_then(|t| t.as_str());
+            let crc = e.get(2).and_then(|n| n.as_u64()).and_then(|n| u32::try_from(n).ok());
+            match (index, text, crc) {
+                (Some(index), Some(text), Some(crc32c)) => {
+                    entries.push(JournalEntry { index, text: text.to_string(), crc32c })
+                }
+                _ => return Err("it is unreadable (a damaged entry)".into()),
+            }
+        }
+        let terminal = v.get("terminal").cloned().unwrap_or(serde_json::Value::Null);
+        Ok(LeaveMark { from, prefix, entries, terminal })
+    }
+}
+
+/// CRC-32C of a session's origin (seed and cluster config) and the log `log`: what a
+/// [`LeaveMark`] continues.
+pub(crate) fn prefix_crc(origin: (u64, &ClusterConfig), log: &[LogEntry]) -> u32 {
+    let mut buf = serde_json::to_vec(&origin).unwrap_or_default();
+    for e in log {
+        buf.push(b'\n');
+        buf.extend_from_slice(serde_json::to_string(e).unwrap_or_default().as_bytes());
+    }
+    crc32c(&buf)
+}
+
 /// What the journal has written, to decide what is new.
 #[derive(Debug, Default)]
 pub(crate) struct Journal {
@@ -69,6 +152,9 @@ pub(crate) struct Journal {
     origin: Option<(u64, ClusterConfig)>,
     /// The length of the log the last save point (or restore) holds.
     saved_len: usize,
+    /// Write the clock move at the next call too (a restore put back a later one than the
+    /// store holds).
+    flush: bool,
 }
 
 impl Journal {
@@ -76,8 +162,27 @@ impl Journal {
     pub(crate) fn mark(&mut self, console: &Console) {
         self.written = console.log().to_vec();
         self.saved_len = self.written.len();
+        self.flush = false;
         let (seed, config) = console.origin();
         self.origin = Some((seed, config.clone()));
+    }
+
+    /// After a restore: the store holds `stored`, which a [`LeaveMark`] may have continued
+    /// (the moment of leaving); what differs is written at the next chance.
+    pub(crate) fn mark_restored(&mut self, console: &Console, stored: Vec<LogEntry>) {
+        self.mark(console);
+        let same = stored.iter().zip(&self.written).take_while(|(a, b)| a == b).count();
+        self.saved_len = self.saved_len.min(same);
+        self.flush = stored != self.written;
+        self.written = stored;
+    }
+
+    /// The mark to keep on leaving: the log since the save point, and `terminal`.
+    pub(crate) fn leave_mark(&self, console: &Console, terminal: serde_json::Value) -> LeaveMark {
+        let log = console.log();
+        let from = self.saved_len.min(log.len());
+        let entries = log[from..].iter().enumerate().map(|(i, e)| JournalEntry::new((from + i) as u32, e)).collect();
+        LeaveMark { from: from as u32, prefix: prefix_crc(console.origin(), &log[..from]), entries, terminal }
     }
 
     /// The store holds nothing of this session (a fresh start, a shared link kept).
@@ -85,6 +190,7 @@ impl Journal {
         self.written.clear();
         self.origin = None;
         self.saved_len = 0;
+        self.flush = false;
     }
 
     /// What to write now for `console`. Without `leaving`, only a log that grew or changed
@@ -92,6 +198,7 @@ impl Journal {
     /// time would flood the store); `leaving` writes the clock move too. A console of another
     /// origin (a new cluster) starts the journal over with its origin.
     pub(crate) fn pending(&mut self, console: &Console, leaving: bool) -> JournalWrite {
+        let leaving = leaving || std::mem::take(&mut self.flush);
         let log = console.log();
         let (seed, config) = console.origin();
         let mut origin = None;
@@ -192,6 +299,68 @@ pub(crate) fn apply(log: &mut Vec<LogEntry>, entries: &[JournalEntry]) -> Vec<St
         }
     }
     notes
+}
+
+/// What a [`LeaveMark`] is to the log restored from the store.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum LeaveFit {
+    /// It continues the log: the log now ends at the moment of leaving (entries added or a
+    /// later clock move, or nothing was missing). Its terminal lines are the newest.
+    Current,
+    /// The store holds a later session (the learner came back and went on), another
+    /// session, or the mark starts past what the store holds: the mark is ignored.
+    Stale,
+}
+
+fn clock(e: &LogEntry) -> Option<crate::sim::time::SimTime> {
+    match e.action {
+        Action::AdvanceTo(t) => Some(t),
+        _ => None,
+    }
+}
+
+/// Puts the moment of leaving back on `log` (the saved log with the journal applied) when
+/// `mark` continues it; `Err` when one of its entries fails its check (the log is untouched).
+pub(crate) fn apply_leave(
+    log: &mut Vec<LogEntry>,
+    origin: (u64, &ClusterConfig),
+    mark: &LeaveMark,
+) -> Result<LeaveFit, String> {
+    let from = mark.from as usize;
+    if from > log.len() || prefix_crc(origin, &log[..from]) != mark.prefix {
+        return Ok(LeaveFit::Stale);
+    }
+    let mut entries = Vec::with_capacity(mark.entries.len());
+    for (i, e) in mark.entries.iter().enumerate() {
+        if e.index as usize != from + i {
+            return Err(format!("entry {} is out of place", e.index));
+        }
+        entries.push(e.decode().map_err(|why| format!("command {} of it: {why}", e.index + 1))?);
+    }
+    let end = from + entries.len();
+    let n = log.len();
+    if n > end {
+        return Ok(LeaveFit::Stale);
+    }
+    // What the store holds past `from` must be what the mark holds, but for the store's last
+    // entry, which may be an earlier clock move the console merged later ones into.
+    for i in from..n {
+        let (stored, left) = (&log[i], &entries[i - from]);
+        if stored == left {
+            continue;
+        }
+        let merged = stored.at == left.at && clock(stored).is_some() && clock(left).is_some();
+        if i + 1 < n || !merged {
+            return Ok(LeaveFit::Stale);
+        }
+        // The same length: the later clock move is the later visit.
+        if n == end && clock(stored) > clock(left) {
+            return Ok(LeaveFit::Stale);
+        }
+    }
+    log.truncate(from);
+    log.extend(entries);
+    Ok(LeaveFit::Current)
 }
 
 #[cfg(test)]
@@ -320,5 +489,97 @@ mod tests {
         let mut log = Vec::new();
         assert!(apply(&mut log, &store).is_empty());
         assert_eq!(log, forked.log());
+    }
+
+    /// The store as a page that was killed in `pagehide` leaves it: the save point's log and
+    /// the journal entries that were written before the leave.
+    fn stored(saved: &[LogEntry], journal: &[JournalEntry]) -> Vec<LogEntry> {
+        // A later write of an index replaces the earlier one, as a put does.
+        let mut by_index = std::collections::BTreeMap::new();
+        for e in journal {
+            by_index.insert(e.index, e.clone());
+        }
+        let journal: Vec<JournalEntry> = by_index.into_values().collect();
+        let mut log = saved.to_vec();
+        assert!(apply(&mut log, &journal).is_empty());
+        log
+    }
+
+    #[test]
+    fn the_leave_mark_brings_back_the_moment_of_leaving_that_the_journal_lost() {
+        let mut c = console();
+        let mut j = Journal::default();
+        j.mark(&c);
+        let saved = c.log().to_vec();
+        let mut journal = Vec::new();
+        later(&mut c, 300);
+        run(&mut c, "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic a");
+        journal.extend(j.pending(&c, false).entries);
+        later(&mut c, 4000);
+        // Leaving: the mark is kept at once; the journal's write of the clock never lands.
+        let mark = j.leave_mark(&c, serde_json::json!([["out", "seen"]]));
+        let _lost = j.pending(&c, true);
+        let mark = LeaveMark::decode(&mark.encode()).expect("reads back");
+        let mut log = stored(&saved, &journal);
+        assert_ne!(log, c.log(), "the journal alone ends at the command");
+        assert_eq!(apply_leave(&mut log, c.origin(), &mark), Ok(LeaveFit::Current));
+        assert_eq!(log, c.log(), "the moment of leaving is back");
+        assert_eq!(mark.terminal, serde_json::json!([["out", "seen"]]));
+        // Applied again (the journal's write did land): nothing changes.
+        assert_eq!(apply_leave(&mut log, c.origin(), &mark), Ok(LeaveFit::Current));
+        assert_eq!(log, c.log());
+    }
+
+    #[test]
+    fn a_mark_of_an_earlier_visit_or_another_session_is_ignored() {
+        let mut c = console();
+        let mut j = Journal::default();
+        j.mark(&c);
+        let saved = c.log().to_vec();
+        let mut journal = Vec::new();
+        later(&mut c, 300);
+        let mark = j.leave_mark(&c, serde_json::Value::Null);
+        journal.extend(j.pending(&c, true).entries);
+        // Back again: time runs on, a command is journalled, then the page is killed.
+        later(&mut c, 500);
+        run(&mut c, "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic a");
+        journal.extend(j.pending(&c, false).entries);
+        let mut log = stored(&saved, &journal);
+        assert_eq!(apply_leave(&mut log, c.origin(), &mark), Ok(LeaveFit::Stale));
+        assert_eq!(log, c.log(), "the later session is kept");
+
+        // Back again, only the clock ran on, and a save point wrote it: its clock is later.
+        let mut c2 = console();
+        let mut j2 = Journal::default();
+        j2.mark(&c2);
+        later(&mut c2, 300);
+        let mark = j2.leave_mark(&c2, serde_json::Value::Null);
+        later(&mut c2, 900);
+        let mut log = c2.log().to_vec();
+        assert_eq!(apply_leave(&mut log, c2.origin(), &mark), Ok(LeaveFit::Stale));
+        assert_eq!(log, c2.log());
+
+        // Another session (another seed): not this log.
+        let other = Console::new(4, ClusterConfig::default()).expect("boots");
+        let mut log = other.log().to_vec();
+        assert_eq!(apply_leave(&mut log, other.origin(), &mark), Ok(LeaveFit::Stale));
+        assert_eq!(log, other.log());
+    }
+
+    #[test]
+    fn a_damaged_mark_says_why_and_changes_nothing() {
+        let mut c = console();
+        let j = Journal::default();
+        later(&mut c, 300);
+        let text = j.leave_mark(&c, serde_json::Value::Null).encode();
+        let bad = text.replacen("AdvanceTo", "AdvanceTx", 1);
+        assert!(LeaveMark::decode(&bad).unwrap_err().contains("CRC"));
+        assert!(LeaveMark::decode("something else").unwrap_err().contains("format"));
+        let mut mark = LeaveMark::decode(&text).expect("reads");
+        mark.entries[0].text.push(' ');
+        let mut log = Vec::new();
+        let e = apply_leave(&mut log, c.origin(), &mark).unwrap_err();
+        assert!(e.contains("CRC"), "{e}");
+        assert!(log.is_empty());
     }
 }

@@ -173,6 +173,9 @@ pub enum Effect {
     /// Append to the command journal ([`journal`]) now; answer only a failure, with
     /// [`Event::JournalFailed`].
     Journal(Box<JournalWrite>),
+    /// Keep the moment of leaving ([`journal::LeaveMark::encode`]) synchronously, before
+    /// the page goes (`localStorage`); read back into [`Saved::leave`] on the next load.
+    KeepLeave(String),
     /// Put text on the clipboard.
     Copy(String),
     /// Offer a file download.
@@ -567,6 +570,10 @@ impl Lab {
             }
             Event::Failed(why) => self.notice = Some(sentence(&why)),
             Event::Leave => {
+                if self.journalling() {
+                    let mark = self.journal.leave_mark(&self.console, self.term.to_json());
+                    effects.push(Effect::KeepLeave(mark.encode()));
+                }
                 effects.extend(self.journal_effect(true));
                 return effects;
             }
@@ -935,16 +942,20 @@ impl Lab {
     /// a sandbox at its live moment (a lesson keeps its own progress; the past is not the
     /// session until played on).
     fn journal_effect(&mut self, leaving: bool) -> Option<Effect> {
-        if !self.persist.open
-            || !self.persist.enabled
-            || !self.persist.status.is_saving()
-            || self.viewing_past()
-            || self.lesson.run.is_some()
-        {
+        if !self.journalling() {
             return None;
         }
         let w = self.journal.pending(&self.console, leaving);
         (!w.is_empty()).then(|| Effect::Journal(Box::new(w)))
+    }
+
+    /// Whether the journal records what is done now.
+    fn journalling(&self) -> bool {
+        self.persist.open
+            && self.persist.enabled
+            && self.persist.status.is_saving()
+            && !self.viewing_past()
+            && self.lesson.run.is_none()
     }
 
     /// Another tab took over (this one turns read-only, and says so), or this tab took over
@@ -977,11 +988,12 @@ impl Lab {
         self.journal.fresh();
         match loaded {
             Ok(Some(saved)) if self.lesson.run.is_none() => {
-                let restored = self.restore(&saved);
+                let (restored, stored) = self.restore(&saved);
                 notes.extend(restored);
                 if saved.scenario.is_some() {
-                    // The store holds this log: the journal continues it.
-                    self.journal.mark(&self.console);
+                    // The store holds this log (but what only the leave mark held): the
+                    // journal continues it.
+                    self.journal.mark_restored(&self.console, stored);
                 }
                 // The store holds these disks already: later saves write what changes.
                 self.persist.prime(&self.console);
@@ -1002,8 +1014,9 @@ impl Lab {
         }
     }
 
-    /// Rebuilds the saved session into the lab. Returns what to tell the learner.
-    fn restore(&mut self, saved: &Saved) -> Vec<String> {
+    /// Rebuilds the saved session into the lab. Returns what to tell the learner and the
+    /// log the store holds.
+    fn restore(&mut self, saved: &Saved) -> (Vec<String>, Vec<crate::console::session::LogEntry>) {
         let ui = saved.ui.clone().unwrap_or_default();
         if let Some(done) = ui.get("lessons_done").and_then(|v| v.as_array()) {
             self.lesson.set_done(done.iter().filter_map(|v| v.as_str().map(String::from)).collect());
@@ -1011,9 +1024,10 @@ impl Lab {
         if let Some(s) = ui.get("speed_log").and_then(|v| v.as_i64()) {
             self.speed_log = (s as i32).clamp(-10, 20);
         }
-        let (restored, notes) = persist::restore(saved);
+        let persist::Restore { restored, notes, stored, terminal } = persist::restore(saved);
         if !matches!(restored, Restored::Nothing) {
-            if let Some(lines) = ui.get("terminal") {
+            // The lines at leaving when the leave mark holds them, else the save point's.
+            if let Some(lines) = terminal.as_ref().or_else(|| ui.get("terminal")) {
                 self.term.restore_json(lines);
             }
         }
@@ -1033,7 +1047,7 @@ impl Lab {
             }
             Restored::Nothing => {}
         }
-        notes
+        (notes, stored)
     }
 }
 

@@ -4,8 +4,8 @@
 //! itself from what the store found ([`Saved`]). Everything degrades to a sentence for the
 //! learner: a damaged record or a full disk never stops the page.
 
-use super::journal::{apply, JournalEntry};
-use crate::console::session::Console;
+use super::journal::{apply, apply_leave, JournalEntry, LeaveFit, LeaveMark};
+use crate::console::session::{Console, LogEntry};
 use crate::lessons::{find, LessonRun, Progress};
 use crate::scenario::snapshot::Snapshot;
 use crate::scenario::Scenario;
@@ -79,6 +79,9 @@ pub struct Saved {
     pub lessons: BTreeMap<String, serde_json::Value>,
     /// The command journal: what was done after the last save point ([`super::journal`]).
     pub journal: Vec<JournalEntry>,
+    /// The moment of leaving as the page kept it synchronously ([`LeaveMark::encode`]):
+    /// `None` when none is kept, `Err` when it could not be read (why).
+    pub leave: Option<Result<String, String>>,
     /// One message per thing skipped because it failed its check (a batch's CRC, the
     /// snapshot's CRC, an unreadable row or scenario).
     pub skipped: Vec<String>,
@@ -172,24 +175,63 @@ pub(crate) enum Restored {
     Nothing,
 }
 
-/// Rebuilds the saved session. Returns it with what to tell the learner.
-pub(crate) fn restore(saved: &Saved) -> (Restored, Vec<String>) {
+/// A restore's outcome.
+pub(crate) struct Restore {
+    pub restored: Restored,
+    /// What to tell the learner.
+    pub notes: Vec<String>,
+    /// The log the store holds (save point and journal): where a leave mark's entries
+    /// differ from it, they are still to be journalled.
+    pub stored: Vec<LogEntry>,
+    /// The console's lines at leaving, when the leave mark continues the restored log.
+    pub terminal: Option<serde_json::Value>,
+}
+
+/// Rebuilds the saved session.
+pub(crate) fn restore(saved: &Saved) -> Restore {
+    let (restored, notes, stored, terminal) = restore_parts(saved);
+    Restore { restored, notes, stored, terminal }
+}
+
+fn restore_parts(saved: &Saved) -> (Restored, Vec<String>, Vec<LogEntry>, Option<serde_json::Value>) {
     let mut notes: Vec<String> = saved.skipped.iter().map(|s| format!("Skipped while loading: {s}")).collect();
     let ui = saved.ui.clone().unwrap_or_default();
     if let Some(id) = ui.get("lesson").and_then(|v| v.as_str()) {
         let progress = saved.lessons.get(id).and_then(|v| serde_json::from_value::<Progress>(v.clone()).ok());
         match (find(id), progress) {
             (Some(lesson), Some(p)) => match LessonRun::resume(&lesson, &p) {
-                Ok((run, console)) => return (Restored::Lesson(Box::new(run), Box::new(console)), notes),
+                Ok((run, console)) => {
+                    let log = console.log().to_vec();
+                    return (Restored::Lesson(Box::new(run), Box::new(console)), notes, log, None);
+                }
                 Err(e) => notes.push(format!("Your lesson progress could not be resumed: {e}")),
             },
             _ => notes.push("Your saved lesson could not be found; here is the sandbox.".into()),
         }
     }
-    let Some(scenario) = &saved.scenario else { return (Restored::Nothing, notes) };
+    let Some(scenario) = &saved.scenario else { return (Restored::Nothing, notes, Vec::new(), None) };
     // What was done after the last save point: the journal continues the saved log.
     let mut scenario = scenario.clone();
     notes.extend(apply(&mut scenario.log, &saved.journal));
+    let stored = scenario.log.clone();
+    // Then the moment of leaving, when the page kept one for this log.
+    let mut terminal = None;
+    let origin = (scenario.seed, &scenario.config);
+    match &saved.leave {
+        None => {}
+        Some(Err(why)) => notes
+            .push(format!("The moment you left could not be read ({why}); the session resumes at your last command.")),
+        Some(Ok(text)) => match LeaveMark::decode(text).and_then(|m| {
+            let fit = apply_leave(&mut scenario.log, origin, &m)?;
+            Ok((fit, m.terminal))
+        }) {
+            Ok((LeaveFit::Current, lines)) => terminal = Some(lines),
+            Ok((LeaveFit::Stale, _)) => {}
+            Err(why) => notes.push(format!(
+                "The moment you left was kept but could not be used ({why}); the session resumes at your last command."
+            )),
+        },
+    }
     let scenario = &scenario;
     let from_snapshot = saved
         .snapshot
@@ -219,7 +261,7 @@ pub(crate) fn restore(saved: &Saved) -> (Restored, Vec<String>) {
         }
     };
     match console {
-        Some(c) => (Restored::Sandbox(Box::new(c)), notes),
-        None => (Restored::Nothing, notes),
+        Some(c) => (Restored::Sandbox(Box::new(c)), notes, stored, terminal),
+        None => (Restored::Nothing, notes, Vec::new(), None),
     }
 }

@@ -32,6 +32,7 @@ use super::{detail, Store, StoreError, DB_NAME, DISK_STORE, JOURNAL_STORE, LESSO
 use crate::lab::journal::{JournalEntry, JournalWrite};
 pub use crate::lab::persist::{SaveSet, Saved, StoreStatus};
 use crate::scenario::json;
+use crate::sim::batch_row;
 use crate::sim::disk_image::{load_batch, DiskOp, DiskRow, RowKey, RowValue};
 use crate::sim::hash::crc32c;
 use rexie::{KeyRange, TransactionMode};
@@ -122,6 +123,20 @@ async fn acquire_lock(
     }
     let granted = wasm_bindgen_futures::JsFuture::from(got).await.map_err(js_err)?;
     Ok(if granted.as_bool() == Some(true) { Some((release, held)) } else { None })
+}
+
+/// The `localStorage` key of the leave mark of the database `db`.
+fn leave_key(db: &str) -> String {
+    format!("brokerlab-leave:{db}")
+}
+
+fn local_storage() -> Result<web_sys::Storage, String> {
+    let w = web_sys::window().ok_or("no window")?;
+    match w.local_storage() {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err("this browser has no localStorage".into()),
+        Err(e) => Err(format!("localStorage is not available: {}", js_err(e))),
+    }
 }
 
 fn status_of(error: &StoreError) -> StoreStatus {
@@ -246,6 +261,35 @@ impl Store {
         self.status()
     }
 
+    /// Keeps the moment of leaving ([`crate::lab::journal::LeaveMark`]) synchronously in
+    /// `localStorage`: an IndexedDB transaction started in `pagehide` often never commits,
+    /// a `localStorage` write is done when the call returns. Only the tab that saves writes.
+    pub fn keep_leave(&self, text: &str) -> Result<(), StoreError> {
+        if !self.status().is_saving() {
+            return Err(StoreError::ReadOnly);
+        }
+        let key = leave_key(&self.name());
+        let storage = local_storage().map_err(|detail| StoreError::Write { key: key.clone(), detail })?;
+        storage.set_item(&key, text).map_err(|e| {
+            let detail = js_err(e);
+            if detail.contains("uota") {
+                StoreError::QuotaExceeded { detail }
+            } else {
+                StoreError::Write { key: key.clone(), detail }
+            }
+        })
+    }
+
+    /// The leave mark kept by [`Store::keep_leave`]: `None` when there is none, `Err` when
+    /// `localStorage` cannot be read (why).
+    pub fn read_leave(&self) -> Option<Result<String, String>> {
+        let key = leave_key(&self.name());
+        match local_storage().and_then(|s| s.get_item(&key).map_err(js_err)) {
+            Ok(found) => found.map(Ok),
+            Err(e) => Some(Err(e)),
+        }
+    }
+
     /// Writes one save point in a single transaction: the disk delta's ops in order, the
     /// scenario, the snapshot (with its CRC-32C), UI state and lesson progress.
     pub async fn save(&self, set: &SaveSet) -> Result<(), StoreError> {
@@ -275,6 +319,10 @@ impl Store {
         let mut disk_ops: Vec<(u8, JsValue, JsValue)> = Vec::with_capacity(set.disk.ops.len());
         for op in &set.disk.ops {
             match op {
+                // A batch is one byte array ([`batch_row`]), not an object per record.
+                DiskOp::Put(DiskRow { key, value: RowValue::Batch(b) }) => {
+                    disk_ops.push((0, row_key(key), js_sys::Uint8Array::from(batch_row::encode(b).as_slice()).into()))
+                }
                 DiskOp::Put(r) => disk_ops.push((0, row_key(&r.key), to_js("disk row", &r.value)?)),
                 DiskOp::Delete(k) => disk_ops.push((1, row_key(k), JsValue::UNDEFINED)),
                 DiskOp::DeleteFile { node, file } => {
@@ -457,7 +505,12 @@ impl Store {
                 saved.skipped.push(format!("a disk row with an unreadable key ({k:?}) was skipped"));
                 continue;
             };
-            let value: RowValue = match serde_wasm_bindgen::from_value(v) {
+            let read = match v.dyn_into::<js_sys::Uint8Array>() {
+                Ok(bytes) => batch_row::decode(&bytes.to_vec()).map(RowValue::Batch),
+                // Other rows, and batches saved before they were binary.
+                Err(v) => serde_wasm_bindgen::from_value(v).map_err(|e| e.to_string()),
+            };
+            let value = match read {
                 Ok(v) => v,
                 Err(e) => {
                     saved.skipped.push(format!("{} {}: an unreadable row was skipped ({e})", key.node, key.file));
@@ -511,6 +564,7 @@ impl Store {
                 _ => saved.skipped.push(format!("an unreadable command journal entry ({k:?}) was skipped")),
             }
         }
+        saved.leave = self.read_leave();
         Ok(Some(saved))
     }
 
@@ -532,6 +586,11 @@ impl Store {
             s.clear().await.map_err(classify_write)?;
         }
         tx.done().await.map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+        // The leave mark belongs to the session cleared (a later one would not continue it
+        // anyway: it names the log it continues).
+        if let Ok(s) = local_storage() {
+            let _ = s.remove_item(&leave_key(&self.name()));
+        }
         Ok(())
     }
 }

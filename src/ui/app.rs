@@ -32,6 +32,8 @@ pub enum Msg {
     Lab(Event),
     /// The store opened: keep it for the saves.
     StoreReady(Option<Rc<Store>>),
+    /// Effects the lab asked for outside an update of the page (on leaving).
+    Carry(Vec<Effect>),
     Tab(SideTab),
 }
 
@@ -60,6 +62,8 @@ pub struct App {
     view_ms: std::cell::Cell<f64>,
     first_paint_done: bool,
     store: Option<Rc<Store>>,
+    /// The store as the leave handlers see it (they run outside the component).
+    leave_store: Rc<RefCell<Option<Rc<Store>>>>,
     /// The store's saving status last seen: a Web Lock stolen by another tab shows here at
     /// the next frame, and the lab tells the learner.
     store_status: Option<StoreStatus>,
@@ -84,6 +88,42 @@ fn set_window_value(name: &str, value: &wasm_bindgen::JsValue) {
     if let Some(w) = web_sys::window() {
         let _ = js_sys::Reflect::set(&w, &name.into(), value);
     }
+}
+
+/// The page is hidden or left: the lab says what to keep, and the moment of leaving is
+/// written before this returns (the browser may end the page right after `pagehide`); the
+/// journal's IndexedDB write goes out as usual.
+fn leave_now(lab: Option<&Rc<RefCell<Lab>>>, store: &Rc<RefCell<Option<Rc<Store>>>>, link: &yew::html::Scope<App>) {
+    let Some(mut l) = lab.and_then(|l| l.try_borrow_mut().ok()) else {
+        link.send_message(Msg::Lab(Event::Leave));
+        return;
+    };
+    let effects = l.update(Event::Leave);
+    drop(l);
+    let mut rest = Vec::new();
+    for e in effects {
+        match e {
+            Effect::KeepLeave(text) => {
+                if let Some(failed) = keep_leave(store.borrow().as_deref(), &text) {
+                    link.send_message(Msg::Lab(failed));
+                }
+            }
+            other => rest.push(other),
+        }
+    }
+    if !rest.is_empty() {
+        link.send_message(Msg::Carry(rest));
+    }
+}
+
+/// Writes the leave mark; a failure comes back as what to tell the learner.
+fn keep_leave(store: Option<&Store>, text: &str) -> Option<Event> {
+    let e = store?.keep_leave(text).err()?;
+    // Another tab took over in the meantime: it keeps the session, nothing is lost here.
+    if e == crate::store::StoreError::ReadOnly {
+        return None;
+    }
+    Some(Event::Failed(format!("The moment you left could not be kept ({e}): a reload resumes at your last command")))
 }
 
 impl Component for App {
@@ -147,16 +187,22 @@ impl Component for App {
                 })
             })
         };
+        let leave_store: Rc<RefCell<Option<Rc<Store>>>> = Rc::default();
         let mut leave = Vec::new();
         if let Some(w) = web_sys::window() {
-            let link = ctx.link().clone();
-            leave.push(EventListener::new(&w, "pagehide", move |_| link.send_message(Msg::Lab(Event::Leave))));
-            if let Some(doc) = w.document() {
+            let on_leave = {
+                let lab = lab.clone().ok();
+                let store = leave_store.clone();
                 let link = ctx.link().clone();
+                Rc::new(move || leave_now(lab.as_ref(), &store, &link))
+            };
+            let l = on_leave.clone();
+            leave.push(EventListener::new(&w, "pagehide", move |_| l()));
+            if let Some(doc) = w.document() {
                 let d = doc.clone();
                 leave.push(EventListener::new(&doc, "visibilitychange", move |_| {
                     if d.hidden() {
-                        link.send_message(Msg::Lab(Event::Leave));
+                        on_leave();
                     }
                 }));
             }
@@ -175,6 +221,7 @@ impl Component for App {
             view_ms: std::cell::Cell::new(0.0),
             first_paint_done: false,
             store: None,
+            leave_store,
             store_status: None,
         };
         app.request_frame(ctx);
@@ -218,7 +265,12 @@ impl Component for App {
             }
             Msg::StoreReady(store) => {
                 self.store_status = store.as_ref().map(|s| s.status());
+                *self.leave_store.borrow_mut() = store.clone();
                 self.store = store;
+                false
+            }
+            Msg::Carry(effects) => {
+                self.carry_out(ctx, effects);
                 false
             }
             Msg::Tab(t) => {
@@ -378,6 +430,11 @@ impl App {
                                 link.send_message(Msg::Lab(Event::JournalFailed(e.to_string())));
                             }
                         });
+                    }
+                }
+                Effect::KeepLeave(text) => {
+                    if let Some(e) = keep_leave(self.store.as_deref(), &text) {
+                        ctx.link().send_message(Msg::Lab(e));
                     }
                 }
                 Effect::Copy(text) => persist::copy_to_clipboard(&text),
