@@ -286,6 +286,19 @@ impl Consumer {
                 g.cg.fatal = true;
                 g.state = MemberState::Unjoined;
                 let message = error_message.unwrap_or_default();
+                let (member, epoch) = (g.member_id.clone(), g.generation);
+                self.meta.log(
+                    now,
+                    "ERROR",
+                    "org.apache.kafka.clients.consumer.internals.ConsumerHeartbeatRequestManager",
+                    format!("ConsumerGroupHeartbeatRequest failed due to {}: {message}", e.name()),
+                );
+                self.meta.log(
+                    now,
+                    "ERROR",
+                    "org.apache.kafka.clients.consumer.internals.ConsumerMembershipManager",
+                    format!("Member {member} with epoch {epoch} transitioned to fatal state"),
+                );
                 self.errors.push_back(ApiError::with(e, message));
             }
         }
