@@ -755,3 +755,130 @@ impl GroupStep<'_> {
 pub(crate) fn consumer_group_key(group: &str) -> String {
     format!("consumer-group:{group}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tp(p: i32) -> TopicPartition {
+        TopicPartition::new("t", p)
+    }
+
+    fn member(id: &str, epoch: i32, assigned: &[i32]) -> ConsumerMember {
+        ConsumerMember {
+            member_id: id.into(),
+            instance_id: None,
+            client_id: id.into(),
+            host: "/127.0.0.1".into(),
+            member_epoch: epoch,
+            previous_epoch: epoch - 1,
+            state: ConsumerMemberState::Stable,
+            rebalance_timeout_ms: 300_000,
+            subscribed: vec!["t".into()],
+            server_assignor: None,
+            assigned: assigned.iter().map(|p| (tp(*p), epoch)).collect(),
+            pending_revocation: BTreeMap::new(),
+            session_deadline: SimTime::ZERO,
+            rebalance_deadline: None,
+        }
+    }
+
+    // CurrentAssignmentBuilder.computeNextAssignment: a member that must give partitions back
+    // first revokes them and keeps its epoch (UNREVOKED_PARTITIONS).
+    #[test]
+    fn revocation_comes_first_and_keeps_the_epoch() {
+        let m = member("a", 2, &[0, 1, 2]);
+        let next = reconcile(&m, 3, &[tp(0), tp(1)], Some(&[tp(0), tp(1), tp(2)]), &|_| -1);
+        assert_eq!(next.state, ConsumerMemberState::UnrevokedPartitions);
+        assert_eq!(next.member_epoch, 2);
+        assert_eq!(next.assigned.keys().cloned().collect::<Vec<_>>(), vec![tp(0), tp(1)]);
+        assert_eq!(next.pending_revocation.keys().cloned().collect::<Vec<_>>(), vec![tp(2)]);
+        // Still owning it (the heartbeat says so): nothing moves.
+        assert_eq!(reconcile(&next, 3, &[tp(0), tp(1)], Some(&[tp(0), tp(1), tp(2)]), &|_| -1), next);
+        // No owned list: assumed still owned (`ownsRevokedPartitions` with null).
+        assert_eq!(reconcile(&next, 3, &[tp(0), tp(1)], None, &|_| -1), next);
+        // Acknowledged: the member reaches the target epoch.
+        let done = reconcile(&next, 3, &[tp(0), tp(1)], Some(&[tp(0), tp(1)]), &|_| -1);
+        assert_eq!(done.state, ConsumerMemberState::Stable);
+        assert_eq!(done.member_epoch, 3);
+        assert_eq!(done.previous_epoch, 2);
+        assert!(done.pending_revocation.is_empty());
+    }
+
+    // computeNextAssignment: a partition another member still holds is not given
+    // (UNRELEASED_PARTITIONS, with the new epoch); once released it is, at the target epoch.
+    #[test]
+    fn partitions_held_by_others_wait_until_released() {
+        let m = member("b", 2, &[]);
+        let held = |t: &TopicPartition| if t.partition == 1 { 2 } else { -1 };
+        let next = reconcile(&m, 3, &[tp(0), tp(1)], Some(&[]), &held);
+        assert_eq!(next.state, ConsumerMemberState::UnreleasedPartitions);
+        assert_eq!(next.member_epoch, 3);
+        assert_eq!(next.assigned.keys().cloned().collect::<Vec<_>>(), vec![tp(0)]);
+        let released = reconcile(&next, 3, &[tp(0), tp(1)], Some(&[tp(0)]), &|_| -1);
+        assert_eq!(released.state, ConsumerMemberState::Stable);
+        assert_eq!(released.assigned.get(&tp(1)), Some(&3));
+    }
+
+    // ConsumerGroup.maybeUpdateGroupState.
+    #[test]
+    fn group_states_follow_the_epochs() {
+        let mut g = ConsumerGroupState::new();
+        assert_eq!((g.group_epoch, g.assignment_epoch, g.state_name()), (1, 0, "Empty"));
+        g.members.insert("a".into(), member("a", 2, &[0]));
+        g.group_epoch = 3;
+        g.assignment_epoch = 2;
+        assert_eq!(g.state_name(), "Assigning");
+        g.assignment_epoch = 3;
+        assert_eq!(g.state_name(), "Reconciling");
+        g.members.get_mut("a").unwrap().member_epoch = 3;
+        assert_eq!(g.state_name(), "Stable");
+    }
+
+    // ConsumerGroup.validateOffsetCommit: the current epoch commits; a newer one is stale; an
+    // older one only for partitions assigned at or before it; unknown members are refused.
+    #[test]
+    fn offset_commits_check_the_member_epoch() {
+        let mut g = ConsumerGroupState::new();
+        let mut m = member("a", 4, &[0]);
+        m.assigned.insert(tp(1), 2);
+        g.members.insert("a".into(), m);
+        assert_eq!(GroupStep::validate_consumer_commit(&g, "a", 4, &[tp(0)]), None);
+        assert_eq!(GroupStep::validate_consumer_commit(&g, "a", 5, &[tp(0)]), Some(KafkaError::STALE_MEMBER_EPOCH));
+        assert_eq!(GroupStep::validate_consumer_commit(&g, "a", 3, &[tp(1)]), None);
+        assert_eq!(GroupStep::validate_consumer_commit(&g, "a", 3, &[tp(0)]), Some(KafkaError::STALE_MEMBER_EPOCH));
+        assert_eq!(GroupStep::validate_consumer_commit(&g, "x", 4, &[tp(0)]), Some(KafkaError::UNKNOWN_MEMBER_ID));
+        g.members.clear();
+        assert_eq!(GroupStep::validate_consumer_commit(&g, "", -1, &[tp(0)]), None);
+    }
+
+    // The checker's invariant can fail: two members holding one partition are reported.
+    #[test]
+    fn the_checker_reports_a_partition_held_twice() {
+        let mut coord = crate::sim::broker::group::GroupCoordinator::default();
+        let mut g = Group::new("g");
+        let mut cg = ConsumerGroupState::new();
+        cg.members.insert("a".into(), member("a", 2, &[0, 1]));
+        let mut b = member("b", 2, &[2]);
+        b.pending_revocation.insert(tp(1), 2);
+        cg.members.insert("b".into(), b);
+        g.consumer = Some(cg);
+        coord.groups.insert("g".into(), g);
+        let mut checker = crate::sim::checker::Checker::default();
+        let found = checker.check_consumer_groups(1, &coord);
+        assert_eq!(found.len(), 1, "{found:?}");
+        coord
+            .groups
+            .get_mut("g")
+            .unwrap()
+            .consumer
+            .as_mut()
+            .unwrap()
+            .members
+            .get_mut("b")
+            .unwrap()
+            .pending_revocation
+            .clear();
+        assert!(checker.check_consumer_groups(1, &coord).is_empty());
+    }
+}
