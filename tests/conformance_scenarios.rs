@@ -49,7 +49,8 @@ const NORMALISATIONS: &[Normalisation] = &[
     Normalisation { name: "topic-id", what: "`TopicId: <22 characters>` is a random Uuid", apply: |_, l| topic_id(l) },
     Normalisation {
         name: "uuid",
-        what: "a member id's `<client-id>-<8-4-4-4-12 hex>` suffix is a random UUID",
+        what: "a member id's `<client-id>-<8-4-4-4-12 hex>` suffix is a random UUID, and so is a KIP-848 \
+               member id (`Member <22 characters> with epoch`, the client's `Uuid.randomUuid()`)",
         apply: |_, l| uuid(l),
     },
     Normalisation {
@@ -165,8 +166,14 @@ fn topic_id(lines: Vec<String>) -> Vec<String> {
 
 fn uuid(lines: Vec<String>) -> Vec<String> {
     static ID: OnceLock<Regex> = OnceLock::new();
+    static MEMBER: OnceLock<Regex> = OnceLock::new();
     let id = re(&ID, r"-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b");
-    lines.into_iter().map(|l| id.replace_all(&l, "-<uuid>").into_owned()).collect()
+    let member = re(&MEMBER, r"\bMember [A-Za-z0-9_-]{22} with epoch");
+    lines
+        .into_iter()
+        .map(|l| id.replace_all(&l, "-<uuid>").into_owned())
+        .map(|l| member.replace_all(&l, "Member <uuid> with epoch").into_owned())
+        .collect()
 }
 
 fn random_group(lines: Vec<String>) -> Vec<String> {

@@ -73,8 +73,11 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // "The topic '<t>' does not exist.". Version 5: a request cancelled by a closed connection
     // fails back to its client, which retries it as Kafka's does: NetworkClient's
     // processDisconnection, the producer's NETWORK_EXCEPTION retry, the consumer's reset and
-    // commit retries, KafkaAdminClient's Call.fail back-off.)
-    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (5, 0xb68b_e273_6544_6a38));
+    // commit retries, KafkaAdminClient's Call.fail back-off. Version 6: consumers with
+    // group.protocol=consumer join KIP-848 consumer groups through ConsumerGroupHeartbeat, where
+    // the coordinator assigns with its server-side assignors (GroupMetadataManager.
+    // consumerGroupHeartbeat); a log using it was refused before, others replay as they did.)
+    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (6, 0xb68b_e273_6544_6a38));
 }
 
 #[test]

@@ -62,3 +62,21 @@ fn consumer_groups_under_faults_show_no_anomalies() {
         );
     }
 }
+
+/// The same with KIP-848 consumers (`group.protocol=consumer`): besides the history checks, the
+/// coordinator never gives one partition to two members of a consumer group at once (the
+/// checker's `check_consumer_groups` after every assignment change, `CurrentAssignmentBuilder`).
+#[test]
+fn consumer_protocol_groups_under_faults_show_no_anomalies() {
+    let n = seeds();
+    for seed in 0..n {
+        let out = common::sweep::run_consumer_schedule_with(seed, 25, true);
+        let bad: Vec<&Finding> = out.findings.iter().filter(|f| !f.is_expected_under(true)).collect();
+        assert!(bad.is_empty(), "reproduce with seed={seed}: {bad:?}");
+        assert!(
+            out.probe_failures.is_empty(),
+            "reproduce with seed={seed}: acks=all after the heal: {:?}",
+            out.probe_failures
+        );
+    }
+}

@@ -145,6 +145,8 @@ impl Console {
         let mut processing_ms = 0i64;
         let mut commit = "auto".to_string();
         let mut props: BTreeMap<String, String> = BTreeMap::new();
+        let mut assignor_arg: Option<String> = None;
+        let mut consumer_protocol = false;
         let mut i = 2;
         while i < args.len() {
             let flag = args[i].as_str();
@@ -161,11 +163,13 @@ impl Console {
                         topics.push(t.to_string());
                     }
                 }
-                "--assignor" => {
-                    let a = assignor_name(&val).ok_or(format!(
-                        "'{val}' is not an assignor: use range, roundrobin, sticky or cooperative-sticky"
-                    ))?;
-                    props.insert("partition.assignment.strategy".into(), a.into());
+                "--assignor" => assignor_arg = Some(val),
+                "--protocol" => {
+                    consumer_protocol = match val.as_str() {
+                        "classic" => false,
+                        "consumer" => true,
+                        _ => return Err(format!("'{val}' is not a group protocol: use classic or consumer")),
+                    };
                 }
                 "--processing" => processing_ms = ms_of(&val)?,
                 "--commit" => {
@@ -201,6 +205,26 @@ impl Console {
             }
             i += 2;
         }
+        // KIP-848 (`--protocol consumer`): the coordinator assigns with a server-side assignor
+        // (`group.remote.assignor`); the classic protocol's client-side assignors do not apply.
+        if consumer_protocol {
+            props.insert("group.protocol".into(), "consumer".into());
+        }
+        if let Some(val) = assignor_arg {
+            if consumer_protocol {
+                if val != "uniform" && val != "range" {
+                    return Err(format!(
+                        "'{val}' is not a server-side assignor: with --protocol consumer use uniform or range"
+                    ));
+                }
+                props.insert("group.remote.assignor".into(), val);
+            } else {
+                let a = assignor_name(&val).ok_or(format!(
+                    "'{val}' is not an assignor: use range, roundrobin, sticky or cooperative-sticky"
+                ))?;
+                props.insert("partition.assignment.strategy".into(), a.into());
+            }
+        }
         let group = group.or_else(|| props.get("group.id").cloned()).ok_or(format!("which group? {EXAMPLE}"))?;
         if topics.is_empty() {
             return Err(format!("which topic? {EXAMPLE}"));
@@ -216,7 +240,14 @@ impl Console {
             props.insert("enable.auto.commit".into(), "false".into());
         }
         let cfg = ConsumerConfig::parse(&props)?;
-        let assignor = cfg.assignors.first().cloned().unwrap_or_default();
+        let assignor = if cfg.consumer_protocol {
+            format!(
+                "{} on the coordinator (group.protocol=consumer)",
+                cfg.remote_assignor.clone().unwrap_or_else(|| "uniform".into())
+            )
+        } else {
+            cfg.assignors.first().cloned().unwrap_or_default()
+        };
         let bootstrap = self
             .sim
             .brokers()

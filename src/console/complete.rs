@@ -281,7 +281,8 @@ impl Console {
             ("consumer", _) if sub == "start" => match before.last().copied() {
                 Some("--topic") => self.topics(),
                 Some("--group") => self.sim.group_names(),
-                Some("--assignor") => strs(&["range", "roundrobin", "sticky", "cooperative-sticky"]),
+                Some("--assignor") => strs(&["range", "roundrobin", "sticky", "cooperative-sticky", "uniform"]),
+                Some("--protocol") => strs(&["classic", "consumer"]),
                 Some("--commit") => strs(&["auto", "sync", "before-processing", "none"]),
                 Some("--isolation") => strs(&["read_committed", "read_uncommitted"]),
                 Some("--offset-reset") => strs(&["earliest", "latest", "none"]),
@@ -292,6 +293,7 @@ impl Console {
                     "--group",
                     "--topic",
                     "--assignor",
+                    "--protocol",
                     "--processing",
                     "--commit",
                     "--isolation",

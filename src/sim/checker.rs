@@ -82,6 +82,36 @@ impl Checker {
         out.push(f);
     }
 
+    /// KIP-848: in each consumer group a broker coordinates, no partition is held (assigned or
+    /// pending revocation) by two members at once — the coordinator hands a partition out only
+    /// once its previous owner has revoked it (`CurrentAssignmentBuilder.computeNextAssignment`
+    /// keeps partitions whose `currentPartitionEpoch` is not -1 back as unreleased).
+    pub(crate) fn check_consumer_groups(
+        &mut self,
+        broker: i32,
+        coordinator: &crate::sim::broker::group::GroupCoordinator,
+    ) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for g in coordinator.groups.values() {
+            let Some(cg) = &g.consumer else { continue };
+            let mut holder: BTreeMap<&TopicPartition, &str> = BTreeMap::new();
+            for m in cg.members.values() {
+                for tp in m.assigned.keys().chain(m.pending_revocation.keys()) {
+                    if let Some(other) = holder.insert(tp, &m.member_id) {
+                        if other != m.member_id {
+                            let what = format!(
+                                "broker {broker}: consumer group {} gives {tp} to two members at once ({other} and {}) at group epoch {}",
+                                g.id, m.member_id, cg.group_epoch
+                            );
+                            self.report(Finding::InvariantViolated { what }, &mut out);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Checks the logs a broker touched in the last event.
     pub(crate) fn check_touched(
         &mut self,

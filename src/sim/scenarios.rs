@@ -42,6 +42,12 @@ use std::collections::BTreeMap;
 /// failed auto-commit is retried after `retry.backoff.ms`, and the admin client retries the
 /// call after `retryBackoff.backoff(tries)`; an InitProducerId is dropped only when its own
 /// connection closes.
+///
+/// Engine version 6: a consumer with `group.protocol=consumer` joins a KIP-848 consumer group
+/// through ConsumerGroupHeartbeat and the coordinator assigns its partitions with a server-side
+/// assignor (`GroupMetadataManager.consumerGroupHeartbeat`, `CurrentAssignmentBuilder`); such a
+/// log was refused before, and every other log replays as it did (the reference trace is
+/// unchanged).
 pub const REFERENCE_TRACE_HASH: u64 = 0xb68b_e273_6544_6a38;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

@@ -616,8 +616,10 @@ impl Sim {
             self.connect(node, inc, key, attempt);
         }
         let mut findings = Vec::new();
+        let mut assignments_changed = false;
         for kind in out.trace.drain(..) {
             self.checker.observe(now, &kind);
+            assignments_changed |= matches!(kind, TraceKind::GroupAssignment { .. } | TraceKind::MemberRemoved { .. });
             if let TraceKind::BecameLeader { tp, broker, epoch, .. } = &kind {
                 // Only a leader the controller currently records is the truth (a broker that
                 // was cut off may briefly act on an old epoch).
@@ -637,6 +639,13 @@ impl Sim {
                 }
             }
             self.trace.push(now, kind);
+        }
+        if assignments_changed {
+            if let NodeAddr::Broker(b) = node {
+                if let Some(p) = self.brokers.get(&b).and_then(|n| n.proc.as_ref()) {
+                    findings.extend(self.checker.check_consumer_groups(b, &p.coordinator));
+                }
+            }
         }
         if !out.touched.is_empty() {
             if let NodeAddr::Broker(b) = node {

@@ -243,6 +243,12 @@ const FIRST: i32 = brokerlab::sim::world::FIRST_CONTROLLER_ID;
 /// with random broker crashes and restarts, network cuts, consumer crashes (a new instance
 /// takes its place) and stuck consumers.
 pub fn run_consumer_schedule(seed: u64, fault_seconds: u64) -> SweepOutcome {
+    run_consumer_schedule_with(seed, fault_seconds, false)
+}
+
+/// The consumer sweep with the consumers in the classic protocol or, `consumer_protocol`, in
+/// KIP-848's (`group.protocol=consumer`: the coordinator's session and heartbeat interval).
+pub fn run_consumer_schedule_with(seed: u64, fault_seconds: u64, consumer_protocol: bool) -> SweepOutcome {
     use brokerlab::sim::client::config::ConsumerConfig;
     let mut rng = Pcg32::new(seed, 0xc0de);
     let mut sim = Sim::new(seed, ClusterConfig { brokers: 3, ..ClusterConfig::default() }).expect("config");
@@ -260,13 +266,22 @@ pub fn run_consumer_schedule(seed: u64, fault_seconds: u64) -> SweepOutcome {
     );
     let read_committed = rng.below(2) == 0;
     let consumer_props = |name: &str| {
-        let mut m = props(&[
-            ("group.id", "g"),
-            ("auto.offset.reset", "earliest"),
-            ("session.timeout.ms", "10000"),
-            ("heartbeat.interval.ms", "1000"),
-            ("max.poll.interval.ms", "15000"),
-        ]);
+        let mut m = if consumer_protocol {
+            props(&[
+                ("group.id", "g"),
+                ("group.protocol", "consumer"),
+                ("auto.offset.reset", "earliest"),
+                ("max.poll.interval.ms", "15000"),
+            ])
+        } else {
+            props(&[
+                ("group.id", "g"),
+                ("auto.offset.reset", "earliest"),
+                ("session.timeout.ms", "10000"),
+                ("heartbeat.interval.ms", "1000"),
+                ("max.poll.interval.ms", "15000"),
+            ])
+        };
         m.insert("client.id".into(), name.into());
         if read_committed {
             m.insert("isolation.level".into(), "read_committed".into());

@@ -113,6 +113,8 @@ fn state_of(name: &str) -> GroupState {
         "PreparingRebalance" => GroupState::PreparingRebalance,
         "CompletingRebalance" => GroupState::CompletingRebalance,
         "Dead" => GroupState::Dead,
+        "Assigning" => GroupState::Assigning,
+        "Reconciling" => GroupState::Reconciling,
         _ => GroupState::Unknown,
     }
 }
@@ -202,8 +204,8 @@ fn validate_regex(regex: &str) -> Output {
 // admin calls
 // ---------------------------------------------------------------------------
 
-/// Every group of every live broker: `(id, protocol type, state)`, broker by broker.
-fn list_groups(ctx: &mut Ctx, admin: &AdminConn) -> Result<Vec<(String, String, String)>, Failed> {
+/// Every group of every live broker: `(id, protocol type, state, group type)`, broker by broker.
+fn list_groups(ctx: &mut Ctx, admin: &AdminConn) -> Result<Vec<(String, String, String, String)>, Failed> {
     let live: Vec<i32> = ctx.sim.brokers().iter().filter(|(_, b)| b.proc.is_some()).map(|(id, _)| *id).collect();
     if live.is_empty() || !super::bootstrap_reachable(ctx.sim, &admin.servers) {
         let r = admin.call(ctx, "listConsumerGroups", Target::Any, Request::ListGroups { states: vec![] });
@@ -234,7 +236,7 @@ fn list_groups(ctx: &mut Ctx, admin: &AdminConn) -> Result<Vec<(String, String, 
         }
     }
     // Only consumer groups (`listConsumerGroups` keeps protocol type "consumer" or none).
-    groups.retain(|(_, pt, _)| pt.is_empty() || pt == "consumer");
+    groups.retain(|(_, pt, _, _)| pt.is_empty() || pt == "consumer");
     Ok(groups)
 }
 
@@ -340,7 +342,7 @@ fn topic_partitions(ctx: &mut Ctx, admin: &AdminConn, topics: &[String]) -> Resu
 /// `--all-groups`.
 fn target_groups(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Vec<String>, Failed> {
     if p.has("all-groups") {
-        return Ok(list_groups(ctx, admin)?.into_iter().map(|(g, _, _)| g).collect());
+        return Ok(list_groups(ctx, admin)?.into_iter().map(|(g, _, _, _)| g).collect());
     }
     let mut v: Vec<String> = Vec::new();
     for g in p.values("group") {
@@ -367,7 +369,11 @@ fn cmd_list(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output, 
     };
     let listings: Vec<GroupListing> = groups
         .into_iter()
-        .map(|(id, _, st)| GroupListing { group_id: id, group_type: GroupType::Classic, state: state_of(&st) })
+        .map(|(id, _, st, ty)| GroupListing {
+            group_id: id,
+            group_type: if ty == "consumer" { GroupType::Consumer } else { GroupType::Classic },
+            state: state_of(&st),
+        })
         .filter(|g| states.is_empty() || states.contains(&g.state))
         .filter(|g| types.is_empty() || types.contains(&g.group_type))
         .collect();
@@ -410,11 +416,15 @@ fn cmd_describe(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Outp
                         client_id: m.client_id.clone(),
                         assignment: m.assignment.iter().map(|tp| (tp.topic.clone(), tp.partition)).collect(),
                         // Classic-protocol members have no epochs or target assignment.
-                        current_epoch: None,
-                        target_assignment: vec![],
+                        current_epoch: m.member_epoch,
+                        target_assignment: m
+                            .target_assignment
+                            .iter()
+                            .map(|tp| (tp.topic.clone(), tp.partition))
+                            .collect(),
                     })
                     .collect(),
-                target_epoch: None,
+                target_epoch: d.consumer.as_ref().map(|c| c.assignment_epoch),
             })
             .collect();
         return Ok(describe_members(&groups, p.has("verbose")));
@@ -430,11 +440,14 @@ fn cmd_describe(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Outp
                     port: i32::from(Env::broker_port(d.coordinator)),
                     id: d.coordinator,
                 },
-                assignment_strategy: d.protocol.clone(),
+                assignment_strategy: match &d.consumer {
+                    Some(c) => c.assignor.clone(),
+                    None => d.protocol.clone(),
+                },
                 state,
                 members: d.members.len() as i32,
-                group_epoch: None,
-                target_assignment_epoch: None,
+                group_epoch: d.consumer.as_ref().map(|c| c.group_epoch),
+                target_assignment_epoch: d.consumer.as_ref().map(|c| c.assignment_epoch),
             });
         }
         return Ok(describe_state(&rows, p.has("verbose")));

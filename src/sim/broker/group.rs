@@ -9,6 +9,7 @@
 //! misses its session, leaves, or joins starts a rebalance. Static members
 //! (`group.instance.id`) can come back under a new member id without one.
 
+use super::consumer_group::{consumer_group_key, ConsumerGroupState, Heartbeat as ConsumerHeartbeat};
 use super::host::{coordinator_write_error, offsets_partitions, CoordinatorHost};
 use super::timer::{BrokerOut, BrokerTimer};
 use crate::sim::errors::KafkaError;
@@ -90,10 +91,14 @@ pub struct Group {
     /// The initial rebalance delay of an empty group (`group.initial.rebalance.delay.ms`).
     pub initial_delay_until: Option<SimTime>,
     pub empty_since: Option<SimTime>,
+    /// A consumer-protocol group (KIP-848): its epochs, members and target assignment; `None`
+    /// for a classic group.
+    #[serde(default)]
+    pub consumer: Option<ConsumerGroupState>,
 }
 
 impl Group {
-    fn new(id: &str) -> Group {
+    pub(crate) fn new(id: &str) -> Group {
         Group {
             id: id.to_string(),
             state: GroupState::Empty,
@@ -107,11 +112,24 @@ impl Group {
             rebalance_deadline: None,
             initial_delay_until: None,
             empty_since: None,
+            consumer: None,
+        }
+    }
+
+    /// The state the tools print: a classic group's, or a consumer group's
+    /// (`ConsumerGroup.maybeUpdateGroupState`).
+    pub(crate) fn state_name(&self) -> &'static str {
+        match &self.consumer {
+            Some(cg) if self.state != GroupState::Dead => cg.state_name(),
+            _ => self.state.name(),
         }
     }
 
     /// Topics the members subscribe to.
     pub(crate) fn subscribed_topics(&self) -> BTreeSet<String> {
+        if let Some(cg) = &self.consumer {
+            return cg.subscribed_topics();
+        }
         let mut s = BTreeSet::new();
         for m in self.members.values() {
             for (_, sub) in &m.protocols {
@@ -317,18 +335,43 @@ impl GroupStep<'_> {
                 let resp = self.offset_fetch(&group, partitions, require_stable);
                 self.out.respond(from, corr, resp);
             }
+            Request::ConsumerGroupHeartbeat {
+                group,
+                member_id,
+                member_epoch,
+                instance_id,
+                rebalance_timeout_ms,
+                subscribed_topics,
+                server_assignor,
+                owned,
+                client_id,
+            } => {
+                let hb = ConsumerHeartbeat {
+                    group,
+                    member_id,
+                    member_epoch,
+                    instance_id,
+                    rebalance_timeout_ms,
+                    subscribed_topics,
+                    server_assignor,
+                    owned,
+                    client_id,
+                };
+                self.consumer_group_heartbeat(from, corr, hb);
+            }
             Request::ListGroups { states } => {
                 let groups = self
                     .coord
                     .groups
                     .values()
                     .filter(|g| self.coordinates(&g.id))
-                    .filter(|g| states.is_empty() || states.iter().any(|s| s.eq_ignore_ascii_case(g.state.name())))
+                    .filter(|g| states.is_empty() || states.iter().any(|s| s.eq_ignore_ascii_case(g.state_name())))
                     .map(|g| {
                         (
                             g.id.clone(),
                             g.protocol_type.clone().unwrap_or_else(|| "consumer".into()),
-                            g.state.name().to_string(),
+                            g.state_name().to_string(),
+                            if g.consumer.is_some() { "consumer" } else { "classic" }.to_string(),
                         )
                     })
                     .collect();
@@ -396,6 +439,19 @@ impl GroupStep<'_> {
         let group = self.coord.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
         if group.state == GroupState::Dead {
             *group = Group::new(&group_id);
+        }
+        if let Some(cg) = &group.consumer {
+            if !cg.members.is_empty() {
+                // A classic member joining a consumer group with members (the mixed group of the
+                // online migration) is not simulated yet.
+                self.out.respond(from, corr, fail(KafkaError::INCONSISTENT_GROUP_PROTOCOL, member_id));
+                return;
+            }
+            // An empty consumer group becomes a classic group again; its offsets stay
+            // (`GroupMetadataManager.maybeDeleteEmptyConsumerGroup`).
+            group.consumer = None;
+            group.state = GroupState::Empty;
+            group.generation = 0;
         }
         // The group's members must speak a common protocol.
         if group.state != GroupState::Empty && !group.members.is_empty() {
@@ -945,6 +1001,9 @@ impl GroupStep<'_> {
             if let Some(t) = g.rebalance_deadline {
                 consider(t);
             }
+            if let Some(t) = g.consumer.as_ref().and_then(GroupStep::consumer_group_next_deadline) {
+                consider(t);
+            }
             if let Some(t) = next {
                 self.out.timer(if t < self.now { self.now } else { t }, BrokerTimer::GroupTick(g.id.clone()));
             }
@@ -971,7 +1030,13 @@ impl GroupStep<'_> {
         if g.state == GroupState::Dead {
             *g = Group::new(&group_id);
         }
-        if generation >= 0 || !g.members.is_empty() {
+        if let Some(cg) = &g.consumer {
+            let tps: Vec<TopicPartition> = offsets.iter().map(|(tp, _, _)| tp.clone()).collect();
+            if let Some(e) = Self::validate_consumer_commit(cg, &member_id, generation, &tps) {
+                self.out.respond(from, corr, reply(Some(e), &offsets));
+                return;
+            }
+        } else if generation >= 0 || !g.members.is_empty() {
             // A member commit: it must be a current member of the current generation.
             let error = if !g.members.contains_key(&member_id) {
                 Some(if g.members.is_empty() { KafkaError::ILLEGAL_GENERATION } else { KafkaError::UNKNOWN_MEMBER_ID })
@@ -1024,7 +1089,7 @@ impl GroupStep<'_> {
 
     /// Appends records to the group's `__consumer_offsets` partition as its leader; the
     /// response (and the cache update) waits until the HW passes them.
-    fn write_offsets_records(
+    pub(crate) fn write_offsets_records(
         &mut self,
         to: NodeAddr,
         corr: u64,
@@ -1149,11 +1214,43 @@ impl GroupStep<'_> {
             protocol: String::new(),
             members: vec![],
             coordinator: self.host.broker_id(),
+            consumer: None,
         };
         if let Some(e) = self.not_coordinator(group_id) {
             return base(Some(e), "");
         }
         let Some(g) = self.coord.groups.get(group_id) else { return base(None, "Dead") };
+        if let Some(cg) = &g.consumer {
+            if g.state != GroupState::Dead {
+                let default = self.env.settings.consumer_group.assignors.first().cloned().unwrap_or_default();
+                return GroupDescription {
+                    group: g.id.clone(),
+                    error: None,
+                    state: cg.state_name().to_string(),
+                    protocol_type: "consumer".into(),
+                    protocol: String::new(),
+                    members: cg
+                        .members
+                        .values()
+                        .map(|m| GroupMemberDescription {
+                            member_id: m.member_id.clone(),
+                            instance_id: m.instance_id.clone(),
+                            client_id: m.client_id.clone(),
+                            host: m.host.clone(),
+                            assignment: m.assigned.keys().cloned().collect(),
+                            member_epoch: Some(m.member_epoch),
+                            target_assignment: cg.target.get(&m.member_id).cloned().unwrap_or_default(),
+                        })
+                        .collect(),
+                    coordinator: self.host.broker_id(),
+                    consumer: Some(crate::sim::protocol::ConsumerGroupEpochs {
+                        group_epoch: cg.group_epoch,
+                        assignment_epoch: cg.assignment_epoch,
+                        assignor: cg.preferred_assignor_name(&default),
+                    }),
+                };
+            }
+        }
         GroupDescription {
             group: g.id.clone(),
             error: None,
@@ -1175,9 +1272,12 @@ impl GroupStep<'_> {
                     client_id: m.client_id.clone(),
                     host: m.host.clone(),
                     assignment: m.assignment.clone(),
+                    member_epoch: None,
+                    target_assignment: vec![],
                 })
                 .collect(),
             coordinator: self.host.broker_id(),
+            consumer: None,
         }
     }
 
@@ -1186,13 +1286,16 @@ impl GroupStep<'_> {
             return Some(e);
         }
         let Some(g) = self.coord.groups.get(group_id) else { return Some(KafkaError::GROUP_ID_NOT_FOUND) };
-        if !matches!(g.state, GroupState::Empty | GroupState::Dead) {
+        if !matches!(g.state, GroupState::Empty | GroupState::Dead)
+            || g.consumer.as_ref().map(|cg| !cg.members.is_empty()).unwrap_or(false)
+        {
             return Some(KafkaError::NON_EMPTY_GROUP);
         }
+        let consumer = g.consumer.is_some();
         // Tombstones for every offset and for the group itself; compaction removes them.
         let mut records: Vec<(String, Option<String>)> =
             g.offsets.keys().map(|tp| (offset_key(group_id, tp), None)).collect();
-        records.push((group_key(group_id), None));
+        records.push((if consumer { consumer_group_key(group_id) } else { group_key(group_id) }, None));
         self.coord.groups.remove(group_id);
         let me = NodeAddr::Broker(self.host.broker_id());
         self.write_offsets_records(me, 0, group_id, records, Response::Heartbeat { error: None }, vec![]);
@@ -1212,7 +1315,7 @@ impl GroupStep<'_> {
         let Some(g) = self.coord.groups.get_mut(group_id) else {
             return Response::OffsetDelete { error: Some(KafkaError::GROUP_ID_NOT_FOUND), results: vec![] };
         };
-        let active = !g.members.is_empty();
+        let active = !g.members.is_empty() || g.consumer.as_ref().map(|cg| !cg.members.is_empty()).unwrap_or(false);
         let subscribed = g.subscribed_topics();
         let mut results = Vec::new();
         let mut records = Vec::new();
@@ -1271,7 +1374,11 @@ impl GroupStep<'_> {
     /// timers.
     pub(crate) fn handle_tick(&mut self, group: &str) {
         if !group.is_empty() {
-            self.group_tick(group);
+            if self.coord.groups.get(group).map(|g| g.consumer.is_some()).unwrap_or(false) {
+                self.consumer_group_tick(group);
+            } else {
+                self.group_tick(group);
+            }
         }
         self.schedule_group_ticks();
     }
@@ -1303,6 +1410,28 @@ impl GroupStep<'_> {
                         Some(_) => {}
                         None => {
                             g.offsets.remove(&tp);
+                        }
+                    }
+                } else if let Some(group) = key.strip_prefix("consumer-group:") {
+                    match value.and_then(|v| serde_json::from_str::<ConsumerGroupState>(v).ok()) {
+                        Some(mut cg) => {
+                            // A new coordinator gives every member a fresh session.
+                            let session = self.env.settings.consumer_group.session_timeout_ms;
+                            for m in cg.members.values_mut() {
+                                m.session_deadline = self.now.plus_ms(session);
+                                m.rebalance_deadline = None;
+                            }
+                            let g = loaded.entry(group.to_string()).or_insert_with(|| Group::new(group));
+                            g.state = if cg.members.is_empty() { GroupState::Empty } else { GroupState::Stable };
+                            g.protocol_type = Some("consumer".into());
+                            g.members.clear();
+                            g.consumer = Some(cg);
+                        }
+                        None => {
+                            if let Some(g) = loaded.get_mut(group) {
+                                g.consumer = None;
+                                g.state = GroupState::Empty;
+                            }
                         }
                     }
                 } else if let Some(group) = key.strip_prefix("group:") {

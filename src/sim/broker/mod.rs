@@ -13,6 +13,7 @@
 //! * [`coordinators`]: the broker's side of them: builds their steps, routes requests, timers
 //!   and leadership changes to them; FindCoordinator, WriteTxnMarkers, producer-id blocks.
 
+pub(crate) mod consumer_group;
 pub(crate) mod coordinators;
 pub(crate) mod fetch;
 pub(crate) mod group;

@@ -217,6 +217,12 @@ pub struct ConsumerConfig {
     pub default_api_timeout_ms: i64,
     pub client_rack: Option<String>,
     pub unused: Vec<String>,
+    /// `group.protocol=consumer`: the KIP-848 protocol (ConsumerGroupHeartbeat), with the
+    /// server-side assignor of `group.remote.assignor` (`None`: the coordinator's default).
+    #[serde(default)]
+    pub consumer_protocol: bool,
+    #[serde(default)]
+    pub remote_assignor: Option<String>,
 }
 
 const CONSUMER_KNOWN: &[&str] = &[
@@ -233,6 +239,7 @@ const CONSUMER_KNOWN: &[&str] = &[
     "group.id",
     "group.instance.id",
     "group.protocol",
+    "group.remote.assignor",
     "heartbeat.interval.ms",
     "isolation.level",
     "key.deserializer",
@@ -289,14 +296,33 @@ impl ConsumerConfig {
                 v
             }
         };
-        if let Some(p) = map.get("group.protocol") {
-            if !p.trim().eq_ignore_ascii_case("classic") {
+        // `ConsumerConfig`: group.protocol is CLASSIC or CONSUMER (any case); each protocol
+        // refuses the other's settings (`checkUnsupportedConfigsPostProcess`).
+        let consumer_protocol = match map.get("group.protocol").map(|p| p.trim()) {
+            None => false,
+            Some(p) if p.eq_ignore_ascii_case("classic") => false,
+            Some(p) if p.eq_ignore_ascii_case("consumer") => true,
+            Some(p) => {
                 return Err(format!(
-                    "Brokerlab models the classic group protocol; group.protocol={} (KIP-848) is not simulated. Use group.protocol=classic.",
-                    p.trim()
-                ));
+                    "Invalid value {p} for configuration group.protocol: String must be one of (case insensitive): classic, consumer"
+                ))
             }
+        };
+        let set = |k: &str| map.get(k).map(|v| !v.trim().is_empty()).unwrap_or(false);
+        let unsupported: &[&str] = if consumer_protocol {
+            &["partition.assignment.strategy", "heartbeat.interval.ms", "session.timeout.ms"]
+        } else {
+            &["group.remote.assignor"]
+        };
+        let invalid: Vec<&str> = unsupported.iter().copied().filter(|k| set(k)).collect();
+        if !invalid.is_empty() {
+            return Err(format!(
+                "{} cannot be set when group.protocol={}",
+                invalid.join(", "),
+                if consumer_protocol { "CONSUMER" } else { "CLASSIC" }
+            ));
         }
+        let remote_assignor = map.get("group.remote.assignor").map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let session = get_int(map, "session.timeout.ms", 45_000, 1)?;
         let heartbeat = get_int(map, "heartbeat.interval.ms", 3_000, 1)?;
         let unused = map.keys().filter(|k| !CONSUMER_KNOWN.contains(&k.as_str())).cloned().collect();
@@ -324,6 +350,8 @@ impl ConsumerConfig {
             default_api_timeout_ms: get_int(map, "default.api.timeout.ms", 60_000, 0)?,
             client_rack: map.get("client.rack").cloned(),
             unused,
+            consumer_protocol,
+            remote_assignor,
         })
     }
 }

@@ -30,6 +30,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 
+#[path = "consumer_kip848.rs"]
+mod kip848;
+
 /// A record as the application receives it (`ConsumerRecord`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsumedRecord {
@@ -204,6 +207,9 @@ pub struct GroupClient {
     /// consumer waits for it as `KafkaConsumer.close()` does.
     #[serde(default)]
     leave_inflight: Option<u64>,
+    /// The KIP-848 member state (`group.protocol=consumer`).
+    #[serde(default)]
+    pub cg: kip848::Kip848State,
 }
 
 impl GroupClient {
@@ -238,6 +244,7 @@ impl GroupClient {
             rebalances: 0,
             leave_sent: false,
             leave_inflight: None,
+            cg: kip848::Kip848State::default(),
         }
     }
 }
@@ -477,6 +484,10 @@ impl Consumer {
     }
 
     fn leave_group(&mut self, now: SimTime, reason: &str, out: &mut ClientOut) {
+        if self.uses_consumer_protocol() {
+            self.send_leave_heartbeat(now, out);
+            return;
+        }
         let Some(g) = &mut self.group else { return };
         if let (Some(c), false, true) = (g.coordinator, g.member_id.is_empty(), g.instance_id.is_none()) {
             let corr = self.corr.next_id();
@@ -576,6 +587,24 @@ impl Consumer {
             Response::JoinGroup { error, generation, protocol, leader, member_id, members } => {
                 self.on_join_response(now, corr, error, generation, protocol, leader, member_id, members, out)
             }
+            Response::ConsumerGroupHeartbeat {
+                error,
+                error_message,
+                member_id,
+                member_epoch,
+                heartbeat_interval_ms,
+                assignment,
+            } => self.on_consumer_group_heartbeat(
+                now,
+                corr,
+                error,
+                error_message,
+                member_id,
+                member_epoch,
+                heartbeat_interval_ms,
+                assignment,
+                out,
+            ),
             Response::SyncGroup { error, protocol, assignment } => {
                 self.on_sync_response(now, corr, error, protocol, assignment, out)
             }
@@ -700,6 +729,7 @@ impl Consumer {
                 if g.prepare_commit == Some(corr) {
                     g.prepare_commit = None;
                 }
+                self.on_commit_done(corr);
             }
             Response::LeaveGroup { .. } => {
                 if let Some(g) = &mut self.group {
@@ -747,6 +777,7 @@ impl Consumer {
                 self.meta.need_update = true;
                 out.timer(retry_at, ClientTimer::ClientWake);
             }
+            self.on_commit_done(corr);
             let auto_commit = self.cfg.enable_auto_commit && self.app.commit == CommitMode::Auto;
             let sync_commit = matches!(self.app.commit, CommitMode::AfterProcessing | CommitMode::BeforeProcessing);
             let retry_backoff = ExpBackoff::new(self.cfg.retry_backoff_ms, self.cfg.retry_backoff_max_ms);
@@ -786,6 +817,7 @@ impl Consumer {
                 if lost {
                     // The coordinator did not answer: look for it again.
                     g.coordinator = None;
+                    g.cg.send_full = true;
                     if matches!(g.state, MemberState::Joining | MemberState::Syncing) {
                         g.state = MemberState::Unjoined;
                         g.rejoin_needed = true;
@@ -821,6 +853,7 @@ impl Consumer {
                 }
                 if g.coordinator == Some(b) {
                     g.coordinator = None;
+                    g.cg.send_full = true;
                     g.leave_inflight = None;
                     g.find_inflight = None;
                     g.heartbeat_inflight = None;
@@ -835,6 +868,10 @@ impl Consumer {
                     }
                 }
             }
+        }
+        // A commit before revoking that died with the connection: revoke anyway.
+        if let Some(c) = self.group.as_ref().filter(|g| g.coordinator.is_none()).and_then(|g| g.cg.revoke_commit) {
+            self.on_commit_done(c);
         }
     }
 
@@ -1310,6 +1347,10 @@ impl Consumer {
     // ---------------- group membership ----------------
 
     fn maintain_group(&mut self, now: SimTime, _env: &Env, out: &mut ClientOut, app_polling: bool) {
+        if self.uses_consumer_protocol() {
+            self.maintain_consumer_group(now, out, app_polling);
+            return;
+        }
         let rebalance_timeout = self.cfg.max_poll_interval_ms;
         let session = self.cfg.session_timeout_ms;
         let heartbeat = self.cfg.heartbeat_interval_ms;

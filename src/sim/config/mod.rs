@@ -561,6 +561,11 @@ pub(crate) struct BrokerSettings {
     pub group_initial_rebalance_delay_ms: i64,
     pub group_min_session_timeout_ms: i64,
     pub group_max_session_timeout_ms: i64,
+    /// KIP-848 consumer groups: `group.consumer.session.timeout.ms`,
+    /// `group.consumer.heartbeat.interval.ms`, `group.consumer.assignment.interval.ms` and the
+    /// server assignors of `group.consumer.assignors` (the first is the default).
+    #[serde(default = "default_consumer_group_settings")]
+    pub consumer_group: ConsumerGroupSettings,
     pub leader_imbalance_check_interval_ms: i64,
     pub leader_imbalance_per_broker_percentage: i64,
     pub log_cleaner_backoff_ms: i64,
@@ -608,6 +613,25 @@ impl BrokerSettings {
             group_initial_rebalance_delay_ms: long("group.initial.rebalance.delay.ms"),
             group_min_session_timeout_ms: long("group.min.session.timeout.ms"),
             group_max_session_timeout_ms: long("group.max.session.timeout.ms"),
+            consumer_group: ConsumerGroupSettings {
+                session_timeout_ms: long("group.consumer.session.timeout.ms"),
+                heartbeat_interval_ms: long("group.consumer.heartbeat.interval.ms"),
+                assignment_interval_ms: long("group.consumer.assignment.interval.ms"),
+                assignors: map
+                    .get("group.consumer.assignors")
+                    .map(|s| s.as_str())
+                    .or_else(|| broker_config_def("group.consumer.assignors").and_then(|d| d.default))
+                    .unwrap_or("uniform,range")
+                    .split(',')
+                    .map(|a| a.trim())
+                    .filter(|a| !a.is_empty())
+                    .map(|a| match a {
+                        "org.apache.kafka.coordinator.group.assignor.UniformAssignor" => "uniform".to_string(),
+                        "org.apache.kafka.coordinator.group.assignor.RangeAssignor" => "range".to_string(),
+                        other => other.to_string(),
+                    })
+                    .collect(),
+            },
             leader_imbalance_check_interval_ms: long("leader.imbalance.check.interval.seconds") * 1000,
             leader_imbalance_per_broker_percentage: long("leader.imbalance.per.broker.percentage"),
             log_cleaner_backoff_ms: long("log.cleaner.backoff.ms"),
@@ -627,6 +651,19 @@ impl BrokerSettings {
             unclean_leader_election_interval_ms: long("unclean.leader.election.interval.ms"),
         }
     }
+}
+
+/// The KIP-848 consumer group settings (`GroupCoordinatorConfig`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ConsumerGroupSettings {
+    pub session_timeout_ms: i64,
+    pub heartbeat_interval_ms: i64,
+    pub assignment_interval_ms: i64,
+    pub assignors: Vec<String>,
+}
+
+fn default_consumer_group_settings() -> ConsumerGroupSettings {
+    BrokerSettings::resolve(&BTreeMap::new()).consumer_group
 }
 
 fn default_metadata_max_idle_interval_ms() -> i64 {
