@@ -584,27 +584,10 @@ impl Consumer {
                     Some(_) => g.find_backoff = now.plus_ms(self.cfg.retry_backoff_ms),
                 }
             }
-            Response::JoinGroup { error, generation, protocol, leader, member_id, members } => {
-                self.on_join_response(now, corr, error, generation, protocol, leader, member_id, members, out)
+            join @ Response::JoinGroup { .. } => self.on_join_response(now, corr, join, out),
+            heartbeat @ Response::ConsumerGroupHeartbeat { .. } => {
+                self.on_consumer_group_heartbeat(now, corr, heartbeat, out)
             }
-            Response::ConsumerGroupHeartbeat {
-                error,
-                error_message,
-                member_id,
-                member_epoch,
-                heartbeat_interval_ms,
-                assignment,
-            } => self.on_consumer_group_heartbeat(
-                now,
-                corr,
-                error,
-                error_message,
-                member_id,
-                member_epoch,
-                heartbeat_interval_ms,
-                assignment,
-                out,
-            ),
             Response::SyncGroup { error, protocol, assignment } => {
                 self.on_sync_response(now, corr, error, protocol, assignment, out)
             }
@@ -1535,19 +1518,11 @@ impl Consumer {
         self.fetch_inflight.clear();
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn on_join_response(
-        &mut self,
-        now: SimTime,
-        corr: u64,
-        error: Option<KafkaError>,
-        generation: i32,
-        protocol: String,
-        leader: String,
-        member_id: String,
-        members: Vec<JoinMember>,
-        out: &mut ClientOut,
-    ) {
+    /// `AbstractCoordinator.JoinGroupResponseHandler.handle`: `join` is a `Response::JoinGroup`.
+    fn on_join_response(&mut self, now: SimTime, corr: u64, join: Response, out: &mut ClientOut) {
+        let Response::JoinGroup { error, generation, protocol, leader, member_id, members } = join else {
+            return;
+        };
         let Some(g) = &mut self.group else { return };
         if g.join_inflight != Some(corr) {
             return;

@@ -13,7 +13,7 @@
 use super::{CommitMode, Consumer, MemberState, PartitionState, Subscription};
 use crate::sim::client::timer::{ClientOut, ClientTimer};
 use crate::sim::errors::{ApiError, KafkaError};
-use crate::sim::protocol::Request;
+use crate::sim::protocol::{Request, Response};
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
 use crate::sim::types::{NodeAddr, TopicId, TopicPartition};
@@ -206,19 +206,26 @@ impl Consumer {
         self.fetch_inflight.clear();
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// `ConsumerHeartbeatRequestManager.onResponse`: `heartbeat` is a
+    /// `Response::ConsumerGroupHeartbeat`.
     pub(super) fn on_consumer_group_heartbeat(
         &mut self,
         now: SimTime,
         corr: u64,
-        error: Option<KafkaError>,
-        error_message: Option<String>,
-        member_id: String,
-        member_epoch: i32,
-        interval_ms: i64,
-        assignment: Option<Vec<TopicPartition>>,
+        heartbeat: Response,
         out: &mut ClientOut,
     ) {
+        let Response::ConsumerGroupHeartbeat {
+            error,
+            error_message,
+            member_id,
+            member_epoch,
+            heartbeat_interval_ms: interval_ms,
+            assignment,
+        } = heartbeat
+        else {
+            return;
+        };
         let client_id = self.client_id.clone();
         let Some(g) = &mut self.group else { return };
         if g.leave_inflight == Some(corr) {
