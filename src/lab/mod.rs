@@ -9,9 +9,11 @@
 //! natively.
 
 pub(crate) mod charts;
+pub mod diagram;
 pub(crate) mod feed;
 pub(crate) mod journal;
 pub(crate) mod lesson;
+pub mod overview;
 pub mod persist;
 pub(crate) mod terminal;
 pub(crate) mod timeline;

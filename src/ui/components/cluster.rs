@@ -3,12 +3,15 @@
 //! its Kafka API. Colour is never the only signal: roles have letters, out-of-sync replicas a
 //! dashed outline and a word, dead nodes a cross and a status word.
 
+use crate::lab::diagram::{flight_labels, in_flight_by_kind, RequestKind, LABEL_H};
+use crate::lab::overview::wants_overview;
 use crate::lab::view::{Flight, Selection};
 use crate::lab::Event as LabEvent;
 use crate::sim::types::NodeAddr;
 use crate::sim::view::{
     BrokerView, ClientView, ControllerRole, ControllerView, NodeStatus, ReplicaRole, ReplicaView, ViewModel, TAIL_LEN,
 };
+use crate::ui::components::overview::OverviewPanel;
 use crate::ui::context::LabContext;
 use crate::ui::layout::{self, visible_replicas, Rect, CHIP_H, MAX_CHIPS, WIDTH};
 use std::rc::Rc;
@@ -86,21 +89,28 @@ pub fn ClusterDiagram(props: &ClusterProps) -> Html {
         props.view.clients.iter().filter_map(|c| {
             layout.nodes.get(&NodeAddr::Client(c.id)).map(|r| client_node(c, r, &ctx, &props.selection))
         });
+    // Dots carry no text: their labels are laid out apart from each other (one per API and
+    // link, `Fetch ×12` when several fly at once), see `diagram::flight_labels`.
     let flights = props.flights.iter().filter_map(|f| {
         let (a, b) = (layout.nodes.get(&f.from)?, layout.nodes.get(&f.to)?);
         let (x1, y1) = a.anchor_towards(b);
         let (x2, y2) = b.anchor_towards(a);
         let style = format!("--dx:{:.1}px;--dy:{:.1}px;animation-duration:{}ms", x2 - x1, y2 - y1, f.duration_ms);
         Some(html! {
-            <g key={f.id.to_string()} transform={format!("translate({x1:.1} {y1:.1})")} class={classes!("flight", f.response.then_some("flight--response"), f.error.then_some("flight--error"))}>
-                <g class="flight__body" {style}>
-                    <circle r="5" />
-                    if !f.label.is_empty() {
-                        <text x="8" y="-6" class="flight__label">{ &f.label }</text>
-                    }
-                </g>
+            <g key={f.id.to_string()} transform={format!("translate({x1:.1} {y1:.1})")}
+                class={classes!("flight", format!("flight--{}", f.kind.class()), f.response.then_some("flight--response"), f.error.then_some("flight--error"))}>
+                <path class="flight__body" d={f.kind.shape()} {style} />
             </g>
         })
+    });
+    let placed = flight_labels(&props.flights, &layout.nodes);
+    let labels = placed.labels.iter().map(|l| {
+        html! {
+            <g class={classes!("flabel", format!("flabel--{}", l.kind.class()))} transform={format!("translate({:.1} {:.1})", l.rect.x, l.rect.y)}>
+                <rect width={format!("{:.1}", l.rect.w)} height={format!("{LABEL_H}")} rx="3" />
+                <text x="4" y="10.5">{ &l.text }</text>
+            </g>
+        }
     });
     let empty = props.view.brokers.is_empty();
     html! {
@@ -113,6 +123,7 @@ pub fn ClusterDiagram(props: &ClusterProps) -> Html {
             <g class="brokers">{ for brokers }</g>
             <g class="clients">{ for clients }</g>
             <g class="flights" aria-hidden="true">{ for flights }</g>
+            <g class="flight-labels" aria-hidden="true">{ for labels }</g>
         </svg>
     }
 }
@@ -329,6 +340,17 @@ fn hit(w: f64, h: f64, rx: f64, label: String) -> Html {
     }
 }
 
+/// What a request kind covers, as the legend's tooltip says it.
+fn kind_help(k: RequestKind) -> &'static str {
+    match k {
+        RequestKind::Produce => "Produce requests: producers writing to partition leaders",
+        RequestKind::Fetch => "Fetch requests: consumers reading, followers replicating from their leader",
+        RequestKind::Group => "Group protocol: JoinGroup, SyncGroup, Heartbeat, OffsetCommit, FindCoordinator, …",
+        RequestKind::Transaction => "Transactions: InitProducerId, AddPartitionsToTxn, EndTxn, WriteTxnMarkers, …",
+        RequestKind::Control => "Metadata, admin calls and the KRaft control plane: Metadata, CreateTopics, BrokerHeartbeat, AlterPartition, Vote, …",
+    }
+}
+
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
@@ -341,6 +363,7 @@ fn truncate(s: &str, n: usize) -> String {
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 enum StageMode {
     Diagram,
+    Overview,
     Partitions,
 }
 
@@ -349,7 +372,10 @@ enum StageMode {
 #[component]
 pub fn Stage(props: &ClusterProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
-    let mode = use_state(|| StageMode::Diagram);
+    // Chosen by the learner, or (None) the overview for a large cluster, the diagram otherwise.
+    let chosen = use_state(|| None::<StageMode>);
+    let large = wants_overview(&props.view, props.focus.as_deref());
+    let mode = chosen.unwrap_or(if large { StageMode::Overview } else { StageMode::Diagram });
     let on_focus = {
         let d = ctx.dispatch.clone();
         Callback::from(move |e: Event| {
@@ -365,13 +391,22 @@ pub fn Stage(props: &ClusterProps) -> Html {
     let user: Vec<Html> = props.view.topics.iter().filter(|t| !t.internal).map(|t| option(&t.name)).collect();
     let internal: Vec<Html> = props.view.topics.iter().filter(|t| t.internal).map(|t| option(&t.name)).collect();
     let mode_button = |m: StageMode, label: &'static str| {
-        let mode = mode.clone();
-        let pressed = *mode == m;
+        let chosen = chosen.clone();
+        let pressed = mode == m;
         html! {
             <button type="button" class={classes!("seg", pressed.then_some("seg--on"))} aria-pressed={pressed.to_string()}
-                onclick={move |_: MouseEvent| mode.set(m)} data-testid={format!("mode-{}", label.to_lowercase())}>{ label }</button>
+                onclick={move |_: MouseEvent| chosen.set(Some(m))} data-testid={format!("mode-{}", label.to_lowercase())}>{ label }</button>
         }
     };
+    let on_diagram = {
+        let d = ctx.dispatch.clone();
+        let chosen = chosen.clone();
+        Callback::from(move |topic: String| {
+            chosen.set(Some(StageMode::Diagram));
+            d.emit(LabEvent::Focus(Some(topic)));
+        })
+    };
+    let kinds = in_flight_by_kind(&props.flights);
     html! {
         <>
             <div class="stage__bar">
@@ -387,8 +422,10 @@ pub fn Stage(props: &ClusterProps) -> Html {
                 </label>
                 <div class="segmented" role="group" aria-label="View">
                     { mode_button(StageMode::Diagram, "Diagram") }
+                    { mode_button(StageMode::Overview, "Overview") }
                     { mode_button(StageMode::Partitions, "Partitions") }
                 </div>
+                if mode == StageMode::Diagram {
                 <p class="legend" aria-hidden="true">
                     <span class="legend__item"><b class="sw sw--leader">{ "L" }</b>{ " leader" }</span>
                     <span class="legend__item"><b class="sw sw--follower">{ "F" }</b>{ " follower" }</span>
@@ -396,15 +433,25 @@ pub fn Stage(props: &ClusterProps) -> Html {
                     <span class="legend__item"><b class="sw sw--uncommitted">{ "a" }</b>{ " not yet (≥ HW)" }</span>
                     <span class="legend__item">{ "HW/LEO" }</span>
                 </p>
-                if *mode == StageMode::Diagram {
+                // The requests in flight: each kind's dot shape, name and how many fly now.
+                <p class="legend legend--requests" data-testid="request-legend">
+                    <span class="legend__title">{ "In flight:" }</span>
+                    { for kinds.iter().map(|(k, n)| html! {
+                        <span class={classes!("legend__item", format!("legend__kind--{}", k.class()))} title={kind_help(*k)}>
+                            <b class="kind-glyph" aria-hidden="true">{ k.glyph() }</b>{ format!(" {} {n}", k.name()) }
+                        </span>
+                    }) }
+                </p>
                     <p class="stage__scroll-hint" data-testid="scroll-hint">{ "↔ the diagram scrolls sideways" }</p>
                 }
             </div>
-            if *mode == StageMode::Diagram {
-                <ClusterDiagram view={props.view.clone()} flights={props.flights.clone()} focus={props.focus.clone()} selection={props.selection.clone()} />
-            } else {
-                <PartitionTable view={props.view.clone()} focus={props.focus.clone()} />
-            }
+            { match mode {
+                StageMode::Diagram => html! {
+                    <ClusterDiagram view={props.view.clone()} flights={props.flights.clone()} focus={props.focus.clone()} selection={props.selection.clone()} />
+                },
+                StageMode::Overview => html! { <OverviewPanel view={props.view.clone()} {on_diagram} /> },
+                StageMode::Partitions => html! { <PartitionTable view={props.view.clone()} focus={props.focus.clone()} /> },
+            } }
         </>
     }
 }
