@@ -82,17 +82,54 @@ pub fn ClusterDiagram(props: &ClusterProps) -> Html {
     let controllers = props.view.controllers.iter().filter_map(|c| {
         layout.nodes.get(&NodeAddr::Controller(c.id)).map(|r| controller_node(c, r, &ctx, &props.selection))
     });
+    // One component per broker: a card whose replicas, place and selection did not change is
+    // not rebuilt (most frames move the HW of a few partitions only).
     let brokers = props.view.brokers.iter().filter_map(|b| {
-        layout.nodes.get(&NodeAddr::Broker(b.id)).map(|r| broker_node(b, r, focus.as_deref(), &ctx, &props.selection))
+        layout.nodes.get(&NodeAddr::Broker(b.id)).map(|r| {
+            let selected = match &props.selection {
+                Some(Selection::Broker(x)) if *x == b.id => Some(Selection::Broker(*x)),
+                Some(Selection::Replica(x, tp)) if *x == b.id => Some(Selection::Replica(*x, tp.clone())),
+                _ => None,
+            };
+            html! { <BrokerCard key={format!("b{}", b.id)} broker={b.clone()} rect={*r} focus={props.focus.clone()} selection={selected} /> }
+        })
     });
     let clients =
         props.view.clients.iter().filter_map(|c| {
             layout.nodes.get(&NodeAddr::Client(c.id)).map(|r| client_node(c, r, &ctx, &props.selection))
         });
-    // Dots carry no text: their labels are laid out apart from each other (one per API and
-    // link, `Fetch ×12` when several fly at once), see `diagram::flight_labels`.
+    let empty = props.view.brokers.is_empty();
+    html! {
+        <div class="diagram-wrap">
+        <svg class="diagram" viewBox={view_box.clone()} role="group" aria-label="Cluster diagram" data-testid="diagram">
+            if empty {
+                <text x={format!("{:.0}", WIDTH / 2.0)} y="200" text-anchor="middle" class="diagram__empty">{ "Starting the cluster…" }</text>
+            }
+            <g class="links">{ for links }</g>
+            <g class="controllers">{ for controllers }</g>
+            <g class="brokers">{ for brokers }</g>
+            <g class="clients">{ for clients }</g>
+        </svg>
+        <FlightsLayer flights={props.flights.clone()} nodes={Rc::new(layout.nodes)} {view_box} />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FlightsProps {
+    flights: Rc<Vec<Flight>>,
+    nodes: Rc<std::collections::BTreeMap<NodeAddr, Rect>>,
+    view_box: String,
+}
+
+/// The requests in flight, in an SVG of their own laid over the diagram: their animation
+/// repaints this layer only, not the cards beneath (the stylesheet gives it its own layer).
+/// Dots carry no text: their labels are laid out apart from each other (one per API and
+/// link, `Fetch ×12` when several fly at once), see `diagram::flight_labels`.
+#[component]
+fn FlightsLayer(props: &FlightsProps) -> Html {
     let flights = props.flights.iter().filter_map(|f| {
-        let (a, b) = (layout.nodes.get(&f.from)?, layout.nodes.get(&f.to)?);
+        let (a, b) = (props.nodes.get(&f.from)?, props.nodes.get(&f.to)?);
         let (x1, y1) = a.anchor_towards(b);
         let (x2, y2) = b.anchor_towards(a);
         let style = format!("--dx:{:.1}px;--dy:{:.1}px;animation-duration:{}ms", x2 - x1, y2 - y1, f.duration_ms);
@@ -103,7 +140,7 @@ pub fn ClusterDiagram(props: &ClusterProps) -> Html {
             </g>
         })
     });
-    let placed = flight_labels(&props.flights, &layout.nodes);
+    let placed = flight_labels(&props.flights, &props.nodes);
     let labels = placed.labels.iter().map(|l| {
         html! {
             <g class={classes!("flabel", format!("flabel--{}", l.kind.class()))} transform={format!("translate({:.1} {:.1})", l.rect.x, l.rect.y)}>
@@ -112,20 +149,27 @@ pub fn ClusterDiagram(props: &ClusterProps) -> Html {
             </g>
         }
     });
-    let empty = props.view.brokers.is_empty();
     html! {
-        <svg class="diagram" viewBox={view_box} role="group" aria-label="Cluster diagram" data-testid="diagram">
-            if empty {
-                <text x={format!("{:.0}", WIDTH / 2.0)} y="200" text-anchor="middle" class="diagram__empty">{ "Starting the cluster…" }</text>
-            }
-            <g class="links">{ for links }</g>
-            <g class="controllers">{ for controllers }</g>
-            <g class="brokers">{ for brokers }</g>
-            <g class="clients">{ for clients }</g>
-            <g class="flights" aria-hidden="true">{ for flights }</g>
-            <g class="flight-labels" aria-hidden="true">{ for labels }</g>
+        <svg class="diagram__flights" viewBox={props.view_box.clone()} aria-hidden="true">
+            <g class="flights">{ for flights }</g>
+            <g class="flight-labels">{ for labels }</g>
         </svg>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct BrokerProps {
+    broker: BrokerView,
+    rect: Rect,
+    focus: Option<AttrValue>,
+    /// The selection when it is this broker or one of its replicas.
+    selection: Option<Selection>,
+}
+
+#[component]
+fn BrokerCard(props: &BrokerProps) -> Html {
+    let Some(ctx) = use_context::<LabContext>() else { return html! {} };
+    broker_node(&props.broker, &props.rect, props.focus.as_deref(), &ctx, &props.selection)
 }
 
 /// How the stylesheet marks a node's status.
