@@ -46,6 +46,37 @@ function assertEqual(actual, expected, what) {
   );
 }
 
+/**
+ * Opens `?bench=<which>`, waits for the page's own figure (simulation + publish + view per
+ * frame, measured in wasm), then measures whole frames as the browser paints them (rAF to rAF,
+ * which includes style, layout and paint; software rendering here: no GPU). Prints both and
+ * saves a screenshot.
+ */
+async function benchFrames(page, baseUrl, which, shot) {
+  await page.goto(`${baseUrl}?bench=${which}`, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.__brokerlabBench !== undefined, null, { timeout: 240_000 });
+  const text = await page.evaluate(() => window.__brokerlabBench);
+  console.log(`  # ${text}`);
+  const intervals = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const t = [];
+        let last = null;
+        const tick = (ts) => {
+          if (last !== null) t.push(ts - last);
+          last = ts;
+          if (t.length < 300) requestAnimationFrame(tick);
+          else resolve(t);
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+  intervals.sort((a, b) => a - b);
+  const q = (p) => intervals[Math.min(intervals.length - 1, Math.floor((intervals.length * p) / 100))].toFixed(1);
+  console.log(`  # ${which}: whole frames (rAF to rAF, incl. layout and paint, headless software rendering): p50 ${q(50)} ms, p95 ${q(95)} ms over ${intervals.length} frames`);
+  await page.screenshot({ path: path.join(screenshots, `${shot}.png`) });
+}
+
 /** Waits until the app has mounted: the console prompt exists. */
 async function openApp(page, baseUrl) {
   await page.goto(baseUrl, { waitUntil: 'load' });
@@ -752,30 +783,20 @@ const flows = [
     name: 'benchmark: UI frame times for 6 brokers, 3 topics × 12 partitions RF 3, 10 clients at 1×',
     viewport: DESKTOP,
     async run(page, { baseUrl }) {
-      await page.goto(`${baseUrl}?bench=ui`, { waitUntil: 'load' });
-      await page.waitForFunction(() => window.__brokerlabBench !== undefined, null, { timeout: 240_000 });
-      const text = await page.evaluate(() => window.__brokerlabBench);
-      console.log(`  # ${text}`);
-      // Whole frames as the browser paints them (software rendering here: no GPU), and the
-      // share of the main thread spent in script (wasm + JS) versus the browser's own work.
-      const intervals = await page.evaluate(
-        () =>
-          new Promise((resolve) => {
-            const t = [];
-            let last = null;
-            const tick = (ts) => {
-              if (last !== null) t.push(ts - last);
-              last = ts;
-              if (t.length < 300) requestAnimationFrame(tick);
-              else resolve(t);
-            };
-            requestAnimationFrame(tick);
-          }),
-      );
-      intervals.sort((a, b) => a - b);
-      const q = (p) => intervals[Math.min(intervals.length - 1, Math.floor((intervals.length * p) / 100))].toFixed(1);
-      console.log(`  # whole frames (rAF to rAF, incl. layout and paint, headless software rendering): p50 ${q(50)} ms, p95 ${q(95)} ms over ${intervals.length} frames`);
-      await page.screenshot({ path: path.join(screenshots, 'bench.png') });
+      await benchFrames(page, baseUrl, 'ui', 'bench');
+    },
+  },
+  {
+    name: 'benchmark: UI frame times at scale, 10 brokers × 200 partitions RF 3, 20 clients at 1×',
+    viewport: DESKTOP,
+    async run(page, { baseUrl }) {
+      await benchFrames(page, baseUrl, 'ui-large', 'bench-large');
+      // The same page at the three sizes people use, to look at.
+      for (const [w, h] of [[1920, 1080], [390, 844]]) {
+        await page.setViewportSize({ width: w, height: h });
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        await page.screenshot({ path: path.join(screenshots, `bench-large-${w}x${h}.png`) });
+      }
     },
   },
 ];

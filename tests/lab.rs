@@ -274,7 +274,7 @@ fn a_shared_link_replays_and_a_damaged_one_says_so() {
     let link = source.share_link(false);
     let fragment = link.trim_start_matches("http://x/").to_string();
     let (mut lab, effects) =
-        Lab::boot(Boot { hash: fragment.clone(), bench: false, base_url: "http://x/".into() }, still()).expect("boots");
+        Lab::boot(Boot { hash: fragment.clone(), bench: None, base_url: "http://x/".into() }, still()).expect("boots");
     assert!(
         matches!(effects.as_slice(), [Effect::OpenStore { restore: false }]),
         "a link never restores the sandbox over itself"
@@ -285,7 +285,7 @@ fn a_shared_link_replays_and_a_damaged_one_says_so() {
 
     let damaged = format!("{}AAAA", &fragment[..fragment.len() - 4]);
     let (mut lab, effects) =
-        Lab::boot(Boot { hash: damaged, bench: false, base_url: "http://x/".into() }, still()).expect("boots");
+        Lab::boot(Boot { hash: damaged, bench: None, base_url: "http://x/".into() }, still()).expect("boots");
     assert!(matches!(effects.as_slice(), [Effect::OpenStore { restore: true }]));
     let v = lab.view();
     assert!(

@@ -158,3 +158,76 @@ fn the_reference_scenario_hashes_the_same_in_wasm() {
     let sim = brokerlab::sim::scenarios::reference_scenario(42);
     assert_eq!(sim.trace_hash(), brokerlab::sim::scenarios::REFERENCE_TRACE_HASH);
 }
+
+/// The overview at 10 brokers × 200 partitions (`?bench=ui-large`): shown by default, a cell
+/// per replica with its letter, named and keyboard-operable zoom into a topic, back, and into
+/// a broker.
+#[wasm_bindgen_test]
+async fn a_large_cluster_opens_on_the_overview_which_zooms_by_keyboard() {
+    let window = gloo::utils::window();
+    let history = window.history().expect("history");
+    let before = window.location().href().expect("href");
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("?bench=ui-large")).expect("set query");
+    let document = gloo::utils::document();
+    let root = document.create_element("div").expect("create a root element");
+    document.body().expect("page has a body").append_child(&root).expect("attach root");
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&before)).expect("restore the address");
+
+    let summary = text(&root, "[data-testid=overview-summary]");
+    assert!(summary.starts_with("200 partitions on 10 brokers;"), "{summary}");
+    let grid = find(&root, "[data-testid=overview-grid]");
+    assert!(grid.get_attribute("aria-label").unwrap_or_default().contains("200 partitions"));
+    let cells = || root.query_selector_all(".ocell").expect("query").length();
+    assert_eq!(cells(), 600, "one cell per replica (200 partitions × RF 3)");
+    let letters = root.query_selector_all(".ocell--leader text").expect("query");
+    assert_eq!(letters.length(), 200, "one leader per partition");
+    assert_eq!(letters.item(0).and_then(|n| n.text_content()).as_deref(), Some("L"), "the state reads without colour");
+    // The overview's mode button is the pressed one.
+    assert_eq!(find(&root, "[data-testid=mode-overview]").get_attribute("aria-pressed").as_deref(), Some("true"));
+
+    // Every zoom target is a named, focusable button.
+    let titles = root.query_selector_all(".ov__title").expect("query");
+    assert_eq!(titles.length(), 4, "one title per topic");
+    let rows = root.query_selector_all(".ov__row").expect("query");
+    assert_eq!(rows.length(), 40, "ten broker rows in each of the four topics' blocks");
+    for i in 0..titles.length() {
+        let t: Element = cast(titles.item(i).expect("title").dyn_into().expect("element"), "title");
+        assert_eq!(t.get_attribute("tabindex").as_deref(), Some("0"));
+        assert!(t.get_attribute("aria-label").unwrap_or_default().starts_with("Zoom into topic "));
+    }
+
+    // Enter on a topic's title zooms into it; the back button returns.
+    let first: Element = cast(titles.item(0).expect("title").dyn_into().expect("element"), "title");
+    let topic = first.get_attribute("aria-label").unwrap_or_default();
+    press(&first, "Enter");
+    yew::scheduler::flush().await;
+    let summary = text(&root, "[data-testid=overview-summary]");
+    assert!(summary.starts_with("topic ") && summary.contains(": 50 partitions"), "{summary} (after {topic})");
+    assert_eq!(cells(), 150, "the topic's 50 partitions × RF 3");
+    let back: HtmlElement = cast(find(&root, "[data-testid=overview-back]"), "back");
+    back.click();
+    yew::scheduler::flush().await;
+    assert_eq!(cells(), 600);
+
+    // Enter on a broker's label zooms into its row.
+    let row: Element = cast(root.query_selector(".ov__row").ok().flatten().expect("a row"), "row");
+    assert!(row.get_attribute("aria-label").unwrap_or_default().starts_with("Zoom into broker 1"));
+    press(&row, "Enter");
+    yew::scheduler::flush().await;
+    let summary = text(&root, "[data-testid=overview-summary]");
+    assert!(summary.starts_with("broker 1: replicas of 200 partitions"), "{summary}");
+    let on_1 = cells();
+    assert!(on_1 > 0 && on_1 < 600, "broker 1 hosts some of the replicas: {on_1}");
+    // Its row in every band (a topic's 50 larger cells take two bands), and no other broker's.
+    let rows = root.query_selector_all(".ov__row").expect("query");
+    assert_eq!(rows.length(), 8, "one row in each of the 4 topics' 2 bands");
+    for i in 0..rows.length() {
+        let r: Element = cast(rows.item(i).expect("row").dyn_into().expect("element"), "row");
+        assert_eq!(r.get_attribute("aria-label").as_deref(), Some("Zoom into broker 1"));
+    }
+
+    app.destroy();
+    root.remove();
+}

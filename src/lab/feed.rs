@@ -1,6 +1,7 @@
 //! Reading the engine's trace for people: explained events for the feed (with how much each
 //! matters), requests in flight for the diagram, and the counters the charts sample.
 
+use super::diagram::RequestKind;
 use super::view::{FeedItem, FeedKind, Flight};
 use crate::sim::trace::{ElectionReason, Finding, TraceEvent, TraceKind, Traffic};
 use crate::sim::types::NodeAddr;
@@ -96,6 +97,7 @@ impl Feed {
                             from: *from,
                             to: *to,
                             label: if quiet { String::new() } else { api.to_string() },
+                            kind: RequestKind::of_api(api),
                             response: *response,
                             error: false,
                             duration_ms: if *class == Traffic::Heartbeat { flight_ms.min(700) } else { flight_ms },

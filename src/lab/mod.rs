@@ -9,9 +9,11 @@
 //! natively.
 
 pub(crate) mod charts;
+pub mod diagram;
 pub(crate) mod feed;
 pub(crate) mod journal;
 pub(crate) mod lesson;
+pub mod overview;
 pub mod persist;
 pub(crate) mod terminal;
 pub(crate) mod timeline;
@@ -72,13 +74,85 @@ pub(crate) const BENCH: &[&str] = &[
 /// The welcome line of a fresh page.
 pub const WELCOME: &str = "Welcome to Brokerlab: a live Kafka cluster. Type `help`, or a Kafka tool like `kafka-topics --bootstrap-server localhost:9092 --list`.";
 
+/// The `?bench=ui-large` cluster of the performance goal at scale: 10 brokers, 4 topics × 50
+/// partitions (200) with RF 3, 20 clients (16 producers, 4 consumers in two groups).
+pub(crate) const BENCH_LARGE: &[&str] = &[
+    "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 50 --replication-factor 3",
+    "kafka-topics --bootstrap-server localhost:9092 --create --topic payments --partitions 50 --replication-factor 3",
+    "kafka-topics --bootstrap-server localhost:9092 --create --topic clicks --partitions 50 --replication-factor 3",
+    "kafka-topics --bootstrap-server localhost:9092 --create --topic audit --partitions 50 --replication-factor 3",
+    "producer start p1 --topic orders --rate 50/s --keys a,b,c,d,e,f",
+    "producer start p2 --topic orders --rate 50/s",
+    "producer start p3 --topic orders --rate 20/s --producer-property acks=1",
+    "producer start p4 --topic orders --rate 20/s",
+    "producer start p5 --topic payments --rate 40/s --keys x,y,z",
+    "producer start p6 --topic payments --rate 40/s",
+    "producer start p7 --topic payments --rate 20/s --producer-property acks=1",
+    "producer start p8 --topic payments --rate 20/s",
+    "producer start p9 --topic clicks --rate 100/s",
+    "producer start p10 --topic clicks --rate 100/s --keys u1,u2,u3,u4",
+    "producer start p11 --topic clicks --rate 50/s",
+    "producer start p12 --topic clicks --rate 50/s",
+    "producer start p13 --topic audit --rate 20/s",
+    "producer start p14 --topic audit --rate 20/s --keys k1,k2",
+    "producer start p15 --topic audit --rate 10/s",
+    "producer start p16 --topic audit --rate 10/s --producer-property acks=1",
+    "consumer start c1 --group analytics --topic clicks",
+    "consumer start c2 --group analytics --topic clicks",
+    "consumer start c3 --group billing --topic orders",
+    "consumer start c4 --group billing --topic orders",
+];
+
+/// A benchmark cluster the page can open with (`?bench=ui`, `?bench=ui-large`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum BenchCluster {
+    /// 6 brokers, 3 topics × 12 partitions RF 3, 10 clients.
+    Ui,
+    /// 10 brokers, 200 partitions RF 3, 20 clients.
+    UiLarge,
+}
+
+impl BenchCluster {
+    /// The benchmark a page's query string asks for (`?bench=ui-large`, `?bench=ui`).
+    pub fn from_query(query: &str) -> Option<BenchCluster> {
+        let q = query.trim_start_matches('?');
+        q.split('&').find_map(|kv| match kv {
+            "bench=ui" => Some(BenchCluster::Ui),
+            "bench=ui-large" => Some(BenchCluster::UiLarge),
+            _ => None,
+        })
+    }
+
+    /// The cluster in words, for the figures the benchmark prints.
+    pub fn describe(self) -> &'static str {
+        match self {
+            BenchCluster::Ui => "6 brokers, 3 topics x 12 partitions RF 3, 10 clients",
+            BenchCluster::UiLarge => "10 brokers, 4 topics x 50 partitions (200) RF 3, 20 clients",
+        }
+    }
+
+    fn brokers(self) -> u32 {
+        match self {
+            BenchCluster::Ui => 6,
+            BenchCluster::UiLarge => 10,
+        }
+    }
+
+    fn setup(self) -> &'static [&'static str] {
+        match self {
+            BenchCluster::Ui => BENCH,
+            BenchCluster::UiLarge => BENCH_LARGE,
+        }
+    }
+}
+
 /// Where the page was opened from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Boot {
     /// The address's fragment (`#s=…`, `#lesson=…`, `#draft=…`, or "").
     pub hash: String,
-    /// `?bench=ui`: the benchmark cluster, nothing saved.
-    pub bench: bool,
+    /// `?bench=ui` or `?bench=ui-large`: a benchmark cluster, nothing saved.
+    pub bench: Option<BenchCluster>,
     /// The page's address without its fragment (share links start with it).
     pub base_url: String,
 }
@@ -275,8 +349,8 @@ impl Lab {
     /// show). Fails only if even the default cluster cannot start.
     pub fn boot(boot: Boot, clock: Clock) -> Result<(Lab, Vec<Effect>), String> {
         let mut linked = false;
-        if boot.bench {
-            let cfg = ClusterConfig { brokers: 6, ..ClusterConfig::default() };
+        if let Some(bench) = boot.bench {
+            let cfg = ClusterConfig { brokers: bench.brokers(), ..ClusterConfig::default() };
             let mut lab = match Lab::new(7, cfg, Box::new(|| 0.0)) {
                 Ok(lab) => lab,
                 Err(e) => {
@@ -287,7 +361,7 @@ impl Lab {
             };
             lab.clock = clock;
             lab.base_url = boot.base_url;
-            lab.run_setup(BENCH);
+            lab.run_setup(bench.setup());
             return Ok((lab, Vec::new()));
         }
         let mut lab = Lab::demo()?;

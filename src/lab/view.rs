@@ -3,6 +3,7 @@
 //! web types: the page converts strings to its own attribute values as it draws.
 
 use crate::console::typing::Prompt;
+use crate::lab::diagram::RequestKind;
 use crate::lessons::GoalStatus;
 use crate::sim::types::NodeAddr;
 use crate::sim::view::inspect::{Detail, Target};
@@ -21,6 +22,8 @@ pub struct Flight {
     /// The API's name for a request worth labelling; "" for responses and constant
     /// background traffic (heartbeats, metadata-log fetches).
     pub label: String,
+    /// What the request (or the request this answers) is for: its dot's shape and colour.
+    pub kind: RequestKind,
     pub response: bool,
     pub error: bool,
     /// How long the dot takes to cross, in wall-clock milliseconds.

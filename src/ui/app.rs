@@ -7,7 +7,7 @@
 //! changed does it hand over a new [`LabView`], so a paused page does no work at all.
 
 use crate::lab::persist::StoreStatus;
-use crate::lab::{Boot, Effect, Event, Lab, LabView};
+use crate::lab::{BenchCluster, Boot, Effect, Event, Lab, LabView};
 use crate::sim::sort::CompactSort;
 use crate::store::Store;
 use crate::ui::components::{
@@ -71,16 +71,13 @@ pub struct App {
 
 /// The UI benchmark: frame times (update + render + DOM patch) while playing at 1×.
 struct Bench {
+    cluster: BenchCluster,
     times: Vec<f64>,
     done: bool,
 }
 
 fn perf_now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
-}
-
-fn query_has(flag: &str) -> bool {
-    web_sys::window().and_then(|w| w.location().search().ok()).map(|s| s.contains(flag)).unwrap_or(false)
 }
 
 /// Publishes a figure on `window` for the end-to-end tests and benchmarks to read.
@@ -131,7 +128,8 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        let bench = query_has("bench=ui");
+        let bench =
+            web_sys::window().and_then(|w| w.location().search().ok()).and_then(|q| BenchCluster::from_query(&q));
         let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
         let boot = Boot { hash, bench, base_url: persist::page_base() };
         let (lab, effects) = match Lab::boot(boot, Box::new(perf_now)) {
@@ -216,7 +214,7 @@ impl Component for App {
             tab: SideTab::Learn,
             _keys: keys,
             _leave: leave,
-            bench: bench.then(|| Bench { times: Vec::with_capacity(BENCH_FRAMES), done: false }),
+            bench: bench.map(|cluster| Bench { cluster, times: Vec::with_capacity(BENCH_FRAMES), done: false }),
             frame_cost: None,
             view_ms: std::cell::Cell::new(0.0),
             first_paint_done: false,
@@ -468,8 +466,9 @@ impl App {
             t.compact_sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
             let pick = |q: usize| t[(t.len() * q / 100).min(t.len() - 1)];
             let text = format!(
-                "ui bench (simulation + publish + view per frame, wasm): {} frames at 1x, 6 brokers, 3 topics x 12 partitions RF 3, 10 clients: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+                "ui bench (simulation + publish + view per frame, wasm): {} frames at 1x, {}: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
                 t.len(),
+                b.cluster.describe(),
                 pick(50),
                 pick(95),
                 pick(99),

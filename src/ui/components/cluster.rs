@@ -3,12 +3,15 @@
 //! its Kafka API. Colour is never the only signal: roles have letters, out-of-sync replicas a
 //! dashed outline and a word, dead nodes a cross and a status word.
 
+use crate::lab::diagram::{flight_labels, in_flight_by_kind, RequestKind, LABEL_H};
+use crate::lab::overview::wants_overview;
 use crate::lab::view::{Flight, Selection};
 use crate::lab::Event as LabEvent;
 use crate::sim::types::NodeAddr;
 use crate::sim::view::{
     BrokerView, ClientView, ControllerRole, ControllerView, NodeStatus, ReplicaRole, ReplicaView, ViewModel, TAIL_LEN,
 };
+use crate::ui::components::overview::OverviewPanel;
 use crate::ui::context::LabContext;
 use crate::ui::layout::{self, visible_replicas, Rect, CHIP_H, MAX_CHIPS, WIDTH};
 use std::rc::Rc;
@@ -79,32 +82,26 @@ pub fn ClusterDiagram(props: &ClusterProps) -> Html {
     let controllers = props.view.controllers.iter().filter_map(|c| {
         layout.nodes.get(&NodeAddr::Controller(c.id)).map(|r| controller_node(c, r, &ctx, &props.selection))
     });
+    // One component per broker: a card whose replicas, place and selection did not change is
+    // not rebuilt (most frames move the HW of a few partitions only).
     let brokers = props.view.brokers.iter().filter_map(|b| {
-        layout.nodes.get(&NodeAddr::Broker(b.id)).map(|r| broker_node(b, r, focus.as_deref(), &ctx, &props.selection))
+        layout.nodes.get(&NodeAddr::Broker(b.id)).map(|r| {
+            let selected = match &props.selection {
+                Some(Selection::Broker(x)) if *x == b.id => Some(Selection::Broker(*x)),
+                Some(Selection::Replica(x, tp)) if *x == b.id => Some(Selection::Replica(*x, tp.clone())),
+                _ => None,
+            };
+            html! { <BrokerCard key={format!("b{}", b.id)} broker={b.clone()} rect={*r} focus={props.focus.clone()} selection={selected} /> }
+        })
     });
     let clients =
         props.view.clients.iter().filter_map(|c| {
             layout.nodes.get(&NodeAddr::Client(c.id)).map(|r| client_node(c, r, &ctx, &props.selection))
         });
-    let flights = props.flights.iter().filter_map(|f| {
-        let (a, b) = (layout.nodes.get(&f.from)?, layout.nodes.get(&f.to)?);
-        let (x1, y1) = a.anchor_towards(b);
-        let (x2, y2) = b.anchor_towards(a);
-        let style = format!("--dx:{:.1}px;--dy:{:.1}px;animation-duration:{}ms", x2 - x1, y2 - y1, f.duration_ms);
-        Some(html! {
-            <g key={f.id.to_string()} transform={format!("translate({x1:.1} {y1:.1})")} class={classes!("flight", f.response.then_some("flight--response"), f.error.then_some("flight--error"))}>
-                <g class="flight__body" {style}>
-                    <circle r="5" />
-                    if !f.label.is_empty() {
-                        <text x="8" y="-6" class="flight__label">{ &f.label }</text>
-                    }
-                </g>
-            </g>
-        })
-    });
     let empty = props.view.brokers.is_empty();
     html! {
-        <svg class="diagram" viewBox={view_box} role="group" aria-label="Cluster diagram" data-testid="diagram">
+        <div class="diagram-wrap">
+        <svg class="diagram" viewBox={view_box.clone()} role="group" aria-label="Cluster diagram" data-testid="diagram">
             if empty {
                 <text x={format!("{:.0}", WIDTH / 2.0)} y="200" text-anchor="middle" class="diagram__empty">{ "Starting the cluster…" }</text>
             }
@@ -112,9 +109,67 @@ pub fn ClusterDiagram(props: &ClusterProps) -> Html {
             <g class="controllers">{ for controllers }</g>
             <g class="brokers">{ for brokers }</g>
             <g class="clients">{ for clients }</g>
-            <g class="flights" aria-hidden="true">{ for flights }</g>
+        </svg>
+        <FlightsLayer flights={props.flights.clone()} nodes={Rc::new(layout.nodes)} {view_box} />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FlightsProps {
+    flights: Rc<Vec<Flight>>,
+    nodes: Rc<std::collections::BTreeMap<NodeAddr, Rect>>,
+    view_box: String,
+}
+
+/// The requests in flight, in an SVG of their own laid over the diagram: their animation
+/// repaints this layer only, not the cards beneath (the stylesheet gives it its own layer).
+/// Dots carry no text: their labels are laid out apart from each other (one per API and
+/// link, `Fetch ×12` when several fly at once), see `diagram::flight_labels`.
+#[component]
+fn FlightsLayer(props: &FlightsProps) -> Html {
+    let flights = props.flights.iter().filter_map(|f| {
+        let (a, b) = (props.nodes.get(&f.from)?, props.nodes.get(&f.to)?);
+        let (x1, y1) = a.anchor_towards(b);
+        let (x2, y2) = b.anchor_towards(a);
+        let style = format!("--dx:{:.1}px;--dy:{:.1}px;animation-duration:{}ms", x2 - x1, y2 - y1, f.duration_ms);
+        Some(html! {
+            <g key={f.id.to_string()} transform={format!("translate({x1:.1} {y1:.1})")}
+                class={classes!("flight", format!("flight--{}", f.kind.class()), f.response.then_some("flight--response"), f.error.then_some("flight--error"))}>
+                <path class="flight__body" d={f.kind.shape()} {style} />
+            </g>
+        })
+    });
+    let placed = flight_labels(&props.flights, &props.nodes);
+    let labels = placed.labels.iter().map(|l| {
+        html! {
+            <g class={classes!("flabel", format!("flabel--{}", l.kind.class()))} transform={format!("translate({:.1} {:.1})", l.rect.x, l.rect.y)}>
+                <rect width={format!("{:.1}", l.rect.w)} height={format!("{LABEL_H}")} rx="3" />
+                <text x="4" y="10.5">{ &l.text }</text>
+            </g>
+        }
+    });
+    html! {
+        <svg class="diagram__flights" viewBox={props.view_box.clone()} aria-hidden="true">
+            <g class="flights">{ for flights }</g>
+            <g class="flight-labels">{ for labels }</g>
         </svg>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct BrokerProps {
+    broker: BrokerView,
+    rect: Rect,
+    focus: Option<AttrValue>,
+    /// The selection when it is this broker or one of its replicas.
+    selection: Option<Selection>,
+}
+
+#[component]
+fn BrokerCard(props: &BrokerProps) -> Html {
+    let Some(ctx) = use_context::<LabContext>() else { return html! {} };
+    broker_node(&props.broker, &props.rect, props.focus.as_deref(), &ctx, &props.selection)
 }
 
 /// How the stylesheet marks a node's status.
@@ -329,6 +384,17 @@ fn hit(w: f64, h: f64, rx: f64, label: String) -> Html {
     }
 }
 
+/// What a request kind covers, as the legend's tooltip says it.
+fn kind_help(k: RequestKind) -> &'static str {
+    match k {
+        RequestKind::Produce => "Produce requests: producers writing to partition leaders",
+        RequestKind::Fetch => "Fetch requests: consumers reading, followers replicating from their leader",
+        RequestKind::Group => "Group protocol: JoinGroup, SyncGroup, Heartbeat, OffsetCommit, FindCoordinator, …",
+        RequestKind::Transaction => "Transactions: InitProducerId, AddPartitionsToTxn, EndTxn, WriteTxnMarkers, …",
+        RequestKind::Control => "Metadata, admin calls and the KRaft control plane: Metadata, CreateTopics, BrokerHeartbeat, AlterPartition, Vote, …",
+    }
+}
+
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
@@ -341,6 +407,7 @@ fn truncate(s: &str, n: usize) -> String {
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 enum StageMode {
     Diagram,
+    Overview,
     Partitions,
 }
 
@@ -349,7 +416,10 @@ enum StageMode {
 #[component]
 pub fn Stage(props: &ClusterProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
-    let mode = use_state(|| StageMode::Diagram);
+    // Chosen by the learner, or (None) the overview for a large cluster, the diagram otherwise.
+    let chosen = use_state(|| None::<StageMode>);
+    let large = wants_overview(&props.view, props.focus.as_deref());
+    let mode = chosen.unwrap_or(if large { StageMode::Overview } else { StageMode::Diagram });
     let on_focus = {
         let d = ctx.dispatch.clone();
         Callback::from(move |e: Event| {
@@ -365,13 +435,22 @@ pub fn Stage(props: &ClusterProps) -> Html {
     let user: Vec<Html> = props.view.topics.iter().filter(|t| !t.internal).map(|t| option(&t.name)).collect();
     let internal: Vec<Html> = props.view.topics.iter().filter(|t| t.internal).map(|t| option(&t.name)).collect();
     let mode_button = |m: StageMode, label: &'static str| {
-        let mode = mode.clone();
-        let pressed = *mode == m;
+        let chosen = chosen.clone();
+        let pressed = mode == m;
         html! {
             <button type="button" class={classes!("seg", pressed.then_some("seg--on"))} aria-pressed={pressed.to_string()}
-                onclick={move |_: MouseEvent| mode.set(m)} data-testid={format!("mode-{}", label.to_lowercase())}>{ label }</button>
+                onclick={move |_: MouseEvent| chosen.set(Some(m))} data-testid={format!("mode-{}", label.to_lowercase())}>{ label }</button>
         }
     };
+    let on_diagram = {
+        let d = ctx.dispatch.clone();
+        let chosen = chosen.clone();
+        Callback::from(move |topic: String| {
+            chosen.set(Some(StageMode::Diagram));
+            d.emit(LabEvent::Focus(Some(topic)));
+        })
+    };
+    let kinds = in_flight_by_kind(&props.flights);
     html! {
         <>
             <div class="stage__bar">
@@ -387,8 +466,10 @@ pub fn Stage(props: &ClusterProps) -> Html {
                 </label>
                 <div class="segmented" role="group" aria-label="View">
                     { mode_button(StageMode::Diagram, "Diagram") }
+                    { mode_button(StageMode::Overview, "Overview") }
                     { mode_button(StageMode::Partitions, "Partitions") }
                 </div>
+                if mode == StageMode::Diagram {
                 <p class="legend" aria-hidden="true">
                     <span class="legend__item"><b class="sw sw--leader">{ "L" }</b>{ " leader" }</span>
                     <span class="legend__item"><b class="sw sw--follower">{ "F" }</b>{ " follower" }</span>
@@ -396,15 +477,25 @@ pub fn Stage(props: &ClusterProps) -> Html {
                     <span class="legend__item"><b class="sw sw--uncommitted">{ "a" }</b>{ " not yet (≥ HW)" }</span>
                     <span class="legend__item">{ "HW/LEO" }</span>
                 </p>
-                if *mode == StageMode::Diagram {
+                // The requests in flight: each kind's dot shape, name and how many fly now.
+                <p class="legend legend--requests" data-testid="request-legend">
+                    <span class="legend__title">{ "In flight:" }</span>
+                    { for kinds.iter().map(|(k, n)| html! {
+                        <span class={classes!("legend__item", format!("legend__kind--{}", k.class()))} title={kind_help(*k)}>
+                            <b class="kind-glyph" aria-hidden="true">{ k.glyph() }</b>{ format!(" {} {n}", k.name()) }
+                        </span>
+                    }) }
+                </p>
                     <p class="stage__scroll-hint" data-testid="scroll-hint">{ "↔ the diagram scrolls sideways" }</p>
                 }
             </div>
-            if *mode == StageMode::Diagram {
-                <ClusterDiagram view={props.view.clone()} flights={props.flights.clone()} focus={props.focus.clone()} selection={props.selection.clone()} />
-            } else {
-                <PartitionTable view={props.view.clone()} focus={props.focus.clone()} />
-            }
+            { match mode {
+                StageMode::Diagram => html! {
+                    <ClusterDiagram view={props.view.clone()} flights={props.flights.clone()} focus={props.focus.clone()} selection={props.selection.clone()} />
+                },
+                StageMode::Overview => html! { <OverviewPanel view={props.view.clone()} {on_diagram} /> },
+                StageMode::Partitions => html! { <PartitionTable view={props.view.clone()} focus={props.focus.clone()} /> },
+            } }
         </>
     }
 }

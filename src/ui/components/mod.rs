@@ -7,6 +7,7 @@ pub mod header;
 pub mod inspector;
 pub mod lesson;
 pub mod menu;
+pub mod overview;
 pub mod share;
 pub mod terminal;
 pub mod timeline;

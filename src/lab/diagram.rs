@@ -1,0 +1,478 @@
+//! Where things are drawn in the cluster diagram: controllers on top, brokers in the middle,
+//! clients below, and where the labels of the requests in flight go. Coordinates are in the
+//! SVG's own units (the viewBox scales to the screen). Decided here, natively tested; the page
+//! only draws.
+
+use super::view::Flight;
+use crate::sim::sort::CompactSort;
+use crate::sim::types::NodeAddr;
+use crate::sim::view::{ReplicaView, ViewModel};
+use std::collections::BTreeMap;
+
+pub const WIDTH: f64 = 1000.0;
+pub const CHIP_H: f64 = 20.0;
+pub const MAX_CHIPS: usize = 12;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Rect {
+    pub fn center(&self) -> (f64, f64) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+    /// The point on the rectangle's top or bottom edge facing `other`.
+    pub fn anchor_towards(&self, other: &Rect) -> (f64, f64) {
+        let (cx, _) = self.center();
+        if other.y > self.y + self.h {
+            (cx, self.y + self.h)
+        } else if other.y + other.h < self.y {
+            (cx, self.y)
+        } else if other.x > self.x {
+            (self.x + self.w, self.y + self.h / 2.0)
+        } else {
+            (self.x, self.y + self.h / 2.0)
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    pub nodes: BTreeMap<NodeAddr, Rect>,
+    pub height: f64,
+}
+
+/// The replicas a broker card shows for the focused topic (all topics when `None`), leaders
+/// first, then the most-behind followers.
+pub fn visible_replicas<'a>(
+    replicas: &'a [ReplicaView],
+    focus: Option<&str>,
+    include_internal: bool,
+) -> Vec<&'a ReplicaView> {
+    let mut v: Vec<&ReplicaView> = replicas
+        .iter()
+        .filter(|r| match focus {
+            Some(t) => r.tp.topic == t,
+            None => include_internal || !r.tp.topic.starts_with("__"),
+        })
+        .collect();
+    v.compact_sort_by(|a, b| (&a.tp.topic, a.tp.partition).cmp(&(&b.tp.topic, b.tp.partition)));
+    v
+}
+
+pub fn compute(view: &ViewModel, focus: Option<&str>, include_internal: bool) -> Layout {
+    let mut nodes = BTreeMap::new();
+    // Controllers: a centred row, wide enough for "leader (active) · epoch N · HW N" with a
+    // high watermark of seven digits (the active controller's NoOpRecords move it twice a second).
+    let cw = 240.0;
+    let n_c = view.controllers.len().max(1) as f64;
+    let start = (WIDTH - n_c * cw - (n_c - 1.0) * 20.0) / 2.0;
+    for (i, c) in view.controllers.iter().enumerate() {
+        nodes.insert(NodeAddr::Controller(c.id), Rect { x: start + i as f64 * (cw + 20.0), y: 12.0, w: cw, h: 44.0 });
+    }
+    // Brokers: up to 5 per row.
+    let n_b = view.brokers.len().max(1);
+    let per_row = n_b.min(5);
+    let gap = 16.0;
+    let bw = ((WIDTH - 20.0 - (per_row as f64 - 1.0) * gap) / per_row as f64).min(240.0);
+    let row_w = per_row as f64 * bw + (per_row as f64 - 1.0) * gap;
+    let max_chips = view
+        .brokers
+        .iter()
+        .map(|b| visible_replicas(&b.replicas, focus, include_internal).len().min(MAX_CHIPS + 1))
+        .max()
+        .unwrap_or(0);
+    let bh = 58.0 + max_chips as f64 * (CHIP_H + 3.0);
+    let mut y = 96.0;
+    for (i, b) in view.brokers.iter().enumerate() {
+        let row = i / per_row;
+        let col = i % per_row;
+        let in_row = (n_b - row * per_row).min(per_row);
+        let this_row_w = in_row as f64 * bw + (in_row as f64 - 1.0) * gap;
+        let x0 = (WIDTH - this_row_w) / 2.0;
+        let _ = row_w;
+        nodes.insert(
+            NodeAddr::Broker(b.id),
+            Rect { x: x0 + col as f64 * (bw + gap), y: 96.0 + row as f64 * (bh + 24.0), w: bw, h: bh },
+        );
+        y = 96.0 + row as f64 * (bh + 24.0) + bh;
+    }
+    // Clients: producers on the left half, consumers on the right half.
+    let y_clients = y + 56.0;
+    let producers: Vec<u32> = view.clients.iter().filter(|c| c.kind == "producer").map(|c| c.id).collect();
+    let consumers: Vec<u32> = view.clients.iter().filter(|c| c.kind == "consumer").map(|c| c.id).collect();
+    let place = |ids: &[u32], left: f64, right: f64, nodes: &mut BTreeMap<NodeAddr, Rect>| -> f64 {
+        let cwid = 170.0;
+        let per = (((right - left) + 12.0) / (cwid + 12.0)).floor().max(1.0) as usize;
+        let mut bottom = y_clients;
+        for (i, id) in ids.iter().enumerate() {
+            let r = i / per;
+            let c = i % per;
+            let rect = Rect { x: left + c as f64 * (cwid + 12.0), y: y_clients + r as f64 * 60.0, w: cwid, h: 48.0 };
+            bottom = bottom.max(rect.y + rect.h);
+            nodes.insert(NodeAddr::Client(*id), rect);
+        }
+        bottom
+    };
+    let b1 = place(&producers, 10.0, WIDTH / 2.0 - 10.0, &mut nodes);
+    let b2 = place(&consumers, WIDTH / 2.0 + 10.0, WIDTH - 10.0, &mut nodes);
+    let height = b1.max(b2).max(y + 20.0) + 16.0;
+    Layout { nodes, height }
+}
+
+impl Rect {
+    /// Whether two rectangles overlap (touching edges do not count).
+    pub fn intersects(&self, o: &Rect) -> bool {
+        self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
+    }
+}
+
+/// What a request in flight is for. The diagram gives each kind its own dot shape as well as
+/// its own colour, and the legend names them, so colour is never the only signal.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RequestKind {
+    /// Produce: a producer writing to a partition leader.
+    Produce,
+    /// Fetch: a consumer reading, or a follower replicating from its leader.
+    Fetch,
+    /// The group protocol and committed offsets (JoinGroup, SyncGroup, Heartbeat,
+    /// OffsetCommit, FindCoordinator, …).
+    Group,
+    /// Transactions and idempotence (InitProducerId, AddPartitionsToTxn, EndTxn,
+    /// WriteTxnMarkers, …).
+    Transaction,
+    /// Metadata, admin calls and the KRaft control plane (Metadata, CreateTopics,
+    /// BrokerHeartbeat, AlterPartition, Vote, …).
+    Control,
+}
+
+impl RequestKind {
+    pub const ALL: [RequestKind; 5] =
+        [RequestKind::Produce, RequestKind::Fetch, RequestKind::Group, RequestKind::Transaction, RequestKind::Control];
+
+    /// The kind of a Kafka API, by its name (`ApiKeys` names, as the trace records them).
+    pub fn of_api(api: &str) -> RequestKind {
+        match api {
+            "Produce" => RequestKind::Produce,
+            "Fetch" | "FetchSnapshot" => RequestKind::Fetch,
+            "JoinGroup"
+            | "SyncGroup"
+            | "Heartbeat"
+            | "LeaveGroup"
+            | "OffsetCommit"
+            | "OffsetFetch"
+            | "FindCoordinator"
+            | "ConsumerGroupHeartbeat"
+            | "ConsumerGroupDescribe"
+            | "DescribeGroups"
+            | "ListGroups"
+            | "DeleteGroups"
+            | "OffsetDelete" => RequestKind::Group,
+            "InitProducerId"
+            | "AddPartitionsToTxn"
+            | "AddOffsetsToTxn"
+            | "EndTxn"
+            | "WriteTxnMarkers"
+            | "TxnOffsetCommit"
+            | "AllocateProducerIds" => RequestKind::Transaction,
+            _ => RequestKind::Control,
+        }
+    }
+
+    /// The legend's word for the kind.
+    pub fn name(self) -> &'static str {
+        match self {
+            RequestKind::Produce => "Produce",
+            RequestKind::Fetch => "Fetch",
+            RequestKind::Group => "Group",
+            RequestKind::Transaction => "Transaction",
+            RequestKind::Control => "Metadata & control",
+        }
+    }
+
+    /// The stylesheet's name for the kind (`flight--produce`, `legend__kind--produce`).
+    pub fn class(self) -> &'static str {
+        match self {
+            RequestKind::Produce => "produce",
+            RequestKind::Fetch => "fetch",
+            RequestKind::Group => "group",
+            RequestKind::Transaction => "txn",
+            RequestKind::Control => "control",
+        }
+    }
+
+    /// The dot's outline, an SVG path around (0, 0) about 10 units across: the shape tells
+    /// the kinds apart without colour.
+    pub fn shape(self) -> &'static str {
+        match self {
+            // Triangle pointing up.
+            RequestKind::Produce => "M0 -6 L5.5 4 L-5.5 4 Z",
+            // Diamond.
+            RequestKind::Fetch => "M0 -6 L6 0 L0 6 L-6 0 Z",
+            // Square.
+            RequestKind::Group => "M-4.5 -4.5 H4.5 V4.5 H-4.5 Z",
+            // Plus.
+            RequestKind::Transaction => "M-2 -6 H2 V-2 H6 V2 H2 V6 H-2 V2 H-6 V-2 H-2 Z",
+            // Circle.
+            RequestKind::Control => "M-5 0 A5 5 0 1 0 5 0 A5 5 0 1 0 -5 0 Z",
+        }
+    }
+
+    /// The same shape as one character, for the HTML legend.
+    pub fn glyph(self) -> &'static str {
+        match self {
+            RequestKind::Produce => "▲",
+            RequestKind::Fetch => "◆",
+            RequestKind::Group => "■",
+            RequestKind::Transaction => "✚",
+            RequestKind::Control => "●",
+        }
+    }
+}
+
+/// A label for requests in flight: one API on one link, `Fetch ×12` when several are in
+/// flight at once, or, where the link has no room left, all of that API's requests arriving at
+/// one node (`Produce ×5 → b3`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlightLabel {
+    pub text: String,
+    pub kind: RequestKind,
+    pub count: u32,
+    /// The label's box, in diagram units; `text` is drawn at its left edge, vertically centred.
+    pub rect: Rect,
+}
+
+/// What the diagram shows of the requests in flight: non-overlapping labels, and for the
+/// legend how many of each kind are in flight (labelled or not).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FlightLabels {
+    pub labels: Vec<FlightLabel>,
+    pub in_flight: Vec<(RequestKind, u32)>,
+    /// Labelled requests whose label found no free place (their dots are still drawn).
+    pub unlabelled: u32,
+}
+
+/// Height of a request label, in diagram units.
+pub const LABEL_H: f64 = 14.0;
+
+/// How wide a label's text is drawn (10-unit sans-serif: about 6 units a character, plus
+/// padding). Generous, so real glyphs never run past the box that was kept free.
+pub fn label_width(text: &str) -> f64 {
+    text.chars().count() as f64 * 6.2 + 8.0
+}
+
+/// Places the labels of the requests in `flights`: requests of one API on one link share a
+/// label (`Fetch ×12`); each label goes at the first free place along its link (the middle
+/// first, then towards either end, either side of the line); when none is free, the requests
+/// join a label at their destination (`Fetch ×5 → b3`); when that finds no room either they
+/// stay unlabelled (and are counted). No two labels ever overlap. Flights are taken in order
+/// of their first id, so the same flights give the same labels.
+pub fn flight_labels(flights: &[Flight], nodes: &BTreeMap<NodeAddr, Rect>) -> FlightLabels {
+    let mut in_flight: BTreeMap<RequestKind, u32> = BTreeMap::new();
+    // (from, to, api) -> (first id, count)
+    let mut links: BTreeMap<(NodeAddr, NodeAddr, &str), (u64, u32)> = BTreeMap::new();
+    for f in flights {
+        if f.response {
+            continue;
+        }
+        *in_flight.entry(f.kind).or_default() += 1;
+        if f.label.is_empty() {
+            continue;
+        }
+        let e = links.entry((f.from, f.to, f.label.as_str())).or_insert((f.id, 0));
+        e.0 = e.0.min(f.id);
+        e.1 += 1;
+    }
+    let mut groups: Vec<_> = links.into_iter().collect();
+    groups.compact_sort_by_key(|(_, (first, _))| *first);
+    let mut placed: Vec<FlightLabel> = Vec::new();
+    let mut at_node: BTreeMap<(NodeAddr, &str), (u32, u64)> = BTreeMap::new();
+    let mut unlabelled = 0;
+    for ((from, to, api), (first, count)) in groups {
+        let (Some(a), Some(b)) = (nodes.get(&from), nodes.get(&to)) else { continue };
+        let text = if count > 1 { format!("{api} ×{count}") } else { api.to_string() };
+        let w = label_width(&text);
+        let (x1, y1) = a.anchor_towards(b);
+        let (x2, y2) = b.anchor_towards(a);
+        let spot = [0.5, 0.35, 0.65, 0.2, 0.8].iter().find_map(|t| {
+            let (cx, cy) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
+            [(4.0, -LABEL_H - 2.0), (4.0, 2.0), (-w - 4.0, -LABEL_H - 2.0), (-w - 4.0, 2.0)]
+                .iter()
+                .map(|(dx, dy)| Rect { x: cx + dx, y: cy + dy, w, h: LABEL_H })
+                .find(|r| free(r, &placed))
+        });
+        match spot {
+            Some(rect) => placed.push(FlightLabel { text, kind: RequestKind::of_api(api), count, rect }),
+            None => {
+                let e = at_node.entry((to, api)).or_insert((0, first));
+                e.0 += count;
+            }
+        }
+    }
+    // What did not fit on its link, gathered where it arrives.
+    let mut arriving: Vec<_> = at_node.into_iter().collect();
+    arriving.compact_sort_by_key(|(_, (_, first))| *first);
+    for ((to, api), (count, _)) in arriving {
+        let Some(r) = nodes.get(&to) else { continue };
+        let text = if count > 1 {
+            format!("{api} ×{count} → {}", node_short(to))
+        } else {
+            format!("{api} → {}", node_short(to))
+        };
+        let w = label_width(&text);
+        let candidates = (0..8).flat_map(|i| {
+            let dy = i as f64 * (LABEL_H + 2.0);
+            [
+                Rect { x: r.x + r.w + 4.0, y: r.y + dy, w, h: LABEL_H },
+                Rect { x: r.x - w - 4.0, y: r.y + dy, w, h: LABEL_H },
+                Rect { x: r.x + 4.0, y: r.y - LABEL_H - 2.0 - dy, w, h: LABEL_H },
+            ]
+        });
+        let spot = candidates.into_iter().find(|c| free(c, &placed));
+        match spot {
+            Some(rect) => placed.push(FlightLabel { text, kind: RequestKind::of_api(api), count, rect }),
+            None => unlabelled += count,
+        }
+    }
+    FlightLabels { labels: placed, in_flight: in_flight.into_iter().collect(), unlabelled }
+}
+
+/// How many requests of each kind are in flight (responses not counted), for the legend.
+pub fn in_flight_by_kind(flights: &[Flight]) -> Vec<(RequestKind, u32)> {
+    let mut n: BTreeMap<RequestKind, u32> = BTreeMap::new();
+    for f in flights.iter().filter(|f| !f.response) {
+        *n.entry(f.kind).or_default() += 1;
+    }
+    RequestKind::ALL.iter().map(|k| (*k, n.get(k).copied().unwrap_or(0))).collect()
+}
+
+fn free(r: &Rect, placed: &[FlightLabel]) -> bool {
+    // A little air between labels, so two never read as one.
+    let padded = Rect { x: r.x - 1.0, y: r.y - 1.0, w: r.w + 2.0, h: r.h + 2.0 };
+    r.x >= 0.0 && r.x + r.w <= WIDTH && r.y >= 0.0 && placed.iter().all(|p| !padded.intersects(&p.rect))
+}
+
+/// A node's name as short as labels write it: `b3`, `c1`, `client 4`.
+pub fn node_short(n: NodeAddr) -> String {
+    match n {
+        NodeAddr::Broker(b) => format!("b{b}"),
+        NodeAddr::Controller(c) => format!("c{c}"),
+        NodeAddr::Client(c) => format!("client {c}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::{BenchCluster, Boot, Event, Lab};
+
+    fn flight(id: u64, from: NodeAddr, to: NodeAddr, api: &str) -> Flight {
+        Flight {
+            id,
+            from,
+            to,
+            label: api.to_string(),
+            kind: RequestKind::of_api(api),
+            response: false,
+            error: false,
+            duration_ms: 500,
+            started_ms: 0,
+        }
+    }
+
+    fn assert_apart(labels: &[FlightLabel]) {
+        for (i, a) in labels.iter().enumerate() {
+            for b in &labels[i + 1..] {
+                assert!(!a.rect.intersects(&b.rect), "{a:?} overlaps {b:?}");
+            }
+        }
+    }
+
+    /// Busy frames of the benchmark clusters (at 1× and at 100×): plenty of labelled requests,
+    /// and no two label boxes intersect.
+    #[test]
+    fn labels_of_a_busy_frame_never_overlap() {
+        for bench in [BenchCluster::Ui, BenchCluster::UiLarge] {
+            let (mut lab, _) =
+                Lab::boot(Boot { bench: Some(bench), ..Boot::default() }, Box::new(|| 0.0)).expect("boots");
+            lab.update(Event::SetSpeedLog(20));
+            let mut busiest = 0;
+            for i in 0..60 {
+                lab.update(Event::Frame { wall_ms: f64::from(i) * 16.0, dt_ms: 16 });
+                let v = lab.view();
+                let layout = compute(&v.view, None, false);
+                let out = flight_labels(&v.flights, &layout.nodes);
+                assert_apart(&out.labels);
+                let labelled: u32 = out.labels.iter().map(|l| l.count).sum();
+                let requests = v.flights.iter().filter(|f| !f.response && !f.label.is_empty()).count() as u32;
+                assert_eq!(labelled + out.unlabelled, requests, "every labelled request is counted once");
+                let total: u32 = out.in_flight.iter().map(|(_, n)| n).sum();
+                assert_eq!(total as usize, v.flights.iter().filter(|f| !f.response).count());
+                busiest = busiest.max(out.labels.len());
+            }
+            assert!(busiest >= 5, "{bench:?}: the frames were busy ({busiest} labels at most)");
+        }
+    }
+
+    #[test]
+    fn requests_of_one_api_on_one_link_share_a_label() {
+        let (b1, b2, b3) = (NodeAddr::Broker(1), NodeAddr::Broker(2), NodeAddr::Broker(3));
+        let mut nodes = BTreeMap::new();
+        nodes.insert(b1, Rect { x: 10.0, y: 100.0, w: 200.0, h: 100.0 });
+        nodes.insert(b2, Rect { x: 400.0, y: 100.0, w: 200.0, h: 100.0 });
+        nodes.insert(b3, Rect { x: 400.0, y: 400.0, w: 200.0, h: 100.0 });
+        let mut flights: Vec<Flight> = (0..12).map(|i| flight(i, b1, b2, "Fetch")).collect();
+        flights.push(flight(50, b1, b2, "Produce"));
+        flights.push(flight(51, b1, b3, "Fetch"));
+        let out = flight_labels(&flights, &nodes);
+        let texts: Vec<&str> = out.labels.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["Fetch ×12", "Produce", "Fetch"]);
+        assert_eq!(out.labels[0].count, 12);
+        assert_eq!(out.in_flight, [(RequestKind::Produce, 1), (RequestKind::Fetch, 13)]);
+        assert_apart(&out.labels);
+    }
+
+    #[test]
+    fn a_crowded_link_sends_its_labels_to_the_destination_and_counts_what_finds_no_room() {
+        // Thirty clients, all on one spot, all sending different APIs to one broker: the
+        // link has room for a few labels; the rest gather at the broker, then go unlabelled.
+        let b = NodeAddr::Broker(1);
+        let mut nodes = BTreeMap::new();
+        nodes.insert(b, Rect { x: 400.0, y: 100.0, w: 200.0, h: 100.0 });
+        let apis = ["Produce", "Fetch", "Metadata", "JoinGroup", "SyncGroup", "OffsetCommit"];
+        let mut flights = Vec::new();
+        for c in 0..30u32 {
+            nodes.insert(NodeAddr::Client(c), Rect { x: 400.0, y: 400.0, w: 170.0, h: 48.0 });
+            for (i, api) in apis.iter().enumerate() {
+                flights.push(flight(u64::from(c) * 10 + i as u64, NodeAddr::Client(c), b, api));
+            }
+        }
+        let out = flight_labels(&flights, &nodes);
+        assert_apart(&out.labels);
+        assert!(out.labels.iter().any(|l| l.text.ends_with("→ b1")), "{:?}", out.labels);
+        let labelled: u32 = out.labels.iter().map(|l| l.count).sum();
+        assert_eq!(labelled + out.unlabelled, 180);
+        assert!(out.labels.iter().all(|l| l.rect.x >= 0.0 && l.rect.x + l.rect.w <= WIDTH));
+    }
+
+    #[test]
+    fn every_api_has_a_kind_and_every_kind_its_own_shape() {
+        assert_eq!(RequestKind::of_api("Produce"), RequestKind::Produce);
+        assert_eq!(RequestKind::of_api("Fetch"), RequestKind::Fetch);
+        assert_eq!(RequestKind::of_api("OffsetCommit"), RequestKind::Group);
+        assert_eq!(RequestKind::of_api("EndTxn"), RequestKind::Transaction);
+        assert_eq!(RequestKind::of_api("BrokerHeartbeat"), RequestKind::Control);
+        let mut shapes: Vec<_> = RequestKind::ALL.iter().map(|k| k.shape()).collect();
+        shapes.sort();
+        shapes.dedup();
+        assert_eq!(shapes.len(), RequestKind::ALL.len());
+        let mut glyphs: Vec<_> = RequestKind::ALL.iter().map(|k| k.glyph()).collect();
+        glyphs.sort();
+        glyphs.dedup();
+        assert_eq!(glyphs.len(), RequestKind::ALL.len());
+    }
+}
