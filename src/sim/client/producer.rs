@@ -92,6 +92,15 @@ impl ProducerBatch {
             reserved: 0,
         }
     }
+
+    /// Room for as many records like the first one (of `first` bytes) as `batch.size` holds,
+    /// so a filling batch does not grow its vectors record by record (capped: a tiny record
+    /// must not reserve thousands of slots).
+    fn reserve_for(&mut self, first: u32, batch_size: i32) {
+        let n = (batch_size.max(0) as u32 / first.max(1)).clamp(1, 256) as usize;
+        self.records.reserve(n);
+        self.send_ids.reserve(n);
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -782,10 +791,14 @@ impl Producer {
                 part.peek_current_partition(available, count, &mut self.rng)
             }
         };
-        let tp = TopicPartition::new(r.topic.clone(), partition);
+        // The record's topic becomes its partition's (no copy of the name per record).
+        let tp = TopicPartition::new(r.topic, partition);
         // CreateTime: the producer's clock when the application did not set a timestamp.
         let ts = r.timestamp.unwrap_or(self.epoch_ms + now.as_ms() as i64);
-        let q = self.accum.entry(tp.clone()).or_default();
+        let q = match self.accum.get_mut(&tp) {
+            Some(q) => q,
+            None => self.accum.entry(tp.clone()).or_default(),
+        };
         let need_new = match q.back() {
             None => true,
             Some(b) => b.full || b.frozen.is_some() || b.attempts > 0,
@@ -803,12 +816,17 @@ impl Producer {
             self.next_batch += 1;
             let mut nb = ProducerBatch::new(tp.clone(), now, ts, (u64::from(self.id) << 40) | self.next_batch);
             let rec = Record { offset_delta: 0, ..rec };
-            nb.size += record_size(0, 0, &rec);
+            let first = record_size(0, 0, &rec);
+            nb.size += first;
             nb.reserved += reserved;
+            nb.reserve_for(first, self.cfg.batch_size);
             nb.records.push(rec);
             nb.send_ids.push(send_id);
             q.push_back(nb);
         } else {
+            if b.records.is_empty() {
+                b.reserve_for(rs, self.cfg.batch_size);
+            }
             b.size += rs;
             b.reserved += reserved;
             b.records.push(rec);
@@ -818,7 +836,9 @@ impl Producer {
             }
         }
         if sticky {
-            let all_full = q.iter().all(|b| b.full);
+            // From the back: the last batch is the one usually not full, so this stops at once
+            // (the same answer as scanning from the front, which walked the whole queue).
+            let all_full = q.iter().rev().all(|b| b.full);
             let available = self.meta.topics.get(&tp.topic).map(|t| t.available.as_slice()).unwrap_or(&[]);
             if let Some(part) = self.partitioners.get_mut(&tp.topic) {
                 part.update_partition_info(rs as i32, all_full, available, count, &mut self.rng);
@@ -919,7 +939,13 @@ impl Producer {
                 let mut b = q.pop_front().expect("front");
                 size += b.size;
                 if b.frozen.is_none() {
-                    b.frozen = Some(Rc::new(std::mem::take(&mut b.records)));
+                    let mut records = std::mem::take(&mut b.records);
+                    // A batch sent before it filled gives back the room reserved for it (the
+                    // log keeps these records).
+                    if records.capacity() > 2 * records.len() {
+                        records.shrink_to_fit();
+                    }
+                    b.frozen = Some(Rc::new(records));
                 }
                 if self.cfg.enable_idempotence && b.base_sequence < 0 {
                     let seq = self.next_seq.entry(tp.clone()).or_insert(0);
@@ -1022,12 +1048,5 @@ pub(crate) const SENDER: &str = "org.apache.kafka.clients.producer.internals.Sen
 /// plus a share of the batch header (the Java producer allocates whole batches; this keeps the
 /// same order of magnitude without a buffer pool).
 fn reservation(r: &ProducerRecord) -> u32 {
-    let probe = Record {
-        offset_delta: 0,
-        timestamp: 0,
-        key: r.key.clone(),
-        value: r.value.clone(),
-        headers: r.headers.clone(),
-    };
-    record_size(0, 0, &probe) + RECORD_BATCH_OVERHEAD
+    crate::sim::record::record_size_of(0, 0, r.key.as_deref(), r.value.as_deref(), &r.headers) + RECORD_BATCH_OVERHEAD
 }
