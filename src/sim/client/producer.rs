@@ -240,7 +240,7 @@ impl Producer {
             _ => 0,
         };
         if count > 0 && record.partition.map(|p| p >= 0 && p < count).unwrap_or(true) {
-            self.append(now, id, record, count);
+            self.append(now, id, record, count, size);
         } else {
             self.meta.want(&record.topic);
             self.pending.push_back((id, record, now));
@@ -767,14 +767,19 @@ impl Producer {
                     continue;
                 }
             }
-            self.append(now, id, r, count);
+            let reserved = reservation(&r);
+            self.append(now, id, r, count, reserved);
         }
     }
 
     /// `RecordAccumulator.append` with the partition choice of `BuiltInPartitioner`.
-    fn append(&mut self, now: SimTime, send_id: u64, r: ProducerRecord, count: i32) {
-        let reserved = i64::from(reservation(&r));
+    /// `reserved` is the record's [`reservation`], which the caller has already computed.
+    fn append(&mut self, now: SimTime, send_id: u64, r: ProducerRecord, count: i32, reserved: u32) {
+        let reserved = i64::from(reserved);
         let sticky = r.partition.is_none() && (r.key.is_none() || self.cfg.partitioner_ignore_keys);
+        // The sticky partitioner and the topic's available partitions, looked up once for both
+        // its uses (choosing the partition, then updating it after the append).
+        let mut sticky_state: Option<(&mut BuiltInPartitioner, &[i32])> = None;
         let partition = match (r.partition, &r.key) {
             (Some(p), _) => p,
             (None, Some(k)) if !self.cfg.partitioner_ignore_keys => partition_for_key(k, count),
@@ -788,9 +793,12 @@ impl Producer {
                         .entry(r.topic.clone())
                         .or_insert_with(|| BuiltInPartitioner::new(batch_size).expect("batch size >= 1")),
                 };
-                part.peek_current_partition(available, count, &mut self.rng)
+                let p = part.peek_current_partition(available, count, &mut self.rng);
+                sticky_state = Some((part, available));
+                p
             }
         };
+        debug_assert_eq!(sticky, sticky_state.is_some());
         // The record's topic becomes its partition's (no copy of the name per record).
         let tp = TopicPartition::new(r.topic, partition);
         // CreateTime: the producer's clock when the application did not set a timestamp.
@@ -835,14 +843,11 @@ impl Producer {
                 b.full = true;
             }
         }
-        if sticky {
+        if let Some((part, available)) = sticky_state {
             // From the back: the last batch is the one usually not full, so this stops at once
             // (the same answer as scanning from the front, which walked the whole queue).
             let all_full = q.iter().rev().all(|b| b.full);
-            let available = self.meta.topics.get(&tp.topic).map(|t| t.available.as_slice()).unwrap_or(&[]);
-            if let Some(part) = self.partitioners.get_mut(&tp.topic) {
-                part.update_partition_info(rs as i32, all_full, available, count, &mut self.rng);
-            }
+            part.update_partition_info(rs as i32, all_full, available, count, &mut self.rng);
         }
     }
 
