@@ -85,7 +85,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             let internal_rows = internal.into_iter().map(row_of);
             html! {
                 <>
-                    <h3>{ format!("Broker {}", b.id) }</h3>
+                    <h2>{ format!("Broker {}", b.id) }</h2>
                     <dl class="kv">
                         { row("status", b.status.clone()) }
                         { row("listener", b.endpoint.clone()) }
@@ -121,7 +121,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             );
             html! {
                 <>
-                    <h3>{ format!("Controller {}", c.id) }</h3>
+                    <h2>{ format!("Controller {}", c.id) }</h2>
                     <dl class="kv">
                         { row("role", c.role.clone()) }
                         { row("epoch", c.epoch.to_string()) }
@@ -141,7 +141,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         Detail::Log(l) => html! { <LogView detail={Rc::new(l.clone())} /> },
         Detail::Record(r) => html! {
             <>
-                <h3>{ format!("Record {}@{} on broker {}", r.tp, r.offset, r.broker) }</h3>
+                <h2>{ format!("Record {}@{} on broker {}", r.tp, r.offset, r.broker) }</h2>
                 <dl class="kv" data-testid="record-detail">
                     { row("offset", r.offset.to_string()) }
                     { row("state", if r.committed { "committed (below the HW): consumers can read it" } else { "not committed yet (at or above the HW): consumers cannot read it" }) }
@@ -169,7 +169,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             });
             html! {
                 <>
-                    <h3>{ format!("{} ({})", c.name, c.kind) }</h3>
+                    <h2>{ format!("{} ({})", c.name, c.kind) }</h2>
                     <dl class="kv">
                         { row("state", c.state.clone()) }
                         { row("doing", c.summary.clone()) }
@@ -197,7 +197,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             });
             html! {
                 <>
-                    <h3>{ format!("Group {}", g.id) }</h3>
+                    <h2>{ format!("Group {}", g.id) }</h2>
                     <dl class="kv">
                         { row("state", g.state.clone()) }
                         { row("generation", g.generation.to_string()) }
@@ -227,7 +227,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             });
             html! {
                 <>
-                    <h3>{ format!("Topic {}", t.name) }</h3>
+                    <h2>{ format!("Topic {}", t.name) }</h2>
                     <dl class="kv">
                         { row("topic id", t.id.clone()) }
                         if t.internal { { row("internal", "yes") } }
@@ -241,7 +241,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         }
         Detail::Link(l) => html! {
             <>
-                <h3>{ format!("Link {} → {}", l.from, l.to) }</h3>
+                <h2>{ format!("Link {} → {}", l.from, l.to) }</h2>
                 <dl class="kv">
                     { row("cut", if l.cut { "yes: every message is dropped" } else { "no" }) }
                     { row("extra latency", format!("{} ms", l.extra_latency_ms)) }
@@ -338,7 +338,7 @@ fn LogView(props: &LogProps) -> Html {
     let followers = l.followers.iter().map(|(b, o)| format!("broker {b} at {o}")).collect::<Vec<_>>().join(", ");
     html! {
         <>
-            <h3>{ format!("{} on broker {} ({})", l.tp, l.broker, l.role) }</h3>
+            <h2>{ format!("{} on broker {} ({})", l.tp, l.broker, l.role) }</h2>
             <dl class="kv" data-testid="log-detail">
                 { row("in ISR", if l.in_isr { "yes" } else { "no" }) }
                 { row("leader epoch", l.leader_epoch.to_string()) }
