@@ -105,11 +105,8 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, ParseError> {
     };
     let body_start = parse_header(&lines, &mut lesson)?;
     let mut section = Section::Intro;
-    let mut seen_setup = false;
-    let mut seen_demo = false;
+    let mut seen = SeenBlocks::default();
     let mut closing_line = 0u32;
-    // Per step: which blocks were seen (goals, hints, allowed, solution).
-    let mut seen: Vec<[bool; 4]> = Vec::new();
     let mut step_lines: Vec<u32> = Vec::new();
     let mut i = body_start;
     while i < lines.len() {
@@ -128,7 +125,7 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, ParseError> {
             }
             let body: Vec<&str> = lines[i + 1..j].to_vec();
             if BLOCKS.contains(&info) {
-                handle_block(info, &body, lno, &section, &mut lesson, &mut seen, &mut seen_setup, &mut seen_demo)?;
+                handle_block(info, &body, lno, &section, &mut lesson, &mut seen)?;
             } else {
                 // Prose code block: keep it verbatim.
                 let target = prose_target(&mut lesson, &section);
@@ -156,7 +153,7 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, ParseError> {
                 allowed: None,
                 solution: String::new(),
             });
-            seen.push([false; 4]);
+            seen.steps.push([false; 4]);
             step_lines.push(lno);
             section = Section::Step(lesson.steps.len() - 1);
         } else if trimmed.starts_with(CLOSING) {
@@ -314,28 +311,34 @@ fn parse_header(lines: &[&str], lesson: &mut Lesson) -> Result<usize, ParseError
     Ok(i)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The blocks of a lesson seen so far, each of which may appear once.
+#[derive(Default)]
+struct SeenBlocks {
+    setup: bool,
+    demo: bool,
+    /// Per step: goals, hints, allowed, solution.
+    steps: Vec<[bool; 4]>,
+}
+
 fn handle_block(
     info: &str,
     body: &[&str],
     lno: u32,
     section: &Section,
     lesson: &mut Lesson,
-    seen: &mut [[bool; 4]],
-    seen_setup: &mut bool,
-    seen_demo: &mut bool,
+    seen: &mut SeenBlocks,
 ) -> Result<(), ParseError> {
     let text = body.join("\n");
     match (info, section) {
         ("setup", Section::Intro) => {
-            if std::mem::replace(seen_setup, true) {
+            if std::mem::replace(&mut seen.setup, true) {
                 return err(lno, "a second ```setup block");
             }
             check_script(&text, lno)?;
             lesson.setup = text;
         }
         ("demo", Section::Intro) => {
-            if std::mem::replace(seen_demo, true) {
+            if std::mem::replace(&mut seen.demo, true) {
                 return err(lno, "a second ```demo block");
             }
             lesson.demo = parse_demo(&text, lno)?;
@@ -348,7 +351,7 @@ fn handle_block(
                 "allowed" => 2,
                 _ => 3,
             };
-            if std::mem::replace(&mut seen[*k][slot], true) {
+            if std::mem::replace(&mut seen.steps[*k][slot], true) {
                 return err(lno, format!("a second ```{info} block in this step"));
             }
             let step = &mut lesson.steps[*k];

@@ -5,7 +5,9 @@
 use crate::sim::config::TopicConfig;
 use crate::sim::epoch_cache::LeaderEpochCache;
 use crate::sim::errors::{ApiError, KafkaError};
-use crate::sim::producer_state::{AppendOrigin, AppendOutcome, ControlRecordType, DataBatch, ProducerStateManager};
+use crate::sim::producer_state::{
+    AppendOrigin, AppendOutcome, ControlRecordType, DataBatch, ProducerStateManager, TxnMarker as EndTxnMarker,
+};
 use crate::sim::protocol::ProduceBatch;
 use crate::sim::record::{batch_size, ControlType, Record, RecordBatch, NO_PRODUCER_ID};
 use crate::sim::trace::RecordRef;
@@ -270,13 +272,15 @@ impl Log {
         };
         let completed = self
             .producers
-            .append_marker(
-                producer_id,
-                producer_epoch,
-                kind,
-                base,
-                coordinator_epoch,
-                now_ms,
+            .append_txn_marker(
+                &EndTxnMarker {
+                    producer_id,
+                    producer_epoch,
+                    control_type: kind,
+                    offset: base,
+                    coordinator_epoch,
+                    timestamp: now_ms,
+                },
                 AppendOrigin::Coordinator,
             )
             .map_err(|e| {
@@ -341,15 +345,15 @@ impl Log {
                     ControlType::Abort => ControlRecordType::Abort,
                     ControlType::Commit => ControlRecordType::Commit,
                 };
-                if let Ok(Some(t)) = self.producers.append_marker(
-                    batch.producer_id,
-                    batch.producer_epoch,
-                    kind,
-                    batch.base_offset,
-                    -1,
-                    batch.max_timestamp,
-                    AppendOrigin::Replication,
-                ) {
+                let marker = EndTxnMarker {
+                    producer_id: batch.producer_id,
+                    producer_epoch: batch.producer_epoch,
+                    control_type: kind,
+                    offset: batch.base_offset,
+                    coordinator_epoch: -1,
+                    timestamp: batch.max_timestamp,
+                };
+                if let Ok(Some(t)) = self.producers.append_txn_marker(&marker, AppendOrigin::Replication) {
                     if t.is_aborted {
                         self.aborted.push(AbortedTxn {
                             producer_id: batch.producer_id,

@@ -144,6 +144,10 @@ impl<T> Out<T> {
     pub(crate) fn respond(&mut self, to: NodeAddr, corr: u64, resp: Response) {
         self.sends.push((to, Message { corr, body: Body::Resp(resp) }));
     }
+    /// Answers a request.
+    pub(crate) fn reply(&mut self, to: ReplyTo, resp: Response) {
+        self.respond(to.to, to.corr, resp);
+    }
     pub(crate) fn timer(&mut self, at: SimTime, timer: T) {
         self.timers.push((at, timer));
     }
@@ -157,6 +161,13 @@ impl<T> Out<T> {
     pub(crate) fn exit(&mut self) {
         self.exit = true;
     }
+}
+
+/// Where the answer to a request goes: the node that sent it and the request's correlation id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ReplyTo {
+    pub(crate) to: NodeAddr,
+    pub(crate) corr: u64,
 }
 
 /// A counter for correlation ids.

@@ -414,23 +414,6 @@ impl ProducerStateManager {
         Ok(())
     }
 
-    /// Appends a COMMIT or ABORT marker written at `offset` (`appendEndTxnMarker`); the same as
-    /// [`Self::append_txn_marker`] with the fields passed one by one.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn append_marker(
-        &mut self,
-        producer_id: ProducerId,
-        producer_epoch: ProducerEpoch,
-        control_type: ControlRecordType,
-        offset: Offset,
-        coordinator_epoch: i32,
-        timestamp: i64,
-        origin: AppendOrigin,
-    ) -> Result<Option<CompletedTxn>, ProducerStateError> {
-        let marker = TxnMarker { producer_id, producer_epoch, control_type, offset, coordinator_epoch, timestamp };
-        self.append_txn_marker(&marker, origin)
-    }
-
     /// Appends a COMMIT or ABORT marker (`appendEndTxnMarker`). Checks the producer epoch (a
     /// warning only for replication) and the coordinator epoch; a higher epoch bumps the stored
     /// epoch and clears the retained batches (sequence back to `NO_SEQUENCE`). Closes the
@@ -821,7 +804,7 @@ mod tests {
             .append_txn_marker(&marker(PID, 0, ControlRecordType::Abort, 1, 4, 0), AppendOrigin::Replication)
             .is_ok());
         assert!(m
-            .append_marker(PID, 0, ControlRecordType::Commit, 3, 5, 0, AppendOrigin::Coordinator)
+            .append_txn_marker(&marker(PID, 0, ControlRecordType::Commit, 3, 5, 0), AppendOrigin::Coordinator)
             .unwrap()
             .is_none());
         let plain = DataBatch { producer_id: NO_PRODUCER_ID, ..batch(-1, -1, 3, false) };

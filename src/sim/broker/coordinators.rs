@@ -8,17 +8,17 @@ use super::group::GroupStep;
 use super::host::{offsets_partitions, txn_partitions, CoordinatorHost};
 use super::timer::{BrokerOut, BrokerTimer};
 use super::txn::TxnStep;
-use super::{BrokerDisk, BrokerProc};
+use super::{BrokerDisk, BrokerProc, BrokerStep};
 use crate::sim::errors::KafkaError;
 use crate::sim::log::{Log, TxnMarker};
 use crate::sim::metadata::MetadataImage;
-use crate::sim::node::Env;
+use crate::sim::node::{Env, ReplyTo};
 use crate::sim::partitioner::coordinator_partition;
 use crate::sim::protocol::{NewTopic, ProduceBatch, Request, Response};
 use crate::sim::record::ControlType;
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
-use crate::sim::types::{BrokerId, NodeAddr, Offset, TopicPartition, OFFSETS_TOPIC, TXN_TOPIC};
+use crate::sim::types::{BrokerId, Offset, TopicPartition, OFFSETS_TOPIC, TXN_TOPIC};
 
 /// The broker as its coordinators' host during one step: everything of the process but the
 /// coordinators' own state, and the disk.
@@ -58,12 +58,13 @@ impl CoordinatorHost for BrokerHost<'_> {
     }
 
     fn after_append(&mut self, now: SimTime, tp: &TopicPartition, env: &Env, out: &mut BrokerOut) -> bool {
-        self.proc.try_complete_delayed_fetches(now, self.disk, env, out);
-        self.proc.advance_hw(now, tp, self.disk, env, out)
+        let mut broker = self.broker(now, env, out);
+        broker.try_complete_delayed_fetches();
+        broker.advance_hw(tp)
     }
 
     fn create_topic(&mut self, now: SimTime, topic: NewTopic, env: &Env, out: &mut BrokerOut) {
-        self.proc.create_topic_internally(now, topic, env, out);
+        self.broker(now, env, out).create_topic_internally(topic);
     }
 
     fn next_corr(&mut self) -> u64 {
@@ -75,62 +76,50 @@ impl CoordinatorHost for BrokerHost<'_> {
     }
 
     fn next_producer_id(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) -> Result<i64, KafkaError> {
-        self.proc.next_producer_id(now, env, out)
+        self.broker(now, env, out).next_producer_id()
+    }
+}
+
+impl BrokerHost<'_> {
+    /// The broker's own step, for what the host does on the coordinator's behalf.
+    fn broker<'s>(&'s mut self, now: SimTime, env: &'s Env, out: &'s mut BrokerOut) -> BrokerStep<'s> {
+        BrokerStep { proc: self.proc, disk: self.disk, now, env, out }
     }
 }
 
 impl BrokerProc {
-    /// Runs one step of the group coordinator. The step borrows the coordinator's state and,
-    /// as its host, the rest of the broker: the state is lifted out of the process for the
-    /// step (nothing the host does reaches a coordinator) and put back after it.
-    pub(crate) fn group_step<R>(
-        &mut self,
-        now: SimTime,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-        step: impl FnOnce(&mut GroupStep<'_>) -> R,
-    ) -> R {
-        let mut coord = std::mem::take(&mut self.coordinator);
-        let mut host = BrokerHost { proc: self, disk };
-        let r = step(&mut GroupStep { coord: &mut coord, host: &mut host, now, env, out });
-        self.coordinator = coord;
-        r
-    }
-
-    /// Runs one step of the transaction coordinator (as [`BrokerProc::group_step`]).
-    pub(crate) fn txn_step<R>(
-        &mut self,
-        now: SimTime,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-        step: impl FnOnce(&mut TxnStep<'_>) -> R,
-    ) -> R {
-        let mut coord = std::mem::take(&mut self.txn);
-        let mut host = BrokerHost { proc: self, disk };
-        let r = step(&mut TxnStep { coord: &mut coord, host: &mut host, now, env, out });
-        self.txn = coord;
-        r
-    }
-
     /// The `__consumer_offsets` partition of a group (`String.hashCode`).
     pub(crate) fn group_partition(&self, group: &str, env: &Env) -> i32 {
         coordinator_partition(group, offsets_partitions(&self.image, env))
+    }
+}
+
+impl BrokerStep<'_> {
+    /// Runs one step of the group coordinator. The step borrows the coordinator's state and,
+    /// as its host, the rest of the broker: the state is lifted out of the process for the
+    /// step (nothing the host does reaches a coordinator) and put back after it.
+    pub(crate) fn group_step<R>(&mut self, step: impl FnOnce(&mut GroupStep<'_>) -> R) -> R {
+        let mut coord = std::mem::take(&mut self.proc.coordinator);
+        let mut host = BrokerHost { proc: self.proc, disk: self.disk };
+        let r =
+            step(&mut GroupStep { coord: &mut coord, host: &mut host, now: self.now, env: self.env, out: self.out });
+        self.proc.coordinator = coord;
+        r
+    }
+
+    /// Runs one step of the transaction coordinator (as [`BrokerStep::group_step`]).
+    pub(crate) fn txn_step<R>(&mut self, step: impl FnOnce(&mut TxnStep<'_>) -> R) -> R {
+        let mut coord = std::mem::take(&mut self.proc.txn);
+        let mut host = BrokerHost { proc: self.proc, disk: self.disk };
+        let r = step(&mut TxnStep { coord: &mut coord, host: &mut host, now: self.now, env: self.env, out: self.out });
+        self.proc.txn = coord;
+        r
     }
 
     /// FindCoordinator (`KafkaApis.handleFindCoordinatorRequest`): the leader of the key's
     /// partition of the internal topic, which is created the first time it is asked for. The
     /// answer, and whether the topic exists.
-    pub(crate) fn find_coordinator(
-        &mut self,
-        now: SimTime,
-        key: &str,
-        transaction: bool,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) -> (Response, bool) {
+    pub(crate) fn find_coordinator(&mut self, key: &str, transaction: bool) -> (Response, bool) {
         let unavailable = Response::FindCoordinator {
             error: Some(KafkaError::COORDINATOR_NOT_AVAILABLE),
             node: -1,
@@ -138,21 +127,21 @@ impl BrokerProc {
             port: 0,
         };
         let (topic, n) = if transaction {
-            (TXN_TOPIC, txn_partitions(&self.image, env))
+            (TXN_TOPIC, txn_partitions(&self.proc.image, self.env))
         } else {
-            (OFFSETS_TOPIC, offsets_partitions(&self.image, env))
+            (OFFSETS_TOPIC, offsets_partitions(&self.proc.image, self.env))
         };
-        if !self.image.topics.contains_key(topic) {
+        if !self.proc.image.topics.contains_key(topic) {
             if transaction {
-                self.txn_step(now, disk, env, out, |s| s.ensure_txn_topic());
+                self.txn_step(|s| s.ensure_txn_topic());
             } else {
-                self.group_step(now, disk, env, out, |s| s.ensure_offsets_topic());
+                self.group_step(|s| s.ensure_offsets_topic());
             }
             return (unavailable, false);
         }
         let p = coordinator_partition(key, n);
-        let leader = self.image.partition(topic, p).map(|s| s.leader).unwrap_or(-1);
-        let resp = match self.image.brokers.get(&leader).filter(|b| !b.fenced) {
+        let leader = self.proc.image.partition(topic, p).map(|s| s.leader).unwrap_or(-1);
+        let resp = match self.proc.image.brokers.get(&leader).filter(|b| !b.fenced) {
             Some(b) => Response::FindCoordinator {
                 error: None,
                 node: leader,
@@ -166,62 +155,39 @@ impl BrokerProc {
 
     /// The requests of clients to the coordinators: the group's, then the transaction
     /// coordinator's; after any of them the groups' timers are armed again.
-    pub(crate) fn handle_coordinator_request(
-        &mut self,
-        now: SimTime,
-        (from, corr): (NodeAddr, u64),
-        req: Request,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
+    pub(crate) fn handle_coordinator_request(&mut self, reply: ReplyTo, req: Request) {
         if let Request::FindCoordinator { key, transaction } = req {
-            let (resp, known) = self.find_coordinator(now, &key, transaction, disk, env, out);
-            out.respond(from, corr, resp);
+            let (resp, known) = self.find_coordinator(&key, transaction);
+            self.out.reply(reply, resp);
             if known {
-                self.group_step(now, disk, env, out, |s| s.schedule_group_ticks());
+                self.group_step(|s| s.schedule_group_ticks());
             }
             return;
         }
-        if let Some(req) = self.group_step(now, disk, env, out, |s| s.handle_request(from, corr, req)) {
-            self.txn_step(now, disk, env, out, |s| s.handle_txn_request(from, corr, req));
+        if let Some(req) = self.group_step(|s| s.handle_request(reply.to, reply.corr, req)) {
+            self.txn_step(|s| s.handle_txn_request(reply.to, reply.corr, req));
         }
-        self.group_step(now, disk, env, out, |s| s.schedule_group_ticks());
+        self.group_step(|s| s.schedule_group_ticks());
     }
 
     /// Becoming (`leader`) or ceasing to be leader of a partition of an internal topic: its
     /// coordinator loads or unloads it.
-    pub(crate) fn on_leadership_coordinator(
-        &mut self,
-        now: SimTime,
-        tp: &TopicPartition,
-        leader: bool,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
+    pub(crate) fn on_leadership_coordinator(&mut self, tp: &TopicPartition, leader: bool) {
         match (tp.topic.as_str(), leader) {
-            (TXN_TOPIC, true) => self.txn_step(now, disk, env, out, |s| s.load_transactions(tp)),
-            (TXN_TOPIC, false) => self.txn_step(now, disk, env, out, |s| s.unload_transactions(tp)),
-            (OFFSETS_TOPIC, true) => self.group_step(now, disk, env, out, |s| s.load_groups(tp)),
-            (OFFSETS_TOPIC, false) => self.group_step(now, disk, env, out, |s| s.unload_groups(tp)),
+            (TXN_TOPIC, true) => self.txn_step(|s| s.load_transactions(tp)),
+            (TXN_TOPIC, false) => self.txn_step(|s| s.unload_transactions(tp)),
+            (OFFSETS_TOPIC, true) => self.group_step(|s| s.load_groups(tp)),
+            (OFFSETS_TOPIC, false) => self.group_step(|s| s.unload_groups(tp)),
             _ => {}
         }
     }
 
     /// The HW of a partition of an internal topic moved: writes it covers are answered.
-    pub(crate) fn on_hw_advanced_coordinator(
-        &mut self,
-        now: SimTime,
-        tp: &TopicPartition,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
+    pub(crate) fn on_hw_advanced_coordinator(&mut self, tp: &TopicPartition) {
         if tp.topic == OFFSETS_TOPIC {
-            self.group_step(now, disk, env, out, |s| s.complete_offset_writes());
+            self.group_step(|s| s.complete_offset_writes());
         } else if tp.topic == TXN_TOPIC {
-            self.txn_step(now, disk, env, out, |s| s.complete_txn_writes());
+            self.txn_step(|s| s.complete_txn_writes());
         }
     }
 
@@ -230,36 +196,32 @@ impl BrokerProc {
     /// (or drops) the transaction's offsets. The answer.
     pub(crate) fn write_txn_markers(
         &mut self,
-        now: SimTime,
         markers: Vec<(i64, i16, ControlType, Vec<TopicPartition>, i32)>,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
     ) -> Response {
-        let now_ms = env.wall_ms(now);
+        let now_ms = self.env.wall_ms(self.now);
         let mut results = Vec::new();
         for (pid, epoch, control, parts, coordinator_epoch) in markers {
             let mut r = Vec::new();
             for tp in parts {
-                let leader_epoch = match self.replicas.get(&tp) {
+                let leader_epoch = match self.proc.replicas.get(&tp) {
                     Some(rep) if rep.is_leader() => rep.leader_epoch,
                     _ => {
                         r.push((tp, Some(KafkaError::NOT_LEADER_OR_FOLLOWER)));
                         continue;
                     }
                 };
-                let cfg = self.config(&tp.topic);
-                let Some(log) = disk.logs.get_mut(&tp) else {
+                let cfg = self.proc.config(&tp.topic);
+                let Some(log) = self.disk.logs.get_mut(&tp) else {
                     r.push((tp, Some(KafkaError::NOT_LEADER_OR_FOLLOWER)));
                     continue;
                 };
                 let marker = TxnMarker { producer_id: pid, producer_epoch: epoch, control, coordinator_epoch };
                 match log.append_marker_as_leader(marker, leader_epoch, now_ms, &cfg) {
                     Ok(_) => {
-                        out.touch(&tp);
+                        self.out.touch(&tp);
                         if tp.topic == OFFSETS_TOPIC {
-                            let n = offsets_partitions(&self.image, env);
-                            self.coordinator.complete_txn_offsets(tp.partition, n, pid, control);
+                            let n = offsets_partitions(&self.proc.image, self.env);
+                            self.proc.coordinator.complete_txn_offsets(tp.partition, n, pid, control);
                         }
                         r.push((tp, None));
                     }
@@ -268,11 +230,11 @@ impl BrokerProc {
             }
             results.push((pid, r));
         }
-        self.try_complete_delayed_fetches(now, disk, env, out);
+        self.try_complete_delayed_fetches();
         let touched: Vec<TopicPartition> =
             results.iter().flat_map(|(_, r)| r.iter().filter(|(_, e)| e.is_none()).map(|(tp, _)| tp.clone())).collect();
         for tp in touched {
-            self.maybe_increment_hw(now, &tp, disk, env, out);
+            self.maybe_increment_hw(&tp);
         }
         Response::WriteTxnMarkers { results }
     }
@@ -281,40 +243,44 @@ impl BrokerProc {
     /// the block fetched ahead when it runs out. With no id left it asks the controller for a
     /// block and fails with COORDINATOR_LOAD_IN_PROGRESS (the client retries); at 90% of a
     /// block it fetches the next one ahead.
-    pub(crate) fn next_producer_id(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) -> Result<i64, KafkaError> {
+    pub(crate) fn next_producer_id(&mut self) -> Result<i64, KafkaError> {
         for _ in 0..=3 {
-            let (first, next, end) = self.producer_ids;
+            let (first, next, end) = self.proc.producer_ids;
             if next < end {
-                self.producer_ids.1 += 1;
+                self.proc.producer_ids.1 += 1;
                 if next == first + (end - first) * 9 / 10 {
-                    self.maybe_request_producer_ids(now, env, out);
+                    self.maybe_request_producer_ids();
                 }
                 return Ok(next);
             }
-            let Some((f, e)) = self.next_producer_ids.take() else {
-                self.maybe_request_producer_ids(now, env, out);
+            let Some((f, e)) = self.proc.next_producer_ids.take() else {
+                self.maybe_request_producer_ids();
                 return Err(KafkaError::COORDINATOR_LOAD_IN_PROGRESS);
             };
-            self.producer_ids = (f, f, e);
-            self.producer_id_inflight = None;
-            self.producer_id_backoff_until = SimTime::ZERO;
+            self.proc.producer_ids = (f, f, e);
+            self.proc.producer_id_inflight = None;
+            self.proc.producer_id_backoff_until = SimTime::ZERO;
         }
         Err(KafkaError::COORDINATOR_LOAD_IN_PROGRESS)
     }
 
     /// `maybeRequestNextBlock`: one AllocateProducerIds at a time, none while a block waits or
     /// during the backoff after a failure.
-    fn maybe_request_producer_ids(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
-        if self.next_producer_ids.is_some()
-            || self.producer_id_inflight.is_some()
-            || now < self.producer_id_backoff_until
+    fn maybe_request_producer_ids(&mut self) {
+        if self.proc.next_producer_ids.is_some()
+            || self.proc.producer_id_inflight.is_some()
+            || self.now < self.proc.producer_id_backoff_until
         {
             return;
         }
-        let corr = self.corr.next_id();
-        self.producer_id_inflight = Some(corr);
-        let to = self.controller.target(env);
-        out.request(to, corr, Request::AllocateProducerIds { broker: self.id, broker_epoch: self.broker_epoch });
-        out.timer(now.plus_ms(5000), BrokerTimer::ControllerRequestTimeout(corr));
+        let corr = self.proc.corr.next_id();
+        self.proc.producer_id_inflight = Some(corr);
+        let to = self.proc.controller.target(self.env);
+        self.out.request(
+            to,
+            corr,
+            Request::AllocateProducerIds { broker: self.proc.id, broker_epoch: self.proc.broker_epoch },
+        );
+        self.out.timer(self.now.plus_ms(5000), BrokerTimer::ControllerRequestTimeout(corr));
     }
 }

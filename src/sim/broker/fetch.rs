@@ -33,60 +33,6 @@ pub(crate) struct Fetcher {
 }
 
 impl BrokerProc {
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn handle_fetch(
-        &mut self,
-        now: SimTime,
-        from: NodeAddr,
-        corr: u64,
-        replica: i32,
-        max_wait_ms: i64,
-        _min_bytes: i32,
-        max_bytes: i32,
-        isolation: Isolation,
-        partitions: Vec<FetchPartition>,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        let now_ms = env.wall_ms(now);
-        // Followers report their position first: the leader updates its view of them.
-        if replica >= 0 {
-            for fp in &partitions {
-                let tp = &fp.tp;
-                let Some(r) = self.replicas.get_mut(tp) else { continue };
-                if r.leader_epoch != fp.current_leader_epoch {
-                    continue;
-                }
-                let Some(log) = disk.logs.get(tp) else { continue };
-                if fp.last_fetched_epoch >= 0 && fp.fetch_offset > 0 {
-                    let (e, end) = log.end_offset_for(fp.last_fetched_epoch);
-                    if e < fp.last_fetched_epoch || end < fp.fetch_offset {
-                        continue;
-                    }
-                }
-                let leo = log.log_end_offset;
-                if let Role::Leader { followers } = &mut r.role {
-                    if let Some(f) = followers.get_mut(&replica) {
-                        f.update_fetch_state(fp.fetch_offset.min(leo), fp.log_start_offset, leo, now_ms);
-                    }
-                }
-                self.maybe_expand_isr(now, tp, replica, disk, env, out);
-                self.maybe_increment_hw(now, tp, disk, env, out);
-            }
-        }
-        let (resp, has_data) = self.read_fetch(replica, isolation, max_bytes, &partitions, disk);
-        if has_data || max_wait_ms <= 0 {
-            out.respond(from, corr, resp);
-            return;
-        }
-        let id = self.next_delayed;
-        self.next_delayed += 1;
-        let deadline = now.plus_ms(max_wait_ms);
-        self.delayed_fetch.insert(id, DelayedFetch { from, corr, replica, isolation, max_bytes, partitions, deadline });
-        out.timer(deadline, BrokerTimer::DelayedFetch(id));
-    }
-
     /// Reads every partition of a fetch; returns the response and whether it carries
     /// anything worth answering now (records, an error, or a divergence).
     fn read_fetch(
@@ -189,91 +135,115 @@ impl BrokerProc {
         p
     }
 
-    /// Answers parked fetches that now have something to return.
-    pub(crate) fn try_complete_delayed_fetches(
-        &mut self,
-        _now: SimTime,
-        disk: &mut BrokerDisk,
-        _env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        if self.delayed_fetch.is_empty() {
-            return;
-        }
-        let mut done = Vec::new();
-        for (id, d) in &self.delayed_fetch {
-            let (resp, has_data) = self.read_fetch(d.replica, d.isolation, d.max_bytes, &d.partitions, disk);
-            if has_data {
-                out.respond(d.from, d.corr, resp);
-                done.push(*id);
-            }
-        }
-        for id in done {
-            self.delayed_fetch.remove(&id);
-        }
-    }
-
-    pub(crate) fn expire_delayed_fetch(
-        &mut self,
-        now: SimTime,
-        id: u64,
-        disk: &mut BrokerDisk,
-        _env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        let Some(d) = self.delayed_fetch.get(&id) else { return };
-        if d.deadline > now {
-            return;
-        }
-        let d = self.delayed_fetch.remove(&id).expect("present");
-        let (resp, _) = self.read_fetch(d.replica, d.isolation, d.max_bytes, &d.partitions, disk);
-        out.respond(d.from, d.corr, resp);
-    }
-
-    // ---------------- the follower side ----------------
-
-    pub(crate) fn start_fetching(
-        &mut self,
-        now: SimTime,
-        tp: &TopicPartition,
-        leader: BrokerId,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        let f = self.fetchers.entry(leader).or_default();
-        if !f.partitions.contains(tp) {
-            f.partitions.push(tp.clone());
-        }
-        self.maybe_send_replica_fetch(now, leader, disk, env, out);
-    }
-
     pub(crate) fn stop_fetching(&mut self, tp: &TopicPartition) {
         for f in self.fetchers.values_mut() {
             f.partitions.retain(|t| t != tp);
         }
         self.fetchers.retain(|_, f| !f.partitions.is_empty() || f.inflight.is_some());
     }
+}
 
-    pub(crate) fn maybe_send_replica_fetch(
+impl BrokerStep<'_> {
+    pub(crate) fn handle_fetch(
         &mut self,
-        now: SimTime,
-        leader: BrokerId,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
+        reply: ReplyTo,
+        replica: i32,
+        max_wait_ms: i64,
+        max_bytes: i32,
+        isolation: Isolation,
+        partitions: Vec<FetchPartition>,
     ) {
-        let Some(f) = self.fetchers.get(&leader) else { return };
+        let now_ms = self.env.wall_ms(self.now);
+        // Followers report their position first: the leader updates its view of them.
+        if replica >= 0 {
+            for fp in &partitions {
+                let tp = &fp.tp;
+                let Some(r) = self.proc.replicas.get_mut(tp) else { continue };
+                if r.leader_epoch != fp.current_leader_epoch {
+                    continue;
+                }
+                let Some(log) = self.disk.logs.get(tp) else { continue };
+                if fp.last_fetched_epoch >= 0 && fp.fetch_offset > 0 {
+                    let (e, end) = log.end_offset_for(fp.last_fetched_epoch);
+                    if e < fp.last_fetched_epoch || end < fp.fetch_offset {
+                        continue;
+                    }
+                }
+                let leo = log.log_end_offset;
+                if let Role::Leader { followers } = &mut r.role {
+                    if let Some(f) = followers.get_mut(&replica) {
+                        f.update_fetch_state(fp.fetch_offset.min(leo), fp.log_start_offset, leo, now_ms);
+                    }
+                }
+                self.maybe_expand_isr(tp, replica);
+                self.maybe_increment_hw(tp);
+            }
+        }
+        let (resp, has_data) = self.proc.read_fetch(replica, isolation, max_bytes, &partitions, self.disk);
+        if has_data || max_wait_ms <= 0 {
+            self.out.reply(reply, resp);
+            return;
+        }
+        let id = self.proc.next_delayed;
+        self.proc.next_delayed += 1;
+        let deadline = self.now.plus_ms(max_wait_ms);
+        self.proc.delayed_fetch.insert(
+            id,
+            DelayedFetch { from: reply.to, corr: reply.corr, replica, isolation, max_bytes, partitions, deadline },
+        );
+        self.out.timer(deadline, BrokerTimer::DelayedFetch(id));
+    }
+
+    /// Answers parked fetches that now have something to return.
+    pub(crate) fn try_complete_delayed_fetches(&mut self) {
+        if self.proc.delayed_fetch.is_empty() {
+            return;
+        }
+        let mut done = Vec::new();
+        for (id, d) in &self.proc.delayed_fetch {
+            let (resp, has_data) = self.proc.read_fetch(d.replica, d.isolation, d.max_bytes, &d.partitions, self.disk);
+            if has_data {
+                self.out.respond(d.from, d.corr, resp);
+                done.push(*id);
+            }
+        }
+        for id in done {
+            self.proc.delayed_fetch.remove(&id);
+        }
+    }
+
+    pub(crate) fn expire_delayed_fetch(&mut self, id: u64) {
+        let Some(d) = self.proc.delayed_fetch.get(&id) else { return };
+        if d.deadline > self.now {
+            return;
+        }
+        let d = self.proc.delayed_fetch.remove(&id).expect("present");
+        let (resp, _) = self.proc.read_fetch(d.replica, d.isolation, d.max_bytes, &d.partitions, self.disk);
+        self.out.respond(d.from, d.corr, resp);
+    }
+
+    // ---------------- the follower side ----------------
+
+    pub(crate) fn start_fetching(&mut self, tp: &TopicPartition, leader: BrokerId) {
+        let f = self.proc.fetchers.entry(leader).or_default();
+        if !f.partitions.contains(tp) {
+            f.partitions.push(tp.clone());
+        }
+        self.maybe_send_replica_fetch(leader);
+    }
+
+    pub(crate) fn maybe_send_replica_fetch(&mut self, leader: BrokerId) {
+        let Some(f) = self.proc.fetchers.get(&leader) else { return };
         if f.inflight.is_some() || f.partitions.is_empty() {
             return;
         }
-        if now < f.backoff_until {
-            out.timer(f.backoff_until, BrokerTimer::FetcherWake(leader));
+        if self.now < f.backoff_until {
+            self.out.timer(f.backoff_until, BrokerTimer::FetcherWake(leader));
             return;
         }
         let mut parts = Vec::new();
         for tp in &f.partitions {
-            let (Some(r), Some(log)) = (self.replicas.get(tp), disk.logs.get(tp)) else { continue };
+            let (Some(r), Some(log)) = (self.proc.replicas.get(tp), self.disk.logs.get(tp)) else { continue };
             if !matches!(r.role, Role::Follower { leader: l } if l == leader) {
                 continue;
             }
@@ -288,69 +258,64 @@ impl BrokerProc {
         if parts.is_empty() {
             return;
         }
-        let corr = self.corr.next_id();
-        let f = self.fetchers.get_mut(&leader).expect("fetcher");
+        let corr = self.proc.corr.next_id();
+        let f = self.proc.fetchers.get_mut(&leader).expect("fetcher");
         f.inflight = Some(corr);
-        f.sent_at = now;
-        out.request(
+        f.sent_at = self.now;
+        self.out.request(
             NodeAddr::Broker(leader),
             corr,
             Request::Fetch {
-                replica: self.id,
-                max_wait_ms: env.settings.replica_fetch_wait_max_ms,
+                replica: self.proc.id,
+                max_wait_ms: self.env.settings.replica_fetch_wait_max_ms,
                 min_bytes: 1,
                 max_bytes: 10 * 1024 * 1024,
                 isolation: Isolation::ReadUncommitted,
                 partitions: parts,
             },
         );
-        out.timer(
-            now.plus_ms(env.settings.replica_fetch_wait_max_ms + 30_000),
+        self.out.timer(
+            self.now.plus_ms(self.env.settings.replica_fetch_wait_max_ms + 30_000),
             BrokerTimer::ReplicaRequestTimeout(corr),
         );
     }
 
-    pub(crate) fn on_replica_fetch_timeout(&mut self, now: SimTime, corr: u64, env: &Env, out: &mut BrokerOut) {
-        let Some((leader, f)) = self.fetchers.iter_mut().find(|(_, f)| f.inflight == Some(corr)) else { return };
+    pub(crate) fn on_replica_fetch_timeout(&mut self, corr: u64) {
+        let Some((leader, f)) = self.proc.fetchers.iter_mut().find(|(_, f)| f.inflight == Some(corr)) else { return };
         f.inflight = None;
-        f.backoff_until = now.plus_ms(env.settings.replica_fetch_backoff_ms);
-        out.timer(f.backoff_until, BrokerTimer::FetcherWake(*leader));
+        f.backoff_until = self.now.plus_ms(self.env.settings.replica_fetch_backoff_ms);
+        self.out.timer(f.backoff_until, BrokerTimer::FetcherWake(*leader));
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn on_replica_fetch_response(
         &mut self,
-        now: SimTime,
         leader: BrokerId,
         corr: u64,
         error: Option<KafkaError>,
         partitions: Vec<FetchedPartition>,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
     ) {
-        let Some(f) = self.fetchers.get_mut(&leader) else { return };
+        let Some(f) = self.proc.fetchers.get_mut(&leader) else { return };
         if f.inflight != Some(corr) {
             return;
         }
         f.inflight = None;
-        let now_ms = env.wall_ms(now);
+        let now_ms = self.env.wall_ms(self.now);
         let mut backoff = error.is_some();
         for p in partitions {
             let tp = p.tp.clone();
-            let Some(r) = self.replicas.get(&tp) else { continue };
+            let Some(r) = self.proc.replicas.get(&tp) else { continue };
             if !matches!(r.role, Role::Follower { leader: l } if l == leader) {
                 continue;
             }
-            let cfg = self.config(&tp.topic);
-            let Some(log) = disk.logs.get_mut(&tp) else { continue };
-            out.touch(&tp);
+            let cfg = self.proc.config(&tp.topic);
+            let Some(log) = self.disk.logs.get_mut(&tp) else { continue };
+            self.out.touch(&tp);
             if let Some(e) = p.error {
                 if e == KafkaError::OFFSET_OUT_OF_RANGE && p.log_start_offset > log.log_end_offset {
                     let removed = log.truncate_fully_and_start_at(p.log_start_offset, now_ms);
-                    out.trace(TraceKind::Truncated {
+                    self.out.trace(TraceKind::Truncated {
                         tp,
-                        broker: self.id,
+                        broker: self.proc.id,
                         from: p.log_start_offset,
                         to: p.log_start_offset,
                         removed,
@@ -369,7 +334,7 @@ impl BrokerProc {
                 // even at the LEO: that still drops epoch entries past the last record.
                 let removed = log.truncate_to(to);
                 if to < leo {
-                    out.trace(TraceKind::Truncated { tp, broker: self.id, from: leo, to, removed });
+                    self.out.trace(TraceKind::Truncated { tp, broker: self.proc.id, from: leo, to, removed });
                 }
                 continue;
             }
@@ -391,19 +356,19 @@ impl BrokerProc {
             if new_hw != old_hw {
                 log.update_high_watermark(new_hw);
                 if log.high_watermark != old_hw {
-                    out.trace(TraceKind::HighWatermark { tp, broker: self.id, hw: log.high_watermark });
+                    self.out.trace(TraceKind::HighWatermark { tp, broker: self.proc.id, hw: log.high_watermark });
                 }
             }
         }
-        let delay = if backoff { env.settings.replica_fetch_backoff_ms } else { self.fetch_delay_ms };
+        let delay = if backoff { self.env.settings.replica_fetch_backoff_ms } else { self.proc.fetch_delay_ms };
         if delay > 0 {
-            let at = now.plus_ms(delay);
-            if let Some(f) = self.fetchers.get_mut(&leader) {
+            let at = self.now.plus_ms(delay);
+            if let Some(f) = self.proc.fetchers.get_mut(&leader) {
                 f.backoff_until = at;
             }
-            out.timer(at, BrokerTimer::FetcherWake(leader));
+            self.out.timer(at, BrokerTimer::FetcherWake(leader));
         } else {
-            self.maybe_send_replica_fetch(now, leader, disk, env, out);
+            self.maybe_send_replica_fetch(leader);
         }
     }
 }

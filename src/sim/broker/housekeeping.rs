@@ -3,19 +3,19 @@
 
 use super::*;
 
-impl BrokerProc {
+impl BrokerStep<'_> {
     /// Deletes old segments on every hosted log (`UnifiedLog.deleteOldSegments`).
-    pub(crate) fn run_retention(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
-        let now_ms = env.wall_ms(now);
-        let tps: Vec<TopicPartition> = disk.logs.keys().cloned().collect();
+    pub(crate) fn run_retention(&mut self) {
+        let now_ms = self.env.wall_ms(self.now);
+        let tps: Vec<TopicPartition> = self.disk.logs.keys().cloned().collect();
         for tp in tps {
-            let cfg = self.config(&tp.topic);
-            let Some(log) = disk.logs.get_mut(&tp) else { continue };
+            let cfg = self.proc.config(&tp.topic);
+            let Some(log) = self.disk.logs.get_mut(&tp) else { continue };
             if let Some((start, reason)) = log.delete_old_segments(now_ms, &cfg) {
-                out.touch(&tp);
-                out.trace(TraceKind::SegmentsDeleted {
+                self.out.touch(&tp);
+                self.out.trace(TraceKind::SegmentsDeleted {
                     tp,
-                    broker: self.id,
+                    broker: self.proc.id,
                     log_start_offset: start,
                     reason: reason.to_string(),
                 });
@@ -24,27 +24,27 @@ impl BrokerProc {
     }
 
     /// Compacts logs whose topics use `cleanup.policy=compact` (`LogCleaner`).
-    pub(crate) fn run_cleaner(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
-        let now_ms = env.wall_ms(now);
-        let tps: Vec<TopicPartition> = disk.logs.keys().cloned().collect();
+    pub(crate) fn run_cleaner(&mut self) {
+        let now_ms = self.env.wall_ms(self.now);
+        let tps: Vec<TopicPartition> = self.disk.logs.keys().cloned().collect();
         for tp in tps {
-            let cfg = self.config(&tp.topic);
+            let cfg = self.proc.config(&tp.topic);
             if !cfg.cleanup_compact {
                 continue;
             }
-            let Some(log) = disk.logs.get_mut(&tp) else { continue };
+            let Some(log) = self.disk.logs.get_mut(&tp) else { continue };
             if let Some(removed) = log.clean(now_ms, &cfg, false) {
-                out.touch(&tp);
-                out.trace(TraceKind::LogCleaned { tp, broker: self.id, removed });
+                self.out.touch(&tp);
+                self.out.trace(TraceKind::LogCleaned { tp, broker: self.proc.id, removed });
             }
         }
     }
 
     /// fsyncs logs whose `flush.ms` has passed.
-    pub(crate) fn run_flush(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env) {
-        let now_ms = env.wall_ms(now);
-        for (tp, log) in disk.logs.iter_mut() {
-            let cfg = self.topic_configs.get(&tp.topic).cloned().unwrap_or_default();
+    pub(crate) fn run_flush(&mut self) {
+        let now_ms = self.env.wall_ms(self.now);
+        for (tp, log) in self.disk.logs.iter_mut() {
+            let cfg = self.proc.topic_configs.get(&tp.topic).cloned().unwrap_or_default();
             if now_ms - log.last_flush_ms >= cfg.flush_ms
                 || log.log_end_offset - log.recovery_point >= cfg.flush_messages
             {

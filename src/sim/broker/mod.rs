@@ -28,7 +28,7 @@ use crate::sim::config::TopicConfig;
 use crate::sim::errors::KafkaError;
 use crate::sim::log::Log;
 use crate::sim::metadata::{ImageDelta, MetadataImage, MetadataRecord};
-use crate::sim::node::{CorrIds, Env, Node};
+use crate::sim::node::{CorrIds, Env, Node, ReplyTo};
 use crate::sim::protocol::{Body, Message, Request, Response};
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
@@ -110,6 +110,13 @@ impl ControllerLink {
     pub(crate) fn hint(&mut self, leader: Option<i32>) {
         if leader.is_some() {
             self.leader = leader;
+        }
+    }
+    /// A NOT_CONTROLLER answer: talk to the leader it names, else to the next voter.
+    pub(crate) fn not_controller(&mut self, leader: Option<i32>) {
+        match leader {
+            Some(_) => self.hint(leader),
+            None => self.failed(),
         }
     }
 }
@@ -258,8 +265,9 @@ impl BrokerNode {
         };
         out.trace(TraceKind::ProcessStarted { node: NodeAddr::Broker(self.id) });
         p.refresh_all_configs(env);
-        p.fetch_metadata(now, env, out);
-        p.register(now, env, &self.rack, out);
+        let mut step = BrokerStep { proc: &mut p, disk: &mut self.disk, now, env, out };
+        step.fetch_metadata();
+        step.register(&self.rack);
         out.timer(now.plus_ms(env.settings.replica_lag_time_max_ms / 2), BrokerTimer::IsrExpiration);
         // LogManager.startup schedules "kafka-log-retention" at a fixed rate of
         // log.retention.check.interval.ms, starting log.initial.task.delay.ms after the start.
@@ -286,60 +294,59 @@ impl Node for BrokerNode {
     type Input = BrokerInput;
 
     fn handle_input(&mut self, now: SimTime, input: BrokerInput, env: &Env, out: &mut BrokerOut) {
-        let Some(p) = self.proc.as_mut() else { return };
+        let Some(mut step) = self.step(now, env, out) else { return };
         match input {
-            BrokerInput::SlowFetches { delay_ms } => p.fetch_delay_ms = delay_ms.max(0),
-            BrokerInput::ControlledShutdown if p.broker_epoch < 0 => out.exit(),
-            BrokerInput::ControlledShutdown => p.begin_controlled_shutdown(now, env, out),
+            BrokerInput::SlowFetches { delay_ms } => step.proc.fetch_delay_ms = delay_ms.max(0),
+            BrokerInput::ControlledShutdown if step.proc.broker_epoch < 0 => step.out.exit(),
+            BrokerInput::ControlledShutdown => step.begin_controlled_shutdown(),
         }
     }
 
     fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut BrokerOut) {
-        let Some(p) = self.proc.as_mut() else { return };
-        let disk = &mut self.disk;
+        let Some(mut step) = self.step(now, env, out) else { return };
         match msg.body {
-            Body::Req(req) => p.handle_request(now, from, msg.corr, req, disk, env, out),
-            Body::Resp(resp) => p.handle_response(now, from, msg.corr, resp, disk, env, out),
+            Body::Req(req) => step.handle_request(ReplyTo { to: from, corr: msg.corr }, req),
+            Body::Resp(resp) => step.handle_response(from, msg.corr, resp),
         }
     }
 
     fn handle_timer(&mut self, now: SimTime, timer: BrokerTimer, env: &Env, out: &mut BrokerOut) {
-        let Some(p) = self.proc.as_mut() else { return };
-        p.handle_timer(now, timer, &mut self.disk, env, out);
+        let Some(mut step) = self.step(now, env, out) else { return };
+        step.handle_timer(timer);
     }
 
     fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, env: &Env, out: &mut BrokerOut) {
-        let Some(p) = self.proc.as_mut() else { return };
+        let Some(mut step) = self.step(now, env, out) else { return };
         match peer {
             NodeAddr::Controller(_) => {
                 // Only the connection to the controller we talk to matters; requests sent to it
                 // are sent again (to the next voter) after a short backoff.
-                let target = p.controller.target(env);
+                let target = step.proc.controller.target(env);
                 let lost_alter: Vec<u64> =
-                    p.alter_partition_inflight.iter().filter(|(_, i)| i.to == peer).map(|(c, _)| *c).collect();
+                    step.proc.alter_partition_inflight.iter().filter(|(_, i)| i.to == peer).map(|(c, _)| *c).collect();
                 for c in &lost_alter {
-                    p.alter_partition_inflight.remove(c);
+                    step.proc.alter_partition_inflight.remove(c);
                 }
                 if peer != target && lost_alter.is_empty() {
                     return;
                 }
                 if peer == target {
-                    p.controller.failed();
-                    if p.producer_id_inflight.take().is_some() {
-                        p.producer_id_backoff_until = now;
+                    step.proc.controller.failed();
+                    if step.proc.producer_id_inflight.take().is_some() {
+                        step.proc.producer_id_backoff_until = now;
                     }
-                    p.meta_fetch_inflight = None;
-                    p.registration_inflight = None;
-                    p.heartbeat_inflight = None;
+                    step.proc.meta_fetch_inflight = None;
+                    step.proc.registration_inflight = None;
+                    step.proc.heartbeat_inflight = None;
                 }
-                p.schedule_controller_retry(now, 100, out);
+                step.schedule_controller_retry(100);
             }
             NodeAddr::Broker(leader) => {
-                if let Some(f) = p.fetchers.get_mut(&leader) {
+                if let Some(f) = step.proc.fetchers.get_mut(&leader) {
                     f.inflight = None;
                     let at = now.plus_ms(env.settings.replica_fetch_backoff_ms);
                     f.backoff_until = at;
-                    out.timer(at, BrokerTimer::FetcherWake(leader));
+                    step.out.timer(at, BrokerTimer::FetcherWake(leader));
                 }
             }
             NodeAddr::Client(_) => {}
@@ -347,18 +354,28 @@ impl Node for BrokerNode {
     }
 }
 
-impl BrokerProc {
-    /// Schedules one retry of the controller requests `delay_ms` from now, unless one is
-    /// already pending.
-    pub(crate) fn schedule_controller_retry(&mut self, now: SimTime, delay_ms: i64, out: &mut BrokerOut) {
-        if self.controller_retry_at.is_some_and(|at| at > now) {
-            return;
-        }
-        let at = now.plus_ms(delay_ms);
-        self.controller_retry_at = Some(at);
-        out.timer(at, BrokerTimer::ControllerRequestTimeout(0));
-    }
+/// One step of a running broker: its process and its disk, borrowed for one input (a request,
+/// a response, a timer, a disconnect, a command), with the time, the environment and where the
+/// step's effects go. The broker's handlers are its methods; what only reads the process stays
+/// on [`BrokerProc`]. The coordinators run their own steps inside it
+/// ([`BrokerStep::group_step`], [`BrokerStep::txn_step`]).
+pub(crate) struct BrokerStep<'a> {
+    pub(crate) proc: &'a mut BrokerProc,
+    pub(crate) disk: &'a mut BrokerDisk,
+    pub(crate) now: SimTime,
+    pub(crate) env: &'a Env,
+    pub(crate) out: &'a mut BrokerOut,
+}
 
+impl BrokerNode {
+    /// The step of this broker's process for one input, if it is running.
+    fn step<'a>(&'a mut self, now: SimTime, env: &'a Env, out: &'a mut BrokerOut) -> Option<BrokerStep<'a>> {
+        let proc = self.proc.as_mut()?;
+        Some(BrokerStep { proc, disk: &mut self.disk, now, env, out })
+    }
+}
+
+impl BrokerProc {
     /// The effective config of a topic on this broker.
     pub(crate) fn config(&self, topic: &str) -> TopicConfig {
         self.topic_configs.get(topic).cloned().unwrap_or_default()
@@ -369,181 +386,158 @@ impl BrokerProc {
         self.topic_configs =
             self.image.topics.values().map(|t| (t.name.clone(), TopicConfig::resolve(&t.configs, &broker))).collect();
     }
+}
 
-    fn register(&mut self, now: SimTime, env: &Env, rack: &Option<String>, out: &mut BrokerOut) {
-        if self.registration_inflight.is_some() {
+impl BrokerStep<'_> {
+    /// Schedules one retry of the controller requests `delay_ms` from now, unless one is
+    /// already pending.
+    pub(crate) fn schedule_controller_retry(&mut self, delay_ms: i64) {
+        if self.proc.controller_retry_at.is_some_and(|at| at > self.now) {
             return;
         }
-        let corr = self.corr.next_id();
-        self.registration_inflight = Some(corr);
-        let to = self.controller.target(env);
-        out.request(
+        let at = self.now.plus_ms(delay_ms);
+        self.proc.controller_retry_at = Some(at);
+        self.out.timer(at, BrokerTimer::ControllerRequestTimeout(0));
+    }
+
+    fn register(&mut self, rack: &Option<String>) {
+        if self.proc.registration_inflight.is_some() {
+            return;
+        }
+        let corr = self.proc.corr.next_id();
+        self.proc.registration_inflight = Some(corr);
+        let to = self.proc.controller.target(self.env);
+        self.out.request(
             to,
             corr,
             Request::BrokerRegistration {
-                endpoint: endpoint_for(self.id, rack.clone()),
-                incarnation: self.incarnation,
-                previous_broker_epoch: self.previous_broker_epoch,
+                endpoint: endpoint_for(self.proc.id, rack.clone()),
+                incarnation: self.proc.incarnation,
+                previous_broker_epoch: self.proc.previous_broker_epoch,
             },
         );
-        out.timer(now.plus_ms(2000), BrokerTimer::ControllerRequestTimeout(corr));
+        self.out.timer(self.now.plus_ms(2000), BrokerTimer::ControllerRequestTimeout(corr));
     }
 
     /// Long-polls the active controller for committed metadata records (as an observer).
-    pub(crate) fn fetch_metadata(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
-        if self.meta_fetch_inflight.is_some() {
+    pub(crate) fn fetch_metadata(&mut self) {
+        if self.proc.meta_fetch_inflight.is_some() {
             return;
         }
-        let corr = self.corr.next_id();
-        self.meta_fetch_inflight = Some(corr);
-        let to = self.controller.target(env);
-        let last_epoch = self.meta_last_epoch;
-        out.request(
+        let corr = self.proc.corr.next_id();
+        self.proc.meta_fetch_inflight = Some(corr);
+        let to = self.proc.controller.target(self.env);
+        let last_epoch = self.proc.meta_last_epoch;
+        self.out.request(
             to,
             corr,
             Request::MetadataFetch {
-                replica: self.id,
-                fetch_offset: self.image.offset + 1,
+                replica: self.proc.id,
+                fetch_offset: self.proc.image.offset + 1,
                 last_fetched_epoch: last_epoch,
                 max_wait_ms: 500,
             },
         );
-        out.timer(now.plus_ms(2500), BrokerTimer::ControllerRequestTimeout(corr));
+        self.out.timer(self.now.plus_ms(2500), BrokerTimer::ControllerRequestTimeout(corr));
     }
 
-    fn send_heartbeat(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
-        if self.broker_epoch < 0 || self.heartbeat_inflight.is_some() {
+    fn send_heartbeat(&mut self) {
+        if self.proc.broker_epoch < 0 || self.proc.heartbeat_inflight.is_some() {
             return;
         }
-        let corr = self.corr.next_id();
-        self.heartbeat_inflight = Some(corr);
-        let to = self.controller.target(env);
-        out.request(
+        let corr = self.proc.corr.next_id();
+        self.proc.heartbeat_inflight = Some(corr);
+        let to = self.proc.controller.target(self.env);
+        self.out.request(
             to,
             corr,
             Request::BrokerHeartbeat {
-                broker: self.id,
-                broker_epoch: self.broker_epoch,
-                metadata_offset: self.image.offset,
+                broker: self.proc.id,
+                broker_epoch: self.proc.broker_epoch,
+                metadata_offset: self.proc.image.offset,
                 want_fence: false,
-                want_shutdown: self.state == BrokerState::ShuttingDown,
+                want_shutdown: self.proc.state == BrokerState::ShuttingDown,
             },
         );
-        out.timer(
-            now.plus_ms(env.settings.broker_heartbeat_interval_ms.max(1000)),
+        self.out.timer(
+            self.now.plus_ms(self.env.settings.broker_heartbeat_interval_ms.max(1000)),
             BrokerTimer::ControllerRequestTimeout(corr),
         );
     }
 
     /// Begins a controlled shutdown: heartbeats now ask for it.
-    pub(crate) fn begin_controlled_shutdown(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
-        if self.state == BrokerState::ShuttingDown {
+    pub(crate) fn begin_controlled_shutdown(&mut self) {
+        if self.proc.state == BrokerState::ShuttingDown {
             return;
         }
-        self.state = BrokerState::ShuttingDown;
-        self.heartbeat_inflight = None;
-        self.send_heartbeat(now, env, out);
+        self.proc.state = BrokerState::ShuttingDown;
+        self.proc.heartbeat_inflight = None;
+        self.send_heartbeat();
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn handle_request(
-        &mut self,
-        now: SimTime,
-        from: NodeAddr,
-        corr: u64,
-        req: Request,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
+    fn handle_request(&mut self, reply: ReplyTo, req: Request) {
         match req {
-            Request::Produce { acks, timeout_ms, batches, .. } => {
-                self.handle_produce(now, from, corr, acks, timeout_ms, batches, disk, env, out)
+            Request::Produce { acks, timeout_ms, batches, .. } => self.handle_produce(reply, acks, timeout_ms, batches),
+            // Any data answers a fetch: `min_bytes` (`fetch.min.bytes`) is not modelled beyond its default of 1.
+            Request::Fetch { replica, max_wait_ms, min_bytes: _, max_bytes, isolation, partitions } => {
+                self.handle_fetch(reply, replica, max_wait_ms, max_bytes, isolation, partitions)
             }
-            Request::Fetch { replica, max_wait_ms, min_bytes, max_bytes, isolation, partitions } => self.handle_fetch(
-                now,
-                from,
-                corr,
-                replica,
-                max_wait_ms,
-                min_bytes,
-                max_bytes,
-                isolation,
-                partitions,
-                disk,
-                env,
-                out,
-            ),
-            Request::Metadata { topics, allow_auto_create } => {
-                self.handle_metadata(now, from, corr, topics, allow_auto_create, env, out)
-            }
-            Request::ListOffsets { isolation, partitions } => {
-                self.handle_list_offsets(from, corr, isolation, partitions, disk, out)
-            }
-            Request::DescribeConfigs { resources } => self.handle_describe_configs(from, corr, resources, env, out),
-            Request::ApiVersions => out.respond(from, corr, Response::ApiVersions(requests::api_versions())),
-            Request::Controller(inner) => self.forward_to_controller(now, from, corr, inner, env, out),
+            Request::Metadata { topics, allow_auto_create } => self.handle_metadata(reply, topics, allow_auto_create),
+            Request::ListOffsets { isolation, partitions } => self.handle_list_offsets(reply, isolation, partitions),
+            Request::DescribeConfigs { resources } => self.handle_describe_configs(reply, resources),
+            Request::ApiVersions => self.out.reply(reply, Response::ApiVersions(requests::api_versions())),
+            Request::Controller(inner) => self.forward_to_controller(reply, inner),
             Request::WriteTxnMarkers { markers } => {
-                let resp = self.write_txn_markers(now, markers, disk, env, out);
-                out.respond(from, corr, resp);
+                let resp = self.write_txn_markers(markers);
+                self.out.reply(reply, resp);
             }
             req @ Request::InitProducerId { transactional_id: None, .. } => {
-                self.txn_step(now, disk, env, out, |s| s.handle_init_producer_id(from, corr, req))
+                self.txn_step(|s| s.handle_init_producer_id(reply.to, reply.corr, req))
             }
-            other => self.handle_coordinator_request(now, (from, corr), other, disk, env, out),
+            other => self.handle_coordinator_request(reply, other),
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn handle_response(
-        &mut self,
-        now: SimTime,
-        from: NodeAddr,
-        corr: u64,
-        resp: Response,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
+    fn handle_response(&mut self, from: NodeAddr, corr: u64, resp: Response) {
         match resp {
             Response::MetadataFetch { leader, error, high_watermark, entries, .. } => {
-                if self.meta_fetch_inflight != Some(corr) {
+                if self.proc.meta_fetch_inflight != Some(corr) {
                     return;
                 }
-                self.meta_fetch_inflight = None;
+                self.proc.meta_fetch_inflight = None;
                 if error.is_some() {
-                    if leader.is_some() && leader != self.controller.leader {
-                        self.controller.hint(leader);
+                    if leader.is_some() && leader != self.proc.controller.leader {
+                        self.proc.controller.hint(leader);
                     } else {
-                        self.controller.failed();
+                        self.proc.controller.failed();
                     }
-                    out.timer(now.plus_ms(100), BrokerTimer::ControllerRequestTimeout(0));
+                    self.out.timer(self.now.plus_ms(100), BrokerTimer::ControllerRequestTimeout(0));
                     return;
                 }
-                self.controller.hint(leader);
+                self.proc.controller.hint(leader);
                 let mut changed = false;
                 let mut deltas: Vec<ImageDelta> = Vec::new();
                 for (off, e, rec) in entries {
                     let noop = matches!(*rec, MetadataRecord::NoOp);
                     // A NoOpRecord past the next offset ends a run of them that the controller
                     // keeps as its last one (`MetaEntry`).
-                    let next = self.image.offset + 1;
+                    let next = self.proc.image.offset + 1;
                     if (off != next && !(noop && off > next)) || off >= high_watermark {
                         continue;
                     }
-                    self.meta_last_epoch = e;
-                    let delta = self.image.apply(off, &rec);
+                    self.proc.meta_last_epoch = e;
+                    let delta = self.proc.image.apply(off, &rec);
                     if noop {
                         // Nothing changes; only the metadata offset moves. A run of them is
                         // kept as its last one, as on the controller.
-                        match disk.metadata.last_mut() {
+                        match self.disk.metadata.last_mut() {
                             Some(last) if matches!(*last.2, MetadataRecord::NoOp) && last.1 == e => last.0 = off,
-                            _ => disk.metadata.push((off, e, rec)),
+                            _ => self.disk.metadata.push((off, e, rec)),
                         }
                         continue;
                     }
-                    disk.metadata.push((off, e, rec.clone()));
-                    if self.caught_up && !deltas.contains(&delta) {
+                    self.disk.metadata.push((off, e, rec.clone()));
+                    if self.proc.caught_up && !deltas.contains(&delta) {
                         deltas.push(delta);
                     }
                     changed = true;
@@ -551,291 +545,277 @@ impl BrokerProc {
                 // Act on the batch as a whole, like a published metadata image: a broker that
                 // catches up after a partition never acts on intermediate states.
                 for delta in deltas {
-                    self.on_metadata_delta(now, delta, disk, env, out);
+                    self.on_metadata_delta(delta);
                 }
-                if !self.caught_up && self.image.offset + 1 >= high_watermark {
+                if !self.proc.caught_up && self.proc.image.offset + 1 >= high_watermark {
                     // Initial catch-up done: act on every partition at once.
-                    self.caught_up = true;
-                    self.refresh_all_configs(env);
+                    self.proc.caught_up = true;
+                    self.proc.refresh_all_configs(self.env);
                     let parts: Vec<TopicPartition> = self
+                        .proc
                         .image
                         .topics
                         .values()
                         .flat_map(|t| t.partitions.keys().map(move |pid| TopicPartition::new(t.name.clone(), *pid)))
                         .collect();
                     for tp in parts {
-                        self.apply_partition(now, &tp, disk, env, out);
+                        self.apply_partition(&tp);
                     }
                     // Logs of partitions this broker no longer hosts (deleted while it was away).
                     let stray: Vec<TopicPartition> =
-                        disk.logs.keys().filter(|tp| !self.replicas.contains_key(*tp)).cloned().collect();
+                        self.disk.logs.keys().filter(|tp| !self.proc.replicas.contains_key(*tp)).cloned().collect();
                     for tp in stray {
-                        self.remove_replica(now, &tp, disk, out, true);
+                        self.remove_replica(&tp, true);
                     }
                     changed = true;
                 }
-                if changed && self.caught_up {
-                    self.on_metadata_applied(now, disk, env, out);
+                if changed && self.proc.caught_up {
+                    self.on_metadata_applied();
                 }
-                self.fetch_metadata(now, env, out);
+                self.fetch_metadata();
             }
             Response::BrokerRegistration { error, broker_epoch, leader } => {
-                if self.registration_inflight != Some(corr) {
+                if self.proc.registration_inflight != Some(corr) {
                     return;
                 }
-                self.registration_inflight = None;
+                self.proc.registration_inflight = None;
                 match error {
                     None => {
-                        self.broker_epoch = broker_epoch;
-                        if self.state == BrokerState::Starting {
-                            self.state = BrokerState::Fenced;
+                        self.proc.broker_epoch = broker_epoch;
+                        if self.proc.state == BrokerState::Starting {
+                            self.proc.state = BrokerState::Fenced;
                         }
-                        self.send_heartbeat(now, env, out);
+                        self.send_heartbeat();
                     }
                     Some(e) => {
                         if e.error == KafkaError::NOT_CONTROLLER {
-                            if leader.is_some() {
-                                self.controller.hint(leader);
-                            } else {
-                                self.controller.failed();
-                            }
+                            self.proc.controller.not_controller(leader);
                         }
-                        out.timer(
-                            now.plus_ms(if e.error == KafkaError::NOT_CONTROLLER { 50 } else { 1000 }),
+                        self.out.timer(
+                            self.now.plus_ms(if e.error == KafkaError::NOT_CONTROLLER { 50 } else { 1000 }),
                             BrokerTimer::ControllerRequestTimeout(0),
                         );
                     }
                 }
             }
             Response::BrokerHeartbeat { error, is_fenced, should_shutdown, leader, .. } => {
-                if self.heartbeat_inflight != Some(corr) {
+                if self.proc.heartbeat_inflight != Some(corr) {
                     return;
                 }
-                self.heartbeat_inflight = None;
+                self.proc.heartbeat_inflight = None;
                 match error {
                     Some(KafkaError::NOT_CONTROLLER) => {
-                        if leader.is_some() {
-                            self.controller.hint(leader);
-                        } else {
-                            self.controller.failed();
-                        }
-                        out.timer(now.plus_ms(50), BrokerTimer::BrokerHeartbeat);
+                        self.proc.controller.not_controller(leader);
+                        self.out.timer(self.now.plus_ms(50), BrokerTimer::BrokerHeartbeat);
                         return;
                     }
                     Some(_) => {
                         // Our registration is stale (e.g. the controller lost it): register again.
-                        self.broker_epoch = -1;
-                        self.state = if self.state == BrokerState::ShuttingDown {
+                        self.proc.broker_epoch = -1;
+                        self.proc.state = if self.proc.state == BrokerState::ShuttingDown {
                             BrokerState::ShuttingDown
                         } else {
                             BrokerState::Starting
                         };
-                        out.timer(now.plus_ms(100), BrokerTimer::ControllerRequestTimeout(0));
+                        self.out.timer(self.now.plus_ms(100), BrokerTimer::ControllerRequestTimeout(0));
                         return;
                     }
                     None => {}
                 }
-                if self.state == BrokerState::ShuttingDown && should_shutdown {
+                if self.proc.state == BrokerState::ShuttingDown && should_shutdown {
                     // LogManager.shutdown(brokerEpoch) writes the clean shutdown file.
-                    disk.clean_shutdown_epoch = Some(self.broker_epoch);
-                    out.trace(TraceKind::ProcessStopped { node: NodeAddr::Broker(self.id) });
-                    out.exit();
+                    self.disk.clean_shutdown_epoch = Some(self.proc.broker_epoch);
+                    self.out.trace(TraceKind::ProcessStopped { node: NodeAddr::Broker(self.proc.id) });
+                    self.out.exit();
                     return;
                 }
-                if self.state == BrokerState::Fenced && !is_fenced {
-                    self.state = BrokerState::Running;
+                if self.proc.state == BrokerState::Fenced && !is_fenced {
+                    self.proc.state = BrokerState::Running;
                 }
                 // BrokerLifecycleManager: while a controlled shutdown is pending, the heartbeat
                 // after the first answer goes out 50 ms later, the next ones at the usual interval.
-                let next =
-                    now.plus_ms(if self.state == BrokerState::ShuttingDown && !self.got_controlled_shutdown_response {
+                let next = self.now.plus_ms(
+                    if self.proc.state == BrokerState::ShuttingDown && !self.proc.got_controlled_shutdown_response {
                         50
                     } else {
-                        env.settings.broker_heartbeat_interval_ms
-                    });
-                if self.state == BrokerState::ShuttingDown {
-                    self.got_controlled_shutdown_response = true;
+                        self.env.settings.broker_heartbeat_interval_ms
+                    },
+                );
+                if self.proc.state == BrokerState::ShuttingDown {
+                    self.proc.got_controlled_shutdown_response = true;
                 }
-                self.next_heartbeat = next;
-                out.timer(next, BrokerTimer::BrokerHeartbeat);
+                self.proc.next_heartbeat = next;
+                self.out.timer(next, BrokerTimer::BrokerHeartbeat);
             }
             Response::AlterPartition { error, leader_epoch, partition_epoch, isr, leader, .. } => {
-                let Some(item) = self.alter_partition_inflight.remove(&corr) else { return };
+                let Some(item) = self.proc.alter_partition_inflight.remove(&corr) else { return };
                 if error == Some(KafkaError::NOT_CONTROLLER) {
-                    if leader.is_some() && leader != self.controller.leader {
-                        self.controller.hint(leader);
+                    if leader.is_some() && leader != self.proc.controller.leader {
+                        self.proc.controller.hint(leader);
                     } else if leader.is_none() {
-                        self.controller.failed();
+                        self.proc.controller.failed();
                     }
                 }
-                self.on_alter_partition_response(now, item, error, leader_epoch, partition_epoch, isr, disk, env, out);
+                self.on_alter_partition_response(item, error, leader_epoch, partition_epoch, isr);
             }
             Response::AllocateProducerIds { error, first, count, leader } => {
-                if self.producer_id_inflight != Some(corr) {
+                if self.proc.producer_id_inflight != Some(corr) {
                     return;
                 }
-                self.producer_id_inflight = None;
+                self.proc.producer_id_inflight = None;
                 // `handleAllocateProducerIdsResponse`: keep a valid block for when the current
                 // one runs out; after an error wait RETRY_BACKOFF_MS (50 ms) before asking again.
-                let valid = error.is_none() && first > self.producer_ids.2 - 1 && first >= 0 && count > 0;
+                let valid = error.is_none() && first > self.proc.producer_ids.2 - 1 && first >= 0 && count > 0;
                 if valid {
-                    self.next_producer_ids = Some((first, first + count));
+                    self.proc.next_producer_ids = Some((first, first + count));
                 } else {
                     if error == Some(KafkaError::NOT_CONTROLLER) {
-                        self.controller.hint(leader);
-                        if leader.is_none() {
-                            self.controller.failed();
-                        }
+                        self.proc.controller.not_controller(leader);
                     }
-                    self.producer_id_backoff_until = now.plus_ms(50);
+                    self.proc.producer_id_backoff_until = self.now.plus_ms(50);
                 }
             }
-            Response::Controller(inner) => self.on_controller_response(now, corr, inner, out),
+            Response::Controller(inner) => self.on_controller_response(corr, inner),
             Response::Fetch { error, partitions } => {
                 if let NodeAddr::Broker(leader) = from {
-                    self.on_replica_fetch_response(now, leader, corr, error, partitions, disk, env, out);
+                    self.on_replica_fetch_response(leader, corr, error, partitions);
                 }
             }
-            other => self.txn_step(now, disk, env, out, |s| s.handle_txn_response(from, corr, other)),
+            other => self.txn_step(|s| s.handle_txn_response(from, corr, other)),
         }
     }
 
-    fn handle_timer(
-        &mut self,
-        now: SimTime,
-        timer: BrokerTimer,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
+    fn handle_timer(&mut self, timer: BrokerTimer) {
         match timer {
-            BrokerTimer::BrokerHeartbeat if now >= self.next_heartbeat || self.state == BrokerState::ShuttingDown => {
-                self.send_heartbeat(now, env, out);
+            BrokerTimer::BrokerHeartbeat
+                if self.now >= self.proc.next_heartbeat || self.proc.state == BrokerState::ShuttingDown =>
+            {
+                self.send_heartbeat();
             }
             BrokerTimer::ControllerRequestTimeout(corr) => {
                 let mut retry = corr == 0;
-                if corr == 0 && self.controller_retry_at.is_some_and(|at| now >= at) {
-                    self.controller_retry_at = None;
+                if corr == 0 && self.proc.controller_retry_at.is_some_and(|at| self.now >= at) {
+                    self.proc.controller_retry_at = None;
                 }
-                if corr != 0 && self.registration_inflight == Some(corr) {
-                    self.registration_inflight = None;
-                    self.controller.failed();
+                if corr != 0 && self.proc.registration_inflight == Some(corr) {
+                    self.proc.registration_inflight = None;
+                    self.proc.controller.failed();
                     retry = true;
                 }
-                if corr != 0 && self.heartbeat_inflight == Some(corr) {
-                    self.heartbeat_inflight = None;
-                    self.controller.failed();
+                if corr != 0 && self.proc.heartbeat_inflight == Some(corr) {
+                    self.proc.heartbeat_inflight = None;
+                    self.proc.controller.failed();
                     retry = true;
                 }
-                if corr != 0 && self.meta_fetch_inflight == Some(corr) {
-                    self.meta_fetch_inflight = None;
-                    self.controller.failed();
+                if corr != 0 && self.proc.meta_fetch_inflight == Some(corr) {
+                    self.proc.meta_fetch_inflight = None;
+                    self.proc.controller.failed();
                     retry = true;
                 }
                 if corr != 0 {
-                    if let Some((client, ccorr)) = self.forwarded.remove(&corr) {
-                        out.respond(
+                    if let Some((client, ccorr)) = self.proc.forwarded.remove(&corr) {
+                        self.out.respond(
                             client,
                             ccorr,
                             Response::Controller(crate::sim::protocol::ControllerResponse::NotController {
                                 leader: None,
                             }),
                         );
-                        self.controller.failed();
+                        self.proc.controller.failed();
                     }
-                    if self.producer_id_inflight == Some(corr) {
+                    if self.proc.producer_id_inflight == Some(corr) {
                         // `RPCProducerIdManager` `onTimeout`: ask again on the next request.
-                        self.producer_id_inflight = None;
-                        self.controller.failed();
+                        self.proc.producer_id_inflight = None;
+                        self.proc.controller.failed();
                     }
-                    if self.alter_partition_inflight.remove(&corr).is_some() {
-                        self.controller.failed();
+                    if self.proc.alter_partition_inflight.remove(&corr).is_some() {
+                        self.proc.controller.failed();
                         retry = true;
                     }
                 }
                 if retry {
-                    self.resend_pending_isr_changes(now, env, out);
-                    self.fetch_metadata(now, env, out);
-                    if self.broker_epoch == -1 {
-                        let rack = self.image.brokers.get(&self.id).and_then(|b| b.endpoint.rack.clone());
-                        self.register(now, env, &rack, out);
-                    } else if self.broker_epoch >= 0 {
-                        self.send_heartbeat(now, env, out);
+                    self.resend_pending_isr_changes();
+                    self.fetch_metadata();
+                    if self.proc.broker_epoch == -1 {
+                        let rack = self.proc.image.brokers.get(&self.proc.id).and_then(|b| b.endpoint.rack.clone());
+                        self.register(&rack);
+                    } else if self.proc.broker_epoch >= 0 {
+                        self.send_heartbeat();
                     }
                 }
             }
             BrokerTimer::IsrExpiration => {
-                self.maybe_shrink_isr(now, disk, env, out);
-                out.timer(now.plus_ms((env.settings.replica_lag_time_max_ms / 2).max(1)), BrokerTimer::IsrExpiration);
+                self.maybe_shrink_isr();
+                self.out.timer(
+                    self.now.plus_ms((self.env.settings.replica_lag_time_max_ms / 2).max(1)),
+                    BrokerTimer::IsrExpiration,
+                );
             }
-            BrokerTimer::FetcherWake(leader) => self.maybe_send_replica_fetch(now, leader, disk, env, out),
-            BrokerTimer::ReplicaRequestTimeout(corr) => self.on_replica_fetch_timeout(now, corr, env, out),
-            BrokerTimer::DelayedProduce(id) => self.expire_delayed_produce(now, id, disk, env, out),
-            BrokerTimer::DelayedFetch(id) => self.expire_delayed_fetch(now, id, disk, env, out),
+            BrokerTimer::FetcherWake(leader) => self.maybe_send_replica_fetch(leader),
+            BrokerTimer::ReplicaRequestTimeout(corr) => self.on_replica_fetch_timeout(corr),
+            BrokerTimer::DelayedProduce(id) => self.expire_delayed_produce(id),
+            BrokerTimer::DelayedFetch(id) => self.expire_delayed_fetch(id),
             BrokerTimer::RetentionCheck => {
-                self.run_retention(now, disk, env, out);
-                out.timer(now.plus_ms(env.settings.log_retention_check_interval_ms), BrokerTimer::RetentionCheck);
+                self.run_retention();
+                self.out.timer(
+                    self.now.plus_ms(self.env.settings.log_retention_check_interval_ms),
+                    BrokerTimer::RetentionCheck,
+                );
             }
             BrokerTimer::CleanerCheck => {
-                self.run_cleaner(now, disk, env, out);
-                out.timer(now.plus_ms(env.settings.log_cleaner_backoff_ms), BrokerTimer::CleanerCheck);
+                self.run_cleaner();
+                self.out.timer(self.now.plus_ms(self.env.settings.log_cleaner_backoff_ms), BrokerTimer::CleanerCheck);
             }
             BrokerTimer::HwCheckpoint => {
-                for (tp, log) in &disk.logs {
-                    disk.hw_checkpoint.insert(tp.clone(), log.high_watermark);
+                for (tp, log) in &self.disk.logs {
+                    self.disk.hw_checkpoint.insert(tp.clone(), log.high_watermark);
                 }
-                disk.hw_checkpoint.retain(|tp, _| disk.logs.contains_key(tp));
-                out.timer(now.plus_ms(5000), BrokerTimer::HwCheckpoint);
+                self.disk.hw_checkpoint.retain(|tp, _| self.disk.logs.contains_key(tp));
+                self.out.timer(self.now.plus_ms(5000), BrokerTimer::HwCheckpoint);
             }
             BrokerTimer::Flush => {
-                self.run_flush(now, disk, env);
-                out.timer(now.plus_ms(1000), BrokerTimer::Flush);
+                self.run_flush();
+                self.out.timer(self.now.plus_ms(1000), BrokerTimer::Flush);
             }
-            BrokerTimer::GroupTick(group) => self.group_step(now, disk, env, out, |s| s.handle_tick(&group)),
-            BrokerTimer::TxnTick => self.txn_step(now, disk, env, out, |s| s.txn_tick()),
+            BrokerTimer::GroupTick(group) => self.group_step(|s| s.handle_tick(&group)),
+            BrokerTimer::TxnTick => self.txn_step(|s| s.txn_tick()),
             _ => {}
         }
     }
 
     /// Reacts to one applied metadata record.
-    fn on_metadata_delta(
-        &mut self,
-        now: SimTime,
-        delta: ImageDelta,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
+    fn on_metadata_delta(&mut self, delta: ImageDelta) {
         match delta {
             ImageDelta::Partition { topic, partition } => {
                 let tp = TopicPartition::new(topic, partition);
-                self.apply_partition(now, &tp, disk, env, out);
+                self.apply_partition(&tp);
             }
             ImageDelta::Partitions(list) => {
                 for (topic, partition) in list {
-                    self.apply_partition(now, &TopicPartition::new(topic, partition), disk, env, out);
+                    self.apply_partition(&TopicPartition::new(topic, partition));
                 }
             }
             ImageDelta::TopicCreated { topic } => {
-                let broker = self.image.broker_level_configs(self.id, &env.static_configs);
-                if let Some(t) = self.image.topics.get(&topic) {
-                    self.topic_configs.insert(topic.clone(), TopicConfig::resolve(&t.configs, &broker));
+                let broker = self.proc.image.broker_level_configs(self.proc.id, &self.env.static_configs);
+                if let Some(t) = self.proc.image.topics.get(&topic) {
+                    self.proc.topic_configs.insert(topic.clone(), TopicConfig::resolve(&t.configs, &broker));
                 }
-                self.auto_creating.remove(&topic);
+                self.proc.auto_creating.remove(&topic);
             }
             ImageDelta::TopicRemoved { topic, partitions, .. } => {
                 for (p, _) in partitions {
                     let tp = TopicPartition::new(topic.clone(), p);
-                    self.remove_replica(now, &tp, disk, out, true);
+                    self.remove_replica(&tp, true);
                 }
-                self.topic_configs.remove(&topic);
+                self.proc.topic_configs.remove(&topic);
             }
-            ImageDelta::Config(_) => self.refresh_all_configs(env),
+            ImageDelta::Config(_) => self.proc.refresh_all_configs(self.env),
             ImageDelta::Broker(b) => {
-                if b == self.id {
-                    if let Some(reg) = self.image.brokers.get(&self.id) {
-                        if !reg.fenced && self.state == BrokerState::Fenced && reg.epoch == self.broker_epoch {
-                            self.state = BrokerState::Running;
+                if b == self.proc.id {
+                    if let Some(reg) = self.proc.image.brokers.get(&self.proc.id) {
+                        if !reg.fenced && self.proc.state == BrokerState::Fenced && reg.epoch == self.proc.broker_epoch
+                        {
+                            self.proc.state = BrokerState::Running;
                         }
                     }
                 }
@@ -845,12 +825,12 @@ impl BrokerProc {
     }
 
     /// After a batch of metadata: retry what may have become possible.
-    fn on_metadata_applied(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
+    fn on_metadata_applied(&mut self) {
         // Follower fetchers may need to start for newly known leaders.
-        let leaders: Vec<BrokerId> = self.fetchers.keys().copied().collect();
+        let leaders: Vec<BrokerId> = self.proc.fetchers.keys().copied().collect();
         for l in leaders {
-            self.maybe_send_replica_fetch(now, l, disk, env, out);
+            self.maybe_send_replica_fetch(l);
         }
-        self.txn_step(now, disk, env, out, |s| s.retry_txn_markers());
+        self.txn_step(|s| s.retry_txn_markers());
     }
 }

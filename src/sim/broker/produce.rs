@@ -21,69 +21,54 @@ pub(crate) struct DelayedProduce {
     pub parts: Vec<DelayedPart>,
 }
 
-impl BrokerProc {
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn handle_produce(
-        &mut self,
-        now: SimTime,
-        from: NodeAddr,
-        corr: u64,
-        acks: i16,
-        timeout_ms: i64,
-        batches: Vec<ProduceBatch>,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        let now_ms = env.wall_ms(now);
+impl BrokerStep<'_> {
+    pub(crate) fn handle_produce(&mut self, reply: ReplyTo, acks: i16, timeout_ms: i64, batches: Vec<ProduceBatch>) {
+        let now_ms = self.env.wall_ms(self.now);
         let mut parts = Vec::with_capacity(batches.len());
         for pb in batches {
             let tp = pb.tp.clone();
-            let result = self.append_to_leader(&pb, acks, now, now_ms, disk, env, out);
+            let result = self.append_to_leader(&pb, acks, now_ms);
             match result {
                 Ok((base, last, log_append_time)) => parts.push((tp, last + 1, Ok((base, log_append_time)), false)),
                 Err(e) => parts.push((tp, 0, Err(e), true)),
             }
         }
-        self.try_complete_delayed_fetches(now, disk, env, out);
+        self.try_complete_delayed_fetches();
         // A single-replica ISR can move the HW at once.
         let tps: Vec<TopicPartition> = parts.iter().filter(|p| p.2.is_ok()).map(|p| p.0.clone()).collect();
         for tp in &tps {
-            self.maybe_increment_hw(now, tp, disk, env, out);
+            self.maybe_increment_hw(tp);
         }
         match acks {
             0 => {}
             1 => {
                 let results = parts.into_iter().map(|(tp, _, r, _)| (tp, r)).collect();
-                out.respond(from, corr, Response::Produce { results });
+                self.out.reply(reply, Response::Produce { results });
             }
             _ => {
-                let id = self.next_delayed;
-                self.next_delayed += 1;
-                let deadline = now.plus_ms(timeout_ms.max(0));
-                self.delayed_produce.insert(id, DelayedProduce { from, corr, deadline, parts });
-                if !self.check_delayed_produce(id, disk, out) {
-                    out.timer(deadline, BrokerTimer::DelayedProduce(id));
+                let id = self.proc.next_delayed;
+                self.proc.next_delayed += 1;
+                let deadline = self.now.plus_ms(timeout_ms.max(0));
+                self.proc
+                    .delayed_produce
+                    .insert(id, DelayedProduce { from: reply.to, corr: reply.corr, deadline, parts });
+                if !self.check_delayed_produce(id) {
+                    self.out.timer(deadline, BrokerTimer::DelayedProduce(id));
                 }
             }
         }
     }
 
     /// Appends one batch as leader; returns (base offset, last offset, log append time).
-    #[allow(clippy::too_many_arguments)]
     fn append_to_leader(
         &mut self,
         pb: &ProduceBatch,
         acks: i16,
-        _now: SimTime,
         now_ms: i64,
-        disk: &mut BrokerDisk,
-        _env: &Env,
-        out: &mut BrokerOut,
     ) -> Result<(Offset, Offset, i64), ApiError> {
         let tp = &pb.tp;
-        let Some(r) = self.replicas.get(tp) else {
-            let known = self.image.partition(&tp.topic, tp.partition).is_some();
+        let Some(r) = self.proc.replicas.get(tp) else {
+            let known = self.proc.image.partition(&tp.topic, tp.partition).is_some();
             return Err(ApiError::new(if known {
                 KafkaError::NOT_LEADER_OR_FOLLOWER
             } else {
@@ -93,7 +78,7 @@ impl BrokerProc {
         if !r.is_leader() {
             return Err(ApiError::new(KafkaError::NOT_LEADER_OR_FOLLOWER));
         }
-        let min_isr = self.effective_min_isr(tp, r);
+        let min_isr = self.proc.effective_min_isr(tp, r);
         if acks == -1 && r.isr.len() < min_isr {
             // Rejected before the append: nothing is written (`Partition.appendRecordsToLeader`).
             // ReplicaManager answers without a custom message (LogAppendResult's
@@ -101,26 +86,30 @@ impl BrokerProc {
             return Err(ApiError::new(KafkaError::NOT_ENOUGH_REPLICAS));
         }
         let epoch = r.leader_epoch;
-        let cfg = self.config(&tp.topic);
-        let log = disk.logs.get_mut(tp).ok_or_else(|| ApiError::new(KafkaError::NOT_LEADER_OR_FOLLOWER))?;
+        let cfg = self.proc.config(&tp.topic);
+        let log = self.disk.logs.get_mut(tp).ok_or_else(|| ApiError::new(KafkaError::NOT_LEADER_OR_FOLLOWER))?;
         let (info, batch) = log.append_as_leader(pb, epoch, now_ms, &cfg)?;
-        out.touch(tp);
+        self.out.touch(tp);
         if info.rolled {
-            out.trace(TraceKind::SegmentRolled { tp: tp.clone(), broker: self.id, base_offset: info.base_offset });
+            self.out.trace(TraceKind::SegmentRolled {
+                tp: tp.clone(),
+                broker: self.proc.id,
+                base_offset: info.base_offset,
+            });
         }
         let _ = batch;
         Ok((info.base_offset, info.last_offset, if cfg.log_append_time { now_ms } else { -1 }))
     }
 
     /// Completes a delayed produce if every partition is done; returns whether it completed.
-    fn check_delayed_produce(&mut self, id: u64, disk: &BrokerDisk, out: &mut BrokerOut) -> bool {
-        let Some(dp) = self.delayed_produce.get_mut(&id) else { return true };
+    fn check_delayed_produce(&mut self, id: u64) -> bool {
+        let Some(dp) = self.proc.delayed_produce.get_mut(&id) else { return true };
         let mut all_done = true;
         for (tp, required, result, done) in dp.parts.iter_mut() {
             if *done {
                 continue;
             }
-            let Some(r) = self.replicas.get(tp) else {
+            let Some(r) = self.proc.replicas.get(tp) else {
                 *result = Err(ApiError::new(KafkaError::NOT_LEADER_OR_FOLLOWER));
                 *done = true;
                 continue;
@@ -130,12 +119,12 @@ impl BrokerProc {
                 *done = true;
                 continue;
             }
-            let hw = disk.logs.get(tp).map(|l| l.high_watermark).unwrap_or(0);
+            let hw = self.disk.logs.get(tp).map(|l| l.high_watermark).unwrap_or(0);
             if hw >= *required {
                 // `checkEnoughReplicasReachOffset`: HW reached, but is the ISR still big enough?
                 let cfg_min = {
-                    let c =
-                        self.topic_configs.get(&tp.topic).map(|c| c.min_insync_replicas).unwrap_or(1).max(1) as usize;
+                    let c = self.proc.topic_configs.get(&tp.topic).map(|c| c.min_insync_replicas).unwrap_or(1).max(1)
+                        as usize;
                     c.min(r.replicas.len().max(1))
                 };
                 if r.maximal_isr().len() < cfg_min {
@@ -147,49 +136,38 @@ impl BrokerProc {
             }
         }
         if all_done {
-            let dp = self.delayed_produce.remove(&id).expect("present");
+            let dp = self.proc.delayed_produce.remove(&id).expect("present");
             let results = dp.parts.into_iter().map(|(tp, _, r, _)| (tp, r)).collect();
-            out.respond(dp.from, dp.corr, Response::Produce { results });
+            self.out.respond(dp.from, dp.corr, Response::Produce { results });
         }
         all_done
     }
 
     /// Re-checks the delayed produces waiting on `tp`.
-    pub(crate) fn try_complete_delayed_produce(
-        &mut self,
-        _now: SimTime,
-        tp: &TopicPartition,
-        disk: &mut BrokerDisk,
-        _env: &Env,
-        out: &mut BrokerOut,
-    ) {
+    pub(crate) fn try_complete_delayed_produce(&mut self, tp: &TopicPartition) {
         let ids: Vec<u64> = self
+            .proc
             .delayed_produce
             .iter()
             .filter(|(_, d)| d.parts.iter().any(|(t, _, _, done)| t == tp && !done))
             .map(|(id, _)| *id)
             .collect();
         for id in ids {
-            self.check_delayed_produce(id, disk, out);
+            self.check_delayed_produce(id);
         }
     }
 
     /// Leadership moved away: waiting produces for `tp` fail with `error`.
-    pub(crate) fn fail_delayed_produce_for(
-        &mut self,
-        tp: &TopicPartition,
-        error: KafkaError,
-        disk: &BrokerDisk,
-        out: &mut BrokerOut,
-    ) {
+    pub(crate) fn fail_delayed_produce_for(&mut self, tp: &TopicPartition, error: KafkaError) {
         let ids: Vec<u64> = self
+            .proc
             .delayed_produce
             .iter()
             .filter(|(_, d)| d.parts.iter().any(|(t, ..)| t == tp))
             .map(|(id, _)| *id)
             .collect();
         for id in ids {
-            if let Some(dp) = self.delayed_produce.get_mut(&id) {
+            if let Some(dp) = self.proc.delayed_produce.get_mut(&id) {
                 for (t, _, r, done) in dp.parts.iter_mut() {
                     if t == tp && !*done {
                         *r = Err(ApiError::new(error));
@@ -197,21 +175,14 @@ impl BrokerProc {
                     }
                 }
             }
-            self.check_delayed_produce(id, disk, out);
+            self.check_delayed_produce(id);
         }
     }
 
     /// `request.timeout.ms` on the broker side: the HW never got there.
-    pub(crate) fn expire_delayed_produce(
-        &mut self,
-        now: SimTime,
-        id: u64,
-        disk: &mut BrokerDisk,
-        _env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        let Some(dp) = self.delayed_produce.get_mut(&id) else { return };
-        if dp.deadline > now {
+    pub(crate) fn expire_delayed_produce(&mut self, id: u64) {
+        let Some(dp) = self.proc.delayed_produce.get_mut(&id) else { return };
+        if dp.deadline > self.now {
             return;
         }
         for (_, _, r, done) in dp.parts.iter_mut() {
@@ -220,6 +191,6 @@ impl BrokerProc {
                 *done = true;
             }
         }
-        self.check_delayed_produce(id, disk, out);
+        self.check_delayed_produce(id);
     }
 }

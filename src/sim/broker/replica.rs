@@ -122,35 +122,36 @@ impl ReplicaState {
 }
 
 impl BrokerProc {
+    /// The effective min ISR of a partition: `min(min.insync.replicas, replication factor)`.
+    pub(crate) fn effective_min_isr(&self, tp: &TopicPartition, r: &ReplicaState) -> usize {
+        let cfg = self.config(&tp.topic).min_insync_replicas.max(1) as usize;
+        cfg.min(r.replicas.len().max(1))
+    }
+}
+
+impl BrokerStep<'_> {
     /// Brings this broker's replica of `tp` in line with the metadata image: become leader,
     /// follower, or drop the replica.
-    pub(crate) fn apply_partition(
-        &mut self,
-        now: SimTime,
-        tp: &TopicPartition,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        let Some(state) = self.image.partition(&tp.topic, tp.partition).cloned() else {
-            self.remove_replica(now, tp, disk, out, true);
+    pub(crate) fn apply_partition(&mut self, tp: &TopicPartition) {
+        let Some(state) = self.proc.image.partition(&tp.topic, tp.partition).cloned() else {
+            self.remove_replica(tp, true);
             return;
         };
-        if !state.replicas.contains(&self.id) {
-            if self.replicas.contains_key(tp) || disk.logs.contains_key(tp) {
-                self.remove_replica(now, tp, disk, out, true);
+        if !state.replicas.contains(&self.proc.id) {
+            if self.proc.replicas.contains_key(tp) || self.disk.logs.contains_key(tp) {
+                self.remove_replica(tp, true);
             }
             return;
         }
-        let now_ms = env.wall_ms(now);
-        if !disk.logs.contains_key(tp) {
-            disk.logs.insert(tp.clone(), Log::new(tp.clone(), now_ms));
+        let now_ms = self.env.wall_ms(self.now);
+        if !self.disk.logs.contains_key(tp) {
+            self.disk.logs.insert(tp.clone(), Log::new(tp.clone(), now_ms));
         }
-        let me = self.id;
-        let prev = self.replicas.get(tp).cloned();
+        let me = self.proc.id;
+        let prev = self.proc.replicas.get(tp).cloned();
         let epoch_changed = prev.as_ref().map(|p| p.leader_epoch != state.leader_epoch).unwrap_or(true);
         if state.leader == me {
-            let log = disk.logs.get_mut(tp).expect("log exists");
+            let log = self.disk.logs.get_mut(tp).expect("log exists");
             let was_leader = prev.as_ref().map(|p| p.is_leader()).unwrap_or(false);
             if !was_leader || epoch_changed {
                 // Become leader (`makeLeader`): stamp the new epoch at our LEO, reset followers.
@@ -171,7 +172,7 @@ impl BrokerProc {
                     f.reset(leo, now_ms, !was_leader, state.isr.contains(r));
                     followers.insert(*r, f);
                 }
-                self.replicas.insert(
+                self.proc.replicas.insert(
                     tp.clone(),
                     ReplicaState {
                         role: Role::Leader { followers },
@@ -182,16 +183,16 @@ impl BrokerProc {
                         pending_isr: None,
                     },
                 );
-                self.stop_fetching(tp);
-                self.fail_delayed_produce_for(tp, KafkaError::NOT_LEADER_OR_FOLLOWER, disk, out);
-                out.trace(TraceKind::BecameLeader {
+                self.proc.stop_fetching(tp);
+                self.fail_delayed_produce_for(tp, KafkaError::NOT_LEADER_OR_FOLLOWER);
+                self.out.trace(TraceKind::BecameLeader {
                     tp: tp.clone(),
                     broker: me,
                     epoch: state.leader_epoch,
                     log_end_offset: leo,
                 });
-                self.on_leadership_coordinator(now, tp, true, disk, env, out);
-            } else if let Some(r) = self.replicas.get_mut(tp) {
+                self.on_leadership_coordinator(tp, true);
+            } else if let Some(r) = self.proc.replicas.get_mut(tp) {
                 // Same leader and epoch: take the committed ISR and replica set.
                 r.partition_epoch = state.partition_epoch;
                 r.isr = state.isr.clone();
@@ -206,8 +207,8 @@ impl BrokerProc {
                 }
                 r.replicas = state.replicas.clone();
             }
-            self.maybe_increment_hw(now, tp, disk, env, out);
-            self.try_complete_delayed_produce(now, tp, disk, env, out);
+            self.maybe_increment_hw(tp);
+            self.try_complete_delayed_produce(tp);
         } else {
             let was_follower_of = match prev.as_ref().map(|p| &p.role) {
                 Some(Role::Follower { leader }) => Some(*leader),
@@ -218,7 +219,7 @@ impl BrokerProc {
             // has nothing to fetch from.
             let role = Role::Follower { leader: state.leader };
             let was_leader = prev.as_ref().map(|p| p.is_leader()).unwrap_or(false);
-            self.replicas.insert(
+            self.proc.replicas.insert(
                 tp.clone(),
                 ReplicaState {
                     role,
@@ -230,157 +231,123 @@ impl BrokerProc {
                 },
             );
             if was_leader {
-                self.fail_delayed_produce_for(tp, KafkaError::NOT_LEADER_OR_FOLLOWER, disk, out);
-                self.on_leadership_coordinator(now, tp, false, disk, env, out);
+                self.fail_delayed_produce_for(tp, KafkaError::NOT_LEADER_OR_FOLLOWER);
+                self.on_leadership_coordinator(tp, false);
             }
             // A broker in controlled shutdown does not fetch for a partition it is no longer in
             // the ISR of, nor for one without a leader (`ReplicaManager.applyLocalFollowersDelta`):
             // its new leader never hears from it, so knows no log end offset for it.
             let stop_only =
-                self.state == super::BrokerState::ShuttingDown && (state.leader < 0 || !state.isr.contains(&me));
+                self.proc.state == super::BrokerState::ShuttingDown && (state.leader < 0 || !state.isr.contains(&me));
             if stop_only {
-                self.stop_fetching(tp);
+                self.proc.stop_fetching(tp);
             } else if epoch_changed || was_follower_of != Some(state.leader) {
-                self.stop_fetching(tp);
+                self.proc.stop_fetching(tp);
                 if state.leader >= 0 {
-                    out.trace(TraceKind::BecameFollower {
+                    self.out.trace(TraceKind::BecameFollower {
                         tp: tp.clone(),
                         broker: me,
                         leader: state.leader,
                         epoch: state.leader_epoch,
                     });
-                    self.start_fetching(now, tp, state.leader, disk, env, out);
+                    self.start_fetching(tp, state.leader);
                 }
             }
         }
     }
 
     /// Deletes a replica this broker no longer hosts (a deleted topic or a reassignment).
-    pub(crate) fn remove_replica(
-        &mut self,
-        _now: SimTime,
-        tp: &TopicPartition,
-        disk: &mut BrokerDisk,
-        out: &mut BrokerOut,
-        delete_log: bool,
-    ) {
-        let hosted = self.replicas.remove(tp).is_some();
-        self.stop_fetching(tp);
-        self.fail_delayed_produce_for(tp, KafkaError::NOT_LEADER_OR_FOLLOWER, disk, out);
-        if delete_log && disk.logs.remove(tp).is_some() || hosted {
-            disk.hw_checkpoint.remove(tp);
-            out.trace(TraceKind::ReplicaDeleted { tp: tp.clone(), broker: self.id });
+    pub(crate) fn remove_replica(&mut self, tp: &TopicPartition, delete_log: bool) {
+        let hosted = self.proc.replicas.remove(tp).is_some();
+        self.proc.stop_fetching(tp);
+        self.fail_delayed_produce_for(tp, KafkaError::NOT_LEADER_OR_FOLLOWER);
+        if delete_log && self.disk.logs.remove(tp).is_some() || hosted {
+            self.disk.hw_checkpoint.remove(tp);
+            self.out.trace(TraceKind::ReplicaDeleted { tp: tp.clone(), broker: self.proc.id });
         }
-    }
-
-    /// The effective min ISR of a partition: `min(min.insync.replicas, replication factor)`.
-    pub(crate) fn effective_min_isr(&self, tp: &TopicPartition, r: &ReplicaState) -> usize {
-        let cfg = self.config(&tp.topic).min_insync_replicas.max(1) as usize;
-        cfg.min(r.replicas.len().max(1))
     }
 
     /// `maybeIncrementLeaderHW` (`Partition.maybeIncrementLeaderHW`): the smallest LEO among the maximal ISR and any caught-up
     /// eligible replica, and only while the ISR is at least the effective min ISR. Whether the
     /// HW moved.
-    pub(crate) fn maybe_increment_hw(
-        &mut self,
-        now: SimTime,
-        tp: &TopicPartition,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) -> bool {
-        if !self.advance_hw(now, tp, disk, env, out) {
+    pub(crate) fn maybe_increment_hw(&mut self, tp: &TopicPartition) -> bool {
+        if !self.advance_hw(tp) {
             return false;
         }
-        self.on_hw_advanced_coordinator(now, tp, disk, env, out);
+        self.on_hw_advanced_coordinator(tp);
         true
     }
 
-    /// [`BrokerProc::maybe_increment_hw`] but for the coordinators' reaction to a moved HW: what
+    /// [`BrokerStep::maybe_increment_hw`] but for the coordinators' reaction to a moved HW: what
     /// a coordinator's own write needs of the broker (the step reacts itself).
-    pub(crate) fn advance_hw(
-        &mut self,
-        now: SimTime,
-        tp: &TopicPartition,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) -> bool {
-        let Some(r) = self.replicas.get(tp) else { return false };
+    pub(crate) fn advance_hw(&mut self, tp: &TopicPartition) -> bool {
+        let Some(r) = self.proc.replicas.get(tp) else { return false };
         let Role::Leader { followers } = &r.role else { return false };
-        let Some(log) = disk.logs.get(tp) else { return false };
-        if r.isr.len() < self.effective_min_isr(tp, r) {
+        let Some(log) = self.disk.logs.get(tp) else { return false };
+        if r.isr.len() < self.proc.effective_min_isr(tp, r) {
             return false;
         }
         let leo = log.log_end_offset;
-        let now_ms = env.wall_ms(now);
-        let max_lag = env.settings.replica_lag_time_max_ms;
+        let now_ms = self.env.wall_ms(self.now);
+        let max_lag = self.env.settings.replica_lag_time_max_ms;
         let maximal = r.maximal_isr();
         let mut hw = leo;
         for (b, f) in followers {
-            let alive = self.image.is_unfenced(*b);
+            let alive = self.proc.image.is_unfenced(*b);
             if maximal.contains(b) || (alive && f.is_caught_up(leo, now_ms, max_lag)) {
                 hw = hw.min(f.log_end_offset.max(0));
             }
         }
-        let log = disk.logs.get_mut(tp).expect("log");
+        let log = self.disk.logs.get_mut(tp).expect("log");
         if hw > log.high_watermark {
             log.update_high_watermark(hw);
-            out.touch(tp);
-            out.trace(TraceKind::HighWatermark { tp: tp.clone(), broker: self.id, hw });
-            self.on_high_watermark_advanced(now, tp, disk, env, out);
+            self.out.touch(tp);
+            self.out.trace(TraceKind::HighWatermark { tp: tp.clone(), broker: self.proc.id, hw });
+            self.on_high_watermark_advanced(tp);
             return true;
         }
         false
     }
 
     /// After a follower fetch: may the follower join the ISR? (`Partition` expand rule).
-    pub(crate) fn maybe_expand_isr(
-        &mut self,
-        now: SimTime,
-        tp: &TopicPartition,
-        follower: BrokerId,
-        disk: &BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        let Some(r) = self.replicas.get(tp) else { return };
+    pub(crate) fn maybe_expand_isr(&mut self, tp: &TopicPartition, follower: BrokerId) {
+        let Some(r) = self.proc.replicas.get(tp) else { return };
         if r.pending_isr.is_some() || r.isr.contains(&follower) {
             return;
         }
         let Role::Leader { followers } = &r.role else { return };
         let Some(f) = followers.get(&follower) else { return };
-        let Some(log) = disk.logs.get(tp) else { return };
+        let Some(log) = self.disk.logs.get(tp) else { return };
         let epoch_start =
             log.epochs.entries().iter().find(|e| e.epoch == r.leader_epoch).map(|e| e.start_offset).unwrap_or(0);
         let eligible =
-            self.image.brokers.get(&follower).map(|b| !b.fenced && !b.in_controlled_shutdown).unwrap_or(false);
+            self.proc.image.brokers.get(&follower).map(|b| !b.fenced && !b.in_controlled_shutdown).unwrap_or(false);
         if eligible && f.log_end_offset >= log.high_watermark && f.log_end_offset >= epoch_start {
             let mut isr = r.isr.clone();
             isr.push(follower);
-            self.propose_isr(now, tp, isr, env, out);
+            self.propose_isr(tp, isr);
         }
     }
 
     /// The periodic `isr-expiration` check (every `replica.lag.time.max.ms / 2`).
-    pub(crate) fn maybe_shrink_isr(&mut self, now: SimTime, disk: &mut BrokerDisk, env: &Env, out: &mut BrokerOut) {
-        let now_ms = env.wall_ms(now);
-        let max_lag = env.settings.replica_lag_time_max_ms;
+    pub(crate) fn maybe_shrink_isr(&mut self) {
+        let now_ms = self.env.wall_ms(self.now);
+        let max_lag = self.env.settings.replica_lag_time_max_ms;
         let mut proposals = Vec::new();
-        for (tp, r) in &self.replicas {
+        for (tp, r) in &self.proc.replicas {
             let Role::Leader { followers } = &r.role else { continue };
             if r.pending_isr.is_some() {
                 continue;
             }
-            let Some(log) = disk.logs.get(tp) else { continue };
+            let Some(log) = self.disk.logs.get(tp) else { continue };
             let leo = log.log_end_offset;
             let out_of_sync: Vec<BrokerId> = r
                 .isr
                 .iter()
                 .copied()
                 .filter(|b| {
-                    *b != self.id && followers.get(b).map(|f| !f.is_caught_up(leo, now_ms, max_lag)).unwrap_or(true)
+                    *b != self.proc.id
+                        && followers.get(b).map(|f| !f.is_caught_up(leo, now_ms, max_lag)).unwrap_or(true)
                 })
                 .collect();
             if !out_of_sync.is_empty() {
@@ -389,28 +356,28 @@ impl BrokerProc {
             }
         }
         for (tp, isr) in proposals {
-            self.propose_isr(now, &tp, isr, env, out);
+            self.propose_isr(&tp, isr);
         }
     }
 
     /// Proposes a new ISR (`prepareIsrExpand` / `prepareIsrShrink`): the partition state
     /// becomes pending until the controller answers or new metadata arrives, and the change is
     /// submitted to the AlterPartition channel.
-    fn propose_isr(&mut self, now: SimTime, tp: &TopicPartition, isr: Vec<BrokerId>, env: &Env, out: &mut BrokerOut) {
-        let Some(r) = self.replicas.get_mut(tp) else { return };
+    fn propose_isr(&mut self, tp: &TopicPartition, isr: Vec<BrokerId>) {
+        let Some(r) = self.proc.replicas.get_mut(tp) else { return };
         // The order Kafka's Partition sends (a Scala mutable HashSet); the controller keeps it.
         let isr = crate::sim::java::scala_isr_order(&isr, isr.len() > r.isr.len());
         r.pending_isr = Some(isr);
-        self.send_alter_partition(now, tp, env, out);
+        self.send_alter_partition(tp);
     }
 
     /// Sends the pending ISR change of `tp` to the controller, unless a request for it is
     /// already in flight (`DefaultAlterPartitionManager` keeps one item per partition).
-    pub(crate) fn send_alter_partition(&mut self, now: SimTime, tp: &TopicPartition, env: &Env, out: &mut BrokerOut) {
-        if self.alter_partition_inflight.values().any(|item| &item.tp == tp) {
+    pub(crate) fn send_alter_partition(&mut self, tp: &TopicPartition) {
+        if self.proc.alter_partition_inflight.values().any(|item| &item.tp == tp) {
             return;
         }
-        let Some(r) = self.replicas.get(tp) else { return };
+        let Some(r) = self.proc.replicas.get(tp) else { return };
         let Some(isr) = r.pending_isr.clone() else { return };
         if !r.is_leader() {
             return;
@@ -420,66 +387,62 @@ impl BrokerProc {
             isr: isr.clone(),
             leader_epoch: r.leader_epoch,
             partition_epoch: r.partition_epoch,
-            to: self.controller.target(env),
+            to: self.proc.controller.target(self.env),
         };
-        let corr = self.corr.next_id();
-        out.request(
+        let corr = self.proc.corr.next_id();
+        self.out.request(
             item.to,
             corr,
             Request::AlterPartition {
-                broker: self.id,
-                broker_epoch: self.broker_epoch,
+                broker: self.proc.id,
+                broker_epoch: self.proc.broker_epoch,
                 tp: tp.clone(),
                 leader_epoch: item.leader_epoch,
                 partition_epoch: item.partition_epoch,
                 new_isr: isr,
             },
         );
-        self.alter_partition_inflight.insert(corr, item);
-        out.timer(now.plus_ms(5000), BrokerTimer::ControllerRequestTimeout(corr));
+        self.proc.alter_partition_inflight.insert(corr, item);
+        self.out.timer(self.now.plus_ms(5000), BrokerTimer::ControllerRequestTimeout(corr));
     }
 
     /// Sends again every pending ISR change that has no request in flight: the AlterPartition
     /// channel retries until the controller answers (`NodeToControllerRequestThread` requeues
     /// a request on a disconnect, a timeout or NOT_CONTROLLER, with no overall deadline).
-    pub(crate) fn resend_pending_isr_changes(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut) {
+    pub(crate) fn resend_pending_isr_changes(&mut self) {
         let pending: Vec<TopicPartition> = self
+            .proc
             .replicas
             .iter()
             .filter(|(_, r)| r.is_leader() && r.pending_isr.is_some())
             .map(|(tp, _)| tp.clone())
             .collect();
         for tp in pending {
-            self.send_alter_partition(now, &tp, env, out);
+            self.send_alter_partition(&tp);
         }
     }
 
     /// The controller's answer to one AlterPartition (`Partition.submitAlterPartition`'s
     /// completion): only the proposal still pending is affected.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn on_alter_partition_response(
         &mut self,
-        now: SimTime,
         item: AlterPartitionItem,
         error: Option<KafkaError>,
         leader_epoch: Epoch,
         partition_epoch: i32,
         isr: Vec<BrokerId>,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
     ) {
         let tp = &item.tp;
         match error {
             // Not answered by the active controller, or answered for an old registration of
             // this broker: the channel (or `DefaultAlterPartitionManager`) sends it again.
             Some(KafkaError::NOT_CONTROLLER) | Some(KafkaError::STALE_BROKER_EPOCH) => {
-                self.schedule_controller_retry(now, 50, out);
+                self.schedule_controller_retry(50);
                 return;
             }
             _ => {}
         }
-        let Some(r) = self.replicas.get_mut(tp) else { return };
+        let Some(r) = self.proc.replicas.get_mut(tp) else { return };
         let same_proposal = r.is_leader()
             && r.pending_isr.as_ref() == Some(&item.isr)
             && r.leader_epoch == item.leader_epoch
@@ -497,8 +460,8 @@ impl BrokerProc {
                 r.isr = isr;
                 r.partition_epoch = partition_epoch;
                 r.pending_isr = None;
-                self.maybe_increment_hw(now, tp, disk, env, out);
-                self.try_complete_delayed_produce(now, tp, disk, env, out);
+                self.maybe_increment_hw(tp);
+                self.try_complete_delayed_produce(tp);
             }
             // `handleAlterPartitionError`: the controller rejected the change; back to the
             // last committed state.
@@ -511,22 +474,15 @@ impl BrokerProc {
             | Some(KafkaError::INVALID_UPDATE_VERSION)
             | Some(KafkaError::INVALID_REQUEST) => {}
             // Anything else: "Retrying".
-            Some(_) => self.send_alter_partition(now, tp, env, out),
+            Some(_) => self.send_alter_partition(tp),
         }
     }
 
     /// Called when a leader's HW moves: parked consumer fetches and acks=all produces may
-    /// complete (then, in [`BrokerProc::maybe_increment_hw`], the coordinators' writes).
-    fn on_high_watermark_advanced(
-        &mut self,
-        now: SimTime,
-        tp: &TopicPartition,
-        disk: &mut BrokerDisk,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        self.try_complete_delayed_produce(now, tp, disk, env, out);
-        self.try_complete_delayed_fetches(now, disk, env, out);
+    /// complete (then, in [`BrokerStep::maybe_increment_hw`], the coordinators' writes).
+    fn on_high_watermark_advanced(&mut self, tp: &TopicPartition) {
+        self.try_complete_delayed_produce(tp);
+        self.try_complete_delayed_fetches();
     }
 }
 

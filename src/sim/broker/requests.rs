@@ -130,31 +130,40 @@ impl BrokerProc {
         Some(MetadataTopic { name: t.name.clone(), id: t.id, error: None, internal: t.is_internal(), partitions })
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn handle_metadata(
-        &mut self,
-        now: SimTime,
-        from: NodeAddr,
-        corr: u64,
-        topics: Option<Vec<String>>,
-        allow_auto_create: bool,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        let brokers = self.image.brokers.values().filter(|b| !b.fenced).map(|b| b.endpoint.clone()).collect();
+    /// `DescribeConfigs` of a broker or of the cluster default (`None`).
+    fn describe_broker_configs(&self, broker: Option<BrokerId>, env: &Env) -> Vec<ConfigEntry> {
+        let empty = BTreeMap::new();
+        let per_broker = broker.and_then(|b| self.image.broker_configs.get(&b)).unwrap_or(&empty);
+        let statics = match broker {
+            Some(b) => {
+                let rack = self.image.brokers.get(&b).and_then(|r| r.endpoint.rack.clone());
+                env.broker_static_configs(b, rack.as_deref())
+            }
+            None => env.static_configs.clone(),
+        };
+        describe_broker_configs(broker, per_broker, &self.image.cluster_configs, &statics)
+    }
+}
+
+impl BrokerStep<'_> {
+    pub(crate) fn handle_metadata(&mut self, reply: ReplyTo, topics: Option<Vec<String>>, allow_auto_create: bool) {
+        let brokers = self.proc.image.brokers.values().filter(|b| !b.fenced).map(|b| b.endpoint.clone()).collect();
         let names: Vec<String> = match topics {
             Some(t) => t,
-            None => self.image.topics.keys().cloned().collect(),
+            None => self.proc.image.topics.keys().cloned().collect(),
         };
         let mut result = Vec::new();
         for name in names {
-            match self.metadata_topic(&name) {
+            match self.proc.metadata_topic(&name) {
                 Some(t) => result.push(t),
                 None => {
                     let valid = crate::sim::controller::topics::validate_topic_name(&name).is_ok();
-                    if allow_auto_create && env.settings.auto_create_topics_enable && valid && !is_internal_topic(&name)
+                    if allow_auto_create
+                        && self.env.settings.auto_create_topics_enable
+                        && valid
+                        && !is_internal_topic(&name)
                     {
-                        self.auto_create(now, &name, env, out);
+                        self.auto_create(&name);
                     }
                     let error = if valid {
                         KafkaError::UNKNOWN_TOPIC_OR_PARTITION
@@ -171,101 +180,68 @@ impl BrokerProc {
                 }
             }
         }
-        let controller = if self.image.is_unfenced(self.id) {
-            self.id
+        let controller = if self.proc.image.is_unfenced(self.proc.id) {
+            self.proc.id
         } else {
-            self.image.brokers.iter().find(|(_, b)| !b.fenced).map(|(id, _)| *id).unwrap_or(-1)
+            self.proc.image.brokers.iter().find(|(_, b)| !b.fenced).map(|(id, _)| *id).unwrap_or(-1)
         };
-        out.respond(
-            from,
-            corr,
-            Response::Metadata { brokers, controller, topics: result, cluster_id: env.cluster_id.clone() },
+        self.out.reply(
+            reply,
+            Response::Metadata { brokers, controller, topics: result, cluster_id: self.env.cluster_id.clone() },
         );
     }
 
     /// Asks the controller to create a topic with the broker defaults (auto.create.topics.enable).
-    pub(crate) fn auto_create(&mut self, now: SimTime, name: &str, env: &Env, out: &mut BrokerOut) {
-        if let Some(t) = self.auto_creating.get(name) {
-            if now.ms_since(*t) < 5000 {
+    pub(crate) fn auto_create(&mut self, name: &str) {
+        if let Some(t) = self.proc.auto_creating.get(name) {
+            if self.now.ms_since(*t) < 5000 {
                 return;
             }
         }
-        self.auto_creating.insert(name.to_string(), now);
-        self.create_topic_internally(
-            now,
-            NewTopic {
-                name: name.into(),
-                partitions: -1,
-                replication_factor: -1,
-                assignment: None,
-                configs: BTreeMap::new(),
-            },
-            env,
-            out,
-        );
+        self.proc.auto_creating.insert(name.to_string(), self.now);
+        self.create_topic_internally(NewTopic {
+            name: name.into(),
+            partitions: -1,
+            replication_factor: -1,
+            assignment: None,
+            configs: BTreeMap::new(),
+        });
     }
 
     /// Sends a CreateTopics of the broker's own (auto-creation, internal topics).
-    pub(crate) fn create_topic_internally(&mut self, now: SimTime, topic: NewTopic, env: &Env, out: &mut BrokerOut) {
-        let me = NodeAddr::Broker(self.id);
-        self.forward_to_controller(
-            now,
-            me,
-            0,
-            ControllerRequest::CreateTopics { topics: vec![topic], validate_only: false },
-            env,
-            out,
-        );
+    pub(crate) fn create_topic_internally(&mut self, topic: NewTopic) {
+        let me = ReplyTo { to: NodeAddr::Broker(self.proc.id), corr: 0 };
+        self.forward_to_controller(me, ControllerRequest::CreateTopics { topics: vec![topic], validate_only: false });
     }
 
-    pub(crate) fn forward_to_controller(
-        &mut self,
-        now: SimTime,
-        client: NodeAddr,
-        client_corr: u64,
-        inner: ControllerRequest,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
-        let corr = self.corr.next_id();
-        self.forwarded.insert(corr, (client, client_corr));
-        let to = self.controller.target(env);
-        out.request(to, corr, Request::Envelope { client, client_corr, inner });
-        out.timer(now.plus_ms(10_000), BrokerTimer::ControllerRequestTimeout(corr));
+    pub(crate) fn forward_to_controller(&mut self, reply: ReplyTo, inner: ControllerRequest) {
+        let ReplyTo { to: client, corr: client_corr } = reply;
+        let corr = self.proc.corr.next_id();
+        self.proc.forwarded.insert(corr, (client, client_corr));
+        let to = self.proc.controller.target(self.env);
+        self.out.request(to, corr, Request::Envelope { client, client_corr, inner });
+        self.out.timer(self.now.plus_ms(10_000), BrokerTimer::ControllerRequestTimeout(corr));
     }
 
-    pub(crate) fn on_controller_response(
-        &mut self,
-        _now: SimTime,
-        corr: u64,
-        resp: ControllerResponse,
-        out: &mut BrokerOut,
-    ) {
-        let Some((client, client_corr)) = self.forwarded.remove(&corr) else { return };
+    pub(crate) fn on_controller_response(&mut self, corr: u64, resp: ControllerResponse) {
+        let Some((client, client_corr)) = self.proc.forwarded.remove(&corr) else { return };
         if let ControllerResponse::NotController { leader } = &resp {
-            if leader.is_some() {
-                self.controller.hint(*leader);
-            } else {
-                self.controller.failed();
-            }
+            self.proc.controller.not_controller(*leader);
         }
-        if client != NodeAddr::Broker(self.id) {
-            out.respond(client, client_corr, Response::Controller(resp));
+        if client != NodeAddr::Broker(self.proc.id) {
+            self.out.respond(client, client_corr, Response::Controller(resp));
         }
     }
 
     pub(crate) fn handle_list_offsets(
         &mut self,
-        from: NodeAddr,
-        corr: u64,
+        reply: ReplyTo,
         isolation: Isolation,
         partitions: Vec<(TopicPartition, i64)>,
-        disk: &BrokerDisk,
-        out: &mut BrokerOut,
     ) {
         let mut results = Vec::new();
         for (tp, spec) in partitions {
-            let r = match (self.replicas.get(&tp), disk.logs.get(&tp)) {
+            let r = match (self.proc.replicas.get(&tp), self.disk.logs.get(&tp)) {
                 (Some(r), Some(log)) if r.is_leader() => match spec {
                     -2 => Ok((log.log_start_offset, -1)),
                     -1 => Ok((
@@ -283,7 +259,7 @@ impl BrokerProc {
                     _ => Err(KafkaError::INVALID_REQUEST),
                 },
                 (Some(_), _) => Err(KafkaError::NOT_LEADER_OR_FOLLOWER),
-                (None, _) => Err(if self.image.partition(&tp.topic, tp.partition).is_some() {
+                (None, _) => Err(if self.proc.image.partition(&tp.topic, tp.partition).is_some() {
                     KafkaError::NOT_LEADER_OR_FOLLOWER
                 } else {
                     KafkaError::UNKNOWN_TOPIC_OR_PARTITION
@@ -291,55 +267,34 @@ impl BrokerProc {
             };
             results.push((tp, r));
         }
-        out.respond(from, corr, Response::ListOffsets { partitions: results });
+        self.out.reply(reply, Response::ListOffsets { partitions: results });
     }
 
-    pub(crate) fn handle_describe_configs(
-        &mut self,
-        from: NodeAddr,
-        corr: u64,
-        resources: Vec<ConfigResource>,
-        env: &Env,
-        out: &mut BrokerOut,
-    ) {
+    pub(crate) fn handle_describe_configs(&mut self, reply: ReplyTo, resources: Vec<ConfigResource>) {
         let empty = BTreeMap::new();
         let mut results = Vec::new();
         for res in resources {
             let r = match &res {
-                ConfigResource::Topic(t) => match self.image.topics.get(t) {
+                ConfigResource::Topic(t) => match self.proc.image.topics.get(t) {
                     Some(t) => Ok(describe_topic_configs(
                         &t.configs,
-                        self.image.broker_configs.get(&self.id).unwrap_or(&empty),
-                        &self.image.cluster_configs,
-                        &env.static_configs,
+                        self.proc.image.broker_configs.get(&self.proc.id).unwrap_or(&empty),
+                        &self.proc.image.cluster_configs,
+                        &self.env.static_configs,
                     )),
                     None => Err(ApiError::new(KafkaError::UNKNOWN_TOPIC_OR_PARTITION)),
                 },
                 ConfigResource::Broker(Some(b)) => {
-                    if !self.image.brokers.contains_key(b) {
+                    if !self.proc.image.brokers.contains_key(b) {
                         Err(ApiError::with(KafkaError::INVALID_REQUEST, format!("Broker {b} is not registered")))
                     } else {
-                        Ok(self.describe_broker_configs(Some(*b), env))
+                        Ok(self.proc.describe_broker_configs(Some(*b), self.env))
                     }
                 }
-                ConfigResource::Broker(None) => Ok(self.describe_broker_configs(None, env)),
+                ConfigResource::Broker(None) => Ok(self.proc.describe_broker_configs(None, self.env)),
             };
             results.push((res, r));
         }
-        out.respond(from, corr, Response::DescribeConfigs(results));
-    }
-
-    /// `DescribeConfigs` of a broker or of the cluster default (`None`).
-    fn describe_broker_configs(&self, broker: Option<BrokerId>, env: &Env) -> Vec<ConfigEntry> {
-        let empty = BTreeMap::new();
-        let per_broker = broker.and_then(|b| self.image.broker_configs.get(&b)).unwrap_or(&empty);
-        let statics = match broker {
-            Some(b) => {
-                let rack = self.image.brokers.get(&b).and_then(|r| r.endpoint.rack.clone());
-                env.broker_static_configs(b, rack.as_deref())
-            }
-            None => env.static_configs.clone(),
-        };
-        describe_broker_configs(broker, per_broker, &self.image.cluster_configs, &statics)
+        self.out.reply(reply, Response::DescribeConfigs(results));
     }
 }

@@ -627,7 +627,11 @@ impl Producer {
         }
         let idle = self.is_idle();
         if let Some(t) = &mut self.txn {
-            t.poll(now, &mut self.meta, &mut self.corr, self.producer_id, self.producer_epoch, idle, out);
+            let producer = crate::sim::client::txn::ProducerIdAndEpoch {
+                producer_id: self.producer_id,
+                epoch: self.producer_epoch,
+            };
+            t.poll(now, &mut self.meta, &mut self.corr, producer, idle, out);
             if !t.can_send_partitions() {
                 self.schedule_wake(now, out);
                 return;
@@ -636,7 +640,11 @@ impl Producer {
         self.drain(now, out);
         if let Some(t) = &mut self.txn {
             let idle = self.pending.is_empty() && self.accum.values().all(|q| q.is_empty()) && self.inflight.is_empty();
-            t.poll(now, &mut self.meta, &mut self.corr, self.producer_id, self.producer_epoch, idle, out);
+            let producer = crate::sim::client::txn::ProducerIdAndEpoch {
+                producer_id: self.producer_id,
+                epoch: self.producer_epoch,
+            };
+            t.poll(now, &mut self.meta, &mut self.corr, producer, idle, out);
         }
         self.schedule_wake(now, out);
     }

@@ -28,6 +28,13 @@ pub enum TxnClientState {
     FatalError,
 }
 
+/// The producer's id and epoch (`ProducerIdAndEpoch`), which the transaction's requests carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ProducerIdAndEpoch {
+    pub producer_id: i64,
+    pub epoch: i16,
+}
+
 impl TxnClientState {
     pub(crate) fn name(self) -> &'static str {
         match self {
@@ -235,17 +242,16 @@ impl ProducerTxn {
 
     /// Sends what the transaction needs next. `idle`: nothing of the producer is queued or in
     /// flight (a commit may go out).
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn poll(
         &mut self,
         now: SimTime,
         meta: &mut ClientMetadata,
         corr: &mut CorrIds,
-        pid: i64,
-        epoch: i16,
+        producer: ProducerIdAndEpoch,
         idle: bool,
         out: &mut ClientOut,
     ) {
+        let ProducerIdAndEpoch { producer_id: pid, epoch } = producer;
         if self.state == TxnClientState::FatalError {
             return;
         }

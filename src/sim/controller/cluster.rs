@@ -16,51 +16,57 @@ use crate::sim::trace::ElectionReason;
 use crate::sim::types::{BrokerEndpoint, NO_LEADER};
 
 impl ControllerProc {
-    #[allow(clippy::too_many_arguments)]
+    pub(super) fn leader_state_ref(&self) -> Option<&LeaderState> {
+        match &self.role {
+            Role::Leader(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// `BrokersToIsrs.hasLeaderships`.
+    fn leads_any(&self, broker: BrokerId) -> bool {
+        self.image.topics.values().any(|t| t.partitions.values().any(|p| p.leader == broker))
+    }
+}
+
+impl ControllerStep<'_> {
     pub(super) fn handle_broker_registration(
         &mut self,
-        now: SimTime,
-        from: NodeAddr,
-        corr: u64,
+        reply: ReplyTo,
         endpoint: BrokerEndpoint,
         incarnation: u64,
         previous_broker_epoch: i64,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut ControllerOut,
     ) {
         let broker = endpoint.id;
-        if let Some(existing) = self.image.brokers.get(&broker) {
+        if let Some(existing) = self.proc.image.brokers.get(&broker) {
             if existing.incarnation == incarnation {
                 // A retried registration: answer with the epoch it already has.
                 let epoch = existing.epoch;
                 self.respond_after(
                     epoch,
-                    from,
-                    corr,
-                    Response::BrokerRegistration { error: None, broker_epoch: epoch, leader: Some(self.id) },
-                    out,
+                    reply,
+                    Response::BrokerRegistration { error: None, broker_epoch: epoch, leader: Some(self.proc.id) },
                 );
                 return;
             }
             let session_valid = self
+                .proc
                 .leader_state_ref()
                 .and_then(|l| l.sessions.get(&broker))
-                .map(|t| now.ms_since(*t) < env.settings.broker_session_timeout_ms)
+                .map(|t| self.now.ms_since(*t) < self.env.settings.broker_session_timeout_ms)
                 .unwrap_or(false);
             if session_valid && !existing.fenced {
                 // The old incarnation's session has not expired yet (Kafka:
                 // DuplicateBrokerRegistrationException); the broker retries.
-                out.respond(
-                    from,
-                    corr,
+                self.out.reply(
+                    reply,
                     Response::BrokerRegistration {
                         error: Some(ApiError::with(
                             KafkaError::INVALID_REQUEST,
                             format!("Another broker is registered with that broker id {broker}."),
                         )),
                         broker_epoch: -1,
-                        leader: Some(self.id),
+                        leader: Some(self.proc.id),
                     },
                 );
                 return;
@@ -69,74 +75,57 @@ impl ControllerProc {
         // ClusterControlManager.registerBroker: a new incarnation first cleans up after the
         // previous one (QuorumController.handleBrokerShutdown); the shutdown was clean when the
         // broker read its registered epoch back from its clean shutdown file.
-        let stored_epoch = self.image.brokers.get(&broker).map(|b| b.epoch).unwrap_or(-2);
-        self.handle_broker_shutdown(broker, stored_epoch == previous_broker_epoch, disk, env, out);
-        let offset = self.append(disk, MetadataRecord::RegisterBroker { broker, incarnation, endpoint, fenced: true });
-        if let Some(l) = self.leader_state() {
-            l.sessions.insert(broker, now);
+        let stored_epoch = self.proc.image.brokers.get(&broker).map(|b| b.epoch).unwrap_or(-2);
+        self.handle_broker_shutdown(broker, stored_epoch == previous_broker_epoch);
+        let offset = self.append(MetadataRecord::RegisterBroker { broker, incarnation, endpoint, fenced: true });
+        if let Some(l) = self.proc.leader_state() {
+            l.sessions.insert(broker, self.now);
         }
-        self.trace_after(offset, TraceKind::BrokerRegistered { broker, broker_epoch: offset }, out);
+        self.trace_after(offset, TraceKind::BrokerRegistered { broker, broker_epoch: offset });
         self.respond_after(
             offset,
-            from,
-            corr,
-            Response::BrokerRegistration { error: None, broker_epoch: offset, leader: Some(self.id) },
-            out,
+            reply,
+            Response::BrokerRegistration { error: None, broker_epoch: offset, leader: Some(self.proc.id) },
         );
     }
 
-    pub(super) fn leader_state_ref(&self) -> Option<&LeaderState> {
-        match &self.role {
-            Role::Leader(l) => Some(l),
-            _ => None,
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn handle_broker_heartbeat(
         &mut self,
-        now: SimTime,
-        from: NodeAddr,
-        corr: u64,
+        reply: ReplyTo,
         broker: BrokerId,
         broker_epoch: i64,
         metadata_offset: Offset,
         want_fence: bool,
         want_shutdown: bool,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut ControllerOut,
     ) {
-        let Some(reg) = self.image.brokers.get(&broker).cloned() else {
-            out.respond(
-                from,
-                corr,
+        let Some(reg) = self.proc.image.brokers.get(&broker).cloned() else {
+            self.out.reply(
+                reply,
                 Response::BrokerHeartbeat {
                     error: Some(KafkaError::BROKER_NOT_AVAILABLE),
                     is_caught_up: false,
                     is_fenced: true,
                     should_shutdown: false,
-                    leader: Some(self.id),
+                    leader: Some(self.proc.id),
                 },
             );
             return;
         };
         if reg.epoch != broker_epoch {
-            out.respond(
-                from,
-                corr,
+            self.out.reply(
+                reply,
                 Response::BrokerHeartbeat {
                     error: Some(KafkaError::INVALID_REQUEST),
                     is_caught_up: false,
                     is_fenced: true,
                     should_shutdown: false,
-                    leader: Some(self.id),
+                    leader: Some(self.proc.id),
                 },
             );
             return;
         }
-        if let Some(l) = self.leader_state() {
-            l.sessions.insert(broker, now);
+        if let Some(l) = self.proc.leader_state() {
+            l.sessions.insert(broker, self.now);
         }
         let caught_up = metadata_offset >= reg.epoch;
         // BrokerHeartbeatManager.calculateNextBrokerState, then
@@ -154,14 +143,16 @@ impl ControllerProc {
             BrokerControlState::Fenced => BrokerControlState::Fenced,
             BrokerControlState::Unfenced if want_fence && want_shutdown => BrokerControlState::ShutdownNow,
             BrokerControlState::Unfenced if want_fence => BrokerControlState::Fenced,
-            BrokerControlState::Unfenced if want_shutdown && self.leads_any(broker) => {
+            BrokerControlState::Unfenced if want_shutdown && self.proc.leads_any(broker) => {
                 BrokerControlState::ControlledShutdown
             }
             BrokerControlState::Unfenced if want_shutdown => BrokerControlState::ShutdownNow,
             BrokerControlState::Unfenced => BrokerControlState::Unfenced,
             // Kafka also waits until every active broker has replayed the metadata up to the
             // shutdown record; brokers here apply it promptly.
-            BrokerControlState::ControlledShutdown if self.leads_any(broker) => BrokerControlState::ControlledShutdown,
+            BrokerControlState::ControlledShutdown if self.proc.leads_any(broker) => {
+                BrokerControlState::ControlledShutdown
+            }
             BrokerControlState::ControlledShutdown | BrokerControlState::ShutdownNow => BrokerControlState::ShutdownNow,
         };
         let mut last = None;
@@ -173,59 +164,46 @@ impl ControllerProc {
                     } else {
                         "it asked to be fenced".to_string()
                     };
-                    last =
-                        self.handle_broker_fenced(broker, reason, ElectionReason::ControlledShutdown, disk, env, out);
+                    last = self.handle_broker_fenced(broker, reason, ElectionReason::ControlledShutdown);
                 }
                 BrokerControlState::Unfenced => {
-                    let off = self.append(
-                        disk,
-                        MetadataRecord::BrokerRegistrationChange {
-                            broker,
-                            broker_epoch,
-                            fenced: Some(false),
-                            in_controlled_shutdown: None,
-                        },
-                    );
-                    self.trace_after(off, TraceKind::BrokerUnfenced { broker }, out);
+                    let off = self.append(MetadataRecord::BrokerRegistrationChange {
+                        broker,
+                        broker_epoch,
+                        fenced: Some(false),
+                        in_controlled_shutdown: None,
+                    });
+                    self.trace_after(off, TraceKind::BrokerUnfenced { broker });
                     last = Some(off);
                     // handleBrokerUnfenced: every leaderless partition may now elect this broker.
-                    let leaderless = self.partitions_with_no_leader();
+                    let leaderless = self.proc.partitions_with_no_leader();
                     if let Some(o) = self.generate_leader_and_isr_updates(
                         NO_LEADER,
                         broker,
                         NO_LEADER,
                         leaderless,
                         ElectionReason::Recovered,
-                        disk,
-                        env,
-                        out,
                     ) {
                         last = Some(o);
                     }
                 }
                 BrokerControlState::ControlledShutdown => {
                     // handleBrokerInControlledShutdown.
-                    out.trace(TraceKind::BrokerControlledShutdown { broker });
-                    let off = self.append(
-                        disk,
-                        MetadataRecord::BrokerRegistrationChange {
-                            broker,
-                            broker_epoch,
-                            fenced: None,
-                            in_controlled_shutdown: Some(true),
-                        },
-                    );
+                    self.out.trace(TraceKind::BrokerControlledShutdown { broker });
+                    let off = self.append(MetadataRecord::BrokerRegistrationChange {
+                        broker,
+                        broker_epoch,
+                        fenced: None,
+                        in_controlled_shutdown: Some(true),
+                    });
                     last = Some(off);
-                    let partitions = self.partitions_with_broker_in_isr(broker);
+                    let partitions = self.proc.partitions_with_broker_in_isr(broker);
                     if let Some(o) = self.generate_leader_and_isr_updates(
                         broker,
                         NO_LEADER,
                         NO_LEADER,
                         partitions,
                         ElectionReason::ControlledShutdown,
-                        disk,
-                        env,
-                        out,
                     ) {
                         last = Some(o);
                     }
@@ -237,17 +215,9 @@ impl ControllerProc {
             is_caught_up: caught_up,
             is_fenced: matches!(next, BrokerControlState::Fenced | BrokerControlState::ShutdownNow),
             should_shutdown: next == BrokerControlState::ShutdownNow,
-            leader: Some(self.id),
+            leader: Some(self.proc.id),
         };
-        match last {
-            Some(o) => self.respond_after(o, from, corr, resp, out),
-            None => out.respond(from, corr, resp),
-        }
-    }
-
-    /// `BrokersToIsrs.hasLeaderships`.
-    fn leads_any(&self, broker: BrokerId) -> bool {
-        self.image.topics.values().any(|t| t.partitions.values().any(|p| p.leader == broker))
+        self.respond_after_last(last, reply, resp)
     }
 
     /// `ReplicationControlManager.handleBrokerFenced`: the broker leaves every ISR (electing new
@@ -257,72 +227,56 @@ impl ControllerProc {
         broker: BrokerId,
         why: String,
         reason: ElectionReason,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut ControllerOut,
     ) -> Option<Offset> {
-        let broker_epoch = self.image.brokers.get(&broker)?.epoch;
-        let partitions = self.partitions_with_broker_in_isr(broker);
-        self.generate_leader_and_isr_updates(broker, NO_LEADER, NO_LEADER, partitions, reason, disk, env, out);
-        let off = self.append(
-            disk,
-            MetadataRecord::BrokerRegistrationChange {
-                broker,
-                broker_epoch,
-                fenced: Some(true),
-                in_controlled_shutdown: None,
-            },
-        );
-        self.trace_after(off, TraceKind::BrokerFenced { broker, reason: why }, out);
+        let broker_epoch = self.proc.image.brokers.get(&broker)?.epoch;
+        let partitions = self.proc.partitions_with_broker_in_isr(broker);
+        self.generate_leader_and_isr_updates(broker, NO_LEADER, NO_LEADER, partitions, reason);
+        let off = self.append(MetadataRecord::BrokerRegistrationChange {
+            broker,
+            broker_epoch,
+            fenced: Some(true),
+            in_controlled_shutdown: None,
+        });
+        self.trace_after(off, TraceKind::BrokerFenced { broker, reason: why });
         Some(off)
     }
 
     /// `ReplicationControlManager.handleBrokerShutdown`, when a new incarnation of `broker`
     /// registers: after an unclean shutdown (with ELR on) the broker leaves every ISR and ELR
     /// and may not lead; after a clean one it leaves every ISR.
-    fn handle_broker_shutdown(
-        &mut self,
-        broker: BrokerId,
-        clean: bool,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut ControllerOut,
-    ) -> Option<Offset> {
+    fn handle_broker_shutdown(&mut self, broker: BrokerId, clean: bool) -> Option<Offset> {
         let reason = ElectionReason::LeaderFenced;
         if ELR_ENABLED && !clean {
-            let in_isr = self.partitions_with_broker_in_isr(broker);
-            let a = self.generate_leader_and_isr_updates(NO_LEADER, NO_LEADER, broker, in_isr, reason, disk, env, out);
-            let in_elr = self.partitions_with_broker_in_elr(broker);
-            let b = self.generate_leader_and_isr_updates(NO_LEADER, NO_LEADER, broker, in_elr, reason, disk, env, out);
+            let in_isr = self.proc.partitions_with_broker_in_isr(broker);
+            let a = self.generate_leader_and_isr_updates(NO_LEADER, NO_LEADER, broker, in_isr, reason);
+            let in_elr = self.proc.partitions_with_broker_in_elr(broker);
+            let b = self.generate_leader_and_isr_updates(NO_LEADER, NO_LEADER, broker, in_elr, reason);
             b.or(a)
         } else {
-            let in_isr = self.partitions_with_broker_in_isr(broker);
-            self.generate_leader_and_isr_updates(broker, NO_LEADER, NO_LEADER, in_isr, reason, disk, env, out)
+            let in_isr = self.proc.partitions_with_broker_in_isr(broker);
+            self.generate_leader_and_isr_updates(broker, NO_LEADER, NO_LEADER, in_isr, reason)
         }
     }
 
     /// Fences brokers whose session expired (`broker.session.timeout.ms` without a heartbeat).
-    pub(super) fn check_sessions(
-        &mut self,
-        now: SimTime,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut ControllerOut,
-    ) {
-        let timeout = env.settings.broker_session_timeout_ms;
+    pub(super) fn check_sessions(&mut self) {
+        let timeout = self.env.settings.broker_session_timeout_ms;
         let expired: Vec<(BrokerId, i64)> = {
-            let Some(l) = self.leader_state_ref() else { return };
-            self.image
+            let Some(l) = self.proc.leader_state_ref() else { return };
+            self.proc
+                .image
                 .brokers
                 .iter()
-                .filter(|(id, b)| !b.fenced && l.sessions.get(id).map(|t| now.ms_since(*t) >= timeout).unwrap_or(true))
+                .filter(|(id, b)| {
+                    !b.fenced && l.sessions.get(id).map(|t| self.now.ms_since(*t) >= timeout).unwrap_or(true)
+                })
                 .map(|(id, b)| (*id, b.epoch))
                 .collect()
         };
         for (broker, _) in expired {
             let secs = timeout / 1000;
             let why = format!("no heartbeat for {secs} s (broker.session.timeout.ms={timeout})");
-            self.handle_broker_fenced(broker, why, ElectionReason::LeaderFenced, disk, env, out);
+            self.handle_broker_fenced(broker, why, ElectionReason::LeaderFenced);
         }
     }
 }

@@ -14,8 +14,9 @@ pub(crate) mod replication;
 pub(crate) mod timer;
 pub(crate) mod topics;
 
+use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::metadata::{MetadataImage, MetadataRecord};
-use crate::sim::node::{CorrIds, Env, Node};
+use crate::sim::node::{CorrIds, Env, Node, ReplyTo};
 use crate::sim::protocol::{Body, ControllerRequest, ControllerResponse, Message, Request, Response};
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
@@ -185,6 +186,15 @@ pub struct Parked {
     pub deadline: SimTime,
 }
 
+/// One partition of an AlterPartition request (`AlterPartitionRequestData.PartitionData`): the
+/// leader's epochs as it knows them and the ISR it asks for.
+pub(crate) struct AlterPartitionData {
+    pub tp: crate::sim::types::TopicPartition,
+    pub leader_epoch: Epoch,
+    pub partition_epoch: i32,
+    pub new_isr: Vec<BrokerId>,
+}
+
 /// The active controller's state (only while it leads the quorum).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LeaderState {
@@ -261,11 +271,12 @@ impl ControllerNode {
             election_deadline: now,
             pending_votes: BTreeMap::new(),
         };
-        p.reset_election_deadline(now, out);
-        out.trace(TraceKind::ProcessStarted { node: NodeAddr::Controller(self.id) });
+        let mut step = ControllerStep { proc: &mut p, disk: &mut self.disk, now, env, out };
+        step.reset_election_deadline();
+        step.out.trace(TraceKind::ProcessStarted { node: NodeAddr::Controller(self.id) });
         if env.voters == [self.id] {
             // A single voter elects itself at once.
-            p.start_election(now, &mut self.disk, env, out);
+            step.start_election();
         }
         self.proc = Some(p);
     }
@@ -288,31 +299,50 @@ impl Node for ControllerNode {
     }
 
     fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut ControllerOut) {
-        let Some(p) = self.proc.as_mut() else { return };
-        let disk = &mut self.disk;
+        let Some(mut step) = self.step(now, env, out) else { return };
         match msg.body {
-            Body::Req(req) => p.handle_request(now, from, msg.corr, req, disk, env, out),
-            Body::Resp(resp) => p.handle_response(now, from, msg.corr, resp, disk, env, out),
+            Body::Req(req) => step.handle_request(ReplyTo { to: from, corr: msg.corr }, req),
+            Body::Resp(resp) => step.handle_response(msg.corr, resp),
         }
-        p.after_step(now, disk, env, out);
+        step.after_step();
     }
 
     fn handle_timer(&mut self, now: SimTime, timer: ControllerTimer, env: &Env, out: &mut ControllerOut) {
-        let Some(p) = self.proc.as_mut() else { return };
-        let disk = &mut self.disk;
-        p.handle_timer(now, timer, disk, env, out);
-        p.after_step(now, disk, env, out);
+        let Some(mut step) = self.step(now, env, out) else { return };
+        step.handle_timer(timer);
+        step.after_step();
     }
 
     fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, env: &Env, out: &mut ControllerOut) {
-        let Some(p) = self.proc.as_mut() else { return };
+        let Some(mut step) = self.step(now, env, out) else { return };
         if let NodeAddr::Controller(_) = peer {
-            if p.fetch_inflight.is_some() {
-                p.fetch_inflight = None;
-                out.timer(now.plus_ms(50), ControllerTimer::QuorumFetch);
+            if step.proc.fetch_inflight.is_some() {
+                step.proc.fetch_inflight = None;
+                step.out.timer(now.plus_ms(50), ControllerTimer::QuorumFetch);
             }
         }
-        p.after_step(now, &mut self.disk, env, out);
+        step.after_step();
+    }
+}
+
+/// One step of a running controller: its process and its disk, borrowed for one input (a
+/// message, a timer, a disconnect), with the time, the environment and where the step's
+/// effects go (the shape of openraft's `Engine`, which owns the state and collects the
+/// commands of one call). The controller's handlers are its methods; what only reads the
+/// process stays on [`ControllerProc`].
+pub(crate) struct ControllerStep<'a> {
+    pub(crate) proc: &'a mut ControllerProc,
+    pub(crate) disk: &'a mut ControllerDisk,
+    pub(crate) now: SimTime,
+    pub(crate) env: &'a Env,
+    pub(crate) out: &'a mut ControllerOut,
+}
+
+impl ControllerNode {
+    /// The step of this controller's process for one input, if it is running.
+    fn step<'a>(&'a mut self, now: SimTime, env: &'a Env, out: &'a mut ControllerOut) -> Option<ControllerStep<'a>> {
+        let proc = self.proc.as_mut()?;
+        Some(ControllerStep { proc, disk: &mut self.disk, now, env, out })
     }
 }
 
@@ -332,236 +362,145 @@ impl ControllerProc {
         }
     }
 
+    pub(crate) fn is_leader(&self) -> bool {
+        matches!(self.role, Role::Leader(_))
+    }
+
+    /// The answer of a controller that is not the active one to a request only the active
+    /// controller handles: NOT_CONTROLLER, with the leader it knows of. `None` for the quorum's
+    /// own requests, which every voter handles.
+    fn not_controller(&self, req: &Request) -> Option<Response> {
+        let leader = self.leader_id();
+        let not_controller = Some(KafkaError::NOT_CONTROLLER);
+        Some(match req {
+            Request::BrokerRegistration { .. } => Response::BrokerRegistration {
+                error: Some(ApiError::new(KafkaError::NOT_CONTROLLER)),
+                broker_epoch: -1,
+                leader,
+            },
+            Request::BrokerHeartbeat { .. } => Response::BrokerHeartbeat {
+                error: not_controller,
+                is_caught_up: false,
+                is_fenced: true,
+                should_shutdown: false,
+                leader,
+            },
+            Request::AlterPartition { tp, .. } => Response::AlterPartition {
+                tp: tp.clone(),
+                error: not_controller,
+                leader_epoch: -1,
+                partition_epoch: -1,
+                isr: vec![],
+                leader,
+            },
+            Request::AllocateProducerIds { .. } => {
+                Response::AllocateProducerIds { error: not_controller, first: -1, count: 0, leader }
+            }
+            Request::Envelope { .. } | Request::Controller(_) => {
+                Response::Controller(ControllerResponse::NotController { leader })
+            }
+            _ => return None,
+        })
+    }
+}
+
+impl ControllerStep<'_> {
     /// Appends a record as the active controller; it is applied to the image at once and
     /// committed when a majority of voters has it.
-    pub(crate) fn append(&mut self, disk: &mut ControllerDisk, record: MetadataRecord) -> Offset {
+    pub(crate) fn append(&mut self, record: MetadataRecord) -> Offset {
         let record = Rc::new(record);
-        let offset = disk.push(disk.epoch, record.clone());
-        self.image.apply(offset, &record);
-        self.applied = offset + 1;
+        let offset = self.disk.push(self.disk.epoch, record.clone());
+        self.proc.image.apply(offset, &record);
+        self.proc.applied = offset + 1;
         offset
     }
 
     /// Queues a response for when `offset` is committed.
-    pub(crate) fn respond_after(
-        &mut self,
-        offset: Offset,
-        to: NodeAddr,
-        corr: u64,
-        resp: Response,
-        out: &mut ControllerOut,
-    ) {
-        if offset < self.hw {
-            out.respond(to, corr, resp);
-        } else if let Some(l) = self.leader_state() {
-            l.pending.push(Pending { offset, to, corr, resp });
+    pub(crate) fn respond_after(&mut self, offset: Offset, reply: ReplyTo, resp: Response) {
+        if offset < self.proc.hw {
+            self.out.reply(reply, resp);
+        } else if let Some(l) = self.proc.leader_state() {
+            l.pending.push(Pending { offset, to: reply.to, corr: reply.corr, resp });
+        }
+    }
+
+    /// Answers once the last record a request wrote (if any) is committed.
+    pub(crate) fn respond_after_last(&mut self, last: Option<Offset>, reply: ReplyTo, resp: Response) {
+        match last {
+            Some(o) => self.respond_after(o, reply, resp),
+            None => self.out.reply(reply, resp),
         }
     }
 
     /// Queues a trace event for when `offset` is committed.
-    pub(crate) fn trace_after(&mut self, offset: Offset, kind: TraceKind, out: &mut ControllerOut) {
-        if offset < self.hw {
-            out.trace(kind);
-        } else if let Some(l) = self.leader_state() {
+    pub(crate) fn trace_after(&mut self, offset: Offset, kind: TraceKind) {
+        if offset < self.proc.hw {
+            self.out.trace(kind);
+        } else if let Some(l) = self.proc.leader_state() {
             l.pending_trace.push((offset, kind));
         }
     }
 
-    #[allow(clippy::too_many_arguments)] // the same dispatch signature as the broker's handlers
-    fn handle_request(
-        &mut self,
-        now: SimTime,
-        from: NodeAddr,
-        corr: u64,
-        req: Request,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut ControllerOut,
-    ) {
+    fn handle_request(&mut self, reply: ReplyTo, req: Request) {
+        if !self.proc.is_leader() {
+            if let Some(resp) = self.proc.not_controller(&req) {
+                self.out.reply(reply, resp);
+                return;
+            }
+        }
         match req {
             Request::Vote { epoch, candidate, last_epoch, last_offset } => {
-                self.handle_vote(now, from, corr, epoch, candidate, last_epoch, last_offset, disk, out)
+                self.handle_vote(reply, epoch, candidate, last_epoch, last_offset)
             }
-            Request::BeginQuorumEpoch { epoch, leader } => {
-                self.handle_begin_quorum_epoch(now, from, corr, epoch, leader, disk, out)
+            Request::BeginQuorumEpoch { epoch, leader } => self.handle_begin_quorum_epoch(reply, epoch, leader),
+            Request::MetadataFetch { replica, fetch_offset, last_fetched_epoch, max_wait_ms } => {
+                self.handle_metadata_fetch(reply, replica, fetch_offset, last_fetched_epoch, max_wait_ms)
             }
-            Request::MetadataFetch { replica, fetch_offset, last_fetched_epoch, max_wait_ms } => self
-                .handle_metadata_fetch(
-                    now,
-                    from,
-                    corr,
-                    replica,
-                    fetch_offset,
-                    last_fetched_epoch,
-                    max_wait_ms,
-                    disk,
-                    out,
-                ),
             Request::BrokerRegistration { endpoint, incarnation, previous_broker_epoch } => {
-                if !self.is_leader() {
-                    let leader = self.leader_id();
-                    out.respond(
-                        from,
-                        corr,
-                        Response::BrokerRegistration {
-                            error: Some(crate::sim::errors::ApiError::new(
-                                crate::sim::errors::KafkaError::NOT_CONTROLLER,
-                            )),
-                            broker_epoch: -1,
-                            leader,
-                        },
-                    );
-                    return;
-                }
-                self.handle_broker_registration(
-                    now,
-                    from,
-                    corr,
-                    endpoint,
-                    incarnation,
-                    previous_broker_epoch,
-                    disk,
-                    env,
-                    out,
-                );
+                self.handle_broker_registration(reply, endpoint, incarnation, previous_broker_epoch);
             }
             Request::BrokerHeartbeat { broker, broker_epoch, metadata_offset, want_fence, want_shutdown } => {
-                if !self.is_leader() {
-                    let leader = self.leader_id();
-                    out.respond(
-                        from,
-                        corr,
-                        Response::BrokerHeartbeat {
-                            error: Some(crate::sim::errors::KafkaError::NOT_CONTROLLER),
-                            is_caught_up: false,
-                            is_fenced: true,
-                            should_shutdown: false,
-                            leader,
-                        },
-                    );
-                    return;
-                }
-                self.handle_broker_heartbeat(
-                    now,
-                    from,
-                    corr,
-                    broker,
-                    broker_epoch,
-                    metadata_offset,
-                    want_fence,
-                    want_shutdown,
-                    disk,
-                    env,
-                    out,
-                );
+                self.handle_broker_heartbeat(reply, broker, broker_epoch, metadata_offset, want_fence, want_shutdown);
             }
             Request::AlterPartition { broker, broker_epoch, tp, leader_epoch, partition_epoch, new_isr } => {
-                if !self.is_leader() {
-                    let leader = self.leader_id();
-                    out.respond(
-                        from,
-                        corr,
-                        Response::AlterPartition {
-                            tp,
-                            error: Some(crate::sim::errors::KafkaError::NOT_CONTROLLER),
-                            leader_epoch: -1,
-                            partition_epoch: -1,
-                            isr: vec![],
-                            leader,
-                        },
-                    );
-                    return;
-                }
-                self.handle_alter_partition(
-                    now,
-                    from,
-                    corr,
-                    broker,
-                    broker_epoch,
-                    tp,
-                    leader_epoch,
-                    partition_epoch,
-                    new_isr,
-                    disk,
-                    env,
-                    out,
-                );
+                let data = AlterPartitionData { tp, leader_epoch, partition_epoch, new_isr };
+                self.handle_alter_partition(reply, broker, broker_epoch, data);
             }
             Request::AllocateProducerIds { .. } => {
-                if !self.is_leader() {
-                    let leader = self.leader_id();
-                    out.respond(
-                        from,
-                        corr,
-                        Response::AllocateProducerIds {
-                            error: Some(crate::sim::errors::KafkaError::NOT_CONTROLLER),
-                            first: -1,
-                            count: 0,
-                            leader,
-                        },
-                    );
-                    return;
-                }
-                let first = self.image.next_producer_id_block;
-                let broker = match from {
+                let first = self.proc.image.next_producer_id_block;
+                let broker = match reply.to {
                     NodeAddr::Broker(b) => b,
                     _ => -1,
                 };
-                let off = self.append(disk, MetadataRecord::ProducerIds { broker, next_block_start: first + 1000 });
+                let off = self.append(MetadataRecord::ProducerIds { broker, next_block_start: first + 1000 });
                 self.respond_after(
                     off,
-                    from,
-                    corr,
-                    Response::AllocateProducerIds { error: None, first, count: 1000, leader: Some(self.id) },
-                    out,
+                    reply,
+                    Response::AllocateProducerIds { error: None, first, count: 1000, leader: Some(self.proc.id) },
                 );
             }
             Request::Envelope { inner, .. } | Request::Controller(inner) => {
-                if !self.is_leader() {
-                    out.respond(
-                        from,
-                        corr,
-                        Response::Controller(ControllerResponse::NotController { leader: self.leader_id() }),
-                    );
-                    return;
-                }
-                self.handle_controller_request(now, from, corr, inner, disk, env, out);
+                self.handle_controller_request(reply, inner)
             }
             _ => {}
         }
     }
 
-    #[allow(clippy::too_many_arguments)] // the same dispatch signature as the broker's handlers
-    fn handle_controller_request(
-        &mut self,
-        now: SimTime,
-        from: NodeAddr,
-        corr: u64,
-        req: ControllerRequest,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut ControllerOut,
-    ) {
+    fn handle_controller_request(&mut self, reply: ReplyTo, req: ControllerRequest) {
         match req {
             ControllerRequest::CreateTopics { topics, validate_only } => {
-                self.create_topics(now, from, corr, topics, validate_only, disk, env, out)
+                self.create_topics(reply, topics, validate_only)
             }
-            ControllerRequest::DeleteTopics { names } => self.delete_topics(from, corr, names, disk, out),
+            ControllerRequest::DeleteTopics { names } => self.delete_topics(reply, names),
             ControllerRequest::CreatePartitions { topic, count, assignment } => {
-                self.create_partitions(from, corr, topic, count, assignment, disk, out)
+                self.create_partitions(reply, topic, count, assignment)
             }
-            ControllerRequest::AlterConfigs { resource, ops } => {
-                self.alter_configs(now, from, corr, resource, ops, disk, env, out)
-            }
-            ControllerRequest::ElectLeaders { election, partitions } => {
-                self.elect_leaders(from, corr, election, partitions, disk, env, out)
-            }
-            ControllerRequest::AlterReassignments { moves } => {
-                self.alter_reassignments(from, corr, moves, disk, env, out)
-            }
+            ControllerRequest::AlterConfigs { resource, ops } => self.alter_configs(reply, resource, ops),
+            ControllerRequest::ElectLeaders { election, partitions } => self.elect_leaders(reply, election, partitions),
+            ControllerRequest::AlterReassignments { moves } => self.alter_reassignments(reply, moves),
             ControllerRequest::ListReassignments => {
                 let mut list = Vec::new();
-                for t in self.image.topics.values() {
+                for t in self.proc.image.topics.values() {
                     for (p, s) in &t.partitions {
                         if !s.adding.is_empty() || !s.removing.is_empty() {
                             list.push((
@@ -573,83 +512,69 @@ impl ControllerProc {
                         }
                     }
                 }
-                out.respond(from, corr, Response::Controller(ControllerResponse::ListReassignments(list)));
+                self.out.reply(reply, Response::Controller(ControllerResponse::ListReassignments(list)));
             }
             ControllerRequest::DescribeQuorum => {
-                let info = self.quorum_info(now, disk, env);
-                out.respond(from, corr, Response::Controller(ControllerResponse::DescribeQuorum(info)));
+                let info = self.proc.quorum_info(self.now, self.disk, self.env);
+                self.out.reply(reply, Response::Controller(ControllerResponse::DescribeQuorum(info)));
             }
         }
     }
 
-    #[allow(clippy::too_many_arguments)] // the same dispatch signature as the broker's handlers
-    fn handle_response(
-        &mut self,
-        now: SimTime,
-        from: NodeAddr,
-        corr: u64,
-        resp: Response,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut ControllerOut,
-    ) {
+    fn handle_response(&mut self, corr: u64, resp: Response) {
         match resp {
-            Response::Vote { epoch, granted, leader } => {
-                self.handle_vote_response(now, from, corr, epoch, granted, leader, disk, env, out)
+            Response::Vote { epoch, granted, leader } => self.handle_vote_response(corr, epoch, granted, leader),
+            // Only the answer to the fetch in flight counts.
+            Response::MetadataFetch { epoch, leader, error, high_watermark, diverging, entries }
+                if self.proc.fetch_inflight == Some(corr) =>
+            {
+                self.proc.fetch_inflight = None;
+                self.handle_fetch_response(epoch, leader, error, high_watermark, diverging, entries)
             }
-            Response::MetadataFetch { epoch, leader, error, high_watermark, diverging, entries } => self
-                .handle_fetch_response(now, corr, epoch, leader, error, high_watermark, diverging, entries, disk, out),
             Response::BeginQuorumEpoch { .. } => {}
             _ => {}
         }
     }
 
-    fn handle_timer(
-        &mut self,
-        now: SimTime,
-        timer: ControllerTimer,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut ControllerOut,
-    ) {
+    fn handle_timer(&mut self, timer: ControllerTimer) {
         match timer {
-            ControllerTimer::QuorumElection => self.on_election_timer(now, disk, env, out),
-            ControllerTimer::QuorumFetch => self.maybe_fetch(now, disk, out),
-            ControllerTimer::QuorumRequestTimeout(corr) if self.fetch_inflight == Some(corr) => {
-                self.fetch_inflight = None;
-                self.maybe_fetch(now, disk, out);
+            ControllerTimer::QuorumElection => self.on_election_timer(),
+            ControllerTimer::QuorumFetch => self.maybe_fetch(),
+            ControllerTimer::QuorumRequestTimeout(corr) if self.proc.fetch_inflight == Some(corr) => {
+                self.proc.fetch_inflight = None;
+                self.maybe_fetch();
             }
-            ControllerTimer::ParkedFetch(addr, corr) => self.expire_parked(now, addr, corr, disk, out),
-            ControllerTimer::SessionCheck if self.is_leader() => {
-                self.check_sessions(now, disk, env, out);
-                self.check_quorum(now, disk, env, out);
-                if self.is_leader() {
-                    out.timer(now.plus_ms(SESSION_CHECK_MS), ControllerTimer::SessionCheck);
+            ControllerTimer::ParkedFetch(addr, corr) => self.expire_parked(addr, corr),
+            ControllerTimer::SessionCheck if self.proc.is_leader() => {
+                self.check_sessions();
+                self.check_quorum();
+                if self.proc.is_leader() {
+                    self.out.timer(self.now.plus_ms(SESSION_CHECK_MS), ControllerTimer::SessionCheck);
                 }
             }
-            ControllerTimer::LeaderImbalanceCheck if self.is_leader() => {
-                if env.settings.auto_leader_rebalance_enable {
-                    self.rebalance_preferred_leaders(disk, env, out);
+            ControllerTimer::LeaderImbalanceCheck if self.proc.is_leader() => {
+                if self.env.settings.auto_leader_rebalance_enable {
+                    self.rebalance_preferred_leaders();
                 }
-                out.timer(
-                    now.plus_ms(env.settings.leader_imbalance_check_interval_ms),
+                self.out.timer(
+                    self.now.plus_ms(self.env.settings.leader_imbalance_check_interval_ms),
                     ControllerTimer::LeaderImbalanceCheck,
                 );
             }
-            ControllerTimer::WriteNoOpRecord(epoch) if self.is_leader() && epoch == disk.epoch => {
+            ControllerTimer::WriteNoOpRecord(epoch) if self.proc.is_leader() && epoch == self.disk.epoch => {
                 // QuorumController's "writeNoOpRecord" periodic task: one NoOpRecord, then
                 // again metadata.max.idle.interval.ms after this run
                 // (PeriodicTaskControlManager.reschedule), however busy the log is.
-                self.append(disk, MetadataRecord::NoOp);
-                out.timer(
-                    now.plus_ms(env.settings.metadata_max_idle_interval_ms),
+                self.append(MetadataRecord::NoOp);
+                self.out.timer(
+                    self.now.plus_ms(self.env.settings.metadata_max_idle_interval_ms),
                     ControllerTimer::WriteNoOpRecord(epoch),
                 );
             }
-            ControllerTimer::UncleanElectionCheck if self.is_leader() => {
-                self.unclean_elect_leaderless(disk, env, out);
-                out.timer(
-                    now.plus_ms(env.settings.unclean_leader_election_interval_ms),
+            ControllerTimer::UncleanElectionCheck if self.proc.is_leader() => {
+                self.unclean_elect_leaderless();
+                self.out.timer(
+                    self.now.plus_ms(self.env.settings.unclean_leader_election_interval_ms),
                     ControllerTimer::UncleanElectionCheck,
                 );
             }
@@ -657,39 +582,34 @@ impl ControllerProc {
         }
     }
 
-    pub(crate) fn is_leader(&self) -> bool {
-        matches!(self.role, Role::Leader(_))
-    }
-
     /// After every input: advance the commit point, release what waited on it, apply
     /// committed records (followers), and answer parked fetches that now have data.
-    fn after_step(&mut self, now: SimTime, disk: &mut ControllerDisk, env: &Env, out: &mut ControllerOut) {
-        if self.is_leader() {
-            self.update_high_watermark(now, disk, env, out);
-            self.release_pending(out);
-            self.answer_parked(now, disk, out, false);
+    fn after_step(&mut self) {
+        if self.proc.is_leader() {
+            self.update_high_watermark();
+            self.release_pending();
+            self.answer_parked(false);
         } else {
-            let target = self.hw.min(disk.log_end());
-            if self.applied < target {
-                for e in disk.entries_from(self.applied) {
+            let target = self.proc.hw.min(self.disk.log_end());
+            if self.proc.applied < target {
+                for e in self.disk.entries_from(self.proc.applied) {
                     if e.offset >= target {
                         break;
                     }
-                    self.image.apply(e.offset, &e.record);
+                    self.proc.image.apply(e.offset, &e.record);
                 }
-                self.applied = target;
+                self.proc.applied = target;
             }
         }
     }
 
-    fn release_pending(&mut self, out: &mut ControllerOut) {
-        let hw = self.hw;
-        let id = self.id;
-        if let Role::Leader(l) = &mut self.role {
+    fn release_pending(&mut self) {
+        let hw = self.proc.hw;
+        if let Role::Leader(l) = &mut self.proc.role {
             let mut keep = Vec::new();
             for p in l.pending.drain(..) {
                 if p.offset < hw {
-                    out.respond(p.to, p.corr, p.resp);
+                    self.out.respond(p.to, p.corr, p.resp);
                 } else {
                     keep.push(p);
                 }
@@ -698,13 +618,12 @@ impl ControllerProc {
             let mut keep_t = Vec::new();
             for (off, t) in l.pending_trace.drain(..) {
                 if off < hw {
-                    out.trace(t);
+                    self.out.trace(t);
                 } else {
                     keep_t.push((off, t));
                 }
             }
             l.pending_trace = keep_t;
-            let _ = id;
         }
     }
 }

@@ -113,102 +113,6 @@ impl ControllerProc {
         b.build()
     }
 
-    /// Appends a partition change and explains it (ISR shrinks and expansions, new leaders,
-    /// offline partitions). Returns the record's offset.
-    pub(super) fn append_partition_change(
-        &mut self,
-        topic: &str,
-        partition: i32,
-        change: &PartitionChange,
-        reason: ElectionReason,
-        disk: &mut ControllerDisk,
-        out: &mut ControllerOut,
-    ) -> Option<Offset> {
-        let t = self.image.topics.get(topic)?;
-        let topic_id = t.id;
-        let before = t.partitions.get(&partition)?.clone();
-        let off = self.append(disk, change.to_record(topic_id, partition));
-        let after = self.image.partition(topic, partition).cloned().unwrap_or_else(|| before.clone());
-        let tp = TopicPartition::new(topic, partition);
-        let leader_changed = after.leader != before.leader;
-        // An unclean election: a leader from outside the ISR and the ELR, alone in the ISR.
-        let unclean = leader_changed
-            && after.leader != NO_LEADER
-            && !before.isr.contains(&after.leader)
-            && !before.elr.contains(&after.leader)
-            && after.isr == [after.leader];
-        if !unclean && after.isr != before.isr {
-            let removed: Vec<BrokerId> = before.isr.iter().copied().filter(|b| !after.isr.contains(b)).collect();
-            let added: Vec<BrokerId> = after.isr.iter().copied().filter(|b| !before.isr.contains(b)).collect();
-            if !removed.is_empty() {
-                let kind =
-                    TraceKind::IsrShrunk { tp: tp.clone(), leader: after.leader, removed, isr: after.isr.clone() };
-                self.trace_after(off, kind, out);
-            }
-            if !added.is_empty() {
-                let kind =
-                    TraceKind::IsrExpanded { tp: tp.clone(), leader: after.leader, added, isr: after.isr.clone() };
-                self.trace_after(off, kind, out);
-            }
-        }
-        if leader_changed {
-            if after.leader == NO_LEADER {
-                let kind = TraceKind::PartitionOffline { tp, isr: before.isr.clone(), elr: after.elr.clone() };
-                self.trace_after(off, kind, out);
-            } else {
-                let reason = if unclean { ElectionReason::Unclean } else { reason };
-                let kind = TraceKind::LeaderElected {
-                    tp,
-                    leader: after.leader,
-                    previous: before.leader,
-                    epoch: after.leader_epoch,
-                    isr: after.isr.clone(),
-                    reason,
-                };
-                self.trace_after(off, kind, out);
-            }
-        }
-        Some(off)
-    }
-
-    /// `ReplicationControlManager.generateLeaderAndIsrUpdates`: for each partition, the ISR
-    /// without `remove` and `unclean_shutdown`, an election (UNCLEAN where the topic allows it)
-    /// among acceptable leaders — active brokers or `add`, never `remove` or
-    /// `unclean_shutdown` — and `unclean_shutdown` kept out of the ELR.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn generate_leader_and_isr_updates(
-        &mut self,
-        remove: BrokerId,
-        add: BrokerId,
-        unclean_shutdown: BrokerId,
-        partitions: Vec<(String, i32)>,
-        reason: ElectionReason,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut ControllerOut,
-    ) -> Option<Offset> {
-        let mut last = None;
-        for (topic, partition) in partitions {
-            let Some(state) = self.image.partition(&topic, partition) else { continue };
-            let isr: Vec<BrokerId> =
-                state.isr.iter().copied().filter(|r| *r != remove && *r != unclean_shutdown).collect();
-            let request = ChangeRequest {
-                election: if self.unclean_allowed(&topic, env) { Election::Unclean } else { Election::Online },
-                isr: Some(isr),
-                unclean_shutdown: (unclean_shutdown != NO_LEADER).then(|| vec![unclean_shutdown]),
-                ..ChangeRequest::default()
-            };
-            let acceptable = |r: BrokerId| r != remove && r != unclean_shutdown && (r == add || self.is_eligible(r));
-            let change = self.build_change(&topic, partition, env, acceptable, request);
-            if let Some(change) = change {
-                if let Some(o) = self.append_partition_change(&topic, partition, &change, reason, disk, out) {
-                    last = Some(o);
-                }
-            }
-        }
-        last
-    }
-
     /// Partitions whose ISR includes `broker` (`BrokersToIsrs.partitionsWithBrokerInIsr`).
     pub(super) fn partitions_with_broker_in_isr(&self, broker: BrokerId) -> Vec<(String, i32)> {
         self.partitions_where(|p| p.isr.contains(&broker))
@@ -230,208 +134,6 @@ impl ControllerProc {
             .values()
             .flat_map(|t| t.partitions.iter().filter(|(_, p)| keep(p)).map(move |(pid, _)| (t.name.clone(), *pid)))
             .collect()
-    }
-
-    /// `ReplicationControlManager.electLeader`: a PREFERRED or UNCLEAN election of one
-    /// partition; `Ok(None)` when Kafka would say `ELECTION_NOT_NEEDED`.
-    fn elect_leader(
-        &mut self,
-        tp: &TopicPartition,
-        election: ElectionType,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut ControllerOut,
-    ) -> Result<Option<Offset>, ApiError> {
-        let Some(t) = self.image.topics.get(&tp.topic) else {
-            return Err(ApiError::with(
-                KafkaError::UNKNOWN_TOPIC_OR_PARTITION,
-                format!("No such topic as {}", tp.topic),
-            ));
-        };
-        let Some(state) = t.partitions.get(&tp.partition) else {
-            return Err(ApiError::with(KafkaError::UNKNOWN_TOPIC_OR_PARTITION, format!("No such partition as {tp}")));
-        };
-        let not_needed = match election {
-            ElectionType::Preferred => state.leader == state.preferred(),
-            ElectionType::Unclean => state.leader != NO_LEADER,
-        };
-        if not_needed {
-            return Err(ApiError::new(KafkaError::ELECTION_NOT_NEEDED));
-        }
-        let (kind, reason) = match election {
-            ElectionType::Preferred => (Election::Preferred, ElectionReason::Preferred),
-            ElectionType::Unclean => (Election::Unclean, ElectionReason::Unclean),
-        };
-        let request = ChangeRequest { election: kind, ..ChangeRequest::default() };
-        let change = self.build_change(&tp.topic, tp.partition, env, |b| self.is_eligible(b), request);
-        match change {
-            None => Err(ApiError::new(match election {
-                ElectionType::Preferred => KafkaError::PREFERRED_LEADER_NOT_AVAILABLE,
-                ElectionType::Unclean => KafkaError::ELIGIBLE_LEADERS_NOT_AVAILABLE,
-            })),
-            Some(change) => Ok(self.append_partition_change(&tp.topic, tp.partition, &change, reason, disk, out)),
-        }
-    }
-
-    /// AlterPartition from a partition leader: validate epochs and eligibility, then apply.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn handle_alter_partition(
-        &mut self,
-        _now: SimTime,
-        from: NodeAddr,
-        corr: u64,
-        broker: BrokerId,
-        broker_epoch: i64,
-        tp: TopicPartition,
-        leader_epoch: Epoch,
-        partition_epoch: i32,
-        new_isr: Vec<BrokerId>,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut ControllerOut,
-    ) {
-        let id = self.id;
-        let reply =
-            |error: Option<KafkaError>, st: Option<&crate::sim::metadata::PartitionState>| Response::AlterPartition {
-                tp: tp.clone(),
-                error,
-                leader_epoch: st.map(|s| s.leader_epoch).unwrap_or(-1),
-                partition_epoch: st.map(|s| s.partition_epoch).unwrap_or(-1),
-                isr: st.map(|s| s.isr.clone()).unwrap_or_default(),
-                leader: Some(id),
-            };
-        let Some(state) = self.image.partition(&tp.topic, tp.partition).cloned() else {
-            out.respond(from, corr, reply(Some(KafkaError::UNKNOWN_TOPIC_OR_PARTITION), None));
-            return;
-        };
-        // `ClusterControlManager.checkBrokerEpoch` (STALE_BROKER_EPOCH for the whole request),
-        // then `ReplicationControlManager.validateAlterPartitionData`, in its order.
-        let stale_broker = self.image.brokers.get(&broker).map(|b| b.epoch != broker_epoch).unwrap_or(true);
-        let mut distinct = new_isr.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        let error = if stale_broker {
-            Some(KafkaError::STALE_BROKER_EPOCH)
-        } else if leader_epoch > state.leader_epoch || partition_epoch > state.partition_epoch {
-            Some(KafkaError::NOT_CONTROLLER)
-        } else if leader_epoch < state.leader_epoch {
-            Some(KafkaError::FENCED_LEADER_EPOCH)
-        } else if broker != state.leader {
-            Some(KafkaError::INVALID_REQUEST)
-        } else if partition_epoch < state.partition_epoch {
-            Some(KafkaError::INVALID_UPDATE_VERSION)
-        } else if distinct.len() != new_isr.len()
-            || new_isr.iter().any(|b| !state.replicas.contains(b))
-            || !new_isr.contains(&state.leader)
-        {
-            Some(KafkaError::INVALID_REQUEST)
-        } else if new_isr.iter().any(|b| !self.is_eligible(*b)) {
-            // ineligibleReplicasForIsr: not registered, shutting down or fenced.
-            Some(KafkaError::INELIGIBLE_REPLICA)
-        } else {
-            None
-        };
-        if let Some(e) = error {
-            out.respond(from, corr, reply(Some(e), Some(&state)));
-            return;
-        }
-        // The ISR as the leader sent it (Kafka keeps the order of AlterPartition's newIsr).
-        let request = ChangeRequest {
-            election: if self.unclean_allowed(&tp.topic, env) { Election::Unclean } else { Election::Online },
-            isr: Some(new_isr),
-            leader_recovering: Some(false),
-            ..ChangeRequest::default()
-        };
-        let change = self.build_change(&tp.topic, tp.partition, env, |b| self.is_eligible(b), request);
-        let mut last = None;
-        if let Some(change) = change {
-            last =
-                self.append_partition_change(&tp.topic, tp.partition, &change, ElectionReason::Reassignment, disk, out);
-        }
-        // A change that completed a reassignment may have moved the leader away from the
-        // sender: Kafka answers NEW_LEADER_ELECTED, and the sender learns its new role from the
-        // metadata (here the answer carries the new epochs, which the old leader ignores).
-        let st = self.image.partition(&tp.topic, tp.partition).cloned();
-        let resp = reply(None, st.as_ref());
-        match last {
-            Some(o) => self.respond_after(o, from, corr, resp, out),
-            None => out.respond(from, corr, resp),
-        }
-    }
-
-    /// `ElectLeaders` from `kafka-leader-election` (`ReplicationControlManager.electLeaders`):
-    /// without a partition list, every partition, leaving out those that need no election.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn elect_leaders(
-        &mut self,
-        from: NodeAddr,
-        corr: u64,
-        election: ElectionType,
-        partitions: Option<Vec<TopicPartition>>,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut ControllerOut,
-    ) {
-        let explicit = partitions.is_some();
-        let list: Vec<TopicPartition> = match partitions {
-            Some(l) => l,
-            None => self
-                .image
-                .topics
-                .values()
-                .flat_map(|t| t.partitions.keys().map(move |p| TopicPartition::new(t.name.clone(), *p)))
-                .collect(),
-        };
-        let mut results = Vec::new();
-        let mut last: Option<Offset> = None;
-        for tp in list {
-            match self.elect_leader(&tp, election, disk, env, out) {
-                Ok(o) => {
-                    if o.is_some() {
-                        last = o;
-                    }
-                    results.push((tp, None));
-                }
-                Err(e) if e.error == KafkaError::ELECTION_NOT_NEEDED && !explicit => {}
-                Err(e) => results.push((tp, Some(e))),
-            }
-        }
-        let resp = Response::Controller(ControllerResponse::ElectLeaders(Ok(results)));
-        match last {
-            Some(o) => self.respond_after(o, from, corr, resp, out),
-            None => out.respond(from, corr, resp),
-        }
-    }
-
-    /// The periodic `electPreferred` task (`auto.leader.rebalance.enable`,
-    /// `ReplicationControlManager.maybeBalancePartitionLeaders`): every partition not led by
-    /// its preferred replica gets a PREFERRED election. (KRaft has no per-broker imbalance
-    /// threshold: `leader.imbalance.per.broker.percentage` is a ZooKeeper-era setting.)
-    pub(super) fn rebalance_preferred_leaders(
-        &mut self,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut ControllerOut,
-    ) {
-        let imbalanced = self.partitions_where(|p| p.leader != p.preferred());
-        for (topic, partition) in imbalanced.into_iter().take(MAX_ELECTIONS_PER_IMBALANCE) {
-            let request = ChangeRequest { election: Election::Preferred, ..ChangeRequest::default() };
-            let change = self.build_change(&topic, partition, env, |b| self.is_eligible(b), request);
-            if let Some(change) = change {
-                self.append_partition_change(&topic, partition, &change, ElectionReason::Preferred, disk, out);
-            }
-        }
-    }
-
-    /// The periodic `electUnclean` task (`maybeTriggerUncleanLeaderElectionForLeaderlessPartitions`):
-    /// leaderless partitions whose topic allows it get an UNCLEAN election.
-    pub(super) fn unclean_elect_leaderless(&mut self, disk: &mut ControllerDisk, env: &Env, out: &mut ControllerOut) {
-        for (topic, partition) in self.partitions_with_no_leader().into_iter().take(MAX_ELECTIONS_PER_IMBALANCE) {
-            if self.unclean_allowed(&topic, env) {
-                let _ =
-                    self.elect_leader(&TopicPartition::new(topic, partition), ElectionType::Unclean, disk, env, out);
-            }
-        }
     }
 
     /// `validateManualPartitionAssignment` for a reassignment target.
@@ -456,25 +158,283 @@ impl ControllerProc {
         }
         None
     }
+}
+
+impl ControllerStep<'_> {
+    /// Appends a partition change and explains it (ISR shrinks and expansions, new leaders,
+    /// offline partitions). Returns the record's offset.
+    pub(super) fn append_partition_change(
+        &mut self,
+        topic: &str,
+        partition: i32,
+        change: &PartitionChange,
+        reason: ElectionReason,
+    ) -> Option<Offset> {
+        let t = self.proc.image.topics.get(topic)?;
+        let topic_id = t.id;
+        let before = t.partitions.get(&partition)?.clone();
+        let off = self.append(change.to_record(topic_id, partition));
+        let after = self.proc.image.partition(topic, partition).cloned().unwrap_or_else(|| before.clone());
+        let tp = TopicPartition::new(topic, partition);
+        let leader_changed = after.leader != before.leader;
+        // An unclean election: a leader from outside the ISR and the ELR, alone in the ISR.
+        let unclean = leader_changed
+            && after.leader != NO_LEADER
+            && !before.isr.contains(&after.leader)
+            && !before.elr.contains(&after.leader)
+            && after.isr == [after.leader];
+        if !unclean && after.isr != before.isr {
+            let removed: Vec<BrokerId> = before.isr.iter().copied().filter(|b| !after.isr.contains(b)).collect();
+            let added: Vec<BrokerId> = after.isr.iter().copied().filter(|b| !before.isr.contains(b)).collect();
+            if !removed.is_empty() {
+                let kind =
+                    TraceKind::IsrShrunk { tp: tp.clone(), leader: after.leader, removed, isr: after.isr.clone() };
+                self.trace_after(off, kind);
+            }
+            if !added.is_empty() {
+                let kind =
+                    TraceKind::IsrExpanded { tp: tp.clone(), leader: after.leader, added, isr: after.isr.clone() };
+                self.trace_after(off, kind);
+            }
+        }
+        if leader_changed {
+            if after.leader == NO_LEADER {
+                let kind = TraceKind::PartitionOffline { tp, isr: before.isr.clone(), elr: after.elr.clone() };
+                self.trace_after(off, kind);
+            } else {
+                let reason = if unclean { ElectionReason::Unclean } else { reason };
+                let kind = TraceKind::LeaderElected {
+                    tp,
+                    leader: after.leader,
+                    previous: before.leader,
+                    epoch: after.leader_epoch,
+                    isr: after.isr.clone(),
+                    reason,
+                };
+                self.trace_after(off, kind);
+            }
+        }
+        Some(off)
+    }
+
+    /// `ReplicationControlManager.generateLeaderAndIsrUpdates`: for each partition, the ISR
+    /// without `remove` and `unclean_shutdown`, an election (UNCLEAN where the topic allows it)
+    /// among acceptable leaders — active brokers or `add`, never `remove` or
+    /// `unclean_shutdown` — and `unclean_shutdown` kept out of the ELR.
+    pub(super) fn generate_leader_and_isr_updates(
+        &mut self,
+        remove: BrokerId,
+        add: BrokerId,
+        unclean_shutdown: BrokerId,
+        partitions: Vec<(String, i32)>,
+        reason: ElectionReason,
+    ) -> Option<Offset> {
+        let mut last = None;
+        for (topic, partition) in partitions {
+            let Some(state) = self.proc.image.partition(&topic, partition) else { continue };
+            let isr: Vec<BrokerId> =
+                state.isr.iter().copied().filter(|r| *r != remove && *r != unclean_shutdown).collect();
+            let request = ChangeRequest {
+                election: if self.proc.unclean_allowed(&topic, self.env) {
+                    Election::Unclean
+                } else {
+                    Election::Online
+                },
+                isr: Some(isr),
+                unclean_shutdown: (unclean_shutdown != NO_LEADER).then(|| vec![unclean_shutdown]),
+                ..ChangeRequest::default()
+            };
+            let acceptable =
+                |r: BrokerId| r != remove && r != unclean_shutdown && (r == add || self.proc.is_eligible(r));
+            let change = self.proc.build_change(&topic, partition, self.env, acceptable, request);
+            if let Some(change) = change {
+                if let Some(o) = self.append_partition_change(&topic, partition, &change, reason) {
+                    last = Some(o);
+                }
+            }
+        }
+        last
+    }
+
+    /// `ReplicationControlManager.electLeader`: a PREFERRED or UNCLEAN election of one
+    /// partition; `Ok(None)` when Kafka would say `ELECTION_NOT_NEEDED`.
+    fn elect_leader(&mut self, tp: &TopicPartition, election: ElectionType) -> Result<Option<Offset>, ApiError> {
+        let Some(t) = self.proc.image.topics.get(&tp.topic) else {
+            return Err(ApiError::with(
+                KafkaError::UNKNOWN_TOPIC_OR_PARTITION,
+                format!("No such topic as {}", tp.topic),
+            ));
+        };
+        let Some(state) = t.partitions.get(&tp.partition) else {
+            return Err(ApiError::with(KafkaError::UNKNOWN_TOPIC_OR_PARTITION, format!("No such partition as {tp}")));
+        };
+        let not_needed = match election {
+            ElectionType::Preferred => state.leader == state.preferred(),
+            ElectionType::Unclean => state.leader != NO_LEADER,
+        };
+        if not_needed {
+            return Err(ApiError::new(KafkaError::ELECTION_NOT_NEEDED));
+        }
+        let (kind, reason) = match election {
+            ElectionType::Preferred => (Election::Preferred, ElectionReason::Preferred),
+            ElectionType::Unclean => (Election::Unclean, ElectionReason::Unclean),
+        };
+        let request = ChangeRequest { election: kind, ..ChangeRequest::default() };
+        let change = self.proc.build_change(&tp.topic, tp.partition, self.env, |b| self.proc.is_eligible(b), request);
+        match change {
+            None => Err(ApiError::new(match election {
+                ElectionType::Preferred => KafkaError::PREFERRED_LEADER_NOT_AVAILABLE,
+                ElectionType::Unclean => KafkaError::ELIGIBLE_LEADERS_NOT_AVAILABLE,
+            })),
+            Some(change) => Ok(self.append_partition_change(&tp.topic, tp.partition, &change, reason)),
+        }
+    }
+
+    /// AlterPartition from a partition leader: validate epochs and eligibility, then apply.
+    pub(super) fn handle_alter_partition(
+        &mut self,
+        reply: ReplyTo,
+        broker: BrokerId,
+        broker_epoch: i64,
+        data: AlterPartitionData,
+    ) {
+        let AlterPartitionData { tp, leader_epoch, partition_epoch, new_isr } = data;
+        let id = self.proc.id;
+        let answer =
+            |error: Option<KafkaError>, st: Option<&crate::sim::metadata::PartitionState>| Response::AlterPartition {
+                tp: tp.clone(),
+                error,
+                leader_epoch: st.map(|s| s.leader_epoch).unwrap_or(-1),
+                partition_epoch: st.map(|s| s.partition_epoch).unwrap_or(-1),
+                isr: st.map(|s| s.isr.clone()).unwrap_or_default(),
+                leader: Some(id),
+            };
+        let Some(state) = self.proc.image.partition(&tp.topic, tp.partition).cloned() else {
+            self.out.reply(reply, answer(Some(KafkaError::UNKNOWN_TOPIC_OR_PARTITION), None));
+            return;
+        };
+        // `ClusterControlManager.checkBrokerEpoch` (STALE_BROKER_EPOCH for the whole request),
+        // then `ReplicationControlManager.validateAlterPartitionData`, in its order.
+        let stale_broker = self.proc.image.brokers.get(&broker).map(|b| b.epoch != broker_epoch).unwrap_or(true);
+        let mut distinct = new_isr.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let error = if stale_broker {
+            Some(KafkaError::STALE_BROKER_EPOCH)
+        } else if leader_epoch > state.leader_epoch || partition_epoch > state.partition_epoch {
+            Some(KafkaError::NOT_CONTROLLER)
+        } else if leader_epoch < state.leader_epoch {
+            Some(KafkaError::FENCED_LEADER_EPOCH)
+        } else if broker != state.leader {
+            Some(KafkaError::INVALID_REQUEST)
+        } else if partition_epoch < state.partition_epoch {
+            Some(KafkaError::INVALID_UPDATE_VERSION)
+        } else if distinct.len() != new_isr.len()
+            || new_isr.iter().any(|b| !state.replicas.contains(b))
+            || !new_isr.contains(&state.leader)
+        {
+            Some(KafkaError::INVALID_REQUEST)
+        } else if new_isr.iter().any(|b| !self.proc.is_eligible(*b)) {
+            // ineligibleReplicasForIsr: not registered, shutting down or fenced.
+            Some(KafkaError::INELIGIBLE_REPLICA)
+        } else {
+            None
+        };
+        if let Some(e) = error {
+            self.out.reply(reply, answer(Some(e), Some(&state)));
+            return;
+        }
+        // The ISR as the leader sent it (Kafka keeps the order of AlterPartition's newIsr).
+        let request = ChangeRequest {
+            election: if self.proc.unclean_allowed(&tp.topic, self.env) { Election::Unclean } else { Election::Online },
+            isr: Some(new_isr),
+            leader_recovering: Some(false),
+            ..ChangeRequest::default()
+        };
+        let change = self.proc.build_change(&tp.topic, tp.partition, self.env, |b| self.proc.is_eligible(b), request);
+        let mut last = None;
+        if let Some(change) = change {
+            last = self.append_partition_change(&tp.topic, tp.partition, &change, ElectionReason::Reassignment);
+        }
+        // A change that completed a reassignment may have moved the leader away from the
+        // sender: Kafka answers NEW_LEADER_ELECTED, and the sender learns its new role from the
+        // metadata (here the answer carries the new epochs, which the old leader ignores).
+        let st = self.proc.image.partition(&tp.topic, tp.partition).cloned();
+        let resp = answer(None, st.as_ref());
+        self.respond_after_last(last, reply, resp)
+    }
+
+    /// `ElectLeaders` from `kafka-leader-election` (`ReplicationControlManager.electLeaders`):
+    /// without a partition list, every partition, leaving out those that need no election.
+    pub(super) fn elect_leaders(
+        &mut self,
+        reply: ReplyTo,
+        election: ElectionType,
+        partitions: Option<Vec<TopicPartition>>,
+    ) {
+        let explicit = partitions.is_some();
+        let list: Vec<TopicPartition> = match partitions {
+            Some(l) => l,
+            None => self
+                .proc
+                .image
+                .topics
+                .values()
+                .flat_map(|t| t.partitions.keys().map(move |p| TopicPartition::new(t.name.clone(), *p)))
+                .collect(),
+        };
+        let mut results = Vec::new();
+        let mut last: Option<Offset> = None;
+        for tp in list {
+            match self.elect_leader(&tp, election) {
+                Ok(o) => {
+                    if o.is_some() {
+                        last = o;
+                    }
+                    results.push((tp, None));
+                }
+                Err(e) if e.error == KafkaError::ELECTION_NOT_NEEDED && !explicit => {}
+                Err(e) => results.push((tp, Some(e))),
+            }
+        }
+        let resp = Response::Controller(ControllerResponse::ElectLeaders(Ok(results)));
+        self.respond_after_last(last, reply, resp)
+    }
+
+    /// The periodic `electPreferred` task (`auto.leader.rebalance.enable`,
+    /// `ReplicationControlManager.maybeBalancePartitionLeaders`): every partition not led by
+    /// its preferred replica gets a PREFERRED election. (KRaft has no per-broker imbalance
+    /// threshold: `leader.imbalance.per.broker.percentage` is a ZooKeeper-era setting.)
+    pub(super) fn rebalance_preferred_leaders(&mut self) {
+        let imbalanced = self.proc.partitions_where(|p| p.leader != p.preferred());
+        for (topic, partition) in imbalanced.into_iter().take(MAX_ELECTIONS_PER_IMBALANCE) {
+            let request = ChangeRequest { election: Election::Preferred, ..ChangeRequest::default() };
+            let change = self.proc.build_change(&topic, partition, self.env, |b| self.proc.is_eligible(b), request);
+            if let Some(change) = change {
+                self.append_partition_change(&topic, partition, &change, ElectionReason::Preferred);
+            }
+        }
+    }
+
+    /// The periodic `electUnclean` task (`maybeTriggerUncleanLeaderElectionForLeaderlessPartitions`):
+    /// leaderless partitions whose topic allows it get an UNCLEAN election.
+    pub(super) fn unclean_elect_leaderless(&mut self) {
+        for (topic, partition) in self.proc.partitions_with_no_leader().into_iter().take(MAX_ELECTIONS_PER_IMBALANCE) {
+            if self.proc.unclean_allowed(&topic, self.env) {
+                let _ = self.elect_leader(&TopicPartition::new(topic, partition), ElectionType::Unclean);
+            }
+        }
+    }
 
     /// `AlterPartitionReassignments`: start (`changePartitionReassignment`) or cancel
     /// (`cancelPartitionReassignment`) moving partitions to new replicas. Replication factor
     /// changes are allowed (the tool's default).
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn alter_reassignments(
-        &mut self,
-        from: NodeAddr,
-        corr: u64,
-        moves: Vec<(TopicPartition, Option<Vec<BrokerId>>)>,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut ControllerOut,
-    ) {
+    pub(super) fn alter_reassignments(&mut self, reply: ReplyTo, moves: Vec<(TopicPartition, Option<Vec<BrokerId>>)>) {
         let mut results = Vec::new();
         let mut last = None;
         for (tp, target) in moves {
-            let Some(state) = self.image.partition(&tp.topic, tp.partition).cloned() else {
-                let message = if self.image.topics.contains_key(&tp.topic) {
+            let Some(state) = self.proc.image.partition(&tp.topic, tp.partition).cloned() else {
+                let message = if self.proc.image.topics.contains_key(&tp.topic) {
                     format!("Unable to find partition {}:{}.", tp.topic, tp.partition)
                 } else {
                     format!("Unable to find a topic named {}.", tp.topic)
@@ -504,7 +464,7 @@ impl ControllerProc {
                         isr.push(first);
                         unclean = true;
                     }
-                    let unclean_allowed = self.unclean_allowed(&tp.topic, env);
+                    let unclean_allowed = self.proc.unclean_allowed(&tp.topic, self.env);
                     if unclean && !unclean_allowed {
                         let m = format!(
                             "Unable to revert partition assignment for {}:{} because it would require an unclean leader election.",
@@ -521,10 +481,10 @@ impl ControllerProc {
                         adding: Some(vec![]),
                         ..ChangeRequest::default()
                     };
-                    self.build_change(&tp.topic, tp.partition, env, |b| self.is_eligible(b), request)
+                    self.proc.build_change(&tp.topic, tp.partition, self.env, |b| self.proc.is_eligible(b), request)
                 }
                 Some(target) => {
-                    if let Some(e) = self.reassignment_target_error(&target) {
+                    if let Some(e) = self.proc.reassignment_target_error(&target) {
                         results.push((tp, Some(e)));
                         continue;
                     }
@@ -549,27 +509,19 @@ impl ControllerProc {
                         adding: (!adding.is_empty()).then_some(adding),
                         ..ChangeRequest::default()
                     };
-                    self.build_change(&tp.topic, tp.partition, env, |b| self.is_eligible(b), request)
+                    self.proc.build_change(&tp.topic, tp.partition, self.env, |b| self.proc.is_eligible(b), request)
                 }
             };
             if let Some(change) = change {
-                if let Some(o) = self.append_partition_change(
-                    &tp.topic,
-                    tp.partition,
-                    &change,
-                    ElectionReason::Reassignment,
-                    disk,
-                    out,
-                ) {
+                if let Some(o) =
+                    self.append_partition_change(&tp.topic, tp.partition, &change, ElectionReason::Reassignment)
+                {
                     last = Some(o);
                 }
             }
             results.push((tp, None));
         }
         let resp = Response::Controller(ControllerResponse::AlterReassignments(results));
-        match last {
-            Some(o) => self.respond_after(o, from, corr, resp, out),
-            None => out.respond(from, corr, resp),
-        }
+        self.respond_after_last(last, reply, resp)
     }
 }

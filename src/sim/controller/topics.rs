@@ -126,10 +126,11 @@ impl ControllerProc {
         }
         None
     }
+}
 
+impl ControllerStep<'_> {
     /// Appends the records for `count` new partitions starting at `first`: ISR = the active
     /// replicas, leader = the first of them (`StripedReplicaPlacer`).
-    #[allow(clippy::too_many_arguments)]
     fn append_partitions(
         &mut self,
         topic: &str,
@@ -137,13 +138,11 @@ impl ControllerProc {
         first: i32,
         assignment: &[Vec<BrokerId>],
         manual: bool,
-        disk: &mut ControllerDisk,
-        out: &mut ControllerOut,
     ) -> Result<Offset, ApiError> {
         // Validate every partition before writing anything: a partition needs an active
         // replica for its ISR (ReplicationControlManager.createTopic / createPartitions).
         for (i, replicas) in assignment.iter().enumerate() {
-            if !replicas.iter().any(|b| self.is_eligible(*b)) {
+            if !replicas.iter().any(|b| self.proc.is_eligible(*b)) {
                 return Err(if manual {
                     ApiError::with(
                         KafkaError::INVALID_REPLICA_ASSIGNMENT,
@@ -165,21 +164,18 @@ impl ControllerProc {
         }
         let mut last = -1;
         for (i, replicas) in assignment.iter().enumerate() {
-            let isr: Vec<BrokerId> = replicas.iter().copied().filter(|b| self.is_eligible(*b)).collect();
+            let isr: Vec<BrokerId> = replicas.iter().copied().filter(|b| self.proc.is_eligible(*b)).collect();
             let leader = isr[0];
             let partition = first + i as i32;
-            last = self.append(
-                disk,
-                MetadataRecord::Partition {
-                    topic_id,
-                    partition,
-                    replicas: replicas.clone(),
-                    isr: isr.clone(),
-                    leader,
-                    leader_epoch: 0,
-                    partition_epoch: 0,
-                },
-            );
+            last = self.append(MetadataRecord::Partition {
+                topic_id,
+                partition,
+                replicas: replicas.clone(),
+                isr: isr.clone(),
+                leader,
+                leader_epoch: 0,
+                partition_epoch: 0,
+            });
             self.trace_after(
                 last,
                 TraceKind::LeaderElected {
@@ -190,41 +186,23 @@ impl ControllerProc {
                     isr,
                     reason: ElectionReason::NewPartition,
                 },
-                out,
             );
         }
         Ok(last)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn create_topics(
-        &mut self,
-        _now: SimTime,
-        from: NodeAddr,
-        corr: u64,
-        topics: Vec<NewTopic>,
-        validate_only: bool,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut ControllerOut,
-    ) {
+    pub(super) fn create_topics(&mut self, reply: ReplyTo, topics: Vec<NewTopic>, validate_only: bool) {
         // ReplicationControlManager.validateTotalNumberOfPartitions, before anything else (and
         // before anything is allocated per partition): QuorumController.MAX_RECORDS_PER_USER_OP.
         let mut total: i64 = 0;
         for t in &topics {
             total += match &t.assignment {
                 Some(a) => a.len() as i64,
-                None if t.partitions == -1 => i64::from(env.settings.num_partitions),
+                None if t.partitions == -1 => i64::from(self.env.settings.num_partitions),
                 None => i64::from(t.partitions.max(0)),
             };
             if total > MAX_RECORDS_PER_USER_OP {
-                return self.refuse_create(
-                    from,
-                    corr,
-                    &topics,
-                    "Excessively large number of partitions per request.",
-                    out,
-                );
+                return self.refuse_create(reply, &topics, "Excessively large number of partitions per request.");
             }
         }
         // Validate and place every topic first: the records of one request are written
@@ -232,7 +210,7 @@ impl ControllerProc {
         let mut planned: Vec<(NewTopic, Result<Assignment, ApiError>)> = Vec::new();
         let mut records = 0i64;
         for t in topics {
-            let (partitions, rf) = match self.validate_new_topic(&t, env) {
+            let (partitions, rf) = match self.proc.validate_new_topic(&t, self.env) {
                 Ok(x) => x,
                 Err(e) => {
                     planned.push((t, Err(e)));
@@ -240,11 +218,11 @@ impl ControllerProc {
                 }
             };
             let assignment = match &t.assignment {
-                Some(a) => match self.manual_assignment_error(a) {
+                Some(a) => match self.proc.manual_assignment_error(a) {
                     Some(e) => Err(e),
                     None => Ok(a.clone()),
                 },
-                None => place(&self.placement_brokers(), partitions, rf, &mut self.rng).map_err(|msg| {
+                None => place(&self.proc.placement_brokers(), partitions, rf, &mut self.proc.rng).map_err(|msg| {
                     ApiError::with(
                         KafkaError::INVALID_REPLICATION_FACTOR,
                         format!("Unable to replicate the partition {rf} time(s): {msg}"),
@@ -260,13 +238,7 @@ impl ControllerProc {
             // BoundedListTooLongException, which the controller reports as a policy violation
             // (EventHandlerExceptionInfo) for the whole request.
             let topics: Vec<NewTopic> = planned.into_iter().map(|(t, _)| t).collect();
-            return self.refuse_create(
-                from,
-                corr,
-                &topics,
-                "Unable to perform excessively large batch operation.",
-                out,
-            );
+            return self.refuse_create(reply, &topics, "Unable to perform excessively large batch operation.");
         }
         let mut results = Vec::new();
         let mut last: Option<Offset> = None;
@@ -284,19 +256,16 @@ impl ControllerProc {
                 results.push((t.name.clone(), Ok((TopicId::ZERO, partitions, rf))));
                 continue;
             }
-            let id = TopicId::random(&mut self.rng);
-            let off = self.append(disk, MetadataRecord::Topic { name: t.name.clone(), id });
+            let id = TopicId::random(&mut self.proc.rng);
+            let off = self.append(MetadataRecord::Topic { name: t.name.clone(), id });
             for (k, v) in &t.configs {
-                self.append(
-                    disk,
-                    MetadataRecord::Config {
-                        resource: ConfigResource::Topic(t.name.clone()),
-                        name: k.clone(),
-                        value: Some(v.clone()),
-                    },
-                );
+                self.append(MetadataRecord::Config {
+                    resource: ConfigResource::Topic(t.name.clone()),
+                    name: k.clone(),
+                    value: Some(v.clone()),
+                });
             }
-            match self.append_partitions(&t.name, id, 0, &assignment, t.assignment.is_some(), disk, out) {
+            match self.append_partitions(&t.name, id, 0, &assignment, t.assignment.is_some()) {
                 Ok(o) => {
                     self.trace_after(
                         off,
@@ -305,85 +274,60 @@ impl ControllerProc {
                             id: id.to_string(),
                             assignment: assignment.clone(),
                         },
-                        out,
                     );
                     last = Some(o.max(off));
                     results.push((t.name.clone(), Ok((id, partitions, rf))));
                 }
                 Err(e) => {
                     // Roll back the topic record we just wrote.
-                    let o = self.append(disk, MetadataRecord::RemoveTopic { topic_id: id });
+                    let o = self.append(MetadataRecord::RemoveTopic { topic_id: id });
                     last = Some(o);
                     results.push((t.name.clone(), Err(e)));
                 }
             }
         }
         let resp = Response::Controller(ControllerResponse::CreateTopics(results));
-        match last {
-            Some(o) => self.respond_after(o, from, corr, resp, out),
-            None => out.respond(from, corr, resp),
-        }
+        self.respond_after_last(last, reply, resp)
     }
 
     /// The whole CreateTopics request fails (`CreateTopicsRequest.getErrorResponse`): every
     /// topic gets the error.
-    fn refuse_create(
-        &mut self,
-        from: NodeAddr,
-        corr: u64,
-        topics: &[NewTopic],
-        message: &str,
-        out: &mut ControllerOut,
-    ) {
+    fn refuse_create(&mut self, reply: ReplyTo, topics: &[NewTopic], message: &str) {
         let results = topics
             .iter()
             .map(|t| (t.name.clone(), Err(ApiError::with(KafkaError::POLICY_VIOLATION, message))))
             .collect();
-        out.respond(from, corr, Response::Controller(ControllerResponse::CreateTopics(results)));
+        self.out.reply(reply, Response::Controller(ControllerResponse::CreateTopics(results)));
     }
 
-    pub(super) fn delete_topics(
-        &mut self,
-        from: NodeAddr,
-        corr: u64,
-        names: Vec<String>,
-        disk: &mut ControllerDisk,
-        out: &mut ControllerOut,
-    ) {
+    pub(super) fn delete_topics(&mut self, reply: ReplyTo, names: Vec<String>) {
         let mut results = Vec::new();
         let mut last = None;
         for name in names {
-            match self.image.topics.get(&name).map(|t| t.id) {
+            match self.proc.image.topics.get(&name).map(|t| t.id) {
                 None => results.push((name, Some(ApiError::new(KafkaError::UNKNOWN_TOPIC_OR_PARTITION)))),
                 Some(id) => {
-                    let off = self.append(disk, MetadataRecord::RemoveTopic { topic_id: id });
-                    self.trace_after(off, TraceKind::TopicDeleted { topic: name.clone() }, out);
+                    let off = self.append(MetadataRecord::RemoveTopic { topic_id: id });
+                    self.trace_after(off, TraceKind::TopicDeleted { topic: name.clone() });
                     last = Some(off);
                     results.push((name, None));
                 }
             }
         }
         let resp = Response::Controller(ControllerResponse::DeleteTopics(results));
-        match last {
-            Some(o) => self.respond_after(o, from, corr, resp, out),
-            None => out.respond(from, corr, resp),
-        }
+        self.respond_after_last(last, reply, resp)
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn create_partitions(
         &mut self,
-        from: NodeAddr,
-        corr: u64,
+        reply: ReplyTo,
         topic: String,
         count: i32,
         assignment: Option<Vec<Vec<BrokerId>>>,
-        disk: &mut ControllerDisk,
-        out: &mut ControllerOut,
     ) {
-        let reply = |e: Option<ApiError>| Response::Controller(ControllerResponse::CreatePartitions(e));
-        let Some(t) = self.image.topics.get(&topic) else {
-            out.respond(from, corr, reply(Some(ApiError::new(KafkaError::UNKNOWN_TOPIC_OR_PARTITION))));
+        let answer = |e: Option<ApiError>| Response::Controller(ControllerResponse::CreatePartitions(e));
+        let Some(t) = self.proc.image.topics.get(&topic) else {
+            self.out.reply(reply, answer(Some(ApiError::new(KafkaError::UNKNOWN_TOPIC_OR_PARTITION))));
             return;
         };
         let id = t.id;
@@ -394,15 +338,14 @@ impl ControllerProc {
                 KafkaError::POLICY_VIOLATION,
                 "Excessively large number of additional partitions per request.",
             );
-            out.respond(from, corr, reply(Some(e)));
+            self.out.reply(reply, answer(Some(e)));
             return;
         }
         let rf = t.partitions.get(&0).map(|p| p.replicas.len() as i32).unwrap_or(1);
         if count == current {
-            out.respond(
-                from,
-                corr,
-                reply(Some(ApiError::with(
+            self.out.reply(
+                reply,
+                answer(Some(ApiError::with(
                     KafkaError::INVALID_PARTITIONS,
                     format!("Topic already has {current} partition(s)."),
                 ))),
@@ -410,10 +353,9 @@ impl ControllerProc {
             return;
         }
         if count < current {
-            out.respond(
-                from,
-                corr,
-                reply(Some(ApiError::with(
+            self.out.reply(
+                reply,
+                answer(Some(ApiError::with(
                     KafkaError::INVALID_PARTITIONS,
                     format!(
                         "The topic {topic} currently has {current} partition(s); {count} would not be an increase."
@@ -425,15 +367,12 @@ impl ControllerProc {
         let manual = assignment.is_some();
         let new = match assignment {
             Some(a) => {
-                if let Some(e) = self.manual_assignment_error(&a) {
-                    out.respond(from, corr, reply(Some(e)));
+                if let Some(e) = self.proc.manual_assignment_error(&a) {
+                    self.out.reply(reply, answer(Some(e)));
                     return;
                 }
                 if a.len() as i32 != count - current {
-                    out.respond(
-                        from,
-                        corr,
-                        reply(Some(ApiError::with(
+                    self.out.reply(reply, answer(Some(ApiError::with(
                             KafkaError::INVALID_REPLICA_ASSIGNMENT,
                             format!("Attempted to add {} additional partition(s), but only {} assignment(s) were specified.", count - current, a.len()),
                         ))),
@@ -443,36 +382,25 @@ impl ControllerProc {
                 a
             }
             // ReplicationControlManager.createPartitions: the placer's message as it is.
-            None => match place(&self.placement_brokers(), count - current, rf, &mut self.rng) {
+            None => match place(&self.proc.placement_brokers(), count - current, rf, &mut self.proc.rng) {
                 Ok(a) => a,
                 Err(msg) => {
-                    out.respond(from, corr, reply(Some(ApiError::with(KafkaError::INVALID_REPLICATION_FACTOR, msg))));
+                    self.out.reply(reply, answer(Some(ApiError::with(KafkaError::INVALID_REPLICATION_FACTOR, msg))));
                     return;
                 }
             },
         };
-        match self.append_partitions(&topic, id, current, &new, manual, disk, out) {
+        match self.append_partitions(&topic, id, current, &new, manual) {
             Ok(off) => {
-                self.trace_after(off, TraceKind::PartitionsAdded { topic, assignment: new }, out);
-                self.respond_after(off, from, corr, reply(None), out);
+                self.trace_after(off, TraceKind::PartitionsAdded { topic, assignment: new });
+                self.respond_after(off, reply, answer(None));
             }
-            Err(e) => out.respond(from, corr, reply(Some(e))),
+            Err(e) => self.out.reply(reply, answer(Some(e))),
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn alter_configs(
-        &mut self,
-        _now: SimTime,
-        from: NodeAddr,
-        corr: u64,
-        resource: ConfigResource,
-        ops: Vec<AlterOp>,
-        disk: &mut ControllerDisk,
-        env: &Env,
-        out: &mut ControllerOut,
-    ) {
-        let reply = |e: Option<ApiError>| Response::Controller(ControllerResponse::AlterConfigs(e));
+    pub(super) fn alter_configs(&mut self, reply: ReplyTo, resource: ConfigResource, ops: Vec<AlterOp>) {
+        let answer = |e: Option<ApiError>| Response::Controller(ControllerResponse::AlterConfigs(e));
         // Validate everything first: a bad request changes nothing.
         for op in &ops {
             let name = match op {
@@ -492,7 +420,7 @@ impl ControllerProc {
                     _ => None,
                 };
                 if let Some(m) = disallowed {
-                    out.respond(from, corr, reply(Some(ApiError::with(KafkaError::INVALID_CONFIG, m))));
+                    self.out.reply(reply, answer(Some(ApiError::with(KafkaError::INVALID_CONFIG, m))));
                     return;
                 }
             }
@@ -504,15 +432,15 @@ impl ControllerProc {
                 AlterOp::Delete(n) => (n.clone(), None),
             })
             .collect();
-        let mut broker_level = env.static_configs.clone();
-        broker_level.extend(self.image.cluster_configs.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let mut broker_level = self.env.static_configs.clone();
+        broker_level.extend(self.proc.image.cluster_configs.iter().map(|(k, v)| (k.clone(), v.clone())));
         let empty = BTreeMap::new();
         let check = match &resource {
             ConfigResource::Topic(t) => {
-                let Some(topic) = self.image.topics.get(t) else {
+                let Some(topic) = self.proc.image.topics.get(t) else {
                     // QuorumController's check of the resources an IncrementalAlterConfigs names.
                     let m = format!("The topic '{t}' does not exist.");
-                    out.respond(from, corr, reply(Some(ApiError::with(KafkaError::UNKNOWN_TOPIC_OR_PARTITION, m))));
+                    self.out.reply(reply, answer(Some(ApiError::with(KafkaError::UNKNOWN_TOPIC_OR_PARTITION, m))));
                     return;
                 };
                 // ConfigurationControlManager validates the topic's configs as they would be.
@@ -528,11 +456,10 @@ impl ControllerProc {
             }
             ConfigResource::Broker(b) => {
                 if let Some(b) = b {
-                    if !self.image.brokers.contains_key(b) {
-                        out.respond(
-                            from,
-                            corr,
-                            reply(Some(ApiError::with(
+                    if !self.proc.image.brokers.contains_key(b) {
+                        self.out.reply(
+                            reply,
+                            answer(Some(ApiError::with(
                                 KafkaError::INVALID_REQUEST,
                                 format!("Broker {b} is not registered."),
                             ))),
@@ -541,25 +468,25 @@ impl ControllerProc {
                     }
                 }
                 let current = match b {
-                    Some(b) => self.image.broker_configs.get(b).unwrap_or(&empty),
-                    None => &self.image.cluster_configs,
+                    Some(b) => self.proc.image.broker_configs.get(b).unwrap_or(&empty),
+                    None => &self.proc.image.cluster_configs,
                 };
                 // A cluster-level change is checked by the broker that received it: broker 1's
                 // view stands for it (Brokerlab routes admin requests to the controller).
                 let receiver = b.unwrap_or(1);
-                let rack = self.image.brokers.get(&receiver).and_then(|r| r.endpoint.rack.clone());
+                let rack = self.proc.image.brokers.get(&receiver).and_then(|r| r.endpoint.rack.clone());
                 validate_broker_alter(
                     *b,
                     &changes,
                     current,
-                    &self.image.cluster_configs,
-                    self.image.broker_configs.get(&receiver).unwrap_or(&empty),
-                    &env.broker_static_configs(receiver, rack.as_deref()),
+                    &self.proc.image.cluster_configs,
+                    self.proc.image.broker_configs.get(&receiver).unwrap_or(&empty),
+                    &self.env.broker_static_configs(receiver, rack.as_deref()),
                 )
             }
         };
         if let Err(e) = check {
-            out.respond(from, corr, reply(Some(e)));
+            self.out.reply(reply, answer(Some(e)));
             return;
         }
         let label = match &resource {
@@ -577,17 +504,18 @@ impl ControllerProc {
             if let ConfigResource::Topic(t) = &resource {
                 // ConfigurationControlManager: a topic config set to its current value (or a
                 // missing one deleted) writes no record.
-                let current = self.image.topics.get(t).and_then(|t| t.configs.get(&name));
+                let current = self.proc.image.topics.get(t).and_then(|t| t.configs.get(&name));
                 if current == value.as_ref() {
                     continue;
                 }
             }
             clear_elr |= name == "min.insync.replicas";
-            let off = self.append(
-                disk,
-                MetadataRecord::Config { resource: resource.clone(), name: name.clone(), value: value.clone() },
-            );
-            self.trace_after(off, TraceKind::ConfigChanged { resource: label.clone(), name, value }, out);
+            let off = self.append(MetadataRecord::Config {
+                resource: resource.clone(),
+                name: name.clone(),
+                value: value.clone(),
+            });
+            self.trace_after(off, TraceKind::ConfigChanged { resource: label.clone(), name, value });
             last = Some(off);
         }
         if clear_elr && ELR_ENABLED {
@@ -596,11 +524,11 @@ impl ControllerProc {
                 ConfigResource::Topic(t) => Some(t.clone()),
                 ConfigResource::Broker(_) => None,
             };
-            last = Some(self.append(disk, MetadataRecord::ClearElr { topic }));
+            last = Some(self.append(MetadataRecord::ClearElr { topic }));
         }
         match last {
-            Some(o) => self.respond_after(o, from, corr, reply(None), out),
-            None => out.respond(from, corr, reply(None)),
+            Some(o) => self.respond_after(o, reply, answer(None)),
+            None => self.out.reply(reply, answer(None)),
         }
     }
 }
