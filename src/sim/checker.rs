@@ -390,8 +390,11 @@ impl History {
                         }
                     }
                     last_by_producer.insert(producer, (batch, *index, *offset));
-                    let first =
-                        *self.seen_at.entry(tp.clone()).or_default().entry((*origin, *index)).or_insert(*offset);
+                    let seen = match self.seen_at.get_mut(tp) {
+                        Some(seen) => seen,
+                        None => self.seen_at.entry(tp.clone()).or_default(),
+                    };
+                    let first = *seen.entry((*origin, *index)).or_insert(*offset);
                     if first != *offset && self.reported.insert((tp.clone(), *origin, *index)) {
                         out.push(Finding::Duplicate { tp: tp.clone(), first, second: *offset });
                     }

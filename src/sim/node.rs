@@ -119,6 +119,15 @@ pub enum Observation {
     Position { client: String, tp: crate::sim::types::TopicPartition, offset: crate::sim::types::Offset },
 }
 
+impl Observation {
+    /// The partition observed.
+    pub(crate) fn tp(&self) -> &crate::sim::types::TopicPartition {
+        match self {
+            Observation::Consumed { tp, .. } | Observation::Position { tp, .. } => tp,
+        }
+    }
+}
+
 impl<T> Out<T> {
     pub(crate) fn observe(&mut self, o: Observation) {
         self.observations.push(o);

@@ -238,11 +238,23 @@ fn size_of_opt(data: Option<&[u8]>) -> u32 {
 
 /// `DefaultRecord.sizeInBytes`: the record's size inside a v2 batch.
 pub(crate) fn record_size(offset_delta: u32, timestamp_delta: i64, r: &Record) -> u32 {
+    record_size_of(offset_delta, timestamp_delta, r.key.as_deref(), r.value.as_deref(), &r.headers)
+}
+
+/// [`record_size`] from a record's parts, for a caller that has them without a [`Record`]
+/// (the producer sizes every record it accepts; building one would clone its key and value).
+pub(crate) fn record_size_of(
+    offset_delta: u32,
+    timestamp_delta: i64,
+    key: Option<&[u8]>,
+    value: Option<&[u8]>,
+    headers: &[Header],
+) -> u32 {
     let mut body = 1 + size_of_varlong(timestamp_delta) + size_of_varint(offset_delta as i32);
-    body += size_of_opt(r.key.as_deref());
-    body += size_of_opt(r.value.as_deref());
-    body += size_of_varint(r.headers.len() as i32);
-    for h in &r.headers {
+    body += size_of_opt(key);
+    body += size_of_opt(value);
+    body += size_of_varint(headers.len() as i32);
+    for h in headers {
         body += size_of_varint(h.key.len() as i32) + h.key.len() as u32;
         body += size_of_opt(h.value.as_deref());
     }

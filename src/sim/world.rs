@@ -659,17 +659,26 @@ impl Sim {
             }
             out.touched.clear();
         }
-        for obs in std::mem::take(&mut out.observations) {
-            let tp = match &obs {
-                crate::sim::node::Observation::Consumed { tp, .. }
-                | crate::sim::node::Observation::Position { tp, .. } => tp.clone(),
+        // A consumer's observations come one per record, in runs of the same partition: its
+        // leader is looked up once per run (nothing here changes leadership).
+        let mut leader_for: Option<(usize, Option<BrokerId>)> = None;
+        let observations = std::mem::take(&mut out.observations);
+        for (i, obs) in observations.iter().enumerate() {
+            let tp = obs.tp();
+            let leader = match leader_for {
+                Some((j, leader)) if observations[j].tp() == tp => leader,
+                _ => self.leader_of(tp),
             };
-            let leader = self.leader_of(&tp);
-            let log = leader.and_then(|l| self.brokers.get(&l)).and_then(|b| b.disk.logs.get(&tp));
-            let seen = self.checker.history.observe(&obs, log);
-            self.checker.findings.extend(seen.iter().cloned());
-            findings.extend(seen);
+            leader_for = Some((i, leader));
+            let log = leader.and_then(|l| self.brokers.get(&l)).and_then(|b| b.disk.logs.get(tp));
+            let seen = self.checker.history.observe(obs, log);
+            if !seen.is_empty() {
+                self.checker.findings.extend(seen.iter().cloned());
+                findings.extend(seen);
+            }
         }
+        out.observations = observations;
+        out.observations.clear();
         for f in findings {
             self.trace.push(now, TraceKind::Check(f));
         }

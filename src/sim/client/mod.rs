@@ -154,7 +154,8 @@ impl ClientMetadata {
 
     /// `requestUpdateForNewTopics`: a new topic is fetched at once.
     pub(crate) fn want(&mut self, topic: &str) {
-        if self.wanted.insert(topic.to_string()) {
+        // Checked first: a producer asks for its topic with every record it queues.
+        if !self.wanted.contains(topic) && self.wanted.insert(topic.to_string()) {
             self.need_partial = true;
             self.want_generation += 1;
             self.last_refresh = None;

@@ -92,6 +92,15 @@ impl ProducerBatch {
             reserved: 0,
         }
     }
+
+    /// Room for as many records like the first one (of `first` bytes) as `batch.size` holds,
+    /// so a filling batch does not grow its vectors record by record (capped: a tiny record
+    /// must not reserve thousands of slots).
+    fn reserve_for(&mut self, first: u32, batch_size: i32) {
+        let n = (batch_size.max(0) as u32 / first.max(1)).clamp(1, 256) as usize;
+        self.records.reserve(n);
+        self.send_ids.reserve(n);
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -231,7 +240,7 @@ impl Producer {
             _ => 0,
         };
         if count > 0 && record.partition.map(|p| p >= 0 && p < count).unwrap_or(true) {
-            self.append(now, id, record, count);
+            self.append(now, id, record, count, size);
         } else {
             self.meta.want(&record.topic);
             self.pending.push_back((id, record, now));
@@ -766,14 +775,19 @@ impl Producer {
                     continue;
                 }
             }
-            self.append(now, id, r, count);
+            let reserved = reservation(&r);
+            self.append(now, id, r, count, reserved);
         }
     }
 
     /// `RecordAccumulator.append` with the partition choice of `BuiltInPartitioner`.
-    fn append(&mut self, now: SimTime, send_id: u64, r: ProducerRecord, count: i32) {
-        let reserved = i64::from(reservation(&r));
+    /// `reserved` is the record's [`reservation`], which the caller has already computed.
+    fn append(&mut self, now: SimTime, send_id: u64, r: ProducerRecord, count: i32, reserved: u32) {
+        let reserved = i64::from(reserved);
         let sticky = r.partition.is_none() && (r.key.is_none() || self.cfg.partitioner_ignore_keys);
+        // The sticky partitioner and the topic's available partitions, looked up once for both
+        // its uses (choosing the partition, then updating it after the append).
+        let mut sticky_state: Option<(&mut BuiltInPartitioner, &[i32])> = None;
         let partition = match (r.partition, &r.key) {
             (Some(p), _) => p,
             (None, Some(k)) if !self.cfg.partitioner_ignore_keys => partition_for_key(k, count),
@@ -787,13 +801,20 @@ impl Producer {
                         .entry(r.topic.clone())
                         .or_insert_with(|| BuiltInPartitioner::new(batch_size).expect("batch size >= 1")),
                 };
-                part.peek_current_partition(available, count, &mut self.rng)
+                let p = part.peek_current_partition(available, count, &mut self.rng);
+                sticky_state = Some((part, available));
+                p
             }
         };
-        let tp = TopicPartition::new(r.topic.clone(), partition);
+        debug_assert_eq!(sticky, sticky_state.is_some());
+        // The record's topic becomes its partition's (no copy of the name per record).
+        let tp = TopicPartition::new(r.topic, partition);
         // CreateTime: the producer's clock when the application did not set a timestamp.
         let ts = r.timestamp.unwrap_or(self.epoch_ms + now.as_ms() as i64);
-        let q = self.accum.entry(tp.clone()).or_default();
+        let q = match self.accum.get_mut(&tp) {
+            Some(q) => q,
+            None => self.accum.entry(tp.clone()).or_default(),
+        };
         let need_new = match q.back() {
             None => true,
             Some(b) => b.full || b.frozen.is_some() || b.attempts > 0,
@@ -811,12 +832,17 @@ impl Producer {
             self.next_batch += 1;
             let mut nb = ProducerBatch::new(tp.clone(), now, ts, (u64::from(self.id) << 40) | self.next_batch);
             let rec = Record { offset_delta: 0, ..rec };
-            nb.size += record_size(0, 0, &rec);
+            let first = record_size(0, 0, &rec);
+            nb.size += first;
             nb.reserved += reserved;
+            nb.reserve_for(first, self.cfg.batch_size);
             nb.records.push(rec);
             nb.send_ids.push(send_id);
             q.push_back(nb);
         } else {
+            if b.records.is_empty() {
+                b.reserve_for(rs, self.cfg.batch_size);
+            }
             b.size += rs;
             b.reserved += reserved;
             b.records.push(rec);
@@ -825,12 +851,11 @@ impl Producer {
                 b.full = true;
             }
         }
-        if sticky {
-            let all_full = q.iter().all(|b| b.full);
-            let available = self.meta.topics.get(&tp.topic).map(|t| t.available.as_slice()).unwrap_or(&[]);
-            if let Some(part) = self.partitioners.get_mut(&tp.topic) {
-                part.update_partition_info(rs as i32, all_full, available, count, &mut self.rng);
-            }
+        if let Some((part, available)) = sticky_state {
+            // From the back: the last batch is the one usually not full, so this stops at once
+            // (the same answer as scanning from the front, which walked the whole queue).
+            let all_full = q.iter().rev().all(|b| b.full);
+            part.update_partition_info(rs as i32, all_full, available, count, &mut self.rng);
         }
     }
 
@@ -927,7 +952,13 @@ impl Producer {
                 let mut b = q.pop_front().expect("front");
                 size += b.size;
                 if b.frozen.is_none() {
-                    b.frozen = Some(Rc::new(std::mem::take(&mut b.records)));
+                    let mut records = std::mem::take(&mut b.records);
+                    // A batch sent before it filled gives back the room reserved for it (the
+                    // log keeps these records).
+                    if records.capacity() > 2 * records.len() {
+                        records.shrink_to_fit();
+                    }
+                    b.frozen = Some(Rc::new(records));
                 }
                 if self.cfg.enable_idempotence && b.base_sequence < 0 {
                     let seq = self.next_seq.entry(tp.clone()).or_insert(0);
@@ -1030,12 +1061,5 @@ pub(crate) const SENDER: &str = "org.apache.kafka.clients.producer.internals.Sen
 /// plus a share of the batch header (the Java producer allocates whole batches; this keeps the
 /// same order of magnitude without a buffer pool).
 fn reservation(r: &ProducerRecord) -> u32 {
-    let probe = Record {
-        offset_delta: 0,
-        timestamp: 0,
-        key: r.key.clone(),
-        value: r.value.clone(),
-        headers: r.headers.clone(),
-    };
-    record_size(0, 0, &probe) + RECORD_BATCH_OVERHEAD
+    crate::sim::record::record_size_of(0, 0, r.key.as_deref(), r.value.as_deref(), &r.headers) + RECORD_BATCH_OVERHEAD
 }
