@@ -1,7 +1,7 @@
 //! Reading the engine's trace for people: explained events for the feed (with how much each
 //! matters), requests in flight for the diagram, and the counters the charts sample.
 
-use super::diagram::RequestKind;
+use super::request_kind::RequestKind;
 use super::view::{FeedItem, FeedKind, Flight};
 use crate::sim::trace::{ElectionReason, Finding, TraceEvent, TraceKind, Traffic};
 use crate::sim::types::NodeAddr;

@@ -15,6 +15,7 @@ pub(crate) mod journal;
 pub(crate) mod lesson;
 pub mod overview;
 pub mod persist;
+pub mod request_kind;
 pub(crate) mod terminal;
 pub(crate) mod timeline;
 pub mod view;

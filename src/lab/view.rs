@@ -3,7 +3,7 @@
 //! web types: the page converts strings to its own attribute values as it draws.
 
 use crate::console::typing::Prompt;
-use crate::lab::diagram::RequestKind;
+use crate::lab::request_kind::RequestKind;
 use crate::lessons::GoalStatus;
 use crate::sim::types::NodeAddr;
 use crate::sim::view::inspect::{Detail, Target};

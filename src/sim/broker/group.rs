@@ -9,7 +9,7 @@
 //! misses its session, leaves, or joins starts a rebalance. Static members
 //! (`group.instance.id`) can come back under a new member id without one.
 
-use super::consumer_group::{consumer_group_key, ConsumerGroupState, Heartbeat as ConsumerHeartbeat};
+use super::consumer_group_state::{consumer_group_key, ConsumerGroupState, Heartbeat as ConsumerHeartbeat};
 use super::host::{coordinator_write_error, offsets_partitions, CoordinatorHost};
 use super::timer::{BrokerOut, BrokerTimer};
 use crate::sim::errors::KafkaError;

@@ -3,8 +3,9 @@
 //! its Kafka API. Colour is never the only signal: roles have letters, out-of-sync replicas a
 //! dashed outline and a word, dead nodes a cross and a status word.
 
-use crate::lab::diagram::{flight_labels, in_flight_by_kind, RequestKind, LABEL_H};
+use crate::lab::diagram::{flight_labels, in_flight_by_kind, LABEL_H};
 use crate::lab::overview::wants_overview;
+use crate::lab::request_kind::RequestKind;
 use crate::lab::view::{Flight, Selection};
 use crate::lab::Event as LabEvent;
 use crate::sim::types::NodeAddr;
