@@ -26,6 +26,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::consumer_group_state::*;
 
+/// What the heartbeat answers: an error (with its message) or the member's id, epoch and maybe
+/// its assignment.
 type HeartbeatResult = Result<(String, i32, Option<Vec<TopicPartition>>), (KafkaError, Option<String>)>;
 
 impl GroupStep<'_> {

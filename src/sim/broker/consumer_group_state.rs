@@ -126,9 +126,6 @@ pub(crate) struct Heartbeat {
     pub client_id: String,
 }
 
-/// What the heartbeat answers: an error (with its message) or the member's id, epoch and maybe
-/// its assignment.
-
 /// `CurrentAssignmentBuilder.build` for one member: the next state, epoch and assignment given
 /// the target, the owned partitions the member reported (`None`: unchanged) and who else holds
 /// what.
