@@ -19,26 +19,21 @@ impl ControllerProc {
         let leader_id = self.leader_id().unwrap_or(-1);
         let leader_or = |id: i32, t: Option<SimTime>| if id == leader_id { Some(now) } else { t };
         let (voters, observers) = match &self.role {
-            Role::Leader(l) => (
-                l.voters
-                    .iter()
-                    .map(|(id, p)| ReplicaProgress {
-                        id: *id,
-                        log_end_offset: p.end,
-                        last_fetch_ms: to_ms(leader_or(*id, p.last_fetch)),
-                        last_caught_up_ms: to_ms(leader_or(*id, p.last_caught_up)),
-                    })
-                    .collect(),
-                l.observers
-                    .iter()
-                    .map(|(id, p)| ReplicaProgress {
-                        id: *id,
-                        log_end_offset: p.end,
-                        last_fetch_ms: to_ms(leader_or(*id, p.last_fetch)),
-                        last_caught_up_ms: to_ms(leader_or(*id, p.last_caught_up)),
-                    })
-                    .collect(),
-            ),
+            Role::Leader(l) => {
+                // `RaftUtil.toReplicaState`: one row per replica, the leader's own times are now.
+                let rows = |replicas: &BTreeMap<i32, Progress>| -> Vec<ReplicaProgress> {
+                    replicas
+                        .iter()
+                        .map(|(id, p)| ReplicaProgress {
+                            id: *id,
+                            log_end_offset: p.end,
+                            last_fetch_ms: to_ms(leader_or(*id, p.last_fetch)),
+                            last_caught_up_ms: to_ms(leader_or(*id, p.last_caught_up)),
+                        })
+                        .collect()
+                };
+                (rows(&l.voters), rows(&l.observers))
+            }
             _ => (vec![], vec![]),
         };
         QuorumInfo { leader_id, leader_epoch: disk.epoch, high_watermark: self.hw, voters, observers }
