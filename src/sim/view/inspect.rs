@@ -155,6 +155,9 @@ pub struct GroupDetail {
     pub members: Vec<(String, String, Option<String>, Vec<TopicPartition>)>,
     /// partition, committed offset, log end (HW), lag.
     pub offsets: Vec<(TopicPartition, Offset, Offset, i64)>,
+    /// The group panel: per member its epoch, owned partitions, partitions being given and to
+    /// revoke.
+    pub rebalance: Rc<crate::sim::view::GroupRebalance>,
 }
 
 /// partition, leader, epoch, replicas, isr, HW, LEO.
@@ -531,24 +534,30 @@ fn client(sim: &Sim, view: &ViewModel, id: u32) -> Detail {
 fn group(sim: &Sim, gv: &crate::sim::view::GroupView) -> Detail {
     let g =
         sim.brokers().get(&gv.coordinator).and_then(|b| b.proc.as_ref()).and_then(|p| p.coordinator.groups.get(&gv.id));
-    let members = match g {
+    let members = match g.filter(|g| g.consumer.is_none()) {
         Some(g) => g
             .members
             .values()
             .map(|m| (m.member_id.clone(), m.client_id.clone(), m.instance_id.clone(), m.assignment.clone()))
             .collect(),
-        None => gv.members.iter().map(|(m, c, a)| (m.clone(), c.clone(), None, a.clone())).collect(),
+        None => gv
+            .rebalance
+            .members
+            .iter()
+            .map(|m| (m.member_id.clone(), m.client_id.clone(), m.instance_id.clone(), m.owned.clone()))
+            .collect(),
     };
     Detail::Group(GroupDetail {
         id: gv.id.clone(),
         state: gv.state.clone(),
         generation: gv.generation,
-        protocol_type: g.and_then(|g| g.protocol_type.clone()).unwrap_or_default(),
+        protocol_type: g.and_then(|g| g.protocol_type.clone()).unwrap_or_else(|| gv.rebalance.protocol.name().to_string()),
         assignor: gv.protocol.clone(),
         leader: g.and_then(|g| g.leader.clone()),
         coordinator: gv.coordinator,
         members,
         offsets: gv.offsets.clone(),
+        rebalance: gv.rebalance.clone(),
     })
 }
 

@@ -5,15 +5,19 @@
 //! * [`inspect`] — the details of one thing the learner points at.
 //! * [`replicas`] — each replica of a partition as its broker holds it (`describe partition`),
 //!   and the cluster's members for `broker list` and tab completion.
+//! * [`groups`] — consumer groups per member for the group panel: epochs, owned partitions,
+//!   partitions being given and to revoke, classic and consumer protocol alike.
 //! * [`explain`] — trace events in plain words, for the event feed and `trace`.
 //!
 //! Nothing here changes the engine, and nothing here knows how the page draws (no CSS).
 
 pub(crate) mod explain;
+pub(crate) mod groups;
 pub(crate) mod inspect;
 pub(crate) mod model;
 pub(crate) mod names;
 pub(crate) mod replicas;
 
 pub use model::*;
+pub use groups::{GroupProtocol, GroupRebalance, MemberRebalance};
 pub use names::{ControllerRole, ReplicaRole};

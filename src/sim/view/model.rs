@@ -155,13 +155,18 @@ pub struct ClientView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GroupView {
     pub id: String,
+    /// The state the tools print (classic or consumer protocol).
     pub state: String,
+    /// The generation (classic) or the group epoch (consumer protocol).
     pub generation: i32,
+    /// The assignor (classic: the leader's choice; consumer protocol: the server-side one).
     pub protocol: String,
     pub coordinator: BrokerId,
     pub members: Vec<(String, String, Vec<TopicPartition>)>,
     /// (partition, committed offset, log end (HW), lag).
     pub offsets: Vec<(TopicPartition, Offset, Offset, i64)>,
+    /// Per member: epoch, owned, being given, to revoke (the group panel).
+    pub rebalance: Rc<super::groups::GroupRebalance>,
 }
 
 impl GroupView {
@@ -316,37 +321,32 @@ impl ViewModel {
         let clients =
             sim.clients().values().filter(|c| !matches!(c.kind, ClientKind::Admin(_))).map(client_view).collect();
         let mut groups = Vec::new();
-        for b in sim.brokers().values() {
-            let Some(p) = &b.proc else { continue };
-            for g in p.coordinator.groups.values() {
-                if !p.coordinator.owned.contains(&crate::sim::partitioner::coordinator_partition(
-                    &g.id,
-                    50.min(p.image.topics.get("__consumer_offsets").map(|t| t.partitions.len() as i32).unwrap_or(50)),
-                )) {
-                    continue;
-                }
-                let offsets = g
-                    .offsets
-                    .iter()
-                    .map(|(tp, c)| {
-                        let end = sim.leader_log(tp).map(|l| l.high_watermark).unwrap_or(c.offset);
-                        (tp.clone(), c.offset, end, (end - c.offset).max(0))
-                    })
-                    .collect();
-                groups.push(GroupView {
-                    id: g.id.clone(),
-                    state: g.state.name().to_string(),
-                    generation: g.generation,
-                    protocol: g.protocol.clone().unwrap_or_default(),
-                    coordinator: b.id,
-                    members: g
-                        .members
-                        .values()
-                        .map(|m| (m.member_id.clone(), m.client_id.clone(), m.assignment.clone()))
-                        .collect(),
-                    offsets,
-                });
-            }
+        for (coordinator, g) in super::groups::coordinated_groups(sim) {
+            let offsets = g
+                .offsets
+                .iter()
+                .map(|(tp, c)| {
+                    let end = sim.leader_log(tp).map(|l| l.high_watermark).unwrap_or(c.offset);
+                    (tp.clone(), c.offset, end, (end - c.offset).max(0))
+                })
+                .collect();
+            let rebalance = super::groups::rebalance_of(sim, coordinator, g);
+            // A classic member's partitions as the coordinator assigned them (SyncGroup); a
+            // consumer-protocol member's as the coordinator holds them for it.
+            let members = match &g.consumer {
+                None => g.members.values().map(|m| (m.member_id.clone(), m.client_id.clone(), m.assignment.clone())).collect(),
+                Some(_) => rebalance.members.iter().map(|m| (m.member_id.clone(), m.client_id.clone(), m.owned.clone())).collect(),
+            };
+            groups.push(GroupView {
+                id: g.id.clone(),
+                state: rebalance.state.clone(),
+                generation: rebalance.epoch,
+                protocol: rebalance.assignor.clone(),
+                coordinator,
+                members,
+                offsets,
+                rebalance: Rc::new(rebalance),
+            });
         }
         groups.compact_sort_by(|a, b| a.id.cmp(&b.id));
         let links = sim
