@@ -6,6 +6,8 @@ use crate::lab::view::Selection;
 use crate::lab::Event as LabEvent;
 use crate::sim::types::TopicPartition;
 use crate::sim::view::inspect::{text_of, ConfigLine, Detail, LogDetail};
+use crate::sim::view::GroupView;
+use crate::ui::components::group::GroupPanel;
 use crate::ui::context::LabContext;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -14,6 +16,9 @@ use yew::prelude::*;
 pub struct InspectorProps {
     pub detail: Option<Rc<Detail>>,
     pub selection: Option<Selection>,
+    /// The consumer groups, listed while nothing is selected so a group can be opened.
+    #[prop_or_default]
+    pub groups: Rc<Vec<GroupView>>,
 }
 
 fn row(k: &str, v: impl Into<Html>) -> Html {
@@ -60,6 +65,19 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         return html! {
             <section class="inspector" data-testid="inspector">
                 <p class="muted">{ "Click a broker, a partition replica, a record cell, a client or a group to see its details here. Right-click (or press Enter on) a broker or client for actions." }</p>
+                if !props.groups.is_empty() {
+                    <nav class="inspector__groups" aria-label="Consumer groups" data-testid="inspector-groups">
+                        <h2>{ "Consumer groups" }</h2>
+                        <ul>
+                            { for props.groups.iter().map(|g| html! {
+                                <li key={g.id.clone()}>
+                                    { select_button(&ctx, g.id.clone(), Selection::Group(g.id.clone())) }
+                                    <span class="muted">{ format!(" · {} · {} · {} member(s)", g.rebalance.protocol.name(), g.state, g.members.len()) }</span>
+                                </li>
+                            }) }
+                        </ul>
+                    </nav>
+                }
             </section>
         };
     };
@@ -186,12 +204,6 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             }
         }
         Detail::Group(g) => {
-            let members = g.members.iter().map(|(member, client, instance, parts)| html! {
-                <tr key={member.clone()}>
-                    <td><code>{ member }</code></td><td>{ client }</td><td>{ instance.clone().unwrap_or_else(|| "–".into()) }</td>
-                    <td>{ parts.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ") }</td>
-                </tr>
-            });
             let offsets = g.offsets.iter().map(|(tp, committed, end, lag)| html! {
                 <tr key={tp.to_string()}><td>{ tp.to_string() }</td><td>{ committed }</td><td>{ end }</td><td>{ lag }</td></tr>
             });
@@ -205,9 +217,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                         { row("leader", g.leader.clone().unwrap_or_else(|| "none".into())) }
                         { row("coordinator", select_button(&ctx, format!("broker {}", g.coordinator), Selection::Broker(g.coordinator))) }
                     </dl>
-                    <table class="table"><caption>{ "Members" }</caption>
-                        <thead><tr><th>{ "member id" }</th><th>{ "client id" }</th><th>{ "instance" }</th><th>{ "assigned" }</th></tr></thead>
-                        <tbody>{ for members }</tbody></table>
+                    <GroupPanel group={g.rebalance.clone()} />
                     <table class="table"><caption>{ "Committed offsets (the next offset to read)" }</caption>
                         <thead><tr><th>{ "partition" }</th><th>{ "committed" }</th><th>{ "end" }</th><th>{ "lag" }</th></tr></thead>
                         <tbody>{ for offsets }</tbody></table>
