@@ -36,6 +36,7 @@ lessons![
     "14-preferred-leader.md",
     "15-controlled-shutdown.md",
     "16-idempotent-producer.md",
+    "17-eligible-leader-replicas.md",
     "20-consumer-sees-nothing.md",
     "21-consumer-groups.md",
     "22-fan-out.md",
@@ -51,6 +52,7 @@ lessons![
     "32-kraft-quorum.md",
     "33-fencing.md",
     "34-adding-brokers.md",
+    "36-rebalance-without-stopping.md",
 ];
 
 /// (file name, contents) of every lesson file: the embedded ones, or with `lazy-lessons` those

@@ -266,6 +266,9 @@ pub enum Goal {
     PreferredLeaders { topic: String },
     /// `in-isr T-P N` / `not-in-isr T-P N`
     InIsr { tp: TopicPartition, broker: i32, yes: bool },
+    /// `in-elr T-P N` / `not-in-elr T-P N`: broker N is (not) an eligible leader replica
+    /// (KIP-966), as the controller records it.
+    InElr { tp: TopicPartition, broker: i32, yes: bool },
     /// `replicas T-P 1,2,4`: the replica set (any order).
     Replicas { tp: TopicPartition, brokers: Vec<i32> },
     /// `epoch|isr|hw|leo|log-start|uncommitted|lso|unstable T-P OP N`
@@ -350,7 +353,7 @@ fn parse_op(s: &str) -> Result<Op, String> {
 }
 
 const KINDS: &str = "topic-exists, topic-absent, partitions, rf, topic-config, records, leader, offline, online, \
-preferred-leaders, in-isr, not-in-isr, replicas, epoch, isr, hw, leo, log-start, uncommitted, lso, unstable, key-partitions, \
+preferred-leaders, in-isr, not-in-isr, in-elr, not-in-elr, replicas, epoch, isr, hw, leo, log-start, uncommitted, lso, unstable, key-partitions, \
 broker, brokers, controller, group, acked, failed, consumed, event, ran";
 
 impl Goal {
@@ -412,6 +415,10 @@ impl Goal {
             "in-isr" | "not-in-isr" => {
                 arity(3, &format!("{kind} TOPIC-P BROKER"))?;
                 Goal::InIsr { tp: parse_tp(w[1])?, broker: parse_id(w[2])?, yes: *kind == "in-isr" }
+            }
+            "in-elr" | "not-in-elr" => {
+                arity(3, &format!("{kind} TOPIC-P BROKER"))?;
+                Goal::InElr { tp: parse_tp(w[1])?, broker: parse_id(w[2])?, yes: *kind == "in-elr" }
             }
             "replicas" => {
                 arity(3, "replicas TOPIC-P 1,2,3")?;
@@ -519,6 +526,10 @@ impl Goal {
             Goal::PreferredLeaders { topic } => format!("Every partition of {topic} is led by its preferred replica"),
             Goal::InIsr { tp, broker, yes: true } => format!("Broker {broker} is in the ISR of {tp}"),
             Goal::InIsr { tp, broker, yes: false } => format!("Broker {broker} is not in the ISR of {tp}"),
+            Goal::InElr { tp, broker, yes: true } => format!("Broker {broker} is an eligible leader replica of {tp}"),
+            Goal::InElr { tp, broker, yes: false } => {
+                format!("Broker {broker} is not an eligible leader replica of {tp}")
+            }
             Goal::Replicas { tp, brokers } => format!("The replicas of {tp} are brokers {}", join(brokers)),
             Goal::Partition { tp, metric, op, n } => format!("The {} of {tp} {} {n}", metric.words(), op.words()),
             Goal::KeyPartitions { topic, key, op, n } => {
@@ -582,6 +593,9 @@ impl fmt::Display for Goal {
             Goal::PreferredLeaders { topic } => write!(f, "preferred-leaders {topic}"),
             Goal::InIsr { tp, broker, yes } => {
                 write!(f, "{} {tp} {broker}", if *yes { "in-isr" } else { "not-in-isr" })
+            }
+            Goal::InElr { tp, broker, yes } => {
+                write!(f, "{} {tp} {broker}", if *yes { "in-elr" } else { "not-in-elr" })
             }
             Goal::Replicas { tp, brokers } => write!(f, "replicas {tp} {}", join(brokers)),
             Goal::Partition { tp, metric, op, n } => write!(f, "{} {tp} {} {n}", metric.name(), op.symbol()),
@@ -657,6 +671,7 @@ pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::
             })
             .unwrap_or(false),
         Goal::InIsr { tp, broker, yes } => part(tp).map(|p| p.isr.contains(broker) == *yes).unwrap_or(false),
+        Goal::InElr { tp, broker, yes } => part(tp).map(|p| p.elr.contains(broker) == *yes).unwrap_or(false),
         Goal::Replicas { tp, brokers } => part(tp)
             .map(|p| {
                 let mut a = p.replicas.clone();
