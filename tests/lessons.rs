@@ -287,3 +287,34 @@ fn the_demo_plays_one_command_at_a_time_with_its_caption() {
     assert_eq!(run.phase(), &Phase::Step(0));
     assert!(run.demo_next(&mut c).is_none());
 }
+
+/// The point of the eligible-leader-replicas lesson (KIP-966): the partition comes back with
+/// broker 2, an eligible leader replica that stopped cleanly, in a clean election — no unclean
+/// election, and the checker finds no acknowledged record lost — while broker 3, out of sync
+/// and running, was never elected.
+#[test]
+fn an_eligible_leader_replica_comes_back_in_a_clean_election() {
+    use brokerlab::sim::trace::{ElectionReason, TraceKind};
+    let lesson = lessons().into_iter().find(|l| l.id == "eligible-leader-replicas").unwrap();
+    let (mut run, mut c) = LessonRun::start(&lesson).unwrap();
+    run.skip_demo(&mut c);
+    for step in &lesson.steps {
+        run_solution(step, &mut c);
+        run.advance(&c).unwrap();
+    }
+    assert_eq!(run.phase(), &Phase::Done);
+    let elections: Vec<(i32, ElectionReason)> = c
+        .sim()
+        .trace()
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            TraceKind::LeaderElected { tp, leader, reason, .. } if tp.topic == "pay" => Some((*leader, *reason)),
+            _ => None,
+        })
+        .collect();
+    assert!(!elections.is_empty(), "pay-0 was elected again");
+    assert!(!elections.iter().any(|(_, r)| *r == ElectionReason::Unclean), "no unclean election: {elections:?}");
+    assert!(!elections.iter().any(|(l, _)| *l == 3), "broker 3 never led: {elections:?}");
+    assert!(c.sim().checker().findings.is_empty(), "nothing lost: {:?}", c.sim().checker().findings);
+}
