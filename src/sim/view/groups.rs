@@ -267,7 +267,8 @@ fn classic(sim: &Sim, coordinator: BrokerId, g: &Group) -> GroupRebalance {
 /// Every coordinated group's projection, sorted by name.
 #[cfg(test)]
 pub(crate) fn rebalances(sim: &Sim) -> Vec<GroupRebalance> {
-    let mut v: Vec<GroupRebalance> = coordinated_groups(sim).into_iter().map(|(b, g)| rebalance_of(sim, b, g)).collect();
+    let mut v: Vec<GroupRebalance> =
+        coordinated_groups(sim).into_iter().map(|(b, g)| rebalance_of(sim, b, g)).collect();
     v.compact_sort_by(|a, b| a.group.cmp(&b.group));
     v
 }
@@ -288,8 +289,7 @@ mod tests {
     }
 
     fn start(sim: &mut Sim, name: &str, group: &str, props: &[(&str, &str)]) -> u32 {
-        let mut p: BTreeMap<String, String> =
-            props.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut p: BTreeMap<String, String> = props.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         p.insert("group.id".into(), group.into());
         p.insert("client.id".into(), name.into());
         let id = sim.create_consumer(name, "localhost:9092", ConsumerConfig::parse(&p).unwrap());
@@ -351,10 +351,7 @@ mod tests {
                 if !c1.to_revoke.is_empty() {
                     c1_revoking = true;
                     // Not told yet (an older epoch), or told and not yet acknowledged.
-                    assert!(
-                        c1.epoch < g.target_epoch.unwrap() || c1.state == "UnrevokedPartitions",
-                        "{c1:?} in {g:?}"
-                    );
+                    assert!(c1.epoch < g.target_epoch.unwrap() || c1.state == "UnrevokedPartitions", "{c1:?} in {g:?}");
                     c1_kept_while_revoking &= c1.owned.len() > c1.to_revoke.len();
                 }
             }

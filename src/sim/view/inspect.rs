@@ -551,7 +551,9 @@ fn group(sim: &Sim, gv: &crate::sim::view::GroupView) -> Detail {
         id: gv.id.clone(),
         state: gv.state.clone(),
         generation: gv.generation,
-        protocol_type: g.and_then(|g| g.protocol_type.clone()).unwrap_or_else(|| gv.rebalance.protocol.name().to_string()),
+        protocol_type: g
+            .and_then(|g| g.protocol_type.clone())
+            .unwrap_or_else(|| gv.rebalance.protocol.name().to_string()),
         assignor: gv.protocol.clone(),
         leader: g.and_then(|g| g.leader.clone()),
         coordinator: gv.coordinator,

@@ -18,6 +18,6 @@ pub(crate) mod model;
 pub(crate) mod names;
 pub(crate) mod replicas;
 
-pub use model::*;
 pub use groups::{GroupProtocol, GroupRebalance, MemberRebalance};
+pub use model::*;
 pub use names::{ControllerRole, ReplicaRole};

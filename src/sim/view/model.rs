@@ -334,8 +334,16 @@ impl ViewModel {
             // A classic member's partitions as the coordinator assigned them (SyncGroup); a
             // consumer-protocol member's as the coordinator holds them for it.
             let members = match &g.consumer {
-                None => g.members.values().map(|m| (m.member_id.clone(), m.client_id.clone(), m.assignment.clone())).collect(),
-                Some(_) => rebalance.members.iter().map(|m| (m.member_id.clone(), m.client_id.clone(), m.owned.clone())).collect(),
+                None => g
+                    .members
+                    .values()
+                    .map(|m| (m.member_id.clone(), m.client_id.clone(), m.assignment.clone()))
+                    .collect(),
+                Some(_) => rebalance
+                    .members
+                    .iter()
+                    .map(|m| (m.member_id.clone(), m.client_id.clone(), m.owned.clone()))
+                    .collect(),
             };
             groups.push(GroupView {
                 id: g.id.clone(),

@@ -54,7 +54,10 @@ pub fn GroupPanel(props: &GroupPanelProps) -> Html {
              owner has released it. Members keep processing everything else.",
         ),
         GroupProtocol::Classic => (
-            format!("classic protocol, assignor {}", if g.assignor.is_empty() { "none yet" } else { g.assignor.as_str() }),
+            format!(
+                "classic protocol, assignor {}",
+                if g.assignor.is_empty() { "none yet" } else { g.assignor.as_str() }
+            ),
             format!("generation {}", g.epoch),
             "The group leader's assignment reaches members only after JoinGroup and SyncGroup. \
              An eager member gives up every partition before it rejoins; a cooperative one keeps \
@@ -93,12 +96,14 @@ pub fn GroupPanel(props: &GroupPanelProps) -> Html {
             </li>
         }
     });
+    // Classic members learn their new partitions only at SyncGroup, so a classic group that is
+    // not Stable is rebalancing even when no partition is marked as moving yet.
     let status = if g.members.is_empty() {
         "No members.".to_string()
-    } else if g.moving() {
-        "Rebalancing: partitions are moving between members.".to_string()
+    } else if g.moving() || g.state != "Stable" {
+        format!("Rebalancing ({}): partitions are moving between members.", g.state)
     } else {
-        format!("{}: every member owns what it was given.", g.state)
+        "Stable: every member owns what it was given.".to_string()
     };
     html! {
         <section class="gpanel" aria-labelledby="gpanel-title" data-testid="group-panel">
