@@ -6,7 +6,8 @@
 //!   most of them small (heartbeats, metadata fetches, single records), so its events per
 //!   second measure the engine's cost per event rather than per record.
 //!
-//! Run: `cargo bench --bench throughput` (or `scripts/bench` for native and wasm together).
+//! Run: `cargo bench --bench throughput` (or `scripts/bench` for native and wasm together; the
+//! wasm side is `tests/web_bench.rs`, the same workloads with the same sizes).
 
 use brokerlab::sim::scenarios::{end_to_end_scenario, reference_scenario, throughput_scenario};
 use brokerlab::sim::trace::TraceLevel;
@@ -21,10 +22,11 @@ fn main() {
         let wall = start.elapsed().as_secs_f64();
         let simulated_s = sim.now().as_micros() as f64 / 1e6;
         println!(
-            "native, produce, {label}: {records} records of 100 B in {wall:.3} s wall ({:.0} records/s, {:.0} events/s); {:.2} s simulated",
+            "native, produce, {label}: {records} records of 100 B in {wall:.3} s wall ({:.0} records/s, {:.0} events/s); {:.2} s simulated; {} events",
             records as f64 / wall,
             sim.events_processed() as f64 / wall,
             simulated_s,
+            sim.events_processed(),
         );
     }
     let e2e = records / 2;
@@ -32,10 +34,11 @@ fn main() {
     let (sim, got) = end_to_end_scenario(1, e2e, 100);
     let wall = start.elapsed().as_secs_f64();
     println!(
-        "native, end-to-end (3 consumers, 12 partitions, RF 3): {got} of {e2e} records produced and consumed in {wall:.3} s wall ({:.0} records/s, {:.0} events/s); {:.2} s simulated",
+        "native, end-to-end (3 consumers, 12 partitions, RF 3): {got} of {e2e} records produced and consumed in {wall:.3} s wall ({:.0} records/s, {:.0} events/s); {:.2} s simulated; {} events",
         got as f64 / wall,
         sim.events_processed() as f64 / wall,
         sim.now().as_micros() as f64 / 1e6,
+        sim.events_processed(),
     );
     let _ = reference_scenario(42);
     let (mut events, mut simulated_us) = (0u64, 0u64);

@@ -317,7 +317,8 @@ mod client_assignors {
 
 #[test]
 fn client_assignors() {
-    use brokerlab::sim::assignor::{java_hashmap_order, ClientAssignorState};
+    use brokerlab::sim::assignor::ClientAssignorState;
+    use brokerlab::sim::java::java_hashmap_order;
     use brokerlab::sim::types::TopicPartition;
     let v = read_vectors("client-assignors");
     let mut report = Report::new("client-assignors");

@@ -5,10 +5,22 @@
 
 mod common;
 use brokerlab::sim::trace::Finding;
-use common::sweep::run_schedule;
+use common::sweep::{run_schedule, SweepOutcome};
 
 fn seeds() -> u64 {
     std::env::var("BROKERLAB_SWEEP_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(1000)
+}
+
+/// What safe settings promise: nothing found that they do not allow, and an `acks=all` write to
+/// every partition succeeds after the heal.
+fn assert_safe(seed: u64, out: &SweepOutcome) {
+    let bad: Vec<&Finding> = out.findings.iter().filter(|f| !f.is_expected_under(true)).collect();
+    assert!(bad.is_empty(), "reproduce with seed={seed}: {bad:?}");
+    assert!(
+        out.probe_failures.is_empty(),
+        "reproduce with seed={seed}: acks=all after the heal: {:?}",
+        out.probe_failures
+    );
 }
 
 #[test]
@@ -18,13 +30,7 @@ fn safe_settings_never_lose_or_duplicate_an_acknowledged_write() {
     for seed in 0..n {
         let out = run_schedule(seed, true, 30);
         total_acked += out.acked;
-        let bad: Vec<&Finding> = out.findings.iter().filter(|f| !f.is_expected_under(true)).collect();
-        assert!(bad.is_empty(), "reproduce with seed={seed}: {bad:?}");
-        assert!(
-            out.probe_failures.is_empty(),
-            "reproduce with seed={seed}: acks=all after the heal: {:?}",
-            out.probe_failures
-        );
+        assert_safe(seed, &out);
     }
     assert!(total_acked > n * 20, "the workload made progress ({total_acked} acknowledged)");
 }
@@ -53,13 +59,7 @@ fn consumer_groups_under_faults_show_no_anomalies() {
     let n = seeds();
     for seed in 0..n {
         let out = common::sweep::run_consumer_schedule(seed, 25);
-        let bad: Vec<&Finding> = out.findings.iter().filter(|f| !f.is_expected_under(true)).collect();
-        assert!(bad.is_empty(), "reproduce with seed={seed}: {bad:?}");
-        assert!(
-            out.probe_failures.is_empty(),
-            "reproduce with seed={seed}: acks=all after the heal: {:?}",
-            out.probe_failures
-        );
+        assert_safe(seed, &out);
     }
 }
 
@@ -71,12 +71,6 @@ fn consumer_protocol_groups_under_faults_show_no_anomalies() {
     let n = seeds();
     for seed in 0..n {
         let out = common::sweep::run_consumer_schedule_with(seed, 25, true);
-        let bad: Vec<&Finding> = out.findings.iter().filter(|f| !f.is_expected_under(true)).collect();
-        assert!(bad.is_empty(), "reproduce with seed={seed}: {bad:?}");
-        assert!(
-            out.probe_failures.is_empty(),
-            "reproduce with seed={seed}: acks=all after the heal: {:?}",
-            out.probe_failures
-        );
+        assert_safe(seed, &out);
     }
 }

@@ -20,6 +20,11 @@ fn sandbox() -> Lab {
     Lab::new(42, ClusterConfig::default(), still()).expect("a default cluster boots")
 }
 
+/// The page as it opens with no link: the first-visit cluster, nothing restored yet.
+fn booted() -> Lab {
+    Lab::boot(Boot::default(), still()).expect("boots").0
+}
+
 /// Plays `ms` of wall time at the current speed, one 100 ms frame at a time; returns the
 /// effects asked for.
 fn play(lab: &mut Lab, wall: &mut f64, ms: u64) -> Vec<Effect> {
@@ -346,7 +351,7 @@ fn saves_are_asked_for_while_something_changes_and_restore_rebuilds_the_session(
         ui: set.ui.clone(),
         ..Default::default()
     };
-    let (mut again, _) = Lab::boot(Boot::default(), still()).expect("boots");
+    let mut again = booted();
     let _ = again.update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(Some(Box::new(saved))) });
     let v = again.view();
     assert!(v.view.topics.iter().any(|t| t.name == "kept"), "the saved sandbox is back");
@@ -440,7 +445,7 @@ fn internal_topics_are_counted_apart_and_their_feed_lines_marked() {
 
 #[test]
 fn a_reload_keeps_the_transcript_and_a_damaged_links_notice_survives_the_restore() {
-    let (mut lab, _) = Lab::boot(Boot::default(), still()).expect("boots");
+    let mut lab = booted();
     let _ = lab.update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(None) });
     typed(&mut lab, "echo remembered");
     let mut wall = 0.0;
@@ -518,7 +523,7 @@ impl FakeStore {
 
     /// A new page restoring what is stored.
     fn reload(&self) -> Lab {
-        let (mut lab, _) = Lab::boot(Boot::default(), still()).expect("boots");
+        let mut lab = booted();
         let _ = lab
             .update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(Some(Box::new(self.saved.clone()))) });
         lab
@@ -530,7 +535,7 @@ const CREATE_KEPT: &str =
 
 #[test]
 fn a_command_typed_before_the_first_save_point_survives_a_killed_page() {
-    let (mut lab, _) = Lab::boot(Boot::default(), still()).expect("boots");
+    let mut lab = booted();
     let mut store = FakeStore::default();
     let mut wall = 0.0;
     store.carry_out(&lab.update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(None) }));
@@ -547,7 +552,7 @@ fn a_command_typed_before_the_first_save_point_survives_a_killed_page() {
 
 #[test]
 fn a_reload_resumes_at_the_moment_of_leaving_not_at_the_last_save() {
-    let (mut lab, _) = Lab::boot(Boot::default(), still()).expect("boots");
+    let mut lab = booted();
     let mut store = FakeStore::default();
     let mut wall = 0.0;
     store.carry_out(&lab.update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(None) }));
@@ -587,7 +592,7 @@ fn a_reload_resumes_at_the_moment_of_leaving_not_at_the_last_save() {
 
 #[test]
 fn the_moment_of_leaving_and_the_console_come_back_though_pagehides_journal_write_is_lost() {
-    let (mut lab, _) = Lab::boot(Boot::default(), still()).expect("boots");
+    let mut lab = booted();
     let mut store = FakeStore::default();
     let mut wall = 0.0;
     store.carry_out(&lab.update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(None) }));
@@ -617,7 +622,7 @@ fn the_moment_of_leaving_and_the_console_come_back_though_pagehides_journal_writ
     assert!(cmd < out, "in the order it was shown");
     // The page journals the moment restored from the mark as soon as it has restored it, so
     // a later reload without a mark still has it.
-    let (mut page, _) = Lab::boot(Boot::default(), still()).expect("boots");
+    let mut page = booted();
     let effects = page
         .update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(Some(Box::new(store.saved.clone()))) });
     let mut after = FakeStore { saved: brokerlab::lab::persist::Saved { leave: None, ..store.saved.clone() } };
@@ -650,7 +655,7 @@ fn the_moment_of_leaving_and_the_console_come_back_though_pagehides_journal_writ
 #[test]
 fn a_second_tab_is_offered_to_take_over_and_the_first_is_told_when_it_does() {
     // The newer tab: the store says another tab saves.
-    let (mut second, _) = Lab::boot(Boot::default(), still()).expect("boots");
+    let mut second = booted();
     let ro = StoreStatus::ReadOnly("another tab has this session open and saves it".into());
     let _ = second.update(Event::StoreOpened { status: ro.clone(), loaded: Ok(None) });
     let v = second.view();
@@ -669,7 +674,7 @@ fn a_second_tab_is_offered_to_take_over_and_the_first_is_told_when_it_does() {
     assert!(!second.view().read_only);
 
     // The older tab learns it lost the lock: read-only, with a visible notice; no writes.
-    let (mut first, _) = Lab::boot(Boot::default(), still()).expect("boots");
+    let mut first = booted();
     let _ = first.update(Event::StoreOpened { status: StoreStatus::Saving, loaded: Ok(None) });
     let _ = first.update(Event::StoreStatus(ro));
     let v = first.view();

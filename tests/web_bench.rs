@@ -1,8 +1,18 @@
-//! Benchmarks in headless Chromium (wasm). Not part of `scripts/test`: run `scripts/bench`,
-//! which builds them with the `bench` profile and prints the figures.
+//! The engine benchmarks of `benches/throughput.rs`, in wasm in headless Chromium: the same
+//! three workloads (Engine I, Engine II, the reference scenario over 20 seeds) with the same
+//! sizes, so each line compares with the native line of the same name. Not part of
+//! `scripts/test`; run with `scripts/bench` (the `bench` profile, opt-level 3 as natively) or,
+//! in the page's own build profile (`release`: opt-level "z", fat LTO), with
+//!
+//! ```sh
+//! CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --profile release --test web_bench -- --nocapture
+//! ```
+//!
+//! The event counts are printed too: the engine is deterministic, so they equal the native
+//! run's, which shows both ran the same work.
 #![cfg(target_arch = "wasm32")]
 
-use brokerlab::sim::scenarios::{end_to_end_scenario, throughput_scenario};
+use brokerlab::sim::scenarios::{end_to_end_scenario, reference_scenario, throughput_scenario};
 use brokerlab::sim::trace::TraceLevel;
 use wasm_bindgen_test::*;
 
@@ -15,16 +25,17 @@ fn now_ms() -> f64 {
 #[wasm_bindgen_test]
 fn engine_throughput_in_wasm() {
     let records = 2_000_000u64;
-    let _ = throughput_scenario(1, records / 10, 100, TraceLevel::Events);
     for (label, level) in [("events only", TraceLevel::Events), ("with message trace", TraceLevel::Messages)] {
+        let _ = throughput_scenario(1, records / 10, 100, level);
         let start = now_ms();
         let sim = throughput_scenario(1, records, 100, level);
         let wall = (now_ms() - start) / 1000.0;
         console_log!(
-            "wasm, produce, {label}: {records} records of 100 B in {:.3} s wall ({:.0} records/s, {:.0} events/s)",
+            "wasm, produce, {label}: {records} records of 100 B in {:.3} s wall ({:.0} records/s, {:.0} events/s); {} events",
             wall,
             records as f64 / wall,
-            sim.events_processed() as f64 / wall
+            sim.events_processed() as f64 / wall,
+            sim.events_processed()
         );
         assert!(sim.now().as_ms() > 0);
     }
@@ -33,9 +44,22 @@ fn engine_throughput_in_wasm() {
     let (sim, got) = end_to_end_scenario(1, e2e, 100);
     let wall = (now_ms() - start) / 1000.0;
     console_log!(
-        "wasm, end-to-end (3 consumers, 12 partitions, RF 3): {got} of {e2e} records in {:.3} s wall ({:.0} records/s, {:.0} events/s)",
+        "wasm, end-to-end (3 consumers, 12 partitions, RF 3): {got} of {e2e} records in {:.3} s wall ({:.0} records/s, {:.0} events/s); {} events",
         wall,
         got as f64 / wall,
-        sim.events_processed() as f64 / wall
+        sim.events_processed() as f64 / wall,
+        sim.events_processed()
+    );
+    let _ = reference_scenario(42);
+    let mut events = 0u64;
+    let start = now_ms();
+    for seed in 1..=20 {
+        events += reference_scenario(seed).events_processed();
+    }
+    let wall = (now_ms() - start) / 1000.0;
+    console_log!(
+        "wasm, reference scenario x20 seeds (faults, with message trace): {events} events in {:.3} s wall ({:.0} events/s)",
+        wall,
+        events as f64 / wall
     );
 }

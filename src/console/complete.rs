@@ -83,6 +83,35 @@ const CONSUMER_PROPERTIES: &[&str] = &[
     "session.timeout.ms=",
 ];
 
+/// The line after Tab, and the candidates to list when there are several.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub line: String,
+    pub candidates: Vec<String>,
+}
+
+/// Replaces the word being typed with `word` (and a space after a unique completion).
+fn replace_last_word(input: &str, word: &str, finished: bool) -> String {
+    let keep = if input.ends_with(char::is_whitespace) {
+        input.len()
+    } else {
+        input.rfind(char::is_whitespace).map(|i| i + 1).unwrap_or(0)
+    };
+    format!("{}{}{}", &input[..keep], word, if finished { " " } else { "" })
+}
+
+fn common_prefix(words: &[String]) -> String {
+    let Some(first) = words.first() else { return String::new() };
+    let mut end = first.len();
+    for w in &words[1..] {
+        end = end.min(first.bytes().zip(w.bytes()).take_while(|(a, b)| a == b).count());
+    }
+    while !first.is_char_boundary(end) {
+        end -= 1;
+    }
+    first[..end].to_string()
+}
+
 impl Console {
     fn consumer_names(&self) -> Vec<String> {
         self.sim
@@ -91,6 +120,18 @@ impl Console {
             .filter(|c| matches!(&c.kind, crate::sim::client::ClientKind::Consumer(x) if !x.closed))
             .map(|c| c.name.clone())
             .collect()
+    }
+
+    /// What Tab makes of the line typed so far, as a shell does: a single candidate completes
+    /// the last word (a space follows it); several extend it to their longest common prefix
+    /// and are listed; none leave the line as it is.
+    pub fn tab(&self, line: &str) -> Completion {
+        let found = self.complete(line);
+        match found.len() {
+            0 => Completion { line: line.to_string(), candidates: Vec::new() },
+            1 => Completion { line: replace_last_word(line, &found[0], true), candidates: Vec::new() },
+            _ => Completion { line: replace_last_word(line, &common_prefix(&found), false), candidates: found },
+        }
     }
 
     /// Candidates for the word being typed at the end of `partial` (whole words, sorted).
@@ -320,5 +361,17 @@ impl Console {
             ("cat" | "rm", _) => self.vfs.names(),
             _ => Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completion_replaces_only_the_last_word() {
+        assert_eq!(replace_last_word("kafka-topics --cre", "--create", true), "kafka-topics --create ");
+        assert_eq!(replace_last_word("kafka-topics ", "--list", true), "kafka-topics --list ");
+        assert_eq!(common_prefix(&["--describe".into(), "--delete".into()]), "--de");
     }
 }

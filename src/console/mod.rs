@@ -12,7 +12,7 @@
 //! * [`vfs`]: the console's files; [`regex`]: the topic filters' regular expressions.
 
 pub(crate) mod appconsumer;
-pub(crate) mod complete;
+pub mod complete;
 pub mod format;
 pub mod opts;
 pub(crate) mod regex;

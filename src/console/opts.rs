@@ -16,7 +16,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::format::{stack_trace, Output};
-use crate::sim::java::{java_parse_double, java_parse_int, java_parse_long, java_string_cmp, java_string_hash};
+use crate::sim::java::{
+    java_hash_order, java_parse_int, java_parse_long, java_string_cmp, java_string_hash, java_trim,
+};
 use crate::sim::sort::CompactSort;
 
 pub(crate) mod argparse;
@@ -62,7 +64,7 @@ impl Tool {
     ];
 
     /// The normalised program name (`kafka-topics`).
-    pub(crate) fn program(self) -> &'static str {
+    pub(crate) const fn program(self) -> &'static str {
         match self {
             Tool::Topics => "kafka-topics",
             Tool::ConsoleProducer => "kafka-console-producer",
@@ -109,14 +111,6 @@ pub(crate) enum ValueType {
     String,
     Integer,
     Long,
-    // Unused by today's option tables but part of jopt-simple's converters that the
-    // formatter and parser handle (`ValueConverter`); kept for tools yet to be added.
-    #[allow(dead_code)]
-    Double,
-    /// A value converter with a pattern (jopt-simple shows the pattern as the
-    /// type indicator, e.g. `^\d+$`); values are checked as `Long`.
-    #[allow(dead_code)]
-    LongPattern(&'static str),
     /// An enum converter (`[PREFERRED,UNCLEAN]`); values are matched
     /// case-insensitively against the listed constants.
     Enum(&'static str, &'static [&'static str]),
@@ -129,23 +123,16 @@ impl ValueType {
             ValueType::String => "String",
             ValueType::Integer => "Integer",
             ValueType::Long => "Long",
-            ValueType::Double => "Double",
-            ValueType::LongPattern(p) => p,
             ValueType::Enum(p, _) => p,
         }
     }
 
-    /// Whether `v` converts (Java `Integer.valueOf`, `Long.valueOf`,
-    /// `Double.valueOf`, regex `^\d+$`, enum constant).
+    /// Whether `v` converts (Java `Integer.valueOf`, `Long.valueOf`, enum constant).
     pub(crate) fn accepts(self, v: &str) -> bool {
         match self {
             ValueType::String => true,
             ValueType::Integer => java_parse_int(v).is_some(),
             ValueType::Long => java_parse_long(v).is_some(),
-            ValueType::Double => java_parse_double(v).is_some(),
-            ValueType::LongPattern(_) => {
-                !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()) && java_parse_long(v).is_some()
-            }
             ValueType::Enum(_, names) => names.iter().any(|n| n.eq_ignore_ascii_case(v)),
         }
     }
@@ -263,9 +250,6 @@ pub(crate) enum ParseErrorStyle {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ToolSpec {
     pub tool: Tool,
-    /// Program name as in `bin/` without `.sh` (read by the option-table tests).
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub name: &'static str,
     /// First stderr line for `--help` (`CommandLineUtils`).
     pub description_help: &'static str,
     /// First stderr line when run with no arguments (`CommandLineUtils`; differs for
@@ -462,9 +446,9 @@ impl OptError {
 
 /// The `Caused by:` part of the stack trace of jopt-simple's `OptionArgumentConversionException`
 /// (`AbstractOptionSpec.convertWith` wraps what the converter threw). `ofType(Integer.class)`
-/// (and `Long`, `Double`) converts by calling `valueOf` through reflection
+/// (and `Long`) converts by calling `valueOf` through reflection
 /// (`MethodInvokingValueConverter`), so the `NumberFormatException` comes wrapped in jopt-simple's
-/// `ReflectionException`; an enum or regex converter throws `ValueConversionException` itself
+/// `ReflectionException`; an enum converter throws `ValueConversionException` itself
 /// (messages from jopt-simple's `ExceptionMessages.properties`). Each cause has frames.
 pub(crate) fn conversion_causes(ty: ValueType, value: &str) -> String {
     let number = |text: String| {
@@ -475,16 +459,10 @@ pub(crate) fn conversion_causes(ty: ValueType, value: &str) -> String {
         ValueType::String => String::new(),
         // NumberFormatException.forInputString (radix 10).
         ValueType::Integer | ValueType::Long => number(format!("For input string: \"{value}\"")),
-        // FloatingDecimal.readJavaFormatString: a blank value is "empty String".
-        ValueType::Double if value.trim().is_empty() => number("empty String".to_string()),
-        ValueType::Double => number(format!("For input string: \"{value}\"")),
         ValueType::Enum(pattern, _) => {
             format!(
                 "Caused by: joptsimple.ValueConversionException: Value [{value}] is not one of [{pattern}]\n\tat ...\n"
             )
-        }
-        ValueType::LongPattern(regex) => {
-            format!("Caused by: joptsimple.ValueConversionException: Value [{value}] did not match regex [{regex}]\n\tat ...\n")
         }
     }
 }
@@ -550,7 +528,7 @@ pub(crate) fn parse(spec: &ToolSpec, args: &[String]) -> Result<ParsedOpts, OptE
                     Some(v) => Some(v),
                     None => match args.get(i) {
                         Some(next) if ty.accepts(next) => {
-                            let numeric = matches!(ty, ValueType::Integer | ValueType::Long | ValueType::Double);
+                            let numeric = matches!(ty, ValueType::Integer | ValueType::Long);
                             if !looks_like_option(next) || numeric {
                                 i += 1;
                                 Some(next.clone())
@@ -906,7 +884,7 @@ pub(crate) fn render_rows(rows: &[(String, String)]) -> String {
 /// trailing whitespace (`\\s+$`) removed).
 pub fn pieces_of(raw: &str, width: usize) -> Vec<String> {
     let mut pieces = Vec::new();
-    for line in raw.trim_matches(|c: char| c <= ' ').split('\n') {
+    for line in java_trim(raw).split('\n') {
         let mut next = String::new();
         for word in linebreak::segments(line) {
             if jlen(&next) + jlen(word) > width {
@@ -930,29 +908,12 @@ pub(crate) fn java_line_words(line: &str) -> Vec<String> {
     linebreak::segments(line).into_iter().map(String::from).collect()
 }
 
-/// Iteration order of a small `java.util.HashSet<String>` (16 buckets,
-/// enough for up to 12 entries): by bucket, then insertion order (`CommandLineUtils` "the
-/// orders quoted below were computed by emulating Java hashing").
+/// Iteration order of a `java.util.HashSet<String>` built by adding `items` in order
+/// ([`java_hash_order`]; `CommandLineUtils` "the orders quoted below were computed by
+/// emulating Java hashing").
 pub(crate) fn java_hash_set_order(items: &[String]) -> Vec<String> {
-    let mut unique: Vec<String> = Vec::new();
-    for i in items {
-        if !unique.contains(i) {
-            unique.push(i.clone());
-        }
-    }
-    let mut cap = 16usize;
-    while unique.len() * 4 > cap * 3 {
-        cap *= 2;
-    }
-    let bucket = |s: &String| -> usize {
-        let h = java_string_hash(s) as u32;
-        let spread = h ^ (h >> 16);
-        (spread as usize) & (cap - 1)
-    };
-    let mut keyed: Vec<(usize, usize, String)> =
-        unique.into_iter().enumerate().map(|(i, s)| (bucket(&s), i, s)).collect();
-    keyed.compact_sort();
-    keyed.into_iter().map(|(_, _, s)| s).collect()
+    let keyed: Vec<(String, i32)> = items.iter().map(|s| (s.clone(), java_string_hash(s))).collect();
+    java_hash_order(&keyed, 16)
 }
 
 #[cfg(test)]

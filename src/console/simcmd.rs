@@ -12,7 +12,6 @@ use super::opts::Tool;
 use super::session::{AppProducer, Console};
 use super::shell;
 use super::tools::log_timestamp;
-use crate::sim::broker::BrokerState;
 use crate::sim::client::config::ProducerConfig;
 use crate::sim::client::consumer::Consumer;
 use crate::sim::client::producer::Workload;
@@ -21,24 +20,25 @@ use crate::sim::node::Env;
 use crate::sim::time::parse_duration_us;
 use crate::sim::types::{NodeAddr, TopicPartition};
 use crate::sim::view::explain::describe_event;
+use crate::sim::view::model::NodeStatus;
 use crate::sim::view::names::ControllerRole;
 use crate::sim::world::{ClusterConfig, Sim};
 use std::collections::BTreeMap;
 
 /// The Kafka tools, with one line each (for `help`).
-pub(crate) const TOOL_HELP: &[(&str, &str)] = &[
-    ("kafka-topics", "create, list, describe, alter (partitions) and delete topics"),
-    ("kafka-console-producer", "send lines of stdin (or what you type) as records"),
-    ("kafka-producer-perf-test", "send many records as fast as asked and report throughput and latency"),
-    ("kafka-configs", "describe and change topic and broker configs"),
-    ("kafka-get-offsets", "show the earliest, latest or by-time offsets of partitions"),
-    ("kafka-leader-election", "run a preferred or unclean leader election"),
-    ("kafka-reassign-partitions", "generate, execute, verify, list and cancel replica moves"),
-    ("kafka-metadata-quorum", "describe the KRaft controller quorum (--status, --replication)"),
-    ("kafka-broker-api-versions", "list the API versions each live broker supports"),
-    ("kafka-console-consumer", "print the records of a topic as they arrive (Ctrl-C stops it)"),
-    ("kafka-consumer-groups", "list, describe, delete consumer groups and reset their offsets"),
-    ("kafka-consumer-perf-test", "consume many records and report throughput"),
+pub(crate) const TOOL_HELP: &[(Tool, &str)] = &[
+    (Tool::Topics, "create, list, describe, alter (partitions) and delete topics"),
+    (Tool::ConsoleProducer, "send lines of stdin (or what you type) as records"),
+    (Tool::ProducerPerfTest, "send many records as fast as asked and report throughput and latency"),
+    (Tool::Configs, "describe and change topic and broker configs"),
+    (Tool::GetOffsets, "show the earliest, latest or by-time offsets of partitions"),
+    (Tool::LeaderElection, "run a preferred or unclean leader election"),
+    (Tool::ReassignPartitions, "generate, execute, verify, list and cancel replica moves"),
+    (Tool::MetadataQuorum, "describe the KRaft controller quorum (--status, --replication)"),
+    (Tool::BrokerApiVersions, "list the API versions each live broker supports"),
+    (Tool::ConsoleConsumer, "print the records of a topic as they arrive (Ctrl-C stops it)"),
+    (Tool::ConsumerGroups, "list, describe, delete consumer groups and reset their offsets"),
+    (Tool::ConsumerPerfTest, "consume many records and report throughput"),
 ];
 
 /// The simulator commands: name, usage, one-line summary.
@@ -90,8 +90,8 @@ fn command_help(name: &str) -> Option<String> {
 /// `help`: every tool, simulator command and builtin, one line each.
 pub(crate) fn help_text() -> String {
     let mut s = String::from("Kafka tools (also as bin/<tool>.sh; add --help for their options):\n");
-    for (n, d) in TOOL_HELP {
-        s.push_str(&format!("  {} {d}\n", pad_right(n, 27)));
+    for (t, d) in TOOL_HELP {
+        s.push_str(&format!("  {} {d}\n", pad_right(t.program(), 27)));
     }
     s.push_str("Simulator commands (add --help for details):\n");
     for (n, _, d) in SIM_COMMANDS {
@@ -401,14 +401,7 @@ impl Console {
         let image = self.sim.metadata_image();
         let mut rows = Vec::new();
         for (id, b) in self.sim.brokers() {
-            let state = match &b.proc {
-                None => "down".to_string(),
-                Some(p) => match p.state {
-                    BrokerState::Running if image.map(|i| i.is_unfenced(*id)).unwrap_or(false) => "running".to_string(),
-                    BrokerState::Running => "fenced".to_string(),
-                    other => other.name().to_string(),
-                },
-            };
+            let state = NodeStatus::of_broker(b, image).label().to_string();
             let leads = image
                 .map(|i| i.topics.values().flat_map(|t| t.partitions.values()).filter(|s| s.leader == *id).count())
                 .unwrap_or(0);
@@ -726,7 +719,7 @@ impl Console {
                 let a = app()?;
                 self.sim.set_producer_workload(a.client, None)?;
                 if let Some(p) = self.sim.producer_mut(a.client) {
-                    p.flushing = true;
+                    p.flush();
                 }
                 self.sim.poke_client(a.client);
                 let c = a.client;

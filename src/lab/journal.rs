@@ -382,6 +382,15 @@ mod tests {
         let _ = c.run_script(line, true);
     }
 
+    /// A session at a save point: the console, its journal marked there, and the log saved.
+    fn saved_session() -> (Console, Journal, Vec<LogEntry>) {
+        let c = console();
+        let mut j = Journal::default();
+        j.mark(&c);
+        let saved = c.log().to_vec();
+        (c, j, saved)
+    }
+
     #[test]
     fn a_command_is_journalled_as_it_runs_and_the_clock_only_on_leaving() {
         let mut c = console();
@@ -431,10 +440,7 @@ mod tests {
 
     #[test]
     fn a_damaged_or_missing_entry_keeps_the_saved_log_and_says_what_was_skipped() {
-        let mut c = console();
-        let mut j = Journal::default();
-        j.mark(&c);
-        let saved = c.log().to_vec();
+        let (mut c, mut j, saved) = saved_session();
         let mut journal = Vec::new();
         for (t, topic) in [(100, "a"), (200, "b"), (300, "c")] {
             later(&mut c, t);
@@ -507,10 +513,7 @@ mod tests {
 
     #[test]
     fn the_leave_mark_brings_back_the_moment_of_leaving_that_the_journal_lost() {
-        let mut c = console();
-        let mut j = Journal::default();
-        j.mark(&c);
-        let saved = c.log().to_vec();
+        let (mut c, mut j, saved) = saved_session();
         let mut journal = Vec::new();
         later(&mut c, 300);
         run(&mut c, "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic a");
@@ -532,10 +535,7 @@ mod tests {
 
     #[test]
     fn a_mark_of_an_earlier_visit_or_another_session_is_ignored() {
-        let mut c = console();
-        let mut j = Journal::default();
-        j.mark(&c);
-        let saved = c.log().to_vec();
+        let (mut c, mut j, saved) = saved_session();
         let mut journal = Vec::new();
         later(&mut c, 300);
         let mark = j.leave_mark(&c, serde_json::Value::Null);

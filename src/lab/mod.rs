@@ -8,6 +8,7 @@
 //! store), and draws [`Lab::view`]. Nothing here touches the DOM, so all of it is tested
 //! natively.
 
+pub mod actions;
 pub(crate) mod charts;
 pub mod diagram;
 pub(crate) mod feed;
@@ -20,6 +21,7 @@ pub(crate) mod terminal;
 pub(crate) mod timeline;
 pub mod view;
 
+use crate::console::complete::Completion;
 use crate::console::session::Console;
 use crate::console::typing::{Mode, Prompt, Typed};
 use crate::lessons::{find, Lesson, LessonRun};
@@ -474,9 +476,9 @@ impl Lab {
         self.timeline.viewing_past()
     }
 
-    /// Tab completion for what is typed so far.
-    pub fn complete(&self, partial: &str) -> Vec<String> {
-        self.console.complete(partial)
+    /// Tab pressed on what is typed so far: the completed line and the candidates to list.
+    pub fn complete(&self, partial: &str) -> Completion {
+        self.console.tab(partial)
     }
 
     /// The lesson being followed.

@@ -25,7 +25,7 @@ impl RequestKind {
         [RequestKind::Produce, RequestKind::Fetch, RequestKind::Group, RequestKind::Transaction, RequestKind::Control];
 
     /// The kind of a Kafka API, by its name (`ApiKeys` names, as the trace records them).
-    pub fn of_api(api: &str) -> RequestKind {
+    pub(crate) fn of_api(api: &str) -> RequestKind {
         match api {
             "Produce" => RequestKind::Produce,
             "Fetch" | "FetchSnapshot" => RequestKind::Fetch,

@@ -11,6 +11,7 @@ use crate::console::shell;
 use crate::sim::errors::KafkaError;
 use crate::sim::trace::{ElectionReason, Finding, TraceKind};
 use crate::sim::types::TopicPartition;
+use crate::sim::view::model::NodeStatus;
 use crate::sim::world::Sim;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -132,8 +133,10 @@ pub enum NodeState {
     Running,
     /// The active controller (controllers only).
     Active,
-    /// Running but not the active controller (controllers only).
-    Standby,
+    /// Running but not the active controller: a follower of the quorum's leader (controllers
+    /// only; the read model's `ControllerRole::Follower`). Saved as `Standby` before.
+    #[serde(alias = "Standby")]
+    Follower,
 }
 
 impl NodeState {
@@ -143,7 +146,8 @@ impl NodeState {
             "fenced" => NodeState::Fenced,
             "running" | "up" => NodeState::Running,
             "active" => NodeState::Active,
-            "standby" => NodeState::Standby,
+            // `standby` is what goals said before the read model settled on Kafka's word.
+            "follower" | "standby" => NodeState::Follower,
             _ => return None,
         })
     }
@@ -153,7 +157,7 @@ impl NodeState {
             NodeState::Fenced => "fenced",
             NodeState::Running => "running",
             NodeState::Active => "active",
-            NodeState::Standby => "standby",
+            NodeState::Follower => "follower",
         }
     }
 }
@@ -280,7 +284,7 @@ pub enum Goal {
     Broker { id: i32, state: NodeState },
     /// `brokers OP N`: brokers in the cluster (any state).
     Brokers { op: Op, n: i64 },
-    /// `controller N down|running|active|standby`
+    /// `controller N down|running|active|follower`
     Controller { id: i32, state: NodeState },
     /// `group G state S`
     GroupState { group: String, state: String },
@@ -455,10 +459,10 @@ impl Goal {
                 Goal::Brokers { op: parse_op(w[1])?, n: parse_int(w[2])? }
             }
             "controller" => {
-                arity(3, "controller N down|running|active|standby")?;
+                arity(3, "controller N down|running|active|follower")?;
                 let state = NodeState::parse(w[2])
                     .filter(|s| *s != NodeState::Fenced)
-                    .ok_or_else(|| format!("'{}': a controller is down, running, active or standby", w[2]))?;
+                    .ok_or_else(|| format!("'{}': a controller is down, running, active or follower", w[2]))?;
                 Goal::Controller { id: parse_id(w[1])?, state }
             }
             "group" => {
@@ -537,6 +541,7 @@ impl Goal {
             }
             Goal::Broker { id, state } => format!("Broker {id} is {}", state.name()),
             Goal::Brokers { op, n } => format!("The number of brokers {} {n}", op.words()),
+            Goal::Controller { id, state: NodeState::Follower } => format!("Controller {id} is a follower"),
             Goal::Controller { id, state } => format!("Controller {id} is {}", state.name()),
             Goal::GroupState { group, state } => format!("Group {group} is {state}"),
             Goal::Group { group, metric, op, n } => {
@@ -714,16 +719,11 @@ pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::
         }
         Goal::Broker { id, state } => {
             let Some(b) = sim.brokers().get(id) else { return false };
-            let now = match &b.proc {
-                None => NodeState::Down,
-                Some(p) => {
-                    let unfenced = image.map(|i| i.is_unfenced(*id)).unwrap_or(false);
-                    if unfenced && p.state == crate::sim::broker::BrokerState::Running {
-                        NodeState::Running
-                    } else {
-                        NodeState::Fenced
-                    }
-                }
+            // The read model's status; starting and shutting down count as fenced here.
+            let now = match NodeStatus::of_broker(b, image) {
+                NodeStatus::Down => NodeState::Down,
+                NodeStatus::Running => NodeState::Running,
+                NodeStatus::Fenced | NodeStatus::Starting | NodeStatus::ShuttingDown => NodeState::Fenced,
             };
             now == *state
         }
@@ -736,7 +736,7 @@ pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::
                 NodeState::Down => !up,
                 NodeState::Running => up,
                 NodeState::Active => up && active,
-                NodeState::Standby => up && !active,
+                NodeState::Follower => up && !active,
                 NodeState::Fenced => false,
             }
         }
@@ -865,4 +865,20 @@ pub(crate) fn ran_matches(words: &[String], argv: &[String]) -> bool {
     words
         .iter()
         .all(|w| it.any(|a| a == w || a.strip_suffix(".sh").map(shell::normalize_program).as_deref() == Some(w)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::view::names::ControllerRole;
+
+    #[test]
+    fn a_running_controller_that_is_not_active_is_a_follower_as_the_read_model_says() {
+        for line in ["controller 1002 follower", "controller 1002 standby"] {
+            let g = Goal::parse(line).expect("parses");
+            assert_eq!(g, Goal::Controller { id: 1002, state: NodeState::Follower });
+            assert_eq!(g.to_string(), "controller 1002 follower");
+        }
+        assert_eq!(NodeState::Follower.name(), ControllerRole::Follower.name());
+    }
 }

@@ -26,6 +26,7 @@
 use super::{item_from_text, Scenario, ScenarioError, FORMAT_VERSION, MAX_LOG_ENTRIES, MAX_TEXT_BYTES};
 use crate::console::session::{Action, LogEntry};
 use crate::console::shell::{Redirect, ScriptItem};
+use crate::sim::base64::{self, Alphabet};
 use crate::sim::hash::crc32c;
 use crate::sim::net::NetConfig;
 use crate::sim::time::{SimTime, DEFAULT_EPOCH_MS};
@@ -307,7 +308,7 @@ pub fn decode(value: &str) -> Result<Scenario, ScenarioError> {
     let data = data.trim_end_matches('=');
     if data.len() % 4 == 2 || data.len() % 4 == 3 {
         if let Some(ch) = data.chars().last() {
-            let v = B64.iter().position(|c| *c as char == ch).unwrap_or(0);
+            let v = base64::value(ch, Alphabet::Url).unwrap_or(0);
             let unused = if data.len() % 4 == 2 { 0b1111 } else { 0b11 };
             if v & unused != 0 {
                 return Err(ScenarioError::BadCharacter { ch, position: (data.chars().count() - 1) as u32 });
@@ -754,48 +755,15 @@ impl Reader<'_> {
 
 // ---------------------------------------------------------------- base64url
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 /// base64url without padding (RFC 4648 §5), the alphabet that needs no escaping in a URL.
 pub(crate) fn base64url_encode(data: &[u8]) -> String {
-    let mut s = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let n = chunk.len();
-        let v = (u32::from(chunk[0]) << 16)
-            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*chunk.get(2).unwrap_or(&0));
-        for i in 0..=n {
-            s.push(B64[((v >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    s
+    base64::encode(data, Alphabet::Url)
 }
 
 /// Decodes base64url without padding (a trailing `=` is tolerated). A last group of one
 /// character (half a byte) is a cut link: it is dropped here and the length check reports it.
 pub(crate) fn base64url_decode(s: &str) -> Result<Vec<u8>, ScenarioError> {
-    let s = s.trim_end_matches('=');
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for (i, ch) in s.chars().enumerate() {
-        let v = match ch {
-            'A'..='Z' => ch as u32 - 'A' as u32,
-            'a'..='z' => ch as u32 - 'a' as u32 + 26,
-            '0'..='9' => ch as u32 - '0' as u32 + 52,
-            '-' | '+' => 62,
-            '_' | '/' => 63,
-            _ => return Err(ScenarioError::BadCharacter { ch, position: i as u32 }),
-        };
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Ok(out)
+    base64::decode(s, Alphabet::Url).map_err(|(ch, position)| ScenarioError::BadCharacter { ch, position })
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@
 //! Docker equivalent; simulated time is not real time).
 
 use super::Scenario;
+use crate::console::opts::Tool;
 use crate::console::session::Action;
 use crate::console::shell::ScriptItem;
 
@@ -31,22 +32,6 @@ pub(crate) const WORK_DIR: &str = "/tmp/brokerlab";
 
 /// First node id of the controllers, as in the simulator.
 const CONTROLLER_BASE_ID: u32 = 1001;
-
-/// The Kafka tools the console speaks (each is `<name>.sh` in [`KAFKA_BIN`]).
-pub(crate) const KAFKA_TOOLS: &[&str] = &[
-    "kafka-topics",
-    "kafka-console-producer",
-    "kafka-console-consumer",
-    "kafka-consumer-groups",
-    "kafka-configs",
-    "kafka-get-offsets",
-    "kafka-leader-election",
-    "kafka-reassign-partitions",
-    "kafka-producer-perf-test",
-    "kafka-consumer-perf-test",
-    "kafka-broker-api-versions",
-    "kafka-metadata-quorum",
-];
 
 /// The `docker-compose.yml` of a KRaft cluster shaped like the scenario's: its controllers
 /// (`controller-1001`, …) and brokers (`broker-1`, … published on `localhost:9092`, …), with
@@ -287,7 +272,8 @@ fn translate(item: &ScriptItem, job_stdin: Option<Option<String>>, brokers: u32)
         None => item.stdin.clone(),
     };
     let not = |why: &str| comment(&format!("not translated: {why}"));
-    let line = if KAFKA_TOOLS.contains(&program) {
+    // Every Kafka tool the console speaks is `<program>.sh` in KAFKA_BIN.
+    let line = if Tool::from_program(program).is_some() {
         let mut words = vec![format!("{KAFKA_BIN}/{program}.sh")];
         words.extend(args.iter().map(|a| shell_quote(&internal_bootstrap(a, brokers))));
         // A consumer ended with Ctrl-C in the console would run for ever in a script.

@@ -24,7 +24,9 @@
 //!
 //! Reference: `ConsumerPartitionAssignor`.
 
-use crate::sim::java::{java_string_cmp, java_string_hash};
+use crate::sim::java::{
+    java_hashmap_order, java_hashmap_order_computed, java_string_cmp, java_string_hash, JavaHashSim,
+};
 use crate::sim::sort::CompactSort;
 use crate::sim::types::{TopicId, TopicPartition};
 use serde::{Deserialize, Serialize};
@@ -103,130 +105,12 @@ pub type Assignment = BTreeMap<String, Vec<TopicPartition>>;
 pub(crate) type Transfers = BTreeMap<TopicPartition, String>;
 
 // ---------------------------------------------------------------------------------------------
-// Java hash-order emulation
+// Java hash order (the `java.util.HashMap` model is crate::sim::java's)
 // ---------------------------------------------------------------------------------------------
-
-fn spread(h: i32) -> u32 {
-    let h = h as u32;
-    h ^ (h >> 16)
-}
 
 /// `TopicPartition.hashCode()`: `31 * (31 + partition) + topic.hashCode()`.
 pub(crate) fn java_topic_partition_hash(tp: &TopicPartition) -> i32 {
     31i32.wrapping_mul(31i32.wrapping_add(tp.partition)).wrapping_add(java_string_hash(&tp.topic))
-}
-
-/// The bucket layout of a default-constructed `java.util.HashMap`/`HashSet`: 16 buckets,
-/// doubled when the size passes 3/4 of the capacity, or when a bucket grows past 8 entries while
-/// the table has fewer than 64 buckets (`treeifyBin`). Iteration is by bucket, then by position
-/// in the bucket's list (resizes keep it): `put` appends a new key to its bucket's list,
-/// `computeIfAbsent` prepends it. Bins long enough to be treeified (≥ 9 colliding keys in a
-/// table of ≥ 64 buckets) are not modelled.
-#[derive(Clone, Debug)]
-struct JavaHashSim<K> {
-    cap: u32,
-    /// (key, spread hash, rank within its bucket: ascending = iteration order).
-    entries: Vec<(K, u32, i64)>,
-    inserted: i64,
-}
-
-impl<K: PartialEq + Clone> JavaHashSim<K> {
-    fn new() -> JavaHashSim<K> {
-        JavaHashSim { cap: 16, entries: Vec::new(), inserted: 0 }
-    }
-
-    fn bucket(&self, spread_hash: u32) -> u32 {
-        spread_hash & (self.cap - 1)
-    }
-
-    fn in_bucket(&self, spread_hash: u32) -> usize {
-        let b = self.bucket(spread_hash);
-        self.entries.iter().filter(|(_, h, _)| self.bucket(*h) == b).count()
-    }
-
-    /// `HashMap.put` / `HashSet.add`: a new key goes to the end of its bucket; the table grows
-    /// after the insertion.
-    fn insert(&mut self, key: K, hash: i32) {
-        if self.entries.iter().any(|(k, _, _)| *k == key) {
-            return;
-        }
-        let s = spread(hash);
-        let in_bucket = self.in_bucket(s);
-        self.inserted += 1;
-        self.entries.push((key, s, self.inserted));
-        if in_bucket >= 8 && self.cap < 64 {
-            self.cap *= 2;
-        }
-        if self.entries.len() as u64 > u64::from(self.cap) * 3 / 4 {
-            self.cap *= 2;
-        }
-    }
-
-    /// `HashMap.computeIfAbsent`: the table grows before the insertion (when already past its
-    /// threshold), and a new key goes to the front of its bucket.
-    fn compute_if_absent(&mut self, key: K, hash: i32) {
-        if self.entries.iter().any(|(k, _, _)| *k == key) {
-            return;
-        }
-        if self.entries.len() as u64 > u64::from(self.cap) * 3 / 4 {
-            self.cap *= 2;
-        }
-        let s = spread(hash);
-        let in_bucket = self.in_bucket(s);
-        self.inserted += 1;
-        self.entries.push((key, s, -self.inserted));
-        if in_bucket >= 7 && self.cap < 64 {
-            self.cap *= 2;
-        }
-    }
-
-    fn remove(&mut self, key: &K) {
-        self.entries.retain(|(k, _, _)| k != key);
-    }
-
-    fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    fn order(&self) -> Vec<K> {
-        let mut idx: Vec<usize> = (0..self.entries.len()).collect();
-        idx.compact_sort_by_key(|&i| (self.bucket(self.entries[i].1), self.entries[i].2));
-        idx.into_iter().map(|i| self.entries[i].0.clone()).collect()
-    }
-
-    fn first(&self) -> Option<K> {
-        self.entries.iter().min_by_key(|(_, h, rank)| (self.bucket(*h), *rank)).map(|(k, _, _)| k.clone())
-    }
-}
-
-/// The iteration order of a `java.util.HashMap<String, _>` (or `HashSet<String>`) into which
-/// `keys` were put in this order (repeated keys keep their first position).
-pub fn java_hashmap_order(keys: &[String]) -> Vec<String> {
-    let mut sim = JavaHashSim::new();
-    for k in keys {
-        sim.insert(k.clone(), java_string_hash(k));
-    }
-    sim.order()
-}
-
-/// The iteration order of a `java.util.HashMap<String, _>` whose keys were added with
-/// `computeIfAbsent` in this order (e.g. Kafka's "group partitions by topic" maps).
-pub(crate) fn java_hashmap_order_computed(keys: &[String]) -> Vec<String> {
-    let mut sim = JavaHashSim::new();
-    for k in keys {
-        sim.compute_if_absent(k.clone(), java_string_hash(k));
-    }
-    sim.order()
-}
-
-/// The iteration order of a `java.util.HashSet<Integer>` built by adding `values` in order.
-#[cfg(test)]
-fn java_int_set_order(values: &[i32]) -> Vec<i32> {
-    let mut sim = JavaHashSim::new();
-    for &v in values {
-        sim.insert(v, v);
-    }
-    sim.order()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1833,6 +1717,7 @@ pub(crate) fn server_assignor_supported(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::java::java_int_set_order;
 
     fn tps(list: &[(&str, i32)]) -> Vec<TopicPartition> {
         list.iter().map(|&(t, p)| tp(t, p)).collect()
@@ -1898,7 +1783,7 @@ mod tests {
         assert_eq!(java_hashmap_order(&ids), vec!["consumer4", "consumer3", "consumer2", "consumer1"]);
         let abc: Vec<String> = ["C", "A", "B"].iter().map(|s| s.to_string()).collect();
         assert_eq!(java_hashmap_order(&abc), vec!["A", "B", "C"]);
-        assert_eq!(java_int_set_order(&[17, 1, 0, 16]), vec![0, 16, 17, 1]);
+        assert_eq!(java_int_set_order(&[17, 1, 0, 16], 16), vec![0, 16, 17, 1]);
         assert_eq!(java_topic_partition_hash(&tp("", 0)), 961);
     }
 

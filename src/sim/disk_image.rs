@@ -39,6 +39,7 @@
 //! * [`strip_disks`] + [`restore_disks`]: a reload — the world saved without its disk
 //!   contents, then filled from the rows.
 
+use crate::sim::base64::{self, Alphabet};
 use crate::sim::broker::BrokerDisk;
 use crate::sim::controller::{ControllerDisk, MetaEntry};
 use crate::sim::epoch_cache::LeaderEpochCache;
@@ -367,14 +368,16 @@ pub(crate) fn batch_crc(b: &RecordBatch) -> u32 {
 fn payload(b: &[u8]) -> Payload {
     match std::str::from_utf8(b) {
         Ok(s) => Payload::Text(s.to_string()),
-        Err(_) => Payload::Bytes { base64: b64_encode(b) },
+        Err(_) => Payload::Bytes { base64: base64::encode(b, Alphabet::Standard) },
     }
 }
 
 fn payload_bytes(p: &Payload) -> Result<Rc<[u8]>, String> {
     match p {
         Payload::Text(s) => Ok(Rc::from(s.as_bytes())),
-        Payload::Bytes { base64 } => b64_decode(base64).map(Rc::from).ok_or_else(|| "invalid base64".to_string()),
+        Payload::Bytes { base64: text } => {
+            base64::decode(text, Alphabet::Standard).map(Rc::from).map_err(|_| "invalid base64".to_string())
+        }
     }
 }
 
@@ -1185,44 +1188,6 @@ pub fn state_hash(sim: &Sim) -> u64 {
     h.finish()
 }
 
-// ---------------------------------------------------------------- base64 (standard)
-
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-fn b64_encode(data: &[u8]) -> String {
-    let mut s = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let v = (u32::from(chunk[0]) << 16)
-            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*chunk.get(2).unwrap_or(&0));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                s.push(B64[((v >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                s.push('=');
-            }
-        }
-    }
-    s
-}
-
-fn b64_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim_end_matches('=');
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0);
-    for c in s.bytes() {
-        let v = B64.iter().position(|x| *x == c)? as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1293,15 +1258,5 @@ mod tests {
         assert_eq!(f, "my-topic-2-10/00000000000000000040.log");
         assert_eq!(parse_segment_file(&f), Some((tp, 40)));
         assert_eq!(parse_segment_file("orders-0/leader-epoch-checkpoint"), None);
-    }
-
-    #[test]
-    fn standard_base64_round_trips() {
-        for n in 0..20u8 {
-            let d: Vec<u8> = (0..n).map(|i| i.wrapping_mul(91)).collect();
-            assert_eq!(b64_decode(&b64_encode(&d)).unwrap(), d);
-        }
-        assert_eq!(b64_encode(b"foobar"), "Zm9vYmFy");
-        assert_eq!(b64_encode(b"fo"), "Zm8=");
     }
 }

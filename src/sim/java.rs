@@ -6,12 +6,13 @@
 //!   Kafka's `StripedReplicaPlacer` draws from one; seeded the same, Brokerlab's placer gives the
 //!   same layouts.
 //! * [`SplittableRandom`]: `java.util.SplittableRandom`'s `nextInt(bound)`.
-//! * [`java_hash_order`]: the iteration order of a `java.util.HashMap`/`HashSet`, which decides
-//!   the order of lists Kafka collects from one (the ELR built by `PartitionChangeBuilder`, the
-//!   racks of `StripedReplicaPlacer.RackList`).
+//! * [`JavaHashSim`], [`java_hash_order`], [`java_hashmap_order`]: the iteration order of a
+//!   `java.util.HashMap`/`HashSet` (puts, `computeIfAbsent`, removals), which decides the order
+//!   of lists Kafka collects from one (the ELR built by `PartitionChangeBuilder`, the racks of
+//!   `StripedReplicaPlacer.RackList`, the sticky assignors' maps).
 //!
-//! * [`java_string_hash`], [`java_string_cmp`]: `String.hashCode` and `String.compareTo`, over
-//!   UTF-16 code units; [`java_parse_int`], [`java_parse_long`], [`java_parse_double`]:
+//! * [`java_string_hash`], [`java_string_cmp`], [`java_trim`]: `String.hashCode`,
+//!   `String.compareTo` (over UTF-16 code units) and `String.trim`; [`java_parse_int`], [`java_parse_long`], [`java_parse_double`]:
 //!   `Integer.parseInt`, `Long.parseLong`, `Double.valueOf`, as the tools parse their options.
 //!
 //! * [`scala_isr_order`]: the order of the ISR a partition leader sends in AlterPartition, which
@@ -166,25 +167,11 @@ pub(crate) fn java_capacity_for_copy(n: usize) -> u32 {
 /// long enough to become trees (9 colliding keys in a table of 64 or more) are not modelled:
 /// Brokerlab's sets of broker ids and rack names never get there.
 pub(crate) fn java_hash_order<K: PartialEq + Clone>(keys: &[(K, i32)], capacity: u32) -> Vec<K> {
-    let mut cap = table_size_for(capacity);
-    let mut entries: Vec<(K, u32)> = Vec::new();
+    let mut map = JavaHashSim::with_capacity(capacity);
     for (key, hash) in keys {
-        if entries.iter().any(|(k, _)| k == key) {
-            continue;
-        }
-        let s = spread(*hash);
-        let in_bucket = entries.iter().filter(|(_, h)| h & (cap - 1) == s & (cap - 1)).count();
-        entries.push((key.clone(), s));
-        if in_bucket >= 8 && cap < 64 {
-            cap *= 2;
-        }
-        if entries.len() as u64 > u64::from(cap) * 3 / 4 {
-            cap *= 2;
-        }
+        map.insert(key.clone(), *hash);
     }
-    let mut idx: Vec<usize> = (0..entries.len()).collect();
-    idx.compact_sort_by_key(|&i| entries[i].1 & (cap - 1));
-    idx.into_iter().map(|i| entries[i].0.clone()).collect()
+    map.order()
 }
 
 /// The iteration order of a `HashSet<Integer>` with an initial table of `capacity` buckets into
@@ -192,6 +179,115 @@ pub(crate) fn java_hash_order<K: PartialEq + Clone>(keys: &[(K, i32)], capacity:
 pub(crate) fn java_int_set_order(values: &[i32], capacity: u32) -> Vec<i32> {
     let keyed: Vec<(i32, i32)> = values.iter().map(|&v| (v, v)).collect();
     java_hash_order(&keyed, capacity)
+}
+
+/// The bucket layout of a `java.util.HashMap`/`HashSet` (16 buckets when default-constructed),
+/// doubled when the size passes 3/4 of the capacity, or when a bucket grows past 8 entries while
+/// the table has fewer than 64 buckets (`treeifyBin`). Iteration is by bucket, then by position
+/// in the bucket's list (resizes keep it): `put` appends a new key to its bucket's list,
+/// `computeIfAbsent` prepends it. Bins long enough to be treeified (≥ 9 colliding keys in a
+/// table of ≥ 64 buckets) are not modelled.
+#[derive(Clone, Debug)]
+pub(crate) struct JavaHashSim<K> {
+    cap: u32,
+    /// (key, spread hash, rank within its bucket: ascending = iteration order).
+    entries: Vec<(K, u32, i64)>,
+    inserted: i64,
+}
+
+impl<K: PartialEq + Clone> JavaHashSim<K> {
+    /// `new HashMap<>()`: 16 buckets.
+    pub(crate) fn new() -> JavaHashSim<K> {
+        JavaHashSim::with_capacity(16)
+    }
+
+    /// `new HashMap<>(capacity)`: the table starts at `tableSizeFor(capacity)` buckets.
+    pub(crate) fn with_capacity(capacity: u32) -> JavaHashSim<K> {
+        JavaHashSim { cap: table_size_for(capacity), entries: Vec::new(), inserted: 0 }
+    }
+
+    fn bucket(&self, spread_hash: u32) -> u32 {
+        spread_hash & (self.cap - 1)
+    }
+
+    fn in_bucket(&self, spread_hash: u32) -> usize {
+        let b = self.bucket(spread_hash);
+        self.entries.iter().filter(|(_, h, _)| self.bucket(*h) == b).count()
+    }
+
+    /// `HashMap.put` / `HashSet.add`: a new key goes to the end of its bucket; the table grows
+    /// after the insertion.
+    pub(crate) fn insert(&mut self, key: K, hash: i32) {
+        if self.entries.iter().any(|(k, _, _)| *k == key) {
+            return;
+        }
+        let s = spread(hash);
+        let in_bucket = self.in_bucket(s);
+        self.inserted += 1;
+        self.entries.push((key, s, self.inserted));
+        if in_bucket >= 8 && self.cap < 64 {
+            self.cap *= 2;
+        }
+        if self.entries.len() as u64 > u64::from(self.cap) * 3 / 4 {
+            self.cap *= 2;
+        }
+    }
+
+    /// `HashMap.computeIfAbsent`: the table grows before the insertion (when already past its
+    /// threshold), and a new key goes to the front of its bucket.
+    pub(crate) fn compute_if_absent(&mut self, key: K, hash: i32) {
+        if self.entries.iter().any(|(k, _, _)| *k == key) {
+            return;
+        }
+        if self.entries.len() as u64 > u64::from(self.cap) * 3 / 4 {
+            self.cap *= 2;
+        }
+        let s = spread(hash);
+        let in_bucket = self.in_bucket(s);
+        self.inserted += 1;
+        self.entries.push((key, s, -self.inserted));
+        if in_bucket >= 7 && self.cap < 64 {
+            self.cap *= 2;
+        }
+    }
+
+    pub(crate) fn remove(&mut self, key: &K) {
+        self.entries.retain(|(k, _, _)| k != key);
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub(crate) fn order(&self) -> Vec<K> {
+        let mut idx: Vec<usize> = (0..self.entries.len()).collect();
+        idx.compact_sort_by_key(|&i| (self.bucket(self.entries[i].1), self.entries[i].2));
+        idx.into_iter().map(|i| self.entries[i].0.clone()).collect()
+    }
+
+    pub(crate) fn first(&self) -> Option<K> {
+        self.entries.iter().min_by_key(|(_, h, rank)| (self.bucket(*h), *rank)).map(|(k, _, _)| k.clone())
+    }
+}
+
+/// The iteration order of a `java.util.HashMap<String, _>` (or `HashSet<String>`) into which
+/// `keys` were put in this order (repeated keys keep their first position).
+pub fn java_hashmap_order(keys: &[String]) -> Vec<String> {
+    let mut sim = JavaHashSim::new();
+    for k in keys {
+        sim.insert(k.clone(), java_string_hash(k));
+    }
+    sim.order()
+}
+
+/// The iteration order of a `java.util.HashMap<String, _>` whose keys were added with
+/// `computeIfAbsent` in this order (e.g. Kafka's "group partitions by topic" maps).
+pub(crate) fn java_hashmap_order_computed(keys: &[String]) -> Vec<String> {
+    let mut sim = JavaHashSim::new();
+    for k in keys {
+        sim.compute_if_absent(k.clone(), java_string_hash(k));
+    }
+    sim.order()
 }
 
 /// The order of the ISR that `kafka.cluster.Partition` sends in an AlterPartition request:
@@ -234,6 +330,11 @@ pub(crate) fn java_string_hash(s: &str) -> i32 {
 /// Rust's byte order only for characters outside the Basic Multilingual Plane).
 pub(crate) fn java_string_cmp(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// Java `String.trim()`: strips every char up to U+0020 from both ends.
+pub(crate) fn java_trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c <= ' ')
 }
 
 /// Java `Integer.parseInt` (optional sign, decimal digits, 32-bit range).

@@ -1,6 +1,7 @@
 //! The engine: a deterministic Kafka cluster as sans-IO state machines.
 
 pub mod assignor;
+pub(crate) mod base64;
 pub mod batch_row;
 pub mod broker;
 pub(crate) mod checker;

@@ -2,6 +2,7 @@
 //! This is the ground floor: it imports nothing of the engine but its random source, so the
 //! protocol, the metadata log, the network, the trace and the nodes can all build on it.
 
+use crate::sim::base64::{self, Alphabet};
 use crate::sim::rng::Pcg32;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -105,23 +106,8 @@ impl fmt::Display for TopicId {
         let mut bytes = [0u8; 16];
         bytes[..8].copy_from_slice(&self.0.to_be_bytes());
         bytes[8..].copy_from_slice(&self.1.to_be_bytes());
-        f.write_str(&base64url_nopad(&bytes))
+        f.write_str(&base64::encode(&bytes, Alphabet::Url))
     }
-}
-
-/// URL-safe base64 without padding.
-pub(crate) fn base64url_nopad(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(data.len() * 4 / 3 + 2);
-    for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        let chars = chunk.len() + 1;
-        for i in 0..chars {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! The lab lives outside Yew's state (`Rc<RefCell<Lab>>`); only when something visible
 //! changed does it hand over a new [`LabView`], so a paused page does no work at all.
 
+use crate::console::complete::Completion;
 use crate::lab::persist::StoreStatus;
 use crate::lab::{BenchCluster, Boot, Effect, Event, Lab, LabView};
 use crate::sim::sort::CompactSort;
@@ -142,7 +143,9 @@ impl Component for App {
         let complete = {
             let lab = lab.clone().ok();
             Callback::from(move |partial: String| {
-                lab.as_ref().and_then(|l| l.try_borrow().ok().map(|l| l.complete(&partial))).unwrap_or_default()
+                lab.as_ref()
+                    .and_then(|l| l.try_borrow().ok().map(|l| l.complete(&partial)))
+                    .unwrap_or(Completion { line: partial, candidates: Vec::new() })
             })
         };
         let keys = {

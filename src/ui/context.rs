@@ -2,6 +2,7 @@
 //! The lab itself lives outside the component tree (`crate::lab`); components draw its
 //! [`LabView`](crate::lab::LabView) and send [`Event`]s.
 
+use crate::console::complete::Completion;
 use crate::lab::Event;
 use yew::prelude::*;
 
@@ -10,7 +11,7 @@ use yew::prelude::*;
 #[derive(Clone, PartialEq)]
 pub struct LabContext {
     pub dispatch: Callback<Event>,
-    pub complete: Callback<String, Vec<String>>,
+    pub complete: Callback<String, Completion>,
 }
 
 /// A lab string as a Yew attribute value.

@@ -11,7 +11,7 @@
 //! known (see the report).
 
 use super::super::format::Output;
-use super::{Parsed, ParsedOpts};
+use super::{Parsed, ParsedOpts, Tool};
 use crate::sim::java::{java_parse_double, java_parse_int, java_parse_long};
 
 /// The type of an argparse4j argument value.
@@ -150,7 +150,7 @@ pub(crate) struct ParserSpec {
 
 /// `kafka-metadata-quorum` (`MetadataQuorumCommand`).
 pub(crate) static METADATA_QUORUM: ParserSpec = ParserSpec {
-    prog: "kafka-metadata-quorum",
+    prog: Tool::MetadataQuorum.program(),
     description: "This tool describes kraft metadata quorum status.",
     args: &[
         value("--bootstrap-server", "BOOTSTRAP_SERVER", ArgType::String, "A comma-separated list of host:port pairs to use for establishing the connection to the Kafka cluster.").in_group(0),
@@ -190,7 +190,7 @@ pub(crate) static METADATA_QUORUM: ParserSpec = ParserSpec {
 /// order they are added, the payload group last in the usage (argparse4j puts mutually exclusive
 /// groups after the other arguments).
 pub(crate) static PRODUCER_PERF_TEST: ParserSpec = ParserSpec {
-    prog: "kafka-producer-perf-test",
+    prog: Tool::ProducerPerfTest.program(),
     description: "This tool is used to verify the producer performance. To enable transactions, you can specify a transactional id or set a transaction duration using --transaction-duration-ms. There are three ways to specify the transactional id: set transactional.id=<id> via --command-property, set transactional.id=<id> in the config file via --command-config, or use --transactional-id <id>.",
     args: &[
         value("--bootstrap-server", "BOOTSTRAP-SERVER", ArgType::String, "The server(s) to connect to. This config takes precedence over bootstrap.servers specified via --command-property or --command-config."),

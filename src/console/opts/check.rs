@@ -14,7 +14,6 @@ use super::{
     main_no_exit_output, missing_required, option_error, usage_error, validate_bootstrap_server, ParsedOpts, Tool,
     ToolSpec,
 };
-use crate::sim::sort::CompactSort;
 
 /// Runs the checks of `tool`.
 pub(crate) fn check(tool: Tool, spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
@@ -140,22 +139,12 @@ fn check_topics(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     Ok(notes)
 }
 
-/// Iteration order of a Java `HashSet<OptionSpec>`: a spec hashes as the
-/// list of its names (`List.hashCode` of one element is `31 + hash`).
+/// Iteration order of a Java `HashSet<OptionSpec>`: a spec hashes as the list of its names
+/// (`List.hashCode` of one element is `31 + hash`).
 pub(crate) fn java_option_set_order(names: &[String]) -> Vec<String> {
-    // java_hash_set_order hashes the string itself; for a one-element list
-    // the hash is 31 + h, so emulate by bucketing on that value.
-    let mut keyed: Vec<(usize, usize, String)> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            let h = (31i32).wrapping_add(crate::sim::java::java_string_hash(n)) as u32;
-            let spread = h ^ (h >> 16);
-            ((spread & 15) as usize, i, n.clone())
-        })
-        .collect();
-    keyed.compact_sort();
-    keyed.into_iter().map(|(_, _, n)| n).collect()
+    let keyed: Vec<(String, i32)> =
+        names.iter().map(|n| (n.clone(), 31i32.wrapping_add(crate::sim::java::java_string_hash(n)))).collect();
+    crate::sim::java::java_hash_order(&keyed, 16)
 }
 
 // ---------------------------------------------------------------------------

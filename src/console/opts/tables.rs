@@ -34,7 +34,6 @@ fn topic_config_names() -> Vec<&'static str> {
 /// `kafka-topics` (`TopicCommand.TopicCommandOptions`).
 pub(crate) static TOPICS: LazyLock<ToolSpec> = LazyLock::new(|| ToolSpec {
     tool: Tool::Topics,
-    name: "kafka-topics",
     description_help: "This tool helps to create, delete, describe, or change a topic.",
     description_noargs: "Create, delete, describe, or change a topic.",
     parse_errors: ParseErrorStyle::MessageAndStackTrace,
@@ -78,7 +77,6 @@ const PROPERTY_DEPRECATED_DESC: &str = "(DEPRECATED) A mechanism to pass user-de
 /// predecessors).
 pub(crate) static CONSOLE_PRODUCER: ToolSpec = ToolSpec {
     tool: Tool::ConsoleProducer,
-    name: "kafka-console-producer",
     description_help: "This tool helps to read data from standard input and publish it to Kafka.",
     description_noargs: "This tool helps to read data from standard input and publish it to Kafka.",
     parse_errors: ParseErrorStyle::UsageOnStderr,
@@ -119,7 +117,6 @@ const FORMATTER_PROPERTY_DEPRECATED_DESC: &str = "(DEPRECATED) The properties to
 /// predecessors).
 pub(crate) static CONSOLE_CONSUMER: ToolSpec = ToolSpec {
     tool: Tool::ConsoleConsumer,
-    name: "kafka-console-consumer",
     description_help: "This tool helps to read data from Kafka topics and outputs it to standard output.",
     description_noargs: "This tool helps to read data from Kafka topics and outputs it to standard output.",
     parse_errors: ParseErrorStyle::UsageOnStderr,
@@ -153,7 +150,6 @@ pub(crate) static CONSOLE_CONSUMER: ToolSpec = ToolSpec {
 /// `NL` as `\n`; `--validate-regex` is new in 4.x and `--timeout` defaults to 30000).
 pub(crate) static CONSUMER_GROUPS: ToolSpec = ToolSpec {
     tool: Tool::ConsumerGroups,
-    name: "kafka-consumer-groups",
     description_help: "This tool helps to list, describe, delete and manage the offsets of consumer groups.",
     description_noargs: "This tool helps to list, describe, delete and manage the offsets of consumer groups.",
     parse_errors: ParseErrorStyle::UncaughtJvm,
@@ -270,7 +266,6 @@ static CONFIGS_ADD_CONFIG_DESC: LazyLock<String> = LazyLock::new(|| {
 pub(crate) static CONFIGS: LazyLock<ToolSpec> = LazyLock::new(|| {
     ToolSpec {
     tool: Tool::Configs,
-    name: "kafka-configs",
     description_help: "This tool helps to manipulate and describe entity config for a topic, client, user, broker, ip, client-metrics or group",
     description_noargs: "This tool helps to manipulate and describe entity config for a topic, client, user, broker, ip, client-metrics or group",
     parse_errors: ParseErrorStyle::MessageOnly,
@@ -311,7 +306,6 @@ static CONFIGS_OPTIONS: LazyLock<Vec<O>> = LazyLock::new(|| {
 /// `--broker-list` is gone in 4.0, the extended `--time` text is assumed).
 pub(crate) static GET_OFFSETS: ToolSpec = ToolSpec {
     tool: Tool::GetOffsets,
-    name: "kafka-get-offsets",
     description_help: "An interactive shell for getting topic-partition offsets.",
     description_noargs: "An interactive shell for getting topic-partition offsets.",
     parse_errors: ParseErrorStyle::ErrorOccurred,
@@ -332,7 +326,6 @@ pub(crate) const ELECTION_TYPES: &[&str] = &["PREFERRED", "UNCLEAN"];
 /// `kafka-leader-election` (`LeaderElectionCommand.LeaderElectionCommandOptions`).
 pub(crate) static LEADER_ELECTION: ToolSpec = ToolSpec {
     tool: Tool::LeaderElection,
-    name: "kafka-leader-election",
     description_help: "This tool attempts to elect a new leader for a set of topic partitions. The type of elections supported are preferred replicas and unclean replicas.",
     description_noargs: "This tool attempts to elect a new leader for a set of topic partitions. The type of elections supported are preferred replicas and unclean replicas.",
     parse_errors: ParseErrorStyle::MessageAndStackTrace,
@@ -351,7 +344,6 @@ pub(crate) static LEADER_ELECTION: ToolSpec = ToolSpec {
 /// `kafka-reassign-partitions` (`ReassignPartitionsCommandOptions`).
 pub(crate) static REASSIGN_PARTITIONS: ToolSpec = ToolSpec {
     tool: Tool::ReassignPartitions,
-    name: "kafka-reassign-partitions",
     description_help: "This tool helps to move topic partitions between replicas.",
     description_noargs: "This command moves topic partitions between replicas.",
     parse_errors: ParseErrorStyle::UncaughtJvm,
@@ -381,7 +373,6 @@ pub(crate) static REASSIGN_PARTITIONS: ToolSpec = ToolSpec {
 /// KIP-1147 `--num-records`/`--command-config`/`--command-property`).
 pub(crate) static CONSUMER_PERF_TEST: ToolSpec = ToolSpec {
     tool: Tool::ConsumerPerfTest,
-    name: "kafka-consumer-perf-test",
     description_help: "This tool is used to verify the consumer performance.",
     description_noargs: "This tool is used to verify the consumer performance.",
     parse_errors: ParseErrorStyle::UsageOnStderr,
@@ -414,7 +405,6 @@ pub(crate) static CONSUMER_PERF_TEST: ToolSpec = ToolSpec {
 /// `--bootstrap-server` wording "REQUIRED: ..." is assumed).
 pub(crate) static BROKER_API_VERSIONS: ToolSpec = ToolSpec {
     tool: Tool::BrokerApiVersions,
-    name: "kafka-broker-api-versions",
     description_help: "This tool helps to retrieve broker version information.",
     description_noargs: "This tool helps to retrieve broker version information.",
     parse_errors: ParseErrorStyle::MessageAndStackTrace,

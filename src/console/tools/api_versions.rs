@@ -70,3 +70,27 @@ pub fn advertised(list: &[(i16, String, i16, i16)]) -> Vec<ApiKeyInfo> {
     }
     apis
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::broker::requests::api_versions as broker_answer;
+
+    // `BrokerApiVersionsCommand` (block layout) over the 4.4 broker's table; the numbers
+    // themselves are checked against Kafka by tests/conformance_vectors.rs
+    #[test]
+    fn api_versions_4_4_table() {
+        let apis = advertised(&broker_answer());
+        let node = BrokerNode { host: "localhost".into(), port: 9092, id: 1, rack: None, is_fenced: Some(false) };
+        let o = api_versions(&[(node, Ok(apis.clone()))]);
+        let out = o.stdout();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "localhost:9092 (id: 1 rack: null isFenced: false) -> (");
+        assert!(lines[1].starts_with("\tProduce(0): 0 to "));
+        assert!(lines.contains(&"\tDescribeTopicPartitions(75): 0 [usable: 0],"));
+        assert!(lines.contains(&"\tPushTelemetry(72): UNSUPPORTED,"));
+        assert_eq!(*lines.last().unwrap(), ")");
+        assert!(!lines[lines.len() - 2].ends_with(','));
+        assert_eq!(lines.len(), apis.len() + 2);
+    }
+}

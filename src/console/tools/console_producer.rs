@@ -272,7 +272,7 @@ impl ProducerJob {
         self.phase = Phase::Closing;
         self.queue.clear();
         if let Some(p) = sim.producer_mut(self.client) {
-            p.flushing = true;
+            p.flush();
         }
         sim.poke_client(self.client);
     }

@@ -569,7 +569,7 @@ impl Job for PerfJob {
         if !self.flushing {
             self.flushing = true;
             if let Some(p) = sim.producer_mut(self.client) {
-                p.flushing = true;
+                p.flush();
             }
             sim.poke_client(self.client);
         }

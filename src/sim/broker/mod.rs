@@ -76,17 +76,6 @@ pub enum BrokerState {
     ShuttingDown,
 }
 
-impl BrokerState {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            BrokerState::Starting => "starting",
-            BrokerState::Fenced => "fenced",
-            BrokerState::Running => "running",
-            BrokerState::ShuttingDown => "shutting down",
-        }
-    }
-}
-
 /// The link to the active controller: who we think leads the quorum.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct ControllerLink {
@@ -296,63 +285,19 @@ impl Node for BrokerNode {
     type Input = BrokerInput;
 
     fn handle_input(&mut self, now: SimTime, input: BrokerInput, env: &Env, out: &mut BrokerOut) {
-        let Some(mut step) = self.step(now, env, out) else { return };
-        match input {
-            BrokerInput::SlowFetches { delay_ms } => step.proc.fetch_delay_ms = delay_ms.max(0),
-            BrokerInput::ControlledShutdown if step.proc.broker_epoch < 0 => step.out.exit(),
-            BrokerInput::ControlledShutdown => step.begin_controlled_shutdown(),
-        }
+        self.run(now, env, out, |step| step.handle_input(input));
     }
 
     fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut BrokerOut) {
-        let Some(mut step) = self.step(now, env, out) else { return };
-        match msg.body {
-            Body::Req(req) => step.handle_request(ReplyTo { to: from, corr: msg.corr }, req),
-            Body::Resp(resp) => step.handle_response(from, msg.corr, resp),
-        }
+        self.run(now, env, out, |step| step.handle_message(from, msg));
     }
 
     fn handle_timer(&mut self, now: SimTime, timer: BrokerTimer, env: &Env, out: &mut BrokerOut) {
-        let Some(mut step) = self.step(now, env, out) else { return };
-        step.handle_timer(timer);
+        self.run(now, env, out, |step| step.handle_timer(timer));
     }
 
     fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, env: &Env, out: &mut BrokerOut) {
-        let Some(mut step) = self.step(now, env, out) else { return };
-        match peer {
-            NodeAddr::Controller(_) => {
-                // Only the connection to the controller we talk to matters; requests sent to it
-                // are sent again (to the next voter) after a short backoff.
-                let target = step.proc.controller.target(env);
-                let lost_alter: Vec<u64> =
-                    step.proc.alter_partition_inflight.iter().filter(|(_, i)| i.to == peer).map(|(c, _)| *c).collect();
-                for c in &lost_alter {
-                    step.proc.alter_partition_inflight.remove(c);
-                }
-                if peer != target && lost_alter.is_empty() {
-                    return;
-                }
-                if peer == target {
-                    step.proc.controller.failed();
-                    if step.proc.producer_id_inflight.take().is_some() {
-                        step.proc.producer_id_backoff_until = now;
-                    }
-                    step.proc.meta_fetch_inflight = None;
-                    step.proc.registration_inflight = None;
-                    step.proc.heartbeat_inflight = None;
-                }
-                step.schedule_controller_retry(100);
-            }
-            NodeAddr::Broker(leader) => {
-                if let Some(f) = step.proc.fetchers.get_mut(&leader) {
-                    f.inflight = None;
-                    let at = now.plus_ms(env.settings.replica_fetch_backoff_ms);
-                    f.backoff_until = at;
-                    step.out.timer(at, BrokerTimer::FetcherWake(leader));
-                }
-            }
-            NodeAddr::Client(_) => {}
-        }
+        self.run(now, env, out, |step| step.handle_disconnect(peer));
     }
 }
 
@@ -370,10 +315,12 @@ pub(crate) struct BrokerStep<'a> {
 }
 
 impl BrokerNode {
-    /// The step of this broker's process for one input, if it is running.
-    fn step<'a>(&'a mut self, now: SimTime, env: &'a Env, out: &'a mut BrokerOut) -> Option<BrokerStep<'a>> {
-        let proc = self.proc.as_mut()?;
-        Some(BrokerStep { proc, disk: &mut self.disk, now, env, out })
+    /// Runs `f` as one step of this broker's process; a broker that is not running takes no
+    /// input (what reaches it is lost, as with a dead process).
+    fn run(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut, f: impl FnOnce(&mut BrokerStep)) {
+        if let Some(proc) = self.proc.as_mut() {
+            f(&mut BrokerStep { proc, disk: &mut self.disk, now, env, out });
+        }
     }
 }
 
@@ -475,6 +422,61 @@ impl BrokerStep<'_> {
         self.proc.state = BrokerState::ShuttingDown;
         self.proc.heartbeat_inflight = None;
         self.send_heartbeat();
+    }
+
+    /// What the learner's commands ask of the broker.
+    fn handle_input(&mut self, input: BrokerInput) {
+        match input {
+            BrokerInput::SlowFetches { delay_ms } => self.proc.fetch_delay_ms = delay_ms.max(0),
+            BrokerInput::ControlledShutdown if self.proc.broker_epoch < 0 => self.out.exit(),
+            BrokerInput::ControlledShutdown => self.begin_controlled_shutdown(),
+        }
+    }
+
+    fn handle_message(&mut self, from: NodeAddr, msg: Message) {
+        match msg.body {
+            Body::Req(req) => self.handle_request(ReplyTo { to: from, corr: msg.corr }, req),
+            Body::Resp(resp) => self.handle_response(from, msg.corr, resp),
+        }
+    }
+
+    /// The connection to `peer` closed.
+    fn handle_disconnect(&mut self, peer: NodeAddr) {
+        let now = self.now;
+        match peer {
+            NodeAddr::Controller(_) => {
+                // Only the connection to the controller we talk to matters; requests sent to it
+                // are sent again (to the next voter) after a short backoff.
+                let target = self.proc.controller.target(self.env);
+                let lost_alter: Vec<u64> =
+                    self.proc.alter_partition_inflight.iter().filter(|(_, i)| i.to == peer).map(|(c, _)| *c).collect();
+                for c in &lost_alter {
+                    self.proc.alter_partition_inflight.remove(c);
+                }
+                if peer != target && lost_alter.is_empty() {
+                    return;
+                }
+                if peer == target {
+                    self.proc.controller.failed();
+                    if self.proc.producer_id_inflight.take().is_some() {
+                        self.proc.producer_id_backoff_until = now;
+                    }
+                    self.proc.meta_fetch_inflight = None;
+                    self.proc.registration_inflight = None;
+                    self.proc.heartbeat_inflight = None;
+                }
+                self.schedule_controller_retry(100);
+            }
+            NodeAddr::Broker(leader) => {
+                if let Some(f) = self.proc.fetchers.get_mut(&leader) {
+                    f.inflight = None;
+                    let at = now.plus_ms(self.env.settings.replica_fetch_backoff_ms);
+                    f.backoff_until = at;
+                    self.out.timer(at, BrokerTimer::FetcherWake(leader));
+                }
+            }
+            NodeAddr::Client(_) => {}
+        }
     }
 
     fn handle_request(&mut self, reply: ReplyTo, req: Request) {

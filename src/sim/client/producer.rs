@@ -130,7 +130,8 @@ pub struct Producer {
     pid_inflight: Option<u64>,
     pid_backoff: SimTime,
     next_seq: BTreeMap<TopicPartition, i32>,
-    pub flushing: bool,
+    /// `flush()` was called: what is batched goes out now, without waiting for `linger.ms`.
+    flushing: bool,
     pub closed: bool,
     pub fatal: Option<String>,
     wake_at: Option<SimTime>,
@@ -246,6 +247,12 @@ impl Producer {
             self.pending.push_back((id, record, now));
         }
         Ok(id)
+    }
+
+    /// `KafkaProducer.flush()` (and the start of `close()`): every batch is ready to send now,
+    /// whatever its `linger.ms`; the client sends them when it next runs.
+    pub(crate) fn flush(&mut self) {
+        self.flushing = true;
     }
 
     /// Whether everything sent has completed.

@@ -7,7 +7,7 @@
 //! here are the ones `ConfigDef.Range.ensureValid` makes (`Number.doubleValue()`).
 
 use super::{Type, Valid};
-use crate::sim::sort::CompactSort;
+use crate::sim::java::{java_capacity_for_copy, java_hash_order, java_string_hash, java_trim};
 
 /// A value parsed as its config's type (`ConfigDef.parseType`).
 #[derive(Clone, Debug, PartialEq)]
@@ -55,11 +55,6 @@ impl Parsed {
 /// `new ConfigException(name, value, message).getMessage()`.
 pub(crate) fn invalid(name: &str, value: &str, message: &str) -> String {
     format!("Invalid value {value} for configuration {name}: {message}")
-}
-
-/// `String.trim()`: strips every char up to U+0020.
-pub(crate) fn java_trim(s: &str) -> &str {
-    s.trim_matches(|c: char| c <= ' ')
 }
 
 /// Splits on `\s*,\s*` like `String.split(regex, -1)` on an already trimmed string.
@@ -315,28 +310,11 @@ fn is_host_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '%' | '.' | '_')
 }
 
-/// `HashSet<String>.toString()` of a few names: Java's iteration order for a set sized for
-/// them (`HashMap` buckets by the spread `String.hashCode()`, then insertion order).
+/// `HashSet<String>.toString()` of `new HashSet<>(names)`: Java's iteration order for a set
+/// sized for them ([`java_hash_order`]).
 pub(crate) fn java_set_string(names: &[String]) -> String {
-    let mut cap = 16usize;
-    while (names.len() as f64) / 0.75 + 1.0 > cap as f64 {
-        cap *= 2;
-    }
-    let bucket = |s: &str| {
-        let h = s.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(i32::from(c as i16)));
-        let spread = h ^ ((h as u32) >> 16) as i32;
-        (spread as u32 as usize) & (cap - 1)
-    };
-    let mut unique: Vec<&String> = Vec::new();
-    for n in names {
-        if !unique.contains(&n) {
-            unique.push(n);
-        }
-    }
-    let mut ordered: Vec<(usize, usize, &String)> =
-        unique.iter().enumerate().map(|(i, n)| (bucket(n), i, *n)).collect();
-    ordered.compact_sort();
-    format!("[{}]", ordered.iter().map(|(_, _, n)| n.as_str()).collect::<Vec<_>>().join(", "))
+    let keyed: Vec<(&str, i32)> = names.iter().map(|n| (n.as_str(), java_string_hash(n))).collect();
+    format!("[{}]", java_hash_order(&keyed, java_capacity_for_copy(names.len())).join(", "))
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ mod java;
 mod rules;
 
 use crate::sim::errors::{ApiError, KafkaError};
+use crate::sim::java::java_trim;
 use crate::sim::sort::CompactSort;
 use crate::sim::types::BrokerId;
 use java::{ensure_valid, java_set_string, parse_type, Parsed};
@@ -374,7 +375,7 @@ fn validate_topic_values(configs: &BTreeMap<String, String>, broker: &BTreeMap<S
     }
     let lag = |name: &str| -> i64 {
         let v = configs.get(name).cloned().or_else(|| topic_broker_value(name, broker));
-        v.and_then(|v| java::java_trim(&v).parse().ok()).unwrap_or(0)
+        v.and_then(|v| java_trim(&v).parse().ok()).unwrap_or(0)
     };
     let (min, max) = (lag("min.compaction.lag.ms"), lag("max.compaction.lag.ms"));
     if min > max {
@@ -399,7 +400,7 @@ pub fn validate_topic_configs_on_controller(
     broker: &BTreeMap<String, String>,
 ) -> Result<(), String> {
     validate_topic_values(configs, broker)?;
-    let remote = configs.get("remote.storage.enable").is_some_and(|v| java::java_trim(v).eq_ignore_ascii_case("true"));
+    let remote = configs.get("remote.storage.enable").is_some_and(|v| java_trim(v).eq_ignore_ascii_case("true"));
     if remote {
         return Err(
             "Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage."
@@ -461,8 +462,8 @@ pub(crate) fn topic_broker_value(topic_config: &str, broker: &BTreeMap<String, S
     let def = topic_config_def(topic_config)?;
     let Some(server) = def.server_default else { return def.default.map(str::to_string) };
     let e = rules::Effective { set: broker, originals: broker };
-    let set_num = |n: &str| broker.get(n).and_then(|v| java::java_trim(v).parse::<i64>().ok());
-    let hours = |n: &str| broker_config_value(n, broker).and_then(|v| java::java_trim(&v).parse::<i64>().ok());
+    let set_num = |n: &str| broker.get(n).and_then(|v| java_trim(v).parse::<i64>().ok());
+    let hours = |n: &str| broker_config_value(n, broker).and_then(|v| java_trim(&v).parse::<i64>().ok());
     Some(match server {
         "log.retention.ms" => rules::retention_ms(&e).to_string(),
         "log.roll.ms" => set_num(server)
@@ -531,10 +532,7 @@ impl TopicConfig {
             retention_bytes: long("retention.bytes"),
             retention_ms: long("retention.ms"),
             // LogConfig.segmentSize(): the internal test override wins when set.
-            segment_bytes: match topic
-                .get("internal.segment.bytes")
-                .and_then(|v| java::java_trim(v).parse::<i32>().ok())
-            {
+            segment_bytes: match topic.get("internal.segment.bytes").and_then(|v| java_trim(v).parse::<i32>().ok()) {
                 Some(internal) => internal,
                 None => long("segment.bytes") as i32,
             },

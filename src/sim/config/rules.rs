@@ -8,7 +8,8 @@
 //! and the controllers behind `controller.quorum.bootstrap.servers`; see `implicit_static`.
 
 use super::broker_config_def;
-use super::java::{host_port, invalid, java_trim, split_list};
+use super::java::{host_port, invalid, split_list};
+use crate::sim::java::java_trim;
 use crate::sim::sort::CompactSort;
 use std::collections::BTreeMap;
 

@@ -299,29 +299,15 @@ impl Node for ControllerNode {
     }
 
     fn handle_message(&mut self, now: SimTime, from: NodeAddr, msg: Message, env: &Env, out: &mut ControllerOut) {
-        let Some(mut step) = self.step(now, env, out) else { return };
-        match msg.body {
-            Body::Req(req) => step.handle_request(ReplyTo { to: from, corr: msg.corr }, req),
-            Body::Resp(resp) => step.handle_response(msg.corr, resp),
-        }
-        step.after_step();
+        self.run(now, env, out, |step| step.handle_message(from, msg));
     }
 
     fn handle_timer(&mut self, now: SimTime, timer: ControllerTimer, env: &Env, out: &mut ControllerOut) {
-        let Some(mut step) = self.step(now, env, out) else { return };
-        step.handle_timer(timer);
-        step.after_step();
+        self.run(now, env, out, |step| step.handle_timer(timer));
     }
 
     fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, env: &Env, out: &mut ControllerOut) {
-        let Some(mut step) = self.step(now, env, out) else { return };
-        if let NodeAddr::Controller(_) = peer {
-            if step.proc.fetch_inflight.is_some() {
-                step.proc.fetch_inflight = None;
-                step.out.timer(now.plus_ms(50), ControllerTimer::QuorumFetch);
-            }
-        }
-        step.after_step();
+        self.run(now, env, out, |step| step.handle_disconnect(peer));
     }
 }
 
@@ -339,10 +325,14 @@ pub(crate) struct ControllerStep<'a> {
 }
 
 impl ControllerNode {
-    /// The step of this controller's process for one input, if it is running.
-    fn step<'a>(&'a mut self, now: SimTime, env: &'a Env, out: &'a mut ControllerOut) -> Option<ControllerStep<'a>> {
-        let proc = self.proc.as_mut()?;
-        Some(ControllerStep { proc, disk: &mut self.disk, now, env, out })
+    /// Runs `f` as one step of this controller's process, then [`ControllerStep::after_step`];
+    /// a controller that is not running takes no input.
+    fn run(&mut self, now: SimTime, env: &Env, out: &mut ControllerOut, f: impl FnOnce(&mut ControllerStep)) {
+        if let Some(proc) = self.proc.as_mut() {
+            let mut step = ControllerStep { proc, disk: &mut self.disk, now, env, out };
+            f(&mut step);
+            step.after_step();
+        }
     }
 }
 
@@ -438,6 +428,23 @@ impl ControllerStep<'_> {
             self.out.trace(kind);
         } else if let Some(l) = self.proc.leader_state() {
             l.pending_trace.push((offset, kind));
+        }
+    }
+
+    fn handle_message(&mut self, from: NodeAddr, msg: Message) {
+        match msg.body {
+            Body::Req(req) => self.handle_request(ReplyTo { to: from, corr: msg.corr }, req),
+            Body::Resp(resp) => self.handle_response(msg.corr, resp),
+        }
+    }
+
+    /// The connection to `peer` closed: a quorum fetch in flight to it is sent again soon.
+    fn handle_disconnect(&mut self, peer: NodeAddr) {
+        if let NodeAddr::Controller(_) = peer {
+            if self.proc.fetch_inflight.is_some() {
+                self.proc.fetch_inflight = None;
+                self.out.timer(self.now.plus_ms(50), ControllerTimer::QuorumFetch);
+            }
         }
     }
 

@@ -2,9 +2,10 @@
 //! summary rebuilt after the engine moves. Components take pieces of it as `Rc` props and compare them by value, so a
 //! broker whose numbers did not change is not re-rendered.
 
-use crate::sim::broker::BrokerState;
+use crate::sim::broker::{BrokerNode, BrokerState};
 use crate::sim::client::consumer::MemberState;
 use crate::sim::client::ClientKind;
+use crate::sim::metadata::MetadataImage;
 use crate::sim::sort::CompactSort;
 use crate::sim::time::SimTime;
 use crate::sim::types::{BrokerId, Epoch, NodeAddr, Offset, TopicPartition};
@@ -24,6 +25,20 @@ pub enum NodeStatus {
 }
 
 impl NodeStatus {
+    /// A broker's status as every read of it tells people (the diagram, Inspect, `broker list`,
+    /// lesson goals): down without a process; starting or shutting down as the broker says
+    /// (`BrokerState`); running once it runs and the controller's metadata `image`
+    /// ([`Sim::metadata_image`]) has it unfenced; fenced otherwise.
+    pub(crate) fn of_broker(b: &BrokerNode, image: Option<&MetadataImage>) -> NodeStatus {
+        match b.proc.as_ref().map(|p| p.state) {
+            None => NodeStatus::Down,
+            Some(BrokerState::ShuttingDown) => NodeStatus::ShuttingDown,
+            Some(BrokerState::Starting) => NodeStatus::Starting,
+            Some(BrokerState::Running) if image.is_some_and(|i| i.is_unfenced(b.id)) => NodeStatus::Running,
+            Some(BrokerState::Running | BrokerState::Fenced) => NodeStatus::Fenced,
+        }
+    }
+
     pub(crate) fn label(self) -> &'static str {
         match self {
             NodeStatus::Running => "running",
@@ -201,8 +216,7 @@ pub struct ViewModel {
 
 impl ViewModel {
     pub(crate) fn build(sim: &Sim) -> ViewModel {
-        let active = sim.active_controller();
-        let image = active.and_then(|c| sim.controllers().get(&c)).and_then(|c| c.proc.as_ref()).map(|p| &p.image);
+        let image = sim.metadata_image();
         let controllers = sim
             .controllers()
             .values()
@@ -236,16 +250,7 @@ impl ViewModel {
             .brokers()
             .values()
             .map(|b| {
-                let fenced_in_image = image.map(|i| !i.is_unfenced(b.id)).unwrap_or(true);
-                let status = match &b.proc {
-                    None => NodeStatus::Down,
-                    Some(p) => match p.state {
-                        BrokerState::ShuttingDown => NodeStatus::ShuttingDown,
-                        BrokerState::Starting => NodeStatus::Starting,
-                        _ if fenced_in_image => NodeStatus::Fenced,
-                        _ => NodeStatus::Running,
-                    },
-                };
+                let status = NodeStatus::of_broker(b, image);
                 let mut replicas = Vec::new();
                 let (mut leaders, mut internal_leaders) = (0, 0);
                 for (tp, log) in &b.disk.logs {
@@ -389,7 +394,7 @@ impl ViewModel {
         ViewModel {
             now: sim.now(),
             wall_ms: sim.env().wall_ms(sim.now()),
-            active_controller: active,
+            active_controller: sim.active_controller(),
             controllers: Rc::new(controllers),
             brokers: Rc::new(brokers),
             topics: Rc::new(topics),
@@ -430,7 +435,8 @@ fn client_view(c: &crate::sim::client::ClientNode) -> ClientView {
                 id: c.id,
                 name: c.name.clone(),
                 kind: "producer",
-                paused: c.paused,
+                // `producer pause` stops the application's workload (rate 0), not the client.
+                paused: c.paused || p.workload.as_ref().is_some_and(|w| w.rate_per_sec == 0),
                 summary,
                 group: None,
                 assignment: vec![],

@@ -28,28 +28,6 @@ const SHOWN: usize = 400;
 const MIN_HEIGHT: i32 = 120;
 const MAX_HEIGHT: i32 = 900;
 
-/// Replaces the word being typed with `word` (and a space after a unique completion).
-fn replace_last_word(input: &str, word: &str, finished: bool) -> String {
-    let keep = if input.ends_with(char::is_whitespace) {
-        input.len()
-    } else {
-        input.rfind(char::is_whitespace).map(|i| i + 1).unwrap_or(0)
-    };
-    format!("{}{}{}", &input[..keep], word, if finished { " " } else { "" })
-}
-
-fn common_prefix(words: &[String]) -> String {
-    let Some(first) = words.first() else { return String::new() };
-    let mut end = first.len();
-    for w in &words[1..] {
-        end = end.min(first.bytes().zip(w.bytes()).take_while(|(a, b)| a == b).count());
-    }
-    while !first.is_char_boundary(end) {
-        end -= 1;
-    }
-    first[..end].to_string()
-}
-
 #[component]
 pub fn Terminal(props: &TerminalProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
@@ -211,20 +189,9 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                 // as everywhere else on the page.
                 "Tab" if at_shell && !e.shift_key() && !input.value().trim().is_empty() => {
                     e.prevent_default();
-                    let value = input.value();
-                    let found = ctx.complete.emit(value.clone());
-                    match found.len() {
-                        0 => candidates.set(Vec::new()),
-                        1 => {
-                            input.set_value(&replace_last_word(&value, &found[0], true));
-                            candidates.set(Vec::new());
-                        }
-                        _ => {
-                            let prefix = common_prefix(&found);
-                            input.set_value(&replace_last_word(&value, &prefix, false));
-                            candidates.set(found);
-                        }
-                    }
+                    let done = ctx.complete.emit(input.value());
+                    input.set_value(&done.line);
+                    candidates.set(done.candidates);
                 }
                 _ => {}
             }
@@ -339,17 +306,5 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     {onkeydown} {onpaste} data-testid="console-input" />
             </div>
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn completion_replaces_only_the_last_word() {
-        assert_eq!(replace_last_word("kafka-topics --cre", "--create", true), "kafka-topics --create ");
-        assert_eq!(replace_last_word("kafka-topics ", "--list", true), "kafka-topics --list ");
-        assert_eq!(common_prefix(&["--describe".into(), "--delete".into()]), "--de");
     }
 }

@@ -284,10 +284,7 @@ fn reset_offsets_layouts() {
         offset_clamped_low("T", -3, "orders", 0, 2),
         "[T] WARN New offset (-3) is lower than earliest offset for topic partition orders-0. Value will be set to 2. (org.apache.kafka.tools.GroupOffsetsResetter)"
     );
-    assert_eq!(
-        crate::console::opts::check::RESET_WARN,
-        "WARN: No action will be performed as the --execute option is missing. In version 5.0, this command will require either --dry-run or --execute to be specified. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting."
-    );
+    // The WARN of a reset without --execute is an option check's (`opts::tests::groups_reset_warning`).
 }
 
 // `ConsumerGroupService.deleteGroups`
