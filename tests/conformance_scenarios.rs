@@ -79,8 +79,8 @@ const NORMALISATIONS: &[Normalisation] = &[
     },
     Normalisation {
         name: "group-list-order",
-        what: "`kafka-consumer-groups --list` prints groups in the order the brokers' ListGroups answers \
-               arrive: its rows are sorted",
+        what: "`kafka-consumer-groups --list` and `kafka-groups --list` print groups in the order the brokers' \
+               ListGroups answers arrive: their rows are sorted",
         apply: group_list_order,
     },
     Normalisation {
@@ -256,7 +256,10 @@ fn connection_retries(lines: Vec<String>) -> Vec<String> {
 
 fn group_list_order(command: &str, mut lines: Vec<String>) -> Vec<String> {
     let argv: Vec<&str> = command.split_whitespace().collect();
-    let is_list = argv.first().map(|p| shell::normalize_program(p) == "kafka-consumer-groups").unwrap_or(false)
+    let is_list = argv
+        .first()
+        .map(|p| matches!(shell::normalize_program(p).as_str(), "kafka-consumer-groups" | "kafka-groups"))
+        .unwrap_or(false)
         && argv.contains(&"--list");
     if !is_list {
         return lines;
