@@ -94,8 +94,16 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let cfg = match ConsumerConfig::parse(&props) {
         Ok(c) => c,
         Err(m) => {
+            // `ConsumerPerformance.run` prints the header before it creates the consumer; `main`
+            // then prints the exception's message and stack trace (and an empty line), exit 1.
             let mut o = Output::new();
-            o.err(&stack_trace("org.apache.kafka.common.config.ConfigException", &m));
+            if !p.has("hide-header") {
+                o.out(&consumer_header(p.has("show-detailed-stats")));
+            }
+            o.append(&crate::console::opts::main_no_exit_output(
+                &m,
+                &stack_trace("org.apache.kafka.common.config.ConfigException", &m),
+            ));
             o.exit_code = 1;
             return done(o);
         }
