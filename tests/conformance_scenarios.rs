@@ -50,8 +50,9 @@ const NORMALISATIONS: &[Normalisation] = &[
     Normalisation {
         name: "uuid",
         what: "a member id's `<client-id>-<8-4-4-4-12 hex>` suffix is a random UUID, and so is a KIP-848 \
-               member id (`Member <22 characters> with epoch`, the client's `Uuid.randomUuid()`)",
-        apply: |_, l| uuid(l),
+               member id (`Member <22 characters> with epoch`, and a 22-character CONSUMER-ID cell of \
+               `kafka-consumer-groups --describe`: the client's `Uuid.randomUuid()`)",
+        apply: uuid_in,
     },
     Normalisation {
         name: "random-group",
@@ -79,8 +80,8 @@ const NORMALISATIONS: &[Normalisation] = &[
     },
     Normalisation {
         name: "group-list-order",
-        what: "`kafka-consumer-groups --list` prints groups in the order the brokers' ListGroups answers \
-               arrive: its rows are sorted",
+        what: "`kafka-consumer-groups --list` and `kafka-groups --list` print groups in the order the brokers' \
+               ListGroups answers arrive: their rows are sorted",
         apply: group_list_order,
     },
     Normalisation {
@@ -162,6 +163,21 @@ fn topic_id(lines: Vec<String>) -> Vec<String> {
     static ID: OnceLock<Regex> = OnceLock::new();
     let id = re(&ID, r"TopicId: [A-Za-z0-9_-]{22}\b");
     lines.into_iter().map(|l| id.replace_all(&l, "TopicId: <topic-id>").into_owned()).collect()
+}
+
+/// [`uuid`], and in `kafka-consumer-groups --describe` output a whole 22-character cell (a KIP-848
+/// member id in the CONSUMER-ID column).
+fn uuid_in(command: &str, lines: Vec<String>) -> Vec<String> {
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    let argv: Vec<&str> = command.split_whitespace().collect();
+    let describe = argv.first().map(|p| shell::normalize_program(p) == "kafka-consumer-groups").unwrap_or(false)
+        && argv.contains(&"--describe");
+    let lines = uuid(lines);
+    if !describe {
+        return lines;
+    }
+    let cell = re(&CELL, r"(^|\s)[A-Za-z0-9_-]{22}(\s|$)");
+    lines.into_iter().map(|l| cell.replace_all(&l, "$1<member-id-uuid>$2").into_owned()).collect()
 }
 
 fn uuid(lines: Vec<String>) -> Vec<String> {
@@ -256,7 +272,10 @@ fn connection_retries(lines: Vec<String>) -> Vec<String> {
 
 fn group_list_order(command: &str, mut lines: Vec<String>) -> Vec<String> {
     let argv: Vec<&str> = command.split_whitespace().collect();
-    let is_list = argv.first().map(|p| shell::normalize_program(p) == "kafka-consumer-groups").unwrap_or(false)
+    let is_list = argv
+        .first()
+        .map(|p| matches!(shell::normalize_program(p).as_str(), "kafka-consumer-groups" | "kafka-groups"))
+        .unwrap_or(false)
         && argv.contains(&"--list");
     if !is_list {
         return lines;
@@ -689,6 +708,13 @@ fn the_leaders_own_fetch_time_is_now() {
 #[test]
 fn normalisations_are_narrow() {
     let l = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // A 22-character cell only in kafka-consumer-groups --describe output.
+    let row = "gs              pCZGs9_ZTD6ZGZqcTlpRYA static-1          /127.0.0.1";
+    assert_eq!(
+        uuid_in("kafka-consumer-groups --describe --group gs --members", l(&[row])),
+        l(&["gs              <member-id-uuid> static-1          /127.0.0.1"])
+    );
+    assert_eq!(uuid_in("kafka-topics --describe", l(&[row])), l(&[row]));
     // A trace's frames collapse, its exception lines stay.
     assert_eq!(
         stack_trace(l(&["! java.lang.X: m", "! \tat a.b(C.java:1)", "! \tat d", "! Caused by: Y", "! \t... 3 more"])),

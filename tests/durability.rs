@@ -76,8 +76,13 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // commit retries, KafkaAdminClient's Call.fail back-off. Version 6: consumers with
     // group.protocol=consumer join KIP-848 consumer groups through ConsumerGroupHeartbeat, where
     // the coordinator assigns with its server-side assignors (GroupMetadataManager.
-    // consumerGroupHeartbeat); a log using it was refused before, others replay as they did.)
-    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (6, 0xb68b_e273_6544_6a38));
+    // consumerGroupHeartbeat); a log using it was refused before, others replay as they did.
+    // Version 7: a static member of a KIP-848 consumer group (group.instance.id) that closes
+    // leaves with member epoch -2 and keeps its partitions until the same instance id comes back
+    // and takes its place without a rebalance (GroupMetadataManager.
+    // consumerGroupStaticMemberGroupLeave, getOrMaybeSubscribeStaticConsumerGroupMember,
+    // replaceMember); kafka-groups lists groups of every type. The reference trace is unchanged.)
+    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (7, 0xb68b_e273_6544_6a38));
 }
 
 #[test]

@@ -313,3 +313,93 @@ fn a_pattern_subscription_right_after_creation_joins_at_once() {
     assert!(ok, "read {} of 6\n{}", delivered(&mut sim, c), dump(&sim));
     assert_eq!(assignment(&mut sim, c).len(), 3);
 }
+
+/// The KIP-848 consumer group `g` as its coordinator holds it.
+fn consumer_group(sim: &Sim) -> Option<brokerlab::sim::broker::consumer_group_state::ConsumerGroupState> {
+    sim.brokers().values().filter_map(|b| b.proc.as_ref()).find_map(|p| {
+        p.coordinator.groups.get("g").and_then(|g| g.consumer.clone()).filter(|cg| !cg.members.is_empty())
+    })
+}
+
+fn static_848(sim: &mut Sim, name: &str, instance: &str) -> u32 {
+    let c = consumer(sim, name, &[("group.id", "g"), ("group.protocol", "consumer"), ("group.instance.id", instance)]);
+    sim.with_consumer(c, |c, _, _| c.subscribe(vec!["orders".into()]));
+    c
+}
+
+/// KIP-848 static membership (`GroupMetadataManager.consumerGroupLeave` with member epoch -2,
+/// `consumerGroupStaticMemberGroupLeave`, then `getOrMaybeSubscribeStaticConsumerGroupMember` and
+/// `replaceMember`): a static member that closes stays in the group with epoch -2 and keeps its
+/// partitions; a new member with the same `group.instance.id` takes its place and its partitions
+/// at once, and the group epoch does not move, so the other member is not disturbed.
+#[test]
+fn a_static_consumer_protocol_member_comes_back_to_its_partitions_without_a_rebalance() {
+    let mut sim = three_partitions(31);
+    let a = static_848(&mut sim, "a", "instance-a");
+    let b = static_848(&mut sim, "b", "instance-b");
+    sim.run_for_ms(15_000);
+    let before = members_of(&mut sim, &[a, b]);
+    assert_eq!(before.concat().len(), 3, "{}", dump(&sim));
+    assert!(!before[0].is_empty() && !before[1].is_empty(), "{before:?}");
+    let epoch = consumer_group(&sim).expect("group").group_epoch;
+    sim.close_client(a);
+    sim.run_for_ms(5_000);
+    let cg = consumer_group(&sim).expect("group");
+    let left = cg.members.values().find(|m| m.instance_id.as_deref() == Some("instance-a")).expect("still a member");
+    assert_eq!(left.member_epoch, -2, "left for now with epoch -2");
+    assert_eq!(left.assigned.keys().map(|tp| tp.partition).collect::<Vec<_>>(), before[0], "keeps its partitions");
+    assert!(left.assigned.values().all(|e| *e == 0), "their epochs reset to 0: {:?}", left.assigned);
+    assert_eq!(cg.group_epoch, epoch, "leaving with -2 does not bump the group epoch");
+    assert_eq!(cg.state_name(), "Reconciling", "a member at -2 is not reconciled to the assignment epoch");
+    assert_eq!(members_of(&mut sim, &[b]), vec![before[1].clone()], "b did not get a's partitions");
+    let a2 = static_848(&mut sim, "a2", "instance-a");
+    sim.run_for_ms(5_000);
+    assert_eq!(members_of(&mut sim, &[a2, b]), before, "{}", dump(&sim));
+    let cg = consumer_group(&sim).expect("group");
+    assert_eq!(cg.members.len(), 2, "the new member replaced the old one: {:?}", cg.members.keys());
+    assert_eq!(cg.group_epoch, epoch, "no rebalance: same group epoch");
+    assert_eq!(cg.state_name(), "Stable");
+    assert!(findings(&sim).is_empty(), "{:?}", findings(&sim));
+}
+
+/// `consumerGroupStaticMemberGroupLeave` does not cancel the session timeout: a static member
+/// that does not come back within `group.consumer.session.timeout.ms` (45 s) is fenced and its
+/// partitions go to the others (`consumerGroupFenceMember`, group epoch + 1).
+#[test]
+fn a_static_consumer_protocol_member_that_stays_away_is_fenced_after_the_session_timeout() {
+    let mut sim = three_partitions(32);
+    let a = static_848(&mut sim, "a", "instance-a");
+    let b = static_848(&mut sim, "b", "instance-b");
+    sim.run_for_ms(15_000);
+    let epoch = consumer_group(&sim).expect("group").group_epoch;
+    sim.close_client(a);
+    sim.run_for_ms(30_000);
+    assert_eq!(consumer_group(&sim).expect("group").members.len(), 2, "still waiting for it at 30 s");
+    sim.run_for_ms(25_000);
+    let cg = consumer_group(&sim).expect("group");
+    assert_eq!(cg.members.len(), 1, "fenced after the session timeout: {:?}", cg.members.keys());
+    assert!(cg.group_epoch > epoch);
+    assert_eq!(members_of(&mut sim, &[b]), vec![vec![0, 1, 2]], "{}", dump(&sim));
+}
+
+/// `throwIfInstanceIdIsUnreleased`: a second member with the instance id of a live member is
+/// refused with UNRELEASED_INSTANCE_ID, a fatal error for it
+/// (`ConsumerHeartbeatRequestManager.handleSpecificExceptionInResponse`); the live one keeps its
+/// partitions.
+#[test]
+fn a_second_member_with_a_live_instance_id_is_refused() {
+    let mut sim = three_partitions(33);
+    let a = static_848(&mut sim, "a", "instance-a");
+    sim.run_for_ms(10_000);
+    let a2 = static_848(&mut sim, "a2", "instance-a");
+    sim.run_for_ms(5_000);
+    let err = sim.consumer_mut(a2).and_then(|c| c.errors.front().cloned()).expect("an error");
+    assert_eq!(err.error, brokerlab::sim::errors::KafkaError::UNRELEASED_INSTANCE_ID, "{err:?}");
+    assert!(
+        err.message.as_deref().unwrap_or("").contains("cannot join the group because the instance id is owned by"),
+        "{err:?}"
+    );
+    assert!(assignment(&mut sim, a2).is_empty());
+    assert_eq!(members_of(&mut sim, &[a]), vec![vec![0, 1, 2]]);
+    assert_eq!(consumer_group(&sim).expect("group").members.len(), 1);
+}

@@ -120,8 +120,16 @@ impl Console {
                 Ok(format!("consumer {name} now spends {ms} ms processing each record"))
             }
             "stop" => {
+                let instance = self.sim.consumer_mut(id).and_then(|c| c.cfg.group_instance_id.clone());
                 self.sim.close_client(id);
-                Ok(format!("consumer {name} closed: it committed what it had to and left group {group}"))
+                Ok(match instance {
+                    // A static member does not give its place up: the classic protocol sends no
+                    // LeaveGroup, KIP-848 leaves with member epoch -2 (`ConsumerMembershipManager`).
+                    Some(i) => format!(
+                        "consumer {name} closed: it committed what it had to; as static member {i} it keeps its place and partitions in group {group} until its session times out"
+                    ),
+                    None => format!("consumer {name} closed: it committed what it had to and left group {group}"),
+                })
             }
             _ => {
                 let session = self.sim.consumer_mut(id).map(|c| c.cfg.session_timeout_ms).unwrap_or(45_000);
@@ -186,7 +194,8 @@ impl Console {
                     }
                     props.insert("isolation.level".into(), val);
                 }
-                "--static" => {
+                // group.instance.id: a static member (`--static` is the older, shorter name).
+                "--instance-id" | "--static" => {
                     props.insert("group.instance.id".into(), val);
                 }
                 "--offset-reset" => {

@@ -329,7 +329,7 @@ impl Console {
                 Some("--offset-reset") => strs(&["earliest", "latest", "none"]),
                 Some("--processing") => strs(&["20ms", "200ms", "1s"]),
                 Some("--consumer-property") => CONSUMER_PROPERTIES.iter().map(|s| s.to_string()).collect(),
-                Some("--static") => Vec::new(),
+                Some("--instance-id" | "--static") => Vec::new(),
                 _ => strs(&[
                     "--group",
                     "--topic",
@@ -338,7 +338,7 @@ impl Console {
                     "--processing",
                     "--commit",
                     "--isolation",
-                    "--static",
+                    "--instance-id",
                     "--offset-reset",
                     "--consumer-property",
                 ]),

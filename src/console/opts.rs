@@ -44,11 +44,12 @@ pub enum Tool {
     ConsumerPerfTest,
     BrokerApiVersions,
     MetadataQuorum,
+    Groups,
 }
 
 impl Tool {
     /// Every tool, in a fixed order.
-    pub(crate) const ALL: [Tool; 12] = [
+    pub(crate) const ALL: [Tool; 13] = [
         Tool::Topics,
         Tool::ConsoleProducer,
         Tool::ConsoleConsumer,
@@ -61,6 +62,7 @@ impl Tool {
         Tool::ConsumerPerfTest,
         Tool::BrokerApiVersions,
         Tool::MetadataQuorum,
+        Tool::Groups,
     ];
 
     /// The normalised program name (`kafka-topics`).
@@ -78,6 +80,7 @@ impl Tool {
             Tool::ConsumerPerfTest => "kafka-consumer-perf-test",
             Tool::BrokerApiVersions => "kafka-broker-api-versions",
             Tool::MetadataQuorum => "kafka-metadata-quorum",
+            Tool::Groups => "kafka-groups",
         }
     }
 
@@ -99,6 +102,7 @@ impl Tool {
             Tool::ReassignPartitions => Some(&tables::REASSIGN_PARTITIONS),
             Tool::ConsumerPerfTest => Some(&tables::CONSUMER_PERF_TEST),
             Tool::BrokerApiVersions => Some(&tables::BROKER_API_VERSIONS),
+            Tool::Groups => Some(&tables::GROUPS),
             Tool::ProducerPerfTest | Tool::MetadataQuorum => None,
         }
     }
@@ -161,12 +165,23 @@ pub(crate) struct OptionSpec {
     /// jopt-simple `availableIf`: the option is only accepted when one of
     /// these options is present (`ConsumerGroupCommand`: `--members` needs `--describe`).
     pub available_if: &'static [&'static str],
+    /// jopt-simple `required()`: parsing fails without it (unless `--help` or `--version` is
+    /// given), and the usage table marks it with `* ` (`BuiltinHelpFormatter`).
+    pub required: bool,
 }
 
 impl OptionSpec {
     /// A flag without argument.
     pub(crate) const fn flag(name: &'static str, description: &'static str) -> OptionSpec {
-        OptionSpec { name, arg: ArgKind::None, description, default: None, repeatable: false, available_if: &[] }
+        OptionSpec {
+            name,
+            arg: ArgKind::None,
+            description,
+            default: None,
+            repeatable: false,
+            available_if: &[],
+            required: false,
+        }
     }
 
     /// An option with a required argument.
@@ -183,6 +198,7 @@ impl OptionSpec {
             default: None,
             repeatable: false,
             available_if: &[],
+            required: false,
         }
     }
 
@@ -200,6 +216,7 @@ impl OptionSpec {
             default: None,
             repeatable: false,
             available_if: &[],
+            required: false,
         }
     }
 
@@ -210,6 +227,11 @@ impl OptionSpec {
 
     pub(crate) const fn repeatable(mut self) -> OptionSpec {
         self.repeatable = true;
+        self
+    }
+
+    pub(crate) const fn required(mut self) -> OptionSpec {
+        self.required = true;
         self
     }
 
@@ -399,6 +421,8 @@ pub(crate) enum OptError {
     Unavailable(Vec<String>),
     /// `Found multiple arguments for option <name>, but you asked for only one`
     MultipleArguments(String),
+    /// `Missing required option(s) [<names>]`
+    MissingRequired(Vec<String>),
 }
 
 impl OptError {
@@ -416,6 +440,7 @@ impl OptError {
             OptError::MultipleArguments(n) => {
                 format!("Found multiple arguments for option {n}, but you asked for only one")
             }
+            OptError::MissingRequired(names) => format!("Missing required option(s) [{}]", names.join(", ")),
         }
     }
 
@@ -440,6 +465,7 @@ impl OptError {
             OptError::CannotParse { .. } => "joptsimple.OptionArgumentConversionException",
             OptError::Unavailable(_) => "joptsimple.UnavailableOptionException",
             OptError::MultipleArguments(_) => "joptsimple.MultipleArgumentsForOptionException",
+            OptError::MissingRequired(_) => "joptsimple.MissingRequiredOptionsException",
         }
     }
 }
@@ -541,6 +567,15 @@ pub(crate) fn parse(spec: &ToolSpec, args: &[String]) -> Result<ParsedOpts, OptE
                 };
                 out.entries.push((o.name.to_string(), value));
             }
+        }
+    }
+    // required() (`OptionParser.ensureRequiredOptions`, before availableIf; not when a forHelp
+    // option, --help or --version, is given).
+    if !out.has("help") && !out.has("version") {
+        let missing: Vec<String> =
+            spec.options.iter().filter(|o| o.required && !out.has(o.name)).map(|o| o.name.to_string()).collect();
+        if !missing.is_empty() {
+            return Err(OptError::MissingRequired(missing));
         }
     }
     // availableIf (jopt-simple checks it after the whole line is read).
@@ -726,8 +761,9 @@ pub(crate) fn parse_command(tool: Tool, args: &[String]) -> Result<Parsed, Outpu
     let Some(spec) = tool.spec() else {
         return Err(Output::failure("internal: no option table"));
     };
-    // Tools that test `args.length == 0` before parsing (`TopicCommand` and `GetOffsetShell`).
-    if args.is_empty() {
+    // Tools that test `args.length == 0` before parsing (`TopicCommand` and `GetOffsetShell`); a
+    // tool with a required option fails parsing first (`GroupsCommand`).
+    if args.is_empty() && !spec.options.iter().any(|o| o.required) {
         return Err(help_output(spec, true));
     }
     let opts = parse(spec, args).map_err(|e| option_error(spec, &e))?;
@@ -750,10 +786,28 @@ pub(crate) const HELP_WIDTH: usize = 80;
 const COLUMN_SEPARATOR: usize = 2;
 const INDENT: usize = 2;
 
+/// The left column's header (`BuiltinHelpFormatter.addHeaders`): with a required option,
+/// `Option (* = required)`.
+fn option_header(spec: &ToolSpec) -> &'static str {
+    if spec.options.iter().any(|o| o.required) {
+        "Option (* = required)"
+    } else {
+        "Option"
+    }
+}
+
+fn option_divider(spec: &ToolSpec) -> &'static str {
+    if spec.options.iter().any(|o| o.required) {
+        "---------------------"
+    } else {
+        "------"
+    }
+}
+
 /// The text an option shows in the left column: `--name <Type: describedAs>`,
-/// or `[...]` for an optional argument.
+/// or `[...]` for an optional argument; a required option starts with `* `.
 pub(crate) fn option_display(o: &OptionSpec) -> String {
-    let mut s = format!("--{}", o.name);
+    let mut s = format!("{}--{}", if o.required { "* " } else { "" }, o.name);
     let (open, close, described, ty) = match o.arg {
         ArgKind::None => return s,
         ArgKind::Required(d, t) => ('<', '>', d, t),
@@ -785,7 +839,8 @@ pub(crate) fn description_display(o: &OptionSpec) -> String {
 /// `BreakIterator` allows ([`linebreak`]).
 pub(crate) fn usage_table(spec: &ToolSpec) -> String {
     // The table is a pure function of the static spec: render it once.
-    static CACHE: [std::sync::OnceLock<String>; 12] = [const { std::sync::OnceLock::new() }; 12];
+    static CACHE: [std::sync::OnceLock<String>; Tool::ALL.len()] =
+        [const { std::sync::OnceLock::new() }; Tool::ALL.len()];
     let idx = Tool::ALL.iter().position(|t| *t == spec.tool).unwrap_or(0);
     if std::ptr::eq(spec, spec.tool.spec().unwrap_or(spec)) {
         return CACHE[idx].get_or_init(|| render_usage_table(spec)).clone();
@@ -803,8 +858,10 @@ pub(crate) fn render_usage_table(spec: &ToolSpec) -> String {
 pub(crate) fn render_usage_table_with_defaults(spec: &ToolSpec, defaults: &[(&str, &str)]) -> String {
     let mut options = spec.all_options();
     options.compact_sort_by(|a, b| java_string_cmp(a.name, b.name));
-    let mut rows: Vec<(String, String)> =
-        vec![("Option".to_string(), "Description".to_string()), ("------".to_string(), "-----------".to_string())];
+    let mut rows: Vec<(String, String)> = vec![
+        (option_header(spec).to_string(), "Description".to_string()),
+        (option_divider(spec).to_string(), "-----------".to_string()),
+    ];
     for o in &options {
         let desc = match defaults.iter().find(|(n, _)| *n == o.name) {
             Some((_, d)) => format!("{} (default: {d})", o.description).trim().to_string(),
@@ -823,6 +880,7 @@ pub fn help_texts() -> Vec<String> {
     let mut out: Vec<String> = vec!["Option".to_string(), "Description".to_string()];
     for tool in Tool::ALL {
         let Some(spec) = tool.spec() else { continue };
+        out.push(option_header(spec).to_string());
         let mut options = spec.all_options();
         options.compact_sort_by(|a, b| java_string_cmp(a.name, b.name));
         for o in &options {

@@ -48,6 +48,13 @@ use std::collections::BTreeMap;
 /// assignor (`GroupMetadataManager.consumerGroupHeartbeat`, `CurrentAssignmentBuilder`); such a
 /// log was refused before, and every other log replays as it did (the reference trace is
 /// unchanged).
+///
+/// Engine version 7: a static member of a KIP-848 consumer group (`group.instance.id`) that
+/// closes leaves with member epoch -2 and keeps its partitions; a new member with the same
+/// instance id takes its place and its partitions without bumping the group epoch
+/// (`GroupMetadataManager.consumerGroupStaticMemberGroupLeave`,
+/// `getOrMaybeSubscribeStaticConsumerGroupMember`, `replaceMember`); `kafka-groups` lists the
+/// groups of every type. The reference trace is unchanged.
 pub const REFERENCE_TRACE_HASH: u64 = 0xb68b_e273_6544_6a38;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

@@ -163,6 +163,19 @@ pub(crate) fn list(groups: &[GroupListing], show_type: bool, show_state: bool) -
     o
 }
 
+/// `kafka-groups --list` (`GroupsCommand.GroupsService.printGroupDetails`): every column as wide
+/// as the longest cell and at least 20; the header's cells joined by one space, each row's cells
+/// each followed by one.
+pub(crate) fn list_all_types(rows: &[(String, String, String)]) -> Output {
+    let w = width_of(20, rows.iter().flat_map(|(g, t, p)| [g.as_str(), t.as_str(), p.as_str()]));
+    let mut o = Output::new();
+    o.outln(&format!("{} {} {}", pad_right("GROUP", w), pad_right("TYPE", w), pad_right("PROTOCOL", w)));
+    for (g, t, p) in rows {
+        o.outln(&format!("{} {} {} ", pad_right(g, w), pad_right(t, w), pad_right(p, w)));
+    }
+    o
+}
+
 /// `Error: Consumer group '<g>' does not exist.` (`ConsumerGroupCommand`), preceded by an
 /// empty line, on stdout.
 pub(crate) fn does_not_exist(group: &str) -> String {

@@ -28,6 +28,7 @@ pub(crate) fn check(tool: Tool, spec: &ToolSpec, p: &ParsedOpts) -> Result<Outpu
         Tool::ReassignPartitions => check_reassign(spec, p),
         Tool::ConsumerPerfTest => check_consumer_perf(spec, p),
         Tool::BrokerApiVersions => check_broker_api_versions(spec, p),
+        Tool::Groups => check_groups(spec, p),
         Tool::ProducerPerfTest | Tool::MetadataQuorum => Ok(Output::new()),
     }
 }
@@ -756,6 +757,39 @@ fn check_consumer_perf(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output
 fn check_broker_api_versions(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     if !p.has("bootstrap-server") {
         return Err(usage_error(spec, &missing_required("bootstrap-server")));
+    }
+    types(spec, p)?;
+    Ok(Output::new())
+}
+
+// ---------------------------------------------------------------------------
+// kafka-groups (`GroupsCommand.GroupsCommandOptions.checkArgs`)
+// ---------------------------------------------------------------------------
+
+/// `GroupType.parse`: the group types a name may give, case-insensitively.
+pub(crate) const GROUP_TYPES: [&str; 4] = ["consumer", "classic", "share", "streams"];
+
+fn check_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
+    if !p.has("list") {
+        return Err(usage_error(spec, "Command must include exactly one action: --list."));
+    }
+    if let Some(t) = p.value("group-type") {
+        if !GROUP_TYPES.iter().any(|g| g.eq_ignore_ascii_case(t)) {
+            // Thrown from the options' constructor, outside `execute`'s try: `mainNoExit` prints
+            // the message and the stack trace.
+            let msg = "--group-type must be a valid group type.";
+            return Err(main_no_exit_output(msg, &stack_trace("java.lang.IllegalArgumentException", msg)));
+        }
+    }
+    let rules: [(&str, [&str; 4]); 3] = [
+        ("consumer", ["group-type", "protocol", "share", "streams"]),
+        ("share", ["consumer", "group-type", "protocol", "streams"]),
+        ("streams", ["consumer", "group-type", "protocol", "share"]),
+    ];
+    for (used, others) in rules {
+        if let Some(m) = first_invalid(p, used, &others) {
+            return Err(usage_error(spec, &m));
+        }
     }
     types(spec, p)?;
     Ok(Output::new())

@@ -423,3 +423,37 @@ pub(crate) static BROKER_API_VERSIONS: ToolSpec = ToolSpec {
         ),
     ],
 };
+
+/// `kafka-groups` (`GroupsCommand.GroupsCommandOptions`, Kafka 4.4): `--bootstrap-server` is
+/// jopt-simple `required()`.
+pub(crate) static GROUPS: ToolSpec = ToolSpec {
+    tool: Tool::Groups,
+    name: "kafka-groups",
+    description_help: "This tool helps to list groups of all types.",
+    description_noargs: "This tool helps to list groups of all types.",
+    parse_errors: ParseErrorStyle::UsageOnStderr,
+    options: &[
+        O::req("bootstrap-server", "server to connect to", T::String, "REQUIRED: The Kafka server to connect to.")
+            .required(),
+        O::req(
+            "command-config",
+            "command config property file",
+            T::String,
+            "Property file containing configs to be passed to Admin Client.",
+        ),
+        O::flag(
+            "consumer",
+            "Filter the groups to show all kinds of consumer groups, including classic and simple consumer groups. This matches group type 'consumer', and group type 'classic' where the protocol type is 'consumer' or empty.",
+        ),
+        O::req(
+            "group-type",
+            "type",
+            T::String,
+            "Filter the groups based on group type. Valid types are: 'classic', 'consumer', 'share' and 'streams'.",
+        ),
+        O::flag("list", "List the groups."),
+        O::req("protocol", "protocol", T::String, "Filter the groups based on protocol type."),
+        O::flag("share", "Filter the groups to show share groups."),
+        O::flag("streams", "Filter the groups to show streams groups."),
+    ],
+};

@@ -205,19 +205,34 @@ fn validate_regex(regex: &str) -> Output {
 
 /// Every group of every live broker: `(id, protocol type, state, group type)`, broker by broker.
 fn list_groups(ctx: &mut Ctx, admin: &AdminConn) -> Result<Vec<(String, String, String, String)>, Failed> {
+    let mut groups = list_all_groups(ctx, admin, "listConsumerGroups").map_err(|e| match e {
+        Ok(e) => Failed::api(e),
+        Err(m) => Failed::timeout(&m),
+    })?;
+    // Only consumer groups (`listConsumerGroups` keeps protocol type "consumer" or none).
+    groups.retain(|(_, pt, _, _)| pt.is_empty() || pt == "consumer");
+    Ok(groups)
+}
+
+/// ListGroups to every live broker (`Admin.listGroups`, `ListGroupsHandler`): each group once, as
+/// (group id, protocol type, state, group type); the error is a broker's error code or the
+/// client's timeout text.
+pub(crate) fn list_all_groups(
+    ctx: &mut Ctx,
+    admin: &AdminConn,
+    call: &str,
+) -> Result<Vec<(String, String, String, String)>, Result<KafkaError, String>> {
     let live: Vec<i32> = ctx.sim.brokers().iter().filter(|(_, b)| b.proc.is_some()).map(|(id, _)| *id).collect();
     if live.is_empty() || !super::bootstrap_reachable(ctx.sim, &admin.servers) {
-        let r = admin.call(ctx, "listConsumerGroups", Target::Any, Request::ListGroups { states: vec![] });
+        let r = admin.call(ctx, call, Target::Any, Request::ListGroups { states: vec![] });
         return match r {
             Ok(Response::ListGroups { groups, .. }) => Ok(groups),
             Ok(_) => Ok(vec![]),
-            Err(m) => Err(Failed::timeout(&m)),
+            Err(m) => Err(Err(m)),
         };
     }
-    let calls: Vec<Call> = live
-        .iter()
-        .map(|b| Call::new("listConsumerGroups", Target::Broker(*b), Request::ListGroups { states: vec![] }))
-        .collect();
+    let calls: Vec<Call> =
+        live.iter().map(|b| Call::new(call, Target::Broker(*b), Request::ListGroups { states: vec![] })).collect();
     let mut seen = BTreeSet::new();
     let mut groups = Vec::new();
     for r in admin.run(ctx, calls) {
@@ -229,13 +244,11 @@ fn list_groups(ctx: &mut Ctx, admin: &AdminConn) -> Result<Vec<(String, String, 
                     }
                 }
             }
-            Ok(Response::ListGroups { error: Some(e), .. }) => return Err(Failed::api(e)),
+            Ok(Response::ListGroups { error: Some(e), .. }) => return Err(Ok(e)),
             Ok(_) => {}
-            Err(m) => return Err(Failed::timeout(&m)),
+            Err(m) => return Err(Err(m)),
         }
     }
-    // Only consumer groups (`listConsumerGroups` keeps protocol type "consumer" or none).
-    groups.retain(|(_, pt, _, _)| pt.is_empty() || pt == "consumer");
     Ok(groups)
 }
 

@@ -14,6 +14,7 @@ pub(crate) mod console_producer;
 pub(crate) mod consumer_groups;
 pub(crate) mod consumer_perf;
 pub(crate) mod get_offsets;
+pub(crate) mod groups;
 pub(crate) mod leader_election;
 pub(crate) mod metadata_quorum;
 pub(crate) mod perf_test;
@@ -86,6 +87,7 @@ pub(crate) const TOOLS: &[(Tool, Option<ToolFn>)] = &[
     (Tool::ConsoleConsumer, Some(console_consumer::run)),
     (Tool::ConsumerGroups, Some(consumer_groups::run)),
     (Tool::ConsumerPerfTest, Some(consumer_perf::run)),
+    (Tool::Groups, Some(groups::run)),
 ];
 
 /// A tool's result after what it printed while checking its options (deprecation notices):

@@ -180,8 +180,56 @@ impl GroupStep<'_> {
         }
         let g = self.coord.groups.get_mut(&hb.group).expect("group");
         let cg = g.consumer.as_mut().expect("consumer group");
-        // getOrMaybeSubscribe…Member with the epoch checks (`throwIfConsumerGroupMemberEpochIsInvalid`).
-        let existing = cg.members.get(&hb.member_id).cloned();
+        // getOrMaybeSubscribeDynamicConsumerGroupMember / getOrMaybeSubscribeStaticConsumerGroupMember
+        // with the epoch checks (`throwIfConsumerGroupMemberEpochIsInvalid`).
+        let static_member = hb.instance_id.as_ref().and_then(|i| cg.static_member(i)).cloned();
+        let mut replaced: Option<String> = None;
+        let existing = match &hb.instance_id {
+            None => cg.members.get(&hb.member_id).cloned(),
+            Some(inst) if joining => match static_member {
+                None => cg.members.get(&hb.member_id).cloned(),
+                Some(old) => {
+                    // throwIfInstanceIdIsUnreleased: only a member that left with epoch -2 gives
+                    // its instance id up.
+                    if old.member_epoch != LEAVE_GROUP_STATIC_MEMBER_EPOCH {
+                        return Err((
+                            KafkaError::UNRELEASED_INSTANCE_ID,
+                            Some(format!("Static member {} with instance id {inst} cannot join the group because the instance id is owned by {} member.", hb.member_id, old.member_id)),
+                        ));
+                    }
+                    // replaceMember: the new member id takes the old member's place, its
+                    // assignment and its target assignment, at epoch 0; the group epoch stays, so
+                    // nobody else rebalances.
+                    let mut m = old.clone();
+                    m.member_id = hb.member_id.clone();
+                    m.member_epoch = 0;
+                    m.previous_epoch = 0;
+                    cg.members.remove(&old.member_id);
+                    if let Some(t) = cg.target.remove(&old.member_id) {
+                        cg.target.insert(hb.member_id.clone(), t);
+                    }
+                    cg.members.insert(m.member_id.clone(), m.clone());
+                    replaced = Some(old.member_id.clone());
+                    Some(m)
+                }
+            },
+            Some(inst) => {
+                // throwIfStaticMemberIsUnknown, throwIfInstanceIdIsFenced.
+                let Some(m) = static_member else {
+                    return Err((KafkaError::UNKNOWN_MEMBER_ID, Some(format!("Instance id {inst} is unknown."))));
+                };
+                if m.member_id != hb.member_id {
+                    return Err((
+                        KafkaError::FENCED_INSTANCE_ID,
+                        Some(format!(
+                            "Static member {} with instance id {inst} was fenced by member {}.",
+                            hb.member_id, m.member_id
+                        )),
+                    ));
+                }
+                Some(m)
+            }
+        };
         let member = match existing {
             Some(m) => {
                 if !joining {
@@ -209,16 +257,6 @@ impl GroupStep<'_> {
                         Some(format!("Member {} is not a member of group {}.", hb.member_id, hb.group)),
                     ));
                 }
-                if let Some(inst) = &hb.instance_id {
-                    if let Some(other) = cg.members.values().find(|m| m.instance_id.as_deref() == Some(inst)) {
-                        if other.member_epoch != -2 {
-                            return Err((
-                                KafkaError::UNRELEASED_INSTANCE_ID,
-                                Some(format!("Static member {} with instance id {inst} cannot join the group because the instance id is owned by {} member.", hb.member_id, other.member_id)),
-                            ));
-                        }
-                    }
-                }
                 ConsumerMember {
                     member_id: hb.member_id.clone(),
                     instance_id: None,
@@ -237,6 +275,19 @@ impl GroupStep<'_> {
                 }
             }
         };
+        if let Some(old) = &replaced {
+            self.out.trace(TraceKind::GroupStateChanged {
+                group: hb.group.clone(),
+                state: cg.state_name().into(),
+                generation: cg.group_epoch,
+                reason: format!(
+                    "static member {} (group.instance.id {}) came back as {}: it keeps its partitions, no rebalance",
+                    old,
+                    hb.instance_id.as_deref().unwrap_or(""),
+                    hb.member_id
+                ),
+            });
+        }
         // A member rejoining with epoch 0 gives up what it held (`UNKNOWN` → abandon).
         let mut updated = member.clone();
         if joining && member.member_epoch != 0 {
@@ -268,7 +319,7 @@ impl GroupStep<'_> {
         updated.client_id = hb.client_id.clone();
         updated.host = "/127.0.0.1".into();
         let assignor_changed = member.server_assignor != updated.server_assignor;
-        let is_new = !cg.members.contains_key(&hb.member_id);
+        let is_new = !cg.members.contains_key(&hb.member_id) && replaced.is_none();
         cg.members.insert(updated.member_id.clone(), updated.clone());
         // The group epoch: bumped by a new member, a subscription or assignor change, or a change
         // of the subscribed topics' metadata (`updateSubscriptionMetadata`).
@@ -406,14 +457,15 @@ impl GroupStep<'_> {
         };
         let id = match &hb.instance_id {
             None => hb.member_id.clone(),
-            Some(inst) => match cg.members.values().find(|m| m.instance_id.as_deref() == Some(inst)) {
+            // throwIfStaticMemberIsUnknown, throwIfInstanceIdIsFenced.
+            Some(inst) => match cg.static_member(inst) {
                 Some(m) if m.member_id == hb.member_id => m.member_id.clone(),
-                Some(_) => {
+                Some(m) => {
                     return Err((
                         KafkaError::FENCED_INSTANCE_ID,
                         Some(format!(
-                            "Static member {} with instance id {inst} is fenced by existing member.",
-                            hb.member_id
+                            "Static member {} with instance id {inst} was fenced by member {}.",
+                            hb.member_id, m.member_id
                         )),
                     ))
                 }
@@ -426,13 +478,29 @@ impl GroupStep<'_> {
                 Some(format!("Member {id} is not a member of group {}.", hb.group)),
             ));
         }
-        if hb.member_epoch == -2 {
-            // consumerGroupStaticMemberGroupLeave: the member keeps its assignment, epoch -2,
-            // until it comes back or its session ends.
+        if hb.member_epoch == LEAVE_GROUP_STATIC_MEMBER_EPOCH {
+            // consumerGroupStaticMemberGroupLeave: the member stays with epoch -2, nothing pending
+            // revocation and its partitions' epochs reset to 0, until the same instance id joins
+            // again (and takes its place) or its session times out (the session timeout is not
+            // cancelled). No group epoch bump: the others keep what they have.
             if let Some(m) = cg.members.get_mut(&id) {
-                m.member_epoch = -2;
+                m.member_epoch = LEAVE_GROUP_STATIC_MEMBER_EPOCH;
+                m.pending_revocation.clear();
+                for e in m.assigned.values_mut() {
+                    *e = 0;
+                }
+                m.rebalance_deadline = None;
             }
-            return Ok((hb.member_id.clone(), -2, None));
+            self.out.trace(TraceKind::GroupStateChanged {
+                group: hb.group.clone(),
+                state: cg.state_name().into(),
+                generation: cg.group_epoch,
+                reason: format!(
+                    "static member {id} (group.instance.id {}) left for now: its partitions wait for it until its session times out",
+                    hb.instance_id.as_deref().unwrap_or("")
+                ),
+            });
+            return Ok((id, LEAVE_GROUP_STATIC_MEMBER_EPOCH, None));
         }
         self.fence_consumer_member(&hb.group, &id, "the member left the group");
         Ok((hb.member_id.clone(), hb.member_epoch, None))

@@ -7,6 +7,10 @@ use crate::sim::types::TopicPartition;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// `ConsumerGroupHeartbeatRequest.LEAVE_GROUP_STATIC_MEMBER_EPOCH`: a static member that left for
+/// now; it keeps its assignment until it comes back or its session times out.
+pub(crate) const LEAVE_GROUP_STATIC_MEMBER_EPOCH: i32 = -2;
+
 /// `MemberState` of a consumer group member on the coordinator.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ConsumerMemberState {
@@ -64,7 +68,7 @@ impl ConsumerGroupState {
 
     /// `ConsumerGroup.maybeUpdateGroupState`: Empty, Assigning (group epoch ahead of the
     /// assignment), Reconciling (a member not yet at the assignment epoch), Stable.
-    pub(crate) fn state_name(&self) -> &'static str {
+    pub fn state_name(&self) -> &'static str {
         if self.members.is_empty() {
             "Empty"
         } else if self.group_epoch > self.assignment_epoch {
@@ -92,6 +96,11 @@ impl ConsumerGroupState {
             }
         }
         -1
+    }
+
+    /// `ConsumerGroup.staticMember`: the member with this `group.instance.id`.
+    pub(crate) fn static_member(&self, instance_id: &str) -> Option<&ConsumerMember> {
+        self.members.values().find(|m| m.instance_id.as_deref() == Some(instance_id))
     }
 
     /// The topics any member subscribes to.

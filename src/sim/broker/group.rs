@@ -369,7 +369,9 @@ impl GroupStep<'_> {
                     .map(|g| {
                         (
                             g.id.clone(),
-                            g.protocol_type.clone().unwrap_or_else(|| "consumer".into()),
+                            // A group that only has offsets (a simple consumer group) has no
+                            // protocol type: ListGroups answers "" (`ClassicGroup.protocolType`).
+                            g.protocol_type.clone().unwrap_or_default(),
                             g.state_name().to_string(),
                             if g.consumer.is_some() { "consumer" } else { "classic" }.to_string(),
                         )

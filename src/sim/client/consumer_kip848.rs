@@ -294,11 +294,29 @@ impl Consumer {
                 g.state = MemberState::Unjoined;
                 let message = error_message.unwrap_or_default();
                 let (member, epoch) = (g.member_id.clone(), g.generation);
+                let instance = g.instance_id.clone().unwrap_or_else(|| "null".into());
+                // AbstractHeartbeatRequestManager.onErrorResponse, and ConsumerHeartbeatRequestManager.
+                // handleSpecificExceptionInResponse for the static membership errors.
+                let line = match e {
+                    KafkaError::UNRELEASED_INSTANCE_ID => format!(
+                        "ConsumerGroupHeartbeatRequest failed due to unreleased instance id {instance}: {message}"
+                    ),
+                    KafkaError::FENCED_INSTANCE_ID => format!(
+                        "ConsumerGroupHeartbeatRequest failed due to fenced instance id {instance}: {message}. This is expected in the case that the member was removed from the group by an admin client, and another member joined using the same group instance id."
+                    ),
+                    KafkaError::INVALID_REQUEST
+                    | KafkaError::GROUP_MAX_SIZE_REACHED
+                    | KafkaError::UNSUPPORTED_ASSIGNOR
+                    | KafkaError::INVALID_REGULAR_EXPRESSION => {
+                        format!("ConsumerGroupHeartbeatRequest failed due to {}: {message}", e.name())
+                    }
+                    _ => format!("ConsumerGroupHeartbeatRequest failed due to unexpected error {}: {message}", e.name()),
+                };
                 self.meta.log(
                     now,
                     "ERROR",
                     "org.apache.kafka.clients.consumer.internals.ConsumerHeartbeatRequestManager",
-                    format!("ConsumerGroupHeartbeatRequest failed due to {}: {message}", e.name()),
+                    line,
                 );
                 self.meta.log(
                     now,

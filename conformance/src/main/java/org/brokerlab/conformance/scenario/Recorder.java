@@ -47,7 +47,8 @@ public final class Recorder {
         Map.entry("kafka-metadata-quorum", "org.apache.kafka.tools.MetadataQuorumCommand"),
         Map.entry("kafka-broker-api-versions", "org.apache.kafka.tools.BrokerApiVersionsCommand"),
         Map.entry("kafka-producer-perf-test", "org.apache.kafka.tools.ProducerPerformance"),
-        Map.entry("kafka-consumer-perf-test", "org.apache.kafka.tools.ConsumerPerformance")));
+        Map.entry("kafka-consumer-perf-test", "org.apache.kafka.tools.ConsumerPerformance"),
+        Map.entry("kafka-groups", "org.apache.kafka.tools.GroupsCommand")));
 
     /** The longest one tool command may run. */
     static final long TOOL_TIMEOUT_SECONDS = 300;
