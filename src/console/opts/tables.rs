@@ -428,7 +428,6 @@ pub(crate) static BROKER_API_VERSIONS: ToolSpec = ToolSpec {
 /// jopt-simple `required()`.
 pub(crate) static GROUPS: ToolSpec = ToolSpec {
     tool: Tool::Groups,
-    name: "kafka-groups",
     description_help: "This tool helps to list groups of all types.",
     description_noargs: "This tool helps to list groups of all types.",
     parse_errors: ParseErrorStyle::UsageOnStderr,
