@@ -76,8 +76,11 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // commit retries, KafkaAdminClient's Call.fail back-off. Version 6: consumers with
     // group.protocol=consumer join KIP-848 consumer groups through ConsumerGroupHeartbeat, where
     // the coordinator assigns with its server-side assignors (GroupMetadataManager.
-    // consumerGroupHeartbeat); a log using it was refused before, others replay as they did.)
-    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (6, 0xb68b_e273_6544_6a38));
+    // consumerGroupHeartbeat); a log using it was refused before, others replay as they did.
+    // Version 7: share groups (KIP-932) through ShareGroupHeartbeat, ShareFetch and
+    // ShareAcknowledge (GroupMetadataManager.shareGroupHeartbeat, SharePartition); a log using
+    // them was refused before, others replay as they did.)
+    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (7, 0xb68b_e273_6544_6a38));
 }
 
 #[test]

@@ -42,11 +42,13 @@ pub enum Tool {
     ConsumerPerfTest,
     BrokerApiVersions,
     MetadataQuorum,
+    ConsoleShareConsumer,
+    ShareGroups,
 }
 
 impl Tool {
     /// Every tool, in a fixed order.
-    pub(crate) const ALL: [Tool; 12] = [
+    pub(crate) const ALL: [Tool; 14] = [
         Tool::Topics,
         Tool::ConsoleProducer,
         Tool::ConsoleConsumer,
@@ -59,6 +61,8 @@ impl Tool {
         Tool::ConsumerPerfTest,
         Tool::BrokerApiVersions,
         Tool::MetadataQuorum,
+        Tool::ConsoleShareConsumer,
+        Tool::ShareGroups,
     ];
 
     /// The normalised program name (`kafka-topics`).
@@ -76,6 +80,8 @@ impl Tool {
             Tool::ConsumerPerfTest => "kafka-consumer-perf-test",
             Tool::BrokerApiVersions => "kafka-broker-api-versions",
             Tool::MetadataQuorum => "kafka-metadata-quorum",
+            Tool::ConsoleShareConsumer => "kafka-console-share-consumer",
+            Tool::ShareGroups => "kafka-share-groups",
         }
     }
 
@@ -97,6 +103,8 @@ impl Tool {
             Tool::ReassignPartitions => Some(&tables::REASSIGN_PARTITIONS),
             Tool::ConsumerPerfTest => Some(&tables::CONSUMER_PERF_TEST),
             Tool::BrokerApiVersions => Some(&tables::BROKER_API_VERSIONS),
+            Tool::ConsoleShareConsumer => Some(&tables::CONSOLE_SHARE_CONSUMER),
+            Tool::ShareGroups => Some(&tables::SHARE_GROUPS),
             Tool::ProducerPerfTest | Tool::MetadataQuorum => None,
         }
     }
@@ -807,7 +815,7 @@ pub(crate) fn description_display(o: &OptionSpec) -> String {
 /// `BreakIterator` allows ([`linebreak`]).
 pub(crate) fn usage_table(spec: &ToolSpec) -> String {
     // The table is a pure function of the static spec: render it once.
-    static CACHE: [std::sync::OnceLock<String>; 12] = [const { std::sync::OnceLock::new() }; 12];
+    static CACHE: [std::sync::OnceLock<String>; 14] = [const { std::sync::OnceLock::new() }; 14];
     let idx = Tool::ALL.iter().position(|t| *t == spec.tool).unwrap_or(0);
     if std::ptr::eq(spec, spec.tool.spec().unwrap_or(spec)) {
         return CACHE[idx].get_or_init(|| render_usage_table(spec)).clone();

@@ -46,6 +46,8 @@ pub(crate) const KAFKA_TOOLS: &[&str] = &[
     "kafka-consumer-perf-test",
     "kafka-broker-api-versions",
     "kafka-metadata-quorum",
+    "kafka-console-share-consumer",
+    "kafka-share-groups",
 ];
 
 /// The `docker-compose.yml` of a KRaft cluster shaped like the scenario's: its controllers
