@@ -328,8 +328,10 @@ impl Console {
             .join(",");
         let client = self.sim.create_consumer(name, &bootstrap, cfg);
         let subscribed = topics.clone();
+        let group_id = group.to_string();
         self.sim.with_consumer(client, move |c, _, _| {
             c.share = Some(ShareClient { implicit_ack: Some(ack), ..Default::default() });
+            c.meta.log_prefix = format!("[ShareConsumer clientId={}, groupId={}] ", c.client_id, group_id);
             c.app.processing_ms_per_record = processing_ms;
             c.subscribe(subscribed);
         });

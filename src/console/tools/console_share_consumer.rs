@@ -121,6 +121,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         .map(str::to_string)
         .or_else(|| props.get("group.id").cloned())
         .unwrap_or_else(|| DEFAULT_GROUP.into());
+    let group_id = group.clone();
     props.insert("group.id".into(), group);
     props.entry("client.id".into()).or_insert_with(|| CLIENT_ID.into());
     // ConsoleShareConsumer.run: explicit acknowledgement.
@@ -154,6 +155,8 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let client = ctx.sim.create_consumer(CLIENT_ID, &servers, cfg);
     ctx.sim.with_consumer(client, |c, _, _| {
         c.share = Some(ShareClient::default());
+        // `ShareConsumerImpl.createLogContext`.
+        c.meta.log_prefix = format!("[ShareConsumer clientId={}, groupId={}] ", c.client_id, group_id);
         c.subscribe(vec![topic.clone()]);
     });
     Started::Job(Box::new(ShareConsumerJob {
