@@ -81,7 +81,10 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // leaves with member epoch -2 and keeps its partitions until the same instance id comes back
     // and takes its place without a rebalance (GroupMetadataManager.
     // consumerGroupStaticMemberGroupLeave, getOrMaybeSubscribeStaticConsumerGroupMember,
-    // replaceMember); kafka-groups lists groups of every type. The reference trace is unchanged.)
+    // replaceMember); kafka-groups lists groups of every type. The reference trace is unchanged.
+    // Also version 7: share groups (KIP-932) through ShareGroupHeartbeat, ShareFetch and
+    // ShareAcknowledge (GroupMetadataManager.shareGroupHeartbeat, SharePartition); a log using
+    // them was refused before, others replay as they did.)
     assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (7, 0xb68b_e273_6544_6a38));
 }
 

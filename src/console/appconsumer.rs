@@ -4,13 +4,15 @@
 
 use super::format::Output;
 use super::session::Console;
+use crate::sim::broker::share_partition::AckType;
 use crate::sim::client::config::{assignor_name, ConsumerConfig};
+use crate::sim::client::consumer::share::ShareClient;
 use crate::sim::client::consumer::{CommitMode, Consumer, MemberState};
 use crate::sim::client::ClientKind;
 use crate::sim::time::parse_duration_us;
 use std::collections::BTreeMap;
 
-const USAGE: &str = "consumer start <name> --group <g> --topic <t> [options] | list | pause|resume|stop|crash <name> | slow <name> <per-record>";
+const USAGE: &str = "consumer start <name> --group <g> --topic <t> [options] [--share [--ack accept|release|reject]] | list | pause|resume|stop|crash <name> | slow <name> <per-record>";
 const EXAMPLE: &str = "consumer start c1 --group g --topic orders";
 
 fn member_state(c: &Consumer) -> &'static str {
@@ -120,9 +122,13 @@ impl Console {
                 Ok(format!("consumer {name} now spends {ms} ms processing each record"))
             }
             "stop" => {
+                let share = self.sim.consumer_mut(id).map(|c| c.is_share()).unwrap_or(false);
                 let instance = self.sim.consumer_mut(id).and_then(|c| c.cfg.group_instance_id.clone());
                 self.sim.close_client(id);
                 Ok(match instance {
+                    _ if share => format!(
+                        "consumer {name} closed: it acknowledged what it processed, released the records it still held and left share group {group}"
+                    ),
                     // A static member does not give its place up: the classic protocol sends no
                     // LeaveGroup, KIP-848 leaves with member epoch -2 (`ConsumerMembershipManager`).
                     Some(i) => format!(
@@ -155,11 +161,19 @@ impl Console {
         let mut props: BTreeMap<String, String> = BTreeMap::new();
         let mut assignor_arg: Option<String> = None;
         let mut consumer_protocol = false;
+        let mut share = false;
+        let mut ack = AckType::Accept;
         let mut i = 2;
         while i < args.len() {
             let flag = args[i].as_str();
             if !flag.starts_with("--") {
                 return Err(format!("consumer start: unexpected argument '{flag}'\nusage: {EXAMPLE}"));
+            }
+            if flag == "--share" {
+                // KIP-932: a share consumer in share group --group.
+                share = true;
+                i += 1;
+                continue;
             }
             let val = args.get(i + 1).cloned().ok_or(format!("{flag} needs a value: {EXAMPLE}"))?;
             match flag {
@@ -180,6 +194,14 @@ impl Console {
                     };
                 }
                 "--processing" => processing_ms = ms_of(&val)?,
+                "--ack" => {
+                    ack = match val.as_str() {
+                        "accept" => AckType::Accept,
+                        "release" => AckType::Release,
+                        "reject" => AckType::Reject,
+                        _ => return Err(format!("'{val}' is not an acknowledgement: use accept, release or reject")),
+                    };
+                }
                 "--commit" => {
                     if !["auto", "sync", "before-processing", "none"].contains(&val.as_str()) {
                         return Err(format!("'{val}' is not a commit mode: use auto, sync, before-processing or none"));
@@ -214,6 +236,7 @@ impl Console {
             }
             i += 2;
         }
+        let assignor_given = assignor_arg.is_some();
         // KIP-848 (`--protocol consumer`): the coordinator assigns with a server-side assignor
         // (`group.remote.assignor`); the classic protocol's client-side assignors do not apply.
         if consumer_protocol {
@@ -237,6 +260,17 @@ impl Console {
         let group = group.or_else(|| props.get("group.id").cloned()).ok_or(format!("which group? {EXAMPLE}"))?;
         if topics.is_empty() {
             return Err(format!("which topic? {EXAMPLE}"));
+        }
+        if share {
+            if consumer_protocol || assignor_given || commit != "auto" || props.contains_key("group.instance.id") {
+                return Err(
+                    "a share consumer (--share) has no --protocol, --assignor, --commit or --static: the share group's coordinator assigns with its simple assignor and records are acknowledged (--ack accept|release|reject)".into(),
+                );
+            }
+            return self.share_consumer_start(&name, &group, topics, processing_ms, ack, props);
+        }
+        if ack != AckType::Accept {
+            return Err("--ack is for share consumers (--share)".into());
         }
         props.insert("group.id".into(), group.clone());
         props.entry("client.id".into()).or_insert_with(|| name.clone());
@@ -274,6 +308,43 @@ impl Console {
         Ok(format!(
             "consumer {name} started: group {group}, topic {}, assignor {assignor}, commit {commit}",
             topics.join(",")
+        ))
+    }
+
+    /// `consumer start <name> --share`: a `KafkaShareConsumer` application (implicit
+    /// acknowledgement: each record it processed is acknowledged with `ack`).
+    fn share_consumer_start(
+        &mut self,
+        name: &str,
+        group: &str,
+        topics: Vec<String>,
+        processing_ms: i64,
+        ack: AckType,
+        mut props: BTreeMap<String, String>,
+    ) -> Result<String, String> {
+        props.insert("group.id".into(), group.to_string());
+        props.entry("client.id".into()).or_insert_with(|| name.to_string());
+        let cfg = ConsumerConfig::parse(&props)?;
+        let bootstrap = self
+            .sim
+            .brokers()
+            .keys()
+            .map(|b| format!("localhost:{}", crate::sim::node::Env::broker_port(*b)))
+            .collect::<Vec<_>>()
+            .join(",");
+        let client = self.sim.create_consumer(name, &bootstrap, cfg);
+        let subscribed = topics.clone();
+        let group_id = group.to_string();
+        self.sim.with_consumer(client, move |c, _, _| {
+            c.share = Some(ShareClient { implicit_ack: Some(ack), ..Default::default() });
+            c.meta.log_prefix = format!("[ShareConsumer clientId={}, groupId={}] ", c.client_id, group_id);
+            c.app.processing_ms_per_record = processing_ms;
+            c.subscribe(subscribed);
+        });
+        Ok(format!(
+            "share consumer {name} started: share group {group}, topic {}, acknowledging {}",
+            topics.join(","),
+            ack.name()
         ))
     }
 

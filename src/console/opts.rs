@@ -45,11 +45,13 @@ pub enum Tool {
     BrokerApiVersions,
     MetadataQuorum,
     Groups,
+    ConsoleShareConsumer,
+    ShareGroups,
 }
 
 impl Tool {
     /// Every tool, in a fixed order.
-    pub(crate) const ALL: [Tool; 13] = [
+    pub(crate) const ALL: [Tool; 15] = [
         Tool::Topics,
         Tool::ConsoleProducer,
         Tool::ConsoleConsumer,
@@ -63,6 +65,8 @@ impl Tool {
         Tool::BrokerApiVersions,
         Tool::MetadataQuorum,
         Tool::Groups,
+        Tool::ConsoleShareConsumer,
+        Tool::ShareGroups,
     ];
 
     /// The normalised program name (`kafka-topics`).
@@ -81,6 +85,8 @@ impl Tool {
             Tool::BrokerApiVersions => "kafka-broker-api-versions",
             Tool::MetadataQuorum => "kafka-metadata-quorum",
             Tool::Groups => "kafka-groups",
+            Tool::ConsoleShareConsumer => "kafka-console-share-consumer",
+            Tool::ShareGroups => "kafka-share-groups",
         }
     }
 
@@ -103,6 +109,8 @@ impl Tool {
             Tool::ConsumerPerfTest => Some(&tables::CONSUMER_PERF_TEST),
             Tool::BrokerApiVersions => Some(&tables::BROKER_API_VERSIONS),
             Tool::Groups => Some(&tables::GROUPS),
+            Tool::ConsoleShareConsumer => Some(&tables::CONSOLE_SHARE_CONSUMER),
+            Tool::ShareGroups => Some(&tables::SHARE_GROUPS),
             Tool::ProducerPerfTest | Tool::MetadataQuorum => None,
         }
     }

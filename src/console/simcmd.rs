@@ -40,6 +40,8 @@ pub(crate) const TOOL_HELP: &[(Tool, &str)] = &[
     (Tool::ConsumerGroups, "list, describe, delete consumer groups and reset their offsets"),
     (Tool::ConsumerPerfTest, "consume many records and report throughput"),
     (Tool::Groups, "list the groups of every type (classic, consumer, share)"),
+    (Tool::ConsoleShareConsumer, "read a topic as a member of a share group (KIP-932), acknowledging each record"),
+    (Tool::ShareGroups, "list and describe share groups: members, state, share-partition start offsets and lag"),
 ];
 
 /// The simulator commands: name, usage, one-line summary.
@@ -48,7 +50,7 @@ pub const SIM_COMMANDS: &[(&str, &str, &str)] = &[
     ("controller", "controller list|kill <id>|start <id>", "list the KRaft controllers, crash or start one"),
     ("net", "net cut <a> <b> [--one-way] | heal [<a> <b>] | isolate <node> | delay <a> <b> <latency> [--jitter <d>] | loss <a> <b> <percent> | drop-next <a> <b> [count] | show", "break and repair the network between nodes (broker-1, controller-1001, a client's name)"),
     ("producer", "producer start <name> --topic <t> [--rate 10/s] [--keys a,b,c] [--value-prefix v] [--max N] [--producer-property k=v]... | rate <name> <n>/s | pause|resume|stop|crash <name> | txn <name> begin|commit|abort", "run a steady producer application in the background"),
-    ("consumer", "consumer start <name> --group <g> --topic <t> [--protocol classic|consumer] [--assignor range|roundrobin|sticky|cooperative-sticky|uniform] [--processing 20ms] [--commit auto|sync|before-processing|none] [--isolation read_committed] [--instance-id <id>] [--offset-reset earliest|latest|none] [--consumer-property k=v]... | list | pause|resume|stop|crash <name> | slow <name> <per-record>", "run a consumer application in a group in the background"),
+    ("consumer", "consumer start <name> --group <g> --topic <t> [--protocol classic|consumer] [--assignor range|roundrobin|sticky|cooperative-sticky|uniform] [--processing 20ms] [--commit auto|sync|before-processing|none] [--isolation read_committed] [--instance-id <id>] [--offset-reset earliest|latest|none] [--consumer-property k=v]... [--share [--ack accept|release|reject]] | list | pause|resume|stop|crash <name> | slow <name> <per-record>", "run a consumer application in a group in the background"),
     ("clients", "clients", "list the client processes (producers, consumers, admin clients)"),
     ("sleep", "sleep <duration>", "let simulated time pass, e.g. sleep 5s, sleep 500ms, sleep 2m"),
     ("time", "time", "show the simulated time"),

@@ -28,7 +28,7 @@ impl RequestKind {
     pub(crate) fn of_api(api: &str) -> RequestKind {
         match api {
             "Produce" => RequestKind::Produce,
-            "Fetch" | "FetchSnapshot" => RequestKind::Fetch,
+            "Fetch" | "FetchSnapshot" | "ShareFetch" | "ShareAcknowledge" => RequestKind::Fetch,
             "JoinGroup"
             | "SyncGroup"
             | "Heartbeat"
@@ -38,6 +38,8 @@ impl RequestKind {
             | "FindCoordinator"
             | "ConsumerGroupHeartbeat"
             | "ConsumerGroupDescribe"
+            | "ShareGroupHeartbeat"
+            | "ShareGroupDescribe"
             | "DescribeGroups"
             | "ListGroups"
             | "DeleteGroups"

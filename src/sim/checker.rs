@@ -112,6 +112,27 @@ impl Checker {
         out
     }
 
+    /// KIP-932: in each share-partition a broker leads, no record was delivered more often than
+    /// `group.share.delivery.count.limit`, and none between the SPSO and the SPEO is lost: each
+    /// is available, acquired (by a member, under a lock), acknowledged or archived
+    /// (`SharePartition`'s cached state).
+    pub(crate) fn check_share_partitions(
+        &mut self,
+        broker: i32,
+        share: &crate::sim::broker::share_fetch::ShareState,
+    ) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for m in share.partitions.values() {
+            for sp in m.values() {
+                for v in sp.violations() {
+                    let what = format!("broker {broker}: {v}");
+                    self.report(Finding::InvariantViolated { what }, &mut out);
+                }
+            }
+        }
+        out
+    }
+
     /// Checks the logs a broker touched in the last event.
     pub(crate) fn check_touched(
         &mut self,

@@ -55,6 +55,11 @@ use std::collections::BTreeMap;
 /// (`GroupMetadataManager.consumerGroupStaticMemberGroupLeave`,
 /// `getOrMaybeSubscribeStaticConsumerGroupMember`, `replaceMember`); `kafka-groups` lists the
 /// groups of every type. The reference trace is unchanged.
+/// Also version 7: share groups (KIP-932): `kafka-console-share-consumer`, `kafka-share-groups`
+/// and `consumer start … --share` join share groups through ShareGroupHeartbeat and read with
+/// ShareFetch/ShareAcknowledge from share-partitions on the partition leaders
+/// (`GroupMetadataManager.shareGroupHeartbeat`, `SharePartition`); such a log was refused before,
+/// and every other log replays as it did (the reference trace is unchanged).
 pub const REFERENCE_TRACE_HASH: u64 = 0xb68b_e273_6544_6a38;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

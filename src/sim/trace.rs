@@ -331,6 +331,31 @@ pub enum TraceKind {
         member: String,
         reason: String,
     },
+    /// KIP-932: a share group member acquired records of a share-partition: `(first, last,
+    /// delivery count)` ranges (`SharePartition.acquire`).
+    ShareAcquired {
+        group: String,
+        member: String,
+        tp: TopicPartition,
+        ranges: Vec<(Offset, Offset, i32)>,
+    },
+    /// A share group member acknowledged records (`SharePartition.acknowledge`).
+    ShareAcknowledged {
+        group: String,
+        member: String,
+        tp: TopicPartition,
+        count: u32,
+        kinds: String,
+    },
+    /// An acquisition lock ran out: the record is available again, or archived at the delivery
+    /// limit (`SharePartition.releaseAcquisitionLockOnTimeout`).
+    ShareLockExpired {
+        group: String,
+        member: String,
+        tp: TopicPartition,
+        offset: Offset,
+        archived: bool,
+    },
     TransactionState {
         transactional_id: String,
         state: String,

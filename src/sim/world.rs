@@ -617,9 +617,16 @@ impl Sim {
         }
         let mut findings = Vec::new();
         let mut assignments_changed = false;
+        let mut share_changed = false;
         for kind in out.trace.drain(..) {
             self.checker.observe(now, &kind);
             assignments_changed |= matches!(kind, TraceKind::GroupAssignment { .. } | TraceKind::MemberRemoved { .. });
+            share_changed |= matches!(
+                kind,
+                TraceKind::ShareAcquired { .. }
+                    | TraceKind::ShareAcknowledged { .. }
+                    | TraceKind::ShareLockExpired { .. }
+            );
             if let TraceKind::BecameLeader { tp, broker, epoch, .. } = &kind {
                 // Only a leader the controller currently records is the truth (a broker that
                 // was cut off may briefly act on an old epoch).
@@ -644,6 +651,13 @@ impl Sim {
             if let NodeAddr::Broker(b) = node {
                 if let Some(p) = self.brokers.get(&b).and_then(|n| n.proc.as_ref()) {
                     findings.extend(self.checker.check_consumer_groups(b, &p.coordinator));
+                }
+            }
+        }
+        if share_changed {
+            if let NodeAddr::Broker(b) = node {
+                if let Some(p) = self.brokers.get(&b).and_then(|n| n.proc.as_ref()) {
+                    findings.extend(self.checker.check_share_partitions(b, &p.share));
                 }
             }
         }

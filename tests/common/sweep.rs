@@ -386,3 +386,139 @@ pub fn run_consumer_schedule_with(seed: u64, fault_seconds: u64, consumer_protoc
         events: sim.events_processed(),
     }
 }
+
+/// KIP-932: share consumers (2 to 4, more than the topic's partitions half the time) reading
+/// one topic as a share group while brokers crash and restart, links are cut, consumers crash,
+/// stall (their acquisition locks expire) or release and reject what they read. The checker
+/// looks at every share-partition after each acquisition, acknowledgement and lock expiry: no
+/// record delivered more often than `group.share.delivery.count.limit`, none between the SPSO
+/// and the SPEO in no state. Returns the outcome and the records the share consumers acquired.
+pub fn run_share_schedule(seed: u64, fault_seconds: u64) -> (SweepOutcome, u64) {
+    use brokerlab::sim::broker::share_partition::AckType;
+    use brokerlab::sim::client::config::ConsumerConfig;
+    use brokerlab::sim::client::consumer::share::ShareClient;
+    let mut rng = Pcg32::new(seed, 0x5a4e);
+    let mut sim = Sim::new(seed, ClusterConfig { brokers: 3, ..ClusterConfig::default() }).expect("config");
+    sim.boot().expect("boot");
+    let partitions = 1 + rng.below(3) as i32;
+    let assignment: Vec<Vec<i32>> =
+        (0..partitions).map(|p| vec![1 + p % 3, 1 + (p + 1) % 3, 1 + (p + 2) % 3]).collect();
+    create_topic_assigned(&mut sim, "t", assignment, &[("min.insync.replicas", "2")]);
+    let p = producer(
+        &mut sim,
+        "p",
+        &[("acks", "all"), ("request.timeout.ms", "4000"), ("delivery.timeout.ms", "20000"), ("linger.ms", "0")],
+    );
+    let acks = [AckType::Accept, AckType::Accept, AckType::Release, AckType::Reject];
+    let start_consumer = |sim: &mut Sim, name: &str, ack: AckType, processing: i64| {
+        let mut m = props(&[("group.id", "sg")]);
+        m.insert("client.id".into(), name.into());
+        let id = sim.create_consumer(name, "localhost:9092", ConsumerConfig::parse(&m).expect("valid"));
+        sim.with_consumer(id, |c, _, _| {
+            c.share = Some(ShareClient { implicit_ack: Some(ack), ..Default::default() });
+            c.app.processing_ms_per_record = processing;
+            c.subscribe(vec!["t".into()]);
+        });
+        id
+    };
+    let n = 2 + rng.below(3);
+    let mut consumers: Vec<(String, u32)> = Vec::new();
+    for i in 0..n {
+        let name = format!("s{i}");
+        let ack = acks[rng.below(4) as usize];
+        let id = start_consumer(&mut sim, &name, ack, i64::from(rng.below(30)));
+        consumers.push((name, id));
+    }
+    let end = sim.now().plus_ms((fault_seconds * 1000) as i64);
+    let mut next_fault = sim.now().plus_ms(8000);
+    let mut i = 0u64;
+    let mut generation = 0u32;
+    let mut acquired = 0u64;
+    let count_acquired = |sim: &mut Sim, id: u32| {
+        sim.consumer_mut(id).and_then(|c| c.share.as_ref().map(|s| s.acquired_total)).unwrap_or(0)
+    };
+    while sim.now() < end {
+        let _ = sim.produce(
+            p,
+            brokerlab::sim::client::producer::ProducerRecord {
+                topic: "t".into(),
+                partition: None,
+                key: Some(brokerlab::sim::record::bytes(format!("k{}", i % 7).as_bytes())),
+                value: Some(brokerlab::sim::record::bytes(format!("{seed}-{i}").as_bytes())),
+                headers: vec![],
+                timestamp: None,
+            },
+        );
+        i += 1;
+        sim.run_for_ms(50 + u64::from(rng.below(150)));
+        sim.take_completions(p);
+        if sim.now() >= next_fault {
+            next_fault = sim.now().plus_ms(1500 + i64::from(rng.below(3000)));
+            let b = 1 + rng.below(3) as i32;
+            let k = rng.below(consumers.len() as u32) as usize;
+            match rng.below(8) {
+                0 => {
+                    let alive = sim.brokers().values().filter(|n| n.proc.is_some()).count();
+                    if alive > 2 && sim.brokers()[&b].proc.is_some() {
+                        let _ = sim.kill_broker(b);
+                    }
+                }
+                1 | 2 => {
+                    if sim.brokers()[&b].proc.is_none() {
+                        let _ = sim.start_broker(b);
+                    }
+                }
+                3 => {
+                    // A share consumer crashes (its records stay locked until their locks
+                    // expire); a new one starts.
+                    let (name, id) = consumers[k].clone();
+                    acquired += count_acquired(&mut sim, id);
+                    let _ = sim.crash_client(id);
+                    generation += 1;
+                    let fresh = format!("{name}-{generation}");
+                    let ack = acks[rng.below(4) as usize];
+                    let nid = start_consumer(&mut sim, &fresh, ack, i64::from(rng.below(30)));
+                    consumers[k] = (fresh, nid);
+                }
+                4 => {
+                    // A stalled application: what it holds goes to others when the locks expire.
+                    let id = consumers[k].1;
+                    let paused = sim.clients().get(&id).map(|c| c.paused).unwrap_or(false);
+                    let _ = sim.pause_client(id, !paused);
+                }
+                5 => {
+                    let other = 1 + (b % 3);
+                    sim.net_mut().rule_mut(NodeAddr::Broker(b), NodeAddr::Broker(other)).cut = true;
+                }
+                6 => sim.net_mut().heal(None),
+                _ => {
+                    let id = consumers[k].1;
+                    let c = NodeAddr::Client(id);
+                    sim.net_mut().rule_mut(c, NodeAddr::Broker(b)).cut = true;
+                    sim.net_mut().rule_mut(NodeAddr::Broker(b), c).cut = true;
+                }
+            }
+        }
+    }
+    heal_all(&mut sim);
+    for (_, id) in &consumers {
+        let _ = sim.pause_client(*id, false);
+    }
+    sim.run_for_ms(settle_ms().max(60_000));
+    sim.check_healed();
+    for (_, id) in &consumers {
+        acquired += count_acquired(&mut sim, *id);
+    }
+    let acked = sim.producer_mut(p).map(|p| p.acked).unwrap_or(0);
+    let probe_failures = probe(&mut sim, "t", partitions);
+    (
+        SweepOutcome {
+            findings: sim.checker().findings.clone(),
+            probe_failures,
+            acked,
+            trace_hash: sim.trace_hash(),
+            events: sim.events_processed(),
+        },
+        acquired,
+    )
+}

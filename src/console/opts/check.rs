@@ -29,6 +29,8 @@ pub(crate) fn check(tool: Tool, spec: &ToolSpec, p: &ParsedOpts) -> Result<Outpu
         Tool::ConsumerPerfTest => check_consumer_perf(spec, p),
         Tool::BrokerApiVersions => check_broker_api_versions(spec, p),
         Tool::Groups => check_groups(spec, p),
+        Tool::ConsoleShareConsumer => check_console_share_consumer(spec, p),
+        Tool::ShareGroups => check_share_groups(spec, p),
         Tool::ProducerPerfTest | Tool::MetadataQuorum => Ok(Output::new()),
     }
 }
@@ -792,5 +794,116 @@ fn check_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
         }
     }
     types(spec, p)?;
+    Ok(Output::new())
+}
+
+// ---------------------------------------------------------------------------
+// kafka-console-share-consumer (`ConsoleShareConsumer`)
+// ---------------------------------------------------------------------------
+
+/// `ConsoleShareConsumerOptions`, in its order: `--topic`, `--bootstrap-server`, `--reject`
+/// with `--release`, the deprecated spellings, then the group ids.
+fn check_console_share_consumer(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
+    let usage = |m: &str| usage_error(spec, m);
+    if !p.has("topic") {
+        return Err(usage("--topic is a required argument"));
+    }
+    if !p.has("bootstrap-server") {
+        return Err(usage(&missing_required("bootstrap-server")));
+    }
+    types(spec, p)?;
+    if p.has("reject") && p.has("release") {
+        return Err(usage("At most one of --reject and --release may be specified."));
+    }
+    if p.has("consumer-property") && p.has("command-property") {
+        return Err(usage("Options --consumer-property and --command-property cannot be specified together."));
+    }
+    if p.has("consumer-config") && p.has("command-config") {
+        return Err(usage("Options --consumer-config and --command-config cannot be specified together."));
+    }
+    let mut notes = Output::new();
+    let props = if p.has("consumer-property") {
+        notes.outln(consumer::CONSUMER_PROPERTY_DEPRECATED);
+        p.values("consumer-property")
+    } else {
+        p.values("command-property")
+    };
+    if p.has("consumer-config") {
+        notes.outln("Option --consumer-config is deprecated and will be removed in a future version. Use --command-config instead.");
+    }
+    let extra = producer::parse_key_value_args(&props);
+    let mut group_ids: Vec<String> = Vec::new();
+    if let Some(g) = p.value("group") {
+        group_ids.push(g.to_string());
+    }
+    if let Some((_, v)) = extra.iter().rev().find(|(k, _)| k == "group.id") {
+        group_ids.push(v.clone());
+    }
+    let distinct = java_hash_set_order(&group_ids);
+    if distinct.len() > 1 {
+        let names: Vec<String> = distinct.iter().map(|g| format!("'{g}'")).collect();
+        return Err(with_notes(
+            &notes,
+            usage(&format!(
+                "The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer-config') do not match. Detected group ids: {}",
+                names.join(", ")
+            )),
+        ));
+    }
+    Ok(notes)
+}
+
+// ---------------------------------------------------------------------------
+// kafka-share-groups (`ShareGroupCommand`)
+// ---------------------------------------------------------------------------
+
+/// `ShareGroupCommandOptions.checkArgs`, then `ShareGroupCommand.main`'s one action.
+fn check_share_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
+    let usage = |m: &str| usage_error(spec, m);
+    if !p.has("bootstrap-server") {
+        return Err(usage(&missing_required("bootstrap-server")));
+    }
+    types(spec, p)?;
+    if p.has("describe") {
+        if !p.has("group") && !p.has("all-groups") {
+            return Err(usage("Option [describe] takes one of these options: [all-groups], [group]"));
+        }
+        if p.count_present(&["members", "offsets", "state"]) > 1 {
+            return Err(usage("Option [describe] takes at most one of these options: [members], [offsets], [state]"));
+        }
+        if p.has("state") && p.value("state").is_some() {
+            return Err(usage("Option [describe] does not take a value for [state]"));
+        }
+    }
+    if p.has("delete") {
+        if !p.has("group") && !p.has("all-groups") {
+            return Err(usage("Option [delete] takes the options [group] or [all-groups]."));
+        }
+        if p.has("all-groups") && p.has("group") {
+            return Err(usage("Option [delete] takes either [group] or [all-groups], not both."));
+        }
+        if p.has("all-topics") || p.has("topic") {
+            return Err(usage("Option [delete] does not take the options [topic] or [all-topics]."));
+        }
+    }
+    if p.has("delete-offsets") && !(p.has("group") && p.has("topic")) {
+        return Err(usage("Option [delete-offsets] takes the following options: [group], [topic]"));
+    }
+    if p.has("group") && p.has("all-groups") {
+        return Err(usage(&cant_be_used_with("group", "all-groups")));
+    }
+    if p.has("group") && p.has("list") {
+        return Err(usage(&cant_be_used_with("group", "list")));
+    }
+    if p.has("topic") {
+        if let Some(o) = ["list", "describe", "delete"].iter().find(|o| p.has(o)) {
+            return Err(usage(&cant_be_used_with("topic", o)));
+        }
+    }
+    if p.count_present(&["list", "describe", "delete", "reset-offsets", "delete-offsets"]) != 1 {
+        return Err(usage(
+            "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets.",
+        ));
+    }
     Ok(Output::new())
 }

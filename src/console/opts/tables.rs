@@ -456,3 +456,73 @@ pub(crate) static GROUPS: ToolSpec = ToolSpec {
         O::flag("streams", "Filter the groups to show streams groups."),
     ],
 };
+
+/// The 4.4 `--formatter-property` of the console share consumer (`ConsoleShareConsumerOptions`),
+/// which names `print.delivery` too.
+const SHARE_FORMATTER_PROPERTY_DESC: &str = "The properties to initialize the message formatter. Default properties include: \n print.timestamp=true|false\n print.key=true|false\n print.offset=true|false\n print.delivery=true|false\n print.epoch=true|false\n print.partition=true|false\n print.headers=true|false\n print.value=true|false\n key.separator=<key.separator>\n line.separator=<line.separator>\n headers.separator=<headers.separator>\n null.literal=<null.literal>\n key.deserializer=<key.deserializer>\n value.deserializer=<value.deserializer>\n header.deserializer=<header.deserializer>\n\nUsers can also pass in customized properties for their formatter; more specifically, users can pass in properties keyed with 'key.deserializer.', 'value.deserializer.' and 'headers.deserializer.' prefixes to configure their deserializers.";
+
+const SHARE_FORMATTER_PROPERTY_DEPRECATED_DESC: &str = "(DEPRECATED) The properties to initialize the message formatter. Default properties include: \n print.timestamp=true|false\n print.key=true|false\n print.offset=true|false\n print.delivery=true|false\n print.epoch=true|false\n print.partition=true|false\n print.headers=true|false\n print.value=true|false\n key.separator=<key.separator>\n line.separator=<line.separator>\n headers.separator=<headers.separator>\n null.literal=<null.literal>\n key.deserializer=<key.deserializer>\n value.deserializer=<value.deserializer>\n header.deserializer=<header.deserializer>\n\nUsers can also pass in customized properties for their formatter; more specifically, users can pass in properties keyed with 'key.deserializer.', 'value.deserializer.' and 'headers.deserializer.' prefixes to configure their deserializers. \nThis option will be removed in a future version. Use --formatter-property instead.";
+
+/// `kafka-console-share-consumer` (Kafka 4.4 `ConsoleShareConsumerOptions`).
+pub(crate) static CONSOLE_SHARE_CONSUMER: ToolSpec = ToolSpec {
+    tool: Tool::ConsoleShareConsumer,
+    description_help: "This tool helps to read data from Kafka topics using share groups and outputs it to standard output.",
+    description_noargs: "This tool helps to read data from Kafka topics using share groups and outputs it to standard output.",
+    parse_errors: ParseErrorStyle::UsageOnStderr,
+    options: &[
+        O::req("bootstrap-server", "server to connect to", T::String, "REQUIRED: The server(s) to connect to."),
+        O::req("command-config", "config file", T::String, "Consumer config properties file. Note that [command-property] takes precedence over this config."),
+        O::req("command-property", "consumer_prop", T::String, "Consumer config properties in the form key=value.").repeatable(),
+        O::req("consumer-config", "config file", T::String, "(DEPRECATED) Consumer config properties file. Note that [command-property] takes precedence over this config. This option will be removed in a future version. Use --command-config instead."),
+        O::req("consumer-property", "consumer_prop", T::String, "(DEPRECATED) Consumer config properties in the form key=value. This option will be removed in a future version. Use --command-property instead.").repeatable(),
+        O::flag("enable-systest-events", "Log lifecycle events of the share consumer in addition to logging consumed messages. (This is specific for system tests.)"),
+        O::req("formatter", "class", T::String, "The name of a class to use for formatting Kafka messages for display.").with_default("org.apache.kafka.tools.consumer.DefaultMessageFormatter"),
+        O::req("formatter-config", "config file", T::String, "Config properties file to initialize the message formatter. Note that [formatter-property] takes precedence over this config."),
+        O::req("formatter-property", "prop", T::String, SHARE_FORMATTER_PROPERTY_DESC).repeatable(),
+        O::req("group", "share group id", T::String, "The share group id of the consumer."),
+        O::req("key-deserializer", "deserializer for keys", T::String, "The name of the class to use for deserializing keys."),
+        O::req("max-messages", "num_messages", T::Integer, "The maximum number of messages to consume before exiting. If not set, consumption is continual."),
+        O::req("property", "prop", T::String, SHARE_FORMATTER_PROPERTY_DEPRECATED_DESC).repeatable(),
+        O::flag("reject", "If specified, messages are rejected as they are consumed."),
+        O::flag("reject-message-on-error", "If there is an error when processing a message, reject it instead of halting."),
+        O::flag("release", "If specified, messages are released as they are consumed."),
+        O::req("timeout-ms", "timeout_ms", T::Integer, "If specified, exit if no message is available for consumption for the specified interval."),
+        O::req("topic", "topic", T::String, "The topic to consume from."),
+        O::req("value-deserializer", "deserializer for values", T::String, "The name of the class to use for deserializing values."),
+    ],
+};
+
+/// `kafka-share-groups` (Kafka 4.4 `ShareGroupCommandOptions`: its `*_DOC` texts, `NL` as `\n`).
+pub(crate) static SHARE_GROUPS: ToolSpec = ToolSpec {
+    tool: Tool::ShareGroups,
+    description_help: "This tool helps to list, describe, delete and manage the offsets of share groups.",
+    description_noargs: "This tool helps to list, describe, delete and manage the offsets of share groups.",
+    parse_errors: ParseErrorStyle::UncaughtJvm,
+    options: &[
+        O::flag("all-groups", "Apply to all share groups."),
+        O::flag("all-topics", "Apply to all topics. Supported operation: reset-offsets."),
+        O::req("bootstrap-server", "server to connect to", T::String, "REQUIRED: The server(s) to connect to."),
+        O::req("command-config", "command config property file", T::String, "Property file containing configs to be passed to Admin Client."),
+        O::flag("delete", "Delete share group."),
+        O::flag("delete-offsets", "Delete offsets of share group. Supports one share group at a time, and multiple topics."),
+        O::flag("describe", "Describe share group, members and offset information."),
+        O::flag("dry-run", "Output offset reset information without executing the operation. Supported operation: reset-offsets."),
+        O::flag("execute", "Execute the offset reset operation. Supported operation: reset-offsets."),
+        O::flag("export", "Generate offset reset information in CSV format for export to a file. Supported operation: reset-offsets."),
+        O::req("from-file", "path to CSV file", T::String, "Reset offsets to values defined in CSV file."),
+        O::req("group", "group id", T::String, "The share group id.").repeatable(),
+        O::flag("list", "List all share groups."),
+        O::flag("members", "Describe members of the group. This option may be used with the --describe option only.").available_if(&["describe"]),
+        O::flag("offsets", "Describe the group and list all topic partitions in the group along with their offset information. This is the default sub-action and may be used with the --describe option only.").available_if(&["describe"]),
+        O::flag("reset-offsets", "Reset offsets of share group. Supports one share group at a time, and instances must be inactive.\nHas 2 execution options: --dry-run to plan which offsets to reset, and --execute to reset the offsets. \nAdditionally, the --export option can be used to generate the offsets in CSV format for export to a file.\nYou must choose one of the following reset specifications: --to-datetime, --to-earliest, --to-latest, --from-file, --to-current, --to-offset.\nTo define the scope, use --all-topics or --topic. The scope must be specified unless you use --from-file.\nFails if neither --dry-run nor --execute is specified."),
+        O::opt("state", "", T::String, "When specified with --describe, it displays the state of the group.\nWhen specified with --list, it displays the state of all groups. It can also be used to list groups with specific states. Valid values are Empty, Stable and Dead.").available_if(&["describe", "list"]),
+        O::req("timeout", "timeout (ms)", T::Long, "The timeout that can be set for some use cases. For example, it can be used when describing the group to specify the maximum amount of time in milliseconds to wait before the group stabilizes.").with_default("30000"),
+        O::flag("to-current", "Reset offsets to current offset."),
+        O::req("to-datetime", "datetime", T::String, "Reset offsets to offset from datetime. Format: 'YYYY-MM-DDThh:mm:ss.sss'"),
+        O::flag("to-earliest", "Reset offsets to earliest offset."),
+        O::flag("to-latest", "Reset offsets to latest offset."),
+        O::req("to-offset", "offset", T::Long, "Reset offsets to a specific offset."),
+        O::req("topic", "topic", T::String, "The topic whose offset information should be deleted or reset. When resetting offsets, partitions can be specified using this format: `topic:0,1,2`, where 0,1,2 are the partitions to be included.").repeatable(),
+        O::flag("verbose", "Provide additional information, if any, when describing the group. This option may be used with the --describe option only.").available_if(&["describe"]),
+    ],
+};

@@ -11,6 +11,7 @@ pub mod api_versions;
 pub mod configs;
 pub(crate) mod console_consumer;
 pub(crate) mod console_producer;
+pub(crate) mod console_share_consumer;
 pub(crate) mod consumer_groups;
 pub(crate) mod consumer_perf;
 pub(crate) mod get_offsets;
@@ -19,6 +20,7 @@ pub(crate) mod leader_election;
 pub(crate) mod metadata_quorum;
 pub(crate) mod perf_test;
 pub(crate) mod reassign;
+pub(crate) mod share_groups;
 pub(crate) mod topics;
 
 use crate::console::format::{log_line, Output};
@@ -88,6 +90,8 @@ pub(crate) const TOOLS: &[(Tool, Option<ToolFn>)] = &[
     (Tool::ConsumerGroups, Some(consumer_groups::run)),
     (Tool::ConsumerPerfTest, Some(consumer_perf::run)),
     (Tool::Groups, Some(groups::run)),
+    (Tool::ConsoleShareConsumer, Some(console_share_consumer::run)),
+    (Tool::ShareGroups, Some(share_groups::run)),
 ];
 
 /// A tool's result after what it printed while checking its options (deprecation notices):

@@ -196,6 +196,7 @@ impl BrokerStep<'_> {
 
     /// Answers parked fetches that now have something to return.
     pub(crate) fn try_complete_delayed_fetches(&mut self) {
+        self.try_complete_delayed_share_fetches();
         if self.proc.delayed_fetch.is_empty() {
             return;
         }

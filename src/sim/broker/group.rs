@@ -187,6 +187,9 @@ pub struct GroupCoordinator {
     pub owned: BTreeSet<i32>,
     pub pending_writes: Vec<PendingWrite>,
     creating_topic_at: Option<SimTime>,
+    /// KIP-932 share groups (`share_group.rs`); one name space with `groups`.
+    #[serde(default)]
+    pub share_groups: BTreeMap<String, super::share_group::ShareGroup>,
 }
 
 /// Record keys and values of `__consumer_offsets` (text, so a learner can read them).
@@ -359,8 +362,17 @@ impl GroupStep<'_> {
                 };
                 self.consumer_group_heartbeat(from, corr, hb);
             }
+            Request::ShareGroupHeartbeat { group, member_id, member_epoch, subscribed_topics, client_id } => {
+                let hb =
+                    super::share_group::ShareHeartbeat { group, member_id, member_epoch, subscribed_topics, client_id };
+                self.share_group_heartbeat(from, corr, hb);
+            }
+            Request::ShareGroupDescribe { groups } => {
+                let d = groups.iter().map(|g| self.describe_share_group(g)).collect();
+                self.out.respond(from, corr, Response::ShareGroupDescribe(d));
+            }
             Request::ListGroups { states } => {
-                let groups = self
+                let mut groups: Vec<(String, String, String, String)> = self
                     .coord
                     .groups
                     .values()
@@ -377,6 +389,12 @@ impl GroupStep<'_> {
                         )
                     })
                     .collect();
+                // Share groups: protocol type "share", type "share" (ListGroups v5).
+                for g in self.coord.share_groups.values().filter(|g| self.coordinates(&g.id)) {
+                    if states.is_empty() || states.iter().any(|s| s.eq_ignore_ascii_case(g.state_name())) {
+                        groups.push((g.id.clone(), "share".into(), g.state_name().into(), "share".into()));
+                    }
+                }
                 self.out.respond(from, corr, Response::ListGroups { error: None, groups });
             }
             Request::DescribeGroups { groups } => {
@@ -1010,6 +1028,7 @@ impl GroupStep<'_> {
                 self.out.timer(if t < self.now { self.now } else { t }, BrokerTimer::GroupTick(g.id.clone()));
             }
         }
+        self.schedule_share_group_ticks();
     }
 
     fn offset_commit(
@@ -1376,7 +1395,9 @@ impl GroupStep<'_> {
     /// timers.
     pub(crate) fn handle_tick(&mut self, group: &str) {
         if !group.is_empty() {
-            if self.coord.groups.get(group).map(|g| g.consumer.is_some()).unwrap_or(false) {
+            if self.is_share_group(group) {
+                self.share_group_tick(group);
+            } else if self.coord.groups.get(group).map(|g| g.consumer.is_some()).unwrap_or(false) {
                 self.consumer_group_tick(group);
             } else {
                 self.group_tick(group);

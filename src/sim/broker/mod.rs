@@ -23,6 +23,9 @@ pub(crate) mod housekeeping;
 pub(crate) mod produce;
 pub(crate) mod replica;
 pub mod requests;
+pub mod share_fetch;
+pub mod share_group;
+pub mod share_partition;
 pub(crate) mod timer;
 pub(crate) mod txn;
 
@@ -168,6 +171,9 @@ pub struct BrokerProc {
     pub(crate) got_controlled_shutdown_response: bool,
     pub coordinator: group::GroupCoordinator,
     pub txn: txn::TxnCoordinator,
+    /// KIP-932: the share-partitions this broker leads, share sessions and parked ShareFetches.
+    #[serde(default)]
+    pub share: share_fetch::ShareState,
 }
 
 /// A broker: disk plus process.
@@ -253,6 +259,7 @@ impl BrokerNode {
             got_controlled_shutdown_response: false,
             coordinator: group::GroupCoordinator::default(),
             txn: txn::TxnCoordinator::default(),
+            share: share_fetch::ShareState::default(),
         };
         out.trace(TraceKind::ProcessStarted { node: NodeAddr::Broker(self.id) });
         p.refresh_all_configs(env);
@@ -494,6 +501,30 @@ impl BrokerStep<'_> {
             Request::WriteTxnMarkers { markers } => {
                 let resp = self.write_txn_markers(markers);
                 self.out.reply(reply, resp);
+            }
+            Request::ShareFetch {
+                group,
+                member_id,
+                share_session_epoch,
+                max_wait_ms,
+                max_records,
+                partitions,
+                acks,
+            } => self.handle_share_fetch(
+                reply,
+                group,
+                member_id,
+                share_session_epoch,
+                max_wait_ms,
+                max_records,
+                partitions,
+                acks,
+            ),
+            Request::ShareAcknowledge { group, member_id, share_session_epoch, acks } => {
+                self.handle_share_acknowledge(reply, group, member_id, share_session_epoch, acks)
+            }
+            Request::ReadShareGroupStateSummary { group, partitions } => {
+                self.handle_share_state_summary(reply, group, partitions)
             }
             req @ Request::InitProducerId { transactional_id: None, .. } => {
                 self.txn_step(|s| s.handle_init_producer_id(reply.to, reply.corr, req))
@@ -759,6 +790,8 @@ impl BrokerStep<'_> {
             BrokerTimer::ReplicaRequestTimeout(corr) => self.on_replica_fetch_timeout(corr),
             BrokerTimer::DelayedProduce(id) => self.expire_delayed_produce(id),
             BrokerTimer::DelayedFetch(id) => self.expire_delayed_fetch(id),
+            BrokerTimer::DelayedShareFetch(id) => self.expire_delayed_share_fetch(id),
+            BrokerTimer::ShareLocks => self.expire_share_locks(),
             BrokerTimer::RetentionCheck => {
                 self.run_retention();
                 self.out.timer(

@@ -22,6 +22,10 @@ pub(crate) enum BrokerTimer {
     Flush,
     GroupTick(String),
     TxnTick,
+    /// A parked ShareFetch's `max_wait_ms` ran out (`DelayedShareFetch`).
+    DelayedShareFetch(u64),
+    /// Share-partition acquisition locks may have expired.
+    ShareLocks,
 }
 
 /// What a broker's handlers produce.

@@ -32,6 +32,8 @@ use std::rc::Rc;
 
 #[path = "consumer_kip848.rs"]
 mod kip848;
+#[path = "share_consumer.rs"]
+pub mod share;
 
 /// A record as the application receives it (`ConsumerRecord`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +53,9 @@ pub struct ConsumedRecord {
     pub transactional: bool,
     /// The fetch's bound (HW, or LSO for read_committed) when it was read.
     pub bound: Offset,
+    /// A share consumer's record: how many times it has been delivered (`deliveryCount`).
+    #[serde(default)]
+    pub delivery_count: Option<i32>,
 }
 
 /// What the consumer reads.
@@ -276,6 +281,9 @@ pub struct Consumer {
     /// What this consumer's assignor instances remember between rebalances (the sticky
     /// assignors' user data and `maxGeneration`).
     pub assignors: assignor::ClientAssignorState,
+    /// A share consumer (KIP-932) of a share group; `None` for a `KafkaConsumer`.
+    #[serde(default)]
+    pub share: Option<share::ShareClient>,
 }
 
 impl Consumer {
@@ -317,6 +325,7 @@ impl Consumer {
             wake_at: None,
             delivered_cap: 100_000,
             assignors: assignor::ClientAssignorState::default(),
+            share: None,
         }
     }
 
@@ -475,6 +484,10 @@ impl Consumer {
         if self.closed {
             return;
         }
+        if self.share.is_some() {
+            self.share_close(now, out);
+            return;
+        }
         if self.cfg.enable_auto_commit && self.app.commit == CommitMode::Auto {
             let offsets = self.all_consumed();
             self.commit(now, offsets, out);
@@ -585,6 +598,11 @@ impl Consumer {
                 }
             }
             join @ Response::JoinGroup { .. } => self.on_join_response(now, corr, join, out),
+            heartbeat @ Response::ShareGroupHeartbeat { .. } => {
+                self.on_share_group_heartbeat(now, corr, heartbeat, out)
+            }
+            Response::ShareFetch { error, partitions } => self.on_share_fetch_response(from, corr, error, partitions),
+            Response::ShareAcknowledge { .. } => self.on_share_acknowledge_response(corr),
             heartbeat @ Response::ConsumerGroupHeartbeat { .. } => {
                 self.on_consumer_group_heartbeat(now, corr, heartbeat, out)
             }
@@ -746,6 +764,9 @@ impl Consumer {
             if self.meta.on_failure(now, corr, out) {
                 return;
             }
+            if self.share_request_failed(now, corr) {
+                return;
+            }
             if let Some((&b, _)) = self.fetch_inflight.iter().find(|(_, c)| **c == corr) {
                 self.fetch_inflight.remove(&b);
                 self.meta.need_update = true;
@@ -826,6 +847,17 @@ impl Consumer {
     }
 
     pub(crate) fn handle_disconnect(&mut self, now: SimTime, peer: NodeAddr, _env: &Env, _out: &mut ClientOut) {
+        if let (NodeAddr::Broker(b), true) = (peer, self.share.is_some()) {
+            self.share_disconnect(b);
+            if let Some(g) = &mut self.group {
+                if g.find_inflight.is_some() && g.find_node == Some(peer) {
+                    g.find_inflight = None;
+                    g.find_node = None;
+                    g.find_backoff = now.plus_ms(self.cfg.retry_backoff_ms);
+                }
+            }
+            return;
+        }
         if let NodeAddr::Broker(b) = peer {
             self.fetch_inflight.remove(&b);
             if let Some(g) = &mut self.group {
@@ -875,6 +907,10 @@ impl Consumer {
             return;
         }
         self.meta.maybe_request(now, &mut self.corr, out, self.cfg.request_timeout_ms);
+        if self.share.is_some() {
+            self.maintain_share(now, out, app_runs);
+            return;
+        }
         self.finish_processing(now, out);
         if self.group.is_some() {
             self.maintain_group(now, env, out, app_runs && !self.app.stuck);
@@ -1264,6 +1300,7 @@ impl Consumer {
                         producer_id: batch.producer_id,
                         transactional: batch.transactional,
                         bound,
+                        delivery_count: None,
                     });
                 }
             }
@@ -1717,6 +1754,9 @@ impl Consumer {
     /// Whether `close()` has finished its work: the final commit and the LeaveGroup were
     /// answered (or failed). `KafkaConsumer.close()` returns only then (or at its timeout).
     pub(crate) fn close_completed(&self) -> bool {
+        if self.share.is_some() {
+            return self.share_close_completed();
+        }
         self.closed
             && self.group.as_ref().map(|g| g.commit_inflight.is_empty() && g.leave_inflight.is_none()).unwrap_or(true)
     }

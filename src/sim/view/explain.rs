@@ -142,6 +142,26 @@ pub(crate) fn describe_event(ev: &TraceEvent) -> Option<String> {
             partitions.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
         ),
         K::MemberRemoved { group, member, reason } => format!("group {group}: {member} left ({reason})"),
+        K::ShareAcquired { group, member, tp, ranges } => format!(
+            "share group {group}: {member} acquired {tp} {}",
+            ranges
+                .iter()
+                .map(|(f, l, d)| if f == l {
+                    format!("offset {f} (delivery {d})")
+                } else {
+                    format!("offsets {f}-{l} (delivery {d})")
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        K::ShareAcknowledged { .. } => return None,
+        K::ShareLockExpired { group, member, tp, offset, archived } => {
+            if *archived {
+                format!("share group {group}: the lock of {member} on {tp} offset {offset} expired at the delivery limit: the record is archived")
+            } else {
+                format!("share group {group}: the lock of {member} on {tp} offset {offset} expired: the record is available again")
+            }
+        }
         K::TransactionState { transactional_id, state } => format!("transaction {transactional_id} is {state}"),
         K::Check(f) => describe_finding(f),
         K::Note { text } => text.clone(),

@@ -40,6 +40,8 @@ public final class Recorder {
         Map.entry("kafka-console-producer", "org.apache.kafka.tools.ConsoleProducer"),
         Map.entry("kafka-console-consumer", "org.apache.kafka.tools.consumer.ConsoleConsumer"),
         Map.entry("kafka-consumer-groups", "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand"),
+        Map.entry("kafka-console-share-consumer", "org.apache.kafka.tools.consumer.ConsoleShareConsumer"),
+        Map.entry("kafka-share-groups", "org.apache.kafka.tools.consumer.group.ShareGroupCommand"),
         Map.entry("kafka-configs", "org.apache.kafka.tools.ConfigCommand"),
         Map.entry("kafka-get-offsets", "org.apache.kafka.tools.GetOffsetShell"),
         Map.entry("kafka-leader-election", "org.apache.kafka.tools.LeaderElectionCommand"),

@@ -1,0 +1,431 @@
+//! ShareFetch and ShareAcknowledge on a partition leader (KIP-932: `SharePartitionManager`,
+//! `ShareSessionCache`, `DelayedShareFetch`, `ShareFetchUtils`).
+//!
+//! The leader keeps one [`SharePartition`] per (share group, partition), created on the first
+//! fetch at the partition's latest offset (`share.auto.offset.reset=latest`). A fetch first
+//! applies the acknowledgements it carries, then acquires what is available for the member and
+//! returns those records with their delivery counts; with nothing to hand out it waits up to
+//! `max_wait_ms` for new records or released ones (`DelayedShareFetch`). Each member has a share
+//! session per broker (`ShareSession`): epoch 0 opens it, -1 closes it, and closing releases
+//! what the member still holds (`SharePartition.releaseAcquiredRecords`). Acquisition locks
+//! expire after `group.share.record.lock.duration.ms`.
+//!
+//! Kafka persists each share-partition's state through the share coordinator
+//! (`__share_group_state`); Brokerlab keeps it on the leader only (a new leader starts the
+//! share-partition afresh; the same broker leading again keeps what it knew, its locks dropped).
+
+use super::share_partition::{AckType, LogBatch, RecordState, ShareLimits, SharePartition};
+use super::*;
+use crate::sim::protocol::ShareFetchedPartition;
+use std::collections::BTreeSet;
+
+/// A member's share session on this broker (`ShareSession`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ShareSession {
+    pub epoch: i32,
+    pub partitions: BTreeSet<TopicPartition>,
+}
+
+/// A ShareFetch waiting for records (`DelayedShareFetch`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct DelayedShareFetch {
+    pub from: NodeAddr,
+    pub corr: u64,
+    pub group: String,
+    pub member: String,
+    pub max_records: i32,
+    pub partitions: Vec<TopicPartition>,
+    pub ack_errors: Vec<(TopicPartition, Option<KafkaError>)>,
+    pub deadline: SimTime,
+}
+
+/// The share-group state a leader holds.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ShareState {
+    /// Per share group, its share-partitions this broker has served.
+    pub partitions: BTreeMap<String, BTreeMap<TopicPartition, SharePartition>>,
+    /// Per share group and member, its share session.
+    pub(crate) sessions: BTreeMap<String, BTreeMap<String, ShareSession>>,
+    pub(crate) delayed: BTreeMap<u64, DelayedShareFetch>,
+}
+
+type Acks = Vec<(TopicPartition, Vec<(Offset, AckType)>)>;
+
+impl BrokerStep<'_> {
+    /// `KafkaApis.handleShareFetchRequest`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn handle_share_fetch(
+        &mut self,
+        reply: ReplyTo,
+        group: String,
+        member: String,
+        session_epoch: i32,
+        max_wait_ms: i64,
+        max_records: i32,
+        partitions: Vec<TopicPartition>,
+        acks: Acks,
+    ) {
+        if group.is_empty() || member.is_empty() {
+            self.out
+                .reply(reply, Response::ShareFetch { error: Some(KafkaError::INVALID_REQUEST), partitions: vec![] });
+            return;
+        }
+        let ack_errors = self.apply_share_acks(&group, &member, &acks);
+        if session_epoch == -1 {
+            // The final fetch closes the session: what the member holds goes back.
+            self.close_share_session(&group, &member);
+            let parts = ack_errors.into_iter().map(|(tp, e)| empty_share_partition(tp, None, e)).collect();
+            self.out.reply(reply, Response::ShareFetch { error: None, partitions: parts });
+            self.try_complete_delayed_share_fetches();
+            return;
+        }
+        {
+            let session = self.proc.share.sessions.entry(group.clone()).or_default().entry(member.clone()).or_default();
+            if session_epoch == 0 {
+                session.partitions.clear();
+            }
+            session.epoch = session_epoch;
+            session.partitions.extend(partitions.iter().cloned());
+        }
+        let (parts, has_data) = self.read_share_fetch(&group, &member, max_records, &partitions, &ack_errors);
+        if has_data || max_wait_ms <= 0 {
+            self.out.reply(reply, Response::ShareFetch { error: None, partitions: parts });
+            self.try_complete_delayed_share_fetches();
+            return;
+        }
+        let id = self.proc.next_delayed;
+        self.proc.next_delayed += 1;
+        let deadline = self.now.plus_ms(max_wait_ms);
+        self.proc.share.delayed.insert(
+            id,
+            DelayedShareFetch {
+                from: reply.to,
+                corr: reply.corr,
+                group,
+                member,
+                max_records,
+                partitions,
+                ack_errors,
+                deadline,
+            },
+        );
+        self.out.timer(deadline, BrokerTimer::DelayedShareFetch(id));
+        // Acknowledgements may have released records another parked fetch can take.
+        self.try_complete_delayed_share_fetches();
+    }
+
+    /// `KafkaApis.handleShareAcknowledgeRequest`.
+    pub(crate) fn handle_share_acknowledge(
+        &mut self,
+        reply: ReplyTo,
+        group: String,
+        member: String,
+        epoch: i32,
+        acks: Acks,
+    ) {
+        let ack_errors = self.apply_share_acks(&group, &member, &acks);
+        if epoch == -1 {
+            self.close_share_session(&group, &member);
+        }
+        self.out.reply(reply, Response::ShareAcknowledge { error: None, partitions: ack_errors });
+        self.try_complete_delayed_share_fetches();
+    }
+
+    /// The leader's summary of share-partitions (Brokerlab's stand-in for the persisted
+    /// `ReadShareGroupStateSummary`).
+    pub(crate) fn handle_share_state_summary(
+        &mut self,
+        reply: ReplyTo,
+        group: String,
+        partitions: Vec<TopicPartition>,
+    ) {
+        let parts = partitions
+            .into_iter()
+            .map(|tp| {
+                let leading = self.proc.replicas.get(&tp).map(|r| r.is_leader()).unwrap_or(false);
+                let s = self
+                    .proc
+                    .share
+                    .partitions
+                    .get(&group)
+                    .and_then(|m| m.get(&tp))
+                    .filter(|_| leading)
+                    .map(|sp| (sp.start_offset, sp.leader_epoch, sp.delivery_complete_count()));
+                (tp, s)
+            })
+            .collect();
+        self.out.reply(reply, Response::ReadShareGroupStateSummary { partitions: parts });
+    }
+
+    /// Applies a member's acknowledgements; the error per partition.
+    fn apply_share_acks(
+        &mut self,
+        group: &str,
+        member: &str,
+        acks: &Acks,
+    ) -> Vec<(TopicPartition, Option<KafkaError>)> {
+        let mut out = Vec::new();
+        for (tp, list) in acks {
+            let leading = self.proc.replicas.get(tp).map(|r| r.is_leader()).unwrap_or(false);
+            let e = if !leading {
+                Some(KafkaError::NOT_LEADER_OR_FOLLOWER)
+            } else {
+                match self.proc.share.partitions.get_mut(group).and_then(|m| m.get_mut(tp)) {
+                    None => Some(KafkaError::INVALID_RECORD_STATE),
+                    Some(sp) => match sp.acknowledge(member, list) {
+                        Ok(()) => None,
+                        Err(_) => Some(KafkaError::INVALID_RECORD_STATE),
+                    },
+                }
+            };
+            if e.is_none() {
+                let n = list.len();
+                self.out.trace(TraceKind::ShareAcknowledged {
+                    group: group.to_string(),
+                    member: member.to_string(),
+                    tp: tp.clone(),
+                    count: n as u32,
+                    kinds: list
+                        .iter()
+                        .map(|(_, t)| t.name())
+                        .collect::<BTreeSet<_>>()
+                        .into_iter()
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                });
+            }
+            out.push((tp.clone(), e));
+        }
+        out
+    }
+
+    /// Ends a member's share session on this broker, releasing what it holds.
+    fn close_share_session(&mut self, group: &str, member: &str) {
+        // A fetch of the member still parked is answered empty: the session it belongs to is
+        // gone, and nothing may be acquired for a member that left.
+        let parked: Vec<u64> = self
+            .proc
+            .share
+            .delayed
+            .iter()
+            .filter(|(_, d)| d.group == group && d.member == member)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in parked {
+            if let Some(d) = self.proc.share.delayed.remove(&id) {
+                let parts = d.partitions.into_iter().map(|tp| empty_share_partition(tp, None, None)).collect();
+                self.out.respond(d.from, d.corr, Response::ShareFetch { error: None, partitions: parts });
+            }
+        }
+        let Some(s) = self.proc.share.sessions.get_mut(group).and_then(|m| m.remove(member)) else { return };
+        if let Some(m) = self.proc.share.partitions.get_mut(group) {
+            for tp in &s.partitions {
+                if let Some(sp) = m.get_mut(tp) {
+                    sp.release_member(member);
+                }
+            }
+        }
+        // The group's last session here closed (`ShareGroupListener.onGroupEmpty`): its
+        // share-partitions leave the cache and are read back from the persister on the next
+        // fetch. One whose state was never written has nothing there: it starts again at
+        // `share.auto.offset.reset` (the latest offset).
+        if self.proc.share.sessions.get(group).map(|m| m.is_empty()).unwrap_or(true) {
+            self.proc.share.sessions.remove(group);
+            if let Some(m) = self.proc.share.partitions.get_mut(group) {
+                m.retain(|_, sp| sp.written);
+            }
+        }
+    }
+
+    /// The share-partition of `group` on `tp`, created at the latest offset on first use, or
+    /// carried over (its locks dropped) when this broker leads again under a new epoch.
+    fn share_partition(&mut self, group: &str, tp: &TopicPartition) -> Result<&mut SharePartition, KafkaError> {
+        let Some(r) = self.proc.replicas.get(tp) else {
+            let known = self.proc.image.partition(&tp.topic, tp.partition).is_some();
+            return Err(if known {
+                KafkaError::NOT_LEADER_OR_FOLLOWER
+            } else {
+                KafkaError::UNKNOWN_TOPIC_OR_PARTITION
+            });
+        };
+        if !r.is_leader() {
+            return Err(KafkaError::NOT_LEADER_OR_FOLLOWER);
+        }
+        let epoch = r.leader_epoch;
+        let Some(log) = self.disk.logs.get(tp) else { return Err(KafkaError::NOT_LEADER_OR_FOLLOWER) };
+        let (hw, log_start) = (log.high_watermark, log.log_start_offset);
+        let m = self.proc.share.partitions.entry(group.to_string()).or_default();
+        let sp = m.entry(tp.clone()).or_insert_with(|| {
+            // startOffsetDuringInitialization: share.auto.offset.reset=latest.
+            SharePartition::new(group, tp.clone(), epoch, hw, ShareLimits::default())
+        });
+        if sp.leader_epoch != epoch {
+            // Led again under a new epoch: what was acquired is no longer locked.
+            sp.leader_epoch = epoch;
+            for r in sp.records.values_mut() {
+                if r.state == RecordState::Acquired {
+                    r.state = RecordState::Available;
+                    r.member.clear();
+                    r.lock_until = None;
+                }
+            }
+        }
+        sp.on_log_start_offset(log_start);
+        Ok(sp)
+    }
+
+    /// Acquires records for a member on each partition; whether anything was acquired or
+    /// failed (worth answering now).
+    fn read_share_fetch(
+        &mut self,
+        group: &str,
+        member: &str,
+        max_records: i32,
+        partitions: &[TopicPartition],
+        ack_errors: &[(TopicPartition, Option<KafkaError>)],
+    ) -> (Vec<ShareFetchedPartition>, bool) {
+        let now = self.now;
+        let mut out = Vec::new();
+        let mut has_data = false;
+        let mut budget = max_records.max(1);
+        let mut locked = false;
+        for tp in partitions {
+            let ack_error = ack_errors.iter().find(|(t, _)| t == tp).and_then(|(_, e)| *e);
+            let hw = self.disk.logs.get(tp).map(|l| l.high_watermark).unwrap_or(0);
+            let from = match self.share_partition(group, tp) {
+                Ok(sp) => sp.next_fetch_offset(),
+                Err(e) => {
+                    has_data = true;
+                    out.push(empty_share_partition(tp.clone(), Some(e), ack_error));
+                    continue;
+                }
+            };
+            let batches = if budget > 0 && from < hw {
+                self.disk.logs.get(tp).and_then(|l| l.read(from, hw, i64::MAX).ok()).unwrap_or_default()
+            } else {
+                vec![]
+            };
+            let ranges: Vec<LogBatch> = batches.iter().map(|b| (b.base_offset, b.last_offset)).collect();
+            let Some(sp) = self.proc.share.partitions.get_mut(group).and_then(|m| m.get_mut(tp)) else { continue };
+            let acquired = if ranges.is_empty() { vec![] } else { sp.acquire(member, &ranges, budget, now) };
+            // Offsets acquired with no record behind them (control batches, compacted records)
+            // are finished at once, as the consumer acknowledges them as gaps
+            // (`ShareCompletedFetch`: `AcknowledgeType.GAP` archives them).
+            let mut present: BTreeSet<Offset> = BTreeSet::new();
+            for b in &batches {
+                if b.is_control() {
+                    continue;
+                }
+                for (o, _) in b.iter_with_offsets() {
+                    present.insert(o);
+                }
+            }
+            let mut gaps = Vec::new();
+            let mut count = 0i32;
+            for &(first, last, _) in &acquired {
+                for o in first..=last {
+                    if present.contains(&o) {
+                        count += 1;
+                    } else {
+                        gaps.push((o, AckType::Reject));
+                    }
+                }
+            }
+            if !gaps.is_empty() {
+                let _ = sp.acknowledge(member, &gaps);
+            }
+            if !acquired.is_empty() {
+                locked = true;
+                self.out.trace(TraceKind::ShareAcquired {
+                    group: group.to_string(),
+                    member: member.to_string(),
+                    tp: tp.clone(),
+                    ranges: acquired.clone(),
+                });
+            }
+            budget -= count;
+            let kept: Vec<Rc<crate::sim::record::RecordBatch>> = batches
+                .into_iter()
+                .filter(|b| {
+                    !b.is_control() && acquired.iter().any(|&(f, l, _)| b.base_offset <= l && b.last_offset >= f)
+                })
+                .collect();
+            if count > 0 || ack_error.is_some() {
+                has_data = true;
+            }
+            out.push(ShareFetchedPartition { tp: tp.clone(), error: None, ack_error, batches: kept, acquired });
+        }
+        if locked {
+            let at = now.plus_ms(super::share_partition::DEFAULT_RECORD_LOCK_DURATION_MS);
+            self.out.timer(at, BrokerTimer::ShareLocks);
+        }
+        (out, has_data)
+    }
+
+    /// Answers parked share fetches that can now acquire something.
+    pub(crate) fn try_complete_delayed_share_fetches(&mut self) {
+        if self.proc.share.delayed.is_empty() {
+            return;
+        }
+        let ids: Vec<u64> = self.proc.share.delayed.keys().copied().collect();
+        for id in ids {
+            let Some(d) = self.proc.share.delayed.get(&id).cloned() else { continue };
+            let (parts, has_data) =
+                self.read_share_fetch(&d.group, &d.member, d.max_records, &d.partitions, &d.ack_errors);
+            if has_data {
+                self.proc.share.delayed.remove(&id);
+                self.out.respond(d.from, d.corr, Response::ShareFetch { error: None, partitions: parts });
+            }
+        }
+    }
+
+    pub(crate) fn expire_delayed_share_fetch(&mut self, id: u64) {
+        let Some(d) = self.proc.share.delayed.get(&id) else { return };
+        if d.deadline > self.now {
+            return;
+        }
+        let d = self.proc.share.delayed.remove(&id).expect("present");
+        let (parts, _) = self.read_share_fetch(&d.group, &d.member, d.max_records, &d.partitions, &d.ack_errors);
+        self.out.respond(d.from, d.corr, Response::ShareFetch { error: None, partitions: parts });
+    }
+
+    /// Acquisition locks that ran out (`AcquisitionLockTimerTask`): their records are available
+    /// again, and parked fetches may take them.
+    pub(crate) fn expire_share_locks(&mut self) {
+        let now = self.now;
+        let mut any = false;
+        let mut next: Option<SimTime> = None;
+        for (group, m) in self.proc.share.partitions.iter_mut() {
+            for (tp, sp) in m.iter_mut() {
+                let released = sp.expire_locks(now);
+                for (offset, member, state) in released {
+                    any = true;
+                    self.out.trace(TraceKind::ShareLockExpired {
+                        group: group.clone(),
+                        member,
+                        tp: tp.clone(),
+                        offset,
+                        archived: state == RecordState::Archived,
+                    });
+                }
+                if let Some(t) = sp.next_lock_expiry() {
+                    next = Some(next.map_or(t, |n: SimTime| n.min(t)));
+                }
+            }
+        }
+        if let Some(t) = next {
+            self.out.timer(t, BrokerTimer::ShareLocks);
+        }
+        if any {
+            self.try_complete_delayed_share_fetches();
+        }
+    }
+}
+
+fn empty_share_partition(
+    tp: TopicPartition,
+    error: Option<KafkaError>,
+    ack_error: Option<KafkaError>,
+) -> ShareFetchedPartition {
+    ShareFetchedPartition { tp, error, ack_error, batches: vec![], acquired: vec![] }
+}
