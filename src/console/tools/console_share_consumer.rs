@@ -73,12 +73,9 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     if let Some(path) = p.value("consumer-config").or(p.value("command-config")) {
         match super::load_props(ctx, path) {
             Ok(v) => props.extend(v),
-            Err(m) => {
-                let mut o = Output::new();
-                o.err(&stack_trace(super::FILE_NOT_FOUND, &m));
-                o.exit_code = 1;
-                return done(&notes, o);
-            }
+            // As in ConsoleConsumerOptions, the options' constructor reads the file and the
+            // exception escapes main.
+            Err(m) => return done(&notes, super::uncaught(super::NO_SUCH_FILE, &m)),
         }
     }
     let prop_values =
