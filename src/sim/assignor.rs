@@ -1472,7 +1472,7 @@ fn uniform_homogeneous(
         }
     }
     // Kafka throws "Partitions were left unassigned" if next < unassigned.len(); unreachable.
-    target.into_iter().map(|(k, v)| (k, sorted_output(v))).collect()
+    target.into_iter().map(|(k, v)| (k, sorted_output(v))).collect_map()
 }
 
 /// `UniformHeterogeneousAssignmentBuilder.MemberAssignmentBalancer`.
@@ -1670,7 +1670,7 @@ fn uniform_heterogeneous(
             }
         }
     }
-    target.into_iter().map(|(k, v)| (k, sorted_output(v))).collect()
+    target.into_iter().map(|(k, v)| (k, sorted_output(v))).collect_map()
 }
 
 fn balance_topic(
@@ -1780,7 +1780,7 @@ pub fn server_range(members: &[Member], topics: &BTreeMap<String, ServerTopic>) 
             next += quota;
         }
     }
-    target.into_iter().map(|(k, v)| (k, sorted_output(v))).collect()
+    target.into_iter().map(|(k, v)| (k, sorted_output(v))).collect_map()
 }
 
 // ---------------------------------------------------------------------------------------------

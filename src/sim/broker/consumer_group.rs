@@ -455,7 +455,7 @@ impl GroupStep<'_> {
             topics
                 .iter()
                 .filter_map(|t| image.topics.get(t).map(|ti| (t.clone(), ti.partitions.len() as i32)))
-                .collect()
+                .collect_map()
         };
         let g = self.coord.groups.get_mut(group).expect("group");
         let cg = g.consumer.as_mut().expect("consumer group");

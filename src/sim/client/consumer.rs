@@ -334,7 +334,7 @@ impl Consumer {
         for t in &topics {
             self.meta.want(t);
         }
-        self.subscription = Subscription::Topics(topics.into_iter().collect());
+        self.subscription = Subscription::Topics(topics.into_iter().collect_set());
         self.request_rejoin("subscription changed");
     }
 
