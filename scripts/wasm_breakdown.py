@@ -8,11 +8,13 @@ which `scripts/size --breakdown` makes). Prints the sections, then the code by a
 or module of this crate), then by function family (a generic function's copies counted
 together: 90 copies of one sort are one line), each with its byte count and share of the
 code section. Sizes are raw bytes; gzip shrinks repeated code (copies of one generic) more
-than the rest.
+than the rest, so each line also gives its gzip share: the gzip size of the whole code section
+split in proportion to the line's bodies compressed on their own (gzip -9, in file order).
 """
 import collections
 import re
 import sys
+import zlib
 
 REPLACE = [('$LT$', '<'), ('$GT$', '>'), ('$RF$', '&'), ('$BP$', '*'), ('$u20$', ' '), ('$C$', ','),
            ('$u7b$', '{'), ('$u7d$', '}'), ('$u5b$', '['), ('$u5d$', ']'), ('$u27$', "'"), ('$u3b$', ';'),
@@ -111,10 +113,10 @@ def parse(path):
                 count, j = leb(b, i)
                 for _ in range(count):
                     ln, k = leb(b, j)
-                    bodies.append(k - j + ln)
+                    bodies.append(b[j:k + ln])
                     j = k + ln
         i = end
-    funcs = [(size, demangle(names.get(imported + n, '?'))) for n, size in enumerate(bodies)]
+    funcs = [(len(body), demangle(names.get(imported + n, '?')), body) for n, body in enumerate(bodies)]
     return len(b), sections, funcs
 
 
@@ -146,18 +148,22 @@ def main():
     path = sys.argv[1]
     top = int(sys.argv[2]) if len(sys.argv) > 2 else 30
     total, sections, funcs = parse(path)
-    code = sum(s for s, _ in funcs)
-    print(f'{path}: {total} bytes')
+    code = sum(s for s, _, _ in funcs)
+    code_gz = len(zlib.compress(b''.join(body for _, _, body in funcs), 9))
+    print(f'{path}: {total} bytes; code {code} bytes, {code_gz} gzip')
     for name, size in sections:
         print(f'  {size:9d}  {name}')
     for title, key in (('code by area', area), ('code by function family', family)):
-        sizes, counts = collections.Counter(), collections.Counter()
-        for size, name in funcs:
+        sizes, counts, bodies = collections.Counter(), collections.Counter(), collections.defaultdict(list)
+        for size, name, body in funcs:
             sizes[key(name)] += size
             counts[key(name)] += 1
-        print(f'\n{title} (bytes, share of code, functions), top {top}:')
+            bodies[key(name)].append(body)
+        alone = {k: len(zlib.compress(b''.join(v), 9)) for k, v in bodies.items()}
+        scale = code_gz / sum(alone.values())
+        print(f'\n{title} (bytes, share of code, ~gzip bytes, functions), top {top}:')
         for k, v in sizes.most_common(top):
-            print(f'  {v:9d} {100 * v / code:5.1f}% {counts[k]:5d}  {k[:150]}')
+            print(f'  {v:9d} {100 * v / code:5.1f}% {int(alone[k] * scale):8d} {counts[k]:5d}  {k[:150]}')
 
 
 if __name__ == '__main__':

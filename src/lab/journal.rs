@@ -20,6 +20,7 @@
 use crate::console::session::{Action, Console, LogEntry};
 use crate::scenario::Scenario;
 use crate::sim::hash::crc32c;
+use crate::sim::sort::CompactSort;
 use crate::sim::world::ClusterConfig;
 
 /// One stored journal entry: the log index it fills and the entry as JSON with its CRC.
@@ -255,7 +256,7 @@ impl Journal {
 pub(crate) fn apply(log: &mut Vec<LogEntry>, entries: &[JournalEntry]) -> Vec<String> {
     let mut notes = Vec::new();
     let mut sorted: Vec<&JournalEntry> = entries.iter().collect();
-    sorted.sort_by_key(|e| e.index);
+    sorted.compact_sort_by_key(|e| e.index);
     sorted.dedup_by_key(|e| e.index);
     let mut next: Option<usize> = None;
     for (n, e) in sorted.iter().enumerate() {

@@ -27,7 +27,7 @@
 use crate::sim::java::{
     java_hashmap_order, java_hashmap_order_computed, java_string_cmp, java_string_hash, JavaHashSim,
 };
-use crate::sim::sort::CompactSort;
+use crate::sim::sort::{CompactCollect, CompactSort};
 use crate::sim::types::{TopicId, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -178,7 +178,7 @@ fn subscription_order(members: &[Member]) -> Vec<String> {
 }
 
 fn empty_assignment(members: &[Member]) -> Assignment {
-    members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect()
+    members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect_map()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -196,7 +196,7 @@ pub fn range(members: &[Member], partitions_per_topic: &BTreeMap<String, i32>) -
     let mut assignment = empty_assignment(&members);
     // allSubscribedTopics (HashSet, filled in subscription-map order), then partitionsPerTopic
     // (HashMap, filled in that set's order): the topic iteration order of the assignor.
-    let by_id: BTreeMap<&str, &Member> = members.iter().map(|m| (m.member_id.as_str(), m)).collect();
+    let by_id: BTreeMap<&str, &Member> = members.iter().map(|m| (m.member_id.as_str(), m)).collect_map();
     let mut all_topics: Vec<String> = Vec::new();
     for id in subscription_order(&members) {
         for t in &by_id[id.as_str()].topics {
@@ -348,7 +348,7 @@ fn validate_owned(
     let mut multiple_owners = BTreeSet::new();
     for id in order {
         let m = &by_id[id];
-        let topics: BTreeSet<String> = m.topics.iter().cloned().collect();
+        let topics: BTreeSet<String> = m.topics.iter().cloned().collect_set();
         if subscribed.is_empty() {
             subscribed = topics;
         } else if all_equal && topics != subscribed {
@@ -414,7 +414,7 @@ fn constrained_assign(
 ) -> (Assignment, Transfers) {
     let total: i64 = ppt.values().map(|&n| i64::from(n)).sum();
     let m = owned.len() as i64;
-    let mut assignment: Assignment = owned.iter().map(|(c, _)| (c.clone(), Vec::new())).collect();
+    let mut assignment: Assignment = owned.iter().map(|(c, _)| (c.clone(), Vec::new())).collect_map();
     let mut transfers = Transfers::new();
     if m == 0 {
         return (assignment, transfers);
@@ -781,7 +781,7 @@ fn general_assign(
     owned: &[(String, Vec<TopicPartition>)],
     max_generation: i32,
 ) -> Assignment {
-    let mut topic_consumers: BTreeMap<String, Vec<String>> = ppt.keys().map(|t| (t.clone(), Vec::new())).collect();
+    let mut topic_consumers: BTreeMap<String, Vec<String>> = ppt.keys().map(|t| (t.clone(), Vec::new())).collect_map();
     let mut consumer_topics: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for id in order {
         let m = &by_id[id];
@@ -796,7 +796,7 @@ fn general_assign(
         }
         consumer_topics.insert(id.clone(), topics);
     }
-    let mut current: BTreeMap<String, Vec<TopicPartition>> = owned.iter().cloned().collect();
+    let mut current: BTreeMap<String, Vec<TopicPartition>> = owned.iter().cloned().collect_map();
     for id in order {
         current.entry(id.clone()).or_default();
     }
@@ -868,7 +868,7 @@ fn general_assign(
         consumer_topics,
         current,
         owner,
-        in_sorted: order.iter().cloned().collect(),
+        in_sorted: order.iter().cloned().collect_set(),
         movements: PartitionMovements::default(),
     };
 
@@ -884,7 +884,7 @@ fn general_assign(
         b.maybe_assign_partition(p);
     }
     let fixed_topics: BTreeSet<String> =
-        b.topic_consumers.iter().filter(|(_, c)| c.len() < 2).map(|(t, _)| t.clone()).collect();
+        b.topic_consumers.iter().filter(|(_, c)| c.len() < 2).map(|(t, _)| t.clone()).collect_set();
     let reassignable_all: Vec<TopicPartition> =
         sorted_all.iter().filter(|p| !fixed_topics.contains(&p.topic)).cloned().collect();
     let reassignable_unassigned: Vec<TopicPartition> =
@@ -931,9 +931,9 @@ fn sticky_assign(
     if members.is_empty() {
         return StickyOutcome { assignment: Assignment::new(), transferring: Some(Transfers::new()) };
     }
-    let by_id: BTreeMap<String, Member> = members.iter().map(|m| (m.member_id.clone(), m.clone())).collect();
+    let by_id: BTreeMap<String, Member> = members.iter().map(|m| (m.member_id.clone(), m.clone())).collect_map();
     let data: BTreeMap<String, MemberData> =
-        members.iter().map(|m| (m.member_id.clone(), member_data(m, flavour))).collect();
+        members.iter().map(|m| (m.member_id.clone(), member_data(m, flavour))).collect_map();
     let order = subscription_order(&members);
     let v = validate_owned(&order, &by_id, &data, &ppt, state);
     if v.all_equal {
@@ -1242,8 +1242,8 @@ pub fn server_uniform(members: &[Member], topics: &BTreeMap<String, ServerTopic>
     if members.is_empty() {
         return Assignment::new();
     }
-    let ppt: BTreeMap<String, i32> = topics.iter().map(|(t, st)| (t.clone(), st.partitions.max(0))).collect();
-    let by_id: BTreeMap<String, Member> = members.iter().map(|m| (m.member_id.clone(), m.clone())).collect();
+    let ppt: BTreeMap<String, i32> = topics.iter().map(|(t, st)| (t.clone(), st.partitions.max(0))).collect_map();
+    let by_id: BTreeMap<String, Member> = members.iter().map(|m| (m.member_id.clone(), m.clone())).collect_map();
     let order = subscription_order(&members);
     // Current assignments, with cross-member duplicates removed (first in order keeps).
     let mut claimed: BTreeSet<TopicPartition> = BTreeSet::new();
@@ -1256,7 +1256,7 @@ pub fn server_uniform(members: &[Member], topics: &BTreeMap<String, ServerTopic>
         owned.retain(|(_, ps)| !ps.is_empty());
         current.insert(id.clone(), owned);
     }
-    let declared: Vec<BTreeSet<&String>> = order.iter().map(|id| by_id[id].topics.iter().collect()).collect();
+    let declared: Vec<BTreeSet<&String>> = order.iter().map(|id| by_id[id].topics.iter().collect_set()).collect();
     let homogeneous = declared.windows(2).all(|w| w[0] == w[1]);
     // TopicIds: the member's HashSet<String> of names, resolved to the topics that exist.
     let subscribed = |id: &str| -> Vec<String> {
@@ -1271,7 +1271,7 @@ pub fn server_uniform(members: &[Member], topics: &BTreeMap<String, ServerTopic>
         uniform_homogeneous(&order, &current, &ppt, &ids.order())
     } else {
         let subs: Vec<Vec<String>> = order.iter().map(|id| subscribed(id)).collect();
-        let ids: BTreeMap<String, TopicId> = topics.iter().map(|(t, st)| (t.clone(), st.id)).collect();
+        let ids: BTreeMap<String, TopicId> = topics.iter().map(|(t, st)| (t.clone(), st.id)).collect_map();
         uniform_heterogeneous(&order, &subs, &current, &ppt, &ids)
     }
 }
@@ -1283,12 +1283,14 @@ fn uniform_homogeneous(
     ppt: &BTreeMap<String, i32>,
     topics: &[String],
 ) -> Assignment {
-    let mut target: Assignment = order.iter().map(|id| (id.clone(), Vec::new())).collect();
+    let mut target: Assignment = order.iter().map(|id| (id.clone(), Vec::new())).collect_map();
     if topics.is_empty() {
         return target;
     }
-    let assigned: BTreeSet<TopicPartition> =
-        current.values().flat_map(|owned| owned.iter().flat_map(|(t, ps)| ps.iter().map(move |&p| tp(t, p)))).collect();
+    let assigned: BTreeSet<TopicPartition> = current
+        .values()
+        .flat_map(|owned| owned.iter().flat_map(|(t, ps)| ps.iter().map(move |&p| tp(t, p))))
+        .collect_set();
     let mut unassigned: Vec<TopicPartition> = Vec::new();
     let mut total: i64 = 0;
     for t in topics {
@@ -1354,7 +1356,7 @@ fn uniform_homogeneous(
         }
     }
     // Kafka throws "Partitions were left unassigned" if next < unassigned.len(); unreachable.
-    target.into_iter().map(|(k, v)| (k, sorted_output(v))).collect()
+    target.into_iter().map(|(k, v)| (k, sorted_output(v))).collect_map()
 }
 
 /// `UniformHeterogeneousAssignmentBuilder.MemberAssignmentBalancer`.
@@ -1462,14 +1464,14 @@ fn uniform_heterogeneous(
             }
         }
     }
-    let mut target: Assignment = order.iter().map(|id| (id.clone(), Vec::new())).collect();
+    let mut target: Assignment = order.iter().map(|id| (id.clone(), Vec::new())).collect_map();
     if topic_subscribers.is_empty() {
         return target;
     }
     let mut owners: BTreeMap<String, Vec<i64>> = topic_subscribers
         .keys()
         .map(|t| (t.clone(), vec![-1; ppt.get(t).copied().unwrap_or(0).max(0) as usize]))
-        .collect();
+        .collect_map();
     let mut sizes = vec![0i64; order.len()];
     // maybeRevokePartitions: keep what is still subscribed.
     for (i, id) in order.iter().enumerate() {
@@ -1552,7 +1554,7 @@ fn uniform_heterogeneous(
             }
         }
     }
-    target.into_iter().map(|(k, v)| (k, sorted_output(v))).collect()
+    target.into_iter().map(|(k, v)| (k, sorted_output(v))).collect_map()
 }
 
 fn balance_topic(
@@ -1631,7 +1633,8 @@ fn balance_topic(
 /// `P / subscribers` partitions, the first `P % subscribers` one more. It ignores the current
 /// assignment. Output lists are sorted by topic, then partition.
 pub fn server_range(members: &[Member], topics: &BTreeMap<String, ServerTopic>) -> Assignment {
-    let partitions_per_topic: BTreeMap<String, i32> = topics.iter().map(|(t, st)| (t.clone(), st.partitions)).collect();
+    let partitions_per_topic: BTreeMap<String, i32> =
+        topics.iter().map(|(t, st)| (t.clone(), st.partitions)).collect_map();
     let members = normalize_members(members);
     let mut sorted: Vec<&Member> = members.iter().collect();
     sorted.compact_sort_by(|a, b| cmp_member_info(a, b));
@@ -1661,7 +1664,7 @@ pub fn server_range(members: &[Member], topics: &BTreeMap<String, ServerTopic>) 
             next += quota;
         }
     }
-    target.into_iter().map(|(k, v)| (k, sorted_output(v))).collect()
+    target.into_iter().map(|(k, v)| (k, sorted_output(v))).collect_map()
 }
 
 // ---------------------------------------------------------------------------------------------

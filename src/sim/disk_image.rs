@@ -47,6 +47,7 @@ use crate::sim::hash::{crc32c, StableHasher};
 use crate::sim::log::{Log, Segment};
 use crate::sim::metadata::MetadataRecord;
 use crate::sim::record::{ControlType, Header, Record, RecordBatch};
+use crate::sim::sort::CompactCollect;
 use crate::sim::types::{BrokerId, Offset, TopicPartition};
 use crate::sim::world::Sim;
 use serde::{Deserialize, Serialize};
@@ -699,7 +700,7 @@ fn diff_logs(node: &str, track: &mut NodeTrack, logs: &BTreeMap<TopicPartition, 
         }
         let mut lt = track.logs.remove(tp).unwrap_or(LogTrack { fingerprint: fp, segments: BTreeMap::new() });
         lt.fingerprint = fp;
-        let current: BTreeMap<Offset, &Segment> = log.segments.iter().map(|s| (s.base_offset, s)).collect();
+        let current: BTreeMap<Offset, &Segment> = log.segments.iter().map(|s| (s.base_offset, s)).collect_map();
         let stale: Vec<Offset> = lt.segments.keys().filter(|b| !current.contains_key(*b)).copied().collect();
         for base in stale {
             lt.segments.remove(&base);
@@ -715,7 +716,7 @@ fn diff_logs(node: &str, track: &mut NodeTrack, logs: &BTreeMap<TopicPartition, 
                     value: RowValue::Segment { base_offset: base, created_ms: seg.created_ms },
                 }));
             }
-            let now: BTreeMap<Offset, &Rc<RecordBatch>> = seg.batches.iter().map(|b| (b.base_offset, b)).collect();
+            let now: BTreeMap<Offset, &Rc<RecordBatch>> = seg.batches.iter().map(|b| (b.base_offset, b)).collect_map();
             let gone: Vec<Offset> = entry.1.keys().filter(|o| !now.contains_key(*o)).copied().collect();
             for o in gone {
                 entry.1.remove(&o);
@@ -1096,7 +1097,7 @@ pub fn restore_disks(mut sim: Sim, manifest: &DiskManifest, rows: &[DiskRow]) ->
             let segs = nr.segments.get(tp).unwrap_or(&no_segs);
             let (loaded, _) = load_segments(&node, tp, segs, &mut interner, &mut report);
             let mut end: Option<Offset> = None;
-            let mut by_base: BTreeMap<Offset, Segment> = loaded.into_iter().map(|s| (s.base_offset, s)).collect();
+            let mut by_base: BTreeMap<Offset, Segment> = loaded.into_iter().map(|s| (s.base_offset, s)).collect_map();
             for seg in log.segments.iter_mut() {
                 let file = segment_file(tp, seg.base_offset);
                 let want = expected.and_then(|m| m.get(&file)).copied();

@@ -8,8 +8,45 @@
 //! closure that compares two of its elements and the loop that moves them into place.
 //! Sorting here is of console output, assignor inputs and view rows (at most thousands of
 //! elements), where the extra indirection costs nothing that shows.
+//!
+//! Collecting into a `BTreeMap` or `BTreeSet` is the other way driftsort gets in: their
+//! `FromIterator` (`collect()`) and `From<[_; N]>` sort the input with the standard stable
+//! sort before building the tree, one more copy per key type. [`CompactCollect`] builds the
+//! same map by inserting one by one, with code every map has anyway (`insert`).
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// `collect()` into a `BTreeMap`/`BTreeSet` without `FromIterator`'s sort (see the module
+/// documentation). The result is the same: keys in order and, for a repeated key, the value
+/// that came last.
+pub(crate) trait CompactCollect: Iterator + Sized {
+    /// As `collect::<BTreeMap<K, V>>()`.
+    fn collect_map<K: Ord, V>(self) -> BTreeMap<K, V>
+    where
+        Self: Iterator<Item = (K, V)>,
+    {
+        let mut map = BTreeMap::new();
+        for (k, v) in self {
+            map.insert(k, v);
+        }
+        map
+    }
+
+    /// As `collect::<BTreeSet<T>>()`.
+    fn collect_set<T: Ord>(self) -> BTreeSet<T>
+    where
+        Self: Iterator<Item = T>,
+    {
+        let mut set = BTreeSet::new();
+        for t in self {
+            set.insert(t);
+        }
+        set
+    }
+}
+
+impl<I: Iterator> CompactCollect for I {}
 
 /// Stable sorting through one shared, non-generic merge sort (see the module documentation).
 pub(crate) trait CompactSort<T> {
@@ -137,5 +174,18 @@ mod tests {
         expected.sort();
         big.compact_sort();
         assert_eq!(big, expected);
+    }
+
+    /// Against `FromIterator`: the same keys and, for repeated keys, the last value.
+    #[test]
+    fn collect_agrees_with_from_iter() {
+        let mut rng = Pcg32::new(11, 3);
+        for len in 0..200u32 {
+            let pairs: Vec<(u32, u32)> = (0..len).map(|i| (rng.next_u32() % (len / 4 + 1), i)).collect();
+            let expected: BTreeMap<u32, u32> = pairs.iter().copied().collect();
+            assert_eq!(pairs.iter().copied().collect_map(), expected, "len {len}");
+            let expected: BTreeSet<u32> = pairs.iter().map(|p| p.0).collect();
+            assert_eq!(pairs.iter().map(|p| p.0).collect_set(), expected, "len {len}");
+        }
     }
 }

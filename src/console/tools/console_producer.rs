@@ -14,6 +14,7 @@ use crate::sim::client::config::ProducerConfig;
 use crate::sim::client::producer::{ProducerRecord, SendError};
 use crate::sim::errors::ApiError;
 use crate::sim::record::{bytes, Header};
+use crate::sim::sort::CompactCollect;
 use crate::sim::world::Sim;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -31,7 +32,7 @@ pub(crate) fn producer_props(
     file: Vec<(String, String)>,
     extra: Vec<(String, String)>,
 ) -> BTreeMap<String, String> {
-    let mut props: BTreeMap<String, String> = file.into_iter().collect();
+    let mut props: BTreeMap<String, String> = file.into_iter().collect_map();
     props.extend(extra);
     if !props.contains_key("client.id") {
         props.insert("client.id".into(), CLIENT_ID.into());

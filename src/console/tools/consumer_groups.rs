@@ -17,7 +17,7 @@ use crate::sim::client::admin::{Call, Target};
 use crate::sim::errors::KafkaError;
 use crate::sim::node::Env;
 use crate::sim::protocol::{GroupDescription, Isolation, Request, Response};
-use crate::sim::sort::CompactSort;
+use crate::sim::sort::{CompactCollect, CompactSort};
 use crate::sim::types::{Offset, TopicPartition};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -282,7 +282,7 @@ fn committed(ctx: &mut Ctx, admin: &AdminConn, group: &str) -> Result<BTreeMap<T
     );
     match r {
         Ok(Response::OffsetFetch { error: None, offsets }) => {
-            Ok(offsets.into_iter().filter(|(_, o, e)| *o >= 0 && e.is_none()).map(|(tp, o, _)| (tp, o)).collect())
+            Ok(offsets.into_iter().filter(|(_, o, e)| *o >= 0 && e.is_none()).map(|(tp, o, _)| (tp, o)).collect_map())
         }
         Ok(Response::OffsetFetch { error: Some(KafkaError::GROUP_ID_NOT_FOUND), .. }) => Ok(BTreeMap::new()),
         Ok(Response::OffsetFetch { error: Some(e), .. }) => Err(Failed::api(e)),
@@ -949,7 +949,7 @@ fn check_partitions_exist(ctx: &mut Ctx, admin: &AdminConn, tps: &[TopicPartitio
     if topics.is_empty() {
         return Ok(());
     }
-    let existing: BTreeSet<TopicPartition> = topic_partitions(ctx, admin, &topics)?.into_iter().collect();
+    let existing: BTreeSet<TopicPartition> = topic_partitions(ctx, admin, &topics)?.into_iter().collect_set();
     let missing: Vec<String> = tps.iter().filter(|tp| !existing.contains(tp)).map(|tp| tp.to_string()).collect();
     if missing.is_empty() {
         return Ok(());

@@ -18,7 +18,7 @@ use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::java::{java_hash_order, java_parse_int, java_string_hash};
 use crate::sim::metadata::is_internal_topic;
 use crate::sim::protocol::{ControllerRequest, ControllerResponse, NewTopic, Request, Response};
-use crate::sim::sort::CompactSort;
+use crate::sim::sort::{CompactCollect, CompactSort};
 use crate::sim::types::ConfigResource;
 use std::collections::BTreeMap;
 
@@ -368,7 +368,7 @@ fn parse_configs(p: &ParsedOpts) -> Result<BTreeMap<String, String>, Failure> {
         }
         pairs.push((parts[0].clone(), parts[1].clone()));
     }
-    let map: BTreeMap<String, String> = pairs.into_iter().collect();
+    let map: BTreeMap<String, String> = pairs.into_iter().collect_map();
     // TopicCommand.parseTopicConfigsToBeAdded: LogConfig.validate(props), before any request.
     if let Some(k) = map.keys().find(|k| topic_config_def(k).is_none()) {
         return Err(Failure::of(TopicCommandError::UnknownConfig(k.clone())));

@@ -19,6 +19,7 @@ use crate::sim::assignor::{self, ServerTopic};
 use crate::sim::errors::KafkaError;
 use crate::sim::partitioner::coordinator_partition;
 use crate::sim::protocol::Response;
+use crate::sim::sort::{CompactCollect, CompactSort};
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
 use crate::sim::types::{NodeAddr, TopicPartition};
@@ -309,7 +310,7 @@ impl GroupStep<'_> {
         let mut subscription_changed = false;
         if let Some(t) = &hb.subscribed_topics {
             let mut t = t.clone();
-            t.sort();
+            t.compact_sort();
             t.dedup();
             if t != updated.subscribed {
                 updated.subscribed = t;
@@ -405,7 +406,7 @@ impl GroupStep<'_> {
             .topics
             .iter()
             .map(|(n, t)| (n.clone(), ServerTopic { id: t.id, partitions: t.partitions.len() as i32 }))
-            .collect();
+            .collect_map();
         let Some(cg) = self.coord.groups.get_mut(group).and_then(|g| g.consumer.as_mut()) else { return };
         if cg.assignment_epoch >= cg.group_epoch {
             return;
@@ -418,7 +419,7 @@ impl GroupStep<'_> {
         let assignor_name = cg.preferred_assignor_name(&default);
         let subscribed = cg.subscribed_topics();
         let topics: BTreeMap<String, ServerTopic> =
-            topics.into_iter().filter(|(n, _)| subscribed.contains(n)).collect();
+            topics.into_iter().filter(|(n, _)| subscribed.contains(n)).collect_map();
         let members: Vec<assignor::Member> = cg
             .members
             .values()
@@ -522,7 +523,7 @@ impl GroupStep<'_> {
             topics
                 .iter()
                 .filter_map(|t| image.topics.get(t).map(|ti| (t.clone(), ti.partitions.len() as i32)))
-                .collect()
+                .collect_map()
         };
         let g = self.coord.groups.get_mut(group).expect("group");
         let cg = g.consumer.as_mut().expect("consumer group");

@@ -2,6 +2,7 @@
 //! `ConsumerGroupMember`) and the member reconciliation of `CurrentAssignmentBuilder`: the data
 //! that `group.rs` stores and `consumer_group.rs` drives.
 
+use crate::sim::sort::CompactCollect;
 use crate::sim::time::SimTime;
 use crate::sim::types::TopicPartition;
 use serde::{Deserialize, Serialize};
@@ -105,7 +106,7 @@ impl ConsumerGroupState {
 
     /// The topics any member subscribes to.
     pub(crate) fn subscribed_topics(&self) -> BTreeSet<String> {
-        self.members.values().flat_map(|m| m.subscribed.iter().cloned()).collect()
+        self.members.values().flat_map(|m| m.subscribed.iter().cloned()).collect_set()
     }
 
     /// `ConsumerGroup.computePreferredServerAssignor`: the assignor most members name (ties: the
@@ -156,8 +157,8 @@ pub(crate) fn reconcile(
         _ => {}
     }
     // computeNextAssignment.
-    let subscribed: BTreeSet<&String> = member.subscribed.iter().collect();
-    let target: BTreeSet<&TopicPartition> = target.iter().filter(|tp| subscribed.contains(&tp.topic)).collect();
+    let subscribed: BTreeSet<&String> = member.subscribed.iter().collect_set();
+    let target: BTreeSet<&TopicPartition> = target.iter().filter(|tp| subscribed.contains(&tp.topic)).collect_set();
     let mut assigned: BTreeMap<TopicPartition, i32> = BTreeMap::new();
     let mut revoke: BTreeMap<TopicPartition, i32> = BTreeMap::new();
     for (tp, e) in &member.assigned {

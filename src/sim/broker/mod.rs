@@ -36,6 +36,7 @@ use crate::sim::metadata::{ImageDelta, MetadataImage, MetadataRecord};
 use crate::sim::node::{CorrIds, Env, Node, ReplyTo};
 use crate::sim::protocol::{Body, Message, Request, Response};
 use crate::sim::rng::Pcg32;
+use crate::sim::sort::CompactCollect;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
 use crate::sim::types::{BrokerEndpoint, BrokerId, Epoch, NodeAddr, Offset, TopicPartition};
@@ -339,8 +340,12 @@ impl BrokerProc {
 
     pub(crate) fn refresh_all_configs(&mut self, env: &Env) {
         let broker = self.image.broker_level_configs(self.id, &env.static_configs);
-        self.topic_configs =
-            self.image.topics.values().map(|t| (t.name.clone(), TopicConfig::resolve(&t.configs, &broker))).collect();
+        self.topic_configs = self
+            .image
+            .topics
+            .values()
+            .map(|t| (t.name.clone(), TopicConfig::resolve(&t.configs, &broker)))
+            .collect_map();
     }
 }
 

@@ -20,6 +20,7 @@ use crate::sim::node::Env;
 use crate::sim::partitioner::coordinator_partition;
 use crate::sim::protocol::{NewTopic, ProduceBatch, Request, Response};
 use crate::sim::record::{batch_size, bytes, ControlType, Record};
+use crate::sim::sort::CompactCollect;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
 use crate::sim::types::{BrokerId, NodeAddr, Offset, TopicPartition, OFFSETS_TOPIC, TXN_TOPIC};
@@ -449,7 +450,7 @@ impl TxnStep<'_> {
             .values()
             .filter(|(t, _)| t == id)
             .flat_map(|(_, p)| p.iter().cloned())
-            .collect();
+            .collect_set();
         let control = if m.state == TxnState::PrepareCommit { ControlType::Commit } else { ControlType::Abort };
         let mut by_leader: BTreeMap<BrokerId, Vec<TopicPartition>> = BTreeMap::new();
         for tp in &m.pending_markers {

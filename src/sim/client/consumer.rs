@@ -22,7 +22,7 @@ use crate::sim::protocol::{
 };
 use crate::sim::record::{Bytes, Header};
 use crate::sim::rng::Pcg32;
-use crate::sim::sort::CompactSort;
+use crate::sim::sort::{CompactCollect, CompactSort};
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
 use crate::sim::types::{BrokerId, Epoch, NodeAddr, Offset, TopicPartition};
@@ -343,7 +343,7 @@ impl Consumer {
         for t in &topics {
             self.meta.want(t);
         }
-        self.subscription = Subscription::Topics(topics.into_iter().collect());
+        self.subscription = Subscription::Topics(topics.into_iter().collect_set());
         self.request_rejoin("subscription changed");
     }
 
@@ -545,8 +545,9 @@ impl Consumer {
                 // A pattern subscription follows new and deleted topics.
                 if let (Subscription::Pattern(_), Some(g)) = (&self.subscription, &self.group) {
                     if g.state == MemberState::Stable {
-                        let now_topics: BTreeSet<String> = self.subscribed_topics().into_iter().collect();
-                        let assigned: BTreeSet<String> = self.assignment.keys().map(|tp| tp.topic.clone()).collect();
+                        let now_topics: BTreeSet<String> = self.subscribed_topics().into_iter().collect_set();
+                        let assigned: BTreeSet<String> =
+                            self.assignment.keys().map(|tp| tp.topic.clone()).collect_set();
                         if now_topics != assigned && !now_topics.is_empty() {
                             self.request_rejoin("the subscribed pattern matches different topics now");
                         }
@@ -1102,7 +1103,7 @@ impl Consumer {
             }
         }
         // Resets through ListOffsets to each partition's leader.
-        let pending: BTreeSet<TopicPartition> = self.list_offsets_inflight.values().flatten().cloned().collect();
+        let pending: BTreeSet<TopicPartition> = self.list_offsets_inflight.values().flatten().cloned().collect_set();
         let mut by_leader: BTreeMap<BrokerId, Vec<(TopicPartition, i64)>> = BTreeMap::new();
         let mut no_reset = Vec::new();
         for (tp, p) in &self.assignment {
@@ -1729,8 +1730,8 @@ impl Consumer {
         let chosen = g.protocol.clone().unwrap_or_default();
         let generation = g.generation;
         self.assignors.on_assignment(&chosen, &assignment, generation);
-        let new: BTreeSet<TopicPartition> = assignment.iter().cloned().collect();
-        let old: BTreeSet<TopicPartition> = self.assignment.keys().cloned().collect();
+        let new: BTreeSet<TopicPartition> = assignment.iter().cloned().collect_set();
+        let old: BTreeSet<TopicPartition> = self.assignment.keys().cloned().collect_set();
         let revoked: Vec<TopicPartition> = old.difference(&new).cloned().collect();
         if cooperative && !revoked.is_empty() {
             // Cooperative: commit and give up only what moves, then rejoin so the new owner
@@ -1763,6 +1764,6 @@ impl Consumer {
 
     /// Lag per assigned partition as the consumer sees it (`records-lag`, `KafkaConsumer`).
     pub(crate) fn lag(&self) -> BTreeMap<TopicPartition, Option<i64>> {
-        self.assignment.iter().map(|(tp, p)| (tp.clone(), p.lag(self.cfg.read_committed))).collect()
+        self.assignment.iter().map(|(tp, p)| (tp.clone(), p.lag(self.cfg.read_committed))).collect_map()
     }
 }

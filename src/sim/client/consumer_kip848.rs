@@ -14,6 +14,7 @@ use super::{CommitMode, Consumer, MemberState, PartitionState, Subscription};
 use crate::sim::client::timer::{ClientOut, ClientTimer};
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::protocol::{Request, Response};
+use crate::sim::sort::CompactCollect;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
 use crate::sim::types::{NodeAddr, TopicId, TopicPartition};
@@ -332,7 +333,7 @@ impl Consumer {
     /// A new assignment: commit first (auto-commit), then revoke and assign
     /// (`ConsumerMembershipManager.reconcile`).
     fn start_reconciliation(&mut self, now: SimTime, target: Vec<TopicPartition>, out: &mut ClientOut) {
-        let target_set: BTreeSet<TopicPartition> = target.into_iter().collect();
+        let target_set: BTreeSet<TopicPartition> = target.into_iter().collect_set();
         let revoked: Vec<TopicPartition> =
             self.assignment.keys().filter(|tp| !target_set.contains(tp)).cloned().collect();
         let auto_commit = self.cfg.enable_auto_commit && self.app.commit == CommitMode::Auto;
@@ -377,8 +378,8 @@ impl Consumer {
     fn finish_reconciliation(&mut self) {
         let Some(g) = &mut self.group else { return };
         let Some(target) = g.cg.pending_target.take() else { return };
-        let target: BTreeSet<TopicPartition> = target.into_iter().collect();
-        let changed = self.assignment.keys().cloned().collect::<BTreeSet<_>>() != target;
+        let target: BTreeSet<TopicPartition> = target.into_iter().collect_set();
+        let changed = self.assignment.keys().cloned().collect_set() != target;
         self.assignment.retain(|tp, _| target.contains(tp));
         for tp in &target {
             self.assignment.entry(tp.clone()).or_insert_with(PartitionState::new);

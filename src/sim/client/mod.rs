@@ -16,6 +16,7 @@ use crate::sim::errors::KafkaError;
 use crate::sim::node::{CorrIds, Env, Node};
 use crate::sim::protocol::{Body, Message, MetadataPartition, MetadataTopic, Request, Response};
 use crate::sim::rng::Pcg32;
+use crate::sim::sort::CompactCollect;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
 use crate::sim::types::{BrokerEndpoint, BrokerId, Epoch, NodeAddr, PartitionId, TopicPartition};
@@ -405,7 +406,7 @@ impl ClientMetadata {
         self.need_update = false;
         self.last_update = Some(now);
         self.equivalent_responses += 1;
-        self.brokers = brokers.into_iter().map(|b| (b.id, b)).collect();
+        self.brokers = brokers.into_iter().map(|b| (b.id, b)).collect_map();
         self.controller = controller;
         self.cluster_id = Some(cluster_id);
         let mut errors = Vec::new();
