@@ -105,7 +105,11 @@ async fn the_app_shows_a_live_cluster_and_runs_kafka_tools_typed_in_its_console(
     assert_eq!(flights.get_attribute("role").as_deref(), Some("img"));
     assert!(flights.get_attribute("aria-label").unwrap_or_default().starts_with("Requests in flight"));
     let described = flights.get_attribute("aria-describedby").expect("the canvas is described");
-    assert!(text(&root, &format!("#{described}")).starts_with("In flight:"), "{}", text(&root, &format!("#{described}")));
+    assert!(
+        text(&root, &format!("#{described}")).starts_with("In flight:"),
+        "{}",
+        text(&root, &format!("#{described}"))
+    );
 
     // A Kafka tool typed in the console and Enter: the topic is created and the focus list
     // offers it.

@@ -354,9 +354,8 @@ mod tests {
     /// sideways; a huge screen does not blow the diagram up.
     #[test]
     fn the_diagram_is_drawn_whole_when_readable_else_readable_and_scrolled() {
-        let (lab6, _) =
+        let (mut lab6, _) =
             Lab::boot(Boot { bench: Some(BenchCluster::Ui), ..Boot::default() }, Box::new(|| 0.0)).expect("boots");
-        let mut lab6 = lab6;
         let h6 = compute(&lab6.view().view, None, false).height;
         let (w, h) = fit(845.0, 290.0, h6);
         assert!(h > 290.0, "the 6 brokers scroll ({h6} units tall)");

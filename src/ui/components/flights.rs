@@ -184,7 +184,8 @@ impl Component for FlightsCanvas {
             let link = ctx.link().clone();
             self._listeners.push(EventListener::new(&scroller, "scroll", move |_| link.send_message(Msg::Measure)));
         }
-        if let Some(mql) = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()) {
+        if let Some(mql) = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        {
             let link = ctx.link().clone();
             self._listeners.push(EventListener::new(&mql, "change", move |_| link.send_message(Msg::Theme)));
         }
@@ -265,7 +266,9 @@ impl FlightsCanvas {
             self.dirty = false;
         }
         let k = m.dpr * m.scale;
-        let at = |x: f64, y: f64| g.set_transform(k, 0.0, 0.0, k, m.dpr * (m.ox + m.scale * x), m.dpr * (m.oy + m.scale * y));
+        let at = |x: f64, y: f64| {
+            g.set_transform(k, 0.0, 0.0, k, m.dpr * (m.ox + m.scale * x), m.dpr * (m.oy + m.scale * y))
+        };
         let mut moving = false;
         for f in p.flights.iter() {
             let (Some(a), Some(b)) = (p.nodes.get(&f.from), p.nodes.get(&f.to)) else { continue };
