@@ -321,7 +321,8 @@ fn replica_chip(broker: i32, rep: &ReplicaView, w: f64, y: f64, ctx: &LabContext
     // per kind of cell and one text per colour of letter (each letter placed by its own x), so
     // a tail costs the same few nodes however many records pass through it.
     let cell = 15.0;
-    let fit = ((w - 128.0) / cell).floor().clamp(0.0, TAIL_LEN as f64) as usize;
+    // Room first for the label and four-digit HW/LEO (`clicks-10 F ✗` and `1630/1631`).
+    let fit = ((w - 160.0) / cell).floor().clamp(0.0, TAIL_LEN as f64) as usize;
     let cells: Vec<_> = rep.tail.iter().rev().take(fit).rev().collect();
     let cells_x = w - 4.0 - cells.len() as f64 * cell;
     let committed = cells.iter().take_while(|c| c.offset < rep.hw).count();
