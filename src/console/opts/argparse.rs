@@ -773,9 +773,9 @@ pub(crate) const QUORUM_HUMAN_READABLE: &str = "The option --human-readable is o
 pub(crate) const QUORUM_ADD_NEEDS_CONFIG: &str =
     "You must supply the configuration file of the controller you are adding when using add-controller.";
 
-/// `Properties file <f> does not exists!` (`MetadataQuorumCommand`, sic).
+/// `Properties file <f> does not exist.` (`MetadataQuorumCommand.getProperties`).
 pub(crate) fn quorum_properties_missing(file: &str) -> String {
-    format!("Properties file {file} does not exists!")
+    format!("Properties file {file} does not exist.")
 }
 
 /// Parses and checks a `kafka-metadata-quorum` command line (`MetadataQuorumCommand`).

@@ -640,6 +640,9 @@ fn check_leader_election(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Outp
     if !missing.is_empty() {
         return Err(fail(&format!("Missing required option(s): {}", missing.join(", "))));
     }
+    if let Some(m) = first_invalid(p, "admin.config", &["command-config"]) {
+        return Err(usage_error(spec, &m));
+    }
     if p.count_present(&["topic", "all-topic-partitions", "path-to-json-file"]) != 1 {
         return Err(fail(
             "One and only one of the following options is required: topic, all-topic-partitions, path-to-json-file",

@@ -337,9 +337,10 @@ pub(crate) static LEADER_ELECTION: ToolSpec = ToolSpec {
     description_noargs: "This tool attempts to elect a new leader for a set of topic partitions. The type of elections supported are preferred replicas and unclean replicas.",
     parse_errors: ParseErrorStyle::MessageAndStackTrace,
     options: &[
-        O::req("admin.config", "config file", T::String, "Configuration properties files to pass to the admin client"),
+        O::req("admin.config", "config file", T::String, "(DEPRECATED) Configuration properties files to pass to the admin client. This option will be removed in a future version. Use --command-config instead."),
         O::flag("all-topic-partitions", "Perform election on all of the eligible topic partitions based on the type of election (see the --election-type flag). Not allowed if --topic or --path-to-json-file is specified."),
         O::req("bootstrap-server", "host:port", T::String, "A hostname and port for the broker to connect to, in the form host:port. Multiple comma separated URLs can be given. REQUIRED."),
+        O::req("command-config", "Config file", T::String, "Config properties file to pass to the admin client."),
         O::req("election-type", "election type", T::Enum("[PREFERRED,UNCLEAN]", ELECTION_TYPES), "Type of election to attempt. Possible values are \"preferred\" for preferred leader election or \"unclean\" for unclean leader election. If preferred election is selection, the election is only performed if the current leader is not the preferred leader for the topic partition. If unclean election is selected, the election is only performed if there are no leader for the topic partition. REQUIRED."),
         O::req("partition", "partition id", T::Integer, "Partition id for which to perform an election. REQUIRED if --topic is specified."),
         O::req("path-to-json-file", "Path to JSON file", T::String, "The JSON file with the list  of partition for which leader elections should be performed. This is an example format. \n{\"partitions\":\n\t[{\"topic\": \"foo\", \"partition\": 1},\n\t {\"topic\": \"foobar\", \"partition\": 2}]\n}\nNot allowed if --all-topic-partitions or --topic flags are specified."),

@@ -894,7 +894,7 @@ fn quorum_describe_errors() {
     }
     assert_eq!(
         argparse::quorum_properties_missing("admin.properties"),
-        "Properties file admin.properties does not exists!"
+        "Properties file admin.properties does not exist."
     );
 }
 

@@ -20,6 +20,10 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         Err(o) => return Started::Done(o),
     };
     let p = &parsed.opts;
+    // BrokerApiVersionsCommand.createAdminClient: Utils.loadProps first.
+    if let Some(path) = p.value("command-config").filter(|f| !ctx.vfs.exists(f)) {
+        return Started::Done(main_no_exit_output(path, &stack_trace(super::NO_SUCH_FILE, path)));
+    }
     let servers = p.value("bootstrap-server").unwrap_or("").to_string();
     let admin = AdminConn::open(ctx.sim, &servers);
     let listed =

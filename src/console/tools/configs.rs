@@ -37,11 +37,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         )));
     }
     if let Some(path) = p.value("command-config").filter(|f| !ctx.vfs.exists(f)) {
-        return Started::Done(command_failed(
-            args,
-            super::FILE_NOT_FOUND,
-            &format!("{path} (No such file or directory)"),
-        ));
+        return Started::Done(command_failed(args, super::NO_SUCH_FILE, path));
     }
     let names = config_entity_names(p);
     let servers = p.value("bootstrap-server").or(p.value("bootstrap-controller")).unwrap_or("").to_string();
@@ -233,7 +229,7 @@ fn alter(
         match super::load_props(ctx, path) {
             Ok(v) => to_add.extend(v),
             Err(m) => {
-                out.append(&command_failed(args, super::FILE_NOT_FOUND, &m));
+                out.append(&command_failed(args, super::NO_SUCH_FILE, &m));
                 return;
             }
         }

@@ -128,7 +128,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     if let Some(path) = p.value("consumer.config").or(p.value("command-config")) {
         match super::load_props(ctx, path) {
             Ok(v) => props.extend(v),
-            Err(m) => return done(&notes, exception(&m, super::FILE_NOT_FOUND, 1)),
+            Err(m) => return done(&notes, super::uncaught(super::NO_SUCH_FILE, &m)),
         }
     }
     props.extend(parse_key_value_args(&command_property_values(p)));
@@ -160,7 +160,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     if let Some(path) = p.value("formatter-config") {
         match super::load_props(ctx, path) {
             Ok(v) => fmt_props.extend(v),
-            Err(m) => return done(&notes, exception(&m, super::FILE_NOT_FOUND, 1)),
+            Err(m) => return done(&notes, super::uncaught(super::NO_SUCH_FILE, &m)),
         }
     }
     fmt_props.extend(parse_key_value_args(&p.values(property_opt)));
@@ -274,13 +274,6 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         exit_code: 0,
     };
     Started::Job(Box::new(job))
-}
-
-fn exception(message: &str, class: &str, code: i32) -> Output {
-    let mut o = Output::new();
-    o.err(&stack_trace(class, message));
-    o.exit_code = code;
-    o
 }
 
 impl ConsumerJob {

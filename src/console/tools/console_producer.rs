@@ -171,7 +171,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
 
 fn file_error(m: &str) -> Output {
     let mut o = Output::new();
-    o.err(&stack_trace(super::FILE_NOT_FOUND, m));
+    o.err(&stack_trace(super::NO_SUCH_FILE, m));
     o.exit_code = 1;
     o
 }

@@ -139,11 +139,10 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         }
     };
     if let Some(path) = p.value("command-config") {
+        // ConsumerGroupService's constructor: Utils.loadProps' IOException, rethrown as a
+        // RuntimeException that `run` reports (exit 0).
         if let Err(m) = super::load_props(ctx, path) {
-            let mut o = Output::new();
-            o.err(&crate::console::format::stack_trace(super::FILE_NOT_FOUND, &m));
-            o.exit_code = 1;
-            return Started::Done(o);
+            return Started::Done(Failed::runtime(&[(super::NO_SUCH_FILE, &m)]).output());
         }
     }
     let timeout = p.long_value("timeout").ok().flatten().unwrap_or(30_000).max(1);

@@ -12,7 +12,7 @@ use crate::console::format::perf::{
 };
 use crate::console::format::producer::parse_key_value_args;
 use crate::console::format::{stack_trace, Output};
-use crate::console::opts::{parse_command, render_usage_table_with_defaults, usage_table, Tool};
+use crate::console::opts::{main_no_exit_output, parse_command, render_usage_table_with_defaults, usage_table, Tool};
 use crate::sim::client::config::ConsumerConfig;
 use crate::sim::client::consumer::MemberState;
 use crate::sim::time::SimTime;
@@ -66,16 +66,24 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         Ok(s) => s,
         Err(o) => return done(o),
     };
+    let detailed = p.has("show-detailed-stats");
+    // ConsumerPerformance.run prints the header, then reads the properties and creates the
+    // consumer; what fails there is caught: System.err.println(e.getMessage()), then
+    // println of Utils.stackTrace(e), which leaves an empty line; exit 1.
+    let header = (!p.has("hide-header")).then(|| consumer_header(detailed));
+    let failed = |class: &str, m: &str| {
+        let mut o = Output::new();
+        if let Some(h) = &header {
+            o.out(h);
+        }
+        o.append(&main_no_exit_output(m, &stack_trace(class, m)));
+        done(o)
+    };
     let mut props: BTreeMap<String, String> = BTreeMap::new();
     if let Some(path) = p.value("consumer.config").or(p.value("command-config")) {
         match super::load_props(ctx, path) {
             Ok(v) => props.extend(v),
-            Err(m) => {
-                let mut o = Output::new();
-                o.err(&stack_trace(super::FILE_NOT_FOUND, &m));
-                o.exit_code = 1;
-                return done(o);
-            }
+            Err(m) => return failed(super::NO_SUCH_FILE, &m),
         }
     }
     // --command-property values take precedence over the file (ConsumerPerfOptions.readProps).
@@ -93,12 +101,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     }
     let cfg = match ConsumerConfig::parse(&props) {
         Ok(c) => c,
-        Err(m) => {
-            let mut o = Output::new();
-            o.err(&stack_trace("org.apache.kafka.common.config.ConfigException", &m));
-            o.exit_code = 1;
-            return done(o);
-        }
+        Err(m) => return failed("org.apache.kafka.common.config.ConfigException", &m),
     };
     let target = p.long_value("messages").ok().flatten().or(p.long_value("num-records").ok().flatten()).unwrap_or(0);
     let timeout_ms = p.long_value("timeout").ok().flatten().unwrap_or(10_000).max(0);
@@ -124,7 +127,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         client,
         target,
         timeout_ms,
-        detailed: p.has("show-detailed-stats"),
+        detailed,
         interval_ms,
         start: now,
         last_consumed: now,
@@ -137,8 +140,8 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         join_in_round_ms: 0,
     };
     let mut head = notes.clone();
-    if !p.has("hide-header") {
-        head.out(&consumer_header(job.detailed));
+    if let Some(h) = &header {
+        head.out(h);
     }
     ctx.log.append(&head);
     Started::Job(Box::new(job))

@@ -57,32 +57,36 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         rules.push(Rule { topic, partitions: PartitionRule::All, only });
     }
     let servers = p.value("bootstrap-server").unwrap_or("").to_string();
-    // GetOffsetShell.fetchOffsets sets client.id to GetOffsetShell.
+    // GetOffsetShell.fetchOffsets reads --command-config (Utils.loadProps) before it creates
+    // the admin client, whose client.id it sets to GetOffsetShell.
+    if let Some(path) = p.value("command-config").filter(|f| !ctx.vfs.exists(f)) {
+        return Started::Done(failure(super::NO_SUCH_FILE, path));
+    }
     let admin = AdminConn::open_as(ctx.sim, &servers, "GetOffsetShell");
     let out = query(ctx, &admin, &rules, p.has("exclude-internal-topics"), time);
     admin.close(ctx.sim);
     Started::Done(out)
 }
 
-/// `GetOffsetShell.mainNoExit` for an admin call that failed: `Error occurred: <cause>`, then
-/// `Utils.stackTrace` of the `ExecutionException` the future threw, whose cause (an
-/// `ApiException`, without frames of its own) follows as `Caused by:`; `println` of that text,
-/// which ends with a line break already, leaves an empty line.
-fn failure(message: &str) -> Output {
+/// `GetOffsetShell.mainNoExit` for an exception of `class`: `Error occurred: <message>`, then
+/// `System.err.println(Utils.stackTrace(e))`, the trace already ending with a line break, so an
+/// empty line follows. For a failed admin call `class` is the `ExecutionException` the future
+/// threw, whose cause (an `ApiException`, without frames of its own) `stack_trace` writes as the
+/// `Caused by:` line.
+fn failure(class: &str, message: &str) -> Output {
     let mut o = fmt::error(message);
-    // GetOffsetShell.mainNoExit: System.err.println(Utils.stackTrace(e)), the trace already
-    // ending with a line break.
-    // (`stack_trace` writes the `Caused by:` line of an ApiException cause.)
-    o.err(&stack_trace("java.util.concurrent.ExecutionException", message));
+    o.err(&stack_trace(class, message));
     o.errln("");
     o
 }
+
+const EXECUTION_EXCEPTION: &str = "java.util.concurrent.ExecutionException";
 
 fn query(ctx: &mut Ctx, admin: &AdminConn, rules: &[Rule], exclude_internal: bool, time: OffsetTime) -> Output {
     let listed =
         admin.call(ctx, "listTopics", Target::Any, Request::Metadata { topics: None, allow_auto_create: false });
     if let Err(m) = listed {
-        return failure(&format!("org.apache.kafka.common.errors.TimeoutException: {m}"));
+        return failure(EXECUTION_EXCEPTION, &format!("org.apache.kafka.common.errors.TimeoutException: {m}"));
     }
     let topics = ctx.sim.admin_mut(admin.id).map(|a| a.meta.topics.clone()).unwrap_or_default();
     let mut tps: Vec<TopicPartition> = Vec::new();

@@ -95,8 +95,18 @@ fn run_inner(ctx: &mut Ctx, args: &[String]) -> Output {
     } else {
         None
     };
-    if let Some(path) = p.value("admin.config").filter(|f| !ctx.vfs.exists(f)) {
-        return failed(&format!("{path} (No such file or directory)"), super::FILE_NOT_FOUND);
+    // LeaderElectionCommand.run: the deprecated spelling is announced, then Utils.loadProps.
+    let mut out = Output::new();
+    let config = match p.value("admin.config") {
+        Some(path) => {
+            out.outln("Option --admin.config has been deprecated and will be removed in a future version. Use --command-config instead.");
+            Some(path)
+        }
+        None => p.value("command-config"),
+    };
+    if let Some(path) = config.filter(|f| !ctx.vfs.exists(f)) {
+        out.append(&failed(path, super::NO_SUCH_FILE));
+        return out;
     }
     let servers = p.value("bootstrap-server").unwrap_or("").to_string();
     let mut admin = AdminConn::open(ctx.sim, &servers);
@@ -112,7 +122,6 @@ fn run_inner(ctx: &mut Ctx, args: &[String]) -> Output {
         Request::Controller(ControllerRequest::ElectLeaders { election, partitions }),
     );
     admin.close(ctx.sim);
-    let mut out = Output::new();
     match resp {
         Ok(Response::Controller(ControllerResponse::ElectLeaders(Ok(list)))) => {
             let mut r = ElectionResults::default();

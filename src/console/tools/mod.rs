@@ -222,17 +222,28 @@ pub(crate) fn read_file<'a>(ctx: &'a Ctx, path: &str) -> Result<&'a str, String>
 }
 
 /// Loads a `--command-config`/`--producer.config` style properties file. `Err` is the
-/// `java.nio.file.NoSuchFileException` text, as `Utils.loadProps` fails.
+/// message of the [`NO_SUCH_FILE`] exception `Utils.loadProps` throws: the path alone.
 pub(crate) fn load_props(ctx: &Ctx, path: &str) -> Result<Vec<(String, String)>, String> {
     match ctx.vfs.read(path) {
         Some(t) => Ok(crate::console::vfs::parse_properties(t)),
-        None => Err(format!("{path} (No such file or directory)")),
+        None => Err(path.to_string()),
     }
 }
 
-/// `java.io.FileNotFoundException: <path> (No such file or directory)`: what
-/// `Utils.loadProps` throws for a missing properties file.
-pub(crate) const FILE_NOT_FOUND: &str = "java.io.FileNotFoundException";
+/// What `Utils.loadProps` throws for a missing properties file: `Files.newInputStream` fails
+/// with `java.nio.file.NoSuchFileException: <path>` (recorded from Kafka 4.4 in
+/// tests/conformance/scenarios/missing_config_files.txt).
+pub(crate) const NO_SUCH_FILE: &str = "java.nio.file.NoSuchFileException";
+
+/// An exception that escapes a tool's `main`: the JVM prints `Exception in thread "main"` and
+/// the stack trace on stderr and exits 1.
+pub(crate) fn uncaught(class: &str, message: &str) -> Output {
+    let mut o = Output::new();
+    o.err("Exception in thread \"main\" ");
+    o.err(&crate::console::format::stack_trace(class, message));
+    o.exit_code = 1;
+    o
+}
 
 /// Parses `host:port` servers, checking them like `ToolsUtils.validateBootstrapServer`.
 pub(crate) fn validate_bootstrap(value: Option<&str>) -> Result<String, Output> {

@@ -24,7 +24,7 @@ use super::{Ctx, Job, Started};
 use crate::console::format::perf::{
     percentiles, producer_progress_line, producer_total_line, ProducerTotal, ProducerWindow,
 };
-use crate::console::format::{stack_trace, Output};
+use crate::console::format::Output;
 use crate::console::opts::{parse_command, Tool};
 use crate::sim::client::config::ProducerConfig;
 use crate::sim::client::producer::ProducerRecord;
@@ -200,14 +200,6 @@ pub(crate) struct PerfJob {
     flushing: bool,
 }
 
-fn exception(class: &str, message: &str) -> Output {
-    let mut o = Output::new();
-    o.err("Exception in thread \"main\" ");
-    o.err(&stack_trace(class, message));
-    o.exit_code = 1;
-    o
-}
-
 /// `Paths.get(p).toAbsolutePath()` against [`WORKING_DIRECTORY`].
 fn absolute(path: &str) -> String {
     if path.starts_with('/') {
@@ -258,7 +250,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         if text.is_empty() {
             return done(
                 &notes,
-                exception("java.lang.IllegalArgumentException", "File does not exist or empty file provided."),
+                super::uncaught("java.lang.IllegalArgumentException", "File does not exist or empty file provided."),
             );
         }
         let delim = match p.value("payload-delimiter").unwrap_or("\\n") {
@@ -288,7 +280,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     if let Some(path) = prop_file {
         match ctx.vfs.read(path) {
             Some(t) => props.extend(crate::console::vfs::parse_properties(t)),
-            None => return done(&notes, exception("java.nio.file.NoSuchFileException", path)),
+            None => return done(&notes, super::uncaught(super::NO_SUCH_FILE, path)),
         }
     }
     for prop in prop_list {
@@ -298,7 +290,10 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
             pieces.pop();
         }
         if pieces.len() != 2 {
-            return done(&notes, exception("java.lang.IllegalArgumentException", &format!("Invalid property: {prop}")));
+            return done(
+                &notes,
+                super::uncaught("java.lang.IllegalArgumentException", &format!("Invalid property: {prop}")),
+            );
         }
         props.insert(pieces[0].to_string(), pieces[1].to_string());
     }
@@ -320,7 +315,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let Some(servers) = props.get("bootstrap.servers").cloned() else {
         return done(
             &notes,
-            exception(
+            super::uncaught(
                 "org.apache.kafka.common.config.ConfigException",
                 "Missing required configuration \"bootstrap.servers\" which has no default value.",
             ),
@@ -328,7 +323,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     };
     let cfg = match ProducerConfig::parse(&props) {
         Ok(c) => c,
-        Err(m) => return done(&notes, exception("org.apache.kafka.common.config.ConfigException", &m)),
+        Err(m) => return done(&notes, super::uncaught("org.apache.kafka.common.config.ConfigException", &m)),
     };
     let range = p.value("record-key-range").and_then(java_parse_int).unwrap_or(1);
     let keys = match p.value("key-distribution").unwrap_or("none") {
@@ -553,7 +548,7 @@ impl Job for PerfJob {
                 }
                 Some(Err(m)) => {
                     let (class, msg) = m.split_once(": ").unwrap_or((m.as_str(), ""));
-                    out.append(&exception(class, msg));
+                    out.append(&super::uncaught(class, msg));
                     sim.close_client(self.client);
                     return Some(1);
                 }

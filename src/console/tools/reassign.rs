@@ -37,7 +37,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         ));
     }
     if let Some(path) = p.value("command-config").filter(|f| !ctx.vfs.exists(f)) {
-        return Started::Done(fmt::error(&format!("{path} (No such file or directory)"), super::FILE_NOT_FOUND));
+        return Started::Done(fmt::error(path, super::NO_SUCH_FILE));
     }
     let servers =
         p.value("bootstrap-server").or(p.value("bootstrap-controller")).unwrap_or("localhost:9092").to_string();

@@ -75,8 +75,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let mut out = parsed.notes.clone();
     if let Some(path) = p.value("command-config").filter(|f| !ctx.vfs.exists(f)) {
         // Utils.loadProps in `new TopicService(...)`, before the actions' try: mainNoExit reports it.
-        let m = format!("{path} (No such file or directory)");
-        out.append(&main_no_exit_output(&m, &stack_trace(super::FILE_NOT_FOUND, &m)));
+        out.append(&main_no_exit_output(path, &stack_trace(super::NO_SUCH_FILE, path)));
         return Started::Done(out);
     }
     let result = {
