@@ -47,16 +47,22 @@ function assertEqual(actual, expected, what) {
 }
 
 /**
- * Opens `?bench=<which>`, waits for the page's own figure (simulation + publish + view per
- * frame, measured in wasm), then measures whole frames as the browser paints them (rAF to rAF,
- * which includes style, layout and paint; software rendering here: no GPU). Prints both and
- * saves a screenshot.
+ * Opens `?bench=<which>`, waits for the page's own figure (our work per frame: simulation,
+ * publish, every component's view and Yew's DOM patch, measured in wasm), then measures whole
+ * frames as the browser paints them (rAF to rAF, which includes style, layout and paint;
+ * software rendering here: no GPU). Prints both, where the main thread's time went per frame
+ * (Chromium's own counters: script, style recalculation, layout, the rest of its tasks), how
+ * many DOM and SVG nodes the page has, and saves a screenshot.
  */
 async function benchFrames(page, baseUrl, which, shot) {
   await page.goto(`${baseUrl}?bench=${which}`, { waitUntil: 'load' });
   await page.waitForFunction(() => window.__brokerlabBench !== undefined, null, { timeout: 240_000 });
   const text = await page.evaluate(() => window.__brokerlabBench);
   console.log(`  # ${text}`);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  const before = await metrics();
   const intervals = await page.evaluate(
     () =>
       new Promise((resolve) => {
@@ -71,9 +77,43 @@ async function benchFrames(page, baseUrl, which, shot) {
         requestAnimationFrame(tick);
       }),
   );
+  const after = await metrics();
+  const total = intervals.reduce((a, b) => a + b, 0);
   intervals.sort((a, b) => a - b);
   const q = (p) => intervals[Math.min(intervals.length - 1, Math.floor((intervals.length * p) / 100))].toFixed(1);
   console.log(`  # ${which}: whole frames (rAF to rAF, incl. layout and paint, headless software rendering): p50 ${q(50)} ms, p95 ${q(95)} ms over ${intervals.length} frames`);
+  const per = (name) => (((after[name] - before[name]) * 1000) / intervals.length).toFixed(2);
+  const busy = (((after.TaskDuration - before.TaskDuration) * 1000 * 100) / total).toFixed(0);
+  console.log(
+    `  # ${which}: main thread per frame (mean): script ${per('ScriptDuration')} ms, style ${per('RecalcStyleDuration')} ms, layout ${per('LayoutDuration')} ms, all tasks ${per('TaskDuration')} ms (busy ${busy}% of the time)`,
+  );
+  const nodes = await page.evaluate(() => ({
+    dom: document.getElementsByTagName('*').length,
+    svg: document.querySelectorAll('svg *').length,
+    canvases: document.querySelectorAll('canvas').length,
+  }));
+  console.log(`  # ${which}: ${nodes.dom} elements, ${nodes.svg} of them in SVG, ${nodes.canvases} canvas`);
+  await cdp.detach();
+  // E2E_TRACE=1: where 120 more frames go, per thread and kind of work, from Chromium's trace
+  // (events nest, so a parent's time includes its children's).
+  if (process.env.E2E_TRACE) {
+    const browser = page.context().browser();
+    await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'cc', 'viz'] });
+    await page.evaluate(() => new Promise((r) => { let n = 0; const f = () => (++n < 120 ? requestAnimationFrame(f) : r()); requestAnimationFrame(f); }));
+    const trace = JSON.parse((await browser.stopTracing()).toString());
+    const events = trace.traceEvents ?? trace;
+    const threads = {};
+    for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') threads[`${e.pid}:${e.tid}`] = e.args.name;
+    const sums = {};
+    for (const e of events) {
+      if (e.ph !== 'X' || !e.dur) continue;
+      const k = `${threads[`${e.pid}:${e.tid}`] ?? '?'} ${e.name}`;
+      sums[k] = (sums[k] ?? 0) + e.dur / 1000;
+    }
+    for (const [k, v] of Object.entries(sums).sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+      console.log(`  # trace ${which}: ${k}: ${(v / 120).toFixed(2)} ms per frame`);
+    }
+  }
   await page.screenshot({ path: path.join(screenshots, `${shot}.png`) });
 }
 
@@ -345,7 +385,18 @@ const flows = [
       }
       // Time runs and requests fly between the nodes without anyone touching anything.
       const t0 = await page.locator('[data-testid=clock]').textContent();
-      await page.waitForSelector('.flight', { timeout: 10_000 });
+      // (They are drawn on a canvas over the diagram: some of its pixels get painted.)
+      await page.waitForFunction(
+        () => {
+          const c = document.querySelector('[data-testid=flights]');
+          if (!c || !c.width || !c.height) return false;
+          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return true;
+          return false;
+        },
+        null,
+        { timeout: 10_000, polling: 200 },
+      );
       await page.waitForFunction((t0) => document.querySelector('[data-testid=clock]').textContent !== t0, t0);
       // Records appear in the logs: committed cells on the leaders of orders.
       await page.waitForSelector('.cell--committed', { timeout: 15_000 });
@@ -399,7 +450,7 @@ const flows = [
       const leader = await leaderOf(page, `users-${p}`);
       assert(leader, `users-${p} has a leader on the diagram`);
       await page.locator(`[data-testid=broker-${leader.broker}] .cell--committed`).first().waitFor();
-      await chip(page, leader.broker, `users-${p}`).locator('.cell').first().click();
+      await chip(page, leader.broker, `users-${p}`).locator('.cell').first().click({ position: { x: 5, y: 7 } });
       const detail = page.locator('[data-testid=record-detail]');
       await detail.waitFor();
       const text = await detail.textContent();
@@ -832,6 +883,17 @@ const flows = [
     viewport: DESKTOP,
     async run(page, { baseUrl }) {
       await benchFrames(page, baseUrl, 'ui', 'bench');
+      // At 1280×800 the 6 brokers do not fit the stage at a readable size: the diagram keeps
+      // one (at least 0.8 of its units, 9 px text) and scrolls.
+      const scale = await page.evaluate(() => document.querySelector('[data-testid=diagram]').getScreenCTM().a);
+      console.log(`  # ui: the diagram is drawn at ${scale.toFixed(2)} of its size at 1280×800`);
+      assert(scale >= 0.8, `the 6-broker diagram is drawn at ${scale.toFixed(2)}: too small to read`);
+      // The 6-broker diagram at the three sizes people use, to look at: it must read (#15).
+      for (const [w, h] of [[1920, 1080], [390, 844]]) {
+        await page.setViewportSize({ width: w, height: h });
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        await page.screenshot({ path: path.join(screenshots, `bench-${w}x${h}.png`) });
+      }
     },
   },
   {

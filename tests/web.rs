@@ -98,6 +98,19 @@ async fn the_app_shows_a_live_cluster_and_runs_kafka_tools_typed_in_its_console(
         find(&root, &format!("[data-testid={id}]"));
     }
 
+    // The requests in flight are drawn on a canvas over the diagram: an image with a name,
+    // described by the legend that counts each kind in flight as text.
+    let flights = find(&root, "[data-testid=flights]");
+    assert_eq!(flights.tag_name().to_lowercase(), "canvas");
+    assert_eq!(flights.get_attribute("role").as_deref(), Some("img"));
+    assert!(flights.get_attribute("aria-label").unwrap_or_default().starts_with("Requests in flight"));
+    let described = flights.get_attribute("aria-describedby").expect("the canvas is described");
+    assert!(
+        text(&root, &format!("#{described}")).starts_with("In flight:"),
+        "{}",
+        text(&root, &format!("#{described}"))
+    );
+
     // A Kafka tool typed in the console and Enter: the topic is created and the focus list
     // offers it.
     let input: HtmlInputElement = cast(find(&root, "#console-input"), "#console-input");

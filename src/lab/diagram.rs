@@ -75,9 +75,10 @@ pub fn compute(view: &ViewModel, focus: Option<&str>, include_internal: bool) ->
     for (i, c) in view.controllers.iter().enumerate() {
         nodes.insert(NodeAddr::Controller(c.id), Rect { x: start + i as f64 * (cw + 20.0), y: 12.0, w: cw, h: 44.0 });
     }
-    // Brokers: up to 5 per row.
+    // Brokers: up to 5 per row, the rows balanced (6 brokers are two rows of 3, not 5 and 1).
     let n_b = view.brokers.len().max(1);
-    let per_row = n_b.min(5);
+    let rows = n_b.div_ceil(5);
+    let per_row = n_b.div_ceil(rows);
     let gap = 16.0;
     let bw = ((WIDTH - 20.0 - (per_row as f64 - 1.0) * gap) / per_row as f64).min(240.0);
     let row_w = per_row as f64 * bw + (per_row as f64 - 1.0) * gap;
@@ -123,6 +124,37 @@ pub fn compute(view: &ViewModel, focus: Option<&str>, include_internal: bool) ->
     let b2 = place(&consumers, WIDTH / 2.0 + 10.0, WIDTH - 10.0, &mut nodes);
     let height = b1.max(b2).max(y + 20.0) + 16.0;
     Layout { nodes, height }
+}
+
+/// The smallest scale at which the diagram stays readable: its 11-unit texts drawn at 9 px.
+pub const READABLE_SCALE: f64 = 0.8;
+/// The largest scale the diagram is drawn at: beyond it, it only grows, it reads no better.
+pub const MAX_SCALE: f64 = 1.3;
+
+/// How large to draw a diagram `height` units tall (and [`WIDTH`] wide) in a box of
+/// `box_w` × `box_h` CSS pixels, as its width and height in pixels. The whole diagram when it
+/// fits at a readable scale; otherwise as wide as the box (never below [`READABLE_SCALE`], never
+/// above 1), and it scrolls. Shrinking a 6-broker cluster into a laptop's stage made its text
+/// 3 px high.
+pub fn fit(box_w: f64, box_h: f64, height: f64) -> (f64, f64) {
+    let (box_w, box_h, height) = (box_w.max(1.0), box_h.max(1.0), height.max(1.0));
+    let whole = (box_w / WIDTH).min(box_h / height).min(MAX_SCALE);
+    let scale = if whole >= READABLE_SCALE { whole } else { (box_w / WIDTH).clamp(READABLE_SCALE, 1.0) };
+    ((WIDTH * scale).floor(), (height * scale).floor())
+}
+
+/// Where a request in flight is drawn `elapsed_ms` after it left: how far along its link
+/// (0 at the sender, 1 at the receiver; eased in and out) and how opaque (it fades out over
+/// the last tenth of its flight). `None` once it has landed.
+pub fn flight_progress(elapsed_ms: f64, duration_ms: u32) -> Option<(f64, f64)> {
+    let d = f64::from(duration_ms.max(1));
+    let t = elapsed_ms.max(0.0) / d;
+    if t >= 1.0 {
+        return None;
+    }
+    let along = t * t * (3.0 - 2.0 * t);
+    let alpha = if t < 0.9 { 1.0 } else { (1.0 - t) / 0.1 };
+    Some((along, alpha))
 }
 
 impl Rect {
@@ -314,6 +346,68 @@ mod tests {
             }
             assert!(busiest >= 5, "{bench:?}: the frames were busy ({busiest} labels at most)");
         }
+    }
+
+    /// The 6-broker benchmark cluster at a laptop's stage (about 845 × 290 px) does not fit
+    /// whole at a readable scale: it is drawn as wide as the stage and scrolls; the default
+    /// three brokers fit whole; a phone's narrow stage keeps the readable scale and scrolls
+    /// sideways; a huge screen does not blow the diagram up.
+    #[test]
+    fn the_diagram_is_drawn_whole_when_readable_else_readable_and_scrolled() {
+        let (mut lab6, _) =
+            Lab::boot(Boot { bench: Some(BenchCluster::Ui), ..Boot::default() }, Box::new(|| 0.0)).expect("boots");
+        let h6 = compute(&lab6.view().view, None, false).height;
+        let (w, h) = fit(845.0, 290.0, h6);
+        assert!(h > 290.0, "the 6 brokers scroll ({h6} units tall)");
+        assert!((w - 845.0).abs() < 1.0, "as wide as the stage: {w}");
+        assert!(w / WIDTH >= READABLE_SCALE);
+        let (mut lab3, _) = Lab::boot(Boot::default(), Box::new(|| 0.0)).expect("boots");
+        let h3 = compute(&lab3.view().view, None, false).height;
+        let (w, h) = fit(845.0, 290.0, h3);
+        assert!(h <= 290.0 && w <= 845.0, "three brokers fit whole: {w} × {h} for {h3} units");
+        assert!(w / WIDTH >= READABLE_SCALE, "and stay readable");
+        let (w, _) = fit(370.0, 500.0, h3);
+        assert!((w - WIDTH * READABLE_SCALE).abs() < 1.0, "a phone scrolls sideways at the readable scale: {w}");
+        let (w, h) = fit(3000.0, 2000.0, h3);
+        assert!((w - WIDTH * MAX_SCALE).abs() < 1.0 && (h - h3 * MAX_SCALE).abs() < 1.0, "not blown up: {w} × {h}");
+        let (w, h) = fit(0.0, -5.0, 0.0);
+        assert!(w > 0.0 && h >= 0.0, "no box yet: no panic");
+    }
+
+    /// Rows of brokers are balanced: the 6 brokers of `?bench=ui` are two rows of three, the
+    /// 10 of `?bench=ui-large` two rows of five; no two cards overlap.
+    #[test]
+    fn broker_rows_are_balanced() {
+        for (bench, per_row) in [(BenchCluster::Ui, 3), (BenchCluster::UiLarge, 5)] {
+            let (mut lab, _) =
+                Lab::boot(Boot { bench: Some(bench), ..Boot::default() }, Box::new(|| 0.0)).expect("boots");
+            let view = lab.view().view.clone();
+            let layout = compute(&view, None, false);
+            let cards: Vec<Rect> = view.brokers.iter().map(|b| layout.nodes[&NodeAddr::Broker(b.id)]).collect();
+            let mut ys: Vec<i64> = cards.iter().map(|r| r.y as i64).collect();
+            ys.dedup();
+            assert_eq!(ys.len(), 2, "{bench:?}: two rows");
+            assert_eq!(cards.iter().filter(|r| r.y as i64 == ys[0]).count(), per_row, "{bench:?}");
+            for (i, a) in cards.iter().enumerate() {
+                assert!(a.x >= 0.0 && a.x + a.w <= WIDTH, "{a:?} inside the diagram");
+                for b in &cards[i + 1..] {
+                    assert!(!a.intersects(b), "{a:?} overlaps {b:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_flight_eases_along_its_link_and_fades_out_before_it_lands() {
+        assert_eq!(flight_progress(0.0, 500), Some((0.0, 1.0)));
+        let (mid, a) = flight_progress(250.0, 500).expect("in flight");
+        assert!((mid - 0.5).abs() < 1e-9 && a == 1.0);
+        let (early, _) = flight_progress(50.0, 500).expect("in flight");
+        assert!(early < 0.1, "eased in: {early}");
+        let (_, fading) = flight_progress(475.0, 500).expect("in flight");
+        assert!(fading > 0.0 && fading < 1.0);
+        assert_eq!(flight_progress(500.0, 500), None);
+        assert_eq!(flight_progress(-20.0, 0), Some((0.0, 1.0)), "a zero duration and a clock behind: no panic");
     }
 
     #[test]

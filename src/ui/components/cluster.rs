@@ -1,9 +1,11 @@
 //! The cluster diagram: controllers, brokers with their partition replicas (role, ISR, LEO and
-//! HW), clients, cut or slowed links, and the requests flying between them, each labelled with
-//! its Kafka API. Colour is never the only signal: roles have letters, out-of-sync replicas a
-//! dashed outline and a word, dead nodes a cross and a status word.
+//! HW), clients, cut or slowed links (SVG, one component per node and per replica, so a frame
+//! patches only what moved), and the requests flying between them, labelled with their Kafka
+//! APIs (a canvas over it: [`super::flights`]). Colour is never the only signal: roles have
+//! letters, out-of-sync replicas a dashed outline and a word, dead nodes a cross and a status
+//! word, request kinds a shape.
 
-use crate::lab::diagram::{flight_labels, in_flight_by_kind, LABEL_H};
+use crate::lab::diagram::in_flight_by_kind;
 use crate::lab::overview::wants_overview;
 use crate::lab::request_kind::RequestKind;
 use crate::lab::view::{Flight, Selection};
@@ -12,6 +14,7 @@ use crate::sim::types::NodeAddr;
 use crate::sim::view::{
     BrokerView, ClientView, ControllerRole, ControllerView, NodeStatus, ReplicaRole, ReplicaView, ViewModel, TAIL_LEN,
 };
+use crate::ui::components::flights::FlightsCanvas;
 use crate::ui::components::overview::OverviewPanel;
 use crate::ui::context::LabContext;
 use crate::ui::layout::{self, visible_replicas, Rect, CHIP_H, MAX_CHIPS, WIDTH};
@@ -38,10 +41,23 @@ fn keyboard_click(cb: Callback<()>) -> Callback<KeyboardEvent> {
 #[component]
 pub fn ClusterDiagram(props: &ClusterProps) -> Html {
     let ctx = use_context::<LabContext>();
+    // The scrolling box's inner size (CSS px), once measured: the diagram is drawn to fit it
+    // while it stays readable, and scrolls otherwise (`diagram::fit`).
+    let size = use_state_eq(|| None::<(f64, f64)>);
+    let svg = use_node_ref();
+    let scroller = use_node_ref();
     let focus = props.focus.as_ref().map(|f| f.to_string());
     let layout = layout::compute(&props.view, focus.as_deref(), false);
     let Some(ctx) = ctx else { return html! {} };
     let view_box = format!("0 0 {WIDTH} {:.0}", layout.height);
+    let style = size.map(|(w, h)| {
+        let (w, h) = layout::fit(w, h, layout.height);
+        format!("width:{w:.0}px;height:{h:.0}px")
+    });
+    let on_resize = {
+        let size = size.clone();
+        Callback::from(move |wh: (f64, f64)| size.set(Some(wh)))
+    };
     // Links with a fault rule.
     let links = props.view.links.iter().filter_map(|l| {
         let (a, b) = (layout.nodes.get(&l.from)?, layout.nodes.get(&l.to)?);
@@ -80,11 +96,14 @@ pub fn ClusterDiagram(props: &ClusterProps) -> Html {
             </g>
         })
     });
+    // One component per node: a node whose numbers, place and selection did not change is not
+    // rebuilt, nor patched (most frames move the HW of a few partitions only).
     let controllers = props.view.controllers.iter().filter_map(|c| {
-        layout.nodes.get(&NodeAddr::Controller(c.id)).map(|r| controller_node(c, r, &ctx, &props.selection))
+        layout.nodes.get(&NodeAddr::Controller(c.id)).map(|r| {
+            let selected = matches!(props.selection, Some(Selection::Controller(id)) if id == c.id);
+            html! { <ControllerNode key={format!("c{}", c.id)} controller={c.clone()} rect={*r} {selected} /> }
+        })
     });
-    // One component per broker: a card whose replicas, place and selection did not change is
-    // not rebuilt (most frames move the HW of a few partitions only).
     let brokers = props.view.brokers.iter().filter_map(|b| {
         layout.nodes.get(&NodeAddr::Broker(b.id)).map(|r| {
             let selected = match &props.selection {
@@ -95,66 +114,28 @@ pub fn ClusterDiagram(props: &ClusterProps) -> Html {
             html! { <BrokerCard key={format!("b{}", b.id)} broker={b.clone()} rect={*r} focus={props.focus.clone()} selection={selected} /> }
         })
     });
-    let clients =
-        props.view.clients.iter().filter_map(|c| {
-            layout.nodes.get(&NodeAddr::Client(c.id)).map(|r| client_node(c, r, &ctx, &props.selection))
-        });
+    let clients = props.view.clients.iter().filter_map(|c| {
+        layout.nodes.get(&NodeAddr::Client(c.id)).map(|r| {
+            let selected = matches!(props.selection, Some(Selection::Client(x)) if x == c.id);
+            html! { <ClientNode key={format!("cl{}", c.id)} client={c.clone()} rect={*r} {selected} /> }
+        })
+    });
     let empty = props.view.brokers.is_empty();
     html! {
         <div class="diagram-wrap">
-        <svg class="diagram" viewBox={view_box.clone()} role="group" aria-label="Cluster diagram" data-testid="diagram">
-            if empty {
-                <text x={format!("{:.0}", WIDTH / 2.0)} y="200" text-anchor="middle" class="diagram__empty">{ "Starting the cluster…" }</text>
-            }
-            <g class="links">{ for links }</g>
-            <g class="controllers">{ for controllers }</g>
-            <g class="brokers">{ for brokers }</g>
-            <g class="clients">{ for clients }</g>
-        </svg>
-        <FlightsLayer flights={props.flights.clone()} nodes={Rc::new(layout.nodes)} {view_box} />
+            <div class="diagram-scroll" ref={scroller.clone()}>
+                <svg ref={svg.clone()} class="diagram" {style} viewBox={view_box} role="group" aria-label="Cluster diagram" data-testid="diagram">
+                    if empty {
+                        <text x={format!("{:.0}", WIDTH / 2.0)} y="200" text-anchor="middle" class="diagram__empty">{ "Starting the cluster…" }</text>
+                    }
+                    <g class="links">{ for links }</g>
+                    <g class="controllers">{ for controllers }</g>
+                    <g class="brokers">{ for brokers }</g>
+                    <g class="clients">{ for clients }</g>
+                </svg>
+            </div>
+            <FlightsCanvas flights={props.flights.clone()} nodes={Rc::new(layout.nodes)} {svg} {scroller} {on_resize} />
         </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct FlightsProps {
-    flights: Rc<Vec<Flight>>,
-    nodes: Rc<std::collections::BTreeMap<NodeAddr, Rect>>,
-    view_box: String,
-}
-
-/// The requests in flight, in an SVG of their own laid over the diagram: their animation
-/// repaints this layer only, not the cards beneath (the stylesheet gives it its own layer).
-/// Dots carry no text: their labels are laid out apart from each other (one per API and
-/// link, `Fetch ×12` when several fly at once), see `diagram::flight_labels`.
-#[component]
-fn FlightsLayer(props: &FlightsProps) -> Html {
-    let flights = props.flights.iter().filter_map(|f| {
-        let (a, b) = (props.nodes.get(&f.from)?, props.nodes.get(&f.to)?);
-        let (x1, y1) = a.anchor_towards(b);
-        let (x2, y2) = b.anchor_towards(a);
-        let style = format!("--dx:{:.1}px;--dy:{:.1}px;animation-duration:{}ms", x2 - x1, y2 - y1, f.duration_ms);
-        Some(html! {
-            <g key={f.id.to_string()} transform={format!("translate({x1:.1} {y1:.1})")}
-                class={classes!("flight", format!("flight--{}", f.kind.class()), f.response.then_some("flight--response"), f.error.then_some("flight--error"))}>
-                <path class="flight__body" d={f.kind.shape()} {style} />
-            </g>
-        })
-    });
-    let placed = flight_labels(&props.flights, &props.nodes);
-    let labels = placed.labels.iter().map(|l| {
-        html! {
-            <g class={classes!("flabel", format!("flabel--{}", l.kind.class()))} transform={format!("translate({:.1} {:.1})", l.rect.x, l.rect.y)}>
-                <rect width={format!("{:.1}", l.rect.w)} height={format!("{LABEL_H}")} rx="3" />
-                <text x="4" y="10.5">{ &l.text }</text>
-            </g>
-        }
-    });
-    html! {
-        <svg class="diagram__flights" viewBox={props.view_box.clone()} aria-hidden="true">
-            <g class="flights">{ for flights }</g>
-            <g class="flight-labels">{ for labels }</g>
-        </svg>
     }
 }
 
@@ -171,6 +152,48 @@ struct BrokerProps {
 fn BrokerCard(props: &BrokerProps) -> Html {
     let Some(ctx) = use_context::<LabContext>() else { return html! {} };
     broker_node(&props.broker, &props.rect, props.focus.as_deref(), &ctx, &props.selection)
+}
+
+#[derive(Properties, PartialEq)]
+struct ControllerProps {
+    controller: ControllerView,
+    rect: Rect,
+    selected: bool,
+}
+
+#[component]
+fn ControllerNode(props: &ControllerProps) -> Html {
+    let Some(ctx) = use_context::<LabContext>() else { return html! {} };
+    controller_node(&props.controller, &props.rect, &ctx, props.selected)
+}
+
+#[derive(Properties, PartialEq)]
+struct ClientProps {
+    client: ClientView,
+    rect: Rect,
+    selected: bool,
+}
+
+#[component]
+fn ClientNode(props: &ClientProps) -> Html {
+    let Some(ctx) = use_context::<LabContext>() else { return html! {} };
+    client_node(&props.client, &props.rect, &ctx, props.selected)
+}
+
+#[derive(Properties, PartialEq)]
+struct ChipProps {
+    broker: i32,
+    replica: ReplicaView,
+    w: f64,
+    y: f64,
+    selected: bool,
+}
+
+/// A replica's chip: re-rendered only when its own numbers, records or selection change.
+#[component]
+fn ReplicaChip(props: &ChipProps) -> Html {
+    let Some(ctx) = use_context::<LabContext>() else { return html! {} };
+    replica_chip(props.broker, &props.replica, props.w, props.y, &ctx, props.selected)
 }
 
 /// How the stylesheet marks a node's status.
@@ -190,13 +213,12 @@ fn short(n: NodeAddr) -> String {
     }
 }
 
-fn controller_node(c: &ControllerView, r: &Rect, ctx: &LabContext, sel: &Option<Selection>) -> Html {
+fn controller_node(c: &ControllerView, r: &Rect, ctx: &LabContext, selected: bool) -> Html {
     let select = {
         let dispatch = ctx.dispatch.clone();
         let id = c.id;
         Callback::from(move |_| dispatch.emit(LabEvent::Select(Some(Selection::Controller(id)))))
     };
-    let selected = matches!(sel, Some(Selection::Controller(id)) if *id == c.id);
     let active = c.role == ControllerRole::Active;
     let status = if !c.up { "down ✕" } else { c.role.name() };
     html! {
@@ -232,7 +254,10 @@ fn broker_node(b: &BrokerView, r: &Rect, focus: Option<&str>, ctx: &LabContext, 
         .iter()
         .take(MAX_CHIPS)
         .enumerate()
-        .map(|(i, rep)| replica_chip(id, rep, r.w - 20.0, 52.0 + i as f64 * (CHIP_H + 3.0), ctx, sel));
+        .map(|(i, rep)| {
+            let selected = matches!(sel, Some(Selection::Replica(b, t)) if *b == id && *t == rep.tp);
+            html! { <ReplicaChip key={rep.tp.to_string()} broker={id} replica={(*rep).clone()} w={r.w - 20.0} y={52.0 + i as f64 * (CHIP_H + 3.0)} {selected} /> }
+        });
     let more = total.saturating_sub(MAX_CHIPS);
     let status = b.status;
     let slow = if b.slow_ms > 0 { format!(" · slow {} s", b.slow_ms / 1000) } else { String::new() };
@@ -263,14 +288,13 @@ fn broker_node(b: &BrokerView, r: &Rect, focus: Option<&str>, ctx: &LabContext, 
     }
 }
 
-fn replica_chip(broker: i32, rep: &ReplicaView, w: f64, y: f64, ctx: &LabContext, sel: &Option<Selection>) -> Html {
+fn replica_chip(broker: i32, rep: &ReplicaView, w: f64, y: f64, ctx: &LabContext, selected: bool) -> Html {
     let tp = rep.tp.clone();
     let select = {
         let dispatch = ctx.dispatch.clone();
         let tp = tp.clone();
         Callback::from(move |_| dispatch.emit(LabEvent::Select(Some(Selection::Replica(broker, tp.clone())))))
     };
-    let selected = matches!(sel, Some(Selection::Replica(b, t)) if *b == broker && *t == tp);
     let menu = {
         let dispatch = ctx.dispatch.clone();
         let tp = tp.clone();
@@ -293,40 +317,69 @@ fn replica_chip(broker: i32, rep: &ReplicaView, w: f64, y: f64, ctx: &LabContext
         format!("HW {} · LEO {}", rep.hw, rep.leo)
     };
     // The newest records as cells, as many as fit: committed (below the HW) filled, the
-    // uncommitted tail hollow and dashed. Each shows its key's first letter.
+    // uncommitted tail hollow and dashed. Each shows its key's first letter. Drawn as one path
+    // per kind of cell and one text per colour of letter (each letter placed by its own x), so
+    // a tail costs the same few nodes however many records pass through it.
     let cell = 15.0;
-    let fit = ((w - 128.0) / cell).floor().clamp(0.0, TAIL_LEN as f64) as usize;
+    // Room first for the label and four-digit HW/LEO (`clicks-10 F ✗` and `1630/1631`).
+    let fit = ((w - 160.0) / cell).floor().clamp(0.0, TAIL_LEN as f64) as usize;
     let cells: Vec<_> = rep.tail.iter().rev().take(fit).rev().collect();
     let cells_x = w - 4.0 - cells.len() as f64 * cell;
-    let cell_html = cells.iter().enumerate().map(|(i, c)| {
-        let committed = c.offset < rep.hw;
-        let key = match &c.key {
-            _ if c.control => "✓".to_string(),
-            Some(k) => String::from_utf8_lossy(k).chars().next().map(|ch| ch.to_string()).unwrap_or_default(),
-            None => "·".to_string(),
-        };
+    let committed = cells.iter().take_while(|c| c.offset < rep.hw).count();
+    let mut paths = [String::new(), String::new()];
+    let mut letters = [String::new(), String::new()];
+    let mut xs = [String::new(), String::new()];
+    let mut about = Vec::new();
+    for (i, c) in cells.iter().enumerate() {
+        let k = usize::from(i >= committed);
+        let x = cells_x + i as f64 * cell;
+        paths[k].push_str(&format!("M{x:.1} 3h{:.0}v14h-{:.0}Z", cell - 2.0, cell - 2.0));
+        letters[k].push(cell_letter(c));
+        xs[k].push_str(&format!("{:.1} ", x + (cell - 2.0) / 2.0));
         let key_text = match &c.key {
             Some(k) => format!("key {}", String::from_utf8_lossy(k)),
             None => "no key".to_string(),
         };
-        let offset = c.offset;
-        let open = {
-            let dispatch = ctx.dispatch.clone();
-            let tp = tp.clone();
-            Callback::from(move |e: MouseEvent| {
-                e.stop_propagation();
-                dispatch.emit(LabEvent::Select(Some(Selection::Record(broker, tp.clone(), offset))))
-            })
-        };
-        html! {
-            <g key={offset.to_string()} class={classes!("cell", if committed { "cell--committed" } else { "cell--uncommitted" })}
-                transform={format!("translate({:.1} 3)", cells_x + i as f64 * cell)} onclick={open}>
-                <rect width={format!("{:.0}", cell - 2.0)} height="14" rx="2" />
-                <text x={format!("{:.1}", (cell - 2.0) / 2.0)} y="11" text-anchor="middle">{ key }</text>
-                <title>{ format!("offset {offset} · {key_text} · leader epoch {} · {}", c.epoch, if committed { "committed" } else { "not yet committed (at or above the HW)" }) }</title>
-            </g>
-        }
-    });
+        about.push(format!(
+            "offset {} · {key_text} · leader epoch {} · {}",
+            c.offset,
+            c.epoch,
+            if i < committed { "committed" } else { "not yet committed (at or above the HW)" }
+        ));
+    }
+    let offsets: Vec<i64> = cells.iter().map(|c| c.offset).collect();
+    // One listener for the cells: the cell under the pointer, from where in its path it is.
+    let open = {
+        let dispatch = ctx.dispatch.clone();
+        let tp = tp.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(el) = e.target_dyn_into::<web_sys::Element>() else { return };
+            let attr = |n: &str| el.get_attribute(n).and_then(|v| v.parse::<usize>().ok());
+            let (Some(first), Some(count)) = (attr("data-first"), attr("data-count")) else { return };
+            e.stop_propagation();
+            let r = el.get_bounding_client_rect();
+            let units = count as f64 * cell - 2.0;
+            let at = (f64::from(e.client_x()) - r.left()) / r.width().max(1.0) * units / cell;
+            let i = first + (at.max(0.0) as usize).min(count.saturating_sub(1));
+            if let Some(offset) = offsets.get(i) {
+                dispatch.emit(LabEvent::Select(Some(Selection::Record(broker, tp.clone(), *offset))))
+            }
+        })
+    };
+    let groups = [(0, committed, "cell--committed"), (committed, cells.len() - committed, "cell--uncommitted")];
+    let cell_html = html! {
+        <g class="cells" onclick={open}>
+            { for groups.iter().zip(paths.iter()).filter(|((_, n, _), _)| *n > 0).map(|((first, n, class), d)| html! {
+                <path class={classes!("cell", *class)} d={d.clone()} data-first={first.to_string()} data-count={n.to_string()} />
+            }) }
+            { for groups.iter().enumerate().filter(|(_, (_, n, _))| *n > 0).map(|(k, (_, _, class))| html! {
+                <text class={classes!("cell__keys", *class)} x={xs[k].trim_end().to_string()} y="14" text-anchor="middle">{ letters[k].clone() }</text>
+            }) }
+            if !about.is_empty() {
+                <title>{ about.join("\n") }</title>
+            }
+        </g>
+    };
     html! {
         <g key={format!("{}", rep.tp)} class={classes!("chip", role_class, (!rep.in_isr).then_some("chip--out-of-isr"), selected.then_some("chip--selected"))}
             transform={format!("translate(10 {y:.1})")}
@@ -336,13 +389,27 @@ fn replica_chip(broker: i32, rep: &ReplicaView, w: f64, y: f64, ctx: &LabContext
             <text x={format!("{:.1}", cells_x - 4.0)} y="14" text-anchor="end" class="chip__numbers">{ format!("{}/{}", rep.hw.max(0), rep.leo.max(0)) }</text>
             // Under the record cells, which open a record each.
             { hit(w, CHIP_H, 5.0, format!("{} on broker {broker}: {role_word}{}, {numbers}, leader epoch {}", rep.tp, if rep.in_isr { ", in sync" } else { ", out of the ISR" }, rep.epoch)) }
-            { for cell_html }
+            { cell_html }
             <title>{ format!("{numbers} · leader epoch {}", rep.epoch) }</title>
         </g>
     }
 }
 
-fn client_node(c: &ClientView, r: &Rect, ctx: &LabContext, sel: &Option<Selection>) -> Html {
+/// The letter a record's cell shows: its key's first character (`·` without a key, `✓` for a
+/// transaction marker). One character that SVG lays out at its own x: no whitespace (which SVG
+/// collapses) and nothing outside the Basic Multilingual Plane (two UTF-16 units).
+fn cell_letter(c: &crate::sim::view::TailCell) -> char {
+    if c.control {
+        return '✓';
+    }
+    match c.key.as_ref().and_then(|k| String::from_utf8_lossy(k).chars().next()) {
+        None => '·',
+        Some(ch) if ch.is_whitespace() || ch.is_control() || u32::from(ch) > 0xFFFF => '·',
+        Some(ch) => ch,
+    }
+}
+
+fn client_node(c: &ClientView, r: &Rect, ctx: &LabContext, selected: bool) -> Html {
     let id = c.id;
     let select = {
         let dispatch = ctx.dispatch.clone();
@@ -355,7 +422,6 @@ fn client_node(c: &ClientView, r: &Rect, ctx: &LabContext, sel: &Option<Selectio
             dispatch.emit(LabEvent::Menu(Some(Selection::Client(id))))
         })
     };
-    let selected = matches!(sel, Some(Selection::Client(x)) if *x == id);
     let title = match &c.group {
         Some(g) => format!("{} ({}) · group {g}", c.name, c.kind),
         None => format!("{} ({})", c.name, c.kind),
@@ -479,7 +545,7 @@ pub fn Stage(props: &ClusterProps) -> Html {
                     <span class="legend__item">{ "HW/LEO" }</span>
                 </p>
                 // The requests in flight: each kind's dot shape, name and how many fly now.
-                <p class="legend legend--requests" data-testid="request-legend">
+                <p class="legend legend--requests" id="request-legend" data-testid="request-legend">
                     <span class="legend__title">{ "In flight:" }</span>
                     { for kinds.iter().map(|(k, n)| html! {
                         <span class={classes!("legend__item", format!("legend__kind--{}", k.class()))} title={kind_help(*k)}>

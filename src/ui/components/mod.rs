@@ -3,6 +3,7 @@
 pub mod charts;
 pub mod cluster;
 pub mod feed;
+pub mod flights;
 pub mod group;
 pub mod header;
 pub mod inspector;

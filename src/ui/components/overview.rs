@@ -37,9 +37,11 @@ pub fn OverviewPanel(props: &OverviewProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
     let zoom = use_state(Zoom::default);
     let ov = Rc::new(overview::build(&props.view, &zoom));
+    // The same callback every render: the grid's props compare equal, so a frame that moved no
+    // cell does not re-render (nor diff) its two thousand nodes.
     let set_zoom = {
-        let zoom = zoom.clone();
-        Callback::from(move |z: Zoom| zoom.set(z))
+        let zoom = zoom.setter();
+        use_callback((), move |z: Zoom, _| zoom.set(z))
     };
     // A partition in trouble opens in the inspector: at its leader when it has one.
     let open = |tp: &TopicPartition, leader: i32| {
