@@ -82,23 +82,23 @@ fn more_share_consumers_than_partitions_all_read() {
     no_findings(&sim);
 }
 
-// releaseAcquisitionLockOnTimeout: a stalled member keeps fetching while its buffer is empty,
-// so it acquires records it never processes; after group.share.record.lock.duration.ms (30 s)
-// they go back and another member gets them, delivery count 2.
+// releaseAcquisitionLockOnTimeout: a member that takes far longer than
+// group.share.record.lock.duration.ms (30 s) over the records it acquired loses them when the
+// lock expires; another member gets them, delivery count 2.
 #[test]
 fn a_stalled_consumers_records_go_to_another_when_the_lock_expires() {
     let mut sim = cluster(8, 3);
     create_topic_assigned(&mut sim, "orders", vec![vec![1, 2, 3]], &[]);
-    let slow = share_consumer(&mut sim, "slow", AckType::Accept, 0);
+    // Two minutes per record: it acquires the batch and is still on the first record when the
+    // locks run out.
+    let slow = share_consumer(&mut sim, "slow", AckType::Accept, 120_000);
     let ok = sim.run_while(30_000, |s| !assigned(s, slow).is_empty());
     assert!(ok);
     sim.run_for_ms(2_000);
-    sim.pause_client(slow, true).expect("stall");
     produce_n(&mut sim, 5, 0);
     let ok = sim.run_while(10_000, |s| share_partition(s).records.values().any(|r| r.state == RecordState::Acquired));
     assert!(ok, "the stalled member acquired the records");
     let acquired_at = sim.now();
-    assert_eq!(delivered(&mut sim, slow), 0);
     let fast = share_consumer(&mut sim, "fast", AckType::Accept, 0);
     let ok = sim.run_while(60_000, |s| delivered(s, fast) >= 5);
     assert!(ok, "the other member gets the records");

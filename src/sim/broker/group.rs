@@ -189,7 +189,7 @@ pub struct GroupCoordinator {
     creating_topic_at: Option<SimTime>,
     /// KIP-932 share groups (`share_group.rs`); one name space with `groups`.
     #[serde(default)]
-    pub share_groups: BTreeMap<String, super::share_group::ShareGroup>,
+    pub share_groups: BTreeMap<String, super::share_group_state::ShareGroup>,
 }
 
 /// Record keys and values of `__consumer_offsets` (text, so a learner can read them).
@@ -363,8 +363,13 @@ impl GroupStep<'_> {
                 self.consumer_group_heartbeat(from, corr, hb);
             }
             Request::ShareGroupHeartbeat { group, member_id, member_epoch, subscribed_topics, client_id } => {
-                let hb =
-                    super::share_group::ShareHeartbeat { group, member_id, member_epoch, subscribed_topics, client_id };
+                let hb = super::share_group_state::ShareHeartbeat {
+                    group,
+                    member_id,
+                    member_epoch,
+                    subscribed_topics,
+                    client_id,
+                };
                 self.share_group_heartbeat(from, corr, hb);
             }
             Request::ShareGroupDescribe { groups } => {

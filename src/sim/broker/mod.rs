@@ -25,6 +25,7 @@ pub(crate) mod replica;
 pub mod requests;
 pub mod share_fetch;
 pub mod share_group;
+pub mod share_group_state;
 pub mod share_partition;
 pub(crate) mod timer;
 pub(crate) mod txn;
@@ -507,24 +508,7 @@ impl BrokerStep<'_> {
                 let resp = self.write_txn_markers(markers);
                 self.out.reply(reply, resp);
             }
-            Request::ShareFetch {
-                group,
-                member_id,
-                share_session_epoch,
-                max_wait_ms,
-                max_records,
-                partitions,
-                acks,
-            } => self.handle_share_fetch(
-                reply,
-                group,
-                member_id,
-                share_session_epoch,
-                max_wait_ms,
-                max_records,
-                partitions,
-                acks,
-            ),
+            req @ Request::ShareFetch { .. } => self.handle_share_fetch(reply, req),
             Request::ShareAcknowledge { group, member_id, share_session_epoch, acks } => {
                 self.handle_share_acknowledge(reply, group, member_id, share_session_epoch, acks)
             }

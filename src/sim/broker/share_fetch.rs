@@ -53,18 +53,19 @@ type Acks = Vec<(TopicPartition, Vec<(Offset, AckType)>)>;
 
 impl BrokerStep<'_> {
     /// `KafkaApis.handleShareFetchRequest`.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn handle_share_fetch(
-        &mut self,
-        reply: ReplyTo,
-        group: String,
-        member: String,
-        session_epoch: i32,
-        max_wait_ms: i64,
-        max_records: i32,
-        partitions: Vec<TopicPartition>,
-        acks: Acks,
-    ) {
+    pub(crate) fn handle_share_fetch(&mut self, reply: ReplyTo, req: Request) {
+        let Request::ShareFetch {
+            group,
+            member_id: member,
+            share_session_epoch: session_epoch,
+            max_wait_ms,
+            max_records,
+            partitions,
+            acks,
+        } = req
+        else {
+            return;
+        };
         if group.is_empty() || member.is_empty() {
             self.out
                 .reply(reply, Response::ShareFetch { error: Some(KafkaError::INVALID_REQUEST), partitions: vec![] });
