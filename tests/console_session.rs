@@ -190,7 +190,8 @@ ls",
     assert_eq!(outs[4], "topics.txt\n");
     assert_eq!(r.commands[5].output.stderr(), "cat: nope.txt: No such file or directory\n");
     assert_eq!(outs[7], "");
-    // A properties file for --producer.config, missing and present.
+    // A properties file for --producer.config, missing (Utils.loadProps, as recorded from Kafka
+    // 4.4 in tests/conformance/scenarios/missing_config_files.txt) and present.
     let r = c.run_script(
         "echo x | kafka-console-producer --bootstrap-server localhost:9092 --topic t --producer.config p.properties",
         false,
@@ -198,7 +199,7 @@ ls",
     assert!(r.commands[0]
         .output
         .stderr()
-        .starts_with("java.io.FileNotFoundException: p.properties (No such file or directory)\n"));
+        .starts_with("java.nio.file.NoSuchFileException: p.properties\n"));
     c.files_mut().write("p.properties", "acks=1\nlinger.ms=0\n").unwrap();
     let r = c.run_script("echo x | kafka-console-producer --bootstrap-server localhost:9092 --topic t --producer.config p.properties\nkafka-get-offsets --bootstrap-server localhost:9092 --topic t", false);
     assert_eq!(r.commands[1].output.stdout(), "t:0:1\n");
