@@ -811,54 +811,6 @@ const flows = [
     },
   },
   {
-    name: 'the group panel: a KIP-848 scale-out member by member, next to the classic group, at three sizes',
-    viewport: DESKTOP,
-    async run(page, { baseUrl }) {
-      await openApp(page, baseUrl);
-      await page.locator('[data-testid=broker-1]').waitFor();
-      await typeCommand(page, 'kafka-topics --bootstrap-server localhost:9092 --create --topic events --partitions 6 --replication-factor 3');
-      await typeCommand(page, 'consumer start n1 --group fresh --topic events --protocol consumer');
-      await page.locator('#tab-inspect').click();
-      // With nothing selected the inspector lists the groups; open the new one.
-      await page.locator('[data-testid=inspector-groups] button', { hasText: 'fresh' }).click();
-      const panel = page.locator('[data-testid=group-panel]');
-      await panel.waitFor();
-      await page.locator('[data-testid=group-member-n1] [data-testid=owned] li').nth(5).waitFor({ timeout: 60_000 });
-      await setSpeed(page, 0);
-      await typeCommand(page, 'consumer start n2 --group fresh --topic events --protocol consumer');
-      // The rebalance as it happens: n1 must revoke what n2 is being given.
-      await page.locator('[data-testid=group-member-n1] [data-testid=to-revoke] li').first().waitFor({ timeout: 60_000 });
-      const status = await page.locator('[data-testid=group-status]').textContent();
-      assert(status.includes('Rebalancing'), `the panel says partitions are moving: ${status}`);
-      const n1 = await page.locator('[data-testid=group-member-n1]').textContent();
-      assert(/keeps processing 3 partition\(s\) while it gives back 3/.test(n1), `n1 keeps what it keeps: ${n1}`);
-      await page.screenshot({ path: path.join(screenshots, 'desktop-group-panel-rebalancing.png') });
-      // Settled: each owns three, nothing is moving, the epochs agree.
-      await page.waitForFunction(
-        () => /every member owns what it was given/.test(document.querySelector('[data-testid=group-status]')?.textContent ?? ''),
-        null,
-        { timeout: 60_000 },
-      );
-      for (const m of ['n1', 'n2']) {
-        assertEqual(await page.locator(`[data-testid=group-member-${m}] [data-testid=owned] li`).count(), 3, `${m} owns three partitions`);
-      }
-      await page.screenshot({ path: path.join(screenshots, 'desktop-group-panel.png') });
-      // The classic group of the first visit, in the same panel.
-      await page.locator('.inspector__close').click();
-      await page.locator('[data-testid=inspector-groups] button', { hasText: 'billing' }).click();
-      await page.locator('[data-testid=group-member-billing-1]').waitFor();
-      assert((await panel.textContent()).includes('classic protocol'), 'billing is a classic group');
-      for (const [w, h] of [[1920, 1080], [390, 844]]) {
-        await page.setViewportSize({ width: w, height: h });
-        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-        await panel.scrollIntoViewIfNeeded();
-        await page.screenshot({ path: path.join(screenshots, `group-panel-${w}x${h}.png`) });
-        await assertNoSidewaysScroll(page, { width: w, height: h });
-      }
-      await accessibility(page, 'the group panel');
-    },
-  },
-  {
     name: 'accessibility (axe-core): no serious violation on the first screen, a lesson, Inspect and the console',
     viewport: DESKTOP,
     async run(page, { baseUrl }) {
