@@ -196,10 +196,7 @@ ls",
         "echo x | kafka-console-producer --bootstrap-server localhost:9092 --topic t --producer.config p.properties",
         false,
     );
-    assert!(r.commands[0]
-        .output
-        .stderr()
-        .starts_with("java.nio.file.NoSuchFileException: p.properties\n"));
+    assert!(r.commands[0].output.stderr().starts_with("java.nio.file.NoSuchFileException: p.properties\n"));
     c.files_mut().write("p.properties", "acks=1\nlinger.ms=0\n").unwrap();
     let r = c.run_script("echo x | kafka-console-producer --bootstrap-server localhost:9092 --topic t --producer.config p.properties\nkafka-get-offsets --bootstrap-server localhost:9092 --topic t", false);
     assert_eq!(r.commands[1].output.stdout(), "t:0:1\n");
