@@ -634,7 +634,7 @@ pub enum Response {
     /// Per partition: `(start offset, leader epoch, records finished past it)`, or `None` when
     /// this broker has no state of it.
     ReadShareGroupStateSummary {
-        partitions: Vec<(TopicPartition, Option<(Offset, Epoch, i64)>)>,
+        partitions: Vec<(TopicPartition, Option<ShareStateSummary>)>,
     },
     ConsumerGroupHeartbeat {
         error: Option<KafkaError>,
@@ -789,3 +789,6 @@ impl Message {
 fn no_previous_broker_epoch() -> i64 {
     -1
 }
+
+/// A share-partition's state summary: (start offset, leader epoch, records finished past it).
+pub type ShareStateSummary = (Offset, Epoch, i64);

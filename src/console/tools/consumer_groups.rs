@@ -214,6 +214,9 @@ fn list_groups(ctx: &mut Ctx, admin: &AdminConn) -> Result<Vec<(String, String, 
     Ok(groups)
 }
 
+/// A listed group: (group id, protocol type, state, group type).
+pub(crate) type ListedGroup = (String, String, String, String);
+
 /// ListGroups to every live broker (`Admin.listGroups`, `ListGroupsHandler`): each group once, as
 /// (group id, protocol type, state, group type); the error is a broker's error code or the
 /// client's timeout text.
@@ -221,7 +224,7 @@ pub(crate) fn list_all_groups(
     ctx: &mut Ctx,
     admin: &AdminConn,
     call: &str,
-) -> Result<Vec<(String, String, String, String)>, Result<KafkaError, String>> {
+) -> Result<Vec<ListedGroup>, Result<KafkaError, String>> {
     let live: Vec<i32> = ctx.sim.brokers().iter().filter(|(_, b)| b.proc.is_some()).map(|(id, _)| *id).collect();
     if live.is_empty() || !super::bootstrap_reachable(ctx.sim, &admin.servers) {
         let r = admin.call(ctx, call, Target::Any, Request::ListGroups { states: vec![] });

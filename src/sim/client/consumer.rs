@@ -218,6 +218,20 @@ pub struct GroupClient {
 }
 
 impl GroupClient {
+    /// Whether `corr` answers the heartbeat in flight (KIP-848 and share heartbeats alike): the
+    /// answer to a leave heartbeat, or to one superseded, is dropped.
+    pub(crate) fn take_heartbeat_reply(&mut self, corr: u64) -> bool {
+        if self.leave_inflight == Some(corr) {
+            self.leave_inflight = None;
+            return false;
+        }
+        if self.heartbeat_inflight != Some(corr) {
+            return false;
+        }
+        self.heartbeat_inflight = None;
+        true
+    }
+
     fn new(group_id: String, instance_id: Option<String>) -> GroupClient {
         GroupClient {
             group_id,

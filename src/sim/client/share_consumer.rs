@@ -166,14 +166,9 @@ impl Consumer {
         };
         let client_id = self.client_id.clone();
         let Some(g) = &mut self.group else { return };
-        if g.leave_inflight == Some(corr) {
-            g.leave_inflight = None;
+        if !g.take_heartbeat_reply(corr) {
             return;
         }
-        if g.heartbeat_inflight != Some(corr) {
-            return;
-        }
-        g.heartbeat_inflight = None;
         match error {
             None => {
                 if !member_id.is_empty() {
