@@ -13,6 +13,7 @@
 //! * [`parse_command`] is the entry point for the executor: parse, `--help`,
 //!   `--version`, the tool checks, and the exact rejection [`Output`].
 
+use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};
 
 use super::format::{stack_trace, Output};
@@ -30,7 +31,7 @@ pub(crate) mod tables;
 pub(crate) const KAFKA_VERSION: &str = "4.4.0";
 
 /// The tools the console knows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Codec)]
 pub enum Tool {
     Topics,
     ConsoleProducer,
@@ -259,7 +260,7 @@ impl OptionSpec {
 
 /// How a tool reports a jopt-simple `OptionException` thrown while parsing
 /// (jopt-simple's `OptionParser` and the tool sections).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum ParseErrorStyle {
     /// Message, then the usage table, on stderr; exit 1 (console producer
     /// and consumer, consumer perf test: `printUsageAndExit`).
@@ -314,7 +315,7 @@ impl ToolSpec {
 }
 
 /// The result of a successful parse: options in command-line order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ParsedOpts {
     /// `(option name, value)` in the order given; flags have `None`.
     pub entries: Vec<(String, Option<String>)>,
@@ -417,7 +418,7 @@ impl ParsedOpts {
 
 /// A jopt-simple `OptionException` (messages from
 /// `joptsimple/ExceptionMessages.properties`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum OptError {
     /// `<name> is not a recognized option`
     Unrecognized(String),
@@ -751,7 +752,7 @@ fn tool_option_error(spec: &ToolSpec, e: &OptError) -> Output {
 
 /// A successful parse: the options, plus anything the tool already printed
 /// while checking them (warnings such as `ConsumerGroupCommand`'s `WARN: No action...`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct Parsed {
     pub opts: ParsedOpts,
     pub notes: Output,

@@ -20,6 +20,7 @@ use super::opts::Tool;
 use super::shell::{self, ScriptItem};
 use super::tools::{self, Ctx, Job, Started as ToolStarted};
 use super::vfs::Vfs;
+use crate::sim::codec::Codec;
 use crate::sim::time::SimTime;
 use crate::sim::world::{ClusterConfig, Sim};
 use serde::{Deserialize, Serialize};
@@ -34,14 +35,14 @@ pub const CHUNK_BYTES: usize = 16 * 1024;
 pub(crate) const HISTORY_LIMIT: usize = 1000;
 
 /// What the learner did, with the simulated time it happened at.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct LogEntry {
     pub at: SimTime,
     pub action: Action,
 }
 
 /// One logged action.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum Action {
     /// A command run to completion ([`Console::run`]).
     Run(ScriptItem),
@@ -69,7 +70,7 @@ pub enum Started {
 }
 
 /// One command of a script and what it printed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct CommandResult {
     pub line: u32,
     pub text: String,
@@ -77,7 +78,7 @@ pub struct CommandResult {
 }
 
 /// The result of [`Console::run_script`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ScriptResult {
     pub commands: Vec<CommandResult>,
     /// Exit code of the first failing command when `strict` stopped the script.
@@ -101,7 +102,7 @@ struct RunningJob {
 }
 
 /// A `producer start` application: its client and the rate to resume with.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct AppProducer {
     pub client: u32,
     pub rate_per_sec: u32,
@@ -137,7 +138,7 @@ pub struct Console {
 
 /// Everything of a console except its engine and its running job, for a reload
 /// ([`Console::save_state`], [`Console::from_state`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ConsoleState {
     pub seed: u64,
     pub config: ClusterConfig,

@@ -23,10 +23,11 @@
 //! tied to the line where the bad command starts, and later commands are still
 //! parsed.
 
+use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};
 
 /// One command ready to run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ScriptItem {
     /// 1-based line where the command starts.
     pub line: u32,
@@ -51,14 +52,14 @@ pub struct ScriptItem {
 }
 
 /// `> FILE` (truncate) or `>> FILE` (append): where stdout goes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Redirect {
     pub path: String,
     pub append: bool,
 }
 
 /// A command that could not be parsed. `message` is one line.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ShellError {
     /// 1-based line where the bad command starts.
     pub line: u32,

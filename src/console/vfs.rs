@@ -7,6 +7,7 @@
 //! `..` segments are resolved, a leading `./` dropped). There are no directories: a path
 //! is just a name, so `ls` lists every file. Order is by name (a `BTreeMap`).
 
+use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -16,7 +17,7 @@ pub(crate) const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 pub(crate) const MAX_FILES: usize = 1000;
 
 /// The files of one console.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Vfs {
     files: BTreeMap<String, String>,
 }

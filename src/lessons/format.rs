@@ -5,12 +5,13 @@
 
 use super::goal::{Goal, GoalSpec};
 use crate::console::shell;
+use crate::sim::codec::Codec;
 use crate::sim::world::ClusterConfig;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A problem in a lesson file, at a 1-based line.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ParseError {
     pub line: u32,
     pub message: String,
@@ -29,7 +30,7 @@ fn err<T>(line: u32, message: impl Into<String>) -> Result<T, ParseError> {
 }
 
 /// One line of the scripted demo: an optional caption shown before the command.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct DemoLine {
     pub caption: Option<String>,
     /// One console command (a here-document included).
@@ -37,7 +38,7 @@ pub struct DemoLine {
 }
 
 /// One step of a lesson.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Step {
     pub title: String,
     /// Markdown shown to the learner.
@@ -51,7 +52,7 @@ pub struct Step {
 }
 
 /// A parsed lesson.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Lesson {
     pub id: String,
     pub title: String,

@@ -8,6 +8,7 @@
 //! the last check, so checking every frame costs O(new events).
 
 use crate::console::shell;
+use crate::sim::codec::Codec;
 use crate::sim::errors::KafkaError;
 use crate::sim::trace::{ElectionReason, Finding, TraceKind};
 use crate::sim::types::TopicPartition;
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A comparison.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum Op {
     Eq,
     Ne,
@@ -72,7 +73,7 @@ impl Op {
 }
 
 /// A number measured on a partition.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum PartMetric {
     /// The leader epoch the controller records.
     Epoch,
@@ -112,7 +113,7 @@ impl PartMetric {
 }
 
 /// A number measured on a consumer group.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum GroupMetric {
     /// Total lag over the group's committed partitions.
     Lag,
@@ -123,7 +124,7 @@ pub enum GroupMetric {
 }
 
 /// What a broker or controller is doing.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum NodeState {
     /// The process is not running.
     Down,
@@ -163,7 +164,7 @@ impl NodeState {
 }
 
 /// Something that happens, seen in the trace.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum EventKind {
     /// A produce failed with NOT_ENOUGH_REPLICAS (or _AFTER_APPEND).
     NotEnoughReplicas,
@@ -246,7 +247,7 @@ impl EventKind {
 }
 
 /// A predicate.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum Goal {
     /// `topic-exists T`
     TopicExists { topic: String },
@@ -301,7 +302,7 @@ pub enum Goal {
     Ran { words: Vec<String> },
 }
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum ClientCount {
     Acked,
     Failed,
@@ -309,7 +310,7 @@ pub enum ClientCount {
 }
 
 /// A goal as written in a lesson: the predicate and the text shown to the learner.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct GoalSpec {
     /// What the learner reads.
     pub text: String,

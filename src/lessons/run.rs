@@ -11,6 +11,7 @@ use super::format::{DemoLine, Lesson, Step};
 use super::goal::{eval_state, event_matches, ran_matches, Goal};
 use crate::console::session::{Action, CommandResult, Console, LogEntry};
 use crate::console::shell;
+use crate::sim::codec::Codec;
 use crate::sim::time::SimTime;
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +20,7 @@ pub(crate) const ALWAYS_ALLOWED: &[&str] =
     &["help", "clear", "history", "ls", "cat", "echo", "time", "seed", "trace", "describe", "clients", "sleep"];
 
 /// One goal's live status, for the UI.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct GoalStatus {
     /// What the learner reads.
     pub text: String,
@@ -29,7 +30,7 @@ pub struct GoalStatus {
 }
 
 /// Where a step began: a position in the console's log, its time and trace position.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct StepMark {
     pub log_len: usize,
     pub now: SimTime,
@@ -37,7 +38,7 @@ pub struct StepMark {
 }
 
 /// Where the learner is.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum Phase {
     /// The scripted demo plays; `next` is the next demo line.
     Demo { next: usize },
@@ -48,7 +49,7 @@ pub enum Phase {
 }
 
 /// What [`LessonRun::advance`] did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum Advanced {
     /// Now on this step.
     Step(usize),
@@ -57,7 +58,7 @@ pub enum Advanced {
 }
 
 /// Saved progress (serde): enough to resume exactly where the learner left.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Progress {
     /// Format version of this record.
     pub version: u32,

@@ -23,6 +23,7 @@
 use super::{item_from_text, Scenario, ScenarioError, FORMAT_VERSION};
 use crate::console::session::{Action, LogEntry};
 use crate::console::shell::ScriptItem;
+use crate::sim::codec::Codec;
 use crate::sim::time::SimTime;
 use crate::sim::world::ClusterConfig;
 use serde::{Deserialize, Serialize};
@@ -40,7 +41,7 @@ struct File {
     log: Vec<Entry>,
 }
 
-#[derive(Serialize, Deserialize, Default)]
+#[derive(Serialize, Deserialize, Codec, Default)]
 #[serde(deny_unknown_fields)]
 struct Entry {
     at_us: u64,

@@ -15,14 +15,15 @@
 
 use super::ENGINE_VERSION;
 use crate::console::session::{Action, Console, ConsoleState, LogEntry};
+use crate::sim::codec::{Codec, Reader};
 use crate::sim::disk_image::{restore_disks, strip_disks, DiskManifest, DiskReport, DiskRow, DISK_SCHEMA_VERSION};
 use crate::sim::world::Sim;
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the snapshot layout. A snapshot of an older version is migrated
-/// ([`migrate`]); of a newer one, refused.
-pub(crate) const SNAPSHOT_VERSION: u32 = 1;
+/// ([`migrate`]) where it can be; of a newer one, refused. Version 1 was serde + bincode;
+/// version 2 is [`crate::sim::codec`].
+pub(crate) const SNAPSHOT_VERSION: u32 = 2;
 
 const MAGIC: &[u8; 4] = b"BLSS";
 
@@ -30,7 +31,7 @@ const MAGIC: &[u8; 4] = b"BLSS";
 pub(crate) const MAX_SNAPSHOT_BYTES: u64 = 512 << 20;
 
 /// A saved console and engine without disk contents.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Codec)]
 pub struct Snapshot {
     pub snapshot_version: u32,
     pub disk_schema_version: u32,
@@ -100,16 +101,14 @@ impl Snapshot {
     }
 
     /// The snapshot as bytes: a 12-byte header (`BLSS`, snapshot version, engine version, both
-    /// u32 little-endian) then the body in bincode. Binary because the engine's maps are keyed
-    /// by structs (`TopicPartition`, `NodeAddr`), which JSON cannot key.
+    /// u32 little-endian) then the body in [`crate::sim::codec`]. Binary because the engine's
+    /// maps are keyed by structs (`TopicPartition`, `NodeAddr`), which JSON cannot key.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(64 * 1024);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&self.snapshot_version.to_le_bytes());
         out.extend_from_slice(&self.engine_version.to_le_bytes());
-        // Serialising plain data into a Vec cannot fail; an error would leave only the header,
-        // which `from_bytes` reports as unreadable.
-        let _ = bincode::serialize_into(&mut out, self);
+        self.encode(&mut out);
         out
     }
 
@@ -131,14 +130,16 @@ impl Snapshot {
             return Err(SnapshotError::OlderEngine { found: engine });
         }
         let body = migrate(&bytes[12..], version)?;
-        // Bounded: a damaged length prefix must not make bincode allocate gigabytes.
-        use bincode::Options;
-        let snapshot: Snapshot = bincode::DefaultOptions::new()
-            .with_fixint_encoding()
-            .allow_trailing_bytes()
-            .with_limit(MAX_SNAPSHOT_BYTES)
-            .deserialize(&body)
-            .map_err(|e| SnapshotError::Unreadable(e.to_string()))?;
+        // Bounded: the codec refuses a length beyond the bytes it was given, so a damaged
+        // length prefix cannot make it allocate gigabytes.
+        if body.len() as u64 > MAX_SNAPSHOT_BYTES {
+            return Err(SnapshotError::Unreadable("it is larger than any saved session".into()));
+        }
+        let mut reader = Reader::new(&body);
+        let snapshot = Snapshot::decode(&mut reader).map_err(|e| SnapshotError::Unreadable(e.to_string()))?;
+        if reader.remaining() != 0 {
+            return Err(SnapshotError::Unreadable("it has bytes after its end".into()));
+        }
         if snapshot.snapshot_version != version || snapshot.engine_version != engine {
             return Err(SnapshotError::Unreadable("its header does not match its body".into()));
         }
@@ -192,13 +193,15 @@ impl Snapshot {
 }
 
 /// Brings the body of a snapshot of an older layout to the current one, one version at a
-/// time. There is only version 1 so far: each future version adds a step here
-/// (`1 => decode the v1 struct, convert, re-encode`), so old saved sessions keep opening. A
-/// session that cannot be migrated is replayed from its scenario instead, which the store
-/// keeps beside it.
+/// time: a future version adds a step here (`2 => decode the v2 struct, convert, re-encode`),
+/// so saved sessions keep opening. Version 1 (serde + bincode, whose decoder the page no longer
+/// carries) cannot be migrated: such a session is replayed from its scenario instead, which the
+/// store keeps beside it, and the learner is told why.
 pub(crate) fn migrate(body: &[u8], from: u32) -> Result<std::borrow::Cow<'_, [u8]>, SnapshotError> {
     match from {
         SNAPSHOT_VERSION => Ok(std::borrow::Cow::Borrowed(body)),
-        other => Err(SnapshotError::Unreadable(format!("snapshot version {other} is not one this page can migrate"))),
+        other => Err(SnapshotError::Unreadable(format!(
+            "it was saved in the format of an older Brokerlab (snapshot version {other}, this page reads {SNAPSHOT_VERSION})"
+        ))),
     }
 }

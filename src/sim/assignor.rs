@@ -24,6 +24,7 @@
 //!
 //! Reference: `ConsumerPartitionAssignor`.
 
+use crate::sim::codec::Codec;
 use crate::sim::java::{
     java_hashmap_order, java_hashmap_order_computed, java_string_cmp, java_string_hash, JavaHashSim,
 };
@@ -40,7 +41,7 @@ pub(crate) const DEFAULT_GENERATION: i32 = -1;
 /// (member id, `group.instance.id`, subscribed topics, owned partitions, generation id, the
 /// assignor's user data) and, for the server-side assignors, `MemberSubscriptionAndAssignmentImpl`
 /// (`owned` = the member's current target assignment).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Member {
     pub member_id: String,
     pub group_instance_id: Option<String>,
@@ -72,7 +73,7 @@ impl Member {
 }
 
 /// What a sticky assignor puts in `subscriptionUserData` and reads back in `memberData`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum UserData {
     /// `StickyAssignor` (`STICKY_ASSIGNOR_USER_DATA_V1`): the partitions of the member's last
     /// assignment and its generation, as `onAssignment` recorded them. The eager protocol revokes
@@ -87,7 +88,7 @@ pub enum UserData {
 /// What an `AbstractStickyAssignor` instance remembers between `assign` calls: `maxGeneration`,
 /// the highest member generation it has seen (it only grows). The group leader's instance does
 /// the assignment, so this belongs to the leader's consumer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct StickyAssignorState {
     pub max_generation: i32,
 }
@@ -274,7 +275,7 @@ pub fn round_robin(members: &[Member], partitions_per_topic: &BTreeMap<String, i
 /// The result of one sticky assignment: the target, and the partitions that change owner as
 /// computed by the constrained path (`None` on the general path, where the cooperative assignor
 /// computes them from the owned partitions).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct StickyOutcome {
     pub assignment: Assignment,
     pub transferring: Option<Transfers>,
@@ -973,7 +974,7 @@ pub fn sticky_with_state(
 
 /// One round of the cooperative sticky assignor: the assignment handed out, and the partitions
 /// withheld because they change owner (revoked this round, assigned in a follow-up rebalance).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct CooperativeRound {
     pub assignment: Assignment,
     pub transferring: Transfers,
@@ -1092,7 +1093,7 @@ pub(crate) fn wire_order(assignment: &[TopicPartition]) -> Vec<TopicPartition> {
 
 /// What a consumer's classic assignor instances remember between rebalances, and what they put
 /// in its JoinGroup subscriptions. One per consumer; the group leader's also assigns.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ClientAssignorState {
     /// `StickyAssignor.memberAssignment` and `generation`, set by its `onAssignment`; `None`
     /// before the first assignment it was given.
@@ -1175,7 +1176,7 @@ impl ClientAssignorState {
 
 /// A topic as the KIP-848 assignors see it (`SubscribedTopicDescriber`): its id and its number of
 /// partitions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ServerTopic {
     pub id: TopicId,
     pub partitions: i32,
@@ -1672,7 +1673,7 @@ pub fn server_range(members: &[Member], topics: &BTreeMap<String, ServerTopic>) 
 // ---------------------------------------------------------------------------------------------
 
 /// Mirrors `ConsumerPartitionAssignor.RebalanceProtocol`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 #[cfg(test)]
 pub(crate) enum RebalanceProtocol {
     Eager,

@@ -11,6 +11,7 @@
 
 use crate::sim::broker::replica::Role;
 use crate::sim::broker::{BrokerDisk, BrokerProc};
+use crate::sim::codec::Codec;
 use crate::sim::log::Log;
 use crate::sim::trace::{Finding, TraceKind};
 use crate::sim::types::{Offset, TopicPartition};
@@ -18,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A batch a producer was told is written.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Acked {
     pub base_offset: Offset,
     pub count: u32,
@@ -29,14 +30,14 @@ pub struct Acked {
 }
 
 /// How far the checker has scanned one broker's log, so each batch is examined once.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Codec)]
 struct Cursor {
     next: Offset,
     start: Offset,
     origins: BTreeMap<u64, Offset>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Codec)]
 pub struct Checker {
     pub acked: BTreeMap<TopicPartition, Vec<Acked>>,
     /// Every finding so far (also emitted as trace events).
@@ -45,6 +46,7 @@ pub struct Checker {
     reported_unreadable: BTreeSet<(TopicPartition, Offset)>,
     cursors: BTreeMap<(i32, TopicPartition), Cursor>,
     #[serde(skip)]
+    #[codec(skip)]
     pending_dups: Vec<(u64, Offset, Offset)>,
     /// The history checker over what consumers saw.
     pub history: History,
@@ -337,7 +339,7 @@ fn first_base(log: &Log) -> Offset {
 /// (batch, index) seen and its offset.
 type Cursors = BTreeMap<(String, TopicPartition), (Offset, BTreeMap<u64, (u64, u32, Offset)>)>;
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Codec)]
 pub struct History {
     /// Per consumer and partition: the next offset expected, and per producer the last
     /// (batch, index) seen.

@@ -41,6 +41,7 @@
 
 use crate::sim::base64::{self, Alphabet};
 use crate::sim::broker::BrokerDisk;
+use crate::sim::codec::Codec;
 use crate::sim::controller::{ControllerDisk, MetaEntry};
 use crate::sim::epoch_cache::LeaderEpochCache;
 use crate::sim::hash::{crc32c, StableHasher};
@@ -65,7 +66,7 @@ pub(crate) const METADATA_DIR: &str = "__cluster_metadata-0";
 /// A row's key: `[node, file]` or `[node, file, offset]`. In IndexedDB, an array key sorts
 /// element by element and a shorter array before its extensions, so a segment's header sorts
 /// just before its batches, and `[node, file] .. [node, file, []]` ranges over a whole file.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Codec)]
 pub struct RowKey {
     pub node: String,
     pub file: String,
@@ -73,14 +74,14 @@ pub struct RowKey {
 }
 
 /// One row: key and value.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct DiskRow {
     pub key: RowKey,
     pub value: RowValue,
 }
 
 /// What a row holds.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RowValue {
     /// The header of a segment file (`orders-0/00000000000000000040.log`).
@@ -95,7 +96,7 @@ pub enum RowValue {
 }
 
 /// A record batch as stored: Kafka's v2 batch fields, the records, and the CRC.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct StoredBatch {
     pub base_offset: i64,
     pub last_offset: i64,
@@ -117,7 +118,7 @@ pub struct StoredBatch {
 
 /// A record as stored: text stays text (readable in the developer tools), other bytes are
 /// base64.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct StoredRecord {
     pub offset_delta: u32,
     pub timestamp: i64,
@@ -128,7 +129,7 @@ pub struct StoredRecord {
 }
 
 /// Record bytes: UTF-8 text as a string, anything else as `{"base64": "…"}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 #[serde(untagged)]
 pub enum Payload {
     Text(String),
@@ -136,7 +137,7 @@ pub enum Payload {
 }
 
 /// A change to the stored rows, applied in order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum DiskOp {
     /// Write (or overwrite) a row.
@@ -148,7 +149,7 @@ pub enum DiskOp {
 }
 
 /// What changed since the previous save.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct DiskDelta {
     pub ops: Vec<DiskOp>,
 }
@@ -182,7 +183,7 @@ impl DiskDelta {
 
 /// Something wrong found while reading rows back. Each says which node and file, and what
 /// was done about it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum DiskProblem {
     /// A batch whose CRC does not match its content: skipped, and the log truncated there.
     BadBatch { node: String, tp: String, offset: i64 },
@@ -235,7 +236,7 @@ impl fmt::Display for DiskProblem {
 }
 
 /// Everything found while restoring (empty when all was well).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct DiskReport {
     pub problems: Vec<DiskProblem>,
 }
@@ -1034,7 +1035,7 @@ pub fn disks_from_rows(
 /// What a stripped world expects to find in the rows, so missing or extra rows are noticed:
 /// per segment file its batch count and a digest of their offsets and sizes; per metadata
 /// log its length.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct DiskManifest {
     pub segments: BTreeMap<String, BTreeMap<String, (u32, u64)>>,
     pub metadata: BTreeMap<String, u64>,
@@ -1176,15 +1177,15 @@ pub fn restore_disks(mut sim: Sim, manifest: &DiskManifest, rows: &[DiskRow]) ->
     (sim, report)
 }
 
-/// A stable hash of the whole world's state, over a canonical binary serialisation
-/// (bincode: fixed-width little-endian integers, the same on native and wasm), unchanged by a
+/// A stable hash of the whole world's state, over a canonical binary encoding
+/// ([`crate::sim::codec`]: the same bytes on native and wasm), unchanged by a
 /// save and reload. Leaves out only the trace's window of recent events (a snapshot may keep
 /// fewer of them; the trace's running hash and count stay in) and orders the event queue by
 /// its sequence numbers.
 pub fn state_hash(sim: &Sim) -> u64 {
     let canonical = sim.canonical_for_hash();
     let mut h = StableHasher::new();
-    let bytes = bincode::serialize(&canonical).unwrap_or_default();
+    let bytes = crate::sim::codec::to_bytes(&canonical);
     h.write(&bytes);
     h.finish()
 }

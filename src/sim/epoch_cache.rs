@@ -6,6 +6,7 @@
 //!
 //! Reference: `LeaderEpochFileCache`.
 
+use crate::sim::codec::Codec;
 use crate::sim::types::{Epoch, Offset};
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +16,7 @@ pub(crate) const UNDEFINED_EPOCH: Epoch = -1;
 pub(crate) const UNDEFINED_EPOCH_OFFSET: Offset = -1;
 
 /// Mirrors `org.apache.kafka.storage.internals.log.EpochEntry`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct EpochEntry {
     pub epoch: Epoch,
     pub start_offset: Offset,
@@ -23,7 +24,7 @@ pub(crate) struct EpochEntry {
 
 /// Mirrors `org.apache.kafka.storage.internals.epoch.LeaderEpochFileCache` (without the file):
 /// entries ordered by epoch, with strictly increasing epochs and start offsets.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct LeaderEpochCache {
     entries: Vec<EpochEntry>,
 }
@@ -135,7 +136,7 @@ impl LeaderEpochCache {
 
 /// Mirrors `OffsetTruncationState`: the offset to truncate to, and whether truncation is done
 /// (`truncationCompleted`) or another `OffsetsForLeaderEpoch` round is needed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct Truncation {
     pub offset: Offset,
     pub done: bool,

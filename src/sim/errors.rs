@@ -4,13 +4,14 @@
 //! `RetriableException`, and its default message (`Errors.message()`). The table is checked
 //! against Kafka itself by `tests/conformance_vectors.rs` (`errors` vectors).
 
+use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 macro_rules! kafka_errors {
     ($( $variant:ident = $code:expr, $exception:expr, $retriable:expr, $message:expr; )*) => {
         /// A Kafka error code (`Errors.java`).
-        #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Codec)]
         #[allow(non_camel_case_types)]
         pub enum KafkaError { $( $variant, )* }
 
@@ -200,7 +201,7 @@ impl KafkaError {
 }
 
 /// An error with an optional server-provided message, as carried in responses.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Codec)]
 pub struct ApiError {
     pub error: KafkaError,
     pub message: Option<String>,

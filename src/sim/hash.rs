@@ -4,13 +4,14 @@
 //! differs between native (64-bit) and wasm32. This hasher widens every integer to a fixed
 //! little-endian width, so a derived `Hash` gives the same value on both targets.
 
+use crate::sim::codec::Codec;
 use std::hash::Hasher;
 
 /// FNV-1a, 64-bit, with fixed-width integer encoding.
 ///
 /// Serialisable (as its one `u64` of state) so a running hash, such as the trace hash of a
 /// saved [`crate::sim::world::Sim`], continues where it stopped after a reload.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, Codec)]
 pub struct StableHasher(u64);
 
 impl Default for StableHasher {

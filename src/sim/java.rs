@@ -20,6 +20,7 @@
 //!
 //! Everything is integer arithmetic with wrapping, so native and wasm32 agree.
 
+use crate::sim::codec::Codec;
 use crate::sim::sort::CompactSort;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -29,7 +30,7 @@ const ADDEND: i64 = 0xB;
 const MASK: i64 = (1 << 48) - 1;
 
 /// `java.util.Random`: `seed = (seed * 0x5DEECE66D + 0xB) mod 2^48`, outputs the top bits.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct JavaRandom {
     seed: i64,
 }
@@ -95,7 +96,7 @@ impl JavaRandom {
 /// golden gamma and mixed on the way out. `ProducerPerformance` draws its random payload bytes and
 /// its `--key-distribution random` keys from one seeded with `--random-seed` (default 0), so a
 /// run's records are the same every time, in Kafka and here.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct SplittableRandom {
     seed: i64,
 }

@@ -2,6 +2,7 @@
 //! offset, log end offset (LEO), high watermark (HW), last stable offset (LSO), the leader-epoch
 //! cache, producer state, retention and compaction.
 
+use crate::sim::codec::Codec;
 use crate::sim::config::TopicConfig;
 use crate::sim::epoch_cache::LeaderEpochCache;
 use crate::sim::errors::{ApiError, KafkaError};
@@ -17,7 +18,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// One segment: batches from `base_offset` on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Segment {
     pub base_offset: Offset,
     pub batches: Vec<Rc<RecordBatch>>,
@@ -43,7 +44,7 @@ impl Segment {
 }
 
 /// A transaction that was aborted: read_committed consumers skip its records.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct AbortedTxn {
     pub producer_id: i64,
     pub first_offset: Offset,
@@ -69,7 +70,7 @@ pub(crate) struct AppendInfo {
 }
 
 /// A partition's log.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct Log {
     pub tp: TopicPartition,
     pub segments: Vec<Segment>,

@@ -4,12 +4,13 @@
 //! committed ones and apply them to their own [`MetadataImage`], which is how a broker learns
 //! that it leads or follows a partition (KIP-631).
 
+use crate::sim::codec::Codec;
 use crate::sim::types::{BrokerEndpoint, BrokerId, ConfigResource, Epoch, Offset, PartitionId, TopicId, NO_LEADER};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A record of the metadata log. The names follow Kafka's `*Record` schemas.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum MetadataRecord {
     /// KRaft control record written by a new quorum leader.
     LeaderChange {
@@ -111,7 +112,7 @@ impl MetadataRecord {
 }
 
 /// A registered broker.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct BrokerRegistration {
     pub endpoint: BrokerEndpoint,
     /// The broker epoch: the offset of its RegisterBrokerRecord.
@@ -122,7 +123,7 @@ pub struct BrokerRegistration {
 }
 
 /// A partition as the metadata describes it (`PartitionRegistration`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct PartitionState {
     pub replicas: Vec<BrokerId>,
     pub isr: Vec<BrokerId>,
@@ -147,7 +148,7 @@ impl PartitionState {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct TopicImage {
     pub name: String,
     pub id: TopicId,
@@ -167,7 +168,7 @@ pub(crate) fn is_internal_topic(name: &str) -> bool {
 }
 
 /// The state built by applying metadata records in order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct MetadataImage {
     /// The offset of the last record applied (-1: none).
     pub offset: Offset,

@@ -6,6 +6,7 @@
 //! out through its request timeout, as a Kafka client does when the network goes quiet. A
 //! message to a crashed process is answered by a disconnect (a TCP reset) instead.
 
+use crate::sim::codec::Codec;
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
 use crate::sim::types::NodeAddr;
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Network-wide defaults.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct NetConfig {
     /// One-way base latency in microseconds.
     pub latency_us: u64,
@@ -31,7 +32,7 @@ impl Default for NetConfig {
 }
 
 /// A fault rule on one directed link.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct LinkRule {
     pub cut: bool,
     pub extra_latency_us: u64,
@@ -48,7 +49,7 @@ impl LinkRule {
 }
 
 /// Why a message was not delivered.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Codec)]
 pub enum DropReason {
     /// The link is cut (a network partition).
     Partitioned,
@@ -63,7 +64,7 @@ pub enum DropReason {
 impl DropReason {}
 
 /// A message on its way, for the UI to draw.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct InFlight {
     pub id: u64,
     pub from: NodeAddr,
@@ -74,14 +75,14 @@ pub(crate) struct InFlight {
     pub arrives: SimTime,
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Codec)]
 struct LinkState {
     busy_until: SimTime,
     last_arrival: SimTime,
 }
 
 /// The network between all nodes.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct Network {
     pub config: NetConfig,
     rules: BTreeMap<(NodeAddr, NodeAddr), LinkRule>,

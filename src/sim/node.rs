@@ -4,6 +4,7 @@
 //! and an input (a message, a timer, a disconnect) and push their outputs — messages to send,
 //! timers to arm, trace events — into an [`Out`], which the world drains.
 
+use crate::sim::codec::Codec;
 use crate::sim::config::BrokerSettings;
 use crate::sim::protocol::{Body, Message, Request, Response};
 use crate::sim::time::SimTime;
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Read-only facts every node may consult.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub(crate) struct Env {
     pub settings: BrokerSettings,
     /// Static broker configs (`server.properties`), given when the cluster was created.
@@ -171,7 +172,7 @@ pub(crate) struct ReplyTo {
 }
 
 /// A counter for correlation ids.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Codec)]
 pub(crate) struct CorrIds(u64);
 
 impl CorrIds {

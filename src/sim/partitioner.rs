@@ -5,6 +5,7 @@
 //! Everything here is 32-bit two's-complement arithmetic with wrapping, like Java's `int`.
 //! Reference: `BuiltInPartitioner` and `String.hashCode`.
 
+use crate::sim::codec::Codec;
 use crate::sim::java::java_string_hash;
 use crate::sim::rng::Pcg32;
 use serde::{Deserialize, Serialize};
@@ -103,7 +104,7 @@ impl RandomInt for Pcg32 {
 
 /// Mirrors the `SequentialPartitioner` / `mockRandom` stub of Kafka's `BuiltInPartitionerTest`:
 /// returns 0, 1, 2, … in order (wrapping to 0 after `i32::MAX`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 #[cfg(test)]
 pub(crate) struct SequentialRandom {
     next: i32,
@@ -128,7 +129,7 @@ impl RandomInt for SequentialRandom {
 
 /// Mirrors `BuiltInPartitioner.StickyPartitionInfo`: the current sticky partition and the bytes
 /// produced to it since it was chosen.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct StickyPartitionInfo {
     pub partition: i32,
     pub produced_bytes: i32,
@@ -136,7 +137,7 @@ pub(crate) struct StickyPartitionInfo {
 
 /// Mirrors `BuiltInPartitioner.PartitionLoadStats`: the cumulative frequency table (CFT) built
 /// from queue sizes, and the partition id of each CFT slot.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct PartitionLoadStats {
     pub cumulative_frequency_table: Vec<i32>,
     pub partition_ids: Vec<i32>,
@@ -162,7 +163,7 @@ impl PartitionLoadStats {
 /// The cluster view is passed to each call as `available` (partition ids that have a leader, in
 /// the order of `Cluster.availablePartitionsForTopic`, i.e. ascending id) and `num_partitions`
 /// (all partitions of the topic).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct BuiltInPartitioner {
     sticky_batch_size: i32,
     sticky: Option<StickyPartitionInfo>,

@@ -10,6 +10,7 @@
 //!
 //! Reference: `StripedReplicaPlacer`.
 
+use crate::sim::codec::Codec;
 use crate::sim::java::{java_hash_order, JavaRandom};
 use crate::sim::java::{java_string_cmp, java_string_hash};
 use crate::sim::rng::Pcg32;
@@ -53,7 +54,7 @@ impl PlacementRandom for JavaRandom {
 }
 
 /// A broker as the placer sees it: mirrors `org.apache.kafka.metadata.placement.UsableBroker`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct PlacementBroker {
     pub id: BrokerId,
     pub rack: Option<String>,
@@ -62,7 +63,7 @@ pub struct PlacementBroker {
 
 /// Mirrors `StripedReplicaPlacer.BrokerList`: a sorted broker list iterated round-robin from an
 /// offset; each new iteration epoch advances the offset by one.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct BrokerList {
     brokers: Vec<BrokerId>,
     /// How many brokers were returned during the current epoch.
@@ -133,7 +134,7 @@ impl BrokerList {
 }
 
 /// Mirrors `StripedReplicaPlacer.Rack`: unfenced brokers are used before fenced ones.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 struct Rack {
     fenced: BrokerList,
     unfenced: BrokerList,
@@ -166,7 +167,7 @@ fn rack_hash(rack: &Option<String>) -> i32 {
 
 /// Mirrors `StripedReplicaPlacer.RackList`: the state of a striped placement of one topic.
 /// Each [`StripedPlacer::place_one`] call places one partition.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct StripedPlacer {
     racks: BTreeMap<Option<String>, Rack>,
     /// The racks in the iteration order of Kafka's `HashMap<Optional<String>, Rack>`: the

@@ -8,6 +8,7 @@
 //!
 //! Reference: `ProducerStateManager` and KIP-98.
 
+use crate::sim::codec::Codec;
 use crate::sim::types::{Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
@@ -49,7 +50,7 @@ pub(crate) fn decrement_sequence(sequence: i32, decrement: i32) -> i32 {
 }
 
 /// Mirrors `org.apache.kafka.common.record.ControlRecordType` (the values that matter here).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum ControlRecordType {
     /// `ABORT = 0`.
     Abort,
@@ -70,7 +71,7 @@ impl ControlRecordType {
 
 /// A COMMIT/ABORT control batch written by the transaction coordinator: mirrors the fields of
 /// `EndTransactionMarker` and its batch that `appendEndTxnMarker` reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct TxnMarker {
     pub producer_id: ProducerId,
     pub producer_epoch: ProducerEpoch,
@@ -82,7 +83,7 @@ pub(crate) struct TxnMarker {
 }
 
 /// Mirrors `org.apache.kafka.storage.internals.log.AppendOrigin`: how much validation is done.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum AppendOrigin {
     /// Replication to a follower: no sequence check; an old epoch only logs a warning.
     Replication,
@@ -93,7 +94,7 @@ pub(crate) enum AppendOrigin {
 }
 
 /// Mirrors `org.apache.kafka.storage.internals.log.BatchMetadata`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct BatchMetadata {
     pub first_seq: i32,
     pub last_seq: i32,
@@ -103,7 +104,7 @@ pub(crate) struct BatchMetadata {
 }
 
 /// Mirrors `org.apache.kafka.storage.internals.log.ProducerStateEntry`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ProducerStateEntry {
     pub producer_id: ProducerId,
     pub producer_epoch: ProducerEpoch,
@@ -174,7 +175,7 @@ impl ProducerStateEntry {
 }
 
 /// A data batch as the producer state sees it (the fields of `RecordBatch` that matter).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct DataBatch {
     /// `NO_PRODUCER_ID` (-1) for a producer without idempotence: nothing is tracked.
     pub producer_id: ProducerId,
@@ -198,7 +199,7 @@ impl DataBatch {
 }
 
 /// The outcome of a data append that passed validation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum AppendOutcome {
     /// Write the batch at the offsets the log assigns.
     Append,
@@ -208,7 +209,7 @@ pub(crate) enum AppendOutcome {
 }
 
 /// The exceptions of `ProducerAppendInfo`, with Kafka's messages.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum ProducerStateError {
     /// `OutOfOrderSequenceException`, error code 45 (`OUT_OF_ORDER_SEQUENCE_NUMBER`).
     OutOfOrderSequence(String),
@@ -243,7 +244,7 @@ impl ProducerStateError {
 }
 
 /// Mirrors `TxnMetadata`: a transaction's first offset, and its marker offset once decided.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct TxnMetadata {
     pub producer_id: ProducerId,
     pub first_offset: Offset,
@@ -251,7 +252,7 @@ pub(crate) struct TxnMetadata {
 }
 
 /// Mirrors `CompletedTxn`: emitted by a marker that closes a non-empty transaction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct CompletedTxn {
     pub producer_id: ProducerId,
     pub first_offset: Offset,
@@ -261,7 +262,7 @@ pub(crate) struct CompletedTxn {
 
 /// Mirrors `org.apache.kafka.storage.internals.log.ProducerStateManager` for one partition
 /// (without snapshots, expiration or KIP-890 verification).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ProducerStateManager {
     topic_partition: TopicPartition,
     producers: BTreeMap<ProducerId, ProducerStateEntry>,

@@ -4,6 +4,7 @@
 //! UI draws every message in flight with [`Message::label`], the Kafka API name.
 
 use crate::sim::broker::share_partition::AckType;
+use crate::sim::codec::Codec;
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::metadata::MetadataRecord;
 use crate::sim::record::{ControlType, Record, RecordBatch};
@@ -15,20 +16,20 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// A message: a request or a response, with its correlation id.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct Message {
     pub corr: u64,
     pub body: Body,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub enum Body {
     Req(Request),
     Resp(Response),
 }
 
 /// Partition data in a produce request (one batch per partition, as the Java producer sends).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct ProduceBatch {
     pub tp: TopicPartition,
     pub producer_id: i64,
@@ -42,7 +43,7 @@ pub struct ProduceBatch {
     pub origin: u64,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct FetchPartition {
     pub tp: TopicPartition,
     pub fetch_offset: Offset,
@@ -52,13 +53,13 @@ pub struct FetchPartition {
     pub log_start_offset: Offset,
 }
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Codec)]
 pub enum Isolation {
     ReadUncommitted,
     ReadCommitted,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct FetchedPartition {
     pub tp: TopicPartition,
     pub error: Option<KafkaError>,
@@ -73,7 +74,7 @@ pub struct FetchedPartition {
     pub leader_epoch: Epoch,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct MetadataTopic {
     pub name: String,
     pub id: TopicId,
@@ -82,7 +83,7 @@ pub struct MetadataTopic {
     pub partitions: Vec<MetadataPartition>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct MetadataPartition {
     pub partition: PartitionId,
     pub leader: BrokerId,
@@ -96,7 +97,7 @@ pub struct MetadataPartition {
     pub removing: Vec<BrokerId>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct NewTopic {
     pub name: String,
     /// -1: the broker default `num.partitions`.
@@ -107,20 +108,20 @@ pub struct NewTopic {
     pub configs: BTreeMap<String, String>,
 }
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum ElectionType {
     Preferred,
     Unclean,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum AlterOp {
     Set(String, String),
     Delete(String),
 }
 
 /// What the controller quorum says about itself (`DescribeQuorum`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct QuorumInfo {
     pub leader_id: i32,
     pub leader_epoch: Epoch,
@@ -129,7 +130,7 @@ pub struct QuorumInfo {
     pub observers: Vec<ReplicaProgress>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ReplicaProgress {
     pub id: i32,
     pub log_end_offset: Offset,
@@ -139,7 +140,7 @@ pub struct ReplicaProgress {
 }
 
 /// Requests the controller handles (directly, or forwarded by a broker in an Envelope).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub enum ControllerRequest {
     CreateTopics { topics: Vec<NewTopic>, validate_only: bool },
     DeleteTopics { names: Vec<String> },
@@ -162,7 +163,7 @@ pub(crate) type PartitionListOffsetsResult = (TopicPartition, Result<(Offset, i6
 /// The errors per partition of one producer's transaction markers.
 pub(crate) type TxnMarkerResult = (i64, Vec<(TopicPartition, Option<KafkaError>)>);
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub enum ControllerResponse {
     CreateTopics(Vec<(String, CreatedTopic)>),
     DeleteTopics(Vec<(String, Option<ApiError>)>),
@@ -178,7 +179,7 @@ pub enum ControllerResponse {
     },
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub enum Request {
     // ---- KRaft quorum (controllers) ----
     /// A candidate asks for a vote.
@@ -427,7 +428,7 @@ pub enum Request {
 
 /// A member's subscription as carried in JoinGroup (ConsumerProtocolSubscription), one per
 /// assignor the consumer offers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct GroupSubscription {
     pub topics: Vec<String>,
     pub owned: Vec<TopicPartition>,
@@ -437,14 +438,14 @@ pub struct GroupSubscription {
     pub user_data: Option<crate::sim::assignor::UserData>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct JoinMember {
     pub member_id: String,
     pub instance_id: Option<String>,
     pub subscription: Rc<GroupSubscription>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct GroupMemberDescription {
     pub member_id: String,
     pub instance_id: Option<String>,
@@ -459,7 +460,7 @@ pub struct GroupMemberDescription {
     pub target_assignment: Vec<TopicPartition>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct GroupDescription {
     pub group: String,
     pub error: Option<KafkaError>,
@@ -476,7 +477,7 @@ pub struct GroupDescription {
 
 /// One share-partition in a ShareFetch response: the batches read and the records this member
 /// acquired from them (`AcquiredRecords`: first, last offset and delivery count).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct ShareFetchedPartition {
     pub tp: TopicPartition,
     pub error: Option<KafkaError>,
@@ -486,7 +487,7 @@ pub struct ShareFetchedPartition {
 }
 
 /// A share group as `ShareGroupDescribe` answers (`ShareGroupDescribeResponseData.DescribedGroup`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ShareGroupDescription {
     pub group: String,
     pub error: Option<KafkaError>,
@@ -504,14 +505,14 @@ pub struct ShareGroupDescription {
 }
 
 /// What `ConsumerGroupDescribe` adds for a consumer-protocol group.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ConsumerGroupEpochs {
     pub group_epoch: i32,
     pub assignment_epoch: i32,
     pub assignor: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub enum Response {
     Vote {
         epoch: Epoch,

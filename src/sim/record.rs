@@ -3,6 +3,7 @@
 //! Batches are immutable once a leader has stamped them with offsets and its leader epoch, so
 //! leader and followers share them through `Rc`: replication copies a pointer, not the records.
 
+use crate::sim::codec::Codec;
 use crate::sim::types::{Epoch, Offset};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -15,7 +16,7 @@ pub fn bytes(data: &[u8]) -> Bytes {
 }
 
 /// A record header: a string key and optional bytes.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Codec)]
 pub struct Header {
     pub key: String,
     pub value: Option<Bytes>,
@@ -23,7 +24,7 @@ pub struct Header {
 
 /// One record. `offset_delta` is its position relative to the batch's base offset; it is kept
 /// through compaction so offsets never change (`LogCleaner`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Codec)]
 pub struct Record {
     pub offset_delta: u32,
     pub timestamp: i64,
@@ -33,7 +34,7 @@ pub struct Record {
 }
 
 /// Control record types (`ControlRecordType`, `ProducerStateManager`).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Codec)]
 pub enum ControlType {
     Abort,
     Commit,
@@ -58,7 +59,7 @@ pub(crate) const NO_SEQUENCE: i32 = -1;
 pub(crate) const RECORD_BATCH_OVERHEAD: u32 = 61;
 
 /// A batch as stored in a log: offsets assigned, leader epoch stamped.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Codec)]
 pub struct RecordBatch {
     pub base_offset: Offset,
     /// The last offset the batch covers (kept through compaction, like Kafka's lastOffsetDelta).

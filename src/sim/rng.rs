@@ -4,12 +4,13 @@
 //! so adding a draw in one component never shifts the numbers another one sees. Everything is
 //! `u32`/`u64` arithmetic with wrapping, so native and wasm32 give the same numbers.
 
+use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};
 
 const MULTIPLIER: u64 = 6364136223846793005;
 
 /// PCG-XSH-RR with 64-bit state and 32-bit output.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Pcg32 {
     state: u64,
     inc: u64,

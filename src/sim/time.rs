@@ -1,10 +1,11 @@
 //! Simulated time. The engine never reads a clock: `now` is always passed in.
 
+use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Simulated time in microseconds since the scenario started.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Codec)]
 pub struct SimTime(pub u64);
 
 /// Kafka timestamps are milliseconds since the Unix epoch; a scenario starts at this moment

@@ -4,6 +4,7 @@
 //! ([`crate::sim::hash::StableHasher`]); the same seed and commands give the same trace, byte
 //! for byte, natively and in wasm.
 
+use crate::sim::codec::Codec;
 use crate::sim::errors::KafkaError;
 use crate::sim::net::DropReason;
 use crate::sim::time::SimTime;
@@ -12,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 /// How much the engine records.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Codec)]
 pub enum TraceLevel {
     /// Cluster events only (elections, ISR changes, errors, …).
     Events,
@@ -21,7 +22,7 @@ pub enum TraceLevel {
 }
 
 /// Why a leader was chosen.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Codec)]
 pub enum ElectionReason {
     /// A new partition got its first leader.
     NewPartition,
@@ -42,7 +43,7 @@ pub enum ElectionReason {
 impl ElectionReason {}
 
 /// A record identity for the checker: the producer-side batch and the record's index in it.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Codec)]
 pub struct RecordRef {
     pub offset: Offset,
     pub origin: u64,
@@ -50,7 +51,7 @@ pub struct RecordRef {
 }
 
 /// A finding of the invariant or history checker.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Codec)]
 pub enum Finding {
     /// An invariant of the engine itself broke (a bug in Brokerlab).
     InvariantViolated { what: String },
@@ -87,7 +88,7 @@ impl Finding {
 }
 
 /// What kind of traffic a message is: a page draws constant background traffic quietly.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Codec)]
 pub enum Traffic {
     /// Liveness: broker heartbeats to the controller, consumer heartbeats to the coordinator.
     Heartbeat,
@@ -99,13 +100,13 @@ pub enum Traffic {
 }
 
 /// One event of the trace.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Codec)]
 pub struct TraceEvent {
     pub at: SimTime,
     pub kind: TraceKind,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Codec)]
 pub enum TraceKind {
     // ---- network ----
     Sent {

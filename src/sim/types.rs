@@ -3,6 +3,7 @@
 //! protocol, the metadata log, the network, the trace and the nodes can all build on it.
 
 use crate::sim::base64::{self, Alphabet};
+use crate::sim::codec::Codec;
 use crate::sim::rng::Pcg32;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -25,7 +26,7 @@ pub(crate) const OFFSETS_TOPIC: &str = "__consumer_offsets";
 pub(crate) const TXN_TOPIC: &str = "__transaction_state";
 
 /// A topic partition, written `topic-partition` like Kafka's `TopicPartition.toString()`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Codec)]
 pub struct TopicPartition {
     pub topic: String,
     pub partition: PartitionId,
@@ -44,7 +45,7 @@ impl fmt::Display for TopicPartition {
 }
 
 /// A network endpoint: a controller, a broker or a client process.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Codec)]
 pub enum NodeAddr {
     Controller(i32),
     Broker(i32),
@@ -62,7 +63,7 @@ impl fmt::Display for NodeAddr {
 }
 
 /// A broker's registration as the controller records it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct BrokerEndpoint {
     pub id: BrokerId,
     pub host: String,
@@ -70,7 +71,7 @@ pub struct BrokerEndpoint {
     pub rack: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum ConfigResource {
     Topic(String),
     /// A broker id, or None for the cluster-wide default.
@@ -78,7 +79,7 @@ pub enum ConfigResource {
 }
 
 /// A topic id: a 128-bit UUID printed as 22 characters of URL-safe base64 (Kafka's `Uuid`).
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Codec)]
 pub struct TopicId(pub u64, pub u64);
 
 impl TopicId {

@@ -13,6 +13,7 @@ use crate::sim::client::consumer::Consumer;
 use crate::sim::client::producer::{Completion, Producer, ProducerRecord, SendError};
 use crate::sim::client::timer::{ClientOut, ClientTimer};
 use crate::sim::client::{ClientInput, ClientKind, ClientNode};
+use crate::sim::codec::Codec;
 use crate::sim::config::{validate_broker_configs, BrokerSettings};
 use crate::sim::controller::timer::{ControllerOut, ControllerTimer};
 use crate::sim::controller::ControllerNode;
@@ -31,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap, VecDeque};
 use std::hash::{Hash, Hasher};
 
 /// Everything needed to create a cluster.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ClusterConfig {
     pub brokers: u32,
     /// 1 or 3 KRaft controllers (or any odd number).
@@ -65,7 +66,7 @@ impl Default for ClusterConfig {
 pub const FIRST_CONTROLLER_ID: i32 = 1001;
 
 /// A queued timer of any node kind (each kind owns its timer type).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Codec)]
 enum AnyTimer {
     Controller(ControllerTimer),
     Broker(BrokerTimer),
@@ -173,7 +174,7 @@ impl Holds<ClientNode> for Sim {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 enum Event {
     Deliver {
         from: NodeAddr,
@@ -203,7 +204,7 @@ enum Event {
     },
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 struct Scheduled {
     at: SimTime,
     seq: u64,
@@ -229,7 +230,7 @@ impl Ord for Scheduled {
 
 /// The trace: a bounded window of recent events, a running stable hash over all of them, and
 /// a cursor so observers can read what is new.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct TraceLog {
     pub level: TraceLevel,
     pub events: VecDeque<TraceEvent>,
@@ -282,7 +283,7 @@ impl TraceLog {
 }
 
 /// The simulated world.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct Sim {
     seed: u64,
     config: ClusterConfig,
@@ -307,6 +308,7 @@ pub struct Sim {
     next_client: u32,
     events_processed: u64,
     #[serde(skip)]
+    #[codec(skip)]
     outs: Outs,
 }
 

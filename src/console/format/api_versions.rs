@@ -5,6 +5,7 @@
 //! `BrokerApiVersionsCommand` prints after `<node> -> `. The versions come from the broker's
 //! ApiVersions response (`sim::broker::requests::BROKER_API_VERSIONS`).
 
+use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};
 
 use super::Output;
@@ -12,7 +13,7 @@ use crate::sim::sort::CompactSort;
 
 /// An API key as a broker advertises it; `versions: None` prints `UNSUPPORTED` (a client API
 /// the broker does not advertise).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ApiKeyInfo {
     pub key: i16,
     pub name: String,
@@ -27,7 +28,7 @@ impl ApiKeyInfo {
 }
 
 /// A broker node (`Node.toString()`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct BrokerNode {
     pub host: String,
     pub port: i32,

@@ -1,5 +1,6 @@
 //! `kafka-configs` output (`ConfigCommand`).
 
+use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};
 
 use super::{stack_trace, Output};
@@ -29,7 +30,7 @@ pub(crate) fn alter_completed(entity_type: &str, entity_name: Option<&str>) -> O
 }
 
 /// A synonym of a config entry (`ConfigCommand`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ConfigSynonym {
     /// `DYNAMIC_TOPIC_CONFIG`, `STATIC_BROKER_CONFIG`, `DEFAULT_CONFIG`, ...
     pub source: String,
@@ -38,7 +39,7 @@ pub struct ConfigSynonym {
 }
 
 /// A config entry as `--describe` prints it (`ConfigCommand`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ConfigEntryView {
     pub name: String,
     pub value: Option<String>,
@@ -71,7 +72,7 @@ pub(crate) fn describe_header(entity_type: &str, entity_name: Option<&str>, all:
 }
 
 /// One described entity.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ConfigBlock {
     pub entity_type: String,
     /// `None` is the default entity (`--entity-default`).

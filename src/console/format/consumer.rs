@@ -1,6 +1,7 @@
 //! `kafka-console-consumer`: `DefaultMessageFormatter`,
 //! the exit lines (`ConsoleConsumer`) and the option errors (`ConsoleConsumer`).
 
+use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};
 
 use super::log_line;
@@ -53,7 +54,7 @@ pub(crate) fn from_beginning_conflict(value: &str) -> String {
 }
 
 /// Where `--offset` starts (`ConsoleConsumer`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum StartOffset {
     Earliest,
     Latest,
@@ -74,7 +75,7 @@ pub(crate) fn parse_offset(value: &str) -> Result<StartOffset, String> {
 }
 
 /// The timestamp type of a record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum TimestampType {
     NoTimestamp,
     CreateTime,
@@ -82,7 +83,7 @@ pub(crate) enum TimestampType {
 }
 
 /// A consumed record, as the formatter sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ConsumedRecord {
     pub partition: i32,
     pub offset: i64,
@@ -98,7 +99,7 @@ pub(crate) struct ConsumedRecord {
 }
 
 /// `DefaultMessageFormatter` properties.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct FormatterConfig {
     pub print_timestamp: bool,
     pub print_partition: bool,

@@ -1,5 +1,6 @@
 //! `kafka-get-offsets` output (`GetOffsetShell`).
 
+use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};
 
 use super::Output;
@@ -12,7 +13,7 @@ pub(crate) const TOPIC_PARTITIONS_CONFLICT: &str = "--topic-partitions cannot be
 pub(crate) const NO_MATCH: &str = "Could not match any topic-partitions with the specified filters";
 
 /// One partition's answer; `None` (unknown offset) is omitted (`GetOffsetShell`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct PartitionOffset {
     pub topic: String,
     pub partition: i32,
@@ -45,7 +46,7 @@ pub(crate) fn skip_partition(topic: &str, partition: i32, message: &str) -> Stri
 }
 
 /// What `--time` asks for (`GetOffsetShell`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum OffsetTime {
     Latest,
     Earliest,
@@ -107,7 +108,7 @@ pub(crate) fn parse_partitions(s: &str) -> Result<Vec<i32>, String> {
 }
 
 /// The partition part of a `--topic-partitions` rule (`GetOffsetShell`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum PartitionRule {
     All,
     One(i32),
@@ -130,7 +131,7 @@ impl PartitionRule {
 
 /// One `--topic-partitions` rule: an optional topic regex (`None` = any
 /// topic; the caller evaluates the regex) and a partition rule.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct TopicPartitionRule {
     pub topic_regex: Option<String>,
     pub partitions: PartitionRule,

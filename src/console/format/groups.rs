@@ -7,6 +7,7 @@
 //! caller passes (sort them). Runtime failures of this tool exit 0
 //! (`ConsumerGroupCommand`); only usage errors exit 1.
 
+use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};
 
 use super::{pad_right, width_of, Output};
@@ -14,7 +15,7 @@ use crate::sim::java::{java_hash_order, java_string_cmp, java_string_hash};
 use crate::sim::sort::CompactSort;
 
 /// A group's state (`ConsumerGroupCommand`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum GroupState {
     Unknown,
     PreparingRebalance,
@@ -54,7 +55,7 @@ impl GroupState {
 }
 
 /// A group's type (`ConsumerGroupCommand`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum GroupType {
     Classic,
     Consumer,
@@ -123,7 +124,7 @@ pub(crate) fn parse_type_list(input: &str) -> Result<Vec<GroupType>, String> {
 }
 
 /// One group of `--list` (`ConsumerGroupCommand`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct GroupListing {
     pub group_id: String,
     pub group_type: GroupType,
@@ -203,7 +204,7 @@ fn print_note(o: &mut Output, group: &str, state: GroupState) {
 }
 
 /// One row of the offsets view (`ConsumerGroupCommand`). `None` prints `-`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct OffsetRow {
     pub topic: Option<String>,
     pub partition: Option<i32>,
@@ -227,7 +228,7 @@ impl OffsetRow {
 /// One group of the offsets view: its state and rows (rows in display
 /// order: members by descending partition count, each member's partitions by
 /// topic then partition, then unowned committed partitions; `ConsumerGroupCommand`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct GroupOffsets {
     pub group: String,
     /// `Dead` also stands for a group that does not exist.
@@ -308,7 +309,7 @@ pub(crate) fn describe_offsets(groups: &[GroupOffsets]) -> Output {
 }
 
 /// One member for `--members` (`ConsumerGroupCommand`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct MemberRow {
     pub consumer_id: String,
     /// `group.instance.id` (static membership).
@@ -324,7 +325,7 @@ pub(crate) struct MemberRow {
 }
 
 /// One group of the members view.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct GroupMembers {
     pub group: String,
     pub state: GroupState,
@@ -437,7 +438,7 @@ pub(crate) fn describe_members(groups: &[GroupMembers], verbose: bool) -> Output
 }
 
 /// The group's coordinator (`ConsumerGroupCommand`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct Coordinator {
     pub host: String,
     pub port: i32,
@@ -445,7 +446,7 @@ pub(crate) struct Coordinator {
 }
 
 /// One group of `--describe --state` (`ConsumerGroupCommand`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct GroupStateRow {
     pub group: String,
     pub coordinator: Coordinator,
@@ -516,7 +517,7 @@ pub(crate) fn describe_state(groups: &[GroupStateRow], verbose: bool) -> Output 
 }
 
 /// One row of the reset-offsets result (`ConsumerGroupCommand`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ResetRow {
     pub group: String,
     pub topic: String,
@@ -647,7 +648,7 @@ pub(crate) fn offset_clamped_low(timestamp: &str, new_offset: i64, topic: &str, 
 }
 
 /// Why a group could not be deleted (`ConsumerGroupCommand`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum DeleteGroupError {
     /// `GroupNotEmptyException: The group is not empty.`
     NotEmpty,
@@ -699,7 +700,7 @@ pub(crate) fn delete_groups(results: &[(String, Option<DeleteGroupError>)]) -> O
 
 /// The overall result of `--delete-offsets` (`ConsumerGroupService.deleteOffsets`: the
 /// top-level error of `deleteConsumerGroupOffsets`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum DeleteOffsetsResult {
     Success,
     GroupNotFound,
@@ -709,7 +710,7 @@ pub(crate) enum DeleteOffsetsResult {
 
 /// One partition of `--delete-offsets`; `error` is the failed future's exception text
 /// (`<class>: <message>` of the cause), `partition` -1 for a topic that could not be described.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct DeleteOffsetsRow {
     pub topic: String,
     pub partition: i32,

@@ -1,5 +1,6 @@
 //! `kafka-leader-election` output (`LeaderElectionCommand`).
 
+use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};
 
 use super::{stack_trace, Output};
@@ -7,7 +8,7 @@ use crate::sim::java::java_string_cmp;
 use crate::sim::sort::CompactSort;
 
 /// The election type (`LeaderElectionCommand`); values are accepted case-insensitively.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum ElectionType {
     Preferred,
     Unclean,
@@ -34,7 +35,7 @@ impl ElectionType {
 }
 
 /// Per-partition results of an election.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ElectionResults {
     pub succeeded: Vec<(String, i32)>,
     /// `ELECTION_NOT_NEEDED`

@@ -11,6 +11,7 @@
 //! [`Output::stderr`] give each stream alone; [`Output::lines`] splits the
 //! chunks into display lines for the browser, which marks stderr lines.
 
+use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};
 
 pub mod api_versions;
@@ -26,7 +27,7 @@ pub(crate) mod reassign;
 pub(crate) mod topics;
 
 /// Which stream a chunk of text went to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Codec)]
 pub enum Stream {
     Stdout,
     Stderr,
@@ -36,14 +37,14 @@ pub enum Stream {
 }
 
 /// A piece of text written to one stream.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Chunk {
     pub stream: Stream,
     pub text: String,
 }
 
 /// Everything one tool invocation printed, in order, and its exit code.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Output {
     pub chunks: Vec<Chunk>,
     pub exit_code: i32,

@@ -8,12 +8,13 @@
 //! `printExtendedProgress`). Java's `%.Nf` rounding is reproduced by
 //! [`super::java_fixed`].
 
+use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};
 
 use super::java_fixed;
 
 /// One reporting window of the producer perf test (every 5 s).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ProducerWindow {
     pub count: i64,
     pub bytes: i64,
@@ -43,7 +44,7 @@ pub(crate) fn producer_progress_line(w: &ProducerWindow) -> String {
 }
 
 /// The totals of a producer perf test.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ProducerTotal {
     pub count: i64,
     pub bytes: i64,
@@ -104,7 +105,7 @@ pub(crate) fn consumer_header(show_detailed_stats: bool) -> String {
 }
 
 /// The totals of a consumer perf test.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ConsumerTotal {
     pub start_ms: i64,
     pub end_ms: i64,
@@ -139,7 +140,7 @@ pub(crate) fn consumer_summary_line(t: &ConsumerTotal) -> String {
 }
 
 /// One `--show-detailed-stats` interval.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ConsumerInterval {
     pub bytes_read: i64,
     pub last_bytes_read: i64,

@@ -1,12 +1,13 @@
 //! `kafka-console-producer`: the `>` prompt (`ConsoleProducer`) and the
 //! line reader `LineMessageReader` with its error texts (`ConsoleProducer`).
 
+use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};
 
 use super::{stack_trace, Output};
 
 /// The reader's configuration (`--property`, `ConsoleProducer`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ReaderConfig {
     pub parse_key: bool,
     pub key_separator: String,
@@ -97,7 +98,7 @@ impl ReaderConfig {
 pub(crate) type Header = (String, Option<Vec<u8>>);
 
 /// One record read from a line.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ParsedRecord {
     pub key: Option<Vec<u8>>,
     pub value: Option<Vec<u8>>,

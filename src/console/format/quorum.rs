@@ -1,5 +1,6 @@
 //! `kafka-metadata-quorum` output (`MetadataQuorumCommand`).
 
+use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};
 
 use super::{pad_right, stack_trace, Output};
@@ -8,7 +9,7 @@ use super::{pad_right, stack_trace, Output};
 pub(crate) const ZERO_DIRECTORY_ID: &str = "AAAAAAAAAAAAAAAAAAAAAA";
 
 /// One voter or observer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct QuorumReplica {
     pub id: i32,
     /// Base64 directory id; `None` is the all-zero id.
@@ -21,7 +22,7 @@ pub(crate) struct QuorumReplica {
 }
 
 /// The quorum as `DescribeQuorum` reports it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct QuorumInfo {
     pub cluster_id: String,
     pub leader_id: i32,

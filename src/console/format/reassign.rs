@@ -1,5 +1,6 @@
 //! `kafka-reassign-partitions` output (`ReassignPartitionsCommand`).
 
+use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};
 
 use super::{join_ints, stack_trace, Output};
@@ -7,7 +8,7 @@ use crate::sim::java::java_string_cmp;
 use crate::sim::sort::CompactSort;
 
 /// A partition and its replicas (and optional log dirs, default `any`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct PartitionReplicas {
     pub topic: String,
     pub partition: i32,
@@ -120,7 +121,7 @@ pub(crate) fn execute(
 }
 
 /// The state of one partition for `--verify` (`ReassignPartitionsCommand`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum VerifyState {
     Completed,
     InProgress,
@@ -190,7 +191,7 @@ pub(crate) fn clearing_throttles(brokers: &[i32], topics: &[String]) -> Output {
 }
 
 /// An ongoing reassignment for `--list` (`ReassignPartitionsCommand`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct OngoingReassignment {
     pub topic: String,
     pub partition: i32,

@@ -1,5 +1,6 @@
 //! `kafka-topics` output (`TopicCommand`).
 
+use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};
 
 use super::{join_ints, log_line, Output};
@@ -10,7 +11,7 @@ use crate::sim::sort::CompactSort;
 pub(crate) const LOGGER: &str = "org.apache.kafka.tools.TopicCommand";
 
 /// One partition as `--describe` shows it (`TopicCommand`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct PartitionInfo {
     pub partition: i32,
     /// `None` prints `Leader: none`.
@@ -57,7 +58,7 @@ impl PartitionInfo {
 }
 
 /// One topic as `--describe` shows it (`TopicCommand`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct TopicInfo {
     pub name: String,
     /// 22-character base64url id; `None` (or the all-zero id
@@ -71,7 +72,7 @@ pub(crate) struct TopicInfo {
 }
 
 /// Which lines `--describe` prints (`TopicCommand`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum DescribeFilter {
     /// Topic line and every partition line.
     None,
@@ -218,7 +219,7 @@ pub(crate) fn validate_topic_name(name: &str) -> Result<(), String> {
 
 /// Errors of `kafka-topics` actions (`TopicCommand`), each with its
 /// message and exception class.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum TopicCommandError {
     /// `Topic '<name>' already exists.` (TopicExistsException)
     TopicExists(String),

@@ -2,6 +2,7 @@
 //! `ConsumerGroupMember`) and the member reconciliation of `CurrentAssignmentBuilder`: the data
 //! that `group.rs` stores and `consumer_group.rs` drives.
 
+use crate::sim::codec::Codec;
 use crate::sim::sort::CompactCollect;
 use crate::sim::time::SimTime;
 use crate::sim::types::TopicPartition;
@@ -13,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub(crate) const LEAVE_GROUP_STATIC_MEMBER_EPOCH: i32 = -2;
 
 /// `MemberState` of a consumer group member on the coordinator.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum ConsumerMemberState {
     /// Owns exactly its target assignment at the assignment epoch.
     Stable,
@@ -24,7 +25,7 @@ pub enum ConsumerMemberState {
 }
 
 /// A member of a consumer group (`ConsumerGroupMember`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ConsumerMember {
     pub member_id: String,
     pub instance_id: Option<String>,
@@ -47,7 +48,7 @@ pub struct ConsumerMember {
 }
 
 /// A consumer group's KIP-848 state (`ConsumerGroup`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ConsumerGroupState {
     pub group_epoch: i32,
     pub assignment_epoch: i32,

@@ -12,7 +12,7 @@ use crate::sim::epoch_cache::truncation_decision;
 use crate::sim::protocol::{FetchPartition, FetchedPartition, Isolation};
 
 /// A fetch parked until data arrives or `max.wait.ms` passes.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub(crate) struct DelayedFetch {
     pub from: NodeAddr,
     pub corr: u64,
@@ -24,7 +24,7 @@ pub(crate) struct DelayedFetch {
 }
 
 /// A follower's fetcher towards one leader (one per leader, like `num.replica.fetchers=1`).
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Codec)]
 pub(crate) struct Fetcher {
     pub partitions: Vec<TopicPartition>,
     pub inflight: Option<u64>,

@@ -12,6 +12,7 @@
 use super::consumer_group_state::{consumer_group_key, ConsumerGroupState, Heartbeat as ConsumerHeartbeat};
 use super::host::{coordinator_write_error, offsets_partitions, CoordinatorHost};
 use super::timer::{BrokerOut, BrokerTimer};
+use crate::sim::codec::Codec;
 use crate::sim::errors::KafkaError;
 use crate::sim::node::Env;
 use crate::sim::partitioner::coordinator_partition;
@@ -27,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 /// `GroupState` names as the tools print them.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum GroupState {
     Empty,
     PreparingRebalance,
@@ -49,7 +50,7 @@ impl GroupState {
 }
 
 /// A member of a classic group.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Member {
     pub member_id: String,
     pub instance_id: Option<String>,
@@ -68,14 +69,14 @@ pub struct Member {
 }
 
 /// A committed offset (`OffsetAndMetadata`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct CommittedOffset {
     pub offset: Offset,
     pub leader_epoch: Option<Epoch>,
     pub commit_ms: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Group {
     pub id: String,
     pub state: GroupState,
@@ -167,7 +168,7 @@ impl Group {
 }
 
 /// A write to `__consumer_offsets` waiting for its HW, then its response.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct PendingWrite {
     pub partition: i32,
     pub required: Offset,
@@ -180,7 +181,7 @@ pub struct PendingWrite {
 }
 
 /// The group coordinator of one broker.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Codec)]
 pub struct GroupCoordinator {
     pub groups: BTreeMap<String, Group>,
     /// `__consumer_offsets` partitions this broker leads and has loaded.
@@ -1566,7 +1567,7 @@ fn parse_offset_value(v: &str) -> Option<CommittedOffset> {
 }
 
 /// What a GroupMetadata record holds.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 struct StoredGroup {
     state: String,
     generation: i32,
@@ -1576,7 +1577,7 @@ struct StoredGroup {
     members: Vec<StoredMember>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 struct StoredMember {
     member_id: String,
     instance_id: Option<String>,

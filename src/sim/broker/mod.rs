@@ -30,6 +30,7 @@ pub mod share_partition;
 pub(crate) mod timer;
 pub(crate) mod txn;
 
+use crate::sim::codec::Codec;
 use crate::sim::config::TopicConfig;
 use crate::sim::errors::KafkaError;
 use crate::sim::log::Log;
@@ -55,7 +56,7 @@ use timer::{BrokerOut, BrokerTimer};
 pub(crate) const LOG_INITIAL_TASK_DELAY_MS: i64 = 30_000;
 
 /// What a broker keeps on disk across crashes.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Codec)]
 pub struct BrokerDisk {
     pub logs: BTreeMap<TopicPartition, Log>,
     /// The committed metadata records this broker has fetched.
@@ -70,7 +71,7 @@ pub struct BrokerDisk {
 }
 
 /// Where the broker is in its life.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum BrokerState {
     /// Catching up with the metadata log, not yet registered.
     Starting,
@@ -82,7 +83,7 @@ pub enum BrokerState {
 }
 
 /// The link to the active controller: who we think leads the quorum.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Codec)]
 pub(crate) struct ControllerLink {
     pub leader: Option<i32>,
     next: u32,
@@ -118,7 +119,7 @@ impl ControllerLink {
 }
 
 /// A broker's running process: everything here is lost in a crash.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct BrokerProc {
     pub id: BrokerId,
     pub incarnation: u64,
@@ -179,7 +180,7 @@ pub struct BrokerProc {
 }
 
 /// A broker: disk plus process.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct BrokerNode {
     pub id: BrokerId,
     pub rack: Option<String>,

@@ -12,7 +12,7 @@ use crate::sim::protocol::ProduceBatch;
 /// it is already final.
 pub(crate) type DelayedPart = (TopicPartition, Offset, Result<(Offset, i64), ApiError>, bool);
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub(crate) struct DelayedProduce {
     pub from: NodeAddr,
     pub corr: u64,

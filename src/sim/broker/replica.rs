@@ -6,7 +6,7 @@ use super::*;
 use crate::sim::broker::timer::BrokerTimer;
 
 /// The leader's record of one follower (`Replica.scala` state).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct FollowerState {
     /// -1 while unknown (a new leader resets it).
     pub log_end_offset: Offset,
@@ -66,7 +66,7 @@ impl FollowerState {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum Role {
     Leader {
         followers: BTreeMap<BrokerId, FollowerState>,
@@ -79,7 +79,7 @@ pub enum Role {
 
 /// An AlterPartition sent to the controller and not answered yet (`AlterPartitionItem`): the
 /// proposal it carries, so a late answer to an older proposal is recognised.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct AlterPartitionItem {
     pub tp: TopicPartition,
     pub isr: Vec<BrokerId>,
@@ -90,7 +90,7 @@ pub(crate) struct AlterPartitionItem {
 }
 
 /// A partition this broker hosts.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ReplicaState {
     pub role: Role,
     pub leader_epoch: Epoch,

@@ -20,14 +20,14 @@ use crate::sim::protocol::ShareFetchedPartition;
 use std::collections::BTreeSet;
 
 /// A member's share session on this broker (`ShareSession`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ShareSession {
     pub epoch: i32,
     pub partitions: BTreeSet<TopicPartition>,
 }
 
 /// A ShareFetch waiting for records (`DelayedShareFetch`).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub(crate) struct DelayedShareFetch {
     pub from: NodeAddr,
     pub corr: u64,
@@ -40,7 +40,7 @@ pub(crate) struct DelayedShareFetch {
 }
 
 /// The share-group state a leader holds.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Codec)]
 pub struct ShareState {
     /// Per share group, its share-partitions this broker has served.
     pub partitions: BTreeMap<String, BTreeMap<TopicPartition, SharePartition>>,

@@ -2,6 +2,7 @@
 //! the `simple` assignor; `share_group.rs` drives it and `group.rs` stores it, so neither
 //! imports the other through it.
 
+use crate::sim::codec::Codec;
 use crate::sim::errors::KafkaError;
 use crate::sim::time::SimTime;
 use crate::sim::types::TopicPartition;
@@ -18,7 +19,7 @@ pub const SHARE_ASSIGNMENT_INTERVAL_MS: i64 = 1_000;
 pub const SHARE_MAX_SIZE: usize = 200;
 
 /// A share group member (`ShareGroupMember`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ShareMember {
     pub member_id: String,
     pub client_id: String,
@@ -30,7 +31,7 @@ pub struct ShareMember {
 }
 
 /// A share group (`ShareGroup`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ShareGroup {
     pub id: String,
     pub group_epoch: i32,

@@ -16,6 +16,7 @@
 //! records reached half the delivery limit is handed out one record at a time
 //! (`shouldThrottleRecordsDelivery`).
 
+use crate::sim::codec::Codec;
 use crate::sim::time::SimTime;
 use crate::sim::types::{Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
@@ -29,7 +30,7 @@ pub const DEFAULT_DELIVERY_COUNT_LIMIT: i32 = 5;
 pub const DEFAULT_MAX_RECORD_LOCKS: i32 = 2000;
 
 /// `RecordState`.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum RecordState {
     Available,
     Acquired,
@@ -45,7 +46,7 @@ impl RecordState {
 }
 
 /// `AcknowledgeType` (its ids: ACCEPT 1, RELEASE 2, REJECT 3).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Codec)]
 pub enum AckType {
     Accept,
     Release,
@@ -63,7 +64,7 @@ impl AckType {
 }
 
 /// One record in flight (`InFlightState`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct InFlight {
     pub state: RecordState,
     pub delivery_count: i32,
@@ -76,7 +77,7 @@ pub struct InFlight {
 }
 
 /// The limits a share-partition works with (`ShareGroupConfig`, or the group's overrides).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ShareLimits {
     pub lock_duration_ms: i64,
     pub delivery_count_limit: i32,
@@ -98,7 +99,7 @@ impl Default for ShareLimits {
 pub type AcquiredRange = (Offset, Offset, i32);
 
 /// A share-partition (`SharePartition`) on the leader.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct SharePartition {
     pub group: String,
     pub tp: TopicPartition,

@@ -1,10 +1,11 @@
 //! A broker's timers (its group and transaction coordinators' included).
 
+use crate::sim::codec::Codec;
 use crate::sim::node::Out;
 use crate::sim::types::BrokerId;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Codec)]
 pub(crate) enum BrokerTimer {
     /// `BrokerLifecycleManager`'s heartbeat to the active controller.
     BrokerHeartbeat,

@@ -15,6 +15,7 @@
 
 use super::host::{coordinator_write_error, offsets_partitions, txn_partitions, CoordinatorHost};
 use super::timer::{BrokerOut, BrokerTimer};
+use crate::sim::codec::Codec;
 use crate::sim::errors::KafkaError;
 use crate::sim::node::Env;
 use crate::sim::partitioner::coordinator_partition;
@@ -29,7 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 /// Transaction states with Kafka's ids (KIP-98).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum TxnState {
     Empty,
     Ongoing,
@@ -57,7 +58,7 @@ impl TxnState {
 }
 
 /// `TransactionMetadata`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct TxnMeta {
     pub transactional_id: String,
     pub producer_id: i64,
@@ -70,7 +71,7 @@ pub struct TxnMeta {
     pub pending_markers: BTreeSet<TopicPartition>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 struct TxnWrite {
     partition: i32,
     required: Offset,
@@ -82,14 +83,14 @@ struct TxnWrite {
 }
 
 /// A response and where it goes.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 struct Reply {
     to: NodeAddr,
     corr: u64,
     resp: Response,
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Codec)]
 pub struct TxnCoordinator {
     pub txns: BTreeMap<String, TxnMeta>,
     pub owned: BTreeSet<i32>,

@@ -6,6 +6,7 @@
 use super::conn::ExpBackoff;
 use super::{ClientMetadata, MetadataStyle};
 use crate::sim::client::timer::{ClientOut, ClientTimer};
+use crate::sim::codec::Codec;
 use crate::sim::errors::KafkaError;
 use crate::sim::node::{CorrIds, Env};
 use crate::sim::protocol::{Body, ControllerResponse, Message, Request, Response};
@@ -16,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Where a call goes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum Target {
     /// The least loaded broker (any).
     Any,
@@ -31,7 +32,7 @@ pub enum Target {
 }
 
 /// One request of an admin operation.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct Call {
     pub name: String,
     pub target: Target,
@@ -63,7 +64,7 @@ impl Call {
 }
 
 /// A running admin operation.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct AdminTask {
     pub calls: Vec<Call>,
     pub deadline: SimTime,
@@ -76,7 +77,7 @@ impl AdminTask {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct Admin {
     pub id: u32,
     pub client_id: String,

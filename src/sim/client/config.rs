@@ -1,12 +1,13 @@
 //! Producer and consumer configs: names, defaults (`ProducerConfig`) and validation,
 //! including the idempotence rules of `ProducerConfig`.
 
+use crate::sim::codec::Codec;
 use crate::sim::config::{validate, Kind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The producer settings the simulation uses.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ProducerConfig {
     pub client_id: String,
     pub acks: i16,
@@ -183,7 +184,7 @@ impl Default for ProducerConfig {
 }
 
 /// `auto.offset.reset`.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum OffsetReset {
     Earliest,
     Latest,
@@ -191,7 +192,7 @@ pub enum OffsetReset {
 }
 
 /// The consumer settings the simulation uses.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ConsumerConfig {
     pub client_id: String,
     pub group_id: Option<String>,

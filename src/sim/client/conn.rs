@@ -14,6 +14,7 @@
 //! Jitter comes from the client's seeded generator, in integer parts per million: never a float
 //! in a decision.
 
+use crate::sim::codec::Codec;
 use crate::sim::protocol::Request;
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
@@ -24,7 +25,7 @@ use std::collections::{BTreeMap, VecDeque};
 /// `org.apache.kafka.common.utils.internals.ExponentialBackoff` with multiplier 2 and jitter
 /// 0.2: `initial * 2^attempts`, capped at `max`, times a random factor in [0.8, 1.2), capped
 /// at `max` again.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ExpBackoff {
     pub initial_ms: i64,
     pub max_ms: i64,
@@ -52,7 +53,7 @@ impl ExpBackoff {
 }
 
 /// The state of one connection (`ConnectionState`).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum ConnState {
     Connecting,
     CheckingApiVersions,
@@ -62,7 +63,7 @@ pub enum ConnState {
 
 /// A request the client handed to a connection that is not ready yet; it goes out when the
 /// connection is (`ConsumerNetworkClient`'s unsent requests), or fails with the connection.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct Queued {
     pub corr: u64,
     pub request: Request,
@@ -71,7 +72,7 @@ pub struct Queued {
 }
 
 /// One connection (`ClusterConnectionStates.NodeConnectionState`).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct NodeConn {
     pub state: ConnState,
     /// The node id the client knows this connection by: -1, -2, … for the bootstrap servers
@@ -143,7 +144,7 @@ pub(crate) enum CloseReason {
 
 /// A line the client logs (level at least WARN is what the tools' log4j configuration
 /// prints, on stderr).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ClientLog {
     pub at: SimTime,
     pub level: String,
@@ -167,7 +168,7 @@ pub(crate) const RECONNECT_BACKOFF: ExpBackoff = ExpBackoff::new(50, 1000);
 pub(crate) const SETUP_TIMEOUT: ExpBackoff = ExpBackoff::new(10_000, 30_000);
 
 /// Every connection of one client.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Codec)]
 pub struct Connections {
     pub nodes: BTreeMap<ConnKey, NodeConn>,
     /// Requests sent and not answered yet: correlation id → connection.

@@ -15,6 +15,7 @@ use super::conn::ExpBackoff;
 use super::ClientMetadata;
 use crate::sim::assignor;
 use crate::sim::client::timer::{ClientOut, ClientTimer};
+use crate::sim::codec::Codec;
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::node::{CorrIds, Env};
 use crate::sim::protocol::{
@@ -36,7 +37,7 @@ mod kip848;
 pub mod share;
 
 /// A record as the application receives it (`ConsumerRecord`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ConsumedRecord {
     pub tp: TopicPartition,
     pub offset: Offset,
@@ -59,7 +60,7 @@ pub struct ConsumedRecord {
 }
 
 /// What the consumer reads.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum Subscription {
     None,
     Topics(BTreeSet<String>),
@@ -68,7 +69,7 @@ pub enum Subscription {
 }
 
 /// How the application commits (`consumer start --commit ...`).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum CommitMode {
     /// `enable.auto.commit` decides (auto-commit every `auto.commit.interval.ms`).
     Auto,
@@ -79,7 +80,7 @@ pub enum CommitMode {
 }
 
 /// The application that calls `poll()`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct App {
     pub processing_ms_per_record: i64,
     pub commit: CommitMode,
@@ -105,7 +106,7 @@ impl Default for App {
 }
 
 /// Per assigned partition.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct PartitionState {
     /// The offset of the next record to give the application (None: not known yet).
     pub position: Option<Offset>,
@@ -154,7 +155,7 @@ impl PartitionState {
 }
 
 /// Where the member is in the group protocol.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum MemberState {
     Unjoined,
     /// Committing before revoking (eager), waiting for that commit.
@@ -166,7 +167,7 @@ pub enum MemberState {
     Stable,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct GroupClient {
     pub group_id: String,
     pub instance_id: Option<String>,
@@ -268,7 +269,7 @@ impl GroupClient {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct Consumer {
     pub id: u32,
     pub client_id: String,

@@ -12,6 +12,7 @@
 
 use super::{CommitMode, Consumer, MemberState, PartitionState, Subscription};
 use crate::sim::client::timer::{ClientOut, ClientTimer};
+use crate::sim::codec::Codec;
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::protocol::{Request, Response};
 use crate::sim::sort::CompactCollect;
@@ -22,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// The KIP-848 member's own state (`ConsumerMembershipManager`, `HeartbeatState`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Kip848State {
     /// `group.consumer.heartbeat.interval.ms` as the coordinator gave it.
     pub interval_ms: i64,

@@ -12,6 +12,7 @@ pub mod producer;
 pub(crate) mod timer;
 pub mod txn;
 
+use crate::sim::codec::Codec;
 use crate::sim::errors::KafkaError;
 use crate::sim::node::{CorrIds, Env, Node};
 use crate::sim::protocol::{Body, Message, MetadataPartition, MetadataTopic, Request, Response};
@@ -26,7 +27,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use timer::{ClientOut, ClientTimer};
 
 /// What a client knows of one topic.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct TopicMeta {
     pub error: Option<KafkaError>,
     pub internal: bool,
@@ -37,7 +38,7 @@ pub struct TopicMeta {
 }
 
 /// Which of Kafka's metadata managers a client follows.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum MetadataStyle {
     /// `Metadata` behind `NetworkClient.DefaultMetadataUpdater` (producer, consumer):
     /// exponential refresh back-off, and the equivalent-response back-off of KIP-951.
@@ -48,7 +49,7 @@ pub enum MetadataStyle {
 
 /// The client's metadata cache (`Metadata`) and its network layer (`NetworkClient` with
 /// `ClusterConnectionStates`, see [`conn`]).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct ClientMetadata {
     /// Bootstrap addresses as typed, resolved to brokers (None: nothing listens there).
     pub bootstrap: Vec<(String, Option<BrokerId>)>,
@@ -673,7 +674,7 @@ impl ClientMetadata {
 pub(crate) const NETWORK_CLIENT: &str = "org.apache.kafka.clients.NetworkClient";
 
 /// What a client process is.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub enum ClientKind {
     Producer(Box<producer::Producer>),
     Consumer(Box<consumer::Consumer>),
@@ -681,7 +682,7 @@ pub enum ClientKind {
 }
 
 /// A client process on the simulated network.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct ClientNode {
     pub id: u32,
     /// The name the learner uses (`p1`, `console-producer`, …).

@@ -11,6 +11,7 @@ use super::config::ProducerConfig;
 use super::conn::ExpBackoff;
 use super::{ClientMetadata, TopicMeta};
 use crate::sim::client::timer::{ClientOut, ClientTimer};
+use crate::sim::codec::Codec;
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::node::{CorrIds, Env};
 use crate::sim::partitioner::{partition_for_key, BuiltInPartitioner};
@@ -25,7 +26,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 /// What an application hands to `send()`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ProducerRecord {
     pub topic: String,
     pub partition: Option<i32>,
@@ -36,7 +37,7 @@ pub struct ProducerRecord {
 }
 
 /// The outcome of a batch of sends, for the application that made them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Completion {
     pub tp: TopicPartition,
     pub send_ids: Vec<u64>,
@@ -46,7 +47,7 @@ pub struct Completion {
 }
 
 /// Why `send()` could not take a record.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum SendError {
     /// `buffer.memory` is full: the application waits (`max.block.ms`).
     BufferFull,
@@ -54,7 +55,7 @@ pub enum SendError {
     Fatal(String),
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct ProducerBatch {
     pub tp: TopicPartition,
     pub records: Vec<Record>,
@@ -103,13 +104,13 @@ impl ProducerBatch {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 struct InflightProduce {
     broker: BrokerId,
     batches: Vec<ProducerBatch>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct Producer {
     pub id: u32,
     pub client_id: String,
@@ -146,7 +147,7 @@ pub struct Producer {
 }
 
 /// A long-running producer application: one record every `1/rate` seconds.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Workload {
     pub topic: String,
     /// Records per second; 0 pauses the application.

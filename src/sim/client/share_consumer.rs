@@ -16,6 +16,7 @@
 use super::{ConsumedRecord, Consumer, MemberState, PartitionState};
 use crate::sim::broker::share_partition::AckType;
 use crate::sim::client::timer::{ClientOut, ClientTimer};
+use crate::sim::codec::Codec;
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::protocol::{Request, Response, ShareFetchedPartition};
 use crate::sim::time::SimTime;
@@ -25,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `ShareConsumerImpl`'s own state besides what the consumer shares with the other protocols.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ShareClient {
     /// How processed records are acknowledged without the application saying so
     /// (`share.acknowledgement.mode=implicit`: ACCEPT); `None`: the application acknowledges

@@ -1,9 +1,10 @@
 //! A client's timers (producer, consumer, admin).
 
+use crate::sim::codec::Codec;
 use crate::sim::node::Out;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Codec)]
 pub enum ClientTimer {
     RequestTimeout(u64),
     ClientWake,

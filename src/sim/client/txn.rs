@@ -6,6 +6,7 @@
 
 use super::ClientMetadata;
 use crate::sim::client::timer::{ClientOut, ClientTimer};
+use crate::sim::codec::Codec;
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::node::CorrIds;
 use crate::sim::protocol::{Request, Response};
@@ -16,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// `TransactionManager.State`.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum TxnClientState {
     Uninitialized,
     Initializing,
@@ -51,7 +52,7 @@ impl TxnClientState {
 }
 
 /// sendOffsetsToTransaction in progress.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 struct PendingOffsets {
     group: String,
     offsets: Vec<(TopicPartition, Offset)>,
@@ -59,7 +60,7 @@ struct PendingOffsets {
     group_coordinator: Option<BrokerId>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct ProducerTxn {
     pub transactional_id: String,
     pub coordinator: Option<BrokerId>,

@@ -15,6 +15,7 @@
 mod java;
 mod rules;
 
+use crate::sim::codec::Codec;
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::java::java_trim;
 use crate::sim::sort::CompactSort;
@@ -484,7 +485,7 @@ fn broker_config_value(name: &str, broker: &BTreeMap<String, String>) -> Option<
 }
 
 /// The typed, effective configuration of one topic.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct TopicConfig {
     pub cleanup_delete: bool,
     pub cleanup_compact: bool,
@@ -549,7 +550,7 @@ impl Default for TopicConfig {
 }
 
 /// The typed broker (cluster-wide) settings the engine reads.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct BrokerSettings {
     pub auto_create_topics_enable: bool,
     pub auto_leader_rebalance_enable: bool,
@@ -652,7 +653,7 @@ impl BrokerSettings {
 }
 
 /// The KIP-848 consumer group settings (`GroupCoordinatorConfig`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ConsumerGroupSettings {
     pub session_timeout_ms: i64,
     pub heartbeat_interval_ms: i64,
@@ -675,7 +676,7 @@ impl Default for BrokerSettings {
 }
 
 /// Where a broker config value comes from, as `kafka-configs` names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Codec)]
 pub enum ConfigSource {
     DynamicTopicConfig,
     DynamicBrokerConfig,
@@ -697,7 +698,7 @@ impl ConfigSource {
 }
 
 /// A config entry as `DescribeConfigs` returns it; a sensitive value is `None` (printed `null`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ConfigEntry {
     pub name: String,
     pub value: Option<String>,

@@ -14,6 +14,7 @@ pub(crate) mod replication;
 pub(crate) mod timer;
 pub(crate) mod topics;
 
+use crate::sim::codec::Codec;
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::metadata::{MetadataImage, MetadataRecord};
 use crate::sim::node::{CorrIds, Env, Node, ReplyTo};
@@ -45,7 +46,7 @@ pub(crate) const MAX_FETCH_ENTRIES: usize = 2000;
 /// `NoOpRecord`s of its epoch. They carry no state, and a snapshot of the log would not hold
 /// them either (`SnapshotGenerator`), so keeping each one would only make a long idle run cost
 /// memory, disk rows and replay time without anything a learner could see.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct MetaEntry {
     pub offset: Offset,
     pub epoch: Epoch,
@@ -59,7 +60,7 @@ impl MetaEntry {
 }
 
 /// What a controller keeps on disk: the metadata log and its quorum state.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Codec)]
 pub struct ControllerDisk {
     /// Stored entries by offset; the gaps are runs of `NoOpRecord`s (see [`MetaEntry`]).
     pub log: Vec<MetaEntry>,
@@ -160,7 +161,7 @@ impl ControllerDisk {
 }
 
 /// Progress of one replica of the metadata log, as the leader sees it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct Progress {
     pub end: Offset,
     pub last_fetch: Option<SimTime>,
@@ -168,7 +169,7 @@ pub struct Progress {
 }
 
 /// A response that goes out once the records it depends on are committed.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct Pending {
     pub offset: Offset,
     pub to: NodeAddr,
@@ -177,7 +178,7 @@ pub struct Pending {
 }
 
 /// A fetch of the metadata log waiting for new records.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct Parked {
     pub from: NodeAddr,
     pub corr: u64,
@@ -196,7 +197,7 @@ pub(crate) struct AlterPartitionData {
 }
 
 /// The active controller's state (only while it leads the quorum).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct LeaderState {
     pub voters: BTreeMap<i32, Progress>,
     pub observers: BTreeMap<i32, Progress>,
@@ -210,7 +211,7 @@ pub struct LeaderState {
     pub last_imbalance_check: SimTime,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub enum Role {
     /// No known leader and no vote in flight.
     Unattached,
@@ -226,7 +227,7 @@ pub enum Role {
 impl Role {}
 
 /// The running controller process (lost when it crashes).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct ControllerProc {
     pub id: i32,
     rng: Pcg32,
@@ -244,7 +245,7 @@ pub struct ControllerProc {
 }
 
 /// A controller: its disk and, while running, its process.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct ControllerNode {
     pub id: i32,
     pub disk: ControllerDisk,

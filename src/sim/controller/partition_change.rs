@@ -20,6 +20,7 @@
 //! `maybePopulateTargetElr`), the order is Java's ([`java_int_set_order`]). Checked against
 //! Kafka's own builder by `tests/conformance_vectors.rs` (`partition-change`).
 
+use crate::sim::codec::Codec;
 use crate::sim::java::{java_capacity_for_copy, java_int_set_order};
 use crate::sim::metadata::{MetadataRecord, PartitionState};
 use crate::sim::types::{BrokerId, PartitionId, TopicId, NO_LEADER};
@@ -31,7 +32,7 @@ use serde::{Deserialize, Serialize};
 pub(crate) const ELR_ENABLED: bool = true;
 
 /// Mirrors `PartitionChangeBuilder.Election`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum Election {
     /// Keep a valid current leader, else the first valid replica (the default).
     Online,
@@ -44,7 +45,7 @@ pub enum Election {
 /// A `PartitionChangeRecord`: `None` leaves a field as it is (Kafka's `-2` leader, `-1`
 /// leader recovery state, null lists). Setting the leader — even to the current one — bumps
 /// the leader epoch.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct PartitionChange {
     pub leader: Option<BrokerId>,
     pub isr: Option<Vec<BrokerId>>,

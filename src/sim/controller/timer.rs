@@ -1,10 +1,11 @@
 //! A KRaft controller's timers.
 
+use crate::sim::codec::Codec;
 use crate::sim::node::Out;
 use crate::sim::types::NodeAddr;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Codec)]
 pub(crate) enum ControllerTimer {
     QuorumElection,
     QuorumFetch,

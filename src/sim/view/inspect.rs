@@ -6,6 +6,7 @@
 use crate::sim::broker::replica::Role;
 use crate::sim::client::config::{ConsumerConfig, ProducerConfig};
 use crate::sim::client::ClientKind;
+use crate::sim::codec::Codec;
 use crate::sim::config::{
     broker_config_def, describe_broker_configs, describe_topic_configs, ConfigEntry, ConfigSource,
 };
@@ -20,7 +21,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// What can be inspected.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum Target {
     Broker(BrokerId),
     Controller(i32),
