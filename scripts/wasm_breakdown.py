@@ -124,6 +124,7 @@ def area(name):
     rules = [(r'bincode', 'serde: bincode'), (r'serde_json', 'serde: serde_json'),
              (r'serde_wasm_bindgen', 'serde: serde-wasm-bindgen'),
              (r'serde|Serialize|Deserialize|Visitor', 'serde: derived and other'),
+             (r'sim::codec', 'brokerlab::sim::codec (snapshots)'),
              (r'btree', 'std: BTreeMap/BTreeSet'), (r'core::slice::sort', 'std: slice sorting'),
              (r'hashbrown', 'std: HashMap'), (r'core::fmt|alloc::fmt|core::panicking', 'std: formatting, panics'),
              (r'regex_lite', 'regex-lite'), (r'miniz_oxide', 'miniz_oxide'), (r'yew|implicit_clone', 'yew'),

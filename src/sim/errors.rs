@@ -87,7 +87,7 @@ kafka_errors! {
     INVALID_UPDATE_VERSION = 95, "org.apache.kafka.common.errors.InvalidUpdateVersionException", false, "The given update version was invalid.";
     UNKNOWN_TOPIC_ID = 100, "org.apache.kafka.common.errors.UnknownTopicIdException", true, "This server does not host this topic ID.";
     INELIGIBLE_REPLICA = 107, "org.apache.kafka.common.errors.IneligibleReplicaException", false, "The new ISR contains at least one ineligible replica.";
-    // Append only: the variants' order is their bincode index in saved sessions and their
+    // Append only: the variants' order is their index in saved sessions (src/sim/codec.rs) and their
     // `Hash` in the trace hash. The errors above were Brokerlab's first; below, the rest of
     // Kafka 4.4's, in code order.
     UNKNOWN_SERVER_ERROR = -1, "org.apache.kafka.common.errors.UnknownServerException", false, "The server experienced an unexpected error when processing the request.";
