@@ -414,7 +414,10 @@ fn cmd_reset(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output,
         let rows: Vec<ResetRow> = reset_rows(&group, &plan);
         o.append(&crate::console::format::groups::reset_csv(&rows, false));
     } else if !plan.is_empty() {
-        o.append(&crate::console::format::groups::reset_table(&[group.clone()], &reset_rows(&group, &plan)));
+        o.append(&crate::console::format::groups::reset_table(
+            std::slice::from_ref(&group),
+            &reset_rows(&group, &plan),
+        ));
     } else {
         o.out(
             "

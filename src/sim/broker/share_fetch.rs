@@ -306,11 +306,10 @@ impl BrokerStep<'_> {
         let Some(log) = self.disk.logs.get(&tp) else { return };
         let (hw, log_start) = (log.high_watermark, log.log_start_offset);
         let m = self.proc.share.partitions.entry(group.clone()).or_default();
-        if !m.contains_key(&tp) {
-            let mut sp =
-                SharePartition::from_persisted(&group, tp.clone(), epoch, state.as_ref(), hw, ShareLimits::default());
+        if let std::collections::btree_map::Entry::Vacant(slot) = m.entry(tp.clone()) {
+            let mut sp = SharePartition::from_persisted(&group, tp, epoch, state.as_ref(), hw, ShareLimits::default());
             sp.on_log_start_offset(log_start);
-            m.insert(tp, sp);
+            slot.insert(sp);
         }
         self.try_complete_delayed_share_fetches();
         self.flush_share_writes();
