@@ -124,3 +124,54 @@ fn a_poison_message_is_archived_at_the_delivery_limit() {
     assert_eq!(delivered(&mut sim, c), 5, "delivered exactly group.share.delivery.count.limit times");
     no_findings(&sim);
 }
+
+// DefaultStatePersister / ShareCoordinatorShard.writeState and SharePartition.maybeInitialize:
+// the leader writes the share-partition's state to __share_group_state (created with
+// share.coordinator.state.topic.* when the group's partitions are initialized); after the leader
+// is killed the new leader reads it back (ReadShareGroupState), so the records already accepted
+// are not delivered again and the released ones come with their delivery count.
+#[test]
+fn share_state_survives_a_leader_change() {
+    let mut sim = cluster(10, 3);
+    create_topic_assigned(&mut sim, "orders", vec![vec![1, 2, 3]], &[]);
+    let c = share_consumer(&mut sim, "first", AckType::Accept, 0);
+    let ok = sim.run_while(30_000, |s| !assigned(s, c).is_empty());
+    assert!(ok);
+    let state_topic = |s: &Sim| {
+        let c = s.active_controller().expect("active controller");
+        s.controllers()[&c].proc.as_ref().expect("runs").image.topics.get("__share_group_state").cloned()
+    };
+    let ok = sim.run_while(10_000, |s| state_topic(s).is_some());
+    assert!(ok, "the state topic is created");
+    let t = state_topic(&sim).expect("exists");
+    assert_eq!(t.partitions.len(), 50);
+    assert_eq!(t.configs.get("min.insync.replicas").map(String::as_str), Some("2"));
+    assert_eq!(t.configs.get("cleanup.policy").map(String::as_str), Some("delete"));
+    sim.run_for_ms(2_000);
+    produce_n(&mut sim, 6, 0);
+    let ok = sim.run_while(30_000, |s| delivered(s, c) >= 6);
+    assert!(ok, "the first consumer read all six");
+    sim.run_for_ms(2_000);
+    assert_eq!(share_partition(&sim).start_offset, 6);
+    sim.close_client(c);
+    sim.run_for_ms(2_000);
+    produce_n(&mut sim, 3, 6);
+    let old = partition(&sim, "orders", 0).leader;
+    sim.kill_broker(old).expect("kill");
+    let ok = sim.run_while(30_000, |s| partition(s, "orders", 0).leader != old && partition(s, "orders", 0).leader > 0);
+    assert!(ok, "a new leader");
+    let mut m = props(&[("group.id", "sg")]);
+    m.insert("client.id".into(), "second".into());
+    let c2 = sim.create_consumer("second", "localhost:9093", ConsumerConfig::parse(&m).expect("valid"));
+    sim.with_consumer(c2, |c, _, _| {
+        c.share = Some(ShareClient { implicit_ack: Some(AckType::Accept), ..Default::default() });
+        c.subscribe(vec!["orders".into()]);
+    });
+    let ok = sim.run_while(60_000, |s| delivered(s, c2) >= 3);
+    assert!(ok, "the second consumer reads the three new records");
+    sim.run_for_ms(5_000);
+    assert_eq!(delivered(&mut sim, c2), 3, "the six accepted before the leader change are not delivered again");
+    let sp = share_partition(&sim);
+    assert_eq!(sp.start_offset, 9, "the new leader continued from the persisted start offset");
+    no_findings(&sim);
+}

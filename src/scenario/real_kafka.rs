@@ -104,6 +104,8 @@ pub fn compose(s: &Scenario) -> String {
             ("offsets.topic.replication.factor", n),
             ("transaction.state.log.replication.factor", n),
             ("transaction.state.log.min.isr", n.min(2)),
+            ("share.coordinator.state.topic.replication.factor", n),
+            ("share.coordinator.state.topic.min.isr", n.min(2)),
         ] {
             configs.entry(k.to_string()).or_insert_with(|| v.to_string());
         }

@@ -3,7 +3,7 @@
 //! Each request carries a correlation id chosen by its sender; the response echoes it. The
 //! UI draws every message in flight with [`Message::label`], the Kafka API name.
 
-use crate::sim::broker::share_partition::AckType;
+use crate::sim::broker::share_partition::{AckType, PersistedShareState};
 use crate::sim::codec::Codec;
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::metadata::MetadataRecord;
@@ -371,13 +371,51 @@ pub enum Request {
         share_session_epoch: i32,
         acks: Vec<(TopicPartition, Vec<(Offset, AckType)>)>,
     },
-    /// What a share-partition's leader knows of it: start offset, leader epoch and the records
-    /// finished past it. Kafka's admin asks the group coordinator (`DescribeShareGroupOffsets`),
-    /// which reads the summary the share coordinator persisted (`ReadShareGroupStateSummary`);
-    /// Brokerlab keeps share-partition state on the leader only, so the admin asks the leader.
+    /// What the share coordinator persisted of share-partitions: start offset, leader epoch and
+    /// the records finished past it. Kafka's admin asks the group coordinator
+    /// (`DescribeShareGroupOffsets`), which asks the share coordinator through the persister
+    /// (`ReadShareGroupStateSummary`); Brokerlab's admin asks the share coordinator (the leader
+    /// of the key's `__share_group_state` partition) itself.
     ReadShareGroupStateSummary {
         group: String,
         partitions: Vec<TopicPartition>,
+    },
+    /// A share-partition leader's write of its state to the share coordinator
+    /// (`WriteShareGroupState`, from `PersisterStateManager.WriteStateHandler`); `key` is
+    /// `groupId:topicId:partition`.
+    WriteShareGroupState {
+        key: String,
+        state: PersistedShareState,
+    },
+    /// A new share-partition leader reads its state (`ReadShareGroupState`).
+    ReadShareGroupState {
+        key: String,
+        leader_epoch: i32,
+    },
+    /// Sets a share-partition's start offset under a new state epoch, dropping its batches
+    /// (`InitializeShareGroupState`: the group coordinator's initialization and
+    /// `AlterShareGroupOffsets`).
+    InitializeShareGroupState {
+        keys: Vec<(String, Offset)>,
+    },
+    /// Deletes share-partitions' state (`DeleteShareGroupState`: `DeleteShareGroupOffsets`,
+    /// `DeleteGroups` of a share group).
+    DeleteShareGroupState {
+        keys: Vec<String>,
+    },
+    /// `AlterShareGroupOffsets` to the group coordinator: the group (created if it does not
+    /// exist) must be empty; its topics become initialized. Brokerlab's admin then sets the
+    /// start offsets at the share coordinators (Kafka's group coordinator does it through the
+    /// persister).
+    AlterShareGroupOffsets {
+        group: String,
+        topics: Vec<String>,
+    },
+    /// `DeleteShareGroupOffsets` to the group coordinator: the empty group forgets the topics;
+    /// Brokerlab's admin then deletes their state at the share coordinators.
+    DeleteShareGroupOffsets {
+        group: String,
+        topics: Vec<String>,
     },
     DeleteGroups {
         groups: Vec<String>,
@@ -637,6 +675,29 @@ pub enum Response {
     ReadShareGroupStateSummary {
         partitions: Vec<(TopicPartition, Option<ShareStateSummary>)>,
     },
+    WriteShareGroupState {
+        error: Option<KafkaError>,
+    },
+    ReadShareGroupState {
+        error: Option<KafkaError>,
+        state: Option<PersistedShareState>,
+    },
+    InitializeShareGroupState {
+        error: Option<KafkaError>,
+    },
+    DeleteShareGroupState {
+        error: Option<KafkaError>,
+    },
+    AlterShareGroupOffsets {
+        error: Option<KafkaError>,
+        error_message: Option<String>,
+    },
+    /// The group's error, or each topic's.
+    DeleteShareGroupOffsets {
+        error: Option<KafkaError>,
+        error_message: Option<String>,
+        topics: Vec<(String, Option<KafkaError>)>,
+    },
     ConsumerGroupHeartbeat {
         error: Option<KafkaError>,
         error_message: Option<String>,
@@ -712,6 +773,12 @@ impl Request {
             Request::ShareFetch { .. } => "ShareFetch",
             Request::ShareAcknowledge { .. } => "ShareAcknowledge",
             Request::ReadShareGroupStateSummary { .. } => "ReadShareGroupStateSummary",
+            Request::WriteShareGroupState { .. } => "WriteShareGroupState",
+            Request::ReadShareGroupState { .. } => "ReadShareGroupState",
+            Request::InitializeShareGroupState { .. } => "InitializeShareGroupState",
+            Request::DeleteShareGroupState { .. } => "DeleteShareGroupState",
+            Request::AlterShareGroupOffsets { .. } => "AlterShareGroupOffsets",
+            Request::DeleteShareGroupOffsets { .. } => "DeleteShareGroupOffsets",
             Request::DeleteGroups { .. } => "DeleteGroups",
             Request::OffsetDelete { .. } => "OffsetDelete",
             Request::InitProducerId { .. } => "InitProducerId",

@@ -60,6 +60,15 @@ use std::collections::BTreeMap;
 /// ShareFetch/ShareAcknowledge from share-partitions on the partition leaders
 /// (`GroupMetadataManager.shareGroupHeartbeat`, `SharePartition`); such a log was refused before,
 /// and every other log replays as it did (the reference trace is unchanged).
+///
+/// Engine version 8: share-partition state is persisted through the share coordinator in
+/// `__share_group_state` (`ShareCoordinatorShard.writeState`/`readState`,
+/// `SharePartition.maybeInitialize`): a leader reads it before handing records out and writes it
+/// after each acknowledgement, release or lock expiry, so a new leader continues from it; the
+/// topic is created with the group's first initialized partitions; `kafka-share-groups
+/// --reset-offsets`, `--delete-offsets` and `--delete` work (`AlterShareGroupOffsets`,
+/// `DeleteShareGroupOffsets`, `DeleteGroups`). Logs with share groups replay differently; every
+/// other log replays as it did (the reference trace is unchanged).
 pub const REFERENCE_TRACE_HASH: u64 = 0xb68b_e273_6544_6a38;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

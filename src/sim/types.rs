@@ -24,6 +24,14 @@ pub const NO_LEADER: BrokerId = -1;
 pub(crate) const OFFSETS_TOPIC: &str = "__consumer_offsets";
 /// The transaction coordinator's internal topic (`Topic.TRANSACTION_STATE_TOPIC_NAME`).
 pub(crate) const TXN_TOPIC: &str = "__transaction_state";
+/// The share coordinator's internal topic (`Topic.SHARE_GROUP_STATE_TOPIC_NAME`, KIP-932).
+pub(crate) const SHARE_STATE_TOPIC: &str = "__share_group_state";
+
+/// The key of a share-partition's state (`SharePartitionKey.asCoordinatorKey`:
+/// `groupId:topicId:partition`), which picks its `__share_group_state` partition.
+pub(crate) fn share_state_key(group: &str, topic_id: TopicId, partition: i32) -> String {
+    format!("{group}:{topic_id}:{partition}")
+}
 
 /// A topic partition, written `topic-partition` like Kafka's `TopicPartition.toString()`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Codec)]

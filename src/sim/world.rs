@@ -349,6 +349,8 @@ impl Sim {
             ("offsets.topic.replication.factor", n.min(3)),
             ("transaction.state.log.replication.factor", n.min(3)),
             ("transaction.state.log.min.isr", n.min(2)),
+            ("share.coordinator.state.topic.replication.factor", n.min(3)),
+            ("share.coordinator.state.topic.min.isr", n.min(2)),
         ] {
             let default = crate::sim::config::broker_config_def(k).and_then(|d| d.default);
             if default != Some(v.to_string().as_str()) {

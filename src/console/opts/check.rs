@@ -889,6 +889,37 @@ fn check_share_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output>
     if p.has("delete-offsets") && !(p.has("group") && p.has("topic")) {
         return Err(usage("Option [delete-offsets] takes the following options: [group], [topic]"));
     }
+    if p.has("reset-offsets") {
+        if p.has("dry-run") && p.has("execute") {
+            return Err(usage("Option [reset-offsets] only accepts one of [execute] and [dry-run]"));
+        }
+        if !p.has("dry-run") && !p.has("execute") {
+            return Err(usage("Option [reset-offsets] takes the option: [execute] or [dry-run]"));
+        }
+        if !p.has("group") {
+            return Err(usage("Option [reset-offsets] takes the option: [group]"));
+        }
+        let scopes = ["topic", "all-topics", "from-file"];
+        if p.count_present(&scopes) == 0 {
+            return Err(usage("Option [reset-offsets] takes one of these options: [all-topics], [from-file], [topic]"));
+        }
+        for a in scopes {
+            if let Some(b) = scopes.iter().find(|b| **b != a && p.has(a) && p.has(b)) {
+                return Err(usage(&cant_be_used_with(a, b)));
+            }
+        }
+        let scenarios = ["to-offset", "to-datetime", "to-earliest", "to-latest", "to-current", "from-file"];
+        if p.count_present(&scenarios) == 0 {
+            return Err(usage(
+                "Option [reset-offsets] takes one of these options: [from-file], [to-current], [to-datetime], [to-earliest], [to-latest], [to-offset]",
+            ));
+        }
+        for a in scenarios {
+            if let Some(b) = scenarios.iter().find(|b| **b != a && p.has(a) && p.has(b)) {
+                return Err(usage(&cant_be_used_with(a, b)));
+            }
+        }
+    }
     if p.has("group") && p.has("all-groups") {
         return Err(usage(&cant_be_used_with("group", "all-groups")));
     }

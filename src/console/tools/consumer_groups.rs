@@ -943,6 +943,23 @@ fn reset_plan(
     Ok(plan)
 }
 
+/// The reset plan of `kafka-share-groups --reset-offsets`, which uses the same
+/// `GroupOffsetsResetter` (`ShareGroupCommand.prepareOffsetsToReset`); `current` holds the
+/// share-partitions' start offsets. A failure comes back as its message, its stderr text and
+/// whether it is a usage error.
+pub(crate) fn share_reset_plan(
+    ctx: &mut Ctx,
+    admin: &AdminConn,
+    p: &ParsedOpts,
+    group: &str,
+    current: &BTreeMap<TopicPartition, Offset>,
+    o: &mut Output,
+) -> Result<Vec<(TopicPartition, Offset)>, (String, String, bool)> {
+    reset_plan(ctx, admin, p, group, current, o)
+        .map_err(Failed::unwrap_kafka_cause)
+        .map_err(|f| (f.message, f.trace, f.usage))
+}
+
 /// `GroupOffsetsResetter.checkAllTopicPartitionsValid`: named partitions that do not exist fail
 /// the reset with an `UnknownTopicOrPartitionException` the tool throws itself.
 fn check_partitions_exist(ctx: &mut Ctx, admin: &AdminConn, tps: &[TopicPartition]) -> Result<(), Failed> {

@@ -4,10 +4,16 @@
 //! the share-partitions' start offsets from their leaders and ListOffsets for the lag
 //! (`lag = latest offset - start offset - records finished past it`,
 //! `GroupCoordinatorService.describeShareGroupOffsets`). Runtime failures print `Error: Executing
-//! share group command failed due to ...` (exit 0), as the real tool does. `--delete`,
-//! `--delete-offsets` and `--reset-offsets` are not simulated yet.
+//! share group command failed due to ...` (exit 0), as the real tool does.
+//!
+//! `--reset-offsets` (`AlterShareGroupOffsets`), `--delete-offsets` (`DeleteShareGroupOffsets`)
+//! and `--delete` (`DeleteGroups`) go to the group coordinator, which checks the group is empty
+//! and updates it; the share-partitions' state then changes at their share coordinators
+//! (`InitializeShareGroupState`, `DeleteShareGroupState`), which Kafka's group coordinator does
+//! through the persister and Brokerlab's admin does itself.
 
 use super::{AdminConn, Ctx, Started};
+use crate::console::format::groups::ResetRow;
 use crate::console::format::Output;
 use crate::console::opts::{parse_command, usage_error, ParsedOpts, Tool};
 use crate::sim::client::admin::{Call, Target};
@@ -34,6 +40,21 @@ impl Failed {
 
     fn api(e: KafkaError, message: Option<&str>) -> Failed {
         Failed::execution(&e.java_string(message))
+    }
+
+    /// A cause rethrown on its own (`resetOffsetsForInactiveGroup`): its message, and as an
+    /// `ApiException` without a stack trace, its `toString()` on stderr.
+    fn bare(e: KafkaError, message: Option<&str>) -> Failed {
+        let full = e.java_string(message);
+        let message = full.split_once(": ").map(|(_, m)| m.to_string()).unwrap_or_default();
+        Failed {
+            message,
+            trace: format!(
+                "{full}
+"
+            ),
+            usage: false,
+        }
     }
 
     fn timeout(m: &str) -> Failed {
@@ -68,15 +89,20 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
             return Started::Done(out);
         }
     };
-    if p.has("delete") || p.has("delete-offsets") || p.has("reset-offsets") {
-        return Started::Done(Output::failure(
-            "kafka-share-groups --delete, --delete-offsets and --reset-offsets are not available yet in Brokerlab.",
-        ));
-    }
     let timeout = p.long_value("timeout").ok().flatten().unwrap_or(30_000).max(1);
     let mut admin = AdminConn::open(ctx.sim, &servers);
     admin.timeout_ms = Some(timeout);
-    let result = if p.has("list") { cmd_list(ctx, &admin, p) } else { cmd_describe(ctx, &admin, p) };
+    let result = if p.has("list") {
+        cmd_list(ctx, &admin, p)
+    } else if p.has("reset-offsets") {
+        cmd_reset(ctx, &admin, p)
+    } else if p.has("delete-offsets") {
+        cmd_delete_offsets(ctx, &admin, p)
+    } else if p.has("delete") {
+        cmd_delete(ctx, &admin, p)
+    } else {
+        cmd_describe(ctx, &admin, p)
+    };
     admin.close(ctx.sim);
     let mut all = std::mem::take(&mut ctx.log);
     all.append(&out);
@@ -335,6 +361,300 @@ fn assignment_string(tps: &[TopicPartition]) -> String {
     parts.join(";")
 }
 
+/// `ShareGroupService.resetOffsets`: the group must be Empty (or not exist); the plan is
+/// `GroupOffsetsResetter`'s, printed as `GROUP TOPIC PARTITION NEW-OFFSET`; with `--execute`
+/// it is applied (`Admin.alterShareGroupOffsets`).
+fn cmd_reset(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output, Failed> {
+    let group = p.value("group").unwrap_or_default().to_string();
+    let partitions = match describe(ctx, admin, &group) {
+        Ok(d) => {
+            if d.state != "Empty" && d.state != "Dead" {
+                // `CommandLineUtils.printErrorAndExit`.
+                let mut o = Output::new();
+                o.errln(&format!("Share group '{group}' is not empty."));
+                o.exit_code = 1;
+                return Ok(o);
+            }
+            d.partitions
+        }
+        Err(f) if f.message.contains("GroupIdNotFoundException") && f.message.ends_with(" not found.") => vec![],
+        Err(f) => return Err(f),
+    };
+    let current: BTreeMap<TopicPartition, Offset> = if p.has("all-topics") || p.has("to-current") {
+        share_offsets(ctx, admin, &group, &partitions)?
+            .into_iter()
+            .map(|(tp, start, _, _)| (tp.clone(), start.unwrap_or(-1)))
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
+    let mut o = Output::new();
+    let plan = super::consumer_groups::share_reset_plan(ctx, admin, p, &group, &current, &mut o)
+        .map_err(|(message, trace, usage)| Failed { message, trace, usage })?;
+    if p.has("execute") && !plan.is_empty() {
+        let mut topics: Vec<String> = plan.iter().map(|(tp, _)| tp.topic.clone()).collect();
+        topics.dedup();
+        let r = admin.call(
+            ctx,
+            "alterShareGroupOffsets",
+            Target::Coordinator { key: group.clone(), transaction: false },
+            Request::AlterShareGroupOffsets { group: group.clone(), topics },
+        );
+        match r {
+            Ok(Response::AlterShareGroupOffsets { error: Some(e), error_message }) => {
+                return Err(Failed::bare(e, error_message.as_deref()))
+            }
+            Ok(_) => {}
+            Err(m) => return Err(Failed::timeout(&m)),
+        }
+        let keys: Vec<(TopicPartition, Offset)> = plan.clone();
+        set_share_state(ctx, admin, &group, keys.into_iter().map(|(tp, o)| (tp, Some(o))).collect())?;
+    }
+    if p.has("export") {
+        let rows: Vec<ResetRow> = reset_rows(&group, &plan);
+        o.append(&crate::console::format::groups::reset_csv(&rows, false));
+    } else if !plan.is_empty() {
+        o.append(&crate::console::format::groups::reset_table(
+            std::slice::from_ref(&group),
+            &reset_rows(&group, &plan),
+        ));
+    } else {
+        o.out(
+            "
+",
+        );
+    }
+    Ok(o)
+}
+
+fn reset_rows(group: &str, plan: &[(TopicPartition, Offset)]) -> Vec<ResetRow> {
+    plan.iter()
+        .map(|(tp, off)| ResetRow {
+            group: group.to_string(),
+            topic: tp.topic.clone(),
+            partition: tp.partition,
+            new_offset: *off,
+        })
+        .collect()
+}
+
+/// Sets (`Some(start offset)`: `InitializeShareGroupState`) or deletes (`None`:
+/// `DeleteShareGroupState`) share-partitions' state at their share coordinators.
+fn set_share_state(
+    ctx: &mut Ctx,
+    admin: &AdminConn,
+    group: &str,
+    changes: Vec<(TopicPartition, Option<Offset>)>,
+) -> Result<(), Failed> {
+    let mut calls = Vec::new();
+    for (tp, start) in changes {
+        let Some((key, coordinator)) = share_key_and_coordinator(ctx, group, &tp) else { continue };
+        let request = match start {
+            Some(o) => Request::InitializeShareGroupState { keys: vec![(key, o)] },
+            None => Request::DeleteShareGroupState { keys: vec![key] },
+        };
+        calls.push(Call::new("shareGroupState", Target::Broker(coordinator), request));
+    }
+    for r in admin.run(ctx, calls) {
+        match r {
+            Ok(Response::InitializeShareGroupState { error: Some(e) })
+            | Ok(Response::DeleteShareGroupState { error: Some(e) }) => return Err(Failed::bare(e, None)),
+            Ok(_) => {}
+            Err(m) => return Err(Failed::timeout(&m)),
+        }
+    }
+    Ok(())
+}
+
+/// `ShareGroupService.deleteOffsets`: the group's top-level error (printed for a missing or
+/// non-empty group), then `TOPIC STATUS` per topic.
+fn cmd_delete_offsets(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output, Failed> {
+    let group = p.value("group").unwrap_or_default().to_string();
+    let mut topics: Vec<String> = Vec::new();
+    for t in p.values("topic") {
+        if !topics.iter().any(|x| x == t) {
+            topics.push(t.to_string());
+        }
+    }
+    let r = admin.call(
+        ctx,
+        "deleteShareGroupOffsets",
+        Target::Coordinator { key: group.clone(), transaction: false },
+        Request::DeleteShareGroupOffsets { group: group.clone(), topics: topics.clone() },
+    );
+    let mut o = Output::new();
+    let statuses: Vec<(String, String)> = match r {
+        Ok(Response::DeleteShareGroupOffsets { error: Some(e), error_message, .. }) => {
+            let m = error_message.unwrap_or_else(|| e.message().to_string());
+            if matches!(
+                e,
+                KafkaError::INVALID_GROUP_ID
+                    | KafkaError::GROUP_ID_NOT_FOUND
+                    | KafkaError::GROUP_AUTHORIZATION_FAILED
+                    | KafkaError::NON_EMPTY_GROUP
+            ) {
+                o.out(&format!(
+                    "
+Error: {m}
+"
+                ));
+            } else if e != KafkaError::UNKNOWN_TOPIC_OR_PARTITION {
+                o.out(&format!(
+                    "
+Error: Encounter some unknown error: {}
+",
+                    e.java_string(Some(&m))
+                ));
+            }
+            topics.iter().map(|t| (t.clone(), format!("Error: {m}"))).collect()
+        }
+        Ok(Response::DeleteShareGroupOffsets { topics: results, .. }) => {
+            let deleted: Vec<String> = results.iter().filter(|(_, e)| e.is_none()).map(|(t, _)| t.clone()).collect();
+            let tps = topic_partitions_of(ctx, &deleted);
+            set_share_state(ctx, admin, &group, tps.into_iter().map(|tp| (tp, None)).collect())?;
+            results
+                .into_iter()
+                .map(|(t, e)| match e {
+                    None => (t, "Successful".to_string()),
+                    Some(e) => (t, format!("Error: {}", e.message())),
+                })
+                .collect()
+        }
+        Ok(_) => vec![],
+        Err(m) => return Err(Failed::timeout(&m)),
+    };
+    if !statuses.is_empty() {
+        let width = statuses.iter().map(|(t, _)| t.chars().count()).max().unwrap_or(0).max(15);
+        let mut sorted = statuses;
+        sorted.sort_by(|a, b| crate::sim::java::java_string_cmp(&a.0, &b.0));
+        o.out(&format!(
+            "
+{:<width$} {}",
+            "TOPIC", "STATUS"
+        ));
+        for (t, s) in sorted {
+            o.out(&format!(
+                "
+{t:<width$} {s}"
+            ));
+        }
+    }
+    o.out(
+        "
+",
+    );
+    Ok(o)
+}
+
+/// Every partition of the topics, as the brokers' metadata has them.
+fn topic_partitions_of(ctx: &Ctx, topics: &[String]) -> Vec<TopicPartition> {
+    let Some(p) = ctx.sim.brokers().values().filter_map(|b| b.proc.as_ref()).next() else { return vec![] };
+    topics
+        .iter()
+        .flat_map(|t| {
+            let n = p.image.topics.get(t).map(|ti| ti.partitions.len() as i32).unwrap_or(0);
+            (0..n).map(move |i| TopicPartition::new(t.clone(), i))
+        })
+        .collect()
+}
+
+/// `ShareGroupService.deleteShareGroups`: groups that are not listed as share groups, or not
+/// Empty, fail before anything is sent; the others go to DeleteGroups.
+fn cmd_delete(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output, Failed> {
+    let listed = list_share_groups(ctx, admin)?;
+    let mut ids: Vec<String> = Vec::new();
+    let wanted: Vec<String> = if p.has("all-groups") {
+        listed.iter().map(|(g, _)| g.clone()).collect()
+    } else {
+        p.values("group").iter().map(|s| s.to_string()).collect()
+    };
+    for g in wanted {
+        if !ids.contains(&g) {
+            ids.push(g);
+        }
+    }
+    let mut failed: Vec<(String, String)> = Vec::new();
+    let mut to_delete: Vec<String> = Vec::new();
+    for g in &ids {
+        match listed.iter().find(|(id, _)| id == g) {
+            None => failed.push((
+                g.clone(),
+                format!("org.apache.kafka.common.errors.GroupIdNotFoundException: Group '{g}' is not a share group."),
+            )),
+            Some((_, s)) if s == "Dead" => failed
+                .push((g.clone(), format!("java.lang.IllegalStateException: Share group '{g}' group state is DEAD."))),
+            Some((_, s)) if s != "Empty" => failed.push((
+                g.clone(),
+                format!("org.apache.kafka.common.errors.GroupNotEmptyException: Share group '{g}' is not EMPTY."),
+            )),
+            Some(_) => to_delete.push(g.clone()),
+        }
+    }
+    let mut success: Vec<String> = Vec::new();
+    for g in to_delete {
+        let partitions = describe(ctx, admin, &g).map(|d| d.partitions).unwrap_or_default();
+        let r = admin.call(
+            ctx,
+            "deleteShareGroups",
+            Target::Coordinator { key: g.clone(), transaction: false },
+            Request::DeleteGroups { groups: vec![g.clone()] },
+        );
+        match r {
+            Ok(Response::DeleteGroups(results)) => {
+                match results.into_iter().find(|(id, _)| *id == g).and_then(|(_, e)| e) {
+                    None => {
+                        set_share_state(ctx, admin, &g, partitions.into_iter().map(|tp| (tp, None)).collect())?;
+                        success.push(g);
+                    }
+                    Some(e) => failed.push((g, e.java_string(None))),
+                }
+            }
+            Ok(_) => {}
+            Err(m) => failed.push((g, format!("org.apache.kafka.common.errors.TimeoutException: {m}"))),
+        }
+    }
+    let quoted = |v: &[String]| v.iter().map(|g| format!("'{g}'")).collect::<Vec<_>>().join(", ");
+    let mut o = Output::new();
+    if failed.is_empty() {
+        o.outln(&format!("Deletion of requested share groups ({}) was successful.", quoted(&success)));
+    } else {
+        o.outln(
+            "
+Error: Deletion of some share groups failed:",
+        );
+        for (g, e) in &failed {
+            o.outln(&format!("* Group '{g}' could not be deleted due to: {e}"));
+        }
+        if !success.is_empty() {
+            o.outln(&format!(
+                "
+These share groups were deleted successfully: {}",
+                quoted(&success)
+            ));
+        }
+    }
+    Ok(o)
+}
+
+/// The share-state key of a share-partition and its share coordinator.
+fn share_key_and_coordinator(ctx: &Ctx, group: &str, tp: &TopicPartition) -> Option<(String, i32)> {
+    let env = ctx.sim.env();
+    ctx.sim.brokers().values().filter_map(|b| b.proc.as_ref()).find_map(|p| {
+        let key = p.share_key(group, tp)?;
+        p.share_coordinator_of(&key, env).map(|c| (key, c))
+    })
+}
+
+/// The share coordinator of a share-partition: the leader of its `__share_group_state`
+/// partition, as the running brokers' metadata says.
+fn share_coordinator(ctx: &Ctx, group: &str, tp: &TopicPartition) -> Option<i32> {
+    let env = ctx.sim.env();
+    ctx.sim.brokers().values().filter_map(|b| b.proc.as_ref()).find_map(|p| {
+        let key = p.share_key(group, tp)?;
+        p.share_coordinator_of(&key, env)
+    })
+}
+
 /// Per partition: start offset, leader epoch and lag (each `None` when unknown).
 type OffsetRow = (TopicPartition, Option<Offset>, Option<i64>, Option<i64>);
 
@@ -344,17 +664,34 @@ fn share_offsets(
     group: &str,
     tps: &[TopicPartition],
 ) -> Result<Vec<OffsetRow>, Failed> {
+    // Kafka's admin asks the group coordinator (DescribeShareGroupOffsets), which asks each
+    // share-partition's share coordinator through the persister (ReadShareGroupStateSummary);
+    // here the admin asks that share coordinator itself. Without one (no `__share_group_state`
+    // yet, or its leader down) nothing was persisted that can be read.
+    let coordinators: Vec<Option<i32>> = tps.iter().map(|tp| share_coordinator(ctx, group, tp)).collect();
     let calls: Vec<Call> = tps
         .iter()
-        .map(|tp| {
-            Call::new(
-                "listShareGroupOffsets",
-                Target::Leader(tp.clone()),
-                Request::ReadShareGroupStateSummary { group: group.to_string(), partitions: vec![tp.clone()] },
-            )
+        .zip(&coordinators)
+        .filter_map(|(tp, c)| {
+            c.map(|b| {
+                Call::new(
+                    "listShareGroupOffsets",
+                    Target::Broker(b),
+                    Request::ReadShareGroupStateSummary { group: group.to_string(), partitions: vec![tp.clone()] },
+                )
+            })
         })
         .collect();
-    let summaries = admin.run(ctx, calls);
+    let mut answered = admin.run(ctx, calls).into_iter();
+    let summaries: Vec<Result<Response, String>> = coordinators
+        .iter()
+        .map(|c| match c {
+            Some(_) => {
+                answered.next().unwrap_or_else(|| Ok(Response::ReadShareGroupStateSummary { partitions: vec![] }))
+            }
+            None => Ok(Response::ReadShareGroupStateSummary { partitions: vec![] }),
+        })
+        .collect();
     let latest_calls: Vec<Call> = tps
         .iter()
         .map(|tp| {

@@ -1,11 +1,12 @@
-//! The broker's side of its group and transaction coordinators: it builds a coordinator's step
-//! ([`GroupStep`], [`TxnStep`]) around the coordinator's state and itself as the step's
+//! The broker's side of its group, transaction and share coordinators: it builds a
+//! coordinator's step ([`GroupStep`], [`TxnStep`], [`ShareCoordStep`]) around the coordinator's state and itself as the step's
 //! [`CoordinatorHost`], and routes requests, responses, timers and partition changes to it. Also
 //! what Kafka does outside the coordinators: FindCoordinator (`KafkaApis`), WriteTxnMarkers at
 //! a partition leader (`ReplicaManager`) and the producer-id blocks (`RPCProducerIdManager`).
 
 use super::group::GroupStep;
 use super::host::{offsets_partitions, txn_partitions, CoordinatorHost};
+use super::share_coordinator::{share_state_partitions, ShareCoordStep};
 use super::timer::{BrokerOut, BrokerTimer};
 use super::txn::TxnStep;
 use super::{BrokerDisk, BrokerProc, BrokerStep};
@@ -18,7 +19,9 @@ use crate::sim::protocol::{NewTopic, ProduceBatch, Request, Response};
 use crate::sim::record::ControlType;
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
-use crate::sim::types::{BrokerId, Offset, TopicPartition, OFFSETS_TOPIC, TXN_TOPIC};
+use crate::sim::types::{
+    share_state_key, BrokerId, Offset, TopicPartition, OFFSETS_TOPIC, SHARE_STATE_TOPIC, TXN_TOPIC,
+};
 
 /// The broker as its coordinators' host during one step: everything of the process but the
 /// coordinators' own state, and the disk.
@@ -88,6 +91,21 @@ impl BrokerHost<'_> {
 }
 
 impl BrokerProc {
+    /// The share-state key of a share-partition (`SharePartitionKey`), if its topic is known.
+    pub(crate) fn share_key(&self, group: &str, tp: &TopicPartition) -> Option<String> {
+        self.image.topics.get(&tp.topic).map(|t| share_state_key(group, t.id, tp.partition))
+    }
+
+    /// The share coordinator of a share-state key: the leader of its `__share_group_state`
+    /// partition (`ShareCoordinatorService.partitionFor`), if the topic exists and the leader is
+    /// up.
+    pub(crate) fn share_coordinator_of(&self, key: &str, env: &Env) -> Option<BrokerId> {
+        let t = self.image.topics.get(SHARE_STATE_TOPIC)?;
+        let p = coordinator_partition(key, share_state_partitions(&self.image, env));
+        let leader = t.partitions.get(&p)?.leader;
+        self.image.brokers.get(&leader).filter(|b| !b.fenced).map(|_| leader)
+    }
+
     /// The `__consumer_offsets` partition of a group (`String.hashCode`).
     pub(crate) fn group_partition(&self, group: &str, env: &Env) -> i32 {
         coordinator_partition(group, offsets_partitions(&self.image, env))
@@ -104,6 +122,21 @@ impl BrokerStep<'_> {
         let r =
             step(&mut GroupStep { coord: &mut coord, host: &mut host, now: self.now, env: self.env, out: self.out });
         self.proc.coordinator = coord;
+        r
+    }
+
+    /// Runs one step of the share coordinator (as [`BrokerStep::group_step`]).
+    pub(crate) fn share_coord_step<R>(&mut self, step: impl FnOnce(&mut ShareCoordStep<'_>) -> R) -> R {
+        let mut coord = std::mem::take(&mut self.proc.share_coord);
+        let mut host = BrokerHost { proc: self.proc, disk: self.disk };
+        let r = step(&mut ShareCoordStep {
+            coord: &mut coord,
+            host: &mut host,
+            now: self.now,
+            env: self.env,
+            out: self.out,
+        });
+        self.proc.share_coord = coord;
         r
     }
 
@@ -164,10 +197,49 @@ impl BrokerStep<'_> {
             }
             return;
         }
+        let share_heartbeat =
+            matches!(req, Request::ShareGroupHeartbeat { .. } | Request::AlterShareGroupOffsets { .. });
         if let Some(req) = self.group_step(|s| s.handle_request(reply.to, reply.corr, req)) {
             self.txn_step(|s| s.handle_txn_request(reply.to, reply.corr, req));
         }
+        // A share group's partitions were initialized (`InitializeShareGroupState` through the
+        // persister, whose FindCoordinator of key type SHARE creates `__share_group_state`).
+        if share_heartbeat
+            && !self.proc.image.topics.contains_key(SHARE_STATE_TOPIC)
+            && self.proc.coordinator.share_groups.values().any(|g| !g.initialized.is_empty())
+        {
+            self.share_coord_step(|s| s.ensure_share_state_topic());
+        }
         self.group_step(|s| s.schedule_group_ticks());
+    }
+
+    /// The share coordinator's requests (`KafkaApis.handleWriteShareGroupStateRequest` and its
+    /// siblings); any other request is handed back.
+    pub(crate) fn handle_share_coordinator_request(&mut self, reply: ReplyTo, req: Request) -> Option<Request> {
+        match req {
+            Request::WriteShareGroupState { key, state } => {
+                self.share_coord_step(|s| s.write_state(reply.to, reply.corr, key, state))
+            }
+            Request::ReadShareGroupState { key, leader_epoch } => {
+                self.share_coord_step(|s| s.read_state(reply.to, reply.corr, key, leader_epoch))
+            }
+            Request::InitializeShareGroupState { keys } => {
+                self.share_coord_step(|s| s.initialize_state(reply.to, reply.corr, keys))
+            }
+            Request::DeleteShareGroupState { keys } => {
+                self.share_coord_step(|s| s.delete_state(reply.to, reply.corr, keys))
+            }
+            Request::ReadShareGroupStateSummary { group, partitions } => {
+                let keys: Vec<(TopicPartition, Option<String>)> =
+                    partitions.into_iter().map(|tp| (tp.clone(), self.proc.share_key(&group, &tp))).collect();
+                let parts = self.share_coord_step(|s| {
+                    keys.into_iter().map(|(tp, k)| (tp, k.and_then(|k| s.read_summary(&k).ok().flatten()))).collect()
+                });
+                self.out.reply(reply, Response::ReadShareGroupStateSummary { partitions: parts });
+            }
+            other => return Some(other),
+        }
+        None
     }
 
     /// Becoming (`leader`) or ceasing to be leader of a partition of an internal topic: its
@@ -178,6 +250,8 @@ impl BrokerStep<'_> {
             (TXN_TOPIC, false) => self.txn_step(|s| s.unload_transactions(tp)),
             (OFFSETS_TOPIC, true) => self.group_step(|s| s.load_groups(tp)),
             (OFFSETS_TOPIC, false) => self.group_step(|s| s.unload_groups(tp)),
+            (SHARE_STATE_TOPIC, true) => self.share_coord_step(|s| s.load(tp)),
+            (SHARE_STATE_TOPIC, false) => self.share_coord_step(|s| s.unload(tp)),
             _ => {}
         }
     }
@@ -188,6 +262,8 @@ impl BrokerStep<'_> {
             self.group_step(|s| s.complete_offset_writes());
         } else if tp.topic == TXN_TOPIC {
             self.txn_step(|s| s.complete_txn_writes());
+        } else if tp.topic == SHARE_STATE_TOPIC {
+            self.share_coord_step(|s| s.complete_writes());
         }
     }
 

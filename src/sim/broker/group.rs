@@ -373,6 +373,14 @@ impl GroupStep<'_> {
                 };
                 self.share_group_heartbeat(from, corr, hb);
             }
+            Request::AlterShareGroupOffsets { group, topics } => {
+                let resp = self.alter_share_group_offsets(&group, topics);
+                self.out.respond(from, corr, resp);
+            }
+            Request::DeleteShareGroupOffsets { group, topics } => {
+                let resp = self.delete_share_group_offsets(&group, topics);
+                self.out.respond(from, corr, resp);
+            }
             Request::ShareGroupDescribe { groups } => {
                 let d = groups.iter().map(|g| self.describe_share_group(g)).collect();
                 self.out.respond(from, corr, Response::ShareGroupDescribe(d));
@@ -1311,6 +1319,9 @@ impl GroupStep<'_> {
     fn delete_group(&mut self, group_id: &str) -> Option<KafkaError> {
         if let Some(e) = self.not_coordinator(group_id) {
             return Some(e);
+        }
+        if self.is_share_group(group_id) {
+            return self.delete_share_group(group_id);
         }
         let Some(g) = self.coord.groups.get(group_id) else { return Some(KafkaError::GROUP_ID_NOT_FOUND) };
         if !matches!(g.state, GroupState::Empty | GroupState::Dead)

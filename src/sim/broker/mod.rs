@@ -23,6 +23,7 @@ pub(crate) mod housekeeping;
 pub(crate) mod produce;
 pub(crate) mod replica;
 pub mod requests;
+pub mod share_coordinator;
 pub mod share_fetch;
 pub mod share_group;
 pub mod share_group_state;
@@ -177,6 +178,9 @@ pub struct BrokerProc {
     /// KIP-932: the share-partitions this broker leads, share sessions and parked ShareFetches.
     #[serde(default)]
     pub share: share_fetch::ShareState,
+    /// KIP-932: the share coordinator (`__share_group_state`).
+    #[serde(default)]
+    pub share_coord: share_coordinator::ShareCoordinator,
 }
 
 /// A broker: disk plus process.
@@ -263,6 +267,7 @@ impl BrokerNode {
             coordinator: group::GroupCoordinator::default(),
             txn: txn::TxnCoordinator::default(),
             share: share_fetch::ShareState::default(),
+            share_coord: share_coordinator::ShareCoordinator::default(),
         };
         out.trace(TraceKind::ProcessStarted { node: NodeAddr::Broker(self.id) });
         p.refresh_all_configs(env);
@@ -513,13 +518,14 @@ impl BrokerStep<'_> {
             Request::ShareAcknowledge { group, member_id, share_session_epoch, acks } => {
                 self.handle_share_acknowledge(reply, group, member_id, share_session_epoch, acks)
             }
-            Request::ReadShareGroupStateSummary { group, partitions } => {
-                self.handle_share_state_summary(reply, group, partitions)
-            }
             req @ Request::InitProducerId { transactional_id: None, .. } => {
                 self.txn_step(|s| s.handle_init_producer_id(reply.to, reply.corr, req))
             }
-            other => self.handle_coordinator_request(reply, other),
+            other => {
+                if let Some(other) = self.handle_share_coordinator_request(reply, other) {
+                    self.handle_coordinator_request(reply, other)
+                }
+            }
         }
     }
 
@@ -706,6 +712,8 @@ impl BrokerStep<'_> {
                     self.on_replica_fetch_response(leader, corr, error, partitions);
                 }
             }
+            Response::WriteShareGroupState { error } => self.on_share_write_response(corr, error),
+            Response::ReadShareGroupState { error, state } => self.on_share_read_response(corr, error, state),
             other => self.txn_step(|s| s.handle_txn_response(from, corr, other)),
         }
     }

@@ -10,11 +10,16 @@
 //! what the member still holds (`SharePartition.releaseAcquiredRecords`). Acquisition locks
 //! expire after `group.share.record.lock.duration.ms`.
 //!
-//! Kafka persists each share-partition's state through the share coordinator
-//! (`__share_group_state`); Brokerlab keeps it on the leader only (a new leader starts the
-//! share-partition afresh; the same broker leading again keeps what it knew, its locks dropped).
+//! Each share-partition's state is persisted through the share coordinator
+//! (`share_coordinator.rs`, `__share_group_state`), as Kafka's `DefaultStatePersister` does: a
+//! leader without the share-partition in its cache reads it (`ReadShareGroupState`,
+//! `SharePartition.maybeInitialize`) before handing anything out, and writes it after every
+//! change a restart must not lose (`WriteShareGroupState` after an acknowledgement, a release,
+//! a lock expiry or a start-offset move). A leader under a new leader epoch reads it again, so
+//! a new leader continues from the persisted start offset, delivery counts and finished records;
+//! what was acquired and not yet written is handed out again as new.
 
-use super::share_partition::{AckType, LogBatch, RecordState, ShareLimits, SharePartition};
+use super::share_partition::{AckType, LogBatch, PersistedShareState, RecordState, ShareLimits, SharePartition};
 use super::*;
 use crate::sim::protocol::ShareFetchedPartition;
 use std::collections::BTreeSet;
@@ -47,7 +52,19 @@ pub struct ShareState {
     /// Per share group and member, its share session.
     pub(crate) sessions: BTreeMap<String, BTreeMap<String, ShareSession>>,
     pub(crate) delayed: BTreeMap<u64, DelayedShareFetch>,
+    /// `ReadShareGroupState` in flight: group, partition, correlation id, when sent.
+    #[serde(default)]
+    pub(crate) reads: Vec<(String, TopicPartition, u64, SimTime)>,
+    /// `WriteShareGroupState` in flight: correlation id, group, partition, the state, when sent.
+    #[serde(default)]
+    pub(crate) writes: Vec<(u64, String, TopicPartition, PersistedShareState, SimTime)>,
 }
+
+/// How long a persister request may go unanswered before it is sent again (the persister's
+/// request timeout, `PersisterStateManager`).
+const PERSISTER_TIMEOUT_MS: i64 = 5_000;
+/// The back-off before a failed write is sent again.
+const PERSISTER_BACKOFF_MS: i64 = 500;
 
 type Acks = Vec<(TopicPartition, Vec<(Offset, AckType)>)>;
 
@@ -78,6 +95,7 @@ impl BrokerStep<'_> {
             let parts = ack_errors.into_iter().map(|(tp, e)| empty_share_partition(tp, None, e)).collect();
             self.out.reply(reply, Response::ShareFetch { error: None, partitions: parts });
             self.try_complete_delayed_share_fetches();
+            self.flush_share_writes();
             return;
         }
         {
@@ -92,6 +110,7 @@ impl BrokerStep<'_> {
         if has_data || max_wait_ms <= 0 {
             self.out.reply(reply, Response::ShareFetch { error: None, partitions: parts });
             self.try_complete_delayed_share_fetches();
+            self.flush_share_writes();
             return;
         }
         let id = self.proc.next_delayed;
@@ -113,6 +132,7 @@ impl BrokerStep<'_> {
         self.out.timer(deadline, BrokerTimer::DelayedShareFetch(id));
         // Acknowledgements may have released records another parked fetch can take.
         self.try_complete_delayed_share_fetches();
+        self.flush_share_writes();
     }
 
     /// `KafkaApis.handleShareAcknowledgeRequest`.
@@ -130,32 +150,7 @@ impl BrokerStep<'_> {
         }
         self.out.reply(reply, Response::ShareAcknowledge { error: None, partitions: ack_errors });
         self.try_complete_delayed_share_fetches();
-    }
-
-    /// The leader's summary of share-partitions (Brokerlab's stand-in for the persisted
-    /// `ReadShareGroupStateSummary`).
-    pub(crate) fn handle_share_state_summary(
-        &mut self,
-        reply: ReplyTo,
-        group: String,
-        partitions: Vec<TopicPartition>,
-    ) {
-        let parts = partitions
-            .into_iter()
-            .map(|tp| {
-                let leading = self.proc.replicas.get(&tp).map(|r| r.is_leader()).unwrap_or(false);
-                let s = self
-                    .proc
-                    .share
-                    .partitions
-                    .get(&group)
-                    .and_then(|m| m.get(&tp))
-                    .filter(|_| leading)
-                    .map(|sp| (sp.start_offset, sp.leader_epoch, sp.delivery_complete_count()));
-                (tp, s)
-            })
-            .collect();
-        self.out.reply(reply, Response::ReadShareGroupStateSummary { partitions: parts });
+        self.flush_share_writes();
     }
 
     /// Applies a member's acknowledgements; the error per partition.
@@ -228,19 +223,25 @@ impl BrokerStep<'_> {
         }
         // The group's last session here closed (`ShareGroupListener.onGroupEmpty`): its
         // share-partitions leave the cache and are read back from the persister on the next
-        // fetch. One whose state was never written has nothing there: it starts again at
-        // `share.auto.offset.reset` (the latest offset).
+        // fetch (those with a write still to make stay until it is made). One whose state was
+        // never written has nothing there: it starts again at `share.auto.offset.reset` (the
+        // latest offset).
         if self.proc.share.sessions.get(group).map(|m| m.is_empty()).unwrap_or(true) {
             self.proc.share.sessions.remove(group);
+            self.flush_share_writes();
+            let writing: BTreeSet<TopicPartition> =
+                self.proc.share.writes.iter().filter(|w| w.1 == group).map(|w| w.2.clone()).collect();
             if let Some(m) = self.proc.share.partitions.get_mut(group) {
-                m.retain(|_, sp| sp.written);
+                m.retain(|tp, sp| sp.unpersisted.is_some() || writing.contains(tp));
             }
         }
     }
 
-    /// The share-partition of `group` on `tp`, created at the latest offset on first use, or
-    /// carried over (its locks dropped) when this broker leads again under a new epoch.
-    fn share_partition(&mut self, group: &str, tp: &TopicPartition) -> Result<&mut SharePartition, KafkaError> {
+    /// Whether the share-partition of `group` on `tp` is ready on this leader: cached, or read
+    /// from the share coordinator first (`SharePartitionManager.getOrCreateSharePartition`,
+    /// `SharePartition.maybeInitialize`: `Ok(false)` while the read is under way). A cached
+    /// one from an earlier leader epoch is dropped and read again.
+    fn ensure_share_partition(&mut self, group: &str, tp: &TopicPartition) -> Result<bool, KafkaError> {
         let Some(r) = self.proc.replicas.get(tp) else {
             let known = self.proc.image.partition(&tp.topic, tp.partition).is_some();
             return Err(if known {
@@ -254,25 +255,152 @@ impl BrokerStep<'_> {
         }
         let epoch = r.leader_epoch;
         let Some(log) = self.disk.logs.get(tp) else { return Err(KafkaError::NOT_LEADER_OR_FOLLOWER) };
+        let log_start = log.log_start_offset;
+        if let Some(m) = self.proc.share.partitions.get_mut(group) {
+            if m.get(tp).is_some_and(|sp| sp.leader_epoch != epoch) {
+                m.remove(tp);
+            }
+            if let Some(sp) = m.get_mut(tp) {
+                sp.on_log_start_offset(log_start);
+                return Ok(true);
+            }
+        }
+        self.read_share_state(group, tp, epoch);
+        Ok(false)
+    }
+
+    /// Sends `ReadShareGroupState` for a share-partition to its share coordinator, unless one is
+    /// under way.
+    fn read_share_state(&mut self, group: &str, tp: &TopicPartition, epoch: i32) {
+        let now = self.now;
+        self.proc.share.reads.retain(|r| now.ms_since(r.3) < PERSISTER_TIMEOUT_MS);
+        if self.proc.share.reads.iter().any(|r| r.0 == group && &r.1 == tp) {
+            return;
+        }
+        let Some(key) = self.proc.share_key(group, tp) else { return };
+        let Some(coordinator) = self.proc.share_coordinator_of(&key, self.env) else { return };
+        let corr = self.proc.corr.next_id();
+        self.proc.share.reads.push((group.to_string(), tp.clone(), corr, now));
+        self.out.request(
+            NodeAddr::Broker(coordinator),
+            corr,
+            Request::ReadShareGroupState { key, leader_epoch: epoch },
+        );
+    }
+
+    /// A `ReadShareGroupState` answer: the share-partition is initialized from it (unless this
+    /// broker no longer leads it), and parked fetches may go on.
+    pub(crate) fn on_share_read_response(
+        &mut self,
+        corr: u64,
+        error: Option<KafkaError>,
+        state: Option<PersistedShareState>,
+    ) {
+        let Some(i) = self.proc.share.reads.iter().position(|r| r.2 == corr) else { return };
+        let (group, tp, _, _) = self.proc.share.reads.remove(i);
+        if error.is_some() {
+            return;
+        }
+        let Some(r) = self.proc.replicas.get(&tp).filter(|r| r.is_leader()) else { return };
+        let epoch = r.leader_epoch;
+        let Some(log) = self.disk.logs.get(&tp) else { return };
         let (hw, log_start) = (log.high_watermark, log.log_start_offset);
-        let m = self.proc.share.partitions.entry(group.to_string()).or_default();
-        let sp = m.entry(tp.clone()).or_insert_with(|| {
-            // startOffsetDuringInitialization: share.auto.offset.reset=latest.
-            SharePartition::new(group, tp.clone(), epoch, hw, ShareLimits::default())
+        let m = self.proc.share.partitions.entry(group.clone()).or_default();
+        if let std::collections::btree_map::Entry::Vacant(slot) = m.entry(tp.clone()) {
+            let mut sp = SharePartition::from_persisted(&group, tp, epoch, state.as_ref(), hw, ShareLimits::default());
+            sp.on_log_start_offset(log_start);
+            slot.insert(sp);
+        }
+        self.try_complete_delayed_share_fetches();
+        self.flush_share_writes();
+    }
+
+    /// Sends `WriteShareGroupState` for every share-partition with a change to persist and no
+    /// write under way (`SharePartition.writeShareGroupState`); one that cannot go now (no share
+    /// coordinator) is tried again after a back-off.
+    pub(crate) fn flush_share_writes(&mut self) {
+        let now = self.now;
+        // A write unanswered for too long is taken as lost: its state goes again unless a newer
+        // one is waiting.
+        let mut lost = Vec::new();
+        self.proc.share.writes.retain(|w| {
+            let keep = now.ms_since(w.4) < PERSISTER_TIMEOUT_MS;
+            if !keep {
+                lost.push((w.1.clone(), w.2.clone(), w.3.clone()));
+            }
+            keep
         });
-        if sp.leader_epoch != epoch {
-            // Led again under a new epoch: what was acquired is no longer locked.
-            sp.leader_epoch = epoch;
-            for r in sp.records.values_mut() {
-                if r.state == RecordState::Acquired {
-                    r.state = RecordState::Available;
-                    r.member.clear();
-                    r.lock_until = None;
+        for (group, tp, state) in lost {
+            if let Some(sp) = self.proc.share.partitions.get_mut(&group).and_then(|m| m.get_mut(&tp)) {
+                sp.unpersisted.get_or_insert(state);
+            }
+        }
+        let mut todo: Vec<(String, TopicPartition)> = Vec::new();
+        for (group, m) in &self.proc.share.partitions {
+            for (tp, sp) in m {
+                if sp.unpersisted.is_some() && !self.proc.share.writes.iter().any(|w| &w.1 == group && &w.2 == tp) {
+                    todo.push((group.clone(), tp.clone()));
                 }
             }
         }
-        sp.on_log_start_offset(log_start);
-        Ok(sp)
+        let mut retry = false;
+        for (group, tp) in todo {
+            let Some(key) = self.proc.share_key(&group, &tp) else { continue };
+            let Some(coordinator) = self.proc.share_coordinator_of(&key, self.env) else {
+                retry = true;
+                continue;
+            };
+            let Some(state) = self
+                .proc
+                .share
+                .partitions
+                .get_mut(&group)
+                .and_then(|m| m.get_mut(&tp))
+                .and_then(|sp| sp.unpersisted.take())
+            else {
+                continue;
+            };
+            let corr = self.proc.corr.next_id();
+            self.proc.share.writes.push((corr, group, tp, state.clone(), now));
+            self.out.request(NodeAddr::Broker(coordinator), corr, Request::WriteShareGroupState { key, state });
+            self.out.timer(now.plus_ms(PERSISTER_TIMEOUT_MS), BrokerTimer::ShareLocks);
+        }
+        if retry {
+            self.out.timer(now.plus_ms(PERSISTER_BACKOFF_MS), BrokerTimer::ShareLocks);
+        }
+    }
+
+    /// A `WriteShareGroupState` answer. Fenced (`FENCED_STATE_EPOCH`, `FENCED_LEADER_EPOCH`):
+    /// the share-partition leaves the cache and is read again
+    /// (`SharePartitionManager.handleFencedSharePartitionException`); another error: the state
+    /// goes again after a back-off unless a newer one waits.
+    pub(crate) fn on_share_write_response(&mut self, corr: u64, error: Option<KafkaError>) {
+        let Some(i) = self.proc.share.writes.iter().position(|w| w.0 == corr) else { return };
+        let (_, group, tp, state, _) = self.proc.share.writes.remove(i);
+        match error {
+            None => {}
+            Some(KafkaError::FENCED_STATE_EPOCH | KafkaError::FENCED_LEADER_EPOCH) => {
+                if let Some(m) = self.proc.share.partitions.get_mut(&group) {
+                    m.remove(&tp);
+                }
+            }
+            Some(_) => {
+                if let Some(sp) = self.proc.share.partitions.get_mut(&group).and_then(|m| m.get_mut(&tp)) {
+                    sp.unpersisted.get_or_insert(state);
+                }
+                self.out.timer(self.now.plus_ms(PERSISTER_BACKOFF_MS), BrokerTimer::ShareLocks);
+            }
+        }
+        // A cache entry the group's emptiness left in place for this write may go now.
+        if !self.proc.share.sessions.contains_key(&group) {
+            let writing = self.proc.share.writes.iter().any(|w| w.1 == group && w.2 == tp);
+            if let Some(m) = self.proc.share.partitions.get_mut(&group) {
+                if m.get(&tp).is_some_and(|sp| sp.unpersisted.is_none()) && !writing {
+                    m.remove(&tp);
+                }
+            }
+        }
+        self.flush_share_writes();
     }
 
     /// Acquires records for a member on each partition; whether anything was acquired or
@@ -293,8 +421,19 @@ impl BrokerStep<'_> {
         for tp in partitions {
             let ack_error = ack_errors.iter().find(|(t, _)| t == tp).and_then(|(_, e)| *e);
             let hw = self.disk.logs.get(tp).map(|l| l.high_watermark).unwrap_or(0);
-            let from = match self.share_partition(group, tp) {
-                Ok(sp) => sp.next_fetch_offset(),
+            let from = match self.ensure_share_partition(group, tp) {
+                Ok(true) => match self.proc.share.partitions.get(group).and_then(|m| m.get(tp)) {
+                    Some(sp) => sp.next_fetch_offset(),
+                    None => continue,
+                },
+                Ok(false) => {
+                    // Still being read from the share coordinator: nothing to hand out yet.
+                    if ack_error.is_some() {
+                        has_data = true;
+                    }
+                    out.push(empty_share_partition(tp.clone(), None, ack_error));
+                    continue;
+                }
                 Err(e) => {
                     has_data = true;
                     out.push(empty_share_partition(tp.clone(), Some(e), ack_error));
@@ -420,6 +559,7 @@ impl BrokerStep<'_> {
         if any {
             self.try_complete_delayed_share_fetches();
         }
+        self.flush_share_writes();
     }
 }
 

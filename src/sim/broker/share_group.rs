@@ -381,6 +381,71 @@ impl GroupStep<'_> {
         }
     }
 
+    /// `GroupMetadataManager.alterShareGroupOffsets` (the coordinator's half): the group, created
+    /// if it does not exist (`getOrMaybeCreatePersistedShareGroup`), must have no members; the
+    /// topics' share-partitions count as initialized from now on.
+    pub(crate) fn alter_share_group_offsets(&mut self, group: &str, topics: Vec<String>) -> Response {
+        let fail =
+            |e: KafkaError, m: String| Response::AlterShareGroupOffsets { error: Some(e), error_message: Some(m) };
+        if let Some(e) = self.share_not_coordinator(group) {
+            return fail(e, e.message().to_string());
+        }
+        if !self.is_share_group(group) && self.coord.groups.get(group).is_some_and(|g| g.state != GroupState::Dead) {
+            return fail(KafkaError::GROUP_ID_NOT_FOUND, format!("Group {group} is not a share group."));
+        }
+        let g = self.coord.share_groups.entry(group.to_string()).or_insert_with(|| ShareGroup::new(group));
+        if !g.members.is_empty() {
+            return fail(KafkaError::NON_EMPTY_GROUP, format!("Share group {group} is not empty."));
+        }
+        g.initialized.extend(topics);
+        Response::AlterShareGroupOffsets { error: None, error_message: None }
+    }
+
+    /// `GroupMetadataManager.deleteShareGroupOffsets` (the coordinator's half): the empty group
+    /// forgets the topics; a topic that does not exist fails alone.
+    pub(crate) fn delete_share_group_offsets(&mut self, group: &str, topics: Vec<String>) -> Response {
+        let fail = |e: KafkaError, m: String| Response::DeleteShareGroupOffsets {
+            error: Some(e),
+            error_message: Some(m),
+            topics: vec![],
+        };
+        if let Some(e) = self.share_not_coordinator(group) {
+            return fail(e, e.message().to_string());
+        }
+        let known: Vec<bool> = topics.iter().map(|t| self.host.image().topics.contains_key(t)).collect();
+        let Some(g) = self.coord.share_groups.get_mut(group) else {
+            return fail(KafkaError::GROUP_ID_NOT_FOUND, format!("Group {group} not found."));
+        };
+        if !g.members.is_empty() {
+            return fail(KafkaError::NON_EMPTY_GROUP, format!("Share group {group} is not empty."));
+        }
+        let mut results = Vec::new();
+        for (t, known) in topics.into_iter().zip(known) {
+            if known {
+                g.initialized.remove(&t);
+                results.push((t, None));
+            } else {
+                results.push((t, Some(KafkaError::UNKNOWN_TOPIC_OR_PARTITION)));
+            }
+        }
+        Response::DeleteShareGroupOffsets { error: None, error_message: None, topics: results }
+    }
+
+    /// DeleteGroups of a share group (`GroupMetadataManager.deleteGroup`): only an empty one.
+    pub(crate) fn delete_share_group(&mut self, group: &str) -> Option<KafkaError> {
+        if self.coord.share_groups.get(group).is_some_and(|g| !g.members.is_empty()) {
+            return Some(KafkaError::NON_EMPTY_GROUP);
+        }
+        self.coord.share_groups.remove(group);
+        self.out.trace(TraceKind::GroupStateChanged {
+            group: group.to_string(),
+            state: "Dead".into(),
+            generation: -1,
+            reason: "deleted".into(),
+        });
+        None
+    }
+
     /// Whether a share group of that name exists here (the other group types share its name
     /// space).
     pub(crate) fn is_share_group(&self, group: &str) -> bool {

@@ -112,10 +112,46 @@ pub struct SharePartition {
     /// Every record from the SPSO to the SPEO that is in flight.
     pub records: BTreeMap<Offset, InFlight>,
     pub limits: ShareLimits,
-    /// Whether its state was ever written to the persister (an acknowledgement, a release, a
-    /// lock expiry: `writeShareGroupState`); acquiring alone writes nothing.
+    /// The state epoch the share coordinator gave it (`stateEpoch`): a write under an older
+    /// one is fenced.
     #[serde(default)]
-    pub written: bool,
+    pub state_epoch: i32,
+    /// The state to write to the share coordinator (`writeShareGroupState`), taken at the last
+    /// change that needs it (an acknowledgement, a release, a lock expiry; acquiring alone
+    /// writes nothing): the start offset as it was before the change and the records after
+    /// it, so the start offset a write carries moves with the next write.
+    #[serde(default)]
+    pub unpersisted: Option<PersistedShareState>,
+}
+
+/// A share-partition's state as the share coordinator keeps it in `__share_group_state`
+/// (`ShareSnapshotValue`): its state epoch, the leader epoch that wrote it, the start offset
+/// (-1: initialized, nothing started yet, `share.auto.offset.reset` applies) and its state
+/// batches `(first, last, delivery state, delivery count)` with Kafka's `RecordState` ids
+/// (AVAILABLE 0, ACKNOWLEDGED 2, ARCHIVED 4; an acquired record is written as available).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
+pub struct PersistedShareState {
+    pub state_epoch: i32,
+    pub leader_epoch: i32,
+    pub start_offset: Offset,
+    pub batches: Vec<(Offset, Offset, i8, i32)>,
+}
+
+impl PersistedShareState {
+    /// `ReadShareGroupStateSummary`'s figures: the start offset and the records finished at or
+    /// after it (`deliveryCompleteCount`); none while nothing was started.
+    pub fn summary(&self) -> Option<(Offset, i64)> {
+        if self.start_offset < 0 {
+            return None;
+        }
+        let done = self
+            .batches
+            .iter()
+            .filter(|b| b.2 == 2 || b.2 == 4)
+            .map(|b| (b.1 - b.0.max(self.start_offset) + 1).max(0))
+            .sum();
+        Some((self.start_offset, done))
+    }
 }
 
 /// A record batch of the log as acquisition sees it: its first and last offsets.
@@ -133,8 +169,81 @@ impl SharePartition {
             end_offset: start,
             records: BTreeMap::new(),
             limits,
-            written: false,
+            state_epoch: 0,
+            unpersisted: None,
         }
+    }
+
+    /// A share-partition initialized from its persisted state (`SharePartition.maybeInitialize`
+    /// with the `ReadShareGroupState` answer): no state or start offset -1 starts at `latest`
+    /// (`share.auto.offset.reset=latest`); otherwise the persisted start offset (not before the
+    /// log start) and its batches, acquired ones available again; the start offset then moves
+    /// past the finished records at its head.
+    pub fn from_persisted(
+        group: &str,
+        tp: TopicPartition,
+        leader_epoch: i32,
+        state: Option<&PersistedShareState>,
+        latest: Offset,
+        limits: ShareLimits,
+    ) -> Self {
+        let Some(st) = state.filter(|s| s.start_offset >= 0) else {
+            let mut sp = SharePartition::new(group, tp, leader_epoch, latest, limits);
+            sp.state_epoch = state.map(|s| s.state_epoch).unwrap_or(0);
+            return sp;
+        };
+        let mut sp = SharePartition::new(group, tp, leader_epoch, st.start_offset, limits);
+        sp.state_epoch = st.state_epoch;
+        for &(first, last, state, count) in &st.batches {
+            let first = first.max(st.start_offset);
+            for o in first..=last {
+                let state = match state {
+                    2 => RecordState::Acknowledged,
+                    4 => RecordState::Archived,
+                    _ => RecordState::Available,
+                };
+                sp.records.insert(
+                    o,
+                    InFlight {
+                        state,
+                        delivery_count: count,
+                        member: String::new(),
+                        lock_until: None,
+                        batch: (first, last),
+                    },
+                );
+            }
+            sp.end_offset = sp.end_offset.max(last);
+        }
+        sp.advance_start();
+        sp
+    }
+
+    /// The state to persist now: the current start offset and every record in flight.
+    fn snapshot(&self) -> PersistedShareState {
+        let mut batches: Vec<(Offset, Offset, i8, i32)> = Vec::new();
+        for (&o, r) in self.records.range(self.start_offset..) {
+            let state = match r.state {
+                RecordState::Acknowledged => 2,
+                RecordState::Archived => 4,
+                _ => 0,
+            };
+            match batches.last_mut() {
+                Some(b) if b.1 + 1 == o && b.2 == state && b.3 == r.delivery_count => b.1 = o,
+                _ => batches.push((o, o, state, r.delivery_count)),
+            }
+        }
+        PersistedShareState {
+            state_epoch: self.state_epoch,
+            leader_epoch: self.leader_epoch,
+            start_offset: self.start_offset,
+            batches,
+        }
+    }
+
+    /// A change to persist: taken before the start offset moves past finished records.
+    fn mark_changed(&mut self) {
+        self.unpersisted = Some(self.snapshot());
     }
 
     /// `throttleRecordsDeliveryLimit`: `max(2, ceil(limit / 2))`.
@@ -322,7 +431,6 @@ impl SharePartition {
             }
         }
         let limit = self.limits.delivery_count_limit;
-        self.written |= !acks.is_empty();
         for (o, t) in acks {
             if *o < self.start_offset {
                 continue;
@@ -337,6 +445,9 @@ impl SharePartition {
                 r.member.clear();
                 r.lock_until = None;
             }
+        }
+        if !acks.is_empty() {
+            self.mark_changed();
         }
         self.advance_start();
         Ok(())
@@ -356,7 +467,7 @@ impl SharePartition {
             }
         }
         if any {
-            self.written = true;
+            self.mark_changed();
             self.advance_start();
         }
         any
@@ -375,7 +486,7 @@ impl SharePartition {
             }
         }
         if !released.is_empty() {
-            self.written = true;
+            self.mark_changed();
             self.advance_start();
         }
         released
@@ -416,6 +527,7 @@ impl SharePartition {
         if self.end_offset < self.start_offset {
             self.end_offset = self.start_offset;
         }
+        self.mark_changed();
         self.advance_start();
     }
 

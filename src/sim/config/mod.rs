@@ -585,6 +585,14 @@ pub(crate) struct BrokerSettings {
     pub transaction_state_log_num_partitions: i32,
     pub transaction_state_log_replication_factor: i32,
     pub unclean_leader_election_interval_ms: i64,
+    /// `share.coordinator.state.topic.*` (`ShareCoordinatorConfig`): partitions, replication
+    /// factor and min.insync.replicas of `__share_group_state`.
+    #[serde(default = "default_share_state_topic")]
+    pub share_state_topic: (i32, i32, i32),
+}
+
+fn default_share_state_topic() -> (i32, i32, i32) {
+    (50, 3, 2)
 }
 
 impl BrokerSettings {
@@ -648,6 +656,11 @@ impl BrokerSettings {
             transaction_state_log_num_partitions: long("transaction.state.log.num.partitions") as i32,
             transaction_state_log_replication_factor: long("transaction.state.log.replication.factor") as i32,
             unclean_leader_election_interval_ms: long("unclean.leader.election.interval.ms"),
+            share_state_topic: (
+                long("share.coordinator.state.topic.num.partitions") as i32,
+                long("share.coordinator.state.topic.replication.factor") as i32,
+                long("share.coordinator.state.topic.min.isr") as i32,
+            ),
         }
     }
 }
