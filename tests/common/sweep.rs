@@ -514,7 +514,7 @@ pub fn run_mixed_schedule(seed: u64, fault_seconds: u64) -> (SweepOutcome, u64, 
     let n = 3 + rng.below(2);
     let mut acquired = 0u64;
     let mut start = |sim: &mut Sim, rng: &mut Pcg32, name: &str, i: usize| {
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             start_group_consumer(sim, name, consumer_protocol, false)
         } else {
             start_share_consumer(sim, rng, name)
