@@ -868,6 +868,110 @@ const flows = [
     },
   },
   {
+    name: 'the group panel: a KIP-848 scale-out member by member, then a share group with more consumers than partitions, all busy',
+    viewport: DESKTOP,
+    async run(page, { baseUrl }) {
+      await openApp(page, baseUrl);
+      await page.locator('[data-testid=broker-1]').waitFor();
+      // Step once: the clock pauses, and from here on only the typed commands move it
+      // (`sleep` runs the simulation for that long), so what the panel shows is what the
+      // commands made, at the moment the assertions read it.
+      await page.locator('[data-testid=step]').click();
+      await page.locator('[data-testid=play]', { hasText: 'Play' }).waitFor();
+      await typeCommand(page, 'kafka-topics --bootstrap-server localhost:9092 --create --topic events --partitions 6 --replication-factor 3');
+      await waitForConsole(page, 'Created topic events.');
+      await typeCommand(page, 'consumer start n1 --group fresh --topic events --protocol consumer');
+      await typeCommand(page, 'sleep 15s');
+      await page.locator('#tab-inspect').click();
+      // With nothing selected the inspector lists the groups; open the new one.
+      await page.locator('[data-testid=inspector-groups] button', { hasText: 'fresh' }).click();
+      const panel = page.locator('[data-testid=group-panel]');
+      await panel.waitFor();
+      await page.locator('[data-testid=group-member-n1] [data-testid=owned] li').nth(5).waitFor();
+      const epochBefore = Number((await panel.locator('.gpanel__meta').textContent()).match(/group epoch (\d+)/)[1]);
+      await typeCommand(page, 'consumer start n2 --group fresh --topic events --protocol consumer');
+      // One event at a time (Step) until the new target assignment takes partitions from n1:
+      // n1's next heartbeat may come at once, so a coarser step could miss the moment.
+      const revoking = page.locator('[data-testid=group-member-n1] [data-testid=to-revoke] li');
+      const stepButton = page.locator('[data-testid=step]');
+      for (let i = 0; i < 1500 && (await revoking.count()) === 0; i += 1) await stepButton.click();
+      assertEqual(await revoking.count(), 3, `n1 must revoke three partitions: ${await panel.textContent()}`);
+      const status = await page.locator('[data-testid=group-status]').textContent();
+      assert(status.includes('Rebalancing'), `the panel says partitions are moving: ${status}`);
+      const n1 = await page.locator('[data-testid=group-member-n1]').textContent();
+      assert(/keeps processing 3 partition\(s\) while it gives back 3/.test(n1), `n1 keeps what it keeps: ${n1}`);
+      assertEqual(await page.locator('[data-testid=group-member-n2] [data-testid=being-given] li').count(), 3, 'n2 is being given three partitions');
+      assertEqual(await page.locator('[data-testid=group-member-n2] [data-testid=owned] li').count(), 0, 'n2 owns nothing until n1 has released them');
+      const meta = await panel.locator('.gpanel__meta').textContent();
+      assert(Number(meta.match(/group epoch (\d+)/)[1]) > epochBefore, `the group epoch rose: ${meta}`);
+      await page.locator('[data-testid=group-member-n1]').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(screenshots, 'desktop-group-panel-rebalancing.png') });
+      // Settled: each owns three, nothing is moving, every member at the group epoch.
+      const settled = () => page.locator('[data-testid=group-status]', { hasText: 'every member owns what it was given' }).count();
+      for (let i = 0; i < 40 && (await settled()) === 0; i += 1) await typeCommand(page, 'sleep 500ms');
+      assertEqual(await settled(), 1, 'the group settles');
+      const groupEpoch = (await panel.locator('.gpanel__meta').textContent()).match(/group epoch (\d+)/)[1];
+      for (const m of ['n1', 'n2']) {
+        const member = page.locator(`[data-testid=group-member-${m}]`);
+        assertEqual(await member.locator('[data-testid=owned] li').count(), 3, `${m} owns three partitions`);
+        assertEqual(await member.locator('.gmember__epoch').textContent(), `epoch ${groupEpoch}`, `${m} is at the group epoch`);
+      }
+      await page.locator('[data-testid=group-member-n2]').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(screenshots, 'desktop-group-panel.png') });
+
+      // A share group: four share consumers on two partitions, slow enough that each always
+      // holds records.
+      await page.locator('.inspector__close').click();
+      await typeCommand(page, 'kafka-topics --bootstrap-server localhost:9092 --create --topic jobs --partitions 2 --replication-factor 3');
+      await waitForConsole(page, 'Created topic jobs.');
+      for (const w of ['w1', 'w2', 'w3', 'w4']) {
+        await typeCommand(page, `consumer start ${w} --group workers --topic jobs --share --processing 1s --consumer-property max.poll.records=2`);
+      }
+      await typeCommand(page, 'sleep 15s');
+      await typeCommand(page, 'producer start feed --topic jobs --rate 10/s --keys a,b,c,d,e,f,g,h');
+      await typeCommand(page, 'sleep 10s');
+      await page.locator('[data-testid=inspector-groups] button', { hasText: 'workers' }).click();
+      const share = page.locator('[data-testid=share-panel]');
+      await share.waitFor();
+      assertEqual(await page.locator('[data-testid=share-status]').textContent(), '4 of 4 member(s) busy: holding records under lock.', `every member is busy: ${await share.textContent()}`);
+      for (const w of ['w1', 'w2', 'w3', 'w4']) {
+        const m = page.locator(`[data-testid=share-member-${w}]`);
+        assertEqual(await m.locator('[data-testid=assigned] li').count(), 1, `${w} is assigned one partition`);
+        assert(/^busy: holds \d+ record\(s\) under lock$/.test(await m.locator('[data-testid=share-activity]').textContent()), `${w} is busy`);
+      }
+      for (const p of ['jobs-0', 'jobs-1']) {
+        const part = page.locator(`[data-testid=share-partition-${p}]`);
+        const held = await part.locator('.srec--acquired').allTextContents();
+        assert(held.length >= 2, `${p}: records acquired by two members: ${held}`);
+        for (const r of held) assert(/^\d+ ● w[1-4] · 1st · \d+ s$/.test(r), `${p}: an acquired record says who holds it, its delivery and its lock: ${r}`);
+        const holders = new Set(held.map((r) => r.match(/w[1-4]/)[0]));
+        assertEqual(holders.size, 2, `${p} is shared by two members at once`);
+        const spso = Number(await part.locator('[data-testid=spso]').textContent());
+        const first = Number(held[0].split(' ')[0]);
+        assert(spso <= first, `${p}: the start offset ${spso} is at or before the first record in flight ${first}`);
+      }
+      await page.locator('[data-testid=share-partition-jobs-0]').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(screenshots, 'desktop-share-panel.png') });
+      // w1 stalls: 40 s per record, longer than the 30 s lock. Its records go to the others as
+      // their 2nd delivery.
+      await typeCommand(page, 'consumer slow w1 40s');
+      const second = share.locator('.srec--acquired', { hasText: '2nd' });
+      for (let i = 0; i < 200 && (await second.count()) === 0; i += 1) await typeCommand(page, 'sleep 500ms');
+      assert((await second.count()) > 0, 'a record whose lock ran out was handed out again');
+      const again = await second.first().textContent();
+      assert(!again.includes('w1'), `another member holds it: ${again}`);
+      await second.first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(screenshots, 'desktop-share-panel-redelivered.png') });
+      await assertNoSidewaysScroll(page, DESKTOP);
+      await accessibility(page, 'the share group panel');
+      await page.setViewportSize(PHONE);
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      await share.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(screenshots, 'phone-share-panel.png') });
+      await assertNoSidewaysScroll(page, PHONE);
+    },
+  },
+  {
     name: 'accessibility (axe-core): no serious violation on the first screen, a lesson, Inspect and the console',
     viewport: DESKTOP,
     async run(page, { baseUrl }) {

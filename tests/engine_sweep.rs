@@ -96,3 +96,22 @@ fn share_groups_under_faults_show_no_anomalies() {
     }
     assert!(total > n * 20, "the share consumers read ({total} records acquired)");
 }
+
+/// Share groups in the mix (`common::sweep::run_mixed_schedule`): a consumer group (classic or
+/// KIP-848) and a share group read one topic together under the same faults. No invariant
+/// violation (the share-partitions' delivery limit and SPSO–SPEO bookkeeping, no partition owned
+/// twice in the consumer group at one epoch), no duplicate, reordering or lost acknowledged write
+/// in what the consumer group read, and both groups read.
+#[test]
+fn share_groups_in_the_mix_with_consumer_groups_under_faults_show_no_anomalies() {
+    let n = seeds();
+    let (mut consumed, mut acquired) = (0, 0);
+    for seed in 0..n {
+        let (out, c, a) = common::sweep::run_mixed_schedule(seed, 25);
+        assert_safe(seed, &out);
+        consumed += c;
+        acquired += a;
+    }
+    assert!(consumed > n * 20, "the consumer groups read ({consumed} records)");
+    assert!(acquired > n * 20, "the share consumers read ({acquired} records acquired)");
+}

@@ -417,9 +417,14 @@ fn step_moves_to_the_next_moment_and_says_what_happened() {
     let replayed = Scenario::from_console(lab.console()).replay().expect("replays");
     assert_eq!(replayed.sim().now(), lab.console().sim().now());
     assert_eq!(replayed.sim().trace_hash(), lab.console().sim().trace_hash());
-    // Playing clears the report.
+    // Playing clears the report, and so does a command (it moves the cluster on).
     let _ = lab.update(Event::TogglePlay);
     assert!(lab.view().step_report.is_none());
+    let _ = lab.update(Event::TogglePlay);
+    let _ = lab.update(Event::Step);
+    assert!(lab.view().step_report.is_some());
+    let _ = lab.update(Event::Typed("sleep 1s".into()));
+    assert!(lab.view().step_report.is_none(), "a command after a step clears its report");
 }
 
 #[test]

@@ -874,6 +874,10 @@ impl Lab {
     /// A line typed at the prompt: echoed like a terminal, then whatever it became.
     fn typed(&mut self, line: &str) {
         self.fork_if_past();
+        if self.console.prompt() == Prompt::Shell {
+            // A command moves the cluster on: the last step's report no longer says where it is.
+            self.step_report = None;
+        }
         let echo = match self.console.prompt() {
             Prompt::Shell => TermStream::Command,
             Prompt::Continuation | Prompt::ToolInput | Prompt::Busy => TermStream::Input,

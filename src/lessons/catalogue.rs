@@ -53,6 +53,8 @@ lessons![
     "33-fencing.md",
     "34-adding-brokers.md",
     "36-rebalance-without-stopping.md",
+    "38-share-groups.md",
+    "39-poison-message.md",
 ];
 
 /// (file name, contents) of every lesson file: the embedded ones, or with `lazy-lessons` those

@@ -123,6 +123,44 @@ pub enum GroupMetric {
     Generation,
 }
 
+/// A number measured on a share group (KIP-932), or on one of its share-partitions.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ShareMetric {
+    Members,
+    /// Members holding acquired records now.
+    Busy,
+    /// The share-partition start offset (SPSO).
+    Spso,
+    InFlight,
+    Available,
+    Acquired,
+    Archived,
+    /// The highest delivery count among the records in flight.
+    MaxDeliveries,
+}
+
+impl ShareMetric {
+    const ALL: &'static [(&'static str, ShareMetric, &'static str, bool)] = &[
+        ("members", ShareMetric::Members, "number of members", false),
+        ("busy", ShareMetric::Busy, "number of members holding records", false),
+        ("spso", ShareMetric::Spso, "share-partition start offset (SPSO)", true),
+        ("in-flight", ShareMetric::InFlight, "number of records in flight", true),
+        ("available", ShareMetric::Available, "number of available records in flight", true),
+        ("acquired", ShareMetric::Acquired, "number of acquired records", true),
+        ("archived", ShareMetric::Archived, "number of archived records in flight", true),
+        ("max-deliveries", ShareMetric::MaxDeliveries, "highest delivery count in flight", true),
+    ];
+    fn parse(s: &str) -> Option<(ShareMetric, bool)> {
+        Self::ALL.iter().find(|(n, _, _, _)| *n == s).map(|(_, m, _, p)| (*m, *p))
+    }
+    fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(_, m, _, _)| *m == self).map(|(n, _, _, _)| *n).unwrap_or("?")
+    }
+    fn words(self) -> &'static str {
+        Self::ALL.iter().find(|(_, m, _, _)| *m == self).map(|(_, _, w, _)| *w).unwrap_or("?")
+    }
+}
+
 /// What a broker or controller is doing.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum NodeState {
@@ -200,6 +238,10 @@ pub enum EventKind {
     LogCleaned,
     PartitionsAdded,
     Consumed,
+    /// A share-partition's acquisition lock ran out (`releaseAcquisitionLockOnTimeout`).
+    LockExpired,
+    /// A share group member acquired a record delivered before (delivery count 2 or more).
+    Redelivered,
 }
 
 impl EventKind {
@@ -230,6 +272,8 @@ impl EventKind {
         ("log-cleaned", EventKind::LogCleaned, "the log cleaner compacted a log"),
         ("partitions-added", EventKind::PartitionsAdded, "partitions were added to a topic"),
         ("consumed", EventKind::Consumed, "a consumer received records"),
+        ("lock-expired", EventKind::LockExpired, "a share group's record lock expired"),
+        ("redelivered", EventKind::Redelivered, "a share group member was given a record delivered before"),
     ];
     fn parse(s: &str) -> Option<EventKind> {
         Self::ALL.iter().find(|(n, _, _)| *n == s).map(|(_, k, _)| *k)
@@ -291,6 +335,8 @@ pub enum Goal {
     GroupState { group: String, state: String },
     /// `group G lag|members|idle|generation OP N`
     Group { group: String, metric: GroupMetric, op: Op, n: i64 },
+    /// A share group (`tp: None`) or one of its share-partitions.
+    Share { group: String, tp: Option<TopicPartition>, metric: ShareMetric, op: Op, n: i64 },
     /// `acked C OP N` / `failed C OP N`: a producer client's acknowledged or failed records;
     /// `consumed C OP N`: records a consumer client received.
     ClientCount { client: String, what: ClientCount, op: Op, n: i64 },
@@ -359,7 +405,7 @@ fn parse_op(s: &str) -> Result<Op, String> {
 
 const KINDS: &str = "topic-exists, topic-absent, partitions, rf, topic-config, records, leader, offline, online, \
 preferred-leaders, in-isr, not-in-isr, in-elr, not-in-elr, replicas, epoch, isr, hw, leo, log-start, uncommitted, lso, unstable, key-partitions, \
-broker, brokers, controller, group, acked, failed, consumed, event, ran";
+broker, brokers, controller, group, share, acked, failed, consumed, event, ran";
 
 impl Goal {
     /// Parses a predicate (the part before `|`).
@@ -483,6 +529,20 @@ impl Goal {
                     Goal::Group { group: w[1].to_string(), metric, op: parse_op(w[3])?, n: parse_int(w[4])? }
                 }
             }
+            "share" => {
+                let usage = "share G members|busy OP N, or share G TOPIC-P spso|in-flight|available|acquired|archived|max-deliveries OP N";
+                let (tp, m, rest) = match w.len() {
+                    5 => (None, w[2], &w[3..]),
+                    6 => (Some(parse_tp(w[2])?), w[3], &w[4..]),
+                    _ => return Err(format!("'{s}': expected {usage}")),
+                };
+                let (metric, per_partition) =
+                    ShareMetric::parse(m).ok_or_else(|| format!("'{m}': a share goal measures {usage}"))?;
+                if per_partition != tp.is_some() {
+                    return Err(format!("'{s}': expected {usage}"));
+                }
+                Goal::Share { group: w[1].to_string(), tp, metric, op: parse_op(rest[0])?, n: parse_int(rest[1])? }
+            }
             "acked" | "failed" | "consumed" => {
                 arity(4, &format!("{kind} CLIENT OP N"))?;
                 let what = match *kind {
@@ -554,6 +614,12 @@ impl Goal {
                 };
                 format!("The {m} of group {group} {} {n}", op.words())
             }
+            Goal::Share { group, tp: None, metric, op, n } => {
+                format!("The {} of share group {group} {} {n}", metric.words(), op.words())
+            }
+            Goal::Share { group, tp: Some(tp), metric, op, n } => {
+                format!("The {} of share group {group} on {tp} {} {n}", metric.words(), op.words())
+            }
             Goal::ClientCount { client, what, op, n } => {
                 let m = match what {
                     ClientCount::Acked => "records acknowledged to",
@@ -618,6 +684,12 @@ impl fmt::Display for Goal {
                     GroupMetric::Generation => "generation",
                 };
                 write!(f, "group {group} {m} {} {n}", op.symbol())
+            }
+            Goal::Share { group, tp: None, metric, op, n } => {
+                write!(f, "share {group} {} {} {n}", metric.name(), op.symbol())
+            }
+            Goal::Share { group, tp: Some(tp), metric, op, n } => {
+                write!(f, "share {group} {tp} {} {} {n}", metric.name(), op.symbol())
             }
             Goal::ClientCount { client, what, op, n } => {
                 let k = match what {
@@ -772,6 +844,28 @@ pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::
             };
             op.holds(v, *n)
         }
+        Goal::Share { group, tp, metric, op, n } => {
+            let all = crate::sim::view::share::share_groups(sim);
+            let Some(g) = all.iter().find(|g| &g.group == group) else { return false };
+            let v = match (tp, metric) {
+                (None, ShareMetric::Members) => g.members.len() as i64,
+                (None, ShareMetric::Busy) => g.busy() as i64,
+                (None, _) => return false,
+                (Some(tp), m) => {
+                    let Some(p) = g.partition(tp) else { return false };
+                    match m {
+                        ShareMetric::Spso => p.start_offset,
+                        ShareMetric::InFlight => p.in_flight(),
+                        ShareMetric::Available => p.available,
+                        ShareMetric::Acquired => p.acquired,
+                        ShareMetric::Archived => p.archived,
+                        ShareMetric::MaxDeliveries => p.max_delivery_count as i64,
+                        ShareMetric::Members | ShareMetric::Busy => return false,
+                    }
+                }
+            };
+            op.holds(v, *n)
+        }
         Goal::Event { .. } | Goal::Ran { .. } => false,
     }
 }
@@ -855,6 +949,13 @@ pub(crate) fn event_matches(kind: EventKind, filter: &Option<String>, ev: &Trace
         (EventKind::PartitionsAdded, TraceKind::PartitionsAdded { topic, .. }) => eq_filter(filter, topic),
         (EventKind::Consumed, TraceKind::Consumed { client, tp, count, .. }) => {
             *count > 0 && (filter.is_none() || eq_filter(filter, client) || tp_matches(filter, tp))
+        }
+        (EventKind::LockExpired, TraceKind::ShareLockExpired { group, tp, .. }) => {
+            filter.is_none() || eq_filter(filter, group) || tp_matches(filter, tp)
+        }
+        (EventKind::Redelivered, TraceKind::ShareAcquired { group, tp, ranges, .. }) => {
+            ranges.iter().any(|(_, _, d)| *d >= 2)
+                && (filter.is_none() || eq_filter(filter, group) || tp_matches(filter, tp))
         }
         _ => false,
     }

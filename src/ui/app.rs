@@ -346,7 +346,7 @@ impl App {
         };
         let side = match self.tab {
             SideTab::Inspect => {
-                html! { <Inspector detail={p.detail.clone()} selection={p.selection.clone()} groups={p.view.groups.clone()} /> }
+                html! { <Inspector detail={p.detail.clone()} selection={p.selection.clone()} groups={p.view.groups.clone()} share_groups={p.view.share_groups.clone()} /> }
             }
             SideTab::Events => html! { <Feed feed={p.feed.clone()} /> },
             SideTab::Charts => html! { <Charts samples={p.samples.clone()} view={p.view.clone()} /> },

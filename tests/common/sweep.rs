@@ -246,58 +246,101 @@ pub fn run_consumer_schedule(seed: u64, fault_seconds: u64) -> SweepOutcome {
     run_consumer_schedule_with(seed, fault_seconds, false)
 }
 
-/// The consumer sweep with the consumers in the classic protocol or, `consumer_protocol`, in
-/// KIP-848's (`group.protocol=consumer`: the coordinator's session and heartbeat interval).
-pub fn run_consumer_schedule_with(seed: u64, fault_seconds: u64, consumer_protocol: bool) -> SweepOutcome {
+/// The consumer configs of the consumer-group sweeps: the classic protocol or, with
+/// `consumer_protocol`, KIP-848's (`group.protocol=consumer`: the coordinator's session and
+/// heartbeat interval).
+fn group_consumer_config(
+    name: &str,
+    consumer_protocol: bool,
+    read_committed: bool,
+) -> brokerlab::sim::client::config::ConsumerConfig {
+    let mut m = if consumer_protocol {
+        props(&[
+            ("group.id", "g"),
+            ("group.protocol", "consumer"),
+            ("auto.offset.reset", "earliest"),
+            ("max.poll.interval.ms", "15000"),
+        ])
+    } else {
+        props(&[
+            ("group.id", "g"),
+            ("auto.offset.reset", "earliest"),
+            ("session.timeout.ms", "10000"),
+            ("heartbeat.interval.ms", "1000"),
+            ("max.poll.interval.ms", "15000"),
+        ])
+    };
+    m.insert("client.id".into(), name.into());
+    if read_committed {
+        m.insert("isolation.level".into(), "read_committed".into());
+    }
+    brokerlab::sim::client::config::ConsumerConfig::parse(&m).expect("valid")
+}
+
+/// A consumer-group member reading `t`.
+fn start_group_consumer(sim: &mut Sim, name: &str, consumer_protocol: bool, read_committed: bool) -> u32 {
+    let id =
+        sim.create_consumer(name, "localhost:9092", group_consumer_config(name, consumer_protocol, read_committed));
+    sim.with_consumer(id, |c, _, _| c.subscribe(vec!["t".into()]));
+    id
+}
+
+/// A share consumer of share group `sg` reading `t` (KIP-932), acknowledging with an
+/// acknowledgement type and a processing time drawn from `rng`.
+fn start_share_consumer(sim: &mut Sim, rng: &mut Pcg32, name: &str) -> u32 {
+    use brokerlab::sim::broker::share_partition::AckType;
     use brokerlab::sim::client::config::ConsumerConfig;
-    let mut rng = Pcg32::new(seed, 0xc0de);
-    let mut sim = Sim::new(seed, ClusterConfig { brokers: 3, ..ClusterConfig::default() }).expect("config");
-    sim.boot().expect("boot");
-    create_topic_assigned(
-        &mut sim,
-        "t",
-        vec![vec![1, 2, 3], vec![2, 3, 1], vec![3, 1, 2]],
-        &[("min.insync.replicas", "2")],
-    );
+    use brokerlab::sim::client::consumer::share::ShareClient;
+    let acks = [AckType::Accept, AckType::Accept, AckType::Release, AckType::Reject];
+    let ack = acks[rng.below(4) as usize];
+    let processing = i64::from(rng.below(30));
+    let mut m = props(&[("group.id", "sg")]);
+    m.insert("client.id".into(), name.into());
+    let id = sim.create_consumer(name, "localhost:9092", ConsumerConfig::parse(&m).expect("valid"));
+    sim.with_consumer(id, |c, _, _| {
+        c.share = Some(ShareClient { implicit_ack: Some(ack), ..Default::default() });
+        c.app.processing_ms_per_record = processing;
+        c.subscribe(vec!["t".into()]);
+    });
+    id
+}
+
+/// Records the share consumer `id` acquired so far (0 for any other client).
+fn share_acquired(sim: &mut Sim, id: u32) -> u64 {
+    sim.consumer_mut(id).and_then(|c| c.share.as_ref().map(|s| s.acquired_total)).unwrap_or(0)
+}
+
+/// The readers' schedule every group sweep shares: topic `t` with `partitions` partitions (RF 3,
+/// min.insync.replicas 2), an acks=all producer writing a keyed record every 50–250 ms, `n`
+/// readers started by `start(sim, rng, name, i)` (named `{prefix}{i}`), and from
+/// `first_fault_ms` on a fault every 1.5–4.5 s: a broker crash or restart, a cut link between
+/// brokers or between a reader and a broker, a heal, a reader that crashes (`crashed` is told,
+/// and a new instance of the same kind takes its place: `start` with its index) or that stops
+/// and resumes polling. Then everything heals and settles. Returns the producer and the readers.
+fn run_readers(
+    sim: &mut Sim,
+    rng: &mut Pcg32,
+    shape: Readers,
+    start: &mut dyn FnMut(&mut Sim, &mut Pcg32, &str, usize) -> u32,
+    crashed: &mut dyn FnMut(&mut Sim, u32),
+) -> (u32, Vec<(String, u32)>) {
+    let Readers { seed, fault_seconds, partitions, prefix, n, first_fault_ms } = shape;
+    let assignment: Vec<Vec<i32>> =
+        (0..partitions).map(|p| vec![1 + p % 3, 1 + (p + 1) % 3, 1 + (p + 2) % 3]).collect();
+    create_topic_assigned(sim, "t", assignment, &[("min.insync.replicas", "2")]);
     let p = producer(
-        &mut sim,
+        sim,
         "p",
         &[("acks", "all"), ("request.timeout.ms", "4000"), ("delivery.timeout.ms", "20000"), ("linger.ms", "0")],
     );
-    let read_committed = rng.below(2) == 0;
-    let consumer_props = |name: &str| {
-        let mut m = if consumer_protocol {
-            props(&[
-                ("group.id", "g"),
-                ("group.protocol", "consumer"),
-                ("auto.offset.reset", "earliest"),
-                ("max.poll.interval.ms", "15000"),
-            ])
-        } else {
-            props(&[
-                ("group.id", "g"),
-                ("auto.offset.reset", "earliest"),
-                ("session.timeout.ms", "10000"),
-                ("heartbeat.interval.ms", "1000"),
-                ("max.poll.interval.ms", "15000"),
-            ])
-        };
-        m.insert("client.id".into(), name.into());
-        if read_committed {
-            m.insert("isolation.level".into(), "read_committed".into());
-        }
-        ConsumerConfig::parse(&m).expect("valid")
-    };
-    let n = 2 + rng.below(2);
-    let mut consumers: Vec<(String, u32)> = Vec::new();
-    for i in 0..n {
-        let name = format!("c{i}");
-        let id = sim.create_consumer(&name, "localhost:9092", consumer_props(&name));
-        sim.with_consumer(id, |c, _, _| c.subscribe(vec!["t".into()]));
-        consumers.push((name, id));
+    let mut readers: Vec<(String, u32)> = Vec::new();
+    for i in 0..n as usize {
+        let name = format!("{prefix}{i}");
+        let id = start(sim, rng, &name, i);
+        readers.push((name, id));
     }
     let end = sim.now().plus_ms((fault_seconds * 1000) as i64);
-    let mut next_fault = sim.now().plus_ms(2000);
+    let mut next_fault = sim.now().plus_ms(first_fault_ms);
     let mut i = 0u64;
     let mut generation = 0u32;
     while sim.now() < end {
@@ -318,7 +361,7 @@ pub fn run_consumer_schedule_with(seed: u64, fault_seconds: u64, consumer_protoc
         if sim.now() >= next_fault {
             next_fault = sim.now().plus_ms(1500 + i64::from(rng.below(3000)));
             let b = 1 + rng.below(3) as i32;
-            let k = rng.below(consumers.len() as u32) as usize;
+            let k = rng.below(readers.len() as u32) as usize;
             match rng.below(8) {
                 0 => {
                     let alive = sim.brokers().values().filter(|n| n.proc.is_some()).count();
@@ -332,17 +375,20 @@ pub fn run_consumer_schedule_with(seed: u64, fault_seconds: u64, consumer_protoc
                     }
                 }
                 3 => {
-                    // A consumer crashes; a new instance of the application starts.
-                    let (name, id) = consumers[k].clone();
+                    // A reader crashes (a share consumer's records stay locked until their
+                    // locks expire); a new instance of the application starts.
+                    let (name, id) = readers[k].clone();
+                    crashed(sim, id);
                     let _ = sim.crash_client(id);
                     generation += 1;
                     let fresh = format!("{name}-{generation}");
-                    let nid = sim.create_consumer(&fresh, "localhost:9092", consumer_props(&fresh));
-                    sim.with_consumer(nid, |c, _, _| c.subscribe(vec!["t".into()]));
-                    consumers[k] = (fresh, nid);
+                    let nid = start(sim, rng, &fresh, k);
+                    readers[k] = (fresh, nid);
                 }
                 4 => {
-                    let id = consumers[k].1;
+                    // A stalled application: a consumer's partitions move on after
+                    // max.poll.interval.ms, a share consumer's records when their locks expire.
+                    let id = readers[k].1;
                     let paused = sim.clients().get(&id).map(|c| c.paused).unwrap_or(false);
                     let _ = sim.pause_client(id, !paused);
                 }
@@ -352,7 +398,7 @@ pub fn run_consumer_schedule_with(seed: u64, fault_seconds: u64, consumer_protoc
                 }
                 6 => sim.net_mut().heal(None),
                 _ => {
-                    let id = consumers[k].1;
+                    let id = readers[k].1;
                     let c = NodeAddr::Client(id);
                     sim.net_mut().rule_mut(c, NodeAddr::Broker(b)).cut = true;
                     sim.net_mut().rule_mut(NodeAddr::Broker(b), c).cut = true;
@@ -360,24 +406,30 @@ pub fn run_consumer_schedule_with(seed: u64, fault_seconds: u64, consumer_protoc
             }
         }
     }
-    heal_all(&mut sim);
-    for (_, id) in &consumers {
+    heal_all(sim);
+    for (_, id) in &readers {
         let _ = sim.pause_client(*id, false);
     }
     sim.run_for_ms(settle_ms().max(60_000));
     sim.check_healed();
+    (p, readers)
+}
+
+/// The shape of a group sweep: its seed and length, the topic's partitions, the readers' names
+/// and number, when the first fault comes.
+struct Readers {
+    seed: u64,
+    fault_seconds: u64,
+    partitions: i32,
+    prefix: &'static str,
+    n: u32,
+    first_fault_ms: i64,
+}
+
+/// What a group sweep found, after the probe writes.
+fn outcome(sim: &mut Sim, p: u32, partitions: i32) -> SweepOutcome {
     let acked = sim.producer_mut(p).map(|p| p.acked).unwrap_or(0);
-    let probe_failures = probe(&mut sim, "t", 3);
-    let consumed = sim.checker().history.consumed;
-    if std::env::var("SWEEP_DUMP").is_ok() {
-        println!("{}", dump(&sim));
-        for (name, id) in &consumers {
-            if let Some(c) = sim.consumer_mut(*id) {
-                println!("{name}: {:?}", c.group);
-            }
-        }
-    }
-    assert!(consumed > 0 || acked == 0, "reproduce with seed={seed}: the consumers read nothing");
+    let probe_failures = probe(sim, "t", partitions);
     SweepOutcome {
         findings: sim.checker().findings.clone(),
         probe_failures,
@@ -387,6 +439,38 @@ pub fn run_consumer_schedule_with(seed: u64, fault_seconds: u64, consumer_protoc
     }
 }
 
+/// The consumer sweep with the consumers in the classic protocol or, `consumer_protocol`, in
+/// KIP-848's (`group.protocol=consumer`: the coordinator's session and heartbeat interval).
+pub fn run_consumer_schedule_with(seed: u64, fault_seconds: u64, consumer_protocol: bool) -> SweepOutcome {
+    let mut rng = Pcg32::new(seed, 0xc0de);
+    let mut sim = Sim::new(seed, ClusterConfig { brokers: 3, ..ClusterConfig::default() }).expect("config");
+    sim.boot().expect("boot");
+    let read_committed = rng.below(2) == 0;
+    let n = 2 + rng.below(2);
+    let mut start = |sim: &mut Sim, _: &mut Pcg32, name: &str, _: usize| {
+        start_group_consumer(sim, name, consumer_protocol, read_committed)
+    };
+    let (p, consumers) = run_readers(
+        &mut sim,
+        &mut rng,
+        Readers { seed, fault_seconds, partitions: 3, prefix: "c", n, first_fault_ms: 2000 },
+        &mut start,
+        &mut |_, _| {},
+    );
+    let out = outcome(&mut sim, p, 3);
+    if std::env::var("SWEEP_DUMP").is_ok() {
+        println!("{}", dump(&sim));
+        for (name, id) in &consumers {
+            if let Some(c) = sim.consumer_mut(*id) {
+                println!("{name}: {:?}", c.group);
+            }
+        }
+    }
+    let consumed = sim.checker().history.consumed;
+    assert!(consumed > 0 || out.acked == 0, "reproduce with seed={seed}: the consumers read nothing");
+    out
+}
+
 /// KIP-932: share consumers (2 to 4, more than the topic's partitions half the time) reading
 /// one topic as a share group while brokers crash and restart, links are cut, consumers crash,
 /// stall (their acquisition locks expire) or release and reject what they read. The checker
@@ -394,131 +478,59 @@ pub fn run_consumer_schedule_with(seed: u64, fault_seconds: u64, consumer_protoc
 /// record delivered more often than `group.share.delivery.count.limit`, none between the SPSO
 /// and the SPEO in no state. Returns the outcome and the records the share consumers acquired.
 pub fn run_share_schedule(seed: u64, fault_seconds: u64) -> (SweepOutcome, u64) {
-    use brokerlab::sim::broker::share_partition::AckType;
-    use brokerlab::sim::client::config::ConsumerConfig;
-    use brokerlab::sim::client::consumer::share::ShareClient;
     let mut rng = Pcg32::new(seed, 0x5a4e);
     let mut sim = Sim::new(seed, ClusterConfig { brokers: 3, ..ClusterConfig::default() }).expect("config");
     sim.boot().expect("boot");
     let partitions = 1 + rng.below(3) as i32;
-    let assignment: Vec<Vec<i32>> =
-        (0..partitions).map(|p| vec![1 + p % 3, 1 + (p + 1) % 3, 1 + (p + 2) % 3]).collect();
-    create_topic_assigned(&mut sim, "t", assignment, &[("min.insync.replicas", "2")]);
-    let p = producer(
-        &mut sim,
-        "p",
-        &[("acks", "all"), ("request.timeout.ms", "4000"), ("delivery.timeout.ms", "20000"), ("linger.ms", "0")],
-    );
-    let acks = [AckType::Accept, AckType::Accept, AckType::Release, AckType::Reject];
-    let start_consumer = |sim: &mut Sim, name: &str, ack: AckType, processing: i64| {
-        let mut m = props(&[("group.id", "sg")]);
-        m.insert("client.id".into(), name.into());
-        let id = sim.create_consumer(name, "localhost:9092", ConsumerConfig::parse(&m).expect("valid"));
-        sim.with_consumer(id, |c, _, _| {
-            c.share = Some(ShareClient { implicit_ack: Some(ack), ..Default::default() });
-            c.app.processing_ms_per_record = processing;
-            c.subscribe(vec!["t".into()]);
-        });
-        id
-    };
     let n = 2 + rng.below(3);
-    let mut consumers: Vec<(String, u32)> = Vec::new();
-    for i in 0..n {
-        let name = format!("s{i}");
-        let ack = acks[rng.below(4) as usize];
-        let id = start_consumer(&mut sim, &name, ack, i64::from(rng.below(30)));
-        consumers.push((name, id));
-    }
-    let end = sim.now().plus_ms((fault_seconds * 1000) as i64);
-    let mut next_fault = sim.now().plus_ms(8000);
-    let mut i = 0u64;
-    let mut generation = 0u32;
     let mut acquired = 0u64;
-    let count_acquired = |sim: &mut Sim, id: u32| {
-        sim.consumer_mut(id).and_then(|c| c.share.as_ref().map(|s| s.acquired_total)).unwrap_or(0)
-    };
-    while sim.now() < end {
-        let _ = sim.produce(
-            p,
-            brokerlab::sim::client::producer::ProducerRecord {
-                topic: "t".into(),
-                partition: None,
-                key: Some(brokerlab::sim::record::bytes(format!("k{}", i % 7).as_bytes())),
-                value: Some(brokerlab::sim::record::bytes(format!("{seed}-{i}").as_bytes())),
-                headers: vec![],
-                timestamp: None,
-            },
-        );
-        i += 1;
-        sim.run_for_ms(50 + u64::from(rng.below(150)));
-        sim.take_completions(p);
-        if sim.now() >= next_fault {
-            next_fault = sim.now().plus_ms(1500 + i64::from(rng.below(3000)));
-            let b = 1 + rng.below(3) as i32;
-            let k = rng.below(consumers.len() as u32) as usize;
-            match rng.below(8) {
-                0 => {
-                    let alive = sim.brokers().values().filter(|n| n.proc.is_some()).count();
-                    if alive > 2 && sim.brokers()[&b].proc.is_some() {
-                        let _ = sim.kill_broker(b);
-                    }
-                }
-                1 | 2 => {
-                    if sim.brokers()[&b].proc.is_none() {
-                        let _ = sim.start_broker(b);
-                    }
-                }
-                3 => {
-                    // A share consumer crashes (its records stay locked until their locks
-                    // expire); a new one starts.
-                    let (name, id) = consumers[k].clone();
-                    acquired += count_acquired(&mut sim, id);
-                    let _ = sim.crash_client(id);
-                    generation += 1;
-                    let fresh = format!("{name}-{generation}");
-                    let ack = acks[rng.below(4) as usize];
-                    let nid = start_consumer(&mut sim, &fresh, ack, i64::from(rng.below(30)));
-                    consumers[k] = (fresh, nid);
-                }
-                4 => {
-                    // A stalled application: what it holds goes to others when the locks expire.
-                    let id = consumers[k].1;
-                    let paused = sim.clients().get(&id).map(|c| c.paused).unwrap_or(false);
-                    let _ = sim.pause_client(id, !paused);
-                }
-                5 => {
-                    let other = 1 + (b % 3);
-                    sim.net_mut().rule_mut(NodeAddr::Broker(b), NodeAddr::Broker(other)).cut = true;
-                }
-                6 => sim.net_mut().heal(None),
-                _ => {
-                    let id = consumers[k].1;
-                    let c = NodeAddr::Client(id);
-                    sim.net_mut().rule_mut(c, NodeAddr::Broker(b)).cut = true;
-                    sim.net_mut().rule_mut(NodeAddr::Broker(b), c).cut = true;
-                }
-            }
+    let mut start = |sim: &mut Sim, rng: &mut Pcg32, name: &str, _: usize| start_share_consumer(sim, rng, name);
+    let mut crashed = |sim: &mut Sim, id: u32| acquired += share_acquired(sim, id);
+    let (p, consumers) = run_readers(
+        &mut sim,
+        &mut rng,
+        Readers { seed, fault_seconds, partitions, prefix: "s", n, first_fault_ms: 8000 },
+        &mut start,
+        &mut crashed,
+    );
+    for (_, id) in &consumers {
+        acquired += share_acquired(&mut sim, *id);
+    }
+    (outcome(&mut sim, p, partitions), acquired)
+}
+
+/// Share groups in the mix: a consumer group (classic or KIP-848, by seed) and a share group
+/// read the same topic at once, under the same faults — the group coordinator serves both
+/// kinds of group, and the partition leaders serve Fetch and ShareFetch side by side. Readers
+/// alternate: even ones are consumer-group members, odd ones share consumers; a crashed reader
+/// is replaced by one of its kind. Returns the outcome, the records the consumer group read
+/// (the history checker's count) and those the share consumers acquired.
+pub fn run_mixed_schedule(seed: u64, fault_seconds: u64) -> (SweepOutcome, u64, u64) {
+    let mut rng = Pcg32::new(seed, 0x313c);
+    let mut sim = Sim::new(seed, ClusterConfig { brokers: 3, ..ClusterConfig::default() }).expect("config");
+    sim.boot().expect("boot");
+    let partitions = 1 + rng.below(3) as i32;
+    let consumer_protocol = rng.below(2) == 0;
+    let n = 3 + rng.below(2);
+    let mut acquired = 0u64;
+    let mut start = |sim: &mut Sim, rng: &mut Pcg32, name: &str, i: usize| {
+        if i.is_multiple_of(2) {
+            start_group_consumer(sim, name, consumer_protocol, false)
+        } else {
+            start_share_consumer(sim, rng, name)
         }
+    };
+    let mut crashed = |sim: &mut Sim, id: u32| acquired += share_acquired(sim, id);
+    let (p, readers) = run_readers(
+        &mut sim,
+        &mut rng,
+        Readers { seed, fault_seconds, partitions, prefix: "r", n, first_fault_ms: 4000 },
+        &mut start,
+        &mut crashed,
+    );
+    for (_, id) in &readers {
+        acquired += share_acquired(&mut sim, *id);
     }
-    heal_all(&mut sim);
-    for (_, id) in &consumers {
-        let _ = sim.pause_client(*id, false);
-    }
-    sim.run_for_ms(settle_ms().max(60_000));
-    sim.check_healed();
-    for (_, id) in &consumers {
-        acquired += count_acquired(&mut sim, *id);
-    }
-    let acked = sim.producer_mut(p).map(|p| p.acked).unwrap_or(0);
-    let probe_failures = probe(&mut sim, "t", partitions);
-    (
-        SweepOutcome {
-            findings: sim.checker().findings.clone(),
-            probe_failures,
-            acked,
-            trace_hash: sim.trace_hash(),
-            events: sim.events_processed(),
-        },
-        acquired,
-    )
+    let consumed = sim.checker().history.consumed;
+    (outcome(&mut sim, p, partitions), consumed, acquired)
 }

@@ -219,6 +219,40 @@ pub struct GroupClient {
 }
 
 impl GroupClient {
+    /// Joins as a new member (KIP-848 and share heartbeats alike): a member id of its own
+    /// (`AbstractMembershipManager`: the client generates it, KIP-1082), epoch 0 and a full
+    /// heartbeat.
+    pub(crate) fn join_as_new_member(&mut self, rng: &mut Pcg32) {
+        if self.member_id.is_empty() {
+            self.member_id = crate::sim::types::TopicId::random(rng).to_string();
+        }
+        self.state = MemberState::Joining;
+        self.generation = 0;
+        self.cg.send_full = true;
+        self.heartbeat_inflight = None;
+    }
+
+    /// A heartbeat request `corr` was sent: the next one is due an interval later.
+    pub(crate) fn heartbeat_sent(&mut self, now: SimTime, corr: u64) {
+        self.heartbeat_inflight = Some(corr);
+        self.next_heartbeat = now.plus_ms(self.cg.interval_ms.max(1));
+    }
+
+    /// A heartbeat answered without error (`ConsumerHeartbeatRequestManager` and
+    /// `ShareHeartbeatRequestManager.onResponse` alike): the member id and epoch the coordinator
+    /// gave, its heartbeat interval, and only what changes in the next request.
+    pub(crate) fn heartbeat_accepted(&mut self, now: SimTime, member_id: String, member_epoch: i32, interval_ms: i64) {
+        if !member_id.is_empty() {
+            self.member_id = member_id;
+        }
+        self.generation = member_epoch;
+        if interval_ms > 0 {
+            self.cg.interval_ms = interval_ms;
+        }
+        self.next_heartbeat = now.plus_ms(self.cg.interval_ms.max(1));
+        self.cg.send_full = false;
+    }
+
     /// Whether `corr` answers the heartbeat in flight (KIP-848 and share heartbeats alike): the
     /// answer to a leave heartbeat, or to one superseded, is dropped.
     pub(crate) fn take_heartbeat_reply(&mut self, corr: u64) -> bool {
@@ -302,6 +336,22 @@ pub struct Consumer {
 }
 
 impl Consumer {
+    /// FindCoordinator for the group while its coordinator is unknown, one at a time and after
+    /// the backoff (`AbstractCoordinator.lookupCoordinator`, `CoordinatorRequestManager`):
+    /// classic, KIP-848 and share members alike.
+    pub(super) fn find_group_coordinator(&mut self, now: SimTime, out: &mut ClientOut) {
+        let Some(g) = &mut self.group else { return };
+        if g.find_inflight.is_none() && now >= g.find_backoff {
+            if let Some(node) = self.meta.pick_node() {
+                let corr = self.corr.next_id();
+                g.find_inflight = Some(corr);
+                g.find_node = Some(node);
+                out.request(node, corr, Request::FindCoordinator { key: g.group_id.clone(), transaction: false });
+                out.timer(now.plus_ms(self.cfg.request_timeout_ms), ClientTimer::RequestTimeout(corr));
+            }
+        }
+    }
+
     pub(crate) fn new(
         id: u32,
         client_id: String,
@@ -1442,15 +1492,7 @@ impl Consumer {
         }
         // Find the coordinator.
         if g.coordinator.is_none() {
-            if g.find_inflight.is_none() && now >= g.find_backoff {
-                if let Some(node) = self.meta.pick_node() {
-                    let corr = self.corr.next_id();
-                    g.find_inflight = Some(corr);
-                    g.find_node = Some(node);
-                    out.request(node, corr, Request::FindCoordinator { key: g.group_id.clone(), transaction: false });
-                    out.timer(now.plus_ms(self.cfg.request_timeout_ms), ClientTimer::RequestTimeout(corr));
-                }
-            }
+            self.find_group_coordinator(now, out);
             return;
         }
         let coordinator = g.coordinator.expect("known");

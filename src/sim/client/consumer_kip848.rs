@@ -18,7 +18,7 @@ use crate::sim::protocol::{Request, Response};
 use crate::sim::sort::CompactCollect;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::{NodeAddr, TopicId, TopicPartition};
+use crate::sim::types::{NodeAddr, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -83,21 +83,15 @@ impl Consumer {
             return;
         }
         if g.coordinator.is_none() {
-            self.find_coordinator(now, out);
+            self.find_group_coordinator(now, out);
             return;
         }
         let g = self.group.as_mut().expect("group");
         // Join from poll(), or at once after being fenced.
         if g.state == MemberState::Unjoined && (app_polling || g.cg.rejoin_now) {
-            if g.member_id.is_empty() {
-                g.member_id = TopicId::random(&mut self.rng).to_string();
-            }
-            g.state = MemberState::Joining;
-            g.generation = 0;
-            g.cg.send_full = true;
+            g.join_as_new_member(&mut self.rng);
             g.cg.rejoin_now = false;
             g.rebalances += 1;
-            g.heartbeat_inflight = None;
         }
         let g = self.group.as_mut().expect("group");
         let due = g.cg.ack_needed || g.state == MemberState::Joining || now >= g.next_heartbeat;
@@ -107,19 +101,6 @@ impl Consumer {
             && due
         {
             self.send_heartbeat(now, out);
-        }
-    }
-
-    fn find_coordinator(&mut self, now: SimTime, out: &mut ClientOut) {
-        let Some(g) = &mut self.group else { return };
-        if g.find_inflight.is_none() && now >= g.find_backoff {
-            if let Some(node) = self.meta.pick_node() {
-                let corr = self.corr.next_id();
-                g.find_inflight = Some(corr);
-                g.find_node = Some(node);
-                out.request(node, corr, Request::FindCoordinator { key: g.group_id.clone(), transaction: false });
-                out.timer(now.plus_ms(self.cfg.request_timeout_ms), ClientTimer::RequestTimeout(corr));
-            }
         }
     }
 
@@ -144,11 +125,10 @@ impl Consumer {
         let subscription_changed = g.cg.sent_topics.as_ref() != Some(&subscribed);
         let owned_changed = g.cg.sent_owned.as_ref() != Some(&owned);
         let corr = self.corr.next_id();
-        g.heartbeat_inflight = Some(corr);
+        g.heartbeat_sent(now, corr);
         g.cg.inflight_owned = owned.clone();
         g.cg.inflight_topics = subscribed.clone();
         g.cg.ack_needed = false;
-        g.next_heartbeat = now.plus_ms(g.cg.interval_ms.max(1));
         out.request(
             NodeAddr::Broker(c),
             corr,
@@ -235,15 +215,7 @@ impl Consumer {
         }
         match error {
             None => {
-                if !member_id.is_empty() {
-                    g.member_id = member_id;
-                }
-                g.generation = member_epoch;
-                if interval_ms > 0 {
-                    g.cg.interval_ms = interval_ms;
-                }
-                g.next_heartbeat = now.plus_ms(g.cg.interval_ms.max(1));
-                g.cg.send_full = false;
+                g.heartbeat_accepted(now, member_id, member_epoch, interval_ms);
                 g.cg.sent_owned = Some(std::mem::take(&mut g.cg.inflight_owned));
                 g.cg.sent_topics = Some(std::mem::take(&mut g.cg.inflight_topics));
                 if g.state == MemberState::Joining {

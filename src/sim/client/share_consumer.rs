@@ -21,7 +21,7 @@ use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::protocol::{Request, Response, ShareFetchedPartition};
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
-use crate::sim::types::{BrokerId, NodeAddr, Offset, TopicId, TopicPartition};
+use crate::sim::types::{BrokerId, NodeAddr, Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -106,25 +106,11 @@ impl Consumer {
             return;
         }
         if g.coordinator.is_none() {
-            if g.find_inflight.is_none() && now >= g.find_backoff {
-                if let Some(node) = self.meta.pick_node() {
-                    let corr = self.corr.next_id();
-                    g.find_inflight = Some(corr);
-                    g.find_node = Some(node);
-                    out.request(node, corr, Request::FindCoordinator { key: g.group_id.clone(), transaction: false });
-                    out.timer(now.plus_ms(self.cfg.request_timeout_ms), ClientTimer::RequestTimeout(corr));
-                }
-            }
+            self.find_group_coordinator(now, out);
             return;
         }
         if g.state == MemberState::Unjoined {
-            if g.member_id.is_empty() {
-                g.member_id = TopicId::random(&mut self.rng).to_string();
-            }
-            g.state = MemberState::Joining;
-            g.generation = 0;
-            g.cg.send_full = true;
-            g.heartbeat_inflight = None;
+            g.join_as_new_member(&mut self.rng);
         }
         let due = g.state == MemberState::Joining || now >= g.next_heartbeat;
         if g.heartbeat_inflight.is_some() || !due {
@@ -133,8 +119,7 @@ impl Consumer {
         let Some(c) = g.coordinator else { return };
         let full = g.cg.send_full || sent_topics.as_ref() != Some(&topics);
         let corr = self.corr.next_id();
-        g.heartbeat_inflight = Some(corr);
-        g.next_heartbeat = now.plus_ms(g.cg.interval_ms.max(1));
+        g.heartbeat_sent(now, corr);
         out.request(
             NodeAddr::Broker(c),
             corr,
@@ -172,15 +157,7 @@ impl Consumer {
         }
         match error {
             None => {
-                if !member_id.is_empty() {
-                    g.member_id = member_id;
-                }
-                g.generation = member_epoch;
-                if heartbeat_interval_ms > 0 {
-                    g.cg.interval_ms = heartbeat_interval_ms;
-                }
-                g.next_heartbeat = now.plus_ms(g.cg.interval_ms.max(1));
-                g.cg.send_full = false;
+                g.heartbeat_accepted(now, member_id, member_epoch, heartbeat_interval_ms);
                 g.state = MemberState::Stable;
                 if let Some(s) = &mut self.share {
                     s.sent_topics = Some(std::mem::take(&mut s.inflight_topics));

@@ -130,12 +130,12 @@ pub(crate) fn coordinated_groups(sim: &Sim) -> Vec<(BrokerId, &Group)> {
     out
 }
 
-fn short(member_id: &str) -> String {
+pub(super) fn short(member_id: &str) -> String {
     member_id.chars().take(8).collect()
 }
 
 /// The running consumer that is `member_id` of `group`, if any.
-fn consumer_of<'a>(sim: &'a Sim, group: &str, member_id: &str) -> Option<(u32, &'a Consumer)> {
+pub(super) fn consumer_of<'a>(sim: &'a Sim, group: &str, member_id: &str) -> Option<(u32, &'a Consumer)> {
     sim.clients().values().find_map(|c| match &c.kind {
         ClientKind::Consumer(k)
             if !member_id.is_empty()

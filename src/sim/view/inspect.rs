@@ -192,6 +192,8 @@ pub enum Detail {
     Record(RecordDetail),
     Client(ClientDetail),
     Group(GroupDetail),
+    /// A share group (KIP-932): its members and share-partitions as the group panel shows them.
+    ShareGroup(Rc<crate::sim::view::ShareGroupView>),
     Topic(TopicDetail),
     Link(LinkDetail),
     /// The thing no longer exists (a deleted topic, a closed client).
@@ -215,7 +217,13 @@ pub(crate) fn inspect(sim: &Sim, view: &ViewModel, target: &Target) -> Detail {
         Target::Record(b, tp, offset) => record(sim, *b, tp, *offset),
         Target::Client(id) => client(sim, view, *id),
         Target::Group(g) => match view.groups.iter().find(|x| &x.id == g) {
-            None => Detail::Gone(format!("group {g} has no coordinator state (deleted, or its coordinator is down)")),
+            // Group ids are one name space over every group type (`GroupCoordinatorShard`).
+            None => match view.share_groups.iter().find(|x| &x.group == g) {
+                Some(sg) => Detail::ShareGroup(sg.clone()),
+                None => {
+                    Detail::Gone(format!("group {g} has no coordinator state (deleted, or its coordinator is down)"))
+                }
+            },
             Some(gv) => group(sim, gv),
         },
         Target::Topic(t) => topic(sim, t),

@@ -7,6 +7,9 @@
 //!   and the cluster's members for `broker list` and tab completion.
 //! * [`groups`] — consumer groups per member for the group panel: epochs, owned partitions,
 //!   partitions being given and to revoke, classic and consumer protocol alike.
+//! * [`share`] — share groups (KIP-932) for the group panel: per share-partition its SPSO/SPEO
+//!   and records in flight (available, acquired by whom with which delivery and lock, finished),
+//!   per member its partitions and the records it holds.
 //! * [`explain`] — trace events in plain words, for the event feed and `trace`.
 //!
 //! Nothing here changes the engine, and nothing here knows how the page draws (no CSS).
@@ -17,7 +20,9 @@ pub(crate) mod inspect;
 pub(crate) mod model;
 pub(crate) mod names;
 pub(crate) mod replicas;
+pub(crate) mod share;
 
 pub use groups::{GroupProtocol, GroupRebalance, MemberRebalance};
 pub use model::*;
 pub use names::{ControllerRole, ReplicaRole};
+pub use share::{ShareGroupView, ShareMemberView, SharePartitionView, ShareRecordView};

@@ -210,6 +210,9 @@ pub struct ViewModel {
     pub topics: Rc<Vec<TopicView>>,
     pub clients: Rc<Vec<ClientView>>,
     pub groups: Rc<Vec<GroupView>>,
+    /// Share groups (KIP-932), kept apart from the consumer groups: they have no committed
+    /// offsets or lag and no owned partitions.
+    pub share_groups: Rc<Vec<Rc<super::share::ShareGroupView>>>,
     pub links: Rc<Vec<LinkView>>,
     pub findings: u32,
 }
@@ -485,6 +488,7 @@ impl ViewModel {
             topics: Rc::new(topics),
             clients: Rc::new(clients),
             groups: Rc::new(groups),
+            share_groups: Rc::new(super::share::share_groups(sim).into_iter().map(Rc::new).collect()),
             links: Rc::new(links),
             findings: sim.checker().findings.iter().filter(|f| !f.is_expected_under(true)).count() as u32,
         }

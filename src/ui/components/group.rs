@@ -1,12 +1,15 @@
 //! The group panel: one consumer group's rebalance member by member — its epoch, what each
 //! member owns (and may process), what it is being given and what it must revoke — for a
 //! classic group (eager or cooperative) and a consumer-protocol (KIP-848) group alike. Shown in
-//! the inspector when a group is selected; the data is `sim::view::groups`'s projection.
+//! the inspector when a group is selected; the data is `sim::view::groups`'s projection. A share
+//! group (KIP-932) gets its own panel from `sim::view::share`: members, share-partitions and
+//! the records in flight on each.
 
 use crate::lab::view::Selection;
 use crate::lab::Event as LabEvent;
+use crate::sim::broker::share_partition::RecordState;
 use crate::sim::types::TopicPartition;
-use crate::sim::view::{GroupProtocol, GroupRebalance};
+use crate::sim::view::{GroupProtocol, GroupRebalance, ShareGroupView, ShareRecordView};
 use crate::ui::context::LabContext;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -112,6 +115,137 @@ pub fn GroupPanel(props: &GroupPanelProps) -> Html {
             <p class="gpanel__status" data-testid="group-status">{ status }</p>
             <ul class="gpanel__members" aria-label={format!("Members of group {}", g.group)}>{ for members }</ul>
             <p class="muted gpanel__how">{ how }</p>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SharePanelProps {
+    pub group: Rc<ShareGroupView>,
+}
+
+/// "1st", "2nd", … for a delivery count.
+fn nth(n: i32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// One in-flight record: its offset, a sign and a word for its state, and for an acquired one
+/// who holds it, which delivery it is and how long its lock has left.
+fn share_record(r: &ShareRecordView, limit: i32) -> Html {
+    let (sign, word, class) = match r.state {
+        RecordState::Available => ("○", "available", "srec srec--available"),
+        RecordState::Acquired => ("●", "acquired", "srec srec--acquired"),
+        RecordState::Acknowledged => ("✓", "acknowledged", "srec srec--done"),
+        RecordState::Archived => ("✗", "archived", "srec srec--archived"),
+    };
+    let delivery = format!("{} delivery of {limit}", nth(r.delivery_count));
+    // Short on screen (the legend above names the signs), whole in the label: an acknowledged
+    // record needs only its offset and sign; a count is shown once a record came back.
+    let again = if r.delivery_count > 1 { format!(" · {}", nth(r.delivery_count)) } else { String::new() };
+    let text = match (&r.holder, r.lock_left_s) {
+        (Some(h), Some(s)) => format!("{} {sign} {h} · {} · {s} s", r.offset, nth(r.delivery_count)),
+        (Some(h), None) => format!("{} {sign} {h} · {}", r.offset, nth(r.delivery_count)),
+        _ if r.state == RecordState::Acknowledged => format!("{} {sign}", r.offset),
+        _ => format!("{} {sign}{again}", r.offset),
+    };
+    let label = match (&r.holder, r.lock_left_s) {
+        (Some(h), Some(s)) => format!("offset {}: {word} by {h}, {delivery}, lock expires in {s} s", r.offset),
+        _ => format!("offset {}: {word}, {delivery}", r.offset),
+    };
+    html! { <li key={r.offset} class={class} aria-label={label.clone()} title={label}>{ text }</li> }
+}
+
+/// A share group (KIP-932) in the group panel: members with the partitions they are assigned and
+/// the records they hold, and per share-partition the records in flight between its start and
+/// end offsets. Drawn again only when the projection changes (locks count whole seconds).
+#[component]
+pub fn SharePanel(props: &SharePanelProps) -> Html {
+    let ctx = use_context::<LabContext>().expect("LabContext");
+    let g = &props.group;
+    let members = g.members.iter().map(|m| {
+        let name = match m.client {
+            Some(id) => {
+                let d = ctx.dispatch.clone();
+                let label = m.client_id.clone();
+                html! {
+                    <button type="button" class="linkish gmember__name"
+                        aria-label={format!("Inspect client {label}")}
+                        onclick={move |_: MouseEvent| d.emit(LabEvent::Select(Some(Selection::Client(id))))}>{ m.client_id.clone() }</button>
+                }
+            }
+            None => html! { <span class="gmember__name">{ m.client_id.clone() }</span> },
+        };
+        html! {
+            <li key={m.member_id.clone()} class={classes!("gmember", (m.holding > 0).then_some("gmember--busy"))}
+                data-testid={format!("share-member-{}", m.client_id)}>
+                <div class="gmember__head">
+                    { name }
+                    <span class="gmember__id">{ "member " }<code title={m.member_id.clone()}>{ m.short_id.clone() }</code></span>
+                    <span class="gmember__epoch">{ format!("epoch {}", m.epoch) }</span>
+                </div>
+                <p class="gmember__doing" data-testid="share-activity">{ m.activity() }</p>
+                <dl class="gmember__parts">
+                    <dt>{ "assigned" }</dt><dd data-testid="assigned">{ chips(&m.assigned, Chip::Owned, "nothing") }</dd>
+                </dl>
+            </li>
+        }
+    });
+    let partitions = g.partitions.iter().map(|p| {
+        let more = p.in_flight() - p.records.len() as i64;
+        html! {
+            <li key={p.tp.to_string()} class="spart" data-testid={format!("share-partition-{}", p.tp)}>
+                <h4>{ format!("{} · leader broker {}", p.tp, p.leader) }</h4>
+                <dl class="gmember__parts">
+                    <dt>{ "start offset (SPSO)" }</dt><dd data-testid="spso">{ p.start_offset }</dd>
+                    <dt>{ "end offset (SPEO)" }</dt><dd data-testid="speo">{ p.end_offset }</dd>
+                    <dt>{ "in flight" }</dt>
+                    <dd data-testid="share-counts">{ format!("{} acquired ●, {} available ○, {} acknowledged ✓, {} archived ✗", p.acquired, p.available, p.acknowledged, p.archived) }</dd>
+                    <dt>{ "not fetched yet" }</dt><dd>{ format!("{} (high watermark {})", p.not_fetched, p.high_watermark) }</dd>
+                </dl>
+                if p.records.is_empty() {
+                    <p class="muted">{ "Nothing in flight." }</p>
+                } else {
+                    <ul class="srecs" aria-label={format!("Records in flight on {}", p.tp)}>
+                        { for p.records.iter().map(|r| share_record(r, p.delivery_limit)) }
+                    </ul>
+                }
+                if more > 0 { <p class="muted">{ format!("and {more} more in flight") }</p> }
+            </li>
+        }
+    });
+    let busy = g.busy();
+    let status = if g.members.is_empty() {
+        "No members.".to_string()
+    } else {
+        format!("{busy} of {} member(s) busy: holding records under lock.", g.members.len())
+    };
+    let limits = g.partitions.first().map(|p| (p.delivery_limit, p.lock_duration_ms / 1000));
+    html! {
+        <section class="gpanel" aria-labelledby="spanel-title" data-testid="share-panel">
+            <h3 id="spanel-title">{ "Share group: records, member by member" }</h3>
+            <p class="gpanel__meta">{ "share group (KIP-932), assignor simple on the coordinator" }<br />
+                { format!("group epoch {} · assignment epoch {} · {}", g.epoch, g.assignment_epoch, g.state) }</p>
+            <p class="gpanel__status" data-testid="share-status">{ status }</p>
+            <ul class="gpanel__members" aria-label={format!("Members of share group {}", g.group)}>{ for members }</ul>
+            <h3>{ "Share-partitions" }</h3>
+            <p class="muted gpanel__how">{ "Records in flight: ● acquired (by which member · which delivery · seconds its lock has left), ○ available, ✓ acknowledged, ✗ archived." }</p>
+            if g.partitions.is_empty() {
+                <p class="muted">{ "No share-partition yet: the leader creates one at the first ShareFetch, at the latest offset." }</p>
+            } else {
+                <ul class="gpanel__members" aria-label="Share-partitions">{ for partitions }</ul>
+            }
+            <p class="muted gpanel__how">{ format!(
+                "Members share partitions: the leader hands each record to one member at a time, locked for {} s. \
+                 A record acknowledged (accept) is done; released, or whose lock runs out, it is available again \
+                 for anyone; rejected, or released on its {} delivery, it is archived. The start offset moves past finished records.",
+                limits.map(|l| l.1).unwrap_or(30), limits.map(|l| nth(l.0)).unwrap_or_else(|| "5th".into())) }</p>
         </section>
     }
 }

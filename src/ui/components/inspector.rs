@@ -6,8 +6,8 @@ use crate::lab::view::Selection;
 use crate::lab::Event as LabEvent;
 use crate::sim::types::TopicPartition;
 use crate::sim::view::inspect::{text_of, ConfigLine, Detail, LogDetail};
-use crate::sim::view::GroupView;
-use crate::ui::components::group::GroupPanel;
+use crate::sim::view::{GroupView, ShareGroupView};
+use crate::ui::components::group::{GroupPanel, SharePanel};
 use crate::ui::context::LabContext;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -19,6 +19,9 @@ pub struct InspectorProps {
     /// The consumer groups, listed while nothing is selected so a group can be opened.
     #[prop_or_default]
     pub groups: Rc<Vec<GroupView>>,
+    /// The share groups (KIP-932), listed with them.
+    #[prop_or_default]
+    pub share_groups: Rc<Vec<Rc<ShareGroupView>>>,
 }
 
 fn row(k: &str, v: impl Into<Html>) -> Html {
@@ -65,14 +68,20 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         return html! {
             <section class="inspector" data-testid="inspector">
                 <p class="muted">{ "Click a broker, a partition replica, a record cell, a client or a group to see its details here. Right-click (or press Enter on) a broker or client for actions." }</p>
-                if !props.groups.is_empty() {
-                    <nav class="inspector__groups" aria-label="Consumer groups" data-testid="inspector-groups">
-                        <h2>{ "Consumer groups" }</h2>
+                if !props.groups.is_empty() || !props.share_groups.is_empty() {
+                    <nav class="inspector__groups" aria-label="Groups" data-testid="inspector-groups">
+                        <h2>{ "Groups" }</h2>
                         <ul>
                             { for props.groups.iter().map(|g| html! {
                                 <li key={g.id.clone()}>
                                     { select_button(&ctx, g.id.clone(), Selection::Group(g.id.clone())) }
                                     <span class="muted">{ format!(" · {} · {} · {} member(s)", g.rebalance.protocol.name(), g.state, g.members.len()) }</span>
+                                </li>
+                            }) }
+                            { for props.share_groups.iter().map(|g| html! {
+                                <li key={format!("share:{}", g.group)}>
+                                    { select_button(&ctx, g.group.clone(), Selection::Group(g.group.clone())) }
+                                    <span class="muted">{ format!(" · share · {} · {} member(s)", g.state, g.members.len()) }</span>
                                 </li>
                             }) }
                         </ul>
@@ -224,6 +233,17 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 </>
             }
         }
+        Detail::ShareGroup(g) => html! {
+            <>
+                <h2>{ format!("Share group {}", g.group) }</h2>
+                <dl class="kv">
+                    { row("state", g.state.clone()) }
+                    { row("group epoch", g.epoch.to_string()) }
+                    { row("coordinator", select_button(&ctx, format!("broker {}", g.coordinator), Selection::Broker(g.coordinator))) }
+                </dl>
+                <SharePanel group={g.clone()} />
+            </>
+        },
         Detail::Topic(t) => {
             let parts = t.partitions.iter().map(|(p, leader, epoch, replicas, isr, hw, leo)| {
                 let tp = TopicPartition::new(&t.name, *p);
