@@ -84,8 +84,13 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // replaceMember); kafka-groups lists groups of every type. The reference trace is unchanged.
     // Also version 7: share groups (KIP-932) through ShareGroupHeartbeat, ShareFetch and
     // ShareAcknowledge (GroupMetadataManager.shareGroupHeartbeat, SharePartition); a log using
-    // them was refused before, others replay as they did.)
-    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (7, 0xb68b_e273_6544_6a38));
+    // them was refused before, others replay as they did. Version 8: mixed consumer groups and
+    // the online upgrade and downgrade between the classic and consumer protocols
+    // (GroupMetadataManager.convertToConsumerGroup, classicGroupJoinToConsumerGroup,
+    // convertToClassicGroup, group.consumer.migration.policy): a consumer-protocol member joining
+    // a classic group with members was refused before; a classic or consumer-protocol member
+    // joining a share group's id is refused. The reference trace is unchanged.)
+    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (8, 0xb68b_e273_6544_6a38));
 }
 
 #[test]
