@@ -32,18 +32,6 @@ use crate::sim::types::{NodeAddr, TopicPartition};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-/// A JoinGroup for a consumer group, as `classicGroupJoinToConsumerGroup` reads it.
-pub(crate) struct ClassicJoin {
-    pub group: String,
-    pub member_id: String,
-    pub client_id: String,
-    pub instance_id: Option<String>,
-    pub session_timeout_ms: i64,
-    pub rebalance_timeout_ms: i64,
-    pub protocol_type: String,
-    pub protocols: Vec<(String, Rc<GroupSubscription>)>,
-}
-
 /// `java.util.UUID.randomUUID().toString()`: the member id the coordinator gives a classic
 /// member joining a consumer group (`Uuid.randomUuid().toString()`).
 fn random_uuid(rng: &mut crate::sim::rng::Pcg32) -> String {

@@ -255,3 +255,15 @@ pub(crate) fn reconcile(
 pub(crate) fn consumer_group_key(group: &str) -> String {
     format!("consumer-group:{group}")
 }
+
+/// A JoinGroup for a consumer group, as `classicGroupJoinToConsumerGroup` reads it.
+pub(crate) struct ClassicJoin {
+    pub group: String,
+    pub member_id: String,
+    pub client_id: String,
+    pub instance_id: Option<String>,
+    pub session_timeout_ms: i64,
+    pub rebalance_timeout_ms: i64,
+    pub protocol_type: String,
+    pub protocols: Vec<(String, std::rc::Rc<crate::sim::protocol::GroupSubscription>)>,
+}

@@ -504,7 +504,7 @@ impl GroupStep<'_> {
             if !cg.members.is_empty() {
                 // A classic member joining a consumer group with members: the mixed group of
                 // KIP-848's online migration (`classicGroupJoinToConsumerGroup`).
-                let join = super::consumer_group_migration::ClassicJoin {
+                let join = super::consumer_group_state::ClassicJoin {
                     group: join.group,
                     member_id,
                     client_id: join.client_id,
