@@ -89,7 +89,12 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // SharePartition.maybeInitialize), so a new leader continues from it; kafka-share-groups
     // --reset-offsets, --delete-offsets and --delete (AlterShareGroupOffsets,
     // DeleteShareGroupOffsets, DeleteGroups); logs with share groups replay differently, others
-    // as they did.)
+    // as they did. Also version 8: mixed consumer groups and
+    // the online upgrade and downgrade between the classic and consumer protocols
+    // (GroupMetadataManager.convertToConsumerGroup, classicGroupJoinToConsumerGroup,
+    // convertToClassicGroup, group.consumer.migration.policy): a consumer-protocol member joining
+    // a classic group with members was refused before; a classic or consumer-protocol member
+    // joining a share group's id is refused. The reference trace is unchanged.)
     assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (8, 0xb68b_e273_6544_6a38));
 }
 

@@ -53,6 +53,7 @@ lessons![
     "33-fencing.md",
     "34-adding-brokers.md",
     "36-rebalance-without-stopping.md",
+    "37-upgrading-to-the-consumer-protocol.md",
     "38-share-groups.md",
     "39-poison-message.md",
 ];

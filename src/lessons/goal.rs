@@ -124,7 +124,7 @@ pub enum GroupMetric {
 }
 
 /// A number measured on a share group (KIP-932), or on one of its share-partitions.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum ShareMetric {
     Members,
     /// Members holding acquired records now.
@@ -333,6 +333,9 @@ pub enum Goal {
     Controller { id: i32, state: NodeState },
     /// `group G state S`
     GroupState { group: String, state: String },
+    /// `group G type classic|consumer`: the protocol the coordinator runs the group with (a
+    /// mixed group of KIP-848's online migration is a consumer group).
+    GroupType { group: String, protocol: String },
     /// `group G lag|members|idle|generation OP N`
     Group { group: String, metric: GroupMetric, op: Op, n: i64 },
     /// A share group (`tp: None`) or one of its share-partitions.
@@ -515,8 +518,16 @@ impl Goal {
             "group" => {
                 if w.len() == 4 && w[2] == "state" {
                     Goal::GroupState { group: w[1].to_string(), state: w[3].to_string() }
+                } else if w.len() == 4 && w[2] == "type" {
+                    if !matches!(w[3], "classic" | "consumer") {
+                        return Err(format!("'{}': a group's type is classic or consumer", w[3]));
+                    }
+                    Goal::GroupType { group: w[1].to_string(), protocol: w[3].to_string() }
                 } else {
-                    arity(5, "group G state S, or group G lag|members|idle|generation OP N")?;
+                    arity(
+                        5,
+                        "group G state S, group G type classic|consumer, or group G lag|members|idle|generation OP N",
+                    )?;
                     let metric = match w[2] {
                         "lag" => GroupMetric::Lag,
                         "members" => GroupMetric::Members,
@@ -605,6 +616,7 @@ impl Goal {
             Goal::Controller { id, state: NodeState::Follower } => format!("Controller {id} is a follower"),
             Goal::Controller { id, state } => format!("Controller {id} is {}", state.name()),
             Goal::GroupState { group, state } => format!("Group {group} is {state}"),
+            Goal::GroupType { group, protocol } => format!("Group {group} is a {protocol} group"),
             Goal::Group { group, metric, op, n } => {
                 let m = match metric {
                     GroupMetric::Lag => "lag",
@@ -676,6 +688,7 @@ impl fmt::Display for Goal {
             Goal::Brokers { op, n } => write!(f, "brokers {} {n}", op.symbol()),
             Goal::Controller { id, state } => write!(f, "controller {id} {}", state.name()),
             Goal::GroupState { group, state } => write!(f, "group {group} state {state}"),
+            Goal::GroupType { group, protocol } => write!(f, "group {group} type {protocol}"),
             Goal::Group { group, metric, op, n } => {
                 let m = match metric {
                     GroupMetric::Lag => "lag",
@@ -816,6 +829,10 @@ pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::
         Goal::GroupState { group, state } => {
             let gs = groups.get_or_insert_with(|| group_views(sim));
             gs.iter().find(|g| &g.id == group).map(|g| g.state.eq_ignore_ascii_case(state)).unwrap_or(false)
+        }
+        Goal::GroupType { group, protocol } => {
+            let gs = groups.get_or_insert_with(|| group_views(sim));
+            gs.iter().find(|g| &g.id == group).map(|g| g.rebalance.protocol.name() == protocol).unwrap_or(false)
         }
         Goal::Group { group, metric, op, n } => {
             let gs = groups.get_or_insert_with(|| group_views(sim));

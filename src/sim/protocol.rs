@@ -496,6 +496,10 @@ pub struct GroupMemberDescription {
     pub member_epoch: Option<i32>,
     #[serde(default)]
     pub target_assignment: Vec<TopicPartition>,
+    /// KIP-1099's member type in a consumer group: `Some(true)` for a consumer-protocol member,
+    /// `Some(false)` for a classic one (`MemberDescription.upgraded`); `None` in a classic group.
+    #[serde(default)]
+    pub upgraded: Option<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]

@@ -69,6 +69,14 @@ use std::collections::BTreeMap;
 /// --reset-offsets`, `--delete-offsets` and `--delete` work (`AlterShareGroupOffsets`,
 /// `DeleteShareGroupOffsets`, `DeleteGroups`). Logs with share groups replay differently; every
 /// other log replays as it did (the reference trace is unchanged).
+/// Also version 8: mixed consumer groups and the online migration between the protocols
+/// (KIP-848): a consumer-protocol member joining a classic group with members converts it into a
+/// consumer group where the classic members go on with JoinGroup/SyncGroup/Heartbeat
+/// (`GroupMetadataManager.convertToConsumerGroup`, `classicGroupJoinToConsumerGroup`), and the
+/// last consumer-protocol member leaving converts it back (`convertToClassicGroup`), as
+/// `group.consumer.migration.policy` allows; a share group's id is refused to classic and
+/// consumer-protocol members. Such a log behaved differently before (the new member was
+/// refused); the reference trace is unchanged.
 pub const REFERENCE_TRACE_HASH: u64 = 0xb68b_e273_6544_6a38;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

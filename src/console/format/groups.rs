@@ -322,6 +322,9 @@ pub(crate) struct MemberRow {
     pub current_epoch: Option<i32>,
     /// The target assignment (KIP-848; empty for a classic group's member).
     pub target_assignment: Vec<(String, i32)>,
+    /// In a consumer group, whether the member speaks the consumer protocol (`true`) or the
+    /// classic one (`false`); `None` in a classic group.
+    pub upgraded: Option<bool>,
 }
 
 /// One group of the members view.
@@ -394,14 +397,23 @@ pub(crate) fn describe_members(groups: &[GroupMembers], verbose: bool) -> Output
             ));
             s
         };
-        let verbose_cells = |cells: [&str; 4]| {
-            format!(
+        // hasMigrationMember: both classic and consumer-protocol members (the online migration)
+        // add `%s` UPGRADED after the target assignment.
+        let migrating =
+            g.members.iter().any(|m| m.upgraded == Some(false)) && g.members.iter().any(|m| m.upgraded == Some(true));
+        let verbose_cells = |cells: [&str; 5]| {
+            let mut s = format!(
                 "{} {} {} {}",
                 pad_right(cells[0], 15),
                 pad_right(cells[1], aw),
                 pad_right(cells[2], 15),
                 pad_right(cells[3], tw)
-            )
+            );
+            if migrating {
+                s.push(' ');
+                s.push_str(cells[4]);
+            }
+            s
         };
         o.out("\n");
         let mut header = fmt(["GROUP", "CONSUMER-ID", "GROUP-INSTANCE-ID", "HOST", "CLIENT-ID", "#PARTITIONS"]);
@@ -411,6 +423,7 @@ pub(crate) fn describe_members(groups: &[GroupMembers], verbose: bool) -> Output
                 "CURRENT-ASSIGNMENT",
                 "TARGET-EPOCH",
                 "TARGET-ASSIGNMENT",
+                "UPGRADED",
             ]));
         }
         o.outln(&header);
@@ -429,6 +442,7 @@ pub(crate) fn describe_members(groups: &[GroupMembers], verbose: bool) -> Output
                     &current[i],
                     &dash(&g.target_epoch),
                     &target[i],
+                    &m.upgraded.map(|u| u.to_string()).unwrap_or_else(|| "-".into()),
                 ]));
             }
             o.outln(&line);

@@ -437,6 +437,7 @@ fn cmd_describe(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Outp
                             .iter()
                             .map(|tp| (tp.topic.clone(), tp.partition))
                             .collect(),
+                        upgraded: m.upgraded,
                     })
                     .collect(),
                 target_epoch: d.consumer.as_ref().map(|c| c.assignment_epoch),

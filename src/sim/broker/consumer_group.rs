@@ -137,7 +137,7 @@ impl GroupStep<'_> {
     }
 
     /// The partition counts of the subscribed topics that exist (`updateSubscriptionMetadata`).
-    fn subscription_metadata(&self, topics: &BTreeSet<String>) -> BTreeMap<String, i32> {
+    pub(crate) fn subscription_metadata(&self, topics: &BTreeSet<String>) -> BTreeMap<String, i32> {
         let image = self.host.image();
         topics.iter().filter_map(|t| image.topics.get(t).map(|ti| (t.clone(), ti.partitions.len() as i32))).collect()
     }
@@ -147,9 +147,29 @@ impl GroupStep<'_> {
         let session = self.env.settings.consumer_group.session_timeout_ms;
         let joining = hb.member_epoch == 0;
         // getOrMaybeCreateConsumerGroup.
+        // A share group's id is not a consumer group's.
+        if self.coord.share_groups.contains_key(&hb.group) {
+            return Err((KafkaError::GROUP_ID_NOT_FOUND, Some(format!("Group {} is not a consumer group.", hb.group))));
+        }
         let exists = self.coord.groups.get(&hb.group).map(|g| g.state != GroupState::Dead).unwrap_or(false);
         if !exists && !joining {
             return Err((KafkaError::GROUP_ID_NOT_FOUND, Some(format!("Consumer group {} not found.", hb.group))));
+        }
+        let classic_with_members = self
+            .coord
+            .groups
+            .get(&hb.group)
+            .map(|g| g.state != GroupState::Dead && g.consumer.is_none() && !g.members.is_empty())
+            .unwrap_or(false);
+        if classic_with_members {
+            if !joining {
+                return Err((
+                    KafkaError::GROUP_ID_NOT_FOUND,
+                    Some(format!("Group {} is not a consumer group.", hb.group)),
+                ));
+            }
+            // The online upgrade (validateOnlineUpgrade, convertToConsumerGroup).
+            self.upgrade_to_consumer_group(&hb.group)?;
         }
         {
             let g = self.coord.groups.entry(hb.group.clone()).or_insert_with(|| Group::new(&hb.group));
@@ -157,13 +177,6 @@ impl GroupStep<'_> {
                 *g = Group::new(&hb.group);
             }
             if g.consumer.is_none() {
-                if !g.members.is_empty() {
-                    // A classic group with members: the online upgrade is not simulated yet.
-                    return Err((
-                        KafkaError::GROUP_ID_NOT_FOUND,
-                        Some(format!("Group {} is not a consumer group.", hb.group)),
-                    ));
-                }
                 if !joining {
                     return Err((
                         KafkaError::GROUP_ID_NOT_FOUND,
@@ -192,7 +205,9 @@ impl GroupStep<'_> {
                 Some(old) => {
                     // throwIfInstanceIdIsUnreleased: only a member that left with epoch -2 gives
                     // its instance id up.
-                    if old.member_epoch != LEAVE_GROUP_STATIC_MEMBER_EPOCH {
+                    // A classic static member is replaced without the check: the rolling upgrade of
+                    // a static member (getOrMaybeSubscribeStaticConsumerGroupMember).
+                    if old.member_epoch != LEAVE_GROUP_STATIC_MEMBER_EPOCH && old.classic.is_none() {
                         return Err((
                             KafkaError::UNRELEASED_INSTANCE_ID,
                             Some(format!("Static member {} with instance id {inst} cannot join the group because the instance id is owned by {} member.", hb.member_id, old.member_id)),
@@ -273,6 +288,7 @@ impl GroupStep<'_> {
                     pending_revocation: BTreeMap::new(),
                     session_deadline: now,
                     rebalance_deadline: None,
+                    classic: None,
                 }
             }
         };
@@ -319,6 +335,8 @@ impl GroupStep<'_> {
         }
         updated.client_id = hb.client_id.clone();
         updated.host = "/127.0.0.1".into();
+        // It speaks ConsumerGroupHeartbeat: no classic metadata (`setClassicMemberMetadata(null)`).
+        updated.classic = None;
         let assignor_changed = member.server_assignor != updated.server_assignor;
         let is_new = !cg.members.contains_key(&hb.member_id) && replaced.is_none();
         cg.members.insert(updated.member_id.clone(), updated.clone());
@@ -396,7 +414,7 @@ impl GroupStep<'_> {
     /// `maybeUpdateTargetAssignment`: when the group epoch is ahead of the assignment epoch and
     /// `group.consumer.assignment.interval.ms` has passed since the last computation, the
     /// preferred server assignor computes a new target from the current one.
-    fn maybe_update_target_assignment(&mut self, group: &str) {
+    pub(crate) fn maybe_update_target_assignment(&mut self, group: &str) {
         let now = self.now;
         let interval = self.env.settings.consumer_group.assignment_interval_ms;
         let default = self.env.settings.consumer_group.assignors.first().cloned().unwrap_or_else(|| "uniform".into());
@@ -510,6 +528,23 @@ impl GroupStep<'_> {
     /// `consumerGroupFenceMember`: remove the member, bump the group epoch (its partitions go to
     /// the others at the next target assignment).
     pub(crate) fn fence_consumer_member(&mut self, group: &str, member: &str, reason: &str) {
+        self.fence_consumer_members(group, &[member.to_string()], reason);
+    }
+
+    /// `consumerGroupFenceMembers`: when only classic members would remain, the group is
+    /// downgraded to a classic group instead (`validateOnlineDowngradeWithFencedMembers`,
+    /// `convertToClassicGroup`); otherwise each member is removed.
+    pub(crate) fn fence_consumer_members(&mut self, group: &str, members: &[String], reason: &str) {
+        if self.downgrade_allowed(group, members) {
+            self.downgrade_to_classic_group(group, members, reason);
+            return;
+        }
+        for m in members {
+            self.remove_consumer_member(group, m, reason);
+        }
+    }
+
+    fn remove_consumer_member(&mut self, group: &str, member: &str, reason: &str) {
         let Some(g) = self.coord.groups.get_mut(group) else { return };
         let Some(cg) = g.consumer.as_mut() else { return };
         if cg.members.remove(member).is_none() {
@@ -561,6 +596,15 @@ impl GroupStep<'_> {
                     m.member_id.clone(),
                     format!("no heartbeat for {} s (group.consumer.session.timeout.ms={session})", session / 1000),
                 ));
+            } else if m.classic.as_ref().and_then(|c| c.join_deadline).is_some_and(|t| now >= t) {
+                // scheduleConsumerGroupJoinTimeoutIfAbsent.
+                fenced.push((
+                    m.member_id.clone(),
+                    "the classic member failed to join within the rebalance timeout".into(),
+                ));
+            } else if m.classic.as_ref().and_then(|c| c.sync_deadline).is_some_and(|t| now >= t) {
+                // scheduleConsumerGroupSyncTimeout.
+                fenced.push((m.member_id.clone(), "the member failed to sync within timeout".into()));
             } else if let Some((t, epoch)) = m.rebalance_deadline {
                 if now >= t && m.member_epoch == epoch {
                     fenced.push((
@@ -590,6 +634,9 @@ impl GroupStep<'_> {
             consider(m.session_deadline);
             if let Some((t, _)) = m.rebalance_deadline {
                 consider(t);
+            }
+            if let Some(c) = &m.classic {
+                c.join_deadline.into_iter().chain(c.sync_deadline).for_each(&mut consider);
             }
         }
         next
@@ -623,7 +670,12 @@ impl GroupStep<'_> {
             return None;
         }
         if member_epoch > m.member_epoch {
-            return Some(KafkaError::STALE_MEMBER_EPOCH);
+            // A classic member's generation is its member epoch: too new is ILLEGAL_GENERATION.
+            return Some(if m.classic.is_some() {
+                KafkaError::ILLEGAL_GENERATION
+            } else {
+                KafkaError::STALE_MEMBER_EPOCH
+            });
         }
         // createAssignmentEpochValidator: an older epoch may commit partitions it was assigned
         // at or before that epoch.
@@ -661,6 +713,7 @@ mod tests {
             pending_revocation: BTreeMap::new(),
             session_deadline: SimTime::ZERO,
             rebalance_deadline: None,
+            classic: None,
         }
     }
 

@@ -45,6 +45,24 @@ pub struct ConsumerMember {
     /// Set while the member must revoke: fenced if still at this epoch by then
     /// (`scheduleConsumerGroupRebalanceTimeout`).
     pub rebalance_deadline: Option<(SimTime, i32)>,
+    /// Set for a member that speaks the classic protocol inside a consumer group (KIP-848's
+    /// online migration: `ConsumerGroupMember.classicMemberMetadata`).
+    #[serde(default)]
+    pub classic: Option<ClassicMemberMetadata>,
+}
+
+/// What a classic-protocol member of a consumer group keeps from its JoinGroup
+/// (`ConsumerGroupMemberMetadataValue.ClassicMemberMetadata`), and its JoinGroup / SyncGroup
+/// deadlines (`GroupMetadataManager.scheduleConsumerGroupJoinTimeoutIfAbsent`,
+/// `scheduleConsumerGroupSyncTimeout`): fenced if it has not rejoined (after it was told
+/// REBALANCE_IN_PROGRESS) or synced (after its join) within its rebalance timeout.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
+pub struct ClassicMemberMetadata {
+    pub session_timeout_ms: i64,
+    /// The supported protocols (assignor name and subscription), in the member's order.
+    pub protocols: Vec<(String, std::rc::Rc<crate::sim::protocol::GroupSubscription>)>,
+    pub join_deadline: Option<SimTime>,
+    pub sync_deadline: Option<SimTime>,
 }
 
 /// A consumer group's KIP-848 state (`ConsumerGroup`).
@@ -103,6 +121,38 @@ impl ConsumerGroupState {
     /// `ConsumerGroup.staticMember`: the member with this `group.instance.id`.
     pub(crate) fn static_member(&self, instance_id: &str) -> Option<&ConsumerMember> {
         self.members.values().find(|m| m.instance_id.as_deref() == Some(instance_id))
+    }
+
+    /// `ConsumerGroup.numClassicProtocolMembers`.
+    pub(crate) fn classic_members(&self) -> usize {
+        self.members.values().filter(|m| m.classic.is_some()).count()
+    }
+
+    /// `ConsumerGroup.supportsClassicProtocols`: a classic member may join when its protocol type
+    /// is `consumer` and one of its protocols is supported by every classic member already in
+    /// the group (any protocol when there is none).
+    pub(crate) fn supports_classic_protocols(&self, protocol_type: &str, protocols: &[String]) -> bool {
+        if protocol_type != "consumer" {
+            return false;
+        }
+        let classic: Vec<&ClassicMemberMetadata> = self.members.values().filter_map(|m| m.classic.as_ref()).collect();
+        if self.members.is_empty() {
+            return !protocols.is_empty();
+        }
+        protocols.iter().any(|p| classic.iter().all(|c| c.protocols.iter().any(|(n, _)| n == p)))
+    }
+
+    /// `ConsumerGroup.waitingOnUnreleasedPartition`: a member in UNRELEASED_PARTITIONS whose
+    /// target names a partition another member still holds.
+    pub(crate) fn waiting_on_unreleased_partition(&self, member: &ConsumerMember) -> bool {
+        if member.state != ConsumerMemberState::UnreleasedPartitions {
+            return false;
+        }
+        self.target
+            .get(&member.member_id)
+            .into_iter()
+            .flatten()
+            .any(|tp| !member.assigned.contains_key(tp) && self.current_partition_epoch(tp, &member.member_id) != -1)
     }
 
     /// The topics any member subscribes to.
@@ -205,4 +255,16 @@ pub(crate) fn reconcile(
 /// The record key of a consumer group's state in `__consumer_offsets`.
 pub(crate) fn consumer_group_key(group: &str) -> String {
     format!("consumer-group:{group}")
+}
+
+/// A JoinGroup for a consumer group, as `classicGroupJoinToConsumerGroup` reads it.
+pub(crate) struct ClassicJoin {
+    pub group: String,
+    pub member_id: String,
+    pub client_id: String,
+    pub instance_id: Option<String>,
+    pub session_timeout_ms: i64,
+    pub rebalance_timeout_ms: i64,
+    pub protocol_type: String,
+    pub protocols: Vec<(String, std::rc::Rc<crate::sim::protocol::GroupSubscription>)>,
 }

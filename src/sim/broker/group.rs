@@ -142,7 +142,7 @@ impl Group {
 
     /// `GroupMetadata.selectProtocol`: among the protocols every member supports, the one most
     /// members prefer (ties: the earlier in the first member's list).
-    fn select_protocol(&self) -> Option<String> {
+    pub(crate) fn select_protocol(&self) -> Option<String> {
         let mut candidates: Option<Vec<String>> = None;
         for m in self.members.values() {
             let names: Vec<String> = m.protocols.iter().map(|(n, _)| n.clone()).collect();
@@ -321,14 +321,43 @@ impl GroupStep<'_> {
                 };
                 self.join_group(from, corr, member_id, join)
             }
-            Request::SyncGroup { group, generation, member_id, assignments, .. } => {
+            Request::SyncGroup { group, generation, member_id, instance_id, assignments } => {
+                if self.coord.groups.get(&group).is_some_and(|g| g.consumer.is_some() && g.state != GroupState::Dead)
+                    && self.not_coordinator(&group).is_none()
+                {
+                    // A classic member of a consumer group (KIP-848's online migration).
+                    let resp =
+                        self.classic_sync_to_consumer_group(&group, generation, &member_id, instance_id.as_deref());
+                    self.out.respond(from, corr, resp);
+                    return None;
+                }
                 self.sync_group(from, corr, group, generation, member_id, assignments)
             }
             Request::Heartbeat { group, generation, member_id, instance_id } => {
+                if self.coord.groups.get(&group).is_some_and(|g| g.consumer.is_some() && g.state != GroupState::Dead)
+                    && self.not_coordinator(&group).is_none()
+                {
+                    let error = self.classic_heartbeat_to_consumer_group(
+                        &group,
+                        generation,
+                        &member_id,
+                        instance_id.as_deref(),
+                    );
+                    self.out.respond(from, corr, Response::Heartbeat { error });
+                    return None;
+                }
                 let error = self.heartbeat(&group, generation, &member_id, instance_id.as_deref());
                 self.out.respond(from, corr, Response::Heartbeat { error });
             }
             Request::LeaveGroup { group, members, reason } => {
+                if self.coord.groups.get(&group).is_some_and(|g| g.consumer.is_some() && g.state != GroupState::Dead)
+                    && self.not_coordinator(&group).is_none()
+                {
+                    let reason = reason.as_deref().unwrap_or("the consumer left");
+                    let error = self.classic_leave_to_consumer_group(&group, &members, reason);
+                    self.out.respond(from, corr, Response::LeaveGroup { error });
+                    return None;
+                }
                 let error = self.leave_group(&group, &members, reason.as_deref().unwrap_or("the consumer left"));
                 self.out.respond(from, corr, Response::LeaveGroup { error });
             }
@@ -470,15 +499,31 @@ impl GroupStep<'_> {
             self.out.respond(from, corr, fail(KafkaError::INCONSISTENT_GROUP_PROTOCOL, member_id));
             return;
         }
+        // A share group's id: INCONSISTENT_GROUP_PROTOCOL with no member id
+        // (`GroupMetadataManager.classicGroupJoin`).
+        if self.coord.share_groups.contains_key(&group_id) {
+            self.out.respond(from, corr, fail(KafkaError::INCONSISTENT_GROUP_PROTOCOL, String::new()));
+            return;
+        }
         let group = self.coord.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
         if group.state == GroupState::Dead {
             *group = Group::new(&group_id);
         }
         if let Some(cg) = &group.consumer {
             if !cg.members.is_empty() {
-                // A classic member joining a consumer group with members (the mixed group of the
-                // online migration) is not simulated yet.
-                self.out.respond(from, corr, fail(KafkaError::INCONSISTENT_GROUP_PROTOCOL, member_id));
+                // A classic member joining a consumer group with members: the mixed group of
+                // KIP-848's online migration (`classicGroupJoinToConsumerGroup`).
+                let join = super::consumer_group_state::ClassicJoin {
+                    group: join.group,
+                    member_id,
+                    client_id: join.client_id,
+                    instance_id: join.instance_id,
+                    session_timeout_ms: join.session_timeout_ms,
+                    rebalance_timeout_ms: join.rebalance_timeout_ms,
+                    protocol_type: join.protocol_type,
+                    protocols: join.protocols,
+                };
+                self.classic_join_to_consumer_group(from, corr, join);
                 return;
             }
             // An empty consumer group becomes a classic group again; its offsets stay
@@ -677,7 +722,7 @@ impl GroupStep<'_> {
     }
 
     /// Starts a rebalance: everyone must join again within the rebalance timeout.
-    fn prepare_rebalance(&mut self, group_id: &str, reason: &str) {
+    pub(crate) fn prepare_rebalance(&mut self, group_id: &str, reason: &str) {
         let Some(g) = self.coord.groups.get_mut(group_id) else { return };
         if g.state == GroupState::PreparingRebalance {
             return;
@@ -1205,7 +1250,7 @@ impl GroupStep<'_> {
     }
 
     /// Persists the group's membership (GroupMetadata record) after a completed rebalance.
-    fn persist_group(&mut self, group_id: &str) {
+    pub(crate) fn persist_group(&mut self, group_id: &str) {
         let Some(g) = self.coord.groups.get(group_id) else { return };
         let value = serde_json::to_string(&StoredGroup::from(g)).unwrap_or_default();
         let me = NodeAddr::Broker(self.host.broker_id());
@@ -1275,6 +1320,7 @@ impl GroupStep<'_> {
                             assignment: m.assigned.keys().cloned().collect(),
                             member_epoch: Some(m.member_epoch),
                             target_assignment: cg.target.get(&m.member_id).cloned().unwrap_or_default(),
+                            upgraded: Some(m.classic.is_none()),
                         })
                         .collect(),
                     coordinator: self.host.broker_id(),
@@ -1309,6 +1355,7 @@ impl GroupStep<'_> {
                     assignment: m.assignment.clone(),
                     member_epoch: None,
                     target_assignment: vec![],
+                    upgraded: None,
                 })
                 .collect(),
             coordinator: self.host.broker_id(),

@@ -14,6 +14,7 @@
 //!   and leadership changes to them; FindCoordinator, WriteTxnMarkers, producer-id blocks.
 
 pub(crate) mod consumer_group;
+pub(crate) mod consumer_group_migration;
 pub mod consumer_group_state;
 pub(crate) mod coordinators;
 pub(crate) mod fetch;

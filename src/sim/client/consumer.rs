@@ -1645,6 +1645,16 @@ impl Consumer {
                 let e = error.expect("error");
                 self.errors.push_back(ApiError::new(e));
                 g.state = MemberState::Unjoined;
+                if e != KafkaError::FENCED_INSTANCE_ID {
+                    // AbstractCoordinator.JoinGroupResponseHandler: a fatal JoinGroup error is
+                    // logged at ERROR (the fenced instance id only at INFO).
+                    self.meta.log(
+                        now,
+                        "ERROR",
+                        "org.apache.kafka.clients.consumer.internals.ConsumerCoordinator",
+                        format!("JoinGroup failed due to fatal error: {}", e.message()),
+                    );
+                }
                 out.trace(TraceKind::ClientError {
                     client: self.client_id.clone(),
                     api: "JoinGroup".into(),

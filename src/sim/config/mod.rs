@@ -638,6 +638,12 @@ impl BrokerSettings {
                         other => other.to_string(),
                     })
                     .collect(),
+                migration_policy: map
+                    .get("group.consumer.migration.policy")
+                    .map(|s| s.as_str())
+                    .or_else(|| broker_config_def("group.consumer.migration.policy").and_then(|d| d.default))
+                    .map(MigrationPolicy::parse)
+                    .unwrap_or(MigrationPolicy::Bidirectional),
             },
             leader_imbalance_check_interval_ms: long("leader.imbalance.check.interval.seconds") * 1000,
             leader_imbalance_per_broker_percentage: long("leader.imbalance.per.broker.percentage"),
@@ -672,6 +678,41 @@ pub(crate) struct ConsumerGroupSettings {
     pub heartbeat_interval_ms: i64,
     pub assignment_interval_ms: i64,
     pub assignors: Vec<String>,
+    /// `group.consumer.migration.policy` (KIP-848's online upgrade and downgrade of non-empty
+    /// groups).
+    #[serde(default)]
+    pub migration_policy: MigrationPolicy,
+}
+
+/// `ConsumerGroupMigrationPolicy`: whether a non-empty classic group may be converted to a
+/// consumer group (upgrade) and back (downgrade); empty groups convert either way regardless.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
+pub(crate) enum MigrationPolicy {
+    #[default]
+    Bidirectional,
+    Upgrade,
+    Downgrade,
+    Disabled,
+}
+
+impl MigrationPolicy {
+    /// `ConsumerGroupMigrationPolicy.parse`: case-insensitive; anything else is `disabled`.
+    pub(crate) fn parse(name: &str) -> MigrationPolicy {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "bidirectional" => MigrationPolicy::Bidirectional,
+            "upgrade" => MigrationPolicy::Upgrade,
+            "downgrade" => MigrationPolicy::Downgrade,
+            _ => MigrationPolicy::Disabled,
+        }
+    }
+
+    pub(crate) fn upgrade_enabled(self) -> bool {
+        matches!(self, MigrationPolicy::Bidirectional | MigrationPolicy::Upgrade)
+    }
+
+    pub(crate) fn downgrade_enabled(self) -> bool {
+        matches!(self, MigrationPolicy::Bidirectional | MigrationPolicy::Downgrade)
+    }
 }
 
 fn default_consumer_group_settings() -> ConsumerGroupSettings {

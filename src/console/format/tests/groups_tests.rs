@@ -129,6 +129,7 @@ fn member(cid: &str, iid: Option<&str>, parts: &[(&str, i32)]) -> MemberRow {
         assignment: parts.iter().map(|(t, p)| (t.to_string(), *p)).collect(),
         current_epoch: None,
         target_assignment: vec![],
+        upgraded: None,
     }
 }
 
