@@ -22,11 +22,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// `group.share.record.lock.duration.ms` (`ShareGroupConfig`).
-pub const DEFAULT_RECORD_LOCK_DURATION_MS: i64 = 30_000;
+pub(crate) const DEFAULT_RECORD_LOCK_DURATION_MS: i64 = 30_000;
 /// `group.share.delivery.count.limit` (`ShareGroupConfig`).
-pub const DEFAULT_DELIVERY_COUNT_LIMIT: i32 = 5;
+pub(crate) const DEFAULT_DELIVERY_COUNT_LIMIT: i32 = 5;
 /// `group.share.partition.max.record.locks` (`ShareGroupConfig`).
-pub const DEFAULT_MAX_RECORD_LOCKS: i32 = 2000;
+pub(crate) const DEFAULT_MAX_RECORD_LOCKS: i32 = 2000;
 
 /// `RecordState`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,21 +66,21 @@ impl AckType {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InFlight {
     pub state: RecordState,
-    pub delivery_count: i32,
+    pub(crate) delivery_count: i32,
     /// The member holding it while `Acquired` (empty otherwise).
-    pub member: String,
+    pub(crate) member: String,
     /// When the acquisition lock expires (`AcquisitionLockTimerTask`).
-    pub lock_until: Option<SimTime>,
+    pub(crate) lock_until: Option<SimTime>,
     /// The in-flight batch it was first acquired in (`InFlightBatch`: first and last offset).
-    pub batch: (Offset, Offset),
+    pub(crate) batch: (Offset, Offset),
 }
 
 /// The limits a share-partition works with (`ShareGroupConfig`, or the group's overrides).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShareLimits {
-    pub lock_duration_ms: i64,
-    pub delivery_count_limit: i32,
-    pub max_record_locks: i32,
+    pub(crate) lock_duration_ms: i64,
+    pub(crate) delivery_count_limit: i32,
+    pub(crate) max_record_locks: i32,
 }
 
 impl Default for ShareLimits {
@@ -95,7 +95,7 @@ impl Default for ShareLimits {
 
 /// Records handed to a member by one acquisition: `(first, last, delivery count)` ranges as in
 /// `ShareFetchResponseData.AcquiredRecords`.
-pub type AcquiredRange = (Offset, Offset, i32);
+pub(crate) type AcquiredRange = (Offset, Offset, i32);
 
 /// A share-partition (`SharePartition`) on the leader.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,7 +118,7 @@ pub struct SharePartition {
 }
 
 /// A record batch of the log as acquisition sees it: its first and last offsets.
-pub type LogBatch = (Offset, Offset);
+pub(crate) type LogBatch = (Offset, Offset);
 
 impl SharePartition {
     /// A share-partition initialized at `start` (`maybeInitialize` with
@@ -137,13 +137,13 @@ impl SharePartition {
     }
 
     /// `throttleRecordsDeliveryLimit`: `max(2, ceil(limit / 2))`.
-    pub fn throttle_limit(&self) -> i32 {
+    pub(crate) fn throttle_limit(&self) -> i32 {
         ((self.limits.delivery_count_limit + 1) / 2).max(2)
     }
 
     /// `nextFetchOffset`: the first available record in flight, else the offset after the SPEO
     /// (or the SPSO while nothing is in flight).
-    pub fn next_fetch_offset(&self) -> Offset {
+    pub(crate) fn next_fetch_offset(&self) -> Offset {
         if let Some((o, _)) = self.records.iter().find(|(_, r)| r.state == RecordState::Available) {
             return *o;
         }
@@ -155,12 +155,12 @@ impl SharePartition {
     }
 
     /// Records in flight from the SPSO (`numInFlightRecords`).
-    pub fn in_flight_count(&self) -> i64 {
+    pub(crate) fn in_flight_count(&self) -> i64 {
         self.records.range(self.start_offset..).count() as i64
     }
 
     /// Finished records at or after the SPSO (`deliveryCompleteCount`).
-    pub fn delivery_complete_count(&self) -> i64 {
+    pub(crate) fn delivery_complete_count(&self) -> i64 {
         self.records.range(self.start_offset..).filter(|(_, r)| r.state.terminal()).count() as i64
     }
 
@@ -172,7 +172,7 @@ impl SharePartition {
     /// (`shouldThrottleRecordsDelivery`, `acquireSubsetBatchRecords`): at most
     /// `max(1, batch size >> (delivery count - throttle limit + 1))` records, a record on its
     /// last attempt alone, and nothing else in the same fetch. Returns the acquired ranges.
-    pub fn acquire(
+    pub(crate) fn acquire(
         &mut self,
         member: &str,
         batches: &[LogBatch],
@@ -306,7 +306,7 @@ impl SharePartition {
 
     /// `acknowledge`: `member` finishes, releases or rejects records it holds. Errors are
     /// Kafka's: a record not acquired by that member is an `INVALID_RECORD_STATE`.
-    pub fn acknowledge(&mut self, member: &str, acks: &[(Offset, AckType)]) -> Result<(), &'static str> {
+    pub(crate) fn acknowledge(&mut self, member: &str, acks: &[(Offset, AckType)]) -> Result<(), &'static str> {
         // Validate first, then apply (Kafka rolls a failed batch back).
         for (o, _) in acks {
             if *o < self.start_offset {
@@ -343,7 +343,7 @@ impl SharePartition {
 
     /// `releaseAcquiredRecords`: the member's share session ended; what it holds becomes
     /// available again with its delivery count (archived once at the limit).
-    pub fn release_member(&mut self, member: &str) -> bool {
+    pub(crate) fn release_member(&mut self, member: &str) -> bool {
         let limit = self.limits.delivery_count_limit;
         let mut any = false;
         for r in self.records.values_mut() {
@@ -363,7 +363,7 @@ impl SharePartition {
 
     /// `releaseAcquisitionLockOnTimeout`: acquired records whose lock expired by `now` become
     /// available again (archived once at the delivery limit). The records released.
-    pub fn expire_locks(&mut self, now: SimTime) -> Vec<(Offset, String, RecordState)> {
+    pub(crate) fn expire_locks(&mut self, now: SimTime) -> Vec<(Offset, String, RecordState)> {
         let limit = self.limits.delivery_count_limit;
         let mut released = Vec::new();
         for (o, r) in self.records.iter_mut() {
@@ -381,7 +381,7 @@ impl SharePartition {
     }
 
     /// The earliest acquisition lock still running.
-    pub fn next_lock_expiry(&self) -> Option<SimTime> {
+    pub(crate) fn next_lock_expiry(&self) -> Option<SimTime> {
         self.records.values().filter(|r| r.state == RecordState::Acquired).filter_map(|r| r.lock_until).min()
     }
 
@@ -406,7 +406,7 @@ impl SharePartition {
 
     /// `updateCacheAndOffsets`: the log start offset moved past the SPSO (retention, deleted
     /// records); what lies before it is gone.
-    pub fn on_log_start_offset(&mut self, log_start: Offset) {
+    pub(crate) fn on_log_start_offset(&mut self, log_start: Offset) {
         if log_start <= self.start_offset {
             return;
         }
@@ -421,7 +421,7 @@ impl SharePartition {
     /// The checker's invariants: no record delivered more often than the delivery limit, no
     /// acquired record without a member and a lock, and nothing in flight outside
     /// `[SPSO, SPEO]`. Each breach is described.
-    pub fn violations(&self) -> Vec<String> {
+    pub(crate) fn violations(&self) -> Vec<String> {
         let mut v = Vec::new();
         for (o, r) in &self.records {
             if r.delivery_count > self.limits.delivery_count_limit {

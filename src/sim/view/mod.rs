@@ -20,4 +20,3 @@ pub(crate) mod replicas;
 
 pub use groups::{GroupProtocol, GroupRebalance, MemberRebalance};
 pub use model::*;
-pub use names::{ControllerRole, ReplicaRole};
