@@ -132,7 +132,7 @@ impl PartitionRule {
 /// topic; the caller evaluates the regex) and a partition rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct TopicPartitionRule {
-    pub topic_regex: Option<String>,
+    pub(crate) topic_regex: Option<String>,
     pub partitions: PartitionRule,
 }
 
