@@ -12,8 +12,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
-pub struct GroupPanelProps {
-    pub group: Rc<GroupRebalance>,
+pub(crate) struct GroupPanelProps {
+    pub(crate) group: Rc<GroupRebalance>,
 }
 
 /// What kind of partition list a chip belongs to; told apart by a sign and a word, not only by
@@ -42,7 +42,7 @@ fn chips(parts: &[TopicPartition], kind: Chip, empty: &str) -> Html {
 }
 
 #[component]
-pub fn GroupPanel(props: &GroupPanelProps) -> Html {
+pub(crate) fn GroupPanel(props: &GroupPanelProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
     let g = &props.group;
     let (protocol, epochs, how) = match g.protocol {
