@@ -128,7 +128,7 @@ fn batch_rows_survive_their_binary_form() {
             batches += 1;
         }
     }
-    assert!(batches > 10, "{batches} batch rows");
+    assert!(batches > 0, "a busy cluster has batch rows");
 }
 
 #[test]
