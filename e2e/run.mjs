@@ -720,6 +720,63 @@ const flows = [
     },
   },
   {
+    name: 'two tabs on one sandbox: the second is told and offered to take over; when it does, the first is told at once and turns read-only, and nothing is written twice',
+    viewport: DESKTOP,
+    async run(page, { baseUrl }) {
+      const create = (topic) => `kafka-topics --bootstrap-server localhost:9092 --create --topic ${topic} --partitions 1 --replication-factor 3`;
+      const topics = (p) => p.locator('[data-testid=focus] option').allTextContents();
+      const noticeSays = (p, text) =>
+        p.waitForFunction((t) => document.querySelector('[data-testid=notice]')?.textContent.includes(t), text, { timeout: 20_000 });
+      await openApp(page, baseUrl);
+      await page.locator('[data-testid=share] summary').click();
+      await page.waitForFunction(() => /^sav/.test(document.querySelector('[data-testid=saving-state]')?.textContent ?? ''), null, { timeout: 20_000 });
+      assertEqual(await page.locator('[data-testid=take-over]').count(), 0, 'take-over buttons in the tab that saves');
+      await typeCommand(page, create('from-first'));
+      await waitForConsole(page, 'Created topic from-first.');
+
+      // The second tab: the session as the first saved it, read-only, and it says so.
+      const second = await page.context().newPage();
+      await openApp(second, baseUrl);
+      await noticeSays(second, 'open in another tab');
+      await second.waitForFunction(() => [...document.querySelectorAll('[data-testid=focus] option')].some((o) => o.textContent === 'from-first'), null, { timeout: 20_000 });
+      await second.locator('[data-testid=share] summary').click();
+      assert(/another tab/.test(await second.locator('[data-testid=saving-state]').textContent()), 'the second tab says another tab saves');
+      await second.screenshot({ path: path.join(screenshots, 'desktop-second-tab.png') });
+      await second.locator('[data-testid=take-over]').click();
+      await noticeSays(second, 'This tab saves the session now');
+      await second.locator('[data-testid=take-over]').waitFor({ state: 'detached' });
+
+      // The first tab is told without being touched, and offers to take over in its turn.
+      await noticeSays(page, 'Another tab took over this session');
+      await page.locator('[data-testid=share] summary').click();
+      await page.locator('[data-testid=take-over]').waitFor();
+      assert(/another tab/.test(await page.locator('[data-testid=saving-state]').textContent()), 'the first tab says another tab saves');
+      await page.screenshot({ path: path.join(screenshots, 'desktop-taken-over.png') });
+
+      // Each tab still runs its cluster; only the second writes.
+      await typeCommand(page, create('from-read-only'));
+      await waitForConsole(page, 'Created topic from-read-only.');
+      await typeCommand(second, create('from-writer'));
+      await waitForConsole(second, 'Created topic from-writer.');
+      await page.close();
+      await second.close();
+
+      // What is kept is the second tab's session, written by it alone.
+      const third = await page.context().newPage();
+      await openApp(third, baseUrl);
+      await third.waitForFunction(() => [...document.querySelectorAll('[data-testid=focus] option')].some((o) => o.textContent === 'from-writer'), null, { timeout: 20_000 });
+      const kept = await topics(third);
+      assert(kept.includes('from-first'), `the session the second tab took over: ${JSON.stringify(kept)}`);
+      assert(!kept.includes('from-read-only'), `the read-only tab wrote nothing: ${JSON.stringify(kept)}`);
+      const lines = await consoleLines(third);
+      assertEqual(lines.filter((l) => l.includes('Created topic from-writer.')).length, 1, 'the writer\'s command, once');
+      assert(!lines.some((l) => l.includes('from-read-only')), 'no line of the read-only tab');
+      const notice = await third.locator('[data-testid=notice]').count();
+      assert(notice === 0, `the last tab open saves without a warning: ${notice && (await third.locator('[data-testid=notice]').textContent())}`);
+      await third.close();
+    },
+  },
+  {
     name: 'the lesson files cannot be fetched: the page says so, and the cluster and the console still work',
     viewport: DESKTOP,
     // The release build fetches the lessons when it opens (feature lazy-lessons); here they fail.

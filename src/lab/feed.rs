@@ -40,7 +40,8 @@ pub(crate) struct Feed {
 pub(crate) struct Message {
     pub from: NodeAddr,
     pub to: NodeAddr,
-    pub api: String,
+    /// The API's name as the trace has it (borrowed: no copy per message).
+    pub api: std::borrow::Cow<'static, str>,
     pub response: bool,
 }
 
@@ -81,7 +82,7 @@ impl Feed {
             any = true;
             match &e.kind {
                 TraceKind::Sent { id, from, to, api, class, response, .. } => {
-                    self.sent.insert(*id, Message { from: *from, to: *to, api: api.to_string(), response: *response });
+                    self.sent.insert(*id, Message { from: *from, to: *to, api: api.clone(), response: *response });
                     while self.sent.len() > SENT_KEPT {
                         self.sent.pop_first();
                     }
@@ -144,6 +145,11 @@ impl Feed {
         let over = self.flights.len().saturating_sub(FLIGHT_CAP);
         self.flights.drain(..over);
         any
+    }
+
+    /// How many lines the feed has had (it grows when something worth telling happened).
+    pub(crate) fn seq(&self) -> u64 {
+        self.seq
     }
 
     /// What the message `id` was, if it is recent.

@@ -298,6 +298,27 @@ pub struct Lab {
     /// The notice shown is news, not a warning (a link copied, a file offered).
     notice_info: Option<String>,
     published: Option<Rc<LabView>>,
+    /// What the last frame cost (ms of the wall clock): advancing the simulation and reading
+    /// its trace, then publishing the view. The `?bench=ui` figures split our work with it.
+    frame_cost: FrameCost,
+    /// Which share of the view the next spread frame refreshes ([`ViewModel::spread`]).
+    view_turn: u64,
+    /// The frame being run printed to the console (something happened: the whole view is rebuilt).
+    frame_printed: bool,
+}
+
+/// Frames shorter than this (the page's, ~16 ms) spread the view's refresh over
+/// [`crate::sim::view::model::SPREAD_FRAMES`] frames; longer ones (a slow device, the tests'
+/// 100 ms steps) rebuild it whole.
+const SPREAD_BELOW_MS: u64 = 50;
+
+/// Where the last [`Event::Frame`] spent its time, in ms of the lab's clock.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FrameCost {
+    /// Advancing the simulation, reading its trace into the feed and charts, lesson checks.
+    pub simulate_ms: f64,
+    /// Rebuilding what the page sees ([`LabView`]).
+    pub publish_ms: f64,
 }
 
 impl Lab {
@@ -341,6 +362,9 @@ impl Lab {
             step_report: None,
             notice_info: None,
             published: None,
+            frame_cost: FrameCost::default(),
+            view_turn: 0,
+            frame_printed: false,
         };
         lab.timeline.snapshot(&lab.console);
         lab
@@ -493,9 +517,19 @@ impl Lab {
         let mut effects = Vec::new();
         match event {
             Event::Frame { wall_ms, dt_ms } => {
-                if self.frame(wall_ms, dt_ms) {
-                    let _ = self.publish();
+                let started = (self.clock)();
+                let feed_before = self.feed.seq();
+                self.frame_printed = false;
+                let changed = self.frame(wall_ms, dt_ms);
+                let simulated = (self.clock)();
+                if changed {
+                    // Only numbers moved (nothing the feed reports, nothing printed): a share
+                    // of the view is refreshed, the rest kept, so each frame re-renders little.
+                    let spread = dt_ms < SPREAD_BELOW_MS && self.feed.seq() == feed_before && !self.frame_printed;
+                    let _ = self.publish_with(spread);
                 }
+                self.frame_cost =
+                    FrameCost { simulate_ms: simulated - started, publish_ms: (self.clock)() - simulated };
                 effects.extend(self.journal_effect(false));
                 if self.persist.due(&self.console, self.viewing_past(), wall_ms) {
                     self.persist.busy = true;
@@ -664,6 +698,11 @@ impl Lab {
         effects
     }
 
+    /// Where the last frame's time went (the `?bench=ui` figures).
+    pub fn frame_cost(&self) -> FrameCost {
+        self.frame_cost
+    }
+
     /// What the page draws.
     pub fn view(&mut self) -> Rc<LabView> {
         match &self.published {
@@ -702,6 +741,7 @@ impl Lab {
         let out = self.console.take_output();
         if !out.chunks.is_empty() {
             self.term.print(&out);
+            self.frame_printed = true;
             changed = true;
         }
         if self.read_trace(wall_now_ms) {
@@ -891,7 +931,18 @@ impl Lab {
 
     /// Rebuilds what the page sees. Parts that did not change keep their `Rc`.
     fn publish(&mut self) -> Rc<LabView> {
-        self.model = Rc::new(ViewModel::build(self.console.sim()));
+        self.publish_with(false)
+    }
+
+    /// [`Lab::publish`]; `spread`: refresh only this frame's share of the brokers, topics and
+    /// clients ([`ViewModel::spread`]).
+    fn publish_with(&mut self, spread: bool) -> Rc<LabView> {
+        self.model = Rc::new(if spread {
+            self.view_turn = self.view_turn.wrapping_add(1);
+            ViewModel::spread(self.console.sim(), &self.model, self.view_turn)
+        } else {
+            ViewModel::build(self.console.sim())
+        });
         let history = self.console.history();
         if self.history.len() != history.len() || self.history.last() != history.last() {
             self.history = Rc::new(history.to_vec());

@@ -8,7 +8,7 @@
 
 use crate::console::complete::Completion;
 use crate::lab::persist::StoreStatus;
-use crate::lab::{BenchCluster, Boot, Effect, Event, Lab, LabView};
+use crate::lab::{BenchCluster, Boot, Effect, Event, FrameCost, Lab, LabView};
 use crate::sim::sort::CompactSort;
 use crate::store::Store;
 use crate::ui::components::{
@@ -62,6 +62,8 @@ pub struct App {
     frame_started: Option<f64>,
     /// The bench: the last frame's work so far (ms): its update, then up to its render.
     frame_work: Option<f64>,
+    /// The bench: the split of the frame in `frame_work`.
+    frame_parts: FrameParts,
     first_paint_done: bool,
     store: Option<Rc<Store>>,
     /// The store as the leave handlers see it (they run outside the component).
@@ -77,7 +79,18 @@ pub struct App {
 struct Bench {
     cluster: BenchCluster,
     times: Vec<f64>,
+    /// The same frames split: simulation, publishing the view, Yew (every view and the DOM
+    /// patch), the canvas.
+    parts: [Vec<f64>; 4],
     done: bool,
+}
+
+/// The frame being measured: where its time went so far.
+#[derive(Clone, Copy, Default)]
+struct FrameParts {
+    cost: FrameCost,
+    /// The whole update (the lab's frame and what the page did with it), ms.
+    update_ms: f64,
 }
 
 fn perf_now() -> f64 {
@@ -220,9 +233,15 @@ impl Component for App {
             tab: SideTab::Learn,
             _keys: keys,
             _leave: leave,
-            bench: bench.map(|cluster| Bench { cluster, times: Vec::with_capacity(BENCH_FRAMES), done: false }),
+            bench: bench.map(|cluster| Bench {
+                cluster,
+                times: Vec::with_capacity(BENCH_FRAMES),
+                parts: Default::default(),
+                done: false,
+            }),
             frame_started: None,
             frame_work: None,
+            frame_parts: FrameParts::default(),
             first_paint_done: false,
             store: None,
             leave_store,
@@ -239,7 +258,7 @@ impl Component for App {
                 // The previous frame is complete (update, render, canvas): record it.
                 let drawn = flights::take_draw_ms();
                 if let Some(work) = self.frame_work.take() {
-                    self.record_frame(work + drawn);
+                    self.record_frame(work + drawn, drawn);
                 }
                 let started = perf_now();
                 let dt = self.last_ts.map(|l| (ts - l).max(0.0)).unwrap_or(16.0) as u64;
@@ -253,8 +272,11 @@ impl Component for App {
                     }
                 }
                 if self.bench.is_some() {
+                    let update_ms = perf_now() - started;
+                    let cost = self.lab.as_ref().ok().and_then(|l| l.try_borrow().ok().map(|l| l.frame_cost()));
                     self.frame_started = Some(started);
-                    self.frame_work = Some(perf_now() - started);
+                    self.frame_work = Some(update_ms);
+                    self.frame_parts = FrameParts { cost: cost.unwrap_or_default(), update_ms };
                 }
                 changed
             }
@@ -461,26 +483,43 @@ impl App {
 
     /// One frame's cost for `?bench=ui` (see [`Bench`]; the browser's style, layout and paint
     /// come after: the end-to-end benchmark measures whole frames separately).
-    fn record_frame(&mut self, ms: f64) {
+    fn record_frame(&mut self, ms: f64, canvas_ms: f64) {
         let Some(b) = self.bench.as_mut() else { return };
         if b.done {
             return;
         }
         b.times.push(ms);
+        let p = self.frame_parts;
+        let yew_ms = (ms - canvas_ms - p.update_ms).max(0.0);
+        for (v, x) in b.parts.iter_mut().zip([p.cost.simulate_ms, p.cost.publish_ms, yew_ms, canvas_ms]) {
+            v.push(x);
+        }
         set_window_value("__brokerlabBenchFrames", &(b.times.len() as f64).into());
         if b.times.len() >= BENCH_FRAMES {
             b.done = true;
             let mut t = b.times.clone();
             t.compact_sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
             let pick = |q: usize| t[(t.len() * q / 100).min(t.len() - 1)];
+            let split: Vec<String> = ["simulation", "publish", "Yew views and patch", "canvas"]
+                .iter()
+                .zip(b.parts.iter())
+                .map(|(name, v)| {
+                    let mut v = v.clone();
+                    v.compact_sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+                    let q =
+                        |q: usize| v.get((v.len() * q / 100).min(v.len().saturating_sub(1))).copied().unwrap_or(0.0);
+                    format!("{name} p50 {:.2} / p95 {:.2}", q(50), q(95))
+                })
+                .collect();
             let text = format!(
-                "ui bench (our work per frame: simulation, publish, views, DOM patch, canvas; wasm): {} frames at 1x, {}: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+                "ui bench (our work per frame: simulation, publish, views, DOM patch, canvas; wasm): {} frames at 1x, {}: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; split (ms): {}",
                 t.len(),
                 b.cluster.describe(),
                 pick(50),
                 pick(95),
                 pick(99),
-                t[t.len() - 1]
+                t[t.len() - 1],
+                split.join(", ")
             );
             web_sys::console::log_1(&text.clone().into());
             set_window_value("__brokerlabBench", &text.into());

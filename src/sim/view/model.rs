@@ -214,82 +214,167 @@ pub struct ViewModel {
     pub findings: u32,
 }
 
-impl ViewModel {
-    pub(crate) fn build(sim: &Sim) -> ViewModel {
-        let image = sim.metadata_image();
-        let controllers = sim
-            .controllers()
-            .values()
-            .map(|c| {
-                let role = ControllerRole::of(c.proc.as_ref().map(|p| &p.role));
-                let hw = c.proc.as_ref().map(|p| p.hw).unwrap_or(-1);
-                ControllerView {
-                    id: c.id,
-                    up: c.proc.is_some(),
-                    role,
-                    epoch: c.disk.epoch,
-                    high_watermark: hw,
-                    log_end: c.disk.log_end(),
-                }
-            })
-            .collect();
-        // Leader LEOs, to show how far each follower is behind.
-        let mut leader_leo: BTreeMap<TopicPartition, Offset> = BTreeMap::new();
-        for b in sim.brokers().values() {
-            if let Some(p) = &b.proc {
-                for (tp, r) in &p.replicas {
-                    if r.is_leader() {
-                        if let Some(log) = b.disk.logs.get(tp) {
-                            leader_leo.insert(tp.clone(), log.log_end_offset);
-                        }
+/// How many frames [`ViewModel::spread`] takes to refresh every broker, topic and client once.
+pub(crate) const SPREAD_FRAMES: u64 = 6;
+
+/// Whether the `i`-th item is refreshed at frame `turn` (one item in [`SPREAD_FRAMES`] each frame).
+fn due(i: usize, turn: u64) -> bool {
+    i as u64 % SPREAD_FRAMES == turn % SPREAD_FRAMES
+}
+
+/// Each partition's leader LEO, as the brokers that lead them see it (how far followers are behind).
+fn leader_leos(sim: &Sim) -> BTreeMap<&TopicPartition, Offset> {
+    let mut leader_leo = BTreeMap::new();
+    for b in sim.brokers().values() {
+        if let Some(p) = &b.proc {
+            for (tp, r) in &p.replicas {
+                if r.is_leader() {
+                    if let Some(log) = b.disk.logs.get(tp) {
+                        leader_leo.insert(tp, log.log_end_offset);
                     }
                 }
             }
         }
+    }
+    leader_leo
+}
+
+fn broker_view(
+    b: &BrokerNode,
+    image: Option<&MetadataImage>,
+    leader_leo: &BTreeMap<&TopicPartition, Offset>,
+) -> BrokerView {
+    let status = NodeStatus::of_broker(b, image);
+    let mut replicas = Vec::new();
+    let (mut leaders, mut internal_leaders) = (0, 0);
+    for (tp, log) in &b.disk.logs {
+        let state = b.proc.as_ref().and_then(|p| p.replicas.get(tp));
+        let role = ReplicaRole::of(state, b.proc.is_some());
+        let epoch = state.map(|r| r.leader_epoch).unwrap_or(-1);
+        if role == ReplicaRole::Leader {
+            if tp.topic.starts_with("__") {
+                internal_leaders += 1;
+            } else {
+                leaders += 1;
+            }
+        }
+        let in_isr =
+            image.and_then(|i| i.partition(&tp.topic, tp.partition)).map(|s| s.isr.contains(&b.id)).unwrap_or(false);
+        let behind = leader_leo.get(tp).map(|l| (l - log.log_end_offset).max(0)).unwrap_or(0);
+        replicas.push(ReplicaView {
+            tp: tp.clone(),
+            role,
+            in_isr,
+            leo: log.log_end_offset,
+            hw: log.high_watermark,
+            log_start: log.log_start_offset,
+            epoch,
+            behind,
+            tail: if tp.topic.starts_with("__") { Vec::new() } else { tail_of(log) },
+        });
+    }
+    BrokerView {
+        id: b.id,
+        status,
+        rack: b.rack.clone(),
+        slow_ms: b.proc.as_ref().map(|p| p.fetch_delay_ms).unwrap_or(0),
+        leaders,
+        internal_leaders,
+        replicas: Rc::new(replicas),
+    }
+}
+
+fn topic_view(sim: &Sim, t: &crate::sim::metadata::TopicImage) -> TopicView {
+    TopicView {
+        name: t.name.clone(),
+        internal: t.is_internal(),
+        configs: t.configs.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        partitions: Rc::new(
+            t.partitions
+                .iter()
+                .map(|(p, s)| {
+                    let tp = TopicPartition::new(t.name.clone(), *p);
+                    let log = sim.brokers().get(&s.leader).and_then(|b| b.disk.logs.get(&tp));
+                    PartitionView {
+                        tp,
+                        leader: s.leader,
+                        epoch: s.leader_epoch,
+                        replicas: s.replicas.clone(),
+                        isr: s.isr.clone(),
+                        hw: log.map(|l| l.high_watermark).unwrap_or(-1),
+                        leo: log.map(|l| l.log_end_offset).unwrap_or(-1),
+                        log_start: log.map(|l| l.log_start_offset).unwrap_or(-1),
+                    }
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// Whether a topic's partitions, leaders and ISRs are still those `old` shows.
+fn same_leaders(old: &TopicView, t: &crate::sim::metadata::TopicImage) -> bool {
+    old.partitions.len() == t.partitions.len()
+        && old.partitions.iter().zip(t.partitions.values()).all(|(o, s)| {
+            o.leader == s.leader && o.epoch == s.leader_epoch && o.isr == s.isr && o.replicas == s.replicas
+        })
+}
+
+fn controller_views(sim: &Sim) -> Vec<ControllerView> {
+    sim.controllers()
+        .values()
+        .map(|c| {
+            let role = ControllerRole::of(c.proc.as_ref().map(|p| &p.role));
+            let hw = c.proc.as_ref().map(|p| p.hw).unwrap_or(-1);
+            ControllerView {
+                id: c.id,
+                up: c.proc.is_some(),
+                role,
+                epoch: c.disk.epoch,
+                high_watermark: hw,
+                log_end: c.disk.log_end(),
+            }
+        })
+        .collect()
+}
+
+impl ViewModel {
+    pub(crate) fn build(sim: &Sim) -> ViewModel {
+        let image = sim.metadata_image();
+        let leader_leo = leader_leos(sim);
+        let brokers = sim.brokers().values().map(|b| broker_view(b, image, &leader_leo)).collect();
+        let topics = match image {
+            None => vec![],
+            Some(img) => img.topics.values().map(|t| topic_view(sim, t)).collect(),
+        };
+        let clients =
+            sim.clients().values().filter(|c| !matches!(c.kind, ClientKind::Admin(_))).map(client_view).collect();
+        ViewModel::assemble(sim, controller_views(sim), brokers, topics, clients)
+    }
+
+    /// [`ViewModel::build`] with the work spread over frames while time plays: frame `turn`
+    /// refreshes one broker, topic and client in [`SPREAD_FRAMES`] (so each is at most that
+    /// many frames old, about 0.1 s) and keeps the others from `prev`, `Rc` and all, so the
+    /// page re-renders only what was refreshed. Whatever changed shape (a broker's status,
+    /// a topic's partitions, a client or broker added or gone) is refreshed at once; the
+    /// controllers, groups, links and findings always are. The lab takes a whole
+    /// [`ViewModel::build`] whenever something happened that the feed reports or the learner did.
+    pub(crate) fn spread(sim: &Sim, prev: &ViewModel, turn: u64) -> ViewModel {
+        let image = sim.metadata_image();
+        let mut leader_leo = None;
         let brokers = sim
             .brokers()
             .values()
-            .map(|b| {
-                let status = NodeStatus::of_broker(b, image);
-                let mut replicas = Vec::new();
-                let (mut leaders, mut internal_leaders) = (0, 0);
-                for (tp, log) in &b.disk.logs {
-                    let state = b.proc.as_ref().and_then(|p| p.replicas.get(tp));
-                    let role = ReplicaRole::of(state, b.proc.is_some());
-                    let epoch = state.map(|r| r.leader_epoch).unwrap_or(-1);
-                    if role == ReplicaRole::Leader {
-                        if tp.topic.starts_with("__") {
-                            internal_leaders += 1;
-                        } else {
-                            leaders += 1;
-                        }
-                    }
-                    let in_isr = image
-                        .and_then(|i| i.partition(&tp.topic, tp.partition))
-                        .map(|s| s.isr.contains(&b.id))
-                        .unwrap_or(false);
-                    let behind = leader_leo.get(tp).map(|l| (l - log.log_end_offset).max(0)).unwrap_or(0);
-                    replicas.push(ReplicaView {
-                        tp: tp.clone(),
-                        role,
-                        in_isr,
-                        leo: log.log_end_offset,
-                        hw: log.high_watermark,
-                        log_start: log.log_start_offset,
-                        epoch,
-                        behind,
-                        tail: if tp.topic.starts_with("__") { Vec::new() } else { tail_of(log) },
-                    });
+            .enumerate()
+            .map(|(i, b)| match prev.brokers.get(i) {
+                Some(old)
+                    if old.id == b.id
+                        && old.status == NodeStatus::of_broker(b, image)
+                        && old.replicas.len() == b.disk.logs.len()
+                        && !due(i, turn) =>
+                {
+                    old.clone()
                 }
-                BrokerView {
-                    id: b.id,
-                    status,
-                    rack: b.rack.clone(),
-                    slow_ms: b.proc.as_ref().map(|p| p.fetch_delay_ms).unwrap_or(0),
-                    leaders,
-                    internal_leaders,
-                    replicas: Rc::new(replicas),
-                }
+                _ => broker_view(b, image, leader_leo.get_or_insert_with(|| leader_leos(sim))),
             })
             .collect();
         let topics = match image {
@@ -297,34 +382,34 @@ impl ViewModel {
             Some(img) => img
                 .topics
                 .values()
-                .map(|t| TopicView {
-                    name: t.name.clone(),
-                    internal: t.is_internal(),
-                    configs: t.configs.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                    partitions: Rc::new(
-                        t.partitions
-                            .iter()
-                            .map(|(p, s)| {
-                                let tp = TopicPartition::new(t.name.clone(), *p);
-                                let log = sim.brokers().get(&s.leader).and_then(|b| b.disk.logs.get(&tp));
-                                PartitionView {
-                                    tp,
-                                    leader: s.leader,
-                                    epoch: s.leader_epoch,
-                                    replicas: s.replicas.clone(),
-                                    isr: s.isr.clone(),
-                                    hw: log.map(|l| l.high_watermark).unwrap_or(-1),
-                                    leo: log.map(|l| l.log_end_offset).unwrap_or(-1),
-                                    log_start: log.map(|l| l.log_start_offset).unwrap_or(-1),
-                                }
-                            })
-                            .collect(),
-                    ),
+                .enumerate()
+                .map(|(j, t)| match prev.topics.get(j) {
+                    Some(old) if old.name == t.name && !due(j, turn) && same_leaders(old, t) => old.clone(),
+                    _ => topic_view(sim, t),
                 })
                 .collect(),
         };
-        let clients =
-            sim.clients().values().filter(|c| !matches!(c.kind, ClientKind::Admin(_))).map(client_view).collect();
+        let clients = sim
+            .clients()
+            .values()
+            .filter(|c| !matches!(c.kind, ClientKind::Admin(_)))
+            .enumerate()
+            .map(|(k, c)| match prev.clients.get(k) {
+                Some(old) if old.id == c.id && !due(k, turn) => old.clone(),
+                _ => client_view(c),
+            })
+            .collect();
+        ViewModel::assemble(sim, controller_views(sim), brokers, topics, clients)
+    }
+
+    /// The rest of the view (groups, links, findings) around the given parts.
+    fn assemble(
+        sim: &Sim,
+        controllers: Vec<ControllerView>,
+        brokers: Vec<BrokerView>,
+        topics: Vec<TopicView>,
+        clients: Vec<ClientView>,
+    ) -> ViewModel {
         let mut groups = Vec::new();
         for (coordinator, g) in super::groups::coordinated_groups(sim) {
             let offsets = g
@@ -484,6 +569,38 @@ mod tests {
     use super::*;
     use crate::sim::scenarios::create_topic;
     use crate::sim::world::ClusterConfig;
+
+    /// A spread frame refreshes one broker, topic and client in [`SPREAD_FRAMES`] and keeps the
+    /// others as they were (the same `Rc`, so the page skips them); [`SPREAD_FRAMES`] of them
+    /// bring the whole view up to date, equal to a whole rebuild.
+    #[test]
+    fn spread_frames_refresh_a_share_each_and_all_of_it_within_spread_frames() {
+        use crate::sim::scenarios::throughput_scenario;
+        use crate::sim::trace::TraceLevel;
+        let early = ViewModel::build(&throughput_scenario(1, 300, 100, TraceLevel::Events));
+        let sim = throughput_scenario(1, 3000, 100, TraceLevel::Events);
+        let whole = ViewModel::build(&sim);
+        assert_eq!(whole.brokers.len(), 3);
+        assert!(whole.brokers.iter().zip(early.brokers.iter()).all(|(a, b)| a.replicas != b.replicas), "numbers moved");
+        let mut view = early.clone();
+        for turn in 1..=SPREAD_FRAMES {
+            let next = ViewModel::spread(&sim, &view, turn);
+            for (i, (new, old)) in next.brokers.iter().zip(view.brokers.iter()).enumerate() {
+                assert_eq!(Rc::ptr_eq(&new.replicas, &old.replicas), !due(i, turn), "broker {i} at turn {turn}");
+            }
+            for (j, (new, old)) in next.topics.iter().zip(view.topics.iter()).enumerate() {
+                assert_eq!(Rc::ptr_eq(&new.partitions, &old.partitions), !due(j, turn), "topic {j} at turn {turn}");
+            }
+            view = next;
+        }
+        assert_eq!(view, whole);
+        // A broker that went down is shown down at once, whatever its turn.
+        let mut sim = sim;
+        sim.kill_broker(2).unwrap();
+        let next = ViewModel::spread(&sim, &whole, 0);
+        assert!(!due(1, 0));
+        assert_eq!(next.brokers[1].status, NodeStatus::Down);
+    }
 
     #[test]
     fn the_view_shows_leaders_followers_and_isr() {
