@@ -9,7 +9,7 @@ use brokerlab::lab::persist::StoreStatus;
 use brokerlab::lab::request_kind::RequestKind;
 use brokerlab::lab::view::{FeedKind, TermStream};
 use brokerlab::lab::{actions, diagram, overview, view, BenchCluster, Selection};
-use brokerlab::lab::{Boot, Effect, Event, Lab, LabView, LessonAction};
+use brokerlab::lab::{Boot, Effect, Event, FrameCost, Lab, LabView, LessonAction};
 use brokerlab::scenario::link::{fragment_for, Fragment};
 use brokerlab::scenario::Scenario;
 use brokerlab::sim::types::NodeAddr;
@@ -773,4 +773,20 @@ fn the_group_panel_says_what_each_member_may_process() {
     let said: Vec<String> = r.members.iter().map(|m| m.activity()).collect();
     assert!(said.iter().all(|a| !a.contains("waits") && !a.contains("gives back")), "{said:?}");
     assert!(said.iter().any(|a| a.starts_with("processes its ")), "{said:?}");
+}
+
+/// The `?bench=ui` figures: where the last frame's time went, by the lab's own clock.
+#[test]
+fn a_frame_reports_where_its_time_went() {
+    let ticks = Rc::new(std::cell::Cell::new(0.0));
+    let t = ticks.clone();
+    let clock = Box::new(move || {
+        t.set(t.get() + 1.0);
+        t.get()
+    });
+    let mut lab = Lab::new(42, ClusterConfig::default(), clock).expect("a default cluster boots");
+    assert_eq!(lab.frame_cost(), FrameCost::default());
+    let _ = lab.update(Event::Frame { wall_ms: 100.0, dt_ms: 100 });
+    let cost = lab.frame_cost();
+    assert!(cost.simulate_ms >= 1.0 && cost.publish_ms >= 1.0, "{cost:?}");
 }
