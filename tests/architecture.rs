@@ -5,7 +5,10 @@
 //!   in `store` and `ui` (the engine and the lab stay native and testable);
 //! * no import circles between the modules (files) of `src/`, test modules included: a module
 //!   naming its own parent does not count (that is how Rust nests modules);
-//! * no `#[allow(dead_code)]` hiding unused code, no `#[allow(clippy::too_many_arguments)]`.
+//! * no `#[allow(dead_code)]` hiding unused code, no `#[allow(clippy::too_many_arguments)]`;
+//! * `pub(crate)` by default: an item is `pub` only when something outside the library crate
+//!   (`src/main.rs`, `tests/`, `benches/`) names it or a `pub` item's interface needs it, so the
+//!   compiler reports whatever the crate itself stops using as dead.
 //!
 //! References are read from the text: `use` trees and paths written inline (`crate::a::b`,
 //! `super::x`, groups `{a, b::c}`), comments left out. A module is a file (`x/mod.rs` is `x`).
@@ -269,4 +272,132 @@ fn the_reader_resolves_groups_and_super() {
     .map(|p| p.iter().map(|s| s.to_string()).collect())
     .collect();
     assert_eq!(got, want);
+}
+
+/// The identifiers in `text` (comments already left out).
+fn identifiers(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !is_ident(c))
+        .filter(|w| w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every identifier named by the code outside the library crate: the runner, the tests and
+/// the benchmarks.
+fn named_outside() -> BTreeSet<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("src/main.rs")];
+    for dir in ["tests", "benches"] {
+        rust_files(&root.join(dir), &mut files);
+    }
+    files.iter().flat_map(|f| identifiers(&code(&std::fs::read_to_string(f).expect("a file is readable")))).collect()
+}
+
+/// `pub struct Name`, `pub fn name` (methods too), … at any indentation: (kind, name). Fields
+/// and `pub use` are left to the compiler.
+fn pub_item(line: &str) -> Option<(&str, &str)> {
+    let mut rest = line.trim_start().strip_prefix("pub ")?;
+    while let Some(r) = ["async ", "unsafe ", "const fn "].iter().find_map(|q| rest.strip_prefix(q)) {
+        rest = if rest.starts_with("const fn ") { &rest["const ".len()..] } else { r };
+    }
+    let (kind, rest) = rest.split_once(' ')?;
+    if !matches!(kind, "fn" | "struct" | "enum" | "trait" | "type" | "const" | "static" | "mod" | "union") {
+        return None;
+    }
+    let name = rest.trim_start_matches("r#").split(|c: char| !is_ident(c)).next()?;
+    (!name.is_empty()).then_some((kind, name))
+}
+
+/// The identifiers of the crate's `pub` interface: every line declaring something `pub` (a
+/// field's type, a function's signature up to its body), the variants of `pub` enums, the
+/// items of `pub` traits and the associated types of trait impls.
+fn public_interface(sources: &[Source]) -> BTreeSet<String> {
+    let mut words = BTreeSet::new();
+    for s in sources {
+        let lines: Vec<&str> = s.code.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            // An associated type of a trait impl (`type Message = Msg;` of a Yew component).
+            if let Some((_, ty)) = line.strip_prefix("    type ").and_then(|t| t.split_once('=')) {
+                words.extend(identifiers(ty));
+                continue;
+            }
+            let Some(rest) = line.trim_start().strip_prefix("pub ") else { continue };
+            let indent = &line[..line.len() - line.trim_start().len()];
+            let whole_body = rest.starts_with("enum ") || rest.starts_with("trait ");
+            for (j, l) in lines[i..].iter().enumerate() {
+                // The item's own name is not its interface.
+                let l = match pub_item(l) {
+                    Some((kind, name)) if j == 0 => {
+                        l.split_once(&format!("{kind} {name}")).map_or(*l, |(_, after)| after)
+                    }
+                    _ => l,
+                };
+                if whole_body {
+                    words.extend(identifiers(l));
+                    if j > 0 && l.starts_with(&format!("{indent}}}"))
+                        || j == 0 && (l.trim_end().ends_with(';') || l.trim_end().ends_with('}'))
+                    {
+                        break;
+                    }
+                } else {
+                    let end = l.find(['{', ';']);
+                    words.extend(identifiers(&l[..end.unwrap_or(l.len())]));
+                    if end.is_some() || rest.starts_with("struct ") || j == 0 && l.trim_end().ends_with(',') {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    words
+}
+
+#[test]
+fn pub_items_are_named_outside_the_crate_or_needed_by_its_interface() {
+    let sources = sources();
+    let outside = named_outside();
+    let interface = public_interface(&sources);
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for s in &sources {
+        if s.module.is_empty() {
+            continue;
+        }
+        for (n, line) in s.code.lines().enumerate() {
+            let Some((kind, name)) = pub_item(line) else { continue };
+            checked += 1;
+            let needed = matches!(kind, "struct" | "enum" | "trait" | "type" | "union") && interface.contains(name);
+            if !outside.contains(name) && !needed {
+                wrong.push(format!(
+                    "src/{}:{}: `pub {kind} {name}` is named by nothing outside the library crate \
+                     (src/main.rs, tests/, benches/): make it pub(crate) (or narrower)",
+                    s.file,
+                    n + 1
+                ));
+            }
+        }
+    }
+    assert!(checked > 300, "the pub items were read ({checked})");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_pub_reader_finds_items_and_their_interface() {
+    assert_eq!(pub_item("    pub(crate) fn f() {}"), None);
+    assert_eq!(pub_item("    pub fn step<T>(&mut self) {"), Some(("fn", "step")));
+    assert_eq!(pub_item("pub const fn ms(v: i64) -> SimTime {"), Some(("fn", "ms")));
+    assert_eq!(pub_item("pub struct Flight {"), Some(("struct", "Flight")));
+    assert_eq!(pub_item("    pub flights: Rc<Vec<Flight>>,"), None);
+    let src = Source {
+        module: vec!["lab".into()],
+        file: "lab/x.rs".into(),
+        code: "pub struct A {\n    pub b: Rc<B>,\n    c: C,\n}\npub enum E {\n    V(F),\n}\npub(crate) enum G {\n    H(I),\n}\npub fn f(\n    j: J,\n) -> K {\n    L\n}\n".into(),
+    };
+    let words = public_interface(&[src]);
+    for w in ["Rc", "B", "V", "F", "J", "K"] {
+        assert!(words.contains(w), "{w} in {words:?}");
+    }
+    for w in ["A", "C", "E", "G", "H", "I", "L"] {
+        assert!(!words.contains(w), "{w} not in {words:?}");
+    }
 }

@@ -6,6 +6,7 @@ use brokerlab::console::session::{parse_line, Action, Console, LogEntry};
 use brokerlab::scenario::link::{decode, decode_bytes, encode, encode_bytes, fragment_for, parse_fragment, Fragment};
 use brokerlab::scenario::snapshot::{Snapshot, SnapshotError};
 use brokerlab::scenario::{json, real_kafka, Scenario, ScenarioError, ENGINE_VERSION, FORMAT_VERSION};
+use brokerlab::sim::batch_row;
 use brokerlab::sim::disk_image::{disks_from_rows, state_hash, DiskProblem, DiskRow, DiskTracker, RowKey, RowValue};
 use brokerlab::sim::hash::crc32c;
 use brokerlab::sim::scenarios::REFERENCE_TRACE_HASH;
@@ -120,6 +121,24 @@ fn disk_rows_use_kafkas_file_names() {
         _ => None,
     });
     assert!(batch.expect("a batch row").crc != 0);
+}
+
+/// The browser's store keeps each batch row as bytes (`batch_row`): every batch of a busy
+/// cluster comes back whole, and a cut row is an error, not a panic.
+#[test]
+fn batch_rows_survive_their_binary_form() {
+    let c = busy_console(ClusterConfig::default());
+    let rows = DiskTracker::new().full(c.sim());
+    let mut batches = 0;
+    for r in &rows {
+        if let RowValue::Batch(b) = &r.value {
+            let bytes = batch_row::encode(b);
+            assert_eq!(batch_row::decode(&bytes).as_ref(), Ok(b), "{:?}", r.key);
+            assert!(batch_row::decode(&bytes[..bytes.len() - 1]).is_err());
+            batches += 1;
+        }
+    }
+    assert!(batches > 0, "a busy cluster has batch rows");
 }
 
 #[test]

@@ -4,12 +4,17 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use brokerlab::console::typing::Prompt;
+use brokerlab::lab::overview::CellState;
 use brokerlab::lab::persist::StoreStatus;
+use brokerlab::lab::request_kind::RequestKind;
 use brokerlab::lab::view::{FeedKind, TermStream};
-use brokerlab::lab::{Boot, Effect, Event, Lab, LabView, LessonAction};
+use brokerlab::lab::{actions, diagram, overview, view, BenchCluster, Selection};
+use brokerlab::lab::{Boot, Effect, Event, FrameCost, Lab, LabView, LessonAction};
 use brokerlab::scenario::link::{fragment_for, Fragment};
 use brokerlab::scenario::Scenario;
+use brokerlab::sim::types::NodeAddr;
 use brokerlab::sim::world::ClusterConfig;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 fn still() -> Box<dyn Fn() -> f64> {
@@ -687,4 +692,106 @@ fn a_second_tab_is_offered_to_take_over_and_the_first_is_told_when_it_does() {
     assert!(v.notice.as_ref().is_some_and(|n| n.text.contains("took over")), "{:?}", v.notice);
     let effects = first.update(Event::Typed(CREATE_KEPT.into()));
     assert!(effects.iter().all(|e| !matches!(e, Effect::Journal(_) | Effect::Save { .. })), "{effects:?}");
+}
+
+/// The page draws what the lab lays out, natively tested here: the diagram's boxes and request
+/// labels, when the overview replaces the broker cards, the context menu's commands, the
+/// speed's label, the benchmark a query string asks for and what the console's prompt shows.
+#[test]
+fn the_page_draws_what_the_lab_lays_out() {
+    let mut lab = booted();
+    let mut wall = 0.0;
+    let _ = play(&mut lab, &mut wall, 5000);
+    let v = lab.view();
+    let layout = diagram::compute(&v.view, None, false);
+    for b in v.view.brokers.iter() {
+        assert!(layout.nodes.contains_key(&NodeAddr::Broker(b.id)), "broker {} has a box", b.id);
+    }
+    let boxes: Vec<_> = layout.nodes.values().collect();
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            assert!(!a.intersects(b), "{a:?} overlaps {b:?}");
+        }
+    }
+    // Every request in flight is counted for the legend; no two labels overlap.
+    let labels = diagram::flight_labels(&v.flights, &layout.nodes);
+    let requests = v.flights.iter().filter(|f| !f.response).count() as u32;
+    assert_eq!(labels.in_flight.iter().map(|(_, n)| n).sum::<u32>(), requests);
+    assert_eq!(
+        labels.in_flight.iter().map(|(_, n)| n).sum::<u32>(),
+        diagram::in_flight_by_kind(&v.flights).iter().map(|(_, n)| n).sum::<u32>()
+    );
+    for (i, a) in labels.labels.iter().enumerate() {
+        for b in &labels.labels[i + 1..] {
+            assert!(!a.rect.intersects(&b.rect), "{a:?} overlaps {b:?}");
+        }
+    }
+    assert_eq!(diagram::flight_progress(0.0, 100), Some((0.0, 1.0)), "a dot leaves from its sender");
+    assert_eq!(diagram::flight_progress(100.0, 100), None, "and is gone once it lands");
+    // The context menu of a broker kills, stops and isolates it.
+    let (title, items) = actions::actions(&v.view, &Selection::Broker(1));
+    assert_eq!(title, "Broker 1");
+    assert_eq!(items.first().map(|(_, cmd, _)| cmd.as_str()), Some("broker kill 1"));
+    // Above 60 partitions of the learner's topics the overview replaces the broker cards.
+    assert!(!overview::wants_overview(&v.view, None));
+    typed(
+        &mut lab,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic wide --partitions 64 --replication-factor 1",
+    );
+    let _ = play(&mut lab, &mut wall, 2000);
+    let v = lab.view();
+    assert!(overview::wants_overview(&v.view, None), "64 more partitions want the overview");
+    assert!(!overview::wants_overview(&v.view, Some("wide")), "a focused topic keeps the cards");
+    assert_eq!(
+        (view::speed_label(-10), view::speed_label(0), view::speed_label(20)),
+        ("0.1×".into(), "1×".into(), "100×".into())
+    );
+    assert_eq!(BenchCluster::from_query("?bench=ui-large"), Some(BenchCluster::UiLarge));
+    assert_eq!(BenchCluster::from_query("?x=1&bench=ui"), Some(BenchCluster::Ui));
+    assert_eq!(BenchCluster::from_query("?bench=other"), None);
+    assert!(BenchCluster::UiLarge.describe().starts_with("10 brokers"));
+    assert_eq!(v.prompt.symbol(), "$");
+    // Each kind of request in flight and each cell of the overview reads apart without colour.
+    let kinds: [fn(RequestKind) -> &'static str; 4] =
+        [RequestKind::name, RequestKind::class, RequestKind::shape, RequestKind::glyph];
+    for f in kinds {
+        assert_eq!(RequestKind::ALL.iter().map(|k| f(*k)).collect::<BTreeSet<_>>().len(), RequestKind::ALL.len());
+    }
+    let cells: [fn(CellState) -> &'static str; 3] = [CellState::letter, CellState::word, CellState::class];
+    for f in cells {
+        assert_eq!(CellState::ALL.iter().map(|c| f(*c)).collect::<BTreeSet<_>>().len(), CellState::ALL.len());
+    }
+}
+
+/// The group panel's words come from the read model: once the first-visit group has settled,
+/// nothing moves and each member processes what it owns.
+#[test]
+fn the_group_panel_says_what_each_member_may_process() {
+    let mut lab = booted();
+    let mut wall = 0.0;
+    let _ = play(&mut lab, &mut wall, 20_000);
+    let v = lab.view();
+    let billing = v.view.groups.iter().find(|g| g.id == "billing").expect("the first-visit group");
+    let r = &billing.rebalance;
+    assert!(!r.moving(), "{r:?}");
+    assert!(!r.members.is_empty());
+    let said: Vec<String> = r.members.iter().map(|m| m.activity()).collect();
+    assert!(said.iter().all(|a| !a.contains("waits") && !a.contains("gives back")), "{said:?}");
+    assert!(said.iter().any(|a| a.starts_with("processes its ")), "{said:?}");
+}
+
+/// The `?bench=ui` figures: where the last frame's time went, by the lab's own clock.
+#[test]
+fn a_frame_reports_where_its_time_went() {
+    let ticks = Rc::new(std::cell::Cell::new(0.0));
+    let t = ticks.clone();
+    let clock = Box::new(move || {
+        t.set(t.get() + 1.0);
+        t.get()
+    });
+    let mut lab = Lab::new(42, ClusterConfig::default(), clock).expect("a default cluster boots");
+    assert_eq!(lab.frame_cost(), FrameCost::default());
+    let _ = lab.update(Event::Frame { wall_ms: 100.0, dt_ms: 100 });
+    let cost = lab.frame_cost();
+    assert!(cost.simulate_ms >= 1.0 && cost.publish_ms >= 1.0, "{cost:?}");
 }

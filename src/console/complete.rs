@@ -87,7 +87,7 @@ const CONSUMER_PROPERTIES: &[&str] = &[
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Completion {
     pub line: String,
-    pub candidates: Vec<String>,
+    pub(crate) candidates: Vec<String>,
 }
 
 /// Replaces the word being typed with `word` (and a space after a unique completion).
@@ -125,7 +125,7 @@ impl Console {
     /// What Tab makes of the line typed so far, as a shell does: a single candidate completes
     /// the last word (a space follows it); several extend it to their longest common prefix
     /// and are listed; none leave the line as it is.
-    pub fn tab(&self, line: &str) -> Completion {
+    pub(crate) fn tab(&self, line: &str) -> Completion {
         let found = self.complete(line);
         match found.len() {
             0 => Completion { line: line.to_string(), candidates: Vec::new() },

@@ -166,17 +166,17 @@ pub(crate) struct OptionSpec {
     /// The long name without dashes (`bootstrap-server`).
     pub name: &'static str,
     pub arg: ArgKind,
-    pub description: &'static str,
+    pub(crate) description: &'static str,
     pub default: Option<&'static str>,
     /// May be given several times (`valuesOf`); otherwise a second value is
     /// rejected like jopt-simple's `valueOf` does.
-    pub repeatable: bool,
+    pub(crate) repeatable: bool,
     /// jopt-simple `availableIf`: the option is only accepted when one of
     /// these options is present (`ConsumerGroupCommand`: `--members` needs `--describe`).
-    pub available_if: &'static [&'static str],
+    pub(crate) available_if: &'static [&'static str],
     /// jopt-simple `required()`: parsing fails without it (unless `--help` or `--version` is
     /// given), and the usage table marks it with `* ` (`BuiltinHelpFormatter`).
-    pub required: bool,
+    pub(crate) required: bool,
 }
 
 impl OptionSpec {
@@ -280,16 +280,16 @@ pub(crate) enum ParseErrorStyle {
 /// A tool's option table and reporting rules.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ToolSpec {
-    pub tool: Tool,
+    pub(crate) tool: Tool,
     /// First stderr line for `--help` (`CommandLineUtils`).
-    pub description_help: &'static str,
+    pub(crate) description_help: &'static str,
     /// First stderr line when run with no arguments (`CommandLineUtils`; differs for
     /// kafka-topics, `TopicCommand`).
-    pub description_noargs: &'static str,
+    pub(crate) description_noargs: &'static str,
     /// The tool's own options; `--help` and `--version` are added by
     /// [`ToolSpec::all_options`] (`CommandDefaultOptions`, jopt-simple's `OptionParser`).
     pub options: &'static [OptionSpec],
-    pub parse_errors: ParseErrorStyle,
+    pub(crate) parse_errors: ParseErrorStyle,
 }
 
 /// `--help` and `--version`, added to every jopt-simple tool (jopt-simple's `OptionParser`).
@@ -320,11 +320,11 @@ pub(crate) struct ParsedOpts {
     /// `(option name, value)` in the order given; flags have `None`.
     pub entries: Vec<(String, Option<String>)>,
     /// Arguments that are not options, in order.
-    pub non_options: Vec<String>,
+    pub(crate) non_options: Vec<String>,
     /// Sub-command (argparse4j tools only).
-    pub subcommand: Option<String>,
+    pub(crate) subcommand: Option<String>,
     /// Number of command-line arguments (0 means "no args", `CommandLineUtils`).
-    pub arg_count: u32,
+    pub(crate) arg_count: u32,
 }
 
 impl ParsedOpts {
@@ -754,8 +754,8 @@ fn tool_option_error(spec: &ToolSpec, e: &OptError) -> Output {
 /// while checking them (warnings such as `ConsumerGroupCommand`'s `WARN: No action...`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct Parsed {
-    pub opts: ParsedOpts,
-    pub notes: Output,
+    pub(crate) opts: ParsedOpts,
+    pub(crate) notes: Output,
 }
 
 /// The executor's entry point: parses `args` for `tool`, handles no-args,

@@ -103,10 +103,10 @@ struct RunningJob {
 
 /// A `producer start` application: its client and the rate to resume with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
-pub struct AppProducer {
-    pub client: u32,
-    pub rate_per_sec: u32,
-    pub paused: bool,
+pub(crate) struct AppProducer {
+    pub(crate) client: u32,
+    pub(crate) rate_per_sec: u32,
+    pub(crate) paused: bool,
 }
 
 /// The lines typed so far for a command that is not complete yet (see [`super::typing`]).
@@ -142,13 +142,13 @@ pub struct Console {
 pub struct ConsoleState {
     pub seed: u64,
     pub config: ClusterConfig,
-    pub origin_seed: u64,
-    pub origin_config: ClusterConfig,
+    pub(crate) origin_seed: u64,
+    pub(crate) origin_config: ClusterConfig,
     pub files: Vfs,
     pub log: Vec<LogEntry>,
     pub history: Vec<String>,
-    pub pending: Output,
-    pub apps: BTreeMap<String, AppProducer>,
+    pub(crate) pending: Output,
+    pub(crate) apps: BTreeMap<String, AppProducer>,
 }
 
 impl Console {

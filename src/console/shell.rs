@@ -55,7 +55,7 @@ pub struct ScriptItem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Redirect {
     pub path: String,
-    pub append: bool,
+    pub(crate) append: bool,
 }
 
 /// A command that could not be parsed. `message` is one line.

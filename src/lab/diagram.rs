@@ -10,24 +10,24 @@ use crate::sim::types::NodeAddr;
 use crate::sim::view::{ReplicaView, ViewModel};
 use std::collections::BTreeMap;
 
-pub const WIDTH: f64 = 1000.0;
-pub const CHIP_H: f64 = 20.0;
-pub const MAX_CHIPS: usize = 12;
+pub(crate) const WIDTH: f64 = 1000.0;
+pub(crate) const CHIP_H: f64 = 20.0;
+pub(crate) const MAX_CHIPS: usize = 12;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rect {
-    pub x: f64,
-    pub y: f64,
+    pub(crate) x: f64,
+    pub(crate) y: f64,
     pub w: f64,
-    pub h: f64,
+    pub(crate) h: f64,
 }
 
 impl Rect {
-    pub fn center(&self) -> (f64, f64) {
+    pub(crate) fn center(&self) -> (f64, f64) {
         (self.x + self.w / 2.0, self.y + self.h / 2.0)
     }
     /// The point on the rectangle's top or bottom edge facing `other`.
-    pub fn anchor_towards(&self, other: &Rect) -> (f64, f64) {
+    pub(crate) fn anchor_towards(&self, other: &Rect) -> (f64, f64) {
         let (cx, _) = self.center();
         if other.y > self.y + self.h {
             (cx, self.y + self.h)
@@ -44,12 +44,12 @@ impl Rect {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layout {
     pub nodes: BTreeMap<NodeAddr, Rect>,
-    pub height: f64,
+    pub(crate) height: f64,
 }
 
 /// The replicas a broker card shows for the focused topic (all topics when `None`), leaders
 /// first, then the most-behind followers.
-pub fn visible_replicas<'a>(
+pub(crate) fn visible_replicas<'a>(
     replicas: &'a [ReplicaView],
     focus: Option<&str>,
     include_internal: bool,
@@ -127,9 +127,9 @@ pub fn compute(view: &ViewModel, focus: Option<&str>, include_internal: bool) ->
 }
 
 /// The smallest scale at which the diagram stays readable: its 11-unit texts drawn at 9 px.
-pub const READABLE_SCALE: f64 = 0.8;
+pub(crate) const READABLE_SCALE: f64 = 0.8;
 /// The largest scale the diagram is drawn at: beyond it, it only grows, it reads no better.
-pub const MAX_SCALE: f64 = 1.3;
+pub(crate) const MAX_SCALE: f64 = 1.3;
 
 /// How large to draw a diagram `height` units tall (and [`WIDTH`] wide) in a box of
 /// `box_w` × `box_h` CSS pixels, as its width and height in pixels. The whole diagram when it
@@ -183,15 +183,15 @@ pub struct FlightLabels {
     pub labels: Vec<FlightLabel>,
     pub in_flight: Vec<(RequestKind, u32)>,
     /// Labelled requests whose label found no free place (their dots are still drawn).
-    pub unlabelled: u32,
+    pub(crate) unlabelled: u32,
 }
 
 /// Height of a request label, in diagram units.
-pub const LABEL_H: f64 = 14.0;
+pub(crate) const LABEL_H: f64 = 14.0;
 
 /// How wide a label's text is drawn (10-unit sans-serif: about 6 units a character, plus
 /// padding). Generous, so real glyphs never run past the box that was kept free.
-pub fn label_width(text: &str) -> f64 {
+pub(crate) fn label_width(text: &str) -> f64 {
     text.chars().count() as f64 * 6.2 + 8.0
 }
 
@@ -287,7 +287,7 @@ fn free(r: &Rect, placed: &[FlightLabel]) -> bool {
 }
 
 /// A node's name as short as labels write it: `b3`, `c1`, `client 4`.
-pub fn node_short(n: NodeAddr) -> String {
+pub(crate) fn node_short(n: NodeAddr) -> String {
     match n {
         NodeAddr::Broker(b) => format!("b{b}"),
         NodeAddr::Controller(c) => format!("c{c}"),

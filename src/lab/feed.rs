@@ -17,7 +17,7 @@ pub(crate) const FLIGHT_CAP: usize = 60;
 /// Produced, consumed and failed counts since the charts last sampled.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Counters {
-    pub produced: u64,
+    pub(crate) produced: u64,
     pub consumed: u64,
     pub errors: u64,
 }
@@ -29,7 +29,7 @@ pub(crate) struct Feed {
     published: Rc<Vec<Rc<FeedItem>>>,
     dirty: bool,
     flights: Vec<Flight>,
-    pub counters: Counters,
+    pub(crate) counters: Counters,
     seq: u64,
     /// Recent messages by id (who sent what to whom), to say what a delivery was.
     sent: BTreeMap<u64, Message>,

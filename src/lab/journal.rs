@@ -28,7 +28,7 @@ use crate::sim::world::ClusterConfig;
 pub struct JournalEntry {
     pub index: u32,
     pub text: String,
-    pub crc32c: u32,
+    pub(crate) crc32c: u32,
 }
 
 impl JournalEntry {
@@ -71,15 +71,15 @@ impl JournalWrite {
 /// The moment of leaving as the page keeps it synchronously: the log from `from` (the last
 /// save point's length) to its end, and the console's newest lines.
 #[derive(Clone, Debug, PartialEq)]
-pub struct LeaveMark {
+pub(crate) struct LeaveMark {
     /// The log index of the first entry carried.
-    pub from: u32,
+    pub(crate) from: u32,
     /// CRC-32C of the session's origin and the log before `from` ([`prefix_crc`]).
-    pub prefix: u32,
+    pub(crate) prefix: u32,
     /// The log from `from` on.
-    pub entries: Vec<JournalEntry>,
+    pub(crate) entries: Vec<JournalEntry>,
     /// The console's newest lines, as a save keeps them.
-    pub terminal: serde_json::Value,
+    pub(crate) terminal: serde_json::Value,
 }
 
 /// The first line of an encoded mark: its format.
@@ -87,7 +87,7 @@ const MARK_FORMAT: &str = "brokerlab-leave-1";
 
 impl LeaveMark {
     /// The text the page stores: the format, the CRC-32C of the JSON body, the body.
-    pub fn encode(&self) -> String {
+    pub(crate) fn encode(&self) -> String {
         let entries: Vec<serde_json::Value> =
             self.entries.iter().map(|e| serde_json::json!([e.index, e.text, e.crc32c])).collect();
         let body = serde_json::json!({
@@ -101,7 +101,7 @@ impl LeaveMark {
     }
 
     /// The mark back from its text, or why it cannot be used.
-    pub fn decode(text: &str) -> Result<LeaveMark, String> {
+    pub(crate) fn decode(text: &str) -> Result<LeaveMark, String> {
         let mut parts = text.splitn(3, '\n');
         if parts.next() != Some(MARK_FORMAT) {
             return Err("it is not in a format this page knows".into());

@@ -10,7 +10,7 @@ use crate::sim::view::{NodeStatus, ViewModel};
 
 /// Above this many partitions of the learner's topics (and with no topic focused) the stage
 /// shows the overview instead of the broker cards, whose chips no longer fit.
-pub const OVERVIEW_PARTITIONS: usize = 60;
+pub(crate) const OVERVIEW_PARTITIONS: usize = 60;
 
 /// Whether the stage should show the overview rather than the diagram by default.
 pub fn wants_overview(view: &ViewModel, focus: Option<&str>) -> bool {
@@ -18,7 +18,7 @@ pub fn wants_overview(view: &ViewModel, focus: Option<&str>) -> bool {
 }
 
 /// How many partitions the learner's topics (not the internal ones) have.
-pub fn user_partitions(view: &ViewModel) -> usize {
+pub(crate) fn user_partitions(view: &ViewModel) -> usize {
     view.topics.iter().filter(|t| !t.internal).map(|t| t.partitions.len()).sum()
 }
 
@@ -82,7 +82,7 @@ impl CellState {
 
 /// A partition's health, marked above its column.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Health {
+pub(crate) enum Health {
     Healthy,
     UnderReplicated,
     Offline,
@@ -90,48 +90,48 @@ pub enum Health {
 
 /// One column of a band: a partition.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Column {
-    pub partition: i32,
-    pub x: f64,
-    pub health: Health,
-    pub leader: BrokerId,
+pub(crate) struct Column {
+    pub(crate) partition: i32,
+    pub(crate) x: f64,
+    pub(crate) health: Health,
+    pub(crate) leader: BrokerId,
 }
 
 /// One replica's cell.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Cell {
-    pub x: f64,
-    pub y: f64,
-    pub state: CellState,
-    pub broker: BrokerId,
-    pub partition: i32,
+pub(crate) struct Cell {
+    pub(crate) x: f64,
+    pub(crate) y: f64,
+    pub(crate) state: CellState,
+    pub(crate) broker: BrokerId,
+    pub(crate) partition: i32,
 }
 
 /// A topic's block of the grid (a topic with more partitions than fit across takes several
 /// bands, `first` saying where this one starts).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Band {
-    pub topic: String,
-    pub internal: bool,
+pub(crate) struct Band {
+    pub(crate) topic: String,
+    pub(crate) internal: bool,
     /// Whether this is the topic's first band (its title is drawn there).
-    pub first: bool,
-    pub y: f64,
-    pub columns: Vec<Column>,
+    pub(crate) first: bool,
+    pub(crate) y: f64,
+    pub(crate) columns: Vec<Column>,
     /// The brokers' rows: (broker, up, y).
-    pub rows: Vec<(BrokerId, bool, f64)>,
-    pub cells: Vec<Cell>,
+    pub(crate) rows: Vec<(BrokerId, bool, f64)>,
+    pub(crate) cells: Vec<Cell>,
 }
 
 /// The whole overview, in diagram units (the same `WIDTH` as the diagram).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Overview {
-    pub zoom: Zoom,
+    pub(crate) zoom: Zoom,
     pub cell: f64,
-    pub bands: Vec<Band>,
-    pub height: f64,
+    pub(crate) bands: Vec<Band>,
+    pub(crate) height: f64,
     pub brokers: Vec<(BrokerId, bool)>,
     pub under_replicated: Vec<TopicPartition>,
-    pub offline: Vec<TopicPartition>,
+    pub(crate) offline: Vec<TopicPartition>,
     /// Partitions shown.
     pub partitions: usize,
     /// In words, for the grid's accessible name and the line above it.
@@ -139,9 +139,9 @@ pub struct Overview {
 }
 
 /// Width of the brokers' labels left of the grid.
-pub const ROW_LABEL_W: f64 = 56.0;
+pub(crate) const ROW_LABEL_W: f64 = 56.0;
 /// Height of a band's title and of its partition numbers.
-pub const BAND_HEAD: f64 = 34.0;
+pub(crate) const BAND_HEAD: f64 = 34.0;
 
 /// The overview of `view` at `zoom`. A zoom into a topic or broker that no longer exists
 /// shows everything.

@@ -21,14 +21,14 @@ pub struct Flight {
     pub to: NodeAddr,
     /// The API's name for a request worth labelling; "" for responses and constant
     /// background traffic (heartbeats, metadata-log fetches).
-    pub label: String,
+    pub(crate) label: String,
     /// What the request (or the request this answers) is for: its dot's shape and colour.
     pub kind: RequestKind,
     pub response: bool,
     pub error: bool,
     /// How long the dot takes to cross, in wall-clock milliseconds.
-    pub duration_ms: u32,
-    pub started_ms: u64,
+    pub(crate) duration_ms: u32,
+    pub(crate) started_ms: u64,
 }
 
 /// One line of the event feed.
@@ -77,11 +77,11 @@ pub enum TermStream {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sample {
     pub at_s: u64,
-    pub produced: u64,
+    pub(crate) produced: u64,
     pub consumed: u64,
-    pub lag: i64,
+    pub(crate) lag: i64,
     /// Total lag of each group (sorted by name).
-    pub lag_by_group: Vec<(String, i64)>,
+    pub(crate) lag_by_group: Vec<(String, i64)>,
     pub isr_total: u32,
     pub replicas_total: u32,
     pub under_replicated: u32,
@@ -98,14 +98,14 @@ pub struct LessonView {
     pub completed: Vec<bool>,
     /// `None` during the demo; `Some(n)` = steps.len() when done.
     pub step: Option<usize>,
-    pub demo_caption: Option<String>,
-    pub step_text: String,
+    pub(crate) demo_caption: Option<String>,
+    pub(crate) step_text: String,
     pub goals: Vec<GoalStatus>,
-    pub hints_left: bool,
-    pub notes: Vec<String>,
+    pub(crate) hints_left: bool,
+    pub(crate) notes: Vec<String>,
     pub done: bool,
     pub real_cluster: String,
-    pub next_lesson: Option<(String, String)>,
+    pub(crate) next_lesson: Option<(String, String)>,
 }
 
 /// A sentence for the learner above the timeline.
@@ -133,18 +133,18 @@ pub struct LabView {
     pub history: Rc<Vec<String>>,
     /// What the console's prompt shows, which says what the next typed line is taken as.
     pub prompt: Prompt,
-    pub detail: Option<Rc<Detail>>,
-    pub selection: Option<Selection>,
-    pub menu: Option<Selection>,
+    pub(crate) detail: Option<Rc<Detail>>,
+    pub(crate) selection: Option<Selection>,
+    pub(crate) menu: Option<Selection>,
     pub focus: Option<Rc<str>>,
     pub notice: Option<Notice>,
     pub playing: bool,
-    pub speed_log: i32,
+    pub(crate) speed_log: i32,
     pub now_ms: u64,
     pub head_ms: u64,
     pub viewing_past: bool,
     /// The simulation could not keep up with the chosen speed in the last frame.
-    pub behind: bool,
+    pub(crate) behind: bool,
     pub job_running: bool,
     /// Moments of the timeline that can be returned to exactly (simulated ms).
     pub snapshots: Rc<Vec<u64>>,
@@ -156,15 +156,15 @@ pub struct LabView {
     pub read_only: bool,
     pub saved_at: Option<u64>,
     /// Ids of the lessons finished in this browser.
-    pub lessons_done: Rc<Vec<String>>,
+    pub(crate) lessons_done: Rc<Vec<String>>,
     /// Opened from a link and not kept yet.
     pub linked: bool,
     /// The last share link made (shown so it can be copied by hand too).
-    pub shared_link: Option<Rc<str>>,
+    pub(crate) shared_link: Option<Rc<str>>,
     /// Read-only embed mode: no console, no saving.
     pub embed: bool,
     /// Why the cluster asked for could not start (the page shows a default one instead).
-    pub boot_error: Option<Rc<str>>,
+    pub(crate) boot_error: Option<Rc<str>>,
     /// What the last Step did, in words.
     pub step_report: Option<Rc<str>>,
 }

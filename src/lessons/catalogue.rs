@@ -2,7 +2,7 @@
 //! `include_str!`; the page's release build (feature `lazy-lessons`, set in `index.html`)
 //! leaves them out of the WebAssembly and fetches them from `lessons/` (Trunk copies
 //! `www/lessons/` there) before the app starts: about 80 KB of text the first paint does not
-//! need ([`provide`]). Add a new file to [`FILE_NAMES`]; `tests/lessons.rs` fails if a file in
+//! need ([`provide`]). Add a new file to `FILE_NAMES`; `tests/lessons.rs` fails if a file in
 //! `www/lessons/` is missing here.
 
 use super::format::{parse_lesson, Lesson, ParseError};
@@ -12,7 +12,9 @@ use serde::Serialize;
 macro_rules! lessons {
     ($($file:literal),* $(,)?) => {
         /// The name of every lesson file in `www/lessons/`.
-        pub const FILE_NAMES: &[&str] = &[ $( $file, )* ];
+        // Only the page's release build fetches the files by name (src/ui/fetch_lessons.rs).
+        #[cfg(all(target_arch = "wasm32", feature = "lazy-lessons"))]
+        pub(crate) const FILE_NAMES: &[&str] = &[ $( $file, )* ];
         /// (file name, contents) of every lesson file.
         #[cfg(not(feature = "lazy-lessons"))]
         pub const FILES: &[(&str, &str)] = &[ $( ($file, include_str!(concat!("../../www/lessons/", $file))), )* ];

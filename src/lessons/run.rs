@@ -25,16 +25,16 @@ pub struct GoalStatus {
     /// What the learner reads.
     pub text: String,
     /// Exactly what is checked, as written in the lesson (`not-in-isr payments-0 3`).
-    pub predicate: String,
+    pub(crate) predicate: String,
     pub passed: bool,
 }
 
 /// Where a step began: a position in the console's log, its time and trace position.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct StepMark {
-    pub log_len: usize,
+    pub(crate) log_len: usize,
     pub now: SimTime,
-    pub trace_index: u64,
+    pub(crate) trace_index: u64,
 }
 
 /// Where the learner is.

@@ -33,12 +33,12 @@ pub(crate) const MAX_SNAPSHOT_BYTES: u64 = 512 << 20;
 /// A saved console and engine without disk contents.
 #[derive(Clone, Debug, Codec)]
 pub struct Snapshot {
-    pub snapshot_version: u32,
-    pub disk_schema_version: u32,
+    pub(crate) snapshot_version: u32,
+    pub(crate) disk_schema_version: u32,
     pub engine_version: u32,
     pub console: ConsoleState,
     pub sim: Sim,
-    pub manifest: DiskManifest,
+    pub(crate) manifest: DiskManifest,
 }
 
 /// Why a snapshot cannot be taken or used.

@@ -977,7 +977,7 @@ pub fn sticky_with_state(
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct CooperativeRound {
     pub assignment: Assignment,
-    pub transferring: Transfers,
+    pub(crate) transferring: Transfers,
 }
 
 /// `CooperativeStickyAssignor.computePartitionsTransferringOwnership`: partitions assigned to a
@@ -1097,13 +1097,13 @@ pub(crate) fn wire_order(assignment: &[TopicPartition]) -> Vec<TopicPartition> {
 pub struct ClientAssignorState {
     /// `StickyAssignor.memberAssignment` and `generation`, set by its `onAssignment`; `None`
     /// before the first assignment it was given.
-    pub sticky_assignment: Option<(Vec<TopicPartition>, i32)>,
+    pub(crate) sticky_assignment: Option<(Vec<TopicPartition>, i32)>,
     /// `CooperativeStickyAssignor.generation`, set by its `onAssignment` (-1 before).
-    pub cooperative_generation: i32,
+    pub(crate) cooperative_generation: i32,
     /// The `StickyAssignor` instance's `maxGeneration` (used when this consumer leads).
-    pub sticky: StickyAssignorState,
+    pub(crate) sticky: StickyAssignorState,
     /// The `CooperativeStickyAssignor` instance's `maxGeneration`.
-    pub cooperative: StickyAssignorState,
+    pub(crate) cooperative: StickyAssignorState,
 }
 
 impl Default for ClientAssignorState {

@@ -26,7 +26,7 @@ pub struct Acked {
     pub origin: u64,
     pub acks: i16,
     /// An unclean election happened on the partition after this ack.
-    pub unclean_after: bool,
+    pub(crate) unclean_after: bool,
 }
 
 /// How far the checker has scanned one broker's log, so each batch is examined once.

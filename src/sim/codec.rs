@@ -65,7 +65,7 @@ impl<'a> Reader<'a> {
     }
 
     /// How many bytes are left.
-    pub fn remaining(&self) -> usize {
+    pub(crate) fn remaining(&self) -> usize {
         self.bytes.len()
     }
 

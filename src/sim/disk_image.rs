@@ -99,17 +99,17 @@ pub enum RowValue {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct StoredBatch {
     pub base_offset: i64,
-    pub last_offset: i64,
-    pub partition_leader_epoch: i32,
-    pub producer_id: i64,
+    pub(crate) last_offset: i64,
+    pub(crate) partition_leader_epoch: i32,
+    pub(crate) producer_id: i64,
     pub producer_epoch: i16,
-    pub base_sequence: i32,
+    pub(crate) base_sequence: i32,
     pub transactional: bool,
     /// `"COMMIT"` or `"ABORT"` for a transaction marker.
     pub control: Option<String>,
-    pub max_timestamp: i64,
-    pub size_bytes: u32,
-    pub delete_horizon_ms: Option<i64>,
+    pub(crate) max_timestamp: i64,
+    pub(crate) size_bytes: u32,
+    pub(crate) delete_horizon_ms: Option<i64>,
     /// The simulator's identity of the producer batch (decimal: it may exceed 2^53).
     pub origin: String,
     pub crc: u32,
@@ -120,7 +120,7 @@ pub struct StoredBatch {
 /// base64.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct StoredRecord {
-    pub offset_delta: u32,
+    pub(crate) offset_delta: u32,
     pub timestamp: i64,
     pub key: Option<Payload>,
     pub value: Option<Payload>,
@@ -1037,7 +1037,7 @@ pub fn disks_from_rows(
 /// log its length.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct DiskManifest {
-    pub segments: BTreeMap<String, BTreeMap<String, (u32, u64)>>,
+    pub(crate) segments: BTreeMap<String, BTreeMap<String, (u32, u64)>>,
     pub metadata: BTreeMap<String, u64>,
 }
 

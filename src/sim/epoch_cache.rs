@@ -18,7 +18,7 @@ pub(crate) const UNDEFINED_EPOCH_OFFSET: Offset = -1;
 /// Mirrors `org.apache.kafka.storage.internals.log.EpochEntry`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct EpochEntry {
-    pub epoch: Epoch,
+    pub(crate) epoch: Epoch,
     pub start_offset: Offset,
 }
 

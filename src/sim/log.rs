@@ -22,10 +22,10 @@ use std::rc::Rc;
 pub struct Segment {
     pub base_offset: Offset,
     pub batches: Vec<Rc<RecordBatch>>,
-    pub size_bytes: u64,
+    pub(crate) size_bytes: u64,
     /// When the segment was created (wall ms), for `segment.ms`.
-    pub created_ms: i64,
-    pub max_timestamp: i64,
+    pub(crate) created_ms: i64,
+    pub(crate) max_timestamp: i64,
 }
 
 impl Segment {
@@ -46,47 +46,47 @@ impl Segment {
 /// A transaction that was aborted: read_committed consumers skip its records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct AbortedTxn {
-    pub producer_id: i64,
-    pub first_offset: Offset,
-    pub last_offset: Offset,
+    pub(crate) producer_id: i64,
+    pub(crate) first_offset: Offset,
+    pub(crate) last_offset: Offset,
 }
 
 /// A COMMIT or ABORT marker to write (WriteTxnMarkersRequest's WritableTxnMarker).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct TxnMarker {
-    pub producer_id: i64,
+    pub(crate) producer_id: i64,
     pub producer_epoch: i16,
     pub control: ControlType,
-    pub coordinator_epoch: i32,
+    pub(crate) coordinator_epoch: i32,
 }
 
 /// The result of a leader append.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct AppendInfo {
     pub base_offset: Offset,
-    pub last_offset: Offset,
-    pub duplicate: bool,
-    pub rolled: bool,
+    pub(crate) last_offset: Offset,
+    pub(crate) duplicate: bool,
+    pub(crate) rolled: bool,
 }
 
 /// A partition's log.
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct Log {
     pub tp: TopicPartition,
-    pub segments: Vec<Segment>,
+    pub(crate) segments: Vec<Segment>,
     pub log_start_offset: Offset,
     pub log_end_offset: Offset,
     pub high_watermark: Offset,
     pub epochs: LeaderEpochCache,
-    pub producers: ProducerStateManager,
+    pub(crate) producers: ProducerStateManager,
     pub aborted: Vec<AbortedTxn>,
     /// Everything below this offset has been fsynced (`flush.messages`, `flush.ms`).
-    pub recovery_point: Offset,
-    pub last_flush_ms: i64,
+    pub(crate) recovery_point: Offset,
+    pub(crate) last_flush_ms: i64,
     /// The first offset the cleaner has not compacted yet.
-    pub cleaner_checkpoint: Offset,
+    pub(crate) cleaner_checkpoint: Offset,
     /// Increases on every change; lets the UI and the disk store skip unchanged logs.
-    pub version: u64,
+    pub(crate) version: u64,
 }
 
 impl Log {

@@ -114,12 +114,12 @@ impl MetadataRecord {
 /// A registered broker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct BrokerRegistration {
-    pub endpoint: BrokerEndpoint,
+    pub(crate) endpoint: BrokerEndpoint,
     /// The broker epoch: the offset of its RegisterBrokerRecord.
-    pub epoch: i64,
-    pub incarnation: u64,
+    pub(crate) epoch: i64,
+    pub(crate) incarnation: u64,
     pub fenced: bool,
-    pub in_controlled_shutdown: bool,
+    pub(crate) in_controlled_shutdown: bool,
 }
 
 /// A partition as the metadata describes it (`PartitionRegistration`).
@@ -179,8 +179,8 @@ pub struct MetadataImage {
     pub cluster_configs: BTreeMap<String, String>,
     /// Per-broker dynamic configs.
     pub broker_configs: BTreeMap<BrokerId, BTreeMap<String, String>>,
-    pub next_producer_id_block: i64,
-    pub quorum_leader: Option<i32>,
+    pub(crate) next_producer_id_block: i64,
+    pub(crate) quorum_leader: Option<i32>,
 }
 
 /// What applying a record changed, for brokers to act on.

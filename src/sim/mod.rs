@@ -6,7 +6,7 @@ pub mod batch_row;
 pub mod broker;
 pub(crate) mod checker;
 pub mod client;
-pub mod codec;
+pub(crate) mod codec;
 pub mod config;
 pub mod controller;
 pub mod disk_image;

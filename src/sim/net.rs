@@ -17,11 +17,11 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct NetConfig {
     /// One-way base latency in microseconds.
-    pub latency_us: u64,
+    pub(crate) latency_us: u64,
     /// Uniform extra latency in `0..=jitter_us`.
-    pub jitter_us: u64,
+    pub(crate) jitter_us: u64,
     /// Link bandwidth in bytes per second (0: unlimited).
-    pub bandwidth_bytes_per_sec: u64,
+    pub(crate) bandwidth_bytes_per_sec: u64,
 }
 
 impl Default for NetConfig {
@@ -36,7 +36,7 @@ impl Default for NetConfig {
 pub struct LinkRule {
     pub cut: bool,
     pub extra_latency_us: u64,
-    pub extra_jitter_us: u64,
+    pub(crate) extra_jitter_us: u64,
     /// Loss probability in parts per million (integer ratio, no floats).
     pub loss_ppm: u32,
     pub drop_next: u32,
@@ -69,10 +69,10 @@ pub(crate) struct InFlight {
     pub id: u64,
     pub from: NodeAddr,
     pub to: NodeAddr,
-    pub label: String,
+    pub(crate) label: String,
     pub response: bool,
     pub sent: SimTime,
-    pub arrives: SimTime,
+    pub(crate) arrives: SimTime,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, Codec)]
@@ -95,7 +95,7 @@ pub struct Network {
     rng: Pcg32,
     next_id: u64,
     /// Whether to keep [`InFlight`] entries (the UI wants them; benchmarks do not).
-    pub track_in_flight: bool,
+    pub(crate) track_in_flight: bool,
     in_flight: BTreeMap<u64, InFlight>,
 }
 

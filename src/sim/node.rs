@@ -16,14 +16,14 @@ use std::collections::BTreeMap;
 /// Read-only facts every node may consult.
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub(crate) struct Env {
-    pub settings: BrokerSettings,
+    pub(crate) settings: BrokerSettings,
     /// Static broker configs (`server.properties`), given when the cluster was created.
-    pub static_configs: BTreeMap<String, String>,
+    pub(crate) static_configs: BTreeMap<String, String>,
     /// Milliseconds since the Unix epoch at simulated time zero.
-    pub epoch_ms: i64,
-    pub cluster_id: String,
+    pub(crate) epoch_ms: i64,
+    pub(crate) cluster_id: String,
     /// The controller quorum's voter ids.
-    pub voters: Vec<i32>,
+    pub(crate) voters: Vec<i32>,
     /// Opt-in power-loss model: unflushed data is lost when a broker crashes.
     pub power_loss: bool,
 }
@@ -73,16 +73,16 @@ pub(crate) trait Node {
 #[derive(Clone, Debug)]
 pub struct Out<T> {
     pub sends: Vec<(NodeAddr, Message)>,
-    pub timers: Vec<(SimTime, T)>,
+    pub(crate) timers: Vec<(SimTime, T)>,
     pub trace: Vec<TraceKind>,
     /// Partitions whose log changed, for the invariant checker.
-    pub touched: Vec<crate::sim::types::TopicPartition>,
+    pub(crate) touched: Vec<crate::sim::types::TopicPartition>,
     /// What clients observed, for the history checker.
-    pub observations: Vec<Observation>,
+    pub(crate) observations: Vec<Observation>,
     /// Connections a client opens (TCP connect): the connection's key (a broker id, or a
     /// negative key for an address where nothing listens) and the attempt number. The world
     /// answers with an accept, a refusal, or nothing (a cut link).
-    pub connects: Vec<(i32, u64)>,
+    pub(crate) connects: Vec<(i32, u64)>,
     /// The process asks to exit (a broker whose controlled shutdown is complete).
     pub exit: bool,
 }
@@ -103,7 +103,7 @@ impl<T> Default for Out<T> {
 
 /// Facts for the history checker that are not trace events (too many, too detailed).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Observation {
+pub(crate) enum Observation {
     /// A consumer's application received a record.
     Consumed {
         client: String,

@@ -132,15 +132,15 @@ impl RandomInt for SequentialRandom {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct StickyPartitionInfo {
     pub partition: i32,
-    pub produced_bytes: i32,
+    pub(crate) produced_bytes: i32,
 }
 
 /// Mirrors `BuiltInPartitioner.PartitionLoadStats`: the cumulative frequency table (CFT) built
 /// from queue sizes, and the partition id of each CFT slot.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct PartitionLoadStats {
-    pub cumulative_frequency_table: Vec<i32>,
-    pub partition_ids: Vec<i32>,
+    pub(crate) cumulative_frequency_table: Vec<i32>,
+    pub(crate) partition_ids: Vec<i32>,
 }
 
 impl PartitionLoadStats {

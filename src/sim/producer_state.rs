@@ -73,12 +73,12 @@ impl ControlRecordType {
 /// `EndTransactionMarker` and its batch that `appendEndTxnMarker` reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct TxnMarker {
-    pub producer_id: ProducerId,
+    pub(crate) producer_id: ProducerId,
     pub producer_epoch: ProducerEpoch,
-    pub control_type: ControlRecordType,
+    pub(crate) control_type: ControlRecordType,
     /// The marker's offset in the log.
     pub offset: Offset,
-    pub coordinator_epoch: i32,
+    pub(crate) coordinator_epoch: i32,
     pub timestamp: i64,
 }
 
@@ -96,24 +96,24 @@ pub(crate) enum AppendOrigin {
 /// Mirrors `org.apache.kafka.storage.internals.log.BatchMetadata`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct BatchMetadata {
-    pub first_seq: i32,
-    pub last_seq: i32,
-    pub first_offset: Offset,
-    pub last_offset: Offset,
+    pub(crate) first_seq: i32,
+    pub(crate) last_seq: i32,
+    pub(crate) first_offset: Offset,
+    pub(crate) last_offset: Offset,
     pub timestamp: i64,
 }
 
 /// Mirrors `org.apache.kafka.storage.internals.log.ProducerStateEntry`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ProducerStateEntry {
-    pub producer_id: ProducerId,
+    pub(crate) producer_id: ProducerId,
     pub producer_epoch: ProducerEpoch,
     /// The last `NUM_BATCHES_TO_RETAIN` batches of the current epoch, oldest first.
     pub batches: VecDeque<BatchMetadata>,
-    pub coordinator_epoch: i32,
-    pub last_timestamp: i64,
+    pub(crate) coordinator_epoch: i32,
+    pub(crate) last_timestamp: i64,
     /// The first offset of the producer's open transaction on this partition.
-    pub current_txn_first_offset: Option<Offset>,
+    pub(crate) current_txn_first_offset: Option<Offset>,
 }
 
 impl ProducerStateEntry {
@@ -178,14 +178,14 @@ impl ProducerStateEntry {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct DataBatch {
     /// `NO_PRODUCER_ID` (-1) for a producer without idempotence: nothing is tracked.
-    pub producer_id: ProducerId,
+    pub(crate) producer_id: ProducerId,
     pub producer_epoch: ProducerEpoch,
     /// `baseSequence()`.
-    pub base_sequence: i32,
+    pub(crate) base_sequence: i32,
     /// Number of records (≥ 1); the last sequence and last offset follow from it.
-    pub record_count: i32,
-    pub is_transactional: bool,
-    pub max_timestamp: i64,
+    pub(crate) record_count: i32,
+    pub(crate) is_transactional: bool,
+    pub(crate) max_timestamp: i64,
 }
 
 impl DataBatch {
@@ -246,24 +246,24 @@ impl ProducerStateError {
 /// Mirrors `TxnMetadata`: a transaction's first offset, and its marker offset once decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct TxnMetadata {
-    pub producer_id: ProducerId,
-    pub first_offset: Offset,
-    pub last_offset: Option<Offset>,
+    pub(crate) producer_id: ProducerId,
+    pub(crate) first_offset: Offset,
+    pub(crate) last_offset: Option<Offset>,
 }
 
 /// Mirrors `CompletedTxn`: emitted by a marker that closes a non-empty transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct CompletedTxn {
-    pub producer_id: ProducerId,
-    pub first_offset: Offset,
-    pub last_offset: Offset,
-    pub is_aborted: bool,
+    pub(crate) producer_id: ProducerId,
+    pub(crate) first_offset: Offset,
+    pub(crate) last_offset: Offset,
+    pub(crate) is_aborted: bool,
 }
 
 /// Mirrors `org.apache.kafka.storage.internals.log.ProducerStateManager` for one partition
 /// (without snapshots, expiration or KIP-890 verification).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
-pub struct ProducerStateManager {
+pub(crate) struct ProducerStateManager {
     topic_partition: TopicPartition,
     producers: BTreeMap<ProducerId, ProducerStateEntry>,
     /// Undecided transactions, by first offset.

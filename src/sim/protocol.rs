@@ -18,7 +18,7 @@ use std::rc::Rc;
 /// A message: a request or a response, with its correlation id.
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct Message {
-    pub corr: u64,
+    pub(crate) corr: u64,
     pub body: Body,
 }
 
@@ -32,12 +32,12 @@ pub enum Body {
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct ProduceBatch {
     pub tp: TopicPartition,
-    pub producer_id: i64,
+    pub(crate) producer_id: i64,
     pub producer_epoch: i16,
-    pub base_sequence: i32,
+    pub(crate) base_sequence: i32,
     pub transactional: bool,
     pub records: Rc<Vec<Record>>,
-    pub size_bytes: u32,
+    pub(crate) size_bytes: u32,
     /// Identity of the producer-side batch; retries carry the same value. Not a Kafka field:
     /// the history checker uses it to recognise duplicates and losses.
     pub origin: u64,
@@ -46,10 +46,10 @@ pub struct ProduceBatch {
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct FetchPartition {
     pub tp: TopicPartition,
-    pub fetch_offset: Offset,
-    pub current_leader_epoch: Epoch,
+    pub(crate) fetch_offset: Offset,
+    pub(crate) current_leader_epoch: Epoch,
     /// The epoch of the last fetched batch (KIP-320); -1 when unknown.
-    pub last_fetched_epoch: Epoch,
+    pub(crate) last_fetched_epoch: Epoch,
     pub log_start_offset: Offset,
 }
 
@@ -67,7 +67,7 @@ pub struct FetchedPartition {
     pub last_stable_offset: Offset,
     pub log_start_offset: Offset,
     /// Set when the follower's log diverges from the leader's (KIP-320): (epoch, end offset).
-    pub diverging_epoch: Option<(Epoch, Offset)>,
+    pub(crate) diverging_epoch: Option<(Epoch, Offset)>,
     pub aborted: Vec<(i64, Offset)>,
     pub batches: Vec<Rc<RecordBatch>>,
     /// The leader's current epoch, so a follower can tell a stale leader.
@@ -90,7 +90,7 @@ pub struct MetadataPartition {
     pub leader_epoch: Epoch,
     pub replicas: Vec<BrokerId>,
     pub isr: Vec<BrokerId>,
-    pub offline: Vec<BrokerId>,
+    pub(crate) offline: Vec<BrokerId>,
     pub elr: Vec<BrokerId>,
     pub last_known_elr: Vec<BrokerId>,
     pub adding: Vec<BrokerId>,
@@ -123,20 +123,20 @@ pub enum AlterOp {
 /// What the controller quorum says about itself (`DescribeQuorum`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct QuorumInfo {
-    pub leader_id: i32,
+    pub(crate) leader_id: i32,
     pub leader_epoch: Epoch,
     pub high_watermark: Offset,
-    pub voters: Vec<ReplicaProgress>,
-    pub observers: Vec<ReplicaProgress>,
+    pub(crate) voters: Vec<ReplicaProgress>,
+    pub(crate) observers: Vec<ReplicaProgress>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
-pub struct ReplicaProgress {
-    pub id: i32,
-    pub log_end_offset: Offset,
+pub(crate) struct ReplicaProgress {
+    pub(crate) id: i32,
+    pub(crate) log_end_offset: Offset,
     /// Milliseconds since the epoch, -1 when unknown.
-    pub last_fetch_ms: i64,
-    pub last_caught_up_ms: i64,
+    pub(crate) last_fetch_ms: i64,
+    pub(crate) last_caught_up_ms: i64,
 }
 
 /// Requests the controller handles (directly, or forwarded by a broker in an Envelope).
@@ -480,14 +480,14 @@ pub struct GroupSubscription {
 pub struct JoinMember {
     pub member_id: String,
     pub instance_id: Option<String>,
-    pub subscription: Rc<GroupSubscription>,
+    pub(crate) subscription: Rc<GroupSubscription>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct GroupMemberDescription {
     pub member_id: String,
     pub instance_id: Option<String>,
-    pub client_id: String,
+    pub(crate) client_id: String,
     pub host: String,
     pub assignment: Vec<TopicPartition>,
     /// KIP-848 (`ConsumerGroupDescribe`): the member epoch and target assignment; `None` for a
@@ -495,7 +495,7 @@ pub struct GroupMemberDescription {
     #[serde(default)]
     pub member_epoch: Option<i32>,
     #[serde(default)]
-    pub target_assignment: Vec<TopicPartition>,
+    pub(crate) target_assignment: Vec<TopicPartition>,
     /// KIP-1099's member type in a consumer group: `Some(true)` for a consumer-protocol member,
     /// `Some(false)` for a classic one (`MemberDescription.upgraded`); `None` in a classic group.
     #[serde(default)]
@@ -507,7 +507,7 @@ pub struct GroupDescription {
     pub group: String,
     pub error: Option<KafkaError>,
     pub state: String,
-    pub protocol_type: String,
+    pub(crate) protocol_type: String,
     pub protocol: String,
     pub members: Vec<GroupMemberDescription>,
     pub coordinator: BrokerId,
@@ -523,9 +523,9 @@ pub struct GroupDescription {
 pub struct ShareFetchedPartition {
     pub tp: TopicPartition,
     pub error: Option<KafkaError>,
-    pub ack_error: Option<KafkaError>,
+    pub(crate) ack_error: Option<KafkaError>,
     pub batches: Vec<Rc<RecordBatch>>,
-    pub acquired: Vec<(Offset, Offset, i32)>,
+    pub(crate) acquired: Vec<(Offset, Offset, i32)>,
 }
 
 /// A share group as `ShareGroupDescribe` answers (`ShareGroupDescribeResponseData.DescribedGroup`).
@@ -533,10 +533,10 @@ pub struct ShareFetchedPartition {
 pub struct ShareGroupDescription {
     pub group: String,
     pub error: Option<KafkaError>,
-    pub error_message: Option<String>,
+    pub(crate) error_message: Option<String>,
     pub state: String,
     pub group_epoch: i32,
-    pub assignment_epoch: i32,
+    pub(crate) assignment_epoch: i32,
     pub assignor: String,
     pub coordinator: BrokerId,
     /// Member id, client id, host, member epoch, assignment.
@@ -550,7 +550,7 @@ pub struct ShareGroupDescription {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ConsumerGroupEpochs {
     pub group_epoch: i32,
-    pub assignment_epoch: i32,
+    pub(crate) assignment_epoch: i32,
     pub assignor: String,
 }
 

@@ -26,7 +26,7 @@ pub struct Header {
 /// through compaction so offsets never change (`LogCleaner`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Codec)]
 pub struct Record {
-    pub offset_delta: u32,
+    pub(crate) offset_delta: u32,
     pub timestamp: i64,
     pub key: Option<Bytes>,
     pub value: Option<Bytes>,
@@ -63,18 +63,18 @@ pub(crate) const RECORD_BATCH_OVERHEAD: u32 = 61;
 pub struct RecordBatch {
     pub base_offset: Offset,
     /// The last offset the batch covers (kept through compaction, like Kafka's lastOffsetDelta).
-    pub last_offset: Offset,
-    pub partition_leader_epoch: Epoch,
-    pub producer_id: i64,
+    pub(crate) last_offset: Offset,
+    pub(crate) partition_leader_epoch: Epoch,
+    pub(crate) producer_id: i64,
     pub producer_epoch: i16,
-    pub base_sequence: i32,
+    pub(crate) base_sequence: i32,
     pub transactional: bool,
     pub control: Option<ControlType>,
     pub records: Rc<Vec<Record>>,
-    pub max_timestamp: i64,
-    pub size_bytes: u32,
+    pub(crate) max_timestamp: i64,
+    pub(crate) size_bytes: u32,
     /// Set by compaction for batches holding tombstones or markers (v2 `deleteHorizonMs`).
-    pub delete_horizon_ms: Option<i64>,
+    pub(crate) delete_horizon_ms: Option<i64>,
     /// Not a Kafka field: the identity of the producer-side batch (retries keep it), so the
     /// history checker can recognise duplicates and losses. 0 for markers.
     pub origin: u64,

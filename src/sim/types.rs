@@ -75,7 +75,7 @@ impl fmt::Display for NodeAddr {
 pub struct BrokerEndpoint {
     pub id: BrokerId,
     pub host: String,
-    pub port: u16,
+    pub(crate) port: u16,
     pub rack: Option<String>,
 }
 

@@ -234,9 +234,9 @@ impl Ord for Scheduled {
 pub struct TraceLog {
     pub level: TraceLevel,
     pub events: VecDeque<TraceEvent>,
-    pub capacity: usize,
+    pub(crate) capacity: usize,
     /// Index of `events[0]` in the whole trace.
-    pub first_index: u64,
+    pub(crate) first_index: u64,
     /// Serialised with the rest: a reloaded world must go on hashing from the same state.
     hasher: StableHasher,
     pub hash: u64,

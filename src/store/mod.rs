@@ -20,28 +20,28 @@ use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::JsValue;
 
 /// The app's database name.
-pub const DB_NAME: &str = "brokerlab";
+pub(crate) const DB_NAME: &str = "brokerlab";
 /// Schema version. Bump it, and add the new stores to [`Store::open_named`], to migrate.
 ///
 /// Migrations: opening runs IndexedDB's upgrade, which creates the object stores a version
 /// adds and keeps the others with their data. 1 → 2 added [`DISK_STORE`],
 /// [`SCENARIO_STORE`], [`UI_STORE`] and [`LESSONS_STORE`]; [`KV_STORE`] is kept as it was.
 /// 2 → 3 added [`JOURNAL_STORE`].
-pub const DB_VERSION: u32 = 3;
+pub(crate) const DB_VERSION: u32 = 3;
 /// Key–value object store: string keys, JSON-compatible values.
-pub const KV_STORE: &str = "kv";
+pub(crate) const KV_STORE: &str = "kv";
 /// The simulated disks: one row per file or per record batch, keyed
 /// `["broker-1", "orders-0/00000000000000000000.log", 40]` (see [`crate::sim::disk_image`]).
-pub const DISK_STORE: &str = "disk";
+pub(crate) const DISK_STORE: &str = "disk";
 /// The scenario (`"scenario"`: the JSON file format) and the reload snapshot (`"snapshot"`).
-pub const SCENARIO_STORE: &str = "scenario";
+pub(crate) const SCENARIO_STORE: &str = "scenario";
 /// UI state (`"state"`): whatever JSON the page keeps.
-pub const UI_STORE: &str = "ui";
+pub(crate) const UI_STORE: &str = "ui";
 /// Lesson progress, keyed by lesson id.
-pub const LESSONS_STORE: &str = "lessons";
+pub(crate) const LESSONS_STORE: &str = "lessons";
 /// The command journal ([`crate::lab::journal`]): one entry per log index (a number key),
 /// `{ text, crc32c }`, written as each command runs and compacted by each save point.
-pub const JOURNAL_STORE: &str = "journal";
+pub(crate) const JOURNAL_STORE: &str = "journal";
 
 /// What went wrong talking to IndexedDB, with the browser's own message as detail.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -192,7 +192,7 @@ fn to_js<T: serde::Serialize + ?Sized>(key: &str, v: &T) -> Result<JsValue, Stor
 impl Store {
     /// Opens the app's database for this tab. Never fails: without a usable IndexedDB the
     /// store is `None` and the status says why, in words for the page.
-    pub async fn open() -> (Option<Store>, StoreStatus) {
+    pub(crate) async fn open() -> (Option<Store>, StoreStatus) {
         Store::open_with(DB_NAME, None).await
     }
 

@@ -9,12 +9,12 @@ use yew::prelude::*;
 /// Shared by every component: how to report to the lab, and how to ask the console for tab
 /// completions. Never changes after the app starts, so it causes no re-renders.
 #[derive(Clone, PartialEq)]
-pub struct LabContext {
-    pub dispatch: Callback<Event>,
-    pub complete: Callback<String, Completion>,
+pub(crate) struct LabContext {
+    pub(crate) dispatch: Callback<Event>,
+    pub(crate) complete: Callback<String, Completion>,
 }
 
 /// A lab string as a Yew attribute value.
-pub fn attr(s: &Option<std::rc::Rc<str>>) -> Option<AttrValue> {
+pub(crate) fn attr(s: &Option<std::rc::Rc<str>>) -> Option<AttrValue> {
     s.as_ref().map(|s| AttrValue::from(s.clone()))
 }

@@ -10,12 +10,12 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
-pub enum Msg {
+pub(crate) enum Msg {
     Fetched(Result<Vec<(&'static str, String)>, String>),
 }
 
 /// Fetches the lessons, then shows the app.
-pub struct WithLessons {
+pub(crate) struct WithLessons {
     /// `None` while fetching; then why the lessons could not be had, if they could not.
     done: Option<Result<(), String>>,
 }

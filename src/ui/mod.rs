@@ -9,7 +9,7 @@
 
 pub mod app;
 pub mod components;
-pub mod context;
+pub(crate) mod context;
 pub mod layout;
 pub mod persist;
 
@@ -19,7 +19,7 @@ pub use app::App;
 mod fetch_lessons;
 
 /// The element the app mounts into (see `index.html`).
-pub const ROOT_ID: &str = "app";
+pub(crate) const ROOT_ID: &str = "app";
 
 /// Mounts the app on the page: into `#app` when it exists, otherwise into `<body>`.
 #[cfg(not(feature = "lazy-lessons"))]

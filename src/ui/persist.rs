@@ -4,7 +4,7 @@
 use wasm_bindgen::JsCast;
 
 /// This page's address without its fragment.
-pub fn page_base() -> String {
+pub(crate) fn page_base() -> String {
     web_sys::window()
         .and_then(|w| w.location().href().ok())
         .map(|h| h.split('#').next().unwrap_or("").to_string())
@@ -13,7 +13,7 @@ pub fn page_base() -> String {
 
 /// Puts `text` on the clipboard when the page may; without permission nothing breaks (the
 /// page also shows the text to copy by hand).
-pub fn copy_to_clipboard(text: &str) {
+pub(crate) fn copy_to_clipboard(text: &str) {
     if let Some(w) = web_sys::window() {
         let promise = w.navigator().clipboard().write_text(text);
         wasm_bindgen_futures::spawn_local(async move {
@@ -23,7 +23,7 @@ pub fn copy_to_clipboard(text: &str) {
 }
 
 /// Offers `text` as a file download.
-pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+pub(crate) fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&text.into());
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);

@@ -31,12 +31,12 @@ impl ApiKeyInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct BrokerNode {
     pub host: String,
-    pub port: i32,
+    pub(crate) port: i32,
     pub id: i32,
     pub rack: Option<String>,
     /// `Some` adds ` isFenced: <b>`, as Kafka 4.4's `Node.toString()` always does (KIP-1073);
     /// `None` gives the older form of `BrokerApiVersionsCommand`.
-    pub is_fenced: Option<bool>,
+    pub(crate) is_fenced: Option<bool>,
 }
 
 /// `host:port (id: N rack: null)` (`BrokerApiVersionsCommand`).

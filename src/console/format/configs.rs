@@ -31,11 +31,11 @@ pub(crate) fn alter_completed(entity_type: &str, entity_name: Option<&str>) -> O
 
 /// A synonym of a config entry (`ConfigCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
-pub struct ConfigSynonym {
+pub(crate) struct ConfigSynonym {
     /// `DYNAMIC_TOPIC_CONFIG`, `STATIC_BROKER_CONFIG`, `DEFAULT_CONFIG`, ...
-    pub source: String,
-    pub name: String,
-    pub value: Option<String>,
+    pub(crate) source: String,
+    pub(crate) name: String,
+    pub(crate) value: Option<String>,
 }
 
 /// A config entry as `--describe` prints it (`ConfigCommand`).
@@ -44,7 +44,7 @@ pub struct ConfigEntryView {
     pub name: String,
     pub value: Option<String>,
     pub sensitive: bool,
-    pub synonyms: Vec<ConfigSynonym>,
+    pub(crate) synonyms: Vec<ConfigSynonym>,
 }
 
 fn shown(v: &Option<String>, sensitive: bool) -> String {
@@ -74,9 +74,9 @@ pub(crate) fn describe_header(entity_type: &str, entity_name: Option<&str>, all:
 /// One described entity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ConfigBlock {
-    pub entity_type: String,
+    pub(crate) entity_type: String,
     /// `None` is the default entity (`--entity-default`).
-    pub entity_name: Option<String>,
+    pub(crate) entity_name: Option<String>,
     pub all: bool,
     /// Entries to show (the caller filters by source unless `--all`).
     pub entries: Vec<ConfigEntryView>,

@@ -87,13 +87,13 @@ pub(crate) enum TimestampType {
 pub(crate) struct ConsumedRecord {
     pub partition: i32,
     pub offset: i64,
-    pub timestamp_type: TimestampType,
+    pub(crate) timestamp_type: TimestampType,
     pub timestamp: i64,
     pub key: Option<Vec<u8>>,
     pub value: Option<Vec<u8>>,
     pub headers: Vec<(String, Option<Vec<u8>>)>,
     /// Share-consumer delivery count (`Delivery:`), usually `None`.
-    pub delivery_count: Option<i32>,
+    pub(crate) delivery_count: Option<i32>,
     /// Leader epoch (`Epoch:`); the 4.0 console consumer passes none.
     pub leader_epoch: Option<i32>,
 }
@@ -101,18 +101,18 @@ pub(crate) struct ConsumedRecord {
 /// `DefaultMessageFormatter` properties.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct FormatterConfig {
-    pub print_timestamp: bool,
-    pub print_partition: bool,
-    pub print_offset: bool,
-    pub print_delivery: bool,
-    pub print_epoch: bool,
-    pub print_headers: bool,
-    pub print_key: bool,
-    pub print_value: bool,
-    pub key_separator: String,
-    pub line_separator: String,
-    pub headers_separator: String,
-    pub null_literal: String,
+    pub(crate) print_timestamp: bool,
+    pub(crate) print_partition: bool,
+    pub(crate) print_offset: bool,
+    pub(crate) print_delivery: bool,
+    pub(crate) print_epoch: bool,
+    pub(crate) print_headers: bool,
+    pub(crate) print_key: bool,
+    pub(crate) print_value: bool,
+    pub(crate) key_separator: String,
+    pub(crate) line_separator: String,
+    pub(crate) headers_separator: String,
+    pub(crate) null_literal: String,
 }
 
 impl Default for FormatterConfig {

@@ -133,7 +133,7 @@ impl PartitionRule {
 /// topic; the caller evaluates the regex) and a partition rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct TopicPartitionRule {
-    pub topic_regex: Option<String>,
+    pub(crate) topic_regex: Option<String>,
     pub partitions: PartitionRule,
 }
 

@@ -126,8 +126,8 @@ pub(crate) fn parse_type_list(input: &str) -> Result<Vec<GroupType>, String> {
 /// One group of `--list` (`ConsumerGroupCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct GroupListing {
-    pub group_id: String,
-    pub group_type: GroupType,
+    pub(crate) group_id: String,
+    pub(crate) group_type: GroupType,
     pub state: GroupState,
 }
 
@@ -208,11 +208,11 @@ fn print_note(o: &mut Output, group: &str, state: GroupState) {
 pub(crate) struct OffsetRow {
     pub topic: Option<String>,
     pub partition: Option<i32>,
-    pub current_offset: Option<i64>,
+    pub(crate) current_offset: Option<i64>,
     pub log_end_offset: Option<i64>,
-    pub consumer_id: Option<String>,
+    pub(crate) consumer_id: Option<String>,
     pub host: Option<String>,
-    pub client_id: Option<String>,
+    pub(crate) client_id: Option<String>,
 }
 
 impl OffsetRow {
@@ -311,17 +311,17 @@ pub(crate) fn describe_offsets(groups: &[GroupOffsets]) -> Output {
 /// One member for `--members` (`ConsumerGroupCommand`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct MemberRow {
-    pub consumer_id: String,
+    pub(crate) consumer_id: String,
     /// `group.instance.id` (static membership).
     pub group_instance_id: Option<String>,
     pub host: String,
-    pub client_id: String,
+    pub(crate) client_id: String,
     /// Assigned `(topic, partition)` pairs.
     pub assignment: Vec<(String, i32)>,
     /// The member epoch (KIP-848 consumer groups; `None` for a classic group's member).
-    pub current_epoch: Option<i32>,
+    pub(crate) current_epoch: Option<i32>,
     /// The target assignment (KIP-848; empty for a classic group's member).
-    pub target_assignment: Vec<(String, i32)>,
+    pub(crate) target_assignment: Vec<(String, i32)>,
     /// In a consumer group, whether the member speaks the consumer protocol (`true`) or the
     /// classic one (`false`); `None` in a classic group.
     pub upgraded: Option<bool>,
@@ -334,7 +334,7 @@ pub(crate) struct GroupMembers {
     pub state: GroupState,
     pub members: Vec<MemberRow>,
     /// The group's target assignment epoch (KIP-848; `None` for a classic group).
-    pub target_epoch: Option<i32>,
+    pub(crate) target_epoch: Option<i32>,
 }
 
 /// An assignment as `--members --verbose` prints it (`ConsumerGroupService.getAssignmentString`):
@@ -455,7 +455,7 @@ pub(crate) fn describe_members(groups: &[GroupMembers], verbose: bool) -> Output
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct Coordinator {
     pub host: String,
-    pub port: i32,
+    pub(crate) port: i32,
     pub id: i32,
 }
 
@@ -466,12 +466,12 @@ pub(crate) struct GroupStateRow {
     pub coordinator: Coordinator,
     /// `range` for a classic console consumer, empty for an Empty classic
     /// group (printed `-`), the server assignor (`uniform`) for consumer-protocol groups.
-    pub assignment_strategy: String,
+    pub(crate) assignment_strategy: String,
     pub state: GroupState,
     pub members: i32,
     /// The group epoch and target assignment epoch (KIP-848; `None` for a classic group).
     pub group_epoch: Option<i32>,
-    pub target_assignment_epoch: Option<i32>,
+    pub(crate) target_assignment_epoch: Option<i32>,
 }
 
 /// `--describe --state [--verbose]` (`ConsumerGroupService.printStates`): per group, the state
@@ -536,7 +536,7 @@ pub(crate) struct ResetRow {
     pub group: String,
     pub topic: String,
     pub partition: i32,
-    pub new_offset: i64,
+    pub(crate) new_offset: i64,
 }
 
 /// The rows in the order Kafka prints them: group by group, and within a group in the

@@ -37,9 +37,9 @@ impl ElectionType {
 /// Per-partition results of an election.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ElectionResults {
-    pub succeeded: Vec<(String, i32)>,
+    pub(crate) succeeded: Vec<(String, i32)>,
     /// `ELECTION_NOT_NEEDED`
-    pub not_needed: Vec<(String, i32)>,
+    pub(crate) not_needed: Vec<(String, i32)>,
     /// `(partition, exception toString)`
     pub failed: Vec<((String, i32), String)>,
 }

@@ -18,9 +18,9 @@ use super::java_fixed;
 pub(crate) struct ProducerWindow {
     pub count: i64,
     pub bytes: i64,
-    pub elapsed_ms: i64,
-    pub total_latency_ms: i64,
-    pub max_latency_ms: i32,
+    pub(crate) elapsed_ms: i64,
+    pub(crate) total_latency_ms: i64,
+    pub(crate) max_latency_ms: i32,
 }
 
 fn div(a: f64, b: f64) -> f64 {
@@ -48,15 +48,15 @@ pub(crate) fn producer_progress_line(w: &ProducerWindow) -> String {
 pub(crate) struct ProducerTotal {
     pub count: i64,
     pub bytes: i64,
-    pub elapsed_ms: i64,
-    pub total_latency_ms: i64,
-    pub max_latency_ms: i32,
+    pub(crate) elapsed_ms: i64,
+    pub(crate) total_latency_ms: i64,
+    pub(crate) max_latency_ms: i32,
     /// 50th, 95th, 99th, 99.9th percentiles (see [`percentiles`]).
-    pub percentiles: [i32; 4],
+    pub(crate) percentiles: [i32; 4],
     /// The steady-state totals after `--warmup-records` (`Stats.isSteadyState`): `N steady state
     /// records sent, ...`.
     #[serde(default)]
-    pub steady: bool,
+    pub(crate) steady: bool,
 }
 
 /// `%d%s records sent, %f records/sec (%.2f MB/sec), %.2f ms avg latency, %.2f ms max latency, %d ms 50th, %d ms 95th, %d ms 99th, %d ms 99.9th.%n`
@@ -107,12 +107,12 @@ pub(crate) fn consumer_header(show_detailed_stats: bool) -> String {
 /// The totals of a consumer perf test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ConsumerTotal {
-    pub start_ms: i64,
-    pub end_ms: i64,
+    pub(crate) start_ms: i64,
+    pub(crate) end_ms: i64,
     pub bytes: i64,
     pub messages: i64,
     /// Time spent joining the group (rebalance).
-    pub join_ms: i64,
+    pub(crate) join_ms: i64,
 }
 
 /// The summary line `%s, %s, %.4f, %.4f, %d, %.4f, %d, %d, %.4f, %.4f%n`
@@ -142,13 +142,13 @@ pub(crate) fn consumer_summary_line(t: &ConsumerTotal) -> String {
 /// One `--show-detailed-stats` interval.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ConsumerInterval {
-    pub bytes_read: i64,
-    pub last_bytes_read: i64,
-    pub messages_read: i64,
-    pub last_messages_read: i64,
-    pub start_ms: i64,
-    pub end_ms: i64,
-    pub join_ms_in_round: i64,
+    pub(crate) bytes_read: i64,
+    pub(crate) last_bytes_read: i64,
+    pub(crate) messages_read: i64,
+    pub(crate) last_messages_read: i64,
+    pub(crate) start_ms: i64,
+    pub(crate) end_ms: i64,
+    pub(crate) join_ms_in_round: i64,
 }
 
 /// A `--show-detailed-stats` line: `printBasicProgress`

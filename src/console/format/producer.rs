@@ -9,14 +9,14 @@ use super::{stack_trace, Output};
 /// The reader's configuration (`--property`, `ConsoleProducer`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ReaderConfig {
-    pub parse_key: bool,
-    pub key_separator: String,
-    pub parse_headers: bool,
-    pub headers_delimiter: String,
-    pub headers_separator: String,
-    pub headers_key_separator: String,
-    pub null_marker: Option<String>,
-    pub ignore_error: bool,
+    pub(crate) parse_key: bool,
+    pub(crate) key_separator: String,
+    pub(crate) parse_headers: bool,
+    pub(crate) headers_delimiter: String,
+    pub(crate) headers_separator: String,
+    pub(crate) headers_key_separator: String,
+    pub(crate) null_marker: Option<String>,
+    pub(crate) ignore_error: bool,
 }
 
 impl Default for ReaderConfig {

@@ -13,24 +13,24 @@ pub(crate) const ZERO_DIRECTORY_ID: &str = "AAAAAAAAAAAAAAAAAAAAAA";
 pub(crate) struct QuorumReplica {
     pub id: i32,
     /// Base64 directory id; `None` is the all-zero id.
-    pub directory_id: Option<String>,
+    pub(crate) directory_id: Option<String>,
     pub log_end_offset: i64,
-    pub last_fetch_ms: Option<i64>,
-    pub last_caught_up_ms: Option<i64>,
+    pub(crate) last_fetch_ms: Option<i64>,
+    pub(crate) last_caught_up_ms: Option<i64>,
     /// `NAME://host:port`; usually empty for observers.
-    pub endpoints: Vec<String>,
+    pub(crate) endpoints: Vec<String>,
 }
 
 /// The quorum as `DescribeQuorum` reports it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct QuorumInfo {
-    pub cluster_id: String,
-    pub leader_id: i32,
+    pub(crate) cluster_id: String,
+    pub(crate) leader_id: i32,
     pub leader_epoch: i32,
     pub high_watermark: i64,
     /// Voters (the leader among them).
-    pub voters: Vec<QuorumReplica>,
-    pub observers: Vec<QuorumReplica>,
+    pub(crate) voters: Vec<QuorumReplica>,
+    pub(crate) observers: Vec<QuorumReplica>,
 }
 
 fn replica_json(r: &QuorumReplica) -> String {

@@ -14,7 +14,7 @@ pub(crate) struct PartitionReplicas {
     pub partition: i32,
     pub replicas: Vec<i32>,
     /// `None` prints `any` for every replica.
-    pub log_dirs: Option<Vec<String>>,
+    pub(crate) log_dirs: Option<Vec<String>>,
 }
 
 /// Jackson-style JSON string escaping.

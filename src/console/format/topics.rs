@@ -63,12 +63,12 @@ pub(crate) struct TopicInfo {
     pub name: String,
     /// 22-character base64url id; `None` (or the all-zero id
     /// `AAAAAAAAAAAAAAAAAAAAAA`) omits the field.
-    pub topic_id: Option<String>,
+    pub(crate) topic_id: Option<String>,
     /// Entries whose source is not `DEFAULT_CONFIG`, in display order.
     pub configs: Vec<(String, String)>,
     pub partitions: Vec<PartitionInfo>,
     /// `min.insync.replicas` of the topic (for the ISR filters).
-    pub min_isr: Option<i32>,
+    pub(crate) min_isr: Option<i32>,
 }
 
 /// Which lines `--describe` prints (`TopicCommand`).

@@ -47,18 +47,18 @@ impl ArgType {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ArgSpec {
     /// `--topic`
-    pub flag: &'static str,
+    pub(crate) flag: &'static str,
     /// `TOPIC`; `None` for `storeTrue()` flags.
-    pub metavar: Option<&'static str>,
+    pub(crate) metavar: Option<&'static str>,
     pub ty: ArgType,
-    pub help: &'static str,
-    pub required: bool,
+    pub(crate) help: &'static str,
+    pub(crate) required: bool,
     /// Index of the mutually exclusive group, if any.
     pub group: Option<u8>,
     /// `nargs("+")`
-    pub many: bool,
+    pub(crate) many: bool,
     /// `choices(...)`: the values allowed.
-    pub choices: Option<&'static [&'static str]>,
+    pub(crate) choices: Option<&'static [&'static str]>,
     /// `setDefault(...)` as its `toString()`, shown by `defaultHelp(true)` (`storeTrue()` flags
     /// default to `false`).
     pub default: Option<&'static str>,
@@ -123,29 +123,29 @@ impl ArgSpec {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct GroupSpec {
     pub id: u8,
-    pub required: bool,
+    pub(crate) required: bool,
     /// A description gives the group its own help section (`ArgumentGroupImpl.isSeparateHelp`).
-    pub description: &'static str,
+    pub(crate) description: &'static str,
 }
 
 /// A sub-command (`describe`).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct SubSpec {
     pub name: &'static str,
-    pub help: &'static str,
+    pub(crate) help: &'static str,
     pub args: &'static [ArgSpec],
 }
 
 /// A parser.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ParserSpec {
-    pub prog: &'static str,
-    pub description: &'static str,
+    pub(crate) prog: &'static str,
+    pub(crate) description: &'static str,
     pub args: &'static [ArgSpec],
     pub groups: &'static [GroupSpec],
-    pub subcommands: &'static [SubSpec],
+    pub(crate) subcommands: &'static [SubSpec],
     /// `defaultHelp(true)`: each argument's help ends with `(default: ...)` when it has one.
-    pub default_help: bool,
+    pub(crate) default_help: bool,
 }
 
 /// `kafka-metadata-quorum` (`MetadataQuorumCommand`).

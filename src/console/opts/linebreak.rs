@@ -246,7 +246,7 @@ fn next_segment(prog: &[Inst], cats: &[Cat], start: usize) -> usize {
 
 /// `line` cut where the JDK's line `BreakIterator` puts its boundaries: each segment is a word
 /// with what sticks to it and the blanks after it (a help formatter puts whole segments on a line).
-pub fn segments(line: &str) -> Vec<&str> {
+pub(crate) fn segments(line: &str) -> Vec<&str> {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let cats: Vec<Cat> = chars.iter().map(|&(_, c)| category(c)).collect();
     let mut out = Vec::new();

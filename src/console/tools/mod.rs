@@ -34,10 +34,10 @@ use crate::sim::world::Sim;
 /// What a running tool may touch.
 pub(crate) struct Ctx<'a> {
     pub sim: &'a mut Sim,
-    pub vfs: &'a mut Vfs,
+    pub(crate) vfs: &'a mut Vfs,
     /// Whether stdin is an interactive terminal (the browser's job API); scripts and
     /// pipes are not (`ConsoleProducer`: no `>` prompt then).
-    pub interactive: bool,
+    pub(crate) interactive: bool,
     /// Lines a client logged while waiting (e.g. connection warnings); printed before the
     /// tool's own output.
     pub log: Output,
@@ -170,7 +170,7 @@ pub(crate) struct AdminConn {
     pub id: u32,
     pub servers: String,
     /// The operation timeout (`default.api.timeout.ms`, 60 s, unless a tool sets one).
-    pub timeout_ms: Option<i64>,
+    pub(crate) timeout_ms: Option<i64>,
 }
 
 impl AdminConn {

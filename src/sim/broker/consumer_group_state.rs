@@ -29,22 +29,22 @@ pub enum ConsumerMemberState {
 pub struct ConsumerMember {
     pub member_id: String,
     pub instance_id: Option<String>,
-    pub client_id: String,
+    pub(crate) client_id: String,
     pub host: String,
     pub member_epoch: i32,
-    pub previous_epoch: i32,
+    pub(crate) previous_epoch: i32,
     pub state: ConsumerMemberState,
-    pub rebalance_timeout_ms: i64,
-    pub subscribed: Vec<String>,
-    pub server_assignor: Option<String>,
+    pub(crate) rebalance_timeout_ms: i64,
+    pub(crate) subscribed: Vec<String>,
+    pub(crate) server_assignor: Option<String>,
     /// Assigned partitions, each with the epoch at which it was assigned.
     pub assigned: BTreeMap<TopicPartition, i32>,
-    pub pending_revocation: BTreeMap<TopicPartition, i32>,
+    pub(crate) pending_revocation: BTreeMap<TopicPartition, i32>,
     /// The session ends `group.consumer.session.timeout.ms` after the last heartbeat.
-    pub session_deadline: SimTime,
+    pub(crate) session_deadline: SimTime,
     /// Set while the member must revoke: fenced if still at this epoch by then
     /// (`scheduleConsumerGroupRebalanceTimeout`).
-    pub rebalance_deadline: Option<(SimTime, i32)>,
+    pub(crate) rebalance_deadline: Option<(SimTime, i32)>,
     /// Set for a member that speaks the classic protocol inside a consumer group (KIP-848's
     /// online migration: `ConsumerGroupMember.classicMemberMetadata`).
     #[serde(default)]
@@ -69,14 +69,14 @@ pub struct ClassicMemberMetadata {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ConsumerGroupState {
     pub group_epoch: i32,
-    pub assignment_epoch: i32,
+    pub(crate) assignment_epoch: i32,
     /// When the target assignment was last computed (`group.consumer.assignment.interval.ms`).
-    pub assignment_time: Option<SimTime>,
+    pub(crate) assignment_time: Option<SimTime>,
     pub members: BTreeMap<String, ConsumerMember>,
     /// The target assignment per member.
-    pub target: BTreeMap<String, Vec<TopicPartition>>,
+    pub(crate) target: BTreeMap<String, Vec<TopicPartition>>,
     /// The subscribed topics' partition counts the group epoch was computed with.
-    pub subscription_metadata: BTreeMap<String, i32>,
+    pub(crate) subscription_metadata: BTreeMap<String, i32>,
 }
 
 impl ConsumerGroupState {
@@ -180,11 +180,11 @@ pub(crate) struct Heartbeat {
     pub member_id: String,
     pub member_epoch: i32,
     pub instance_id: Option<String>,
-    pub rebalance_timeout_ms: i64,
-    pub subscribed_topics: Option<Vec<String>>,
-    pub server_assignor: Option<String>,
+    pub(crate) rebalance_timeout_ms: i64,
+    pub(crate) subscribed_topics: Option<Vec<String>>,
+    pub(crate) server_assignor: Option<String>,
     pub owned: Option<Vec<TopicPartition>>,
-    pub client_id: String,
+    pub(crate) client_id: String,
 }
 
 /// `CurrentAssignmentBuilder.build` for one member: the next state, epoch and assignment given

@@ -15,21 +15,21 @@ use crate::sim::protocol::{FetchPartition, FetchedPartition, Isolation};
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub(crate) struct DelayedFetch {
     pub from: NodeAddr,
-    pub corr: u64,
-    pub replica: i32,
+    pub(crate) corr: u64,
+    pub(crate) replica: i32,
     pub isolation: Isolation,
-    pub max_bytes: i32,
+    pub(crate) max_bytes: i32,
     pub partitions: Vec<FetchPartition>,
-    pub deadline: SimTime,
+    pub(crate) deadline: SimTime,
 }
 
 /// A follower's fetcher towards one leader (one per leader, like `num.replica.fetchers=1`).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, Codec)]
 pub(crate) struct Fetcher {
     pub partitions: Vec<TopicPartition>,
-    pub inflight: Option<u64>,
-    pub backoff_until: SimTime,
-    pub sent_at: SimTime,
+    pub(crate) inflight: Option<u64>,
+    pub(crate) backoff_until: SimTime,
+    pub(crate) sent_at: SimTime,
 }
 
 impl BrokerProc {

@@ -73,7 +73,7 @@ pub struct Member {
 pub struct CommittedOffset {
     pub offset: Offset,
     pub leader_epoch: Option<Epoch>,
-    pub commit_ms: i64,
+    pub(crate) commit_ms: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
@@ -81,17 +81,17 @@ pub struct Group {
     pub id: String,
     pub state: GroupState,
     pub generation: i32,
-    pub protocol_type: Option<String>,
+    pub(crate) protocol_type: Option<String>,
     pub protocol: Option<String>,
     pub leader: Option<String>,
     pub members: BTreeMap<String, Member>,
     pub offsets: BTreeMap<TopicPartition, CommittedOffset>,
     /// Offsets committed inside a transaction, visible once it commits (by producer id).
-    pub pending_txn_offsets: BTreeMap<i64, BTreeMap<TopicPartition, CommittedOffset>>,
-    pub rebalance_deadline: Option<SimTime>,
+    pub(crate) pending_txn_offsets: BTreeMap<i64, BTreeMap<TopicPartition, CommittedOffset>>,
+    pub(crate) rebalance_deadline: Option<SimTime>,
     /// The initial rebalance delay of an empty group (`group.initial.rebalance.delay.ms`).
-    pub initial_delay_until: Option<SimTime>,
-    pub empty_since: Option<SimTime>,
+    pub(crate) initial_delay_until: Option<SimTime>,
+    pub(crate) empty_since: Option<SimTime>,
     /// A consumer-protocol group (KIP-848): its epochs, members and target assignment; `None`
     /// for a classic group.
     #[serde(default)]
@@ -169,15 +169,15 @@ impl Group {
 
 /// A write to `__consumer_offsets` waiting for its HW, then its response.
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
-pub struct PendingWrite {
-    pub partition: i32,
-    pub required: Offset,
-    pub to: NodeAddr,
-    pub corr: u64,
-    pub resp: Response,
+pub(crate) struct PendingWrite {
+    pub(crate) partition: i32,
+    pub(crate) required: Offset,
+    pub(crate) to: NodeAddr,
+    pub(crate) corr: u64,
+    pub(crate) resp: Response,
     /// Offsets to publish in the group's cache when the write completes.
-    pub group: String,
-    pub offsets: Vec<(TopicPartition, CommittedOffset)>,
+    pub(crate) group: String,
+    pub(crate) offsets: Vec<(TopicPartition, CommittedOffset)>,
 }
 
 /// The group coordinator of one broker.
@@ -186,11 +186,11 @@ pub struct GroupCoordinator {
     pub groups: BTreeMap<String, Group>,
     /// `__consumer_offsets` partitions this broker leads and has loaded.
     pub owned: BTreeSet<i32>,
-    pub pending_writes: Vec<PendingWrite>,
+    pub(crate) pending_writes: Vec<PendingWrite>,
     creating_topic_at: Option<SimTime>,
     /// KIP-932 share groups (`share_group.rs`); one name space with `groups`.
     #[serde(default)]
-    pub share_groups: BTreeMap<String, super::share_group_state::ShareGroup>,
+    pub(crate) share_groups: BTreeMap<String, super::share_group_state::ShareGroup>,
 }
 
 /// Record keys and values of `__consumer_offsets` (text, so a learner can read them).
@@ -216,7 +216,7 @@ fn new_member_id(prefix: &str, rng: &mut crate::sim::rng::Pcg32) -> String {
 /// One step of the group coordinator: its state, the broker it runs on as a
 /// [`CoordinatorHost`], the moment and where its messages and timers go.
 pub(crate) struct GroupStep<'a> {
-    pub coord: &'a mut GroupCoordinator,
+    pub(crate) coord: &'a mut GroupCoordinator,
     pub host: &'a mut dyn CoordinatorHost,
     pub now: SimTime,
     pub env: &'a Env,

@@ -24,10 +24,10 @@ pub(crate) mod housekeeping;
 pub(crate) mod produce;
 pub(crate) mod replica;
 pub mod requests;
-pub mod share_coordinator;
-pub mod share_fetch;
-pub mod share_group;
-pub mod share_group_state;
+pub(crate) mod share_coordinator;
+pub(crate) mod share_fetch;
+pub(crate) mod share_group;
+pub(crate) mod share_group_state;
 pub mod share_partition;
 pub(crate) mod timer;
 pub(crate) mod txn;
@@ -64,7 +64,7 @@ pub struct BrokerDisk {
     /// The committed metadata records this broker has fetched.
     pub metadata: Vec<(Offset, Epoch, Rc<MetadataRecord>)>,
     /// `replication-offset-checkpoint`: the HW of each partition, written periodically.
-    pub hw_checkpoint: BTreeMap<TopicPartition, Offset>,
+    pub(crate) hw_checkpoint: BTreeMap<TopicPartition, Offset>,
     /// `.kafka_cleanshutdown` (`CleanShutdownFileHandler`): the broker epoch written at the end
     /// of a clean (controlled) shutdown, read and deleted at start-up. Its absence tells the
     /// controller the broker stopped uncleanly (KIP-966).
@@ -124,11 +124,11 @@ impl ControllerLink {
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct BrokerProc {
     pub id: BrokerId,
-    pub incarnation: u64,
+    pub(crate) incarnation: u64,
     pub(crate) rng: Pcg32,
     pub(crate) corr: CorrIds,
     pub state: BrokerState,
-    pub broker_epoch: i64,
+    pub(crate) broker_epoch: i64,
     pub image: MetadataImage,
     pub(crate) controller: ControllerLink,
     pub(crate) registration_inflight: Option<u64>,
@@ -139,7 +139,7 @@ pub struct BrokerProc {
     /// Whether the initial metadata catch-up is done: until then the broker does not act on
     /// partitions (its local copy may be stale), as KRaft brokers wait before starting the
     /// replica manager.
-    pub caught_up: bool,
+    pub(crate) caught_up: bool,
     pub(crate) next_heartbeat: SimTime,
     pub replicas: BTreeMap<TopicPartition, ReplicaState>,
     pub(crate) fetchers: BTreeMap<BrokerId, Fetcher>,
@@ -156,7 +156,7 @@ pub struct BrokerProc {
     pub(crate) controller_retry_at: Option<SimTime>,
     pub(crate) topic_configs: BTreeMap<String, TopicConfig>,
     /// Fault injection: extra delay before each replica fetch (a slow follower).
-    pub fetch_delay_ms: i64,
+    pub(crate) fetch_delay_ms: i64,
     /// Topics this broker asked the controller to auto-create (so it asks once).
     pub(crate) auto_creating: BTreeMap<String, SimTime>,
     /// The producer-id block in use (`RPCProducerIdManager.currentProducerIdBlock`): its first
@@ -175,7 +175,7 @@ pub struct BrokerProc {
     #[serde(default)]
     pub(crate) got_controlled_shutdown_response: bool,
     pub coordinator: group::GroupCoordinator,
-    pub txn: txn::TxnCoordinator,
+    pub(crate) txn: txn::TxnCoordinator,
     /// KIP-932: the share-partitions this broker leads, share sessions and parked ShareFetches.
     #[serde(default)]
     pub share: share_fetch::ShareState,
@@ -191,7 +191,7 @@ pub struct BrokerNode {
     pub rack: Option<String>,
     pub disk: BrokerDisk,
     pub proc: Option<BrokerProc>,
-    pub incarnations: u64,
+    pub(crate) incarnations: u64,
 }
 
 /// The port of `localhost:<port>` for a broker.

@@ -15,8 +15,8 @@ pub(crate) type DelayedPart = (TopicPartition, Offset, Result<(Offset, i64), Api
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub(crate) struct DelayedProduce {
     pub from: NodeAddr,
-    pub corr: u64,
-    pub deadline: SimTime,
+    pub(crate) corr: u64,
+    pub(crate) deadline: SimTime,
     /// Per partition: the offset the HW must reach, or an already-final result.
     pub parts: Vec<DelayedPart>,
 }

@@ -7,13 +7,13 @@ use crate::sim::broker::timer::BrokerTimer;
 
 /// The leader's record of one follower (`Replica.scala` state).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
-pub struct FollowerState {
+pub(crate) struct FollowerState {
     /// -1 while unknown (a new leader resets it).
-    pub log_end_offset: Offset,
-    pub log_start_offset: Offset,
-    pub last_caught_up_ms: i64,
-    pub last_fetch_leader_leo: Offset,
-    pub last_fetch_ms: i64,
+    pub(crate) log_end_offset: Offset,
+    pub(crate) log_start_offset: Offset,
+    pub(crate) last_caught_up_ms: i64,
+    pub(crate) last_fetch_leader_leo: Offset,
+    pub(crate) last_fetch_ms: i64,
 }
 
 impl FollowerState {
@@ -67,7 +67,7 @@ impl FollowerState {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
-pub enum Role {
+pub(crate) enum Role {
     Leader {
         followers: BTreeMap<BrokerId, FollowerState>,
     },
@@ -81,25 +81,25 @@ pub enum Role {
 /// proposal it carries, so a late answer to an older proposal is recognised.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct AlterPartitionItem {
-    pub tp: TopicPartition,
-    pub isr: Vec<BrokerId>,
-    pub leader_epoch: Epoch,
-    pub partition_epoch: i32,
+    pub(crate) tp: TopicPartition,
+    pub(crate) isr: Vec<BrokerId>,
+    pub(crate) leader_epoch: Epoch,
+    pub(crate) partition_epoch: i32,
     /// The controller it was sent to.
-    pub to: NodeAddr,
+    pub(crate) to: NodeAddr,
 }
 
 /// A partition this broker hosts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ReplicaState {
-    pub role: Role,
+    pub(crate) role: Role,
     pub leader_epoch: Epoch,
     pub partition_epoch: i32,
     pub replicas: Vec<BrokerId>,
     /// The committed ISR.
     pub isr: Vec<BrokerId>,
     /// An ISR change sent to the controller and not answered yet.
-    pub pending_isr: Option<Vec<BrokerId>>,
+    pub(crate) pending_isr: Option<Vec<BrokerId>>,
 }
 
 impl ReplicaState {

@@ -27,7 +27,7 @@ use std::collections::BTreeSet;
 /// A member's share session on this broker (`ShareSession`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ShareSession {
-    pub epoch: i32,
+    pub(crate) epoch: i32,
     pub partitions: BTreeSet<TopicPartition>,
 }
 
@@ -35,13 +35,13 @@ pub(crate) struct ShareSession {
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub(crate) struct DelayedShareFetch {
     pub from: NodeAddr,
-    pub corr: u64,
+    pub(crate) corr: u64,
     pub group: String,
-    pub member: String,
-    pub max_records: i32,
+    pub(crate) member: String,
+    pub(crate) max_records: i32,
     pub partitions: Vec<TopicPartition>,
-    pub ack_errors: Vec<(TopicPartition, Option<KafkaError>)>,
-    pub deadline: SimTime,
+    pub(crate) ack_errors: Vec<(TopicPartition, Option<KafkaError>)>,
+    pub(crate) deadline: SimTime,
 }
 
 /// The share-group state a leader holds.

@@ -10,39 +10,39 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `group.share.heartbeat.interval.ms`.
-pub const SHARE_HEARTBEAT_INTERVAL_MS: i64 = 5_000;
+pub(crate) const SHARE_HEARTBEAT_INTERVAL_MS: i64 = 5_000;
 /// `group.share.session.timeout.ms`.
-pub const SHARE_SESSION_TIMEOUT_MS: i64 = 45_000;
+pub(crate) const SHARE_SESSION_TIMEOUT_MS: i64 = 45_000;
 /// `group.share.assignment.interval.ms`.
-pub const SHARE_ASSIGNMENT_INTERVAL_MS: i64 = 1_000;
+pub(crate) const SHARE_ASSIGNMENT_INTERVAL_MS: i64 = 1_000;
 /// `group.share.max.size`.
-pub const SHARE_MAX_SIZE: usize = 200;
+pub(crate) const SHARE_MAX_SIZE: usize = 200;
 
 /// A share group member (`ShareGroupMember`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
-pub struct ShareMember {
-    pub member_id: String,
-    pub client_id: String,
-    pub host: String,
-    pub member_epoch: i32,
-    pub subscribed: Vec<String>,
-    pub assigned: Vec<TopicPartition>,
-    pub session_deadline: SimTime,
+pub(crate) struct ShareMember {
+    pub(crate) member_id: String,
+    pub(crate) client_id: String,
+    pub(crate) host: String,
+    pub(crate) member_epoch: i32,
+    pub(crate) subscribed: Vec<String>,
+    pub(crate) assigned: Vec<TopicPartition>,
+    pub(crate) session_deadline: SimTime,
 }
 
 /// A share group (`ShareGroup`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
-pub struct ShareGroup {
-    pub id: String,
-    pub group_epoch: i32,
-    pub assignment_epoch: i32,
-    pub assignment_time: Option<SimTime>,
-    pub members: BTreeMap<String, ShareMember>,
-    pub target: BTreeMap<String, Vec<TopicPartition>>,
+pub(crate) struct ShareGroup {
+    pub(crate) id: String,
+    pub(crate) group_epoch: i32,
+    pub(crate) assignment_epoch: i32,
+    pub(crate) assignment_time: Option<SimTime>,
+    pub(crate) members: BTreeMap<String, ShareMember>,
+    pub(crate) target: BTreeMap<String, Vec<TopicPartition>>,
     /// Partition counts of the subscribed topics at the last epoch bump.
-    pub subscription_metadata: BTreeMap<String, i32>,
+    pub(crate) subscription_metadata: BTreeMap<String, i32>,
     /// Topics whose share-group state is initialized (`ShareGroupStatePartitionMetadata`).
-    pub initialized: BTreeSet<String>,
+    pub(crate) initialized: BTreeSet<String>,
 }
 
 impl ShareGroup {
@@ -53,7 +53,7 @@ impl ShareGroup {
     }
 
     /// `ShareGroup.maybeUpdateGroupState`: Empty without members, else Stable.
-    pub fn state_name(&self) -> &'static str {
+    pub(crate) fn state_name(&self) -> &'static str {
         if self.members.is_empty() {
             "Empty"
         } else {
@@ -62,18 +62,18 @@ impl ShareGroup {
     }
 
     /// Topics any member subscribes to.
-    pub fn subscribed_topics(&self) -> BTreeSet<String> {
+    pub(crate) fn subscribed_topics(&self) -> BTreeSet<String> {
         self.members.values().flat_map(|m| m.subscribed.iter().cloned()).collect()
     }
 }
 
 /// A ShareGroupHeartbeat as the coordinator takes it in.
 pub(crate) struct ShareHeartbeat {
-    pub group: String,
-    pub member_id: String,
-    pub member_epoch: i32,
-    pub subscribed_topics: Option<Vec<String>>,
-    pub client_id: String,
+    pub(crate) group: String,
+    pub(crate) member_id: String,
+    pub(crate) member_epoch: i32,
+    pub(crate) subscribed_topics: Option<Vec<String>>,
+    pub(crate) client_id: String,
 }
 
 pub(crate) type HeartbeatResult = Result<(i32, Option<Vec<TopicPartition>>), (KafkaError, String)>;

@@ -23,11 +23,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// `group.share.record.lock.duration.ms` (`ShareGroupConfig`).
-pub const DEFAULT_RECORD_LOCK_DURATION_MS: i64 = 30_000;
+pub(crate) const DEFAULT_RECORD_LOCK_DURATION_MS: i64 = 30_000;
 /// `group.share.delivery.count.limit` (`ShareGroupConfig`).
-pub const DEFAULT_DELIVERY_COUNT_LIMIT: i32 = 5;
+pub(crate) const DEFAULT_DELIVERY_COUNT_LIMIT: i32 = 5;
 /// `group.share.partition.max.record.locks` (`ShareGroupConfig`).
-pub const DEFAULT_MAX_RECORD_LOCKS: i32 = 2000;
+pub(crate) const DEFAULT_MAX_RECORD_LOCKS: i32 = 2000;
 
 /// `RecordState`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
@@ -67,21 +67,21 @@ impl AckType {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct InFlight {
     pub state: RecordState,
-    pub delivery_count: i32,
+    pub(crate) delivery_count: i32,
     /// The member holding it while `Acquired` (empty otherwise).
-    pub member: String,
+    pub(crate) member: String,
     /// When the acquisition lock expires (`AcquisitionLockTimerTask`).
-    pub lock_until: Option<SimTime>,
+    pub(crate) lock_until: Option<SimTime>,
     /// The in-flight batch it was first acquired in (`InFlightBatch`: first and last offset).
-    pub batch: (Offset, Offset),
+    pub(crate) batch: (Offset, Offset),
 }
 
 /// The limits a share-partition works with (`ShareGroupConfig`, or the group's overrides).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct ShareLimits {
-    pub lock_duration_ms: i64,
-    pub delivery_count_limit: i32,
-    pub max_record_locks: i32,
+    pub(crate) lock_duration_ms: i64,
+    pub(crate) delivery_count_limit: i32,
+    pub(crate) max_record_locks: i32,
 }
 
 impl Default for ShareLimits {
@@ -96,7 +96,7 @@ impl Default for ShareLimits {
 
 /// Records handed to a member by one acquisition: `(first, last, delivery count)` ranges as in
 /// `ShareFetchResponseData.AcquiredRecords`.
-pub type AcquiredRange = (Offset, Offset, i32);
+pub(crate) type AcquiredRange = (Offset, Offset, i32);
 
 /// A share-partition (`SharePartition`) on the leader.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
@@ -155,7 +155,7 @@ impl PersistedShareState {
 }
 
 /// A record batch of the log as acquisition sees it: its first and last offsets.
-pub type LogBatch = (Offset, Offset);
+pub(crate) type LogBatch = (Offset, Offset);
 
 impl SharePartition {
     /// A share-partition initialized at `start` (`maybeInitialize` with
@@ -179,7 +179,7 @@ impl SharePartition {
     /// (`share.auto.offset.reset=latest`); otherwise the persisted start offset (not before the
     /// log start) and its batches, acquired ones available again; the start offset then moves
     /// past the finished records at its head.
-    pub fn from_persisted(
+    pub(crate) fn from_persisted(
         group: &str,
         tp: TopicPartition,
         leader_epoch: i32,
@@ -247,13 +247,13 @@ impl SharePartition {
     }
 
     /// `throttleRecordsDeliveryLimit`: `max(2, ceil(limit / 2))`.
-    pub fn throttle_limit(&self) -> i32 {
+    pub(crate) fn throttle_limit(&self) -> i32 {
         ((self.limits.delivery_count_limit + 1) / 2).max(2)
     }
 
     /// `nextFetchOffset`: the first available record in flight, else the offset after the SPEO
     /// (or the SPSO while nothing is in flight).
-    pub fn next_fetch_offset(&self) -> Offset {
+    pub(crate) fn next_fetch_offset(&self) -> Offset {
         if let Some((o, _)) = self.records.iter().find(|(_, r)| r.state == RecordState::Available) {
             return *o;
         }
@@ -265,13 +265,8 @@ impl SharePartition {
     }
 
     /// Records in flight from the SPSO (`numInFlightRecords`).
-    pub fn in_flight_count(&self) -> i64 {
+    pub(crate) fn in_flight_count(&self) -> i64 {
         self.records.range(self.start_offset..).count() as i64
-    }
-
-    /// Finished records at or after the SPSO (`deliveryCompleteCount`).
-    pub fn delivery_complete_count(&self) -> i64 {
-        self.records.range(self.start_offset..).filter(|(_, r)| r.state.terminal()).count() as i64
     }
 
     /// `acquire`: hands `member` what is available among `batches` (the log's batches from the
@@ -282,7 +277,7 @@ impl SharePartition {
     /// (`shouldThrottleRecordsDelivery`, `acquireSubsetBatchRecords`): at most
     /// `max(1, batch size >> (delivery count - throttle limit + 1))` records, a record on its
     /// last attempt alone, and nothing else in the same fetch. Returns the acquired ranges.
-    pub fn acquire(
+    pub(crate) fn acquire(
         &mut self,
         member: &str,
         batches: &[LogBatch],
@@ -416,7 +411,7 @@ impl SharePartition {
 
     /// `acknowledge`: `member` finishes, releases or rejects records it holds. Errors are
     /// Kafka's: a record not acquired by that member is an `INVALID_RECORD_STATE`.
-    pub fn acknowledge(&mut self, member: &str, acks: &[(Offset, AckType)]) -> Result<(), &'static str> {
+    pub(crate) fn acknowledge(&mut self, member: &str, acks: &[(Offset, AckType)]) -> Result<(), &'static str> {
         // Validate first, then apply (Kafka rolls a failed batch back).
         for (o, _) in acks {
             if *o < self.start_offset {
@@ -455,7 +450,7 @@ impl SharePartition {
 
     /// `releaseAcquiredRecords`: the member's share session ended; what it holds becomes
     /// available again with its delivery count (archived once at the limit).
-    pub fn release_member(&mut self, member: &str) -> bool {
+    pub(crate) fn release_member(&mut self, member: &str) -> bool {
         let limit = self.limits.delivery_count_limit;
         let mut any = false;
         for r in self.records.values_mut() {
@@ -475,7 +470,7 @@ impl SharePartition {
 
     /// `releaseAcquisitionLockOnTimeout`: acquired records whose lock expired by `now` become
     /// available again (archived once at the delivery limit). The records released.
-    pub fn expire_locks(&mut self, now: SimTime) -> Vec<(Offset, String, RecordState)> {
+    pub(crate) fn expire_locks(&mut self, now: SimTime) -> Vec<(Offset, String, RecordState)> {
         let limit = self.limits.delivery_count_limit;
         let mut released = Vec::new();
         for (o, r) in self.records.iter_mut() {
@@ -493,7 +488,7 @@ impl SharePartition {
     }
 
     /// The earliest acquisition lock still running.
-    pub fn next_lock_expiry(&self) -> Option<SimTime> {
+    pub(crate) fn next_lock_expiry(&self) -> Option<SimTime> {
         self.records.values().filter(|r| r.state == RecordState::Acquired).filter_map(|r| r.lock_until).min()
     }
 
@@ -518,7 +513,7 @@ impl SharePartition {
 
     /// `updateCacheAndOffsets`: the log start offset moved past the SPSO (retention, deleted
     /// records); what lies before it is gone.
-    pub fn on_log_start_offset(&mut self, log_start: Offset) {
+    pub(crate) fn on_log_start_offset(&mut self, log_start: Offset) {
         if log_start <= self.start_offset {
             return;
         }
@@ -534,7 +529,7 @@ impl SharePartition {
     /// The checker's invariants: no record delivered more often than the delivery limit, no
     /// acquired record without a member and a lock, and nothing in flight outside
     /// `[SPSO, SPEO]`. Each breach is described.
-    pub fn violations(&self) -> Vec<String> {
+    pub(crate) fn violations(&self) -> Vec<String> {
         let mut v = Vec::new();
         for (o, r) in &self.records {
             if r.delivery_count > self.limits.delivery_count_limit {
@@ -610,9 +605,11 @@ mod tests {
         assert_eq!(p.next_fetch_offset(), 2);
         // Only the holder may acknowledge.
         assert!(p.acknowledge("b", &[(3, AckType::Accept)]).is_err());
-        assert_eq!(p.delivery_complete_count(), 0);
+        let finished =
+            |p: &SharePartition| p.records.range(p.start_offset..).filter(|(_, r)| r.state.terminal()).count();
+        assert_eq!(finished(&p), 0);
         p.acknowledge("a", &[(3, AckType::Accept)]).unwrap();
-        assert_eq!(p.delivery_complete_count(), 1);
+        assert_eq!(finished(&p), 1);
         let again = p.acquire("b", &[(0, 3)], 500, t(1));
         assert_eq!(again, vec![(2, 2, 2)]);
         p.acknowledge("b", &[(2, AckType::Accept)]).unwrap();

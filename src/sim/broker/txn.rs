@@ -31,7 +31,7 @@ use std::rc::Rc;
 
 /// Transaction states with Kafka's ids (KIP-98).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
-pub enum TxnState {
+pub(crate) enum TxnState {
     Empty,
     Ongoing,
     PrepareCommit,
@@ -59,16 +59,16 @@ impl TxnState {
 
 /// `TransactionMetadata`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
-pub struct TxnMeta {
-    pub transactional_id: String,
-    pub producer_id: i64,
-    pub epoch: i16,
-    pub timeout_ms: i64,
-    pub state: TxnState,
-    pub partitions: BTreeSet<TopicPartition>,
-    pub txn_start: SimTime,
+pub(crate) struct TxnMeta {
+    pub(crate) transactional_id: String,
+    pub(crate) producer_id: i64,
+    pub(crate) epoch: i16,
+    pub(crate) timeout_ms: i64,
+    pub(crate) state: TxnState,
+    pub(crate) partitions: BTreeSet<TopicPartition>,
+    pub(crate) txn_start: SimTime,
     /// Partitions whose marker is not acknowledged yet.
-    pub pending_markers: BTreeSet<TopicPartition>,
+    pub(crate) pending_markers: BTreeSet<TopicPartition>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
@@ -91,9 +91,9 @@ struct Reply {
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, Codec)]
-pub struct TxnCoordinator {
-    pub txns: BTreeMap<String, TxnMeta>,
-    pub owned: BTreeSet<i32>,
+pub(crate) struct TxnCoordinator {
+    pub(crate) txns: BTreeMap<String, TxnMeta>,
+    pub(crate) owned: BTreeSet<i32>,
     writes: Vec<TxnWrite>,
     markers_inflight: BTreeMap<u64, (String, Vec<TopicPartition>)>,
     creating_topic_at: Option<SimTime>,
@@ -107,11 +107,11 @@ const CLEANUP_INTERVAL_MS: i64 = 10_000;
 /// One step of the transaction coordinator: its state, the broker it runs on as a
 /// [`CoordinatorHost`], the moment and where its messages and timers go.
 pub(crate) struct TxnStep<'a> {
-    pub coord: &'a mut TxnCoordinator,
-    pub host: &'a mut dyn CoordinatorHost,
-    pub now: SimTime,
-    pub env: &'a Env,
-    pub out: &'a mut BrokerOut,
+    pub(crate) coord: &'a mut TxnCoordinator,
+    pub(crate) host: &'a mut dyn CoordinatorHost,
+    pub(crate) now: SimTime,
+    pub(crate) env: &'a Env,
+    pub(crate) out: &'a mut BrokerOut,
 }
 
 impl TxnStep<'_> {

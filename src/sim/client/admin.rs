@@ -35,8 +35,8 @@ pub enum Target {
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct Call {
     pub name: String,
-    pub target: Target,
-    pub request: Request,
+    pub(crate) target: Target,
+    pub(crate) request: Request,
     pub response: Option<Result<Response, String>>,
     corr: Option<u64>,
     sent_to: Option<NodeAddr>,
@@ -67,8 +67,8 @@ impl Call {
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct AdminTask {
     pub calls: Vec<Call>,
-    pub deadline: SimTime,
-    pub started: SimTime,
+    pub(crate) deadline: SimTime,
+    pub(crate) started: SimTime,
 }
 
 impl AdminTask {
@@ -80,18 +80,18 @@ impl AdminTask {
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct Admin {
     pub id: u32,
-    pub client_id: String,
+    pub(crate) client_id: String,
     pub meta: ClientMetadata,
     pub(crate) corr: CorrIds,
-    pub tasks: BTreeMap<u64, AdminTask>,
+    pub(crate) tasks: BTreeMap<u64, AdminTask>,
     next_task: u64,
-    pub request_timeout_ms: i64,
-    pub api_timeout_ms: i64,
+    pub(crate) request_timeout_ms: i64,
+    pub(crate) api_timeout_ms: i64,
     /// `retry.backoff.ms` / `retry.backoff.max.ms` (a failed call's back-off).
     #[serde(default = "default_retry_backoff_ms")]
-    pub retry_backoff_ms: i64,
+    pub(crate) retry_backoff_ms: i64,
     #[serde(default = "default_retry_backoff_max_ms")]
-    pub retry_backoff_max_ms: i64,
+    pub(crate) retry_backoff_max_ms: i64,
 }
 
 fn default_retry_backoff_ms() -> i64 {

@@ -26,9 +26,9 @@ use std::collections::{BTreeMap, VecDeque};
 /// 0.2: `initial * 2^attempts`, capped at `max`, times a random factor in [0.8, 1.2), capped
 /// at `max` again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
-pub struct ExpBackoff {
-    pub initial_ms: i64,
-    pub max_ms: i64,
+pub(crate) struct ExpBackoff {
+    pub(crate) initial_ms: i64,
+    pub(crate) max_ms: i64,
 }
 
 impl ExpBackoff {
@@ -54,7 +54,7 @@ impl ExpBackoff {
 
 /// The state of one connection (`ConnectionState`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
-pub enum ConnState {
+pub(crate) enum ConnState {
     Connecting,
     CheckingApiVersions,
     Ready,
@@ -64,33 +64,33 @@ pub enum ConnState {
 /// A request the client handed to a connection that is not ready yet; it goes out when the
 /// connection is (`ConsumerNetworkClient`'s unsent requests), or fails with the connection.
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
-pub struct Queued {
-    pub corr: u64,
-    pub request: Request,
+pub(crate) struct Queued {
+    pub(crate) corr: u64,
+    pub(crate) request: Request,
     /// The request timeout the client armed, started again when the request is sent.
-    pub timeout_ms: Option<i64>,
+    pub(crate) timeout_ms: Option<i64>,
 }
 
 /// One connection (`ClusterConnectionStates.NodeConnectionState`).
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
-pub struct NodeConn {
-    pub state: ConnState,
+pub(crate) struct NodeConn {
+    pub(crate) state: ConnState,
     /// The node id the client knows this connection by: -1, -2, … for the bootstrap servers
     /// (before the first metadata), the broker id after.
-    pub node_id: i32,
+    pub(crate) node_id: i32,
     /// `host:port` as the client connects to it.
-    pub host: String,
-    pub port: u16,
-    pub last_attempt: SimTime,
-    pub failed_attempts: u64,
-    pub reconnect_backoff_ms: i64,
-    pub failed_connect_attempts: u64,
-    pub setup_timeout_ms: i64,
+    pub(crate) host: String,
+    pub(crate) port: u16,
+    pub(crate) last_attempt: SimTime,
+    pub(crate) failed_attempts: u64,
+    pub(crate) reconnect_backoff_ms: i64,
+    pub(crate) failed_connect_attempts: u64,
+    pub(crate) setup_timeout_ms: i64,
     /// Counts connection attempts, so a stale setup-timeout timer is recognised.
-    pub attempt: u64,
+    pub(crate) attempt: u64,
     /// The correlation id of the `ApiVersions` request while CHECKING_API_VERSIONS.
-    pub api_versions_corr: Option<u64>,
-    pub queued: VecDeque<Queued>,
+    pub(crate) api_versions_corr: Option<u64>,
+    pub(crate) queued: VecDeque<Queued>,
 }
 
 impl NodeConn {
@@ -149,7 +149,7 @@ pub struct ClientLog {
     pub at: SimTime,
     pub level: String,
     /// The logger (the class): `org.apache.kafka.clients.NetworkClient`.
-    pub logger: String,
+    pub(crate) logger: String,
     /// The message without the client's log context prefix.
     pub message: String,
 }
@@ -169,10 +169,10 @@ pub(crate) const SETUP_TIMEOUT: ExpBackoff = ExpBackoff::new(10_000, 30_000);
 
 /// Every connection of one client.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, Codec)]
-pub struct Connections {
-    pub nodes: BTreeMap<ConnKey, NodeConn>,
+pub(crate) struct Connections {
+    pub(crate) nodes: BTreeMap<ConnKey, NodeConn>,
     /// Requests sent and not answered yet: correlation id → connection.
-    pub inflight: BTreeMap<u64, ConnKey>,
+    pub(crate) inflight: BTreeMap<u64, ConnKey>,
 }
 
 impl Connections {

@@ -42,7 +42,7 @@ pub struct ConsumedRecord {
     pub tp: TopicPartition,
     pub offset: Offset,
     pub timestamp: i64,
-    pub log_append_time: bool,
+    pub(crate) log_append_time: bool,
     pub key: Option<Bytes>,
     pub value: Option<Bytes>,
     pub headers: Vec<Header>,
@@ -50,13 +50,13 @@ pub struct ConsumedRecord {
     /// The producer-side batch and index (for the history checker).
     pub origin: u64,
     pub index: u32,
-    pub producer_id: i64,
+    pub(crate) producer_id: i64,
     pub transactional: bool,
     /// The fetch's bound (HW, or LSO for read_committed) when it was read.
-    pub bound: Offset,
+    pub(crate) bound: Offset,
     /// A share consumer's record: how many times it has been delivered (`deliveryCount`).
     #[serde(default)]
-    pub delivery_count: Option<i32>,
+    pub(crate) delivery_count: Option<i32>,
 }
 
 /// What the consumer reads.
@@ -85,10 +85,10 @@ pub struct App {
     pub processing_ms_per_record: i64,
     pub commit: CommitMode,
     /// The application is stuck (never polls): `consumer pause`.
-    pub stuck: bool,
-    pub busy_until: SimTime,
+    pub(crate) stuck: bool,
+    pub(crate) busy_until: SimTime,
     /// Records handed to the application and not processed yet.
-    pub in_process: Vec<ConsumedRecord>,
+    pub(crate) in_process: Vec<ConsumedRecord>,
     pub processed: u64,
 }
 
@@ -169,7 +169,7 @@ pub enum MemberState {
 
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct GroupClient {
-    pub group_id: String,
+    pub(crate) group_id: String,
     pub instance_id: Option<String>,
     pub coordinator: Option<BrokerId>,
     find_inflight: Option<u64>,
@@ -184,8 +184,8 @@ pub struct GroupClient {
     pub protocol: Option<String>,
     pub leader: Option<String>,
     pub state: MemberState,
-    pub rejoin_needed: bool,
-    pub rejoin_reason: String,
+    pub(crate) rejoin_needed: bool,
+    pub(crate) rejoin_reason: String,
     join_inflight: Option<u64>,
     sync_inflight: Option<u64>,
     heartbeat_inflight: Option<u64>,
@@ -206,7 +206,7 @@ pub struct GroupClient {
     next_auto_commit: SimTime,
     join_members: Vec<JoinMember>,
     /// Left because `max.poll.interval.ms` expired; rejoins at the next poll.
-    pub left_for_poll_timeout: bool,
+    pub(crate) left_for_poll_timeout: bool,
     pub rebalances: u32,
     leave_sent: bool,
     /// The LeaveGroup sent by `close()`, until its response (or failure) arrives: a closing
@@ -215,7 +215,7 @@ pub struct GroupClient {
     leave_inflight: Option<u64>,
     /// The KIP-848 member state (`group.protocol=consumer`).
     #[serde(default)]
-    pub cg: kip848::Kip848State,
+    pub(crate) cg: kip848::Kip848State,
 }
 
 impl GroupClient {
@@ -306,12 +306,12 @@ impl GroupClient {
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct Consumer {
     pub id: u32,
-    pub client_id: String,
-    pub cfg: ConsumerConfig,
+    pub(crate) client_id: String,
+    pub(crate) cfg: ConsumerConfig,
     pub meta: ClientMetadata,
     pub(crate) corr: CorrIds,
     rng: Pcg32,
-    pub subscription: Subscription,
+    pub(crate) subscription: Subscription,
     pub assignment: BTreeMap<TopicPartition, PartitionState>,
     fetch_inflight: BTreeMap<BrokerId, u64>,
     list_offsets_inflight: BTreeMap<u64, Vec<TopicPartition>>,
@@ -320,16 +320,16 @@ pub struct Consumer {
     /// Records given to the application (the console prints them; an app counts them).
     pub delivered: VecDeque<ConsumedRecord>,
     pub delivered_total: u64,
-    pub last_poll: SimTime,
+    pub(crate) last_poll: SimTime,
     /// Errors the application sees (thrown from poll()).
     pub errors: VecDeque<ApiError>,
     pub closed: bool,
     wake_at: Option<SimTime>,
     /// Keep at most this many delivered records (a long-running app discards older ones).
-    pub delivered_cap: usize,
+    pub(crate) delivered_cap: usize,
     /// What this consumer's assignor instances remember between rebalances (the sticky
     /// assignors' user data and `maxGeneration`).
-    pub assignors: assignor::ClientAssignorState,
+    pub(crate) assignors: assignor::ClientAssignorState,
     /// A share consumer (KIP-932) of a share group; `None` for a `KafkaConsumer`.
     #[serde(default)]
     pub share: Option<share::ShareClient>,

@@ -24,25 +24,25 @@ use std::collections::BTreeSet;
 
 /// The KIP-848 member's own state (`ConsumerMembershipManager`, `HeartbeatState`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
-pub struct Kip848State {
+pub(crate) struct Kip848State {
     /// `group.consumer.heartbeat.interval.ms` as the coordinator gave it.
-    pub interval_ms: i64,
+    pub(crate) interval_ms: i64,
     /// The next heartbeat carries every field (joining, or after a failure).
-    pub send_full: bool,
+    pub(crate) send_full: bool,
     /// What the last answered heartbeat told the coordinator.
-    pub sent_owned: Option<Vec<TopicPartition>>,
-    pub sent_topics: Option<Vec<String>>,
+    pub(crate) sent_owned: Option<Vec<TopicPartition>>,
+    pub(crate) sent_topics: Option<Vec<String>>,
     inflight_owned: Vec<TopicPartition>,
     inflight_topics: Vec<String>,
     /// Send a heartbeat at once (an acknowledgement of a reconciled assignment).
-    pub ack_needed: bool,
+    pub(crate) ack_needed: bool,
     /// Fenced: join again at once with epoch 0.
-    pub rejoin_now: bool,
+    pub(crate) rejoin_now: bool,
     /// A fatal heartbeat error: the member stopped.
-    pub fatal: bool,
+    pub(crate) fatal: bool,
     /// The assignment being reconciled, and the commit it waits for before revoking.
-    pub pending_target: Option<Vec<TopicPartition>>,
-    pub revoke_commit: Option<u64>,
+    pub(crate) pending_target: Option<Vec<TopicPartition>>,
+    pub(crate) revoke_commit: Option<u64>,
 }
 
 impl Consumer {

@@ -34,12 +34,12 @@ pub struct TopicMeta {
     pub partitions: Vec<MetadataPartition>,
     /// Partitions with a leader (computed once per metadata update; the sticky partitioner
     /// reads it for every record).
-    pub available: Vec<PartitionId>,
+    pub(crate) available: Vec<PartitionId>,
 }
 
 /// Which of Kafka's metadata managers a client follows.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
-pub enum MetadataStyle {
+pub(crate) enum MetadataStyle {
     /// `Metadata` behind `NetworkClient.DefaultMetadataUpdater` (producer, consumer):
     /// exponential refresh back-off, and the equivalent-response back-off of KIP-951.
     Client,
@@ -55,48 +55,48 @@ pub struct ClientMetadata {
     pub bootstrap: Vec<(String, Option<BrokerId>)>,
     pub brokers: BTreeMap<BrokerId, BrokerEndpoint>,
     pub topics: BTreeMap<String, TopicMeta>,
-    pub wanted: BTreeSet<String>,
-    pub all_topics: bool,
-    pub allow_auto_create: bool,
+    pub(crate) wanted: BTreeSet<String>,
+    pub(crate) all_topics: bool,
+    pub(crate) allow_auto_create: bool,
     /// The Metadata request in flight and the connection it went to.
-    pub inflight: Option<(u64, NodeAddr)>,
+    pub(crate) inflight: Option<(u64, NodeAddr)>,
     /// When the last successful update arrived (`lastSuccessfulRefreshMs`).
-    pub last_update: Option<SimTime>,
+    pub(crate) last_update: Option<SimTime>,
     /// A full update is wanted (`needFullUpdate`, `Metadata.requestUpdate`).
-    pub need_update: bool,
+    pub(crate) need_update: bool,
     /// A newly wanted topic needs fetching (`needPartialUpdate`).
-    pub need_partial: bool,
+    pub(crate) need_partial: bool,
     /// The last update attempt, failed or not (`lastRefreshMs`); `None` asks for one at once
     /// (`requestUpdateForNewTopics`).
-    pub last_refresh: Option<SimTime>,
+    pub(crate) last_refresh: Option<SimTime>,
     /// Failed attempts since the last success (`Metadata.attempts`).
-    pub attempts: u64,
+    pub(crate) attempts: u64,
     /// Responses in a row that taught nothing new about leaders (`equivalentResponseCount`).
-    pub equivalent_responses: u64,
+    pub(crate) equivalent_responses: u64,
     /// The earliest next update (`timeToAllowUpdate`), drawn with jitter when an attempt ends.
-    pub allow_at: SimTime,
-    pub cluster_id: Option<String>,
-    pub controller: BrokerId,
-    pub max_age_ms: i64,
+    pub(crate) allow_at: SimTime,
+    pub(crate) cluster_id: Option<String>,
+    pub(crate) controller: BrokerId,
+    pub(crate) max_age_ms: i64,
     /// Bumped whenever a new topic is wanted, so a response to an older request does not
     /// count as fresh for it.
-    pub want_generation: u32,
-    pub inflight_generation: u32,
-    pub style: MetadataStyle,
+    pub(crate) want_generation: u32,
+    pub(crate) inflight_generation: u32,
+    pub(crate) style: MetadataStyle,
     /// `retry.backoff.ms` / `retry.backoff.max.ms` (the metadata refresh back-off).
-    pub refresh_backoff: ExpBackoff,
+    pub(crate) refresh_backoff: ExpBackoff,
     /// `request.timeout.ms` (the `ApiVersions` exchange of a new connection waits this long).
-    pub request_timeout_ms: i64,
-    pub conns: Connections,
+    pub(crate) request_timeout_ms: i64,
+    pub(crate) conns: Connections,
     /// The log context of the client's loggers: `[Producer clientId=console-producer] `.
-    pub log_prefix: String,
+    pub(crate) log_prefix: String,
     /// What the client logged at WARN and above (the tools print it on stderr).
     pub logs: VecDeque<ClientLog>,
     /// Requests that were in flight or waiting on a connection that just closed, for the
     /// client's logic to fail (`NetworkClient.processDisconnection` → `cancelInFlightRequests`
     /// completes each with a disconnected `ClientResponse`); drained at once by [`ClientNode`].
     #[serde(default)]
-    pub failed_requests: Vec<u64>,
+    pub(crate) failed_requests: Vec<u64>,
     rng: Pcg32,
     clock: SimTime,
 }

@@ -56,22 +56,22 @@ pub enum SendError {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
-pub struct ProducerBatch {
-    pub tp: TopicPartition,
-    pub records: Vec<Record>,
-    pub frozen: Option<Rc<Vec<Record>>>,
-    pub send_ids: Vec<u64>,
-    pub size: u32,
-    pub created: SimTime,
-    pub attempts: u32,
-    pub base_sequence: i32,
-    pub producer_epoch: i16,
-    pub origin: u64,
-    pub retry_at: SimTime,
-    pub full: bool,
-    pub first_timestamp: i64,
+pub(crate) struct ProducerBatch {
+    pub(crate) tp: TopicPartition,
+    pub(crate) records: Vec<Record>,
+    pub(crate) frozen: Option<Rc<Vec<Record>>>,
+    pub(crate) send_ids: Vec<u64>,
+    pub(crate) size: u32,
+    pub(crate) created: SimTime,
+    pub(crate) attempts: u32,
+    pub(crate) base_sequence: i32,
+    pub(crate) producer_epoch: i16,
+    pub(crate) origin: u64,
+    pub(crate) retry_at: SimTime,
+    pub(crate) full: bool,
+    pub(crate) first_timestamp: i64,
     /// What this batch holds of `buffer.memory` (released when it completes).
-    pub reserved: i64,
+    pub(crate) reserved: i64,
 }
 
 impl ProducerBatch {
@@ -113,20 +113,20 @@ struct InflightProduce {
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct Producer {
     pub id: u32,
-    pub client_id: String,
-    pub cfg: ProducerConfig,
+    pub(crate) client_id: String,
+    pub(crate) cfg: ProducerConfig,
     pub meta: ClientMetadata,
     pub(crate) corr: CorrIds,
     rng: Pcg32,
     pending: VecDeque<(u64, ProducerRecord, SimTime)>,
-    pub accum: BTreeMap<TopicPartition, VecDeque<ProducerBatch>>,
+    pub(crate) accum: BTreeMap<TopicPartition, VecDeque<ProducerBatch>>,
     partitioners: BTreeMap<String, BuiltInPartitioner>,
     inflight: BTreeMap<u64, InflightProduce>,
-    pub buffered: i64,
-    pub completions: VecDeque<Completion>,
+    pub(crate) buffered: i64,
+    pub(crate) completions: VecDeque<Completion>,
     next_send_id: u64,
     next_batch: u64,
-    pub producer_id: i64,
+    pub(crate) producer_id: i64,
     pub producer_epoch: i16,
     pid_inflight: Option<u64>,
     pid_backoff: SimTime,
@@ -134,32 +134,32 @@ pub struct Producer {
     /// `flush()` was called: what is batched goes out now, without waiting for `linger.ms`.
     flushing: bool,
     pub closed: bool,
-    pub fatal: Option<String>,
+    pub(crate) fatal: Option<String>,
     wake_at: Option<SimTime>,
     /// Records acknowledged so far (for the view).
     pub acked: u64,
     pub failed: u64,
-    pub txn: Option<crate::sim::client::txn::ProducerTxn>,
+    pub(crate) txn: Option<crate::sim::client::txn::ProducerTxn>,
     /// A simulated application writing records at a steady rate (`producer start`).
-    pub workload: Option<Workload>,
+    pub(crate) workload: Option<Workload>,
     /// Wall-clock milliseconds at simulated time zero (for record timestamps).
-    pub epoch_ms: i64,
+    pub(crate) epoch_ms: i64,
 }
 
 /// A long-running producer application: one record every `1/rate` seconds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
-pub struct Workload {
-    pub topic: String,
+pub(crate) struct Workload {
+    pub(crate) topic: String,
     /// Records per second; 0 pauses the application.
-    pub rate_per_sec: u32,
+    pub(crate) rate_per_sec: u32,
     /// Keys used in turn (empty: null keys, spread by the sticky partitioner).
-    pub keys: Vec<String>,
+    pub(crate) keys: Vec<String>,
     /// Values are `<prefix><n>`.
-    pub value_prefix: String,
+    pub(crate) value_prefix: String,
     /// Stop after this many records.
-    pub max_records: Option<u64>,
-    pub sent: u64,
-    pub next_at: SimTime,
+    pub(crate) max_records: Option<u64>,
+    pub(crate) sent: u64,
+    pub(crate) next_at: SimTime,
 }
 
 impl Producer {

@@ -55,7 +55,7 @@ pub struct ShareClient {
 
 impl Consumer {
     /// Whether this consumer is a share consumer.
-    pub fn is_share(&self) -> bool {
+    pub(crate) fn is_share(&self) -> bool {
         self.share.is_some()
     }
 

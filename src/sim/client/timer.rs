@@ -14,4 +14,4 @@ pub enum ClientTimer {
 }
 
 /// What a client's handlers produce.
-pub(crate) type ClientOut = Out<ClientTimer>;
+pub type ClientOut = Out<ClientTimer>;

@@ -32,8 +32,8 @@ pub enum TxnClientState {
 /// The producer's id and epoch (`ProducerIdAndEpoch`), which the transaction's requests carry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct ProducerIdAndEpoch {
-    pub producer_id: i64,
-    pub epoch: i16,
+    pub(crate) producer_id: i64,
+    pub(crate) epoch: i16,
 }
 
 impl TxnClientState {
@@ -62,13 +62,13 @@ struct PendingOffsets {
 
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct ProducerTxn {
-    pub transactional_id: String,
+    pub(crate) transactional_id: String,
     pub coordinator: Option<BrokerId>,
     find_inflight: Option<u64>,
     find_backoff: SimTime,
     pub state: TxnClientState,
-    pub fatal: Option<KafkaError>,
-    pub added: BTreeSet<TopicPartition>,
+    pub(crate) fatal: Option<KafkaError>,
+    pub(crate) added: BTreeSet<TopicPartition>,
     to_add: BTreeSet<TopicPartition>,
     add_inflight: Option<(u64, Vec<TopicPartition>)>,
     offsets: Option<PendingOffsets>,

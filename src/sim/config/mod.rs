@@ -170,12 +170,10 @@ pub struct TopicConfigDef {
     pub default: Option<&'static str>,
     /// The validator's description (the docs' "Valid Values").
     pub valid_text: Option<&'static str>,
-    pub valid: Valid,
+    pub(crate) valid: Valid,
     /// The broker config supplying the default (`ServerTopicConfigSynonyms`).
     pub server_default: Option<&'static str>,
     pub internal: bool,
-    /// Whether Brokerlab's engine acts on it.
-    pub simulated: bool,
 }
 
 /// One broker config (`KafkaConfig` and the dynamic broker quota configs).
@@ -185,14 +183,14 @@ pub struct BrokerConfigDef {
     pub ty: Type,
     pub default: Option<&'static str>,
     pub valid_text: Option<&'static str>,
-    pub valid: Valid,
+    pub(crate) valid: Valid,
     pub mode: Mode,
     pub internal: bool,
     /// Only a dynamic config (`QuotaConfig.brokerQuotaConfigs()`), not in `KafkaConfig`.
     pub dynamic_only: bool,
     /// May only be set per listener (`DynamicBrokerConfig.DYNAMIC_SECURITY_CONFIGS`).
     pub listener_only: bool,
-    pub simulated: bool,
+    pub(crate) simulated: bool,
 }
 
 impl BrokerConfigDef {
@@ -243,7 +241,6 @@ pub fn topic_configs() -> &'static [TopicConfigDef] {
                     valid,
                     server_default: r[4],
                     internal: flags.contains('i'),
-                    simulated: flags.contains('s'),
                 }
             })
             .collect()
@@ -487,22 +484,22 @@ fn broker_config_value(name: &str, broker: &BTreeMap<String, String>) -> Option<
 /// The typed, effective configuration of one topic.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct TopicConfig {
-    pub cleanup_delete: bool,
-    pub cleanup_compact: bool,
-    pub delete_retention_ms: i64,
-    pub flush_messages: i64,
-    pub flush_ms: i64,
-    pub max_compaction_lag_ms: i64,
-    pub max_message_bytes: i32,
-    pub log_append_time: bool,
-    pub min_cleanable_dirty_ratio: (u64, u64),
-    pub min_compaction_lag_ms: i64,
-    pub min_insync_replicas: i32,
-    pub retention_bytes: i64,
-    pub retention_ms: i64,
-    pub segment_bytes: i32,
-    pub segment_ms: i64,
-    pub unclean_leader_election_enable: bool,
+    pub(crate) cleanup_delete: bool,
+    pub(crate) cleanup_compact: bool,
+    pub(crate) delete_retention_ms: i64,
+    pub(crate) flush_messages: i64,
+    pub(crate) flush_ms: i64,
+    pub(crate) max_compaction_lag_ms: i64,
+    pub(crate) max_message_bytes: i32,
+    pub(crate) log_append_time: bool,
+    pub(crate) min_cleanable_dirty_ratio: (u64, u64),
+    pub(crate) min_compaction_lag_ms: i64,
+    pub(crate) min_insync_replicas: i32,
+    pub(crate) retention_bytes: i64,
+    pub(crate) retention_ms: i64,
+    pub(crate) segment_bytes: i32,
+    pub(crate) segment_ms: i64,
+    pub(crate) unclean_leader_election_enable: bool,
 }
 
 impl TopicConfig {
@@ -552,39 +549,39 @@ impl Default for TopicConfig {
 /// The typed broker (cluster-wide) settings the engine reads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct BrokerSettings {
-    pub auto_create_topics_enable: bool,
-    pub auto_leader_rebalance_enable: bool,
-    pub broker_heartbeat_interval_ms: i64,
-    pub broker_session_timeout_ms: i64,
-    pub default_replication_factor: i32,
-    pub group_initial_rebalance_delay_ms: i64,
-    pub group_min_session_timeout_ms: i64,
-    pub group_max_session_timeout_ms: i64,
+    pub(crate) auto_create_topics_enable: bool,
+    pub(crate) auto_leader_rebalance_enable: bool,
+    pub(crate) broker_heartbeat_interval_ms: i64,
+    pub(crate) broker_session_timeout_ms: i64,
+    pub(crate) default_replication_factor: i32,
+    pub(crate) group_initial_rebalance_delay_ms: i64,
+    pub(crate) group_min_session_timeout_ms: i64,
+    pub(crate) group_max_session_timeout_ms: i64,
     /// KIP-848 consumer groups: `group.consumer.session.timeout.ms`,
     /// `group.consumer.heartbeat.interval.ms`, `group.consumer.assignment.interval.ms` and the
     /// server assignors of `group.consumer.assignors` (the first is the default).
     #[serde(default = "default_consumer_group_settings")]
-    pub consumer_group: ConsumerGroupSettings,
-    pub leader_imbalance_check_interval_ms: i64,
-    pub leader_imbalance_per_broker_percentage: i64,
-    pub log_cleaner_backoff_ms: i64,
-    pub log_retention_check_interval_ms: i64,
+    pub(crate) consumer_group: ConsumerGroupSettings,
+    pub(crate) leader_imbalance_check_interval_ms: i64,
+    pub(crate) leader_imbalance_per_broker_percentage: i64,
+    pub(crate) log_cleaner_backoff_ms: i64,
+    pub(crate) log_retention_check_interval_ms: i64,
     /// `metadata.max.idle.interval.ms`: how often the active controller writes a
     /// `NoOpRecord` (0: never).
     #[serde(default = "default_metadata_max_idle_interval_ms")]
-    pub metadata_max_idle_interval_ms: i64,
-    pub num_partitions: i32,
-    pub offsets_retention_ms: i64,
-    pub offsets_topic_num_partitions: i32,
-    pub offsets_topic_replication_factor: i32,
-    pub replica_fetch_backoff_ms: i64,
-    pub replica_fetch_wait_max_ms: i64,
-    pub replica_lag_time_max_ms: i64,
-    pub transaction_max_timeout_ms: i64,
-    pub transaction_state_log_min_isr: i32,
-    pub transaction_state_log_num_partitions: i32,
-    pub transaction_state_log_replication_factor: i32,
-    pub unclean_leader_election_interval_ms: i64,
+    pub(crate) metadata_max_idle_interval_ms: i64,
+    pub(crate) num_partitions: i32,
+    pub(crate) offsets_retention_ms: i64,
+    pub(crate) offsets_topic_num_partitions: i32,
+    pub(crate) offsets_topic_replication_factor: i32,
+    pub(crate) replica_fetch_backoff_ms: i64,
+    pub(crate) replica_fetch_wait_max_ms: i64,
+    pub(crate) replica_lag_time_max_ms: i64,
+    pub(crate) transaction_max_timeout_ms: i64,
+    pub(crate) transaction_state_log_min_isr: i32,
+    pub(crate) transaction_state_log_num_partitions: i32,
+    pub(crate) transaction_state_log_replication_factor: i32,
+    pub(crate) unclean_leader_election_interval_ms: i64,
     /// `share.coordinator.state.topic.*` (`ShareCoordinatorConfig`): partitions, replication
     /// factor and min.insync.replicas of `__share_group_state`.
     #[serde(default = "default_share_state_topic")]
@@ -674,10 +671,10 @@ impl BrokerSettings {
 /// The KIP-848 consumer group settings (`GroupCoordinatorConfig`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct ConsumerGroupSettings {
-    pub session_timeout_ms: i64,
-    pub heartbeat_interval_ms: i64,
-    pub assignment_interval_ms: i64,
-    pub assignors: Vec<String>,
+    pub(crate) session_timeout_ms: i64,
+    pub(crate) heartbeat_interval_ms: i64,
+    pub(crate) assignment_interval_ms: i64,
+    pub(crate) assignors: Vec<String>,
     /// `group.consumer.migration.policy` (KIP-848's online upgrade and downgrade of non-empty
     /// groups).
     #[serde(default)]
@@ -730,8 +727,10 @@ impl Default for BrokerSettings {
 }
 
 /// Where a broker config value comes from, as `kafka-configs` names it.
+// The variants are Kafka's `ConfigEntry.ConfigSource` names (and saved in snapshots by name).
+#[allow(clippy::enum_variant_names)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Codec)]
-pub enum ConfigSource {
+pub(crate) enum ConfigSource {
     DynamicTopicConfig,
     DynamicBrokerConfig,
     DynamicDefaultBrokerConfig,
@@ -756,10 +755,10 @@ impl ConfigSource {
 pub struct ConfigEntry {
     pub name: String,
     pub value: Option<String>,
-    pub source: ConfigSource,
+    pub(crate) source: ConfigSource,
     pub sensitive: bool,
     pub read_only: bool,
-    pub synonyms: Vec<(ConfigSource, String, Option<String>)>,
+    pub(crate) synonyms: Vec<(ConfigSource, String, Option<String>)>,
 }
 
 /// The synonym chain of `ConfigHelper.configSynonyms`: each name of the family at each level
@@ -1097,8 +1096,6 @@ mod tests {
         assert!(topic_configs().len() > 30 && broker_configs().len() > 300);
         assert!(topic_configs().windows(2).all(|w| w[0].name < w[1].name));
         assert!(broker_configs().windows(2).all(|w| w[0].name < w[1].name));
-        let sim = |n: &str| topic_config_def(n).is_some_and(|d| d.simulated);
-        assert!(sim("retention.ms") && !sim("preallocate"));
     }
 
     #[test]

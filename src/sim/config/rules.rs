@@ -18,7 +18,7 @@ pub(crate) struct Effective<'a> {
     /// The values as parsed (lists without duplicates).
     pub set: &'a BTreeMap<String, String>,
     /// The values as given (`AbstractConfig.originals()`).
-    pub originals: &'a BTreeMap<String, String>,
+    pub(crate) originals: &'a BTreeMap<String, String>,
 }
 
 impl Effective<'_> {

@@ -49,7 +49,7 @@ pub(crate) const MAX_FETCH_ENTRIES: usize = 2000;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct MetaEntry {
     pub offset: Offset,
-    pub epoch: Epoch,
+    pub(crate) epoch: Epoch,
     pub record: Rc<MetadataRecord>,
 }
 
@@ -64,8 +64,8 @@ impl MetaEntry {
 pub struct ControllerDisk {
     /// Stored entries by offset; the gaps are runs of `NoOpRecord`s (see [`MetaEntry`]).
     pub log: Vec<MetaEntry>,
-    pub epoch: Epoch,
-    pub voted_for: Option<i32>,
+    pub(crate) epoch: Epoch,
+    pub(crate) voted_for: Option<i32>,
 }
 
 impl ControllerDisk {
@@ -170,49 +170,49 @@ pub struct Progress {
 
 /// A response that goes out once the records it depends on are committed.
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
-pub struct Pending {
-    pub offset: Offset,
-    pub to: NodeAddr,
-    pub corr: u64,
-    pub resp: Response,
+pub(crate) struct Pending {
+    pub(crate) offset: Offset,
+    pub(crate) to: NodeAddr,
+    pub(crate) corr: u64,
+    pub(crate) resp: Response,
 }
 
 /// A fetch of the metadata log waiting for new records.
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
-pub struct Parked {
-    pub from: NodeAddr,
-    pub corr: u64,
-    pub replica: i32,
-    pub fetch_offset: Offset,
-    pub deadline: SimTime,
+pub(crate) struct Parked {
+    pub(crate) from: NodeAddr,
+    pub(crate) corr: u64,
+    pub(crate) replica: i32,
+    pub(crate) fetch_offset: Offset,
+    pub(crate) deadline: SimTime,
 }
 
 /// One partition of an AlterPartition request (`AlterPartitionRequestData.PartitionData`): the
 /// leader's epochs as it knows them and the ISR it asks for.
 pub(crate) struct AlterPartitionData {
-    pub tp: crate::sim::types::TopicPartition,
-    pub leader_epoch: Epoch,
-    pub partition_epoch: i32,
-    pub new_isr: Vec<BrokerId>,
+    pub(crate) tp: crate::sim::types::TopicPartition,
+    pub(crate) leader_epoch: Epoch,
+    pub(crate) partition_epoch: i32,
+    pub(crate) new_isr: Vec<BrokerId>,
 }
 
 /// The active controller's state (only while it leads the quorum).
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
-pub struct LeaderState {
-    pub voters: BTreeMap<i32, Progress>,
-    pub observers: BTreeMap<i32, Progress>,
+pub(crate) struct LeaderState {
+    pub(crate) voters: BTreeMap<i32, Progress>,
+    pub(crate) observers: BTreeMap<i32, Progress>,
     /// Last heartbeat per broker (sessions restart when a controller takes over).
-    pub sessions: BTreeMap<BrokerId, SimTime>,
-    pub epoch_start: Offset,
-    pub pending: Vec<Pending>,
-    pub pending_trace: Vec<(Offset, TraceKind)>,
-    pub parked: Vec<Parked>,
-    pub became_leader_at: SimTime,
-    pub last_imbalance_check: SimTime,
+    pub(crate) sessions: BTreeMap<BrokerId, SimTime>,
+    pub(crate) epoch_start: Offset,
+    pub(crate) pending: Vec<Pending>,
+    pub(crate) pending_trace: Vec<(Offset, TraceKind)>,
+    pub(crate) parked: Vec<Parked>,
+    pub(crate) became_leader_at: SimTime,
+    pub(crate) last_imbalance_check: SimTime,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
-pub enum Role {
+pub(crate) enum Role {
     /// No known leader and no vote in flight.
     Unattached,
     Follower {
@@ -232,7 +232,7 @@ pub struct ControllerProc {
     pub id: i32,
     rng: Pcg32,
     corr: CorrIds,
-    pub role: Role,
+    pub(crate) role: Role,
     /// Offset after the last committed entry.
     pub hw: Offset,
     /// The metadata image: all appended entries on the leader, committed ones elsewhere.

@@ -20,7 +20,7 @@ pub(super) struct ChangeRequest {
     pub replicas: Option<Vec<BrokerId>>,
     pub removing: Option<Vec<BrokerId>>,
     pub adding: Option<Vec<BrokerId>>,
-    pub unclean_shutdown: Option<Vec<BrokerId>>,
+    pub(crate) unclean_shutdown: Option<Vec<BrokerId>>,
     /// The leader's recovery state (`true`: RECOVERING), as AlterPartition reports it.
     pub leader_recovering: Option<bool>,
 }

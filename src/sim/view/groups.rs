@@ -53,23 +53,23 @@ impl GroupProtocol {
 pub struct MemberRebalance {
     pub member_id: String,
     /// The member id's first characters, enough to tell members apart on screen.
-    pub short_id: String,
-    pub client_id: String,
+    pub(crate) short_id: String,
+    pub(crate) client_id: String,
     /// `group.instance.id` of a static member.
     pub instance_id: Option<String>,
     /// The simulated consumer that is this member (a `consumer start` name), when it runs.
     pub client: Option<u32>,
     /// The member epoch (consumer protocol) or the generation the member is in (classic).
-    pub epoch: i32,
+    pub(crate) epoch: i32,
     /// Where the member is: `Stable`, `UnrevokedPartitions`, `UnreleasedPartitions` (consumer
     /// protocol, `MemberState`) or the consumer's own step (classic: joining, syncing, stable).
     pub state: String,
     /// Partitions the member holds now: it may fetch and process them.
     pub owned: Vec<TopicPartition>,
     /// Partitions it will get once another member has given them up.
-    pub being_given: Vec<TopicPartition>,
+    pub(crate) being_given: Vec<TopicPartition>,
     /// Partitions it holds but must give up before it gets anything new.
-    pub to_revoke: Vec<TopicPartition>,
+    pub(crate) to_revoke: Vec<TopicPartition>,
 }
 
 /// A group's rebalance at one moment.
@@ -82,9 +82,9 @@ pub struct GroupRebalance {
     /// The state the tools print (`ConsumerGroup.maybeUpdateGroupState` or `ClassicGroupState`).
     pub state: String,
     /// The group epoch (consumer protocol) or the generation (classic).
-    pub epoch: i32,
+    pub(crate) epoch: i32,
     /// The epoch of the target assignment (consumer protocol only).
-    pub target_epoch: Option<i32>,
+    pub(crate) target_epoch: Option<i32>,
     pub coordinator: BrokerId,
     pub members: Vec<MemberRebalance>,
 }

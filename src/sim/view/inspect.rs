@@ -37,11 +37,11 @@ pub enum Target {
 
 /// One config line: name, value, where the value comes from, and whether it is Kafka's default.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ConfigLine {
-    pub name: String,
-    pub value: String,
-    pub source: String,
-    pub is_default: bool,
+pub(crate) struct ConfigLine {
+    pub(crate) name: String,
+    pub(crate) value: String,
+    pub(crate) source: String,
+    pub(crate) is_default: bool,
 }
 
 impl ConfigLine {
@@ -58,134 +58,134 @@ impl ConfigLine {
 /// A replica's log as the inspector shows it: numbers, the leader-epoch cache, and the batches
 /// (shared with the engine, never copied) for the virtualised record list.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct LogDetail {
-    pub broker: BrokerId,
-    pub tp: TopicPartition,
-    pub role: String,
-    pub in_isr: bool,
-    pub leader_epoch: Epoch,
-    pub log_start: Offset,
-    pub hw: Offset,
-    pub leo: Offset,
-    pub recovery_point: Offset,
-    pub segments: u32,
-    pub epochs: Vec<(Epoch, Offset)>,
+pub(crate) struct LogDetail {
+    pub(crate) broker: BrokerId,
+    pub(crate) tp: TopicPartition,
+    pub(crate) role: String,
+    pub(crate) in_isr: bool,
+    pub(crate) leader_epoch: Epoch,
+    pub(crate) log_start: Offset,
+    pub(crate) hw: Offset,
+    pub(crate) leo: Offset,
+    pub(crate) recovery_point: Offset,
+    pub(crate) segments: u32,
+    pub(crate) epochs: Vec<(Epoch, Offset)>,
     /// On the leader: each follower's last fetch position.
-    pub followers: Vec<(BrokerId, Offset)>,
+    pub(crate) followers: Vec<(BrokerId, Offset)>,
     #[serde(skip)]
-    pub batches: Rc<Vec<Rc<RecordBatch>>>,
+    pub(crate) batches: Rc<Vec<Rc<RecordBatch>>>,
     /// Total records held (compaction leaves gaps in offsets).
-    pub records: u64,
+    pub(crate) records: u64,
 }
 
 /// One record, fully.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RecordDetail {
-    pub broker: BrokerId,
-    pub tp: TopicPartition,
-    pub offset: Offset,
-    pub committed: bool,
-    pub key: Option<String>,
-    pub value: Option<String>,
-    pub headers: Vec<(String, String)>,
-    pub timestamp: i64,
-    pub leader_epoch: Epoch,
-    pub batch_base_offset: Offset,
-    pub batch_last_offset: Offset,
-    pub producer_id: i64,
-    pub producer_epoch: i16,
-    pub sequence: i32,
-    pub transactional: bool,
-    pub control: Option<String>,
-    pub size_bytes: u32,
+pub(crate) struct RecordDetail {
+    pub(crate) broker: BrokerId,
+    pub(crate) tp: TopicPartition,
+    pub(crate) offset: Offset,
+    pub(crate) committed: bool,
+    pub(crate) key: Option<String>,
+    pub(crate) value: Option<String>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) timestamp: i64,
+    pub(crate) leader_epoch: Epoch,
+    pub(crate) batch_base_offset: Offset,
+    pub(crate) batch_last_offset: Offset,
+    pub(crate) producer_id: i64,
+    pub(crate) producer_epoch: i16,
+    pub(crate) sequence: i32,
+    pub(crate) transactional: bool,
+    pub(crate) control: Option<String>,
+    pub(crate) size_bytes: u32,
     /// The partition murmur2 gives this key (`BuiltInPartitioner.partitionForKey`), to compare with `tp`.
-    pub key_partition: Option<i32>,
+    pub(crate) key_partition: Option<i32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct BrokerDetail {
-    pub id: BrokerId,
-    pub status: String,
-    pub endpoint: String,
-    pub rack: Option<String>,
-    pub broker_epoch: i64,
-    pub restarts: u64,
-    pub slow_ms: i64,
-    pub configs: Vec<ConfigLine>,
-    pub replicas: Vec<(TopicPartition, String, bool, Offset, Offset)>,
+pub(crate) struct BrokerDetail {
+    pub(crate) id: BrokerId,
+    pub(crate) status: String,
+    pub(crate) endpoint: String,
+    pub(crate) rack: Option<String>,
+    pub(crate) broker_epoch: i64,
+    pub(crate) restarts: u64,
+    pub(crate) slow_ms: i64,
+    pub(crate) configs: Vec<ConfigLine>,
+    pub(crate) replicas: Vec<(TopicPartition, String, bool, Offset, Offset)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ControllerDetail {
-    pub id: i32,
-    pub role: String,
-    pub epoch: Epoch,
-    pub voted_for: Option<i32>,
-    pub high_watermark: Offset,
-    pub log_end: Offset,
+pub(crate) struct ControllerDetail {
+    pub(crate) id: i32,
+    pub(crate) role: String,
+    pub(crate) epoch: Epoch,
+    pub(crate) voted_for: Option<i32>,
+    pub(crate) high_watermark: Offset,
+    pub(crate) log_end: Offset,
     /// Registered brokers: id, fenced, broker epoch.
-    pub brokers: Vec<(BrokerId, bool, i64)>,
+    pub(crate) brokers: Vec<(BrokerId, bool, i64)>,
     /// The newest metadata records: offset, epoch, description.
-    pub tail: Vec<(Offset, Epoch, String)>,
+    pub(crate) tail: Vec<(Offset, Epoch, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ClientDetail {
-    pub id: u32,
-    pub name: String,
-    pub kind: String,
-    pub state: String,
-    pub summary: String,
-    pub paused: bool,
-    pub configs: Vec<ConfigLine>,
-    pub group: Option<String>,
+pub(crate) struct ClientDetail {
+    pub(crate) id: u32,
+    pub(crate) name: String,
+    pub(crate) kind: String,
+    pub(crate) state: String,
+    pub(crate) summary: String,
+    pub(crate) paused: bool,
+    pub(crate) configs: Vec<ConfigLine>,
+    pub(crate) group: Option<String>,
     /// Partition, position, lag.
-    pub assignment: Vec<(TopicPartition, Option<Offset>, Option<i64>)>,
+    pub(crate) assignment: Vec<(TopicPartition, Option<Offset>, Option<i64>)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct GroupDetail {
-    pub id: String,
-    pub state: String,
-    pub generation: i32,
-    pub protocol_type: String,
-    pub assignor: String,
-    pub leader: Option<String>,
-    pub coordinator: BrokerId,
+pub(crate) struct GroupDetail {
+    pub(crate) id: String,
+    pub(crate) state: String,
+    pub(crate) generation: i32,
+    pub(crate) protocol_type: String,
+    pub(crate) assignor: String,
+    pub(crate) leader: Option<String>,
+    pub(crate) coordinator: BrokerId,
     /// member id, client id, instance id, assignment.
-    pub members: Vec<(String, String, Option<String>, Vec<TopicPartition>)>,
+    pub(crate) members: Vec<(String, String, Option<String>, Vec<TopicPartition>)>,
     /// partition, committed offset, log end (HW), lag.
-    pub offsets: Vec<(TopicPartition, Offset, Offset, i64)>,
+    pub(crate) offsets: Vec<(TopicPartition, Offset, Offset, i64)>,
     /// The group panel: per member its epoch, owned partitions, partitions being given and to
     /// revoke.
-    pub rebalance: Rc<crate::sim::view::GroupRebalance>,
+    pub(crate) rebalance: Rc<crate::sim::view::GroupRebalance>,
 }
 
 /// partition, leader, epoch, replicas, isr, HW, LEO.
 pub(crate) type PartitionDetail = (i32, BrokerId, Epoch, Vec<BrokerId>, Vec<BrokerId>, Offset, Offset);
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct TopicDetail {
-    pub name: String,
-    pub id: String,
-    pub internal: bool,
+pub(crate) struct TopicDetail {
+    pub(crate) name: String,
+    pub(crate) id: String,
+    pub(crate) internal: bool,
     /// partition, leader, epoch, replicas, isr, HW, LEO.
-    pub partitions: Vec<PartitionDetail>,
-    pub configs: Vec<ConfigLine>,
+    pub(crate) partitions: Vec<PartitionDetail>,
+    pub(crate) configs: Vec<ConfigLine>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct LinkDetail {
-    pub from: NodeAddr,
-    pub to: NodeAddr,
-    pub cut: bool,
-    pub extra_latency_ms: u64,
-    pub loss_percent: u32,
+pub(crate) struct LinkDetail {
+    pub(crate) from: NodeAddr,
+    pub(crate) to: NodeAddr,
+    pub(crate) cut: bool,
+    pub(crate) extra_latency_ms: u64,
+    pub(crate) loss_percent: u32,
 }
 
 /// The inspector's content.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub enum Detail {
+pub(crate) enum Detail {
     Broker(BrokerDetail),
     Controller(ControllerDetail),
     Log(LogDetail),

@@ -24,5 +24,4 @@ pub(crate) mod share;
 
 pub use groups::{GroupProtocol, GroupRebalance, MemberRebalance};
 pub use model::*;
-pub use names::{ControllerRole, ReplicaRole};
 pub use share::{ShareGroupView, ShareMemberView, SharePartitionView, ShareRecordView};

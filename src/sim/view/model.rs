@@ -53,9 +53,9 @@ impl NodeStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ControllerView {
     pub id: i32,
-    pub up: bool,
-    pub role: ControllerRole,
-    pub epoch: Epoch,
+    pub(crate) up: bool,
+    pub(crate) role: ControllerRole,
+    pub(crate) epoch: Epoch,
     pub high_watermark: Offset,
     pub log_end: Offset,
 }
@@ -63,15 +63,15 @@ pub struct ControllerView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReplicaView {
     pub tp: TopicPartition,
-    pub role: ReplicaRole,
+    pub(crate) role: ReplicaRole,
     /// In the ISR as the controller records it.
-    pub in_isr: bool,
-    pub leo: Offset,
+    pub(crate) in_isr: bool,
+    pub(crate) leo: Offset,
     pub hw: Offset,
-    pub log_start: Offset,
-    pub epoch: Epoch,
+    pub(crate) log_start: Offset,
+    pub(crate) epoch: Epoch,
     /// Records this replica lacks compared with its leader.
-    pub behind: i64,
+    pub(crate) behind: i64,
     /// The newest records of the log (user topics only), oldest first: the diagram draws them
     /// as cells, committed (below the HW) and uncommitted told apart.
     pub tail: Vec<TailCell>,
@@ -82,7 +82,7 @@ pub struct ReplicaView {
 pub struct TailCell {
     pub offset: Offset,
     /// The leader epoch of its batch (who wrote it).
-    pub epoch: Epoch,
+    pub(crate) epoch: Epoch,
     pub key: Option<crate::sim::record::Bytes>,
     /// A transaction marker (commit/abort), not data.
     pub control: bool,
@@ -116,7 +116,7 @@ pub struct BrokerView {
     pub id: BrokerId,
     pub status: NodeStatus,
     pub rack: Option<String>,
-    pub slow_ms: i64,
+    pub(crate) slow_ms: i64,
     /// Partitions of the learner's topics it leads.
     pub leaders: u32,
     /// Partitions of internal topics (`__consumer_offsets`, …) it leads.
@@ -128,20 +128,20 @@ pub struct BrokerView {
 pub struct PartitionView {
     pub tp: TopicPartition,
     pub leader: BrokerId,
-    pub epoch: Epoch,
+    pub(crate) epoch: Epoch,
     pub replicas: Vec<BrokerId>,
     pub isr: Vec<BrokerId>,
     /// The leader's HW and LEO (-1 when offline).
     pub hw: Offset,
-    pub leo: Offset,
-    pub log_start: Offset,
+    pub(crate) leo: Offset,
+    pub(crate) log_start: Offset,
 }
 
 impl PartitionView {
     pub(crate) fn under_replicated(&self) -> bool {
         self.isr.len() < self.replicas.len()
     }
-    pub fn offline(&self) -> bool {
+    pub(crate) fn offline(&self) -> bool {
         self.leader < 0
     }
 }
@@ -191,12 +191,12 @@ impl GroupView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct LinkView {
-    pub from: NodeAddr,
-    pub to: NodeAddr,
-    pub cut: bool,
-    pub extra_latency_ms: u64,
-    pub loss_percent: u32,
+pub(crate) struct LinkView {
+    pub(crate) from: NodeAddr,
+    pub(crate) to: NodeAddr,
+    pub(crate) cut: bool,
+    pub(crate) extra_latency_ms: u64,
+    pub(crate) loss_percent: u32,
 }
 
 /// Everything the page shows about the engine at one moment.
@@ -213,7 +213,7 @@ pub struct ViewModel {
     /// Share groups (KIP-932), kept apart from the consumer groups: they have no committed
     /// offsets or lag and no owned partitions.
     pub share_groups: Rc<Vec<Rc<super::share::ShareGroupView>>>,
-    pub links: Rc<Vec<LinkView>>,
+    pub(crate) links: Rc<Vec<LinkView>>,
     pub findings: u32,
 }
 

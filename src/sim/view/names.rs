@@ -10,7 +10,7 @@ use serde::Serialize;
 
 /// A controller's place in the metadata quorum (KRaft `QuorumState`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum ControllerRole {
+pub(crate) enum ControllerRole {
     /// The quorum's leader: the active controller.
     Active,
     /// Follows the leader's metadata log, ready to take over.
@@ -48,7 +48,7 @@ impl ControllerRole {
 
 /// A broker's part in one partition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum ReplicaRole {
+pub(crate) enum ReplicaRole {
     Leader,
     /// A follower; `leader` is -1 while the partition has no leader (Kafka's replicas stay
     /// followers then, of leader -1).
@@ -80,10 +80,6 @@ impl ReplicaRole {
             ReplicaRole::Down => "down".to_string(),
             ReplicaRole::NotHosted => "not hosted".to_string(),
         }
-    }
-
-    pub fn is_follower(self) -> bool {
-        matches!(self, ReplicaRole::Follower { .. })
     }
 }
 

@@ -13,8 +13,8 @@ use crate::sim::world::Sim;
 pub(crate) struct PartitionReplica {
     pub broker: BrokerId,
     /// Whether the broker process runs.
-    pub running: bool,
-    pub role: ReplicaRole,
+    pub(crate) running: bool,
+    pub(crate) role: ReplicaRole,
     /// The leader epoch the broker knows for the partition (-1: none).
     pub leader_epoch: Epoch,
     pub log_end_offset: Option<Offset>,
@@ -23,7 +23,7 @@ pub(crate) struct PartitionReplica {
     /// The leader-epoch cache: (epoch, start offset).
     pub epochs: Vec<(Epoch, Offset)>,
     /// On the leader: each follower's fetch position (broker, LEO).
-    pub followers: Vec<(BrokerId, Offset)>,
+    pub(crate) followers: Vec<(BrokerId, Offset)>,
 }
 
 impl Sim {

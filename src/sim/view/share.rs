@@ -23,7 +23,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// At most this many in-flight records are listed per share-partition (the counts cover all).
-pub const SHOWN_RECORDS: usize = 40;
+pub(crate) const SHOWN_RECORDS: usize = 40;
 
 /// One record in flight.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -8,9 +8,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
-pub struct ChartsProps {
-    pub samples: Rc<Vec<Sample>>,
-    pub view: Rc<ViewModel>,
+pub(crate) struct ChartsProps {
+    pub(crate) samples: Rc<Vec<Sample>>,
+    pub(crate) view: Rc<ViewModel>,
 }
 
 /// Seconds of history shown.
@@ -60,7 +60,7 @@ fn chart(title: &str, unit: &str, series: &[Series], testid: &str) -> Html {
 }
 
 #[component]
-pub fn Charts(props: &ChartsProps) -> Html {
+pub(crate) fn Charts(props: &ChartsProps) -> Html {
     let s = &props.samples;
     let recent = &s[s.len().saturating_sub(WINDOW)..];
     let col = |f: &dyn Fn(&Sample) -> i64| recent.iter().map(f).collect::<Vec<i64>>();

@@ -11,9 +11,8 @@ use crate::lab::request_kind::RequestKind;
 use crate::lab::view::{Flight, Selection};
 use crate::lab::Event as LabEvent;
 use crate::sim::types::NodeAddr;
-use crate::sim::view::{
-    BrokerView, ClientView, ControllerRole, ControllerView, NodeStatus, ReplicaRole, ReplicaView, ViewModel, TAIL_LEN,
-};
+use crate::sim::view::names::{ControllerRole, ReplicaRole};
+use crate::sim::view::{BrokerView, ClientView, ControllerView, NodeStatus, ReplicaView, ViewModel, TAIL_LEN};
 use crate::ui::components::flights::FlightsCanvas;
 use crate::ui::components::overview::OverviewPanel;
 use crate::ui::context::LabContext;
@@ -22,11 +21,11 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
-pub struct ClusterProps {
-    pub view: Rc<ViewModel>,
-    pub flights: Rc<Vec<Flight>>,
-    pub focus: Option<AttrValue>,
-    pub selection: Option<Selection>,
+pub(crate) struct ClusterProps {
+    pub(crate) view: Rc<ViewModel>,
+    pub(crate) flights: Rc<Vec<Flight>>,
+    pub(crate) focus: Option<AttrValue>,
+    pub(crate) selection: Option<Selection>,
 }
 
 fn keyboard_click(cb: Callback<()>) -> Callback<KeyboardEvent> {
@@ -39,7 +38,7 @@ fn keyboard_click(cb: Callback<()>) -> Callback<KeyboardEvent> {
 }
 
 #[component]
-pub fn ClusterDiagram(props: &ClusterProps) -> Html {
+pub(crate) fn ClusterDiagram(props: &ClusterProps) -> Html {
     let ctx = use_context::<LabContext>();
     // The scrolling box's inner size (CSS px), once measured: the diagram is drawn to fit it
     // while it stays readable, and scrolls otherwise (`diagram::fit`).
@@ -311,7 +310,7 @@ fn replica_chip(broker: i32, rep: &ReplicaView, w: f64, y: f64, ctx: &LabContext
         ReplicaRole::Down | ReplicaRole::NotHosted => ("–", "offline", "chip--offline"),
     };
     let out = if rep.in_isr { "" } else { " ✗" };
-    let numbers = if rep.role.is_follower() && rep.behind > 0 {
+    let numbers = if matches!(rep.role, ReplicaRole::Follower { .. }) && rep.behind > 0 {
         format!("HW {} · LEO {} (−{})", rep.hw, rep.leo, rep.behind)
     } else {
         format!("HW {} · LEO {}", rep.hw, rep.leo)
@@ -481,7 +480,7 @@ enum StageMode {
 /// The cluster area: a topic focus (scale: one topic at a time), and two ways to look — the
 /// diagram, or a table of every partition grouped by topic (virtualised, for big clusters).
 #[component]
-pub fn Stage(props: &ClusterProps) -> Html {
+pub(crate) fn Stage(props: &ClusterProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
     // Chosen by the learner, or (None) the overview for a large cluster, the diagram otherwise.
     let chosen = use_state(|| None::<StageMode>);
@@ -568,9 +567,9 @@ pub fn Stage(props: &ClusterProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-pub struct TableProps {
-    pub view: Rc<ViewModel>,
-    pub focus: Option<AttrValue>,
+pub(crate) struct TableProps {
+    pub(crate) view: Rc<ViewModel>,
+    pub(crate) focus: Option<AttrValue>,
 }
 
 /// Height of one row of the partition table, in CSS pixels (fixed, so only the rows in view
@@ -584,7 +583,7 @@ enum Row<'a> {
 }
 
 #[component]
-pub fn PartitionTable(props: &TableProps) -> Html {
+pub(crate) fn PartitionTable(props: &TableProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
     let scroll = use_state(|| 0i32);
     let focus = props.focus.as_ref().map(|f| f.to_string());

@@ -7,15 +7,15 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
-pub struct FeedProps {
-    pub feed: Rc<Vec<Rc<FeedItem>>>,
+pub(crate) struct FeedProps {
+    pub(crate) feed: Rc<Vec<Rc<FeedItem>>>,
 }
 
 /// Lines rendered at most (the lab keeps a few hundred).
 const SHOWN: usize = 150;
 
 #[component]
-pub fn Feed(props: &FeedProps) -> Html {
+pub(crate) fn Feed(props: &FeedProps) -> Html {
     let only_problems = use_state(|| false);
     // Internal topics (`__consumer_offsets`, …) are folded by default: a broker crash moves
     // dozens of their leaderships, which would bury the story.

@@ -29,7 +29,7 @@ thread_local! {
 }
 
 /// Takes the drawing time spent since the last call.
-pub fn take_draw_ms() -> f64 {
+pub(crate) fn take_draw_ms() -> f64 {
     DRAW_MS.with(|d| d.replace(0.0))
 }
 
@@ -38,19 +38,19 @@ fn perf_now() -> f64 {
 }
 
 #[derive(Properties, PartialEq)]
-pub struct FlightsProps {
-    pub flights: Rc<Vec<Flight>>,
+pub(crate) struct FlightsProps {
+    pub(crate) flights: Rc<Vec<Flight>>,
     /// Where each node is, in diagram units.
-    pub nodes: Rc<BTreeMap<NodeAddr, Rect>>,
+    pub(crate) nodes: Rc<BTreeMap<NodeAddr, Rect>>,
     /// The diagram's SVG: the canvas draws in its coordinates, wherever it is scrolled.
-    pub svg: NodeRef,
+    pub(crate) svg: NodeRef,
     /// The diagram's scrolling box: its size is reported through `on_resize`.
-    pub scroller: NodeRef,
+    pub(crate) scroller: NodeRef,
     /// The scrolling box's inner size in CSS pixels, whenever it changes.
-    pub on_resize: Callback<(f64, f64)>,
+    pub(crate) on_resize: Callback<(f64, f64)>,
 }
 
-pub enum Msg {
+pub(crate) enum Msg {
     Tick(f64),
     /// Sizes or scroll changed: read where the diagram is.
     Measure,
@@ -76,7 +76,7 @@ struct Palette {
     font: String,
 }
 
-pub struct FlightsCanvas {
+pub(crate) struct FlightsCanvas {
     canvas: NodeRef,
     raf: Option<AnimationFrame>,
     labels: FlightLabels,

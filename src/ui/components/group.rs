@@ -15,8 +15,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
-pub struct GroupPanelProps {
-    pub group: Rc<GroupRebalance>,
+pub(crate) struct GroupPanelProps {
+    pub(crate) group: Rc<GroupRebalance>,
 }
 
 /// What kind of partition list a chip belongs to; told apart by a sign and a word, not only by
@@ -45,7 +45,7 @@ fn chips(parts: &[TopicPartition], kind: Chip, empty: &str) -> Html {
 }
 
 #[component]
-pub fn GroupPanel(props: &GroupPanelProps) -> Html {
+pub(crate) fn GroupPanel(props: &GroupPanelProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
     let g = &props.group;
     let (protocol, epochs, how) = match g.protocol {
@@ -120,7 +120,7 @@ pub fn GroupPanel(props: &GroupPanelProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-pub struct SharePanelProps {
+pub(crate) struct SharePanelProps {
     pub group: Rc<ShareGroupView>,
 }
 
@@ -166,7 +166,7 @@ fn share_record(r: &ShareRecordView, limit: i32) -> Html {
 /// the records they hold, and per share-partition the records in flight between its start and
 /// end offsets. Drawn again only when the projection changes (locks count whole seconds).
 #[component]
-pub fn SharePanel(props: &SharePanelProps) -> Html {
+pub(crate) fn SharePanel(props: &SharePanelProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
     let g = &props.group;
     let members = g.members.iter().map(|m| {

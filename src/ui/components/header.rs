@@ -11,20 +11,20 @@ use yew::prelude::*;
 pub const TAGLINE: &str = "Apache Kafka, simulated in your browser — see how it really works.";
 
 #[derive(Properties, PartialEq)]
-pub struct HeaderProps {
-    pub playing: bool,
-    pub speed_log: i32,
-    pub now_ms: u64,
-    pub behind: bool,
-    pub viewing_past: bool,
-    pub findings: u32,
+pub(crate) struct HeaderProps {
+    pub(crate) playing: bool,
+    pub(crate) speed_log: i32,
+    pub(crate) now_ms: u64,
+    pub(crate) behind: bool,
+    pub(crate) viewing_past: bool,
+    pub(crate) findings: u32,
     /// Read-only embed: no reset.
     #[prop_or_default]
-    pub embed: bool,
+    pub(crate) embed: bool,
 }
 
 #[component]
-pub fn Header(props: &HeaderProps) -> Html {
+pub(crate) fn Header(props: &HeaderProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
     let d = ctx.dispatch.clone();
     let toggle = {

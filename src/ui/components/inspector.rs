@@ -13,12 +13,12 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
-pub struct InspectorProps {
-    pub detail: Option<Rc<Detail>>,
-    pub selection: Option<Selection>,
+pub(crate) struct InspectorProps {
+    pub(crate) detail: Option<Rc<Detail>>,
+    pub(crate) selection: Option<Selection>,
     /// The consumer groups, listed while nothing is selected so a group can be opened.
     #[prop_or_default]
-    pub groups: Rc<Vec<GroupView>>,
+    pub(crate) groups: Rc<Vec<GroupView>>,
     /// The share groups (KIP-932), listed with them.
     #[prop_or_default]
     pub share_groups: Rc<Vec<Rc<ShareGroupView>>>,
@@ -62,7 +62,7 @@ fn ids(v: &[i32]) -> String {
 }
 
 #[component]
-pub fn Inspector(props: &InspectorProps) -> Html {
+pub(crate) fn Inspector(props: &InspectorProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
     let Some(detail) = &props.detail else {
         return html! {

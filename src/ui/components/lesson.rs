@@ -10,13 +10,13 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
-pub struct LearnProps {
-    pub lesson: Option<Rc<LessonView>>,
+pub(crate) struct LearnProps {
+    pub(crate) lesson: Option<Rc<LessonView>>,
     /// Lessons finished in this browser.
-    pub done: Rc<Vec<String>>,
+    pub(crate) done: Rc<Vec<String>>,
     /// Read-only embed: nothing can be started from here.
     #[prop_or_default]
-    pub embed: bool,
+    pub(crate) embed: bool,
 }
 
 /// Inline Markdown: `code`, **bold**, *emphasis*. Text only: never HTML from the lesson file.
@@ -52,7 +52,7 @@ fn inline(text: &str) -> Html {
 }
 
 /// Block Markdown: paragraphs, `-`/`1.` lists, ``` fences, `#` headings.
-pub fn markdown(text: &str) -> Html {
+pub(crate) fn markdown(text: &str) -> Html {
     let mut blocks: Vec<Html> = Vec::new();
     let mut para: Vec<&str> = Vec::new();
     let mut list: Vec<&str> = Vec::new();
@@ -134,7 +134,7 @@ pub fn markdown(text: &str) -> Html {
 }
 
 #[component]
-pub fn LearnPanel(props: &LearnProps) -> Html {
+pub(crate) fn LearnPanel(props: &LearnProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
     let send = |a: LabEvent| {
         let d = ctx.dispatch.clone();

@@ -12,13 +12,13 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
-pub struct MenuProps {
-    pub target: Selection,
-    pub view: Rc<ViewModel>,
+pub(crate) struct MenuProps {
+    pub(crate) target: Selection,
+    pub(crate) view: Rc<ViewModel>,
 }
 
 #[component]
-pub fn ActionMenu(props: &MenuProps) -> Html {
+pub(crate) fn ActionMenu(props: &MenuProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
     let first = use_node_ref();
     {

@@ -1,6 +1,6 @@
 //! The areas of the screen, one component per file.
 
-pub mod charts;
+pub(crate) mod charts;
 pub mod cluster;
 pub mod feed;
 pub mod flights;
@@ -8,7 +8,7 @@ pub mod group;
 pub mod header;
 pub mod inspector;
 pub mod lesson;
-pub mod menu;
+pub(crate) mod menu;
 pub mod overview;
 pub mod share;
 pub mod terminal;

@@ -14,10 +14,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
-pub struct OverviewProps {
-    pub view: Rc<ViewModel>,
+pub(crate) struct OverviewProps {
+    pub(crate) view: Rc<ViewModel>,
     /// Show a topic in the diagram (focus it).
-    pub on_diagram: Callback<String>,
+    pub(crate) on_diagram: Callback<String>,
 }
 
 /// How many under-replicated or offline partitions are listed as buttons (the rest counted).
@@ -33,7 +33,7 @@ fn on_key(cb: Callback<()>) -> Callback<KeyboardEvent> {
 }
 
 #[component]
-pub fn OverviewPanel(props: &OverviewProps) -> Html {
+pub(crate) fn OverviewPanel(props: &OverviewProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
     let zoom = use_state(Zoom::default);
     let ov = Rc::new(overview::build(&props.view, &zoom));
@@ -111,15 +111,15 @@ pub fn OverviewPanel(props: &OverviewProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-pub struct GridProps {
-    pub overview: Rc<Overview>,
-    pub on_zoom: Callback<Zoom>,
+pub(crate) struct GridProps {
+    pub(crate) overview: Rc<Overview>,
+    pub(crate) on_zoom: Callback<Zoom>,
 }
 
 /// The grid itself: redrawn only when a cell, a mark or the zoom changes (its props compare
 /// the overview's contents, which do not move with every record produced).
 #[component]
-pub fn OverviewGrid(props: &GridProps) -> Html {
+pub(crate) fn OverviewGrid(props: &GridProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
     let ov = &props.overview;
     let c = ov.cell;

@@ -7,19 +7,19 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
-pub struct ShareProps {
+pub(crate) struct ShareProps {
     /// Saving state in words ("" when saving works).
-    pub saving: AttrValue,
-    pub saved_at: Option<u64>,
-    pub linked: bool,
-    pub shared_link: Option<AttrValue>,
+    pub(crate) saving: AttrValue,
+    pub(crate) saved_at: Option<u64>,
+    pub(crate) linked: bool,
+    pub(crate) shared_link: Option<AttrValue>,
     /// Another tab saves this session: offer to take over.
     #[prop_or_default]
-    pub read_only: bool,
+    pub(crate) read_only: bool,
 }
 
 #[component]
-pub fn Share(props: &ShareProps) -> Html {
+pub(crate) fn Share(props: &ShareProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
     let details_ref = use_node_ref();
     // A click outside the open panel, or Escape, closes it, as a popover does.

@@ -16,11 +16,11 @@ use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
-pub struct TerminalProps {
-    pub lines: Rc<Vec<Rc<TermLine>>>,
-    pub history: Rc<Vec<String>>,
+pub(crate) struct TerminalProps {
+    pub(crate) lines: Rc<Vec<Rc<TermLine>>>,
+    pub(crate) history: Rc<Vec<String>>,
     /// What the prompt shows: it says what the next line is taken as.
-    pub prompt: Prompt,
+    pub(crate) prompt: Prompt,
 }
 
 /// Lines drawn (the lab keeps more; a long transcript must not slow every frame).
@@ -29,7 +29,7 @@ const MIN_HEIGHT: i32 = 120;
 const MAX_HEIGHT: i32 = 900;
 
 #[component]
-pub fn Terminal(props: &TerminalProps) -> Html {
+pub(crate) fn Terminal(props: &TerminalProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
     let input_ref = use_node_ref();
     let scroll_ref = use_node_ref();

@@ -10,20 +10,20 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
-pub struct TimelineProps {
-    pub now_ms: u64,
-    pub head_ms: u64,
-    pub viewing_past: bool,
-    pub snapshots: Rc<Vec<u64>>,
-    pub notice: Option<Notice>,
+pub(crate) struct TimelineProps {
+    pub(crate) now_ms: u64,
+    pub(crate) head_ms: u64,
+    pub(crate) viewing_past: bool,
+    pub(crate) snapshots: Rc<Vec<u64>>,
+    pub(crate) notice: Option<Notice>,
     /// What the last Step did.
-    pub step_report: Option<Rc<str>>,
+    pub(crate) step_report: Option<Rc<str>>,
     /// Opened from a link and not kept yet: the notice offers to keep it.
-    pub linked: bool,
+    pub(crate) linked: bool,
 }
 
 #[component]
-pub fn Timeline(props: &TimelineProps) -> Html {
+pub(crate) fn Timeline(props: &TimelineProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
     let seek = {
         let d = ctx.dispatch.clone();
