@@ -273,23 +273,7 @@ impl GroupStep<'_> {
                         Some(format!("Member {} is not a member of group {}.", hb.member_id, hb.group)),
                     ));
                 }
-                ConsumerMember {
-                    member_id: hb.member_id.clone(),
-                    instance_id: None,
-                    client_id: String::new(),
-                    host: String::new(),
-                    member_epoch: 0,
-                    previous_epoch: 0,
-                    state: ConsumerMemberState::Stable,
-                    rebalance_timeout_ms: -1,
-                    subscribed: vec![],
-                    server_assignor: None,
-                    assigned: BTreeMap::new(),
-                    pending_revocation: BTreeMap::new(),
-                    session_deadline: now,
-                    rebalance_deadline: None,
-                    classic: None,
-                }
+                ConsumerMember::new(hb.member_id.clone(), now)
             }
         };
         if let Some(old) = &replaced {

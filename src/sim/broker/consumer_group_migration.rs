@@ -23,7 +23,7 @@
 //! groups; `disabled` also refuses classic members joining a consumer group.
 
 use super::consumer_group_state::*;
-use super::group::{GroupState, GroupStep, Member};
+use super::group::{sync_error, GroupState, GroupStep, Member};
 use crate::sim::errors::KafkaError;
 use crate::sim::protocol::Response;
 use crate::sim::sort::{CompactCollect, CompactSort};
@@ -130,15 +130,7 @@ impl GroupStep<'_> {
                 self.out.respond(to, c, join_error(KafkaError::REBALANCE_IN_PROGRESS, m.member_id.clone()));
             }
             if let Some((to, c)) = m.sync_pending.take() {
-                self.out.respond(
-                    to,
-                    c,
-                    Response::SyncGroup {
-                        error: Some(KafkaError::REBALANCE_IN_PROGRESS),
-                        protocol: String::new(),
-                        assignment: vec![],
-                    },
-                );
+                self.out.respond(to, c, sync_error(KafkaError::REBALANCE_IN_PROGRESS));
             }
         }
         g.members.clear();
@@ -303,23 +295,7 @@ impl GroupStep<'_> {
         topics.compact_sort();
         topics.dedup();
         let is_new = existing.is_none();
-        let member = existing.unwrap_or_else(|| ConsumerMember {
-            member_id: member_id.clone(),
-            instance_id: None,
-            client_id: String::new(),
-            host: String::new(),
-            member_epoch: 0,
-            previous_epoch: 0,
-            state: ConsumerMemberState::Stable,
-            rebalance_timeout_ms: -1,
-            subscribed: vec![],
-            server_assignor: None,
-            assigned: BTreeMap::new(),
-            pending_revocation: BTreeMap::new(),
-            session_deadline: now,
-            rebalance_deadline: None,
-            classic: None,
-        });
+        let member = existing.unwrap_or_else(|| ConsumerMember::new(member_id.clone(), now));
         let mut updated = member.clone();
         if join.instance_id.is_some() {
             updated.instance_id = join.instance_id.clone();
@@ -445,7 +421,7 @@ impl GroupStep<'_> {
         instance_id: Option<&str>,
     ) -> Response {
         let now = self.now;
-        let fail = |e: KafkaError| Response::SyncGroup { error: Some(e), protocol: String::new(), assignment: vec![] };
+        let fail = sync_error;
         let Some(cg) = self.coord.groups.get_mut(group).and_then(|g| g.consumer.as_mut()) else {
             return fail(KafkaError::UNKNOWN_MEMBER_ID);
         };

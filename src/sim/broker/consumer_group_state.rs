@@ -51,6 +51,30 @@ pub struct ConsumerMember {
     pub classic: Option<ClassicMemberMetadata>,
 }
 
+impl ConsumerMember {
+    /// A member the coordinator has just heard of (`ConsumerGroupMember.Builder` with its
+    /// defaults): epoch 0, nothing assigned, its session counted from `now`.
+    pub(crate) fn new(member_id: String, now: SimTime) -> ConsumerMember {
+        ConsumerMember {
+            member_id,
+            instance_id: None,
+            client_id: String::new(),
+            host: String::new(),
+            member_epoch: 0,
+            previous_epoch: 0,
+            state: ConsumerMemberState::Stable,
+            rebalance_timeout_ms: -1,
+            subscribed: vec![],
+            server_assignor: None,
+            assigned: BTreeMap::new(),
+            pending_revocation: BTreeMap::new(),
+            session_deadline: now,
+            rebalance_deadline: None,
+            classic: None,
+        }
+    }
+}
+
 /// What a classic-protocol member of a consumer group keeps from its JoinGroup
 /// (`ConsumerGroupMemberMetadataValue.ClassicMemberMetadata`), and its JoinGroup / SyncGroup
 /// deadlines (`GroupMetadataManager.scheduleConsumerGroupJoinTimeoutIfAbsent`,

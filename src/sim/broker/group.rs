@@ -10,16 +10,18 @@
 //! (`group.instance.id`) can come back under a new member id without one.
 
 use super::consumer_group_state::{consumer_group_key, ConsumerGroupState, Heartbeat as ConsumerHeartbeat};
-use super::host::{coordinator_write_error, offsets_partitions, CoordinatorHost};
+use super::host::{
+    coordinator_write_error, internal_batch, not_coordinator, offsets_partitions, topic_creation_due, CoordinatorHost,
+};
 use super::timer::{BrokerOut, BrokerTimer};
 use crate::sim::codec::Codec;
 use crate::sim::errors::KafkaError;
 use crate::sim::node::Env;
 use crate::sim::partitioner::coordinator_partition;
 use crate::sim::protocol::{
-    GroupDescription, GroupMemberDescription, GroupSubscription, JoinMember, NewTopic, ProduceBatch, Request, Response,
+    GroupDescription, GroupMemberDescription, GroupSubscription, JoinMember, NewTopic, Request, Response,
 };
-use crate::sim::record::{batch_size, bytes, ControlType, Record};
+use crate::sim::record::ControlType;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
 use crate::sim::types::{Epoch, NodeAddr, Offset, TopicPartition, OFFSETS_TOPIC};
@@ -273,15 +275,9 @@ impl GroupStep<'_> {
 
     /// Creates `__consumer_offsets` the first time a client looks for a coordinator.
     pub(crate) fn ensure_offsets_topic(&mut self) {
-        if self.host.image().topics.contains_key(OFFSETS_TOPIC) {
+        if !topic_creation_due(self.host.image(), OFFSETS_TOPIC, &mut self.coord.creating_topic_at, self.now) {
             return;
         }
-        if let Some(t) = self.coord.creating_topic_at {
-            if self.now.ms_since(t) < 5000 {
-                return;
-            }
-        }
-        self.coord.creating_topic_at = Some(self.now);
         let mut configs = BTreeMap::new();
         configs.insert("cleanup.policy".to_string(), "compact".to_string());
         configs.insert("segment.bytes".to_string(), "104857600".to_string());
@@ -465,13 +461,7 @@ impl GroupStep<'_> {
     }
 
     fn not_coordinator(&self, group: &str) -> Option<KafkaError> {
-        if !self.host.image().topics.contains_key(OFFSETS_TOPIC) {
-            return Some(KafkaError::COORDINATOR_NOT_AVAILABLE);
-        }
-        if !self.coordinates(group) {
-            return Some(KafkaError::NOT_COORDINATOR);
-        }
-        None
+        not_coordinator(self.host.image(), OFFSETS_TOPIC, &self.coord.owned, self.group_partition(group))
     }
 
     fn join_group(&mut self, from: NodeAddr, corr: u64, member_id: String, join: Join) {
@@ -730,15 +720,7 @@ impl GroupStep<'_> {
         // Syncs waiting for the old generation are told to rejoin.
         for m in g.members.values_mut() {
             if let Some((to, c)) = m.sync_pending.take() {
-                self.out.respond(
-                    to,
-                    c,
-                    Response::SyncGroup {
-                        error: Some(KafkaError::REBALANCE_IN_PROGRESS),
-                        protocol: String::new(),
-                        assignment: vec![],
-                    },
-                );
+                self.out.respond(to, c, sync_error(KafkaError::REBALANCE_IN_PROGRESS));
             }
         }
         let timeout = g.members.values().map(|m| m.rebalance_timeout_ms).max().unwrap_or(0);
@@ -852,7 +834,7 @@ impl GroupStep<'_> {
         member_id: String,
         assignments: Vec<(String, Vec<TopicPartition>)>,
     ) {
-        let fail = |e: KafkaError| Response::SyncGroup { error: Some(e), protocol: String::new(), assignment: vec![] };
+        let fail = sync_error;
         if let Some(e) = self.not_coordinator(&group_id) {
             self.out.respond(from, corr, fail(e));
             return;
@@ -1180,29 +1162,7 @@ impl GroupStep<'_> {
     ) {
         let partition = self.group_partition(group_id);
         let tp = TopicPartition::new(OFFSETS_TOPIC, partition);
-        let now_ms = self.env.wall_ms(self.now);
-        let recs: Vec<Record> = records
-            .into_iter()
-            .enumerate()
-            .map(|(i, (k, v))| Record {
-                offset_delta: i as u32,
-                timestamp: now_ms,
-                key: Some(bytes(k.as_bytes())),
-                value: v.map(|v| bytes(v.as_bytes())),
-                headers: vec![],
-            })
-            .collect();
-        let size = batch_size(&recs);
-        let pb = ProduceBatch {
-            tp: tp.clone(),
-            producer_id: -1,
-            producer_epoch: -1,
-            base_sequence: -1,
-            transactional: false,
-            records: Rc::new(recs),
-            size_bytes: size,
-            origin: 0,
-        };
+        let pb = internal_batch(&tp, self.env.wall_ms(self.now), records);
         match self.host.append_as_leader(self.now, &pb, self.env, self.out) {
             Ok(last_offset) => {
                 self.coord.pending_writes.push(PendingWrite {
@@ -1569,15 +1529,7 @@ impl GroupStep<'_> {
                         );
                     }
                     if let Some((to, c)) = m.sync_pending {
-                        self.out.respond(
-                            to,
-                            c,
-                            Response::SyncGroup {
-                                error: Some(KafkaError::NOT_COORDINATOR),
-                                protocol: String::new(),
-                                assignment: vec![],
-                            },
-                        );
+                        self.out.respond(to, c, sync_error(KafkaError::NOT_COORDINATOR));
                     }
                 }
             }
@@ -1717,6 +1669,11 @@ impl StoredGroup {
             g.rebalance_deadline = Some(now.plus_ms(timeout));
         }
     }
+}
+
+/// A SyncGroup answer carrying only an error (no protocol, no assignment).
+pub(crate) fn sync_error(error: KafkaError) -> Response {
+    Response::SyncGroup { error: Some(error), protocol: String::new(), assignment: vec![] }
 }
 
 #[cfg(test)]

@@ -12,11 +12,14 @@ use crate::sim::log::Log;
 use crate::sim::metadata::MetadataImage;
 use crate::sim::node::Env;
 use crate::sim::protocol::{NewTopic, ProduceBatch};
+use crate::sim::record::{batch_size, bytes, Record};
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
 use crate::sim::types::{BrokerId, Offset, TopicPartition, OFFSETS_TOPIC, TXN_TOPIC};
 
 use super::timer::BrokerOut;
+use std::collections::BTreeSet;
+use std::rc::Rc;
 
 /// The broker as a coordinator's step may use it.
 pub(crate) trait CoordinatorHost {
@@ -76,4 +79,76 @@ pub(crate) fn txn_partitions(image: &MetadataImage, env: &Env) -> i32 {
         .get(TXN_TOPIC)
         .map(|t| t.partitions.len() as i32)
         .unwrap_or(env.settings.transaction_state_log_num_partitions)
+}
+
+/// A batch of a coordinator's own records (key and value as text, a `None` value a tombstone)
+/// for one partition of its internal topic: no producer id, no sequence, not transactional, as
+/// the group, transaction and share coordinators hand their records to
+/// `ReplicaManager.appendRecords`.
+pub(crate) fn internal_batch(
+    tp: &TopicPartition,
+    now_ms: i64,
+    records: impl IntoIterator<Item = (String, Option<String>)>,
+) -> ProduceBatch {
+    let recs: Vec<Record> = records
+        .into_iter()
+        .enumerate()
+        .map(|(i, (k, v))| Record {
+            offset_delta: i as u32,
+            timestamp: now_ms,
+            key: Some(bytes(k.as_bytes())),
+            value: v.map(|v| bytes(v.as_bytes())),
+            headers: vec![],
+        })
+        .collect();
+    let size = batch_size(&recs);
+    ProduceBatch {
+        tp: tp.clone(),
+        producer_id: -1,
+        producer_epoch: -1,
+        base_sequence: -1,
+        transactional: false,
+        records: Rc::new(recs),
+        size_bytes: size,
+        origin: 0,
+    }
+}
+
+/// Whether this broker coordinates the key that hashes to `partition` of the internal topic
+/// `topic`: COORDINATOR_NOT_AVAILABLE while the topic does not exist, NOT_COORDINATOR when the
+/// broker does not lead (own) that partition, `None` when it does.
+pub(crate) fn not_coordinator(
+    image: &MetadataImage,
+    topic: &str,
+    owned: &BTreeSet<i32>,
+    partition: i32,
+) -> Option<KafkaError> {
+    if !image.topics.contains_key(topic) {
+        Some(KafkaError::COORDINATOR_NOT_AVAILABLE)
+    } else if !owned.contains(&partition) {
+        Some(KafkaError::NOT_COORDINATOR)
+    } else {
+        None
+    }
+}
+
+/// Whether a coordinator should ask the controller to create its internal topic `topic` now:
+/// not while it exists, nor within 5 s of the last time it asked (`creating_at`, which this
+/// moves to `now` when it answers yes).
+pub(crate) fn topic_creation_due(
+    image: &MetadataImage,
+    topic: &str,
+    creating_at: &mut Option<SimTime>,
+    now: SimTime,
+) -> bool {
+    if image.topics.contains_key(topic) {
+        return false;
+    }
+    if let Some(t) = *creating_at {
+        if now.ms_since(t) < 5000 {
+            return false;
+        }
+    }
+    *creating_at = Some(now);
+    true
 }

@@ -25,20 +25,18 @@
 //! batches (`PersisterStateBatchCombiner`); a Brokerlab leader always writes its whole state,
 //! so each record here is a snapshot (key `share:<key>`, the state as JSON, readable by a learner).
 
-use super::host::{coordinator_write_error, CoordinatorHost};
+use super::host::{coordinator_write_error, internal_batch, not_coordinator, topic_creation_due, CoordinatorHost};
 use super::share_partition::PersistedShareState;
 use super::timer::BrokerOut;
 use crate::sim::codec::Codec;
 use crate::sim::errors::KafkaError;
 use crate::sim::node::Env;
 use crate::sim::partitioner::coordinator_partition;
-use crate::sim::protocol::{NewTopic, ProduceBatch, Response};
-use crate::sim::record::{batch_size, bytes, Record};
+use crate::sim::protocol::{NewTopic, Response};
 use crate::sim::time::SimTime;
 use crate::sim::types::{NodeAddr, Offset, TopicPartition, SHARE_STATE_TOPIC};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
 
 /// A write waiting for the HW of its `__share_group_state` partition.
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
@@ -90,27 +88,15 @@ impl ShareCoordStep<'_> {
 
     /// Whether this broker is the share coordinator of `key`: the error otherwise.
     fn not_coordinator(&self, key: &str) -> Option<KafkaError> {
-        if !self.host.image().topics.contains_key(SHARE_STATE_TOPIC) {
-            return Some(KafkaError::COORDINATOR_NOT_AVAILABLE);
-        }
-        if !self.coord.owned.contains(&self.partition_for(key)) {
-            return Some(KafkaError::NOT_COORDINATOR);
-        }
-        None
+        not_coordinator(self.host.image(), SHARE_STATE_TOPIC, &self.coord.owned, self.partition_for(key))
     }
 
     /// Creates `__share_group_state` with its configs (`ShareCoordinatorService
     /// .shareGroupStateTopicConfigs`) unless it exists or its creation was asked for within 5 s.
     pub(crate) fn ensure_share_state_topic(&mut self) {
-        if self.host.image().topics.contains_key(SHARE_STATE_TOPIC) {
+        if !topic_creation_due(self.host.image(), SHARE_STATE_TOPIC, &mut self.coord.creating_topic_at, self.now) {
             return;
         }
-        if let Some(t) = self.coord.creating_topic_at {
-            if self.now.ms_since(t) < 5000 {
-                return;
-            }
-        }
-        self.coord.creating_topic_at = Some(self.now);
         let (partitions, replication_factor, min_isr) = self.env.settings.share_state_topic;
         let mut configs = BTreeMap::new();
         configs.insert("cleanup.policy".to_string(), "delete".to_string());
@@ -242,29 +228,9 @@ impl ShareCoordStep<'_> {
         resp: Response,
     ) {
         let tp = TopicPartition::new(SHARE_STATE_TOPIC, partition);
-        let now_ms = self.env.wall_ms(self.now);
-        let recs: Vec<Record> = states
-            .iter()
-            .enumerate()
-            .map(|(i, (k, s))| Record {
-                offset_delta: i as u32,
-                timestamp: now_ms,
-                key: Some(bytes(record_key(k).as_bytes())),
-                value: s.as_ref().and_then(|s| serde_json::to_string(s).ok()).map(|v| bytes(v.as_bytes())),
-                headers: vec![],
-            })
-            .collect();
-        let size = batch_size(&recs);
-        let pb = ProduceBatch {
-            tp: tp.clone(),
-            producer_id: -1,
-            producer_epoch: -1,
-            base_sequence: -1,
-            transactional: false,
-            records: Rc::new(recs),
-            size_bytes: size,
-            origin: 0,
-        };
+        let records =
+            states.iter().map(|(k, s)| (record_key(k), s.as_ref().and_then(|s| serde_json::to_string(s).ok())));
+        let pb = internal_batch(&tp, self.env.wall_ms(self.now), records);
         match self.host.append_as_leader(self.now, &pb, self.env, self.out) {
             Ok(last) => {
                 self.coord.pending_writes.push(PendingShareWrite {

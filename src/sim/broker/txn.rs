@@ -13,21 +13,23 @@
 //! longer than its timeout is aborted with an epoch bump. The state lives as records in
 //! `__transaction_state`, replayed by the next leader.
 
-use super::host::{coordinator_write_error, offsets_partitions, txn_partitions, CoordinatorHost};
+use super::host::{
+    coordinator_write_error, internal_batch, not_coordinator, offsets_partitions, topic_creation_due, txn_partitions,
+    CoordinatorHost,
+};
 use super::timer::{BrokerOut, BrokerTimer};
 use crate::sim::codec::Codec;
 use crate::sim::errors::KafkaError;
 use crate::sim::node::Env;
 use crate::sim::partitioner::coordinator_partition;
-use crate::sim::protocol::{NewTopic, ProduceBatch, Request, Response};
-use crate::sim::record::{batch_size, bytes, ControlType, Record};
+use crate::sim::protocol::{NewTopic, Request, Response};
+use crate::sim::record::ControlType;
 use crate::sim::sort::CompactCollect;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
 use crate::sim::types::{BrokerId, NodeAddr, Offset, TopicPartition, OFFSETS_TOPIC, TXN_TOPIC};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
 
 /// Transaction states with Kafka's ids (KIP-98).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
@@ -120,27 +122,15 @@ impl TxnStep<'_> {
     }
 
     fn txn_not_coordinator(&self, id: &str) -> Option<KafkaError> {
-        if !self.host.image().topics.contains_key(TXN_TOPIC) {
-            return Some(KafkaError::COORDINATOR_NOT_AVAILABLE);
-        }
-        if !self.coord.owned.contains(&self.txn_partition(id)) {
-            return Some(KafkaError::NOT_COORDINATOR);
-        }
-        None
+        not_coordinator(self.host.image(), TXN_TOPIC, &self.coord.owned, self.txn_partition(id))
     }
 
     /// Creates `__transaction_state` the first time a client looks for a transaction
     /// coordinator.
     pub(crate) fn ensure_txn_topic(&mut self) {
-        if self.host.image().topics.contains_key(TXN_TOPIC) {
+        if !topic_creation_due(self.host.image(), TXN_TOPIC, &mut self.coord.creating_topic_at, self.now) {
             return;
         }
-        if let Some(t) = self.coord.creating_topic_at {
-            if self.now.ms_since(t) < 5000 {
-                return;
-            }
-        }
-        self.coord.creating_topic_at = Some(self.now);
         let mut configs = BTreeMap::new();
         configs.insert("cleanup.policy".to_string(), "compact".to_string());
         configs.insert("min.insync.replicas".to_string(), self.env.settings.transaction_state_log_min_isr.to_string());
@@ -374,28 +364,10 @@ impl TxnStep<'_> {
     fn persist_txn(&mut self, meta: TxnMeta, reply: Option<Reply>, send_markers: Option<String>) {
         let partition = self.txn_partition(&meta.transactional_id);
         let tp = TopicPartition::new(TXN_TOPIC, partition);
-        let now_ms = self.env.wall_ms(self.now);
         let value = serde_json::to_string(&meta).unwrap_or_default();
         let key = format!("txn:{}", meta.transactional_id);
         self.coord.txns.insert(meta.transactional_id.clone(), meta);
-        let recs = vec![Record {
-            offset_delta: 0,
-            timestamp: now_ms,
-            key: Some(bytes(key.as_bytes())),
-            value: Some(bytes(value.as_bytes())),
-            headers: vec![],
-        }];
-        let size = batch_size(&recs);
-        let pb = ProduceBatch {
-            tp: tp.clone(),
-            producer_id: -1,
-            producer_epoch: -1,
-            base_sequence: -1,
-            transactional: false,
-            records: Rc::new(recs),
-            size_bytes: size,
-            origin: 0,
-        };
+        let pb = internal_batch(&tp, self.env.wall_ms(self.now), [(key, Some(value))]);
         match self.host.append_as_leader(self.now, &pb, self.env, self.out) {
             Ok(last_offset) => {
                 self.coord.writes.push(TxnWrite { partition, required: last_offset + 1, reply, send_markers });
