@@ -5,7 +5,7 @@
 
 use brokerlab::console::typing::Prompt;
 use brokerlab::lab::overview::CellState;
-use brokerlab::lab::persist::StoreStatus;
+use brokerlab::lab::persist::{SaveSet, StoreStatus};
 use brokerlab::lab::request_kind::RequestKind;
 use brokerlab::lab::view::{FeedKind, TermStream};
 use brokerlab::lab::{actions, diagram, overview, view, BenchCluster, Selection};
@@ -680,7 +680,16 @@ fn a_second_tab_is_offered_to_take_over_and_the_first_is_told_when_it_does() {
     assert!(matches!(effects.as_slice(), [Effect::TakeOver]), "{effects:?}");
     let _ = second.update(Event::StoreStatus(StoreStatus::Saving));
     let effects = play(&mut second, &mut wall, 100);
-    assert!(effects.iter().any(|e| matches!(e, Effect::Save { .. })), "saves at once: {effects:?}");
+    let saves: Vec<&SaveSet> =
+        effects.iter().filter_map(|e| if let Effect::Save { set, .. } = e { Some(&**set) } else { None }).collect();
+    // Whole, replacing what the other tab wrote (its rows would fail the segment checks).
+    assert!(matches!(saves.as_slice(), [s] if s.replace_disk), "saves at once, whole: {effects:?}");
+    let _ = second.update(Event::Saved(Ok(1)));
+    let effects = play(&mut second, &mut wall, 6000);
+    assert!(
+        effects.iter().all(|e| !matches!(e, Effect::Save { set, .. } if set.replace_disk)),
+        "only the first save after taking over replaces: {effects:?}"
+    );
     assert!(!second.view().read_only);
 
     // The older tab learns it lost the lock: read-only, with a visible notice; no writes.

@@ -54,6 +54,7 @@ fn save_set(c: &Console, tracker: &mut DiskTracker, first: bool) -> SaveSet {
         ui: Some(serde_json::json!({ "view": "partitions", "selected": "orders-0" })),
         lessons: vec![("isr-basics".into(), serde_json::json!({ "step": 3 }))],
         journal_below: Some(c.log().len() as u32),
+        replace_disk: false,
     }
 }
 
@@ -89,6 +90,31 @@ async fn a_reload_restores_logs_and_state_exactly() -> Result<(), StoreError> {
     assert_eq!(state_hash(back.sim()), before);
     store.clear().await?;
     assert!(store.load().await?.is_none(), "cleared");
+    store.close();
+    Ok(())
+}
+
+#[wasm_bindgen_test]
+async fn a_tab_that_takes_over_replaces_the_rows_the_other_tab_wrote() -> Result<(), StoreError> {
+    let name = "brokerlab-test-take-over-rows";
+    let store = fresh(name).await;
+    // The tab that saved went further than the copy the second tab restored when it opened.
+    let behind = busy_console();
+    let mut ahead = busy_console();
+    ahead.run_script(&format!("seq 30 | kafka-console-producer {BS} --topic orders"), false);
+    ahead.run_script("sleep 1s", false);
+    store.save(&save_set(&ahead, &mut DiskTracker::new(), true)).await?;
+    // The second tab takes over and writes its session whole: the other tab's extra batches
+    // must go, or its segments fail their checks on the next reload.
+    let mut whole = save_set(&behind, &mut DiskTracker::new(), true);
+    whole.replace_disk = true;
+    store.save(&whole).await?;
+    let saved = store.load().await?.expect("saved");
+    let snap = Snapshot::from_bytes(saved.snapshot.as_deref().expect("snapshot")).expect("reads");
+    let (back, report) = snap.restore(&saved.rows);
+    assert!(report.is_clean(), "{report:?}");
+    assert_eq!(state_hash(back.sim()), state_hash(behind.sim()));
+    store.clear().await?;
     store.close();
     Ok(())
 }

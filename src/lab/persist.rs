@@ -66,6 +66,10 @@ pub struct SaveSet {
     /// Journal entries below this log index are in this save point: delete them in its
     /// transaction (compaction).
     pub journal_below: Option<u32>,
+    /// Clear the stored disk rows first, in the same transaction: the disks are written whole
+    /// (after this tab took over from another, whose saves this tab's tracker never saw; rows
+    /// only that tab wrote would otherwise stay and fail the segment checks on reload).
+    pub replace_disk: bool,
 }
 
 /// What the store found on reload.
@@ -100,6 +104,8 @@ pub(crate) struct Persist {
     saved_mark: (usize, u64),
     /// Off in embed mode and for a shared link until the learner keeps it.
     pub enabled: bool,
+    /// The next save replaces every stored disk row ([`SaveSet::replace_disk`]).
+    replace_disk: bool,
 }
 
 impl Persist {
@@ -112,6 +118,7 @@ impl Persist {
             last_save_ms: 0.0,
             saved_mark: (0, 0),
             enabled,
+            replace_disk: false,
         }
     }
 
@@ -141,6 +148,7 @@ impl Persist {
     /// The next save is due at once and writes all disks (this tab took over from another).
     pub(crate) fn force_next(&mut self) {
         self.tracker = DiskTracker::new();
+        self.replace_disk = true;
         self.saved_mark = (usize::MAX, u64::MAX);
         self.last_save_ms = f64::MIN;
     }
@@ -161,6 +169,7 @@ impl Persist {
             ui: Some(ui),
             lessons,
             journal_below: Some(console.log().len() as u32),
+            replace_disk: std::mem::take(&mut self.replace_disk),
         }
     }
 }

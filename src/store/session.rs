@@ -365,6 +365,9 @@ impl Store {
             )
             .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
         let disk = tx.store(DISK_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+        if set.replace_disk {
+            disk.clear().await.map_err(classify_write)?;
+        }
         // Consecutive puts go out together (all requests issued, then one await).
         let mut i = 0;
         while i < disk_ops.len() {
