@@ -68,18 +68,7 @@ pub(crate) fn GroupPanel(props: &GroupPanelProps) -> Html {
         ),
     };
     let members = g.members.iter().map(|m| {
-        let name = match m.client {
-            Some(id) => {
-                let d = ctx.dispatch.clone();
-                let label = m.client_id.clone();
-                html! {
-                    <button type="button" class="linkish gmember__name"
-                        aria-label={format!("Inspect client {label}")}
-                        onclick={move |_: MouseEvent| d.emit(LabEvent::Select(Some(Selection::Client(id))))}>{ m.client_id.clone() }</button>
-                }
-            }
-            None => html! { <span class="gmember__name">{ m.client_id.clone() }</span> },
-        };
+        let name = member_name(&ctx, m.client, &m.client_id);
         html! {
             <li key={m.member_id.clone()} class={classes!("gmember", (!m.to_revoke.is_empty() || !m.being_given.is_empty()).then_some("gmember--moving"))}
                 data-testid={format!("group-member-{}", m.client_id)}>
@@ -170,18 +159,7 @@ pub(crate) fn SharePanel(props: &SharePanelProps) -> Html {
     let ctx = use_context::<LabContext>().expect("LabContext");
     let g = &props.group;
     let members = g.members.iter().map(|m| {
-        let name = match m.client {
-            Some(id) => {
-                let d = ctx.dispatch.clone();
-                let label = m.client_id.clone();
-                html! {
-                    <button type="button" class="linkish gmember__name"
-                        aria-label={format!("Inspect client {label}")}
-                        onclick={move |_: MouseEvent| d.emit(LabEvent::Select(Some(Selection::Client(id))))}>{ m.client_id.clone() }</button>
-                }
-            }
-            None => html! { <span class="gmember__name">{ m.client_id.clone() }</span> },
-        };
+        let name = member_name(&ctx, m.client, &m.client_id);
         html! {
             <li key={m.member_id.clone()} class={classes!("gmember", (m.holding > 0).then_some("gmember--busy"))}
                 data-testid={format!("share-member-{}", m.client_id)}>
@@ -247,5 +225,20 @@ pub(crate) fn SharePanel(props: &SharePanelProps) -> Html {
                  for anyone; rejected, or released on its {} delivery, it is archived. The start offset moves past finished records.",
                 limits.map(|l| l.1).unwrap_or(30), limits.map(|l| nth(l.0)).unwrap_or_else(|| "5th".into())) }</p>
         </section>
+    }
+}
+
+/// A member's client name: a link to inspect the client when the simulator runs it.
+fn member_name(ctx: &LabContext, client: Option<u32>, client_id: &str) -> Html {
+    match client {
+        Some(id) => {
+            let d = ctx.dispatch.clone();
+            html! {
+                <button type="button" class="linkish gmember__name"
+                    aria-label={format!("Inspect client {client_id}")}
+                    onclick={move |_: MouseEvent| d.emit(LabEvent::Select(Some(Selection::Client(id))))}>{ client_id.to_string() }</button>
+            }
+        }
+        None => html! { <span class="gmember__name">{ client_id.to_string() }</span> },
     }
 }
