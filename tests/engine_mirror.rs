@@ -20,8 +20,8 @@ fn output_of(recording: &str, command: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut inside = false;
     for line in recording.lines() {
-        if line.starts_with("$ ") {
-            inside = line[2..].starts_with(command);
+        if let Some(typed) = line.strip_prefix("$ ") {
+            inside = typed.starts_with(command);
             continue;
         }
         if inside && !line.starts_with("##") {
