@@ -310,6 +310,46 @@ async fn a_second_tab_is_read_only_until_it_takes_over() -> Result<(), StoreErro
     Ok(())
 }
 
+/// The moment between a take-over and the news of it: the first tab still believes it saves
+/// and starts a save after the second tab's first one. It must write nothing (the store's
+/// writer token says another tab claimed it), or the next reload finds two sessions' disks.
+#[wasm_bindgen_test]
+async fn a_tab_not_yet_told_of_a_take_over_writes_nothing() -> Result<(), StoreError> {
+    let name = "brokerlab-test-late-lock-news";
+    let _ = Store::delete_database(name).await;
+    let (first, status) = Store::open_with(name, Some(Fault::LateLockNews)).await;
+    let first = first.expect("opens");
+    assert_eq!(status, StoreStatus::Saving);
+    let behind = busy_console();
+    first.save(&save_set(&behind, &mut DiskTracker::new(), true)).await?;
+    let (second, status) = Store::open_with(name, None).await;
+    let second = second.expect("opens");
+    assert!(matches!(status, StoreStatus::ReadOnly(_)), "{status:?}");
+    assert_eq!(second.take_over().await, StoreStatus::Saving);
+    let mut whole = save_set(&behind, &mut DiskTracker::new(), true);
+    whole.replace_disk = true;
+    second.save(&whole).await?;
+    // The first tab went on with its own cluster and saves it.
+    assert!(first.status().is_saving(), "not told yet");
+    let mut ahead = busy_console();
+    ahead.run_script(&format!("seq 30 | kafka-console-producer {BS} --topic orders"), false);
+    ahead.run_script("sleep 1s", false);
+    assert_eq!(first.save(&save_set(&ahead, &mut DiskTracker::new(), true)).await, Err(StoreError::ReadOnly));
+    assert!(matches!(first.status(), StoreStatus::ReadOnly(_)), "{:?}", first.status());
+    // What is kept is the second tab's session alone.
+    let saved = second.load().await?.expect("saved");
+    let snap = Snapshot::from_bytes(saved.snapshot.as_deref().expect("snapshot")).expect("reads");
+    let (back, report) = snap.restore(&saved.rows);
+    assert!(report.is_clean(), "{report:?}");
+    assert_eq!(state_hash(back.sim()), state_hash(behind.sim()));
+    // The second tab goes on saving.
+    second.save(&save_set(&behind, &mut DiskTracker::new(), false)).await?;
+    second.clear().await?;
+    first.close();
+    second.close();
+    Ok(())
+}
+
 async fn sleep_ms(ms: i32) {
     let p = js_sys::Promise::new(&mut |res, _| {
         if let Some(w) = web_sys::window() {

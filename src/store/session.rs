@@ -48,6 +48,9 @@ pub enum Fault {
     Blocked,
     /// Every write fails as over quota.
     QuotaExceeded,
+    /// As if the browser had not yet told this tab that another tab took its lock: the tab
+    /// still believes it saves (the moment between a take-over and the news of it).
+    LateLockNews,
 }
 
 /// This tab's saving state.
@@ -61,6 +64,10 @@ pub(crate) struct TabState {
     /// Set to false by the lock manager when another tab steals the lock.
     held: Option<std::rc::Rc<std::cell::Cell<bool>>>,
     lock_name: String,
+    /// This tab's writer token ([`WRITER_KEY`]).
+    token: String,
+    /// The next write claims the store for this tab (it just got or took the lock).
+    claim: bool,
 }
 
 impl TabState {
@@ -69,6 +76,19 @@ impl TabState {
             let _ = f.call0(&JsValue::NULL);
         }
     }
+}
+
+/// The key, in the scenario store, of the token of the tab that writes. The Web Lock says which
+/// tab may write, but a tab whose lock was taken learns it only a moment later: a write it
+/// starts in that moment would land after the new writer's and mix two sessions' disks. So
+/// every write transaction first reads this key and writes nothing when another tab has
+/// claimed the store since (IndexedDB runs read-write transactions on the same stores one
+/// after another, in the order they were created, so the check and the write are one step).
+const WRITER_KEY: &str = "writer";
+
+/// A token that tells this tab's writes from another tab's.
+fn new_token() -> String {
+    format!("{:x}-{:x}", js_sys::Date::now() as u64, (js_sys::Math::random() * 9.0e15) as u64)
 }
 
 fn js_err(e: JsValue) -> String {
@@ -215,6 +235,8 @@ impl Store {
                 let mut st = store.state.borrow_mut();
                 st.release = release;
                 st.held = Some(held);
+                st.token = new_token();
+                st.claim = true;
                 StoreStatus::Saving
             }
             Ok(None) => {
@@ -240,7 +262,9 @@ impl Store {
         let st = self.state.borrow();
         if let Some(why) = &st.off {
             StoreStatus::Off(why.clone())
-        } else if st.read_only || st.held.as_ref().map(|h| !h.get()).unwrap_or(false) {
+        } else if st.read_only
+            || (st.fault != Some(Fault::LateLockNews) && st.held.as_ref().map(|h| !h.get()).unwrap_or(false))
+        {
             status_of(&StoreError::ReadOnly)
         } else {
             StoreStatus::Saving
@@ -257,6 +281,8 @@ impl Store {
             st.release = release;
             st.held = Some(held);
             st.read_only = false;
+            st.token = new_token();
+            st.claim = true;
         }
         self.status()
     }
@@ -364,6 +390,8 @@ impl Store {
                 TransactionMode::ReadWrite,
             )
             .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+        let sc = tx.store(SCENARIO_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+        let claimed = self.check_writer(&sc, true).await?;
         let disk = tx.store(DISK_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
         if set.replace_disk {
             disk.clear().await.map_err(classify_write)?;
@@ -381,7 +409,6 @@ impl Store {
                 i += 1;
             }
         }
-        let sc = tx.store(SCENARIO_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
         let mut sc_puts = Vec::new();
         if let Some(s) = scenario {
             sc_puts.push((s, Some(JsValue::from_str("scenario"))));
@@ -398,17 +425,46 @@ impl Store {
             let l = tx.store(LESSONS_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
             l.put_all(lessons.into_iter().map(|(k, v)| (v, Some(k)))).await.map_err(classify_write)?;
         }
-        if let Some(range) = compact {
+        if claimed {
+            // A tab that just took the store over: every entry of its own is in this save
+            // point (its later commands are journalled after this transaction), and entries
+            // the other tab journalled before it learnt of the take-over must not be replayed.
+            let j = tx.store(JOURNAL_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+            j.clear().await.map_err(classify_write)?;
+        } else if let Some(range) = compact {
             // The journal entries this save point holds (compaction).
             let j = tx.store(JOURNAL_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
             j.delete(range.into()).await.map_err(classify_write)?;
         }
         let done = tx.done().await.map_err(classify_write)?;
         if done.is_committed() {
+            if claimed {
+                self.state.borrow_mut().claim = false;
+            }
             Ok(())
         } else {
             Err(StoreError::Transaction { detail: "the transaction was aborted".into() })
         }
+    }
+
+    /// First request of every write transaction ([`WRITER_KEY`]): refuses (and turns this tab
+    /// read-only) when another tab claimed the store after this tab last did; `save` claims it
+    /// when this tab just got or took the lock. Returns whether this write claims it.
+    async fn check_writer(&self, sc: &rexie::Store, save: bool) -> Result<bool, StoreError> {
+        let (token, claim) = {
+            let st = self.state.borrow();
+            (st.token.clone(), st.claim)
+        };
+        let writer = sc.get(JsValue::from_str(WRITER_KEY)).await.map_err(classify_write)?.and_then(|v| v.as_string());
+        let ours = writer.as_deref() == Some(token.as_str());
+        if writer.is_some() && !ours && !claim {
+            self.state.borrow_mut().read_only = true;
+            return Err(StoreError::ReadOnly);
+        }
+        if save && !ours {
+            sc.put(&JsValue::from_str(&token), Some(&JsValue::from_str(WRITER_KEY))).await.map_err(classify_write)?;
+        }
+        Ok(save && claim)
     }
 
     /// Writes the command journal's new entries ([`crate::lab::journal`]) in one transaction:
@@ -442,6 +498,8 @@ impl Store {
             .db
             .transaction(&[SCENARIO_STORE, JOURNAL_STORE], TransactionMode::ReadWrite)
             .map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+        let sc = tx.store(SCENARIO_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
+        self.check_writer(&sc, false).await?;
         let j = tx.store(JOURNAL_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
         if let Some(range) = drop {
             j.delete(range.into()).await.map_err(classify_write)?;
@@ -450,7 +508,6 @@ impl Store {
             j.put_all(entries.into_iter()).await.map_err(classify_write)?;
         }
         if let Some(o) = origin {
-            let sc = tx.store(SCENARIO_STORE).map_err(|e| StoreError::Transaction { detail: detail(e) })?;
             // A new session: its scenario replaces the stored one, and the stored snapshot
             // (of the other session) must not be restored onto it.
             sc.put(&o, Some(&JsValue::from_str("scenario"))).await.map_err(classify_write)?;
