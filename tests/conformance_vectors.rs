@@ -1207,9 +1207,8 @@ fn batch_crc() {
     let mut report = Report::new("batch-crc");
     let opt_hex = |x: &Value| x.as_str().map(hex_bytes);
     for (i, c) in v.cases.iter().enumerate() {
-        let marker = (c["kind"] == "marker").then(|| {
-            (c["control"] == "COMMIT", int(&c["coordinator_epoch"]) as i32, int(&c["timestamp"]))
-        });
+        let marker = (c["kind"] == "marker")
+            .then(|| (c["control"] == "COMMIT", int(&c["coordinator_epoch"]) as i32, int(&c["timestamp"])));
         let records: Vec<RecordSpec> = c["records"]
             .as_array()
             .map(|rs| {

@@ -10,8 +10,9 @@ use crate::sim::producer_state::{
     AppendOrigin, AppendOutcome, ControlRecordType, DataBatch, ProducerStateManager, TxnMarker as EndTxnMarker,
 };
 use crate::sim::protocol::ProduceBatch;
-use crate::sim::segment_files::{batch_size_with_base, marker_record};
-use crate::sim::record::{batch_size, ControlType, Record, RecordBatch, NO_PRODUCER_ID};
+use crate::sim::record::{
+    batch_size, batch_size_with_base, marker_record, ControlType, Record, RecordBatch, NO_PRODUCER_ID,
+};
 use crate::sim::trace::RecordRef;
 use crate::sim::types::{Epoch, Offset, TopicPartition};
 use serde::{Deserialize, Serialize};

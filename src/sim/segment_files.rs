@@ -14,7 +14,7 @@
 
 use crate::sim::hash::crc32c;
 use crate::sim::log::{Log, Segment};
-use crate::sim::record::{batch_size, record_size, ControlType, Header, Record, RecordBatch, RECORD_BATCH_OVERHEAD};
+use crate::sim::record::{batch_size, batch_size_with_base, marker_record, ControlType, Header, Record, RecordBatch};
 use crate::sim::types::Offset;
 use std::rc::Rc;
 
@@ -24,11 +24,6 @@ pub(crate) const NO_TIMESTAMP: i64 = -1;
 pub(crate) const OFFSET_INDEX_ENTRY: i64 = 8;
 /// `TimeIndex`'s entry: an 8-byte timestamp and a 4-byte relative offset.
 pub(crate) const TIME_INDEX_ENTRY: i64 = 12;
-
-/// A segment's file name stem: its base offset in 20 digits (`LogFileUtils.filenamePrefixFromOffset`).
-pub(crate) fn file_stem(base_offset: Offset) -> String {
-    format!("{base_offset:020}")
-}
 
 /// The entries of one segment's two indexes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -77,40 +72,6 @@ pub(crate) fn segment_indexes(seg: &Segment, interval: i64, active: bool) -> Seg
 pub(crate) fn segment_at(log: &Log, base_offset: Offset) -> Option<(&Segment, bool)> {
     let last = log.segments.len().checked_sub(1)?;
     log.segments.iter().enumerate().find(|(_, s)| s.base_offset == base_offset).map(|(i, s)| (s, i == last))
-}
-
-/// The bytes of a control record's key (`ControlRecordType.recordKey`: version 0, type) and
-/// value (`EndTransactionMarker.serializeValue`: version 0, coordinator epoch).
-pub(crate) fn control_key(control: ControlType) -> [u8; 4] {
-    let t: i16 = match control {
-        ControlType::Abort => 0,
-        ControlType::Commit => 1,
-    };
-    let [a, b] = t.to_be_bytes();
-    [0, 0, a, b]
-}
-
-/// A marker record's value: version 0 and the coordinator epoch.
-pub(crate) fn control_value(coordinator_epoch: i32) -> [u8; 6] {
-    let e = coordinator_epoch.to_be_bytes();
-    [0, 0, e[0], e[1], e[2], e[3]]
-}
-
-/// The size of a v2 batch whose base timestamp is `base_ts` (the cleaner's delete horizon, which
-/// `MemoryRecordsBuilder` then writes as the base timestamp: the records' deltas are relative to it).
-pub(crate) fn batch_size_with_base(records: &[Record], base_ts: i64) -> u32 {
-    RECORD_BATCH_OVERHEAD + records.iter().map(|r| record_size(r.offset_delta, r.timestamp - base_ts, r)).sum::<u32>()
-}
-
-/// The one record of an end-transaction marker batch (`MemoryRecordsBuilder.appendEndTxnMarker`).
-pub(crate) fn marker_record(control: ControlType, coordinator_epoch: i32, timestamp: i64) -> Record {
-    Record {
-        offset_delta: 0,
-        timestamp,
-        key: Some(Rc::from(&control_key(control)[..])),
-        value: Some(Rc::from(&control_value(coordinator_epoch)[..])),
-        headers: vec![],
-    }
 }
 
 /// A record of [`BatchSpec`]: timestamp, key, value, headers.
@@ -306,12 +267,6 @@ mod tests {
         })
     }
 
-    #[test]
-    fn file_names_are_twenty_digits() {
-        assert_eq!(file_stem(0), "00000000000000000000");
-        assert_eq!(file_stem(2005), "00000000000000002005");
-    }
-
     /// `LogSegment.append`: an offset-index entry only once more than `index.interval.bytes`
     /// have been written since the last one, at the position of the batch that crosses it, and
     /// `onBecomeInactiveSegment`'s final time-index entry for a rolled segment.
@@ -332,7 +287,10 @@ mod tests {
         let seg = &log.segments[0];
         let active = segment_indexes(seg, 4096, true);
         // The first batch starts the segment (nothing written before it): no entry.
-        assert_eq!(active.offsets, vec![(199, sizes[0]), (299, sizes[0] + sizes[1]), (399, sizes[0] + sizes[1] + sizes[2])]);
+        assert_eq!(
+            active.offsets,
+            vec![(199, sizes[0]), (299, sizes[0] + sizes[1]), (399, sizes[0] + sizes[1] + sizes[2])]
+        );
         assert_eq!(active.times, vec![(2099, 199), (3099, 299), (4099, 399)]);
         let closed = segment_indexes(seg, 4096, false);
         assert_eq!(closed.offsets, active.offsets);

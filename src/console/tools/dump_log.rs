@@ -67,7 +67,11 @@ fn console_broker(sim: &Sim) -> Option<i32> {
 pub(crate) fn topic_value(sim: &Sim, topic: &str, name: &str) -> Option<String> {
     let proc = sim.brokers().values().filter_map(|b| b.proc.as_ref()).next()?;
     let broker = proc.image.broker_level_configs(proc.id, &sim.env().static_configs);
-    proc.image.topics.get(topic).and_then(|t| t.configs.get(name).cloned()).or_else(|| topic_broker_value(name, &broker))
+    proc.image
+        .topics
+        .get(topic)
+        .and_then(|t| t.configs.get(name).cloned())
+        .or_else(|| topic_broker_value(name, &broker))
 }
 
 /// `<log dir>/<topic>-<partition>/<20 digits>.<ext>` → the partition and base offset.
@@ -124,7 +128,13 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         Err(o) => return Started::Done(o),
     };
     let p = &parsed.opts;
-    let decoder = ["offsets-decoder", "transaction-log-decoder", "cluster-metadata-decoder", "remote-log-metadata-decoder", "share-group-state-decoder"];
+    let decoder = [
+        "offsets-decoder",
+        "transaction-log-decoder",
+        "cluster-metadata-decoder",
+        "remote-log-metadata-decoder",
+        "share-group-state-decoder",
+    ];
     let print = p.has("print-data-log")
         || decoder.iter().any(|d| p.has(d))
         || p.has("value-decoder-class")
@@ -345,7 +355,8 @@ fn dump_time_index(out: &mut Output, path: &str, seg: &SegmentFile, opts: &Opts,
                 errors.time_not_found.entry(file.clone()).or_default().push((*offset, b.last_offset))
             }
             Some(b) => {
-                let max = b.records.iter().map(|r| r.timestamp).max().unwrap_or(crate::sim::segment_files::NO_TIMESTAMP);
+                let max =
+                    b.records.iter().map(|r| r.timestamp).max().unwrap_or(crate::sim::segment_files::NO_TIMESTAMP);
                 let max = if seg.log_append_time { b.max_timestamp } else { max };
                 if max != *ts {
                     errors.time_mismatches.entry(file.clone()).or_default().push((*ts, max));
