@@ -36,7 +36,8 @@ struct Normalisation {
 const NORMALISATIONS: &[Normalisation] = &[
     Normalisation {
         name: "timestamps",
-        what: "a log line's `[yyyy-MM-dd HH:mm:ss,SSS]` and a record's `CreateTime:<ms>` are wall-clock times",
+        what: "a log line's `[yyyy-MM-dd HH:mm:ss,SSS]` and a record's `CreateTime:<ms>` (`CreateTime: <ms>` in \
+               kafka-dump-log, and its time index's `timestamp: <ms> offset:`) are wall-clock times",
         apply: |_, l| timestamps(l),
     },
     Normalisation {
@@ -109,6 +110,20 @@ const NORMALISATIONS: &[Normalisation] = &[
         apply: |_, l| log_dirs(l),
     },
     Normalisation {
+        name: "batch-crc",
+        what: "the CRC-32C kafka-dump-log prints for a batch (`crc: <n>` on a `baseOffset:` line) covers the \
+               batch's CreateTime stamps, which are wall-clock times (Brokerlab computes it over the batch as \
+               Kafka encodes it: conformance vector family `batch-crc`)",
+        apply: |_, l| batch_crc(l),
+    },
+    Normalisation {
+        name: "producer-id",
+        what: "an idempotent producer's id (`producerId: <n>` on a kafka-dump-log batch line) comes from the block \
+               of 1000 ids the controller gave the broker it asked (ProducerIdManager), and which broker asks for \
+               a block first is timing",
+        apply: |_, l| producer_id(l),
+    },
+    Normalisation {
         name: "quorum-figures",
         what: "kafka-metadata-quorum's cluster and directory ids are random, its offsets, lags and fetch \
                times move with the metadata log's periodic records and the clock, and its observers come in \
@@ -125,12 +140,15 @@ fn timestamps(lines: Vec<String>) -> Vec<String> {
     static LOG: OnceLock<Regex> = OnceLock::new();
     static CREATE: OnceLock<Regex> = OnceLock::new();
     let log = re(&LOG, r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\]");
-    let create = re(&CREATE, r"\b(CreateTime|LogAppendTime):\d+");
+    let create = re(&CREATE, r"\b(CreateTime|LogAppendTime):( ?)\d+");
+    static TIME_INDEX: OnceLock<Regex> = OnceLock::new();
+    let time_index = re(&TIME_INDEX, r"^timestamp: \d+ offset: ");
     lines
         .into_iter()
         .map(|l| {
             let l = log.replace_all(&l, "[<timestamp>]");
-            create.replace_all(&l, "$1:<timestamp>").into_owned()
+            let l = create.replace_all(&l, "$1:$2<timestamp>");
+            time_index.replace(&l, "timestamp: <timestamp> offset: ").into_owned()
         })
         .collect()
 }
@@ -358,6 +376,24 @@ fn log_dirs(lines: Vec<String>) -> Vec<String> {
                 .replace_all(&l, |c: &regex_lite::Captures| path.replace_all(&c[0], "\"<log-dir>\"").into_owned())
                 .into_owned()
         })
+        .collect()
+}
+
+fn batch_crc(lines: Vec<String>) -> Vec<String> {
+    static CRC: OnceLock<Regex> = OnceLock::new();
+    let crc = re(&CRC, r" crc: \d+ isvalid: ");
+    lines
+        .into_iter()
+        .map(|l| if l.starts_with("baseOffset: ") { crc.replace(&l, " crc: <crc> isvalid: ").into_owned() } else { l })
+        .collect()
+}
+
+fn producer_id(lines: Vec<String>) -> Vec<String> {
+    static ID: OnceLock<Regex> = OnceLock::new();
+    let id = re(&ID, r" producerId: \d+ ");
+    lines
+        .into_iter()
+        .map(|l| if l.starts_with("baseOffset: ") { id.replace(&l, " producerId: <id> ").into_owned() } else { l })
         .collect()
 }
 

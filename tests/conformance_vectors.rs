@@ -1196,6 +1196,60 @@ fn line_breaks() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Family `batch-crc`: MemoryRecordsBuilder's v2 batches (and MemoryRecords.withEndTransactionMarker):
+// sizeInBytes, maxTimestamp and the CRC-32C that kafka-dump-log prints
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn batch_crc() {
+    use brokerlab::sim::segment_files::{encoded, BatchSpec, RecordSpec};
+    let v = read_vectors("batch-crc");
+    let mut report = Report::new("batch-crc");
+    let opt_hex = |x: &Value| x.as_str().map(hex_bytes);
+    for (i, c) in v.cases.iter().enumerate() {
+        let marker = (c["kind"] == "marker")
+            .then(|| (c["control"] == "COMMIT", int(&c["coordinator_epoch"]) as i32, int(&c["timestamp"])));
+        let records: Vec<RecordSpec> = c["records"]
+            .as_array()
+            .map(|rs| {
+                rs.iter()
+                    .map(|r| {
+                        let headers = r["headers"]
+                            .as_array()
+                            .map(|hs| hs.iter().map(|h| (string(&h[0]), opt_hex(&h[1]))).collect())
+                            .unwrap_or_default();
+                        (int(&r["timestamp"]), opt_hex(&r["key_hex"]), opt_hex(&r["value_hex"]), headers)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let spec = BatchSpec {
+            base_offset: int(&c["base_offset"]),
+            partition_leader_epoch: int(&c["partition_leader_epoch"]) as i32,
+            producer_id: int(&c["producer_id"]),
+            producer_epoch: int(&c["producer_epoch"]) as i16,
+            base_sequence: c["base_sequence"].as_i64().unwrap_or(-1) as i32,
+            transactional: c["transactional"].as_bool().unwrap_or(false),
+            delete_horizon_ms: c["delete_horizon_ms"].as_i64(),
+            marker,
+            records,
+        };
+        let (size, max_ts, crc) = encoded(&spec);
+        let mut problems = Vec::new();
+        differ(&mut problems, "size", i64::from(size), int(&c["size"]));
+        differ(&mut problems, "max timestamp", max_ts, int(&c["max_timestamp"]));
+        differ(&mut problems, "crc", i64::from(crc), int(&c["crc"]));
+        report.case(format!("case {i} ({})", c["kind"]), problems);
+    }
+    let markers = v.cases.iter().filter(|c| c["kind"] == "marker").count();
+    report.finish(&format!(
+        " ({} data batches, {markers} end-transaction markers; {})",
+        v.cases.len() - markers,
+        v.header["source"].as_str().unwrap_or("")
+    ));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Families `mirror-offsets` and `mirror-names`: MirrorMaker 2's OffsetSyncWriter,
 // OffsetSyncStore.translateDownstream and DefaultReplicationPolicy (connect-mirror's newest
 // release, named in the header's `connect_mirror`: it is not published at 4.4.0)

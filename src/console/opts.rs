@@ -48,11 +48,13 @@ pub enum Tool {
     Groups,
     ConsoleShareConsumer,
     ShareGroups,
+    DumpLog,
+    LogDirs,
 }
 
 impl Tool {
     /// Every tool, in a fixed order.
-    pub(crate) const ALL: [Tool; 15] = [
+    pub(crate) const ALL: [Tool; 17] = [
         Tool::Topics,
         Tool::ConsoleProducer,
         Tool::ConsoleConsumer,
@@ -68,6 +70,8 @@ impl Tool {
         Tool::Groups,
         Tool::ConsoleShareConsumer,
         Tool::ShareGroups,
+        Tool::DumpLog,
+        Tool::LogDirs,
     ];
 
     /// The normalised program name (`kafka-topics`).
@@ -88,6 +92,8 @@ impl Tool {
             Tool::Groups => "kafka-groups",
             Tool::ConsoleShareConsumer => "kafka-console-share-consumer",
             Tool::ShareGroups => "kafka-share-groups",
+            Tool::DumpLog => "kafka-dump-log",
+            Tool::LogDirs => "kafka-log-dirs",
         }
     }
 
@@ -112,6 +118,8 @@ impl Tool {
             Tool::Groups => Some(&tables::GROUPS),
             Tool::ConsoleShareConsumer => Some(&tables::CONSOLE_SHARE_CONSUMER),
             Tool::ShareGroups => Some(&tables::SHARE_GROUPS),
+            Tool::DumpLog => Some(&tables::DUMP_LOG),
+            Tool::LogDirs => Some(&tables::LOG_DIRS),
             Tool::ProducerPerfTest | Tool::MetadataQuorum => None,
         }
     }

@@ -42,6 +42,8 @@ pub(crate) const TOOL_HELP: &[(Tool, &str)] = &[
     (Tool::Groups, "list the groups of every type (classic, consumer, share)"),
     (Tool::ConsoleShareConsumer, "read a topic as a member of a share group (KIP-932), acknowledging each record"),
     (Tool::ShareGroups, "list and describe share groups: members, state, share-partition start offsets and lag"),
+    (Tool::DumpLog, "print the batches, records and index entries of a broker's segment files"),
+    (Tool::LogDirs, "show each broker's log directory: partitions, sizes and offset lag"),
 ];
 
 /// The simulator commands: name, usage, one-line summary.

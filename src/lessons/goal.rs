@@ -91,6 +91,8 @@ pub enum PartMetric {
     Lso,
     /// HW − LSO on the leader: committed records a read_committed consumer may not read yet.
     Unstable,
+    /// How many segments the leader's log has (`UnifiedLog.numberOfSegments`).
+    Segments,
 }
 
 impl PartMetric {
@@ -103,6 +105,7 @@ impl PartMetric {
         ("uncommitted", PartMetric::Uncommitted, "number of uncommitted records (LEO − HW)"),
         ("lso", PartMetric::Lso, "last stable offset"),
         ("unstable", PartMetric::Unstable, "number of records held back from read_committed (HW − LSO)"),
+        ("segments", PartMetric::Segments, "number of segments on the leader"),
     ];
     fn name(self) -> &'static str {
         Self::ALL.iter().find(|(_, m, _)| *m == self).map(|(n, _, _)| *n).unwrap_or("?")
@@ -320,7 +323,7 @@ pub enum Goal {
     InElr { tp: TopicPartition, broker: i32, yes: bool },
     /// `replicas T-P 1,2,4`: the replica set (any order).
     Replicas { tp: TopicPartition, brokers: Vec<i32> },
-    /// `epoch|isr|hw|leo|log-start|uncommitted|lso|unstable T-P OP N`
+    /// `epoch|isr|hw|leo|log-start|uncommitted|lso|unstable|segments T-P OP N`
     Partition { tp: TopicPartition, metric: PartMetric, op: Op, n: i64 },
     /// `key-partitions T KEY OP N`: how many partitions hold records with this key
     /// (at least one record must exist).
@@ -407,7 +410,7 @@ fn parse_op(s: &str) -> Result<Op, String> {
 }
 
 const KINDS: &str = "topic-exists, topic-absent, partitions, rf, topic-config, records, leader, offline, online, \
-preferred-leaders, in-isr, not-in-isr, in-elr, not-in-elr, replicas, epoch, isr, hw, leo, log-start, uncommitted, lso, unstable, key-partitions, \
+preferred-leaders, in-isr, not-in-isr, in-elr, not-in-elr, replicas, epoch, isr, hw, leo, log-start, uncommitted, lso, unstable, segments, key-partitions, \
 broker, brokers, controller, group, share, acked, failed, consumed, event, ran";
 
 impl Goal {
@@ -783,6 +786,7 @@ pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::
                     PartMetric::LogStart => l.log_start_offset,
                     PartMetric::Lso => l.last_stable_offset(),
                     PartMetric::Unstable => l.high_watermark - l.last_stable_offset(),
+                    PartMetric::Segments => l.segments.len() as i64,
                     _ => l.log_end_offset - l.high_watermark,
                 }),
             };
@@ -999,5 +1003,12 @@ mod tests {
             assert_eq!(g.to_string(), "controller 1002 follower");
         }
         assert_eq!(NodeState::Follower.name(), ControllerRole::Follower.name());
+    }
+
+    #[test]
+    fn a_segment_count_goal_names_the_leaders_segments() {
+        let g = Goal::parse("segments orders-0 >= 2").expect("parses");
+        assert_eq!(g.to_string(), "segments orders-0 >= 2");
+        assert!(Goal::parse("segments orders >= 2").is_err(), "a partition, not a topic");
     }
 }

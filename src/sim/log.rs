@@ -10,7 +10,9 @@ use crate::sim::producer_state::{
     AppendOrigin, AppendOutcome, ControlRecordType, DataBatch, ProducerStateManager, TxnMarker as EndTxnMarker,
 };
 use crate::sim::protocol::ProduceBatch;
-use crate::sim::record::{batch_size, ControlType, Record, RecordBatch, NO_PRODUCER_ID};
+use crate::sim::record::{
+    batch_size, batch_size_with_base, marker_record, ControlType, Record, RecordBatch, NO_PRODUCER_ID,
+};
 use crate::sim::trace::RecordRef;
 use crate::sim::types::{Epoch, Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
@@ -299,7 +301,9 @@ impl Log {
                 self.aborted.push(AbortedTxn { producer_id, first_offset: t.first_offset, last_offset: t.last_offset });
             }
         }
-        let records = vec![Record { offset_delta: 0, timestamp: now_ms, key: None, value: None, headers: vec![] }];
+        // The control record Kafka writes (`MemoryRecords.withEndTransactionMarker`): its key is
+        // the control type, its value the marker with the coordinator epoch.
+        let records = vec![marker_record(control, coordinator_epoch, now_ms)];
         let batch = Rc::new(RecordBatch {
             base_offset: base,
             last_offset: base,
@@ -767,6 +771,10 @@ impl Log {
                 nb.records = Rc::new(records);
                 if has_tombstone && nb.delete_horizon_ms.is_none() {
                     nb.delete_horizon_ms = Some(now_ms + cfg.delete_retention_ms);
+                }
+                if let Some(h) = nb.delete_horizon_ms {
+                    // The horizon becomes the batch's base timestamp (`MemoryRecordsBuilder`).
+                    nb.size_bytes = batch_size_with_base(&nb.records, h);
                 }
                 kept.push(Rc::new(nb));
             }

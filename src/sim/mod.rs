@@ -26,6 +26,7 @@ pub mod protocol;
 pub mod record;
 pub mod rng;
 pub mod scenarios;
+pub mod segment_files;
 pub(crate) mod sort;
 pub mod time;
 pub mod trace;

@@ -268,6 +268,40 @@ pub(crate) fn batch_size(records: &[Record]) -> u32 {
     RECORD_BATCH_OVERHEAD + records.iter().map(|r| record_size(r.offset_delta, r.timestamp - first_ts, r)).sum::<u32>()
 }
 
+/// The bytes of a control record's key (`ControlRecordType.recordKey`: version 0, type) and
+/// value (`EndTransactionMarker.serializeValue`: version 0, coordinator epoch).
+pub(crate) fn control_key(control: ControlType) -> [u8; 4] {
+    let t: i16 = match control {
+        ControlType::Abort => 0,
+        ControlType::Commit => 1,
+    };
+    let [a, b] = t.to_be_bytes();
+    [0, 0, a, b]
+}
+
+/// A marker record's value: version 0 and the coordinator epoch.
+pub(crate) fn control_value(coordinator_epoch: i32) -> [u8; 6] {
+    let e = coordinator_epoch.to_be_bytes();
+    [0, 0, e[0], e[1], e[2], e[3]]
+}
+
+/// The size of a v2 batch whose base timestamp is `base_ts` (the cleaner's delete horizon, which
+/// `MemoryRecordsBuilder` then writes as the base timestamp: the records' deltas are relative to it).
+pub(crate) fn batch_size_with_base(records: &[Record], base_ts: i64) -> u32 {
+    RECORD_BATCH_OVERHEAD + records.iter().map(|r| record_size(r.offset_delta, r.timestamp - base_ts, r)).sum::<u32>()
+}
+
+/// The one record of an end-transaction marker batch (`MemoryRecordsBuilder.appendEndTxnMarker`).
+pub(crate) fn marker_record(control: ControlType, coordinator_epoch: i32, timestamp: i64) -> Record {
+    Record {
+        offset_delta: 0,
+        timestamp,
+        key: Some(Rc::from(&control_key(control)[..])),
+        value: Some(Rc::from(&control_value(coordinator_epoch)[..])),
+        headers: vec![],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

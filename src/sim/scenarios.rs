@@ -77,6 +77,9 @@ use std::collections::BTreeMap;
 /// `group.consumer.migration.policy` allows; a share group's id is refused to classic and
 /// consumer-protocol members. Such a log behaved differently before (the new member was
 /// refused); the reference trace is unchanged.
+/// Version 9: an end-transaction marker's record carries its control key and value
+/// (`MemoryRecords.withEndTransactionMarker`: a 78-byte batch, 68 before), and a batch the
+/// cleaner gives a delete horizon is sized with it as its base timestamp (`MemoryRecordsBuilder`).
 pub const REFERENCE_TRACE_HASH: u64 = 0xb68b_e273_6544_6a38;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

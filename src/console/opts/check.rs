@@ -31,6 +31,8 @@ pub(crate) fn check(tool: Tool, spec: &ToolSpec, p: &ParsedOpts) -> Result<Outpu
         Tool::Groups => check_groups(spec, p),
         Tool::ConsoleShareConsumer => check_console_share_consumer(spec, p),
         Tool::ShareGroups => check_share_groups(spec, p),
+        Tool::DumpLog => check_dump_log(spec, p),
+        Tool::LogDirs => check_log_dirs(spec, p),
         Tool::ProducerPerfTest | Tool::MetadataQuorum => Ok(Output::new()),
     }
 }
@@ -935,6 +937,29 @@ fn check_share_groups(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output>
         return Err(usage(
             "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets.",
         ));
+    }
+    Ok(Output::new())
+}
+
+// ---------------------------------------------------------------------------
+// kafka-dump-log (`DumpLogSegments.DumpLogSegmentsOptions.checkArgs`) and kafka-log-dirs
+// (`LogDirsCommand.LogDirsCommandOptions`)
+// ---------------------------------------------------------------------------
+
+fn check_dump_log(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
+    if !p.has("files") {
+        return Err(usage_error(spec, &missing_required("files")));
+    }
+    types(spec, p)?;
+    Ok(Output::new())
+}
+
+fn check_log_dirs(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
+    // `CommandLineUtils.checkRequiredArgs(parser, options, bootstrapServerOpt, describeOpt)`.
+    for required in ["bootstrap-server", "describe"] {
+        if !p.has(required) {
+            return Err(usage_error(spec, &missing_required(required)));
+        }
     }
     Ok(Output::new())
 }

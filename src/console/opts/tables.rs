@@ -526,3 +526,44 @@ pub(crate) static SHARE_GROUPS: ToolSpec = ToolSpec {
         O::flag("verbose", "Provide additional information, if any, when describing the group. This option may be used with the --describe option only.").available_if(&["describe"]),
     ],
 };
+
+/// `kafka-dump-log` (`DumpLogSegments.DumpLogSegmentsOptions`). Parsed in the options'
+/// constructor outside any `try`, so a parse error escapes `main`.
+pub(crate) static DUMP_LOG: ToolSpec = ToolSpec {
+    tool: Tool::DumpLog,
+    description_help: "This tool helps to parse a log file and dump its contents to the console, useful for debugging a seemingly corrupt log segment.",
+    description_noargs: "This tool helps to parse a log file and dump its contents to the console, useful for debugging a seemingly corrupt log segment.",
+    parse_errors: ParseErrorStyle::UncaughtJvm,
+    options: &[
+        O::flag("cluster-metadata-decoder", "If set, log data will be parsed as cluster metadata records."),
+        O::flag("deep-iteration", "If set, uses deep instead of shallow iteration. Automatically set if print-data-log is enabled."),
+        O::req("files", "file1, file2, ...", T::String, "REQUIRED: The comma separated list of data and index log files to be dumped."),
+        O::flag("index-sanity-check", "If set, just checks the index sanity without printing its content. This is the same check that is executed on broker startup to determine if an index needs rebuilding or not."),
+        O::opt("key-decoder-class", "", T::String, "If set, used to deserialize the keys. This class should implement org.apache.kafka.tools.api.Decoder trait. Custom jar should be available in kafka/libs directory.").with_default("org.apache.kafka.tools.api.StringDecoder"),
+        O::req("max-bytes", "size", T::Integer, "Limit the amount of total batches read in bytes avoiding reading the whole .log file(s).").with_default("2147483647"),
+        O::req("max-message-size", "size", T::Integer, "Size of largest message.").with_default("5242880"),
+        O::flag("offsets-decoder", "If set, log data will be parsed as offset data from the __consumer_offsets topic."),
+        O::flag("print-data-log", "If set, printing the messages content when dumping data logs. Automatically set if any decoder option is specified."),
+        O::flag("remote-log-metadata-decoder", "If set, log data will be parsed as TopicBasedRemoteLogMetadataManager (RLMM) metadata records. Instead, the value-decoder-class option can be used if a custom RLMM implementation is configured."),
+        O::flag("share-group-state-decoder", "If set, log data will be parsed as share group state data from the __share_group_state topic."),
+        O::flag("skip-record-metadata", "Skip metadata when printing records. This flag also skips control records."),
+        O::flag("transaction-log-decoder", "If set, log data will be parsed as transaction metadata from the __transaction_state topic."),
+        O::opt("value-decoder-class", "", T::String, "If set, used to deserialize the messages. This class should implement org.apache.kafka.tools.api.Decoder trait. Custom jar should be available in kafka/libs directory.").with_default("org.apache.kafka.tools.api.StringDecoder"),
+        O::flag("verify-index-only", "If set, just verify the index log without printing its content."),
+    ],
+};
+
+/// `kafka-log-dirs` (`LogDirsCommand.LogDirsCommandOptions`).
+pub(crate) static LOG_DIRS: ToolSpec = ToolSpec {
+    tool: Tool::LogDirs,
+    description_help: "This tool helps to query log directory usage on the specified brokers.",
+    description_noargs: "This tool helps to query log directory usage on the specified brokers.",
+    parse_errors: ParseErrorStyle::MessageAndStackTrace,
+    options: &[
+        O::req("bootstrap-server", "The server(s) to use for bootstrapping", T::String, "REQUIRED: the server(s) to use for bootstrapping"),
+        O::req("broker-list", "Broker list", T::String, "The list of brokers to be queried in the form \"0,1,2\". All brokers in the cluster will be queried if no broker list is specified").with_default(""),
+        O::req("command-config", "Admin client property file", T::String, "Property file containing configs to be passed to Admin Client."),
+        O::flag("describe", "Describe the specified log directories on the specified brokers."),
+        O::req("topic-list", "Topic list", T::String, "The list of topics to be queried in the form \"topic1,topic2,topic3\". All topics will be queried if no topic list is specified").with_default(""),
+    ],
+};

@@ -14,9 +14,11 @@ pub(crate) mod console_producer;
 pub(crate) mod console_share_consumer;
 pub(crate) mod consumer_groups;
 pub(crate) mod consumer_perf;
+pub(crate) mod dump_log;
 pub(crate) mod get_offsets;
 pub(crate) mod groups;
 pub(crate) mod leader_election;
+pub(crate) mod log_dirs;
 pub(crate) mod metadata_quorum;
 pub(crate) mod perf_test;
 pub(crate) mod reassign;
@@ -92,6 +94,8 @@ pub(crate) const TOOLS: &[(Tool, Option<ToolFn>)] = &[
     (Tool::Groups, Some(groups::run)),
     (Tool::ConsoleShareConsumer, Some(console_share_consumer::run)),
     (Tool::ShareGroups, Some(share_groups::run)),
+    (Tool::DumpLog, Some(dump_log::run)),
+    (Tool::LogDirs, Some(log_dirs::run)),
 ];
 
 /// A tool's result after what it printed while checking its options (deprecation notices):

@@ -50,7 +50,17 @@ public final class Recorder {
         Map.entry("kafka-broker-api-versions", "org.apache.kafka.tools.BrokerApiVersionsCommand"),
         Map.entry("kafka-producer-perf-test", "org.apache.kafka.tools.ProducerPerformance"),
         Map.entry("kafka-consumer-perf-test", "org.apache.kafka.tools.ConsumerPerformance"),
-        Map.entry("kafka-groups", "org.apache.kafka.tools.GroupsCommand")));
+        Map.entry("kafka-groups", "org.apache.kafka.tools.GroupsCommand"),
+        Map.entry("kafka-dump-log", "org.apache.kafka.tools.DumpLogSegments"),
+        Map.entry("kafka-log-dirs", "org.apache.kafka.tools.LogDirsCommand")));
+
+    /**
+     * The log directory of Kafka's quick-start {@code config/server.properties} and of the
+     * {@code apache/kafka} image, which Brokerlab gives every broker. In a scenario a path under it
+     * names broker 1's data directory (Brokerlab's console, like its real-Kafka export, runs on
+     * broker 1), and the two tools that print log directories print every broker's as this path.
+     */
+    static final String LOG_DIR = "/tmp/kraft-combined-logs";
 
     /**
      * MirrorMaker 2's dedicated mode, as {@code bin/connect-mirror-maker.sh} runs it. It runs until
@@ -200,7 +210,15 @@ public final class Recorder {
         String tool = TOOLS.get(prog);
         if (tool != null) {
             byte[] stdin = stdinOf(c);
+            boolean logDirs = prog.equals("kafka-dump-log") || prog.equals("kafka-log-dirs");
+            if (logDirs) {
+                args = args.stream().map(a -> a.replace(LOG_DIR, cluster.dataDir(1).toAbsolutePath().toString())).toList();
+            }
             ToolRunner.Result r = tools.run(tool, args, stdin, TOOL_TIMEOUT_SECONDS);
+            if (logDirs) {
+                r = new ToolRunner.Result(r.lines().stream().map(l -> new ToolRunner.Line(l.stderr(), asLogDir(l.text(), cluster))).toList(),
+                    r.exitCode(), r.timedOut());
+            }
             if (r.timedOut()) {
                 throw new ScenarioException("`" + firstLine(step.command) + "` ran longer than " + TOOL_TIMEOUT_SECONDS + " s");
             }
@@ -288,6 +306,14 @@ public final class Recorder {
             default -> throw new ScenarioException("`" + firstLine(step.command) + "` cannot be reproduced on a real cluster: a scenario runs Kafka's tools ("
                 + String.join(", ", TOOLS.keySet()) + "), broker kill|stop|start N, controller kill|start 1001, sleep, describe partition, cat, ls, rm, echo, printf and seq");
         }
+    }
+
+    /** Each broker's data directory in {@code text} as {@link #LOG_DIR}. */
+    private static String asLogDir(String text, Cluster cluster) {
+        for (int b : Cluster.BROKERS) {
+            text = text.replace(cluster.dataDir(b).toAbsolutePath().toString(), LOG_DIR);
+        }
+        return text;
     }
 
     /**
