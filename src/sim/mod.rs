@@ -21,6 +21,7 @@ pub(crate) mod node;
 pub mod partitioner;
 pub mod placement;
 pub(crate) mod producer_state;
+pub mod quota;
 pub mod protocol;
 pub mod record;
 pub mod rng;
