@@ -285,3 +285,89 @@ pub(crate) fn metrics(sim: &Sim) -> Vec<MetricRow> {
 pub(crate) fn metric_value(sim: &Sim, name: &str, scope: Option<&str>) -> Option<i64> {
     metrics(sim).into_iter().find(|r| r.name == name && scope.is_none_or(|s| r.scope == s)).and_then(|r| r.value)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenarios::create_topic;
+    use crate::sim::world::ClusterConfig;
+
+    fn value(sim: &Sim, name: &str, scope: &str) -> Option<i64> {
+        metric_value(sim, name, Some(scope))
+    }
+
+    // ReplicaManager.UnderReplicatedPartitions and IsrShrinksPerSec rise on the leader when a
+    // follower dies; ControllerMetadataMetrics.OfflinePartitionsCount when the last replica does;
+    // QuorumControllerMetrics.ActiveControllerCount is 1 on the active controller.
+    #[test]
+    fn a_kill_raises_under_replicated_then_offline_partitions() {
+        let mut sim = Sim::new(3, ClusterConfig::default()).unwrap();
+        sim.boot().unwrap();
+        assert!(create_topic(&mut sim, "orders", 3, 3, &[]));
+        sim.run_for_ms(2000);
+        for b in 1..=3 {
+            assert_eq!(value(&sim, "UnderReplicatedPartitions", &format!("broker {b}")), Some(0));
+        }
+        assert_eq!(value(&sim, "ActiveControllerCount", "controller 1001"), Some(1));
+        assert_eq!(value(&sim, "OfflinePartitionsCount", "controller 1001"), Some(0));
+        sim.kill_broker(3).unwrap();
+        sim.run_for_ms(15_000);
+        let under: i64 = (1..=2).filter_map(|b| value(&sim, "UnderReplicatedPartitions", &format!("broker {b}"))).sum();
+        assert_eq!(under, 3, "every partition lost a replica");
+        let shrinks: i64 = (1..=2).filter_map(|b| value(&sim, "IsrShrinksPerSec", &format!("broker {b}"))).sum();
+        assert!(shrinks > 0, "the ISR shrank in the last minute");
+        assert!(metrics(&sim).iter().any(|r| r.scope == "broker 3" && r.value.is_none()), "a dead broker has no metrics");
+        sim.kill_broker(2).unwrap();
+        sim.kill_broker(1).unwrap();
+        sim.run_for_ms(15_000);
+        assert_eq!(value(&sim, "OfflinePartitionsCount", "controller 1001"), Some(3));
+    }
+
+    // BrokerTopicMetrics request meters and the modelled RequestHandlerAvgIdlePercent move with
+    // produced load; a client quota shows as the producer's produce-throttle-time-max.
+    #[test]
+    fn load_moves_request_rates_and_a_quota_shows_as_throttle_time() {
+        use crate::sim::protocol::{ControllerRequest, Request};
+        use crate::sim::quota::{QuotaEntity, QuotaName};
+        let mut sim = Sim::new(4, ClusterConfig::default()).unwrap();
+        sim.boot().unwrap();
+        assert!(create_topic(&mut sim, "orders", 1, 1, &[]));
+        sim.run_for_ms(2000);
+        let leader = sim.leader_of(&crate::sim::types::TopicPartition::new("orders", 0)).unwrap();
+        let scope = format!("broker {leader}");
+        assert_eq!(value(&sim, "RequestHandlerAvgIdlePercent", &scope), Some(100));
+        let cfg = crate::sim::client::config::ProducerConfig::parse(
+            &[("client.id".to_string(), "shop".to_string())].into_iter().collect(),
+        )
+        .unwrap();
+        let p = sim.create_producer("shop", "localhost:9092", cfg);
+        let w = crate::sim::client::producer::Workload {
+            topic: "orders".into(),
+            rate_per_sec: 500,
+            keys: Vec::new(),
+            value_prefix: "value-".into(),
+            max_records: None,
+            sent: 0,
+            next_at: sim.now(),
+        };
+        sim.set_producer_workload(p, Some(w)).unwrap();
+        sim.run_for_ms(10_000);
+        assert!(value(&sim, "TotalProduceRequestsPerSec", &scope).unwrap() > 0);
+        assert!(value(&sim, "BytesInPerSec", &scope).unwrap() > 0);
+        assert_eq!(value(&sim, "produce-throttle-time-max", "client shop"), Some(0));
+        let admin = sim.create_admin("admin", "localhost:9092");
+        let entity = QuotaEntity { user: None, client_id: Some(QuotaName::Named("shop".into())) };
+        let call = crate::sim::client::admin::Call::new(
+            "alterClientQuotas",
+            crate::sim::client::admin::Target::Any,
+            Request::Controller(ControllerRequest::AlterClientQuotas {
+                entity,
+                ops: vec![("producer_byte_rate".into(), Some(256f64.to_bits()))],
+            }),
+        );
+        sim.admin_run(admin, vec![call], None);
+        sim.run_for_ms(10_000);
+        assert!(value(&sim, "produce-throttle-time-max", "client shop").unwrap() > 0);
+        assert!(value(&sim, "produce-byte-rate", &scope).is_some());
+    }
+}
