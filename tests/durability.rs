@@ -96,7 +96,7 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // convertToClassicGroup, group.consumer.migration.policy): a consumer-protocol member joining
     // a classic group with members was refused before; a classic or consumer-protocol member
     // joining a share group's id is refused. The reference trace is unchanged.)
-    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (8, 0xb68b_e273_6544_6a38));
+    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (9, 0xb68b_e273_6544_6a38));
 }
 
 #[test]

@@ -77,6 +77,9 @@ use std::collections::BTreeMap;
 /// `group.consumer.migration.policy` allows; a share group's id is refused to classic and
 /// consumer-protocol members. Such a log behaved differently before (the new member was
 /// refused); the reference trace is unchanged.
+/// Version 9: client quotas (`kafka-configs --entity-type users|clients`, `ClientQuotaRecord`):
+/// a log that sets a byte-rate quota now throttles the client (KIP-219) where the command failed
+/// before; `ApiVersions` carries the client id.
 pub const REFERENCE_TRACE_HASH: u64 = 0xb68b_e273_6544_6a38;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.
