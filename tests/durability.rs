@@ -96,6 +96,8 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // convertToClassicGroup, group.consumer.migration.policy): a consumer-protocol member joining
     // a classic group with members was refused before; a classic or consumer-protocol member
     // joining a share group's id is refused. The reference trace is unchanged.)
+    // Version 9: client quotas (ClientQuotaRecord, ClientQuotaManager, KIP-219 throttling): a log
+    // that sets a quota with kafka-configs --entity-type users|clients failed before.
     assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (9, 0xb68b_e273_6544_6a38));
 }
 
