@@ -580,7 +580,12 @@ impl Goal {
             }
             "metric" => {
                 arity(5, "metric NAME NODE OP N")?;
-                Goal::Metric { name: w[1].to_string(), node: w[2].to_string(), op: parse_op(w[3])?, n: parse_int(w[4])? }
+                Goal::Metric {
+                    name: w[1].to_string(),
+                    node: w[2].to_string(),
+                    op: parse_op(w[3])?,
+                    n: parse_int(w[4])?,
+                }
             }
             "ran" => {
                 if w.len() < 2 {

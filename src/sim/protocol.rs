@@ -143,17 +143,37 @@ pub(crate) struct ReplicaProgress {
 /// Requests the controller handles (directly, or forwarded by a broker in an Envelope).
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub enum ControllerRequest {
-    CreateTopics { topics: Vec<NewTopic>, validate_only: bool },
-    DeleteTopics { names: Vec<String> },
-    CreatePartitions { topic: String, count: i32, assignment: Option<Vec<Vec<BrokerId>>> },
-    AlterConfigs { resource: ConfigResource, ops: Vec<AlterOp> },
-    ElectLeaders { election: ElectionType, partitions: Option<Vec<TopicPartition>> },
-    AlterReassignments { moves: Vec<(TopicPartition, Option<Vec<BrokerId>>)> },
+    CreateTopics {
+        topics: Vec<NewTopic>,
+        validate_only: bool,
+    },
+    DeleteTopics {
+        names: Vec<String>,
+    },
+    CreatePartitions {
+        topic: String,
+        count: i32,
+        assignment: Option<Vec<Vec<BrokerId>>>,
+    },
+    AlterConfigs {
+        resource: ConfigResource,
+        ops: Vec<AlterOp>,
+    },
+    ElectLeaders {
+        election: ElectionType,
+        partitions: Option<Vec<TopicPartition>>,
+    },
+    AlterReassignments {
+        moves: Vec<(TopicPartition, Option<Vec<BrokerId>>)>,
+    },
     ListReassignments,
     DescribeQuorum,
     /// `AlterClientQuotas` (KIP-546) for one entity: each key set (the bits of a `double`) or
     /// removed (`None`).
-    AlterClientQuotas { entity: QuotaEntity, ops: Vec<(String, Option<u64>)> },
+    AlterClientQuotas {
+        entity: QuotaEntity,
+        ops: Vec<(String, Option<u64>)>,
+    },
 }
 
 /// A created topic: its id, partition count and replication factor.

@@ -171,11 +171,7 @@ pub(crate) fn describe_order(found: Vec<(QuotaEntity, Vec<(String, u64)>)>) -> V
             for (k, _) in values {
                 vs.insert(k.clone(), java_string_hash(k));
             }
-            let values = vs
-                .order()
-                .into_iter()
-                .filter_map(|k| values.iter().find(|(n, _)| *n == k).cloned())
-                .collect();
+            let values = vs.order().into_iter().filter_map(|k| values.iter().find(|(n, _)| *n == k).cloned()).collect();
             out.push((e, values));
         }
     }
@@ -333,7 +329,10 @@ pub(crate) fn quota_for(image: &QuotaImage, key: &str, user: &str, client_id: &s
                 .iter()
                 .find(|(e, _, _)| image.get(e).is_some_and(|m| m.contains_key(key)))
                 .map(|(_, u, c)| {
-                    (if *u { user.to_string() } else { String::new() }, if *c { client_id.to_string() } else { String::new() })
+                    (
+                        if *u { user.to_string() } else { String::new() },
+                        if *c { client_id.to_string() } else { String::new() },
+                    )
                 })
                 .unwrap_or((String::new(), client_id.to_string()))
         }
@@ -529,12 +528,21 @@ mod tests {
             (client("app1"), PRODUCER_BYTE_RATE, 100.0),
             (QuotaEntity { user: None, client_id: Some(QuotaName::Default) }, PRODUCER_BYTE_RATE, 50.0),
         ]);
-        assert_eq!(quota_for(&img, PRODUCER_BYTE_RATE, "ANONYMOUS", "app1"), Some(((String::new(), "app1".into()), 100)));
-        assert_eq!(quota_for(&img, PRODUCER_BYTE_RATE, "ANONYMOUS", "other"), Some(((String::new(), "other".into()), 50)));
+        assert_eq!(
+            quota_for(&img, PRODUCER_BYTE_RATE, "ANONYMOUS", "app1"),
+            Some(((String::new(), "app1".into()), 100))
+        );
+        assert_eq!(
+            quota_for(&img, PRODUCER_BYTE_RATE, "ANONYMOUS", "other"),
+            Some(((String::new(), "other".into()), 50))
+        );
         assert_eq!(quota_for(&img, CONSUMER_BYTE_RATE, "ANONYMOUS", "app1"), None);
         // A user quota and a client quota both set: the walk of quotaMetricTags.
         let user = QuotaEntity { user: Some(QuotaName::Named("ANONYMOUS".into())), client_id: None };
         let img = image(&[(client("app1"), PRODUCER_BYTE_RATE, 100.0), (user, PRODUCER_BYTE_RATE, 70.0)]);
-        assert_eq!(quota_for(&img, PRODUCER_BYTE_RATE, "ANONYMOUS", "app1"), Some((("ANONYMOUS".into(), String::new()), 70)));
+        assert_eq!(
+            quota_for(&img, PRODUCER_BYTE_RATE, "ANONYMOUS", "app1"),
+            Some((("ANONYMOUS".into(), String::new()), 70))
+        );
     }
 }

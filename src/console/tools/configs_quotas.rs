@@ -54,11 +54,9 @@ fn describe_quotas(
 ) -> Result<Vec<(QuotaEntity, Vec<(String, u64)>)>, Output> {
     match admin.call(ctx, "describeClientQuotas", Target::Any, Request::DescribeClientQuotas { filter: f }) {
         Ok(Response::DescribeClientQuotas(Ok(v))) => Ok(describe_order(v)),
-        Ok(Response::DescribeClientQuotas(Err(e))) => Err(command_failed(
-            args,
-            EXECUTION_EXCEPTION,
-            &format!("{}: {}", error_class(e.error), e.text()),
-        )),
+        Ok(Response::DescribeClientQuotas(Err(e))) => {
+            Err(command_failed(args, EXECUTION_EXCEPTION, &format!("{}: {}", error_class(e.error), e.text())))
+        }
         Ok(_) => Err(command_failed(args, EXECUTION_EXCEPTION, "unexpected answer")),
         Err(m) => Err(command_failed(
             args,
@@ -69,7 +67,13 @@ fn describe_quotas(
 }
 
 /// `--describe` of users and/or clients.
-pub(crate) fn describe(ctx: &mut Ctx, admin: &AdminConn, args: &[String], types: &[String], names: &[String]) -> Output {
+pub(crate) fn describe(
+    ctx: &mut Ctx,
+    admin: &AdminConn,
+    args: &[String],
+    types: &[String],
+    names: &[String],
+) -> Output {
     let f = match filter(types, names) {
         Ok(f) => f,
         Err(m) => return arg_error(&m),
@@ -221,10 +225,8 @@ pub(crate) fn alter(
             command_failed(args, EXECUTION_EXCEPTION, &format!("{}: {}", error_class(e.error), e.text()))
         }
         Ok(_) => command_failed(args, EXECUTION_EXCEPTION, "unexpected answer"),
-        Err(m) => command_failed(
-            args,
-            EXECUTION_EXCEPTION,
-            &format!("org.apache.kafka.common.errors.TimeoutException: {m}"),
-        ),
+        Err(m) => {
+            command_failed(args, EXECUTION_EXCEPTION, &format!("org.apache.kafka.common.errors.TimeoutException: {m}"))
+        }
     }
 }

@@ -668,7 +668,10 @@ impl ClientMetadata {
             .nodes
             .iter()
             .filter(|(_, c)| {
-                c.state == ConnState::Ready && !c.queued.is_empty() && c.throttle_until > SimTime::ZERO && c.throttle_until <= now
+                c.state == ConnState::Ready
+                    && !c.queued.is_empty()
+                    && c.throttle_until > SimTime::ZERO
+                    && c.throttle_until <= now
             })
             .map(|(k, _)| *k)
             .collect();

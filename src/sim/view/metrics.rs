@@ -104,14 +104,33 @@ pub(crate) fn metrics(sim: &Sim) -> Vec<MetricRow> {
                 }
             }
         }
-        rows.push(row(&scope, "UnderReplicatedPartitions", rm("UnderReplicatedPartitions"), Some(under), MetricUnit::Count));
+        rows.push(row(
+            &scope,
+            "UnderReplicatedPartitions",
+            rm("UnderReplicatedPartitions"),
+            Some(under),
+            MetricUnit::Count,
+        ));
         rows.push(row(&scope, "LeaderCount", rm("LeaderCount"), Some(leaders), MetricUnit::Count));
         rows.push(row(&scope, "PartitionCount", rm("PartitionCount"), Some(partitions), MetricUnit::Count));
-        let shrinks = recent.iter().filter(|k| matches!(k, TraceKind::IsrShrunk { leader, .. } if leader == id)).count();
+        let shrinks =
+            recent.iter().filter(|k| matches!(k, TraceKind::IsrShrunk { leader, .. } if leader == id)).count();
         let expands =
             recent.iter().filter(|k| matches!(k, TraceKind::IsrExpanded { leader, .. } if leader == id)).count();
-        rows.push(row(&scope, "IsrShrinksPerSec", rm("IsrShrinksPerSec"), per_sec(shrinks as u64), MetricUnit::PerSecMilli));
-        rows.push(row(&scope, "IsrExpandsPerSec", rm("IsrExpandsPerSec"), per_sec(expands as u64), MetricUnit::PerSecMilli));
+        rows.push(row(
+            &scope,
+            "IsrShrinksPerSec",
+            rm("IsrShrinksPerSec"),
+            per_sec(shrinks as u64),
+            MetricUnit::PerSecMilli,
+        ));
+        rows.push(row(
+            &scope,
+            "IsrExpandsPerSec",
+            rm("IsrExpandsPerSec"),
+            per_sec(expands as u64),
+            MetricUnit::PerSecMilli,
+        ));
         // The request handler pool, modelled from the work the broker did.
         let busy: u64 = p.work.window(now_ms, IDLE_WINDOW_S).map(|w| w.busy_us).sum();
         let capacity = IO_THREADS * IDLE_WINDOW_S * 1_000_000;
@@ -191,7 +210,13 @@ pub(crate) fn metrics(sim: &Sim) -> Vec<MetricRow> {
         };
         let active = c.is_active();
         let kc = |n: &str| format!("kafka.controller:type=KafkaController,name={n}");
-        rows.push(row(&scope, "ActiveControllerCount", kc("ActiveControllerCount"), Some(i64::from(active)), MetricUnit::Count));
+        rows.push(row(
+            &scope,
+            "ActiveControllerCount",
+            kc("ActiveControllerCount"),
+            Some(i64::from(active)),
+            MetricUnit::Count,
+        ));
         // ControllerMetadataMetrics are kept by every controller from its image; only the
         // active one's are current.
         let mut offline = 0;
@@ -208,7 +233,13 @@ pub(crate) fn metrics(sim: &Sim) -> Vec<MetricRow> {
                 }
             }
         }
-        rows.push(row(&scope, "OfflinePartitionsCount", kc("OfflinePartitionsCount"), Some(offline), MetricUnit::Count));
+        rows.push(row(
+            &scope,
+            "OfflinePartitionsCount",
+            kc("OfflinePartitionsCount"),
+            Some(offline),
+            MetricUnit::Count,
+        ));
         rows.push(row(
             &scope,
             "PreferredReplicaImbalanceCount",
@@ -233,9 +264,9 @@ pub(crate) fn metrics(sim: &Sim) -> Vec<MetricRow> {
             ));
             let elections = recent
                 .iter()
-                .filter(|k| {
-                    matches!(k, TraceKind::LeaderElected { reason, .. } if *reason != ElectionReason::NewPartition)
-                })
+                .filter(
+                    |k| matches!(k, TraceKind::LeaderElected { reason, .. } if *reason != ElectionReason::NewPartition),
+                )
                 .count();
             rows.push(row(
                 &scope,
@@ -261,7 +292,10 @@ pub(crate) fn metrics(sim: &Sim) -> Vec<MetricRow> {
             rows.push(row(
                 &scope,
                 &name,
-                format!("kafka.{}:type={group},client-id={client_id} ({name})", if prefix == "produce" { "producer" } else { "consumer" }),
+                format!(
+                    "kafka.{}:type={group},client-id={client_id} ({name})",
+                    if prefix == "produce" { "producer" } else { "consumer" }
+                ),
                 v,
                 MetricUnit::Ms,
             ));
@@ -316,7 +350,10 @@ mod tests {
         assert_eq!(under, 3, "every partition lost a replica");
         let shrinks: i64 = (1..=2).filter_map(|b| value(&sim, "IsrShrinksPerSec", &format!("broker {b}"))).sum();
         assert!(shrinks > 0, "the ISR shrank in the last minute");
-        assert!(metrics(&sim).iter().any(|r| r.scope == "broker 3" && r.value.is_none()), "a dead broker has no metrics");
+        assert!(
+            metrics(&sim).iter().any(|r| r.scope == "broker 3" && r.value.is_none()),
+            "a dead broker has no metrics"
+        );
         sim.kill_broker(2).unwrap();
         sim.kill_broker(1).unwrap();
         sim.run_for_ms(15_000);
