@@ -518,8 +518,10 @@ mod tests {
         assert_eq!(throttle_ms(5_000, 10_000, 1000), 0);
         // Samples older than samples * window are purged.
         assert_eq!(s.total(11_000), 0);
-        // Math.round: 0.5 ms rounds up.
-        assert_eq!(throttle_ms(10_001, 10_000, 2000), 1);
+        // 1 byte over a 10 s window at 1000 B/s: (1000.1 - 1000) / 1000 * 10000 = 1 ms.
+        assert_eq!(throttle_ms(10_001, 10_000, 1000), 1);
+        // Math.round: 1.5 ms rounds up to 2 (2000 B/s bound, 3 bytes over).
+        assert_eq!(throttle_ms(20_003, 10_000, 2000), 2);
     }
 
     #[test]
