@@ -54,6 +54,7 @@ pub const SIM_COMMANDS: &[(&str, &str, &str)] = &[
     ("producer", "producer start <name> --topic <t> [--rate 10/s] [--keys a,b,c] [--value-prefix v] [--max N] [--producer-property k=v]... | rate <name> <n>/s | pause|resume|stop|crash <name> | txn <name> begin|commit|abort", "run a steady producer application in the background"),
     ("consumer", "consumer start <name> --group <g> --topic <t> [--protocol classic|consumer] [--assignor range|roundrobin|sticky|cooperative-sticky|uniform] [--processing 20ms] [--commit auto|sync|before-processing|none] [--isolation read_committed] [--instance-id <id>] [--offset-reset earliest|latest|none] [--consumer-property k=v]... [--share [--ack accept|release|reject]] | list | pause|resume|stop|crash <name> | slow <name> <per-record>", "run a consumer application in a group in the background"),
     ("clients", "clients", "list the client processes (producers, consumers, admin clients)"),
+    ("metrics", "metrics [<node>] [<metric>] [--mbean]", "operators' metrics by Kafka's names: under-replicated and offline partitions, request rates, idle handlers, throttle times, lag"),
     ("sleep", "sleep <duration>", "let simulated time pass, e.g. sleep 5s, sleep 500ms, sleep 2m"),
     ("time", "time", "show the simulated time"),
     ("seed", "seed", "show the seed of this cluster"),
@@ -87,6 +88,7 @@ fn command_help(name: &str) -> Option<String> {
         "sleep" => "  durations: 250us, 500ms, 5s, 2m, 1h (at most 1h per command)\n",
         "trace" => "  trace                    the last 20 events\n  trace --last 100         the last 100 events\n",
         "describe" => "  describe partition orders-0\n",
+        "metrics" => "  metrics                          every node's metrics\n  metrics broker-2                 one node's (broker-2, controller-1001, or a client's name)\n  metrics UnderReplicatedPartitions  one metric on every node\n  metrics broker-2 --mbean         with each metric's MBean name (kafka.server:type=ReplicaManager,...)\n  Meters (…PerSec) count the last minute of simulated time / 60; RequestHandlerAvgIdlePercent is modelled\n  (200 µs of a handler thread per request, +1 µs per KiB, over num.io.threads=8 for the last 10 s).\n",
         _ => "",
     };
     Some(format!("usage: {usage}\n{summary}\n{details}"))
@@ -218,6 +220,7 @@ impl Console {
         let arity = match program {
             "help" => expect_args(program, args, 1, &[], &[], "help [command]"),
             "clients" | "time" | "seed" => expect_args(program, args, 0, &[], &[], program),
+            "metrics" => expect_args(program, args, 2, &["--mbean"], &[], "metrics [<node>] [<metric>] [--mbean]"),
             "trace" => expect_args(program, args, 0, &[], &["--last"], "trace [--last N]"),
             "describe" => expect_args(program, args, 2, &[], &[], "describe partition <topic>-<partition>"),
             _ => Ok(()),
@@ -282,6 +285,7 @@ impl Console {
             "producer" => self.cmd_producer(args),
             "consumer" => self.cmd_consumer(args),
             "clients" => self.cmd_clients(),
+            "metrics" => self.cmd_metrics(args),
             "sleep" => self.cmd_sleep(args),
             "time" => {
                 let now = self.sim.now();
@@ -875,6 +879,52 @@ impl Console {
             return ok("no client processes are running");
         }
         ok(&table(&["NAME", "NODE", "KIND", "DETAILS"], &rows))
+    }
+
+    /// `metrics`: the metrics view ([`crate::sim::view::metrics`]) as a table.
+    fn cmd_metrics(&self, args: &[String]) -> Output {
+        let mbean = args.iter().any(|a| a == "--mbean");
+        let words: Vec<&String> = args.iter().filter(|a| *a != "--mbean").collect();
+        let rows = crate::sim::view::metrics::metrics(&self.sim);
+        // A node is written broker-1, controller-1001 or a client's name; anything else names a metric.
+        let scope_of = |w: &str| -> Option<String> {
+            if let Some(id) = w.strip_prefix("broker-") {
+                return Some(format!("broker {id}"));
+            }
+            if let Some(id) = w.strip_prefix("controller-") {
+                return Some(format!("controller {id}"));
+            }
+            rows.iter().any(|r| r.scope == format!("client {w}")).then(|| format!("client {w}"))
+        };
+        let mut scope = None;
+        let mut name = None;
+        for w in words {
+            match scope_of(w) {
+                Some(sc) if scope.is_none() => scope = Some(sc),
+                _ if name.is_none() => name = Some(w.clone()),
+                _ => return fail("usage: metrics [<node>] [<metric>] [--mbean]"),
+            }
+        }
+        let shown: Vec<Vec<String>> = rows
+            .iter()
+            .filter(|r| scope.as_ref().is_none_or(|s| &r.scope == s))
+            .filter(|r| name.as_ref().is_none_or(|n| &r.name == n))
+            .map(|r| {
+                let mut v = vec![r.scope.clone(), r.name.clone(), r.formatted()];
+                if mbean {
+                    v.push(r.mbean.clone());
+                }
+                v
+            })
+            .collect();
+        if shown.is_empty() {
+            return fail(&format!(
+                "no such metric or node: {} (nodes: broker-1, controller-1001, a client's name)",
+                args.join(" ")
+            ));
+        }
+        let headers: &[&str] = if mbean { &["NODE", "METRIC", "VALUE", "MBEAN"] } else { &["NODE", "METRIC", "VALUE"] };
+        ok(&table(headers, &shown))
     }
 
     fn cmd_sleep(&mut self, args: &[String]) -> Output {

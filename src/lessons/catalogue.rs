@@ -59,6 +59,8 @@ lessons![
     "38-share-groups.md",
     "39-poison-message.md",
     "44-segments-and-indexes.md",
+    "46-quotas-and-throttling.md",
+    "47-triage-from-metrics.md",
 ];
 
 /// (file name, contents) of every lesson file: the embedded ones, or with `lazy-lessons` those

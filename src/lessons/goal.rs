@@ -346,6 +346,9 @@ pub enum Goal {
     /// `acked C OP N` / `failed C OP N`: a producer client's acknowledged or failed records;
     /// `consumed C OP N`: records a consumer client received.
     ClientCount { client: String, what: ClientCount, op: Op, n: i64 },
+    /// `metric NAME NODE OP N`: an operator's metric of one node (`broker-1`, `controller-1001`,
+    /// a client's name), as the `metrics` command shows it (meters in thousandths per second).
+    Metric { name: String, node: String, op: Op, n: i64 },
     /// `event KIND [FILTER]`: it happened since the step began. The filter is a
     /// topic, topic-partition, group, broker id, client or error name, by kind.
     Event { kind: EventKind, filter: Option<String> },
@@ -359,6 +362,8 @@ pub enum ClientCount {
     Acked,
     Failed,
     Consumed,
+    /// Produce or fetch responses that came with a throttle time (client quotas, KIP-219).
+    Throttled,
 }
 
 /// A goal as written in a lesson: the predicate and the text shown to the learner.
@@ -411,7 +416,7 @@ fn parse_op(s: &str) -> Result<Op, String> {
 
 const KINDS: &str = "topic-exists, topic-absent, partitions, rf, topic-config, records, leader, offline, online, \
 preferred-leaders, in-isr, not-in-isr, in-elr, not-in-elr, replicas, epoch, isr, hw, leo, log-start, uncommitted, lso, unstable, segments, key-partitions, \
-broker, brokers, controller, group, share, acked, failed, consumed, event, ran";
+broker, brokers, controller, group, share, acked, failed, consumed, throttled, metric, event, ran";
 
 impl Goal {
     /// Parses a predicate (the part before `|`).
@@ -557,11 +562,12 @@ impl Goal {
                 }
                 Goal::Share { group: w[1].to_string(), tp, metric, op: parse_op(rest[0])?, n: parse_int(rest[1])? }
             }
-            "acked" | "failed" | "consumed" => {
+            "acked" | "failed" | "consumed" | "throttled" => {
                 arity(4, &format!("{kind} CLIENT OP N"))?;
                 let what = match *kind {
                     "acked" => ClientCount::Acked,
                     "failed" => ClientCount::Failed,
+                    "throttled" => ClientCount::Throttled,
                     _ => ClientCount::Consumed,
                 };
                 Goal::ClientCount { client: w[1].to_string(), what, op: parse_op(w[2])?, n: parse_int(w[3])? }
@@ -574,6 +580,15 @@ impl Goal {
                     format!("unknown event kind '{}' (one of: {})", w[1], EventKind::names().join(", "))
                 })?;
                 Goal::Event { kind, filter: w.get(2).map(|f| f.to_string()) }
+            }
+            "metric" => {
+                arity(5, "metric NAME NODE OP N")?;
+                Goal::Metric {
+                    name: w[1].to_string(),
+                    node: w[2].to_string(),
+                    op: parse_op(w[3])?,
+                    n: parse_int(w[4])?,
+                }
             }
             "ran" => {
                 if w.len() < 2 {
@@ -640,6 +655,7 @@ impl Goal {
                     ClientCount::Acked => "records acknowledged to",
                     ClientCount::Failed => "records failed for",
                     ClientCount::Consumed => "records received by",
+                    ClientCount::Throttled => "throttled responses to",
                 };
                 format!("The {m} {client} {} {n}", op.words())
             }
@@ -648,6 +664,7 @@ impl Goal {
                 None => capitalise(kind.words()),
             },
             Goal::Ran { words } => format!("You ran `{}`", words.join(" ")),
+            Goal::Metric { name, node, op, n } => format!("{name} on {node} {} {n}", op.words()),
         }
     }
 }
@@ -712,12 +729,14 @@ impl fmt::Display for Goal {
                     ClientCount::Acked => "acked",
                     ClientCount::Failed => "failed",
                     ClientCount::Consumed => "consumed",
+                    ClientCount::Throttled => "throttled",
                 };
                 write!(f, "{k} {client} {} {n}", op.symbol())
             }
             Goal::Event { kind, filter: Some(x) } => write!(f, "event {} {x}", kind.name()),
             Goal::Event { kind, filter: None } => write!(f, "event {}", kind.name()),
             Goal::Ran { words } => write!(f, "ran {}", words.join(" ")),
+            Goal::Metric { name, node, op, n } => write!(f, "metric {name} {node} {} {n}", op.symbol()),
         }
     }
 }
@@ -854,6 +873,16 @@ pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::
             };
             op.holds(v, *n)
         }
+        Goal::Metric { name, node, op, n } => {
+            let scope = if let Some(id) = node.strip_prefix("broker-") {
+                format!("broker {id}")
+            } else if let Some(id) = node.strip_prefix("controller-") {
+                format!("controller {id}")
+            } else {
+                format!("client {node}")
+            };
+            crate::sim::view::metrics::metric_value(sim, name, Some(&scope)).is_some_and(|v| op.holds(v, *n))
+        }
         Goal::ClientCount { client, what, op, n } => {
             let Some(id) = sim.client_by_name(client) else { return false };
             let Some(c) = sim.clients().get(&id) else { return false };
@@ -861,6 +890,7 @@ pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::
                 (crate::sim::client::ClientKind::Producer(p), ClientCount::Acked) => p.acked as i64,
                 (crate::sim::client::ClientKind::Producer(p), ClientCount::Failed) => p.failed as i64,
                 (crate::sim::client::ClientKind::Consumer(k), ClientCount::Consumed) => k.delivered_total as i64,
+                (_, ClientCount::Throttled) => c.meta().throttled_responses as i64,
                 _ => return false,
             };
             op.holds(v, *n)

@@ -16,8 +16,9 @@ use crate::sim::time::SimTime;
 use serde::{Deserialize, Serialize};
 
 /// Programs a lesson step always allows (they only look).
-pub(crate) const ALWAYS_ALLOWED: &[&str] =
-    &["help", "clear", "history", "ls", "cat", "echo", "time", "seed", "trace", "describe", "clients", "sleep"];
+pub(crate) const ALWAYS_ALLOWED: &[&str] = &[
+    "help", "clear", "history", "ls", "cat", "echo", "time", "seed", "trace", "describe", "clients", "metrics", "sleep",
+];
 
 /// One goal's live status, for the UI.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]

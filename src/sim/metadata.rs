@@ -5,6 +5,7 @@
 //! that it leads or follows a partition (KIP-631).
 
 use crate::sim::codec::Codec;
+use crate::sim::quota::{QuotaEntity, QuotaImage};
 use crate::sim::types::{BrokerEndpoint, BrokerId, ConfigResource, Epoch, Offset, PartitionId, TopicId, NO_LEADER};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -84,6 +85,13 @@ pub enum MetadataRecord {
         broker: BrokerId,
         next_block_start: i64,
     },
+    /// `ClientQuotaRecord` (KIP-546): sets (`value`: the bits of Kafka's `double`) or removes
+    /// one quota of one entity.
+    ClientQuota {
+        entity: QuotaEntity,
+        key: String,
+        value: Option<u64>,
+    },
     /// `NoOpRecord`: written by the active controller every `metadata.max.idle.interval.ms`
     /// (the `writeNoOpRecord` periodic task of `QuorumController`) so that the metadata log's
     /// end offset and high watermark move while the cluster is idle and every broker can tell
@@ -106,6 +114,7 @@ impl MetadataRecord {
             MetadataRecord::RemoveTopic { .. } => "RemoveTopicRecord",
             MetadataRecord::Config { .. } => "ConfigRecord",
             MetadataRecord::ProducerIds { .. } => "ProducerIdsRecord",
+            MetadataRecord::ClientQuota { .. } => "ClientQuotaRecord",
             MetadataRecord::NoOp => "NoOpRecord",
         }
     }
@@ -181,6 +190,8 @@ pub struct MetadataImage {
     pub broker_configs: BTreeMap<BrokerId, BTreeMap<String, String>>,
     pub(crate) next_producer_id_block: i64,
     pub(crate) quorum_leader: Option<i32>,
+    /// Client quotas by entity (`ClientQuotasImage`).
+    pub(crate) client_quotas: QuotaImage,
 }
 
 /// What applying a record changed, for brokers to act on.
@@ -387,6 +398,23 @@ impl MetadataImage {
             }
             MetadataRecord::ProducerIds { next_block_start, .. } => {
                 self.next_producer_id_block = *next_block_start;
+                ImageDelta::None
+            }
+            MetadataRecord::ClientQuota { entity, key, value } => {
+                // ClientQuotaControlManager.replay: an entity without quotas is dropped.
+                match value {
+                    Some(v) => {
+                        self.client_quotas.entry(entity.clone()).or_default().insert(key.clone(), *v);
+                    }
+                    None => {
+                        if let Some(m) = self.client_quotas.get_mut(entity) {
+                            m.remove(key);
+                            if m.is_empty() {
+                                self.client_quotas.remove(entity);
+                            }
+                        }
+                    }
+                }
                 ImageDelta::None
             }
             MetadataRecord::NoOp => ImageDelta::None,

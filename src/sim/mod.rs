@@ -23,6 +23,7 @@ pub mod partitioner;
 pub mod placement;
 pub(crate) mod producer_state;
 pub mod protocol;
+pub mod quota;
 pub mod record;
 pub mod rng;
 pub mod scenarios;

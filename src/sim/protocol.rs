@@ -7,6 +7,7 @@ use crate::sim::broker::share_partition::{AckType, PersistedShareState};
 use crate::sim::codec::Codec;
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::metadata::MetadataRecord;
+use crate::sim::quota::{QuotaEntity, QuotaFilter};
 use crate::sim::record::{ControlType, Record, RecordBatch};
 use crate::sim::types::{
     BrokerEndpoint, BrokerId, ConfigResource, Epoch, NodeAddr, Offset, PartitionId, TopicId, TopicPartition,
@@ -142,14 +143,37 @@ pub(crate) struct ReplicaProgress {
 /// Requests the controller handles (directly, or forwarded by a broker in an Envelope).
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub enum ControllerRequest {
-    CreateTopics { topics: Vec<NewTopic>, validate_only: bool },
-    DeleteTopics { names: Vec<String> },
-    CreatePartitions { topic: String, count: i32, assignment: Option<Vec<Vec<BrokerId>>> },
-    AlterConfigs { resource: ConfigResource, ops: Vec<AlterOp> },
-    ElectLeaders { election: ElectionType, partitions: Option<Vec<TopicPartition>> },
-    AlterReassignments { moves: Vec<(TopicPartition, Option<Vec<BrokerId>>)> },
+    CreateTopics {
+        topics: Vec<NewTopic>,
+        validate_only: bool,
+    },
+    DeleteTopics {
+        names: Vec<String>,
+    },
+    CreatePartitions {
+        topic: String,
+        count: i32,
+        assignment: Option<Vec<Vec<BrokerId>>>,
+    },
+    AlterConfigs {
+        resource: ConfigResource,
+        ops: Vec<AlterOp>,
+    },
+    ElectLeaders {
+        election: ElectionType,
+        partitions: Option<Vec<TopicPartition>>,
+    },
+    AlterReassignments {
+        moves: Vec<(TopicPartition, Option<Vec<BrokerId>>)>,
+    },
     ListReassignments,
     DescribeQuorum,
+    /// `AlterClientQuotas` (KIP-546) for one entity: each key set (the bits of a `double`) or
+    /// removed (`None`).
+    AlterClientQuotas {
+        entity: QuotaEntity,
+        ops: Vec<(String, Option<u64>)>,
+    },
 }
 
 /// A created topic: its id, partition count and replication factor.
@@ -173,6 +197,7 @@ pub enum ControllerResponse {
     AlterReassignments(Vec<(TopicPartition, Option<ApiError>)>),
     ListReassignments(Vec<Reassignment>),
     DescribeQuorum(QuorumInfo),
+    AlterClientQuotas(Option<ApiError>),
     /// Not the active controller; the hint names who is, if known.
     NotController {
         leader: Option<i32>,
@@ -242,7 +267,15 @@ pub enum Request {
     DescribeConfigs {
         resources: Vec<ConfigResource>,
     },
-    ApiVersions,
+    /// `ApiVersions`, the first request on a connection; `client_id` is its header's client id,
+    /// which the broker keeps for the connection (client quotas are per client id).
+    ApiVersions {
+        client_id: String,
+    },
+    /// `DescribeClientQuotas`, answered by any broker from its metadata image.
+    DescribeClientQuotas {
+        filter: QuotaFilter,
+    },
     // ---- clients ----
     Metadata {
         topics: Option<Vec<String>>,
@@ -601,6 +634,15 @@ pub enum Response {
     Controller(ControllerResponse),
     DescribeConfigs(Vec<(ConfigResource, Result<Vec<crate::sim::config::ConfigEntry>, ApiError>)>),
     ApiVersions(Vec<(i16, String, i16, i16)>),
+    /// `DescribeClientQuotas`: the matching entities and their quotas (`double` bits).
+    DescribeClientQuotas(Result<Vec<(QuotaEntity, Vec<(String, u64)>)>, ApiError>),
+    /// A response whose `throttle_time_ms` is positive (KIP-219: the broker answers at once and
+    /// mutes the channel; the client waits that long before sending to the broker again).
+    /// Brokerlab wraps the answer rather than giving every response the field.
+    Throttled {
+        throttle_time_ms: i32,
+        response: Box<Response>,
+    },
     Metadata {
         brokers: Vec<BrokerEndpoint>,
         controller: i32,
@@ -751,7 +793,8 @@ impl Request {
             Request::AllocateProducerIds { .. } => "AllocateProducerIds",
             Request::Controller(c) | Request::Envelope { inner: c, .. } => c.label(),
             Request::DescribeConfigs { .. } => "DescribeConfigs",
-            Request::ApiVersions => "ApiVersions",
+            Request::ApiVersions { .. } => "ApiVersions",
+            Request::DescribeClientQuotas { .. } => "DescribeClientQuotas",
             Request::Metadata { .. } => "Metadata",
             Request::Produce { .. } => "Produce",
             Request::Fetch { replica, .. } => {
@@ -806,6 +849,7 @@ impl ControllerRequest {
             ControllerRequest::AlterReassignments { .. } => "AlterPartitionReassignments",
             ControllerRequest::ListReassignments => "ListPartitionReassignments",
             ControllerRequest::DescribeQuorum => "DescribeQuorum",
+            ControllerRequest::AlterClientQuotas { .. } => "AlterClientQuotas",
         }
     }
 }

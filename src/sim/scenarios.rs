@@ -80,6 +80,9 @@ use std::collections::BTreeMap;
 /// Version 9: an end-transaction marker's record carries its control key and value
 /// (`MemoryRecords.withEndTransactionMarker`: a 78-byte batch, 68 before), and a batch the
 /// cleaner gives a delete horizon is sized with it as its base timestamp (`MemoryRecordsBuilder`).
+/// Also in version 9: client quotas (`kafka-configs --entity-type users|clients`, `ClientQuotaRecord`):
+/// a log that sets a byte-rate quota now throttles the client (KIP-219) where the command failed
+/// before; `ApiVersions` carries the client id.
 pub const REFERENCE_TRACE_HASH: u64 = 0xb68b_e273_6544_6a38;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

@@ -38,8 +38,12 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         .admin_mut(admin.id)
         .map(|a| a.meta.brokers.values().map(|b| (b.id, b.host.clone(), b.port, b.rack.clone())).collect())
         .unwrap_or_default();
-    let calls: Vec<Call> =
-        brokers.iter().map(|(id, ..)| Call::new("apiVersions", Target::Broker(*id), Request::ApiVersions)).collect();
+    let calls: Vec<Call> = brokers
+        .iter()
+        .map(|(id, ..)| {
+            Call::new("apiVersions", Target::Broker(*id), Request::ApiVersions { client_id: String::new() })
+        })
+        .collect();
     let answers = admin.run(ctx, calls);
     admin.close(ctx.sim);
     let blocks: Vec<(BrokerNode, Result<Vec<_>, String>)> = brokers

@@ -1,7 +1,7 @@
 //! `kafka-configs` (`ConfigCommand`) for topics, brokers and the broker default
 //! entity: `--describe [--all]`, `--alter --add-config/--add-config-file/--delete-config`.
-//! Other entity types (users, clients, ips, client metrics, groups, broker loggers) are
-//! not simulated and say so.
+//! Users and clients (client quotas) are in [`super::configs_quotas`]; the other entity types
+//! (ips, client metrics, groups, broker loggers) are not simulated and say so.
 
 use super::{error_class, AdminConn, Ctx, Started};
 use crate::console::format::configs::{
@@ -31,15 +31,31 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let Some(entity_type) = types.first().cloned() else {
         return Started::Done(arg_error("At least one entity type must be specified"));
     };
-    if entity_type != "topics" && entity_type != "brokers" {
+    let quotas = entity_type == "users" || entity_type == "clients";
+    if entity_type != "topics" && entity_type != "brokers" && !quotas {
         return Started::Done(Output::failure(&format!(
-            "Brokerlab simulates topic and broker configs only; {entity_type} configs (quotas, client metrics, group configs, loggers) are not simulated."
+            "Brokerlab simulates topic and broker configs and user and client quotas only; {entity_type} configs (IP quotas, client metrics, group configs, loggers) are not simulated."
         )));
     }
     if let Some(path) = p.value("command-config").filter(|f| !ctx.vfs.exists(f)) {
         return Started::Done(command_failed(args, super::NO_SUCH_FILE, path));
     }
     let names = config_entity_names(p);
+    if quotas {
+        if p.has("alter") && types.len() != names.len() {
+            // ConfigCommand.processCommand, before the admin client exists.
+            return Started::Done(arg_error("An entity name must be specified for every entity type"));
+        }
+        let servers = p.value("bootstrap-server").or(p.value("bootstrap-controller")).unwrap_or("").to_string();
+        let admin = AdminConn::open(ctx.sim, &servers);
+        let out = if p.has("describe") {
+            super::configs_quotas::describe(ctx, &admin, args, &types, &names)
+        } else {
+            super::configs_quotas::alter(ctx, &admin, p, args, &types, &names)
+        };
+        admin.close(ctx.sim);
+        return Started::Done(out);
+    }
     let servers = p.value("bootstrap-server").or(p.value("bootstrap-controller")).unwrap_or("").to_string();
     let admin = AdminConn::open(ctx.sim, &servers);
     let mut out = Output::new();

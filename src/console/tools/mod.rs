@@ -9,6 +9,7 @@
 
 pub mod api_versions;
 pub mod configs;
+pub(crate) mod configs_quotas;
 pub(crate) mod console_consumer;
 pub(crate) mod console_producer;
 pub(crate) mod console_share_consumer;

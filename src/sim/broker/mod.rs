@@ -22,6 +22,7 @@ pub(crate) mod group;
 pub(crate) mod host;
 pub(crate) mod housekeeping;
 pub(crate) mod produce;
+pub(crate) mod quotas;
 pub(crate) mod replica;
 pub mod requests;
 pub(crate) mod share_coordinator;
@@ -182,6 +183,18 @@ pub struct BrokerProc {
     /// KIP-932: the share coordinator (`__share_group_state`).
     #[serde(default)]
     pub share_coord: share_coordinator::ShareCoordinator,
+    /// Client connections' principals and client ids (for client quotas).
+    #[serde(default)]
+    pub(crate) client_sessions: BTreeMap<u32, quotas::ClientSession>,
+    /// Byte-rate quota sensors (`QuotaFactory.QuotaManagers` produce and fetch).
+    #[serde(default)]
+    pub(crate) quotas: crate::sim::quota::QuotaManagers,
+    /// Sizes of produce requests awaiting their response, by (client, correlation id).
+    #[serde(default)]
+    pub(crate) produce_sizes: BTreeMap<(u32, u64), i64>,
+    /// Requests handled per second (the request metrics).
+    #[serde(default)]
+    pub(crate) work: quotas::WorkMeter,
 }
 
 /// A broker: disk plus process.
@@ -269,6 +282,10 @@ impl BrokerNode {
             txn: txn::TxnCoordinator::default(),
             share: share_fetch::ShareState::default(),
             share_coord: share_coordinator::ShareCoordinator::default(),
+            client_sessions: BTreeMap::new(),
+            quotas: crate::sim::quota::QuotaManagers::default(),
+            produce_sizes: BTreeMap::new(),
+            work: quotas::WorkMeter::default(),
         };
         out.trace(TraceKind::ProcessStarted { node: NodeAddr::Broker(self.id) });
         p.refresh_all_configs(env);
@@ -335,7 +352,9 @@ impl BrokerNode {
     /// input (what reaches it is lost, as with a dead process).
     fn run(&mut self, now: SimTime, env: &Env, out: &mut BrokerOut, f: impl FnOnce(&mut BrokerStep)) {
         if let Some(proc) = self.proc.as_mut() {
-            f(&mut BrokerStep { proc, disk: &mut self.disk, now, env, out });
+            let mut step = BrokerStep { proc, disk: &mut self.disk, now, env, out };
+            f(&mut step);
+            step.apply_client_quotas();
         }
     }
 }
@@ -455,13 +474,17 @@ impl BrokerStep<'_> {
 
     fn handle_message(&mut self, from: NodeAddr, msg: Message) {
         match msg.body {
-            Body::Req(req) => self.handle_request(ReplyTo { to: from, corr: msg.corr }, req),
+            Body::Req(mut req) => {
+                self.quota_on_request(from, msg.corr, &mut req);
+                self.handle_request(ReplyTo { to: from, corr: msg.corr }, req)
+            }
             Body::Resp(resp) => self.handle_response(from, msg.corr, resp),
         }
     }
 
     /// The connection to `peer` closed.
     fn handle_disconnect(&mut self, peer: NodeAddr) {
+        self.quota_on_disconnect(peer);
         let now = self.now;
         match peer {
             NodeAddr::Controller(_) => {
@@ -509,7 +532,18 @@ impl BrokerStep<'_> {
             Request::Metadata { topics, allow_auto_create } => self.handle_metadata(reply, topics, allow_auto_create),
             Request::ListOffsets { isolation, partitions } => self.handle_list_offsets(reply, isolation, partitions),
             Request::DescribeConfigs { resources } => self.handle_describe_configs(reply, resources),
-            Request::ApiVersions => self.out.reply(reply, Response::ApiVersions(requests::api_versions())),
+            Request::DescribeClientQuotas { filter } => {
+                let found: Vec<_> = self
+                    .proc
+                    .image
+                    .client_quotas
+                    .iter()
+                    .filter(|(e, _)| filter.matches(e))
+                    .map(|(e, m)| (e.clone(), m.iter().map(|(k, v)| (k.clone(), *v)).collect()))
+                    .collect();
+                self.out.reply(reply, Response::DescribeClientQuotas(Ok(found)))
+            }
+            Request::ApiVersions { .. } => self.out.reply(reply, Response::ApiVersions(requests::api_versions())),
             Request::Controller(inner) => self.forward_to_controller(reply, inner),
             Request::WriteTxnMarkers { markers } => {
                 let resp = self.write_txn_markers(markers);

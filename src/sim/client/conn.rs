@@ -91,6 +91,10 @@ pub(crate) struct NodeConn {
     /// The correlation id of the `ApiVersions` request while CHECKING_API_VERSIONS.
     pub(crate) api_versions_corr: Option<u64>,
     pub(crate) queued: VecDeque<Queued>,
+    /// No request goes to the node before this (`ClusterConnectionStates.throttle`, KIP-219):
+    /// the broker's last response carried a throttle time.
+    #[serde(default)]
+    pub(crate) throttle_until: SimTime,
 }
 
 impl NodeConn {
@@ -245,6 +249,7 @@ impl Connections {
                     attempt: 1,
                     api_versions_corr: None,
                     queued,
+                    throttle_until: SimTime::ZERO,
                 },
             );
         } else if let Some(c) = self.nodes.get_mut(&key) {

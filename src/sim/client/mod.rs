@@ -97,6 +97,13 @@ pub struct ClientMetadata {
     /// completes each with a disconnected `ClientResponse`); drained at once by [`ClientNode`].
     #[serde(default)]
     pub(crate) failed_requests: Vec<u64>,
+    /// `produce-throttle-time-*` (a producer) or `fetch-throttle-time-*` (a consumer): the
+    /// throttle time of each produce or fetch response (KIP-219).
+    #[serde(default)]
+    pub throttle: crate::sim::quota::ThrottleStat,
+    /// Responses that came throttled, and their throttle time summed.
+    #[serde(default)]
+    pub throttled_responses: u64,
     rng: Pcg32,
     clock: SimTime,
 }
@@ -133,6 +140,8 @@ impl ClientMetadata {
             refresh_backoff: ExpBackoff::new(100, 1000),
             request_timeout_ms: 30_000,
             conns: Connections::default(),
+            throttle: Default::default(),
+            throttled_responses: 0,
             log_prefix: String::new(),
             logs: VecDeque::new(),
             failed_requests: Vec::new(),
@@ -547,8 +556,17 @@ impl ClientMetadata {
         let api = corr.next_id();
         c.state = ConnState::CheckingApiVersions;
         c.api_versions_corr = Some(api);
-        out.request(NodeAddr::Broker(key), api, Request::ApiVersions);
+        out.request(NodeAddr::Broker(key), api, Request::ApiVersions { client_id: self.client_id() });
         out.timer(now.plus_ms(self.request_timeout_ms), ClientTimer::RequestTimeout(api));
+    }
+
+    /// The client's `client.id`, as its log context names it (`[Producer clientId=x] `,
+    /// `[Consumer clientId=x, groupId=g] `): the request header's client id.
+    pub(crate) fn client_id(&self) -> String {
+        self.log_prefix
+            .split_once("clientId=")
+            .map(|(_, rest)| rest.split([',', ']']).next().unwrap_or("").to_string())
+            .unwrap_or_default()
     }
 
     /// The connection whose `ApiVersions` request is `corr`, if any.
@@ -599,9 +617,10 @@ impl ClientMetadata {
                 continue;
             };
             let key = Connections::key_of(b);
-            let api = matches!(req, Request::ApiVersions)
+            let api = matches!(req, Request::ApiVersions { .. })
                 && self.conns.nodes.get(&key).and_then(|c| c.api_versions_corr) == Some(msg.corr);
-            if api || (self.current(key) && self.conns.is_ready(key)) {
+            let throttled = self.conns.nodes.get(&key).is_some_and(|c| c.throttle_until > now);
+            if api || (self.current(key) && self.conns.is_ready(key) && !throttled) {
                 if !api {
                     self.conns.inflight.insert(msg.corr, key);
                 }
@@ -622,7 +641,49 @@ impl ClientMetadata {
                 if c.blacked_out(now) {
                     out.timer(c.retry_at(), ClientTimer::ClientWake);
                 }
+                if throttled {
+                    out.timer(c.throttle_until, ClientTimer::ClientWake);
+                }
                 c.queued.push_back(Queued { corr: msg.corr, request, timeout_ms });
+            }
+        }
+    }
+
+    /// A response carried a throttle time: nothing more goes to that broker until it passes
+    /// (`NetworkClient.maybeThrottle`, KIP-219).
+    pub(crate) fn throttled_by(&mut self, now: SimTime, broker: BrokerId, ms: i32, out: &mut ClientOut) {
+        let key = Connections::key_of(broker);
+        if let Some(c) = self.conns.nodes.get_mut(&key) {
+            let until = now.plus_ms(i64::from(ms.max(0)));
+            c.throttle_until = c.throttle_until.max(until);
+            out.timer(c.throttle_until, ClientTimer::ClientWake);
+        }
+        self.throttled_responses += 1;
+    }
+
+    /// Requests held while their connection was throttled go once the throttle has passed.
+    pub(crate) fn release_throttled(&mut self, now: SimTime, out: &mut ClientOut) {
+        let due: Vec<ConnKey> = self
+            .conns
+            .nodes
+            .iter()
+            .filter(|(_, c)| {
+                c.state == ConnState::Ready
+                    && !c.queued.is_empty()
+                    && c.throttle_until > SimTime::ZERO
+                    && c.throttle_until <= now
+            })
+            .map(|(k, _)| *k)
+            .collect();
+        for key in due {
+            let queued: Vec<Queued> =
+                self.conns.nodes.get_mut(&key).map(|c| c.queued.drain(..).collect()).unwrap_or_default();
+            for q in queued {
+                out.request(NodeAddr::Broker(key), q.corr, q.request);
+                if let Some(ms) = q.timeout_ms {
+                    out.timer(now.plus_ms(ms), ClientTimer::RequestTimeout(q.corr));
+                }
+                self.conns.inflight.insert(q.corr, key);
             }
         }
     }
@@ -731,6 +792,7 @@ impl Node for ClientNode {
             }
         }
         self.meta_mut().conns.inflight.remove(&msg.corr);
+        let msg = self.throttle_of(now, from, msg, out);
         match &mut self.kind {
             ClientKind::Producer(p) => p.handle_message(now, from, msg, env, out),
             ClientKind::Consumer(c) => c.handle_message(now, from, msg, env, out),
@@ -893,7 +955,29 @@ impl ClientNode {
             }
             ClientKind::Admin(a) => a.poll(now, env, out),
         }
+        self.meta_mut().release_throttled(now, out);
         self.meta_mut().retry_waiting(now, out);
+    }
+
+    /// Takes a response's throttle time: the connection waits it out, and a produce or fetch
+    /// response's time (0 when not throttled) goes into the client's throttle-time metric.
+    fn throttle_of(&mut self, now: SimTime, from: NodeAddr, mut msg: Message, out: &mut ClientOut) -> Message {
+        let mut ms = 0;
+        let body = std::mem::replace(&mut msg.body, Body::Resp(Response::ApiVersions(Vec::new())));
+        msg.body = match body {
+            Body::Resp(Response::Throttled { throttle_time_ms, response }) => {
+                ms = throttle_time_ms;
+                if let NodeAddr::Broker(b) = from {
+                    self.meta_mut().throttled_by(now, b, ms, out);
+                }
+                Body::Resp(*response)
+            }
+            other => other,
+        };
+        if matches!(msg.body, Body::Resp(Response::Produce { .. } | Response::Fetch { .. })) {
+            self.meta_mut().throttle.record(i64::from(ms), now.as_ms() as i64);
+        }
+        msg
     }
 
     /// What the client's handlers sent, routed through its connections (the world calls this

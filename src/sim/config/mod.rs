@@ -12,7 +12,7 @@
 //! Values are kept as strings exactly as given and parsed into typed structs once, when they
 //! change — never on the hot path.
 
-mod java;
+pub(crate) mod java;
 mod rules;
 
 use crate::sim::codec::Codec;

@@ -10,6 +10,7 @@
 pub(crate) mod cluster;
 pub mod partition_change;
 pub(crate) mod quorum;
+pub(crate) mod quotas;
 pub(crate) mod replication;
 pub(crate) mod timer;
 pub(crate) mod topics;
@@ -504,6 +505,7 @@ impl ControllerStep<'_> {
                 self.create_partitions(reply, topic, count, assignment)
             }
             ControllerRequest::AlterConfigs { resource, ops } => self.alter_configs(reply, resource, ops),
+            ControllerRequest::AlterClientQuotas { entity, ops } => self.alter_client_quotas(reply, entity, ops),
             ControllerRequest::ElectLeaders { election, partitions } => self.elect_leaders(reply, election, partitions),
             ControllerRequest::AlterReassignments { moves } => self.alter_reassignments(reply, moves),
             ControllerRequest::ListReassignments => {

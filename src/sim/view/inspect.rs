@@ -369,6 +369,14 @@ fn summary(r: &MetadataRecord) -> String {
         MetadataRecord::RemoveTopic { .. } => String::new(),
         MetadataRecord::Config { name, value, .. } => format!("{name}={}", value.as_deref().unwrap_or("(deleted)")),
         MetadataRecord::ProducerIds { next_block_start, .. } => format!("next block {next_block_start}"),
+        MetadataRecord::ClientQuota { entity, key, value } => match value {
+            Some(v) => format!(
+                "{}: {key}={}",
+                entity.describe(),
+                crate::sim::config::java::double_to_string(f64::from_bits(*v))
+            ),
+            None => format!("{}: {key} (deleted)", entity.describe()),
+        },
         MetadataRecord::NoOp => String::new(),
     };
     format!("{} {detail}", r.type_name()).trim_end().to_string()

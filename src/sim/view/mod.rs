@@ -10,6 +10,8 @@
 //! * [`share`] — share groups (KIP-932) for the group panel: per share-partition its SPSO/SPEO
 //!   and records in flight (available, acquired by whom with which delivery and lock, finished),
 //!   per member its partitions and the records it holds.
+//! * [`metrics`] — operators' metrics by Kafka's MBean names (UnderReplicatedPartitions,
+//!   OfflinePartitionsCount, request rates, throttle times, records-lag-max, …).
 //! * [`explain`] — trace events in plain words, for the event feed and `trace`.
 //!
 //! Nothing here changes the engine, and nothing here knows how the page draws (no CSS).
@@ -17,6 +19,7 @@
 pub(crate) mod explain;
 pub(crate) mod groups;
 pub(crate) mod inspect;
+pub(crate) mod metrics;
 pub(crate) mod model;
 pub(crate) mod names;
 pub(crate) mod replicas;
