@@ -50,7 +50,8 @@ public final class Recorder {
         Map.entry("kafka-broker-api-versions", "org.apache.kafka.tools.BrokerApiVersionsCommand"),
         Map.entry("kafka-producer-perf-test", "org.apache.kafka.tools.ProducerPerformance"),
         Map.entry("kafka-consumer-perf-test", "org.apache.kafka.tools.ConsumerPerformance"),
-        Map.entry("kafka-groups", "org.apache.kafka.tools.GroupsCommand")));
+        Map.entry("kafka-groups", "org.apache.kafka.tools.GroupsCommand"),
+        Map.entry("kafka-acls", "org.apache.kafka.tools.AclCommand")));
 
     /** The longest one tool command may run. */
     static final long TOOL_TIMEOUT_SECONDS = 300;
@@ -143,7 +144,7 @@ public final class Recorder {
         clearFiles();
         Path runDir = target.resolve("scenario-runs").resolve(name);
         deleteTree(runDir);
-        try (Cluster cluster = new Cluster(runDir, classpath, resource("node-log4j2.properties"), configs, cds)) {
+        try (Cluster cluster = new Cluster(runDir, classpath, resource("node-log4j2.properties"), configs, cds, t.saslPlain())) {
             long t0 = System.nanoTime();
             cluster.start();
             trace("  cluster up in %.1f s", (System.nanoTime() - t0) / 1e9);
