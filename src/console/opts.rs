@@ -48,11 +48,12 @@ pub enum Tool {
     Groups,
     ConsoleShareConsumer,
     ShareGroups,
+    Acls,
 }
 
 impl Tool {
     /// Every tool, in a fixed order.
-    pub(crate) const ALL: [Tool; 15] = [
+    pub(crate) const ALL: [Tool; 16] = [
         Tool::Topics,
         Tool::ConsoleProducer,
         Tool::ConsoleConsumer,
@@ -68,6 +69,7 @@ impl Tool {
         Tool::Groups,
         Tool::ConsoleShareConsumer,
         Tool::ShareGroups,
+        Tool::Acls,
     ];
 
     /// The normalised program name (`kafka-topics`).
@@ -88,6 +90,7 @@ impl Tool {
             Tool::Groups => "kafka-groups",
             Tool::ConsoleShareConsumer => "kafka-console-share-consumer",
             Tool::ShareGroups => "kafka-share-groups",
+            Tool::Acls => "kafka-acls",
         }
     }
 
@@ -112,6 +115,7 @@ impl Tool {
             Tool::Groups => Some(&tables::GROUPS),
             Tool::ConsoleShareConsumer => Some(&tables::CONSOLE_SHARE_CONSUMER),
             Tool::ShareGroups => Some(&tables::SHARE_GROUPS),
+            Tool::Acls => Some(&*tables::ACLS),
             Tool::ProducerPerfTest | Tool::MetadataQuorum => None,
         }
     }

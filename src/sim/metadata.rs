@@ -89,6 +89,15 @@ pub enum MetadataRecord {
     /// end offset and high watermark move while the cluster is idle and every broker can tell
     /// it is still caught up. It changes nothing in the image.
     NoOp,
+    /// `AccessControlEntryRecord`: an ACL binding, under the id the controller gave it.
+    AccessControlEntry {
+        id: i64,
+        binding: crate::sim::acl::AclBinding,
+    },
+    /// `RemoveAccessControlEntryRecord`.
+    RemoveAccessControlEntry {
+        id: i64,
+    },
 }
 
 impl MetadataRecord {
@@ -107,6 +116,8 @@ impl MetadataRecord {
             MetadataRecord::Config { .. } => "ConfigRecord",
             MetadataRecord::ProducerIds { .. } => "ProducerIdsRecord",
             MetadataRecord::NoOp => "NoOpRecord",
+            MetadataRecord::AccessControlEntry { .. } => "AccessControlEntryRecord",
+            MetadataRecord::RemoveAccessControlEntry { .. } => "RemoveAccessControlEntryRecord",
         }
     }
 }
@@ -181,6 +192,10 @@ pub struct MetadataImage {
     pub broker_configs: BTreeMap<BrokerId, BTreeMap<String, String>>,
     pub(crate) next_producer_id_block: i64,
     pub(crate) quorum_leader: Option<i32>,
+    /// The ACLs (`AccessControlEntryRecord`s not removed), by id: what every node's
+    /// `StandardAuthorizer` authorizes with.
+    #[serde(default)]
+    pub acls: BTreeMap<i64, crate::sim::acl::AclBinding>,
 }
 
 /// What applying a record changed, for brokers to act on.
@@ -390,6 +405,14 @@ impl MetadataImage {
                 ImageDelta::None
             }
             MetadataRecord::NoOp => ImageDelta::None,
+            MetadataRecord::AccessControlEntry { id, binding } => {
+                self.acls.insert(*id, binding.clone());
+                ImageDelta::None
+            }
+            MetadataRecord::RemoveAccessControlEntry { id } => {
+                self.acls.remove(id);
+                ImageDelta::None
+            }
         }
     }
 

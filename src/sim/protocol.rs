@@ -142,14 +142,39 @@ pub(crate) struct ReplicaProgress {
 /// Requests the controller handles (directly, or forwarded by a broker in an Envelope).
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub enum ControllerRequest {
-    CreateTopics { topics: Vec<NewTopic>, validate_only: bool },
-    DeleteTopics { names: Vec<String> },
-    CreatePartitions { topic: String, count: i32, assignment: Option<Vec<Vec<BrokerId>>> },
-    AlterConfigs { resource: ConfigResource, ops: Vec<AlterOp> },
-    ElectLeaders { election: ElectionType, partitions: Option<Vec<TopicPartition>> },
-    AlterReassignments { moves: Vec<(TopicPartition, Option<Vec<BrokerId>>)> },
+    CreateTopics {
+        topics: Vec<NewTopic>,
+        validate_only: bool,
+    },
+    DeleteTopics {
+        names: Vec<String>,
+    },
+    CreatePartitions {
+        topic: String,
+        count: i32,
+        assignment: Option<Vec<Vec<BrokerId>>>,
+    },
+    AlterConfigs {
+        resource: ConfigResource,
+        ops: Vec<AlterOp>,
+    },
+    ElectLeaders {
+        election: ElectionType,
+        partitions: Option<Vec<TopicPartition>>,
+    },
+    AlterReassignments {
+        moves: Vec<(TopicPartition, Option<Vec<BrokerId>>)>,
+    },
     ListReassignments,
     DescribeQuorum,
+    /// `CreateAcls` (ControllerApis.handleCreateAcls → `AclControlManager.createAcls`).
+    CreateAcls {
+        bindings: Vec<crate::sim::acl::AclBinding>,
+    },
+    /// `DeleteAcls` (`AclControlManager.deleteAcls`).
+    DeleteAcls {
+        filters: Vec<crate::sim::acl::AclFilter>,
+    },
 }
 
 /// A created topic: its id, partition count and replication factor.
@@ -173,6 +198,10 @@ pub enum ControllerResponse {
     AlterReassignments(Vec<(TopicPartition, Option<ApiError>)>),
     ListReassignments(Vec<Reassignment>),
     DescribeQuorum(QuorumInfo),
+    /// One result per binding.
+    CreateAcls(Vec<Option<ApiError>>),
+    /// Per filter: the bindings it deleted, or its error.
+    DeleteAcls(Vec<Result<Vec<crate::sim::acl::AclBinding>, ApiError>>),
     /// Not the active controller; the hint names who is, if known.
     NotController {
         leader: Option<i32>,
@@ -241,6 +270,10 @@ pub enum Request {
     },
     DescribeConfigs {
         resources: Vec<ConfigResource>,
+    },
+    /// `DescribeAcls`: a broker answers from its metadata image (`KafkaApis.handleDescribeAcls`).
+    DescribeAcls {
+        filter: crate::sim::acl::AclFilter,
     },
     ApiVersions,
     // ---- clients ----
@@ -600,6 +633,7 @@ pub enum Response {
     },
     Controller(ControllerResponse),
     DescribeConfigs(Vec<(ConfigResource, Result<Vec<crate::sim::config::ConfigEntry>, ApiError>)>),
+    DescribeAcls(Result<Vec<crate::sim::acl::AclBinding>, ApiError>),
     ApiVersions(Vec<(i16, String, i16, i16)>),
     Metadata {
         brokers: Vec<BrokerEndpoint>,
@@ -751,6 +785,7 @@ impl Request {
             Request::AllocateProducerIds { .. } => "AllocateProducerIds",
             Request::Controller(c) | Request::Envelope { inner: c, .. } => c.label(),
             Request::DescribeConfigs { .. } => "DescribeConfigs",
+            Request::DescribeAcls { .. } => "DescribeAcls",
             Request::ApiVersions => "ApiVersions",
             Request::Metadata { .. } => "Metadata",
             Request::Produce { .. } => "Produce",
@@ -806,6 +841,8 @@ impl ControllerRequest {
             ControllerRequest::AlterReassignments { .. } => "AlterPartitionReassignments",
             ControllerRequest::ListReassignments => "ListPartitionReassignments",
             ControllerRequest::DescribeQuorum => "DescribeQuorum",
+            ControllerRequest::CreateAcls { .. } => "CreateAcls",
+            ControllerRequest::DeleteAcls { .. } => "DeleteAcls",
         }
     }
 }

@@ -7,6 +7,7 @@
 //! producer and consumer, the perf tests). [`TOOLS`] is the dispatch table: adding a tool is
 //! one entry.
 
+pub(crate) mod acls;
 pub mod api_versions;
 pub mod configs;
 pub(crate) mod console_consumer;
@@ -92,6 +93,7 @@ pub(crate) const TOOLS: &[(Tool, Option<ToolFn>)] = &[
     (Tool::Groups, Some(groups::run)),
     (Tool::ConsoleShareConsumer, Some(console_share_consumer::run)),
     (Tool::ShareGroups, Some(share_groups::run)),
+    (Tool::Acls, Some(acls::run)),
 ];
 
 /// A tool's result after what it printed while checking its options (deprecation notices):
@@ -107,7 +109,9 @@ pub(crate) fn after_notes(notes: &Output, o: Output) -> Started {
 pub(crate) fn dispatch(ctx: &mut Ctx, tool: Tool, args: &[String]) -> Started {
     match TOOLS.iter().find(|(t, _)| *t == tool) {
         Some((_, Some(f))) => {
+            ctx.sim.set_login_for_new_clients(None);
             let started = f(ctx, args);
+            ctx.sim.set_login_for_new_clients(None);
             match started {
                 Started::Done(out) => {
                     let mut all = std::mem::take(&mut ctx.log);
@@ -234,6 +238,17 @@ pub(crate) fn load_props(ctx: &Ctx, path: &str) -> Result<Vec<(String, String)>,
         Some(t) => Ok(crate::console::vfs::parse_properties(t)),
         None => Err(path.to_string()),
     }
+}
+
+/// Takes the SASL/PLAIN login of a client properties file (`security.protocol=SASL_PLAINTEXT`,
+/// `sasl.mechanism=PLAIN`, `sasl.jaas.config=...PlainLoginModule required username=...
+/// password=...;`) for the clients the tool creates from now on.
+pub(crate) fn use_login_of(ctx: &mut Ctx, props: &[(String, String)]) {
+    let get = |k: &str| props.iter().rev().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let sasl = get("security.protocol").is_some_and(|p| p.trim().eq_ignore_ascii_case("SASL_PLAINTEXT"))
+        && get("sasl.mechanism").is_some_and(|m| m.trim() == "PLAIN");
+    let login = if sasl { get("sasl.jaas.config").and_then(crate::sim::acl::login_of) } else { None };
+    ctx.sim.set_login_for_new_clients(login);
 }
 
 /// What `Utils.loadProps` throws for a missing properties file: `Files.newInputStream` fails

@@ -369,6 +369,8 @@ fn summary(r: &MetadataRecord) -> String {
         MetadataRecord::RemoveTopic { .. } => String::new(),
         MetadataRecord::Config { name, value, .. } => format!("{name}={}", value.as_deref().unwrap_or("(deleted)")),
         MetadataRecord::ProducerIds { next_block_start, .. } => format!("next block {next_block_start}"),
+        MetadataRecord::AccessControlEntry { id, binding } => format!("acl {id}: {binding}"),
+        MetadataRecord::RemoveAccessControlEntry { id } => format!("acl {id} removed"),
         MetadataRecord::NoOp => String::new(),
     };
     format!("{} {detail}", r.type_name()).trim_end().to_string()
