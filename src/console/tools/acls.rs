@@ -110,7 +110,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let servers = p.value("bootstrap-server").or_else(|| p.value("bootstrap-controller")).unwrap_or("").to_string();
     if let Some(path) = p.value("command-config") {
         match super::load_props(ctx, path) {
-            Ok(props) => super::use_login_of(ctx, &props),
+            Ok(_) => {}
             Err(m) => {
                 out.append(&exception(&m, super::NO_SUCH_FILE));
                 return Started::Done(out);

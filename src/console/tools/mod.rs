@@ -110,6 +110,21 @@ pub(crate) fn dispatch(ctx: &mut Ctx, tool: Tool, args: &[String]) -> Started {
     match TOOLS.iter().find(|(t, _)| *t == tool) {
         Some((_, Some(f))) => {
             ctx.sim.set_login_for_new_clients(None);
+            // The clients the tool creates authenticate with the SASL/PLAIN login of the
+            // properties file it was given (a missing file is the tool's own error).
+            for (i, a) in args.iter().enumerate() {
+                let (flag, inline) = match a.split_once('=') {
+                    Some((f, v)) => (f, Some(v.to_string())),
+                    None => (a.as_str(), None),
+                };
+                if matches!(flag, "--command-config" | "--producer.config" | "--consumer.config") {
+                    if let Some(path) = inline.or_else(|| args.get(i + 1).cloned()) {
+                        if let Ok(props) = load_props(ctx, &path) {
+                            use_login_of(ctx, &props);
+                        }
+                    }
+                }
+            }
             let started = f(ctx, args);
             ctx.sim.set_login_for_new_clients(None);
             match started {
