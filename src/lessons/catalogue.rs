@@ -58,6 +58,7 @@ lessons![
     "37-upgrading-to-the-consumer-protocol.md",
     "38-share-groups.md",
     "39-poison-message.md",
+    "48-acls-least-privilege.md",
 ];
 
 /// (file name, contents) of every lesson file: the embedded ones, or with `lazy-lessons` those

@@ -959,12 +959,6 @@ impl Sim {
         self.login_for_new_clients = login;
     }
 
-    /// The principal client `id` runs as on the brokers (`User:alice`), or the failed
-    /// authentication's message.
-    pub(crate) fn client_principal(&self, id: u32) -> Result<String, String> {
-        self.env.principal_of(NodeAddr::Client(id))
-    }
-
     /// Runs a client's poll loop now (after the application handed it work).
     pub(crate) fn poke_client(&mut self, id: u32) {
         self.step_node::<ClientNode>(NodeAddr::Client(id), |c, now, env, out| c.after(now, env, out));
