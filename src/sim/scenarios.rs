@@ -77,6 +77,12 @@ use std::collections::BTreeMap;
 /// `group.consumer.migration.policy` allows; a share group's id is refused to classic and
 /// consumer-protocol members. Such a log behaved differently before (the new member was
 /// refused); the reference trace is unchanged.
+///
+/// Engine version 9: the secured cluster (`reset --security sasl-plain`): SASL/PLAIN principals
+/// from the brokers' JAAS config, ACLs as KRaft metadata (`AccessControlEntryRecord`) changed by
+/// `kafka-acls`, and the `StandardAuthorizer` in the brokers' request handling; a log using them
+/// was refused before (no `kafka-acls`, no `--security`), every other log replays as it did (the
+/// reference trace is unchanged).
 pub const REFERENCE_TRACE_HASH: u64 = 0xb68b_e273_6544_6a38;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

@@ -34,7 +34,19 @@ impl BrokerStep<'_> {
     /// the controller (Kafka authorizes forwarded requests on the controller with the
     /// principal the Envelope carries, `ControllerApis`; the answer is the same).
     pub(crate) fn refuse_admin(&self, from: NodeAddr, req: &ControllerRequest) -> Option<ControllerResponse> {
-        self.env.authorizer()?;
+        if self.env.authorizer().is_none() {
+            // `ControllerApis.handleCreateAcls`/`handleDeleteAcls` without an authorizer.
+            let disabled = || ApiError::with(KafkaError::SECURITY_DISABLED, "No Authorizer is configured.");
+            return match req {
+                ControllerRequest::CreateAcls { bindings } => {
+                    Some(ControllerResponse::CreateAcls(bindings.iter().map(|_| Some(disabled())).collect()))
+                }
+                ControllerRequest::DeleteAcls { filters } => {
+                    Some(ControllerResponse::DeleteAcls(filters.iter().map(|_| Err(disabled())).collect()))
+                }
+                _ => None,
+            };
+        }
         let cluster = |op| self.allowed(from, op, ResourceType::Cluster, "kafka-cluster");
         match req {
             // `ControllerApis.handleCreateAcls`/`handleDeleteAcls`: ALTER on the cluster.
