@@ -86,6 +86,14 @@ const NORMALISATIONS: &[Normalisation] = &[
         apply: group_list_order,
     },
     Normalisation {
+        name: "acl-order",
+        what: "kafka-acls (`AclCommand`) keeps resources and ACL entries in a HashMap and HashSets keyed by \
+               enum constants, whose identity hash codes change from one JVM to the next (so does the order of \
+               the operation names in its usage, `AclEntry.ACL_OPERATIONS`): the entries of each block, the \
+               blocks of each run and the listed operation names are sorted",
+        apply: acl_order,
+    },
+    Normalisation {
         name: "correlation-id",
         what: "a client's request numbering (`correlation id N` in its WARN lines) counts the metadata \
                refreshes before it, which depend on timing",
@@ -302,6 +310,63 @@ fn group_list_order(command: &str, mut lines: Vec<String>) -> Vec<String> {
     let end = lines.iter().position(|l| l.starts_with("! ")).unwrap_or(lines.len()).max(start);
     lines[start..end].sort();
     lines
+}
+
+fn acl_order(command: &str, lines: Vec<String>) -> Vec<String> {
+    let is_acls =
+        command.split_whitespace().next().map(|p| shell::normalize_program(p) == "kafka-acls").unwrap_or(false);
+    if !is_acls {
+        return lines;
+    }
+    // Entry lines (`\t(principal=...` and the first one, ` \t(...`) and the usage's operation
+    // names (`!` + 41 spaces + `\t<Name>`) are sorted within each run of them.
+    let entry = |l: &str| l.starts_with("\t(principal=") || l.starts_with(" \t(principal=");
+    let op_name = |l: &str| l.starts_with("! ") && l.trim_start_matches(['!', ' ']).starts_with('\t');
+    let mut out: Vec<String> = Vec::new();
+    let mut run: Vec<String> = Vec::new();
+    let flush = |run: &mut Vec<String>, out: &mut Vec<String>| {
+        let mut r: Vec<String> = run.drain(..).map(|l| l.trim_start_matches(' ').to_string()).collect();
+        r.sort();
+        out.extend(r);
+    };
+    for l in lines {
+        if entry(&l) || op_name(&l) {
+            run.push(l);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(l);
+        }
+    }
+    flush(&mut run, &mut out);
+    // Blocks (a `Current ACLs ...`/`Adding ACLs ...` line, its entries and the empty line after
+    // them) are sorted within each run of blocks.
+    let header = |l: &str| l.starts_with("Current ACLs for resource") || l.starts_with("Adding ACLs for resource");
+    let mut result = Vec::new();
+    let mut blocks: Vec<Vec<String>> = Vec::new();
+    let mut i = 0;
+    while i < out.len() {
+        if header(&out[i]) {
+            let mut b = vec![out[i].clone()];
+            i += 1;
+            while i < out.len() && out[i].starts_with('\t') {
+                b.push(out[i].clone());
+                i += 1;
+            }
+            if i < out.len() && out[i].is_empty() {
+                b.push(String::new());
+                i += 1;
+            }
+            blocks.push(b);
+        } else {
+            blocks.sort();
+            result.extend(blocks.drain(..).flatten());
+            result.push(out[i].clone());
+            i += 1;
+        }
+    }
+    blocks.sort();
+    result.extend(blocks.into_iter().flatten());
+    result
 }
 
 fn correlation_id(lines: Vec<String>) -> Vec<String> {

@@ -100,9 +100,11 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // (MemoryRecords.withEndTransactionMarker: a 78-byte batch), and a batch the cleaner gives a
     // delete horizon is sized from it (MemoryRecordsBuilder's base timestamp), so logs with
     // transactions or compacted tombstones have other sizes, positions and roll points.
-    // joining a share group's id is refused. The reference trace is unchanged.)
     // Also in version 9: client quotas (ClientQuotaRecord, ClientQuotaManager, KIP-219 throttling): a log
-    // that sets a quota with kafka-configs --entity-type users|clients failed before.
+    // that sets a quota with kafka-configs --entity-type users|clients failed before. Also in
+    // version 9: the secured cluster (reset --security sasl-plain): SASL/PLAIN principals, ACLs as metadata
+    // records (AccessControlEntryRecord) and the StandardAuthorizer in request handling; a log
+    // using them was refused before, others replay as they did. The reference trace is unchanged.
     assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (9, 0xb68b_e273_6544_6a38));
 }
 
@@ -354,6 +356,36 @@ fn a_snapshot_keeps_every_field_of_a_busy_world() {
     for n in (12..bytes.len()).step_by((bytes.len() / 97).max(1)) {
         assert!(Snapshot::from_bytes(&bytes[..n]).is_err(), "{n} of {} bytes", bytes.len());
     }
+}
+
+#[test]
+fn a_snapshot_keeps_the_acls_and_logins_of_a_secured_world() {
+    let mut cfg = ClusterConfig::default();
+    for (k, v) in brokerlab::sim::acl::SASL_PLAIN_BROKER_CONFIGS {
+        cfg.broker_configs.insert(k.to_string(), v.to_string());
+    }
+    let mut c = Console::new(7, cfg).expect("boots");
+    #[allow(clippy::useless_format)]
+    let login = |u: &str| {
+        format!(
+            "cat > {u}.properties <<EOF\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"{u}\" password=\"{u}-secret\";\nEOF"
+        )
+    };
+    run(
+        &mut c,
+        &[
+            &login("admin"),
+            &format!("kafka-topics {BS} --command-config admin.properties --create --topic orders --partitions 1 --replication-factor 3"),
+            &format!("kafka-acls {BS} --command-config admin.properties --add --allow-principal User:alice --producer --topic orders"),
+            "sleep 1s",
+        ],
+    );
+    let snap = Snapshot::take(&c, 5000).expect("no job");
+    let text = format!("{snap:?}");
+    assert!(text.contains("AclBinding {"), "the ACLs are in the world");
+    assert!(text.contains("Login {"), "the clients' logins are in the world");
+    let back = Snapshot::from_bytes(&snap.to_bytes()).expect("reads");
+    assert_eq!(format!("{back:?}"), text);
 }
 
 // ------------------------------------------------------------------ scenarios

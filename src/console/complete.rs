@@ -355,7 +355,7 @@ impl Console {
                 }
                 v
             }
-            ("reset", _) => strs(&["--brokers", "--controllers", "--seed", "--broker-config"]),
+            ("reset", _) => strs(&["--brokers", "--controllers", "--seed", "--broker-config", "--security"]),
             ("trace", _) => strs(&["--last"]),
             ("help", 0) => SIM_COMMANDS.iter().map(|(n, _, _)| n.to_string()).collect(),
             ("cat" | "rm", _) => self.vfs.names(),

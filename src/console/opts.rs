@@ -50,11 +50,12 @@ pub enum Tool {
     ShareGroups,
     DumpLog,
     LogDirs,
+    Acls,
 }
 
 impl Tool {
     /// Every tool, in a fixed order.
-    pub(crate) const ALL: [Tool; 17] = [
+    pub(crate) const ALL: [Tool; 18] = [
         Tool::Topics,
         Tool::ConsoleProducer,
         Tool::ConsoleConsumer,
@@ -72,6 +73,7 @@ impl Tool {
         Tool::ShareGroups,
         Tool::DumpLog,
         Tool::LogDirs,
+        Tool::Acls,
     ];
 
     /// The normalised program name (`kafka-topics`).
@@ -94,6 +96,7 @@ impl Tool {
             Tool::ShareGroups => "kafka-share-groups",
             Tool::DumpLog => "kafka-dump-log",
             Tool::LogDirs => "kafka-log-dirs",
+            Tool::Acls => "kafka-acls",
         }
     }
 
@@ -120,6 +123,7 @@ impl Tool {
             Tool::ShareGroups => Some(&tables::SHARE_GROUPS),
             Tool::DumpLog => Some(&tables::DUMP_LOG),
             Tool::LogDirs => Some(&tables::LOG_DIRS),
+            Tool::Acls => Some(&*tables::ACLS),
             Tool::ProducerPerfTest | Tool::MetadataQuorum => None,
         }
     }

@@ -61,6 +61,7 @@ lessons![
     "44-segments-and-indexes.md",
     "46-quotas-and-throttling.md",
     "47-triage-from-metrics.md",
+    "48-acls-least-privilege.md",
 ];
 
 /// (file name, contents) of every lesson file: the embedded ones, or with `lazy-lessons` those

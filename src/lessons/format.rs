@@ -277,11 +277,20 @@ fn parse_header(lines: &[&str], lesson: &mut Lesson) -> Result<usize, ParseError
                 };
                 broker_configs.push((lno, k.trim().to_string(), v.trim().to_string()));
             }
+            // The opt-in secured cluster (`reset --security sasl-plain`).
+            "security" => {
+                if value != "sasl-plain" {
+                    return err(lno, format!("security '{value}': the only one is sasl-plain"));
+                }
+                for (k, v) in crate::sim::acl::SASL_PLAIN_BROKER_CONFIGS {
+                    lesson.cluster.broker_configs.insert(k.to_string(), v.to_string());
+                }
+            }
             other => {
                 return err(
                     lno,
                     format!(
-                        "unknown header key '{other}' (id, title, order, level, summary, seed, brokers, controllers, racks, broker-config)"
+                        "unknown header key '{other}' (id, title, order, level, summary, seed, brokers, controllers, racks, broker-config, security)"
                     ),
                 )
             }

@@ -296,6 +296,17 @@ impl EventKind {
 /// A predicate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub enum Goal {
+    /// `authorized PRINCIPAL OPERATION RESOURCE-TYPE NAME` (and `not-authorized ...`): what the
+    /// StandardAuthorizer answers now from the controller's ACLs (see [`crate::sim::acl::authorize`]).
+    Authorized {
+        principal: String,
+        operation: crate::sim::acl::AclOperation,
+        resource_type: crate::sim::acl::ResourceType,
+        name: String,
+        allowed: bool,
+    },
+    /// `acls OP N`: how many ACL bindings the metadata holds.
+    Acls { op: Op, n: i64 },
     /// `topic-exists T`
     TopicExists { topic: String },
     /// `topic-absent T`
@@ -416,7 +427,7 @@ fn parse_op(s: &str) -> Result<Op, String> {
 
 const KINDS: &str = "topic-exists, topic-absent, partitions, rf, topic-config, records, leader, offline, online, \
 preferred-leaders, in-isr, not-in-isr, in-elr, not-in-elr, replicas, epoch, isr, hw, leo, log-start, uncommitted, lso, unstable, segments, key-partitions, \
-broker, brokers, controller, group, share, acked, failed, consumed, throttled, metric, event, ran";
+broker, brokers, controller, group, share, acked, failed, consumed, throttled, metric, event, ran, authorized, not-authorized, acls";
 
 impl Goal {
     /// Parses a predicate (the part before `|`).
@@ -598,6 +609,36 @@ impl Goal {
                 words[0] = shell::normalize_program(&words[0]);
                 Goal::Ran { words }
             }
+            "authorized" | "not-authorized" => {
+                arity(5, &format!("{kind} PRINCIPAL OPERATION topic|group|cluster|transactional-id NAME, e.g. {kind} User:alice Write topic orders"))?;
+                let operation = crate::sim::acl::AclOperation::parse(w[2])
+                    .ok_or_else(|| format!("'{}' is not an ACL operation (Read, Write, Describe, ...)", w[2]))?;
+                let resource_type = match w[3] {
+                    "topic" => crate::sim::acl::ResourceType::Topic,
+                    "group" => crate::sim::acl::ResourceType::Group,
+                    "cluster" => crate::sim::acl::ResourceType::Cluster,
+                    "transactional-id" => crate::sim::acl::ResourceType::TransactionalId,
+                    other => {
+                        return Err(format!(
+                            "'{other}' is not a resource type (topic, group, cluster, transactional-id)"
+                        ))
+                    }
+                };
+                if !w[1].contains(':') {
+                    return Err(format!("'{}' is not a principal (User:alice)", w[1]));
+                }
+                Goal::Authorized {
+                    principal: w[1].to_string(),
+                    operation,
+                    resource_type,
+                    name: w[4].to_string(),
+                    allowed: *kind == "authorized",
+                }
+            }
+            "acls" => {
+                arity(3, "acls OP N, e.g. acls >= 1")?;
+                Goal::Acls { op: parse_op(w[1])?, n: parse_int(w[2])? }
+            }
             other => return Err(format!("unknown goal kind '{other}' (one of: {KINDS})")),
         };
         Ok(g)
@@ -665,6 +706,13 @@ impl Goal {
             },
             Goal::Ran { words } => format!("You ran `{}`", words.join(" ")),
             Goal::Metric { name, node, op, n } => format!("{name} on {node} {} {n}", op.words()),
+            Goal::Authorized { principal, operation, resource_type, name, allowed } => format!(
+                "{principal} {} {} {} {name}",
+                if *allowed { "may" } else { "may not" },
+                crate::sim::acl::pascal_case(operation.java()),
+                resource_type.java().to_ascii_lowercase().replace('_', " ")
+            ),
+            Goal::Acls { op, n } => format!("The number of ACLs {} {n}", op.words()),
         }
     }
 }
@@ -737,6 +785,14 @@ impl fmt::Display for Goal {
             Goal::Event { kind, filter: None } => write!(f, "event {}", kind.name()),
             Goal::Ran { words } => write!(f, "ran {}", words.join(" ")),
             Goal::Metric { name, node, op, n } => write!(f, "metric {name} {node} {} {n}", op.symbol()),
+            Goal::Authorized { principal, operation, resource_type, name, allowed } => write!(
+                f,
+                "{} {principal} {} {} {name}",
+                if *allowed { "authorized" } else { "not-authorized" },
+                crate::sim::acl::pascal_case(operation.java()),
+                resource_type.java().to_ascii_lowercase().replace('_', "-")
+            ),
+            Goal::Acls { op, n } => write!(f, "acls {} {n}", op.symbol()),
         }
     }
 }
@@ -918,6 +974,12 @@ pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::
             op.holds(v, *n)
         }
         Goal::Event { .. } | Goal::Ran { .. } => false,
+        Goal::Authorized { principal, operation, resource_type, name, allowed } => {
+            let (Some(image), Some(cfg)) = (image, sim.env().authorizer()) else { return false };
+            crate::sim::acl::authorize(&cfg, image.acls.values(), principal, *operation, *resource_type, name)
+                == *allowed
+        }
+        Goal::Acls { op, n } => image.map(|i| op.holds(i.acls.len() as i64, *n)).unwrap_or(false),
     }
 }
 

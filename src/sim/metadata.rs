@@ -97,6 +97,15 @@ pub enum MetadataRecord {
     /// end offset and high watermark move while the cluster is idle and every broker can tell
     /// it is still caught up. It changes nothing in the image.
     NoOp,
+    /// `AccessControlEntryRecord`: an ACL binding, under the id the controller gave it.
+    AccessControlEntry {
+        id: i64,
+        binding: crate::sim::acl::AclBinding,
+    },
+    /// `RemoveAccessControlEntryRecord`.
+    RemoveAccessControlEntry {
+        id: i64,
+    },
 }
 
 impl MetadataRecord {
@@ -116,6 +125,8 @@ impl MetadataRecord {
             MetadataRecord::ProducerIds { .. } => "ProducerIdsRecord",
             MetadataRecord::ClientQuota { .. } => "ClientQuotaRecord",
             MetadataRecord::NoOp => "NoOpRecord",
+            MetadataRecord::AccessControlEntry { .. } => "AccessControlEntryRecord",
+            MetadataRecord::RemoveAccessControlEntry { .. } => "RemoveAccessControlEntryRecord",
         }
     }
 }
@@ -192,6 +203,10 @@ pub struct MetadataImage {
     pub(crate) quorum_leader: Option<i32>,
     /// Client quotas by entity (`ClientQuotasImage`).
     pub(crate) client_quotas: QuotaImage,
+    /// The ACLs (`AccessControlEntryRecord`s not removed), by id: what every node's
+    /// `StandardAuthorizer` authorizes with.
+    #[serde(default)]
+    pub acls: BTreeMap<i64, crate::sim::acl::AclBinding>,
 }
 
 /// What applying a record changed, for brokers to act on.
@@ -418,6 +433,14 @@ impl MetadataImage {
                 ImageDelta::None
             }
             MetadataRecord::NoOp => ImageDelta::None,
+            MetadataRecord::AccessControlEntry { id, binding } => {
+                self.acls.insert(*id, binding.clone());
+                ImageDelta::None
+            }
+            MetadataRecord::RemoveAccessControlEntry { id } => {
+                self.acls.remove(id);
+                ImageDelta::None
+            }
         }
     }
 

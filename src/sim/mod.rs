@@ -1,5 +1,6 @@
 //! The engine: a deterministic Kafka cluster as sans-IO state machines.
 
+pub mod acl;
 pub mod assignor;
 pub(crate) mod base64;
 pub mod batch_row;

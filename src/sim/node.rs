@@ -26,6 +26,10 @@ pub(crate) struct Env {
     pub(crate) voters: Vec<i32>,
     /// Opt-in power-loss model: unflushed data is lost when a broker crashes.
     pub power_loss: bool,
+    /// The SASL/PLAIN login each client process is configured with (`sasl.jaas.config`), by
+    /// client address: what it authenticates with on every connection to a SASL listener.
+    #[serde(default)]
+    pub(crate) logins: BTreeMap<u32, crate::sim::acl::Login>,
 }
 
 impl Env {
@@ -47,7 +51,71 @@ impl Env {
         let ports: Vec<u16> = self.voters.iter().map(|v| Env::controller_port(*v)).collect();
         let mut m = crate::sim::config::implicit_static(broker, Env::broker_port(broker), &ports, rack);
         m.extend(self.static_configs.iter().map(|(k, v)| (k.clone(), v.clone())));
+        if self.sasl_plain() {
+            m.insert("listeners".to_string(), format!("SASL_PLAINTEXT://localhost:{}", Env::broker_port(broker)));
+        }
         m
+    }
+
+    /// Whether the brokers' listener is `SASL_PLAINTEXT` (the opt-in secured cluster): the
+    /// learner's `listener.security.protocol.map` names a listener `SASL_PLAINTEXT` with that
+    /// protocol, and Brokerlab's one broker listener is then that one.
+    pub(crate) fn sasl_plain(&self) -> bool {
+        crate::sim::config::sasl_listener(&self.static_configs)
+    }
+
+    /// The JAAS options of the brokers' SASL listener
+    /// (`listener.name.sasl_plaintext.plain.sasl.jaas.config`).
+    fn broker_jaas(&self) -> Vec<(String, String)> {
+        self.static_configs
+            .get("listener.name.sasl_plaintext.plain.sasl.jaas.config")
+            .and_then(|j| crate::sim::acl::jaas_options(j))
+            .unwrap_or_default()
+    }
+
+    /// The principal a request from `from` runs as (`KafkaPrincipal.toString`): on a PLAINTEXT
+    /// listener `User:ANONYMOUS`; on the SASL listener the login's user when its password is
+    /// the listener's `user_<name>`, brokers and controllers as the JAAS `username` (the
+    /// inter-broker login). `Err` is the message of the `SaslAuthenticationException` a client
+    /// with a wrong login gets (`PlainServerCallbackHandler`, `SaslServerAuthenticator`).
+    pub(crate) fn principal_of(&self, from: NodeAddr) -> Result<String, String> {
+        if !self.sasl_plain() {
+            return Ok("User:ANONYMOUS".to_string());
+        }
+        let jaas = self.broker_jaas();
+        let get = |k: &str| jaas.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        match from {
+            NodeAddr::Client(id) => {
+                let Some(login) = self.logins.get(&id) else {
+                    // A client without SASL settings does not speak SASL to a SASL listener:
+                    // Brokerlab treats it as a failed authentication.
+                    return Err("Authentication failed: Invalid username or password".to_string());
+                };
+                match get(&format!("user_{}", login.username)) {
+                    Some(p) if p == login.password => Ok(format!("User:{}", login.username)),
+                    _ => Err("Authentication failed: Invalid username or password".to_string()),
+                }
+            }
+            _ => Ok(format!("User:{}", get("username").unwrap_or_else(|| "ANONYMOUS".to_string()))),
+        }
+    }
+
+    /// The `StandardAuthorizer`'s settings when `authorizer.class.name` names it.
+    pub(crate) fn authorizer(&self) -> Option<crate::sim::acl::AuthorizerConfig> {
+        let class = self.static_configs.get("authorizer.class.name")?;
+        if class.trim() != "org.apache.kafka.metadata.authorizer.StandardAuthorizer" {
+            return None;
+        }
+        let super_users = self
+            .static_configs
+            .get("super.users")
+            .map(|s| s.split(';').map(|u| u.trim().to_string()).filter(|u| !u.is_empty()).collect())
+            .unwrap_or_default();
+        let allow_if_no_acl = self
+            .static_configs
+            .get("allow.everyone.if.no.acl.found")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        Some(crate::sim::acl::AuthorizerConfig { super_users, allow_if_no_acl })
     }
 }
 

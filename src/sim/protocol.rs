@@ -174,6 +174,14 @@ pub enum ControllerRequest {
         entity: QuotaEntity,
         ops: Vec<(String, Option<u64>)>,
     },
+    /// `CreateAcls` (ControllerApis.handleCreateAcls → `AclControlManager.createAcls`).
+    CreateAcls {
+        bindings: Vec<crate::sim::acl::AclBinding>,
+    },
+    /// `DeleteAcls` (`AclControlManager.deleteAcls`).
+    DeleteAcls {
+        filters: Vec<crate::sim::acl::AclFilter>,
+    },
 }
 
 /// A created topic: its id, partition count and replication factor.
@@ -198,6 +206,10 @@ pub enum ControllerResponse {
     ListReassignments(Vec<Reassignment>),
     DescribeQuorum(QuorumInfo),
     AlterClientQuotas(Option<ApiError>),
+    /// One result per binding.
+    CreateAcls(Vec<Option<ApiError>>),
+    /// Per filter: the bindings it deleted, or its error.
+    DeleteAcls(Vec<Result<Vec<crate::sim::acl::AclBinding>, ApiError>>),
     /// Not the active controller; the hint names who is, if known.
     NotController {
         leader: Option<i32>,
@@ -275,6 +287,10 @@ pub enum Request {
     /// `DescribeClientQuotas`, answered by any broker from its metadata image.
     DescribeClientQuotas {
         filter: QuotaFilter,
+    },
+    /// `DescribeAcls`: a broker answers from its metadata image (`KafkaApis.handleDescribeAcls`).
+    DescribeAcls {
+        filter: crate::sim::acl::AclFilter,
     },
     // ---- clients ----
     Metadata {
@@ -633,6 +649,7 @@ pub enum Response {
     },
     Controller(ControllerResponse),
     DescribeConfigs(Vec<(ConfigResource, Result<Vec<crate::sim::config::ConfigEntry>, ApiError>)>),
+    DescribeAcls(Result<Vec<crate::sim::acl::AclBinding>, ApiError>),
     ApiVersions(Vec<(i16, String, i16, i16)>),
     /// `DescribeClientQuotas`: the matching entities and their quotas (`double` bits).
     DescribeClientQuotas(Result<Vec<(QuotaEntity, Vec<(String, u64)>)>, ApiError>),
@@ -795,6 +812,7 @@ impl Request {
             Request::DescribeConfigs { .. } => "DescribeConfigs",
             Request::ApiVersions { .. } => "ApiVersions",
             Request::DescribeClientQuotas { .. } => "DescribeClientQuotas",
+            Request::DescribeAcls { .. } => "DescribeAcls",
             Request::Metadata { .. } => "Metadata",
             Request::Produce { .. } => "Produce",
             Request::Fetch { replica, .. } => {
@@ -850,6 +868,9 @@ impl ControllerRequest {
             ControllerRequest::ListReassignments => "ListPartitionReassignments",
             ControllerRequest::DescribeQuorum => "DescribeQuorum",
             ControllerRequest::AlterClientQuotas { .. } => "AlterClientQuotas",
+    },
+            ControllerRequest::CreateAcls { .. } => "CreateAcls",
+            ControllerRequest::DeleteAcls { .. } => "DeleteAcls",
         }
     }
 }

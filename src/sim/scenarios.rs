@@ -83,6 +83,11 @@ use std::collections::BTreeMap;
 /// Also in version 9: client quotas (`kafka-configs --entity-type users|clients`, `ClientQuotaRecord`):
 /// a log that sets a byte-rate quota now throttles the client (KIP-219) where the command failed
 /// before; `ApiVersions` carries the client id.
+/// Also in version 9: the secured cluster (`reset --security sasl-plain`): SASL/PLAIN principals
+/// from the brokers' JAAS config, ACLs as KRaft metadata (`AccessControlEntryRecord`) changed by
+/// `kafka-acls`, and the `StandardAuthorizer` in the brokers' request handling; a log using them
+/// was refused before (no `kafka-acls`, no `--security`), every other log replays as it did (the
+/// reference trace is unchanged).
 pub const REFERENCE_TRACE_HASH: u64 = 0xb68b_e273_6544_6a38;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

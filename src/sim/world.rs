@@ -307,6 +307,11 @@ pub struct Sim {
     checker: Checker,
     next_client: u32,
     events_processed: u64,
+    /// The SASL/PLAIN login of the clients the running console command creates (its
+    /// `--command-config`, `--producer.config`, `--consumer.config` or `sasl.jaas.config`
+    /// property); `None` between commands.
+    #[serde(default)]
+    login_for_new_clients: Option<crate::sim::acl::Login>,
     #[serde(skip)]
     #[codec(skip)]
     outs: Outs,
@@ -368,6 +373,7 @@ impl Sim {
             cluster_id,
             voters: voters.clone(),
             power_loss: config.power_loss,
+            logins: BTreeMap::new(),
         };
         let net = Network::new(config.net.clone(), rng.split("network"));
         let mut sim = Sim {
@@ -388,6 +394,7 @@ impl Sim {
             trace: TraceLog::new(config.trace_level),
             checker: Checker::default(),
             next_client: 1,
+            login_for_new_clients: None,
             events_processed: 0,
             outs: Outs::default(),
             config,
@@ -937,10 +944,19 @@ impl Sim {
         self.next_incarnation(node);
         let rng = self.rng.split(&format!("client-{id}"));
         let kind = make(id, rng);
+        if let Some(login) = self.login_for_new_clients.clone() {
+            self.env.logins.insert(id, login);
+        }
         self.clients.insert(id, ClientNode { id, name, kind, paused: false });
         self.trace.push(self.now, TraceKind::ProcessStarted { node });
         self.poke_client(id);
         id
+    }
+
+    /// The SASL/PLAIN login the clients created from now on authenticate with (`None`: no
+    /// SASL settings).
+    pub(crate) fn set_login_for_new_clients(&mut self, login: Option<crate::sim::acl::Login>) {
+        self.login_for_new_clients = login;
     }
 
     /// Runs a client's poll loop now (after the application handed it work).

@@ -70,6 +70,13 @@ pub fn config_of(header: &[String]) -> (u64, ClusterConfig) {
     let mut seed = 42;
     let mut cfg = ClusterConfig::default();
     for h in header {
+        if h.trim() == "## security: sasl-plain" {
+            // The harness's secured cluster (conformance/.../cluster/Cluster.java), as broker
+            // configs; the brokers' listener then is SASL_PLAINTEXT.
+            for (k, v) in brokerlab::sim::acl::SASL_PLAIN_BROKER_CONFIGS {
+                cfg.broker_configs.insert(k.to_string(), v.to_string());
+            }
+        }
         if let Some(rest) = h.strip_prefix("## config:") {
             for kv in rest.split_whitespace() {
                 match kv.split_once('=') {

@@ -33,6 +33,7 @@ pub(crate) fn check(tool: Tool, spec: &ToolSpec, p: &ParsedOpts) -> Result<Outpu
         Tool::ShareGroups => check_share_groups(spec, p),
         Tool::DumpLog => check_dump_log(spec, p),
         Tool::LogDirs => check_log_dirs(spec, p),
+        Tool::Acls => check_acls(spec, p),
         Tool::ProducerPerfTest | Tool::MetadataQuorum => Ok(Output::new()),
     }
 }
@@ -761,6 +762,49 @@ fn check_consumer_perf(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output
 fn check_broker_api_versions(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
     if !p.has("bootstrap-server") {
         return Err(usage_error(spec, &missing_required("bootstrap-server")));
+    }
+    types(spec, p)?;
+    Ok(Output::new())
+}
+
+// ---------------------------------------------------------------------------
+// kafka-acls (`AclCommand.AclCommandOptions.checkArgs`)
+// ---------------------------------------------------------------------------
+
+fn check_acls(spec: &ToolSpec, p: &ParsedOpts) -> Result<Output, Output> {
+    let usage = |m: &str| Err(usage_error(spec, m));
+    if p.has("bootstrap-server") && p.has("bootstrap-controller") {
+        return usage("Only one of --bootstrap-server or --bootstrap-controller must be specified");
+    }
+    if !p.has("bootstrap-server") && !p.has("bootstrap-controller") {
+        return usage("One of --bootstrap-server or --bootstrap-controller must be specified");
+    }
+    if ["add", "remove", "list"].iter().filter(|a| p.has(a)).count() != 1 {
+        return usage("Command must include exactly one action: --list, --add, --remove. ");
+    }
+    let rules: [(&str, &[&str]); 3] = [
+        ("list", &["producer", "consumer", "allow-host", "allow-principal", "deny-host", "deny-principal"]),
+        ("producer", &["operation", "deny-principal", "deny-host"]),
+        ("consumer", &["operation", "deny-principal", "deny-host"]),
+    ];
+    for (used, others) in rules {
+        if let Some(m) = first_invalid(p, used, others) {
+            return usage(&m);
+        }
+    }
+    if p.has("principal") && !p.has("list") {
+        return usage("The --principal option is only available if --list is set");
+    }
+    if p.has("producer") && !p.has("topic") {
+        return usage("With --producer you must specify a --topic");
+    }
+    if p.has("idempotent") && !p.has("producer") {
+        return usage("The --idempotent option is only available if --producer is set");
+    }
+    if p.has("consumer")
+        && (!p.has("topic") || !p.has("group") || !p.has("producer") && (p.has("cluster") || p.has("transactional-id")))
+    {
+        return usage("With --consumer you must specify a --topic and a --group and no --cluster or --transactional-id option should be specified.");
     }
     types(spec, p)?;
     Ok(Output::new())

@@ -567,3 +567,50 @@ pub(crate) static LOG_DIRS: ToolSpec = ToolSpec {
         O::req("topic-list", "Topic list", T::String, "The list of topics to be queried in the form \"topic1,topic2,topic3\". All topics will be queried if no topic list is specified").with_default(""),
     ],
 };
+/// `--operation`'s description (`AclCommand.AclCommandOptions`): every operation of
+/// `AclEntry.ACL_OPERATIONS` (PascalCase, `SecurityUtils.operationName`), one a line after a tab.
+/// Kafka collects them into a `HashSet` of enum constants, whose order changes from one JVM to
+/// the next; Brokerlab lists them in `AclOperation`'s declaration order.
+static ACLS_OPERATION_DESC: LazyLock<String> = LazyLock::new(|| {
+    let ops: Vec<String> = crate::sim::acl::AclOperation::EVERY
+        .iter()
+        .map(|o| format!("\t{}", crate::sim::acl::pascal_case(o.java())))
+        .collect();
+    format!("Operation that is being allowed or denied. Valid operation names are: \n{}\n", ops.join("\n"))
+});
+/// `kafka-acls` (`AclCommand.AclCommandOptions`, Kafka 4.4).
+pub(crate) static ACLS: LazyLock<ToolSpec> = LazyLock::new(|| ToolSpec {
+    tool: Tool::Acls,
+    description_help: "This tool helps to manage acls on kafka.",
+    description_noargs: "This tool helps to manage acls on kafka.",
+    parse_errors: ParseErrorStyle::UsageOnStderr,
+    options: ACLS_OPTIONS.as_slice(),
+});
+const ACLS_BOOTSTRAP_DESC: &str = "A list of host/port pairs to use for establishing the connection to the Kafka cluster. This list should be in the form host1:port1,host2:port2,... This config is required for acl management using admin client API.";
+static ACLS_OPTIONS: LazyLock<Vec<O>> = LazyLock::new(|| {
+    vec![
+        O::flag("add", "Indicates you are trying to add ACLs."),
+        O::req("allow-host", "allow-host", T::String, "Host from which principals listed in --allow-principal will have access. If you have specified --allow-principal then the default for this option will be set to '*' which allows access from all hosts.").repeatable(),
+        O::req("allow-principal", "allow-principal", T::String, "principal is in principalType:name format. Note that principalType must be supported by the Authorizer being used. For example, User:'*' is the wild card indicating all users.").repeatable(),
+        O::req("bootstrap-controller", "controller to connect to", T::String, ACLS_BOOTSTRAP_DESC),
+        O::req("bootstrap-server", "server to connect to", T::String, ACLS_BOOTSTRAP_DESC),
+        O::flag("cluster", "Add/Remove cluster ACLs."),
+        O::opt("command-config", "command-config", T::String, "A property file containing configs to be passed to Admin Client."),
+        O::flag("consumer", "Convenience option to add/remove ACLs for consumer role. This will generate ACLs that allows READ,DESCRIBE on topic and READ on group."),
+        O::req("delegation-token", "delegation-token", T::String, "Delegation token to which ACLs should be added or removed. A value of '*' indicates ACL should apply to all tokens.").repeatable(),
+        O::req("deny-host", "deny-host", T::String, "Host from which principals listed in --deny-principal will be denied access. If you have specified --deny-principal then the default for this option will be set to '*' which denies access from all hosts.").repeatable(),
+        O::req("deny-principal", "deny-principal", T::String, "principal is in principalType:name format. By default anyone not added through --allow-principal is denied access. You only need to use this option as negation to already allowed set. Note that principalType must be supported by the Authorizer being used. For example if you wanted to allow access to all users in the system but not test-user you can define an ACL that allows access to User:'*' and specify --deny-principal=User:test@EXAMPLE.COM. AND PLEASE REMEMBER DENY RULES TAKES PRECEDENCE OVER ALLOW RULES.").repeatable(),
+        O::flag("force", "Assume Yes to all queries and do not prompt."),
+        O::req("group", "group", T::String, "Consumer Group to which the ACLs should be added or removed. A value of '*' indicates the ACLs should apply to all groups.").repeatable(),
+        O::flag("idempotent", "Enable idempotence for the producer. This should be used in combination with the --producer option. Note that idempotence is enabled automatically if the producer is authorized to a particular transactional-id."),
+        O::flag("list", "List ACLs for the specified resource, use --topic <topic> or --group <group> or --cluster to specify a resource."),
+        O::req("operation", "", T::String, ACLS_OPERATION_DESC.as_str()).with_default("All").repeatable(),
+        O::opt("principal", "principal", T::String, "List ACLs for the specified principal. principal is in principalType:name format. Note that principalType must be supported by the Authorizer being used. Multiple --principal option can be passed.").repeatable(),
+        O::flag("producer", "Convenience option to add/remove ACLs for producer role. This will generate ACLs that allows WRITE,DESCRIBE and CREATE on topic."),
+        O::flag("remove", "Indicates you are trying to remove ACLs."),
+        O::req("resource-pattern-type", "", T::Enum("ANY|MATCH|LITERAL|PREFIXED", &["ANY", "MATCH", "LITERAL", "PREFIXED"]), "The type of the resource pattern or pattern filter. When adding acls, this should be a specific pattern type, e.g. 'literal' or 'prefixed'. When listing or removing acls, a specific pattern type can be used to list or remove acls from specific resource patterns, or use the filter values of 'any' or 'match', where 'any' will match any pattern type, but will match the resource name exactly, where as 'match' will perform pattern matching to list or remove all acls that affect the supplied resource(s). WARNING: 'match', when used in combination with the '--remove' switch, should be used with care.").with_default("LITERAL"),
+        O::req("topic", "topic", T::String, "topic to which ACLs should be added or removed. A value of '*' indicates ACL should apply to all topics.").repeatable(),
+        O::req("transactional-id", "transactional-id", T::String, "The transactionalId to which ACLs should be added or removed. A value of '*' indicates the ACLs should apply to all transactionalIds.").repeatable(),
+        O::req("user-principal", "user-principal", T::String, "Specifies a user principal as a resource in relation with the operation. For instance one could grant CreateTokens or DescribeTokens permission on a given user principal.").repeatable(),
+    ]
+});

@@ -7,6 +7,7 @@
 //! producer and consumer, the perf tests). [`TOOLS`] is the dispatch table: adding a tool is
 //! one entry.
 
+pub(crate) mod acls;
 pub mod api_versions;
 pub mod configs;
 pub(crate) mod configs_quotas;
@@ -97,6 +98,7 @@ pub(crate) const TOOLS: &[(Tool, Option<ToolFn>)] = &[
     (Tool::ShareGroups, Some(share_groups::run)),
     (Tool::DumpLog, Some(dump_log::run)),
     (Tool::LogDirs, Some(log_dirs::run)),
+    (Tool::Acls, Some(acls::run)),
 ];
 
 /// A tool's result after what it printed while checking its options (deprecation notices):
@@ -112,7 +114,24 @@ pub(crate) fn after_notes(notes: &Output, o: Output) -> Started {
 pub(crate) fn dispatch(ctx: &mut Ctx, tool: Tool, args: &[String]) -> Started {
     match TOOLS.iter().find(|(t, _)| *t == tool) {
         Some((_, Some(f))) => {
+            ctx.sim.set_login_for_new_clients(None);
+            // The clients the tool creates authenticate with the SASL/PLAIN login of the
+            // properties file it was given (a missing file is the tool's own error).
+            for (i, a) in args.iter().enumerate() {
+                let (flag, inline) = match a.split_once('=') {
+                    Some((f, v)) => (f, Some(v.to_string())),
+                    None => (a.as_str(), None),
+                };
+                if matches!(flag, "--command-config" | "--producer.config" | "--consumer.config") {
+                    if let Some(path) = inline.or_else(|| args.get(i + 1).cloned()) {
+                        if let Ok(props) = load_props(ctx, &path) {
+                            use_login_of(ctx, &props);
+                        }
+                    }
+                }
+            }
             let started = f(ctx, args);
+            ctx.sim.set_login_for_new_clients(None);
             match started {
                 Started::Done(out) => {
                     let mut all = std::mem::take(&mut ctx.log);
@@ -239,6 +258,17 @@ pub(crate) fn load_props(ctx: &Ctx, path: &str) -> Result<Vec<(String, String)>,
         Some(t) => Ok(crate::console::vfs::parse_properties(t)),
         None => Err(path.to_string()),
     }
+}
+
+/// Takes the SASL/PLAIN login of a client properties file (`security.protocol=SASL_PLAINTEXT`,
+/// `sasl.mechanism=PLAIN`, `sasl.jaas.config=...PlainLoginModule required username=...
+/// password=...;`) for the clients the tool creates from now on.
+pub(crate) fn use_login_of(ctx: &mut Ctx, props: &[(String, String)]) {
+    let get = |k: &str| props.iter().rev().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let sasl = get("security.protocol").is_some_and(|p| p.trim().eq_ignore_ascii_case("SASL_PLAINTEXT"))
+        && get("sasl.mechanism").is_some_and(|m| m.trim() == "PLAIN");
+    let login = if sasl { get("sasl.jaas.config").and_then(crate::sim::acl::login_of) } else { None };
+    ctx.sim.set_login_for_new_clients(login);
 }
 
 /// What `Utils.loadProps` throws for a missing properties file: `Files.newInputStream` fails

@@ -25,6 +25,7 @@ pub(crate) mod produce;
 pub(crate) mod quotas;
 pub(crate) mod replica;
 pub mod requests;
+pub(crate) mod security;
 pub(crate) mod share_coordinator;
 pub(crate) mod share_fetch;
 pub(crate) mod share_group;
@@ -523,6 +524,10 @@ impl BrokerStep<'_> {
     }
 
     fn handle_request(&mut self, reply: ReplyTo, req: Request) {
+        if let Some(resp) = self.refuse_group_request(reply.to, &req) {
+            self.out.reply(reply, resp);
+            return;
+        }
         match req {
             Request::Produce { acks, timeout_ms, batches, .. } => self.handle_produce(reply, acks, timeout_ms, batches),
             // Any data answers a fetch: `min_bytes` (`fetch.min.bytes`) is not modelled beyond its default of 1.
@@ -530,6 +535,12 @@ impl BrokerStep<'_> {
                 self.handle_fetch(reply, replica, max_wait_ms, max_bytes, isolation, partitions)
             }
             Request::Metadata { topics, allow_auto_create } => self.handle_metadata(reply, topics, allow_auto_create),
+            Request::DescribeAcls { filter } => self.handle_describe_acls(reply, filter),
+            Request::Controller(inner) if self.refuse_admin(reply.to, &inner).is_some() => {
+                if let Some(resp) = self.refuse_admin(reply.to, &inner) {
+                    self.out.reply(reply, Response::Controller(resp));
+                }
+            }
             Request::ListOffsets { isolation, partitions } => self.handle_list_offsets(reply, isolation, partitions),
             Request::DescribeConfigs { resources } => self.handle_describe_configs(reply, resources),
             Request::DescribeClientQuotas { filter } => {

@@ -27,6 +27,16 @@ impl BrokerStep<'_> {
         let mut parts = Vec::with_capacity(batches.len());
         for pb in batches {
             let tp = pb.tp.clone();
+            // KafkaApis.handleProduceRequest: WRITE on the topic.
+            if !self.allowed(
+                reply.to,
+                crate::sim::acl::AclOperation::Write,
+                crate::sim::acl::ResourceType::Topic,
+                &tp.topic,
+            ) {
+                parts.push((tp, 0, Err(KafkaError::TOPIC_AUTHORIZATION_FAILED.into()), true));
+                continue;
+            }
             let result = self.append_to_leader(&pb, acks, now_ms);
             match result {
                 Ok((base, last, log_append_time)) => parts.push((tp, last + 1, Ok((base, log_append_time)), false)),

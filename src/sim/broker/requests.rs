@@ -3,6 +3,7 @@
 //! to the active controller (KIP-590).
 
 use super::*;
+use crate::sim::acl::{AclOperation, ResourceType};
 use crate::sim::config::{describe_broker_configs, describe_topic_configs, ConfigEntry};
 use crate::sim::errors::ApiError;
 use crate::sim::metadata::is_internal_topic;
@@ -148,28 +149,52 @@ impl BrokerProc {
 impl BrokerStep<'_> {
     pub(crate) fn handle_metadata(&mut self, reply: ReplyTo, topics: Option<Vec<String>>, allow_auto_create: bool) {
         let brokers = self.proc.image.brokers.values().filter(|b| !b.fenced).map(|b| b.endpoint.clone()).collect();
+        let topics_given = topics.is_some();
         let names: Vec<String> = match topics {
             Some(t) => t,
             None => self.proc.image.topics.keys().cloned().collect(),
         };
         let mut result = Vec::new();
+        let listed = topics_given;
         for name in names {
+            // KafkaApis.handleTopicMetadataRequest: topics the principal may not DESCRIBE are
+            // left out of an all-topics answer and answered TOPIC_AUTHORIZATION_FAILED when named.
+            if !self.allowed(reply.to, AclOperation::Describe, ResourceType::Topic, &name) {
+                if listed {
+                    result.push(MetadataTopic {
+                        name,
+                        id: crate::sim::types::TopicId::ZERO,
+                        error: Some(KafkaError::TOPIC_AUTHORIZATION_FAILED),
+                        internal: false,
+                        partitions: vec![],
+                    });
+                }
+                continue;
+            }
             match self.proc.metadata_topic(&name) {
                 Some(t) => result.push(t),
                 None => {
                     let valid = crate::sim::controller::topics::validate_topic_name(&name).is_ok();
+                    let mut error = None;
                     if allow_auto_create
                         && self.env.settings.auto_create_topics_enable
                         && valid
                         && !is_internal_topic(&name)
                     {
-                        self.auto_create(&name);
+                        // Auto-creation needs CREATE on the cluster or on the topic.
+                        if self.allowed(reply.to, AclOperation::Create, ResourceType::Cluster, "kafka-cluster")
+                            || self.allowed(reply.to, AclOperation::Create, ResourceType::Topic, &name)
+                        {
+                            self.auto_create(&name);
+                        } else {
+                            error = Some(KafkaError::TOPIC_AUTHORIZATION_FAILED);
+                        }
                     }
-                    let error = if valid {
+                    let error = error.unwrap_or(if valid {
                         KafkaError::UNKNOWN_TOPIC_OR_PARTITION
                     } else {
                         KafkaError::INVALID_TOPIC_EXCEPTION
-                    };
+                    });
                     result.push(MetadataTopic {
                         name,
                         id: crate::sim::types::TopicId::ZERO,

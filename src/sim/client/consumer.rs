@@ -660,6 +660,14 @@ impl Consumer {
                 g.find_inflight = None;
                 match error {
                     None => g.coordinator = Some(node),
+                    // FindCoordinatorResponse: GROUP_AUTHORIZATION_FAILED is fatal to the poll
+                    // (`AbstractCoordinator.FindCoordinatorResponseHandler`:
+                    // `GroupAuthorizationException.forGroupId`).
+                    Some(KafkaError::GROUP_AUTHORIZATION_FAILED) => {
+                        let message = format!("Not authorized to access group: {}", g.group_id);
+                        g.find_backoff = now.plus_ms(self.cfg.retry_backoff_ms);
+                        self.errors.push_back(ApiError::with(KafkaError::GROUP_AUTHORIZATION_FAILED, message));
+                    }
                     Some(_) => g.find_backoff = now.plus_ms(self.cfg.retry_backoff_ms),
                 }
             }

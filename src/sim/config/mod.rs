@@ -860,6 +860,15 @@ pub fn implicit_static(
     m
 }
 
+/// Whether the brokers' one listener is `SASL_PLAINTEXT` (Brokerlab's opt-in secured cluster):
+/// the given `listener.security.protocol.map` names a listener `SASL_PLAINTEXT` with that
+/// protocol (`listeners` is Brokerlab's own, `implicit_static`).
+pub(crate) fn sasl_listener(configs: &BTreeMap<String, String>) -> bool {
+    configs
+        .get("listener.security.protocol.map")
+        .is_some_and(|m| m.split(',').any(|e| e.trim().eq_ignore_ascii_case("SASL_PLAINTEXT:SASL_PLAINTEXT")))
+}
+
 /// The configs Brokerlab sets itself on every broker (`implicit_static`): they cannot be given.
 /// (`broker.rack` can: it is stored and described; placement follows `reset --racks`.)
 pub(crate) const IMPLICIT_STATIC_NAMES: &[&str] =
@@ -944,6 +953,9 @@ pub fn validate_broker_configs(configs: &BTreeMap<String, String>) -> Result<(),
     }
     // Broker 1 listens on localhost:9092 (`Env::broker_port`), controller 1001 on 19091.
     let mut merged = implicit_static(1, 9092, &[19091], None);
+    if sasl_listener(configs) {
+        merged.insert("listeners".to_string(), "SASL_PLAINTEXT://localhost:9092".to_string());
+    }
     for def in broker_configs().iter().filter(|d| !d.dynamic_only) {
         if let Some(v) = configs.get(def.name) {
             let parsed = parse_valid(def.name, def.ty, &def.valid, v, true)?;

@@ -528,7 +528,41 @@ impl ControllerStep<'_> {
                 let info = self.proc.quorum_info(self.now, self.disk, self.env);
                 self.out.reply(reply, Response::Controller(ControllerResponse::DescribeQuorum(info)));
             }
+            ControllerRequest::CreateAcls { bindings } => self.create_acls(reply, bindings),
+            ControllerRequest::DeleteAcls { filters } => self.delete_acls(reply, filters),
         }
+    }
+
+    /// `AclControlManager.createAcls`: one `AccessControlEntryRecord` per new binding; a binding
+    /// that already exists succeeds without a record. The record's id is its offset (Kafka
+    /// draws a random Uuid, which no tool shows).
+    fn create_acls(&mut self, reply: ReplyTo, bindings: Vec<crate::sim::acl::AclBinding>) {
+        let mut last = None;
+        let mut results = Vec::new();
+        for b in bindings {
+            if !self.proc.image.acls.values().any(|a| *a == b) {
+                let id = self.disk.log_end();
+                last = Some(self.append(MetadataRecord::AccessControlEntry { id, binding: b }));
+            }
+            results.push(None);
+        }
+        self.respond_after_last(last, reply, Response::Controller(ControllerResponse::CreateAcls(results)));
+    }
+
+    /// `AclControlManager.deleteAcls`: every binding a filter matches is removed
+    /// (`RemoveAccessControlEntryRecord`) and named in that filter's result.
+    fn delete_acls(&mut self, reply: ReplyTo, filters: Vec<crate::sim::acl::AclFilter>) {
+        let mut last = None;
+        let mut results = Vec::new();
+        for f in filters {
+            let hits: Vec<(i64, crate::sim::acl::AclBinding)> =
+                self.proc.image.acls.iter().filter(|(_, b)| f.matches(b)).map(|(i, b)| (*i, b.clone())).collect();
+            for (id, _) in &hits {
+                last = Some(self.append(MetadataRecord::RemoveAccessControlEntry { id: *id }));
+            }
+            results.push(Ok(hits.into_iter().map(|(_, b)| b).collect()));
+        }
+        self.respond_after_last(last, reply, Response::Controller(ControllerResponse::DeleteAcls(results)));
     }
 
     fn handle_response(&mut self, corr: u64, resp: Response) {

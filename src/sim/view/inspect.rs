@@ -377,6 +377,8 @@ fn summary(r: &MetadataRecord) -> String {
             ),
             None => format!("{}: {key} (deleted)", entity.describe()),
         },
+        MetadataRecord::AccessControlEntry { id, binding } => format!("acl {id}: {binding}"),
+        MetadataRecord::RemoveAccessControlEntry { id } => format!("acl {id} removed"),
         MetadataRecord::NoOp => String::new(),
     };
     format!("{} {detail}", r.type_name()).trim_end().to_string()

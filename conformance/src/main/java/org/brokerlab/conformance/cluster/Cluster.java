@@ -62,6 +62,27 @@ public final class Cluster implements AutoCloseable {
     private Admin admin;
     private Admin controllerAdmin;
 
+    /**
+     * The opt-in secured cluster of a scenario's {@code ## security: sasl-plain} header, configured as
+     * Kafka's security documentation does for KRaft with SASL/PLAIN: every listener (CONTROLLER and
+     * the brokers' SASL_PLAINTEXT, which is also the inter-broker listener) authenticates with PLAIN;
+     * users come from each listener's {@code listener.name.<listener>.plain.sasl.jaas.config}
+     * ({@code user_<name>="<password>"}), whose {@code username}/{@code password} are what the node
+     * itself logs in as (admin, a super user); the StandardAuthorizer on every node; no ACLs, and
+     * {@code allow.everyone.if.no.acl.found} left at its default (false). Users: admin/admin-secret,
+     * alice/alice-secret, bob/bob-secret. The harness's own admin clients log in as admin.
+     */
+    public static final String SASL_JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule required "
+        + "username=\"admin\" password=\"admin-secret\" user_admin=\"admin-secret\" user_alice=\"alice-secret\" user_bob=\"bob-secret\";";
+    public static final String SASL_PLAIN = "sasl-plain";
+    private boolean saslPlain;
+
+    /** Makes this the secured cluster of {@code ## security: sasl-plain} (before {@link #start}). */
+    public Cluster saslPlain(boolean on) {
+        this.saslPlain = on;
+        return this;
+    }
+
     public Cluster(Path dir, String classpath, Path nodeLog4j, Map<String, String> configs, Cds cds) {
         this(dir, classpath, nodeLog4j, configs, cds, CONTROLLER, BROKERS);
     }
@@ -155,17 +176,28 @@ public final class Cluster implements AutoCloseable {
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        secure(p);
         admin = Admin.create(p);
         Properties c = new Properties();
         c.put(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, "localhost:" + port(controller));
         c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        secure(c);
         controllerAdmin = Admin.create(c);
         Set<Integer> ids = new TreeSet<>();
         for (int b : brokers) {
             ids.add(b);
         }
         awaitUnfenced(ids, 180);
+    }
+
+    /** The harness's own admin connections log in as the super user admin on a secured cluster. */
+    private void secure(Properties p) {
+        if (saslPlain) {
+            p.put("security.protocol", "SASL_PLAINTEXT");
+            p.put("sasl.mechanism", "PLAIN");
+            p.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\"admin-secret\";");
+        }
     }
 
     private void writeConfig(int node) throws IOException {
@@ -185,6 +217,21 @@ public final class Cluster implements AutoCloseable {
         c.put("controller.listener.names", "CONTROLLER");
         c.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
         c.put("log.dirs", dataDir(node).toString());
+        if (saslPlain) {
+            c.put("listener.security.protocol.map", "CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+            c.put("sasl.enabled.mechanisms", "PLAIN");
+            c.put("sasl.mechanism.controller.protocol", "PLAIN");
+            c.put("listener.name.controller.plain.sasl.jaas.config", SASL_JAAS);
+            c.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            c.put("super.users", "User:admin");
+            if (node != controller) {
+                c.put("listeners", "SASL_PLAINTEXT://localhost:" + port(node));
+                c.put("advertised.listeners", "SASL_PLAINTEXT://localhost:" + port(node));
+                c.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+                c.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+                c.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", SASL_JAAS);
+            }
+        }
         // A scenario's `## config: k=v` applies to every node, as a cluster-wide setting would: in KRaft
         // the controller applies several of them itself (num.partitions, default.replication.factor,
         // min.insync.replicas for ELR, unclean.leader.election.enable).

@@ -52,7 +52,8 @@ public final class Recorder {
         Map.entry("kafka-consumer-perf-test", "org.apache.kafka.tools.ConsumerPerformance"),
         Map.entry("kafka-groups", "org.apache.kafka.tools.GroupsCommand"),
         Map.entry("kafka-dump-log", "org.apache.kafka.tools.DumpLogSegments"),
-        Map.entry("kafka-log-dirs", "org.apache.kafka.tools.LogDirsCommand")));
+        Map.entry("kafka-log-dirs", "org.apache.kafka.tools.LogDirsCommand"),
+        Map.entry("kafka-acls", "org.apache.kafka.tools.AclCommand")));
 
     /**
      * The log directory of Kafka's quick-start {@code config/server.properties} and of the
@@ -169,7 +170,7 @@ public final class Recorder {
         deleteTree(runDir);
         this.runDir = runDir;
         String alias = t.secondCluster();
-        try (Cluster cluster = new Cluster(runDir, classpath, resource("node-log4j2.properties"), configs, cds);
+        try (Cluster cluster = new Cluster(runDir, classpath, resource("node-log4j2.properties"), configs, cds).saslPlain(t.saslPlain());
              Cluster backup = alias == null ? null : new Cluster(runDir.resolve(alias), classpath, resource("node-log4j2.properties"),
                  secondClusterConfigs(configs), cds, Cluster.BACKUP_CONTROLLER, Cluster.BACKUP_BROKERS)) {
             long t0 = System.nanoTime();

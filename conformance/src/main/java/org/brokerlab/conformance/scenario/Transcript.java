@@ -99,6 +99,23 @@ public final class Transcript {
         return c;
     }
 
+    /**
+     * Whether the file asks for the secured cluster of {@code ## security: sasl-plain}: SASL/PLAIN
+     * listeners and the StandardAuthorizer ({@link org.brokerlab.conformance.cluster.Cluster#SASL_PLAIN}).
+     */
+    public boolean saslPlain() {
+        for (String h : header) {
+            if (h.startsWith("## security:")) {
+                String v = h.substring("## security:".length()).trim();
+                if (!v.equals("sasl-plain")) {
+                    throw new IllegalArgumentException("'" + h + "': the only security header is '## security: sasl-plain'");
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     public String render(String recordedLine) {
         StringBuilder b = new StringBuilder();
         b.append(recordedLine).append('\n');
