@@ -868,7 +868,6 @@ impl ControllerRequest {
             ControllerRequest::ListReassignments => "ListPartitionReassignments",
             ControllerRequest::DescribeQuorum => "DescribeQuorum",
             ControllerRequest::AlterClientQuotas { .. } => "AlterClientQuotas",
-    },
             ControllerRequest::CreateAcls { .. } => "CreateAcls",
             ControllerRequest::DeleteAcls { .. } => "DeleteAcls",
         }
