@@ -39,6 +39,7 @@ lessons![
     "15-controlled-shutdown.md",
     "16-idempotent-producer.md",
     "17-eligible-leader-replicas.md",
+    "19-batching-and-compression.md",
     "20-consumer-sees-nothing.md",
     "21-consumer-groups.md",
     "22-fan-out.md",
@@ -58,6 +59,7 @@ lessons![
     "37-upgrading-to-the-consumer-protocol.md",
     "38-share-groups.md",
     "39-poison-message.md",
+    "40-retries-that-reorder.md",
 ];
 
 /// (file name, contents) of every lesson file: the embedded ones, or with `lazy-lessons` those

@@ -3,6 +3,7 @@
 //! cache, producer state, retention and compaction.
 
 use crate::sim::codec::Codec;
+use crate::sim::compression::{topic_codec, CompressionType};
 use crate::sim::config::TopicConfig;
 use crate::sim::epoch_cache::LeaderEpochCache;
 use crate::sim::errors::{ApiError, KafkaError};
@@ -10,7 +11,7 @@ use crate::sim::producer_state::{
     AppendOrigin, AppendOutcome, ControlRecordType, DataBatch, ProducerStateManager, TxnMarker as EndTxnMarker,
 };
 use crate::sim::protocol::ProduceBatch;
-use crate::sim::record::{batch_size, ControlType, Record, RecordBatch, NO_PRODUCER_ID};
+use crate::sim::record::{batch_size, batch_size_with, ControlType, Record, RecordBatch, NO_PRODUCER_ID};
 use crate::sim::trace::RecordRef;
 use crate::sim::types::{Epoch, Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
@@ -231,6 +232,11 @@ impl Log {
         } else {
             pb.records.clone()
         };
+        // LogValidator: the topic's compression.type keeps the producer's codec (`producer`)
+        // or recompresses the batch with its own, which changes its size on disk.
+        let compression = topic_codec(&cfg.compression_type, pb.compression);
+        let size_bytes =
+            if compression == pb.compression { pb.size_bytes } else { batch_size_with(&records, compression) };
         let batch = Rc::new(RecordBatch {
             base_offset: base,
             last_offset: base + count - 1,
@@ -241,9 +247,10 @@ impl Log {
             transactional: pb.transactional,
             control: None,
             max_timestamp: if cfg.log_append_time { now_ms } else { max_ts },
-            size_bytes: pb.size_bytes,
+            size_bytes,
             records,
             delete_horizon_ms: None,
+            compression,
             origin: pb.origin,
         });
         self.assign_epoch(leader_epoch, base);
@@ -313,6 +320,7 @@ impl Log {
             size_bytes: batch_size(&records),
             records: Rc::new(records),
             delete_horizon_ms: None,
+            compression: CompressionType::None,
             origin: 0,
         });
         self.assign_epoch(leader_epoch, base);
@@ -762,7 +770,7 @@ impl Log {
                     continue;
                 }
                 let mut nb = (*b).clone();
-                nb.size_bytes = batch_size(&records);
+                nb.size_bytes = batch_size_with(&records, nb.compression);
                 nb.max_timestamp = records.iter().map(|r| r.timestamp).max().unwrap_or(b.max_timestamp);
                 nb.records = Rc::new(records);
                 if has_tombstone && nb.delete_horizon_ms.is_none() {
@@ -848,6 +856,7 @@ mod tests {
             transactional: txn,
             records: Rc::new(records),
             size_bytes: size,
+            compression: CompressionType::None,
             origin: 1,
         }
     }
@@ -1067,6 +1076,7 @@ mod tests {
             max_timestamp: 0,
             size_bytes: batch_size(&three()),
             delete_horizon_ms: None,
+            compression: CompressionType::None,
             origin: 2,
         };
         assert!(log.append_as_follower(Rc::new(follower), 0, &c));

@@ -37,6 +37,7 @@ public final class Vectors {
         FAMILIES.put("errors", ErrorVectors::generate);
         FAMILIES.put("api-versions", ApiVersionVectors::generate);
         FAMILIES.put("line-breaks", LineBreakVectors::generate);
+        FAMILIES.put("compression", CompressionVectors::generate);
     }
 
     public static void main(String[] args) throws Exception {
