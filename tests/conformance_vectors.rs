@@ -1201,7 +1201,8 @@ fn line_breaks() {
 /// not run the real compressors) and agree when within the codec's stated tolerance of Kafka's.
 #[test]
 fn compression() {
-    use brokerlab::sim::compression::{batch_size_of, CompressionType};
+    use brokerlab::sim::compression::CompressionType;
+    use brokerlab::sim::record::batch_size_of;
     let v = read_vectors("compression");
     // Per codec: the largest relative difference allowed, in thousandths.
     let tolerance = [

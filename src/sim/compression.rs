@@ -390,7 +390,7 @@ fn snappy_len(d: &[u8]) -> u32 {
     let mut total = 16u32;
     for chunk in d.chunks(32 * 1024) {
         let seqs = parse(chunk, 4, 64, 1, false, 0);
-        let mut size = super::record::size_of_unsigned_varint(chunk.len() as u32);
+        let mut size = (32 - (chunk.len() as u32).leading_zeros()).max(1).div_ceil(7);
         for s in &seqs {
             if s.lit > 0 {
                 size += s.lit
@@ -482,24 +482,6 @@ pub(crate) fn compressed_len(codec: CompressionType, data: &[u8]) -> u32 {
         CompressionType::Lz4 => lz4_len(data),
         CompressionType::Zstd => zstd_len(data),
     }
-}
-
-/// The size of one v2 batch holding records `(key, value, timestamp)` in order, compressed
-/// with `codec` (what `MemoryRecordsBuilder.build().sizeInBytes()` gives for them).
-pub fn batch_size_of(codec: CompressionType, records: &[(Option<&[u8]>, &[u8], i64)]) -> u32 {
-    use crate::sim::record::{batch_size_with, bytes, Record};
-    let records: Vec<Record> = records
-        .iter()
-        .enumerate()
-        .map(|(i, (k, v, ts))| Record {
-            offset_delta: i as u32,
-            timestamp: *ts,
-            key: k.map(bytes),
-            value: Some(bytes(v)),
-            headers: vec![],
-        })
-        .collect();
-    batch_size_with(&records, codec)
 }
 
 #[cfg(test)]

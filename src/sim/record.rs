@@ -330,6 +330,23 @@ pub(crate) fn batch_size_with(records: &[Record], codec: CompressionType) -> u32
     }
 }
 
+/// The size of one v2 batch holding records `(key, value, timestamp)` in order, compressed
+/// with `codec` (what `MemoryRecordsBuilder.build().sizeInBytes()` gives for them).
+pub fn batch_size_of(codec: CompressionType, records: &[(Option<&[u8]>, &[u8], i64)]) -> u32 {
+    let records: Vec<Record> = records
+        .iter()
+        .enumerate()
+        .map(|(i, (k, v, ts))| Record {
+            offset_delta: i as u32,
+            timestamp: *ts,
+            key: k.map(bytes),
+            value: Some(bytes(v)),
+            headers: vec![],
+        })
+        .collect();
+    batch_size_with(&records, codec)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
