@@ -15,8 +15,7 @@
 //! Huffman codes built from the parse inside a gzip member (`GzipOutputStream`, level 6), and
 //! zstd's Huffman-coded literals and sequences (level 3). It is checked against sizes Kafka's
 //! own `MemoryRecordsBuilder` wrote for the same records (`tests/conformance/vectors/
-//! compression.jsonl`, test `compressed_sizes_are_close_to_kafkas` in
-//! `tests/conformance_vectors.rs`) within the tolerance stated there.
+//! compression.jsonl`, test `compression` in `tests/conformance_vectors.rs`) within the tolerance stated there.
 
 use crate::sim::codec::Codec;
 use serde::{Deserialize, Serialize};

@@ -393,14 +393,21 @@ impl Producer {
                 }
             }
         }
+        let mut first = true;
         loop {
             let Some(w) = self.workload.as_mut() else { return };
             if w.rate_per_sec == 0 || w.max_records.map(|m| w.sent >= m).unwrap_or(false) {
-                return;
+                // Done (or paused) before this wake: nothing to wait for. Done by this wake: the
+                // next wake stays scheduled, as it always was.
+                if first {
+                    return;
+                }
+                break;
             }
             if w.next_at > now {
                 break;
             }
+            first = false;
             let interval_us = (1_000_000 / u64::from(w.rate_per_sec)).max(1);
             let key = if w.keys.is_empty() {
                 None
