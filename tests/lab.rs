@@ -804,3 +804,54 @@ fn a_frame_reports_where_its_time_went() {
     let cost = lab.frame_cost();
     assert!(cost.simulate_ms >= 1.0 && cost.publish_ms >= 1.0, "{cost:?}");
 }
+
+/// A frame that runs out of its time budget leaves the rest of its simulated time to the next
+/// frames instead of taking longer: the time is owed, not lost, so 1× stays 1× on average,
+/// up to four frames' worth; beyond that (a device too slow for the speed) it is dropped, and
+/// pausing forgets it.
+#[test]
+fn a_frame_out_of_budget_defers_the_rest_to_the_next_frames() {
+    // Each reading of the clock costs 3 ms while `slow` is set: the budget runs out after the
+    // first slice of the frame.
+    let slow = Rc::new(std::cell::Cell::new(true));
+    let ms = Rc::new(std::cell::Cell::new(0.0));
+    let (s, m) = (slow.clone(), ms.clone());
+    let clock = Box::new(move || {
+        if s.get() {
+            m.set(m.get() + 3.0);
+        }
+        m.get()
+    });
+    let mut lab = Lab::new(42, ClusterConfig::default(), clock).expect("a default cluster boots");
+    let mut wall = 0.0;
+    let mut frame = |lab: &mut Lab, is_slow: bool| {
+        slow.set(is_slow);
+        wall += 16.0;
+        let _ = lab.update(Event::Frame { wall_ms: wall, dt_ms: 16 });
+        lab.now().as_micros()
+    };
+    let start = lab.now().as_micros();
+    for _ in 0..3 {
+        frame(&mut lab, true);
+    }
+    let deferred = lab.now().as_micros() - start;
+    assert!(deferred > 0 && deferred < 48_000, "slow frames ran part of their time: {deferred} µs");
+    assert_eq!(frame(&mut lab, false) - start, 64_000, "a cheap frame runs what was owed: four frames of 16 ms");
+    assert_eq!(frame(&mut lab, false) - start, 80_000, "nothing is owed any more");
+
+    let start = lab.now().as_micros();
+    for _ in 0..30 {
+        frame(&mut lab, true);
+    }
+    let caught_up = frame(&mut lab, false);
+    assert!(caught_up - start < 31 * 16_000, "a device too slow for the speed drops time instead of owing it forever");
+    assert_eq!(frame(&mut lab, false) - caught_up, 16_000, "at most four frames' worth was owed");
+
+    for _ in 0..3 {
+        frame(&mut lab, true);
+    }
+    let _ = lab.update(Event::TogglePlay);
+    let paused = frame(&mut lab, false);
+    let _ = lab.update(Event::TogglePlay);
+    assert_eq!(frame(&mut lab, false) - paused, 16_000, "pausing forgets what was owed");
+}

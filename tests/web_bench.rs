@@ -1,12 +1,17 @@
 //! The engine benchmarks of `benches/throughput.rs`, in wasm in headless Chromium: the same
 //! three workloads (Engine I, Engine II, the reference scenario over 20 seeds) with the same
 //! sizes, so each line compares with the native line of the same name. Not part of
-//! `scripts/test`; run with `scripts/bench` (the `bench` profile, opt-level 3 as natively) or,
-//! in the page's own build profile (`release`: opt-level "z", fat LTO), with
+//! `scripts/test`; `scripts/bench engine` runs it as the page ships: the page's own build
+//! profile (`release`, fat LTO) and then the wasm-opt pass Trunk runs on the page (the level
+//! of index.html's `data-wasm-opt`, applied by `scripts/wasm-shipped-runner`):
 //!
 //! ```sh
-//! CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --profile release --test web_bench -- --nocapture
+//! CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$PWD/scripts/wasm-shipped-runner \
+//!   cargo test --target wasm32-unknown-unknown --profile release --test web_bench -- --nocapture
 //! ```
+//!
+//! Without the runner the wasm is not optimised after linking (the reference scenario then
+//! runs about 1.7× slower than shipped); `WASM_OPT_LEVEL=3` compares another pass.
 //!
 //! The event counts are printed too: the engine is deterministic, so they equal the native
 //! run's, which shows both ran the same work.

@@ -82,6 +82,10 @@ struct Bench {
     /// The same frames split: simulation, publishing the view, Yew (every view and the DOM
     /// patch), the canvas.
     parts: [Vec<f64>; 4],
+    /// The first and latest measured frames' timestamp (ms) and simulated time (ms): the
+    /// simulation kept 1× if the two spans match (it defers work it has no budget for).
+    first: Option<(f64, u64)>,
+    latest: (f64, u64),
     done: bool,
 }
 
@@ -237,6 +241,8 @@ impl Component for App {
                 cluster,
                 times: Vec::with_capacity(BENCH_FRAMES),
                 parts: Default::default(),
+                first: None,
+                latest: (0.0, 0),
                 done: false,
             }),
             frame_started: None,
@@ -273,7 +279,15 @@ impl Component for App {
                 }
                 if self.bench.is_some() {
                     let update_ms = perf_now() - started;
-                    let cost = self.lab.as_ref().ok().and_then(|l| l.try_borrow().ok().map(|l| l.frame_cost()));
+                    let lab =
+                        self.lab.as_ref().ok().and_then(|l| l.try_borrow().ok().map(|l| (l.frame_cost(), l.now())));
+                    let cost = lab.map(|(cost, _)| cost);
+                    if let (Some(b), Some((_, now))) = (self.bench.as_mut(), lab) {
+                        if !b.done {
+                            b.latest = (ts, now.as_ms());
+                            b.first.get_or_insert(b.latest);
+                        }
+                    }
                     self.frame_started = Some(started);
                     self.frame_work = Some(update_ms);
                     self.frame_parts = FrameParts { cost: cost.unwrap_or_default(), update_ms };
@@ -512,14 +526,16 @@ impl App {
                 })
                 .collect();
             let text = format!(
-                "ui bench (our work per frame: simulation, publish, views, DOM patch, canvas; wasm): {} frames at 1x, {}: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; split (ms): {}",
+                "ui bench (our work per frame: simulation, publish, views, DOM patch, canvas; wasm): {} frames at 1x, {}: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; split (ms): {}; {} ms simulated in {:.0} ms of frames",
                 t.len(),
                 b.cluster.describe(),
                 pick(50),
                 pick(95),
                 pick(99),
                 t[t.len() - 1],
-                split.join(", ")
+                split.join(", "),
+                b.latest.1 - b.first.map_or(b.latest.1, |f| f.1),
+                b.latest.0 - b.first.map_or(b.latest.0, |f| f.0),
             );
             web_sys::console::log_1(&text.clone().into());
             set_window_value("__brokerlabBench", &text.into());
