@@ -1195,6 +1195,56 @@ fn line_breaks() {
     ));
 }
 
+/// Family `compression`: the size of one v2 batch of the records a producer sends, with each
+/// codec (Kafka's `MemoryRecordsBuilder` with `Compression.of(type).build()`). Uncompressed
+/// sizes must agree exactly; compressed ones are Brokerlab's estimate (`sim::compression` does
+/// not run the real compressors) and agree when within the codec's stated tolerance of Kafka's.
+#[test]
+fn compression() {
+    use brokerlab::sim::compression::CompressionType;
+    use brokerlab::sim::record::{batch_size_of, KeyValueTime};
+    let v = read_vectors("compression");
+    // Per codec: the largest relative difference allowed, in thousandths.
+    let tolerance = [
+        (CompressionType::None, 0),
+        (CompressionType::Gzip, 50),
+        (CompressionType::Snappy, 100),
+        (CompressionType::Lz4, 70),
+        (CompressionType::Zstd, 150),
+    ];
+    let mut report = Report::new("compression");
+    let mut worst = [0i64; 5];
+    for c in &v.cases {
+        let base = int(&c["base_timestamp"]);
+        let keys: Vec<Option<String>> =
+            c["keys"].as_array().expect("keys").iter().map(|k| k.as_str().map(str::to_string)).collect();
+        let values = strings(&c["values"]);
+        let deltas: Vec<i64> = c["timestamp_deltas"].as_array().expect("deltas").iter().map(int).collect();
+        let records: Vec<KeyValueTime<'_>> = (0..values.len())
+            .map(|i| (keys[i].as_deref().map(str::as_bytes), values[i].as_bytes(), base + deltas[i]))
+            .collect();
+        for (k, (codec, tol)) in tolerance.iter().enumerate() {
+            let kafka = int(&c[codec.name()]);
+            let ours = i64::from(batch_size_of(*codec, &records));
+            let off = (ours - kafka) * 1000 / kafka;
+            if off.abs() > worst[k].abs() {
+                worst[k] = off;
+            }
+            report.check(off.abs() <= *tol, || {
+                format!(
+                    "  {} {} records ({}): Kafka {kafka} B, Brokerlab {ours} B ({off}‰, allowed ±{tol}‰)",
+                    codec.name(),
+                    values.len(),
+                    string(&c["kind"])
+                )
+            });
+        }
+    }
+    let worst: Vec<String> =
+        tolerance.iter().zip(worst).map(|((c, tol), w)| format!("{} {w}‰ of ±{tol}‰", c.name())).collect();
+    report.finish(&format!(" (worst: {})", worst.join(", ")));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Family `batch-crc`: MemoryRecordsBuilder's v2 batches (and MemoryRecords.withEndTransactionMarker):
 // sizeInBytes, maxTimestamp and the CRC-32C that kafka-dump-log prints

@@ -105,6 +105,13 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // version 9: the secured cluster (reset --security sasl-plain): SASL/PLAIN principals, ACLs as metadata
     // records (AccessControlEntryRecord) and the StandardAuthorizer in request handling; a log
     // using them was refused before, others replay as they did. The reference trace is unchanged.
+    // joining a share group's id is refused. The reference trace is unchanged.
+    // Also in version 9: compression.type compresses batches (MemoryRecordsBuilder; sizes estimated per
+    // codec, sim::compression), a topic's compression.type recompresses them (LogValidator),
+    // the accumulator fills compressed batches by CompressionRatioEstimator's estimate, and a
+    // `producer start` application blocks in send() for buffer.memory up to max.block.ms
+    // (BufferPool.allocate) instead of dropping the record. Logs with compression or a full
+    // buffer replay differently; the reference trace is unchanged.)
     assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (9, 0xb68b_e273_6544_6a38));
 }
 
@@ -342,6 +349,10 @@ fn a_snapshot_keeps_every_field_of_a_busy_world() {
                 "kafka-configs {BS} --alter --entity-type topics --entity-name orders --add-config retention.ms=60000"
             ),
             "producer start app --topic orders --rate 10/s --keys a,b,c",
+            // A compressing producer (its batches' codec and compressed size, its ratio
+            // estimate) and one blocked on a tiny buffer.memory (the record its send() holds).
+            "producer start zipped --topic orders --rate 50/s --producer-property compression.type=zstd --producer-property linger.ms=200",
+            "producer start starved --topic orders --rate 200/s --producer-property buffer.memory=2000 --producer-property linger.ms=1000",
             "net cut broker-1 broker-2",
             "broker kill 3",
             "sleep 2s",

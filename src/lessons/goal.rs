@@ -366,6 +366,12 @@ pub enum Goal {
     /// `ran WORD...`: a command whose arguments contain these words, in order, was run
     /// since the step began (`ran kafka-topics --create`).
     Ran { words: Vec<String> },
+    /// `batch T-P records|bytes OP N`: the newest data batch on the partition's leader holds
+    /// OP N records / is OP N bytes on disk (compressed, as `kafka-dump-log` prints its size).
+    Batch { tp: TopicPartition, bytes: bool, op: Op, n: i64 },
+    /// `batch T-P codec NAME`: the newest data batch on the leader is compressed with this codec
+    /// (`none`, `gzip`, `snappy`, `lz4`, `zstd`).
+    BatchCodec { tp: TopicPartition, codec: String },
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
@@ -427,7 +433,7 @@ fn parse_op(s: &str) -> Result<Op, String> {
 
 const KINDS: &str = "topic-exists, topic-absent, partitions, rf, topic-config, records, leader, offline, online, \
 preferred-leaders, in-isr, not-in-isr, in-elr, not-in-elr, replicas, epoch, isr, hw, leo, log-start, uncommitted, lso, unstable, segments, key-partitions, \
-broker, brokers, controller, group, share, acked, failed, consumed, throttled, metric, event, ran, authorized, not-authorized, acls";
+broker, brokers, controller, group, share, acked, failed, consumed, throttled, metric, event, ran, authorized, not-authorized, acls, batch";
 
 impl Goal {
     /// Parses a predicate (the part before `|`).
@@ -639,6 +645,24 @@ impl Goal {
                 arity(3, "acls OP N, e.g. acls >= 1")?;
                 Goal::Acls { op: parse_op(w[1])?, n: parse_int(w[2])? }
             }
+            "batch" => {
+                let usage = "batch TOPIC-P records|bytes OP N, or batch TOPIC-P codec NAME";
+                match (w.len(), w.get(2).copied()) {
+                    (5, Some(m @ ("records" | "bytes"))) => Goal::Batch {
+                        tp: parse_tp(w[1])?,
+                        bytes: m == "bytes",
+                        op: parse_op(w[3])?,
+                        n: parse_int(w[4])?,
+                    },
+                    (4, Some("codec")) => {
+                        if crate::sim::compression::CompressionType::from_name(w[3]).is_none() {
+                            return Err(format!("'{}': not a codec (none, gzip, snappy, lz4, zstd)", w[3]));
+                        }
+                        Goal::BatchCodec { tp: parse_tp(w[1])?, codec: w[3].to_string() }
+                    }
+                    _ => return Err(format!("'{s}': expected {usage}")),
+                }
+            }
             other => return Err(format!("unknown goal kind '{other}' (one of: {KINDS})")),
         };
         Ok(g)
@@ -713,6 +737,13 @@ impl Goal {
                 resource_type.java().to_ascii_lowercase().replace('_', " ")
             ),
             Goal::Acls { op, n } => format!("The number of ACLs {} {n}", op.words()),
+            Goal::Batch { tp, bytes: false, op, n } => {
+                format!("The newest batch of {tp} holds a number of records that {} {n}", op.words())
+            }
+            Goal::Batch { tp, bytes: true, op, n } => {
+                format!("The newest batch of {tp} takes a number of bytes that {} {n}", op.words())
+            }
+            Goal::BatchCodec { tp, codec } => format!("The newest batch of {tp} is compressed with {codec}"),
         }
     }
 }
@@ -793,6 +824,10 @@ impl fmt::Display for Goal {
                 resource_type.java().to_ascii_lowercase().replace('_', "-")
             ),
             Goal::Acls { op, n } => write!(f, "acls {} {n}", op.symbol()),
+            Goal::Batch { tp, bytes, op, n } => {
+                write!(f, "batch {tp} {} {} {n}", if *bytes { "bytes" } else { "records" }, op.symbol())
+            }
+            Goal::BatchCodec { tp, codec } => write!(f, "batch {tp} codec {codec}"),
         }
     }
 }
@@ -893,6 +928,16 @@ pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::
             now == *state
         }
         Goal::Brokers { op, n } => op.holds(sim.brokers().len() as i64, *n),
+        Goal::Batch { tp, bytes, op, n } => {
+            let Some(log) = sim.leader_log(tp) else { return false };
+            let Some(b) = log.batches().filter(|b| b.control.is_none()).last() else { return false };
+            let v = if *bytes { i64::from(b.size_in_bytes()) } else { b.records.len() as i64 };
+            op.holds(v, *n)
+        }
+        Goal::BatchCodec { tp, codec } => sim
+            .leader_log(tp)
+            .and_then(|log| log.batches().filter(|b| b.control.is_none()).last().map(|b| b.compression.name() == codec))
+            .unwrap_or(false),
         Goal::Controller { id, state } => {
             let Some(c) = sim.controllers().get(id) else { return false };
             let up = c.proc.is_some();
@@ -1102,5 +1147,40 @@ mod tests {
         let g = Goal::parse("segments orders-0 >= 2").expect("parses");
         assert_eq!(g.to_string(), "segments orders-0 >= 2");
         assert!(Goal::parse("segments orders >= 2").is_err(), "a partition, not a topic");
+    }
+}
+
+#[cfg(test)]
+mod batch_goal_tests {
+    use super::*;
+
+    #[test]
+    fn batch_goals_parse_print_back_and_refuse_unknown_codecs() {
+        for line in ["batch clicks-0 records >= 10", "batch clicks-0 bytes < 9000", "batch clicks-0 codec gzip"] {
+            let g = Goal::parse(line).expect("parses");
+            assert_eq!(g.to_string(), line);
+            assert!(!g.describe().is_empty());
+        }
+        assert!(Goal::parse("batch clicks-0 codec rar").unwrap_err().contains("not a codec"));
+        assert!(Goal::parse("batch clicks-0 size > 1").unwrap_err().contains("expected batch"));
+    }
+
+    #[test]
+    fn batch_goals_read_the_newest_data_batch_on_the_leader() {
+        use crate::console::session::Console;
+        let mut c = Console::new(1, crate::sim::world::ClusterConfig::default()).expect("a console");
+        let r = c.run_script(
+            "kafka-topics --bootstrap-server localhost:9092 --create --topic clicks --replica-assignment 1:2:3\n\
+             printf 'a\\nb\\nc\\n' | kafka-console-producer --bootstrap-server localhost:9092 --topic clicks --compression-codec lz4\n",
+            true,
+        );
+        assert_eq!(r.exit_code(), 0);
+        let mut groups = None;
+        let holds = |s: &str, g: &mut Option<_>| eval_state(&Goal::parse(s).expect("parses"), c.sim(), g);
+        assert!(holds("batch clicks-0 codec lz4", &mut groups));
+        assert!(!holds("batch clicks-0 codec gzip", &mut groups));
+        assert!(holds("batch clicks-0 records >= 1", &mut groups));
+        assert!(holds("batch clicks-0 bytes > 61", &mut groups));
+        assert!(!holds("batch clicks-1 records >= 1", &mut groups));
     }
 }

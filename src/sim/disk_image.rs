@@ -42,6 +42,7 @@
 use crate::sim::base64::{self, Alphabet};
 use crate::sim::broker::BrokerDisk;
 use crate::sim::codec::Codec;
+use crate::sim::compression::CompressionType;
 use crate::sim::controller::{ControllerDisk, MetaEntry};
 use crate::sim::epoch_cache::LeaderEpochCache;
 use crate::sim::hash::{crc32c, StableHasher};
@@ -110,6 +111,9 @@ pub struct StoredBatch {
     pub(crate) max_timestamp: i64,
     pub(crate) size_bytes: u32,
     pub(crate) delete_horizon_ms: Option<i64>,
+    /// `CompressionType.id` of the batch's codec (attributes bits 0-2).
+    #[serde(default)]
+    pub(crate) compression: u8,
     /// The simulator's identity of the producer batch (decimal: it may exceed 2^53).
     pub origin: String,
     pub crc: u32,
@@ -319,7 +323,7 @@ fn put_bytes(buf: &mut Vec<u8>, b: Option<&[u8]>) {
 /// recomputing; here a row can be edited by hand in the developer tools, so they are covered.
 pub(crate) fn batch_crc(b: &RecordBatch) -> u32 {
     let mut buf = Vec::with_capacity(b.size_bytes as usize + 32);
-    let mut attributes: i16 = 0;
+    let mut attributes: i16 = i16::from(b.compression.id());
     if b.transactional {
         attributes |= 1 << 4;
     }
@@ -400,6 +404,7 @@ pub(crate) fn store_batch(b: &RecordBatch) -> StoredBatch {
         max_timestamp: b.max_timestamp,
         size_bytes: b.size_bytes,
         delete_horizon_ms: b.delete_horizon_ms,
+        compression: b.compression.id(),
         origin: b.origin.to_string(),
         crc: batch_crc(b),
         records: b
@@ -451,6 +456,10 @@ pub(crate) fn load_batch(s: &StoredBatch) -> Result<RecordBatch, String> {
         max_timestamp: s.max_timestamp,
         size_bytes: s.size_bytes,
         delete_horizon_ms: s.delete_horizon_ms,
+        compression: CompressionType::ALL
+            .get(usize::from(s.compression))
+            .copied()
+            .ok_or_else(|| format!("unknown compression type id {}", s.compression))?,
         origin: s.origin.parse().map_err(|_| "bad origin".to_string())?,
     };
     if batch_crc(&b) != s.crc {
@@ -1218,6 +1227,7 @@ mod tests {
             records: Rc::new(records),
             max_timestamp: 1002,
             delete_horizon_ms: None,
+            compression: CompressionType::None,
             origin: (9u64 << 40) | 5,
         }
     }

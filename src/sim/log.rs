@@ -3,6 +3,7 @@
 //! cache, producer state, retention and compaction.
 
 use crate::sim::codec::Codec;
+use crate::sim::compression::{topic_codec, CompressionType};
 use crate::sim::config::TopicConfig;
 use crate::sim::epoch_cache::LeaderEpochCache;
 use crate::sim::errors::{ApiError, KafkaError};
@@ -11,7 +12,7 @@ use crate::sim::producer_state::{
 };
 use crate::sim::protocol::ProduceBatch;
 use crate::sim::record::{
-    batch_size, batch_size_with_base, marker_record, ControlType, Record, RecordBatch, NO_PRODUCER_ID,
+    batch_size, batch_size_with, batch_size_with_base, marker_record, ControlType, Record, RecordBatch, NO_PRODUCER_ID,
 };
 use crate::sim::trace::RecordRef;
 use crate::sim::types::{Epoch, Offset, TopicPartition};
@@ -233,6 +234,11 @@ impl Log {
         } else {
             pb.records.clone()
         };
+        // LogValidator: the topic's compression.type keeps the producer's codec (`producer`)
+        // or recompresses the batch with its own, which changes its size on disk.
+        let compression = topic_codec(&cfg.compression_type, pb.compression);
+        let size_bytes =
+            if compression == pb.compression { pb.size_bytes } else { batch_size_with(&records, compression) };
         let batch = Rc::new(RecordBatch {
             base_offset: base,
             last_offset: base + count - 1,
@@ -243,9 +249,10 @@ impl Log {
             transactional: pb.transactional,
             control: None,
             max_timestamp: if cfg.log_append_time { now_ms } else { max_ts },
-            size_bytes: pb.size_bytes,
+            size_bytes,
             records,
             delete_horizon_ms: None,
+            compression,
             origin: pb.origin,
         });
         self.assign_epoch(leader_epoch, base);
@@ -317,6 +324,7 @@ impl Log {
             size_bytes: batch_size(&records),
             records: Rc::new(records),
             delete_horizon_ms: None,
+            compression: CompressionType::None,
             origin: 0,
         });
         self.assign_epoch(leader_epoch, base);
@@ -766,7 +774,7 @@ impl Log {
                     continue;
                 }
                 let mut nb = (*b).clone();
-                nb.size_bytes = batch_size(&records);
+                nb.size_bytes = batch_size_with(&records, nb.compression);
                 nb.max_timestamp = records.iter().map(|r| r.timestamp).max().unwrap_or(b.max_timestamp);
                 nb.records = Rc::new(records);
                 if has_tombstone && nb.delete_horizon_ms.is_none() {
@@ -856,6 +864,7 @@ mod tests {
             transactional: txn,
             records: Rc::new(records),
             size_bytes: size,
+            compression: CompressionType::None,
             origin: 1,
         }
     }
@@ -1075,6 +1084,7 @@ mod tests {
             max_timestamp: 0,
             size_bytes: batch_size(&three()),
             delete_horizon_ms: None,
+            compression: CompressionType::None,
             origin: 2,
         };
         assert!(log.append_as_follower(Rc::new(follower), 0, &c));

@@ -8,6 +8,7 @@ pub mod broker;
 pub(crate) mod checker;
 pub mod client;
 pub(crate) mod codec;
+pub mod compression;
 pub mod config;
 pub mod controller;
 pub mod disk_image;

@@ -39,6 +39,8 @@ pub struct ProduceBatch {
     pub transactional: bool,
     pub records: Rc<Vec<Record>>,
     pub(crate) size_bytes: u32,
+    /// The producer's `compression.type` (the batch's attributes).
+    pub(crate) compression: crate::sim::compression::CompressionType,
     /// Identity of the producer-side batch; retries carry the same value. Not a Kafka field:
     /// the history checker uses it to recognise duplicates and losses.
     pub origin: u64,

@@ -4,6 +4,7 @@
 //! leader and followers share them through `Rc`: replication copies a pointer, not the records.
 
 use crate::sim::codec::Codec;
+use crate::sim::compression::{compressed_len, CompressionType};
 use crate::sim::types::{Epoch, Offset};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -72,7 +73,12 @@ pub struct RecordBatch {
     pub control: Option<ControlType>,
     pub records: Rc<Vec<Record>>,
     pub(crate) max_timestamp: i64,
+    /// The batch's size on the wire and on disk: the header plus its records, compressed with
+    /// `compression` (`DefaultRecordBatch.sizeInBytes`).
     pub(crate) size_bytes: u32,
+    /// The codec of its records (attributes bits 0-2; `kafka-dump-log` prints it as
+    /// `compresscodec`).
+    pub compression: CompressionType,
     /// Set by compaction for batches holding tombstones or markers (v2 `deleteHorizonMs`).
     pub(crate) delete_horizon_ms: Option<i64>,
     /// Not a Kafka field: the identity of the producer-side batch (retries keep it), so the
@@ -84,6 +90,10 @@ impl RecordBatch {
     #[cfg(test)]
     pub(crate) fn record_count(&self) -> u32 {
         self.records.len() as u32
+    }
+    /// `DefaultRecordBatch.sizeInBytes`: its bytes on the wire and on disk (compressed).
+    pub fn size_in_bytes(&self) -> u32 {
+        self.size_bytes
     }
     /// The offset after this batch.
     pub fn next_offset(&self) -> Offset {
@@ -127,7 +137,7 @@ impl RecordBatch {
         }
         let mut b = self.clone();
         b.last_offset = end - 1;
-        b.size_bytes = batch_size(&kept);
+        b.size_bytes = batch_size_with(&kept, self.compression);
         b.max_timestamp = kept.iter().map(|r| r.timestamp).max().unwrap_or(self.max_timestamp);
         b.records = Rc::new(kept);
         Some(b)
@@ -159,7 +169,7 @@ impl RecordBatch {
             b.base_sequence = ((i64::from(b.base_sequence) + i64::from(skipped)) % (i64::from(i32::MAX) + 1)) as i32;
         }
         b.base_offset = start;
-        b.size_bytes = batch_size(&kept);
+        b.size_bytes = batch_size_with(&kept, self.compression);
         b.records = Rc::new(kept);
         Some(b)
     }
@@ -302,6 +312,64 @@ pub(crate) fn marker_record(control: ControlType, coordinator_epoch: i32, timest
     }
 }
 
+fn put_varlong(buf: &mut Vec<u8>, v: i64) {
+    let mut z = ((v << 1) ^ (v >> 63)) as u64;
+    while z & !0x7f != 0 {
+        buf.push((z as u8 & 0x7f) | 0x80);
+        z >>= 7;
+    buf.push(z as u8);
+fn put_opt(buf: &mut Vec<u8>, data: Option<&[u8]>) {
+    match data {
+        None => put_varlong(buf, -1),
+        Some(d) => {
+            put_varlong(buf, d.len() as i64);
+            buf.extend_from_slice(d);
+        }
+/// The records of a v2 batch as `DefaultRecord.writeTo` lays them out after the batch header
+/// (what a codec compresses).
+pub(crate) fn records_bytes(records: &[Record]) -> Vec<u8> {
+    let first_ts = records.first().map(|r| r.timestamp).unwrap_or(0);
+    let mut buf = Vec::new();
+    let mut rec = Vec::new();
+    for r in records {
+        rec.clear();
+        rec.push(0); // attributes
+        put_varlong(&mut rec, r.timestamp - first_ts);
+        put_varlong(&mut rec, i64::from(r.offset_delta));
+        put_opt(&mut rec, r.key.as_deref());
+        put_opt(&mut rec, r.value.as_deref());
+        put_varlong(&mut rec, r.headers.len() as i64);
+        for h in &r.headers {
+            put_opt(&mut rec, Some(h.key.as_bytes()));
+            put_opt(&mut rec, h.value.as_deref());
+        }
+        put_varlong(&mut buf, rec.len() as i64);
+        buf.extend_from_slice(&rec);
+    buf
+/// The size of a v2 batch holding `records` compressed with `codec` (the header stays
+/// uncompressed; see [`crate::sim::compression`]).
+pub(crate) fn batch_size_with(records: &[Record], codec: CompressionType) -> u32 {
+    match codec {
+        CompressionType::None => batch_size(records),
+        c => RECORD_BATCH_OVERHEAD + compressed_len(c, &records_bytes(records)),
+/// The size of one v2 batch holding records `(key, value, timestamp)` in order, compressed
+/// with `codec` (what `MemoryRecordsBuilder.build().sizeInBytes()` gives for them).
+/// A record as the conformance vectors give it: key, value and timestamp.
+pub type KeyValueTime<'a> = (Option<&'a [u8]>, &'a [u8], i64);
+
+pub fn batch_size_of(codec: CompressionType, records: &[KeyValueTime<'_>]) -> u32 {
+    let records: Vec<Record> = records
+        .iter()
+        .enumerate()
+        .map(|(i, (k, v, ts))| Record {
+            offset_delta: i as u32,
+            timestamp: *ts,
+            key: k.map(bytes),
+            value: Some(bytes(v)),
+            headers: vec![],
+        })
+        .collect();
+    batch_size_with(&records, codec)
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,6 +408,15 @@ mod tests {
     }
 
     #[test]
+    fn the_serialised_records_are_as_long_as_their_sizes_say() {
+        let records: Vec<Record> =
+            (0..20).map(|i| rec(i, if i % 2 == 0 { Some("k") } else { None }, Some("v"))).collect();
+        assert_eq!(RECORD_BATCH_OVERHEAD + records_bytes(&records).len() as u32, batch_size(&records));
+        assert_eq!(batch_size_with(&records, CompressionType::None), batch_size(&records));
+        assert!(batch_size_with(&records, CompressionType::Gzip) < batch_size(&records));
+    }
+
+    #[test]
     fn truncation_inside_a_batch_keeps_the_prefix() {
         let records: Vec<Record> = (0..5).map(|i| rec(i, None, Some("v"))).collect();
         let b = RecordBatch {
@@ -355,6 +432,7 @@ mod tests {
             records: Rc::new(records),
             max_timestamp: 1000,
             delete_horizon_ms: None,
+            compression: CompressionType::None,
             origin: 1,
         };
         let t = b.truncated_before(12).expect("two records kept");
@@ -379,6 +457,7 @@ mod tests {
             max_timestamp: 0,
             size_bytes: 0,
             delete_horizon_ms: None,
+            compression: CompressionType::None,
             origin: 1,
         };
         assert_eq!(b.last_sequence(), 0);

@@ -88,6 +88,11 @@ use std::collections::BTreeMap;
 /// `kafka-acls`, and the `StandardAuthorizer` in the brokers' request handling; a log using them
 /// was refused before (no `kafka-acls`, no `--security`), every other log replays as it did (the
 /// reference trace is unchanged).
+/// Also in version 9: `compression.type` compresses batches (`MemoryRecordsBuilder`; sizes estimated per
+/// codec by `sim::compression`), a topic's `compression.type` recompresses them
+/// (`LogValidator`), compressed batches fill by `CompressionRatioEstimator`'s estimate, and a
+/// `producer start` application blocks in `send()` for `buffer.memory` up to `max.block.ms`
+/// (`BufferPool.allocate`) instead of dropping the record; the reference trace is unchanged.
 pub const REFERENCE_TRACE_HASH: u64 = 0xb68b_e273_6544_6a38;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

@@ -33,6 +33,9 @@ pub fn run_schedule(seed: u64, safe: bool, fault_seconds: u64) -> SweepOutcome {
     let assignment: Vec<Vec<i32>> =
         (0..2).map(|p| (0..3).map(|k| ids[((p + k) % ids.len() as i32) as usize]).collect()).collect();
     create_topic_assigned(&mut sim, "t", assignment, configs);
+    // Each seed's producer compresses with one of Kafka's codecs in turn (chosen from the seed,
+    // not the schedule's random stream, so the fault schedule of a seed stays the same).
+    let codec = ["none", "gzip", "snappy", "lz4", "zstd"][(seed % 5) as usize];
     let pcfg: &[(&str, &str)] = if safe {
         &[
             ("acks", "all"),
@@ -40,6 +43,7 @@ pub fn run_schedule(seed: u64, safe: bool, fault_seconds: u64) -> SweepOutcome {
             ("request.timeout.ms", "4000"),
             ("delivery.timeout.ms", "20000"),
             ("linger.ms", "0"),
+            ("compression.type", codec),
         ]
     } else {
         &[
@@ -48,6 +52,7 @@ pub fn run_schedule(seed: u64, safe: bool, fault_seconds: u64) -> SweepOutcome {
             ("request.timeout.ms", "4000"),
             ("delivery.timeout.ms", "20000"),
             ("linger.ms", "0"),
+            ("compression.type", codec),
         ]
     };
     let p = producer(&mut sim, "p", pcfg);

@@ -110,6 +110,7 @@ pub(crate) fn internal_batch(
         transactional: false,
         records: Rc::new(recs),
         size_bytes: size,
+        compression: crate::sim::compression::CompressionType::None,
         origin: 0,
     }
 }

@@ -28,6 +28,8 @@ pub struct ProducerConfig {
     pub(crate) partitioner_ignore_keys: bool,
     pub(crate) partitioner_adaptive: bool,
     pub(crate) metadata_max_age_ms: i64,
+    /// `compression.type` (default `none`).
+    pub(crate) compression: crate::sim::compression::CompressionType,
     /// Names given that Brokerlab does not model (Kafka logs them as unused).
     pub(crate) unused: Vec<String>,
 }
@@ -152,7 +154,12 @@ impl ProducerConfig {
             }
         }
         let unused = map.keys().filter(|k| !PRODUCER_KNOWN.contains(&k.as_str())).cloned().collect();
+        let compression = map
+            .get("compression.type")
+            .and_then(|v| crate::sim::compression::CompressionType::from_name(v))
+            .unwrap_or_default();
         Ok(ProducerConfig {
+            compression,
             client_id: map.get("client.id").cloned().unwrap_or_default(),
             acks,
             enable_idempotence: idem,

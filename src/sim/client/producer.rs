@@ -12,11 +12,12 @@ use super::conn::ExpBackoff;
 use super::{ClientMetadata, TopicMeta};
 use crate::sim::client::timer::{ClientOut, ClientTimer};
 use crate::sim::codec::Codec;
+use crate::sim::compression::CompressionType;
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::node::{CorrIds, Env};
 use crate::sim::partitioner::{partition_for_key, BuiltInPartitioner};
 use crate::sim::protocol::{Body, Message, ProduceBatch, Request, Response};
-use crate::sim::record::{batch_size, record_size, Bytes, Header, Record, RECORD_BATCH_OVERHEAD};
+use crate::sim::record::{batch_size_with, record_size, Bytes, Header, Record, RECORD_BATCH_OVERHEAD};
 use crate::sim::rng::Pcg32;
 use crate::sim::time::SimTime;
 use crate::sim::trace::TraceKind;
@@ -72,6 +73,9 @@ pub(crate) struct ProducerBatch {
     pub(crate) first_timestamp: i64,
     /// What this batch holds of `buffer.memory` (released when it completes).
     pub(crate) reserved: i64,
+    /// Its size on the wire once closed: header plus records compressed with the producer's
+    /// `compression.type` (0 while it is still open).
+    pub(crate) wire_size: u32,
 }
 
 impl ProducerBatch {
@@ -91,6 +95,7 @@ impl ProducerBatch {
             full: false,
             first_timestamp,
             reserved: 0,
+            wire_size: 0,
         }
     }
 
@@ -144,6 +149,18 @@ pub struct Producer {
     pub(crate) workload: Option<Workload>,
     /// Wall-clock milliseconds at simulated time zero (for record timestamps).
     pub(crate) epoch_ms: i64,
+    /// `CompressionRatioEstimator`: per topic, the compressed/uncompressed ratio the
+    /// accumulator expects, in thousandths (Kafka's float, starting at 1.0).
+    pub(crate) compression_ratio: BTreeMap<String, u32>,
+    /// Batches put back in the queue after a failed attempt (`Sender.completeBatch`).
+    pub(crate) retries: u64,
+    /// The application's `send()` waiting for `buffer.memory` (`BufferPool.allocate`): since
+    /// when, and the record it is sending. Only `producer start` applications block here.
+    pub(crate) blocked: Option<(SimTime, ProducerRecord)>,
+    /// Sends that waited for buffer space at all, and those that gave up after `max.block.ms`
+    /// (`BufferExhaustedException`).
+    pub(crate) blocked_sends: u64,
+    pub(crate) block_timeouts: u64,
 }
 
 /// A long-running producer application: one record every `1/rate` seconds.
@@ -208,6 +225,11 @@ impl Producer {
             txn,
             workload: None,
             epoch_ms: crate::sim::time::DEFAULT_EPOCH_MS,
+            compression_ratio: BTreeMap::new(),
+            retries: 0,
+            blocked: None,
+            blocked_sends: 0,
+            block_timeouts: 0,
         }
     }
 
@@ -254,6 +276,11 @@ impl Producer {
     /// whatever its `linger.ms`; the client sends them when it next runs.
     pub(crate) fn flush(&mut self) {
         self.flushing = true;
+    }
+
+    /// The batches of each produce request in flight, with the broker it went to.
+    pub(crate) fn inflight_batches(&self) -> impl Iterator<Item = (BrokerId, &[ProducerBatch])> {
+        self.inflight.values().map(|r| (r.broker, r.batches.as_slice()))
     }
 
     /// Whether everything sent has completed.
@@ -327,37 +354,88 @@ impl Producer {
     }
 
     fn run_workload(&mut self, now: SimTime, out: &mut ClientOut) {
-        let Some(w) = self.workload.as_mut() else { return };
-        if w.rate_per_sec == 0 || w.max_records.map(|m| w.sent >= m).unwrap_or(false) {
+        if self.workload.is_none() {
             return;
         }
-        let interval_us = (1_000_000 / u64::from(w.rate_per_sec)).max(1);
-        let mut due = Vec::new();
-        while w.next_at <= now && w.max_records.map(|m| w.sent < m).unwrap_or(true) {
+        // KafkaProducer.send blocks in BufferPool.allocate while buffer.memory is full: the
+        // application sends nothing else until the record fits, or gives up after
+        // max.block.ms (BufferExhaustedException) and goes on with its next record.
+        if let Some((since, r)) = self.blocked.take() {
+            match self.send(now, r.clone()) {
+                Err(SendError::BufferFull) if now.ms_since(since) < self.cfg.max_block_ms => {
+                    self.blocked = Some((since, r));
+                    out.timer(since.plus_ms(self.cfg.max_block_ms), ClientTimer::ClientWake);
+                    return;
+                }
+                Err(SendError::BufferFull) => {
+                    self.block_timeouts += 1;
+                    self.failed += 1;
+                    let size = reservation(&r);
+                    self.meta.log(
+                        now,
+                        "ERROR",
+                        "org.apache.kafka.clients.producer.KafkaProducer",
+                        format!(
+                            "Failed to allocate {size} bytes within the configured max blocking time {} ms. Total memory: {} bytes. Available memory: {} bytes. Poolable size: {} bytes",
+                            self.cfg.max_block_ms,
+                            self.cfg.buffer_memory,
+                            (self.cfg.buffer_memory - self.buffered).max(0),
+                            self.cfg.batch_size
+                        ),
+                    );
+                }
+                _ => {}
+            }
+            // The application's clock went on while it was blocked: it resumes its pace now.
+            if let Some(w) = self.workload.as_mut() {
+                if w.next_at < now {
+                    w.next_at = now;
+                }
+            }
+        }
+        let mut first = true;
+        loop {
+            let Some(w) = self.workload.as_mut() else { return };
+            if w.rate_per_sec == 0 || w.max_records.map(|m| w.sent >= m).unwrap_or(false) {
+                // Done (or paused) before this wake: nothing to wait for. Done by this wake: the
+                // next wake stays scheduled, as it always was.
+                if first {
+                    return;
+                }
+                break;
+            }
+            if w.next_at > now {
+                break;
+            }
+            first = false;
+            let interval_us = (1_000_000 / u64::from(w.rate_per_sec)).max(1);
             let key = if w.keys.is_empty() {
                 None
             } else {
                 Some(crate::sim::record::bytes(w.keys[(w.sent % w.keys.len() as u64) as usize].as_bytes()))
             };
             let value = Some(crate::sim::record::bytes(format!("{}{}", w.value_prefix, w.sent).as_bytes()));
-            due.push(ProducerRecord {
+            let r = ProducerRecord {
                 topic: w.topic.clone(),
                 partition: None,
                 key,
                 value,
                 headers: vec![],
                 timestamp: None,
-            });
+            };
             w.sent += 1;
             w.next_at = w.next_at.plus_micros(interval_us);
+            if let Err(SendError::BufferFull) = self.send(now, r.clone()) {
+                self.blocked_sends += 1;
+                self.blocked = Some((now, r));
+                out.timer(now.plus_ms(self.cfg.max_block_ms), ClientTimer::ClientWake);
+                return;
+            }
         }
-        let next = w.next_at;
-        for r in due {
-            // A full buffer drops the record on the floor for this simple application (its
-            // send() would block); the view shows the producer as saturated.
-            let _ = self.send(now, r);
+        let next = self.workload.as_ref().map(|w| w.next_at);
+        if let Some(next) = next {
+            out.timer(next, ClientTimer::ClientWake);
         }
-        out.timer(next, ClientTimer::ClientWake);
     }
 
     pub(crate) fn handle_timer(&mut self, now: SimTime, timer: ClientTimer, _env: &Env, out: &mut ClientOut) {
@@ -464,6 +542,10 @@ impl Producer {
         }
         let count = b.send_ids.len() as u32;
         self.buffered -= b.reserved;
+        if self.blocked.is_some() {
+            // BufferPool.deallocate signals the waiting send().
+            out.timer(now, ClientTimer::ClientWake);
+        }
         match &result {
             Ok(base) => {
                 self.acked += u64::from(count);
@@ -504,13 +586,12 @@ impl Producer {
         );
         let idem = self.cfg.enable_idempotence;
         // With idempotence, a batch after a retried one fails OUT_OF_ORDER_SEQUENCE and is
-        // simply retried behind it.
+        // simply retried behind it — also while the earlier batch is still in flight, its
+        // answer not yet come (TransactionManager.canRetry: an earlier sequence is unresolved).
+        let earlier = |x: &ProducerBatch| x.tp == b.tp && x.base_sequence >= 0 && x.base_sequence < b.base_sequence;
         let earlier_retrying = idem
-            && self
-                .accum
-                .get(&b.tp)
-                .map(|q| q.iter().any(|x| x.base_sequence >= 0 && x.base_sequence < b.base_sequence))
-                .unwrap_or(false);
+            && (self.accum.get(&b.tp).map(|q| q.iter().any(earlier)).unwrap_or(false)
+                || self.inflight.values().any(|r| r.batches.iter().any(earlier)));
         let retriable =
             e.error.is_retriable() || (e.error == KafkaError::OUT_OF_ORDER_SEQUENCE_NUMBER && earlier_retrying);
         let in_time = now.ms_since(b.created) < self.cfg.delivery_timeout_ms;
@@ -538,6 +619,7 @@ impl Producer {
             let backoff = ExpBackoff::new(self.cfg.retry_backoff_ms, self.cfg.retry_backoff_max_ms)
                 .backoff(u64::from(b.attempts.saturating_sub(1)), &mut self.rng);
             b.retry_at = now.plus_ms(backoff);
+            self.retries += 1;
             out.trace(TraceKind::ProduceFailed {
                 client: self.client_id.clone(),
                 tp: b.tp.clone(),
@@ -835,7 +917,23 @@ impl Producer {
         let delta = b.records.len() as u32;
         let rec = Record { offset_delta: delta, timestamp: ts, key: r.key, value: r.value, headers: r.headers };
         let rs = record_size(delta, ts - b.first_timestamp, &rec);
-        if !b.records.is_empty() && b.size + rs > self.cfg.batch_size as u32 {
+        // MemoryRecordsBuilder.hasRoomFor: a compressed batch is full by its estimated size,
+        // the records' uncompressed bytes times the topic's estimated ratio times 1.05
+        // (COMPRESSION_RATE_ESTIMATION_FACTOR).
+        let ratio = match self.cfg.compression {
+            CompressionType::None => None,
+            _ => Some(u64::from(self.compression_ratio.get(&tp.topic).copied().unwrap_or(1000))),
+        };
+        let estimated = |size: u32| -> u32 {
+            match ratio {
+                None => size,
+                Some(r) => {
+                    let body = u64::from(size - RECORD_BATCH_OVERHEAD);
+                    RECORD_BATCH_OVERHEAD + (body * r * 105 / 100_000) as u32
+                }
+            }
+        };
+        if !b.records.is_empty() && estimated(b.size + rs) > self.cfg.batch_size as u32 {
             b.full = true;
             self.next_batch += 1;
             let mut nb = ProducerBatch::new(tp.clone(), now, ts, (u64::from(self.id) << 40) | self.next_batch);
@@ -855,7 +953,7 @@ impl Producer {
             b.reserved += reserved;
             b.records.push(rec);
             b.send_ids.push(send_id);
-            if b.size >= self.cfg.batch_size as u32 {
+            if estimated(b.size) >= self.cfg.batch_size as u32 {
                 b.full = true;
             }
         }
@@ -966,6 +1064,22 @@ impl Producer {
                     if records.capacity() > 2 * records.len() {
                         records.shrink_to_fit();
                     }
+                    // ProducerBatch.close: the batch is compressed once, and the topic's
+                    // estimated ratio moves toward what it got (CompressionRatioEstimator
+                    // .updateEstimation: down by at most 0.005, up by at least 0.05).
+                    b.wire_size = batch_size_with(&records, self.cfg.compression);
+                    if self.cfg.compression != CompressionType::None && b.size > RECORD_BATCH_OVERHEAD {
+                        // MemoryRecordsBuilder.close: the whole batch over its records'
+                        // uncompressed bytes.
+                        let observed =
+                            (u64::from(b.wire_size) * 1000 / u64::from(b.size - RECORD_BATCH_OVERHEAD)) as u32;
+                        let est = self.compression_ratio.entry(b.tp.topic.clone()).or_insert(1000);
+                        if observed > *est {
+                            *est = (*est + 50).max(observed);
+                        } else if observed < *est {
+                            *est = est.saturating_sub(5).max(observed);
+                        }
+                    }
                     b.frozen = Some(Rc::new(records));
                 }
                 if self.cfg.enable_idempotence && b.base_sequence < 0 {
@@ -991,7 +1105,8 @@ impl Producer {
                         producer_epoch: if self.cfg.enable_idempotence { b.producer_epoch } else { -1 },
                         base_sequence: if self.cfg.enable_idempotence { b.base_sequence } else { -1 },
                         transactional: self.txn.is_some(),
-                        size_bytes: batch_size(&records),
+                        size_bytes: b.wire_size,
+                        compression: self.cfg.compression,
                         records,
                         origin: b.origin,
                     }

@@ -500,6 +500,8 @@ pub(crate) struct TopicConfig {
     pub(crate) segment_bytes: i32,
     pub(crate) segment_ms: i64,
     pub(crate) unclean_leader_election_enable: bool,
+    /// `compression.type`: `producer`, `uncompressed` or a codec's name.
+    pub(crate) compression_type: String,
 }
 
 impl TopicConfig {
@@ -536,6 +538,7 @@ impl TopicConfig {
             },
             segment_ms: long("segment.ms"),
             unclean_leader_election_enable: get("unclean.leader.election.enable").eq_ignore_ascii_case("true"),
+            compression_type: get("compression.type"),
         }
     }
 }

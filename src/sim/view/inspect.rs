@@ -98,6 +98,8 @@ pub(crate) struct RecordDetail {
     pub(crate) transactional: bool,
     pub(crate) control: Option<String>,
     pub(crate) size_bytes: u32,
+    /// The batch's `compression.type` (`none`, `gzip`, ...).
+    pub(crate) codec: &'static str,
     /// The partition murmur2 gives this key (`BuiltInPartitioner.partitionForKey`), to compare with `tp`.
     pub(crate) key_partition: Option<i32>,
 }
@@ -141,6 +143,102 @@ pub(crate) struct ClientDetail {
     pub(crate) group: Option<String>,
     /// Partition, position, lag.
     pub(crate) assignment: Vec<(TopicPartition, Option<Offset>, Option<i64>)>,
+    /// A producer's accumulator, requests in flight and buffer (`RecordAccumulator`, `Sender`,
+    /// `BufferPool`).
+    pub(crate) producer: Option<ProducerInternals>,
+}
+
+/// What a producer holds between `send()` and the broker's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct ProducerInternals {
+    /// Every batch not yet acknowledged, per partition in queue order.
+    pub(crate) batches: Vec<BatchFill>,
+    pub(crate) batch_size: i32,
+    pub(crate) linger_ms: i64,
+    /// Per broker: produce requests in flight and the batches they carry.
+    pub(crate) in_flight: Vec<(i32, u32, u32)>,
+    pub(crate) max_in_flight: i32,
+    pub(crate) buffer_used: i64,
+    pub(crate) buffer_memory: i64,
+    pub(crate) retries: u64,
+    /// Sends that had to wait for buffer space, and those that gave up after `max.block.ms`.
+    pub(crate) blocked_sends: u64,
+    pub(crate) block_timeouts: u64,
+    /// How long the application's current `send()` has been waiting, if it is.
+    pub(crate) blocked_for_ms: Option<i64>,
+    pub(crate) max_block_ms: i64,
+    pub(crate) compression: &'static str,
+    /// Per topic, the estimated compression ratio in thousandths (`CompressionRatioEstimator`).
+    pub(crate) ratios: Vec<(String, u32)>,
+}
+
+/// One batch in the accumulator or on the wire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct BatchFill {
+    pub(crate) tp: TopicPartition,
+    pub(crate) records: u32,
+    /// Uncompressed bytes so far (header included), what `batch.size` is compared with.
+    pub(crate) bytes: u32,
+    /// Its size on the wire once closed (compressed), 0 while it fills.
+    pub(crate) wire_bytes: u32,
+    pub(crate) age_ms: i64,
+    /// In words: filling, full, lingered (ready), sent (awaiting the answer), retry in N ms.
+    pub(crate) state: String,
+    pub(crate) attempts: u32,
+}
+
+fn producer_internals(p: &crate::sim::client::producer::Producer, now: crate::sim::time::SimTime) -> ProducerInternals {
+    let fill = |b: &crate::sim::client::producer::ProducerBatch, state: String| BatchFill {
+        tp: b.tp.clone(),
+        records: b.send_ids.len() as u32,
+        bytes: b.size,
+        wire_bytes: b.wire_size,
+        age_ms: now.ms_since(b.created),
+        state,
+        attempts: b.attempts,
+    };
+    let mut batches = Vec::new();
+    for q in p.accum.values() {
+        for b in q {
+            let state = if b.retry_at > now {
+                format!("retry in {} ms", b.retry_at.ms_since(now))
+            } else if b.attempts > 0 {
+                "retry due".to_string()
+            } else if b.full {
+                "full".to_string()
+            } else if now.ms_since(b.created) >= p.cfg.linger_ms {
+                "lingered, ready".to_string()
+            } else {
+                "filling".to_string()
+            };
+            batches.push(fill(b, state));
+        }
+    }
+    let mut in_flight: BTreeMap<i32, (u32, u32)> = BTreeMap::new();
+    for (broker, req) in p.inflight_batches() {
+        let e = in_flight.entry(broker).or_default();
+        e.0 += 1;
+        e.1 += req.len() as u32;
+        for b in req {
+            batches.push(fill(b, format!("sent to broker {broker}, awaiting the answer")));
+        }
+    }
+    ProducerInternals {
+        batches,
+        batch_size: p.cfg.batch_size,
+        linger_ms: p.cfg.linger_ms,
+        in_flight: in_flight.into_iter().map(|(b, (r, n))| (b, r, n)).collect(),
+        max_in_flight: p.cfg.max_in_flight,
+        buffer_used: p.buffered,
+        buffer_memory: p.cfg.buffer_memory,
+        retries: p.retries,
+        blocked_sends: p.blocked_sends,
+        block_timeouts: p.block_timeouts,
+        blocked_for_ms: p.blocked.as_ref().map(|(since, _)| now.ms_since(*since)),
+        max_block_ms: p.cfg.max_block_ms,
+        compression: p.cfg.compression.name(),
+        ratios: p.compression_ratio.iter().map(|(t, r)| (t.clone(), *r)).collect(),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -458,6 +556,7 @@ fn record(sim: &Sim, broker: BrokerId, tp: &TopicPartition, offset: Offset) -> D
                 transactional: b.transactional,
                 control: b.control.map(|c| format!("{c:?}")),
                 size_bytes: b.size_bytes,
+                codec: b.compression.name(),
                 key_partition: match (&r.key, count) {
                     (Some(k), Some(n)) if n > 0 => Some(crate::sim::partitioner::partition_for_key(k, n)),
                     _ => None,
@@ -496,6 +595,9 @@ fn client(sim: &Sim, view: &ViewModel, id: u32) -> Detail {
                 ("transactional.id", p.cfg.transactional_id.clone().unwrap_or("null".into()), "null".into()),
                 ("linger.ms", p.cfg.linger_ms.to_string(), d.linger_ms.to_string()),
                 ("batch.size", p.cfg.batch_size.to_string(), d.batch_size.to_string()),
+                ("compression.type", p.cfg.compression.name().to_string(), d.compression.name().to_string()),
+                ("buffer.memory", p.cfg.buffer_memory.to_string(), d.buffer_memory.to_string()),
+                ("max.block.ms", p.cfg.max_block_ms.to_string(), d.max_block_ms.to_string()),
                 ("max.in.flight.requests.per.connection", p.cfg.max_in_flight.to_string(), d.max_in_flight.to_string()),
                 ("retries", p.cfg.retries.to_string(), d.retries.to_string()),
                 ("delivery.timeout.ms", p.cfg.delivery_timeout_ms.to_string(), d.delivery_timeout_ms.to_string()),
@@ -547,6 +649,10 @@ fn client(sim: &Sim, view: &ViewModel, id: u32) -> Detail {
         configs,
         group: cv.group.clone(),
         assignment: cv.assignment.clone(),
+        producer: match &c.kind {
+            ClientKind::Producer(p) => Some(producer_internals(p, sim.now())),
+            _ => None,
+        },
     })
 }
 
@@ -701,5 +807,50 @@ mod tests {
         assert_eq!(c.role, "leader (active)");
         assert_eq!(c.brokers.len(), 3);
         assert!(!c.tail.is_empty());
+    }
+
+    // RecordAccumulator and Sender: a batch that has not lingered long enough waits, filling;
+    // the inspector shows its records, bytes against batch.size, its age against linger.ms and
+    // the buffer it holds.
+    #[test]
+    fn a_producer_shows_its_batches_filling_and_its_buffer() {
+        let mut sim = Sim::new(5, ClusterConfig::default()).unwrap();
+        sim.boot().unwrap();
+        assert!(create_topic(&mut sim, "orders", 1, 3, &[]));
+        let props: BTreeMap<String, String> = [("linger.ms", "60000"), ("compression.type", "gzip")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let p = sim.create_producer("p", "localhost:9092", ProducerConfig::parse(&props).unwrap());
+        let send = |sim: &mut Sim| {
+            let r = ProducerRecord {
+                topic: "orders".into(),
+                partition: Some(0),
+                key: None,
+                value: Some(bytes(b"hello")),
+                headers: vec![],
+                timestamp: None,
+            };
+            sim.produce(p, r).unwrap();
+        };
+        send(&mut sim);
+        sim.run_for_ms(1000);
+        for _ in 0..2 {
+            send(&mut sim);
+        }
+        sim.run_for_ms(500);
+        let view = ViewModel::build(&sim);
+        let Detail::Client(c) = inspect(&sim, &view, &Target::Client(p)) else { panic!("a client") };
+        let prod = c.producer.expect("a producer's internals");
+        assert_eq!(prod.compression, "gzip");
+        assert_eq!(prod.batches.len(), 1, "{:?}", prod.batches);
+        let b = &prod.batches[0];
+        assert_eq!((b.records, b.state.as_str(), b.wire_bytes), (3, "filling", 0));
+        // Created when the first record went in (once the topic's metadata came), 1.5 s ago.
+        assert!((1400..=1500).contains(&b.age_ms), "{}", b.age_ms);
+        assert!(b.age_ms < prod.linger_ms);
+        assert!(prod.buffer_used > 0 && prod.buffer_used < prod.buffer_memory);
+        assert!(prod.in_flight.is_empty());
+        assert_eq!((prod.retries, prod.blocked_sends, prod.blocked_for_ms), (0, 0, None));
     }
 }

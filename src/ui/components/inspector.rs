@@ -182,7 +182,7 @@ pub(crate) fn Inspector(props: &InspectorProps) -> Html {
                     }
                     { row("timestamp", r.timestamp.to_string()) }
                     { row("leader epoch", r.leader_epoch.to_string()) }
-                    { row("batch", format!("offsets {}–{}, {} bytes", r.batch_base_offset, r.batch_last_offset, r.size_bytes)) }
+                    { row("batch", format!("offsets {}–{}, {} bytes, compression {}", r.batch_base_offset, r.batch_last_offset, r.size_bytes, r.codec)) }
                     { row("producer", format!("id {} · epoch {} · sequence {}", r.producer_id, r.producer_epoch, r.sequence)) }
                     { row("transactional", if r.transactional { "yes" } else { "no" }) }
                     if let Some(c) = &r.control { { row("control record", c.clone()) } }
@@ -208,6 +208,7 @@ pub(crate) fn Inspector(props: &InspectorProps) -> Html {
                             <thead><tr><th>{ "partition" }</th><th>{ "position" }</th><th>{ "lag" }</th></tr></thead>
                             <tbody>{ for assignment }</tbody></table>
                     }
+                    if let Some(p) = &c.producer { { producer_internals(p) } }
                     { configs(&c.configs) }
                 </>
             }
@@ -387,6 +388,62 @@ fn LogView(props: &LogProps) -> Html {
                     <div class="log__space" style={format!("height:{}px", total * LOG_ROW_PX)}>{ for rows }</div>
                 </div>
             </section>
+        </>
+    }
+}
+
+/// Ten cells, filled in proportion: the fill of a batch or the buffer in signs, not colour.
+fn gauge(used: i64, of: i64) -> String {
+    let filled = if of <= 0 { 0 } else { (used.clamp(0, of) * 10 / of) as usize };
+    format!("{}{}", "▮".repeat(filled), "▯".repeat(10 - filled))
+}
+
+/// A producer's accumulator (`RecordAccumulator`), requests in flight (`Sender`) and buffer
+/// (`BufferPool`).
+fn producer_internals(p: &crate::sim::view::inspect::ProducerInternals) -> Html {
+    let in_flight = if p.in_flight.is_empty() {
+        format!("none (at most {} per broker)", p.max_in_flight)
+    } else {
+        p.in_flight
+            .iter()
+            .map(|(b, r, n)| format!("broker {b}: {r} of {} requests ({n} batches)", p.max_in_flight))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let buffer_pct = if p.buffer_memory > 0 { p.buffer_used * 100 / p.buffer_memory } else { 0 };
+    let blocked = match p.blocked_for_ms {
+        Some(ms) => format!("send() blocked for {ms} of {} ms (max.block.ms)", p.max_block_ms),
+        None => "no".to_string(),
+    };
+    let ratios =
+        p.ratios.iter().map(|(t, r)| format!("{t} {}.{:03}", r / 1000, r % 1000)).collect::<Vec<_>>().join(", ");
+    let rows = p.batches.iter().enumerate().map(|(i, b)| {
+        let size = if b.wire_bytes > 0 && b.wire_bytes != b.bytes {
+            format!("{} / {} B {} · {} B compressed", b.bytes, p.batch_size, gauge(b.bytes.into(), p.batch_size.into()), b.wire_bytes)
+        } else {
+            format!("{} / {} B {}", b.bytes, p.batch_size, gauge(b.bytes.into(), p.batch_size.into()))
+        };
+        html! {
+            <tr key={i.to_string()}>
+                <td>{ b.tp.to_string() }</td><td>{ b.records }</td><td>{ size }</td>
+                <td>{ format!("{} / {} ms", b.age_ms, p.linger_ms) }</td>
+                <td>{ if b.attempts > 1 { format!("{} (attempt {})", b.state, b.attempts) } else { b.state.clone() } }</td>
+            </tr>
+        }
+    });
+    html! {
+        <>
+            <dl class="kv">
+                { row("compression", if ratios.is_empty() { p.compression.to_string() } else { format!("{} (estimated ratio {ratios})", p.compression) }) }
+                { row("buffer", format!("{} / {} B {} ({buffer_pct}%)", p.buffer_used, p.buffer_memory, gauge(p.buffer_used, p.buffer_memory))) }
+                { row("blocked", blocked) }
+                { row("blocked sends", format!("{} ({} gave up after max.block.ms)", p.blocked_sends, p.block_timeouts)) }
+                { row("in flight", in_flight) }
+                { row("retries", p.retries.to_string()) }
+            </dl>
+            <table class="table"><caption>{ format!("Batches ({} waiting or in flight; batch.size {} B, linger.ms {})", p.batches.len(), p.batch_size, p.linger_ms) }</caption>
+                <thead><tr><th>{ "partition" }</th><th>{ "records" }</th><th>{ "bytes / batch.size" }</th><th>{ "age / linger" }</th><th>{ "state" }</th></tr></thead>
+                <tbody>{ for rows }</tbody></table>
         </>
     }
 }

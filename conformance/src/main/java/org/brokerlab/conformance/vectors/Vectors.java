@@ -38,6 +38,7 @@ public final class Vectors {
         FAMILIES.put("api-versions", ApiVersionVectors::generate);
         FAMILIES.put("line-breaks", LineBreakVectors::generate);
         FAMILIES.put("batch-crc", BatchCrcVectors::generate);
+        FAMILIES.put("compression", CompressionVectors::generate);
         FAMILIES.put("mirror-offsets", MirrorVectors::generateOffsets);
         FAMILIES.put("mirror-names", MirrorVectors::generateNames);
     }
