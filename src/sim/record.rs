@@ -317,7 +317,10 @@ fn put_varlong(buf: &mut Vec<u8>, v: i64) {
     while z & !0x7f != 0 {
         buf.push((z as u8 & 0x7f) | 0x80);
         z >>= 7;
+    }
     buf.push(z as u8);
+}
+
 fn put_opt(buf: &mut Vec<u8>, data: Option<&[u8]>) {
     match data {
         None => put_varlong(buf, -1),
@@ -325,6 +328,9 @@ fn put_opt(buf: &mut Vec<u8>, data: Option<&[u8]>) {
             put_varlong(buf, d.len() as i64);
             buf.extend_from_slice(d);
         }
+    }
+}
+
 /// The records of a v2 batch as `DefaultRecord.writeTo` lays them out after the batch header
 /// (what a codec compresses).
 pub(crate) fn records_bytes(records: &[Record]) -> Vec<u8> {
@@ -345,13 +351,19 @@ pub(crate) fn records_bytes(records: &[Record]) -> Vec<u8> {
         }
         put_varlong(&mut buf, rec.len() as i64);
         buf.extend_from_slice(&rec);
+    }
     buf
+}
+
 /// The size of a v2 batch holding `records` compressed with `codec` (the header stays
 /// uncompressed; see [`crate::sim::compression`]).
 pub(crate) fn batch_size_with(records: &[Record], codec: CompressionType) -> u32 {
     match codec {
         CompressionType::None => batch_size(records),
         c => RECORD_BATCH_OVERHEAD + compressed_len(c, &records_bytes(records)),
+    }
+}
+
 /// The size of one v2 batch holding records `(key, value, timestamp)` in order, compressed
 /// with `codec` (what `MemoryRecordsBuilder.build().sizeInBytes()` gives for them).
 /// A record as the conformance vectors give it: key, value and timestamp.
@@ -370,6 +382,8 @@ pub fn batch_size_of(codec: CompressionType, records: &[KeyValueTime<'_>]) -> u3
         })
         .collect();
     batch_size_with(&records, codec)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

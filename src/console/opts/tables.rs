@@ -567,6 +567,7 @@ pub(crate) static LOG_DIRS: ToolSpec = ToolSpec {
         O::req("topic-list", "Topic list", T::String, "The list of topics to be queried in the form \"topic1,topic2,topic3\". All topics will be queried if no topic list is specified").with_default(""),
     ],
 };
+
 /// `--operation`'s description (`AclCommand.AclCommandOptions`): every operation of
 /// `AclEntry.ACL_OPERATIONS` (PascalCase, `SecurityUtils.operationName`), one a line after a tab.
 /// Kafka collects them into a `HashSet` of enum constants, whose order changes from one JVM to
@@ -578,6 +579,7 @@ static ACLS_OPERATION_DESC: LazyLock<String> = LazyLock::new(|| {
         .collect();
     format!("Operation that is being allowed or denied. Valid operation names are: \n{}\n", ops.join("\n"))
 });
+
 /// `kafka-acls` (`AclCommand.AclCommandOptions`, Kafka 4.4).
 pub(crate) static ACLS: LazyLock<ToolSpec> = LazyLock::new(|| ToolSpec {
     tool: Tool::Acls,
@@ -586,7 +588,9 @@ pub(crate) static ACLS: LazyLock<ToolSpec> = LazyLock::new(|| ToolSpec {
     parse_errors: ParseErrorStyle::UsageOnStderr,
     options: ACLS_OPTIONS.as_slice(),
 });
+
 const ACLS_BOOTSTRAP_DESC: &str = "A list of host/port pairs to use for establishing the connection to the Kafka cluster. This list should be in the form host1:port1,host2:port2,... This config is required for acl management using admin client API.";
+
 static ACLS_OPTIONS: LazyLock<Vec<O>> = LazyLock::new(|| {
     vec![
         O::flag("add", "Indicates you are trying to add ACLs."),
