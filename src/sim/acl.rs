@@ -477,7 +477,7 @@ mod tests {
         let open = AuthorizerConfig { allow_if_no_acl: true, ..cfg() };
         assert!(authorize(&open, none.iter(), "User:alice", Write, Topic, "t"));
         // An ACL on the resource for someone else: no longer "no ACL found", so denied.
-        let bob = vec![acl(Topic, "t", Literal, "User:bob", Write, Allow)];
+        let bob = [acl(Topic, "t", Literal, "User:bob", Write, Allow)];
         assert!(!authorize(&open, bob.iter(), "User:alice", Write, Topic, "t"));
     }
 
@@ -485,7 +485,7 @@ mod tests {
     // a literal name is not a prefix.
     #[test]
     fn patterns_match_like_the_standard_authorizer() {
-        let v = vec![
+        let v = [
             acl(Topic, "pay-", Prefixed, "User:alice", Write, Allow),
             acl(Topic, "orders", Literal, "User:alice", Read, Allow),
             acl(Group, "*", Literal, "User:alice", Read, Allow),
@@ -501,8 +501,7 @@ mod tests {
     // DENY wins over ALLOW; User:* matches everyone; ALL matches every operation.
     #[test]
     fn deny_wins_and_wildcards_apply() {
-        let v =
-            vec![acl(Topic, "*", Literal, "User:*", All, Allow), acl(Topic, "secret", Literal, "User:bob", Read, Deny)];
+        let v = [acl(Topic, "*", Literal, "User:*", All, Allow), acl(Topic, "secret", Literal, "User:bob", Read, Deny)];
         assert!(authorize(&cfg(), v.iter(), "User:bob", Read, Topic, "orders"));
         assert!(!authorize(&cfg(), v.iter(), "User:bob", Read, Topic, "secret"));
         assert!(authorize(&cfg(), v.iter(), "User:bob", Write, Topic, "secret"));
@@ -513,16 +512,15 @@ mod tests {
     #[test]
     fn implied_operations() {
         for op in [Read, Write, Delete, Alter] {
-            let v = vec![acl(Topic, "t", Literal, "User:a", op, Allow)];
+            let v = [acl(Topic, "t", Literal, "User:a", op, Allow)];
             assert!(authorize(&cfg(), v.iter(), "User:a", Describe, Topic, "t"), "{op:?}");
         }
-        let v = vec![acl(Topic, "t", Literal, "User:a", Create, Allow)];
+        let v = [acl(Topic, "t", Literal, "User:a", Create, Allow)];
         assert!(!authorize(&cfg(), v.iter(), "User:a", Describe, Topic, "t"));
-        let v = vec![acl(Topic, "t", Literal, "User:a", AlterConfigs, Allow)];
+        let v = [acl(Topic, "t", Literal, "User:a", AlterConfigs, Allow)];
         assert!(authorize(&cfg(), v.iter(), "User:a", DescribeConfigs, Topic, "t"));
         // A DENY of READ does not deny DESCRIBE.
-        let v =
-            vec![acl(Topic, "t", Literal, "User:a", Read, Deny), acl(Topic, "t", Literal, "User:a", Describe, Allow)];
+        let v = [acl(Topic, "t", Literal, "User:a", Read, Deny), acl(Topic, "t", Literal, "User:a", Describe, Allow)];
         assert!(authorize(&cfg(), v.iter(), "User:a", Describe, Topic, "t"));
     }
 

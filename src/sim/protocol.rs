@@ -654,7 +654,7 @@ pub enum Response {
     DescribeAcls(Result<Vec<crate::sim::acl::AclBinding>, ApiError>),
     ApiVersions(Vec<(i16, String, i16, i16)>),
     /// `DescribeClientQuotas`: the matching entities and their quotas (`double` bits).
-    DescribeClientQuotas(Result<Vec<(QuotaEntity, Vec<(String, u64)>)>, ApiError>),
+    DescribeClientQuotas(Result<crate::sim::quota::QuotaEntries, ApiError>),
     /// A response whose `throttle_time_ms` is positive (KIP-219: the broker answers at once and
     /// mutes the channel; the client waits that long before sending to the broker again).
     /// Brokerlab wraps the answer rather than giving every response the field.

@@ -49,6 +49,9 @@ impl QuotaName {
     }
 }
 
+/// Quota values by entity, as DescribeClientQuotas answers: each key with the bits of its `double`.
+pub type QuotaEntries = Vec<(QuotaEntity, Vec<(String, u64)>)>;
+
 /// A quota entity (`ClientQuotaEntity`): a user, a client id, or both.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Codec)]
 pub struct QuotaEntity {
@@ -158,7 +161,7 @@ pub(crate) fn validate_quota_value(key: &str, value: f64) -> Result<(), ApiError
 /// The entities of `image` a filter selects, in the order the admin client's result map
 /// (`DescribeClientQuotasResponse.complete`: `new HashMap<>(n)` of entities, each with a
 /// `new HashMap<>(n)` of values) iterates them, which is the order `kafka-configs` prints.
-pub(crate) fn describe_order(found: Vec<(QuotaEntity, Vec<(String, u64)>)>) -> Vec<(QuotaEntity, Vec<(String, u64)>)> {
+pub(crate) fn describe_order(found: QuotaEntries) -> QuotaEntries {
     let mut sim = JavaHashSim::with_capacity(found.len() as u32);
     for (e, _) in &found {
         sim.insert(e.clone(), e.java_hash());

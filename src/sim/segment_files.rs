@@ -133,6 +133,7 @@ pub fn encoded(spec: &BatchSpec) -> (u32, i64, u32) {
             None => batch_size(&records),
         },
         records: Rc::new(records),
+        compression: crate::sim::compression::CompressionType::None,
         delete_horizon_ms: spec.delete_horizon_ms,
         origin: 0,
     };
@@ -158,11 +159,10 @@ fn put_bytes(buf: &mut Vec<u8>, b: Option<&[u8]>) {
     }
 }
 
-/// The batch's attributes (`DefaultRecordBatch.computeAttributes`): compression in bits 0-2 (none
-/// here), the timestamp type in bit 3, transactional in bit 4, control in bit 5, a delete horizon
+/// The batch's attributes (`DefaultRecordBatch.computeAttributes`): compression in bits 0-2, the timestamp type in bit 3, transactional in bit 4, control in bit 5, a delete horizon
 /// in bit 6.
 pub(crate) fn attributes(b: &RecordBatch, log_append_time: bool) -> i16 {
-    let mut a: i16 = 0;
+    let mut a: i16 = i16::from(b.compression.id());
     if log_append_time {
         a |= 1 << 3;
     }
@@ -262,6 +262,7 @@ mod tests {
             max_timestamp: ts + values.len() as i64 - 1,
             size_bytes: batch_size(&records),
             records: Rc::new(records),
+            compression: crate::sim::compression::CompressionType::None,
             delete_horizon_ms: None,
             origin: 1,
         })

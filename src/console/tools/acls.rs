@@ -333,7 +333,7 @@ fn resource_acls(p: &ParsedOpts) -> Result<Vec<(Resource, Vec<AclEntry>)>, Fail>
 fn describe(ctx: &mut Ctx, admin: &AdminConn, filter: AclFilter) -> Result<Vec<AclBinding>, Fail> {
     match admin.call(ctx, "describeAcls", Target::Any, Request::DescribeAcls { filter }) {
         Ok(Response::DescribeAcls(Ok(v))) => Ok(v),
-        Ok(Response::DescribeAcls(Err(e))) => Err(execution(e.error.exception_class(), &e.text())),
+        Ok(Response::DescribeAcls(Err(e))) => Err(execution(e.error.exception_class(), e.text())),
         Ok(_) => Err(Fail::Exception("java.lang.IllegalStateException".into(), "unexpected response".into())),
         Err(m) => Err(timeout(&m)),
     }
@@ -382,7 +382,7 @@ fn add(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts, out: &mut Output) -> Re
         match admin.call(ctx, "createAcls", Target::Any, req) {
             Ok(Response::Controller(ControllerResponse::CreateAcls(results))) => {
                 if let Some(e) = results.into_iter().flatten().next() {
-                    return Err(execution(e.error.exception_class(), &e.text()));
+                    return Err(execution(e.error.exception_class(), e.text()));
                 }
             }
             Ok(Response::Controller(ControllerResponse::NotController { .. })) | Ok(_) => {
@@ -433,7 +433,7 @@ fn remove(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts, out: &mut Output) ->
         match admin.call(ctx, "deleteAcls", Target::Any, req) {
             Ok(Response::Controller(ControllerResponse::DeleteAcls(results))) => {
                 if let Some(Err(e)) = results.into_iter().find(|r| r.is_err()) {
-                    return Err(execution(e.error.exception_class(), &e.text()));
+                    return Err(execution(e.error.exception_class(), e.text()));
                 }
             }
             Ok(_) => return Err(timeout("Timed out waiting for a node assignment. Call: deleteAcls")),

@@ -51,7 +51,7 @@ fn describe_quotas(
     admin: &AdminConn,
     args: &[String],
     f: QuotaFilter,
-) -> Result<Vec<(QuotaEntity, Vec<(String, u64)>)>, Output> {
+) -> Result<crate::sim::quota::QuotaEntries, Output> {
     match admin.call(ctx, "describeClientQuotas", Target::Any, Request::DescribeClientQuotas { filter: f }) {
         Ok(Response::DescribeClientQuotas(Ok(v))) => Ok(describe_order(v)),
         Ok(Response::DescribeClientQuotas(Err(e))) => {

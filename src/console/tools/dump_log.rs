@@ -266,7 +266,7 @@ fn batch_line(b: &RecordBatch, position: i64, stamp: &str, log_append_time: bool
     format!(
         "baseOffset: {} lastOffset: {} count: {} baseSequence: {} lastSequence: {} producerId: {} producerEpoch: {} \
          partitionLeaderEpoch: {} isTransactional: {} isControl: {} deleteHorizonMs: {horizon} position: {position} \
-         {stamp}: {} size: {} magic: 2 compresscodec: none crc: {} isvalid: true",
+         {stamp}: {} size: {} magic: 2 compresscodec: {} crc: {} isvalid: true",
         b.base_offset,
         b.last_offset,
         b.records.len(),
@@ -279,6 +279,7 @@ fn batch_line(b: &RecordBatch, position: i64, stamp: &str, log_append_time: bool
         b.control.is_some(),
         b.max_timestamp,
         b.size_bytes,
+        b.compression.name(),
         kafka_crc(b, log_append_time),
     )
 }
