@@ -502,9 +502,8 @@ impl BrokerStep<'_> {
     fn handle_request(&mut self, reply: ReplyTo, req: Request) {
         match req {
             Request::Produce { acks, timeout_ms, batches, .. } => self.handle_produce(reply, acks, timeout_ms, batches),
-            // Any data answers a fetch: `min_bytes` (`fetch.min.bytes`) is not modelled beyond its default of 1.
-            Request::Fetch { replica, max_wait_ms, min_bytes: _, max_bytes, isolation, partitions } => {
-                self.handle_fetch(reply, replica, max_wait_ms, max_bytes, isolation, partitions)
+            Request::Fetch { replica, max_wait_ms, min_bytes, max_bytes, isolation, partitions, rack_id } => {
+                self.handle_fetch(reply, replica, max_wait_ms, min_bytes, max_bytes, isolation, partitions, rack_id)
             }
             Request::Metadata { topics, allow_auto_create } => self.handle_metadata(reply, topics, allow_auto_create),
             Request::ListOffsets { isolation, partitions } => self.handle_list_offsets(reply, isolation, partitions),
