@@ -58,6 +58,8 @@ lessons![
     "37-upgrading-to-the-consumer-protocol.md",
     "38-share-groups.md",
     "39-poison-message.md",
+    "42-long-polls.md",
+    "43-closest-replica-fetching.md",
 ];
 
 /// (file name, contents) of every lesson file: the embedded ones, or with `lazy-lessons` those

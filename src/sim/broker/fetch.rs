@@ -134,10 +134,13 @@ impl BrokerProc {
         let rack_id = selector_rack?;
         let Role::Leader { followers } = &r.role else { return None };
         let rack = |b: BrokerId| self.image.brokers.get(&b).and_then(|x| x.endpoint.rack.clone());
-        let leader = ReplicaView { id: self.id, rack: rack(self.id), log_end_offset: leader_leo, since_caught_up_ms: 0 };
+        let leader =
+            ReplicaView { id: self.id, rack: rack(self.id), log_end_offset: leader_leo, since_caught_up_ms: 0 };
         let mut candidates: Vec<ReplicaView> = followers
             .iter()
-            .filter(|(b, f)| r.isr.contains(b) && f.log_end_offset >= fetch_offset && f.log_start_offset <= fetch_offset)
+            .filter(|(b, f)| {
+                r.isr.contains(b) && f.log_end_offset >= fetch_offset && f.log_start_offset <= fetch_offset
+            })
             .map(|(b, f)| ReplicaView {
                 id: *b,
                 rack: rack(*b),
@@ -145,7 +148,12 @@ impl BrokerProc {
                 since_caught_up_ms: now_ms - f.last_caught_up_ms,
             })
             .collect();
-        candidates.push(ReplicaView { id: leader.id, rack: leader.rack.clone(), log_end_offset: leader_leo, since_caught_up_ms: 0 });
+        candidates.push(ReplicaView {
+            id: leader.id,
+            rack: leader.rack.clone(),
+            log_end_offset: leader_leo,
+            since_caught_up_ms: 0,
+        });
         let chosen = rack_aware_select(rack_id, &leader, &candidates);
         (chosen != self.id && self.image.brokers.contains_key(&chosen)).then_some(chosen)
     }
@@ -211,7 +219,8 @@ impl BrokerProc {
             preferred_read_replica: -1,
         };
         if replica < 0 && r.is_leader() {
-            if let Some(b) = self.preferred_read_replica(r, fp.fetch_offset, selector_rack, log.log_end_offset, now_ms) {
+            if let Some(b) = self.preferred_read_replica(r, fp.fetch_offset, selector_rack, log.log_end_offset, now_ms)
+            {
                 // No records: the consumer is to fetch from `b` (`ReplicaManager.readFromLog`).
                 p.preferred_read_replica = b;
                 return p;
@@ -343,7 +352,8 @@ impl BrokerStep<'_> {
         let now_ms = self.env.wall_ms(self.now);
         let mut done = Vec::new();
         for (id, d) in &self.proc.delayed_fetch {
-            let read = self.proc.read_fetch(d.replica, d.isolation, d.max_bytes, &d.partitions, None, now_ms, self.disk);
+            let read =
+                self.proc.read_fetch(d.replica, d.isolation, d.max_bytes, &d.partitions, None, now_ms, self.disk);
             let Response::Fetch { partitions, .. } = &read.response else { continue };
             let broken = partitions.iter().any(|p| p.error.is_some() || p.diverging_epoch.is_some());
             if read.bytes >= i64::from(d.min_bytes) || broken {
@@ -359,7 +369,8 @@ impl BrokerStep<'_> {
     /// `DelayedFetch.onComplete`: reads again, this time with the replica selector.
     fn complete_delayed_fetch(&mut self, d: DelayedFetch, now_ms: i64) {
         let selector_rack = self.selector_rack(&d.rack_id);
-        let read = self.proc.read_fetch(d.replica, d.isolation, d.max_bytes, &d.partitions, selector_rack, now_ms, self.disk);
+        let read =
+            self.proc.read_fetch(d.replica, d.isolation, d.max_bytes, &d.partitions, selector_rack, now_ms, self.disk);
         self.out.respond(d.from, d.corr, read.response);
     }
 

@@ -1253,8 +1253,9 @@ impl Consumer {
                     p.preferred_read_replica = None;
                     leader
                 }
-                Some(b) if self.meta.brokers.contains_key(&b)
-                    && !self.meta.partition(tp).is_some_and(|m| m.offline.contains(&b)) =>
+                Some(b)
+                    if self.meta.brokers.contains_key(&b)
+                        && !self.meta.partition(tp).is_some_and(|m| m.offline.contains(&b)) =>
                 {
                     b
                 }
@@ -1300,6 +1301,23 @@ impl Consumer {
                 now.plus_ms(self.cfg.request_timeout_ms + self.cfg.fetch_max_wait_ms),
                 ClientTimer::RequestTimeout(corr),
             );
+        }
+    }
+
+    /// Where the next fetch of `tp` goes (`AbstractFetch.selectReadReplica`): the replica the
+    /// leader preferred (KIP-392) while that advice lasts and the broker is in the metadata —
+    /// then with the advice's expiry — else the leader.
+    pub(crate) fn fetch_target(&self, tp: &TopicPartition, now: SimTime) -> Option<(BrokerId, Option<SimTime>)> {
+        let leader = self.meta.leader(tp)?;
+        let p = self.assignment.get(tp)?;
+        match (p.read_replica(now), p.preferred_read_replica) {
+            (Some(b), Some((_, until)))
+                if self.meta.brokers.contains_key(&b)
+                    && !self.meta.partition(tp).is_some_and(|m| m.offline.contains(&b)) =>
+            {
+                Some((b, Some(until)))
+            }
+            _ => Some((leader, None)),
         }
     }
 

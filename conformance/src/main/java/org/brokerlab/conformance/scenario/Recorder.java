@@ -144,6 +144,7 @@ public final class Recorder {
         Path runDir = target.resolve("scenario-runs").resolve(name);
         deleteTree(runDir);
         try (Cluster cluster = new Cluster(runDir, classpath, resource("node-log4j2.properties"), configs, cds)) {
+            cluster.racks(t.racks());
             long t0 = System.nanoTime();
             cluster.start();
             trace("  cluster up in %.1f s", (System.nanoTime() - t0) / 1e9);

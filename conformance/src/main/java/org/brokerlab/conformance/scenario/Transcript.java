@@ -61,6 +61,22 @@ public final class Transcript {
         return t;
     }
 
+    /** The racks of a {@code ## racks: a,b,c} header line (broker.rack of brokers 1, 2, 3... in turn); empty without one. */
+    public List<String> racks() {
+        for (String h : header) {
+            if (h.startsWith("## racks:")) {
+                List<String> r = new ArrayList<>();
+                for (String x : h.substring("## racks:".length()).trim().split(",")) {
+                    if (!x.trim().isEmpty()) {
+                        r.add(x.trim());
+                    }
+                }
+                return r;
+            }
+        }
+        return List.of();
+    }
+
     /** The broker configs of {@code ## config: k=v ...} header lines. */
     public Map<String, String> configs() {
         Map<String, String> c = new LinkedHashMap<>();
