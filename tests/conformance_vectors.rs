@@ -1194,3 +1194,98 @@ fn line_breaks() {
         v.header["jdk"].as_str().unwrap_or("")
     ));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Families `mirror-offsets` and `mirror-names`: MirrorMaker 2's OffsetSyncWriter,
+// OffsetSyncStore.translateDownstream and DefaultReplicationPolicy (connect-mirror's newest
+// release, named in the header's `connect_mirror`: it is not published at 4.4.0)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn mirror_offsets() {
+    use brokerlab::sim::mirror::{OffsetSync, OffsetSyncStore, OffsetSyncWriter};
+    use brokerlab::sim::types::TopicPartition;
+    let v = read_vectors("mirror-offsets");
+    assert!(v.header["connect_mirror"].is_string(), "mirror-offsets: the header names connect-mirror's version");
+    let tp = TopicPartition::new("orders", 0);
+    let mut report = Report::new("mirror-offsets");
+    for (n, c) in v.cases.iter().enumerate() {
+        let mut problems = Vec::new();
+        // The source task: each copied record, and the offset commits marked in the input.
+        let mut writer = OffsetSyncWriter::new(int(&c["offset_lag_max"]));
+        let mut sent: Vec<(i64, i64)> = Vec::new();
+        for r in c["records"].as_array().expect("records") {
+            let r = r.as_array().expect("a record");
+            writer.record_copied(&tp, int(&r[0]), int(&r[1]));
+            if r.len() > 2 {
+                writer.commit();
+            }
+            sent.extend(writer.take_pending().into_iter().map(|(_, s)| (s.upstream, s.downstream)));
+        }
+        let kafka_syncs: Vec<(i64, i64)> =
+            c["syncs"].as_array().expect("syncs").iter().map(|s| (int(&s[0]), int(&s[1]))).collect();
+        differ(&mut problems, "offset syncs sent", &sent, &kafka_syncs);
+        // The checkpoint task's store, fed Kafka's syncs (the first ones before it read to the end).
+        let mut store = OffsetSyncStore::new();
+        let at_start = int(&c["read_at_start"]) as usize;
+        for (i, (u, d)) in kafka_syncs.iter().enumerate() {
+            if i == at_start {
+                store.set_read_to_end();
+            }
+            store.handle_sync(&tp, OffsetSync { upstream: *u, downstream: *d });
+        }
+        store.set_read_to_end();
+        for q in c["translations"].as_array().expect("translations") {
+            let at = int(&q[0]);
+            let kafka = q[1].as_i64();
+            differ(&mut problems, &format!("translateDownstream({at})"), store.translate_downstream(&tp, at), kafka);
+        }
+        report.case(
+            format_args!(
+                "case {} (offset.lag.max {}, {} records)",
+                n + 1,
+                c["offset_lag_max"],
+                c["records"].as_array().map_or(0, |a| a.len())
+            ),
+            problems,
+        );
+    }
+    report.finish("");
+}
+
+#[test]
+fn mirror_names() {
+    use brokerlab::sim::mirror::ReplicationPolicy;
+    let v = read_vectors("mirror-names");
+    let p = ReplicationPolicy;
+    let mut report = Report::new("mirror-names");
+    for c in &v.cases {
+        let alias = string(&c["alias"]);
+        let topic = string(&c["topic"]);
+        let opt = |v: &Value| v.as_str().map(str::to_string);
+        let mut problems = Vec::new();
+        differ(
+            &mut problems,
+            "formatRemoteTopic",
+            p.format_remote_topic(&alias, &topic),
+            string(&c["format_remote_topic"]),
+        );
+        differ(&mut problems, "topicSource", p.topic_source(&topic), opt(&c["topic_source"]));
+        differ(&mut problems, "upstreamTopic", p.upstream_topic(&topic), opt(&c["upstream_topic"]));
+        differ(&mut problems, "originalTopic", p.original_topic(&topic), string(&c["original_topic"]));
+        differ(&mut problems, "offsetSyncsTopic", p.offset_syncs_topic(&alias), string(&c["offset_syncs_topic"]));
+        differ(&mut problems, "checkpointsTopic", p.checkpoints_topic(&alias), string(&c["checkpoints_topic"]));
+        differ(&mut problems, "heartbeatsTopic", p.heartbeats_topic().to_string(), string(&c["heartbeats_topic"]));
+        differ(&mut problems, "isHeartbeatsTopic", p.is_heartbeats_topic(&topic), c["is_heartbeats_topic"] == true);
+        differ(&mut problems, "isCheckpointsTopic", p.is_checkpoints_topic(&topic), c["is_checkpoints_topic"] == true);
+        differ(
+            &mut problems,
+            "isMM2InternalTopic",
+            p.is_mm2_internal_topic(&topic),
+            c["is_mm2_internal_topic"] == true,
+        );
+        differ(&mut problems, "isInternalTopic", p.is_internal_topic(&topic), c["is_internal_topic"] == true);
+        report.case(format_args!("alias {alias:?}, topic {topic:?}"), problems);
+    }
+    report.finish("");
+}

@@ -16,6 +16,7 @@ pub mod hash;
 pub mod java;
 pub(crate) mod log;
 pub mod metadata;
+pub mod mirror;
 pub(crate) mod net;
 pub(crate) mod node;
 pub mod partitioner;

@@ -45,6 +45,13 @@ public final class Cluster implements AutoCloseable {
     public static final int CONTROLLER = 1001;
     public static final int[] BROKERS = {1, 2, 3};
 
+    /** The second cluster of a scenario with a {@code ## second-cluster:} header: broker 101 on
+     * localhost:9192 and controller 2001 on localhost:20091 (Brokerlab's ids and ports for it). */
+    public static final int BACKUP_CONTROLLER = 2001;
+    public static final int[] BACKUP_BROKERS = {101};
+
+    private final int controller;
+    private final int[] brokers;
     private final Path dir;
     private final String classpath;
     private final Path nodeLog4j;
@@ -58,6 +65,13 @@ public final class Cluster implements AutoCloseable {
     private Admin controllerAdmin;
 
     public Cluster(Path dir, String classpath, Path nodeLog4j, Map<String, String> configs, Cds cds) {
+        this(dir, classpath, nodeLog4j, configs, cds, CONTROLLER, BROKERS);
+    }
+
+    /** A cluster of other node ids (the second cluster of a mirroring scenario). */
+    public Cluster(Path dir, String classpath, Path nodeLog4j, Map<String, String> configs, Cds cds, int controller, int[] brokers) {
+        this.controller = controller;
+        this.brokers = brokers.clone();
         this.dir = dir;
         this.cds = cds;
         this.classpath = classpath;
@@ -65,12 +79,22 @@ public final class Cluster implements AutoCloseable {
         this.configs = new LinkedHashMap<>(configs);
     }
 
+    /** Brokerlab's ports: a broker's 9091 + id, a controller's (ids from 1001) 18090 + id. */
     public static int port(int node) {
-        return node == CONTROLLER ? 18090 + node : 9091 + node;
+        return node >= CONTROLLER ? 18090 + node : 9091 + node;
+    }
+
+    /** {@code localhost:<port>} of every broker, for a client's bootstrap.servers. */
+    public String bootstrapServers() {
+        List<String> s = new ArrayList<>();
+        for (int b : brokers) {
+            s.add("localhost:" + port(b));
+        }
+        return String.join(",", s);
     }
 
     public Path nodeDir(int node) {
-        return dir.resolve(node == CONTROLLER ? "controller-" + node : "broker-" + node);
+        return dir.resolve(node == controller ? "controller-" + node : "broker-" + node);
     }
 
     public Path dataDir(int node) {
@@ -78,7 +102,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     public boolean isBroker(int node) {
-        for (int b : BROKERS) {
+        for (int b : brokers) {
             if (b == node) {
                 return true;
             }
@@ -93,18 +117,22 @@ public final class Cluster implements AutoCloseable {
 
     /** Fails clearly when something already listens on one of the cluster's ports. */
     public static void checkPortsFree() throws IOException {
+        checkPortsFree(CONTROLLER, BROKERS);
+    }
+
+    private static void checkPortsFree(int controller, int[] brokers) throws IOException {
         List<Integer> ports = new ArrayList<>();
-        for (int b : BROKERS) {
+        for (int b : brokers) {
             ports.add(port(b));
         }
-        ports.add(port(CONTROLLER));
+        ports.add(port(controller));
         for (int p : ports) {
             try (ServerSocket s = new ServerSocket()) {
                 s.setReuseAddress(true);
                 s.bind(new InetSocketAddress(InetAddress.getByName("localhost"), p));
             } catch (IOException e) {
                 throw new IOException("port " + p + " on localhost is busy (" + e.getMessage()
-                    + "): the real cluster needs Brokerlab's ports 9092-9094 and 19091; stop whatever listens there", e);
+                    + "): the real cluster needs Brokerlab's ports " + ports + "; stop whatever listens there", e);
             }
         }
     }
@@ -116,11 +144,11 @@ public final class Cluster implements AutoCloseable {
     }
 
     public void start() throws Exception {
-        checkPortsFree();
+        checkPortsFree(controller, brokers);
         Files.createDirectories(dir);
         List<Integer> all = new ArrayList<>();
-        all.add(CONTROLLER);
-        for (int b : BROKERS) {
+        all.add(controller);
+        for (int b : brokers) {
             all.add(b);
         }
         for (int n : all) {
@@ -131,27 +159,27 @@ public final class Cluster implements AutoCloseable {
             launch(n);
         }
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092,localhost:9093,localhost:9094");
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
         admin = Admin.create(p);
         Properties c = new Properties();
-        c.put(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, "localhost:" + port(CONTROLLER));
+        c.put(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, "localhost:" + port(controller));
         c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
         controllerAdmin = Admin.create(c);
-        Set<Integer> brokers = new TreeSet<>();
-        for (int b : BROKERS) {
-            brokers.add(b);
+        Set<Integer> ids = new TreeSet<>();
+        for (int b : brokers) {
+            ids.add(b);
         }
-        awaitUnfenced(brokers, 180);
+        awaitUnfenced(ids, 180);
     }
 
     private void writeConfig(int node) throws IOException {
         Path nd = nodeDir(node);
         Files.createDirectories(nd);
         Map<String, String> c = new LinkedHashMap<>();
-        if (node == CONTROLLER) {
+        if (node == controller) {
             c.put("process.roles", "controller");
             c.put("listeners", "CONTROLLER://localhost:" + port(node));
         } else {
@@ -160,7 +188,7 @@ public final class Cluster implements AutoCloseable {
             c.put("advertised.listeners", "PLAINTEXT://localhost:" + port(node));
         }
         c.put("node.id", Integer.toString(node));
-        c.put("controller.quorum.bootstrap.servers", "localhost:" + port(CONTROLLER));
+        c.put("controller.quorum.bootstrap.servers", "localhost:" + port(controller));
         c.put("controller.listener.names", "CONTROLLER");
         c.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
         c.put("log.dirs", dataDir(node).toString());
@@ -168,7 +196,7 @@ public final class Cluster implements AutoCloseable {
         // the controller applies several of them itself (num.partitions, default.replication.factor,
         // min.insync.replicas for ELR, unclean.leader.election.enable).
         c.putAll(configs);
-        if (node != CONTROLLER && !racks.isEmpty()) {
+        if (node != controller && !racks.isEmpty()) {
             c.put("broker.rack", racks.get((node - 1) % racks.size()));
         }
         StringBuilder sb = new StringBuilder();
@@ -178,7 +206,7 @@ public final class Cluster implements AutoCloseable {
 
     private void format(int node) throws Exception {
         List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", nodeDir(node).resolve("server.properties").toString()));
-        if (node == CONTROLLER) {
+        if (node == controller) {
             args.add("--standalone");
         }
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -219,7 +247,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     private void requireKnown(int node) {
-        if (node != CONTROLLER && !isBroker(node)) {
+        if (node != controller && !isBroker(node)) {
             throw new IllegalArgumentException("there is no node " + node + " in the real cluster (brokers 1, 2, 3, controller 1001)");
         }
     }
@@ -257,7 +285,7 @@ public final class Cluster implements AutoCloseable {
             throw new IllegalStateException("node " + node + " is already running");
         }
         launch(node);
-        if (node == CONTROLLER) {
+        if (node == controller) {
             awaitController(180);
         } else {
             awaitUnfenced(Set.of(node), 180);
@@ -295,8 +323,8 @@ public final class Cluster implements AutoCloseable {
             checkAlive();
             try {
                 QuorumInfo q = controllerAdmin.describeMetadataQuorum(new DescribeMetadataQuorumOptions().timeoutMs(5000)).quorumInfo().get(6, TimeUnit.SECONDS);
-                if (q.leaderId() == CONTROLLER) {
-                    awaitNodeControl(Set.of(CONTROLLER));
+                if (q.leaderId() == controller) {
+                    awaitNodeControl(Set.of(controller));
                     return;
                 }
                 last = "leader " + q.leaderId();
@@ -305,7 +333,7 @@ public final class Cluster implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IOException("controller " + CONTROLLER + " did not lead the quorum within " + seconds + " s (last answer: " + last + "); logs in " + dir);
+        throw new IOException("controller " + controller + " did not lead the quorum within " + seconds + " s (last answer: " + last + "); logs in " + dir);
     }
 
     private void awaitNodeControl(Set<Integer> ids) throws Exception {

@@ -52,6 +52,16 @@ public final class Recorder {
         Map.entry("kafka-consumer-perf-test", "org.apache.kafka.tools.ConsumerPerformance"),
         Map.entry("kafka-groups", "org.apache.kafka.tools.GroupsCommand")));
 
+    /**
+     * MirrorMaker 2's dedicated mode, as {@code bin/connect-mirror-maker.sh} runs it. It runs until
+     * the scenario ends (started in the background, no output in the recording: its log goes to
+     * {@code scenario-runs/<scenario>/mirror-maker/server.log}), only in a scenario with a second
+     * cluster. Its classpath is {@code conformance/mirror-maker/pom.xml}'s (Kafka 4.3.1: connect-mirror
+     * is not published at 4.4.0), given by {@code ./scripts/conformance} as
+     * {@code -Dbrokerlab.mirror.classpath}.
+     */
+    static final String MIRROR_MAKER = "org.apache.kafka.connect.mirror.MirrorMaker";
+
     /** The longest one tool command may run. */
     static final long TOOL_TIMEOUT_SECONDS = 300;
 
@@ -61,6 +71,10 @@ public final class Recorder {
     private final Path files;
     private final String classpath;
     private final Cds cds;
+    /** The scenario's second cluster and MirrorMaker process, when it has them. */
+    private Cluster second;
+    private Process mirrorMaker;
+    private Path runDir;
 
     public Recorder(Path root) {
         this.root = root;
@@ -143,10 +157,18 @@ public final class Recorder {
         clearFiles();
         Path runDir = target.resolve("scenario-runs").resolve(name);
         deleteTree(runDir);
-        try (Cluster cluster = new Cluster(runDir, classpath, resource("node-log4j2.properties"), configs, cds)) {
+        this.runDir = runDir;
+        String alias = t.secondCluster();
+        try (Cluster cluster = new Cluster(runDir, classpath, resource("node-log4j2.properties"), configs, cds);
+             Cluster backup = alias == null ? null : new Cluster(runDir.resolve(alias), classpath, resource("node-log4j2.properties"),
+                 secondClusterConfigs(configs), cds, Cluster.BACKUP_CONTROLLER, Cluster.BACKUP_BROKERS)) {
             cluster.racks(t.racks());
             long t0 = System.nanoTime();
             cluster.start();
+            if (backup != null) {
+                backup.start();
+            }
+            second = backup;
             trace("  cluster up in %.1f s", (System.nanoTime() - t0) / 1e9);
             PartitionDescriber describer = new PartitionDescriber(cluster);
             for (Transcript.Step step : t.steps) {
@@ -165,6 +187,9 @@ public final class Recorder {
                     }
                 }
             }
+        } finally {
+            stopMirrorMaker();
+            second = null;
         }
         String recorded = Transcript.RECORDED_PREFIX + "4.4.0 by ./scripts/conformance scenarios " + name;
         Files.writeString(file, t.render(recorded), StandardCharsets.UTF_8);
@@ -184,6 +209,10 @@ public final class Recorder {
             return r.exitCode();
         }
         switch (prog) {
+            case "connect-mirror-maker" -> {
+                startMirrorMaker(args);
+                return 0;
+            }
             case "broker", "controller" -> {
                 simulator(prog, args, cluster);
                 return 0;
@@ -260,6 +289,73 @@ public final class Recorder {
             default -> throw new ScenarioException("`" + firstLine(step.command) + "` cannot be reproduced on a real cluster: a scenario runs Kafka's tools ("
                 + String.join(", ", TOOLS.keySet()) + "), broker kill|stop|start N, controller kill|start 1001, sleep, describe partition, cat, ls, rm, echo, printf and seq");
         }
+    }
+
+    /**
+     * The second cluster has one broker, so its internal topics get replication factor 1 (and
+     * min.insync.replicas 1) as Kafka's single-node quick-start config sets them, and as Brokerlab's
+     * {@code Sim::new} lowers them for a cluster of fewer than three brokers; otherwise the group
+     * coordinator of that cluster never becomes available ({@code __consumer_offsets} needs three
+     * brokers) and MirrorMaker's herder for the flow into it never joins its group.
+     */
+    private static Map<String, String> secondClusterConfigs(Map<String, String> configs) {
+        Map<String, String> c = new java.util.LinkedHashMap<>();
+        c.put("offsets.topic.replication.factor", "1");
+        c.put("transaction.state.log.replication.factor", "1");
+        c.put("transaction.state.log.min.isr", "1");
+        c.put("share.coordinator.state.topic.replication.factor", "1");
+        c.put("share.coordinator.state.topic.min.isr", "1");
+        c.putAll(configs);
+        return c;
+    }
+
+    private void startMirrorMaker(List<String> args) throws Exception {
+        if (second == null) {
+            throw new ScenarioException("connect-mirror-maker needs a second cluster: add a '## second-cluster: <alias>' header");
+        }
+        if (mirrorMaker != null) {
+            throw new ScenarioException("MirrorMaker is already running in this scenario");
+        }
+        if (args.size() != 1) {
+            throw new ScenarioException("the recorder runs connect-mirror-maker <properties file>");
+        }
+        String cp = System.getProperty("brokerlab.mirror.classpath");
+        if (cp == null || cp.isEmpty()) {
+            throw new ScenarioException("no MirrorMaker classpath (-Dbrokerlab.mirror.classpath): run through ./scripts/conformance");
+        }
+        Path logDir = runDir.resolve("mirror-maker");
+        Files.createDirectories(logDir);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx384m");
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-Djava.awt.headless=true");
+        cmd.add("-Dkafka.logs.dir=" + logDir);
+        cmd.add("-Dlog4j2.configurationFile=" + resource("node-log4j2.properties"));
+        cmd.add("-cp");
+        cmd.add(cp);
+        cmd.add(MIRROR_MAKER);
+        cmd.add(file(args.get(0)).toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.directory(files.toFile());
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve("stdout.log").toFile()));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        mirrorMaker = pb.start();
+    }
+
+    /** SIGTERM (MirrorMaker's shutdown hook stops its connectors), then a kill if it hangs. */
+    private void stopMirrorMaker() throws InterruptedException {
+        if (mirrorMaker == null) {
+            return;
+        }
+        mirrorMaker.destroy();
+        if (!mirrorMaker.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            mirrorMaker.destroyForcibly();
+            mirrorMaker.waitFor();
+        }
+        mirrorMaker = null;
     }
 
     private void simulator(String prog, List<String> args, Cluster cluster) throws Exception {

@@ -77,6 +77,24 @@ public final class Transcript {
         return List.of();
     }
 
+    /**
+     * The alias of the second cluster a {@code ## second-cluster: <alias>} header line asks for (a
+     * MirrorMaker 2 scenario), or null: broker 101 on localhost:9192 and controller 2001 on
+     * localhost:20091, beside the default cluster.
+     */
+    public String secondCluster() {
+        for (String h : header) {
+            if (h.startsWith("## second-cluster:")) {
+                String alias = h.substring("## second-cluster:".length()).trim();
+                if (!alias.matches("[A-Za-z0-9_-]+")) {
+                    throw new IllegalArgumentException("'" + h + "': give the second cluster's alias, e.g. ## second-cluster: backup");
+                }
+                return alias;
+            }
+        }
+        return null;
+    }
+
     /** The broker configs of {@code ## config: k=v ...} header lines. */
     public Map<String, String> configs() {
         Map<String, String> c = new LinkedHashMap<>();

@@ -37,6 +37,8 @@ public final class Vectors {
         FAMILIES.put("errors", ErrorVectors::generate);
         FAMILIES.put("api-versions", ApiVersionVectors::generate);
         FAMILIES.put("line-breaks", LineBreakVectors::generate);
+        FAMILIES.put("mirror-offsets", MirrorVectors::generateOffsets);
+        FAMILIES.put("mirror-names", MirrorVectors::generateNames);
     }
 
     public static void main(String[] args) throws Exception {
