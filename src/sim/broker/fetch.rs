@@ -90,16 +90,15 @@ pub(crate) struct Fetcher {
 }
 
 impl BrokerProc {
-    /// Reads every partition of a fetch (`ReplicaManager.readFromLog`).
-    #[allow(clippy::too_many_arguments)]
+    /// Reads every partition of a fetch (`ReplicaManager.readFromLog`); `at` is the
+    /// consumer's rack as the replica selector sees it and the time.
     pub(crate) fn read_fetch(
         &self,
         replica: i32,
         isolation: Isolation,
         max_bytes: i32,
         partitions: &[FetchPartition],
-        selector_rack: Option<&str>,
-        now_ms: i64,
+        at: (Option<&str>, i64),
         disk: &BrokerDisk,
     ) -> FetchRead {
         let mut out = Vec::with_capacity(partitions.len());
@@ -107,7 +106,7 @@ impl BrokerProc {
         let mut readable = 0i64;
         let mut budget = i64::from(max_bytes.max(1));
         for fp in partitions {
-            let p = self.read_partition(replica, isolation, budget, fp, selector_rack, now_ms, disk);
+            let p = self.read_partition(replica, isolation, budget, fp, at, disk);
             let bytes: i64 = p.batches.iter().map(|b| i64::from(b.size_bytes)).sum();
             budget = (budget - bytes).max(1);
             readable += bytes;
@@ -158,17 +157,16 @@ impl BrokerProc {
         (chosen != self.id && self.image.brokers.contains_key(&chosen)).then_some(chosen)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn read_partition(
         &self,
         replica: i32,
         isolation: Isolation,
         max_bytes: i64,
         fp: &FetchPartition,
-        selector_rack: Option<&str>,
-        now_ms: i64,
+        at: (Option<&str>, i64),
         disk: &BrokerDisk,
     ) -> FetchedPartition {
+        let (selector_rack, now_ms) = at;
         let tp = &fp.tp;
         let empty = |error: Option<KafkaError>, epoch: Epoch| FetchedPartition {
             tp: tp.clone(),
@@ -272,18 +270,10 @@ impl BrokerStep<'_> {
     /// least `fetch.min.bytes` are readable, or on an error, a diverging epoch or a preferred
     /// read replica; otherwise parks the fetch (`DelayedFetch`) until enough bytes arrive or
     /// `max_wait_ms` passes — the consumer's long poll.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn handle_fetch(
-        &mut self,
-        reply: ReplyTo,
-        replica: i32,
-        max_wait_ms: i64,
-        min_bytes: i32,
-        max_bytes: i32,
-        isolation: Isolation,
-        partitions: Vec<FetchPartition>,
-        rack_id: String,
-    ) {
+    pub(crate) fn handle_fetch(&mut self, reply: ReplyTo, req: Request) {
+        let Request::Fetch { replica, max_wait_ms, min_bytes, max_bytes, isolation, partitions, rack_id } = req else {
+            return;
+        };
         let now_ms = self.env.wall_ms(self.now);
         // Followers report their position first: the leader updates its view of them.
         if replica >= 0 {
@@ -311,7 +301,7 @@ impl BrokerStep<'_> {
             }
         }
         let selector_rack = self.selector_rack(&rack_id);
-        let read = self.proc.read_fetch(replica, isolation, max_bytes, &partitions, selector_rack, now_ms, self.disk);
+        let read = self.proc.read_fetch(replica, isolation, max_bytes, &partitions, (selector_rack, now_ms), self.disk);
         if max_wait_ms <= 0 || partitions.is_empty() || read.bytes >= i64::from(min_bytes) || read.urgent {
             self.out.reply(reply, read.response);
             return;
@@ -353,7 +343,7 @@ impl BrokerStep<'_> {
         let mut done = Vec::new();
         for (id, d) in &self.proc.delayed_fetch {
             let read =
-                self.proc.read_fetch(d.replica, d.isolation, d.max_bytes, &d.partitions, None, now_ms, self.disk);
+                self.proc.read_fetch(d.replica, d.isolation, d.max_bytes, &d.partitions, (None, now_ms), self.disk);
             let Response::Fetch { partitions, .. } = &read.response else { continue };
             let broken = partitions.iter().any(|p| p.error.is_some() || p.diverging_epoch.is_some());
             if read.bytes >= i64::from(d.min_bytes) || broken {
@@ -369,8 +359,14 @@ impl BrokerStep<'_> {
     /// `DelayedFetch.onComplete`: reads again, this time with the replica selector.
     fn complete_delayed_fetch(&mut self, d: DelayedFetch, now_ms: i64) {
         let selector_rack = self.selector_rack(&d.rack_id);
-        let read =
-            self.proc.read_fetch(d.replica, d.isolation, d.max_bytes, &d.partitions, selector_rack, now_ms, self.disk);
+        let read = self.proc.read_fetch(
+            d.replica,
+            d.isolation,
+            d.max_bytes,
+            &d.partitions,
+            (selector_rack, now_ms),
+            self.disk,
+        );
         self.out.respond(d.from, d.corr, read.response);
     }
 

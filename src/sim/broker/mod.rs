@@ -502,9 +502,7 @@ impl BrokerStep<'_> {
     fn handle_request(&mut self, reply: ReplyTo, req: Request) {
         match req {
             Request::Produce { acks, timeout_ms, batches, .. } => self.handle_produce(reply, acks, timeout_ms, batches),
-            Request::Fetch { replica, max_wait_ms, min_bytes, max_bytes, isolation, partitions, rack_id } => {
-                self.handle_fetch(reply, replica, max_wait_ms, min_bytes, max_bytes, isolation, partitions, rack_id)
-            }
+            req @ Request::Fetch { .. } => self.handle_fetch(reply, req),
             Request::Metadata { topics, allow_auto_create } => self.handle_metadata(reply, topics, allow_auto_create),
             Request::ListOffsets { isolation, partitions } => self.handle_list_offsets(reply, isolation, partitions),
             Request::DescribeConfigs { resources } => self.handle_describe_configs(reply, resources),
