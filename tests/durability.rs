@@ -105,13 +105,17 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // version 9: the secured cluster (reset --security sasl-plain): SASL/PLAIN principals, ACLs as metadata
     // records (AccessControlEntryRecord) and the StandardAuthorizer in request handling; a log
     // using them was refused before, others replay as they did. The reference trace is unchanged.
-    // joining a share group's id is refused. The reference trace is unchanged.
     // Also in version 9: compression.type compresses batches (MemoryRecordsBuilder; sizes estimated per
     // codec, sim::compression), a topic's compression.type recompresses them (LogValidator),
     // the accumulator fills compressed batches by CompressionRatioEstimator's estimate, and a
     // `producer start` application blocks in send() for buffer.memory up to max.block.ms
     // (BufferPool.allocate) instead of dropping the record. Logs with compression or a full
-    // buffer replay differently; the reference trace is unchanged.)
+    // buffer replay differently; the reference trace is unchanged.
+    // Also in version 9: fetch.min.bytes holds a fetch at the broker until that many bytes are readable
+    // (DelayedFetch), and KIP-392: replica.selector.class=RackAwareReplicaSelector sends a
+    // consumer with client.rack to the in-sync replica of its rack (findPreferredReadReplica,
+    // selectReadReplica); reset --racks. Logs with those settings replay differently; the
+    // reference trace is unchanged.)
     assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (9, 0xb68b_e273_6544_6a38));
 }
 
@@ -340,10 +344,16 @@ fn a_snapshot_keeps_every_field_of_a_busy_world() {
     // Debug prints every field of every type: a field the codec left out, or read back into the
     // wrong place, shows here as a difference (the state hash uses the codec itself, so it
     // cannot see a field both sides leave out).
-    let mut c = busy_console(ClusterConfig::default());
+    // Racks and the replica selector (KIP-392): a consumer's preferred read replica and its
+    // long poll (a DelayedFetch with its min bytes and rack) are in the snapshot.
+    let mut cfg = ClusterConfig { racks: vec!["a".into(), "b".into(), "c".into()], ..ClusterConfig::default() };
+    cfg.broker_configs
+        .insert("replica.selector.class".into(), "org.apache.kafka.common.replica.RackAwareReplicaSelector".into());
+    let mut c = busy_console(cfg);
     run(
         &mut c,
         &[
+            "consumer start near --group near --topic orders --consumer-property client.rack=c --consumer-property fetch.min.bytes=100000 --consumer-property fetch.max.wait.ms=5000",
             &format!("kafka-console-consumer {BS} --topic orders --group readers --from-beginning --max-messages 5"),
             &format!(
                 "kafka-configs {BS} --alter --entity-type topics --entity-name orders --add-config retention.ms=60000"

@@ -75,6 +75,19 @@ fn consumer_protocol_groups_under_faults_show_no_anomalies() {
     }
 }
 
+/// Long polls and fetching from followers (`common::sweep::run_rack_schedule`): consumers in
+/// racks read from the in-sync follower their rack holds (`RackAwareReplicaSelector`), waiting
+/// at brokers for `fetch.min.bytes`, under faults: no duplicate, reordering, skipped offset or
+/// read beyond the high watermark (a follower serves up to the HW it knows), no lost write.
+#[test]
+fn rack_aware_fetching_and_long_polls_under_faults_show_no_anomalies() {
+    let n = seeds();
+    for seed in 0..n {
+        let out = common::sweep::run_rack_schedule(seed, 25);
+        assert_safe(seed, &out);
+    }
+}
+
 /// KIP-932 share groups under faults (`common::sweep::run_share_schedule`): no invariant
 /// violation (no record delivered more often than the delivery limit, none lost from a
 /// share-partition between its SPSO and SPEO), no lost acknowledged write, and the share

@@ -59,7 +59,7 @@ pub const SIM_COMMANDS: &[(&str, &str, &str)] = &[
     ("sleep", "sleep <duration>", "let simulated time pass, e.g. sleep 5s, sleep 500ms, sleep 2m"),
     ("time", "time", "show the simulated time"),
     ("seed", "seed", "show the seed of this cluster"),
-    ("reset", "reset [--brokers N] [--controllers N] [--seed N] [--broker-config k=v]... [--security sasl-plain]", "start a fresh cluster"),
+    ("reset", "reset [--brokers N] [--controllers N] [--seed N] [--racks a,b,c] [--broker-config k=v]... [--security sasl-plain]", "start a fresh cluster"),
     ("trace", "trace [--last N]", "recent cluster events in plain words"),
     ("describe", "describe partition <topic>-<partition>", "a partition's replicas from the inside: role, LEO, HW, log start, epoch cache"),
     ("help", "help [command]", "this list, or the usage of one command"),
@@ -85,7 +85,7 @@ fn command_help(name: &str) -> Option<String> {
         "net" => "  net cut broker-1 controller-1001 [--one-way]   drop every message between them\n  net heal [broker-1 controller-1001]            remove the faults between them (or all)\n  net isolate broker-2                           cut broker-2 from every other node\n  net delay broker-1 broker-2 200ms [--jitter 50ms]\n  net loss broker-1 broker-2 10                  lose 10% of the messages\n  net drop-next broker-1 shop [2]                drop the next message(s) from a to b (shop: a client)\n  net show                                       list the faults in place\n",
         "producer" => "  producer start p1 --topic orders --rate 10/s --keys a,b,c --max 1000\n  producer rate p1 50/s    change the rate\n  producer pause p1        stop sending (resume continues)\n  producer stop p1         close the producer (waits for what is in flight)\n  producer crash p1        kill the application without closing\n  producer start t1 --topic orders --producer-property transactional.id=tx1\n                           a transactional producer: its records are in an open transaction\n  producer txn t1 commit   commit it (abort: abort it) and begin the next one\n",
         "consumer" => "  consumer start c1 --group g --topic orders [--processing 20ms] [--commit sync]\n  consumer list            each consumer's group, member state, partitions, records polled and processed, lag\n  consumer pause c1        the application stops calling poll() (heartbeats go on until max.poll.interval.ms)\n  consumer resume c1       it polls again\n  consumer slow c1 200ms   it spends 200 ms processing each record (0ms: fast again)\n  consumer stop c1         close(): commit (auto or sync), leave the group at once\n  consumer crash c1        kill the application: no commit, no LeaveGroup; the group waits for session.timeout.ms\n  --commit auto              enable.auto.commit every auto.commit.interval.ms (5 s)\n  --commit sync              commitSync after processing each poll: at-least-once\n  --commit before-processing commitSync before processing: at-most-once\n  --commit none              never commit\n",
-        "reset" => "  reset                    a fresh cluster like the current one\n  reset --brokers 5 --controllers 3 --seed 7 --broker-config min.insync.replicas=2\n  reset --security sasl-plain   SASL/PLAIN listeners and the StandardAuthorizer (users admin, alice, bob; passwords <user>-secret; admin is a super user)\n",
+        "reset" => "  reset                    a fresh cluster like the current one\n  reset --brokers 5 --controllers 3 --seed 7 --broker-config min.insync.replicas=2\n  reset --security sasl-plain   SASL/PLAIN listeners and the StandardAuthorizer (users admin, alice, bob; passwords <user>-secret; admin is a super user)\n  reset --racks a,b,c      brokers 1, 2, 3 in racks a, b, c (broker.rack; --racks none: no racks)\n",
         "sleep" => "  durations: 250us, 500ms, 5s, 2m, 1h (at most 1h per command)\n",
         "trace" => "  trace                    the last 20 events\n  trace --last 100         the last 100 events\n",
         "describe" => "  describe partition orders-0\n",
@@ -989,6 +989,18 @@ impl Console {
                     }
                     _ => return fail(&format!("'{val}' is not a security setting: --security sasl-plain (or none)")),
                 },
+                // `broker.rack` of brokers 1, 2, 3... in turn; `none` for no racks.
+                "--racks" => {
+                    let racks: Vec<String> =
+                        val.split(',').map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect();
+                    if val == "none" {
+                        cfg.racks = vec![];
+                    } else if racks.is_empty() || racks.len() > 64 {
+                        return fail(&format!("'{val}' is not a list of racks: --racks a,b,c"));
+                    } else {
+                        cfg.racks = racks;
+                    }
+                }
                 other => return fail(&format!("unknown option '{other}': {example}")),
             }
             i += 2;

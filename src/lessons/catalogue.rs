@@ -60,6 +60,8 @@ lessons![
     "38-share-groups.md",
     "39-poison-message.md",
     "40-retries-that-reorder.md",
+    "42-long-polls.md",
+    "43-closest-replica-fetching.md",
     "44-segments-and-indexes.md",
     "46-quotas-and-throttling.md",
     "47-triage-from-metrics.md",

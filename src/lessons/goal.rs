@@ -372,6 +372,11 @@ pub enum Goal {
     /// `batch T-P codec NAME`: the newest data batch on the leader is compressed with this codec
     /// (`none`, `gzip`, `snappy`, `lz4`, `zstd`).
     BatchCodec { tp: TopicPartition, codec: String },
+    /// `fetches-from C T-P N`: consumer C fetches partition T-P from broker N now — the
+    /// leader, or the replica the leader preferred for it (KIP-392).
+    FetchesFrom { client: String, tp: TopicPartition, broker: i32 },
+    /// `long-poll C`: a Fetch of client C is waiting at a broker now (`DelayedFetch`).
+    LongPoll { client: String },
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
@@ -433,7 +438,7 @@ fn parse_op(s: &str) -> Result<Op, String> {
 
 const KINDS: &str = "topic-exists, topic-absent, partitions, rf, topic-config, records, leader, offline, online, \
 preferred-leaders, in-isr, not-in-isr, in-elr, not-in-elr, replicas, epoch, isr, hw, leo, log-start, uncommitted, lso, unstable, segments, key-partitions, \
-broker, brokers, controller, group, share, acked, failed, consumed, throttled, metric, event, ran, authorized, not-authorized, acls, batch";
+broker, brokers, controller, group, share, acked, failed, consumed, throttled, metric, event, ran, authorized, not-authorized, acls, batch, fetches-from, long-poll";
 
 impl Goal {
     /// Parses a predicate (the part before `|`).
@@ -588,6 +593,14 @@ impl Goal {
                     _ => ClientCount::Consumed,
                 };
                 Goal::ClientCount { client: w[1].to_string(), what, op: parse_op(w[2])?, n: parse_int(w[3])? }
+            }
+            "fetches-from" => {
+                arity(4, "fetches-from CLIENT TOPIC-P BROKER")?;
+                Goal::FetchesFrom { client: w[1].to_string(), tp: parse_tp(w[2])?, broker: parse_id(w[3])? }
+            }
+            "long-poll" => {
+                arity(2, "long-poll CLIENT")?;
+                Goal::LongPoll { client: w[1].to_string() }
             }
             "event" => {
                 if !(2..=3).contains(&w.len()) {
@@ -744,6 +757,8 @@ impl Goal {
                 format!("The newest batch of {tp} takes a number of bytes that {} {n}", op.words())
             }
             Goal::BatchCodec { tp, codec } => format!("The newest batch of {tp} is compressed with {codec}"),
+            Goal::FetchesFrom { client, tp, broker } => format!("{client} fetches {tp} from broker {broker}"),
+            Goal::LongPoll { client } => format!("A fetch of {client} waits at a broker (a long poll)"),
         }
     }
 }
@@ -828,6 +843,8 @@ impl fmt::Display for Goal {
                 write!(f, "batch {tp} {} {} {n}", if *bytes { "bytes" } else { "records" }, op.symbol())
             }
             Goal::BatchCodec { tp, codec } => write!(f, "batch {tp} codec {codec}"),
+            Goal::FetchesFrom { client, tp, broker } => write!(f, "fetches-from {client} {tp} {broker}"),
+            Goal::LongPoll { client } => write!(f, "long-poll {client}"),
         }
     }
 }
@@ -996,6 +1013,17 @@ pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::
             };
             op.holds(v, *n)
         }
+        Goal::FetchesFrom { client, tp, broker } => {
+            let Some(id) = sim.client_by_name(client) else { return false };
+            let Some(crate::sim::client::ClientKind::Consumer(k)) = sim.clients().get(&id).map(|c| &c.kind) else {
+                return false;
+            };
+            k.fetch_target(tp, sim.now()).map(|(b, _)| b) == Some(*broker)
+        }
+        Goal::LongPoll { client } => {
+            let Some(id) = sim.client_by_name(client) else { return false };
+            sim.parked_fetches().any(|(_, from, _)| from == crate::sim::types::NodeAddr::Client(id))
+        }
         Goal::Share { group, tp, metric, op, n } => {
             let all = crate::sim::view::share::share_groups(sim);
             let Some(g) = all.iter().find(|g| &g.group == group) else { return false };
@@ -1147,6 +1175,15 @@ mod tests {
         let g = Goal::parse("segments orders-0 >= 2").expect("parses");
         assert_eq!(g.to_string(), "segments orders-0 >= 2");
         assert!(Goal::parse("segments orders >= 2").is_err(), "a partition, not a topic");
+    }
+
+    #[test]
+    fn fetching_goals_parse_and_print_as_written() {
+        for line in ["fetches-from nearby orders-0 3", "long-poll reader"] {
+            assert_eq!(Goal::parse(line).expect("parses").to_string(), line);
+        }
+        assert!(Goal::parse("fetches-from nearby orders 3").unwrap_err().contains("not a partition"));
+        assert!(Goal::parse("long-poll").is_err());
     }
 }
 

@@ -75,6 +75,15 @@ pub struct FetchedPartition {
     pub batches: Vec<Rc<RecordBatch>>,
     /// The leader's current epoch, so a follower can tell a stale leader.
     pub leader_epoch: Epoch,
+    /// KIP-392: the replica the leader's `replica.selector.class` prefers this consumer to fetch
+    /// from (`FetchResponseData.PartitionData.preferredReadReplica`; -1 none). Set only with no
+    /// records (`ReplicaManager.readFromLog`).
+    #[serde(default = "no_replica")]
+    pub(crate) preferred_read_replica: BrokerId,
+}
+
+fn no_replica() -> BrokerId {
+    -1
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
@@ -312,6 +321,9 @@ pub enum Request {
         max_bytes: i32,
         isolation: Isolation,
         partitions: Vec<FetchPartition>,
+        /// The consumer's `client.rack` (`FetchRequest.rackId`, "" when not set; KIP-392).
+        #[serde(default)]
+        rack_id: String,
     },
     ListOffsets {
         isolation: Isolation,

@@ -346,6 +346,16 @@ impl Sim {
         }
         let mut static_configs = config.broker_configs.clone();
         validate_broker_configs(&static_configs)?;
+        // A broker loads `replica.selector.class` at start-up (`ReplicaManager.createReplicaSelector`);
+        // Brokerlab has Kafka's one implementation.
+        if let Some(c) = static_configs.get("replica.selector.class").map(|c| c.trim()) {
+            if !c.is_empty() && c != crate::sim::config::RACK_AWARE_REPLICA_SELECTOR {
+                return Err(format!(
+                    "replica.selector.class: Brokerlab has only {} (class {c} not found)",
+                    crate::sim::config::RACK_AWARE_REPLICA_SELECTOR
+                ));
+            }
+        }
         // Small clusters cannot host RF-3 internal topics: do what Kafka's single-node and
         // docker quickstart configs do and lower them (in server.properties, so a describe shows
         // them as static; clusters big enough keep Kafka's defaults).
@@ -1252,6 +1262,15 @@ impl Sim {
     /// The brokers, running or not (read only: the learner acts on them through commands).
     pub fn brokers(&self) -> &BTreeMap<BrokerId, BrokerNode> {
         &self.brokers
+    }
+
+    /// Fetches waiting at brokers now (`DelayedFetch`: long polls): the broker, who sent it,
+    /// and since when.
+    pub(crate) fn parked_fetches(&self) -> impl Iterator<Item = (BrokerId, NodeAddr, SimTime)> + '_ {
+        self.brokers
+            .iter()
+            .filter_map(|(id, b)| b.proc.as_ref().map(|p| (*id, p)))
+            .flat_map(|(id, p)| p.delayed_fetch.values().map(move |d| (id, d.from, d.since)))
     }
 
     /// The clients on the network (read only; an application acts on its client through

@@ -476,6 +476,53 @@ pub fn run_consumer_schedule_with(seed: u64, fault_seconds: u64, consumer_protoc
     out
 }
 
+/// Fetching in the mix (KIP-392 and long polls): brokers in racks a, b, c with
+/// `replica.selector.class=RackAwareReplicaSelector`, consumer-group members each in a random
+/// rack (`client.rack`, sometimes none) with a random `fetch.min.bytes` (1 or 2000) and
+/// `fetch.max.wait.ms` (100-1000), so they read from followers and wait at brokers while
+/// brokers crash, links are cut and consumers crash or stall.
+pub fn run_rack_schedule(seed: u64, fault_seconds: u64) -> SweepOutcome {
+    let mut rng = Pcg32::new(seed, 0x4ac3);
+    let mut cfg =
+        ClusterConfig { brokers: 3, racks: vec!["a".into(), "b".into(), "c".into()], ..ClusterConfig::default() };
+    cfg.broker_configs
+        .insert("replica.selector.class".into(), "org.apache.kafka.common.replica.RackAwareReplicaSelector".into());
+    let mut sim = Sim::new(seed, cfg).expect("config");
+    sim.boot().expect("boot");
+    let n = 2 + rng.below(2);
+    let mut start = |sim: &mut Sim, rng: &mut Pcg32, name: &str, _: usize| {
+        let mut m = props(&[
+            ("group.id", "g"),
+            ("auto.offset.reset", "earliest"),
+            ("session.timeout.ms", "10000"),
+            ("heartbeat.interval.ms", "1000"),
+            ("max.poll.interval.ms", "15000"),
+        ]);
+        m.insert("client.id".into(), name.into());
+        let rack = ["a", "b", "c", ""][rng.below(4) as usize];
+        if !rack.is_empty() {
+            m.insert("client.rack".into(), rack.into());
+        }
+        m.insert("fetch.min.bytes".into(), if rng.below(2) == 0 { "1" } else { "2000" }.into());
+        m.insert("fetch.max.wait.ms".into(), (100 + rng.below(901)).to_string());
+        let cfg = brokerlab::sim::client::config::ConsumerConfig::parse(&m).expect("valid");
+        let id = sim.create_consumer(name, "localhost:9092", cfg);
+        sim.with_consumer(id, |c, _, _| c.subscribe(vec!["t".into()]));
+        id
+    };
+    let (p, _) = run_readers(
+        &mut sim,
+        &mut rng,
+        Readers { seed, fault_seconds, partitions: 3, prefix: "r", n, first_fault_ms: 3000 },
+        &mut start,
+        &mut |_, _| {},
+    );
+    let out = outcome(&mut sim, p, 3);
+    let consumed = sim.checker().history.consumed;
+    assert!(consumed > 0 || out.acked == 0, "reproduce with seed={seed}: the consumers read nothing");
+    out
+}
+
 /// KIP-932: share consumers (2 to 4, more than the topic's partitions half the time) reading
 /// one topic as a share group while brokers crash and restart, links are cut, consumers crash,
 /// stall (their acquisition locks expire) or release and reject what they read. The checker

@@ -77,6 +77,10 @@ pub fn config_of(header: &[String]) -> (u64, ClusterConfig) {
                 cfg.broker_configs.insert(k.to_string(), v.to_string());
             }
         }
+        // `## racks: a,b,c`: broker.rack of brokers 1, 2, 3... in turn (the harness's opt-in).
+        if let Some(rest) = h.strip_prefix("## racks:") {
+            cfg.racks = rest.split(',').map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect();
+        }
         if let Some(rest) = h.strip_prefix("## config:") {
             for kv in rest.split_whitespace() {
                 match kv.split_once('=') {

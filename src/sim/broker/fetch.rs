@@ -21,6 +21,63 @@ pub(crate) struct DelayedFetch {
     pub(crate) max_bytes: i32,
     pub partitions: Vec<FetchPartition>,
     pub(crate) deadline: SimTime,
+    /// `fetch.min.bytes` / `replica.fetch.min.bytes`: the bytes that complete it early
+    /// (`DelayedFetch.tryComplete`).
+    #[serde(default = "one_byte")]
+    pub(crate) min_bytes: i32,
+    /// The consumer's `client.rack` (KIP-392), for the read when it completes.
+    #[serde(default)]
+    pub(crate) rack_id: String,
+    /// When it was parked (the page shows how long a long poll has waited).
+    #[serde(default)]
+    pub(crate) since: SimTime,
+}
+
+fn one_byte() -> i32 {
+    1
+}
+
+/// What one read of a fetch found (`ReplicaManager.readFromLog`'s results as
+/// `fetchMessages` weighs them).
+pub(crate) struct FetchRead {
+    pub(crate) response: Response,
+    /// Bytes of records readable (`bytesReadable`).
+    pub(crate) bytes: i64,
+    /// An error, a diverging epoch or a preferred read replica: answered at once whatever
+    /// `fetch.min.bytes` says (`errorReadingData || hasDivergingEpoch || hasPreferredReadReplica`).
+    pub(crate) urgent: bool,
+}
+
+/// One replica as a `ReplicaSelector` sees it (`ReplicaView`): its broker, rack, log end
+/// offset and the time since it was last caught up.
+struct ReplicaView {
+    id: BrokerId,
+    rack: Option<String>,
+    log_end_offset: Offset,
+    since_caught_up_ms: i64,
+}
+
+/// `RackAwareReplicaSelector.select` (KIP-392): with a `client.rack`, the leader when it is in
+/// that rack (or no replica is), else the best replica of that rack by
+/// `ReplicaView.comparator()` — highest log end offset, then most recently caught up, then
+/// highest broker id. Without a rack, the leader.
+fn rack_aware_select(client_rack: &str, leader: &ReplicaView, candidates: &[ReplicaView]) -> BrokerId {
+    if client_rack.is_empty() {
+        return leader.id;
+    }
+    let same: Vec<&ReplicaView> = candidates.iter().filter(|r| r.rack.as_deref() == Some(client_rack)).collect();
+    if same.is_empty() || same.iter().any(|r| r.id == leader.id) {
+        return leader.id;
+    }
+    same.iter()
+        .max_by(|a, b| {
+            a.log_end_offset
+                .cmp(&b.log_end_offset)
+                .then(b.since_caught_up_ms.cmp(&a.since_caught_up_ms))
+                .then(a.id.cmp(&b.id))
+        })
+        .map(|r| r.id)
+        .unwrap_or(leader.id)
 }
 
 /// A follower's fetcher towards one leader (one per leader, like `num.replica.fetchers=1`).
@@ -33,29 +90,71 @@ pub(crate) struct Fetcher {
 }
 
 impl BrokerProc {
-    /// Reads every partition of a fetch; returns the response and whether it carries
-    /// anything worth answering now (records, an error, or a divergence).
-    fn read_fetch(
+    /// Reads every partition of a fetch (`ReplicaManager.readFromLog`); `at` is the
+    /// consumer's rack as the replica selector sees it and the time.
+    pub(crate) fn read_fetch(
         &self,
         replica: i32,
         isolation: Isolation,
         max_bytes: i32,
         partitions: &[FetchPartition],
+        at: (Option<&str>, i64),
         disk: &BrokerDisk,
-    ) -> (Response, bool) {
+    ) -> FetchRead {
         let mut out = Vec::with_capacity(partitions.len());
-        let mut has_data = false;
+        let mut urgent = false;
+        let mut readable = 0i64;
         let mut budget = i64::from(max_bytes.max(1));
         for fp in partitions {
-            let p = self.read_partition(replica, isolation, budget, fp, disk);
+            let p = self.read_partition(replica, isolation, budget, fp, at, disk);
             let bytes: i64 = p.batches.iter().map(|b| i64::from(b.size_bytes)).sum();
             budget = (budget - bytes).max(1);
-            if !p.batches.is_empty() || p.error.is_some() || p.diverging_epoch.is_some() {
-                has_data = true;
+            readable += bytes;
+            if p.error.is_some() || p.diverging_epoch.is_some() || p.preferred_read_replica >= 0 {
+                urgent = true;
             }
             out.push(p);
         }
-        (Response::Fetch { error: None, partitions: out }, has_data)
+        FetchRead { response: Response::Fetch { error: None, partitions: out }, bytes: readable, urgent }
+    }
+
+    /// `ReplicaManager.findPreferredReadReplica`: only a leader, only for a consumer, only with
+    /// a `replica.selector.class` (`selector_rack` is the consumer's rack then, else None). The candidates are the leader and every follower in the ISR
+    /// whose log holds `fetch_offset` as the leader last saw it; a choice other than the leader
+    /// is returned.
+    fn preferred_read_replica(
+        &self,
+        r: &super::replica::ReplicaState,
+        fetch_offset: Offset,
+        selector_rack: Option<&str>,
+        leader_leo: Offset,
+        now_ms: i64,
+    ) -> Option<BrokerId> {
+        let rack_id = selector_rack?;
+        let Role::Leader { followers } = &r.role else { return None };
+        let rack = |b: BrokerId| self.image.brokers.get(&b).and_then(|x| x.endpoint.rack.clone());
+        let leader =
+            ReplicaView { id: self.id, rack: rack(self.id), log_end_offset: leader_leo, since_caught_up_ms: 0 };
+        let mut candidates: Vec<ReplicaView> = followers
+            .iter()
+            .filter(|(b, f)| {
+                r.isr.contains(b) && f.log_end_offset >= fetch_offset && f.log_start_offset <= fetch_offset
+            })
+            .map(|(b, f)| ReplicaView {
+                id: *b,
+                rack: rack(*b),
+                log_end_offset: f.log_end_offset,
+                since_caught_up_ms: now_ms - f.last_caught_up_ms,
+            })
+            .collect();
+        candidates.push(ReplicaView {
+            id: leader.id,
+            rack: leader.rack.clone(),
+            log_end_offset: leader_leo,
+            since_caught_up_ms: 0,
+        });
+        let chosen = rack_aware_select(rack_id, &leader, &candidates);
+        (chosen != self.id && self.image.brokers.contains_key(&chosen)).then_some(chosen)
     }
 
     fn read_partition(
@@ -64,8 +163,10 @@ impl BrokerProc {
         isolation: Isolation,
         max_bytes: i64,
         fp: &FetchPartition,
+        at: (Option<&str>, i64),
         disk: &BrokerDisk,
     ) -> FetchedPartition {
+        let (selector_rack, now_ms) = at;
         let tp = &fp.tp;
         let empty = |error: Option<KafkaError>, epoch: Epoch| FetchedPartition {
             tp: tp.clone(),
@@ -77,6 +178,7 @@ impl BrokerProc {
             aborted: vec![],
             batches: vec![],
             leader_epoch: epoch,
+            preferred_read_replica: -1,
         };
         let Some(r) = self.replicas.get(tp) else {
             let known = self.image.partition(&tp.topic, tp.partition).is_some();
@@ -85,7 +187,12 @@ impl BrokerProc {
                 -1,
             );
         };
-        if !r.is_leader() {
+        // A follower fetches only from the leader; a consumer (which sends its client
+        // metadata, Fetch v11+) may read from a follower too (`FetchParams.fetchOnlyLeader`).
+        if !r.is_leader() && replica >= 0 {
+            return empty(Some(KafkaError::NOT_LEADER_OR_FOLLOWER), r.leader_epoch);
+        }
+        if !r.is_leader() && matches!(r.role, Role::Follower { leader: -1 }) {
             return empty(Some(KafkaError::NOT_LEADER_OR_FOLLOWER), r.leader_epoch);
         }
         if fp.current_leader_epoch >= 0 && fp.current_leader_epoch < r.leader_epoch {
@@ -107,7 +214,16 @@ impl BrokerProc {
             aborted: vec![],
             batches: vec![],
             leader_epoch: r.leader_epoch,
+            preferred_read_replica: -1,
         };
+        if replica < 0 && r.is_leader() {
+            if let Some(b) = self.preferred_read_replica(r, fp.fetch_offset, selector_rack, log.log_end_offset, now_ms)
+            {
+                // No records: the consumer is to fetch from `b` (`ReplicaManager.readFromLog`).
+                p.preferred_read_replica = b;
+                return p;
+            }
+        }
         if replica >= 0 && fp.last_fetched_epoch >= 0 && fp.fetch_offset > 0 {
             let (e, end) = log.end_offset_for(fp.last_fetched_epoch);
             if e < fp.last_fetched_epoch || end < fp.fetch_offset {
@@ -144,15 +260,20 @@ impl BrokerProc {
 }
 
 impl BrokerStep<'_> {
-    pub(crate) fn handle_fetch(
-        &mut self,
-        reply: ReplyTo,
-        replica: i32,
-        max_wait_ms: i64,
-        max_bytes: i32,
-        isolation: Isolation,
-        partitions: Vec<FetchPartition>,
-    ) {
+    /// The consumer's rack as the replica selector sees it: None without a
+    /// `replica.selector.class` (Kafka's default), so a leader never redirects.
+    fn selector_rack<'a>(&self, rack_id: &'a str) -> Option<&'a str> {
+        self.env.settings.rack_aware_replica_selector.then_some(rack_id)
+    }
+
+    /// `ReplicaManager.fetchMessages`: answers at once when `fetch.max.wait.ms` is 0, when at
+    /// least `fetch.min.bytes` are readable, or on an error, a diverging epoch or a preferred
+    /// read replica; otherwise parks the fetch (`DelayedFetch`) until enough bytes arrive or
+    /// `max_wait_ms` passes — the consumer's long poll.
+    pub(crate) fn handle_fetch(&mut self, reply: ReplyTo, req: Request) {
+        let Request::Fetch { replica, max_wait_ms, min_bytes, max_bytes, isolation, partitions, rack_id } = req else {
+            return;
+        };
         let now_ms = self.env.wall_ms(self.now);
         // Followers report their position first: the leader updates its view of them.
         if replica >= 0 {
@@ -179,9 +300,10 @@ impl BrokerStep<'_> {
                 self.maybe_increment_hw(tp);
             }
         }
-        let (resp, has_data) = self.proc.read_fetch(replica, isolation, max_bytes, &partitions, self.disk);
-        if has_data || max_wait_ms <= 0 {
-            self.out.reply(reply, resp);
+        let selector_rack = self.selector_rack(&rack_id);
+        let read = self.proc.read_fetch(replica, isolation, max_bytes, &partitions, (selector_rack, now_ms), self.disk);
+        if max_wait_ms <= 0 || partitions.is_empty() || read.bytes >= i64::from(min_bytes) || read.urgent {
+            self.out.reply(reply, read.response);
             return;
         }
         let id = self.proc.next_delayed;
@@ -189,28 +311,63 @@ impl BrokerStep<'_> {
         let deadline = self.now.plus_ms(max_wait_ms);
         self.proc.delayed_fetch.insert(
             id,
-            DelayedFetch { from: reply.to, corr: reply.corr, replica, isolation, max_bytes, partitions, deadline },
+            DelayedFetch {
+                from: reply.to,
+                corr: reply.corr,
+                replica,
+                isolation,
+                max_bytes,
+                partitions,
+                deadline,
+                min_bytes,
+                rack_id,
+                since: self.now,
+            },
         );
         self.out.timer(deadline, BrokerTimer::DelayedFetch(id));
     }
 
-    /// Answers parked fetches that now have something to return.
+    /// Answers parked fetches that now have `min_bytes` to return, or an error or a divergence
+    /// (`DelayedFetch.tryComplete`; a preferred replica alone does not complete one).
     pub(crate) fn try_complete_delayed_fetches(&mut self) {
         self.try_complete_delayed_share_fetches();
+        self.try_complete_delayed_record_fetches();
+    }
+
+    /// The Fetch half of [`Self::try_complete_delayed_fetches`] (share fetches aside).
+    fn try_complete_delayed_record_fetches(&mut self) {
         if self.proc.delayed_fetch.is_empty() {
             return;
         }
+        let now_ms = self.env.wall_ms(self.now);
         let mut done = Vec::new();
         for (id, d) in &self.proc.delayed_fetch {
-            let (resp, has_data) = self.proc.read_fetch(d.replica, d.isolation, d.max_bytes, &d.partitions, self.disk);
-            if has_data {
-                self.out.respond(d.from, d.corr, resp);
+            let read =
+                self.proc.read_fetch(d.replica, d.isolation, d.max_bytes, &d.partitions, (None, now_ms), self.disk);
+            let Response::Fetch { partitions, .. } = &read.response else { continue };
+            let broken = partitions.iter().any(|p| p.error.is_some() || p.diverging_epoch.is_some());
+            if read.bytes >= i64::from(d.min_bytes) || broken {
                 done.push(*id);
             }
         }
         for id in done {
-            self.proc.delayed_fetch.remove(&id);
+            let d = self.proc.delayed_fetch.remove(&id).expect("present");
+            self.complete_delayed_fetch(d, now_ms);
         }
+    }
+
+    /// `DelayedFetch.onComplete`: reads again, this time with the replica selector.
+    fn complete_delayed_fetch(&mut self, d: DelayedFetch, now_ms: i64) {
+        let selector_rack = self.selector_rack(&d.rack_id);
+        let read = self.proc.read_fetch(
+            d.replica,
+            d.isolation,
+            d.max_bytes,
+            &d.partitions,
+            (selector_rack, now_ms),
+            self.disk,
+        );
+        self.out.respond(d.from, d.corr, read.response);
     }
 
     pub(crate) fn expire_delayed_fetch(&mut self, id: u64) {
@@ -219,8 +376,8 @@ impl BrokerStep<'_> {
             return;
         }
         let d = self.proc.delayed_fetch.remove(&id).expect("present");
-        let (resp, _) = self.proc.read_fetch(d.replica, d.isolation, d.max_bytes, &d.partitions, self.disk);
-        self.out.respond(d.from, d.corr, resp);
+        let now_ms = self.env.wall_ms(self.now);
+        self.complete_delayed_fetch(d, now_ms);
     }
 
     // ---------------- the follower side ----------------
@@ -273,6 +430,7 @@ impl BrokerStep<'_> {
                 max_bytes: 10 * 1024 * 1024,
                 isolation: Isolation::ReadUncommitted,
                 partitions: parts,
+                rack_id: String::new(),
             },
         );
         self.out.timer(
@@ -361,6 +519,9 @@ impl BrokerStep<'_> {
                 }
             }
         }
+        // Consumers reading from this follower (KIP-392) wait for its high watermark
+        // (`ReplicaFetcherThread` completes delayed fetches of partitions whose HW moved).
+        self.try_complete_delayed_record_fetches();
         let delay = if backoff { self.env.settings.replica_fetch_backoff_ms } else { self.proc.fetch_delay_ms };
         if delay > 0 {
             let at = self.now.plus_ms(delay);

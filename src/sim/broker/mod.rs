@@ -530,10 +530,7 @@ impl BrokerStep<'_> {
         }
         match req {
             Request::Produce { acks, timeout_ms, batches, .. } => self.handle_produce(reply, acks, timeout_ms, batches),
-            // Any data answers a fetch: `min_bytes` (`fetch.min.bytes`) is not modelled beyond its default of 1.
-            Request::Fetch { replica, max_wait_ms, min_bytes: _, max_bytes, isolation, partitions } => {
-                self.handle_fetch(reply, replica, max_wait_ms, max_bytes, isolation, partitions)
-            }
+            req @ Request::Fetch { .. } => self.handle_fetch(reply, req),
             Request::Metadata { topics, allow_auto_create } => self.handle_metadata(reply, topics, allow_auto_create),
             Request::DescribeAcls { filter } => self.handle_describe_acls(reply, filter),
             Request::Controller(inner) if self.refuse_admin(reply.to, &inner).is_some() => {

@@ -125,6 +125,11 @@ pub struct PartitionState {
     /// with `retry.backoff.ms`).
     #[serde(default)]
     pub reset_retry_at: Option<SimTime>,
+    /// KIP-392: the replica the leader told this consumer to fetch from, and when that advice
+    /// expires (`SubscriptionState.TopicPartitionState.preferredReadReplica`, kept for
+    /// `metadata.max.age.ms`).
+    #[serde(default)]
+    pub(crate) preferred_read_replica: Option<(BrokerId, SimTime)>,
 }
 
 impl PartitionState {
@@ -141,7 +146,13 @@ impl PartitionState {
             buffered: VecDeque::new(),
             next_position: None,
             reset_retry_at: None,
+            preferred_read_replica: None,
         }
+    }
+
+    /// `preferredReadReplica(timeMs)`: the advice while it has not expired.
+    pub(crate) fn read_replica(&self, now: SimTime) -> Option<BrokerId> {
+        self.preferred_read_replica.filter(|(_, until)| now <= *until).map(|(b, _)| b)
     }
 
     /// `records-lag`: HW (or LSO) − position (`KafkaConsumer`).
@@ -843,6 +854,7 @@ impl Consumer {
             }
             if let Some((&b, _)) = self.fetch_inflight.iter().find(|(_, c)| **c == corr) {
                 self.fetch_inflight.remove(&b);
+                self.forget_read_replica(b);
                 self.meta.need_update = true;
             }
             if let Some(parts) = self.list_offsets_inflight.remove(&corr) {
@@ -933,7 +945,9 @@ impl Consumer {
             return;
         }
         if let NodeAddr::Broker(b) = peer {
-            self.fetch_inflight.remove(&b);
+            if self.fetch_inflight.remove(&b).is_some() {
+                self.forget_read_replica(b);
+            }
             if let Some(g) = &mut self.group {
                 if g.find_inflight.is_some() && g.find_node == Some(peer) {
                     g.find_inflight = None;
@@ -1222,40 +1236,64 @@ impl Consumer {
         }
     }
 
-    /// One Fetch per leader for partitions with a position and nothing buffered.
+    /// One Fetch per broker for partitions with a position and nothing buffered: to the leader,
+    /// or to the replica the leader preferred while that advice lasts and the broker is in the
+    /// metadata (`AbstractFetch.selectReadReplica`).
     fn send_fetches(&mut self, now: SimTime, out: &mut ClientOut) {
         if let Some(g) = &self.group {
             if !matches!(self.subscription, Subscription::Assigned(_)) && g.state != MemberState::Stable {
                 return;
             }
         }
-        let mut by_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
-        for (tp, p) in &self.assignment {
+        let mut by_node: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
+        let mut need_update = false;
+        for (tp, p) in self.assignment.iter_mut() {
             let Some(position) = p.position else { continue };
             if !p.buffered.is_empty() || p.paused || p.next_position.is_some() {
                 continue;
             }
-            match self.meta.leader(tp) {
-                Some(l) => {
-                    if self.fetch_inflight.contains_key(&l) {
-                        continue;
-                    }
-                    by_leader.entry(l).or_default().push(FetchPartition {
-                        tp: tp.clone(),
-                        fetch_offset: position,
-                        current_leader_epoch: self.meta.leader_epoch(tp),
-                        last_fetched_epoch: -1,
-                        log_start_offset: -1,
-                    });
+            let Some(leader) = self.meta.leader(tp) else {
+                need_update = true;
+                continue;
+            };
+            let node = match p.read_replica(now) {
+                None => {
+                    p.preferred_read_replica = None;
+                    leader
                 }
-                None => self.meta.need_update = true,
+                Some(b)
+                    if self.meta.brokers.contains_key(&b)
+                        && !self.meta.partition(tp).is_some_and(|m| m.offline.contains(&b)) =>
+                {
+                    b
+                }
+                Some(_) => {
+                    // Offline or gone from the metadata: the leader, and fresh metadata
+                    // (`FetchUtils.requestMetadataUpdate` clears the advice).
+                    p.preferred_read_replica = None;
+                    need_update = true;
+                    leader
+                }
+            };
+            if self.fetch_inflight.contains_key(&node) {
+                continue;
             }
+            by_node.entry(node).or_default().push(FetchPartition {
+                tp: tp.clone(),
+                fetch_offset: position,
+                current_leader_epoch: self.meta.leader_epoch(tp),
+                last_fetched_epoch: -1,
+                log_start_offset: -1,
+            });
         }
-        for (leader, parts) in by_leader {
+        if need_update {
+            self.meta.need_update = true;
+        }
+        for (node, parts) in by_node {
             let corr = self.corr.next_id();
-            self.fetch_inflight.insert(leader, corr);
+            self.fetch_inflight.insert(node, corr);
             out.request(
-                NodeAddr::Broker(leader),
+                NodeAddr::Broker(node),
                 corr,
                 Request::Fetch {
                     replica: -1,
@@ -1264,6 +1302,7 @@ impl Consumer {
                     max_bytes: self.cfg.fetch_max_bytes,
                     isolation: self.isolation(),
                     partitions: parts,
+                    rack_id: self.cfg.client_rack.clone().unwrap_or_default(),
                 },
             );
             out.timer(
@@ -1273,9 +1312,36 @@ impl Consumer {
         }
     }
 
+    /// Where the next fetch of `tp` goes (`AbstractFetch.selectReadReplica`): the replica the
+    /// leader preferred (KIP-392) while that advice lasts and the broker is in the metadata —
+    /// then with the advice's expiry — else the leader.
+    pub(crate) fn fetch_target(&self, tp: &TopicPartition, now: SimTime) -> Option<(BrokerId, Option<SimTime>)> {
+        let leader = self.meta.leader(tp)?;
+        let p = self.assignment.get(tp)?;
+        match (p.read_replica(now), p.preferred_read_replica) {
+            (Some(b), Some((_, until)))
+                if self.meta.brokers.contains_key(&b)
+                    && !self.meta.partition(tp).is_some_and(|m| m.offline.contains(&b)) =>
+            {
+                Some((b, Some(until)))
+            }
+            _ => Some((leader, None)),
+        }
+    }
+
+    /// `AbstractFetch.handleFetchFailure`: the partitions of a failed fetch forget the replica
+    /// they were sent to, so the next fetch goes to the leader.
+    fn forget_read_replica(&mut self, node: BrokerId) {
+        for p in self.assignment.values_mut() {
+            if p.preferred_read_replica.is_some_and(|(b, _)| b == node) {
+                p.preferred_read_replica = None;
+            }
+        }
+    }
+
     fn on_fetch_response(
         &mut self,
-        _now: SimTime,
+        now: SimTime,
         from: NodeAddr,
         corr: u64,
         _error: Option<KafkaError>,
@@ -1289,10 +1355,14 @@ impl Consumer {
         self.fetch_inflight.remove(&b);
         let read_committed = self.cfg.read_committed;
         let reset_policy = self.cfg.auto_offset_reset;
+        let advice_ms = self.meta.max_age_ms;
         for fp in partitions {
             let Some(p) = self.assignment.get_mut(&fp.tp) else { continue };
             if let Some(e) = fp.error {
                 match e {
+                    // From a follower whose log does not reach the position yet: back to the
+                    // leader, no reset (`FetchCollector.handleInitializeErrors`).
+                    KafkaError::OFFSET_OUT_OF_RANGE if p.preferred_read_replica.take().is_some() => {}
                     KafkaError::OFFSET_OUT_OF_RANGE => {
                         // `SubscriptionState`: a consumer that fell off the log resets (or fails with none).
                         let at = p.position.unwrap_or(-1);
@@ -1318,9 +1388,20 @@ impl Consumer {
                             ));
                         }
                     }
-                    _ => self.meta.need_update = true,
+                    _ => {
+                        // `FetchUtils.requestMetadataUpdate`: fresh metadata, and the leader again.
+                        self.meta.need_update = true;
+                        p.preferred_read_replica = None;
+                    }
                 }
                 continue;
+            }
+            if fp.preferred_read_replica >= 0 {
+                // `SubscriptionState.updatePreferredReadReplica`: a new choice expires
+                // `metadata.max.age.ms` from now; the same one keeps its expiry.
+                if p.preferred_read_replica.map(|(b, _)| b) != Some(fp.preferred_read_replica) {
+                    p.preferred_read_replica = Some((fp.preferred_read_replica, now.plus_ms(advice_ms)));
+                }
             }
             p.high_watermark = fp.high_watermark;
             p.last_stable_offset = fp.last_stable_offset;

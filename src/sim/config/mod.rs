@@ -549,6 +549,9 @@ impl Default for TopicConfig {
     }
 }
 
+/// The one `ReplicaSelector` Brokerlab has (`org.apache.kafka.common.replica`).
+pub(crate) const RACK_AWARE_REPLICA_SELECTOR: &str = "org.apache.kafka.common.replica.RackAwareReplicaSelector";
+
 /// The typed broker (cluster-wide) settings the engine reads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) struct BrokerSettings {
@@ -580,6 +583,11 @@ pub(crate) struct BrokerSettings {
     pub(crate) replica_fetch_backoff_ms: i64,
     pub(crate) replica_fetch_wait_max_ms: i64,
     pub(crate) replica_lag_time_max_ms: i64,
+    /// `replica.selector.class` names `RackAwareReplicaSelector` (KIP-392): leaders send
+    /// consumers with a `client.rack` to a replica in their rack. Unset (Kafka's default), a
+    /// leader always serves its consumers itself.
+    #[serde(default)]
+    pub(crate) rack_aware_replica_selector: bool,
     pub(crate) transaction_max_timeout_ms: i64,
     pub(crate) transaction_state_log_min_isr: i32,
     pub(crate) transaction_state_log_num_partitions: i32,
@@ -657,6 +665,8 @@ impl BrokerSettings {
             replica_fetch_backoff_ms: long("replica.fetch.backoff.ms"),
             replica_fetch_wait_max_ms: long("replica.fetch.wait.max.ms"),
             replica_lag_time_max_ms: long("replica.lag.time.max.ms"),
+            rack_aware_replica_selector: map.get("replica.selector.class").map(|s| s.trim())
+                == Some(RACK_AWARE_REPLICA_SELECTOR),
             transaction_max_timeout_ms: long("transaction.max.timeout.ms"),
             transaction_state_log_min_isr: long("transaction.state.log.min.isr") as i32,
             transaction_state_log_num_partitions: long("transaction.state.log.num.partitions") as i32,

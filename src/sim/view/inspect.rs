@@ -146,6 +146,21 @@ pub(crate) struct ClientDetail {
     /// A producer's accumulator, requests in flight and buffer (`RecordAccumulator`, `Sender`,
     /// `BufferPool`).
     pub(crate) producer: Option<ProducerInternals>,
+    /// A consumer: where it fetches each assigned partition from, and why.
+    pub(crate) fetching: Vec<FetchRoute>,
+    /// A consumer's fetches waiting at brokers now (long polls): broker, milliseconds waited.
+    pub(crate) waiting: Vec<(BrokerId, i64)>,
+}
+
+/// Where a consumer fetches one partition from (`AbstractFetch.selectReadReplica`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct FetchRoute {
+    pub(crate) tp: TopicPartition,
+    pub(crate) broker: BrokerId,
+    /// The broker's rack, if it has one.
+    pub(crate) rack: Option<String>,
+    /// In words: "leader", or "preferred read replica (rack c) for 4m 58s more".
+    pub(crate) why: String,
 }
 
 /// What a producer holds between `send()` and the broker's answer.
@@ -635,9 +650,16 @@ fn client(sim: &Sim, view: &ViewModel, id: u32) -> Detail {
                 ("heartbeat.interval.ms", k.cfg.heartbeat_interval_ms.to_string(), d.heartbeat_interval_ms.to_string()),
                 ("max.poll.interval.ms", k.cfg.max_poll_interval_ms.to_string(), d.max_poll_interval_ms.to_string()),
                 ("max.poll.records", k.cfg.max_poll_records.to_string(), d.max_poll_records.to_string()),
+                ("fetch.min.bytes", k.cfg.fetch_min_bytes.to_string(), d.fetch_min_bytes.to_string()),
+                ("fetch.max.wait.ms", k.cfg.fetch_max_wait_ms.to_string(), d.fetch_max_wait_ms.to_string()),
+                ("client.rack", k.cfg.client_rack.clone().unwrap_or_default(), String::new()),
             ])
         }
         ClientKind::Admin(_) => vec![],
+    };
+    let (fetching, waiting) = match &c.kind {
+        ClientKind::Consumer(k) => fetch_routes(sim, id, k),
+        _ => (vec![], vec![]),
     };
     Detail::Client(ClientDetail {
         id,
@@ -653,7 +675,51 @@ fn client(sim: &Sim, view: &ViewModel, id: u32) -> Detail {
             ClientKind::Producer(p) => Some(producer_internals(p, sim.now())),
             _ => None,
         },
+        fetching,
+        waiting,
     })
+}
+
+/// `298000` → "4m 58s"; under a minute "12s".
+fn duration_words(ms: i64) -> String {
+    let s = ms / 1000;
+    if s >= 60 {
+        format!("{}m {}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// A consumer's fetch routes (KIP-392) and its fetches waiting at brokers.
+fn fetch_routes(
+    sim: &Sim,
+    id: u32,
+    k: &crate::sim::client::consumer::Consumer,
+) -> (Vec<FetchRoute>, Vec<(BrokerId, i64)>) {
+    let now = sim.now();
+    let rack = |b: BrokerId| sim.brokers().get(&b).and_then(|n| n.rack.clone());
+    let routes = k
+        .assignment
+        .keys()
+        .filter_map(|tp| {
+            let (broker, until) = k.fetch_target(tp, now)?;
+            let why = match until {
+                None => "leader".to_string(),
+                Some(t) => format!(
+                    "preferred read replica{} for {} more (the leader's replica.selector.class; metadata.max.age.ms)",
+                    k.cfg.client_rack.as_ref().map(|r| format!(" in client.rack {r}")).unwrap_or_default(),
+                    duration_words(t.ms_since(now).max(0))
+                ),
+            };
+            Some(FetchRoute { tp: tp.clone(), broker, rack: rack(broker), why })
+        })
+        .collect();
+    let waiting = sim
+        .parked_fetches()
+        .filter(|(_, from, _)| *from == crate::sim::types::NodeAddr::Client(id))
+        .map(|(b, _, since)| (b, now.ms_since(since)))
+        .collect();
+    (routes, waiting)
 }
 
 fn group(sim: &Sim, gv: &crate::sim::view::GroupView) -> Detail {
@@ -774,6 +840,45 @@ mod tests {
             }
         }
         assert_eq!(seen, 4);
+    }
+
+    /// KIP-392 on the page: a consumer in rack c is shown fetching from broker 3, the
+    /// preferred read replica, and its waiting fetch (a long poll) at that broker.
+    #[test]
+    fn a_client_shows_where_it_fetches_from_and_its_waiting_fetch() {
+        let mut cfg = ClusterConfig { racks: vec!["a".into(), "b".into(), "c".into()], ..ClusterConfig::default() };
+        cfg.broker_configs
+            .insert("replica.selector.class".into(), crate::sim::config::RACK_AWARE_REPLICA_SELECTOR.into());
+        let mut sim = Sim::new(7, cfg).unwrap();
+        sim.boot().unwrap();
+        assert!(create_topic(&mut sim, "orders", 1, 3, &[]));
+        sim.run_for_ms(1_000);
+        let tp = TopicPartition::new("orders", 0);
+        let leader = sim.leader_of(&tp).unwrap();
+        // A follower and its rack (brokers 1, 2, 3 are in racks a, b, c).
+        let follower = if leader == 3 { 2 } else { 3 };
+        let rack = ["a", "b", "c"][(follower - 1) as usize];
+        let props: BTreeMap<String, String> = [("client.rack", rack), ("auto.offset.reset", "earliest")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let c = sim.create_consumer("near", "localhost:9092", ConsumerConfig::parse(&props).unwrap());
+        sim.with_consumer(c, |k, _, _| k.assign(vec![tp.clone()]));
+        sim.run_for_ms(3_000);
+        let view = ViewModel::build(&sim);
+        let Detail::Client(d) = inspect(&sim, &view, &Target::Client(c)) else { panic!("a client") };
+        assert_eq!(d.fetching.len(), 1);
+        let r = &d.fetching[0];
+        assert_eq!((r.broker, r.rack.as_deref()), (follower, Some(rack)));
+        assert!(r.why.starts_with(&format!("preferred read replica in client.rack {rack} for 4m")), "{}", r.why);
+        assert_eq!(
+            d.waiting.iter().map(|(b, _)| *b).collect::<Vec<_>>(),
+            vec![follower],
+            "an idle partition: a long poll"
+        );
+        assert!(d.waiting[0].1 <= 500, "fetch.max.wait.ms bounds the wait");
+        assert_eq!(view.brokers.iter().find(|b| b.id == follower).unwrap().waiting_fetches, 1);
+        assert_eq!(view.brokers.iter().find(|b| b.id == follower).unwrap().rack.as_deref(), Some(rack));
     }
 
     #[test]

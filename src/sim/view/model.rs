@@ -122,6 +122,8 @@ pub struct BrokerView {
     /// Partitions of internal topics (`__consumer_offsets`, …) it leads.
     pub internal_leaders: u32,
     pub replicas: Rc<Vec<ReplicaView>>,
+    /// Fetches waiting at this broker now (long polls, `DelayedFetch`).
+    pub(crate) waiting_fetches: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -284,6 +286,7 @@ fn broker_view(
         leaders,
         internal_leaders,
         replicas: Rc::new(replicas),
+        waiting_fetches: b.proc.as_ref().map(|p| p.delayed_fetch.len() as u32).unwrap_or(0),
     }
 }
 

@@ -260,6 +260,13 @@ fn broker_node(b: &BrokerView, r: &Rect, focus: Option<&str>, ctx: &LabContext, 
     let more = total.saturating_sub(MAX_CHIPS);
     let status = b.status;
     let slow = if b.slow_ms > 0 { format!(" · slow {} s", b.slow_ms / 1000) } else { String::new() };
+    // Its rack (broker.rack) and the fetches waiting at it now (long polls).
+    let rack = b.rack.as_ref().map(|r| format!(" · rack {r}")).unwrap_or_default();
+    let waiting = match b.waiting_fetches {
+        0 => String::new(),
+        n => format!(" · ⏳{n} waiting"),
+    };
+    let slow = format!("{rack}{slow}{waiting}");
     html! {
         <g key={format!("b{id}")} class={classes!("node", "node--broker", format!("node--{}", status_class(status)), selected.then_some("node--selected"))}
             transform={format!("translate({:.1} {:.1})", r.x, r.y)} data-testid={format!("broker-{id}")}>
@@ -270,7 +277,7 @@ fn broker_node(b: &BrokerView, r: &Rect, focus: Option<&str>, ctx: &LabContext, 
                 <rect width={r.w.to_string()} height="44" rx="10" class="node__head-bg" />
                 <text x="12" y="20" class="node__title">{ format!("broker {id}") }{ if status == NodeStatus::Down { " ✕" } else { "" } }</text>
                 <text x="12" y="36" class="node__sub">
-                    <title>{ format!("{} leaderships of the cluster's topics; {} of internal topics (__consumer_offsets, …)", b.leaders, b.internal_leaders) }</title>
+                    <title>{ format!("{} leaderships of the cluster's topics; {} of internal topics (__consumer_offsets, …){}; {} fetches waiting here (long polls: fetch.min.bytes not readable yet, fetch.max.wait.ms not passed)", b.leaders, b.internal_leaders, b.rack.as_ref().map(|r| format!("; in rack {r}")).unwrap_or_default(), b.waiting_fetches) }</title>
                     { format!("{} · {} leader{}{slow}", status.label(), b.leaders, if b.leaders == 1 { "" } else { "s" }) }
                 </text>
                 { hit(r.w, 44.0, 10.0, format!("broker {id}, {}, {} leaders{slow}. Press Enter for actions", status.label(), b.leaders)) }

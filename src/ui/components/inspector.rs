@@ -191,6 +191,15 @@ pub(crate) fn Inspector(props: &InspectorProps) -> Html {
             </>
         },
         Detail::Client(c) => {
+            let fetching = c.fetching.iter().map(|f| {
+                let broker = format!("broker {}{}", f.broker, f.rack.as_ref().map(|r| format!(" (rack {r})")).unwrap_or_default());
+                html! {
+                    <tr key={f.tp.to_string()}><td>{ f.tp.to_string() }</td><td>{ select_button(&ctx, broker, Selection::Broker(f.broker)) }</td><td>{ f.why.clone() }</td></tr>
+                }
+            });
+            let waiting = c.waiting.iter().map(|(b, ms)| {
+                row("long poll", format!("⏳ Fetch waiting at broker {b} for {ms} ms (until fetch.min.bytes are readable or fetch.max.wait.ms passes)"))
+            });
             let assignment = c.assignment.iter().map(|(tp, pos, lag)| html! {
                 <tr key={tp.to_string()}><td>{ tp.to_string() }</td><td>{ pos.map(|p| p.to_string()).unwrap_or_else(|| "–".into()) }</td><td>{ lag.map(|p| p.to_string()).unwrap_or_else(|| "–".into()) }</td></tr>
             });
@@ -209,6 +218,14 @@ pub(crate) fn Inspector(props: &InspectorProps) -> Html {
                             <tbody>{ for assignment }</tbody></table>
                     }
                     if let Some(p) = &c.producer { { producer_internals(p) } }
+                    if !c.fetching.is_empty() {
+                        <table class="table"><caption>{ "Fetching from" }</caption>
+                            <thead><tr><th>{ "partition" }</th><th>{ "broker" }</th><th>{ "why" }</th></tr></thead>
+                            <tbody>{ for fetching }</tbody></table>
+                    }
+                    if !c.waiting.is_empty() {
+                        <dl class="kv">{ for waiting }</dl>
+                    }
                     { configs(&c.configs) }
                 </>
             }

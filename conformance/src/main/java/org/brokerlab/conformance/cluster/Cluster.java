@@ -56,6 +56,8 @@ public final class Cluster implements AutoCloseable {
     private final String classpath;
     private final Path nodeLog4j;
     private final Map<String, String> configs;
+    /** A scenario's {@code ## racks: a,b,c}: broker N gets {@code broker.rack} number (N-1) mod size; empty: no racks. */
+    private List<String> racks = List.of();
     private final Cds cds;
     private final Map<Integer, Process> processes = new TreeMap<>();
     private final String clusterId = Uuid.randomUuid().toString();
@@ -157,6 +159,11 @@ public final class Cluster implements AutoCloseable {
     }
 
     /** Writes each node's server.properties, formats its directory with Kafka's StorageTool and starts all nodes. */
+    /** Racks for the brokers ({@code ## racks:}); call before {@link #start()}. */
+    public void racks(List<String> racks) {
+        this.racks = List.copyOf(racks);
+    }
+
     public void start() throws Exception {
         checkPortsFree(controller, brokers);
         Files.createDirectories(dir);
@@ -236,6 +243,9 @@ public final class Cluster implements AutoCloseable {
         // the controller applies several of them itself (num.partitions, default.replication.factor,
         // min.insync.replicas for ELR, unclean.leader.election.enable).
         c.putAll(configs);
+        if (node != controller && !racks.isEmpty()) {
+            c.put("broker.rack", racks.get((node - 1) % racks.size()));
+        }
         StringBuilder sb = new StringBuilder();
         c.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
         Files.writeString(nd.resolve("server.properties"), sb.toString());

@@ -173,6 +173,7 @@ public final class Recorder {
         try (Cluster cluster = new Cluster(runDir, classpath, resource("node-log4j2.properties"), configs, cds).saslPlain(t.saslPlain());
              Cluster backup = alias == null ? null : new Cluster(runDir.resolve(alias), classpath, resource("node-log4j2.properties"),
                  secondClusterConfigs(configs), cds, Cluster.BACKUP_CONTROLLER, Cluster.BACKUP_BROKERS)) {
+            cluster.racks(t.racks());
             long t0 = System.nanoTime();
             cluster.start();
             if (backup != null) {

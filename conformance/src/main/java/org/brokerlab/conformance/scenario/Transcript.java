@@ -61,6 +61,22 @@ public final class Transcript {
         return t;
     }
 
+    /** The racks of a {@code ## racks: a,b,c} header line (broker.rack of brokers 1, 2, 3... in turn); empty without one. */
+    public List<String> racks() {
+        for (String h : header) {
+            if (h.startsWith("## racks:")) {
+                List<String> r = new ArrayList<>();
+                for (String x : h.substring("## racks:".length()).trim().split(",")) {
+                    if (!x.trim().isEmpty()) {
+                        r.add(x.trim());
+                    }
+                }
+                return r;
+            }
+        }
+        return List.of();
+    }
+
     /**
      * The alias of the second cluster a {@code ## second-cluster: <alias>} header line asks for (a
      * MirrorMaker 2 scenario), or null: broker 101 on localhost:9192 and controller 2001 on
