@@ -39,6 +39,7 @@ lessons![
     "15-controlled-shutdown.md",
     "16-idempotent-producer.md",
     "17-eligible-leader-replicas.md",
+    "18-record-anatomy.md",
     "19-batching-and-compression.md",
     "20-consumer-sees-nothing.md",
     "21-consumer-groups.md",
