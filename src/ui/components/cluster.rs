@@ -264,7 +264,7 @@ fn broker_node(b: &BrokerView, r: &Rect, focus: Option<&str>, ctx: &LabContext, 
     let rack = b.rack.as_ref().map(|r| format!(" · rack {r}")).unwrap_or_default();
     let waiting = match b.waiting_fetches {
         0 => String::new(),
-        n => format!(" · ⏳{n} waiting"),
+        n => format!(" · {n} fetches waiting"),
     };
     let slow = format!("{rack}{slow}{waiting}");
     html! {

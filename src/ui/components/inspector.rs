@@ -198,7 +198,7 @@ pub(crate) fn Inspector(props: &InspectorProps) -> Html {
                 }
             });
             let waiting = c.waiting.iter().map(|(b, ms)| {
-                row("long poll", format!("⏳ Fetch waiting at broker {b} for {ms} ms (until fetch.min.bytes are readable or fetch.max.wait.ms passes)"))
+                row("long poll", format!("Fetch waiting at broker {b} for {ms} ms (until fetch.min.bytes are readable or fetch.max.wait.ms passes)"))
             });
             let assignment = c.assignment.iter().map(|(tp, pos, lag)| html! {
                 <tr key={tp.to_string()}><td>{ tp.to_string() }</td><td>{ pos.map(|p| p.to_string()).unwrap_or_else(|| "–".into()) }</td><td>{ lag.map(|p| p.to_string()).unwrap_or_else(|| "–".into()) }</td></tr>
