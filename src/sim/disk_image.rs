@@ -296,25 +296,6 @@ fn parse_segment_file(file: &str) -> Option<(TopicPartition, Offset)> {
 
 // ---------------------------------------------------------------- CRC and conversions
 
-fn put_varlong(buf: &mut Vec<u8>, v: i64) {
-    let mut z = ((v << 1) ^ (v >> 63)) as u64;
-    while z >= 0x80 {
-        buf.push((z as u8) | 0x80);
-        z >>= 7;
-    }
-    buf.push(z as u8);
-}
-
-fn put_bytes(buf: &mut Vec<u8>, b: Option<&[u8]>) {
-    match b {
-        None => put_varlong(buf, -1),
-        Some(b) => {
-            put_varlong(buf, b.len() as i64);
-            buf.extend_from_slice(b);
-        }
-    }
-}
-
 /// CRC-32C over the batch as Kafka's v2 format lays it out from the attributes to the end
 /// (attributes, last offset delta, base and max timestamps, producer id and epoch, base
 /// sequence, record count, then each record with its zig-zag varints), followed by what
@@ -343,22 +324,7 @@ pub(crate) fn batch_crc(b: &RecordBatch) -> u32 {
     buf.extend_from_slice(&b.producer_epoch.to_be_bytes());
     buf.extend_from_slice(&b.base_sequence.to_be_bytes());
     buf.extend_from_slice(&(b.records.len() as i32).to_be_bytes());
-    let mut rec = Vec::new();
-    for r in b.records.iter() {
-        rec.clear();
-        rec.push(0); // record attributes
-        put_varlong(&mut rec, r.timestamp - base_ts);
-        put_varlong(&mut rec, i64::from(r.offset_delta));
-        put_bytes(&mut rec, r.key.as_deref());
-        put_bytes(&mut rec, r.value.as_deref());
-        put_varlong(&mut rec, r.headers.len() as i64);
-        for h in &r.headers {
-            put_bytes(&mut rec, Some(h.key.as_bytes()));
-            put_bytes(&mut rec, h.value.as_deref());
-        }
-        put_varlong(&mut buf, rec.len() as i64);
-        buf.extend_from_slice(&rec);
-    }
+    crate::sim::record::write_records(&mut buf, &b.records, base_ts);
     buf.extend_from_slice(&b.base_offset.to_be_bytes());
     buf.extend_from_slice(&b.partition_leader_epoch.to_be_bytes());
     buf.extend_from_slice(&b.size_bytes.to_be_bytes());

@@ -314,8 +314,8 @@ pub(crate) fn marker_record(control: ControlType, coordinator_epoch: i32, timest
 
 fn put_varlong(buf: &mut Vec<u8>, v: i64) {
     let mut z = ((v << 1) ^ (v >> 63)) as u64;
-    while z & !0x7f != 0 {
-        buf.push((z as u8 & 0x7f) | 0x80);
+    while z >= 0x80 {
+        buf.push((z as u8) | 0x80);
         z >>= 7;
     }
     buf.push(z as u8);
@@ -331,16 +331,15 @@ fn put_opt(buf: &mut Vec<u8>, data: Option<&[u8]>) {
     }
 }
 
-/// The records of a v2 batch as `DefaultRecord.writeTo` lays them out after the batch header
-/// (what a codec compresses).
-pub(crate) fn records_bytes(records: &[Record]) -> Vec<u8> {
-    let first_ts = records.first().map(|r| r.timestamp).unwrap_or(0);
-    let mut buf = Vec::new();
+/// Appends `records` as `DefaultRecord.writeTo` lays them out after a v2 batch header whose
+/// base timestamp is `base_ts`: length, attributes, timestamp and offset deltas, key, value,
+/// headers. What a codec compresses, what the batch CRC covers and what a disk row stores.
+pub(crate) fn write_records(buf: &mut Vec<u8>, records: &[Record], base_ts: i64) {
     let mut rec = Vec::new();
     for r in records {
         rec.clear();
-        rec.push(0); // attributes
-        put_varlong(&mut rec, r.timestamp - first_ts);
+        rec.push(0); // record attributes (unused)
+        put_varlong(&mut rec, r.timestamp - base_ts);
         put_varlong(&mut rec, i64::from(r.offset_delta));
         put_opt(&mut rec, r.key.as_deref());
         put_opt(&mut rec, r.value.as_deref());
@@ -349,9 +348,15 @@ pub(crate) fn records_bytes(records: &[Record]) -> Vec<u8> {
             put_opt(&mut rec, Some(h.key.as_bytes()));
             put_opt(&mut rec, h.value.as_deref());
         }
-        put_varlong(&mut buf, rec.len() as i64);
+        put_varlong(buf, rec.len() as i64);
         buf.extend_from_slice(&rec);
     }
+}
+
+/// The records of a v2 batch after its header (what a codec compresses).
+pub(crate) fn records_bytes(records: &[Record]) -> Vec<u8> {
+    let mut buf = Vec::new();
+    write_records(&mut buf, records, records.first().map(|r| r.timestamp).unwrap_or(0));
     buf
 }
 

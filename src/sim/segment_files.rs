@@ -140,25 +140,6 @@ pub fn encoded(spec: &BatchSpec) -> (u32, i64, u32) {
     (b.size_bytes, b.max_timestamp, kafka_crc(&b, false))
 }
 
-fn put_varint(buf: &mut Vec<u8>, v: i64) {
-    let mut z = ((v << 1) ^ (v >> 63)) as u64;
-    while z >= 0x80 {
-        buf.push((z as u8) | 0x80);
-        z >>= 7;
-    }
-    buf.push(z as u8);
-}
-
-fn put_bytes(buf: &mut Vec<u8>, b: Option<&[u8]>) {
-    match b {
-        None => put_varint(buf, -1),
-        Some(b) => {
-            put_varint(buf, b.len() as i64);
-            buf.extend_from_slice(b);
-        }
-    }
-}
-
 /// The batch's attributes (`DefaultRecordBatch.computeAttributes`): compression in bits 0-2, the timestamp type in bit 3, transactional in bit 4, control in bit 5, a delete horizon
 /// in bit 6.
 pub(crate) fn attributes(b: &RecordBatch, log_append_time: bool) -> i16 {
@@ -193,22 +174,7 @@ pub(crate) fn kafka_crc(b: &RecordBatch, log_append_time: bool) -> u32 {
     buf.extend_from_slice(&b.producer_epoch.to_be_bytes());
     buf.extend_from_slice(&b.base_sequence.to_be_bytes());
     buf.extend_from_slice(&(b.records.len() as i32).to_be_bytes());
-    let mut rec = Vec::new();
-    for r in b.records.iter() {
-        rec.clear();
-        rec.push(0); // record attributes (unused)
-        put_varint(&mut rec, r.timestamp - base_ts);
-        put_varint(&mut rec, i64::from(r.offset_delta));
-        put_bytes(&mut rec, r.key.as_deref());
-        put_bytes(&mut rec, r.value.as_deref());
-        put_varint(&mut rec, r.headers.len() as i64);
-        for h in &r.headers {
-            put_bytes(&mut rec, Some(h.key.as_bytes()));
-            put_bytes(&mut rec, h.value.as_deref());
-        }
-        put_varint(&mut buf, rec.len() as i64);
-        buf.extend_from_slice(&rec);
-    }
+    crate::sim::record::write_records(&mut buf, &b.records, base_ts);
     crc32c(&buf)
 }
 

@@ -577,6 +577,12 @@ impl ClientMetadata {
     /// The `ApiVersions` answer arrived: the connection is ready and what waited for it goes.
     pub(crate) fn conn_ready_now(&mut self, now: SimTime, key: ConnKey, out: &mut ClientOut) {
         self.conns.ready(key, &mut self.rng);
+        self.send_queued(now, key, out);
+    }
+
+    /// Sends what waited on the connection to `key` (for it to be ready, or for a throttle to
+    /// end), each with its request timeout.
+    fn send_queued(&mut self, now: SimTime, key: ConnKey, out: &mut ClientOut) {
         let queued: Vec<Queued> =
             self.conns.nodes.get_mut(&key).map(|c| c.queued.drain(..).collect()).unwrap_or_default();
         for q in queued {
@@ -676,15 +682,7 @@ impl ClientMetadata {
             .map(|(k, _)| *k)
             .collect();
         for key in due {
-            let queued: Vec<Queued> =
-                self.conns.nodes.get_mut(&key).map(|c| c.queued.drain(..).collect()).unwrap_or_default();
-            for q in queued {
-                out.request(NodeAddr::Broker(key), q.corr, q.request);
-                if let Some(ms) = q.timeout_ms {
-                    out.timer(now.plus_ms(ms), ClientTimer::RequestTimeout(q.corr));
-                }
-                self.conns.inflight.insert(q.corr, key);
-            }
+            self.send_queued(now, key, out);
         }
     }
 
