@@ -140,7 +140,7 @@ fn a_remote_read_is_answered_after_the_remote_store_latency() {
     sim.run_for_ms(40_000);
     sim.set_remote_store_down(true);
     let _c = consumer_from_earliest(&mut sim, "reader");
-    sim.run_for_ms(3_000);
+    sim.run_for_ms(8_000);
     let reads: Vec<u64> = events(&sim)
         .iter()
         .filter(|e| matches!(&e.kind, TraceKind::RemoteRead { offset: 0, ok: false, .. }))
@@ -298,8 +298,12 @@ fn the_remote_storage_command_shows_and_switches_the_store() {
     // Without tiered storage in the cluster the command says so.
     let mut plain = Console::new(81, ClusterConfig::default()).expect("boots");
     let o = run(&mut plain, "remote-storage down");
-    assert_eq!(o.exit_code, 1);
-    assert!(o.stderr().contains("remote.log.storage.system.enable=false"), "{}", o.stderr());
+    assert_eq!(o.exit_code, 0);
+    assert!(
+        o.stdout().contains("tiered storage is off in this cluster (remote.log.storage.system.enable=false)"),
+        "{}",
+        o.stdout()
+    );
 }
 
 #[test]

@@ -510,18 +510,16 @@ impl Console {
         }
     }
 
-    /// `remote-storage show|down|up`: tiered storage's remote store (KIP-405).
+    /// `remote-storage show|down|up`: tiered storage's remote store (KIP-405). On a cluster
+    /// without `remote.log.storage.system.enable` it is there but nothing is ever copied to it,
+    /// which every answer says.
     fn cmd_remote_storage(&mut self, args: &[String]) -> Output {
         let usage = "usage: remote-storage show|down|up";
-        if !self.sim.tiered_storage_enabled() {
-            return fail(
-                "remote-storage: tiered storage is off in this cluster (remote.log.storage.system.enable=false); start one with reset --broker-config remote.log.storage.system.enable=true",
-            );
-        }
+        let off = !self.sim.tiered_storage_enabled();
+        let mut o = Output::new();
         match args.first().map(String::as_str).unwrap_or("show") {
             "show" => {
                 let store = self.sim.remote_store();
-                let mut o = Output::new();
                 o.outln(&format!("remote storage: {}", if store.down { "UNREACHABLE" } else { "reachable" }));
                 if store.partitions.is_empty() {
                     o.outln("no segments copied yet");
@@ -541,18 +539,23 @@ impl Console {
                         ));
                     }
                 }
-                o
             }
             "down" => {
                 self.sim.set_remote_store_down(true);
-                ok("remote storage is now unreachable: copies to it wait, and reads of offsets only it holds fail")
+                o.outln(
+                    "remote storage is now unreachable: copies to it wait, and reads of offsets only it holds fail",
+                );
             }
             "up" => {
                 self.sim.set_remote_store_down(false);
-                ok("remote storage is reachable again")
+                o.outln("remote storage is reachable again");
             }
-            other => fail(&format!("remote-storage: unknown subcommand '{other}'\n{usage}")),
+            other => return fail(&format!("remote-storage: unknown subcommand '{other}'\n{usage}")),
         }
+        if off {
+            o.outln("tiered storage is off in this cluster (remote.log.storage.system.enable=false): nothing is copied to the remote store; start one with reset --broker-config remote.log.storage.system.enable=true");
+        }
+        o
     }
 
     fn cmd_net(&mut self, args: &[String]) -> Output {

@@ -1328,7 +1328,7 @@ impl Sim {
     }
 
     /// Whether tiered storage is on in this cluster (`remote.log.storage.system.enable`).
-    pub fn tiered_storage_enabled(&self) -> bool {
+    pub(crate) fn tiered_storage_enabled(&self) -> bool {
         self.env.settings.remote_log_storage_system_enable
     }
 

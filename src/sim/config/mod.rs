@@ -403,7 +403,7 @@ pub fn validate_topic_configs_on_controller(
 
 /// [`validate_topic_configs_on_controller`] for an alteration: `existing` are the topic's
 /// configs before it (`validateTurningOffRemoteStorageWithDelete`).
-pub fn validate_topic_configs_with(
+pub(crate) fn validate_topic_configs_with(
     existing: &BTreeMap<String, String>,
     configs: &BTreeMap<String, String>,
     broker: &BTreeMap<String, String>,
