@@ -80,6 +80,13 @@ const NORMALISATIONS: &[Normalisation] = &[
         apply: |_, l| connection_retries(l),
     },
     Normalisation {
+        name: "remote-fetch-errors",
+        what: "how many `Unknown server error while fetching offset` WARN lines a consumer logs while the remote \
+               storage is unreachable depends on how fast the failed remote reads come back (tiered storage): \
+               each distinct one counts once",
+        apply: |_, l| remote_fetch_errors(l),
+    },
+    Normalisation {
         name: "group-list-order",
         what: "`kafka-consumer-groups --list` and `kafka-groups --list` print groups in the order the brokers' \
                ListGroups answers arrive: their rows are sorted",
@@ -286,6 +293,21 @@ fn connection_retries(lines: Vec<String>) -> Vec<String> {
     for l in lines {
         let retry = l.starts_with("! ") && l.contains(" WARN ") && l.contains("could not be established");
         if retry {
+            if seen.contains(&l) {
+                continue;
+            }
+            seen.push(l.clone());
+        }
+        out.push(l);
+    }
+    out
+}
+
+fn remote_fetch_errors(lines: Vec<String>) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut out: Vec<String> = Vec::new();
+    for l in lines {
+        if l.starts_with("! ") && l.contains(" WARN ") && l.contains("Unknown server error while fetching offset") {
             if seen.contains(&l) {
                 continue;
             }
@@ -585,7 +607,7 @@ fn readable_diff(expected: &[String], actual: &[String]) -> String {
 /// Brokerlab's simulator commands whose output is its own text: the recording has none.
 fn is_simulator_command(text: &str) -> bool {
     let first = text.split_whitespace().next().unwrap_or("");
-    matches!(shell::normalize_program(first).as_str(), "broker" | "controller" | "sleep")
+    matches!(shell::normalize_program(first).as_str(), "broker" | "controller" | "sleep" | "remote-storage")
 }
 
 struct Verdict {
@@ -950,7 +972,7 @@ fn brokerlab_agrees_with_kafka() {
     for n in NORMALISATIONS {
         eprintln!("  {:<20} {}", n.name, n.what);
     }
-    eprintln!("  {:<20} the output of broker/controller/sleep is Brokerlab's own text (Kafka's has none); their exit code must be 0", "simulator-command");
+    eprintln!("  {:<20} the output of broker/controller/sleep/remote-storage is Brokerlab's own text (Kafka's has none); their exit code must be 0", "simulator-command");
     let mut agree = 0;
     let mut differing = Vec::new();
     for f in &files {

@@ -115,8 +115,11 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // (DelayedFetch), and KIP-392: replica.selector.class=RackAwareReplicaSelector sends a
     // consumer with client.rack to the in-sync replica of its rack (findPreferredReadReplica,
     // selectReadReplica); reset --racks. Logs with those settings replay differently; the
-    // reference trace is unchanged.)
-    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (9, 0x7221_2181_c3cf_5eb1));
+    // reference trace is unchanged.) Version 10: tiered storage (KIP-405): remote.log.storage.system.enable,
+    // remote.storage.enable, the RemoteLogManager's copy and expiration tasks, local.retention.*
+    // deleting only copied segments, remote reads (RemoteLogReader, DelayedRemoteFetch), ListOffsets
+    // -4/-5/-6 and remote-storage down|up; a log using it was refused before, others replay as they did.
+    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (10, 0x7221_2181_c3cf_5eb1));
 }
 
 #[test]

@@ -303,6 +303,7 @@ impl Console {
             ("controller", 0) => strs(&["list", "kill", "start"]),
             ("controller", 1) => self.sim.controllers().keys().map(|c| c.to_string()).collect(),
             ("net", 0) => strs(&["cut", "heal", "isolate", "delay", "loss", "drop-next", "show"]),
+            ("remote-storage", 0) => strs(&["show", "down", "up"]),
             ("net", 1 | 2) if sub != "show" => self.node_names(),
             ("net", _) if sub == "cut" => strs(&["--one-way"]),
             ("net", _) if sub == "delay" => strs(&["--jitter"]),

@@ -55,6 +55,7 @@ pub const SIM_COMMANDS: &[(&str, &str, &str)] = &[
     ("producer", "producer start <name> --topic <t> [--rate 10/s] [--keys a,b,c] [--value-prefix v] [--max N] [--producer-property k=v]... | rate <name> <n>/s | pause|resume|stop|crash <name> | txn <name> begin|commit|abort", "run a steady producer application in the background"),
     ("consumer", "consumer start <name> --group <g> --topic <t> [--protocol classic|consumer] [--assignor range|roundrobin|sticky|cooperative-sticky|uniform] [--processing 20ms] [--commit auto|sync|before-processing|none] [--isolation read_committed] [--instance-id <id>] [--offset-reset earliest|latest|none] [--consumer-property k=v]... [--share [--ack accept|release|reject]] | list | pause|resume|stop|crash <name> | slow <name> <per-record>", "run a consumer application in a group in the background"),
     ("clients", "clients", "list the client processes (producers, consumers, admin clients)"),
+    ("remote-storage", "remote-storage show|down|up", "tiered storage's remote store: its segments per partition, or make it unreachable (down) and reachable again (up)"),
     ("metrics", "metrics [<node>] [<metric>] [--mbean]", "operators' metrics by Kafka's names: under-replicated and offline partitions, request rates, idle handlers, throttle times, lag"),
     ("sleep", "sleep <duration>", "let simulated time pass, e.g. sleep 5s, sleep 500ms, sleep 2m"),
     ("time", "time", "show the simulated time"),
@@ -87,6 +88,7 @@ fn command_help(name: &str) -> Option<String> {
         "consumer" => "  consumer start c1 --group g --topic orders [--processing 20ms] [--commit sync]\n  consumer list            each consumer's group, member state, partitions, records polled and processed, lag\n  consumer pause c1        the application stops calling poll() (heartbeats go on until max.poll.interval.ms)\n  consumer resume c1       it polls again\n  consumer slow c1 200ms   it spends 200 ms processing each record (0ms: fast again)\n  consumer stop c1         close(): commit (auto or sync), leave the group at once\n  consumer crash c1        kill the application: no commit, no LeaveGroup; the group waits for session.timeout.ms\n  --commit auto              enable.auto.commit every auto.commit.interval.ms (5 s)\n  --commit sync              commitSync after processing each poll: at-least-once\n  --commit before-processing commitSync before processing: at-most-once\n  --commit none              never commit\n",
         "reset" => "  reset                    a fresh cluster like the current one\n  reset --brokers 5 --controllers 3 --seed 7 --broker-config min.insync.replicas=2\n  reset --security sasl-plain   SASL/PLAIN listeners and the StandardAuthorizer (users admin, alice, bob; passwords <user>-secret; admin is a super user)\n  reset --racks a,b,c      brokers 1, 2, 3 in racks a, b, c (broker.rack; --racks none: no racks)\n",
         "sleep" => "  durations: 250us, 500ms, 5s, 2m, 1h (at most 1h per command)\n",
+        "remote-storage" => "  remote-storage show       each tiered partition's copied segments (offsets, bytes, who copied them)\n  remote-storage down       the remote store becomes unreachable: copies wait, remote reads fail\n  remote-storage up         reachable again\n  Tiered storage needs a cluster started with --broker-config remote.log.storage.system.enable=true\n  and topics created with --config remote.storage.enable=true.\n",
         "trace" => "  trace                    the last 20 events\n  trace --last 100         the last 100 events\n",
         "describe" => "  describe partition orders-0\n",
         "metrics" => "  metrics                          every node's metrics\n  metrics broker-2                 one node's (broker-2, controller-1001, or a client's name)\n  metrics UnderReplicatedPartitions  one metric on every node\n  metrics broker-2 --mbean         with each metric's MBean name (kafka.server:type=ReplicaManager,...)\n  Meters (…PerSec) count the last minute of simulated time / 60; RequestHandlerAvgIdlePercent is modelled\n  (200 µs of a handler thread per request, +1 µs per KiB, over num.io.threads=8 for the last 10 s).\n",
@@ -222,6 +224,7 @@ impl Console {
             "help" => expect_args(program, args, 1, &[], &[], "help [command]"),
             "clients" | "time" | "seed" => expect_args(program, args, 0, &[], &[], program),
             "metrics" => expect_args(program, args, 2, &["--mbean"], &[], "metrics [<node>] [<metric>] [--mbean]"),
+            "remote-storage" => expect_args(program, args, 1, &[], &[], "remote-storage show|down|up"),
             "trace" => expect_args(program, args, 0, &[], &["--last"], "trace [--last N]"),
             "describe" => expect_args(program, args, 2, &[], &[], "describe partition <topic>-<partition>"),
             _ => Ok(()),
@@ -283,6 +286,7 @@ impl Console {
             "broker" => self.cmd_broker(args),
             "controller" => self.cmd_controller(args),
             "net" => self.cmd_net(args),
+            "remote-storage" => self.cmd_remote_storage(args),
             "producer" => self.cmd_producer(args),
             "consumer" => self.cmd_consumer(args),
             "clients" => self.cmd_clients(),
@@ -504,6 +508,54 @@ impl Console {
             }
             other => other.to_string(),
         }
+    }
+
+    /// `remote-storage show|down|up`: tiered storage's remote store (KIP-405). On a cluster
+    /// without `remote.log.storage.system.enable` it is there but nothing is ever copied to it,
+    /// which every answer says.
+    fn cmd_remote_storage(&mut self, args: &[String]) -> Output {
+        let usage = "usage: remote-storage show|down|up";
+        let off = !self.sim.tiered_storage_enabled();
+        let mut o = Output::new();
+        match args.first().map(String::as_str).unwrap_or("show") {
+            "show" => {
+                let store = self.sim.remote_store();
+                o.outln(&format!("remote storage: {}", if store.down { "UNREACHABLE" } else { "reachable" }));
+                if store.partitions.is_empty() {
+                    o.outln("no segments copied yet");
+                }
+                for (tp, segs) in &store.partitions {
+                    let bytes: u64 = segs.iter().map(|s| s.size_bytes).sum();
+                    o.outln(&format!(
+                        "{tp}: {} segment(s), offsets {}-{}, {bytes} bytes",
+                        segs.len(),
+                        segs.first().map(|s| s.base_offset).unwrap_or(0),
+                        segs.last().map(|s| s.end_offset).unwrap_or(0)
+                    ));
+                    for s in segs {
+                        o.outln(&format!(
+                            "  {:020}.log  offsets {}-{}  {} bytes  copied by broker {}",
+                            s.base_offset, s.base_offset, s.end_offset, s.size_bytes, s.broker
+                        ));
+                    }
+                }
+            }
+            "down" => {
+                self.sim.set_remote_store_down(true);
+                o.outln(
+                    "remote storage is now unreachable: copies to it wait, and reads of offsets only it holds fail",
+                );
+            }
+            "up" => {
+                self.sim.set_remote_store_down(false);
+                o.outln("remote storage is reachable again");
+            }
+            other => return fail(&format!("remote-storage: unknown subcommand '{other}'\n{usage}")),
+        }
+        if off {
+            o.outln("tiered storage is off in this cluster (remote.log.storage.system.enable=false): nothing is copied to the remote store; start one with reset --broker-config remote.log.storage.system.enable=true");
+        }
+        o
     }
 
     fn cmd_net(&mut self, args: &[String]) -> Output {

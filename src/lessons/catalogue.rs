@@ -64,6 +64,7 @@ lessons![
     "42-long-polls.md",
     "43-closest-replica-fetching.md",
     "44-segments-and-indexes.md",
+    "45-tiered-storage.md",
     "46-quotas-and-throttling.md",
     "47-triage-from-metrics.md",
     "48-acls-least-privilege.md",

@@ -93,6 +93,15 @@ pub enum PartMetric {
     Unstable,
     /// How many segments the leader's log has (`UnifiedLog.numberOfSegments`).
     Segments,
+    /// Tiered storage: how many segments the remote store holds for the partition.
+    RemoteSegments,
+    /// The leader's local log start offset (`localLogStartOffset`, `--time -4`); the log start
+    /// (`log-start`) counts remote segments too.
+    LocalLogStart,
+    /// Fetches served from the remote store so far.
+    RemoteReads,
+    /// Fetches that failed at the remote store (unreachable).
+    FailedRemoteReads,
 }
 
 impl PartMetric {
@@ -106,6 +115,10 @@ impl PartMetric {
         ("lso", PartMetric::Lso, "last stable offset"),
         ("unstable", PartMetric::Unstable, "number of records held back from read_committed (HW − LSO)"),
         ("segments", PartMetric::Segments, "number of segments on the leader"),
+        ("remote-segments", PartMetric::RemoteSegments, "number of segments copied to remote storage"),
+        ("local-log-start", PartMetric::LocalLogStart, "the leader's local log start offset"),
+        ("remote-reads", PartMetric::RemoteReads, "number of fetches served from remote storage"),
+        ("failed-remote-reads", PartMetric::FailedRemoteReads, "number of fetches that failed at remote storage"),
     ];
     fn name(self) -> &'static str {
         Self::ALL.iter().find(|(_, m, _)| *m == self).map(|(n, _, _)| *n).unwrap_or("?")
@@ -239,6 +252,12 @@ pub enum EventKind {
     QuorumElection,
     SegmentsDeleted,
     LogCleaned,
+    /// Tiered storage: a leader copied a segment to the remote store.
+    SegmentCopied,
+    /// A fetch was served from the remote store.
+    RemoteRead,
+    /// A fetch failed at the remote store.
+    RemoteReadFailed,
     PartitionsAdded,
     Consumed,
     /// A share-partition's acquisition lock ran out (`releaseAcquisitionLockOnTimeout`).
@@ -273,6 +292,9 @@ impl EventKind {
         ("quorum-election", EventKind::QuorumElection, "the controller quorum elected a new leader"),
         ("segments-deleted", EventKind::SegmentsDeleted, "retention deleted log segments"),
         ("log-cleaned", EventKind::LogCleaned, "the log cleaner compacted a log"),
+        ("segment-copied", EventKind::SegmentCopied, "a leader copied a segment to remote storage"),
+        ("remote-read", EventKind::RemoteRead, "a fetch was served from remote storage"),
+        ("remote-read-failed", EventKind::RemoteReadFailed, "a fetch failed at the remote storage"),
         ("partitions-added", EventKind::PartitionsAdded, "partitions were added to a topic"),
         ("consumed", EventKind::Consumed, "a consumer received records"),
         ("lock-expired", EventKind::LockExpired, "a share group's record lock expired"),
@@ -907,10 +929,16 @@ pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::
             let value = match metric {
                 PartMetric::Epoch => Some(p.leader_epoch as i64),
                 PartMetric::Isr => Some(p.isr.len() as i64),
+                PartMetric::RemoteSegments => Some(sim.remote_store().segments(tp).len() as i64),
+                PartMetric::RemoteReads => Some(sim.remote_reads(tp).0 as i64),
+                PartMetric::FailedRemoteReads => Some(sim.remote_reads(tp).1 as i64),
                 _ => sim.leader_log(tp).map(|l| match metric {
                     PartMetric::Hw => l.high_watermark,
                     PartMetric::Leo => l.log_end_offset,
-                    PartMetric::LogStart => l.log_start_offset,
+                    PartMetric::LogStart => {
+                        sim.remote_store().start_offset(tp).unwrap_or(i64::MAX).min(l.log_start_offset)
+                    }
+                    PartMetric::LocalLogStart => l.log_start_offset,
                     PartMetric::Lso => l.last_stable_offset(),
                     PartMetric::Unstable => l.high_watermark - l.last_stable_offset(),
                     PartMetric::Segments => l.segments.len() as i64,
@@ -1132,6 +1160,9 @@ pub(crate) fn event_matches(kind: EventKind, filter: &Option<String>, ev: &Trace
         }
         (EventKind::SegmentsDeleted, TraceKind::SegmentsDeleted { tp, .. }) => tp_matches(filter, tp),
         (EventKind::LogCleaned, TraceKind::LogCleaned { tp, removed, .. }) => *removed > 0 && tp_matches(filter, tp),
+        (EventKind::SegmentCopied, TraceKind::SegmentCopied { tp, .. }) => tp_matches(filter, tp),
+        (EventKind::RemoteRead, TraceKind::RemoteRead { tp, ok: true, .. }) => tp_matches(filter, tp),
+        (EventKind::RemoteReadFailed, TraceKind::RemoteRead { tp, ok: false, .. }) => tp_matches(filter, tp),
         (EventKind::PartitionsAdded, TraceKind::PartitionsAdded { topic, .. }) => eq_filter(filter, topic),
         (EventKind::Consumed, TraceKind::Consumed { client, tp, count, .. }) => {
             *count > 0 && (filter.is_none() || eq_filter(filter, client) || tp_matches(filter, tp))

@@ -331,6 +331,10 @@ fn translate(item: &ScriptItem, job_stdin: Option<Option<String>>, brokers: u32)
             "producer" => {
                 return out + &not("the simulator's steady producer: use kafka-producer-perf-test --throughput instead")
             }
+            "remote-storage" => {
+                return out
+                    + &not("the simulator's remote store: make your RemoteStorageManager's store unreachable by hand")
+            }
             "reset" => return out + &not("a fresh cluster: `docker compose down -v && docker compose up -d`"),
             _ => return out + &not("a simulator command with no real-Kafka equivalent"),
         }

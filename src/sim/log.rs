@@ -600,19 +600,36 @@ impl Log {
     /// Retention (`deleteOldSegments`, `UnifiedLog.deleteOldSegments`): the start-offset rule, then size, then time,
     /// whole segments only, never at or above the HW. Returns the new log start offset and
     /// the reason when segments were deleted.
-    pub(crate) fn delete_old_segments(&mut self, now_ms: i64, cfg: &TopicConfig) -> Option<(Offset, &'static str)> {
+    ///
+    /// `tiered` is `Some(highestOffsetInRemoteStorage)` for a topic with `remote.storage.enable`
+    /// (KIP-405): the limits are then `local.retention.*` (`localRetentionMs/Size`), a segment
+    /// goes only once it is copied (`isSegmentEligibleForDeletion`: its last offset at or below
+    /// the highest copied offset), an active segment past the limit is rolled so that it can be
+    /// copied (`deletableSegments`' `shouldRoll`), and what moves is the local log start offset
+    /// (`maybeIncrementLocalLogStartOffset`; in Brokerlab `log_start_offset` is the local one
+    /// and the remote store holds what lies below it).
+    pub(crate) fn delete_old_segments(
+        &mut self,
+        now_ms: i64,
+        cfg: &TopicConfig,
+        tiered: Option<Offset>,
+    ) -> Option<(Offset, &'static str)> {
         let mut reason = None;
-        let mut n = self.deletable(|log, i| {
+        let mut n = self.deletable(tiered, |log, i| {
             log.segments.get(i + 1).map(|next| next.base_offset <= log.log_start_offset).unwrap_or(false)
         });
         if n > 0 {
-            reason = Some("log start offset");
+            reason = Some(if tiered.is_some() { "local log start offset" } else { "log start offset" });
         }
-        if n == 0 && cfg.cleanup_delete && cfg.retention_bytes >= 0 {
+        let (delete, retention_bytes, retention_ms) = match tiered {
+            Some(_) => (true, cfg.effective_local_retention_bytes(), cfg.effective_local_retention_ms()),
+            None => (cfg.cleanup_delete, cfg.retention_bytes, cfg.retention_ms),
+        };
+        if n == 0 && delete && retention_bytes >= 0 {
             let size = self.size_bytes() as i64;
-            if size >= cfg.retention_bytes {
-                let mut diff = size - cfg.retention_bytes;
-                n = self.deletable(|log, i| {
+            if size >= retention_bytes {
+                let mut diff = size - retention_bytes;
+                n = self.deletable(tiered, |log, i| {
                     let s = log.segments[i].size_bytes as i64;
                     if diff - s >= 0 {
                         diff -= s;
@@ -622,15 +639,27 @@ impl Log {
                     }
                 });
                 if n > 0 {
-                    reason = Some("retention.bytes");
+                    reason = Some(if tiered.is_some() { "local.retention.bytes" } else { "retention.bytes" });
                 }
             }
         }
-        if n == 0 && cfg.cleanup_delete && cfg.retention_ms >= 0 {
-            let limit = cfg.retention_ms;
-            n = self.deletable(|log, i| now_ms - log.segments[i].max_timestamp > limit);
+        if n == 0 && delete && retention_ms >= 0 {
+            let limit = retention_ms;
+            n = self.deletable(tiered, |log, i| now_ms - log.segments[i].max_timestamp > limit);
             if n > 0 {
-                reason = Some("retention.ms");
+                reason = Some(if tiered.is_some() { "local.retention.ms" } else { "retention.ms" });
+            }
+            if tiered.is_some() {
+                // `deletableSegments`: with remote storage an active segment past the limit is
+                // rolled, so that the copy task can take it.
+                let last = self.segments.len() - 1;
+                let active = &self.segments[last];
+                let upper_ok = self.high_watermark >= self.log_end_offset;
+                if n == last && active.size_bytes > 0 && upper_ok && now_ms - active.max_timestamp > limit {
+                    let base = self.log_end_offset;
+                    self.segments.push(Segment::new(base, now_ms));
+                    self.version += 1;
+                }
             }
         }
         if n == 0 {
@@ -646,21 +675,35 @@ impl Log {
         if first > self.log_start_offset {
             self.log_start_offset = first;
         }
-        self.epochs.truncate_from_start(self.log_start_offset);
-        self.aborted.retain(|a| a.last_offset >= self.log_start_offset);
+        // A tiered log's epoch cache keeps what the remote segments need: only the log start
+        // offset of the whole log truncates it (`maybeIncrementLocalLogStartOffset` does not).
+        // (Nor the aborted transactions: remote reads of read_committed consumers need them, as
+        // Kafka keeps each remote segment's transaction index.)
+        if tiered.is_none() {
+            self.epochs.truncate_from_start(self.log_start_offset);
+            self.aborted.retain(|a| a.last_offset >= self.log_start_offset);
+        }
         self.cleaner_checkpoint = self.cleaner_checkpoint.max(self.log_start_offset);
         self.version += 1;
         reason.map(|r| (self.log_start_offset, r))
     }
 
-    /// How many leading segments satisfy `pred` (Kafka's `deletableSegments` loop).
-    fn deletable(&self, mut pred: impl FnMut(&Log, usize) -> bool) -> usize {
+    /// How many leading segments satisfy `pred` (Kafka's `deletableSegments` loop); with
+    /// `tiered`, only segments already copied (`isSegmentEligibleForDeletion`).
+    fn deletable(&self, tiered: Option<Offset>, mut pred: impl FnMut(&Log, usize) -> bool) -> usize {
         let mut n = 0;
         for i in 0..self.segments.len() {
             let seg = &self.segments[i];
-            let upper = self.segments.get(i + 1).map(|s| s.base_offset).unwrap_or(self.log_end_offset);
+            let next = self.segments.get(i + 1).map(|s| s.base_offset);
+            let upper = next.unwrap_or(self.log_end_offset);
             let last_and_empty = i + 1 == self.segments.len() && seg.size_bytes == 0;
-            if self.high_watermark >= upper && !last_and_empty && pred(self, i) {
+            let eligible = match tiered {
+                None => true,
+                Some(highest) => {
+                    (upper > 0 && upper - 1 <= highest) || next.is_some_and(|b| self.log_start_offset >= b)
+                }
+            };
+            if self.high_watermark >= upper && !last_and_empty && eligible && pred(self, i) {
                 n += 1;
             } else {
                 break;
@@ -905,14 +948,55 @@ mod tests {
         let c = cfg(&[("segment.bytes", &seg), ("retention.bytes", &(10 * one_batch_size()).to_string())]);
         let mut log = fifteen(&c, 0);
         assert_eq!(bases(&log), vec![0, 5, 10]);
-        log.delete_old_segments(0, &c);
+        log.delete_old_segments(0, &c, None);
         assert_eq!(log.segments.len(), 2, "shouldDeleteSizeBasedSegments");
         assert_eq!(log.log_start_offset, 5);
 
         let c = cfg(&[("segment.bytes", &seg), ("retention.bytes", &(15 * one_batch_size()).to_string())]);
         let mut log = fifteen(&c, 0);
-        log.delete_old_segments(0, &c);
+        log.delete_old_segments(0, &c, None);
         assert_eq!(log.segments.len(), 3, "shouldNotDeleteSizeBasedSegmentsWhenUnderRetentionSize");
+    }
+
+    /// `UnifiedLogTest.testRetentionOnLocalLogDeletionWhenRemoteLogCopyEnabled` and
+    /// `testDeletableSegmentsIteration`'s remote cases: a tiered topic deletes local segments by
+    /// `local.retention.bytes`, and only those already copied (`isSegmentEligibleForDeletion`).
+    #[test]
+    fn tiered_local_retention_deletes_only_copied_segments() {
+        let seg = (5 * one_batch_size()).to_string();
+        let c = cfg(&[
+            ("segment.bytes", &seg),
+            ("remote.storage.enable", "true"),
+            ("local.retention.bytes", &(5 * one_batch_size()).to_string()),
+        ]);
+        assert_eq!(c.effective_local_retention_bytes(), i64::from(5 * one_batch_size()));
+        let mut log = fifteen(&c, 0);
+        // Nothing copied yet: nothing may go, whatever the local limit says.
+        assert_eq!(log.delete_old_segments(0, &c, Some(-1)), None);
+        assert_eq!(bases(&log), vec![0, 5, 10]);
+        // The first segment (offsets 0-4) copied: only it goes.
+        assert_eq!(log.delete_old_segments(0, &c, Some(4)), Some((5, "local.retention.bytes")));
+        assert_eq!(bases(&log), vec![5, 10]);
+        // The second copied: it goes too, down to the local limit; the active one stays.
+        assert_eq!(log.delete_old_segments(0, &c, Some(9)), Some((10, "local.retention.bytes")));
+        assert_eq!(bases(&log), vec![10]);
+        // Without tiering the same log and limits would have deleted both at once.
+        let plain = cfg(&[("segment.bytes", &seg), ("retention.bytes", &(5 * one_batch_size()).to_string())]);
+        let mut log = fifteen(&plain, 0);
+        assert_eq!(log.delete_old_segments(0, &plain, None), Some((10, "retention.bytes")));
+    }
+
+    /// `deletableSegments`' `shouldRoll`: with remote storage an active segment past
+    /// `local.retention.ms` is rolled so that it can be copied, and is not deleted before.
+    #[test]
+    fn tiered_time_retention_rolls_the_active_segment() {
+        let c = cfg(&[("remote.storage.enable", "true"), ("local.retention.ms", "1000"), ("retention.ms", "60000")]);
+        let mut log = fifteen(&c, 10);
+        assert_eq!(log.segments.len(), 1);
+        assert_eq!(log.delete_old_segments(5_000, &c, Some(-1)), None);
+        assert_eq!(bases(&log), vec![0, 15], "rolled, nothing deleted");
+        assert_eq!(log.delete_old_segments(5_000, &c, Some(14)), Some((15, "local.retention.ms")));
+        assert_eq!(log.log_start_offset, 15);
     }
 
     #[test]
@@ -921,7 +1005,7 @@ mod tests {
         let now = 1_000_000;
         let c = cfg(&[("segment.bytes", &seg), ("retention.ms", "10000")]);
         let mut log = fifteen(&c, 10);
-        log.delete_old_segments(now, &c);
+        log.delete_old_segments(now, &c, None);
         assert_eq!(
             log.segments.len(),
             1,
@@ -931,7 +1015,7 @@ mod tests {
 
         let c = cfg(&[("segment.bytes", &seg), ("retention.ms", "10000000")]);
         let mut log = fifteen(&c, now);
-        log.delete_old_segments(now, &c);
+        log.delete_old_segments(now, &c, None);
         assert_eq!(log.segments.len(), 3, "shouldNotDeleteTimeBasedSegmentsWhenNoneReadyToBeDeleted");
     }
 
@@ -941,18 +1025,18 @@ mod tests {
         let now = 1_000_000;
         let c = cfg(&[("segment.bytes", &seg), ("retention.ms", "10000"), ("cleanup.policy", "compact")]);
         let mut log = fifteen(&c, 10);
-        log.delete_old_segments(now, &c);
+        log.delete_old_segments(now, &c, None);
         assert_eq!(log.segments.len(), 3, "shouldNotDeleteSegmentsWhenPolicyDoesNotIncludeDelete");
 
         let c = cfg(&[("segment.bytes", &seg), ("retention.ms", "10000"), ("cleanup.policy", "compact,delete")]);
         let mut log = fifteen(&c, 10);
-        log.delete_old_segments(now, &c);
+        log.delete_old_segments(now, &c, None);
         assert_eq!(log.segments.len(), 1, "shouldDeleteSegmentsReadyToBeDeletedWhenCleanupPolicyIsCompactAndDelete");
 
         let c = cfg(&[("segment.bytes", &seg), ("cleanup.policy", "compact")]);
         let mut log = fifteen(&c, now);
         log.log_start_offset = 5;
-        log.delete_old_segments(now, &c);
+        log.delete_old_segments(now, &c, None);
         assert_eq!(log.segments.len(), 2, "shouldDeleteStartOffsetBreachedSegmentsWhenPolicyDoesNotIncludeDelete");
         assert!(log.segments[0].base_offset <= log.log_start_offset);
     }
@@ -963,7 +1047,7 @@ mod tests {
         let c = cfg(&[("segment.bytes", &seg), ("retention.ms", "10000")]);
         let mut log = fifteen(&c, 10);
         log.update_high_watermark(7);
-        log.delete_old_segments(1_000_000, &c);
+        log.delete_old_segments(1_000_000, &c, None);
         assert_eq!(bases(&log), vec![5, 10], "the segment [5-9] holds offsets ≥ HW 7: kept");
     }
 

@@ -27,6 +27,7 @@ pub(crate) mod producer_state;
 pub mod protocol;
 pub mod quota;
 pub mod record;
+pub mod remote;
 pub mod rng;
 pub mod scenarios;
 pub mod segment_files;

@@ -30,6 +30,10 @@ pub(crate) struct Env {
     /// client address: what it authenticates with on every connection to a SASL listener.
     #[serde(default)]
     pub(crate) logins: BTreeMap<u32, crate::sim::acl::Login>,
+    /// Tiered storage's remote store (KIP-405), shared by the cluster's brokers: they read it
+    /// here and change it through [`Out::remote`].
+    #[serde(default)]
+    pub(crate) remote: crate::sim::remote::RemoteStore,
 }
 
 impl Env {
@@ -153,6 +157,8 @@ pub struct Out<T> {
     pub(crate) connects: Vec<(i32, u64)>,
     /// The process asks to exit (a broker whose controlled shutdown is complete).
     pub exit: bool,
+    /// Changes to the remote store (tiered storage), applied by the world after the step.
+    pub(crate) remote: Vec<crate::sim::remote::RemoteOp>,
 }
 
 impl<T> Default for Out<T> {
@@ -165,6 +171,7 @@ impl<T> Default for Out<T> {
             observations: Vec::new(),
             connects: Vec::new(),
             exit: false,
+            remote: Vec::new(),
         }
     }
 }

@@ -100,6 +100,14 @@ use std::collections::BTreeMap;
 /// to the in-sync replica of its rack (KIP-392: `findPreferredReadReplica`,
 /// `AbstractFetch.selectReadReplica`), which serves it up to its high watermark; `reset --racks`.
 /// Logs with those settings replay differently; the reference trace is unchanged.
+/// Version 10: tiered storage (KIP-405): with `remote.log.storage.system.enable=true` a topic may be
+/// created with `remote.storage.enable=true` (refused before); each leader's `RemoteLogManager`
+/// copies rolled segments to the cluster's remote store every `remote.log.manager.task.interval.ms`
+/// (`RLMCopyTask`) and expires them by `retention.*` (`RLMExpirationTask`), local segments go by
+/// `local.retention.*` only once copied, fetches below the local log start are read from the
+/// remote store (`RemoteLogReader`, `DelayedRemoteFetch`), ListOffsets answers -4/-5/-6 (KIP-1005),
+/// and `remote-storage down|up` makes the store unreachable. Logs with tiered storage were refused
+/// before; every other log replays as it did.
 pub const REFERENCE_TRACE_HASH: u64 = 0x7221_2181_c3cf_5eb1;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

@@ -273,6 +273,37 @@ pub enum TraceKind {
         broker: BrokerId,
         removed: u32,
     },
+    /// Tiered storage: the leader's `RLMCopyTask` copied a rolled segment to the remote store.
+    SegmentCopied {
+        tp: TopicPartition,
+        broker: BrokerId,
+        base_offset: Offset,
+        end_offset: Offset,
+    },
+    /// The leader's `RLMExpirationTask` deleted remote segments past `retention.ms` /
+    /// `retention.bytes`; the log (remote and local) now starts at `log_start_offset`.
+    RemoteSegmentsDeleted {
+        tp: TopicPartition,
+        broker: BrokerId,
+        log_start_offset: Offset,
+        reason: String,
+    },
+    /// A fetch was served from the remote store (`RemoteLogReader`), or failed there.
+    RemoteRead {
+        tp: TopicPartition,
+        broker: BrokerId,
+        offset: Offset,
+        ok: bool,
+    },
+    /// A copy to the remote store failed (`RemoteStorageException`): the task tries again.
+    RemoteCopyFailed {
+        tp: TopicPartition,
+        broker: BrokerId,
+    },
+    /// `remote-storage down|up`.
+    RemoteStorage {
+        down: bool,
+    },
     // ---- clients ----
     ProduceAcked {
         client: String,
@@ -387,6 +418,10 @@ impl TraceKind {
             | K::SegmentRolled { tp, .. }
             | K::SegmentsDeleted { tp, .. }
             | K::LogCleaned { tp, .. }
+            | K::SegmentCopied { tp, .. }
+            | K::RemoteSegmentsDeleted { tp, .. }
+            | K::RemoteRead { tp, .. }
+            | K::RemoteCopyFailed { tp, .. }
             | K::ProduceAcked { tp, .. }
             | K::ProduceFailed { tp, .. }
             | K::Consumed { tp, .. }

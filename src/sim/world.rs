@@ -384,6 +384,7 @@ impl Sim {
             voters: voters.clone(),
             power_loss: config.power_loss,
             logins: BTreeMap::new(),
+            remote: Default::default(),
         };
         let net = Network::new(config.net.clone(), rng.split("network"));
         let mut sim = Sim {
@@ -633,6 +634,9 @@ impl Sim {
     fn flush_out<T: Into<AnyTimer>>(&mut self, node: NodeAddr, out: &mut Out<T>) {
         let now = self.now;
         let inc = self.inc(node);
+        for op in out.remote.drain(..) {
+            self.env.remote.apply(op);
+        }
         for (key, attempt) in std::mem::take(&mut out.connects) {
             self.connect(node, inc, key, attempt);
         }
@@ -641,6 +645,14 @@ impl Sim {
         let mut share_changed = false;
         for kind in out.trace.drain(..) {
             self.checker.observe(now, &kind);
+            if let TraceKind::RemoteRead { tp, ok, .. } = &kind {
+                let n = self.env.remote.reads.entry(tp.clone()).or_default();
+                if *ok {
+                    n.0 += 1;
+                } else {
+                    n.1 += 1;
+                }
+            }
             assignments_changed |= matches!(kind, TraceKind::GroupAssignment { .. } | TraceKind::MemberRemoved { .. });
             share_changed |= matches!(
                 kind,
@@ -1293,6 +1305,31 @@ impl Sim {
     /// epoch.
     pub(crate) fn env(&self) -> &Env {
         &self.env
+    }
+
+    /// Tiered storage's remote store (KIP-405): every partition's copied segments.
+    pub fn remote_store(&self) -> &crate::sim::remote::RemoteStore {
+        &self.env.remote
+    }
+
+    /// `remote-storage down|up`: makes the remote store unreachable (every read, copy and
+    /// deletion fails with a `RemoteStorageException`) or reachable again. Like a network
+    /// fault it is the world's, not a node's; the brokers find out on their next use of it.
+    pub fn set_remote_store_down(&mut self, down: bool) {
+        if self.env.remote.down != down {
+            self.env.remote.down = down;
+            self.trace.push(self.now, TraceKind::RemoteStorage { down });
+        }
+    }
+
+    /// Fetches of `tp` served from remote storage, and those that failed there.
+    pub fn remote_reads(&self, tp: &crate::sim::types::TopicPartition) -> (u64, u64) {
+        self.env.remote.reads.get(tp).copied().unwrap_or((0, 0))
+    }
+
+    /// Whether tiered storage is on in this cluster (`remote.log.storage.system.enable`).
+    pub(crate) fn tiered_storage_enabled(&self) -> bool {
+        self.env.settings.remote_log_storage_system_enable
     }
 
     /// The network between the nodes, with its faults.

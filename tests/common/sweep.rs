@@ -106,6 +106,7 @@ pub fn run_schedule(seed: u64, safe: bool, fault_seconds: u64) -> SweepOutcome {
 pub fn heal_all(sim: &mut Sim) {
     use brokerlab::sim::broker::BrokerState;
     sim.net_mut().heal(None);
+    sim.set_remote_store_down(false);
     for c in sim.controllers().keys().copied().collect::<Vec<_>>() {
         if sim.controllers()[&c].proc.is_none() {
             let _ = sim.start_controller(c);
@@ -329,10 +330,14 @@ fn run_readers(
     start: &mut dyn FnMut(&mut Sim, &mut Pcg32, &str, usize) -> u32,
     crashed: &mut dyn FnMut(&mut Sim, u32),
 ) -> (u32, Vec<(String, u32)>) {
-    let Readers { seed, fault_seconds, partitions, prefix, n, first_fault_ms } = shape;
+    let Readers { seed, fault_seconds, partitions, prefix, n, first_fault_ms, tiered } = shape;
     let assignment: Vec<Vec<i32>> =
         (0..partitions).map(|p| vec![1 + p % 3, 1 + (p + 1) % 3, 1 + (p + 2) % 3]).collect();
-    create_topic_assigned(sim, "t", assignment, &[("min.insync.replicas", "2")]);
+    let mut configs = vec![("min.insync.replicas", "2")];
+    if tiered {
+        configs.extend(TIERED_TOPIC);
+    }
+    create_topic_assigned(sim, "t", assignment, &configs);
     let p = producer(
         sim,
         "p",
@@ -367,7 +372,12 @@ fn run_readers(
             next_fault = sim.now().plus_ms(1500 + i64::from(rng.below(3000)));
             let b = 1 + rng.below(3) as i32;
             let k = rng.below(readers.len() as u32) as usize;
-            match rng.below(8) {
+            match rng.below(if tiered { 9 } else { 8 }) {
+                8 => {
+                    // Tiered storage: the remote store becomes unreachable, or reachable again.
+                    let down = !sim.remote_store().down;
+                    sim.set_remote_store_down(down);
+                }
                 0 => {
                     let alive = sim.brokers().values().filter(|n| n.proc.is_some()).count();
                     if alive > 2 && sim.brokers()[&b].proc.is_some() {
@@ -429,7 +439,14 @@ struct Readers {
     prefix: &'static str,
     n: u32,
     first_fault_ms: i64,
+    /// The topic is tiered (`TIERED_TOPIC`) and the remote store may go down among the faults.
+    tiered: bool,
 }
+
+/// A tiered topic's configs in the tiered sweep: small segments (`internal.segment.bytes`), a
+/// small local log, so that segments are copied and deleted locally within the schedule.
+const TIERED_TOPIC: [(&str, &str); 3] =
+    [("remote.storage.enable", "true"), ("internal.segment.bytes", "2000"), ("local.retention.bytes", "2000")];
 
 /// What a group sweep found, after the probe writes.
 fn outcome(sim: &mut Sim, p: u32, partitions: i32) -> SweepOutcome {
@@ -458,7 +475,7 @@ pub fn run_consumer_schedule_with(seed: u64, fault_seconds: u64, consumer_protoc
     let (p, consumers) = run_readers(
         &mut sim,
         &mut rng,
-        Readers { seed, fault_seconds, partitions: 3, prefix: "c", n, first_fault_ms: 2000 },
+        Readers { seed, fault_seconds, partitions: 3, prefix: "c", n, first_fault_ms: 2000, tiered: false },
         &mut start,
         &mut |_, _| {},
     );
@@ -513,7 +530,7 @@ pub fn run_rack_schedule(seed: u64, fault_seconds: u64) -> SweepOutcome {
     let (p, _) = run_readers(
         &mut sim,
         &mut rng,
-        Readers { seed, fault_seconds, partitions: 3, prefix: "r", n, first_fault_ms: 3000 },
+        Readers { seed, fault_seconds, partitions: 3, prefix: "r", n, first_fault_ms: 3000, tiered: false },
         &mut start,
         &mut |_, _| {},
     );
@@ -541,7 +558,7 @@ pub fn run_share_schedule(seed: u64, fault_seconds: u64) -> (SweepOutcome, u64) 
     let (p, consumers) = run_readers(
         &mut sim,
         &mut rng,
-        Readers { seed, fault_seconds, partitions, prefix: "s", n, first_fault_ms: 8000 },
+        Readers { seed, fault_seconds, partitions, prefix: "s", n, first_fault_ms: 8000, tiered: false },
         &mut start,
         &mut crashed,
     );
@@ -576,7 +593,7 @@ pub fn run_mixed_schedule(seed: u64, fault_seconds: u64) -> (SweepOutcome, u64, 
     let (p, readers) = run_readers(
         &mut sim,
         &mut rng,
-        Readers { seed, fault_seconds, partitions, prefix: "r", n, first_fault_ms: 4000 },
+        Readers { seed, fault_seconds, partitions, prefix: "r", n, first_fault_ms: 4000, tiered: false },
         &mut start,
         &mut crashed,
     );
@@ -585,4 +602,48 @@ pub fn run_mixed_schedule(seed: u64, fault_seconds: u64) -> (SweepOutcome, u64, 
     }
     let consumed = sim.checker().history.consumed;
     (outcome(&mut sim, p, partitions), consumed, acquired)
+}
+
+/// Tiered storage (KIP-405) under faults: a cluster with `remote.log.storage.system.enable`, a
+/// tiered topic whose segments are copied and deleted locally while a consumer group reads it,
+/// brokers crash and restart, links are cut, readers crash or stall and the remote store goes
+/// down and comes back. After the heal a new group reads the topic from the beginning, the old
+/// offsets from the remote store. Returns the outcome, what the late group read and how many of
+/// its fetches the remote store served.
+pub fn run_tiered_schedule(seed: u64, fault_seconds: u64) -> (SweepOutcome, u64, u64) {
+    let mut rng = Pcg32::new(seed, 0x71e2);
+    let mut cfg = ClusterConfig { brokers: 3, ..ClusterConfig::default() };
+    for (k, v) in [
+        ("remote.log.storage.system.enable", "true"),
+        ("remote.log.manager.task.interval.ms", "1000"),
+        ("log.retention.check.interval.ms", "1000"),
+    ] {
+        cfg.broker_configs.insert(k.into(), v.into());
+    }
+    let mut sim = Sim::new(seed, cfg).expect("config");
+    sim.boot().expect("boot");
+    let partitions = 1 + rng.below(2) as i32;
+    let n = 2 + rng.below(2);
+    let mut start = |sim: &mut Sim, _: &mut Pcg32, name: &str, _: usize| start_group_consumer(sim, name, false, false);
+    let (p, _) = run_readers(
+        &mut sim,
+        &mut rng,
+        Readers { seed, fault_seconds, partitions, prefix: "r", n, first_fault_ms: 3000, tiered: true },
+        &mut start,
+        &mut |_, _| {},
+    );
+    // A late group from the beginning: what is no longer local comes from the remote store.
+    let late = {
+        let mut m = props(&[("group.id", "late"), ("auto.offset.reset", "earliest")]);
+        m.insert("client.id".into(), "late".into());
+        let cfg = brokerlab::sim::client::config::ConsumerConfig::parse(&m).expect("valid");
+        let id = sim.create_consumer("late", "localhost:9092", cfg);
+        sim.with_consumer(id, |c, _, _| c.subscribe(vec!["t".into()]));
+        id
+    };
+    let acked = sim.producer_mut(p).map(|p| p.acked).unwrap_or(0);
+    sim.run_while(60_000, |s| s.consumer_mut(late).map(|c| c.delivered_total >= acked).unwrap_or(true));
+    let read = sim.consumer_mut(late).map(|c| c.delivered_total).unwrap_or(0);
+    let served: u64 = (0..partitions).map(|q| sim.remote_reads(&TopicPartition::new("t", q)).0).sum();
+    (outcome(&mut sim, p, partitions), read, served)
 }

@@ -108,16 +108,18 @@ fn query(ctx: &mut Ctx, admin: &AdminConn, rules: &[Rule], exclude_internal: boo
     if tps.is_empty() {
         return fmt::error(fmt::NO_MATCH);
     }
-    let spec: Option<i64> = match time {
-        OffsetTime::Latest => Some(-1),
-        OffsetTime::Earliest | OffsetTime::EarliestLocal => Some(-2),
-        OffsetTime::MaxTimestamp => Some(-3),
-        // No tiered storage in the simulator: the answer is always "unknown offset"
-        // (`UnifiedLog.fetchOffsetByTimestamp` without remote storage).
-        OffsetTime::LatestTiered | OffsetTime::EarliestPendingUpload => None,
-        OffsetTime::Timestamp(t) => Some(t),
+    let spec: i64 = match time {
+        OffsetTime::Latest => -1,
+        OffsetTime::Earliest => -2,
+        OffsetTime::MaxTimestamp => -3,
+        // KIP-1005 (`OffsetSpec.earliestLocal`, `latestTiered`, `earliestPendingUpload`): the
+        // broker answers them from tiered storage's offsets (-1, printed as nothing, for a topic
+        // that is not tiered).
+        OffsetTime::EarliestLocal => -4,
+        OffsetTime::LatestTiered => -5,
+        OffsetTime::EarliestPendingUpload => -6,
+        OffsetTime::Timestamp(t) => t,
     };
-    let Some(spec) = spec else { return Output::new() };
     let calls: Vec<Call> = tps
         .iter()
         .map(|tp| {

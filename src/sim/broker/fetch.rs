@@ -10,6 +10,7 @@ use super::replica::Role;
 use super::*;
 use crate::sim::epoch_cache::truncation_decision;
 use crate::sim::protocol::{FetchPartition, FetchedPartition, Isolation};
+use crate::sim::remote::RemoteStore;
 
 /// A fetch parked until data arrives or `max.wait.ms` passes.
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
@@ -31,6 +32,10 @@ pub(crate) struct DelayedFetch {
     /// When it was parked (the page shows how long a long poll has waited).
     #[serde(default)]
     pub(crate) since: SimTime,
+    /// It reads from the remote store (tiered storage, `DelayedRemoteFetch`): answered when the
+    /// remote read is done ([`crate::sim::remote::REMOTE_READ_LATENCY_MS`]), not before.
+    #[serde(default)]
+    pub(crate) remote: bool,
 }
 
 fn one_byte() -> i32 {
@@ -46,6 +51,9 @@ pub(crate) struct FetchRead {
     /// An error, a diverging epoch or a preferred read replica: answered at once whatever
     /// `fetch.min.bytes` says (`errorReadingData || hasDivergingEpoch || hasPreferredReadReplica`).
     pub(crate) urgent: bool,
+    /// Partitions read from the remote store (tiered storage): the offset and whether the
+    /// read worked.
+    pub(crate) remote_reads: Vec<(TopicPartition, Offset, bool)>,
 }
 
 /// One replica as a `ReplicaSelector` sees it (`ReplicaView`): its broker, rack, log end
@@ -99,14 +107,18 @@ impl BrokerProc {
         max_bytes: i32,
         partitions: &[FetchPartition],
         at: (Option<&str>, i64),
-        disk: &BrokerDisk,
+        stores: (&BrokerDisk, &RemoteStore),
     ) -> FetchRead {
         let mut out = Vec::with_capacity(partitions.len());
         let mut urgent = false;
         let mut readable = 0i64;
         let mut budget = i64::from(max_bytes.max(1));
+        let mut remote_reads = Vec::new();
         for fp in partitions {
-            let p = self.read_partition(replica, isolation, budget, fp, at, disk);
+            let (p, remote) = self.read_partition(replica, isolation, budget, fp, at, stores);
+            if let Some((offset, ok)) = remote {
+                remote_reads.push((fp.tp.clone(), offset, ok));
+            }
             let bytes: i64 = p.batches.iter().map(|b| i64::from(b.size_bytes)).sum();
             budget = (budget - bytes).max(1);
             readable += bytes;
@@ -115,7 +127,7 @@ impl BrokerProc {
             }
             out.push(p);
         }
-        FetchRead { response: Response::Fetch { error: None, partitions: out }, bytes: readable, urgent }
+        FetchRead { response: Response::Fetch { error: None, partitions: out }, bytes: readable, urgent, remote_reads }
     }
 
     /// `ReplicaManager.findPreferredReadReplica`: only a leader, only for a consumer, only with
@@ -164,21 +176,27 @@ impl BrokerProc {
         max_bytes: i64,
         fp: &FetchPartition,
         at: (Option<&str>, i64),
-        disk: &BrokerDisk,
-    ) -> FetchedPartition {
+        stores: (&BrokerDisk, &RemoteStore),
+    ) -> (FetchedPartition, Option<(Offset, bool)>) {
+        let (disk, remote) = stores;
         let (selector_rack, now_ms) = at;
         let tp = &fp.tp;
-        let empty = |error: Option<KafkaError>, epoch: Epoch| FetchedPartition {
-            tp: tp.clone(),
-            error,
-            high_watermark: -1,
-            last_stable_offset: -1,
-            log_start_offset: -1,
-            diverging_epoch: None,
-            aborted: vec![],
-            batches: vec![],
-            leader_epoch: epoch,
-            preferred_read_replica: -1,
+        let empty = |error: Option<KafkaError>, epoch: Epoch| {
+            (
+                FetchedPartition {
+                    tp: tp.clone(),
+                    error,
+                    high_watermark: -1,
+                    last_stable_offset: -1,
+                    log_start_offset: -1,
+                    diverging_epoch: None,
+                    aborted: vec![],
+                    batches: vec![],
+                    leader_epoch: epoch,
+                    preferred_read_replica: -1,
+                },
+                None,
+            )
         };
         let Some(r) = self.replicas.get(tp) else {
             let known = self.image.partition(&tp.topic, tp.partition).is_some();
@@ -204,12 +222,20 @@ impl BrokerProc {
         let Some(log) = disk.logs.get(tp) else {
             return empty(Some(KafkaError::NOT_LEADER_OR_FOLLOWER), r.leader_epoch);
         };
+        // Tiered storage: a consumer is told the log start of the whole log, remote segments
+        // included (`UnifiedLog.logStartOffset`); a follower the local one, where it must
+        // start (Kafka answers it OFFSET_MOVED_TO_TIERED_STORAGE and it asks the leader for its
+        // earliest local offset; Brokerlab's follower starts there at once).
+        let remote_start = remote.start_offset(tp).filter(|s| *s < log.log_start_offset);
         let mut p = FetchedPartition {
             tp: tp.clone(),
             error: None,
             high_watermark: log.high_watermark,
             last_stable_offset: log.last_stable_offset(),
-            log_start_offset: log.log_start_offset,
+            log_start_offset: match remote_start {
+                Some(s) if replica < 0 => s,
+                _ => log.log_start_offset,
+            },
             diverging_epoch: None,
             aborted: vec![],
             batches: vec![],
@@ -221,14 +247,14 @@ impl BrokerProc {
             {
                 // No records: the consumer is to fetch from `b` (`ReplicaManager.readFromLog`).
                 p.preferred_read_replica = b;
-                return p;
+                return (p, None);
             }
         }
         if replica >= 0 && fp.last_fetched_epoch >= 0 && fp.fetch_offset > 0 {
             let (e, end) = log.end_offset_for(fp.last_fetched_epoch);
             if e < fp.last_fetched_epoch || end < fp.fetch_offset {
                 p.diverging_epoch = Some((e, end));
-                return p;
+                return (p, None);
             }
         }
         let limit = if replica >= 0 {
@@ -239,7 +265,20 @@ impl BrokerProc {
                 Isolation::ReadCommitted => log.last_stable_offset(),
             }
         };
-        match log.read(fp.fetch_offset, limit, max_bytes) {
+        let from_remote =
+            replica < 0 && remote_start.is_some_and(|s| s <= fp.fetch_offset && fp.fetch_offset < log.log_start_offset);
+        let mut remote_read = None;
+        let read = if from_remote {
+            // Below the local log start: the remote store has it (`ReplicaManager.readFromLog`
+            // → OffsetMovedToTieredStorageException → `RemoteStorageFetchInfo`, read by
+            // `RemoteLogReader`).
+            let r = remote.read(tp, fp.fetch_offset, limit, max_bytes);
+            remote_read = Some((fp.fetch_offset, r.is_ok()));
+            r
+        } else {
+            log.read(fp.fetch_offset, limit, max_bytes)
+        };
+        match read {
             Ok(b) => p.batches = b,
             Err(e) => p.error = Some(e),
         }
@@ -248,7 +287,7 @@ impl BrokerProc {
                 p.aborted = log.aborted_in(fp.fetch_offset, last.next_offset());
             }
         }
-        p
+        (p, remote_read)
     }
 
     pub(crate) fn stop_fetching(&mut self, tp: &TopicPartition) {
@@ -301,14 +340,24 @@ impl BrokerStep<'_> {
             }
         }
         let selector_rack = self.selector_rack(&rack_id);
-        let read = self.proc.read_fetch(replica, isolation, max_bytes, &partitions, (selector_rack, now_ms), self.disk);
-        if max_wait_ms <= 0 || partitions.is_empty() || read.bytes >= i64::from(min_bytes) || read.urgent {
+        let read = self.proc.read_fetch(
+            replica,
+            isolation,
+            max_bytes,
+            &partitions,
+            (selector_rack, now_ms),
+            (&*self.disk, &self.env.remote),
+        );
+        let remote = !read.remote_reads.is_empty();
+        if !remote && (max_wait_ms <= 0 || partitions.is_empty() || read.bytes >= i64::from(min_bytes) || read.urgent) {
             self.out.reply(reply, read.response);
             return;
         }
         let id = self.proc.next_delayed;
         self.proc.next_delayed += 1;
-        let deadline = self.now.plus_ms(max_wait_ms);
+        // A remote read answers when it is done (`DelayedRemoteFetch`), whatever
+        // `fetch.max.wait.ms` says.
+        let deadline = self.now.plus_ms(if remote { crate::sim::remote::REMOTE_READ_LATENCY_MS } else { max_wait_ms });
         self.proc.delayed_fetch.insert(
             id,
             DelayedFetch {
@@ -322,6 +371,7 @@ impl BrokerStep<'_> {
                 min_bytes,
                 rack_id,
                 since: self.now,
+                remote,
             },
         );
         self.out.timer(deadline, BrokerTimer::DelayedFetch(id));
@@ -342,8 +392,17 @@ impl BrokerStep<'_> {
         let now_ms = self.env.wall_ms(self.now);
         let mut done = Vec::new();
         for (id, d) in &self.proc.delayed_fetch {
-            let read =
-                self.proc.read_fetch(d.replica, d.isolation, d.max_bytes, &d.partitions, (None, now_ms), self.disk);
+            if d.remote {
+                continue;
+            }
+            let read = self.proc.read_fetch(
+                d.replica,
+                d.isolation,
+                d.max_bytes,
+                &d.partitions,
+                (None, now_ms),
+                (&*self.disk, &self.env.remote),
+            );
             let Response::Fetch { partitions, .. } = &read.response else { continue };
             let broken = partitions.iter().any(|p| p.error.is_some() || p.diverging_epoch.is_some());
             if read.bytes >= i64::from(d.min_bytes) || broken {
@@ -365,8 +424,11 @@ impl BrokerStep<'_> {
             d.max_bytes,
             &d.partitions,
             (selector_rack, now_ms),
-            self.disk,
+            (&*self.disk, &self.env.remote),
         );
+        for (tp, offset, ok) in read.remote_reads {
+            self.out.trace(TraceKind::RemoteRead { tp, broker: self.proc.id, offset, ok });
+        }
         self.out.respond(d.from, d.corr, read.response);
     }
 

@@ -298,6 +298,14 @@ impl BrokerNode {
         // log.retention.check.interval.ms, starting log.initial.task.delay.ms after the start.
         out.timer(now.plus_ms(LOG_INITIAL_TASK_DELAY_MS), BrokerTimer::RetentionCheck);
         out.timer(now.plus_ms(env.settings.log_cleaner_backoff_ms), BrokerTimer::CleanerCheck);
+        // RemoteLogManager schedules each leader's RLMCopyTask and RLMExpirationTask every
+        // remote.log.manager.task.interval.ms; only on a cluster with tiered storage.
+        if env.settings.remote_log_storage_system_enable {
+            out.timer(
+                now.plus_ms(env.settings.remote_log_manager_task_interval_ms.max(1)),
+                BrokerTimer::RemoteLogManager,
+            );
+        }
         out.timer(now.plus_ms(5000), BrokerTimer::HwCheckpoint);
         out.timer(now.plus_ms(1000), BrokerTimer::Flush);
         self.proc = Some(p);
@@ -840,6 +848,13 @@ impl BrokerStep<'_> {
                     BrokerTimer::RetentionCheck,
                 );
             }
+            BrokerTimer::RemoteLogManager => {
+                self.run_remote_log_manager();
+                self.out.timer(
+                    self.now.plus_ms(self.env.settings.remote_log_manager_task_interval_ms.max(1)),
+                    BrokerTimer::RemoteLogManager,
+                );
+            }
             BrokerTimer::CleanerCheck => {
                 self.run_cleaner();
                 self.out.timer(self.now.plus_ms(self.env.settings.log_cleaner_backoff_ms), BrokerTimer::CleanerCheck);
@@ -883,6 +898,10 @@ impl BrokerStep<'_> {
             ImageDelta::TopicRemoved { topic, partitions, .. } => {
                 for (p, _) in partitions {
                     let tp = TopicPartition::new(topic.clone(), p);
+                    // `RemoteLogManager.stopPartitions` with deletion: the remote segments go too.
+                    if !self.env.remote.segments(&tp).is_empty() {
+                        self.out.remote.push(crate::sim::remote::RemoteOp::DeletePartition(tp.clone()));
+                    }
                     self.remove_replica(&tp, true);
                 }
                 self.proc.topic_configs.remove(&topic);

@@ -268,7 +268,23 @@ impl BrokerStep<'_> {
         for (tp, spec) in partitions {
             let r = match (self.proc.replicas.get(&tp), self.disk.logs.get(&tp)) {
                 (Some(r), Some(log)) if r.is_leader() => match spec {
-                    -2 => Ok((log.log_start_offset, -1)),
+                    // `UnifiedLog.fetchOffsetByTimestamp`: the log start of the whole log
+                    // (remote segments included, KIP-405), the local log's start (-4,
+                    // KIP-1005), the highest offset copied to remote storage (-5, -1 when
+                    // none or not tiered) and the first offset not yet copied (-6).
+                    -2 => Ok((self.env.remote.start_offset(&tp).unwrap_or(i64::MAX).min(log.log_start_offset), -1)),
+                    -4 => Ok((log.log_start_offset, -1)),
+                    -5 => Ok((if self.tiered(&tp.topic) { self.env.remote.highest_offset(&tp) } else { -1 }, -1)),
+                    -6 => Ok(if !self.tiered(&tp.topic) {
+                        (-1, -1)
+                    } else {
+                        let start = self.env.remote.start_offset(&tp).unwrap_or(i64::MAX).min(log.log_start_offset);
+                        match self.env.remote.highest_offset(&tp) {
+                            -1 if log.log_start_offset == start => (start, -1),
+                            -1 => (-1, -1),
+                            highest => ((highest + 1).max(start), -1),
+                        }
+                    }),
                     -1 => Ok((
                         if isolation == Isolation::ReadCommitted {
                             log.last_stable_offset()

@@ -18,6 +18,9 @@ pub(crate) enum BrokerTimer {
     DelayedProduce(u64),
     DelayedFetch(u64),
     RetentionCheck,
+    /// `RemoteLogManager`'s tasks (tiered storage): copy rolled segments of the partitions this
+    /// broker leads, expire remote ones, every `remote.log.manager.task.interval.ms`.
+    RemoteLogManager,
     CleanerCheck,
     HwCheckpoint,
     Flush,

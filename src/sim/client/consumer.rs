@@ -1388,6 +1388,18 @@ impl Consumer {
                             ));
                         }
                     }
+                    // A failed remote read (tiered storage: the RemoteStorageException
+                    // `Errors.forException` maps to no code of its own): a WARN, and the same
+                    // position is fetched again (`FetchCollector.handleInitializeErrors`).
+                    KafkaError::UNKNOWN_SERVER_ERROR => {
+                        let at = p.position.unwrap_or(-1);
+                        self.meta.log(
+                            now,
+                            "WARN",
+                            FETCH_COLLECTOR,
+                            format!("Unknown server error while fetching offset {at} for topic-partition {}", fp.tp),
+                        );
+                    }
                     _ => {
                         // `FetchUtils.requestMetadataUpdate`: fresh metadata, and the leader again.
                         self.meta.need_update = true;
@@ -1923,3 +1935,6 @@ impl Consumer {
         self.assignment.iter().map(|(tp, p)| (tp.clone(), p.lag(self.cfg.read_committed))).collect_map()
     }
 }
+
+/// The logger of `FetchCollector` (the consumer's fetch error handling).
+pub(crate) const FETCH_COLLECTOR: &str = "org.apache.kafka.clients.consumer.internals.FetchCollector";

@@ -391,19 +391,78 @@ pub(crate) fn validate_topic_configs(configs: &BTreeMap<String, String>) -> Resu
 }
 
 /// The controller's check of a topic's new configs (`ControllerConfigurationValidator` →
-/// `LogConfig.validate` with the broker's log configs): also refuses tiered storage, which
-/// Kafka's default `remote.log.storage.system.enable=false` disables.
+/// `LogConfig.validate` with the broker's log configs, `validateTopicLogConfigValues`): tiered
+/// storage needs `remote.log.storage.system.enable=true` (false by default), the delete policy
+/// only, and local retention within the topic's retention.
 pub fn validate_topic_configs_on_controller(
     configs: &BTreeMap<String, String>,
     broker: &BTreeMap<String, String>,
 ) -> Result<(), String> {
+    validate_topic_configs_with(&BTreeMap::new(), configs, broker)
+}
+
+/// [`validate_topic_configs_on_controller`] for an alteration: `existing` are the topic's
+/// configs before it (`validateTurningOffRemoteStorageWithDelete`).
+pub(crate) fn validate_topic_configs_with(
+    existing: &BTreeMap<String, String>,
+    configs: &BTreeMap<String, String>,
+    broker: &BTreeMap<String, String>,
+) -> Result<(), String> {
     validate_topic_values(configs, broker)?;
-    let remote = configs.get("remote.storage.enable").is_some_and(|v| java_trim(v).eq_ignore_ascii_case("true"));
-    if remote {
+    let flag = |m: &BTreeMap<String, String>, name: &str| {
+        m.get(name).is_some_and(|v| java_trim(v).eq_ignore_ascii_case("true"))
+    };
+    if !flag(configs, "remote.storage.enable") {
+        if flag(existing, "remote.storage.enable") && !flag(configs, "remote.log.delete.on.disable") {
+            return Err("It is invalid to disable remote storage without deleting remote data. If you want to keep the remote data and turn to read only, please set `remote.storage.enable=true,remote.log.copy.disable=true`. If you want to disable remote storage and delete all remote data, please set `remote.storage.enable=false,remote.log.delete.on.disable=true`.".to_string());
+        }
+        return Ok(());
+    }
+    // LogConfig.validateRemoteStorageOnlyIfSystemEnabled
+    let system = broker_config_value("remote.log.storage.system.enable", broker)
+        .is_some_and(|v| java_trim(&v).eq_ignore_ascii_case("true"));
+    if !system {
         return Err(
             "Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage."
                 .to_string(),
         );
+    }
+    let cfg = TopicConfig::resolve(configs, broker);
+    // validateRemoteStorageRequiresDeleteCleanupPolicy: `delete` alone, or an empty list.
+    if cfg.cleanup_compact {
+        return Err(
+            "Remote log storage only supports topics with cleanup.policy=delete or cleanup.policy being an empty list."
+                .to_string(),
+        );
+    }
+    // validateRemoteStorageRetentionSize / validateRemoteStorageRetentionTime: ConfigException(name, value, message).
+    for (local_name, local, name, limit, unlimited) in [
+        (
+            "local.retention.bytes",
+            cfg.local_retention_bytes,
+            "retention.bytes",
+            cfg.retention_bytes,
+            cfg.retention_bytes <= -1,
+        ),
+        ("local.retention.ms", cfg.local_retention_ms, "retention.ms", cfg.retention_ms, cfg.retention_ms == -1),
+    ] {
+        if unlimited || local == -2 {
+            continue;
+        }
+        if local == -1 {
+            return Err(java::invalid(
+                local_name,
+                &local.to_string(),
+                &format!("Value must not be -1 as {name} value is set as {limit}."),
+            ));
+        }
+        if local > limit {
+            return Err(java::invalid(
+                local_name,
+                &local.to_string(),
+                &format!("Value must not be more than {name} property value: {limit}"),
+            ));
+        }
     }
     Ok(())
 }
@@ -502,6 +561,35 @@ pub(crate) struct TopicConfig {
     pub(crate) unclean_leader_election_enable: bool,
     /// `compression.type`: `producer`, `uncompressed` or a codec's name.
     pub(crate) compression_type: String,
+    /// `remote.storage.enable` (KIP-405): the leader copies rolled segments to the remote store.
+    #[serde(default)]
+    pub(crate) remote_storage_enable: bool,
+    /// `local.retention.ms` / `local.retention.bytes` as `UnifiedLog.localRetentionMs/Size`
+    /// resolve them: -2 means `retention.ms` / `retention.bytes`.
+    #[serde(default)]
+    pub(crate) local_retention_ms: i64,
+    #[serde(default)]
+    pub(crate) local_retention_bytes: i64,
+}
+
+impl TopicConfig {
+    /// `UnifiedLog.localRetentionMs`: the local log's time limit of a tiered topic.
+    pub(crate) fn effective_local_retention_ms(&self) -> i64 {
+        if self.local_retention_ms == -2 {
+            self.retention_ms
+        } else {
+            self.local_retention_ms
+        }
+    }
+
+    /// `UnifiedLog.localRetentionSize`.
+    pub(crate) fn effective_local_retention_bytes(&self) -> i64 {
+        if self.local_retention_bytes == -2 {
+            self.retention_bytes
+        } else {
+            self.local_retention_bytes
+        }
+    }
 }
 
 impl TopicConfig {
@@ -539,6 +627,9 @@ impl TopicConfig {
             segment_ms: long("segment.ms"),
             unclean_leader_election_enable: get("unclean.leader.election.enable").eq_ignore_ascii_case("true"),
             compression_type: get("compression.type"),
+            remote_storage_enable: get("remote.storage.enable").eq_ignore_ascii_case("true"),
+            local_retention_ms: long("local.retention.ms"),
+            local_retention_bytes: long("local.retention.bytes"),
         }
     }
 }
@@ -597,6 +688,13 @@ pub(crate) struct BrokerSettings {
     /// factor and min.insync.replicas of `__share_group_state`.
     #[serde(default = "default_share_state_topic")]
     pub share_state_topic: (i32, i32, i32),
+    /// `remote.log.storage.system.enable` (KIP-405): tiered storage on this cluster.
+    #[serde(default)]
+    pub(crate) remote_log_storage_system_enable: bool,
+    /// `remote.log.manager.task.interval.ms`: how often each leader's `RLMCopyTask` and
+    /// `RLMExpirationTask` run (30 s).
+    #[serde(default)]
+    pub(crate) remote_log_manager_task_interval_ms: i64,
 }
 
 fn default_share_state_topic() -> (i32, i32, i32) {
@@ -677,6 +775,8 @@ impl BrokerSettings {
                 long("share.coordinator.state.topic.replication.factor") as i32,
                 long("share.coordinator.state.topic.min.isr") as i32,
             ),
+            remote_log_storage_system_enable: boolean("remote.log.storage.system.enable"),
+            remote_log_manager_task_interval_ms: long("remote.log.manager.task.interval.ms"),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use super::partition_change::ELR_ENABLED;
 use super::*;
-use crate::sim::config::{validate_broker_alter, validate_topic_configs_on_controller};
+use crate::sim::config::{validate_broker_alter, validate_topic_configs_on_controller, validate_topic_configs_with};
 use crate::sim::errors::{ApiError, KafkaError};
 use crate::sim::placement::{place, PlacementBroker};
 use crate::sim::protocol::{AlterOp, NewTopic};
@@ -451,7 +451,7 @@ impl ControllerStep<'_> {
                         None => after.remove(name),
                     };
                 }
-                validate_topic_configs_on_controller(&after, &broker_level)
+                validate_topic_configs_with(&topic.configs, &after, &broker_level)
                     .map_err(|m| ApiError::with(KafkaError::INVALID_CONFIG, m))
             }
             ConfigResource::Broker(b) => {

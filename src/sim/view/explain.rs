@@ -117,12 +117,32 @@ pub(crate) fn describe_event(ev: &TraceEvent) -> Option<String> {
             removed.len()
         ),
         K::ReplicaDeleted { tp, broker } => format!("broker {broker} deleted its replica of {tp}"),
+        K::SegmentsDeleted { tp, broker, log_start_offset, reason } if reason.starts_with("local") => format!(
+            "broker {broker} deleted local segments of {tp} already in remote storage ({reason}); its local log now starts at offset {log_start_offset}"
+        ),
         K::SegmentsDeleted { tp, broker, log_start_offset, reason } => format!(
             "broker {broker} deleted old segments of {tp} ({reason}); the log now starts at offset {log_start_offset}"
         ),
         K::LogCleaned { tp, broker, removed } => {
             format!("broker {broker} compacted {tp}: {removed} record(s) removed")
         }
+        K::SegmentCopied { tp, broker, base_offset, end_offset } => format!(
+            "broker {broker}, leader of {tp}, copied the segment of offsets {base_offset}–{end_offset} to remote storage"
+        ),
+        K::RemoteSegmentsDeleted { tp, broker, log_start_offset, reason } => format!(
+            "broker {broker} deleted remote segments of {tp} ({reason}); the log now starts at offset {log_start_offset}"
+        ),
+        K::RemoteRead { tp, broker, offset, ok: true } => {
+            format!("broker {broker} served a fetch of {tp} at offset {offset} from remote storage")
+        }
+        K::RemoteRead { tp, broker, offset, ok: false } => format!(
+            "broker {broker} could not read {tp} at offset {offset} from remote storage: the fetch answers UNKNOWN_SERVER_ERROR"
+        ),
+        K::RemoteCopyFailed { tp, broker } => {
+            format!("broker {broker} could not copy a segment of {tp} to remote storage; it will try again")
+        }
+        K::RemoteStorage { down: true } => "the remote storage became unreachable".to_string(),
+        K::RemoteStorage { down: false } => "the remote storage is reachable again".to_string(),
         K::ProduceFailed { client, tp, error, count, retrying } => {
             if *retrying {
                 return None;

@@ -201,6 +201,85 @@ pub(crate) struct LinkView {
     pub(crate) loss_percent: u32,
 }
 
+/// Tiered storage's remote store as the page draws it (KIP-405).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RemoteView {
+    /// `remote.log.storage.system.enable` on this cluster (nothing to draw when off).
+    pub enabled: bool,
+    /// `remote-storage down`: unreachable.
+    pub down: bool,
+    pub partitions: Vec<RemotePartitionView>,
+}
+
+/// One tiered partition: its copied segments against its leader's local log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RemotePartitionView {
+    pub tp: TopicPartition,
+    /// Copied segments, oldest first: base offset, end offset, bytes.
+    pub segments: Vec<(Offset, Offset, u64)>,
+    /// The log start of the whole log (remote included) and of the leader's local log
+    /// (`kafka-get-offsets --time -2` and `--time -4`), -1 without a leader.
+    pub log_start: Offset,
+    pub local_log_start: Offset,
+    /// The leader's log end offset.
+    pub leo: Offset,
+    /// Fetches of this partition served from remote storage so far, and those that failed there.
+    pub remote_reads: u64,
+    pub failed_reads: u64,
+}
+
+impl RemoteView {
+    pub(crate) fn build(sim: &Sim) -> RemoteView {
+        let store = sim.remote_store();
+        let mut partitions: BTreeMap<TopicPartition, RemotePartitionView> = BTreeMap::new();
+        let tiered_topics: Vec<&String> = sim
+            .metadata_image()
+            .map(|i| {
+                i.topics
+                    .values()
+                    .filter(|t| {
+                        t.configs.get("remote.storage.enable").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+                    })
+                    .map(|t| &t.name)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let image = sim.metadata_image();
+        for topic in tiered_topics {
+            let Some(t) = image.and_then(|i| i.topics.get(topic)) else { continue };
+            for p in t.partitions.keys() {
+                let tp = TopicPartition::new(topic.clone(), *p);
+                let log = sim.leader_log(&tp);
+                let local = log.map(|l| l.log_start_offset).unwrap_or(-1);
+                let segments: Vec<(Offset, Offset, u64)> =
+                    store.segments(&tp).iter().map(|s| (s.base_offset, s.end_offset, s.size_bytes)).collect();
+                let log_start = match (segments.first(), local) {
+                    (Some((b, _, _)), l) if l >= 0 => (*b).min(l),
+                    (_, l) => l,
+                };
+                let (remote_reads, failed_reads) = sim.remote_reads(&tp);
+                partitions.insert(
+                    tp.clone(),
+                    RemotePartitionView {
+                        tp,
+                        segments,
+                        log_start,
+                        local_log_start: local,
+                        leo: log.map(|l| l.log_end_offset).unwrap_or(-1),
+                        remote_reads,
+                        failed_reads,
+                    },
+                );
+            }
+        }
+        RemoteView {
+            enabled: sim.tiered_storage_enabled(),
+            down: store.down,
+            partitions: partitions.into_values().collect(),
+        }
+    }
+}
+
 /// Everything the page shows about the engine at one moment.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ViewModel {
@@ -217,6 +296,8 @@ pub struct ViewModel {
     pub share_groups: Rc<Vec<Rc<super::share::ShareGroupView>>>,
     pub(crate) links: Rc<Vec<LinkView>>,
     pub findings: u32,
+    /// Tiered storage's remote store.
+    pub remote: Rc<RemoteView>,
 }
 
 /// How many frames [`ViewModel::spread`] takes to refresh every broker, topic and client once.
@@ -494,6 +575,7 @@ impl ViewModel {
             share_groups: Rc::new(super::share::share_groups(sim).into_iter().map(Rc::new).collect()),
             links: Rc::new(links),
             findings: sim.checker().findings.iter().filter(|f| !f.is_expected_under(true)).count() as u32,
+            remote: Rc::new(if sim.tiered_storage_enabled() { RemoteView::build(sim) } else { RemoteView::default() }),
         }
     }
 

@@ -73,7 +73,10 @@ impl Sim {
                     leader_epoch,
                     log_end_offset: log.map(|l| l.log_end_offset),
                     high_watermark: log.map(|l| l.high_watermark),
-                    log_start_offset: log.map(|l| l.log_start_offset),
+                    // `UnifiedLog.logStartOffset`: with tiered storage the remote segments count
+                    // (the local log's start is `kafka-get-offsets --time -4`).
+                    log_start_offset: log
+                        .map(|l| self.remote_store().start_offset(tp).unwrap_or(i64::MAX).min(l.log_start_offset)),
                     epochs: log
                         .map(|l| l.epochs.entries().iter().map(|e| (e.epoch, e.start_offset)).collect())
                         .unwrap_or_default(),

@@ -15,6 +15,7 @@ use crate::sim::view::names::{ControllerRole, ReplicaRole};
 use crate::sim::view::{BrokerView, ClientView, ControllerView, NodeStatus, ReplicaView, ViewModel, TAIL_LEN};
 use crate::ui::components::flights::FlightsCanvas;
 use crate::ui::components::overview::OverviewPanel;
+use crate::ui::components::remote::RemoteStorePanel;
 use crate::ui::context::LabContext;
 use crate::ui::layout::{self, visible_replicas, Rect, CHIP_H, MAX_CHIPS, WIDTH};
 use std::rc::Rc;
@@ -564,7 +565,10 @@ pub(crate) fn Stage(props: &ClusterProps) -> Html {
             </div>
             { match mode {
                 StageMode::Diagram => html! {
-                    <ClusterDiagram view={props.view.clone()} flights={props.flights.clone()} focus={props.focus.clone()} selection={props.selection.clone()} />
+                    <>
+                        <ClusterDiagram view={props.view.clone()} flights={props.flights.clone()} focus={props.focus.clone()} selection={props.selection.clone()} />
+                        <RemoteStorePanel remote={props.view.remote.clone()} focus={props.focus.clone()} />
+                    </>
                 },
                 StageMode::Overview => html! { <OverviewPanel view={props.view.clone()} {on_diagram} /> },
                 StageMode::Partitions => html! { <PartitionTable view={props.view.clone()} focus={props.focus.clone()} /> },

@@ -10,6 +10,7 @@ pub mod inspector;
 pub mod lesson;
 pub(crate) mod menu;
 pub mod overview;
+pub mod remote;
 pub mod share;
 pub mod terminal;
 pub mod timeline;

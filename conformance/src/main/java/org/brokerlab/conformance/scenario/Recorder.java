@@ -236,6 +236,18 @@ public final class Recorder {
                 simulator(prog, args, cluster);
                 return 0;
             }
+            case "remote-storage" -> {
+                // Tiered storage: the harness's FileRemoteStorageManager fails every call while
+                // its store holds a DOWN file.
+                Path store = org.brokerlab.conformance.cluster.FileRemoteStorageManager.storeOf(cluster.nodeDir(1).toAbsolutePath().getParent());
+                Files.createDirectories(store);
+                switch (args.size() == 1 ? args.get(0) : "") {
+                    case "down" -> Files.writeString(store.resolve("DOWN"), "");
+                    case "up" -> Files.deleteIfExists(store.resolve("DOWN"));
+                    default -> throw new ScenarioException("the recorder runs remote-storage down|up");
+                }
+                return 0;
+            }
             case "sleep" -> {
                 if (args.size() != 1) {
                     throw new ScenarioException("sleep takes one duration, e.g. sleep 5s");
