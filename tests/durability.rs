@@ -115,8 +115,12 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // (DelayedFetch), and KIP-392: replica.selector.class=RackAwareReplicaSelector sends a
     // consumer with client.rack to the in-sync replica of its rack (findPreferredReadReplica,
     // selectReadReplica); reset --racks. Logs with those settings replay differently; the
-    // reference trace is unchanged.)
-    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (9, 0x7221_2181_c3cf_5eb1));
+    // reference trace is unchanged.) Version 10: SASL authentication of each connection to a SASL
+    // listener (SaslAuthenticate), InitProducerId, transactional APIs, Fetch, OffsetCommit and
+    // DescribeConfigs authorized, a send to an unauthorized topic failed at once
+    // (Metadata.maybeThrowExceptionForTopic), and a console producer's close waits for an
+    // idempotent InitProducerId in flight. Logs of the secured cluster replay differently.
+    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (10, 0x7221_2181_c3cf_5eb1));
 }
 
 #[test]

@@ -100,6 +100,13 @@ use std::collections::BTreeMap;
 /// to the in-sync replica of its rack (KIP-392: `findPreferredReadReplica`,
 /// `AbstractFetch.selectReadReplica`), which serves it up to its high watermark; `reset --racks`.
 /// Logs with those settings replay differently; the reference trace is unchanged.
+/// Version 10 (security): a client authenticates each new connection to a SASL listener
+/// (`SaslAuthenticate` before `ApiVersions`; a wrong password fails the client with
+/// `SaslAuthenticationException`), the brokers authorize InitProducerId (IDEMPOTENT_WRITE or WRITE
+/// on any topic, WRITE on a transactional id), the transactional APIs, a consumer's Fetch and
+/// OffsetCommit (READ on the topic) and DescribeConfigs; a producer fails a send to a topic its
+/// metadata calls unauthorized at once; a console producer's close waits for an idempotent
+/// InitProducerId in flight. Logs of the secured cluster replay differently.
 pub const REFERENCE_TRACE_HASH: u64 = 0x7221_2181_c3cf_5eb1;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.
