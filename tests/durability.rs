@@ -119,6 +119,11 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // remote.storage.enable, the RemoteLogManager's copy and expiration tasks, local.retention.*
     // deleting only copied segments, remote reads (RemoteLogReader, DelayedRemoteFetch), ListOffsets
     // -4/-5/-6 and remote-storage down|up; a log using it was refused before, others replay as they did.
+    // Also in version 10: SASL authentication of each connection to a SASL
+    // listener (SaslAuthenticate), InitProducerId, transactional APIs, Fetch, OffsetCommit and
+    // DescribeConfigs authorized, a send to an unauthorized topic failed at once
+    // (Metadata.maybeThrowExceptionForTopic), and a console producer's close waits for an
+    // idempotent InitProducerId in flight. Logs of the secured cluster replay differently.
     assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (10, 0x7221_2181_c3cf_5eb1));
 }
 

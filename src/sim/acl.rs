@@ -368,6 +368,49 @@ pub(crate) fn authorize<'a>(
     }
 }
 
+/// `Authorizer.authorizeByResourceType` (the interface's default, which the
+/// `StandardAuthorizer` keeps): whether the principal may do `op` on at least one resource of
+/// the type. First `authorize` on a made-up literal name (`hardcode`: super users, ACLs on `*`,
+/// `allow.everyone.if.no.acl.found`); then any ALLOW of `op` (or ALL) for the principal (or
+/// `User:*`) on a literal or prefixed pattern that no DENY covers (a DENY on the literal `*`
+/// denies all; a DENY on a literal name cancels the ALLOW of that literal name; a prefixed DENY
+/// cancels every ALLOW whose name starts with it).
+pub(crate) fn authorize_by_resource_type<'a>(
+    cfg: &AuthorizerConfig,
+    acls: impl Iterator<Item = &'a AclBinding> + Clone,
+    principal: &str,
+    op: AclOperation,
+    resource_type: ResourceType,
+) -> bool {
+    if authorize(cfg, acls.clone(), principal, op, resource_type, "hardcode") {
+        return true;
+    }
+    let mut deny_literal: Vec<&str> = Vec::new();
+    let mut deny_prefixed: Vec<&str> = Vec::new();
+    let mut allow: Vec<(PatternType, &str)> = Vec::new();
+    for b in acls.filter(|b| b.pattern.resource_type == resource_type) {
+        let e = &b.entry;
+        let host_ok = e.host == "*" || e.host == "127.0.0.1";
+        let who_ok = e.principal == principal || e.principal == "User:*";
+        let op_ok = e.operation == op || e.operation == AclOperation::All;
+        if !(host_ok && who_ok && op_ok) {
+            continue;
+        }
+        match (e.permission, b.pattern.pattern) {
+            (Permission::Deny, PatternType::Literal) if b.pattern.name == "*" => return false,
+            (Permission::Deny, PatternType::Literal) => deny_literal.push(&b.pattern.name),
+            (Permission::Deny, PatternType::Prefixed) => deny_prefixed.push(&b.pattern.name),
+            (Permission::Allow, PatternType::Literal) if b.pattern.name == "*" => return true,
+            (Permission::Allow, p) => allow.push((p, &b.pattern.name)),
+        }
+    }
+    allow.iter().any(|(p, name)| {
+        let literal_denied = *p == PatternType::Literal && deny_literal.contains(name);
+        let dominated = deny_prefixed.iter().any(|d| !d.is_empty() && name.starts_with(d));
+        !literal_denied && !dominated
+    })
+}
+
 /// `StandardAuthorizerData.findResult`: whether `entry` speaks about `principal` (or `User:*`)
 /// doing `op`, and how.
 fn find_result(principal: &str, op: AclOperation, entry: &AclEntry) -> Option<Permission> {
@@ -542,6 +585,37 @@ mod tests {
         assert!(!f("pay-eu", PatternFilter::Literal).matches(&p));
         assert!(f("pay-", PatternFilter::Any).matches(&p));
         assert!(!f("pay-", PatternFilter::Literal).matches(&p));
+    }
+
+    // Authorizer.authorizeByResourceType, which KafkaApis.handleInitProducerIdRequest asks for
+    // WRITE on topics when the principal has no IDEMPOTENT_WRITE on the cluster (KIP-679).
+    #[test]
+    fn authorizes_by_resource_type() {
+        let none: Vec<AclBinding> = vec![];
+        assert!(authorize_by_resource_type(&cfg(), none.iter(), "User:admin", Write, Topic));
+        assert!(!authorize_by_resource_type(&cfg(), none.iter(), "User:alice", Write, Topic));
+        let v = [acl(Topic, "orders", Literal, "User:alice", Write, Allow)];
+        assert!(authorize_by_resource_type(&cfg(), v.iter(), "User:alice", Write, Topic));
+        assert!(!authorize_by_resource_type(&cfg(), v.iter(), "User:bob", Write, Topic));
+        assert!(!authorize_by_resource_type(&cfg(), v.iter(), "User:alice", Read, Topic));
+        // A DENY of the same literal name, or of a prefix of it, cancels the ALLOW.
+        let v = [
+            acl(Topic, "orders", Literal, "User:alice", Write, Allow),
+            acl(Topic, "ord", Prefixed, "User:alice", Write, Deny),
+        ];
+        assert!(!authorize_by_resource_type(&cfg(), v.iter(), "User:alice", Write, Topic));
+        let v = [
+            acl(Topic, "orders", Literal, "User:alice", Write, Allow),
+            acl(Topic, "orders", Literal, "User:alice", Write, Deny),
+            acl(Topic, "pay-", Prefixed, "User:*", All, Allow),
+        ];
+        assert!(authorize_by_resource_type(&cfg(), v.iter(), "User:alice", Write, Topic));
+        // A DENY on the literal `*` denies every topic.
+        let v = [
+            acl(Topic, "pay-", Prefixed, "User:alice", Write, Allow),
+            acl(Topic, "*", Literal, "User:alice", Write, Deny),
+        ];
+        assert!(!authorize_by_resource_type(&cfg(), v.iter(), "User:alice", Write, Topic));
     }
 
     #[test]

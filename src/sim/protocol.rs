@@ -295,6 +295,15 @@ pub enum Request {
     ApiVersions {
         client_id: String,
     },
+    /// SASL/PLAIN authentication of a new connection to a SASL listener: Kafka's
+    /// `SaslClientAuthenticator` exchanges `SaslHandshake` (mechanism PLAIN) and
+    /// `SaslAuthenticate` (the PLAIN token `\0username\0password`) before the connection is
+    /// ready; Brokerlab sends the two as this one request. The broker checks the login against
+    /// its listener's JAAS `user_<name>` options (`PlainServerCallbackHandler`).
+    SaslAuthenticate {
+        username: String,
+        password: String,
+    },
     /// `DescribeClientQuotas`, answered by any broker from its metadata image.
     DescribeClientQuotas {
         filter: QuotaFilter,
@@ -665,6 +674,9 @@ pub enum Response {
     DescribeConfigs(Vec<(ConfigResource, Result<Vec<crate::sim::config::ConfigEntry>, ApiError>)>),
     DescribeAcls(Result<Vec<crate::sim::acl::AclBinding>, ApiError>),
     ApiVersions(Vec<(i16, String, i16, i16)>),
+    /// `SaslAuthenticateResponse`: `None` authenticated, else the error message
+    /// (SASL_AUTHENTICATION_FAILED, `Authentication failed: Invalid username or password`).
+    SaslAuthenticate(Option<String>),
     /// `DescribeClientQuotas`: the matching entities and their quotas (`double` bits).
     DescribeClientQuotas(Result<crate::sim::quota::QuotaEntries, ApiError>),
     /// A response whose `throttle_time_ms` is positive (KIP-219: the broker answers at once and
@@ -825,6 +837,7 @@ impl Request {
             Request::Controller(c) | Request::Envelope { inner: c, .. } => c.label(),
             Request::DescribeConfigs { .. } => "DescribeConfigs",
             Request::ApiVersions { .. } => "ApiVersions",
+            Request::SaslAuthenticate { .. } => "SaslAuthenticate",
             Request::DescribeClientQuotas { .. } => "DescribeClientQuotas",
             Request::DescribeAcls { .. } => "DescribeAcls",
             Request::Metadata { .. } => "Metadata",

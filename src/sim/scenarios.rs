@@ -108,6 +108,13 @@ use std::collections::BTreeMap;
 /// remote store (`RemoteLogReader`, `DelayedRemoteFetch`), ListOffsets answers -4/-5/-6 (KIP-1005),
 /// and `remote-storage down|up` makes the store unreachable. Logs with tiered storage were refused
 /// before; every other log replays as it did.
+/// Also in version 10 (security): a client authenticates each new connection to a SASL listener
+/// (`SaslAuthenticate` before `ApiVersions`; a wrong password fails the client with
+/// `SaslAuthenticationException`), the brokers authorize InitProducerId (IDEMPOTENT_WRITE or WRITE
+/// on any topic, WRITE on a transactional id), the transactional APIs, a consumer's Fetch and
+/// OffsetCommit (READ on the topic) and DescribeConfigs; a producer fails a send to a topic its
+/// metadata calls unauthorized at once; a console producer's close waits for an idempotent
+/// InitProducerId in flight. Logs of the secured cluster replay differently.
 pub const REFERENCE_TRACE_HASH: u64 = 0x7221_2181_c3cf_5eb1;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

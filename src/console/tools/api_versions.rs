@@ -30,7 +30,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         admin.call(ctx, "listNodes", Target::Any, Request::Metadata { topics: None, allow_auto_create: false });
     if let Err(m) = listed {
         admin.close(ctx.sim);
-        let msg = format!("org.apache.kafka.common.errors.TimeoutException: {m}");
+        let msg = crate::sim::client::admin::call_exception(&m);
         return Started::Done(main_no_exit_output(&msg, &stack_trace("java.lang.RuntimeException", &msg)));
     }
     let brokers: Vec<(i32, String, u16, Option<String>)> = ctx

@@ -108,9 +108,7 @@ pub fn view(e: &ConfigEntry) -> ConfigEntryView {
 fn fetch(ctx: &mut Ctx, admin: &AdminConn, r: &ConfigResource) -> Result<Vec<ConfigEntry>, (String, String)> {
     let resp = admin
         .call(ctx, "describeConfigs", Target::Any, Request::DescribeConfigs { resources: vec![r.clone()] })
-        .map_err(|m| {
-            (EXECUTION_EXCEPTION.to_string(), format!("org.apache.kafka.common.errors.TimeoutException: {m}"))
-        })?;
+        .map_err(|m| (EXECUTION_EXCEPTION.to_string(), crate::sim::client::admin::call_exception(&m)))?;
     match resp {
         Response::DescribeConfigs(mut v) => match v.pop() {
             Some((_, Ok(entries))) => Ok(entries),
@@ -137,11 +135,7 @@ fn describe(
         let listed =
             admin.call(ctx, "listTopics", Target::Any, Request::Metadata { topics: None, allow_auto_create: false });
         if let Err(m) = listed {
-            out.append(&command_failed(
-                args,
-                EXECUTION_EXCEPTION,
-                &format!("org.apache.kafka.common.errors.TimeoutException: {m}"),
-            ));
+            out.append(&command_failed(args, EXECUTION_EXCEPTION, &crate::sim::client::admin::call_exception(&m)));
             return;
         }
         let meta = ctx.sim.admin_mut(admin.id).map(|a| a.meta.clone());
@@ -282,11 +276,9 @@ fn alter(
             out.append(&failed_api(args, &e));
         }
         Ok(_) => out.append(&command_failed(args, EXECUTION_EXCEPTION, "unexpected answer")),
-        Err(m) => out.append(&command_failed(
-            args,
-            EXECUTION_EXCEPTION,
-            &format!("org.apache.kafka.common.errors.TimeoutException: {m}"),
-        )),
+        Err(m) => {
+            out.append(&command_failed(args, EXECUTION_EXCEPTION, &crate::sim::client::admin::call_exception(&m)))
+        }
     }
 }
 

@@ -58,11 +58,7 @@ fn describe_quotas(
             Err(command_failed(args, EXECUTION_EXCEPTION, &format!("{}: {}", error_class(e.error), e.text())))
         }
         Ok(_) => Err(command_failed(args, EXECUTION_EXCEPTION, "unexpected answer")),
-        Err(m) => Err(command_failed(
-            args,
-            EXECUTION_EXCEPTION,
-            &format!("org.apache.kafka.common.errors.TimeoutException: {m}"),
-        )),
+        Err(m) => Err(command_failed(args, EXECUTION_EXCEPTION, &crate::sim::client::admin::call_exception(&m))),
     }
 }
 
@@ -225,8 +221,6 @@ pub(crate) fn alter(
             command_failed(args, EXECUTION_EXCEPTION, &format!("{}: {}", error_class(e.error), e.text()))
         }
         Ok(_) => command_failed(args, EXECUTION_EXCEPTION, "unexpected answer"),
-        Err(m) => {
-            command_failed(args, EXECUTION_EXCEPTION, &format!("org.apache.kafka.common.errors.TimeoutException: {m}"))
-        }
+        Err(m) => command_failed(args, EXECUTION_EXCEPTION, &crate::sim::client::admin::call_exception(&m)),
     }
 }

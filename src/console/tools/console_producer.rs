@@ -339,8 +339,13 @@ impl Job for ProducerJob {
             self.process_queue(sim, out);
         }
         if self.phase == Phase::Closing {
-            let idle = sim.producer_mut(self.client).map(|p| p.is_idle()).unwrap_or(true);
+            let idle = sim.producer_mut(self.client).map(|p| p.ready_to_close()).unwrap_or(true);
             if idle {
+                let now = sim.now();
+                if let Some(p) = sim.producer_mut(self.client) {
+                    p.log_close(now);
+                }
+                out.err(&super::client_logs(sim, self.client));
                 sim.close_client(self.client);
                 return Some(self.exit_code);
             }

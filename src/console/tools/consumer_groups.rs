@@ -48,7 +48,7 @@ impl Failed {
     }
 
     fn timeout(m: &str) -> Failed {
-        Failed::execution(&format!("org.apache.kafka.common.errors.TimeoutException: {m}"))
+        Failed::execution(&crate::sim::client::admin::call_exception(&m))
     }
 
     fn api(e: KafkaError) -> Failed {
@@ -540,7 +540,7 @@ fn cmd_delete(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output
                 Some(e) => Some(DeleteGroupError::Other(e.java_string(None))),
             },
             Ok(_) => None,
-            Err(m) => Some(DeleteGroupError::Other(format!("org.apache.kafka.common.errors.TimeoutException: {m}"))),
+            Err(m) => Some(DeleteGroupError::Other(crate::sim::client::admin::call_exception(&m))),
         };
         results.push((g.clone(), e));
     }

@@ -86,7 +86,7 @@ fn query(ctx: &mut Ctx, admin: &AdminConn, rules: &[Rule], exclude_internal: boo
     let listed =
         admin.call(ctx, "listTopics", Target::Any, Request::Metadata { topics: None, allow_auto_create: false });
     if let Err(m) = listed {
-        return failure(EXECUTION_EXCEPTION, &format!("org.apache.kafka.common.errors.TimeoutException: {m}"));
+        return failure(EXECUTION_EXCEPTION, &crate::sim::client::admin::call_exception(&m));
     }
     let topics = ctx.sim.admin_mut(admin.id).map(|a| a.meta.topics.clone()).unwrap_or_default();
     let mut tps: Vec<TopicPartition> = Vec::new();
@@ -150,7 +150,7 @@ fn query(ctx: &mut Ctx, admin: &AdminConn, rules: &[Rule], exclude_internal: boo
             Err(m) => skipped.errln(&fmt::skip_partition(
                 &tp.topic,
                 tp.partition,
-                &format!("org.apache.kafka.common.errors.TimeoutException: {m}"),
+                &crate::sim::client::admin::call_exception(&m),
             )),
         }
     }

@@ -142,7 +142,7 @@ fn run_inner(ctx: &mut Ctx, args: &[String]) -> Output {
         Ok(_) => out.append(&Output::failure("unexpected answer")),
         Err(m) => {
             out.outln("Timeout waiting for election results");
-            let msg = format!("org.apache.kafka.common.errors.TimeoutException: {m}");
+            let msg = crate::sim::client::admin::call_exception(&m);
             out.append(&failed(&msg, "java.util.concurrent.ExecutionException"));
         }
     }

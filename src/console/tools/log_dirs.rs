@@ -65,7 +65,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         admin.call(ctx, "describeCluster", Target::Any, Request::Metadata { topics: None, allow_auto_create: false });
     if let Err(m) = listed {
         admin.close(ctx.sim);
-        let msg = format!("org.apache.kafka.common.errors.TimeoutException: {m}");
+        let msg = crate::sim::client::admin::call_exception(&m);
         let mut o = Output::new();
         o.errln(&msg);
         o.err(&crate::console::format::stack_trace("java.util.concurrent.ExecutionException", &msg));

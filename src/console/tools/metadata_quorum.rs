@@ -81,7 +81,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         Ok(Response::Controller(ControllerResponse::DescribeQuorum(q))) => q,
         Ok(_) => return Started::Done(Output::failure("unexpected answer")),
         Err(m) => {
-            let msg = format!("org.apache.kafka.common.errors.TimeoutException: {m}");
+            let msg = crate::sim::client::admin::call_exception(&m);
             return Started::Done(exception_output(&msg, "java.util.concurrent.ExecutionException"));
         }
     };

@@ -178,13 +178,25 @@ pub(crate) fn client_logs(sim: &mut Sim, id: u32) -> String {
     let epoch = sim.env().epoch_ms;
     let mut s = String::new();
     for l in logs {
+        // A line logged with a throwable: the message, then the throwable's lines (log4j's
+        // pattern prints it after the line).
+        let (message, throwable) = match l.message.split_once('\n') {
+            Some((m, t)) => (m, Some(t)),
+            None => (l.message.as_str(), None),
+        };
         s.push_str(&log_line(
             &log_timestamp(epoch + l.at.as_ms() as i64),
             &l.level,
-            &format!("{prefix}{}", l.message),
+            &format!("{prefix}{message}"),
             &l.logger,
         ));
         s.push('\n');
+        if let Some(t) = throwable {
+            s.push_str(t);
+            if !t.ends_with('\n') {
+                s.push('\n');
+            }
+        }
     }
     s
 }

@@ -546,6 +546,15 @@ impl Job for PerfJob {
                     }
                     self.txn = TxnStep::Idle;
                 }
+                Some(Err(m))
+                    if m.starts_with("org.apache.kafka.common.errors.TransactionalIdAuthorizationException") =>
+                {
+                    // `initTransactions()` rethrows the FindCoordinator refusal itself: an
+                    // `ApiException`, which has no stack trace.
+                    out.err(&format!("Exception in thread \"main\" {m}\n"));
+                    sim.close_client(self.client);
+                    return Some(1);
+                }
                 Some(Err(m)) => {
                     let (class, msg) = m.split_once(": ").unwrap_or((m.as_str(), ""));
                     out.append(&super::uncaught(class, msg));

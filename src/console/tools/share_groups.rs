@@ -58,7 +58,7 @@ impl Failed {
     }
 
     fn timeout(m: &str) -> Failed {
-        Failed::execution(&format!("org.apache.kafka.common.errors.TimeoutException: {m}"))
+        Failed::execution(&crate::sim::client::admin::call_exception(&m))
     }
 
     fn output(&self) -> Output {
@@ -610,7 +610,7 @@ fn cmd_delete(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output
                 }
             }
             Ok(_) => {}
-            Err(m) => failed.push((g, format!("org.apache.kafka.common.errors.TimeoutException: {m}"))),
+            Err(m) => failed.push((g, crate::sim::client::admin::call_exception(&m))),
         }
     }
     let quoted = |v: &[String]| v.iter().map(|g| format!("'{g}'")).collect::<Vec<_>>().join(", ");

@@ -45,8 +45,14 @@ impl Failure {
     fn api(e: &ApiError) -> Failure {
         Failure::new(e.text().to_string(), &error_class(e.error), false)
     }
+    /// A call that failed: timed out, or with the exception it names (an authentication
+    /// failure: see `admin::call_exception`).
     fn timeout(msg: String) -> Failure {
-        Failure::new(msg, "org.apache.kafka.common.errors.TimeoutException", false)
+        let exception = crate::sim::client::admin::call_exception(&msg);
+        match exception.split_once(": ") {
+            Some((class, message)) => Failure::new(message.to_string(), class, false),
+            None => Failure::new(msg, "org.apache.kafka.common.errors.TimeoutException", false),
+        }
     }
     /// An option value the action reads (`OptionSet.valueOf`) that jopt-simple refuses.
     fn option(e: &OptError) -> Failure {

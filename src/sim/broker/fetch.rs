@@ -340,6 +340,53 @@ impl BrokerStep<'_> {
             }
         }
         let selector_rack = self.selector_rack(&rack_id);
+        // KafkaApis.handleFetchRequest: a consumer needs READ on each topic; the partitions it
+        // may not read are answered TOPIC_AUTHORIZATION_FAILED (Brokerlab answers such a fetch
+        // at once, with what the others have now). Followers fetch as the inter-broker login, a
+        // super user (CLUSTER_ACTION).
+        if replica < 0 && self.env.authorizer().is_some() {
+            let refused: Vec<TopicPartition> = partitions
+                .iter()
+                .filter(|fp| {
+                    !self.allowed(
+                        reply.to,
+                        crate::sim::acl::AclOperation::Read,
+                        crate::sim::acl::ResourceType::Topic,
+                        &fp.tp.topic,
+                    )
+                })
+                .map(|fp| fp.tp.clone())
+                .collect();
+            if !refused.is_empty() {
+                let allowed: Vec<FetchPartition> =
+                    partitions.into_iter().filter(|fp| !refused.contains(&fp.tp)).collect();
+                let read = self.proc.read_fetch(
+                    replica,
+                    isolation,
+                    max_bytes,
+                    &allowed,
+                    (selector_rack, now_ms),
+                    (&*self.disk, &self.env.remote),
+                );
+                let mut resp = read.response;
+                if let Response::Fetch { partitions: answered, .. } = &mut resp {
+                    answered.extend(refused.into_iter().map(|tp| FetchedPartition {
+                        tp,
+                        error: Some(KafkaError::TOPIC_AUTHORIZATION_FAILED),
+                        high_watermark: -1,
+                        last_stable_offset: -1,
+                        log_start_offset: -1,
+                        diverging_epoch: None,
+                        aborted: vec![],
+                        batches: vec![],
+                        leader_epoch: -1,
+                        preferred_read_replica: -1,
+                    }));
+                }
+                self.out.reply(reply, resp);
+                return;
+            }
+        }
         let read = self.proc.read_fetch(
             replica,
             isolation,

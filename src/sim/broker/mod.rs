@@ -532,6 +532,13 @@ impl BrokerStep<'_> {
     }
 
     fn handle_request(&mut self, reply: ReplyTo, req: Request) {
+        if let Request::SaslAuthenticate { .. } = req {
+            // SaslServerAuthenticator with PlainServerCallbackHandler: the login the request
+            // carries is the one the connection's client is configured with.
+            let error = self.env.principal_of(reply.to).err();
+            self.out.reply(reply, Response::SaslAuthenticate(error));
+            return;
+        }
         if let Some(resp) = self.refuse_group_request(reply.to, &req) {
             self.out.reply(reply, resp);
             return;

@@ -315,6 +315,24 @@ impl BrokerStep<'_> {
         let empty = BTreeMap::new();
         let mut results = Vec::new();
         for res in resources {
+            // KafkaApis.handleDescribeConfigsRequest: DESCRIBE_CONFIGS on the topic (else
+            // TOPIC_AUTHORIZATION_FAILED) or on the cluster for a broker (else
+            // CLUSTER_AUTHORIZATION_FAILED), with the error's default message, before anything else.
+            use crate::sim::acl::{AclOperation, ResourceType};
+            let refused = match &res {
+                ConfigResource::Topic(t) => {
+                    (!self.allowed(reply.to, AclOperation::DescribeConfigs, ResourceType::Topic, t))
+                        .then_some(KafkaError::TOPIC_AUTHORIZATION_FAILED)
+                }
+                ConfigResource::Broker(_) => {
+                    (!self.allowed(reply.to, AclOperation::DescribeConfigs, ResourceType::Cluster, "kafka-cluster"))
+                        .then_some(KafkaError::CLUSTER_AUTHORIZATION_FAILED)
+                }
+            };
+            if let Some(e) = refused {
+                results.push((res, Err(ApiError::with(e, e.message()))));
+                continue;
+            }
             let r = match &res {
                 ConfigResource::Topic(t) => match self.proc.image.topics.get(t) {
                     Some(t) => Ok(describe_topic_configs(

@@ -3,7 +3,7 @@
 //! principal of a request is the one its connection authenticated as (`Env::principal_of`).
 
 use super::*;
-use crate::sim::acl::{authorize, AclFilter, AclOperation, ResourceType};
+use crate::sim::acl::{authorize, authorize_by_resource_type, AclFilter, AclOperation, ResourceType};
 use crate::sim::errors::ApiError;
 use crate::sim::protocol::{ControllerRequest, ControllerResponse};
 
@@ -14,6 +14,13 @@ impl BrokerStep<'_> {
         let Some(cfg) = self.env.authorizer() else { return true };
         let Ok(principal) = self.env.principal_of(from) else { return false };
         authorize(&cfg, self.proc.image.acls.values(), &principal, op, rt, name)
+    }
+
+    /// `AuthHelper.authorizeByResourceType`: may the principal do `op` on any resource of `rt`.
+    pub(crate) fn allowed_on_any(&self, from: NodeAddr, op: AclOperation, rt: ResourceType) -> bool {
+        let Some(cfg) = self.env.authorizer() else { return true };
+        let Ok(principal) = self.env.principal_of(from) else { return false };
+        authorize_by_resource_type(&cfg, self.proc.image.acls.values(), &principal, op, rt)
     }
 
     /// `KafkaApis.handleDescribeAcls`: DESCRIBE on the cluster, then the bindings the filter
@@ -103,6 +110,7 @@ impl BrokerStep<'_> {
         self.env.authorizer()?;
         let denied = KafkaError::GROUP_AUTHORIZATION_FAILED;
         let group = |op, g: &str| !self.allowed(from, op, ResourceType::Group, g);
+        let txn_write = |id: &str| self.allowed(from, AclOperation::Write, ResourceType::TransactionalId, id);
         use AclOperation::{Describe, Read};
         Some(match req {
             Request::FindCoordinator { key, transaction: false } if group(Describe, key) => {
@@ -134,8 +142,119 @@ impl BrokerStep<'_> {
             Request::OffsetCommit { group: g, .. } if group(Read, g) => {
                 Response::OffsetCommit { results: vec![], error: Some(denied) }
             }
+            // handleOffsetCommitRequest: then READ on each topic; a refused partition is
+            // TOPIC_AUTHORIZATION_FAILED. Kafka commits the others; Brokerlab commits none of a
+            // request that has a refused partition (they answer OPERATION_NOT_ATTEMPTED).
+            Request::OffsetCommit { offsets, .. }
+                if offsets.iter().any(|(tp, _, _)| !self.allowed(from, Read, ResourceType::Topic, &tp.topic)) =>
+            {
+                Response::OffsetCommit {
+                    results: offsets
+                        .iter()
+                        .map(|(tp, _, _)| {
+                            let ok = self.allowed(from, Read, ResourceType::Topic, &tp.topic);
+                            let e = if ok {
+                                KafkaError::OPERATION_NOT_ATTEMPTED
+                            } else {
+                                KafkaError::TOPIC_AUTHORIZATION_FAILED
+                            };
+                            (tp.clone(), Some(e))
+                        })
+                        .collect(),
+                    error: None,
+                }
+            }
             Request::OffsetFetch { group: g, .. } if group(Describe, g) => {
                 Response::OffsetFetch { error: Some(denied), offsets: vec![] }
+            }
+            // KafkaApis.handleInitProducerIdRequest: WRITE on the transactional id; without one
+            // (an idempotent producer), IDEMPOTENT_WRITE on the cluster or WRITE on any topic
+            // (KIP-679).
+            Request::InitProducerId { transactional_id: Some(id), .. } if !txn_write(id) => Response::InitProducerId {
+                error: Some(KafkaError::TRANSACTIONAL_ID_AUTHORIZATION_FAILED),
+                producer_id: -1,
+                producer_epoch: -1,
+            },
+            Request::InitProducerId { transactional_id: None, .. }
+                if !self.allowed(from, AclOperation::IdempotentWrite, ResourceType::Cluster, "kafka-cluster")
+                    && !self.allowed_on_any(from, AclOperation::Write, ResourceType::Topic) =>
+            {
+                Response::InitProducerId {
+                    error: Some(KafkaError::CLUSTER_AUTHORIZATION_FAILED),
+                    producer_id: -1,
+                    producer_epoch: -1,
+                }
+            }
+            // handleAddPartitionsToTxnRequest (v3 and below, from a client): WRITE on the
+            // transactional id, else every partition TRANSACTIONAL_ID_AUTHORIZATION_FAILED; then
+            // WRITE on each topic (TOPIC_AUTHORIZATION_FAILED, the others OPERATION_NOT_ATTEMPTED).
+            Request::AddPartitionsToTxn { transactional_id, partitions, .. } => {
+                let per: Vec<_> = if !txn_write(transactional_id) {
+                    partitions
+                        .iter()
+                        .map(|tp| (tp.clone(), Some(KafkaError::TRANSACTIONAL_ID_AUTHORIZATION_FAILED)))
+                        .collect()
+                } else if partitions
+                    .iter()
+                    .any(|tp| !self.allowed(from, AclOperation::Write, ResourceType::Topic, &tp.topic))
+                {
+                    partitions
+                        .iter()
+                        .map(|tp| {
+                            let ok = self.allowed(from, AclOperation::Write, ResourceType::Topic, &tp.topic);
+                            let e = if ok {
+                                KafkaError::OPERATION_NOT_ATTEMPTED
+                            } else {
+                                KafkaError::TOPIC_AUTHORIZATION_FAILED
+                            };
+                            (tp.clone(), Some(e))
+                        })
+                        .collect()
+                } else {
+                    return None;
+                };
+                Response::AddPartitionsToTxn { results: per }
+            }
+            // handleAddOffsetsToTxnRequest: WRITE on the transactional id, READ on the group.
+            Request::AddOffsetsToTxn { transactional_id, .. } if !txn_write(transactional_id) => {
+                Response::AddOffsetsToTxn { error: Some(KafkaError::TRANSACTIONAL_ID_AUTHORIZATION_FAILED) }
+            }
+            Request::AddOffsetsToTxn { group: g, .. } if group(Read, g) => {
+                Response::AddOffsetsToTxn { error: Some(denied) }
+            }
+            // handleEndTxnRequest: WRITE on the transactional id.
+            Request::EndTxn { transactional_id, .. } if !txn_write(transactional_id) => {
+                Response::EndTxn { error: Some(KafkaError::TRANSACTIONAL_ID_AUTHORIZATION_FAILED) }
+            }
+            // handleTxnOffsetCommitRequest: WRITE on the transactional id, READ on the group, then
+            // READ on each topic (per partition).
+            Request::TxnOffsetCommit { transactional_id, group: g, offsets, .. } => {
+                let all = |e: KafkaError| offsets.iter().map(|(tp, _)| (tp.clone(), Some(e))).collect();
+                if !txn_write(transactional_id) {
+                    Response::TxnOffsetCommit { results: all(KafkaError::TRANSACTIONAL_ID_AUTHORIZATION_FAILED) }
+                } else if group(Read, g) {
+                    Response::TxnOffsetCommit { results: all(denied) }
+                } else if offsets.iter().any(|(tp, _)| !self.allowed(from, Read, ResourceType::Topic, &tp.topic)) {
+                    // Kafka commits the authorized ones; Brokerlab refuses the request as a whole
+                    // (the refused partitions carry TOPIC_AUTHORIZATION_FAILED, the others
+                    // OPERATION_NOT_ATTEMPTED).
+                    Response::TxnOffsetCommit {
+                        results: offsets
+                            .iter()
+                            .map(|(tp, _)| {
+                                let ok = self.allowed(from, Read, ResourceType::Topic, &tp.topic);
+                                let e = if ok {
+                                    KafkaError::OPERATION_NOT_ATTEMPTED
+                                } else {
+                                    KafkaError::TOPIC_AUTHORIZATION_FAILED
+                                };
+                                (tp.clone(), Some(e))
+                            })
+                            .collect(),
+                    }
+                } else {
+                    return None;
+                }
             }
             Request::ConsumerGroupHeartbeat { group: g, .. } if group(Read, g) => Response::ConsumerGroupHeartbeat {
                 error: Some(denied),

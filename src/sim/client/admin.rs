@@ -102,6 +102,38 @@ fn default_retry_backoff_max_ms() -> i64 {
     1000
 }
 
+/// The exception a call's failure text stands for: an exception's `toString` when the call
+/// failed with one (`find_coordinator_refused`, [`authentication_failed`]), else the text of the
+/// `TimeoutException` that ended it.
+pub(crate) fn call_exception(failure: &str) -> String {
+    if failure.starts_with("org.apache.kafka.common.errors.") {
+        failure.to_string()
+    } else {
+        format!("org.apache.kafka.common.errors.TimeoutException: {failure}")
+    }
+}
+
+/// `CoordinatorStrategy.handleError`: FindCoordinator refused GROUP_AUTHORIZATION_FAILED (or
+/// TRANSACTIONAL_ID_AUTHORIZATION_FAILED) fails the call with this exception.
+fn find_coordinator_refused(target: &Target, resp: &Response) -> Option<String> {
+    let (Target::Coordinator { key, transaction }, Response::FindCoordinator { error: Some(e), .. }) = (target, resp)
+    else {
+        return None;
+    };
+    let (kind, what) = if *transaction { ("TRANSACTION", "transactionalId") } else { ("GROUP", "groupId") };
+    let expected = if *transaction {
+        KafkaError::TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+    } else {
+        KafkaError::GROUP_AUTHORIZATION_FAILED
+    };
+    (*e == expected).then(|| {
+        let message = format!(
+            "FindCoordinator request for {what} `CoordinatorKey(idValue='{key}', type={kind})` failed due to authorization failure"
+        );
+        e.java_string(Some(&message))
+    })
+}
+
 impl Admin {
     pub(crate) fn new(id: u32, client_id: String, bootstrap: Vec<(String, Option<BrokerId>)>, rng: Pcg32) -> Admin {
         let mut meta = ClientMetadata::new(bootstrap, rng);
@@ -148,6 +180,25 @@ impl Admin {
         }
     }
 
+    /// A connection failed SASL authentication: `AdminMetadataManager.updateFailed` logs it as
+    /// fatal, and every pending call fails with the exception (`KafkaAdminClient` hands the
+    /// metadata's `AuthenticationException` to the calls waiting on it).
+    pub(crate) fn authentication_failed(&mut self, now: SimTime, exception: &str) {
+        self.meta.log(
+            now,
+            "WARN",
+            "org.apache.kafka.clients.admin.internals.AdminMetadataManager",
+            format!("Fatal error during metadata update\n{exception}"),
+        );
+        for task in self.tasks.values_mut() {
+            for call in task.calls.iter_mut().filter(|c| c.response.is_none()) {
+                call.corr = None;
+                call.find_corr = None;
+                call.response = Some(Err(exception.to_string()));
+            }
+        }
+    }
+
     pub(crate) fn handle_message(
         &mut self,
         now: SimTime,
@@ -182,6 +233,10 @@ impl Admin {
                     call.find_corr = None;
                     if let Response::FindCoordinator { error: None, node, .. } = resp {
                         call.coordinator = Some(node);
+                    } else if let Some(refused) = find_coordinator_refused(&call.target, &resp) {
+                        // CoordinatorStrategy.handleError: an authorization error fails the
+                        // call at once (the other errors are retried).
+                        call.response = Some(Err(refused));
                     } else {
                         call.next_try = backoff;
                         out.timer(backoff, ClientTimer::ClientWake);

@@ -56,6 +56,9 @@ impl ExpBackoff {
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub(crate) enum ConnState {
     Connecting,
+    /// SASL authentication of the new connection (`KafkaChannel.prepare` →
+    /// `SaslClientAuthenticator`), on a SASL listener only.
+    Authenticating,
     CheckingApiVersions,
     Ready,
     Disconnected,
@@ -88,7 +91,8 @@ pub(crate) struct NodeConn {
     pub(crate) setup_timeout_ms: i64,
     /// Counts connection attempts, so a stale setup-timeout timer is recognised.
     pub(crate) attempt: u64,
-    /// The correlation id of the `ApiVersions` request while CHECKING_API_VERSIONS.
+    /// The correlation id of the `ApiVersions` request while CHECKING_API_VERSIONS (of the
+    /// `SaslAuthenticate` request while authenticating).
     pub(crate) api_versions_corr: Option<u64>,
     pub(crate) queued: VecDeque<Queued>,
     /// No request goes to the node before this (`ClusterConnectionStates.throttle`, KIP-219):
@@ -198,7 +202,10 @@ impl Connections {
     }
 
     pub(crate) fn is_preparing(&self, key: ConnKey) -> bool {
-        matches!(self.state(key), Some(ConnState::Connecting | ConnState::CheckingApiVersions))
+        matches!(
+            self.state(key),
+            Some(ConnState::Connecting | ConnState::Authenticating | ConnState::CheckingApiVersions)
+        )
     }
 
     pub(crate) fn can_connect(&self, key: ConnKey, now: SimTime) -> bool {

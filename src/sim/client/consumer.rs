@@ -17,6 +17,9 @@ use crate::sim::assignor;
 use crate::sim::client::timer::{ClientOut, ClientTimer};
 use crate::sim::codec::Codec;
 use crate::sim::errors::{ApiError, KafkaError};
+
+/// The logger of the group member's lines (`ConsumerCoordinator`).
+const CONSUMER_COORDINATOR: &str = "org.apache.kafka.clients.consumer.internals.ConsumerCoordinator";
 use crate::sim::node::{CorrIds, Env};
 use crate::sim::protocol::{
     Body, FetchPartition, FetchedPartition, GroupSubscription, Isolation, JoinMember, Message, Request, Response,
@@ -605,6 +608,12 @@ impl Consumer {
 
     // ---------------- inputs ----------------
 
+    /// A connection failed SASL authentication: the metadata's fatal
+    /// `SaslAuthenticationException` is thrown by the next `poll`.
+    pub(crate) fn authentication_failed(&mut self, message: &str) {
+        self.errors.push_back(ApiError::with(KafkaError::SASL_AUTHENTICATION_FAILED, message));
+    }
+
     pub(crate) fn handle_message(
         &mut self,
         now: SimTime,
@@ -767,6 +776,41 @@ impl Consumer {
             Response::OffsetCommit { results, error } => {
                 let Some(g) = &mut self.group else { return };
                 let Some((commit_generation, offsets)) = g.commit_inflight.remove(&corr) else { return };
+                // ConsumerCoordinator.OffsetCommitResponseHandler: each partition refused
+                // TOPIC_AUTHORIZATION_FAILED is logged, then the topics, and the commit fails with
+                // `TopicAuthorizationException`; the auto-commit of close()
+                // (`maybeAutoCommitOffsetsSync`) logs that failure at WARN.
+                let refused: Vec<&TopicPartition> = results
+                    .iter()
+                    .filter(|(_, e)| *e == Some(KafkaError::TOPIC_AUTHORIZATION_FAILED))
+                    .map(|(tp, _)| tp)
+                    .collect();
+                if !refused.is_empty() {
+                    for tp in &refused {
+                        let at = offsets.iter().find(|(t, _)| t == *tp).map(|(_, o)| *o).unwrap_or(-1);
+                        let line = format!(
+                            "Offset commit failed on partition {tp} at offset {at}: {}",
+                            KafkaError::TOPIC_AUTHORIZATION_FAILED.message()
+                        );
+                        self.meta.log(now, "ERROR", CONSUMER_COORDINATOR, line);
+                    }
+                    let mut topics: Vec<&str> = refused.iter().map(|tp| tp.topic.as_str()).collect();
+                    topics.dedup();
+                    let line = format!("Not authorized to commit to topics [{}]", topics.join(", "));
+                    self.meta.log(now, "ERROR", CONSUMER_COORDINATOR, line);
+                    if self.closed {
+                        let all: Vec<String> = offsets
+                            .iter()
+                            .map(|(tp, o)| {
+                                format!("{tp}=OffsetAndMetadata{{offset={o}, leaderEpoch=null, metadata=''}}")
+                            })
+                            .collect();
+                        let e = crate::sim::client::topics_not_authorized(&topics);
+                        let line =
+                            format!("Synchronous auto-commit of offsets {{{}}} failed: {}", all.join(", "), e.text());
+                        self.meta.log(now, "WARN", CONSUMER_COORDINATOR, line);
+                    }
+                }
                 let failed = error.or_else(|| results.iter().find_map(|(_, e)| *e));
                 let sync_commit = matches!(self.app.commit, CommitMode::AfterProcessing | CommitMode::BeforeProcessing);
                 match failed {
@@ -1362,6 +1406,13 @@ impl Consumer {
                 match e {
                     // From a follower whose log does not reach the position yet: back to the
                     // leader, no reset (`FetchCollector.handleInitializeErrors`).
+                    // FetchCollector.handleInitializeErrors: "Not authorized to read from
+                    // partition" (WARN), and the poll throws `TopicAuthorizationException`.
+                    KafkaError::TOPIC_AUTHORIZATION_FAILED => {
+                        let line = format!("Not authorized to read from partition {}.", fp.tp);
+                        self.meta.log(now, "WARN", FETCH_COLLECTOR, line);
+                        self.errors.push_back(crate::sim::client::topics_not_authorized(&[&fp.tp.topic]));
+                    }
                     KafkaError::OFFSET_OUT_OF_RANGE if p.preferred_read_replica.take().is_some() => {}
                     KafkaError::OFFSET_OUT_OF_RANGE => {
                         // `SubscriptionState`: a consumer that fell off the log resets (or fails with none).

@@ -466,6 +466,18 @@ impl ClientMetadata {
                     list.join(", ")
                 ),
             );
+            // Metadata.checkUnauthorizedTopics: the topics refused TOPIC_AUTHORIZATION_FAILED
+            // are logged at ERROR, and the next send to one of them throws
+            // `TopicAuthorizationException` (`maybeThrowExceptionForTopic`).
+            let unauthorized: Vec<&str> = errors
+                .iter()
+                .filter(|(_, e)| *e == KafkaError::TOPIC_AUTHORIZATION_FAILED)
+                .map(|(t, _)| t.as_str())
+                .collect();
+            if !unauthorized.is_empty() {
+                let line = format!("Topic authorization failed for topics [{}]", unauthorized.join(", "));
+                self.log(now, "ERROR", METADATA_LOGGER, line);
+            }
         }
         self.recompute_allow();
         true
@@ -535,12 +547,16 @@ impl ClientMetadata {
 
     /// The world's answer to connection attempt `attempt` of `key`. Returns the `ApiVersions`
     /// request to send when the connection was accepted.
+    /// `sasl` is the login the client authenticates with on a SASL listener (`None`: the
+    /// listener is PLAINTEXT).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn conn_result(
         &mut self,
         now: SimTime,
         key: ConnKey,
         attempt: u64,
         ok: bool,
+        sasl: Option<crate::sim::acl::Login>,
         corr: &mut CorrIds,
         out: &mut ClientOut,
     ) {
@@ -552,7 +568,23 @@ impl ClientMetadata {
             self.conn_closed(now, key, CloseReason::Refused, out);
             return;
         }
-        // Connected: every Java client first asks the broker which API versions it speaks.
+        if let Some(login) = sasl {
+            // A SASL listener: the channel authenticates before the connection is ready.
+            let auth = corr.next_id();
+            c.state = ConnState::Authenticating;
+            c.api_versions_corr = Some(auth);
+            let req = Request::SaslAuthenticate { username: login.username, password: login.password };
+            out.request(NodeAddr::Broker(key), auth, req);
+            out.timer(now.plus_ms(self.request_timeout_ms), ClientTimer::RequestTimeout(auth));
+            return;
+        }
+        self.check_api_versions(now, key, corr, out);
+    }
+
+    /// The connection is established (and authenticated): every Java client first asks the
+    /// broker which API versions it speaks.
+    fn check_api_versions(&mut self, now: SimTime, key: ConnKey, corr: &mut CorrIds, out: &mut ClientOut) {
+        let Some(c) = self.conns.nodes.get_mut(&key) else { return };
         let api = corr.next_id();
         c.state = ConnState::CheckingApiVersions;
         c.api_versions_corr = Some(api);
@@ -572,6 +604,38 @@ impl ClientMetadata {
     /// The connection whose `ApiVersions` request is `corr`, if any.
     pub(crate) fn api_versions_conn(&self, corr: u64) -> Option<ConnKey> {
         self.conns.nodes.iter().find(|(_, c)| c.api_versions_corr == Some(corr)).map(|(k, _)| *k)
+    }
+
+    /// The answer to the `SaslAuthenticate` of connection `key`: on success the connection goes
+    /// on to `ApiVersions`; a refusal closes it (`ChannelState.AUTHENTICATION_FAILED`):
+    /// `NetworkClient.processDisconnection` logs it at ERROR and the client's metadata takes the
+    /// `SaslAuthenticationException` as fatal (`DefaultMetadataUpdater.handleServerDisconnect`,
+    /// `AdminMetadataManager.updateFailed`). Returns the refusal's message.
+    pub(crate) fn authenticated(
+        &mut self,
+        now: SimTime,
+        key: ConnKey,
+        error: Option<String>,
+        corr: &mut CorrIds,
+        out: &mut ClientOut,
+    ) -> Option<String> {
+        let Some(message) = error else {
+            self.check_api_versions(now, key, corr, out);
+            return None;
+        };
+        if let Some(c) = self.conns.nodes.get(&key) {
+            let line = format!(
+                "Connection to node {} ({}) failed authentication due to: {message}",
+                c.node_id,
+                c.remote_address()
+            );
+            self.log(now, "ERROR", NETWORK_CLIENT, line);
+        }
+        if let Some(c) = self.conns.nodes.get_mut(&key) {
+            c.api_versions_corr = None;
+        }
+        self.conn_closed(now, key, CloseReason::Reset, out);
+        Some(message)
     }
 
     /// The `ApiVersions` answer arrived: the connection is ready and what waited for it goes.
@@ -623,7 +687,7 @@ impl ClientMetadata {
                 continue;
             };
             let key = Connections::key_of(b);
-            let api = matches!(req, Request::ApiVersions { .. })
+            let api = matches!(req, Request::ApiVersions { .. } | Request::SaslAuthenticate { .. })
                 && self.conns.nodes.get(&key).and_then(|c| c.api_versions_corr) == Some(msg.corr);
             let throttled = self.conns.nodes.get(&key).is_some_and(|c| c.throttle_until > now);
             if api || (self.current(key) && self.conns.is_ready(key) && !throttled) {
@@ -731,6 +795,17 @@ impl ClientMetadata {
 
 /// The logger of the network layer's lines.
 pub(crate) const NETWORK_CLIENT: &str = "org.apache.kafka.clients.NetworkClient";
+/// The logger of the client metadata's lines (`org.apache.kafka.clients.Metadata`).
+pub(crate) const METADATA_LOGGER: &str = "org.apache.kafka.clients.Metadata";
+
+/// `new TopicAuthorizationException(Set<String>)`: the message names the topics as a Java set
+/// prints them.
+pub(crate) fn topics_not_authorized(topics: &[&str]) -> crate::sim::errors::ApiError {
+    crate::sim::errors::ApiError::with(
+        KafkaError::TOPIC_AUTHORIZATION_FAILED,
+        &format!("Not authorized to access topics: [{}]", topics.join(", ")),
+    )
+}
 
 /// What a client process is.
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
@@ -789,6 +864,17 @@ impl Node for ClientNode {
                 return;
             }
         }
+        if let Body::Resp(Response::SaslAuthenticate(error)) = &msg.body {
+            if let Some(key) = self.meta_mut().api_versions_conn(msg.corr) {
+                let (meta, corr) = self.net();
+                if let Some(message) = meta.authenticated(now, key, error.clone(), corr, out) {
+                    self.fail_peer(now, key, env, out);
+                    self.authentication_failed(now, &message, out);
+                }
+                self.after(now, env, out);
+            }
+            return;
+        }
         self.meta_mut().conns.inflight.remove(&msg.corr);
         let msg = self.throttle_of(now, from, msg, out);
         match &mut self.kind {
@@ -837,7 +923,10 @@ impl Node for ClientNode {
         out.trace(TraceKind::Disconnected { node: NodeAddr::Client(self.id), peer });
         if let NodeAddr::Broker(b) = peer {
             let key = Connections::key_of(b);
-            let live = matches!(self.meta().conns.state(key), Some(ConnState::CheckingApiVersions | ConnState::Ready));
+            let live = matches!(
+                self.meta().conns.state(key),
+                Some(ConnState::Authenticating | ConnState::CheckingApiVersions | ConnState::Ready)
+            );
             if live {
                 self.meta_mut().conn_closed(now, key, CloseReason::Reset, out);
             }
@@ -927,8 +1016,14 @@ impl ClientNode {
         out: &mut ClientOut,
     ) {
         self.meta_mut().tick(now);
+        let sasl = env.sasl_plain().then(|| {
+            env.logins
+                .get(&self.id)
+                .cloned()
+                .unwrap_or(crate::sim::acl::Login { username: String::new(), password: String::new() })
+        });
         let (meta, corr) = self.net();
-        meta.conn_result(now, key, attempt, ok, corr, out);
+        meta.conn_result(now, key, attempt, ok, sasl, corr, out);
         if !ok {
             if let Some(peer) = Connections::peer(key) {
                 out.trace(TraceKind::Disconnected { node: NodeAddr::Client(self.id), peer });
@@ -936,6 +1031,18 @@ impl ClientNode {
             self.fail_peer(now, key, env, out);
         }
         self.after(now, env, out);
+    }
+
+    /// A connection failed authentication: the `SaslAuthenticationException` reaches the
+    /// client's caller (the admin client fails its calls, the producer the sends waiting for
+    /// metadata, the consumer's next poll throws it).
+    fn authentication_failed(&mut self, now: SimTime, message: &str, out: &mut ClientOut) {
+        let exception = KafkaError::SASL_AUTHENTICATION_FAILED.java_string(Some(message));
+        match &mut self.kind {
+            ClientKind::Admin(a) => a.authentication_failed(now, &exception),
+            ClientKind::Producer(p) => p.authentication_failed(now, message, out),
+            ClientKind::Consumer(c) => c.authentication_failed(message),
+        }
     }
 
     /// Runs the client's poll loop after any input.

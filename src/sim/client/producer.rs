@@ -135,6 +135,12 @@ pub struct Producer {
     pub producer_epoch: i16,
     pid_inflight: Option<u64>,
     pid_backoff: SimTime,
+    /// An idempotent producer's InitProducerId was refused CLUSTER_AUTHORIZATION_FAILED (no
+    /// IDEMPOTENT_WRITE on the cluster, no WRITE on any topic): its `TransactionManager` is in
+    /// ABORTABLE_ERROR until the next InitProducerId goes (`InitProducerIdHandler`,
+    /// `Sender.shouldHandleAuthorizationError`).
+    #[serde(default)]
+    idempotence_refused: bool,
     next_seq: BTreeMap<TopicPartition, i32>,
     /// `flush()` was called: what is batched goes out now, without waiting for `linger.ms`.
     flushing: bool,
@@ -215,6 +221,7 @@ impl Producer {
             producer_epoch: -1,
             pid_inflight: None,
             pid_backoff: SimTime::ZERO,
+            idempotence_refused: false,
             next_seq: BTreeMap::new(),
             flushing: false,
             closed: false,
@@ -288,6 +295,38 @@ impl Producer {
         self.pending.is_empty() && self.accum.values().all(|q| q.is_empty()) && self.inflight.is_empty()
     }
 
+    /// Whether `close()` can end now: everything sent has completed, and the I/O thread is not
+    /// waiting for an idempotent InitProducerId (its last `runOnce` handles that answer before
+    /// `Sender.run` leaves its loop).
+    pub(crate) fn ready_to_close(&self) -> bool {
+        self.is_idle() && !(self.txn.is_none() && self.pid_inflight.is_some())
+    }
+
+    /// `Sender.run` after its loop: while the `TransactionManager` "has an ongoing transaction"
+    /// (ABORTABLE_ERROR counts) it calls `beginAbort`, which a non-transactional producer
+    /// refuses (`ensureTransactional`); the I/O thread logs that at ERROR and closes by force.
+    pub(crate) fn log_close(&mut self, now: SimTime) {
+        if self.txn.is_none() && self.idempotence_refused {
+            self.meta.log(
+                now,
+                "ERROR",
+                "org.apache.kafka.clients.producer.internals.Sender",
+                "Error in kafka producer I/O thread while aborting transaction when during closing: \n\
+                 java.lang.IllegalStateException: Transactional method invoked on a non-transactional producer.\n\tat ..."
+                    .to_string(),
+            );
+        }
+    }
+
+    /// A connection failed SASL authentication: the metadata's fatal exception
+    /// (`Metadata.fatalError`) is thrown by `waitOnMetadata` to the sends waiting for metadata.
+    pub(crate) fn authentication_failed(&mut self, now: SimTime, message: &str, out: &mut ClientOut) {
+        while let Some((id, r, _)) = self.pending.pop_front() {
+            let err = ApiError::with(KafkaError::SASL_AUTHENTICATION_FAILED, message);
+            self.fail_unrouted(now, id, &r, err, out);
+        }
+    }
+
     pub(crate) fn handle_message(
         &mut self,
         now: SimTime,
@@ -326,6 +365,10 @@ impl Producer {
                         }
                     }
                     Some(e) => {
+                        if self.txn.is_none() && e == KafkaError::CLUSTER_AUTHORIZATION_FAILED {
+                            // InitProducerIdHandler: "Abortable authorization error" (INFO).
+                            self.idempotence_refused = true;
+                        }
                         if let (Some(t), false) = (&mut self.txn, e.is_retriable()) {
                             self.fatal = Some(e.java_string(None));
                             t.fatal = Some(e);
@@ -785,6 +828,7 @@ impl Producer {
         }
         let corr = self.corr.next_id();
         self.pid_inflight = Some(corr);
+        self.idempotence_refused = false;
         out.request(
             to,
             corr,
@@ -805,48 +849,47 @@ impl Producer {
                 break;
             }
             let (id, r2, _) = self.pending.pop_front().expect("front");
-            self.fail_unrouted(
-                now,
-                id,
-                &r2,
-                format!("Topic {} not present in metadata after {max_block} ms.", r2.topic),
-                out,
-            );
+            let msg = format!("Topic {} not present in metadata after {max_block} ms.", r2.topic);
+            self.fail_unrouted(now, id, &r2, ApiError::with(KafkaError::REQUEST_TIMED_OUT, &msg), out);
         }
     }
 
-    fn fail_unrouted(&mut self, now: SimTime, id: u64, r: &ProducerRecord, msg: String, out: &mut ClientOut) {
+    /// A record that never reached the accumulator fails (`KafkaProducer.doSend` throws before
+    /// `append`: the callback gets the exception).
+    fn fail_unrouted(&mut self, now: SimTime, id: u64, r: &ProducerRecord, err: ApiError, out: &mut ClientOut) {
         self.buffered -= i64::from(reservation(r));
         self.failed += 1;
         let tp = TopicPartition::new(r.topic.clone(), r.partition.unwrap_or(-1));
         out.trace(TraceKind::ProduceFailed {
             client: self.client_id.clone(),
             tp: tp.clone(),
-            error: KafkaError::REQUEST_TIMED_OUT,
+            error: err.error,
             count: 1,
             retrying: false,
         });
-        self.completions.push_back(Completion {
-            tp,
-            send_ids: vec![id],
-            result: Err(ApiError::with(KafkaError::REQUEST_TIMED_OUT, msg)),
-            at: now,
-        });
+        self.completions.push_back(Completion { tp, send_ids: vec![id], result: Err(err), at: now });
     }
 
     fn route_pending(&mut self, now: SimTime, out: &mut ClientOut) {
         while let Some((id, r, t)) = self.pending.pop_front() {
             let count = match self.meta.topics.get(&r.topic) {
                 Some(TopicMeta { error: None, partitions, .. }) if !partitions.is_empty() => partitions.len() as i32,
+                Some(TopicMeta { error: Some(KafkaError::TOPIC_AUTHORIZATION_FAILED), .. }) => {
+                    // waitOnMetadata → Metadata.maybeThrowExceptionForTopic.
+                    let err = crate::sim::client::topics_not_authorized(&[&r.topic]);
+                    self.fail_unrouted(now, id, &r, err, out);
+                    continue;
+                }
                 Some(TopicMeta { error: Some(e), .. }) if !e.is_retriable() => {
-                    self.fail_unrouted(now, id, &r, e.message().to_string(), out);
+                    let err = ApiError::with(KafkaError::REQUEST_TIMED_OUT, e.message());
+                    self.fail_unrouted(now, id, &r, err, out);
                     continue;
                 }
                 _ => {
                     if now.ms_since(t) >= self.cfg.max_block_ms {
                         let msg =
                             format!("Topic {} not present in metadata after {} ms.", r.topic, self.cfg.max_block_ms);
-                        self.fail_unrouted(now, id, &r, msg, out);
+                        self.fail_unrouted(now, id, &r, ApiError::with(KafkaError::REQUEST_TIMED_OUT, &msg), out);
                     } else {
                         // KafkaProducer.send blocks its caller in waitOnMetadata: the records
                         // sent after this one wait behind it, untouched (and a pipe of many
@@ -861,7 +904,7 @@ impl Producer {
             if let Some(p) = r.partition {
                 if p < 0 || p >= count {
                     let msg = format!("Invalid partition given with record: {p} is not in the range [0...{}].", count);
-                    self.fail_unrouted(now, id, &r, msg, out);
+                    self.fail_unrouted(now, id, &r, ApiError::with(KafkaError::REQUEST_TIMED_OUT, &msg), out);
                     continue;
                 }
             }

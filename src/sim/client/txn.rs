@@ -400,6 +400,9 @@ impl ProducerTxn {
                     self.find_inflight = None;
                     match error {
                         None => self.coordinator = Some(node),
+                        // FindCoordinatorHandler: refused DESCRIBE on the transactional id is
+                        // fatal (`TransactionalIdAuthorizationException`).
+                        Some(e @ KafkaError::TRANSACTIONAL_ID_AUTHORIZATION_FAILED) => self.fail_fatal(e, out),
                         Some(_) => self.find_backoff = now.plus_ms(100),
                     }
                 } else if self.group_find_inflight == Some(corr) {
