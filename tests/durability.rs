@@ -116,7 +116,12 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // consumer with client.rack to the in-sync replica of its rack (findPreferredReadReplica,
     // selectReadReplica); reset --racks. Logs with those settings replay differently; the
     // reference trace is unchanged.)
-    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (9, 0x7221_2181_c3cf_5eb1));
+    // Version 10 (eos): LogAppendTime batches keep the records' producer timestamps and carry the
+    // LOG_APPEND_TIME attribute (LogValidator), so consumers print the type and the stored rows
+    // and dump-log CRCs cover it; TxnOffsetCommit with group metadata is fenced by generation
+    // (KIP-447); the processor command (TransactionalMessageCopier's loop). Logs with those replay
+    // differently; the reference trace is unchanged.
+    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (10, 0x7221_2181_c3cf_5eb1));
 }
 
 #[test]
