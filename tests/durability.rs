@@ -124,6 +124,11 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // DescribeConfigs authorized, a send to an unauthorized topic failed at once
     // (Metadata.maybeThrowExceptionForTopic), and a console producer's close waits for an
     // idempotent InitProducerId in flight. Logs of the secured cluster replay differently.
+    // Also in version 10 (eos): LogAppendTime batches keep the records' producer timestamps and carry the
+    // LOG_APPEND_TIME attribute (LogValidator), so consumers print the type and the stored rows
+    // and dump-log CRCs cover it; TxnOffsetCommit with group metadata is fenced by generation
+    // (KIP-447); the processor command (TransactionalMessageCopier's loop). Logs with those replay
+    // differently; the reference trace is unchanged.
     assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (10, 0x7221_2181_c3cf_5eb1));
 }
 

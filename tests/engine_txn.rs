@@ -3,8 +3,11 @@
 
 mod common;
 use brokerlab::sim::client::config::ConsumerConfig;
+use brokerlab::sim::client::consumer::MemberState;
 use brokerlab::sim::client::producer::ProducerRecord;
+use brokerlab::sim::client::txn::{GroupMetadata, TxnClientState};
 use brokerlab::sim::errors::KafkaError;
+use brokerlab::sim::processor::ProcessorSpec;
 use brokerlab::sim::record::bytes;
 use brokerlab::sim::types::TopicPartition;
 use brokerlab::sim::world::Sim;
@@ -295,4 +298,145 @@ fn a_transactional_perf_run_is_visible_to_read_committed_only_after_each_commit(
     assert_eq!(r.commands[0].output.stdout(), format!("pay:0:{}\n", 30 + markers.len()));
     assert_eq!(r.commands[1].output.stdout().lines().count(), 30);
     assert!(r.commands[1].output.stderr().contains("Processed a total of 30 messages"));
+}
+
+/// The group's committed offsets of `group`, per partition, as its coordinator holds them.
+fn group_offsets(sim: &Sim, group: &str) -> Vec<(TopicPartition, i64)> {
+    sim.brokers()
+        .values()
+        .filter_map(|b| b.proc.as_ref())
+        .flat_map(|b| b.coordinator.groups.get(group))
+        .flat_map(|g| g.offsets.iter().map(|(tp, o)| (tp.clone(), o.offset)))
+        .collect()
+}
+
+fn processor_spec(name: &str, side_effect: Option<&str>, size: u32, processing_ms: i64) -> ProcessorSpec {
+    ProcessorSpec {
+        name: name.into(),
+        group: "copier".into(),
+        input: "in".into(),
+        output: "out".into(),
+        transactional_id: "copier-1".into(),
+        processing_ms_per_record: processing_ms,
+        side_effect: side_effect.map(String::from),
+        transaction_size: size,
+        transaction_timeout_ms: 60_000,
+    }
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+/// The read-process-write loop of Kafka's `TransactionalMessageCopier` (`processor start`):
+/// each poll() is copied in one transaction with the consumer's positions
+/// (`sendOffsetsToTransaction` with `groupMetadata()`, KIP-447), then committed. A crash in the
+/// middle of a transaction leaves it open; the next instance with the same transactional.id
+/// fences the old producer epoch at InitProducerId and the coordinator aborts the open
+/// transaction (KIP-98, `TransactionManager`), so a read_committed reader of the output sees
+/// each input record exactly once, and the group's committed offset is the input's end. The
+/// side effect performed outside the transaction is not undone: the records of the aborted
+/// transaction caused it twice.
+#[test]
+fn a_processor_copies_exactly_once_across_a_crash_but_its_side_effect_repeats() {
+    let mut sim = cluster(41, 3);
+    create_topic_assigned(&mut sim, "in", vec![vec![1, 2, 3]], &[]);
+    create_topic_assigned(&mut sim, "out", vec![vec![2, 3, 1]], &[]);
+    let feeder = producer(&mut sim, "feeder", &[]);
+    let inputs: Vec<String> = (0..30).map(|i| format!("order-{i}")).collect();
+    for v in &inputs {
+        send_value(&mut sim, feeder, "in", v);
+    }
+    sim.start_processor(processor_spec("copier", Some("emails"), 10, 100), "localhost:9092").unwrap();
+    // Run until one transaction has committed and the next one is half done: 5 of its 10
+    // records (one poll() of max.poll.records = the transaction size) processed and sent.
+    let mid_txn = sim.run_while(60_000, |s| {
+        s.processors().running.get("copier").map(|p| p.committed_txns >= 1 && p.in_txn.len() >= 5).unwrap_or(false)
+    });
+    assert!(mid_txn, "the processor committed a transaction and is in the next: {:?}", sim.processors().running);
+    let open = sim.processors().running["copier"].in_txn.len() as u64;
+    assert_eq!(open, 5);
+    sim.crash_processor("copier").unwrap();
+    assert!(sim.processors().running.is_empty());
+    // The open transaction holds the LSO: read_committed sees only what was committed.
+    let before = read_all(&mut sim, "out", true, 2000);
+    assert_eq!(before.len(), 10, "only the committed transaction is visible: {before:?}");
+    // A new instance, same transactional.id: InitProducerId bumps the epoch and aborts the open
+    // transaction long before transaction.timeout.ms (60 s).
+    let restarted_at = sim.now();
+    sim.start_processor(processor_spec("copier", Some("emails"), 10, 100), "localhost:9092").unwrap();
+    let done = sim.run_while(120_000, |s| group_offsets(s, "copier") == vec![(TopicPartition::new("in", 0), 30)]);
+    assert!(done, "the group's offset reached the input's end: {:?}", group_offsets(&sim, "copier"));
+    let out_log = sim.leader_log(&TopicPartition::new("out", 0)).unwrap();
+    assert!(!out_log.aborted.is_empty(), "the crashed instance's transaction was aborted");
+    assert!(sim.now().ms_since(restarted_at) < 60_000, "fenced at InitProducerId, not by the timeout");
+    sim.run_for_ms(2000);
+    let committed = read_all(&mut sim, "out", true, 3000);
+    assert_eq!(sorted(committed), sorted(inputs.clone()), "read_committed: each input record exactly once");
+    let uncommitted = read_all(&mut sim, "out", false, 3000);
+    assert!(
+        uncommitted.len() > 30 && uncommitted.len() <= 30 + open as usize,
+        "the aborted copies are in the log all the same: {} records",
+        uncommitted.len()
+    );
+    let fx = &sim.processors().effects["emails"];
+    assert_eq!(fx.per_record.len(), 30, "every input record caused the side effect");
+    assert_eq!(fx.repeated(), open, "the records of the aborted transaction caused it twice");
+    assert_eq!(fx.total, 30 + open);
+    let p = &sim.processors().running["copier"];
+    assert_eq!(p.copied, 20);
+    assert!(findings(&sim).iter().all(|f| !matches!(f, brokerlab::sim::trace::Finding::AbortedRead { .. })));
+}
+
+/// KIP-447 (`OffsetMetadataManager.validateTransactionalOffsetCommit`,
+/// `ClassicGroup.validateOffsetCommit` with isTransactional): a TxnOffsetCommit that names a
+/// member and generation must come from a current member of that generation. A zombie of an
+/// older generation is refused with ILLEGAL_GENERATION, an unknown member with
+/// UNKNOWN_MEMBER_ID; `TransactionManager`'s TxnOffsetCommitHandler makes both abortable
+/// errors, so the transaction is aborted, not committed. Without group metadata (-1, "") the
+/// commit is accepted as before KIP-447.
+#[test]
+fn a_transactional_offset_commit_of_an_old_generation_is_fenced() {
+    let mut sim = cluster(42, 3);
+    create_topic_assigned(&mut sim, "in", vec![vec![1, 2, 3]], &[]);
+    let c = sim.create_consumer(
+        "member",
+        "localhost:9092",
+        ConsumerConfig::parse(&props(&[("group.id", "g"), ("enable.auto.commit", "false")])).unwrap(),
+    );
+    sim.with_consumer(c, |c, _, _| c.subscribe(vec!["in".into()]));
+    let joined = sim.run_while(30_000, |s| {
+        s.consumer_mut(c).and_then(|c| c.group.as_ref().map(|g| g.state == MemberState::Stable)).unwrap_or(false)
+    });
+    assert!(joined);
+    let (generation, member_id) =
+        sim.consumer_mut(c).and_then(|c| c.group.as_ref().map(|g| (g.generation, g.member_id.clone()))).unwrap();
+    let tp = TopicPartition::new("in", 0);
+    let p = txn_producer(&mut sim, "zombie", "z", &[]);
+    let meta = |generation: i32, member_id: &str| GroupMetadata {
+        group_id: "g".into(),
+        generation,
+        member_id: member_id.into(),
+    };
+    for (g, m, want) in [
+        (generation - 1, member_id.as_str(), KafkaError::ILLEGAL_GENERATION),
+        (generation, "someone-else", KafkaError::UNKNOWN_MEMBER_ID),
+    ] {
+        sim.with_producer(p, |p, _, _| p.txn_mut().unwrap().begin()).unwrap().unwrap();
+        let offsets = vec![(tp.clone(), 1)];
+        let md = meta(g, m);
+        assert_eq!(txn_call(&mut sim, p, move |t| t.send_offsets_with_metadata(md, offsets)), Err(want));
+        let state = sim.producer_mut(p).unwrap().txn_mut().unwrap().state;
+        assert_eq!(state, TxnClientState::AbortableError, "{want:?} makes the transaction abortable");
+        assert!(sim.with_producer(p, |p, _, _| p.txn_mut().unwrap().commit()).unwrap().is_err(), "no commit");
+        assert_eq!(txn_call(&mut sim, p, |t| t.abort()), Ok(()));
+    }
+    // The current member's metadata, and none at all, are accepted.
+    for md in [meta(generation, &member_id), meta(-1, "")] {
+        sim.with_producer(p, |p, _, _| p.txn_mut().unwrap().begin()).unwrap().unwrap();
+        let offsets = vec![(tp.clone(), 0)];
+        assert_eq!(txn_call(&mut sim, p, move |t| t.send_offsets_with_metadata(md, offsets)), Ok(()));
+        assert_eq!(txn_call(&mut sim, p, |t| t.commit()), Ok(()));
+    }
 }

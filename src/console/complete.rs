@@ -317,6 +317,28 @@ impl Console {
                     strs(&["--topic", "--rate", "--keys", "--value-prefix", "--max", "--producer-property"])
                 }
             }
+            ("processor", 0) => strs(&["start", "list", "stop", "crash"]),
+            ("processor", 1) if sub == "stop" || sub == "crash" => {
+                self.sim.processors().running.keys().cloned().collect()
+            }
+            ("processor", _) if sub == "start" => match before.last().copied() {
+                Some("--input" | "--output") => self.topics(),
+                Some("--group") => self.sim.group_names(),
+                Some("--processing") => strs(&["20ms", "200ms", "1s"]),
+                Some("--transactional-id" | "--side-effect" | "--transaction-size" | "--transaction-timeout") => {
+                    Vec::new()
+                }
+                _ => strs(&[
+                    "--group",
+                    "--input",
+                    "--output",
+                    "--transactional-id",
+                    "--processing",
+                    "--side-effect",
+                    "--transaction-size",
+                    "--transaction-timeout",
+                ]),
+            },
             ("consumer", 0) => strs(&["start", "list", "pause", "resume", "slow", "stop", "crash"]),
             ("consumer", 1) if sub != "start" && sub != "list" => self.consumer_names(),
             ("consumer", 2) if sub == "slow" => strs(&["0ms", "20ms", "200ms", "1s"]),

@@ -12,6 +12,7 @@
 //! * [`vfs`]: the console's files; [`regex`]: the topic filters' regular expressions.
 
 pub(crate) mod appconsumer;
+pub(crate) mod appprocessor;
 pub mod complete;
 pub mod format;
 pub mod opts;

@@ -61,6 +61,7 @@ lessons![
     "38-share-groups.md",
     "39-poison-message.md",
     "40-retries-that-reorder.md",
+    "41-exactly-once.md",
     "42-long-polls.md",
     "43-closest-replica-fetching.md",
     "44-segments-and-indexes.md",

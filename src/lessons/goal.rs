@@ -399,6 +399,49 @@ pub enum Goal {
     FetchesFrom { client: String, tp: TopicPartition, broker: i32 },
     /// `long-poll C`: a Fetch of client C is waiting at a broker now (`DelayedFetch`).
     LongPoll { client: String },
+    /// `processor P committed|aborted|copied|in-txn OP N`: a read-process-write processor's
+    /// transactions committed or aborted, input records copied by committed transactions, or
+    /// records processed in its open transaction (`processor start`).
+    Processor { name: String, metric: ProcessorMetric, op: Op, n: i64 },
+    /// `side-effect LABEL total|repeated OP N`: how often an external side effect happened, or
+    /// for how many input records it happened more than once.
+    SideEffect { label: String, repeated: bool, op: Op, n: i64 },
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
+pub enum ProcessorMetric {
+    Committed,
+    Aborted,
+    Copied,
+    InTxn,
+}
+
+impl ProcessorMetric {
+    fn parse(s: &str) -> Option<ProcessorMetric> {
+        Some(match s {
+            "committed" => ProcessorMetric::Committed,
+            "aborted" => ProcessorMetric::Aborted,
+            "copied" => ProcessorMetric::Copied,
+            "in-txn" => ProcessorMetric::InTxn,
+            _ => return None,
+        })
+    }
+    fn name(self) -> &'static str {
+        match self {
+            ProcessorMetric::Committed => "committed",
+            ProcessorMetric::Aborted => "aborted",
+            ProcessorMetric::Copied => "copied",
+            ProcessorMetric::InTxn => "in-txn",
+        }
+    }
+    fn words(self) -> &'static str {
+        match self {
+            ProcessorMetric::Committed => "transactions committed by",
+            ProcessorMetric::Aborted => "transactions aborted by",
+            ProcessorMetric::Copied => "records copied (committed) by",
+            ProcessorMetric::InTxn => "records in the open transaction of",
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
@@ -624,6 +667,23 @@ impl Goal {
                 arity(2, "long-poll CLIENT")?;
                 Goal::LongPoll { client: w[1].to_string() }
             }
+            "processor" => {
+                let usage = "processor NAME committed|aborted|copied|in-txn OP N";
+                arity(5, usage)?;
+                let metric = ProcessorMetric::parse(w[2]).ok_or_else(|| {
+                    format!("'{}': a processor goal measures committed, aborted, copied or in-txn", w[2])
+                })?;
+                Goal::Processor { name: w[1].to_string(), metric, op: parse_op(w[3])?, n: parse_int(w[4])? }
+            }
+            "side-effect" => {
+                arity(5, "side-effect LABEL total|repeated OP N")?;
+                let repeated = match w[2] {
+                    "total" => false,
+                    "repeated" => true,
+                    other => return Err(format!("'{other}': a side-effect goal measures total or repeated")),
+                };
+                Goal::SideEffect { label: w[1].to_string(), repeated, op: parse_op(w[3])?, n: parse_int(w[4])? }
+            }
             "event" => {
                 if !(2..=3).contains(&w.len()) {
                     return Err(format!("'{s}': expected event KIND [FILTER]"));
@@ -781,6 +841,15 @@ impl Goal {
             Goal::BatchCodec { tp, codec } => format!("The newest batch of {tp} is compressed with {codec}"),
             Goal::FetchesFrom { client, tp, broker } => format!("{client} fetches {tp} from broker {broker}"),
             Goal::LongPoll { client } => format!("A fetch of {client} waits at a broker (a long poll)"),
+            Goal::Processor { name, metric, op, n } => {
+                format!("The {} processor {name} {} {n}", metric.words(), op.words())
+            }
+            Goal::SideEffect { label, repeated: false, op, n } => {
+                format!("Side effect {label} happened {} {n} times", op.words())
+            }
+            Goal::SideEffect { label, repeated: true, op, n } => {
+                format!("The input records that caused side effect {label} more than once {} {n}", op.words())
+            }
         }
     }
 }
@@ -867,6 +936,12 @@ impl fmt::Display for Goal {
             Goal::BatchCodec { tp, codec } => write!(f, "batch {tp} codec {codec}"),
             Goal::FetchesFrom { client, tp, broker } => write!(f, "fetches-from {client} {tp} {broker}"),
             Goal::LongPoll { client } => write!(f, "long-poll {client}"),
+            Goal::Processor { name, metric, op, n } => {
+                write!(f, "processor {name} {} {} {n}", metric.name(), op.symbol())
+            }
+            Goal::SideEffect { label, repeated, op, n } => {
+                write!(f, "side-effect {label} {} {} {n}", if *repeated { "repeated" } else { "total" }, op.symbol())
+            }
         }
     }
 }
@@ -1047,6 +1122,21 @@ pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::
                 return false;
             };
             k.fetch_target(tp, sim.now()).map(|(b, _)| b) == Some(*broker)
+        }
+        Goal::Processor { name, metric, op, n } => {
+            let Some(p) = sim.processors().running.get(name) else { return false };
+            let v = match metric {
+                ProcessorMetric::Committed => p.committed_txns as i64,
+                ProcessorMetric::Aborted => p.aborted_txns as i64,
+                ProcessorMetric::Copied => p.copied as i64,
+                ProcessorMetric::InTxn => p.in_txn.len() as i64,
+            };
+            op.holds(v, *n)
+        }
+        Goal::SideEffect { label, repeated, op, n } => {
+            let fx = sim.processors().effects.get(label);
+            let v = fx.map(|f| if *repeated { f.repeated() } else { f.total }).unwrap_or(0);
+            op.holds(v as i64, *n)
         }
         Goal::LongPoll { client } => {
             let Some(id) = sim.client_by_name(client) else { return false };

@@ -9,7 +9,7 @@
 //! ```text
 //! "BLB1"  base_offset i64  last_offset i64  partition_leader_epoch i32  producer_id i64
 //! producer_epoch i16  base_sequence i32  flags u8 (1 transactional, 2 control, 4 delete horizon,
-//! bits 3-5 the compression codec's id)
+//! bits 3-5 the compression codec's id, 64 LogAppendTime)
 //! [control str]  max_timestamp i64  size_bytes u32  [delete_horizon_ms i64]  origin str  crc u32
 //! record count u32, then per record: offset_delta u32  timestamp i64  key payload
 //! value payload  header count u32, then per header: key str  value payload
@@ -33,7 +33,8 @@ pub fn encode(b: &StoredBatch) -> Vec<u8> {
     let flags = u8::from(b.transactional)
         | if b.control.is_some() { 2 } else { 0 }
         | if b.delete_horizon_ms.is_some() { 4 } else { 0 }
-        | (b.compression & 7) << 3;
+        | (b.compression & 7) << 3
+        | if b.log_append_time { 0x40 } else { 0 };
     out.push(flags);
     if let Some(c) = &b.control {
         put_str(&mut out, c);
@@ -74,7 +75,7 @@ pub fn decode(bytes: &[u8]) -> Result<StoredBatch, String> {
     let producer_epoch = i16::from_le_bytes(r.array()?);
     let base_sequence = r.i32()?;
     let flags = r.take(1)?[0];
-    if flags & !0x3f != 0 {
+    if flags & !0x7f != 0 {
         return Err("unknown flags".into());
     }
     let control = if flags & 2 != 0 { Some(r.str()?) } else { None };
@@ -117,6 +118,7 @@ pub fn decode(bytes: &[u8]) -> Result<StoredBatch, String> {
         transactional: flags & 1 != 0,
         control,
         max_timestamp,
+        log_append_time: flags & 0x40 != 0,
         size_bytes,
         delete_horizon_ms,
         compression: (flags >> 3) & 7,
@@ -218,6 +220,7 @@ mod tests {
         b.control = Some("COMMIT".into());
         b.transactional = true;
         b.delete_horizon_ms = Some(1234);
+        b.log_append_time = true;
         b.records[0].key = Some(Payload::Bytes { base64: "AAEC".into() });
         b.records[0].headers = vec![("h".into(), Some(Payload::Text("v".into()))), ("n".into(), None)];
         out

@@ -109,6 +109,9 @@ pub struct StoredBatch {
     /// `"COMMIT"` or `"ABORT"` for a transaction marker.
     pub control: Option<String>,
     pub(crate) max_timestamp: i64,
+    /// The timestamp type (attributes bit 3): `LOG_APPEND_TIME` when true.
+    #[serde(default)]
+    pub(crate) log_append_time: bool,
     pub(crate) size_bytes: u32,
     pub(crate) delete_horizon_ms: Option<i64>,
     /// `CompressionType.id` of the batch's codec (attributes bits 0-2).
@@ -305,6 +308,9 @@ fn parse_segment_file(file: &str) -> Option<(TopicPartition, Offset)> {
 pub(crate) fn batch_crc(b: &RecordBatch) -> u32 {
     let mut buf = Vec::with_capacity(b.size_bytes as usize + 32);
     let mut attributes: i16 = i16::from(b.compression.id());
+    if b.log_append_time {
+        attributes |= 1 << 3;
+    }
     if b.transactional {
         attributes |= 1 << 4;
     }
@@ -368,6 +374,7 @@ pub(crate) fn store_batch(b: &RecordBatch) -> StoredBatch {
             ControlType::Commit => "COMMIT".to_string(),
         }),
         max_timestamp: b.max_timestamp,
+        log_append_time: b.log_append_time,
         size_bytes: b.size_bytes,
         delete_horizon_ms: b.delete_horizon_ms,
         compression: b.compression.id(),
@@ -420,6 +427,7 @@ pub(crate) fn load_batch(s: &StoredBatch) -> Result<RecordBatch, String> {
         control,
         records: Rc::new(records),
         max_timestamp: s.max_timestamp,
+        log_append_time: s.log_append_time,
         size_bytes: s.size_bytes,
         delete_horizon_ms: s.delete_horizon_ms,
         compression: CompressionType::ALL
@@ -1192,6 +1200,7 @@ mod tests {
             size_bytes: batch_size(&records),
             records: Rc::new(records),
             max_timestamp: 1002,
+            log_append_time: false,
             delete_horizon_ms: None,
             compression: CompressionType::None,
             origin: (9u64 << 40) | 5,
@@ -1211,9 +1220,15 @@ mod tests {
         let mut t = s.clone();
         t.partition_leader_epoch = 4;
         assert!(load_batch(&t).is_err(), "the leader epoch is covered too");
+        let mut t = s.clone();
+        t.log_append_time = true;
+        assert!(load_batch(&t).is_err(), "and the timestamp type (attributes bit 3)");
         let mut t = s;
         t.base_offset = 41;
         assert!(load_batch(&t).is_err(), "and the base offset");
+        // A LogAppendTime batch comes back as one.
+        let lat = RecordBatch { log_append_time: true, max_timestamp: 5000, ..sample() };
+        assert_eq!(load_batch(&store_batch(&lat)).unwrap(), lat);
     }
 
     #[test]

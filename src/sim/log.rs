@@ -118,6 +118,11 @@ impl Log {
         self.segments.iter().flat_map(|s| s.batches.iter())
     }
 
+    /// The log's segments, oldest first (each a `<base offset>.log` file).
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
     /// The epoch of the last batch in the log (KIP-320 "last fetched epoch"), -1 when empty.
     pub(crate) fn last_epoch(&self) -> Epoch {
         self.epochs.latest_epoch().unwrap_or(-1)
@@ -229,11 +234,10 @@ impl Log {
                 }
             }
         }
-        let records = if cfg.log_append_time {
-            Rc::new(pb.records.iter().map(|r| Record { timestamp: now_ms, ..r.clone() }).collect::<Vec<_>>())
-        } else {
-            pb.records.clone()
-        };
+        // `LogValidator` under LOG_APPEND_TIME sets the batch's timestamp type and max timestamp
+        // (`setMaxTimestamp(LOG_APPEND_TIME, now)`); the records keep the producer's timestamps
+        // in their bytes, and readers take the batch's ([`RecordBatch::record_timestamp`]).
+        let records = pb.records.clone();
         // LogValidator: the topic's compression.type keeps the producer's codec (`producer`)
         // or recompresses the batch with its own, which changes its size on disk.
         let compression = topic_codec(&cfg.compression_type, pb.compression);
@@ -249,6 +253,7 @@ impl Log {
             transactional: pb.transactional,
             control: None,
             max_timestamp: if cfg.log_append_time { now_ms } else { max_ts },
+            log_append_time: cfg.log_append_time,
             size_bytes,
             records,
             delete_horizon_ms: None,
@@ -321,6 +326,7 @@ impl Log {
             transactional: true,
             control: Some(control),
             max_timestamp: now_ms,
+            log_append_time: false,
             size_bytes: batch_size(&records),
             records: Rc::new(records),
             delete_horizon_ms: None,
@@ -861,8 +867,9 @@ impl Log {
                 continue;
             }
             for (o, r) in b.iter_with_offsets() {
-                if r.timestamp >= ts && o >= self.log_start_offset {
-                    return Some((o, r.timestamp));
+                let t = b.record_timestamp(r);
+                if t >= ts && o >= self.log_start_offset {
+                    return Some((o, t));
                 }
             }
         }
@@ -877,8 +884,9 @@ impl Log {
                 continue;
             }
             for (o, r) in b.iter_with_offsets() {
-                if best.map(|(_, t)| r.timestamp > t).unwrap_or(true) {
-                    best = Some((o, r.timestamp));
+                let ts = b.record_timestamp(r);
+                if best.map(|(_, t)| ts > t).unwrap_or(true) {
+                    best = Some((o, ts));
                 }
             }
         }
@@ -939,6 +947,29 @@ mod tests {
 
     fn bases(log: &Log) -> Vec<Offset> {
         log.segments.iter().map(|s| s.base_offset).collect()
+    }
+
+    /// `LogValidator` under `message.timestamp.type=LogAppendTime` (LogValidatorTest
+    /// `testLogAppendTimeNonCompressedV2`): the batch gets the LOG_APPEND_TIME type and the
+    /// append time as its max timestamp, its records keep the producer's timestamps in their
+    /// bytes, and every reader sees the append time; ListOffsets by time searches that.
+    #[test]
+    fn log_append_time_stamps_the_batch_and_readers_see_the_append_time() {
+        let c = cfg(&[("message.timestamp.type", "LogAppendTime")]);
+        let mut log = Log::new(TopicPartition::new("t", 0), 0);
+        let recs = vec![rec(None, Some("a"), 100), Record { offset_delta: 1, ..rec(None, Some("b"), 150) }];
+        log.append_as_leader(&batch(recs, -1, -1, false), 0, 9_000, &c).expect("append");
+        let b = log.batches().next().expect("a batch").clone();
+        assert!(b.log_append_time);
+        assert_eq!(b.max_timestamp, 9_000);
+        assert_eq!(b.records.iter().map(|r| r.timestamp).collect::<Vec<_>>(), vec![100, 150], "bytes unchanged");
+        assert_eq!(b.records.iter().map(|r| b.record_timestamp(r)).collect::<Vec<_>>(), vec![9_000, 9_000]);
+        assert_eq!(log.offset_for_timestamp(200), Some((0, 9_000)));
+        let create = cfg(&[]);
+        log.append_as_leader(&batch(vec![rec(None, Some("c"), 200)], -1, -1, false), 0, 9_500, &create).unwrap();
+        let last = log.batches().last().unwrap().clone();
+        assert!(!last.log_append_time, "the type is the batch's own: CreateTime after the topic changed");
+        assert_eq!(last.record_timestamp(&last.records[0]), 200);
     }
 
     // UnifiedLogTest: the retention vectors.
@@ -1166,6 +1197,7 @@ mod tests {
             control: None,
             records: Rc::new(three()),
             max_timestamp: 0,
+            log_append_time: false,
             size_bytes: batch_size(&three()),
             delete_horizon_ms: None,
             compression: CompressionType::None,

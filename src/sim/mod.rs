@@ -23,6 +23,7 @@ pub(crate) mod net;
 pub(crate) mod node;
 pub mod partitioner;
 pub mod placement;
+pub mod processor;
 pub(crate) mod producer_state;
 pub mod protocol;
 pub mod quota;

@@ -73,6 +73,12 @@ pub struct RecordBatch {
     pub control: Option<ControlType>,
     pub records: Rc<Vec<Record>>,
     pub(crate) max_timestamp: i64,
+    /// The batch's timestamp type (attributes bit 3, `RecordBatch.timestampType()`): true when
+    /// the leader's `LogValidator` stamped it with `LOG_APPEND_TIME` (the topic's
+    /// `message.timestamp.type=LogAppendTime`), its max timestamp then the append time and
+    /// every record's timestamp read as that (`DefaultRecordBatch` iteration).
+    #[serde(default)]
+    pub(crate) log_append_time: bool,
     /// The batch's size on the wire and on disk: the header plus its records, compressed with
     /// `compression` (`DefaultRecordBatch.sizeInBytes`).
     pub(crate) size_bytes: u32,
@@ -101,6 +107,16 @@ impl RecordBatch {
     }
     pub(crate) fn is_control(&self) -> bool {
         self.control.is_some()
+    }
+    /// A record's timestamp as readers see it (`DefaultRecordBatch`'s record iterator): the
+    /// batch's max timestamp (the time the leader appended it) under `LOG_APPEND_TIME`, else
+    /// the record's own (`CreateTime`, stored as a delta from the batch's base timestamp).
+    pub fn record_timestamp(&self, r: &Record) -> i64 {
+        if self.log_append_time {
+            self.max_timestamp
+        } else {
+            r.timestamp
+        }
     }
     #[cfg(test)]
     pub(crate) fn last_sequence(&self) -> i32 {
@@ -450,6 +466,7 @@ mod tests {
             size_bytes: batch_size(&records),
             records: Rc::new(records),
             max_timestamp: 1000,
+            log_append_time: false,
             delete_horizon_ms: None,
             compression: CompressionType::None,
             origin: 1,
@@ -474,6 +491,7 @@ mod tests {
             control: None,
             records: Rc::new(vec![]),
             max_timestamp: 0,
+            log_append_time: false,
             size_bytes: 0,
             delete_horizon_ms: None,
             compression: CompressionType::None,

@@ -115,6 +115,12 @@ use std::collections::BTreeMap;
 /// OffsetCommit (READ on the topic) and DescribeConfigs; a producer fails a send to a topic its
 /// metadata calls unauthorized at once; a console producer's close waits for an idempotent
 /// InitProducerId in flight. Logs of the secured cluster replay differently.
+/// Also in version 10 (`eos`): a `message.timestamp.type=LogAppendTime` batch keeps its records'
+/// producer timestamps and carries the LOG_APPEND_TIME attribute (`LogValidator`), so consumers
+/// read its type and `kafka-dump-log` its CRC over those bytes; a TxnOffsetCommit with group
+/// metadata is checked against the group's generation (KIP-447), and the `processor` command runs
+/// read-process-write applications (`TransactionalMessageCopier`). Logs with those replay
+/// differently; the reference trace is unchanged.
 pub const REFERENCE_TRACE_HASH: u64 = 0x7221_2181_c3cf_5eb1;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

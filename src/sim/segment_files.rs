@@ -128,6 +128,7 @@ pub fn encoded(spec: &BatchSpec) -> (u32, i64, u32) {
         transactional,
         control,
         max_timestamp: records.iter().map(|r| r.timestamp).max().unwrap_or(NO_TIMESTAMP),
+        log_append_time: false,
         size_bytes: match spec.delete_horizon_ms {
             Some(h) => batch_size_with_base(&records, h),
             None => batch_size(&records),
@@ -137,14 +138,14 @@ pub fn encoded(spec: &BatchSpec) -> (u32, i64, u32) {
         delete_horizon_ms: spec.delete_horizon_ms,
         origin: 0,
     };
-    (b.size_bytes, b.max_timestamp, kafka_crc(&b, false))
+    (b.size_bytes, b.max_timestamp, kafka_crc(&b))
 }
 
 /// The batch's attributes (`DefaultRecordBatch.computeAttributes`): compression in bits 0-2, the timestamp type in bit 3, transactional in bit 4, control in bit 5, a delete horizon
 /// in bit 6.
-pub(crate) fn attributes(b: &RecordBatch, log_append_time: bool) -> i16 {
+pub(crate) fn attributes(b: &RecordBatch) -> i16 {
     let mut a: i16 = i16::from(b.compression.id());
-    if log_append_time {
+    if b.log_append_time {
         a |= 1 << 3;
     }
     if b.transactional {
@@ -162,11 +163,11 @@ pub(crate) fn attributes(b: &RecordBatch, log_append_time: bool) -> i16 {
 /// The batch's CRC as Kafka computes it (`DefaultRecordBatch.checksum`, `Crc32C`): over the bytes
 /// from the attributes to the end of the last record, as `MemoryRecordsBuilder` writes them.
 /// The base timestamp is the first record's (the delete horizon once the cleaner has set one).
-pub(crate) fn kafka_crc(b: &RecordBatch, log_append_time: bool) -> u32 {
+pub(crate) fn kafka_crc(b: &RecordBatch) -> u32 {
     let mut buf = Vec::with_capacity(b.size_bytes as usize);
     let first_ts = b.records.first().map(|r| r.timestamp).unwrap_or(b.max_timestamp);
     let base_ts = b.delete_horizon_ms.unwrap_or(first_ts);
-    buf.extend_from_slice(&attributes(b, log_append_time).to_be_bytes());
+    buf.extend_from_slice(&attributes(b).to_be_bytes());
     buf.extend_from_slice(&((b.last_offset - b.base_offset) as i32).to_be_bytes());
     buf.extend_from_slice(&base_ts.to_be_bytes());
     buf.extend_from_slice(&b.max_timestamp.to_be_bytes());
@@ -226,6 +227,7 @@ mod tests {
             transactional: false,
             control: None,
             max_timestamp: ts + values.len() as i64 - 1,
+            log_append_time: false,
             size_bytes: batch_size(&records),
             records: Rc::new(records),
             compression: crate::sim::compression::CompressionType::None,

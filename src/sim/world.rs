@@ -312,6 +312,9 @@ pub struct Sim {
     /// property); `None` between commands.
     #[serde(default)]
     login_for_new_clients: Option<crate::sim::acl::Login>,
+    /// Read-process-write applications (`processor start`) and their side effects.
+    #[serde(default)]
+    processors: crate::sim::processor::Processors,
     #[serde(skip)]
     #[codec(skip)]
     outs: Outs,
@@ -406,6 +409,7 @@ impl Sim {
             checker: Checker::default(),
             next_client: 1,
             login_for_new_clients: None,
+            processors: Default::default(),
             events_processed: 0,
             outs: Outs::default(),
             config,
@@ -505,6 +509,9 @@ impl Sim {
         }
         self.events_processed += 1;
         self.dispatch(s.event);
+        if !self.processors.running.is_empty() {
+            self.drive_processors();
+        }
         true
     }
 
@@ -1264,6 +1271,15 @@ impl Sim {
         }
         self.input::<ClientNode>(NodeAddr::Client(id), ClientInput::Pause(paused));
         Ok(())
+    }
+
+    /// The read-process-write applications and the side effects they caused.
+    pub fn processors(&self) -> &crate::sim::processor::Processors {
+        &self.processors
+    }
+
+    pub(crate) fn processors_mut(&mut self) -> &mut crate::sim::processor::Processors {
+        &mut self.processors
     }
 
     /// The controllers, running or not (read only: the learner acts on them through commands).

@@ -51,8 +51,6 @@ struct SegmentFile<'a> {
     active: bool,
     /// `index.interval.bytes` of the topic.
     interval: i64,
-    /// `message.timestamp.type=LogAppendTime`.
-    log_append_time: bool,
     /// `segment.index.bytes`.
     index_bytes: i64,
 }
@@ -94,10 +92,9 @@ fn find<'a>(sim: &'a Sim, path: &str) -> Option<SegmentFile<'a>> {
     let log = broker.disk.logs.get(&tp)?;
     let (segment, active) = segment_at(log, base)?;
     let interval = topic_value(sim, &tp.topic, "index.interval.bytes").and_then(|v| v.parse().ok()).unwrap_or(4096);
-    let log_append_time = topic_value(sim, &tp.topic, "message.timestamp.type").as_deref() == Some("LogAppendTime");
     let index_bytes =
         topic_value(sim, &tp.topic, "segment.index.bytes").and_then(|v| v.parse().ok()).unwrap_or(10 * 1024 * 1024);
-    Some(SegmentFile { segment, active, interval, log_append_time, index_bytes })
+    Some(SegmentFile { segment, active, interval, index_bytes })
 }
 
 /// Options that shape the dump.
@@ -201,14 +198,16 @@ fn no_such_file(mut out: Output, path: &str) -> Output {
 fn dump_log(out: &mut Output, path: &str, seg: &SegmentFile, opts: &Opts, errors: &mut Errors) {
     let mut position: i64 = 0;
     let mut last_offset: i64 = -1;
-    let stamp = if seg.log_append_time { "LogAppendTime" } else { "CreateTime" };
     for b in &seg.segment.batches {
+        // `RecordBatch.timestampType()`: each batch carries its own (attributes bit 3), as the
+        // leader's `LogValidator` stamped it under the topic's `message.timestamp.type` then.
+        let stamp = if b.log_append_time { "LogAppendTime" } else { "CreateTime" };
         let size = i64::from(b.size_bytes);
         // `FileRecords.slice(0, maxBytes).batches()`: only batches wholly inside the slice.
         if position + size > opts.max_bytes {
             break;
         }
-        out.outln(&batch_line(b, position, stamp, seg.log_append_time));
+        out.outln(&batch_line(b, position, stamp));
         if opts.deep {
             for (offset, r) in b.iter_with_offsets() {
                 if offset != last_offset + 1 {
@@ -219,7 +218,7 @@ fn dump_log(out: &mut Output, path: &str, seg: &SegmentFile, opts: &Opts, errors
                 if !opts.skip_metadata {
                     let key_size = r.key.as_ref().map_or(-1, |k| k.len() as i64);
                     let value_size = r.value.as_ref().map_or(-1, |v| v.len() as i64);
-                    let ts = if seg.log_append_time { b.max_timestamp } else { r.timestamp };
+                    let ts = if b.log_append_time { b.max_timestamp } else { r.timestamp };
                     let headers: Vec<&str> = r.headers.iter().map(|h| h.key.as_str()).collect();
                     line.push_str(&format!(
                         "| offset: {offset} {stamp}: {ts} keySize: {key_size} valueSize: {value_size} sequence: {} headerKeys: [{}]",
@@ -258,7 +257,7 @@ fn dump_log(out: &mut Output, path: &str, seg: &SegmentFile, opts: &Opts, errors
 }
 
 /// `DumpLogSegments.printBatchLevel` for a v2 batch.
-fn batch_line(b: &RecordBatch, position: i64, stamp: &str, log_append_time: bool) -> String {
+fn batch_line(b: &RecordBatch, position: i64, stamp: &str) -> String {
     let horizon = match b.delete_horizon_ms {
         Some(h) => format!("OptionalLong[{h}]"),
         None => "OptionalLong.empty".to_string(),
@@ -280,7 +279,7 @@ fn batch_line(b: &RecordBatch, position: i64, stamp: &str, log_append_time: bool
         b.max_timestamp,
         b.size_bytes,
         b.compression.name(),
-        kafka_crc(b, log_append_time),
+        kafka_crc(b),
     )
 }
 
@@ -358,7 +357,7 @@ fn dump_time_index(out: &mut Output, path: &str, seg: &SegmentFile, opts: &Opts,
             Some(b) => {
                 let max =
                     b.records.iter().map(|r| r.timestamp).max().unwrap_or(crate::sim::segment_files::NO_TIMESTAMP);
-                let max = if seg.log_append_time { b.max_timestamp } else { max };
+                let max = if b.log_append_time { b.max_timestamp } else { max };
                 if max != *ts {
                     errors.time_mismatches.entry(file.clone()).or_default().push((*ts, max));
                 }

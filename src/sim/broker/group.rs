@@ -225,6 +225,14 @@ pub(crate) struct GroupStep<'a> {
     pub out: &'a mut BrokerOut,
 }
 
+/// A TxnOffsetCommit's group fields (KIP-447: the producer sends its consumer's group metadata).
+struct TxnCommit {
+    group_id: String,
+    producer_id: i64,
+    generation: i32,
+    member_id: String,
+}
+
 /// A JoinGroup as the coordinator takes it in.
 struct Join {
     group: String,
@@ -452,9 +460,13 @@ impl GroupStep<'_> {
                 let resp = self.offset_delete(&group, partitions);
                 self.out.respond(from, corr, resp);
             }
-            Request::TxnOffsetCommit { group, producer_id, offsets, .. } => {
-                self.txn_offset_commit(from, corr, group, producer_id, offsets)
-            }
+            Request::TxnOffsetCommit { group, producer_id, offsets, generation, member_id, .. } => self
+                .txn_offset_commit(
+                    from,
+                    corr,
+                    TxnCommit { group_id: group, producer_id, generation, member_id },
+                    offsets,
+                ),
             other => return Some(other),
         }
         None
@@ -1382,20 +1394,29 @@ impl GroupStep<'_> {
         Response::OffsetDelete { error, results }
     }
 
-    fn txn_offset_commit(
-        &mut self,
-        from: NodeAddr,
-        corr: u64,
-        group_id: String,
-        producer_id: i64,
-        offsets: Vec<(TopicPartition, Offset)>,
-    ) {
+    fn txn_offset_commit(&mut self, from: NodeAddr, corr: u64, req: TxnCommit, offsets: Vec<(TopicPartition, Offset)>) {
+        let TxnCommit { group_id, producer_id, generation, member_id } = req;
+        let fail = |e: KafkaError| Response::TxnOffsetCommit {
+            results: offsets.iter().map(|(tp, _)| (tp.clone(), Some(e))).collect(),
+        };
         if let Some(e) = self.not_coordinator(&group_id) {
-            self.out.respond(
-                from,
-                corr,
-                Response::TxnOffsetCommit { results: offsets.iter().map(|(tp, _)| (tp.clone(), Some(e))).collect() },
-            );
+            self.out.respond(from, corr, fail(e));
+            return;
+        }
+        // KIP-447 (`OffsetMetadataManager.validateTransactionalOffsetCommit`): a commit that names
+        // a generation must come from a current member of it, or the producer is a zombie of
+        // an older generation; one without (-1, "") is accepted as before KIP-447.
+        let tps: Vec<TopicPartition> = offsets.iter().map(|(tp, _)| tp.clone()).collect();
+        if let Some(e) =
+            self.coord.groups.get(&group_id).and_then(|g| Self::validate_txn_commit(g, generation, &member_id, &tps))
+        {
+            self.out.respond(from, corr, fail(e));
+            return;
+        }
+        if !self.coord.groups.contains_key(&group_id) && generation >= 0 {
+            // `GroupIdNotFoundException` (TxnOffsetCommit v6 returns it; older versions
+            // ILLEGAL_GENERATION).
+            self.out.respond(from, corr, fail(KafkaError::GROUP_ID_NOT_FOUND));
             return;
         }
         let commit_ms = self.env.wall_ms(self.now);
@@ -1413,6 +1434,38 @@ impl GroupStep<'_> {
             .collect();
         let resp = Response::TxnOffsetCommit { results: offsets.iter().map(|(tp, _)| (tp.clone(), None)).collect() };
         self.write_offsets_records(from, corr, &group_id, records, resp, vec![]);
+    }
+
+    /// `ClassicGroup.validateOffsetCommit` / `ConsumerGroup.validateOffsetCommit` with
+    /// `isTransactional` true: no generation and no member id is accepted; otherwise the member
+    /// must be in the group (UNKNOWN_MEMBER_ID) at that generation or member epoch
+    /// (ILLEGAL_GENERATION; STALE_MEMBER_EPOCH for a KIP-848 member, which TxnOffsetCommit v6
+    /// returns as it is). A transactional commit is not refused during COMPLETING_REBALANCE.
+    fn validate_txn_commit(
+        g: &Group,
+        generation: i32,
+        member_id: &str,
+        partitions: &[TopicPartition],
+    ) -> Option<KafkaError> {
+        if let Some(cg) = &g.consumer {
+            if generation == -1 && member_id.is_empty() {
+                return None;
+            }
+            return Self::validate_consumer_commit(cg, member_id, generation, partitions);
+        }
+        if generation < 0 && g.members.is_empty() {
+            return None;
+        }
+        if generation < 0 && member_id.is_empty() {
+            return None;
+        }
+        if !g.members.contains_key(member_id) {
+            return Some(KafkaError::UNKNOWN_MEMBER_ID);
+        }
+        if generation != g.generation {
+            return Some(KafkaError::ILLEGAL_GENERATION);
+        }
+        None
     }
 
     /// A group's timer: expired sessions, rebalance deadlines, initial delays; then the next

@@ -93,6 +93,13 @@ pub struct App {
     /// Records handed to the application and not processed yet.
     pub(crate) in_process: Vec<ConsumedRecord>,
     pub processed: u64,
+    /// The application polls only when asked (`poll_wanted`): a read-process-write processor
+    /// (`crate::sim::processor`) calls `poll()` once per transaction, as
+    /// `TransactionalMessageCopier`'s loop does, instead of polling whenever it is idle.
+    #[serde(default)]
+    pub(crate) on_demand: bool,
+    #[serde(default)]
+    pub(crate) poll_wanted: bool,
 }
 
 impl Default for App {
@@ -104,6 +111,8 @@ impl Default for App {
             busy_until: SimTime::ZERO,
             in_process: vec![],
             processed: 0,
+            on_demand: false,
+            poll_wanted: false,
         }
     }
 }
@@ -466,6 +475,22 @@ impl Consumer {
             p.buffered.clear();
             p.next_position = None;
         }
+    }
+
+    /// `TransactionalMessageCopier.resetToLastCommittedPositions` after an abort: every
+    /// assigned partition forgets its position and what it fetched, so the next poll starts
+    /// from the group's committed offset (an OffsetFetch with requireStable under
+    /// read_committed; `auto.offset.reset` where none is committed).
+    pub(crate) fn rewind_to_committed(&mut self) {
+        for p in self.assignment.values_mut() {
+            p.position = None;
+            p.position_epoch = None;
+            p.reset = None;
+            p.buffered.clear();
+            p.next_position = None;
+        }
+        self.app.in_process.clear();
+        self.delivered.clear();
     }
 
     pub fn take_delivered(&mut self, max: usize) -> Vec<ConsumedRecord> {
@@ -1050,7 +1075,7 @@ impl Consumer {
         }
         self.refresh_positions(now, out);
         self.send_fetches(now, out);
-        if app_runs && !self.app.stuck && now >= self.app.busy_until {
+        if app_runs && !self.app.stuck && now >= self.app.busy_until && (!self.app.on_demand || self.app.poll_wanted) {
             self.app_poll(now, out);
         }
         self.schedule_wake(now, out, app_runs);
@@ -1147,6 +1172,7 @@ impl Consumer {
         if taken.is_empty() {
             return;
         }
+        self.app.poll_wanted = false;
         for r in &taken {
             out.observe(crate::sim::node::Observation::Consumed {
                 client: self.client_id.clone(),
@@ -1507,8 +1533,8 @@ impl Consumer {
                     p.buffered.push_back(ConsumedRecord {
                         tp: fp.tp.clone(),
                         offset: o,
-                        timestamp: r.timestamp,
-                        log_append_time: false,
+                        timestamp: batch.record_timestamp(r),
+                        log_append_time: batch.log_append_time,
                         key: r.key.clone(),
                         value: r.value.clone(),
                         headers: r.headers.clone(),
@@ -1569,6 +1595,7 @@ impl Consumer {
         let polls_return_records = self.group.as_ref().map(|g| g.state == MemberState::Stable).unwrap_or(true);
         if app_runs
             && !self.app.stuck
+            && (!self.app.on_demand || self.app.poll_wanted)
             && polls_return_records
             && self.assignment.values().any(|p| !p.paused && !p.buffered.is_empty())
         {

@@ -385,8 +385,8 @@ impl Consumer {
                         p.buffered.push_back(ConsumedRecord {
                             tp: fp.tp.clone(),
                             offset: o,
-                            timestamp: r.timestamp,
-                            log_append_time: false,
+                            timestamp: batch.record_timestamp(r),
+                            log_append_time: batch.log_append_time,
                             key: r.key.clone(),
                             value: r.value.clone(),
                             headers: r.headers.clone(),

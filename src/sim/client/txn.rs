@@ -58,6 +58,26 @@ struct PendingOffsets {
     offsets: Vec<(TopicPartition, Offset)>,
     added: bool,
     group_coordinator: Option<BrokerId>,
+    /// The consumer's `groupMetadata()` (KIP-447): its generation (member epoch) and member id,
+    /// which the group coordinator checks so that a zombie of an older generation is fenced.
+    /// -1 and "" without it (the old `sendOffsetsToTransaction(offsets, groupId)`).
+    #[serde(default = "no_generation")]
+    generation: i32,
+    #[serde(default)]
+    member_id: String,
+}
+
+fn no_generation() -> i32 {
+    -1
+}
+
+/// `ConsumerGroupMetadata`: what `KafkaConsumer.groupMetadata()` returns for
+/// `sendOffsetsToTransaction` (KIP-447).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupMetadata {
+    pub group_id: String,
+    pub generation: i32,
+    pub member_id: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
@@ -152,7 +172,30 @@ impl ProducerTxn {
             return Err(self.illegal("send offsets"));
         }
         self.result = None;
-        self.offsets = Some(PendingOffsets { group, offsets, added: false, group_coordinator: None });
+        self.offsets = Some(PendingOffsets {
+            group,
+            offsets,
+            added: false,
+            group_coordinator: None,
+            generation: -1,
+            member_id: String::new(),
+        });
+        Ok(())
+    }
+
+    /// `sendOffsetsToTransaction(offsets, consumer.groupMetadata())` (KIP-447): the
+    /// TxnOffsetCommit carries the member's generation and id, so the group coordinator refuses
+    /// it (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID) once the group has moved on without it.
+    pub fn send_offsets_with_metadata(
+        &mut self,
+        meta: GroupMetadata,
+        offsets: Vec<(TopicPartition, Offset)>,
+    ) -> Result<(), ApiError> {
+        self.send_offsets(meta.group_id, offsets)?;
+        if let Some(po) = &mut self.offsets {
+            po.generation = meta.generation;
+            po.member_id = meta.member_id;
+        }
         Ok(())
     }
 
@@ -317,8 +360,8 @@ impl ProducerTxn {
                             group: po.group.clone(),
                             producer_id: pid,
                             producer_epoch: epoch,
-                            generation: -1,
-                            member_id: String::new(),
+                            generation: po.generation,
+                            member_id: po.member_id.clone(),
                             offsets: po.offsets.clone(),
                         },
                     );
@@ -488,8 +531,24 @@ impl ProducerTxn {
                         self.retry_at = now.plus_ms(100);
                     }
                     Some(e) => {
+                        // `TxnOffsetCommitHandler.handleResponse`: a fenced member
+                        // (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION, GROUP_ID_NOT_FOUND,
+                        // STALE_MEMBER_EPOCH: CommitFailedException; FENCED_INSTANCE_ID) is an
+                        // abortable error: the application must abort the transaction.
                         self.offsets = None;
                         self.result = Some(("sendOffsetsToTransaction".into(), Err(ApiError::new(e))));
+                        if matches!(
+                            e,
+                            KafkaError::UNKNOWN_MEMBER_ID
+                                | KafkaError::ILLEGAL_GENERATION
+                                | KafkaError::GROUP_ID_NOT_FOUND
+                                | KafkaError::STALE_MEMBER_EPOCH
+                                | KafkaError::FENCED_INSTANCE_ID
+                                | KafkaError::GROUP_AUTHORIZATION_FAILED
+                        ) && self.state == TxnClientState::InTransaction
+                        {
+                            self.state = TxnClientState::AbortableError;
+                        }
                     }
                 }
             }

@@ -561,7 +561,7 @@ fn record(sim: &Sim, broker: BrokerId, tp: &TopicPartition, offset: Offset) -> D
                         )
                     })
                     .collect(),
-                timestamp: r.timestamp,
+                timestamp: b.record_timestamp(r),
                 leader_epoch: b.partition_leader_epoch,
                 batch_base_offset: b.base_offset,
                 batch_last_offset: b.last_offset,

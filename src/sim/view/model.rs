@@ -433,8 +433,12 @@ impl ViewModel {
             None => vec![],
             Some(img) => img.topics.values().map(|t| topic_view(sim, t)).collect(),
         };
-        let clients =
-            sim.clients().values().filter(|c| !matches!(c.kind, ClientKind::Admin(_))).map(client_view).collect();
+        let clients = sim
+            .clients()
+            .values()
+            .filter(|c| !matches!(c.kind, ClientKind::Admin(_)))
+            .map(|c| client_view(sim, c))
+            .collect();
         ViewModel::assemble(sim, controller_views(sim), brokers, topics, clients)
     }
 
@@ -483,7 +487,7 @@ impl ViewModel {
             .enumerate()
             .map(|(k, c)| match prev.clients.get(k) {
                 Some(old) if old.id == c.id && !due(k, turn) => old.clone(),
-                _ => client_view(c),
+                _ => client_view(sim, c),
             })
             .collect();
         ViewModel::assemble(sim, controller_views(sim), brokers, topics, clients)
@@ -585,7 +589,29 @@ impl ViewModel {
     }
 }
 
-fn client_view(c: &crate::sim::client::ClientNode) -> ClientView {
+fn client_view(sim: &Sim, c: &crate::sim::client::ClientNode) -> ClientView {
+    let mut v = plain_client_view(c);
+    // A read-process-write processor's clients (`processor start`): where its loop is, its
+    // transactions and the side effect it performs outside Kafka.
+    let procs = sim.processors();
+    if let Some(p) = procs.running.values().find(|p| p.consumer == c.id || p.producer == c.id) {
+        let mut line = format!(
+            "processor {}: {} · {} in the open transaction · {} committed · {} aborted",
+            p.name,
+            p.stage.describe(),
+            p.in_txn.len(),
+            p.committed_txns,
+            p.aborted_txns
+        );
+        if let Some(fx) = p.side_effect.as_ref().and_then(|l| procs.effects.get(l).map(|f| (l, f))) {
+            line.push_str(&format!(" · {} {} ({} records more than once)", fx.1.total, fx.0, fx.1.repeated()));
+        }
+        v.state = format!("{} — {line}", v.state);
+    }
+    v
+}
+
+fn plain_client_view(c: &crate::sim::client::ClientNode) -> ClientView {
     match &c.kind {
         ClientKind::Producer(p) => {
             let topic = p.workload.as_ref().map(|w| w.topic.clone());
