@@ -855,3 +855,82 @@ fn a_frame_out_of_budget_defers_the_rest_to_the_next_frames() {
     let _ = lab.update(Event::TogglePlay);
     assert_eq!(frame(&mut lab, false) - paused, 16_000, "pausing forgets what was owed");
 }
+
+/// The metrics panel samples every node's metrics once per simulated second; a ticked metric
+/// is charted with its history from before the tick, at most four at once, and a fork forgets
+/// the samples of the discarded future.
+#[test]
+fn the_metrics_panel_lists_by_mbean_and_charts_what_is_ticked() {
+    let mut lab = sandbox();
+    let mut wall = 0.0;
+    typed(&mut lab, "kafka-topics --bootstrap-server localhost:9092 --create --topic t --replica-assignment 1:2:3");
+    let _ = lab.update(Event::SetSpeedLog(10));
+    let _ = play(&mut lab, &mut wall, 500);
+    let v = lab.view();
+    let m = v.metrics.clone();
+    let row = |m: &brokerlab::lab::metrics::MetricsView, scope: &str, name: &str| {
+        m.rows.iter().find(|r| r.scope == scope && r.name == name).cloned()
+    };
+    let urp = row(&m, "broker 1", "UnderReplicatedPartitions").expect("the leader of t-0 lists it");
+    assert_eq!(urp.mbean, "kafka.server:type=ReplicaManager,name=UnderReplicatedPartitions");
+    assert_eq!(urp.value, Some(0));
+    assert_eq!(urp.formatted, "0");
+    assert!(row(&m, "controller 1001", "ActiveControllerCount").is_some_and(|r| r.value == Some(1)));
+    assert!(m.series.is_empty(), "nothing charted before a tick");
+    let before_kill = m.at_s.expect("sampled");
+    typed(&mut lab, "broker kill 2");
+    let _ = play(&mut lab, &mut wall, 5000);
+    let key = ("broker 1".to_string(), "UnderReplicatedPartitions".to_string());
+    let _ = lab.update(Event::ChartMetric(key.clone()));
+    let v = lab.view();
+    let m = v.metrics.clone();
+    assert_eq!(row(&m, "broker 1", "UnderReplicatedPartitions").map(|r| (r.value, r.charted)), Some((Some(1), true)));
+    let shrinks = row(&m, "broker 1", "IsrShrinksPerSec").expect("listed");
+    assert!(shrinks.value.unwrap_or(0) > 0, "the ISR of t-0 shrank in the last minute: {shrinks:?}");
+    assert!(row(&m, "broker 2", "UnderReplicatedPartitions").is_none(), "a dead broker reports nothing");
+    let s = &m.series[0];
+    assert_eq!((s.scope.as_str(), s.name.as_str()), ("broker 1", "UnderReplicatedPartitions"));
+    // Charted with its history: 0 before the kill, 1 now, one point per simulated second.
+    assert!(s.points.iter().any(|(at, v)| *at <= before_kill && *v == Some(0)), "{:?}", s.points);
+    assert_eq!(s.points.last().map(|p| p.1), Some(Some(1)));
+    assert!(s.points.windows(2).all(|w| w[0].0 < w[1].0));
+    assert_eq!((s.last.as_str(), s.max.as_str(), s.max_raw), ("1", "1", 1));
+    // Broker 2's metrics had values while it lived and none since: gaps, not zeros.
+    let key2 = ("broker 2".to_string(), "LeaderCount".to_string());
+    let _ = lab.update(Event::ChartMetric(key2.clone()));
+    let m = lab.view().metrics.clone();
+    let dead = m.series.iter().find(|s| s.scope == "broker 2").expect("charted");
+    assert!(
+        dead.points.iter().any(|p| p.1.is_some()) && dead.points.last().map(|p| p.1) == Some(None),
+        "{:?}",
+        dead.points
+    );
+    // At most four at once: a fifth pick makes room by dropping the oldest.
+    for name in ["LeaderCount", "PartitionCount", "IsrShrinksPerSec"] {
+        let _ = lab.update(Event::ChartMetric(("broker 1".to_string(), name.to_string())));
+    }
+    let m = lab.view().metrics.clone();
+    assert_eq!(m.series.len(), brokerlab::lab::metrics::CHART_CAP);
+    assert!(!m.series.iter().any(|s| s.scope == key.0 && s.name == key.1), "the oldest pick went");
+    // A tick again takes it off.
+    let _ = lab.update(Event::ChartMetric(key2));
+    assert_eq!(lab.view().metrics.series.len(), 3);
+    // Seeking back and acting there forks: the samples after that moment are gone.
+    let at = lab.view().now_ms;
+    let _ = lab.update(Event::Seek(at / 2));
+    typed(&mut lab, "sleep 1s");
+    let m = lab.view().metrics.clone();
+    assert!(m.series.iter().all(|s| s.points.iter().all(|(t, _)| *t <= at / 2 / 1000 + 1)), "{:?}", m.series);
+}
+
+/// Fetches parked at brokers (long polls) have no dot in flight; the legend counts them apart.
+#[test]
+fn the_legend_counts_fetches_parked_at_brokers() {
+    let mut lab = booted();
+    let mut wall = 0.0;
+    let _ = play(&mut lab, &mut wall, 5000);
+    let v = lab.view();
+    let parked = diagram::parked_fetches(&v.view);
+    assert_eq!(parked, v.view.brokers.iter().map(|b| b.waiting_fetches).sum::<u32>());
+    assert!(parked > 0, "followers and the billing consumers long-poll: some fetch is parked");
+}

@@ -879,7 +879,11 @@ impl Console {
         let cfg = ProducerConfig::parse(&props)?;
         let bootstrap = self.bootstrap_all();
         let transactional = props.contains_key("transactional.id");
+        // On a secured cluster the application logs in with the SASL/PLAIN settings among its
+        // properties, as a tool does with those of its `--producer.config` file.
+        self.sim.set_login_for_new_clients(app_login(&props));
         let client = self.sim.create_producer(&name, &bootstrap, cfg);
+        self.sim.set_login_for_new_clients(None);
         if transactional {
             // initTransactions() then beginTransaction(): the records flow into a transaction
             // until `producer txn <name> commit|abort`.
@@ -1146,4 +1150,16 @@ impl Console {
         o.out(&table(&["BROKER", "ROLE", "EPOCH", "LEO", "HW", "LOG-START", "EPOCH-CACHE (epoch@start)"], &rows));
         o
     }
+}
+
+/// The SASL/PLAIN login of an application's properties (`security.protocol=SASL_PLAINTEXT`,
+/// `sasl.mechanism=PLAIN`, `sasl.jaas.config=...PlainLoginModule required username=...
+/// password=...;`), as [`crate::console::tools::use_login_of`] takes a tool's.
+pub(crate) fn app_login(props: &BTreeMap<String, String>) -> Option<crate::sim::acl::Login> {
+    let sasl = props.get("security.protocol").is_some_and(|p| p.trim().eq_ignore_ascii_case("SASL_PLAINTEXT"))
+        && props.get("sasl.mechanism").is_some_and(|m| m.trim() == "PLAIN");
+    if !sasl {
+        return None;
+    }
+    props.get("sasl.jaas.config").and_then(|j| crate::sim::acl::login_of(j))
 }

@@ -280,6 +280,13 @@ pub fn in_flight_by_kind(flights: &[Flight]) -> Vec<(RequestKind, u32)> {
     RequestKind::ALL.iter().map(|k| (*k, n.get(k).copied().unwrap_or(0))).collect()
 }
 
+/// Fetches parked at brokers now (long polls waiting in `DelayedFetch` for `fetch.min.bytes`
+/// or `fetch.max.wait.ms`): in flight as far as their sender knows, though no dot moves, so the
+/// legend counts them beside the Fetch dots.
+pub fn parked_fetches(view: &crate::sim::view::ViewModel) -> u32 {
+    view.brokers.iter().map(|b| b.waiting_fetches).sum()
+}
+
 fn free(r: &Rect, placed: &[FlightLabel]) -> bool {
     // A little air between labels, so two never read as one.
     let padded = Rect { x: r.x - 1.0, y: r.y - 1.0, w: r.w + 2.0, h: r.h + 2.0 };

@@ -14,6 +14,7 @@ pub mod diagram;
 pub(crate) mod feed;
 pub(crate) mod journal;
 pub(crate) mod lesson;
+pub mod metrics;
 pub mod overview;
 pub mod persist;
 pub mod request_kind;
@@ -198,6 +199,9 @@ pub enum Event {
     /// Show one topic only (scale), or every topic.
     Focus(Option<String>),
     DismissNotice,
+    /// Chart a metric of the metrics panel over simulated time, or stop charting it:
+    /// (node, metric name), e.g. (`broker 1`, `UnderReplicatedPartitions`).
+    ChartMetric(metrics::MetricKey),
     StartLesson(String),
     OpenSandbox,
     Lesson(LessonAction),
@@ -275,6 +279,7 @@ pub struct Lab {
     model: Rc<ViewModel>,
     feed: Feed,
     charts: Charts,
+    metrics: metrics::Metrics,
     term: Transcript,
     history: Rc<Vec<String>>,
     timeline: Timeline,
@@ -356,6 +361,7 @@ impl Lab {
             model,
             feed: Feed::default(),
             charts: Charts::default(),
+            metrics: metrics::Metrics::default(),
             term: Transcript::default(),
             history: Rc::new(Vec::new()),
             timeline: Timeline::default(),
@@ -599,6 +605,7 @@ impl Lab {
             Event::Menu(m) => self.menu = m,
             Event::Focus(f) => self.focus = f,
             Event::DismissNotice => self.notice = None,
+            Event::ChartMetric(key) => self.metrics.toggle(key),
             Event::StartLesson(id) => {
                 if let Err(e) = self.start_lesson(&id) {
                     self.notice = Some(format!("The lesson could not start: {e}"));
@@ -779,6 +786,10 @@ impl Lab {
         if self.charts.sample(now_ms, &self.model, || feed.take_counters()) {
             changed = true;
         }
+        // The metrics panel, sampled from the engine once per simulated second too.
+        if self.metrics.sample(self.console.sim()) {
+            changed = true;
+        }
         if self.lesson.tick(&mut self.console, &mut self.term, wall_now_ms, self.playing) {
             changed = true;
         }
@@ -876,6 +887,7 @@ impl Lab {
         if self.timeline.fork(now) {
             self.feed.cut_after(now.as_ms());
             self.charts.cut_after(now.as_ms());
+            self.metrics.cut_after(now.as_ms());
             let at = fmt_clock(now.as_ms());
             self.notice = Some(format!("A new future starts at {at}: what happened after it was discarded."));
             self.term.push(TermStream::Note, format!("# timeline forked at {at}; the old future was discarded"));
@@ -979,6 +991,7 @@ impl Lab {
             flights: Rc::new(self.feed.flights().to_vec()),
             feed: self.feed.published(),
             samples: self.charts.published(),
+            metrics: self.metrics.published(),
             terminal: self.term.published(),
             history: self.history.clone(),
             prompt: self.console.prompt(),
@@ -1023,6 +1036,7 @@ impl Lab {
         self.trace_cursor = self.console.sim().trace().next_index();
         self.feed.clear();
         self.charts.clear();
+        self.metrics.clear();
         self.selection = None;
         self.menu = None;
         self.notice = None;

@@ -129,6 +129,8 @@ pub struct LabView {
     pub flights: Rc<Vec<Flight>>,
     pub feed: Rc<Vec<Rc<FeedItem>>>,
     pub samples: Rc<Vec<Sample>>,
+    /// The metrics panel: every metric by its MBean name now, and the charted ones' history.
+    pub metrics: Rc<crate::lab::metrics::MetricsView>,
     pub terminal: Rc<Vec<Rc<TermLine>>>,
     pub history: Rc<Vec<String>>,
     /// What the console's prompt shows, which says what the next typed line is taken as.

@@ -13,7 +13,7 @@ use crate::sim::sort::CompactSort;
 use crate::store::Store;
 use crate::ui::components::{
     charts::Charts, cluster::Stage, feed::Feed, flights, header::Header, inspector::Inspector, lesson::LearnPanel,
-    menu::ActionMenu, share::Share, terminal::Terminal, timeline::Timeline,
+    menu::ActionMenu, metrics::MetricsPanel, share::Share, terminal::Terminal, timeline::Timeline,
 };
 use crate::ui::context::{attr, LabContext};
 use crate::ui::persist;
@@ -43,6 +43,8 @@ pub enum SideTab {
     Inspect,
     Events,
     Charts,
+    /// Operators' metrics by their MBean names, charted on demand.
+    Metrics,
     Learn,
 }
 
@@ -360,10 +362,12 @@ impl App {
         };
         let side = match self.tab {
             SideTab::Inspect => {
-                html! { <Inspector detail={p.detail.clone()} selection={p.selection.clone()} groups={p.view.groups.clone()} share_groups={p.view.share_groups.clone()} /> }
+                html! { <Inspector detail={p.detail.clone()} selection={p.selection.clone()} groups={p.view.groups.clone()} share_groups={p.view.share_groups.clone()}
+                security={p.view.security.clone()} clients={p.view.clients.clone()} /> }
             }
             SideTab::Events => html! { <Feed feed={p.feed.clone()} /> },
             SideTab::Charts => html! { <Charts samples={p.samples.clone()} view={p.view.clone()} /> },
+            SideTab::Metrics => html! { <MetricsPanel metrics={p.metrics.clone()} /> },
             SideTab::Learn => {
                 html! { <LearnPanel lesson={p.lesson.clone()} done={p.lessons_done.clone()} embed={p.embed} /> }
             }
@@ -391,6 +395,7 @@ impl App {
                             { tab_button(SideTab::Inspect, "Inspect") }
                             { tab_button(SideTab::Events, "Events") }
                             { tab_button(SideTab::Charts, "Charts") }
+                            { tab_button(SideTab::Metrics, "Metrics") }
                         </div>
                         <div class="side__panel" id="side-panel" role="tabpanel">{ side }</div>
                     </aside>

@@ -76,6 +76,66 @@ pub(crate) struct LogDetail {
     pub(crate) batches: Rc<Vec<Rc<RecordBatch>>>,
     /// Total records held (compaction leaves gaps in offsets).
     pub(crate) records: u64,
+    /// Its segment files, oldest first (what `kafka-dump-log` reads and `kafka-log-dirs` sums).
+    pub(crate) segment_files: Vec<SegmentRow>,
+}
+
+/// One segment of a replica's log as it lies on disk: `<base offset>.log`, `.index`,
+/// `.timeindex` (see [`crate::sim::segment_files`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct SegmentRow {
+    /// The file name's 20 digits.
+    pub(crate) base_offset: Offset,
+    /// The `.log` file's size in bytes.
+    pub(crate) size_bytes: u64,
+    pub(crate) batches: u32,
+    /// The first and last offsets in it (`None`: empty).
+    pub(crate) offsets: Option<(Offset, Offset)>,
+    /// The first record's timestamp and the largest one in it (`None`: empty).
+    pub(crate) times: Option<(i64, i64)>,
+    /// The segment appends go to (the newest one).
+    pub(crate) active: bool,
+    /// Entries of the sparse `.index` and of the `.timeindex` (`index.interval.bytes`).
+    pub(crate) offset_index_entries: u32,
+    pub(crate) time_index_entries: u32,
+}
+
+/// `log`'s segments as [`SegmentRow`]s; `interval` is the topic's `index.interval.bytes`.
+fn segment_rows(log: &crate::sim::log::Log, interval: i64) -> Vec<SegmentRow> {
+    let last = log.segments.len().saturating_sub(1);
+    log.segments
+        .iter()
+        .enumerate()
+        .map(|(i, seg)| {
+            let active = i == last;
+            let idx = crate::sim::segment_files::segment_indexes(seg, interval, active);
+            let first = seg.batches.first();
+            // The first record's timestamp (O(1): the inspector rebuilds this every frame).
+            let min_ts = first.and_then(|b| b.records.first()).map(|r| r.timestamp);
+            SegmentRow {
+                base_offset: seg.base_offset,
+                size_bytes: seg.size_bytes,
+                batches: seg.batches.len() as u32,
+                offsets: first.zip(seg.batches.last()).map(|(f, l)| (f.base_offset, l.last_offset)),
+                times: min_ts.map(|m| (m, seg.max_timestamp)),
+                active,
+                offset_index_entries: idx.offsets.len() as u32,
+                time_index_entries: idx.times.len() as u32,
+            }
+        })
+        .collect()
+}
+
+/// A topic's config as the brokers apply it: the topic's own value, else the broker default
+/// it falls back to, else Kafka's default.
+fn topic_config_value(sim: &Sim, topic: &str, name: &str) -> Option<String> {
+    let proc = sim.brokers().values().filter_map(|b| b.proc.as_ref()).next()?;
+    let broker = proc.image.broker_level_configs(proc.id, &sim.env().static_configs);
+    proc.image
+        .topics
+        .get(topic)
+        .and_then(|t| t.configs.get(name).cloned())
+        .or_else(|| crate::sim::config::topic_broker_value(name, &broker))
 }
 
 /// One record, fully.
@@ -150,6 +210,30 @@ pub(crate) struct ClientDetail {
     pub(crate) fetching: Vec<FetchRoute>,
     /// A consumer's fetches waiting at brokers now (long polls): broker, milliseconds waited.
     pub(crate) waiting: Vec<(BrokerId, i64)>,
+    /// On a secured cluster, the principal its connections authenticate as
+    /// (`KafkaPrincipal.toString`, `User:alice`), or why they cannot (`Err`).
+    pub(crate) principal: Option<Result<String, String>>,
+    /// A producer's or consumer's quota throttling (KIP-219).
+    pub(crate) throttle: Option<ThrottleDetail>,
+    /// The newest errors it met (what it logged at WARN or ERROR, and errors its application
+    /// was handed), newest last.
+    pub(crate) problems: Vec<String>,
+}
+
+/// A client's throttling (KIP-219): the broker answers at once with `throttle_time_ms`, and
+/// the client sends nothing more to that broker until the time is waited out
+/// (`ClusterConnectionStates.throttle`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct ThrottleDetail {
+    /// `produce-throttle-time` or `fetch-throttle-time` (the sensor's name).
+    pub(crate) sensor: &'static str,
+    /// `*-throttle-time-avg` and `-max` over the sensor's window (`None`: NaN).
+    pub(crate) avg_ms: Option<i64>,
+    pub(crate) max_ms: Option<i64>,
+    /// Responses that came with a throttle time.
+    pub(crate) throttled_responses: u64,
+    /// Per broker it is muted by now: the milliseconds left.
+    pub(crate) muted: Vec<(BrokerId, i64)>,
 }
 
 /// Where a consumer fetches one partition from (`AbstractFetch.selectReadReplica`).
@@ -513,6 +597,8 @@ fn log(sim: &Sim, broker: BrokerId, tp: &TopicPartition) -> Option<LogDetail> {
         .unwrap_or(false);
     let batches: Vec<Rc<RecordBatch>> = log.batches().cloned().collect();
     let records = batches.iter().map(|b| b.records.len() as u64).sum();
+    let interval =
+        topic_config_value(sim, &tp.topic, "index.interval.bytes").and_then(|v| v.parse().ok()).unwrap_or(4096);
     Some(LogDetail {
         broker,
         tp: tp.clone(),
@@ -528,6 +614,7 @@ fn log(sim: &Sim, broker: BrokerId, tp: &TopicPartition) -> Option<LogDetail> {
         followers,
         batches: Rc::new(batches),
         records,
+        segment_files: segment_rows(log, interval),
     })
 }
 
@@ -677,7 +764,68 @@ fn client(sim: &Sim, view: &ViewModel, id: u32) -> Detail {
         },
         fetching,
         waiting,
+        principal: sim.env().sasl_plain().then(|| sim.env().principal_of(NodeAddr::Client(id))),
+        throttle: client_throttle(sim, c),
+        problems: client_problems(c),
     })
+}
+
+/// [`ThrottleDetail`] of a producer or consumer.
+fn client_throttle(sim: &Sim, c: &crate::sim::client::ClientNode) -> Option<ThrottleDetail> {
+    let sensor = match &c.kind {
+        ClientKind::Producer(_) => "produce-throttle-time",
+        ClientKind::Consumer(_) => "fetch-throttle-time",
+        ClientKind::Admin(_) => return None,
+    };
+    let m = c.meta();
+    let now = sim.now();
+    let now_ms = now.as_ms() as i64;
+    let mut muted: BTreeMap<BrokerId, i64> = BTreeMap::new();
+    for n in m.conns.nodes.values().filter(|n| n.throttle_until > now) {
+        let left = n.throttle_until.ms_since(now);
+        let e = muted.entry(n.node_id).or_default();
+        *e = (*e).max(left);
+    }
+    Some(ThrottleDetail {
+        sensor,
+        avg_ms: m.throttle.avg(now_ms),
+        max_ms: m.throttle.max(now_ms),
+        throttled_responses: m.throttled_responses,
+        muted: muted.into_iter().collect(),
+    })
+}
+
+/// The newest few errors a client met, in words: its WARN/ERROR log lines and the errors its
+/// consumer's poll was handed (an authorization failure reads as Kafka's exception message).
+fn client_problems(c: &crate::sim::client::ClientNode) -> Vec<String> {
+    const KEEP: usize = 3;
+    let mut out: Vec<String> = c
+        .meta()
+        .logs
+        .iter()
+        .rev()
+        .filter(|l| l.level == "WARN" || l.level == "ERROR")
+        .take(KEEP)
+        .map(|l| format!("{} {}", l.level, l.message))
+        .collect();
+    out.reverse();
+    match &c.kind {
+        ClientKind::Consumer(k) => out.extend(k.errors.iter().rev().take(KEEP).rev().map(|e| e.java_string())),
+        ClientKind::Producer(p) => {
+            let failed: Vec<String> = p
+                .completions
+                .iter()
+                .rev()
+                .filter_map(|x| {
+                    x.result.as_ref().err().map(|e| format!("send to {} failed: {}", x.tp, e.java_string()))
+                })
+                .take(KEEP)
+                .collect();
+            out.extend(failed.into_iter().rev());
+        }
+        ClientKind::Admin(_) => {}
+    }
+    out
 }
 
 /// `298000` → "4m 58s"; under a minute "12s".
@@ -957,5 +1105,153 @@ mod tests {
         assert!(prod.buffer_used > 0 && prod.buffer_used < prod.buffer_memory);
         assert!(prod.in_flight.is_empty());
         assert_eq!((prod.retries, prod.blocked_sends, prod.blocked_for_ms), (0, 0, None));
+    }
+
+    /// The segments view agrees with the console's `kafka-log-dirs` (sizes) and
+    /// `kafka-dump-log` (index entries): one active segment, the newest.
+    #[test]
+    fn a_replica_lists_its_segment_files_as_the_tools_read_them() {
+        use crate::console::session::Console;
+        let mut c = Console::new(3, crate::sim::world::ClusterConfig::default()).expect("a console");
+        let r = c.run_script(
+            "kafka-topics --bootstrap-server localhost:9092 --create --topic s --replica-assignment 1:2:3 --config segment.ms=15000 --config index.interval.bytes=100\n\
+             seq 60 | kafka-console-producer --bootstrap-server localhost:9092 --topic s --batch-size 120\n\
+             sleep 16s\n\
+             seq 60 | kafka-console-producer --bootstrap-server localhost:9092 --topic s --batch-size 120\n\
+             sleep 16s\n\
+             seq 5 | kafka-console-producer --bootstrap-server localhost:9092 --topic s\n\
+             sleep 2s\n",
+            true,
+        );
+        assert_eq!(r.exit_code(), 0, "{r:?}");
+        let view = ViewModel::build(c.sim());
+        let tp = TopicPartition::new("s", 0);
+        let Detail::Log(l) = inspect(c.sim(), &view, &Target::Replica(1, tp)) else { panic!("a log") };
+        let segs = &l.segment_files;
+        assert!(segs.len() > 2, "segment.ms rolls a new segment for each round: {segs:?}");
+        assert_eq!(segs.len() as u32, l.segments);
+        assert_eq!(segs.iter().filter(|s| s.active).count(), 1);
+        assert!(segs.last().unwrap().active);
+        assert!(segs.windows(2).all(|w| w[0].base_offset < w[1].base_offset));
+        for s in segs.iter().filter(|s| s.offsets.is_some()) {
+            assert_eq!(s.offsets.unwrap().0, s.base_offset);
+        }
+        // kafka-log-dirs sums the same bytes.
+        let stdout =
+            |r: crate::console::session::ScriptResult| r.commands.iter().map(|x| x.output.stdout()).collect::<String>();
+        let out = stdout(c.run_script(
+            "kafka-log-dirs --bootstrap-server localhost:9092 --describe --broker-list 1 --topic-list s\n",
+            true,
+        ));
+        let total: u64 = segs.iter().map(|s| s.size_bytes).sum();
+        assert!(out.contains(&format!("\"partition\":\"s-0\",\"size\":{total},")), "{total}: {out}");
+        // kafka-dump-log prints as many offset-index entries.
+        let first = &segs[0];
+        assert!(first.offset_index_entries > 0, "100-byte index interval: {first:?}");
+        let out = stdout(c.run_script(
+            &format!("kafka-dump-log --files /tmp/kraft-combined-logs/s-0/{:020}.index\n", first.base_offset),
+            true,
+        ));
+        let entries = out.lines().filter(|l| l.starts_with("offset: ")).count() as u32;
+        assert_eq!(entries, first.offset_index_entries, "{out}");
+    }
+
+    /// A quota shows on the throttled client (KIP-219): its sensor's max and the broker it waits
+    /// out; on a secured cluster each client's principal, and a refused one's error in words.
+    #[test]
+    fn a_client_shows_its_throttle_principal_and_refusals() {
+        use crate::console::session::Console;
+        let mut c = Console::new(46, crate::sim::world::ClusterConfig::default()).expect("a console");
+        let r = c.run_script(
+            "kafka-topics --bootstrap-server localhost:9092 --create --topic clicks --partitions 1 --replication-factor 3\n\
+             producer start shop --topic clicks --rate 200/s\n\
+             sleep 5s\n",
+            true,
+        );
+        assert_eq!(r.exit_code(), 0, "{r:?}");
+        let shop = |c: &Console| c.sim().clients().values().find(|x| x.name == "shop").map(|x| x.id).expect("shop");
+        let id = shop(&c);
+        let detail = |c: &Console| match inspect(c.sim(), &ViewModel::build(c.sim()), &Target::Client(id)) {
+            Detail::Client(d) => d,
+            d => panic!("{d:?}"),
+        };
+        let before = detail(&c);
+        assert_eq!(before.principal, None, "PLAINTEXT: no principal shown");
+        let t = before.throttle.expect("a producer has a throttle sensor");
+        assert_eq!((t.sensor, t.max_ms, t.throttled_responses), ("produce-throttle-time", Some(0), 0));
+        assert!(ViewModel::build(c.sim()).clients.iter().all(|x| x.trouble.is_none()));
+        let r = c.run_script(
+            "kafka-configs --bootstrap-server localhost:9092 --alter --entity-type clients --entity-name shop --add-config producer_byte_rate=1024\n\
+             sleep 10s\n",
+            true,
+        );
+        assert_eq!(r.exit_code(), 0, "{r:?}");
+        let t = detail(&c).throttle.expect("sensor");
+        assert!(t.max_ms.unwrap_or(0) > 0 && t.throttled_responses > 0, "{t:?}");
+        // Muted while it waits out a throttle: the card says so at such a moment.
+        let mut seen = false;
+        for _ in 0..400 {
+            c.run_script("sleep 5ms\n", true);
+            let d = detail(&c);
+            let card = ViewModel::build(c.sim()).clients.iter().find(|x| x.id == id).and_then(|x| x.trouble.clone());
+            if let Some((b, left)) = d.throttle.as_ref().and_then(|t| t.muted.first().copied()) {
+                assert!(left > 0 && c.sim().brokers().contains_key(&b));
+                assert_eq!(card, Some(format!("throttled {left} ms (quota)")));
+                seen = true;
+                break;
+            }
+            assert_eq!(card, None);
+        }
+        assert!(seen, "a throttled producer waits one out at some moment");
+
+        // A secured cluster: alice may describe pay, not write to it.
+        let mut c = Console::new(48, crate::sim::world::ClusterConfig::default()).expect("a console");
+        let jaas = |u: &str| {
+            format!("sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"{u}\" password=\"{u}-secret\";")
+        };
+        let r = c.run_script(
+            &format!(
+                "reset --security sasl-plain\n\
+                 cat > admin.properties <<EOF\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n{}\nEOF\n\
+                 kafka-topics --bootstrap-server localhost:9092 --command-config admin.properties --create --topic pay --partitions 1 --replication-factor 3\n\
+                 kafka-acls --bootstrap-server localhost:9092 --command-config admin.properties --add --allow-principal User:alice --operation Describe --topic pay\n\
+                 producer start alice-app --topic pay --rate 5/s --producer-property security.protocol=SASL_PLAINTEXT --producer-property sasl.mechanism=PLAIN --producer-property '{}'\n\
+                 producer start mallory --topic pay --rate 5/s --producer-property security.protocol=SASL_PLAINTEXT --producer-property sasl.mechanism=PLAIN --producer-property '{}'\n\
+                 sleep 5s\n",
+                jaas("admin"),
+                jaas("alice"),
+                jaas("alice").replace("alice-secret", "wrong"),
+            ),
+            true,
+        );
+        assert_eq!(r.exit_code(), 0, "{r:?}");
+        let view = ViewModel::build(c.sim());
+        let sec = view.security.clone().expect("a secured cluster");
+        assert_eq!((sec.listener, sec.authorizer, sec.allow_if_no_acl), ("SASL_PLAINTEXT", true, false));
+        assert_eq!(sec.super_users, vec!["User:admin".to_string()]);
+        assert_eq!(sec.acls.len(), 1);
+        let a = &sec.acls[0];
+        assert_eq!(
+            (a.resource_type, a.name.as_str(), a.pattern, a.principal.as_str(), a.operation, a.permission),
+            ("TOPIC", "pay", "LITERAL", "User:alice", "DESCRIBE", "ALLOW")
+        );
+        let card = |name: &str| view.clients.iter().find(|x| x.name == name).cloned().expect(name);
+        let alice = card("alice-app");
+        assert_eq!(alice.principal.as_deref(), Some("User:alice"));
+        assert_eq!(alice.trouble.as_deref(), Some("not authorized (ACLs)"));
+        let mallory = card("mallory");
+        assert_eq!((mallory.principal, mallory.trouble.as_deref()), (None, Some("login refused (SASL)")));
+        let Detail::Client(d) = inspect(c.sim(), &view, &Target::Client(alice.id)) else { panic!("a client") };
+        assert_eq!(d.principal, Some(Ok("User:alice".to_string())));
+        assert!(
+            d.problems.iter().any(|p| p.contains("AUTHORIZATION_FAILED") || p.contains("AuthorizationException")),
+            "{:?}",
+            d.problems
+        );
+        let Detail::Client(d) = inspect(c.sim(), &view, &Target::Client(mallory.id)) else { panic!("a client") };
+        assert!(matches!(&d.principal, Some(Err(e)) if e.contains("Authentication failed")), "{:?}", d.principal);
+        // PLAINTEXT: no security section.
+        let c = Console::new(1, crate::sim::world::ClusterConfig::default()).expect("a console");
+        assert!(ViewModel::build(c.sim()).security.is_none());
     }
 }

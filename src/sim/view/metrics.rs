@@ -49,8 +49,15 @@ pub(crate) struct MetricRow {
 impl MetricRow {
     /// The value as a person reads it.
     pub(crate) fn formatted(&self) -> String {
-        let Some(v) = self.value else { return "NaN".to_string() };
-        match self.unit {
+        self.unit.format(self.value)
+    }
+}
+
+impl MetricUnit {
+    /// A value of this unit as a person reads it (`None`: Kafka's NaN).
+    pub(crate) fn format(self, value: Option<i64>) -> String {
+        let Some(v) = value else { return "NaN".to_string() };
+        match self {
             MetricUnit::Count => v.to_string(),
             MetricUnit::PerSecMilli => format!("{}.{:03}/s", v / 1000, v % 1000),
             MetricUnit::BytesPerSec => format!("{v} B/s"),
@@ -76,9 +83,20 @@ pub(crate) fn metrics(sim: &Sim) -> Vec<MetricRow> {
     let now = sim.now();
     let now_ms = now.as_ms();
     let since_ms = now_ms.saturating_sub(METER_WINDOW_S * 1000);
-    // Trace events of the last minute.
-    let recent: Vec<&TraceKind> =
-        sim.trace().events.iter().filter(|e| e.at.as_ms() >= since_ms).map(|e| &e.kind).collect();
+    // Trace events of the last minute, read from the newest back (the trace is in time
+    // order and keeps up to 200,000 events: the page samples these once a simulated second).
+    let mut recent: Vec<&TraceKind> = sim
+        .trace()
+        .events
+        .iter()
+        .rev()
+        .take_while(|e| e.at.as_ms() >= since_ms)
+        .map(|e| &e.kind)
+        .filter(|k| {
+            matches!(k, TraceKind::IsrShrunk { .. } | TraceKind::IsrExpanded { .. } | TraceKind::LeaderElected { .. })
+        })
+        .collect();
+    recent.reverse();
     let per_sec = |n: u64| Some((n * 1000 / METER_WINDOW_S) as i64);
     let mut rows = Vec::new();
     for (id, b) in sim.brokers() {

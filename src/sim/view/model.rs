@@ -123,7 +123,7 @@ pub struct BrokerView {
     pub internal_leaders: u32,
     pub replicas: Rc<Vec<ReplicaView>>,
     /// Fetches waiting at this broker now (long polls, `DelayedFetch`).
-    pub(crate) waiting_fetches: u32,
+    pub waiting_fetches: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -167,6 +167,12 @@ pub struct ClientView {
     pub group: Option<String>,
     pub assignment: Vec<(TopicPartition, Option<Offset>, Option<i64>)>,
     pub state: String,
+    /// On a secured cluster, the principal it authenticates as (`User:alice`).
+    pub principal: Option<String>,
+    /// What is holding it back now, in words: its SASL login refused, the authorizer refusing
+    /// it (an `…AuthorizationException` in the last 10 s), or a quota throttle it is waiting
+    /// out (KIP-219).
+    pub trouble: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -298,6 +304,71 @@ pub struct ViewModel {
     pub findings: u32,
     /// Tiered storage's remote store.
     pub remote: Rc<RemoteView>,
+    /// The secured cluster's authorizer and ACLs (`None`: PLAINTEXT, no authorizer).
+    pub security: Option<Rc<SecurityView>>,
+}
+
+/// A secured cluster (`reset --security sasl-plain`): who is a super user, what happens to a
+/// resource without ACLs, and every ACL binding in the metadata image.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SecurityView {
+    /// The listener's security protocol (`SASL_PLAINTEXT`, or `PLAINTEXT` with an authorizer).
+    pub listener: &'static str,
+    /// `super.users`.
+    pub super_users: Vec<String>,
+    /// `allow.everyone.if.no.acl.found`.
+    pub allow_if_no_acl: bool,
+    /// Whether `StandardAuthorizer` is configured.
+    pub authorizer: bool,
+    pub acls: Vec<AclRow>,
+}
+
+/// One ACL binding, as `kafka-acls --list` groups them: the resource, then the entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AclRow {
+    /// `TOPIC`, `GROUP`, `CLUSTER`, `TRANSACTIONAL_ID`.
+    pub resource_type: &'static str,
+    pub name: String,
+    /// `LITERAL` or `PREFIXED`.
+    pub pattern: &'static str,
+    pub principal: String,
+    pub host: String,
+    pub operation: &'static str,
+    /// `ALLOW` or `DENY`.
+    pub permission: &'static str,
+}
+
+/// [`SecurityView`] of a secured cluster.
+fn security_view(sim: &Sim) -> Option<SecurityView> {
+    let env = sim.env();
+    let authorizer = env.authorizer();
+    if !env.sasl_plain() && authorizer.is_none() {
+        return None;
+    }
+    let acls = sim
+        .metadata_image()
+        .map(|i| {
+            i.acls
+                .values()
+                .map(|b| AclRow {
+                    resource_type: b.pattern.resource_type.java(),
+                    name: b.pattern.name.clone(),
+                    pattern: b.pattern.pattern.java(),
+                    principal: b.entry.principal.clone(),
+                    host: b.entry.host.clone(),
+                    operation: b.entry.operation.java(),
+                    permission: b.entry.permission.java(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(SecurityView {
+        listener: if env.sasl_plain() { "SASL_PLAINTEXT" } else { "PLAINTEXT" },
+        super_users: authorizer.as_ref().map(|a| a.super_users.clone()).unwrap_or_default(),
+        allow_if_no_acl: authorizer.as_ref().is_some_and(|a| a.allow_if_no_acl),
+        authorizer: authorizer.is_some(),
+        acls,
+    })
 }
 
 /// How many frames [`ViewModel::spread`] takes to refresh every broker, topic and client once.
@@ -580,6 +651,7 @@ impl ViewModel {
             links: Rc::new(links),
             findings: sim.checker().findings.iter().filter(|f| !f.is_expected_under(true)).count() as u32,
             remote: Rc::new(if sim.tiered_storage_enabled() { RemoteView::build(sim) } else { RemoteView::default() }),
+            security: security_view(sim).map(Rc::new),
         }
     }
 
@@ -590,7 +662,7 @@ impl ViewModel {
 }
 
 fn client_view(sim: &Sim, c: &crate::sim::client::ClientNode) -> ClientView {
-    let mut v = plain_client_view(c);
+    let mut v = plain_client_view(sim, c);
     // A read-process-write processor's clients (`processor start`): where its loop is, its
     // transactions and the side effect it performs outside Kafka.
     let procs = sim.processors();
@@ -611,7 +683,39 @@ fn client_view(sim: &Sim, c: &crate::sim::client::ClientNode) -> ClientView {
     v
 }
 
-fn plain_client_view(c: &crate::sim::client::ClientNode) -> ClientView {
+/// [`ClientView::principal`] and [`ClientView::trouble`] of a client.
+fn client_trouble(sim: &Sim, c: &crate::sim::client::ClientNode) -> (Option<String>, Option<String>) {
+    let principal = sim.env().sasl_plain().then(|| sim.env().principal_of(NodeAddr::Client(c.id)));
+    if let Some(Err(_)) = &principal {
+        return (None, Some("login refused (SASL)".to_string()));
+    }
+    let principal = principal.and_then(Result::ok);
+    let now = sim.now();
+    let m = c.meta();
+    let refused = m.logs.iter().rev().take_while(|l| now.ms_since(l.at) <= 10_000).any(|l| {
+        (l.level == "WARN" || l.level == "ERROR")
+            && (l.message.contains("AUTHORIZATION_FAILED") || l.message.contains("AuthorizationException"))
+    }) || match &c.kind {
+        ClientKind::Consumer(k) => k.errors.iter().any(|e| e.error.name().ends_with("AUTHORIZATION_FAILED")),
+        // The newest sends that completed (in the last 10 s) failed with an authorization error.
+        ClientKind::Producer(p) => p
+            .completions
+            .iter()
+            .rev()
+            .take_while(|x| now.ms_since(x.at) <= 10_000)
+            .any(|x| matches!(&x.result, Err(e) if e.error.name().ends_with("AUTHORIZATION_FAILED"))),
+        ClientKind::Admin(_) => false,
+    };
+    if refused {
+        return (principal, Some("not authorized (ACLs)".to_string()));
+    }
+    let throttled =
+        m.conns.nodes.values().filter(|n| n.throttle_until > now).map(|n| n.throttle_until.ms_since(now)).max();
+    (principal, throttled.map(|ms| format!("throttled {ms} ms (quota)")))
+}
+
+fn plain_client_view(sim: &Sim, c: &crate::sim::client::ClientNode) -> ClientView {
+    let (principal, trouble) = client_trouble(sim, c);
     match &c.kind {
         ClientKind::Producer(p) => {
             let topic = p.workload.as_ref().map(|w| w.topic.clone());
@@ -641,6 +745,8 @@ fn plain_client_view(c: &crate::sim::client::ClientNode) -> ClientView {
                 group: None,
                 assignment: vec![],
                 state,
+                principal,
+                trouble,
             }
         }
         ClientKind::Consumer(k) => {
@@ -664,6 +770,8 @@ fn plain_client_view(c: &crate::sim::client::ClientNode) -> ClientView {
                 group,
                 assignment,
                 state,
+                principal,
+                trouble,
             }
         }
         ClientKind::Admin(_) => ClientView {
@@ -675,6 +783,8 @@ fn plain_client_view(c: &crate::sim::client::ClientNode) -> ClientView {
             group: None,
             assignment: vec![],
             state: String::new(),
+            principal,
+            trouble,
         },
     }
 }

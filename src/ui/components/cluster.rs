@@ -5,7 +5,7 @@
 //! letters, out-of-sync replicas a dashed outline and a word, dead nodes a cross and a status
 //! word, request kinds a shape.
 
-use crate::lab::diagram::in_flight_by_kind;
+use crate::lab::diagram::{in_flight_by_kind, parked_fetches};
 use crate::lab::overview::wants_overview;
 use crate::lab::request_kind::RequestKind;
 use crate::lab::view::{Flight, Selection};
@@ -429,12 +429,25 @@ fn client_node(c: &ClientView, r: &Rect, ctx: &LabContext, selected: bool) -> Ht
             dispatch.emit(LabEvent::Menu(Some(Selection::Client(id))))
         })
     };
-    let title = match &c.group {
+    let mut title = match &c.group {
         Some(g) => format!("{} ({}) · group {g}", c.name, c.kind),
         None => format!("{} ({})", c.name, c.kind),
     };
+    if let Some(p) = &c.principal {
+        title.push_str(&format!(" · {p}"));
+    }
+    // What holds it back (refused, throttled) replaces its summary on the card, in words.
+    let sub = match (&c.trouble, &c.group) {
+        (Some(t), _) => format!("⚠ {t}"),
+        (None, Some(g)) => format!("group {g} · {}", c.summary),
+        (None, None) => c.summary.clone(),
+    };
+    let spoken = match &c.trouble {
+        Some(t) => format!("{title}, {t}, {}. Press Enter for actions", c.summary),
+        None => format!("{title}, {}. Press Enter for actions", c.summary),
+    };
     html! {
-        <g key={format!("cl{id}")} class={classes!("node", "node--client", format!("node--{}", c.kind), c.paused.then_some("node--paused"), selected.then_some("node--selected"))}
+        <g key={format!("cl{id}")} class={classes!("node", "node--client", format!("node--{}", c.kind), c.paused.then_some("node--paused"), c.trouble.is_some().then_some("node--trouble"), selected.then_some("node--selected"))}
             transform={format!("translate({:.1} {:.1})", r.x, r.y)}
             onclick={let s = select.clone(); move |_: MouseEvent| s.emit(())} oncontextmenu={menu}
             onkeydown={{ let dispatch = ctx.dispatch.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); dispatch.emit(LabEvent::Menu(Some(Selection::Client(id)))); }) }}
@@ -442,8 +455,8 @@ fn client_node(c: &ClientView, r: &Rect, ctx: &LabContext, selected: bool) -> Ht
             <rect width={r.w.to_string()} height={r.h.to_string()} rx="8" />
             <title>{ title.clone() }</title>
             <text x="10" y="18" class="node__title">{ truncate(&format!("{} ({})", c.name, c.kind), 24) }{ if c.paused { " ⏸" } else { "" } }</text>
-            <text x="10" y="36" class="node__sub">{ truncate(&match &c.group { Some(g) => format!("group {g} · {}", c.summary), None => c.summary.clone() }, 30) }</text>
-            { hit(r.w, r.h, 8.0, format!("{title}, {}. Press Enter for actions", c.summary)) }
+            <text x="10" y="36" class="node__sub" data-testid="client-sub">{ truncate(&sub, 30) }</text>
+            { hit(r.w, r.h, 8.0, spoken) }
         </g>
     }
 }
@@ -525,6 +538,7 @@ pub(crate) fn Stage(props: &ClusterProps) -> Html {
         })
     };
     let kinds = in_flight_by_kind(&props.flights);
+    let parked = parked_fetches(&props.view);
     html! {
         <>
             <div class="stage__bar">
@@ -557,6 +571,9 @@ pub(crate) fn Stage(props: &ClusterProps) -> Html {
                     { for kinds.iter().map(|(k, n)| html! {
                         <span class={classes!("legend__item", format!("legend__kind--{}", k.class()))} title={kind_help(*k)}>
                             <b class="kind-glyph" aria-hidden="true">{ k.glyph() }</b>{ format!(" {} {n}", k.name()) }
+                            if *k == RequestKind::Fetch && parked > 0 {
+                                <span data-testid="legend-parked" title="Fetches parked at brokers (long polls): waiting for fetch.min.bytes or fetch.max.wait.ms, no dot moves">{ format!(" + {parked} waiting at brokers") }</span>
+                            }
                         </span>
                     }) }
                 </p>

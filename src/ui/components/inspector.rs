@@ -22,6 +22,84 @@ pub(crate) struct InspectorProps {
     /// The share groups (KIP-932), listed with them.
     #[prop_or_default]
     pub share_groups: Rc<Vec<Rc<ShareGroupView>>>,
+    /// A secured cluster's authorizer and ACLs, with the clients' principals, listed while
+    /// nothing is selected.
+    #[prop_or_default]
+    pub(crate) security: Option<Rc<crate::sim::view::SecurityView>>,
+    #[prop_or_default]
+    pub(crate) clients: Rc<Vec<crate::sim::view::ClientView>>,
+}
+
+/// The secured cluster: its authorizer's settings, every ACL binding (as `kafka-acls --list`
+/// has them) and the principal each client runs as, refused ones marked in words.
+fn security_section(
+    ctx: &LabContext,
+    sec: &crate::sim::view::SecurityView,
+    clients: &[crate::sim::view::ClientView],
+) -> Html {
+    let acls = sec.acls.iter().enumerate().map(|(i, a)| html! {
+        <tr key={i.to_string()} data-testid="acl-row">
+            <td>{ format!("{} {}{}", a.resource_type, a.name, if a.pattern == "PREFIXED" { " (prefixed)" } else { "" }) }</td>
+            <td>{ &a.principal }</td>
+            <td>{ format!("{} {}", a.permission, a.operation) }</td>
+            <td>{ &a.host }</td>
+        </tr>
+    });
+    let who = clients.iter().map(|c| {
+        html! {
+            <li key={c.id.to_string()} data-testid="principal-row">
+                { select_button(ctx, c.name.clone(), Selection::Client(c.id)) }
+                { format!(" ({}) · {}", c.kind, c.principal.clone().unwrap_or_else(|| "no principal".into())) }
+                if let Some(t) = &c.trouble { <span class="refused">{ format!(" · ⚠ {t}") }</span> }
+            </li>
+        }
+    });
+    html! {
+        <section class="inspector__security" aria-label="Security" data-testid="security">
+            <h2>{ "Security" }</h2>
+            <dl class="kv">
+                { row("listener", sec.listener) }
+                { row("authorizer", if sec.authorizer { "StandardAuthorizer" } else { "none" }) }
+                { row("super.users", if sec.super_users.is_empty() { "none".to_string() } else { sec.super_users.join(";") }) }
+                { row("allow.everyone.if.no.acl.found", sec.allow_if_no_acl.to_string()) }
+            </dl>
+            <table class="table" data-testid="acls">
+                <caption>{ format!("ACLs ({})", sec.acls.len()) }</caption>
+                <thead><tr><th>{ "resource" }</th><th>{ "principal" }</th><th>{ "permission" }</th><th>{ "host" }</th></tr></thead>
+                <tbody>
+                    if sec.acls.is_empty() {
+                        <tr><td colspan="4" class="muted">{ if sec.allow_if_no_acl { "none: every principal may do anything" } else { "none: only super users may do anything (allow.everyone.if.no.acl.found=false)" } }</td></tr>
+                    }
+                    { for acls }
+                </tbody>
+            </table>
+            if !clients.is_empty() {
+                <h3>{ "Clients' principals" }</h3>
+                <ul>{ for who }</ul>
+            }
+        </section>
+    }
+}
+
+/// A client's quota throttling (KIP-219), as its sensors and connections have it.
+fn throttle_view(t: &crate::sim::view::inspect::ThrottleDetail) -> Html {
+    let ms = |v: Option<i64>| {
+        v.map(|v| format!("{v} ms")).unwrap_or_else(|| "NaN (nothing measured in the last minute)".into())
+    };
+    let muted = t.muted.iter().map(|(b, left)| {
+        row(
+            "throttled now",
+            format!("sends nothing to broker {b} for {left} ms more (waiting out the throttle time, KIP-219)"),
+        )
+    });
+    html! {
+        <dl class={classes!("kv", (!t.muted.is_empty()).then_some("kv--throttled"))} data-testid="client-throttle">
+            { row(&format!("{}-avg", t.sensor), ms(t.avg_ms)) }
+            { row(&format!("{}-max", t.sensor), ms(t.max_ms)) }
+            { row("throttled responses", t.throttled_responses.to_string()) }
+            { for muted }
+        </dl>
+    }
 }
 
 fn row(k: &str, v: impl Into<Html>) -> Html {
@@ -87,6 +165,7 @@ pub(crate) fn Inspector(props: &InspectorProps) -> Html {
                         </ul>
                     </nav>
                 }
+                if let Some(sec) = &props.security { { security_section(&ctx, sec, &props.clients) } }
             </section>
         };
     };
@@ -211,7 +290,20 @@ pub(crate) fn Inspector(props: &InspectorProps) -> Html {
                         { row("doing", c.summary.clone()) }
                         if c.paused { { row("paused", "yes") } }
                         if let Some(g) = &c.group { { row("group", select_button(&ctx, g.clone(), Selection::Group(g.clone()))) } }
+                        if let Some(p) = &c.principal {
+                            { match p {
+                                Ok(p) => row("principal", html! { <span data-testid="client-principal">{ p.clone() }</span> }),
+                                Err(e) => row("principal", html! { <span class="refused" data-testid="client-principal">{ format!("none: {e} (its sasl.jaas.config login is refused)") }</span> }),
+                            } }
+                        }
                     </dl>
+                    if !c.problems.is_empty() {
+                        <div class="refused-box" role="status" data-testid="client-problems">
+                            <p><b>{ "⚠ Errors it met (newest last)" }</b></p>
+                            <ul>{ for c.problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }</ul>
+                        </div>
+                    }
+                    if let Some(t) = &c.throttle { { throttle_view(t) } }
                     if !c.assignment.is_empty() {
                         <table class="table"><caption>{ "Assignment" }</caption>
                             <thead><tr><th>{ "partition" }</th><th>{ "position" }</th><th>{ "lag" }</th></tr></thead>
@@ -398,6 +490,7 @@ fn LogView(props: &LogProps) -> Html {
                 { row("leader-epoch cache", if epochs.is_empty() { "empty".to_string() } else { epochs }) }
                 if !followers.is_empty() { { row("followers' fetch offsets", followers) } }
             </dl>
+            { segments_table(l) }
             <section class="log" aria-label={format!("Records of {} on broker {}", l.tp, l.broker)}>
                 <div class="logrow logrow--head" aria-hidden="true"><span>{ "offset" }</span><span>{ "key" }</span><span>{ "value" }</span><span>{ "epoch" }</span><span>{ "" }</span></div>
                 if total == 0 { <p class="muted">{ "No records." }</p> }
@@ -406,6 +499,41 @@ fn LogView(props: &LogProps) -> Html {
                 </div>
             </section>
         </>
+    }
+}
+
+/// Segments shown at most (the newest; a log rolled by a tiny `segment.bytes` has thousands).
+const SEGMENTS_SHOWN: usize = 40;
+
+/// A replica's segment files, as `kafka-log-dirs` sizes them and `kafka-dump-log` reads them.
+fn segments_table(l: &crate::sim::view::inspect::LogDetail) -> Html {
+    let segs = &l.segment_files;
+    let skipped = segs.len().saturating_sub(SEGMENTS_SHOWN);
+    let rows = segs[skipped..].iter().map(|s| {
+        let offsets = s.offsets.map(|(a, b)| format!("{a}–{b}")).unwrap_or_else(|| "empty".into());
+        let times = s
+            .times
+            .map(|(a, b)| format!("{a}–{b} ({} ms)", b.saturating_sub(a).max(0)))
+            .unwrap_or_else(|| "–".into());
+        html! {
+            <tr key={s.base_offset.to_string()} data-testid="segment-row" class={classes!(s.active.then_some("segment--active"))}>
+                <td>{ format!("{:020}.log", s.base_offset) }{ if s.active { " (active)" } else { "" } }</td>
+                <td>{ format!("{} B · {} batches", s.size_bytes, s.batches) }</td>
+                <td>{ offsets }</td>
+                <td>{ times }</td>
+                <td>{ format!("{} / {}", s.offset_index_entries, s.time_index_entries) }</td>
+            </tr>
+        }
+    });
+    html! {
+        <table class="table" data-testid="segments">
+            <caption>{ format!("Segment files in /tmp/kraft-combined-logs/{}/ ({})", l.tp, segs.len()) }</caption>
+            <thead><tr><th>{ "file" }</th><th>{ "size" }</th><th>{ "offsets" }</th><th>{ "timestamps" }</th><th>{ "entries .index / .timeindex" }</th></tr></thead>
+            <tbody>
+                if skipped > 0 { <tr><td colspan="5" class="muted">{ format!("{skipped} older segments not shown") }</td></tr> }
+                { for rows }
+            </tbody>
+        </table>
     }
 }
 

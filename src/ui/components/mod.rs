@@ -9,6 +9,7 @@ pub mod header;
 pub mod inspector;
 pub mod lesson;
 pub(crate) mod menu;
+pub(crate) mod metrics;
 pub mod overview;
 pub mod remote;
 pub mod share;
