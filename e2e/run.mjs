@@ -972,6 +972,171 @@ const flows = [
     },
   },
   {
+    name: 'metrics panel: kill a broker, see UnderReplicatedPartitions and IsrShrinksPerSec move on the leaders, chart them',
+    viewport: DESKTOP,
+    async run(page, { baseUrl }) {
+      await openApp(page, baseUrl);
+      await page.waitForSelector('.chip.chip--leader');
+      // The request legend counts the fetches parked at brokers (long polls) beside the Fetch dots.
+      await page.locator('[data-testid=legend-parked]').waitFor({ timeout: 15_000 });
+      assert(/\+ \d+ waiting at brokers/.test(await page.locator('[data-testid=legend-parked]').textContent()), 'parked fetches counted');
+      await setSpeed(page, 10);
+      await page.locator('#tab-metrics').click();
+      await page.locator('[data-testid=metrics-panel]').waitFor();
+      // Healthy: no broker leads an under-replicated partition.
+      const urp = () =>
+        page.evaluate(() =>
+          [...document.querySelectorAll('[data-testid=metric-row][data-metric=UnderReplicatedPartitions]')].map((r) => [
+            r.dataset.scope,
+            Number(r.querySelector('[data-testid=metric-value]').textContent),
+          ]),
+        );
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=metric-row][data-metric=UnderReplicatedPartitions]').length === 3);
+      assert((await urp()).every(([, v]) => v === 0), `healthy cluster: ${JSON.stringify(await urp())}`);
+      await typeCommand(page, 'broker kill 3');
+      await waitForConsole(page, '$ broker kill 3');
+      // The leaders of the partitions broker 3 followed count them under-replicated once the
+      // ISR shrinks (replica.lag.time.max.ms, 30 s).
+      await page.waitForFunction(
+        () =>
+          [...document.querySelectorAll('[data-testid=metric-row][data-metric=UnderReplicatedPartitions]')].some(
+            (r) => Number(r.querySelector('[data-testid=metric-value]').textContent) > 0,
+          ),
+        null,
+        { timeout: 60_000 },
+      );
+      const [scope] = (await urp()).find(([, v]) => v > 0);
+      assert(scope !== 'broker 3', 'a live leader counts them');
+      // Broker 3 is down: it reports nothing.
+      assert(
+        (await page.locator('[data-testid=metric-row][data-scope="broker 3"]').allTextContents()).join(' ').includes('process down'),
+        'a dead broker has no metrics',
+      );
+      const row = (name) => page.locator(`[data-testid=metric-row][data-scope="${scope}"][data-metric=${name}]`);
+      assert(!/^0\.000\/s$/.test((await row('IsrShrinksPerSec').locator('[data-testid=metric-value]').textContent()).trim()), 'IsrShrinksPerSec moved');
+      assert(await row('UnderReplicatedPartitions').evaluate((r) => r.classList.contains('metric--alarm')), 'an alarming value is marked');
+      // Chart both, by ticking them like a person.
+      await row('UnderReplicatedPartitions').getByRole('checkbox').check();
+      await row('IsrShrinksPerSec').getByRole('checkbox').check();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=metric-chart]').length === 2);
+      const chart = page.locator(`[data-testid=metric-chart][data-metric=UnderReplicatedPartitions][data-scope="${scope}"]`);
+      await chart.locator('polyline').first().waitFor();
+      assert(/now [1-9]/.test(await chart.locator('svg[role=img]').getAttribute('aria-label')), 'the chart says the value now');
+      // The history before the tick is charted too: the line starts at 0, before the kill.
+      await page.waitForFunction(
+        (s) => {
+          const c = document.querySelector(`[data-testid=metric-chart][data-metric=UnderReplicatedPartitions][data-scope="${s}"] polyline`);
+          if (!c) return false;
+          const ys = c.getAttribute('points').trim().split(' ').map((p) => Number(p.split(',')[1]));
+          return ys.length > 5 && Math.max(...ys) > Math.min(...ys);
+        },
+        scope,
+        { timeout: 20_000 },
+      );
+      await accessibility(page, 'the metrics panel');
+      await page.screenshot({ path: path.join(screenshots, 'desktop-metrics-panel.png') });
+      // Unticking stops charting it.
+      await row('IsrShrinksPerSec').getByRole('checkbox').uncheck();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=metric-chart]').length === 1);
+    },
+  },
+  {
+    name: 'lesson 46 end to end: cap a client with a quota, see it throttled on its card, in Inspect and the metrics panel, lift it',
+    viewport: DESKTOP,
+    async run(page, { baseUrl }) {
+      await page.goto(`${baseUrl}#lesson=quotas-and-throttling`);
+      await page.reload();
+      await page.locator('[data-testid=lesson]').waitFor();
+      await page.locator('[data-testid=skip-demo], [data-testid=goal]').first().waitFor();
+      if (await page.locator('[data-testid=skip-demo]').count()) await page.locator('[data-testid=skip-demo]').click();
+      await page.locator('[data-testid=goal]').first().waitFor();
+      assertEqual(await page.locator('.goal--passed').count(), 0, 'no goal passes before the learner acts');
+      await setSpeed(page, 10);
+      await typeCommand(page, 'kafka-configs --bootstrap-server localhost:9092 --alter --entity-type clients --entity-name shop --add-config producer_byte_rate=1024');
+      await waitForConsole(page, "Completed updating config for client shop.");
+      // The card of shop says it is throttled while it waits one out (KIP-219).
+      await page.waitForFunction(
+        () => /throttled \d+ ms/.test(document.querySelector('[data-testid=client-shop] [data-testid=client-sub]')?.textContent ?? ''),
+        null,
+        { timeout: 30_000, polling: 50 },
+      );
+      await typeCommand(page, 'metrics shop');
+      await waitForConsole(page, 'produce-throttle-time-max');
+      await goalsPass(page, 'quotas step 1');
+      // Inspect on shop: its throttle times.
+      await page.locator('#tab-inspect').click();
+      await page.locator('[data-testid=client-shop]').click();
+      await page.locator('[data-testid=client-throttle]').waitFor();
+      assert(/produce-throttle-time-max\s*[1-9]\d* ms/.test(await page.locator('[data-testid=client-throttle]').textContent()), 'Inspect shows the throttle time');
+      // The metrics panel charts it.
+      await page.locator('#tab-metrics').click();
+      await page.locator('[data-testid=metric-row][data-scope="client shop"][data-metric=produce-throttle-time-max]').getByRole('checkbox').check();
+      await page.locator('[data-testid=metric-chart][data-metric=produce-throttle-time-max] polyline').first().waitFor();
+      await page.screenshot({ path: path.join(screenshots, 'desktop-lesson-quotas-throttled.png') });
+      await page.locator('#tab-learn').click();
+      await page.locator('[data-testid=next-step]').click();
+      await page.locator('[data-testid=goal]').first().waitFor();
+      await typeCommand(page, 'kafka-configs --bootstrap-server localhost:9092 --describe --entity-type clients --entity-name shop');
+      await waitForConsole(page, "Quota configs for client-id 'shop' are producer_byte_rate=1024.0");
+      await typeCommand(page, 'kafka-configs --bootstrap-server localhost:9092 --alter --entity-type clients --entity-name shop --delete-config producer_byte_rate');
+      await setSpeed(page, 20);
+      await goalsPass(page, 'quotas step 2');
+      await page.locator('#tab-metrics').click();
+      // The chart shows the throttle rising and falling back to 0.
+      assert(/now 0 ms/.test(await page.locator('[data-testid=metric-chart][data-metric=produce-throttle-time-max] svg[role=img]').getAttribute('aria-label')), 'throttle back to 0');
+      await page.screenshot({ path: path.join(screenshots, 'desktop-lesson-quotas-done.png') });
+      await page.locator('#tab-learn').click();
+      await page.locator('[data-testid=next-step]').click();
+      await page.locator('[data-testid=lesson-done]').waitFor();
+    },
+  },
+  {
+    name: 'security on the page: a secured sandbox lists its ACLs and each client principal; a refused client says so in words',
+    viewport: DESKTOP,
+    async run(page, { baseUrl }) {
+      await openApp(page, baseUrl);
+      await typeCommand(page, 'reset --security sasl-plain');
+      await page.locator('[data-testid=broker-1]').waitFor();
+      // The login files, typed as here-documents line by line like a person.
+      for (const user of ['admin', 'alice']) {
+        for (const line of [
+          `cat > ${user}.properties <<EOF`,
+          'security.protocol=SASL_PLAINTEXT',
+          'sasl.mechanism=PLAIN',
+          `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${user}" password="${user}-secret";`,
+          'EOF',
+        ]) {
+          await typeCommand(page, line);
+        }
+        await page.locator('.term__ps', { hasText: '$' }).waitFor();
+      }
+      await typeCommand(page, 'kafka-topics --bootstrap-server localhost:9092 --command-config admin.properties --create --topic pay --partitions 1 --replication-factor 3');
+      await waitForConsole(page, 'Created topic pay.');
+      await typeCommand(page, 'kafka-acls --bootstrap-server localhost:9092 --command-config admin.properties --add --allow-principal User:alice --operation Describe --topic pay');
+      await waitForConsole(page, 'Current ACLs for resource');
+      // alice may describe pay but not write to it: her producer is refused by the authorizer.
+      await typeCommand(page, `producer start alice-app --topic pay --rate 5/s --producer-property security.protocol=SASL_PLAINTEXT --producer-property sasl.mechanism=PLAIN --producer-property 'sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="alice-secret";'`);
+      await page.locator('[data-testid=client-alice-app]').waitFor();
+      await setSpeed(page, 10);
+      await page.locator('#tab-inspect').click();
+      await page.locator('[data-testid=security]').waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=acl-row]').length === 1);
+      assert(/TOPIC pay.*User:alice.*ALLOW DESCRIBE/.test(await page.locator('[data-testid=acl-row]').textContent()), 'the ACL is listed');
+      await page.waitForFunction(
+        () => /alice-app.*User:alice.*not authorized/.test([...document.querySelectorAll('[data-testid=principal-row]')].map((r) => r.textContent).join('\n')),
+        null,
+        { timeout: 30_000 },
+      );
+      assert(/not authorized/.test(await page.locator('[data-testid=client-alice-app] [data-testid=client-sub]').textContent()), 'the card says it is refused');
+      await page.screenshot({ path: path.join(screenshots, 'desktop-security.png') });
+      await page.locator('[data-testid=client-alice-app]').click();
+      assertEqual((await page.locator('[data-testid=client-principal]').textContent()).trim(), 'User:alice', 'principal in Inspect');
+      await page.locator('[data-testid=client-problems]').waitFor();
+      assert(/AUTHORIZATION|Authorization|authorized/.test(await page.locator('[data-testid=client-problems]').textContent()), 'the refusal in words');
+      await page.screenshot({ path: path.join(screenshots, 'desktop-security-refused-client.png') });
+    },
+  },
+  {
     name: 'accessibility (axe-core): no serious violation on the first screen, a lesson, Inspect and the console',
     viewport: DESKTOP,
     async run(page, { baseUrl }) {

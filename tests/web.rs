@@ -244,3 +244,59 @@ async fn a_large_cluster_opens_on_the_overview_which_zooms_by_keyboard() {
     app.destroy();
     root.remove();
 }
+
+/// Resolves at the next animation frame (the app advances the simulation once per frame).
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = gloo::utils::window().request_animation_frame(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Waits up to `frames` animation frames for `selector` to match something under `root`.
+async fn frames_until(root: &Element, selector: &str, frames: u32) -> bool {
+    for _ in 0..frames {
+        if root.query_selector(selector).ok().flatten().is_some() {
+            return true;
+        }
+        next_frame().await;
+        yew::scheduler::flush().await;
+    }
+    root.query_selector(selector).ok().flatten().is_some()
+}
+
+/// The Metrics tab lists each node's metrics under their MBean names; ticking one's checkbox
+/// charts it, unticking takes the chart away.
+#[wasm_bindgen_test]
+async fn the_metrics_tab_lists_mbeans_and_a_tick_charts_one() {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").expect("create a root element");
+    document.body().expect("page has a body").append_child(&root).expect("attach root");
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    let tab: HtmlElement = cast(find(&root, "#tab-metrics"), "metrics tab");
+    tab.click();
+    yew::scheduler::flush().await;
+    find(&root, "[data-testid=metrics-panel]");
+    let row = "[data-testid=metric-row][data-scope='broker 1'][data-metric=UnderReplicatedPartitions]";
+    assert!(frames_until(&root, row, 600).await, "the first sample lists broker 1's metrics");
+    assert!(
+        text(&root, row).contains("kafka.server:type=ReplicaManager,name=UnderReplicatedPartitions"),
+        "{}",
+        text(&root, row)
+    );
+    assert!(root.query_selector("[data-testid=metric-chart]").ok().flatten().is_none(), "nothing charted yet");
+    let tick: HtmlElement = cast(find(&root, &format!("{row} input[type=checkbox]")), "checkbox");
+    tick.click();
+    yew::scheduler::flush().await;
+    let chart = "[data-testid=metric-chart][data-metric=UnderReplicatedPartitions]";
+    assert!(frames_until(&root, chart, 60).await, "ticked: charted");
+    let label = find(&root, &format!("{chart} svg[role=img]")).get_attribute("aria-label").unwrap_or_default();
+    assert!(label.starts_with("broker 1 · UnderReplicatedPartitions from second "), "{label}");
+    let tick: HtmlElement = cast(find(&root, &format!("{row} input[type=checkbox]")), "checkbox");
+    tick.click();
+    yew::scheduler::flush().await;
+    assert!(frames_until(&root, "[data-testid=metrics-no-chart]", 60).await, "unticked: no chart");
+    app.destroy();
+    root.remove();
+}
