@@ -273,37 +273,6 @@ pub enum TraceKind {
         broker: BrokerId,
         removed: u32,
     },
-    /// Tiered storage: the leader's `RLMCopyTask` copied a rolled segment to the remote store.
-    SegmentCopied {
-        tp: TopicPartition,
-        broker: BrokerId,
-        base_offset: Offset,
-        end_offset: Offset,
-    },
-    /// The leader's `RLMExpirationTask` deleted remote segments past `retention.ms` /
-    /// `retention.bytes`; the log (remote and local) now starts at `log_start_offset`.
-    RemoteSegmentsDeleted {
-        tp: TopicPartition,
-        broker: BrokerId,
-        log_start_offset: Offset,
-        reason: String,
-    },
-    /// A fetch was served from the remote store (`RemoteLogReader`), or failed there.
-    RemoteRead {
-        tp: TopicPartition,
-        broker: BrokerId,
-        offset: Offset,
-        ok: bool,
-    },
-    /// A copy to the remote store failed (`RemoteStorageException`): the task tries again.
-    RemoteCopyFailed {
-        tp: TopicPartition,
-        broker: BrokerId,
-    },
-    /// `remote-storage down|up`.
-    RemoteStorage {
-        down: bool,
-    },
     // ---- clients ----
     ProduceAcked {
         client: String,
@@ -397,6 +366,38 @@ pub enum TraceKind {
     /// A note from a console command or lesson, for the feed.
     Note {
         text: String,
+    },
+    // ---- tiered storage (after every older kind, so their derived hashes stay) ----
+    /// Tiered storage: the leader's `RLMCopyTask` copied a rolled segment to the remote store.
+    SegmentCopied {
+        tp: TopicPartition,
+        broker: BrokerId,
+        base_offset: Offset,
+        end_offset: Offset,
+    },
+    /// The leader's `RLMExpirationTask` deleted remote segments past `retention.ms` /
+    /// `retention.bytes`; the log (remote and local) now starts at `log_start_offset`.
+    RemoteSegmentsDeleted {
+        tp: TopicPartition,
+        broker: BrokerId,
+        log_start_offset: Offset,
+        reason: String,
+    },
+    /// A fetch was served from the remote store (`RemoteLogReader`), or failed there.
+    RemoteRead {
+        tp: TopicPartition,
+        broker: BrokerId,
+        offset: Offset,
+        ok: bool,
+    },
+    /// A copy to the remote store failed (`RemoteStorageException`): the task tries again.
+    RemoteCopyFailed {
+        tp: TopicPartition,
+        broker: BrokerId,
+    },
+    /// `remote-storage down|up`.
+    RemoteStorage {
+        down: bool,
     },
 }
 
