@@ -129,6 +129,10 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // and dump-log CRCs cover it; TxnOffsetCommit with group metadata is fenced by generation
     // (KIP-447); the processor command (TransactionalMessageCopier's loop). Logs with those replay
     // differently; the reference trace is unchanged.
+    // Also in version 10: a second cluster in one world (reset
+    // --second-cluster, controller 2001, brokers from 101) and MirrorMaker 2 (connect-mirror-maker:
+    // MirrorSourceTask, MirrorCheckpointTask); the saved world has new fields; one-cluster logs
+    // replay as they did (the reference trace is unchanged).
     assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (10, 0x7221_2181_c3cf_5eb1));
 }
 

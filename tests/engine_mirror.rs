@@ -99,3 +99,162 @@ fn failover_offsets_agree_with_real_mirror_maker() {
     assert_eq!(first_read_again, kafka_group_offset + 1);
     assert!(kafka_group_offset < upstream, "the failed-over consumer re-reads records");
 }
+
+// ---------------------------------------------------------------- two clusters, MirrorMaker 2
+
+use brokerlab::console::session::Console;
+use brokerlab::sim::types::NodeAddr;
+use brokerlab::sim::world::{ClusterConfig, SecondClusterConfig};
+
+fn two_clusters() -> Console {
+    let cfg = ClusterConfig {
+        second_cluster: Some(SecondClusterConfig { alias: "backup".into(), brokers: 1 }),
+        ..ClusterConfig::default()
+    };
+    Console::new(42, cfg).expect("two clusters boot")
+}
+
+/// Runs `script` strictly; the stdout of each command.
+fn run(c: &mut Console, script: &str) -> Vec<String> {
+    let r = c.run_script(script, true);
+    assert_eq!(r.stopped_at, None, "{script}: {:?}", r.commands.last().map(|c| c.output.stderr()));
+    r.commands.iter().map(|c| c.output.stdout()).collect()
+}
+
+const MM2: &str = "cat > mm2.properties <<EOF
+clusters = primary, backup
+primary.bootstrap.servers = localhost:9092
+backup.bootstrap.servers = localhost:9192
+primary->backup.enabled = true
+primary->backup.topics = orders
+replication.factor = 1
+checkpoints.topic.replication.factor = 1
+offset-syncs.topic.replication.factor = 1
+sync.group.offsets.enabled = true
+emit.checkpoints.interval.seconds = 5
+sync.group.offsets.interval.seconds = 5
+EOF";
+
+/// Two clusters in one world, as the conformance harness's `## second-cluster:` makes them:
+/// each with its own KRaft quorum (controller 1001 for brokers 1-3, 2001 for broker 101), its own
+/// cluster id and metadata; a topic created through one cluster's listener exists only there,
+/// and its replicas are placed on that cluster's brokers (`StripedReplicaPlacer` sees only the
+/// brokers registered with its controller).
+#[test]
+fn two_clusters_have_their_own_quorum_and_metadata() {
+    let mut c = two_clusters();
+    let sim = c.sim();
+    assert_eq!(sim.active_controller_in(0), Some(1001));
+    assert_eq!(sim.active_controller_in(1), Some(2001));
+    assert_eq!(sim.cluster_of(NodeAddr::Broker(101)), 1);
+    assert_eq!(sim.cluster_of(NodeAddr::Broker(3)), 0);
+    run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic t --partitions 2 --replication-factor 3
+kafka-topics --bootstrap-server localhost:9192 --create --topic u --partitions 1 --replication-factor 1",
+    );
+    let out = run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --list
+kafka-topics --bootstrap-server localhost:9192 --list
+kafka-metadata-quorum --bootstrap-server localhost:9192 describe --status",
+    );
+    assert_eq!(out[0], "t\n");
+    assert_eq!(out[1], "u\n");
+    assert!(out[2].contains("LeaderId:               2001"), "{}", out[2]);
+    let sim = c.sim();
+    let u = brokerlab::sim::types::TopicPartition::new("u", 0);
+    assert_eq!(sim.leader_in(1, &u), Some(101));
+    assert_eq!(sim.leader_in(0, &u), None);
+    // A replication factor the backup cluster cannot place is refused there.
+    let r = c.run_script(
+        "kafka-topics --bootstrap-server localhost:9192 --create --topic v --partitions 1 --replication-factor 3",
+        false,
+    );
+    assert!(r.commands[0].output.stderr().contains("InvalidReplicationFactorException"), "{:?}", r.commands[0].output);
+    assert!(c.sim().checker_of(0).findings.is_empty() && c.sim().checker_of(1).findings.is_empty());
+}
+
+/// A fault on one cluster leaves the other alone: with broker 101 killed, the backup cluster's
+/// topic has no leader while the primary cluster's partitions keep theirs; restarted, 101 leads
+/// again, and the invariant checker of each cluster finds nothing.
+#[test]
+fn faults_on_one_cluster_do_not_touch_the_other() {
+    let mut c = two_clusters();
+    run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic t --partitions 1 --replication-factor 3
+kafka-topics --bootstrap-server localhost:9192 --create --topic t --partitions 1 --replication-factor 1
+broker kill 101
+sleep 10s",
+    );
+    let t = brokerlab::sim::types::TopicPartition::new("t", 0);
+    assert_eq!(c.sim().leader_in(1, &t), None, "broker 101 was the backup cluster's only replica");
+    assert!(c.sim().leader_in(0, &t).is_some());
+    run(&mut c, "broker start 101\nsleep 10s");
+    assert_eq!(c.sim().leader_in(1, &t), Some(101));
+    let mut sim = c.sim().clone();
+    assert_eq!(sim.check_healed(), vec![]);
+}
+
+/// MirrorMaker 2's source side end to end (`MirrorSourceTask`, `OffsetSyncWriter`,
+/// `DefaultReplicationPolicy`): `orders` arrives as `primary.orders` with the configs the source
+/// set, every record copied; records produced after MirrorMaker stopped are not copied; and with the primary
+/// cluster gone, billing moves to backup at the offset a checkpoint gives (102, the recording's:
+/// set here with `--reset-offsets`) and reads on from there, re-reading what it read upstream.
+#[test]
+fn mirror_maker_mirrors_and_a_group_fails_over() {
+    let mut c = two_clusters();
+    run(
+        &mut c,
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 1 --replication-factor 3 --config retention.ms=86400000
+seq 250 | kafka-console-producer --bootstrap-server localhost:9092 --topic orders
+kafka-console-consumer --bootstrap-server localhost:9092 --topic orders --group billing --from-beginning --max-messages 150",
+    );
+    run(&mut c, MM2);
+    run(&mut c, "connect-mirror-maker mm2.properties\nsleep 30s");
+    let out = run(
+        &mut c,
+        "kafka-get-offsets --bootstrap-server localhost:9192 --topic primary.orders
+kafka-configs --bootstrap-server localhost:9192 --describe --topic primary.orders
+mirror-maker list",
+    );
+    assert_eq!(out[0], "primary.orders:0:250\n");
+    assert!(out[1].contains("retention.ms=86400000"), "{}", out[1]);
+    assert!(out[2].contains("orders-0 -> primary.orders-0: copied to offset 250, lag 0"), "{}", out[2]);
+    // Stopped, MirrorMaker copies nothing more.
+    run(&mut c, "mirror-maker stop 1\nseq 5 | kafka-console-producer --bootstrap-server localhost:9092 --topic orders\nsleep 10s");
+    let out = run(&mut c, "kafka-get-offsets --bootstrap-server localhost:9192 --topic primary.orders");
+    assert_eq!(out[0], "primary.orders:0:250\n");
+    // The primary cluster is lost; billing moves to backup and goes on from 102 (offset 102 holds 103).
+    run(
+        &mut c,
+        "broker kill 1\nbroker kill 2\nbroker kill 3
+kafka-consumer-groups --bootstrap-server localhost:9192 --group billing --topic primary.orders --reset-offsets --to-offset 102 --execute",
+    );
+    let out = run(
+        &mut c,
+        "kafka-console-consumer --bootstrap-server localhost:9192 --topic primary.orders --group billing --max-messages 3 --timeout-ms 10000",
+    );
+    assert_eq!(out[0], "103\n104\n105\n");
+    assert!(c.sim().checker_of(1).findings.is_empty(), "{:?}", c.sim().checker_of(1).findings);
+}
+
+/// MirrorMaker's properties are checked as `MirrorMakerConfig` checks them (a cluster without
+/// its `bootstrap.servers`), a missing file is `Files.newInputStream`'s error, and a file that
+/// enables no flow starts nothing.
+#[test]
+fn mirror_maker_config_errors_are_reported() {
+    let mut c = two_clusters();
+    let r = c.run_script("cat > bad.properties <<EOF\nclusters = a, b\na.bootstrap.servers = localhost:9092\nEOF\nconnect-mirror-maker bad.properties", false);
+    let err = r.commands.last().expect("ran").output.stderr();
+    assert!(err.contains("Missing required configuration \"b.bootstrap.servers\""), "{err}");
+    let r = c.run_script("connect-mirror-maker missing.properties", false);
+    assert!(r.commands[0].output.stderr().contains("NoSuchFileException: missing.properties"));
+    let r = c.run_script(
+        "cat > off.properties <<EOF\nclusters = a, b\na.bootstrap.servers = localhost:9092\nb.bootstrap.servers = localhost:9192\nEOF\nconnect-mirror-maker off.properties",
+        false,
+    );
+    assert!(r.commands.last().expect("ran").output.stderr().contains("no replication flow is enabled"));
+    assert!(c.sim().mirror_makers().is_empty());
+}

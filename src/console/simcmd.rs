@@ -61,7 +61,9 @@ pub const SIM_COMMANDS: &[(&str, &str, &str)] = &[
     ("sleep", "sleep <duration>", "let simulated time pass, e.g. sleep 5s, sleep 500ms, sleep 2m"),
     ("time", "time", "show the simulated time"),
     ("seed", "seed", "show the seed of this cluster"),
-    ("reset", "reset [--brokers N] [--controllers N] [--seed N] [--racks a,b,c] [--broker-config k=v]... [--security sasl-plain]", "start a fresh cluster"),
+    ("reset", "reset [--brokers N] [--controllers N] [--seed N] [--racks a,b,c] [--broker-config k=v]... [--security sasl-plain] [--second-cluster alias]", "start a fresh cluster"),
+    ("connect-mirror-maker", "connect-mirror-maker [--clusters <alias>...] <mm2.properties>", "start MirrorMaker 2 in the background (dedicated mode) from a properties file"),
+    ("mirror-maker", "mirror-maker list|stop <id>", "the running MirrorMakers: their flows, topics, copy lag and checkpoints; stop one (SIGTERM)"),
     ("trace", "trace [--last N]", "recent cluster events in plain words"),
     ("describe", "describe partition <topic>-<partition>", "a partition's replicas from the inside: role, LEO, HW, log start, epoch cache"),
     ("help", "help [command]", "this list, or the usage of one command"),
@@ -88,7 +90,9 @@ fn command_help(name: &str) -> Option<String> {
         "producer" => "  producer start p1 --topic orders --rate 10/s --keys a,b,c --max 1000\n  producer rate p1 50/s    change the rate\n  producer pause p1        stop sending (resume continues)\n  producer stop p1         close the producer (waits for what is in flight)\n  producer crash p1        kill the application without closing\n  producer start t1 --topic orders --producer-property transactional.id=tx1\n                           a transactional producer: its records are in an open transaction\n  producer txn t1 commit   commit it (abort: abort it) and begin the next one\n",
         "consumer" => "  consumer start c1 --group g --topic orders [--processing 20ms] [--commit sync]\n  consumer list            each consumer's group, member state, partitions, records polled and processed, lag\n  consumer pause c1        the application stops calling poll() (heartbeats go on until max.poll.interval.ms)\n  consumer resume c1       it polls again\n  consumer slow c1 200ms   it spends 200 ms processing each record (0ms: fast again)\n  consumer stop c1         close(): commit (auto or sync), leave the group at once\n  consumer crash c1        kill the application: no commit, no LeaveGroup; the group waits for session.timeout.ms\n  --commit auto              enable.auto.commit every auto.commit.interval.ms (5 s)\n  --commit sync              commitSync after processing each poll: at-least-once\n  --commit before-processing commitSync before processing: at-most-once\n  --commit none              never commit\n",
         "processor" => "  processor start copier --group copier --input orders --output orders-copy [--side-effect emails]\n                           a consumer (read_committed, no auto-commit) and a transactional producer: each\n                           poll() is copied in one transaction with the consumer's offsets (KIP-447)\n  processor list           each processor's state, open transaction, transactions committed and aborted,\n                           and how often each side effect happened\n  processor stop copier    finish the transaction under way, then close both clients (the consumer leaves the group)\n  processor crash copier   kill it: an open transaction stays open until the coordinator aborts it\n                           (--transaction-timeout, 60 s) or a new instance with its transactional.id fences it\n  --side-effect emails     something done outside Kafka for each record processed: not undone by an abort\n  --transaction-size 200   records per transaction at most (max.poll.records)\n",
-        "reset" => "  reset                    a fresh cluster like the current one\n  reset --brokers 5 --controllers 3 --seed 7 --broker-config min.insync.replicas=2\n  reset --security sasl-plain   SASL/PLAIN listeners and the StandardAuthorizer (users admin, alice, bob; passwords <user>-secret; admin is a super user)\n  reset --racks a,b,c      brokers 1, 2, 3 in racks a, b, c (broker.rack; --racks none: no racks)\n",
+        "reset" => "  reset                    a fresh cluster like the current one\n  reset --brokers 5 --controllers 3 --seed 7 --broker-config min.insync.replicas=2\n  reset --security sasl-plain   SASL/PLAIN listeners and the StandardAuthorizer (users admin, alice, bob; passwords <user>-secret; admin is a super user)\n  reset --racks a,b,c      brokers 1, 2, 3 in racks a, b, c (broker.rack; --racks none: no racks)\n  reset --second-cluster backup   a second cluster `backup` beside it (broker 101 on localhost:9192, controller 2001; --second-cluster none: one cluster)\n",
+        "connect-mirror-maker" => "  cat > mm2.properties <<EOF   clusters = primary, backup\n                               primary.bootstrap.servers = localhost:9092\n                               backup.bootstrap.servers = localhost:9192\n                               primary->backup.enabled = true\n                               primary->backup.topics = orders\n                               replication.factor = 1   (and the internal topics' *.replication.factor = 1 on a one-broker cluster)\n                               sync.group.offsets.enabled = true\n  connect-mirror-maker mm2.properties   copies orders to primary.orders on backup, checkpoints groups' offsets\n  (needs a second cluster: reset --second-cluster backup)\n",
+        "mirror-maker" => "  mirror-maker list        each MirrorMaker's flows: topics, records copied, copy lag, checkpoints\n  mirror-maker stop 1      stop MirrorMaker 1 (its connectors stop, its clients close)\n",
         "sleep" => "  durations: 250us, 500ms, 5s, 2m, 1h (at most 1h per command)\n",
         "remote-storage" => "  remote-storage show       each tiered partition's copied segments (offsets, bytes, who copied them)\n  remote-storage down       the remote store becomes unreachable: copies wait, remote reads fail\n  remote-storage up         reachable again\n  Tiered storage needs a cluster started with --broker-config remote.log.storage.system.enable=true\n  and topics created with --config remote.storage.enable=true.\n",
         "trace" => "  trace                    the last 20 events\n  trace --last 100         the last 100 events\n",
@@ -302,6 +306,10 @@ impl Console {
             "seed" => ok(&self.seed.to_string()),
             "reset" => self.cmd_reset(args),
             "trace" => self.cmd_trace(args),
+            "connect-mirror-maker" | "connect-mirror-maker.sh" | "bin/connect-mirror-maker.sh" => {
+                self.cmd_connect_mirror_maker(args)
+            }
+            "mirror-maker" => self.cmd_mirror_maker(args),
             "describe" => self.cmd_describe(args),
             "zookeeper-server-start" | "zookeeper-server-stop" | "zookeeper-shell" => {
                 fail("ZooKeeper is gone in Kafka 4.0: this cluster runs in KRaft mode (see controller list).")
@@ -1060,6 +1068,18 @@ impl Console {
                         cfg.racks = racks;
                     }
                 }
+                // A second cluster beside the first (MirrorMaker 2's other side); `none` removes it.
+                "--second-cluster" => {
+                    if val == "none" {
+                        cfg.second_cluster = None;
+                    } else {
+                        let second = crate::sim::world::SecondClusterConfig { alias: val.clone(), brokers: 1 };
+                        if let Err(m) = second.validate() {
+                            return fail(&m);
+                        }
+                        cfg.second_cluster = Some(second);
+                    }
+                }
                 other => return fail(&format!("unknown option '{other}': {example}")),
             }
             i += 2;
@@ -1073,7 +1093,124 @@ impl Console {
         self.seed = seed;
         self.config = cfg.clone();
         self.apps.clear();
-        ok(&format!("a fresh cluster: {} broker(s), {} controller(s), seed {seed}", cfg.brokers, cfg.controllers))
+        match &cfg.second_cluster {
+            None => ok(&format!("a fresh cluster: {} broker(s), {} controller(s), seed {seed}", cfg.brokers, cfg.controllers)),
+            Some(second) => ok(&format!(
+                "a fresh cluster: {} broker(s), {} controller(s), seed {seed}; and cluster {}: {} broker(s) from 101 (localhost:9192), controller 2001",
+                cfg.brokers, cfg.controllers, second.alias, second.brokers
+            )),
+        }
+    }
+
+    /// `connect-mirror-maker [--clusters a b] mm2.properties`: MirrorMaker 2 in dedicated mode,
+    /// started in the background (the real script runs in the foreground and logs at INFO).
+    fn cmd_connect_mirror_maker(&mut self, args: &[String]) -> Output {
+        let usage = "usage: connect-mirror-maker [-h] [--clusters CLUSTER [CLUSTER ...]] mm2.properties";
+        let mut file = None;
+        let mut only: Vec<String> = Vec::new();
+        let mut in_clusters = false;
+        for a in args {
+            match a.as_str() {
+                "-h" | "--help" => return ok(&format!("{usage}\n\nMirrorMaker 2.0 driver\n\npositional arguments:\n  mm2.properties         MM2 configuration file.\n\nnamed arguments:\n  -h, --help             show this help message and exit\n  --clusters CLUSTER [CLUSTER ...]\n                         Target cluster to use for this node.")),
+                "--clusters" => in_clusters = true,
+                s if s.starts_with('-') => return fail(&format!("{usage}\nconnect-mirror-maker: error: unrecognized arguments: '{s}'")),
+                s if in_clusters && file.is_some() => only.push(s.to_string()),
+                s if file.is_none() => file = Some(s.to_string()),
+                s => only.push(s.to_string()),
+            }
+        }
+        let Some(file) = file else {
+            return fail(&format!("{usage}\nconnect-mirror-maker: error: too few arguments"));
+        };
+        let Some(text) = self.vfs.read(&file) else {
+            return fail(&format!("java.nio.file.NoSuchFileException: {file}"));
+        };
+        let props = crate::console::vfs::parse_properties(text);
+        let mut config = match crate::sim::mirror_maker::parse_config(&props) {
+            Ok(c) => c,
+            Err(m) => return fail(&format!("org.apache.kafka.common.config.ConfigException: {m}")),
+        };
+        if !only.is_empty() {
+            config.flows.retain(|f| only.contains(&f.target));
+        }
+        match self.sim.start_mirror_maker(&file, &config) {
+            Ok(id) => {
+                let flows: Vec<String> = config.flows.iter().map(|f| format!("{}->{}", f.source, f.target)).collect();
+                let mut o = Output::new();
+                o.noteln(&format!(
+                    "MirrorMaker {id} runs in the background ({}); mirror-maker list shows it, mirror-maker stop {id} stops it",
+                    flows.join(", ")
+                ));
+                o
+            }
+            Err(m) => fail(&m),
+        }
+    }
+
+    /// `mirror-maker list|stop <id>`.
+    fn cmd_mirror_maker(&mut self, args: &[String]) -> Output {
+        match args.first().map(String::as_str) {
+            Some("list") if args.len() == 1 => {
+                let mut o = Output::new();
+                if self.sim.mirror_makers().is_empty() {
+                    o.outln("no MirrorMaker is running (start one: connect-mirror-maker mm2.properties)");
+                    return o;
+                }
+                for (id, mm) in self.sim.mirror_makers() {
+                    o.outln(&format!("MirrorMaker {id} ({})", mm.file));
+                    for f in &mm.flows {
+                        let c = &f.config;
+                        o.outln(&format!(
+                            "  {}->{}: {} topic(s), {} group(s) checkpointed",
+                            c.source,
+                            c.target,
+                            f.topics.len(),
+                            f.checkpoints.iter().map(|c| &c.group).collect::<std::collections::BTreeSet<_>>().len()
+                        ));
+                        for (t, n) in &f.topics {
+                            for p in 0..*n {
+                                let tp = crate::sim::types::TopicPartition::new(t.clone(), p);
+                                let copied = f.copied.get(&tp).copied().unwrap_or(0);
+                                let end = self
+                                    .sim
+                                    .leader_log_in(self.sim.cluster_of_servers(&c.source_servers), &tp)
+                                    .map(|l| l.high_watermark)
+                                    .unwrap_or(copied);
+                                o.outln(&format!(
+                                    "    {t}-{p} -> {}-{p}: copied to offset {copied}, lag {}",
+                                    f.remote_topic(t),
+                                    (end - copied).max(0)
+                                ));
+                            }
+                        }
+                        for e in &f.errors {
+                            o.outln(&format!("    error: {e}"));
+                        }
+                        if !f.groups.is_empty() {
+                            o.outln(&format!(
+                                "    groups: {}",
+                                f.groups.iter().cloned().collect::<Vec<_>>().join(", ")
+                            ));
+                        }
+                        for cp in &f.checkpoints {
+                            o.outln(&format!(
+                                "    checkpoint {}: {}-{} upstream {} -> downstream {}",
+                                cp.group, cp.tp.topic, cp.tp.partition, cp.upstream, cp.downstream
+                            ));
+                        }
+                    }
+                }
+                o
+            }
+            Some("stop") if args.len() == 2 => match args[1].parse::<u32>() {
+                Ok(id) => match self.sim.stop_mirror_maker(id) {
+                    Ok(()) => ok(&format!("MirrorMaker {id} stopped")),
+                    Err(m) => fail(&m),
+                },
+                Err(_) => fail(&format!("'{}' is not a MirrorMaker id: mirror-maker stop 1", args[1])),
+            },
+            _ => fail("usage: mirror-maker list|stop <id>"),
+        }
     }
 
     fn cmd_trace(&self, args: &[String]) -> Output {

@@ -7,7 +7,7 @@ use super::request_kind::RequestKind;
 use super::view::Flight;
 use crate::sim::sort::CompactSort;
 use crate::sim::types::NodeAddr;
-use crate::sim::view::{ReplicaView, ViewModel};
+use crate::sim::view::{BrokerView, ReplicaView, ViewModel};
 use std::collections::BTreeMap;
 
 pub(crate) const WIDTH: f64 = 1000.0;
@@ -45,6 +45,10 @@ impl Rect {
 pub struct Layout {
     pub nodes: BTreeMap<NodeAddr, Rect>,
     pub(crate) height: f64,
+    /// With two clusters: each cluster's labelled region (empty with one).
+    pub regions: Vec<(String, Rect)>,
+    /// Each running MirrorMaker's box, between the clusters (two clusters only).
+    pub mirrors: Vec<(u32, Rect)>,
 }
 
 /// The replicas a broker card shows for the focused topic (all topics when `None`), leaders
@@ -67,42 +71,63 @@ pub(crate) fn visible_replicas<'a>(
 
 pub fn compute(view: &ViewModel, focus: Option<&str>, include_internal: bool) -> Layout {
     let mut nodes = BTreeMap::new();
-    // Controllers: a centred row, wide enough for "leader (active) · epoch N · HW N" with a
-    // high watermark of seven digits (the active controller's NoOpRecords move it twice a second).
-    let cw = 240.0;
-    let n_c = view.controllers.len().max(1) as f64;
-    let start = (WIDTH - n_c * cw - (n_c - 1.0) * 20.0) / 2.0;
-    for (i, c) in view.controllers.iter().enumerate() {
-        nodes.insert(NodeAddr::Controller(c.id), Rect { x: start + i as f64 * (cw + 20.0), y: 12.0, w: cw, h: 44.0 });
-    }
-    // Brokers: up to 5 per row, the rows balanced (6 brokers are two rows of 3, not 5 and 1).
-    let n_b = view.brokers.len().max(1);
-    let rows = n_b.div_ceil(5);
-    let per_row = n_b.div_ceil(rows);
-    let gap = 16.0;
-    let bw = ((WIDTH - 20.0 - (per_row as f64 - 1.0) * gap) / per_row as f64).min(240.0);
-    let row_w = per_row as f64 * bw + (per_row as f64 - 1.0) * gap;
-    let max_chips = view
-        .brokers
-        .iter()
-        .map(|b| visible_replicas(&b.replicas, focus, include_internal).len().min(MAX_CHIPS + 1))
-        .max()
-        .unwrap_or(0);
-    let bh = 58.0 + max_chips as f64 * (CHIP_H + 3.0);
-    let mut y = 96.0;
-    for (i, b) in view.brokers.iter().enumerate() {
-        let row = i / per_row;
-        let col = i % per_row;
-        let in_row = (n_b - row * per_row).min(per_row);
-        let this_row_w = in_row as f64 * bw + (in_row as f64 - 1.0) * gap;
-        let x0 = (WIDTH - this_row_w) / 2.0;
-        let _ = row_w;
-        nodes.insert(
-            NodeAddr::Broker(b.id),
-            Rect { x: x0 + col as f64 * (bw + gap), y: 96.0 + row as f64 * (bh + 24.0), w: bw, h: bh },
-        );
-        y = 96.0 + row as f64 * (bh + 24.0) + bh;
-    }
+    let mut regions = Vec::new();
+    let mut mirrors = Vec::new();
+    let y = match &view.second_cluster {
+        None => {
+            let controllers: Vec<i32> = view.controllers.iter().map(|c| c.id).collect();
+            let brokers: Vec<&BrokerView> = view.brokers.iter().collect();
+            place_cluster(&mut nodes, &controllers, &brokers, 12.0, focus, include_internal)
+        }
+        Some(alias) => {
+            // Two clusters stacked, each in a labelled region, MirrorMaker between them.
+            let of = |cluster: u8| -> (Vec<i32>, Vec<&BrokerView>) {
+                (
+                    view.controllers.iter().filter(|c| c.cluster == cluster).map(|c| c.id).collect(),
+                    view.brokers.iter().filter(|b| b.cluster == cluster).collect(),
+                )
+            };
+            let first_alias = view
+                .mirrors
+                .iter()
+                .flat_map(|m| m.flows.iter())
+                .find_map(|f| {
+                    if &f.target == alias {
+                        Some(f.source.clone())
+                    } else if &f.source == alias {
+                        Some(f.target.clone())
+                    } else {
+                        None
+                    }
+                })
+                .unwrap_or_else(|| "first cluster".to_string());
+            let (c0, b0) = of(0);
+            let top = 34.0;
+            let bottom0 = place_cluster(&mut nodes, &c0, &b0, top, focus, include_internal);
+            regions.push((
+                format!("{first_alias} · localhost:9092"),
+                Rect { x: 4.0, y: 4.0, w: WIDTH - 8.0, h: bottom0 + 10.0 - 4.0 },
+            ));
+            let mut y = bottom0 + 22.0;
+            if !view.mirrors.is_empty() {
+                let mw = 300.0;
+                let n = view.mirrors.len() as f64;
+                let start = (WIDTH - n * mw - (n - 1.0) * 20.0) / 2.0;
+                for (i, m) in view.mirrors.iter().enumerate() {
+                    mirrors.push((m.id, Rect { x: start + i as f64 * (mw + 20.0), y, w: mw, h: 44.0 }));
+                }
+                y += 44.0 + 22.0;
+            }
+            let (c1, b1) = of(1);
+            let region_top = y;
+            let bottom1 = place_cluster(&mut nodes, &c1, &b1, region_top + 30.0, focus, include_internal);
+            regions.push((
+                format!("{alias} · localhost:9192"),
+                Rect { x: 4.0, y: region_top, w: WIDTH - 8.0, h: bottom1 + 10.0 - region_top },
+            ));
+            bottom1 + 10.0
+        }
+    };
     // Clients: producers on the left half, consumers on the right half.
     let y_clients = y + 56.0;
     let producers: Vec<u32> = view.clients.iter().filter(|c| c.kind == "producer").map(|c| c.id).collect();
@@ -123,7 +148,54 @@ pub fn compute(view: &ViewModel, focus: Option<&str>, include_internal: bool) ->
     let b1 = place(&producers, 10.0, WIDTH / 2.0 - 10.0, &mut nodes);
     let b2 = place(&consumers, WIDTH / 2.0 + 10.0, WIDTH - 10.0, &mut nodes);
     let height = b1.max(b2).max(y + 20.0) + 16.0;
-    Layout { nodes, height }
+    Layout { nodes, height, regions, mirrors }
+}
+
+/// One cluster's controllers (a centred row at `top`) and brokers (rows below them); the bottom
+/// of its last broker row.
+fn place_cluster(
+    nodes: &mut BTreeMap<NodeAddr, Rect>,
+    controllers: &[i32],
+    brokers: &[&BrokerView],
+    top: f64,
+    focus: Option<&str>,
+    include_internal: bool,
+) -> f64 {
+    // Controllers: a centred row, wide enough for "leader (active) · epoch N · HW N" with a
+    // high watermark of seven digits (the active controller's NoOpRecords move it twice a second).
+    let cw = 240.0;
+    let n_c = controllers.len().max(1) as f64;
+    let start = (WIDTH - n_c * cw - (n_c - 1.0) * 20.0) / 2.0;
+    for (i, c) in controllers.iter().enumerate() {
+        nodes.insert(NodeAddr::Controller(*c), Rect { x: start + i as f64 * (cw + 20.0), y: top, w: cw, h: 44.0 });
+    }
+    // Brokers: up to 5 per row, the rows balanced (6 brokers are two rows of 3, not 5 and 1).
+    let n_b = brokers.len().max(1);
+    let rows = n_b.div_ceil(5);
+    let per_row = n_b.div_ceil(rows);
+    let gap = 16.0;
+    let bw = ((WIDTH - 20.0 - (per_row as f64 - 1.0) * gap) / per_row as f64).min(240.0);
+    let max_chips = brokers
+        .iter()
+        .map(|b| visible_replicas(&b.replicas, focus, include_internal).len().min(MAX_CHIPS + 1))
+        .max()
+        .unwrap_or(0);
+    let bh = 58.0 + max_chips as f64 * (CHIP_H + 3.0);
+    let first_row = top + 84.0;
+    let mut y = first_row;
+    for (i, b) in brokers.iter().enumerate() {
+        let row = i / per_row;
+        let col = i % per_row;
+        let in_row = (n_b - row * per_row).min(per_row);
+        let this_row_w = in_row as f64 * bw + (in_row as f64 - 1.0) * gap;
+        let x0 = (WIDTH - this_row_w) / 2.0;
+        nodes.insert(
+            NodeAddr::Broker(b.id),
+            Rect { x: x0 + col as f64 * (bw + gap), y: first_row + row as f64 * (bh + 24.0), w: bw, h: bh },
+        );
+        y = first_row + row as f64 * (bh + 24.0) + bh;
+    }
+    y
 }
 
 /// The smallest scale at which the diagram stays readable: its 11-unit texts drawn at 9 px.

@@ -286,11 +286,19 @@ fn parse_header(lines: &[&str], lesson: &mut Lesson) -> Result<usize, ParseError
                     lesson.cluster.broker_configs.insert(k.to_string(), v.to_string());
                 }
             }
+            // A second cluster beside the first (`reset --second-cluster <alias>`).
+            "second-cluster" => {
+                let second = crate::sim::world::SecondClusterConfig { alias: value.to_string(), brokers: 1 };
+                if let Err(e) = second.validate() {
+                    return err(lno, format!("second-cluster '{value}': {e}"));
+                }
+                lesson.cluster.second_cluster = Some(second);
+            }
             other => {
                 return err(
                     lno,
                     format!(
-                        "unknown header key '{other}' (id, title, order, level, summary, seed, brokers, controllers, racks, broker-config, security)"
+                        "unknown header key '{other}' (id, title, order, level, summary, seed, brokers, controllers, racks, broker-config, security, second-cluster)"
                     ),
                 )
             }

@@ -329,6 +329,9 @@ pub enum Goal {
     },
     /// `acls OP N`: how many ACL bindings the metadata holds.
     Acls { op: Op, n: i64 },
+    /// `second GOAL`: a state goal on the second cluster (`second-cluster:` lessons), e.g.
+    /// `second records primary.orders >= 250`.
+    Second { inner: Box<Goal> },
     /// `topic-exists T`
     TopicExists { topic: String },
     /// `topic-absent T`
@@ -502,7 +505,7 @@ fn parse_op(s: &str) -> Result<Op, String> {
 }
 
 const KINDS: &str = "topic-exists, topic-absent, partitions, rf, topic-config, records, leader, offline, online, \
-preferred-leaders, in-isr, not-in-isr, in-elr, not-in-elr, replicas, epoch, isr, hw, leo, log-start, uncommitted, lso, unstable, segments, key-partitions, \
+second, preferred-leaders, in-isr, not-in-isr, in-elr, not-in-elr, replicas, epoch, isr, hw, leo, log-start, uncommitted, lso, unstable, segments, key-partitions, \
 broker, brokers, controller, group, share, acked, failed, consumed, throttled, metric, event, ran, authorized, not-authorized, acls, batch, fetches-from, long-poll";
 
 impl Goal {
@@ -518,6 +521,14 @@ impl Goal {
             }
         };
         let g = match *kind {
+            "second" => {
+                let rest = s.trim_start().strip_prefix("second").unwrap_or("").trim();
+                let inner = Goal::parse(rest)?;
+                if matches!(inner, Goal::Event { .. } | Goal::Ran { .. } | Goal::Second { .. }) {
+                    return Err(format!("'{s}': second takes a state goal (topic, records, partition, broker...)"));
+                }
+                Goal::Second { inner: Box::new(inner) }
+            }
             "topic-exists" | "topic-absent" => {
                 arity(2, &format!("{kind} TOPIC"))?;
                 let topic = w[1].to_string();
@@ -766,6 +777,7 @@ impl Goal {
     /// A plain-words description (used when a lesson gives no text).
     pub(crate) fn describe(&self) -> String {
         match self {
+            Goal::Second { inner } => format!("On the second cluster: {}", inner.describe()),
             Goal::TopicExists { topic } => format!("Topic {topic} exists"),
             Goal::TopicAbsent { topic } => format!("Topic {topic} does not exist"),
             Goal::Partitions { topic, op, n } => format!("The number of partitions of {topic} {} {n}", op.words()),
@@ -870,6 +882,7 @@ impl fmt::Display for Goal {
     /// The predicate as written in a lesson file (parses back to the same goal).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Goal::Second { inner } => write!(f, "second {inner}"),
             Goal::TopicExists { topic } => write!(f, "topic-exists {topic}"),
             Goal::TopicAbsent { topic } => write!(f, "topic-absent {topic}"),
             Goal::Partitions { topic, op, n } => write!(f, "partitions {topic} {} {n}", op.symbol()),
@@ -951,10 +964,16 @@ impl fmt::Display for Goal {
 /// Evaluates a state goal on the engine now. Event goals answer `false` here (they are
 /// latched by the tracker). `groups` is built on demand, once per check.
 pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::sim::view::GroupView>>) -> bool {
-    let image = sim.metadata_image();
+    eval_state_in(goal, sim, 0, groups)
+}
+
+/// [`eval_state`] on one cluster (0 the first, 1 the second).
+fn eval_state_in(goal: &Goal, sim: &Sim, cluster: u8, groups: &mut Option<Vec<crate::sim::view::GroupView>>) -> bool {
+    let image = sim.metadata_image_in(cluster);
     let topic = |t: &str| image.and_then(|i| i.topics.get(t));
     let part = |tp: &TopicPartition| image.and_then(|i| i.partition(&tp.topic, tp.partition));
     match goal {
+        Goal::Second { inner } => sim.second_alias().is_some() && eval_state_in(inner, sim, 1, groups),
         Goal::TopicExists { topic: t } => topic(t).is_some(),
         Goal::TopicAbsent { topic: t } => image.is_some() && topic(t).is_none(),
         Goal::Partitions { topic: t, op, n } => {
@@ -972,7 +991,7 @@ pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::
                 let mut sum = 0i64;
                 for p in x.partitions.keys() {
                     let tp = TopicPartition::new(t.clone(), *p);
-                    sum += sim.leader_log(&tp).map(|l| l.high_watermark).unwrap_or(0);
+                    sum += sim.leader_log_in(cluster, &tp).map(|l| l.high_watermark).unwrap_or(0);
                 }
                 op.holds(sum, *n)
             }
@@ -1007,7 +1026,7 @@ pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::
                 PartMetric::RemoteSegments => Some(sim.remote_store().segments(tp).len() as i64),
                 PartMetric::RemoteReads => Some(sim.remote_reads(tp).0 as i64),
                 PartMetric::FailedRemoteReads => Some(sim.remote_reads(tp).1 as i64),
-                _ => sim.leader_log(tp).map(|l| match metric {
+                _ => sim.leader_log_in(cluster, tp).map(|l| match metric {
                     PartMetric::Hw => l.high_watermark,
                     PartMetric::Leo => l.log_end_offset,
                     PartMetric::LogStart => {
@@ -1027,7 +1046,7 @@ pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::
             let mut count = 0i64;
             for p in x.partitions.keys() {
                 let tp = TopicPartition::new(t.clone(), *p);
-                let Some(log) = sim.leader_log(&tp) else { continue };
+                let Some(log) = sim.leader_log_in(cluster, &tp) else { continue };
                 let has = log
                     .batches()
                     .any(|b| b.control.is_none() && b.records.iter().any(|r| r.key.as_deref() == Some(key.as_bytes())));
@@ -1049,7 +1068,7 @@ pub(crate) fn eval_state(goal: &Goal, sim: &Sim, groups: &mut Option<Vec<crate::
         }
         Goal::Brokers { op, n } => op.holds(sim.brokers().len() as i64, *n),
         Goal::Batch { tp, bytes, op, n } => {
-            let Some(log) = sim.leader_log(tp) else { return false };
+            let Some(log) = sim.leader_log_in(cluster, tp) else { return false };
             let Some(b) = log.batches().filter(|b| b.control.is_none()).last() else { return false };
             let v = if *bytes { i64::from(b.size_in_bytes()) } else { b.records.len() as i64 };
             op.holds(v, *n)

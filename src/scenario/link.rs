@@ -31,7 +31,7 @@ use crate::sim::hash::crc32c;
 use crate::sim::net::NetConfig;
 use crate::sim::time::{SimTime, DEFAULT_EPOCH_MS};
 use crate::sim::trace::TraceLevel;
-use crate::sim::world::ClusterConfig;
+use crate::sim::world::{ClusterConfig, SecondClusterConfig};
 use std::collections::BTreeMap;
 
 /// What a URL fragment asks for.
@@ -526,9 +526,16 @@ fn write_config(out: &mut Vec<u8>, c: &ClusterConfig) {
     put_uvarint(out, c.net.latency_us);
     put_uvarint(out, c.net.jitter_us);
     put_uvarint(out, c.net.bandwidth_bytes_per_sec);
-    let flags = u8::from(c.power_loss) | if c.trace_level == TraceLevel::Messages { 2 } else { 0 };
+    let flags = u8::from(c.power_loss)
+        | if c.trace_level == TraceLevel::Messages { 2 } else { 0 }
+        | if c.second_cluster.is_some() { 4 } else { 0 };
     out.push(flags);
     put_svarint(out, i128::from(c.epoch_ms) - i128::from(DEFAULT_EPOCH_MS));
+    // Flag 4: a second cluster follows (links of one cluster are as they were).
+    if let Some(second) = &c.second_cluster {
+        put_str(out, &second.alias);
+        put_uvarint(out, u64::from(second.brokers));
+    }
 }
 
 fn read_config(r: &mut Reader) -> Result<ClusterConfig, ScenarioError> {
@@ -556,11 +563,20 @@ fn read_config(r: &mut Reader) -> Result<ClusterConfig, ScenarioError> {
     }
     let net = NetConfig { latency_us: r.uvarint()?, jitter_us: r.uvarint()?, bandwidth_bytes_per_sec: r.uvarint()? };
     let flags = r.byte()?;
-    if flags & !3 != 0 {
+    if flags & !7 != 0 {
         return Err(r.malformed("unknown cluster flags"));
     }
     let epoch = r.svarint()? + i128::from(DEFAULT_EPOCH_MS);
     let epoch_ms = i64::try_from(epoch).map_err(|_| r.malformed("an impossible start time"))?;
+    let second_cluster = if flags & 4 != 0 {
+        let alias = r.string()?;
+        let brokers = r.u32("the second cluster's broker count")?;
+        let second = SecondClusterConfig { alias, brokers };
+        second.validate().map_err(|e| r.malformed(&e))?;
+        Some(second)
+    } else {
+        None
+    };
     Ok(ClusterConfig {
         brokers,
         controllers,
@@ -570,6 +586,7 @@ fn read_config(r: &mut Reader) -> Result<ClusterConfig, ScenarioError> {
         power_loss: flags & 1 != 0,
         epoch_ms,
         trace_level: if flags & 2 != 0 { TraceLevel::Messages } else { TraceLevel::Events },
+        second_cluster,
     })
 }
 

@@ -50,7 +50,7 @@ use crate::sim::log::{Log, Segment};
 use crate::sim::metadata::MetadataRecord;
 use crate::sim::record::{ControlType, Header, Record, RecordBatch};
 use crate::sim::sort::CompactCollect;
-use crate::sim::types::{BrokerId, Offset, TopicPartition};
+use crate::sim::types::{BrokerId, NodeAddr, Offset, TopicPartition};
 use crate::sim::world::Sim;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -612,9 +612,10 @@ impl DiskTracker {
     /// What changed since the previous call (or [`DiskTracker::full`]).
     pub fn delta(&mut self, sim: &Sim) -> DiskDelta {
         let mut ops = Vec::new();
-        let cluster_id = sim.env().cluster_id.clone();
+        let cluster_id = |node: NodeAddr| sim.env_of(sim.cluster_of(node)).cluster_id.clone();
         let mut seen: Vec<String> = Vec::new();
         for (id, b) in sim.brokers() {
+            let cluster_id = cluster_id(NodeAddr::Broker(*id));
             let node = broker_node(*id);
             let track = self.nodes.entry(node.clone()).or_default();
             diff_texts(&node, track, broker_texts(*id, &b.disk, &cluster_id), &mut ops);
@@ -623,6 +624,7 @@ impl DiskTracker {
             seen.push(node);
         }
         for (id, c) in sim.controllers() {
+            let cluster_id = cluster_id(NodeAddr::Controller(*id));
             let node = controller_node(*id);
             let track = self.nodes.entry(node.clone()).or_default();
             diff_texts(&node, track, controller_texts(*id, &c.disk, &cluster_id), &mut ops);

@@ -13,7 +13,9 @@
 //! `mirror-offsets` and `mirror-names`). connect-mirror is not published at 4.4.0, so those
 //! vectors come from its newest release (4.3.1).
 
+use crate::sim::codec::Codec;
 use crate::sim::types::TopicPartition;
+use serde::{Deserialize, Serialize};
 
 /// The default `replication.policy.separator`.
 const SEPARATOR: &str = ".";
@@ -110,14 +112,14 @@ const DEFAULT_OFFSET_LAG_MAX: i64 = 100;
 
 /// One offset sync: upstream offset `upstream` was written downstream at `downstream`
 /// (`OffsetSync`, a record of `mm2-offset-syncs.<target>.internal`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct OffsetSync {
     pub upstream: i64,
     pub downstream: i64,
 }
 
 /// `OffsetSyncWriter.PartitionState`: whether the record just copied must be synced.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 struct PartitionState {
     previous_upstream: i64,
     previous_downstream: i64,
@@ -158,7 +160,7 @@ impl PartitionState {
 /// `OffsetSyncWriter`: the offset syncs a source task owes, per partition. A due sync is pending
 /// (sent at once); a record that needs none still leaves a delayed sync, promoted to pending at
 /// the task's next offset commit, so the newest position reaches the target eventually.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct OffsetSyncWriter {
     max_offset_lag: i64,
     states: Vec<(TopicPartition, PartitionState)>,
@@ -225,7 +227,7 @@ const SYNCS_PER_PARTITION: usize = 64;
 
 /// A sync as the store holds it: Kafka's array compares syncs by identity (one record read is
 /// one object, copied into several slots), so each read gets a serial number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 struct Held {
     sync: OffsetSync,
     serial: u64,
@@ -234,7 +236,7 @@ struct Held {
 /// `OffsetSyncStore`: per source partition, 64 syncs spread over the history (slot 0 the newest,
 /// slot i at least 2^i - 1 upstream offsets older — invariant B — and far enough from its
 /// neighbours — invariant C), from which a group's upstream offset is translated.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct OffsetSyncStore {
     syncs: Vec<(TopicPartition, Vec<Held>)>,
     serial: u64,
@@ -345,7 +347,7 @@ impl OffsetSyncStore {
 /// One checkpoint (`Checkpoint`, a record of `<source>.checkpoints.internal` on the target): group
 /// `group` had committed `upstream` on the source partition, which is `downstream` on the target's
 /// remote partition `tp`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Checkpoint {
     pub group: String,
     pub tp: TopicPartition,

@@ -19,6 +19,7 @@ pub mod java;
 pub(crate) mod log;
 pub mod metadata;
 pub mod mirror;
+pub mod mirror_maker;
 pub(crate) mod net;
 pub(crate) mod node;
 pub mod partitioner;

@@ -121,6 +121,12 @@ use std::collections::BTreeMap;
 /// metadata is checked against the group's generation (KIP-447), and the `processor` command runs
 /// read-process-write applications (`TransactionalMessageCopier`). Logs with those replay
 /// differently; the reference trace is unchanged.
+/// Also in version 10 (cluster2): a second cluster in one world (`reset --second-cluster <alias>`, lesson header
+/// `second-cluster:`; its own controller 2001, brokers from 101 on localhost:9192, metadata and
+/// invariant checker) and MirrorMaker 2 as a simulated process (`connect-mirror-maker`:
+/// `MirrorSourceTask`, `MirrorCheckpointTask`); the world's saved state has new fields, so older
+/// snapshots replay from their commands. A log with one cluster replays as it did (the
+/// reference trace is unchanged); such logs were refused before.
 pub const REFERENCE_TRACE_HASH: u64 = 0x7221_2181_c3cf_5eb1;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

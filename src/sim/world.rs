@@ -18,6 +18,7 @@ use crate::sim::config::{validate_broker_configs, BrokerSettings};
 use crate::sim::controller::timer::{ControllerOut, ControllerTimer};
 use crate::sim::controller::ControllerNode;
 use crate::sim::hash::StableHasher;
+use crate::sim::mirror_maker::{MirrorConfig, MirrorHost, MirrorMaker};
 use crate::sim::net::{DropReason, NetConfig, Network, Sent};
 use crate::sim::node::{Env, Node, Out};
 use crate::sim::protocol::Message;
@@ -45,6 +46,54 @@ pub struct ClusterConfig {
     pub power_loss: bool,
     pub epoch_ms: i64,
     pub trace_level: TraceLevel,
+    /// A second cluster beside this one (MirrorMaker 2's target or source): its own KRaft
+    /// controller quorum (controller 2001), brokers 101, 102… on localhost:9192… and metadata,
+    /// the same static broker configs. `None`: one cluster, as every scenario before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_cluster: Option<SecondClusterConfig>,
+}
+
+/// The second cluster of a scenario: its alias (what MirrorMaker's `clusters` names it, what
+/// the page labels it) and its broker count. Its node ids never meet the first cluster's:
+/// brokers from [`SECOND_FIRST_BROKER_ID`], one controller [`SECOND_FIRST_CONTROLLER_ID`], as
+/// the conformance harness's `## second-cluster:` cluster.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
+pub struct SecondClusterConfig {
+    pub alias: String,
+    pub brokers: u32,
+}
+
+/// The second cluster's first broker id: broker 101 listens on localhost:9192.
+pub const SECOND_FIRST_BROKER_ID: i32 = 101;
+/// The second cluster's controller: 2001 on localhost:20091.
+pub const SECOND_FIRST_CONTROLLER_ID: i32 = 2001;
+
+impl SecondClusterConfig {
+    /// Checks the alias (a MirrorMaker cluster alias, a topic-name prefix) and the size.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.alias.is_empty()
+            || self.alias.len() > 40
+            || !self.alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(format!(
+                "the second cluster's alias '{}' must be 1 to 40 letters, digits, '-' or '_'",
+                self.alias
+            ));
+        }
+        if self.brokers == 0 || self.brokers > 9 {
+            return Err(format!("the second cluster needs between 1 and 9 brokers, not {}", self.brokers));
+        }
+        Ok(())
+    }
+}
+
+/// The second cluster's own facts: its environment (cluster id, voters, static configs), its
+/// invariant checker, and the clients that bootstrapped into it.
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
+struct SecondCluster {
+    env: Env,
+    checker: Checker,
+    clients: BTreeSet<u32>,
 }
 
 impl Default for ClusterConfig {
@@ -58,6 +107,7 @@ impl Default for ClusterConfig {
             power_loss: false,
             epoch_ms: DEFAULT_EPOCH_MS,
             trace_level: TraceLevel::Messages,
+            second_cluster: None,
         }
     }
 }
@@ -134,33 +184,44 @@ trait Holds<N: Node> {
     fn before_flush(&mut self, _addr: NodeAddr, _out: &mut Out<N::Timer>) {}
 }
 
+/// The environment of the first cluster, or of the second when `second`.
+fn env_for<'a>(first: &'a Env, other: &'a Option<Box<SecondCluster>>, second: bool) -> &'a Env {
+    match other {
+        Some(c) if second => &c.env,
+        _ => first,
+    }
+}
+
 impl Holds<ControllerNode> for Sim {
     fn parts(&mut self, addr: NodeAddr) -> (Option<&mut ControllerNode>, &Env, &mut ControllerOut) {
+        let second = self.in_second(addr);
         let node = match addr {
             NodeAddr::Controller(id) => self.controllers.get_mut(&id),
             _ => None,
         };
-        (node, &self.env, &mut self.outs.controller)
+        (node, env_for(&self.env, &self.second, second), &mut self.outs.controller)
     }
 }
 
 impl Holds<BrokerNode> for Sim {
     fn parts(&mut self, addr: NodeAddr) -> (Option<&mut BrokerNode>, &Env, &mut BrokerOut) {
+        let second = self.in_second(addr);
         let node = match addr {
             NodeAddr::Broker(id) => self.brokers.get_mut(&id),
             _ => None,
         };
-        (node, &self.env, &mut self.outs.broker)
+        (node, env_for(&self.env, &self.second, second), &mut self.outs.broker)
     }
 }
 
 impl Holds<ClientNode> for Sim {
     fn parts(&mut self, addr: NodeAddr) -> (Option<&mut ClientNode>, &Env, &mut ClientOut) {
+        let second = self.in_second(addr);
         let node = match addr {
             NodeAddr::Client(id) => self.clients.get_mut(&id),
             _ => None,
         };
-        (node, &self.env, &mut self.outs.client)
+        (node, env_for(&self.env, &self.second, second), &mut self.outs.client)
     }
     fn before_flush(&mut self, addr: NodeAddr, out: &mut ClientOut) {
         // A client's requests go through its connections: a request to a broker it is not
@@ -193,6 +254,10 @@ enum Event {
         node: NodeAddr,
         inc: u64,
         peer: NodeAddr,
+    },
+    /// A running MirrorMaker's poll loop (`mirror_maker::TICK_MS`).
+    Mirror {
+        id: u32,
     },
     /// The outcome of a client's connection attempt: accepted, or refused (nothing listens).
     Connect {
@@ -315,6 +380,14 @@ pub struct Sim {
     /// Read-process-write applications (`processor start`) and their side effects.
     #[serde(default)]
     processors: crate::sim::processor::Processors,
+    /// The second cluster, when the scenario has one ([`ClusterConfig::second_cluster`]).
+    #[serde(default)]
+    second: Option<Box<SecondCluster>>,
+    /// Running `connect-mirror-maker` processes, by id.
+    #[serde(default)]
+    mirror_makers: BTreeMap<u32, MirrorMaker>,
+    #[serde(default)]
+    next_mirror_maker: u32,
     #[serde(skip)]
     #[codec(skip)]
     outs: Outs,
@@ -349,6 +422,9 @@ impl Sim {
         }
         let mut static_configs = config.broker_configs.clone();
         validate_broker_configs(&static_configs)?;
+        if let Some(second) = &config.second_cluster {
+            second.validate()?;
+        }
         // A broker loads `replica.selector.class` at start-up (`ReplicaManager.createReplicaSelector`);
         // Brokerlab has Kafka's one implementation.
         if let Some(c) = static_configs.get("replica.selector.class").map(|c| c.trim()) {
@@ -359,22 +435,7 @@ impl Sim {
                 ));
             }
         }
-        // Small clusters cannot host RF-3 internal topics: do what Kafka's single-node and
-        // docker quickstart configs do and lower them (in server.properties, so a describe shows
-        // them as static; clusters big enough keep Kafka's defaults).
-        let n = config.brokers as i32;
-        for (k, v) in [
-            ("offsets.topic.replication.factor", n.min(3)),
-            ("transaction.state.log.replication.factor", n.min(3)),
-            ("transaction.state.log.min.isr", n.min(2)),
-            ("share.coordinator.state.topic.replication.factor", n.min(3)),
-            ("share.coordinator.state.topic.min.isr", n.min(2)),
-        ] {
-            let default = crate::sim::config::broker_config_def(k).and_then(|d| d.default);
-            if default != Some(v.to_string().as_str()) {
-                static_configs.entry(k.to_string()).or_insert_with(|| v.to_string());
-            }
-        }
+        lower_internal_replication(&mut static_configs, config.brokers as i32);
         let settings = BrokerSettings::resolve(&static_configs);
         let mut rng = Pcg32::new(seed, 0xb20c_e21a);
         let cluster_id = crate::sim::types::TopicId::random(&mut rng.split("cluster-id")).to_string();
@@ -412,6 +473,9 @@ impl Sim {
             processors: Default::default(),
             events_processed: 0,
             outs: Outs::default(),
+            second: None,
+            mirror_makers: BTreeMap::new(),
+            next_mirror_maker: 1,
             config,
         };
         for id in voters {
@@ -423,14 +487,93 @@ impl Sim {
             sim.brokers.insert(i, BrokerNode::new(i, rack));
             sim.start_broker(i)?;
         }
+        if let Some(second) = sim.config.second_cluster.clone() {
+            // The second cluster: formatted with its own cluster id, started like the first (its
+            // internal topics sized for its own broker count).
+            let mut configs = sim.config.broker_configs.clone();
+            lower_internal_replication(&mut configs, second.brokers as i32);
+            let cluster_id =
+                crate::sim::types::TopicId::random(&mut sim.rng.split(&format!("cluster-id-{}", second.alias)))
+                    .to_string();
+            let voters = vec![SECOND_FIRST_CONTROLLER_ID];
+            let env = Env {
+                settings: BrokerSettings::resolve(&configs),
+                static_configs: configs,
+                epoch_ms: sim.config.epoch_ms,
+                cluster_id,
+                voters: voters.clone(),
+                power_loss: sim.config.power_loss,
+                logins: BTreeMap::new(),
+                remote: Default::default(),
+            };
+            sim.second = Some(Box::new(SecondCluster { env, checker: Checker::default(), clients: BTreeSet::new() }));
+            for id in voters {
+                sim.controllers.insert(id, ControllerNode::new(id));
+                sim.start_controller(id)?;
+            }
+            for i in 0..second.brokers as i32 {
+                let id = SECOND_FIRST_BROKER_ID + i;
+                let rack = sim.rack_for(id);
+                sim.brokers.insert(id, BrokerNode::new(id, rack));
+                sim.start_broker(id)?;
+            }
+        }
         Ok(sim)
     }
 
+    /// Whether `node` belongs to the second cluster (always false with one cluster).
+    fn in_second(&self, node: NodeAddr) -> bool {
+        let Some(second) = &self.second else { return false };
+        match node {
+            NodeAddr::Broker(id) => id >= SECOND_FIRST_BROKER_ID,
+            NodeAddr::Controller(id) => id >= SECOND_FIRST_CONTROLLER_ID,
+            NodeAddr::Client(id) => second.clients.contains(&id),
+        }
+    }
+
+    /// The cluster `node` belongs to: 0 the first, 1 the second.
+    pub fn cluster_of(&self, node: NodeAddr) -> u8 {
+        u8::from(self.in_second(node))
+    }
+
+    /// The cluster bootstrap servers `servers` lead to (0 the first, 1 the second).
+    pub fn cluster_of_servers(&self, servers: &str) -> u8 {
+        u8::from(self.bootstraps_second(&self.resolve_bootstrap(servers)))
+    }
+
+    /// The second cluster's alias, when there is one.
+    pub fn second_alias(&self) -> Option<&str> {
+        self.config.second_cluster.as_ref().map(|c| c.alias.as_str())
+    }
+
+    /// The environment of `cluster` (0 the first, 1 the second; the first when there is no
+    /// second).
+    pub(crate) fn env_of(&self, cluster: u8) -> &Env {
+        env_for(&self.env, &self.second, cluster == 1)
+    }
+
+    /// The invariant checker of `cluster`, taken out while it works (put back with
+    /// [`Sim::put_checker`]), so it can read the rest of the world meanwhile.
+    fn take_checker(&mut self, cluster: u8) -> Checker {
+        match self.second.as_deref_mut() {
+            Some(s) if cluster == 1 => std::mem::take(&mut s.checker),
+            _ => std::mem::take(&mut self.checker),
+        }
+    }
+
+    fn put_checker(&mut self, cluster: u8, checker: Checker) {
+        match self.second.as_deref_mut() {
+            Some(s) if cluster == 1 => s.checker = checker,
+            _ => self.checker = checker,
+        }
+    }
+
     fn rack_for(&self, broker: BrokerId) -> Option<String> {
+        let first = if broker >= SECOND_FIRST_BROKER_ID && self.second.is_some() { SECOND_FIRST_BROKER_ID } else { 1 };
         if self.config.racks.is_empty() {
             None
         } else {
-            Some(self.config.racks[((broker - 1).max(0) as usize) % self.config.racks.len()].clone())
+            Some(self.config.racks[((broker - first).max(0) as usize) % self.config.racks.len()].clone())
         }
     }
 
@@ -452,16 +595,27 @@ impl Sim {
         }
     }
 
-    /// Whether every running broker is registered and unfenced.
+    /// Whether every running broker is registered and unfenced (in both clusters, when there
+    /// are two).
     pub fn cluster_ready(&self) -> bool {
         self.brokers.values().all(|b| match &b.proc {
             Some(p) => p.state == BrokerState::Running && p.image.is_unfenced(b.id),
             None => true,
         }) && self.active_controller().is_some()
+            && (self.second.is_none() || self.active_controller_in(1).is_some())
     }
 
+    /// The first cluster's active controller.
     pub fn active_controller(&self) -> Option<i32> {
-        self.controllers.values().find(|c| c.is_active()).map(|c| c.id)
+        self.active_controller_in(0)
+    }
+
+    /// The active controller of `cluster` (0 the first, 1 the second).
+    pub fn active_controller_in(&self, cluster: u8) -> Option<i32> {
+        self.controllers
+            .values()
+            .find(|c| c.is_active() && self.cluster_of(NodeAddr::Controller(c.id)) == cluster)
+            .map(|c| c.id)
     }
 
     // ---------------- scheduling ----------------
@@ -572,6 +726,14 @@ impl Sim {
                     self.deliver(node, NodeEvent::Disconnect(peer));
                 }
             }
+            Event::Mirror { id } => {
+                if let Some(mut mm) = self.mirror_makers.remove(&id) {
+                    mm.tick(self);
+                    self.mirror_makers.insert(id, mm);
+                    let at = now.plus_ms(crate::sim::mirror_maker::TICK_MS);
+                    self.push(at, Event::Mirror { id });
+                }
+            }
             Event::Connect { node, inc, key, attempt, ok } => {
                 if self.inc(node) != inc || !self.is_up(node) {
                     return;
@@ -647,11 +809,13 @@ impl Sim {
         for (key, attempt) in std::mem::take(&mut out.connects) {
             self.connect(node, inc, key, attempt);
         }
+        let cluster = self.cluster_of(node);
+        let mut checker = self.take_checker(cluster);
         let mut findings = Vec::new();
         let mut assignments_changed = false;
         let mut share_changed = false;
         for kind in out.trace.drain(..) {
-            self.checker.observe(now, &kind);
+            checker.observe(now, &kind);
             if let TraceKind::RemoteRead { tp, ok, .. } = &kind {
                 let n = self.env.remote.reads.entry(tp.clone()).or_default();
                 if *ok {
@@ -671,7 +835,7 @@ impl Sim {
                 // Only a leader the controller currently records is the truth (a broker that
                 // was cut off may briefly act on an old epoch).
                 let current = self
-                    .active_controller()
+                    .active_controller_in(cluster)
                     .and_then(|c| self.controllers[&c].proc.as_ref())
                     .and_then(|p| p.image.partition(&tp.topic, tp.partition))
                     .map(|st| st.leader == *broker && st.leader_epoch == *epoch)
@@ -682,7 +846,7 @@ impl Sim {
                         .as_ref()
                         .map(|p| p.config(&tp.topic).cleanup_compact)
                         .unwrap_or(false);
-                    findings.extend(self.checker.check_new_leader(tp, log, compacted));
+                    findings.extend(checker.check_new_leader(tp, log, compacted));
                 }
             }
             self.trace.push(now, kind);
@@ -690,14 +854,14 @@ impl Sim {
         if assignments_changed {
             if let NodeAddr::Broker(b) = node {
                 if let Some(p) = self.brokers.get(&b).and_then(|n| n.proc.as_ref()) {
-                    findings.extend(self.checker.check_consumer_groups(b, &p.coordinator));
+                    findings.extend(checker.check_consumer_groups(b, &p.coordinator));
                 }
             }
         }
         if share_changed {
             if let NodeAddr::Broker(b) = node {
                 if let Some(p) = self.brokers.get(&b).and_then(|n| n.proc.as_ref()) {
-                    findings.extend(self.checker.check_share_partitions(b, &p.share));
+                    findings.extend(checker.check_share_partitions(b, &p.share));
                 }
             }
         }
@@ -706,8 +870,7 @@ impl Sim {
                 if let Some(n) = self.brokers.get(&b) {
                     if let Some(p) = &n.proc {
                         let touched = std::mem::take(&mut out.touched);
-                        findings
-                            .extend(self.checker.check_touched(p, &n.disk, &touched, |t| p.config(t).cleanup_compact));
+                        findings.extend(checker.check_touched(p, &n.disk, &touched, |t| p.config(t).cleanup_compact));
                     }
                 }
             }
@@ -721,18 +884,19 @@ impl Sim {
             let tp = obs.tp();
             let leader = match leader_for {
                 Some((j, leader)) if observations[j].tp() == tp => leader,
-                _ => self.leader_of(tp),
+                _ => self.leader_in(cluster, tp),
             };
             leader_for = Some((i, leader));
             let log = leader.and_then(|l| self.brokers.get(&l)).and_then(|b| b.disk.logs.get(tp));
-            let seen = self.checker.history.observe(obs, log);
+            let seen = checker.history.observe(obs, log);
             if !seen.is_empty() {
-                self.checker.findings.extend(seen.iter().cloned());
+                checker.findings.extend(seen.iter().cloned());
                 findings.extend(seen);
             }
         }
         out.observations = observations;
         out.observations.clear();
+        self.put_checker(cluster, checker);
         for f in findings {
             self.trace.push(now, TraceKind::Check(f));
         }
@@ -911,7 +1075,7 @@ impl Sim {
 
     /// Adds a new broker with the next free id and starts it.
     pub(crate) fn add_broker(&mut self) -> Result<BrokerId, String> {
-        let id = self.brokers.keys().max().copied().unwrap_or(0) + 1;
+        let id = self.brokers.keys().filter(|b| **b < SECOND_FIRST_BROKER_ID).max().copied().unwrap_or(0) + 1;
         if id > 64 {
             return Err("Brokerlab simulates at most 64 brokers".into());
         }
@@ -966,14 +1130,28 @@ impl Sim {
             .collect()
     }
 
-    fn add_client(&mut self, name: String, make: impl FnOnce(u32, Pcg32) -> ClientKind) -> u32 {
+    /// Whether bootstrap servers name the second cluster's brokers (a client is in the cluster
+    /// its bootstrap servers lead to).
+    fn bootstraps_second(&self, bs: &[(String, Option<BrokerId>)]) -> bool {
+        bs.iter().any(|(_, b)| b.is_some_and(|b| self.in_second(NodeAddr::Broker(b))))
+    }
+
+    fn add_client(&mut self, name: String, second: bool, make: impl FnOnce(u32, Pcg32) -> ClientKind) -> u32 {
         let id = self.next_client;
         self.next_client += 1;
         let node = NodeAddr::Client(id);
+        if second {
+            if let Some(s) = self.second.as_deref_mut() {
+                s.clients.insert(id);
+            }
+        }
         self.next_incarnation(node);
         let rng = self.rng.split(&format!("client-{id}"));
         let kind = make(id, rng);
         if let Some(login) = self.login_for_new_clients.clone() {
+            if let Some(s) = self.second.as_deref_mut() {
+                s.env.logins.insert(id, login.clone());
+            }
             self.env.logins.insert(id, login);
         }
         self.clients.insert(id, ClientNode { id, name, kind, paused: false });
@@ -997,7 +1175,8 @@ impl Sim {
         let bs = self.resolve_bootstrap(bootstrap);
         let client_id = if cfg.client_id.is_empty() { name.to_string() } else { cfg.client_id.clone() };
         let epoch_ms = self.env.epoch_ms;
-        self.add_client(name.to_string(), move |id, rng| {
+        let second = self.bootstraps_second(&bs);
+        self.add_client(name.to_string(), second, move |id, rng| {
             let mut p = Producer::new(id, client_id, cfg, bs, rng);
             p.epoch_ms = epoch_ms;
             ClientKind::Producer(Box::new(p))
@@ -1007,7 +1186,8 @@ impl Sim {
     pub fn create_consumer(&mut self, name: &str, bootstrap: &str, cfg: ConsumerConfig) -> u32 {
         let bs = self.resolve_bootstrap(bootstrap);
         let client_id = if cfg.client_id.is_empty() { name.to_string() } else { cfg.client_id.clone() };
-        self.add_client(name.to_string(), move |id, rng| {
+        let second = self.bootstraps_second(&bs);
+        self.add_client(name.to_string(), second, move |id, rng| {
             ClientKind::Consumer(Box::new(Consumer::new(id, client_id, cfg, bs, rng)))
         })
     }
@@ -1015,7 +1195,8 @@ impl Sim {
     pub fn create_admin(&mut self, name: &str, bootstrap: &str) -> u32 {
         let bs = self.resolve_bootstrap(bootstrap);
         let client_id = name.to_string();
-        self.add_client(name.to_string(), move |id, rng| {
+        let second = self.bootstraps_second(&bs);
+        self.add_client(name.to_string(), second, move |id, rng| {
             ClientKind::Admin(Box::new(Admin::new(id, client_id, bs, rng)))
         })
     }
@@ -1151,16 +1332,26 @@ impl Sim {
         }
     }
 
-    /// The partition's current leader, per the active controller.
+    /// The partition's current leader in the first cluster, per its active controller.
     pub fn leader_of(&self, tp: &crate::sim::types::TopicPartition) -> Option<BrokerId> {
-        let c = self.active_controller()?;
+        self.leader_in(0, tp)
+    }
+
+    /// The partition's current leader in `cluster`, per its active controller.
+    pub fn leader_in(&self, cluster: u8, tp: &crate::sim::types::TopicPartition) -> Option<BrokerId> {
+        let c = self.active_controller_in(cluster)?;
         let leader = self.controllers[&c].proc.as_ref()?.image.partition(&tp.topic, tp.partition)?.leader;
         (leader >= 0).then_some(leader)
     }
 
-    /// The log of the partition's current leader.
+    /// The log of the partition's current leader (in the first cluster).
     pub fn leader_log(&self, tp: &crate::sim::types::TopicPartition) -> Option<&crate::sim::log::Log> {
-        let leader = self.leader_of(tp)?;
+        self.leader_log_in(0, tp)
+    }
+
+    /// The log of the partition's current leader in `cluster`.
+    pub fn leader_log_in(&self, cluster: u8, tp: &crate::sim::types::TopicPartition) -> Option<&crate::sim::log::Log> {
+        let leader = self.leader_in(cluster, tp)?;
         self.brokers.get(&leader)?.disk.logs.get(tp)
     }
 
@@ -1179,13 +1370,30 @@ impl Sim {
     /// [`Finding::Unreadable`]: crate::sim::trace::Finding::Unreadable
     /// [`Finding::LostWrite`]: crate::sim::trace::Finding::LostWrite
     pub fn check_healed(&mut self) -> Vec<crate::sim::trace::Finding> {
+        let mut found = self.check_healed_in(0);
+        if self.second.is_some() {
+            found.extend(self.check_healed_in(1));
+        }
+        found
+    }
+
+    /// [`Sim::check_healed`] for one cluster, with that cluster's checker.
+    fn check_healed_in(&mut self, cluster: u8) -> Vec<crate::sim::trace::Finding> {
+        let mut checker = self.take_checker(cluster);
+        let found = self.check_healed_with(cluster, &mut checker);
+        self.put_checker(cluster, checker);
+        found
+    }
+
+    fn check_healed_with(&mut self, cluster: u8, checker: &mut Checker) -> Vec<crate::sim::trace::Finding> {
         use crate::sim::trace::Finding;
         use crate::sim::types::TopicPartition;
         let mut found = Vec::new();
-        let Some(image) = self.active_controller().and_then(|c| self.controllers[&c].proc.as_ref()).map(|p| &p.image)
+        let Some(image) =
+            self.active_controller_in(cluster).and_then(|c| self.controllers[&c].proc.as_ref()).map(|p| &p.image)
         else {
             let f = Finding::InvariantViolated { what: "no active controller after the cluster healed".into() };
-            self.checker.findings.push(f.clone());
+            checker.findings.push(f.clone());
             self.trace.push(self.now, TraceKind::Check(f.clone()));
             return vec![f];
         };
@@ -1204,7 +1412,7 @@ impl Sim {
                     isr: st.isr.clone(),
                     replicas: st.replicas.clone(),
                 };
-                self.checker.findings.push(f.clone());
+                checker.findings.push(f.clone());
                 found.push(f);
             }
             let Some(node) = self.brokers.get(&st.leader) else { continue };
@@ -1217,13 +1425,13 @@ impl Sim {
                         st.leader, st.leader_epoch
                     ),
                 };
-                self.checker.findings.push(f.clone());
+                checker.findings.push(f.clone());
                 found.push(f);
                 continue;
             }
             let Some(log) = node.disk.logs.get(&tp) else { continue };
             let compacted = p.config(&tp.topic).cleanup_compact;
-            found.extend(self.checker.check_readable(&tp, log, compacted));
+            found.extend(checker.check_readable(&tp, log, compacted));
         }
         for f in &found {
             self.trace.push(self.now, TraceKind::Check(f.clone()));
@@ -1369,9 +1577,17 @@ impl Sim {
         &mut self.trace
     }
 
-    /// The invariant checker and what it found.
+    /// The invariant checker of the first cluster and what it found.
     pub fn checker(&self) -> &Checker {
         &self.checker
+    }
+
+    /// The invariant checker of `cluster` (0 the first, 1 the second) and what it found.
+    pub fn checker_of(&self, cluster: u8) -> &Checker {
+        match &self.second {
+            Some(s) if cluster == 1 => &s.checker,
+            _ => &self.checker,
+        }
     }
 
     /// How many events the world has handled since it was created.
@@ -1400,6 +1616,130 @@ impl Sim {
     /// The stable hash of the trace so far.
     pub fn trace_hash(&self) -> u64 {
         self.trace.hash
+    }
+}
+
+/// Small clusters cannot host RF-3 internal topics: do what Kafka's single-node and docker
+/// quickstart configs do and lower them (in server.properties, so a describe shows them as
+/// static; clusters big enough keep Kafka's defaults).
+fn lower_internal_replication(static_configs: &mut BTreeMap<String, String>, brokers: i32) {
+    let n = brokers;
+    for (k, v) in [
+        ("offsets.topic.replication.factor", n.min(3)),
+        ("transaction.state.log.replication.factor", n.min(3)),
+        ("transaction.state.log.min.isr", n.min(2)),
+        ("share.coordinator.state.topic.replication.factor", n.min(3)),
+        ("share.coordinator.state.topic.min.isr", n.min(2)),
+    ] {
+        let default = crate::sim::config::broker_config_def(k).and_then(|d| d.default);
+        if default != Some(v.to_string().as_str()) {
+            static_configs.entry(k.to_string()).or_insert_with(|| v.to_string());
+        }
+    }
+}
+
+impl Sim {
+    /// Starts `connect-mirror-maker <file>` with its parsed properties; its id.
+    pub fn start_mirror_maker(&mut self, file: &str, config: &MirrorConfig) -> Result<u32, String> {
+        if config.flows.is_empty() {
+            return Err("no replication flow is enabled: set <source>-><target>.enabled = true".to_string());
+        }
+        let mm = MirrorMaker::start(self, file, config)?;
+        let id = self.next_mirror_maker.max(1);
+        self.next_mirror_maker = id + 1;
+        self.mirror_makers.insert(id, mm);
+        let now = self.now;
+        self.push(now, Event::Mirror { id });
+        Ok(id)
+    }
+
+    /// Stops a MirrorMaker (SIGTERM: its connectors stop and its clients close).
+    pub fn stop_mirror_maker(&mut self, id: u32) -> Result<(), String> {
+        let Some(mut mm) = self.mirror_makers.remove(&id) else {
+            return Err(format!("there is no MirrorMaker {id}"));
+        };
+        mm.stop(self);
+        Ok(())
+    }
+
+    /// The running MirrorMakers, by id.
+    pub fn mirror_makers(&self) -> &BTreeMap<u32, MirrorMaker> {
+        &self.mirror_makers
+    }
+}
+
+impl MirrorHost for Sim {
+    fn now(&self) -> SimTime {
+        self.now
+    }
+    fn new_admin(&mut self, name: &str, servers: &str) -> u32 {
+        self.create_admin(name, servers)
+    }
+    fn new_consumer(&mut self, name: &str, servers: &str, props: BTreeMap<String, String>) -> Result<u32, String> {
+        let cfg = ConsumerConfig::parse(&props)?;
+        Ok(self.create_consumer(name, servers, cfg))
+    }
+    fn new_producer(&mut self, name: &str, servers: &str, props: BTreeMap<String, String>) -> Result<u32, String> {
+        let cfg = ProducerConfig::parse(&props)?;
+        Ok(self.create_producer(name, servers, cfg))
+    }
+    fn submit(&mut self, admin: u32, calls: Vec<Call>) -> Option<u64> {
+        self.admin_submit(admin, calls, None)
+    }
+    fn take_task(&mut self, admin: u32, task: u64) -> Option<AdminTask> {
+        self.admin_take(admin, task)
+    }
+    fn admin_topics(&self, admin: u32) -> Vec<(String, i32, bool)> {
+        match self.clients.get(&admin).map(|c| &c.kind) {
+            Some(ClientKind::Admin(a)) => a
+                .meta
+                .topics
+                .iter()
+                .filter(|(_, t)| t.error.is_none())
+                .map(|(name, t)| (name.clone(), t.partitions.len() as i32, t.internal))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+    fn assign_from_earliest(
+        &mut self,
+        consumer: u32,
+        all: Vec<crate::sim::types::TopicPartition>,
+        new: Vec<crate::sim::types::TopicPartition>,
+    ) {
+        self.with_consumer(consumer, |c, _, _| {
+            c.assign(all);
+            for tp in &new {
+                c.seek_to(tp, crate::sim::client::config::OffsetReset::Earliest);
+            }
+        });
+    }
+    fn take_records(&mut self, consumer: u32) -> Vec<crate::sim::client::consumer::ConsumedRecord> {
+        let records = self.consumer_mut(consumer).map(|c| c.take_delivered(usize::MAX)).unwrap_or_default();
+        if !records.is_empty() {
+            self.poke_client(consumer);
+        }
+        records
+    }
+    fn send(&mut self, producer: u32, record: ProducerRecord) -> Result<u64, SendError> {
+        self.produce(producer, record)
+    }
+    fn completions(&mut self, producer: u32) -> Vec<Completion> {
+        self.take_completions(producer)
+    }
+    fn live_brokers(&self, servers: &str) -> Vec<BrokerId> {
+        let cluster = self.cluster_of_servers(servers);
+        self.brokers
+            .iter()
+            .filter(|(id, b)| b.proc.is_some() && self.cluster_of(NodeAddr::Broker(**id)) == cluster)
+            .map(|(id, _)| *id)
+            .collect()
+    }
+    fn close(&mut self, client: u32) {
+        self.close_client(client);
+    }
+    fn client_alive(&self, client: u32) -> bool {
+        self.clients.contains_key(&client)
     }
 }
 

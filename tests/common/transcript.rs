@@ -77,6 +77,12 @@ pub fn config_of(header: &[String]) -> (u64, ClusterConfig) {
                 cfg.broker_configs.insert(k.to_string(), v.to_string());
             }
         }
+        // `## second-cluster: <alias>`: the harness's second cluster (broker 101 on
+        // localhost:9192, controller 2001), the same `## config:` broker configs.
+        if let Some(rest) = h.strip_prefix("## second-cluster:") {
+            cfg.second_cluster =
+                Some(brokerlab::sim::world::SecondClusterConfig { alias: rest.trim().to_string(), brokers: 1 });
+        }
         // `## racks: a,b,c`: broker.rack of brokers 1, 2, 3... in turn (the harness's opt-in).
         if let Some(rest) = h.strip_prefix("## racks:") {
             cfg.racks = rest.split(',').map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect();

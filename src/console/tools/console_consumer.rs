@@ -28,6 +28,11 @@ pub(crate) const LOGGER: &str = "org.apache.kafka.tools.consumer.ConsoleConsumer
 pub(crate) const DEFAULT_FORMATTER: &str = "org.apache.kafka.tools.consumer.DefaultMessageFormatter";
 /// The formatter that prints nothing.
 pub(crate) const NOOP_FORMATTER: &str = "org.apache.kafka.tools.consumer.NoOpMessageFormatter";
+/// MirrorMaker 2's formatters (connect-mirror, on the tools' classpath in a Kafka
+/// distribution): `Checkpoint.deserializeRecord(record)` and `OffsetSync.deserializeRecord`,
+/// printed with `toString`.
+pub(crate) const CHECKPOINT_FORMATTER: &str = "org.apache.kafka.connect.mirror.formatters.CheckpointFormatter";
+pub(crate) const OFFSET_SYNC_FORMATTER: &str = "org.apache.kafka.connect.mirror.formatters.OffsetSyncFormatter";
 /// How long `close()` may take before the tool gives up waiting (`KafkaConsumer.close()`'s
 /// default timeout is 30 s).
 const CLOSE_TIMEOUT_MS: i64 = 30_000;
@@ -91,6 +96,8 @@ pub(crate) struct ConsumerJob {
     notes: Option<Output>,
     client: u32,
     formatter: Option<FormatterConfig>,
+    /// One of MirrorMaker's formatters, in place of `formatter`.
+    mirror_formatter: Option<&'static str>,
     max_messages: Option<i64>,
     timeout_ms: Option<i64>,
     count: i64,
@@ -144,7 +151,8 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         }
     }
     let formatter_class = p.value("formatter").unwrap_or(DEFAULT_FORMATTER);
-    if formatter_class != DEFAULT_FORMATTER && formatter_class != NOOP_FORMATTER {
+    let mirror_formatter = [CHECKPOINT_FORMATTER, OFFSET_SYNC_FORMATTER].into_iter().find(|f| *f == formatter_class);
+    if formatter_class != DEFAULT_FORMATTER && formatter_class != NOOP_FORMATTER && mirror_formatter.is_none() {
         // Class.forName fails: the message of a ClassNotFoundException is the class name.
         if let Some(spec) = spec {
             return done(&notes, usage_error(spec, formatter_class));
@@ -165,7 +173,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     }
     fmt_props.extend(parse_key_value_args(&p.values(property_opt)));
     let formatter = match formatter_class {
-        NOOP_FORMATTER => None,
+        NOOP_FORMATTER | CHECKPOINT_FORMATTER | OFFSET_SYNC_FORMATTER => None,
         _ => Some(FormatterConfig::from_properties(&fmt_props)),
     };
     let partition = match p.int_value("partition") {
@@ -266,6 +274,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
         notes: Some(notes),
         client,
         formatter,
+        mirror_formatter,
         max_messages,
         timeout_ms,
         count: 0,
@@ -338,9 +347,28 @@ impl Job for ConsumerJob {
             if !records.is_empty() {
                 self.last_record_at = sim.now();
             }
+            let mut error = error.map(|e| e.java_string());
             for r in &records {
                 if let Some(f) = &self.formatter {
                     out.out(&format_record_text(&to_formatter(r), f));
+                }
+                if let Some(m) = self.mirror_formatter {
+                    let (k, v) = (r.key.as_deref().unwrap_or(&[]), r.value.as_deref().unwrap_or(&[]));
+                    let text = if m == CHECKPOINT_FORMATTER {
+                        crate::sim::mirror_maker::format_checkpoint(k, v)
+                    } else {
+                        crate::sim::mirror_maker::format_offset_sync(k, v)
+                    };
+                    match text {
+                        Some(t) => out.outln(&t),
+                        None => {
+                            error = Some(
+                                "org.apache.kafka.common.protocol.types.SchemaException: Buffer underflow while parsing the record"
+                                    .to_string(),
+                            );
+                            break;
+                        }
+                    }
                 }
                 self.count += 1;
             }
@@ -348,7 +376,7 @@ impl Job for ConsumerJob {
                 out.err(&error_lines(
                     &super::now_ts(sim),
                     "Error processing message, terminating consumer process: ",
-                    &e.java_string(),
+                    &e,
                 ));
                 self.begin_close(sim);
             } else if self.done() {

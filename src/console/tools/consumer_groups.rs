@@ -225,7 +225,7 @@ pub(crate) fn list_all_groups(
     admin: &AdminConn,
     call: &str,
 ) -> Result<Vec<ListedGroup>, Result<KafkaError, String>> {
-    let live: Vec<i32> = ctx.sim.brokers().iter().filter(|(_, b)| b.proc.is_some()).map(|(id, _)| *id).collect();
+    let live: Vec<i32> = super::live_brokers_of(ctx.sim, &admin.servers);
     if live.is_empty() || !super::bootstrap_reachable(ctx.sim, &admin.servers) {
         let r = admin.call(ctx, call, Target::Any, Request::ListGroups { states: vec![] });
         return match r {

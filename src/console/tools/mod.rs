@@ -164,6 +164,17 @@ pub(crate) fn now_ts(sim: &Sim) -> String {
     log_timestamp(sim.env().wall_ms(sim.now()))
 }
 
+/// The running brokers of the cluster `servers` lead to (with two clusters, a tool asks only
+/// the brokers of the cluster it bootstrapped into).
+pub(crate) fn live_brokers_of(sim: &Sim, servers: &str) -> Vec<i32> {
+    let cluster = sim.cluster_of_servers(servers);
+    sim.brokers()
+        .iter()
+        .filter(|(id, b)| b.proc.is_some() && sim.cluster_of(crate::sim::types::NodeAddr::Broker(**id)) == cluster)
+        .map(|(id, _)| *id)
+        .collect()
+}
+
 /// Whether any of `servers` names the listener of a running broker.
 pub(crate) fn bootstrap_reachable(sim: &Sim, servers: &str) -> bool {
     sim.resolve_bootstrap(servers)

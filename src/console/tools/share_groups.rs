@@ -122,7 +122,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
 
 /// Share groups of every live broker: `(id, state)` (`Admin.listGroups(forShareGroups())`).
 fn list_share_groups(ctx: &mut Ctx, admin: &AdminConn) -> Result<Vec<(String, String)>, Failed> {
-    let live: Vec<i32> = ctx.sim.brokers().iter().filter(|(_, b)| b.proc.is_some()).map(|(id, _)| *id).collect();
+    let live: Vec<i32> = super::live_brokers_of(ctx.sim, &admin.servers);
     let calls: Vec<Call> = if live.is_empty() || !super::bootstrap_reachable(ctx.sim, &admin.servers) {
         vec![Call::new("listGroups", Target::Any, Request::ListGroups { states: vec![] })]
     } else {

@@ -53,6 +53,8 @@ impl NodeStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ControllerView {
     pub id: i32,
+    /// 0 the first cluster, 1 the second.
+    pub cluster: u8,
     pub(crate) up: bool,
     pub(crate) role: ControllerRole,
     pub(crate) epoch: Epoch,
@@ -114,6 +116,8 @@ fn tail_of(log: &crate::sim::log::Log) -> Vec<TailCell> {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BrokerView {
     pub id: BrokerId,
+    /// 0 the first cluster, 1 the second.
+    pub cluster: u8,
     pub status: NodeStatus,
     pub rack: Option<String>,
     pub(crate) slow_ms: i64,
@@ -306,6 +310,10 @@ pub struct ViewModel {
     pub remote: Rc<RemoteView>,
     /// The secured cluster's authorizer and ACLs (`None`: PLAINTEXT, no authorizer).
     pub security: Option<Rc<SecurityView>>,
+    /// The second cluster's alias, when the scenario has two.
+    pub second_cluster: Option<String>,
+    /// Running MirrorMakers (`connect-mirror-maker`).
+    pub mirrors: Rc<Vec<MirrorView>>,
 }
 
 /// A secured cluster (`reset --security sasl-plain`): who is a super user, what happens to a
@@ -371,6 +379,57 @@ fn security_view(sim: &Sim) -> Option<SecurityView> {
     })
 }
 
+/// A running MirrorMaker, as the page draws it between the clusters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MirrorView {
+    pub id: u32,
+    pub flows: Vec<MirrorFlowView>,
+}
+
+/// One `source->target` flow: what it mirrors and how far behind it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MirrorFlowView {
+    pub source: String,
+    pub target: String,
+    pub topics: u32,
+    /// Records at or below the source partitions' high watermarks not yet copied.
+    pub lag: i64,
+    pub checkpoints: u32,
+}
+
+fn mirror_views(sim: &Sim) -> Vec<MirrorView> {
+    sim.mirror_makers()
+        .iter()
+        .map(|(id, mm)| MirrorView {
+            id: *id,
+            flows: mm
+                .flows
+                .iter()
+                .map(|f| {
+                    let cluster = sim.cluster_of_servers(&f.config.source_servers);
+                    let lag = f
+                        .topics
+                        .iter()
+                        .flat_map(|(t, n)| (0..*n).map(move |p| TopicPartition::new(t.clone(), p)))
+                        .map(|tp| {
+                            let copied = f.copied.get(&tp).copied().unwrap_or(0);
+                            let end = sim.leader_log_in(cluster, &tp).map(|l| l.high_watermark).unwrap_or(copied);
+                            (end - copied).max(0)
+                        })
+                        .sum();
+                    MirrorFlowView {
+                        source: f.config.source.clone(),
+                        target: f.config.target.clone(),
+                        topics: f.topics.len() as u32,
+                        lag,
+                        checkpoints: f.checkpoints.len() as u32,
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 /// How many frames [`ViewModel::spread`] takes to refresh every broker, topic and client once.
 pub(crate) const SPREAD_FRAMES: u64 = 6;
 
@@ -381,8 +440,13 @@ fn due(i: usize, turn: u64) -> bool {
 
 /// Each partition's leader LEO, as the brokers that lead them see it (how far followers are behind).
 fn leader_leos(sim: &Sim) -> BTreeMap<&TopicPartition, Offset> {
+    leader_leos_in(sim, 0)
+}
+
+/// [`leader_leos`] of one cluster's brokers.
+fn leader_leos_in(sim: &Sim, cluster: u8) -> BTreeMap<&TopicPartition, Offset> {
     let mut leader_leo = BTreeMap::new();
-    for b in sim.brokers().values() {
+    for b in sim.brokers().values().filter(|b| sim.cluster_of(NodeAddr::Broker(b.id)) == cluster) {
         if let Some(p) = &b.proc {
             for (tp, r) in &p.replicas {
                 if r.is_leader() {
@@ -397,10 +461,20 @@ fn leader_leos(sim: &Sim) -> BTreeMap<&TopicPartition, Offset> {
 }
 
 fn broker_view(
+    sim: &Sim,
     b: &BrokerNode,
     image: Option<&MetadataImage>,
     leader_leo: &BTreeMap<&TopicPartition, Offset>,
 ) -> BrokerView {
+    let cluster = sim.cluster_of(NodeAddr::Broker(b.id));
+    let image = if cluster == 0 { image } else { sim.metadata_image_in(cluster) };
+    let leader_leo_second;
+    let leader_leo = if cluster == 0 {
+        leader_leo
+    } else {
+        leader_leo_second = leader_leos_in(sim, cluster);
+        &leader_leo_second
+    };
     let status = NodeStatus::of_broker(b, image);
     let mut replicas = Vec::new();
     let (mut leaders, mut internal_leaders) = (0, 0);
@@ -432,6 +506,7 @@ fn broker_view(
     }
     BrokerView {
         id: b.id,
+        cluster,
         status,
         rack: b.rack.clone(),
         slow_ms: b.proc.as_ref().map(|p| p.fetch_delay_ms).unwrap_or(0),
@@ -485,6 +560,7 @@ fn controller_views(sim: &Sim) -> Vec<ControllerView> {
             let hw = c.proc.as_ref().map(|p| p.hw).unwrap_or(-1);
             ControllerView {
                 id: c.id,
+                cluster: sim.cluster_of(NodeAddr::Controller(c.id)),
                 up: c.proc.is_some(),
                 role,
                 epoch: c.disk.epoch,
@@ -499,7 +575,7 @@ impl ViewModel {
     pub(crate) fn build(sim: &Sim) -> ViewModel {
         let image = sim.metadata_image();
         let leader_leo = leader_leos(sim);
-        let brokers = sim.brokers().values().map(|b| broker_view(b, image, &leader_leo)).collect();
+        let brokers = sim.brokers().values().map(|b| broker_view(sim, b, image, &leader_leo)).collect();
         let topics = match image {
             None => vec![],
             Some(img) => img.topics.values().map(|t| topic_view(sim, t)).collect(),
@@ -530,13 +606,17 @@ impl ViewModel {
             .map(|(i, b)| match prev.brokers.get(i) {
                 Some(old)
                     if old.id == b.id
-                        && old.status == NodeStatus::of_broker(b, image)
+                        && old.status
+                            == NodeStatus::of_broker(
+                                b,
+                                if old.cluster == 0 { image } else { sim.metadata_image_in(1) },
+                            )
                         && old.replicas.len() == b.disk.logs.len()
                         && !due(i, turn) =>
                 {
                     old.clone()
                 }
-                _ => broker_view(b, image, leader_leo.get_or_insert_with(|| leader_leos(sim))),
+                _ => broker_view(sim, b, image, leader_leo.get_or_insert_with(|| leader_leos(sim))),
             })
             .collect();
         let topics = match image {
@@ -578,7 +658,8 @@ impl ViewModel {
                 .offsets
                 .iter()
                 .map(|(tp, c)| {
-                    let end = sim.leader_log(tp).map(|l| l.high_watermark).unwrap_or(c.offset);
+                    let cluster = sim.cluster_of(NodeAddr::Broker(coordinator));
+                    let end = sim.leader_log_in(cluster, tp).map(|l| l.high_watermark).unwrap_or(c.offset);
                     (tp.clone(), c.offset, end, (end - c.offset).max(0))
                 })
                 .collect();
@@ -649,7 +730,11 @@ impl ViewModel {
             groups: Rc::new(groups),
             share_groups: Rc::new(super::share::share_groups(sim).into_iter().map(Rc::new).collect()),
             links: Rc::new(links),
-            findings: sim.checker().findings.iter().filter(|f| !f.is_expected_under(true)).count() as u32,
+            findings: (0..=u8::from(sim.second_alias().is_some()))
+                .map(|c| sim.checker_of(c).findings.iter().filter(|f| !f.is_expected_under(true)).count() as u32)
+                .sum(),
+            second_cluster: sim.second_alias().map(str::to_string),
+            mirrors: Rc::new(mirror_views(sim)),
             remote: Rc::new(if sim.tiered_storage_enabled() { RemoteView::build(sim) } else { RemoteView::default() }),
             security: security_view(sim).map(Rc::new),
         }

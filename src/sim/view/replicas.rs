@@ -29,12 +29,21 @@ pub(crate) struct PartitionReplica {
 impl Sim {
     /// The metadata image of the active controller, or of the first running controller.
     pub fn metadata_image(&self) -> Option<&MetadataImage> {
-        if let Some(id) = self.active_controller() {
+        self.metadata_image_in(0)
+    }
+
+    /// [`Sim::metadata_image`] of `cluster` (0 the first, 1 the second).
+    pub fn metadata_image_in(&self, cluster: u8) -> Option<&MetadataImage> {
+        if let Some(id) = self.active_controller_in(cluster) {
             if let Some(p) = self.controllers().get(&id).and_then(|c| c.proc.as_ref()) {
                 return Some(&p.image);
             }
         }
-        self.controllers().values().find_map(|c| c.proc.as_ref()).map(|p| &p.image)
+        self.controllers()
+            .values()
+            .filter(|c| self.cluster_of(crate::sim::types::NodeAddr::Controller(c.id)) == cluster)
+            .find_map(|c| c.proc.as_ref())
+            .map(|p| &p.image)
     }
 
     /// Topic names the cluster knows (sorted).

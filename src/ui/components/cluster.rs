@@ -120,6 +120,31 @@ pub(crate) fn ClusterDiagram(props: &ClusterProps) -> Html {
             html! { <ClientNode key={format!("cl{}", c.id)} client={c.clone()} rect={*r} {selected} /> }
         })
     });
+    // Two clusters: each in a labelled region; each running MirrorMaker between them.
+    let regions = layout.regions.iter().enumerate().map(|(i, (label, r))| {
+        html! {
+            <g class="region" key={format!("region{i}")} data-testid={format!("cluster-region-{i}")}>
+                <rect x={format!("{:.1}", r.x)} y={format!("{:.1}", r.y)} width={format!("{:.1}", r.w)} height={format!("{:.1}", r.h)} rx="10" class="region__box" />
+                <text x={format!("{:.1}", r.x + 12.0)} y={format!("{:.1}", r.y + 18.0)} class="region__label">{ label.clone() }</text>
+            </g>
+        }
+    });
+    let mirrors = layout.mirrors.iter().filter_map(|(id, r)| {
+        let m = props.view.mirrors.iter().find(|m| m.id == *id)?;
+        let flows: Vec<String> = m.flows.iter().map(|f| format!("{}→{}", f.source, f.target)).collect();
+        let lag: i64 = m.flows.iter().map(|f| f.lag).sum();
+        let topics: u32 = m.flows.iter().map(|f| f.topics).sum();
+        let checkpoints: u32 = m.flows.iter().map(|f| f.checkpoints).sum();
+        let sub = format!("{topics} topic(s) · copy lag {lag} · {checkpoints} checkpoint(s)");
+        Some(html! {
+            <g class="node node--mirror" key={format!("mm{id}")} transform={format!("translate({:.1} {:.1})", r.x, r.y)} data-testid={format!("mirror-maker-{id}")}>
+                <rect width={r.w.to_string()} height={r.h.to_string()} rx="8" />
+                <text x="10" y="18" class="node__title">{ format!("MirrorMaker 2 · {} ⇣", flows.join(", ")) }</text>
+                <text x="10" y="35" class="node__sub">{ sub.clone() }</text>
+                <title>{ format!("MirrorMaker {id}: {}, {sub}", flows.join(", ")) }</title>
+            </g>
+        })
+    });
     let empty = props.view.brokers.is_empty();
     html! {
         <div class="diagram-wrap">
@@ -128,6 +153,8 @@ pub(crate) fn ClusterDiagram(props: &ClusterProps) -> Html {
                     if empty {
                         <text x={format!("{:.0}", WIDTH / 2.0)} y="200" text-anchor="middle" class="diagram__empty">{ "Starting the cluster…" }</text>
                     }
+                    <g class="regions">{ for regions }</g>
+                    <g class="mirrors">{ for mirrors }</g>
                     <g class="links">{ for links }</g>
                     <g class="controllers">{ for controllers }</g>
                     <g class="brokers">{ for brokers }</g>
