@@ -590,7 +590,7 @@ mod tests {
     // Authorizer.authorizeByResourceType, which KafkaApis.handleInitProducerIdRequest asks for
     // WRITE on topics when the principal has no IDEMPOTENT_WRITE on the cluster (KIP-679).
     #[test]
-    fn authorize_by_resource_type() {
+    fn authorizes_by_resource_type() {
         let none: Vec<AclBinding> = vec![];
         assert!(authorize_by_resource_type(&cfg(), none.iter(), "User:admin", Write, Topic));
         assert!(!authorize_by_resource_type(&cfg(), none.iter(), "User:alice", Write, Topic));
