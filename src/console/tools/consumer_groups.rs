@@ -48,7 +48,7 @@ impl Failed {
     }
 
     fn timeout(m: &str) -> Failed {
-        Failed::execution(&crate::sim::client::admin::call_exception(&m))
+        Failed::execution(&crate::sim::client::admin::call_exception(m))
     }
 
     fn api(e: KafkaError) -> Failed {

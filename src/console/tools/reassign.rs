@@ -58,7 +58,7 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
 }
 
 fn timeout(m: &str) -> Output {
-    fmt::error(&crate::sim::client::admin::call_exception(&m), EXECUTION_EXCEPTION)
+    fmt::error(&crate::sim::client::admin::call_exception(m), EXECUTION_EXCEPTION)
 }
 
 /// Reads a JSON file given to the tool; `Err` is the complete failure output.

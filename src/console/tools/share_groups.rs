@@ -58,7 +58,7 @@ impl Failed {
     }
 
     fn timeout(m: &str) -> Failed {
-        Failed::execution(&crate::sim::client::admin::call_exception(&m))
+        Failed::execution(&crate::sim::client::admin::call_exception(m))
     }
 
     fn output(&self) -> Output {

@@ -803,7 +803,7 @@ pub(crate) const METADATA_LOGGER: &str = "org.apache.kafka.clients.Metadata";
 pub(crate) fn topics_not_authorized(topics: &[&str]) -> crate::sim::errors::ApiError {
     crate::sim::errors::ApiError::with(
         KafkaError::TOPIC_AUTHORIZATION_FAILED,
-        &format!("Not authorized to access topics: [{}]", topics.join(", ")),
+        format!("Not authorized to access topics: [{}]", topics.join(", ")),
     )
 }
 
