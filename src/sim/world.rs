@@ -803,8 +803,13 @@ impl Sim {
     fn flush_out<T: Into<AnyTimer>>(&mut self, node: NodeAddr, out: &mut Out<T>) {
         let now = self.now;
         let inc = self.inc(node);
+        // Each cluster has its own remote store: a second cluster's copies stay in its own.
+        let second = self.in_second(node);
         for op in out.remote.drain(..) {
-            self.env.remote.apply(op);
+            match (&mut self.second, second) {
+                (Some(s), true) => s.env.remote.apply(op),
+                _ => self.env.remote.apply(op),
+            }
         }
         for (key, attempt) in std::mem::take(&mut out.connects) {
             self.connect(node, inc, key, attempt);
@@ -817,7 +822,11 @@ impl Sim {
         for kind in out.trace.drain(..) {
             checker.observe(now, &kind);
             if let TraceKind::RemoteRead { tp, ok, .. } = &kind {
-                let n = self.env.remote.reads.entry(tp.clone()).or_default();
+                let env = match (&mut self.second, second) {
+                    (Some(s), true) => &mut s.env,
+                    _ => &mut self.env,
+                };
+                let n = env.remote.reads.entry(tp.clone()).or_default();
                 if *ok {
                     n.0 += 1;
                 } else {

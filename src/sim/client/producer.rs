@@ -368,6 +368,11 @@ impl Producer {
                         if self.txn.is_none() && e == KafkaError::CLUSTER_AUTHORIZATION_FAILED {
                             // InitProducerIdHandler: "Abortable authorization error" (INFO).
                             self.idempotence_refused = true;
+                            // Sender.shouldHandleAuthorizationError: the batches waiting for a
+                            // producer id are aborted with the ClusterAuthorizationException
+                            // (maybeAbortBatches), and the next InitProducerId goes after the
+                            // backoff.
+                            self.abort_batches(now, ApiError::new(e), out);
                         }
                         if let (Some(t), false) = (&mut self.txn, e.is_retriable()) {
                             self.fatal = Some(e.java_string(None));
@@ -795,6 +800,24 @@ impl Producer {
         for b in unsent {
             let err = ApiError::with(KafkaError::INVALID_TXN_STATE, "Failing batch since transaction was aborted");
             self.complete(now, b, Err(err), out);
+        }
+    }
+
+    /// `Sender.maybeAbortBatches`: every batch in the accumulator fails with `err`, with the I/O
+    /// thread's ERROR line when there was one.
+    fn abort_batches(&mut self, now: SimTime, err: ApiError, out: &mut ClientOut) {
+        let batches: Vec<ProducerBatch> = std::mem::take(&mut self.accum).into_values().flatten().collect();
+        if batches.is_empty() {
+            return;
+        }
+        self.meta.log(
+            now,
+            "ERROR",
+            "org.apache.kafka.clients.producer.internals.Sender",
+            format!("Aborting producer batches due to fatal error\n{}", err.java_string()),
+        );
+        for b in batches {
+            self.complete(now, b, Err(err.clone()), out);
         }
     }
 
