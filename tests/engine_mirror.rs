@@ -256,5 +256,10 @@ fn mirror_maker_config_errors_are_reported() {
         false,
     );
     assert!(r.commands.last().expect("ran").output.stderr().contains("no replication flow is enabled"));
-    assert!(c.sim().mirror_makers().is_empty());
+    let r = c.run_script("mirror-maker list", false);
+    assert!(
+        r.commands[0].output.stdout().starts_with("no MirrorMaker is running"),
+        "{:?}",
+        r.commands[0].output.stdout()
+    );
 }

@@ -7,9 +7,9 @@ use brokerlab::sim::client::consumer::MemberState;
 use brokerlab::sim::client::producer::ProducerRecord;
 use brokerlab::sim::client::txn::{GroupMetadata, TxnClientState};
 use brokerlab::sim::errors::KafkaError;
-use brokerlab::sim::processor::ProcessorSpec;
 use brokerlab::sim::record::bytes;
 use brokerlab::sim::types::TopicPartition;
+use brokerlab::sim::world::processor::ProcessorSpec;
 use brokerlab::sim::world::Sim;
 use common::*;
 

@@ -1,11 +1,11 @@
 //! The `processor` simulator command: read-process-write applications that copy an input topic
 //! to an output topic in transactions, as Kafka's `TransactionalMessageCopier` does
-//! (`crate::sim::processor`), for the lesson on exactly-once and where it ends.
+//! (`crate::sim::world::processor`), for the lesson on exactly-once and where it ends.
 
 use super::format::Output;
 use super::session::Console;
-use crate::sim::processor::{ProcessorSpec, DEFAULT_TRANSACTION_SIZE, DEFAULT_TRANSACTION_TIMEOUT_MS};
 use crate::sim::time::parse_duration_us;
+use crate::sim::world::processor::{ProcessorSpec, DEFAULT_TRANSACTION_SIZE, DEFAULT_TRANSACTION_TIMEOUT_MS};
 
 const EXAMPLE: &str = "processor start copier --group copier --input orders --output orders-copy";
 

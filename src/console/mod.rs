@@ -15,6 +15,8 @@ pub(crate) mod appconsumer;
 pub(crate) mod appprocessor;
 pub mod complete;
 pub mod format;
+#[cfg(test)]
+mod inspect_tests;
 pub mod opts;
 pub(crate) mod regex;
 pub mod session;

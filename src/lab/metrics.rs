@@ -12,7 +12,10 @@ use std::rc::Rc;
 /// How many metrics can be charted at once (each chart has its own dash pattern).
 pub const CHART_CAP: usize = 4;
 /// Samples kept per metric (ten minutes of simulated time, as the charts keep).
-const HISTORY_CAP: usize = super::charts::SAMPLES_CAP;
+const HISTORY_CAP: usize = 600;
+
+/// One metric's unit, label and samples (simulated second, value; `None`: the node was down).
+type History = (MetricUnit, String, VecDeque<(u64, Option<i64>)>);
 
 /// A metric: the node it belongs to (`broker 1`, `controller 1001`, `client billing-1`) and
 /// its short name (`UnderReplicatedPartitions`, `records-lag-max`).
@@ -61,7 +64,7 @@ pub struct MetricsView {
 #[derive(Default)]
 pub(crate) struct Metrics {
     chosen: Vec<MetricKey>,
-    history: BTreeMap<MetricKey, (MetricUnit, String, VecDeque<(u64, Option<i64>)>)>,
+    history: BTreeMap<MetricKey, History>,
     published: Rc<MetricsView>,
     last_s: Option<u64>,
 }

@@ -70,7 +70,7 @@ pub(crate) trait MirrorHost {
 
 /// `connect-mirror-maker.properties`, as `MirrorMakerConfig` reads it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
-pub struct MirrorConfig {
+pub(crate) struct MirrorConfig {
     /// `clusters` and each `<alias>.bootstrap.servers`.
     pub clusters: Vec<(String, String)>,
     pub flows: Vec<FlowConfig>,
@@ -79,7 +79,7 @@ pub struct MirrorConfig {
 /// One enabled `source->target` flow and the settings it resolved (`<source>-><target>.<key>`
 /// over `<key>`, over MirrorMaker's defaults).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
-pub struct FlowConfig {
+pub(crate) struct FlowConfig {
     pub source: String,
     pub target: String,
     pub source_servers: String,
@@ -119,7 +119,7 @@ fn list(v: &str) -> Vec<String> {
 
 /// Parses MirrorMaker's properties (`MirrorMakerConfig`): `Err` says what is wrong, as a
 /// `ConfigException` would.
-pub fn parse_config(props: &[(String, String)]) -> Result<MirrorConfig, String> {
+pub(crate) fn parse_config(props: &[(String, String)]) -> Result<MirrorConfig, String> {
     let map: BTreeMap<&str, &str> = props.iter().map(|(k, v)| (k.trim(), v.trim())).collect();
     let aliases = map.get("clusters").map(|c| list(c)).unwrap_or_default();
     if aliases.is_empty() {
@@ -251,7 +251,7 @@ enum Job {
 
 /// One `source->target` flow while it runs.
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
-pub struct Flow {
+pub(crate) struct Flow {
     pub config: FlowConfig,
     source_admin: u32,
     target_admin: u32,
@@ -286,7 +286,7 @@ pub struct Flow {
 
 /// A running `connect-mirror-maker`.
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
-pub struct MirrorMaker {
+pub(crate) struct MirrorMaker {
     /// The properties file it was started with.
     pub file: String,
     pub flows: Vec<Flow>,
@@ -368,20 +368,10 @@ impl MirrorMaker {
             }
         }
     }
-
-    /// The client ids of the process.
-    pub fn clients(&self) -> Vec<u32> {
-        self.flows
-            .iter()
-            .flat_map(|f| {
-                [f.source_admin, f.target_admin, f.consumer, f.producer, f.sync_producer, f.checkpoint_producer]
-            })
-            .collect()
-    }
 }
 
 /// `Checkpoint.recordKey()`: the group, topic and partition (`KEY_SCHEMA`).
-pub fn checkpoint_key(c: &Checkpoint) -> Vec<u8> {
+pub(crate) fn checkpoint_key(c: &Checkpoint) -> Vec<u8> {
     let mut b = Vec::new();
     put_string(&mut b, &c.group);
     put_string(&mut b, &c.tp.topic);
@@ -390,7 +380,7 @@ pub fn checkpoint_key(c: &Checkpoint) -> Vec<u8> {
 }
 
 /// `Checkpoint.recordValue()`: version 0, the upstream and downstream offsets, the metadata.
-pub fn checkpoint_value(c: &Checkpoint) -> Vec<u8> {
+pub(crate) fn checkpoint_value(c: &Checkpoint) -> Vec<u8> {
     let mut b = Vec::new();
     b.extend_from_slice(&0i16.to_be_bytes());
     b.extend_from_slice(&c.upstream.to_be_bytes());
@@ -401,7 +391,7 @@ pub fn checkpoint_value(c: &Checkpoint) -> Vec<u8> {
 
 /// `Checkpoint.deserializeRecord` then `toString` (what `CheckpointFormatter` prints); `None`
 /// when the bytes are not a checkpoint (Kafka throws a `SchemaException`).
-pub fn format_checkpoint(key: &[u8], value: &[u8]) -> Option<String> {
+pub(crate) fn format_checkpoint(key: &[u8], value: &[u8]) -> Option<String> {
     let mut k = Reader(key);
     let group = k.string()?;
     let topic = k.string()?;
@@ -428,7 +418,7 @@ fn offset_sync_record(tp: &TopicPartition, sync: OffsetSync) -> (Vec<u8>, Vec<u8
 }
 
 /// `OffsetSync.deserializeRecord` then `toString` (what `OffsetSyncFormatter` prints).
-pub fn format_offset_sync(key: &[u8], value: &[u8]) -> Option<String> {
+pub(crate) fn format_offset_sync(key: &[u8], value: &[u8]) -> Option<String> {
     let mut k = Reader(key);
     let topic = k.string()?;
     let partition = k.i32()?;
@@ -479,7 +469,7 @@ impl Reader<'_> {
 
 impl Flow {
     /// The remote topic a source topic is copied to.
-    pub fn remote_topic(&self, topic: &str) -> String {
+    pub(crate) fn remote_topic(&self, topic: &str) -> String {
         POLICY.format_remote_topic(&self.config.source, topic)
     }
 
@@ -492,12 +482,6 @@ impl Flow {
             && !POLICY.is_internal_topic(topic)
             && POLICY.topic_source(topic).as_deref() != Some(self.config.target.as_str())
             && !POLICY.is_heartbeats_topic(topic)
-    }
-
-    /// Records copied but not yet read from the source's partitions' ends are not known here:
-    /// the copy lag the page shows is what the consumer has not yet read plus what is in flight.
-    pub fn in_flight(&self) -> usize {
-        self.in_flight.len()
     }
 
     fn submit(&mut self, host: &mut dyn MirrorHost, admin: u32, calls: Vec<Call>, job: Job) {

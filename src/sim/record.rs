@@ -111,7 +111,7 @@ impl RecordBatch {
     /// A record's timestamp as readers see it (`DefaultRecordBatch`'s record iterator): the
     /// batch's max timestamp (the time the leader appended it) under `LOG_APPEND_TIME`, else
     /// the record's own (`CreateTime`, stored as a delta from the batch's base timestamp).
-    pub fn record_timestamp(&self, r: &Record) -> i64 {
+    pub(crate) fn record_timestamp(&self, r: &Record) -> i64 {
         if self.log_append_time {
             self.max_timestamp
         } else {

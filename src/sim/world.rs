@@ -4,6 +4,9 @@
 //! instant run in the order they were scheduled, and every container whose order can reach the
 //! trace is ordered. Time only moves in [`Sim::step`], by popping the next event.
 
+/// Read-process-write applications (`processor start`), stepped by the world after each event.
+pub mod processor;
+
 use crate::sim::broker::timer::{BrokerOut, BrokerTimer};
 use crate::sim::broker::{BrokerInput, BrokerNode, BrokerState};
 use crate::sim::checker::Checker;
@@ -64,13 +67,13 @@ pub struct SecondClusterConfig {
 }
 
 /// The second cluster's first broker id: broker 101 listens on localhost:9192.
-pub const SECOND_FIRST_BROKER_ID: i32 = 101;
+pub(crate) const SECOND_FIRST_BROKER_ID: i32 = 101;
 /// The second cluster's controller: 2001 on localhost:20091.
-pub const SECOND_FIRST_CONTROLLER_ID: i32 = 2001;
+pub(crate) const SECOND_FIRST_CONTROLLER_ID: i32 = 2001;
 
 impl SecondClusterConfig {
     /// Checks the alias (a MirrorMaker cluster alias, a topic-name prefix) and the size.
-    pub fn validate(&self) -> Result<(), String> {
+    pub(crate) fn validate(&self) -> Result<(), String> {
         if self.alias.is_empty()
             || self.alias.len() > 40
             || !self.alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
@@ -379,7 +382,7 @@ pub struct Sim {
     login_for_new_clients: Option<crate::sim::acl::Login>,
     /// Read-process-write applications (`processor start`) and their side effects.
     #[serde(default)]
-    processors: crate::sim::processor::Processors,
+    processors: crate::sim::world::processor::Processors,
     /// The second cluster, when the scenario has one ([`ClusterConfig::second_cluster`]).
     #[serde(default)]
     second: Option<Box<SecondCluster>>,
@@ -537,12 +540,12 @@ impl Sim {
     }
 
     /// The cluster bootstrap servers `servers` lead to (0 the first, 1 the second).
-    pub fn cluster_of_servers(&self, servers: &str) -> u8 {
+    pub(crate) fn cluster_of_servers(&self, servers: &str) -> u8 {
         u8::from(self.bootstraps_second(&self.resolve_bootstrap(servers)))
     }
 
     /// The second cluster's alias, when there is one.
-    pub fn second_alias(&self) -> Option<&str> {
+    pub(crate) fn second_alias(&self) -> Option<&str> {
         self.config.second_cluster.as_ref().map(|c| c.alias.as_str())
     }
 
@@ -1359,7 +1362,11 @@ impl Sim {
     }
 
     /// The log of the partition's current leader in `cluster`.
-    pub fn leader_log_in(&self, cluster: u8, tp: &crate::sim::types::TopicPartition) -> Option<&crate::sim::log::Log> {
+    pub(crate) fn leader_log_in(
+        &self,
+        cluster: u8,
+        tp: &crate::sim::types::TopicPartition,
+    ) -> Option<&crate::sim::log::Log> {
         let leader = self.leader_in(cluster, tp)?;
         self.brokers.get(&leader)?.disk.logs.get(tp)
     }
@@ -1491,11 +1498,11 @@ impl Sim {
     }
 
     /// The read-process-write applications and the side effects they caused.
-    pub fn processors(&self) -> &crate::sim::processor::Processors {
+    pub fn processors(&self) -> &crate::sim::world::processor::Processors {
         &self.processors
     }
 
-    pub(crate) fn processors_mut(&mut self) -> &mut crate::sim::processor::Processors {
+    pub(crate) fn processors_mut(&mut self) -> &mut crate::sim::world::processor::Processors {
         &mut self.processors
     }
 
@@ -1649,7 +1656,7 @@ fn lower_internal_replication(static_configs: &mut BTreeMap<String, String>, bro
 
 impl Sim {
     /// Starts `connect-mirror-maker <file>` with its parsed properties; its id.
-    pub fn start_mirror_maker(&mut self, file: &str, config: &MirrorConfig) -> Result<u32, String> {
+    pub(crate) fn start_mirror_maker(&mut self, file: &str, config: &MirrorConfig) -> Result<u32, String> {
         if config.flows.is_empty() {
             return Err("no replication flow is enabled: set <source>-><target>.enabled = true".to_string());
         }
@@ -1663,7 +1670,7 @@ impl Sim {
     }
 
     /// Stops a MirrorMaker (SIGTERM: its connectors stop and its clients close).
-    pub fn stop_mirror_maker(&mut self, id: u32) -> Result<(), String> {
+    pub(crate) fn stop_mirror_maker(&mut self, id: u32) -> Result<(), String> {
         let Some(mut mm) = self.mirror_makers.remove(&id) else {
             return Err(format!("there is no MirrorMaker {id}"));
         };
@@ -1672,7 +1679,7 @@ impl Sim {
     }
 
     /// The running MirrorMakers, by id.
-    pub fn mirror_makers(&self) -> &BTreeMap<u32, MirrorMaker> {
+    pub(crate) fn mirror_makers(&self) -> &BTreeMap<u32, MirrorMaker> {
         &self.mirror_makers
     }
 }

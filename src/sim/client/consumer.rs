@@ -94,7 +94,7 @@ pub struct App {
     pub(crate) in_process: Vec<ConsumedRecord>,
     pub processed: u64,
     /// The application polls only when asked (`poll_wanted`): a read-process-write processor
-    /// (`crate::sim::processor`) calls `poll()` once per transaction, as
+    /// (`crate::sim::world::processor`) calls `poll()` once per transaction, as
     /// `TransactionalMessageCopier`'s loop does, instead of polling whenever it is idle.
     #[serde(default)]
     pub(crate) on_demand: bool,

@@ -549,13 +549,11 @@ impl ClientMetadata {
     /// request to send when the connection was accepted.
     /// `sasl` is the login the client authenticates with on a SASL listener (`None`: the
     /// listener is PLAINTEXT).
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn conn_result(
         &mut self,
         now: SimTime,
         key: ConnKey,
-        attempt: u64,
-        ok: bool,
+        (attempt, ok): (u64, bool),
         sasl: Option<crate::sim::acl::Login>,
         corr: &mut CorrIds,
         out: &mut ClientOut,
@@ -1023,7 +1021,7 @@ impl ClientNode {
                 .unwrap_or(crate::sim::acl::Login { username: String::new(), password: String::new() })
         });
         let (meta, corr) = self.net();
-        meta.conn_result(now, key, attempt, ok, sasl, corr, out);
+        meta.conn_result(now, key, (attempt, ok), sasl, corr, out);
         if !ok {
             if let Some(peer) = Connections::peer(key) {
                 out.trace(TraceKind::Disconnected { node: NodeAddr::Client(self.id), peer });

@@ -33,7 +33,7 @@ impl Sim {
     }
 
     /// [`Sim::metadata_image`] of `cluster` (0 the first, 1 the second).
-    pub fn metadata_image_in(&self, cluster: u8) -> Option<&MetadataImage> {
+    pub(crate) fn metadata_image_in(&self, cluster: u8) -> Option<&MetadataImage> {
         if let Some(id) = self.active_controller_in(cluster) {
             if let Some(p) = self.controllers().get(&id).and_then(|c| c.proc.as_ref()) {
                 return Some(&p.image);

@@ -38,9 +38,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
 /// `TransactionalMessageCopier`'s `--transaction-size` default (its consumer's `max.poll.records`).
-pub const DEFAULT_TRANSACTION_SIZE: u32 = 200;
+pub(crate) const DEFAULT_TRANSACTION_SIZE: u32 = 200;
 /// `TransactionalMessageCopier`'s `--transaction-timeout` default.
-pub const DEFAULT_TRANSACTION_TIMEOUT_MS: i64 = 60_000;
+pub(crate) const DEFAULT_TRANSACTION_TIMEOUT_MS: i64 = 60_000;
 
 /// Where a processor is in its loop.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
@@ -216,7 +216,7 @@ impl Sim {
     /// the iteration under way, so a transaction in progress is committed (or aborted) first;
     /// then `close()` of both clients (the consumer leaves its group). Returns whether it
     /// stopped at once (`false`: it finishes its transaction first).
-    pub fn stop_processor(&mut self, name: &str) -> Result<bool, String> {
+    pub(crate) fn stop_processor(&mut self, name: &str) -> Result<bool, String> {
         let p = self.processors_mut().running.get_mut(name).ok_or(format!("there is no processor named '{name}'"))?;
         if matches!(
             p.stage,
