@@ -1113,7 +1113,7 @@ const flows = [
       await typeCommand(page, 'kafka-topics --bootstrap-server localhost:9092 --command-config admin.properties --create --topic pay --partitions 1 --replication-factor 3');
       await waitForConsole(page, 'Created topic pay.');
       await typeCommand(page, 'kafka-acls --bootstrap-server localhost:9092 --command-config admin.properties --add --allow-principal User:alice --operation Describe --topic pay');
-      await waitForConsole(page, 'Current ACLs for resource');
+      await waitForConsole(page, 'Adding ACLs for resource');
       // alice may describe pay but not write to it: her producer is refused by the authorizer.
       await typeCommand(page, `producer start alice-app --topic pay --rate 5/s --producer-property security.protocol=SASL_PLAINTEXT --producer-property sasl.mechanism=PLAIN --producer-property 'sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="alice-secret";'`);
       await page.locator('[data-testid=client-alice-app]').waitFor();
