@@ -86,6 +86,25 @@ fn no_replica() -> BrokerId {
     -1
 }
 
+impl FetchedPartition {
+    /// A partition answered with no data: an error (or none), no offsets, `leader_epoch` as the
+    /// broker knows it (-1: unknown).
+    pub(crate) fn empty(tp: TopicPartition, error: Option<KafkaError>, leader_epoch: Epoch) -> FetchedPartition {
+        FetchedPartition {
+            tp,
+            error,
+            high_watermark: -1,
+            last_stable_offset: -1,
+            log_start_offset: -1,
+            diverging_epoch: None,
+            aborted: vec![],
+            batches: vec![],
+            leader_epoch,
+            preferred_read_replica: -1,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub struct MetadataTopic {
     pub name: String,

@@ -181,23 +181,7 @@ impl BrokerProc {
         let (disk, remote) = stores;
         let (selector_rack, now_ms) = at;
         let tp = &fp.tp;
-        let empty = |error: Option<KafkaError>, epoch: Epoch| {
-            (
-                FetchedPartition {
-                    tp: tp.clone(),
-                    error,
-                    high_watermark: -1,
-                    last_stable_offset: -1,
-                    log_start_offset: -1,
-                    diverging_epoch: None,
-                    aborted: vec![],
-                    batches: vec![],
-                    leader_epoch: epoch,
-                    preferred_read_replica: -1,
-                },
-                None,
-            )
-        };
+        let empty = |error: Option<KafkaError>, epoch: Epoch| (FetchedPartition::empty(tp.clone(), error, epoch), None);
         let Some(r) = self.replicas.get(tp) else {
             let known = self.image.partition(&tp.topic, tp.partition).is_some();
             return empty(
@@ -370,18 +354,11 @@ impl BrokerStep<'_> {
                 );
                 let mut resp = read.response;
                 if let Response::Fetch { partitions: answered, .. } = &mut resp {
-                    answered.extend(refused.into_iter().map(|tp| FetchedPartition {
-                        tp,
-                        error: Some(KafkaError::TOPIC_AUTHORIZATION_FAILED),
-                        high_watermark: -1,
-                        last_stable_offset: -1,
-                        log_start_offset: -1,
-                        diverging_epoch: None,
-                        aborted: vec![],
-                        batches: vec![],
-                        leader_epoch: -1,
-                        preferred_read_replica: -1,
-                    }));
+                    answered.extend(
+                        refused
+                            .into_iter()
+                            .map(|tp| FetchedPartition::empty(tp, Some(KafkaError::TOPIC_AUTHORIZATION_FAILED), -1)),
+                    );
                 }
                 self.out.reply(reply, resp);
                 return;

@@ -111,6 +111,20 @@ impl BrokerStep<'_> {
         let denied = KafkaError::GROUP_AUTHORIZATION_FAILED;
         let group = |op, g: &str| !self.allowed(from, op, ResourceType::Group, g);
         let txn_write = |id: &str| self.allowed(from, AclOperation::Write, ResourceType::TransactionalId, id);
+        // A commit refused as a whole for its topics: each refused partition answers
+        // TOPIC_AUTHORIZATION_FAILED, each other one OPERATION_NOT_ATTEMPTED.
+        let topic_results = |tps: Vec<&TopicPartition>| {
+            tps.into_iter()
+                .map(|tp| {
+                    let e = if self.allowed(from, Read, ResourceType::Topic, &tp.topic) {
+                        KafkaError::OPERATION_NOT_ATTEMPTED
+                    } else {
+                        KafkaError::TOPIC_AUTHORIZATION_FAILED
+                    };
+                    (tp.clone(), Some(e))
+                })
+                .collect()
+        };
         use AclOperation::{Describe, Read};
         Some(match req {
             Request::FindCoordinator { key, transaction: false } if group(Describe, key) => {
@@ -149,18 +163,7 @@ impl BrokerStep<'_> {
                 if offsets.iter().any(|(tp, _, _)| !self.allowed(from, Read, ResourceType::Topic, &tp.topic)) =>
             {
                 Response::OffsetCommit {
-                    results: offsets
-                        .iter()
-                        .map(|(tp, _, _)| {
-                            let ok = self.allowed(from, Read, ResourceType::Topic, &tp.topic);
-                            let e = if ok {
-                                KafkaError::OPERATION_NOT_ATTEMPTED
-                            } else {
-                                KafkaError::TOPIC_AUTHORIZATION_FAILED
-                            };
-                            (tp.clone(), Some(e))
-                        })
-                        .collect(),
+                    results: topic_results(offsets.iter().map(|(tp, _, _)| tp).collect()),
                     error: None,
                 }
             }
@@ -238,20 +241,7 @@ impl BrokerStep<'_> {
                     // Kafka commits the authorized ones; Brokerlab refuses the request as a whole
                     // (the refused partitions carry TOPIC_AUTHORIZATION_FAILED, the others
                     // OPERATION_NOT_ATTEMPTED).
-                    Response::TxnOffsetCommit {
-                        results: offsets
-                            .iter()
-                            .map(|(tp, _)| {
-                                let ok = self.allowed(from, Read, ResourceType::Topic, &tp.topic);
-                                let e = if ok {
-                                    KafkaError::OPERATION_NOT_ATTEMPTED
-                                } else {
-                                    KafkaError::TOPIC_AUTHORIZATION_FAILED
-                                };
-                                (tp.clone(), Some(e))
-                            })
-                            .collect(),
-                    }
+                    Response::TxnOffsetCommit { results: topic_results(offsets.iter().map(|(tp, _)| tp).collect()) }
                 } else {
                     return None;
                 }
