@@ -133,7 +133,10 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // --second-cluster, controller 2001, brokers from 101) and MirrorMaker 2 (connect-mirror-maker:
     // MirrorSourceTask, MirrorCheckpointTask); the saved world has new fields; one-cluster logs
     // replay as they did (the reference trace is unchanged).
-    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (10, 0x7221_2181_c3cf_5eb1));
+    // Version 11: MirrorMaker 2 fires each offset sync as its record is acknowledged
+    // (MirrorSourceTask.commitRecord), so checkpoints and synced group offsets appear, and creates
+    // its offset-syncs and checkpoints topics at start; the reference trace is unchanged.
+    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (11, 0x7221_2181_c3cf_5eb1));
 }
 
 #[test]

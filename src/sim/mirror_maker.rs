@@ -320,6 +320,36 @@ impl MirrorMaker {
             let mut cp_props = BTreeMap::new();
             cp_props.insert("client.id".to_string(), format!("{name}|MirrorCheckpointConnector-0|producer"));
             let checkpoint_producer = host.new_producer("mm2-checkpoints", &f.target_servers, cp_props)?;
+            // `MirrorSourceConnector.start` creates the offset-syncs topic on the source and
+            // `MirrorCheckpointConnector.start` the checkpoints topic on the target
+            // (`MirrorUtils.createSinglePartitionCompactedTopic`), before their tasks copy or
+            // checkpoint anything; nothing waits for the answers.
+            let mut jobs = Vec::new();
+            let compacted = |name: String, rf: i32| NewTopic {
+                name,
+                partitions: 1,
+                replication_factor: rf,
+                assignment: None,
+                configs: [("cleanup.policy".to_string(), "compact".to_string())].into_iter().collect(),
+            };
+            let internal = [
+                (source_admin, Some(compacted(POLICY.offset_syncs_topic(&f.target), f.offset_syncs_rf))),
+                (
+                    target_admin,
+                    f.emit_checkpoints.then(|| compacted(POLICY.checkpoints_topic(&f.source), f.checkpoints_rf)),
+                ),
+            ];
+            for (admin, topic) in internal {
+                let Some(topic) = topic else { continue };
+                let calls = vec![Call::new(
+                    "createTopics",
+                    Target::Any,
+                    Request::Controller(ControllerRequest::CreateTopics { topics: vec![topic], validate_only: false }),
+                )];
+                if let Some(task) = host.submit(admin, calls) {
+                    jobs.push((admin, task, Job::Background));
+                }
+            }
             let mut store = OffsetSyncStore::new();
             // The checkpoint task reads the offset-syncs topic to its end before it starts.
             store.set_read_to_end();
@@ -331,7 +361,7 @@ impl MirrorMaker {
                 producer,
                 sync_producer,
                 checkpoint_producer,
-                jobs: Vec::new(),
+                jobs,
                 topics: BTreeMap::new(),
                 in_flight: BTreeMap::new(),
                 writer: OffsetSyncWriter::new(f.offset_lag_max),
@@ -596,22 +626,22 @@ impl Flow {
                 self.in_flight.insert(id, (r.tp.clone(), r.offset));
             }
         }
-        let mut acked = false;
         for c in host.completions(self.producer) {
             for (i, id) in c.send_ids.iter().enumerate() {
                 let Some((tp, upstream)) = self.in_flight.remove(id) else { continue };
                 if let Ok(base) = c.result {
                     if base >= 0 {
+                        // `commitRecord`: queue the sync, then fire what is pending at once,
+                        // record by record, so a burst of acknowledgements keeps each sync
+                        // due (the first record's, then one every offset.lag.max) rather
+                        // than only the last one queued for the partition.
                         self.writer.record_copied(&tp, upstream, base + i as i64);
-                        acked = true;
+                        self.write_syncs(host);
                     }
                 }
                 let next = self.copied.entry(tp).or_insert(0);
                 *next = (*next).max(upstream + 1);
             }
-        }
-        if acked {
-            self.write_syncs(host);
         }
     }
 
@@ -825,21 +855,13 @@ impl Flow {
         self.topics.iter().flat_map(|(t, n)| (0..*n).map(move |p| TopicPartition::new(t.clone(), p))).collect()
     }
 
-    /// `MirrorSourceConnector.createNewTopics` (and the offset-syncs and checkpoints topics
-    /// `MirrorUtils.createSinglePartitionCompactedTopic` makes).
+    /// `MirrorSourceConnector.createNewTopics`: the remote topics on the target.
     fn create_topics(
         &mut self,
         host: &mut dyn MirrorHost,
         new: Vec<(String, i32)>,
         configs: &BTreeMap<String, BTreeMap<String, String>>,
     ) {
-        let compacted = |name: String, rf: i32| NewTopic {
-            name,
-            partitions: 1,
-            replication_factor: rf,
-            assignment: None,
-            configs: [("cleanup.policy".to_string(), "compact".to_string())].into_iter().collect(),
-        };
         let target_topics: Vec<NewTopic> = new
             .iter()
             .map(|(t, n)| NewTopic {
@@ -849,22 +871,7 @@ impl Flow {
                 assignment: None,
                 configs: configs.get(t).cloned().unwrap_or_default(),
             })
-            .chain(
-                self.config
-                    .emit_checkpoints
-                    .then(|| compacted(POLICY.checkpoints_topic(&self.config.source), self.config.checkpoints_rf)),
-            )
             .collect();
-        let sync_topic = compacted(POLICY.offset_syncs_topic(&self.config.target), self.config.offset_syncs_rf);
-        let calls = vec![Call::new(
-            "createTopics",
-            Target::Any,
-            Request::Controller(ControllerRequest::CreateTopics { topics: vec![sync_topic], validate_only: false }),
-        )];
-        // The offset-syncs topic on the source; nothing waits for it.
-        if let Some(task) = host.submit(self.source_admin, calls) {
-            self.jobs.push((self.source_admin, task, Job::Background));
-        }
         let calls = vec![Call::new(
             "createTopics",
             Target::Any,

@@ -127,6 +127,13 @@ use std::collections::BTreeMap;
 /// `MirrorSourceTask`, `MirrorCheckpointTask`); the world's saved state has new fields, so older
 /// snapshots replay from their commands. A log with one cluster replays as it did (the
 /// reference trace is unchanged); such logs were refused before.
+/// Version 11: MirrorMaker 2's source task fires each offset sync as the record it names is
+/// acknowledged (`MirrorSourceTask.commitRecord` → `OffsetSyncWriter.firePendingOffsetSyncs`), so a
+/// burst of acknowledgements keeps the first sync and one every `offset.lag.max` instead of only
+/// the last; the checkpoint task then translates a group's offsets (checkpoints and synced group
+/// offsets appear where none did), and the offset-syncs and checkpoints topics are created when
+/// MirrorMaker starts (`MirrorSourceConnector.start`, `MirrorCheckpointConnector.start`). Logs
+/// with MirrorMaker replay differently; the reference trace is unchanged.
 pub const REFERENCE_TRACE_HASH: u64 = 0x7221_2181_c3cf_5eb1;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

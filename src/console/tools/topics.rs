@@ -172,9 +172,11 @@ fn list(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts, out: &mut Output) -> R
 
 fn describe(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts, out: &mut Output) -> Result<(), Failure> {
     let (mut names, all) = matching_topics(ctx, admin, p, "listTopics")?;
+    // The ids of the cluster the admin client talks to (a second cluster has its own).
+    let cluster = ctx.sim.cluster_of_servers(&admin.servers);
     let ids: BTreeMap<String, String> = ctx
         .sim
-        .metadata_image()
+        .metadata_image_in(cluster)
         .map(|i| i.topics.values().map(|t| (t.name.clone(), t.id.to_string())).collect())
         .unwrap_or_default();
     if let Some(id) = p.value("topic-id") {
