@@ -69,6 +69,7 @@ lessons![
     "46-quotas-and-throttling.md",
     "47-triage-from-metrics.md",
     "48-acls-least-privilege.md",
+    "49-disaster-recovery.md",
 ];
 
 /// (file name, contents) of every lesson file: the embedded ones, or with `lazy-lessons` those

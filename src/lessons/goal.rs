@@ -1091,15 +1091,15 @@ fn eval_state_in(goal: &Goal, sim: &Sim, cluster: u8, groups: &mut Option<Vec<cr
         }
         Goal::GroupState { group, state } => {
             let gs = groups.get_or_insert_with(|| group_views(sim));
-            gs.iter().find(|g| &g.id == group).map(|g| g.state.eq_ignore_ascii_case(state)).unwrap_or(false)
+            group_in(gs, sim, cluster, group).map(|g| g.state.eq_ignore_ascii_case(state)).unwrap_or(false)
         }
         Goal::GroupType { group, protocol } => {
             let gs = groups.get_or_insert_with(|| group_views(sim));
-            gs.iter().find(|g| &g.id == group).map(|g| g.rebalance.protocol.name() == protocol).unwrap_or(false)
+            group_in(gs, sim, cluster, group).map(|g| g.rebalance.protocol.name() == protocol).unwrap_or(false)
         }
         Goal::Group { group, metric, op, n } => {
             let gs = groups.get_or_insert_with(|| group_views(sim));
-            let Some(g) = gs.iter().find(|g| &g.id == group) else { return false };
+            let Some(g) = group_in(gs, sim, cluster, group) else { return false };
             let v = match metric {
                 GroupMetric::Lag => {
                     if g.offsets.is_empty() {
@@ -1195,6 +1195,17 @@ fn eval_state_in(goal: &Goal, sim: &Sim, cluster: u8, groups: &mut Option<Vec<cr
 
 fn group_views(sim: &Sim) -> Vec<crate::sim::view::GroupView> {
     crate::sim::view::ViewModel::build(sim).groups.as_ref().clone()
+}
+
+/// Group `id` as the coordinator of `cluster` (0 the first, 1 the second) holds it: two
+/// clusters may each have a group of that name (a group failed over by MirrorMaker 2).
+fn group_in<'a>(
+    groups: &'a [crate::sim::view::GroupView],
+    sim: &Sim,
+    cluster: u8,
+    id: &str,
+) -> Option<&'a crate::sim::view::GroupView> {
+    groups.iter().find(|g| g.id == id && sim.cluster_of(crate::sim::types::NodeAddr::Broker(g.coordinator)) == cluster)
 }
 
 fn tp_matches(filter: &Option<String>, tp: &TopicPartition) -> bool {
