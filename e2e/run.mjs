@@ -1091,6 +1091,87 @@ const flows = [
     },
   },
   {
+    name: 'lesson 49 end to end: two clusters on the page, MirrorMaker 2 mirrors orders to backup with a checkpoint, billing fails over after the primary is lost',
+    viewport: DESKTOP,
+    async run(page, { baseUrl }) {
+      await page.goto(`${baseUrl}#lesson=disaster-recovery`);
+      await page.reload();
+      await page.locator('[data-testid=lesson]').waitFor();
+      await page.locator('[data-testid=skip-demo], [data-testid=goal]').first().waitFor();
+      if (await page.locator('[data-testid=skip-demo]').count()) await page.locator('[data-testid=skip-demo]').click();
+      await page.locator('[data-testid=goal]').first().waitFor();
+      // Both clusters are drawn, each in its own labelled region: primary's brokers 1-3, backup's broker 101.
+      await page.locator('[data-testid=cluster-region-0]').waitFor();
+      await page.locator('[data-testid=cluster-region-1]').waitFor();
+      await page.locator('[data-testid=broker-101]').waitFor();
+      const primary = await box(page, '[data-testid=cluster-region-0]');
+      const backup = await box(page, '[data-testid=cluster-region-1]');
+      const b1 = await box(page, '[data-testid=broker-1]');
+      const b101 = await box(page, '[data-testid=broker-101]');
+      const inside = (r, b) => b.x >= r.x - 1 && b.y >= r.y - 1 && b.x + b.width <= r.x + r.width + 1 && b.y + b.height <= r.y + r.height + 1;
+      assert(inside(primary, b1), 'broker 1 is drawn in the primary region');
+      assert(inside(backup, b101), 'broker 101 is drawn in the backup region');
+      assert(!inside(primary, b101) && !inside(backup, b1), 'each broker in its own cluster only');
+      assertEqual(await page.locator('.goal--passed').count(), 0, 'no goal passes before the learner acts');
+      // The properties file, typed as a here-document line by line like a person.
+      for (const line of [
+        'cat > mm2.properties <<EOF',
+        'clusters = primary, backup',
+        'primary.bootstrap.servers = localhost:9092',
+        'backup.bootstrap.servers = localhost:9192',
+        'primary->backup.enabled = true',
+        'primary->backup.topics = orders',
+        'replication.factor = 1',
+        'checkpoints.topic.replication.factor = 1',
+        'offset-syncs.topic.replication.factor = 1',
+        'sync.group.offsets.enabled = true',
+        'emit.checkpoints.interval.seconds = 5',
+        'sync.group.offsets.interval.seconds = 5',
+        'EOF',
+      ]) {
+        await typeCommand(page, line);
+      }
+      await page.locator('.term__ps', { hasText: '$' }).waitFor();
+      await typeCommand(page, 'connect-mirror-maker mm2.properties');
+      await waitForConsole(page, 'MirrorMaker 1 runs in the background (primary->backup)');
+      await setSpeed(page, 10);
+      await goalsPass(page, 'disaster recovery step 1');
+      await typeCommand(page, 'mirror-maker list');
+      await waitForConsole(page, 'checkpoint billing: primary.orders-0 upstream 150 -> downstream 102');
+      await page.screenshot({ path: path.join(screenshots, 'desktop-two-clusters-mirrored.png') });
+      await page.locator('[data-testid=next-step]').click();
+      await page.locator('[data-testid=goal]').first().waitFor();
+      await typeCommand(page, 'kafka-console-consumer --bootstrap-server localhost:9192 --topic primary.checkpoints.internal --from-beginning --max-messages 1 --formatter org.apache.kafka.connect.mirror.formatters.CheckpointFormatter');
+      // What real MirrorMaker 2 wrote in the recorded scenario mirror_maker_failover.
+      await waitForConsole(page, 'Checkpoint{consumerGroupId=billing, topicPartition=primary.orders-0, upstreamOffset=150, downstreamOffset=102, metadata=}', 60_000);
+      await typeCommand(page, 'kafka-consumer-groups --bootstrap-server localhost:9192 --describe --group billing');
+      await page.waitForFunction(
+        () => [...document.querySelectorAll('[data-testid=console-output] .term__line')].some((l) => /^billing\s+primary\.orders\s+0\s+102\s+250\s+148\b/.test(l.textContent)),
+        null,
+        { timeout: 30_000 },
+      );
+      await goalsPass(page, 'disaster recovery step 2');
+      await page.locator('[data-testid=next-step]').click();
+      await page.locator('[data-testid=goal]').first().waitFor();
+      // Lose the primary: all three of its brokers.
+      for (const id of [1, 2, 3]) await typeCommand(page, `broker kill ${id}`);
+      await waitForConsole(page, 'broker 3 killed');
+      await typeCommand(page, 'kafka-console-consumer --bootstrap-server localhost:9192 --topic primary.orders --group billing --timeout-ms 10000 > read-on-backup.txt');
+      await waitForConsole(page, 'Processed a total of 148 messages', 60_000);
+      await goalsPass(page, 'disaster recovery step 3');
+      await typeCommand(page, 'cat read-on-backup.txt');
+      // The first record read on backup is 103 (offset 102): 103..150 are read a second time.
+      await page.waitForFunction(
+        () => [...document.querySelectorAll('[data-testid=console-output] .term__line')].some((l) => l.textContent.trim() === '103'),
+        null,
+        { timeout: 20_000 },
+      );
+      await page.screenshot({ path: path.join(screenshots, 'desktop-lesson-disaster-recovery-failed-over.png') });
+      await page.locator('[data-testid=next-step]').click();
+      await page.locator('[data-testid=lesson-done]').waitFor();
+    },
+  },
+  {
     name: 'security on the page: a secured sandbox lists its ACLs and each client principal; a refused client says so in words',
     viewport: DESKTOP,
     async run(page, { baseUrl }) {
