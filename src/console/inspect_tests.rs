@@ -152,3 +152,26 @@ fn a_client_shows_its_throttle_principal_and_refusals() {
     let c = Console::new(1, crate::sim::world::ClusterConfig::default()).expect("a console");
     assert!(ViewModel::build(c.sim()).security.is_none());
 }
+
+/// Nothing drains a `producer start` application's completions: it keeps the newest
+/// `MAX_COMPLETIONS` (Inspect reads the newest for refusals) instead of one per batch for as
+/// long as it runs.
+#[test]
+fn a_long_running_producer_keeps_only_its_newest_completions() {
+    use crate::sim::client::producer::MAX_COMPLETIONS;
+    use crate::sim::client::ClientKind;
+    let mut c = Console::new(3, crate::sim::world::ClusterConfig::default()).expect("a console");
+    let r = c.run_script(
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic clicks --partitions 3 --replication-factor 3\n\
+         producer start shop --topic clicks --rate 200/s --producer-property linger.ms=0\n\
+         sleep 30s\n",
+        true,
+    );
+    assert_eq!(r.exit_code(), 0, "{r:?}");
+    let shop = c.sim().clients().values().find(|x| x.name == "shop").expect("shop");
+    let ClientKind::Producer(p) = &shop.kind else { panic!("a producer") };
+    assert!(p.acked as usize > MAX_COMPLETIONS, "more batches completed than are kept ({} acked)", p.acked);
+    assert_eq!(p.completions.len(), MAX_COMPLETIONS);
+    let newest = p.completions.back().expect("one").at;
+    assert!(c.sim().now().ms_since(newest) < 1000, "the newest are the ones kept");
+}

@@ -37,6 +37,10 @@ pub struct ProducerRecord {
     pub timestamp: Option<i64>,
 }
 
+/// How many completions a producer keeps undrained: far more than any drainer sees between two
+/// of its steps, few enough that a producer running for hours stays small.
+pub(crate) const MAX_COMPLETIONS: usize = 1024;
+
 /// The outcome of a batch of sends, for the application that made them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Codec)]
 pub struct Completion {
@@ -617,7 +621,7 @@ impl Producer {
                 });
             }
         }
-        self.completions.push_back(Completion { tp: b.tp, send_ids: b.send_ids, result, at: now });
+        self.push_completion(Completion { tp: b.tp, send_ids: b.send_ids, result, at: now });
     }
 
     /// `Sender.completeBatch` for a failed batch of request `corr`: retried (with the WARN the
@@ -890,7 +894,19 @@ impl Producer {
             count: 1,
             retrying: false,
         });
-        self.completions.push_back(Completion { tp, send_ids: vec![id], result: Err(err), at: now });
+        self.push_completion(Completion { tp, send_ids: vec![id], result: Err(err), at: now });
+    }
+
+    /// Queues what a send came to for whoever drains `completions` (a console tool, a
+    /// perf test, MirrorMaker each step). Nothing drains a `producer start` application's queue,
+    /// so only the newest `MAX_COMPLETIONS` are kept (the page reads the newest for refusals):
+    /// before, it grew by one per batch for as long as the producer ran, in memory and in every
+    /// saved snapshot.
+    fn push_completion(&mut self, c: Completion) {
+        self.completions.push_back(c);
+        while self.completions.len() > MAX_COMPLETIONS {
+            self.completions.pop_front();
+        }
     }
 
     fn route_pending(&mut self, now: SimTime, out: &mut ClientOut) {
