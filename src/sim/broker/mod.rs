@@ -543,6 +543,7 @@ impl BrokerStep<'_> {
             self.out.reply(reply, resp);
             return;
         }
+        let Some(req) = self.authorize_in_part(reply, req) else { return };
         match req {
             Request::Produce { acks, timeout_ms, batches, .. } => self.handle_produce(reply, acks, timeout_ms, batches),
             req @ Request::Fetch { .. } => self.handle_fetch(reply, req),
