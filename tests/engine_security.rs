@@ -359,3 +359,31 @@ fn list_offsets_needs_describe_on_each_topic() {
     // The super user is refused nothing.
     assert_eq!(list_offsets("admin"), [("audit".to_string(), Ok(0)), ("ledger".to_string(), Ok(1))]);
 }
+
+/// The RECORDS column of `consumer list` for one application.
+fn records_of(c: &mut Console, name: &str) -> String {
+    let o = run(c, "consumer list");
+    let row = o.stdout().lines().find(|l| l.split_whitespace().next() == Some(name)).map(str::to_string);
+    let row = row.unwrap_or_else(|| panic!("{name} is listed: {}", o.stdout()));
+    row.split_whitespace().nth(4).expect("a RECORDS column").to_string()
+}
+
+// `consumer start` logs in with the SASL/PLAIN settings among its `--consumer-property` values, as
+// `producer start` does with `--producer-property`: the application is alice, so it reads only
+// once alice may READ the group and the topic (KafkaApis.handleJoinGroupRequest,
+// handleFetchRequest).
+#[test]
+fn a_consumer_application_logs_in_with_its_consumer_properties() {
+    let mut c = secured();
+    let login = "--consumer-property security.protocol=SASL_PLAINTEXT --consumer-property sasl.mechanism=PLAIN --consumer-property 'sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"alice\" password=\"alice-secret\";'";
+    let o = run(&mut c, &format!("consumer start c1 --group billing --topic orders --offset-reset earliest {login}"));
+    assert_eq!(o.exit_code, 0, "{}", o.stderr());
+    run(&mut c, "sleep 10s");
+    assert_eq!(records_of(&mut c, "c1"), "0");
+    run(&mut c, "consumer crash c1");
+    grant(&mut c, "--allow-principal User:alice --consumer --group billing --topic orders");
+    let o = run(&mut c, &format!("consumer start c2 --group billing --topic orders --offset-reset earliest {login}"));
+    assert_eq!(o.exit_code, 0, "{}", o.stderr());
+    run(&mut c, "sleep 10s");
+    assert_eq!(records_of(&mut c, "c2"), "1");
+}
