@@ -387,3 +387,43 @@ fn a_consumer_application_logs_in_with_its_consumer_properties() {
     run(&mut c, "sleep 10s");
     assert_eq!(records_of(&mut c, "c2"), "1");
 }
+
+// KafkaApis.handleConsumerGroupHeartbeat and handleShareGroupHeartbeat: DESCRIBE on the group
+// finds the coordinator, the heartbeat needs READ; AbstractHeartbeatRequestManager.onErrorResponse
+// makes GROUP_AUTHORIZATION_FAILED fatal with `GroupAuthorizationException.forGroupId`'s message
+// (`acls_heartbeat_denied`).
+#[test]
+fn a_heartbeat_needs_read_on_the_group() {
+    let mut c = secured();
+    run(&mut c, "cat > alice-848.properties <<EOF\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"alice\" password=\"alice-secret\";\ngroup.protocol=consumer\nEOF");
+    grant(&mut c, "--allow-principal User:alice --operation Describe --group billing --group sg --topic orders");
+    let consume = format!("kafka-console-consumer {BS} --command-config alice-848.properties --topic orders --group billing --from-beginning --max-messages 1 --timeout-ms 10000");
+    let share = format!(
+        "kafka-console-share-consumer {BS} --command-config alice.properties --topic orders --group sg --timeout-ms 10000"
+    );
+    let o = run(&mut c, &consume);
+    assert!(o.stderr().contains("ConsumerGroupHeartbeatRequest failed due to group authorization failure: Not authorized to access group: billing"), "{}", o.stderr());
+    assert!(
+        o.stderr().contains(
+            "org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: billing"
+        ),
+        "{}",
+        o.stderr()
+    );
+    let o = run(&mut c, &share);
+    assert!(
+        o.stderr().contains(
+            "ShareGroupHeartbeatRequest failed due to group authorization failure: Not authorized to access group: sg"
+        ),
+        "{}",
+        o.stderr()
+    );
+    grant(&mut c, "--allow-principal User:alice --operation Read --group billing --group sg --topic orders");
+    let o = run(&mut c, &consume);
+    assert_eq!((o.stdout(), o.stderr().contains("ERROR")), ("a\n".to_string(), false), "{}", o.stderr());
+    // The share group starts at the latest offset (`share.auto.offset.reset`), so the share
+    // consumer joins, gets nothing and ends at its --timeout-ms, as `share_consumer_basic` shows.
+    let o = run(&mut c, &share);
+    assert!(!o.stderr().contains("authoriz"), "{}", o.stderr());
+    assert!(o.stderr().contains("org.apache.kafka.common.errors.TimeoutException"), "{}", o.stderr());
+}
