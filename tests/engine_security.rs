@@ -427,3 +427,38 @@ fn a_heartbeat_needs_read_on_the_group() {
     assert!(!o.stderr().contains("authoriz"), "{}", o.stderr());
     assert!(o.stderr().contains("org.apache.kafka.common.errors.TimeoutException"), "{}", o.stderr());
 }
+
+// KafkaApis.handleDescribeClientQuotasRequest: DESCRIBE_CONFIGS on the cluster, else
+// CLUSTER_AUTHORIZATION_FAILED (the error's own message), which kafka-configs lets through; for
+// users it then asks for their SCRAM credentials, which needs DESCRIBE on the cluster
+// (handleDescribeUserScramCredentialsRequest); altering quotas needs ALTER_CONFIGS on the cluster
+// (ControllerApis.handleAlterClientQuotas). As recorded in `acls_quotas_denied`.
+#[test]
+fn client_quotas_need_describe_configs_and_alter_configs_on_the_cluster() {
+    let mut c = secured();
+    let refused =
+        "Caused by: org.apache.kafka.common.errors.ClusterAuthorizationException: Cluster authorization failed.";
+    let clients = format!("kafka-configs {BS} --command-config alice.properties --describe --entity-type clients");
+    let users = format!("kafka-configs {BS} --command-config alice.properties --describe --entity-type users");
+    let alter = format!("kafka-configs {BS} --command-config alice.properties --alter --entity-type clients --entity-name app --add-config producer_byte_rate=1024");
+    for cmd in [&clients, &users, &alter] {
+        let o = run(&mut c, cmd);
+        assert_eq!(o.exit_code, 1, "{cmd}");
+        assert!(o.stderr().contains(refused), "{cmd}\n{}", o.stderr());
+    }
+    grant(&mut c, "--allow-principal User:alice --operation DescribeConfigs --cluster");
+    let o = run(&mut c, &clients);
+    assert_eq!((o.exit_code, o.stdout(), o.stderr()), (0, String::new(), String::new()));
+    let o = run(&mut c, &users);
+    assert!(o.exit_code == 1 && o.stderr().contains(refused), "{}", o.stderr());
+    grant(&mut c, "--allow-principal User:alice --operation Describe --operation AlterConfigs --cluster");
+    let o = run(&mut c, &users);
+    assert_eq!((o.exit_code, o.stdout(), o.stderr()), (0, String::new(), String::new()));
+    let o = run(&mut c, &alter);
+    assert_eq!(
+        (o.exit_code, o.stdout()),
+        (0, "Completed updating config for client app.\n".to_string()),
+        "{}",
+        o.stderr()
+    );
+}

@@ -104,6 +104,11 @@ impl BrokerStep<'_> {
             {
                 Some(ControllerResponse::CreatePartitions(Some(ApiError::new(KafkaError::TOPIC_AUTHORIZATION_FAILED))))
             }
+            // ControllerApis.handleAlterClientQuotas: `authorizeClusterOperation(ALTER_CONFIGS)`;
+            // the admin client shows the error's own message.
+            ControllerRequest::AlterClientQuotas { .. } if !cluster(AclOperation::AlterConfigs) => Some(
+                ControllerResponse::AlterClientQuotas(Some(ApiError::new(KafkaError::CLUSTER_AUTHORIZATION_FAILED))),
+            ),
             // ControllerApis.handleElectLeaders: `authorizeClusterOperation(ALTER)`; the
             // response's top-level error has no message.
             ControllerRequest::ElectLeaders { .. } if !cluster(AclOperation::Alter) => {
