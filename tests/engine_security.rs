@@ -2,7 +2,8 @@
 //! `KafkaApis` asks the authorizer, and how the clients fail when refused. Each test shows the
 //! refusal and then that the ACL Kafka asks for is enough, so none can pass by refusing
 //! everything (or nothing). The same commands were recorded on a real 4.4 cluster in
-//! `tests/conformance/scenarios/acls_denied.txt` and `acls_refused.txt`.
+//! `tests/conformance/scenarios/acls_denied.txt`, `acls_refused.txt`, `acls_groups_denied.txt` and
+//! `acls_admin_denied.txt`.
 #![cfg(not(target_arch = "wasm32"))]
 
 use brokerlab::console::format::Output;
@@ -158,4 +159,306 @@ fn a_producer_without_acls_fails_its_send_at_once() {
     let o =
         run(&mut c, &format!("echo b | kafka-console-producer {BS} --producer.config alice.properties --topic orders"));
     assert_eq!((o.exit_code, o.stderr().contains("ERROR")), (0, false), "{}", o.stderr());
+}
+
+/// The committed offsets of group `billing` on `orders` (admin consumes the record `a`).
+fn billing_committed(c: &mut Console) {
+    let o = run(c, &format!("kafka-console-consumer {BS} --consumer.config admin.properties --topic orders --group billing --from-beginning --max-messages 1 --timeout-ms 10000"));
+    assert!(o.stdout().lines().any(|l| l == "a"), "{}\n{}", o.stdout(), o.stderr());
+}
+
+fn groups_as_alice(c: &mut Console, args: &str) -> Output {
+    run(c, &format!("kafka-consumer-groups {BS} --command-config alice.properties {args}"))
+}
+
+// KafkaApis.handleListGroupsRequest: with DESCRIBE on the cluster every group, else only the
+// groups the principal may DESCRIBE, and no error either way (`acls_groups_denied`).
+#[test]
+fn listing_groups_shows_only_the_groups_the_principal_may_describe() {
+    let mut c = secured();
+    billing_committed(&mut c);
+    let o = run(&mut c, &format!("kafka-console-consumer {BS} --consumer.config admin.properties --topic orders --group audit --from-beginning --max-messages 1 --timeout-ms 10000"));
+    assert_eq!(o.exit_code, 0, "{}", o.stderr());
+    let o = groups_as_alice(&mut c, "--list");
+    assert_eq!((o.exit_code, o.stdout(), o.stderr()), (0, String::new(), String::new()));
+    grant(&mut c, "--allow-principal User:alice --operation Describe --group billing");
+    let o = groups_as_alice(&mut c, "--list");
+    assert_eq!((o.stdout(), o.stderr()), ("billing\n".to_string(), String::new()));
+    grant(&mut c, "--allow-principal User:alice --operation Describe --cluster");
+    let o = groups_as_alice(&mut c, "--list");
+    let stdout = o.stdout();
+    let mut listed: Vec<&str> = stdout.lines().collect();
+    listed.sort_unstable();
+    assert_eq!(listed, ["audit", "billing"], "{}", o.stderr());
+}
+
+// KafkaApis.handleDescribeGroupsRequest (DESCRIBE on the group) and fetchAllOffsetsForGroup:
+// the group's offsets of topics the principal may not DESCRIBE are left out, so the group looks
+// as if it had none (`acls_groups_denied`).
+#[test]
+fn describing_a_group_leaves_out_the_topics_the_principal_may_not_describe() {
+    let mut c = secured();
+    billing_committed(&mut c);
+    grant(&mut c, "--allow-principal User:alice --operation Describe --group billing");
+    let o = groups_as_alice(&mut c, "--describe --group billing");
+    assert_eq!(o.exit_code, 0);
+    assert_eq!(o.stdout(), "", "{}", o.stderr());
+    assert_eq!(o.stderr(), "\nConsumer group 'billing' has no active members.\n");
+    grant(&mut c, "--allow-principal User:alice --operation Describe --topic orders");
+    let o = groups_as_alice(&mut c, "--describe --group billing");
+    let stdout = o.stdout();
+    let row: Vec<&str> = stdout.lines().find(|l| l.starts_with("billing")).expect("a row").split_whitespace().collect();
+    assert_eq!(row, ["billing", "orders", "0", "1", "1", "0", "-", "-", "-"], "{}", o.stdout());
+}
+
+// KafkaApis.handleDeleteGroupsRequest: DELETE on each group, else GROUP_AUTHORIZATION_FAILED for
+// that group alone; DESCRIBE is not enough (`acls_groups_denied`).
+#[test]
+fn deleting_a_group_needs_delete_on_it() {
+    let mut c = secured();
+    billing_committed(&mut c);
+    grant(&mut c, "--allow-principal User:alice --operation Describe --group billing");
+    let o = groups_as_alice(&mut c, "--delete --group billing");
+    assert_eq!(
+        o.stdout(),
+        "\nError: Deletion of some consumer groups failed:\n* Group 'billing' could not be deleted due to: org.apache.kafka.common.errors.GroupAuthorizationException: Group authorization failed.\n"
+    );
+    grant(&mut c, "--allow-principal User:alice --operation Delete --group billing");
+    let o = groups_as_alice(&mut c, "--delete --group billing");
+    assert_eq!(o.stdout(), "Deletion of requested consumer groups ('billing') was successful.\n", "{}", o.stderr());
+    let o = run(&mut c, &format!("kafka-consumer-groups {BS} --command-config admin.properties --list"));
+    assert_eq!(o.stdout(), "");
+}
+
+// KafkaApis.handleOffsetDeleteRequest: DELETE on the group (else the whole request fails
+// GROUP_AUTHORIZATION_FAILED), then READ on each topic (else its partitions fail
+// TOPIC_AUTHORIZATION_FAILED), as ConsumerGroupService.deleteOffsets prints them
+// (`acls_groups_denied`).
+#[test]
+fn deleting_offsets_needs_delete_on_the_group_and_read_on_the_topic() {
+    let mut c = secured();
+    billing_committed(&mut c);
+    // DESCRIBE finds the group's coordinator (FindCoordinator), nothing more.
+    grant(&mut c, "--allow-principal User:alice --operation Describe --group billing");
+    let delete = "--delete-offsets --group billing --topic orders:0";
+    let o = groups_as_alice(&mut c, delete);
+    assert_eq!(o.stdout(), "\nError: Group authorization failed.\n\nTOPIC           PARTITION  STATUS         \norders          0          Error: org.apache.kafka.common.errors.GroupAuthorizationException: Group authorization failed.\n");
+    grant(&mut c, "--allow-principal User:alice --operation Delete --group billing");
+    let o = groups_as_alice(&mut c, delete);
+    assert_eq!(o.stdout(), "\nError: Encountered some partition-level error, see the follow-up details.\n\nTOPIC           PARTITION  STATUS         \norders          0          Error: org.apache.kafka.common.errors.TopicAuthorizationException: Topic authorization failed.\n");
+    grant(&mut c, "--allow-principal User:alice --operation Read --topic orders");
+    let o = groups_as_alice(&mut c, delete);
+    assert_eq!(o.stdout(), "Request succeeded for deleting offsets from group billing.\n\nTOPIC           PARTITION  STATUS         \norders          0          Successful     \n");
+}
+
+// ControllerApis.handleIncrementalAlterConfigs (`authorizeAlterResource`): ALTER_CONFIGS on the
+// topic, or on the cluster for a broker's configs and the brokers' default
+// (`acls_admin_denied`).
+#[test]
+fn altering_configs_needs_alter_configs() {
+    let mut c = secured();
+    let topic = format!("kafka-configs {BS} --command-config alice.properties --alter --entity-type topics --entity-name orders --add-config retention.ms=1000");
+    let broker = format!("kafka-configs {BS} --command-config alice.properties --alter --entity-type brokers --entity-name 1 --add-config log.cleaner.threads=2");
+    let default = format!("kafka-configs {BS} --command-config alice.properties --alter --entity-type brokers --entity-default --add-config log.cleaner.threads=2");
+    // DESCRIBE_CONFIGS does not imply ALTER_CONFIGS.
+    grant(&mut c, "--allow-principal User:alice --operation DescribeConfigs --topic orders");
+    grant(&mut c, "--allow-principal User:alice --operation DescribeConfigs --cluster");
+    for (cmd, error) in [
+        (&topic, "TopicAuthorizationException: Topic authorization failed."),
+        (&broker, "ClusterAuthorizationException: Cluster authorization failed."),
+        (&default, "ClusterAuthorizationException: Cluster authorization failed."),
+    ] {
+        let o = run(&mut c, cmd);
+        assert_eq!(o.exit_code, 1, "{cmd}");
+        assert!(
+            o.stderr().contains(&format!("Caused by: org.apache.kafka.common.errors.{error}")),
+            "{cmd}\n{}",
+            o.stderr()
+        );
+    }
+    grant(&mut c, "--allow-principal User:alice --operation AlterConfigs --topic orders");
+    let o = run(&mut c, &topic);
+    assert_eq!(
+        (o.exit_code, o.stdout()),
+        (0, "Completed updating config for topic orders.\n".into()),
+        "{}",
+        o.stderr()
+    );
+    assert_eq!(run(&mut c, &broker).exit_code, 1);
+    grant(&mut c, "--allow-principal User:alice --operation AlterConfigs --cluster");
+    let o = run(&mut c, &broker);
+    assert_eq!((o.exit_code, o.stdout()), (0, "Completed updating config for broker 1.\n".into()), "{}", o.stderr());
+}
+
+// ControllerApis.createPartitions (`filterAlterAuthorizedTopics`): ALTER on the topic, else
+// TOPIC_AUTHORIZATION_FAILED, as TopicCommand prints it (`acls_admin_denied`).
+#[test]
+fn adding_partitions_needs_alter_on_the_topic() {
+    let mut c = secured();
+    grant(&mut c, "--allow-principal User:alice --operation Describe --topic orders");
+    let alter = format!("kafka-topics {BS} --command-config alice.properties --alter --topic orders --partitions 2");
+    let o = run(&mut c, &alter);
+    assert_eq!(o.exit_code, 1);
+    assert_eq!(o.stdout(), "Error while executing topic command : Topic authorization failed.\n");
+    grant(&mut c, "--allow-principal User:alice --operation Alter --topic orders");
+    let o = run(&mut c, &alter);
+    assert_eq!((o.exit_code, o.stdout()), (0, String::new()), "{}", o.stderr());
+    let o = run(&mut c, &format!("kafka-get-offsets {BS} --command-config alice.properties --topic orders"));
+    assert_eq!(o.stdout(), "orders:0:1\norders:1:0\n", "{}", o.stderr());
+}
+
+// KafkaApis.handleListOffsetRequest: DESCRIBE on each topic (`partitionByAuthorized`); the
+// refused topic's partitions answer TOPIC_AUTHORIZATION_FAILED and the others their offsets, in
+// one response. The tools never get this far without DESCRIBE (their metadata leaves the topic
+// out: `kafka-get-offsets` in `acls_admin_denied`), so the request is sent as it is.
+#[test]
+fn list_offsets_needs_describe_on_each_topic() {
+    use brokerlab::sim::acl::Login;
+    use brokerlab::sim::client::admin::{Call, Target};
+    use brokerlab::sim::errors::KafkaError;
+    use brokerlab::sim::protocol::{Isolation, Request, Response};
+    use brokerlab::sim::types::TopicPartition;
+    let mut c = secured();
+    // Both led by broker 1, so one ListOffsets asks about both.
+    for t in ["audit", "ledger"] {
+        run(
+            &mut c,
+            &format!(
+                "kafka-topics {BS} --command-config admin.properties --create --topic {t} --replica-assignment 1:2:3"
+            ),
+        );
+    }
+    run(&mut c, &format!("echo a | kafka-console-producer {BS} --producer.config admin.properties --topic ledger"));
+    grant(&mut c, "--allow-principal User:alice --operation Describe --topic audit");
+    let mut sim = c.sim().clone();
+    let mut list_offsets = |user: &str| {
+        sim.set_login_for_new_clients(Some(Login { username: user.into(), password: format!("{user}-secret") }));
+        let admin = sim.create_admin(user, "localhost:9092");
+        sim.set_login_for_new_clients(None);
+        let partitions = vec![(TopicPartition::new("ledger", 0), -1), (TopicPartition::new("audit", 0), -1)];
+        let call = Call::new(
+            "listOffsets",
+            Target::Broker(1),
+            Request::ListOffsets { isolation: Isolation::ReadUncommitted, partitions },
+        );
+        let task = sim.admin_run(admin, vec![call], None);
+        sim.close_client(admin);
+        match task.calls[0].response.clone() {
+            Some(Ok(Response::ListOffsets { partitions })) => {
+                let mut v: Vec<_> = partitions.into_iter().map(|(tp, r)| (tp.topic, r.map(|(o, _)| o))).collect();
+                v.sort_by(|a, b| a.0.cmp(&b.0));
+                v
+            }
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(
+        list_offsets("alice"),
+        [("audit".to_string(), Ok(0)), ("ledger".to_string(), Err(KafkaError::TOPIC_AUTHORIZATION_FAILED))]
+    );
+    // The super user is refused nothing.
+    assert_eq!(list_offsets("admin"), [("audit".to_string(), Ok(0)), ("ledger".to_string(), Ok(1))]);
+}
+
+/// The RECORDS column of `consumer list` for one application.
+fn records_of(c: &mut Console, name: &str) -> String {
+    let o = run(c, "consumer list");
+    let row = o.stdout().lines().find(|l| l.split_whitespace().next() == Some(name)).map(str::to_string);
+    let row = row.unwrap_or_else(|| panic!("{name} is listed: {}", o.stdout()));
+    row.split_whitespace().nth(4).expect("a RECORDS column").to_string()
+}
+
+// `consumer start` logs in with the SASL/PLAIN settings among its `--consumer-property` values, as
+// `producer start` does with `--producer-property`: the application is alice, so it reads only
+// once alice may READ the group and the topic (KafkaApis.handleJoinGroupRequest,
+// handleFetchRequest).
+#[test]
+fn a_consumer_application_logs_in_with_its_consumer_properties() {
+    let mut c = secured();
+    let login = "--consumer-property security.protocol=SASL_PLAINTEXT --consumer-property sasl.mechanism=PLAIN --consumer-property 'sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"alice\" password=\"alice-secret\";'";
+    let o = run(&mut c, &format!("consumer start c1 --group billing --topic orders --offset-reset earliest {login}"));
+    assert_eq!(o.exit_code, 0, "{}", o.stderr());
+    run(&mut c, "sleep 10s");
+    assert_eq!(records_of(&mut c, "c1"), "0");
+    run(&mut c, "consumer crash c1");
+    grant(&mut c, "--allow-principal User:alice --consumer --group billing --topic orders");
+    let o = run(&mut c, &format!("consumer start c2 --group billing --topic orders --offset-reset earliest {login}"));
+    assert_eq!(o.exit_code, 0, "{}", o.stderr());
+    run(&mut c, "sleep 10s");
+    assert_eq!(records_of(&mut c, "c2"), "1");
+}
+
+// KafkaApis.handleConsumerGroupHeartbeat and handleShareGroupHeartbeat: DESCRIBE on the group
+// finds the coordinator, the heartbeat needs READ; AbstractHeartbeatRequestManager.onErrorResponse
+// makes GROUP_AUTHORIZATION_FAILED fatal with `GroupAuthorizationException.forGroupId`'s message
+// (`acls_heartbeat_denied`).
+#[test]
+fn a_heartbeat_needs_read_on_the_group() {
+    let mut c = secured();
+    run(&mut c, "cat > alice-848.properties <<EOF\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"alice\" password=\"alice-secret\";\ngroup.protocol=consumer\nEOF");
+    grant(&mut c, "--allow-principal User:alice --operation Describe --group billing --group sg --topic orders");
+    let consume = format!("kafka-console-consumer {BS} --command-config alice-848.properties --topic orders --group billing --from-beginning --max-messages 1 --timeout-ms 10000");
+    let share = format!(
+        "kafka-console-share-consumer {BS} --command-config alice.properties --topic orders --group sg --timeout-ms 10000"
+    );
+    let o = run(&mut c, &consume);
+    assert!(o.stderr().contains("ConsumerGroupHeartbeatRequest failed due to group authorization failure: Not authorized to access group: billing"), "{}", o.stderr());
+    assert!(
+        o.stderr().contains(
+            "org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: billing"
+        ),
+        "{}",
+        o.stderr()
+    );
+    let o = run(&mut c, &share);
+    assert!(
+        o.stderr().contains(
+            "ShareGroupHeartbeatRequest failed due to group authorization failure: Not authorized to access group: sg"
+        ),
+        "{}",
+        o.stderr()
+    );
+    grant(&mut c, "--allow-principal User:alice --operation Read --group billing --group sg --topic orders");
+    let o = run(&mut c, &consume);
+    assert_eq!((o.stdout(), o.stderr().contains("ERROR")), ("a\n".to_string(), false), "{}", o.stderr());
+    // The share group starts at the latest offset (`share.auto.offset.reset`), so the share
+    // consumer joins, gets nothing and ends at its --timeout-ms, as `share_consumer_basic` shows.
+    let o = run(&mut c, &share);
+    assert!(!o.stderr().contains("authoriz"), "{}", o.stderr());
+    assert!(o.stderr().contains("org.apache.kafka.common.errors.TimeoutException"), "{}", o.stderr());
+}
+
+// KafkaApis.handleDescribeClientQuotasRequest: DESCRIBE_CONFIGS on the cluster, else
+// CLUSTER_AUTHORIZATION_FAILED (the error's own message), which kafka-configs lets through; for
+// users it then asks for their SCRAM credentials, which needs DESCRIBE on the cluster
+// (handleDescribeUserScramCredentialsRequest); altering quotas needs ALTER_CONFIGS on the cluster
+// (ControllerApis.handleAlterClientQuotas). As recorded in `acls_quotas_denied`.
+#[test]
+fn client_quotas_need_describe_configs_and_alter_configs_on_the_cluster() {
+    let mut c = secured();
+    let refused =
+        "Caused by: org.apache.kafka.common.errors.ClusterAuthorizationException: Cluster authorization failed.";
+    let clients = format!("kafka-configs {BS} --command-config alice.properties --describe --entity-type clients");
+    let users = format!("kafka-configs {BS} --command-config alice.properties --describe --entity-type users");
+    let alter = format!("kafka-configs {BS} --command-config alice.properties --alter --entity-type clients --entity-name app --add-config producer_byte_rate=1024");
+    for cmd in [&clients, &users, &alter] {
+        let o = run(&mut c, cmd);
+        assert_eq!(o.exit_code, 1, "{cmd}");
+        assert!(o.stderr().contains(refused), "{cmd}\n{}", o.stderr());
+    }
+    grant(&mut c, "--allow-principal User:alice --operation DescribeConfigs --cluster");
+    let o = run(&mut c, &clients);
+    assert_eq!((o.exit_code, o.stdout(), o.stderr()), (0, String::new(), String::new()));
+    let o = run(&mut c, &users);
+    assert!(o.exit_code == 1 && o.stderr().contains(refused), "{}", o.stderr());
+    grant(&mut c, "--allow-principal User:alice --operation Describe --operation AlterConfigs --cluster");
+    let o = run(&mut c, &users);
+    assert_eq!((o.exit_code, o.stdout(), o.stderr()), (0, String::new(), String::new()));
+    let o = run(&mut c, &alter);
+    assert_eq!(
+        (o.exit_code, o.stdout()),
+        (0, "Completed updating config for client app.\n".to_string()),
+        "{}",
+        o.stderr()
+    );
 }

@@ -298,7 +298,11 @@ impl Console {
             .map(|b| format!("localhost:{}", crate::sim::node::Env::broker_port(*b)))
             .collect::<Vec<_>>()
             .join(",");
+        // On a secured cluster the application logs in with the SASL/PLAIN settings among its
+        // `--consumer-property` values, as `producer start` does with `--producer-property`.
+        self.sim.set_login_for_new_clients(super::simcmd::app_login(&props));
         let client = self.sim.create_consumer(&name, &bootstrap, cfg);
+        self.sim.set_login_for_new_clients(None);
         let subscribed = topics.clone();
         self.sim.with_consumer(client, move |c, _, _| {
             c.app.commit = mode;
@@ -332,7 +336,9 @@ impl Console {
             .map(|b| format!("localhost:{}", crate::sim::node::Env::broker_port(*b)))
             .collect::<Vec<_>>()
             .join(",");
+        self.sim.set_login_for_new_clients(super::simcmd::app_login(&props));
         let client = self.sim.create_consumer(name, &bootstrap, cfg);
+        self.sim.set_login_for_new_clients(None);
         let subscribed = topics.clone();
         let group_id = group.to_string();
         self.sim.with_consumer(client, move |c, _, _| {

@@ -553,6 +553,12 @@ pub enum Request {
     WriteTxnMarkers {
         markers: Vec<(i64, i16, ControlType, Vec<TopicPartition>, i32)>,
     },
+    /// `DescribeUserScramCredentials` of these users (all with none), answered by any broker
+    /// (`KafkaApis.handleDescribeUserScramCredentialsRequest`); Brokerlab has no SCRAM
+    /// credentials, so an allowed request finds none.
+    DescribeUserScramCredentials {
+        users: Vec<String>,
+    },
 }
 
 /// A member's subscription as carried in JoinGroup (ConsumerProtocolSubscription), one per
@@ -840,6 +846,8 @@ pub enum Response {
     WriteTxnMarkers {
         results: Vec<TxnMarkerResult>,
     },
+    /// `DescribeUserScramCredentials`: the request's error (there are no credentials to list).
+    DescribeUserScramCredentials(Option<ApiError>),
 }
 
 impl Request {
@@ -898,6 +906,7 @@ impl Request {
             Request::EndTxn { .. } => "EndTxn",
             Request::TxnOffsetCommit { .. } => "TxnOffsetCommit",
             Request::WriteTxnMarkers { .. } => "WriteTxnMarkers",
+            Request::DescribeUserScramCredentials { .. } => "DescribeUserScramCredentials",
         }
     }
 }

@@ -719,6 +719,8 @@ pub(crate) enum DeleteOffsetsResult {
     Success,
     GroupNotFound,
     GroupNotEmpty,
+    /// GROUP_AUTHORIZATION_FAILED: no DELETE on the group (`KafkaApis.handleOffsetDeleteRequest`).
+    GroupAuthorizationFailed,
     PartitionErrors,
 }
 
@@ -741,6 +743,7 @@ pub(crate) fn delete_offsets(group: &str, result: DeleteOffsetsResult, rows: &[D
         DeleteOffsetsResult::Success => o.outln(&format!("Request succeeded for deleting offsets from group {group}.")),
         DeleteOffsetsResult::GroupNotFound => o.outln("\nError: The group id does not exist."),
         DeleteOffsetsResult::GroupNotEmpty => o.outln("\nError: The group is not empty."),
+        DeleteOffsetsResult::GroupAuthorizationFailed => o.outln("\nError: Group authorization failed."),
         DeleteOffsetsResult::PartitionErrors => {
             o.outln("\nError: Encountered some partition-level error, see the follow-up details.")
         }

@@ -84,7 +84,31 @@ pub(crate) fn describe(
             values.iter().map(|(k, v)| format!("{k}={}", double_to_string(f64::from_bits(*v)))).collect();
         out.outln(&format!("Quota configs for {} are {}", entity.describe(), entries.join(", ")));
     }
-    // describeUserScramCredentials lists nothing: Brokerlab has no SCRAM credentials.
+    // ConfigCommand.describeClientQuotaAndUserScramCredentialConfigs: then the users' SCRAM
+    // credentials, unless clients or a default are described. They list nothing (Brokerlab has
+    // no SCRAM credentials), but the request needs DESCRIBE on the cluster.
+    if !types.iter().any(|t| t == "clients") && !names.iter().any(|n| n.is_empty()) {
+        let users = names.to_vec();
+        let r = admin.call(
+            ctx,
+            "describeUserScramCredentials",
+            Target::Any,
+            Request::DescribeUserScramCredentials { users },
+        );
+        match r {
+            Ok(Response::DescribeUserScramCredentials(Some(e))) => {
+                out.append(&command_failed(
+                    args,
+                    EXECUTION_EXCEPTION,
+                    &format!("{}: {}", error_class(e.error), e.text()),
+                ));
+            }
+            Ok(_) => {}
+            Err(m) => {
+                out.append(&command_failed(args, EXECUTION_EXCEPTION, &crate::sim::client::admin::call_exception(&m)))
+            }
+        }
+    }
     out
 }
 

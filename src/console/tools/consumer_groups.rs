@@ -637,6 +637,12 @@ fn cmd_delete_offsets(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Resul
             rows.extend(error_rows(&tps, KafkaError::NON_EMPTY_GROUP));
             DeleteOffsetsResult::GroupNotEmpty
         }
+        // `deleteOffsets` prints the top-level error's message for GROUP_AUTHORIZATION_FAILED
+        // too, and each partition fails with it.
+        Ok(Response::OffsetDelete { error: Some(KafkaError::GROUP_AUTHORIZATION_FAILED), .. }) => {
+            rows.extend(error_rows(&tps, KafkaError::GROUP_AUTHORIZATION_FAILED));
+            DeleteOffsetsResult::GroupAuthorizationFailed
+        }
         Ok(Response::OffsetDelete { error: Some(e), .. }) => return Err(Failed::api(e)),
         Ok(Response::OffsetDelete { error: None, results }) => {
             let any = results.iter().any(|(_, e)| e.is_some());

@@ -419,29 +419,7 @@ impl GroupStep<'_> {
                 self.out.respond(from, corr, Response::ShareGroupDescribe(d));
             }
             Request::ListGroups { states } => {
-                let mut groups: Vec<(String, String, String, String)> = self
-                    .coord
-                    .groups
-                    .values()
-                    .filter(|g| self.coordinates(&g.id))
-                    .filter(|g| states.is_empty() || states.iter().any(|s| s.eq_ignore_ascii_case(g.state_name())))
-                    .map(|g| {
-                        (
-                            g.id.clone(),
-                            // A group that only has offsets (a simple consumer group) has no
-                            // protocol type: ListGroups answers "" (`ClassicGroup.protocolType`).
-                            g.protocol_type.clone().unwrap_or_default(),
-                            g.state_name().to_string(),
-                            if g.consumer.is_some() { "consumer" } else { "classic" }.to_string(),
-                        )
-                    })
-                    .collect();
-                // Share groups: protocol type "share", type "share" (ListGroups v5).
-                for g in self.coord.share_groups.values().filter(|g| self.coordinates(&g.id)) {
-                    if states.is_empty() || states.iter().any(|s| s.eq_ignore_ascii_case(g.state_name())) {
-                        groups.push((g.id.clone(), "share".into(), g.state_name().into(), "share".into()));
-                    }
-                }
+                let groups = self.list_groups(&states);
                 self.out.respond(from, corr, Response::ListGroups { error: None, groups });
             }
             Request::DescribeGroups { groups } => {
@@ -470,6 +448,35 @@ impl GroupStep<'_> {
             other => return Some(other),
         }
         None
+    }
+
+    /// The groups this coordinator has in one of `states` (all with none): id, protocol type,
+    /// state and group type (`GroupCoordinatorService.listGroups`).
+    pub(crate) fn list_groups(&self, states: &[String]) -> Vec<(String, String, String, String)> {
+        let mut groups: Vec<(String, String, String, String)> = self
+            .coord
+            .groups
+            .values()
+            .filter(|g| self.coordinates(&g.id))
+            .filter(|g| states.is_empty() || states.iter().any(|s| s.eq_ignore_ascii_case(g.state_name())))
+            .map(|g| {
+                (
+                    g.id.clone(),
+                    // A group that only has offsets (a simple consumer group) has no
+                    // protocol type: ListGroups answers "" (`ClassicGroup.protocolType`).
+                    g.protocol_type.clone().unwrap_or_default(),
+                    g.state_name().to_string(),
+                    if g.consumer.is_some() { "consumer" } else { "classic" }.to_string(),
+                )
+            })
+            .collect();
+        // Share groups: protocol type "share", type "share" (ListGroups v5).
+        for g in self.coord.share_groups.values().filter(|g| self.coordinates(&g.id)) {
+            if states.is_empty() || states.iter().any(|s| s.eq_ignore_ascii_case(g.state_name())) {
+                groups.push((g.id.clone(), "share".into(), g.state_name().into(), "share".into()));
+            }
+        }
+        groups
     }
 
     fn not_coordinator(&self, group: &str) -> Option<KafkaError> {
@@ -1236,7 +1243,12 @@ impl GroupStep<'_> {
         );
     }
 
-    fn offset_fetch(&self, group_id: &str, partitions: Option<Vec<TopicPartition>>, require_stable: bool) -> Response {
+    pub(crate) fn offset_fetch(
+        &self,
+        group_id: &str,
+        partitions: Option<Vec<TopicPartition>>,
+        require_stable: bool,
+    ) -> Response {
         if let Some(e) = self.not_coordinator(group_id) {
             return Response::OffsetFetch { error: Some(e), offsets: vec![] };
         }
@@ -1257,7 +1269,7 @@ impl GroupStep<'_> {
         Response::OffsetFetch { error: None, offsets }
     }
 
-    fn describe_group(&self, group_id: &str) -> GroupDescription {
+    pub(crate) fn describe_group(&self, group_id: &str) -> GroupDescription {
         let base = |error: Option<KafkaError>, state: &str| GroupDescription {
             group: group_id.to_string(),
             error,
@@ -1335,7 +1347,7 @@ impl GroupStep<'_> {
         }
     }
 
-    fn delete_group(&mut self, group_id: &str) -> Option<KafkaError> {
+    pub(crate) fn delete_group(&mut self, group_id: &str) -> Option<KafkaError> {
         if let Some(e) = self.not_coordinator(group_id) {
             return Some(e);
         }
@@ -1365,7 +1377,7 @@ impl GroupStep<'_> {
         None
     }
 
-    fn offset_delete(&mut self, group_id: &str, partitions: Vec<TopicPartition>) -> Response {
+    pub(crate) fn offset_delete(&mut self, group_id: &str, partitions: Vec<TopicPartition>) -> Response {
         if let Some(e) = self.not_coordinator(group_id) {
             return Response::OffsetDelete { error: Some(e), results: vec![] };
         }

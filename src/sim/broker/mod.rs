@@ -543,6 +543,7 @@ impl BrokerStep<'_> {
             self.out.reply(reply, resp);
             return;
         }
+        let Some(req) = self.authorize_in_part(reply, req) else { return };
         match req {
             Request::Produce { acks, timeout_ms, batches, .. } => self.handle_produce(reply, acks, timeout_ms, batches),
             req @ Request::Fetch { .. } => self.handle_fetch(reply, req),
@@ -555,6 +556,31 @@ impl BrokerStep<'_> {
             }
             Request::ListOffsets { isolation, partitions } => self.handle_list_offsets(reply, isolation, partitions),
             Request::DescribeConfigs { resources } => self.handle_describe_configs(reply, resources),
+            // KafkaApis.handleDescribeUserScramCredentialsRequest: DESCRIBE on the cluster, else
+            // CLUSTER_AUTHORIZATION_FAILED.
+            Request::DescribeUserScramCredentials { .. } => {
+                let allowed = self.allowed(
+                    reply.to,
+                    crate::sim::acl::AclOperation::Describe,
+                    crate::sim::acl::ResourceType::Cluster,
+                    "kafka-cluster",
+                );
+                let e = (!allowed).then(|| crate::sim::errors::ApiError::new(KafkaError::CLUSTER_AUTHORIZATION_FAILED));
+                self.out.reply(reply, Response::DescribeUserScramCredentials(e))
+            }
+            // KafkaApis.handleDescribeClientQuotasRequest: DESCRIBE_CONFIGS on the cluster, else
+            // CLUSTER_AUTHORIZATION_FAILED with the error's own message.
+            Request::DescribeClientQuotas { .. }
+                if !self.allowed(
+                    reply.to,
+                    crate::sim::acl::AclOperation::DescribeConfigs,
+                    crate::sim::acl::ResourceType::Cluster,
+                    "kafka-cluster",
+                ) =>
+            {
+                let e = crate::sim::errors::ApiError::new(KafkaError::CLUSTER_AUTHORIZATION_FAILED);
+                self.out.reply(reply, Response::DescribeClientQuotas(Err(e)))
+            }
             Request::DescribeClientQuotas { filter } => {
                 let found: Vec<_> = self
                     .proc

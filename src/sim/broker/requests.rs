@@ -9,6 +9,7 @@ use crate::sim::errors::ApiError;
 use crate::sim::metadata::is_internal_topic;
 use crate::sim::protocol::{
     ControllerRequest, ControllerResponse, Isolation, MetadataPartition, MetadataTopic, NewTopic,
+    PartitionListOffsetsResult,
 };
 use crate::sim::types::ConfigResource;
 
@@ -264,6 +265,16 @@ impl BrokerStep<'_> {
         isolation: Isolation,
         partitions: Vec<(TopicPartition, i64)>,
     ) {
+        let results = self.list_offsets(isolation, partitions);
+        self.out.reply(reply, Response::ListOffsets { partitions: results });
+    }
+
+    /// `ReplicaManager.fetchOffset`: each partition's offset at `spec` on this broker, as its leader.
+    pub(crate) fn list_offsets(
+        &self,
+        isolation: Isolation,
+        partitions: Vec<(TopicPartition, i64)>,
+    ) -> Vec<PartitionListOffsetsResult> {
         let mut results = Vec::new();
         for (tp, spec) in partitions {
             let r = match (self.proc.replicas.get(&tp), self.disk.logs.get(&tp)) {
@@ -308,7 +319,7 @@ impl BrokerStep<'_> {
             };
             results.push((tp, r));
         }
-        self.out.reply(reply, Response::ListOffsets { partitions: results });
+        results
     }
 
     pub(crate) fn handle_describe_configs(&mut self, reply: ReplyTo, resources: Vec<ConfigResource>) {

@@ -5,7 +5,8 @@
 use super::*;
 use crate::sim::acl::{authorize, authorize_by_resource_type, AclFilter, AclOperation, ResourceType};
 use crate::sim::errors::ApiError;
-use crate::sim::protocol::{ControllerRequest, ControllerResponse};
+use crate::sim::protocol::{ControllerRequest, ControllerResponse, GroupDescription, ShareGroupDescription};
+use crate::sim::types::ConfigResource;
 
 impl BrokerStep<'_> {
     /// Whether the request's principal may do `op` on the resource (always, without an
@@ -82,6 +83,37 @@ impl BrokerStep<'_> {
                     .collect();
                 (!refused.is_empty()).then_some(ControllerResponse::CreateTopics(refused))
             }
+            // ControllerApis.handleIncrementalAlterConfigs (`authorizeAlterResource`): ALTER_CONFIGS
+            // on the topic, else TOPIC_AUTHORIZATION_FAILED; on the cluster for a broker's
+            // configs or the brokers' default, else CLUSTER_AUTHORIZATION_FAILED (no message:
+            // the client shows the error's own).
+            ControllerRequest::AlterConfigs { resource: ConfigResource::Topic(t), .. }
+                if !self.allowed(from, AclOperation::AlterConfigs, ResourceType::Topic, t) =>
+            {
+                Some(ControllerResponse::AlterConfigs(Some(ApiError::new(KafkaError::TOPIC_AUTHORIZATION_FAILED))))
+            }
+            ControllerRequest::AlterConfigs { resource: ConfigResource::Broker(_), .. }
+                if !cluster(AclOperation::AlterConfigs) =>
+            {
+                Some(ControllerResponse::AlterConfigs(Some(ApiError::new(KafkaError::CLUSTER_AUTHORIZATION_FAILED))))
+            }
+            // ControllerApis.createPartitions (`filterAlterAuthorizedTopics`): ALTER on the topic,
+            // else TOPIC_AUTHORIZATION_FAILED without a message.
+            ControllerRequest::CreatePartitions { topic, .. }
+                if !self.allowed(from, AclOperation::Alter, ResourceType::Topic, topic) =>
+            {
+                Some(ControllerResponse::CreatePartitions(Some(ApiError::new(KafkaError::TOPIC_AUTHORIZATION_FAILED))))
+            }
+            // ControllerApis.handleAlterClientQuotas: `authorizeClusterOperation(ALTER_CONFIGS)`;
+            // the admin client shows the error's own message.
+            ControllerRequest::AlterClientQuotas { .. } if !cluster(AclOperation::AlterConfigs) => Some(
+                ControllerResponse::AlterClientQuotas(Some(ApiError::new(KafkaError::CLUSTER_AUTHORIZATION_FAILED))),
+            ),
+            // ControllerApis.handleElectLeaders: `authorizeClusterOperation(ALTER)`; the
+            // response's top-level error has no message.
+            ControllerRequest::ElectLeaders { .. } if !cluster(AclOperation::Alter) => {
+                Some(ControllerResponse::ElectLeaders(Err(ApiError::new(KafkaError::CLUSTER_AUTHORIZATION_FAILED))))
+            }
             ControllerRequest::DeleteTopics { names }
                 if names.iter().any(|n| !self.allowed(from, AclOperation::Delete, ResourceType::Topic, n)) =>
             {
@@ -125,6 +157,8 @@ impl BrokerStep<'_> {
                 })
                 .collect()
         };
+        let topics_described =
+            |ts: &[String]| ts.iter().all(|t| self.allowed(from, AclOperation::Describe, ResourceType::Topic, t));
         use AclOperation::{Describe, Read};
         Some(match req {
             Request::FindCoordinator { key, transaction: false } if group(Describe, key) => {
@@ -254,7 +288,253 @@ impl BrokerStep<'_> {
                 heartbeat_interval_ms: 0,
                 assignment: None,
             },
+            // KafkaApis.handleConsumerGroupHeartbeat: then DESCRIBE on every subscribed topic,
+            // else TOPIC_AUTHORIZATION_FAILED (no message).
+            Request::ConsumerGroupHeartbeat { subscribed_topics: Some(ts), .. } if !topics_described(ts) => {
+                Response::ConsumerGroupHeartbeat {
+                    error: Some(KafkaError::TOPIC_AUTHORIZATION_FAILED),
+                    error_message: None,
+                    member_id: String::new(),
+                    member_epoch: 0,
+                    heartbeat_interval_ms: 0,
+                    assignment: None,
+                }
+            }
+            // KafkaApis.handleShareGroupHeartbeat: READ on the group, then DESCRIBE on every
+            // subscribed topic.
+            Request::ShareGroupHeartbeat { group: g, subscribed_topics, .. }
+                if group(Read, g) || subscribed_topics.as_ref().is_some_and(|ts| !topics_described(ts)) =>
+            {
+                Response::ShareGroupHeartbeat {
+                    error: Some(if group(Read, g) { denied } else { KafkaError::TOPIC_AUTHORIZATION_FAILED }),
+                    error_message: None,
+                    member_id: String::new(),
+                    member_epoch: if group(Read, g) { -1 } else { 0 },
+                    heartbeat_interval_ms: 0,
+                    assignment: None,
+                }
+            }
+            // KafkaApis.handleShareFetchRequest / handleShareAcknowledgeRequest: READ on the group
+            // (`getErrorResponse(0, GROUP_AUTHORIZATION_FAILED)`).
+            Request::ShareFetch { group: g, .. } if group(Read, g) => {
+                Response::ShareFetch { error: Some(denied), partitions: vec![] }
+            }
+            Request::ShareAcknowledge { group: g, .. } if group(Read, g) => {
+                Response::ShareAcknowledge { error: Some(denied), partitions: vec![] }
+            }
+            // handleShareFetchRequest then READ on each topic: a refused topic's partitions answer
+            // TOPIC_AUTHORIZATION_FAILED. Brokerlab answers the whole fetch at once then, the
+            // allowed partitions with no records.
+            Request::ShareFetch { partitions, .. }
+                if partitions.iter().any(|tp| !self.allowed(from, Read, ResourceType::Topic, &tp.topic)) =>
+            {
+                Response::ShareFetch {
+                    error: None,
+                    partitions: partitions
+                        .iter()
+                        .map(|tp| {
+                            let ok = self.allowed(from, Read, ResourceType::Topic, &tp.topic);
+                            crate::sim::protocol::ShareFetchedPartition {
+                                tp: tp.clone(),
+                                error: (!ok).then_some(KafkaError::TOPIC_AUTHORIZATION_FAILED),
+                                ack_error: None,
+                                batches: vec![],
+                                acquired: vec![],
+                            }
+                        })
+                        .collect(),
+                }
+            }
+            // KafkaApis.handleAlterShareGroupOffsetsRequest: READ on the group; then READ on each
+            // topic, which Kafka answers topic by topic and Brokerlab for the request as a whole.
+            Request::AlterShareGroupOffsets { group: g, .. } if group(Read, g) => {
+                Response::AlterShareGroupOffsets { error: Some(denied), error_message: None }
+            }
+            Request::AlterShareGroupOffsets { topics, .. }
+                if topics.iter().any(|t| !self.allowed(from, Read, ResourceType::Topic, t)) =>
+            {
+                Response::AlterShareGroupOffsets {
+                    error: Some(KafkaError::TOPIC_AUTHORIZATION_FAILED),
+                    error_message: None,
+                }
+            }
+            // KafkaApis.handleDeleteShareGroupOffsetsRequest: DELETE on the group.
+            Request::DeleteShareGroupOffsets { group: g, .. } if group(AclOperation::Delete, g) => {
+                Response::DeleteShareGroupOffsets { error: Some(denied), error_message: None, topics: vec![] }
+            }
+            // KafkaApis.handleOffsetDeleteRequest: DELETE on the group.
+            Request::OffsetDelete { group: g, .. } if group(AclOperation::Delete, g) => {
+                Response::OffsetDelete { error: Some(denied), results: vec![] }
+            }
             _ => return None,
         })
+    }
+}
+
+impl BrokerStep<'_> {
+    /// The requests `KafkaApis` authorizes resource by resource: the refused resources are
+    /// answered with their error and the others handled as usual, in one response. Returns the
+    /// request when nothing in it is refused (it then goes on as usual); `None` once answered.
+    pub(crate) fn authorize_in_part(&mut self, reply: ReplyTo, req: Request) -> Option<Request> {
+        if self.env.authorizer().is_none() {
+            return Some(req);
+        }
+        let from = reply.to;
+        let topic = |s: &Self, op, t: &str| s.allowed(from, op, ResourceType::Topic, t);
+        let group = |s: &Self, op, g: &str| s.allowed(from, op, ResourceType::Group, g);
+        use AclOperation::{Delete, Describe, Read};
+        match req {
+            // KafkaApis.handleListOffsetRequest: DESCRIBE on each topic
+            // (`AuthHelper.partitionByAuthorized`); a refused topic's partitions answer
+            // TOPIC_AUTHORIZATION_FAILED after the others.
+            Request::ListOffsets { isolation, partitions }
+                if partitions.iter().any(|(tp, _)| !topic(self, Describe, &tp.topic)) =>
+            {
+                let (allowed, refused): (Vec<_>, Vec<_>) =
+                    partitions.into_iter().partition(|(tp, _)| topic(self, Describe, &tp.topic));
+                let mut results = self.list_offsets(isolation, allowed);
+                results.extend(refused.into_iter().map(|(tp, _)| (tp, Err(KafkaError::TOPIC_AUTHORIZATION_FAILED))));
+                self.out.reply(reply, Response::ListOffsets { partitions: results });
+                None
+            }
+            // KafkaApis.handleDescribeGroupsRequest: DESCRIBE on each group; a refused group is
+            // `DescribeGroupsResponse.groupError(GROUP_AUTHORIZATION_FAILED)`, listed first.
+            Request::DescribeGroups { groups } if groups.iter().any(|g| !group(self, Describe, g)) => {
+                let (allowed, refused): (Vec<_>, Vec<_>) = groups.into_iter().partition(|g| group(self, Describe, g));
+                let me = self.proc.id;
+                let mut d: Vec<GroupDescription> = refused
+                    .into_iter()
+                    .map(|g| GroupDescription {
+                        group: g,
+                        error: Some(KafkaError::GROUP_AUTHORIZATION_FAILED),
+                        state: String::new(),
+                        protocol_type: String::new(),
+                        protocol: String::new(),
+                        members: vec![],
+                        coordinator: me,
+                        consumer: None,
+                    })
+                    .collect();
+                d.extend(self.group_step(|s| allowed.iter().map(|g| s.describe_group(g)).collect::<Vec<_>>()));
+                self.out.reply(reply, Response::DescribeGroups(d));
+                None
+            }
+            // KafkaApis.handleShareGroupDescribe: the same for share groups.
+            Request::ShareGroupDescribe { groups } if groups.iter().any(|g| !group(self, Describe, g)) => {
+                let (allowed, refused): (Vec<_>, Vec<_>) = groups.into_iter().partition(|g| group(self, Describe, g));
+                let me = self.proc.id;
+                let mut d: Vec<ShareGroupDescription> = refused
+                    .into_iter()
+                    .map(|g| ShareGroupDescription {
+                        group: g,
+                        error: Some(KafkaError::GROUP_AUTHORIZATION_FAILED),
+                        error_message: None,
+                        state: String::new(),
+                        group_epoch: -1,
+                        assignment_epoch: -1,
+                        assignor: String::new(),
+                        coordinator: me,
+                        members: vec![],
+                        partitions: vec![],
+                    })
+                    .collect();
+                d.extend(self.group_step(|s| allowed.iter().map(|g| s.describe_share_group(g)).collect::<Vec<_>>()));
+                self.out.reply(reply, Response::ShareGroupDescribe(d));
+                None
+            }
+            // KafkaApis.handleListGroupsRequest: with DESCRIBE on the cluster every group, else
+            // only the groups the principal may DESCRIBE (no error either way).
+            Request::ListGroups { states } if !self.allowed(from, Describe, ResourceType::Cluster, "kafka-cluster") => {
+                let mut groups = self.group_step(|s| s.list_groups(&states));
+                groups.retain(|(g, _, _, _)| group(self, Describe, g));
+                self.out.reply(reply, Response::ListGroups { error: None, groups });
+                None
+            }
+            // KafkaApis.handleDeleteGroupsRequest: DELETE on each (distinct) group; the refused
+            // ones answer GROUP_AUTHORIZATION_FAILED after the deleted ones.
+            Request::DeleteGroups { groups } if groups.iter().any(|g| !group(self, Delete, g)) => {
+                let mut distinct: Vec<String> = Vec::new();
+                for g in groups {
+                    if !distinct.contains(&g) {
+                        distinct.push(g);
+                    }
+                }
+                let (allowed, refused): (Vec<_>, Vec<_>) = distinct.into_iter().partition(|g| group(self, Delete, g));
+                let mut results: Vec<(String, Option<KafkaError>)> = self.group_step(|s| {
+                    let r = allowed.into_iter().map(|g| (g.clone(), s.delete_group(&g))).collect();
+                    s.schedule_group_ticks();
+                    r
+                });
+                results.extend(refused.into_iter().map(|g| (g, Some(KafkaError::GROUP_AUTHORIZATION_FAILED))));
+                self.out.reply(reply, Response::DeleteGroups(results));
+                None
+            }
+            // KafkaApis.handleOffsetDeleteRequest (DELETE on the group: `refuse_group_request`),
+            // then READ on each topic: a refused topic's partitions answer
+            // TOPIC_AUTHORIZATION_FAILED, the others are deleted.
+            Request::OffsetDelete { group: g, partitions }
+                if partitions.iter().any(|tp| !topic(self, Read, &tp.topic)) =>
+            {
+                let (allowed, refused): (Vec<_>, Vec<_>) =
+                    partitions.into_iter().partition(|tp| topic(self, Read, &tp.topic));
+                let resp = self.group_step(|s| s.offset_delete(&g, allowed));
+                let resp = match resp {
+                    Response::OffsetDelete { error: None, mut results } => {
+                        results
+                            .extend(refused.into_iter().map(|tp| (tp, Some(KafkaError::TOPIC_AUTHORIZATION_FAILED))));
+                        Response::OffsetDelete { error: None, results }
+                    }
+                    other => other,
+                };
+                self.out.reply(reply, resp);
+                None
+            }
+            // KafkaApis.fetchAllOffsetsForGroup / fetchOffsetsForGroup (DESCRIBE on the group:
+            // `refuse_group_request`): all of a group's offsets leave out the topics the
+            // principal may not DESCRIBE; named partitions of such a topic answer
+            // TOPIC_AUTHORIZATION_FAILED after the others.
+            Request::OffsetFetch { group: g, partitions, require_stable } => {
+                let named = partitions.is_some();
+                let (allowed, refused): (Option<Vec<TopicPartition>>, Vec<TopicPartition>) = match partitions {
+                    None => (None, vec![]),
+                    Some(ps) => {
+                        let (a, r): (Vec<_>, Vec<_>) = ps.into_iter().partition(|tp| topic(self, Describe, &tp.topic));
+                        (Some(a), r)
+                    }
+                };
+                let resp = self.group_step(|s| s.offset_fetch(&g, allowed, require_stable));
+                let resp = match resp {
+                    Response::OffsetFetch { error: None, mut offsets } => {
+                        if named {
+                            offsets.extend(
+                                refused.into_iter().map(|tp| (tp, -1, Some(KafkaError::TOPIC_AUTHORIZATION_FAILED))),
+                            );
+                        } else {
+                            offsets.retain(|(tp, _, _)| topic(self, Describe, &tp.topic));
+                        }
+                        Response::OffsetFetch { error: None, offsets }
+                    }
+                    other => other,
+                };
+                self.out.reply(reply, resp);
+                None
+            }
+            // KafkaApis.handleDeleteShareGroupOffsetsRequest (DELETE on the group:
+            // `refuse_group_request`), then READ on each topic.
+            Request::DeleteShareGroupOffsets { group: g, topics } if topics.iter().any(|t| !topic(self, Read, t)) => {
+                let (allowed, refused): (Vec<_>, Vec<_>) = topics.into_iter().partition(|t| topic(self, Read, t));
+                let resp = self.group_step(|s| s.delete_share_group_offsets(&g, allowed));
+                let resp = match resp {
+                    Response::DeleteShareGroupOffsets { error: None, error_message, mut topics } => {
+                        topics.extend(refused.into_iter().map(|t| (t, Some(KafkaError::TOPIC_AUTHORIZATION_FAILED))));
+                        Response::DeleteShareGroupOffsets { error: None, error_message, topics }
+                    }
+                    other => other,
+                };
+                self.out.reply(reply, resp);
+                None
+            }
+            other => Some(other),
+        }
     }
 }

@@ -261,7 +261,12 @@ impl Consumer {
                 });
                 g.cg.fatal = true;
                 g.state = MemberState::Unjoined;
-                let message = error_message.unwrap_or_default();
+                // GROUP_AUTHORIZATION_FAILED: `GroupAuthorizationException.forGroupId`'s message.
+                let message = if e == KafkaError::GROUP_AUTHORIZATION_FAILED {
+                    format!("Not authorized to access group: {}", g.group_id)
+                } else {
+                    error_message.unwrap_or_default()
+                };
                 let (member, epoch) = (g.member_id.clone(), g.generation);
                 let instance = g.instance_id.clone().unwrap_or_else(|| "null".into());
                 // AbstractHeartbeatRequestManager.onErrorResponse, and ConsumerHeartbeatRequestManager.
@@ -273,6 +278,9 @@ impl Consumer {
                     KafkaError::FENCED_INSTANCE_ID => format!(
                         "ConsumerGroupHeartbeatRequest failed due to fenced instance id {instance}: {message}. This is expected in the case that the member was removed from the group by an admin client, and another member joined using the same group instance id."
                     ),
+                    KafkaError::GROUP_AUTHORIZATION_FAILED => {
+                        format!("ConsumerGroupHeartbeatRequest failed due to group authorization failure: {message}")
+                    }
                     KafkaError::INVALID_REQUEST
                     | KafkaError::GROUP_MAX_SIZE_REACHED
                     | KafkaError::UNSUPPORTED_ASSIGNOR

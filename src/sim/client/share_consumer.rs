@@ -210,7 +210,12 @@ impl Consumer {
                 });
                 g.cg.fatal = true;
                 g.state = MemberState::Unjoined;
-                let message = error_message.unwrap_or_default();
+                // GROUP_AUTHORIZATION_FAILED: `GroupAuthorizationException.forGroupId`'s message.
+                let message = if e == KafkaError::GROUP_AUTHORIZATION_FAILED {
+                    format!("Not authorized to access group: {}", g.group_id)
+                } else {
+                    error_message.unwrap_or_default()
+                };
                 let (member, epoch) = (g.member_id.clone(), g.generation);
                 self.meta.log(
                     now,
@@ -219,6 +224,8 @@ impl Consumer {
                     // `AbstractHeartbeatRequestManager.onErrorResponse`.
                     if e == KafkaError::GROUP_ID_NOT_FOUND {
                         format!("ShareGroupHeartbeatRequest failed due to unexpected error {}: {message}", e.name())
+                    } else if e == KafkaError::GROUP_AUTHORIZATION_FAILED {
+                        format!("ShareGroupHeartbeatRequest failed due to group authorization failure: {message}")
                     } else {
                         format!("ShareGroupHeartbeatRequest failed due to {}: {message}", e.name())
                     },
