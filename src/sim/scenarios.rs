@@ -127,6 +127,13 @@ use std::collections::BTreeMap;
 /// `MirrorSourceTask`, `MirrorCheckpointTask`); the world's saved state has new fields, so older
 /// snapshots replay from their commands. A log with one cluster replays as it did (the
 /// reference trace is unchanged); such logs were refused before.
+/// Also in version 10 (sweep): a consumer discards a fetch response whose fetch offset is no longer
+/// its position (`FetchCollector`); a follower appends a batch starting above its LEO (a compacted
+/// leader's gap); a new group coordinator keeps a TxnOffsetCommit's offsets pending until their
+/// marker, and a TxnOffsetCommit of an older producer epoch is refused; a processor aborts a
+/// transaction whose input partition came back from a rebalance at its committed offset; a user
+/// quota applies to the SASL user. Logs with those replay differently; the reference trace is
+/// unchanged.
 pub const REFERENCE_TRACE_HASH: u64 = 0x7221_2181_c3cf_5eb1;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

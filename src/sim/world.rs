@@ -1174,7 +1174,7 @@ impl Sim {
 
     /// The SASL/PLAIN login the clients created from now on authenticate with (`None`: no
     /// SASL settings).
-    pub(crate) fn set_login_for_new_clients(&mut self, login: Option<crate::sim::acl::Login>) {
+    pub fn set_login_for_new_clients(&mut self, login: Option<crate::sim::acl::Login>) {
         self.login_for_new_clients = login;
     }
 
