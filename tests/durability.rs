@@ -136,6 +136,11 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // Version 11: MirrorMaker 2 fires each offset sync as its record is acknowledged
     // (MirrorSourceTask.commitRecord), so checkpoints and synced group offsets appear, and creates
     // its offset-syncs and checkpoints topics at start; the reference trace is unchanged.
+    // Also in version 11 (sweep): stale fetch responses discarded (FetchCollector), a follower
+    // appends a batch above its LEO, transactional offsets pending until their marker on a new
+    // coordinator, a processor aborts a transaction a rebalance disturbed, user quotas on the SASL
+    // user. Also in version 11 (authz): the group and admin APIs authorized (KafkaApis,
+    // ControllerApis), consumer start logs in with SASL.
     assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (11, 0x7221_2181_c3cf_5eb1));
 }
 

@@ -339,13 +339,12 @@ impl Log {
     }
 
     /// Appends a batch fetched from the leader (`appendAsFollower`): no validation, offsets
-    /// and epochs as the leader assigned them. Batches not starting at our LEO are skipped.
+    /// and epochs as the leader assigned them. A batch starting below our LEO is skipped
+    /// (`UnifiedLog.append` throws `UnexpectedAppendOffsetException`); one starting above it is
+    /// appended, the LEO moving past the gap: on a compacted topic the cleaner removes whole
+    /// batches, so the leader's next batch may start after the follower's LEO.
     pub(crate) fn append_as_follower(&mut self, batch: Rc<RecordBatch>, now_ms: i64, cfg: &TopicConfig) -> bool {
-        if batch.base_offset != self.log_end_offset {
-            if batch.last_offset >= self.log_end_offset && batch.base_offset < self.log_end_offset {
-                // The batch straddles our end: keep only the part we lack.
-                return false;
-            }
+        if batch.base_offset < self.log_end_offset {
             return false;
         }
         self.apply_producer_state(&batch);

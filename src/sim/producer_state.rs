@@ -284,7 +284,6 @@ impl ProducerStateManager {
     }
 
     /// `lastEntry(producerId)`.
-    #[cfg(test)]
     pub(crate) fn last_entry(&self, producer_id: ProducerId) -> Option<&ProducerStateEntry> {
         self.producers.get(&producer_id)
     }

@@ -134,6 +134,18 @@ use std::collections::BTreeMap;
 /// offsets appear where none did), and the offset-syncs and checkpoints topics are created when
 /// MirrorMaker starts (`MirrorSourceConnector.start`, `MirrorCheckpointConnector.start`). Logs
 /// with MirrorMaker replay differently; the reference trace is unchanged.
+/// Also in version 11 (sweep): a consumer discards a fetch response whose fetch offset is no longer
+/// its position (`FetchCollector`); a follower appends a batch starting above its LEO (a compacted
+/// leader's gap); a new group coordinator keeps a TxnOffsetCommit's offsets pending until their
+/// marker, and a TxnOffsetCommit of an older producer epoch is refused; a processor aborts a
+/// transaction whose input partition came back from a rebalance at its committed offset; a user
+/// quota applies to the SASL user. Logs with those replay differently; the reference trace is
+/// unchanged.
+/// Also in version 11 (authz): the brokers authorize ListOffsets, ListGroups, DescribeGroups,
+/// DeleteGroups, OffsetDelete, OffsetFetch's topics, the KIP-848 and share-group APIs,
+/// IncrementalAlterConfigs, CreatePartitions, ElectLeaders and the client-quota APIs
+/// (`KafkaApis`, `ControllerApis`), and `consumer start` logs in with SASL. Logs of the secured
+/// cluster replay differently; the reference trace is unchanged.
 pub const REFERENCE_TRACE_HASH: u64 = 0x7221_2181_c3cf_5eb1;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

@@ -14,6 +14,7 @@ use brokerlab::sim::world::{ClusterConfig, Sim};
 use std::collections::BTreeMap;
 
 pub mod sweep;
+pub mod sweep_features;
 
 pub fn cluster(seed: u64, brokers: u32) -> Sim {
     let cfg = ClusterConfig { brokers, ..ClusterConfig::default() };

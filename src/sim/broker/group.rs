@@ -229,6 +229,7 @@ pub(crate) struct GroupStep<'a> {
 struct TxnCommit {
     group_id: String,
     producer_id: i64,
+    producer_epoch: i16,
     generation: i32,
     member_id: String,
 }
@@ -438,11 +439,11 @@ impl GroupStep<'_> {
                 let resp = self.offset_delete(&group, partitions);
                 self.out.respond(from, corr, resp);
             }
-            Request::TxnOffsetCommit { group, producer_id, offsets, generation, member_id, .. } => self
+            Request::TxnOffsetCommit { group, producer_id, producer_epoch, offsets, generation, member_id, .. } => self
                 .txn_offset_commit(
                     from,
                     corr,
-                    TxnCommit { group_id: group, producer_id, generation, member_id },
+                    TxnCommit { group_id: group, producer_id, producer_epoch, generation, member_id },
                     offsets,
                 ),
             other => return Some(other),
@@ -1407,12 +1408,29 @@ impl GroupStep<'_> {
     }
 
     fn txn_offset_commit(&mut self, from: NodeAddr, corr: u64, req: TxnCommit, offsets: Vec<(TopicPartition, Offset)>) {
-        let TxnCommit { group_id, producer_id, generation, member_id } = req;
+        let TxnCommit { group_id, producer_id, producer_epoch, generation, member_id } = req;
         let fail = |e: KafkaError| Response::TxnOffsetCommit {
             results: offsets.iter().map(|(tp, _)| (tp.clone(), Some(e))).collect(),
         };
         if let Some(e) = self.not_coordinator(&group_id) {
             self.out.respond(from, corr, fail(e));
+            return;
+        }
+        // Kafka appends the offsets as a transactional batch of (producerId, producerEpoch) to
+        // the group's `__consumer_offsets` partition (`CoordinatorRuntime.
+        // scheduleTransactionalWriteOperation`), and that log's producer state refuses an epoch
+        // older than the last it saw (`ProducerAppendInfo.checkProducerEpoch`): the ABORT marker
+        // of a transaction fenced by a newer instance carries the bumped epoch, so a zombie's
+        // late TxnOffsetCommit fails with INVALID_PRODUCER_EPOCH and never becomes pending
+        // offsets that a later COMMIT of the same producer id would publish.
+        let offsets_tp = TopicPartition::new(OFFSETS_TOPIC, self.group_partition(&group_id));
+        let fenced = self
+            .host
+            .log(&offsets_tp)
+            .and_then(|l| l.producers.last_entry(producer_id))
+            .is_some_and(|e| producer_epoch < e.producer_epoch);
+        if fenced {
+            self.out.respond(from, corr, fail(KafkaError::INVALID_PRODUCER_EPOCH));
             return;
         }
         // KIP-447 (`OffsetMetadataManager.validateTransactionalOffsetCommit`): a commit that names
@@ -1502,6 +1520,15 @@ impl GroupStep<'_> {
         let mut loaded: BTreeMap<String, Group> = BTreeMap::new();
         for b in log.batches() {
             if b.is_control() {
+                // `OffsetMetadataManager.replayEndTransactionMarker`: the transaction's pending
+                // offsets become the group's committed offsets on COMMIT, and go on ABORT.
+                for g in loaded.values_mut() {
+                    if let Some(pending) = g.pending_txn_offsets.remove(&b.producer_id) {
+                        if b.control == Some(ControlType::Commit) {
+                            g.offsets.extend(pending);
+                        }
+                    }
+                }
                 continue;
             }
             for r in b.records.iter() {
@@ -1516,9 +1543,16 @@ impl GroupStep<'_> {
                     let g = loaded.entry(group.to_string()).or_insert_with(|| Group::new(group));
                     let tp = TopicPartition::new(topic, p);
                     match value.and_then(parse_offset_value) {
-                        Some(c) if !b.transactional => {
-                            g.offsets.insert(tp, c);
-                        }
+                        // A TxnOffsetCommit's record (`OffsetMetadataManager.replay` of a
+                        // transactional batch): pending until its transaction's marker.
+                        Some(c) if !b.transactional => match value.and_then(txn_offset_producer) {
+                            Some(pid) => {
+                                g.pending_txn_offsets.entry(pid).or_default().insert(tp, c);
+                            }
+                            None => {
+                                g.offsets.insert(tp, c);
+                            }
+                        },
                         Some(_) => {}
                         None => {
                             g.offsets.remove(&tp);
@@ -1623,6 +1657,12 @@ fn with_error(resp: Response, e: KafkaError) -> Response {
         }
         other => other,
     }
+}
+
+/// The producer id of a TxnOffsetCommit's offset record (`offset=5 (transactional,
+/// producerId=1000)`), `None` for a plain OffsetCommit's.
+fn txn_offset_producer(v: &str) -> Option<i64> {
+    v.split_once("(transactional, producerId=")?.1.strip_suffix(')')?.parse().ok()
 }
 
 fn parse_offset_value(v: &str) -> Option<CommittedOffset> {

@@ -110,9 +110,16 @@ impl BrokerStep<'_> {
         let NodeAddr::Client(c) = from else { return };
         match req {
             Request::ApiVersions { client_id } if !client_id.is_empty() => {
-                self.proc
-                    .client_sessions
-                    .insert(c, ClientSession { principal: ANONYMOUS.to_string(), client_id: client_id.clone() });
+                // `ClientQuotaManager` keys the user entity by the session's principal name
+                // (`Session.sanitizedUser`: `alice` of `User:alice`), the authenticated one on a
+                // SASL listener.
+                let principal = self
+                    .env
+                    .principal_of(from)
+                    .ok()
+                    .and_then(|p| p.split_once(':').map(|(_, name)| name.to_string()))
+                    .unwrap_or_else(|| ANONYMOUS.to_string());
+                self.proc.client_sessions.insert(c, ClientSession { principal, client_id: client_id.clone() });
             }
             Request::Produce { batches, .. } if !self.proc.image.client_quotas.is_empty() => {
                 let size = 40 + batches.iter().map(|b| i64::from(b.size_bytes) + 16).sum::<i64>();

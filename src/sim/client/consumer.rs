@@ -337,6 +337,10 @@ pub struct Consumer {
     pub(crate) subscription: Subscription,
     pub assignment: BTreeMap<TopicPartition, PartitionState>,
     fetch_inflight: BTreeMap<BrokerId, u64>,
+    /// The offset each partition of the fetch in flight to a broker was fetched from
+    /// (`CompletedFetch.nextFetchOffset` before it is read).
+    #[serde(default)]
+    fetch_offsets: BTreeMap<BrokerId, BTreeMap<TopicPartition, Offset>>,
     list_offsets_inflight: BTreeMap<u64, Vec<TopicPartition>>,
     pub group: Option<GroupClient>,
     pub app: App,
@@ -402,6 +406,7 @@ impl Consumer {
             subscription: Subscription::None,
             assignment: BTreeMap::new(),
             fetch_inflight: BTreeMap::new(),
+            fetch_offsets: BTreeMap::new(),
             list_offsets_inflight: BTreeMap::new(),
             group,
             app: App::default(),
@@ -1362,6 +1367,7 @@ impl Consumer {
         for (node, parts) in by_node {
             let corr = self.corr.next_id();
             self.fetch_inflight.insert(node, corr);
+            self.fetch_offsets.insert(node, parts.iter().map(|p| (p.tp.clone(), p.fetch_offset)).collect());
             out.request(
                 NodeAddr::Broker(node),
                 corr,
@@ -1423,11 +1429,28 @@ impl Consumer {
             return;
         }
         self.fetch_inflight.remove(&b);
+        let fetched_at = self.fetch_offsets.remove(&b).unwrap_or_default();
         let read_committed = self.cfg.read_committed;
         let reset_policy = self.cfg.auto_offset_reset;
         let advice_ms = self.meta.max_age_ms;
         for fp in partitions {
             let Some(p) = self.assignment.get_mut(&fp.tp) else { continue };
+            // `FetchCollector.handleInitializeSuccess`/`handleInitializeErrors`: a response is
+            // used only if the partition's position is still the offset it was fetched from;
+            // after a seek, a reset or a rewind to the committed offsets (the copier's
+            // `resetToLastCommittedPositions`) it is "stale" and discarded, so the records
+            // between the new position and the old fetch offset are fetched again, not skipped.
+            let stale = p.position.is_none() || p.position != fetched_at.get(&fp.tp).copied();
+            let discard = stale
+                && match fp.error {
+                    None => true,
+                    // Out of range from a preferred read replica: no reset either way (below).
+                    Some(KafkaError::OFFSET_OUT_OF_RANGE) => p.preferred_read_replica.is_none(),
+                    Some(_) => false,
+                };
+            if discard {
+                continue;
+            }
             if let Some(e) = fp.error {
                 match e {
                     // From a follower whose log does not reach the position yet: back to the

@@ -417,9 +417,13 @@ impl Sim {
         // The Java consumer gives partitions away only inside poll(), so the copier's positions
         // always cover what it polled; Brokerlab's consumer may rebalance while the processor
         // works (its group protocol runs in the background). A transaction whose input
-        // partitions were revoked meanwhile would commit its copies without their offsets: it
-        // is aborted instead, as the copier aborts on a CommitFailedException.
-        let covered = p.in_txn.iter().all(|(tp, _)| positions.iter().any(|(q, _)| q == tp));
+        // partitions were revoked meanwhile would commit its copies without their offsets, and
+        // one whose partitions came back (an eager rebalance) at their committed offsets would
+        // commit its copies with offsets before them, so that the next poll copies them again:
+        // either is aborted instead, as the copier aborts on a CommitFailedException. Every
+        // partition of the transaction must still be assigned with its position past the
+        // records copied from it.
+        let covered = p.in_txn.iter().all(|(tp, offset)| positions.iter().any(|(q, o)| q == tp && o > offset));
         let (Some(meta), true) = (meta, covered) else {
             p.stage = self.abort(p);
             return;
