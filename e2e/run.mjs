@@ -1113,6 +1113,12 @@ const flows = [
       assert(inside(backup, b101), 'broker 101 is drawn in the backup region');
       assert(!inside(primary, b101) && !inside(backup, b1), 'each broker in its own cluster only');
       assertEqual(await page.locator('.goal--passed').count(), 0, 'no goal passes before the learner acts');
+      // A list item wrapped over several lines of the lesson file reads as one item, in place.
+      const item = (await page.locator('[data-testid=lesson] .md ul li').first().textContent()).replace(/\s+/g, ' ');
+      assert(
+        item.startsWith('the source connector reads each topic on the source cluster and writes every record to a remote topic on the target'),
+        `the first list item is whole: ${item}`,
+      );
       // The properties file, typed as a here-document line by line like a person.
       for (const line of [
         'cat > mm2.properties <<EOF',
@@ -1166,6 +1172,8 @@ const flows = [
         null,
         { timeout: 20_000 },
       );
+      // The diagram scrolls: bring the backup cluster into view, as a person would.
+      await page.locator('[data-testid=broker-101]').scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(screenshots, 'desktop-lesson-disaster-recovery-failed-over.png') });
       await page.locator('[data-testid=next-step]').click();
       await page.locator('[data-testid=lesson-done]').waitFor();

@@ -374,8 +374,34 @@ pub(crate) fn node_short(n: NodeAddr) -> String {
     }
 }
 
+/// A replica chip's label, `<topic>-<partition> <role><out>`, within `room` units of 11-px
+/// monospace (6.6 units a character): a topic name too long for it is cut with `…`, keeping the
+/// partition and the role. Before, `mm2-offset-syncs.backup.internal-0 L` ran over the chip's
+/// numbers and cells.
+pub(crate) fn chip_label(topic: &str, partition: i32, role: &str, room: f64) -> String {
+    let tail = format!("-{partition} {role}");
+    let max = (room / 6.6).floor().max(0.0) as usize;
+    let n = topic.chars().count();
+    if n + tail.chars().count() <= max {
+        return format!("{topic}{tail}");
+    }
+    let keep = max.saturating_sub(tail.chars().count() + 1).max(1);
+    let cut: String = topic.chars().take(keep).collect();
+    format!("{cut}…{tail}")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_long_topic_name_is_cut_to_fit_its_chip_keeping_partition_and_role() {
+        use super::chip_label;
+        assert_eq!(chip_label("orders", 0, "L", 200.0), "orders-0 L");
+        let cut = chip_label("mm2-offset-syncs.backup.internal", 0, "F ✗", 100.0);
+        assert!(cut.ends_with("…-0 F ✗"), "{cut}");
+        assert!(cut.chars().count() as f64 * 6.6 <= 100.0, "{cut} fits 100 units");
+        assert!(cut.starts_with("mm2-"), "{cut}");
+    }
+
     use super::*;
     use crate::lab::{BenchCluster, Boot, Event, Lab};
 

@@ -360,6 +360,10 @@ fn replica_chip(broker: i32, rep: &ReplicaView, w: f64, y: f64, ctx: &LabContext
     let cells: Vec<_> = rep.tail.iter().rev().take(fit).rev().collect();
     let cells_x = w - 4.0 - cells.len() as f64 * cell;
     let committed = cells.iter().take_while(|c| c.offset < rep.hw).count();
+    // The label ends before the HW/LEO numbers (10-px monospace, 6 units a character).
+    let hw_leo = format!("{}/{}", rep.hw.max(0), rep.leo.max(0));
+    let room = cells_x - 4.0 - hw_leo.chars().count() as f64 * 6.0 - 6.0 - 6.0;
+    let label = crate::lab::diagram::chip_label(&rep.tp.topic, rep.tp.partition, &format!("{role}{out}"), room);
     let mut paths = [String::new(), String::new()];
     let mut letters = [String::new(), String::new()];
     let mut xs = [String::new(), String::new()];
@@ -419,8 +423,8 @@ fn replica_chip(broker: i32, rep: &ReplicaView, w: f64, y: f64, ctx: &LabContext
             transform={format!("translate(10 {y:.1})")}
             onclick={let s = select.clone(); move |_: MouseEvent| s.emit(())} oncontextmenu={menu} onkeydown={keyboard_click(select)}>
             <rect width={format!("{w:.1}")} height={CHIP_H.to_string()} rx="5" class="chip__bg" />
-            <text x="6" y="14" class="chip__label">{ format!("{} {role}{out}", rep.tp) }</text>
-            <text x={format!("{:.1}", cells_x - 4.0)} y="14" text-anchor="end" class="chip__numbers">{ format!("{}/{}", rep.hw.max(0), rep.leo.max(0)) }</text>
+            <text x="6" y="14" class="chip__label">{ label }</text>
+            <text x={format!("{:.1}", cells_x - 4.0)} y="14" text-anchor="end" class="chip__numbers">{ hw_leo }</text>
             // Under the record cells, which open a record each.
             { hit(w, CHIP_H, 5.0, format!("{} on broker {broker}: {role_word}{}, {numbers}, leader epoch {}", rep.tp, if rep.in_isr { ", in sync" } else { ", out of the ISR" }, rep.epoch)) }
             { cell_html }

@@ -55,11 +55,12 @@ fn inline(text: &str) -> Html {
 pub(crate) fn markdown(text: &str) -> Html {
     let mut blocks: Vec<Html> = Vec::new();
     let mut para: Vec<&str> = Vec::new();
-    let mut list: Vec<&str> = Vec::new();
+    // List items own their text: a wrapped item's continuation lines are joined to it.
+    let mut list: Vec<String> = Vec::new();
     let mut fence: Option<Vec<&str>> = None;
     let mut code: Vec<&str> = Vec::new();
     let mut indented_open = false;
-    let flush = |para: &mut Vec<&str>, list: &mut Vec<&str>, blocks: &mut Vec<Html>| {
+    let flush = |para: &mut Vec<&str>, list: &mut Vec<String>, blocks: &mut Vec<Html>| {
         if !para.is_empty() {
             blocks.push(html! { <p>{ inline(&para.join(" ")) }</p> });
             para.clear();
@@ -103,19 +104,22 @@ pub(crate) fn markdown(text: &str) -> Html {
             if !para.is_empty() {
                 flush(&mut para, &mut Vec::new(), &mut blocks);
             }
-            list.push(item);
+            list.push(item.to_string());
         } else if t.len() > 2
             && t.as_bytes()[0].is_ascii_digit()
             && t.contains(". ")
             && t.split(". ").next().is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
         {
-            list.push(t.split_once(". ").map(|x| x.1).unwrap_or(t));
+            list.push(t.split_once(". ").map(|x| x.1).unwrap_or(t).to_string());
         } else if let Some(h) = t.strip_prefix('#') {
             flush(&mut para, &mut list, &mut blocks);
             blocks.push(html! { <h4>{ inline(h.trim_start_matches('#').trim()) }</h4> });
-        } else if !list.is_empty() && line.starts_with("  ") {
-            // A continuation line of the last list item.
-            para.push(t);
+        } else if let Some(last) = list.last_mut().filter(|_| line.starts_with("  ")) {
+            // A continuation line of the last list item. (It went into the paragraph before,
+            // which the next item flushed first: the wrapped tail of an item showed above its
+            // list.)
+            last.push(' ');
+            last.push_str(t);
         } else {
             if !list.is_empty() {
                 flush(&mut Vec::new(), &mut list, &mut blocks);
