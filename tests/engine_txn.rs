@@ -440,3 +440,84 @@ fn a_transactional_offset_commit_of_an_old_generation_is_fenced() {
         assert_eq!(txn_call(&mut sim, p, |t| t.commit()), Ok(()));
     }
 }
+
+/// `__consumer_offsets` partition of a group: `Utils.abs(groupId.hashCode()) %
+/// offsets.topic.num.partitions` (`GroupCoordinatorService.partitionFor`), 50 by default.
+fn offsets_partition_of(group: &str) -> TopicPartition {
+    let h = group.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(i32::from(c)));
+    let abs = if h == i32::MIN { 0 } else { h.abs() };
+    TopicPartition::new("__consumer_offsets", abs % 50)
+}
+
+/// OffsetFetch of one partition with requireStable (`OffsetMetadataManager.fetchOffsets`: a
+/// partition with pending transactional offsets answers UNSTABLE_OFFSET_COMMIT, KIP-447).
+fn fetch_stable(sim: &mut Sim, group: &str, tp: &TopicPartition) -> Option<(i64, Option<KafkaError>)> {
+    use brokerlab::sim::client::admin::{Call, Target};
+    use brokerlab::sim::protocol::{Request, Response};
+    let admin = sim.create_admin("fetch-admin", "localhost:9092");
+    let call = Call::new(
+        "listConsumerGroupOffsets",
+        Target::Coordinator { key: group.to_string(), transaction: false },
+        Request::OffsetFetch { group: group.to_string(), partitions: Some(vec![tp.clone()]), require_stable: true },
+    );
+    let task = sim.admin_run(admin, vec![call], Some(10_000));
+    sim.close_client(admin);
+    match task.calls[0].response.clone() {
+        Some(Ok(Response::OffsetFetch { error: None, offsets })) => offsets.into_iter().next().map(|(_, o, e)| (o, e)),
+        _ => None,
+    }
+}
+
+/// `producer.sendOffsetsToTransaction(offsets, new ConsumerGroupMetadata("solo"))` for a group
+/// that has no member and does not exist yet (generation -1, member id ""): the group
+/// coordinator accepts it (`OffsetMetadataManager.commitTransactionalOffset` creates the group,
+/// `getOrMaybeCreatePersistedConsumerGroup`), keeps the offsets pending (an OffsetFetch with
+/// requireStable answers UNSTABLE_OFFSET_COMMIT, KIP-447) and publishes them on the COMMIT
+/// marker or drops them on ABORT (`OffsetMetadataManager.replayEndTransactionMarker`). With
+/// `failover` the coordinator is killed between the TxnOffsetCommit and EndTxn: the new one
+/// rebuilds the pending offsets from the transactional records it loads
+/// (`OffsetMetadataManager.replay`) and the marker it then receives decides them. Returns the
+/// committed offsets an admin reads afterwards.
+fn memberless_txn_offsets(seed: u64, commit: bool, failover: bool) -> std::collections::BTreeMap<TopicPartition, i64> {
+    let mut sim = cluster(seed, 3);
+    create_topic_assigned(&mut sim, "in", vec![vec![1, 2, 3]], &[]);
+    let p = txn_producer(&mut sim, "copier", "solo-copier", &[]);
+    let tp = TopicPartition::new("in", 0);
+    sim.with_producer(p, |p, _, _| p.txn_mut().unwrap().begin()).unwrap().unwrap();
+    let offsets = vec![(tp.clone(), 7)];
+    assert_eq!(txn_call(&mut sim, p, move |t| t.send_offsets("solo".into(), offsets)), Ok(()), "accepted");
+    assert_eq!(
+        fetch_stable(&mut sim, "solo", &tp),
+        Some((-1, Some(KafkaError::UNSTABLE_OFFSET_COMMIT))),
+        "pending until the transaction ends"
+    );
+    if failover {
+        let otp = offsets_partition_of("solo");
+        let old = sim.leader_of(&otp).expect("the group has a coordinator");
+        sim.kill_broker(old).unwrap();
+        let moved = sim.run_while(30_000, |s| s.leader_of(&otp).is_some_and(|l| l != old));
+        assert!(moved, "another broker leads {otp:?}");
+        // Back as a follower (the clients bootstrap from localhost:9092, broker 1).
+        sim.start_broker(old).unwrap();
+    }
+    let end = if commit { txn_call(&mut sim, p, |t| t.commit()) } else { txn_call(&mut sim, p, |t| t.abort()) };
+    assert_eq!(end, Ok(()));
+    // commitTransaction returns once PrepareCommit is written; the markers follow.
+    let decided = sim.run_while(30_000, |s| fetch_stable(s, "solo", &tp).is_some_and(|(_, e)| e.is_none()));
+    assert!(decided, "the marker decides the pending offsets: {:?}", fetch_stable(&mut sim, "solo", &tp));
+    common::sweep_features::committed_offsets(&mut sim, "solo").expect("the coordinator answers")
+}
+
+#[test]
+fn a_memberless_groups_transactional_offsets_are_published_on_commit() {
+    let want: std::collections::BTreeMap<_, _> = [(TopicPartition::new("in", 0), 7)].into_iter().collect();
+    assert_eq!(memberless_txn_offsets(5, true, false), want);
+    assert_eq!(memberless_txn_offsets(5, false, false), Default::default(), "dropped on ABORT");
+}
+
+#[test]
+fn a_memberless_groups_transactional_offsets_survive_a_coordinator_failover_until_the_marker() {
+    let want: std::collections::BTreeMap<_, _> = [(TopicPartition::new("in", 0), 7)].into_iter().collect();
+    assert_eq!(memberless_txn_offsets(6, true, true), want);
+    assert_eq!(memberless_txn_offsets(6, false, true), Default::default(), "dropped on ABORT");
+}

@@ -89,6 +89,9 @@ pub struct ProducerTxn {
     pub state: TxnClientState,
     pub(crate) fatal: Option<KafkaError>,
     pub(crate) added: BTreeSet<TopicPartition>,
+    /// `TransactionManager.transactionStarted`: a partition or the group's offsets were added
+    /// to the transaction, so the coordinator has it and EndTxn must be sent.
+    transaction_started: bool,
     to_add: BTreeSet<TopicPartition>,
     add_inflight: Option<(u64, Vec<TopicPartition>)>,
     offsets: Option<PendingOffsets>,
@@ -112,6 +115,7 @@ impl ProducerTxn {
             state: TxnClientState::Uninitialized,
             fatal: None,
             added: BTreeSet::new(),
+            transaction_started: false,
             to_add: BTreeSet::new(),
             add_inflight: None,
             offsets: None,
@@ -150,6 +154,7 @@ impl ProducerTxn {
         }
         self.state = TxnClientState::InTransaction;
         self.added.clear();
+        self.transaction_started = false;
         Ok(())
     }
 
@@ -384,8 +389,12 @@ impl ProducerTxn {
             && self.offsets.is_none()
         {
             let commit = self.state == TxnClientState::CommittingTransaction;
-            if self.added.is_empty() && self.offsets.is_none() {
-                // Nothing was written: nothing to end on the coordinator.
+            if self.added.is_empty() && !self.transaction_started {
+                // Nothing was added: nothing to end on the coordinator (`TransactionManager.
+                // nextRequest` skips EndTxn while `transactionStarted` is false). A
+                // transaction of offsets only (sendOffsetsToTransaction without a send) is
+                // started by its AddOffsetsToTxn and must end with EndTxn, or its offsets stay
+                // pending: before, they were never published nor dropped.
                 self.complete_end(commit, out);
                 return;
             }
@@ -408,6 +417,7 @@ impl ProducerTxn {
     fn complete_end(&mut self, commit: bool, out: &mut ClientOut) {
         self.state = TxnClientState::Ready;
         self.added.clear();
+        self.transaction_started = false;
         let what = if commit { "commitTransaction" } else { "abortTransaction" };
         self.result = Some((what.into(), Ok(())));
         out.trace(TraceKind::TransactionState {
@@ -500,6 +510,7 @@ impl ProducerTxn {
                         if let Some(po) = &mut self.offsets {
                             po.added = true;
                         }
+                        self.transaction_started = true;
                     }
                     Some(e) if Self::retriable(e) => {
                         if matches!(e, KafkaError::NOT_COORDINATOR | KafkaError::COORDINATOR_NOT_AVAILABLE) {
