@@ -139,7 +139,8 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // Also in version 11 (sweep): stale fetch responses discarded (FetchCollector), a follower
     // appends a batch above its LEO, transactional offsets pending until their marker on a new
     // coordinator, a processor aborts a transaction a rebalance disturbed, user quotas on the SASL
-    // user. Also in version 11 (authz): the group and admin APIs authorized (KafkaApis,
+    // user. Also in version 11: WriteTxnMarkers answered once the HW passed the markers
+    // (requiredAcks = -1). Also in version 11 (authz): the group and admin APIs authorized (KafkaApis,
     // ControllerApis), consumer start logs in with SASL.
     assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (11, 0x7221_2181_c3cf_5eb1));
 }

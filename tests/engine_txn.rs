@@ -521,3 +521,42 @@ fn a_memberless_groups_transactional_offsets_survive_a_coordinator_failover_unti
     assert_eq!(memberless_txn_offsets(6, true, true), want);
     assert_eq!(memberless_txn_offsets(6, false, true), Default::default(), "dropped on ABORT");
 }
+
+/// `KafkaApis.handleWriteTxnMarkersRequest` appends the markers with `requiredAcks = -1`: the
+/// transaction coordinator learns a marker is written only once the partition's high watermark
+/// has passed it. With an in-sync follower that stops fetching, the commit stays PrepareCommit
+/// until that follower leaves the ISR (`replica.lag.time.max.ms`), and only then completes. A
+/// marker answered at the append (as Brokerlab did) could be lost with its leader while the
+/// coordinator took it as written.
+#[test]
+fn a_commit_completes_only_once_its_markers_are_replicated() {
+    use brokerlab::sim::trace::TraceKind;
+    use brokerlab::sim::types::NodeAddr;
+    let mut sim = cluster(41, 3);
+    create_topic_assigned(&mut sim, "t", vec![vec![1, 2, 3]], &[]);
+    let p = txn_producer(&mut sim, "tx", "tx-1", &[]);
+    sim.with_producer(p, |p, _, _| p.txn_mut().unwrap().begin()).unwrap().unwrap();
+    send_value(&mut sim, p, "t", "a");
+    // Follower 2 of t-0 stops fetching from leader 1.
+    let (b1, b2) = (NodeAddr::Broker(1), NodeAddr::Broker(2));
+    sim.net_mut().rule_mut(b1, b2).cut = true;
+    sim.net_mut().rule_mut(b2, b1).cut = true;
+    assert_eq!(txn_call(&mut sim, p, |t| t.commit()), Ok(()), "EndTxn is answered once PrepareCommit is written");
+    let state_of = |sim: &Sim, what: &str| {
+        sim.trace().events.iter().position(|e| {
+            matches!(&e.kind, TraceKind::TransactionState { transactional_id, state } if transactional_id == "tx-1" && state == what)
+        })
+    };
+    let shrunk = |sim: &Sim| {
+        sim.trace().events.iter().position(
+            |e| matches!(&e.kind, TraceKind::IsrShrunk { tp, removed, .. } if tp.topic == "t" && removed.contains(&2)),
+        )
+    };
+    assert!(shrunk(&sim).is_none(), "follower 2 is still in the ISR");
+    assert!(state_of(&sim, "CompleteCommit").is_none(), "the marker on t-0 is not replicated yet");
+    sim.run_for_ms(45_000);
+    let (shrunk_at, complete_at) = (shrunk(&sim), state_of(&sim, "CompleteCommit"));
+    assert!(shrunk_at.is_some(), "follower 2 left the ISR after replica.lag.time.max.ms");
+    assert!(complete_at > shrunk_at, "the commit completed after the ISR shrank: {complete_at:?} {shrunk_at:?}");
+    assert_eq!(read_all(&mut sim, "t", true, 3000), vec!["a"]);
+}

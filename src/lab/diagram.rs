@@ -378,6 +378,7 @@ pub(crate) fn node_short(n: NodeAddr) -> String {
 /// monospace (6.6 units a character): a topic name too long for it is cut with `…`, keeping the
 /// partition and the role. Before, `mm2-offset-syncs.backup.internal-0 L` ran over the chip's
 /// numbers and cells.
+#[cfg(any(test, target_arch = "wasm32"))]
 pub(crate) fn chip_label(topic: &str, partition: i32, role: &str, room: f64) -> String {
     let tail = format!("-{partition} {role}");
     let max = (room / 6.6).floor().max(0.0) as usize;

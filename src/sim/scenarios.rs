@@ -141,6 +141,10 @@ use std::collections::BTreeMap;
 /// transaction whose input partition came back from a rebalance at its committed offset; a user
 /// quota applies to the SASL user. Logs with those replay differently; the reference trace is
 /// unchanged.
+/// Also in version 11: a WriteTxnMarkers is answered once the high watermark has passed the
+/// markers (`requiredAcks = -1`, `KafkaApis.handleWriteTxnMarkersRequest`), not at the append, so
+/// a transaction completes (CompleteCommit/CompleteAbort) only once its markers are replicated.
+/// Logs with transactions replay differently; the reference trace is unchanged.
 /// Also in version 11 (authz): the brokers authorize ListOffsets, ListGroups, DescribeGroups,
 /// DeleteGroups, OffsetDelete, OffsetFetch's topics, the KIP-848 and share-group APIs,
 /// IncrementalAlterConfigs, CreatePartitions, ElectLeaders and the client-quota APIs

@@ -6,6 +6,7 @@
 
 use super::group::GroupStep;
 use super::host::{offsets_partitions, txn_partitions, CoordinatorHost};
+use super::produce::{DelayedPart, DelayedProduce};
 use super::share_coordinator::{share_state_partitions, ShareCoordStep};
 use super::timer::{BrokerOut, BrokerTimer};
 use super::txn::TxnStep;
@@ -267,52 +268,68 @@ impl BrokerStep<'_> {
         }
     }
 
-    /// WriteTxnMarkers at a partition leader (`ReplicaManager.appendRecords` of control
-    /// records): append the markers; on `__consumer_offsets` the group coordinator publishes
-    /// (or drops) the transaction's offsets. The answer.
+    /// WriteTxnMarkers at a partition leader (`KafkaApis.handleWriteTxnMarkersRequest`:
+    /// `ReplicaManager.appendRecords` of the control records with `requiredAcks = -1` and
+    /// `request.timeout.ms`): append the markers; on `__consumer_offsets` the group coordinator
+    /// publishes (or drops) the transaction's offsets. Answered, like an acks=all produce, once
+    /// the high watermark has passed every marker: before, it was answered at the append, so a
+    /// leader that crashed before its followers had the marker lost it while the transaction
+    /// coordinator took it as written (a processor's offsets then stayed pending for ever on
+    /// the new leader while its output was committed: the processor sweep's seed 346).
     pub(crate) fn write_txn_markers(
         &mut self,
+        reply: ReplyTo,
         markers: Vec<(i64, i16, ControlType, Vec<TopicPartition>, i32)>,
-    ) -> Response {
+    ) {
         let now_ms = self.env.wall_ms(self.now);
-        let mut results = Vec::new();
-        for (pid, epoch, control, parts, coordinator_epoch) in markers {
-            let mut r = Vec::new();
-            for tp in parts {
+        let mut parts: Vec<DelayedPart> = Vec::new();
+        let mut pids = Vec::new();
+        for (pid, epoch, control, tps, coordinator_epoch) in markers {
+            for tp in tps {
+                pids.push(pid);
                 let leader_epoch = match self.proc.replicas.get(&tp) {
                     Some(rep) if rep.is_leader() => rep.leader_epoch,
                     _ => {
-                        r.push((tp, Some(KafkaError::NOT_LEADER_OR_FOLLOWER)));
+                        parts.push((tp, 0, Err(KafkaError::NOT_LEADER_OR_FOLLOWER.into()), true));
                         continue;
                     }
                 };
                 let cfg = self.proc.config(&tp.topic);
                 let Some(log) = self.disk.logs.get_mut(&tp) else {
-                    r.push((tp, Some(KafkaError::NOT_LEADER_OR_FOLLOWER)));
+                    parts.push((tp, 0, Err(KafkaError::NOT_LEADER_OR_FOLLOWER.into()), true));
                     continue;
                 };
                 let marker = TxnMarker { producer_id: pid, producer_epoch: epoch, control, coordinator_epoch };
                 match log.append_marker_as_leader(marker, leader_epoch, now_ms, &cfg) {
                     Ok(_) => {
+                        let end = log.log_end_offset;
                         self.out.touch(&tp);
                         if tp.topic == OFFSETS_TOPIC {
                             let n = offsets_partitions(&self.proc.image, self.env);
                             self.proc.coordinator.complete_txn_offsets(tp.partition, n, pid, control);
                         }
-                        r.push((tp, None));
+                        parts.push((tp, end, Ok((0, -1)), false));
                     }
-                    Err(e) => r.push((tp, Some(e.error))),
+                    Err(e) => parts.push((tp, 0, Err(e), true)),
                 }
             }
-            results.push((pid, r));
         }
         self.try_complete_delayed_fetches();
-        let touched: Vec<TopicPartition> =
-            results.iter().flat_map(|(_, r)| r.iter().filter(|(_, e)| e.is_none()).map(|(tp, _)| tp.clone())).collect();
+        let touched: Vec<TopicPartition> = parts.iter().filter(|p| p.2.is_ok()).map(|p| p.0.clone()).collect();
         for tp in touched {
             self.maybe_increment_hw(&tp);
         }
-        Response::WriteTxnMarkers { results }
+        let id = self.proc.next_delayed;
+        self.proc.next_delayed += 1;
+        // `request.timeout.ms` (30 s, the broker's default).
+        let deadline = self.now.plus_ms(30_000);
+        self.proc.delayed_produce.insert(
+            id,
+            DelayedProduce { from: reply.to, corr: reply.corr, deadline, parts, marker_producers: Some(pids) },
+        );
+        if !self.check_delayed_produce(id) {
+            self.out.timer(deadline, BrokerTimer::DelayedProduce(id));
+        }
     }
 
     /// `RPCProducerIdManager.generateProducerId`: the next id of the current block, moving to

@@ -594,10 +594,7 @@ impl BrokerStep<'_> {
             }
             Request::ApiVersions { .. } => self.out.reply(reply, Response::ApiVersions(requests::api_versions())),
             Request::Controller(inner) => self.forward_to_controller(reply, inner),
-            Request::WriteTxnMarkers { markers } => {
-                let resp = self.write_txn_markers(markers);
-                self.out.reply(reply, resp);
-            }
+            Request::WriteTxnMarkers { markers } => self.write_txn_markers(reply, markers),
             req @ Request::ShareFetch { .. } => self.handle_share_fetch(reply, req),
             Request::ShareAcknowledge { group, member_id, share_session_epoch, acks } => {
                 self.handle_share_acknowledge(reply, group, member_id, share_session_epoch, acks)

@@ -12,6 +12,9 @@ use crate::sim::protocol::ProduceBatch;
 /// it is already final.
 pub(crate) type DelayedPart = (TopicPartition, Offset, Result<(Offset, i64), ApiError>, bool);
 
+/// One producer id's markers in a WriteTxnMarkers answer: each partition and its error.
+type MarkerResult = (i64, Vec<(TopicPartition, Option<KafkaError>)>);
+
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
 pub(crate) struct DelayedProduce {
     pub from: NodeAddr,
@@ -19,6 +22,9 @@ pub(crate) struct DelayedProduce {
     pub(crate) deadline: SimTime,
     /// Per partition: the offset the HW must reach, or an already-final result.
     pub parts: Vec<DelayedPart>,
+    /// A WriteTxnMarkers waiting like an acks=all produce: each part's producer id, so that the
+    /// answer is a WriteTxnMarkers one (`None` for a Produce).
+    pub(crate) marker_producers: Option<Vec<i64>>,
 }
 
 impl BrokerStep<'_> {
@@ -59,9 +65,10 @@ impl BrokerStep<'_> {
                 let id = self.proc.next_delayed;
                 self.proc.next_delayed += 1;
                 let deadline = self.now.plus_ms(timeout_ms.max(0));
-                self.proc
-                    .delayed_produce
-                    .insert(id, DelayedProduce { from: reply.to, corr: reply.corr, deadline, parts });
+                self.proc.delayed_produce.insert(
+                    id,
+                    DelayedProduce { from: reply.to, corr: reply.corr, deadline, parts, marker_producers: None },
+                );
                 if !self.check_delayed_produce(id) {
                     self.out.timer(deadline, BrokerTimer::DelayedProduce(id));
                 }
@@ -112,7 +119,7 @@ impl BrokerStep<'_> {
     }
 
     /// Completes a delayed produce if every partition is done; returns whether it completed.
-    fn check_delayed_produce(&mut self, id: u64) -> bool {
+    pub(crate) fn check_delayed_produce(&mut self, id: u64) -> bool {
         let Some(dp) = self.proc.delayed_produce.get_mut(&id) else { return true };
         let mut all_done = true;
         for (tp, required, result, done) in dp.parts.iter_mut() {
@@ -147,8 +154,24 @@ impl BrokerStep<'_> {
         }
         if all_done {
             let dp = self.proc.delayed_produce.remove(&id).expect("present");
-            let results = dp.parts.into_iter().map(|(tp, _, r, _)| (tp, r)).collect();
-            self.out.respond(dp.from, dp.corr, Response::Produce { results });
+            match dp.marker_producers {
+                None => {
+                    let results = dp.parts.into_iter().map(|(tp, _, r, _)| (tp, r)).collect();
+                    self.out.respond(dp.from, dp.corr, Response::Produce { results });
+                }
+                Some(pids) => {
+                    // One entry per producer id, in the request's order.
+                    let mut results: Vec<MarkerResult> = Vec::new();
+                    for (pid, (tp, _, r, _)) in pids.into_iter().zip(dp.parts) {
+                        let e = r.err().map(|e| e.error);
+                        match results.iter_mut().find(|(p, _)| *p == pid) {
+                            Some((_, v)) => v.push((tp, e)),
+                            None => results.push((pid, vec![(tp, e)])),
+                        }
+                    }
+                    self.out.respond(dp.from, dp.corr, Response::WriteTxnMarkers { results });
+                }
+            }
         }
         all_done
     }
