@@ -614,6 +614,23 @@ pub struct GroupDescription {
     pub consumer: Option<ConsumerGroupEpochs>,
 }
 
+impl GroupDescription {
+    /// A group described without its members: an error (NOT_COORDINATOR, GROUP_AUTHORIZATION_FAILED,
+    /// ...) or a group that does not exist (`Dead`).
+    pub(crate) fn without_group(group: &str, error: Option<KafkaError>, state: &str, coordinator: BrokerId) -> Self {
+        GroupDescription {
+            group: group.to_string(),
+            error,
+            state: state.to_string(),
+            protocol_type: String::new(),
+            protocol: String::new(),
+            members: vec![],
+            coordinator,
+            consumer: None,
+        }
+    }
+}
+
 /// One share-partition in a ShareFetch response: the batches read and the records this member
 /// acquired from them (`AcquiredRecords`: first, last offset and delivery count).
 #[derive(Clone, Debug, Serialize, Deserialize, Codec)]
@@ -641,6 +658,31 @@ pub struct ShareGroupDescription {
     /// The partitions whose share-group state is initialized (what `DescribeShareGroupOffsets`
     /// reports on).
     pub partitions: Vec<TopicPartition>,
+}
+
+impl ShareGroupDescription {
+    /// A share group described with an error and nothing else (`DescribedGroup` with its
+    /// error code and message, epochs -1).
+    pub(crate) fn failed(
+        group: &str,
+        error: KafkaError,
+        error_message: Option<String>,
+        state: &str,
+        coordinator: BrokerId,
+    ) -> Self {
+        ShareGroupDescription {
+            group: group.to_string(),
+            error: Some(error),
+            error_message,
+            state: state.to_string(),
+            group_epoch: -1,
+            assignment_epoch: -1,
+            assignor: String::new(),
+            coordinator,
+            members: vec![],
+            partitions: vec![],
+        }
+    }
 }
 
 /// What `ConsumerGroupDescribe` adds for a consumer-protocol group.

@@ -6,7 +6,7 @@
 
 use super::group::GroupStep;
 use super::host::{offsets_partitions, txn_partitions, CoordinatorHost};
-use super::produce::{DelayedPart, DelayedProduce};
+use super::produce::DelayedPart;
 use super::share_coordinator::{share_state_partitions, ShareCoordStep};
 use super::timer::{BrokerOut, BrokerTimer};
 use super::txn::TxnStep;
@@ -319,17 +319,8 @@ impl BrokerStep<'_> {
         for tp in touched {
             self.maybe_increment_hw(&tp);
         }
-        let id = self.proc.next_delayed;
-        self.proc.next_delayed += 1;
         // `request.timeout.ms` (30 s, the broker's default).
-        let deadline = self.now.plus_ms(30_000);
-        self.proc.delayed_produce.insert(
-            id,
-            DelayedProduce { from: reply.to, corr: reply.corr, deadline, parts, marker_producers: Some(pids) },
-        );
-        if !self.check_delayed_produce(id) {
-            self.out.timer(deadline, BrokerTimer::DelayedProduce(id));
-        }
+        self.park_until_replicated(reply, 30_000, parts, Some(pids));
     }
 
     /// `RPCProducerIdManager.generateProducerId`: the next id of the current block, moving to

@@ -1271,15 +1271,8 @@ impl GroupStep<'_> {
     }
 
     pub(crate) fn describe_group(&self, group_id: &str) -> GroupDescription {
-        let base = |error: Option<KafkaError>, state: &str| GroupDescription {
-            group: group_id.to_string(),
-            error,
-            state: state.to_string(),
-            protocol_type: String::new(),
-            protocol: String::new(),
-            members: vec![],
-            coordinator: self.host.broker_id(),
-            consumer: None,
+        let base = |error: Option<KafkaError>, state: &str| {
+            GroupDescription::without_group(group_id, error, state, self.host.broker_id())
         };
         if let Some(e) = self.not_coordinator(group_id) {
             return base(Some(e), "");

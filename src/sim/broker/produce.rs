@@ -61,18 +61,28 @@ impl BrokerStep<'_> {
                 let results = parts.into_iter().map(|(tp, _, r, _)| (tp, r)).collect();
                 self.out.reply(reply, Response::Produce { results });
             }
-            _ => {
-                let id = self.proc.next_delayed;
-                self.proc.next_delayed += 1;
-                let deadline = self.now.plus_ms(timeout_ms.max(0));
-                self.proc.delayed_produce.insert(
-                    id,
-                    DelayedProduce { from: reply.to, corr: reply.corr, deadline, parts, marker_producers: None },
-                );
-                if !self.check_delayed_produce(id) {
-                    self.out.timer(deadline, BrokerTimer::DelayedProduce(id));
-                }
-            }
+            _ => self.park_until_replicated(reply, timeout_ms, parts, None),
+        }
+    }
+
+    /// Puts an acks=all answer in purgatory until the HW passes every part (answered at once if
+    /// it already has) or `timeout_ms` passes: a Produce's, or with `marker_producers` a
+    /// WriteTxnMarkers'.
+    pub(crate) fn park_until_replicated(
+        &mut self,
+        reply: ReplyTo,
+        timeout_ms: i64,
+        parts: Vec<DelayedPart>,
+        marker_producers: Option<Vec<i64>>,
+    ) {
+        let id = self.proc.next_delayed;
+        self.proc.next_delayed += 1;
+        let deadline = self.now.plus_ms(timeout_ms.max(0));
+        self.proc
+            .delayed_produce
+            .insert(id, DelayedProduce { from: reply.to, corr: reply.corr, deadline, parts, marker_producers });
+        if !self.check_delayed_produce(id) {
+            self.out.timer(deadline, BrokerTimer::DelayedProduce(id));
         }
     }
 
@@ -119,7 +129,7 @@ impl BrokerStep<'_> {
     }
 
     /// Completes a delayed produce if every partition is done; returns whether it completed.
-    pub(crate) fn check_delayed_produce(&mut self, id: u64) -> bool {
+    fn check_delayed_produce(&mut self, id: u64) -> bool {
         let Some(dp) = self.proc.delayed_produce.get_mut(&id) else { return true };
         let mut all_done = true;
         for (tp, required, result, done) in dp.parts.iter_mut() {

@@ -404,16 +404,7 @@ impl BrokerStep<'_> {
                 let me = self.proc.id;
                 let mut d: Vec<GroupDescription> = refused
                     .into_iter()
-                    .map(|g| GroupDescription {
-                        group: g,
-                        error: Some(KafkaError::GROUP_AUTHORIZATION_FAILED),
-                        state: String::new(),
-                        protocol_type: String::new(),
-                        protocol: String::new(),
-                        members: vec![],
-                        coordinator: me,
-                        consumer: None,
-                    })
+                    .map(|g| GroupDescription::without_group(&g, Some(KafkaError::GROUP_AUTHORIZATION_FAILED), "", me))
                     .collect();
                 d.extend(self.group_step(|s| allowed.iter().map(|g| s.describe_group(g)).collect::<Vec<_>>()));
                 self.out.reply(reply, Response::DescribeGroups(d));
@@ -425,18 +416,7 @@ impl BrokerStep<'_> {
                 let me = self.proc.id;
                 let mut d: Vec<ShareGroupDescription> = refused
                     .into_iter()
-                    .map(|g| ShareGroupDescription {
-                        group: g,
-                        error: Some(KafkaError::GROUP_AUTHORIZATION_FAILED),
-                        error_message: None,
-                        state: String::new(),
-                        group_epoch: -1,
-                        assignment_epoch: -1,
-                        assignor: String::new(),
-                        coordinator: me,
-                        members: vec![],
-                        partitions: vec![],
-                    })
+                    .map(|g| ShareGroupDescription::failed(&g, KafkaError::GROUP_AUTHORIZATION_FAILED, None, "", me))
                     .collect();
                 d.extend(self.group_step(|s| allowed.iter().map(|g| s.describe_share_group(g)).collect::<Vec<_>>()));
                 self.out.reply(reply, Response::ShareGroupDescribe(d));

@@ -333,18 +333,7 @@ impl GroupStep<'_> {
     /// `ShareGroupDescribe` for one group.
     pub(crate) fn describe_share_group(&self, group: &str) -> ShareGroupDescription {
         let me = self.host.broker_id();
-        let err = |e: KafkaError, m: String| ShareGroupDescription {
-            group: group.to_string(),
-            error: Some(e),
-            error_message: Some(m),
-            state: "Dead".into(),
-            group_epoch: -1,
-            assignment_epoch: -1,
-            assignor: String::new(),
-            coordinator: me,
-            members: vec![],
-            partitions: vec![],
-        };
+        let err = |e: KafkaError, m: String| ShareGroupDescription::failed(group, e, Some(m), "Dead", me);
         if let Some(e) = self.share_not_coordinator(group) {
             return err(e, e.message().to_string());
         }
