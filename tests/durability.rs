@@ -142,7 +142,10 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // user. Also in version 11: WriteTxnMarkers answered once the HW passed the markers
     // (requiredAcks = -1). Also in version 11 (authz): the group and admin APIs authorized (KafkaApis,
     // ControllerApis), consumer start logs in with SASL.
-    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (11, 0x7221_2181_c3cf_5eb1));
+    // Version 12: a WriteTxnMarkers lost with its broker (disconnected, or unanswered for
+    // request.timeout.ms) is sent again to the partitions' new leaders
+    // (TransactionMarkerRequestCompletionHandler); the reference trace is unchanged.
+    assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (12, 0x7221_2181_c3cf_5eb1));
 }
 
 #[test]

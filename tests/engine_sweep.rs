@@ -167,20 +167,9 @@ fn tiered_storage_under_faults_shows_no_anomalies() {
 /// default byte-rate quota. After the heal the output read with `isolation.level=read_committed`
 /// up to its last stable offsets holds each input record below the group's committed offset
 /// exactly once, in order per partition; no invariant violation, no lost acknowledged write.
-///
-/// Open: seed 346 ends with output the group's committed offsets do not cover (the group has no
-/// committed offset for `in-0` after the heal while `out-0` holds 90 committed copies), not yet
-/// explained (not the offsets-only transaction that never sent EndTxn, fixed in the
-/// transactional client: the processor always sends records before its offsets, and seed 346
-/// fails the same with that fix); until it is, the sweep runs the first 300 seeds unless `BROKERLAB_SWEEP_SEEDS` or
-/// `BROKERLAB_SWEEP_SEED` asks for others.
 #[test]
 fn the_processor_copies_exactly_once_under_faults_and_quotas() {
-    let range = if std::env::var("BROKERLAB_SWEEP_SEEDS").is_ok() || std::env::var("BROKERLAB_SWEEP_SEED").is_ok() {
-        seed_range()
-    } else {
-        0..300
-    };
+    let range = seed_range();
     let n = range.end - range.start;
     let (mut copied, mut throttled, mut instances, mut caught_up) = (0, 0, 0u64, 0u64);
     for seed in range {

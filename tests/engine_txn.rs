@@ -444,9 +444,15 @@ fn a_transactional_offset_commit_of_an_old_generation_is_fenced() {
 /// `__consumer_offsets` partition of a group: `Utils.abs(groupId.hashCode()) %
 /// offsets.topic.num.partitions` (`GroupCoordinatorService.partitionFor`), 50 by default.
 fn offsets_partition_of(group: &str) -> TopicPartition {
-    let h = group.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(i32::from(c)));
+    internal_partition_of("__consumer_offsets", group)
+}
+
+/// The partition of an internal topic of 50 partitions that coordinates `key`
+/// (`Utils.abs(key.hashCode) % partitions`).
+fn internal_partition_of(topic: &str, key: &str) -> TopicPartition {
+    let h = key.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(i32::from(c)));
     let abs = if h == i32::MIN { 0 } else { h.abs() };
-    TopicPartition::new("__consumer_offsets", abs % 50)
+    TopicPartition::new(topic, abs % 50)
 }
 
 /// OffsetFetch of one partition with requireStable (`OffsetMetadataManager.fetchOffsets`: a
@@ -558,5 +564,45 @@ fn a_commit_completes_only_once_its_markers_are_replicated() {
     let (shrunk_at, complete_at) = (shrunk(&sim), state_of(&sim, "CompleteCommit"));
     assert!(shrunk_at.is_some(), "follower 2 left the ISR after replica.lag.time.max.ms");
     assert!(complete_at > shrunk_at, "the commit completed after the ISR shrank: {complete_at:?} {shrunk_at:?}");
+    assert_eq!(read_all(&mut sim, "t", true, 3000), vec!["a"]);
+}
+
+/// A COMMIT marker on its way to a partition leader that dies: the transaction coordinator is
+/// told the connection closed and sends the marker again to the partition's new leader
+/// (`TransactionMarkerRequestCompletionHandler.onComplete` with `wasDisconnected`: "re-enqueue
+/// the markers with possibly new destination brokers"), and the commit completes. Brokerlab
+/// kept such a request in flight for ever, so the transaction stayed PrepareCommit and every
+/// later InitProducerId of that transactional id answered CONCURRENT_TRANSACTIONS (the
+/// processor sweep's seed 346).
+#[test]
+fn a_marker_lost_with_its_leader_is_sent_to_the_new_leader() {
+    use brokerlab::sim::trace::TraceKind;
+    use brokerlab::sim::types::NodeAddr;
+    let mut sim = cluster(43, 3);
+    let p = txn_producer(&mut sim, "tx", "tx-1", &[]);
+    let coordinator = sim.leader_of(&internal_partition_of("__transaction_state", "tx-1")).expect("a coordinator");
+    // t-0 is led by a broker that is not the transaction coordinator.
+    let leader = 1 + coordinator % 3;
+    let followers: Vec<i32> = (1..=3).filter(|b| *b != leader).collect();
+    create_topic_assigned(&mut sim, "t", vec![vec![leader, followers[0], followers[1]]], &[]);
+    sim.with_producer(p, |p, _, _| p.txn_mut().unwrap().begin()).unwrap().unwrap();
+    send_value(&mut sim, p, "t", "a");
+    // The follower that is not the coordinator stops fetching: the marker waits at the leader
+    // for its high watermark (the coordinator's own writes still replicate).
+    let stalled = if followers[0] == coordinator { followers[1] } else { followers[0] };
+    sim.net_mut().rule_mut(NodeAddr::Broker(leader), NodeAddr::Broker(stalled)).cut = true;
+    sim.net_mut().rule_mut(NodeAddr::Broker(stalled), NodeAddr::Broker(leader)).cut = true;
+    assert_eq!(txn_call(&mut sim, p, |t| t.commit()), Ok(()), "EndTxn is answered once PrepareCommit is written");
+    let complete = |sim: &Sim| {
+        sim.trace().events.iter().any(|e| {
+            matches!(&e.kind, TraceKind::TransactionState { transactional_id, state } if transactional_id == "tx-1" && state == "CompleteCommit")
+        })
+    };
+    assert!(!complete(&sim), "the marker on t-0 is not replicated yet");
+    sim.kill_broker(leader).unwrap();
+    let done = sim.run_while(60_000, |s| complete(s));
+    assert!(done, "the commit completed once the marker reached t-0's new leader");
+    let new_leader = sim.leader_of(&TopicPartition::new("t", 0)).expect("t-0 has a leader");
+    assert_ne!(new_leader, leader);
     assert_eq!(read_all(&mut sim, "t", true, 3000), vec!["a"]);
 }

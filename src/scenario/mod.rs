@@ -34,7 +34,7 @@ pub const FORMAT_VERSION: u32 = 1;
 /// The version of the engine's behaviour. Bump it with every deliberate change of what a
 /// command log replays to (the same change that updates `REFERENCE_TRACE_HASH` in
 /// `src/sim/scenarios.rs`; a test ties the two together).
-pub const ENGINE_VERSION: u32 = 11;
+pub const ENGINE_VERSION: u32 = 12;
 
 /// Most log entries a scenario may hold (a bound for decoding untrusted input).
 pub(crate) const MAX_LOG_ENTRIES: usize = 100_000;

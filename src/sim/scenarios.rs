@@ -150,6 +150,13 @@ use std::collections::BTreeMap;
 /// IncrementalAlterConfigs, CreatePartitions, ElectLeaders and the client-quota APIs
 /// (`KafkaApis`, `ControllerApis`), and `consumer start` logs in with SASL. Logs of the secured
 /// cluster replay differently; the reference trace is unchanged.
+/// Version 12: the transaction coordinator sends a WriteTxnMarkers again when the connection
+/// to its broker closes, or when it has gone unanswered for `request.timeout.ms`, to the
+/// partitions' leaders as the metadata then names them
+/// (`TransactionMarkerRequestCompletionHandler.onComplete` on `wasDisconnected`); before, a
+/// marker sent to a broker that died stayed in flight and its transaction never completed.
+/// Logs with transactions and broker crashes replay differently; the reference trace is
+/// unchanged.
 pub const REFERENCE_TRACE_HASH: u64 = 0x7221_2181_c3cf_5eb1;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

@@ -92,12 +92,26 @@ struct Reply {
     resp: Response,
 }
 
+/// A WriteTxnMarkers request on its way (`TransactionMarkerChannelManager`'s in-flight
+/// requests): which transaction's markers, to which broker, since when.
+#[derive(Clone, Debug, Serialize, Deserialize, Codec)]
+struct MarkerRequest {
+    transactional_id: String,
+    partitions: Vec<TopicPartition>,
+    to: BrokerId,
+    sent: SimTime,
+}
+
+/// `request.timeout.ms` of the coordinator's marker channel (the broker's, 30 s): a request
+/// unanswered that long is cancelled as if disconnected (`NetworkClient.handleTimedOutRequests`).
+const MARKER_REQUEST_TIMEOUT_MS: i64 = 30_000;
+
 #[derive(Clone, Debug, Default, Serialize, Deserialize, Codec)]
 pub(crate) struct TxnCoordinator {
     pub(crate) txns: BTreeMap<String, TxnMeta>,
     pub(crate) owned: BTreeSet<i32>,
     writes: Vec<TxnWrite>,
-    markers_inflight: BTreeMap<u64, (String, Vec<TopicPartition>)>,
+    markers_inflight: BTreeMap<u64, MarkerRequest>,
     creating_topic_at: Option<SimTime>,
     next_tick: Option<SimTime>,
 }
@@ -421,8 +435,8 @@ impl TxnStep<'_> {
             .coord
             .markers_inflight
             .values()
-            .filter(|(t, _)| t == id)
-            .flat_map(|(_, p)| p.iter().cloned())
+            .filter(|r| r.transactional_id == id)
+            .flat_map(|r| r.partitions.iter().cloned())
             .collect_set();
         let control = if m.state == TxnState::PrepareCommit { ControlType::Commit } else { ControlType::Abort };
         let mut by_leader: BTreeMap<BrokerId, Vec<TopicPartition>> = BTreeMap::new();
@@ -443,13 +457,21 @@ impl TxnStep<'_> {
         }
         for (leader, parts) in by_leader {
             let corr = self.host.next_corr();
-            self.coord.markers_inflight.insert(corr, (id.to_string(), parts.clone()));
+            self.coord.markers_inflight.insert(
+                corr,
+                MarkerRequest {
+                    transactional_id: id.to_string(),
+                    partitions: parts.clone(),
+                    to: leader,
+                    sent: self.now,
+                },
+            );
             self.out.request(
                 NodeAddr::Broker(leader),
                 corr,
                 Request::WriteTxnMarkers { markers: vec![(m.producer_id, m.epoch, control, parts, 0)] },
             );
-            self.out.timer(self.now.plus_ms(30_000), BrokerTimer::TxnTick);
+            self.out.timer(self.now.plus_ms(MARKER_REQUEST_TIMEOUT_MS), BrokerTimer::TxnTick);
         }
         if self.coord.txns.get(id).map(|m| m.pending_markers.is_empty()).unwrap_or(false) {
             self.finish_completion(id);
@@ -467,7 +489,9 @@ impl TxnStep<'_> {
 
     pub(crate) fn handle_txn_response(&mut self, _from: NodeAddr, corr: u64, resp: Response) {
         let Response::WriteTxnMarkers { results } = resp else { return };
-        let Some((id, _)) = self.coord.markers_inflight.remove(&corr) else { return };
+        let Some(MarkerRequest { transactional_id: id, .. }) = self.coord.markers_inflight.remove(&corr) else {
+            return;
+        };
         if let Some(m) = self.coord.txns.get_mut(&id) {
             for (_, parts) in results {
                 for (tp, e) in parts {
@@ -501,6 +525,35 @@ impl TxnStep<'_> {
                 ),
             });
             self.begin_completion(m, false, None);
+        }
+        self.markers_disconnected(None);
+        self.retry_txn_markers();
+        self.arm_txn_tick();
+    }
+
+    /// The connection to broker `peer` closed, or a marker request to it went unanswered for
+    /// `request.timeout.ms`: its in-flight WriteTxnMarkers are cancelled and their markers sent
+    /// again, to the partitions' leaders as the metadata now names them
+    /// (`TransactionMarkerRequestCompletionHandler.onComplete` on `wasDisconnected`: "re-enqueue
+    /// the markers with possibly new destination brokers"). Without this a marker sent to a
+    /// broker that died stayed in flight for ever and its transaction never completed.
+    pub(crate) fn markers_disconnected(&mut self, peer: Option<BrokerId>) {
+        let now = self.now;
+        let lost: Vec<u64> = self
+            .coord
+            .markers_inflight
+            .iter()
+            .filter(|(_, r)| match peer {
+                Some(b) => r.to == b,
+                None => now.ms_since(r.sent) >= MARKER_REQUEST_TIMEOUT_MS,
+            })
+            .map(|(c, _)| *c)
+            .collect();
+        if lost.is_empty() {
+            return;
+        }
+        for c in lost {
+            self.coord.markers_inflight.remove(&c);
         }
         self.retry_txn_markers();
         self.arm_txn_tick();
