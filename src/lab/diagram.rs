@@ -305,7 +305,7 @@ pub fn flight_labels(flights: &[Flight], nodes: &BTreeMap<NodeAddr, Rect>) -> Fl
             [(4.0, -LABEL_H - 2.0), (4.0, 2.0), (-w - 4.0, -LABEL_H - 2.0), (-w - 4.0, 2.0)]
                 .iter()
                 .map(|(dx, dy)| Rect { x: cx + dx, y: cy + dy, w, h: LABEL_H })
-                .find(|r| free(r, &placed))
+                .find(|r| free(r, &placed, nodes))
         });
         match spot {
             Some(rect) => placed.push(FlightLabel { text, kind: RequestKind::of_api(api), count, rect }),
@@ -334,7 +334,7 @@ pub fn flight_labels(flights: &[Flight], nodes: &BTreeMap<NodeAddr, Rect>) -> Fl
                 Rect { x: r.x + 4.0, y: r.y - LABEL_H - 2.0 - dy, w, h: LABEL_H },
             ]
         });
-        let spot = candidates.into_iter().find(|c| free(c, &placed));
+        let spot = candidates.into_iter().find(|c| free(c, &placed, nodes));
         match spot {
             Some(rect) => placed.push(FlightLabel { text, kind: RequestKind::of_api(api), count, rect }),
             None => unlabelled += count,
@@ -359,10 +359,17 @@ pub fn parked_fetches(view: &crate::sim::view::ViewModel) -> u32 {
     view.brokers.iter().map(|b| b.waiting_fetches).sum()
 }
 
-fn free(r: &Rect, placed: &[FlightLabel]) -> bool {
+/// Whether a label may go at `r`: inside the diagram, clear of the labels already placed and of
+/// every card (a label on the short link between two neighbouring brokers was drawn over their
+/// replica chips).
+fn free(r: &Rect, placed: &[FlightLabel], nodes: &BTreeMap<NodeAddr, Rect>) -> bool {
     // A little air between labels, so two never read as one.
     let padded = Rect { x: r.x - 1.0, y: r.y - 1.0, w: r.w + 2.0, h: r.h + 2.0 };
-    r.x >= 0.0 && r.x + r.w <= WIDTH && r.y >= 0.0 && placed.iter().all(|p| !padded.intersects(&p.rect))
+    r.x >= 0.0
+        && r.x + r.w <= WIDTH
+        && r.y >= 0.0
+        && placed.iter().all(|p| !padded.intersects(&p.rect))
+        && nodes.values().all(|n| !r.intersects(n))
 }
 
 /// A node's name as short as labels write it: `b3`, `c1`, `client 4`.
@@ -429,7 +436,7 @@ mod tests {
     }
 
     /// Busy frames of the benchmark clusters (at 1× and at 100×): plenty of labelled requests,
-    /// and no two label boxes intersect.
+    /// no two label boxes intersect, and none covers a card.
     #[test]
     fn labels_of_a_busy_frame_never_overlap() {
         for bench in [BenchCluster::Ui, BenchCluster::UiLarge] {
@@ -443,6 +450,11 @@ mod tests {
                 let layout = compute(&v.view, None, false);
                 let out = flight_labels(&v.flights, &layout.nodes);
                 assert_apart(&out.labels);
+                for l in &out.labels {
+                    for (n, r) in &layout.nodes {
+                        assert!(!l.rect.intersects(r), "{l:?} is drawn over {n:?}'s card {r:?}");
+                    }
+                }
                 let labelled: u32 = out.labels.iter().map(|l| l.count).sum();
                 let requests = v.flights.iter().filter(|f| !f.response && !f.label.is_empty()).count() as u32;
                 assert_eq!(labelled + out.unlabelled, requests, "every labelled request is counted once");
