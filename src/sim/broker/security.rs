@@ -114,6 +114,27 @@ impl BrokerStep<'_> {
             ControllerRequest::ElectLeaders { .. } if !cluster(AclOperation::Alter) => {
                 Some(ControllerResponse::ElectLeaders(Err(ApiError::new(KafkaError::CLUSTER_AUTHORIZATION_FAILED))))
             }
+            // ControllerApis.handleListPartitionReassignments: `authorizeClusterOperation(DESCRIBE)`,
+            // whose ClusterAuthorizationException message `getErrorResponse` carries.
+            ControllerRequest::ListReassignments if !cluster(AclOperation::Describe) => {
+                Some(ControllerResponse::ListReassignments(Err(self.cluster_refusal(from, "DESCRIBE", req))))
+            }
+            // ControllerApis.handleAlterPartitionReassignments: `authorizeClusterOperation(ALTER)`;
+            // `AlterPartitionReassignmentsRequest.getErrorResponse` gives every partition the error
+            // and its message.
+            ControllerRequest::AlterReassignments { moves } if !cluster(AclOperation::Alter) => {
+                let e = self.cluster_refusal(from, "ALTER", req);
+                Some(ControllerResponse::AlterReassignments(
+                    moves.iter().map(|(tp, _)| (tp.clone(), Some(e.clone()))).collect(),
+                ))
+            }
+            // ControllerApis.handleDescribeQuorum: `authorizeClusterOperation(DESCRIBE)`;
+            // `DescribeQuorumRequest.getErrorResponse` keeps only the error code
+            // (`getTopLevelErrorResponse(Errors.forException(e))`), so the client shows the
+            // error's own message.
+            ControllerRequest::DescribeQuorum if !cluster(AclOperation::Describe) => {
+                Some(ControllerResponse::DescribeQuorum(Err(ApiError::new(KafkaError::CLUSTER_AUTHORIZATION_FAILED))))
+            }
             ControllerRequest::DeleteTopics { names }
                 if names.iter().any(|n| !self.allowed(from, AclOperation::Delete, ResourceType::Topic, n)) =>
             {
@@ -129,6 +150,26 @@ impl BrokerStep<'_> {
             }
             _ => None,
         }
+    }
+}
+
+impl BrokerStep<'_> {
+    /// `AuthHelper.authorizeClusterOperation`'s refusal: CLUSTER_AUTHORIZATION_FAILED with the
+    /// message `Request <request> needs <OPERATION> permission.`. Kafka prints there the
+    /// controller's `RequestChannel.Request` (its processor, connection id with the ephemeral
+    /// port, the identity hash codes of the sessions, buffer sizes and the broker's Envelope);
+    /// Brokerlab has none of those, so it names the listener, the principal and the API instead.
+    fn cluster_refusal(&self, from: NodeAddr, operation: &str, req: &ControllerRequest) -> ApiError {
+        let principal = self.env.principal_of(from).unwrap_or_default();
+        ApiError::with(
+            KafkaError::CLUSTER_AUTHORIZATION_FAILED,
+            format!(
+                "Request Request(listenerName=ListenerName(CONTROLLER), securityProtocol=SASL_PLAINTEXT, \
+                 principal={principal}, api={}, envelope=Optional[broker {}]) needs {operation} permission.",
+                req.label(),
+                self.proc.id
+            ),
+        )
     }
 }
 
