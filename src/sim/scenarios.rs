@@ -150,6 +150,11 @@ use std::collections::BTreeMap;
 /// IncrementalAlterConfigs, CreatePartitions, ElectLeaders and the client-quota APIs
 /// (`KafkaApis`, `ControllerApis`), and `consumer start` logs in with SASL. Logs of the secured
 /// cluster replay differently; the reference trace is unchanged.
+/// Also in version 12 (authz; the version the lead's main bumped to): AlterPartitionReassignments,
+/// ListPartitionReassignments and DescribeQuorum are authorized (`ControllerApis`,
+/// `authorizeClusterOperation`), and an OffsetCommit or TxnOffsetCommit commits the topics the
+/// principal may READ (`KafkaApis.handleOffsetCommitRequest`). Logs of the secured cluster replay
+/// differently; the reference trace is unchanged.
 pub const REFERENCE_TRACE_HASH: u64 = 0x7221_2181_c3cf_5eb1;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.
