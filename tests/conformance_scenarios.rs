@@ -107,6 +107,13 @@ const NORMALISATIONS: &[Normalisation] = &[
         apply: |_, l| correlation_id(l),
     },
     Normalisation {
+        name: "request-description",
+        what: "a refusal by `AuthHelper.authorizeClusterOperation` (`Request <request> needs <OP> permission.`) \
+               describes the controller's `RequestChannel.Request`: its connection id with an ephemeral port, \
+               the identity hash codes of its sessions, buffer sizes; the operation is compared",
+        apply: |_, l| request_description(l),
+    },
+    Normalisation {
         name: "option-set-order",
         what: "ConsumerGroupCommand lists some allowed option sets from a HashSet of joptsimple options, whose \
                order changes from one JVM to the next: the listed options are sorted",
@@ -395,6 +402,12 @@ fn correlation_id(lines: Vec<String>) -> Vec<String> {
     static ID: OnceLock<Regex> = OnceLock::new();
     let id = re(&ID, r"\bcorrelation id \d+\b");
     lines.into_iter().map(|l| id.replace_all(&l, "correlation id <n>").into_owned()).collect()
+}
+
+fn request_description(lines: Vec<String>) -> Vec<String> {
+    static REQUEST: OnceLock<Regex> = OnceLock::new();
+    let request = re(&REQUEST, r"\bRequest Request\(.*\) needs ([A-Z_]+) permission\.");
+    lines.into_iter().map(|l| request.replace_all(&l, "Request <request> needs $1 permission.").into_owned()).collect()
 }
 
 fn option_set_order(lines: Vec<String>) -> Vec<String> {
@@ -842,6 +855,14 @@ fn normalisations_are_narrow() {
     assert_eq!(
         stack_trace(l(&["! java.lang.X: m", "! \tat a.b(C.java:1)", "! \tat d", "! Caused by: Y", "! \t... 3 more"])),
         l(&["! java.lang.X: m", "! \tat ...", "! Caused by: Y", "! \tat ..."])
+    );
+    // Only the request of an `authorizeClusterOperation` refusal; its operation stays.
+    assert_eq!(
+        request_description(l(&[
+            "orders-0: Request Request(processor=0, envelope=Optional[Request(processor=0)]) needs ALTER permission.",
+            "Request Request(processor=0) is not authorized."
+        ])),
+        l(&["orders-0: Request <request> needs ALTER permission.", "Request Request(processor=0) is not authorized."])
     );
     // Only a 22-character id after `TopicId: `.
     assert_eq!(

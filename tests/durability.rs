@@ -144,7 +144,9 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // ControllerApis), consumer start logs in with SASL.
     // Version 12: a WriteTxnMarkers lost with its broker (disconnected, or unanswered for
     // request.timeout.ms) is sent again to the partitions' new leaders
-    // (TransactionMarkerRequestCompletionHandler); the reference trace is unchanged.
+    // (TransactionMarkerRequestCompletionHandler); the reference trace is unchanged. Also in
+    // version 12 (authz): the reassignment and quorum APIs authorized, an OffsetCommit commits
+    // the topics the principal may READ.
     assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (12, 0x7221_2181_c3cf_5eb1));
 }
 

@@ -2,8 +2,8 @@
 //! `KafkaApis` asks the authorizer, and how the clients fail when refused. Each test shows the
 //! refusal and then that the ACL Kafka asks for is enough, so none can pass by refusing
 //! everything (or nothing). The same commands were recorded on a real 4.4 cluster in
-//! `tests/conformance/scenarios/acls_denied.txt`, `acls_refused.txt`, `acls_groups_denied.txt` and
-//! `acls_admin_denied.txt`.
+//! `tests/conformance/scenarios/acls_denied.txt`, `acls_refused.txt`, `acls_groups_denied.txt`,
+//! `acls_admin_denied.txt`, `acls_cluster_denied.txt` and `acls_commit_partial.txt`.
 #![cfg(not(target_arch = "wasm32"))]
 
 use brokerlab::console::format::Output;
@@ -460,5 +460,225 @@ fn client_quotas_need_describe_configs_and_alter_configs_on_the_cluster() {
         (0, "Completed updating config for client app.\n".to_string()),
         "{}",
         o.stderr()
+    );
+}
+
+// ControllerApis.handleListPartitionReassignments and handleDescribeQuorum: DESCRIBE on the
+// cluster; handleAlterPartitionReassignments: ALTER on the cluster (`AuthHelper.
+// authorizeClusterOperation`, CLUSTER_AUTHORIZATION_FAILED with "Request ... needs <OP>
+// permission.", except DescribeQuorum's `getTopLevelErrorResponse`, which keeps only the code).
+// kafka-reassign-partitions asks ListPartitionReassignments before it alters anything, so
+// --execute without DESCRIBE fails there (`acls_cluster_denied`).
+#[test]
+fn reassignments_and_the_quorum_need_describe_and_alter_on_the_cluster() {
+    let mut c = secured();
+    c.run_script(
+        "cat > plan.json <<EOF\n{\"version\":1,\"partitions\":[{\"topic\":\"orders\",\"partition\":0,\"replicas\":[1,2,3],\"log_dirs\":[\"any\",\"any\",\"any\"]}]}\nEOF",
+        true,
+    );
+    grant(&mut c, "--allow-principal User:alice --operation Describe --topic orders");
+    let reassign = |c: &mut Console, args: &str| {
+        run(c, &format!("kafka-reassign-partitions {BS} --command-config alice.properties {args}"))
+    };
+    let quorum = |c: &mut Console, what: &str| {
+        run(c, &format!("kafka-metadata-quorum {BS} --command-config alice.properties describe --{what}"))
+    };
+    let describe_refused = "Error: org.apache.kafka.common.errors.ClusterAuthorizationException: Request Request(";
+    for args in
+        ["--list", "--verify --reassignment-json-file plan.json", "--execute --reassignment-json-file plan.json"]
+    {
+        let o = reassign(&mut c, args);
+        assert_eq!(o.exit_code, 1, "{args}");
+        let first = o.stdout().lines().next().unwrap_or_default().to_string();
+        assert!(
+            first.starts_with(describe_refused) && first.ends_with(" needs DESCRIBE permission."),
+            "{args}: {first}"
+        );
+    }
+    for what in ["status", "replication"] {
+        let o = quorum(&mut c, what);
+        assert_eq!((o.exit_code, o.stdout()), (1, String::new()), "{what}");
+        assert!(
+            o.stderr().starts_with(
+                "org.apache.kafka.common.errors.ClusterAuthorizationException: Cluster authorization failed.\n"
+            ),
+            "{}",
+            o.stderr()
+        );
+    }
+    grant(&mut c, "--allow-principal User:alice --operation Describe --cluster");
+    let o = reassign(&mut c, "--list");
+    assert_eq!((o.exit_code, o.stdout()), (0, "No partition reassignments found.\n".to_string()), "{}", o.stderr());
+    let o = quorum(&mut c, "status");
+    assert!(o.exit_code == 0 && o.stdout().contains("\nLeaderId:"), "{}{}", o.stdout(), o.stderr());
+    // DESCRIBE is not ALTER: the partition is refused and stays where it was.
+    let o = reassign(&mut c, "--execute --reassignment-json-file plan.json");
+    assert_eq!(o.exit_code, 1);
+    let refusal = o.stdout().split("Error reassigning partition(s):\n").nth(1).unwrap_or_default().to_string();
+    assert!(
+        refusal.starts_with("orders-0: Request Request(") && refusal.ends_with(" needs ALTER permission.\n"),
+        "{}",
+        o.stdout()
+    );
+    let describe = format!("kafka-topics {BS} --command-config admin.properties --describe --topic orders");
+    let before = run(&mut c, &describe).stdout();
+    assert!(!before.contains("Replicas: 1,2,3"), "{before}");
+    grant(&mut c, "--allow-principal User:alice --operation Alter --cluster");
+    let o = reassign(&mut c, "--execute --reassignment-json-file plan.json");
+    assert_eq!(o.exit_code, 0, "{}{}", o.stdout(), o.stderr());
+    assert!(o.stdout().ends_with("Successfully started partition reassignment for orders-0\n"), "{}", o.stdout());
+    run(&mut c, "sleep 5s");
+    assert!(run(&mut c, &describe).stdout().contains("Replicas: 1,2,3"), "{}", run(&mut c, &describe).stdout());
+}
+
+/// A raw OffsetCommit (`commit: true`) or TxnOffsetCommit from alice for group `billing` over
+/// `orders-0` (offset 1) and `ledger-0` (offset 0); the per-partition errors, sorted by topic.
+fn commit_as_alice(
+    sim: &mut brokerlab::sim::world::Sim,
+    transactional: bool,
+) -> Vec<(String, Option<brokerlab::sim::errors::KafkaError>)> {
+    use brokerlab::sim::acl::Login;
+    use brokerlab::sim::client::admin::{Call, Target};
+    use brokerlab::sim::protocol::{Request, Response};
+    use brokerlab::sim::types::TopicPartition;
+    sim.set_login_for_new_clients(Some(Login { username: "alice".into(), password: "alice-secret".into() }));
+    let admin = sim.create_admin("alice", "localhost:9092");
+    sim.set_login_for_new_clients(None);
+    let (orders, ledger) = (TopicPartition::new("orders", 0), TopicPartition::new("ledger", 0));
+    let request = if transactional {
+        Request::TxnOffsetCommit {
+            transactional_id: "tx-1".into(),
+            group: "billing".into(),
+            producer_id: 4242,
+            producer_epoch: 0,
+            generation: -1,
+            member_id: String::new(),
+            offsets: vec![(orders, 1), (ledger, 0)],
+        }
+    } else {
+        Request::OffsetCommit {
+            group: "billing".into(),
+            generation: -1,
+            member_id: String::new(),
+            offsets: vec![(orders, 1, None), (ledger, 0, None)],
+        }
+    };
+    let call = Call::new("commit", Target::Coordinator { key: "billing".into(), transaction: false }, request);
+    let task = sim.admin_run(admin, vec![call], None);
+    sim.close_client(admin);
+    let mut v: Vec<_> = match task.calls[0].response.clone() {
+        Some(Ok(Response::OffsetCommit { results, error: None })) => results,
+        Some(Ok(Response::TxnOffsetCommit { results })) => results,
+        other => panic!("{other:?}"),
+    }
+    .into_iter()
+    .map(|(tp, e)| (tp.topic, e))
+    .collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+/// The committed offsets of group `billing` on `ledger-0` and `orders-0` as the super user's
+/// OffsetFetch answers them (with `requireStable`), sorted by topic.
+fn billing_offsets(
+    sim: &mut brokerlab::sim::world::Sim,
+) -> Vec<(String, i64, Option<brokerlab::sim::errors::KafkaError>)> {
+    use brokerlab::sim::acl::Login;
+    use brokerlab::sim::client::admin::{Call, Target};
+    use brokerlab::sim::protocol::{Request, Response};
+    use brokerlab::sim::types::TopicPartition;
+    sim.set_login_for_new_clients(Some(Login { username: "admin".into(), password: "admin-secret".into() }));
+    let admin = sim.create_admin("admin", "localhost:9092");
+    sim.set_login_for_new_clients(None);
+    let partitions = Some(vec![TopicPartition::new("ledger", 0), TopicPartition::new("orders", 0)]);
+    let fetch = Request::OffsetFetch { group: "billing".into(), partitions, require_stable: true };
+    let call = Call::new("fetch", Target::Coordinator { key: "billing".into(), transaction: false }, fetch);
+    let task = sim.admin_run(admin, vec![call], None);
+    sim.close_client(admin);
+    match task.calls[0].response.clone() {
+        Some(Ok(Response::OffsetFetch { error: None, offsets })) => {
+            let mut v: Vec<_> = offsets.into_iter().map(|(tp, o, e)| (tp.topic, o, e)).collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A secured cluster with topic `ledger` besides `orders`, and alice allowed to READ the group
+/// `billing` and the topic `orders` and only to DESCRIBE `ledger`.
+fn alice_reads_orders_only() -> Console {
+    let mut c = secured();
+    run(
+        &mut c,
+        &format!(
+            "kafka-topics {BS} --command-config admin.properties --create --topic ledger --replica-assignment 1:2:3"
+        ),
+    );
+    grant(&mut c, "--allow-principal User:alice --operation Read --group billing");
+    grant(&mut c, "--allow-principal User:alice --operation Read --topic orders");
+    grant(&mut c, "--allow-principal User:alice --operation Describe --topic ledger");
+    c
+}
+
+// KafkaApis.handleOffsetCommitRequest: READ on the group, then READ on each topic
+// (`filterByAuthorized`); the refused topic's partitions answer TOPIC_AUTHORIZATION_FAILED and the
+// group coordinator commits the others (`acls_commit_partial`).
+#[test]
+fn an_offset_commit_commits_the_topics_the_principal_may_read() {
+    use brokerlab::sim::errors::KafkaError;
+    let mut c = alice_reads_orders_only();
+    let mut sim = c.sim().clone();
+    assert_eq!(
+        commit_as_alice(&mut sim, false),
+        [("ledger".to_string(), Some(KafkaError::TOPIC_AUTHORIZATION_FAILED)), ("orders".to_string(), None)]
+    );
+    assert_eq!(billing_offsets(&mut sim), [("ledger".to_string(), -1, None), ("orders".to_string(), 1, None)]);
+    // kafka-consumer-groups --reset-offsets over both topics: AlterConsumerGroupOffsetsResult.all()
+    // names the refused partition; the allowed one is reset all the same.
+    let o = run(&mut c, &format!("kafka-consumer-groups {BS} --command-config alice.properties --reset-offsets --group billing --topic orders --topic ledger --to-latest --execute"));
+    assert_eq!(o.exit_code, 0);
+    assert_eq!(o.stdout(), "\nError: Executing consumer group command failed due to Failed altering group offsets for the following partitions: [ledger-0]\n");
+    assert_eq!(o.stderr(), "org.apache.kafka.common.errors.TopicAuthorizationException: Failed altering group offsets for the following partitions: [ledger-0]\n");
+    let o = run(
+        &mut c,
+        &format!("kafka-consumer-groups {BS} --command-config admin.properties --describe --group billing"),
+    );
+    let stdout = o.stdout();
+    let rows: Vec<Vec<&str>> =
+        stdout.lines().filter(|l| l.starts_with("billing")).map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(rows, [["billing", "orders", "0", "1", "1", "0", "-", "-", "-"]], "{stdout}{}", o.stderr());
+    // With READ on ledger too, nothing is refused.
+    grant(&mut c, "--allow-principal User:alice --operation Read --topic ledger");
+    let mut sim = c.sim().clone();
+    assert_eq!(commit_as_alice(&mut sim, false), [("ledger".to_string(), None), ("orders".to_string(), None)]);
+    assert_eq!(billing_offsets(&mut sim), [("ledger".to_string(), 0, None), ("orders".to_string(), 1, None)]);
+}
+
+// KafkaApis.handleTxnOffsetCommitRequest: WRITE on the transactional id and READ on the group,
+// then READ on each topic as for OffsetCommit: the allowed partitions become the transaction's
+// pending offsets (OffsetFetch with requireStable answers UNSTABLE_OFFSET_COMMIT for them), the
+// refused ones TOPIC_AUTHORIZATION_FAILED.
+#[test]
+fn a_txn_offset_commit_commits_the_topics_the_principal_may_read() {
+    use brokerlab::sim::errors::KafkaError;
+    let mut c = alice_reads_orders_only();
+    let mut sim = c.sim().clone();
+    assert_eq!(
+        commit_as_alice(&mut sim, true),
+        [
+            ("ledger".to_string(), Some(KafkaError::TRANSACTIONAL_ID_AUTHORIZATION_FAILED)),
+            ("orders".to_string(), Some(KafkaError::TRANSACTIONAL_ID_AUTHORIZATION_FAILED))
+        ]
+    );
+    grant(&mut c, "--allow-principal User:alice --operation Write --transactional-id tx-1");
+    let mut sim = c.sim().clone();
+    assert_eq!(
+        commit_as_alice(&mut sim, true),
+        [("ledger".to_string(), Some(KafkaError::TOPIC_AUTHORIZATION_FAILED)), ("orders".to_string(), None)]
+    );
+    assert_eq!(
+        billing_offsets(&mut sim),
+        [("ledger".to_string(), -1, None), ("orders".to_string(), -1, Some(KafkaError::UNSTABLE_OFFSET_COMMIT))]
     );
 }

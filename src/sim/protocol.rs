@@ -233,8 +233,8 @@ pub enum ControllerResponse {
     AlterConfigs(Option<ApiError>),
     ElectLeaders(Result<Vec<(TopicPartition, Option<ApiError>)>, ApiError>),
     AlterReassignments(Vec<(TopicPartition, Option<ApiError>)>),
-    ListReassignments(Vec<Reassignment>),
-    DescribeQuorum(QuorumInfo),
+    ListReassignments(Result<Vec<Reassignment>, ApiError>),
+    DescribeQuorum(Result<QuorumInfo, ApiError>),
     AlterClientQuotas(Option<ApiError>),
     /// One result per binding.
     CreateAcls(Vec<Option<ApiError>>),

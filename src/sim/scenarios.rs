@@ -157,6 +157,11 @@ use std::collections::BTreeMap;
 /// marker sent to a broker that died stayed in flight and its transaction never completed.
 /// Logs with transactions and broker crashes replay differently; the reference trace is
 /// unchanged.
+/// Also in version 12 (authz): AlterPartitionReassignments,
+/// ListPartitionReassignments and DescribeQuorum are authorized (`ControllerApis`,
+/// `authorizeClusterOperation`), and an OffsetCommit or TxnOffsetCommit commits the topics the
+/// principal may READ (`KafkaApis.handleOffsetCommitRequest`). Logs of the secured cluster replay
+/// differently; the reference trace is unchanged.
 pub const REFERENCE_TRACE_HASH: u64 = 0x7221_2181_c3cf_5eb1;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

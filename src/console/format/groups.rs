@@ -567,7 +567,7 @@ fn sort_reset(rows: &[ResetRow]) -> Vec<&ResetRow> {
 }
 
 /// `TopicPartition.hashCode()`.
-fn topic_partition_hash(topic: &str, partition: i32) -> i32 {
+pub(crate) fn topic_partition_hash(topic: &str, partition: i32) -> i32 {
     31i32.wrapping_mul(31i32.wrapping_add(partition)).wrapping_add(java_string_hash(topic))
 }
 

@@ -15,6 +15,7 @@ use crate::console::format::{exception_string, Output};
 use crate::console::opts::{parse_command, usage_error, ParsedOpts, Tool};
 use crate::sim::client::admin::{Call, Target};
 use crate::sim::errors::KafkaError;
+use crate::sim::java::java_hash_order;
 use crate::sim::node::Env;
 use crate::sim::protocol::{GroupDescription, Isolation, Request, Response};
 use crate::sim::sort::{CompactCollect, CompactSort};
@@ -822,8 +823,11 @@ fn cmd_reset(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output,
                 },
             );
             let failed = match r {
-                Ok(Response::OffsetCommit { error: Some(e), .. }) => Some(Failed::api(e)),
-                Ok(Response::OffsetCommit { results, .. }) => results.iter().find_map(|(_, e)| *e).map(Failed::api),
+                // OffsetCommitRequest.getErrorResponse gives every partition the error.
+                Ok(Response::OffsetCommit { error: Some(e), results }) if results.is_empty() => {
+                    alter_offsets_failed(&plan.iter().map(|(tp, _)| (tp.clone(), Some(e))).collect::<Vec<_>>())
+                }
+                Ok(Response::OffsetCommit { results, .. }) => alter_offsets_failed(&results),
                 Ok(_) => None,
                 Err(m) => Some(Failed::timeout(&m)),
             };
@@ -844,6 +848,22 @@ fn cmd_reset(ctx: &mut Ctx, admin: &AdminConn, p: &ParsedOpts) -> Result<Output,
         o.append(&reset_table(&names, &rows));
     }
     Ok(o)
+}
+
+/// `AlterConsumerGroupOffsetsResult.all()`: the partitions' results are a `HashMap` filled in
+/// the response's order (`AlterConsumerGroupOffsetsHandler.handleResponse`); the first error
+/// in its iteration order fails the call, naming every failed partition in that order.
+fn alter_offsets_failed(results: &[(TopicPartition, Option<KafkaError>)]) -> Option<Failed> {
+    let keyed: Vec<(&(TopicPartition, Option<KafkaError>), i32)> = results
+        .iter()
+        .map(|r| (r, crate::console::format::groups::topic_partition_hash(&r.0.topic, r.0.partition)))
+        .collect();
+    let failed: Vec<&(TopicPartition, Option<KafkaError>)> =
+        java_hash_order(&keyed, 16).into_iter().filter(|(_, e)| e.is_some()).collect();
+    let error = failed.first().and_then(|(_, e)| *e)?;
+    let names: Vec<String> = failed.iter().map(|(tp, _)| tp.to_string()).collect();
+    let message = format!("Failed altering group offsets for the following partitions: [{}]", names.join(", "));
+    Some(Failed::execution(&error.java_string(Some(&message))))
 }
 
 /// The new offset of each partition in scope, with the tool's warnings in `o`

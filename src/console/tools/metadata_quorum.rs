@@ -6,8 +6,9 @@
 
 use super::{AdminConn, Ctx, Started};
 use crate::console::format::quorum::{describe_replication, describe_status, QuorumInfo, QuorumReplica};
+use crate::console::format::stack_trace;
 use crate::console::format::Output;
-use crate::console::opts::{exception_output, parse_command, Tool};
+use crate::console::opts::{exception_output, main_no_exit_output, parse_command, Tool};
 use crate::sim::client::admin::Target;
 use crate::sim::node::Env;
 use crate::sim::protocol::{ControllerRequest, ControllerResponse, ReplicaProgress, Request, Response};
@@ -78,7 +79,16 @@ pub(crate) fn run(ctx: &mut Ctx, args: &[String]) -> Started {
     let cluster_id = ctx.sim.admin_mut(admin.id).and_then(|a| a.meta.cluster_id.clone()).unwrap_or_default();
     admin.close(ctx.sim);
     let info = match resp {
-        Ok(Response::Controller(ControllerResponse::DescribeQuorum(q))) => q,
+        Ok(Response::Controller(ControllerResponse::DescribeQuorum(Ok(q)))) => q,
+        // MetadataQuorumCommand.mainNoExit: the failed call's ExecutionException, its message
+        // then its stack trace (`Utils.stackTrace`, which ends with a line break).
+        Ok(Response::Controller(ControllerResponse::DescribeQuorum(Err(e)))) => {
+            let msg = e.java_string();
+            return Started::Done(main_no_exit_output(
+                &msg,
+                &stack_trace("java.util.concurrent.ExecutionException", &msg),
+            ));
+        }
         Ok(_) => return Started::Done(Output::failure("unexpected answer")),
         Err(m) => {
             let msg = crate::sim::client::admin::call_exception(&m);

@@ -262,7 +262,11 @@ fn ongoing(ctx: &mut Ctx, admin: &AdminConn) -> Result<Vec<OngoingReassignment>,
         .call(ctx, "listPartitionReassignments", Target::Any, Request::Controller(ControllerRequest::ListReassignments))
         .map_err(|m| timeout(&m))?;
     match resp {
-        Response::Controller(ControllerResponse::ListReassignments(list)) => Ok(list
+        // ReassignPartitionsCommand.main: `System.out.println("Error: " + e.getMessage())`, then
+        // the stack trace, for the refused call (e.g. CLUSTER_AUTHORIZATION_FAILED without
+        // DESCRIBE on the cluster).
+        Response::Controller(ControllerResponse::ListReassignments(Err(e))) => Err(timeout(&e.java_string())),
+        Response::Controller(ControllerResponse::ListReassignments(Ok(list))) => Ok(list
             .into_iter()
             .map(|(tp, replicas, adding, removing)| OngoingReassignment {
                 topic: tp.topic,

@@ -226,12 +226,20 @@ pub(crate) struct GroupStep<'a> {
 }
 
 /// A TxnOffsetCommit's group fields (KIP-447: the producer sends its consumer's group metadata).
-struct TxnCommit {
-    group_id: String,
-    producer_id: i64,
-    producer_epoch: i16,
-    generation: i32,
-    member_id: String,
+pub(crate) struct TxnCommit {
+    pub(crate) group_id: String,
+    pub(crate) producer_id: i64,
+    pub(crate) producer_epoch: i16,
+    pub(crate) generation: i32,
+    pub(crate) member_id: String,
+}
+
+/// An OffsetCommit's group fields: the group, and the member's generation (or member epoch)
+/// and id (-1 and "" for an admin client's commit).
+pub(crate) struct OffsetCommitOf {
+    pub(crate) group_id: String,
+    pub(crate) generation: i32,
+    pub(crate) member_id: String,
 }
 
 /// A JoinGroup as the coordinator takes it in.
@@ -366,9 +374,13 @@ impl GroupStep<'_> {
                 let error = self.leave_group(&group, &members, reason.as_deref().unwrap_or("the consumer left"));
                 self.out.respond(from, corr, Response::LeaveGroup { error });
             }
-            Request::OffsetCommit { group, generation, member_id, offsets } => {
-                self.offset_commit(from, corr, group, generation, member_id, offsets)
-            }
+            Request::OffsetCommit { group, generation, member_id, offsets } => self.offset_commit(
+                from,
+                corr,
+                OffsetCommitOf { group_id: group, generation, member_id },
+                offsets,
+                vec![],
+            ),
             Request::OffsetFetch { group, partitions, require_stable } => {
                 let resp = self.offset_fetch(&group, partitions, require_stable);
                 self.out.respond(from, corr, resp);
@@ -445,6 +457,7 @@ impl GroupStep<'_> {
                     corr,
                     TxnCommit { group_id: group, producer_id, producer_epoch, generation, member_id },
                     offsets,
+                    vec![],
                 ),
             other => return Some(other),
         }
@@ -1092,17 +1105,25 @@ impl GroupStep<'_> {
         self.schedule_share_group_ticks();
     }
 
-    fn offset_commit(
+    /// The coordinator's part of an OffsetCommit (`GroupCoordinator.commitOffsets`). `refused`
+    /// are the partitions `KafkaApis.handleOffsetCommitRequest` answered
+    /// TOPIC_AUTHORIZATION_FAILED itself (no READ on their topic): they come first in the
+    /// response, whatever the coordinator answers for the others.
+    pub(crate) fn offset_commit(
         &mut self,
         from: NodeAddr,
         corr: u64,
-        group_id: String,
-        generation: i32,
-        member_id: String,
+        commit: OffsetCommitOf,
         offsets: Vec<(TopicPartition, Offset, Option<Epoch>)>,
+        refused: Vec<TopicPartition>,
     ) {
+        let OffsetCommitOf { group_id, generation, member_id } = commit;
         let reply = |e: Option<KafkaError>, offsets: &[(TopicPartition, Offset, Option<Epoch>)]| {
-            Response::OffsetCommit { results: offsets.iter().map(|(tp, _, _)| (tp.clone(), e)).collect(), error: e }
+            let refused = refused.iter().map(|tp| (tp.clone(), Some(KafkaError::TOPIC_AUTHORIZATION_FAILED)));
+            Response::OffsetCommit {
+                results: refused.chain(offsets.iter().map(|(tp, _, _)| (tp.clone(), e))).collect(),
+                error: e,
+            }
         };
         if let Some(e) = self.not_coordinator(&group_id) {
             self.out.respond(from, corr, reply(Some(e), &offsets));
@@ -1400,11 +1421,26 @@ impl GroupStep<'_> {
         Response::OffsetDelete { error, results }
     }
 
-    fn txn_offset_commit(&mut self, from: NodeAddr, corr: u64, req: TxnCommit, offsets: Vec<(TopicPartition, Offset)>) {
+    /// The coordinator's part of a TxnOffsetCommit (`GroupCoordinator.commitTransactionalOffsets`);
+    /// `refused` are the partitions `KafkaApis.handleTxnOffsetCommitRequest` answered
+    /// TOPIC_AUTHORIZATION_FAILED itself, first in the response.
+    pub(crate) fn txn_offset_commit(
+        &mut self,
+        from: NodeAddr,
+        corr: u64,
+        req: TxnCommit,
+        offsets: Vec<(TopicPartition, Offset)>,
+        refused: Vec<TopicPartition>,
+    ) {
         let TxnCommit { group_id, producer_id, producer_epoch, generation, member_id } = req;
-        let fail = |e: KafkaError| Response::TxnOffsetCommit {
-            results: offsets.iter().map(|(tp, _)| (tp.clone(), Some(e))).collect(),
+        let with_refused = |results: Vec<(TopicPartition, Option<KafkaError>)>| Response::TxnOffsetCommit {
+            results: refused
+                .iter()
+                .map(|tp| (tp.clone(), Some(KafkaError::TOPIC_AUTHORIZATION_FAILED)))
+                .chain(results)
+                .collect(),
         };
+        let fail = |e: KafkaError| with_refused(offsets.iter().map(|(tp, _)| (tp.clone(), Some(e))).collect());
         if let Some(e) = self.not_coordinator(&group_id) {
             self.out.respond(from, corr, fail(e));
             return;
@@ -1455,7 +1491,7 @@ impl GroupStep<'_> {
                 (offset_key(&group_id, tp), Some(format!("offset={o} (transactional, producerId={producer_id})")))
             })
             .collect();
-        let resp = Response::TxnOffsetCommit { results: offsets.iter().map(|(tp, _)| (tp.clone(), None)).collect() };
+        let resp = with_refused(offsets.iter().map(|(tp, _)| (tp.clone(), None)).collect());
         self.write_offsets_records(from, corr, &group_id, records, resp, vec![]);
     }
 

@@ -2,6 +2,7 @@
 //! `AuthHelper` and the configured `StandardAuthorizer` (see [`crate::sim::acl`]): the
 //! principal of a request is the one its connection authenticated as (`Env::principal_of`).
 
+use super::group::{OffsetCommitOf, TxnCommit};
 use super::*;
 use crate::sim::acl::{authorize, authorize_by_resource_type, AclFilter, AclOperation, ResourceType};
 use crate::sim::errors::ApiError;
@@ -114,6 +115,27 @@ impl BrokerStep<'_> {
             ControllerRequest::ElectLeaders { .. } if !cluster(AclOperation::Alter) => {
                 Some(ControllerResponse::ElectLeaders(Err(ApiError::new(KafkaError::CLUSTER_AUTHORIZATION_FAILED))))
             }
+            // ControllerApis.handleListPartitionReassignments: `authorizeClusterOperation(DESCRIBE)`,
+            // whose ClusterAuthorizationException message `getErrorResponse` carries.
+            ControllerRequest::ListReassignments if !cluster(AclOperation::Describe) => {
+                Some(ControllerResponse::ListReassignments(Err(self.cluster_refusal(from, "DESCRIBE", req))))
+            }
+            // ControllerApis.handleAlterPartitionReassignments: `authorizeClusterOperation(ALTER)`;
+            // `AlterPartitionReassignmentsRequest.getErrorResponse` gives every partition the error
+            // and its message.
+            ControllerRequest::AlterReassignments { moves } if !cluster(AclOperation::Alter) => {
+                let e = self.cluster_refusal(from, "ALTER", req);
+                Some(ControllerResponse::AlterReassignments(
+                    moves.iter().map(|(tp, _)| (tp.clone(), Some(e.clone()))).collect(),
+                ))
+            }
+            // ControllerApis.handleDescribeQuorum: `authorizeClusterOperation(DESCRIBE)`;
+            // `DescribeQuorumRequest.getErrorResponse` keeps only the error code
+            // (`getTopLevelErrorResponse(Errors.forException(e))`), so the client shows the
+            // error's own message.
+            ControllerRequest::DescribeQuorum if !cluster(AclOperation::Describe) => {
+                Some(ControllerResponse::DescribeQuorum(Err(ApiError::new(KafkaError::CLUSTER_AUTHORIZATION_FAILED))))
+            }
             ControllerRequest::DeleteTopics { names }
                 if names.iter().any(|n| !self.allowed(from, AclOperation::Delete, ResourceType::Topic, n)) =>
             {
@@ -133,6 +155,26 @@ impl BrokerStep<'_> {
 }
 
 impl BrokerStep<'_> {
+    /// `AuthHelper.authorizeClusterOperation`'s refusal: CLUSTER_AUTHORIZATION_FAILED with the
+    /// message `Request <request> needs <OPERATION> permission.`. Kafka prints there the
+    /// controller's `RequestChannel.Request` (its processor, connection id with the ephemeral
+    /// port, the identity hash codes of the sessions, buffer sizes and the broker's Envelope);
+    /// Brokerlab has none of those, so it names the listener, the principal and the API instead.
+    fn cluster_refusal(&self, from: NodeAddr, operation: &str, req: &ControllerRequest) -> ApiError {
+        let principal = self.env.principal_of(from).unwrap_or_default();
+        ApiError::with(
+            KafkaError::CLUSTER_AUTHORIZATION_FAILED,
+            format!(
+                "Request Request(listenerName=ListenerName(CONTROLLER), securityProtocol=SASL_PLAINTEXT, \
+                 principal={principal}, api={}, envelope=Optional[broker {}]) needs {operation} permission.",
+                req.label(),
+                self.proc.id
+            ),
+        )
+    }
+}
+
+impl BrokerStep<'_> {
     /// The error answer to a group request the principal may not make (`KafkaApis`):
     /// FindCoordinator needs DESCRIBE on the group (or the transactional id); JoinGroup,
     /// SyncGroup, Heartbeat, LeaveGroup, OffsetCommit and ConsumerGroupHeartbeat READ on the
@@ -143,20 +185,6 @@ impl BrokerStep<'_> {
         let denied = KafkaError::GROUP_AUTHORIZATION_FAILED;
         let group = |op, g: &str| !self.allowed(from, op, ResourceType::Group, g);
         let txn_write = |id: &str| self.allowed(from, AclOperation::Write, ResourceType::TransactionalId, id);
-        // A commit refused as a whole for its topics: each refused partition answers
-        // TOPIC_AUTHORIZATION_FAILED, each other one OPERATION_NOT_ATTEMPTED.
-        let topic_results = |tps: Vec<&TopicPartition>| {
-            tps.into_iter()
-                .map(|tp| {
-                    let e = if self.allowed(from, Read, ResourceType::Topic, &tp.topic) {
-                        KafkaError::OPERATION_NOT_ATTEMPTED
-                    } else {
-                        KafkaError::TOPIC_AUTHORIZATION_FAILED
-                    };
-                    (tp.clone(), Some(e))
-                })
-                .collect()
-        };
         let topics_described =
             |ts: &[String]| ts.iter().all(|t| self.allowed(from, AclOperation::Describe, ResourceType::Topic, t));
         use AclOperation::{Describe, Read};
@@ -189,17 +217,6 @@ impl BrokerStep<'_> {
             Request::LeaveGroup { group: g, .. } if group(Read, g) => Response::LeaveGroup { error: Some(denied) },
             Request::OffsetCommit { group: g, .. } if group(Read, g) => {
                 Response::OffsetCommit { results: vec![], error: Some(denied) }
-            }
-            // handleOffsetCommitRequest: then READ on each topic; a refused partition is
-            // TOPIC_AUTHORIZATION_FAILED. Kafka commits the others; Brokerlab commits none of a
-            // request that has a refused partition (they answer OPERATION_NOT_ATTEMPTED).
-            Request::OffsetCommit { offsets, .. }
-                if offsets.iter().any(|(tp, _, _)| !self.allowed(from, Read, ResourceType::Topic, &tp.topic)) =>
-            {
-                Response::OffsetCommit {
-                    results: topic_results(offsets.iter().map(|(tp, _, _)| tp).collect()),
-                    error: None,
-                }
             }
             Request::OffsetFetch { group: g, .. } if group(Describe, g) => {
                 Response::OffsetFetch { error: Some(denied), offsets: vec![] }
@@ -271,12 +288,8 @@ impl BrokerStep<'_> {
                     Response::TxnOffsetCommit { results: all(KafkaError::TRANSACTIONAL_ID_AUTHORIZATION_FAILED) }
                 } else if group(Read, g) {
                     Response::TxnOffsetCommit { results: all(denied) }
-                } else if offsets.iter().any(|(tp, _)| !self.allowed(from, Read, ResourceType::Topic, &tp.topic)) {
-                    // Kafka commits the authorized ones; Brokerlab refuses the request as a whole
-                    // (the refused partitions carry TOPIC_AUTHORIZATION_FAILED, the others
-                    // OPERATION_NOT_ATTEMPTED).
-                    Response::TxnOffsetCommit { results: topic_results(offsets.iter().map(|(tp, _)| tp).collect()) }
                 } else {
+                    // Then READ on each topic: `authorize_in_part`.
                     return None;
                 }
             }
@@ -497,6 +510,42 @@ impl BrokerStep<'_> {
                     other => other,
                 };
                 self.out.reply(reply, resp);
+                None
+            }
+            // KafkaApis.handleOffsetCommitRequest (READ on the group: `refuse_group_request`), then
+            // READ on each topic (`filterByAuthorized`): a refused topic's partitions answer
+            // TOPIC_AUTHORIZATION_FAILED, first, and the group coordinator commits the others;
+            // with none left it is not asked at all.
+            Request::OffsetCommit { group, generation, member_id, offsets }
+                if offsets.iter().any(|(tp, _, _)| !topic(self, Read, &tp.topic)) =>
+            {
+                let (allowed, refused): (Vec<_>, Vec<_>) =
+                    offsets.into_iter().partition(|(tp, _, _)| topic(self, Read, &tp.topic));
+                let refused: Vec<TopicPartition> = refused.into_iter().map(|(tp, _, _)| tp).collect();
+                if allowed.is_empty() {
+                    let results = refused.into_iter().map(|tp| (tp, Some(KafkaError::TOPIC_AUTHORIZATION_FAILED)));
+                    self.out.reply(reply, Response::OffsetCommit { results: results.collect(), error: None });
+                } else {
+                    let commit = OffsetCommitOf { group_id: group, generation, member_id };
+                    self.group_step(|s| s.offset_commit(reply.to, reply.corr, commit, allowed, refused));
+                }
+                None
+            }
+            // KafkaApis.handleTxnOffsetCommitRequest (WRITE on the transactional id and READ on
+            // the group: `refuse_group_request`), then READ on each topic, the same way.
+            Request::TxnOffsetCommit { group, producer_id, producer_epoch, offsets, generation, member_id, .. }
+                if offsets.iter().any(|(tp, _)| !topic(self, Read, &tp.topic)) =>
+            {
+                let (allowed, refused): (Vec<_>, Vec<_>) =
+                    offsets.into_iter().partition(|(tp, _)| topic(self, Read, &tp.topic));
+                let refused: Vec<TopicPartition> = refused.into_iter().map(|(tp, _)| tp).collect();
+                if allowed.is_empty() {
+                    let results = refused.into_iter().map(|tp| (tp, Some(KafkaError::TOPIC_AUTHORIZATION_FAILED)));
+                    self.out.reply(reply, Response::TxnOffsetCommit { results: results.collect() });
+                } else {
+                    let commit = TxnCommit { group_id: group, producer_id, producer_epoch, generation, member_id };
+                    self.group_step(|s| s.txn_offset_commit(reply.to, reply.corr, commit, allowed, refused));
+                }
                 None
             }
             // KafkaApis.handleDeleteShareGroupOffsetsRequest (DELETE on the group:

@@ -522,11 +522,11 @@ impl ControllerStep<'_> {
                         }
                     }
                 }
-                self.out.reply(reply, Response::Controller(ControllerResponse::ListReassignments(list)));
+                self.out.reply(reply, Response::Controller(ControllerResponse::ListReassignments(Ok(list))));
             }
             ControllerRequest::DescribeQuorum => {
                 let info = self.proc.quorum_info(self.now, self.disk, self.env);
-                self.out.reply(reply, Response::Controller(ControllerResponse::DescribeQuorum(info)));
+                self.out.reply(reply, Response::Controller(ControllerResponse::DescribeQuorum(Ok(info))));
             }
             ControllerRequest::CreateAcls { bindings } => self.create_acls(reply, bindings),
             ControllerRequest::DeleteAcls { filters } => self.delete_acls(reply, filters),
