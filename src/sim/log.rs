@@ -481,9 +481,9 @@ impl Log {
                     kept.push(b);
                     continue;
                 }
-                for (i, (o, _)) in b.iter_with_offsets().enumerate() {
+                for (o, r) in b.iter_with_offsets() {
                     if o >= offset && !b.is_control() {
-                        removed.push(RecordRef { offset: o, origin: b.origin, index: i as u32 });
+                        removed.push(RecordRef { offset: o, origin: b.origin, index: r.offset_delta });
                     }
                 }
                 if let Some(t) = b.truncated_before(offset) {
@@ -517,8 +517,8 @@ impl Log {
         let mut removed = Vec::new();
         for b in self.batches() {
             if !b.is_control() {
-                for (i, (o, _)) in b.iter_with_offsets().enumerate() {
-                    removed.push(RecordRef { offset: o, origin: b.origin, index: i as u32 });
+                for (o, r) in b.iter_with_offsets() {
+                    removed.push(RecordRef { offset: o, origin: b.origin, index: r.offset_delta });
                 }
             }
         }
