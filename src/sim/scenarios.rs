@@ -150,6 +150,11 @@ use std::collections::BTreeMap;
 /// IncrementalAlterConfigs, CreatePartitions, ElectLeaders and the client-quota APIs
 /// (`KafkaApis`, `ControllerApis`), and `consumer start` logs in with SASL. Logs of the secured
 /// cluster replay differently; the reference trace is unchanged.
+/// Also in version 12 (compact): the log cleaner keeps a producer's newest batch, and a batch
+/// ending at the high watermark, as an empty batch when compaction removes all its records
+/// (`Cleaner.cleanInto`, `BatchRetention.RETAIN_EMPTY`), so producer state rebuilt from the log
+/// still deduplicates that producer's retry. Logs with compacted topics replay differently; the
+/// reference trace is unchanged.
 pub const REFERENCE_TRACE_HASH: u64 = 0x7221_2181_c3cf_5eb1;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.
