@@ -146,7 +146,8 @@ fn the_engine_version_moves_with_the_reference_trace() {
     // request.timeout.ms) is sent again to the partitions' new leaders
     // (TransactionMarkerRequestCompletionHandler); the reference trace is unchanged. Also in
     // version 12 (authz): the reassignment and quorum APIs authorized, an OffsetCommit commits
-    // the topics the principal may READ.
+    // the topics the principal may READ. Also in version 12 (compact): the cleaner keeps a
+    // producer's newest batch, and one ending at the HW, empty (BatchRetention.RETAIN_EMPTY).
     assert_eq!((ENGINE_VERSION, REFERENCE_TRACE_HASH), (12, 0x7221_2181_c3cf_5eb1));
 }
 

@@ -13,6 +13,7 @@ use crate::sim::producer_state::{
 use crate::sim::protocol::ProduceBatch;
 use crate::sim::record::{
     batch_size, batch_size_with, batch_size_with_base, marker_record, ControlType, Record, RecordBatch, NO_PRODUCER_ID,
+    RECORD_BATCH_OVERHEAD,
 };
 use crate::sim::trace::RecordRef;
 use crate::sim::types::{Epoch, Offset, TopicPartition};
@@ -481,9 +482,9 @@ impl Log {
                     kept.push(b);
                     continue;
                 }
-                for (i, (o, _)) in b.iter_with_offsets().enumerate() {
+                for (o, r) in b.iter_with_offsets() {
                     if o >= offset && !b.is_control() {
-                        removed.push(RecordRef { offset: o, origin: b.origin, index: i as u32 });
+                        removed.push(RecordRef { offset: o, origin: b.origin, index: r.offset_delta });
                     }
                 }
                 if let Some(t) = b.truncated_before(offset) {
@@ -517,8 +518,8 @@ impl Log {
         let mut removed = Vec::new();
         for b in self.batches() {
             if !b.is_control() {
-                for (i, (o, _)) in b.iter_with_offsets().enumerate() {
-                    removed.push(RecordRef { offset: o, origin: b.origin, index: i as u32 });
+                for (o, r) in b.iter_with_offsets() {
+                    removed.push(RecordRef { offset: o, origin: b.origin, index: r.offset_delta });
                 }
             }
         }
@@ -720,6 +721,11 @@ impl Log {
     /// Log compaction (`LogCleaner`): keeps the latest value per key below the first uncleanable
     /// offset (active segment, LSO, `min.compaction.lag.ms`), removes aborted transactional
     /// records at once, and tombstones `delete.retention.ms` after their first cleaning.
+    /// A batch left without records is dropped, except the newest batch of each producer and a
+    /// batch ending at the high watermark, which stay as empty batches (`Cleaner.cleanInto`'s
+    /// `checkBatchRetention`: `BatchRetention.RETAIN_EMPTY`, which `MemoryRecords.filterTo`
+    /// writes with `DefaultRecordBatch.writeEmptyHeader`): producer state rebuilt from the log
+    /// then still knows the producer's last sequence, so a retry stays a duplicate.
     /// Returns how many records were removed, or None when the log was not cleanable.
     pub(crate) fn clean(&mut self, now_ms: i64, cfg: &TopicConfig, force: bool) -> Option<u32> {
         if !cfg.cleanup_compact || self.segments.len() < 2 {
@@ -776,6 +782,8 @@ impl Log {
                 }
             }
         }
+        let last_data = self.producers.last_data_offsets();
+        let high_watermark = self.high_watermark;
         let mut removed = 0u32;
         for seg in self.segments.iter_mut() {
             if seg.base_offset >= first_uncleanable {
@@ -787,6 +795,9 @@ impl Log {
                     kept.push(b);
                     continue;
                 }
+                let retain_empty = (b.producer_id != NO_PRODUCER_ID
+                    && last_data.get(&b.producer_id) == Some(&b.last_offset))
+                    || b.next_offset() == high_watermark;
                 let horizon = b.delete_horizon_ms;
                 let mut has_tombstone = false;
                 let records: Vec<Record> = b
@@ -814,11 +825,21 @@ impl Log {
                     })
                     .cloned()
                     .collect();
-                if records.len() == b.records.len() && (horizon.is_some() || !has_tombstone) {
-                    kept.push(b);
+                if records.is_empty() {
+                    if retain_empty {
+                        // `writeEmptyHeader`: the batch's offsets, producer id, epoch, base
+                        // sequence and max timestamp, no records, no compression, no horizon.
+                        let mut nb = (*b).clone();
+                        nb.records = Rc::new(Vec::new());
+                        nb.compression = CompressionType::None;
+                        nb.delete_horizon_ms = None;
+                        nb.size_bytes = RECORD_BATCH_OVERHEAD;
+                        kept.push(if nb == *b { b } else { Rc::new(nb) });
+                    }
                     continue;
                 }
-                if records.is_empty() {
+                if records.len() == b.records.len() && (horizon.is_some() || !has_tombstone) {
+                    kept.push(b);
                     continue;
                 }
                 let mut nb = (*b).clone();

@@ -283,6 +283,13 @@ impl ProducerStateManager {
         }
     }
 
+    /// What `UnifiedLog.lastRecordsOfActiveProducers` gives the cleaner: each producer's
+    /// `ProducerStateEntry.lastDataOffset`, the last offset of its newest batch (producers with
+    /// no data batch have none, and the cleaner keeps every control batch anyway).
+    pub(crate) fn last_data_offsets(&self) -> BTreeMap<ProducerId, Offset> {
+        self.producers.iter().filter_map(|(id, e)| e.batches.back().map(|b| (*id, b.last_offset))).collect()
+    }
+
     /// `lastEntry(producerId)`.
     pub(crate) fn last_entry(&self, producer_id: ProducerId) -> Option<&ProducerStateEntry> {
         self.producers.get(&producer_id)

@@ -162,6 +162,11 @@ use std::collections::BTreeMap;
 /// `authorizeClusterOperation`), and an OffsetCommit or TxnOffsetCommit commits the topics the
 /// principal may READ (`KafkaApis.handleOffsetCommitRequest`). Logs of the secured cluster replay
 /// differently; the reference trace is unchanged.
+/// Also in version 12 (compact): the log cleaner keeps a producer's newest batch, and a batch
+/// ending at the high watermark, as an empty batch when compaction removes all its records
+/// (`Cleaner.cleanInto`, `BatchRetention.RETAIN_EMPTY`), so producer state rebuilt from the log
+/// still deduplicates that producer's retry. Logs with compacted topics replay differently; the
+/// reference trace is unchanged.
 pub const REFERENCE_TRACE_HASH: u64 = 0x7221_2181_c3cf_5eb1;
 
 /// Creates a topic through the admin client, as `kafka-topics --create` does.

@@ -42,7 +42,8 @@ pub enum ElectionReason {
 
 impl ElectionReason {}
 
-/// A record identity for the checker: the producer-side batch and the record's index in it.
+/// A record identity for the checker: the producer-side batch and the record's index in it
+/// (its `offsetDelta`, which compaction keeps, not its position among the records left).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Codec)]
 pub struct RecordRef {
     pub offset: Offset,

@@ -732,12 +732,18 @@ pub struct SegmentOutcome {
     pub segments: u64,
     pub removed: u64,
     pub throttled: u64,
+    /// Whether the topic's `cleanup.policy` includes `compact`, and how many records the log
+    /// cleaner removed from it on any broker (`LogCleaned` trace events).
+    pub compacted: bool,
+    pub cleaned: u64,
 }
 
 /// Segment files under faults: a topic whose segments roll every `segment.ms` (1–4 s) or every
-/// few kilobytes (`internal.segment.bytes`), whose old segments retention deletes
-/// (`retention.ms` of seconds or a `retention.bytes` of kilobytes, checked every second),
-/// while brokers crash and recover their
+/// few kilobytes (`internal.segment.bytes`), whose `cleanup.policy` is `delete`, `compact` or
+/// `compact,delete` (one seed in three each): old segments retention deletes (`retention.ms` of
+/// seconds or a `retention.bytes` of kilobytes, checked every second) and the cleaner compacts
+/// (keys `k0`..`k6`, `min.cleanable.dirty.ratio=0.01`, every second), while brokers crash and
+/// recover their
 /// logs, links are cut and consumers of group `g` crash, stall and fall below the log start
 /// (OFFSET_OUT_OF_RANGE, `auto.offset.reset=earliest`). A default client quota throttles every
 /// client. No invariant violation, no duplicate, reordering or skipped offset, no acknowledged
@@ -746,6 +752,7 @@ pub fn run_segment_schedule(seed: u64, fault_seconds: u64) -> SegmentOutcome {
     let mut rng = Pcg32::new(seed, 0x5e6f);
     let mut cfg = ClusterConfig { brokers: 3, ..ClusterConfig::default() };
     cfg.broker_configs.insert("log.retention.check.interval.ms".into(), "1000".into());
+    cfg.broker_configs.insert("log.cleaner.backoff.ms".into(), "1000".into());
     let mut sim = Sim::new(seed, cfg).expect("config");
     sim.boot().expect("boot");
     let partitions = 1 + rng.below(2) as i32;
@@ -757,9 +764,10 @@ pub fn run_segment_schedule(seed: u64, fault_seconds: u64) -> SegmentOutcome {
     if rng.below(2) == 0 {
         configs.push(("internal.segment.bytes", &segment_bytes));
     }
-    // Compaction is not in the mix yet: with `cleanup.policy=compact` an idempotent
-    // producer's retried batch is appended twice after a leader change (seed 97 of this sweep
-    // with compaction: duplicates at offsets 81/110), an open finding of issue 17.
+    let policy = ["delete", "compact", "compact,delete"][rng.below(3) as usize];
+    if policy != "delete" {
+        configs.extend([("cleanup.policy", policy), ("min.cleanable.dirty.ratio", "0.01")]);
+    }
     match rng.below(3) {
         0 => configs.push(("retention.ms", &retention_ms)),
         1 => configs.push(("retention.bytes", &retention_bytes)),
@@ -791,6 +799,15 @@ pub fn run_segment_schedule(seed: u64, fault_seconds: u64) -> SegmentOutcome {
             removed += (log.log_end_offset - held).max(0) as u64;
         }
     }
+    let cleaned: u64 = sim
+        .trace()
+        .events
+        .iter()
+        .map(|e| match &e.kind {
+            TraceKind::LogCleaned { tp, removed, .. } if tp.topic == "t" => u64::from(*removed),
+            _ => 0,
+        })
+        .sum();
     let throttled = throttled_responses(&sim);
     let consumed = sim.checker().history.consumed;
     let acked = sim.producer_mut(p).map(|p| p.acked).unwrap_or(0);
@@ -807,6 +824,11 @@ pub fn run_segment_schedule(seed: u64, fault_seconds: u64) -> SegmentOutcome {
                         log.log_end_offset,
                         log.segments().iter().map(|s| s.base_offset).collect::<Vec<_>>()
                     );
+                    if std::env::var("SWEEP_DUMP_BATCHES").is_ok() {
+                        for b in log.batches() {
+                            println!("  {b:?}");
+                        }
+                    }
                 }
             }
         }
@@ -818,5 +840,5 @@ pub fn run_segment_schedule(seed: u64, fault_seconds: u64) -> SegmentOutcome {
         trace_hash: sim.trace_hash(),
         events: sim.events_processed(),
     };
-    SegmentOutcome { out, consumed, segments, removed, throttled }
+    SegmentOutcome { out, consumed, segments, removed, throttled, compacted: policy != "delete", cleaned }
 }

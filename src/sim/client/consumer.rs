@@ -50,7 +50,8 @@ pub struct ConsumedRecord {
     pub value: Option<Bytes>,
     pub headers: Vec<Header>,
     pub leader_epoch: Epoch,
-    /// The producer-side batch and index (for the history checker).
+    /// The producer-side batch and the record's index in it, its offset delta (for the history
+    /// checker: a compacted batch keeps its base offset and each record's delta).
     pub origin: u64,
     pub index: u32,
     pub(crate) producer_id: i64,
@@ -1549,7 +1550,7 @@ impl Consumer {
                 if read_committed && batch.transactional && aborted_pids.contains(&batch.producer_id) {
                     continue;
                 }
-                for (i, (o, r)) in batch.iter_with_offsets().enumerate() {
+                for (o, r) in batch.iter_with_offsets() {
                     if o < position {
                         continue;
                     }
@@ -1563,7 +1564,7 @@ impl Consumer {
                         headers: r.headers.clone(),
                         leader_epoch: batch.partition_leader_epoch,
                         origin: batch.origin,
-                        index: i as u32,
+                        index: r.offset_delta,
                         producer_id: batch.producer_id,
                         transactional: batch.transactional,
                         bound,

@@ -384,7 +384,7 @@ impl Consumer {
                     if batch.is_control() {
                         continue;
                     }
-                    for (i, (o, r)) in batch.iter_with_offsets().enumerate() {
+                    for (o, r) in batch.iter_with_offsets() {
                         if o < first || o > last {
                             continue;
                         }
@@ -399,7 +399,7 @@ impl Consumer {
                             headers: r.headers.clone(),
                             leader_epoch: batch.partition_leader_epoch,
                             origin: batch.origin,
-                            index: i as u32,
+                            index: r.offset_delta,
                             producer_id: batch.producer_id,
                             transactional: batch.transactional,
                             bound: -1,
