@@ -528,6 +528,14 @@ fn a_memberless_groups_transactional_offsets_survive_a_coordinator_failover_unti
     assert_eq!(memberless_txn_offsets(6, false, true), Default::default(), "dropped on ABORT");
 }
 
+/// Where in the trace the transaction `id` first reached `state` (`CompleteCommit`, ...).
+fn txn_state_at(sim: &Sim, id: &str, what: &str) -> Option<usize> {
+    use brokerlab::sim::trace::TraceKind;
+    sim.trace().events.iter().position(|e| {
+        matches!(&e.kind, TraceKind::TransactionState { transactional_id, state } if transactional_id == id && state == what)
+    })
+}
+
 /// `KafkaApis.handleWriteTxnMarkersRequest` appends the markers with `requiredAcks = -1`: the
 /// transaction coordinator learns a marker is written only once the partition's high watermark
 /// has passed it. With an in-sync follower that stops fetching, the commit stays PrepareCommit
@@ -548,20 +556,15 @@ fn a_commit_completes_only_once_its_markers_are_replicated() {
     sim.net_mut().rule_mut(b1, b2).cut = true;
     sim.net_mut().rule_mut(b2, b1).cut = true;
     assert_eq!(txn_call(&mut sim, p, |t| t.commit()), Ok(()), "EndTxn is answered once PrepareCommit is written");
-    let state_of = |sim: &Sim, what: &str| {
-        sim.trace().events.iter().position(|e| {
-            matches!(&e.kind, TraceKind::TransactionState { transactional_id, state } if transactional_id == "tx-1" && state == what)
-        })
-    };
     let shrunk = |sim: &Sim| {
         sim.trace().events.iter().position(
             |e| matches!(&e.kind, TraceKind::IsrShrunk { tp, removed, .. } if tp.topic == "t" && removed.contains(&2)),
         )
     };
     assert!(shrunk(&sim).is_none(), "follower 2 is still in the ISR");
-    assert!(state_of(&sim, "CompleteCommit").is_none(), "the marker on t-0 is not replicated yet");
+    assert!(txn_state_at(&sim, "tx-1", "CompleteCommit").is_none(), "the marker on t-0 is not replicated yet");
     sim.run_for_ms(45_000);
-    let (shrunk_at, complete_at) = (shrunk(&sim), state_of(&sim, "CompleteCommit"));
+    let (shrunk_at, complete_at) = (shrunk(&sim), txn_state_at(&sim, "tx-1", "CompleteCommit"));
     assert!(shrunk_at.is_some(), "follower 2 left the ISR after replica.lag.time.max.ms");
     assert!(complete_at > shrunk_at, "the commit completed after the ISR shrank: {complete_at:?} {shrunk_at:?}");
     assert_eq!(read_all(&mut sim, "t", true, 3000), vec!["a"]);
@@ -576,7 +579,6 @@ fn a_commit_completes_only_once_its_markers_are_replicated() {
 /// processor sweep's seed 346).
 #[test]
 fn a_marker_lost_with_its_leader_is_sent_to_the_new_leader() {
-    use brokerlab::sim::trace::TraceKind;
     use brokerlab::sim::types::NodeAddr;
     let mut sim = cluster(43, 3);
     let p = txn_producer(&mut sim, "tx", "tx-1", &[]);
@@ -593,14 +595,9 @@ fn a_marker_lost_with_its_leader_is_sent_to_the_new_leader() {
     sim.net_mut().rule_mut(NodeAddr::Broker(leader), NodeAddr::Broker(stalled)).cut = true;
     sim.net_mut().rule_mut(NodeAddr::Broker(stalled), NodeAddr::Broker(leader)).cut = true;
     assert_eq!(txn_call(&mut sim, p, |t| t.commit()), Ok(()), "EndTxn is answered once PrepareCommit is written");
-    let complete = |sim: &Sim| {
-        sim.trace().events.iter().any(|e| {
-            matches!(&e.kind, TraceKind::TransactionState { transactional_id, state } if transactional_id == "tx-1" && state == "CompleteCommit")
-        })
-    };
-    assert!(!complete(&sim), "the marker on t-0 is not replicated yet");
+    assert!(txn_state_at(&sim, "tx-1", "CompleteCommit").is_none(), "the marker on t-0 is not replicated yet");
     sim.kill_broker(leader).unwrap();
-    let done = sim.run_while(60_000, |s| complete(s));
+    let done = sim.run_while(60_000, |s| txn_state_at(s, "tx-1", "CompleteCommit").is_some());
     assert!(done, "the commit completed once the marker reached t-0's new leader");
     let new_leader = sim.leader_of(&TopicPartition::new("t", 0)).expect("t-0 has a leader");
     assert_ne!(new_leader, leader);

@@ -1118,13 +1118,11 @@ impl GroupStep<'_> {
         refused: Vec<TopicPartition>,
     ) {
         let OffsetCommitOf { group_id, generation, member_id } = commit;
-        let reply = |e: Option<KafkaError>, offsets: &[(TopicPartition, Offset, Option<Epoch>)]| {
-            let refused = refused.iter().map(|tp| (tp.clone(), Some(KafkaError::TOPIC_AUTHORIZATION_FAILED)));
-            Response::OffsetCommit {
-                results: refused.chain(offsets.iter().map(|(tp, _, _)| (tp.clone(), e))).collect(),
+        let reply =
+            |e: Option<KafkaError>, offsets: &[(TopicPartition, Offset, Option<Epoch>)]| Response::OffsetCommit {
+                results: refused_first(&refused, offsets.iter().map(|(tp, _, _)| (tp.clone(), e))),
                 error: e,
-            }
-        };
+            };
         if let Some(e) = self.not_coordinator(&group_id) {
             self.out.respond(from, corr, reply(Some(e), &offsets));
             return;
@@ -1433,14 +1431,10 @@ impl GroupStep<'_> {
         refused: Vec<TopicPartition>,
     ) {
         let TxnCommit { group_id, producer_id, producer_epoch, generation, member_id } = req;
-        let with_refused = |results: Vec<(TopicPartition, Option<KafkaError>)>| Response::TxnOffsetCommit {
-            results: refused
-                .iter()
-                .map(|tp| (tp.clone(), Some(KafkaError::TOPIC_AUTHORIZATION_FAILED)))
-                .chain(results)
-                .collect(),
+        let with_refused = |e: Option<KafkaError>| Response::TxnOffsetCommit {
+            results: refused_first(&refused, offsets.iter().map(|(tp, _)| (tp.clone(), e))),
         };
-        let fail = |e: KafkaError| with_refused(offsets.iter().map(|(tp, _)| (tp.clone(), Some(e))).collect());
+        let fail = |e: KafkaError| with_refused(Some(e));
         if let Some(e) = self.not_coordinator(&group_id) {
             self.out.respond(from, corr, fail(e));
             return;
@@ -1491,7 +1485,7 @@ impl GroupStep<'_> {
                 (offset_key(&group_id, tp), Some(format!("offset={o} (transactional, producerId={producer_id})")))
             })
             .collect();
-        let resp = with_refused(offsets.iter().map(|(tp, _)| (tp.clone(), None)).collect());
+        let resp = with_refused(None);
         self.write_offsets_records(from, corr, &group_id, records, resp, vec![]);
     }
 
@@ -1672,6 +1666,15 @@ impl GroupStep<'_> {
             }
         }
     }
+}
+
+/// A commit's per-partition results: the partitions `KafkaApis` refused for their topic
+/// (TOPIC_AUTHORIZATION_FAILED) first, then what the coordinator answers for the others.
+fn refused_first(
+    refused: &[TopicPartition],
+    rest: impl Iterator<Item = (TopicPartition, Option<KafkaError>)>,
+) -> Vec<(TopicPartition, Option<KafkaError>)> {
+    refused.iter().map(|tp| (tp.clone(), Some(KafkaError::TOPIC_AUTHORIZATION_FAILED))).chain(rest).collect()
 }
 
 /// Replaces the error of a response (for answers that must fail late).

@@ -520,7 +520,7 @@ impl BrokerStep<'_> {
                 self.schedule_controller_retry(100);
             }
             NodeAddr::Broker(leader) => {
-                self.txn_step(|s| s.markers_disconnected(Some(leader)));
+                self.txn_step(|s| s.markers_disconnected(leader));
                 if let Some(f) = self.proc.fetchers.get_mut(&leader) {
                     f.inflight = None;
                     let at = now.plus_ms(self.env.settings.replica_fetch_backoff_ms);

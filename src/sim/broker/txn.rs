@@ -526,37 +526,34 @@ impl TxnStep<'_> {
             });
             self.begin_completion(m, false, None);
         }
-        self.markers_disconnected(None);
+        self.cancel_marker_requests(None);
         self.retry_txn_markers();
         self.arm_txn_tick();
     }
 
-    /// The connection to broker `peer` closed, or a marker request to it went unanswered for
-    /// `request.timeout.ms`: its in-flight WriteTxnMarkers are cancelled and their markers sent
-    /// again, to the partitions' leaders as the metadata now names them
+    /// The connection to broker `peer` closed: its in-flight WriteTxnMarkers are cancelled and
+    /// their markers sent again, to the partitions' leaders as the metadata now names them
     /// (`TransactionMarkerRequestCompletionHandler.onComplete` on `wasDisconnected`: "re-enqueue
     /// the markers with possibly new destination brokers"). Without this a marker sent to a
     /// broker that died stayed in flight for ever and its transaction never completed.
-    pub(crate) fn markers_disconnected(&mut self, peer: Option<BrokerId>) {
+    pub(crate) fn markers_disconnected(&mut self, peer: BrokerId) {
+        if self.cancel_marker_requests(Some(peer)) {
+            self.retry_txn_markers();
+            self.arm_txn_tick();
+        }
+    }
+
+    /// Drops the in-flight marker requests to `peer`, or (with `None`) those unanswered for
+    /// `request.timeout.ms` (`NetworkClient.handleTimedOutRequests` treats them as
+    /// disconnected); whether any was dropped.
+    fn cancel_marker_requests(&mut self, peer: Option<BrokerId>) -> bool {
         let now = self.now;
-        let lost: Vec<u64> = self
-            .coord
-            .markers_inflight
-            .iter()
-            .filter(|(_, r)| match peer {
-                Some(b) => r.to == b,
-                None => now.ms_since(r.sent) >= MARKER_REQUEST_TIMEOUT_MS,
-            })
-            .map(|(c, _)| *c)
-            .collect();
-        if lost.is_empty() {
-            return;
-        }
-        for c in lost {
-            self.coord.markers_inflight.remove(&c);
-        }
-        self.retry_txn_markers();
-        self.arm_txn_tick();
+        let before = self.coord.markers_inflight.len();
+        self.coord.markers_inflight.retain(|_, r| match peer {
+            Some(b) => r.to != b,
+            None => now.ms_since(r.sent) < MARKER_REQUEST_TIMEOUT_MS,
+        });
+        self.coord.markers_inflight.len() != before
     }
 
     pub(crate) fn retry_txn_markers(&mut self) {
